@@ -1,0 +1,1 @@
+"""Makes the `inventory` package importable when pytest runs from any directory."""

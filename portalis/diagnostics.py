@@ -1,0 +1,41 @@
+"""The catalogue of diagnostic codes: one place that says what each code means."""
+
+from __future__ import annotations
+
+CODES: dict[str, str] = {
+    # reading and parsing
+    "PTL001": "syntax error: the module does not parse",
+    "PTL002": "the module cannot be read (missing, unreadable, not UTF-8)",
+    "PTL003": "the module is empty: nothing to translate",
+    # signatures and types
+    "PTL110": "missing type annotation",
+    "PTL111": "annotation names a type with no Rust mapping yet",
+    "PTL112": "a local variable's type cannot be inferred: annotate it",
+    "PTL113": "types do not match what the operation needs",
+    # statements and expressions the rules do not translate yet
+    "PTL120": "statement not supported yet",
+    "PTL121": "exception handling (try/except/raise) not supported yet",
+    "PTL122": "generators (yield) not supported yet",
+    "PTL123": "nested function or class not supported yet",
+    "PTL124": "global/nonlocal state not supported yet",
+    "PTL130": "expression not supported yet",
+    "PTL131": "lambda not supported yet",
+    "PTL132": "comprehension not supported yet",
+    "PTL133": "builtin function not supported yet",
+    "PTL134": "method not supported yet",
+    "PTL135": "name cannot be resolved",
+    "PTL136": "call to a function without a typed signature",
+    "PTL140": "class form not supported yet (only dataclass fields)",
+    "PTL150": "variadic parameters not supported yet",
+    "PTL201": "variadic parameter",
+    "PTL202": "star import",
+    # validation
+    "PTL301": "rustc rejected the translation: the function was quarantined as todo!()",
+    "PTL302": "rustc error outside any translated function",
+    "PTL303": "rustc warning",
+    "PTL304": "the toolchain did not run (missing cargo, timeout)",
+}
+
+
+def describe(code: str) -> str:
+    return CODES.get(code, "unknown diagnostic code")

@@ -1,0 +1,140 @@
+"""What lowering knows while it works: typed values, local variables, and the names a module sees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+import libcst as cst
+
+from portalis.model import ClassSignature, FunctionSignature, ModuleTypeMap, PyType, TypedConstant
+from portalis.rust import ir
+from portalis.types import pytypes as T
+from portalis.types.rust_types import module_path, rust_ident
+
+
+class Unsupported(Exception):
+    """A construct the rules cannot translate: becomes a diagnostic and a todo!() body."""
+
+    def __init__(self, code: str, message: str, node: cst.CSTNode | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.node = node
+
+
+class Mode(Enum):
+    OWNED = "owned"  # a fresh value (call result, literal, format!): can be moved freely
+    PLACE = "place"  # an owned variable, field or element: moving it needs a clone
+    REF = "ref"  # a shared reference (&str, &[T], &T): owning it needs a conversion
+
+
+@dataclass(frozen=True)
+class Val:
+    """A lowered expression with its Python type and how it holds its value."""
+
+    expr: ir.Expr
+    ty: PyType
+    mode: Mode = Mode.OWNED
+
+
+@dataclass
+class Local:
+    name: str  # Rust name
+    ty: PyType
+    mode: Mode
+    mutable_ref: bool = False  # a &mut parameter
+
+
+@dataclass
+class Callable:
+    """A function another piece of code can call, with the path to call it by."""
+
+    path: str
+    sig: FunctionSignature
+
+
+@dataclass
+class ClassRef:
+    path: str
+    module: str
+    sig: ClassSignature
+
+
+@dataclass
+class ConstRef:
+    path: str
+    const: TypedConstant
+
+
+@dataclass
+class ModuleEnv:
+    """Names visible at module level: own functions, classes, constants, and imports."""
+
+    module: str
+    own: ModuleTypeMap
+    interfaces: dict[str, ModuleTypeMap]
+    imports: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # alias -> (module, name)
+    runtime: set[str] = field(default_factory=set)
+
+    def interface(self, module: str) -> ModuleTypeMap | None:
+        if module == self.module:
+            return self.own
+        return self.interfaces.get(module)
+
+    def lookup(self, name: str) -> Callable | ClassRef | ConstRef | str | None:
+        """A bare name: a function, a class, a constant, or (str) an imported module."""
+        found = self._member(self.module, name, local=True)
+        if found is not None:
+            return found
+        if name in self.imports:
+            module, member = self.imports[name]
+            if member is None:
+                return module
+            if f"{module}.{member}" in self.interfaces:
+                return f"{module}.{member}"  # `from pkg import submodule`
+            return self._member(module, member)
+        return None
+
+    def lookup_attr(self, module: str, name: str) -> Callable | ClassRef | ConstRef | str | None:
+        """`mod.name` where mod is an imported module."""
+        if f"{module}.{name}" in self.interfaces:
+            return f"{module}.{name}"
+        return self._member(module, name)
+
+    def _member(self, module: str, name: str, local: bool = False) -> Callable | ClassRef | ConstRef | None:
+        tm = self.interface(module)
+        if tm is None:
+            return None
+        prefix = "" if local else f"{module_path(module)}::"
+        fn = tm.function(name)
+        if fn is not None:
+            return Callable(path=prefix + rust_ident(name), sig=fn)
+        cls = tm.cls(name)
+        if cls is not None:
+            return ClassRef(path=prefix + name, module=module, sig=cls)
+        const = next((c for c in tm.constants if c.name == name), None)
+        if const is not None:
+            return ConstRef(path=prefix + rust_ident(name), const=const)
+        return None
+
+    def class_sig(self, t: PyType) -> ClassSignature | None:
+        if t.kind != "class" or t.module is None or t.name is None:
+            return None
+        tm = self.interface(t.module)
+        return tm.cls(t.name) if tm else None
+
+    def class_path(self, t: PyType) -> str:
+        assert t.module and t.name
+        return t.name if t.module == self.module else f"{module_path(t.module)}::{t.name}"
+
+
+def elem_type(t: PyType) -> PyType:
+    """What iterating over a value of type t yields."""
+    if t.kind in ("list", "set"):
+        return t.args[0]
+    if t.kind == "dict":
+        return t.args[0]
+    if t.kind == "str":
+        return T.STR
+    raise Unsupported("PTL113", f"cannot iterate over a value of type {t}")

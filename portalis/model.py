@@ -1,0 +1,265 @@
+"""Records that cross stage boundaries: what one pass hands the next and what goes into DuckDB.
+
+Every stage output is a pydantic model so it can be stored as JSON, reloaded, and compared.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel, Field
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Diagnostic(BaseModel):
+    """Something a pass could not do, with enough position to act on it."""
+
+    code: str
+    message: str
+    module: str = ""
+    function: str | None = None
+    line: int | None = None
+    severity: Severity = Severity.ERROR
+
+
+class SourceModule(BaseModel):
+    """One Python file found in a source repository."""
+
+    module: str  # dotted module path, the partition key
+    path: str  # path relative to the repository root
+    sha256: str
+    is_package: bool = False  # an __init__.py
+
+
+# ---------------------------------------------------------------- parse stage
+
+
+class ParamInfo(BaseModel):
+    name: str
+    annotation: str | None = None  # source text of the annotation
+    default: str | None = None  # source text of the default value
+
+
+class FunctionInfo(BaseModel):
+    name: str
+    qualname: str
+    params: list[ParamInfo]
+    returns: str | None = None
+    line: int
+    end_line: int
+    docstring: str | None = None
+    decorators: list[str] = Field(default_factory=list)
+    is_method: bool = False
+
+
+class FieldInfo(BaseModel):
+    name: str
+    annotation: str | None = None
+    default: str | None = None
+    line: int
+
+
+class ClassInfo(BaseModel):
+    name: str
+    line: int
+    end_line: int
+    bases: list[str] = Field(default_factory=list)
+    decorators: list[str] = Field(default_factory=list)
+    fields: list[FieldInfo] = Field(default_factory=list)
+    methods: list[FunctionInfo] = Field(default_factory=list)
+    docstring: str | None = None
+
+    @property
+    def is_dataclass(self) -> bool:
+        return any(d.split("(")[0].split(".")[-1] == "dataclass" for d in self.decorators)
+
+
+class ImportInfo(BaseModel):
+    """`import a.b as c` -> module="a.b", name=None, alias="c";
+    `from .x import y as z` -> module resolved to absolute, name="y", alias="z"."""
+
+    module: str
+    name: str | None = None
+    alias: str | None = None
+    line: int
+
+
+class ConstantInfo(BaseModel):
+    name: str
+    annotation: str | None = None
+    value: str
+    line: int
+
+
+class ParsedModule(BaseModel):
+    """The parse stage's output: the module's outline plus its source text for later passes."""
+
+    module: str
+    path: str
+    source_sha256: str
+    ok: bool  # False when the source could not be read or parsed
+    source: str = ""
+    line_count: int = 0
+    functions: list[FunctionInfo] = Field(default_factory=list)
+    classes: list[ClassInfo] = Field(default_factory=list)
+    imports: list[ImportInfo] = Field(default_factory=list)
+    constants: list[ConstantInfo] = Field(default_factory=list)
+    diagnostics: list[Diagnostic] = Field(default_factory=list)
+
+    def imported_modules(self) -> list[str]:
+        return sorted({i.module for i in self.imports})
+
+
+# ---------------------------------------------------------------- type map stage
+
+
+class PyType(BaseModel):
+    """Python type IR. `kind` is one of: int float bool str none list dict set tuple
+    optional class unknown; `args` are the type arguments; class types carry module and name."""
+
+    model_config = {"frozen": True}
+
+    kind: str
+    args: tuple["PyType", ...] = ()
+    module: str | None = None
+    name: str | None = None
+
+    def __str__(self) -> str:
+        if self.kind == "class":
+            return self.name or "?"
+        if self.kind == "optional":
+            return f"Optional[{self.args[0]}]"
+        if self.args:
+            return f"{self.kind}[{', '.join(str(a) for a in self.args)}]"
+        return "None" if self.kind == "none" else self.kind
+
+
+class TypedParam(BaseModel):
+    name: str
+    py_type: PyType
+    rust_type: str
+    mutated: bool = False  # mutated in place: passed as &mut
+
+
+class FunctionSignature(BaseModel):
+    name: str
+    qualname: str
+    params: list[TypedParam]
+    returns: PyType
+    rust_returns: str
+    line: int
+    diagnostics: list[Diagnostic] = Field(default_factory=list)
+
+    @property
+    def typed(self) -> bool:
+        return not self.diagnostics
+
+
+class TypedField(BaseModel):
+    name: str
+    py_type: PyType
+    rust_type: str
+
+
+class ClassSignature(BaseModel):
+    name: str
+    fields: list[TypedField]
+    is_dataclass: bool
+    line: int
+    diagnostics: list[Diagnostic] = Field(default_factory=list)
+
+
+class TypedConstant(BaseModel):
+    name: str
+    py_type: PyType
+    rust_type: str
+    value: str
+    line: int
+
+
+class ModuleTypeMap(BaseModel):
+    """A module's interface: what other modules may call or name, with Python and Rust types."""
+
+    module: str
+    functions: list[FunctionSignature] = Field(default_factory=list)
+    classes: list[ClassSignature] = Field(default_factory=list)
+    constants: list[TypedConstant] = Field(default_factory=list)
+    diagnostics: list[Diagnostic] = Field(default_factory=list)
+
+    def function(self, name: str) -> FunctionSignature | None:
+        return next((f for f in self.functions if f.name == name), None)
+
+    def cls(self, name: str) -> ClassSignature | None:
+        return next((c for c in self.classes if c.name == name), None)
+
+
+# ---------------------------------------------------------------- translation stage
+
+
+class FunctionStatus(str, Enum):
+    TRANSLATED = "translated"
+    UNTRANSLATED = "untranslated"
+    COMPILE_ERROR = "compile_error"  # translated, but rustc rejected it: quarantined as todo!()
+    VERIFIED = "verified"
+    FAILED = "failed"
+    UNTESTED = "untested"
+
+
+class RustItem(BaseModel):
+    """One top-level Rust item of a module: a function, a struct, a constant."""
+
+    name: str  # Python name
+    kind: str  # "fn" | "struct" | "const"
+    code: str  # the translation, printed and formatted
+    stub: str | None = None  # what replaces it if it must be quarantined
+    python_line: int
+    status: FunctionStatus = FunctionStatus.TRANSLATED
+    backend: str = "rules"
+    runtime: list[str] = Field(default_factory=list)  # runtime helpers this item calls
+
+
+class ModuleTranslation(BaseModel):
+    module: str
+    items: list[RustItem] = Field(default_factory=list)
+    diagnostics: list[Diagnostic] = Field(default_factory=list)
+
+    @property
+    def functions(self) -> list[RustItem]:
+        return [i for i in self.items if i.kind == "fn"]
+
+
+# ---------------------------------------------------------------- validation stage
+
+
+class FunctionReport(BaseModel):
+    name: str
+    qualname: str
+    backend: str = "rules"
+    status: FunctionStatus
+    cases_passed: int = 0
+    cases_total: int = 0
+
+
+class ModuleValidation(BaseModel):
+    """Validation of one module inside the crate: what compiled, what was quarantined."""
+
+    module: str
+    compiles: bool
+    errors: int = 0
+    warnings: int = 0
+    functions: list[FunctionReport] = Field(default_factory=list)
+    diagnostics: list[Diagnostic] = Field(default_factory=list)
+    # The module's Rust after quarantine: what the crate is built from.
+    items: list[RustItem] = Field(default_factory=list)
+
+
+class CrateResult(BaseModel):
+    path: str
+    compiles: bool
+    modules: int
+    diagnostics: list[Diagnostic] = Field(default_factory=list)

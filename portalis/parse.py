@@ -1,0 +1,265 @@
+"""Parse pass: libcst -> ParsedModule (the module's outline, with source positions).
+
+Never raises on bad input: unreadable, non-UTF-8 and syntactically invalid modules come back
+with `ok=False` and a diagnostic, so one broken file never stops the others.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from portalis.model import (
+    ClassInfo,
+    ConstantInfo,
+    Diagnostic,
+    FieldInfo,
+    FunctionInfo,
+    ImportInfo,
+    ParamInfo,
+    ParsedModule,
+    SourceModule,
+)
+from portalis.source import hash_bytes, read_source
+
+_EMPTY = cst.Module(body=[])
+
+
+def code_of(node: cst.CSTNode) -> str:
+    """Source text of a node (libcst keeps it exactly)."""
+    return _EMPTY.code_for_node(node).strip()
+
+
+def parse_cst(source: str) -> tuple[cst.Module, MetadataWrapper]:
+    """Parse source into a CST with position metadata (raises libcst.ParserSyntaxError)."""
+    module = cst.parse_module(source)
+    # unsafe_skip_copy: we never mutate the tree, and the copy doubles parse time.
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    return module, wrapper
+
+
+def docstring_of(body: cst.BaseSuite) -> str | None:
+    if isinstance(body, cst.IndentedBlock) and body.body:
+        first = body.body[0]
+        if isinstance(first, cst.SimpleStatementLine) and len(first.body) == 1:
+            expr = first.body[0]
+            if isinstance(expr, cst.Expr) and isinstance(expr.value, (cst.SimpleString, cst.ConcatenatedString)):
+                value = expr.value.evaluated_value
+                return value if isinstance(value, str) else None
+    return None
+
+
+def resolve_relative(module: str, is_package: bool, level: int, target: str | None) -> str:
+    """Absolute module for `from <level dots><target> import ...` inside `module`."""
+    if level == 0:
+        return target or ""
+    parts = module.split(".")
+    package = parts if is_package else parts[:-1]
+    base = package[: len(package) - (level - 1)] if level > 1 else package
+    return ".".join([*base, target] if target else base)
+
+
+def _attr_name(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_attr_name(node.value)}.{node.attr.value}"
+    return code_of(node)
+
+
+class _Outline:
+    def __init__(self, src: SourceModule, wrapper: MetadataWrapper) -> None:
+        self.src = src
+        self.positions = wrapper.resolve(PositionProvider)
+        self.functions: list[FunctionInfo] = []
+        self.classes: list[ClassInfo] = []
+        self.imports: list[ImportInfo] = []
+        self.constants: list[ConstantInfo] = []
+        self.diagnostics: list[Diagnostic] = []
+
+    def line(self, node: cst.CSTNode) -> int:
+        return self.positions[node].start.line
+
+    def end_line(self, node: cst.CSTNode) -> int:
+        return self.positions[node].end.line
+
+    def function(self, node: cst.FunctionDef, owner: str | None) -> FunctionInfo:
+        params = []
+        all_params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
+        for p in all_params:
+            params.append(
+                ParamInfo(
+                    name=p.name.value,
+                    annotation=code_of(p.annotation.annotation) if p.annotation else None,
+                    default=code_of(p.default) if p.default else None,
+                )
+            )
+        for star in (node.params.star_arg, node.params.star_kwarg):
+            if isinstance(star, cst.Param):
+                self.diagnostics.append(
+                    Diagnostic(
+                        code="PTL201",
+                        message=f"variadic parameter *{star.name.value} is not supported yet",
+                        module=self.src.module,
+                        function=node.name.value,
+                        line=self.line(star),
+                    )
+                )
+        return FunctionInfo(
+            name=node.name.value,
+            qualname=f"{owner}.{node.name.value}" if owner else node.name.value,
+            params=params,
+            returns=code_of(node.returns.annotation) if node.returns else None,
+            line=self.line(node),
+            end_line=self.end_line(node),
+            docstring=docstring_of(node.body),
+            decorators=[_attr_name(d.decorator) for d in node.decorators],
+            is_method=owner is not None,
+        )
+
+    def klass(self, node: cst.ClassDef) -> ClassInfo:
+        info = ClassInfo(
+            name=node.name.value,
+            line=self.line(node),
+            end_line=self.end_line(node),
+            bases=[code_of(b.value) for b in node.bases],
+            decorators=[_attr_name(d.decorator) for d in node.decorators],
+            docstring=docstring_of(node.body),
+        )
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+        for stmt in body:
+            if isinstance(stmt, cst.FunctionDef):
+                info.methods.append(self.function(stmt, node.name.value))
+            elif isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                        info.fields.append(
+                            FieldInfo(
+                                name=small.target.value,
+                                annotation=code_of(small.annotation.annotation),
+                                default=code_of(small.value) if small.value else None,
+                                line=self.line(stmt),
+                            )
+                        )
+        return info
+
+    def imports_of(self, node: cst.Import | cst.ImportFrom) -> None:
+        line = self.line(node)
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                self.imports.append(
+                    ImportInfo(
+                        module=_attr_name(alias.name),
+                        alias=alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else None,
+                        line=line,
+                    )
+                )
+            return
+        target = _attr_name(node.module) if node.module else None
+        base = resolve_relative(self.src.module, self.src.is_package, len(node.relative), target)
+        if isinstance(node.names, cst.ImportStar):
+            self.diagnostics.append(
+                Diagnostic(
+                    code="PTL202",
+                    message=f"`from {base} import *` is not supported: names are not resolved",
+                    module=self.src.module,
+                    line=line,
+                    severity="warning",
+                )
+            )
+            return
+        for alias in node.names:
+            self.imports.append(
+                ImportInfo(
+                    module=base,
+                    name=_attr_name(alias.name),
+                    alias=alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else None,
+                    line=line,
+                )
+            )
+
+    def module_body(self, module: cst.Module) -> None:
+        for stmt in module.body:
+            if isinstance(stmt, cst.FunctionDef):
+                self.functions.append(self.function(stmt, None))
+            elif isinstance(stmt, cst.ClassDef):
+                self.classes.append(self.klass(stmt))
+            elif isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if isinstance(small, (cst.Import, cst.ImportFrom)):
+                        self.imports_of(small)
+                    elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and small.value:
+                        self.constants.append(
+                            ConstantInfo(
+                                name=small.target.value,
+                                annotation=code_of(small.annotation.annotation),
+                                value=code_of(small.value),
+                                line=self.line(stmt),
+                            )
+                        )
+                    elif (
+                        isinstance(small, cst.Assign)
+                        and len(small.targets) == 1
+                        and isinstance(small.targets[0].target, cst.Name)
+                    ):
+                        self.constants.append(
+                            ConstantInfo(
+                                name=small.targets[0].target.value,
+                                value=code_of(small.value),
+                                line=self.line(stmt),
+                            )
+                        )
+
+
+def parse_source(src: SourceModule, source: str) -> ParsedModule:
+    """Parse one module's text into its outline; syntax errors become a diagnostic."""
+    base = dict(module=src.module, path=src.path, source_sha256=src.sha256, source=source)
+    try:
+        module, wrapper = parse_cst(source)
+    except cst.ParserSyntaxError as exc:
+        return ParsedModule(
+            **base,
+            ok=False,
+            line_count=source.count("\n") + 1,
+            diagnostics=[
+                Diagnostic(
+                    code="PTL001",
+                    message=f"syntax error: {exc.message}",
+                    module=src.module,
+                    line=exc.raw_line,
+                )
+            ],
+        )
+    outline = _Outline(src, wrapper)
+    outline.module_body(module)
+    return ParsedModule(
+        **base,
+        ok=True,
+        line_count=len(source.splitlines()),
+        functions=outline.functions,
+        classes=outline.classes,
+        imports=outline.imports,
+        constants=outline.constants,
+        diagnostics=outline.diagnostics,
+    )
+
+
+def parse_file(root: Path, src: SourceModule) -> ParsedModule:
+    """Read and parse one module of a repository."""
+    text, error = read_source(root, src.path)
+    if text is None:
+        return ParsedModule(
+            module=src.module,
+            path=src.path,
+            source_sha256=src.sha256,
+            ok=False,
+            diagnostics=[Diagnostic(code="PTL002", message=error or "unreadable", module=src.module)],
+        )
+    return parse_source(src, text)
+
+
+def source_module_from_text(module: str, text: str, path: str = "<memory>") -> SourceModule:
+    """A SourceModule for in-memory text (tests, benchmarks)."""
+    return SourceModule(module=module, path=path, sha256=hash_bytes(text.encode("utf-8")))

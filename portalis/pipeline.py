@@ -1,0 +1,143 @@
+"""The whole translation in one process, without Dagster: what `portalis translate` runs.
+
+The Dagster assets call the same stage functions one module partition at a time; this module
+chains them over a whole repository in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from portalis.crate import crate_name, write_crate
+from portalis.lower.module import lower_module
+from portalis.model import (
+    CrateResult,
+    Diagnostic,
+    FunctionStatus,
+    ModuleTranslation,
+    ModuleTypeMap,
+    ModuleValidation,
+    ParsedModule,
+)
+from portalis.parse import parse_file
+from portalis.source import SourceError, SourceRoot, discover, resolve_root
+from portalis.typemap import build_type_map
+from portalis.validate.cargo import Toolchain, run_cargo
+from portalis.validate.compile import check_modules
+
+REPORT_NAME = "portalis-report.json"
+
+
+def module_status(parsed: ParsedModule | None, validation: ModuleValidation | None) -> str:
+    """ok | partial | empty | error, for the report and the UI."""
+    if parsed is not None and not parsed.ok:
+        return "error"
+    if validation is None:
+        return "error"
+    if not validation.items and not validation.functions:
+        return "empty"
+    if not validation.compiles:
+        return "error"
+    if any(f.status not in (FunctionStatus.TRANSLATED, FunctionStatus.VERIFIED) for f in validation.functions):
+        return "partial"
+    return "ok"
+
+
+def module_report(parsed: ParsedModule | None, translation: ModuleTranslation | None, validation: ModuleValidation | None, module: str, path: str) -> dict:
+    diagnostics: list[Diagnostic] = []
+    if translation is not None:
+        diagnostics += translation.diagnostics
+    elif parsed is not None:
+        diagnostics += parsed.diagnostics
+    if validation is not None:
+        diagnostics += validation.diagnostics
+    return {
+        "module": module,
+        "path": path,
+        "status": module_status(parsed, validation),
+        "diagnostics": [
+            {"code": d.code, "message": d.message, "line": d.line, "function": d.function, "severity": d.severity.value}
+            for d in diagnostics
+        ],
+        "functions": [
+            {
+                "name": f.name,
+                "qualname": f.qualname,
+                "backend": f.backend,
+                "status": f.status.value,
+                "cases_passed": f.cases_passed,
+                "cases_total": f.cases_total,
+            }
+            for f in (validation.functions if validation else [])
+        ],
+    }
+
+
+def write_report(out_dir: Path, modules: list[dict], crate: CrateResult) -> Path:
+    path = out_dir / REPORT_NAME
+    payload = {"modules": modules, "crate": {"path": crate.path, "compiles": crate.compiles}}
+    path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+@dataclass
+class TranslationRun:
+    out_dir: Path
+    report: dict
+    crate: CrateResult
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def check_out_dir(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise SourceError(f"output path exists and is not a directory: {out_dir}")
+
+
+def translate_path(path: Path, out_dir: Path, toolchain: Toolchain | None = None, build: bool = True) -> TranslationRun:
+    """Translate a .py file, a package or a repository directory into a crate in out_dir."""
+    toolchain = toolchain or Toolchain()
+    check_out_dir(out_dir)
+    src = resolve_root(path)
+    modules = discover(src) if src.files is None else discover(SourceRoot(src.root, src.files))
+    if not modules:
+        raise SourceError(f"no Python module found in {path}")
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    parsed = {m.module: parse_file(src.root, m) for m in modules}
+    timings["parse_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    type_maps: dict[str, ModuleTypeMap] = {k: build_type_map(p) for k, p in parsed.items()}
+    timings["type_map_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    translations = {k: lower_module(p, type_maps[k], type_maps, toolchain.rustfmt) for k, p in parsed.items()}
+    timings["translate_s"] = time.perf_counter() - t0
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if toolchain.target_dir is None:
+        toolchain = toolchain.model_copy(update={"target_dir": str(out_dir / "target")})
+    name = crate_name(path.stem if path.is_file() else path.resolve().name)
+    sources = {m.module: m.path for m in modules}
+    t0 = time.perf_counter()
+    validations, run, _ = check_modules(translations, out_dir, toolchain, name, sources)
+    timings["check_s"] = time.perf_counter() - t0
+    compiles = run.ok
+    if build and compiles:
+        t0 = time.perf_counter()
+        built = run_cargo(out_dir, toolchain, "build")
+        timings["build_s"] = time.perf_counter() - t0
+        compiles = built.ok
+    crate = CrateResult(path=str(out_dir.resolve()), compiles=compiles, modules=len(modules))
+    reports = [
+        module_report(parsed[m.module], translations[m.module], validations.get(m.module), m.module, m.path)
+        for m in modules
+    ]
+    write_report(out_dir, reports, crate)
+    return TranslationRun(out_dir=out_dir, report={"modules": reports, "crate": crate.model_dump()}, crate=crate, timings=timings)
+
+
+def assemble(out_dir: Path, name: str, validations: dict[str, ModuleValidation], sources: dict[str, str], rustfmt: str = "rustfmt") -> None:
+    """Write the final crate from validated modules (quarantine already applied)."""
+    write_crate(out_dir, name, {m: v.items for m, v in validations.items()}, sources, rustfmt)

@@ -1,0 +1,326 @@
+"""Rust IR: the items, statements, expressions and types the lowering pass produces.
+
+Plain frozen dataclasses (not pydantic): they are built in the hot loop of translation and never
+stored; only the printed text is. Ownership is explicit in the tree (Ref, Clone via MethodCall,
+ToOwned conversions): the printer adds nothing the lowering did not decide.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# ---------------------------------------------------------------- types
+
+
+class Type:
+    """Base of Rust types."""
+
+
+@dataclass(frozen=True, slots=True)
+class TPath(Type):
+    """A named type with optional generic arguments: i64, String, Vec<T>, crate::m::Item."""
+
+    name: str
+    args: tuple[Type, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TRef(Type):
+    inner: Type
+    mutable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TSlice(Type):
+    inner: Type
+
+
+@dataclass(frozen=True, slots=True)
+class TTuple(Type):
+    items: tuple[Type, ...]
+
+
+UNIT = TTuple(())
+I64 = TPath("i64")
+F64 = TPath("f64")
+BOOL = TPath("bool")
+STRING = TPath("String")
+STR = TPath("str")
+USIZE = TPath("usize")
+
+
+# ---------------------------------------------------------------- expressions
+
+
+class Expr:
+    """Base of Rust expressions."""
+
+
+@dataclass(frozen=True, slots=True)
+class IntLit(Expr):
+    value: int
+    suffix: str = ""  # "i64", "usize", or "" to let inference decide
+
+
+@dataclass(frozen=True, slots=True)
+class FloatLit(Expr):
+    value: float
+    suffix: str = ""  # "_f64" where inference needs it (a method receiver)
+
+
+@dataclass(frozen=True, slots=True)
+class StrLit(Expr):
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class CharLit(Expr):
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class BoolLit(Expr):
+    value: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Path(Expr):
+    """A variable, function, constant or enum variant: `x`, `crate::m::f`, `None`."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Expr):
+    func: Expr
+    args: tuple[Expr, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MethodCall(Expr):
+    receiver: Expr
+    method: str
+    args: tuple[Expr, ...] = ()
+    turbofish: tuple[Type, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Field(Expr):
+    receiver: Expr
+    name: str  # a field name or a tuple index ("0")
+
+
+@dataclass(frozen=True, slots=True)
+class Index(Expr):
+    receiver: Expr
+    index: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Binary(Expr):
+    op: str  # Rust operator token
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Unary(Expr):
+    op: str  # "-", "!", "*"
+    operand: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Ref(Expr):
+    operand: Expr
+    mutable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Cast(Expr):
+    operand: Expr
+    type: Type
+
+
+@dataclass(frozen=True, slots=True)
+class Macro(Expr):
+    """`name!(args)`; `fmt` is a format string literal put before the args (format!, todo!)."""
+
+    name: str
+    args: tuple[Expr, ...] = ()
+    fmt: str | None = None
+    brackets: str = "()"
+
+
+@dataclass(frozen=True, slots=True)
+class TupleExpr(Expr):
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StructLit(Expr):
+    path: str
+    fields: tuple[tuple[str, Expr], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Closure(Expr):
+    params: tuple[str, ...]
+    body: Expr
+    move: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RangeExpr(Expr):
+    start: Expr | None
+    end: Expr | None
+    inclusive: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class IfExpr(Expr):
+    cond: Expr
+    then: Block
+    orelse: Block | IfExpr | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BlockExpr(Expr):
+    block: Block
+
+
+@dataclass(frozen=True, slots=True)
+class MatchArm:
+    pattern: str
+    body: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Match(Expr):
+    scrutinee: Expr
+    arms: tuple[MatchArm, ...]
+
+
+# ---------------------------------------------------------------- statements
+
+
+class Stmt:
+    """Base of Rust statements."""
+
+
+@dataclass(frozen=True, slots=True)
+class Let(Stmt):
+    pattern: str  # a name, `mut name`, or a tuple pattern `(a, b)`
+    type: Type | None
+    value: Expr | None
+
+
+@dataclass(frozen=True, slots=True)
+class Assign(Stmt):
+    target: Expr
+    value: Expr
+    op: str = "="  # "=", "+=", "-=", ...
+
+
+@dataclass(frozen=True, slots=True)
+class ExprStmt(Stmt):
+    expr: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Return(Stmt):
+    value: Expr | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class While(Stmt):
+    cond: Expr
+    body: Block
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Loop(Stmt):
+    body: Block
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class For(Stmt):
+    pattern: str
+    iterable: Expr
+    body: Block
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Break(Stmt):
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Continue(Stmt):
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    stmts: tuple[Stmt, ...] = ()
+    tail: Expr | None = None
+
+
+# ---------------------------------------------------------------- items
+
+
+class Item:
+    """Base of Rust items."""
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    type: Type
+    mutable: bool = False  # `mut name: T`
+
+
+@dataclass(frozen=True, slots=True)
+class Fn(Item):
+    name: str
+    params: tuple[Param, ...]
+    ret: Type
+    body: Block
+    doc: str | None = None
+    public: bool = True
+    attrs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StructField:
+    name: str
+    type: Type
+
+
+@dataclass(frozen=True, slots=True)
+class Struct(Item):
+    name: str
+    fields: tuple[StructField, ...]
+    derives: tuple[str, ...] = ("Debug", "Clone", "PartialEq")
+    doc: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Const(Item):
+    name: str
+    type: Type
+    value: Expr
+    doc: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Impl(Item):
+    type_name: str
+    items: tuple[Item, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Use(Item):
+    path: str

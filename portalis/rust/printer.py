@@ -1,0 +1,298 @@
+"""The one Rust printer: Rust IR -> source text. Formatting is finished by rustfmt (rust/fmt.py).
+
+The printer owns precedence: it adds exactly the parentheses Rust needs, so the output has no
+`unused_parens` warnings and no surprising parses (`x as i64 < y` is a generic-argument error).
+"""
+
+from __future__ import annotations
+
+import math
+
+from portalis.rust import ir
+
+# Binding strength, higher binds tighter.
+_POSTFIX = 100
+_UNARY = 90
+_CAST = 85
+_BINARY = {
+    "*": 80, "/": 80, "%": 80,
+    "+": 70, "-": 70,
+    "<<": 60, ">>": 60,
+    "&": 50, "^": 45, "|": 40,
+    "==": 30, "!=": 30, "<": 30, ">": 30, "<=": 30, ">=": 30,
+    "&&": 20, "||": 10,
+}
+_COMPARISON = 30
+_RANGE = 5
+_LOWEST = 0
+
+
+def print_type(t: ir.Type) -> str:
+    if isinstance(t, ir.TPath):
+        if t.args:
+            return f"{t.name}<{', '.join(print_type(a) for a in t.args)}>"
+        return t.name
+    if isinstance(t, ir.TRef):
+        return f"&{'mut ' if t.mutable else ''}{print_type(t.inner)}"
+    if isinstance(t, ir.TSlice):
+        return f"[{print_type(t.inner)}]"
+    if isinstance(t, ir.TTuple):
+        if len(t.items) == 1:
+            return f"({print_type(t.items[0])},)"
+        return f"({', '.join(print_type(i) for i in t.items)})"
+    raise TypeError(f"not a Rust type: {t!r}")
+
+
+def rust_string_literal(value: str) -> str:
+    out = ['"']
+    for ch in value:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == '"':
+            out.append('\\"')
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\0":
+            out.append("\\0")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{{{ord(ch):x}}}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def rust_char_literal(value: str) -> str:
+    if value == "'":
+        return "'\\''"
+    body = rust_string_literal(value)[1:-1].replace('\\"', '"')
+    return f"'{body}'"
+
+
+def float_literal(value: float) -> str:
+    if math.isnan(value):
+        return "f64::NAN"
+    if math.isinf(value):
+        return "f64::INFINITY" if value > 0 else "f64::NEG_INFINITY"
+    text = repr(float(value))
+    if "e" in text:
+        mantissa, exp = text.split("e")
+        if "." not in mantissa:
+            mantissa += ".0"
+        return f"{mantissa}e{int(exp)}"
+    return text
+
+
+def _prec(e: ir.Expr) -> int:
+    if isinstance(e, ir.Binary):
+        return _BINARY[e.op]
+    if isinstance(e, (ir.Unary, ir.Ref)):
+        return _UNARY
+    if isinstance(e, ir.IntLit) and e.value < 0:
+        return _UNARY
+    if isinstance(e, ir.FloatLit) and (e.value < 0 or (e.value == 0 and math.copysign(1, e.value) < 0)):
+        return _UNARY
+    if isinstance(e, ir.Cast):
+        return _CAST
+    if isinstance(e, ir.RangeExpr):
+        return _RANGE
+    if isinstance(e, (ir.Closure, ir.IfExpr, ir.Match)):
+        return _LOWEST
+    return _POSTFIX
+
+
+class Printer:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.depth = 0
+
+    # -------------------------------------------------------- expressions
+    def expr(self, e: ir.Expr, min_prec: int = _LOWEST) -> str:
+        text = self._expr(e)
+        if _prec(e) < min_prec:
+            return f"({text})"
+        return text
+
+    def _expr(self, e: ir.Expr) -> str:
+        if isinstance(e, ir.IntLit):
+            return f"{e.value}{e.suffix}"
+        if isinstance(e, ir.FloatLit):
+            text = float_literal(e.value)
+            return text + e.suffix if "::" not in text else text
+        if isinstance(e, ir.StrLit):
+            return rust_string_literal(e.value)
+        if isinstance(e, ir.CharLit):
+            return rust_char_literal(e.value)
+        if isinstance(e, ir.BoolLit):
+            return "true" if e.value else "false"
+        if isinstance(e, ir.Path):
+            return e.name
+        if isinstance(e, ir.Call):
+            return f"{self.expr(e.func, _POSTFIX)}({self.args(e.args)})"
+        if isinstance(e, ir.MethodCall):
+            turbofish = f"::<{', '.join(print_type(t) for t in e.turbofish)}>" if e.turbofish else ""
+            return f"{self.receiver(e.receiver)}.{e.method}{turbofish}({self.args(e.args)})"
+        if isinstance(e, ir.Field):
+            return f"{self.receiver(e.receiver)}.{e.name}"
+        if isinstance(e, ir.Index):
+            return f"{self.receiver(e.receiver)}[{self.expr(e.index)}]"
+        if isinstance(e, ir.Binary):
+            prec = _BINARY[e.op]
+            # Comparisons do not chain in Rust: both sides must bind tighter.
+            left_min = prec + 1 if prec == _COMPARISON else prec
+            left = self.expr(e.left, left_min)
+            if e.op in ("<", "<<") and isinstance(e.left, ir.Cast) and not left.startswith("("):
+                left = f"({left})"  # `x as i64 < y` parses `<` as generic arguments
+            return f"{left} {e.op} {self.expr(e.right, prec + 1)}"
+        if isinstance(e, ir.Unary):
+            inner = self.expr(e.operand, _UNARY)
+            if e.op == "-" and inner.startswith("-"):
+                inner = f"({inner})"
+            return f"{e.op}{inner}"
+        if isinstance(e, ir.Ref):
+            return f"&{'mut ' if e.mutable else ''}{self.expr(e.operand, _UNARY)}"
+        if isinstance(e, ir.Cast):
+            return f"{self.expr(e.operand, _CAST)} as {print_type(e.type)}"
+        if isinstance(e, ir.Macro):
+            parts = [rust_string_literal(e.fmt)] if e.fmt is not None else []
+            parts += [self.expr(a) for a in e.args]
+            open_, close = e.brackets[0], e.brackets[1]
+            return f"{e.name}!{open_}{', '.join(parts)}{close}"
+        if isinstance(e, ir.TupleExpr):
+            if len(e.items) == 1:
+                return f"({self.expr(e.items[0])},)"
+            return f"({self.args(e.items)})"
+        if isinstance(e, ir.StructLit):
+            fields = ", ".join(
+                name if isinstance(value, ir.Path) and value.name == name else f"{name}: {self.expr(value)}"
+                for name, value in e.fields
+            )
+            return f"{e.path} {{ {fields} }}"
+        if isinstance(e, ir.Closure):
+            move = "move " if e.move else ""
+            return f"{move}|{', '.join(e.params)}| {self.expr(e.body)}"
+        if isinstance(e, ir.RangeExpr):
+            start = self.expr(e.start, _RANGE + 1) if e.start is not None else ""
+            end = self.expr(e.end, _RANGE + 1) if e.end is not None else ""
+            return f"{start}{'..=' if e.inclusive else '..'}{end}"
+        if isinstance(e, ir.IfExpr):
+            return self.if_expr(e)
+        if isinstance(e, ir.BlockExpr):
+            return self.block(e.block)
+        if isinstance(e, ir.Match):
+            arms = " ".join(f"{a.pattern} => {self.expr(a.body)}," for a in e.arms)
+            return f"match {self.expr(e.scrutinee)} {{ {arms} }}"
+        raise TypeError(f"not a Rust expression: {e!r}")
+
+    def receiver(self, e: ir.Expr) -> str:
+        return self.expr(e, _POSTFIX)
+
+    def args(self, args: tuple[ir.Expr, ...]) -> str:
+        return ", ".join(self.expr(a) for a in args)
+
+    def if_expr(self, e: ir.IfExpr) -> str:
+        text = f"if {self.cond(e.cond)} {self.block(e.then)}"
+        if isinstance(e.orelse, ir.IfExpr):
+            text += f" else {self.if_expr(e.orelse)}"
+        elif isinstance(e.orelse, ir.Block):
+            text += f" else {self.block(e.orelse)}"
+        return text
+
+    def cond(self, e: ir.Expr) -> str:
+        # A struct literal directly in a condition would be read as the block.
+        return self.expr(e, _POSTFIX) if isinstance(e, ir.StructLit) else self.expr(e)
+
+    # -------------------------------------------------------- statements
+    def block(self, b: ir.Block) -> str:
+        inner = [self.stmt(s) for s in b.stmts]
+        if b.tail is not None:
+            inner.append(self.expr(b.tail))
+        if not inner:
+            return "{}"
+        return "{\n" + "\n".join(inner) + "\n}"
+
+    def stmt(self, s: ir.Stmt) -> str:
+        if isinstance(s, ir.Let):
+            ty = f": {print_type(s.type)}" if s.type is not None else ""
+            value = f" = {self.expr(s.value)}" if s.value is not None else ""
+            return f"let {s.pattern}{ty}{value};"
+        if isinstance(s, ir.Assign):
+            return f"{self.expr(s.target)} {s.op} {self.expr(s.value)};"
+        if isinstance(s, ir.ExprStmt):
+            text = self.expr(s.expr)
+            if isinstance(s.expr, (ir.IfExpr, ir.BlockExpr, ir.Match)):
+                return text
+            return text + ";"
+        if isinstance(s, ir.Return):
+            return "return;" if s.value is None else f"return {self.expr(s.value)};"
+        if isinstance(s, ir.While):
+            return f"{self.label(s.label)}while {self.cond(s.cond)} {self.block(s.body)}"
+        if isinstance(s, ir.Loop):
+            return f"{self.label(s.label)}loop {self.block(s.body)}"
+        if isinstance(s, ir.For):
+            return f"{self.label(s.label)}for {s.pattern} in {self.cond(s.iterable)} {self.block(s.body)}"
+        if isinstance(s, ir.Break):
+            return f"break{' ' + s.label if s.label else ''};"
+        if isinstance(s, ir.Continue):
+            return f"continue{' ' + s.label if s.label else ''};"
+        raise TypeError(f"not a Rust statement: {s!r}")
+
+    @staticmethod
+    def label(label: str | None) -> str:
+        return f"{label}: " if label else ""
+
+    # -------------------------------------------------------- items
+    def item(self, it: ir.Item) -> str:
+        if isinstance(it, ir.Fn):
+            params = ", ".join(
+                f"{'mut ' if p.mutable else ''}{p.name}: {print_type(p.type)}" for p in it.params
+            )
+            ret = "" if it.ret == ir.UNIT else f" -> {print_type(it.ret)}"
+            attrs = "".join(f"#[{a}]\n" for a in it.attrs)
+            vis = "pub " if it.public else ""
+            return f"{doc_comment(it.doc)}{attrs}{vis}fn {it.name}({params}){ret} {self.block(it.body)}"
+        if isinstance(it, ir.Struct):
+            derives = f"#[derive({', '.join(it.derives)})]\n" if it.derives else ""
+            fields = "".join(f"pub {f.name}: {print_type(f.type)},\n" for f in it.fields)
+            return f"{doc_comment(it.doc)}{derives}pub struct {it.name} {{\n{fields}}}"
+        if isinstance(it, ir.Const):
+            return f"{doc_comment(it.doc)}pub const {it.name}: {print_type(it.type)} = {self.expr(it.value)};"
+        if isinstance(it, ir.Impl):
+            return f"impl {it.type_name} {{\n" + "\n\n".join(self.item(i) for i in it.items) + "\n}"
+        if isinstance(it, ir.Use):
+            return f"use {it.path};"
+        raise TypeError(f"not a Rust item: {it!r}")
+
+
+def doc_comment(doc: str | None) -> str:
+    if not doc:
+        return ""
+    lines = _dedent(doc.strip("\n").splitlines())
+    # The body goes in a text fence: rustdoc would compile indented lines and doctests as Rust.
+    body = [line for line in lines[1:]]
+    while body and not body[0].strip():
+        body.pop(0)
+    while body and not body[-1].strip():
+        body.pop()
+    if body:
+        lines = [lines[0], "", "```text", *body, "```"]
+    return "".join(f"///{' ' + line if line.strip() else ''}\n" for line in lines)
+
+
+def _dedent(lines: list[str]) -> list[str]:
+    rest = [len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()]
+    cut = min(rest) if rest else 0
+    return [lines[0].strip()] + [line[cut:].rstrip() for line in lines[1:]]
+
+
+def print_item(item: ir.Item) -> str:
+    """Print one item (unformatted; run rustfmt on the file)."""
+    return Printer().item(item)
+
+
+def print_expr(e: ir.Expr) -> str:
+    return Printer().expr(e)

@@ -1,0 +1,1 @@
+"""Python type IR helpers: annotation resolution and the Python -> Rust type mapping."""

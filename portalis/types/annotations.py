@@ -1,0 +1,132 @@
+"""Resolve annotation source text into the Python type IR."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from portalis.model import ImportInfo, PyType
+from portalis.types import pytypes as T
+
+_BUILTIN = {"int": T.INT, "float": T.FLOAT, "bool": T.BOOL, "str": T.STR, "None": T.NONE}
+_GENERIC = {
+    "list": "list", "List": "list", "Sequence": "list", "MutableSequence": "list",
+    "dict": "dict", "Dict": "dict", "Mapping": "dict", "MutableMapping": "dict",
+    "set": "set", "Set": "set", "FrozenSet": "set", "frozenset": "set", "AbstractSet": "set",
+    "tuple": "tuple", "Tuple": "tuple",
+}
+_TYPING_MODULES = {"typing", "collections.abc", "typing_extensions"}
+
+
+class AnnotationError(ValueError):
+    """An annotation names a type the translator cannot map (yet)."""
+
+
+@dataclass
+class TypeScope:
+    """What names mean in one module's annotations."""
+
+    module: str
+    local_classes: set[str] = field(default_factory=set)
+    imports: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # alias -> (module, name)
+
+    @classmethod
+    def build(cls, module: str, classes: list[str], imports: list[ImportInfo]) -> "TypeScope":
+        scope = cls(module=module, local_classes=set(classes))
+        for imp in imports:
+            if imp.name is None:
+                scope.imports[imp.alias or imp.module.split(".")[0]] = (imp.module, None)
+            else:
+                scope.imports[imp.alias or imp.name] = (imp.module, imp.name)
+        return scope
+
+
+def resolve_annotation(text: str, scope: TypeScope) -> PyType:
+    """`"list[Optional[int]]"` -> PyType; raises AnnotationError for what has no mapping."""
+    try:
+        node = cst.parse_expression(text)
+    except cst.ParserSyntaxError as exc:
+        raise AnnotationError(f"unparseable annotation {text!r}") from exc
+    return _resolve(node, scope)
+
+
+def _name_of(node: cst.BaseExpression, scope: TypeScope) -> tuple[str, str | None]:
+    """(name, defining module or None for builtins/typing)."""
+    if isinstance(node, cst.Name):
+        if node.value in scope.local_classes:
+            return node.value, scope.module
+        if node.value in scope.imports:
+            module, name = scope.imports[node.value]
+            if module in _TYPING_MODULES:
+                return name or node.value, None
+            if name is not None:
+                return name, module
+        return node.value, None
+    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+        base = node.value.value
+        if base in scope.imports:
+            module, name = scope.imports[base]
+            target = f"{module}.{name}" if name else module
+            if target in _TYPING_MODULES or module in _TYPING_MODULES:
+                return node.attr.value, None
+            return node.attr.value, target
+        if base in ("typing", "t"):
+            return node.attr.value, None
+    raise AnnotationError(f"unsupported annotation `{cst.Module(body=[]).code_for_node(node)}`")
+
+
+def _resolve(node: cst.BaseExpression, scope: TypeScope) -> PyType:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        if isinstance(value, str):
+            return resolve_annotation(value, scope)  # a forward reference
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        return _union([_resolve(node.left, scope), _resolve(node.right, scope)])
+    if isinstance(node, cst.Subscript):
+        name, module = _name_of(node.value, scope)
+        args = [_resolve(_slice_expr(s), scope) for s in node.slice]
+        if module is None and name in _GENERIC:
+            kind = _GENERIC[name]
+            if kind == "tuple":
+                if len(args) == 2 and _is_ellipsis(node.slice[1]):
+                    raise AnnotationError("variable-length tuple[T, ...] is not supported yet")
+                return T.tuple_of(*args)
+            expected = 2 if kind == "dict" else 1
+            if len(args) != expected:
+                raise AnnotationError(f"{name} takes {expected} type argument(s)")
+            return PyType(kind=kind, args=tuple(args))
+        if module is None and name == "Optional":
+            return T.optional(args[0])
+        if module is None and name == "Union":
+            return _union(args)
+        raise AnnotationError(f"unsupported generic type `{name}`")
+    if isinstance(node, (cst.Name, cst.Attribute)):
+        name, module = _name_of(node, scope)
+        if module is None:
+            if name in _BUILTIN:
+                return _BUILTIN[name]
+            if name in _GENERIC:
+                raise AnnotationError(f"bare `{name}` needs type arguments (e.g. {name}[int])")
+            raise AnnotationError(f"unsupported type `{name}`")
+        return T.class_type(module, name)
+    raise AnnotationError(f"unsupported annotation `{cst.Module(body=[]).code_for_node(node)}`")
+
+
+def _slice_expr(s: cst.SubscriptElement) -> cst.BaseExpression:
+    if isinstance(s.slice, cst.Index):
+        return s.slice.value
+    raise AnnotationError("slices are not type arguments")
+
+
+def _is_ellipsis(s: cst.SubscriptElement) -> bool:
+    return isinstance(s.slice, cst.Index) and isinstance(s.slice.value, cst.Ellipsis)
+
+
+def _union(members: list[PyType]) -> PyType:
+    non_none = [m for m in members if m.kind != "none"]
+    if len(non_none) == 1:
+        return T.optional(non_none[0]) if len(non_none) < len(members) else non_none[0]
+    if set(m.kind for m in non_none) == {"int", "float"}:
+        return T.FLOAT  # PEP 484: int is acceptable where float is expected
+    raise AnnotationError("unions of several types are not supported yet")

@@ -1,0 +1,84 @@
+"""Constructors and predicates for the Python type IR (portalis.model.PyType)."""
+
+from __future__ import annotations
+
+from portalis.model import PyType
+
+INT = PyType(kind="int")
+FLOAT = PyType(kind="float")
+BOOL = PyType(kind="bool")
+STR = PyType(kind="str")
+NONE = PyType(kind="none")
+UNKNOWN = PyType(kind="unknown")
+
+
+def list_of(t: PyType) -> PyType:
+    return PyType(kind="list", args=(t,))
+
+
+def set_of(t: PyType) -> PyType:
+    return PyType(kind="set", args=(t,))
+
+
+def dict_of(k: PyType, v: PyType) -> PyType:
+    return PyType(kind="dict", args=(k, v))
+
+
+def tuple_of(*items: PyType) -> PyType:
+    return PyType(kind="tuple", args=tuple(items))
+
+
+def optional(t: PyType) -> PyType:
+    if t.kind in ("optional", "none"):
+        return t
+    return PyType(kind="optional", args=(t,))
+
+
+def class_type(module: str, name: str) -> PyType:
+    return PyType(kind="class", module=module, name=name)
+
+
+def is_numeric(t: PyType) -> bool:
+    return t.kind in ("int", "float", "bool")
+
+
+def is_copy(t: PyType) -> bool:
+    """Types whose Rust form is Copy: passing them never needs a borrow or a clone."""
+    if t.kind in ("int", "float", "bool", "none"):
+        return True
+    if t.kind == "tuple":
+        return all(is_copy(a) for a in t.args)
+    if t.kind == "optional":
+        return is_copy(t.args[0])
+    return False
+
+
+def is_known(t: PyType) -> bool:
+    if t.kind == "unknown":
+        return False
+    return all(is_known(a) for a in t.args)
+
+
+def unify(a: PyType, b: PyType) -> PyType | None:
+    """The type both values fit in (int and float join to float; None joins to Optional)."""
+    if a == b:
+        return a
+    if a.kind == "unknown":
+        return b
+    if b.kind == "unknown":
+        return a
+    if {a.kind, b.kind} == {"int", "float"}:
+        return FLOAT
+    if a.kind == "none":
+        return optional(b)
+    if b.kind == "none":
+        return optional(a)
+    if a.kind == "optional" and unify(a.args[0], b) == a.args[0]:
+        return a
+    if b.kind == "optional" and unify(b.args[0], a) == b.args[0]:
+        return b
+    if a.kind == b.kind and len(a.args) == len(b.args) and a.kind != "class":
+        args = [unify(x, y) for x, y in zip(a.args, b.args)]
+        if all(x is not None for x in args):
+            return PyType(kind=a.kind, args=tuple(x for x in args if x is not None))
+    return None

@@ -1,0 +1,79 @@
+"""The Python -> Rust type mapping: owned forms (locals, fields, returns) and parameter forms."""
+
+from __future__ import annotations
+
+from portalis.model import PyType
+from portalis.rust import ir
+from portalis.types.pytypes import is_copy
+
+RUST_KEYWORDS = frozenset(
+    "as break const continue crate else enum extern false fn for if impl in let loop match mod move mut "
+    "pub ref return self Self static struct super trait true type unsafe use where while async await dyn "
+    "abstract become box do final macro override priv typeof unsized virtual yield try gen".split()
+)
+
+PYDICT = "crate::pyrt::PyDict"
+HASHSET = "std::collections::HashSet"
+
+
+class TypeMappingError(ValueError):
+    """A Python type with no Rust form yet."""
+
+
+def rust_ident(name: str) -> str:
+    """A Python identifier as a Rust identifier (keywords become raw identifiers)."""
+    if name in ("self", "Self", "crate", "super"):
+        return f"{name}_"
+    return f"r#{name}" if name in RUST_KEYWORDS else name
+
+
+def module_path(module: str) -> str:
+    """`inventory.model` -> `crate::inventory::model`."""
+    return "::".join(["crate", *(rust_ident(p) for p in module.split("."))])
+
+
+def owned_type(t: PyType) -> ir.Type:
+    """The Rust type that owns a value of Python type t."""
+    k = t.kind
+    if k == "int":
+        return ir.I64
+    if k == "float":
+        return ir.F64
+    if k == "bool":
+        return ir.BOOL
+    if k == "str":
+        return ir.STRING
+    if k == "none":
+        return ir.UNIT
+    if k == "list":
+        return ir.TPath("Vec", (owned_type(t.args[0]),))
+    if k == "set":
+        return ir.TPath(HASHSET, (owned_type(t.args[0]),))
+    if k == "dict":
+        return ir.TPath(PYDICT, (owned_type(t.args[0]), owned_type(t.args[1])))
+    if k == "tuple":
+        return ir.TTuple(tuple(owned_type(a) for a in t.args))
+    if k == "optional":
+        return ir.TPath("Option", (owned_type(t.args[0]),))
+    if k == "class" and t.module and t.name:
+        return ir.TPath(f"{module_path(t.module)}::{t.name}")
+    raise TypeMappingError(f"no Rust type for Python type {t}")
+
+
+def param_type(t: PyType, mutated: bool = False) -> ir.Type:
+    """How a parameter is passed: Copy types by value, read-only containers borrowed
+    (&str, &[T], &PyDict), containers mutated in place by &mut (the caller sees the change,
+    as in Python)."""
+    if is_copy(t) or t.kind in ("optional", "tuple"):
+        return owned_type(t)
+    if mutated:
+        return ir.TRef(owned_type(t), mutable=True)
+    if t.kind == "str":
+        return ir.TRef(ir.STR)
+    if t.kind == "list":
+        return ir.TRef(ir.TSlice(owned_type(t.args[0])))
+    return ir.TRef(owned_type(t))
+
+
+def is_borrowed_param(t: PyType, mutated: bool = False) -> bool:
+    return isinstance(param_type(t, mutated), ir.TRef)

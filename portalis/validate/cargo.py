@@ -1,0 +1,109 @@
+"""Running cargo on a crate and reading its JSON diagnostics."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel
+
+
+class Toolchain(BaseModel):
+    """Where cargo and rustfmt are and how long they may take."""
+
+    cargo: str = "cargo"
+    rustfmt: str = "rustfmt"
+    timeout_s: float = 600.0
+    target_dir: str | None = None  # shared target dir: reruns are incremental
+    offline: bool = True
+
+    def available(self) -> bool:
+        return shutil.which(self.cargo) is not None
+
+
+@dataclass
+class RustcMessage:
+    level: str  # "error" | "warning"
+    code: str | None
+    message: str
+    file: str | None  # crate-relative
+    line: int | None
+    rendered: str = ""
+
+
+@dataclass
+class CargoRun:
+    ok: bool
+    messages: list[RustcMessage] = field(default_factory=list)
+    seconds: float = 0.0
+    failure: str | None = None  # the toolchain itself failed (missing, timeout)
+
+    @property
+    def errors(self) -> list[RustcMessage]:
+        return [m for m in self.messages if m.level == "error"]
+
+    @property
+    def warnings(self) -> list[RustcMessage]:
+        return [m for m in self.messages if m.level == "warning"]
+
+
+def _parse(stdout: str) -> list[RustcMessage]:
+    out: list[RustcMessage] = []
+    for line in stdout.splitlines():
+        if not line.startswith("{"):
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if record.get("reason") != "compiler-message":
+            continue
+        msg = record.get("message", {})
+        level = msg.get("level", "")
+        if level not in ("error", "warning"):
+            continue
+        spans = msg.get("spans") or []
+        primary = next((s for s in spans if s.get("is_primary")), spans[0] if spans else None)
+        code = (msg.get("code") or {}).get("code")
+        out.append(
+            RustcMessage(
+                level=level,
+                code=code,
+                message=msg.get("message", ""),
+                file=primary.get("file_name") if primary else None,
+                line=primary.get("line_start") if primary else None,
+                rendered=msg.get("rendered") or "",
+            )
+        )
+    return out
+
+
+def run_cargo(crate_dir: Path, toolchain: Toolchain, command: str = "check", extra: list[str] | None = None) -> CargoRun:
+    """`cargo <command> --message-format=json` in crate_dir; never raises for compile errors."""
+    if not toolchain.available():
+        return CargoRun(ok=False, failure=f"cargo not found: {toolchain.cargo}")
+    args = [toolchain.cargo, command, "--message-format=json", "--quiet"]
+    if toolchain.offline:
+        args.append("--offline")
+    args += extra or []
+    env = dict(os.environ)
+    if toolchain.target_dir:
+        env["CARGO_TARGET_DIR"] = toolchain.target_dir
+    env.setdefault("CARGO_TERM_COLOR", "never")
+    started = time.perf_counter()
+    try:
+        proc = subprocess.run(
+            args, cwd=crate_dir, capture_output=True, text=True, timeout=toolchain.timeout_s, env=env
+        )
+    except subprocess.TimeoutExpired:
+        return CargoRun(ok=False, seconds=time.perf_counter() - started, failure=f"cargo {command} timed out after {toolchain.timeout_s:.0f} s")
+    messages = _parse(proc.stdout)
+    failure = None
+    if proc.returncode != 0 and not any(m.level == "error" for m in messages):
+        failure = (proc.stderr.strip().splitlines() or [f"cargo exited with {proc.returncode}"])[-1]
+    return CargoRun(ok=proc.returncode == 0, messages=messages, seconds=time.perf_counter() - started, failure=failure)
