@@ -122,12 +122,47 @@ class FunctionLowerer:
         self.declared: set[str] = set()
         self.hoisted: dict[str, Local] = {}
         self.runtime: set[str] = set()
-        self.mutated_locals = mutated_locals
+        self.mutated_locals = set(mutated_locals) | self._passed_mutably(node)
         self.depth = 0
         counter = _Assigned()
         node.body.visit(counter)
         self.assign_count = counter.count
         self.assigned_in_loop = counter.in_loop
+
+    def _passed_mutably(self, node: cst.FunctionDef) -> set[str]:
+        """Names passed to a parameter that the callee changes in place (`f(xs)` where f takes
+        `&mut Vec`): the local must be declared `mut` before the call is lowered."""
+        env = self.env
+        found: set[str] = set()
+
+        class Visitor(cst.CSTVisitor):
+            def visit_Call(self, call: cst.Call) -> None:
+                func = call.func
+                target = None
+                if isinstance(func, cst.Name):
+                    target = env.lookup(func.value)
+                elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+                    module = env.lookup(func.value.value)
+                    if isinstance(module, str):
+                        target = env.lookup_attr(module, func.attr.value)
+                if not isinstance(target, Callable):
+                    return
+                params = target.sig.params
+                positional = [a for a in call.args if not a.keyword and not a.star]
+                for p, arg in zip(params, positional):
+                    if p.mutated and isinstance(arg.value, cst.Name):
+                        found.add(arg.value.value)
+                for arg in call.args:
+                    if arg.keyword and isinstance(arg.value, cst.Name):
+                        p = next((q for q in params if q.name == arg.keyword.value), None)
+                        if p is not None and p.mutated:
+                            found.add(arg.value.value)
+
+            def visit_FunctionDef(self, inner: cst.FunctionDef) -> bool:
+                return inner is node
+
+        node.visit(Visitor())
+        return found
 
     # -------------------------------------------------------- helpers used by the tables
     def use_runtime(self, name: str) -> None:

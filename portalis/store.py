@@ -1,0 +1,236 @@
+"""The DuckDB store: one table per stage, rows keyed by module.
+
+- A module's row is replaced inside one transaction: a failed write keeps the previous row.
+- Connections are opened per read or write and closed at once: DuckDB lets one process hold the
+  file, so nothing may keep it open while translating, compiling or waiting on a GPU.
+- Tables are created and new columns added on connect (schema changes migrate in place).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+import duckdb
+
+from portalis.model import ModuleTranslation, ModuleTypeMap, ModuleValidation, ParsedModule
+
+# table -> ordered columns (name, DuckDB type). `module` is the key of every per-module table.
+SCHEMA: dict[str, list[tuple[str, str]]] = {
+    "parsed_ast": [
+        ("module", "VARCHAR PRIMARY KEY"),
+        ("path", "VARCHAR"),
+        ("source_sha256", "VARCHAR"),
+        ("ok", "BOOLEAN"),
+        ("line_count", "INTEGER"),
+        ("functions", "INTEGER"),
+        ("classes", "INTEGER"),
+        ("imports", "VARCHAR[]"),
+        ("diagnostics", "INTEGER"),
+        ("payload", "JSON"),
+        ("updated_at", "TIMESTAMP"),
+    ],
+    "type_map": [
+        ("module", "VARCHAR PRIMARY KEY"),
+        ("functions", "INTEGER"),
+        ("typed_functions", "INTEGER"),
+        ("classes", "INTEGER"),
+        ("diagnostics", "INTEGER"),
+        ("payload", "JSON"),
+        ("updated_at", "TIMESTAMP"),
+    ],
+    "rust_translation": [
+        ("module", "VARCHAR PRIMARY KEY"),
+        ("functions", "INTEGER"),
+        ("translated", "INTEGER"),
+        ("untranslated", "INTEGER"),
+        ("rust_code", "VARCHAR"),
+        ("diagnostics", "INTEGER"),
+        ("payload", "JSON"),
+        ("updated_at", "TIMESTAMP"),
+    ],
+    "validation_report": [
+        ("module", "VARCHAR PRIMARY KEY"),
+        ("compiles", "BOOLEAN"),
+        ("errors", "INTEGER"),
+        ("warnings", "INTEGER"),
+        ("translated", "INTEGER"),
+        ("untranslated", "INTEGER"),
+        ("compile_errors", "INTEGER"),
+        ("payload", "JSON"),
+        ("updated_at", "TIMESTAMP"),
+    ],
+    "crate_builds": [
+        ("build_id", "VARCHAR PRIMARY KEY"),
+        ("path", "VARCHAR"),
+        ("compiles", "BOOLEAN"),
+        ("modules", "INTEGER"),
+        ("seconds", "DOUBLE"),
+        ("payload", "JSON"),
+        ("created_at", "TIMESTAMP"),
+    ],
+}
+MODULE_TABLES = ("parsed_ast", "type_map", "rust_translation", "validation_report")
+
+
+class StoreLockedError(RuntimeError):
+    """Another process holds the DuckDB file for longer than we are willing to wait."""
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Store:
+    def __init__(self, path: Path | str, lock_timeout_s: float = 60.0) -> None:
+        self.path = Path(path)
+        self.lock_timeout_s = lock_timeout_s
+        self._migrated = False
+
+    # -------------------------------------------------------- connections
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + self.lock_timeout_s
+        delay = 0.05
+        while True:
+            try:
+                con = duckdb.connect(str(self.path), read_only=read_only and self.path.exists())
+                break
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                    if "lock" in str(exc).lower():
+                        raise StoreLockedError(
+                            f"{self.path} is locked by another process for over {self.lock_timeout_s:.0f} s: {exc}"
+                        ) from exc
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
+        try:
+            if not self._migrated and not read_only:
+                self.migrate(con)
+            yield con
+        finally:
+            con.close()
+
+    def migrate(self, con: duckdb.DuckDBPyConnection) -> None:
+        for table, columns in SCHEMA.items():
+            cols = ", ".join(f"{name} {ddl}" for name, ddl in columns)
+            con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")
+            have = {r[0] for r in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+            ).fetchall()}
+            for name, ddl in columns:
+                if name not in have:
+                    con.execute(f"ALTER TABLE {table} ADD COLUMN {name} {ddl.replace(' PRIMARY KEY', '')}")
+        self._migrated = True
+
+    # -------------------------------------------------------- generic rows
+    def replace_row(self, table: str, key: str, row: dict[str, Any], key_column: str = "module") -> None:
+        """Replace the row of one key atomically: on any failure the previous row stays."""
+        columns = [c for c, _ in SCHEMA[table]]
+        unknown = set(row) - set(columns)
+        if unknown:
+            raise KeyError(f"unknown columns for {table}: {sorted(unknown)}")
+        row = {**row, key_column: key}
+        names = [c for c in columns if c in row]
+        with self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute(f"DELETE FROM {table} WHERE {key_column} = ?", [key])
+                con.execute(
+                    f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+                    [row[c] for c in names],
+                )
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+    def rows(self, table: str, keys: list[str] | None = None, key_column: str = "module") -> dict[str, dict[str, Any]]:
+        if not self.path.exists():
+            return {}
+        with self.connect() as con:
+            sql = f"SELECT * FROM {table}"
+            params: list[Any] = []
+            if keys is not None:
+                if not keys:
+                    return {}
+                sql += f" WHERE {key_column} IN ({', '.join('?' for _ in keys)})"
+                params = list(keys)
+            cur = con.execute(sql, params)
+            names = [d[0] for d in cur.description]
+            return {r[names.index(key_column)]: dict(zip(names, r)) for r in cur.fetchall()}
+
+    def modules(self, table: str = "parsed_ast") -> list[str]:
+        return sorted(self.rows(table))
+
+    def delete_modules(self, modules: list[str]) -> None:
+        """Remove every stage's rows of these modules (their partitions were deleted)."""
+        if not modules:
+            return
+        with self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                marks = ", ".join("?" for _ in modules)
+                for table in MODULE_TABLES:
+                    con.execute(f"DELETE FROM {table} WHERE module IN ({marks})", list(modules))
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+    # -------------------------------------------------------- typed stage records
+    def put_parsed(self, p: ParsedModule) -> None:
+        self.replace_row("parsed_ast", p.module, {
+            "path": p.path, "source_sha256": p.source_sha256, "ok": p.ok, "line_count": p.line_count,
+            "functions": len(p.functions), "classes": len(p.classes), "imports": p.imported_modules(),
+            "diagnostics": len(p.diagnostics), "payload": p.model_dump_json(), "updated_at": _now(),
+        })
+
+    def get_parsed(self, modules: list[str] | None = None) -> dict[str, ParsedModule]:
+        return {k: ParsedModule.model_validate_json(r["payload"]) for k, r in self.rows("parsed_ast", modules).items()}
+
+    def put_type_map(self, tm: ModuleTypeMap) -> None:
+        self.replace_row("type_map", tm.module, {
+            "functions": len(tm.functions), "typed_functions": sum(f.typed for f in tm.functions),
+            "classes": len(tm.classes), "diagnostics": len(tm.diagnostics),
+            "payload": tm.model_dump_json(), "updated_at": _now(),
+        })
+
+    def get_type_maps(self, modules: list[str] | None = None) -> dict[str, ModuleTypeMap]:
+        return {k: ModuleTypeMap.model_validate_json(r["payload"]) for k, r in self.rows("type_map", modules).items()}
+
+    def put_translation(self, t: ModuleTranslation) -> None:
+        fns = t.functions
+        translated = sum(f.status.value == "translated" for f in fns)
+        self.replace_row("rust_translation", t.module, {
+            "functions": len(fns), "translated": translated, "untranslated": len(fns) - translated,
+            "rust_code": "\n".join(i.code for i in t.items if i.code), "diagnostics": len(t.diagnostics),
+            "payload": t.model_dump_json(), "updated_at": _now(),
+        })
+
+    def get_translations(self, modules: list[str] | None = None) -> dict[str, ModuleTranslation]:
+        return {k: ModuleTranslation.model_validate_json(r["payload"]) for k, r in self.rows("rust_translation", modules).items()}
+
+    def put_validation(self, v: ModuleValidation) -> None:
+        statuses = [f.status.value for f in v.functions]
+        self.replace_row("validation_report", v.module, {
+            "compiles": v.compiles, "errors": v.errors, "warnings": v.warnings,
+            "translated": statuses.count("translated") + statuses.count("verified"),
+            "untranslated": statuses.count("untranslated"), "compile_errors": statuses.count("compile_error"),
+            "payload": v.model_dump_json(), "updated_at": _now(),
+        })
+
+    def get_validations(self, modules: list[str] | None = None) -> dict[str, ModuleValidation]:
+        return {k: ModuleValidation.model_validate_json(r["payload"]) for k, r in self.rows("validation_report", modules).items()}
+
+    def put_crate_build(self, build_id: str, path: str, compiles: bool, modules: int, seconds: float, payload: dict) -> None:
+        self.replace_row("crate_builds", build_id, {
+            "path": path, "compiles": compiles, "modules": modules, "seconds": seconds,
+            "payload": json.dumps(payload), "created_at": _now(),
+        }, key_column="build_id")

@@ -1,0 +1,23 @@
+"""The `portalis` code location."""
+
+import dagster as dg
+
+from portalis_assets.assets import ALL_ASSETS
+from portalis_assets.jobs import translate_repo
+from resources import DuckDBStoreResource, RustToolchainResource, SourceRepoResource, TranslatorResource
+from sensors import SCHEDULES, SENSORS
+
+defs = dg.Definitions(
+    assets=ALL_ASSETS,
+    jobs=[translate_repo],
+    sensors=SENSORS,
+    schedules=SCHEDULES,
+    resources={
+        "source_repo": SourceRepoResource(),
+        "store": DuckDBStoreResource(),
+        "translator": TranslatorResource(),
+        "rust_toolchain": RustToolchainResource(),
+    },
+    # One process per run: stages are sequential, and a step subprocess costs ~10 s here.
+    executor=dg.in_process_executor,
+)
