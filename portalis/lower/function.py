@@ -861,9 +861,10 @@ class FunctionLowerer:
             v = self.expr(part.expression)
             spec = None
             if part.format_spec:
-                spec = "".join(p.value for p in part.format_spec if isinstance(p, cst.FormattedStringText))
-                if len(spec) != len(part.format_spec):
+                texts = [p.value for p in part.format_spec if isinstance(p, cst.FormattedStringText)]
+                if len(texts) != len(part.format_spec):
                     raise Unsupported("PTL130", "nested f-string format specs are not supported yet", node)
+                spec = "".join(texts)
             if spec:
                 fmt.append(self.format_spec(spec, v, node))
                 args.append(read(v))

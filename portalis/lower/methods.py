@@ -93,7 +93,9 @@ def _char_predicate(rust: str) -> Rule:
     def rule(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
         _arity(rust, args, 0)
         non_empty = ir.Unary("!", ir.MethodCall(recv.expr, "is_empty"))
-        all_ = ir.MethodCall(ir.MethodCall(recv.expr, "chars"), "all", (ir.Path(f"char::{rust}"),))
+        # A closure, not the path `char::{rust}`: some predicates take `self`, others `&self`.
+        test = ir.Closure(("c",), ir.MethodCall(ir.Path("c"), rust))
+        all_ = ir.MethodCall(ir.MethodCall(recv.expr, "chars"), "all", (test,))
         return Val(ir.Binary("&&", non_empty, all_), T.BOOL)
 
     return rule

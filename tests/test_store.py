@@ -1,0 +1,96 @@
+"""The DuckDB store on real files: atomic replacement, deletion, migration, lock handling."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from portalis.model import ParsedModule
+from portalis.store import Store, StoreLockedError
+
+
+def _parsed(module: str, sha: str) -> ParsedModule:
+    return ParsedModule(module=module, path=f"{module}.py", source_sha256=sha, ok=True, source="x = 1\n", line_count=1)
+
+
+def test_replace_keeps_one_row_per_module(tmp_path: Path) -> None:
+    store = Store(tmp_path / "p.duckdb")
+    store.put_parsed(_parsed("a", "1"))
+    store.put_parsed(_parsed("a", "2"))
+    store.put_parsed(_parsed("b", "3"))
+    rows = store.rows("parsed_ast")
+    assert set(rows) == {"a", "b"}
+    assert rows["a"]["source_sha256"] == "2"
+    assert store.get_parsed(["a"])["a"].source_sha256 == "2"
+
+
+def test_failed_write_keeps_the_previous_rows(tmp_path: Path) -> None:
+    store = Store(tmp_path / "p.duckdb")
+    store.put_parsed(_parsed("a", "good"))
+    # The DELETE succeeds, the INSERT fails (a string in an INTEGER column): all rolled back.
+    with pytest.raises(duckdb.Error):
+        store.replace_row("parsed_ast", "a", {"path": "a.py", "source_sha256": "bad", "line_count": "not a number"})
+    rows = store.rows("parsed_ast")
+    assert rows["a"]["source_sha256"] == "good"
+    assert store.get_parsed(["a"])["a"].ok is True
+
+
+def test_unknown_column_is_refused_before_touching_rows(tmp_path: Path) -> None:
+    store = Store(tmp_path / "p.duckdb")
+    store.put_parsed(_parsed("a", "good"))
+    with pytest.raises(KeyError):
+        store.replace_row("parsed_ast", "a", {"no_such_column": 1})
+    assert store.rows("parsed_ast")["a"]["source_sha256"] == "good"
+
+
+def test_delete_modules_removes_every_stage_row(tmp_path: Path) -> None:
+    from portalis.model import ModuleTypeMap
+
+    store = Store(tmp_path / "p.duckdb")
+    for m in ("a", "b"):
+        store.put_parsed(_parsed(m, m))
+        store.put_type_map(ModuleTypeMap(module=m))
+    store.delete_modules(["a"])
+    assert set(store.rows("parsed_ast")) == {"b"}
+    assert set(store.rows("type_map")) == {"b"}
+
+
+def test_old_schema_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "p.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE parsed_ast (module VARCHAR PRIMARY KEY, path VARCHAR, payload JSON)")
+    con.execute("INSERT INTO parsed_ast VALUES ('old', 'old.py', NULL)")
+    con.close()
+    store = Store(path)
+    store.put_parsed(_parsed("a", "1"))
+    rows = store.rows("parsed_ast")
+    assert rows["old"]["path"] == "old.py"  # existing rows survive the migration
+    assert rows["a"]["line_count"] == 1
+
+
+def _hold_lock(path: str, seconds: float, ready) -> None:  # pragma: no cover - runs in a child
+    con = duckdb.connect(path)
+    ready.set()
+    time.sleep(seconds)
+    con.close()
+
+
+def test_lock_held_by_another_process_gives_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "p.duckdb"
+    Store(path).put_parsed(_parsed("a", "1"))
+    ctx = multiprocessing.get_context("spawn")
+    ready = ctx.Event()
+    holder = ctx.Process(target=_hold_lock, args=(str(path), 3.0, ready))
+    holder.start()
+    try:
+        assert ready.wait(30)
+        with pytest.raises(StoreLockedError, match="locked by another process"):
+            Store(path, lock_timeout_s=0.5).rows("parsed_ast")
+    finally:
+        holder.join(30)
+    # Once the other process lets go, the store works again.
+    assert Store(path, lock_timeout_s=5).rows("parsed_ast")["a"]["source_sha256"] == "1"
