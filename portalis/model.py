@@ -262,4 +262,5 @@ class CrateResult(BaseModel):
     path: str
     compiles: bool
     modules: int
+    rustfmt_clean: bool | None = None
     diagnostics: list[Diagnostic] = Field(default_factory=list)

@@ -25,7 +25,7 @@ from portalis.model import (
 from portalis.parse import parse_file
 from portalis.source import SourceError, SourceRoot, discover, resolve_root
 from portalis.typemap import build_type_map
-from portalis.validate.cargo import Toolchain, run_cargo
+from portalis.validate.cargo import Toolchain, run_cargo, rustfmt_clean
 from portalis.validate.compile import check_modules
 
 REPORT_NAME = "portalis-report.json"
@@ -78,7 +78,10 @@ def module_report(parsed: ParsedModule | None, translation: ModuleTranslation | 
 
 def write_report(out_dir: Path, modules: list[dict], crate: CrateResult) -> Path:
     path = out_dir / REPORT_NAME
-    payload = {"modules": modules, "crate": {"path": crate.path, "compiles": crate.compiles}}
+    payload = {
+        "modules": modules,
+        "crate": {"path": crate.path, "compiles": crate.compiles, "rustfmt_clean": crate.rustfmt_clean},
+    }
     path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     return path
 
@@ -129,13 +132,16 @@ def translate_path(path: Path, out_dir: Path, toolchain: Toolchain | None = None
         built = run_cargo(out_dir, toolchain, "build")
         timings["build_s"] = time.perf_counter() - t0
         compiles = built.ok
-    crate = CrateResult(path=str(out_dir.resolve()), compiles=compiles, modules=len(modules))
+    crate = CrateResult(
+        path=str(out_dir.resolve()), compiles=compiles, modules=len(modules), rustfmt_clean=rustfmt_clean(out_dir, toolchain)
+    )
     reports = [
         module_report(parsed[m.module], translations[m.module], validations.get(m.module), m.module, m.path)
         for m in modules
     ]
     write_report(out_dir, reports, crate)
-    return TranslationRun(out_dir=out_dir, report={"modules": reports, "crate": crate.model_dump()}, crate=crate, timings=timings)
+    report = {"modules": reports, "crate": {"path": crate.path, "compiles": crate.compiles, "rustfmt_clean": crate.rustfmt_clean}}
+    return TranslationRun(out_dir=out_dir, report=report, crate=crate, timings=timings)
 
 
 def assemble(out_dir: Path, name: str, validations: dict[str, ModuleValidation], sources: dict[str, str], rustfmt: str = "rustfmt") -> None:

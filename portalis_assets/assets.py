@@ -15,12 +15,11 @@ import uuid
 import dagster as dg
 
 from portalis.crate import crate_name
-from portalis.model import Diagnostic, ModuleTypeMap, ParsedModule
+from portalis.model import CrateResult, Diagnostic, ModuleTypeMap, ParsedModule
 from portalis.parse import parse_file
 from portalis.pipeline import assemble, module_report, write_report
-from portalis.model import CrateResult
 from portalis.typemap import build_type_map
-from portalis.validate.cargo import run_cargo
+from portalis.validate.cargo import run_cargo, rustfmt_clean
 from portalis.validate.compile import check_modules
 from portalis_assets.metadata import diagnostics_md, rust_md, table_md
 from portalis_assets.partitions import python_modules
@@ -237,7 +236,10 @@ def rust_crate(
     assemble(out, name, validations, {k: p.path for k, p in parsed.items()}, rust_toolchain.rustfmt)
     built = run_cargo(out, rust_toolchain.toolchain(), "build")
     seconds = time.perf_counter() - started
-    crate = CrateResult(path=str(out), compiles=built.ok, modules=len(validations))
+    crate = CrateResult(
+        path=str(out), compiles=built.ok, modules=len(validations),
+        rustfmt_clean=rustfmt_clean(out, rust_toolchain.toolchain()),
+    )
     reports = [
         module_report(parsed.get(k), translations.get(k), validations.get(k), k, parsed[k].path if k in parsed else "")
         for k in sorted(current)
@@ -254,6 +256,7 @@ def rust_crate(
             "path": dg.MetadataValue.path(str(out)),
             "report": dg.MetadataValue.path(str(report_path)),
             "compiles": built.ok,
+            "rustfmt_clean": bool(crate.rustfmt_clean),
             "modules": len(reports),
             "functions": len(fns),
             "translated": translated,

@@ -575,7 +575,18 @@ class FunctionLowerer:
             raise Unsupported("PTL130", "slice assignment is not supported yet", target)
         key = self.expr(target.slice[0].slice.value)
         if recv.ty.kind == "list":
-            return ir.Assign(ir.Index(self.mutable(recv), self.list_index(recv, key)), owned_as(v, recv.ty.args[0]))
+            place = self.mutable(recv)
+            index = self.list_index(recv, key)
+            value = owned_as(v, recv.ty.args[0])
+            if isinstance(index, ir.IntLit):
+                return ir.Assign(ir.Index(place, index), value)
+            # The position reads the list (`xs.len()`): compute it, and the value (Python
+            # evaluates the right side first), before the element is borrowed mutably.
+            return ir.ExprStmt(ir.BlockExpr(ir.Block((
+                ir.Let("__value", None, value),
+                ir.Let("__index", None, index),
+                ir.Assign(ir.Index(place, ir.Path("__index")), ir.Path("__value")),
+            ))))
         if recv.ty.kind == "dict":
             k_t, v_t = recv.ty.args
             return ir.ExprStmt(ir.MethodCall(self.mutable(recv), "insert", (owned_as(key, k_t), owned_as(v, v_t))))
@@ -805,7 +816,7 @@ class FunctionLowerer:
             probe = coerce(item, elem)
             if elem.kind == "str":
                 # Vec<String>::contains needs &String: compare as &str instead.
-                any_ = ir.Closure(("x",), ir.Binary("==", ir.MethodCall(ir.Path("x"), "as_str"), str_view(probe)))
+                any_ = ir.Closure(("__x",), ir.Binary("==", ir.MethodCall(ir.Path("__x"), "as_str"), str_view(probe)))
                 return ir.MethodCall(ir.MethodCall(container.expr, "iter"), "any", (any_,))
             if is_copy(elem):
                 return ir.MethodCall(container.expr, "contains", (ir.Ref(read(probe)),))
@@ -1030,9 +1041,10 @@ class FunctionLowerer:
 
 
 def _slice_of(v: Val) -> ir.Expr:
+    """A list value as `&[T]` (every operand of `concat` must be the same slice type)."""
     if v.mode is Mode.REF:
         return v.expr
-    return ir.MethodCall(v.expr, "as_slice") if v.mode is Mode.PLACE else ir.Ref(v.expr)
+    return ir.MethodCall(v.expr, "as_slice")
 
 
 def _unify_all(types: list[PyType], node: cst.CSTNode) -> PyType:

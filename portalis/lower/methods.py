@@ -77,7 +77,7 @@ def _find(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
     # Python counts characters; Rust's find gives a byte offset: count the chars before it.
     found = ir.MethodCall(recv.expr, "find", (str_view(args[0]),))
     chars = ir.Closure(
-        ("i",), ir.Cast(ir.MethodCall(ir.MethodCall(ir.Index(recv.expr, ir.RangeExpr(None, ir.Path("i"))), "chars"), "count"), ir.I64)
+        ("__i",), ir.Cast(ir.MethodCall(ir.MethodCall(ir.Index(recv.expr, ir.RangeExpr(None, ir.Path("__i"))), "chars"), "count"), ir.I64)
     )
     return Val(ir.MethodCall(found, "map_or", (ir.IntLit(-1), chars)), T.INT)
 
@@ -147,6 +147,10 @@ def _sort(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
     return Val(ir.MethodCall(lw.mutable(recv), "sort"), T.NONE)
 
 
+# Closures that capture lowered expressions name their parameter `__x`/`__i`: a plain `x` would
+# shadow a Python variable of the same name used in the captured expression.
+
+
 def _list_index(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
     _arity("index", args, 1)
     elem = recv.ty.args[0]
@@ -154,7 +158,7 @@ def _list_index(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
     pos = ir.MethodCall(
         ir.MethodCall(recv.expr, "iter"),
         "position",
-        (ir.Closure(("x",), ir.Binary("==", ir.Unary("*", ir.Path("x")), target)),),
+        (ir.Closure(("__x",), ir.Binary("==", ir.Unary("*", ir.Path("__x")), target)),),
     )
     got = ir.MethodCall(pos, "expect", (ir.StrLit("ValueError: value is not in list"),))
     return Val(ir.Cast(got, ir.I64), T.INT)
@@ -164,7 +168,7 @@ def _list_count(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
     _arity("count", args, 1)
     target = owned_as(args[0], recv.ty.args[0])
     filt = ir.MethodCall(
-        ir.MethodCall(recv.expr, "iter"), "filter", (ir.Closure(("x",), ir.Binary("==", ir.Unary("**", ir.Path("x")), target)),)
+        ir.MethodCall(recv.expr, "iter"), "filter", (ir.Closure(("__x",), ir.Binary("==", ir.Unary("**", ir.Path("__x")), target)),)
     )
     return Val(ir.Cast(ir.MethodCall(filt, "count"), ir.I64), T.INT)
 

@@ -107,3 +107,18 @@ def run_cargo(crate_dir: Path, toolchain: Toolchain, command: str = "check", ext
     if proc.returncode != 0 and not any(m.level == "error" for m in messages):
         failure = (proc.stderr.strip().splitlines() or [f"cargo exited with {proc.returncode}"])[-1]
     return CargoRun(ok=proc.returncode == 0, messages=messages, seconds=time.perf_counter() - started, failure=failure)
+
+
+def rustfmt_clean(crate_dir: Path, toolchain: Toolchain) -> bool | None:
+    """True when `cargo fmt --check` finds nothing to change; None when it could not run."""
+    if not toolchain.available():
+        return None
+    try:
+        proc = subprocess.run(
+            [toolchain.cargo, "fmt", "--check"], cwd=crate_dir, capture_output=True, text=True, timeout=toolchain.timeout_s
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    if proc.returncode not in (0, 1):
+        return None
+    return proc.returncode == 0
