@@ -11,8 +11,12 @@ through the store (one transaction per module); metadata goes to the partition i
 import json
 import time
 import uuid
+import warnings
 
 import dagster as dg
+
+# BackfillPolicy is "beta" in 1.13 but is what lets one run cover many module partitions.
+warnings.filterwarnings("ignore", category=dg.BetaWarning, message=".*backfill_policy.*")
 
 from portalis.crate import crate_name
 from portalis.model import CrateResult, Diagnostic, ModuleTypeMap, ParsedModule
