@@ -32,7 +32,7 @@ from portalis.parse import parse_source, source_module_from_text
 from portalis.pipeline import TranslationRun, translate_path
 from portalis.rust.printer import float_literal, print_type, rust_string_literal
 from portalis.typemap import build_type_map
-from portalis.types.rust_types import owned_type
+from portalis.types.rust_types import owned_type, rust_ident
 from portalis.validate.cargo import Toolchain
 
 REPO = Path(__file__).resolve().parent.parent
@@ -61,14 +61,6 @@ def write_module(directory: Path, name: str, source: str) -> Path:
     path = directory / f"{name}.py"
     path.write_text(source, encoding="utf-8")
     return path
-
-
-def translate_source(
-    tmp_dir: Path, source: str, toolchain: Toolchain, name: str = "sample", build: bool = False
-) -> TranslationRun:
-    """Translate one in-memory module with the real pipeline (parse -> ... -> cargo check)."""
-    src = write_module(tmp_dir / "src_py", name, source)
-    return translate_path(src, tmp_dir / "crate", toolchain, build=build)
 
 
 def type_map_of(source: str, module: str = "sample") -> ModuleTypeMap:
@@ -154,9 +146,9 @@ def same(a: object, b: object) -> bool:
 class Render:
     """Renders Python values as Rust expressions of the owned Rust type of a Python type."""
 
-    def __init__(self, crate: str, type_map: ModuleTypeMap) -> None:
+    def __init__(self, crate: str, type_maps: dict[str, ModuleTypeMap]) -> None:
         self.crate = crate
-        self.type_map = type_map
+        self.type_maps = type_maps
 
     def rust_type(self, t: PyType) -> str:
         text = print_type(owned_type(t))
@@ -199,9 +191,12 @@ class Render:
             items = ", ".join(self.owned(v, t.args[0]) for v in sorted(value))
             return f"vec![{items}].into_iter().collect::<{self.rust_type(t)}>()"
         if k == "class":
-            cls = self.type_map.cls(t.name or "")
-            assert cls is not None, f"class {t.name} is not in the module's type map"
-            fields = ", ".join(f"{f.name}: {self.owned(getattr(value, f.name), f.py_type)}" for f in cls.fields)
+            tm = self.type_maps.get(t.module or "")
+            cls = tm.cls(t.name or "") if tm else None
+            assert cls is not None, f"class {t.module}.{t.name} is not in the translated type maps"
+            fields = ", ".join(
+                f"{rust_ident(f.name)}: {self.owned(getattr(value, f.name), f.py_type)}" for f in cls.fields
+            )
             return f"{self.rust_type(t)} {{ {fields} }}"
         raise TypeError(f"cannot render a Rust literal for {t}")
 
@@ -358,12 +353,19 @@ class DiffRun:
     crate_dir: Path
     results: dict[str, CaseResult] = field(default_factory=dict)
     harness: str = ""
+    target_dir: Path | None = None
+
+    def rerun(self) -> dict[str, CaseResult]:
+        """Run the harness again on the crate as it is now on disk (tests may alter it)."""
+        printed = _run_harness(self.crate_dir, self.target_dir, self.harness)
+        return {
+            key: CaseResult(call=r.call, expected=r.expected, actual=_actual(printed.get(i, "<missing>")),
+                            rust_line=printed.get(i, "<missing>"))
+            for i, (key, r) in enumerate(self.results.items())
+        }
 
     def module_report(self, module: str = "sample") -> dict:
         return next(m for m in self.translation.report["modules"] if m["module"] == module)
-
-    def function_status(self, name: str, module: str = "sample") -> str:
-        return next(f["status"] for f in self.module_report(module)["functions"] if f["name"] == name)
 
     def check(self, call: str) -> None:
         result = self.results[call]
@@ -409,7 +411,7 @@ def _rust_case(index: int, call: str, sig: FunctionSignature, args: list[object]
             passed.append(f"&{var}")
         else:
             passed.append(owned)
-    lines.append(f"let result = {module_path}::{sig.name}({', '.join(passed)});")
+    lines.append(f"let result = {module_path}::{rust_ident(sig.name)}({', '.join(passed)});")
     if mutated:
         after = " + \", \" + &".join(f"{v}.canon()" for v in mutated)
         lines.append(f'format!("({{}}, [{{}}])", result.canon(), {after})')
@@ -436,51 +438,103 @@ def run_differential(
     `(result, [arguments changed in place])` on both sides, so in-place mutation is compared too.
     All calls share one cargo build.
     """
-    translation = translate_source(tmp_dir, source, toolchain, name=module, build=False)
-    crate_dir = tmp_dir / "crate"
+    src = write_module(tmp_dir / "src_py", module, source)
+    translation = translate_path(src, tmp_dir / "crate", toolchain, build=False)
+    py_module = import_file(src, f"_portalis_diff_{next(_COUNTER)}_{module}")
+    type_maps = {module: type_map_of(source, module)}
+    return _differential(translation, tmp_dir / "crate", type_maps, {module: py_module}, [(module, c) for c in calls], toolchain)
+
+
+def run_differential_package(
+    package_dir: Path, calls: list[str], tmp_dir: Path, toolchain: Toolchain
+) -> DiffRun:
+    """The same for a whole package: calls name their module, `"pkg.mod:f(1, 2)"`; arguments are
+    evaluated in that module's namespace. The package is imported under its own name."""
+    translation = translate_path(package_dir, tmp_dir / "crate", toolchain, build=False)
+    parent = str(package_dir.resolve().parent)
+    modules = sorted({c.split(":", 1)[0] for c in calls})
+    sys.path.insert(0, parent)
+    try:
+        py_modules = {m: importlib.import_module(m) for m in modules}
+    finally:
+        sys.path.remove(parent)
+    type_maps: dict[str, ModuleTypeMap] = {}
+    for m in translation.report["modules"]:
+        path = package_dir.resolve().parent / m["path"]
+        text = path.read_text(encoding="utf-8")
+        parsed = parse_source(source_module_from_text(m["module"], text).model_copy(update={"is_package": path.name == "__init__.py"}), text)
+        type_maps[m["module"]] = build_type_map(parsed)
+    pairs = [(c.split(":", 1)[0], c.split(":", 1)[1]) for c in calls]
+    run = _differential(translation, tmp_dir / "crate", type_maps, py_modules, pairs, toolchain)
+    run.results = {f"{m}:{c}": r for (m, c), r in zip(pairs, run.results.values())}
+    return run
+
+
+def _rust_module_path(crate: str, module: str) -> str:
+    return "::".join([crate, *(rust_ident(p) for p in module.split("."))])
+
+
+def _differential(
+    translation: TranslationRun,
+    crate_dir: Path,
+    type_maps: dict[str, ModuleTypeMap],
+    py_modules: dict[str, object],
+    calls: list[tuple[str, str]],
+    toolchain: Toolchain,
+) -> DiffRun:
     assert translation.crate.compiles, f"translated crate does not compile: {translation.report}"
     crate = _crate_name(crate_dir)
-    type_map = type_map_of(source, module)
-    render = Render(crate, type_map)
-    py_module = import_file(tmp_dir / "src_py" / f"{module}.py", f"_portalis_diff_{next(_COUNTER)}_{module}")
+    render = Render(crate, type_maps)
 
     expected: dict[int, object] = {}
     snippets: list[str] = []
-    for i, call in enumerate(calls):
+    for i, (module, call) in enumerate(calls):
         name, _ = _parse_call(call)
-        sig = type_map.function(name)
-        assert sig is not None and sig.typed, f"{name} has no typed signature"
-        result, passed, after = _python_case(py_module, call)
+        sig = type_maps[module].function(name)
+        assert sig is not None and sig.typed, f"{module}.{name} has no typed signature"
+        result, passed, after = _python_case(py_modules[module], call)
         if isinstance(result, Raised):
             expected[i] = result
         else:
             changed = [canonical(a) for p, a in zip(sig.params, after) if p.mutated]
             expected[i] = (result, changed)
-        snippets.append(_rust_case(i, call, sig, passed, render, f"{crate}::{module}"))
+        snippets.append(_rust_case(i, call, sig, passed, render, _rust_module_path(crate, module)))
 
     harness = CANON_RS
     if "pub struct PyDict" in _read(crate_dir / "src" / "pyrt.rs"):
         harness += PYDICT_CANON_RS.replace("{crate}", crate)
-    for cls in type_map.classes:
-        if not cls.is_dataclass:
-            continue
-        parts = "".join(f", '{f.name}': {{}}" for f in cls.fields)
-        args = "".join(f", self.{f.name}.canon()" for f in cls.fields)
-        harness += (
-            f"\nimpl Canon for {crate}::{module}::{cls.name} {{\n"
-            f"    fn canon(&self) -> String {{ format!(\"{{{{'__class__': '{cls.name}'{parts}}}}}\"{args}) }}\n}}\n"
-        )
+    for module, tm in type_maps.items():
+        for cls in tm.classes:
+            if not cls.is_dataclass or cls.diagnostics:
+                continue
+            parts = "".join(f", '{f.name}': {{}}" for f in cls.fields)
+            args = "".join(f", self.{rust_ident(f.name)}.canon()" for f in cls.fields)
+            harness += (
+                f"\nimpl Canon for {_rust_module_path(crate, module)}::{cls.name} {{\n"
+                f"    fn canon(&self) -> String {{ format!(\"{{{{'__class__': '{cls.name}'{parts}}}}}\"{args}) }}\n}}\n"
+            )
     harness += "\nfn main() {\n    std::panic::set_hook(Box::new(|_| {}));\n" + "\n".join(snippets) + "\n}\n"
     (crate_dir / "examples").mkdir(exist_ok=True)
     (crate_dir / "examples" / "diff.rs").write_text(harness, encoding="utf-8")
 
+    target_dir = Path(toolchain.target_dir) if toolchain.target_dir else crate_dir / "target"
+    printed = _run_harness(crate_dir, target_dir, harness)
+    run = DiffRun(translation=translation, crate_dir=crate_dir, harness=harness, target_dir=target_dir)
+    for i, (_module, call) in enumerate(calls):
+        line = printed.get(i, "<missing>")
+        run.results[call] = CaseResult(call=call, expected=expected[i], actual=_actual(line), rust_line=line)
+    return run
+
+
+def _run_harness(crate_dir: Path, target_dir: Path | None, harness: str) -> dict[int, str]:
+    """`cargo run --example diff`: the printed line of each case, by case number."""
     proc = subprocess.run(
         ["cargo", "run", "--offline", "--quiet", "--example", "diff"],
         cwd=crate_dir,
         capture_output=True,
         text=True,
         timeout=300,
-        env=cargo_env(toolchain.target_dir or crate_dir / "target"),
+        env=cargo_env(target_dir or crate_dir / "target"),
     )
     assert proc.returncode == 0, f"harness failed:\n{proc.stderr[-6000:]}\n--- harness ---\n{harness}"
     printed: dict[int, str] = {}
@@ -488,20 +542,17 @@ def run_differential(
         if line.startswith("CASE "):
             _, idx, rest = line.split(" ", 2)
             printed[int(idx)] = rest
-    run = DiffRun(translation=translation, crate_dir=crate_dir, harness=harness)
-    for i, call in enumerate(calls):
-        line = printed.get(i, "<missing>")
-        actual: object
-        if line.startswith("OK "):
-            actual = _literal(line[3:])
-            # a Rust `Option<T>` result prints as the value or None, like Python's Optional
-        elif line.startswith("RAISE "):
-            message = line[len("RAISE "):]
-            actual = Raised(message.split(":", 1)[0].strip())
-        else:
-            actual = Raised(f"<no output: {line}>")
-        run.results[call] = CaseResult(call=call, expected=expected[i], actual=actual, rust_line=line)
-    return run
+    return printed
+
+
+def _actual(line: str) -> object:
+    if line.startswith("OK "):
+        # a Rust `Option<T>` prints as the value or None, like Python's Optional
+        return _literal(line[3:])
+    if line.startswith("RAISE "):
+        message = line[len("RAISE "):]
+        return Raised(message.split(":", 1)[0].strip())
+    return Raised(f"<no output: {line}>")
 
 
 def _literal(text: str) -> object:

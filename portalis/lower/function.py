@@ -311,7 +311,12 @@ class FunctionLowerer:
         if isinstance(stmt, cst.While):
             if stmt.orelse is not None:
                 raise Unsupported("PTL120", "while ... else is not supported yet", stmt)
-            return [ir.While(self.condition(stmt.test), self.block(stmt.body))]
+            cond = self.condition(stmt.test)
+            body = self.block(stmt.body)
+            if isinstance(cond, ir.BoolLit) and cond.value:
+                # `while True:` is Rust's `loop`: rustc knows it only ends by break or return.
+                return [ir.Loop(body)]
+            return [ir.While(cond, body)]
         if isinstance(stmt, cst.For):
             return [self.for_stmt(stmt)]
         if isinstance(stmt, cst.Try):
@@ -1074,11 +1079,30 @@ def _ends_in_return(stmts: list[ir.Stmt]) -> bool:
         return True
     if isinstance(last, ir.ExprStmt) and isinstance(last.expr, ir.IfExpr):
         return _if_returns(last.expr)
-    if isinstance(last, (ir.Loop,)):
-        return True
-    if isinstance(last, ir.While) and isinstance(last.cond, ir.BoolLit) and last.cond.value:
-        return True
+    if isinstance(last, ir.Loop):
+        return not _breaks(last.body)  # a `loop` without a break only ends by returning
     return False
+
+
+def _breaks(block: ir.Block) -> bool:
+    """Whether a `break` in this block (outside nested loops) leaves the enclosing loop."""
+    for stmt in block.stmts:
+        if isinstance(stmt, ir.Break):
+            return True
+        if isinstance(stmt, ir.ExprStmt):
+            if isinstance(stmt.expr, ir.IfExpr) and _if_breaks(stmt.expr):
+                return True
+            if isinstance(stmt.expr, ir.BlockExpr) and _breaks(stmt.expr.block):
+                return True
+    return False
+
+
+def _if_breaks(e: ir.IfExpr) -> bool:
+    if _breaks(e.then):
+        return True
+    if isinstance(e.orelse, ir.IfExpr):
+        return _if_breaks(e.orelse)
+    return e.orelse is not None and _breaks(e.orelse)
 
 
 def _if_returns(e: ir.IfExpr) -> bool:

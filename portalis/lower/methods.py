@@ -129,7 +129,8 @@ def _pop(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
 
 def _insert(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
     _arity("insert", args, 2)
-    at = ir.Cast(ir.MethodCall(read(coerce(args[0], T.INT)), "clamp", (ir.IntLit(0), ir.Cast(ir.MethodCall(recv.expr, "len"), ir.I64))), ir.USIZE)
+    lw.use_runtime("insert_index")
+    at = ir.Call(ir.Path("crate::pyrt::insert_index"), (read(coerce(args[0], T.INT)), ir.MethodCall(recv.expr, "len")))
     return Val(ir.MethodCall(lw.mutable(recv), "insert", (at, owned_as(args[1], recv.ty.args[0]))), T.NONE)
 
 

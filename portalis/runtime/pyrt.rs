@@ -29,13 +29,15 @@ pub fn pymod(a: i64, b: i64) -> i64 {
 // @end
 
 // @helper fmod
-/// Python's `%` on floats: the result has the sign of the divisor.
+/// Python's `%` on floats: the result has the sign of the divisor (a zero result too).
 pub fn fmod(a: f64, b: f64) -> f64 {
     if b == 0.0 {
         panic!("ZeroDivisionError: float modulo");
     }
     let r = a % b;
-    if r != 0.0 && ((r < 0.0) != (b < 0.0)) {
+    if r == 0.0 {
+        0.0_f64.copysign(b)
+    } else if (r < 0.0) != (b < 0.0) {
         r + b
     } else {
         r
@@ -44,12 +46,24 @@ pub fn fmod(a: f64, b: f64) -> f64 {
 // @end
 
 // @helper ffloordiv
-/// Python's `//` on floats.
+/// Python's `//` on floats, computed as CPython does (`1.0 // 0.1` is 9.0, not 10.0).
 pub fn ffloordiv(a: f64, b: f64) -> f64 {
     if b == 0.0 {
         panic!("ZeroDivisionError: float floor division by zero");
     }
-    (a / b).floor()
+    let m = a % b;
+    let mut div = (a - m) / b;
+    if m != 0.0 && ((b < 0.0) != (m < 0.0)) {
+        div -= 1.0;
+    }
+    if div == 0.0 {
+        return 0.0_f64.copysign(a / b);
+    }
+    let mut floordiv = div.floor();
+    if div - floordiv > 0.5 {
+        floordiv += 1.0;
+    }
+    floordiv
 }
 // @end
 
@@ -81,6 +95,15 @@ pub fn index(i: i64, len: usize) -> usize {
     if j < 0 || j >= n {
         panic!("IndexError: index out of range");
     }
+    j as usize
+}
+// @end
+
+// @helper insert_index
+/// Where `xs.insert(i, x)` puts x: a negative i counts from the end; out of range clamps.
+pub fn insert_index(i: i64, len: usize) -> usize {
+    let n = len as i64;
+    let j = if i < 0 { (i + n).max(0) } else { i.min(n) };
     j as usize
 }
 // @end
@@ -211,7 +234,8 @@ pub fn parse_int(s: &str) -> i64 {
 // @helper parse_float
 /// `float(s)` of a Python str.
 pub fn parse_float(s: &str) -> f64 {
-    let t = s.trim().to_lowercase();
+    // Python accepts `_` between digits, as int() does.
+    let t = s.trim().to_lowercase().replace('_', "");
     match t.as_str() {
         "inf" | "+inf" | "infinity" | "+infinity" => f64::INFINITY,
         "-inf" | "-infinity" => f64::NEG_INFINITY,

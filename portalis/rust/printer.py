@@ -105,6 +105,37 @@ def _prec(e: ir.Expr) -> int:
     return _POSTFIX
 
 
+def _ends_in_cast(e: ir.Expr) -> bool:
+    """True when the printed expression ends with `as Type` (nothing closes after the type)."""
+    if isinstance(e, ir.Cast):
+        return True
+    if isinstance(e, ir.Binary):
+        right_min = _BINARY[e.op] + 1
+        return _prec(e.right) >= right_min and _ends_in_cast(e.right)
+    if isinstance(e, (ir.Unary, ir.Ref)):
+        return _prec(e.operand) >= _UNARY and _ends_in_cast(e.operand)
+    return False
+
+
+def _exterior_struct_lit(e: ir.Expr) -> bool:
+    """A struct literal that the printed expression does not enclose in (), [] or {}."""
+    if isinstance(e, ir.StructLit):
+        return True
+    if isinstance(e, ir.Binary):
+        prec = _BINARY[e.op]
+        left_min = prec + 1 if prec == _COMPARISON else prec
+        return (_prec(e.left) >= left_min and _exterior_struct_lit(e.left)) or (
+            _prec(e.right) >= prec + 1 and _exterior_struct_lit(e.right)
+        )
+    if isinstance(e, (ir.Unary, ir.Ref)):
+        return _prec(e.operand) >= _UNARY and _exterior_struct_lit(e.operand)
+    if isinstance(e, ir.Cast):
+        return _prec(e.operand) >= _CAST and _exterior_struct_lit(e.operand)
+    if isinstance(e, (ir.MethodCall, ir.Field, ir.Index)):
+        return _exterior_struct_lit(e.receiver)
+    return False
+
+
 class Printer:
     def __init__(self) -> None:
         self.lines: list[str] = []
@@ -145,8 +176,8 @@ class Printer:
             # Comparisons do not chain in Rust: both sides must bind tighter.
             left_min = prec + 1 if prec == _COMPARISON else prec
             left = self.expr(e.left, left_min)
-            if e.op in ("<", "<<") and isinstance(e.left, ir.Cast) and not left.startswith("("):
-                left = f"({left})"  # `x as i64 < y` parses `<` as generic arguments
+            if e.op in ("<", "<<") and _prec(e.left) >= left_min and _ends_in_cast(e.left):
+                left = f"({left})"  # `x as i64 < y`, `a * x as i64 < y`: `<` would open generic arguments
             return f"{left} {e.op} {self.expr(e.right, prec + 1)}"
         if isinstance(e, ir.Unary):
             inner = self.expr(e.operand, _UNARY)
@@ -203,8 +234,9 @@ class Printer:
         return text
 
     def cond(self, e: ir.Expr) -> str:
-        # A struct literal directly in a condition would be read as the block.
-        return self.expr(e, _POSTFIX) if isinstance(e, ir.StructLit) else self.expr(e)
+        # A struct literal outside any delimiter of a condition would be read as the block.
+        text = self.expr(e)
+        return f"({text})" if _exterior_struct_lit(e) else text
 
     # -------------------------------------------------------- statements
     def block(self, b: ir.Block) -> str:
