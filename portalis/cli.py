@@ -1,7 +1,13 @@
 """The `portalis` command line.
 
     portalis translate PATH --out DIR     translate without Dagster, write a crate and a report
+        --verify                          also run every translated function on test cases in
+                                          Python and in Rust: verified / failed / untested
+        --cache FILE                      per-function translation cache (DuckDB): unchanged
+                                          functions are not translated again
     portalis demo                         run the Dagster job on examples/ and print a summary
+    portalis sync --repo DIR [--out DIR]  one repo_changes sensor evaluation and the runs it asks
+                                          for, in process; prints a JSON summary
 
 Exit codes: 0 a crate was written (even with untranslated functions); 2 unusable input.
 """
@@ -17,11 +23,15 @@ from pathlib import Path
 from portalis.source import SourceError
 
 
+# statuses of functions that have a translation (behaviour validation refines "translated")
+TRANSLATED = ("translated", "verified", "failed", "untested")
+
+
 def _summary_table(modules: list[dict]) -> str:
     rows = [("module", "functions", "translated", "untranslated", "status")]
     for m in modules:
         fns = m["functions"]
-        ok = sum(f["status"] in ("translated", "verified") for f in fns)
+        ok = sum(f["status"] in TRANSLATED for f in fns)
         rows.append((m["module"], str(len(fns)), str(ok), str(len(fns) - ok), m["status"]))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
@@ -36,7 +46,7 @@ def print_summary(report: dict, out=sys.stdout) -> None:
     modules = report["modules"]
     print(_summary_table(modules), file=out)
     fns = [f for m in modules for f in m["functions"]]
-    ok = sum(f["status"] in ("translated", "verified") for f in fns)
+    ok = sum(f["status"] in TRANSLATED for f in fns)
     crate = report["crate"]
     print(file=out)
     print(
@@ -47,15 +57,43 @@ def print_summary(report: dict, out=sys.stdout) -> None:
     print(f"crate: {crate['path']}", file=out)
 
 
+def print_verification(report: dict, out=sys.stdout) -> None:
+    """Per-function behaviour statuses of a report written with --verify, and the totals."""
+    rows = [("function", "status", "cases", "detail")]
+    for m in report["modules"]:
+        for f in m["functions"]:
+            cases = f"{f['cases_passed']}/{f['cases_total']}" if f["cases_total"] else "-"
+            detail = (f.get("detail") or "").replace("\n", " ")
+            rows.append((f"{m['module']}.{f['name']}", f["status"], cases, detail[:120] + ("..." if len(detail) > 120 else "")))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    print(file=out)
+    for i, r in enumerate(rows):
+        print("  ".join([r[0].ljust(widths[0]), r[1].ljust(widths[1]), r[2].rjust(widths[2]), r[3]]).rstrip(), file=out)
+        if i == 0:
+            print("  ".join(["-" * w for w in widths] + ["------"]), file=out)
+    v = report.get("verification") or {}
+    print(file=out)
+    print(
+        f"verification: {v.get('verified', 0)} verified, {v.get('failed', 0)} failed, {v.get('untested', 0)} untested, "
+        f"{v.get('untranslated', 0)} untranslated; {v.get('cases_passed', 0)}/{v.get('cases_total', 0)} cases passed"
+        + (f" ({v['seconds']:.1f} s)" if "seconds" in v else "")
+        + (f"; not run: {v['reason']}" if not v.get("ran", True) else ""),
+        file=out,
+    )
+
+
 def cmd_translate(args: argparse.Namespace) -> int:
     from portalis.pipeline import translate_path
     from portalis.validate.cargo import Toolchain
 
-    run = translate_path(Path(args.path), Path(args.out), Toolchain(), build=not args.no_build)
+    run = translate_path(Path(args.path), Path(args.out), Toolchain(), build=not args.no_build, verify=args.verify,
+                         cache=Path(args.cache) if args.cache else None)
     if args.json:
         print(json.dumps(run.report, indent=2))
     else:
         print_summary(run.report)
+        if args.verify:
+            print_verification(run.report)
         print(f"report: {run.out_dir / 'portalis-report.json'}")
     return 0
 
@@ -72,6 +110,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0 if result.success else 1
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(Path("dagster_home").resolve())))
+    home.mkdir(parents=True, exist_ok=True)
+    from portalis_assets.runner import sync_repo
+
+    outcome = sync_repo(repo=Path(args.repo), crate_dir=Path(args.out) if args.out else None)
+    print(json.dumps(outcome.summary()))
+    if outcome.skip_reason:
+        print(f"sync: {outcome.skip_reason}", file=sys.stderr)
+    for run_id in outcome.run_ids:
+        print(f"sync: dagster run {run_id}; DAGSTER_HOME={home}", file=sys.stderr)
+    return 0 if outcome.success else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="portalis", description="Translate Python code into a Rust crate.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -81,12 +133,23 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", required=True, help="directory to write the crate into")
     t.add_argument("--json", action="store_true", help="print the report as JSON")
     t.add_argument("--no-build", action="store_true", help="cargo check only, skip cargo build")
+    t.add_argument(
+        "--verify", action="store_true",
+        help="run each translated function on cases (doctests, the repo's tests, generated) in Python and Rust",
+    )
+    t.add_argument("--cache", default=None, metavar="FILE",
+                   help="DuckDB file holding the per-function translation cache (created if missing)")
     t.set_defaults(func=cmd_translate)
 
     d = sub.add_parser("demo", help="translate examples/ through the Dagster asset graph")
     d.add_argument("--repo", default="examples", help="source repository (default: examples)")
     d.add_argument("--out", default=None, help="crate directory (default: $DAGSTER_HOME/portalis/crate)")
     d.set_defaults(func=cmd_demo)
+
+    s = sub.add_parser("sync", help="retranslate what changed in a repo (one repo_changes sensor evaluation, in process)")
+    s.add_argument("--repo", required=True, help="source repository")
+    s.add_argument("--out", default=None, help="crate directory (default: $DAGSTER_HOME/portalis/crate)")
+    s.set_defaults(func=cmd_sync)
     return parser
 
 

@@ -144,6 +144,7 @@ class TypedParam(BaseModel):
     py_type: PyType
     rust_type: str
     mutated: bool = False  # mutated in place: passed as &mut
+    default: str | None = None  # source text of the default value (callers may omit it)
 
 
 class FunctionSignature(BaseModel):
@@ -243,6 +244,9 @@ class FunctionReport(BaseModel):
     status: FunctionStatus
     cases_passed: int = 0
     cases_total: int = 0
+    # Behaviour validation: for `failed` the first differing case, for `untested` why no case ran.
+    detail: str | None = None
+    case_origins: dict[str, int] = Field(default_factory=dict)  # cases run, by source (doctest, test, hypothesis)
 
 
 class ModuleValidation(BaseModel):
@@ -252,6 +256,8 @@ class ModuleValidation(BaseModel):
     compiles: bool
     errors: int = 0
     warnings: int = 0
+    clippy_warnings: int = 0  # when checked with clippy
+    lints: dict[str, int] = Field(default_factory=dict)  # clippy lint -> count
     functions: list[FunctionReport] = Field(default_factory=list)
     diagnostics: list[Diagnostic] = Field(default_factory=list)
     # The module's Rust after quarantine: what the crate is built from.

@@ -6,7 +6,12 @@ with `ok=False` and a diagnostic, so one broken file never stops the others.
 
 from __future__ import annotations
 
+import ast
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -33,11 +38,117 @@ def code_of(node: cst.CSTNode) -> str:
 
 
 def parse_cst(source: str) -> tuple[cst.Module, MetadataWrapper]:
-    """Parse source into a CST with position metadata (raises libcst.ParserSyntaxError)."""
-    module = cst.parse_module(source)
+    """Parse source into a CST with position metadata (raises libcst.ParserSyntaxError).
+
+    Kept for callers that want libcst's full positions; the passes use `source_tree`."""
+    module = source_tree(source).module
     # unsafe_skip_copy: we never mutate the tree, and the copy doubles parse time.
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     return module, wrapper
+
+
+@dataclass
+class SourceTree:
+    """A parsed module with the lines of its statements.
+
+    libcst's PositionProvider regenerates the whole module's code to compute positions (as
+    costly as parsing); Python's own `ast` parser gives statement lines ten times faster, and
+    the two trees have the same statement structure, so statements are matched pairwise.
+    Expressions have no entry: diagnostics point at their statement's line."""
+
+    module: cst.Module
+    lines: dict[int, tuple[int, int]] = field(default_factory=dict)  # id(statement) -> (first, last)
+
+    def line(self, node: cst.CSTNode) -> int | None:
+        span = self.lines.get(id(node))
+        return span[0] if span else None
+
+    def end_line(self, node: cst.CSTNode) -> int | None:
+        span = self.lines.get(id(node))
+        return span[1] if span else None
+
+
+# Parsing is the costliest step of translation: every pass of one process (parse, type map,
+# lowering) shares one tree per source text. Trees are never mutated, so sharing is safe.
+_TREES: "OrderedDict[str, SourceTree]" = OrderedDict()
+_TREE_CACHE_SIZE = 2048
+
+
+def source_tree(source: str) -> SourceTree:
+    """The parsed tree of a module's text, from a per-process cache (raises ParserSyntaxError)."""
+    key = hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    tree = _TREES.get(key)
+    if tree is not None:
+        _TREES.move_to_end(key)
+        return tree
+    module = cst.parse_module(source)
+    tree = SourceTree(module=module)
+    try:
+        _index_lines(module.body, ast.parse(source).body, tree.lines)
+    except (SyntaxError, ValueError, IndexError, AttributeError, TypeError):
+        # ast and libcst disagree (a grammar corner case): fall back to libcst's positions.
+        tree.lines.clear()
+        positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+        for node, pos in positions.items():
+            if isinstance(node, (cst.BaseStatement, cst.BaseSmallStatement, cst.ExceptHandler)):
+                tree.lines[id(node)] = (pos.start.line, pos.end.line)
+    _TREES[key] = tree
+    if len(_TREES) > _TREE_CACHE_SIZE:
+        _TREES.popitem(last=False)
+    return tree
+
+
+def _suite(node: cst.BaseSuite) -> Sequence[cst.BaseStatement | cst.BaseSmallStatement]:
+    return node.body
+
+
+def _index_lines(body: Sequence, ast_body: list[ast.stmt], out: dict[int, tuple[int, int]]) -> None:
+    """Pair CST statements with ast statements (same order, same nesting) and record lines."""
+    i = 0
+    for stmt in body:
+        if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            smalls = stmt.body
+            matched = ast_body[i : i + len(smalls)]
+            i += len(smalls)
+            out[id(stmt)] = (matched[0].lineno, matched[-1].end_lineno or matched[-1].lineno)
+            for small, a in zip(smalls, matched):
+                out[id(small)] = (a.lineno, a.end_lineno or a.lineno)
+            continue
+        if isinstance(stmt, cst.BaseSmallStatement):  # inside a SimpleStatementSuite
+            a = ast_body[i]
+            i += 1
+            out[id(stmt)] = (a.lineno, a.end_lineno or a.lineno)
+            continue
+        a = ast_body[i]
+        i += 1
+        out[id(stmt)] = (a.lineno, a.end_lineno or a.lineno)
+        _index_compound(stmt, a, out)
+
+
+def _index_compound(stmt: cst.CSTNode, a: ast.stmt, out: dict[int, tuple[int, int]]) -> None:
+    if isinstance(stmt, (cst.FunctionDef, cst.ClassDef, cst.With)):
+        _index_lines(_suite(stmt.body), a.body, out)  # type: ignore[attr-defined]
+    elif isinstance(stmt, cst.If):
+        assert isinstance(a, ast.If)
+        _index_lines(_suite(stmt.body), a.body, out)
+        if isinstance(stmt.orelse, cst.If):
+            out[id(stmt.orelse)] = (a.orelse[0].lineno, a.orelse[0].end_lineno or a.orelse[0].lineno)
+            _index_compound(stmt.orelse, a.orelse[0], out)
+        elif isinstance(stmt.orelse, cst.Else):
+            _index_lines(_suite(stmt.orelse.body), a.orelse, out)
+    elif isinstance(stmt, (cst.For, cst.While)):
+        _index_lines(_suite(stmt.body), a.body, out)  # type: ignore[attr-defined]
+        if stmt.orelse is not None:
+            _index_lines(_suite(stmt.orelse.body), a.orelse, out)  # type: ignore[attr-defined]
+    elif isinstance(stmt, (cst.Try, cst.TryStar)):
+        _index_lines(_suite(stmt.body), a.body, out)  # type: ignore[attr-defined]
+        for h, ah in zip(stmt.handlers, a.handlers):  # type: ignore[attr-defined]
+            out[id(h)] = (ah.lineno, ah.end_lineno or ah.lineno)
+            _index_lines(_suite(h.body), ah.body, out)
+        if stmt.orelse is not None:
+            _index_lines(_suite(stmt.orelse.body), a.orelse, out)  # type: ignore[attr-defined]
+        if stmt.finalbody is not None:
+            _index_lines(_suite(stmt.finalbody.body), a.finalbody, out)  # type: ignore[attr-defined]
 
 
 def docstring_of(body: cst.BaseSuite) -> str | None:
@@ -70,9 +181,9 @@ def _attr_name(node: cst.BaseExpression) -> str:
 
 
 class _Outline:
-    def __init__(self, src: SourceModule, wrapper: MetadataWrapper) -> None:
+    def __init__(self, src: SourceModule, tree: SourceTree) -> None:
         self.src = src
-        self.positions = wrapper.resolve(PositionProvider)
+        self.tree = tree
         self.functions: list[FunctionInfo] = []
         self.classes: list[ClassInfo] = []
         self.imports: list[ImportInfo] = []
@@ -80,10 +191,10 @@ class _Outline:
         self.diagnostics: list[Diagnostic] = []
 
     def line(self, node: cst.CSTNode) -> int:
-        return self.positions[node].start.line
+        return self.tree.line(node) or 1
 
     def end_line(self, node: cst.CSTNode) -> int:
-        return self.positions[node].end.line
+        return self.tree.end_line(node) or self.line(node)
 
     def function(self, node: cst.FunctionDef, owner: str | None) -> FunctionInfo:
         params = []
@@ -104,7 +215,7 @@ class _Outline:
                         message=f"variadic parameter *{star.name.value} is not supported yet",
                         module=self.src.module,
                         function=node.name.value,
-                        line=self.line(star),
+                        line=self.line(node),
                     )
                 )
         return FunctionInfo(
@@ -217,7 +328,7 @@ def parse_source(src: SourceModule, source: str) -> ParsedModule:
     """Parse one module's text into its outline; syntax errors become a diagnostic."""
     base = dict(module=src.module, path=src.path, source_sha256=src.sha256, source=source)
     try:
-        module, wrapper = parse_cst(source)
+        tree = source_tree(source)
     except cst.ParserSyntaxError as exc:
         return ParsedModule(
             **base,
@@ -232,8 +343,8 @@ def parse_source(src: SourceModule, source: str) -> ParsedModule:
                 )
             ],
         )
-    outline = _Outline(src, wrapper)
-    outline.module_body(module)
+    outline = _Outline(src, tree)
+    outline.module_body(tree.module)
     return ParsedModule(
         **base,
         ok=True,

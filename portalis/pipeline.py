@@ -26,6 +26,7 @@ from portalis.parse import parse_file
 from portalis.source import SourceError, SourceRoot, discover, resolve_root
 from portalis.typemap import build_type_map
 from portalis.validate.cargo import Toolchain, run_cargo, rustfmt_clean
+from portalis.validate.behaviour import BehaviourReport, VerifyConfig, apply_verdicts, verify_crate
 from portalis.validate.compile import check_modules
 
 REPORT_NAME = "portalis-report.json"
@@ -41,7 +42,8 @@ def module_status(parsed: ParsedModule | None, validation: ModuleValidation | No
         return "empty"
     if not validation.compiles:
         return "error"
-    if any(f.status not in (FunctionStatus.TRANSLATED, FunctionStatus.VERIFIED) for f in validation.functions):
+    # untested is translated without evidence either way; failed counts against the module
+    if any(f.status not in (FunctionStatus.TRANSLATED, FunctionStatus.VERIFIED, FunctionStatus.UNTESTED) for f in validation.functions):
         return "partial"
     return "ok"
 
@@ -70,18 +72,21 @@ def module_report(parsed: ParsedModule | None, translation: ModuleTranslation | 
                 "status": f.status.value,
                 "cases_passed": f.cases_passed,
                 "cases_total": f.cases_total,
+                "detail": f.detail,
             }
             for f in (validation.functions if validation else [])
         ],
     }
 
 
-def write_report(out_dir: Path, modules: list[dict], crate: CrateResult) -> Path:
+def write_report(out_dir: Path, modules: list[dict], crate: CrateResult, verification: dict | None = None) -> Path:
     path = out_dir / REPORT_NAME
     payload = {
         "modules": modules,
         "crate": {"path": crate.path, "compiles": crate.compiles, "rustfmt_clean": crate.rustfmt_clean},
     }
+    if verification is not None:
+        payload["verification"] = verification
     path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     return path
 
@@ -92,6 +97,8 @@ class TranslationRun:
     report: dict
     crate: CrateResult
     timings: dict[str, float] = field(default_factory=dict)
+    behaviour: BehaviourReport | None = None  # with verify=True
+    cache_stats: dict[str, int] = field(default_factory=dict)  # with cache=: functions_translated, cache_hits
 
 
 def check_out_dir(out_dir: Path) -> None:
@@ -99,8 +106,20 @@ def check_out_dir(out_dir: Path) -> None:
         raise SourceError(f"output path exists and is not a directory: {out_dir}")
 
 
-def translate_path(path: Path, out_dir: Path, toolchain: Toolchain | None = None, build: bool = True) -> TranslationRun:
-    """Translate a .py file, a package or a repository directory into a crate in out_dir."""
+def translate_path(
+    path: Path,
+    out_dir: Path,
+    toolchain: Toolchain | None = None,
+    build: bool = True,
+    verify: bool = False,
+    verify_config: VerifyConfig | None = None,
+    cache: Path | None = None,
+) -> TranslationRun:
+    """Translate a .py file, a package or a repository directory into a crate in out_dir.
+
+    With verify=True, every translated function is also run on test cases in Python and in Rust
+    (portalis.validate.behaviour) and the report gets its status (verified, failed, untested),
+    its case counts and a `verification` summary."""
     toolchain = toolchain or Toolchain()
     check_out_dir(out_dir)
     src = resolve_root(path)
@@ -115,7 +134,14 @@ def translate_path(path: Path, out_dir: Path, toolchain: Toolchain | None = None
     type_maps: dict[str, ModuleTypeMap] = {k: build_type_map(p) for k, p in parsed.items()}
     timings["type_map_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    translations = {k: lower_module(p, type_maps[k], type_maps, toolchain.rustfmt) for k, p in parsed.items()}
+    cache_stats: dict[str, int] = {}
+    if cache is not None:  # per-function cache (portalis/cache.py): unchanged functions are reused
+        from portalis.cache import FunctionCache, translate_all_cached
+        from portalis.store import Store
+
+        translations, cache_stats = translate_all_cached(parsed, type_maps, FunctionCache(Store(cache)), rustfmt=toolchain.rustfmt)
+    else:
+        translations = {k: lower_module(p, type_maps[k], type_maps, toolchain.rustfmt) for k, p in parsed.items()}
     timings["translate_s"] = time.perf_counter() - t0
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -132,6 +158,12 @@ def translate_path(path: Path, out_dir: Path, toolchain: Toolchain | None = None
         built = run_cargo(out_dir, toolchain, "build")
         timings["build_s"] = time.perf_counter() - t0
         compiles = built.ok
+    behaviour: BehaviourReport | None = None
+    verification: dict | None = None
+    if verify:
+        t0 = time.perf_counter()
+        behaviour, verification = _verify(out_dir, src.root, parsed, type_maps, validations, toolchain, run.ok, verify_config)
+        timings["verify_s"] = time.perf_counter() - t0
     crate = CrateResult(
         path=str(out_dir.resolve()), compiles=compiles, modules=len(modules), rustfmt_clean=rustfmt_clean(out_dir, toolchain)
     )
@@ -139,9 +171,55 @@ def translate_path(path: Path, out_dir: Path, toolchain: Toolchain | None = None
         module_report(parsed[m.module], translations[m.module], validations.get(m.module), m.module, m.path)
         for m in modules
     ]
-    write_report(out_dir, reports, crate)
+    write_report(out_dir, reports, crate, verification)
     report = {"modules": reports, "crate": {"path": crate.path, "compiles": crate.compiles, "rustfmt_clean": crate.rustfmt_clean}}
-    return TranslationRun(out_dir=out_dir, report=report, crate=crate, timings=timings)
+    if verification is not None:
+        report["verification"] = verification
+    return TranslationRun(out_dir=out_dir, report=report, crate=crate, timings=timings, behaviour=behaviour, cache_stats=cache_stats)
+
+
+def _verify(
+    out_dir: Path,
+    source_root: Path,
+    parsed: dict[str, ParsedModule],
+    type_maps: dict[str, ModuleTypeMap],
+    validations: dict[str, ModuleValidation],
+    toolchain: Toolchain,
+    compiles: bool,
+    config: VerifyConfig | None,
+) -> tuple[BehaviourReport | None, dict]:
+    """Behaviour validation of the written crate; verdicts go into `validations`."""
+    if not compiles:
+        for v in validations.values():
+            for f in v.functions:
+                if f.status is FunctionStatus.TRANSLATED:
+                    f.status, f.detail = FunctionStatus.UNTESTED, "the crate does not compile"
+        return None, {"ran": False, "reason": "the crate does not compile", **verification_summary(validations)}
+    behaviour = verify_crate(out_dir, source_root, parsed, type_maps, validations, toolchain, config)
+    apply_verdicts(validations, behaviour)
+    summary = verification_summary(validations)
+    summary.update({
+        "ran": True, "seconds": round(behaviour.timings.total_s, 3), "reused_build": behaviour.timings.reused,
+        "failure": behaviour.failure,
+    })
+    return behaviour, summary
+
+
+def verification_summary(validations: dict[str, ModuleValidation]) -> dict:
+    """Function counts by status and case totals over all modules."""
+    fns = [f for v in validations.values() for f in v.functions]
+    counts = {s.value: sum(f.status is s for f in fns) for s in FunctionStatus}
+    translated = sum(f.status in (FunctionStatus.VERIFIED, FunctionStatus.FAILED, FunctionStatus.UNTESTED, FunctionStatus.TRANSLATED) for f in fns)
+    return {
+        "functions": len(fns),
+        "verified": counts["verified"],
+        "failed": counts["failed"],
+        "untested": counts["untested"] + counts["translated"],
+        "untranslated": counts["untranslated"] + counts["compile_error"],
+        "verified_share": round(counts["verified"] / translated, 4) if translated else 0.0,
+        "cases_passed": sum(f.cases_passed for f in fns),
+        "cases_total": sum(f.cases_total for f in fns),
+    }
 
 
 def assemble(out_dir: Path, name: str, validations: dict[str, ModuleValidation], sources: dict[str, str], rustfmt: str = "rustfmt") -> None:

@@ -17,6 +17,7 @@ from typing import Any, Iterator
 
 import duckdb
 
+from portalis.interface import ModuleState
 from portalis.model import ModuleTranslation, ModuleTypeMap, ModuleValidation, ParsedModule
 
 # table -> ordered columns (name, DuckDB type). `module` is the key of every per-module table.
@@ -63,6 +64,11 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
         ("compile_errors", "INTEGER"),
         ("payload", "JSON"),
         ("updated_at", "TIMESTAMP"),
+        # behaviour validation (added columns go last: existing tables migrate in place)
+        ("verified", "INTEGER"),
+        ("failed", "INTEGER"),
+        ("untested", "INTEGER"),
+        ("clippy_warnings", "INTEGER"),
     ],
     "crate_builds": [
         ("build_id", "VARCHAR PRIMARY KEY"),
@@ -73,8 +79,38 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
         ("payload", "JSON"),
         ("created_at", "TIMESTAMP"),
     ],
+    # What each module's last translation was computed from (portalis/interface.py): read by the
+    # repo_changes sensor and the nightly schedule to decide what is stale.
+    "translation_state": [
+        ("module", "VARCHAR PRIMARY KEY"),
+        ("source_sha256", "VARCHAR"),
+        ("interface_sha256", "VARCHAR"),
+        ("deps", "JSON"),  # imported module -> its interface hash at translation time (null: absent)
+        ("translator_version", "VARCHAR"),
+        ("backend", "VARCHAR"),
+        ("translation_key", "VARCHAR"),
+        ("functions", "INTEGER"),
+        ("translated", "INTEGER"),  # functions lowered by that translation
+        ("reused", "INTEGER"),  # functions taken from function_cache
+        ("updated_at", "TIMESTAMP"),
+    ],
+    # The per-function translation cache (portalis/cache.py), keyed by content.
+    "function_cache": [
+        ("key", "VARCHAR PRIMARY KEY"),
+        ("module", "VARCHAR"),
+        ("function", "VARCHAR"),
+        ("start_line", "INTEGER"),
+        ("line_dependent", "BOOLEAN"),
+        ("translator_version", "VARCHAR"),
+        ("backend", "VARCHAR"),
+        ("item", "JSON"),
+        ("diagnostics", "JSON"),
+        ("created_at", "TIMESTAMP"),
+    ],
 }
 MODULE_TABLES = ("parsed_ast", "type_map", "rust_translation", "validation_report")
+# Tables with a `module` column that are not stages: purged with the module's partition too.
+MODULE_STATE_TABLES = ("translation_state", "function_cache")
 
 
 class StoreLockedError(RuntimeError):
@@ -177,7 +213,7 @@ class Store:
             con.execute("BEGIN TRANSACTION")
             try:
                 marks = ", ".join("?" for _ in modules)
-                for table in MODULE_TABLES:
+                for table in (*MODULE_TABLES, *MODULE_STATE_TABLES):
                     con.execute(f"DELETE FROM {table} WHERE module IN ({marks})", list(modules))
                 con.execute("COMMIT")
             except BaseException:
@@ -221,9 +257,11 @@ class Store:
         statuses = [f.status.value for f in v.functions]
         self.replace_row("validation_report", v.module, {
             "compiles": v.compiles, "errors": v.errors, "warnings": v.warnings,
-            "translated": statuses.count("translated") + statuses.count("verified"),
+            "translated": sum(statuses.count(s) for s in ("translated", "verified", "failed", "untested")),
             "untranslated": statuses.count("untranslated"), "compile_errors": statuses.count("compile_error"),
             "payload": v.model_dump_json(), "updated_at": _now(),
+            "verified": statuses.count("verified"), "failed": statuses.count("failed"),
+            "untested": statuses.count("untested"), "clippy_warnings": v.clippy_warnings,
         })
 
     def get_validations(self, modules: list[str] | None = None) -> dict[str, ModuleValidation]:
@@ -234,3 +272,100 @@ class Store:
             "path": path, "compiles": compiles, "modules": modules, "seconds": seconds,
             "payload": json.dumps(payload), "created_at": _now(),
         }, key_column="build_id")
+
+    # -------------------------------------------------------- incremental translation state
+    @staticmethod
+    def _replace_in(con: duckdb.DuckDBPyConnection, table: str, rows: dict[str, dict[str, Any]], key_column: str = "module") -> None:
+        """Replace the rows of these keys inside the caller's transaction."""
+        if not rows:
+            return
+        columns = [c for c, _ in SCHEMA[table]]
+        keys = list(rows)
+        con.execute(f"DELETE FROM {table} WHERE {key_column} IN ({', '.join('?' for _ in keys)})", keys)
+        names = [key_column] + [c for c in columns if c != key_column]
+        con.executemany(
+            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+            [[k] + [row.get(c) for c in names[1:]] for k, row in rows.items()],
+        )
+
+    def get_translation_states(self, modules: list[str] | None = None) -> dict[str, ModuleState]:
+        return {
+            k: ModuleState(
+                module=k, source_sha256=r["source_sha256"] or "", interface_sha256=r["interface_sha256"] or "",
+                deps=json.loads(r["deps"]) if r["deps"] else {}, translator_version=r["translator_version"] or "",
+                backend=r["backend"] or "", translation_key=r["translation_key"] or "", updated_at=r["updated_at"],
+            )
+            for k, r in self.rows("translation_state", modules).items()
+        }
+
+    @staticmethod
+    def _state_row(state: ModuleState, functions: int = 0, translated: int = 0, reused: int = 0) -> dict[str, Any]:
+        return {
+            "source_sha256": state.source_sha256, "interface_sha256": state.interface_sha256,
+            "deps": json.dumps(state.deps, sort_keys=True), "translator_version": state.translator_version,
+            "backend": state.backend, "translation_key": state.translation_key, "functions": functions,
+            "translated": translated, "reused": reused, "updated_at": _now(),
+        }
+
+    def put_translation_states(self, states: list[ModuleState]) -> None:
+        """Record states without a translation (benchmarks seed a big repo this way)."""
+        with self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                self._replace_in(con, "translation_state", {s.module: self._state_row(s) for s in states})
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+    def put_translation_result(
+        self,
+        t: ModuleTranslation,
+        state: ModuleState,
+        cache_rows: dict[str, dict[str, Any]],
+        translated: int,
+        reused: int,
+    ) -> None:
+        """A module's translation, its state and its new cache entries in one transaction: the
+        state never claims a translation that was not stored."""
+        fns = t.functions
+        done = sum(f.status.value == "translated" for f in fns)
+        translation_row = {
+            "functions": len(fns), "translated": done, "untranslated": len(fns) - done,
+            "rust_code": "\n".join(i.code for i in t.items if i.code), "diagnostics": len(t.diagnostics),
+            "payload": t.model_dump_json(), "updated_at": _now(),
+        }
+        created = _now()
+        with self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                self._replace_in(con, "rust_translation", {t.module: translation_row})
+                self._replace_in(con, "translation_state", {t.module: self._state_row(state, len(fns), translated, reused)})
+                self._replace_in(con, "function_cache", {k: {**r, "created_at": created} for k, r in cache_rows.items()}, "key")
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+    def updated_at(self, table: str, modules: list[str]) -> dict[str, datetime]:
+        """When each module's row of a stage was last written (no payload read)."""
+        if not modules or not self.path.exists():
+            return {}
+        with self.connect() as con:
+            marks = ", ".join("?" for _ in modules)
+            rows = con.execute(f"SELECT module, updated_at FROM {table} WHERE module IN ({marks})", list(modules)).fetchall()
+        return {m: t for m, t in rows}
+
+    def function_cache_rows(self, keys: list[str]) -> dict[str, dict[str, Any]]:
+        return self.rows("function_cache", keys, key_column="key")
+
+    def put_function_cache(self, rows: dict[str, dict[str, Any]]) -> None:
+        created = _now()
+        with self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                self._replace_in(con, "function_cache", {k: {**r, "created_at": created} for k, r in rows.items()}, "key")
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise

@@ -1,11 +1,22 @@
 """Type-map pass: a module's interface (signatures, dataclass fields, constants) in Python and
 Rust types. Uses only the module itself; names imported from other modules stay references
-(module, name) that the translation pass resolves against those modules' type maps."""
+(module, name) that the translation pass resolves against those modules' type maps.
+
+Signatures come from annotations; where they are missing they are inferred:
+- parameters: from the example calls in the docstring (types/evidence.py), from default
+  values, from how the body uses them, and from the arguments other functions of the module
+  pass them;
+- return types: from the values the body returns (lowering the body in inference mode, which
+  types every expression with the same rules as the translation), else from the docstring.
+"""
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 
+from portalis.lower.scan import MUTATING_METHODS, scan_function
 from portalis.model import (
     ClassSignature,
     ConstantInfo,
@@ -19,50 +30,28 @@ from portalis.model import (
     TypedField,
     TypedParam,
 )
-from portalis.parse import parse_cst
+from portalis.parse import source_tree
 from portalis.rust.printer import print_type
 from portalis.types import pytypes as T
 from portalis.types.annotations import AnnotationError, TypeScope, resolve_annotation
+from portalis.types.evidence import docstring_evidence, value_type
 from portalis.types.rust_types import TypeMappingError, owned_type, param_type
 
-# Methods that change their receiver in place: a parameter they are called on is passed &mut.
-MUTATING_METHODS = frozenset(
-    "append extend insert pop remove clear sort reverse update setdefault add discard popitem".split()
-)
+__all__ = ["MUTATING_METHODS", "build_type_map", "function_nodes", "mutated_names", "signature_of"]
+
+_BARE_GENERICS = {
+    "list": T.list_of(T.UNKNOWN), "List": T.list_of(T.UNKNOWN),
+    "dict": T.dict_of(T.UNKNOWN, T.UNKNOWN), "Dict": T.dict_of(T.UNKNOWN, T.UNKNOWN),
+    "set": T.set_of(T.UNKNOWN), "Set": T.set_of(T.UNKNOWN),
+}
+INFERENCE_ROUNDS = 3
 
 
 def mutated_names(fn: cst.FunctionDef) -> set[str]:
-    """Names whose value is changed in place in the function body (not rebound)."""
-    found: set[str] = set()
-
-    class Visitor(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
-            f = node.func
-            if isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name) and f.attr.value in MUTATING_METHODS:
-                found.add(f.value.value)
-
-        def _target(self, target: cst.BaseExpression) -> None:
-            if isinstance(target, (cst.Subscript, cst.Attribute)) and isinstance(target.value, cst.Name):
-                found.add(target.value.value)
-            elif isinstance(target, (cst.Tuple, cst.List)):
-                for el in target.elements:
-                    self._target(el.value)
-
-        def visit_Assign(self, node: cst.Assign) -> None:
-            for t in node.targets:
-                self._target(t.target)
-
-        def visit_AugAssign(self, node: cst.AugAssign) -> None:
-            self._target(node.target)
-
-        def visit_Del(self, node: cst.Del) -> None:
-            self._target(node.target)
-
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-            return node is fn  # nested functions have their own parameters
-
-    fn.visit(Visitor())
-    return found
+    """Names whose value is changed in place in the function body before any rebinding (a
+    parameter in this set is passed `&mut`: the caller sees the change)."""
+    scan = scan_function(fn)
+    return set(scan.mutated) - scan.rebound_first
 
 
 def function_nodes(module: cst.Module) -> dict[str, cst.FunctionDef]:
@@ -73,64 +62,242 @@ def _diag(parsed: ParsedModule, code: str, message: str, line: int, function: st
     return Diagnostic(code=code, message=message, module=parsed.module, function=function, line=line)
 
 
+def _annotation(text: str, scope: TypeScope) -> PyType:
+    """An annotation's type; a bare `list`/`dict`/`set` has unknown element types (inferred)."""
+    if text.strip() in _BARE_GENERICS:
+        return _BARE_GENERICS[text.strip()]
+    return resolve_annotation(text, scope)
+
+
+def _leading_string(node: cst.FunctionDef) -> str | None:
+    """A documentation string placed after the function's first imports (not a docstring
+    for Python, but written as one)."""
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    for stmt in body:
+        if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1:
+            return None
+        small = stmt.body[0]
+        if isinstance(small, (cst.Import, cst.ImportFrom)):
+            continue
+        if isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString)):
+            value = small.value.evaluated_value
+            return value if isinstance(value, str) else None
+        return None
+    return None
+
+
+def _default_type(default: str | None) -> PyType | None:
+    if default is None:
+        return None
+    try:
+        value = ast.literal_eval(default)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    t = value_type(value)
+    return t if t is not None and t.kind != "none" else None
+
+
 def signature_of(
     fn: FunctionInfo, node: cst.FunctionDef | None, scope: TypeScope, parsed: ParsedModule
 ) -> FunctionSignature:
+    """The signature from annotations, docstring examples and defaults (types still unknown
+    are left `unknown`, without a diagnostic: inference fills them in)."""
+    return _signature(fn, node, scope, parsed)[0]
+
+
+def _signature(
+    fn: FunctionInfo, node: cst.FunctionDef | None, scope: TypeScope, parsed: ParsedModule
+) -> tuple[FunctionSignature, PyType | None]:
+    """(signature, the return type the docstring's examples show)."""
     diagnostics: list[Diagnostic] = []
     mutated = mutated_names(node) if node is not None else set()
+    module_names = {f.name for f in parsed.functions} | {c.name for c in parsed.classes}
+    doc = fn.docstring if fn.docstring is not None or node is None else _leading_string(node)
+    evidence = docstring_evidence(doc, fn.name, [p.name for p in fn.params], module_names)
     params: list[TypedParam] = []
     for p in fn.params:
-        if p.annotation is None:
-            diagnostics.append(
-                _diag(parsed, "PTL110", f"parameter `{p.name}` has no type annotation", fn.line, fn.name)
-            )
-            continue
-        try:
-            py = resolve_annotation(p.annotation, scope)
-            rust = print_type(param_type(py, p.name in mutated))
-        except (AnnotationError, TypeMappingError) as exc:
-            diagnostics.append(_diag(parsed, "PTL111", f"parameter `{p.name}`: {exc}", fn.line, fn.name))
-            continue
-        params.append(TypedParam(name=p.name, py_type=py, rust_type=rust, mutated=p.name in mutated))
+        py: PyType = T.UNKNOWN
+        if p.annotation is not None:
+            try:
+                py = _annotation(p.annotation, scope)
+            except AnnotationError as exc:
+                diagnostics.append(_diag(parsed, "PTL111", f"parameter `{p.name}`: {exc}", fn.line, fn.name))
+                continue
+        if not T.is_known(py):
+            for hint in (evidence.params.get(p.name), _default_type(p.default)):
+                if hint is not None:
+                    py = T.unify(py, hint) or py
+        params.append(_typed(p.name, py, p.name in mutated, p.default))
     returns: PyType = T.NONE
-    rust_returns = "()"
     if fn.returns is None:
-        if node is not None and _returns_value(node):
-            diagnostics.append(_diag(parsed, "PTL110", "return type is not annotated", fn.line, fn.name))
+        if node is not None and scan_function(node).returns_value:
+            returns = T.UNKNOWN
     else:
         try:
-            returns = resolve_annotation(fn.returns, scope)
-            rust_returns = print_type(owned_type(returns))
-        except (AnnotationError, TypeMappingError) as exc:
+            returns = _annotation(fn.returns, scope)
+        except AnnotationError as exc:
             diagnostics.append(_diag(parsed, "PTL111", f"return type: {exc}", fn.line, fn.name))
-    return FunctionSignature(
+    sig = FunctionSignature(
         name=fn.name,
         qualname=fn.qualname,
         params=params,
         returns=returns,
-        rust_returns=rust_returns,
+        rust_returns=_rust_owned(returns),
         line=fn.line,
         diagnostics=diagnostics,
     )
+    return sig, evidence.returns
 
 
-def _returns_value(fn: cst.FunctionDef) -> bool:
-    found = False
+def _rust_owned(t: PyType) -> str:
+    if t.kind == "none":
+        return "()"
+    try:
+        return print_type(owned_type(t))
+    except TypeMappingError:
+        return "_"
 
-    class Visitor(cst.CSTVisitor):
-        def visit_Return(self, node: cst.Return) -> None:
-            nonlocal found
-            if node.value is not None and not (isinstance(node.value, cst.Name) and node.value.value == "None"):
-                found = True
 
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-            return node is fn
+def _typed(name: str, py: PyType, mutated: bool, default: str | None) -> TypedParam:
+    try:
+        rust = print_type(param_type(py, mutated))
+    except TypeMappingError:
+        rust = "_"
+    return TypedParam(name=name, py_type=py, rust_type=rust, mutated=mutated, default=default)
 
-        def visit_Lambda(self, node: cst.Lambda) -> bool:
-            return False
 
-    fn.visit(Visitor())
-    return found
+def _infer(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], scope: TypeScope, parsed: ParsedModule) -> None:
+    """Fill unknown parameter and return types by lowering bodies in inference mode."""
+    from portalis.lower.context import Facts, ModuleEnv
+    from portalis.lower.function import infer_function
+
+    def needs(sig: FunctionSignature) -> bool:
+        return not sig.diagnostics and (sig.returns.kind == "unknown" or any(not T.is_known(p.py_type) for p in sig.params))
+
+    if not any(needs(s) for s in tm.functions):
+        return
+    env = ModuleEnv(module=parsed.module, own=tm, interfaces={}, imports=dict(scope.imports))
+    callers_of_needy = {s.name for s in tm.functions}
+    for _ in range(INFERENCE_ROUNDS):
+        needy = {s.name for s in tm.functions if needs(s)}
+        if not needy:
+            break
+        changed = False
+        call_args: dict[str, dict[str, PyType]] = {}
+        for i, sig in enumerate(list(tm.functions)):
+            node = nodes.get(sig.name)
+            if node is None or sig.diagnostics:
+                continue
+            if sig.name not in needy and not (callers_of_needy and _calls_any(node, needy)):
+                continue
+            facts = infer_function(env, sig, node, scope, Facts())
+            for callee, seen in facts.call_args.items():
+                merged = call_args.setdefault(callee, {})
+                for p, t in seen.items():
+                    merged[p] = t if p not in merged else (T.unify(merged[p], t) or merged[p])
+            if sig.name not in needy:
+                continue
+            params = list(sig.params)
+            for j, p in enumerate(params):
+                if not T.is_known(p.py_type) and p.name in facts.params:
+                    new = T.unify(p.py_type, facts.params[p.name]) or p.py_type
+                    if new != p.py_type:
+                        params[j] = _typed(p.name, new, p.mutated, p.default)
+                        changed = True
+            returns = sig.returns
+            if returns.kind == "unknown" and facts.returns is not None and T.is_known(facts.returns):
+                returns = facts.returns
+                changed = True
+            if params != sig.params or returns != sig.returns:
+                tm.functions[i] = sig.model_copy(update={"params": params, "returns": returns, "rust_returns": _rust_owned(returns)})
+        for i, sig in enumerate(list(tm.functions)):
+            seen = call_args.get(sig.name)
+            if not seen or sig.diagnostics:
+                continue
+            params = list(sig.params)
+            for j, p in enumerate(params):
+                t = seen.get(p.name)
+                if t is not None and not T.is_known(p.py_type) and T.is_known(t):
+                    new = T.unify(p.py_type, t) or p.py_type
+                    if new != p.py_type:
+                        params[j] = _typed(p.name, new, p.mutated, p.default)
+                        changed = True
+            if params != sig.params:
+                tm.functions[i] = sig.model_copy(update={"params": params})
+        if not changed:
+            break
+
+
+def _propagate_mutation(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef]) -> None:
+    """A parameter passed on to a parameter that a function of this module changes in place is
+    changed in place too (`def f(xs): g(xs)` where g appends to its argument)."""
+    calls = {name: scan_function(node).calls for name, node in nodes.items()}
+    changed = True
+    while changed:
+        changed = False
+        for i, sig in enumerate(tm.functions):
+            params = {p.name: j for j, p in enumerate(sig.params)}
+            for call in calls.get(sig.name, []):
+                if not isinstance(call.func, cst.Name):
+                    continue
+                callee = tm.function(call.func.value)
+                if callee is None:
+                    continue
+                positional = [a for a in call.args if not a.keyword and not a.star]
+                pairs = list(zip(callee.params, positional))
+                for a in call.args:
+                    if a.keyword is not None:
+                        q = next((q for q in callee.params if q.name == a.keyword.value), None)
+                        if q is not None:
+                            pairs.append((q, a))
+                for q, arg in pairs:
+                    if q.mutated and isinstance(arg.value, cst.Name) and arg.value.value in params:
+                        j = params[arg.value.value]
+                        p = sig.params[j]
+                        if not p.mutated:
+                            new_params = list(sig.params)
+                            new_params[j] = _typed(p.name, p.py_type, True, p.default)
+                            sig = sig.model_copy(update={"params": new_params})
+                            tm.functions[i] = sig
+                            changed = True
+
+
+def _calls_any(node: cst.FunctionDef, names: set[str]) -> bool:
+    for call in scan_function(node).calls:
+        if isinstance(call.func, cst.Name) and call.func.value in names:
+            return True
+    return False
+
+
+def _finish(sig: FunctionSignature, parsed: ParsedModule, doc_returns: PyType | None) -> FunctionSignature:
+    """Report what inference could not type (PTL110) and settle the Rust spellings."""
+    diagnostics = list(sig.diagnostics)
+    params = []
+    for p in sig.params:
+        if not T.is_known(p.py_type):
+            what = "has no type annotation" if p.py_type.kind == "unknown" else f"has an incomplete type ({p.py_type})"
+            diagnostics.append(_diag(parsed, "PTL110", f"parameter `{p.name}` {what} and none could be inferred", sig.line, sig.name))
+            continue
+        try:
+            params.append(TypedParam(name=p.name, py_type=p.py_type, rust_type=print_type(param_type(p.py_type, p.mutated)), mutated=p.mutated, default=p.default))
+        except TypeMappingError as exc:
+            diagnostics.append(_diag(parsed, "PTL111", f"parameter `{p.name}`: {exc}", sig.line, sig.name))
+    returns = sig.returns
+    if returns.kind == "unknown" or not T.is_known(returns):
+        if doc_returns is not None and T.is_known(doc_returns):
+            returns = doc_returns
+        else:
+            diagnostics.append(_diag(parsed, "PTL110", "return type is not annotated and could not be inferred", sig.line, sig.name))
+    rust_returns = "()"
+    if returns.kind != "none" and T.is_known(returns):
+        try:
+            rust_returns = print_type(owned_type(returns))
+        except TypeMappingError as exc:
+            diagnostics.append(_diag(parsed, "PTL111", f"return type: {exc}", sig.line, sig.name))
+    return FunctionSignature(
+        name=sig.name, qualname=sig.qualname, params=params, returns=returns, rust_returns=rust_returns,
+        line=sig.line, diagnostics=diagnostics,
+    )
 
 
 def _constant(c: ConstantInfo, scope: TypeScope) -> TypedConstant | None:
@@ -163,12 +330,14 @@ def build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
     """The interface of a parsed module. Broken modules give an empty map with their diagnostics."""
     if not parsed.ok:
         return ModuleTypeMap(module=parsed.module)
-    module, _ = parse_cst(parsed.source)
-    nodes = function_nodes(module)
+    tree = source_tree(parsed.source)
+    nodes = function_nodes(tree.module)
     scope = TypeScope.build(parsed.module, [c.name for c in parsed.classes], parsed.imports)
     tm = ModuleTypeMap(module=parsed.module)
+    doc_returns: dict[str, PyType | None] = {}
     for fn in parsed.functions:
-        tm.functions.append(signature_of(fn, nodes.get(fn.name), scope, parsed))
+        sig, doc_returns[fn.name] = _signature(fn, nodes.get(fn.name), scope, parsed)
+        tm.functions.append(sig)
     for cls in parsed.classes:
         fields: list[TypedField] = []
         diags: list[Diagnostic] = []
@@ -187,6 +356,9 @@ def build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
         typed = _constant(c, scope)
         if typed is not None:
             tm.constants.append(typed)
+    _propagate_mutation(tm, nodes)
+    _infer(tm, nodes, scope, parsed)
+    tm.functions = [_finish(sig, parsed, doc_returns.get(sig.name)) for sig in tm.functions]
     for sig in tm.functions:
         tm.diagnostics.extend(sig.diagnostics)
     for cs in tm.classes:

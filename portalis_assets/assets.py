@@ -18,13 +18,19 @@ import dagster as dg
 # BackfillPolicy is "beta" in 1.13 but is what lets one run cover many module partitions.
 warnings.filterwarnings("ignore", category=dg.BetaWarning, message=".*backfill_policy.*")
 
+from pydantic import Field
+
+from portalis.cache import CachedTranslation, FunctionCache, RULES_VERSION, plan_module, translate_planned, translator_version
 from portalis.crate import crate_name
+from portalis.interface import interface_deps
 from portalis.model import CrateResult, Diagnostic, ModuleTypeMap, ParsedModule
 from portalis.parse import parse_file
 from portalis.pipeline import assemble, module_report, write_report
 from portalis.typemap import build_type_map
 from portalis.validate.cargo import run_cargo, rustfmt_clean
+from portalis.validate.behaviour import BehaviourReport, VerifyConfig, apply_verdicts, verify_crate
 from portalis.validate.compile import check_modules
+from portalis.validate.static import crate_safety, rustfmt_modules
 from portalis_assets.metadata import diagnostics_md, rust_md, table_md
 from portalis_assets.partitions import python_modules
 from resources import DuckDBStoreResource, RustToolchainResource, SourceRepoResource, TranslatorResource
@@ -35,7 +41,10 @@ SINGLE_RUN = dg.BackfillPolicy.single_run()
 # Bump a stage's version when its logic changes: its partitions become stale.
 PARSE_VERSION = "parse-1"
 TYPE_MAP_VERSION = "typemap-1"
-TRANSLATE_VERSION = "rules-1"
+TRANSLATE_VERSION = RULES_VERSION
+# rust_translation's code version also carries a digest of the translator's sources (portalis/cache.py):
+# editing the rules makes every module stale, and the function cache keys change with it.
+RUST_TRANSLATION_VERSION = translator_version(TRANSLATE_VERSION)
 VALIDATE_VERSION = "validate-1"
 CRATE_VERSION = "crate-1"
 
@@ -108,35 +117,93 @@ def type_map(context: dg.AssetExecutionContext, store: DuckDBStoreResource) -> N
 
 def _interface_keys(parsed: ParsedModule) -> list[str]:
     """Modules whose type maps a module's translation may need (`from pkg import mod` included)."""
-    keys = set(parsed.imported_modules())
-    keys.update(f"{i.module}.{i.name}" for i in parsed.imports if i.name)
-    return sorted(keys)
+    return interface_deps(parsed)
+
+
+def translator_identity(translator: TranslatorResource) -> str:
+    """The backend/model that translates: part of every cache key, compared by the nightly schedule."""
+    model = getattr(translator, "model", "") or ""
+    return f"{translator.backend}:{model}" if model else translator.backend
+
+
+class TranslationConfig(dg.Config):
+    full: bool = Field(default=False, description="retranslate every module and function of the run, ignoring the caches")
 
 
 @dg.asset(
     partitions_def=python_modules,
     backfill_policy=SINGLE_RUN,
-    code_version=TRANSLATE_VERSION,
+    code_version=RUST_TRANSLATION_VERSION,
     group_name=GROUP,
     kinds={"rust", "duckdb"},
     deps=[type_map],
-    description="Rust items of each module (rules first); what the rules cannot translate is a todo!() with a diagnostic.",
+    description="Rust items of each module (rules first); what the rules cannot translate is a todo!() with a diagnostic. "
+    "Incremental: a module whose inputs did not change is kept, and unchanged functions come from the per-function cache.",
 )
-def rust_translation(context: dg.AssetExecutionContext, store: DuckDBStoreResource, translator: TranslatorResource) -> None:
+def rust_translation(
+    context: dg.AssetExecutionContext, config: TranslationConfig, store: DuckDBStoreResource, translator: TranslatorResource
+) -> None:
     db = store.store()
     keys = list(context.partition_keys)
     parsed = db.get_parsed(keys)
     own_maps = db.get_type_maps(keys)
+    # One read each for the whole run (a DuckDB connection costs ~15 ms; a run may hold 1,000 modules).
+    interfaces = db.get_type_maps(sorted({d for p in parsed.values() for d in interface_deps(p)}))
+    states = db.get_translation_states(keys)
+    written = db.updated_at("rust_translation", keys)
+    backend = translator_identity(translator)
+    memo: dict[str, str] = {}
+    plans = {
+        k: plan_module(p, own_maps.get(k) or ModuleTypeMap(module=k), interfaces, version=RUST_TRANSLATION_VERSION,
+                       backend=backend, interface_hashes=memo)
+        for k, p in parsed.items()
+    }
+
+    def unchanged(k: str) -> bool:
+        # Same inputs as the stored translation, and nothing rewrote the row since.
+        s = states.get(k)
+        return (not config.full and s is not None and s.translation_key == plans[k].translation_key
+                and k in written and s.updated_at is not None and s.updated_at >= written[k])
+
+    todo = [k for k in keys if k in plans and not unchanged(k)]
+    entries = {} if config.full else FunctionCache(db).get(fk for k in todo for fk in plans[k].function_keys.values())
+    totals = {"retranslated": 0, "kept": 0, "functions_translated": 0, "cache_hits": 0, "failed": 0}
     for key in keys:
         p = parsed.get(key)
         if p is None:
             context.log.warning(f"{key}: no parsed_ast row; skipped")
             continue
-        interfaces = db.get_type_maps(_interface_keys(p))
+        plan = plans[key]
+        if key not in todo:
+            n = len(p.functions)
+            totals["kept"] += 1
+            totals["cache_hits"] += n
+            context.add_asset_metadata(
+                {"retranslated": False, "functions_translated": 0, "cache_hits": n, "backend": backend,
+                 "reason": "unchanged: same source, interfaces, translator and backend as the stored translation"},
+                partition_key=key,
+            )
+            continue
+        tm = own_maps.get(key) or ModuleTypeMap(module=key)
         started = time.perf_counter()
-        t = translator.translate(p, own_maps.get(key) or ModuleTypeMap(module=key), interfaces)
-        seconds = time.perf_counter() - started
-        db.put_translation(t)
+        try:
+            if translator.backend == "rules":
+                r = translate_planned(plan, p, tm, entries, rustfmt=translator.rustfmt, full=config.full)
+            else:  # a backend without the cache hook translates the whole module
+                t = translator.translate(p, tm, plan.interfaces)
+                r = CachedTranslation(translation=t, translated=[f.name for f in t.functions])
+            seconds = time.perf_counter() - started
+            db.put_translation_result(r.translation, plan.state(), {e.key: e.row() for e in r.new_entries},
+                                      translated=len(r.translated), reused=len(r.reused))
+        except Exception as exc:  # one module's failure must not cost the others their translation
+            totals["failed"] += 1
+            context.log.error(f"{key}: translation failed: {exc!r}")
+            context.add_asset_metadata({"retranslated": False, "error": repr(exc)}, partition_key=key)
+            continue
+        t = r.translation
+        totals["retranslated"] += 1
+        totals["functions_translated"] += len(r.translated)
+        totals["cache_hits"] += len(r.reused)
         fns = t.functions
         translated = sum(f.status.value == "translated" for f in fns)
         code = "\n".join(i.code for i in t.items if i.code)
@@ -146,12 +213,29 @@ def rust_translation(context: dg.AssetExecutionContext, store: DuckDBStoreResour
                 "translated": translated,
                 "untranslated": len(fns) - translated,
                 "translation_seconds": round(seconds, 4),
-                "backend": translator.backend,
+                "backend": backend,
+                "retranslated": True,
+                "functions_translated": len(r.translated),
+                "cache_hits": len(r.reused),
                 "diagnostics": diagnostics_md(t.diagnostics),
                 "rust": rust_md(code or "// nothing translated"),
             },
             partition_key=key,
         )
+    context.log.info(f"rust_translation: {totals}")
+
+
+class ValidationConfig(dg.Config):
+    """Run config of validation_report (`ops: validation_report: config:`)."""
+
+    verify: bool = Field(default=True, description="run behaviour validation (cases in Python and Rust)")
+    behaviour_threshold: float = Field(
+        default=0.8, description="behaviour_verified passes when at least this share of translated functions is verified"
+    )
+    generated_per_function: int = Field(default=20, description="hypothesis cases per function (0: none)")
+    python_timeout_s: float = Field(default=2.0, description="limit for one call of a Python original")
+    rust_timeout_s: float = Field(default=5.0, description="limit for one case in Rust")
+    lint: bool = Field(default=True, description="check with cargo clippy (lints counted per module) when installed")
 
 
 @dg.asset(
@@ -167,12 +251,24 @@ def rust_translation(context: dg.AssetExecutionContext, store: DuckDBStoreResour
             asset="validation_report",
             blocking=True,
             description="Every module of the run compiles with cargo check once rejected functions are quarantined.",
-        )
+        ),
+        dg.AssetCheckSpec(
+            "behaviour_verified",
+            asset="validation_report",
+            blocking=False,
+            description="The share of the run's translated functions that behave like the Python on every case "
+            "(doctests, the repo's tests, generated inputs) reaches the configured threshold.",
+        ),
     ],
-    description="cargo check of all current translations together; rustc errors mapped back to module and function.",
+    description="cargo check (clippy) of all current translations together, rustc errors mapped back to module and "
+    "function, the safety gate, and behaviour validation: each translated function run on cases in Python and Rust.",
 )
 def validation_report(
-    context: dg.AssetExecutionContext, store: DuckDBStoreResource, rust_toolchain: RustToolchainResource
+    context: dg.AssetExecutionContext,
+    config: ValidationConfig,
+    store: DuckDBStoreResource,
+    rust_toolchain: RustToolchainResource,
+    source_repo: SourceRepoResource,
 ) -> dg.MaterializeResult:
     db = store.store()
     keys = list(context.partition_keys)
@@ -181,10 +277,32 @@ def validation_report(
     translations = {k: v for k, v in db.get_translations().items() if k in current}
     parsed = db.get_parsed(list(translations))
     sources = {k: p.path for k, p in parsed.items()}
-    results, run, _ = check_modules(
-        translations, rust_toolchain.check_dir(), rust_toolchain.toolchain(), "portalis_check", sources
+    toolchain = rust_toolchain.toolchain()
+    results, run, layout = check_modules(
+        translations, rust_toolchain.check_dir(), toolchain, "portalis_check", sources,
+        python_sources={k: p.source for k, p in parsed.items()}, lint=config.lint,
     )
+    crate_violations = crate_safety(rust_toolchain.check_dir())
+    formatted = rustfmt_modules(layout, toolchain)
+
+    behaviour: BehaviourReport | None = None
+    if config.verify and run.ok:
+        behaviour = verify_crate(
+            rust_toolchain.check_dir(), source_repo.root_path(), parsed, db.get_type_maps(list(translations)),
+            results, toolchain,
+            VerifyConfig(
+                generated_per_function=config.generated_per_function, python_timeout_s=config.python_timeout_s,
+                rust_timeout_s=config.rust_timeout_s,
+            ),
+            modules=[k for k in keys if k in results],
+        )
+        apply_verdicts(results, behaviour)
+        if behaviour.failure:
+            context.log.warning(f"behaviour validation could not run the cases: {behaviour.failure}")
+
     failing = []
+    verdicts = {s: 0 for s in ("verified", "failed", "untested")}
+    failed_functions: list[str] = []
     for key in keys:
         v = results.get(key)
         if v is None:
@@ -193,30 +311,76 @@ def validation_report(
         db.put_validation(v)
         if not v.compiles:
             failing.append(key)
-        rows = [[f.name, f.status.value, f.backend] for f in v.functions]
-        context.add_asset_metadata(
-            {
-                "compiles": v.compiles,
-                "compile_errors": v.errors,
-                "warnings": v.warnings,
-                "quarantined": sum(f.status.value == "compile_error" for f in v.functions),
-                "functions": table_md(["function", "status", "backend"], rows),
-                "diagnostics": diagnostics_md(v.diagnostics),
-            },
-            partition_key=key,
-        )
+        statuses = [f.status.value for f in v.functions]
+        for s in verdicts:
+            verdicts[s] += statuses.count(s)
+        failed_functions += [f"{key}.{f.name}" for f in v.functions if f.status.value == "failed"]
+        tested = sum(statuses.count(s) for s in ("verified", "failed", "untested", "translated"))
+        rows = [
+            [f.name, f.status.value, f"{f.cases_passed}/{f.cases_total}" if f.cases_total else "",
+             ", ".join(f"{o} {n}" for o, n in f.case_origins.items()), (f.detail or "")[:300], f.backend]
+            for f in v.functions
+        ]
+        metadata: dict = {
+            "compiles": v.compiles,
+            "compile_errors": v.errors,
+            "warnings": v.warnings,
+            "clippy_warnings": v.clippy_warnings,
+            "rustfmt_clean": bool(formatted.get(key, True)),
+            "quarantined": sum(f.status.value == "compile_error" for f in v.functions),
+            "rejected_by_safety_gate": sum(d.code == "PTL401" for d in v.diagnostics),
+            "functions": table_md(["function", "status", "cases", "from", "detail", "backend"], rows),
+            "diagnostics": diagnostics_md(v.diagnostics),
+            "rust": rust_md("\n\n".join(it.code for it in v.items if it.code) or "// nothing translated"),
+        }
+        if behaviour is not None:
+            metadata.update({
+                "verified": statuses.count("verified"),
+                "failed": statuses.count("failed"),
+                "untested": statuses.count("untested"),
+                "verified_pct": dg.MetadataValue.float(round(100.0 * statuses.count("verified") / tested, 2) if tested else 0.0),
+                "cases_passed": sum(f.cases_passed for f in v.functions),
+                "cases_total": sum(f.cases_total for f in v.functions),
+                "validation_seconds": round(behaviour.timings.module_s.get(key, 0.0), 3),
+            })
+        context.add_asset_metadata(metadata, partition_key=key)
     check = dg.AssetCheckResult(
         check_name="rust_compiles",
-        passed=not failing and not run.failure,
+        passed=not failing and not run.failure and not crate_violations,
         severity=dg.AssetCheckSeverity.ERROR,
         metadata={
             "modules_checked": len(translations),
             "failing_modules": dg.MetadataValue.json(failing),
             "cargo_seconds": round(run.seconds, 2),
             "toolchain_failure": run.failure or "",
+            "compile_errors": sum(r.errors for r in results.values()),
+            "clippy_warnings": sum(r.clippy_warnings for r in results.values()),
+            "crate_safety_violations": dg.MetadataValue.json([f"{x.kind}: {x.excerpt}" for x in crate_violations]),
         },
     )
-    return dg.MaterializeResult(check_results=[check])
+    translated = sum(verdicts.values())
+    share = verdicts["verified"] / translated if translated else 1.0
+    behaviour_check = dg.AssetCheckResult(
+        check_name="behaviour_verified",
+        passed=behaviour is not None and behaviour.failure is None and share >= config.behaviour_threshold,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "ran": behaviour is not None,
+            "threshold": config.behaviour_threshold,
+            "verified_share": dg.MetadataValue.float(round(share, 4)),
+            "verified": verdicts["verified"],
+            "failed": verdicts["failed"],
+            "untested": verdicts["untested"],
+            "translated": translated,
+            "cases_passed": sum(f.cases_passed for k in keys if k in results for f in results[k].functions),
+            "cases_total": sum(f.cases_total for k in keys if k in results for f in results[k].functions),
+            "failed_functions": dg.MetadataValue.json(failed_functions[:50]),
+            "seconds": round(behaviour.timings.total_s, 2) if behaviour else 0.0,
+            "reused_build": bool(behaviour and behaviour.timings.reused),
+            "problem": (behaviour.failure or "") if behaviour else ("verification is off" if not config.verify else "the crate does not compile"),
+        },
+    )
+    return dg.MaterializeResult(check_results=[check, behaviour_check])
 
 
 @dg.asset(
@@ -251,8 +415,8 @@ def rust_crate(
     report_path = write_report(out, reports, crate)
     db.put_crate_build(uuid.uuid4().hex, str(out), built.ok, len(validations), seconds, {"modules": reports})
     fns = [f for r in reports for f in r["functions"]]
-    translated = sum(f["status"] in ("translated", "verified") for f in fns)
-    rows = [[r["module"], len(r["functions"]), sum(f["status"] in ("translated", "verified") for f in r["functions"]), r["status"]] for r in reports]
+    translated = sum(f["status"] in ("translated", "verified", "failed", "untested") for f in fns)
+    rows = [[r["module"], len(r["functions"]), sum(f["status"] in ("translated", "verified", "failed", "untested") for f in r["functions"]), r["status"]] for r in reports]
     if not built.ok:
         context.log.error(f"cargo build failed: {built.failure or [m.message for m in built.errors][:3]}")
     return dg.MaterializeResult(

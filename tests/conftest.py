@@ -1,9 +1,11 @@
 """Shared fixtures and the differential (Python vs translated Rust) test harness.
 
-`run_differential(source, calls, ...)` translates a Python module with the real pipeline, adds an
-`examples/diff.rs` program to the generated crate that calls the translated functions with the
-same arguments (rendered as Rust literals from the functions' type signatures), runs it with
-cargo and compares every printed result with what the Python function returns.
+`run_differential(source, calls, ...)` translates a Python module with the real pipeline, runs
+every call in Python in this process, and hands the cases to the product's harness
+(portalis.validate.harness): it adds an `examples/diff.rs` program to the generated crate that
+calls the translated functions with the same arguments (rendered as Rust literals from the
+functions' type signatures), builds it with one cargo invocation, runs it and reads every result
+back, which is compared here with what the Python function returned.
 
 Results are printed in a Python-literal canonical form (ints, floats with round-trip digits,
 strings with Python escapes, lists, tuples, dicts in iteration order, dataclasses as tagged dicts)
@@ -14,10 +16,8 @@ from __future__ import annotations
 
 import ast
 import copy
-import dataclasses
 import importlib.util
 import itertools
-import math
 import os
 import shutil
 import subprocess
@@ -27,13 +27,13 @@ from pathlib import Path
 
 import pytest
 
-from portalis.model import FunctionSignature, ModuleTypeMap, PyType
+from portalis.model import ModuleTypeMap
 from portalis.parse import parse_source, source_module_from_text
 from portalis.pipeline import TranslationRun, translate_path
-from portalis.rust.printer import float_literal, print_type, rust_string_literal
 from portalis.typemap import build_type_map
-from portalis.types.rust_types import owned_type, rust_ident
 from portalis.validate.cargo import Toolchain
+from portalis.validate.harness import CANON_RS, PYDICT_CANON_RS, Case, CaseOutcome, run_cases  # noqa: F401
+from portalis.validate.literals import Raised, RustLiterals, canonical, same
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -93,239 +93,12 @@ def import_file(path: Path, name: str):
     return module
 
 
-@dataclass(frozen=True)
-class Raised:
-    """A call that raised (Python) or panicked (Rust): compared by exception type name."""
-
-    kind: str
-
-
-def canonical(value: object) -> object:
-    """A Python value in the comparable form the Rust harness prints."""
-    if isinstance(value, bool) or value is None or isinstance(value, (int, float, str)):
-        return value
-    if isinstance(value, list):
-        return [canonical(v) for v in value]
-    if isinstance(value, tuple):
-        return tuple(canonical(v) for v in value)
-    if isinstance(value, dict):
-        return {canonical(k): canonical(v) for k, v in value.items()}
-    if isinstance(value, (set, frozenset)):
-        return {canonical(v) for v in value}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out: dict = {"__class__": type(value).__name__}
-        for f in dataclasses.fields(value):
-            out[f.name] = canonical(getattr(value, f.name))
-        return out
-    raise TypeError(f"no canonical form for {value!r}")
-
-
-def same(a: object, b: object) -> bool:
-    """Strict structural equality: types must match (1 != 1.0 != True), dicts compare in order."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, float):
-        assert isinstance(b, float)
-        if math.isnan(a) and math.isnan(b):
-            return True
-        return a == b and math.copysign(1, a) == math.copysign(1, b)
-    if isinstance(a, (list, tuple)):
-        assert isinstance(b, (list, tuple))
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict):
-        assert isinstance(b, dict)
-        return len(a) == len(b) and all(
-            same(ka, kb) and same(va, vb) for (ka, va), (kb, vb) in zip(a.items(), b.items())
-        )
-    return a == b
-
-
 # ---------------------------------------------------------------- Rust side: literals
 
 
-class Render:
-    """Renders Python values as Rust expressions of the owned Rust type of a Python type."""
-
-    def __init__(self, crate: str, type_maps: dict[str, ModuleTypeMap]) -> None:
-        self.crate = crate
-        self.type_maps = type_maps
-
-    def rust_type(self, t: PyType) -> str:
-        text = print_type(owned_type(t))
-        return text.replace("crate::", f"{self.crate}::")
-
-    def owned(self, value: object, t: PyType) -> str:
-        k = t.kind
-        if k == "int":
-            assert isinstance(value, int) and not isinstance(value, bool), value
-            return f"{value}i64"
-        if k == "float":
-            assert isinstance(value, (int, float)) and not isinstance(value, bool), value
-            text = float_literal(float(value))
-            return text if "::" in text else f"{text}_f64"
-        if k == "bool":
-            assert isinstance(value, bool), value
-            return "true" if value else "false"
-        if k == "str":
-            assert isinstance(value, str), value
-            return f"String::from({rust_string_literal(value)})"
-        if k == "none":
-            return "()"
-        if k == "optional":
-            return "None" if value is None else f"Some({self.owned(value, t.args[0])})"
-        if k == "list":
-            assert isinstance(value, list), value
-            if not value:
-                return f"<{self.rust_type(t)}>::new()"
-            return "vec![" + ", ".join(self.owned(v, t.args[0]) for v in value) + "]"
-        if k == "tuple":
-            assert isinstance(value, tuple) and len(value) == len(t.args), value
-            items = [self.owned(v, a) for v, a in zip(value, t.args)]
-            return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
-        if k == "dict":
-            assert isinstance(value, dict), value
-            kt, vt = t.args
-            pairs = ", ".join(f"({self.owned(a, kt)}, {self.owned(b, vt)})" for a, b in value.items())
-            return f"vec![{pairs}].into_iter().collect::<{self.rust_type(t)}>()"
-        if k == "set":
-            items = ", ".join(self.owned(v, t.args[0]) for v in sorted(value))
-            return f"vec![{items}].into_iter().collect::<{self.rust_type(t)}>()"
-        if k == "class":
-            tm = self.type_maps.get(t.module or "")
-            cls = tm.cls(t.name or "") if tm else None
-            assert cls is not None, f"class {t.module}.{t.name} is not in the translated type maps"
-            fields = ", ".join(
-                f"{rust_ident(f.name)}: {self.owned(getattr(value, f.name), f.py_type)}" for f in cls.fields
-            )
-            return f"{self.rust_type(t)} {{ {fields} }}"
-        raise TypeError(f"cannot render a Rust literal for {t}")
-
-
-# The printer of results: a Python literal that ast.literal_eval reads back.
-CANON_RS = r"""
-#![allow(unused_imports, dead_code, unused_mut, clippy::all)]
-use std::fmt::Write as _;
-
-pub trait Canon {
-    fn canon(&self) -> String;
-}
-
-impl Canon for i64 {
-    fn canon(&self) -> String { self.to_string() }
-}
-
-impl Canon for f64 {
-    fn canon(&self) -> String {
-        if self.is_nan() {
-            "float('nan')".to_string()
-        } else if self.is_infinite() {
-            if *self > 0.0 { "1e999".to_string() } else { "-1e999".to_string() }
-        } else {
-            // Debug prints the shortest digits that round-trip, always with a `.` or an `e`.
-            format!("{:?}", self)
-        }
-    }
-}
-
-impl Canon for bool {
-    fn canon(&self) -> String { if *self { "True".to_string() } else { "False".to_string() } }
-}
-
-impl Canon for () {
-    fn canon(&self) -> String { "None".to_string() }
-}
-
-impl Canon for str {
-    fn canon(&self) -> String {
-        let mut out = String::from("\"");
-        for c in self.chars() {
-            match c {
-                '\\' => out.push_str("\\\\"),
-                '"' => out.push_str("\\\""),
-                ' '..='~' => out.push(c),
-                _ => { write!(out, "\\U{:08x}", c as u32).unwrap(); }
-            }
-        }
-        out.push('"');
-        out
-    }
-}
-
-impl Canon for String {
-    fn canon(&self) -> String { self.as_str().canon() }
-}
-
-impl<T: Canon + ?Sized> Canon for &T {
-    fn canon(&self) -> String { (**self).canon() }
-}
-
-impl<T: Canon> Canon for Vec<T> {
-    fn canon(&self) -> String {
-        format!("[{}]", self.iter().map(|x| x.canon()).collect::<Vec<_>>().join(", "))
-    }
-}
-
-impl<T: Canon> Canon for Option<T> {
-    fn canon(&self) -> String {
-        match self { Some(x) => x.canon(), None => "None".to_string() }
-    }
-}
-
-impl<T: Canon> Canon for std::collections::HashSet<T> {
-    fn canon(&self) -> String {
-        if self.is_empty() { return "set()".to_string(); }
-        let mut items: Vec<String> = self.iter().map(|x| x.canon()).collect();
-        items.sort();
-        format!("{{{}}}", items.join(", "))
-    }
-}
-
-macro_rules! canon_tuple {
-    ($($name:ident)+) => {
-        impl<$($name: Canon),+> Canon for ($($name,)+) {
-            #[allow(non_snake_case)]
-            fn canon(&self) -> String {
-                let ($($name,)+) = self;
-                let parts: Vec<String> = vec![$($name.canon()),+];
-                if parts.len() == 1 { format!("({},)", parts[0]) } else { format!("({})", parts.join(", ")) }
-            }
-        }
-    };
-}
-canon_tuple!(A);
-canon_tuple!(A B);
-canon_tuple!(A B C);
-canon_tuple!(A B C D);
-canon_tuple!(A B C D E);
-
-fn panic_text(payload: Box<dyn std::any::Any + Send>) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "panic".to_string()
-    }
-}
-
-fn run_case(index: usize, f: impl FnOnce() -> String) {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
-        Ok(text) => println!("CASE {} OK {}", index, text),
-        Err(payload) => {
-            let text = panic_text(payload);
-            println!("CASE {} RAISE {}", index, text.replace('\n', " "));
-        }
-    }
-}
-"""
-
-PYDICT_CANON_RS = """
-impl<K: Canon + std::hash::Hash + Eq + Clone, V: Canon> Canon for {crate}::pyrt::PyDict<K, V> {
-    fn canon(&self) -> String {
-        format!("{{{}}}", self.items().map(|(k, v)| format!("{}: {}", k.canon(), v.canon())).collect::<Vec<_>>().join(", "))
-    }
-}
-"""
+# The Rust side lives in portalis.validate (literals: values as Rust literals; harness: the
+# case program, one cargo build, results read back). These names stay for the tests.
+Render = RustLiterals
 
 
 @dataclass
@@ -354,15 +127,16 @@ class DiffRun:
     results: dict[str, CaseResult] = field(default_factory=dict)
     harness: str = ""
     target_dir: Path | None = None
+    cases: list[Case] = field(default_factory=list)
+    type_maps: dict[str, ModuleTypeMap] = field(default_factory=dict)
+    toolchain: Toolchain | None = None
 
     def rerun(self) -> dict[str, CaseResult]:
         """Run the harness again on the crate as it is now on disk (tests may alter it)."""
-        printed = _run_harness(self.crate_dir, self.target_dir, self.harness)
-        return {
-            key: CaseResult(call=r.call, expected=r.expected, actual=_actual(printed.get(i, "<missing>")),
-                            rust_line=printed.get(i, "<missing>"))
-            for i, (key, r) in enumerate(self.results.items())
-        }
+        assert self.toolchain is not None
+        run = run_cases(self.crate_dir, self.cases, self.type_maps, self.toolchain, name=PROGRAM)
+        assert run.failure is None, f"harness failed: {run.failure}\n--- harness ---\n{run.program}"
+        return {key: _result(r.call, r.expected, o) for (key, r), o in zip(self.results.items(), run.outcomes)}
 
     def module_report(self, module: str = "sample") -> dict:
         return next(m for m in self.translation.report["modules"] if m["module"] == module)
@@ -370,6 +144,9 @@ class DiffRun:
     def check(self, call: str) -> None:
         result = self.results[call]
         assert result.ok, result.explain()
+
+
+PROGRAM = "diff"  # examples/diff.rs in the generated crate
 
 
 def _parse_call(call: str) -> tuple[str, list[ast.expr]]:
@@ -391,34 +168,6 @@ def _python_case(module, call: str) -> tuple[object, list[object], list[object]]
     except Exception as exc:  # noqa: BLE001 - any Python exception is an expected outcome
         return Raised(type(exc).__name__), passed, args
     return result, passed, args
-
-
-def _rust_case(index: int, call: str, sig: FunctionSignature, args: list[object], render: Render, module_path: str) -> str:
-    """Rust statements for one call: bind arguments, call, print (result, mutated args after)."""
-    lines = []
-    passed = []
-    mutated = []
-    assert len(args) == len(sig.params), f"{call}: {len(args)} args for {len(sig.params)} params"
-    for i, (p, value) in enumerate(zip(sig.params, args)):
-        owned = render.owned(value, p.py_type)
-        var = f"a{i}"
-        if p.mutated:
-            lines.append(f"let mut {var}: {render.rust_type(p.py_type)} = {owned};")
-            passed.append(f"&mut {var}")
-            mutated.append(var)
-        elif p.rust_type.startswith("&"):
-            lines.append(f"let {var}: {render.rust_type(p.py_type)} = {owned};")
-            passed.append(f"&{var}")
-        else:
-            passed.append(owned)
-    lines.append(f"let result = {module_path}::{rust_ident(sig.name)}({', '.join(passed)});")
-    if mutated:
-        after = " + \", \" + &".join(f"{v}.canon()" for v in mutated)
-        lines.append(f'format!("({{}}, [{{}}])", result.canon(), {after})')
-    else:
-        lines.append('format!("({}, [])", result.canon())')
-    body = "\n        ".join(lines)
-    return f"    run_case({index}, || {{\n        {body}\n    }});"
 
 
 _COUNTER = itertools.count()
@@ -470,10 +219,6 @@ def run_differential_package(
     return run
 
 
-def _rust_module_path(crate: str, module: str) -> str:
-    return "::".join([crate, *(rust_ident(p) for p in module.split("."))])
-
-
 def _differential(
     translation: TranslationRun,
     crate_dir: Path,
@@ -483,97 +228,37 @@ def _differential(
     toolchain: Toolchain,
 ) -> DiffRun:
     assert translation.crate.compiles, f"translated crate does not compile: {translation.report}"
-    crate = _crate_name(crate_dir)
-    render = Render(crate, type_maps)
-
-    expected: dict[int, object] = {}
-    snippets: list[str] = []
-    for i, (module, call) in enumerate(calls):
+    cases: list[Case] = []
+    expected: list[object] = []
+    for module, call in calls:
         name, _ = _parse_call(call)
         sig = type_maps[module].function(name)
         assert sig is not None and sig.typed, f"{module}.{name} has no typed signature"
         result, passed, after = _python_case(py_modules[module], call)
+        assert len(passed) == len(sig.params), f"{call}: {len(passed)} args for {len(sig.params)} params"
         if isinstance(result, Raised):
-            expected[i] = result
+            cases.append(Case(module=module, function=name, args=passed, raised=result.kind, label=call))
+            expected.append(result)
         else:
             changed = [canonical(a) for p, a in zip(sig.params, after) if p.mutated]
-            expected[i] = (result, changed)
-        snippets.append(_rust_case(i, call, sig, passed, render, _rust_module_path(crate, module)))
+            cases.append(Case(module=module, function=name, args=passed, expected=result, changed=changed, label=call))
+            expected.append((result, changed))
 
-    harness = CANON_RS
-    if "pub struct PyDict" in _read(crate_dir / "src" / "pyrt.rs"):
-        harness += PYDICT_CANON_RS.replace("{crate}", crate)
-    for module, tm in type_maps.items():
-        for cls in tm.classes:
-            if not cls.is_dataclass or cls.diagnostics:
-                continue
-            parts = "".join(f", '{f.name}': {{}}" for f in cls.fields)
-            args = "".join(f", self.{rust_ident(f.name)}.canon()" for f in cls.fields)
-            harness += (
-                f"\nimpl Canon for {_rust_module_path(crate, module)}::{cls.name} {{\n"
-                f"    fn canon(&self) -> String {{ format!(\"{{{{'__class__': '{cls.name}'{parts}}}}}\"{args}) }}\n}}\n"
-            )
-    harness += "\nfn main() {\n    std::panic::set_hook(Box::new(|_| {}));\n" + "\n".join(snippets) + "\n}\n"
-    (crate_dir / "examples").mkdir(exist_ok=True)
-    (crate_dir / "examples" / "diff.rs").write_text(harness, encoding="utf-8")
-
+    run = run_cases(crate_dir, cases, type_maps, toolchain, name=PROGRAM)
+    assert run.failure is None, f"harness failed: {run.failure}\n--- harness ---\n{run.program}"
     target_dir = Path(toolchain.target_dir) if toolchain.target_dir else crate_dir / "target"
-    printed = _run_harness(crate_dir, target_dir, harness)
-    run = DiffRun(translation=translation, crate_dir=crate_dir, harness=harness, target_dir=target_dir)
-    for i, (_module, call) in enumerate(calls):
-        line = printed.get(i, "<missing>")
-        run.results[call] = CaseResult(call=call, expected=expected[i], actual=_actual(line), rust_line=line)
-    return run
-
-
-def _run_harness(crate_dir: Path, target_dir: Path | None, harness: str) -> dict[int, str]:
-    """`cargo run --example diff`: the printed line of each case, by case number."""
-    proc = subprocess.run(
-        ["cargo", "run", "--offline", "--quiet", "--example", "diff"],
-        cwd=crate_dir,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=cargo_env(target_dir or crate_dir / "target"),
+    diff = DiffRun(
+        translation=translation, crate_dir=crate_dir, harness=run.program, target_dir=target_dir,
+        cases=cases, type_maps=type_maps, toolchain=toolchain,
     )
-    assert proc.returncode == 0, f"harness failed:\n{proc.stderr[-6000:]}\n--- harness ---\n{harness}"
-    printed: dict[int, str] = {}
-    for line in proc.stdout.splitlines():
-        if line.startswith("CASE "):
-            _, idx, rest = line.split(" ", 2)
-            printed[int(idx)] = rest
-    return printed
+    for (_module, call), exp, outcome in zip(calls, expected, run.outcomes):
+        diff.results[call] = _result(call, exp, outcome)
+    return diff
 
 
-def _actual(line: str) -> object:
-    if line.startswith("OK "):
-        # a Rust `Option<T>` prints as the value or None, like Python's Optional
-        return _literal(line[3:])
-    if line.startswith("RAISE "):
-        message = line[len("RAISE "):]
-        return Raised(message.split(":", 1)[0].strip())
-    return Raised(f"<no output: {line}>")
-
-
-def _literal(text: str) -> object:
-    try:
-        value = ast.literal_eval(text.replace("float('nan')", "'__nan__'"))
-    except (ValueError, TypeError, SyntaxError) as exc:
-        return Raised(f"<unreadable output {text!r}: {exc}>")
-    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], list):
-        return (value[0], value[1])
-    return value
-
-
-def _read(path: Path) -> str:
-    return path.read_text(encoding="utf-8") if path.exists() else ""
-
-
-def _crate_name(crate_dir: Path) -> str:
-    for line in (crate_dir / "Cargo.toml").read_text(encoding="utf-8").splitlines():
-        if line.startswith("name = "):
-            return line.split('"')[1]
-    raise AssertionError("no crate name in Cargo.toml")
+def _result(call: str, expected: object, outcome: CaseOutcome) -> CaseResult:
+    actual = outcome.actual if outcome.skipped is None else Raised(f"<not run: {outcome.skipped}>")
+    return CaseResult(call=call, expected=expected, actual=actual, rust_line=outcome.line)
 
 
 def run_portalis(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:

@@ -1121,11 +1121,7 @@ COLLECTIONS_CALLS = [
     "largest(['b', 'abc', 'c'])", "same_list([1, 2])", "grown([1])", "prefix_sums([1, 2, 3])",
     "leading_positive([1, 2, -1, 5])", "leading_positive([])", "is_three(3)", "is_three(None)",
     "same_pair((1, 2), (1, 2))", "same_pair((1, 2), (2, 1))",
-    xfail("or_default(41)", "Optional narrowing after `if x is None: return` is not implemented"),
-    xfail("forward([1])", "passing a parameter on to a callee that changes it in place: the caller's "
-          "parameter is not inferred as mutated (no inter-procedural mutation analysis)"),
-    xfail("group(['apple', 'avocado', 'banana'])", "changing a container held in a dict in place "
-          "(`d[k].append(x)`) is not supported yet"),
+    "or_default(41)", "or_default(None)", "forward([1])", "group(['apple', 'avocado', 'banana'])",
 ]
 
 
@@ -1209,8 +1205,10 @@ BAD_INPUT = {
         b"        return a // b\n"
         b"    except ZeroDivisionError:\n"
         b"        return 0\n\n\n"
-        b"def square(a: list[int]) -> list[int]:\n"
-        b"    return [x * x for x in a]\n\n\n"
+        b"def remember(a: int) -> int:\n"
+        b"    global LAST\n"
+        b"    LAST = a\n"
+        b"    return a\n\n\n"
         b"def fine(a: int) -> int:\n"
         b"    return a * 2\n"
     ),
@@ -1254,7 +1252,7 @@ def test_bad_input_each_module_has_its_diagnostic(bad_input) -> None:
     assert empty["status"] == "empty" and [d["code"] for d in empty["diagnostics"]] == ["PTL003"]
     unsupported = _module(run, "unsupported")
     codes = {d["function"]: (d["code"], d["line"]) for d in unsupported["diagnostics"]}
-    assert codes == {"gen": ("PTL122", 3), "safe": ("PTL121", 8), "square": ("PTL132", 15)}
+    assert codes == {"gen": ("PTL122", 3), "safe": ("PTL121", 8), "remember": ("PTL124", 15)}
     assert unsupported["status"] == "partial"
 
 
@@ -1266,7 +1264,7 @@ def test_bad_input_other_modules_still_translate(bad_input) -> None:
     assert statuses == {
         ("unsupported", "gen"): "untranslated",
         ("unsupported", "safe"): "untranslated",
-        ("unsupported", "square"): "untranslated",
+        ("unsupported", "remember"): "untranslated",
         ("unsupported", "fine"): "translated",
         ("good", "twice"): "translated",
         ("good", "careful"): "translated",  # calls the todo!() stub of `safe`, which has its signature

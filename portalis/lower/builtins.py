@@ -1,21 +1,34 @@
-"""Builtin functions: a declarative table from name to lowering rule (which gives the result type).
+"""Builtin functions and standard-library module members: declarative tables from a name to a
+lowering rule (which gives the result type).
 
-A rule receives the lowering context and the already-lowered positional arguments.
+A rule receives the lowering context, the already-lowered positional arguments and the keyword
+arguments. Function arguments (`key=lambda x: ...`, `map(int, xs)`) arrive as values carrying a
+`FuncValue`, which a rule applies to the element it is working on. Iterable arguments go
+through the lowerer's iteration protocol, so every builtin that takes an iterable accepts lists,
+strings, sets, dict keys, ranges and the iterators that enumerate/zip/map/filter return.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from portalis.lower.context import Mode, Unsupported, Val
-from portalis.lower.values import borrow, coerce, owned, read, str_view, to_float
+from portalis.lower.context import Elem, Iteration, Mode, Unsupported, Val
+from portalis.lower.values import borrow, coerce, owned, owned_as, read, str_view, to_float
+from portalis.model import PyType
 from portalis.rust import ir
 from portalis.types import pytypes as T
+from portalis.types.pytypes import is_copy, unify
 
 if TYPE_CHECKING:
     from portalis.lower.function import FunctionLowerer
 
-Rule = Callable[["FunctionLowerer", list[Val]], Val]
+Rule = Callable[["FunctionLowerer", list[Val], dict[str, Val]], Val]
+ORDERING_EQUAL = ir.Path("std::cmp::Ordering::Equal")
+
+
+def iter_of(t: PyType) -> PyType:
+    """The type of a Rust iterator value yielding owned items of type t."""
+    return PyType(kind="iter", args=(t,))
 
 
 def _arity(name: str, args: list[Val], *counts: int) -> None:
@@ -23,9 +36,69 @@ def _arity(name: str, args: list[Val], *counts: int) -> None:
         raise Unsupported("PTL133", f"{name}() with {len(args)} argument(s) is not supported")
 
 
-def _len(lw: "FunctionLowerer", args: list[Val]) -> Val:
+def _no_kwargs(name: str, kwargs: dict[str, Val], allowed: tuple[str, ...] = ()) -> None:
+    bad = [k for k in kwargs if k not in allowed]
+    if bad:
+        raise Unsupported("PTL133", f"keyword argument `{bad[0]}` to {name}() is not supported yet")
+
+
+def _func(name: str, v: Val) -> Val:
+    if v.func is None:
+        raise Unsupported("PTL133", f"{name}() needs a function argument")
+    return v
+
+
+def _flag(kwargs: dict[str, Val], name: str) -> bool:
+    """A keyword flag that must be a literal (reverse=True)."""
+    v = kwargs.get(name)
+    if v is None:
+        return False
+    if isinstance(v.expr, ir.BoolLit):
+        return v.expr.value
+    raise Unsupported("PTL133", f"`{name}=` must be a literal True or False")
+
+
+def cmp_keys(a: ir.Expr, b: ir.Expr) -> ir.Expr:
+    """Python's ordering of two values as a Rust Ordering (NaN compares equal, as sorted() lets it)."""
+    return ir.MethodCall(ir.MethodCall(a, "partial_cmp", (ir.Ref(b),)), "unwrap_or", (ORDERING_EQUAL,))
+
+
+def _key_expr(lw: "FunctionLowerer", key: Val | None, var: str, elem: Elem) -> ir.Expr:
+    """The sort key of the element bound to `var` (the element itself without a key)."""
+    item = Val(ir.Path(var), elem.ty, Mode.REF)
+    if key is None:
+        return ir.Path(var)
+    assert key.func is not None
+    k = key.func.apply(lw, [item])
+    if is_copy(k.ty):
+        return read(k)
+    if k.mode is Mode.OWNED:
+        return k.expr
+    return borrow(k)
+
+
+def _items(lw: "FunctionLowerer", v: Val) -> Iteration:
+    return lw.iterate_val(v)
+
+
+def collect_vec(lw: "FunctionLowerer", v: Val) -> tuple[ir.Expr, PyType]:
+    """An owned Vec of the items of an iterable value, and the item type."""
+    if v.ty.kind == "list" and v.mode is Mode.OWNED:
+        return v.expr, v.ty.args[0]
+    if v.ty.kind == "list":
+        return owned(v), v.ty.args[0]
+    it = lw.owned_items(_items(lw, v))
+    return ir.MethodCall(it.expr, "collect", turbofish=(ir.TPath("Vec", (lw.rust_type(it.elem.ty, holes=True),)),)), it.elem.ty
+
+
+# ---------------------------------------------------------------- sizes and numbers
+
+
+def _len(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("len", args, 1)
     (v,) = args
+    if v.ty.kind == "unknown":
+        raise Unsupported("PTL112", "len() of a value of unknown type")
     if v.ty.kind == "str":
         count = ir.MethodCall(ir.MethodCall(v.expr, "chars"), "count")
         return Val(ir.Cast(count, ir.I64), T.INT)
@@ -33,105 +106,450 @@ def _len(lw: "FunctionLowerer", args: list[Val]) -> Val:
         return Val(ir.Cast(ir.MethodCall(v.expr, "len"), ir.I64), T.INT)
     if v.ty.kind == "tuple":
         return Val(ir.IntLit(len(v.ty.args)), T.INT)
+    if v.ty.kind == "iter":
+        raise Unsupported("PTL113", "len() of an iterator")
     raise Unsupported("PTL113", f"len() of {v.ty}")
 
 
-def _abs(lw: "FunctionLowerer", args: list[Val]) -> Val:
+def _abs(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("abs", args, 1)
     (v,) = args
+    if v.ty.kind == "unknown":
+        lw.expect_local(v, T.INT)
+        v = lw._reread(v)
+    if v.ty.kind == "bool":
+        v = coerce(v, T.INT)
     if v.ty.kind not in ("int", "float"):
         raise Unsupported("PTL113", f"abs() of {v.ty}")
     return Val(ir.MethodCall(lw.receiver(v), "abs"), v.ty)
 
 
 def _minmax(name: str) -> Rule:
-    def rule(lw: "FunctionLowerer", args: list[Val]) -> Val:
-        if len(args) == 1 and args[0].ty.kind == "list":
-            (v,) = args
-            elem = v.ty.args[0]
-            it = ir.MethodCall(v.expr, "iter")
-            if elem.kind == "float":
-                # f64 is not Ord: fold with f64::min/max (Python raises on an empty list too).
-                folded = ir.MethodCall(
-                    ir.MethodCall(it, "copied"), "reduce", (ir.Path(f"f64::{name}"),)
-                )
-                return Val(ir.MethodCall(folded, "expect", (ir.StrLit(f"ValueError: {name}() arg is an empty sequence"),)), elem)
-            call = ir.MethodCall(it, name)
-            got = ir.MethodCall(call, "expect", (ir.StrLit(f"ValueError: {name}() arg is an empty sequence"),))
-            return Val(got, elem, Mode.REF)
+    def rule(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+        _no_kwargs(name, kwargs, ("key", "default"))
+        key = _func(name, kwargs["key"]) if "key" in kwargs else None
+        default = kwargs.get("default")
+        if len(args) == 1:
+            return _minmax_iter(lw, name, args[0], key, default)
         if len(args) < 2:
-            raise Unsupported("PTL133", f"{name}() of {len(args)} argument(s) of these types")
+            raise Unsupported("PTL133", f"{name}() of {len(args)} argument(s)")
         kinds = {a.ty.kind for a in args}
-        if not kinds <= {"int", "float", "bool"}:
-            raise Unsupported("PTL113", f"{name}() of {', '.join(str(a.ty) for a in args)}")
-        if "float" in kinds:
-            vals = [to_float(a) for a in args]
-            ty = T.FLOAT
-        else:
-            vals = [coerce(a, T.INT) for a in args]
-            ty = T.INT
-        acc = lw.receiver(vals[0])
-        for v in vals[1:]:
-            acc = ir.MethodCall(acc, name, (read(v),))
-        return Val(acc, ty)
+        if key is None and kinds <= {"int", "float", "bool"}:
+            if "float" in kinds:
+                vals = [to_float(a) for a in args]
+                ty = T.FLOAT
+            else:
+                vals = [coerce(a, T.INT) for a in args]
+                ty = T.INT
+            acc = lw.receiver(vals[0])
+            for v in vals[1:]:
+                acc = ir.MethodCall(acc, name, (read(v),))
+            return Val(acc, ty)
+        # max(a, b, c) of other types: the same as max over a list of them.
+        elem = args[0].ty
+        for a in args[1:]:
+            u = unify(elem, a.ty)
+            if u is None:
+                raise Unsupported("PTL113", f"{name}() of {elem} and {a.ty}")
+            elem = u
+        arr = Val(ir.Macro("vec", tuple(owned_as(a, elem) for a in args), brackets="[]"), T.list_of(elem))
+        return _minmax_iter(lw, name, arr, key, None)
 
     return rule
 
 
-def _int(lw: "FunctionLowerer", args: list[Val]) -> Val:
-    _arity("int", args, 1)
-    (v,) = args
+def _minmax_iter(lw: "FunctionLowerer", name: str, v: Val, key: Val | None, default: Val | None) -> Val:
+    it = lw.owned_items(_items(lw, v))
+    elem = it.elem.ty
+    a, b = lw.temp("a"), lw.temp("b")
+    ka = _key_expr(lw, key, a, Elem(elem, Mode.REF))
+    kb = _key_expr(lw, key, b, Elem(elem, Mode.REF))
+    if key is None and elem.kind in ("int", "bool", "str"):
+        picked = ir.MethodCall(it.expr, name)
+    else:
+        # Python returns the first of equal extremes: min_by keeps the first minimum; the
+        # maximum is the minimum of the reversed order.
+        order = cmp_keys(ka, kb) if name == "min" else cmp_keys(kb, ka)
+        picked = ir.MethodCall(it.expr, "min_by", (ir.Closure((a, b), order),))
+    if default is not None:
+        return Val(ir.MethodCall(picked, "unwrap_or", (owned_as(default, elem),)), elem)
+    msg = ir.StrLit(f"ValueError: {name}() arg is an empty sequence")
+    return Val(ir.MethodCall(picked, "expect", (msg,)), elem)
+
+
+def _sum(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _no_kwargs("sum", kwargs, ("start",))
+    _arity("sum", args, 1, 2)
+    start = args[1] if len(args) == 2 else kwargs.get("start")
+    it = lw.owned_items(_items(lw, args[0]))
+    elem = it.elem.ty
+    if elem.kind == "bool":
+        x = lw.temp("x")
+        it = Iteration(ir.MethodCall(it.expr, "map", (ir.Closure((x,), ir.Cast(ir.Path(x), ir.I64)),)), Elem(T.INT))
+        elem = T.INT
+    if elem.kind == "list" and start is not None and start.ty.kind == "list":
+        x = lw.temp("x")
+        flat = ir.MethodCall(ir.MethodCall(it.expr, "flatten"), "collect", turbofish=(lw.rust_type(elem, holes=True),))
+        del x
+        return Val(flat, elem)
+    if elem.kind not in ("int", "float"):
+        raise Unsupported("PTL113", f"sum() of {elem} items")
+    ty = elem
+    if start is not None and start.ty.kind == "float":
+        ty = T.FLOAT
+    if ty.kind == "float":
+        acc, x = lw.temp("acc"), lw.temp("x")
+        init = read(to_float(start)) if start is not None else ir.FloatLit(0.0)
+        item = ir.Path(x) if elem.kind == "float" else ir.Cast(ir.Path(x), ir.F64)
+        # Python adds left to right from the start value (0): fold, not f64's Sum (which
+        # starts from -0.0).
+        return Val(ir.MethodCall(it.expr, "fold", (init, ir.Closure((acc, x), ir.Binary("+", ir.Path(acc), item)))), T.FLOAT)
+    total = ir.MethodCall(it.expr, "sum", turbofish=(ir.I64,))
+    if start is not None and not (isinstance(start.expr, ir.IntLit) and start.expr.value == 0):
+        return Val(ir.Binary("+", read(coerce(start, T.INT)), total), T.INT)
+    return Val(total, T.INT)
+
+
+def _any_all(name: str) -> Rule:
+    def rule(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+        _arity(name, args, 1)
+        _no_kwargs(name, kwargs)
+        it = _items(lw, args[0])
+        x = lw.temp("x")
+        test = lw.truthy(Val(ir.Path(x), it.elem.ty, it.elem.mode if it.elem.items is None else Mode.OWNED))
+        return Val(ir.MethodCall(it.expr, name, (ir.Closure((x,), test),)), T.BOOL)
+
+    return rule
+
+
+def _round(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("round", args, 1, 2)
+    _no_kwargs("round", kwargs, ("ndigits",))
+    ndigits = args[1] if len(args) == 2 else kwargs.get("ndigits")
+    v = args[0]
+    if v.ty.kind in ("int", "bool"):
+        if ndigits is None or (isinstance(ndigits.expr, ir.IntLit) and ndigits.expr.value >= 0):
+            return coerce(v, T.INT)
+        lw.use_runtime("round_int")
+        return Val(ir.Call(ir.Path("crate::pyrt::round_int"), (read(coerce(v, T.INT)), read(coerce(ndigits, T.INT)))), T.INT)
+    if v.ty.kind != "float":
+        raise Unsupported("PTL113", f"round() of {v.ty}")
+    if ndigits is None or ndigits.ty.kind == "none":
+        # Python rounds halves to even, and round(x) is an int.
+        return Val(ir.Cast(ir.MethodCall(lw.receiver(v), "round_ties_even"), ir.I64), T.INT)
+    lw.use_runtime("round_ndigits")
+    return Val(ir.Call(ir.Path("crate::pyrt::round_ndigits"), (read(v), read(coerce(ndigits, T.INT)))), T.FLOAT)
+
+
+def _divmod(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("divmod", args, 2)
+    a, b = args
+    if a.ty.kind == "float" or b.ty.kind == "float":
+        x, y = to_float(a), to_float(b)
+        lw.use_runtime("ffloordiv")
+        lw.use_runtime("fmod")
+        q = ir.Call(ir.Path("crate::pyrt::ffloordiv"), (read(x), read(y)))
+        r = ir.Call(ir.Path("crate::pyrt::fmod"), (read(x), read(y)))
+        return Val(ir.TupleExpr((q, r)), T.tuple_of(T.FLOAT, T.FLOAT))
+    x, y = coerce(a, T.INT), coerce(b, T.INT)
+    lw.use_runtime("floordiv")
+    lw.use_runtime("pymod")
+    q = ir.Call(ir.Path("crate::pyrt::floordiv"), (read(x), read(y)))
+    r = ir.Call(ir.Path("crate::pyrt::pymod"), (read(x), read(y)))
+    return Val(ir.TupleExpr((q, r)), T.tuple_of(T.INT, T.INT))
+
+
+def _pow(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("pow", args, 2, 3)
+    if len(args) == 3:
+        lw.use_runtime("modpow")
+        a, b, m = (read(coerce(x, T.INT)) for x in args)
+        return Val(ir.Call(ir.Path("crate::pyrt::modpow"), (a, b, m)), T.INT)
+    import libcst as cst
+
+    return lw.binary(cst.Power(), args[0], args[1], None)  # type: ignore[arg-type]
+
+
+def _radix(name: str) -> Rule:
+    def rule(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+        _arity(name, args, 1)
+        lw.use_runtime(f"py_{name}")
+        return Val(ir.Call(ir.Path(f"crate::pyrt::py_{name}"), (read(coerce(args[0], T.INT)),)), T.STR)
+
+    return rule
+
+
+# ---------------------------------------------------------------- conversions
+
+
+def _int(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("int", args, 0, 1, 2)
+    if not args:
+        return Val(ir.IntLit(0), T.INT)
+    v = args[0]
+    base = args[1] if len(args) == 2 else kwargs.get("base")
+    if base is not None:
+        lw.use_runtime("parse_int_base")
+        return Val(ir.Call(ir.Path("crate::pyrt::parse_int_base"), (str_view(v), read(coerce(base, T.INT)))), T.INT)
     if v.ty.kind == "int":
         return v
     if v.ty.kind in ("float", "bool"):
+        if v.ty.kind == "float":
+            lw.use_runtime("float_to_int")
+            return Val(ir.Call(ir.Path("crate::pyrt::float_to_int"), (read(v),)), T.INT)
         return Val(ir.Cast(read(v), ir.I64), T.INT)
     if v.ty.kind == "str":
         lw.use_runtime("parse_int")
-        return Val(ir.Call(ir.Path("crate::pyrt::parse_int"), (borrow(v),)), T.INT)
+        return Val(ir.Call(ir.Path("crate::pyrt::parse_int"), (str_view(v),)), T.INT)
     raise Unsupported("PTL113", f"int() of {v.ty}")
 
 
-def _float(lw: "FunctionLowerer", args: list[Val]) -> Val:
-    _arity("float", args, 1)
+def _float(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("float", args, 0, 1)
+    if not args:
+        return Val(ir.FloatLit(0.0), T.FLOAT)
     (v,) = args
     if v.ty.kind in ("int", "float", "bool"):
         return to_float(v)
     if v.ty.kind == "str":
         lw.use_runtime("parse_float")
-        return Val(ir.Call(ir.Path("crate::pyrt::parse_float"), (borrow(v),)), T.FLOAT)
+        return Val(ir.Call(ir.Path("crate::pyrt::parse_float"), (str_view(v),)), T.FLOAT)
     raise Unsupported("PTL113", f"float() of {v.ty}")
 
 
-def _str(lw: "FunctionLowerer", args: list[Val]) -> Val:
-    _arity("str", args, 1)
+def _str(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("str", args, 0, 1)
+    if not args:
+        return Val(ir.Call(ir.Path("String::new")), T.STR)
     return Val(lw.to_str(args[0]), T.STR)
 
 
-def _bool(lw: "FunctionLowerer", args: list[Val]) -> Val:
-    _arity("bool", args, 1)
+def _repr(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("repr", args, 1)
+    v = args[0]
+    if v.ty.kind == "str":
+        lw.use_runtime("str_repr")
+        return Val(ir.Call(ir.Path("crate::pyrt::str_repr"), (str_view(v),)), T.STR)
+    return Val(lw.to_str(v), T.STR)
+
+
+def _bool(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("bool", args, 0, 1)
+    if not args:
+        return Val(ir.BoolLit(False), T.BOOL)
     return Val(lw.truthy(args[0]), T.BOOL)
 
 
-def _ord(lw: "FunctionLowerer", args: list[Val]) -> Val:
+def _ord(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("ord", args, 1)
     lw.use_runtime("ord")
     return Val(ir.Call(ir.Path("crate::pyrt::ord"), (str_view(args[0]),)), T.INT)
 
 
-def _chr(lw: "FunctionLowerer", args: list[Val]) -> Val:
+def _chr(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("chr", args, 1)
     lw.use_runtime("chr")
     return Val(ir.Call(ir.Path("crate::pyrt::chr"), (read(coerce(args[0], T.INT)),)), T.STR)
 
 
-def _sum(lw: "FunctionLowerer", args: list[Val]) -> Val:
-    _arity("sum", args, 1)
-    (v,) = args
-    if v.ty.kind != "list" or v.ty.args[0].kind not in ("int", "float"):
-        raise Unsupported("PTL113", f"sum() of {v.ty}")
-    elem = v.ty.args[0]
-    rust = ir.I64 if elem.kind == "int" else ir.F64
-    return Val(ir.MethodCall(ir.MethodCall(v.expr, "iter"), "sum", turbofish=(rust,)), elem)
+def _list(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("list", args, 0, 1)
+    if not args:
+        return Val(ir.Call(ir.Path("Vec::new")), T.list_of(T.UNKNOWN))
+    expr, elem = collect_vec(lw, args[0])
+    return Val(expr, T.list_of(elem))
+
+
+def _set(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("set", args, 0, 1)
+    if not args:
+        return Val(ir.Call(ir.Path("std::collections::HashSet::new")), T.set_of(T.UNKNOWN))
+    it = lw.owned_items(_items(lw, args[0]))
+    ty = T.set_of(it.elem.ty)
+    if it.elem.ty.kind == "float":
+        raise Unsupported("PTL113", "sets of floats are not supported (f64 is not Eq in Rust)")
+    return Val(ir.MethodCall(it.expr, "collect", turbofish=(lw.rust_type(ty, holes=True),)), ty)
+
+
+def _dict(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    lw.use_runtime("PyDict")
+    if not args and not kwargs:
+        return Val(ir.Call(ir.Path("crate::pyrt::PyDict::new")), T.dict_of(T.UNKNOWN, T.UNKNOWN))
+    if kwargs and not args:
+        vals = list(kwargs.values())
+        vt = vals[0].ty
+        for v in vals[1:]:
+            vt = unify(vt, v.ty) or vt
+        pairs = tuple(ir.TupleExpr((ir.MethodCall(ir.StrLit(k), "to_string"), owned_as(v, vt))) for k, v in kwargs.items())
+        ty = T.dict_of(T.STR, vt)
+        return Val(ir.MethodCall(ir.MethodCall(ir.Macro("vec", pairs, brackets="[]"), "into_iter"), "collect", turbofish=(lw.rust_type(ty),)), ty)
+    _arity("dict", args, 1)
+    v = args[0]
+    if v.ty.kind == "dict":
+        return Val(owned(v), v.ty)
+    it = lw.owned_items(_items(lw, v))
+    if it.elem.ty.kind != "tuple" or len(it.elem.ty.args) != 2:
+        raise Unsupported("PTL113", f"dict() of {it.elem.ty} items")
+    ty = T.dict_of(*it.elem.ty.args)
+    return Val(ir.MethodCall(it.expr, "collect", turbofish=(lw.rust_type(ty, holes=True),)), ty)
+
+
+def _tuple(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("tuple", args, 1)
+    if args[0].ty.kind == "tuple":
+        return args[0]
+    raise Unsupported("PTL113", "tuple() of a variable-length iterable (a tuple's length is part of its Rust type)")
+
+
+def _sorted(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("sorted", args, 1)
+    _no_kwargs("sorted", kwargs, ("key", "reverse"))
+    expr, elem = collect_vec(lw, args[0])
+    tmp = lw.temp("sorted")
+    sort = sort_call(lw, ir.Path(tmp), elem, kwargs.get("key"), reverse_flag(lw, kwargs))
+    block = ir.Block((ir.Let(f"mut {tmp}", ir.TPath("Vec", (lw.rust_type(elem, holes=True),)), expr), ir.ExprStmt(sort)), ir.Path(tmp))
+    return Val(ir.BlockExpr(block), T.list_of(elem))
+
+
+def reverse_flag(lw: "FunctionLowerer", kwargs: dict[str, Val]) -> bool | ir.Expr:
+    """`reverse=`: a literal, or a condition known only at run time."""
+    v = kwargs.get("reverse")
+    if v is None:
+        return False
+    if isinstance(v.expr, ir.BoolLit):
+        return v.expr.value
+    return lw.truthy(v)
+
+
+def sort_call(lw: "FunctionLowerer", target: ir.Expr, elem: PyType, key: Val | None, reverse: bool | ir.Expr) -> ir.Expr:
+    """`target.sort...(...)`: a stable sort in Python's order (reverse keeps equal items in
+    their original order, as Python does)."""
+    if key is not None:
+        _func("sort", key)
+    if not isinstance(reverse, bool):
+        up = sort_call(lw, target, elem, key, False)
+        down = sort_call(lw, target, elem, key, True)
+        return ir.IfExpr(reverse, ir.Block((ir.ExprStmt(down),)), ir.Block((ir.ExprStmt(up),)))
+    if key is None and elem.kind in ("int", "bool", "str") and not reverse:
+        return ir.MethodCall(target, "sort")
+    a, b = lw.temp("a"), lw.temp("b")
+    ka = _key_expr(lw, key, a, Elem(elem, Mode.REF))
+    kb = _key_expr(lw, key, b, Elem(elem, Mode.REF))
+    order = cmp_keys(kb, ka) if reverse else cmp_keys(ka, kb)
+    return ir.MethodCall(target, "sort_by", (ir.Closure((a, b), order),))
+
+
+def _reversed(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("reversed", args, 1)
+    v = args[0]
+    if v.ty.kind in ("list", "str"):
+        it = lw.owned_items(_items(lw, v))
+        return Val(ir.MethodCall(it.expr, "rev"), iter_of(it.elem.ty))
+    expr, elem = collect_vec(lw, v)
+    return Val(ir.MethodCall(ir.MethodCall(expr, "into_iter"), "rev"), iter_of(elem))
+
+
+def _enumerate(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("enumerate", args, 1, 2)
+    start = args[1] if len(args) == 2 else kwargs.get("start")
+    it = lw.owned_items(_items(lw, args[0]))
+    i, x = lw.temp("i"), lw.temp("x")
+    index: ir.Expr = ir.Cast(ir.Path(i), ir.I64)
+    if start is not None:
+        index = ir.Binary("+", index, read(coerce(start, T.INT)))
+    mapped = ir.MethodCall(ir.MethodCall(it.expr, "enumerate"), "map", (ir.Closure((f"({i}, {x})",), ir.TupleExpr((index, ir.Path(x)))),))
+    return Val(mapped, iter_of(T.tuple_of(T.INT, it.elem.ty)))
+
+
+def _zip(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    if len(args) < 2:
+        raise Unsupported("PTL133", "zip() of fewer than two iterables")
+    its = [lw.owned_items(_items(lw, a)) for a in args]
+    expr = its[0].expr
+    for other in its[1:]:
+        expr = ir.MethodCall(expr, "zip", (other.expr,))
+    if len(its) > 2:
+        names = [lw.temp("z") for _ in its]
+        pat = names[0]
+        for n in names[1:]:
+            pat = f"({pat}, {n})"
+        expr = ir.MethodCall(expr, "map", (ir.Closure((pat,), ir.TupleExpr(tuple(ir.Path(n) for n in names))),))
+    return Val(expr, iter_of(T.tuple_of(*(i.elem.ty for i in its))))
+
+
+def _map(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    if len(args) < 2:
+        raise Unsupported("PTL133", "map() needs a function and an iterable")
+    f = _func("map", args[0])
+    assert f.func is not None
+    if len(args) > 2:
+        zipped = _zip(lw, args[1:], {})
+        elem_t = zipped.ty.args[0]
+        names = [lw.temp("x") for _ in elem_t.args]
+        result = f.func.apply(lw, [Val(ir.Path(n), t, Mode.OWNED) for n, t in zip(names, elem_t.args)])
+        closure = ir.Closure((f"({', '.join(names)})",), owned(result))
+        return Val(ir.MethodCall(zipped.expr, "map", (closure,)), iter_of(result.ty))
+    it = lw.owned_items(_items(lw, args[1]))
+    x = lw.temp("x")
+    result = f.func.apply(lw, [Val(ir.Path(x), it.elem.ty, Mode.PLACE)])
+    return Val(ir.MethodCall(it.expr, "map", (ir.Closure((x,), owned(result)),)), iter_of(result.ty))
+
+
+def _filter(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("filter", args, 2)
+    it = lw.owned_items(_items(lw, args[1]))
+    x = lw.temp("x")
+    item = Val(ir.Path(x), it.elem.ty, Mode.REF)
+    if args[0].ty.kind == "none":
+        test = lw.truthy(item)
+    else:
+        f = _func("filter", args[0])
+        assert f.func is not None
+        test = lw.truthy(f.func.apply(lw, [item]))
+    return Val(ir.MethodCall(it.expr, "filter", (ir.Closure((x,), test),)), iter_of(it.elem.ty))
+
+
+def _range(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("range", args, 1, 2, 3)
+    for a in args:
+        if a.ty.kind == "unknown":
+            lw.expect_local(a, T.INT)
+    args = [lw._reread(a) for a in args]
+    if any(a.ty.kind not in ("int", "bool") for a in args):
+        raise Unsupported("PTL113", "range() of non-integers")
+    vals = [read(coerce(a, T.INT)) for a in args]
+    if len(vals) == 1:
+        return Val(ir.RangeExpr(ir.IntLit(0), vals[0]), iter_of(T.INT))
+    if len(vals) == 2:
+        return Val(ir.RangeExpr(vals[0], vals[1]), iter_of(T.INT))
+    lw.use_runtime("range_step")
+    return Val(ir.Call(ir.Path("crate::pyrt::range_step"), tuple(vals)), iter_of(T.INT))
+
+
+def isinstance_of(v: Val, wanted: set[str]) -> Val:
+    """`isinstance(v, T)` is decided statically from v's type (`wanted`: builtin type names)."""
+    kind = v.ty.kind
+    # bool is a subclass of int in Python.
+    kinds = {kind, "int"} if kind == "bool" else {kind}
+    if kind in ("unknown", "optional", "func"):
+        raise Unsupported("PTL113", f"isinstance() on a value of type {v.ty}")
+    return Val(ir.BoolLit(bool(kinds & wanted)), T.BOOL)
+
+
+TYPE_NAMES = frozenset("int float str bool list dict set tuple".split())
+
+
+def _print(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _no_kwargs("print", kwargs, ("sep", "end"))
+    sep = kwargs.get("sep")
+    end = kwargs.get("end")
+    if sep is not None and not isinstance(sep.expr, ir.StrLit) or end is not None and not isinstance(end.expr, ir.StrLit):
+        raise Unsupported("PTL133", "print() with a computed sep or end")
+    sep_text = sep.expr.value if sep is not None else " "  # type: ignore[union-attr]
+    end_text = end.expr.value if end is not None else "\n"  # type: ignore[union-attr]
+    fmt = sep_text.replace("{", "{{").replace("}", "}}").join("{}" for _ in args) + end_text.replace("{", "{{").replace("}", "}}")
+    parts = tuple(read(a) if a.ty.kind in ("str", "int") else lw.to_str(a) for a in args)
+    return Val(ir.Macro("print", parts, fmt=fmt), T.NONE)
 
 
 BUILTINS: dict[str, Rule] = {
@@ -139,21 +557,172 @@ BUILTINS: dict[str, Rule] = {
     "abs": _abs,
     "min": _minmax("min"),
     "max": _minmax("max"),
+    "sum": _sum,
+    "any": _any_all("any"),
+    "all": _any_all("all"),
+    "round": _round,
+    "divmod": _divmod,
+    "pow": _pow,
+    "bin": _radix("bin"),
+    "hex": _radix("hex"),
+    "oct": _radix("oct"),
     "int": _int,
     "float": _float,
     "str": _str,
+    "repr": _repr,
     "bool": _bool,
     "ord": _ord,
     "chr": _chr,
-    "sum": _sum,
+    "list": _list,
+    "set": _set,
+    "frozenset": _set,
+    "dict": _dict,
+    "tuple": _tuple,
+    "sorted": _sorted,
+    "reversed": _reversed,
+    "enumerate": _enumerate,
+    "zip": _zip,
+    "map": _map,
+    "filter": _filter,
+    "range": _range,
+    "print": _print,
 }
 
 
-def lower_builtin(lw: "FunctionLowerer", name: str, args: list[Val]) -> Val:
+def lower_builtin(lw: "FunctionLowerer", name: str, args: list[Val], kwargs: dict[str, Val] | None = None) -> Val:
     rule = BUILTINS.get(name)
     if rule is None:
         raise Unsupported("PTL133", f"builtin `{name}()` is not supported yet")
-    return rule(lw, args)
+    return rule(lw, args, kwargs or {})
 
 
-__all__ = ["BUILTINS", "lower_builtin", "owned"]
+# ---------------------------------------------------------------- standard-library modules
+
+
+def _math_float(rust: str, arity: int = 1) -> Rule:
+    """math.f(x) computed by f64's method of the same meaning."""
+
+    def rule(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+        _arity(rust, args, arity)
+        vals = [to_float(a) for a in args]
+        return Val(ir.MethodCall(lw.receiver(vals[0]), rust, tuple(read(v) for v in vals[1:])), T.FLOAT)
+
+    return rule
+
+
+def _math_int_result(rust: str) -> Rule:
+    """math.floor/ceil/trunc: an int in Python 3."""
+
+    def rule(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+        _arity(rust, args, 1)
+        (v,) = args
+        if v.ty.kind in ("int", "bool"):
+            return coerce(v, T.INT)
+        lw.use_runtime("float_to_int")
+        return Val(ir.Call(ir.Path("crate::pyrt::float_to_int"), (ir.MethodCall(lw.receiver(to_float(v)), rust),)), T.INT)
+
+    return rule
+
+
+def _math_helper(helper: str, arity: tuple[int, ...], ty: PyType, arg_ty: PyType) -> Rule:
+    def rule(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+        _arity(helper, args, *arity)
+        lw.use_runtime(helper)
+        conv = (lambda a: read(to_float(a))) if arg_ty.kind == "float" else (lambda a: read(coerce(a, T.INT)))
+        return Val(ir.Call(ir.Path(f"crate::pyrt::{helper}"), tuple(conv(a) for a in args)), ty)
+
+    return rule
+
+
+def _math_log(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("log", args, 1, 2)
+    x = lw.receiver(to_float(args[0]))
+    if len(args) == 1:
+        return Val(ir.MethodCall(x, "ln"), T.FLOAT)
+    return Val(ir.Binary("/", ir.MethodCall(x, "ln"), ir.MethodCall(lw.receiver(to_float(args[1])), "ln")), T.FLOAT)
+
+
+def _math_fabs(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("fabs", args, 1)
+    return Val(ir.MethodCall(lw.receiver(to_float(args[0])), "abs"), T.FLOAT)
+
+
+def _math_const(value: ir.Expr) -> Rule:
+    def rule(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+        return Val(value, T.FLOAT)
+
+    return rule
+
+
+MATH: dict[str, Rule] = {
+    "sqrt": _math_float("sqrt"),
+    "exp": _math_float("exp"),
+    "sin": _math_float("sin"),
+    "cos": _math_float("cos"),
+    "tan": _math_float("tan"),
+    "asin": _math_float("asin"),
+    "acos": _math_float("acos"),
+    "atan": _math_float("atan"),
+    "atan2": _math_float("atan2", 2),
+    "hypot": _math_float("hypot", 2),
+    "pow": _math_float("powf", 2),
+    "log2": _math_float("log2"),
+    "log10": _math_float("log10"),
+    "copysign": _math_float("copysign", 2),
+    "degrees": _math_float("to_degrees"),
+    "radians": _math_float("to_radians"),
+    "log": _math_log,
+    "fabs": _math_fabs,
+    "floor": _math_int_result("floor"),
+    "ceil": _math_int_result("ceil"),
+    "trunc": _math_int_result("trunc"),
+    "gcd": _math_helper("gcd", (2,), T.INT, T.INT),
+    "lcm": _math_helper("lcm", (2,), T.INT, T.INT),
+    "factorial": _math_helper("factorial", (1,), T.INT, T.INT),
+    "isqrt": _math_helper("isqrt", (1,), T.INT, T.INT),
+    "comb": _math_helper("comb", (2,), T.INT, T.INT),
+    "perm": _math_helper("perm", (2,), T.INT, T.INT),
+}
+MATH_CONSTANTS: dict[str, ir.Expr] = {
+    "pi": ir.Path("std::f64::consts::PI"),
+    "e": ir.Path("std::f64::consts::E"),
+    "tau": ir.Path("std::f64::consts::TAU"),
+    "inf": ir.Path("f64::INFINITY"),
+    "nan": ir.Path("f64::NAN"),
+}
+_STRING_CONSTANTS = {
+    "ascii_lowercase": "abcdefghijklmnopqrstuvwxyz",
+    "ascii_uppercase": "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "ascii_letters": "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    "digits": "0123456789",
+    "hexdigits": "0123456789abcdefABCDEF",
+    "octdigits": "01234567",
+    "punctuation": "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~",
+    "whitespace": " \t\n\r\x0b\x0c",
+}
+
+MODULE_MEMBERS: dict[str, set[str]] = {
+    "math": set(MATH) | set(MATH_CONSTANTS),
+    "string": set(_STRING_CONSTANTS),
+}
+
+
+def lower_module_member(
+    lw: "FunctionLowerer", module: str, name: str, call: tuple[list[Val], dict[str, Val]] | None
+) -> Val:
+    """`math.sqrt(x)`, `math.pi`, `string.ascii_lowercase`: a table per supported module."""
+    if module == "math":
+        if call is None:
+            if name in MATH_CONSTANTS:
+                return Val(MATH_CONSTANTS[name], T.FLOAT)
+            raise Unsupported("PTL135", f"`math.{name}` as a value is not supported")
+        rule = MATH.get(name)
+        if rule is None:
+            raise Unsupported("PTL133", f"`math.{name}()` is not supported yet")
+        return rule(lw, *call)
+    if module == "string" and call is None and name in _STRING_CONSTANTS:
+        return Val(ir.StrLit(_STRING_CONSTANTS[name]), T.STR, Mode.REF)
+    raise Unsupported("PTL133", f"`{module}.{name}` is not supported yet")
+
+
+__all__ = ["BUILTINS", "MODULE_MEMBERS", "lower_builtin", "lower_module_member", "iter_of", "sort_call", "reverse_flag", "cmp_keys", "isinstance_of", "TYPE_NAMES", "collect_vec", "owned"]

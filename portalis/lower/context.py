@@ -21,6 +21,55 @@ class Unsupported(Exception):
         self.code = code
         self.message = message
         self.node = node
+        self.line: int | None = None  # the line of the statement it was raised in
+
+
+class Retry(Exception):
+    """Lowering learnt a wider type for a local (or the return value) after code using the
+    narrower one was emitted: the function is lowered again with the new fact."""
+
+
+@dataclass
+class Facts:
+    """What inference learnt about one function, kept between lowering passes.
+
+    Python locals have one type per function in our translation (the join of everything
+    assigned to them, e.g. int widened to float, [] narrowed by later appends, None joined into
+    Optional); returns are joined the same way when the signature does not say."""
+
+    locals: dict[str, PyType] = field(default_factory=dict)
+    params: dict[str, PyType] = field(default_factory=dict)  # for parameters of unknown type
+    returns: PyType | None = None  # joined type of returned values (signatures without one)
+    changed: bool = False
+    # Argument types seen at calls of same-module functions with unknown parameter types.
+    call_args: dict[str, dict[str, PyType]] = field(default_factory=dict)
+
+    def learn_local(self, name: str, ty: PyType) -> bool:
+        old = self.locals.get(name)
+        new = ty if old is None else (T.unify(old, ty) or old)
+        if new != old:
+            self.locals[name] = new
+            self.changed = True
+            return True
+        return False
+
+    def learn_param(self, name: str, ty: PyType) -> bool:
+        old = self.params.get(name, T.UNKNOWN)
+        new = T.unify(old, ty) or old
+        if new != old:
+            self.params[name] = new
+            self.changed = True
+            return True
+        return False
+
+    def learn_return(self, ty: PyType) -> bool:
+        old = self.returns
+        new = ty if old is None else (T.unify(old, ty) or old)
+        if new != old:
+            self.returns = new
+            self.changed = True
+            return True
+        return False
 
 
 class Mode(Enum):
@@ -36,6 +85,7 @@ class Val:
     expr: ir.Expr
     ty: PyType
     mode: Mode = Mode.OWNED
+    func: FuncValue | None = None  # set for function values (ty.kind == "func")
 
 
 @dataclass
@@ -44,6 +94,40 @@ class Local:
     ty: PyType
     mode: Mode
     mutable_ref: bool = False  # a &mut parameter
+    # Optional narrowed to its value (after `is not None`): reads unwrap, writes wrap in Some.
+    narrowed: bool = False
+    param: bool = False  # a parameter (inference may refine its type)
+    func: "FuncValue | None" = None  # a local bound to a function (lambda, nested def)
+    block: int = 0  # id of the block that declared it (it goes out of scope with it)
+
+
+@dataclass(frozen=True)
+class Elem:
+    """What an iteration yields: its Python type and how it is held. Tuples whose items are
+    held differently (an index and a borrowed element) give one Elem per item."""
+
+    ty: PyType
+    mode: Mode = Mode.OWNED
+    items: tuple["Elem", ...] | None = None  # per-item modes of a tuple element
+
+
+@dataclass(frozen=True)
+class Iteration:
+    """A Rust iterator expression for a Python iterable."""
+
+    expr: ir.Expr
+    elem: Elem
+
+
+class FuncValue:
+    """Something callable used as a value (a lambda, a function name, a builtin): lowering
+    applies it to already-lowered arguments wherever it is called (key=, map, filter...)."""
+
+    def apply(self, lw: object, args: list["Val"]) -> "Val":
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        return "function"
 
 
 @dataclass

@@ -1,234 +1,159 @@
-"""Lowering one typed Python function (libcst) into a Rust IR function.
+"""Lowering one typed Python function (libcst) into a Rust IR function: statements.
 
 Types flow forward through the body: each expression is lowered to a `Val` carrying its Python
-type and ownership mode, locals get their type at their first assignment (or annotation), and
-every conversion goes through `portalis.lower.values`.
+type and ownership mode (expressions: lower/expr.py; loops, comprehensions and function values:
+lower/iteration.py), and every conversion goes through `portalis.lower.values`.
+
+Local types are inferred by lowering itself: a local gets the type of its first value, and
+when a later statement needs a wider type (an int local assigned a float, `[]` appended ints,
+None joined with a value) the fact is recorded and the function is lowered again (`lower_function`
+drives the passes). Inference passes are tolerant: a statement they cannot lower yet is
+skipped so that facts from later statements are still learnt.
 """
 
 from __future__ import annotations
 
 import libcst as cst
-from libcst.metadata import PositionProvider
 
-from portalis.lower.builtins import lower_builtin
 from portalis.lower.context import (
     Callable,
-    ClassRef,
-    ConstRef,
+    Facts,
     Local,
     Mode,
     ModuleEnv,
+    Retry,
     Unsupported,
     Val,
-    elem_type,
 )
-from portalis.lower.methods import lower_method
-from portalis.lower.values import (
-    borrow,
-    coerce,
-    comparable,
-    owned,
-    owned_as,
-    read,
-    str_view,
-    to_float,
-)
+from portalis.lower.expr import ExprLowering
+from portalis.lower.iteration import IterLowering
+from portalis.lower.scan import Declarations, FunctionScan, declarations, scan_function
+from portalis.lower.values import coerce, owned, owned_as, read, str_view
 from portalis.model import FunctionSignature, PyType
-from portalis.parse import code_of
+from portalis.parse import SourceTree, code_of
 from portalis.rust import ir
 from portalis.types import pytypes as T
 from portalis.types.annotations import AnnotationError, TypeScope, resolve_annotation
 from portalis.types.pytypes import is_copy, unify
 from portalis.types.rust_types import TypeMappingError, owned_type, param_type, rust_ident
 
-_ARITH = {cst.Add: "+", cst.Subtract: "-", cst.Multiply: "*"}
-_CMP = {
-    cst.Equal: "==", cst.NotEqual: "!=", cst.LessThan: "<", cst.LessThanEqual: "<=",
-    cst.GreaterThan: ">", cst.GreaterThanEqual: ">=",
-}
 _AUG = {
     cst.AddAssign: cst.Add(), cst.SubtractAssign: cst.Subtract(), cst.MultiplyAssign: cst.Multiply(),
     cst.DivideAssign: cst.Divide(), cst.FloorDivideAssign: cst.FloorDivide(), cst.ModuloAssign: cst.Modulo(),
-    cst.PowerAssign: cst.Power(),
+    cst.PowerAssign: cst.Power(), cst.BitAndAssign: cst.BitAnd(), cst.BitOrAssign: cst.BitOr(),
+    cst.BitXorAssign: cst.BitXor(), cst.LeftShiftAssign: cst.LeftShift(), cst.RightShiftAssign: cst.RightShift(),
 }
+_RUST_AUG = {cst.AddAssign: "+=", cst.SubtractAssign: "-=", cst.MultiplyAssign: "*="}
+
+MAX_PASSES = 24
 
 
-class _Assigned(cst.CSTVisitor):
-    """How often each name is bound in a body, and at what loop depth its first binding is."""
+class _Loop:
+    """A loop being lowered: `for ... else` needs to know whether a break left it."""
 
-    def __init__(self) -> None:
-        self.count: dict[str, int] = {}
-        self.in_loop: set[str] = set()
-        self.loop_depth = 0
-
-    def _bind(self, target: cst.BaseExpression) -> None:
-        if isinstance(target, cst.Name):
-            self.count[target.value] = self.count.get(target.value, 0) + 1
-            if self.loop_depth:
-                self.in_loop.add(target.value)
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for el in target.elements:
-                self._bind(el.value)
-
-    def visit_Assign(self, node: cst.Assign) -> None:
-        for t in node.targets:
-            self._bind(t.target)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if node.value is not None:
-            self._bind(node.target)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._bind(node.target)
-        self._bind(node.target)
-
-    def visit_For(self, node: cst.For) -> None:
-        self.loop_depth += 1
-
-    def leave_For(self, node: cst.For) -> None:
-        self.loop_depth -= 1
-
-    def visit_While(self, node: cst.While) -> None:
-        self.loop_depth += 1
-
-    def leave_While(self, node: cst.While) -> None:
-        self.loop_depth -= 1
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
+    def __init__(self, broke_flag: str | None) -> None:
+        self.broke_flag = broke_flag
 
 
-class FunctionLowerer:
-    """Lowers one function. Raises Unsupported at the first construct it cannot translate."""
+class FunctionLowerer(ExprLowering, IterLowering):
+    """Lowers one function. Raises Unsupported at the first construct it cannot translate
+    (inference passes skip that statement instead)."""
 
     def __init__(
         self,
         env: ModuleEnv,
         sig: FunctionSignature,
         node: cst.FunctionDef,
-        positions: dict,
         scope: TypeScope,
-        mutated_locals: set[str],
+        tree: SourceTree | None = None,
+        scan: FunctionScan | None = None,
+        facts: Facts | None = None,
+        tolerant: bool = False,
+        outer: "FunctionLowerer | None" = None,
     ) -> None:
         self.env = env
         self.sig = sig
         self.node = node
-        self.positions = positions
         self.scope = scope
+        self.tree = tree
+        self.scan = scan or scan_function(node)
+        self.facts = facts or Facts()
+        self.tolerant = tolerant
+        self.outer = outer
+        self.skipped = 0
         self.locals: dict[str, Local] = {}
-        self.declared: set[str] = set()
-        self.hoisted: dict[str, Local] = {}
         self.runtime: set[str] = set()
-        self.mutated_locals = set(mutated_locals) | self._passed_mutably(node)
         self.depth = 0
-        counter = _Assigned()
-        node.body.visit(counter)
-        self.assign_count = counter.count
-        self.assigned_in_loop = counter.in_loop
+        self.blocks: list[int] = []
+        self.loops: list[_Loop] = []
+        self.temp_counter = 0
+        self.current_line: int | None = None
+        self.nested: dict = {}  # name -> NestedFunction (lower/iteration.py)
+        self.nested_items: list[ir.Fn] = []  # nested functions, emitted at the top of the body
+        params = {p.name for p in sig.params}
+        self.decls: Declarations = declarations(node, params)
+        self.mutated_locals = set(self.scan.mutated) | self._passed_mutably()
+        self.assign_count = self.scan.assign_count
+        self.assigned_in_loop = self.scan.in_loop
 
-    def _passed_mutably(self, node: cst.FunctionDef) -> set[str]:
+    def _passed_mutably(self) -> set[str]:
         """Names passed to a parameter that the callee changes in place (`f(xs)` where f takes
         `&mut Vec`): the local must be declared `mut` before the call is lowered."""
-        env = self.env
         found: set[str] = set()
-
-        class Visitor(cst.CSTVisitor):
-            def visit_Call(self, call: cst.Call) -> None:
-                func = call.func
-                target = None
-                if isinstance(func, cst.Name):
-                    target = env.lookup(func.value)
-                elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
-                    module = env.lookup(func.value.value)
-                    if isinstance(module, str):
-                        target = env.lookup_attr(module, func.attr.value)
-                if not isinstance(target, Callable):
-                    return
-                params = target.sig.params
-                positional = [a for a in call.args if not a.keyword and not a.star]
-                for p, arg in zip(params, positional):
-                    if p.mutated and isinstance(arg.value, cst.Name):
+        for call in self.scan.calls:
+            func = call.func
+            target = None
+            if isinstance(func, cst.Name):
+                target = self.env.lookup(func.value)
+            elif isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+                module = self.env.lookup(func.value.value)
+                if isinstance(module, str):
+                    target = self.env.lookup_attr(module, func.attr.value)
+            if not isinstance(target, Callable):
+                continue
+            params = target.sig.params
+            positional = [a for a in call.args if not a.keyword and not a.star]
+            for p, arg in zip(params, positional):
+                if p.mutated and isinstance(arg.value, cst.Name):
+                    found.add(arg.value.value)
+            for arg in call.args:
+                if arg.keyword and isinstance(arg.value, cst.Name):
+                    q = next((q for q in params if q.name == arg.keyword.value), None)
+                    if q is not None and q.mutated:
                         found.add(arg.value.value)
-                for arg in call.args:
-                    if arg.keyword and isinstance(arg.value, cst.Name):
-                        p = next((q for q in params if q.name == arg.keyword.value), None)
-                        if p is not None and p.mutated:
-                            found.add(arg.value.value)
-
-            def visit_FunctionDef(self, inner: cst.FunctionDef) -> bool:
-                return inner is node
-
-        node.visit(Visitor())
         return found
 
     # -------------------------------------------------------- helpers used by the tables
     def use_runtime(self, name: str) -> None:
         self.runtime.add(name)
 
-    def rust_type(self, t: PyType) -> ir.Type:
+    def rust_type(self, t: PyType, holes: bool = False) -> ir.Type:
         try:
-            return owned_type(t)
+            return owned_type(t, holes=holes)
         except TypeMappingError as exc:
             raise Unsupported("PTL111", str(exc)) from exc
 
-    def receiver(self, v: Val) -> ir.Expr:
-        """A value as a method receiver: literals need their type spelled out."""
-        if isinstance(v.expr, ir.IntLit) and not v.expr.suffix:
-            return ir.IntLit(v.expr.value, "i64")
-        if isinstance(v.expr, ir.FloatLit) and not v.expr.suffix:
-            return ir.FloatLit(v.expr.value, "_f64")
-        return read(v)
-
-    def mutable(self, v: Val) -> ir.Expr:
-        """The receiver of an in-place change: it must be a variable we own or a &mut parameter."""
-        if v.mode is Mode.REF:
-            raise Unsupported("PTL113", "in-place change of a value this function only borrows")
-        return v.expr
-
-    def key_ref(self, key: Val, key_t: PyType) -> ir.Expr:
-        """A dict key for lookups (`get(&k)`): &str for str keys, &T otherwise."""
-        key = coerce(key, key_t)
-        if key_t.kind == "str":
-            return str_view(key)
-        if is_copy(key_t):
-            return ir.Ref(read(key))
-        return borrow(key)
-
-    def truthy(self, v: Val) -> ir.Expr:
-        k = v.ty.kind
-        if k == "bool":
-            return read(v)
-        if k == "int":
-            return ir.Binary("!=", read(v), ir.IntLit(0))
-        if k == "float":
-            return ir.Binary("!=", read(v), ir.FloatLit(0.0))
-        if k in ("str", "list", "dict", "set"):
-            return ir.Unary("!", ir.MethodCall(v.expr, "is_empty"))
-        if k == "optional":
-            return ir.MethodCall(v.expr, "is_some")
-        raise Unsupported("PTL113", f"truth value of {v.ty}")
-
-    def to_str(self, v: Val) -> ir.Expr:
-        """`str(v)` with Python's formatting."""
-        k = v.ty.kind
-        if k == "str":
-            return owned(v)
-        if k == "int":
-            return ir.MethodCall(self.receiver(v), "to_string")
-        if k == "float":
-            self.use_runtime("float_repr")
-            return ir.Call(ir.Path("crate::pyrt::float_repr"), (read(v),))
-        if k == "bool":
-            self.use_runtime("bool_str")
-            return ir.Call(ir.Path("crate::pyrt::bool_str"), (read(v),))
-        raise Unsupported("PTL113", f"str() of {v.ty}")
+    def temp(self, stem: str) -> str:
+        """A fresh Rust name for a temporary (Python names never start with two underscores
+        followed by a digit-suffixed stem, so these cannot clash)."""
+        self.temp_counter += 1
+        return f"__{stem}{self.temp_counter}"
 
     def line(self, node: cst.CSTNode) -> int | None:
-        pos = self.positions.get(node)
-        return pos.start.line if pos else None
+        return self.tree.line(node) if self.tree is not None else None
+
+    @property
+    def returns(self) -> PyType:
+        """The return type values are converted to (inferred when the signature has none)."""
+        if self.sig.returns.kind != "unknown":
+            return self.sig.returns
+        return self.facts.returns or T.UNKNOWN
+
+    def learn(self, changed: bool) -> None:
+        """After recording a fact the pass restarts: what it lowered so far, and what it would
+        learn next, used the narrower type."""
+        if changed:
+            raise Retry()
 
     # -------------------------------------------------------- function
     def lower(self) -> ir.Fn:
@@ -236,41 +161,69 @@ class FunctionLowerer:
         prologue: list[ir.Stmt] = []
         for p in self.sig.params:
             name = rust_ident(p.name)
+            ty = p.py_type
+            if ty.kind == "unknown" or not T.is_known(ty):
+                ty = T.unify(ty, self.facts.params.get(p.name, T.UNKNOWN)) or ty
             rebound = self.assign_count.get(p.name, 0) > 0
-            ptype = param_type(p.py_type, p.mutated)
+            widened = self.facts.locals.get(p.name)
+            if widened is not None and T.is_known(ty) and widened != ty and unify(ty, widened) == widened and not p.mutated:
+                # Assigned values of a wider type (`n = n / 2` for an int n): the body works
+                # on a local of that type, initialised from the parameter.
+                name_ = rust_ident(p.name)
+                params.append(ir.Param(name_, param_type(ty, False)))
+                self.locals[p.name] = Local(name_, widened, Mode.PLACE, param=True)
+                ptype_ = param_type(ty, False)
+                start = Val(ir.Path(name_), ty, Mode.REF if isinstance(ptype_, ir.TRef) else Mode.PLACE)
+                prologue.append(ir.Let(f"mut {name_}", self.rust_type(widened), owned_as(start, widened)))
+                continue
+            if not T.is_known(ty):
+                if not self.tolerant:
+                    raise Unsupported("PTL110", f"the type of parameter `{p.name}` cannot be inferred: annotate it")
+                self.locals[p.name] = Local(name, ty, Mode.PLACE, param=True)
+                continue
+            ptype = param_type(ty, p.mutated)
             if p.mutated:
                 if rebound:
                     raise Unsupported("PTL120", f"parameter `{p.name}` is both changed in place and rebound")
-                self.locals[p.name] = Local(name, p.py_type, Mode.PLACE, mutable_ref=True)
+                self.locals[p.name] = Local(name, ty, Mode.PLACE, mutable_ref=True, param=True)
                 params.append(ir.Param(name, ptype))
+            elif isinstance(ptype, ir.TRef) and p.name in self.mutated_locals and not rebound:
+                # Changed in place by a callee the type map could not see (another module):
+                # the caller would see the change in Python, which a copy would hide.
+                raise Unsupported("PTL113", f"parameter `{p.name}` is passed to a function that changes it in place")
             elif isinstance(ptype, ir.TRef) and rebound:
-                # Python rebinds the name; Rust gets an owned local copy that shadows the borrow.
-                self.locals[p.name] = Local(name, p.py_type, Mode.PLACE)
+                # Python rebinds the name: an owned local copy shadows the borrow.
+                self.locals[p.name] = Local(name, ty, Mode.PLACE, param=True)
                 params.append(ir.Param(name, ptype))
-                prologue.append(ir.Let(f"mut {name}", owned_type(p.py_type), owned(Val(ir.Path(name), p.py_type, Mode.REF))))
+                mut = "mut " if rebound or p.name in self.mutated_locals else ""
+                prologue.append(ir.Let(f"{mut}{name}", owned_type(ty), owned(Val(ir.Path(name), ty, Mode.REF))))
             else:
                 mode = Mode.REF if isinstance(ptype, ir.TRef) else Mode.PLACE
-                self.locals[p.name] = Local(name, p.py_type, mode)
-                params.append(ir.Param(name, ptype, mutable=rebound))
-            self.declared.add(p.name)
+                self.locals[p.name] = Local(name, ty, mode, param=True)
+                # A parameter is initialised by the caller: any assignment needs `mut`.
+                mutable = (rebound or p.name in self.mutated_locals) and mode is not Mode.REF
+                params.append(ir.Param(name, ptype, mutable=mutable))
         body = self.block(self.node.body, top=True)
         stmts = list(body.stmts)
         tail: ir.Expr | None = None
+        falls_off = not _ends_in_return(stmts)
+        if self.sig.returns.kind == "unknown" and _py_falls_off(self.node.body):
+            self.learn(self.facts.learn_return(T.NONE))  # Python returns None at the end
+        ret = self.returns
         if stmts and isinstance(stmts[-1], ir.Return) and stmts[-1].value is not None:
             tail = stmts.pop().value  # a final `return x;` reads better as the tail `x`
-        elif self.sig.returns.kind not in ("none",) and not _ends_in_return(stmts):
+        elif falls_off and ret.kind == "optional":
+            tail = ir.Path("None")
+        elif falls_off and ret.kind not in ("none", "unknown"):
             # Python falls off the end returning None; a typed function reaching here is a bug
             # in the source, and Rust needs the diverging expression to type-check.
             tail = ir.Macro("unreachable", fmt="function ended without a return value")
-        hoisted = [
-            ir.Let(("mut " if self._needs_mut(name) else "") + loc.name, self.rust_type(loc.ty), None)
-            for name, loc in self.hoisted.items()
-        ]
+        items: list[ir.Stmt] = [ir.ItemStmt(fn) for fn in self.nested_items]
         return ir.Fn(
             name=rust_ident(self.sig.name),
             params=tuple(params),
-            ret=self.rust_type(self.sig.returns) if self.sig.returns.kind != "none" else ir.UNIT,
-            body=ir.Block(tuple(prologue + hoisted + stmts), tail),
+            ret=self.rust_type(ret) if ret.kind not in ("none", "unknown") else ir.UNIT,
+            body=ir.Block(tuple(items + prologue + stmts), tail),
         )
 
     def _needs_mut(self, name: str) -> bool:
@@ -278,51 +231,76 @@ class FunctionLowerer:
             self.assign_count.get(name, 0) > 1
             or name in self.assigned_in_loop
             or name in self.mutated_locals
+            or name in self.decls.needs_default
         )
 
     # -------------------------------------------------------- statements
-    def block(self, suite: cst.BaseSuite, top: bool = False) -> ir.Block:
+    def block(self, suite: cst.BaseSuite, top: bool = False, prelude: list[ir.Stmt] | None = None) -> ir.Block:
         if not top:
             self.depth += 1
-        out: list[ir.Stmt] = []
+        self.blocks.append(id(suite))
+        out: list[ir.Stmt] = list(prelude or [])
         try:
-            if isinstance(suite, cst.SimpleStatementSuite):
-                for small in suite.body:
-                    out.extend(self.small_stmt(small))
-            else:
-                body = list(suite.body)
-                for i, stmt in enumerate(body):
-                    if i == 0 and top and _is_docstring(stmt):
-                        continue
+            body = list(suite.body)
+            for i, stmt in enumerate(body):
+                if i == 0 and top and _is_docstring(stmt):
+                    continue
+                try:
                     out.extend(self.stmt(stmt))
+                except Unsupported as exc:
+                    if exc.line is None:
+                        exc.line = self.line(stmt) if not isinstance(stmt, cst.BaseSmallStatement) else self.current_line
+                    if not self.tolerant:
+                        raise
+                    self.skipped += 1
+            out = self.hoisted_decls(id(suite)) + out
         finally:
+            self.blocks.pop()
             if not top:
                 self.depth -= 1
+            # Rust scoping: what this block declared ends here (the declaration analysis put
+            # every local in the block holding all its uses).
+            for name in [n for n, loc in self.locals.items() if loc.block == id(suite) and not loc.param]:
+                del self.locals[name]
         return ir.Block(tuple(out))
 
+    def hoisted_decls(self, block_id: int) -> list[ir.Stmt]:
+        out: list[ir.Stmt] = []
+        for name in self.decls.hoisted.get(block_id, []):
+            local = self.locals.get(name)
+            if local is None or local.func is not None:
+                continue
+            ty = self.rust_type(local.ty, holes=True)
+            mut = "mut " if self._needs_mut(name) else ""
+            if name in self.decls.needs_default:
+                out.append(ir.Let(f"{mut}{local.name}", ty, ir.Call(ir.Path("Default::default"))))
+            else:
+                out.append(ir.Let(f"{mut}{local.name}", ty, None))
+        return out
+
     def stmt(self, stmt: cst.BaseStatement) -> list[ir.Stmt]:
+        line = self.line(stmt)
+        if line is not None:
+            self.current_line = line
         if isinstance(stmt, cst.SimpleStatementLine):
             out: list[ir.Stmt] = []
             for small in stmt.body:
                 out.extend(self.small_stmt(small))
             return out
+        if isinstance(stmt, cst.BaseSmallStatement):  # the body of `if x: return y`
+            return self.small_stmt(stmt)
         if isinstance(stmt, cst.If):
-            return [ir.ExprStmt(self.if_stmt(stmt))]
+            return self.if_stmt(stmt)
         if isinstance(stmt, cst.While):
-            if stmt.orelse is not None:
-                raise Unsupported("PTL120", "while ... else is not supported yet", stmt)
-            cond = self.condition(stmt.test)
-            body = self.block(stmt.body)
-            if isinstance(cond, ir.BoolLit) and cond.value:
-                # `while True:` is Rust's `loop`: rustc knows it only ends by break or return.
-                return [ir.Loop(body)]
-            return [ir.While(cond, body)]
+            return self.while_stmt(stmt)
         if isinstance(stmt, cst.For):
-            return [self.for_stmt(stmt)]
+            return self.for_stmt(stmt)
         if isinstance(stmt, cst.Try):
             raise Unsupported("PTL121", "try/except is not supported yet", stmt)
-        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
-            raise Unsupported("PTL123", "nested functions and classes are not supported yet", stmt)
+        if isinstance(stmt, cst.FunctionDef):
+            return self.nested_def(stmt)
+        if isinstance(stmt, cst.ClassDef):
+            raise Unsupported("PTL123", "nested classes are not supported yet", stmt)
         if isinstance(stmt, cst.With):
             raise Unsupported("PTL120", "`with` is not supported yet", stmt)
         raise Unsupported("PTL120", f"statement `{type(stmt).__name__}` is not supported yet", stmt)
@@ -343,10 +321,14 @@ class FunctionLowerer:
                 raise Unsupported("PTL122", "generators (yield) are not supported yet", small)
             if not isinstance(small.value, cst.Call):
                 raise Unsupported("PTL120", "an expression statement without effect", small)
-            return [ir.ExprStmt(self.expr(small.value).expr)]
+            v = self.expr(small.value)
+            return [ir.ExprStmt(v.expr)]
         if isinstance(small, cst.Pass):
             return []
         if isinstance(small, cst.Break):
+            loop = self.loops[-1] if self.loops else None
+            if loop is not None and loop.broke_flag is not None:
+                return [ir.Assign(ir.Path(loop.broke_flag), ir.BoolLit(True)), ir.Break()]
             return [ir.Break()]
         if isinstance(small, cst.Continue):
             return [ir.Continue()]
@@ -356,147 +338,169 @@ class FunctionLowerer:
             raise Unsupported("PTL124", "global/nonlocal is not supported yet", small)
         if isinstance(small, cst.Assert):
             cond = self.condition(small.test)
-            msg = ir.StrLit("AssertionError")
-            return [ir.ExprStmt(ir.Macro("assert", (cond, msg)))]
+            if small.msg is not None:
+                msg = self.to_str(self.expr(small.msg))
+                return [ir.ExprStmt(ir.Macro("assert", (cond, ir.StrLit("AssertionError: {}"), msg)))]
+            return [ir.ExprStmt(ir.Macro("assert", (cond, ir.StrLit("AssertionError"))))]
+        if isinstance(small, cst.Del):
+            return self.del_stmt(small)
+        if isinstance(small, (cst.Import, cst.ImportFrom)):
+            self.local_import(small)
+            return []
         raise Unsupported("PTL120", f"statement `{type(small).__name__}` is not supported yet", small)
 
+    def local_import(self, node: cst.Import | cst.ImportFrom) -> None:
+        """`import math` inside a function: the name is visible to the rest of the function."""
+        from dataclasses import replace
+
+        from portalis.parse import _attr_name, resolve_relative
+
+        imports = dict(self.env.imports)
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                module = _attr_name(alias.name)
+                name = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else module.split(".")[0]
+                imports[name] = (module, None)
+        else:
+            if isinstance(node.names, cst.ImportStar):
+                raise Unsupported("PTL202", "`import *` inside a function", node)
+            target = _attr_name(node.module) if node.module else None
+            base = resolve_relative(self.env.module, False, len(node.relative), target)
+            for alias in node.names:
+                name = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else _attr_name(alias.name)
+                imports[name] = (base, _attr_name(alias.name))
+        self.env = replace(self.env, imports=imports)
+
     def return_stmt(self, node: cst.Return) -> ir.Stmt:
-        want = self.sig.returns
+        inferring = self.sig.returns.kind == "unknown"
         if node.value is None:
-            if want.kind == "none":
+            if inferring:
+                self.learn(self.facts.learn_return(T.NONE))
+            want = self.returns
+            if want.kind in ("none", "unknown"):
                 return ir.Return()
             if want.kind == "optional":
                 return ir.Return(ir.Path("None"))
             raise Unsupported("PTL113", f"bare return in a function returning {want}", node)
         v = self.expr(node.value)
+        if inferring:
+            self.learn(self.facts.learn_return(v.ty))
+        want = self.returns
         if want.kind == "none":
             if v.ty.kind == "none":
                 return ir.Return()
             raise Unsupported("PTL113", "returns a value but is annotated -> None", node)
-        return ir.Return(self.owned_for_return(v, want))
-
-    def owned_for_return(self, v: Val, want: PyType) -> ir.Expr:
+        if want.kind == "unknown":
+            return ir.Return(owned(v))
+        self.expect_local(v, want)
+        v = self._reread(v)
+        if v.mode is Mode.PLACE and isinstance(v.expr, ir.Path) and v.ty == want:
+            local = next((loc for loc in self.locals.values() if loc.name == v.expr.name), None)
+            if local is not None and not local.mutable_ref and not local.narrowed and local.func is None:
+                return ir.Return(v.expr)  # the function ends: its local is moved out, not cloned
         try:
-            return owned_as(v, want)
+            return ir.Return(owned_as(v, want))
         except Unsupported as exc:
             raise Unsupported(exc.code, f"return: {exc.message}") from exc
 
-    def if_stmt(self, node: cst.If) -> ir.IfExpr:
+    # -------------------------------------------------------- if / while / for
+    def if_stmt(self, node: cst.If) -> list[ir.Stmt]:
+        """An if statement, with Optional narrowing: `if x is not None:` unwraps x in the
+        branch; after the statement, x stays unwrapped when every branch that falls through
+        left it holding a value (`if x is None: return` / `if x is None: x = 0`)."""
         cond = self.condition(node.test)
-        then = self.block(node.body)
+        then_n, else_n = self.narrowings(node.test)
+        before = self.narrow_state()
+        with self.narrowed(then_n):
+            then = self.block(node.body)
+            then_state = self.narrow_state()
+        self.set_narrow_state(before)
         orelse: ir.Block | ir.IfExpr | None = None
-        if isinstance(node.orelse, cst.If):
-            orelse = self.if_stmt(node.orelse)
-        elif isinstance(node.orelse, cst.Else):
-            orelse = self.block(node.orelse.body)
-        return ir.IfExpr(cond, then, orelse)
+        with self.narrowed(else_n):
+            else_state = self.narrow_state()
+            if isinstance(node.orelse, cst.If):
+                inner = self.if_stmt(node.orelse)
+                orelse = inner[0].expr if len(inner) == 1 and isinstance(inner[0], ir.ExprStmt) and isinstance(inner[0].expr, ir.IfExpr) else ir.Block(tuple(inner))
+                else_state = self.narrow_state()
+            elif isinstance(node.orelse, cst.Else):
+                orelse = self.block(node.orelse.body)
+                else_state = self.narrow_state()
+        self.set_narrow_state(before)
+        falls = []
+        if not _block_diverges(then):
+            falls.append(then_state)
+        if not (isinstance(orelse, ir.Block) and _block_diverges(orelse)) and not (isinstance(orelse, ir.IfExpr) and _if_diverges(orelse)):
+            falls.append(else_state)
+        if falls:
+            after = falls[0]
+            for state in falls[1:]:
+                after = after & state
+            self.set_narrow_state(after)
+        return [ir.ExprStmt(ir.IfExpr(cond, then, orelse))]
 
-    def condition(self, node: cst.BaseExpression) -> ir.Expr:
-        return self.truthy(self.expr(node))
-
-    def for_stmt(self, node: cst.For) -> ir.Stmt:
-        if node.orelse is not None:
-            raise Unsupported("PTL120", "for ... else is not supported yet", node)
-        if node.asynchronous is not None:
-            raise Unsupported("PTL120", "async for is not supported", node)
-        iterable, elem, mode = self.iteration(node.iter)
-        pattern, binds = self.loop_target(node.target, elem, mode)
-        saved = {n: self.locals.get(n) for n, _ in binds}
-        for name, local in binds:
-            self.locals[name] = local
-            self.declared.add(name)
+    def while_stmt(self, stmt: cst.While) -> list[ir.Stmt]:
+        flag = self.temp("broke") if stmt.orelse is not None else None
+        before = self.loop_entry_state(stmt)
+        cond = self.condition(stmt.test)
+        then_n, _ = self.narrowings(stmt.test)
+        self.loops.append(_Loop(flag))
         try:
-            body = self.block(node.body)
+            with self.narrowed(then_n):
+                body = self.block(stmt.body)
         finally:
-            for name, old in saved.items():
-                if old is None:
-                    self.locals.pop(name, None)
-                    self.declared.discard(name)
-                else:
-                    self.locals[name] = old
-        return ir.For(pattern, iterable, body)
+            self.loops.pop()
+            self.set_narrow_state(before)
+        loop: ir.Stmt
+        if isinstance(cond, ir.BoolLit) and cond.value:
+            # `while True:` is Rust's `loop`: rustc knows it only ends by break or return.
+            loop = ir.Loop(body)
+        else:
+            loop = ir.While(cond, body)
+        return self.with_else(loop, flag, stmt.orelse)
 
-    def iteration(self, node: cst.BaseExpression) -> tuple[ir.Expr, PyType, Mode]:
-        """(iterator expression, element type, element mode) for `for x in node`."""
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "range" and self.env.lookup("range") is None:
-            return self.range_iter(node)
-        if (
-            isinstance(node, cst.Call)
-            and isinstance(node.func, cst.Attribute)
-            and node.func.attr.value == "items"
-            and not node.args
-        ):
-            recv = self.expr(node.func.value)
-            if recv.ty.kind == "dict":
-                k, v = recv.ty.args
-                return ir.MethodCall(recv.expr, "items"), T.tuple_of(k, v), Mode.REF
-        v = self.expr(node)
-        if v.ty.kind == "str":
-            chars = ir.MethodCall(ir.MethodCall(v.expr, "chars"), "map", (ir.Path("String::from"),))
-            return chars, T.STR, Mode.OWNED
-        if v.ty.kind in ("list", "set"):
-            elem = v.ty.args[0]
-            it = ir.MethodCall(v.expr, "iter")
-            if is_copy(elem):
-                return ir.MethodCall(it, "copied"), elem, Mode.OWNED
-            return it, elem, Mode.REF
-        if v.ty.kind == "dict":
-            key = v.ty.args[0]
-            it = ir.MethodCall(v.expr, "keys")
-            if is_copy(key):
-                return ir.MethodCall(it, "copied"), key, Mode.OWNED
-            return it, key, Mode.REF
-        raise Unsupported("PTL113", f"cannot iterate over {v.ty}", node)
+    def loop_entry_state(self, loop: cst.For | cst.While) -> frozenset[str]:
+        """Narrowing that holds on every iteration: what the loop body never rebinds. It is
+        also what holds after the loop (which may run zero times)."""
+        from portalis.lower.scan import iter_nodes
 
-    def range_iter(self, node: cst.Call) -> tuple[ir.Expr, PyType, Mode]:
-        args = [self.expr(a.value) for a in node.args]
-        if any(a.keyword for a in node.args) or not 1 <= len(args) <= 3:
-            raise Unsupported("PTL133", "range() with these arguments", node)
-        ints = [read(coerce(a, T.INT)) if a.ty.kind in ("int", "bool") else None for a in args]
-        if any(i is None for i in ints):
-            raise Unsupported("PTL113", "range() of non-integers", node)
-        vals = [i for i in ints if i is not None]
-        if len(vals) == 1:
-            return ir.RangeExpr(ir.IntLit(0), vals[0]), T.INT, Mode.OWNED
-        start, stop = vals[0], vals[1]
-        if len(vals) == 2:
-            return ir.RangeExpr(start, stop), T.INT, Mode.OWNED
-        step = vals[2]
-        if isinstance(step, ir.IntLit) and step.value > 0:
-            rng = ir.RangeExpr(start, stop)
-            if step.value == 1:
-                return rng, T.INT, Mode.OWNED
-            return ir.MethodCall(rng, "step_by", (ir.IntLit(step.value),)), T.INT, Mode.OWNED
-        neg = step if isinstance(step, ir.IntLit) else None
-        if neg is not None and neg.value < 0:
-            # range(a, b, -k) visits a, a-k, ... while > b: the reversed inclusive range b+1..=a.
-            rng = ir.MethodCall(ir.RangeExpr(ir.Binary("+", stop, ir.IntLit(1)), start, inclusive=True), "rev")
-            if neg.value == -1:
-                return rng, T.INT, Mode.OWNED
-            return ir.MethodCall(rng, "step_by", (ir.IntLit(-neg.value),)), T.INT, Mode.OWNED
-        raise Unsupported("PTL133", "range() with a step that is not a literal", node)
+        bound: set[str] = set()
+        for n in iter_nodes(loop.body):
+            targets: list[cst.BaseExpression] = []
+            if isinstance(n, cst.Assign):
+                targets = [t.target for t in n.targets]
+            elif isinstance(n, (cst.AnnAssign, cst.AugAssign)):
+                targets = [n.target]
+            for t in targets:
+                for x in iter_nodes(t):
+                    if isinstance(x, cst.Name):
+                        bound.add(x.value)
+        state = frozenset(n for n in self.narrow_state() if n not in bound)
+        self.set_narrow_state(state)
+        return state
 
-    def loop_target(self, target: cst.BaseExpression, elem: PyType, mode: Mode) -> tuple[str, list[tuple[str, Local]]]:
-        if isinstance(target, cst.Name):
-            name = rust_ident(target.value)
-            mut = target.value in self.assign_count or target.value in self.mutated_locals
-            if mut and mode is Mode.REF:
-                raise Unsupported("PTL120", "reassigning a loop variable that borrows", target)
-            return (f"mut {name}" if mut else name), [(target.value, Local(name, elem, Mode.PLACE if mode is Mode.OWNED else mode))]
-        if isinstance(target, (cst.Tuple, cst.List)) and elem.kind == "tuple" and len(elem.args) == len(target.elements):
-            parts: list[str] = []
-            binds: list[tuple[str, Local]] = []
-            for el, ty in zip(target.elements, elem.args):
-                p, b = self.loop_target(el.value, ty, mode)
-                parts.append(p)
-                binds.extend(b)
-            return f"({', '.join(parts)})", binds
-        raise Unsupported("PTL120", "this loop target is not supported yet", target)
+    def with_else(self, loop: ir.Stmt, flag: str | None, orelse: cst.Else | None) -> list[ir.Stmt]:
+        """`for/while ... else`: the else block runs when no break left the loop."""
+        if orelse is None or flag is None:
+            return [loop]
+        other = self.block(orelse.body)
+        return [
+            ir.Let(f"mut {flag}", ir.BOOL, ir.BoolLit(False)),
+            loop,
+            ir.ExprStmt(ir.IfExpr(ir.Unary("!", ir.Path(flag)), other)),
+        ]
 
     # -------------------------------------------------------- assignment
     def assign(self, node: cst.Assign) -> list[ir.Stmt]:
         if len(node.targets) != 1:
-            raise Unsupported("PTL120", "chained assignment a = b = c is not supported yet", node)
+            # a = b = value: evaluate once, bind each target (Copy values only: no aliasing).
+            v = self.expr(node.value)
+            if not is_copy(v.ty):
+                raise Unsupported("PTL120", "chained assignment of a container (aliasing) is not supported", node)
+            tmp = self.temp("chain")
+            out: list[ir.Stmt] = [ir.Let(tmp, None, owned(v))]
+            for t in node.targets:
+                out.extend(self.bind_val(t.target, Val(ir.Path(tmp), v.ty, Mode.PLACE), node))
+            return out
         return self.bind(node.targets[0].target, node.value, None, node)
 
     def ann_assign(self, node: cst.AnnAssign) -> list[ir.Stmt]:
@@ -506,80 +510,191 @@ class FunctionLowerer:
             raise Unsupported("PTL111", str(exc), node) from exc
         if node.value is None:
             if isinstance(node.target, cst.Name) and node.target.value not in self.locals:
-                name = rust_ident(node.target.value)
-                loc = Local(name, declared, Mode.PLACE)
-                self.locals[node.target.value] = loc
-                self.hoisted[node.target.value] = loc
-                self.declared.add(node.target.value)
+                self.facts.locals.setdefault(node.target.value, declared)
             return []
         return self.bind(node.target, node.value, declared, node)
 
     def bind(self, target: cst.BaseExpression, value: cst.BaseExpression, declared: PyType | None, node: cst.CSTNode) -> list[ir.Stmt]:
         if isinstance(target, cst.Name):
+            if isinstance(value, cst.Lambda) and declared is None:
+                return self.bind_lambda(target.value, value)
             return self.bind_name(target.value, self.expr(value), declared, node)
         if isinstance(target, (cst.Tuple, cst.List)):
             return self.bind_tuple(target, value, node)
+        return self.bind_val(target, self.expr(value), node)
+
+    def bind_val(self, target: cst.BaseExpression, v: Val, node: cst.CSTNode) -> list[ir.Stmt]:
+        if isinstance(target, cst.Name):
+            return self.bind_name(target.value, v, None, node)
         if isinstance(target, cst.Subscript):
-            return [self.store_item(target, self.expr(value))]
+            return [self.store_item(target, v)]
         if isinstance(target, cst.Attribute):
             recv = self.expr(target.value)
             field_t = self.field_type(recv, target.attr.value)
             place = ir.Field(self.mutable(recv), rust_ident(target.attr.value))
-            return [ir.Assign(place, owned_as(self.expr(value), field_t))]
+            return [ir.Assign(place, owned_as(v, field_t))]
+        if isinstance(target, (cst.Tuple, cst.List)):
+            return self.unpack(target, v, node)
         raise Unsupported("PTL120", "this assignment target is not supported yet", node)
 
+    def declare(self, pyname: str, ty: PyType, mode: Mode = Mode.PLACE) -> Local:
+        loc = Local(rust_ident(pyname), ty, mode)
+        loc.block = self.decl_block(pyname)
+        self.locals[pyname] = loc
+        return loc
+
+    def decl_block(self, pyname: str) -> int:
+        """The block a local is declared in: the hoisting block, or the current one."""
+        if pyname in self.decls.hoisted_names:
+            for block_id, names in self.decls.hoisted.items():
+                if pyname in names and block_id in self.blocks:
+                    return block_id
+        return self.blocks[-1] if self.blocks else 0
+
     def bind_name(self, pyname: str, v: Val, declared: PyType | None, node: cst.CSTNode) -> list[ir.Stmt]:
+        if v.func is not None:
+            if pyname in self.locals and self.locals[pyname].func is None:
+                raise Unsupported("PTL131", f"binding a function value to `{pyname}` is not supported here", node)
+            local = Local(rust_ident(pyname), v.ty, Mode.OWNED, func=v.func)
+            local.block = self.decl_block(pyname)
+            self.locals[pyname] = local
+            return []
+        if v.ty.kind == "iter":
+            # An iterator stored in a variable: materialised as a list (it is consumed once).
+            from portalis.lower.builtins import collect_vec
+
+            expr, elem = collect_vec(self, v)
+            v = Val(expr, T.list_of(elem))
         local = self.locals.get(pyname)
-        if local is not None:
+        if local is not None and local.func is None:
             if local.mode is Mode.REF or local.mutable_ref:
                 raise Unsupported("PTL120", f"rebinding `{pyname}` is not supported here", node)
             ty = local.ty
+            if ty.kind == "unknown" and local.param:
+                self.learn(self.facts.learn_param(pyname, v.ty))
+                local.ty = v.ty
+                ty = v.ty
             if declared is not None and declared != ty:
                 raise Unsupported("PTL113", f"`{pyname}` changes type from {ty} to {declared}", node)
-            try:
-                value = owned_as(v, ty)
-            except Unsupported as exc:
-                raise Unsupported("PTL113", f"`{pyname}` is {ty} but is assigned {v.ty}", node) from exc
-            if pyname in self.hoisted and ty.kind == "unknown":
-                raise Unsupported("PTL112", f"cannot infer the type of `{pyname}`", node)
-            return [ir.Assign(ir.Path(local.name), value)]
+            target_ty = ty
+            if local.narrowed:
+                target_ty = T.optional(ty)
+            if not _fits(v, target_ty):
+                wider = unify(ty, v.ty)
+                if wider is not None and wider != ty and not local.narrowed:
+                    # The local needs a wider type (int -> float, [] -> list[int], None -> Optional).
+                    # A typed parameter keeps its type; the body works on a wider copy.
+                    if local.param and not self.sig_param_known(pyname):
+                        changed = self.facts.learn_param(pyname, wider)
+                    else:
+                        changed = self.facts.learn_local(pyname, wider)
+                    self.learn(changed)
+                    local.ty = wider
+                    return [ir.Assign(ir.Path(local.name), owned_as(v, wider))]
+                if self.can_shadow(local):
+                    return self.let_local(pyname, v, v.ty, shadow=True)
+                raise Unsupported("PTL113", f"`{pyname}` is {ty} but is assigned {v.ty}", node)
+            out = [ir.Assign(ir.Path(local.name), owned_as(v, target_ty))]
+            if target_ty.kind == "optional":
+                # After `x = value`, x holds a value (until it is assigned None).
+                holds = v.ty.kind not in ("none", "optional")
+                state = set(self.narrow_state())
+                state = state | {pyname} if holds else state - {pyname}
+                self.set_narrow_state(state)
+            return out
+        if local is not None and local.func is not None:
+            raise Unsupported("PTL120", f"rebinding function `{pyname}`", node)
         ty = declared if declared is not None else v.ty
-        if not T.is_known(ty):
+        fact = self.facts.locals.get(pyname)
+        if declared is None and fact is not None and _fits(v, fact):
+            ty = fact
+        if ty.kind == "func":
+            raise Unsupported("PTL131", "function values in variables are not supported here", node)
+        if not T.is_known(ty) and not self.tolerant and not _holes_ok(ty):
             raise Unsupported("PTL112", f"cannot infer the type of `{pyname}`: annotate it (x: list[int] = [])", node)
-        name = rust_ident(pyname)
-        loc = Local(name, ty, Mode.PLACE)
-        self.locals[pyname] = loc
-        self.declared.add(pyname)
+        if pyname in self.decls.hoisted_names:
+            loc = self.declare(pyname, ty)
+            return [ir.Assign(ir.Path(loc.name), owned_as(v, ty))]
+        return self.let_local(pyname, v, ty)
+
+    def sig_param_known(self, pyname: str) -> bool:
+        p = next((p for p in self.sig.params if p.name == pyname), None)
+        return p is not None and T.is_known(p.py_type)
+
+    def can_shadow(self, local: Local) -> bool:
+        """A rebinding with an unrelated type becomes a new `let` (Rust shadowing) when it is a
+        statement of the block that declared the local: later code only sees the new value."""
+        if local.func is not None:
+            return False
+        if not self.blocks:
+            return False
+        if local.param:
+            return len(self.blocks) == 1  # a statement of the function body
+        return local.block == self.blocks[-1] and local.name not in self.decls.hoisted_names
+
+    def let_local(self, pyname: str, v: Val, ty: PyType, shadow: bool = False) -> list[ir.Stmt]:
         value = owned_as(v, ty)
-        if self.depth > 0:
-            # First bound inside a block but visible after it, as in Python: declare at the top.
-            self.hoisted[pyname] = loc
-            return [ir.Assign(ir.Path(name), value)]
+        loc = self.declare(pyname, ty)
+        if shadow:
+            loc.param = False
         mut = "mut " if self._needs_mut(pyname) else ""
-        return [ir.Let(f"{mut}{name}", self.rust_type(ty), value)]
+        annot = self.rust_type(ty, holes=True) if not _is_literal_typed(value, ty) else None
+        return [ir.Let(f"{mut}{loc.name}", annot, value)]
 
     def bind_tuple(self, target: cst.Tuple | cst.List, value: cst.BaseExpression, node: cst.CSTNode) -> list[ir.Stmt]:
-        names = []
-        for el in target.elements:
-            if not isinstance(el.value, cst.Name) or isinstance(el, cst.StarredElement):
-                raise Unsupported("PTL120", "unpacking into this target is not supported yet", node)
-            names.append(el.value.value)
-        v = self.expr(value)
-        if v.ty.kind != "tuple" or len(v.ty.args) != len(names):
-            raise Unsupported("PTL113", f"cannot unpack {v.ty} into {len(names)} names", node)
+        names = [el.value for el in target.elements]
+        if (
+            isinstance(value, (cst.Tuple, cst.List))
+            and len(value.elements) == len(names)
+            and all(isinstance(n, cst.Name) for n in names)
+            and not any(isinstance(e, cst.StarredElement) for e in value.elements)
+        ):
+            targets = {n.value for n in names if isinstance(n, cst.Name)}
+            reads = {x.value for e in value.elements for x in _names_in(e.value)}
+            if not targets & reads:
+                # `a, b = 0, 1`: nothing on the right reads a target, bind one by one.
+                out: list[ir.Stmt] = []
+                for n, e in zip(names, value.elements):
+                    assert isinstance(n, cst.Name)
+                    out.extend(self.bind_name(n.value, self.expr(e.value), None, node))
+                return out
+        return self.unpack(target, self.expr(value), node)
+
+    def unpack(self, target: cst.Tuple | cst.List, v: Val, node: cst.CSTNode) -> list[ir.Stmt]:
+        elements = list(target.elements)
+        if any(isinstance(el, cst.StarredElement) for el in elements):
+            raise Unsupported("PTL120", "starred unpacking is not supported yet", node)
         # Evaluate the whole right side first (Python semantics for `a, b = b, a + b`).
-        tmp = "__tuple"
+        tmp = self.temp("tuple")
         stmts: list[ir.Stmt] = [ir.Let(tmp, None, owned(v))]
-        for i, (pyname, ty) in enumerate(zip(names, v.ty.args)):
-            stmts.extend(self.bind_name(pyname, Val(ir.Field(ir.Path(tmp), str(i)), ty, Mode.OWNED), None, node))
+        if v.ty.kind == "tuple":
+            if len(v.ty.args) != len(elements):
+                raise Unsupported("PTL113", f"cannot unpack {v.ty} into {len(elements)} names", node)
+            parts = [Val(ir.Field(ir.Path(tmp), str(i)), ty, Mode.OWNED) for i, ty in enumerate(v.ty.args)]
+        elif v.ty.kind == "list":
+            # Python checks the length at run time.
+            n = len(elements)
+            check = ir.IfExpr(
+                ir.Binary("!=", ir.MethodCall(ir.Path(tmp), "len"), ir.IntLit(n)),
+                ir.Block(tail=ir.Macro("panic", fmt=f"ValueError: expected {n} values to unpack")),
+            )
+            stmts.append(ir.ExprStmt(check))
+            elem = v.ty.args[0]
+            parts = [Val(ir.Index(ir.Path(tmp), ir.IntLit(i)), elem, Mode.PLACE) for i in range(n)]
+        else:
+            raise Unsupported("PTL113", f"cannot unpack {v.ty}", node)
+        for el, part in zip(elements, parts):
+            stmts.extend(self.bind_val(el.value, part, node))
         return stmts
 
     def store_item(self, target: cst.Subscript, v: Val) -> ir.Stmt:
-        recv = self.expr(target.value)
         if len(target.slice) != 1 or not isinstance(target.slice[0].slice, cst.Index):
             raise Unsupported("PTL130", "slice assignment is not supported yet", target)
+        recv = self.place(target.value)
         key = self.expr(target.slice[0].slice.value)
         if recv.ty.kind == "list":
+            if recv.ty.args[0].kind == "unknown":
+                self.refine(recv, T.list_of(v.ty))
             place = self.mutable(recv)
             index = self.list_index(recv, key)
             value = owned_as(v, recv.ty.args[0])
@@ -594,26 +709,78 @@ class FunctionLowerer:
             ))))
         if recv.ty.kind == "dict":
             k_t, v_t = recv.ty.args
+            if not T.is_known(recv.ty):
+                self.refine(recv, T.dict_of(k_t if T.is_known(k_t) else key.ty, v_t if T.is_known(v_t) else v.ty))
+                k_t, v_t = recv.ty.args
+            wider = unify(v_t, v.ty)
+            if wider is not None and wider != v_t and not _fits(v, v_t):
+                self.refine(recv, T.dict_of(k_t, wider))
             return ir.ExprStmt(ir.MethodCall(self.mutable(recv), "insert", (owned_as(key, k_t), owned_as(v, v_t))))
         raise Unsupported("PTL113", f"item assignment on {recv.ty}", target)
+
+    def refine(self, v: Val, ty: PyType) -> Val:
+        """A container local of partly unknown type gets its full type from a use (`xs.append(1)`
+        makes `xs = []` a list[int]). Returns the value with its new type."""
+        if not isinstance(v.expr, ir.Path):
+            if T.is_known(v.ty):
+                return v
+            raise Unsupported("PTL112", f"cannot infer the element type of this {v.ty.kind}")
+        name = next((n for n, loc in self.locals.items() if loc.name == v.expr.name), None)
+        if name is None:
+            raise Unsupported("PTL112", f"cannot infer the type of `{v.expr.name}`")
+        local = self.locals[name]
+        wider = unify(local.ty, ty)
+        if wider is None:
+            raise Unsupported("PTL113", f"`{name}` is {local.ty}, used as {ty}")
+        if wider == local.ty:
+            return v
+        changed = self.facts.learn_param(name, wider) if local.param else self.facts.learn_local(name, wider)
+        if local.param and self.sig_param_known(name):
+            raise Unsupported("PTL113", f"`{name}` is {local.ty}, used as {ty}")
+        self.learn(changed)
+        local.ty = wider
+        return Val(v.expr, wider, v.mode)
+
+    def expect_local(self, v: Val, ty: PyType) -> None:
+        """A value of partly unknown type used where `ty` is needed: a local learns its type."""
+        if T.is_known(v.ty) or not isinstance(v.expr, ir.Path) or not T.is_known(ty):
+            return
+        if unify(v.ty, ty) is None:
+            return
+        try:
+            self.refine(v, ty)
+        except Unsupported:
+            pass
 
     def aug_assign(self, node: cst.AugAssign) -> list[ir.Stmt]:
         op = _AUG.get(type(node.operator))
         if op is None:
             raise Unsupported("PTL130", f"augmented operator {code_of(node.operator)} is not supported yet", node)
+        if isinstance(node.target, cst.Name):
+            local = self.locals.get(node.target.value)
+            if local is None or local.mode is Mode.REF or local.func is not None:
+                raise Unsupported("PTL135", f"augmented assignment to `{node.target.value}`", node)
+            target = self.expr(node.target)
+            value = self.expr(node.value)
+            if target.ty.kind == "list" and isinstance(op, cst.Add) and value.ty.kind in ("list",):
+                # xs += ys extends xs in place.
+                if not T.is_known(target.ty):
+                    target = self.refine(target, value.ty)
+                return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "extend", (self.iterate_owned_expr(value),)))]
+            if target.ty.kind == "str" and isinstance(op, cst.Add) and value.ty.kind == "str" and not local.narrowed:
+                return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push_str", (str_view(value) if value.mode is not Mode.OWNED else ir.Ref(value.expr),)))]
+            result = self.binary(op, target, value, node)
+            if (
+                target.ty.kind in ("int", "float")
+                and result.ty == target.ty
+                and type(node.operator) in _RUST_AUG
+                and not local.narrowed
+            ):
+                return [ir.Assign(ir.Path(local.name), read(coerce(value, target.ty)), _RUST_AUG[type(node.operator)])]
+            return self.bind_name(node.target.value, result, None, node)
         target = self.expr(node.target)
         value = self.expr(node.value)
         result = self.binary(op, target, value, node)
-        if isinstance(node.target, cst.Name):
-            local = self.locals.get(node.target.value)
-            if local is None or local.mode is Mode.REF:
-                raise Unsupported("PTL135", f"augmented assignment to `{node.target.value}`", node)
-            if target.ty.kind in ("int", "float") and type(node.operator) in (cst.AddAssign, cst.SubtractAssign, cst.MultiplyAssign):
-                rust_op = {cst.AddAssign: "+=", cst.SubtractAssign: "-=", cst.MultiplyAssign: "*="}[type(node.operator)]
-                return [ir.Assign(ir.Path(local.name), read(coerce(value, target.ty)), rust_op)]
-            if target.ty.kind == "str" and isinstance(node.operator, cst.AddAssign):
-                return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push_str", (str_view(value) if value.mode is not Mode.OWNED else ir.Ref(value.expr),)))]
-            return [ir.Assign(ir.Path(local.name), owned_as(result, local.ty))]
         if isinstance(node.target, cst.Subscript):
             return [self.store_item(node.target, result)]
         if isinstance(node.target, cst.Attribute):
@@ -622,444 +789,93 @@ class FunctionLowerer:
             return [ir.Assign(place, owned_as(result, target.ty))]
         raise Unsupported("PTL120", "this augmented assignment target is not supported yet", node)
 
-    # -------------------------------------------------------- expressions
-    def expr(self, node: cst.BaseExpression) -> Val:
-        try:
-            return self._expr(node)
-        except Unsupported as exc:
-            if exc.node is None:
-                exc.node = node
-            raise
-
-    def _expr(self, node: cst.BaseExpression) -> Val:
-        if isinstance(node, cst.Integer):
-            return Val(ir.IntLit(int(node.evaluated_value)), T.INT)
-        if isinstance(node, cst.Float):
-            return Val(ir.FloatLit(float(node.evaluated_value)), T.FLOAT)
-        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-            value = node.evaluated_value
-            if not isinstance(value, str):
-                raise Unsupported("PTL130", "bytes literals are not supported yet", node)
-            return Val(ir.StrLit(value), T.STR, Mode.REF)
-        if isinstance(node, cst.FormattedString):
-            return self.fstring(node)
-        if isinstance(node, cst.Name):
-            return self.name(node)
-        if isinstance(node, cst.Attribute):
-            return self.attribute(node)
-        if isinstance(node, cst.BinaryOperation):
-            return self.binary(node.operator, self.expr(node.left), self.expr(node.right), node)
-        if isinstance(node, cst.UnaryOperation):
-            return self.unary(node)
-        if isinstance(node, cst.BooleanOperation):
-            left = self.condition(node.left)
-            right = self.condition(node.right)
-            op = "&&" if isinstance(node.operator, cst.And) else "||"
-            return Val(ir.Binary(op, left, right), T.BOOL)
-        if isinstance(node, cst.Comparison):
-            return self.comparison(node)
-        if isinstance(node, cst.Call):
-            return self.call(node)
-        if isinstance(node, cst.Subscript):
-            return self.subscript(node)
-        if isinstance(node, cst.IfExp):
-            return self.if_exp(node)
-        if isinstance(node, (cst.List, cst.Tuple, cst.Dict, cst.Set)):
-            return self.display(node)
-        if isinstance(node, cst.Lambda):
-            raise Unsupported("PTL131", "lambda is not supported yet", node)
-        if isinstance(node, (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
-            raise Unsupported("PTL132", "comprehensions are not supported yet", node)
-        raise Unsupported("PTL130", f"expression `{type(node).__name__}` is not supported yet", node)
-
-    def name(self, node: cst.Name) -> Val:
-        n = node.value
-        local = self.locals.get(n)
-        if local is not None:
-            return Val(ir.Path(local.name), local.ty, local.mode)
-        if n in ("True", "False"):
-            return Val(ir.BoolLit(n == "True"), T.BOOL)
-        if n == "None":
-            return Val(ir.Path("None"), T.NONE)
-        found = self.env.lookup(n)
-        if isinstance(found, ConstRef):
-            return self.const(found)
-        raise Unsupported("PTL135", f"name `{n}` cannot be resolved here", node)
-
-    def const(self, c: ConstRef) -> Val:
-        mode = Mode.REF if c.const.py_type.kind == "str" else Mode.OWNED
-        return Val(ir.Path(c.path), c.const.py_type, mode)
-
-    def attribute(self, node: cst.Attribute) -> Val:
-        if isinstance(node.value, cst.Name) and node.value.value not in self.locals:
-            target = self.env.lookup(node.value.value)
-            if isinstance(target, str):
-                member = self.env.lookup_attr(target, node.attr.value)
-                if isinstance(member, ConstRef):
-                    return self.const(member)
-                raise Unsupported("PTL135", f"`{node.value.value}.{node.attr.value}` is not a translated constant", node)
-        recv = self.expr(node.value)
-        field_t = self.field_type(recv, node.attr.value)
-        return Val(ir.Field(recv.expr, rust_ident(node.attr.value)), field_t, Mode.PLACE if recv.mode is not Mode.OWNED else Mode.OWNED)
-
-    def field_type(self, recv: Val, attr: str) -> PyType:
-        cls = self.env.class_sig(recv.ty)
-        if cls is None:
-            raise Unsupported("PTL130", f"attribute `.{attr}` of {recv.ty}")
-        f = next((f for f in cls.fields if f.name == attr), None)
-        if f is None:
-            raise Unsupported("PTL135", f"{cls.name} has no field `{attr}`")
-        return f.py_type
-
-    def unary(self, node: cst.UnaryOperation) -> Val:
-        v = self.expr(node.expression)
-        if isinstance(node.operator, cst.Not):
-            return Val(ir.Unary("!", self.truthy(v)), T.BOOL)
-        if isinstance(node.operator, cst.Minus):
-            if isinstance(v.expr, ir.IntLit):
-                return Val(ir.IntLit(-v.expr.value), T.INT)
-            if isinstance(v.expr, ir.FloatLit):
-                return Val(ir.FloatLit(-v.expr.value), T.FLOAT)
-            if v.ty.kind in ("int", "float"):
-                return Val(ir.Unary("-", read(v)), v.ty)
-            if v.ty.kind == "bool":
-                return Val(ir.Unary("-", ir.Cast(read(v), ir.I64)), T.INT)
-        if isinstance(node.operator, cst.Plus) and v.ty.kind in ("int", "float"):
-            return v
-        raise Unsupported("PTL130", f"unary {code_of(node.operator)} on {v.ty}", node)
-
-    def binary(self, op: cst.BaseBinaryOp, a: Val, b: Val, node: cst.CSTNode) -> Val:
-        ka, kb = a.ty.kind, b.ty.kind
-        if isinstance(op, cst.Add) and ka == kb == "str":
-            return Val(ir.Macro("format", (read(a), read(b)), fmt="{}{}"), T.STR)
-        if isinstance(op, cst.Add) and ka == kb == "list":
-            elem = unify(a.ty.args[0], b.ty.args[0]) if a.ty.args and b.ty.args else (a.ty.args or b.ty.args or (T.UNKNOWN,))[0]
-            parts = ir.Macro("vec", (_slice_of(a), _slice_of(b)), brackets="[]")
-            return Val(ir.MethodCall(parts, "concat"), T.list_of(elem or T.UNKNOWN))
-        if isinstance(op, cst.Multiply) and {ka, kb} in ({"str", "int"}, {"list", "int"}):
-            seq, n = (a, b) if ka in ("str", "list") else (b, a)
-            count = ir.Cast(ir.MethodCall(read(n), "max", (ir.IntLit(0),)) if not isinstance(n.expr, ir.IntLit) else read(n), ir.USIZE)
-            return Val(ir.MethodCall(seq.expr, "repeat", (count,)), seq.ty)
-        if not (T.is_numeric(a.ty) and T.is_numeric(b.ty)):
-            raise Unsupported("PTL113", f"operator {code_of(op).strip()} on {a.ty} and {b.ty}", node)
-        is_float = "float" in (ka, kb)
-        if isinstance(op, cst.Divide):
-            x, y = to_float(a), to_float(b)
-            self.use_runtime("fdiv")
-            return Val(ir.Call(ir.Path("crate::pyrt::fdiv"), (read(x), read(y))), T.FLOAT)
-        if is_float:
-            x, y = to_float(a), to_float(b)
-        else:
-            x, y = coerce(a, T.INT), coerce(b, T.INT)
-        ty = T.FLOAT if is_float else T.INT
-        rust = _ARITH.get(type(op))
-        if rust is not None:
-            return Val(ir.Binary(rust, read(x), read(y)), ty)
-        if isinstance(op, cst.FloorDivide):
-            helper = "ffloordiv" if is_float else "floordiv"
-        elif isinstance(op, cst.Modulo):
-            helper = "fmod" if is_float else "pymod"
-        elif isinstance(op, cst.Power):
-            if is_float:
-                if isinstance(b.expr, ir.IntLit):
-                    return Val(ir.MethodCall(self.receiver(x), "powi", (ir.IntLit(b.expr.value),)), T.FLOAT)
-                return Val(ir.MethodCall(self.receiver(x), "powf", (read(y),)), T.FLOAT)
-            if isinstance(b.expr, ir.IntLit) and b.expr.value >= 0:
-                return Val(ir.MethodCall(self.receiver(x), "pow", (ir.IntLit(b.expr.value),)), T.INT)
-            helper = "ipow"
-        else:
-            raise Unsupported("PTL130", f"operator {code_of(op).strip()} is not supported yet", node)
-        self.use_runtime(helper)
-        return Val(ir.Call(ir.Path(f"crate::pyrt::{helper}"), (read(x), read(y))), ty)
-
-    def comparison(self, node: cst.Comparison) -> Val:
-        left = self.expr(node.left)
-        parts: list[ir.Expr] = []
-        for target in node.comparisons:
-            right = self.expr(target.comparator)
-            parts.append(self.compare(target.operator, left, right, node))
-            left = right
-        out = parts[0]
-        for p in parts[1:]:
-            out = ir.Binary("&&", out, p)
-        return Val(out, T.BOOL)
-
-    def compare(self, op: cst.BaseCompOp, a: Val, b: Val, node: cst.CSTNode) -> ir.Expr:
-        if isinstance(op, (cst.Is, cst.IsNot)):
-            if b.ty.kind != "none":
-                raise Unsupported("PTL130", "`is` is only supported against None", node)
-            if a.ty.kind != "optional":
-                return ir.BoolLit(isinstance(op, cst.IsNot))
-            return ir.MethodCall(a.expr, "is_some" if isinstance(op, cst.IsNot) else "is_none")
-        if isinstance(op, (cst.In, cst.NotIn)):
-            test = self.contains(b, a, node)
-            return ir.Unary("!", test) if isinstance(op, cst.NotIn) else test
-        rust = _CMP.get(type(op))
-        if rust is None:
-            raise Unsupported("PTL130", f"comparison {code_of(op).strip()}", node)
-        if T.is_numeric(a.ty) and T.is_numeric(b.ty):
-            if "float" in (a.ty.kind, b.ty.kind):
-                return ir.Binary(rust, read(to_float(a)), read(to_float(b)))
-            return ir.Binary(rust, read(coerce(a, T.INT)), read(coerce(b, T.INT)))
-        if a.ty.kind != b.ty.kind and "optional" not in (a.ty.kind, b.ty.kind):
-            if rust in ("==", "!="):
-                return ir.BoolLit(rust == "!=")  # Python: values of different types are unequal
-            raise Unsupported("PTL113", f"ordering {a.ty} against {b.ty}", node)
-        if a.ty.kind == "optional" or b.ty.kind == "optional":
-            target = a.ty if a.ty.kind == "optional" else b.ty
-            return ir.Binary(rust, owned_as(a, target), owned_as(b, target))
-        return ir.Binary(rust, comparable(a), comparable(b))
-
-    def contains(self, container: Val, item: Val, node: cst.CSTNode) -> ir.Expr:
-        k = container.ty.kind
-        if k == "str":
-            return ir.MethodCall(container.expr, "contains", (str_view(item),))
-        if k == "dict":
-            return ir.MethodCall(container.expr, "contains_key", (self.key_ref(item, container.ty.args[0]),))
-        if k in ("list", "set"):
-            elem = container.ty.args[0]
-            probe = coerce(item, elem)
-            if elem.kind == "str":
-                # Vec<String>::contains needs &String: compare as &str instead.
-                any_ = ir.Closure(("__x",), ir.Binary("==", ir.MethodCall(ir.Path("__x"), "as_str"), str_view(probe)))
-                return ir.MethodCall(ir.MethodCall(container.expr, "iter"), "any", (any_,))
-            if is_copy(elem):
-                return ir.MethodCall(container.expr, "contains", (ir.Ref(read(probe)),))
-            return ir.MethodCall(container.expr, "contains", (borrow(probe),))
-        raise Unsupported("PTL113", f"`in` on {container.ty}", node)
-
-    def if_exp(self, node: cst.IfExp) -> Val:
-        cond = self.condition(node.test)
-        a, b = self.expr(node.body), self.expr(node.orelse)
-        ty = unify(a.ty, b.ty)
-        if ty is None:
-            raise Unsupported("PTL113", f"conditional expression mixes {a.ty} and {b.ty}", node)
-        return Val(ir.IfExpr(cond, ir.Block(tail=owned_as(a, ty)), ir.Block(tail=owned_as(b, ty))), ty)
-
-    def display(self, node: cst.List | cst.Tuple | cst.Dict | cst.Set) -> Val:
-        if isinstance(node, cst.Dict):
-            self.use_runtime("PyDict")
-            if not node.elements:
-                return Val(ir.Call(ir.Path("crate::pyrt::PyDict::new")), T.dict_of(T.UNKNOWN, T.UNKNOWN))
-            pairs: list[tuple[Val, Val]] = []
-            for el in node.elements:
-                if not isinstance(el, cst.DictElement):
-                    raise Unsupported("PTL130", "** in a dict display is not supported yet", node)
-                pairs.append((self.expr(el.key), self.expr(el.value)))
-            kt, vt = _unify_all([k.ty for k, _ in pairs], node), _unify_all([v.ty for _, v in pairs], node)
-            items = tuple(ir.TupleExpr((owned_as(k, kt), owned_as(v, vt))) for k, v in pairs)
-            arr = ir.Macro("vec", items, brackets="[]")
-            return Val(ir.MethodCall(ir.MethodCall(arr, "into_iter"), "collect", turbofish=(self.rust_type(T.dict_of(kt, vt)),)), T.dict_of(kt, vt))
-        vals = []
-        for el in node.elements:
-            if isinstance(el, cst.StarredElement):
-                raise Unsupported("PTL130", "* unpacking in a display is not supported yet", node)
-            vals.append(self.expr(el.value))
-        if isinstance(node, cst.Tuple):
-            return Val(ir.TupleExpr(tuple(owned(v) for v in vals)), T.tuple_of(*(v.ty for v in vals)))
-        elem = _unify_all([v.ty for v in vals], node) if vals else T.UNKNOWN
-        items = tuple(owned_as(v, elem) for v in vals)
-        if isinstance(node, cst.List):
-            return Val(ir.Macro("vec", items, brackets="[]"), T.list_of(elem))
-        arr = ir.Macro("vec", items, brackets="[]")
-        return Val(ir.MethodCall(ir.MethodCall(arr, "into_iter"), "collect", turbofish=(self.rust_type(T.set_of(elem)),)), T.set_of(elem))
-
-    def fstring(self, node: cst.FormattedString) -> Val:
-        fmt: list[str] = []
-        args: list[ir.Expr] = []
-        for part in node.parts:
-            if isinstance(part, cst.FormattedStringText):
-                fmt.append(part.value.replace("{{", "{").replace("}}", "}").replace("{", "{{").replace("}", "}}"))
-                continue
-            assert isinstance(part, cst.FormattedStringExpression)
-            if part.conversion is not None:
-                raise Unsupported("PTL130", f"f-string conversion !{part.conversion} is not supported yet", node)
-            v = self.expr(part.expression)
-            spec = None
-            if part.format_spec:
-                texts = [p.value for p in part.format_spec if isinstance(p, cst.FormattedStringText)]
-                if len(texts) != len(part.format_spec):
-                    raise Unsupported("PTL130", "nested f-string format specs are not supported yet", node)
-                spec = "".join(texts)
-            if spec:
-                fmt.append(self.format_spec(spec, v, node))
-                args.append(read(v))
-            else:
-                fmt.append("{}")
-                args.append(self.to_str(v) if v.ty.kind in ("float", "bool") else read(v))
-        return Val(ir.Macro("format", tuple(args), fmt="".join(fmt)), T.STR)
-
-    def format_spec(self, spec: str, v: Val, node: cst.CSTNode) -> str:
-        import re
-
-        m = re.fullmatch(r"([<>^]?)(0?)(\d*)(?:\.(\d+))?([dfs]?)", spec)
-        if not m:
-            raise Unsupported("PTL130", f"format spec `{spec}` is not supported yet", node)
-        align, zero, width, prec, kind = m.groups()
-        if kind == "f" and v.ty.kind not in ("float", "int"):
-            raise Unsupported("PTL113", f"format spec `{spec}` on {v.ty}", node)
-        if prec and v.ty.kind == "int":
-            raise Unsupported("PTL130", f"format spec `{spec}` on an int is not supported yet", node)
-        if not align and v.ty.kind in ("int", "float"):
-            align = ">"  # Python right-aligns numbers by default, as Rust does
-        return "{:" + align + zero + width + (f".{prec}" if prec else "") + "}"
-
-    def subscript(self, node: cst.Subscript) -> Val:
-        recv = self.expr(node.value)
-        if len(node.slice) != 1:
-            raise Unsupported("PTL130", "multi-dimensional subscripts are not supported", node)
-        sl = node.slice[0].slice
-        if isinstance(sl, cst.Slice):
-            return self.slice(recv, sl, node)
-        assert isinstance(sl, cst.Index)
-        if recv.ty.kind == "tuple":
-            if not isinstance(sl.value, (cst.Integer, cst.UnaryOperation)):
-                raise Unsupported("PTL130", "tuple index must be a literal", node)
-            idx = self.expr(sl.value)
-            if not isinstance(idx.expr, ir.IntLit):
-                raise Unsupported("PTL130", "tuple index must be a literal", node)
-            i = idx.expr.value
-            n = len(recv.ty.args)
-            i = i + n if i < 0 else i
-            if not 0 <= i < n:
-                raise Unsupported("PTL113", "tuple index out of range", node)
-            return Val(ir.Field(recv.expr, str(i)), recv.ty.args[i], Mode.PLACE if recv.mode is not Mode.OWNED else Mode.OWNED)
-        key = self.expr(sl.value)
-        if recv.ty.kind == "list":
-            return Val(ir.Index(recv.expr, self.list_index(recv, key)), recv.ty.args[0], Mode.PLACE)
-        if recv.ty.kind == "str":
-            self.use_runtime("str_index")
-            return Val(ir.Call(ir.Path("crate::pyrt::str_index"), (str_view(recv), read(coerce(key, T.INT)))), T.STR)
-        if recv.ty.kind == "dict":
-            k_t, v_t = recv.ty.args
-            return Val(ir.MethodCall(recv.expr, "getitem", (self.key_ref(key, k_t),)), v_t, Mode.REF)
-        raise Unsupported("PTL113", f"indexing {recv.ty}", node)
-
-    def list_index(self, recv: Val, key: Val) -> ir.Expr:
-        if key.ty.kind not in ("int", "bool"):
-            raise Unsupported("PTL113", f"list index of type {key.ty}")
-        if isinstance(key.expr, ir.IntLit):
-            i = key.expr.value
-            if i >= 0:
-                return ir.IntLit(i)
-            return ir.Binary("-", ir.MethodCall(recv.expr, "len"), ir.IntLit(-i))
-        self.use_runtime("index")
-        return ir.Call(ir.Path("crate::pyrt::index"), (read(coerce(key, T.INT)), ir.MethodCall(recv.expr, "len")))
-
-    def slice(self, recv: Val, sl: cst.Slice, node: cst.CSTNode) -> Val:
-        def bound(e: cst.BaseExpression | None) -> ir.Expr:
-            if e is None or (isinstance(e, cst.Name) and e.value == "None"):
-                return ir.Path("None")
-            return ir.Call(ir.Path("Some"), (read(coerce(self.expr(e), T.INT)),))
-
-        step: ir.Expr = ir.IntLit(1)
-        if sl.step is not None:
-            step = read(coerce(self.expr(sl.step), T.INT))
-        args = (bound(sl.lower), bound(sl.upper), step)
-        if recv.ty.kind == "list":
-            self.use_runtime("list_slice")
-            return Val(ir.Call(ir.Path("crate::pyrt::list_slice"), (borrow(recv), *args)), recv.ty)
-        if recv.ty.kind == "str":
-            self.use_runtime("str_slice")
-            return Val(ir.Call(ir.Path("crate::pyrt::str_slice"), (str_view(recv), *args)), T.STR)
-        raise Unsupported("PTL113", f"slicing {recv.ty}", node)
-
-    # -------------------------------------------------------- calls
-    def call(self, node: cst.Call) -> Val:
-        func = node.func
-        if isinstance(func, cst.Attribute):
-            # `module.f(...)` or `value.method(...)`
-            if isinstance(func.value, cst.Name) and func.value.value not in self.locals:
-                target = self.env.lookup(func.value.value)
-                if isinstance(target, str):
-                    member = self.env.lookup_attr(target, func.attr.value)
-                    return self.call_target(member, f"{func.value.value}.{func.attr.value}", node)
-            recv = self.expr(func.value)
-            if any(a.keyword or a.star for a in node.args):
-                raise Unsupported("PTL134", "keyword arguments to methods are not supported yet", node)
-            args = [self.expr(a.value) for a in node.args]
-            return lower_method(self, recv, func.attr.value, args)
-        if isinstance(func, cst.Name):
-            if func.value in self.locals:
-                raise Unsupported("PTL130", "calling a local variable is not supported yet", node)
-            target = self.env.lookup(func.value)
-            if target is None:
-                if any(a.keyword or a.star for a in node.args):
-                    raise Unsupported("PTL133", f"keyword arguments to `{func.value}()` are not supported yet", node)
-                return lower_builtin(self, func.value, [self.expr(a.value) for a in node.args])
-            return self.call_target(target, func.value, node)
-        raise Unsupported("PTL130", "this call form is not supported yet", node)
-
-    def call_target(self, target: object, shown: str, node: cst.Call) -> Val:
-        if isinstance(target, Callable):
-            return self.call_function(target, shown, node)
-        if isinstance(target, ClassRef):
-            return self.construct(target, node)
-        raise Unsupported("PTL135", f"`{shown}` is not a translated function", node)
-
-    def _arguments(self, names: list[str], defaults: dict[str, bool], node: cst.Call, shown: str) -> dict[str, cst.BaseExpression]:
-        bound: dict[str, cst.BaseExpression] = {}
-        positional = [a for a in node.args if not a.keyword]
-        if any(a.star for a in node.args):
-            raise Unsupported("PTL150", f"*args/**kwargs in a call to `{shown}`", node)
-        if len(positional) > len(names):
-            raise Unsupported("PTL113", f"too many arguments to `{shown}`", node)
-        for name, arg in zip(names, positional):
-            bound[name] = arg.value
-        for arg in node.args:
-            if arg.keyword:
-                if arg.keyword.value not in names or arg.keyword.value in bound:
-                    raise Unsupported("PTL113", f"bad keyword argument `{arg.keyword.value}` to `{shown}`", node)
-                bound[arg.keyword.value] = arg.value
-        missing = [n for n in names if n not in bound and not defaults.get(n)]
-        if missing:
-            raise Unsupported("PTL113", f"missing argument(s) {', '.join(missing)} to `{shown}`", node)
-        return bound
-
-    def call_function(self, target: Callable, shown: str, node: cst.Call) -> Val:
-        sig = target.sig
-        if not sig.typed:
-            raise Unsupported("PTL136", f"`{shown}` has no typed signature", node)
-        bound = self._arguments([p.name for p in sig.params], {}, node, shown)
-        args: list[ir.Expr] = []
-        for p in sig.params:
-            v = coerce(self.expr(bound[p.name]), p.py_type)
-            if p.mutated:
-                if v.mode is not Mode.PLACE:
-                    raise Unsupported("PTL113", f"`{shown}` changes its argument `{p.name}` in place: pass a variable", node)
-                local = self.locals.get(code_of(bound[p.name]))
-                args.append(ir.Path(local.name) if local is not None and local.mutable_ref else ir.Ref(v.expr, mutable=True))
-            elif isinstance(param_type(p.py_type), ir.TRef):
-                args.append(borrow(v))
-            else:
-                args.append(owned(v))
-        return Val(ir.Call(ir.Path(target.path), tuple(args)), sig.returns)
-
-    def construct(self, target: ClassRef, node: cst.Call) -> Val:
-        cls = target.sig
-        if not cls.is_dataclass:
-            raise Unsupported("PTL140", f"`{cls.name}` is not a dataclass: constructing it is not supported yet", node)
-        bound = self._arguments([f.name for f in cls.fields], {}, node, cls.name)
-        fields = tuple((rust_ident(f.name), owned_as(self.expr(bound[f.name]), f.py_type)) for f in cls.fields)
-        ty = T.class_type(target.module, cls.name)
-        return Val(ir.StructLit(self.env.class_path(ty), fields), ty)
+    def del_stmt(self, node: cst.Del) -> list[ir.Stmt]:
+        target = node.target
+        if isinstance(target, cst.Subscript) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index):
+            recv = self.place(target.value)
+            key = self.expr(target.slice[0].slice.value)
+            if recv.ty.kind == "list":
+                index = self.list_index(recv, key)
+                return [ir.ExprStmt(ir.BlockExpr(ir.Block((
+                    ir.Let("__index", None, index),
+                    ir.ExprStmt(ir.MethodCall(self.mutable(recv), "remove", (ir.Path("__index"),))),
+                ))))]
+            if recv.ty.kind == "dict":
+                removed = ir.MethodCall(self.mutable(recv), "remove", (self.key_ref(key, recv.ty.args[0]),))
+                return [ir.ExprStmt(ir.MethodCall(removed, "expect", (ir.StrLit("KeyError"),)))]
+        raise Unsupported("PTL120", "this del statement is not supported yet", node)
 
 
-def _slice_of(v: Val) -> ir.Expr:
-    """A list value as `&[T]` (every operand of `concat` must be the same slice type)."""
-    if v.mode is Mode.REF:
-        return v.expr
-    return ir.MethodCall(v.expr, "as_slice")
+def _fits(v: Val, ty: PyType) -> bool:
+    """Whether a value converts to type `ty` without widening it."""
+    try:
+        coerce(v, ty)
+        return True
+    except Unsupported:
+        return False
 
 
-def _unify_all(types: list[PyType], node: cst.CSTNode) -> PyType:
-    out = types[0]
-    for t in types[1:]:
-        u = unify(out, t)
-        if u is None:
-            raise Unsupported("PTL113", f"a display mixes {out} and {t}", node)
-        out = u
-    return out
+def _holes_ok(ty: PyType) -> bool:
+    """Containers whose element type is unknown can still be declared (`Vec<_>`): rustc infers
+    it from their uses."""
+    return ty.kind in ("list", "set", "dict") and not T.is_known(ty)
+
+
+def _is_literal_typed(value: ir.Expr, ty: PyType) -> bool:
+    """Whether the Rust value already says its type, so the `let` needs no annotation."""
+    if ty.kind == "int":
+        return False
+    if ty.kind == "float" and isinstance(value, ir.FloatLit):
+        return True
+    if ty.kind == "bool" and isinstance(value, ir.BoolLit):
+        return True
+    return False
+
+
+def _names_in(node: cst.CSTNode):
+    from portalis.lower.scan import iter_nodes
+
+    for n in iter_nodes(node):
+        if isinstance(n, cst.Name):
+            yield n
+
+
+def _py_falls_off(suite: cst.BaseSuite) -> bool:
+    """Whether control can reach the end of a Python block (syntactically, conservatively)."""
+    body = list(suite.body)
+    if not body:
+        return True
+    return _py_stmt_falls_off(body[-1])
+
+
+def _py_stmt_falls_off(stmt: cst.CSTNode) -> bool:
+    if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+        return not any(isinstance(s, (cst.Return, cst.Raise)) for s in stmt.body)
+    if isinstance(stmt, (cst.Return, cst.Raise)):
+        return False
+    if isinstance(stmt, cst.If):
+        if _py_falls_off(stmt.body):
+            return True
+        if isinstance(stmt.orelse, cst.If):
+            return _py_stmt_falls_off(stmt.orelse)
+        if isinstance(stmt.orelse, cst.Else):
+            return _py_falls_off(stmt.orelse.body)
+        return True
+    if isinstance(stmt, cst.While):
+        # `while True:` without a break only ends by returning.
+        if isinstance(stmt.test, cst.Name) and stmt.test.value == "True":
+            from portalis.lower.scan import iter_nodes
+
+            return any(isinstance(n, cst.Break) for n in iter_nodes(stmt.body, prune=(cst.For, cst.While, cst.FunctionDef)))
+        return True
+    if isinstance(stmt, cst.Try):
+        if stmt.finalbody is not None and not _py_falls_off(stmt.finalbody.body):
+            return False
+        body_falls = _py_falls_off(stmt.orelse.body) if stmt.orelse is not None else _py_falls_off(stmt.body)
+        return body_falls or any(_py_falls_off(h.body) for h in stmt.handlers)
+    if isinstance(stmt, cst.With):
+        return _py_falls_off(stmt.body)
+    return True
 
 
 def _is_docstring(stmt: cst.BaseStatement) -> bool:
@@ -1071,6 +887,31 @@ def _is_docstring(stmt: cst.BaseStatement) -> bool:
     )
 
 
+def _block_diverges(block: ir.Block) -> bool:
+    """Whether a block never falls through (ends in return, break, continue or a panic)."""
+    if block.tail is not None:
+        return isinstance(block.tail, ir.Macro) and block.tail.name in ("panic", "unreachable", "todo")
+    if not block.stmts:
+        return False
+    last = block.stmts[-1]
+    if isinstance(last, (ir.Return, ir.Break, ir.Continue)):
+        return True
+    if isinstance(last, ir.ExprStmt):
+        if isinstance(last.expr, ir.Macro) and last.expr.name in ("panic", "unreachable"):
+            return True
+        if isinstance(last.expr, ir.IfExpr):
+            return _if_diverges(last.expr)
+    return _ends_in_return(list(block.stmts))
+
+
+def _if_diverges(e: ir.IfExpr) -> bool:
+    if e.orelse is None or not _block_diverges(e.then):
+        return False
+    if isinstance(e.orelse, ir.IfExpr):
+        return _if_diverges(e.orelse)
+    return _block_diverges(e.orelse)
+
+
 def _ends_in_return(stmts: list[ir.Stmt]) -> bool:
     if not stmts:
         return False
@@ -1079,6 +920,8 @@ def _ends_in_return(stmts: list[ir.Stmt]) -> bool:
         return True
     if isinstance(last, ir.ExprStmt) and isinstance(last.expr, ir.IfExpr):
         return _if_returns(last.expr)
+    if isinstance(last, ir.ExprStmt) and isinstance(last.expr, ir.Macro) and last.expr.name in ("panic", "unreachable"):
+        return True
     if isinstance(last, ir.Loop):
         return not _breaks(last.body)  # a `loop` without a break only ends by returning
     return False
@@ -1111,3 +954,67 @@ def _if_returns(e: ir.IfExpr) -> bool:
     if isinstance(e.orelse, ir.IfExpr):
         return _if_returns(e.orelse)
     return _ends_in_return(list(e.orelse.stmts))
+
+
+# ---------------------------------------------------------------- the driver
+
+
+def lower_function(
+    env: ModuleEnv,
+    sig: FunctionSignature,
+    node: cst.FunctionDef,
+    scope: TypeScope,
+    tree: SourceTree | None = None,
+    facts: Facts | None = None,
+    outer: FunctionLowerer | None = None,
+) -> tuple[ir.Fn, FunctionLowerer]:
+    """Lower a function, re-lowering while inference learns wider local types.
+
+    Inference passes are tolerant (a statement they cannot lower is skipped); once a pass
+    learns nothing new, a clean tolerant pass is the result, else a strict pass gives the
+    result or the first Unsupported."""
+    facts = facts or Facts()
+    scan = scan_function(node)
+    for _ in range(MAX_PASSES):
+        facts.changed = False
+        lw = FunctionLowerer(env, sig, node, scope, tree, scan, facts, tolerant=True, outer=outer)
+        try:
+            fn = lw.lower()
+        except Retry:
+            continue
+        if facts.changed:
+            continue
+        if lw.skipped == 0:
+            return fn, lw
+        strict = FunctionLowerer(env, sig, node, scope, tree, scan, facts, tolerant=False, outer=outer)
+        try:
+            return strict.lower(), strict
+        except Retry:
+            continue
+    raise Unsupported("PTL112", "local types did not settle: annotate the function's locals", node)
+
+
+def infer_function(
+    env: ModuleEnv,
+    sig: FunctionSignature,
+    node: cst.FunctionDef,
+    scope: TypeScope,
+    facts: Facts | None = None,
+    passes: int = 6,
+) -> Facts:
+    """Inference only: the facts (parameter, local and return types) that lowering learns
+    from the body, for signatures that lack annotations. Never raises Unsupported."""
+    facts = facts or Facts()
+    scan = scan_function(node)
+    for _ in range(passes):
+        facts.changed = False
+        lw = FunctionLowerer(env, sig, node, scope, None, scan, facts, tolerant=True)
+        try:
+            lw.lower()
+        except Retry:
+            continue
+        except Unsupported:
+            break
+        if not facts.changed:
+            break
+    return facts

@@ -1,18 +1,26 @@
-"""Methods of builtin types: a table keyed by (receiver kind, method name)."""
+"""Methods of builtin types: a table keyed by (receiver kind, method name).
+
+A rule receives the lowering context, the receiver, the positional and the keyword arguments.
+Where Python's semantics differ from the closest Rust method (characters vs bytes, isupper on
+mixed strings, title case...), the rule calls a runtime helper of pyrt.rs instead.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
+from portalis.lower.builtins import collect_vec, reverse_flag, sort_call
 from portalis.lower.context import Mode, Unsupported, Val
 from portalis.lower.values import borrow, coerce, owned, owned_as, read, str_view
+from portalis.model import PyType
 from portalis.rust import ir
 from portalis.types import pytypes as T
+from portalis.types.pytypes import is_copy, unify
 
 if TYPE_CHECKING:
     from portalis.lower.function import FunctionLowerer
 
-Rule = Callable[["FunctionLowerer", Val, list[Val]], Val]
+Rule = Callable[["FunctionLowerer", Val, list[Val], dict[str, Val]], Val]
 
 
 def _arity(name: str, args: list[Val], *counts: int) -> None:
@@ -20,182 +28,400 @@ def _arity(name: str, args: list[Val], *counts: int) -> None:
         raise Unsupported("PTL134", f".{name}() with {len(args)} argument(s) is not supported yet")
 
 
+def _no_kwargs(name: str, kwargs: dict[str, Val], allowed: tuple[str, ...] = ()) -> None:
+    bad = [k for k in kwargs if k not in allowed]
+    if bad:
+        raise Unsupported("PTL134", f"keyword argument `{bad[0]}` to .{name}() is not supported yet")
+
+
+def _helper(lw: "FunctionLowerer", name: str, args: tuple[ir.Expr, ...], ty: PyType) -> Val:
+    lw.use_runtime(name)
+    return Val(ir.Call(ir.Path(f"crate::pyrt::{name}"), args), ty)
+
+
+def _str_arg(name: str, v: Val) -> ir.Expr:
+    if v.ty.kind != "str":
+        raise Unsupported("PTL113", f".{name}() with a {v.ty} argument")
+    return str_view(v)
+
+
+# ---------------------------------------------------------------- str
+
+
 def _str_to_string(method: str) -> Rule:
     """str methods returning a new str from a Rust &str method returning String."""
 
-    def rule(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
+    def rule(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
         _arity(method, args, 0)
         return Val(ir.MethodCall(recv.expr, method), T.STR)
 
     return rule
 
 
+def _str_helper(helper: str, arity: int = 0) -> Rule:
+    """str methods computed by a pyrt helper taking the receiver (and str arguments)."""
+
+    def rule(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
+        _arity(helper, args, arity)
+        ty = T.BOOL if helper.startswith("str_is") else T.STR
+        return _helper(lw, helper, (str_view(recv), *(_str_arg(helper, a) for a in args)), ty)
+
+    return rule
+
+
 def _trim(rust: str) -> Rule:
-    def rule(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
-        _arity("strip", args, 0)
+    def rule(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
+        _arity("strip", args, 0, 1)
+        if args and args[0].ty.kind != "none":
+            chars = _str_arg("strip", args[0])
+            c = lw.temp("c")
+            test = ir.MethodCall(chars, "contains", (ir.Path(c),))
+            trimmed = ir.MethodCall(recv.expr, f"{rust}_matches", (ir.Closure((c,), test),))
+            return Val(ir.MethodCall(trimmed, "to_string"), T.STR)
         return Val(ir.MethodCall(ir.MethodCall(recv.expr, rust), "to_string"), T.STR)
 
     return rule
 
 
-def _str_predicate(rust: str) -> Rule:
-    def rule(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
+def _affix(rust: str) -> Rule:
+    """startswith/endswith, with one prefix or a tuple of them."""
+
+    def rule(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
         _arity(rust, args, 1)
-        if args[0].ty.kind != "str":
-            raise Unsupported("PTL113", f"{rust} with a {args[0].ty} argument")
-        return Val(ir.MethodCall(recv.expr, rust, (str_view(args[0]),)), T.BOOL)
+        (arg,) = args
+        if arg.ty.kind == "tuple" and all(a.kind == "str" for a in arg.ty.args) and isinstance(arg.expr, ir.TupleExpr):
+            tests = [ir.MethodCall(recv.expr, rust, (_plain_str(e),)) for e in arg.expr.items]
+            out = tests[0]
+            for t in tests[1:]:
+                out = ir.Binary("||", out, t)
+            return Val(out, T.BOOL)
+        return Val(ir.MethodCall(recv.expr, rust, (_str_arg(rust, arg),)), T.BOOL)
 
     return rule
 
 
-def _split(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
-    _arity("split", args, 0, 1)
-    to_string = ir.Closure(("p",), ir.MethodCall(ir.Path("p"), "to_string"))
-    if args:
-        parts = ir.MethodCall(recv.expr, "split", (str_view(args[0]),))
-    else:
+def _plain_str(e: ir.Expr) -> ir.Expr:
+    if isinstance(e, ir.MethodCall) and e.method == "to_string" and isinstance(e.receiver, ir.StrLit):
+        return e.receiver
+    return ir.MethodCall(e, "as_str")
+
+
+def _split(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("split", args, 0, 1, 2)
+    _no_kwargs("split", kwargs, ("sep", "maxsplit"))
+    sep = args[0] if args else kwargs.get("sep")
+    maxsplit = args[1] if len(args) == 2 else kwargs.get("maxsplit")
+    p = lw.temp("p")
+    to_string = ir.Closure((p,), ir.MethodCall(ir.Path(p), "to_string"))
+    if sep is None or sep.ty.kind == "none":
+        if maxsplit is not None:
+            return _helper(lw, "split_whitespace_n", (str_view(recv), read(coerce(maxsplit, T.INT))), T.list_of(T.STR))
         parts = ir.MethodCall(recv.expr, "split_whitespace")
+    else:
+        if isinstance(sep.expr, ir.StrLit) and sep.expr.value == "":
+            raise Unsupported("PTL134", "split with an empty separator raises ValueError")
+        if maxsplit is not None:
+            n = ir.Binary("+", ir.Cast(read(coerce(maxsplit, T.INT)), ir.USIZE), ir.IntLit(1))
+            if isinstance(maxsplit.expr, ir.IntLit) and maxsplit.expr.value >= 0:
+                n = ir.IntLit(maxsplit.expr.value + 1)
+            parts = ir.MethodCall(recv.expr, "splitn", (n, _str_arg("split", sep)))
+        else:
+            parts = ir.MethodCall(recv.expr, "split", (_str_arg("split", sep),))
     mapped = ir.MethodCall(parts, "map", (to_string,))
     return Val(ir.MethodCall(mapped, "collect", turbofish=(ir.TPath("Vec", (ir.STRING,)),)), T.list_of(T.STR))
 
 
-def _join(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
+def _rsplit(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("rsplit", args, 0, 1, 2)
+    if len(args) < 2 and "maxsplit" not in kwargs:
+        return _split(lw, recv, args, kwargs)
+    raise Unsupported("PTL134", "rsplit with maxsplit is not supported yet")
+
+
+def _splitlines(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("splitlines", args, 0)
+    p = lw.temp("p")
+    mapped = ir.MethodCall(ir.MethodCall(recv.expr, "lines"), "map", (ir.Closure((p,), ir.MethodCall(ir.Path(p), "to_string")),))
+    return Val(ir.MethodCall(mapped, "collect", turbofish=(ir.TPath("Vec", (ir.STRING,)),)), T.list_of(T.STR))
+
+
+def _join(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("join", args, 1)
     (items,) = args
-    if items.ty.kind != "list" or items.ty.args[0].kind != "str":
-        raise Unsupported("PTL113", f"str.join of {items.ty}")
-    return Val(ir.MethodCall(items.expr, "join", (str_view(recv),)), T.STR)
+    if items.ty.kind == "list" and items.ty.args[0].kind == "str":
+        return Val(ir.MethodCall(items.expr, "join", (str_view(recv),)), T.STR)
+    if items.ty.kind == "list" and items.ty.args[0].kind == "unknown":
+        items = lw.refine(items, T.list_of(T.STR))
+        return Val(ir.MethodCall(items.expr, "join", (str_view(recv),)), T.STR)
+    expr, elem = collect_vec(lw, items)
+    if elem.kind != "str":
+        raise Unsupported("PTL113", f"str.join of {elem} items (Python raises TypeError)")
+    return Val(ir.MethodCall(expr, "join", (str_view(recv),)), T.STR)
 
 
-def _replace(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
-    _arity("replace", args, 2)
-    return Val(ir.MethodCall(recv.expr, "replace", (str_view(args[0]), str_view(args[1]))), T.STR)
+def _replace(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("replace", args, 2, 3)
+    old, new = _str_arg("replace", args[0]), _str_arg("replace", args[1])
+    if len(args) == 3:
+        count = args[2]
+        if isinstance(count.expr, ir.IntLit) and count.expr.value >= 0:
+            return Val(ir.MethodCall(recv.expr, "replacen", (old, new, ir.IntLit(count.expr.value))), T.STR)
+        raise Unsupported("PTL134", "replace with a computed count is not supported yet")
+    if isinstance(args[0].expr, ir.StrLit) and args[0].expr.value == "":
+        return _helper(lw, "str_replace_empty", (str_view(recv), new), T.STR)
+    return Val(ir.MethodCall(recv.expr, "replace", (old, new)), T.STR)
 
 
-def _find(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
-    _arity("find", args, 1)
-    # Python counts characters; Rust's find gives a byte offset: count the chars before it.
-    found = ir.MethodCall(recv.expr, "find", (str_view(args[0]),))
-    chars = ir.Closure(
-        ("__i",), ir.Cast(ir.MethodCall(ir.MethodCall(ir.Index(recv.expr, ir.RangeExpr(None, ir.Path("__i"))), "chars"), "count"), ir.I64)
-    )
-    return Val(ir.MethodCall(found, "map_or", (ir.IntLit(-1), chars)), T.INT)
+def _find(name: str) -> Rule:
+    def rule(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
+        _arity(name, args, 1, 2)
+        helper = {"find": "str_find", "rfind": "str_rfind", "index": "str_index_of", "rindex": "str_rindex_of"}[name]
+        start: ir.Expr = ir.IntLit(0)
+        if len(args) == 2:
+            start = read(coerce(args[1], T.INT))
+        return _helper(lw, helper, (str_view(recv), _str_arg(name, args[0]), start), T.INT)
+
+    return rule
 
 
-def _count(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
+def _str_count(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("count", args, 1)
-    return Val(ir.Cast(ir.MethodCall(ir.MethodCall(recv.expr, "matches", (str_view(args[0]),)), "count"), ir.I64), T.INT)
+    if isinstance(args[0].expr, ir.StrLit) and args[0].expr.value == "":
+        return Val(ir.Binary("+", ir.Cast(ir.MethodCall(ir.MethodCall(recv.expr, "chars"), "count"), ir.I64), ir.IntLit(1)), T.INT)
+    return Val(ir.Cast(ir.MethodCall(ir.MethodCall(recv.expr, "matches", (_str_arg("count", args[0]),)), "count"), ir.I64), T.INT)
 
 
 def _char_predicate(rust: str) -> Rule:
     """isdigit/isalpha/...: true when non-empty and every character satisfies the predicate."""
 
-    def rule(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
+    def rule(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
         _arity(rust, args, 0)
         non_empty = ir.Unary("!", ir.MethodCall(recv.expr, "is_empty"))
+        c = lw.temp("c")
         # A closure, not the path `char::{rust}`: some predicates take `self`, others `&self`.
-        test = ir.Closure(("c",), ir.MethodCall(ir.Path("c"), rust))
+        test = ir.Closure((c,), ir.MethodCall(ir.Path(c), rust))
         all_ = ir.MethodCall(ir.MethodCall(recv.expr, "chars"), "all", (test,))
         return Val(ir.Binary("&&", non_empty, all_), T.BOOL)
 
     return rule
 
 
+def _pad(helper: str) -> Rule:
+    def rule(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
+        _arity(helper, args, 1, 2)
+        fill: ir.Expr = ir.StrLit(" ")
+        if len(args) == 2:
+            fill = _str_arg(helper, args[1])
+        return _helper(lw, f"str_{helper}", (str_view(recv), read(coerce(args[0], T.INT)), fill), T.STR)
+
+    return rule
+
+
+def _zfill(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("zfill", args, 1)
+    return _helper(lw, "str_zfill", (str_view(recv), read(coerce(args[0], T.INT))), T.STR)
+
+
+def _format(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`"{} and {}".format(a, b)` with a literal template: an f-string in disguise."""
+    if not isinstance(recv.expr, ir.StrLit) or kwargs:
+        raise Unsupported("PTL134", "str.format on a computed template or with keywords is not supported yet")
+    import re
+
+    out: list[str] = []
+    vals: list[ir.Expr] = []
+    auto = 0
+    pos = 0
+    text = recv.expr.value
+    for m in re.finditer(r"\{\{|\}\}|\{(\d*)(?::([^{}]*))?\}", text):
+        out.append(text[pos : m.start()].replace("{", "{{").replace("}", "}}"))
+        pos = m.end()
+        if m.group(0) in ("{{", "}}"):
+            out.append(m.group(0))
+            continue
+        index = int(m.group(1)) if m.group(1) else auto
+        auto += 1
+        if index >= len(args):
+            raise Unsupported("PTL134", "str.format with a missing argument (IndexError)")
+        v = args[index]
+        spec = m.group(2)
+        if spec:
+            out.append(lw.format_spec(spec, v, None))  # type: ignore[arg-type]
+            vals.append(read(v))
+        else:
+            out.append("{}")
+            vals.append(read(v) if v.ty.kind in ("str", "int") else lw.to_str(v))
+    out.append(text[pos:].replace("{", "{{").replace("}", "}}"))
+    return Val(ir.Macro("format", tuple(vals), fmt="".join(out)), T.STR)
+
+
 # ---------------------------------------------------------------- list
 
 
-def _append(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
-    _arity("append", args, 1)
+def _elem(lw: "FunctionLowerer", recv: Val, v: Val) -> tuple[Val, PyType]:
+    """The list's element type, learning it from the value when the list is `[]` so far."""
     elem = recv.ty.args[0]
+    if not T.is_known(elem):
+        recv = lw.refine(recv, T.list_of(v.ty) if recv.ty.kind == "list" else T.set_of(v.ty))
+        elem = recv.ty.args[0]
+    else:
+        wider = unify(elem, v.ty)
+        if wider is not None and wider != elem:
+            try:
+                coerce(v, elem)
+            except Unsupported:
+                recv = lw.refine(recv, PyType(kind=recv.ty.kind, args=(wider,)))
+                elem = wider
+    return recv, elem
+
+
+def _append(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("append", args, 1)
+    recv, elem = _elem(lw, recv, args[0])
     return Val(ir.MethodCall(lw.mutable(recv), "push", (owned_as(args[0], elem),)), T.NONE)
 
 
-def _extend(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
+def _extend(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("extend", args, 1)
-    if args[0].ty.kind != "list":
-        raise Unsupported("PTL113", f"list.extend of {args[0].ty}")
-    return Val(ir.MethodCall(lw.mutable(recv), "extend_from_slice", (borrow(args[0]),)), T.NONE)
+    item_t = lw.iter_elem_type(args[0])
+    recv, elem = _elem(lw, recv, Val(ir.Path("_"), item_t))
+    if args[0].ty.kind == "list" and args[0].ty.args[0] == elem and args[0].mode is not Mode.OWNED:
+        return Val(ir.MethodCall(lw.mutable(recv), "extend_from_slice", (borrow(args[0]),)), T.NONE)
+    return Val(ir.MethodCall(lw.mutable(recv), "extend", (lw.iterate_owned_expr(args[0], elem),)), T.NONE)
 
 
-def _pop(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
+def _pop(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("pop", args, 0, 1)
     msg = ir.StrLit("IndexError: pop from empty list")
     if not args:
         return Val(ir.MethodCall(ir.MethodCall(lw.mutable(recv), "pop"), "expect", (msg,)), recv.ty.args[0])
-    lw.use_runtime("index")
-    pos = ir.Call(ir.Path("crate::pyrt::index"), (read(coerce(args[0], T.INT)), ir.MethodCall(recv.expr, "len")))
-    return Val(ir.MethodCall(lw.mutable(recv), "remove", (pos,)), recv.ty.args[0])
+    return _helper(lw, "list_pop_at", (_mut_arg(lw, recv), read(coerce(args[0], T.INT))), recv.ty.args[0])
 
 
-def _insert(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
+def _is_mut_ref(lw: "FunctionLowerer", recv: Val) -> bool:
+    if isinstance(recv.expr, ir.Path):
+        return any(loc.name == recv.expr.name and loc.mutable_ref for loc in lw.locals.values())
+    return False
+
+
+def _mut_arg(lw: "FunctionLowerer", recv: Val) -> ir.Expr:
+    """The receiver as a `&mut` argument of a helper."""
+    if _is_mut_ref(lw, recv):
+        return recv.expr
+    return ir.Ref(lw.mutable(recv), mutable=True)
+
+
+def _insert(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("insert", args, 2)
+    recv, elem = _elem(lw, recv, args[1])
     lw.use_runtime("insert_index")
     at = ir.Call(ir.Path("crate::pyrt::insert_index"), (read(coerce(args[0], T.INT)), ir.MethodCall(recv.expr, "len")))
-    return Val(ir.MethodCall(lw.mutable(recv), "insert", (at, owned_as(args[1], recv.ty.args[0]))), T.NONE)
+    value = owned_as(args[1], elem)
+    return Val(ir.BlockExpr(ir.Block((ir.Let("__at", None, at),), ir.MethodCall(lw.mutable(recv), "insert", (ir.Path("__at"), value)))), T.NONE)
 
 
-def _reverse(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
+def _list_remove(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("remove", args, 1)
+    elem = recv.ty.args[0]
+    x = lw.temp("x")
+    test = ir.Binary("==", ir.Unary("*", ir.Path(x)) if is_copy(elem) else ir.Path(x), _probe(lw, args[0], elem))
+    pos = ir.MethodCall(ir.MethodCall(recv.expr, "iter"), "position", (ir.Closure((x,), test),))
+    found = ir.MethodCall(pos, "expect", (ir.StrLit("ValueError: list.remove(x): x not in list"),))
+    remove = ir.ExprStmt(ir.MethodCall(lw.mutable(recv), "remove", (ir.Path("__at"),)))
+    return Val(ir.BlockExpr(ir.Block((ir.Let("__at", None, found), remove))), T.NONE)
+
+
+def _probe(lw: "FunctionLowerer", v: Val, elem: PyType) -> ir.Expr:
+    """A value to compare with `&T` items of a list (`*x == probe` for Copy items)."""
+    v = coerce(v, elem)
+    if elem.kind == "str":
+        return str_view(v)  # `&String == &str` compares the text
+    if is_copy(elem):
+        return read(v)
+    return borrow(v)
+
+
+def _reverse(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("reverse", args, 0)
     return Val(ir.MethodCall(lw.mutable(recv), "reverse"), T.NONE)
 
 
-def _sort(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
+def _sort(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("sort", args, 0)
+    _no_kwargs("sort", kwargs, ("key", "reverse"))
+    reverse = reverse_flag(lw, kwargs)
     elem = recv.ty.args[0]
-    if elem.kind == "float":
-        cmp = ir.Closure(("a", "b"), ir.MethodCall(ir.MethodCall(ir.Path("a"), "partial_cmp", (ir.Path("b"),)), "unwrap"))
-        return Val(ir.MethodCall(lw.mutable(recv), "sort_by", (cmp,)), T.NONE)
-    return Val(ir.MethodCall(lw.mutable(recv), "sort"), T.NONE)
+    return Val(sort_call(lw, lw.mutable(recv), elem, kwargs.get("key"), reverse), T.NONE)
 
 
-# Closures that capture lowered expressions name their parameter `__x`/`__i`: a plain `x` would
-# shadow a Python variable of the same name used in the captured expression.
-
-
-def _list_index(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
+def _list_index(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("index", args, 1)
     elem = recv.ty.args[0]
-    target = owned_as(args[0], elem)
-    pos = ir.MethodCall(
-        ir.MethodCall(recv.expr, "iter"),
-        "position",
-        (ir.Closure(("__x",), ir.Binary("==", ir.Unary("*", ir.Path("__x")), target)),),
-    )
+    x = lw.temp("x")
+    item = ir.Unary("*", ir.Path(x)) if is_copy(elem) else ir.Path(x)
+    test = ir.Binary("==", item, _probe(lw, args[0], elem))
+    pos = ir.MethodCall(ir.MethodCall(recv.expr, "iter"), "position", (ir.Closure((x,), test),))
     got = ir.MethodCall(pos, "expect", (ir.StrLit("ValueError: value is not in list"),))
     return Val(ir.Cast(got, ir.I64), T.INT)
 
 
-def _list_count(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
+def _list_count(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("count", args, 1)
-    target = owned_as(args[0], recv.ty.args[0])
-    filt = ir.MethodCall(
-        ir.MethodCall(recv.expr, "iter"), "filter", (ir.Closure(("__x",), ir.Binary("==", ir.Unary("**", ir.Path("__x")), target)),)
-    )
+    elem = recv.ty.args[0]
+    x = lw.temp("x")
+    item = ir.Unary("**", ir.Path(x)) if is_copy(elem) else ir.Unary("*", ir.Path(x))
+    test = ir.Binary("==", item, _probe(lw, args[0], elem))
+    filt = ir.MethodCall(ir.MethodCall(recv.expr, "iter"), "filter", (ir.Closure((x,), test),))
     return Val(ir.Cast(ir.MethodCall(filt, "count"), ir.I64), T.INT)
+
+
+def _copy(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("copy", args, 0)
+    return Val(owned(recv) if recv.mode is not Mode.OWNED else recv.expr, recv.ty)
+
+
+def _clear(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("clear", args, 0)
+    return Val(ir.MethodCall(lw.mutable(recv), "clear"), T.NONE)
 
 
 # ---------------------------------------------------------------- dict
 
 
-def _dict_get(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
+def _dict_types(lw: "FunctionLowerer", recv: Val) -> tuple[PyType, PyType]:
+    if not T.is_known(recv.ty):
+        raise Unsupported("PTL112", "a dict whose key and value types are not known yet")
+    return recv.ty.args[0], recv.ty.args[1]
+
+
+def _dict_get(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("get", args, 1, 2)
-    key_t, val_t = recv.ty.args
+    key_t, val_t = _dict_types(lw, recv)
     got = ir.MethodCall(recv.expr, "get", (lw.key_ref(args[0], key_t),))
     if len(args) == 1:
         return Val(ir.MethodCall(got, "cloned"), T.optional(val_t))
-    default = owned_as(args[1], val_t)
-    return Val(ir.MethodCall(ir.MethodCall(got, "cloned"), "unwrap_or", (default,)), val_t)
+    default = args[1]
+    if default.ty.kind == "none":
+        return Val(ir.MethodCall(got, "cloned"), T.optional(val_t))
+    ty = unify(val_t, default.ty) or val_t
+    if ty != val_t:
+        raise Unsupported("PTL113", f"dict.get default of type {default.ty} for {val_t} values")
+    if is_copy(val_t):
+        return Val(ir.MethodCall(ir.MethodCall(got, "copied"), "unwrap_or", (owned_as(default, val_t),)), val_t)
+    return Val(ir.MethodCall(ir.MethodCall(got, "cloned"), "unwrap_or_else", (ir.Closure((), owned_as(default, val_t)),)), val_t)
 
 
 def _dict_view(method: str, ty_index: int | None) -> Rule:
-    """keys()/values()/items(): a list copy (Python views are live, but the common use is to iterate)."""
+    """keys()/values()/items(): a list copy (Python views are live, but the common use is to
+    iterate; `for` loops over them iterate the dict directly)."""
 
-    def rule(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
+    def rule(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
         _arity(method, args, 0)
-        key_t, val_t = recv.ty.args
+        key_t, val_t = _dict_types(lw, recv)
         it = ir.MethodCall(recv.expr, method)
         if ty_index is None:
-            pair = ir.Closure(("(k, v)",), ir.TupleExpr((ir.MethodCall(ir.Path("k"), "clone"), ir.MethodCall(ir.Path("v"), "clone"))))
+            k, v = lw.temp("k"), lw.temp("v")
+            pair = ir.Closure((f"({k}, {v})",), ir.TupleExpr((ir.MethodCall(ir.Path(k), "clone"), ir.MethodCall(ir.Path(v), "clone"))))
             elem = T.tuple_of(key_t, val_t)
             mapped = ir.MethodCall(it, "map", (pair,))
         else:
@@ -206,34 +432,114 @@ def _dict_view(method: str, ty_index: int | None) -> Rule:
     return rule
 
 
-def _dict_pop(lw: "FunctionLowerer", recv: Val, args: list[Val]) -> Val:
+def _dict_pop(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("pop", args, 1, 2)
-    key_t, val_t = recv.ty.args
+    key_t, val_t = _dict_types(lw, recv)
     removed = ir.MethodCall(lw.mutable(recv), "remove", (lw.key_ref(args[0], key_t),))
     if len(args) == 2:
         return Val(ir.MethodCall(removed, "unwrap_or", (owned_as(args[1], val_t),)), val_t)
     return Val(ir.MethodCall(removed, "expect", (ir.StrLit("KeyError"),)), val_t)
 
 
+def _setdefault(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("setdefault", args, 2)
+    if not T.is_known(recv.ty):
+        recv = lw.refine(recv, T.dict_of(args[0].ty, args[1].ty))
+    key_t, val_t = _dict_types(lw, recv)
+    call = ir.MethodCall(lw.mutable(recv), "setdefault", (owned_as(args[0], key_t), owned_as(args[1], val_t)))
+    return Val(ir.MethodCall(call, "clone"), val_t)
+
+
+def _update(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("update", args, 1)
+    other = args[0]
+    if other.ty.kind != "dict":
+        raise Unsupported("PTL134", f"dict.update of {other.ty}")
+    if not T.is_known(recv.ty):
+        recv = lw.refine(recv, other.ty)
+    k, v = lw.temp("k"), lw.temp("v")
+    pairs = ir.MethodCall(ir.MethodCall(other.expr, "items"), "map", (ir.Closure((f"({k}, {v})",), ir.TupleExpr((ir.MethodCall(ir.Path(k), "clone"), ir.MethodCall(ir.Path(v), "clone")))),))
+    collected = ir.MethodCall(pairs, "collect", turbofish=(ir.TPath("Vec", (ir.TPath("_"),)),))
+    return Val(ir.MethodCall(lw.mutable(recv), "extend", (collected,)), T.NONE)
+
+
+# ---------------------------------------------------------------- set
+
+
+def _set_add(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("add", args, 1)
+    recv, elem = _elem(lw, recv, args[0])
+    return Val(ir.MethodCall(lw.mutable(recv), "insert", (owned_as(args[0], elem),)), T.NONE)
+
+
+def _set_remove(strict: bool) -> Rule:
+    def rule(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
+        _arity("remove", args, 1)
+        elem = recv.ty.args[0]
+        removed = ir.MethodCall(lw.mutable(recv), "remove", (lw.key_ref(args[0], elem),))
+        if strict:
+            test = ir.IfExpr(ir.Unary("!", removed), ir.Block(tail=ir.Macro("panic", fmt="KeyError")))
+            return Val(ir.BlockExpr(ir.Block((ir.ExprStmt(test),))), T.NONE)
+        return Val(ir.BlockExpr(ir.Block((ir.ExprStmt(removed),))), T.NONE)
+
+    return rule
+
+
+def _set_op(method: str) -> Rule:
+    def rule(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
+        _arity(method, args, 1)
+        other = args[0]
+        if other.ty.kind != "set":
+            it = lw.owned_items(lw.iterate_val(other))
+            other = Val(ir.MethodCall(it.expr, "collect", turbofish=(lw.rust_type(T.set_of(it.elem.ty), holes=True),)), T.set_of(it.elem.ty))
+        ty = unify(recv.ty, other.ty)
+        if ty is None:
+            raise Unsupported("PTL113", f"set.{method} of {recv.ty} and {other.ty}")
+        if method in ("issubset", "issuperset", "isdisjoint"):
+            rust = {"issubset": "is_subset", "issuperset": "is_superset", "isdisjoint": "is_disjoint"}[method]
+            return Val(ir.MethodCall(recv.expr, rust, (borrow(other),)), T.BOOL)
+        it = ir.MethodCall(ir.MethodCall(recv.expr, method, (borrow(other),)), "cloned")
+        return Val(ir.MethodCall(it, "collect", turbofish=(lw.rust_type(ty, holes=True),)), ty)
+
+    return rule
+
+
 STR_METHODS: dict[str, Rule] = {
     "lower": _str_to_string("to_lowercase"),
     "upper": _str_to_string("to_uppercase"),
+    "casefold": _str_to_string("to_lowercase"),
     "strip": _trim("trim"),
     "lstrip": _trim("trim_start"),
     "rstrip": _trim("trim_end"),
-    "startswith": _str_predicate("starts_with"),
-    "endswith": _str_predicate("ends_with"),
+    "startswith": _affix("starts_with"),
+    "endswith": _affix("ends_with"),
     "split": _split,
+    "rsplit": _rsplit,
+    "splitlines": _splitlines,
     "join": _join,
     "replace": _replace,
-    "find": _find,
-    "count": _count,
+    "find": _find("find"),
+    "rfind": _find("rfind"),
+    "index": _find("index"),
+    "rindex": _find("rindex"),
+    "count": _str_count,
     "isdigit": _char_predicate("is_ascii_digit"),
+    "isdecimal": _char_predicate("is_ascii_digit"),
+    "isnumeric": _char_predicate("is_numeric"),
     "isalpha": _char_predicate("is_alphabetic"),
     "isspace": _char_predicate("is_whitespace"),
-    "isupper": _char_predicate("is_uppercase"),
-    "islower": _char_predicate("is_lowercase"),
     "isalnum": _char_predicate("is_alphanumeric"),
+    "isupper": _str_helper("str_isupper"),
+    "islower": _str_helper("str_islower"),
+    "istitle": _str_helper("str_istitle"),
+    "swapcase": _str_helper("str_swapcase"),
+    "title": _str_helper("str_title"),
+    "capitalize": _str_helper("str_capitalize"),
+    "center": _pad("center"),
+    "ljust": _pad("ljust"),
+    "rjust": _pad("rjust"),
+    "zfill": _zfill,
+    "format": _format,
 }
 
 LIST_METHODS: dict[str, Rule] = {
@@ -241,10 +547,13 @@ LIST_METHODS: dict[str, Rule] = {
     "extend": _extend,
     "pop": _pop,
     "insert": _insert,
+    "remove": _list_remove,
     "reverse": _reverse,
     "sort": _sort,
     "index": _list_index,
     "count": _list_count,
+    "copy": _copy,
+    "clear": _clear,
 }
 
 DICT_METHODS: dict[str, Rule] = {
@@ -253,17 +562,43 @@ DICT_METHODS: dict[str, Rule] = {
     "values": _dict_view("values", 1),
     "items": _dict_view("items", None),
     "pop": _dict_pop,
+    "setdefault": _setdefault,
+    "update": _update,
+    "copy": _copy,
+    "clear": _clear,
 }
 
-METHODS: dict[str, dict[str, Rule]] = {"str": STR_METHODS, "list": LIST_METHODS, "dict": DICT_METHODS}
+SET_METHODS: dict[str, Rule] = {
+    "add": _set_add,
+    "remove": _set_remove(True),
+    "discard": _set_remove(False),
+    "union": _set_op("union"),
+    "intersection": _set_op("intersection"),
+    "difference": _set_op("difference"),
+    "symmetric_difference": _set_op("symmetric_difference"),
+    "issubset": _set_op("issubset"),
+    "issuperset": _set_op("issuperset"),
+    "isdisjoint": _set_op("isdisjoint"),
+    "copy": _copy,
+    "clear": _clear,
+}
+
+METHODS: dict[str, dict[str, Rule]] = {"str": STR_METHODS, "list": LIST_METHODS, "dict": DICT_METHODS, "set": SET_METHODS}
 
 
-def lower_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Val]) -> Val:
+def method_receiver_kinds(name: str) -> list[str]:
+    """The receiver kinds that have a method of this name (inference of untyped receivers)."""
+    return [kind for kind, table in METHODS.items() if name in table]
+
+
+def lower_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val] | None = None) -> Val:
     table = METHODS.get(recv.ty.kind, {})
     rule = table.get(name)
     if rule is None:
         raise Unsupported("PTL134", f"method `{recv.ty.kind}.{name}()` is not supported yet")
-    return rule(lw, recv, args)
+    if kwargs and name not in ("split", "sort"):
+        raise Unsupported("PTL134", f"keyword arguments to .{name}() are not supported yet")
+    return rule(lw, recv, args, kwargs or {})
 
 
-__all__ = ["METHODS", "lower_method", "Mode", "owned"]
+__all__ = ["METHODS", "lower_method", "method_receiver_kinds", "Mode", "owned"]

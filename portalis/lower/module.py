@@ -6,11 +6,13 @@ quarantine a single function rustc rejects without touching the rest of the modu
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Callable
+
 import libcst as cst
-from libcst.metadata import PositionProvider
 
 from portalis.lower.context import ModuleEnv, Unsupported
-from portalis.lower.function import FunctionLowerer
+from portalis.lower.function import lower_function
 from portalis.model import (
     ClassSignature,
     Diagnostic,
@@ -23,15 +25,24 @@ from portalis.model import (
     Severity,
     TypedConstant,
 )
-from portalis.parse import parse_cst
+from portalis.parse import source_tree
 from portalis.rust import ir
 from portalis.rust.fmt import format_source
 from portalis.rust.printer import Printer
 from portalis.types.annotations import TypeScope
 from portalis.types.rust_types import TypeMappingError, owned_type, param_type, rust_ident
-from portalis.typemap import function_nodes, mutated_names
+from portalis.typemap import function_nodes
 
 _MARK = "// @portalis-item "
+
+
+@dataclass
+class FunctionResult:
+    """One function's output: its item and the diagnostics its lowering added. The unit the
+    per-function cache (portalis/cache.py) stores and hands back through `lower_module(reuse=)`."""
+
+    item: RustItem
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
 def stub_fn(sig: FunctionSignature, message: str) -> ir.Fn | None:
@@ -80,8 +91,14 @@ def lower_module(
     type_map: ModuleTypeMap,
     interfaces: dict[str, ModuleTypeMap],
     rustfmt: str = "rustfmt",
+    *,
+    reuse: Callable[[FunctionSignature], FunctionResult | None] | None = None,
+    lowered: list[FunctionResult] | None = None,
 ) -> ModuleTranslation:
-    """Translate one module. `interfaces` holds the type maps of the modules it imports."""
+    """Translate one module. `interfaces` holds the type maps of the modules it imports.
+
+    Cache hook: `reuse(sig)` may return a function's earlier result, used as is instead of lowering
+    it (same place in items and diagnostics); `lowered` receives every function lowered here."""
     out = ModuleTranslation(module=parsed.module)
     out.diagnostics.extend(parsed.diagnostics)
     if not parsed.ok:
@@ -92,9 +109,8 @@ def lower_module(
         )
         return out
     out.diagnostics.extend(type_map.diagnostics)
-    module, wrapper = parse_cst(parsed.source)
-    positions = wrapper.resolve(PositionProvider)
-    nodes = function_nodes(module)
+    tree = source_tree(parsed.source)
+    nodes = function_nodes(tree.module)
     scope = TypeScope.build(parsed.module, [c.name for c in parsed.classes], parsed.imports)
     env = ModuleEnv(module=parsed.module, own=type_map, interfaces=interfaces, imports=dict(scope.imports))
 
@@ -118,9 +134,16 @@ def lower_module(
                 Diagnostic(code="PTL140", message=f"method `{m.qualname}` is not translated yet",
                            module=parsed.module, function=m.qualname, line=m.line)
             )
+    fresh: list[FunctionResult] = []
     for sig in type_map.functions:
+        hit = reuse(sig) if reuse is not None else None
+        if hit is not None:
+            out.items.append(hit.item)
+            out.diagnostics.extend(hit.diagnostics)
+            continue
         node = nodes.get(sig.name)
         record = RustItem(name=sig.name, kind="fn", code="", python_line=sig.line)
+        fresh.append(FunctionResult(record))
         if not sig.typed or node is None:
             record.status = FunctionStatus.UNTRANSLATED
             stub = stub_fn(sig, f"portalis: `{sig.name}` has no typed signature") if sig.params or sig.typed else None
@@ -130,17 +153,16 @@ def lower_module(
                 out.items.append(record)  # listed in the report, absent from the crate
             continue
         try:
-            lowerer = FunctionLowerer(env, sig, node, positions, scope, mutated_names(node))
-            fn = lowerer.lower()
+            fn, lowerer = lower_function(env, sig, node, scope, tree)
             record.runtime = sorted(lowerer.runtime)
             stub = stub_fn(sig, f"portalis: `{sig.name}` was quarantined: rustc rejected its translation")
             pending.append((record, fn, stub))
         except Unsupported as exc:
-            line = positions[exc.node].start.line if exc.node is not None and exc.node in positions else sig.line
+            line = exc.line or (tree.line(exc.node) if exc.node is not None else None) or sig.line
             message = f"{exc.code}: {exc.message} (line {line})"
-            out.diagnostics.append(
-                Diagnostic(code=exc.code, message=exc.message, module=parsed.module, function=sig.name, line=line)
-            )
+            diag = Diagnostic(code=exc.code, message=exc.message, module=parsed.module, function=sig.name, line=line)
+            out.diagnostics.append(diag)
+            fresh[-1].diagnostics.append(diag)
             record.status = FunctionStatus.UNTRANSLATED
             stub = stub_fn(sig, f"portalis {message}")
             if stub is not None:
@@ -149,19 +171,43 @@ def lower_module(
                 out.items.append(record)
     out.items.extend(_print_items(pending, rustfmt))
     out.items.sort(key=lambda i: ({"const": 0, "struct": 1, "fn": 2}[i.kind], i.python_line))
+    if lowered is not None:
+        lowered.extend(fresh)  # records were printed in place: their code is final here
     return out
 
 
-def _print_items(pending: list[tuple[RustItem, ir.Item, ir.Item | None]], rustfmt: str) -> list[RustItem]:
-    """Print all items and their stubs, format them with one rustfmt call, split them back."""
+def _print_items(pending: list[tuple[RustItem, ir.Item, ir.Item | None]], rustfmt: str | None) -> list[RustItem]:
+    """Print all items and their stubs; with a rustfmt, format them with one call."""
     if not pending:
         return []
     printer = Printer()
-    chunks: list[str] = []
-    for i, (record, item, stub) in enumerate(pending):
-        chunks.append(f"{_MARK}{i} code\n{printer.item(item)}\n")
+    result = []
+    for record, item, stub in pending:
+        record.code = printer.item(item) + "\n"
         if stub is not None:
-            chunks.append(f"{_MARK}{i} stub\n{printer.item(stub)}\n")
+            record.stub = printer.item(stub) + "\n"
+        result.append(record)
+    if rustfmt is not None:
+        format_items(result, rustfmt)
+    return result
+
+
+def format_translations(translations: list[ModuleTranslation], rustfmt: str = "rustfmt") -> None:
+    """Format the items of many modules with a single rustfmt run (rustfmt's start-up costs
+    more than formatting a module)."""
+    format_items([it for t in translations for it in t.items], rustfmt)
+
+
+def format_items(items: list[RustItem], rustfmt: str) -> None:
+    """Format item code (and stubs) in place: one rustfmt call, split back by marker lines."""
+    chunks: list[str] = []
+    for i, record in enumerate(items):
+        if record.code:
+            chunks.append(f"{_MARK}{i} code\n{record.code}\n")
+        if record.stub:
+            chunks.append(f"{_MARK}{i} stub\n{record.stub}\n")
+    if not chunks:
+        return
     formatted = format_source("\n".join(chunks), rustfmt)
     pieces: dict[tuple[int, str], list[str]] = {}
     current: tuple[int, str] | None = None
@@ -172,10 +218,8 @@ def _print_items(pending: list[tuple[RustItem, ir.Item, ir.Item | None]], rustfm
             pieces[current] = []
         elif current is not None:
             pieces[current].append(line)
-    result = []
-    for i, (record, _item, stub) in enumerate(pending):
-        record.code = "\n".join(pieces[(i, "code")]).strip() + "\n"
-        if stub is not None:
+    for i, record in enumerate(items):
+        if (i, "code") in pieces:
+            record.code = "\n".join(pieces[(i, "code")]).strip() + "\n"
+        if (i, "stub") in pieces:
             record.stub = "\n".join(pieces[(i, "stub")]).strip() + "\n"
-        result.append(record)
-    return result

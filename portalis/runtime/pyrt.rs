@@ -365,6 +365,32 @@ impl<K: std::hash::Hash + Eq + Clone, V> PyDict<K, V> {
     pub fn items(&self) -> std::iter::Zip<std::slice::Iter<'_, K>, std::slice::Iter<'_, V>> {
         self.keys.iter().zip(self.values.iter())
     }
+
+    /// Iterating a dict that is consumed: its keys in insertion order.
+    pub fn into_keys(self) -> std::vec::IntoIter<K> {
+        self.keys.into_iter()
+    }
+
+    /// `d.setdefault(key, value)`: the value stored under key, inserting `value` first if absent.
+    pub fn setdefault(&mut self, key: K, value: V) -> &mut V {
+        let i = match self.index.get(&key) {
+            Some(&i) => i,
+            None => {
+                self.insert(key, value);
+                self.keys.len() - 1
+            }
+        };
+        &mut self.values[i]
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Clone, V> Extend<(K, V)> for PyDict<K, V> {
+    /// `d.update(other)`: inserts in order; existing keys keep their place.
+    fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
+        for (k, v) in iter {
+            self.insert(k, v);
+        }
+    }
 }
 
 impl<K: std::hash::Hash + Eq + Clone, V: PartialEq> PartialEq for PyDict<K, V> {
@@ -383,4 +409,612 @@ impl<K: std::hash::Hash + Eq + Clone, V> FromIterator<(K, V)> for PyDict<K, V> {
         d
     }
 }
+// @end
+
+// @helper range_step
+/// `range(start, stop, step)` with a step known only at run time.
+pub fn range_step(start: i64, stop: i64, step: i64) -> impl Iterator<Item = i64> {
+    if step == 0 {
+        panic!("ValueError: range() arg 3 must not be zero");
+    }
+    let mut i = start;
+    std::iter::from_fn(move || {
+        if (step > 0 && i < stop) || (step < 0 && i > stop) {
+            let v = i;
+            i += step;
+            Some(v)
+        } else {
+            None
+        }
+    })
+}
+// @end
+
+// @helper round_ndigits
+/// `round(x, n)` on a float: correctly rounded to n decimals, halves to even on the exact
+/// binary value, as CPython does (Rust's `{:.n}` formatting rounds the same way).
+pub fn round_ndigits(x: f64, n: i64) -> f64 {
+    if !x.is_finite() {
+        return x;
+    }
+    if n >= 0 {
+        let n = n.min(330) as usize;
+        format!("{:.*}", n, x).parse::<f64>().unwrap()
+    } else {
+        let p = 10f64.powi((-n) as i32);
+        (x / p).round_ties_even() * p
+    }
+}
+// @end
+
+// @helper round_int
+/// `round(i, n)` on an int with n < 0: rounds to a multiple of 10^-n, halves to even.
+pub fn round_int(i: i64, n: i64) -> i64 {
+    if n >= 0 {
+        return i;
+    }
+    let p = 10i64.pow((-n) as u32);
+    let q = i.div_euclid(p);
+    let r = i.rem_euclid(p);
+    let twice = 2 * r;
+    if twice > p || (twice == p && q % 2 != 0) {
+        (q + 1) * p
+    } else {
+        q * p
+    }
+}
+// @end
+
+// @helper float_to_int
+/// `int(x)` of a float: truncates toward zero; Python raises on inf and nan.
+pub fn float_to_int(x: f64) -> i64 {
+    if x.is_nan() {
+        panic!("ValueError: cannot convert float NaN to integer");
+    }
+    if x.is_infinite() {
+        panic!("OverflowError: cannot convert float infinity to integer");
+    }
+    x.trunc() as i64
+}
+// @end
+
+// @helper modpow
+/// `pow(base, exp, m)`.
+pub fn modpow(base: i64, exp: i64, m: i64) -> i64 {
+    if m == 0 {
+        panic!("ValueError: pow() 3rd argument cannot be 0");
+    }
+    if exp < 0 {
+        panic!("ValueError: negative exponent without modular inverse support");
+    }
+    let m128 = m as i128;
+    let mut result: i128 = 1;
+    let mut b = (base as i128).rem_euclid(m128);
+    let mut e = exp;
+    while e > 0 {
+        if e & 1 == 1 {
+            result = result * b % m128;
+        }
+        b = b * b % m128;
+        e >>= 1;
+    }
+    let r = result.rem_euclid(m128);
+    // Python's result has the sign of m.
+    (if m < 0 && r != 0 { r + m128 } else { r }) as i64
+}
+// @end
+
+// @helper py_bin
+/// `bin(i)`: "0b101", "-0b101".
+pub fn py_bin(i: i64) -> String {
+    if i < 0 {
+        format!("-0b{:b}", (i as i128).unsigned_abs())
+    } else {
+        format!("0b{:b}", i)
+    }
+}
+// @end
+
+// @helper py_hex
+/// `hex(i)`: "0xff", "-0xff".
+pub fn py_hex(i: i64) -> String {
+    if i < 0 {
+        format!("-0x{:x}", (i as i128).unsigned_abs())
+    } else {
+        format!("0x{:x}", i)
+    }
+}
+// @end
+
+// @helper py_oct
+/// `oct(i)`: "0o17", "-0o17".
+pub fn py_oct(i: i64) -> String {
+    if i < 0 {
+        format!("-0o{:o}", (i as i128).unsigned_abs())
+    } else {
+        format!("0o{:o}", i)
+    }
+}
+// @end
+
+// @helper parse_int_base
+/// `int(s, base)`.
+pub fn parse_int_base(s: &str, base: i64) -> i64 {
+    let t = s.trim().replace('_', "").to_lowercase();
+    let (neg, digits) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest.to_string()),
+        None => (false, t.strip_prefix('+').unwrap_or(&t).to_string()),
+    };
+    let digits = match base {
+        2 => digits.strip_prefix("0b").unwrap_or(&digits).to_string(),
+        8 => digits.strip_prefix("0o").unwrap_or(&digits).to_string(),
+        16 => digits.strip_prefix("0x").unwrap_or(&digits).to_string(),
+        _ => digits,
+    };
+    let v = i64::from_str_radix(&digits, base as u32).unwrap_or_else(|_| {
+        panic!("ValueError: invalid literal for int() with base {}: {:?}", base, s)
+    });
+    if neg {
+        -v
+    } else {
+        v
+    }
+}
+// @end
+
+// @helper gcd
+/// `math.gcd(a, b)`: non-negative.
+pub fn gcd(a: i64, b: i64) -> i64 {
+    let (mut a, mut b) = (a.abs(), b.abs());
+    while b != 0 {
+        let t = a % b;
+        a = b;
+        b = t;
+    }
+    a
+}
+// @end
+
+// @helper lcm deps: gcd
+/// `math.lcm(a, b)`.
+pub fn lcm(a: i64, b: i64) -> i64 {
+    if a == 0 || b == 0 {
+        return 0;
+    }
+    (a / gcd(a, b) * b).abs()
+}
+// @end
+
+// @helper factorial
+/// `math.factorial(n)`.
+pub fn factorial(n: i64) -> i64 {
+    if n < 0 {
+        panic!("ValueError: factorial() not defined for negative values");
+    }
+    (1..=n).product()
+}
+// @end
+
+// @helper isqrt
+/// `math.isqrt(n)`: the floor of the square root.
+pub fn isqrt(n: i64) -> i64 {
+    if n < 0 {
+        panic!("ValueError: isqrt() argument must be nonnegative");
+    }
+    let mut x = (n as f64).sqrt() as i64;
+    while x * x > n {
+        x -= 1;
+    }
+    while (x + 1) * (x + 1) <= n {
+        x += 1;
+    }
+    x
+}
+// @end
+
+// @helper comb
+/// `math.comb(n, k)`.
+pub fn comb(n: i64, k: i64) -> i64 {
+    if n < 0 || k < 0 {
+        panic!("ValueError: n and k must be non-negative integers");
+    }
+    if k > n {
+        return 0;
+    }
+    let k = k.min(n - k);
+    let mut r: i128 = 1;
+    for i in 0..k {
+        r = r * (n - i) as i128 / (i + 1) as i128;
+    }
+    r as i64
+}
+// @end
+
+// @helper perm
+/// `math.perm(n, k)`.
+pub fn perm(n: i64, k: i64) -> i64 {
+    if n < 0 || k < 0 {
+        panic!("ValueError: n and k must be non-negative integers");
+    }
+    if k > n {
+        return 0;
+    }
+    ((n - k + 1)..=n).product()
+}
+// @end
+
+// @helper str_isupper
+/// `s.isupper()`: some cased character, and no lowercase one.
+pub fn str_isupper(s: &str) -> bool {
+    s.chars().any(|c| c.is_uppercase()) && !s.chars().any(|c| c.is_lowercase())
+}
+// @end
+
+// @helper str_islower
+/// `s.islower()`: some cased character, and no uppercase one.
+pub fn str_islower(s: &str) -> bool {
+    s.chars().any(|c| c.is_lowercase()) && !s.chars().any(|c| c.is_uppercase())
+}
+// @end
+
+// @helper str_title
+/// `s.title()`: each run of letters starts uppercase, the rest lowercase.
+pub fn str_title(s: &str) -> String {
+    let mut out = String::new();
+    let mut prev_cased = false;
+    for c in s.chars() {
+        if prev_cased {
+            out.extend(c.to_lowercase());
+        } else {
+            out.extend(c.to_uppercase());
+        }
+        prev_cased = c.is_alphabetic();
+    }
+    out
+}
+// @end
+
+// @helper str_istitle
+/// `s.istitle()`.
+pub fn str_istitle(s: &str) -> bool {
+    let mut prev_cased = false;
+    let mut any = false;
+    for c in s.chars() {
+        if c.is_uppercase() {
+            if prev_cased {
+                return false;
+            }
+            prev_cased = true;
+            any = true;
+        } else if c.is_lowercase() {
+            if !prev_cased {
+                return false;
+            }
+            prev_cased = true;
+            any = true;
+        } else {
+            prev_cased = false;
+        }
+    }
+    any
+}
+// @end
+
+// @helper str_capitalize
+/// `s.capitalize()`: the first character uppercase, the rest lowercase.
+pub fn str_capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars.flat_map(|c| c.to_lowercase())).collect(),
+        None => String::new(),
+    }
+}
+// @end
+
+// @helper str_swapcase
+/// `s.swapcase()`.
+pub fn str_swapcase(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_uppercase() {
+            out.extend(c.to_lowercase());
+        } else if c.is_lowercase() {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+// @end
+
+// @helper str_center
+/// `s.center(width, fill)`: extra padding goes right when the total is odd... as CPython.
+pub fn str_center(s: &str, width: i64, fill: &str) -> String {
+    let n = s.chars().count() as i64;
+    if width <= n {
+        return s.to_string();
+    }
+    let marg = width - n;
+    let left = marg / 2 + (marg & width & 1);
+    let right = marg - left;
+    format!("{}{}{}", fill.repeat(left as usize), s, fill.repeat(right as usize))
+}
+// @end
+
+// @helper str_ljust
+/// `s.ljust(width, fill)`.
+pub fn str_ljust(s: &str, width: i64, fill: &str) -> String {
+    let n = s.chars().count() as i64;
+    if width <= n {
+        return s.to_string();
+    }
+    format!("{}{}", s, fill.repeat((width - n) as usize))
+}
+// @end
+
+// @helper str_rjust
+/// `s.rjust(width, fill)`.
+pub fn str_rjust(s: &str, width: i64, fill: &str) -> String {
+    let n = s.chars().count() as i64;
+    if width <= n {
+        return s.to_string();
+    }
+    format!("{}{}", fill.repeat((width - n) as usize), s)
+}
+// @end
+
+// @helper str_zfill
+/// `s.zfill(width)`: zeros after the sign.
+pub fn str_zfill(s: &str, width: i64) -> String {
+    let n = s.chars().count() as i64;
+    if width <= n {
+        return s.to_string();
+    }
+    let pad = "0".repeat((width - n) as usize);
+    match s.chars().next() {
+        Some(c) if c == '-' || c == '+' => format!("{}{}{}", c, pad, &s[1..]),
+        _ => format!("{}{}", pad, s),
+    }
+}
+// @end
+
+// @helper char_pos
+/// The character position of a byte offset.
+pub fn char_pos(s: &str, byte: usize) -> i64 {
+    s[..byte].chars().count() as i64
+}
+// @end
+
+// @helper byte_pos
+/// The byte offset of a character position (clamped to the end).
+pub fn byte_pos(s: &str, chars: i64) -> usize {
+    let n = s.chars().count() as i64;
+    let c = if chars < 0 { (chars + n).max(0) } else { chars.min(n) };
+    s.char_indices().nth(c as usize).map_or(s.len(), |(b, _)| b)
+}
+// @end
+
+// @helper str_find deps: char_pos, byte_pos
+/// `s.find(sub, start)`: the character index, or -1.
+pub fn str_find(s: &str, sub: &str, start: i64) -> i64 {
+    let from = byte_pos(s, start);
+    s[from..].find(sub).map_or(-1, |b| char_pos(s, from + b))
+}
+// @end
+
+// @helper str_rfind deps: char_pos, byte_pos
+/// `s.rfind(sub, start)`: the character index of the last match, or -1.
+pub fn str_rfind(s: &str, sub: &str, start: i64) -> i64 {
+    let from = byte_pos(s, start);
+    s[from..].rfind(sub).map_or(-1, |b| char_pos(s, from + b))
+}
+// @end
+
+// @helper str_index_of deps: str_find
+/// `s.index(sub, start)`: as find, but a missing substring raises ValueError.
+pub fn str_index_of(s: &str, sub: &str, start: i64) -> i64 {
+    let i = str_find(s, sub, start);
+    if i < 0 {
+        panic!("ValueError: substring not found");
+    }
+    i
+}
+// @end
+
+// @helper str_rindex_of deps: str_rfind
+/// `s.rindex(sub, start)`.
+pub fn str_rindex_of(s: &str, sub: &str, start: i64) -> i64 {
+    let i = str_rfind(s, sub, start);
+    if i < 0 {
+        panic!("ValueError: substring not found");
+    }
+    i
+}
+// @end
+
+// @helper split_whitespace_n
+/// `s.split(None, maxsplit)`.
+pub fn split_whitespace_n(s: &str, maxsplit: i64) -> Vec<String> {
+    if maxsplit < 0 {
+        return s.split_whitespace().map(|p| p.to_string()).collect();
+    }
+    let mut out = Vec::new();
+    let mut rest = s.trim_start();
+    while !rest.is_empty() {
+        if out.len() as i64 == maxsplit {
+            out.push(rest.to_string());
+            break;
+        }
+        match rest.find(char::is_whitespace) {
+            Some(i) => {
+                out.push(rest[..i].to_string());
+                rest = rest[i..].trim_start();
+            }
+            None => {
+                out.push(rest.to_string());
+                break;
+            }
+        }
+    }
+    out
+}
+// @end
+
+// @helper str_replace_empty
+/// `s.replace("", new)`: new between every character and at both ends.
+pub fn str_replace_empty(s: &str, new: &str) -> String {
+    let mut out = String::from(new);
+    for c in s.chars() {
+        out.push(c);
+        out.push_str(new);
+    }
+    out
+}
+// @end
+
+// @helper list_pop_at deps: index
+/// `xs.pop(i)`.
+pub fn list_pop_at<T>(xs: &mut Vec<T>, i: i64) -> T {
+    if xs.is_empty() {
+        panic!("IndexError: pop from empty list");
+    }
+    let at = index(i, xs.len());
+    xs.remove(at)
+}
+// @end
+
+// @helper str_repr
+/// `repr(s)` of a str: quotes and escapes as Python prints them.
+pub fn str_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let mut out = String::new();
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (0x80..0xa0).contains(&(c as u32)) => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+// @end
+
+// @helper PyRepr deps: str_repr, float_repr, PyDict
+/// `repr()`/`str()` of containers, as Python prints them.
+pub trait PyRepr {
+    fn py_repr(&self) -> String;
+}
+
+impl PyRepr for i64 {
+    fn py_repr(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl PyRepr for f64 {
+    fn py_repr(&self) -> String {
+        float_repr(*self)
+    }
+}
+
+impl PyRepr for bool {
+    fn py_repr(&self) -> String {
+        if *self { "True" } else { "False" }.to_string()
+    }
+}
+
+impl PyRepr for () {
+    fn py_repr(&self) -> String {
+        "None".to_string()
+    }
+}
+
+impl PyRepr for String {
+    fn py_repr(&self) -> String {
+        str_repr(self)
+    }
+}
+
+impl PyRepr for str {
+    fn py_repr(&self) -> String {
+        str_repr(self)
+    }
+}
+
+impl<T: PyRepr + ?Sized> PyRepr for &T {
+    fn py_repr(&self) -> String {
+        (**self).py_repr()
+    }
+}
+
+impl<T: PyRepr> PyRepr for Vec<T> {
+    fn py_repr(&self) -> String {
+        format!("[{}]", self.iter().map(|x| x.py_repr()).collect::<Vec<_>>().join(", "))
+    }
+}
+
+impl<T: PyRepr> PyRepr for [T] {
+    fn py_repr(&self) -> String {
+        format!("[{}]", self.iter().map(|x| x.py_repr()).collect::<Vec<_>>().join(", "))
+    }
+}
+
+impl<T: PyRepr> PyRepr for Option<T> {
+    fn py_repr(&self) -> String {
+        match self {
+            Some(x) => x.py_repr(),
+            None => "None".to_string(),
+        }
+    }
+}
+
+impl<T: PyRepr> PyRepr for std::collections::HashSet<T> {
+    fn py_repr(&self) -> String {
+        if self.is_empty() {
+            return "set()".to_string();
+        }
+        format!("{{{}}}", self.iter().map(|x| x.py_repr()).collect::<Vec<_>>().join(", "))
+    }
+}
+
+impl<K: PyRepr + std::hash::Hash + Eq + Clone, V: PyRepr> PyRepr for PyDict<K, V> {
+    fn py_repr(&self) -> String {
+        let items: Vec<String> = self.items().map(|(k, v)| format!("{}: {}", k.py_repr(), v.py_repr())).collect();
+        format!("{{{}}}", items.join(", "))
+    }
+}
+
+macro_rules! py_repr_tuple {
+    ($($name:ident)+) => {
+        impl<$($name: PyRepr),+> PyRepr for ($($name,)+) {
+            #[allow(non_snake_case)]
+            fn py_repr(&self) -> String {
+                let ($($name,)+) = self;
+                let parts: Vec<String> = vec![$($name.py_repr()),+];
+                if parts.len() == 1 {
+                    format!("({},)", parts[0])
+                } else {
+                    format!("({})", parts.join(", "))
+                }
+            }
+        }
+    };
+}
+py_repr_tuple!(A);
+py_repr_tuple!(A B);
+py_repr_tuple!(A B C);
+py_repr_tuple!(A B C D);
+py_repr_tuple!(A B C D E);
+py_repr_tuple!(A B C D E F);
 // @end

@@ -227,6 +227,13 @@ class ExprStmt(Stmt):
 
 
 @dataclass(frozen=True, slots=True)
+class ItemStmt(Stmt):
+    """An item inside a block (a nested `fn`)."""
+
+    item: "Item"
+
+
+@dataclass(frozen=True, slots=True)
 class Return(Stmt):
     value: Expr | None = None
 

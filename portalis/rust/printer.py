@@ -261,6 +261,8 @@ class Printer:
             return text + ";"
         if isinstance(s, ir.Return):
             return "return;" if s.value is None else f"return {self.expr(s.value)};"
+        if isinstance(s, ir.ItemStmt):
+            return self.item(s.item)
         if isinstance(s, ir.While):
             return f"{self.label(s.label)}while {self.cond(s.cond)} {self.block(s.body)}"
         if isinstance(s, ir.Loop):

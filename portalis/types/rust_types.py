@@ -32,9 +32,20 @@ def module_path(module: str) -> str:
     return "::".join(["crate", *(rust_ident(p) for p in module.split("."))])
 
 
-def owned_type(t: PyType) -> ir.Type:
-    """The Rust type that owns a value of Python type t."""
+def owned_type(t: PyType, holes: bool = False) -> ir.Type:
+    """The Rust type that owns a value of Python type t. With `holes`, unknown parts become
+    `_` for rustc to infer (a local's annotation: `Vec<_>`)."""
     k = t.kind
+    if holes:
+        if k == "unknown":
+            return ir.TPath("_")
+        if t.args and k in ("list", "set", "dict", "tuple", "optional"):
+            inner = owned_type(PyType(kind=k, args=tuple(PyType(kind="int") for _ in t.args)))
+            args = tuple(owned_type(a, holes=True) for a in t.args)
+            if isinstance(inner, ir.TTuple):
+                return ir.TTuple(args)
+            assert isinstance(inner, ir.TPath)
+            return ir.TPath(inner.name, args)
     if k == "int":
         return ir.I64
     if k == "float":

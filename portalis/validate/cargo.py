@@ -42,6 +42,10 @@ class CargoRun:
     messages: list[RustcMessage] = field(default_factory=list)
     seconds: float = 0.0
     failure: str | None = None  # the toolchain itself failed (missing, timeout)
+    # `compiler-artifact` records: target name -> whether cargo reused it without compiling
+    # (`fresh`), and the executables it built (examples, binaries, test harnesses).
+    fresh: dict[str, bool] = field(default_factory=dict)
+    executables: dict[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[RustcMessage]:
@@ -50,6 +54,24 @@ class CargoRun:
     @property
     def warnings(self) -> list[RustcMessage]:
         return [m for m in self.messages if m.level == "warning"]
+
+
+def _artifacts(stdout: str) -> tuple[dict[str, bool], dict[str, str]]:
+    """(target -> fresh, target -> executable) from cargo's `compiler-artifact` records."""
+    fresh: dict[str, bool] = {}
+    executables: dict[str, str] = {}
+    for line in stdout.splitlines():
+        if '"compiler-artifact"' not in line:
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        name = (record.get("target") or {}).get("name", "")
+        fresh[name] = bool(record.get("fresh"))
+        if record.get("executable"):
+            executables[name] = record["executable"]
+    return fresh, executables
 
 
 def _parse(stdout: str) -> list[RustcMessage]:
@@ -106,7 +128,27 @@ def run_cargo(crate_dir: Path, toolchain: Toolchain, command: str = "check", ext
     failure = None
     if proc.returncode != 0 and not any(m.level == "error" for m in messages):
         failure = (proc.stderr.strip().splitlines() or [f"cargo exited with {proc.returncode}"])[-1]
-    return CargoRun(ok=proc.returncode == 0, messages=messages, seconds=time.perf_counter() - started, failure=failure)
+    fresh, executables = _artifacts(proc.stdout)
+    return CargoRun(
+        ok=proc.returncode == 0, messages=messages, seconds=time.perf_counter() - started, failure=failure,
+        fresh=fresh, executables=executables,
+    )
+
+
+_CLIPPY: dict[str, bool] = {}
+
+
+def clippy_available(toolchain: Toolchain) -> bool:
+    """Whether `cargo clippy` runs with this toolchain (asked once per cargo binary)."""
+    if toolchain.cargo not in _CLIPPY:
+        ok = False
+        if toolchain.available():
+            try:
+                ok = subprocess.run([toolchain.cargo, "clippy", "--version"], capture_output=True, timeout=60).returncode == 0
+            except (OSError, subprocess.TimeoutExpired):
+                ok = False
+        _CLIPPY[toolchain.cargo] = ok
+    return _CLIPPY[toolchain.cargo]
 
 
 def rustfmt_clean(crate_dir: Path, toolchain: Toolchain) -> bool | None:

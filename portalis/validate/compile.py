@@ -15,7 +15,8 @@ from portalis.model import (
     RustItem,
     Severity,
 )
-from portalis.validate.cargo import CargoRun, Toolchain, run_cargo
+from portalis.validate.cargo import CargoRun, Toolchain, clippy_available, run_cargo
+from portalis.validate.safety import gate_translations
 
 MAX_ROUNDS = 4
 
@@ -30,27 +31,42 @@ def check_modules(
     toolchain: Toolchain,
     crate_name: str = "portalis_check",
     sources: dict[str, str] | None = None,
+    python_sources: dict[str, str] | None = None,
+    lint: bool = False,
 ) -> tuple[dict[str, ModuleValidation], CargoRun, CrateLayout]:
     """Check all modules together (they call each other); functions rustc rejects are replaced
-    by their todo!() stubs, up to MAX_ROUNDS times, and reported as compile_error."""
+    by their todo!() stubs, up to MAX_ROUNDS times, and reported as compile_error.
+
+    With `python_sources` (module -> Python text) the safety gate runs first: rejected items
+    become stubs (untranslated, PTL401). With `lint`, `cargo clippy` does the checking (same
+    errors, plus lints counted per module in `clippy_warnings`) when clippy is installed."""
+    gate_diags: dict[str, list[Diagnostic]] = {}
+    if python_sources is not None:
+        translations, gate_diags = gate_translations(translations, python_sources)
     items = {m: [it.model_copy() for it in t.items] for m, t in translations.items()}
-    diags: dict[str, list[Diagnostic]] = {m: [] for m in translations}
+    diags: dict[str, list[Diagnostic]] = {m: list(gate_diags.get(m, [])) for m in translations}
     warnings: dict[str, int] = {m: 0 for m in translations}
+    lints: dict[str, dict[str, int]] = {m: {} for m in translations}
+    command = "clippy" if lint and clippy_available(toolchain) else "check"
     run = CargoRun(ok=False)
     layout = CrateLayout(root=work_dir)
     for _ in range(MAX_ROUNDS):
         layout = write_crate(work_dir, crate_name, items, sources, toolchain.rustfmt)
-        run = run_cargo(work_dir, toolchain, "check")
+        run = run_cargo(work_dir, toolchain, command)
         if run.failure:
             for m in diags:
                 diags[m].append(Diagnostic(code="PTL304", message=run.failure, module=m))
             break
         for m in warnings:
             warnings[m] = 0
+            lints[m] = {}
         for w in run.warnings:
             module, _ = layout.locate(w.file or "", w.line or 0)
             if module in warnings:
-                warnings[module] += 1
+                if (w.code or "").startswith("clippy::"):
+                    lints[module][w.code or ""] = lints[module].get(w.code or "", 0) + 1
+                else:
+                    warnings[module] += 1
         if run.ok:
             break
         quarantined = False
@@ -93,6 +109,8 @@ def check_modules(
             compiles=compiles,
             errors=len(module_errors),
             warnings=warnings.get(m, 0),
+            clippy_warnings=sum(lints.get(m, {}).values()),
+            lints=lints.get(m, {}),
             functions=functions,
             diagnostics=diags[m],
             items=items[m],

@@ -1,0 +1,1012 @@
+"""Lowering expressions: names, operators, comparisons, displays, f-strings, subscripts, calls.
+
+A mixin of FunctionLowerer (lower/function.py): it uses the lowerer's locals, facts and tables.
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Iterator
+
+import libcst as cst
+
+from portalis.lower.builtins import TYPE_NAMES, MODULE_MEMBERS, isinstance_of, lower_builtin, lower_module_member
+from portalis.lower.context import (
+    Callable,
+    ClassRef,
+    ConstRef,
+    Local,
+    Mode,
+    Unsupported,
+    Val,
+)
+from portalis.lower.methods import lower_method, method_receiver_kinds
+from portalis.lower.values import (
+    borrow,
+    coerce,
+    comparable,
+    owned,
+    owned_as,
+    read,
+    str_view,
+    to_float,
+)
+from portalis.model import PyType
+from portalis.parse import code_of
+from portalis.rust import ir
+from portalis.types import pytypes as T
+from portalis.types.pytypes import is_copy, unify
+from portalis.types.rust_types import param_type, rust_ident
+
+if TYPE_CHECKING:
+    from portalis.lower.function import FunctionLowerer
+
+_ARITH = {cst.Add: "+", cst.Subtract: "-", cst.Multiply: "*"}
+_BITS = {cst.BitAnd: "&", cst.BitOr: "|", cst.BitXor: "^", cst.LeftShift: "<<", cst.RightShift: ">>"}
+_CMP = {
+    cst.Equal: "==", cst.NotEqual: "!=", cst.LessThan: "<", cst.LessThanEqual: "<=",
+    cst.GreaterThan: ">", cst.GreaterThanEqual: ">=",
+}
+
+
+class ExprLowering:
+    """Expression lowering (mixed into FunctionLowerer)."""
+
+    # -------------------------------------------------------- small helpers
+    def receiver(self: "FunctionLowerer", v: Val) -> ir.Expr:
+        """A value as a method receiver: literals need their type spelled out."""
+        if isinstance(v.expr, ir.IntLit) and not v.expr.suffix:
+            return ir.IntLit(v.expr.value, "i64")
+        if isinstance(v.expr, ir.FloatLit) and not v.expr.suffix:
+            return ir.FloatLit(v.expr.value, "_f64")
+        return read(v)
+
+    def mutable(self: "FunctionLowerer", v: Val) -> ir.Expr:
+        """The receiver of an in-place change: it must be a variable we own or a &mut parameter."""
+        if v.mode is Mode.REF:
+            raise Unsupported("PTL113", "in-place change of a value this function only borrows")
+        return v.expr
+
+    def key_ref(self: "FunctionLowerer", key: Val, key_t: PyType) -> ir.Expr:
+        """A dict key for lookups (`get(&k)`): &str for str keys, &T otherwise."""
+        key = coerce(key, key_t)
+        if key_t.kind == "str":
+            return str_view(key)
+        if is_copy(key_t):
+            return ir.Ref(read(key))
+        return borrow(key)
+
+    def truthy(self: "FunctionLowerer", v: Val) -> ir.Expr:
+        k = v.ty.kind
+        if k == "bool":
+            return read(v)
+        if k == "int":
+            return ir.Binary("!=", read(v), ir.IntLit(0))
+        if k == "float":
+            return ir.Binary("!=", read(v), ir.FloatLit(0.0))
+        if k in ("str", "list", "dict", "set"):
+            return ir.Unary("!", ir.MethodCall(v.expr, "is_empty"))
+        if k == "optional":
+            inner = v.ty.args[0]
+            if inner.kind in ("class", "tuple"):
+                return ir.MethodCall(v.expr, "is_some")
+            # `if x:` on Optional[int] is false for None and for 0.
+            test = self.truthy(Val(ir.Path("__v"), inner, Mode.REF))
+            return ir.MethodCall(ir.MethodCall(v.expr, "as_ref"), "is_some_and", (ir.Closure(("__v",), test),))
+        if k in ("tuple", "class"):
+            return ir.BoolLit(bool(v.ty.args) or k == "class")
+        if k == "none":
+            return ir.BoolLit(False)
+        raise Unsupported("PTL113", f"truth value of {v.ty}")
+
+    def to_str(self: "FunctionLowerer", v: Val) -> ir.Expr:
+        """`str(v)` with Python's formatting."""
+        k = v.ty.kind
+        if k == "str":
+            return owned(v)
+        if k == "int":
+            return ir.MethodCall(self.receiver(v), "to_string")
+        if k == "float":
+            self.use_runtime("float_repr")
+            return ir.Call(ir.Path("crate::pyrt::float_repr"), (read(v),))
+        if k == "bool":
+            self.use_runtime("bool_str")
+            return ir.Call(ir.Path("crate::pyrt::bool_str"), (read(v),))
+        if k in ("list", "tuple", "dict", "set", "optional", "none"):
+            self.use_runtime("PyRepr")
+            # Fully qualified: the trait need not be imported where it is used.
+            return ir.Call(ir.Path("crate::pyrt::PyRepr::py_repr"), (borrow(v),))
+        raise Unsupported("PTL113", f"str() of {v.ty}")
+
+    def condition(self: "FunctionLowerer", node: cst.BaseExpression) -> ir.Expr:
+        """A test (if, while, and/or operands, not): Python truthiness as a Rust bool."""
+        if isinstance(node, cst.BooleanOperation):
+            left = self.condition(node.left)
+            then_n, else_n = self.narrowings(node.left)
+            with self.narrowed(then_n if isinstance(node.operator, cst.And) else else_n):
+                right = self.condition(node.right)
+            return ir.Binary("&&" if isinstance(node.operator, cst.And) else "||", left, right)
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
+            return _negate(self.condition(node.expression))
+        v = self.expr(node)
+        return self.truthy(v)
+
+    # -------------------------------------------------------- Optional narrowing
+    def narrowings(self: "FunctionLowerer", test: cst.BaseExpression) -> tuple[set[str], set[str]]:
+        """Optional locals known to hold a value when `test` is true, and when it is false."""
+        if isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.left, cst.Name):
+            comp = test.comparisons[0]
+            if isinstance(comp.comparator, cst.Name) and comp.comparator.value == "None":
+                name = test.left.value
+                if isinstance(comp.operator, cst.IsNot) or isinstance(comp.operator, cst.NotEqual):
+                    return {name}, set()
+                if isinstance(comp.operator, cst.Is) or isinstance(comp.operator, cst.Equal):
+                    return set(), {name}
+        if isinstance(test, cst.Name):
+            local = self.locals.get(test.value)
+            if local is not None and local.ty.kind == "optional" and not local.narrowed:
+                return {test.value}, set()
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            a, b = self.narrowings(test.expression)
+            return b, a
+        if isinstance(test, cst.BooleanOperation):
+            la, lb = self.narrowings(test.left)
+            ra, rb = self.narrowings(test.right)
+            if isinstance(test.operator, cst.And):
+                return la | ra, set()
+            return set(), lb | rb
+        return set(), set()
+
+    @contextmanager
+    def narrowed(self: "FunctionLowerer", names: set[str]) -> Iterator[None]:
+        changed = []
+        for n in names:
+            local = self.locals.get(n)
+            if local is not None and local.ty.kind == "optional" and not local.narrowed:
+                changed.append((n, local))
+                self.locals[n] = _narrow(local)
+        try:
+            yield
+        finally:
+            for n, local in changed:
+                current = self.locals.get(n)
+                if current is not None and current.narrowed:
+                    self.locals[n] = local
+
+    def narrow_state(self: "FunctionLowerer") -> frozenset[str]:
+        """The Optional locals currently known to hold a value."""
+        return frozenset(n for n, loc in self.locals.items() if loc.narrowed)
+
+    def set_narrow_state(self: "FunctionLowerer", names: frozenset[str] | set[str]) -> None:
+        for n, loc in list(self.locals.items()):
+            if loc.narrowed and n not in names:
+                self.locals[n] = _widen(loc)
+            elif not loc.narrowed and n in names and loc.ty.kind == "optional":
+                self.locals[n] = _narrow(loc)
+
+    def narrow_rest(self: "FunctionLowerer", names: set[str]) -> None:
+        """Narrow for the rest of the current block (after `if x is None: return`)."""
+        for n in names:
+            local = self.locals.get(n)
+            if local is not None and local.ty.kind == "optional" and not local.narrowed:
+                if n in self.assign_count and self.assign_count[n] > 1 and n in self.assigned_in_loop:
+                    continue  # reassigned later in a loop: keep checking
+                self.locals[n] = _narrow(local)
+
+    # -------------------------------------------------------- expressions
+    def expr(self: "FunctionLowerer", node: cst.BaseExpression) -> Val:
+        try:
+            return self._expr(node)
+        except Unsupported as exc:
+            if exc.node is None:
+                exc.node = node
+            raise
+
+    def _expr(self: "FunctionLowerer", node: cst.BaseExpression) -> Val:
+        if isinstance(node, cst.Integer):
+            return Val(ir.IntLit(int(node.evaluated_value)), T.INT)
+        if isinstance(node, cst.Float):
+            return Val(ir.FloatLit(float(node.evaluated_value)), T.FLOAT)
+        if isinstance(node, cst.Imaginary):
+            raise Unsupported("PTL130", "complex numbers are not supported", node)
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+            value = node.evaluated_value
+            if not isinstance(value, str):
+                raise Unsupported("PTL130", "bytes literals are not supported yet", node)
+            return Val(ir.StrLit(value), T.STR, Mode.REF)
+        if isinstance(node, cst.FormattedString):
+            return self.fstring(node)
+        if isinstance(node, cst.Name):
+            return self.name(node)
+        if isinstance(node, cst.Attribute):
+            return self.attribute(node)
+        if isinstance(node, cst.BinaryOperation):
+            return self.binary(node.operator, self.expr(node.left), self.expr(node.right), node)
+        if isinstance(node, cst.UnaryOperation):
+            return self.unary(node)
+        if isinstance(node, cst.BooleanOperation):
+            return self.boolean(node)
+        if isinstance(node, cst.Comparison):
+            return self.comparison(node)
+        if isinstance(node, cst.Call):
+            return self.call(node)
+        if isinstance(node, cst.Subscript):
+            return self.subscript(node)
+        if isinstance(node, cst.IfExp):
+            return self.if_exp(node)
+        if isinstance(node, (cst.List, cst.Tuple, cst.Dict, cst.Set)):
+            return self.display(node)
+        if isinstance(node, cst.Lambda):
+            return self.lambda_value(node)
+        if isinstance(node, (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
+            return self.comprehension(node)
+        if isinstance(node, cst.NamedExpr):
+            raise Unsupported("PTL130", "assignment expressions (:=) are not supported yet", node)
+        raise Unsupported("PTL130", f"expression `{type(node).__name__}` is not supported yet", node)
+
+    def name(self: "FunctionLowerer", node: cst.Name) -> Val:
+        n = node.value
+        local = self.locals.get(n)
+        if local is not None:
+            return self.local_val(local)
+        if n in ("True", "False"):
+            return Val(ir.BoolLit(n == "True"), T.BOOL)
+        if n == "None":
+            return Val(ir.Path("None"), T.NONE)
+        nested = self.nested.get(n)
+        if nested is not None:
+            return self.func_value_of(nested)
+        outer = self.outer
+        while outer is not None:
+            if n in outer.nested:
+                return self.func_value_of(outer.nested[n])
+            outer = outer.outer
+        found = self.env.lookup(n)
+        member = self.env.imports.get(n) if found is None else None
+        if member is not None and member[0] in MODULE_MEMBERS and member[1] is not None:
+            return lower_module_member(self, member[0], member[1], None)
+        if isinstance(found, ConstRef):
+            return self.const(found)
+        if isinstance(found, Callable):
+            return self.func_value_of(found)
+        if found is None and self.builtin_func(n) is not None:
+            return self.func_value_of(n)
+        raise Unsupported("PTL135", f"name `{n}` cannot be resolved here", node)
+
+    def local_val(self: "FunctionLowerer", local: Local) -> Val:
+        if local.func is not None:
+            return Val(ir.Path(local.name), PyType(kind="func"), Mode.OWNED, func=local.func)
+        if local.narrowed:
+            inner = local.ty
+            if is_copy(inner):
+                return Val(ir.MethodCall(ir.Path(local.name), "unwrap"), inner, Mode.OWNED)
+            return Val(ir.MethodCall(ir.MethodCall(ir.Path(local.name), "as_ref"), "unwrap"), inner, Mode.REF)
+        return Val(ir.Path(local.name), local.ty, local.mode)
+
+    def const(self: "FunctionLowerer", c: ConstRef) -> Val:
+        mode = Mode.REF if c.const.py_type.kind == "str" else Mode.OWNED
+        return Val(ir.Path(c.path), c.const.py_type, mode)
+
+    def attribute(self: "FunctionLowerer", node: cst.Attribute) -> Val:
+        if isinstance(node.value, cst.Name) and node.value.value not in self.locals:
+            target = self.env.lookup(node.value.value)
+            if isinstance(target, str):
+                if target in MODULE_MEMBERS:
+                    return lower_module_member(self, target, node.attr.value, None)
+                member = self.env.lookup_attr(target, node.attr.value)
+                if isinstance(member, ConstRef):
+                    return self.const(member)
+                if isinstance(member, Callable):
+                    return self.func_value_of(member)
+                raise Unsupported("PTL135", f"`{node.value.value}.{node.attr.value}` is not a translated constant", node)
+        recv = self.expr(node.value)
+        field_t = self.field_type(recv, node.attr.value)
+        return Val(ir.Field(recv.expr, rust_ident(node.attr.value)), field_t, Mode.PLACE if recv.mode is not Mode.OWNED else Mode.OWNED)
+
+    def field_type(self: "FunctionLowerer", recv: Val, attr: str) -> PyType:
+        cls = self.env.class_sig(recv.ty)
+        if cls is None:
+            raise Unsupported("PTL130", f"attribute `.{attr}` of {recv.ty}")
+        f = next((f for f in cls.fields if f.name == attr), None)
+        if f is None:
+            raise Unsupported("PTL135", f"{cls.name} has no field `{attr}`")
+        return f.py_type
+
+    def place(self: "FunctionLowerer", node: cst.BaseExpression) -> Val:
+        """An expression used as the target of an in-place change (`d[k].append(x)`)."""
+        if isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            recv = self.place(node.value)
+            if recv.ty.kind == "dict":
+                key = self.expr(node.slice[0].slice.value)
+                k_t, v_t = recv.ty.args
+                got = ir.MethodCall(self.mutable(recv), "get_mut", (self.key_ref(key, k_t),))
+                return Val(ir.MethodCall(got, "expect", (ir.StrLit("KeyError"),)), v_t, Mode.PLACE)
+            if recv.ty.kind == "list":
+                key = self.expr(node.slice[0].slice.value)
+                index = self.list_index(recv, key)
+                return Val(ir.Index(self.mutable(recv), index), recv.ty.args[0], Mode.PLACE)
+        v = self.expr(node)
+        if isinstance(node, cst.Name):
+            local = self.locals.get(node.value)
+            if local is not None and local.narrowed and not is_copy(local.ty):
+                return Val(ir.MethodCall(ir.MethodCall(ir.Path(local.name), "as_mut"), "unwrap"), local.ty, Mode.PLACE)
+        return v
+
+    def unary(self: "FunctionLowerer", node: cst.UnaryOperation) -> Val:
+        if isinstance(node.operator, cst.Not):
+            return Val(_negate(self.condition(node.expression)), T.BOOL)
+        v = self.expr(node.expression)
+        if v.ty.kind == "unknown":
+            self.expect_local(v, T.INT)
+            v = self.expr(node.expression)
+        if isinstance(node.operator, cst.Minus):
+            if isinstance(v.expr, ir.IntLit):
+                return Val(ir.IntLit(-v.expr.value), T.INT)
+            if isinstance(v.expr, ir.FloatLit):
+                return Val(ir.FloatLit(-v.expr.value), T.FLOAT)
+            if v.ty.kind in ("int", "float"):
+                return Val(ir.Unary("-", read(v)), v.ty)
+            if v.ty.kind == "bool":
+                return Val(ir.Unary("-", ir.Cast(read(v), ir.I64)), T.INT)
+        if isinstance(node.operator, cst.Plus) and v.ty.kind in ("int", "float"):
+            return v
+        if isinstance(node.operator, cst.BitInvert) and v.ty.kind in ("int", "bool"):
+            return Val(ir.Unary("!", read(coerce(v, T.INT))), T.INT)
+        raise Unsupported("PTL130", f"unary {code_of(node.operator)} on {v.ty}", node)
+
+    def binary(self: "FunctionLowerer", op: cst.BaseBinaryOp, a: Val, b: Val, node: cst.CSTNode) -> Val:
+        if a.ty.kind == "unknown" and b.ty.kind != "unknown":
+            self.expect_local(a, b.ty if b.ty.kind != "bool" else T.INT)
+            a = self._reread(a)
+        elif b.ty.kind == "unknown" and a.ty.kind != "unknown":
+            self.expect_local(b, a.ty if a.ty.kind != "bool" else T.INT)
+            b = self._reread(b)
+        ka, kb = a.ty.kind, b.ty.kind
+        if isinstance(op, cst.Add) and ka == kb == "str":
+            return Val(ir.Macro("format", (read(a), read(b)), fmt="{}{}"), T.STR)
+        if isinstance(op, cst.Add) and ka == kb == "list":
+            elem = unify(a.ty.args[0], b.ty.args[0]) if a.ty.args and b.ty.args else (a.ty.args or b.ty.args or (T.UNKNOWN,))[0]
+            if elem is None:
+                raise Unsupported("PTL113", f"operator + on {a.ty} and {b.ty}", node)
+            ty = T.list_of(elem)
+            parts = ir.Macro("vec", (self.as_slice_of(a, ty), self.as_slice_of(b, ty)), brackets="[]")
+            return Val(ir.MethodCall(parts, "concat"), ty)
+        if isinstance(op, cst.Add) and ka == kb == "tuple":
+            tmp_a, tmp_b = self.temp("a"), self.temp("b")
+            items = tuple(ir.Field(ir.Path(tmp_a), str(i)) for i in range(len(a.ty.args))) + tuple(
+                ir.Field(ir.Path(tmp_b), str(i)) for i in range(len(b.ty.args))
+            )
+            block = ir.Block((ir.Let(tmp_a, None, owned(a)), ir.Let(tmp_b, None, owned(b))), ir.TupleExpr(items))
+            return Val(ir.BlockExpr(block), T.tuple_of(*a.ty.args, *b.ty.args))
+        if isinstance(op, cst.Multiply) and {ka, kb} in ({"str", "int"}, {"list", "int"}, {"str", "bool"}):
+            seq, n = (a, b) if ka in ("str", "list") else (b, a)
+            n = coerce(n, T.INT)
+            count = ir.Cast(ir.MethodCall(self.receiver(n), "max", (ir.IntLit(0),)) if not isinstance(n.expr, ir.IntLit) else read(n), ir.USIZE)
+            return Val(ir.MethodCall(seq.expr, "repeat", (count,)), seq.ty)
+        if isinstance(op, cst.Modulo) and ka == "str":
+            raise Unsupported("PTL130", "printf-style `%` formatting is not supported yet: use an f-string", node)
+        if type(op) in _BITS and (ka, kb) in (("bool", "bool"),) and type(op) in (cst.BitAnd, cst.BitOr, cst.BitXor):
+            return Val(ir.Binary(_BITS[type(op)], read(a), read(b)), T.BOOL)
+        if type(op) in _BITS and ka == kb == "set":
+            return self.set_operator(type(op), a, b, node)
+        if not (T.is_numeric(a.ty) and T.is_numeric(b.ty)):
+            raise Unsupported("PTL113", f"operator {code_of(op).strip()} on {a.ty} and {b.ty}", node)
+        is_float = "float" in (ka, kb)
+        if isinstance(op, cst.Divide):
+            x, y = to_float(a), to_float(b)
+            self.use_runtime("fdiv")
+            return Val(ir.Call(ir.Path("crate::pyrt::fdiv"), (read(x), read(y))), T.FLOAT)
+        if type(op) in _BITS:
+            if is_float:
+                raise Unsupported("PTL113", f"bitwise operator on {a.ty} and {b.ty}", node)
+            x, y = coerce(a, T.INT), coerce(b, T.INT)
+            return Val(ir.Binary(_BITS[type(op)], read(x), read(y)), T.INT)
+        if is_float:
+            x, y = to_float(a), to_float(b)
+        else:
+            x, y = coerce(a, T.INT), coerce(b, T.INT)
+        ty = T.FLOAT if is_float else T.INT
+        rust = _ARITH.get(type(op))
+        if rust is not None:
+            return Val(ir.Binary(rust, read(x), read(y)), ty)
+        if isinstance(op, cst.FloorDivide):
+            helper = "ffloordiv" if is_float else "floordiv"
+        elif isinstance(op, cst.Modulo):
+            helper = "fmod" if is_float else "pymod"
+        elif isinstance(op, cst.Power):
+            if is_float:
+                if isinstance(b.expr, ir.IntLit) and kb == "int":
+                    return Val(ir.MethodCall(self.receiver(x), "powi", (ir.IntLit(b.expr.value),)), T.FLOAT)
+                return Val(ir.MethodCall(self.receiver(x), "powf", (read(y),)), T.FLOAT)
+            if isinstance(b.expr, ir.IntLit) and b.expr.value >= 0:
+                return Val(ir.MethodCall(self.receiver(x), "pow", (ir.IntLit(b.expr.value),)), T.INT)
+            helper = "ipow"
+        elif isinstance(op, cst.MatrixMultiply):
+            raise Unsupported("PTL130", "operator @ is not supported", node)
+        else:
+            raise Unsupported("PTL130", f"operator {code_of(op).strip()} is not supported yet", node)
+        self.use_runtime(helper)
+        return Val(ir.Call(ir.Path(f"crate::pyrt::{helper}"), (read(x), read(y))), ty)
+
+    def _reread(self: "FunctionLowerer", v: Val) -> Val:
+        """The value again after inference refined its local's type."""
+        if isinstance(v.expr, ir.Path):
+            for local in self.locals.values():
+                if local.name == v.expr.name and local.func is None:
+                    return self.local_val(local)
+        return v
+
+    def as_slice_of(self: "FunctionLowerer", v: Val, ty: PyType) -> ir.Expr:
+        """A list value as `&[T]` (every operand of `concat` must be the same slice type)."""
+        if v.ty.args and v.ty.args[0] != ty.args[0] and v.ty.args[0].kind != "unknown":
+            # [1] + [2.5]: the ints become floats first.
+            return ir.MethodCall(owned_as(v, ty), "as_slice")
+        if v.mode is Mode.REF:
+            return v.expr
+        return ir.MethodCall(v.expr, "as_slice")
+
+    def set_operator(self: "FunctionLowerer", op: type, a: Val, b: Val, node: cst.CSTNode) -> Val:
+        method = {cst.BitAnd: "intersection", cst.BitOr: "union", cst.BitXor: "symmetric_difference"}.get(op)
+        if method is None:
+            raise Unsupported("PTL130", "this set operator is not supported yet", node)
+        ty = unify(a.ty, b.ty)
+        if ty is None:
+            raise Unsupported("PTL113", f"set operator on {a.ty} and {b.ty}", node)
+        it = ir.MethodCall(ir.MethodCall(a.expr, method, (borrow(b),)), "cloned")
+        return Val(ir.MethodCall(it, "collect", turbofish=(self.rust_type(ty),)), ty)
+
+    def boolean(self: "FunctionLowerer", node: cst.BooleanOperation) -> Val:
+        """`a and b` / `a or b` as values: Python returns one of the operands."""
+        is_and = isinstance(node.operator, cst.And)
+        a = self.expr(node.left)
+        then_n, else_n = self.narrowings(node.left)
+        with self.narrowed(then_n if is_and else else_n):
+            b = self.expr(node.right)
+        if a.ty.kind == "bool" and b.ty.kind == "bool":
+            return Val(ir.Binary("&&" if is_and else "||", read(a), read(b)), T.BOOL)
+        ty = unify(a.ty, b.ty)
+        if ty is None:
+            raise Unsupported("PTL113", f"`{'and' if is_and else 'or'}` of {a.ty} and {b.ty} as a value", node)
+        if a.ty.kind == "optional" and b.ty.kind != "optional" and not is_and:
+            # `x or default` with x Optional: the value when present and truthy, else default.
+            inner = unify(a.ty.args[0], b.ty)
+            if inner is not None and inner == a.ty.args[0]:
+                tmp = self.temp("v")
+                test = self.truthy(Val(ir.Path(tmp), inner, Mode.REF))
+                kept = ir.MethodCall(owned(a), "filter", (ir.Closure((tmp,), test),))
+                return Val(ir.MethodCall(kept, "unwrap_or_else", (ir.Closure((), owned_as(b, inner)),)), inner)
+        tmp = self.temp("v")
+        first = Val(ir.Path(tmp), ty, Mode.PLACE)
+        test = self.truthy(first)
+        other = owned_as(b, ty)
+        this = ir.Path(tmp)
+        branches = (ir.Block(tail=other), ir.Block(tail=this)) if is_and else (ir.Block(tail=this), ir.Block(tail=other))
+        block = ir.Block((ir.Let(tmp, None, owned_as(a, ty)),), ir.IfExpr(test, branches[0], branches[1]))
+        return Val(ir.BlockExpr(block), ty)
+
+    # -------------------------------------------------------- comparisons
+    def comparison(self: "FunctionLowerer", node: cst.Comparison) -> Val:
+        left = self.expr(node.left)
+        parts: list[ir.Expr] = []
+        for target in node.comparisons:
+            right = self.expr(target.comparator)
+            parts.append(self.compare(target.operator, left, right, node))
+            left = right
+        out = parts[0]
+        for p in parts[1:]:
+            out = ir.Binary("&&", out, p)
+        return Val(out, T.BOOL)
+
+    def compare(self: "FunctionLowerer", op: cst.BaseCompOp, a: Val, b: Val, node: cst.CSTNode) -> ir.Expr:
+        if isinstance(op, (cst.Is, cst.IsNot)):
+            if a.ty.kind == "none" or b.ty.kind == "none":
+                other = a if b.ty.kind == "none" else b
+                if other.ty.kind == "none":
+                    return ir.BoolLit(isinstance(op, cst.Is))
+                if other.ty.kind != "optional":
+                    return ir.BoolLit(isinstance(op, cst.IsNot))
+                return ir.MethodCall(other.expr, "is_some" if isinstance(op, cst.IsNot) else "is_none")
+            if a.ty.kind == "bool" and b.ty.kind == "bool":
+                return ir.Binary("!=" if isinstance(op, cst.IsNot) else "==", read(a), read(b))
+            raise Unsupported("PTL130", "`is` is only supported against None and bools", node)
+        if isinstance(op, (cst.In, cst.NotIn)):
+            test = self.contains(b, a, node)
+            return _negate(test) if isinstance(op, cst.NotIn) else test
+        rust = _CMP.get(type(op))
+        if rust is None:
+            raise Unsupported("PTL130", f"comparison {code_of(op).strip()}", node)
+        if a.ty.kind == "unknown" and b.ty.kind != "unknown":
+            self.expect_local(a, b.ty)
+            a = self._reread(a)
+        elif b.ty.kind == "unknown" and a.ty.kind != "unknown":
+            self.expect_local(b, a.ty)
+            b = self._reread(b)
+        if T.is_numeric(a.ty) and T.is_numeric(b.ty):
+            if "float" in (a.ty.kind, b.ty.kind):
+                return ir.Binary(rust, read(to_float(a)), read(to_float(b)))
+            if a.ty.kind == b.ty.kind == "bool":
+                return ir.Binary(rust, read(a), read(b))
+            return ir.Binary(rust, read(coerce(a, T.INT)), read(coerce(b, T.INT)))
+        if (a.ty.kind == "none") != (b.ty.kind == "none") and rust in ("==", "!="):
+            other = a if b.ty.kind == "none" else b
+            if other.ty.kind == "optional":
+                return ir.MethodCall(other.expr, "is_none" if rust == "==" else "is_some")
+        if a.ty.kind != b.ty.kind and "optional" not in (a.ty.kind, b.ty.kind):
+            if rust in ("==", "!="):
+                return ir.BoolLit(rust == "!=")  # Python: values of different types are unequal
+            raise Unsupported("PTL113", f"ordering {a.ty} against {b.ty}", node)
+        if a.ty.kind == "optional" or b.ty.kind == "optional":
+            target = a.ty if a.ty.kind == "optional" else b.ty
+            return ir.Binary(rust, owned_as(a, target), owned_as(b, target))
+        if a.ty.kind in ("list", "tuple", "dict", "set") and a.ty != b.ty:
+            ty = unify(a.ty, b.ty)
+            if ty is None:
+                if rust in ("==", "!="):
+                    return ir.BoolLit(rust == "!=")
+                raise Unsupported("PTL113", f"ordering {a.ty} against {b.ty}", node)
+            if a.ty.kind == "tuple" or not all(x.kind == "unknown" or x == y for x, y in zip(a.ty.args, ty.args)):
+                a = Val(owned_as(a, ty), ty)
+            if b.ty.kind == "tuple" or not all(x.kind == "unknown" or x == y for x, y in zip(b.ty.args, ty.args)):
+                b = Val(owned_as(b, ty), ty)
+        if a.ty.kind in ("dict", "set", "class", "tuple"):
+            return ir.Binary(rust, _compare_ref(a), _compare_ref(b))
+        return ir.Binary(rust, comparable(a), comparable(b))
+
+    def contains(self: "FunctionLowerer", container: Val, item: Val, node: cst.CSTNode) -> ir.Expr:
+        k = container.ty.kind
+        if item.ty.kind == "unknown" and k in ("list", "set", "dict") and T.is_known(container.ty.args[0]):
+            self.expect_local(item, container.ty.args[0])
+            item = self._reread(item)
+        if k == "unknown" and item.ty.kind == "str":
+            container = self.refine(container, T.STR)
+            k = "str"
+        if k == "str":
+            return ir.MethodCall(container.expr, "contains", (str_view(item),))
+        if k == "dict":
+            return ir.MethodCall(container.expr, "contains_key", (self.key_ref(item, container.ty.args[0]),))
+        if k in ("list", "set"):
+            elem = container.ty.args[0]
+            if elem.kind == "unknown":
+                return ir.BoolLit(False)  # an empty display
+            probe = coerce(item, elem) if unify(item.ty, elem) == elem else None
+            if probe is None:
+                if unify(item.ty, elem) is not None:
+                    probe = item
+                    container_elem = unify(item.ty, elem)
+                    assert container_elem is not None
+                    if container_elem.kind == "float":
+                        x = self.temp("x")
+                        test = ir.Binary("==", ir.Cast(ir.Unary("*", ir.Path(x)), ir.F64) if elem.kind != "float" else ir.Unary("*", ir.Path(x)), read(to_float(item)))
+                        return ir.MethodCall(ir.MethodCall(container.expr, "iter"), "any", (ir.Closure((x,), test),))
+                return ir.BoolLit(False)  # values of different types are never equal
+            if elem.kind == "str":
+                if k == "set":
+                    return ir.MethodCall(container.expr, "contains", (str_view(probe),))
+                x = self.temp("x")
+                any_ = ir.Closure((x,), ir.Binary("==", ir.Path(x), ir.Ref(str_view(probe)) if False else str_view(probe)))
+                return ir.MethodCall(ir.MethodCall(container.expr, "iter"), "any", (any_,))
+            if is_copy(elem):
+                return ir.MethodCall(container.expr, "contains", (ir.Ref(read(probe)),))
+            return ir.MethodCall(container.expr, "contains", (borrow(probe),))
+        if k == "tuple":
+            items = [Val(ir.Field(container.expr, str(i)), t, Mode.PLACE) for i, t in enumerate(container.ty.args)]
+            tests = [self.compare(cst.Equal(), item, it, node) for it in items]
+            if not tests:
+                return ir.BoolLit(False)
+            out = tests[0]
+            for t in tests[1:]:
+                out = ir.Binary("||", out, t)
+            return out
+        raise Unsupported("PTL113", f"`in` on {container.ty}", node)
+
+    def if_exp(self: "FunctionLowerer", node: cst.IfExp) -> Val:
+        cond = self.condition(node.test)
+        then_n, else_n = self.narrowings(node.test)
+        with self.narrowed(then_n):
+            a = self.expr(node.body)
+        with self.narrowed(else_n):
+            b = self.expr(node.orelse)
+        ty = unify(a.ty, b.ty)
+        if ty is None:
+            raise Unsupported("PTL113", f"conditional expression mixes {a.ty} and {b.ty}", node)
+        if ty.kind == "str" and a.mode is Mode.REF and b.mode is Mode.REF and isinstance(a.expr, ir.StrLit) and isinstance(b.expr, ir.StrLit):
+            return Val(ir.IfExpr(cond, ir.Block(tail=a.expr), ir.Block(tail=b.expr)), T.STR, Mode.REF)
+        return Val(ir.IfExpr(cond, ir.Block(tail=owned_as(a, ty)), ir.Block(tail=owned_as(b, ty))), ty)
+
+    # -------------------------------------------------------- displays
+    def display(self: "FunctionLowerer", node: cst.List | cst.Tuple | cst.Dict | cst.Set) -> Val:
+        if isinstance(node, cst.Dict):
+            self.use_runtime("PyDict")
+            if not node.elements:
+                return Val(ir.Call(ir.Path("crate::pyrt::PyDict::new")), T.dict_of(T.UNKNOWN, T.UNKNOWN))
+            pairs: list[tuple[Val, Val]] = []
+            for el in node.elements:
+                if not isinstance(el, cst.DictElement):
+                    raise Unsupported("PTL130", "** in a dict display is not supported yet", node)
+                pairs.append((self.expr(el.key), self.expr(el.value)))
+            kt, vt = _unify_all([k.ty for k, _ in pairs], node), _unify_all([v.ty for _, v in pairs], node)
+            items = tuple(ir.TupleExpr((owned_as(k, kt), owned_as(v, vt))) for k, v in pairs)
+            arr = ir.Macro("vec", items, brackets="[]")
+            return Val(ir.MethodCall(ir.MethodCall(arr, "into_iter"), "collect", turbofish=(self.rust_type(T.dict_of(kt, vt), holes=True),)), T.dict_of(kt, vt))
+        if any(isinstance(el, cst.StarredElement) for el in node.elements):
+            if isinstance(node, cst.Tuple):
+                raise Unsupported("PTL130", "* unpacking in a tuple is not supported yet", node)
+            return self.starred_display(node)
+        vals = [self.expr(el.value) for el in node.elements]
+        if isinstance(node, cst.Tuple):
+            return Val(ir.TupleExpr(tuple(owned(v) for v in vals)), T.tuple_of(*(v.ty for v in vals)))
+        elem = _unify_all([v.ty for v in vals], node) if vals else T.UNKNOWN
+        items = tuple(owned_as(v, elem) for v in vals)
+        if isinstance(node, cst.List):
+            if not items:
+                return Val(ir.Call(ir.Path("Vec::new")), T.list_of(elem))
+            return Val(ir.Macro("vec", items, brackets="[]"), T.list_of(elem))
+        arr = ir.Macro("vec", items, brackets="[]")
+        return Val(ir.MethodCall(ir.MethodCall(arr, "into_iter"), "collect", turbofish=(self.rust_type(T.set_of(elem), holes=True),)), T.set_of(elem))
+
+    def starred_display(self: "FunctionLowerer", node: cst.List | cst.Set) -> Val:
+        """`[*xs, 1, *ys]`: extend a new list from each part."""
+        parts: list[tuple[bool, Val]] = []
+        for el in node.elements:
+            parts.append((isinstance(el, cst.StarredElement), self.expr(el.value)))
+        elems = [self.iter_elem_type(v) if star else v.ty for star, v in parts]
+        elem = _unify_all(elems, node)
+        tmp = self.temp("items")
+        ty = T.list_of(elem) if isinstance(node, cst.List) else T.set_of(elem)
+        stmts: list[ir.Stmt] = [ir.Let(f"mut {tmp}", self.rust_type(ty, holes=True), ir.Call(ir.Path("Default::default")))]
+        for star, v in parts:
+            if star:
+                stmts.append(ir.ExprStmt(ir.MethodCall(ir.Path(tmp), "extend", (self.iterate_owned_expr(v, elem),))))
+            else:
+                stmts.append(ir.ExprStmt(ir.MethodCall(ir.Path(tmp), "push" if ty.kind == "list" else "insert", (owned_as(v, elem),))))
+        return Val(ir.BlockExpr(ir.Block(tuple(stmts), ir.Path(tmp))), ty)
+
+    # -------------------------------------------------------- f-strings
+    def fstring(self: "FunctionLowerer", node: cst.FormattedString) -> Val:
+        fmt: list[str] = []
+        args: list[ir.Expr] = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                fmt.append(part.value.replace("{{", "{").replace("}}", "}").replace("{", "{{").replace("}", "}}"))
+                continue
+            assert isinstance(part, cst.FormattedStringExpression)
+            v = self.expr(part.expression)
+            if part.conversion is not None:
+                if part.conversion == "r" and v.ty.kind == "str":
+                    self.use_runtime("str_repr")
+                    v = Val(ir.Call(ir.Path("crate::pyrt::str_repr"), (str_view(v),)), T.STR)
+                elif part.conversion in ("s", "r"):
+                    v = Val(self.to_str(v), T.STR)
+                else:
+                    raise Unsupported("PTL130", f"f-string conversion !{part.conversion} is not supported yet", node)
+            spec = None
+            if part.format_spec:
+                texts = [p.value for p in part.format_spec if isinstance(p, cst.FormattedStringText)]
+                if len(texts) != len(part.format_spec):
+                    raise Unsupported("PTL130", "nested f-string format specs are not supported yet", node)
+                spec = "".join(texts)
+            if spec:
+                fmt.append(self.format_spec(spec, v, node))
+                args.append(read(v))
+            else:
+                fmt.append("{}")
+                args.append(self.to_str(v) if v.ty.kind not in ("str", "int") else read(v))
+        return Val(ir.Macro("format", tuple(args), fmt="".join(fmt)), T.STR)
+
+    def format_spec(self: "FunctionLowerer", spec: str, v: Val, node: cst.CSTNode) -> str:
+        m = re.fullmatch(r"([<>^]?)(0?)(\d*)(?:\.(\d+))?([dfsbxXo]?)", spec)
+        if not m:
+            raise Unsupported("PTL130", f"format spec `{spec}` is not supported yet", node)
+        align, zero, width, prec, kind = m.groups()
+        if kind == "f" and v.ty.kind not in ("float", "int"):
+            raise Unsupported("PTL113", f"format spec `{spec}` on {v.ty}", node)
+        if kind == "f" and v.ty.kind == "int":
+            raise Unsupported("PTL130", f"format spec `{spec}` on an int is not supported yet", node)
+        if prec and v.ty.kind == "int":
+            raise Unsupported("PTL130", f"format spec `{spec}` on an int is not supported yet", node)
+        if kind in ("b", "x", "X", "o") and v.ty.kind != "int":
+            raise Unsupported("PTL113", f"format spec `{spec}` on {v.ty}", node)
+        if v.ty.kind not in ("int", "float", "str"):
+            raise Unsupported("PTL130", f"format spec `{spec}` on {v.ty} is not supported yet", node)
+        if not align and v.ty.kind in ("int", "float"):
+            align = ">"  # Python right-aligns numbers by default, as Rust does
+        rust_kind = kind if kind in ("b", "x", "X", "o") else ""
+        return "{:" + align + zero + width + (f".{prec}" if prec else "") + rust_kind + "}"
+
+    # -------------------------------------------------------- subscripts
+    def subscript(self: "FunctionLowerer", node: cst.Subscript) -> Val:
+        recv = self.expr(node.value)
+        if len(node.slice) != 1:
+            raise Unsupported("PTL130", "multi-dimensional subscripts are not supported", node)
+        sl = node.slice[0].slice
+        if recv.ty.kind == "unknown" and isinstance(sl, cst.Slice):
+            raise Unsupported("PTL112", "slicing a value of unknown type", node)
+        if isinstance(sl, cst.Slice):
+            return self.slice(recv, sl, node)
+        assert isinstance(sl, cst.Index)
+        if recv.ty.kind == "tuple":
+            idx = self.expr(sl.value)
+            if not isinstance(idx.expr, ir.IntLit):
+                if recv.ty.args and all(a == recv.ty.args[0] for a in recv.ty.args):
+                    # A tuple of one type indexed by a variable: as an array.
+                    arr = ir.Macro("vec", tuple(ir.Field(recv.expr, str(i)) for i in range(len(recv.ty.args))), brackets="[]")
+                    self.use_runtime("index")
+                    pos = ir.Call(ir.Path("crate::pyrt::index"), (read(coerce(idx, T.INT)), ir.IntLit(len(recv.ty.args))))
+                    return Val(ir.Index(arr, pos), recv.ty.args[0], Mode.PLACE)
+                raise Unsupported("PTL130", "tuple index must be a literal", node)
+            i = idx.expr.value
+            n = len(recv.ty.args)
+            i = i + n if i < 0 else i
+            if not 0 <= i < n:
+                raise Unsupported("PTL113", "tuple index out of range", node)
+            return Val(ir.Field(recv.expr, str(i)), recv.ty.args[i], Mode.PLACE if recv.mode is not Mode.OWNED else Mode.OWNED)
+        key = self.expr(sl.value)
+        if recv.ty.kind == "unknown":
+            if key.ty.kind == "int":
+                raise Unsupported("PTL112", "indexing a value of unknown type", node)
+        if recv.ty.kind == "list":
+            if recv.mode is Mode.OWNED and not is_copy(recv.ty.args[0]):
+                tmp = self.temp("list")
+                block = ir.Block((ir.Let(tmp, None, recv.expr),), None)
+                inner = Val(ir.Path(tmp), recv.ty, Mode.PLACE)
+                elem = ir.MethodCall(ir.Index(ir.Path(tmp), self.list_index(inner, key)), "clone")
+                return Val(ir.BlockExpr(ir.Block(block.stmts, elem)), recv.ty.args[0])
+            return Val(ir.Index(recv.expr, self.list_index(recv, key)), recv.ty.args[0], Mode.PLACE)
+        if recv.ty.kind == "str":
+            self.use_runtime("str_index")
+            return Val(ir.Call(ir.Path("crate::pyrt::str_index"), (str_view(recv), read(coerce(key, T.INT)))), T.STR)
+        if recv.ty.kind == "dict":
+            k_t, v_t = recv.ty.args
+            return Val(ir.MethodCall(recv.expr, "getitem", (self.key_ref(key, k_t),)), v_t, Mode.REF)
+        raise Unsupported("PTL113", f"indexing {recv.ty}", node)
+
+    def list_index(self: "FunctionLowerer", recv: Val, key: Val) -> ir.Expr:
+        if key.ty.kind == "unknown":
+            self.expect_local(key, T.INT)
+            key = self._reread(key)
+        if key.ty.kind not in ("int", "bool"):
+            raise Unsupported("PTL113", f"list index of type {key.ty}")
+        self.use_runtime("index")
+        return ir.Call(ir.Path("crate::pyrt::index"), (read(coerce(key, T.INT)), ir.MethodCall(recv.expr, "len")))
+
+    def slice(self: "FunctionLowerer", recv: Val, sl: cst.Slice, node: cst.CSTNode) -> Val:
+        def bound(e: cst.BaseExpression | None) -> ir.Expr:
+            if e is None or (isinstance(e, cst.Name) and e.value == "None"):
+                return ir.Path("None")
+            return ir.Call(ir.Path("Some"), (read(coerce(self.expr(e), T.INT)),))
+
+        step: ir.Expr = ir.IntLit(1)
+        if sl.step is not None:
+            step = read(coerce(self.expr(sl.step), T.INT))
+        args = (bound(sl.lower), bound(sl.upper), step)
+        if recv.ty.kind == "list":
+            self.use_runtime("list_slice")
+            return Val(ir.Call(ir.Path("crate::pyrt::list_slice"), (self.as_slice_of(recv, recv.ty), *args)), recv.ty)
+        if recv.ty.kind == "str":
+            self.use_runtime("str_slice")
+            return Val(ir.Call(ir.Path("crate::pyrt::str_slice"), (str_view(recv), *args)), T.STR)
+        if recv.ty.kind == "tuple" and recv.ty.args and all(a == recv.ty.args[0] for a in recv.ty.args):
+            raise Unsupported("PTL130", "slicing a tuple is not supported yet", node)
+        raise Unsupported("PTL113", f"slicing {recv.ty}", node)
+
+    # -------------------------------------------------------- calls
+    def call(self: "FunctionLowerer", node: cst.Call) -> Val:
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            # `module.f(...)` or `value.method(...)`
+            if isinstance(func.value, cst.Name) and func.value.value not in self.locals:
+                target = self.env.lookup(func.value.value)
+                if isinstance(target, str):
+                    if target in MODULE_MEMBERS:
+                        args, kwargs = self.call_args(node)
+                        return lower_module_member(self, target, func.attr.value, (args, kwargs))
+                    member = self.env.lookup_attr(target, func.attr.value)
+                    return self.call_target(member, f"{func.value.value}.{func.attr.value}", node)
+                if func.value.value in ("str", "list", "dict", "set", "int", "float") and target is None:
+                    # `str.lower(s)`: the method called with its receiver first.
+                    args, kwargs = self.call_args(node)
+                    if not args:
+                        raise Unsupported("PTL134", f"`{func.value.value}.{func.attr.value}()` without a receiver", node)
+                    return self.method_call(args[0], func.attr.value, args[1:], kwargs, node)
+            recv = self.place(func.value) if func.attr.value in _MUTATING else self.expr(func.value)
+            args, kwargs = self.call_args(node)
+            return self.method_call(recv, func.attr.value, args, kwargs, node)
+        if isinstance(func, cst.Name):
+            local = self.locals.get(func.value)
+            if local is not None:
+                if local.func is not None:
+                    args, kwargs = self.call_args(node)
+                    if kwargs:
+                        raise Unsupported("PTL130", "keyword arguments to a local function", node)
+                    return local.func.apply(self, args)
+                raise Unsupported("PTL130", f"calling `{func.value}`, a {local.ty}, is not supported", node)
+            nested = self.find_nested(func.value)
+            if nested is not None:
+                args, kwargs = self.call_args(node)
+                return nested.call(self, args, kwargs, node)
+            target = self.env.lookup(func.value)
+            if target is None:
+                member = self.env.imports.get(func.value)
+                if member is not None and member[0] in MODULE_MEMBERS and member[1] is not None:
+                    args, kwargs = self.call_args(node)
+                    return lower_module_member(self, member[0], member[1], (args, kwargs))
+                if func.value == "isinstance" and len(node.args) == 2:
+                    return isinstance_of(self.expr(node.args[0].value), _type_names(node.args[1].value))
+                args, kwargs = self.call_args(node)
+                return lower_builtin(self, func.value, args, kwargs)
+            if isinstance(target, str) and target in MODULE_MEMBERS:
+                raise Unsupported("PTL135", f"calling module `{func.value}`", node)
+            return self.call_target(target, func.value, node)
+        if isinstance(func, cst.Lambda):
+            args, kwargs = self.call_args(node)
+            fv = self.lambda_value(func)
+            assert fv.func is not None
+            return fv.func.apply(self, args)
+        raise Unsupported("PTL130", "this call form is not supported yet", node)
+
+    def method_call(self: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val], node: cst.CSTNode) -> Val:
+        if recv.ty.kind == "unknown" or (recv.ty.kind in ("list", "dict", "set") and not T.is_known(recv.ty)):
+            kinds = method_receiver_kinds(name)
+            if recv.ty.kind == "unknown" and len(kinds) == 1:
+                kind = kinds[0]
+                guess = {"str": T.STR, "list": T.list_of(T.UNKNOWN), "dict": T.dict_of(T.UNKNOWN, T.UNKNOWN), "set": T.set_of(T.UNKNOWN)}[kind]
+                recv = self.refine(recv, guess)
+        return lower_method(self, recv, name, args, kwargs)
+
+    def call_args(self: "FunctionLowerer", node: cst.Call) -> tuple[list[Val], dict[str, Val]]:
+        args: list[Val] = []
+        kwargs: dict[str, Val] = {}
+        for a in node.args:
+            if a.star:
+                raise Unsupported("PTL150", "*args/**kwargs in a call are not supported yet", node)
+            v = self.expr(a.value)
+            if a.keyword is not None:
+                kwargs[a.keyword.value] = v
+            else:
+                args.append(v)
+        return args, kwargs
+
+    def call_target(self: "FunctionLowerer", target: object, shown: str, node: cst.Call) -> Val:
+        if isinstance(target, Callable):
+            args, kwargs = self.call_args(node)
+            return self.call_function(target, shown, args, kwargs, node)
+        if isinstance(target, ClassRef):
+            return self.construct(target, node)
+        raise Unsupported("PTL135", f"`{shown}` is not a translated function", node)
+
+    def bind_arguments(self: "FunctionLowerer", names: list[str], args: list[Val], kwargs: dict[str, Val], shown: str, defaults: dict[str, Val] | None = None) -> dict[str, Val]:
+        bound: dict[str, Val] = {}
+        if len(args) > len(names):
+            raise Unsupported("PTL113", f"too many arguments to `{shown}`")
+        for name, v in zip(names, args):
+            bound[name] = v
+        for key, v in kwargs.items():
+            if key not in names or key in bound:
+                raise Unsupported("PTL113", f"bad keyword argument `{key}` to `{shown}`")
+            bound[key] = v
+        for name in names:
+            if name not in bound and defaults and name in defaults:
+                bound[name] = defaults[name]
+        missing = [n for n in names if n not in bound]
+        if missing:
+            raise Unsupported("PTL113", f"missing argument(s) {', '.join(missing)} to `{shown}`")
+        return bound
+
+    def call_function(self: "FunctionLowerer", target: Callable, shown: str, args: list[Val], kwargs: dict[str, Val], node: cst.CSTNode | None) -> Val:
+        sig = target.sig
+        defaults: dict[str, Val] = {}
+        given = len(args)
+        for i, p in enumerate(sig.params):
+            if p.default is not None and i >= given and p.name not in kwargs:
+                # An omitted argument takes the default's value (evaluated here: defaults of
+                # translated functions are literals or constants).
+                defaults[p.name] = self.expr(cst.parse_expression(p.default))
+        bound = self.bind_arguments([p.name for p in sig.params], args, kwargs, shown, defaults)
+        out: list[ir.Expr] = []
+        inferring = not sig.typed or any(not T.is_known(p.py_type) for p in sig.params) or sig.returns.kind == "unknown"
+        if inferring and not self.tolerant:
+            raise Unsupported("PTL136", f"`{shown}` has no typed signature", node)
+        if not sig.typed and not inferring:
+            raise Unsupported("PTL136", f"`{shown}` has no typed signature", node)
+        for p in sig.params:
+            v = bound[p.name]
+            if not T.is_known(p.py_type):
+                # Inference: the callee learns its parameter types from this call.
+                seen = self.facts.call_args.setdefault(sig.name, {})
+                old = seen.get(p.name)
+                seen[p.name] = v.ty if old is None else (unify(old, v.ty) or old)
+                out.append(owned(v))
+                continue
+            self.expect_local(v, p.py_type)
+            v = coerce(self._reread(v), p.py_type)
+            if p.mutated:
+                if v.mode is not Mode.PLACE:
+                    raise Unsupported("PTL113", f"`{shown}` changes its argument `{p.name}` in place: pass a variable", node)
+                local = next((loc for loc in self.locals.values() if isinstance(v.expr, ir.Path) and loc.name == v.expr.name), None)
+                out.append(ir.Path(local.name) if local is not None and local.mutable_ref else ir.Ref(v.expr, mutable=True))
+            elif isinstance(param_type(p.py_type), ir.TRef):
+                out.append(borrow(v))
+            else:
+                out.append(owned(v))
+        ret = sig.returns
+        return Val(ir.Call(ir.Path(target.path), tuple(out)), ret)
+
+    def construct(self: "FunctionLowerer", target: ClassRef, node: cst.Call) -> Val:
+        cls = target.sig
+        if not cls.is_dataclass:
+            raise Unsupported("PTL140", f"`{cls.name}` is not a dataclass: constructing it is not supported yet", node)
+        args, kwargs = self.call_args(node)
+        bound = self.bind_arguments([f.name for f in cls.fields], args, kwargs, cls.name)
+        fields = tuple((rust_ident(f.name), owned_as(bound[f.name], f.py_type)) for f in cls.fields)
+        ty = T.class_type(target.module, cls.name)
+        return Val(ir.StructLit(self.env.class_path(ty), fields), ty)
+
+
+_MUTATING = frozenset(
+    "append extend insert pop remove clear sort reverse update setdefault add discard popitem".split()
+)
+
+
+def _narrow(local: Local) -> Local:
+    return Local(
+        name=local.name,
+        ty=local.ty.args[0],
+        mode=local.mode,
+        mutable_ref=local.mutable_ref,
+        narrowed=True,
+        param=local.param,
+        block=local.block,
+    )
+
+
+def _type_names(node: cst.BaseExpression) -> set[str]:
+    """The builtin types named by isinstance's second argument (a name or a tuple of names)."""
+    if isinstance(node, cst.Name) and node.value in TYPE_NAMES:
+        return {node.value}
+    if isinstance(node, cst.Tuple):
+        out: set[str] = set()
+        for el in node.elements:
+            out |= _type_names(el.value)
+        return out
+    raise Unsupported("PTL133", "isinstance() with this type argument is not supported", node)
+
+
+def _widen(local: Local) -> Local:
+    """The Optional local again after a narrowing ends."""
+    return Local(
+        name=local.name,
+        ty=T.optional(local.ty),
+        mode=local.mode,
+        mutable_ref=local.mutable_ref,
+        narrowed=False,
+        param=local.param,
+        block=local.block,
+    )
+
+
+def _negate(e: ir.Expr) -> ir.Expr:
+    if isinstance(e, ir.Unary) and e.op == "!":
+        return e.operand
+    if isinstance(e, ir.BoolLit):
+        return ir.BoolLit(not e.value)
+    if isinstance(e, ir.Binary) and e.op in ("==", "!="):
+        return ir.Binary("!=" if e.op == "==" else "==", e.left, e.right)
+    return ir.Unary("!", e)
+
+
+def _compare_ref(v: Val) -> ir.Expr:
+    """An operand of == between values without a slice view (dicts, sets, structs, tuples)."""
+    if v.mode is Mode.REF:
+        return ir.Unary("*", v.expr)
+    return v.expr
+
+
+def _unify_all(types: list[PyType], node: cst.CSTNode) -> PyType:
+    out = types[0]
+    for t in types[1:]:
+        u = unify(out, t)
+        if u is None:
+            raise Unsupported("PTL113", f"a display mixes {out} and {t}", node)
+        out = u
+    return out

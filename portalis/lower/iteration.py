@@ -1,0 +1,635 @@
+"""Lowering iteration and function values: for loops, comprehensions, lambdas, nested functions.
+
+A mixin of FunctionLowerer (lower/function.py).
+
+Iteration is one protocol: `iteration(node)` gives a Rust iterator expression and what it
+yields (`Elem`: type, and whether items are borrowed). `for` loops and comprehensions bind
+their targets from it; comprehensions become loops that push into a new collection (readable,
+and free of closure-capture problems); generator expressions are materialised the same way.
+
+Function values (lambdas, function names, builtins, nested functions) are `FuncValue`s that the
+builtin and method tables apply to already-lowered arguments (a sort key, a map function).
+Lambdas are expanded where they are applied; nested functions become nested Rust `fn` items
+whose parameter types come from their first call, with captured variables passed as extra
+parameters (Python reads them at call time, which is what passing them does).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from portalis.lower.builtins import BUILTINS, lower_builtin
+from portalis.lower.context import (
+    Callable,
+    Elem,
+    Facts,
+    FuncValue,
+    Iteration,
+    Local,
+    Mode,
+    Unsupported,
+    Val,
+)
+from portalis.lower.scan import iter_nodes, scan_function
+from portalis.lower.values import coerce, owned, owned_as, read
+from portalis.model import FunctionSignature, PyType, TypedParam
+from portalis.parse import code_of
+from portalis.rust import ir
+from portalis.types import pytypes as T
+from portalis.types.annotations import AnnotationError, resolve_annotation
+from portalis.types.pytypes import is_copy, unify
+from portalis.types.rust_types import TypeMappingError, param_type, rust_ident
+
+if TYPE_CHECKING:
+    from portalis.lower.function import FunctionLowerer
+
+FUNC = PyType(kind="func")
+
+
+class IterLowering:
+    """Iteration, comprehensions and function values (mixed into FunctionLowerer)."""
+
+    # -------------------------------------------------------- for loops
+    def for_stmt(self: "FunctionLowerer", node: cst.For) -> list[ir.Stmt]:
+        if node.asynchronous is not None:
+            raise Unsupported("PTL120", "async for is not supported", node)
+        it = self.iteration(node.iter)
+        before = self.loop_entry_state(node)
+        pattern, binds, prelude = self.loop_target(node.target, it.elem)
+        saved = {n: self.locals.get(n) for n, _ in binds}
+        for name, local in binds:
+            self.locals[name] = local
+        flag = self.temp("broke") if node.orelse is not None else None
+        from portalis.lower.function import _Loop
+
+        self.loops.append(_Loop(flag))
+        try:
+            body = self.block(node.body, prelude=prelude)
+        finally:
+            self.loops.pop()
+            for name, old in saved.items():
+                if old is None:
+                    self.locals.pop(name, None)
+                else:
+                    self.locals[name] = old
+            self.set_narrow_state(before)
+        return self.with_else(ir.For(pattern, it.expr, body), flag, node.orelse)
+
+    def loop_target(self: "FunctionLowerer", target: cst.BaseExpression, elem: Elem) -> tuple[str, list[tuple[str, Local]], list[ir.Stmt]]:
+        """(Rust pattern, locals it binds, statements to run first in the body)."""
+        if isinstance(target, cst.Name):
+            py = target.value
+            name = rust_ident(py)
+            reassigned = py in self.assign_count and self.assign_count.get(py, 0) > 1 or py in self.mutated_locals
+            if py in self.decls.loop_escaping:
+                # The loop variable is read after the loop: the loop assigns the function's local.
+                tmp = self.temp(py.strip("_") or "x")
+                local = self.locals.get(py)
+                if local is None:
+                    local = self.declare(py, elem.ty)
+                v = Val(ir.Path(tmp), elem.ty, elem.mode if elem.mode is not Mode.OWNED else Mode.PLACE)
+                return tmp, [], [ir.Assign(ir.Path(local.name), owned_as(v, local.ty))]
+            if elem.mode is Mode.REF and reassigned:
+                # Python rebinds the loop variable: iterate by reference, work on an owned copy.
+                local = Local(name, elem.ty, Mode.PLACE)
+                return name, [(py, local)], [ir.Let(f"mut {name}", None, owned(Val(ir.Path(name), elem.ty, Mode.REF)))]
+            mode = Mode.PLACE if elem.mode is not Mode.REF else Mode.REF
+            return (f"mut {name}" if reassigned and elem.mode is not Mode.REF else name), [(py, Local(name, elem.ty, mode))], []
+        if isinstance(target, (cst.Tuple, cst.List)) and elem.ty.kind == "tuple" and len(elem.ty.args) == len(target.elements):
+            parts: list[str] = []
+            binds: list[tuple[str, Local]] = []
+            prelude: list[ir.Stmt] = []
+            items = elem.items or tuple(Elem(t, elem.mode) for t in elem.ty.args)
+            for el, sub in zip(target.elements, items):
+                p, b, pre = self.loop_target(el.value, sub)
+                parts.append(p)
+                binds.extend(b)
+                prelude.extend(pre)
+            return f"({', '.join(parts)})", binds, prelude
+        if isinstance(target, (cst.Tuple, cst.List)) and elem.ty.kind == "list":
+            # `for a, b in pairs` over lists of two: unpack each with Python's length check.
+            tmp = self.temp("item")
+            v = Val(ir.Path(tmp), elem.ty, Mode.REF if elem.mode is Mode.REF else Mode.PLACE)
+            return tmp, [], self.unpack(target, v, target)
+        raise Unsupported("PTL120", f"this loop target is not supported for {elem.ty}", target)
+
+    # -------------------------------------------------------- iterables
+    def iteration(self: "FunctionLowerer", node: cst.BaseExpression) -> Iteration:
+        """How to iterate `node` (see the module docstring)."""
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and not node.func.value in self.locals and self.env.lookup(node.func.value) is None and self.find_nested(node.func.value) is None:
+            name = node.func.value
+            if name == "range":
+                return self.range_iter(node)
+            if name == "enumerate" and 1 <= len(node.args) <= 2 and not any(a.star for a in node.args):
+                inner = self.iteration(node.args[0].value)
+                start: ir.Expr = ir.IntLit(0)
+                if len(node.args) == 2:
+                    start = read(coerce(self.expr(node.args[1].value), T.INT))
+                i, x = self.temp("i"), self.temp("x")
+                index: ir.Expr = ir.Cast(ir.Path(i), ir.I64)
+                if not (isinstance(start, ir.IntLit) and start.value == 0):
+                    index = ir.Binary("+", index, start)
+                mapped = ir.MethodCall(
+                    ir.MethodCall(inner.expr, "enumerate"), "map", (ir.Closure((f"({i}, {x})",), ir.TupleExpr((index, ir.Path(x)))),)
+                )
+                ty = T.tuple_of(T.INT, inner.elem.ty)
+                return Iteration(mapped, Elem(ty, Mode.OWNED, (Elem(T.INT), inner.elem)))
+            if name == "zip" and len(node.args) >= 2 and not any(a.star or a.keyword for a in node.args):
+                its = [self.iteration(a.value) for a in node.args]
+                expr = its[0].expr
+                for other in its[1:]:
+                    expr = ir.MethodCall(expr, "zip", (other.expr,))
+                if len(its) > 2:
+                    names = [self.temp("z") for _ in its]
+                    pat = names[0]
+                    for n in names[1:]:
+                        pat = f"({pat}, {n})"
+                    expr = ir.MethodCall(expr, "map", (ir.Closure((pat,), ir.TupleExpr(tuple(ir.Path(n) for n in names))),))
+                ty = T.tuple_of(*(i.elem.ty for i in its))
+                return Iteration(expr, Elem(ty, Mode.OWNED, tuple(i.elem for i in its)))
+            if name == "reversed" and len(node.args) == 1:
+                arg = node.args[0].value
+                if isinstance(arg, cst.Call) and isinstance(arg.func, cst.Name) and arg.func.value == "range":
+                    inner = self.range_iter(arg)
+                    if not isinstance(inner.expr, ir.MethodCall) or inner.expr.method != "step_by":
+                        return Iteration(_rev(inner.expr), inner.elem)
+                v = self.expr(arg)
+                if v.ty.kind in ("list", "str"):
+                    inner = self.iterate_val(v)
+                    return Iteration(ir.MethodCall(inner.expr, "rev"), inner.elem)
+                vals = self.iterate_val(v)
+                items = ir.MethodCall(self.owned_items(vals).expr, "collect", turbofish=(ir.TPath("Vec", (self.rust_type(vals.elem.ty),)),))
+                return Iteration(ir.MethodCall(ir.MethodCall(items, "into_iter"), "rev"), Elem(vals.elem.ty))
+        if (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value in ("items", "keys", "values")
+            and not node.args
+        ):
+            recv = self.expr(node.func.value)
+            if recv.ty.kind == "dict" and T.is_known(recv.ty):
+                k, v = recv.ty.args
+                method = node.func.attr.value
+                if recv.mode is Mode.OWNED:
+                    tmp_it = self.iterate_val(Val(ir.MethodCall(recv.expr, method), T.list_of(T.UNKNOWN)))
+                    del tmp_it
+                else:
+                    if method == "items":
+                        return Iteration(ir.MethodCall(recv.expr, "items"), Elem(T.tuple_of(k, v), Mode.REF, (_ref_elem(k), _ref_elem(v))))
+                    ty = k if method == "keys" else v
+                    it = ir.MethodCall(recv.expr, method)
+                    if is_copy(ty):
+                        return Iteration(ir.MethodCall(it, "copied"), Elem(ty))
+                    return Iteration(it, Elem(ty, Mode.REF))
+        return self.iterate_val(self.expr(node))
+
+    def iterate_val(self: "FunctionLowerer", v: Val) -> Iteration:
+        """Iterate an already-lowered value."""
+        k = v.ty.kind
+        if k == "unknown":
+            raise Unsupported("PTL112", "iterating a value of unknown type")
+        if k == "str":
+            c = self.temp("c")
+            chars = ir.MethodCall(ir.MethodCall(v.expr, "chars"), "map", (ir.Closure((c,), ir.MethodCall(ir.Path(c), "to_string")),))
+            return Iteration(chars, Elem(T.STR))
+        if k in ("list", "set"):
+            elem = v.ty.args[0]
+            if v.mode is Mode.OWNED:
+                return Iteration(ir.MethodCall(v.expr, "into_iter"), Elem(elem))
+            it = ir.MethodCall(v.expr, "iter")
+            if is_copy(elem):
+                return Iteration(ir.MethodCall(it, "copied"), Elem(elem))
+            return Iteration(it, Elem(elem, Mode.REF))
+        if k == "dict":
+            key = v.ty.args[0]
+            if v.mode is Mode.OWNED:
+                self.use_runtime("PyDict")
+                return Iteration(ir.MethodCall(v.expr, "into_keys"), Elem(key))
+            it = ir.MethodCall(v.expr, "keys")
+            if is_copy(key):
+                return Iteration(ir.MethodCall(it, "copied"), Elem(key))
+            return Iteration(it, Elem(key, Mode.REF))
+        if k == "iter":
+            return Iteration(v.expr, Elem(v.ty.args[0]))
+        if k == "tuple" and v.ty.args and all(a == v.ty.args[0] for a in v.ty.args):
+            tmp = self.temp("t")
+            items = tuple(ir.Field(ir.Path(tmp), str(i)) for i in range(len(v.ty.args)))
+            arr = ir.BlockExpr(ir.Block((ir.Let(tmp, None, owned(v)),), ir.Macro("vec", items, brackets="[]")))
+            return Iteration(ir.MethodCall(arr, "into_iter"), Elem(v.ty.args[0]))
+        raise Unsupported("PTL113", f"cannot iterate over {v.ty}")
+
+    def owned_items(self: "FunctionLowerer", it: Iteration) -> Iteration:
+        """The same iteration yielding owned items (what collecting or storing needs)."""
+        elem = it.elem
+        if elem.mode is Mode.OWNED and elem.items is None:
+            return it
+        if elem.items is None:
+            if is_copy(elem.ty):
+                return Iteration(ir.MethodCall(it.expr, "copied"), Elem(elem.ty))
+            return Iteration(ir.MethodCall(it.expr, "cloned"), Elem(elem.ty))
+        if elem.mode is Mode.OWNED and all(i.mode is Mode.OWNED and i.items is None for i in elem.items):
+            return Iteration(it.expr, Elem(elem.ty))
+        names = [self.temp("p") for _ in elem.items]
+        parts = tuple(owned(Val(ir.Path(n), i.ty, i.mode if i.mode is not Mode.OWNED else Mode.OWNED)) for n, i in zip(names, elem.items))
+        closure = ir.Closure((f"({', '.join(names)})",), ir.TupleExpr(parts))
+        return Iteration(ir.MethodCall(it.expr, "map", (closure,)), Elem(elem.ty))
+
+    def iterate_owned_expr(self: "FunctionLowerer", v: Val, elem: PyType | None = None) -> ir.Expr:
+        """An iterator of owned items of a value (for `extend`), converted to `elem`."""
+        it = self.owned_items(self.iterate_val(v))
+        if elem is not None and it.elem.ty != elem and it.elem.ty.kind != "unknown":
+            x = self.temp("x")
+            conv = owned_as(Val(ir.Path(x), it.elem.ty), elem)
+            return ir.MethodCall(it.expr, "map", (ir.Closure((x,), conv),))
+        return it.expr
+
+    def iter_elem_type(self: "FunctionLowerer", v: Val) -> PyType:
+        k = v.ty.kind
+        if k in ("list", "set", "iter"):
+            return v.ty.args[0]
+        if k == "dict":
+            return v.ty.args[0]
+        if k == "str":
+            return T.STR
+        raise Unsupported("PTL113", f"cannot iterate over {v.ty}")
+
+    def range_iter(self: "FunctionLowerer", node: cst.Call) -> Iteration:
+        args = [self.expr(a.value) for a in node.args]
+        if any(a.keyword or a.star for a in node.args) or not 1 <= len(args) <= 3:
+            raise Unsupported("PTL133", "range() with these arguments", node)
+        for a in args:
+            if a.ty.kind == "unknown":
+                self.expect_local(a, T.INT)
+        args = [self._reread(a) for a in args]
+        if any(a.ty.kind not in ("int", "bool") for a in args):
+            raise Unsupported("PTL113", "range() of non-integers", node)
+        vals = [read(coerce(a, T.INT)) for a in args]
+        if len(vals) == 1:
+            return Iteration(ir.RangeExpr(ir.IntLit(0), vals[0]), Elem(T.INT))
+        start, stop = vals[0], vals[1]
+        if len(vals) == 2:
+            return Iteration(ir.RangeExpr(start, stop), Elem(T.INT))
+        step = vals[2]
+        if isinstance(step, ir.IntLit) and step.value > 0:
+            rng = ir.RangeExpr(start, stop)
+            if step.value == 1:
+                return Iteration(rng, Elem(T.INT))
+            return Iteration(ir.MethodCall(rng, "step_by", (ir.IntLit(step.value),)), Elem(T.INT))
+        if isinstance(step, ir.IntLit) and step.value < 0:
+            # range(a, b, -k) visits a, a-k, ... while > b: the reversed inclusive range b+1..=a.
+            rng = _rev(ir.RangeExpr(ir.Binary("+", stop, ir.IntLit(1)), start, inclusive=True))
+            if step.value == -1:
+                return Iteration(rng, Elem(T.INT))
+            return Iteration(ir.MethodCall(rng, "step_by", (ir.IntLit(-step.value),)), Elem(T.INT))
+        self.use_runtime("range_step")
+        return Iteration(ir.Call(ir.Path("crate::pyrt::range_step"), (start, stop, step)), Elem(T.INT))
+
+    # -------------------------------------------------------- comprehensions
+    def comprehension(self: "FunctionLowerer", node: cst.ListComp | cst.SetComp | cst.DictComp | cst.GeneratorExp) -> Val:
+        """A comprehension as a loop filling a new collection (generators are materialised)."""
+        acc = self.temp("acc")
+        result: dict[str, PyType] = {}
+
+        def body_for(comp: cst.CompFor) -> ir.Stmt:
+            if comp.asynchronous is not None:
+                raise Unsupported("PTL130", "async comprehensions are not supported", node)
+            it = self.iteration(comp.iter)
+            pattern, binds, prelude = self.loop_target(comp.target, it.elem)
+            saved = {n: self.locals.get(n) for n, _ in binds}
+            for name, local in binds:
+                self.locals[name] = local
+            try:
+                conds: list[tuple[ir.Expr, set[str]]] = []
+                narrowed: set[str] = set()
+                for cond in comp.ifs:
+                    with self.narrowed(narrowed):
+                        conds.append((self.condition(cond.test), narrowed))
+                    narrowed = narrowed | self.narrowings(cond.test)[0]
+                with self.narrowed(narrowed):
+                    if comp.inner_for_in is not None:
+                        inner: list[ir.Stmt] = [body_for(comp.inner_for_in)]
+                    else:
+                        inner = [self.comprehension_push(node, acc, result)]
+            finally:
+                for name, old in saved.items():
+                    if old is None:
+                        self.locals.pop(name, None)
+                    else:
+                        self.locals[name] = old
+            block = ir.Block(tuple(inner))
+            if conds:
+                test = conds[0][0]
+                for c, _ in conds[1:]:
+                    test = ir.Binary("&&", test, c)
+                block = ir.Block((ir.ExprStmt(ir.IfExpr(test, block)),))
+            return ir.For(pattern, it.expr, ir.Block(tuple(prelude) + block.stmts))
+
+        loop = body_for(node.for_in)
+        ty = result["ty"]
+        init = ir.Call(ir.Path("Default::default"))
+        if ty.kind == "dict":
+            self.use_runtime("PyDict")
+        stmts = (ir.Let(f"mut {acc}", self.rust_type(ty, holes=True), init), loop)
+        return Val(ir.BlockExpr(ir.Block(stmts, ir.Path(acc))), ty)
+
+    def comprehension_push(self: "FunctionLowerer", node: cst.CSTNode, acc: str, result: dict[str, PyType]) -> ir.Stmt:
+        if isinstance(node, cst.DictComp):
+            k, v = self.expr(node.key), self.expr(node.value)
+            result["ty"] = T.dict_of(k.ty, v.ty)
+            return ir.ExprStmt(ir.MethodCall(ir.Path(acc), "insert", (owned(k), owned(v))))
+        assert isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp))
+        v = self.expr(node.elt)
+        if v.ty.kind == "func":
+            raise Unsupported("PTL131", "a comprehension of functions is not supported", node)
+        if isinstance(node, cst.SetComp):
+            result["ty"] = T.set_of(v.ty)
+            return ir.ExprStmt(ir.MethodCall(ir.Path(acc), "insert", (owned(v),)))
+        result["ty"] = T.list_of(v.ty)
+        return ir.ExprStmt(ir.MethodCall(ir.Path(acc), "push", (owned(v),)))
+
+    # -------------------------------------------------------- function values
+    def func_value_of(self: "FunctionLowerer", target: object) -> Val:
+        if isinstance(target, NestedFunction):
+            fv: FuncValue = NestedFunc(target)
+        elif isinstance(target, Callable):
+            fv = NamedFunc(target)
+        elif isinstance(target, str):
+            fv = BuiltinFunc(target)
+        else:
+            raise Unsupported("PTL130", "this function value is not supported")
+        return Val(ir.Path("__func"), FUNC, Mode.OWNED, func=fv)
+
+    def builtin_func(self: "FunctionLowerer", name: str) -> FuncValue | None:
+        return BuiltinFunc(name) if name in BUILTINS else None
+
+    def lambda_value(self: "FunctionLowerer", node: cst.Lambda) -> Val:
+        return Val(ir.Path("__lambda"), FUNC, Mode.OWNED, func=LambdaFunc(node))
+
+    def bind_lambda(self: "FunctionLowerer", pyname: str, node: cst.Lambda) -> list[ir.Stmt]:
+        """`f = lambda x: ...`: calls of f expand the lambda where they stand."""
+        if pyname in self.locals and self.locals[pyname].func is None:
+            raise Unsupported("PTL131", f"`{pyname}` is rebound to a lambda", node)
+        local = Local(rust_ident(pyname), FUNC, Mode.OWNED, func=LambdaFunc(node))
+        local.block = self.decl_block(pyname)
+        self.locals[pyname] = local
+        return []
+
+    def nested_def(self: "FunctionLowerer", node: cst.FunctionDef) -> list[ir.Stmt]:
+        if node.decorators:
+            raise Unsupported("PTL123", "decorated nested functions are not supported yet", node)
+        if node.params.star_arg is not None and isinstance(node.params.star_arg, cst.Param) or node.params.star_kwarg is not None:
+            raise Unsupported("PTL150", "variadic nested functions are not supported yet", node)
+        self.nested[node.name.value] = NestedFunction(self, node)
+        return []
+
+    def find_nested(self: "FunctionLowerer", name: str) -> "NestedFunction | None":
+        lw: FunctionLowerer | None = self
+        while lw is not None:
+            if name in lw.nested:
+                return lw.nested[name]
+            if name in lw.locals and lw is not self:
+                return None
+            lw = lw.outer
+        return None
+
+
+def _rev(e: ir.Expr) -> ir.Expr:
+    if isinstance(e, ir.RangeExpr) and e.start is not None:
+        return ir.MethodCall(e, "rev")
+    return ir.MethodCall(e, "rev")
+
+
+def _ref_elem(t: PyType) -> Elem:
+    return Elem(t, Mode.REF)
+
+
+# ---------------------------------------------------------------- function values
+
+
+class LambdaFunc(FuncValue):
+    """A lambda, expanded where it is applied (its body reads the captured names then)."""
+
+    def __init__(self, node: cst.Lambda) -> None:
+        self.node = node
+
+    def describe(self) -> str:
+        return "lambda"
+
+    def apply(self, lw: "FunctionLowerer", args: list[Val]) -> Val:  # type: ignore[override]
+        params = self.node.params
+        if params.star_arg is not None and isinstance(params.star_arg, cst.Param) or params.star_kwarg is not None or params.kwonly_params:
+            raise Unsupported("PTL131", "lambdas with *args or keyword-only parameters are not supported", self.node)
+        names = [p.name.value for p in (*params.posonly_params, *params.params)]
+        defaults = [p.default for p in (*params.posonly_params, *params.params)]
+        if len(args) > len(names):
+            raise Unsupported("PTL113", "too many arguments to a lambda", self.node)
+        lets: list[ir.Stmt] = []
+        saved = {n: lw.locals.get(n) for n in names}
+        try:
+            for i, name in enumerate(names):
+                if i < len(args):
+                    v = args[i]
+                elif defaults[i] is not None:
+                    v = lw.expr(defaults[i])
+                else:
+                    raise Unsupported("PTL113", "missing argument to a lambda", self.node)
+                lw.locals[name] = bind_param(lw, name, v, lets)
+            body = lw.expr(self.node.body)
+        finally:
+            for n, old in saved.items():
+                if old is None:
+                    lw.locals.pop(n, None)
+                else:
+                    lw.locals[n] = old
+        if not lets:
+            return body
+        return Val(ir.BlockExpr(ir.Block(tuple(lets), owned(body))), body.ty)
+
+
+def bind_param(lw: "FunctionLowerer", name: str, v: Val, lets: list[ir.Stmt]) -> Local:
+    """A local for a parameter of an expanded function: the argument's own variable when it is
+    one, else a `let` in the expansion's block."""
+    if v.func is not None:
+        return Local(rust_ident(name), FUNC, Mode.OWNED, func=v.func)
+    if isinstance(v.expr, ir.Path) and v.func is None:
+        return Local(v.expr.name, v.ty, v.mode)
+    tmp = lw.temp(name.strip("_") or "a")
+    if v.mode is Mode.PLACE and not is_copy(v.ty):
+        lets.append(ir.Let(tmp, None, ir.Ref(v.expr)))
+        return Local(tmp, v.ty, Mode.REF)
+    lets.append(ir.Let(tmp, None, v.expr if v.mode is not Mode.PLACE else read(v)))
+    return Local(tmp, v.ty, v.mode if v.mode is not Mode.PLACE else Mode.OWNED)
+
+
+class NamedFunc(FuncValue):
+    """A module-level (or imported) function used as a value."""
+
+    def __init__(self, target: Callable) -> None:
+        self.target = target
+
+    def describe(self) -> str:
+        return self.target.sig.name
+
+    def apply(self, lw: "FunctionLowerer", args: list[Val]) -> Val:  # type: ignore[override]
+        return lw.call_function(self.target, self.target.sig.name, args, {}, None)
+
+
+class BuiltinFunc(FuncValue):
+    """A builtin used as a value (`key=len`, `map(int, xs)`)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def describe(self) -> str:
+        return self.name
+
+    def apply(self, lw: "FunctionLowerer", args: list[Val]) -> Val:  # type: ignore[override]
+        return lower_builtin(lw, self.name, args, {})
+
+
+class MethodFunc(FuncValue):
+    """An unbound method used as a value (`map(str.upper, words)`)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def apply(self, lw: "FunctionLowerer", args: list[Val]) -> Val:  # type: ignore[override]
+        return lw.method_call(args[0], self.name, args[1:], {}, None)
+
+
+class NestedFunc(FuncValue):
+    def __init__(self, nested: "NestedFunction") -> None:
+        self.nested = nested
+
+    def describe(self) -> str:
+        return self.nested.node.name.value
+
+    def apply(self, lw: "FunctionLowerer", args: list[Val]) -> Val:  # type: ignore[override]
+        return self.nested.call(lw, args, {}, None)
+
+
+class NestedFunction:
+    """A `def` inside a function: a nested Rust `fn` typed by its first call."""
+
+    def __init__(self, owner: "FunctionLowerer", node: cst.FunctionDef) -> None:
+        self.owner = owner
+        self.node = node
+        self.sig: FunctionSignature | None = None
+        self.captures: list[tuple[str, Local]] = []
+        self.facts: Facts | None = None
+        self.building = False
+        self.item: ir.Fn | None = None
+
+    def call(self, lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val], node: cst.CSTNode | None) -> Val:
+        name = self.node.name.value
+        if self.sig is None:
+            self.instantiate(lw, args, kwargs)
+        assert self.sig is not None
+        if self.building and self.sig.returns.kind == "unknown":
+            ret = self.facts.returns if self.facts is not None and self.facts.returns is not None else T.UNKNOWN
+            if ret.kind == "unknown" or ret.kind == "none" and not lw.tolerant:
+                raise Unsupported("PTL112", f"the return type of recursive `{name}` is not known yet", node)
+        else:
+            ret = self.sig.returns
+        own_params = self.sig.params[: len(self.sig.params) - len(self.captures)]
+        bound = lw.bind_arguments([p.name for p in own_params], args, kwargs, name, self.defaults(lw, own_params, args, kwargs))
+        out: list[ir.Expr] = []
+        for p in own_params:
+            out.append(self.pass_arg(lw, coerce(bound[p.name], p.py_type), p.py_type))
+        for (cap, local), p in zip(self.captures, self.sig.params[len(own_params):]):
+            current = lw.locals.get(cap)
+            if current is None:
+                # Calling from inside the nested function itself: its parameter carries it on.
+                current = Local(rust_ident(cap), p.py_type, Mode.REF if isinstance(param_type(p.py_type), ir.TRef) else Mode.PLACE)
+            out.append(self.pass_arg(lw, lw.local_val(current), p.py_type))
+        return Val(ir.Call(ir.Path(rust_ident(name)), tuple(out)), ret)
+
+    @staticmethod
+    def defaults(lw: "FunctionLowerer", params: list[TypedParam], args: list[Val], kwargs: dict[str, Val]) -> dict[str, Val]:
+        out: dict[str, Val] = {}
+        for i, p in enumerate(params):
+            if p.default is not None and i >= len(args) and p.name not in kwargs:
+                out[p.name] = lw.expr(cst.parse_expression(p.default))
+        return out
+
+    @staticmethod
+    def pass_arg(lw: "FunctionLowerer", v: Val, ty: PyType) -> ir.Expr:
+        if isinstance(param_type(ty), ir.TRef):
+            from portalis.lower.values import borrow
+
+            return borrow(v)
+        return owned(v)
+
+    def instantiate(self, lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> None:
+        from portalis.lower.function import lower_function
+
+        node = self.node
+        owner = self.owner
+        ps = node.params
+        plist = [*ps.posonly_params, *ps.params, *ps.kwonly_params]
+        params: list[TypedParam] = []
+        for i, p in enumerate(plist):
+            name = p.name.value
+            ty: PyType | None = None
+            if p.annotation is not None:
+                try:
+                    ty = resolve_annotation(code_of(p.annotation.annotation), owner.scope)
+                except AnnotationError as exc:
+                    raise Unsupported("PTL111", f"parameter `{name}` of `{node.name.value}`: {exc}", node) from exc
+            elif i < len(args):
+                ty = args[i].ty
+            elif name in kwargs:
+                ty = kwargs[name].ty
+            elif p.default is not None:
+                ty = lw.expr(p.default).ty
+            if ty is None or not T.is_known(ty) or ty.kind == "func":
+                raise Unsupported("PTL110", f"the type of parameter `{name}` of `{node.name.value}` is not known", node)
+            params.append(_typed_param(name, ty, code_of(p.default) if p.default is not None else None))
+        # Names the body reads from the enclosing function: passed as extra parameters.
+        own = {p.name for p in params}
+        inner_scan = scan_function(node)
+        bound_inside = set(inner_scan.assign_count)
+        for name in sorted(inner_scan.names_read - own - bound_inside):
+            local = owner.locals.get(name)
+            if local is None or local.func is not None:
+                continue
+            if name in inner_scan.mutated:
+                raise Unsupported("PTL124", f"nested function `{node.name.value}` changes `{name}` of the enclosing function", node)
+            self.captures.append((name, local))
+            params.append(_typed_param(name, local.ty, None))
+        returns = T.UNKNOWN
+        if node.returns is not None:
+            try:
+                returns = resolve_annotation(code_of(node.returns.annotation), owner.scope)
+            except AnnotationError as exc:
+                raise Unsupported("PTL111", f"return type of `{node.name.value}`: {exc}", node) from exc
+        elif not inner_scan.returns_value:
+            returns = T.NONE
+        self.sig = FunctionSignature(name=node.name.value, qualname=node.name.value, params=params, returns=returns, rust_returns="", line=0)
+        self.facts = Facts()
+        self.building = True
+        try:
+            fn, inner = lower_function(owner.env, self.sig, node, owner.scope, owner.tree, self.facts, outer=owner)
+        finally:
+            self.building = False
+        if self.sig.returns.kind == "unknown":
+            final = self.facts.returns or T.NONE
+            self.sig = self.sig.model_copy(update={"returns": final})
+        owner.runtime |= inner.runtime
+        self.item = ir.Fn(name=fn.name, params=fn.params, ret=fn.ret, body=fn.body, public=False)
+        owner.nested_items.append(self.item)
+
+
+def _typed_param(name: str, ty: PyType, default: str | None) -> TypedParam:
+    try:
+        from portalis.rust.printer import print_type
+
+        rust = print_type(param_type(ty))
+    except TypeMappingError as exc:
+        raise Unsupported("PTL111", f"parameter `{name}`: {exc}") from exc
+    return TypedParam(name=name, py_type=ty, rust_type=rust, default=default)
+
+
+__all__ = ["IterLowering", "LambdaFunc", "NamedFunc", "BuiltinFunc", "MethodFunc", "NestedFunction", "iter_nodes"]

@@ -1,0 +1,446 @@
+"""Fast walks over libcst trees, and the per-function facts every later pass needs.
+
+libcst's own visitors rebuild each node they visit (`_visit_and_replace_children`), which costs
+more than parsing; these walks read the dataclass fields directly and skip whitespace, so one
+scan of a function body costs a small fraction of its parse.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+import libcst as cst
+
+# Fields that hold only formatting or tokens, never statements or expressions.
+_SKIP = frozenset(
+    "lpar rpar leading_lines lines_after_decorators header footer comma semicolon colon equal dot "
+    "star operator asynchronous trailing_whitespace newline first_line empty_lines indent "
+    "default_comma arrow whitespace_before_colon".split()
+)
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(cls: type) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = tuple(
+            f.name for f in dataclasses.fields(cls) if f.name not in _SKIP and not f.name.startswith("whitespace")
+        )
+        _FIELDS[cls] = names
+    return names
+
+
+def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """The child nodes of a node that can hold statements or expressions."""
+    for name in _fields(type(node)):
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            yield value
+        elif isinstance(value, (tuple, list)):
+            for v in value:
+                if isinstance(v, cst.CSTNode):
+                    yield v
+
+
+def walk(node: cst.CSTNode, enter: Callable[[cst.CSTNode], bool]) -> None:
+    """Depth-first walk; `enter(n)` returning False skips n's children."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if enter(n):
+            stack.extend(children(n))
+
+
+def iter_nodes(node: cst.CSTNode, prune: tuple[type, ...] = ()) -> Iterator[cst.CSTNode]:
+    """Every node under `node` (itself included), not descending into `prune` types below it."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        if n is node or not isinstance(n, prune):
+            stack.extend(children(n))
+
+
+# Methods that change their receiver in place: a parameter they are called on is passed &mut.
+MUTATING_METHODS = frozenset(
+    "append extend insert pop remove clear sort reverse update setdefault add discard popitem "
+    "difference_update intersection_update symmetric_difference_update".split()
+)
+
+_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+
+
+@dataclass
+class FunctionScan:
+    """Syntactic facts about one function body (nested functions and lambdas excluded)."""
+
+    assign_count: dict[str, int] = field(default_factory=dict)  # bindings of each name
+    in_loop: set[str] = field(default_factory=set)  # names bound inside a loop
+    mutated: set[str] = field(default_factory=set)  # names changed in place (not rebound)
+    returns_value: bool = False  # some `return <value>` other than None
+    calls: list[cst.Call] = field(default_factory=list)
+    nested: dict[str, cst.FunctionDef] = field(default_factory=dict)  # nested defs by name
+    yields: bool = False
+    names_read: set[str] = field(default_factory=set)  # every Name read in the body
+    # Names rebound before anything changes them in place: the changes affect a new object,
+    # never a caller's argument.
+    rebound_first: set[str] = field(default_factory=set)
+
+
+def scan_function(fn: cst.FunctionDef | cst.Lambda) -> FunctionScan:
+    """One walk over a function body collecting the facts lowering and typing need."""
+    out = FunctionScan()
+
+    first_event: dict[str, str] = {}
+
+    def bind(target: cst.BaseExpression, loop: int) -> None:
+        if isinstance(target, cst.Name):
+            first_event.setdefault(target.value, "bind")
+            out.assign_count[target.value] = out.assign_count.get(target.value, 0) + 1
+            if loop:
+                out.in_loop.add(target.value)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for el in target.elements:
+                bind(el.value, loop)
+        elif isinstance(target, cst.StarredElement):
+            bind(target.value, loop)
+
+    def changed(target: cst.BaseExpression) -> None:
+        if isinstance(target, (cst.Subscript, cst.Attribute)):
+            base = target.value
+            # `a[i][j] = x` and `a.b.c = x` change `a` in place too.
+            while isinstance(base, (cst.Subscript, cst.Attribute)):
+                base = base.value
+            if isinstance(base, cst.Name):
+                out.mutated.add(base.value)
+                first_event.setdefault(base.value, "mutate")
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for el in target.elements:
+                changed(el.value)
+
+    def visit(node: cst.CSTNode, loop: int) -> None:
+        if isinstance(node, cst.Name):
+            out.names_read.add(node.value)
+            return
+        if isinstance(node, _SCOPES):
+            if isinstance(node, cst.FunctionDef):
+                out.nested[node.name.value] = node
+                for d in node.decorators:
+                    visit(d.decorator, loop)
+            elif isinstance(node, cst.Lambda):
+                # A lambda reads names of the enclosing function (its captures).
+                for child in children(node.body) if not isinstance(node.body, cst.Name) else [node.body]:
+                    visit(child, loop)
+            return
+        if isinstance(node, cst.Assign):
+            for t in node.targets:
+                bind(t.target, loop)
+                changed(t.target)
+                if not isinstance(t.target, cst.Name):
+                    visit(t.target, loop)
+            visit(node.value, loop)
+            return
+        if isinstance(node, cst.AnnAssign):
+            if node.value is not None:
+                bind(node.target, loop)
+                visit(node.value, loop)
+            changed(node.target)
+            return
+        if isinstance(node, cst.AugAssign):
+            bind(node.target, loop)
+            bind(node.target, loop)
+            changed(node.target)
+            visit(node.target, loop)
+            visit(node.value, loop)
+            return
+        if isinstance(node, cst.Del):
+            changed(node.target)
+            return
+        if isinstance(node, cst.NamedExpr):
+            bind(node.target, loop)
+            visit(node.value, loop)
+            return
+        if isinstance(node, (cst.For, cst.While)):
+            if isinstance(node, cst.For):
+                bind(node.target, loop + 1)
+                visit(node.iter, loop)
+            else:
+                visit(node.test, loop + 1)
+            visit(node.body, loop + 1)
+            if node.orelse is not None:
+                visit(node.orelse, loop)
+            return
+        if isinstance(node, cst.Return):
+            if node.value is not None and not (isinstance(node.value, cst.Name) and node.value.value == "None"):
+                out.returns_value = True
+            if node.value is not None:
+                visit(node.value, loop)
+            return
+        if isinstance(node, (cst.Yield,)):
+            out.yields = True
+        if isinstance(node, cst.ExceptHandler) and node.name is not None:
+            bind(node.name.name, loop)
+        if isinstance(node, cst.Call):
+            out.calls.append(node)
+            f = node.func
+            if isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name) and f.attr.value in MUTATING_METHODS:
+                out.mutated.add(f.value.value)
+                first_event.setdefault(f.value.value, "mutate")
+            elif isinstance(f, cst.Attribute) and f.attr.value in MUTATING_METHODS:
+                changed(f.value)
+        if isinstance(node, _COMPREHENSIONS):
+            # Comprehension targets are local to the comprehension (Python 3): not bindings.
+            for child in children(node):
+                visit(child, loop)
+            return
+        if isinstance(node, cst.CompFor):
+            visit(node.iter, loop)
+            for cond in node.ifs:
+                visit(cond, loop)
+            if node.inner_for_in is not None:
+                visit(node.inner_for_in, loop)
+            return
+        for child in children(node):
+            visit(child, loop)
+
+    body = fn.body
+    if isinstance(body, cst.BaseSuite):
+        for stmt in body.body:
+            visit(stmt, 0)
+    else:
+        visit(body, 0)
+    out.rebound_first = {n for n, e in first_event.items() if e == "bind"}
+    return out
+
+
+def returns_value(fn: cst.FunctionDef) -> bool:
+    return scan_function(fn).returns_value
+
+
+# ---------------------------------------------------------------- declaration placement
+
+
+@dataclass
+class Declarations:
+    """Where each local is declared in Rust.
+
+    Python locals live for the whole function; Rust `let`s live for their block. A name is
+    declared in the innermost block that holds all its uses (its bindings and reads): with a
+    `let` at its first binding when that binding is a statement of that block, else by a
+    declaration hoisted to the start of the block (`let x: T;`), initialised with the type's
+    default only when the block's code may read it before every path has assigned it."""
+
+    hoisted: dict[int, list[str]] = field(default_factory=dict)  # id(block) -> names declared at its start
+    hoisted_names: set[str] = field(default_factory=set)
+    needs_default: set[str] = field(default_factory=set)
+    # For-loop targets that are also used outside their loop: the loop assigns the local.
+    loop_escaping: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Occ:
+    path: tuple[int, ...]  # ids of the blocks from the function body inwards
+    stmts: tuple[cst.CSTNode, ...]  # the statement holding the use, in each block of path
+    bind: bool
+    loop_target: bool = False
+
+
+_LOOP_BODY = "loop"
+
+
+def declarations(fn: cst.FunctionDef | cst.Lambda, params: set[str]) -> Declarations:
+    """Compute where the locals of `fn` are declared (see Declarations)."""
+    out = Declarations()
+    if not isinstance(fn, cst.FunctionDef):
+        return out
+    occ: dict[str, list[_Occ]] = {}
+    loop_bodies: dict[int, cst.CSTNode] = {}  # id(body block) -> loop statement
+    parent_of: dict[int, tuple[int, ...]] = {}
+
+    def note(name: str, path: tuple[int, ...], stmts: tuple[cst.CSTNode, ...], bind: bool, loop_target: bool = False) -> None:
+        if name in params:
+            return
+        occ.setdefault(name, []).append(_Occ(path, stmts, bind, loop_target))
+
+    def targets(t: cst.BaseExpression, path, stmts, loop_target=False) -> None:
+        if isinstance(t, cst.Name):
+            note(t.value, path, stmts, True, loop_target)
+        elif isinstance(t, (cst.Tuple, cst.List)):
+            for el in t.elements:
+                targets(el.value, path, stmts, loop_target)
+        elif isinstance(t, cst.StarredElement):
+            targets(t.value, path, stmts, loop_target)
+        else:
+            reads(t, path, stmts)
+
+    def reads(e: cst.CSTNode | None, path, stmts) -> None:
+        if e is None:
+            return
+        for n in iter_nodes(e, prune=(cst.FunctionDef, cst.ClassDef)):
+            if isinstance(n, cst.Name):
+                note(n.value, path, stmts, False)
+
+    def block(suite: cst.BaseSuite, path: tuple[int, ...], stmts: tuple[cst.CSTNode, ...]) -> None:
+        path = path + (id(suite),)
+        for stmt in suite.body:
+            statement(stmt, path, stmts + (stmt,))
+
+    def statement(stmt: cst.CSTNode, path, stmts) -> None:
+        if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            for small in stmt.body:
+                statement(small, path, stmts)
+            return
+        if isinstance(stmt, cst.Assign):
+            reads(stmt.value, path, stmts)
+            for t in stmt.targets:
+                targets(t.target, path, stmts)
+        elif isinstance(stmt, cst.AnnAssign):
+            reads(stmt.value, path, stmts)
+            if stmt.value is not None:
+                targets(stmt.target, path, stmts)
+            else:
+                note(stmt.target.value, path, stmts, False) if isinstance(stmt.target, cst.Name) else None
+        elif isinstance(stmt, cst.AugAssign):
+            reads(stmt.target, path, stmts)
+            reads(stmt.value, path, stmts)
+            targets(stmt.target, path, stmts)
+        elif isinstance(stmt, cst.FunctionDef):
+            note(stmt.name.value, path, stmts, True)
+            reads(stmt, path, stmts)  # captured names count as reads where the def stands
+        elif isinstance(stmt, cst.If):
+            reads(stmt.test, path, stmts)
+            block(stmt.body, path, stmts)
+            if isinstance(stmt.orelse, cst.If):
+                statement(stmt.orelse, path, stmts)
+            elif isinstance(stmt.orelse, cst.Else):
+                block(stmt.orelse.body, path, stmts)
+        elif isinstance(stmt, (cst.For, cst.While)):
+            body_path = path + (id(stmt.body),)
+            loop_bodies[id(stmt.body)] = stmt
+            if isinstance(stmt, cst.For):
+                reads(stmt.iter, path, stmts)
+                # The target is bound at the start of every iteration, inside the body.
+                targets(stmt.target, body_path, stmts + (stmt.target,), loop_target=True)
+            else:
+                reads(stmt.test, body_path, stmts + (stmt.test,))
+            block(stmt.body, path, stmts)
+            if stmt.orelse is not None:
+                block(stmt.orelse.body, path, stmts)
+        elif isinstance(stmt, (cst.Try, cst.TryStar)):
+            block(stmt.body, path, stmts)
+            for h in stmt.handlers:
+                hpath = path + (id(h.body),)
+                if h.name is not None:
+                    targets(h.name.name, hpath, stmts + (h,))
+                block(h.body, path, stmts)
+            if stmt.orelse is not None:
+                block(stmt.orelse.body, path, stmts)
+            if stmt.finalbody is not None:
+                block(stmt.finalbody.body, path, stmts)
+        elif isinstance(stmt, cst.With):
+            for item in stmt.items:
+                reads(item.item, path, stmts)
+                if item.asname is not None:
+                    targets(item.asname.name, path, stmts)
+            block(stmt.body, path, stmts)
+        else:
+            reads(stmt, path, stmts)
+
+    root = fn.body
+    block(root, (), ())
+
+    for name, uses in occ.items():
+        binds = [u for u in uses if u.bind]
+        if not binds:
+            continue  # a global, a builtin, or a read of an unbound name
+        targets_only = all(u.loop_target for u in binds)
+        if targets_only:
+            # Each loop declares its own target; a use outside every binding loop escapes.
+            escaping = any(not any(_inside(u.path, b.path) for b in binds) for u in uses if not u.bind)
+            if not escaping:
+                continue
+            out.loop_escaping.add(name)
+        lca = _common_prefix([u.path for u in uses])
+        # A loop body that reads the name before binding it carries the value from the
+        # previous iteration: it must be declared outside the loop.
+        while len(lca) > 1 and lca[-1] in loop_bodies:
+            inner = [u for u in uses if u.path[: len(lca)] == lca]
+            first = inner[0]
+            if not first.bind or first.loop_target and name in out.loop_escaping:
+                lca = lca[:-1]
+                continue
+            break
+        block_id = lca[-1]
+        first = next(u for u in uses if u.path[: len(lca)] == lca)
+        direct = first.bind and len(first.path) == len(lca) and not first.loop_target and name not in out.loop_escaping
+        if direct:
+            continue
+        out.hoisted.setdefault(block_id, []).append(name)
+        out.hoisted_names.add(name)
+        stmt = first.stmts[len(lca) - 1] if len(first.stmts) >= len(lca) else None
+        if stmt is None or not _binds_on_all_paths(stmt, name) or name in out.loop_escaping:
+            out.needs_default.add(name)
+    return out
+
+
+def _inside(path: tuple[int, ...], outer: tuple[int, ...]) -> bool:
+    return path[: len(outer)] == outer
+
+
+def _common_prefix(paths: list[tuple[int, ...]]) -> tuple[int, ...]:
+    first = paths[0]
+    n = len(first)
+    for p in paths[1:]:
+        n = min(n, len(p))
+        for i in range(n):
+            if p[i] != first[i]:
+                n = i
+                break
+    return first[:n]
+
+
+def _diverges(stmt: cst.CSTNode) -> bool:
+    if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+        return any(isinstance(s, (cst.Return, cst.Raise, cst.Break, cst.Continue)) for s in stmt.body)
+    return False
+
+
+def _suite_binds(suite: cst.BaseSuite, name: str) -> bool:
+    for stmt in suite.body:
+        if _diverges(stmt) or _binds_on_all_paths(stmt, name):
+            return True
+    return False
+
+
+def _binds_on_all_paths(stmt: cst.CSTNode, name: str) -> bool:
+    """Whether every path through stmt that falls through has bound `name`."""
+    if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+        return any(_binds_on_all_paths(s, name) for s in stmt.body)
+    if isinstance(stmt, cst.Assign):
+        return any(_target_binds(t.target, name) for t in stmt.targets)
+    if isinstance(stmt, cst.AnnAssign):
+        return stmt.value is not None and _target_binds(stmt.target, name)
+    if isinstance(stmt, cst.If):
+        if not _suite_binds(stmt.body, name):
+            return False
+        if isinstance(stmt.orelse, cst.If):
+            return _binds_on_all_paths(stmt.orelse, name)
+        if isinstance(stmt.orelse, cst.Else):
+            return _suite_binds(stmt.orelse.body, name)
+        return False
+    if isinstance(stmt, cst.With):
+        return _suite_binds(stmt.body, name)
+    if isinstance(stmt, cst.Try):
+        return _suite_binds(stmt.body, name) and all(_suite_binds(h.body, name) for h in stmt.handlers)
+    return False
+
+
+def _target_binds(t: cst.BaseExpression, name: str) -> bool:
+    if isinstance(t, cst.Name):
+        return t.value == name
+    if isinstance(t, (cst.Tuple, cst.List)):
+        return any(_target_binds(el.value, name) for el in t.elements)
+    return False

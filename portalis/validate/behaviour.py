@@ -1,0 +1,350 @@
+"""Behaviour validation: does each translated function do what the Python original does?
+
+`verify_crate(...)` gathers cases for every translated function (doctests, the repository's
+tests, generated from the annotations: cases.py), runs the originals on them in a subprocess
+(expected.py), builds and runs the cases against the crate with one cargo invocation
+(harness.py), and gives each function a verdict:
+
+- verified: every case ran in Rust and matched, and there was at least one;
+- failed: a case differed (`detail` is the first differing case, doctest and test cases first);
+- untested: no case could be run, `detail` says why (no typed signature, no usable case,
+  non-deterministic, reads stdin, every case timed out or hit the recursion limit in Python, the
+  Rust test could not be written or compiled);
+- functions that are not translated (untranslated, compile_error) keep their status.
+
+`apply_verdicts(validations, report)` writes the verdicts into the ModuleValidation rows.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import time
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from portalis.model import FunctionStatus, ModuleTypeMap, ModuleValidation, ParsedModule
+from portalis.validate.cargo import Toolchain
+from portalis.validate.cases import doctest_cases, find_test_files, generated_cases, repo_test_cases
+from portalis.validate.expected import PyCase, PyResult, run_python
+from portalis.validate.harness import PROGRAM_NAME, Case, CaseOutcome, run_cases
+from portalis.validate.literals import encode_value
+
+# Modules whose use makes a function's result depend on something other than its arguments.
+NONDETERMINISTIC = {"random": "randomness", "secrets": "randomness", "uuid": "randomness",
+                    "time": "the clock", "datetime": "the clock"}
+I64 = (-(2**63), 2**63 - 1)
+ORIGIN_ORDER = {"doctest": 0, "test": 1, "hypothesis": 2}
+
+
+class VerifyConfig(BaseModel):
+    """How hard to try. Defaults keep a repository of a few hundred functions under a minute."""
+
+    generated_per_function: int = Field(default=20, description="hypothesis cases per function (0: none)")
+    max_cases_per_function: int = Field(default=60, description="cases run in Rust per function, at most")
+    python_timeout_s: float = Field(default=2.0, description="one call of a Python original")
+    rust_timeout_s: float = Field(default=5.0, description="one case in Rust")
+    repeat: int = Field(default=2, description="runs of each Python call; results that differ: non-deterministic")
+    seed: int = Field(default=0, description="seed of the generated cases")
+    doctests: bool = True
+    repo_tests: bool = True
+
+
+class FunctionVerdict(BaseModel):
+    module: str
+    function: str
+    status: FunctionStatus
+    cases_passed: int = 0
+    cases_total: int = 0
+    detail: str | None = None  # failed: the first differing case; untested: why
+    origins: dict[str, int] = Field(default_factory=dict)  # cases run in Rust, by source
+    notes: list[str] = Field(default_factory=list)  # cases left out, and why
+
+
+class VerifyTimings(BaseModel):
+    cases_s: float = 0.0  # finding and generating cases
+    python_s: float = 0.0  # running the originals
+    build_s: float = 0.0  # cargo build of the case program
+    run_s: float = 0.0  # running it
+    total_s: float = 0.0
+    builds: int = 0
+    reused: bool = False  # cargo compiled nothing: the target dir had it all
+    module_s: dict[str, float] = Field(default_factory=dict)  # Python run + Rust cases, per module
+    module_cases: dict[str, int] = Field(default_factory=dict)
+
+
+class BehaviourReport(BaseModel):
+    verdicts: list[FunctionVerdict] = Field(default_factory=list)
+    timings: VerifyTimings = Field(default_factory=VerifyTimings)
+    failure: str | None = None  # the case program could not be built or run at all
+
+    def for_module(self, module: str) -> dict[str, FunctionVerdict]:
+        return {v.function: v for v in self.verdicts if v.module == module}
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for v in self.verdicts:
+            out[v.status.value] = out.get(v.status.value, 0) + 1
+        return out
+
+
+def nondeterministic_uses(parsed: ParsedModule, function: str) -> list[str]:
+    """What a function's body uses that depends on randomness or the clock (`random.randint`)."""
+    try:
+        tree = ast.parse(parsed.source)
+    except SyntaxError:
+        return []
+    imported: dict[str, str] = {}  # local name -> nondeterministic module it comes from
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                top = a.name.split(".")[0]
+                if top in NONDETERMINISTIC:
+                    imported[a.asname or top] = top
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in NONDETERMINISTIC:
+            for a in node.names:
+                imported[a.asname or a.name] = node.module.split(".")[0]
+        elif isinstance(node, ast.ImportFrom) and node.module == "os":
+            for a in node.names:
+                if a.name in ("urandom", "getrandom"):
+                    imported[a.asname or a.name] = "random"
+    fn = next((n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == function), None)
+    if fn is None:
+        return []
+    uses: list[str] = []
+    qualified: set[int] = set()  # the `random` of `random.randint`: reported as the attribute
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            if node.value.id in imported:
+                uses.append(f"{node.value.id}.{node.attr}")
+                qualified.add(id(node.value))
+            elif node.value.id == "os" and node.attr in ("urandom", "getrandom"):
+                uses.append(f"os.{node.attr}")
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Name) and node.id in imported and isinstance(node.ctx, ast.Load) and id(node) not in qualified:
+            uses.append(node.id)
+    return sorted(set(uses))
+
+
+def _int_out_of_range(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return not (I64[0] <= value <= I64[1])
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(_int_out_of_range(v) for v in value)
+    if isinstance(value, dict):
+        return any(_int_out_of_range(k) or _int_out_of_range(v) for k, v in value.items())
+    fields = getattr(value, "fields", None)
+    if isinstance(fields, tuple):
+        return any(_int_out_of_range(v) for _, v in fields)
+    return False
+
+
+def gather_cases(
+    source_root: Path,
+    parsed: dict[str, ParsedModule],
+    targets: dict[str, dict[str, object]],
+    type_maps: dict[str, ModuleTypeMap],
+    config: VerifyConfig,
+) -> tuple[list[PyCase], dict[tuple[str, str], str]]:
+    """All cases for the target functions (module -> {name: signature}), numbered, doctests
+    first; plus why generated cases are missing for a function."""
+    cases: list[PyCase] = []
+    no_generated: dict[tuple[str, str], str] = {}
+    names = {m: set(fns) for m, fns in targets.items()}
+    if config.doctests:
+        for m in targets:
+            if m in parsed:
+                cases += doctest_cases(parsed[m], names[m])
+    if config.repo_tests:
+        for test_file in find_test_files(source_root):
+            cases += repo_test_cases(test_file, names)
+    for m, fns in targets.items():
+        for name, sig in fns.items():
+            made = generated_cases(m, sig, type_maps, config.generated_per_function, config.seed)  # type: ignore[arg-type]
+            if isinstance(made, str):
+                no_generated[(m, name)] = made
+            else:
+                cases += made
+    for i, c in enumerate(cases):
+        c.id = i
+    return cases, no_generated
+
+
+def verify_crate(
+    crate_dir: Path,
+    source_root: Path,
+    parsed: dict[str, ParsedModule],
+    type_maps: dict[str, ModuleTypeMap],
+    validations: dict[str, ModuleValidation],
+    toolchain: Toolchain,
+    config: VerifyConfig | None = None,
+    modules: list[str] | None = None,
+    program: str = PROGRAM_NAME,
+) -> BehaviourReport:
+    """Verify the translated functions of `modules` (default: all validated modules) against the
+    crate in crate_dir (it must compile: quarantine already applied). The crate's other modules
+    may be called by these functions, so the crate holds all of them."""
+    config = config or VerifyConfig()
+    started = time.perf_counter()
+    report = BehaviourReport()
+    timings = report.timings
+    verdicts: dict[tuple[str, str], FunctionVerdict] = {}
+    targets: dict[str, dict[str, object]] = {}
+    for m in modules if modules is not None else sorted(validations):
+        v = validations.get(m)
+        if v is None:
+            continue
+        tm = type_maps.get(m)
+        for f in v.functions:
+            if f.status is not FunctionStatus.TRANSLATED:
+                continue
+            key = (m, f.name)
+            sig = tm.function(f.name) if tm else None
+            if sig is None or not sig.typed:
+                verdicts[key] = FunctionVerdict(module=m, function=f.name, status=FunctionStatus.UNTESTED,
+                                                detail="no typed signature to build cases from")
+                continue
+            uses = nondeterministic_uses(parsed[m], f.name) if m in parsed else []
+            if uses:
+                kinds = sorted({NONDETERMINISTIC.get(u.split(".")[0], "randomness") for u in uses if u} or {"randomness"})
+                verdicts[key] = FunctionVerdict(
+                    module=m, function=f.name, status=FunctionStatus.UNTESTED,
+                    detail=f"non-deterministic: uses {' and '.join(kinds)} ({', '.join(uses)})",
+                )
+                continue
+            targets.setdefault(m, {})[f.name] = sig
+
+    t0 = time.perf_counter()
+    py_cases, no_generated = gather_cases(source_root, parsed, targets, type_maps, config)
+    timings.cases_s = time.perf_counter() - t0
+    for c in py_cases:
+        sig = targets[c.module][c.function]
+        c.mutated = [i for i, p in enumerate(sig.params) if p.mutated]  # type: ignore[attr-defined]
+
+    # Python: one worker per module, so each module's time is its own.
+    results: dict[int, PyResult] = {}
+    t0 = time.perf_counter()
+    for m in targets:
+        mine = [c for c in py_cases if c.module == m]
+        t1 = time.perf_counter()
+        if mine:
+            results.update(run_python(mine, [source_root], config.python_timeout_s, config.repeat))
+        timings.module_s[m] = time.perf_counter() - t1
+    timings.python_s = time.perf_counter() - t0
+
+    # What Python did decides which cases go to Rust.
+    notes: dict[tuple[str, str], list[str]] = {}
+    blockers: dict[tuple[str, str], str] = {}
+    rust_cases: list[Case] = []
+    seen: set[tuple[str, str, str]] = set()
+    per_function: dict[tuple[str, str], int] = {}
+    for c in sorted(py_cases, key=lambda c: (ORIGIN_ORDER.get(c.origin, 9), c.id)):
+        key = (c.module, c.function)
+        r = results.get(c.id)
+        label = c.label or _label(c.function, r.args if r else None)
+        if r is None:
+            continue
+        if r.status == "nondeterministic":
+            blockers.setdefault(key, f"non-deterministic: two runs of {label} gave different results")
+            continue
+        if r.status == "stdin":
+            blockers.setdefault(key, f"reads standard input ({label})")
+            continue
+        if r.status not in ("ok", "raised"):
+            why = {
+                "timeout": f"timed out in Python after {config.python_timeout_s:g} s",
+                "recursion": "hit Python's recursion limit",
+                "skipped": "skipped after an earlier case timed out",
+                "unusable": "arguments could not be evaluated",
+                "unrepresentable": "a value with no Rust counterpart",
+                "crashed": "the Python process died",
+            }.get(r.status, r.status)
+            if r.status != "unusable" or c.origin != "test":  # tests use fixtures and locals a lot
+                notes.setdefault(key, []).append(f"{label}: {why}{': ' + r.message if r.message and r.status in ('unusable', 'unrepresentable', 'crashed') else ''}")
+            continue
+        assert r.args is not None
+        if _int_out_of_range(r.args) or _int_out_of_range(r.value) or _int_out_of_range(r.changed):
+            notes.setdefault(key, []).append(f"{label}: an int outside i64")
+            continue
+        dedupe = (c.module, c.function, json.dumps([encode_value(a) for a in r.args], sort_keys=True, default=str))
+        if dedupe in seen:
+            continue
+        if per_function.get(key, 0) >= config.max_cases_per_function:
+            continue
+        seen.add(dedupe)
+        per_function[key] = per_function.get(key, 0) + 1
+        rust_cases.append(Case(
+            module=c.module, function=c.function, args=r.args,
+            expected=r.value if r.status == "ok" else None, changed=r.changed,
+            raised=r.raised if r.status == "raised" else None, stdout=r.stdout,
+            label=label, origin=c.origin,
+        ))
+
+    outcomes: list[CaseOutcome] = []
+    if rust_cases:
+        run = run_cases(crate_dir, rust_cases, type_maps, toolchain, name=program, case_timeout_s=config.rust_timeout_s)
+        outcomes = run.outcomes
+        timings.build_s, timings.run_s, timings.builds, timings.reused = run.build_seconds, run.run_seconds, run.builds, run.reused
+        report.failure = run.failure
+    by_function: dict[tuple[str, str], list[CaseOutcome]] = {}
+    for o in outcomes:
+        by_function.setdefault((o.case.module, o.case.function), []).append(o)
+        timings.module_s[o.case.module] = timings.module_s.get(o.case.module, 0.0) + o.seconds
+        if o.skipped is None:
+            timings.module_cases[o.case.module] = timings.module_cases.get(o.case.module, 0) + 1
+
+    for m, fns in targets.items():
+        for name in fns:
+            key = (m, name)
+            verdict = FunctionVerdict(module=m, function=name, status=FunctionStatus.UNTESTED, notes=notes.get(key, [])[:10])
+            ran = [o for o in by_function.get(key, []) if o.skipped is None]
+            for o in ran:
+                verdict.origins[o.case.origin] = verdict.origins.get(o.case.origin, 0) + 1
+            if key in blockers:
+                verdict.detail = blockers[key]
+            elif not ran:
+                skipped = [o.skipped for o in by_function.get(key, []) if o.skipped]
+                if skipped:
+                    verdict.detail = f"no case could run in Rust: {skipped[0]}"
+                elif verdict.notes:
+                    verdict.detail = f"no usable case: {verdict.notes[0]}"
+                else:
+                    verdict.detail = "no case: no doctest or test calls it, and " + no_generated.get(key, "nothing was generated")
+            else:
+                verdict.cases_total = len(ran)
+                verdict.cases_passed = sum(o.ok for o in ran)
+                failed = next((o for o in ran if not o.ok), None)
+                if failed is None:
+                    verdict.status = FunctionStatus.VERIFIED
+                else:
+                    verdict.status = FunctionStatus.FAILED
+                    verdict.detail = f"[{failed.case.origin}] {failed.explain()}"
+            verdicts[key] = verdict
+    report.verdicts = sorted(verdicts.values(), key=lambda v: (v.module, v.function))
+    timings.total_s = time.perf_counter() - started
+    return report
+
+
+def _label(function: str, args: list | None) -> str:
+    if args is None:
+        return f"{function}(...)"
+    text = f"{function}({', '.join(repr(a) for a in args)})"
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def apply_verdicts(validations: dict[str, ModuleValidation], report: BehaviourReport) -> None:
+    """Write verdicts into the validations' function rows (status, cases, detail)."""
+    for m, v in validations.items():
+        mine = report.for_module(m)
+        for f in v.functions:
+            verdict = mine.get(f.name)
+            if verdict is None:
+                continue
+            f.status = verdict.status
+            f.cases_passed = verdict.cases_passed
+            f.cases_total = verdict.cases_total
+            f.detail = verdict.detail
+            f.case_origins = dict(verdict.origins)

@@ -1,0 +1,281 @@
+"""Where test cases come from: doctests, the repository's own tests, and the type annotations.
+
+All three give `PyCase`s (expected.py) for the functions asked for; none runs any code: doctest
+and test calls are found statically (their arguments stay source text, evaluated later in the
+Python subprocess), generated cases are values built from hypothesis strategies over the
+functions' Python types, seeded per function so reruns give the same cases.
+
+- `doctest_cases(parsed, targets)`: every call of a target function in a `>>>` example of any
+  docstring of the module; earlier statements of the same docstring (`>>> items = [...]`) are the
+  case's setup. The expected output written in the docstring is ignored: Python is run instead.
+- `repo_test_cases(test_file, targets)`: every call of a target function inside a `test_*`
+  function of a test file, resolved through the file's imports (`from pkg import mod` then
+  `mod.f(...)`, `from pkg.mod import f` then `f(...)`); the simple assignments before the call in
+  the test function are its setup (`original = Item(...)`). Arguments that use anything else
+  (loop variables, fixtures) fail to evaluate and the case is dropped.
+- `generated_cases(sig, type_maps, n, seed)`: up to n argument tuples drawn from strategies for
+  the parameter types (bounded ints and floats, short strings, lists, dicts, sets, tuples,
+  Optional, translated dataclasses); None with the reason when a type has no strategy.
+"""
+
+from __future__ import annotations
+
+import ast
+import doctest
+import hashlib
+import json
+import warnings
+from pathlib import Path
+
+from portalis.model import FunctionSignature, ModuleTypeMap, ParsedModule, PyType
+from portalis.validate.expected import PyCase
+from portalis.validate.literals import ClassValue, encode_value
+
+TEST_PATTERNS = ("test_*.py", "*_test.py")
+SKIP_DIRS = {".git", ".venv", "venv", "__pycache__", "node_modules", "build", "dist", "site-packages", ".tox"}
+INT_RANGE = 10_000  # generated ints stay small: Python ints are unbounded, the translation's are i64
+FLOAT_RANGE = 1e6
+
+
+def _calls(node: ast.AST) -> list[ast.Call]:
+    """Calls in a statement or expression, outermost first, not inside nested defs/lambdas."""
+    found: list[ast.Call] = []
+
+    def walk(n: ast.AST) -> None:
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return
+        if isinstance(n, ast.Call):
+            found.append(n)
+        for child in ast.iter_child_nodes(n):
+            walk(child)
+
+    walk(node)
+    return found
+
+
+def _arguments(call: ast.Call) -> tuple[list[str], dict[str, str]] | None:
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+        return None
+    return [ast.unparse(a) for a in call.args], {k.arg: ast.unparse(k.value) for k in call.keywords if k.arg}
+
+
+def _docstrings(tree: ast.Module) -> list[str]:
+    out: list[str] = []
+    for node in [tree, *ast.walk(tree)]:
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            doc = ast.get_docstring(node, clean=True)
+            if doc and ">>>" in doc and doc not in out:
+                out.append(doc)
+    return out
+
+
+def doctest_cases(parsed: ParsedModule, targets: set[str]) -> list[PyCase]:
+    """Calls of `targets` (function names of this module) in the module's doctest examples."""
+    if not parsed.ok or not parsed.source:
+        return []
+    try:
+        tree = ast.parse(parsed.source)
+    except SyntaxError:
+        return []
+    cases: list[PyCase] = []
+    parser = doctest.DocTestParser()
+    for doc in _docstrings(tree):
+        try:
+            examples = parser.get_examples(doc)
+        except ValueError:  # malformed doctest (bad indentation): nothing usable in it
+            continue
+        setup: list[str] = []
+        for ex in examples:
+            try:
+                stmt_tree = ast.parse(ex.source)
+            except SyntaxError:
+                continue
+            for call in _calls(stmt_tree):
+                if isinstance(call.func, ast.Name) and call.func.id in targets:
+                    found = _arguments(call)
+                    if found is None:
+                        continue
+                    args, kwargs = found
+                    cases.append(PyCase(
+                        id=0, module=parsed.module, function=call.func.id, origin="doctest",
+                        label=ast.unparse(call), setup=list(setup), args_src=args, kwargs_src=kwargs,
+                    ))
+            if not all(isinstance(s, ast.Expr) for s in stmt_tree.body):
+                setup.append(ex.source)
+    return cases
+
+
+def find_test_files(root: Path) -> list[Path]:
+    """Test files of a repository (test_*.py, *_test.py), sorted, outside virtualenvs and builds."""
+    found: set[Path] = set()
+    for pattern in TEST_PATTERNS:
+        for p in root.rglob(pattern):
+            if not any(part in SKIP_DIRS or part.startswith(".") for part in p.relative_to(root).parts[:-1]):
+                found.add(p)
+    return sorted(found)
+
+
+def _aliases(tree: ast.Module, modules: set[str]) -> dict[str, str]:
+    """Local name -> dotted path it stands for (`mathutil` -> `inventory.mathutil`)."""
+    out: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.asname:
+                    out[a.asname] = a.name
+                else:
+                    out[a.name.split(".")[0]] = a.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for a in node.names:
+                out[a.asname or a.name] = f"{node.module}.{a.name}"
+    return out
+
+
+def _dotted(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr}" if base else None
+    return None
+
+
+def _resolve(func: ast.expr, aliases: dict[str, str], targets: dict[str, set[str]]) -> tuple[str, str] | None:
+    """(module, function) a call's callee names, when it is a target."""
+    dotted = _dotted(func)
+    if dotted is None:
+        return None
+    head, _, rest = dotted.partition(".")
+    if head not in aliases:
+        return None
+    full = aliases[head] + (f".{rest}" if rest else "")
+    module, _, name = full.rpartition(".")
+    if module in targets and name in targets[module]:
+        return module, name
+    return None
+
+
+def repo_test_cases(test_file: Path, targets: dict[str, set[str]]) -> list[PyCase]:
+    """Calls of target functions (module -> function names) in the `test_*` functions of a file."""
+    try:
+        tree = ast.parse(test_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, SyntaxError):
+        return []
+    aliases = _aliases(tree, set(targets))
+    cases: list[PyCase] = []
+    funcs = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name.startswith("test")]
+    for fn in funcs:
+        setup: list[str] = []
+        for stmt in fn.body:
+            for call in _calls(stmt):
+                hit = _resolve(call.func, aliases, targets)
+                found = _arguments(call) if hit else None
+                if hit is None or found is None:
+                    continue
+                args, kwargs = found
+                cases.append(PyCase(
+                    id=0, module=hit[0], function=hit[1], origin="test",
+                    label=f"{hit[1]}({', '.join([*args, *(f'{k}={v}' for k, v in kwargs.items())])})",
+                    namespace=str(test_file.resolve()), setup=list(setup), args_src=args, kwargs_src=kwargs,
+                ))
+            if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and all(
+                isinstance(t, ast.Name) for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
+            ):
+                setup.append(ast.unparse(stmt))
+    return cases
+
+
+# ---------------------------------------------------------------- generated from annotations
+
+
+def strategy_for(t: PyType, type_maps: dict[str, ModuleTypeMap], depth: int = 0):
+    """A hypothesis strategy for values of a Python type, or a string saying why there is none."""
+    from hypothesis import strategies as st
+
+    k = t.kind
+    if depth > 4:
+        return "a type nested too deeply"
+    if k == "int":
+        return st.integers(min_value=-INT_RANGE, max_value=INT_RANGE)
+    if k == "float":
+        return st.floats(min_value=-FLOAT_RANGE, max_value=FLOAT_RANGE, allow_nan=False, allow_infinity=False, allow_subnormal=False)
+    if k == "bool":
+        return st.booleans()
+    if k == "str":
+        # mostly printable ASCII, with a few letters whose case mapping or width differ
+        return st.text(st.characters(min_codepoint=32, max_codepoint=126) | st.sampled_from("éÅß\u00e7\t\n"), max_size=12)
+    if k == "none":
+        return st.none()
+    inner = [strategy_for(a, type_maps, depth + 1) for a in t.args]
+    bad = next((s for s in inner if isinstance(s, str)), None)
+    if bad is not None:
+        return bad
+    if k == "optional":
+        return st.none() | inner[0]
+    if k == "list":
+        return st.lists(inner[0], max_size=6)
+    if k == "set":
+        return st.sets(inner[0], max_size=5)
+    if k == "dict":
+        return st.dictionaries(inner[0], inner[1], max_size=5)
+    if k == "tuple":
+        return st.tuples(*inner)
+    if k == "class":
+        tm = type_maps.get(t.module or "")
+        cls = tm.cls(t.name or "") if tm else None
+        if cls is None or not cls.is_dataclass or cls.diagnostics:
+            return f"class {t.name} is not a translated dataclass"
+        fields = [strategy_for(f.py_type, type_maps, depth + 1) for f in cls.fields]
+        bad = next((s for s in fields if isinstance(s, str)), None)
+        if bad is not None:
+            return bad
+        names = [f.name for f in cls.fields]
+        module, name = t.module or "", cls.name
+        return st.tuples(*fields).map(lambda vals: ClassValue(module=module, name=name, fields=tuple(zip(names, vals))))
+    return f"no generator for values of type {t}"
+
+
+def _seed(module: str, function: str, seed: int) -> int:
+    return int.from_bytes(hashlib.sha256(f"{seed}:{module}:{function}".encode()).digest()[:8], "big")
+
+
+def generated_cases(
+    module: str, sig: FunctionSignature, type_maps: dict[str, ModuleTypeMap], n: int, seed: int = 0
+) -> list[PyCase] | str:
+    """Up to n distinct generated argument lists for a function, or why none can be generated."""
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import seed as hseed
+    from hypothesis import strategies as st
+
+    if n <= 0:
+        return "generated cases are turned off"
+    strategies = []
+    for p in sig.params:
+        s = strategy_for(p.py_type, type_maps)
+        if isinstance(s, str):
+            return f"parameter `{p.name}`: {s}"
+        strategies.append(s)
+    drawn: list[tuple] = []
+
+    @hseed(_seed(module, sig.name, seed))
+    @settings(
+        max_examples=n, database=None, deadline=None, phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck), derandomize=False,
+    )
+    @given(st.tuples(*strategies))
+    def collect(args: tuple) -> None:
+        drawn.append(args)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        collect()
+    cases: list[PyCase] = []
+    seen: set[str] = set()
+    for args in drawn:
+        encoded = [encode_value(a) for a in args]
+        key = json.dumps(encoded, sort_keys=True)
+        if key in seen:
+            continue
+        seen.add(key)
+        cases.append(PyCase(id=0, module=module, function=sig.name, origin="hypothesis", args=encoded))
+    return cases

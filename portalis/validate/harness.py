@@ -1,0 +1,625 @@
+"""Differential test harness, Rust side: run cases of known Python behaviour against a translated crate.
+
+API
+---
+- `Case`: one call of one translated function — `module`, `function`, `args` (Python values:
+  ints, floats, str, lists, tuples, dicts, sets, dataclass instances or `ClassValue`s) and what
+  Python did: `expected` (canonical return value, see `literals.canonical`) and `changed` (the
+  canonical values, after the call, of the parameters the translation takes by `&mut`), or
+  `raised` (the exception's type name). `stdout`, when not None, is what the call printed.
+- `render_program(cases, type_maps, crate, crate_dir=None) -> Program`: the Rust source of one
+  example program that runs every renderable case (each in its own `fn case_N() -> String`),
+  plus the cases that could not be rendered and why (`Program.skipped`).
+- `run_cases(crate_dir, cases, type_maps, toolchain) -> HarnessRun`: writes the program as
+  `examples/<name>.rs` in the crate, builds it with ONE `cargo build --example` (an example
+  program is not part of the library: `cargo check`/`build` of the crate ignore it), runs the
+  binary and returns one `CaseOutcome` per case, in order (`outcome.ok`, `outcome.explain()`).
+- `compare(case, outcome)` / `CaseOutcome.ok`: strict comparison (types must match, dict order
+  matters), floats within `FLOAT_REL_TOL`; a Python exception matches a Rust panic (or `Err`)
+  whose message starts with the exception's name (`ZeroDivisionError: ...`).
+
+The program prints each result as a Python literal (trait `Canon`, `CANON_RS`) that
+`ast.literal_eval` reads back, to a result file given on its command line — not to stdout, which
+belongs to the functions under test: their printed output is captured per case between marker
+bytes and compared with what Python printed. Each case runs on its own thread with a large stack
+and a timeout; a case that times out or crashes the process (a stack overflow aborts) is
+recorded, and the binary is started again after it, so one bad case costs only itself. Rustc
+errors inside a case's function drop that case (`untested`: the test did not compile) and the
+program is rebuilt without it.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from portalis.model import FunctionSignature, ModuleTypeMap, PyType
+from portalis.types.rust_types import rust_ident
+from portalis.validate.cargo import CargoRun, Toolchain, run_cargo
+from portalis.validate.literals import Raised, RenderError, RustLiterals, same
+
+PROGRAM_NAME = "portalis_cases"
+FLOAT_REL_TOL = 1e-9  # f64 results: equal, or within this relative distance (summation order)
+CASE_TIMEOUT_S = 5.0  # one Rust case
+MAX_BUILD_ROUNDS = 3  # rebuilds after dropping cases whose test code rustc rejects
+MARK = "\x1e"  # separates the stdout of consecutive cases
+
+# The printer of results: a Python literal that ast.literal_eval reads back.
+CANON_RS = r"""
+#![allow(unused_imports, dead_code, unused_mut, unused_variables, clippy::all)]
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+pub trait Canon {
+    fn canon(&self) -> String;
+}
+
+impl Canon for i64 {
+    fn canon(&self) -> String { self.to_string() }
+}
+
+impl Canon for f64 {
+    fn canon(&self) -> String {
+        if self.is_nan() {
+            "nan".to_string()
+        } else if self.is_infinite() {
+            if *self > 0.0 { "1e999".to_string() } else { "-1e999".to_string() }
+        } else {
+            // Debug prints the shortest digits that round-trip, always with a `.` or an `e`.
+            format!("{:?}", self)
+        }
+    }
+}
+
+impl Canon for bool {
+    fn canon(&self) -> String { if *self { "True".to_string() } else { "False".to_string() } }
+}
+
+impl Canon for () {
+    fn canon(&self) -> String { "None".to_string() }
+}
+
+impl Canon for str {
+    fn canon(&self) -> String {
+        let mut out = String::from("\"");
+        for c in self.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '"' => out.push_str("\\\""),
+                ' '..='~' => out.push(c),
+                _ => { write!(out, "\\U{:08x}", c as u32).unwrap(); }
+            }
+        }
+        out.push('"');
+        out
+    }
+}
+
+impl Canon for String {
+    fn canon(&self) -> String { self.as_str().canon() }
+}
+
+impl<T: Canon + ?Sized> Canon for &T {
+    fn canon(&self) -> String { (**self).canon() }
+}
+
+impl<T: Canon> Canon for Vec<T> {
+    fn canon(&self) -> String {
+        format!("[{}]", self.iter().map(|x| x.canon()).collect::<Vec<_>>().join(", "))
+    }
+}
+
+impl<T: Canon> Canon for Option<T> {
+    fn canon(&self) -> String {
+        match self { Some(x) => x.canon(), None => "None".to_string() }
+    }
+}
+
+// A translation that reports Python exceptions as `Err(e)`: the error's Display must start with
+// the exception's name, like a panic message does.
+impl<T: Canon, E: std::fmt::Display> Canon for Result<T, E> {
+    fn canon(&self) -> String {
+        match self { Ok(x) => x.canon(), Err(e) => panic!("{}", e) }
+    }
+}
+
+impl<T: Canon> Canon for std::collections::HashSet<T> {
+    fn canon(&self) -> String {
+        if self.is_empty() { return "set()".to_string(); }
+        let mut items: Vec<String> = self.iter().map(|x| x.canon()).collect();
+        items.sort();
+        format!("{{{}}}", items.join(", "))
+    }
+}
+
+macro_rules! canon_tuple {
+    ($($name:ident)+) => {
+        impl<$($name: Canon),+> Canon for ($($name,)+) {
+            #[allow(non_snake_case)]
+            fn canon(&self) -> String {
+                let ($($name,)+) = self;
+                let parts: Vec<String> = vec![$($name.canon()),+];
+                if parts.len() == 1 { format!("({},)", parts[0]) } else { format!("({})", parts.join(", ")) }
+            }
+        }
+    };
+}
+canon_tuple!(A);
+canon_tuple!(A B);
+canon_tuple!(A B C);
+canon_tuple!(A B C D);
+canon_tuple!(A B C D E);
+canon_tuple!(A B C D E F);
+
+fn panic_text(payload: Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic".to_string()
+    }
+}
+"""
+
+PYDICT_CANON_RS = """
+impl<K: Canon + std::hash::Hash + Eq + Clone, V: Canon> Canon for {crate}::pyrt::PyDict<K, V> {
+    fn canon(&self) -> String {
+        format!("{{{}}}", self.items().map(|(k, v)| format!("{}: {}", k.canon(), v.canon())).collect::<Vec<_>>().join(", "))
+    }
+}
+"""
+
+# argv: RESULT_FILE START_INDEX TIMEOUT_MS. One line per case in the result file, written and
+# flushed as soon as the case ends, so a crash loses only the case that crashed.
+MAIN_RS = """
+fn main() {
+    std::panic::set_hook(Box::new(|_| {}));
+    let argv: Vec<String> = std::env::args().collect();
+    let mut results = std::fs::OpenOptions::new().create(true).append(true).open(&argv[1]).expect("result file");
+    let start: usize = argv.get(2).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let timeout = std::time::Duration::from_millis(argv.get(3).and_then(|s| s.parse().ok()).unwrap_or(5000));
+    for index in start..CASES.len() {
+        let case = CASES[index];
+        {
+            let mut out = std::io::stdout().lock();
+            let _ = write!(out, "\\x1e{}\\x1e", index);
+            let _ = out.flush();
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new().stack_size(64 << 20).spawn(move || {
+            let outcome = std::panic::catch_unwind(case).map_err(panic_text);
+            let _ = std::io::stdout().flush();
+            let _ = tx.send(outcome);
+        });
+        let line = match spawned {
+            Err(e) => format!("CASE {} CRASH thread: {}", index, e),
+            Ok(_) => match rx.recv_timeout(timeout) {
+                Ok(Ok(text)) => format!("CASE {} OK {}", index, text),
+                Ok(Err(text)) => format!("CASE {} RAISE {}", index, text.replace('\\n', " ")),
+                Err(_) => format!("CASE {} TIMEOUT", index),
+            },
+        };
+        writeln!(results, "{}", line).expect("result file");
+        results.flush().expect("result file");
+        if line.ends_with(" TIMEOUT") {
+            // the case's thread cannot be stopped: end the process, the caller resumes after it
+            std::process::exit(3);
+        }
+    }
+    writeln!(results, "DONE").expect("result file");
+}
+"""
+
+
+class Case(BaseModel):
+    """One call of a translated function and what the Python original did with it."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    module: str
+    function: str
+    args: list[Any]
+    expected: Any = None  # canonical return value (when raised is None)
+    changed: list[Any] = Field(default_factory=list)  # canonical &mut arguments after the call
+    raised: str | None = None  # the exception's type name
+    stdout: str | None = None  # what the call printed; None: not compared
+    label: str = ""  # how reports show the call: `gcd(48, 18)`
+    origin: str = ""  # doctest | test | hypothesis | ...
+
+    def title(self) -> str:
+        return self.label or f"{self.function}({', '.join(repr(a) for a in self.args)})"
+
+
+class CaseOutcome(BaseModel):
+    """What the Rust translation did with one case."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    case: Case
+    # canonical (return value, [changed &mut arguments]); a Raised for a panic / Err / crash /
+    # timeout; None when the case was not run (see skipped)
+    actual: Any = None
+    stdout: str = ""
+    line: str = ""  # the raw result line
+    skipped: str | None = None  # why the case could not be run in Rust (not a failure)
+    seconds: float = 0.0  # the case's share of the run (wall time between results)
+
+    @property
+    def ok(self) -> bool:
+        return self.skipped is None and compare(self.case, self)
+
+    @property
+    def expected(self) -> object:
+        """The Python side in the form of `actual`."""
+        if self.case.raised is not None:
+            return Raised(self.case.raised)
+        return (self.case.expected, list(self.case.changed))
+
+    def explain(self) -> str:
+        if self.skipped:
+            return f"{self.case.title()}: not run ({self.skipped})"
+        text = f"{self.case.title()}: python -> {_show(self.expected)}, rust -> {_show(self.actual)}"
+        if self.case.stdout is not None and self.case.stdout != self.stdout and _results_match(self.case, self.actual):
+            text += f"; printed {self.case.stdout!r} vs {self.stdout!r}"
+        return text
+
+
+def _show(value: object) -> str:
+    if isinstance(value, Raised):
+        return f"raises {value.kind}"
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], list):
+        result, changed = value
+        return repr(result) + (f" (arguments after: {changed!r})" if changed else "")
+    return repr(value)
+
+
+def _results_match(case: Case, actual: object) -> bool:
+    if case.raised is not None:
+        return actual == Raised(case.raised)
+    if not (isinstance(actual, tuple) and len(actual) == 2):
+        return False
+    return same((case.expected, list(case.changed)), actual, FLOAT_REL_TOL)
+
+
+def compare(case: Case, outcome: CaseOutcome) -> bool:
+    """Did Rust do what Python did: same result (or same exception), same in-place changes,
+    and the same printed output when Python's is known."""
+    if not _results_match(case, outcome.actual):
+        return False
+    return case.stdout is None or case.stdout == outcome.stdout
+
+
+class HarnessRun(BaseModel):
+    """The outcome of one build-and-run of the case program in a crate."""
+
+    outcomes: list[CaseOutcome] = Field(default_factory=list)
+    program: str = ""  # the Rust source last built
+    build_seconds: float = 0.0
+    run_seconds: float = 0.0
+    builds: int = 0  # cargo invocations (1 unless cases had to be dropped)
+    reused: bool = False  # cargo found everything fresh: no compilation at all
+    failure: str | None = None  # the program could not be built or run at all
+
+
+class Program(BaseModel):
+    """A rendered case program: source, the case index of each `case_N`, cases left out."""
+
+    source: str
+    indices: list[int]  # case_N runs cases[indices[N]]
+    skipped: dict[int, str] = Field(default_factory=dict)  # case index -> why
+    spans: dict[int, tuple[int, int]] = Field(default_factory=dict)  # case index -> lines (1-based)
+
+
+def rust_module_path(crate: str, module: str) -> str:
+    """`inventory.model` in crate `inv` -> `inv::inventory::model`."""
+    return "::".join([crate, *(rust_ident(p) for p in module.split("."))])
+
+
+def _case_body(case: Case, sig: FunctionSignature, render: RustLiterals, module_path: str) -> list[str]:
+    """Rust statements: bind arguments, call, return the canonical `(result, [changed])`."""
+    if len(case.args) != len(sig.params):
+        raise RenderError(f"{len(case.args)} arguments for {len(sig.params)} parameters")
+    lines: list[str] = []
+    passed: list[str] = []
+    mutated: list[str] = []
+    for i, (p, value) in enumerate(zip(sig.params, case.args)):
+        owned = render.owned(value, p.py_type)
+        var = f"a{i}"
+        if p.mutated:
+            lines.append(f"let mut {var}: {render.rust_type(p.py_type)} = {owned};")
+            passed.append(f"&mut {var}")
+            mutated.append(var)
+        elif p.rust_type.startswith("&"):
+            lines.append(f"let {var}: {render.rust_type(p.py_type)} = {owned};")
+            passed.append(f"&{var}")
+        else:
+            passed.append(owned)
+    lines.append(f"let result = {module_path}::{rust_ident(sig.name)}({', '.join(passed)});")
+    if mutated:
+        after = ", ".join(f"{v}.canon()" for v in mutated)
+        lines.append(f'format!("({{}}, [{{}}])", result.canon(), [{after}].join(", "))')
+    else:
+        lines.append('format!("({}, [])", result.canon())')
+    return lines
+
+
+def _classes_in(t: PyType, type_maps: dict[str, ModuleTypeMap], seen: set[tuple[str, str]]) -> None:
+    if t.kind == "class" and t.module and t.name:
+        key = (t.module, t.name)
+        if key in seen:
+            return
+        seen.add(key)
+        tm = type_maps.get(t.module)
+        cls = tm.cls(t.name) if tm else None
+        for f in cls.fields if cls else []:
+            _classes_in(f.py_type, type_maps, seen)
+    for a in t.args:
+        _classes_in(a, type_maps, seen)
+
+
+def render_program(
+    cases: list[Case],
+    type_maps: dict[str, ModuleTypeMap],
+    crate: str,
+    crate_dir: Path | None = None,
+    exclude: dict[int, str] | None = None,
+) -> Program:
+    """The Rust source of the case program: a `case_N` function per renderable case, `Canon`
+    impls for the dataclasses they use, and a main that runs them (see MAIN_RS).
+
+    `crate_dir` is read to know whether the crate has the runtime's PyDict; `exclude` leaves out
+    cases (by index) with a reason, as the rebuild after a rustc error does."""
+    render = RustLiterals(crate, type_maps)
+    skipped: dict[int, str] = dict(exclude or {})
+    bodies: list[tuple[int, list[str]]] = []
+    classes: set[tuple[str, str]] = set()
+    for index, case in enumerate(cases):
+        if index in skipped:
+            continue
+        tm = type_maps.get(case.module)
+        sig = tm.function(case.function) if tm else None
+        if sig is None or not sig.typed:
+            skipped[index] = f"{case.module}.{case.function} has no typed signature"
+            continue
+        try:
+            body = _case_body(case, sig, render, rust_module_path(crate, case.module))
+        except (RenderError, KeyError) as exc:
+            skipped[index] = f"argument cannot be written in Rust: {exc}"
+            continue
+        for p in sig.params:
+            _classes_in(p.py_type, type_maps, classes)
+        _classes_in(sig.returns, type_maps, classes)
+        bodies.append((index, body))
+
+    parts = [CANON_RS]
+    pyrt = crate_dir / "src" / "pyrt.rs" if crate_dir else None
+    if pyrt is not None and pyrt.exists() and "pub struct PyDict" in pyrt.read_text(encoding="utf-8"):
+        parts.append(PYDICT_CANON_RS.replace("{crate}", crate))
+    for module, name in sorted(classes):
+        cls = type_maps[module].cls(name)
+        if cls is None or not cls.is_dataclass or cls.diagnostics:
+            continue
+        fmt = "".join(f", '{f.name}': {{}}" for f in cls.fields)
+        args = "".join(f", self.{rust_ident(f.name)}.canon()" for f in cls.fields)
+        parts.append(
+            f"\nimpl Canon for {rust_module_path(crate, module)}::{rust_ident(cls.name)} {{\n"
+            f"    fn canon(&self) -> String {{ format!(\"{{{{'__class__': '{cls.name}'{fmt}}}}}\"{args}) }}\n}}\n"
+        )
+    source = "".join(parts)
+    spans: dict[int, tuple[int, int]] = {}
+    indices: list[int] = []
+    lines = source.split("\n")
+    for n, (index, body) in enumerate(bodies):
+        start = len(lines) + 1
+        lines.append(f"fn case_{n}() -> String {{")
+        lines += [f"    {b}" for b in body]
+        lines.append("}")
+        spans[index] = (start, len(lines))
+        indices.append(index)
+    lines.append(f"\nstatic CASES: [fn() -> String; {len(bodies)}] = [{', '.join(f'case_{n}' for n in range(len(bodies)))}];")
+    source = "\n".join(lines) + MAIN_RS
+    return Program(source=source, indices=indices, skipped=skipped, spans=spans)
+
+
+def crate_name_of(crate_dir: Path) -> str:
+    """The `name` in a crate's Cargo.toml."""
+    for line in (crate_dir / "Cargo.toml").read_text(encoding="utf-8").splitlines():
+        if line.startswith("name = "):
+            return line.split('"')[1]
+    raise ValueError(f"no crate name in {crate_dir / 'Cargo.toml'}")
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    # an unchanged file keeps cargo's fingerprint: a rerun reuses the built program
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def build_program(
+    crate_dir: Path,
+    cases: list[Case],
+    type_maps: dict[str, ModuleTypeMap],
+    toolchain: Toolchain,
+    name: str = PROGRAM_NAME,
+) -> tuple[Program, CargoRun, int]:
+    """Render, write and build the case program; cases whose code rustc rejects are dropped and
+    the program rebuilt (at most MAX_BUILD_ROUNDS builds). Returns (program, last cargo run,
+    number of builds)."""
+    crate = crate_name_of(crate_dir)
+    rel = f"examples/{name}.rs"
+    exclude: dict[int, str] = {}
+    program = render_program(cases, type_maps, crate, crate_dir)
+    run = CargoRun(ok=False)
+    builds = 0
+    for _ in range(MAX_BUILD_ROUNDS):
+        program = render_program(cases, type_maps, crate, crate_dir, exclude)
+        _write_if_changed(crate_dir / rel, program.source)
+        run = run_cargo(crate_dir, toolchain, "build", ["--example", name])
+        builds += 1
+        if run.ok or run.failure:
+            break
+        dropped = False
+        for err in run.errors:
+            if not (err.file or "").endswith(rel) or err.line is None:
+                continue
+            for index, (start, end) in program.spans.items():
+                if start <= err.line <= end and index not in exclude:
+                    exclude[index] = f"the Rust test does not compile: rustc {err.code or 'error'}: {err.message}"
+                    dropped = True
+        if not dropped:
+            break
+    return program, run, builds
+
+
+def run_cases(
+    crate_dir: Path,
+    cases: list[Case],
+    type_maps: dict[str, ModuleTypeMap],
+    toolchain: Toolchain,
+    name: str = PROGRAM_NAME,
+    case_timeout_s: float = CASE_TIMEOUT_S,
+) -> HarnessRun:
+    """Build the case program in crate_dir (one cargo invocation unless test code must be
+    dropped) and run every case; outcomes come back in the order of `cases`."""
+    started = time.perf_counter()
+    program, cargo, builds = build_program(crate_dir, cases, type_maps, toolchain, name)
+    result = HarnessRun(program=program.source, build_seconds=time.perf_counter() - started, builds=builds)
+    result.reused = builds == 1 and cargo.ok and bool(cargo.fresh) and all(cargo.fresh.values())
+    outcomes = [CaseOutcome(case=c, skipped=program.skipped.get(i)) for i, c in enumerate(cases)]
+    result.outcomes = outcomes
+    executable = cargo.executables.get(name)
+    if not cargo.ok or executable is None:
+        errors = "; ".join(e.message for e in cargo.errors[:3])
+        result.failure = cargo.failure or f"the case program does not build: {errors or 'no executable'}"
+        for o in outcomes:
+            if o.skipped is None:
+                o.skipped = result.failure
+        return result
+    started = time.perf_counter()
+    _execute(Path(executable), program, outcomes, case_timeout_s)
+    result.run_seconds = time.perf_counter() - started
+    return result
+
+
+def _execute(executable: Path, program: Program, outcomes: list[CaseOutcome], case_timeout_s: float) -> None:
+    """Run the binary from case 0; after a timeout or crash, run it again from the next case."""
+    total = len(program.indices)
+    start = 0
+    with tempfile.TemporaryDirectory(prefix="portalis-cases-") as tmp:
+        results_path = Path(tmp) / "results.txt"
+        while start < total:
+            results_path.write_text("", encoding="utf-8")
+            began = time.perf_counter()
+            try:
+                proc = subprocess.run(
+                    [str(executable), str(results_path), str(start), str(int(case_timeout_s * 1000))],
+                    stdin=subprocess.DEVNULL,
+                    capture_output=True,
+                    # the binary ends itself after a case timeout; this bounds what it cannot see
+                    timeout=case_timeout_s * 2 + 0.02 * (total - start) + 10,
+                    env={**os.environ, "RUST_BACKTRACE": "0"},
+                )
+                stdout, code = proc.stdout, proc.returncode
+            except subprocess.TimeoutExpired as exc:
+                stdout, code = exc.stdout or b"", None
+            elapsed = time.perf_counter() - began
+            lines = results_path.read_text(encoding="utf-8", errors="replace").splitlines()
+            printed = _split_stdout(stdout.decode("utf-8", errors="replace"))
+            seen: set[int] = set()
+            for line in lines:
+                m = re.match(r"CASE (\d+) (\w+) ?(.*)$", line)
+                if not m:
+                    continue
+                n, kind, rest = int(m.group(1)), m.group(2), m.group(3)
+                if n >= total:
+                    continue
+                seen.add(n)
+                o = outcomes[program.indices[n]]
+                o.line = line
+                o.stdout = printed.get(n, "")
+                o.actual = _actual(kind, rest, case_timeout_s)
+            ran = [n for n in seen if n >= start]
+            share = elapsed / max(1, len(ran))
+            for n in ran:
+                outcomes[program.indices[n]].seconds = share
+            if "DONE" in lines:
+                break
+            # the case after the last one reported crashed the process (or it timed out)
+            last = max(seen) if seen else start - 1
+            if last >= start and outcomes[program.indices[last]].actual == Raised("<timeout>"):
+                start = last + 1
+                continue
+            crashed = last + 1
+            if crashed >= total:
+                break
+            o = outcomes[program.indices[crashed]]
+            why = "timed out" if code is None else f"exit status {code}"
+            o.actual = Raised(f"<crash: {why}>")
+            o.line = f"CASE {crashed} CRASH {why}"
+            o.stdout = printed.get(crashed, "")
+            start = crashed + 1
+
+
+def _split_stdout(text: str) -> dict[int, str]:
+    """What each case printed: the binary writes MARK index MARK before each case."""
+    out: dict[int, str] = {}
+    parts = text.split(MARK)
+    # parts: [before, idx, printed, idx, printed, ...]
+    for i in range(1, len(parts) - 1, 2):
+        if parts[i].isdigit():
+            out[int(parts[i])] = parts[i + 1]
+    return out
+
+
+def _actual(kind: str, rest: str, timeout_s: float) -> object:
+    if kind == "OK":
+        return parse_canonical(rest)
+    if kind == "RAISE":
+        return Raised(rest.split(":", 1)[0].strip())
+    if kind == "TIMEOUT":
+        return Raised("<timeout>")
+    return Raised(f"<crash: {rest}>")
+
+
+def parse_canonical(text: str) -> object:
+    """A `(result, [changed])` line printed by `Canon` back to Python values (a literal, plus the
+    bare name `nan`; `1e999` is inf)."""
+    try:
+        value = _literal(ast.parse(text, mode="eval").body)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError) as exc:
+        return Raised(f"<unreadable output {text[:200]!r}: {exc}>")
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], list):
+        return (value[0], value[1])
+    return value
+
+
+def _literal(node: ast.expr) -> object:
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Name) and node.id == "nan":
+        return float("nan")
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _literal(node.operand)
+        if isinstance(inner, (int, float)) and not isinstance(inner, bool):
+            return -inner
+    if isinstance(node, ast.Tuple):
+        return tuple(_literal(e) for e in node.elts)
+    if isinstance(node, ast.List):
+        return [_literal(e) for e in node.elts]
+    if isinstance(node, ast.Set):
+        return {_literal(e) for e in node.elts}
+    if isinstance(node, ast.Dict):
+        return {_literal(k): _literal(v) for k, v in zip(node.keys, node.values) if k is not None}
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "set" and not node.args:
+        return set()
+    raise ValueError(f"not a literal: {ast.dump(node)[:80]}")

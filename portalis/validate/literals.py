@@ -1,0 +1,240 @@
+"""Python values on both sides of a differential test.
+
+- `canonical(value)`: the comparable form of a Python value, the same form the Rust side prints
+  (ints, floats, str, bool, None, lists, tuples, dicts in iteration order, sets, dataclasses as
+  tagged dicts `{'__class__': 'Item', 'sku': ...}`).
+- `same(a, b)`: strict structural comparison of canonical values (1 != 1.0 != True, dict order
+  matters), floats optionally within a relative tolerance.
+- `RustLiterals`: renders a Python value as a Rust expression of the owned Rust type that the
+  translator gives a Python type (`PyType`), for the argument lists of generated test cases.
+- `encode_value` / `decode_value`: a lossless JSON form of argument values (tuples, sets, dicts
+  with any keys, dataclass instances, nan/inf) so they can cross a process boundary without
+  pickling objects of the repository under test.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from portalis.model import ModuleTypeMap, PyType
+from portalis.rust.printer import float_literal, print_type, rust_string_literal
+from portalis.types.rust_types import owned_type, rust_ident
+
+
+@dataclass(frozen=True)
+class Raised:
+    """A call that raised (Python) or panicked / returned Err (Rust): compared by exception name."""
+
+    kind: str
+
+
+@dataclass(frozen=True, repr=False)
+class ClassValue:
+    """An instance of a translated dataclass without the class itself: what `decode_value` gives
+    for a dataclass and what strategies build. `fields` are in declaration order."""
+
+    module: str
+    name: str
+    fields: tuple[tuple[str, Any], ...]
+
+    def __repr__(self) -> str:
+        return f"{self.name}({', '.join(f'{k}={v!r}' for k, v in self.fields)})"
+
+    def get(self, field: str) -> Any:
+        for k, v in self.fields:
+            if k == field:
+                return v
+        raise KeyError(field)
+
+
+def canonical(value: object) -> object:
+    """A Python value in the comparable form the Rust harness prints."""
+    if isinstance(value, bool) or value is None or isinstance(value, (int, float, str)):
+        return value
+    if isinstance(value, list):
+        return [canonical(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(canonical(v) for v in value)
+    if isinstance(value, dict):
+        return {canonical(k): canonical(v) for k, v in value.items()}
+    if isinstance(value, (set, frozenset)):
+        return {canonical(v) for v in value}
+    if isinstance(value, ClassValue):
+        return {"__class__": value.name, **{k: canonical(v) for k, v in value.fields}}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out: dict = {"__class__": type(value).__name__}
+        for f in dataclasses.fields(value):
+            out[f.name] = canonical(getattr(value, f.name))
+        return out
+    raise TypeError(f"no canonical form for {type(value).__name__} {value!r:.80}")
+
+
+def same(a: object, b: object, rel_tol: float = 0.0) -> bool:
+    """Strict structural equality: types must match (1 != 1.0 != True), dicts compare in order.
+    Floats are equal when identical (nan == nan, 0.0 != -0.0) or, with rel_tol > 0, within that
+    relative tolerance of each other (same sign and same infinities)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        assert isinstance(b, float)
+        if math.isnan(a) or math.isnan(b):
+            return math.isnan(a) and math.isnan(b)
+        if a == b:
+            return math.copysign(1, a) == math.copysign(1, b)
+        return rel_tol > 0 and math.isfinite(a) and math.isfinite(b) and math.isclose(a, b, rel_tol=rel_tol)
+    if isinstance(a, (list, tuple)):
+        assert isinstance(b, (list, tuple))
+        return len(a) == len(b) and all(same(x, y, rel_tol) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        assert isinstance(b, dict)
+        return len(a) == len(b) and all(
+            same(ka, kb, rel_tol) and same(va, vb, rel_tol) for (ka, va), (kb, vb) in zip(a.items(), b.items())
+        )
+    return a == b
+
+
+# ---------------------------------------------------------------- Rust literals
+
+
+class RenderError(TypeError):
+    """A value that has no Rust literal of the wanted type (the case is skipped, not the run)."""
+
+
+class RustLiterals:
+    """Renders Python values as Rust expressions of the owned Rust type of a Python type.
+
+    `crate` is the crate's name (types print as `crate::m::T` inside the crate and as
+    `<crate>::m::T` from an example program); `type_maps` give the fields of dataclasses."""
+
+    def __init__(self, crate: str, type_maps: dict[str, ModuleTypeMap]) -> None:
+        self.crate = crate
+        self.type_maps = type_maps
+
+    def rust_type(self, t: PyType) -> str:
+        text = print_type(owned_type(t))
+        return text.replace("crate::", f"{self.crate}::")
+
+    def owned(self, value: object, t: PyType) -> str:
+        """A Rust expression of type `owned_type(t)` equal to `value`; RenderError if none."""
+        k = t.kind
+        if k == "int":
+            _expect(isinstance(value, int) and not isinstance(value, bool), value, t)
+            assert isinstance(value, int)
+            _expect(-(2**63) <= value < 2**63, value, t, "does not fit in i64")
+            # i64::MIN has no positive literal: spell it as a constant
+            return "i64::MIN" if value == -(2**63) else f"{value}i64"
+        if k == "float":
+            _expect(isinstance(value, (int, float)) and not isinstance(value, bool), value, t)
+            assert isinstance(value, (int, float))
+            text = float_literal(float(value))
+            return text if "::" in text else f"{text}_f64"
+        if k == "bool":
+            _expect(isinstance(value, bool), value, t)
+            return "true" if value else "false"
+        if k == "str":
+            _expect(isinstance(value, str), value, t)
+            assert isinstance(value, str)
+            return f"String::from({rust_string_literal(value)})"
+        if k == "none":
+            _expect(value is None, value, t)
+            return "()"
+        if k == "optional":
+            return "None" if value is None else f"Some({self.owned(value, t.args[0])})"
+        if k == "list":
+            _expect(isinstance(value, list), value, t)
+            assert isinstance(value, list)
+            if not value:
+                return f"<{self.rust_type(t)}>::new()"
+            return "vec![" + ", ".join(self.owned(v, t.args[0]) for v in value) + "]"
+        if k == "tuple":
+            _expect(isinstance(value, tuple) and len(value) == len(t.args), value, t)
+            assert isinstance(value, tuple)
+            items = [self.owned(v, a) for v, a in zip(value, t.args)]
+            return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+        if k == "dict":
+            _expect(isinstance(value, dict), value, t)
+            assert isinstance(value, dict)
+            kt, vt = t.args
+            pairs = ", ".join(f"({self.owned(a, kt)}, {self.owned(b, vt)})" for a, b in value.items())
+            return f"vec![{pairs}].into_iter().collect::<{self.rust_type(t)}>()"
+        if k == "set":
+            _expect(isinstance(value, (set, frozenset)), value, t)
+            assert isinstance(value, (set, frozenset))
+            items = ", ".join(self.owned(v, t.args[0]) for v in sorted(value, key=repr))
+            return f"vec![{items}].into_iter().collect::<{self.rust_type(t)}>()"
+        if k == "class":
+            tm = self.type_maps.get(t.module or "")
+            cls = tm.cls(t.name or "") if tm else None
+            if cls is None or not cls.is_dataclass or cls.diagnostics:
+                raise RenderError(f"class {t.module}.{t.name} is not a translated dataclass")
+            if isinstance(value, ClassValue):
+                _expect(value.name == cls.name, value, t)
+                get = value.get
+            else:
+                _expect(dataclasses.is_dataclass(value) and type(value).__name__ == cls.name, value, t)
+                get = lambda name: getattr(value, name)  # noqa: E731 - one accessor for both forms
+            fields = ", ".join(f"{rust_ident(f.name)}: {self.owned(get(f.name), f.py_type)}" for f in cls.fields)
+            return f"{self.rust_type(t)} {{ {fields} }}"
+        raise RenderError(f"cannot render a Rust literal for {t}")
+
+
+def _expect(ok: bool, value: object, t: PyType, why: str = "") -> None:
+    if not ok:
+        raise RenderError(f"{value!r:.60} is not a {t}{': ' + why if why else ''}")
+
+
+# ---------------------------------------------------------------- transport
+
+
+def encode_value(value: object) -> Any:
+    """A JSON-serialisable, lossless form of an argument value (see decode_value)."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return value
+        return {"float": repr(value)}
+    if isinstance(value, list):
+        return [encode_value(v) for v in value]
+    if isinstance(value, tuple):
+        return {"tuple": [encode_value(v) for v in value]}
+    if isinstance(value, dict):
+        return {"dict": [[encode_value(k), encode_value(v)] for k, v in value.items()]}
+    if isinstance(value, (set, frozenset)):
+        return {"set": [encode_value(v) for v in value]}
+    if isinstance(value, ClassValue):
+        return {"class": f"{value.module}:{value.name}", "fields": [[k, encode_value(v)] for k, v in value.fields]}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        cls = type(value)
+        return {
+            "class": f"{cls.__module__}:{cls.__name__}",
+            "fields": [[f.name, encode_value(getattr(value, f.name))] for f in dataclasses.fields(value)],
+        }
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def decode_value(data: Any, make_class: Any = None) -> object:
+    """The value `encode_value` encoded. Dataclasses come back as ClassValue unless
+    `make_class(module, name, fields: dict)` builds the real instance."""
+    if data is None or isinstance(data, (bool, int, float, str)):
+        return data
+    if isinstance(data, list):
+        return [decode_value(v, make_class) for v in data]
+    if "float" in data:
+        return float(data["float"])
+    if "tuple" in data:
+        return tuple(decode_value(v, make_class) for v in data["tuple"])
+    if "dict" in data:
+        return {decode_value(k, make_class): decode_value(v, make_class) for k, v in data["dict"]}
+    if "set" in data:
+        return {decode_value(v, make_class) for v in data["set"]}
+    if "class" in data:
+        module, name = data["class"].split(":", 1)
+        fields = tuple((k, decode_value(v, make_class)) for k, v in data["fields"])
+        if make_class is not None:
+            return make_class(module, name, dict(fields))
+        return ClassValue(module=module, name=name, fields=fields)
+    raise ValueError(f"not an encoded value: {data!r:.80}")

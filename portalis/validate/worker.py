@@ -1,0 +1,306 @@
+"""Runs Python originals on test cases, in a subprocess of its own: `python worker.py JOB RESULTS`.
+
+Standard library only, and not imported as part of portalis: it runs inside the interpreter that
+imports the repository under test, so it must not bring anything of ours into that process
+(which is also why it has its own small copies of the value encoding of `literals.py`).
+
+JOB is a JSON file: {"paths": [...], "timeout_s": float, "repeat": int, "skip_functions": [...],
+"cases": [{"id", "module", "function", "namespace" ("module" or a test file path), "setup":
+[statements], "args_src": [expr] | null, "kwargs_src": {name: expr}, "args": [encoded] | null,
+"mutated": [parameter index]}]}.
+
+RESULTS gets one JSON line per event, flushed at once: {"id", "status": "started"} before a
+case, then {"id", "status", ...} when it ends, so the parent knows which case was running if it
+has to kill this process. Statuses: ok, raised, timeout, recursion, stdin, nondeterministic,
+unusable (arguments could not be evaluated or bound), unrepresentable (a value with no canonical
+form), skipped (an earlier case of the function timed out).
+
+Each case runs `repeat` times (default 2) on fresh deep copies of its arguments, with the random
+module seeded differently each time: results that differ mark the function non-deterministic.
+A case is bounded by an interval timer that raises a BaseException (user `except Exception`
+cannot swallow it); print() output is captured per case; stdin reads are refused and recorded.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import importlib
+import importlib.util
+import inspect
+import io
+import json
+import math
+import random
+import signal
+import sys
+import time
+
+
+class CaseTimeout(BaseException):
+    """Raised by the interval timer inside a case that ran too long."""
+
+
+class StdinRead(BaseException):
+    """A case tried to read standard input."""
+
+
+class _NoStdin(io.TextIOBase):
+    """sys.stdin during a case: any read is recorded and refused."""
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> str:
+        raise StdinRead()
+
+    def readline(self, size: int = -1) -> str:  # type: ignore[override]
+        raise StdinRead()
+
+    def readlines(self, hint: int = -1) -> list[str]:
+        raise StdinRead()
+
+    def __iter__(self):
+        raise StdinRead()
+
+
+def _on_alarm(signum, frame):  # noqa: ANN001 - signal handler signature
+    raise CaseTimeout()
+
+
+# ---------------------------------------------------------------- values
+
+
+def canonical(value):
+    """The comparable form (see portalis.validate.literals.canonical)."""
+    if isinstance(value, bool) or value is None or isinstance(value, (int, float, str)):
+        return value
+    if isinstance(value, list):
+        return [canonical(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(canonical(v) for v in value)
+    if isinstance(value, dict):
+        return {canonical(k): canonical(v) for k, v in value.items()}
+    if isinstance(value, (set, frozenset)):
+        return {canonical(v) for v in value}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {"__class__": type(value).__name__}
+        for f in dataclasses.fields(value):
+            out[f.name] = canonical(getattr(value, f.name))
+        return out
+    raise TypeError(f"no canonical form for {type(value).__name__}")
+
+
+I64 = 2**63
+
+
+def encode(value):
+    """See portalis.validate.literals.encode_value. Ints outside i64 have no Rust counterpart
+    (and huge ones cannot even be printed as JSON): TypeError."""
+    if isinstance(value, int) and not isinstance(value, bool) and not -I64 <= value < I64:
+        raise TypeError("an int outside i64")
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {"float": repr(value)}
+    if isinstance(value, list):
+        return [encode(v) for v in value]
+    if isinstance(value, tuple):
+        return {"tuple": [encode(v) for v in value]}
+    if isinstance(value, dict):
+        return {"dict": [[encode(k), encode(v)] for k, v in value.items()]}
+    if isinstance(value, (set, frozenset)):
+        return {"set": [encode(v) for v in value]}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        cls = type(value)
+        return {
+            "class": f"{cls.__module__}:{cls.__name__}",
+            "fields": [[f.name, encode(getattr(value, f.name))] for f in dataclasses.fields(value)],
+        }
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def decode(data):
+    """See portalis.validate.literals.decode_value; dataclasses become real instances."""
+    if data is None or isinstance(data, (bool, int, float, str)):
+        return data
+    if isinstance(data, list):
+        return [decode(v) for v in data]
+    if "float" in data:
+        return float(data["float"])
+    if "tuple" in data:
+        return tuple(decode(v) for v in data["tuple"])
+    if "dict" in data:
+        return {decode(k): decode(v) for k, v in data["dict"]}
+    if "set" in data:
+        return {decode(v) for v in data["set"]}
+    if "class" in data:
+        module, name = data["class"].split(":", 1)
+        cls = getattr(importlib.import_module(module), name)
+        return cls(**{k: decode(v) for k, v in data["fields"]})
+    raise ValueError("not an encoded value")
+
+
+def same(a, b) -> bool:
+    """Strict equality of canonical values, nan equal to nan (a rerun must give the same)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        return (math.isnan(a) and math.isnan(b)) or (a == b and math.copysign(1, a) == math.copysign(1, b))
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return len(a) == len(b) and all(same(ka, kb) and same(va, vb) for (ka, va), (kb, vb) in zip(a.items(), b.items()))
+    return a == b
+
+
+# ---------------------------------------------------------------- running
+
+
+_TEST_MODULES: dict[str, dict] = {}
+
+
+def _namespace(case: dict) -> dict:
+    """Globals the case's argument expressions are evaluated in (a copy: setup may assign)."""
+    where = case.get("namespace") or "module"
+    if where == "module":
+        return dict(vars(importlib.import_module(case["module"])))
+    if where not in _TEST_MODULES:
+        name = f"_portalis_cases_{len(_TEST_MODULES)}"
+        spec = importlib.util.spec_from_file_location(name, where)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        _TEST_MODULES[where] = vars(module)
+    return dict(_TEST_MODULES[where])
+
+
+def _arguments(case: dict, func) -> list:
+    """The positional argument list of the case, defaults applied."""
+    if case.get("args") is not None:
+        args, kwargs = [decode(a) for a in case["args"]], {}
+    else:
+        ns = _namespace(case)
+        for stmt in case.get("setup") or []:
+            exec(compile(stmt, "<setup>", "exec"), ns)  # noqa: S102 - the repository's own code
+        args = [eval(compile(src, "<argument>", "eval"), ns) for src in case.get("args_src") or []]  # noqa: S307
+        kwargs = {k: eval(compile(src, "<argument>", "eval"), ns) for k, src in (case.get("kwargs_src") or {}).items()}  # noqa: S307
+    bound = inspect.signature(func).bind(*args, **kwargs)
+    bound.apply_defaults()
+    return list(bound.arguments.values())
+
+
+def _once(func, args: list, mutated: list[int], seed: int, timeout_s: float) -> dict:
+    """One call on deep copies of args: {"kind": "ok"|"raised"|..., ...}."""
+    passed = copy.deepcopy(args)
+    out = io.StringIO()
+    saved = sys.stdout, sys.stderr, sys.stdin
+    sys.stdout, sys.stderr, sys.stdin = out, io.StringIO(), _NoStdin()
+    random.seed(seed)
+    started = time.perf_counter()
+    signal.setitimer(signal.ITIMER_REAL, timeout_s)
+    try:
+        try:
+            value = func(*passed)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            sys.stdout, sys.stderr, sys.stdin = saved
+    except CaseTimeout:
+        return {"kind": "timeout"}
+    except StdinRead:
+        return {"kind": "stdin"}
+    except RecursionError:
+        return {"kind": "recursion"}
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - any exception is an outcome of the case
+        return {"kind": "raised", "raised": type(exc).__name__, "stdout": out.getvalue(), "seconds": time.perf_counter() - started}
+    seconds = time.perf_counter() - started
+    try:
+        result = canonical(value)
+        changed = [canonical(passed[i]) for i in mutated]
+    except TypeError as exc:
+        return {"kind": "unrepresentable", "message": str(exc)}
+    return {"kind": "ok", "value": result, "changed": changed, "stdout": out.getvalue(), "seconds": seconds}
+
+
+def _same_outcome(a: dict, b: dict) -> bool:
+    if a["kind"] != b["kind"]:
+        return False
+    if a.get("stdout") != b.get("stdout"):
+        return False
+    if a["kind"] == "raised":
+        return a["raised"] == b["raised"]
+    if a["kind"] == "ok":
+        return same(a["value"], b["value"]) and same(a["changed"], b["changed"])
+    return True
+
+
+def run_case(case: dict, timeout_s: float, repeat: int) -> dict:
+    """Evaluate, bind and call; every outcome is a dict for the results file."""
+    record: dict = {"id": case["id"]}
+    signal.setitimer(signal.ITIMER_REAL, timeout_s)
+    try:
+        try:
+            func = getattr(importlib.import_module(case["module"]), case["function"])
+            args = _arguments(case, func)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except CaseTimeout:
+        return {**record, "status": "timeout", "message": "evaluating the arguments timed out"}
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - the case is unusable, the run goes on
+        return {**record, "status": "unusable", "message": f"{type(exc).__name__}: {exc}"[:300]}
+    try:
+        record["args"] = [encode(a) for a in args]
+    except TypeError as exc:
+        return {**record, "status": "unrepresentable", "message": f"argument: {exc}"}
+    runs = [_once(func, args, case.get("mutated") or [], seed, timeout_s) for seed in range(max(1, repeat))]
+    first = runs[0]
+    kind = first["kind"]
+    if kind in ("timeout", "stdin", "recursion", "unrepresentable"):
+        return {**record, "status": kind, "message": first.get("message", "")}
+    if not all(_same_outcome(first, r) for r in runs[1:]):
+        return {**record, "status": "nondeterministic", "message": "two runs of the same call gave different results"}
+    record["stdout"] = first.get("stdout", "")
+    record["seconds"] = first.get("seconds", 0.0)
+    if kind == "raised":
+        return {**record, "status": "raised", "raised": first["raised"]}
+    try:
+        return {**record, "status": "ok", "value": encode(first["value"]), "changed": [encode(c) for c in first["changed"]]}
+    except TypeError as exc:
+        return {**record, "status": "unrepresentable", "message": str(exc)}
+
+
+def main(job_path: str, results_path: str) -> None:
+    with open(job_path, encoding="utf-8") as f:
+        job = json.load(f)
+    for p in reversed(job.get("paths") or []):
+        sys.path.insert(0, p)
+    sys.setrecursionlimit(1000)
+    signal.signal(signal.SIGALRM, _on_alarm)
+    timeout_s = float(job.get("timeout_s", 2.0))
+    repeat = int(job.get("repeat", 2))
+    timed_out = set(job.get("skip_functions") or [])
+    with open(results_path, "a", encoding="utf-8") as results:
+        def emit(record: dict) -> None:
+            results.write(json.dumps(record) + "\n")
+            results.flush()
+
+        for case in job["cases"]:
+            key = f"{case['module']}:{case['function']}"
+            if key in timed_out:
+                emit({"id": case["id"], "status": "skipped", "message": "an earlier case of this function timed out"})
+                continue
+            emit({"id": case["id"], "status": "started"})
+            try:
+                record = run_case(case, timeout_s, repeat)
+            except CaseTimeout:
+                record = {"id": case["id"], "status": "timeout"}
+            if record["status"] == "timeout":
+                timed_out.add(key)
+            emit(record)
+        emit({"status": "done"})
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])

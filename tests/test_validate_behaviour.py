@@ -1,0 +1,239 @@
+"""Behaviour validation end to end: a small package translated with the real pipeline and
+`verify=True`; correct translations are verified, a hand-broken one fails with the differing case,
+and each kind of bad input is bounded and marked while the other functions are unaffected."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from portalis.model import FunctionReport, FunctionStatus, ModuleValidation
+from portalis.parse import parse_file
+from portalis.pipeline import translate_path
+from portalis.source import SourceRoot, discover, resolve_root
+from portalis.typemap import build_type_map
+from portalis.validate.behaviour import VerifyConfig, nondeterministic_uses, verify_crate
+
+from conftest import PYTHON, needs_cargo, run_portalis
+
+pytestmark = needs_cargo
+
+CALC = '''"""Arithmetic helpers."""
+
+import random
+import time
+from dataclasses import dataclass
+
+
+@dataclass
+class Line:
+    sku: str
+    qty: int
+    cents: int
+
+
+def floor_div(a: int, b: int) -> int:
+    """Python floor division.
+
+    >>> floor_div(-7, 2)
+    -4
+    """
+    return a // b
+
+
+def total(lines: list[Line]) -> int:
+    """Sum of qty * cents.
+
+    >>> total([Line("a", 2, 150)])
+    300
+    """
+    t = 0
+    for line in lines:
+        t += line.qty * line.cents
+    return t
+
+
+def spin(n: int) -> int:
+    count = 0
+    while n > -100000:
+        count = count + 1
+    return count
+
+
+def down(n: int) -> int:
+    return down(n + 1) + 1
+
+
+def noise(n: int) -> int:
+    return random.randint(0, n)
+
+
+def jitter(n: int) -> int:
+    return n + noise(100)
+
+
+def now_ns() -> int:
+    return time.time_ns()
+
+
+def since(n: int) -> int:
+    return now_ns() - n
+
+
+def shout(n: int) -> int:
+    print("n is", n)
+    return n
+
+
+def ask() -> str:
+    return input()
+'''
+
+TESTS = '''import pytest
+
+from shop import calc
+from shop.calc import Line
+
+
+def test_total():
+    assert calc.total([Line("a", 1, 5), Line("b", 2, 10)]) == 25
+
+
+def test_floor_div():
+    assert calc.floor_div(7, 2) == 3
+    with pytest.raises(ZeroDivisionError):
+        calc.floor_div(1, 0)
+'''
+
+CONFIG = VerifyConfig(generated_per_function=12, python_timeout_s=0.5, rust_timeout_s=2.0)
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory, toolchain):
+    root = tmp_path_factory.mktemp("shop_repo")
+    pkg = root / "repo" / "shop"
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text("", encoding="utf-8")
+    (pkg / "calc.py").write_text(CALC, encoding="utf-8")
+    (root / "repo" / "tests").mkdir()
+    (root / "repo" / "tests" / "test_calc.py").write_text(TESTS, encoding="utf-8")
+    started = time.perf_counter()
+    run = translate_path(pkg, root / "crate", toolchain, build=False, verify=True, verify_config=CONFIG)
+    return run, root, time.perf_counter() - started
+
+
+def _functions(run) -> dict[str, dict]:
+    return {f["name"]: f for m in run.report["modules"] for f in m["functions"]}
+
+
+def test_correct_translations_are_verified_with_cases_from_every_source(shop) -> None:
+    run, _, seconds = shop
+    assert seconds < 60
+    fns = _functions(run)
+    for name in ("floor_div", "total"):
+        f = fns[name]
+        assert f["status"] == "verified", f
+        assert f["cases_total"] >= 5 and f["cases_passed"] == f["cases_total"]
+    verdicts = {v.function: v for v in run.behaviour.verdicts}
+    # doctest, the repo's test file, and generated cases all contributed
+    assert set(verdicts["floor_div"].origins) == {"doctest", "test", "hypothesis"}
+    assert set(verdicts["total"].origins) == {"doctest", "test", "hypothesis"}
+    report = json.loads((run.out_dir / "portalis-report.json").read_text(encoding="utf-8"))
+    summary = report["verification"]
+    assert summary["ran"] is True and summary["verified"] >= 2 and summary["failed"] == 0
+    assert summary["cases_total"] == sum(f["cases_total"] for f in fns.values())
+
+
+def test_bad_inputs_are_bounded_and_marked(shop) -> None:
+    run, _, _ = shop
+    fns = _functions(run)
+    assert fns["spin"]["status"] == "untested" and "timed out in Python" in fns["spin"]["detail"]
+    assert fns["down"]["status"] == "untested" and "recursion limit" in fns["down"]["detail"]
+    # calls an untranslated random / clock helper: two runs differ, so no verdict either way
+    assert fns["jitter"]["status"] == "untested" and "non-deterministic" in fns["jitter"]["detail"]
+    assert fns["since"]["status"] == "untested" and "non-deterministic" in fns["since"]["detail"]
+    for name in ("noise", "now_ns"):
+        assert fns[name]["status"] in ("untranslated", "untested"), fns[name]
+        if fns[name]["status"] == "untested":
+            assert "non-deterministic: uses" in fns[name]["detail"]
+    # printing is compared, not parsed; reading stdin makes a function untestable
+    assert fns["shout"]["status"] in ("untranslated", "verified"), fns["shout"]
+    assert fns["ask"]["status"] in ("untranslated", "untested"), fns["ask"]
+    if fns["ask"]["status"] == "untested":
+        assert "standard input" in fns["ask"]["detail"]
+    # one timeout, not one per case: the function's other cases were skipped
+    notes = {v.function: v.notes for v in run.behaviour.verdicts}
+    assert sum("timed out in Python" in n for n in notes["spin"]) == 1
+    assert sum("skipped after an earlier case timed out" in n for n in notes["spin"]) >= 3
+
+
+def test_static_detection_of_randomness_and_the_clock() -> None:
+    from portalis.parse import parse_source, source_module_from_text
+
+    parsed = parse_source(source_module_from_text("calc", CALC), CALC)
+    assert nondeterministic_uses(parsed, "noise") == ["random.randint"]
+    assert nondeterministic_uses(parsed, "now_ns") == ["time.time_ns"]
+    assert nondeterministic_uses(parsed, "total") == []
+    src = "from random import choice as pick\nfrom os import urandom\n\ndef f(xs: list[int]) -> int:\n    return pick(xs) + len(urandom(2))\n"
+    parsed = parse_source(source_module_from_text("r", src), src)
+    assert nondeterministic_uses(parsed, "f") == ["pick", "urandom"]
+
+
+def test_a_wrong_translation_fails_with_the_first_differing_case(shop, toolchain) -> None:
+    run, root, _ = shop
+    crate = run.out_dir
+    rust_file = crate / "src" / "shop" / "calc.rs"
+    original = rust_file.read_text(encoding="utf-8")
+    # Rust's `/` truncates toward zero: wrong for operands of different signs
+    broken = original.replace("crate::pyrt::floordiv(a, b)", "a / b")
+    assert broken != original
+    rust_file.write_text(broken, encoding="utf-8")
+    try:
+        src = resolve_root(root / "repo" / "shop")
+        mods = discover(SourceRoot(src.root, src.files))
+        parsed = {m.module: parse_file(src.root, m) for m in mods}
+        type_maps = {k: build_type_map(p) for k, p in parsed.items()}
+        validations = {
+            m["module"]: ModuleValidation(module=m["module"], compiles=True, functions=[
+                FunctionReport(name=f["name"], qualname=f["qualname"],
+                               status=FunctionStatus.TRANSLATED if f["status"] in ("verified", "failed", "untested") else FunctionStatus(f["status"]))
+                for f in m["functions"]
+            ])
+            for m in run.report["modules"]
+        }
+        report = verify_crate(crate, src.root, parsed, type_maps, validations, toolchain, CONFIG)
+    finally:
+        rust_file.write_text(original, encoding="utf-8")
+    verdicts = report.for_module("shop.calc")
+    bad = verdicts["floor_div"]
+    assert bad.status is FunctionStatus.FAILED
+    assert 0 < bad.cases_passed < bad.cases_total
+    # the doctest comes first and is the first to differ: -7 // 2 == -4, Rust says -3
+    assert bad.detail == "[doctest] floor_div(-7, 2): python -> -4, rust -> -3"
+    assert verdicts["total"].status is FunctionStatus.VERIFIED  # unaffected
+
+
+def test_cli_verify_prints_statuses_and_writes_the_summary(tmp_path: Path) -> None:
+    src = tmp_path / "mini.py"
+    src.write_text(
+        'def area(w: int, h: int) -> int:\n    """>>> area(2, 3)\n    6\n    """\n    return w * h\n\n\n'
+        "def loop(n: int) -> int:\n    while n > -1000000:\n        n = n + 1\n    return n\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "crate"
+    proc = run_portalis("translate", str(src), "--out", str(out), "--verify", "--no-build", timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    area = next(line for line in lines if line.startswith("mini.area "))
+    assert "verified" in area
+    assert any(line.startswith("verification: 1 verified, 0 failed, 1 untested") for line in lines), proc.stdout
+    report = json.loads((out / "portalis-report.json").read_text(encoding="utf-8"))
+    fns = {f["name"]: f for f in report["modules"][0]["functions"]}
+    assert fns["area"]["status"] == "verified" and fns["area"]["cases_passed"] == fns["area"]["cases_total"] > 1
+    assert fns["loop"]["status"] == "untested" and fns["loop"]["cases_total"] == 0
+    assert report["verification"]["verified"] == 1
+    assert (out / "examples" / "portalis_cases.rs").exists()  # the generated Rust tests stay in the crate
+    assert PYTHON  # the CLI ran under this interpreter

@@ -1,0 +1,94 @@
+"""The safety gate rejects each forbidden construct, and only real code (not strings or comments)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from portalis.model import FunctionStatus, ModuleTranslation, RustItem
+from portalis.validate.safety import check_code, check_crate_dir, gate_translations, python_capabilities, strip_rust
+
+FORBIDDEN = {
+    "unsafe": "pub fn f(p: &[i64]) -> i64 { unsafe { *p.as_ptr() } }",
+    "extern crate": "extern crate libc;\npub fn f() -> i64 { 1 }",
+    "extern block": 'extern "C" { fn abs(x: i32) -> i32; }',
+    "#[link]": '#[link(name = "m")]\npub fn f() {}',
+    "#[no_mangle]": "#[no_mangle]\npub fn f() {}",
+    "inline assembly": 'pub fn f() { std::arch::asm!("nop"); }',
+    "include! macro": 'pub fn f() -> &\'static str { include_str!("/etc/passwd") }',
+    "std::mem::transmute": "pub fn f(x: f64) -> u64 { std::mem::transmute(x) }",
+    "raw pointers": "pub fn f(x: &i64) -> *const i64 { x as *const i64 }",
+    "process": 'pub fn f() { std::process::Command::new("sh").spawn().unwrap(); }',
+    "network": 'pub fn f() { let _ = std::net::TcpStream::connect("example.com:80"); }',
+    "filesystem": 'pub fn f() -> String { std::fs::read_to_string("x").unwrap() }',
+    "environment": 'pub fn f() -> String { std::env::var("HOME").unwrap() }',
+}
+
+
+@pytest.mark.parametrize("kind", sorted(FORBIDDEN))
+def test_each_forbidden_construct_is_rejected(kind: str) -> None:
+    found = check_code(FORBIDDEN[kind])
+    assert kind in [k for k, _ in found], found
+
+
+def test_strings_comments_and_stubs_do_not_trip_the_gate() -> None:
+    code = (
+        "/// unsafe in a doc comment, std::fs too\n"
+        "pub fn f(s: &str) -> String {\n"
+        "    // extern crate x; unsafe { }\n"
+        "    /* nested /* unsafe */ std::process::exit(1) */\n"
+        '    let a = "unsafe { std::net::TcpStream }";\n'
+        '    let b = r#"include_str!("x") "quoted" "#;\n'
+        "    let c = '\"'; let d: &'static str = \"std::env::var\";\n"
+        '    todo!("portalis PTL121 unsafe std::fs")\n'
+        "}\n"
+    )
+    assert check_code(code) == []
+    assert "unsafe" not in strip_rust(code) and strip_rust(code).count("\n") == code.count("\n")
+    # a Python function merely named like a forbidden thing is fine
+    assert check_code("pub fn transmute(x: i64) -> i64 { x }") == []
+
+
+def test_capabilities_the_python_used_are_allowed() -> None:
+    fs = 'pub fn f() -> String { std::fs::read_to_string("x").unwrap() }'
+    assert python_capabilities("def f():\n    return open('x').read()\n") == {"filesystem"}
+    assert check_code(fs, {"filesystem"}) == []
+    assert [k for k, _ in check_code(fs, {"network"})] == ["filesystem"]
+    assert python_capabilities("import subprocess\n") == {"process"}
+    assert python_capabilities("from urllib.request import urlopen\n") == {"network"}
+    assert python_capabilities("import os\nx = os.environ['A']\n") == {"environment"}
+    assert python_capabilities("def f(a: int) -> int:\n    return a\n") == set()
+    # unsafe is never allowed, whatever the Python did
+    assert check_code("pub fn f() { unsafe {} }", {"filesystem", "process", "network", "environment"})
+
+
+def test_gate_quarantines_rejected_functions_into_their_stubs() -> None:
+    good = RustItem(name="ok", kind="fn", code="pub fn ok(a: i64) -> i64 {\n    a\n}", stub="pub fn ok(a: i64) -> i64 {\n    todo!()\n}", python_line=1)
+    bad = RustItem(
+        name="peek", kind="fn", python_line=5,
+        code='pub fn peek() -> String {\n    std::fs::read_to_string("/etc/hosts").unwrap()\n}',
+        stub='pub fn peek() -> String {\n    todo!("portalis PTL401")\n}',
+    )
+    t = ModuleTranslation(module="m", items=[good, bad])
+    gated, diags = gate_translations({"m": t}, {"m": "def ok(a: int) -> int:\n    return a\n"})
+    items = {it.name: it for it in gated["m"].items}
+    assert items["ok"].code == good.code and items["ok"].status is FunctionStatus.TRANSLATED
+    assert items["peek"].code == bad.stub and items["peek"].status is FunctionStatus.UNTRANSLATED
+    (d,) = diags["m"]
+    assert (d.code, d.function, d.line) == ("PTL401", "peek", 5) and "filesystem" in d.message
+    # the same Rust is accepted when the Python read the file itself
+    gated, diags = gate_translations({"m": t}, {"m": "def peek() -> str:\n    return open('/etc/hosts').read()\n"})
+    assert diags == {} and gated["m"].items[1].code == bad.code
+
+
+def test_crate_level_build_scripts_and_dependencies(tmp_path: Path) -> None:
+    (tmp_path / "Cargo.toml").write_text(
+        '[package]\nname = "x"\nversion = "0.1.0"\nbuild = "gen.rs"\n\n[dependencies]\nlibc = "0.2"\n\n[build-dependencies]\ncc = "1"\n'
+    )
+    (tmp_path / "build.rs").write_text("fn main() {}\n")
+    kinds = sorted(v.kind for v in check_crate_dir(tmp_path))
+    assert kinds == ["[build-dependencies] in Cargo.toml", "build script", "build script", "dependency"]
+    (tmp_path / "build.rs").unlink()
+    (tmp_path / "Cargo.toml").write_text('[package]\nname = "x"\nversion = "0.1.0"\n\n[dependencies]\n\n[workspace]\n')
+    assert check_crate_dir(tmp_path) == []
