@@ -50,18 +50,24 @@ _PORTALIS = Path(__file__).resolve().parent
 _TRANSLATOR_PATHS = ("lower", "types", "rust", "runtime", "parse.py", "typemap.py", "interface.py", "cache.py")
 
 
-@functools.lru_cache(maxsize=8)
-def translator_version(base: str = RULES_VERSION) -> str:
-    """`base+<digest of the translator's sources>`: the code version of the rules translator."""
+@functools.lru_cache(maxsize=1)
+def translator_digest(root: Path = _PORTALIS) -> str:
+    """sha256 (12 hex) of the translator's source files, computed once per process: every stage
+    of one process agrees on it even while the files are being edited."""
     h = hashlib.sha256()
     for rel in _TRANSLATOR_PATHS:
-        path = _PORTALIS / rel
+        path = root / rel
         files = sorted(p for p in path.rglob("*") if p.suffix in (".py", ".rs")) if path.is_dir() else [path]
         for f in files:
             if f.exists():
-                h.update(f.relative_to(_PORTALIS).as_posix().encode())
+                h.update(f.relative_to(root).as_posix().encode())
                 h.update(f.read_bytes())
-    return f"{base}+{h.hexdigest()[:12]}"
+    return h.hexdigest()[:12]
+
+
+def translator_version(base: str = RULES_VERSION) -> str:
+    """`base+<digest of the translator's sources>`: the code version of the rules translator."""
+    return f"{base}+{translator_digest()}"
 
 
 def function_source(parsed: ParsedModule, fn: FunctionInfo) -> str:

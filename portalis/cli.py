@@ -71,7 +71,15 @@ def print_verification(report: dict, out=sys.stdout) -> None:
         print("  ".join([r[0].ljust(widths[0]), r[1].ljust(widths[1]), r[2].rjust(widths[2]), r[3]]).rstrip(), file=out)
         if i == 0:
             print("  ".join(["-" * w for w in widths] + ["------"]), file=out)
-    v = report.get("verification") or {}
+    fns = [f for m in report["modules"] for f in m["functions"]]
+    v = report.get("verification") or {
+        "verified": sum(f["status"] == "verified" for f in fns),
+        "failed": sum(f["status"] == "failed" for f in fns),
+        "untested": sum(f["status"] in ("untested", "translated") for f in fns),
+        "untranslated": sum(f["status"] in ("untranslated", "compile_error") for f in fns),
+        "cases_passed": sum(f["cases_passed"] for f in fns),
+        "cases_total": sum(f["cases_total"] for f in fns),
+    }
     print(file=out)
     print(
         f"verification: {v.get('verified', 0)} verified, {v.get('failed', 0)} failed, {v.get('untested', 0)} untested, "
@@ -105,6 +113,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     result = run_translation(repo=Path(args.repo), crate_dir=Path(args.out) if args.out else None)
     print_summary(result.report)
+    if any(f["status"] in ("verified", "failed", "untested") for m in result.report["modules"] for f in m["functions"]):
+        print_verification(result.report)
     print(f"dagster run: {result.run_id} ({'success' if result.success else 'FAILED'}); DAGSTER_HOME={home}")
     print(f"duckdb: {result.database}")
     return 0 if result.success else 1

@@ -107,15 +107,6 @@ class ModuleState:
     updated_at: datetime | None = None
 
 
-def importers_of(states: Mapping[str, ModuleState]) -> dict[str, set[str]]:
-    """Reverse import graph from the recorded dependencies: module -> modules importing it."""
-    reverse: dict[str, set[str]] = {}
-    for module, state in states.items():
-        for dep in state.deps:
-            reverse.setdefault(dep, set()).add(module)
-    return reverse
-
-
 @dataclass
 class ChangePlan:
     """What a sensor tick found. `requested` is what must be retranslated, sorted."""
@@ -155,11 +146,12 @@ def plan_changes(
     # recorded hash, so whoever recorded something for them is stale).
     recompute = [m for m in changed if m in states]
     fresh = dict(interface_of(recompute)) if recompute else {}
+    changed_set = set(changed)
     now: dict[str, str] = {}
     for m in current:
         if m in fresh:
             now[m] = fresh[m]
-        elif m in states and m not in changed:
+        elif m in states and m not in changed_set:
             now[m] = states[m].interface_sha256
         else:
             now[m] = f"new:{current[m]}"

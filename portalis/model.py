@@ -155,6 +155,9 @@ class FunctionSignature(BaseModel):
     rust_returns: str
     line: int
     diagnostics: list[Diagnostic] = Field(default_factory=list)
+    # Python exceptions can leave the function: the Rust function returns Result<T, PyErr>
+    # (rust_returns spells the whole Result type).
+    raises: bool = False
 
     @property
     def typed(self) -> bool:

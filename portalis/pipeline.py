@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from portalis.crate import crate_name, write_crate
-from portalis.lower.module import lower_module
+from portalis.lower.module import format_translations, lower_module
 from portalis.model import (
     CrateResult,
     Diagnostic,
@@ -42,8 +42,10 @@ def module_status(parsed: ParsedModule | None, validation: ModuleValidation | No
         return "empty"
     if not validation.compiles:
         return "error"
-    # untested is translated without evidence either way; failed counts against the module
-    if any(f.status not in (FunctionStatus.TRANSLATED, FunctionStatus.VERIFIED, FunctionStatus.UNTESTED) for f in validation.functions):
+    # The module status is about translation coverage; behaviour (verified / failed / untested,
+    # all translated) has its own per-function statuses and the `verification` summary.
+    translated = (FunctionStatus.TRANSLATED, FunctionStatus.VERIFIED, FunctionStatus.FAILED, FunctionStatus.UNTESTED)
+    if any(f.status not in translated for f in validation.functions):
         return "partial"
     return "ok"
 
@@ -141,7 +143,9 @@ def translate_path(
 
         translations, cache_stats = translate_all_cached(parsed, type_maps, FunctionCache(Store(cache)), rustfmt=toolchain.rustfmt)
     else:
-        translations = {k: lower_module(p, type_maps[k], type_maps, toolchain.rustfmt) for k, p in parsed.items()}
+        # Printed unformatted, then formatted by one rustfmt run for the whole crate.
+        translations = {k: lower_module(p, type_maps[k], type_maps, None) for k, p in parsed.items()}
+        format_translations(list(translations.values()), toolchain.rustfmt)
     timings["translate_s"] = time.perf_counter() - t0
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -150,7 +154,11 @@ def translate_path(
     name = crate_name(path.stem if path.is_file() else path.resolve().name)
     sources = {m.module: m.path for m in modules}
     t0 = time.perf_counter()
-    validations, run, _ = check_modules(translations, out_dir, toolchain, name, sources)
+    # the safety gate always runs; clippy (lints counted per module) with --verify
+    validations, run, _ = check_modules(
+        translations, out_dir, toolchain, name, sources,
+        python_sources={k: p.source for k, p in parsed.items()}, lint=verify,
+    )
     timings["check_s"] = time.perf_counter() - t0
     compiles = run.ok
     if build and compiles:
@@ -209,6 +217,11 @@ def verification_summary(validations: dict[str, ModuleValidation]) -> dict:
     """Function counts by status and case totals over all modules."""
     fns = [f for v in validations.values() for f in v.functions]
     counts = {s.value: sum(f.status is s for f in fns) for s in FunctionStatus}
+    static = {
+        "compile_errors": sum(v.errors for v in validations.values()),
+        "clippy_warnings": sum(v.clippy_warnings for v in validations.values()),
+        "rejected_by_safety_gate": sum(d.code == "PTL401" for v in validations.values() for d in v.diagnostics),
+    }
     translated = sum(f.status in (FunctionStatus.VERIFIED, FunctionStatus.FAILED, FunctionStatus.UNTESTED, FunctionStatus.TRANSLATED) for f in fns)
     return {
         "functions": len(fns),
@@ -219,6 +232,7 @@ def verification_summary(validations: dict[str, ModuleValidation]) -> dict:
         "verified_share": round(counts["verified"] / translated, 4) if translated else 0.0,
         "cases_passed": sum(f.cases_passed for f in fns),
         "cases_total": sum(f.cases_total for f in fns),
+        **static,
     }
 
 

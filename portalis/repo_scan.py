@@ -11,7 +11,7 @@ tagged with exactly what it translated.
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from portalis.model import SourceModule
@@ -27,7 +27,6 @@ class RepoScan:
     git: bool = False
     commit: str | None = None  # HEAD; None outside git or before the first commit
     dirty: bool = False  # tracked files differ from HEAD, or new unignored files exist
-    notes: list[str] = field(default_factory=list)
 
     def hashes(self) -> dict[str, str]:
         return {m.module: m.sha256 for m in self.modules}

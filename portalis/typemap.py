@@ -158,9 +158,9 @@ def _rust_owned(t: PyType) -> str:
         return "_"
 
 
-def _typed(name: str, py: PyType, mutated: bool, default: str | None) -> TypedParam:
+def _typed(name: str, py: PyType, mutated: bool, default: str | None, resized: bool = True) -> TypedParam:
     try:
-        rust = print_type(param_type(py, mutated))
+        rust = print_type(param_type(py, mutated, resized))
     except TypeMappingError:
         rust = "_"
     return TypedParam(name=name, py_type=py, rust_type=rust, mutated=mutated, default=default)
@@ -228,9 +228,10 @@ def _infer(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], scope: TypeScop
             break
 
 
-def _propagate_mutation(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef]) -> None:
+def _propagate_mutation(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], resized: dict[str, set[str]]) -> None:
     """A parameter passed on to a parameter that a function of this module changes in place is
-    changed in place too (`def f(xs): g(xs)` where g appends to its argument)."""
+    changed in place too (`def f(xs): g(xs)` where g appends to its argument; it is passed on
+    as the whole list, so it counts as resized)."""
     calls = {name: scan_function(node).calls for name, node in nodes.items()}
     changed = True
     while changed:
@@ -254,6 +255,7 @@ def _propagate_mutation(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef]) ->
                     if q.mutated and isinstance(arg.value, cst.Name) and arg.value.value in params:
                         j = params[arg.value.value]
                         p = sig.params[j]
+                        resized.setdefault(sig.name, set()).add(p.name)
                         if not p.mutated:
                             new_params = list(sig.params)
                             new_params[j] = _typed(p.name, p.py_type, True, p.default)
@@ -269,7 +271,7 @@ def _calls_any(node: cst.FunctionDef, names: set[str]) -> bool:
     return False
 
 
-def _finish(sig: FunctionSignature, parsed: ParsedModule, doc_returns: PyType | None) -> FunctionSignature:
+def _finish(sig: FunctionSignature, parsed: ParsedModule, doc_returns: PyType | None, resized: set[str]) -> FunctionSignature:
     """Report what inference could not type (PTL110) and settle the Rust spellings."""
     diagnostics = list(sig.diagnostics)
     params = []
@@ -279,7 +281,8 @@ def _finish(sig: FunctionSignature, parsed: ParsedModule, doc_returns: PyType | 
             diagnostics.append(_diag(parsed, "PTL110", f"parameter `{p.name}` {what} and none could be inferred", sig.line, sig.name))
             continue
         try:
-            params.append(TypedParam(name=p.name, py_type=p.py_type, rust_type=print_type(param_type(p.py_type, p.mutated)), mutated=p.mutated, default=p.default))
+            rust = print_type(param_type(p.py_type, p.mutated, p.name in resized))
+            params.append(TypedParam(name=p.name, py_type=p.py_type, rust_type=rust, mutated=p.mutated, default=p.default))
         except TypeMappingError as exc:
             diagnostics.append(_diag(parsed, "PTL111", f"parameter `{p.name}`: {exc}", sig.line, sig.name))
     returns = sig.returns
@@ -298,6 +301,32 @@ def _finish(sig: FunctionSignature, parsed: ParsedModule, doc_returns: PyType | 
         name=sig.name, qualname=sig.qualname, params=params, returns=returns, rust_returns=rust_returns,
         line=sig.line, diagnostics=diagnostics,
     )
+
+
+def _mark_raising(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], parsed: ParsedModule) -> None:
+    """Which functions let Python exceptions out (they return Result<T, PyErr>): a `raise` no
+    handler of theirs catches, a call of such a function outside a catch-all handler, or being
+    called inside a try body (the caller wants their failures as errors, not panics)."""
+    from portalis.lower.exceptions import calls_in_try, escaping_raises, exception_classes, uncaught_calls
+
+    known = exception_classes([(c.name, c.bases) for c in parsed.classes])
+    raises = {name: escaping_raises(node, known) for name, node in nodes.items()}
+    for node in nodes.values():
+        for callee in calls_in_try(node):
+            if callee in raises:
+                raises[callee] = True
+    calls = {name: uncaught_calls(node) for name, node in nodes.items()}
+    changed = True
+    while changed:
+        changed = False
+        for name, callees in calls.items():
+            if not raises[name] and any(raises.get(c) for c in callees):
+                raises[name] = True
+                changed = True
+    for i, sig in enumerate(tm.functions):
+        if raises.get(sig.name) and not sig.raises:
+            rust = sig.rust_returns if sig.rust_returns != "_" else "()"
+            tm.functions[i] = sig.model_copy(update={"raises": True, "rust_returns": f"Result<{rust}, crate::pyrt::PyErr>"})
 
 
 def _constant(c: ConstantInfo, scope: TypeScope) -> TypedConstant | None:
@@ -356,9 +385,11 @@ def build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
         typed = _constant(c, scope)
         if typed is not None:
             tm.constants.append(typed)
-    _propagate_mutation(tm, nodes)
+    resized = {name: set(scan_function(node).resized) for name, node in nodes.items()}
+    _propagate_mutation(tm, nodes, resized)
     _infer(tm, nodes, scope, parsed)
-    tm.functions = [_finish(sig, parsed, doc_returns.get(sig.name)) for sig in tm.functions]
+    tm.functions = [_finish(sig, parsed, doc_returns.get(sig.name), resized.get(sig.name, set())) for sig in tm.functions]
+    _mark_raising(tm, nodes, parsed)
     for sig in tm.functions:
         tm.diagnostics.extend(sig.diagnostics)
     for cs in tm.classes:

@@ -286,19 +286,25 @@ def validation_report(
     formatted = rustfmt_modules(layout, toolchain)
 
     behaviour: BehaviourReport | None = None
+    verify_error = ""
     if config.verify and run.ok:
-        behaviour = verify_crate(
-            rust_toolchain.check_dir(), source_repo.root_path(), parsed, db.get_type_maps(list(translations)),
-            results, toolchain,
-            VerifyConfig(
-                generated_per_function=config.generated_per_function, python_timeout_s=config.python_timeout_s,
-                rust_timeout_s=config.rust_timeout_s,
-            ),
-            modules=[k for k in keys if k in results],
-        )
-        apply_verdicts(results, behaviour)
-        if behaviour.failure:
-            context.log.warning(f"behaviour validation could not run the cases: {behaviour.failure}")
+        try:
+            behaviour = verify_crate(
+                rust_toolchain.check_dir(), source_repo.root_path(), parsed, db.get_type_maps(list(translations)),
+                results, toolchain,
+                VerifyConfig(
+                    generated_per_function=config.generated_per_function, python_timeout_s=config.python_timeout_s,
+                    rust_timeout_s=config.rust_timeout_s,
+                ),
+                modules=[k for k in keys if k in results],
+            )
+        except Exception as exc:  # noqa: BLE001 - behaviour checks must never take the compile check down
+            verify_error = f"{type(exc).__name__}: {exc}"
+            context.log.error(f"behaviour validation failed: {verify_error}")
+        if behaviour is not None:
+            apply_verdicts(results, behaviour)
+            if behaviour.failure:
+                context.log.warning(f"behaviour validation could not run the cases: {behaviour.failure}")
 
     failing = []
     verdicts = {s: 0 for s in ("verified", "failed", "untested")}
@@ -377,7 +383,9 @@ def validation_report(
             "failed_functions": dg.MetadataValue.json(failed_functions[:50]),
             "seconds": round(behaviour.timings.total_s, 2) if behaviour else 0.0,
             "reused_build": bool(behaviour and behaviour.timings.reused),
-            "problem": (behaviour.failure or "") if behaviour else ("verification is off" if not config.verify else "the crate does not compile"),
+            "problem": (behaviour.failure or "") if behaviour else (
+                verify_error or ("verification is off" if not config.verify else "the crate does not compile")
+            ),
         },
     )
     return dg.MaterializeResult(check_results=[check, behaviour_check])

@@ -1,5 +1,7 @@
 """The `portalis` code location."""
 
+import os
+
 import dagster as dg
 
 from portalis_assets.assets import ALL_ASSETS
@@ -13,7 +15,8 @@ defs = dg.Definitions(
     sensors=SENSORS,
     schedules=SCHEDULES,
     resources={
-        "source_repo": SourceRepoResource(),
+        # The repo the repo_changes sensor watches and the runs translate: $PORTALIS_SOURCE_REPO, else examples/.
+        "source_repo": SourceRepoResource(root=os.environ.get("PORTALIS_SOURCE_REPO", "examples")),
         "store": DuckDBStoreResource(),
         "translator": TranslatorResource(),
         "rust_toolchain": RustToolchainResource(),

@@ -126,6 +126,10 @@ class SyncOutcome:
         }
 
 
+def _count(value: object) -> int:
+    return value if isinstance(value, int) else 0
+
+
 def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for k, v in extra.items():
@@ -158,6 +162,8 @@ def sync_repo(
         resources={"source_repo": SourceRepoResource(root=str(repo)), "store": store},
     )
     evaluation = repo_changes(context)
+    if not isinstance(evaluation, (dg.SensorResult, dg.SkipReason)):
+        raise TypeError(f"repo_changes returned {type(evaluation).__name__}, not a SensorResult or SkipReason")
     tool_cfg = _tool_config(crate_dir, work_dir)
     out = RustToolchainResource(**tool_cfg).output_dir()
     outcome = SyncOutcome(added=[], removed=[], retranslated=[], functions_translated=0, cache_hits=0, crate=str(out))
@@ -199,10 +205,10 @@ def sync_repo(
         if request.asset_selection:
             continue
         for mat in result.asset_materializations_for_node("rust_translation"):
-            meta = mat.metadata
-            if meta.get("retranslated") is not None and meta["retranslated"].value:
+            meta = {k: v.value for k, v in mat.metadata.items()}
+            if meta.get("retranslated"):
                 outcome.retranslated.append(str(mat.partition))
-            outcome.functions_translated += int(meta["functions_translated"].value) if "functions_translated" in meta else 0
-            outcome.cache_hits += int(meta["cache_hits"].value) if "cache_hits" in meta else 0
+            outcome.functions_translated += _count(meta.get("functions_translated"))
+            outcome.cache_hits += _count(meta.get("cache_hits"))
     outcome.retranslated.sort()
     return outcome

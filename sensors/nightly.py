@@ -19,10 +19,11 @@ which retranslates everything and bypasses the caches; the same config works in 
 from __future__ import annotations
 
 import os
+from typing import Mapping
 
 import dagster as dg
 
-from portalis.interface import digest
+from portalis.interface import ModuleState, digest
 from portalis.store import StoreLockedError
 from portalis_assets.assets import ALL_ASSETS, translator_identity
 from portalis_assets.jobs import translate_repo
@@ -79,7 +80,7 @@ def stale_modules(
     instance: dg.DagsterInstance,
     modules: list[str],
     deployed: dict[str, str | None],
-    states: dict,
+    states: Mapping[str, ModuleState],
     backend: str,
 ) -> dict[str, str]:
     """module -> why it is stale (modules absent from the result are up to date)."""

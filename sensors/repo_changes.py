@@ -86,7 +86,7 @@ def evaluate_repo_changes(
     except StoreLockedError:
         return dg.SkipReason("the DuckDB store is busy (a run is writing); trying again next tick")
 
-    partition_requests = []
+    partition_requests: list[dg.AddDynamicPartitionsRequest | dg.DeleteDynamicPartitionsRequest] = []
     if plan.added:
         partition_requests.append(python_modules.build_add_request(plan.added))
     if plan.removed:

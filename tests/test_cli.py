@@ -33,10 +33,12 @@ def label(cents: int) -> str:
 
 
 def risky(a: int) -> int:
+    r = 0
     try:
-        return 10 // a
-    except ZeroDivisionError:
-        return 0
+        r = 10 // a
+    except* ZeroDivisionError:
+        r = -1
+    return r
 '''
 
 MODULE_KEYS = {"module", "path", "status", "diagnostics", "functions"}

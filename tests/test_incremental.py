@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from portalis.cache import FunctionCache, plan_module, translate_all_cached, translate_cached, translator_version
+from portalis.cache import FunctionCache, plan_module, translate_all_cached, translate_cached, translator_digest, translator_version
 from portalis.interface import ModuleState, covering_range, interface_deps, interface_hash, plan_changes
 from portalis.lower.module import lower_module
 from portalis.model import ModuleTranslation
@@ -260,10 +260,18 @@ def test_a_signature_change_rekeys_the_functions_that_name_it_only(tmp_path: Pat
     assert [n for n in before if before[n] != after[n]] == ["f", "g"]  # h never names f
 
 
-def test_translator_version_is_a_digest_of_the_translator() -> None:
+def test_translator_version_is_a_digest_of_the_translator(tmp_path: Path) -> None:
     v = translator_version()
     assert v.startswith("rules-1+") and len(v) == len("rules-1+") + 12
-    assert translator_version("rules-2").split("+")[1] == v.split("+")[1]
+    assert translator_version("rules-2") == "rules-2+" + v.split("+")[1]
+    # Any edit of a translator file gives another digest.
+    copy = tmp_path / "portalis"
+    for rel in ("lower", "typemap.py"):
+        src = Path(__file__).resolve().parents[1] / "portalis" / rel
+        shutil.copytree(src, copy / rel) if src.is_dir() else shutil.copy(src, copy / rel)
+    before = translator_digest.__wrapped__(copy)
+    (copy / "lower" / "module.py").write_text((copy / "lower" / "module.py").read_text() + "\n# edited\n")
+    assert translator_digest.__wrapped__(copy) != before
 
 
 def test_cli_path_uses_the_cache(tmp_path: Path) -> None:
@@ -274,6 +282,23 @@ def test_cli_path_uses_the_cache(tmp_path: Path) -> None:
     again, stats2 = translate_all_cached(parsed, maps, cache)
     assert stats2 == {"functions_translated": 0, "cache_hits": stats["functions_translated"]}
     assert again == first
+
+
+def test_translate_command_reuses_the_cache(tmp_path: Path, toolchain) -> None:
+    """`portalis translate --cache FILE`: the same crate, with unchanged functions not translated."""
+    from portalis.pipeline import translate_path
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "geo.py").write_text("def area(w: int, h: int) -> int:\n    return w * h\n\n\ndef half(x: int) -> int:\n    return x // 2\n")
+    first = translate_path(repo, tmp_path / "out1", toolchain, build=False, cache=tmp_path / "cache.duckdb")
+    assert first.cache_stats == {"functions_translated": 2, "cache_hits": 0}
+    (repo / "geo.py").write_text((repo / "geo.py").read_text().replace("x // 2", "x // 3"))
+    second = translate_path(repo, tmp_path / "out2", toolchain, build=False, cache=tmp_path / "cache.duckdb")
+    assert second.cache_stats == {"functions_translated": 1, "cache_hits": 1}
+    old, new = ((tmp_path / d / "src" / "geo.rs").read_text() for d in ("out1", "out2"))
+    assert second.crate.compiles and old != new and "3" in new.split("fn half")[1]
+    assert old.split("fn half")[0] == new.split("fn half")[0]  # area's Rust is the cached one, unchanged
 
 
 # ---------------------------------------------------------------- git-aware scan

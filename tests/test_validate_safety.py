@@ -9,6 +9,8 @@ import pytest
 from portalis.model import FunctionStatus, ModuleTranslation, RustItem
 from portalis.validate.safety import check_code, check_crate_dir, gate_translations, python_capabilities, strip_rust
 
+from conftest import needs_cargo
+
 FORBIDDEN = {
     "unsafe": "pub fn f(p: &[i64]) -> i64 { unsafe { *p.as_ptr() } }",
     "extern crate": "extern crate libc;\npub fn f() -> i64 { 1 }",
@@ -92,3 +94,28 @@ def test_crate_level_build_scripts_and_dependencies(tmp_path: Path) -> None:
     (tmp_path / "build.rs").unlink()
     (tmp_path / "Cargo.toml").write_text('[package]\nname = "x"\nversion = "0.1.0"\n\n[dependencies]\n\n[workspace]\n')
     assert check_crate_dir(tmp_path) == []
+
+
+@needs_cargo
+def test_gate_and_rustc_errors_in_check_modules(tmp_path: Path, toolchain) -> None:
+    """The gate runs before cargo; a function rustc rejects is mapped to its Python name and line."""
+    from portalis.validate.compile import check_modules
+
+    items = [
+        RustItem(name="fine", kind="fn", code="pub fn fine(a: i64) -> i64 {\n    a + 1\n}", stub="pub fn fine(a: i64) -> i64 {\n    todo!()\n}", python_line=1),
+        RustItem(name="typo", kind="fn", python_line=4, code="pub fn typo(a: i64) -> i64 {\n    a + \"x\"\n}",
+                 stub="pub fn typo(a: i64) -> i64 {\n    todo!()\n}"),
+        RustItem(name="sneaky", kind="fn", python_line=7, code="pub fn sneaky() -> i64 {\n    unsafe { 1 }\n}",
+                 stub="pub fn sneaky() -> i64 {\n    todo!()\n}"),
+    ]
+    results, run, _ = check_modules(
+        {"m": ModuleTranslation(module="m", items=items)}, tmp_path / "crate", toolchain, "gate_check",
+        {"m": "m.py"}, python_sources={"m": ""}, lint=True,
+    )
+    assert run.ok
+    v = results["m"]
+    statuses = {f.name: f.status for f in v.functions}
+    assert statuses == {"fine": FunctionStatus.TRANSLATED, "typo": FunctionStatus.COMPILE_ERROR, "sneaky": FunctionStatus.UNTRANSLATED}
+    codes = {(d.code, d.function, d.line) for d in v.diagnostics}
+    assert ("PTL301", "typo", 4) in codes and ("PTL401", "sneaky", 7) in codes
+    assert "unsafe" not in (tmp_path / "crate" / "src" / "m.rs").read_text()

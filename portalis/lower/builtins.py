@@ -58,23 +58,35 @@ def _flag(kwargs: dict[str, Val], name: str) -> bool:
     raise Unsupported("PTL133", f"`{name}=` must be a literal True or False")
 
 
-def cmp_keys(a: ir.Expr, b: ir.Expr) -> ir.Expr:
+class Key:
+    """A sort key expression, and whether it is already a reference."""
+
+    def __init__(self, expr: ir.Expr, is_ref: bool) -> None:
+        self.expr = expr
+        self.is_ref = is_ref
+
+
+def cmp_keys(a: Key, b: Key) -> ir.Expr:
     """Python's ordering of two values as a Rust Ordering (NaN compares equal, as sorted() lets it)."""
-    return ir.MethodCall(ir.MethodCall(a, "partial_cmp", (ir.Ref(b),)), "unwrap_or", (ORDERING_EQUAL,))
+    other = b.expr if b.is_ref else ir.Ref(b.expr)
+    return ir.MethodCall(ir.MethodCall(a.expr, "partial_cmp", (other,)), "unwrap_or", (ORDERING_EQUAL,))
 
 
-def _key_expr(lw: "FunctionLowerer", key: Val | None, var: str, elem: Elem) -> ir.Expr:
+def _key_expr(lw: "FunctionLowerer", key: Val | None, var: str, elem: Elem) -> Key:
     """The sort key of the element bound to `var` (the element itself without a key)."""
     item = Val(ir.Path(var), elem.ty, Mode.REF)
     if key is None:
-        return ir.Path(var)
+        return Key(ir.Path(var), True)
     assert key.func is not None
-    k = key.func.apply(lw, [item])
+    with lw.in_closure():
+        k = key.func.apply(lw, [item])
     if is_copy(k.ty):
-        return read(k)
+        return Key(k.expr, True) if k.mode is Mode.REF else Key(read(k), False)
     if k.mode is Mode.OWNED:
-        return k.expr
-    return borrow(k)
+        return Key(k.expr, False)
+    if k.mode is Mode.REF:
+        return Key(k.expr, True)
+    return Key(borrow(k), True)
 
 
 def _items(lw: "FunctionLowerer", v: Val) -> Iteration:
@@ -173,8 +185,7 @@ def _minmax_iter(lw: "FunctionLowerer", name: str, v: Val, key: Val | None, defa
         picked = ir.MethodCall(it.expr, "min_by", (ir.Closure((a, b), order),))
     if default is not None:
         return Val(ir.MethodCall(picked, "unwrap_or", (owned_as(default, elem),)), elem)
-    msg = ir.StrLit(f"ValueError: {name}() arg is an empty sequence")
-    return Val(ir.MethodCall(picked, "expect", (msg,)), elem)
+    return Val(lw.expect_some(picked, "ValueError", f"{name}() arg is an empty sequence"), elem)
 
 
 def _sum(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
@@ -299,8 +310,7 @@ def _int(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
             return Val(ir.Call(ir.Path("crate::pyrt::float_to_int"), (read(v),)), T.INT)
         return Val(ir.Cast(read(v), ir.I64), T.INT)
     if v.ty.kind == "str":
-        lw.use_runtime("parse_int")
-        return Val(ir.Call(ir.Path("crate::pyrt::parse_int"), (str_view(v),)), T.INT)
+        return Val(lw.checked("parse_int", (str_view(v),)), T.INT)
     raise Unsupported("PTL113", f"int() of {v.ty}")
 
 
@@ -312,8 +322,7 @@ def _float(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Va
     if v.ty.kind in ("int", "float", "bool"):
         return to_float(v)
     if v.ty.kind == "str":
-        lw.use_runtime("parse_float")
-        return Val(ir.Call(ir.Path("crate::pyrt::parse_float"), (str_view(v),)), T.FLOAT)
+        return Val(lw.checked("parse_float", (str_view(v),)), T.FLOAT)
     raise Unsupported("PTL113", f"float() of {v.ty}")
 
 
@@ -486,12 +495,18 @@ def _map(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
         zipped = _zip(lw, args[1:], {})
         elem_t = zipped.ty.args[0]
         names = [lw.temp("x") for _ in elem_t.args]
-        result = f.func.apply(lw, [Val(ir.Path(n), t, Mode.OWNED) for n, t in zip(names, elem_t.args)])
+        with lw.in_closure():
+            result = f.func.apply(lw, [Val(ir.Path(n), t, Mode.OWNED) for n, t in zip(names, elem_t.args)])
         closure = ir.Closure((f"({', '.join(names)})",), owned(result))
         return Val(ir.MethodCall(zipped.expr, "map", (closure,)), iter_of(result.ty))
-    it = lw.owned_items(_items(lw, args[1]))
+    it = _items(lw, args[1])
+    if it.elem.items is not None:
+        it = lw.owned_items(it)
     x = lw.temp("x")
-    result = f.func.apply(lw, [Val(ir.Path(x), it.elem.ty, Mode.PLACE)])
+    # Items are passed as iterated (borrowed when the iterable is): the function owns what it needs.
+    item = Val(ir.Path(x), it.elem.ty, it.elem.mode if it.elem.mode is Mode.REF else Mode.PLACE)
+    with lw.in_closure():
+        result = f.func.apply(lw, [item])
     return Val(ir.MethodCall(it.expr, "map", (ir.Closure((x,), owned(result)),)), iter_of(result.ty))
 
 
@@ -505,7 +520,8 @@ def _filter(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> V
     else:
         f = _func("filter", args[0])
         assert f.func is not None
-        test = lw.truthy(f.func.apply(lw, [item]))
+        with lw.in_closure():
+            test = lw.truthy(f.func.apply(lw, [item]))
     return Val(ir.MethodCall(it.expr, "filter", (ir.Closure((x,), test),)), iter_of(it.elem.ty))
 
 
@@ -701,9 +717,28 @@ _STRING_CONSTANTS = {
     "whitespace": " \t\n\r\x0b\x0c",
 }
 
+def _counter(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`Counter(items)`: a dict of counts whose missing keys read as 0."""
+    _arity("Counter", args, 0, 1)
+    lw.use_runtime("counter")
+    if not args:
+        lw.use_runtime("PyDict")
+        return Val(ir.Call(ir.Path("crate::pyrt::PyDict::new")), counter_of(T.UNKNOWN))
+    it = lw.owned_items(_items(lw, args[0]))
+    return Val(ir.Call(ir.Path("crate::pyrt::counter"), (it.expr,)), counter_of(it.elem.ty))
+
+
+def counter_of(key: PyType) -> PyType:
+    """A Counter: a dict[key, int] (the name tells lowering that missing keys read as 0)."""
+    return PyType(kind="dict", args=(key, T.INT), name="Counter")
+
+
+COLLECTIONS: dict[str, Rule] = {"Counter": _counter}
+
 MODULE_MEMBERS: dict[str, set[str]] = {
     "math": set(MATH) | set(MATH_CONSTANTS),
     "string": set(_STRING_CONSTANTS),
+    "collections": set(COLLECTIONS),
 }
 
 
@@ -720,6 +755,8 @@ def lower_module_member(
         if rule is None:
             raise Unsupported("PTL133", f"`math.{name}()` is not supported yet")
         return rule(lw, *call)
+    if module == "collections" and call is not None and name in COLLECTIONS:
+        return COLLECTIONS[name](lw, *call)
     if module == "string" and call is None and name in _STRING_CONSTANTS:
         return Val(ir.StrLit(_STRING_CONSTANTS[name]), T.STR, Mode.REF)
     raise Unsupported("PTL133", f"`{module}.{name}` is not supported yet")

@@ -99,6 +99,7 @@ class Local:
     param: bool = False  # a parameter (inference may refine its type)
     func: "FuncValue | None" = None  # a local bound to a function (lambda, nested def)
     block: int = 0  # id of the block that declared it (it goes out of scope with it)
+    slice: bool = False  # a `&mut [T]` parameter
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,8 @@ class ModuleEnv:
     interfaces: dict[str, ModuleTypeMap]
     imports: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # alias -> (module, name)
     runtime: set[str] = field(default_factory=set)
+    # Exception classes known here (builtins and the module's own): name -> base class.
+    exceptions: dict[str, str | None] = field(default_factory=dict)
 
     def interface(self, module: str) -> ModuleTypeMap | None:
         if module == self.module:

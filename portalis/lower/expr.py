@@ -113,6 +113,8 @@ class ExprLowering:
         if k == "bool":
             self.use_runtime("bool_str")
             return ir.Call(ir.Path("crate::pyrt::bool_str"), (read(v),))
+        if k == "exc":
+            return ir.MethodCall(v.expr, "message")
         if k in ("list", "tuple", "dict", "set", "optional", "none"):
             self.use_runtime("PyRepr")
             # Fully qualified: the trait need not be imported where it is used.
@@ -126,7 +128,7 @@ class ExprLowering:
             then_n, else_n = self.narrowings(node.left)
             with self.narrowed(then_n if isinstance(node.operator, cst.And) else else_n):
                 right = self.condition(node.right)
-            return ir.Binary("&&" if isinstance(node.operator, cst.And) else "||", left, right)
+            return logical("&&" if isinstance(node.operator, cst.And) else "||", left, right)
         if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
             return _negate(self.condition(node.expression))
         v = self.expr(node)
@@ -204,46 +206,23 @@ class ExprLowering:
             raise
 
     def _expr(self: "FunctionLowerer", node: cst.BaseExpression) -> Val:
-        if isinstance(node, cst.Integer):
-            return Val(ir.IntLit(int(node.evaluated_value)), T.INT)
-        if isinstance(node, cst.Float):
-            return Val(ir.FloatLit(float(node.evaluated_value)), T.FLOAT)
-        if isinstance(node, cst.Imaginary):
-            raise Unsupported("PTL130", "complex numbers are not supported", node)
-        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-            value = node.evaluated_value
-            if not isinstance(value, str):
-                raise Unsupported("PTL130", "bytes literals are not supported yet", node)
-            return Val(ir.StrLit(value), T.STR, Mode.REF)
-        if isinstance(node, cst.FormattedString):
-            return self.fstring(node)
-        if isinstance(node, cst.Name):
-            return self.name(node)
-        if isinstance(node, cst.Attribute):
-            return self.attribute(node)
-        if isinstance(node, cst.BinaryOperation):
-            return self.binary(node.operator, self.expr(node.left), self.expr(node.right), node)
-        if isinstance(node, cst.UnaryOperation):
-            return self.unary(node)
-        if isinstance(node, cst.BooleanOperation):
-            return self.boolean(node)
-        if isinstance(node, cst.Comparison):
-            return self.comparison(node)
-        if isinstance(node, cst.Call):
-            return self.call(node)
-        if isinstance(node, cst.Subscript):
-            return self.subscript(node)
-        if isinstance(node, cst.IfExp):
-            return self.if_exp(node)
-        if isinstance(node, (cst.List, cst.Tuple, cst.Dict, cst.Set)):
-            return self.display(node)
-        if isinstance(node, cst.Lambda):
-            return self.lambda_value(node)
-        if isinstance(node, (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
-            return self.comprehension(node)
+        # Dispatch on the exact node class: libcst's classes are ABCs, and a chain of failing
+        # isinstance() tests is the costliest thing translation did.
+        rule = _EXPR_RULES.get(type(node))
+        if rule is None:
+            raise Unsupported("PTL130", f"expression `{type(node).__name__}` is not supported yet", node)
+        return rule(self, node)
+
+    def _literal_string(self: "FunctionLowerer", node: cst.SimpleString | cst.ConcatenatedString) -> Val:
+        value = node.evaluated_value
+        if not isinstance(value, str):
+            raise Unsupported("PTL130", "bytes literals are not supported yet", node)
+        return Val(ir.StrLit(value), T.STR, Mode.REF)
+
+    def _unsupported_expr(self: "FunctionLowerer", node: cst.BaseExpression) -> Val:
         if isinstance(node, cst.NamedExpr):
             raise Unsupported("PTL130", "assignment expressions (:=) are not supported yet", node)
-        raise Unsupported("PTL130", f"expression `{type(node).__name__}` is not supported yet", node)
+        raise Unsupported("PTL130", "complex numbers are not supported", node)
 
     def name(self: "FunctionLowerer", node: cst.Name) -> Val:
         n = node.value
@@ -282,6 +261,8 @@ class ExprLowering:
             if is_copy(inner):
                 return Val(ir.MethodCall(ir.Path(local.name), "unwrap"), inner, Mode.OWNED)
             return Val(ir.MethodCall(ir.MethodCall(ir.Path(local.name), "as_ref"), "unwrap"), inner, Mode.REF)
+        if local.mutable_ref and local.slice:
+            return Val(ir.SlicePath(local.name), local.ty, local.mode)
         return Val(ir.Path(local.name), local.ty, local.mode)
 
     def const(self: "FunctionLowerer", c: ConstRef) -> Val:
@@ -321,7 +302,7 @@ class ExprLowering:
                 key = self.expr(node.slice[0].slice.value)
                 k_t, v_t = recv.ty.args
                 got = ir.MethodCall(self.mutable(recv), "get_mut", (self.key_ref(key, k_t),))
-                return Val(ir.MethodCall(got, "expect", (ir.StrLit("KeyError"),)), v_t, Mode.PLACE)
+                return Val(self.expect_some(got, "KeyError"), v_t, Mode.PLACE)
             if recv.ty.kind == "list":
                 key = self.expr(node.slice[0].slice.value)
                 index = self.list_index(recv, key)
@@ -364,13 +345,15 @@ class ExprLowering:
             b = self._reread(b)
         ka, kb = a.ty.kind, b.ty.kind
         if isinstance(op, cst.Add) and ka == kb == "str":
-            return Val(ir.Macro("format", (read(a), read(b)), fmt="{}{}"), T.STR)
+            fa, xa = _format_parts(a.expr)
+            fb, xb = _format_parts(b.expr)
+            return Val(ir.Macro("format", xa + xb, fmt=fa + fb), T.STR)
         if isinstance(op, cst.Add) and ka == kb == "list":
             elem = unify(a.ty.args[0], b.ty.args[0]) if a.ty.args and b.ty.args else (a.ty.args or b.ty.args or (T.UNKNOWN,))[0]
             if elem is None:
                 raise Unsupported("PTL113", f"operator + on {a.ty} and {b.ty}", node)
             ty = T.list_of(elem)
-            parts = ir.Macro("vec", (self.as_slice_of(a, ty), self.as_slice_of(b, ty)), brackets="[]")
+            parts = ir.ArrayLit((self.as_slice_of(a, ty), self.as_slice_of(b, ty)))
             return Val(ir.MethodCall(parts, "concat"), ty)
         if isinstance(op, cst.Add) and ka == kb == "tuple":
             tmp_a, tmp_b = self.temp("a"), self.temp("b")
@@ -383,7 +366,10 @@ class ExprLowering:
             seq, n = (a, b) if ka in ("str", "list") else (b, a)
             n = coerce(n, T.INT)
             count = ir.Cast(ir.MethodCall(self.receiver(n), "max", (ir.IntLit(0),)) if not isinstance(n.expr, ir.IntLit) else read(n), ir.USIZE)
-            return Val(ir.MethodCall(seq.expr, "repeat", (count,)), seq.ty)
+            recv = seq.expr
+            if isinstance(recv, ir.Macro) and recv.name == "vec" and recv.args:
+                recv = ir.ArrayLit(recv.args)  # `[0] * n`: slice::repeat of an array
+            return Val(ir.MethodCall(recv, "repeat", (count,)), seq.ty)
         if isinstance(op, cst.Modulo) and ka == "str":
             raise Unsupported("PTL130", "printf-style `%` formatting is not supported yet: use an f-string", node)
         if type(op) in _BITS and (ka, kb) in (("bool", "bool"),) and type(op) in (cst.BitAnd, cst.BitOr, cst.BitXor):
@@ -395,8 +381,7 @@ class ExprLowering:
         is_float = "float" in (ka, kb)
         if isinstance(op, cst.Divide):
             x, y = to_float(a), to_float(b)
-            self.use_runtime("fdiv")
-            return Val(ir.Call(ir.Path("crate::pyrt::fdiv"), (read(x), read(y))), T.FLOAT)
+            return Val(self.checked("fdiv", (read(x), read(y))), T.FLOAT)
         if type(op) in _BITS:
             if is_float:
                 raise Unsupported("PTL113", f"bitwise operator on {a.ty} and {b.ty}", node)
@@ -408,6 +393,10 @@ class ExprLowering:
             x, y = coerce(a, T.INT), coerce(b, T.INT)
         ty = T.FLOAT if is_float else T.INT
         rust = _ARITH.get(type(op))
+        if rust == "*" and _is_minus_one(x.expr):
+            return Val(ir.Unary("-", read(y)), ty)
+        if rust == "*" and _is_minus_one(y.expr):
+            return Val(ir.Unary("-", read(x)), ty)
         if rust is not None:
             return Val(ir.Binary(rust, read(x), read(y)), ty)
         if isinstance(op, cst.FloorDivide):
@@ -426,8 +415,10 @@ class ExprLowering:
             raise Unsupported("PTL130", "operator @ is not supported", node)
         else:
             raise Unsupported("PTL130", f"operator {code_of(op).strip()} is not supported yet", node)
-        self.use_runtime(helper)
-        return Val(ir.Call(ir.Path(f"crate::pyrt::{helper}"), (read(x), read(y))), ty)
+        if helper == "ipow":
+            self.use_runtime(helper)
+            return Val(ir.Call(ir.Path(f"crate::pyrt::{helper}"), (read(x), read(y))), ty)
+        return Val(self.checked(helper, (read(x), read(y))), ty)
 
     def _reread(self: "FunctionLowerer", v: Val) -> Val:
         """The value again after inference refined its local's type."""
@@ -442,7 +433,7 @@ class ExprLowering:
         if v.ty.args and v.ty.args[0] != ty.args[0] and v.ty.args[0].kind != "unknown":
             # [1] + [2.5]: the ints become floats first.
             return ir.MethodCall(owned_as(v, ty), "as_slice")
-        if v.mode is Mode.REF:
+        if v.mode is Mode.REF or isinstance(v.expr, ir.SlicePath):
             return v.expr
         return ir.MethodCall(v.expr, "as_slice")
 
@@ -464,7 +455,7 @@ class ExprLowering:
         with self.narrowed(then_n if is_and else else_n):
             b = self.expr(node.right)
         if a.ty.kind == "bool" and b.ty.kind == "bool":
-            return Val(ir.Binary("&&" if is_and else "||", read(a), read(b)), T.BOOL)
+            return Val(logical("&&" if is_and else "||", read(a), read(b)), T.BOOL)
         ty = unify(a.ty, b.ty)
         if ty is None:
             raise Unsupported("PTL113", f"`{'and' if is_and else 'or'}` of {a.ty} and {b.ty} as a value", node)
@@ -495,7 +486,7 @@ class ExprLowering:
             left = right
         out = parts[0]
         for p in parts[1:]:
-            out = ir.Binary("&&", out, p)
+            out = logical("&&", out, p)
         return Val(out, T.BOOL)
 
     def compare(self: "FunctionLowerer", op: cst.BaseCompOp, a: Val, b: Val, node: cst.CSTNode) -> ir.Expr:
@@ -549,6 +540,10 @@ class ExprLowering:
                 a = Val(owned_as(a, ty), ty)
             if b.ty.kind == "tuple" or not all(x.kind == "unknown" or x == y for x, y in zip(b.ty.args, ty.args)):
                 b = Val(owned_as(b, ty), ty)
+        if rust in ("==", "!=") and (_is_empty_literal(a.expr) or _is_empty_literal(b.expr)):
+            other = b if _is_empty_literal(a.expr) else a
+            test = ir.MethodCall(other.expr, "is_empty")
+            return test if rust == "==" else ir.Unary("!", test)
         if a.ty.kind in ("dict", "set", "class", "tuple"):
             return ir.Binary(rust, _compare_ref(a), _compare_ref(b))
         return ir.Binary(rust, comparable(a), comparable(b))
@@ -565,6 +560,15 @@ class ExprLowering:
             return ir.MethodCall(container.expr, "contains", (str_view(item),))
         if k == "dict":
             return ir.MethodCall(container.expr, "contains_key", (self.key_ref(item, container.ty.args[0]),))
+        if k == "list" and isinstance(container.expr, ir.Macro) and container.expr.name == "vec" and container.expr.args:
+            elem = container.ty.args[0]
+            if elem.kind == "str" and item.ty.kind == "str":
+                items = tuple(_plain_str_lit(a) for a in container.expr.args)
+                if all(i is not None for i in items):
+                    # `c in ["a", "e"]`: an array of &str, no Vec of Strings.
+                    return ir.MethodCall(ir.ArrayLit(items), "contains", (ir.Ref(str_view(item)),))
+            if is_copy(elem) and unify(item.ty, elem) == elem:
+                return ir.MethodCall(ir.ArrayLit(container.expr.args), "contains", (ir.Ref(read(coerce(item, elem))),))
         if k in ("list", "set"):
             elem = container.ty.args[0]
             if elem.kind == "unknown":
@@ -610,6 +614,8 @@ class ExprLowering:
         ty = unify(a.ty, b.ty)
         if ty is None:
             raise Unsupported("PTL113", f"conditional expression mixes {a.ty} and {b.ty}", node)
+        if isinstance(a.expr, ir.BoolLit) and isinstance(b.expr, ir.BoolLit) and a.expr.value != b.expr.value:
+            return Val(cond if a.expr.value else _negate(cond), T.BOOL)  # `True if c else False`
         if ty.kind == "str" and a.mode is Mode.REF and b.mode is Mode.REF and isinstance(a.expr, ir.StrLit) and isinstance(b.expr, ir.StrLit):
             return Val(ir.IfExpr(cond, ir.Block(tail=a.expr), ir.Block(tail=b.expr)), T.STR, Mode.REF)
         return Val(ir.IfExpr(cond, ir.Block(tail=owned_as(a, ty)), ir.Block(tail=owned_as(b, ty))), ty)
@@ -691,7 +697,7 @@ class ExprLowering:
                 args.append(read(v))
             else:
                 fmt.append("{}")
-                args.append(self.to_str(v) if v.ty.kind not in ("str", "int") else read(v))
+                args.append(fmt_arg(self.to_str(v)) if v.ty.kind not in ("str", "int") else read(v))
         return Val(ir.Macro("format", tuple(args), fmt="".join(fmt)), T.STR)
 
     def format_spec(self: "FunctionLowerer", spec: str, v: Val, node: cst.CSTNode) -> str:
@@ -754,10 +760,15 @@ class ExprLowering:
                 return Val(ir.BlockExpr(ir.Block(block.stmts, elem)), recv.ty.args[0])
             return Val(ir.Index(recv.expr, self.list_index(recv, key)), recv.ty.args[0], Mode.PLACE)
         if recv.ty.kind == "str":
-            self.use_runtime("str_index")
-            return Val(ir.Call(ir.Path("crate::pyrt::str_index"), (str_view(recv), read(coerce(key, T.INT)))), T.STR)
+            return Val(self.checked("str_index", (str_view(recv), read(coerce(key, T.INT)))), T.STR)
         if recv.ty.kind == "dict":
             k_t, v_t = recv.ty.args
+            if recv.ty.name == "Counter":
+                got = ir.MethodCall(recv.expr, "get", (self.key_ref(key, k_t),))
+                return Val(ir.MethodCall(ir.MethodCall(got, "copied"), "unwrap_or", (ir.IntLit(0),)), T.INT)
+            if self.catching():
+                got = ir.MethodCall(recv.expr, "get", (self.key_ref(key, k_t),))
+                return Val(self.expect_some(got, "KeyError"), v_t, Mode.REF)
             return Val(ir.MethodCall(recv.expr, "getitem", (self.key_ref(key, k_t),)), v_t, Mode.REF)
         raise Unsupported("PTL113", f"indexing {recv.ty}", node)
 
@@ -767,8 +778,7 @@ class ExprLowering:
             key = self._reread(key)
         if key.ty.kind not in ("int", "bool"):
             raise Unsupported("PTL113", f"list index of type {key.ty}")
-        self.use_runtime("index")
-        return ir.Call(ir.Path("crate::pyrt::index"), (read(coerce(key, T.INT)), ir.MethodCall(recv.expr, "len")))
+        return self.checked("index", (read(coerce(key, T.INT)), ir.MethodCall(recv.expr, "len")))
 
     def slice(self: "FunctionLowerer", recv: Val, sl: cst.Slice, node: cst.CSTNode) -> Val:
         def bound(e: cst.BaseExpression | None) -> ir.Expr:
@@ -833,6 +843,10 @@ class ExprLowering:
                     return lower_module_member(self, member[0], member[1], (args, kwargs))
                 if func.value == "isinstance" and len(node.args) == 2:
                     return isinstance_of(self.expr(node.args[0].value), _type_names(node.args[1].value))
+                if func.value == "tuple" and len(node.args) == 1 and not node.args[0].keyword:
+                    n = _static_len(node.args[0].value)
+                    if n is not None:
+                        return self.tuple_of_len(self.expr(node.args[0].value), n)
                 args, kwargs = self.call_args(node)
                 return lower_builtin(self, func.value, args, kwargs)
             if isinstance(target, str) and target in MODULE_MEMBERS:
@@ -844,6 +858,18 @@ class ExprLowering:
             assert fv.func is not None
             return fv.func.apply(self, args)
         raise Unsupported("PTL130", "this call form is not supported yet", node)
+
+    def tuple_of_len(self: "FunctionLowerer", v: Val, n: int) -> Val:
+        """`tuple(xs)` where xs has a length known from the code (`tuple(sorted([a, b]))`)."""
+        from portalis.lower.builtins import collect_vec
+
+        if v.ty.kind == "tuple":
+            return v
+        expr, elem = collect_vec(self, v)
+        tmp = self.temp("items")
+        items = tuple(ir.MethodCall(ir.MethodCall(ir.Path(tmp), "next"), "unwrap") for _ in range(n))
+        block = ir.Block((ir.Let(f"mut {tmp}", None, ir.MethodCall(expr, "into_iter")),), ir.TupleExpr(items))
+        return Val(ir.BlockExpr(block), T.tuple_of(*([elem] * n)))
 
     def method_call(self: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val], node: cst.CSTNode) -> Val:
         if recv.ty.kind == "unknown" or (recv.ty.kind in ("list", "dict", "set") and not T.is_known(recv.ty)):
@@ -930,7 +956,10 @@ class ExprLowering:
             else:
                 out.append(owned(v))
         ret = sig.returns
-        return Val(ir.Call(ir.Path(target.path), tuple(out)), ret)
+        call: ir.Expr = ir.Call(ir.Path(target.path), tuple(out))
+        if sig.raises:
+            call = self.propagate(call)
+        return Val(call, ret)
 
     def construct(self: "FunctionLowerer", target: ClassRef, node: cst.Call) -> Val:
         cls = target.sig
@@ -942,6 +971,34 @@ class ExprLowering:
         ty = T.class_type(target.module, cls.name)
         return Val(ir.StructLit(self.env.class_path(ty), fields), ty)
 
+
+_EXPR_RULES = {
+    cst.Integer: lambda lw, n: Val(ir.IntLit(int(n.evaluated_value)), T.INT),
+    cst.Float: lambda lw, n: Val(ir.FloatLit(float(n.evaluated_value)), T.FLOAT),
+    cst.Imaginary: lambda lw, n: lw._unsupported_expr(n),
+    cst.NamedExpr: lambda lw, n: lw._unsupported_expr(n),
+    cst.SimpleString: lambda lw, n: lw._literal_string(n),
+    cst.ConcatenatedString: lambda lw, n: lw._literal_string(n),
+    cst.FormattedString: lambda lw, n: lw.fstring(n),
+    cst.Name: lambda lw, n: lw.name(n),
+    cst.Attribute: lambda lw, n: lw.attribute(n),
+    cst.BinaryOperation: lambda lw, n: lw.binary(n.operator, lw.expr(n.left), lw.expr(n.right), n),
+    cst.UnaryOperation: lambda lw, n: lw.unary(n),
+    cst.BooleanOperation: lambda lw, n: lw.boolean(n),
+    cst.Comparison: lambda lw, n: lw.comparison(n),
+    cst.Call: lambda lw, n: lw.call(n),
+    cst.Subscript: lambda lw, n: lw.subscript(n),
+    cst.IfExp: lambda lw, n: lw.if_exp(n),
+    cst.List: lambda lw, n: lw.display(n),
+    cst.Tuple: lambda lw, n: lw.display(n),
+    cst.Dict: lambda lw, n: lw.display(n),
+    cst.Set: lambda lw, n: lw.display(n),
+    cst.Lambda: lambda lw, n: lw.lambda_value(n),
+    cst.ListComp: lambda lw, n: lw.comprehension(n),
+    cst.SetComp: lambda lw, n: lw.comprehension(n),
+    cst.DictComp: lambda lw, n: lw.comprehension(n),
+    cst.GeneratorExp: lambda lw, n: lw.comprehension(n),
+}
 
 _MUTATING = frozenset(
     "append extend insert pop remove clear sort reverse update setdefault add discard popitem".split()
@@ -960,6 +1017,15 @@ def _narrow(local: Local) -> Local:
     )
 
 
+def _static_len(node: cst.BaseExpression) -> int | None:
+    """The length of a sequence the code spells out: a display, or sorted/reversed/list of one."""
+    if isinstance(node, (cst.List, cst.Tuple)) and not any(isinstance(e, cst.StarredElement) for e in node.elements):
+        return len(node.elements)
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in ("sorted", "reversed", "list") and node.args:
+        return _static_len(node.args[0].value)
+    return None
+
+
 def _type_names(node: cst.BaseExpression) -> set[str]:
     """The builtin types named by isinstance's second argument (a name or a tuple of names)."""
     if isinstance(node, cst.Name) and node.value in TYPE_NAMES:
@@ -970,6 +1036,82 @@ def _type_names(node: cst.BaseExpression) -> set[str]:
             out |= _type_names(el.value)
         return out
     raise Unsupported("PTL133", "isinstance() with this type argument is not supported", node)
+
+
+def _format_parts(e: ir.Expr) -> tuple[str, tuple[ir.Expr, ...]]:
+    """A string value as (format string, arguments): literals are inlined and `format!`s
+    merged, so `a + " " + b` is one `format!("{} {}", a, b)`."""
+    if isinstance(e, ir.StrLit):
+        return e.value.replace("{", "{{").replace("}", "}}"), ()
+    if isinstance(e, ir.Macro) and e.name == "format" and e.fmt is not None:
+        return e.fmt, e.args
+    return "{}", (fmt_arg(e),)
+
+
+def fmt_arg(e: ir.Expr) -> ir.Expr:
+    """An argument of format!: a Display value need not be turned into a String first."""
+    if isinstance(e, ir.MethodCall) and e.method == "to_string" and not e.args and not isinstance(e.receiver, ir.StrLit):
+        return e.receiver
+    return e
+
+
+def _plain_str_lit(e: ir.Expr) -> ir.StrLit | None:
+    if isinstance(e, ir.MethodCall) and e.method == "to_string" and isinstance(e.receiver, ir.StrLit):
+        return e.receiver
+    return None
+
+
+def _is_minus_one(e: ir.Expr) -> bool:
+    return isinstance(e, ir.IntLit) and e.value == -1 or isinstance(e, ir.FloatLit) and e.value == -1.0
+
+
+def _is_empty_literal(e: ir.Expr) -> bool:
+    if isinstance(e, ir.StrLit):
+        return e.value == ""
+    if isinstance(e, ir.Call) and isinstance(e.func, ir.Path) and e.func.name == "Vec::new":
+        return True
+    return isinstance(e, ir.Macro) and e.name == "vec" and not e.args
+
+
+def logical(op: str, a: ir.Expr, b: ir.Expr) -> ir.Expr:
+    """`a && b` / `a || b`, folding literal operands (isinstance() and `in` on displays give
+    constants): nothing with an effect is dropped, since Rust short-circuits the same way."""
+    if isinstance(a, ir.BoolLit):
+        if op == "&&":
+            return b if a.value else a
+        return a if a.value else b
+    if isinstance(b, ir.BoolLit) and b.value == (op == "&&"):
+        return a  # x && true, x || false
+    rng = _range_test(op, a, b)
+    if rng is not None:
+        return rng
+    return ir.Binary(op, a, b)
+
+
+def _range_test(op: str, a: ir.Expr, b: ir.Expr) -> ir.Expr | None:
+    """`lo <= x && x <= hi` as `(lo..=hi).contains(&x)`, `x < lo || x > hi` as its negation."""
+    def bound(e: ir.Expr) -> tuple[str, ir.Expr, ir.Expr] | None:
+        if not isinstance(e, ir.Binary) or e.op not in ("<", "<=", ">", ">="):
+            return None
+        if isinstance(e.left, ir.Path) and isinstance(e.right, (ir.IntLit, ir.Path)):
+            return e.op, e.left, e.right
+        if isinstance(e.right, ir.Path) and isinstance(e.left, (ir.IntLit, ir.Path)):
+            flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}[e.op]
+            return flipped, e.right, e.left
+        return None
+
+    x, y = bound(a), bound(b)
+    if x is None or y is None or x[1] != y[1] or not (isinstance(x[2], ir.IntLit) and isinstance(y[2], ir.IntLit)):
+        return None
+    var = x[1]
+    pairs = {x[0]: x[2], y[0]: y[2]}
+    if op == "&&" and ">=" in pairs and "<=" in pairs:
+        return ir.MethodCall(ir.RangeExpr(pairs[">="], pairs["<="], inclusive=True), "contains", (ir.Ref(var),))
+    if op == "&&" and ">=" in pairs and "<" in pairs:
+        return ir.MethodCall(ir.RangeExpr(pairs[">="], pairs["<"]), "contains", (ir.Ref(var),))
+    if op == "||" and "<" in pairs and ">" in pairs:
+        return ir.Unary("!", ir.MethodCall(ir.RangeExpr(pairs["<"], pairs[">"], inclusive=True), "contains", (ir.Ref(var),)))
+    return None
 
 
 def _widen(local: Local) -> Local:

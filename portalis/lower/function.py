@@ -25,8 +25,10 @@ from portalis.lower.context import (
     Unsupported,
     Val,
 )
+from portalis.lower.exceptions import BUILTIN_EXCEPTIONS, PYERR, ExceptionLowering
 from portalis.lower.expr import ExprLowering
 from portalis.lower.iteration import IterLowering
+from portalis.lower.mutability import fix_mutability
 from portalis.lower.scan import Declarations, FunctionScan, declarations, scan_function
 from portalis.lower.values import coerce, owned, owned_as, read, str_view
 from portalis.model import FunctionSignature, PyType
@@ -35,7 +37,7 @@ from portalis.rust import ir
 from portalis.types import pytypes as T
 from portalis.types.annotations import AnnotationError, TypeScope, resolve_annotation
 from portalis.types.pytypes import is_copy, unify
-from portalis.types.rust_types import TypeMappingError, owned_type, param_type, rust_ident
+from portalis.types.rust_types import TypeMappingError, declared_param_type, owned_type, param_type, rust_ident
 
 _AUG = {
     cst.AddAssign: cst.Add(), cst.SubtractAssign: cst.Subtract(), cst.MultiplyAssign: cst.Multiply(),
@@ -55,7 +57,7 @@ class _Loop:
         self.broke_flag = broke_flag
 
 
-class FunctionLowerer(ExprLowering, IterLowering):
+class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
     """Lowers one function. Raises Unsupported at the first construct it cannot translate
     (inference passes skip that statement instead)."""
 
@@ -88,6 +90,10 @@ class FunctionLowerer(ExprLowering, IterLowering):
         self.loops: list[_Loop] = []
         self.temp_counter = 0
         self.current_line: int | None = None
+        self.tries: list = []  # try bodies being lowered, innermost last (lower/exceptions.py)
+        self.handling: list[str] = []  # the errors of the except blocks being lowered
+        self.closure_depth = 0  # inside a Rust closure: errors cannot leave it by break or ?
+        self.exceptions = env.exceptions or BUILTIN_EXCEPTIONS
         self.nested: dict = {}  # name -> NestedFunction (lower/iteration.py)
         self.nested_items: list[ir.Fn] = []  # nested functions, emitted at the top of the body
         params = {p.name for p in sig.params}
@@ -132,6 +138,20 @@ class FunctionLowerer(ExprLowering, IterLowering):
             return owned_type(t, holes=holes)
         except TypeMappingError as exc:
             raise Unsupported("PTL111", str(exc)) from exc
+
+    def in_closure(self):
+        """While lowering code that a Rust closure will hold."""
+        from contextlib import contextmanager
+
+        @contextmanager
+        def scope():
+            self.closure_depth += 1
+            try:
+                yield
+            finally:
+                self.closure_depth -= 1
+
+        return scope()
 
     def temp(self, stem: str) -> str:
         """A fresh Rust name for a temporary (Python names never start with two underscores
@@ -181,11 +201,12 @@ class FunctionLowerer(ExprLowering, IterLowering):
                     raise Unsupported("PTL110", f"the type of parameter `{p.name}` cannot be inferred: annotate it")
                 self.locals[p.name] = Local(name, ty, Mode.PLACE, param=True)
                 continue
-            ptype = param_type(ty, p.mutated)
+            ptype = declared_param_type(p) if T.is_known(p.py_type) and ty == p.py_type else param_type(ty, p.mutated)
             if p.mutated:
                 if rebound:
                     raise Unsupported("PTL120", f"parameter `{p.name}` is both changed in place and rebound")
-                self.locals[p.name] = Local(name, ty, Mode.PLACE, mutable_ref=True, param=True)
+                self.locals[p.name] = Local(name, ty, Mode.PLACE, mutable_ref=True, param=True,
+                                            slice=isinstance(ptype, ir.TRef) and isinstance(ptype.inner, ir.TSlice))
                 params.append(ir.Param(name, ptype))
             elif isinstance(ptype, ir.TRef) and p.name in self.mutated_locals and not rebound:
                 # Changed in place by a callee the type map could not see (another module):
@@ -213,22 +234,49 @@ class FunctionLowerer(ExprLowering, IterLowering):
         if stmts and isinstance(stmts[-1], ir.Return) and stmts[-1].value is not None:
             tail = stmts.pop().value  # a final `return x;` reads better as the tail `x`
         elif falls_off and ret.kind == "optional":
-            tail = ir.Path("None")
+            tail = self.ok(ir.Path("None"))
         elif falls_off and ret.kind not in ("none", "unknown"):
             # Python falls off the end returning None; a typed function reaching here is a bug
             # in the source, and Rust needs the diverging expression to type-check.
             tail = ir.Macro("unreachable", fmt="function ended without a return value")
+        elif falls_off and self.sig.raises:
+            tail = self.ok(ir.TupleExpr(()))
+        if isinstance(tail, ir.BlockExpr) and tail.label is None:
+            # `return { let mut acc = ...; acc }` as the function's end: the block's statements
+            # become the function's.
+            stmts.extend(tail.block.stmts)
+            tail = tail.block.tail
+        if tail is None and stmts and isinstance(stmts[-1], ir.ExprStmt) and isinstance(stmts[-1].expr, ir.IfExpr):
+            # An if/else whose every branch returns is the function's value: `if c { a } else { b }`.
+            as_tail = _returns_as_tail(stmts[-1].expr)
+            if as_tail is not None:
+                stmts.pop()
+                tail = _bool_if(as_tail)
         items: list[ir.Stmt] = [ir.ItemStmt(fn) for fn in self.nested_items]
-        return ir.Fn(
+        rust_ret = self.rust_type(ret) if ret.kind not in ("none", "unknown") else ir.UNIT
+        if self.sig.raises:
+            self.use_runtime("PyErr")
+            rust_ret = ir.TPath("Result", (rust_ret, ir.TPath(PYERR)))
+        names = [self.sig.name, *(p.name for p in self.sig.params), *self.assign_count, *self.nested]
+        attrs = ("allow(non_snake_case)",) if any(not _snake(n) for n in names) else ()
+        fn = ir.Fn(
             name=rust_ident(self.sig.name),
             params=tuple(params),
-            ret=self.rust_type(ret) if ret.kind not in ("none", "unknown") else ir.UNIT,
+            ret=rust_ret,
             body=ir.Block(tuple(items + prologue + stmts), tail),
+            attrs=attrs,
         )
+        return fix_mutability(fn)
+
+    def ok(self, value: ir.Expr) -> ir.Expr:
+        """A returned value: wrapped in Ok when the function returns Result."""
+        if self.sig.raises:
+            return ir.Call(ir.Path("Ok"), (value,))
+        return value
 
     def _needs_mut(self, name: str) -> bool:
         return (
-            self.assign_count.get(name, 0) > 1
+            self.assign_count.get(name, 0) - self.scan.loop_target_count.get(name, 0) > 1
             or name in self.assigned_in_loop
             or name in self.mutated_locals
             or name in self.decls.needs_default
@@ -245,6 +293,8 @@ class FunctionLowerer(ExprLowering, IterLowering):
             for i, stmt in enumerate(body):
                 if i == 0 and top and _is_docstring(stmt):
                     continue
+                if out and isinstance(out[-1], (ir.Return, ir.Break, ir.Continue)):
+                    break  # the rest of the block is dead code (Python never runs it either)
                 try:
                     out.extend(self.stmt(stmt))
                 except Unsupported as exc:
@@ -296,7 +346,9 @@ class FunctionLowerer(ExprLowering, IterLowering):
         if isinstance(stmt, cst.For):
             return self.for_stmt(stmt)
         if isinstance(stmt, cst.Try):
-            raise Unsupported("PTL121", "try/except is not supported yet", stmt)
+            return self.try_stmt(stmt)
+        if isinstance(stmt, cst.TryStar):
+            raise Unsupported("PTL121", "try/except* is not supported", stmt)
         if isinstance(stmt, cst.FunctionDef):
             return self.nested_def(stmt)
         if isinstance(stmt, cst.ClassDef):
@@ -333,7 +385,7 @@ class FunctionLowerer(ExprLowering, IterLowering):
         if isinstance(small, cst.Continue):
             return [ir.Continue()]
         if isinstance(small, cst.Raise):
-            raise Unsupported("PTL121", "raise is not supported yet", small)
+            return self.raise_stmt(small)
         if isinstance(small, (cst.Global, cst.Nonlocal)):
             raise Unsupported("PTL124", "global/nonlocal is not supported yet", small)
         if isinstance(small, cst.Assert):
@@ -371,6 +423,11 @@ class FunctionLowerer(ExprLowering, IterLowering):
                 imports[name] = (base, _attr_name(alias.name))
         self.env = replace(self.env, imports=imports)
 
+    def make_return(self, value: ir.Expr | None) -> ir.Return:
+        if self.sig.raises:
+            return ir.Return(ir.Call(ir.Path("Ok"), (value if value is not None else ir.TupleExpr(()),)))
+        return ir.Return(value)
+
     def return_stmt(self, node: cst.Return) -> ir.Stmt:
         inferring = self.sig.returns.kind == "unknown"
         if node.value is None:
@@ -378,9 +435,9 @@ class FunctionLowerer(ExprLowering, IterLowering):
                 self.learn(self.facts.learn_return(T.NONE))
             want = self.returns
             if want.kind in ("none", "unknown"):
-                return ir.Return()
+                return self.make_return(None)
             if want.kind == "optional":
-                return ir.Return(ir.Path("None"))
+                return self.make_return(ir.Path("None"))
             raise Unsupported("PTL113", f"bare return in a function returning {want}", node)
         v = self.expr(node.value)
         if inferring:
@@ -388,18 +445,23 @@ class FunctionLowerer(ExprLowering, IterLowering):
         want = self.returns
         if want.kind == "none":
             if v.ty.kind == "none":
-                return ir.Return()
+                return self.make_return(None)
             raise Unsupported("PTL113", "returns a value but is annotated -> None", node)
         if want.kind == "unknown":
-            return ir.Return(owned(v))
+            return self.make_return(owned(v))
         self.expect_local(v, want)
         v = self._reread(v)
+        if v.ty.kind == "optional" and want.kind != "optional" and unify(v.ty.args[0], want) == want:
+            # The signature promises a value where the code could return None: Python would
+            # break that promise silently; the translation checks it.
+            inner = Val(ir.MethodCall(owned(v), "expect", (ir.StrLit("TypeError: returned None where the signature promises a value"),)), v.ty.args[0])
+            return self.make_return(owned_as(inner, want))
         if v.mode is Mode.PLACE and isinstance(v.expr, ir.Path) and v.ty == want:
             local = next((loc for loc in self.locals.values() if loc.name == v.expr.name), None)
             if local is not None and not local.mutable_ref and not local.narrowed and local.func is None:
-                return ir.Return(v.expr)  # the function ends: its local is moved out, not cloned
+                return self.make_return(v.expr)  # the function ends: its local is moved out, not cloned
         try:
-            return ir.Return(owned_as(v, want))
+            return self.make_return(owned_as(v, want))
         except Unsupported as exc:
             raise Unsupported(exc.code, f"return: {exc.message}") from exc
 
@@ -408,7 +470,7 @@ class FunctionLowerer(ExprLowering, IterLowering):
         """An if statement, with Optional narrowing: `if x is not None:` unwraps x in the
         branch; after the statement, x stays unwrapped when every branch that falls through
         left it holding a value (`if x is None: return` / `if x is None: x = 0`)."""
-        cond = self.condition(node.test)
+        cond = self.header_condition(node.test)
         then_n, else_n = self.narrowings(node.test)
         before = self.narrow_state()
         with self.narrowed(then_n):
@@ -436,12 +498,23 @@ class FunctionLowerer(ExprLowering, IterLowering):
             for state in falls[1:]:
                 after = after & state
             self.set_narrow_state(after)
+        if orelse is None and not then.tail and len(then.stmts) == 1:
+            inner = then.stmts[0]
+            if (
+                isinstance(inner, ir.ExprStmt)
+                and isinstance(inner.expr, ir.IfExpr)
+                and inner.expr.orelse is None
+                and not isinstance(inner.expr.cond, ir.LetPattern)
+                and not isinstance(cond, ir.LetPattern)
+            ):
+                # `if a: if b: ...` is `if a && b { ... }`.
+                return [ir.ExprStmt(ir.IfExpr(ir.Binary("&&", cond, inner.expr.cond), inner.expr.then))]
         return [ir.ExprStmt(ir.IfExpr(cond, then, orelse))]
 
     def while_stmt(self, stmt: cst.While) -> list[ir.Stmt]:
         flag = self.temp("broke") if stmt.orelse is not None else None
         before = self.loop_entry_state(stmt)
-        cond = self.condition(stmt.test)
+        cond = self.header_condition(stmt.test)
         then_n, _ = self.narrowings(stmt.test)
         self.loops.append(_Loop(flag))
         try:
@@ -463,20 +536,35 @@ class FunctionLowerer(ExprLowering, IterLowering):
         also what holds after the loop (which may run zero times)."""
         from portalis.lower.scan import iter_nodes
 
+        current = self.narrow_state()
+        if not current:
+            return current
         bound: set[str] = set()
         for n in iter_nodes(loop.body):
             targets: list[cst.BaseExpression] = []
-            if isinstance(n, cst.Assign):
+            t = type(n)
+            if t is cst.Assign:
                 targets = [t.target for t in n.targets]
-            elif isinstance(n, (cst.AnnAssign, cst.AugAssign)):
+            elif t is cst.AnnAssign or t is cst.AugAssign:
                 targets = [n.target]
-            for t in targets:
-                for x in iter_nodes(t):
-                    if isinstance(x, cst.Name):
+            for target in targets:
+                for x in iter_nodes(target):
+                    if type(x) is cst.Name:
                         bound.add(x.value)
-        state = frozenset(n for n in self.narrow_state() if n not in bound)
+        state = frozenset(n for n in current if n not in bound)
         self.set_narrow_state(state)
         return state
+
+    def header_condition(self, test: cst.BaseExpression) -> ir.Expr:
+        """The test of an if/while. An inference pass that cannot lower it yet still lowers the
+        branches (what they assign is what inference needs)."""
+        try:
+            return self.condition(test)
+        except Unsupported:
+            if not self.tolerant:
+                raise
+            self.skipped += 1
+            return ir.BoolLit(True)
 
     def with_else(self, loop: ir.Stmt, flag: str | None, orelse: cst.Else | None) -> list[ir.Stmt]:
         """`for/while ... else`: the else block runs when no break left the loop."""
@@ -594,7 +682,7 @@ class FunctionLowerer(ExprLowering, IterLowering):
                 if self.can_shadow(local):
                     return self.let_local(pyname, v, v.ty, shadow=True)
                 raise Unsupported("PTL113", f"`{pyname}` is {ty} but is assigned {v.ty}", node)
-            out = [ir.Assign(ir.Path(local.name), owned_as(v, target_ty))]
+            out = [_assign(ir.Path(local.name), owned_as(v, target_ty))]
             if target_ty.kind == "optional":
                 # After `x = value`, x holds a value (until it is assigned None).
                 holds = v.ty.kind not in ("none", "optional")
@@ -674,10 +762,12 @@ class FunctionLowerer(ExprLowering, IterLowering):
         elif v.ty.kind == "list":
             # Python checks the length at run time.
             n = len(elements)
-            check = ir.IfExpr(
-                ir.Binary("!=", ir.MethodCall(ir.Path(tmp), "len"), ir.IntLit(n)),
-                ir.Block(tail=ir.Macro("panic", fmt=f"ValueError: expected {n} values to unpack")),
-            )
+            if self.catching():
+                err = ir.Call(ir.Path(f"{PYERR}::new"), (ir.StrLit("ValueError"), ir.MethodCall(ir.StrLit(f"expected {n} values to unpack"), "to_string")))
+                fail = ir.Block(tuple(self.raise_err(err)))
+            else:
+                fail = ir.Block(tail=ir.Macro("panic", fmt=f"ValueError: expected {n} values to unpack"))
+            check = ir.IfExpr(ir.Binary("!=", ir.MethodCall(ir.Path(tmp), "len"), ir.IntLit(n)), fail)
             stmts.append(ir.ExprStmt(check))
             elem = v.ty.args[0]
             parts = [Val(ir.Index(ir.Path(tmp), ir.IntLit(i)), elem, Mode.PLACE) for i in range(n)]
@@ -688,8 +778,10 @@ class FunctionLowerer(ExprLowering, IterLowering):
         return stmts
 
     def store_item(self, target: cst.Subscript, v: Val) -> ir.Stmt:
+        if len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Slice):
+            return self.store_slice(target, target.slice[0].slice, v)
         if len(target.slice) != 1 or not isinstance(target.slice[0].slice, cst.Index):
-            raise Unsupported("PTL130", "slice assignment is not supported yet", target)
+            raise Unsupported("PTL130", "multi-dimensional subscripts are not supported", target)
         recv = self.place(target.value)
         key = self.expr(target.slice[0].slice.value)
         if recv.ty.kind == "list":
@@ -717,6 +809,37 @@ class FunctionLowerer(ExprLowering, IterLowering):
                 self.refine(recv, T.dict_of(k_t, wider))
             return ir.ExprStmt(ir.MethodCall(self.mutable(recv), "insert", (owned_as(key, k_t), owned_as(v, v_t))))
         raise Unsupported("PTL113", f"item assignment on {recv.ty}", target)
+
+    def store_slice(self, target: cst.Subscript, sl: cst.Slice, v: Val) -> ir.Stmt:
+        """`xs[a:b] = ys` (the list may grow or shrink) and `xs[::k] = ys` (same length)."""
+        recv = self.place(target.value)
+        if recv.ty.kind != "list":
+            raise Unsupported("PTL113", f"slice assignment on {recv.ty}", target)
+
+        def bound(e: cst.BaseExpression | None) -> ir.Expr:
+            if e is None or (isinstance(e, cst.Name) and e.value == "None"):
+                return ir.Path("None")
+            return ir.Call(ir.Path("Some"), (read(coerce(self.expr(e), T.INT)),))
+
+        step: ir.Expr = ir.IntLit(1)
+        if sl.step is not None:
+            step = read(coerce(self.expr(sl.step), T.INT))
+        from portalis.lower.builtins import collect_vec
+
+        values, elem = collect_vec(self, v)
+        if elem != recv.ty.args[0]:
+            values = owned_as(Val(values, T.list_of(elem)), recv.ty)
+        self.use_runtime("list_set_slice")
+        # The values and bounds may read the list: compute them before borrowing it mutably.
+        lets = (
+            ir.Let("__values", None, values),
+            ir.Let("__start", None, bound(sl.lower)),
+            ir.Let("__stop", None, bound(sl.upper)),
+            ir.Let("__step", None, step),
+        )
+        args = (ir.Ref(self.mutable(recv), mutable=True), ir.Path("__start"), ir.Path("__stop"), ir.Path("__step"), ir.Path("__values"))
+        call = ir.ExprStmt(ir.Call(ir.Path("crate::pyrt::list_set_slice"), args))
+        return ir.ExprStmt(ir.BlockExpr(ir.Block(lets + (call,))))
 
     def refine(self, v: Val, ty: PyType) -> Val:
         """A container local of partly unknown type gets its full type from a use (`xs.append(1)`
@@ -766,7 +889,9 @@ class FunctionLowerer(ExprLowering, IterLowering):
                 # xs += ys extends xs in place.
                 if not T.is_known(target.ty):
                     target = self.refine(target, value.ty)
-                return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "extend", (self.iterate_owned_expr(value),)))]
+                return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "extend", (self.iterate_owned_expr(value, target.ty.args[0]),)))]
+            if target.ty.kind == "str" and isinstance(op, cst.Add) and isinstance(value.expr, ir.StrLit) and len(value.expr.value) == 1 and not local.narrowed:
+                return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push", (ir.CharLit(value.expr.value),)))]
             if target.ty.kind == "str" and isinstance(op, cst.Add) and value.ty.kind == "str" and not local.narrowed:
                 return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push_str", (str_view(value) if value.mode is not Mode.OWNED else ir.Ref(value.expr),)))]
             result = self.binary(op, target, value, node)
@@ -802,8 +927,15 @@ class FunctionLowerer(ExprLowering, IterLowering):
                 ))))]
             if recv.ty.kind == "dict":
                 removed = ir.MethodCall(self.mutable(recv), "remove", (self.key_ref(key, recv.ty.args[0]),))
-                return [ir.ExprStmt(ir.MethodCall(removed, "expect", (ir.StrLit("KeyError"),)))]
+                return [ir.ExprStmt(self.expect_some(removed, "KeyError"))]
         raise Unsupported("PTL120", "this del statement is not supported yet", node)
+
+
+def _assign(target: ir.Path, value: ir.Expr) -> ir.Assign:
+    """`x = x + y` as `x += y` (what rustc and clippy expect)."""
+    if isinstance(value, ir.Binary) and value.op in ("+", "-", "*") and value.left == target:
+        return ir.Assign(target, value.right, value.op + "=")
+    return ir.Assign(target, value)
 
 
 def _fits(v: Val, ty: PyType) -> bool:
@@ -838,6 +970,54 @@ def _names_in(node: cst.CSTNode):
     for n in iter_nodes(node):
         if isinstance(n, cst.Name):
             yield n
+
+
+def _bool_if(e: ir.IfExpr) -> ir.Expr:
+    """`if c { true } else { false }` is `c`."""
+    if (
+        isinstance(e.orelse, ir.Block)
+        and not e.then.stmts
+        and not e.orelse.stmts
+        and isinstance(e.then.tail, ir.BoolLit)
+        and isinstance(e.orelse.tail, ir.BoolLit)
+        and e.then.tail.value != e.orelse.tail.value
+    ):
+        return e.cond if e.then.tail.value else ir.Unary("!", e.cond)
+    return e
+
+
+def _snake(name: str) -> bool:
+    """Whether rustc's non_snake_case lint accepts the name (Python names keep their case:
+    `def digitSum(N)` stays `digitSum`, allowed explicitly)."""
+    return name == name.lower()
+
+
+def _returns_as_tail(e: ir.IfExpr) -> ir.IfExpr | None:
+    """The if/else with each branch's final `return v;` turned into its tail value `v` (None
+    when some branch does not end in a return)."""
+
+    def branch(b: ir.Block) -> ir.Block | None:
+        if b.tail is not None or not b.stmts:
+            return None
+        last = b.stmts[-1]
+        if isinstance(last, ir.Return) and last.value is not None:
+            return ir.Block(b.stmts[:-1], last.value)
+        if isinstance(last, ir.ExprStmt) and isinstance(last.expr, ir.IfExpr):
+            inner = _returns_as_tail(last.expr)
+            if inner is not None:
+                return ir.Block(b.stmts[:-1], inner)
+        return None
+
+    then = branch(e.then)
+    if then is None or e.orelse is None:
+        return None
+    if isinstance(e.orelse, ir.IfExpr):
+        orelse: ir.Block | ir.IfExpr | None = _returns_as_tail(e.orelse)
+    else:
+        orelse = branch(e.orelse)
+    if orelse is None:
+        return None
+    return ir.IfExpr(e.cond, then, orelse)
 
 
 def _py_falls_off(suite: cst.BaseSuite) -> bool:
@@ -973,7 +1153,10 @@ def lower_function(
     Inference passes are tolerant (a statement they cannot lower is skipped); once a pass
     learns nothing new, a clean tolerant pass is the result, else a strict pass gives the
     result or the first Unsupported."""
-    facts = facts or Facts()
+    if facts is None:
+        learnt = _LEARNT.get(id(node))
+        # What the type map's inference learnt about the locals is where lowering starts.
+        facts = Facts(locals=dict(learnt[1].locals)) if learnt is not None and learnt[0] is node else Facts()
     scan = scan_function(node)
     for _ in range(MAX_PASSES):
         facts.changed = False
@@ -1017,4 +1200,11 @@ def infer_function(
             break
         if not facts.changed:
             break
+    if len(_LEARNT) > 4096:
+        _LEARNT.clear()
+    _LEARNT[id(node)] = (node, facts)
     return facts
+
+
+# Facts the type map's inference learnt, by function node (same process, same parsed tree).
+_LEARNT: dict[int, tuple[cst.FunctionDef, Facts]] = {}

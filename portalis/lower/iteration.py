@@ -16,6 +16,7 @@ parameters (Python reads them at call time, which is what passing them does).
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -58,6 +59,13 @@ class IterLowering:
         it = self.iteration(node.iter)
         before = self.loop_entry_state(node)
         pattern, binds, prelude = self.loop_target(node.target, it.elem)
+        if isinstance(node.target, cst.Name) and pattern == rust_ident(node.target.value):
+            from portalis.lower.scan import free_names
+
+            if node.target.value not in free_names(node.body) and node.target.value not in self.decls.loop_escaping:
+                pattern = "_"  # the loop variable is never used
+        pattern, iterable = _deref_pattern(pattern, it.expr)
+        it = Iteration(iterable, it.elem)
         saved = {n: self.locals.get(n) for n, _ in binds}
         for name, local in binds:
             self.locals[name] = local
@@ -77,13 +85,14 @@ class IterLowering:
             self.set_narrow_state(before)
         return self.with_else(ir.For(pattern, it.expr, body), flag, node.orelse)
 
-    def loop_target(self: "FunctionLowerer", target: cst.BaseExpression, elem: Elem) -> tuple[str, list[tuple[str, Local]], list[ir.Stmt]]:
-        """(Rust pattern, locals it binds, statements to run first in the body)."""
+    def loop_target(self: "FunctionLowerer", target: cst.BaseExpression, elem: Elem, comprehension: bool = False) -> tuple[str, list[tuple[str, Local]], list[ir.Stmt]]:
+        """(Rust pattern, locals it binds, statements to run first in the body). Comprehension
+        targets are local to the comprehension: never reassigned, never read after it."""
         if isinstance(target, cst.Name):
             py = target.value
             name = rust_ident(py)
-            reassigned = py in self.assign_count and self.assign_count.get(py, 0) > 1 or py in self.mutated_locals
-            if py in self.decls.loop_escaping:
+            reassigned = not comprehension and (self.scan.rebound(py) or py in self.mutated_locals)
+            if py in self.decls.loop_escaping and not comprehension:
                 # The loop variable is read after the loop: the loop assigns the function's local.
                 tmp = self.temp(py.strip("_") or "x")
                 local = self.locals.get(py)
@@ -103,7 +112,7 @@ class IterLowering:
             prelude: list[ir.Stmt] = []
             items = elem.items or tuple(Elem(t, elem.mode) for t in elem.ty.args)
             for el, sub in zip(target.elements, items):
-                p, b, pre = self.loop_target(el.value, sub)
+                p, b, pre = self.loop_target(el.value, sub, comprehension)
                 parts.append(p)
                 binds.extend(b)
                 prelude.extend(pre)
@@ -197,6 +206,9 @@ class IterLowering:
         if k in ("list", "set"):
             elem = v.ty.args[0]
             if v.mode is Mode.OWNED:
+                if isinstance(v.expr, ir.Macro) and v.expr.name == "vec" and v.expr.args:
+                    # A display only iterated: an array, no Vec.
+                    return Iteration(ir.MethodCall(ir.ArrayLit(v.expr.args), "into_iter"), Elem(elem))
                 return Iteration(ir.MethodCall(v.expr, "into_iter"), Elem(elem))
             it = ir.MethodCall(v.expr, "iter")
             if is_copy(elem):
@@ -243,6 +255,8 @@ class IterLowering:
             x = self.temp("x")
             conv = owned_as(Val(ir.Path(x), it.elem.ty), elem)
             return ir.MethodCall(it.expr, "map", (ir.Closure((x,), conv),))
+        if isinstance(it.expr, ir.MethodCall) and it.expr.method == "into_iter" and not it.expr.args:
+            return it.expr.receiver  # extend() and friends take anything iterable
         return it.expr
 
     def iter_elem_type(self: "FunctionLowerer", v: Val) -> PyType:
@@ -279,7 +293,8 @@ class IterLowering:
             return Iteration(ir.MethodCall(rng, "step_by", (ir.IntLit(step.value),)), Elem(T.INT))
         if isinstance(step, ir.IntLit) and step.value < 0:
             # range(a, b, -k) visits a, a-k, ... while > b: the reversed inclusive range b+1..=a.
-            rng = _rev(ir.RangeExpr(ir.Binary("+", stop, ir.IntLit(1)), start, inclusive=True))
+            low = ir.IntLit(stop.value + 1) if isinstance(stop, ir.IntLit) else ir.Binary("+", stop, ir.IntLit(1))
+            rng = _rev(ir.RangeExpr(low, start, inclusive=True))
             if step.value == -1:
                 return Iteration(rng, Elem(T.INT))
             return Iteration(ir.MethodCall(rng, "step_by", (ir.IntLit(-step.value),)), Elem(T.INT))
@@ -296,7 +311,9 @@ class IterLowering:
             if comp.asynchronous is not None:
                 raise Unsupported("PTL130", "async comprehensions are not supported", node)
             it = self.iteration(comp.iter)
-            pattern, binds, prelude = self.loop_target(comp.target, it.elem)
+            pattern, binds, prelude = self.loop_target(comp.target, it.elem, comprehension=True)
+            pattern, iterable = _deref_pattern(pattern, it.expr)
+            it = Iteration(iterable, it.elem)
             saved = {n: self.locals.get(n) for n, _ in binds}
             for name, local in binds:
                 self.locals[name] = local
@@ -393,6 +410,19 @@ class IterLowering:
                 return None
             lw = lw.outer
         return None
+
+
+def _deref_pattern(pattern: str, iterable: ir.Expr) -> tuple[str, ir.Expr]:
+    """`for x in xs.iter().copied()` reads better (and lints clean) as `for &x in xs.iter()`."""
+    if (
+        isinstance(iterable, ir.MethodCall)
+        and iterable.method == "copied"
+        and isinstance(iterable.receiver, ir.MethodCall)
+        and iterable.receiver.method in ("iter", "keys", "values")
+        and re.fullmatch(r"(mut )?[A-Za-z_][A-Za-z0-9_]*", pattern)
+    ):
+        return "&" + pattern if not pattern.startswith("mut ") else f"&{pattern}", iterable.receiver
+    return pattern, iterable
 
 
 def _rev(e: ir.Expr) -> ir.Expr:
@@ -544,7 +574,10 @@ class NestedFunction:
                 # Calling from inside the nested function itself: its parameter carries it on.
                 current = Local(rust_ident(cap), p.py_type, Mode.REF if isinstance(param_type(p.py_type), ir.TRef) else Mode.PLACE)
             out.append(self.pass_arg(lw, lw.local_val(current), p.py_type))
-        return Val(ir.Call(ir.Path(rust_ident(name)), tuple(out)), ret)
+        call: ir.Expr = ir.Call(ir.Path(rust_ident(name)), tuple(out))
+        if self.sig.raises:
+            call = lw.propagate(call)
+        return Val(call, ret)
 
     @staticmethod
     def defaults(lw: "FunctionLowerer", params: list[TypedParam], args: list[Val], kwargs: dict[str, Val]) -> dict[str, Val]:
@@ -591,7 +624,12 @@ class NestedFunction:
         own = {p.name for p in params}
         inner_scan = scan_function(node)
         bound_inside = set(inner_scan.assign_count)
-        for name in sorted(inner_scan.names_read - own - bound_inside):
+        from portalis.lower.scan import free_names
+
+        read_inside: set[str] = set()
+        for stmt in node.body.body:
+            read_inside |= free_names(stmt)
+        for name in sorted(read_inside - own - bound_inside):
             local = owner.locals.get(name)
             if local is None or local.func is not None:
                 continue
@@ -607,7 +645,10 @@ class NestedFunction:
                 raise Unsupported("PTL111", f"return type of `{node.name.value}`: {exc}", node) from exc
         elif not inner_scan.returns_value:
             returns = T.NONE
-        self.sig = FunctionSignature(name=node.name.value, qualname=node.name.value, params=params, returns=returns, rust_returns="", line=0)
+        from portalis.lower.exceptions import escaping_raises
+
+        raises = escaping_raises(node, owner.exceptions)
+        self.sig = FunctionSignature(name=node.name.value, qualname=node.name.value, params=params, returns=returns, rust_returns="", line=0, raises=raises)
         self.facts = Facts()
         self.building = True
         try:

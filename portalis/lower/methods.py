@@ -287,14 +287,16 @@ def _extend(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str,
     recv, elem = _elem(lw, recv, Val(ir.Path("_"), item_t))
     if args[0].ty.kind == "list" and args[0].ty.args[0] == elem and args[0].mode is not Mode.OWNED:
         return Val(ir.MethodCall(lw.mutable(recv), "extend_from_slice", (borrow(args[0]),)), T.NONE)
-    return Val(ir.MethodCall(lw.mutable(recv), "extend", (lw.iterate_owned_expr(args[0], elem),)), T.NONE)
+    items = lw.iterate_owned_expr(args[0], elem)
+    if isinstance(items, ir.MethodCall) and items.method == "into_iter" and not items.args:
+        items = items.receiver  # extend takes anything iterable
+    return Val(ir.MethodCall(lw.mutable(recv), "extend", (items,)), T.NONE)
 
 
 def _pop(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("pop", args, 0, 1)
-    msg = ir.StrLit("IndexError: pop from empty list")
     if not args:
-        return Val(ir.MethodCall(ir.MethodCall(lw.mutable(recv), "pop"), "expect", (msg,)), recv.ty.args[0])
+        return Val(lw.expect_some(ir.MethodCall(lw.mutable(recv), "pop"), "IndexError", "pop from empty list"), recv.ty.args[0])
     return _helper(lw, "list_pop_at", (_mut_arg(lw, recv), read(coerce(args[0], T.INT))), recv.ty.args[0])
 
 
@@ -326,7 +328,7 @@ def _list_remove(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict
     x = lw.temp("x")
     test = ir.Binary("==", ir.Unary("*", ir.Path(x)) if is_copy(elem) else ir.Path(x), _probe(lw, args[0], elem))
     pos = ir.MethodCall(ir.MethodCall(recv.expr, "iter"), "position", (ir.Closure((x,), test),))
-    found = ir.MethodCall(pos, "expect", (ir.StrLit("ValueError: list.remove(x): x not in list"),))
+    found = lw.expect_some(pos, "ValueError", "list.remove(x): x not in list")
     remove = ir.ExprStmt(ir.MethodCall(lw.mutable(recv), "remove", (ir.Path("__at"),)))
     return Val(ir.BlockExpr(ir.Block((ir.Let("__at", None, found), remove))), T.NONE)
 
@@ -361,7 +363,7 @@ def _list_index(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[
     item = ir.Unary("*", ir.Path(x)) if is_copy(elem) else ir.Path(x)
     test = ir.Binary("==", item, _probe(lw, args[0], elem))
     pos = ir.MethodCall(ir.MethodCall(recv.expr, "iter"), "position", (ir.Closure((x,), test),))
-    got = ir.MethodCall(pos, "expect", (ir.StrLit("ValueError: value is not in list"),))
+    got = lw.expect_some(pos, "ValueError", "value is not in list")
     return Val(ir.Cast(got, ir.I64), T.INT)
 
 
@@ -396,6 +398,10 @@ def _dict_types(lw: "FunctionLowerer", recv: Val) -> tuple[PyType, PyType]:
 
 def _dict_get(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("get", args, 1, 2)
+    if not T.is_known(recv.ty) and len(args) == 2 and args[1].ty.kind not in ("none", "unknown"):
+        # `counts.get(k, 0)` on a dict still `{}`: its keys are k's type, its values the default's.
+        k, v = recv.ty.args
+        recv = lw.refine(recv, T.dict_of(k if T.is_known(k) else args[0].ty, v if T.is_known(v) else args[1].ty))
     key_t, val_t = _dict_types(lw, recv)
     got = ir.MethodCall(recv.expr, "get", (lw.key_ref(args[0], key_t),))
     if len(args) == 1:
@@ -438,7 +444,7 @@ def _dict_pop(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[st
     removed = ir.MethodCall(lw.mutable(recv), "remove", (lw.key_ref(args[0], key_t),))
     if len(args) == 2:
         return Val(ir.MethodCall(removed, "unwrap_or", (owned_as(args[1], val_t),)), val_t)
-    return Val(ir.MethodCall(removed, "expect", (ir.StrLit("KeyError"),)), val_t)
+    return Val(lw.expect_some(removed, "KeyError"), val_t)
 
 
 def _setdefault(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:

@@ -12,6 +12,7 @@ from typing import Callable
 import libcst as cst
 
 from portalis.lower.context import ModuleEnv, Unsupported
+from portalis.lower.exceptions import exception_classes
 from portalis.lower.function import lower_function
 from portalis.model import (
     ClassSignature,
@@ -30,7 +31,7 @@ from portalis.rust import ir
 from portalis.rust.fmt import format_source
 from portalis.rust.printer import Printer
 from portalis.types.annotations import TypeScope
-from portalis.types.rust_types import TypeMappingError, owned_type, param_type, rust_ident
+from portalis.types.rust_types import TypeMappingError, declared_param_type, owned_type, param_type, rust_ident
 from portalis.typemap import function_nodes
 
 _MARK = "// @portalis-item "
@@ -48,16 +49,19 @@ class FunctionResult:
 def stub_fn(sig: FunctionSignature, message: str) -> ir.Fn | None:
     """A function with the translated signature whose body is todo!(): callers still compile."""
     try:
-        params = tuple(ir.Param(rust_ident(p.name), param_type(p.py_type, p.mutated)) for p in sig.params)
+        params = tuple(ir.Param(rust_ident(p.name), declared_param_type(p)) for p in sig.params)
         ret = owned_type(sig.returns) if sig.returns.kind != "none" else ir.UNIT
     except TypeMappingError:
         return None
+    if sig.raises:
+        ret = ir.TPath("Result", (ret, ir.TPath("crate::pyrt::PyErr")))
     return ir.Fn(
         name=rust_ident(sig.name),
         params=params,
         ret=ret,
         body=ir.Block(tail=ir.Macro("todo", fmt=message)),
-        attrs=("allow(unused_variables)",),
+        attrs=("allow(unused_variables)",) if all(p.name == p.name.lower() for p in sig.params) and sig.name == sig.name.lower()
+        else ("allow(unused_variables, non_snake_case)",),
     )
 
 
@@ -112,7 +116,8 @@ def lower_module(
     tree = source_tree(parsed.source)
     nodes = function_nodes(tree.module)
     scope = TypeScope.build(parsed.module, [c.name for c in parsed.classes], parsed.imports)
-    env = ModuleEnv(module=parsed.module, own=type_map, interfaces=interfaces, imports=dict(scope.imports))
+    env = ModuleEnv(module=parsed.module, own=type_map, interfaces=interfaces, imports=dict(scope.imports),
+                    exceptions=exception_classes([(c.name, c.bases) for c in parsed.classes]))
 
     pending: list[tuple[RustItem, ir.Item, ir.Item | None]] = []
     for c in type_map.constants:
@@ -121,6 +126,8 @@ def lower_module(
             pending.append((RustItem(name=c.name, kind="const", code="", python_line=c.line), item, None))
     for cls in type_map.classes:
         info = next(ci for ci in parsed.classes if ci.name == cls.name)
+        if cls.name in env.exceptions:
+            continue  # an exception class: raised and caught by name (lower/exceptions.py)
         if not cls.is_dataclass or cls.diagnostics:
             if not cls.diagnostics:
                 out.diagnostics.append(

@@ -21,6 +21,18 @@ _SKIP = frozenset(
 )
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
+# Every concrete libcst node class. libcst's classes are ABCs: an isinstance() test that fails
+# goes through ABCMeta.__instancecheck__, which dominated translation time; exact type tests
+# against these sets are cheap (libcst node classes are never subclassed).
+NODE_TYPES: frozenset[type] = frozenset(
+    v for v in vars(cst).values() if isinstance(v, type) and issubclass(v, cst.CSTNode) and not getattr(v, "__abstractmethods__", None)
+)
+
+
+def types_of(*bases: type) -> frozenset[type]:
+    """The concrete node classes deriving from any of `bases`."""
+    return frozenset(t for t in NODE_TYPES if issubclass(t, bases))
+
 
 def _fields(cls: type) -> tuple[str, ...]:
     names = _FIELDS.get(cls)
@@ -32,16 +44,17 @@ def _fields(cls: type) -> tuple[str, ...]:
     return names
 
 
-def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """The child nodes of a node that can hold statements or expressions."""
+    out: list[cst.CSTNode] = []
     for name in _fields(type(node)):
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            yield value
-        elif isinstance(value, (tuple, list)):
-            for v in value:
-                if isinstance(v, cst.CSTNode):
-                    yield v
+        tv = type(value)
+        if tv in NODE_TYPES:
+            out.append(value)
+        elif tv is tuple or tv is list:
+            out.extend(v for v in value if type(v) in NODE_TYPES)
+    return out
 
 
 def walk(node: cst.CSTNode, enter: Callable[[cst.CSTNode], bool]) -> None:
@@ -55,12 +68,18 @@ def walk(node: cst.CSTNode, enter: Callable[[cst.CSTNode], bool]) -> None:
 
 def iter_nodes(node: cst.CSTNode, prune: tuple[type, ...] = ()) -> Iterator[cst.CSTNode]:
     """Every node under `node` (itself included), not descending into `prune` types below it."""
+    pruned = _PRUNE.get(prune)
+    if pruned is None:
+        pruned = _PRUNE[prune] = types_of(*prune) if prune else frozenset()
     stack = [node]
     while stack:
         n = stack.pop()
         yield n
-        if n is node or not isinstance(n, prune):
+        if n is node or type(n) not in pruned:
             stack.extend(children(n))
+
+
+_PRUNE: dict[tuple[type, ...], frozenset[type]] = {}
 
 
 # Methods that change their receiver in place: a parameter they are called on is passed &mut.
@@ -69,8 +88,18 @@ MUTATING_METHODS = frozenset(
     "difference_update intersection_update symmetric_difference_update".split()
 )
 
+# Of those, the ones that can change a list's length (a `&mut [T]` cannot).
+RESIZING_METHODS = frozenset("append extend insert pop remove clear".split())
+
 _SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+_SCOPE_TYPES = frozenset(_SCOPES)
+_COMPREHENSION_TYPES = frozenset(_COMPREHENSIONS)
+# Nodes scan_function looks at; every other node only has its children walked.
+_SPECIAL = frozenset({
+    cst.Name, cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Del, cst.NamedExpr, cst.For, cst.While,
+    cst.Return, cst.Yield, cst.ExceptHandler, cst.Call, cst.CompFor,
+}) | _SCOPE_TYPES | _COMPREHENSION_TYPES
 
 
 @dataclass
@@ -88,10 +117,32 @@ class FunctionScan:
     # Names rebound before anything changes them in place: the changes affect a new object,
     # never a caller's argument.
     rebound_first: set[str] = field(default_factory=set)
+    loop_target_count: dict[str, int] = field(default_factory=dict)  # bindings by `for` targets
+    resized: set[str] = field(default_factory=set)  # lists whose length may change in place
+
+    def rebound(self, name: str) -> bool:
+        """Assigned by a statement other than a `for` header."""
+        return self.assign_count.get(name, 0) > self.loop_target_count.get(name, 0)
+
+
+_SCANS: dict[int, tuple[cst.CSTNode, FunctionScan]] = {}
+_CACHE_SIZE = 4096
 
 
 def scan_function(fn: cst.FunctionDef | cst.Lambda) -> FunctionScan:
-    """One walk over a function body collecting the facts lowering and typing need."""
+    """One walk over a function body collecting the facts lowering and typing need (computed
+    once per function node: the type map and every lowering pass ask again). Read-only."""
+    hit = _SCANS.get(id(fn))
+    if hit is not None and hit[0] is fn:
+        return hit[1]
+    out = _scan(fn)
+    if len(_SCANS) > _CACHE_SIZE:
+        _SCANS.clear()
+    _SCANS[id(fn)] = (fn, out)
+    return out
+
+
+def _scan(fn: cst.FunctionDef | cst.Lambda) -> FunctionScan:
     out = FunctionScan()
 
     first_event: dict[str, str] = {}
@@ -122,50 +173,66 @@ def scan_function(fn: cst.FunctionDef | cst.Lambda) -> FunctionScan:
                 changed(el.value)
 
     def visit(node: cst.CSTNode, loop: int) -> None:
-        if isinstance(node, cst.Name):
+        t = type(node)
+        if t not in _SPECIAL:
+            for child in children(node):
+                visit(child, loop)
+            return
+        if t is cst.Name:
             out.names_read.add(node.value)
             return
-        if isinstance(node, _SCOPES):
-            if isinstance(node, cst.FunctionDef):
+        if t in _SCOPE_TYPES:
+            if t is cst.FunctionDef:
                 out.nested[node.name.value] = node
                 for d in node.decorators:
                     visit(d.decorator, loop)
-            elif isinstance(node, cst.Lambda):
+            elif t is cst.Lambda:
                 # A lambda reads names of the enclosing function (its captures).
                 for child in children(node.body) if not isinstance(node.body, cst.Name) else [node.body]:
                     visit(child, loop)
             return
-        if isinstance(node, cst.Assign):
+        if t is cst.Assign:
             for t in node.targets:
+                if isinstance(t.target, cst.Subscript) and isinstance(t.target.value, cst.Name) and any(
+                    isinstance(el.slice, cst.Slice) for el in t.target.slice
+                ):
+                    out.resized.add(t.target.value.value)  # slice assignment may change the length
                 bind(t.target, loop)
                 changed(t.target)
                 if not isinstance(t.target, cst.Name):
                     visit(t.target, loop)
             visit(node.value, loop)
             return
-        if isinstance(node, cst.AnnAssign):
+        if t is cst.AnnAssign:
             if node.value is not None:
                 bind(node.target, loop)
                 visit(node.value, loop)
             changed(node.target)
             return
-        if isinstance(node, cst.AugAssign):
+        if t is cst.AugAssign:
+            if isinstance(node.target, cst.Name):
+                out.resized.add(node.target.value)  # `xs += ys` extends in place
             bind(node.target, loop)
             bind(node.target, loop)
             changed(node.target)
             visit(node.target, loop)
             visit(node.value, loop)
             return
-        if isinstance(node, cst.Del):
+        if t is cst.Del:
             changed(node.target)
+            if isinstance(node.target, cst.Subscript) and isinstance(node.target.value, cst.Name):
+                out.resized.add(node.target.value.value)
             return
-        if isinstance(node, cst.NamedExpr):
+        if t is cst.NamedExpr:
             bind(node.target, loop)
             visit(node.value, loop)
             return
-        if isinstance(node, (cst.For, cst.While)):
-            if isinstance(node, cst.For):
-                bind(node.target, loop + 1)
+        if t is cst.For or t is cst.While:
+            if t is cst.For:
+                # A for target is a fresh binding per iteration, not an assignment in the loop.
+                bind(node.target, 0)
+                for n in _target_names(node.target):
+                    out.loop_target_count[n] = out.loop_target_count.get(n, 0) + 1
                 visit(node.iter, loop)
             else:
                 visit(node.test, loop + 1)
@@ -173,30 +240,32 @@ def scan_function(fn: cst.FunctionDef | cst.Lambda) -> FunctionScan:
             if node.orelse is not None:
                 visit(node.orelse, loop)
             return
-        if isinstance(node, cst.Return):
+        if t is cst.Return:
             if node.value is not None and not (isinstance(node.value, cst.Name) and node.value.value == "None"):
                 out.returns_value = True
             if node.value is not None:
                 visit(node.value, loop)
             return
-        if isinstance(node, (cst.Yield,)):
+        if t is cst.Yield:
             out.yields = True
-        if isinstance(node, cst.ExceptHandler) and node.name is not None:
+        if t is cst.ExceptHandler and node.name is not None:
             bind(node.name.name, loop)
-        if isinstance(node, cst.Call):
+        if t is cst.Call:
             out.calls.append(node)
             f = node.func
             if isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name) and f.attr.value in MUTATING_METHODS:
                 out.mutated.add(f.value.value)
                 first_event.setdefault(f.value.value, "mutate")
+                if f.attr.value in RESIZING_METHODS:
+                    out.resized.add(f.value.value)
             elif isinstance(f, cst.Attribute) and f.attr.value in MUTATING_METHODS:
                 changed(f.value)
-        if isinstance(node, _COMPREHENSIONS):
+        if t in _COMPREHENSION_TYPES:
             # Comprehension targets are local to the comprehension (Python 3): not bindings.
             for child in children(node):
                 visit(child, loop)
             return
-        if isinstance(node, cst.CompFor):
+        if t is cst.CompFor:
             visit(node.iter, loop)
             for cond in node.ifs:
                 visit(cond, loop)
@@ -251,8 +320,23 @@ class _Occ:
 _LOOP_BODY = "loop"
 
 
+_DECLS: dict[tuple[int, frozenset[str]], tuple[cst.CSTNode, Declarations]] = {}
+
+
 def declarations(fn: cst.FunctionDef | cst.Lambda, params: set[str]) -> Declarations:
-    """Compute where the locals of `fn` are declared (see Declarations)."""
+    """Where the locals of `fn` are declared (see Declarations); computed once per function."""
+    key = (id(fn), frozenset(params))
+    hit = _DECLS.get(key)
+    if hit is not None and hit[0] is fn:
+        return hit[1]
+    out = _declarations(fn, params)
+    if len(_DECLS) > _CACHE_SIZE:
+        _DECLS.clear()
+    _DECLS[key] = (fn, out)
+    return out
+
+
+def _declarations(fn: cst.FunctionDef | cst.Lambda, params: set[str]) -> Declarations:
     out = Declarations()
     if not isinstance(fn, cst.FunctionDef):
         return out
@@ -279,9 +363,8 @@ def declarations(fn: cst.FunctionDef | cst.Lambda, params: set[str]) -> Declarat
     def reads(e: cst.CSTNode | None, path, stmts) -> None:
         if e is None:
             return
-        for n in iter_nodes(e, prune=(cst.FunctionDef, cst.ClassDef)):
-            if isinstance(n, cst.Name):
-                note(n.value, path, stmts, False)
+        for name in free_names(e):
+            note(name, path, stmts, False)
 
     def block(suite: cst.BaseSuite, path: tuple[int, ...], stmts: tuple[cst.CSTNode, ...]) -> None:
         path = path + (id(suite),)
@@ -386,6 +469,62 @@ def declarations(fn: cst.FunctionDef | cst.Lambda, params: set[str]) -> Declarat
     return out
 
 
+def _target_names(t: cst.BaseExpression) -> set[str]:
+    return {n.value for n in iter_nodes(t) if type(n) is cst.Name}
+
+
+_FREE: dict[int, tuple[cst.CSTNode, frozenset[str]]] = {}
+_SCOPE_DEFS = frozenset({cst.FunctionDef, cst.ClassDef})
+
+
+def free_names(e: cst.CSTNode) -> frozenset[str]:
+    """Names an expression (or statement) reads from its scope: comprehension targets and
+    lambda parameters are local to their own scope (Python 3) and do not count."""
+    hit = _FREE.get(id(e))
+    if hit is not None and hit[0] is e:
+        return hit[1]
+    out: set[str] = set()
+
+    def walk(n: cst.CSTNode, hidden: frozenset[str]) -> None:
+        t = type(n)
+        if t is cst.Name:
+            if n.value not in hidden:
+                out.add(n.value)
+            return
+        if t in _SCOPE_DEFS:
+            return
+        if t in _COMPREHENSION_TYPES:
+            inner = set(hidden)
+            comp: cst.CompFor | None = n.for_in
+            first = True
+            while comp is not None:
+                # The first iterable is evaluated in the enclosing scope.
+                walk(comp.iter, hidden if first else frozenset(inner))
+                first = False
+                inner |= _target_names(comp.target)
+                for cond in comp.ifs:
+                    walk(cond.test, frozenset(inner))
+                comp = comp.inner_for_in
+            for part in ("elt", "key", "value"):
+                child = getattr(n, part, None)
+                if child is not None:
+                    walk(child, frozenset(inner))
+            return
+        if t is cst.Lambda:
+            params = {p.name.value for p in (*n.params.posonly_params, *n.params.params, *n.params.kwonly_params)}
+            walk(n.body, hidden | params)
+            return
+        for c in children(n):
+            walk(c, hidden)
+
+    walk(e, frozenset())
+    result = frozenset(out)
+    if len(_FREE) > _CACHE_SIZE * 4:
+        _FREE.clear()
+    _FREE[id(e)] = (e, result)
+    return result
+
+
 def _inside(path: tuple[int, ...], outer: tuple[int, ...]) -> bool:
     return path[: len(outer)] == outer
 
@@ -433,8 +572,8 @@ def _binds_on_all_paths(stmt: cst.CSTNode, name: str) -> bool:
         return False
     if isinstance(stmt, cst.With):
         return _suite_binds(stmt.body, name)
-    if isinstance(stmt, cst.Try):
-        return _suite_binds(stmt.body, name) and all(_suite_binds(h.body, name) for h in stmt.handlers)
+    # A try body is a labelled block that an error leaves early: rustc cannot see that the
+    # handlers cover that path, so a local first bound in a try statement gets a default.
     return False
 
 

@@ -50,7 +50,7 @@ def str_view(v: Val) -> ir.Expr:
 
 
 def list_view(v: Val) -> ir.Expr:
-    if v.mode is Mode.REF:
+    if v.mode is Mode.REF or isinstance(v.expr, ir.SlicePath):
         return v.expr
     return ir.MethodCall(v.expr, "as_slice")
 
@@ -94,9 +94,36 @@ def coerce(v: Val, target: PyType) -> Val:
     if target.kind == v.ty.kind and target.kind in ("list", "dict", "set", "tuple") and not v.ty.args:
         return Val(v.expr, target, v.mode)  # an empty literal takes the slot's element types
     if target.kind == v.ty.kind and target.kind in ("list", "set", "dict", "tuple"):
-        if all(a == b or b.kind == "unknown" for a, b in zip(target.args, v.ty.args)):
+        if len(target.args) == len(v.ty.args) and all(_holes_fit(b, a) for a, b in zip(target.args, v.ty.args)):
             return Val(v.expr, target, v.mode)
+        if target.kind in ("list", "tuple") and len(target.args) == len(v.ty.args) and T.is_known(target) and T.is_known(v.ty):
+            return _convert_items(v, target)
     raise Unsupported("PTL113", f"a value of type {v.ty} where {target} is expected")
+
+
+def _holes_fit(have: PyType, want: PyType) -> bool:
+    """`have` is `want` with some parts still unknown (an empty literal's element types)."""
+    if have == want or have.kind == "unknown":
+        return True
+    return have.kind == want.kind and len(have.args) == len(want.args) and all(_holes_fit(a, b) for a, b in zip(have.args, want.args))
+
+
+def _convert_items(v: Val, target: PyType) -> Val:
+    """[1, 2] where list[float] is expected, (1, None) where tuple[float, Optional[int]] is:
+    each item converted (int -> float, T -> Optional[T])."""
+    if target.kind == "tuple":
+        items = []
+        for i, (have, want) in enumerate(zip(v.ty.args, target.args)):
+            part = Val(ir.Field(ir.Path("__t"), str(i)), have, Mode.OWNED)
+            items.append(owned_as(part, want))
+        block = ir.Block((ir.Let("__t", None, owned(v)),), ir.TupleExpr(tuple(items)))
+        return Val(ir.BlockExpr(block), target)
+    have, want = v.ty.args[0], target.args[0]
+    conv = owned_as(Val(ir.Path("__x"), have, Mode.OWNED), want)
+    items = ir.MethodCall(ir.MethodCall(owned(v), "into_iter"), "map", (ir.Closure(("__x",), conv),))
+    from portalis.types.rust_types import owned_type
+
+    return Val(ir.MethodCall(items, "collect", turbofish=(owned_type(target),)), target)
 
 
 def owned_as(v: Val, target: PyType) -> ir.Expr:

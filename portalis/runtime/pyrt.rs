@@ -1018,3 +1018,168 @@ py_repr_tuple!(A B C D);
 py_repr_tuple!(A B C D E);
 py_repr_tuple!(A B C D E F);
 // @end
+
+// @helper list_set_slice deps: slice_indices
+/// `xs[start:stop:step] = values`: a plain slice is replaced (the list may change length);
+/// an extended slice needs exactly as many values as it selects.
+pub fn list_set_slice<T>(xs: &mut Vec<T>, start: Option<i64>, stop: Option<i64>, step: i64, values: Vec<T>) {
+    if step == 1 {
+        let n = xs.len() as i64;
+        let clamp = |v: i64| -> usize { (if v < 0 { v + n } else { v }).clamp(0, n) as usize };
+        let a = start.map_or(0, clamp);
+        let b = stop.map_or(xs.len(), clamp).max(a);
+        xs.splice(a..b, values);
+        return;
+    }
+    let positions = slice_indices(xs.len(), start, stop, step);
+    if positions.len() != values.len() {
+        panic!(
+            "ValueError: attempt to assign sequence of size {} to extended slice of size {}",
+            values.len(),
+            positions.len()
+        );
+    }
+    for (i, v) in positions.into_iter().zip(values) {
+        xs[i] = v;
+    }
+}
+// @end
+
+// @helper counter deps: PyDict
+/// `collections.Counter(items)`: how often each item occurs, in first-seen order.
+pub fn counter<T: std::hash::Hash + Eq + Clone>(items: impl IntoIterator<Item = T>) -> PyDict<T, i64> {
+    let mut d = PyDict::new();
+    for x in items {
+        let n = d.get(&x).copied().unwrap_or(0);
+        d.insert(x, n + 1);
+    }
+    d
+}
+// @end
+
+// @helper PyErr
+/// A Python exception travelling as a Rust error: its class name and message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PyErr {
+    pub kind: &'static str,
+    pub msg: String,
+}
+
+impl PyErr {
+    pub fn new(kind: &'static str, msg: impl Into<String>) -> Self {
+        PyErr { kind, msg: msg.into() }
+    }
+
+    /// `str(e)`: the message.
+    pub fn message(&self) -> String {
+        self.msg.clone()
+    }
+}
+
+impl std::fmt::Display for PyErr {
+    /// `ValueError: message`, as Python prints an uncaught exception's last line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.msg.is_empty() {
+            write!(f, "{}", self.kind)
+        } else {
+            write!(f, "{}: {}", self.kind, self.msg)
+        }
+    }
+}
+
+impl std::error::Error for PyErr {}
+// @end
+
+// @helper try_index deps: PyErr
+/// `index` that reports IndexError as an error (inside try/except).
+pub fn try_index(i: i64, len: usize) -> Result<usize, PyErr> {
+    let n = len as i64;
+    let j = if i < 0 { i + n } else { i };
+    if j < 0 || j >= n {
+        return Err(PyErr::new("IndexError", "index out of range"));
+    }
+    Ok(j as usize)
+}
+// @end
+
+// @helper try_parse_int deps: PyErr
+/// `int(s)` that reports ValueError as an error.
+pub fn try_parse_int(s: &str) -> Result<i64, PyErr> {
+    s.trim()
+        .replace('_', "")
+        .parse::<i64>()
+        .map_err(|_| PyErr::new("ValueError", format!("invalid literal for int() with base 10: {:?}", s)))
+}
+// @end
+
+// @helper try_parse_float deps: PyErr, parse_float
+/// `float(s)` that reports ValueError as an error.
+pub fn try_parse_float(s: &str) -> Result<f64, PyErr> {
+    let t = s.trim().to_lowercase().replace('_', "");
+    match t.as_str() {
+        "inf" | "+inf" | "infinity" | "+infinity" | "-inf" | "-infinity" | "nan" | "+nan" | "-nan" => Ok(parse_float(s)),
+        _ => t
+            .parse::<f64>()
+            .map_err(|_| PyErr::new("ValueError", format!("could not convert string to float: {:?}", s))),
+    }
+}
+// @end
+
+// @helper try_floordiv deps: PyErr, floordiv
+/// `a // b` that reports ZeroDivisionError as an error.
+pub fn try_floordiv(a: i64, b: i64) -> Result<i64, PyErr> {
+    if b == 0 {
+        return Err(PyErr::new("ZeroDivisionError", "integer division or modulo by zero"));
+    }
+    Ok(floordiv(a, b))
+}
+// @end
+
+// @helper try_pymod deps: PyErr, pymod
+/// `a % b` that reports ZeroDivisionError as an error.
+pub fn try_pymod(a: i64, b: i64) -> Result<i64, PyErr> {
+    if b == 0 {
+        return Err(PyErr::new("ZeroDivisionError", "integer division or modulo by zero"));
+    }
+    Ok(pymod(a, b))
+}
+// @end
+
+// @helper try_fdiv deps: PyErr
+/// `a / b` that reports ZeroDivisionError as an error.
+pub fn try_fdiv(a: f64, b: f64) -> Result<f64, PyErr> {
+    if b == 0.0 {
+        return Err(PyErr::new("ZeroDivisionError", "division by zero"));
+    }
+    Ok(a / b)
+}
+// @end
+
+// @helper try_fmod deps: PyErr, fmod
+/// `a % b` on floats that reports ZeroDivisionError as an error.
+pub fn try_fmod(a: f64, b: f64) -> Result<f64, PyErr> {
+    if b == 0.0 {
+        return Err(PyErr::new("ZeroDivisionError", "float modulo"));
+    }
+    Ok(fmod(a, b))
+}
+// @end
+
+// @helper try_ffloordiv deps: PyErr, ffloordiv
+/// `a // b` on floats that reports ZeroDivisionError as an error.
+pub fn try_ffloordiv(a: f64, b: f64) -> Result<f64, PyErr> {
+    if b == 0.0 {
+        return Err(PyErr::new("ZeroDivisionError", "float floor division by zero"));
+    }
+    Ok(ffloordiv(a, b))
+}
+// @end
+
+// @helper try_str_index deps: PyErr, try_index
+/// `s[i]` that reports IndexError as an error.
+pub fn try_str_index(s: &str, i: i64) -> Result<String, PyErr> {
+    let n = s.chars().count();
+    let j = try_index(i, n)?;
+    Ok(s.chars().nth(j).unwrap().to_string())
+}
+// @end

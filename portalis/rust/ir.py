@@ -91,6 +91,12 @@ class Path(Expr):
 
 
 @dataclass(frozen=True, slots=True)
+class SlicePath(Path):
+    """A variable holding a `&mut [T]` (a parameter whose length never changes): already a
+    slice, so it is passed as is where `&[T]` is wanted."""
+
+
+@dataclass(frozen=True, slots=True)
 class Call(Expr):
     func: Expr
     args: tuple[Expr, ...] = ()
@@ -157,6 +163,13 @@ class TupleExpr(Expr):
 
 
 @dataclass(frozen=True, slots=True)
+class ArrayLit(Expr):
+    """`[a, b, c]`: a fixed-size array."""
+
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class StructLit(Expr):
     path: str
     fields: tuple[tuple[str, Expr], ...]
@@ -186,6 +199,22 @@ class IfExpr(Expr):
 @dataclass(frozen=True, slots=True)
 class BlockExpr(Expr):
     block: Block
+    label: str | None = None  # `'label: { ... }`, left by `break 'label value`
+
+
+@dataclass(frozen=True, slots=True)
+class Try(Expr):
+    """`expr?`: the Ok value, or return the error."""
+
+    operand: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class LetPattern(Expr):
+    """`let PATTERN = value`, the condition of an `if let`."""
+
+    pattern: str
+    value: Expr
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +291,7 @@ class For(Stmt):
 @dataclass(frozen=True, slots=True)
 class Break(Stmt):
     label: str | None = None
+    value: Expr | None = None  # the value of a labelled block it leaves
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,7 +100,9 @@ def _prec(e: ir.Expr) -> int:
         return _CAST
     if isinstance(e, ir.RangeExpr):
         return _RANGE
-    if isinstance(e, (ir.Closure, ir.IfExpr, ir.Match)):
+    if isinstance(e, (ir.Closure, ir.IfExpr, ir.Match, ir.LetPattern)):
+        return _LOWEST
+    if isinstance(e, ir.BlockExpr) and e.label is not None:
         return _LOWEST
     return _POSTFIX
 
@@ -193,6 +195,8 @@ class Printer:
             parts += [self.expr(a) for a in e.args]
             open_, close = e.brackets[0], e.brackets[1]
             return f"{e.name}!{open_}{', '.join(parts)}{close}"
+        if isinstance(e, ir.ArrayLit):
+            return f"[{self.args(e.items)}]"
         if isinstance(e, ir.TupleExpr):
             if len(e.items) == 1:
                 return f"({self.expr(e.items[0])},)"
@@ -213,7 +217,13 @@ class Printer:
         if isinstance(e, ir.IfExpr):
             return self.if_expr(e)
         if isinstance(e, ir.BlockExpr):
+            if e.label is not None:
+                return f"{e.label}: {self.block(e.block)}"
             return self.block(e.block)
+        if isinstance(e, ir.Try):
+            return f"{self.expr(e.operand, _POSTFIX)}?"
+        if isinstance(e, ir.LetPattern):
+            return f"let {e.pattern} = {self.expr(e.value)}"
         if isinstance(e, ir.Match):
             arms = " ".join(f"{a.pattern} => {self.expr(a.body)}," for a in e.arms)
             return f"match {self.expr(e.scrutinee)} {{ {arms} }}"
@@ -256,7 +266,7 @@ class Printer:
             return f"{self.expr(s.target)} {s.op} {self.expr(s.value)};"
         if isinstance(s, ir.ExprStmt):
             text = self.expr(s.expr)
-            if isinstance(s.expr, (ir.IfExpr, ir.BlockExpr, ir.Match)):
+            if isinstance(s.expr, (ir.IfExpr, ir.BlockExpr)):
                 return text
             return text + ";"
         if isinstance(s, ir.Return):
@@ -270,7 +280,8 @@ class Printer:
         if isinstance(s, ir.For):
             return f"{self.label(s.label)}for {s.pattern} in {self.cond(s.iterable)} {self.block(s.body)}"
         if isinstance(s, ir.Break):
-            return f"break{' ' + s.label if s.label else ''};"
+            value = f" {self.expr(s.value)}" if s.value is not None else ""
+            return f"break{' ' + s.label if s.label else ''}{value};"
         if isinstance(s, ir.Continue):
             return f"continue{' ' + s.label if s.label else ''};"
         raise TypeError(f"not a Rust statement: {s!r}")

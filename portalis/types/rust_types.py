@@ -71,12 +71,15 @@ def owned_type(t: PyType, holes: bool = False) -> ir.Type:
     raise TypeMappingError(f"no Rust type for Python type {t}")
 
 
-def param_type(t: PyType, mutated: bool = False) -> ir.Type:
+def param_type(t: PyType, mutated: bool = False, resized: bool = True) -> ir.Type:
     """How a parameter is passed: Copy types by value, read-only containers borrowed
     (&str, &[T], &PyDict), containers mutated in place by &mut (the caller sees the change,
-    as in Python)."""
+    as in Python): `&mut [T]` for a list whose length the function never changes (it only
+    sorts, reverses or assigns items), `&mut Vec<T>` otherwise."""
     if is_copy(t) or t.kind in ("optional", "tuple"):
         return owned_type(t)
+    if mutated and t.kind == "list" and not resized:
+        return ir.TRef(ir.TSlice(owned_type(t.args[0])), mutable=True)
     if mutated:
         return ir.TRef(owned_type(t), mutable=True)
     if t.kind == "str":
@@ -84,6 +87,11 @@ def param_type(t: PyType, mutated: bool = False) -> ir.Type:
     if t.kind == "list":
         return ir.TRef(ir.TSlice(owned_type(t.args[0])))
     return ir.TRef(owned_type(t))
+
+
+def declared_param_type(p: "TypedParam") -> ir.Type:  # noqa: F821 - model import would cycle
+    """The Rust type of a typed parameter, as its signature spells it."""
+    return param_type(p.py_type, p.mutated, resized=not p.rust_type.startswith("&mut ["))
 
 
 def is_borrowed_param(t: PyType, mutated: bool = False) -> bool:

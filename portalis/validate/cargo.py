@@ -105,8 +105,12 @@ def _parse(stdout: str) -> list[RustcMessage]:
     return out
 
 
-def run_cargo(crate_dir: Path, toolchain: Toolchain, command: str = "check", extra: list[str] | None = None) -> CargoRun:
-    """`cargo <command> --message-format=json` in crate_dir; never raises for compile errors."""
+def run_cargo(
+    crate_dir: Path, toolchain: Toolchain, command: str = "check", extra: list[str] | None = None,
+    env_extra: dict[str, str] | None = None,
+) -> CargoRun:
+    """`cargo <command> --message-format=json` in crate_dir; never raises for compile errors.
+    `env_extra` adds environment variables (`CARGO_PROFILE_DEV_DEBUG=0`...)."""
     if not toolchain.available():
         return CargoRun(ok=False, failure=f"cargo not found: {toolchain.cargo}")
     args = [toolchain.cargo, command, "--message-format=json", "--quiet"]
@@ -117,6 +121,7 @@ def run_cargo(crate_dir: Path, toolchain: Toolchain, command: str = "check", ext
     if toolchain.target_dir:
         env["CARGO_TARGET_DIR"] = toolchain.target_dir
     env.setdefault("CARGO_TERM_COLOR", "never")
+    env.update(env_extra or {})
     started = time.perf_counter()
     try:
         proc = subprocess.run(

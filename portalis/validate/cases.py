@@ -33,7 +33,7 @@ from portalis.validate.literals import ClassValue, encode_value
 
 TEST_PATTERNS = ("test_*.py", "*_test.py")
 SKIP_DIRS = {".git", ".venv", "venv", "__pycache__", "node_modules", "build", "dist", "site-packages", ".tox"}
-INT_RANGE = 10_000  # generated ints stay small: Python ints are unbounded, the translation's are i64
+INT_RANGE = 1_000  # generated ints stay small: Python ints are unbounded, the translation's are i64
 FLOAT_RANGE = 1e6
 
 
@@ -196,7 +196,8 @@ def strategy_for(t: PyType, type_maps: dict[str, ModuleTypeMap], depth: int = 0)
     if depth > 4:
         return "a type nested too deeply"
     if k == "int":
-        return st.integers(min_value=-INT_RANGE, max_value=INT_RANGE)
+        # small values half of the time: ints are often sizes and counts (range(n), [0] * n)
+        return st.integers(min_value=-10, max_value=10) | st.integers(min_value=-INT_RANGE, max_value=INT_RANGE)
     if k == "float":
         return st.floats(min_value=-FLOAT_RANGE, max_value=FLOAT_RANGE, allow_nan=False, allow_infinity=False, allow_subnormal=False)
     if k == "bool":
@@ -239,10 +240,43 @@ def _seed(module: str, function: str, seed: int) -> int:
     return int.from_bytes(hashlib.sha256(f"{seed}:{module}:{function}".encode()).digest()[:8], "big")
 
 
+_GENERATED: dict[str, list[PyCase] | str] = {}  # generation is the costly part: reruns in a process reuse it
+
+
+def _classes(t: PyType, type_maps: dict[str, ModuleTypeMap], out: dict[str, str]) -> None:
+    if t.kind == "class" and t.module and t.name:
+        key = f"{t.module}:{t.name}"
+        if key in out:
+            return
+        tm = type_maps.get(t.module)
+        cls = tm.cls(t.name) if tm else None
+        out[key] = cls.model_dump_json() if cls else ""
+        for f in cls.fields if cls else []:
+            _classes(f.py_type, type_maps, out)
+    for a in t.args:
+        _classes(a, type_maps, out)
+
+
 def generated_cases(
     module: str, sig: FunctionSignature, type_maps: dict[str, ModuleTypeMap], n: int, seed: int = 0
 ) -> list[PyCase] | str:
-    """Up to n distinct generated argument lists for a function, or why none can be generated."""
+    """Up to n distinct generated argument lists for a function, or why none can be generated.
+    The same signature (classes included), n and seed always give the same cases."""
+    classes: dict[str, str] = {}
+    for p in sig.params:
+        _classes(p.py_type, type_maps, classes)
+    key = json.dumps([module, sig.model_dump_json(), classes, n, seed], sort_keys=True)
+    if key not in _GENERATED:
+        if len(_GENERATED) > 20_000:
+            _GENERATED.clear()
+        _GENERATED[key] = _generate(module, sig, type_maps, n, seed)
+    made = _GENERATED[key]
+    return made if isinstance(made, str) else [c.model_copy(deep=True) for c in made]
+
+
+def _generate(
+    module: str, sig: FunctionSignature, type_maps: dict[str, ModuleTypeMap], n: int, seed: int
+) -> list[PyCase] | str:
     from hypothesis import HealthCheck, Phase, given, settings
     from hypothesis import seed as hseed
     from hypothesis import strategies as st

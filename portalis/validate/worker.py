@@ -31,6 +31,7 @@ import inspect
 import io
 import json
 import math
+import os
 import random
 import signal
 import sys
@@ -71,22 +72,31 @@ def _on_alarm(signum, frame):  # noqa: ANN001 - signal handler signature
 # ---------------------------------------------------------------- values
 
 
-def canonical(value):
-    """The comparable form (see portalis.validate.literals.canonical)."""
+MAX_ITEMS = 100_000  # a bigger value costs more to print and compare than it can tell
+
+
+def canonical(value, budget=None):
+    """The comparable form (see portalis.validate.literals.canonical). TypeError for a value
+    with no such form, or one of more than MAX_ITEMS items in all."""
+    if budget is None:
+        budget = [MAX_ITEMS]
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise TypeError(f"a value of more than {MAX_ITEMS} items")
     if isinstance(value, bool) or value is None or isinstance(value, (int, float, str)):
         return value
     if isinstance(value, list):
-        return [canonical(v) for v in value]
+        return [canonical(v, budget) for v in value]
     if isinstance(value, tuple):
-        return tuple(canonical(v) for v in value)
+        return tuple(canonical(v, budget) for v in value)
     if isinstance(value, dict):
-        return {canonical(k): canonical(v) for k, v in value.items()}
+        return {canonical(k, budget): canonical(v, budget) for k, v in value.items()}
     if isinstance(value, (set, frozenset)):
-        return {canonical(v) for v in value}
+        return {canonical(v, budget) for v in value}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out = {"__class__": type(value).__name__}
         for f in dataclasses.fields(value):
-            out[f.name] = canonical(getattr(value, f.name))
+            out[f.name] = canonical(getattr(value, f.name), budget)
         return out
     raise TypeError(f"no canonical form for {type(value).__name__}")
 
@@ -158,13 +168,24 @@ def same(a, b) -> bool:
 
 
 _TEST_MODULES: dict[str, dict] = {}
+_ROOTS: list[str] = []
+
+
+def _module(name: str):
+    """Import a module of the repository; one that resolves elsewhere (a repository module named
+    like a standard library module that is already loaded) is an error, not a silent stand-in."""
+    module = importlib.import_module(name)
+    where = os.path.realpath(getattr(module, "__file__", None) or "") if getattr(module, "__file__", None) else ""
+    if _ROOTS and not any(where.startswith(root) for root in _ROOTS):
+        raise ImportError(f"module {name} resolves to {where or 'a built-in module'}, not to the repository")
+    return module
 
 
 def _namespace(case: dict) -> dict:
     """Globals the case's argument expressions are evaluated in (a copy: setup may assign)."""
     where = case.get("namespace") or "module"
     if where == "module":
-        return dict(vars(importlib.import_module(case["module"])))
+        return dict(vars(_module(case["module"])))
     if where not in _TEST_MODULES:
         name = f"_portalis_cases_{len(_TEST_MODULES)}"
         spec = importlib.util.spec_from_file_location(name, where)
@@ -240,7 +261,7 @@ def run_case(case: dict, timeout_s: float, repeat: int) -> dict:
     signal.setitimer(signal.ITIMER_REAL, timeout_s)
     try:
         try:
-            func = getattr(importlib.import_module(case["module"]), case["function"])
+            func = getattr(_module(case["module"]), case["function"])
             args = _arguments(case, func)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -254,7 +275,11 @@ def run_case(case: dict, timeout_s: float, repeat: int) -> dict:
         record["args"] = [encode(a) for a in args]
     except TypeError as exc:
         return {**record, "status": "unrepresentable", "message": f"argument: {exc}"}
-    runs = [_once(func, args, case.get("mutated") or [], seed, timeout_s) for seed in range(max(1, repeat))]
+    runs: list[dict] = []
+    for seed in range(max(1, repeat)):
+        runs.append(_once(func, args, case.get("mutated") or [], seed, timeout_s))
+        if runs[0]["kind"] not in ("ok", "raised"):
+            break  # a timeout (or stdin read...) is not worth repeating
     first = runs[0]
     kind = first["kind"]
     if kind in ("timeout", "stdin", "recursion", "unrepresentable"):
@@ -276,6 +301,7 @@ def main(job_path: str, results_path: str) -> None:
         job = json.load(f)
     for p in reversed(job.get("paths") or []):
         sys.path.insert(0, p)
+        _ROOTS.append(os.path.join(os.path.realpath(p), ""))
     sys.setrecursionlimit(1000)
     signal.signal(signal.SIGALRM, _on_alarm)
     timeout_s = float(job.get("timeout_s", 2.0))

@@ -1,0 +1,288 @@
+"""Which `let`s need `mut` (and which bind a value nobody reads): decided on the finished
+Rust IR of a function.
+
+Python rebinds names freely; the lowering gives a rebinding with a new type its own `let`
+(shadowing), so whether a binding is ever changed is only known once the whole body is lowered.
+This pass walks each block in order, tracks which `let` each name currently refers to, and marks
+a binding mutable when code after it assigns it, borrows it `&mut`, or calls a method that
+changes it in place. Lets without an initialiser (declared ahead, assigned later) keep what the
+lowering decided: their first assignment is an initialisation, not a change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from portalis.rust import ir
+
+# Methods of the Rust types we emit that take `&mut self`.
+MUTATING = frozenset(
+    "push push_str insert remove pop sort sort_by sort_unstable reverse clear extend extend_from_slice "
+    "truncate splice get_mut setdefault retain dedup swap drain append as_mut iter_mut entry "
+    "insert_str remove_entry next nth".split()
+)
+_SIMPLE = re.compile(r"^(mut )?([A-Za-z_][A-Za-z0-9_]*)$")
+
+
+class _Binding:
+    __slots__ = ("mutated", "read", "deferred", "count")
+
+    def __init__(self, deferred: bool = False) -> None:
+        self.mutated = False
+        self.read = False
+        self.deferred = deferred  # `let x;`: the first assignment on a path initialises it
+        self.count = 0  # assignments so far on the current path (deferred bindings)
+
+
+def fix_mutability(fn: ir.Fn) -> ir.Fn:
+    """The function with `mut` on exactly the initialised lets that are changed later."""
+    decisions: dict[int, _Binding] = {}
+    _block(fn.body, {}, decisions)
+    return dataclasses.replace(fn, body=_rewrite_block(fn.body, decisions))
+
+
+def _root(e: ir.Expr) -> str | None:
+    while True:
+        if isinstance(e, ir.Path):
+            return e.name
+        if isinstance(e, (ir.Field, ir.Index)):
+            e = e.receiver
+        elif isinstance(e, ir.MethodCall) and e.method in ("as_mut", "unwrap", "expect", "get_mut", "iter_mut"):
+            e = e.receiver
+        elif isinstance(e, ir.Unary) and e.op == "*":
+            e = e.operand
+        else:
+            return None
+
+
+def _block(b: ir.Block, scope: dict[str, _Binding], decisions: dict[int, _Binding]) -> None:
+    scope = dict(scope)
+    for s in b.stmts:
+        _stmt(s, scope, decisions)
+    if b.tail is not None:
+        _expr(b.tail, scope, decisions)
+
+
+def _mutate(name: str | None, scope: dict[str, _Binding]) -> None:
+    if name is not None and name in scope:
+        scope[name].mutated = True
+
+
+def _stmt(s: ir.Stmt, scope: dict[str, _Binding], decisions: dict[int, _Binding]) -> None:
+    if isinstance(s, ir.Let):
+        if s.value is not None:
+            _expr(s.value, scope, decisions)
+        m = _SIMPLE.match(s.pattern)
+        if m:
+            binding = _Binding(deferred=s.value is None)
+            decisions[id(s)] = binding
+            scope[m.group(2)] = binding
+        return
+    if isinstance(s, ir.Assign):
+        _expr(s.value, scope, decisions)
+        root = _root(s.target)
+        binding = scope.get(root) if root is not None else None
+        if binding is not None and binding.deferred and isinstance(s.target, ir.Path) and s.op == "=":
+            binding.count += 1
+            if binding.count > 1:
+                binding.mutated = True  # assigned twice on one path
+        else:
+            _mutate(root, scope)
+        if not isinstance(s.target, ir.Path):
+            _expr(s.target, scope, decisions)
+        return
+    if isinstance(s, ir.ExprStmt):
+        _expr(s.expr, scope, decisions)
+    elif isinstance(s, ir.Return) and s.value is not None:
+        _expr(s.value, scope, decisions)
+    elif isinstance(s, ir.Break) and s.value is not None:
+        _expr(s.value, scope, decisions)
+    elif isinstance(s, (ir.While,)):
+        _loop(lambda: (_expr(s.cond, scope, decisions), _block(s.body, scope, decisions)), scope)
+    elif isinstance(s, ir.Loop):
+        _loop(lambda: _block(s.body, scope, decisions), scope)
+    elif isinstance(s, ir.For):
+        _expr(s.iterable, scope, decisions)
+        inner = dict(scope)
+        for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", s.pattern):
+            inner.pop(name, None)
+        m = _SIMPLE.match(s.pattern)
+        if m:
+            binding = _Binding()
+            binding.read = True
+            decisions[id(s)] = binding
+            inner[m.group(2)] = binding
+        _loop(lambda: _block(s.body, inner, decisions), scope)
+
+
+def _deferred(scope: dict[str, _Binding]) -> dict[_Binding, int]:
+    return {b: b.count for b in scope.values() if b.deferred}
+
+
+def _loop(body, scope: dict[str, _Binding]) -> None:
+    """A loop body may run many times: a deferred local it assigns is assigned again."""
+    before = _deferred(scope)
+    body()
+    for b, count in before.items():
+        if b.count > count:
+            b.mutated = True
+
+
+def _branches(parts, scope: dict[str, _Binding]) -> None:
+    """Exclusive branches: a deferred local assigned once in each is assigned once."""
+    before = _deferred(scope)
+    after: dict[_Binding, int] = dict(before)
+    for part in parts:
+        for b, count in before.items():
+            b.count = count
+        part()
+        for b in before:
+            after[b] = max(after[b], b.count)
+    for b, count in after.items():
+        b.count = count
+
+
+def _expr(e: ir.Expr, scope: dict[str, _Binding], decisions: dict[int, _Binding]) -> None:
+    if isinstance(e, ir.Path):
+        if e.name in scope:
+            scope[e.name].read = True
+    elif isinstance(e, ir.Ref):
+        if e.mutable:
+            _mutate(_root(e.operand), scope)
+        _expr(e.operand, scope, decisions)
+    elif isinstance(e, ir.MethodCall):
+        if e.method in MUTATING:
+            _mutate(_root(e.receiver), scope)
+        _expr(e.receiver, scope, decisions)
+        for a in e.args:
+            _expr(a, scope, decisions)
+    elif isinstance(e, ir.Call):
+        _expr(e.func, scope, decisions)
+        for a in e.args:
+            _expr(a, scope, decisions)
+    elif isinstance(e, (ir.Field, ir.Cast, ir.Unary, ir.Try)):
+        inner = e.receiver if isinstance(e, ir.Field) else e.operand
+        _expr(inner, scope, decisions)
+    elif isinstance(e, ir.Index):
+        _expr(e.receiver, scope, decisions)
+        _expr(e.index, scope, decisions)
+    elif isinstance(e, ir.Binary):
+        _expr(e.left, scope, decisions)
+        _expr(e.right, scope, decisions)
+    elif isinstance(e, (ir.Macro, ir.TupleExpr, ir.ArrayLit)):
+        for a in (e.args if isinstance(e, ir.Macro) else e.items):
+            _expr(a, scope, decisions)
+    elif isinstance(e, ir.StructLit):
+        for _, v in e.fields:
+            _expr(v, scope, decisions)
+    elif isinstance(e, ir.Closure):
+        _loop(lambda: _expr(e.body, scope, decisions), scope)
+    elif isinstance(e, ir.RangeExpr):
+        for part in (e.start, e.end):
+            if part is not None:
+                _expr(part, scope, decisions)
+    elif isinstance(e, ir.IfExpr):
+        _expr(e.cond, scope, decisions)
+        orelse = e.orelse
+        parts = [lambda: _block(e.then, scope, decisions)]
+        if isinstance(orelse, ir.IfExpr):
+            parts.append(lambda: _expr(orelse, scope, decisions))
+        elif isinstance(orelse, ir.Block):
+            parts.append(lambda: _block(orelse, scope, decisions))
+        else:
+            parts.append(lambda: None)
+        _branches(parts, scope)
+    elif isinstance(e, ir.BlockExpr):
+        _block(e.block, scope, decisions)
+    elif isinstance(e, ir.Match):
+        _expr(e.scrutinee, scope, decisions)
+        _branches([(lambda arm=arm: _expr(arm.body, scope, decisions)) for arm in e.arms], scope)
+    elif isinstance(e, ir.LetPattern):
+        _expr(e.value, scope, decisions)
+
+
+def _rewrite_block(b: ir.Block, decisions: dict[int, _Binding]) -> ir.Block:
+    stmts = tuple(_rewrite_stmt(s, decisions) for s in b.stmts)
+    tail = _rewrite_expr(b.tail, decisions) if b.tail is not None else None
+    return ir.Block(stmts, tail)
+
+
+def _rewrite_stmt(s: ir.Stmt, d: dict[int, _Binding]) -> ir.Stmt:
+    if isinstance(s, ir.Let):
+        value = _rewrite_expr(s.value, d) if s.value is not None else None
+        pattern = s.pattern
+        binding = d.get(id(s))
+        if binding is not None:
+            name = _SIMPLE.match(pattern).group(2)  # type: ignore[union-attr]
+            if not binding.read and not binding.mutated and not name.startswith("_") and s.value is not None:
+                name = f"_{name}"  # Python bound a value it never uses
+            pattern = f"mut {name}" if binding.mutated else name
+        return ir.Let(pattern, s.type, value)
+    if isinstance(s, ir.Assign):
+        return ir.Assign(_rewrite_expr(s.target, d), _rewrite_expr(s.value, d), s.op)
+    if isinstance(s, ir.ExprStmt):
+        return ir.ExprStmt(_rewrite_expr(s.expr, d))
+    if isinstance(s, ir.Return):
+        return ir.Return(_rewrite_expr(s.value, d) if s.value is not None else None)
+    if isinstance(s, ir.Break):
+        return ir.Break(s.label, _rewrite_expr(s.value, d) if s.value is not None else None)
+    if isinstance(s, ir.While):
+        return ir.While(_rewrite_expr(s.cond, d), _rewrite_block(s.body, d), s.label)
+    if isinstance(s, ir.Loop):
+        return ir.Loop(_rewrite_block(s.body, d), s.label)
+    if isinstance(s, ir.For):
+        pattern = s.pattern
+        binding = d.get(id(s))
+        if binding is not None:
+            name = _SIMPLE.match(pattern).group(2)  # type: ignore[union-attr]
+            pattern = f"mut {name}" if binding.mutated else name
+        return ir.For(pattern, _rewrite_expr(s.iterable, d), _rewrite_block(s.body, d), s.label)
+    if isinstance(s, ir.ItemStmt) and isinstance(s.item, ir.Fn):
+        return ir.ItemStmt(fix_mutability(s.item))
+    return s
+
+
+def _rewrite_expr(e: ir.Expr, d: dict[int, _Binding]) -> ir.Expr:
+    if isinstance(e, ir.BlockExpr):
+        return ir.BlockExpr(_rewrite_block(e.block, d), e.label)
+    if isinstance(e, ir.IfExpr):
+        orelse: ir.Block | ir.IfExpr | None = e.orelse
+        if isinstance(orelse, ir.IfExpr):
+            orelse = _rewrite_expr(orelse, d)  # type: ignore[assignment]
+        elif isinstance(orelse, ir.Block):
+            orelse = _rewrite_block(orelse, d)
+        return ir.IfExpr(_rewrite_expr(e.cond, d), _rewrite_block(e.then, d), orelse)
+    if isinstance(e, ir.Match):
+        return ir.Match(_rewrite_expr(e.scrutinee, d), tuple(ir.MatchArm(a.pattern, _rewrite_expr(a.body, d)) for a in e.arms))
+    if isinstance(e, ir.MethodCall):
+        return ir.MethodCall(_rewrite_expr(e.receiver, d), e.method, tuple(_rewrite_expr(a, d) for a in e.args), e.turbofish)
+    if isinstance(e, ir.Call):
+        return ir.Call(_rewrite_expr(e.func, d), tuple(_rewrite_expr(a, d) for a in e.args))
+    if isinstance(e, ir.Binary):
+        return ir.Binary(e.op, _rewrite_expr(e.left, d), _rewrite_expr(e.right, d))
+    if isinstance(e, ir.Unary):
+        return ir.Unary(e.op, _rewrite_expr(e.operand, d))
+    if isinstance(e, ir.Ref):
+        return ir.Ref(_rewrite_expr(e.operand, d), e.mutable)
+    if isinstance(e, ir.Try):
+        return ir.Try(_rewrite_expr(e.operand, d))
+    if isinstance(e, ir.Cast):
+        return ir.Cast(_rewrite_expr(e.operand, d), e.type)
+    if isinstance(e, ir.Field):
+        return ir.Field(_rewrite_expr(e.receiver, d), e.name)
+    if isinstance(e, ir.Index):
+        return ir.Index(_rewrite_expr(e.receiver, d), _rewrite_expr(e.index, d))
+    if isinstance(e, ir.Macro):
+        return ir.Macro(e.name, tuple(_rewrite_expr(a, d) for a in e.args), e.fmt, e.brackets)
+    if isinstance(e, ir.TupleExpr):
+        return ir.TupleExpr(tuple(_rewrite_expr(a, d) for a in e.items))
+    if isinstance(e, ir.ArrayLit):
+        return ir.ArrayLit(tuple(_rewrite_expr(a, d) for a in e.items))
+    if isinstance(e, ir.Closure):
+        return ir.Closure(e.params, _rewrite_expr(e.body, d), e.move)
+    if isinstance(e, ir.LetPattern):
+        return ir.LetPattern(e.pattern, _rewrite_expr(e.value, d))
+    if isinstance(e, ir.StructLit):
+        return ir.StructLit(e.path, tuple((n, _rewrite_expr(v, d)) for n, v in e.fields))
+    return e
