@@ -5,6 +5,11 @@
                                           Python and in Rust: verified / failed / untested
         --cache FILE                      per-function translation cache (DuckDB): unchanged
                                           functions are not translated again
+        --llm-endpoint URL --llm-model M  send what the rules leave as todo!() to an OpenAI-style
+                                          server (NIM, vLLM, Triton); accepted only when safe,
+                                          compiling and passing its differential tests
+        --llm-model-dir DIR               the same with a local transformers model
+        --llm-only                        send every function to the model (evaluation)
     portalis demo                         run the Dagster job on examples/ and print a summary
     portalis sync --repo DIR [--out DIR]  one repo_changes sensor evaluation and the runs it asks
                                           for, in process; prints a JSON summary
@@ -20,7 +25,12 @@ import os
 import sys
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from portalis.source import SourceError
+
+if TYPE_CHECKING:
+    from portalis.llm.settings import LLMSettings
 
 
 # statuses of functions that have a translation (behaviour validation refines "translated")
@@ -90,20 +100,62 @@ def print_verification(report: dict, out=sys.stdout) -> None:
     )
 
 
+def llm_settings(args: argparse.Namespace) -> "LLMSettings | None":
+    """The LLM stage's settings from the --llm-* flags (None: rules only). The CLI reads flags
+    only, never PORTALIS_LLM_* (those configure Dagster), so a shell that exports them does not
+    turn a plain `portalis translate` into model calls."""
+    from portalis.llm.settings import LLMSettings
+
+    if not (args.llm_endpoint or args.llm_model_dir):
+        if args.llm_only or args.llm_model:
+            raise SourceError("--llm-model and --llm-only need --llm-endpoint (or --llm-model-dir)")
+        return None
+    values: dict[str, object] = {
+        "backend": "openai" if args.llm_endpoint else "transformers",
+        "endpoint": args.llm_endpoint or "", "model": args.llm_model or "", "model_dir": args.llm_model_dir or "",
+        "api_key_env": args.llm_api_key_env or "", "device": args.llm_device, "llm_only": args.llm_only,
+        "max_repair_rounds": args.llm_rounds, "concurrency": args.llm_concurrency, "timeout_s": args.llm_timeout,
+    }
+    settings = LLMSettings(**{k: v for k, v in values.items() if v is not None})  # type: ignore[arg-type]
+    problems = settings.problems()
+    if problems:
+        raise SourceError("; ".join(problems))
+    return settings
+
+
 def cmd_translate(args: argparse.Namespace) -> int:
+    from portalis.llm.backend import BackendUnavailable
     from portalis.pipeline import translate_path
     from portalis.validate.cargo import Toolchain
 
-    run = translate_path(Path(args.path), Path(args.out), Toolchain(), build=not args.no_build, verify=args.verify,
-                         cache=Path(args.cache) if args.cache else None)
+    llm = llm_settings(args)
+    try:
+        run = translate_path(Path(args.path), Path(args.out), Toolchain(), build=not args.no_build, verify=args.verify,
+                             cache=Path(args.cache) if args.cache else None, llm=llm)
+    except BackendUnavailable as exc:
+        raise SourceError(f"LLM backend unavailable: {exc}") from exc
     if args.json:
         print(json.dumps(run.report, indent=2))
     else:
         print_summary(run.report)
         if args.verify:
             print_verification(run.report)
+        if run.llm:
+            print_llm(run.llm)
         print(f"report: {run.out_dir / 'portalis-report.json'}")
     return 0
+
+
+def print_llm(summary: dict, out=sys.stdout) -> None:
+    """One line with the LLM stage's figures."""
+    print(
+        f"llm {summary.get('backend')}:{summary.get('model')}: {summary.get('functions', 0)} functions sent, "
+        f"{summary.get('accepted', 0)} accepted ({summary.get('verified', 0)} verified), "
+        f"{summary.get('candidates', 0)} candidates, compile rate {summary.get('compile_rate', 0):.0%}, "
+        f"{summary.get('repair_rounds', 0)} repair rounds, {summary.get('prompt_tokens', 0)}+{summary.get('completion_tokens', 0)} tokens, "
+        f"{summary.get('wall_s', 0):.1f} s",
+        file=out,
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -149,6 +201,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     t.add_argument("--cache", default=None, metavar="FILE",
                    help="DuckDB file holding the per-function translation cache (created if missing)")
+    llm = t.add_argument_group("LLM backend", "what the rules leave as todo!() goes to a model; a candidate is kept only "
+                               "when safe, compiling and passing its differential tests (see README, LLM backends)")
+    llm.add_argument("--llm-endpoint", metavar="URL", help="OpenAI-style server (NIM, vLLM, Triton), e.g. http://localhost:8000/v1")
+    llm.add_argument("--llm-model", metavar="NAME", help="model name the server serves")
+    llm.add_argument("--llm-api-key-env", metavar="VAR", help="environment variable holding the API key")
+    llm.add_argument("--llm-model-dir", metavar="DIR", help="local transformers model directory (extra: llm-local)")
+    llm.add_argument("--llm-device", choices=["auto", "cuda", "cpu"], default=None, help="transformers device (default auto)")
+    llm.add_argument("--llm-only", action="store_true", help="send every function to the model, not only what the rules left")
+    llm.add_argument("--llm-rounds", type=int, default=None, metavar="N", help="repair rounds per function (default 2)")
+    llm.add_argument("--llm-concurrency", type=int, default=None, metavar="N", help="requests in flight (default 8)")
+    llm.add_argument("--llm-timeout", type=float, default=None, metavar="S", help="read timeout of one request (default 120)")
     t.set_defaults(func=cmd_translate)
 
     d = sub.add_parser("demo", help="translate examples/ through the Dagster asset graph")

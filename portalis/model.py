@@ -158,6 +158,10 @@ class FunctionSignature(BaseModel):
     # Python exceptions can leave the function: the Rust function returns Result<T, PyErr>
     # (rust_returns spells the whole Result type).
     raises: bool = False
+    # Methods: "method" (receiver `&self`, or `&mut self` when mut_self), "staticmethod",
+    # "classmethod", "property", "init" (the constructor, `Class::new`); "function" otherwise.
+    kind: str = "function"
+    mut_self: bool = False
 
     @property
     def typed(self) -> bool:
@@ -176,6 +180,11 @@ class ClassSignature(BaseModel):
     is_dataclass: bool
     line: int
     diagnostics: list[Diagnostic] = Field(default_factory=list)
+    methods: list[FunctionSignature] = Field(default_factory=list)  # inherited ones included
+    base: str | None = None  # the single base class translated with it
+
+    def method(self, name: str) -> FunctionSignature | None:
+        return next((m for m in self.methods if m.name == name), None)
 
 
 class TypedConstant(BaseModel):

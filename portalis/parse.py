@@ -74,6 +74,11 @@ _TREES: "OrderedDict[str, SourceTree]" = OrderedDict()
 _TREE_CACHE_SIZE = 2048
 
 
+def clear_tree_cache() -> None:
+    """Forget parsed trees (benchmarks measuring a cold translation)."""
+    _TREES.clear()
+
+
 def source_tree(source: str) -> SourceTree:
     """The parsed tree of a module's text, from a per-process cache (raises ParserSyntaxError)."""
     key = hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()

@@ -10,6 +10,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from portalis.crate import crate_name, write_crate
 from portalis.lower.module import format_translations, lower_module
@@ -28,6 +29,9 @@ from portalis.typemap import build_type_map
 from portalis.validate.cargo import Toolchain, run_cargo, rustfmt_clean
 from portalis.validate.behaviour import BehaviourReport, VerifyConfig, apply_verdicts, verify_crate
 from portalis.validate.compile import check_modules
+
+if TYPE_CHECKING:
+    from portalis.llm.settings import LLMSettings
 
 REPORT_NAME = "portalis-report.json"
 
@@ -81,7 +85,8 @@ def module_report(parsed: ParsedModule | None, translation: ModuleTranslation | 
     }
 
 
-def write_report(out_dir: Path, modules: list[dict], crate: CrateResult, verification: dict | None = None) -> Path:
+def write_report(out_dir: Path, modules: list[dict], crate: CrateResult, verification: dict | None = None,
+                 llm: dict | None = None) -> Path:
     path = out_dir / REPORT_NAME
     payload = {
         "modules": modules,
@@ -89,6 +94,8 @@ def write_report(out_dir: Path, modules: list[dict], crate: CrateResult, verific
     }
     if verification is not None:
         payload["verification"] = verification
+    if llm is not None:  # the LLM stage's metrics (portalis/llm/metrics.py)
+        payload["llm"] = llm
     path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     return path
 
@@ -101,6 +108,7 @@ class TranslationRun:
     timings: dict[str, float] = field(default_factory=dict)
     behaviour: BehaviourReport | None = None  # with verify=True
     cache_stats: dict[str, int] = field(default_factory=dict)  # with cache=: functions_translated, cache_hits
+    llm: dict | None = None  # with llm=: the LLM stage's metrics
 
 
 def check_out_dir(out_dir: Path) -> None:
@@ -116,8 +124,15 @@ def translate_path(
     verify: bool = False,
     verify_config: VerifyConfig | None = None,
     cache: Path | None = None,
+    llm: "LLMSettings | None" = None,
 ) -> TranslationRun:
     """Translate a .py file, a package or a repository directory into a crate in out_dir.
+
+    With `llm` (portalis.llm), what the rules leave as todo!() (every function with
+    `llm.llm_only`) goes to the model, and a candidate is kept only when it passes the safety
+    gate, compiles in the crate and, when it has cases, its differential tests; the report's
+    function `backend` says `rules` or `llm`, and its `llm` key holds the stage's metrics.
+    The backend's health check runs first: an unusable backend raises BackendUnavailable.
 
     With verify=True, every translated function is also run on test cases in Python and in Rust
     (portalis.validate.behaviour) and the report gets its status (verified, failed, untested),
@@ -137,7 +152,19 @@ def translate_path(
     timings["type_map_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     cache_stats: dict[str, int] = {}
-    if cache is not None:  # per-function cache (portalis/cache.py): unchanged functions are reused
+    llm_summary: dict | None = None
+    if llm is not None:  # rules, then the model for what they left (portalis/llm/stage.py)
+        from portalis.llm.stage import translate_with_llm
+        from portalis.store import Store
+
+        llm_toolchain = toolchain if toolchain.target_dir else toolchain.model_copy(update={"target_dir": str(out_dir / "target")})
+        translations, stats, stage = translate_with_llm(
+            parsed, type_maps, llm, llm_toolchain, src.root, {m.module: m.path for m in modules},
+            cache_store=Store(cache) if cache is not None else None,
+        )
+        cache_stats = stats if cache is not None else {}
+        llm_summary = stage.summary()
+    elif cache is not None:  # per-function cache (portalis/cache.py): unchanged functions are reused
         from portalis.cache import FunctionCache, translate_all_cached
         from portalis.store import Store
 
@@ -179,11 +206,14 @@ def translate_path(
         module_report(parsed[m.module], translations[m.module], validations.get(m.module), m.module, m.path)
         for m in modules
     ]
-    write_report(out_dir, reports, crate, verification)
+    write_report(out_dir, reports, crate, verification, llm_summary)
     report = {"modules": reports, "crate": {"path": crate.path, "compiles": crate.compiles, "rustfmt_clean": crate.rustfmt_clean}}
     if verification is not None:
         report["verification"] = verification
-    return TranslationRun(out_dir=out_dir, report=report, crate=crate, timings=timings, behaviour=behaviour, cache_stats=cache_stats)
+    if llm_summary is not None:
+        report["llm"] = llm_summary
+    return TranslationRun(out_dir=out_dir, report=report, crate=crate, timings=timings, behaviour=behaviour, cache_stats=cache_stats,
+                          llm=llm_summary)
 
 
 def _verify(

@@ -309,6 +309,8 @@ def _mark_raising(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], parsed: 
     called inside a try body (the caller wants their failures as errors, not panics)."""
     from portalis.lower.exceptions import calls_in_try, escaping_raises, exception_classes, uncaught_calls
 
+    if "raise" not in parsed.source and "try" not in parsed.source:
+        return  # nothing can raise or catch (the cheap test first: most modules)
     known = exception_classes([(c.name, c.bases) for c in parsed.classes])
     raises = {name: escaping_raises(node, known) for name, node in nodes.items()}
     for node in nodes.values():
@@ -316,6 +318,11 @@ def _mark_raising(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], parsed: 
             if callee in raises:
                 raises[callee] = True
     calls = {name: uncaught_calls(node) for name, node in nodes.items()}
+    # Methods that raise: a call `obj.m(...)` of one (by name) raises too.
+    raising_methods = {f".{m.name}" for c in tm.classes for m in c.methods if m.raises}
+    for name, callees in calls.items():
+        if callees & raising_methods:
+            raises[name] = True
     changed = True
     while changed:
         changed = False
@@ -329,29 +336,64 @@ def _mark_raising(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], parsed: 
             tm.functions[i] = sig.model_copy(update={"raises": True, "rust_returns": f"Result<{rust}, crate::pyrt::PyErr>"})
 
 
+def constant_value(code: str) -> object:
+    """The value of a module-level constant: a literal, or arithmetic on literals (`10 ** 9 + 7`).
+    Raises ValueError for anything else (nothing is executed)."""
+    try:
+        return ast.literal_eval(code)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        pass
+    tree = ast.parse(code, mode="eval").body
+    ops = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+           ast.FloorDiv: lambda a, b: a // b, ast.Mod: lambda a, b: a % b, ast.Div: lambda a, b: a / b,
+           ast.Pow: lambda a, b: a ** b if abs(b) < 100 else _too_big()}
+
+    def fold(n: ast.expr) -> object:
+        if isinstance(n, ast.Constant) and isinstance(n.value, (int, float)) and not isinstance(n.value, bool):
+            return n.value
+        if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.USub):
+            return -fold(n.operand)  # type: ignore[operator]
+        if isinstance(n, ast.BinOp) and type(n.op) in ops:
+            return ops[type(n.op)](fold(n.left), fold(n.right))
+        raise ValueError("not a constant expression")
+
+    return fold(tree)
+
+
+def _too_big() -> object:
+    raise ValueError("exponent too large")
+
+
 def _constant(c: ConstantInfo, scope: TypeScope) -> TypedConstant | None:
+    """Scalars become Rust consts; lists, dicts, sets and tuples of literals lazily built
+    statics (`static X: LazyLock<Vec<i64>>`)."""
     py: PyType | None = None
+    try:
+        value = constant_value(c.value)
+    except (ValueError, SyntaxError, ZeroDivisionError, OverflowError, TypeError):
+        return None
+    literal = value_type(value)
     if c.annotation:
         try:
             py = resolve_annotation(c.annotation, scope)
         except AnnotationError:
             return None
-    else:
-        try:
-            node = cst.parse_expression(c.value)
-        except cst.ParserSyntaxError:
+        if literal is None or T.unify(py, literal) != py:
             return None
-        if isinstance(node, cst.Integer):
-            py = T.INT
-        elif isinstance(node, cst.Float):
-            py = T.FLOAT
-        elif isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-            py = T.STR
-        elif isinstance(node, cst.Name) and node.value in ("True", "False"):
-            py = T.BOOL
-    if py is None or py.kind not in ("int", "float", "bool", "str"):
-        return None  # only scalar constants become Rust consts (others need statics)
-    rust = "&str" if py.kind == "str" else print_type(owned_type(py))
+    else:
+        py = literal
+    if py is None or not T.is_known(py) or py.kind in ("none", "optional"):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+        return None
+    try:
+        owned = print_type(owned_type(py))
+    except TypeMappingError:
+        return None
+    if py.kind in ("int", "float", "bool", "str"):
+        rust = "&str" if py.kind == "str" else owned
+    else:
+        rust = f"std::sync::LazyLock<{owned}>"
     return TypedConstant(name=c.name, py_type=py, rust_type=rust, value=c.value, line=c.line)
 
 
@@ -362,36 +404,137 @@ def build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
     tree = source_tree(parsed.source)
     nodes = function_nodes(tree.module)
     scope = TypeScope.build(parsed.module, [c.name for c in parsed.classes], parsed.imports)
+    scope.exceptions = _own_exceptions(parsed)
     tm = ModuleTypeMap(module=parsed.module)
     doc_returns: dict[str, PyType | None] = {}
     for fn in parsed.functions:
         sig, doc_returns[fn.name] = _signature(fn, nodes.get(fn.name), scope, parsed)
         tm.functions.append(sig)
-    for cls in parsed.classes:
-        fields: list[TypedField] = []
-        diags: list[Diagnostic] = []
-        for f in cls.fields:
-            if f.annotation is None:
-                continue
-            try:
-                py = resolve_annotation(f.annotation, scope)
-                fields.append(TypedField(name=f.name, py_type=py, rust_type=print_type(owned_type(py))))
-            except (AnnotationError, TypeMappingError) as exc:
-                diags.append(_diag(parsed, "PTL111", f"field `{cls.name}.{f.name}`: {exc}", f.line, cls.name))
-        tm.classes.append(
-            ClassSignature(name=cls.name, fields=fields, is_dataclass=cls.is_dataclass, line=cls.line, diagnostics=diags)
-        )
+    from portalis.lower.classes import build_class_interfaces
+
+    tm.classes, method_sources = build_class_interfaces(
+        parsed, tree.module, scope, lambda fn, node, sc, p: _signature(fn, node, sc, p)[0], scope.exceptions
+    )
     for c in parsed.constants:
         typed = _constant(c, scope)
         if typed is not None:
             tm.constants.append(typed)
     resized = {name: set(scan_function(node).resized) for name, node in nodes.items()}
     _propagate_mutation(tm, nodes, resized)
+    _mutating_method_calls(tm, nodes, resized)
+    if any(c.methods for c in tm.classes):
+        _infer_methods(tm, method_sources, scope, parsed)
     _infer(tm, nodes, scope, parsed)
+    if any(c.methods for c in tm.classes):
+        _infer_methods(tm, method_sources, scope, parsed)
     tm.functions = [_finish(sig, parsed, doc_returns.get(sig.name), resized.get(sig.name, set())) for sig in tm.functions]
+    _finish_classes(tm, method_sources, parsed)
     _mark_raising(tm, nodes, parsed)
     for sig in tm.functions:
         tm.diagnostics.extend(sig.diagnostics)
     for cs in tm.classes:
         tm.diagnostics.extend(cs.diagnostics)
     return tm
+
+
+def _mutating_method_calls(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], resized: dict[str, set[str]]) -> None:
+    """A class-typed parameter on which a `&mut self` method is called is passed `&mut`."""
+    mutators = {m.name for c in tm.classes for m in c.methods if m.mut_self}
+    if not mutators:
+        return
+    for i, sig in enumerate(tm.functions):
+        node = nodes.get(sig.name)
+        if node is None:
+            continue
+        called = {
+            c.func.value.value
+            for c in scan_function(node).calls
+            if isinstance(c.func, cst.Attribute) and isinstance(c.func.value, cst.Name) and c.func.attr.value in mutators
+        }
+        params = list(sig.params)
+        for j, p in enumerate(params):
+            if p.name in called and p.py_type.kind == "class" and not p.mutated:
+                params[j] = _typed(p.name, p.py_type, True, p.default)
+        if params != sig.params:
+            tm.functions[i] = sig.model_copy(update={"params": params})
+
+
+def _infer_methods(tm: ModuleTypeMap, sources: dict, scope: TypeScope, parsed: ParsedModule) -> None:
+    """Methods typed like functions, with `self` bound to their class; attribute types a
+    method shows (`self.items.append(1)`) complete the class's fields."""
+    from portalis.lower.context import Facts, ModuleEnv
+    from portalis.lower.function import infer_function
+
+    env = ModuleEnv(module=parsed.module, own=tm, interfaces={}, imports=dict(scope.imports))
+    for _ in range(INFERENCE_ROUNDS):
+        changed = False
+        for ci, cls in enumerate(list(tm.classes)):
+            if not cls.methods:
+                continue
+            self_type = T.class_type(parsed.module, cls.name)
+            learnt_fields: dict[str, PyType] = {}
+            methods = list(cls.methods)
+            for mi, m in enumerate(methods):
+                needs = m.returns.kind == "unknown" or any(not T.is_known(p.py_type) for p in m.params) or any(
+                    not T.is_known(f.py_type) for f in cls.fields
+                )
+                if not needs or m.diagnostics:
+                    continue
+                _owner, node, _c = sources[f"{cls.name}.{m.name}"]
+                facts = infer_function(env, m, node, scope, Facts(), self_type=self_type)
+                for name, t in facts.fields.items():
+                    learnt_fields[name] = T.unify(learnt_fields.get(name, T.UNKNOWN), t) or t
+                params = [
+                    _typed(p.name, T.unify(p.py_type, facts.params[p.name]) or p.py_type, p.mutated, p.default)
+                    if not T.is_known(p.py_type) and p.name in facts.params else p
+                    for p in m.params
+                ]
+                returns = facts.returns if m.returns.kind == "unknown" and facts.returns is not None and T.is_known(facts.returns) else m.returns
+                if params != m.params or returns != m.returns:
+                    methods[mi] = m.model_copy(update={"params": params, "returns": returns, "rust_returns": _rust_owned(returns)})
+                    changed = True
+            fields = list(cls.fields)
+            for fi, f in enumerate(fields):
+                t = learnt_fields.get(f.name)
+                if t is not None and not T.is_known(f.py_type):
+                    new = T.unify(f.py_type, t) or t
+                    if new != f.py_type:
+                        fields[fi] = f.model_copy(update={"py_type": new})
+                        changed = True
+            tm.classes[ci] = cls.model_copy(update={"methods": methods, "fields": fields})
+        if not changed:
+            break
+
+
+def _finish_classes(tm: ModuleTypeMap, sources: dict, parsed: ParsedModule) -> None:
+    """Settle field and method types; what is still unknown is reported (PTL112/PTL110)."""
+    from portalis.lower.exceptions import escaping_raises, exception_classes
+
+    known = exception_classes([(c.name, c.bases) for c in parsed.classes])
+    for ci, cls in enumerate(list(tm.classes)):
+        diags = list(cls.diagnostics)
+        fields = []
+        for f in cls.fields:
+            if not T.is_known(f.py_type):
+                diags.append(_diag(parsed, "PTL112", f"the type of attribute `{cls.name}.{f.name}` cannot be inferred: annotate it", cls.line, cls.name))
+                continue
+            try:
+                fields.append(f.model_copy(update={"rust_type": print_type(owned_type(f.py_type))}))
+            except TypeMappingError as exc:
+                diags.append(_diag(parsed, "PTL111", f"field `{cls.name}.{f.name}`: {exc}", cls.line, cls.name))
+        methods = []
+        for m in cls.methods:
+            done = _finish(m, parsed, None, set())
+            _owner, node, _c = sources[f"{cls.name}.{m.name}"]
+            if escaping_raises(node, known):
+                rust = done.rust_returns if done.rust_returns != "_" else "()"
+                done = done.model_copy(update={"raises": True, "rust_returns": f"Result<{rust}, crate::pyrt::PyErr>"})
+            methods.append(done.model_copy(update={"kind": m.kind, "mut_self": m.mut_self, "qualname": m.qualname}))
+        tm.classes[ci] = cls.model_copy(update={"fields": fields, "methods": methods, "diagnostics": diags})
+
+
+def _own_exceptions(parsed: ParsedModule) -> set[str]:
+    """The module's classes that derive from an exception class."""
+    from portalis.lower.exceptions import BUILTIN_EXCEPTIONS, exception_classes
+
+    return set(exception_classes([(c.name, c.bases) for c in parsed.classes])) - set(BUILTIN_EXCEPTIONS)

@@ -45,7 +45,7 @@ TRANSLATE_VERSION = RULES_VERSION
 # rust_translation's code version also carries a digest of the translator's sources (portalis/cache.py):
 # editing the rules makes every module stale, and the function cache keys change with it.
 RUST_TRANSLATION_VERSION = translator_version(TRANSLATE_VERSION)
-VALIDATE_VERSION = "validate-1"
+VALIDATE_VERSION = "validate-2"  # 2: behaviour validation, clippy, safety gate
 CRATE_VERSION = "crate-1"
 
 
@@ -122,8 +122,7 @@ def _interface_keys(parsed: ParsedModule) -> list[str]:
 
 def translator_identity(translator: TranslatorResource) -> str:
     """The backend/model that translates: part of every cache key, compared by the nightly schedule."""
-    model = getattr(translator, "model", "") or ""
-    return f"{translator.backend}:{model}" if model else translator.backend
+    return translator.identity()
 
 
 class TranslationConfig(dg.Config):
@@ -137,11 +136,15 @@ class TranslationConfig(dg.Config):
     group_name=GROUP,
     kinds={"rust", "duckdb"},
     deps=[type_map],
-    description="Rust items of each module (rules first); what the rules cannot translate is a todo!() with a diagnostic. "
+    # The LLM stage (translator resource with an endpoint or model dir) holds the GPU: one step at a time.
+    pool="gpu",
+    description="Rust items of each module (rules first); what the rules cannot translate goes to the LLM backend when one "
+    "is configured (accepted only when safe, compiling and passing its differential tests), else is a todo!() with a diagnostic. "
     "Incremental: a module whose inputs did not change is kept, and unchanged functions come from the per-function cache.",
 )
 def rust_translation(
-    context: dg.AssetExecutionContext, config: TranslationConfig, store: DuckDBStoreResource, translator: TranslatorResource
+    context: dg.AssetExecutionContext, config: TranslationConfig, store: DuckDBStoreResource, translator: TranslatorResource,
+    rust_toolchain: RustToolchainResource, source_repo: SourceRepoResource,
 ) -> None:
     db = store.store()
     keys = list(context.partition_keys)
@@ -152,6 +155,7 @@ def rust_translation(
     states = db.get_translation_states(keys)
     written = db.updated_at("rust_translation", keys)
     backend = translator_identity(translator)
+    llm = translator.llm_settings()  # None: the rules alone
     memo: dict[str, str] = {}
     plans = {
         k: plan_module(p, own_maps.get(k) or ModuleTypeMap(module=k), interfaces, version=RUST_TRANSLATION_VERSION,
@@ -168,6 +172,7 @@ def rust_translation(
     todo = [k for k in keys if k in plans and not unchanged(k)]
     entries = {} if config.full else FunctionCache(db).get(fk for k in todo for fk in plans[k].function_keys.values())
     totals = {"retranslated": 0, "kept": 0, "functions_translated": 0, "cache_hits": 0, "failed": 0}
+    done: dict[str, tuple[CachedTranslation, float]] = {}
     for key in keys:
         p = parsed.get(key)
         if p is None:
@@ -187,17 +192,28 @@ def rust_translation(
         tm = own_maps.get(key) or ModuleTypeMap(module=key)
         started = time.perf_counter()
         try:
-            if translator.backend == "rules":
-                r = translate_planned(plan, p, tm, entries, rustfmt=translator.rustfmt, full=config.full)
-            else:  # a backend without the cache hook translates the whole module
-                t = translator.translate(p, tm, plan.interfaces)
-                r = CachedTranslation(translation=t, translated=[f.name for f in t.functions])
-            seconds = time.perf_counter() - started
-            db.put_translation_result(r.translation, plan.state(), {e.key: e.row() for e in r.new_entries},
-                                      translated=len(r.translated), reused=len(r.reused))
+            done[key] = (translate_planned(plan, p, tm, entries, rustfmt=translator.rustfmt, full=config.full),
+                         time.perf_counter() - started)
         except Exception as exc:  # one module's failure must not cost the others their translation
             totals["failed"] += 1
             context.log.error(f"{key}: translation failed: {exc!r}")
+            context.add_asset_metadata({"retranslated": False, "error": repr(exc)}, partition_key=key)
+    # The LLM stage: what the rules left in ALL modules of the run, in one batch (portalis/llm/stage.py).
+    llm_modules: dict[str, dict] = {}
+    retry: set[str] = set()
+    if llm is not None and done:
+        llm_modules, retry = _llm_stage(context, llm, done, plans, entries, db, rust_toolchain, source_repo)
+    for key, (r, seconds) in done.items():
+        plan = plans[key]
+        state = plan.state()
+        if key in retry:
+            state.translation_key = ""  # the backend did not answer for some function: the next run asks again
+        try:
+            db.put_translation_result(r.translation, state, {e.key: e.row() for e in r.new_entries},
+                                      translated=len(r.translated), reused=len(r.reused))
+        except Exception as exc:  # one module's failure must not cost the others their translation
+            totals["failed"] += 1
+            context.log.error(f"{key}: storing the translation failed: {exc!r}")
             context.add_asset_metadata({"retranslated": False, "error": repr(exc)}, partition_key=key)
             continue
         t = r.translation
@@ -219,10 +235,49 @@ def rust_translation(
                 "cache_hits": len(r.reused),
                 "diagnostics": diagnostics_md(t.diagnostics),
                 "rust": rust_md(code or "// nothing translated"),
+                **llm_modules.get(key, {}),
             },
             partition_key=key,
         )
     context.log.info(f"rust_translation: {totals}")
+
+
+def _llm_stage(
+    context: dg.AssetExecutionContext, llm, done: dict, plans: dict, entries: dict, db,  # noqa: ANN001
+    rust_toolchain: RustToolchainResource, source_repo: SourceRepoResource,
+) -> tuple[dict[str, dict], set[str]]:
+    """Run the LLM stage over the run's translated modules; returns per-module metadata and the
+    modules to ask again next run. Candidates compile inside the crate of every current module."""
+    from portalis.llm.backend import BackendUnavailable
+    from portalis.llm.stage import refine_planned
+
+    current = sorted(context.instance.get_dynamic_partitions(python_modules.name))
+    parsed_all = db.get_parsed(current)
+    try:
+        refined = refine_planned(
+            llm, {k: r for k, (r, _) in done.items()}, plans, entries,
+            parsed=parsed_all, type_maps=db.get_type_maps(current), crate=db.get_translations(current),
+            validations=db.get_validations(list(done)), store=db, work_dir=rust_toolchain.base() / "llm",
+            toolchain=rust_toolchain.toolchain(), source_root=source_repo.root_path(),
+            sources={k: p.path for k, p in parsed_all.items()},
+        )
+    except BackendUnavailable as exc:
+        raise dg.Failure(description=f"LLM backend {llm.identity()} is unavailable: {exc}") from exc
+    metrics = refined.result.metrics
+    if metrics is not None and refined.tasks:
+        context.log.info(f"LLM stage ({llm.identity()}): {metrics.summary()}")
+    out: dict[str, dict] = {}
+    for key, m in refined.result.module_metrics.items():
+        summary = m.summary()
+        out[key] = {
+            "llm_model": llm.identity(),
+            **{f"llm_{name}": summary[name] for name in (
+                "functions", "candidates", "compiled", "accepted", "verified", "repair_rounds",
+                "prompt_tokens", "completion_tokens", "latency_mean_s")},
+            "llm_compile_rate": dg.MetadataValue.float(summary["compile_rate"]),
+            "llm_verified_rate": dg.MetadataValue.float(summary["verified_rate"]),
+        }
+    return out, refined.retry
 
 
 class ValidationConfig(dg.Config):

@@ -1,19 +1,72 @@
-"""The translator: the rules engine today; the LLM backends plug in here (issue: GPU resource)."""
+"""The translator: the rules engine, and the LLM stage for what the rules leave (portalis/llm).
+
+Every LLM setting can be left empty here and come from the environment (`PORTALIS_LLM_BACKEND`,
+`PORTALIS_LLM_ENDPOINT`, `PORTALIS_LLM_MODEL`, `PORTALIS_LLM_API_KEY_ENV`,
+`PORTALIS_LLM_MODEL_DIR`, `PORTALIS_LLM_DEVICE`, `PORTALIS_LLM_MAX_REPAIR_ROUNDS`,
+`PORTALIS_LLM_CONCURRENCY`, `PORTALIS_LLM_TIMEOUT_S`, `PORTALIS_LLM_ONLY`): a deployment points
+Dagster at a NIM / vLLM server without editing code. With neither an endpoint nor a model
+directory anywhere, the translator is the rules alone.
+"""
 
 from __future__ import annotations
+
+import os
 
 import dagster as dg
 from pydantic import Field
 
+from portalis.llm.settings import LLMSettings
 from portalis.lower.module import lower_module
 from portalis.model import ModuleTranslation, ModuleTypeMap, ParsedModule
 
 
 class TranslatorResource(dg.ConfigurableResource):
-    backend: str = Field(default="rules", description="`rules` (no model)")
+    backend: str = Field(
+        default="",
+        description="`rules`, `openai` (NIM / vLLM / Triton OpenAI front end) or `transformers` (local model dir); "
+        "empty: $PORTALIS_LLM_BACKEND, else `openai` when an endpoint is set, `transformers` when a model dir is, else `rules`",
+    )
+    endpoint: str = Field(default="", description="OpenAI-style base URL, e.g. http://nim:8000/v1 (default $PORTALIS_LLM_ENDPOINT)")
+    model: str = Field(default="", description="served model name (default $PORTALIS_LLM_MODEL)")
+    api_key_env: str = Field(default="", description="NAME of the variable holding the API key (default $PORTALIS_LLM_API_KEY_ENV)")
+    model_dir: str = Field(default="", description="transformers: local model directory (default $PORTALIS_LLM_MODEL_DIR)")
+    device: str = Field(default="", description="transformers: auto | cuda | cpu (default $PORTALIS_LLM_DEVICE, else auto)")
+    max_repair_rounds: int | None = Field(default=None, description="repair rounds per function (default 2)")
+    concurrency: int | None = Field(default=None, description="requests in flight / batch size (default 8)")
+    timeout_s: float | None = Field(default=None, description="read timeout of one request (default 120 s)")
+    llm_only: bool = Field(default=False, description="send every function to the model, not only what the rules left (evaluation)")
     rustfmt: str = "rustfmt"
 
+    def llm_settings(self) -> LLMSettings | None:
+        """The LLM stage's settings (config first, then the environment), or None for rules only.
+        Raises ValueError for an LLM backend without what it needs."""
+        backend = self.backend or os.environ.get("PORTALIS_LLM_BACKEND", "")
+        if backend == "rules":
+            return None
+        overrides: dict[str, object] = {
+            "backend": backend, "endpoint": self.endpoint, "model": self.model, "api_key_env": self.api_key_env,
+            "model_dir": self.model_dir, "device": self.device, "max_repair_rounds": self.max_repair_rounds,
+            "concurrency": self.concurrency, "timeout_s": self.timeout_s, "llm_only": True if self.llm_only else None,
+        }
+        settings = LLMSettings.from_env(**overrides)
+        if settings is None:
+            if backend:  # an LLM backend was asked for by name but nothing says where it is
+                raise ValueError(f"translator backend {backend!r} needs an endpoint or a model directory "
+                                 "(resource config, or PORTALIS_LLM_ENDPOINT / PORTALIS_LLM_MODEL_DIR)")
+            return None
+        problems = settings.problems()
+        if problems:
+            raise ValueError("translator: " + "; ".join(problems))
+        return settings
+
+    def identity(self) -> str:
+        """What translates, as recorded with every translation and cache key: `rules`, or the
+        model with the prompt version (`llm:openai:<model>+prompt-1`)."""
+        from portalis.llm.stage import cache_identity
+
+        settings = self.llm_settings()
+        return "rules" if settings is None else cache_identity(settings)
+
     def translate(self, parsed: ParsedModule, type_map: ModuleTypeMap, interfaces: dict[str, ModuleTypeMap]) -> ModuleTranslation:
-        if self.backend != "rules":
-            raise ValueError(f"translator backend {self.backend!r} is not available; use `rules`")
+        """One module by the rules (the LLM stage runs over a whole run, in rust_translation)."""
         return lower_module(parsed, type_map, interfaces, self.rustfmt)

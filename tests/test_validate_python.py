@@ -275,3 +275,28 @@ def test_generated_cases_are_typed_bounded_and_stable() -> None:
     assert strategy_for(PyType(kind="unknown"), {}) == "no generator for values of type unknown"
     bad_list = PyType(kind="list", args=(PyType(kind="class", module="gen", name="Nope"),))
     assert "not a translated dataclass" in strategy_for(bad_list, {"gen": tm})
+
+
+def test_generated_cases_do_not_depend_on_what_else_is_loaded(tmp_path: Path) -> None:
+    """Hypothesis draws literals from user code loaded in the process; our cases must not, or the
+    CLI, a Dagster run and a rerun would each build different cases."""
+    import importlib.util
+    import sys
+
+    from portalis.validate import cases as cases_module
+
+    tm = type_map_of("def f(a: int, b: int, s: str, xs: list[float]) -> int:\n    return a\n", "stable")
+    sig = tm.function("f")
+    before = [c.args for c in generated_cases("stable", sig, {"stable": tm}, 30, seed=3)]
+    noisy = tmp_path / "noisy_constants.py"
+    noisy.write_text("".join(f"C{i} = {v!r}\n" for i, v in enumerate([-886, 31337, 2.5e-7, "zq!", 777777, -4242, 0.125])))
+    spec = importlib.util.spec_from_file_location("noisy_constants", noisy)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["noisy_constants"] = module
+    try:
+        spec.loader.exec_module(module)
+        cases_module._GENERATED.clear()
+        after = [c.args for c in generated_cases("stable", sig, {"stable": tm}, 30, seed=3)]
+    finally:
+        del sys.modules["noisy_constants"]
+    assert after == before

@@ -43,6 +43,17 @@ class Facts:
     changed: bool = False
     # Argument types seen at calls of same-module functions with unknown parameter types.
     call_args: dict[str, dict[str, PyType]] = field(default_factory=dict)
+    # Types of `self`'s attributes learnt from a method (`self.items.append(x)`).
+    fields: dict[str, PyType] = field(default_factory=dict)
+
+    def learn_field(self, name: str, ty: PyType) -> bool:
+        old = self.fields.get(name, T.UNKNOWN)
+        new = T.unify(old, ty) or old
+        if new != old:
+            self.fields[name] = new
+            self.changed = True
+            return True
+        return False
 
     def learn_local(self, name: str, ty: PyType) -> bool:
         old = self.locals.get(name)

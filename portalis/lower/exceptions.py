@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from portalis.lower.context import Local, Mode, Unsupported, Val
-from portalis.lower.scan import free_names, iter_nodes
+from portalis.lower.scan import children, free_names, iter_nodes
 from portalis.lower.values import owned, str_view
 from portalis.model import PyType
 from portalis.rust import ir
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from portalis.lower.function import FunctionLowerer
 
 PYERR = "crate::pyrt::PyErr"
-EXC = PyType(kind="exc")  # a caught exception bound by `except E as e`
+EXC = T.EXC  # a caught exception bound by `except E as e`
 
 # Python's builtin exception hierarchy: class -> base class.
 BUILTIN_EXCEPTIONS: dict[str, str | None] = {
@@ -214,9 +214,14 @@ def uncaught_calls(fn: cst.FunctionDef) -> set[str]:
     out: set[str] = set()
 
     def walk(node: cst.CSTNode, protected: bool) -> None:
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef)) and node is not fn:
+        t = type(node)
+        if (t is cst.FunctionDef or t is cst.ClassDef) and node is not fn:
             return
-        if isinstance(node, cst.Try):
+        if t is not cst.Try and t is not cst.Call:
+            for c in children(node):
+                walk(c, protected)
+            return
+        if t is cst.Try:
             catch_all = any(h.type is None or (isinstance(h.type, cst.Name) and h.type.value in CATCH_ALL) for h in node.handlers)
             walk(node.body, protected or catch_all)
             for h in node.handlers:
@@ -225,10 +230,10 @@ def uncaught_calls(fn: cst.FunctionDef) -> set[str]:
                 if extra is not None:
                     walk(extra.body, protected)
             return
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and not protected:
+        if type(node.func) is cst.Name and not protected:
             out.add(node.func.value)
-        from portalis.lower.scan import children
-
+        if type(node.func) is cst.Attribute and not protected:
+            out.add("." + node.func.attr.value)  # a method call, by method name
         for c in children(node):
             walk(c, protected)
 
@@ -262,6 +267,7 @@ class ExceptionLowering:
         if self.tries and not self.closure_depth:
             t = self.tries[-1]
             t.used = True
+            self.used_try = True
             err = ir.Call(ir.Path("Err"), (ir.Path("__err"),))
             return ir.Match(result, (
                 ir.MatchArm("Ok(__ok)", ir.Path("__ok")),

@@ -214,7 +214,7 @@ class ExprLowering:
         return rule(self, node)
 
     def _literal_string(self: "FunctionLowerer", node: cst.SimpleString | cst.ConcatenatedString) -> Val:
-        value = node.evaluated_value
+        value = _string_value(node)
         if not isinstance(value, str):
             raise Unsupported("PTL130", "bytes literals are not supported yet", node)
         return Val(ir.StrLit(value), T.STR, Mode.REF)
@@ -266,6 +266,12 @@ class ExprLowering:
         return Val(ir.Path(local.name), local.ty, local.mode)
 
     def const(self: "FunctionLowerer", c: ConstRef) -> Val:
+        if c.const.rust_type.startswith("std::sync::LazyLock"):
+            # A static built at first use (`NAMES.iter()`, `&NAMES`, `NAMES.clone()`).
+            if c.const.py_type.kind == "dict":
+                self.use_runtime("PyDict")
+            # Method calls and borrows reach the value through LazyLock's Deref.
+            return Val(ir.Path(c.path), c.const.py_type, Mode.PLACE)
         mode = Mode.REF if c.const.py_type.kind == "str" else Mode.OWNED
         return Val(ir.Path(c.path), c.const.py_type, mode)
 
@@ -282,8 +288,29 @@ class ExprLowering:
                     return self.func_value_of(member)
                 raise Unsupported("PTL135", f"`{node.value.value}.{node.attr.value}` is not a translated constant", node)
         recv = self.expr(node.value)
+        cls = self.env.class_sig(recv.ty)
+        if cls is not None and not any(f.name == node.attr.value for f in cls.fields):
+            prop = cls.method(node.attr.value)
+            if prop is not None and prop.kind == "property":
+                call: ir.Expr = ir.MethodCall(recv.expr, rust_ident(node.attr.value))
+                return Val(self.propagate(call) if prop.raises else call, prop.returns)
         field_t = self.field_type(recv, node.attr.value)
         return Val(ir.Field(recv.expr, rust_ident(node.attr.value)), field_t, Mode.PLACE if recv.mode is not Mode.OWNED else Mode.OWNED)
+
+    def super_call(self: "FunctionLowerer", name: str, node: cst.Call) -> Val:
+        """`super().__init__(...)` in a class with a translated base: the base's initialiser,
+        kept in this class as `__init_<Base>__`."""
+        cls = self.env.class_sig(self.self_type) if self.self_type is not None else None
+        if cls is None or cls.base is None or name != "__init__":
+            raise Unsupported("PTL140", f"`super().{name}` is not supported yet", node)
+        self_local = next((loc for loc in self.locals.values() if loc.name == "self"), None)
+        if self_local is None:
+            raise Unsupported("PTL140", "`super()` outside a method", node)
+        args, kwargs = self.call_args(node)
+        v = self.class_method(Val(ir.Path("self"), self_local.ty, Mode.PLACE), f"__init_{cls.base}__", args, kwargs, node)
+        if v is None:
+            raise Unsupported("PTL140", f"`{cls.base}` has no __init__ to call", node)
+        return v
 
     def field_type(self: "FunctionLowerer", recv: Val, attr: str) -> PyType:
         cls = self.env.class_sig(recv.ty)
@@ -292,6 +319,10 @@ class ExprLowering:
         f = next((f for f in cls.fields if f.name == attr), None)
         if f is None:
             raise Unsupported("PTL135", f"{cls.name} has no field `{attr}`")
+        if not T.is_known(f.py_type) and isinstance(recv.expr, ir.Path) and recv.expr.name == "self":
+            learnt = self.facts.fields.get(attr)
+            if learnt is not None:
+                return unify(f.py_type, learnt) or learnt
         return f.py_type
 
     def place(self: "FunctionLowerer", node: cst.BaseExpression) -> Val:
@@ -374,7 +405,7 @@ class ExprLowering:
             raise Unsupported("PTL130", "printf-style `%` formatting is not supported yet: use an f-string", node)
         if type(op) in _BITS and (ka, kb) in (("bool", "bool"),) and type(op) in (cst.BitAnd, cst.BitOr, cst.BitXor):
             return Val(ir.Binary(_BITS[type(op)], read(a), read(b)), T.BOOL)
-        if type(op) in _BITS and ka == kb == "set":
+        if (type(op) in _BITS or isinstance(op, cst.Subtract)) and ka == kb == "set":
             return self.set_operator(type(op), a, b, node)
         if not (T.is_numeric(a.ty) and T.is_numeric(b.ty)):
             raise Unsupported("PTL113", f"operator {code_of(op).strip()} on {a.ty} and {b.ty}", node)
@@ -438,7 +469,7 @@ class ExprLowering:
         return ir.MethodCall(v.expr, "as_slice")
 
     def set_operator(self: "FunctionLowerer", op: type, a: Val, b: Val, node: cst.CSTNode) -> Val:
-        method = {cst.BitAnd: "intersection", cst.BitOr: "union", cst.BitXor: "symmetric_difference"}.get(op)
+        method = {cst.BitAnd: "intersection", cst.BitOr: "union", cst.BitXor: "symmetric_difference", cst.Subtract: "difference"}.get(op)
         if method is None:
             raise Unsupported("PTL130", "this set operator is not supported yet", node)
         ty = unify(a.ty, b.ty)
@@ -693,14 +724,16 @@ class ExprLowering:
                     raise Unsupported("PTL130", "nested f-string format specs are not supported yet", node)
                 spec = "".join(texts)
             if spec:
-                fmt.append(self.format_spec(spec, v, node))
-                args.append(read(v))
+                piece, arg = self.format_spec(spec, v, node)
+                fmt.append(piece)
+                args.append(arg)
             else:
                 fmt.append("{}")
                 args.append(fmt_arg(self.to_str(v)) if v.ty.kind not in ("str", "int") else read(v))
         return Val(ir.Macro("format", tuple(args), fmt="".join(fmt)), T.STR)
 
-    def format_spec(self: "FunctionLowerer", spec: str, v: Val, node: cst.CSTNode) -> str:
+    def format_spec(self: "FunctionLowerer", spec: str, v: Val, node: cst.CSTNode) -> tuple[str, ir.Expr]:
+        """A Python format spec as (Rust format piece, the argument it formats)."""
         m = re.fullmatch(r"([<>^]?)(0?)(\d*)(?:\.(\d+))?([dfsbxXo]?)", spec)
         if not m:
             raise Unsupported("PTL130", f"format spec `{spec}` is not supported yet", node)
@@ -708,17 +741,25 @@ class ExprLowering:
         if kind == "f" and v.ty.kind not in ("float", "int"):
             raise Unsupported("PTL113", f"format spec `{spec}` on {v.ty}", node)
         if kind == "f" and v.ty.kind == "int":
-            raise Unsupported("PTL130", f"format spec `{spec}` on an int is not supported yet", node)
+            v = to_float(v)
         if prec and v.ty.kind == "int":
             raise Unsupported("PTL130", f"format spec `{spec}` on an int is not supported yet", node)
         if kind in ("b", "x", "X", "o") and v.ty.kind != "int":
             raise Unsupported("PTL113", f"format spec `{spec}` on {v.ty}", node)
         if v.ty.kind not in ("int", "float", "str"):
             raise Unsupported("PTL130", f"format spec `{spec}` on {v.ty} is not supported yet", node)
+        if kind in ("b", "x", "X", "o"):
+            # Python writes a sign and the digits of the magnitude (Rust: two's complement).
+            self.use_runtime("int_radix")
+            base = {"b": 2, "o": 8, "x": 16, "X": 16}[kind]
+            digits: ir.Expr = ir.Call(ir.Path("crate::pyrt::int_radix"), (read(v), ir.IntLit(base), ir.BoolLit(kind == "X")))
+            if zero and width:
+                self.use_runtime("str_zfill")
+                return "{}", ir.Call(ir.Path("crate::pyrt::str_zfill"), (ir.Ref(digits), ir.IntLit(int(width))))
+            return "{:" + (align or ">") + width + "}", digits
         if not align and v.ty.kind in ("int", "float"):
             align = ">"  # Python right-aligns numbers by default, as Rust does
-        rust_kind = kind if kind in ("b", "x", "X", "o") else ""
-        return "{:" + align + zero + width + (f".{prec}" if prec else "") + rust_kind + "}"
+        return "{:" + align + zero + width + (f".{prec}" if prec else "") + "}", read(v)
 
     # -------------------------------------------------------- subscripts
     def subscript(self: "FunctionLowerer", node: cst.Subscript) -> Val:
@@ -805,8 +846,21 @@ class ExprLowering:
         func = node.func
         if isinstance(func, cst.Attribute):
             # `module.f(...)` or `value.method(...)`
+            if (
+                isinstance(func.value, cst.Call)
+                and isinstance(func.value.func, cst.Name)
+                and func.value.func.value == "super"
+                and self.self_type is not None
+            ):
+                return self.super_call(func.attr.value, node)
+            if isinstance(func.value, cst.Name) and func.value.value == self.cls_param and self.self_type is not None:
+                cls = self.env.class_sig(self.self_type)
+                assert cls is not None
+                return self.static_call(ClassRef(path=self.env.class_path(self.self_type), module=self.self_type.module or "", sig=cls), func.attr.value, node)
             if isinstance(func.value, cst.Name) and func.value.value not in self.locals:
                 target = self.env.lookup(func.value.value)
+                if isinstance(target, ClassRef):
+                    return self.static_call(target, func.attr.value, node)
                 if isinstance(target, str):
                     if target in MODULE_MEMBERS:
                         args, kwargs = self.call_args(node)
@@ -823,6 +877,10 @@ class ExprLowering:
             args, kwargs = self.call_args(node)
             return self.method_call(recv, func.attr.value, args, kwargs, node)
         if isinstance(func, cst.Name):
+            if func.value == self.cls_param and self.self_type is not None:
+                cls = self.env.class_sig(self.self_type)
+                assert cls is not None
+                return self.construct(ClassRef(path=self.env.class_path(self.self_type), module=self.self_type.module or "", sig=cls), node)
             local = self.locals.get(func.value)
             if local is not None:
                 if local.func is not None:
@@ -872,6 +930,11 @@ class ExprLowering:
         return Val(ir.BlockExpr(block), T.tuple_of(*([elem] * n)))
 
     def method_call(self: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val], node: cst.CSTNode) -> Val:
+        if recv.ty.kind == "class":
+            v = self.class_method(recv, name, args, kwargs, node)
+            if v is None:
+                raise Unsupported("PTL134", f"`{recv.ty.name}` has no translated method `{name}`", node)
+            return v
         if recv.ty.kind == "unknown" or (recv.ty.kind in ("list", "dict", "set") and not T.is_known(recv.ty)):
             kinds = method_receiver_kinds(name)
             if recv.ty.kind == "unknown" and len(kinds) == 1:
@@ -921,6 +984,15 @@ class ExprLowering:
 
     def call_function(self: "FunctionLowerer", target: Callable, shown: str, args: list[Val], kwargs: dict[str, Val], node: cst.CSTNode | None) -> Val:
         sig = target.sig
+        out = self.lower_call_args(sig, shown, args, kwargs, node)
+        call: ir.Expr = ir.Call(ir.Path(target.path), tuple(out))
+        if sig.raises:
+            call = self.propagate(call)
+        return Val(call, sig.returns)
+
+    def lower_call_args(self: "FunctionLowerer", sig, shown: str, args: list[Val], kwargs: dict[str, Val], node: cst.CSTNode | None) -> list[ir.Expr]:
+        """The arguments of a call of a translated function or method, as its parameters take
+        them (converted, borrowed, or `&mut` for parameters it changes in place)."""
         defaults: dict[str, Val] = {}
         given = len(args)
         for i, p in enumerate(sig.params):
@@ -955,21 +1027,81 @@ class ExprLowering:
                 out.append(borrow(v))
             else:
                 out.append(owned(v))
-        ret = sig.returns
-        call: ir.Expr = ir.Call(ir.Path(target.path), tuple(out))
-        if sig.raises:
+        return out
+
+    def class_method(self: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val], node: cst.CSTNode | None) -> Val | None:
+        """`obj.m(...)` on an instance of a translated class (None: no such method)."""
+        cls = self.env.class_sig(recv.ty)
+        m = cls.method(name) if cls is not None else None
+        if m is None or cls is None:
+            return None
+        out = self.lower_call_args(m, f"{cls.name}.{name}", args, kwargs, node)
+        if m.kind in ("staticmethod", "classmethod"):
+            call: ir.Expr = ir.Call(ir.Path(f"{self.env.class_path(recv.ty)}::{rust_ident(name)}"), tuple(out))
+        elif m.mut_self:
+            call = ir.MethodCall(self.mutable(recv), rust_ident(name), tuple(out), mutates=True)
+        else:
+            call = ir.MethodCall(recv.expr, rust_ident(name), tuple(out))
+        if m.raises:
             call = self.propagate(call)
-        return Val(call, ret)
+        return Val(call, m.returns)
+
+    def static_call(self: "FunctionLowerer", target: ClassRef, name: str, node: cst.Call) -> Val:
+        """`C.m(...)`: a static or class method (or a method called with its receiver first)."""
+        cls = target.sig
+        m = cls.method(name)
+        if m is None:
+            raise Unsupported("PTL135", f"`{cls.name}.{name}` is not a translated method", node)
+        args, kwargs = self.call_args(node)
+        ty = T.class_type(target.module, cls.name)
+        if m.kind not in ("staticmethod", "classmethod"):
+            if not args:
+                raise Unsupported("PTL113", f"`{cls.name}.{name}()` needs its receiver", node)
+            v = self.class_method(args[0], name, args[1:], kwargs, node)
+            assert v is not None
+            return v
+        out = self.lower_call_args(m, f"{cls.name}.{name}", args, kwargs, node)
+        call: ir.Expr = ir.Call(ir.Path(f"{self.env.class_path(ty)}::{rust_ident(name)}"), tuple(out))
+        if m.raises:
+            call = self.propagate(call)
+        return Val(call, m.returns)
 
     def construct(self: "FunctionLowerer", target: ClassRef, node: cst.Call) -> Val:
         cls = target.sig
+        ty = T.class_type(target.module, cls.name)
         if not cls.is_dataclass:
-            raise Unsupported("PTL140", f"`{cls.name}` is not a dataclass: constructing it is not supported yet", node)
+            args, kwargs = self.call_args(node)
+            init = cls.method("__init__")
+            if init is None:
+                if args or kwargs:
+                    raise Unsupported("PTL113", f"`{cls.name}()` takes no arguments", node)
+                return Val(ir.Call(ir.Path(f"{self.env.class_path(ty)}::default")), ty)
+            out = self.lower_call_args(init, cls.name, args, kwargs, node)
+            call: ir.Expr = ir.Call(ir.Path(f"{self.env.class_path(ty)}::new"), tuple(out))
+            if init.raises:
+                call = self.propagate(call)
+            return Val(call, ty)
         args, kwargs = self.call_args(node)
         bound = self.bind_arguments([f.name for f in cls.fields], args, kwargs, cls.name)
         fields = tuple((rust_ident(f.name), owned_as(bound[f.name], f.py_type)) for f in cls.fields)
         ty = T.class_type(target.module, cls.name)
         return Val(ir.StructLit(self.env.class_path(ty), fields), ty)
+
+
+_STRINGS: dict[int, tuple[cst.CSTNode, object]] = {}
+
+
+def _string_value(node: cst.SimpleString | cst.ConcatenatedString) -> object:
+    """A string literal's value (libcst evaluates it anew on every access; every lowering
+    pass asks)."""
+    hit = _STRINGS.get(id(node))
+    if hit is not None and hit[0] is node:
+        return hit[1]
+    value = node.evaluated_value
+    if len(_STRINGS) > 65536:
+        _STRINGS.clear()
+    _STRINGS[id(node)] = (node, value)
+    return value
 
 
 _EXPR_RULES = {

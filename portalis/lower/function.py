@@ -72,8 +72,10 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         facts: Facts | None = None,
         tolerant: bool = False,
         outer: "FunctionLowerer | None" = None,
+        self_type: PyType | None = None,
     ) -> None:
         self.env = env
+        self.self_type = self_type  # the class of a method's `self`
         self.sig = sig
         self.node = node
         self.scope = scope
@@ -96,6 +98,12 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         self.exceptions = env.exceptions or BUILTIN_EXCEPTIONS
         self.nested: dict = {}  # name -> NestedFunction (lower/iteration.py)
         self.nested_items: list[ir.Fn] = []  # nested functions, emitted at the top of the body
+        self.extra_hoists: dict[int, list[Local]] = {}  # retyped locals, by declaring block
+        self.retyped: dict[str, Local] = {}  # the first Rust variable of each retyped local
+        self.default_init: set[str] = set()  # retyped variables declared with a default value
+        self.used_try = False  # some try body sends errors to its handlers
+        self.cls_param: str | None = None  # a classmethod's `cls`
+        self.infer_only = False  # the type map's inference: only the facts matter, not the IR
         params = {p.name for p in sig.params}
         self.decls: Declarations = declarations(node, params)
         self.mutated_locals = set(self.scan.mutated) | self._passed_mutably()
@@ -179,6 +187,15 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
     def lower(self) -> ir.Fn:
         params: list[ir.Param] = []
         prologue: list[ir.Stmt] = []
+        receiver = None
+        if self.self_type is not None and self.sig.kind in ("method", "property", "init"):
+            self_name = _first_param(self.node)
+            mut = self.sig.mut_self or self.sig.kind == "init"
+            receiver = "&mut self" if mut else "&self"
+            if self_name is not None:
+                self.locals[self_name] = Local("self", self.self_type, Mode.PLACE if mut else Mode.REF, mutable_ref=mut, param=True)
+        elif self.self_type is not None and self.sig.kind == "classmethod":
+            self.cls_param = _first_param(self.node)
         for p in self.sig.params:
             name = rust_ident(p.name)
             ty = p.py_type
@@ -223,7 +240,8 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 self.locals[p.name] = Local(name, ty, mode, param=True)
                 # A parameter is initialised by the caller: any assignment needs `mut`.
                 mutable = (rebound or p.name in self.mutated_locals) and mode is not Mode.REF
-                params.append(ir.Param(name, ptype, mutable=mutable))
+                shown = name if p.name in self.scan.names_read or name.startswith("_") else f"_{name}"
+                params.append(ir.Param(shown, ptype, mutable=mutable))
         body = self.block(self.node.body, top=True)
         stmts = list(body.stmts)
         tail: ir.Expr | None = None
@@ -258,15 +276,20 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             self.use_runtime("PyErr")
             rust_ret = ir.TPath("Result", (rust_ret, ir.TPath(PYERR)))
         names = [self.sig.name, *(p.name for p in self.sig.params), *self.assign_count, *self.nested]
-        attrs = ("allow(non_snake_case)",) if any(not _snake(n) for n in names) else ()
+        attrs: tuple[str, ...] = ("allow(non_snake_case)",) if any(not _snake(n) for n in names) else ()
+        if self.used_try:
+            # A try body sends an error to its handlers with `break 'try Err(e)` from inside
+            # the expression that failed: intended, not a mistake.
+            attrs += ("allow(clippy::diverging_sub_expression)",)
         fn = ir.Fn(
             name=rust_ident(self.sig.name),
             params=tuple(params),
             ret=rust_ret,
             body=ir.Block(tuple(items + prologue + stmts), tail),
             attrs=attrs,
+            receiver=receiver,
         )
-        return fix_mutability(fn)
+        return fn if self.infer_only else fix_mutability(fn)
 
     def ok(self, value: ir.Expr) -> ir.Expr:
         """A returned value: wrapped in Ok when the function returns Result."""
@@ -316,8 +339,11 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
 
     def hoisted_decls(self, block_id: int) -> list[ir.Stmt]:
         out: list[ir.Stmt] = []
+        for local in self.extra_hoists.get(block_id, []):
+            init = ir.Call(ir.Path("Default::default")) if local.name in self.default_init else None
+            out.append(ir.Let(f"mut {local.name}", self.rust_type(local.ty, holes=True), init))
         for name in self.decls.hoisted.get(block_id, []):
-            local = self.locals.get(name)
+            local = self.retyped.get(name) or self.locals.get(name)
             if local is None or local.func is not None:
                 continue
             ty = self.rust_type(local.ty, holes=True)
@@ -374,7 +400,13 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             if not isinstance(small.value, cst.Call):
                 raise Unsupported("PTL120", "an expression statement without effect", small)
             v = self.expr(small.value)
-            return [ir.ExprStmt(v.expr)]
+            expr = v.expr
+            while isinstance(expr, (ir.MethodCall, ir.Unary)) and (
+                isinstance(expr, ir.Unary) and expr.op == "*" or isinstance(expr, ir.MethodCall) and expr.method in ("clone", "to_string", "cloned") and not expr.args
+            ):
+                # The value is dropped: no copy of it is needed.
+                expr = expr.receiver if isinstance(expr, ir.MethodCall) else expr.operand
+            return [ir.ExprStmt(expr)]
         if isinstance(small, cst.Pass):
             return []
         if isinstance(small, cst.Break):
@@ -424,6 +456,8 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         self.env = replace(self.env, imports=imports)
 
     def make_return(self, value: ir.Expr | None) -> ir.Return:
+        if self.sig.raises and isinstance(value, ir.Try):
+            return ir.Return(value.operand)  # `Ok(f()?)` is `f()`: same Result type
         if self.sig.raises:
             return ir.Return(ir.Call(ir.Path("Ok"), (value if value is not None else ir.TupleExpr(()),)))
         return ir.Return(value)
@@ -619,6 +653,12 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         if isinstance(target, cst.Attribute):
             recv = self.expr(target.value)
             field_t = self.field_type(recv, target.attr.value)
+            if not T.is_known(field_t) and isinstance(recv.expr, ir.Path) and recv.expr.name == "self":
+                # An attribute whose type the class does not say: learnt from what is stored.
+                wider = unify(field_t, v.ty) or v.ty
+                if wider != field_t:
+                    self.learn(self.facts.learn_field(target.attr.value, wider))
+                field_t = wider
             place = ir.Field(self.mutable(recv), rust_ident(target.attr.value))
             return [ir.Assign(place, owned_as(v, field_t))]
         if isinstance(target, (cst.Tuple, cst.List)):
@@ -681,6 +721,8 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                     return [ir.Assign(ir.Path(local.name), owned_as(v, wider))]
                 if self.can_shadow(local):
                     return self.let_local(pyname, v, v.ty, shadow=True)
+                if not local.param and not local.narrowed and T.is_known(v.ty) and local.block in self.blocks:
+                    return self.retype(pyname, local, v)
                 raise Unsupported("PTL113", f"`{pyname}` is {ty} but is assigned {v.ty}", node)
             out = [_assign(ir.Path(local.name), owned_as(v, target_ty))]
             if target_ty.kind == "optional":
@@ -704,6 +746,24 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             loc = self.declare(pyname, ty)
             return [ir.Assign(ir.Path(loc.name), owned_as(v, ty))]
         return self.let_local(pyname, v, ty)
+
+    def retype(self, pyname: str, local: Local, v: Val) -> list[ir.Stmt]:
+        """A local declared ahead (its uses span blocks) rebound to a value of another type:
+        a second Rust variable, declared next to the first, holds the new value, and later
+        code reads it. It has no default value: if some path could still read the old one,
+        rustc rejects the function (quarantine) instead of the translation guessing."""
+        self.temp_counter += 1
+        self.retyped.setdefault(pyname, local)
+        new = Local(f"{local.name}_{self.temp_counter}", v.ty, Mode.PLACE)
+        new.block = local.block
+        # Inside a try body rustc cannot tell that code after the try only runs when the body
+        # finished: the new variable starts from its type's default there.
+        new.param = False
+        if self.tries:
+            self.default_init.add(new.name)
+        self.extra_hoists.setdefault(local.block, []).append(new)
+        self.locals[pyname] = new
+        return [ir.Assign(ir.Path(new.name), owned(v))]
 
     def sig_param_known(self, pyname: str) -> bool:
         p = next((p for p in self.sig.params if p.name == pyname), None)
@@ -844,6 +904,14 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
     def refine(self, v: Val, ty: PyType) -> Val:
         """A container local of partly unknown type gets its full type from a use (`xs.append(1)`
         makes `xs = []` a list[int]). Returns the value with its new type."""
+        if isinstance(v.expr, ir.Field) and isinstance(v.expr.receiver, ir.Path) and v.expr.receiver.name == "self" and self.self_type is not None:
+            # An attribute of self whose type the class did not say: the class learns it.
+            wider = unify(v.ty, ty)
+            if wider is None:
+                raise Unsupported("PTL113", f"`self.{v.expr.name}` is {v.ty}, used as {ty}")
+            if wider != v.ty:
+                self.learn(self.facts.learn_field(v.expr.name, wider))
+            return Val(v.expr, wider, v.mode)
         if not isinstance(v.expr, ir.Path):
             if T.is_known(v.ty):
                 return v
@@ -911,6 +979,8 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         if isinstance(node.target, cst.Attribute):
             recv = self.expr(node.target.value)
             place = ir.Field(self.mutable(recv), rust_ident(node.target.attr.value))
+            if target.ty.kind in ("int", "float") and result.ty == target.ty and type(node.operator) in _RUST_AUG:
+                return [ir.Assign(place, read(coerce(value, target.ty)), _RUST_AUG[type(node.operator)])]
             return [ir.Assign(place, owned_as(result, target.ty))]
         raise Unsupported("PTL120", "this augmented assignment target is not supported yet", node)
 
@@ -955,6 +1025,10 @@ def _holes_ok(ty: PyType) -> bool:
 
 def _is_literal_typed(value: ir.Expr, ty: PyType) -> bool:
     """Whether the Rust value already says its type, so the `let` needs no annotation."""
+    if ty.kind == "class":
+        return isinstance(value, ir.StructLit) or (
+            isinstance(value, ir.Call) and isinstance(value.func, ir.Path) and value.func.name.endswith(("::new", "::default"))
+        )
     if ty.kind == "int":
         return False
     if ty.kind == "float" and isinstance(value, ir.FloatLit):
@@ -986,6 +1060,11 @@ def _bool_if(e: ir.IfExpr) -> ir.Expr:
     return e
 
 
+def _first_param(node: cst.FunctionDef) -> str | None:
+    params = [*node.params.posonly_params, *node.params.params]
+    return params[0].name.value if params else None
+
+
 def _snake(name: str) -> bool:
     """Whether rustc's non_snake_case lint accepts the name (Python names keep their case:
     `def digitSum(N)` stays `digitSum`, allowed explicitly)."""
@@ -1002,6 +1081,8 @@ def _returns_as_tail(e: ir.IfExpr) -> ir.IfExpr | None:
         last = b.stmts[-1]
         if isinstance(last, ir.Return) and last.value is not None:
             return ir.Block(b.stmts[:-1], last.value)
+        if isinstance(last, ir.ExprStmt) and isinstance(last.expr, ir.Macro) and last.expr.name in ("panic", "unreachable"):
+            return ir.Block(b.stmts[:-1], last.expr)  # diverges: fits any branch type
         if isinstance(last, ir.ExprStmt) and isinstance(last.expr, ir.IfExpr):
             inner = _returns_as_tail(last.expr)
             if inner is not None:
@@ -1147,6 +1228,7 @@ def lower_function(
     tree: SourceTree | None = None,
     facts: Facts | None = None,
     outer: FunctionLowerer | None = None,
+    self_type: PyType | None = None,
 ) -> tuple[ir.Fn, FunctionLowerer]:
     """Lower a function, re-lowering while inference learns wider local types.
 
@@ -1160,7 +1242,7 @@ def lower_function(
     scan = scan_function(node)
     for _ in range(MAX_PASSES):
         facts.changed = False
-        lw = FunctionLowerer(env, sig, node, scope, tree, scan, facts, tolerant=True, outer=outer)
+        lw = FunctionLowerer(env, sig, node, scope, tree, scan, facts, tolerant=True, outer=outer, self_type=self_type)
         try:
             fn = lw.lower()
         except Retry:
@@ -1169,7 +1251,7 @@ def lower_function(
             continue
         if lw.skipped == 0:
             return fn, lw
-        strict = FunctionLowerer(env, sig, node, scope, tree, scan, facts, tolerant=False, outer=outer)
+        strict = FunctionLowerer(env, sig, node, scope, tree, scan, facts, tolerant=False, outer=outer, self_type=self_type)
         try:
             return strict.lower(), strict
         except Retry:
@@ -1184,6 +1266,7 @@ def infer_function(
     scope: TypeScope,
     facts: Facts | None = None,
     passes: int = 6,
+    self_type: PyType | None = None,
 ) -> Facts:
     """Inference only: the facts (parameter, local and return types) that lowering learns
     from the body, for signatures that lack annotations. Never raises Unsupported."""
@@ -1191,7 +1274,8 @@ def infer_function(
     scan = scan_function(node)
     for _ in range(passes):
         facts.changed = False
-        lw = FunctionLowerer(env, sig, node, scope, None, scan, facts, tolerant=True)
+        lw = FunctionLowerer(env, sig, node, scope, None, scan, facts, tolerant=True, self_type=self_type)
+        lw.infer_only = True
         try:
             lw.lower()
         except Retry:

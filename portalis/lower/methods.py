@@ -246,8 +246,9 @@ def _format(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str,
         v = args[index]
         spec = m.group(2)
         if spec:
-            out.append(lw.format_spec(spec, v, None))  # type: ignore[arg-type]
-            vals.append(read(v))
+            piece, arg = lw.format_spec(spec, v, None)  # type: ignore[arg-type]
+            out.append(piece)
+            vals.append(arg)
         else:
             out.append("{}")
             vals.append(read(v) if v.ty.kind in ("str", "int") else lw.to_str(v))
@@ -427,7 +428,7 @@ def _dict_view(method: str, ty_index: int | None) -> Rule:
         it = ir.MethodCall(recv.expr, method)
         if ty_index is None:
             k, v = lw.temp("k"), lw.temp("v")
-            pair = ir.Closure((f"({k}, {v})",), ir.TupleExpr((ir.MethodCall(ir.Path(k), "clone"), ir.MethodCall(ir.Path(v), "clone"))))
+            pair = ir.Closure((f"({k}, {v})",), ir.TupleExpr((owned(Val(ir.Path(k), key_t, Mode.REF)), owned(Val(ir.Path(v), val_t, Mode.REF)))))
             elem = T.tuple_of(key_t, val_t)
             mapped = ir.MethodCall(it, "map", (pair,))
         else:
@@ -453,7 +454,7 @@ def _setdefault(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[
         recv = lw.refine(recv, T.dict_of(args[0].ty, args[1].ty))
     key_t, val_t = _dict_types(lw, recv)
     call = ir.MethodCall(lw.mutable(recv), "setdefault", (owned_as(args[0], key_t), owned_as(args[1], val_t)))
-    return Val(ir.MethodCall(call, "clone"), val_t)
+    return Val(ir.Unary("*", call) if is_copy(val_t) else ir.MethodCall(call, "clone"), val_t)
 
 
 def _update(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
@@ -464,7 +465,9 @@ def _update(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str,
     if not T.is_known(recv.ty):
         recv = lw.refine(recv, other.ty)
     k, v = lw.temp("k"), lw.temp("v")
-    pairs = ir.MethodCall(ir.MethodCall(other.expr, "items"), "map", (ir.Closure((f"({k}, {v})",), ir.TupleExpr((ir.MethodCall(ir.Path(k), "clone"), ir.MethodCall(ir.Path(v), "clone")))),))
+    kt, vt = other.ty.args
+    pair = ir.TupleExpr((owned(Val(ir.Path(k), kt, Mode.REF)), owned(Val(ir.Path(v), vt, Mode.REF))))
+    pairs = ir.MethodCall(ir.MethodCall(other.expr, "items"), "map", (ir.Closure((f"({k}, {v})",), pair),))
     collected = ir.MethodCall(pairs, "collect", turbofish=(ir.TPath("Vec", (ir.TPath("_"),)),))
     return Val(ir.MethodCall(lw.mutable(recv), "extend", (collected,)), T.NONE)
 

@@ -46,7 +46,7 @@ class FunctionResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def stub_fn(sig: FunctionSignature, message: str) -> ir.Fn | None:
+def stub_fn(sig: FunctionSignature, message: str, receiver: str | None = None) -> ir.Fn | None:
     """A function with the translated signature whose body is todo!(): callers still compile."""
     try:
         params = tuple(ir.Param(rust_ident(p.name), declared_param_type(p)) for p in sig.params)
@@ -59,6 +59,7 @@ def stub_fn(sig: FunctionSignature, message: str) -> ir.Fn | None:
         name=rust_ident(sig.name),
         params=params,
         ret=ret,
+        receiver=receiver,
         body=ir.Block(tail=ir.Macro("todo", fmt=message)),
         attrs=("allow(unused_variables)",) if all(p.name == p.name.lower() for p in sig.params) and sig.name == sig.name.lower()
         else ("allow(unused_variables, non_snake_case)",),
@@ -67,27 +68,149 @@ def stub_fn(sig: FunctionSignature, message: str) -> ir.Fn | None:
 
 def _struct(cls: ClassSignature) -> ir.Struct:
     fields = tuple(ir.StructField(rust_ident(f.name), owned_type(f.py_type)) for f in cls.fields)
-    return ir.Struct(name=cls.name, fields=fields)
+    # Default: `new` starts from it (Python builds an empty object, then runs __init__).
+    return ir.Struct(name=cls.name, fields=fields, derives=("Debug", "Clone", "PartialEq", "Default"))
+
+
+def _method_node(cls: ClassSignature, name: str, classes: dict[str, ClassSignature], nodes: dict[str, cst.ClassDef]) -> cst.FunctionDef | None:
+    """Where a method of `cls` is defined: the class itself or a base (`__init_B__` is B's
+    `__init__`)."""
+    from portalis.lower.classes import method_nodes
+
+    target = name
+    if name.startswith("__init_") and name.endswith("__") and name != "__init__":
+        base = name[len("__init_"):-2]
+        node = nodes.get(base)
+        return method_nodes(node).get("__init__") if node is not None else None
+    current: ClassSignature | None = cls
+    while current is not None:
+        node = nodes.get(current.name)
+        found = method_nodes(node).get(target) if node is not None else None
+        if found is not None:
+            return found
+        current = classes.get(current.base) if current.base else None
+    return None
+
+
+def _class_methods(
+    cls: ClassSignature, info, env: ModuleEnv, scope: TypeScope, tree, parsed: ParsedModule, out: ModuleTranslation
+) -> list[tuple[RustItem, ir.Item, ir.Item | None]]:
+    """Each method as its own `impl` block (quarantined alone if rustc rejects it), and `new`."""
+    from portalis.lower.classes import class_nodes
+    from portalis.types import pytypes as T
+
+    nodes = class_nodes(tree.module)
+    classes = {c.name: c for c in env.own.classes}
+    self_type = T.class_type(parsed.module, cls.name)
+    items: list[tuple[RustItem, ir.Item, ir.Item | None]] = []
+    for m in cls.methods:
+        node = _method_node(cls, m.name, classes, nodes)
+        record = RustItem(name=m.qualname, kind="fn", code="", python_line=m.line)
+        receiver = None if m.kind in ("staticmethod", "classmethod") else ("&mut self" if m.mut_self or m.kind == "init" else "&self")
+        if not m.typed or node is None:
+            record.status = FunctionStatus.UNTRANSLATED
+            stub = stub_fn(m, f"portalis: `{m.qualname}` has no typed signature", receiver)
+            if stub is not None:
+                items.append((record, ir.Impl(cls.name, (stub,)), None))
+            continue
+        try:
+            fn, lowerer = lower_function(env, m, node, scope, tree, self_type=self_type)
+            record.runtime = sorted(lowerer.runtime)
+            stub = stub_fn(m, f"portalis: `{m.qualname}` was quarantined: rustc rejected its translation", receiver)
+            items.append((record, ir.Impl(cls.name, (fn,)), ir.Impl(cls.name, (stub,)) if stub is not None else None))
+        except Unsupported as exc:
+            line = exc.line or (tree.line(exc.node) if exc.node is not None else None) or m.line
+            inherited = node is not None and node not in _own_method_nodes(cls.name, nodes)
+            if inherited:
+                # A base's method that does not fit the derived class (`cls(owner)` where the
+                # derived __init__ takes more): Python would fail calling it there too.
+                out.diagnostics.append(Diagnostic(code=exc.code, message=f"inherited, not translated for `{cls.name}`: {exc.message}",
+                                                  module=parsed.module, function=m.qualname, line=line, severity=Severity.INFO))
+                continue
+            out.diagnostics.append(Diagnostic(code=exc.code, message=exc.message, module=parsed.module, function=m.qualname, line=line))
+            record.status = FunctionStatus.UNTRANSLATED
+            stub = stub_fn(m, f"portalis {exc.code}: {exc.message} (line {line})", receiver)
+            if stub is not None:
+                items.append((record, ir.Impl(cls.name, (stub,)), None))
+    init = cls.method("__init__")
+    if init is not None and init.typed and not cls.is_dataclass:
+        items.append((RustItem(name=f"{cls.name}.new", kind="fn", code="", python_line=init.line), ir.Impl(cls.name, (_constructor(init),)), None))
+    return items
+
+
+def _own_method_nodes(name: str, nodes: dict[str, cst.ClassDef]) -> list[cst.FunctionDef]:
+    from portalis.lower.classes import method_nodes
+
+    node = nodes.get(name)
+    return list(method_nodes(node).values()) if node is not None else []
+
+
+def _constructor(init: FunctionSignature) -> ir.Fn:
+    """`new(args)`: Python's `C(args)`: an empty object initialised by `__init__`."""
+    params = tuple(ir.Param(rust_ident(p.name), declared_param_type(p)) for p in init.params)
+    call = ir.MethodCall(ir.Path("this"), "__init__", tuple(ir.Path(rust_ident(p.name)) for p in init.params))
+    ret: ir.Type = ir.TPath("Self")
+    if init.raises:
+        ret = ir.TPath("Result", (ret, ir.TPath("crate::pyrt::PyErr")))
+        stmts: tuple[ir.Stmt, ...] = (ir.Let("mut this", None, ir.Call(ir.Path("Self::default"))), ir.ExprStmt(ir.Try(call)))
+        return ir.Fn(name="new", params=params, ret=ret, body=ir.Block(stmts, ir.Call(ir.Path("Ok"), (ir.Path("this"),))))
+    stmts = (ir.Let("mut this", None, ir.Call(ir.Path("Self::default"))), ir.ExprStmt(call))
+    return ir.Fn(name="new", params=params, ret=ret, body=ir.Block(stmts, ir.Path("this")))
 
 
 def _const(c: TypedConstant) -> ir.Const | None:
-    node = cst.parse_expression(c.value)
-    value: ir.Expr
-    if c.py_type.kind == "int" and isinstance(node, cst.Integer):
-        value = ir.IntLit(int(node.evaluated_value))
-    elif c.py_type.kind == "float" and isinstance(node, (cst.Float, cst.Integer)):
-        value = ir.FloatLit(float(node.evaluated_value))
-    elif c.py_type.kind == "str" and isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        text = node.evaluated_value
-        if not isinstance(text, str):
-            return None
-        value = ir.StrLit(text)
-    elif c.py_type.kind == "bool" and isinstance(node, cst.Name) and node.value in ("True", "False"):
-        value = ir.BoolLit(node.value == "True")
-    else:
+    """A module constant: `pub const` for scalars, a `LazyLock` static for containers."""
+    from portalis.typemap import constant_value
+
+    try:
+        value = constant_value(c.value)
+    except (ValueError, SyntaxError, ZeroDivisionError, OverflowError, TypeError):
         return None
-    ty = ir.TRef(ir.STR) if c.py_type.kind == "str" else owned_type(c.py_type)
-    return ir.Const(name=rust_ident(c.name), type=ty, value=value)
+    attrs = () if c.name == c.name.upper() else ("allow(non_upper_case_globals)",)
+    if c.py_type.kind in ("int", "float", "bool", "str"):
+        ty = ir.TRef(ir.STR) if c.py_type.kind == "str" else owned_type(c.py_type)
+        expr = _literal(value, c.py_type, owned=False)
+        return ir.Const(name=rust_ident(c.name), type=ty, value=expr, attrs=attrs) if expr is not None else None
+    expr = _literal(value, c.py_type, owned=True)
+    if expr is None:
+        return None
+    ty = ir.TPath("std::sync::LazyLock", (owned_type(c.py_type),))
+    init = ir.Call(ir.Path("std::sync::LazyLock::new"), (ir.Closure((), expr),))
+    return ir.Const(name=rust_ident(c.name), type=ty, value=init, static=True, attrs=attrs)
+
+
+def _literal(value: object, ty, owned: bool) -> ir.Expr | None:
+    """A Python literal value as a Rust expression of the type `ty` maps to."""
+    k = ty.kind
+    if k == "int" and isinstance(value, int) and not isinstance(value, bool):
+        return ir.IntLit(value)
+    if k == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return ir.FloatLit(float(value))
+    if k == "bool" and isinstance(value, bool):
+        return ir.BoolLit(value)
+    if k == "str" and isinstance(value, str):
+        return ir.MethodCall(ir.StrLit(value), "to_string") if owned else ir.StrLit(value)
+    if k == "list" and isinstance(value, list):
+        items = [_literal(v, ty.args[0], True) for v in value]
+        if any(i is None for i in items):
+            return None
+        return ir.Macro("vec", tuple(i for i in items if i is not None), brackets="[]") if items else ir.Call(ir.Path("Vec::new"))
+    if k == "tuple" and isinstance(value, tuple) and len(value) == len(ty.args):
+        items = [_literal(v, t, True) for v, t in zip(value, ty.args)]
+        return None if any(i is None for i in items) else ir.TupleExpr(tuple(i for i in items if i is not None))
+    if k in ("set", "dict") and isinstance(value, (set, frozenset, dict)):
+        if k == "dict":
+            pairs = [(_literal(a, ty.args[0], True), _literal(b, ty.args[1], True)) for a, b in value.items()]  # type: ignore[union-attr]
+            if any(a is None or b is None for a, b in pairs):
+                return None
+            items: list[ir.Expr] = [ir.TupleExpr((a, b)) for a, b in pairs]  # type: ignore[misc]
+        else:
+            elems = [_literal(v, ty.args[0], True) for v in sorted(value, key=repr)]  # type: ignore[arg-type]
+            if any(e is None for e in elems):
+                return None
+            items = [e for e in elems if e is not None]
+        return ir.MethodCall(ir.MethodCall(ir.ArrayLit(tuple(items)), "into_iter"), "collect", turbofish=(owned_type(ty),))
+    return None
 
 
 def lower_module(
@@ -116,6 +239,7 @@ def lower_module(
     tree = source_tree(parsed.source)
     nodes = function_nodes(tree.module)
     scope = TypeScope.build(parsed.module, [c.name for c in parsed.classes], parsed.imports)
+    scope.exceptions = _own_exceptions(parsed)
     env = ModuleEnv(module=parsed.module, own=type_map, interfaces=interfaces, imports=dict(scope.imports),
                     exceptions=exception_classes([(c.name, c.bases) for c in parsed.classes]))
 
@@ -128,19 +252,10 @@ def lower_module(
         info = next(ci for ci in parsed.classes if ci.name == cls.name)
         if cls.name in env.exceptions:
             continue  # an exception class: raised and caught by name (lower/exceptions.py)
-        if not cls.is_dataclass or cls.diagnostics:
-            if not cls.diagnostics:
-                out.diagnostics.append(
-                    Diagnostic(code="PTL140", message=f"class `{cls.name}` is not a dataclass: not translated yet",
-                               module=parsed.module, function=cls.name, line=cls.line)
-                )
-            continue
+        if cls.diagnostics:
+            continue  # reported with the type map's diagnostics
         pending.append((RustItem(name=cls.name, kind="struct", code="", python_line=cls.line), _struct(cls), None))
-        for m in info.methods:
-            out.diagnostics.append(
-                Diagnostic(code="PTL140", message=f"method `{m.qualname}` is not translated yet",
-                           module=parsed.module, function=m.qualname, line=m.line)
-            )
+        pending.extend(_class_methods(cls, info, env, scope, tree, parsed, out))
     fresh: list[FunctionResult] = []
     for sig in type_map.functions:
         hit = reuse(sig) if reuse is not None else None
@@ -230,3 +345,10 @@ def format_items(items: list[RustItem], rustfmt: str) -> None:
             record.code = "\n".join(pieces[(i, "code")]).strip() + "\n"
         if (i, "stub") in pieces:
             record.stub = "\n".join(pieces[(i, "stub")]).strip() + "\n"
+
+
+def _own_exceptions(parsed: ParsedModule) -> set[str]:
+    """The module's classes that derive from an exception class."""
+    from portalis.lower.exceptions import BUILTIN_EXCEPTIONS, exception_classes
+
+    return set(exception_classes([(c.name, c.bases) for c in parsed.classes])) - set(BUILTIN_EXCEPTIONS)

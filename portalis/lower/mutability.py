@@ -36,10 +36,20 @@ class _Binding:
 
 
 def fix_mutability(fn: ir.Fn) -> ir.Fn:
-    """The function with `mut` on exactly the initialised lets that are changed later."""
+    """The function with `mut` on exactly the initialised lets that are changed later, and an
+    underscore on parameters its code never reads (`_n`)."""
     decisions: dict[int, _Binding] = {}
-    _block(fn.body, {}, decisions)
-    return dataclasses.replace(fn, body=_rewrite_block(fn.body, decisions))
+    scope: dict[str, _Binding] = {}
+    for p in fn.params:
+        scope[p.name] = _Binding()
+    params = dict(scope)
+    _block(fn.body, scope, decisions)
+    new_params = tuple(
+        dataclasses.replace(p, name=f"_{p.name}") if not params[p.name].read and not params[p.name].mutated
+        and not p.name.startswith("_") and not p.name.startswith("r#") else p
+        for p in fn.params
+    )
+    return dataclasses.replace(fn, params=new_params, body=_rewrite_block(fn.body, decisions))
 
 
 def _root(e: ir.Expr) -> str | None:
@@ -152,7 +162,7 @@ def _expr(e: ir.Expr, scope: dict[str, _Binding], decisions: dict[int, _Binding]
             _mutate(_root(e.operand), scope)
         _expr(e.operand, scope, decisions)
     elif isinstance(e, ir.MethodCall):
-        if e.method in MUTATING:
+        if e.method in MUTATING or e.mutates:
             _mutate(_root(e.receiver), scope)
         _expr(e.receiver, scope, decisions)
         for a in e.args:
@@ -256,7 +266,7 @@ def _rewrite_expr(e: ir.Expr, d: dict[int, _Binding]) -> ir.Expr:
     if isinstance(e, ir.Match):
         return ir.Match(_rewrite_expr(e.scrutinee, d), tuple(ir.MatchArm(a.pattern, _rewrite_expr(a.body, d)) for a in e.arms))
     if isinstance(e, ir.MethodCall):
-        return ir.MethodCall(_rewrite_expr(e.receiver, d), e.method, tuple(_rewrite_expr(a, d) for a in e.args), e.turbofish)
+        return ir.MethodCall(_rewrite_expr(e.receiver, d), e.method, tuple(_rewrite_expr(a, d) for a in e.args), e.turbofish, e.mutates)
     if isinstance(e, ir.Call):
         return ir.Call(_rewrite_expr(e.func, d), tuple(_rewrite_expr(a, d) for a in e.args))
     if isinstance(e, ir.Binary):

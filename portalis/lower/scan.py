@@ -184,6 +184,7 @@ def _scan(fn: cst.FunctionDef | cst.Lambda) -> FunctionScan:
         if t in _SCOPE_TYPES:
             if t is cst.FunctionDef:
                 out.nested[node.name.value] = node
+                out.names_read |= free_names(node.body)  # what it captures is read here
                 for d in node.decorators:
                     visit(d.decorator, loop)
             elif t is cst.Lambda:

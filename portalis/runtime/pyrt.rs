@@ -1183,3 +1183,22 @@ pub fn try_str_index(s: &str, i: i64) -> Result<String, PyErr> {
     Ok(s.chars().nth(j).unwrap().to_string())
 }
 // @end
+
+// @helper int_radix
+/// The digits of `n` in base 2, 8 or 16 as Python's format() writes them: a sign, then the
+/// magnitude (`-101`, not the two's complement).
+pub fn int_radix(n: i64, base: u32, upper: bool) -> String {
+    let m = (n as i128).unsigned_abs();
+    let digits = match (base, upper) {
+        (2, _) => format!("{:b}", m),
+        (8, _) => format!("{:o}", m),
+        (_, true) => format!("{:X}", m),
+        _ => format!("{:x}", m),
+    };
+    if n < 0 {
+        format!("-{}", digits)
+    } else {
+        digits
+    }
+}
+// @end

@@ -108,6 +108,7 @@ class MethodCall(Expr):
     method: str
     args: tuple[Expr, ...] = ()
     turbofish: tuple[Type, ...] = ()
+    mutates: bool = False  # a translated method taking `&mut self` (the receiver must be mut)
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,6 +329,7 @@ class Fn(Item):
     doc: str | None = None
     public: bool = True
     attrs: tuple[str, ...] = ()
+    receiver: str | None = None  # "&self" / "&mut self" for methods
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,6 +352,8 @@ class Const(Item):
     type: Type
     value: Expr
     doc: str | None = None
+    static: bool = False  # `pub static` (a LazyLock for values built at first use)
+    attrs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

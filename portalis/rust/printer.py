@@ -294,7 +294,8 @@ class Printer:
     def item(self, it: ir.Item) -> str:
         if isinstance(it, ir.Fn):
             params = ", ".join(
-                f"{'mut ' if p.mutable else ''}{p.name}: {print_type(p.type)}" for p in it.params
+                ([it.receiver] if it.receiver else [])
+                + [f"{'mut ' if p.mutable else ''}{p.name}: {print_type(p.type)}" for p in it.params]
             )
             ret = "" if it.ret == ir.UNIT else f" -> {print_type(it.ret)}"
             attrs = "".join(f"#[{a}]\n" for a in it.attrs)
@@ -305,7 +306,9 @@ class Printer:
             fields = "".join(f"pub {f.name}: {print_type(f.type)},\n" for f in it.fields)
             return f"{doc_comment(it.doc)}{derives}pub struct {it.name} {{\n{fields}}}"
         if isinstance(it, ir.Const):
-            return f"{doc_comment(it.doc)}pub const {it.name}: {print_type(it.type)} = {self.expr(it.value)};"
+            attrs = "".join(f"#[{a}]\n" for a in it.attrs)
+            kw = "static" if it.static else "const"
+            return f"{doc_comment(it.doc)}{attrs}pub {kw} {it.name}: {print_type(it.type)} = {self.expr(it.value)};"
         if isinstance(it, ir.Impl):
             return f"impl {it.type_name} {{\n" + "\n\n".join(self.item(i) for i in it.items) + "\n}"
         if isinstance(it, ir.Use):

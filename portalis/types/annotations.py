@@ -19,6 +19,15 @@ _GENERIC = {
 _TYPING_MODULES = {"typing", "collections.abc", "typing_extensions"}
 
 
+# Builtin exception classes (the full hierarchy is in portalis/lower/exceptions.py).
+_EXCEPTION_NAMES = frozenset(
+    "BaseException Exception ArithmeticError ZeroDivisionError OverflowError AssertionError AttributeError "
+    "LookupError IndexError KeyError NameError RuntimeError NotImplementedError RecursionError StopIteration "
+    "TypeError ValueError UnicodeError OSError FileNotFoundError PermissionError TimeoutError EOFError "
+    "ImportError ModuleNotFoundError".split()
+)
+
+
 class AnnotationError(ValueError):
     """An annotation names a type the translator cannot map (yet)."""
 
@@ -30,6 +39,7 @@ class TypeScope:
     module: str
     local_classes: set[str] = field(default_factory=set)
     imports: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # alias -> (module, name)
+    exceptions: set[str] = field(default_factory=set)  # the module's own exception classes
 
     @classmethod
     def build(cls, module: str, classes: list[str], imports: list[ImportInfo]) -> "TypeScope":
@@ -77,6 +87,10 @@ def _name_of(node: cst.BaseExpression, scope: TypeScope) -> tuple[str, str | Non
 
 
 def _resolve(node: cst.BaseExpression, scope: TypeScope) -> PyType:
+    if isinstance(node, cst.Name) and (node.value in scope.exceptions or (
+        node.value in _EXCEPTION_NAMES and node.value not in scope.local_classes and node.value not in scope.imports
+    )):
+        return T.EXC  # a caught exception (`def describe(e: ValueError)`)
     if isinstance(node, cst.SimpleString):
         value = node.evaluated_value
         if isinstance(value, str):

@@ -10,6 +10,7 @@ BOOL = PyType(kind="bool")
 STR = PyType(kind="str")
 NONE = PyType(kind="none")
 UNKNOWN = PyType(kind="unknown")
+EXC = PyType(kind="exc")  # an exception object (caught, or passed around)
 
 
 def list_of(t: PyType) -> PyType:

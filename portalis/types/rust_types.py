@@ -66,6 +66,8 @@ def owned_type(t: PyType, holes: bool = False) -> ir.Type:
         return ir.TTuple(tuple(owned_type(a) for a in t.args))
     if k == "optional":
         return ir.TPath("Option", (owned_type(t.args[0]),))
+    if k == "exc":
+        return ir.TPath(f"{PYDICT.rsplit('::', 1)[0]}::PyErr")
     if k == "class" and t.module and t.name:
         return ir.TPath(f"{module_path(t.module)}::{t.name}")
     raise TypeMappingError(f"no Rust type for Python type {t}")

@@ -25,7 +25,9 @@ import doctest
 import hashlib
 import json
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from portalis.model import FunctionSignature, ModuleTypeMap, ParsedModule, PyType
 from portalis.validate.expected import PyCase
@@ -236,6 +238,34 @@ def strategy_for(t: PyType, type_maps: dict[str, ModuleTypeMap], depth: int = 0)
     return f"no generator for values of type {t}"
 
 
+@contextmanager
+def _without_local_constants() -> Iterator[None]:
+    """Hypothesis sometimes draws "local constants": literals it collects from whatever user code
+    is loaded in the process. That makes the same seed give different cases in different
+    processes (the CLI, a Dagster run, a test), so reruns would not be stable and the compiled
+    case program not reusable: generate without them. Private hypothesis API, hence the guard."""
+    try:
+        from hypothesis.internal.cache import LRUCache
+        from hypothesis.internal.conjecture import providers
+    except ImportError:  # pragma: no cover - a hypothesis without the feature
+        yield
+        return
+    if not hasattr(providers, "_get_local_constants") or not hasattr(providers, "CONSTANTS_CACHE"):
+        yield
+        return
+    empty = providers.Constants(
+        integers=providers.SortedSet(), floats=providers.SortedSet(key=providers.float_to_int),
+        bytes=providers.SortedSet(), strings=providers.SortedSet(),
+    )
+    saved_get, saved_cache = providers._get_local_constants, providers.CONSTANTS_CACHE
+    providers._get_local_constants = lambda: empty
+    providers.CONSTANTS_CACHE = LRUCache(1024)
+    try:
+        yield
+    finally:
+        providers._get_local_constants, providers.CONSTANTS_CACHE = saved_get, saved_cache
+
+
 def _seed(module: str, function: str, seed: int) -> int:
     return int.from_bytes(hashlib.sha256(f"{seed}:{module}:{function}".encode()).digest()[:8], "big")
 
@@ -300,7 +330,7 @@ def _generate(
     def collect(args: tuple) -> None:
         drawn.append(args)
 
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _without_local_constants():
         warnings.simplefilter("ignore")
         collect()
     cases: list[PyCase] = []

@@ -15,7 +15,7 @@ from portalis.model import (
     RustItem,
     Severity,
 )
-from portalis.validate.cargo import CargoRun, Toolchain, clippy_available, run_cargo
+from portalis.validate.cargo import CargoRun, RustcMessage, Toolchain, clippy_available, run_cargo
 from portalis.validate.safety import gate_translations
 
 MAX_ROUNDS = 4
@@ -33,13 +33,16 @@ def check_modules(
     sources: dict[str, str] | None = None,
     python_sources: dict[str, str] | None = None,
     lint: bool = False,
+    rejected: dict[tuple[str, str], list[RustcMessage]] | None = None,
 ) -> tuple[dict[str, ModuleValidation], CargoRun, CrateLayout]:
     """Check all modules together (they call each other); functions rustc rejects are replaced
     by their todo!() stubs, up to MAX_ROUNDS times, and reported as compile_error.
 
     With `python_sources` (module -> Python text) the safety gate runs first: rejected items
     become stubs (untranslated, PTL401). With `lint`, `cargo clippy` does the checking (same
-    errors, plus lints counted per module in `clippy_warnings`) when clippy is installed."""
+    errors, plus lints counted per module in `clippy_warnings`) when clippy is installed.
+    `rejected`, when given, receives rustc's full messages per (module, item) it located in an
+    item (the LLM repair loop feeds them back to the model)."""
     gate_diags: dict[str, list[Diagnostic]] = {}
     if python_sources is not None:
         translations, gate_diags = gate_translations(translations, python_sources)
@@ -52,7 +55,8 @@ def check_modules(
     layout = CrateLayout(root=work_dir)
     for _ in range(MAX_ROUNDS):
         layout = write_crate(work_dir, crate_name, items, sources, toolchain.rustfmt)
-        run = run_cargo(work_dir, toolchain, command)
+        # clippy's deny-by-default lints would reject code rustc accepts: lints only warn here
+        run = run_cargo(work_dir, toolchain, command, ["--", "--cap-lints", "warn"] if command == "clippy" else None)
         if run.failure:
             for m in diags:
                 diags[m].append(Diagnostic(code="PTL304", message=run.failure, module=m))
@@ -73,6 +77,8 @@ def check_modules(
         for err in run.errors:
             module, name = layout.locate(err.file or "", err.line or 0)
             target = next((it for it in items.get(module or "", []) if it.name == name), None)
+            if rejected is not None and target is not None and module is not None:
+                rejected.setdefault((module, target.name), []).append(err)
             if target is not None and target.stub and target.code != target.stub:
                 target.code = target.stub
                 target.status = FunctionStatus.COMPILE_ERROR

@@ -24,8 +24,18 @@ belongs to the functions under test: their printed output is captured per case b
 bytes and compared with what Python printed. Each case runs on its own thread with a large stack
 and a timeout; a case that times out or crashes the process (a stack overflow aborts) is
 recorded, and the binary is started again after it, so one bad case costs only itself. Rustc
-errors inside a case's function drop that case (`untested`: the test did not compile) and the
-program is rebuilt without it.
+errors inside a case's function drop that case, errors in the `Canon` impl of a dataclass drop
+the cases that use the class (`CaseOutcome.skipped` says why), and the program is rebuilt
+without them. The program is built without debug info (`BUILD_ENV`), in the toolchain's target
+dir: a rerun with unchanged code compiles nothing (`HarnessRun.reused`).
+
+Example::
+
+    cases = [Case(module="m", function="gcd", args=[48, 18], expected=6),
+             Case(module="m", function="div", args=[1, 0], raised="ZeroDivisionError")]
+    run = run_cases(crate_dir, cases, {"m": type_map}, Toolchain(target_dir=...))
+    for o in run.outcomes:
+        print(o.ok, o.explain())
 """
 
 from __future__ import annotations

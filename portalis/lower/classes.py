@@ -1,0 +1,252 @@
+"""Classes: dataclasses and plain classes as a struct plus one `impl` block per method.
+
+Interface (the type map): a class's fields are its dataclass/class-level annotated fields, and for
+plain classes the attributes `__init__` assigns (`self.x = ...`, typed from an annotation, the
+parameter assigned, or a literal); a single base class defined in the same module contributes
+its fields first and the methods the class does not override. Methods are typed like functions
+(annotations, docstring examples, inference from their bodies) with `self` bound to the class;
+a method that assigns `self`'s attributes, changes them in place or calls such a method takes
+`&mut self`.
+
+Lowering: the struct derives Debug, Clone, PartialEq and Default; each method is
+`impl C { pub fn m(&self, ...) }` on its own, so rustc can reject (and the validation stage
+quarantine) one method without the others; `__init__` becomes `pub fn __init__(&mut self, ...)`
+plus `pub fn new(...) -> Self` that starts from `Self::default()`; static methods have no
+receiver, class methods neither (`cls(...)` builds `Self`), properties are methods called where
+the attribute is read. `super().__init__(...)` runs the base's initialiser on the same value.
+"""
+
+from __future__ import annotations
+
+import ast
+
+import libcst as cst
+
+from portalis.lower.scan import scan_function
+from portalis.model import ClassInfo, ClassSignature, Diagnostic, FunctionInfo, FunctionSignature, ParsedModule, PyType, TypedField
+from portalis.parse import code_of
+from portalis.rust.printer import print_type
+from portalis.types import pytypes as T
+from portalis.types.annotations import AnnotationError, TypeScope, resolve_annotation
+from portalis.types.evidence import value_type
+from portalis.types.rust_types import TypeMappingError, owned_type
+
+_DECORATOR_KINDS = {"staticmethod": "staticmethod", "classmethod": "classmethod", "property": "property"}
+
+
+def method_kind(info: FunctionInfo) -> str:
+    for d in info.decorators:
+        kind = _DECORATOR_KINDS.get(d.split(".")[-1])
+        if kind is not None:
+            return kind
+    if info.name == "__init__":
+        return "init"
+    return "method"
+
+
+def class_nodes(module: cst.Module) -> dict[str, cst.ClassDef]:
+    return {s.name.value: s for s in module.body if isinstance(s, cst.ClassDef)}
+
+
+def method_nodes(node: cst.ClassDef) -> dict[str, cst.FunctionDef]:
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    return {s.name.value: s for s in body if isinstance(s, cst.FunctionDef)}
+
+
+def _diag(parsed: ParsedModule, code: str, message: str, line: int, function: str | None) -> Diagnostic:
+    return Diagnostic(code=code, message=message, module=parsed.module, function=function, line=line)
+
+
+def init_fields(init: cst.FunctionDef, param_types: dict[str, PyType], scope: TypeScope) -> tuple[list[tuple[str, PyType | None]], list[str]]:
+    """The attributes `__init__` assigns on self, in order, with the type each assignment shows
+    (None when it does not say); and the problems found."""
+    fields: dict[str, PyType | None] = {}
+    problems: list[str] = []
+    for n in _in_order(init.body):
+        target: cst.BaseExpression | None = None
+        value: cst.BaseExpression | None = None
+        annotation: str | None = None
+        if type(n) is cst.Assign and len(n.targets) == 1:
+            target, value = n.targets[0].target, n.value
+        elif type(n) is cst.AnnAssign:
+            target, value, annotation = n.target, n.value, code_of(n.annotation.annotation)
+        if not (type(target) is cst.Attribute and type(target.value) is cst.Name and target.value.value == "self"):
+            continue
+        name = target.attr.value
+        ty: PyType | None = None
+        if annotation is not None:
+            try:
+                ty = resolve_annotation(annotation, scope)
+            except AnnotationError as exc:
+                problems.append(f"attribute `{name}`: {exc}")
+        elif type(value) is cst.Name and value.value in param_types:
+            ty = param_types[value.value]
+        elif value is not None:
+            try:
+                ty = value_type(ast.literal_eval(code_of(value)))
+            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+                ty = None
+        old = fields.get(name)
+        if old is None:
+            fields[name] = ty
+        elif ty is not None:
+            fields[name] = T.unify(old, ty) or old
+    return list(fields.items()), problems
+
+
+def _in_order(node: cst.CSTNode):
+    """The statements of a body in source order (nested blocks included)."""
+    from portalis.lower.scan import children
+
+    for child in children(node):
+        if type(child) in (cst.FunctionDef, cst.ClassDef, cst.Lambda):
+            continue
+        yield child
+        yield from _in_order(child)
+
+
+def build_class_interfaces(
+    parsed: ParsedModule,
+    module: cst.Module,
+    scope: TypeScope,
+    signature: object,
+    exceptions: set[str],
+) -> tuple[list[ClassSignature], dict[str, tuple[str, cst.FunctionDef, cst.ClassDef]]]:
+    """Class signatures before inference (fields, method signatures from annotations), and for
+    each method qualname `C.m` the (owner class, def node, owner ClassDef) it is lowered from."""
+    nodes = class_nodes(module)
+    out: list[ClassSignature] = []
+    sources: dict[str, tuple[str, cst.FunctionDef, cst.ClassDef]] = {}
+    done: dict[str, ClassSignature] = {}
+    for info in parsed.classes:
+        node = nodes.get(info.name)
+        if info.name in exceptions or node is None:
+            sig = ClassSignature(name=info.name, fields=[], is_dataclass=info.is_dataclass, line=info.line)
+            out.append(sig)
+            continue
+        sig = _class_interface(parsed, info, node, scope, signature, done, sources)
+        done[info.name] = sig
+        out.append(sig)
+    return out, sources
+
+
+def _class_interface(
+    parsed: ParsedModule,
+    info: ClassInfo,
+    node: cst.ClassDef,
+    scope: TypeScope,
+    signature,
+    done: dict[str, ClassSignature],
+    sources: dict[str, tuple[str, cst.FunctionDef, cst.ClassDef]],
+) -> ClassSignature:
+    diags: list[Diagnostic] = []
+    fields: list[TypedField] = []
+    base_sig: ClassSignature | None = None
+    if info.bases:
+        base = info.bases[0].split(".")[-1]
+        if base in done and len(info.bases) == 1:
+            base_sig = done[base]
+        elif base not in ("object",) and not (len(info.bases) == 1 and base in ("ABC", "Generic")):
+            diags.append(_diag(parsed, "PTL140", f"class `{info.name}`: base class `{info.bases[0]}` is not translated with it", info.line, info.name))
+    if base_sig is not None:
+        fields.extend(base_sig.fields)
+    for f in info.fields:
+        if f.annotation is None:
+            continue
+        try:
+            py = resolve_annotation(f.annotation, scope)
+            fields = [x for x in fields if x.name != f.name]
+            fields.append(TypedField(name=f.name, py_type=py, rust_type=print_type(owned_type(py))))
+        except (AnnotationError, TypeMappingError) as exc:
+            diags.append(_diag(parsed, "PTL111", f"field `{info.name}.{f.name}`: {exc}", f.line, info.name))
+    own_methods = method_nodes(node)
+    method_infos = {m.name: m for m in info.methods}
+    methods: list[FunctionSignature] = []
+    for name, mnode in own_methods.items():
+        minfo = method_infos[name]
+        kind = method_kind(minfo)
+        shown = minfo if kind == "staticmethod" else minfo.model_copy(update={"params": minfo.params[1:]})
+        msig = signature(shown, mnode, scope, parsed)
+        msig = msig.model_copy(update={"name": name, "qualname": f"{info.name}.{name}", "kind": kind})
+        methods.append(msig)
+        sources[f"{info.name}.{name}"] = (info.name, mnode, node)
+    if base_sig is not None:
+        own = {m.name for m in methods}
+        for m in base_sig.methods:
+            if m.name not in own:
+                methods.append(m.model_copy(update={"qualname": f"{info.name}.{m.name}"}))
+                owner, mnode, onode = sources[f"{base_sig.name}.{m.name}"]
+                sources[f"{info.name}.{m.name}"] = (owner, mnode, onode)
+        base_init = base_sig.method("__init__")
+        if base_init is not None:
+            # `super().__init__(...)` runs the base's initialiser: kept under the base's name.
+            alias = f"__init_{base_sig.name}__"
+            methods.append(base_init.model_copy(update={"name": alias, "qualname": f"{info.name}.{alias}"}))
+            sources[f"{info.name}.{alias}"] = sources[f"{base_sig.name}.__init__"]
+    if not info.is_dataclass:
+        init = own_methods.get("__init__")
+        init_sig = next((m for m in methods if m.name == "__init__"), None)
+        if init is not None and init_sig is not None:
+            found, problems = init_fields(init, {p.name: p.py_type for p in init_sig.params if T.is_known(p.py_type)}, scope)
+            for problem in problems:
+                diags.append(_diag(parsed, "PTL111", f"class `{info.name}`: {problem}", info.line, info.name))
+            known = {f.name for f in fields}
+            for name, ty in found:
+                if name in known:
+                    continue
+                fields.append(TypedField(name=name, py_type=ty or T.UNKNOWN, rust_type=""))
+    methods = [_with_receiver(m, own_methods, sources, info.name) for m in methods]
+    methods = _mut_self_closure(methods, sources, info.name)
+    return ClassSignature(
+        name=info.name,
+        fields=fields,
+        is_dataclass=info.is_dataclass,
+        line=info.line,
+        diagnostics=diags,
+        methods=methods,
+        base=base_sig.name if base_sig is not None else None,
+    )
+
+
+def _self_name(node: cst.FunctionDef) -> str | None:
+    params = [*node.params.posonly_params, *node.params.params]
+    return params[0].name.value if params else None
+
+
+def _with_receiver(m: FunctionSignature, own: dict, sources: dict, cls: str) -> FunctionSignature:
+    if m.kind in ("staticmethod", "classmethod"):
+        return m
+    _owner, node, _cnode = sources[f"{cls}.{m.name}"]
+    self_name = _self_name(node)
+    scan = scan_function(node)
+    mut = m.kind == "init" or (self_name is not None and self_name in scan.mutated)
+    return m.model_copy(update={"mut_self": mut})
+
+
+def _mut_self_closure(methods: list[FunctionSignature], sources: dict, cls: str) -> list[FunctionSignature]:
+    """A method calling a `&mut self` method of its class on self takes `&mut self` too."""
+    by_name = {m.name: m for m in methods}
+    changed = True
+    while changed:
+        changed = False
+        for m in methods:
+            if m.mut_self or m.kind in ("staticmethod", "classmethod"):
+                continue
+            _owner, node, _c = sources[f"{cls}.{m.name}"]
+            self_name = _self_name(node)
+            for call in scan_function(node).calls:
+                f = call.func
+                if type(f) is cst.Attribute and type(f.value) is cst.Name and f.value.value == self_name:
+                    callee = by_name.get(f.attr.value)
+                    if callee is not None and callee.mut_self:
+                        by_name[m.name] = m.model_copy(update={"mut_self": True})
+                        changed = True
+        methods = [by_name[m.name] for m in methods]
+    return methods
+
+
+def class_type_of(module: str, name: str) -> PyType:
+    return T.class_type(module, name)
+
+
+__all__ = ["build_class_interfaces", "class_nodes", "method_nodes", "method_kind", "init_fields", "class_type_of"]

@@ -1,0 +1,217 @@
+"""Builtins, methods and standard-library members from the declarative tables, differential.
+
+str methods (Python's character semantics: find/index by characters, isupper on mixed text,
+title/capitalize/swapcase, padding), list/dict/set methods, numeric builtins (round halves to
+even, divmod and pow with Python's signs, bin/hex/oct), isinstance, math.*, string constants,
+collections.Counter, f-string format specs, str.format, repr, slices and their assignment, del.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import DiffRun, needs_cargo, run_differential
+
+pytestmark = needs_cargo
+
+BUILTINS_SRC = '''
+import math
+import string
+from collections import Counter
+from typing import Dict, List, Set, Tuple
+
+
+def str_methods(s: str) -> List[str]:
+    return [s.upper(), s.lower(), s.strip(), s.lstrip("x"), s.rstrip(" a"), s.title(), s.capitalize(),
+            s.swapcase(), s.replace("a", "AA"), s.center(11, "*"), s.ljust(9, "."), s.rjust(9), s.zfill(10)]
+
+
+def str_tests(s: str) -> List[bool]:
+    return [s.isdigit(), s.isalpha(), s.isupper(), s.islower(), s.isspace(), s.isalnum(),
+            s.startswith(("ab", "x")), s.endswith("z"), "b" in s]
+
+
+def positions(s: str, sub: str) -> Tuple[int, int, int]:
+    return (s.find(sub), s.rfind(sub), s.count(sub))
+
+
+def words(s: str) -> List[str]:
+    return s.split() + s.split(",") + s.split(",", 1) + s.splitlines()
+
+
+def join_words(parts: List[str]) -> str:
+    return "-".join(parts) + "|" + "".join(p.upper() for p in parts)
+
+
+def list_methods(xs: List[int]) -> List[int]:
+    xs.append(7)
+    xs.insert(0, -1)
+    xs.extend([8, 9])
+    xs.remove(7)
+    last = xs.pop()
+    first = xs.pop(0)
+    xs.reverse()
+    return xs + [last, first, xs.index(8) if 8 in xs else -5, xs.count(1)]
+
+
+def sort_desc(xs: List[int]) -> None:
+    xs.sort(reverse=True)
+
+
+def dict_methods(d: Dict[str, int]) -> List[int]:
+    d["z"] = 26
+    out = [d.get("a", 0), d.get("q", -1), len(d)]
+    d.setdefault("y", 25)
+    out.append(d.pop("z"))
+    d.update({"a": 100})
+    out.extend(d.values())
+    return out
+
+
+def set_ops(a: List[int], b: List[int]) -> List[int]:
+    x: Set[int] = set(a)
+    y = set(b)
+    x.add(100)
+    x.discard(1)
+    return sorted(x | y) + sorted(x & y) + sorted(x - y) + sorted(x ^ y) + [int(x.issubset(y))]
+
+
+def numbers(x: float, n: int) -> Tuple[List[int], List[float]]:
+    ints = [round(x), math.floor(x), math.ceil(x), pow(2, n), int(x)]
+    floats = [round(x, 1), abs(-x), float(n), math.sqrt(abs(x)), float(int(x)), math.pi, x ** 2]
+    return (ints, floats)
+
+
+def integer_ops(a: int, b: int) -> List[int]:
+    q, r = divmod(a, b)
+    return [q, r, a // b, a % b, pow(a, 2, 7), -a // b, abs(a - b), max(a, b, 3), min(a, b), a ^ b, a & b, a | b,
+            a << 2, a >> 1, math.gcd(a, b), math.factorial(5)]
+
+
+def radix(n: int) -> List[str]:
+    return [bin(n), hex(n), oct(n), str(n), f"{n:05d}", f"{n:x}", f"{n:b}"]
+
+
+def formats(x: float, s: str) -> List[str]:
+    return [f"{x:.2f}", f"{x:8.3f}", f"[{s:>6}]", f"[{s:<6}]", f"{s!r}", "{} and {}".format(s, 3), repr(s),
+            str(x), str([1, 2]), str((1, "a")), str({"k": [1.5]})]
+
+
+def kinds(n: int, x: float, s: str) -> List[bool]:
+    return [isinstance(n, int), isinstance(x, int), isinstance(s, (int, str)), isinstance(True, int)]
+
+
+def letters(s: str) -> int:
+    return sum(1 for c in s if c in string.ascii_lowercase)
+
+
+def most_common(words: List[str]) -> Tuple[str, int]:
+    counts = Counter(words)
+    best = ""
+    best_n = 0
+    for w in counts:
+        if counts[w] > best_n:
+            best, best_n = w, counts[w]
+    return (best, counts["missing"])
+
+
+def slices(xs: List[int], s: str) -> List[List[int]]:
+    ys = list(xs)
+    ys[1:3] = [0, 0, 0]
+    zs = list(xs)
+    zs[::2] = [9] * len(zs[::2])
+    del zs[0]
+    return [xs[::-1], xs[1:-1], xs[::2], ys, zs, [len(s[2:]), len(s[::-2])]]
+
+
+def chained(n: int) -> int:
+    a = b = n * 2
+    return a + b
+
+
+def tuple_ops(t: Tuple[int, int], u: Tuple[int, int]) -> List[bool]:
+    return [t < u, t == u, (t + u)[3] == u[1], 3 in t]
+
+
+def membership(c: str, n: int) -> List[bool]:
+    return [c in ("a", "e", "i"), c in ["x", "y"], n in [1, 2, 3], n not in (4, 5)]
+
+
+def ords(s: str) -> List[int]:
+    return [ord(c) - ord("a") for c in s] + [ord(chr(65 + len(s)))]
+'''
+
+CALLS = [
+    "str_methods('  abc Def a  ')", "str_methods('x-ray')", "str_tests('abc')", "str_tests('AB1')", "str_tests('   ')",
+    "str_tests('')", "positions('banana', 'an')", "positions('héllo wörld', 'ö')", "words('a,b c\\nd,e')",
+    "join_words(['x', 'yz'])", "list_methods([1, 2, 3, 1])", "sort_desc([3, 1, 2])", "dict_methods({'a': 1, 'b': 2})",
+    "set_ops([1, 2, 3], [2, 3, 4])", "numbers(2.5, 3)", "numbers(-3.75, 0)", "integer_ops(17, 5)",
+    "integer_ops(-17, 5)", "radix(42)", "radix(-5)", "formats(3.14159, 'ab')", "kinds(1, 2.0, 's')",
+    "letters('Hello World')", "most_common(['a', 'b', 'b', 'c'])", "slices([1, 2, 3, 4, 5], 'abcdef')",
+    "chained(4)", "tuple_ops((1, 2), (1, 3))", "membership('e', 4)", "membership('z', 2)", "ords('abc')",
+]
+
+
+@pytest.fixture(scope="module")
+def builtins_run(tmp_path_factory, toolchain) -> DiffRun:
+    return run_differential(BUILTINS_SRC, CALLS, tmp_path_factory.mktemp("builtins"), toolchain)
+
+
+def test_builtins_module_translates_completely(builtins_run: DiffRun) -> None:
+    module = builtins_run.module_report()
+    bad = {f["name"]: f["status"] for f in module["functions"] if f["status"] != "translated"}
+    assert not bad, (bad, module["diagnostics"])
+
+
+@pytest.mark.parametrize("call", CALLS)
+def test_builtins(builtins_run: DiffRun, call: str) -> None:
+    builtins_run.check(call)
+
+
+CONSTANTS_SRC = '''
+VOWELS = "aeiou"
+MOD = 10 ** 9 + 7
+PRIMES = [2, 3, 5, 7]
+ROMAN = {1000: "M", 500: "D", 100: "C", 50: "L", 10: "X", 5: "V", 1: "I"}
+pairs = [(1, "one"), (2, "two")]
+
+
+def count_vowels(s: str) -> int:
+    return sum(1 for c in s if c in VOWELS)
+
+
+def small_primes(n: int) -> list:
+    """small_primes(5) == [2, 3, 5]"""
+    return [p for p in PRIMES if p <= n]
+
+
+def roman(n: int) -> str:
+    out = ""
+    for value, letter in ROMAN.items():
+        while n >= value:
+            out += letter
+            n -= value
+    return out
+
+
+def modded(n: int) -> int:
+    return (n * n) % MOD
+
+
+def names() -> list:
+    """names() == ['one', 'two']"""
+    return [name for _, name in pairs]
+'''
+
+CONSTANT_CALLS = ["count_vowels('education')", "small_primes(6)", "roman(1994)", "modded(123456789)", "names()"]
+
+
+@pytest.fixture(scope="module")
+def constants_run(tmp_path_factory, toolchain) -> DiffRun:
+    return run_differential(CONSTANTS_SRC, CONSTANT_CALLS, tmp_path_factory.mktemp("constants"), toolchain)
+
+
+@pytest.mark.parametrize("call", CONSTANT_CALLS)
+def test_module_constants(constants_run: DiffRun, call: str) -> None:
+    """Module-level constants: scalars are consts, containers statics built at first use."""
+    constants_run.check(call)
