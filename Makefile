@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Extra pip options, e.g. PIP_EXTRA="--extra-index-url https://download.pytorch.org/whl/cpu" where the
+# CPU build of torch 2.13.0 (extra llm-local: the transformers backend's tests) is not on the default index.
+PIP_EXTRA ?=
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 
 .PHONY: setup demo test ui check-defs clean
@@ -12,7 +15,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet $(PIP_EXTRA) -e ".[dev,llm-local]"
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -172,6 +172,7 @@ class TypedField(BaseModel):
     name: str
     py_type: PyType
     rust_type: str
+    default: str | None = None  # source text of a dataclass field's default (or `field(...)`)
 
 
 class ClassSignature(BaseModel):
@@ -181,6 +182,7 @@ class ClassSignature(BaseModel):
     line: int
     diagnostics: list[Diagnostic] = Field(default_factory=list)
     methods: list[FunctionSignature] = Field(default_factory=list)  # inherited ones included
+    constants: list["TypedConstant"] = Field(default_factory=list)  # class attributes (`TAX = 0.2`)
     base: str | None = None  # the single base class translated with it
 
     def method(self, name: str) -> FunctionSignature | None:

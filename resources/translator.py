@@ -48,7 +48,7 @@ class TranslatorResource(dg.ConfigurableResource):
             "model_dir": self.model_dir, "device": self.device, "max_repair_rounds": self.max_repair_rounds,
             "concurrency": self.concurrency, "timeout_s": self.timeout_s, "llm_only": True if self.llm_only else None,
         }
-        settings = LLMSettings.from_env(**overrides)
+        settings = LLMSettings.from_env(None, **overrides)
         if settings is None:
             if backend:  # an LLM backend was asked for by name but nothing says where it is
                 raise ValueError(f"translator backend {backend!r} needs an endpoint or a model directory "

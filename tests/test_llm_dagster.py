@@ -139,3 +139,30 @@ def test_rust_translation_sends_the_run_to_the_model_in_one_batch(tmp_path: Path
     assert (row["functions"], row["candidates"], row["accepted"], row["compile_rate"]) == (3, 3, 3, 1.0)
     with store.connect() as con:
         assert con.execute("SELECT count(*) FROM translation_memory").fetchone() == (3,)
+
+
+@needs_cargo
+def test_an_unreachable_backend_fails_rust_translation_with_the_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "a.py").write_text(MODULE_A)
+    with ScriptedServer(scripted) as server:
+        url = server.url  # closed when the block ends: nothing listens there afterwards
+    monkeypatch.setenv("PORTALIS_LLM_ENDPOINT", url)
+    monkeypatch.setenv("PORTALIS_LLM_MODEL", "test-model")
+    monkeypatch.setenv("PORTALIS_LLM_ONLY", "1")
+    home = tmp_path / "home"
+    home.mkdir()
+    with dg.instance_for_test(temp_dir=str(home)) as instance:
+        instance.add_dynamic_partitions(python_modules.name, ["a"])
+        result = defs.resolve_job_def("translate_repo").execute_in_process(
+            run_config={"resources": {
+                "source_repo": {"config": {"root": str(repo)}}, "store": {"config": {"path": str(tmp_path / "p.duckdb")}},
+                "rust_toolchain": {"config": {"work_dir": str(tmp_path / "w"), "crate_dir": str(tmp_path / "crate")}},
+            }},
+            instance=instance, partition_key="a", raise_on_error=False,
+        )
+    assert not result.success
+    (failure,) = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    assert failure.step_key == "rust_translation"
+    assert "is unavailable" in str(failure.event_specific_data.error) and "not reachable" in str(failure.event_specific_data.error)

@@ -17,7 +17,7 @@ pytestmark = needs_cargo
 BUILTINS_SRC = '''
 import math
 import string
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Dict, List, Set, Tuple
 
 
@@ -139,6 +139,35 @@ def membership(c: str, n: int) -> List[bool]:
 
 def ords(s: str) -> List[int]:
     return [ord(c) - ord("a") for c in s] + [ord(chr(65 + len(s)))]
+
+
+def group(words: List[str]) -> Dict[str, List[str]]:
+    groups = defaultdict(list)
+    for w in words:
+        groups[w[0]].append(w)
+    return groups
+
+
+def tally(words: List[str]) -> Dict[str, int]:
+    c = defaultdict(int)
+    for w in words:
+        c[w] += 1
+    return c
+
+
+def by_count(words: List[str]) -> List[str]:
+    c = {}
+    for w in words:
+        c[w] = c.get(w, 0) + 1
+    return sorted(c, key=c.get, reverse=True)
+
+
+def uppers(words: List[str]) -> List[str]:
+    return list(map(str.upper, words))
+
+
+def percent(name: str, n: int, x: float) -> str:
+    return "%s has %d items (%.2f%%) [%5s] [%-4d] %r" % (name, n, x, name, n, name) + " n=%d" % n
 '''
 
 CALLS = [
@@ -149,6 +178,8 @@ CALLS = [
     "integer_ops(-17, 5)", "radix(42)", "radix(-5)", "formats(3.14159, 'ab')", "kinds(1, 2.0, 's')",
     "letters('Hello World')", "most_common(['a', 'b', 'b', 'c'])", "slices([1, 2, 3, 4, 5], 'abcdef')",
     "chained(4)", "tuple_ops((1, 2), (1, 3))", "membership('e', 4)", "membership('z', 2)", "ords('abc')",
+    "group(['apple', 'bob', 'avocado'])", "tally(['x', 'y', 'x'])", "by_count(['b', 'a', 'b', 'c', 'a', 'b'])",
+    "uppers(['ab', 'c'])", "percent('box', 3, 12.345)",
 ]
 
 

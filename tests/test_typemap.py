@@ -249,14 +249,18 @@ def test_dataclass_fields(tm) -> None:
     ]
 
 
-def test_constants_only_scalars() -> None:
-    tm = type_map_of('RATE: float = 0.2\nN = 3\nNAME = "x"\nON = True\nXS = [1, 2]\nD: dict[str, int] = {}\n')
+def test_constants_scalars_and_containers() -> None:
+    tm = type_map_of('RATE: float = 0.2\nN = 3\nNAME = "x"\nON = True\nXS = [1, 2]\nD: dict[str, int] = {}\n'
+                     'BIG = 10 ** 9 + 7\nF = make()\n')
     assert {c.name: (c.py_type, c.rust_type) for c in tm.constants} == {
         "RATE": (T.FLOAT, "f64"),
         "N": (T.INT, "i64"),
         "NAME": (T.STR, "&str"),
         "ON": (T.BOOL, "bool"),
-    }
+        "XS": (T.list_of(T.INT), "std::sync::LazyLock<Vec<i64>>"),  # built at first use
+        "D": (T.dict_of(T.STR, T.INT), "std::sync::LazyLock<crate::pyrt::PyDict<String, i64>>"),
+        "BIG": (T.INT, "i64"),  # arithmetic on literals is folded
+    }  # F = make() runs code: not a constant
 
 
 def test_unify() -> None:

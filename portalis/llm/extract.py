@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from portalis.llm.backend import Completion
 from portalis.validate.safety import strip_rust
 
-_FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)(?:```|\Z)", re.DOTALL)
+# A fence opens and closes at the start of a line (``` inside a string literal is not a fence).
+_FENCE = re.compile(r"^[ \t]*```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)(?:(^[ \t]*```)|\Z)", re.DOTALL | re.MULTILINE)
 _FN = re.compile(r"\b(?:pub(?:\s*\([^)]*\))?\s+)?(?:const\s+)?fn\s+(r#)?([A-Za-z_][A-Za-z0-9_]*)")
 _ITEM = re.compile(r"\b(fn|struct|enum|impl|trait|mod|static|const|type|macro_rules!|union)\b")
 _PLACEHOLDER = re.compile(r"\b(?:todo|unimplemented)\s*!")
@@ -67,8 +68,7 @@ def display_signature(item: str) -> str:
 def _code_block(text: str) -> tuple[str | None, str | None]:
     """(code, problem): the Rust block of an answer. Prefers a block tagged rust/rs; an answer
     with no fence at all is taken whole when it starts like Rust code."""
-    blocks = [(m.group(1).lower(), m.group(2), m.group(0).rstrip().endswith("```") and len(m.group(0)) > 3)
-              for m in _FENCE.finditer(text)]
+    blocks = [(m.group(1).lower(), m.group(2), m.group(3) is not None) for m in _FENCE.finditer(text)]
     if blocks:
         tagged = [b for b in blocks if b[0] in ("rust", "rs")]
         untagged = [b for b in blocks if b[0] == ""]

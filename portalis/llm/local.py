@@ -69,8 +69,8 @@ def load_model(model_dir: str, device: str, dtype: str = "auto") -> tuple[Any, A
             if not Path(path).is_dir():
                 raise BackendUnavailable(f"model directory not found: {path}")
             try:
-                tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-                model = AutoModelForCausalLM.from_pretrained(path, local_files_only=True, dtype=getattr(torch, dtype))
+                tokenizer: Any = AutoTokenizer.from_pretrained(path, local_files_only=True)
+                model: Any = AutoModelForCausalLM.from_pretrained(path, local_files_only=True, dtype=getattr(torch, dtype))
             except (OSError, ValueError) as exc:
                 raise BackendUnavailable(f"cannot load a causal LM from {path}: {exc}") from exc
             tokenizer.padding_side = "left"  # generation continues the right end of every row

@@ -37,6 +37,7 @@ from portalis.llm.prompt import first_prompt, repair_message
 from portalis.llm.settings import LLMSettings
 from portalis.llm.task import Attempt, FunctionOutcome, FunctionTask
 from portalis.model import FunctionReport, FunctionStatus, ModuleTranslation, ModuleTypeMap, ModuleValidation, ParsedModule, RustItem
+from portalis.lower.module import format_items
 from portalis.rust.fmt import RustfmtError, format_source
 from portalis.validate.behaviour import VerifyConfig, verify_crate
 from portalis.validate.cargo import RustcMessage, Toolchain
@@ -86,6 +87,19 @@ def _format(code: str, rustfmt: str) -> str:
         return code
 
 
+def _format_all(codes: list[str], rustfmt: str) -> list[str]:
+    """Format a round's candidates with one rustfmt run (its start-up dominates); when one of
+    them does not parse, each is formatted on its own."""
+    if not codes:
+        return []
+    items = [RustItem(name=str(i), kind="fn", code=code, python_line=0) for i, code in enumerate(codes)]
+    try:
+        format_items(items, rustfmt)
+        return [it.code for it in items]
+    except (RustfmtError, OSError, subprocess.SubprocessError):
+        return [_format(code, rustfmt) for code in codes]
+
+
 class RefineLoop:
     """Runs the loop for a batch of functions with one backend."""
 
@@ -94,6 +108,7 @@ class RefineLoop:
         self.settings = settings
         self.memory = memory
         self._stubs: dict[tuple[str, str], str] = {}
+        self._seconds = {"backend_s": 0.0, "compile_s": 0.0, "behaviour_s": 0.0}
 
     def run(self, tasks: list[FunctionTask], ctx: LoopContext) -> tuple[list[FunctionOutcome], LLMMetrics]:
         started = time.perf_counter()
@@ -117,8 +132,11 @@ class RefineLoop:
                     st.messages.append({"role": "user", "content": repair_message(*st.feedback)})
             for st in active:
                 st.feedback, st.candidate = None, None
+            t0 = time.perf_counter()
             completions = self.backend.complete([st.messages for st in active])
+            self._seconds["backend_s"] += time.perf_counter() - t0
             to_compile: list[_State] = []
+            parsed_ok: list[_State] = []
             for st, c in zip(active, completions):
                 attempt = Attempt(round=rnd, stage="backend", prompt_tokens=c.prompt_tokens,
                                   completion_tokens=c.completion_tokens, latency_s=c.latency_s)
@@ -135,12 +153,16 @@ class RefineLoop:
                 if not extracted.ok:
                     self._reject(st, attempt, "format", extracted.problem or "unusable answer")
                     continue
-                code = _format(extracted.code or "", ctx.toolchain.rustfmt)
-                attempt.code = code
+                st.candidate = extracted.code
+                parsed_ok.append(st)
+            formatted = _format_all([st.candidate or "" for st in parsed_ok], ctx.toolchain.rustfmt)
+            for st, code in zip(parsed_ok, formatted):
+                st.outcome.attempts[-1].code = code
                 found = check_code(code, python_capabilities(ctx.parsed[st.task.module].source if st.task.module in ctx.parsed else ""))
                 if found:
+                    st.candidate = None
                     what = ", ".join(sorted({k for k, _ in found}))
-                    self._reject(st, attempt, "safety", f"it uses {what} (`{found[0][1]}`)")
+                    self._reject(st, st.outcome.attempts[-1], "safety", f"it uses {what} (`{found[0][1]}`)")
                     continue
                 st.candidate = code
                 to_compile.append(st)
@@ -154,6 +176,8 @@ class RefineLoop:
                 st.outcome.detail = f"rejected at the {st.feedback[0]} stage after {len(st.outcome.attempts)} answer(s): {st.feedback[1]}"
         outcomes = [st.outcome for st in states]
         metrics = LLMMetrics.from_outcomes(outcomes, self.backend.kind, s.model_label(), time.perf_counter() - started)
+        metrics.backend_s, metrics.compile_s, metrics.behaviour_s = (
+            self._seconds["backend_s"], self._seconds["compile_s"], self._seconds["behaviour_s"])
         if self.memory is not None:
             self.memory.add(
                 MemoryEntry(o.task.python_source, o.code or "", o.task.module, o.task.name, o.task.key or "",
@@ -202,10 +226,12 @@ class RefineLoop:
         s = self.settings
         crate = self._crate(ctx, batch, accepted)
         rejected: dict[tuple[str, str], list[RustcMessage]] = {}
+        t0 = time.perf_counter()
         results, run, _ = check_modules(
             crate, ctx.work_dir, ctx.toolchain, ctx.crate_name, ctx.sources,
             python_sources={m: p.source for m, p in ctx.parsed.items()}, rejected=rejected,
         )
+        self._seconds["compile_s"] += time.perf_counter() - t0
         if run.failure or not run.ok:
             # Without a clean crate no candidate is validated: accept none, and stop (another
             # round would meet the same crate).
@@ -240,20 +266,22 @@ class RefineLoop:
             v = validations.setdefault(st.task.module, ModuleValidation(
                 module=st.task.module, compiles=True, items=results[st.task.module].items))
             v.functions.append(FunctionReport(name=st.task.name, qualname=st.task.name, backend="llm", status=FunctionStatus.TRANSLATED))
+        t0 = time.perf_counter()
         report = verify_crate(
             ctx.work_dir, ctx.source_root, ctx.parsed, ctx.type_maps, validations, ctx.toolchain,
             VerifyConfig(generated_per_function=s.verify_cases), modules=sorted(validations), program=CASES_PROGRAM,
         )
+        self._seconds["behaviour_s"] += time.perf_counter() - t0
         verdicts = {(v.module, v.function): v for v in report.verdicts}
         for st in compiled:
-            v = verdicts.get((st.task.module, st.task.name))
-            if v is not None and v.status is FunctionStatus.VERIFIED:
-                self._accept(st, True, f"verified on {v.cases_passed} case(s)", accepted, v.cases_passed, v.cases_total)
-            elif v is not None and v.status is FunctionStatus.FAILED:
-                st.outcome.cases_passed, st.outcome.cases_total = v.cases_passed, v.cases_total
-                self._reject(st, st.outcome.attempts[-1], "behaviour", v.detail or "a case differs")
+            verdict = verdicts.get((st.task.module, st.task.name))
+            if verdict is not None and verdict.status is FunctionStatus.VERIFIED:
+                self._accept(st, True, f"verified on {verdict.cases_passed} case(s)", accepted, verdict.cases_passed, verdict.cases_total)
+            elif verdict is not None and verdict.status is FunctionStatus.FAILED:
+                st.outcome.cases_passed, st.outcome.cases_total = verdict.cases_passed, verdict.cases_total
+                self._reject(st, st.outcome.attempts[-1], "behaviour", verdict.detail or "a case differs")
             else:
-                why = (v.detail if v is not None else None) or report.failure or "no verdict"
+                why = (verdict.detail if verdict is not None else None) or report.failure or "no verdict"
                 self._settle_untested(st, why, accepted)
 
     def _settle_untested(self, st: _State, why: str, accepted: dict[tuple[str, str], str]) -> None:

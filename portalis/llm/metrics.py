@@ -26,6 +26,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("completion_tokens", "BIGINT"), ("latency_mean_s", "DOUBLE"), ("latency_max_s", "DOUBLE"),
     ("wall_s", "DOUBLE"), ("compile_rate", "DOUBLE"), ("verified_rate", "DOUBLE"), ("accept_rate", "DOUBLE"),
     ("payload", "JSON"), ("created_at", "TIMESTAMP"),
+    ("backend_s", "DOUBLE"), ("compile_s", "DOUBLE"), ("behaviour_s", "DOUBLE"),
 ]
 DDL = f"CREATE TABLE IF NOT EXISTS {TABLE} ({', '.join(f'{n} {t}' for n, t in COLUMNS)})"
 
@@ -52,6 +53,11 @@ class LLMMetrics:
     completion_tokens: int = 0
     latencies: list[float] = field(default_factory=list)  # one per request
     wall_s: float = 0.0
+    # where the wall time went (run level only): waiting for the model, cargo check of the
+    # crate, differential tests (Python originals + case program build and run)
+    backend_s: float = 0.0
+    compile_s: float = 0.0
+    behaviour_s: float = 0.0
 
     @classmethod
     def from_outcomes(cls, outcomes: "Iterable[FunctionOutcome]", backend: str, model: str, wall_s: float = 0.0) -> "LLMMetrics":
@@ -105,7 +111,8 @@ class LLMMetrics:
             "prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens,
             "latency_mean_s": round(statistics.fmean(lat), 4) if lat else 0.0,
             "latency_max_s": round(max(lat), 4) if lat else 0.0,
-            "wall_s": round(self.wall_s, 3),
+            "wall_s": round(self.wall_s, 3), "backend_s": round(self.backend_s, 3),
+            "compile_s": round(self.compile_s, 3), "behaviour_s": round(self.behaviour_s, 3),
             "compile_rate": self.compile_rate, "verified_rate": self.verified_rate, "accept_rate": self.accept_rate,
         }
 
@@ -121,6 +128,8 @@ def record(store: Store, metrics: LLMMetrics, run_id: str | None = None, extra: 
               "created_at": datetime.now(timezone.utc).replace(tzinfo=None)}
     with store.connect() as con:
         con.execute(DDL)
+        for name, ddl in COLUMNS[1:]:  # a table from an older version gains the new columns
+            con.execute(f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS {name} {ddl}")
         con.execute(f"DELETE FROM {TABLE} WHERE run_id = ?", [run_id])
         con.execute(f"INSERT INTO {TABLE} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
                     [values[c] for c in columns])

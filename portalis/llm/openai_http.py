@@ -14,7 +14,8 @@ Why each behaviour is there:
 - A circuit breaker: after `breaker_failures` consecutive requests that failed all their retries,
   the rest of the run gets errors at once instead of waiting out every timeout.
 - `start()` asks `GET {base}/v1/models` and checks the model is served (a wrong model name is a
-  404 on every request otherwise).
+  404 on every request otherwise); a refused connection fails at once, a 503 (model loading) is
+  retried.
 - The API key is read from the environment variable the settings name, sent as a bearer token,
   and never logged.
 """
@@ -95,7 +96,9 @@ class OpenAIBackend(Backend):
         """`GET /v1/models` (retried like a completion); the configured model must be listed."""
         if self._key_problem:
             raise BackendUnavailable(self._key_problem)
-        response, error, _ = self._send("GET", f"{self.base}/models", None)
+        # A refused connection is reported at once (a wrong URL, or a server not started yet);
+        # a 503 while the model loads is retried like any request.
+        response, error, _ = self._send("GET", f"{self.base}/models", None, retry_transport=False)
         if response is None:
             raise BackendUnavailable(f"LLM server {self.base} is not reachable: {error}")
         if response.status_code in (401, 403):
@@ -152,7 +155,8 @@ class OpenAIBackend(Backend):
             if self._consecutive_failures >= self.settings.breaker_failures and self._open_reason is None:
                 self._open_reason = f"{self._consecutive_failures} requests in a row failed, the last with: {error}"
 
-    def _send(self, method: str, url: str, body: dict | None) -> tuple[httpx.Response | None, str | None, int]:
+    def _send(self, method: str, url: str, body: dict | None,
+              retry_transport: bool = True) -> tuple[httpx.Response | None, str | None, int]:
         """One request with retries. Returns (the last response, or None after transport errors;
         the last error in words; attempts made)."""
         s = self.settings
@@ -168,6 +172,8 @@ class OpenAIBackend(Backend):
                     response, error = None, f"timed out ({type(exc).__name__})"
                 except httpx.TransportError as exc:
                     response, error = None, f"connection failed: {exc}"
+                    if not retry_transport:
+                        return None, error, attempt + 1
             if response is not None:
                 if response.status_code not in RETRY_STATUS:
                     return response, None, attempt + 1

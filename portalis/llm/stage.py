@@ -380,7 +380,7 @@ def translate_with_llm(
                 stats["functions_translated"] += len(r.translated)
                 stats["cache_hits"] += len(r.reused)
         else:
-            translations = {k: lower_module(p, type_maps[k], type_maps, None) for k, p in parsed.items()}
+            translations = {k: lower_module(p, type_maps[k], type_maps, None) for k, p in parsed.items()}  # type: ignore[arg-type]  # formatted below, once
             format_translations(list(translations.values()), toolchain.rustfmt)
             stats["functions_translated"] = sum(len(t.functions) for t in translations.values())
         keys = {k: dict(plan.function_keys) for k, plan in plans.items()}

@@ -471,6 +471,9 @@ def _enumerate(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -
 
 
 def _zip(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    if len(args) == 1 and isinstance(args[0].expr, ir.Call) and args[0].expr.func == ir.Path("crate::pyrt::zip_rows"):
+        # zip(*rows) (see call_args): the columns, each a list.
+        return Val(ir.MethodCall(args[0].expr, "into_iter"), iter_of(args[0].ty.args[0]))
     if len(args) < 2:
         raise Unsupported("PTL133", "zip() of fewer than two iterables")
     its = [lw.owned_items(_items(lw, a)) for a in args]
@@ -725,7 +728,8 @@ def _counter(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> 
         lw.use_runtime("PyDict")
         return Val(ir.Call(ir.Path("crate::pyrt::PyDict::new")), counter_of(T.UNKNOWN))
     it = lw.owned_items(_items(lw, args[0]))
-    return Val(ir.Call(ir.Path("crate::pyrt::counter"), (it.expr,)), counter_of(it.elem.ty))
+    items = it.expr.receiver if isinstance(it.expr, ir.MethodCall) and it.expr.method == "into_iter" and not it.expr.args else it.expr
+    return Val(ir.Call(ir.Path("crate::pyrt::counter"), (items,)), counter_of(it.elem.ty))
 
 
 def counter_of(key: PyType) -> PyType:
@@ -733,7 +737,35 @@ def counter_of(key: PyType) -> PyType:
     return PyType(kind="dict", args=(key, T.INT), name="Counter")
 
 
-COLLECTIONS: dict[str, Rule] = {"Counter": _counter}
+def _defaultdict(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`defaultdict(int)`, `defaultdict(list)`...: a dict whose missing keys read as the
+    factory's value (the value type's Default)."""
+    _arity("defaultdict", args, 1)
+    lw.use_runtime("PyDict")
+    factory = args[0]
+    from portalis.lower.iteration import BuiltinFunc
+
+    value: PyType | None = None
+    if factory.func is not None and isinstance(factory.func, BuiltinFunc):
+        value = {"int": T.INT, "float": T.FLOAT, "str": T.STR, "bool": T.BOOL, "list": T.list_of(T.UNKNOWN),
+                 "set": T.set_of(T.UNKNOWN), "dict": T.dict_of(T.UNKNOWN, T.UNKNOWN)}.get(factory.func.name)
+    elif factory.func is not None:
+        with lw.in_closure():
+            made = factory.func.apply(lw, [])
+        if isinstance(made.expr, (ir.IntLit, ir.FloatLit, ir.BoolLit)) and not made.expr.__getattribute__("value") or (
+            isinstance(made.expr, ir.StrLit) and made.expr.value == ""
+        ):
+            value = made.ty  # a zero value: the type's Default
+    if value is None:
+        raise Unsupported("PTL133", "defaultdict with a factory other than a type or a zero-value lambda")
+    return Val(ir.Call(ir.Path("crate::pyrt::PyDict::new")), defaultdict_of(T.UNKNOWN, value))
+
+
+def defaultdict_of(key: PyType, value: PyType) -> PyType:
+    return PyType(kind="dict", args=(key, value), name="defaultdict")
+
+
+COLLECTIONS: dict[str, Rule] = {"Counter": _counter, "defaultdict": _defaultdict}
 
 MODULE_MEMBERS: dict[str, set[str]] = {
     "math": set(MATH) | set(MATH_CONSTANTS),

@@ -156,9 +156,12 @@ def _class_interface(
         try:
             py = resolve_annotation(f.annotation, scope)
             fields = [x for x in fields if x.name != f.name]
-            fields.append(TypedField(name=f.name, py_type=py, rust_type=print_type(owned_type(py))))
+            fields.append(TypedField(name=f.name, py_type=py, rust_type=print_type(owned_type(py)), default=f.default))
         except (AnnotationError, TypeMappingError) as exc:
             diags.append(_diag(parsed, "PTL111", f"field `{info.name}.{f.name}`: {exc}", f.line, info.name))
+    constants = _class_constants(node, scope)
+    if base_sig is not None:
+        constants = [c for c in base_sig.constants if c.name not in {k.name for k in constants}] + constants
     own_methods = method_nodes(node)
     method_infos = {m.name: m for m in info.methods}
     methods: list[FunctionSignature] = []
@@ -205,7 +208,27 @@ def _class_interface(
         diagnostics=diags,
         methods=methods,
         base=base_sig.name if base_sig is not None else None,
+        constants=constants,
     )
+
+
+def _class_constants(node: cst.ClassDef, scope: TypeScope) -> list:
+    """Class attributes assigned a scalar literal (`TAX = 0.2`): associated consts."""
+    from portalis.model import ConstantInfo
+    from portalis.typemap import _constant
+
+    out = []
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    for stmt in body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if type(small) is cst.Assign and len(small.targets) == 1 and type(small.targets[0].target) is cst.Name:
+                info = ConstantInfo(name=small.targets[0].target.value, value=code_of(small.value), line=0)
+                typed = _constant(info, scope)
+                if typed is not None and typed.py_type.kind in ("int", "float", "bool", "str"):
+                    out.append(typed)
+    return out
 
 
 def _self_name(node: cst.FunctionDef) -> str | None:

@@ -21,6 +21,7 @@ from portalis.lower.context import (
     Unsupported,
     Val,
 )
+from portalis.lower.methods import METHODS as _TABLE_METHODS
 from portalis.lower.methods import lower_method, method_receiver_kinds
 from portalis.lower.values import (
     borrow,
@@ -278,6 +279,11 @@ class ExprLowering:
     def attribute(self: "FunctionLowerer", node: cst.Attribute) -> Val:
         if isinstance(node.value, cst.Name) and node.value.value not in self.locals:
             target = self.env.lookup(node.value.value)
+            if isinstance(target, ClassRef):
+                const = next((c for c in target.sig.constants if c.name == node.attr.value), None)
+                if const is not None:
+                    return self.const(ConstRef(path=f"{target.path}::{rust_ident(const.name)}", const=const))
+                raise Unsupported("PTL135", f"`{node.value.value}.{node.attr.value}` is not a translated class attribute", node)
             if isinstance(target, str):
                 if target in MODULE_MEMBERS:
                     return lower_module_member(self, target, node.attr.value, None)
@@ -287,9 +293,20 @@ class ExprLowering:
                 if isinstance(member, Callable):
                     return self.func_value_of(member)
                 raise Unsupported("PTL135", f"`{node.value.value}.{node.attr.value}` is not a translated constant", node)
+        if isinstance(node.value, cst.Name) and node.value.value in ("str", "list", "dict", "set") and node.value.value not in self.locals and self.env.lookup(node.value.value) is None:
+            from portalis.lower.iteration import MethodFunc
+
+            return Val(ir.Path("__method"), PyType(kind="func"), Mode.OWNED, func=MethodFunc(node.attr.value))
         recv = self.expr(node.value)
+        if recv.ty.kind in ("str", "list", "dict", "set") and node.attr.value in _TABLE_METHODS.get(recv.ty.kind, ()):
+            from portalis.lower.iteration import BoundMethod
+
+            return Val(ir.Path("__method"), PyType(kind="func"), Mode.OWNED, func=BoundMethod(recv, node.attr.value))
         cls = self.env.class_sig(recv.ty)
         if cls is not None and not any(f.name == node.attr.value for f in cls.fields):
+            const = next((c for c in cls.constants if c.name == node.attr.value), None)
+            if const is not None:
+                return self.const(ConstRef(path=f"{self.env.class_path(recv.ty)}::{rust_ident(const.name)}", const=const))
             prop = cls.method(node.attr.value)
             if prop is not None and prop.kind == "property":
                 call: ir.Expr = ir.MethodCall(recv.expr, rust_ident(node.attr.value))
@@ -332,6 +349,13 @@ class ExprLowering:
             if recv.ty.kind == "dict":
                 key = self.expr(node.slice[0].slice.value)
                 k_t, v_t = recv.ty.args
+                if not T.is_known(k_t) and T.is_known(key.ty):
+                    recv = self.refine(recv, PyType(kind="dict", args=(key.ty, v_t), name=recv.ty.name))
+                    k_t, v_t = recv.ty.args
+                if recv.ty.name == "defaultdict":
+                    self.use_runtime("PyDict")
+                    got = ir.MethodCall(self.mutable(recv), "get_or_insert_default", (owned_as(key, k_t),))
+                    return Val(got, v_t, Mode.PLACE)
                 got = ir.MethodCall(self.mutable(recv), "get_mut", (self.key_ref(key, k_t),))
                 return Val(self.expect_some(got, "KeyError"), v_t, Mode.PLACE)
             if recv.ty.kind == "list":
@@ -402,7 +426,7 @@ class ExprLowering:
                 recv = ir.ArrayLit(recv.args)  # `[0] * n`: slice::repeat of an array
             return Val(ir.MethodCall(recv, "repeat", (count,)), seq.ty)
         if isinstance(op, cst.Modulo) and ka == "str":
-            raise Unsupported("PTL130", "printf-style `%` formatting is not supported yet: use an f-string", node)
+            return self.percent_format(a, b, node)
         if type(op) in _BITS and (ka, kb) in (("bool", "bool"),) and type(op) in (cst.BitAnd, cst.BitOr, cst.BitXor):
             return Val(ir.Binary(_BITS[type(op)], read(a), read(b)), T.BOOL)
         if (type(op) in _BITS or isinstance(op, cst.Subtract)) and ka == kb == "set":
@@ -718,12 +742,38 @@ class ExprLowering:
                 else:
                     raise Unsupported("PTL130", f"f-string conversion !{part.conversion} is not supported yet", node)
             spec = None
+            width_arg: ir.Expr | None = None
             if part.format_spec:
-                texts = [p.value for p in part.format_spec if isinstance(p, cst.FormattedStringText)]
-                if len(texts) != len(part.format_spec):
-                    raise Unsupported("PTL130", "nested f-string format specs are not supported yet", node)
+                texts: list[str] = []
+                for p in part.format_spec:
+                    if isinstance(p, cst.FormattedStringText):
+                        texts.append(p.value)
+                    elif width_arg is None and not p.format_spec and p.conversion is None:
+                        # `{name:<{width}}`: a width computed at run time (Rust's `width$`).
+                        width_arg = read(coerce(self.expr(p.expression), T.INT))
+                        texts.append("9")  # a placeholder width, replaced below
+                    else:
+                        raise Unsupported("PTL130", "this nested f-string format spec is not supported yet", node)
                 spec = "".join(texts)
             if spec:
+                if width_arg is not None:
+                    # Format without the width, then pad to the computed width.
+                    m = re.fullmatch(r"([<>^]?)9(.*)", spec)
+                    if not m:
+                        raise Unsupported("PTL130", "a computed precision is not supported yet", node)
+                    align, rest = m.groups()
+                    if rest:
+                        piece, arg = self.format_spec(rest, v, node)
+                        text: ir.Expr = ir.Macro("format", (arg,), fmt=piece)
+                    else:
+                        text = self.to_str(v)
+                    if not align:
+                        align = ">" if v.ty.kind in ("int", "float") else "<"
+                    helper = {"<": "str_ljust", ">": "str_rjust", "^": "str_center"}[align]
+                    self.use_runtime(helper)
+                    fmt.append("{}")
+                    args.append(ir.Call(ir.Path(f"crate::pyrt::{helper}"), (ir.Ref(text), width_arg, ir.StrLit(" "))))
+                    continue
                 piece, arg = self.format_spec(spec, v, node)
                 fmt.append(piece)
                 args.append(arg)
@@ -757,6 +807,8 @@ class ExprLowering:
                 self.use_runtime("str_zfill")
                 return "{}", ir.Call(ir.Path("crate::pyrt::str_zfill"), (ir.Ref(digits), ir.IntLit(int(width))))
             return "{:" + (align or ">") + width + "}", digits
+        if not (zero or width or prec):
+            return "{}", read(v)
         if not align and v.ty.kind in ("int", "float"):
             align = ">"  # Python right-aligns numbers by default, as Rust does
         return "{:" + align + zero + width + (f".{prec}" if prec else "") + "}", read(v)
@@ -804,9 +856,15 @@ class ExprLowering:
             return Val(self.checked("str_index", (str_view(recv), read(coerce(key, T.INT)))), T.STR)
         if recv.ty.kind == "dict":
             k_t, v_t = recv.ty.args
-            if recv.ty.name == "Counter":
+            if not T.is_known(k_t) and T.is_known(key.ty):
+                recv = self.refine(recv, PyType(kind="dict", args=(key.ty, v_t), name=recv.ty.name))
+                k_t, v_t = recv.ty.args
+            if recv.ty.name in ("Counter", "defaultdict"):
+                # A missing key reads as 0 / the factory's value (not inserted: reading only).
                 got = ir.MethodCall(recv.expr, "get", (self.key_ref(key, k_t),))
-                return Val(ir.MethodCall(ir.MethodCall(got, "copied"), "unwrap_or", (ir.IntLit(0),)), T.INT)
+                if is_copy(v_t):
+                    return Val(ir.MethodCall(ir.MethodCall(got, "copied"), "unwrap_or_default"), v_t)
+                return Val(ir.MethodCall(ir.MethodCall(got, "cloned"), "unwrap_or_default"), v_t)
             if self.catching():
                 got = ir.MethodCall(recv.expr, "get", (self.key_ref(key, k_t),))
                 return Val(self.expect_some(got, "KeyError"), v_t, Mode.REF)
@@ -917,6 +975,68 @@ class ExprLowering:
             return fv.func.apply(self, args)
         raise Unsupported("PTL130", "this call form is not supported yet", node)
 
+    def percent_format(self: "FunctionLowerer", template: Val, values: Val, node: cst.CSTNode) -> Val:
+        """`"%s has %d items" % (name, n)` with a literal template: one format!."""
+        if not isinstance(template.expr, ir.StrLit):
+            raise Unsupported("PTL130", "`%` formatting of a computed template is not supported", node)
+        if values.ty.kind == "tuple" and isinstance(values.expr, ir.TupleExpr):
+            # The tuple's items are owned copies; formatting only reads them.
+            parts = [Val(fmt_arg(e), t, Mode.PLACE) for e, t in zip(values.expr.items, values.ty.args)]
+        elif values.ty.kind == "tuple":
+            raise Unsupported("PTL130", "`%` formatting with a tuple variable is not supported", node)
+        else:
+            parts = [values]
+        text = template.expr.value
+        out: list[str] = []
+        args: list[ir.Expr] = []
+        pos = 0
+        i = 0
+        for m in re.finditer(r"%([-0 +]*)(\d*)(?:\.(\d+))?([sdirfxXoegc%])", text):
+            out.append(text[pos : m.start()].replace("{", "{{").replace("}", "}}"))
+            pos = m.end()
+            flags, width, prec, conv = m.groups()
+            if conv == "%":
+                out.append("%")
+                continue
+            if i >= len(parts):
+                raise Unsupported("PTL113", "not enough arguments for format string (TypeError)", node)
+            v = parts[i]
+            i += 1
+            align = "<" if "-" in flags else ""
+            zero = "0" if "0" in flags and not align else ""
+            if conv in ("s", "r"):
+                arg = fmt_arg(self.to_str(v)) if conv == "s" and v.ty.kind != "str" else read(v)
+                if conv == "r":
+                    arg = self.checked_repr(Val(ir.Ref(v.expr), v.ty, Mode.REF) if v.ty.kind == "str" and v.mode is not Mode.REF else v)
+                spec = "" if not (width or prec) else ":" + (align or ">") + width + (f".{prec}" if prec else "")
+                out.append("{" + spec + "}")
+                args.append(arg)
+                continue
+            if conv in ("d", "i"):
+                if v.ty.kind in ("int", "bool"):
+                    v = coerce(v, T.INT)
+                else:
+                    self.use_runtime("float_to_int")  # %d of a float truncates it
+                    v = Val(ir.Call(ir.Path("crate::pyrt::float_to_int"), (read(to_float(v)),)), T.INT)
+            elif conv in ("f", "e", "g"):
+                if conv != "f":
+                    raise Unsupported("PTL130", f"`%{conv}` formatting is not supported yet", node)
+                v = to_float(v)
+                prec = prec or "6"
+            piece, arg = self.format_spec(f"{align}{zero}{width}{'.' + prec if prec else ''}{conv if conv in 'xXo' else ''}", v, node)
+            out.append(piece)
+            args.append(arg)
+        out.append(text[pos:].replace("{", "{{").replace("}", "}}"))
+        if i != len(parts):
+            raise Unsupported("PTL113", "not all arguments converted during string formatting (TypeError)", node)
+        return Val(ir.Macro("format", tuple(args), fmt="".join(out)), T.STR)
+
+    def checked_repr(self: "FunctionLowerer", v: Val) -> ir.Expr:
+        if v.ty.kind == "str":
+            self.use_runtime("str_repr")
+            return ir.Call(ir.Path("crate::pyrt::str_repr"), (str_view(v),))
+        return fmt_arg(self.to_str(v))
+
     def tuple_of_len(self: "FunctionLowerer", v: Val, n: int) -> Val:
         """`tuple(xs)` where xs has a length known from the code (`tuple(sorted([a, b]))`)."""
         from portalis.lower.builtins import collect_vec
@@ -946,6 +1066,20 @@ class ExprLowering:
     def call_args(self: "FunctionLowerer", node: cst.Call) -> tuple[list[Val], dict[str, Val]]:
         args: list[Val] = []
         kwargs: dict[str, Val] = {}
+        if (
+            isinstance(node.func, cst.Name)
+            and node.func.value == "zip"
+            and len(node.args) == 1
+            and node.args[0].star == "*"
+            and node.func.value not in self.locals
+        ):
+            # `zip(*rows)`: the columns (transposition), each as a list.
+            rows = self.expr(node.args[0].value)
+            if rows.ty.kind != "list" or rows.ty.args[0].kind != "list":
+                raise Unsupported("PTL150", f"zip(*x) of {rows.ty}", node)
+            self.use_runtime("zip_rows")
+            cols = ir.Call(ir.Path("crate::pyrt::zip_rows"), (self.as_slice_of(rows, rows.ty),))
+            return [Val(cols, rows.ty)], {}
         for a in node.args:
             if a.star:
                 raise Unsupported("PTL150", "*args/**kwargs in a call are not supported yet", node)
@@ -1066,6 +1200,24 @@ class ExprLowering:
             call = self.propagate(call)
         return Val(call, m.returns)
 
+    def field_default(self: "FunctionLowerer", default: str, ty: PyType, node: cst.CSTNode) -> Val:
+        """A dataclass field's default: a value, or `field(default=...)` /
+        `field(default_factory=list)` (the factory is called for every new object)."""
+        expr = cst.parse_expression(default)
+        if isinstance(expr, cst.Call) and isinstance(expr.func, (cst.Name, cst.Attribute)) and (
+            expr.func.value if isinstance(expr.func, cst.Name) else expr.func.attr.value
+        ) == "field":
+            for a in expr.args:
+                if a.keyword is not None and a.keyword.value == "default":
+                    return self.expr(a.value)
+                if a.keyword is not None and a.keyword.value == "default_factory":
+                    factory = self.expr(a.value)
+                    if factory.func is None:
+                        raise Unsupported("PTL140", "this default_factory is not supported", node)
+                    return factory.func.apply(self, [])
+            raise Unsupported("PTL140", "field() without a default", node)
+        return self.expr(expr)
+
     def construct(self: "FunctionLowerer", target: ClassRef, node: cst.Call) -> Val:
         cls = target.sig
         ty = T.class_type(target.module, cls.name)
@@ -1082,7 +1234,11 @@ class ExprLowering:
                 call = self.propagate(call)
             return Val(call, ty)
         args, kwargs = self.call_args(node)
-        bound = self.bind_arguments([f.name for f in cls.fields], args, kwargs, cls.name)
+        defaults: dict[str, Val] = {}
+        for i, f in enumerate(cls.fields):
+            if f.default is not None and i >= len(args) and f.name not in kwargs:
+                defaults[f.name] = self.field_default(f.default, f.py_type, node)
+        bound = self.bind_arguments([f.name for f in cls.fields], args, kwargs, cls.name, defaults)
         fields = tuple((rust_ident(f.name), owned_as(bound[f.name], f.py_type)) for f in cls.fields)
         ty = T.class_type(target.module, cls.name)
         return Val(ir.StructLit(self.env.class_path(ty), fields), ty)
@@ -1266,7 +1422,14 @@ def _negate(e: ir.Expr) -> ir.Expr:
         return ir.BoolLit(not e.value)
     if isinstance(e, ir.Binary) and e.op in ("==", "!="):
         return ir.Binary("!=" if e.op == "==" else "==", e.left, e.right)
+    if isinstance(e, ir.Binary) and e.op in ("&&", "||") and any(_negates_simply(x) for x in (e.left, e.right)):
+        # De Morgan, when it removes a negation: `!(!a && b)` is `a || !b`.
+        return ir.Binary("||" if e.op == "&&" else "&&", _negate(e.left), _negate(e.right))
     return ir.Unary("!", e)
+
+
+def _negates_simply(e: ir.Expr) -> bool:
+    return isinstance(e, ir.Unary) and e.op == "!" or isinstance(e, ir.Binary) and e.op in ("==", "!=")
 
 
 def _compare_ref(v: Val) -> ir.Expr:

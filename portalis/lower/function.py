@@ -490,7 +490,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             # break that promise silently; the translation checks it.
             inner = Val(ir.MethodCall(owned(v), "expect", (ir.StrLit("TypeError: returned None where the signature promises a value"),)), v.ty.args[0])
             return self.make_return(owned_as(inner, want))
-        if v.mode is Mode.PLACE and isinstance(v.expr, ir.Path) and v.ty == want:
+        if v.mode is Mode.PLACE and isinstance(v.expr, ir.Path) and T.same_shape(v.ty, want):
             local = next((loc for loc in self.locals.values() if loc.name == v.expr.name), None)
             if local is not None and not local.mutable_ref and not local.narrowed and local.func is None:
                 return self.make_return(v.expr)  # the function ends: its local is moved out, not cloned
@@ -842,33 +842,68 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             return self.store_slice(target, target.slice[0].slice, v)
         if len(target.slice) != 1 or not isinstance(target.slice[0].slice, cst.Index):
             raise Unsupported("PTL130", "multi-dimensional subscripts are not supported", target)
-        recv = self.place(target.value)
+        lets, recv = self.index_path(target.value)
         key = self.expr(target.slice[0].slice.value)
         if recv.ty.kind == "list":
             if recv.ty.args[0].kind == "unknown":
                 self.refine(recv, T.list_of(v.ty))
             place = self.mutable(recv)
-            index = self.list_index(recv, key)
             value = owned_as(v, recv.ty.args[0])
-            if isinstance(index, ir.IntLit):
+            index = self.list_index(recv, key)
+            if isinstance(index, ir.IntLit) and not lets:
                 return ir.Assign(ir.Index(place, index), value)
-            # The position reads the list (`xs.len()`): compute it, and the value (Python
+            # Positions read the lists (`xs.len()`): compute them, and the value (Python
             # evaluates the right side first), before the element is borrowed mutably.
+            value_tmp, index_tmp = self.temp("value"), self.temp("index")
             return ir.ExprStmt(ir.BlockExpr(ir.Block((
-                ir.Let("__value", None, value),
-                ir.Let("__index", None, index),
-                ir.Assign(ir.Index(place, ir.Path("__index")), ir.Path("__value")),
+                ir.Let(value_tmp, None, value),
+                *lets,
+                ir.Let(index_tmp, None, index),
+                ir.Assign(ir.Index(place, ir.Path(index_tmp)), ir.Path(value_tmp)),
             ))))
+        if lets:
+            raise Unsupported("PTL130", "item assignment in a dict held in a list is not supported yet", target)
         if recv.ty.kind == "dict":
             k_t, v_t = recv.ty.args
             if not T.is_known(recv.ty):
-                self.refine(recv, T.dict_of(k_t if T.is_known(k_t) else key.ty, v_t if T.is_known(v_t) else v.ty))
+                new_k = k_t if T.is_known(k_t) else key.ty
+                new_v = v_t if T.is_known(v_t) else v.ty
+                recv = self.refine(recv, PyType(kind="dict", args=(new_k, new_v), name=recv.ty.name))
                 k_t, v_t = recv.ty.args
             wider = unify(v_t, v.ty)
             if wider is not None and wider != v_t and not _fits(v, v_t):
-                self.refine(recv, T.dict_of(k_t, wider))
-            return ir.ExprStmt(ir.MethodCall(self.mutable(recv), "insert", (owned_as(key, k_t), owned_as(v, v_t))))
+                self.refine(recv, PyType(kind="dict", args=(k_t, wider), name=recv.ty.name))
+            value = owned_as(v, v_t)
+            root = recv.expr
+            while isinstance(root, (ir.MethodCall, ir.Field, ir.Index)):
+                root = root.receiver
+            if _mentions(value, root):
+                # `memo[n] = f(n - 1, memo)`: the value uses the dict, compute it first.
+                tmp = self.temp("value")
+                insert = ir.ExprStmt(ir.MethodCall(self.mutable(recv), "insert", (owned_as(key, k_t), ir.Path(tmp))))
+                return ir.ExprStmt(ir.BlockExpr(ir.Block((ir.Let(tmp, None, value), insert))))
+            return ir.ExprStmt(ir.MethodCall(self.mutable(recv), "insert", (owned_as(key, k_t), value)))
         raise Unsupported("PTL113", f"item assignment on {recv.ty}", target)
+
+    def index_path(self, node: cst.BaseExpression) -> tuple[list[ir.Stmt], Val]:
+        """A chain of list subscripts (`grid[i][j]`) as a place whose positions are computed
+        into temporaries first (an index expression cannot read a list that is borrowed
+        mutably for the assignment)."""
+        if (
+            isinstance(node, cst.Subscript)
+            and len(node.slice) == 1
+            and isinstance(node.slice[0].slice, cst.Index)
+        ):
+            lets, inner = self.index_path(node.value)
+            if inner.ty.kind == "list":
+                key = self.expr(node.slice[0].slice.value)
+                tmp = self.temp("index")
+                lets.append(ir.Let(tmp, None, self.list_index(inner, key)))
+                return lets, Val(ir.Index(self.mutable(inner), ir.Path(tmp)), inner.ty.args[0], Mode.PLACE)
+            if not lets:
+                return [], self.place(node)
+            raise Unsupported("PTL130", "assignment into this nested container is not supported yet", node)
+        return [], self.place(node)
 
     def store_slice(self, target: cst.Subscript, sl: cst.Slice, v: Val) -> ir.Stmt:
         """`xs[a:b] = ys` (the list may grow or shrink) and `xs[::k] = ys` (same length)."""
@@ -912,6 +947,20 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             if wider != v.ty:
                 self.learn(self.facts.learn_field(v.expr.name, wider))
             return Val(v.expr, wider, v.mode)
+        if (
+            isinstance(v.expr, ir.MethodCall)
+            and v.expr.method == "get_or_insert_default"
+            and isinstance(v.expr.receiver, ir.Path)
+        ):
+            # `groups[k].append(x)` on a defaultdict(list): the dict learns its value type.
+            holder = next((loc for loc in self.locals.values() if loc.name == v.expr.receiver.name), None)
+            if holder is not None and holder.ty.kind == "dict":
+                k_t, v_t = holder.ty.args
+                wider = unify(v_t, ty)
+                if wider is None:
+                    raise Unsupported("PTL113", f"dict values are {v_t}, used as {ty}")
+                self.refine(self.local_val(holder), PyType(kind="dict", args=(k_t, wider), name=holder.ty.name))
+                return Val(v.expr, wider, v.mode)
         if not isinstance(v.expr, ir.Path):
             if T.is_known(v.ty):
                 return v
@@ -999,6 +1048,28 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 removed = ir.MethodCall(self.mutable(recv), "remove", (self.key_ref(key, recv.ty.args[0]),))
                 return [ir.ExprStmt(self.expect_some(removed, "KeyError"))]
         raise Unsupported("PTL120", "this del statement is not supported yet", node)
+
+
+def _mentions(e: ir.Expr, target: ir.Expr) -> bool:
+    """Whether expression `e` refers to the variable `target` is (a Path)."""
+    if not isinstance(target, ir.Path):
+        return False
+    stack: list[object] = [e]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, tuple):
+            stack.extend(x)
+            continue
+        if isinstance(x, ir.Path) and x.name == target.name:
+            return True
+        if isinstance(x, (ir.Expr, ir.Block, ir.Stmt, ir.MatchArm)):
+            for name in getattr(x, "__slots__", ()):
+                child = getattr(x, name, None)
+                if isinstance(child, (ir.Expr, ir.Block, ir.Stmt, ir.MatchArm)):
+                    stack.append(child)
+                elif isinstance(child, tuple):
+                    stack.extend(c for c in child if isinstance(c, (ir.Expr, ir.Block, ir.Stmt, ir.MatchArm)) or isinstance(c, tuple))
+    return False
 
 
 def _assign(target: ir.Path, value: ir.Expr) -> ir.Assign:

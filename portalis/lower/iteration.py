@@ -529,6 +529,17 @@ class MethodFunc(FuncValue):
         return lw.method_call(args[0], self.name, args[1:], {}, None)
 
 
+class BoundMethod(FuncValue):
+    """A method of a value used as a function (`key=d.get`, `map(s.count, subs)`)."""
+
+    def __init__(self, recv: Val, name: str) -> None:
+        self.recv = recv
+        self.name = name
+
+    def apply(self, lw: "FunctionLowerer", args: list[Val]) -> Val:  # type: ignore[override]
+        return lw.method_call(self.recv, self.name, args, {}, None)
+
+
 class NestedFunc(FuncValue):
     def __init__(self, nested: "NestedFunction") -> None:
         self.nested = nested

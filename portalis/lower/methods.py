@@ -191,6 +191,12 @@ def _str_count(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[s
     return Val(ir.Cast(ir.MethodCall(ir.MethodCall(recv.expr, "matches", (_str_arg("count", args[0]),)), "count"), ir.I64), T.INT)
 
 
+def _partition(lw: "FunctionLowerer", recv: Val, args: list[Val], helper: str) -> Val:
+    """`s.partition(sep)`: (before, sep, after), or (s, "", "") when sep is absent."""
+    _arity("partition", args, 1)
+    return _helper(lw, helper, (str_view(recv), _str_arg("partition", args[0])), T.tuple_of(T.STR, T.STR, T.STR))
+
+
 def _char_predicate(rust: str) -> Rule:
     """isdigit/isalpha/...: true when non-empty and every character satisfies the predicate."""
 
@@ -532,6 +538,8 @@ STR_METHODS: dict[str, Rule] = {
     "index": _find("index"),
     "rindex": _find("rindex"),
     "count": _str_count,
+    "partition": lambda lw, recv, args, kwargs: _partition(lw, recv, args, "str_partition"),
+    "rpartition": lambda lw, recv, args, kwargs: _partition(lw, recv, args, "str_rpartition"),
     "isdigit": _char_predicate("is_ascii_digit"),
     "isdecimal": _char_predicate("is_ascii_digit"),
     "isnumeric": _char_predicate("is_numeric"),

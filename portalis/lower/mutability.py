@@ -20,7 +20,7 @@ from portalis.rust import ir
 MUTATING = frozenset(
     "push push_str insert remove pop sort sort_by sort_unstable reverse clear extend extend_from_slice "
     "truncate splice get_mut setdefault retain dedup swap drain append as_mut iter_mut entry "
-    "insert_str remove_entry next nth".split()
+    "insert_str remove_entry next nth get_or_insert_default".split()
 )
 _SIMPLE = re.compile(r"^(mut )?([A-Za-z_][A-Za-z0-9_]*)$")
 
@@ -58,7 +58,7 @@ def _root(e: ir.Expr) -> str | None:
             return e.name
         if isinstance(e, (ir.Field, ir.Index)):
             e = e.receiver
-        elif isinstance(e, ir.MethodCall) and e.method in ("as_mut", "unwrap", "expect", "get_mut", "iter_mut"):
+        elif isinstance(e, ir.MethodCall) and e.method in ("as_mut", "unwrap", "expect", "get_mut", "iter_mut", "get_or_insert_default", "setdefault"):
             e = e.receiver
         elif isinstance(e, ir.Unary) and e.op == "*":
             e = e.operand

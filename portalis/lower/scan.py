@@ -174,6 +174,9 @@ def _scan(fn: cst.FunctionDef | cst.Lambda) -> FunctionScan:
 
     def visit(node: cst.CSTNode, loop: int) -> None:
         t = type(node)
+        if t is cst.Attribute:
+            visit(node.value, loop)
+            return
         if t not in _SPECIAL:
             for child in children(node):
                 visit(child, loop)
@@ -514,6 +517,9 @@ def free_names(e: cst.CSTNode) -> frozenset[str]:
         if t is cst.Lambda:
             params = {p.name.value for p in (*n.params.posonly_params, *n.params.params, *n.params.kwonly_params)}
             walk(n.body, hidden | params)
+            return
+        if t is cst.Attribute:
+            walk(n.value, hidden)  # `.attr` names an attribute, not a variable
             return
         for c in children(n):
             walk(c, hidden)

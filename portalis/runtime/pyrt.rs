@@ -366,6 +366,21 @@ impl<K: std::hash::Hash + Eq + Clone, V> PyDict<K, V> {
         self.keys.iter().zip(self.values.iter())
     }
 
+    /// `d[key]` of a defaultdict used in place: the value, inserted first when absent.
+    pub fn get_or_insert_default(&mut self, key: K) -> &mut V
+    where
+        V: Default,
+    {
+        let i = match self.index.get(&key) {
+            Some(&i) => i,
+            None => {
+                self.insert(key, V::default());
+                self.keys.len() - 1
+            }
+        };
+        &mut self.values[i]
+    }
+
     /// Iterating a dict that is consumed: its keys in insertion order.
     pub fn into_keys(self) -> std::vec::IntoIter<K> {
         self.keys.into_iter()
@@ -1200,5 +1215,39 @@ pub fn int_radix(n: i64, base: u32, upper: bool) -> String {
     } else {
         digits
     }
+}
+// @end
+
+// @helper str_partition
+/// `s.partition(sep)`.
+pub fn str_partition(s: &str, sep: &str) -> (String, String, String) {
+    if sep.is_empty() {
+        panic!("ValueError: empty separator");
+    }
+    match s.find(sep) {
+        Some(i) => (s[..i].to_string(), sep.to_string(), s[i + sep.len()..].to_string()),
+        None => (s.to_string(), String::new(), String::new()),
+    }
+}
+// @end
+
+// @helper str_rpartition
+/// `s.rpartition(sep)`.
+pub fn str_rpartition(s: &str, sep: &str) -> (String, String, String) {
+    if sep.is_empty() {
+        panic!("ValueError: empty separator");
+    }
+    match s.rfind(sep) {
+        Some(i) => (s[..i].to_string(), sep.to_string(), s[i + sep.len()..].to_string()),
+        None => (String::new(), String::new(), s.to_string()),
+    }
+}
+// @end
+
+// @helper zip_rows
+/// `zip(*rows)`: the columns of a list of rows, as long as the shortest row.
+pub fn zip_rows<T: Clone>(rows: &[Vec<T>]) -> Vec<Vec<T>> {
+    let n = rows.iter().map(|r| r.len()).min().unwrap_or(0);
+    (0..n).map(|j| rows.iter().map(|r| r[j].clone()).collect()).collect()
 }
 // @end

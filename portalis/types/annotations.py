@@ -12,7 +12,9 @@ from portalis.types import pytypes as T
 _BUILTIN = {"int": T.INT, "float": T.FLOAT, "bool": T.BOOL, "str": T.STR, "None": T.NONE}
 _GENERIC = {
     "list": "list", "List": "list", "Sequence": "list", "MutableSequence": "list",
-    "dict": "dict", "Dict": "dict", "Mapping": "dict", "MutableMapping": "dict",
+    # Read-only iterables: a list argument is what callers pass most (a Rust slice).
+    "Iterable": "list", "Collection": "list",
+    "dict": "dict", "Dict": "dict", "Mapping": "dict", "MutableMapping": "dict", "DefaultDict": "dict",
     "set": "set", "Set": "set", "FrozenSet": "set", "frozenset": "set", "AbstractSet": "set",
     "tuple": "tuple", "Tuple": "tuple",
 }

@@ -81,5 +81,16 @@ def unify(a: PyType, b: PyType) -> PyType | None:
     if a.kind == b.kind and len(a.args) == len(b.args) and a.kind != "class":
         args = [unify(x, y) for x, y in zip(a.args, b.args)]
         if all(x is not None for x in args):
-            return PyType(kind=a.kind, args=tuple(x for x in args if x is not None))
+            # A dict's flavour (Counter, defaultdict) survives when both sides share it.
+            name = a.name if a.name == b.name else None
+            return PyType(kind=a.kind, args=tuple(x for x in args if x is not None), name=name)
     return None
+
+
+def same_shape(a: PyType, b: PyType) -> bool:
+    """Equal types, ignoring a dict's flavour (a Counter is a dict[K, int] in Rust)."""
+    if a.kind != b.kind or len(a.args) != len(b.args) or a.module != b.module:
+        return False
+    if a.kind == "class" and a.name != b.name:
+        return False
+    return all(same_shape(x, y) for x, y in zip(a.args, b.args))

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from portalis.model import FunctionStatus, ModuleTypeMap, ModuleValidation, ParsedModule
+from portalis.model import FunctionSignature, FunctionStatus, ModuleTypeMap, ModuleValidation, ParsedModule
 from portalis.validate.cargo import Toolchain
 from portalis.validate.cases import doctest_cases, find_test_files, generated_cases, repo_test_cases
 from portalis.validate.expected import PyCase, PyResult, run_python
@@ -145,7 +145,7 @@ def _int_out_of_range(value: object) -> bool:
 def gather_cases(
     source_root: Path,
     parsed: dict[str, ParsedModule],
-    targets: dict[str, dict[str, object]],
+    targets: dict[str, dict[str, FunctionSignature]],
     type_maps: dict[str, ModuleTypeMap],
     config: VerifyConfig,
 ) -> tuple[list[PyCase], dict[tuple[str, str], str]]:
@@ -163,7 +163,7 @@ def gather_cases(
             cases += repo_test_cases(test_file, names)
     for m, fns in targets.items():
         for name, sig in fns.items():
-            made = generated_cases(m, sig, type_maps, config.generated_per_function, config.seed)  # type: ignore[arg-type]
+            made = generated_cases(m, sig, type_maps, config.generated_per_function, config.seed)
             if isinstance(made, str):
                 no_generated[(m, name)] = made
             else:
@@ -192,7 +192,7 @@ def verify_crate(
     report = BehaviourReport()
     timings = report.timings
     verdicts: dict[tuple[str, str], FunctionVerdict] = {}
-    targets: dict[str, dict[str, object]] = {}
+    targets: dict[str, dict[str, FunctionSignature]] = {}
     for m in modules if modules is not None else sorted(validations):
         v = validations.get(m)
         if v is None:
@@ -222,7 +222,7 @@ def verify_crate(
     timings.cases_s = time.perf_counter() - t0
     for c in py_cases:
         sig = targets[c.module][c.function]
-        c.mutated = [i for i, p in enumerate(sig.params) if p.mutated]  # type: ignore[attr-defined]
+        c.mutated = [i for i, p in enumerate(sig.params) if p.mutated]
 
     # Python: one worker per module, so each module's time is its own.
     results: dict[int, PyResult] = {}

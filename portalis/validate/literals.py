@@ -163,8 +163,8 @@ class RustLiterals:
         if k == "set":
             _expect(isinstance(value, (set, frozenset)), value, t)
             assert isinstance(value, (set, frozenset))
-            items = ", ".join(self.owned(v, t.args[0]) for v in sorted(value, key=repr))
-            return f"vec![{items}].into_iter().collect::<{self.rust_type(t)}>()"
+            members = ", ".join(self.owned(v, t.args[0]) for v in sorted(value, key=repr))
+            return f"vec![{members}].into_iter().collect::<{self.rust_type(t)}>()"
         if k == "class":
             tm = self.type_maps.get(t.module or "")
             cls = tm.cls(t.name or "") if tm else None
@@ -172,11 +172,11 @@ class RustLiterals:
                 raise RenderError(f"class {t.module}.{t.name} is not a translated dataclass")
             if isinstance(value, ClassValue):
                 _expect(value.name == cls.name, value, t)
-                get = value.get
+                values = {f.name: value.get(f.name) for f in cls.fields}
             else:
                 _expect(dataclasses.is_dataclass(value) and type(value).__name__ == cls.name, value, t)
-                get = lambda name: getattr(value, name)  # noqa: E731 - one accessor for both forms
-            fields = ", ".join(f"{rust_ident(f.name)}: {self.owned(get(f.name), f.py_type)}" for f in cls.fields)
+                values = {f.name: getattr(value, f.name) for f in cls.fields}
+            fields = ", ".join(f"{rust_ident(f.name)}: {self.owned(values[f.name], f.py_type)}" for f in cls.fields)
             return f"{self.rust_type(t)} {{ {fields} }}"
         raise RenderError(f"cannot render a Rust literal for {t}")
 

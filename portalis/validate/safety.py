@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -154,7 +155,7 @@ def python_capabilities(source: str) -> set[str]:
     return granted
 
 
-def check_code(code: str, allowed: set[str] = frozenset()) -> list[tuple[str, str]]:
+def check_code(code: str, allowed: Collection[str] = frozenset()) -> list[tuple[str, str]]:
     """(construct, excerpt) for everything forbidden in a piece of Rust."""
     clean = strip_rust(code)
     found: list[tuple[str, str]] = []

@@ -52,13 +52,13 @@ class _NoStdin(io.TextIOBase):
     def readable(self) -> bool:
         return True
 
-    def read(self, size: int = -1) -> str:
+    def read(self, size: int | None = -1) -> str:
         raise StdinRead()
 
     def readline(self, size: int = -1) -> str:  # type: ignore[override]
         raise StdinRead()
 
-    def readlines(self, hint: int = -1) -> list[str]:
+    def readlines(self, hint: int = -1) -> list[str]:  # type: ignore[override]
         raise StdinRead()
 
     def __iter__(self):
@@ -189,6 +189,8 @@ def _namespace(case: dict) -> dict:
     if where not in _TEST_MODULES:
         name = f"_portalis_cases_{len(_TEST_MODULES)}"
         spec = importlib.util.spec_from_file_location(name, where)
+        if spec is None or spec.loader is None:
+            raise ImportError(f"cannot load {where}")
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)
