@@ -2,32 +2,39 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
-# Extra pip options, e.g. PIP_EXTRA="--extra-index-url https://download.pytorch.org/whl/cpu" where the
-# CPU build of torch 2.13.0 (extra llm-local: the transformers backend's tests) is not on the default index.
+BASE := $(VENV)/.installed-base
+TESTENV := $(VENV)/.installed-test
+# Extra pip options (e.g. an extra index) for machines where the CPU build of torch 2.13.0,
+# needed by the transformers backend's tests (extra llm-local), is not on the default index.
 PIP_EXTRA ?=
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 
 .PHONY: setup demo test ui check-defs clean
 
-setup: $(STAMP)
+setup: $(BASE)
 
-$(STAMP): pyproject.toml
+# The product: core dependencies only (no torch, no transformers).
+$(BASE): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet $(PIP_EXTRA) -e ".[dev,llm-local]"
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(BASE)
 
-demo: $(STAMP)
+# The test tools, plus the CPU torch and transformers the local-model backend's tests load.
+$(TESTENV): $(BASE)
+	$(BIN)/python -m pip install --quiet $(PIP_EXTRA) -e ".[dev,llm-local]"
+	touch $(TESTENV)
+
+demo: $(BASE)
 	$(BIN)/portalis demo
 
-test: $(STAMP)
+test: $(TESTENV)
 	$(BIN)/python -m pytest -q
 
-ui: $(STAMP)
+ui: $(BASE)
 	$(BIN)/dg dev -w workspace.yaml
 
-check-defs: $(STAMP)
+check-defs: $(BASE)
 	$(BIN)/dg check defs
 
 clean:

@@ -256,7 +256,7 @@ def _llm_stage(
     try:
         refined = refine_planned(
             llm, {k: r for k, (r, _) in done.items()}, plans, entries,
-            parsed=parsed_all, type_maps=db.get_type_maps(current), crate=db.get_translations(current),
+            parsed=parsed_all, type_maps=db.get_type_maps(current), crate=lambda: db.get_translations(current),
             validations=db.get_validations(list(done)), store=db, work_dir=rust_toolchain.base() / "llm",
             toolchain=rust_toolchain.toolchain(), source_root=source_repo.root_path(),
             sources={k: p.path for k, p in parsed_all.items()},

@@ -53,7 +53,7 @@ def scripted(body: dict, index: int) -> Reply:
     name = re.search(r"Translate the Python function `[\w.]+\.(\w+)`", first).group(1)  # type: ignore[union-attr]
     signature = re.search(r"keep it exactly:\n```rust\n(.*?)\n```", first, re.DOTALL).group(1)  # type: ignore[union-attr]
     # a little latency, so that requests sent together overlap at the server
-    return Reply(content=f"```rust\n{signature} {{\n    {BODIES[name]}\n}}\n```", delay=0.3)
+    return Reply(content=f"```rust\n{signature} {{\n    {BODIES[name]}\n}}\n```", delay=0.5)
 
 
 LLM_ENV = ("PORTALIS_LLM_BACKEND", "PORTALIS_LLM_ENDPOINT", "PORTALIS_LLM_MODEL", "PORTALIS_LLM_ONLY",

@@ -107,7 +107,13 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, toolchain):  # type: igno
         # The same input again: every function comes from the cache, the model is not asked.
         again = translate_path(src / "llmdemo.py", root / "out2", toolchain, llm=settings, cache=cache)
         second_requests = len(server.requests) - first_requests
-    return run, again, server, first_requests, second_requests, cache
+        # Every function two lines further down (an edit above them): same keys, still not asked.
+        moved = root / "moved"
+        moved.mkdir()
+        (moved / "llmdemo.py").write_text(SOURCE.replace('"""Functions for the loop test."""', '"""Functions\nfor the loop test.\n"""'))
+        shifted = translate_path(moved / "llmdemo.py", root / "out3", toolchain, llm=settings, cache=cache)
+        third_requests = len(server.requests) - first_requests - second_requests
+    return run, again, server, first_requests, second_requests, cache, shifted, third_requests
 
 
 def functions(run) -> dict[str, dict]:  # type: ignore[no-untyped-def]
@@ -193,7 +199,7 @@ def test_truncated_and_non_rust_answers_are_rejected(scenario) -> None:  # type:
 
 @needs_cargo
 def test_metrics_count_every_stage_and_are_stored(scenario) -> None:  # type: ignore[no-untyped-def]
-    run, _, _, first_requests, _, cache = scenario
+    run, _, _, first_requests, _, cache, *_ = scenario
     m = run.llm
     assert first_requests == 14 == m["requests"] == m["candidates"]
     assert (m["functions"], m["accepted"], m["verified"], m["gave_up"]) == (6, 3, 3, 3)
@@ -209,8 +215,11 @@ def test_metrics_count_every_stage_and_are_stored(scenario) -> None:  # type: ig
 
 @needs_cargo
 def test_the_model_is_never_asked_twice_for_the_same_key(scenario) -> None:  # type: ignore[no-untyped-def]
-    run, again, _, _, second_requests, cache = scenario
-    assert second_requests == 0
+    run, again, _, _, second_requests, cache, shifted, third_requests = scenario
+    assert second_requests == 0 and third_requests == 0
+    assert {n: f["backend"] for n, f in functions(shifted).items()} == {n: f["backend"] for n, f in functions(run).items()}
+    moved = [d for d in shifted.report["modules"][0]["diagnostics"] if d["function"] == "hopeless" and d["code"] == "PTL502"]
+    assert moved and moved[0]["line"] == 23 and "not asked again" in moved[0]["message"]
     assert again.cache_stats["cache_hits"] == 6 and again.cache_stats["functions_translated"] == 0
     assert {n: f["backend"] for n, f in functions(again).items()} == {n: f["backend"] for n, f in functions(run).items()}
     assert again.crate.compiles
@@ -218,3 +227,29 @@ def test_the_model_is_never_asked_twice_for_the_same_key(scenario) -> None:  # t
     with Store(cache).connect() as con:
         rows = con.execute("SELECT function, verified FROM translation_memory ORDER BY function").fetchall()
     assert rows == [("evens", True), ("squares", True), ("total_pos", True)]
+
+
+@needs_cargo
+@pytest.mark.parametrize("require_verified", [False, True])
+def test_a_candidate_without_any_case_is_accepted_only_when_verification_is_not_required(
+    tmp_path: Path, toolchain, require_verified: bool  # type: ignore[no-untyped-def]
+) -> None:
+    (tmp_path / "nocase.py").write_text("def inc(n: int) -> int:\n    return n + 1\n")
+
+    def answer(body: dict, index: int) -> Reply:
+        sig = _SIGNATURE.search(body["messages"][1]["content"]).group(1)  # type: ignore[union-attr]
+        return Reply(content=f"```rust\n{sig} {{\n    n + 1\n}}\n```")
+
+    with ScriptedServer(answer) as server:
+        settings = LLMSettings(endpoint=server.url, model="test-model", llm_only=True, verify_cases=0,
+                               require_verified=require_verified)
+        run = translate_path(tmp_path / "nocase.py", tmp_path / "out", toolchain, llm=settings, build=False)
+    (f,) = functions(run).values()
+    (d,) = [d for d in diagnostics(run, "inc") if d["code"] in ("PTL501", "PTL502")]
+    if require_verified:
+        assert f["backend"] == "rules" and d["code"] == "PTL502" and "not accepted without differential tests" in d["message"]
+        assert run.llm["compiled"] == 1 and run.llm["accepted"] == 0
+    else:
+        assert f["backend"] == "llm" and d["code"] == "PTL501" and "compiles; untested" in d["message"]
+        assert run.llm["accepted"] == 1 and run.llm["verified"] == 0
+    assert len(server.requests) == 1  # no case is not something a repair round can fix

@@ -58,6 +58,15 @@ def test_unusable_answers_are_rejected_with_a_reason(text: str, finish: str, rea
     assert not got.ok and reason in (got.problem or ""), got.problem
 
 
+def test_grouped_use_lines_and_a_stray_semicolon_are_still_one_function() -> None:
+    text = ("```rust\nuse std::collections::{HashMap, HashSet};\n"
+            "pub fn add(a: i64, b: &[i64]) -> Vec<i64> {\n    let _s: HashSet<i64> = HashSet::new();\n"
+            "    let _m: HashMap<i64, i64> = HashMap::new();\n    b.to_vec()\n};\n```")
+    got = extract_candidate(answer(text), "add", STUB)
+    assert got.ok, got.problem
+    assert "    use std::collections::{HashMap, HashSet};" in (got.code or "")
+
+
 def test_an_unfenced_answer_that_is_plain_rust_is_accepted_and_strings_do_not_confuse_the_parser() -> None:
     text = 'pub fn add(a: i64, b: &[i64]) -> Vec<i64> {\n    let _s = "}{ ``` todo!()";\n    b.to_vec()\n}'
     got = extract_candidate(answer(text), "add", STUB)

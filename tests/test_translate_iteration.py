@@ -8,7 +8,7 @@ compiled and run on the same arguments as CPython.
   list/set/dict/tuple conversions;
 - lambdas (as keys, assigned to names), module functions and builtins as values, nested
   functions (typed by their calls, capturing the enclosing function's variables, recursive);
-- for/while ... else.
+- for/while ... else; generator functions (collected into the list they yield); zip(*rows).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from conftest import DiffRun, needs_cargo, run_differential
 pytestmark = needs_cargo
 
 ITERATION_SRC = '''
-from typing import Dict, List, Tuple
+from typing import Dict, Iterator, List, Tuple
 
 
 def evens_squared(xs: List[int]) -> List[int]:
@@ -209,6 +209,27 @@ def flatten(grid: List[List[int]]) -> List[int]:
 
 def transpose(grid: List[List[int]]) -> List[List[int]]:
     return [[row[i] for row in grid] for i in range(len(grid[0]))]
+
+
+def squares(n: int) -> Iterator[int]:
+    for i in range(n):
+        yield i * i
+
+
+def evens_until(xs: List[int], stop: int):
+    for x in xs:
+        if x == stop:
+            return
+        if x % 2 == 0:
+            yield x
+
+
+def use_generators(n: int) -> Tuple[int, List[int]]:
+    return (sum(squares(n)), list(evens_until([2, 3, 4, 7, 8], 7)))
+
+
+def columns(rows: List[List[int]]) -> List[List[int]]:
+    return [list(col) for col in zip(*rows)]
 '''
 
 CALLS = [
@@ -223,7 +244,7 @@ CALLS = [
     "first_long(['a', 'abcd', 'xyzzy'])", "first_long(['a'])", "search([4, 5, 6], 6)", "search([4], 1)",
     "twice(5)", "uses_nested([2, 3, 4, 9, 11])", "nested_captures([1, 5, 9], 6)", "nested_recursive(6)",
     "nested_as_key(['sky', 'banana', 'tree'])", "grid_sum([[1, 2], [3]])", "flatten([[1, 2], [], [3]])",
-    "transpose([[1, 2], [3, 4], [5, 6]])",
+    "transpose([[1, 2], [3, 4], [5, 6]])", "use_generators(4)", "columns([[1, 2, 3], [4, 5, 6]])",
 ]
 
 

@@ -33,6 +33,37 @@ CALLS = [
 ]
 
 
+SHOP = '"""A small shop model: products, carts, and a graph of warehouses."""\nfrom collections import deque\nfrom dataclasses import dataclass, field\nfrom typing import Dict, List, Optional, Tuple\nimport heapq\n\n\n@dataclass\nclass Product:\n    sku: str\n    name: str\n    price: float\n    tags: List[str] = field(default_factory=list)\n\n    def discounted(self, pct: float) -> float:\n        return round(self.price * (1 - pct / 100), 2)\n\n\n@dataclass\nclass Line:\n    product: Product\n    qty: int = 1\n\n    @property\n    def total(self) -> float:\n        return self.product.price * self.qty\n\n\nclass Cart:\n    TAX = 0.2\n\n    def __init__(self, owner: str):\n        self.owner = owner\n        self.lines: List[Line] = []\n\n    def add(self, product: Product, qty: int = 1) -> None:\n        for line in self.lines:\n            if line.product.sku == product.sku:\n                line.qty += qty\n                return\n        self.lines.append(Line(product, qty))\n\n    def subtotal(self) -> float:\n        return sum(line.total for line in self.lines)\n\n    def total(self) -> float:\n        return round(self.subtotal() * (1 + Cart.TAX), 2)\n\n    def skus(self) -> List[str]:\n        return sorted(line.product.sku for line in self.lines)\n\n    def __len__(self) -> int:\n        return sum(line.qty for line in self.lines)\n\n\ndef cheapest(products: List[Product]) -> Optional[Product]:\n    if not products:\n        return None\n    return min(products, key=lambda p: p.price)\n\n\ndef by_tag(products: List[Product]) -> Dict[str, List[str]]:\n    out: Dict[str, List[str]] = {}\n    for p in products:\n        for t in p.tags:\n            out.setdefault(t, []).append(p.sku)\n    return out\n\n\ndef cart_summary(items: List[Tuple[str, float, int]]) -> str:\n    cart = Cart("ann")\n    for sku, price, qty in items:\n        cart.add(Product(sku, sku.upper(), price), qty)\n    return f"{cart.owner}: {len(cart)} items, {cart.total():.2f} ({\', \'.join(cart.skus())})"\n\n\ndef shortest_path(edges: List[Tuple[str, str]], start: str, goal: str) -> int:\n    graph: Dict[str, List[str]] = {}\n    for a, b in edges:\n        graph.setdefault(a, []).append(b)\n        graph.setdefault(b, []).append(a)\n    seen = {start}\n    queue = deque([(start, 0)])\n    while queue:\n        node, dist = queue.popleft()\n        if node == goal:\n            return dist\n        for nxt in graph.get(node, []):\n            if nxt not in seen:\n                seen.add(nxt)\n                queue.append((nxt, dist + 1))\n    return -1\n\n\ndef k_smallest(xs: List[int], k: int) -> List[int]:\n    heap = list(xs)\n    heapq.heapify(heap)\n    return [heapq.heappop(heap) for _ in range(min(k, len(heap)))]\n\n\ndef running_max(xs: List[int]) -> List[int]:\n    out = []\n    best = None\n    for x in xs:\n        best = x if best is None else max(best, x)\n        out.append(best)\n    return out\n\n\ndef describe(p: Product) -> str:\n    tags = ", ".join(p.tags) if p.tags else "untagged"\n    return "%s (%s): %.2f [%s]" % (p.name, p.sku, p.price, tags)\n'
+
+SHOP_CALLS = [
+    "cheapest([Product('a', 'A', 3.5), Product('b', 'B', 1.25, ['x'])])", "cheapest([])",
+    "by_tag([Product('a', 'A', 1.0, ['x', 'y']), Product('b', 'B', 2.0, ['y'])])",
+    "cart_summary([('pen', 1.5, 2), ('ink', 3.0, 1), ('pen', 1.5, 1)])", "cart_summary([])",
+    "shortest_path([('a', 'b'), ('b', 'c'), ('c', 'd'), ('a', 'e')], 'a', 'd')",
+    "shortest_path([('a', 'b')], 'a', 'z')", "k_smallest([5, 1, 4, 2, 3], 3)", "k_smallest([2], 5)",
+    "running_max([3, 1, 4, 1, 5])", "describe(Product('a', 'Apple', 0.5, ['fruit', 'red']))",
+    "describe(Product('b', 'Bolt', 0.1))",
+]
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory, toolchain) -> DiffRun:
+    return run_differential(SHOP, SHOP_CALLS, tmp_path_factory.mktemp("shop"), toolchain, module="shop")
+
+
+def test_shop_module_translates_completely(shop: DiffRun) -> None:
+    """Dataclasses with defaults and properties, a class with a class constant and __len__,
+    deque, heapq, setdefault, Optional results, printf-style formatting."""
+    module = shop.module_report("shop")
+    bad = {f["name"]: f["status"] for f in module["functions"] if f["status"] != "translated"}
+    assert not bad, (bad, module["diagnostics"])
+
+
+@pytest.mark.parametrize("call", SHOP_CALLS)
+def test_shop_module(shop: DiffRun, call: str) -> None:
+    shop.check(call)
+
+
 @pytest.fixture(scope="module")
 def realworld(tmp_path_factory, toolchain) -> DiffRun:
     return run_differential(SOURCE, CALLS, tmp_path_factory.mktemp("realworld"), toolchain, module="textstats")
@@ -50,11 +81,13 @@ def test_realistic_module(realworld: DiffRun, call: str) -> None:
 
 
 @pytest.mark.skipif(shutil.which("cargo-clippy") is None, reason="clippy is not installed")
-def test_realistic_module_lints_clean(realworld: DiffRun) -> None:
-    """No clippy warning in the translation (the crate is ours, the lints are clippy's defaults)."""
+@pytest.mark.parametrize("which", ["realworld", "shop"])
+def test_realistic_modules_lint_clean(which: str, request: pytest.FixtureRequest) -> None:
+    """No clippy warning in the translations (the lints are clippy's defaults)."""
+    run: DiffRun = request.getfixturevalue(which)
     proc = subprocess.run(
         ["cargo", "clippy", "--offline", "--lib", "--quiet", "--message-format=short"],
-        cwd=realworld.crate_dir, capture_output=True, text=True, timeout=300, env=cargo_env(realworld.target_dir),
+        cwd=run.crate_dir, capture_output=True, text=True, timeout=300, env=cargo_env(run.target_dir),
     )
     warnings = [line for line in proc.stderr.splitlines() if "warning" in line]
     assert proc.returncode == 0 and not warnings, proc.stderr[-3000:]

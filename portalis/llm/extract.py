@@ -100,11 +100,13 @@ def _top_level(clean: str) -> list[tuple[int, int]]:
             depth -= 1
             if depth < 0:
                 return []  # unbalanced; the caller reports it
-            if depth == 0 and start is not None:
+            # `use a::{b, c};` ends at its `;`, not at the brace
+            if depth == 0 and start is not None and not re.match(r"(?:pub\s+)?use\b", clean[start:]):
                 spans.append((start, i + 1))
                 start = None
         elif c == ";" and depth == 0 and start is not None:
-            spans.append((start, i + 1))
+            if clean[start:i].strip():  # a stray `;` after an item is not an item
+                spans.append((start, i + 1))
             start = None
         i += 1
     if start is not None:

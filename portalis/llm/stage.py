@@ -23,8 +23,9 @@ import ast
 import tempfile
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from portalis.cache import CacheEntry, FunctionCache, ModulePlan, function_source, plan_module, translate_planned, translator_version
 from portalis.llm.backend import Backend, make_backend
@@ -225,6 +226,7 @@ def apply_outcomes(translations: dict[str, ModuleTranslation], outcomes: list[Fu
         index = next(i for i, it in enumerate(t.items) if it.kind == "fn" and it.name == task.name)
         old = t.items[index]
         answers = sum(a.stage != "backend" for a in o.attempts)
+        how = f"{o.detail}; {answers} answer(s)" if o.attempts else o.detail
         if o.accepted:
             item = old.model_copy(update={"code": o.code or "", "stub": task.stub, "status": FunctionStatus.TRANSLATED,
                                           "backend": "llm", "runtime": []})
@@ -232,7 +234,7 @@ def apply_outcomes(translations: dict[str, ModuleTranslation], outcomes: list[Fu
             rules_said = "; ".join(f"{d.code}" for d in removed)
             added = [Diagnostic(
                 code=ACCEPTED, severity=Severity.INFO, module=task.module, function=task.name, line=task.python_line,
-                message=f"translated by {identity} ({o.detail}; {answers} answer(s))" + (f"; the rules reported {rules_said}" if rules_said else ""),
+                message=f"translated by {identity} ({how})" + (f"; the rules reported {rules_said}" if rules_said else ""),
             )]
             change = FunctionChange(task.module, task.name, item, removed, added)
         elif o.asked:
@@ -286,20 +288,72 @@ def updated_entries(
 class StageResult:
     outcomes: list[FunctionOutcome] = field(default_factory=list)
     changes: list[FunctionChange] = field(default_factory=list)
-    metrics: LLMMetrics | None = None
+    metrics: LLMMetrics | None = None  # of what was sent in this run
     module_metrics: dict[str, LLMMetrics] = field(default_factory=dict)
+    replayed: int = 0  # functions answered from the outcome log without asking
 
     def summary(self) -> dict:
         return self.metrics.summary() if self.metrics is not None else {}
 
 
-class LLMStage:
-    """A started backend, the memory and the loop, for one run (batched across its modules)."""
+OUTCOMES_TABLE = "llm_outcomes"
+OUTCOMES_DDL = f"""CREATE TABLE IF NOT EXISTS {OUTCOMES_TABLE} (
+    key VARCHAR PRIMARY KEY, identity VARCHAR, module VARCHAR, function VARCHAR, accepted BOOLEAN,
+    verified BOOLEAN, code VARCHAR, detail VARCHAR, answers INTEGER, created_at TIMESTAMP)"""
 
-    def __init__(self, settings: LLMSettings, backend: Backend | None = None, memory: TranslationMemory | None = None) -> None:
+
+class OutcomeLog:
+    """What the model answered for each function cache key (`llm_outcomes`), accepted or not.
+
+    The function cache alone cannot promise that a model is never asked twice for the same key:
+    a `todo!()` stub names its source line, so the cache reuses it only at the same line, and a
+    function moved down by an edit above it would be lowered (and sent) again. This log is keyed
+    by the cache key alone (which has no position in it): a known key is answered from here."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def get(self, keys: list[str]) -> dict[str, dict]:
+        if not keys or not self.store.path.exists():
+            return {}
+        with self.store.connect() as con:
+            con.execute(OUTCOMES_DDL)
+            cur = con.execute(f"SELECT * FROM {OUTCOMES_TABLE} WHERE key IN ({', '.join('?' for _ in keys)})", keys)
+            names = [d[0] for d in cur.description]
+            return {r[0]: dict(zip(names, r)) for r in cur.fetchall()}
+
+    def put(self, outcomes: list[FunctionOutcome], identity: str) -> None:
+        rows = [o for o in outcomes if o.task.key and o.asked]
+        if not rows:
+            return
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        with self.store.connect() as con:
+            con.execute(OUTCOMES_DDL)
+            con.execute("BEGIN TRANSACTION")
+            try:
+                keys = [o.task.key for o in rows]
+                con.execute(f"DELETE FROM {OUTCOMES_TABLE} WHERE key IN ({', '.join('?' for _ in keys)})", keys)
+                con.executemany(
+                    f"INSERT INTO {OUTCOMES_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [[o.task.key, identity, o.task.module, o.task.name, o.accepted, o.verified, o.code, o.detail,
+                      sum(a.stage != "backend" for a in o.attempts), now] for o in rows],
+                )
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+
+class LLMStage:
+    """A started backend, the memory and the loop, for one run (batched across its modules).
+    With a `log`, functions whose key was answered before are not sent again."""
+
+    def __init__(self, settings: LLMSettings, backend: Backend | None = None, memory: TranslationMemory | None = None,
+                 log: OutcomeLog | None = None) -> None:
         self.settings = settings
         self.backend = backend or make_backend(settings)
         self.memory = memory
+        self.log = log
         self._started = False
 
     def start(self) -> None:
@@ -312,17 +366,30 @@ class LLMStage:
         self.backend.close()
 
     def run(self, tasks: list[FunctionTask], ctx: LoopContext, translations: dict[str, ModuleTranslation]) -> StageResult:
-        """The loop over `tasks`; outcomes are written into `translations` (the run's modules)."""
-        if not tasks:
-            return StageResult(metrics=LLMMetrics(backend=self.backend.kind, model=self.settings.model_label()))
-        self.start()
-        outcomes, metrics = RefineLoop(self.backend, self.settings, self.memory).run(tasks, ctx)
-        changes = apply_outcomes(translations, outcomes, self.backend.identity())
+        """The loop over `tasks`; outcomes are written into `translations` (the run's modules).
+        Metrics count what was sent now; answers replayed from the log are outcomes only."""
+        known = self.log.get([t.key for t in tasks if t.key]) if self.log is not None else {}
+        ask = [t for t in tasks if not (t.key and t.key in known)]
+        replayed = [
+            FunctionOutcome(task=t, accepted=bool(known[t.key]["accepted"]), code=known[t.key]["code"],
+                            verified=bool(known[t.key]["verified"]), asked=True,
+                            detail=f"{known[t.key]['detail']}; answered before for this key, not asked again")
+            for t in tasks if t.key and t.key in known
+        ]
+        metrics = LLMMetrics(backend=self.backend.kind, model=self.settings.model_label())
+        outcomes: list[FunctionOutcome] = []
+        if ask:
+            self.start()
+            outcomes, metrics = RefineLoop(self.backend, self.settings, self.memory).run(ask, ctx)
+            if self.log is not None:
+                self.log.put(outcomes, self.backend.identity())
+        changes = apply_outcomes(translations, replayed + outcomes, self.backend.identity())
         per_module: dict[str, list[FunctionOutcome]] = {}
         for o in outcomes:
             per_module.setdefault(o.task.module, []).append(o)
         module_metrics = {m: LLMMetrics.from_outcomes(os_, self.backend.kind, self.settings.model_label()) for m, os_ in per_module.items()}
-        return StageResult(outcomes=outcomes, changes=changes, metrics=metrics, module_metrics=module_metrics)
+        return StageResult(outcomes=replayed + outcomes, changes=changes, metrics=metrics, module_metrics=module_metrics,
+                           replayed=len(replayed))
 
 
 def memory_from_validations(
@@ -357,7 +424,7 @@ def translate_with_llm(
     functions come from / go to its function cache (keyed with the model and prompt version),
     and the translation memory and metrics live in the same file. Returns the translations,
     {functions_translated, cache_hits} and the stage's result."""
-    stage = LLMStage(settings, backend, TranslationMemory(cache_store))
+    stage = LLMStage(settings, backend, TranslationMemory(cache_store), OutcomeLog(cache_store) if cache_store is not None else None)
     stage.start()  # fail before any work when the backend is unusable
     try:
         identity = cache_identity(settings)
@@ -397,7 +464,7 @@ def translate_with_llm(
             writes = [e for k, plan in plans.items() for e in updated_entries(plan, new_entries[k], found, result.changes)]
             if writes:
                 cache.put(writes)
-            if result.metrics is not None and tasks:
+            if result.metrics is not None and result.metrics.functions:
                 record(cache_store, result.metrics)
         return translations, stats, result
     finally:
@@ -421,7 +488,7 @@ def refine_planned(
     *,
     parsed: Mapping[str, ParsedModule],
     type_maps: Mapping[str, ModuleTypeMap],
-    crate: Mapping[str, ModuleTranslation],
+    crate: Mapping[str, ModuleTranslation] | Callable[[], Mapping[str, ModuleTranslation]],
     validations: Mapping[str, ModuleValidation],
     store: Store,
     work_dir: Path,
@@ -433,7 +500,7 @@ def refine_planned(
     """The LLM stage over the modules a run just translated (the `rust_translation` asset):
     `results` are `translate_planned`'s outputs (updated in place: translation and new cache
     entries), `crate` every current module's stored translation (the crate the candidates are
-    compiled in), `validations` the last validation reports (rules translations that failed
+    compiled in; a callable is only called when there is something to send), `validations` the last validation reports (rules translations that failed
     their differential tests are sent too, and verified functions feed the memory).
     The backend is only contacted when there is something to send."""
     translations = {k: r.translation for k, r in results.items()}
@@ -445,9 +512,10 @@ def refine_planned(
                            keys={k: dict(p.function_keys) for k, p in plans.items()})
     if not tasks:
         return PlannedRefinement(StageResult())
-    stage = LLMStage(settings, backend, memory)
+    stage = LLMStage(settings, backend, memory, OutcomeLog(store))
     try:
-        ctx = LoopContext(translations={**crate, **translations}, parsed=dict(parsed), type_maps=dict(type_maps),
+        stored = crate() if callable(crate) else crate
+        ctx = LoopContext(translations={**stored, **translations}, parsed=dict(parsed), type_maps=dict(type_maps),
                           work_dir=work_dir, toolchain=toolchain, source_root=source_root, sources=dict(sources or {}))
         result = stage.run(tasks, ctx, translations)
     finally:
@@ -455,7 +523,7 @@ def refine_planned(
     for k, r in results.items():
         r.translation = translations[k]
         r.new_entries = updated_entries(plans[k], r.new_entries, entries, result.changes)
-    if result.metrics is not None:
+    if result.metrics is not None and result.metrics.functions:
         record(store, result.metrics)
     retry = {c.module for c in result.changes if not c.cacheable}
     return PlannedRefinement(result, retry, len(tasks))

@@ -109,6 +109,8 @@ def collect_vec(lw: "FunctionLowerer", v: Val) -> tuple[ir.Expr, PyType]:
 def _len(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("len", args, 1)
     (v,) = args
+    if v.ty.kind == "class":
+        return lw.dunder(v, "__len__", "len")
     if v.ty.kind == "unknown":
         raise Unsupported("PTL112", "len() of a value of unknown type")
     if v.ty.kind == "str":
@@ -765,12 +767,70 @@ def defaultdict_of(key: PyType, value: PyType) -> PyType:
     return PyType(kind="dict", args=(key, value), name="defaultdict")
 
 
-COLLECTIONS: dict[str, Rule] = {"Counter": _counter, "defaultdict": _defaultdict}
+def _deque(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`deque(items)`: a list (append/pop at both ends: popleft/appendleft)."""
+    _no_kwargs("deque", kwargs)
+    return _list(lw, args, {})
+
+
+COLLECTIONS: dict[str, Rule] = {"Counter": _counter, "defaultdict": _defaultdict, "deque": _deque}
+
+
+def _heap_target(lw: "FunctionLowerer", v: Val, name: str) -> ir.Expr:
+    if v.ty.kind != "list":
+        raise Unsupported("PTL113", f"heapq.{name} of {v.ty}")
+    if isinstance(v.expr, ir.Path) and any(loc.name == v.expr.name and loc.mutable_ref for loc in lw.locals.values()):
+        return v.expr
+    return ir.Ref(lw.mutable(v), mutable=True)
+
+
+def _heap_op(name: str, takes_item: bool, returns_item: bool) -> Rule:
+    def rule(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+        _arity(name, args, 2 if takes_item else 1)
+        heap = args[0]
+        elem = heap.ty.args[0] if heap.ty.kind == "list" else T.UNKNOWN
+        if takes_item and not T.is_known(elem):
+            heap = lw.refine(heap, T.list_of(args[1].ty))
+            elem = heap.ty.args[0]
+        if elem.kind == "unknown":
+            raise Unsupported("PTL112", f"heapq.{name} on a list of unknown items")
+        lw.use_runtime("heapq")
+        call_args = (_heap_target(lw, heap, name),) + ((owned_as(args[1], elem),) if takes_item else ())
+        return Val(ir.Call(ir.Path(f"crate::pyrt::{name}"), call_args), elem if returns_item else T.NONE)
+
+    return rule
+
+
+def _nbest(largest: bool) -> Rule:
+    def rule(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+        _arity("nlargest", args, 2)
+        _no_kwargs("nlargest", kwargs, ("key",))
+        flags = dict(kwargs)
+        if largest:
+            flags["reverse"] = Val(ir.BoolLit(True), T.BOOL)
+        ordered = _sorted(lw, [args[1]], flags)
+        n = read(coerce(args[0], T.INT))
+        lw.use_runtime("list_slice")
+        return Val(ir.Call(ir.Path("crate::pyrt::list_slice"), (ir.Ref(ordered.expr), ir.Path("None"), ir.Call(ir.Path("Some"), (n,)), ir.IntLit(1))), ordered.ty)
+
+    return rule
+
+
+HEAPQ: dict[str, Rule] = {
+    "heapify": _heap_op("heapify", False, False),
+    "heappush": _heap_op("heappush", True, False),
+    "heappop": _heap_op("heappop", False, True),
+    "heappushpop": _heap_op("heappushpop", True, True),
+    "heapreplace": _heap_op("heapreplace", True, True),
+    "nlargest": _nbest(True),
+    "nsmallest": _nbest(False),
+}
 
 MODULE_MEMBERS: dict[str, set[str]] = {
     "math": set(MATH) | set(MATH_CONSTANTS),
     "string": set(_STRING_CONSTANTS),
     "collections": set(COLLECTIONS),
+    "heapq": set(HEAPQ),
 }
 
 
@@ -789,6 +849,8 @@ def lower_module_member(
         return rule(lw, *call)
     if module == "collections" and call is not None and name in COLLECTIONS:
         return COLLECTIONS[name](lw, *call)
+    if module == "heapq" and call is not None and name in HEAPQ:
+        return HEAPQ[name](lw, *call)
     if module == "string" and call is None and name in _STRING_CONSTANTS:
         return Val(ir.StrLit(_STRING_CONSTANTS[name]), T.STR, Mode.REF)
     raise Unsupported("PTL133", f"`{module}.{name}` is not supported yet")

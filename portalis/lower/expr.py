@@ -80,6 +80,12 @@ class ExprLowering:
 
     def truthy(self: "FunctionLowerer", v: Val) -> ir.Expr:
         k = v.ty.kind
+        if k == "class":
+            cls = self.env.class_sig(v.ty)
+            for name in ("__bool__", "__len__"):
+                if cls is not None and cls.method(name) is not None:
+                    return self.truthy(self.dunder(v, name, "bool"))
+            return ir.BoolLit(True)  # objects are true unless they say otherwise
         if k == "bool":
             return read(v)
         if k == "int":
@@ -95,15 +101,28 @@ class ExprLowering:
             # `if x:` on Optional[int] is false for None and for 0.
             test = self.truthy(Val(ir.Path("__v"), inner, Mode.REF))
             return ir.MethodCall(ir.MethodCall(v.expr, "as_ref"), "is_some_and", (ir.Closure(("__v",), test),))
-        if k in ("tuple", "class"):
-            return ir.BoolLit(bool(v.ty.args) or k == "class")
+        if k == "tuple":
+            return ir.BoolLit(bool(v.ty.args))
         if k == "none":
             return ir.BoolLit(False)
         raise Unsupported("PTL113", f"truth value of {v.ty}")
 
+    def dunder(self: "FunctionLowerer", v: Val, method: str, builtin: str) -> Val:
+        """`len(obj)`, `str(obj)`...: the class's `__len__`, `__str__`..."""
+        cls = self.env.class_sig(v.ty)
+        if cls is None or cls.method(method) is None:
+            raise Unsupported("PTL113", f"{builtin}() of {v.ty} (no {method})")
+        out = self.class_method(v, method, [], {}, None)
+        assert out is not None
+        return out
+
     def to_str(self: "FunctionLowerer", v: Val) -> ir.Expr:
         """`str(v)` with Python's formatting."""
         k = v.ty.kind
+        if k == "class":
+            cls = self.env.class_sig(v.ty)
+            name = "__str__" if cls is not None and cls.method("__str__") is not None else "__repr__"
+            return owned(self.dunder(v, name, "str"))
         if k == "str":
             return owned(v)
         if k == "int":
@@ -362,6 +381,23 @@ class ExprLowering:
                 key = self.expr(node.slice[0].slice.value)
                 index = self.list_index(recv, key)
                 return Val(ir.Index(self.mutable(recv), index), recv.ty.args[0], Mode.PLACE)
+        if (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "setdefault"
+            and len(node.args) == 2
+            and not any(a.keyword or a.star for a in node.args)
+        ):
+            # `d.setdefault(k, []).append(x)`: the stored value itself is changed, as in Python.
+            recv = self.place(node.func.value)
+            if recv.ty.kind == "dict":
+                key, default = self.expr(node.args[0].value), self.expr(node.args[1].value)
+                if not T.is_known(recv.ty):
+                    k_t, v_t = recv.ty.args
+                    recv = self.refine(recv, PyType(kind="dict", args=(k_t if T.is_known(k_t) else key.ty, v_t if T.is_known(v_t) else default.ty), name=recv.ty.name))
+                k_t, v_t = recv.ty.args
+                got = ir.MethodCall(self.mutable(recv), "setdefault", (owned_as(key, k_t), owned_as(default, v_t)))
+                return Val(got, v_t, Mode.PLACE)
         v = self.expr(node)
         if isinstance(node, cst.Name):
             local = self.locals.get(node.value)
@@ -660,6 +696,9 @@ class ExprLowering:
         raise Unsupported("PTL113", f"`in` on {container.ty}", node)
 
     def if_exp(self: "FunctionLowerer", node: cst.IfExp) -> Val:
+        let_form = self.if_let_exp(node)
+        if let_form is not None:
+            return let_form
         cond = self.condition(node.test)
         then_n, else_n = self.narrowings(node.test)
         with self.narrowed(then_n):
@@ -674,6 +713,35 @@ class ExprLowering:
         if ty.kind == "str" and a.mode is Mode.REF and b.mode is Mode.REF and isinstance(a.expr, ir.StrLit) and isinstance(b.expr, ir.StrLit):
             return Val(ir.IfExpr(cond, ir.Block(tail=a.expr), ir.Block(tail=b.expr)), T.STR, Mode.REF)
         return Val(ir.IfExpr(cond, ir.Block(tail=owned_as(a, ty)), ir.Block(tail=owned_as(b, ty))), ty)
+
+    def if_let_exp(self: "FunctionLowerer", node: cst.IfExp) -> Val | None:
+        """`f(x) if x is not None else d` as `if let Some(x) = x { f(x) } else { d }`."""
+        test = node.test
+        if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.left, cst.Name)):
+            return None
+        comp = test.comparisons[0]
+        if not (isinstance(comp.comparator, cst.Name) and comp.comparator.value == "None" and isinstance(comp.operator, (cst.Is, cst.IsNot))):
+            return None
+        name = test.left.value
+        local = self.locals.get(name)
+        if local is None or local.ty.kind != "optional" or local.narrowed or local.mutable_ref or local.func is not None:
+            return None
+        some_first = isinstance(comp.operator, cst.IsNot)
+        some_node, none_node = (node.body, node.orelse) if some_first else (node.orelse, node.body)
+        inner = local.ty.args[0]
+        copy = is_copy(inner)
+        self.locals[name] = Local(local.name, inner, Mode.PLACE if copy else Mode.REF, param=local.param, block=local.block)
+        try:
+            some = self.expr(some_node)
+        finally:
+            self.locals[name] = local
+        none = self.expr(none_node)
+        ty = unify(some.ty, none.ty)
+        if ty is None:
+            raise Unsupported("PTL113", f"conditional expression mixes {some.ty} and {none.ty}", node)
+        scrutinee = ir.Path(local.name) if copy else ir.Ref(ir.Path(local.name))
+        cond = ir.LetPattern(f"Some({local.name})", scrutinee)
+        return Val(ir.IfExpr(cond, ir.Block(tail=owned_as(some, ty)), ir.Block(tail=owned_as(none, ty))), ty)
 
     # -------------------------------------------------------- displays
     def display(self: "FunctionLowerer", node: cst.List | cst.Tuple | cst.Dict | cst.Set) -> Val:

@@ -29,7 +29,7 @@ from portalis.lower.exceptions import BUILTIN_EXCEPTIONS, PYERR, ExceptionLoweri
 from portalis.lower.expr import ExprLowering
 from portalis.lower.iteration import IterLowering
 from portalis.lower.mutability import fix_mutability
-from portalis.lower.scan import Declarations, FunctionScan, declarations, scan_function
+from portalis.lower.scan import Declarations, FunctionScan, declarations, iter_nodes, scan_function
 from portalis.lower.values import coerce, owned, owned_as, read, str_view
 from portalis.model import FunctionSignature, PyType
 from portalis.parse import SourceTree, code_of
@@ -48,6 +48,7 @@ _AUG = {
 _RUST_AUG = {cst.AddAssign: "+=", cst.SubtractAssign: "-=", cst.MultiplyAssign: "*="}
 
 MAX_PASSES = 24
+YIELDED = "__yielded"  # the list a generator function collects
 
 
 class _Loop:
@@ -106,9 +107,20 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         self.infer_only = False  # the type map's inference: only the facts matter, not the IR
         params = {p.name for p in sig.params}
         self.decls: Declarations = declarations(node, params)
-        self.mutated_locals = set(self.scan.mutated) | self._passed_mutably()
+        self.mutated_locals = set(self.scan.mutated) | self._passed_mutably() | self._mutating_method_receivers()
         self.assign_count = self.scan.assign_count
         self.assigned_in_loop = self.scan.in_loop
+
+    def _mutating_method_receivers(self) -> set[str]:
+        """Names a `&mut self` method of a translated class is called on (`acc.deposit(5)`)."""
+        mutators = {m.name for c in self.env.own.classes for m in c.methods if m.mut_self}
+        if not mutators:
+            return set()
+        return {
+            c.func.value.value
+            for c in self.scan.calls
+            if isinstance(c.func, cst.Attribute) and isinstance(c.func.value, cst.Name) and c.func.attr.value in mutators
+        }
 
     def _passed_mutably(self) -> set[str]:
         """Names passed to a parameter that the callee changes in place (`f(xs)` where f takes
@@ -242,11 +254,28 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 mutable = (rebound or p.name in self.mutated_locals) and mode is not Mode.REF
                 shown = name if p.name in self.scan.names_read or name.startswith("_") else f"_{name}"
                 params.append(ir.Param(shown, ptype, mutable=mutable))
+        if self.scan.yields:
+            # A generator function: what it yields is collected and returned as a list
+            # (eagerly: an endless generator cannot be translated this way).
+            if _endless(self.node.body):
+                raise Unsupported("PTL122", "an endless generator (`while True:` without break) cannot be collected", self.node)
+            if self.sig.returns.kind not in ("list", "unknown"):
+                first_yield = next(n for n in iter_nodes(self.node.body) if type(n) is cst.Yield)
+                exc = Unsupported("PTL122", f"a generator annotated as returning {self.sig.returns}", first_yield)
+                exc.line = self.line(_statement_of(self.node.body, first_yield))
+                raise exc
+            ret = self.returns
+            elem_t = self.rust_type(ret, holes=True) if ret.kind == "list" else ir.TPath("Vec", (ir.TPath("_"),))
+            prologue.append(ir.Let(f"mut {YIELDED}", elem_t, ir.Call(ir.Path("Vec::new"))))
         body = self.block(self.node.body, top=True)
         stmts = list(body.stmts)
         tail: ir.Expr | None = None
         falls_off = not _ends_in_return(stmts)
-        if self.sig.returns.kind == "unknown" and _py_falls_off(self.node.body):
+        if self.scan.yields:
+            if falls_off:
+                stmts.append(self.make_return(ir.Path(YIELDED)))
+                falls_off = False
+        elif self.sig.returns.kind == "unknown" and _py_falls_off(self.node.body):
             self.learn(self.facts.learn_return(T.NONE))  # Python returns None at the end
         ret = self.returns
         if stmts and isinstance(stmts[-1], ir.Return) and stmts[-1].value is not None:
@@ -395,8 +424,10 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         if isinstance(small, cst.Expr):
             if isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString)):
                 return []  # a string statement is a comment
-            if isinstance(small.value, (cst.Yield, cst.Await)):
-                raise Unsupported("PTL122", "generators (yield) are not supported yet", small)
+            if isinstance(small.value, cst.Yield):
+                return self.yield_stmt(small.value)
+            if isinstance(small.value, cst.Await):
+                raise Unsupported("PTL122", "async code is not supported", small)
             if not isinstance(small.value, cst.Call):
                 raise Unsupported("PTL120", "an expression statement without effect", small)
             v = self.expr(small.value)
@@ -462,7 +493,22 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             return ir.Return(ir.Call(ir.Path("Ok"), (value if value is not None else ir.TupleExpr(()),)))
         return ir.Return(value)
 
+    def yield_stmt(self, node: cst.Yield) -> list[ir.Stmt]:
+        """A generator yields into the list it returns (translated eagerly)."""
+        if isinstance(node.value, cst.From) or node.value is None:
+            raise Unsupported("PTL122", "`yield from` and bare `yield` are not supported yet", node)
+        v = self.expr(node.value)
+        if self.sig.returns.kind == "unknown":
+            self.learn(self.facts.learn_return(T.list_of(v.ty)))
+        want = self.returns
+        elem = want.args[0] if want.kind == "list" else v.ty
+        return [ir.ExprStmt(ir.MethodCall(ir.Path(YIELDED), "push", (owned_as(v, elem),)))]
+
     def return_stmt(self, node: cst.Return) -> ir.Stmt:
+        if self.scan.yields:
+            if node.value is not None:
+                raise Unsupported("PTL122", "a generator returning a value is not supported", node)
+            return self.make_return(ir.Path(YIELDED))
         inferring = self.sig.returns.kind == "unknown"
         if node.value is None:
             if inferring:
@@ -504,6 +550,9 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         """An if statement, with Optional narrowing: `if x is not None:` unwraps x in the
         branch; after the statement, x stays unwrapped when every branch that falls through
         left it holding a value (`if x is None: return` / `if x is None: x = 0`)."""
+        let_form = self.if_let(node)
+        if let_form is not None:
+            return let_form
         cond = self.header_condition(node.test)
         then_n, else_n = self.narrowings(node.test)
         before = self.narrow_state()
@@ -544,6 +593,57 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 # `if a: if b: ...` is `if a && b { ... }`.
                 return [ir.ExprStmt(ir.IfExpr(ir.Binary("&&", cond, inner.expr.cond), inner.expr.then))]
         return [ir.ExprStmt(ir.IfExpr(cond, then, orelse))]
+
+    def if_let(self, node: cst.If) -> list[ir.Stmt] | None:
+        """`if x is not None: A else: B` (or `if x is None: B else: A`) as
+        `if let Some(x) = x { A } else { B }`: A reads the value directly (no unwrap). Only when
+        A does not assign x (it would assign the Optional, not the value)."""
+        test = node.test
+        if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.left, cst.Name)):
+            return None
+        comp = test.comparisons[0]
+        if not (isinstance(comp.comparator, cst.Name) and comp.comparator.value == "None" and isinstance(comp.operator, (cst.Is, cst.IsNot))):
+            return None
+        name = test.left.value
+        local = self.locals.get(name)
+        if local is None or local.ty.kind != "optional" or local.narrowed or local.mutable_ref or local.func is not None:
+            return None
+        if isinstance(node.orelse, cst.If):
+            return None
+        some_first = isinstance(comp.operator, cst.IsNot)
+        some_suite = node.body if some_first else (node.orelse.body if isinstance(node.orelse, cst.Else) else None)
+        none_suite = (node.orelse.body if isinstance(node.orelse, cst.Else) else None) if some_first else node.body
+        if some_suite is None or name in _assigned_names(some_suite):
+            return None
+        inner = local.ty.args[0]
+        copy = is_copy(inner)
+        before = self.narrow_state()
+        shadow = Local(local.name, inner, Mode.PLACE if copy else Mode.REF, param=local.param, block=local.block)
+        self.locals[name] = shadow
+        try:
+            some_block = self.block(some_suite)
+        finally:
+            self.locals[name] = local
+        some_state = (self.narrow_state() - {name}) | {name}
+        self.set_narrow_state(before)
+        none_block: ir.Block | None = None
+        none_state = before
+        if none_suite is not None:
+            none_block = self.block(none_suite)
+            none_state = self.narrow_state()
+        self.set_narrow_state(before)
+        falls = [state for block, state in ((some_block, some_state), (none_block, none_state))
+                 if block is None or not _block_diverges(block)]
+        if falls:
+            after = falls[0]
+            for state in falls[1:]:
+                after = after & state
+            self.set_narrow_state(after)
+        scrutinee = ir.Path(local.name) if copy else ir.Ref(ir.Path(local.name))
+        cond = ir.LetPattern(f"Some({local.name})", scrutinee)
+        if none_block is not None and not none_block.stmts and none_block.tail is None:
+            none_block = None
+        return [ir.ExprStmt(ir.IfExpr(cond, some_block, none_block))]
 
     def while_stmt(self, stmt: cst.While) -> list[ir.Stmt]:
         flag = self.temp("broke") if stmt.orelse is not None else None
@@ -1050,6 +1150,27 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         raise Unsupported("PTL120", "this del statement is not supported yet", node)
 
 
+def _assigned_names(suite: cst.CSTNode) -> set[str]:
+    """Names a block binds (assignments, for targets, with ... as)."""
+    from portalis.lower.scan import iter_nodes
+
+    out: set[str] = set()
+    for n in iter_nodes(suite, prune=(cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+        targets: list[cst.BaseExpression] = []
+        t = type(n)
+        if t is cst.Assign:
+            targets = [x.target for x in n.targets]
+        elif t is cst.AnnAssign or t is cst.AugAssign:
+            targets = [n.target]
+        elif t is cst.For:
+            targets = [n.target]
+        for target in targets:
+            for x in iter_nodes(target):
+                if type(x) is cst.Name:
+                    out.add(x.value)
+    return out
+
+
 def _mentions(e: ir.Expr, target: ir.Expr) -> bool:
     """Whether expression `e` refers to the variable `target` is (a Path)."""
     if not isinstance(target, ir.Path):
@@ -1134,6 +1255,29 @@ def _bool_if(e: ir.IfExpr) -> ir.Expr:
 def _first_param(node: cst.FunctionDef) -> str | None:
     params = [*node.params.posonly_params, *node.params.params]
     return params[0].name.value if params else None
+
+
+def _statement_of(body: cst.CSTNode, target: cst.CSTNode) -> cst.CSTNode:
+    """The innermost simple statement holding `target` (for its line)."""
+    from portalis.lower.scan import iter_nodes
+
+    for n in iter_nodes(body):
+        if type(n) is cst.SimpleStatementLine and any(m is target for m in iter_nodes(n)):
+            return n
+    return body
+
+
+def _endless(suite: cst.BaseSuite) -> bool:
+    """A `while True:` loop with no break or return directly in it (a generator that never
+    ends)."""
+    from portalis.lower.scan import iter_nodes
+
+    for n in iter_nodes(suite, prune=(cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+        if type(n) is cst.While and isinstance(n.test, cst.Name) and n.test.value == "True":
+            leaves = any(type(m) in (cst.Break, cst.Return) for m in iter_nodes(n.body, prune=(cst.For, cst.While, cst.FunctionDef)))
+            if not leaves:
+                return True
+    return False
 
 
 def _snake(name: str) -> bool:

@@ -56,7 +56,13 @@ class IterLowering:
     def for_stmt(self: "FunctionLowerer", node: cst.For) -> list[ir.Stmt]:
         if node.asynchronous is not None:
             raise Unsupported("PTL120", "async for is not supported", node)
-        it = self.iteration(node.iter)
+        target_name = node.target.value if isinstance(node.target, cst.Name) else None
+        changes_items = target_name is not None and target_name in self.mutated_locals and not self.scan.rebound(target_name)
+        if changes_items:
+            # `for line in lines: line.qty += 1` changes the items themselves: iterate mutably.
+            it = self.iteration_mut(node.iter)
+        else:
+            it = self.iteration(node.iter)
         before = self.loop_entry_state(node)
         pattern, binds, prelude = self.loop_target(node.target, it.elem)
         if isinstance(node.target, cst.Name) and pattern == rust_ident(node.target.value):
@@ -193,6 +199,16 @@ class IterLowering:
                         return Iteration(ir.MethodCall(it, "copied"), Elem(ty))
                     return Iteration(it, Elem(ty, Mode.REF))
         return self.iterate_val(self.expr(node))
+
+    def iteration_mut(self: "FunctionLowerer", node: cst.BaseExpression) -> Iteration:
+        """Iterate a list so that the loop can change its items in place (`iter_mut`)."""
+        v = self.place(node)
+        if v.ty.kind != "list":
+            raise Unsupported("PTL113", f"changing the items of {v.ty} while iterating it is not supported yet", node)
+        elem = v.ty.args[0]
+        if is_copy(elem):
+            raise Unsupported("PTL113", "assigning to a loop variable does not change the list", node)
+        return Iteration(ir.MethodCall(self.mutable(v), "iter_mut"), Elem(elem, Mode.PLACE))
 
     def iterate_val(self: "FunctionLowerer", v: Val) -> Iteration:
         """Iterate an already-lowered value."""

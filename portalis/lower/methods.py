@@ -419,9 +419,24 @@ def _dict_get(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[st
     ty = unify(val_t, default.ty) or val_t
     if ty != val_t:
         raise Unsupported("PTL113", f"dict.get default of type {default.ty} for {val_t} values")
+    fallback = owned_as(default, val_t)
+    if _is_default_value(fallback):
+        method = "copied" if is_copy(val_t) else "cloned"
+        return Val(ir.MethodCall(ir.MethodCall(got, method), "unwrap_or_default"), val_t)
     if is_copy(val_t):
-        return Val(ir.MethodCall(ir.MethodCall(got, "copied"), "unwrap_or", (owned_as(default, val_t),)), val_t)
-    return Val(ir.MethodCall(ir.MethodCall(got, "cloned"), "unwrap_or_else", (ir.Closure((), owned_as(default, val_t)),)), val_t)
+        return Val(ir.MethodCall(ir.MethodCall(got, "copied"), "unwrap_or", (fallback,)), val_t)
+    return Val(ir.MethodCall(ir.MethodCall(got, "cloned"), "unwrap_or_else", (ir.Closure((), fallback),)), val_t)
+
+
+def _is_default_value(e: ir.Expr) -> bool:
+    """`Vec::new()`, `String::new()`, `0`, `""`: the type's Default (`unwrap_or_default`)."""
+    if isinstance(e, ir.Call) and isinstance(e.func, ir.Path) and not e.args:
+        return e.func.name in ("Vec::new", "String::new", "crate::pyrt::PyDict::new", "std::collections::HashSet::new", "Default::default")
+    if isinstance(e, ir.IntLit):
+        return e.value == 0
+    if isinstance(e, ir.MethodCall) and e.method == "to_string" and isinstance(e.receiver, ir.StrLit):
+        return e.receiver.value == ""
+    return False
 
 
 def _dict_view(method: str, ty_index: int | None) -> Rule:
@@ -559,7 +574,21 @@ STR_METHODS: dict[str, Rule] = {
     "format": _format,
 }
 
+def _popleft(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """deque.popleft(): the first item (deques are lists here)."""
+    _arity("popleft", args, 0)
+    return _helper(lw, "list_pop_at", (_mut_arg(lw, recv), ir.IntLit(0)), recv.ty.args[0])
+
+
+def _appendleft(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("appendleft", args, 1)
+    recv, elem = _elem(lw, recv, args[0])
+    return Val(ir.MethodCall(lw.mutable(recv), "insert", (ir.IntLit(0), owned_as(args[0], elem))), T.NONE)
+
+
 LIST_METHODS: dict[str, Rule] = {
+    "popleft": _popleft,
+    "appendleft": _appendleft,
     "append": _append,
     "extend": _extend,
     "pop": _pop,

@@ -255,7 +255,7 @@ def lower_module(
         if cls.diagnostics:
             continue  # reported with the type map's diagnostics
         pending.append((RustItem(name=cls.name, kind="struct", code="", python_line=cls.line), _struct(cls), None))
-            pending.extend(_class_methods(cls, info, env, scope, tree, parsed, out))
+        pending.extend(_class_methods(cls, info, env, scope, tree, parsed, out))
         consts = tuple(item for item in (_const(c) for c in cls.constants) if item is not None and not item.static)
         if consts:
             pending.append((RustItem(name=f"{cls.name}.constants", kind="const", code="", python_line=cls.line), ir.Impl(cls.name, consts), None))

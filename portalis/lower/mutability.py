@@ -26,11 +26,12 @@ _SIMPLE = re.compile(r"^(mut )?([A-Za-z_][A-Za-z0-9_]*)$")
 
 
 class _Binding:
-    __slots__ = ("mutated", "read", "deferred", "count")
+    __slots__ = ("mutated", "read", "deferred", "count", "is_ref")
 
     def __init__(self, deferred: bool = False) -> None:
         self.mutated = False
         self.read = False
+        self.is_ref = False  # a `&mut T` (from iter_mut): changes go through it, no `mut` needed
         self.deferred = deferred  # `let x;`: the first assignment on a path initialises it
         self.count = 0  # assignments so far on the current path (deferred bindings)
 
@@ -74,9 +75,11 @@ def _block(b: ir.Block, scope: dict[str, _Binding], decisions: dict[int, _Bindin
         _expr(b.tail, scope, decisions)
 
 
-def _mutate(name: str | None, scope: dict[str, _Binding]) -> None:
+def _mutate(name: str | None, scope: dict[str, _Binding], direct: bool = False) -> None:
     if name is not None and name in scope:
-        scope[name].mutated = True
+        binding = scope[name]
+        if not binding.is_ref or direct:
+            binding.mutated = True
 
 
 def _stmt(s: ir.Stmt, scope: dict[str, _Binding], decisions: dict[int, _Binding]) -> None:
@@ -98,7 +101,7 @@ def _stmt(s: ir.Stmt, scope: dict[str, _Binding], decisions: dict[int, _Binding]
             if binding.count > 1:
                 binding.mutated = True  # assigned twice on one path
         else:
-            _mutate(root, scope)
+            _mutate(root, scope, direct=isinstance(s.target, ir.Path))
         if not isinstance(s.target, ir.Path):
             _expr(s.target, scope, decisions)
         return
@@ -121,6 +124,7 @@ def _stmt(s: ir.Stmt, scope: dict[str, _Binding], decisions: dict[int, _Binding]
         if m:
             binding = _Binding()
             binding.read = True
+            binding.is_ref = isinstance(s.iterable, ir.MethodCall) and s.iterable.method == "iter_mut"
             decisions[id(s)] = binding
             inner[m.group(2)] = binding
         _loop(lambda: _block(s.body, inner, decisions), scope)

@@ -84,12 +84,13 @@ _PRUNE: dict[tuple[type, ...], frozenset[type]] = {}
 
 # Methods that change their receiver in place: a parameter they are called on is passed &mut.
 MUTATING_METHODS = frozenset(
-    "append extend insert pop remove clear sort reverse update setdefault add discard popitem "
+    "append extend insert pop remove clear sort reverse update setdefault add discard popitem popleft appendleft "
     "difference_update intersection_update symmetric_difference_update".split()
 )
 
+HEAP_FUNCTIONS = frozenset("heapify heappush heappop heappushpop heapreplace".split())
 # Of those, the ones that can change a list's length (a `&mut [T]` cannot).
-RESIZING_METHODS = frozenset("append extend insert pop remove clear".split())
+RESIZING_METHODS = frozenset("append extend insert pop remove clear popleft appendleft".split())
 
 _SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
@@ -252,6 +253,7 @@ def _scan(fn: cst.FunctionDef | cst.Lambda) -> FunctionScan:
             return
         if t is cst.Yield:
             out.yields = True
+            out.returns_value = True  # a generator function returns what it yields (a list)
         if t is cst.ExceptHandler and node.name is not None:
             bind(node.name.name, loop)
         if t is cst.Call:
@@ -264,6 +266,13 @@ def _scan(fn: cst.FunctionDef | cst.Lambda) -> FunctionScan:
                     out.resized.add(f.value.value)
             elif isinstance(f, cst.Attribute) and f.attr.value in MUTATING_METHODS:
                 changed(f.value)
+            heap_fn = f.value if type(f) is cst.Name else f.attr.value if type(f) is cst.Attribute else None
+            if heap_fn in HEAP_FUNCTIONS and node.args and type(node.args[0].value) is cst.Name:
+                # heapq functions change their first argument in place.
+                name = node.args[0].value.value
+                out.mutated.add(name)
+                out.resized.add(name)
+                first_event.setdefault(name, "mutate")
         if t in _COMPREHENSION_TYPES:
             # Comprehension targets are local to the comprehension (Python 3): not bindings.
             for child in children(node):

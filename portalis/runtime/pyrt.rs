@@ -1251,3 +1251,84 @@ pub fn zip_rows<T: Clone>(rows: &[Vec<T>]) -> Vec<Vec<T>> {
     (0..n).map(|j| rows.iter().map(|r| r[j].clone()).collect()).collect()
 }
 // @end
+
+// @helper heapq
+/// `heapq`: a min-heap in a Vec, with CPython's exact sift order (so the list looks the same).
+pub fn heap_lt<T: PartialOrd>(a: &T, b: &T) -> bool {
+    a < b
+}
+
+fn heap_siftdown<T: PartialOrd>(heap: &mut [T], startpos: usize, mut pos: usize) {
+    while pos > startpos {
+        let parentpos = (pos - 1) >> 1;
+        if heap_lt(&heap[pos], &heap[parentpos]) {
+            heap.swap(pos, parentpos);
+            pos = parentpos;
+            continue;
+        }
+        break;
+    }
+}
+
+fn heap_siftup<T: PartialOrd>(heap: &mut [T], mut pos: usize) {
+    let endpos = heap.len();
+    let startpos = pos;
+    let mut childpos = 2 * pos + 1;
+    while childpos < endpos {
+        let rightpos = childpos + 1;
+        if rightpos < endpos && !heap_lt(&heap[childpos], &heap[rightpos]) {
+            childpos = rightpos;
+        }
+        heap.swap(pos, childpos);
+        pos = childpos;
+        childpos = 2 * pos + 1;
+    }
+    heap_siftdown(heap, startpos, pos);
+}
+
+/// `heapq.heapify(x)`.
+pub fn heapify<T: PartialOrd>(x: &mut [T]) {
+    let n = x.len();
+    for i in (0..n / 2).rev() {
+        heap_siftup(x, i);
+    }
+}
+
+/// `heapq.heappush(heap, item)`.
+pub fn heappush<T: PartialOrd>(heap: &mut Vec<T>, item: T) {
+    heap.push(item);
+    let last = heap.len() - 1;
+    heap_siftdown(heap, 0, last);
+}
+
+/// `heapq.heappop(heap)`.
+pub fn heappop<T: PartialOrd>(heap: &mut Vec<T>) -> T {
+    let last = heap.pop().unwrap_or_else(|| panic!("IndexError: index out of range"));
+    if heap.is_empty() {
+        return last;
+    }
+    let first = std::mem::replace(&mut heap[0], last);
+    heap_siftup(heap, 0);
+    first
+}
+
+/// `heapq.heappushpop(heap, item)`.
+pub fn heappushpop<T: PartialOrd>(heap: &mut [T], item: T) -> T {
+    if !heap.is_empty() && heap_lt(&heap[0], &item) {
+        let first = std::mem::replace(&mut heap[0], item);
+        heap_siftup(heap, 0);
+        return first;
+    }
+    item
+}
+
+/// `heapq.heapreplace(heap, item)`.
+pub fn heapreplace<T: PartialOrd>(heap: &mut [T], item: T) -> T {
+    if heap.is_empty() {
+        panic!("IndexError: index out of range");
+    }
+    let first = std::mem::replace(&mut heap[0], item);
+    heap_siftup(heap, 0);
+    first
+}
+// @end

@@ -13,7 +13,8 @@ _BUILTIN = {"int": T.INT, "float": T.FLOAT, "bool": T.BOOL, "str": T.STR, "None"
 _GENERIC = {
     "list": "list", "List": "list", "Sequence": "list", "MutableSequence": "list",
     # Read-only iterables: a list argument is what callers pass most (a Rust slice).
-    "Iterable": "list", "Collection": "list",
+    "Iterable": "list", "Collection": "list", "Iterator": "list",
+    "Generator": "list",  # Generator[Y, S, R]: what a generator function yields, collected
     "dict": "dict", "Dict": "dict", "Mapping": "dict", "MutableMapping": "dict", "DefaultDict": "dict",
     "set": "set", "Set": "set", "FrozenSet": "set", "frozenset": "set", "AbstractSet": "set",
     "tuple": "tuple", "Tuple": "tuple",
@@ -109,6 +110,8 @@ def _resolve(node: cst.BaseExpression, scope: TypeScope) -> PyType:
                     raise AnnotationError("variable-length tuple[T, ...] is not supported yet")
                 return T.tuple_of(*args)
             expected = 2 if kind == "dict" else 1
+            if name == "Generator":
+                args = args[:1]
             if len(args) != expected:
                 raise AnnotationError(f"{name} takes {expected} type argument(s)")
             return PyType(kind=kind, args=tuple(args))
