@@ -190,7 +190,7 @@ def _infer(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], scope: TypeScop
                 continue
             if sig.name not in needy and not (callers_of_needy and _calls_any(node, needy)):
                 continue
-            facts = infer_function(env, sig, node, scope, Facts())
+            facts = _safely_inferred(env, sig, node, scope)
             for callee, seen in facts.call_args.items():
                 merged = call_args.setdefault(callee, {})
                 for p, t in seen.items():
@@ -262,6 +262,18 @@ def _propagate_mutation(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], re
                             sig = sig.model_copy(update={"params": new_params})
                             tm.functions[i] = sig
                             changed = True
+
+
+def _safely_inferred(env, sig: FunctionSignature, node: cst.FunctionDef, scope: TypeScope, self_type: PyType | None = None):
+    """Inference of one function; a translator bug there costs that function's inferred types,
+    never the module's type map (what is still unknown is reported as PTL110)."""
+    from portalis.lower.context import Facts
+    from portalis.lower.function import infer_function
+
+    try:
+        return infer_function(env, sig, node, scope, Facts(), self_type=self_type)
+    except Exception:  # noqa: BLE001 - isolate one function's failure
+        return Facts()
 
 
 def _calls_any(node: cst.FunctionDef, names: set[str]) -> bool:
@@ -405,6 +417,7 @@ def build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
     nodes = function_nodes(tree.module)
     scope = TypeScope.build(parsed.module, [c.name for c in parsed.classes], parsed.imports)
     scope.exceptions = _own_exceptions(parsed)
+    scope.add_aliases([(c.name, c.value) for c in parsed.constants if c.annotation is None])
     tm = ModuleTypeMap(module=parsed.module)
     doc_returns: dict[str, PyType | None] = {}
     for fn in parsed.functions:
@@ -481,7 +494,7 @@ def _infer_methods(tm: ModuleTypeMap, sources: dict, scope: TypeScope, parsed: P
                 if not needs or m.diagnostics:
                     continue
                 _owner, node, _c = sources[f"{cls.name}.{m.name}"]
-                facts = infer_function(env, m, node, scope, Facts(), self_type=self_type)
+                facts = _safely_inferred(env, m, node, scope, self_type)
                 for name, t in facts.fields.items():
                     learnt_fields[name] = T.unify(learnt_fields.get(name, T.UNKNOWN), t) or t
                 params = [

@@ -246,3 +246,23 @@ def constants_run(tmp_path_factory, toolchain) -> DiffRun:
 def test_module_constants(constants_run: DiffRun, call: str) -> None:
     """Module-level constants: scalars are consts, containers statics built at first use."""
     constants_run.check(call)
+
+
+LIBRARY_SRC = 'from typing import List, Tuple\nfrom functools import reduce\n\nVector = List[float]\nPoint = Tuple[float, float]\n\n\ndef dot(a: Vector, b: Vector) -> float:\n    return sum(x * y for x, y in zip(a, b))\n\n\ndef centroid(points: List[Point]) -> Point:\n    n = len(points)\n    return (sum(p[0] for p in points) / n, sum(p[1] for p in points) / n)\n\n\ndef prod(xs: List[int]) -> int:\n    return reduce(lambda a, b: a * b, xs, 1)\n\n\ndef greet(name: str, n: int) -> str:\n    return "Hello {name}, you have {count} messages ({0})".format(n, name=name, count=n)\n\nfrom itertools import combinations, permutations, product, chain, accumulate\n\n\ndef pairs_sum(xs: List[int], target: int) -> int:\n    return sum(1 for a, b in combinations(xs, 2) if a + b == target)\n\n\ndef perms(s: str) -> List[str]:\n    return ["".join(p) for p in permutations(s)]\n\n\ndef grid(n: int) -> List[Tuple[int, int]]:\n    return list(product(range(n), range(2)))\n\n\ndef joined(a: List[int], b: List[int]) -> List[int]:\n    return list(chain(a, b))\n\n\ndef prefix(xs: List[int]) -> List[int]:\n    return list(accumulate(xs))\n'
+
+LIBRARY_CALLS = [
+    "dot([1.0, 2.0], [3.0, 0.5])", "centroid([(0.0, 0.0), (2.0, 4.0)])", "prod([2, 3, 4])", "greet('ann', 3)",
+    "pairs_sum([1, 2, 3, 4, 5], 6)", "perms('abc')", "grid(2)", "joined([1], [2, 3])", "prefix([1, 2, 3, 4])",
+]
+
+
+@pytest.fixture(scope="module")
+def library_run(tmp_path_factory, toolchain) -> DiffRun:
+    return run_differential(LIBRARY_SRC, LIBRARY_CALLS, tmp_path_factory.mktemp("library"), toolchain)
+
+
+@pytest.mark.parametrize("call", LIBRARY_CALLS)
+def test_library_modules(library_run: DiffRun, call: str) -> None:
+    """Type aliases, functools.reduce, itertools (combinations, permutations, product, chain,
+    accumulate), str.format with named fields."""
+    library_run.check(call)

@@ -826,11 +826,105 @@ HEAPQ: dict[str, Rule] = {
     "nsmallest": _nbest(False),
 }
 
+def _reduce(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`functools.reduce(f, items[, start])`: a fold."""
+    _arity("reduce", args, 2, 3)
+    f = _func("reduce", args[0])
+    assert f.func is not None
+    it = lw.owned_items(_items(lw, args[1]))
+    elem = it.elem.ty
+    acc_t = args[2].ty if len(args) == 3 else elem
+    acc, x = lw.temp("acc"), lw.temp("x")
+    with lw.in_closure():
+        result = f.func.apply(lw, [Val(ir.Path(acc), acc_t, Mode.OWNED), Val(ir.Path(x), elem, Mode.OWNED)])
+    ty = unify(acc_t, result.ty)
+    if ty is None or ty != acc_t:
+        raise Unsupported("PTL113", f"reduce() whose function turns {acc_t} into {result.ty}")
+    closure = ir.Closure((acc, x), owned_as(result, ty))
+    if len(args) == 3:
+        return Val(ir.MethodCall(it.expr, "fold", (owned_as(args[2], ty), closure)), ty)
+    folded = ir.MethodCall(it.expr, "reduce", (closure,))
+    return Val(lw.expect_some(folded, "TypeError", "reduce() of empty iterable with no initial value"), ty)
+
+
+FUNCTOOLS: dict[str, Rule] = {"reduce": _reduce}
+
+
+def _combinatoric(name: str) -> Rule:
+    """itertools.combinations / permutations: tuples when r is a literal (lists otherwise)."""
+
+    def rule(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+        _arity(name, args, 1, 2)
+        r = args[1] if len(args) == 2 else kwargs.get("r")
+        items, elem = collect_vec(lw, args[0])
+        lw.use_runtime(name)
+        r_expr: ir.Expr = ir.Path("None") if r is None else ir.Call(ir.Path("Some"), (read(coerce(r, T.INT)),))
+        rows = ir.Call(ir.Path(f"crate::pyrt::{name}"), (ir.Ref(items), r_expr))
+        if r is not None and isinstance(r.expr, ir.IntLit) and 0 < r.expr.value <= 6:
+            n = r.expr.value
+            c = lw.temp("c")
+            tup = ir.TupleExpr(tuple(ir.MethodCall(ir.Index(ir.Path(c), ir.IntLit(i)), "clone") for i in range(n)))
+            mapped = ir.MethodCall(ir.MethodCall(rows, "into_iter"), "map", (ir.Closure((c,), tup),))
+            return Val(mapped, iter_of(T.tuple_of(*([elem] * n))))
+        return Val(ir.MethodCall(rows, "into_iter"), iter_of(T.list_of(elem)))
+
+    return rule
+
+
+def _product(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """itertools.product(a, b): every pair, in Python's order."""
+    _no_kwargs("product", kwargs)
+    if len(args) != 2:
+        raise Unsupported("PTL133", "itertools.product of other than two iterables is not supported yet")
+    (a, ta), (b, tb) = collect_vec(lw, args[0]), collect_vec(lw, args[1])
+    lw.use_runtime("product2")
+    pairs = ir.Call(ir.Path("crate::pyrt::product2"), (ir.Ref(a), ir.Ref(b)))
+    return Val(ir.MethodCall(pairs, "into_iter"), iter_of(T.tuple_of(ta, tb)))
+
+
+def _chain(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    if not args:
+        raise Unsupported("PTL133", "itertools.chain() of nothing")
+    its = [lw.owned_items(_items(lw, a)) for a in args]
+    elem = its[0].elem.ty
+    for other in its[1:]:
+        if other.elem.ty != elem:
+            raise Unsupported("PTL113", f"chain() of {elem} and {other.elem.ty} items")
+    expr = its[0].expr
+    for other in its[1:]:
+        expr = ir.MethodCall(expr, "chain", (other.expr,))
+    return Val(expr, iter_of(elem))
+
+
+def _accumulate(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """itertools.accumulate(xs): running sums."""
+    _arity("accumulate", args, 1)
+    _no_kwargs("accumulate", kwargs)
+    it = lw.owned_items(_items(lw, args[0]))
+    elem = it.elem.ty
+    if elem.kind not in ("int", "float"):
+        raise Unsupported("PTL113", f"accumulate() of {elem} items")
+    acc, x = lw.temp("acc"), lw.temp("x")
+    body = ir.BlockExpr(ir.Block((ir.Assign(ir.Unary("*", ir.Path(acc)), ir.Path(x), "+="),), ir.Call(ir.Path("Some"), (ir.Unary("*", ir.Path(acc)),))))
+    start = ir.IntLit(0, "i64") if elem.kind == "int" else ir.FloatLit(0.0, "_f64")
+    return Val(ir.MethodCall(it.expr, "scan", (start, ir.Closure((acc, x), body))), iter_of(elem))
+
+
+ITERTOOLS: dict[str, Rule] = {
+    "combinations": _combinatoric("combinations"),
+    "permutations": _combinatoric("permutations"),
+    "product": _product,
+    "chain": _chain,
+    "accumulate": _accumulate,
+}
+
 MODULE_MEMBERS: dict[str, set[str]] = {
     "math": set(MATH) | set(MATH_CONSTANTS),
     "string": set(_STRING_CONSTANTS),
     "collections": set(COLLECTIONS),
     "heapq": set(HEAPQ),
+    "functools": set(FUNCTOOLS),
+    "itertools": set(ITERTOOLS),
 }
 
 
@@ -851,6 +945,10 @@ def lower_module_member(
         return COLLECTIONS[name](lw, *call)
     if module == "heapq" and call is not None and name in HEAPQ:
         return HEAPQ[name](lw, *call)
+    if module == "functools" and call is not None and name in FUNCTOOLS:
+        return FUNCTOOLS[name](lw, *call)
+    if module == "itertools" and call is not None and name in ITERTOOLS:
+        return ITERTOOLS[name](lw, *call)
     if module == "string" and call is None and name in _STRING_CONSTANTS:
         return Val(ir.StrLit(_STRING_CONSTANTS[name]), T.STR, Mode.REF)
     raise Unsupported("PTL133", f"`{module}.{name}` is not supported yet")

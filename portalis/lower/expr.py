@@ -1213,11 +1213,14 @@ class ExprLowering:
             v = bound[p.name]
             if not T.is_known(p.py_type):
                 # Inference: the callee learns its parameter types from this call.
-                seen = self.facts.call_args.setdefault(sig.name, {})
-                old = seen.get(p.name)
-                seen[p.name] = v.ty if old is None else (unify(old, v.ty) or old)
+                if v.ty.kind not in ("func", "iter") and T.is_known(v.ty):
+                    seen = self.facts.call_args.setdefault(sig.name, {})
+                    old = seen.get(p.name)
+                    seen[p.name] = v.ty if old is None else (unify(old, v.ty) or old)
                 out.append(owned(v))
                 continue
+            if p.py_type.kind in ("func", "iter"):
+                raise Unsupported("PTL111", f"parameter `{p.name}` of `{shown}` takes a function value")
             self.expect_local(v, p.py_type)
             v = coerce(self._reread(v), p.py_type)
             if p.mutated:
@@ -1226,7 +1229,10 @@ class ExprLowering:
                 local = next((loc for loc in self.locals.values() if isinstance(v.expr, ir.Path) and loc.name == v.expr.name), None)
                 out.append(ir.Path(local.name) if local is not None and local.mutable_ref else ir.Ref(v.expr, mutable=True))
             elif isinstance(param_type(p.py_type), ir.TRef):
-                out.append(borrow(v))
+                if p.py_type.kind == "list" and isinstance(v.expr, ir.Macro) and v.expr.name == "vec" and v.expr.args:
+                    out.append(ir.Ref(ir.ArrayLit(v.expr.args)))  # `&[1, 2]` for a slice parameter
+                else:
+                    out.append(borrow(v))
             else:
                 out.append(owned(v))
         return out
@@ -1260,7 +1266,8 @@ class ExprLowering:
             if not args:
                 raise Unsupported("PTL113", f"`{cls.name}.{name}()` needs its receiver", node)
             v = self.class_method(args[0], name, args[1:], kwargs, node)
-            assert v is not None
+            if v is None:
+                raise Unsupported("PTL113", f"`{cls.name}.{name}()` called with a receiver of type {args[0].ty}", node)
             return v
         out = self.lower_call_args(m, f"{cls.name}.{name}", args, kwargs, node)
         call: ir.Expr = ir.Call(ir.Path(f"{self.env.class_path(ty)}::{rust_ident(name)}"), tuple(out))

@@ -229,27 +229,35 @@ def _zfill(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, 
 
 
 def _format(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
-    """`"{} and {}".format(a, b)` with a literal template: an f-string in disguise."""
-    if not isinstance(recv.expr, ir.StrLit) or kwargs:
-        raise Unsupported("PTL134", "str.format on a computed template or with keywords is not supported yet")
+    """`"{} and {name}".format(a, name=b)` with a literal template: an f-string in disguise."""
+    if not isinstance(recv.expr, ir.StrLit):
+        raise Unsupported("PTL134", "str.format on a computed template is not supported yet")
     import re
+
+    from portalis.lower.expr import fmt_arg
 
     out: list[str] = []
     vals: list[ir.Expr] = []
     auto = 0
     pos = 0
     text = recv.expr.value
-    for m in re.finditer(r"\{\{|\}\}|\{(\d*)(?::([^{}]*))?\}", text):
+    for m in re.finditer(r"\{\{|\}\}|\{(\w*)(?::([^{}]*))?\}", text):
         out.append(text[pos : m.start()].replace("{", "{{").replace("}", "}}"))
         pos = m.end()
         if m.group(0) in ("{{", "}}"):
             out.append(m.group(0))
             continue
-        index = int(m.group(1)) if m.group(1) else auto
-        auto += 1
-        if index >= len(args):
-            raise Unsupported("PTL134", "str.format with a missing argument (IndexError)")
-        v = args[index]
+        field = m.group(1)
+        if field and not field.isdigit():
+            if field not in kwargs:
+                raise Unsupported("PTL134", f"str.format without a value for `{field}` (KeyError)")
+            v = kwargs[field]
+        else:
+            index = int(field) if field else auto
+            auto += 1
+            if index >= len(args):
+                raise Unsupported("PTL134", "str.format with a missing argument (IndexError)")
+            v = args[index]
         spec = m.group(2)
         if spec:
             piece, arg = lw.format_spec(spec, v, None)  # type: ignore[arg-type]
@@ -257,7 +265,7 @@ def _format(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str,
             vals.append(arg)
         else:
             out.append("{}")
-            vals.append(read(v) if v.ty.kind in ("str", "int") else lw.to_str(v))
+            vals.append(read(v) if v.ty.kind in ("str", "int") else fmt_arg(lw.to_str(v)))
     out.append(text[pos:].replace("{", "{{").replace("}", "}}"))
     return Val(ir.Macro("format", tuple(vals), fmt="".join(out)), T.STR)
 
@@ -642,7 +650,7 @@ def lower_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Val], k
     rule = table.get(name)
     if rule is None:
         raise Unsupported("PTL134", f"method `{recv.ty.kind}.{name}()` is not supported yet")
-    if kwargs and name not in ("split", "sort"):
+    if kwargs and name not in ("split", "sort", "format"):
         raise Unsupported("PTL134", f"keyword arguments to .{name}() are not supported yet")
     return rule(lw, recv, args, kwargs or {})
 

@@ -114,7 +114,12 @@ def _class_methods(
                 items.append((record, ir.Impl(cls.name, (stub,)), None))
             continue
         try:
-            fn, lowerer = lower_function(env, m, node, scope, tree, self_type=self_type)
+            try:
+                fn, lowerer = lower_function(env, m, node, scope, tree, self_type=self_type)
+            except Unsupported:
+                raise
+            except Exception as bug:  # noqa: BLE001 - a translator bug costs one method, not the module
+                raise Unsupported("PTL130", f"internal translator error ({type(bug).__name__}: {bug}); please report it", node) from bug
             record.runtime = sorted(lowerer.runtime)
             stub = stub_fn(m, f"portalis: `{m.qualname}` was quarantined: rustc rejected its translation", receiver)
             items.append((record, ir.Impl(cls.name, (fn,)), ir.Impl(cls.name, (stub,)) if stub is not None else None))
@@ -240,6 +245,7 @@ def lower_module(
     nodes = function_nodes(tree.module)
     scope = TypeScope.build(parsed.module, [c.name for c in parsed.classes], parsed.imports)
     scope.exceptions = _own_exceptions(parsed)
+    scope.add_aliases([(c.name, c.value) for c in parsed.constants if c.annotation is None])
     env = ModuleEnv(module=parsed.module, own=type_map, interfaces=interfaces, imports=dict(scope.imports),
                     exceptions=exception_classes([(c.name, c.bases) for c in parsed.classes]))
 
@@ -278,7 +284,12 @@ def lower_module(
                 out.items.append(record)  # listed in the report, absent from the crate
             continue
         try:
-            fn, lowerer = lower_function(env, sig, node, scope, tree)
+            try:
+                fn, lowerer = lower_function(env, sig, node, scope, tree)
+            except Unsupported:
+                raise
+            except Exception as bug:  # noqa: BLE001 - a translator bug costs one function, not the module
+                raise Unsupported("PTL130", f"internal translator error ({type(bug).__name__}: {bug}); please report it", node) from bug
             record.runtime = sorted(lowerer.runtime)
             stub = stub_fn(sig, f"portalis: `{sig.name}` was quarantined: rustc rejected its translation")
             pending.append((record, fn, stub))

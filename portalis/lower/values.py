@@ -32,8 +32,6 @@ def borrow(v: Val) -> ir.Expr:
     """The value as a shared reference (deref coercion turns &String into &str, &Vec into &[T])."""
     if v.mode is Mode.REF:
         return v.expr
-    if isinstance(v.expr, ir.Macro) and v.expr.name == "vec" and v.expr.args:
-        return ir.Ref(ir.ArrayLit(v.expr.args))  # `&[1, 2]`: no Vec to build for a borrow
     return ir.Ref(v.expr)
 
 

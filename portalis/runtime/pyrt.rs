@@ -1332,3 +1332,91 @@ pub fn heapreplace<T: PartialOrd>(heap: &mut [T], item: T) -> T {
     first
 }
 // @end
+
+// @helper combinations
+/// `itertools.combinations(items, r)`, in Python's order.
+pub fn combinations<T: Clone>(items: &[T], r: Option<i64>) -> Vec<Vec<T>> {
+    let n = items.len();
+    let r = r.unwrap_or(n as i64);
+    if r < 0 {
+        panic!("ValueError: r must be non-negative");
+    }
+    let r = r as usize;
+    let mut out = Vec::new();
+    if r > n {
+        return out;
+    }
+    let mut idx: Vec<usize> = (0..r).collect();
+    loop {
+        out.push(idx.iter().map(|&i| items[i].clone()).collect());
+        let mut i = r;
+        while i > 0 && idx[i - 1] == i - 1 + n - r {
+            i -= 1;
+        }
+        if i == 0 {
+            return out;
+        }
+        idx[i - 1] += 1;
+        for j in i..r {
+            idx[j] = idx[j - 1] + 1;
+        }
+    }
+}
+// @end
+
+// @helper permutations
+/// `itertools.permutations(items, r)`, in Python's order.
+pub fn permutations<T: Clone>(items: &[T], r: Option<i64>) -> Vec<Vec<T>> {
+    let n = items.len();
+    let r = r.unwrap_or(n as i64);
+    if r < 0 {
+        panic!("ValueError: r must be non-negative");
+    }
+    let r = r as usize;
+    let mut out = Vec::new();
+    if r > n {
+        return out;
+    }
+    let mut indices: Vec<usize> = (0..n).collect();
+    let mut cycles: Vec<usize> = (0..r).map(|i| n - i).collect();
+    out.push(indices[..r].iter().map(|&i| items[i].clone()).collect());
+    if n == 0 {
+        return out;
+    }
+    loop {
+        let mut i = r;
+        let mut advanced = false;
+        while i > 0 {
+            i -= 1;
+            cycles[i] -= 1;
+            if cycles[i] == 0 {
+                let moved = indices.remove(i);
+                indices.push(moved);
+                cycles[i] = n - i;
+            } else {
+                let j = cycles[i];
+                indices.swap(i, n - j);
+                out.push(indices[..r].iter().map(|&k| items[k].clone()).collect());
+                advanced = true;
+                break;
+            }
+        }
+        if !advanced {
+            return out;
+        }
+    }
+}
+// @end
+
+// @helper product2
+/// `itertools.product(a, b)`: every pair, the last iterable varying fastest.
+pub fn product2<A: Clone, B: Clone>(a: &[A], b: &[B]) -> Vec<(A, B)> {
+    let mut out = Vec::with_capacity(a.len() * b.len());
+    for x in a {
+        for y in b {
+            out.push((x.clone(), y.clone()));
+        }
+    }
+    out
+}
+// @end

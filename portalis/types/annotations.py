@@ -43,6 +43,24 @@ class TypeScope:
     local_classes: set[str] = field(default_factory=set)
     imports: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # alias -> (module, name)
     exceptions: set[str] = field(default_factory=set)  # the module's own exception classes
+    aliases: dict[str, PyType] = field(default_factory=dict)  # `Vector = List[float]`
+
+    def add_aliases(self, assignments: list[tuple[str, str]]) -> None:
+        """Module-level `Name = <type expression>` assignments become type aliases (in order:
+        an alias may use earlier ones). Values that are not types are left alone."""
+        for name, value in assignments:
+            try:
+                node = cst.parse_expression(value)
+            except cst.ParserSyntaxError:
+                continue
+            if not isinstance(node, (cst.Subscript, cst.Name, cst.Attribute, cst.BinaryOperation)):
+                continue
+            if isinstance(node, cst.Name) and node.value not in _BUILTIN and node.value not in self.aliases:
+                continue
+            try:
+                self.aliases[name] = _resolve(node, self)
+            except AnnotationError:
+                continue
 
     @classmethod
     def build(cls, module: str, classes: list[str], imports: list[ImportInfo]) -> "TypeScope":
@@ -90,6 +108,8 @@ def _name_of(node: cst.BaseExpression, scope: TypeScope) -> tuple[str, str | Non
 
 
 def _resolve(node: cst.BaseExpression, scope: TypeScope) -> PyType:
+    if isinstance(node, cst.Name) and node.value in scope.aliases:
+        return scope.aliases[node.value]
     if isinstance(node, cst.Name) and (node.value in scope.exceptions or (
         node.value in _EXCEPTION_NAMES and node.value not in scope.local_classes and node.value not in scope.imports
     )):
