@@ -271,3 +271,14 @@ def run_portalis(*args: str, cwd: Path | None = None, env: dict[str, str] | None
         timeout=timeout,
         env=env,
     )
+
+
+@pytest.fixture
+def instance(tmp_path: Path):
+    """A Dagster instance (SQLite) in a temp dir, for tests that materialize or tick sensors."""
+    import dagster as dg
+
+    home = tmp_path / "home"
+    home.mkdir()
+    with dg.instance_for_test(temp_dir=str(home)) as inst:
+        yield inst

@@ -7,7 +7,6 @@ import subprocess
 from pathlib import Path
 
 import dagster as dg
-import pytest
 
 from portalis.model import ModuleTranslation, RustItem
 from portalis.store import Store
@@ -17,14 +16,6 @@ from portalis_assets.runner import run_translation
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 STAGES = ("parsed_ast", "type_map", "rust_translation", "validation_report")
-
-
-@pytest.fixture
-def instance(tmp_path: Path):
-    home = tmp_path / "home"
-    home.mkdir()
-    with dg.instance_for_test(temp_dir=str(home)) as inst:
-        yield inst
 
 
 def _run(repo: Path, tmp_path: Path, instance: dg.DagsterInstance):

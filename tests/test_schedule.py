@@ -32,14 +32,6 @@ def resources_config(tmp_path: Path, db: Path) -> dict:
 
 
 @pytest.fixture
-def instance(tmp_path: Path):
-    home = tmp_path / "home"
-    home.mkdir()
-    with dg.instance_for_test(temp_dir=str(home)) as inst:
-        yield inst
-
-
-@pytest.fixture
 def translated(tmp_path: Path, instance: dg.DagsterInstance) -> Path:
     repo = tmp_path / "repo"
     repo.mkdir()

@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
-import pytest
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from portalis.cache import plan_module, translator_version
@@ -23,14 +22,6 @@ from sensors import repo_changes
 from sensors.requests import MODULES_TAG, REQUESTED_TAG, TRIGGER_TAG
 
 N = 50
-
-
-@pytest.fixture
-def instance(tmp_path: Path):
-    home = tmp_path / "home"
-    home.mkdir()
-    with dg.instance_for_test(temp_dir=str(home)) as inst:
-        yield inst
 
 
 def module_source(k: int, f_param: str = "int") -> str:

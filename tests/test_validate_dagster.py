@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
-import pytest
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from portalis.source import discover
@@ -33,14 +32,6 @@ def area(w: int, h: int) -> int:
 def down(n: int) -> int:
     return down(n + 1) + 1
 '''
-
-
-@pytest.fixture
-def instance(tmp_path: Path):
-    home = tmp_path / "home"
-    home.mkdir()
-    with dg.instance_for_test(temp_dir=str(home)) as inst:
-        yield inst
 
 
 def _execute(repo: Path, tmp_path: Path, instance: dg.DagsterInstance, validation: dict) -> dg.ExecuteInProcessResult:
