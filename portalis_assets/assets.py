@@ -25,7 +25,7 @@ from portalis.crate import crate_name
 from portalis.interface import interface_deps
 from portalis.model import CrateResult, Diagnostic, ModuleTypeMap, ParsedModule
 from portalis.parse import parse_file
-from portalis.pipeline import assemble, module_report, write_report
+from portalis.pipeline import assemble, module_report, verification_summary, write_report
 from portalis.typemap import build_type_map
 from portalis.validate.cargo import run_cargo, rustfmt_clean
 from portalis.validate.behaviour import BehaviourReport, VerifyConfig, apply_verdicts, verify_crate
@@ -475,7 +475,7 @@ def rust_crate(
         module_report(parsed.get(k), translations.get(k), validations.get(k), k, parsed[k].path if k in parsed else "")
         for k in sorted(current)
     ]
-    report_path = write_report(out, reports, crate)
+    report_path = write_report(out, reports, crate, verification_summary(validations))
     db.put_crate_build(uuid.uuid4().hex, str(out), built.ok, len(validations), seconds, {"modules": reports})
     fns = [f for r in reports for f in r["functions"]]
     translated = sum(f["status"] in ("translated", "verified", "failed", "untested") for f in fns)
