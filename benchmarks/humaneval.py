@@ -151,6 +151,17 @@ def translation_cpu(src: Path, rustfmt: str = "rustfmt") -> tuple[float, int, in
     return cpu, functions, lines
 
 
+def rustfmt_clean(crate: Path) -> bool | None:
+    """Whether the translated sources are exactly as rustfmt writes them (the case program that
+    the harness adds under examples/ is not part of the translation)."""
+    try:
+        proc = subprocess.run(["rustfmt", "--check", "--edition", "2021", str(crate / "src" / "lib.rs")],
+                              capture_output=True, text=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return proc.returncode == 0
+
+
 def clippy_warnings(crate: Path, toolchain: Toolchain) -> int | None:
     """Warnings `cargo clippy` reports on the translated library (None when it cannot run)."""
     env = dict(os.environ)
@@ -258,14 +269,17 @@ def main() -> None:
         f"  the `portalis translate` run itself: {translate_s:.2f} s wall for translation "
         f"({lines / translate_s:,.0f} lines/s), {total_s:.1f} s with cargo check"
     )
-    print(f"clippy warnings: {warnings if warnings is not None else 'n/a'}")
+    fmt_clean = rustfmt_clean(work / "crate")
+    unsafe = sum(path.read_text(encoding="utf-8").count("unsafe") for path in (work / "crate" / "src").rglob("*.rs"))
+    print(f"clippy warnings: {warnings if warnings is not None else 'n/a'}; rustfmt-clean: "
+          f"{'yes' if fmt_clean else 'no' if fmt_clean is not None else 'n/a'}; `unsafe` in the crate: {unsafe}")
     if harness is not None and harness.failure:
         print(f"harness failure: {harness.failure}")
     if args.json:
         args.json.write_text(json.dumps({
             "problems": n, "passed": passed, "compiled": compiled, "untranslated": untranslated,
             "quarantined": quarantined, "codes": dict(codes), "functions_per_s": cpu_functions / cpu_s,
-            "lines_per_s": cpu_lines / cpu_s, "clippy_warnings": warnings,
+            "lines_per_s": cpu_lines / cpu_s, "clippy_warnings": warnings, "rustfmt_clean": fmt_clean,
             "per_problem": {p["task_id"]: {"status": status[p["task_id"]], "pass": ok.get(p["task_id"], False),
                                            "failure": first_failure.get(p["task_id"])} for p in problems},
         }, indent=1), encoding="utf-8")

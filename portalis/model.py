@@ -184,6 +184,8 @@ class ClassSignature(BaseModel):
     methods: list[FunctionSignature] = Field(default_factory=list)  # inherited ones included
     constants: list["TypedConstant"] = Field(default_factory=list)  # class attributes (`TAX = 0.2`)
     base: str | None = None  # the single base class translated with it
+    flavour: str | None = None  # "namedtuple" (a record that is also a tuple), "enum"; None: a class
+    members: list["TypedConstant"] = Field(default_factory=list)  # an enum's members, in order
 
     def method(self, name: str) -> FunctionSignature | None:
         return next((m for m in self.methods if m.name == name), None)

@@ -97,6 +97,11 @@ def formats(x: float, s: str) -> List[str]:
             str(x), str([1, 2]), str((1, "a")), str({"k": [1.5]})]
 
 
+def number_formats(x: float, n: int) -> List[str]:
+    return [f"{x:,.2f}", f"{n:,}", f"{x:.1%}", f"{n:>10,}", f"{x:e}", f"{x:.3E}", f"{x:+.2f}", f"{n:+d}",
+            f"{x:*^12.1f}", f"{x:,}", f"{-n:,}", f"{n:.0%}", f"[{x:<9.2e}]", f"{n:_>6}"]
+
+
 def kinds(n: int, x: float, s: str) -> List[bool]:
     return [isinstance(n, int), isinstance(x, int), isinstance(s, (int, str)), isinstance(True, int)]
 
@@ -180,6 +185,7 @@ CALLS = [
     "chained(4)", "tuple_ops((1, 2), (1, 3))", "membership('e', 4)", "membership('z', 2)", "ords('abc')",
     "group(['apple', 'bob', 'avocado'])", "tally(['x', 'y', 'x'])", "by_count(['b', 'a', 'b', 'c', 'a', 'b'])",
     "uppers(['ab', 'c'])", "percent('box', 3, 12.345)",
+    "number_formats(1234567.891, 9876543)", "number_formats(-0.000123, -12)", "number_formats(0.5, 0)",
 ]
 
 

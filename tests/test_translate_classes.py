@@ -170,3 +170,160 @@ def test_class_interfaces(classes: DiffRun) -> None:
     assert account.method("total_deposits").rust_returns == "i64"
     savings = tm.cls("Savings")
     assert savings.base == "Account" and [f.name for f in savings.fields] == ["owner", "balance", "history", "rate"]
+
+
+# NamedTuples: records that are also tuples (built by position or keyword, unpacked, indexed,
+# compared and sorted field by field) and the repr dataclasses and NamedTuples get for free.
+RECORDS_SRC = '''
+from dataclasses import dataclass, field
+from typing import List, NamedTuple, Tuple
+
+
+class Point(NamedTuple):
+    x: int
+    y: int
+    label: str = "p"
+
+
+@dataclass
+class Box:
+    name: str
+    size: float = 1.0
+    tags: List[str] = field(default_factory=list)
+
+
+def manhattan(a: Point, b: Point) -> int:
+    return abs(a.x - b.x) + abs(a.y - b.y)
+
+
+def nt_demo(xs: List[Tuple[int, int]]) -> List[int]:
+    points = [Point(x, y) for x, y in xs]
+    a, b, _ = points[0]
+    ordered = sorted(points)
+    total = 0
+    for px, py, _label in points:
+        total += px * py
+    return [a, b, points[1][0], points[-1][1], ordered[0].x, manhattan(points[0], points[1]), total,
+            int(points[0] < points[1])]
+
+
+def nt_text(x: int) -> str:
+    p = Point(x, 2 * x, label="q")
+    return f"{p.label}:{p.x},{p.y} {p == Point(x, 2 * x, 'q')} {p} {repr(Point(0, x))}"
+
+
+def box_text(name: str, tags: List[str]) -> str:
+    b = Box(name, tags=tags)
+    return str(b) + " / " + f"{Box('x', 2.5)}"
+'''
+
+RECORDS_CALLS = [
+    "nt_demo([(3, 4), (1, 2), (5, 0)])", "nt_demo([(0, 0), (0, -1)])", "nt_text(3)", "nt_text(-1)",
+    "box_text(\"it's\", ['a', 'b'])", "box_text('y', [])",
+]
+
+
+@pytest.fixture(scope="module")
+def records(tmp_path_factory, toolchain) -> DiffRun:
+    return run_differential(RECORDS_SRC, RECORDS_CALLS, tmp_path_factory.mktemp("records"), toolchain)
+
+
+def test_records_module_translates_completely(records: DiffRun) -> None:
+    module = records.module_report()
+    bad = {f["name"]: f["status"] for f in module["functions"] if f["status"] != "translated"}
+    assert not bad, (bad, module["diagnostics"])
+
+
+@pytest.mark.parametrize("call", RECORDS_CALLS)
+def test_records(records: DiffRun, call: str) -> None:
+    records.check(call)
+
+
+# Enums: members as a Rust enum with value()/name(); `Color(v)` looks a member up (ValueError
+# when none has the value), `for c in Color`, `is`, members as dict keys, methods on members.
+ENUM_SRC = '''from enum import Enum, auto
+from typing import Dict, List
+
+
+class Color(Enum):
+    RED = 1
+    GREEN = 2
+    BLUE = 3
+
+    def is_warm(self) -> bool:
+        return self is Color.RED
+
+    def describe(self) -> str:
+        return f"{self.name.lower()}={self.value}"
+
+
+class Level(Enum):
+    LOW = "low"
+    HIGH = "high"
+
+
+class Step(Enum):
+    ONE = auto()
+    TWO = auto()
+
+
+def color_name(c: int) -> str:
+    return Color(c).name.lower()
+
+
+def safe_color(c: int) -> str:
+    try:
+        return str(Color(c))
+    except ValueError:
+        return "none"
+
+
+def warm_count(cs: List[int]) -> int:
+    return sum(1 for c in cs if Color(c).is_warm())
+
+
+def tally(cs: List[int]) -> Dict[str, int]:
+    counts: Dict[Color, int] = {}
+    for c in cs:
+        col = Color(c)
+        counts[col] = counts.get(col, 0) + 1
+    return {k.name: v for k, v in counts.items()}
+
+
+def all_colors() -> List[str]:
+    return [c.describe() for c in Color] + [str(len(Color))]
+
+
+def level_of(s: str) -> str:
+    lvl = Level(s)
+    if lvl == Level.HIGH:
+        return "!" + lvl.value
+    return lvl.value
+
+
+def steps() -> List[int]:
+    return [s.value for s in Step]
+'''
+
+ENUM_CALLS = [
+    "color_name(2)", "safe_color(3)", "safe_color(7)", "warm_count([1, 2, 1, 3])", "tally([3, 1, 3, 3])",
+    "all_colors()", "level_of('high')", "level_of('low')", "steps()",
+]
+
+
+@pytest.fixture(scope="module")
+def enums(tmp_path_factory, toolchain) -> DiffRun:
+    return run_differential(ENUM_SRC, ENUM_CALLS, tmp_path_factory.mktemp("enums"), toolchain)
+
+
+def test_enum_module_translates_completely(enums: DiffRun) -> None:
+    module = enums.module_report()
+    bad = {f["name"]: f["status"] for f in module["functions"] if f["status"] != "translated"}
+    assert not bad, (bad, module["diagnostics"])
+    color = enums.type_maps["sample"].cls("Color")
+    assert color.flavour == "enum" and [m.name for m in color.members] == ["RED", "GREEN", "BLUE"]
+
+
+@pytest.mark.parametrize("call", ENUM_CALLS)
+def test_enums(enums: DiffRun, call: str) -> None:
+    enums.check(call)

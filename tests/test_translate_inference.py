@@ -6,7 +6,9 @@ code, the translation compiles and every call behaves as in CPython.
   return types from the returned values (recursion included, None when the end is reachable);
 - locals: `[]`/`{}` typed by later appends and stores, int widened to float, None joined into
   Optional, a rebinding with another type (shadowing), a typed parameter assigned a wider value;
-- Optional narrowing: `is None` checks, assignments, `x or default`, conditions with `and`.
+- Optional narrowing: `is None` checks, assignments, `x or default`, conditions with `and`;
+- int-or-float returns: an unannotated function returning an int on one path and a float on
+  another returns a number that keeps its Python kind (printing `0` vs `0.0`).
 """
 
 from __future__ import annotations
@@ -183,6 +185,25 @@ def optional_result(n: int) -> Optional[int]:
 
 def value_or(a: int, b: int) -> int:
     return a or b
+
+
+def mean_or_zero(xs: List[float]):
+    if not xs:
+        return 0
+    return sum(xs) / len(xs)
+
+
+def middle(l: list):
+    """middle([3, 1, 2]) == 2"""
+    l = sorted(l)
+    if len(l) % 2 == 1:
+        return l[len(l) // 2]
+    return (l[len(l) // 2 - 1] + l[len(l) // 2]) / 2.0
+
+
+def uses_mixed(xs: List[float]) -> str:
+    m = mean_or_zero(xs)
+    return str(m) + " " + str(m > 1) + " " + str(m * 2) + " " + str(-m + 1) + " " + str(m / 2)
 '''
 
 CALLS = [
@@ -194,6 +215,9 @@ CALLS = [
     "or_default('x')", "or_default('')", "or_default(None)", "and_narrows(None)", "and_narrows(5)",
     "and_narrows(1)", "early_exit(None)", "early_exit(4)", "optional_result(3)", "optional_result(-3)",
     "value_or(0, 7)", "value_or(2, 7)",
+    # a function returning an int on one path and a float on another (Python keeps both kinds)
+    "mean_or_zero([])", "mean_or_zero([1.0, 2.5])", "middle([3, 1, 2])", "middle([4, 1, 2, 3])",
+    "uses_mixed([])", "uses_mixed([3.0, 4.0])",
 ]
 
 

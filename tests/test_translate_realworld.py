@@ -46,6 +46,321 @@ SHOP_CALLS = [
 ]
 
 
+ALGO = '''"""Assorted algorithms, written the way people write them."""
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Set, Tuple
+import heapq
+import math
+
+Graph = Dict[str, List[Tuple[str, int]]]
+
+
+@dataclass
+class Edge:
+    src: str
+    dst: str
+    weight: int = 1
+
+
+@dataclass
+class Stats:
+    count: int = 0
+    total: float = 0.0
+    values: List[float] = field(default_factory=list)
+
+    def add(self, x: float) -> None:
+        self.count += 1
+        self.total += x
+        self.values.append(x)
+
+    @property
+    def mean(self) -> float:
+        return self.total / self.count if self.count else 0.0
+
+    def stdev(self) -> float:
+        if self.count < 2:
+            return 0.0
+        m = self.mean
+        return math.sqrt(sum((v - m) ** 2 for v in self.values) / (self.count - 1))
+
+
+def build_graph(edges: List[Edge]) -> Graph:
+    g: Graph = defaultdict(list)
+    for e in edges:
+        g[e.src].append((e.dst, e.weight))
+        g[e.dst].append((e.src, e.weight))
+    return dict(g)
+
+
+def dijkstra(graph: Graph, start: str) -> Dict[str, int]:
+    dist: Dict[str, int] = {start: 0}
+    heap = [(0, start)]
+    seen: Set[str] = set()
+    while heap:
+        d, node = heapq.heappop(heap)
+        if node in seen:
+            continue
+        seen.add(node)
+        for nxt, w in graph.get(node, []):
+            nd = d + w
+            if nxt not in dist or nd < dist[nxt]:
+                dist[nxt] = nd
+                heapq.heappush(heap, (nd, nxt))
+    return dist
+
+
+def bfs_order(graph: Graph, start: str) -> List[str]:
+    order = []
+    queue = deque([start])
+    visited = {start}
+    while queue:
+        node = queue.popleft()
+        order.append(node)
+        for nxt, _ in sorted(graph.get(node, [])):
+            if nxt not in visited:
+                visited.add(nxt)
+                queue.append(nxt)
+    return order
+
+
+def topo_sort(deps: Dict[str, List[str]]) -> Optional[List[str]]:
+    indeg = {k: 0 for k in deps}
+    for k, vs in deps.items():
+        for v in vs:
+            indeg[v] = indeg.get(v, 0) + 1
+    ready = sorted(k for k, d in indeg.items() if d == 0)
+    out = []
+    while ready:
+        n = ready.pop(0)
+        out.append(n)
+        for v in deps.get(n, []):
+            indeg[v] -= 1
+            if indeg[v] == 0:
+                ready.append(v)
+        ready.sort()
+    if len(out) != len(indeg):
+        return None
+    return out
+
+
+def word_freq(text: str, top: int = 3) -> List[Tuple[str, int]]:
+    counts: Dict[str, int] = {}
+    for w in text.lower().split():
+        w = w.strip(".,!?;:")
+        if not w:
+            continue
+        counts[w] = counts.get(w, 0) + 1
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+
+
+def chunk(xs: List[int], n: int) -> List[List[int]]:
+    if n <= 0:
+        raise ValueError("n must be positive")
+    return [xs[i:i + n] for i in range(0, len(xs), n)]
+
+
+def safe_chunk_count(xs: List[int], n: int) -> int:
+    try:
+        return len(chunk(xs, n))
+    except ValueError:
+        return -1
+
+
+def merge_intervals(intervals: List[Tuple[int, int]]) -> List[Tuple[int, int]]:
+    result: List[Tuple[int, int]] = []
+    for start, end in sorted(intervals):
+        if result and start <= result[-1][1]:
+            prev_start, prev_end = result[-1]
+            result[-1] = (prev_start, max(prev_end, end))
+        else:
+            result.append((start, end))
+    return result
+
+
+def binary_search(xs: List[int], target: int) -> int:
+    lo, hi = 0, len(xs) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if xs[mid] == target:
+            return mid
+        elif xs[mid] < target:
+            lo = mid + 1
+        else:
+            hi = mid - 1
+    return -1
+
+
+def run_stats(xs: List[float]) -> Tuple[int, float, float]:
+    s = Stats()
+    for x in xs:
+        s.add(x)
+    return s.count, round(s.mean, 3), round(s.stdev(), 3)
+
+
+def lcs(a: str, b: str) -> str:
+    dp = [[""] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i, ca in enumerate(a):
+        for j, cb in enumerate(b):
+            if ca == cb:
+                dp[i + 1][j + 1] = dp[i][j] + ca
+            else:
+                dp[i + 1][j + 1] = max(dp[i][j + 1], dp[i + 1][j], key=len)
+    return dp[-1][-1]
+
+
+def rle(s: str) -> str:
+    out = []
+    i = 0
+    while i < len(s):
+        j = i
+        while j < len(s) and s[j] == s[i]:
+            j += 1
+        out.append(f"{s[i]}{j - i}")
+        i = j
+    return "".join(out)
+
+
+def parse_kv(line: str) -> Dict[str, str]:
+    result = {}
+    for part in line.split(";"):
+        if "=" not in part:
+            continue
+        key, _, value = part.partition("=")
+        result[key.strip()] = value.strip()
+    return result
+
+
+class Matrix:
+    def __init__(self, rows: List[List[float]]):
+        self.rows = rows
+        self.n = len(rows)
+        self.m = len(rows[0]) if rows else 0
+
+    def transpose(self) -> "Matrix":
+        return Matrix([[self.rows[i][j] for i in range(self.n)] for j in range(self.m)])
+
+    def mul(self, other: "Matrix") -> "Matrix":
+        if self.m != other.n:
+            raise ValueError("shape mismatch")
+        out = [[0.0] * other.m for _ in range(self.n)]
+        for i in range(self.n):
+            for j in range(other.m):
+                out[i][j] = sum(self.rows[i][k] * other.rows[k][j] for k in range(self.m))
+        return Matrix(out)
+
+    def __repr__(self) -> str:
+        return f"Matrix({self.rows})"
+
+
+def matrix_demo(a: List[List[float]], b: List[List[float]]) -> str:
+    try:
+        return repr(Matrix(a).mul(Matrix(b)).transpose())
+    except ValueError as e:
+        return f"error: {e}"
+
+
+class Account:
+    interest = 0.02
+
+    def __init__(self, owner: str, balance: int = 0):
+        self.owner = owner
+        self.balance = balance
+        self.history: List[int] = []
+
+    def deposit(self, amount: int) -> None:
+        if amount <= 0:
+            raise ValueError("deposit must be positive")
+        self.balance += amount
+        self.history.append(amount)
+
+    def withdraw(self, amount: int) -> bool:
+        if amount > self.balance:
+            return False
+        self.balance -= amount
+        self.history.append(-amount)
+        return True
+
+
+def account_demo(ops: List[int]) -> Tuple[int, List[int]]:
+    acc = Account("x")
+    for op in ops:
+        if op >= 0:
+            acc.deposit(op)
+        else:
+            acc.withdraw(-op)
+    return acc.balance, acc.history
+
+
+def primes_upto(n: int) -> List[int]:
+    sieve = [True] * (n + 1)
+    sieve[0:2] = [False, False]
+    for i in range(2, int(n ** 0.5) + 1):
+        if sieve[i]:
+            for j in range(i * i, n + 1, i):
+                sieve[j] = False
+    return [i for i, p in enumerate(sieve) if p]
+
+
+def group_by_len(words: List[str]) -> Dict[int, List[str]]:
+    groups: Dict[int, List[str]] = {}
+    for w in words:
+        groups.setdefault(len(w), []).append(w)
+    return {k: sorted(v) for k, v in sorted(groups.items())}
+
+
+def flatten(nested: List[List[int]]) -> List[int]:
+    return [x for row in nested for x in row]
+
+
+def caesar(s: str, k: int) -> str:
+    out = ""
+    for ch in s:
+        if ch.isalpha():
+            base = ord("A") if ch.isupper() else ord("a")
+            out += chr((ord(ch) - base + k) % 26 + base)
+        else:
+            out += ch
+    return out
+'''
+
+ALGO_CALLS = [
+    "run_stats([2.0, 4.0, 4.0, 5.0])", "run_stats([])", "run_stats([1.5])",
+    "dijkstra(build_graph([Edge('a', 'b', 4), Edge('a', 'c', 1), Edge('c', 'b', 2), Edge('b', 'd')]), 'a')",
+    "dijkstra({}, 'z')", "bfs_order(build_graph([Edge('a', 'c'), Edge('a', 'b'), Edge('b', 'd')]), 'a')",
+    "topo_sort({'a': ['b', 'c'], 'b': ['c'], 'c': []})", "topo_sort({'a': ['b'], 'b': ['a']})",
+    "word_freq('the cat and the hat. The end!', 3)", "word_freq('a b c', 5)",
+    "chunk([1, 2, 3, 4, 5], 2)", "safe_chunk_count([1, 2, 3], 0)", "safe_chunk_count([1, 2, 3], 2)",
+    "merge_intervals([(5, 7), (1, 3), (2, 4), (8, 8)])", "merge_intervals([])",
+    "binary_search([1, 3, 5, 7], 7)", "binary_search([1, 3, 5, 7], 4)",
+    "lcs('ABCBDAB', 'BDCABA')", "lcs('', 'x')", "rle('aaabccdddd')", "parse_kv('a=1; b = two ;junk;c=')",
+    "matrix_demo([[1.0, 2.0], [3.0, 4.0]], [[0.5], [1.0]])", "matrix_demo([[1.0, 2.0]], [[1.0, 2.0]])",
+    "account_demo([100, -30, -500, 20])", "primes_upto(30)", "primes_upto(1)",
+    "group_by_len(['pear', 'fig', 'apple', 'kiwi', 'yam'])", "flatten([[1], [], [2, 3]])",
+    "caesar('Hello, World!', 3)", "caesar('abc', -1)",
+]
+
+
+@pytest.fixture(scope="module")
+def algo(tmp_path_factory, toolchain) -> DiffRun:
+    return run_differential(ALGO, ALGO_CALLS, tmp_path_factory.mktemp("algo"), toolchain, module="algo")
+
+
+def test_algo_module_translates_completely(algo: DiffRun) -> None:
+    """Graphs (defaultdict of tuples, heapq, deque), intervals, DP tables of strings, a matrix
+    class raising ValueError caught by its caller, a plain class with a list attribute."""
+    module = algo.module_report("algo")
+    bad = {f["name"]: f["status"] for f in module["functions"] if f["status"] != "translated"}
+    assert not bad, (bad, module["diagnostics"])
+
+
+@pytest.mark.parametrize("call", ALGO_CALLS)
+def test_algo_module(algo: DiffRun, call: str) -> None:
+    algo.check(call)
+
+
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory, toolchain) -> DiffRun:
     return run_differential(SHOP, SHOP_CALLS, tmp_path_factory.mktemp("shop"), toolchain, module="shop")
@@ -81,7 +396,7 @@ def test_realistic_module(realworld: DiffRun, call: str) -> None:
 
 
 @pytest.mark.skipif(shutil.which("cargo-clippy") is None, reason="clippy is not installed")
-@pytest.mark.parametrize("which", ["realworld", "shop"])
+@pytest.mark.parametrize("which", ["realworld", "shop", "algo"])
 def test_realistic_modules_lint_clean(which: str, request: pytest.FixtureRequest) -> None:
     """No clippy warning in the translations (the lints are clippy's defaults)."""
     run: DiffRun = request.getfixturevalue(which)

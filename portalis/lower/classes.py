@@ -142,7 +142,14 @@ def _class_interface(
     diags: list[Diagnostic] = []
     fields: list[TypedField] = []
     base_sig: ClassSignature | None = None
-    if info.bases:
+    namedtuple = is_namedtuple(info)
+    enum = is_enum(info)
+    members: list = []
+    if enum:
+        members, problems = _enum_members(node, info, scope)
+        for problem in problems:
+            diags.append(_diag(parsed, "PTL140", f"enum `{info.name}`: {problem}", info.line, info.name))
+    if info.bases and not namedtuple and not enum:
         base = info.bases[0].split(".")[-1]
         if base in done and len(info.bases) == 1:
             base_sig = done[base]
@@ -159,7 +166,7 @@ def _class_interface(
             fields.append(TypedField(name=f.name, py_type=py, rust_type=print_type(owned_type(py)), default=f.default))
         except (AnnotationError, TypeMappingError) as exc:
             diags.append(_diag(parsed, "PTL111", f"field `{info.name}.{f.name}`: {exc}", f.line, info.name))
-    constants = _class_constants(node, scope)
+    constants = _class_constants(node, scope) if not enum else []
     if base_sig is not None:
         constants = [c for c in base_sig.constants if c.name not in {k.name for k in constants}] + constants
     own_methods = method_nodes(node)
@@ -186,7 +193,7 @@ def _class_interface(
             alias = f"__init_{base_sig.name}__"
             methods.append(base_init.model_copy(update={"name": alias, "qualname": f"{info.name}.{alias}"}))
             sources[f"{info.name}.{alias}"] = sources[f"{base_sig.name}.__init__"]
-    if not info.is_dataclass:
+    if not (info.is_dataclass or namedtuple):
         init = own_methods.get("__init__")
         init_sig = next((m for m in methods if m.name == "__init__"), None)
         if init is not None and init_sig is not None:
@@ -203,13 +210,72 @@ def _class_interface(
     return ClassSignature(
         name=info.name,
         fields=fields,
-        is_dataclass=info.is_dataclass,
+        # A NamedTuple is built like a dataclass: positional/keyword fields, defaults.
+        is_dataclass=info.is_dataclass or namedtuple,
+        flavour="namedtuple" if namedtuple else "enum" if enum else None,
+        members=members,
         line=info.line,
         diagnostics=diags,
         methods=methods,
         base=base_sig.name if base_sig is not None else None,
         constants=constants,
     )
+
+
+def is_namedtuple(info: ClassInfo) -> bool:
+    """`class P(NamedTuple): x: int`: a typed record that is also a tuple."""
+    return len(info.bases) == 1 and info.bases[0] in ("NamedTuple", "typing.NamedTuple")
+
+
+ENUM_BASES = frozenset({"Enum", "IntEnum", "StrEnum", "enum.Enum", "enum.IntEnum", "enum.StrEnum"})
+
+
+def is_enum(info: ClassInfo) -> bool:
+    """`class Color(Enum): RED = 1`: a fixed set of named members."""
+    return len(info.bases) == 1 and info.bases[0] in ENUM_BASES
+
+
+def _enum_members(node: cst.ClassDef, info: ClassInfo, scope: TypeScope) -> tuple[list, list[str]]:
+    """The members (`RED = 1`, `GREEN = auto()`) in order, each with its value's type; and the
+    problems found (values that are not literals of one type)."""
+    from portalis.model import TypedConstant
+
+    out: list[TypedConstant] = []
+    problems: list[str] = []
+    last = 0
+    kinds: set[str] = set()
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    for stmt in body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if not (type(small) is cst.Assign and len(small.targets) == 1 and type(small.targets[0].target) is cst.Name):
+                continue
+            name = small.targets[0].target.value
+            if name.startswith("_"):
+                continue  # `_ignore_` and other sunder names are not members
+            v = small.value
+            if type(v) is cst.Call and code_of(v.func).split(".")[-1] == "auto" and not v.args:
+                value: object = name.lower() if info.bases[0].endswith("StrEnum") else last + 1
+            else:
+                try:
+                    value = ast.literal_eval(code_of(v))
+                except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+                    problems.append(f"member `{name}` is not a literal")
+                    continue
+            if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+                problems.append(f"member `{name}` has a {type(value).__name__} value")
+                continue
+            if isinstance(value, int):
+                last = value
+            py = value_type(value)
+            kinds.add(py.kind)
+            out.append(TypedConstant(name=name, py_type=py, rust_type=print_type(owned_type(py)), value=repr(value), line=0))
+    if len(kinds) > 1:
+        problems.append("members have values of different types")
+    if not out:
+        problems.append("no members")
+    return out, problems
 
 
 def _class_constants(node: cst.ClassDef, scope: TypeScope) -> list:
@@ -272,4 +338,4 @@ def class_type_of(module: str, name: str) -> PyType:
     return T.class_type(module, name)
 
 
-__all__ = ["build_class_interfaces", "class_nodes", "method_nodes", "method_kind", "init_fields", "class_type_of"]
+__all__ = ["build_class_interfaces", "is_namedtuple", "is_enum", "class_nodes", "method_nodes", "method_kind", "init_fields", "class_type_of"]

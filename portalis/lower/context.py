@@ -75,7 +75,11 @@ class Facts:
 
     def learn_return(self, ty: PyType) -> bool:
         old = self.returns
-        new = ty if old is None else (T.unify(old, ty) or old)
+        if old is not None and {old.kind, ty.kind} in ({"int", "float"}, {"num", "int"}, {"num", "float"}):
+            # Returns an int on some paths and a float on others: Python keeps which.
+            new = T.NUM
+        else:
+            new = ty if old is None else (T.unify(old, ty) or old)
         if new != old:
             self.returns = new
             self.changed = True

@@ -88,6 +88,8 @@ class ExprLowering:
             return ir.BoolLit(True)  # objects are true unless they say otherwise
         if k == "bool":
             return read(v)
+        if k == "num":
+            return ir.Binary("!=", ir.MethodCall(read(v), "to_f64"), ir.FloatLit(0.0))
         if k == "int":
             return ir.Binary("!=", read(v), ir.IntLit(0))
         if k == "float":
@@ -121,7 +123,11 @@ class ExprLowering:
         k = v.ty.kind
         if k == "class":
             cls = self.env.class_sig(v.ty)
+            if cls is not None and cls.flavour == "enum" and cls.method("__str__") is None:
+                return ir.Macro("format", (ir.MethodCall(read(v) if v.mode is not Mode.REF else v.expr, "name"),), fmt=f"{cls.name}.{{}}")
             name = "__str__" if cls is not None and cls.method("__str__") is not None else "__repr__"
+            if cls is not None and cls.is_dataclass and cls.method(name) is None:
+                return self.record_repr(v, cls)
             return owned(self.dunder(v, name, "str"))
         if k == "str":
             return owned(v)
@@ -135,11 +141,30 @@ class ExprLowering:
             return ir.Call(ir.Path("crate::pyrt::bool_str"), (read(v),))
         if k == "exc":
             return ir.MethodCall(v.expr, "message")
+        if k == "num":
+            self.use_runtime("PyNum")
+            return ir.MethodCall(read(v), "to_string")
         if k in ("list", "tuple", "dict", "set", "optional", "none"):
             self.use_runtime("PyRepr")
             # Fully qualified: the trait need not be imported where it is used.
             return ir.Call(ir.Path("crate::pyrt::PyRepr::py_repr"), (borrow(v),))
         raise Unsupported("PTL113", f"str() of {v.ty}")
+
+    def record_repr(self: "FunctionLowerer", v: Val, cls) -> ir.Expr:
+        """The repr a dataclass or NamedTuple gets for free: `P(x=1, label='a')`."""
+        tmp = self.temp("rec")
+        pieces: list[str] = []
+        args: list[ir.Expr] = []
+        for f in cls.fields:
+            field = Val(ir.Field(ir.Path(tmp), rust_ident(f.name)), f.py_type, Mode.PLACE)
+            if f.py_type.kind == "str":
+                self.use_runtime("str_repr")
+                args.append(ir.Call(ir.Path("crate::pyrt::str_repr"), (str_view(field),)))
+            else:
+                args.append(self.to_str(field))
+            pieces.append(f"{f.name}={{}}")
+        text = ir.Macro("format", tuple(args), fmt=f"{cls.name}(" + ", ".join(pieces) + ")")
+        return ir.BlockExpr(ir.Block((ir.Let(tmp, None, borrow(v)),), text))
 
     def condition(self: "FunctionLowerer", node: cst.BaseExpression) -> ir.Expr:
         """A test (if, while, and/or operands, not): Python truthiness as a Rust bool."""
@@ -240,9 +265,19 @@ class ExprLowering:
         return Val(ir.StrLit(value), T.STR, Mode.REF)
 
     def _unsupported_expr(self: "FunctionLowerer", node: cst.BaseExpression) -> Val:
-        if isinstance(node, cst.NamedExpr):
-            raise Unsupported("PTL130", "assignment expressions (:=) are not supported yet", node)
         raise Unsupported("PTL130", "complex numbers are not supported", node)
+
+    def walrus(self: "FunctionLowerer", node: cst.NamedExpr) -> Val:
+        """`(n := value)`: assign the (ahead-declared) local, then read it as the value."""
+        if not isinstance(node.target, cst.Name):
+            raise Unsupported("PTL130", "`:=` to something other than a name", node)
+        v = self.expr(node.value)
+        stmts = self.bind_name(node.target.value, v, None, node)
+        local = self.locals.get(node.target.value)
+        if local is None or local.func is not None:
+            raise Unsupported("PTL130", "this assignment expression is not supported yet", node)
+        after = self.local_val(local)
+        return Val(ir.BlockExpr(ir.Block(tuple(stmts), owned(after))), after.ty)
 
     def name(self: "FunctionLowerer", node: cst.Name) -> Val:
         n = node.value
@@ -269,6 +304,10 @@ class ExprLowering:
             return self.const(found)
         if isinstance(found, Callable):
             return self.func_value_of(found)
+        if isinstance(found, ClassRef) and found.sig.flavour == "enum":
+            # The enum class as a value (`for c in Color`, `list(Color)`, `len(Color)`): its members.
+            ty = T.list_of(T.class_type(found.module, found.sig.name))
+            return Val(ir.MethodCall(ir.Path(f"{found.path}::MEMBERS"), "to_vec"), ty)
         if found is None and self.builtin_func(n) is not None:
             return self.func_value_of(n)
         raise Unsupported("PTL135", f"name `{n}` cannot be resolved here", node)
@@ -299,6 +338,9 @@ class ExprLowering:
         if isinstance(node.value, cst.Name) and node.value.value not in self.locals:
             target = self.env.lookup(node.value.value)
             if isinstance(target, ClassRef):
+                if target.sig.flavour == "enum" and any(m.name == node.attr.value for m in target.sig.members):
+                    ty = T.class_type(target.module, target.sig.name)
+                    return Val(ir.Path(f"{target.path}::{rust_ident(node.attr.value)}"), ty, Mode.OWNED)
                 const = next((c for c in target.sig.constants if c.name == node.attr.value), None)
                 if const is not None:
                     return self.const(ConstRef(path=f"{target.path}::{rust_ident(const.name)}", const=const))
@@ -322,6 +364,10 @@ class ExprLowering:
 
             return Val(ir.Path("__method"), PyType(kind="func"), Mode.OWNED, func=BoundMethod(recv, node.attr.value))
         cls = self.env.class_sig(recv.ty)
+        if cls is not None and cls.flavour == "enum" and node.attr.value in ("value", "name"):
+            # An enum member's value (as its literal type) and name: methods of the Rust enum.
+            vt = cls.members[0].py_type if node.attr.value == "value" else T.STR
+            return Val(ir.MethodCall(recv.expr, node.attr.value), vt, Mode.REF if vt.kind == "str" else Mode.OWNED)
         if cls is not None and not any(f.name == node.attr.value for f in cls.fields):
             const = next((c for c in cls.constants if c.name == node.attr.value), None)
             if const is not None:
@@ -417,11 +463,11 @@ class ExprLowering:
                 return Val(ir.IntLit(-v.expr.value), T.INT)
             if isinstance(v.expr, ir.FloatLit):
                 return Val(ir.FloatLit(-v.expr.value), T.FLOAT)
-            if v.ty.kind in ("int", "float"):
+            if v.ty.kind in ("int", "float", "num"):
                 return Val(ir.Unary("-", read(v)), v.ty)
             if v.ty.kind == "bool":
                 return Val(ir.Unary("-", ir.Cast(read(v), ir.I64)), T.INT)
-        if isinstance(node.operator, cst.Plus) and v.ty.kind in ("int", "float"):
+        if isinstance(node.operator, cst.Plus) and v.ty.kind in ("int", "float", "num"):
             return v
         if isinstance(node.operator, cst.BitInvert) and v.ty.kind in ("int", "bool"):
             return Val(ir.Unary("!", read(coerce(v, T.INT))), T.INT)
@@ -458,6 +504,13 @@ class ExprLowering:
             n = coerce(n, T.INT)
             count = ir.Cast(ir.MethodCall(self.receiver(n), "max", (ir.IntLit(0),)) if not isinstance(n.expr, ir.IntLit) else read(n), ir.USIZE)
             recv = seq.expr
+            if seq.ty.kind == "list" and seq.ty.args and not is_copy(seq.ty.args[0]):
+                # slice::repeat needs Copy items: clones of each item instead.
+                if isinstance(recv, ir.Macro) and recv.name == "vec" and len(recv.args) == 1:
+                    it = ir.Call(ir.Path("std::iter::repeat_n"), (recv.args[0], count))
+                    return Val(ir.MethodCall(it, "collect", turbofish=(self.rust_type(seq.ty),)), seq.ty)
+                self.use_runtime("list_repeat")
+                return Val(ir.Call(ir.Path("crate::pyrt::list_repeat"), (borrow(seq), count)), seq.ty)
             if isinstance(recv, ir.Macro) and recv.name == "vec" and recv.args:
                 recv = ir.ArrayLit(recv.args)  # `[0] * n`: slice::repeat of an array
             return Val(ir.MethodCall(recv, "repeat", (count,)), seq.ty)
@@ -469,7 +522,12 @@ class ExprLowering:
             return self.set_operator(type(op), a, b, node)
         if not (T.is_numeric(a.ty) and T.is_numeric(b.ty)):
             raise Unsupported("PTL113", f"operator {code_of(op).strip()} on {a.ty} and {b.ty}", node)
-        is_float = "float" in (ka, kb)
+        if "num" in (ka, kb) and "float" not in (ka, kb) and type(op) in (cst.Add, cst.Subtract, cst.Multiply):
+            # An int-or-float with an int: the result keeps the kind (PyNum's operators).
+            self.use_runtime("PyNum")
+            x, y = coerce(a, T.NUM), coerce(b, T.NUM)
+            return Val(ir.Binary(_ARITH[type(op)], read(x), read(y)), T.NUM)
+        is_float = "float" in (ka, kb) or "num" in (ka, kb)  # otherwise a PyNum computes as a float
         if isinstance(op, cst.Divide):
             x, y = to_float(a), to_float(b)
             return Val(self.checked("fdiv", (read(x), read(y))), T.FLOAT)
@@ -591,7 +649,11 @@ class ExprLowering:
                 return ir.MethodCall(other.expr, "is_some" if isinstance(op, cst.IsNot) else "is_none")
             if a.ty.kind == "bool" and b.ty.kind == "bool":
                 return ir.Binary("!=" if isinstance(op, cst.IsNot) else "==", read(a), read(b))
-            raise Unsupported("PTL130", "`is` is only supported against None and bools", node)
+            cls = self.env.class_sig(a.ty) if a.ty == b.ty else None
+            if cls is not None and cls.flavour == "enum":
+                # Enum members are singletons: identity is equality.
+                return ir.Binary("!=" if isinstance(op, cst.IsNot) else "==", borrow(a), borrow(b))
+            raise Unsupported("PTL130", "`is` is only supported against None, bools and enum members", node)
         if isinstance(op, (cst.In, cst.NotIn)):
             test = self.contains(b, a, node)
             return _negate(test) if isinstance(op, cst.NotIn) else test
@@ -605,7 +667,7 @@ class ExprLowering:
             self.expect_local(b, a.ty)
             b = self._reread(b)
         if T.is_numeric(a.ty) and T.is_numeric(b.ty):
-            if "float" in (a.ty.kind, b.ty.kind):
+            if "float" in (a.ty.kind, b.ty.kind) or "num" in (a.ty.kind, b.ty.kind):
                 return ir.Binary(rust, read(to_float(a)), read(to_float(b)))
             if a.ty.kind == b.ty.kind == "bool":
                 return ir.Binary(rust, read(a), read(b))
@@ -749,10 +811,11 @@ class ExprLowering:
             self.use_runtime("PyDict")
             if not node.elements:
                 return Val(ir.Call(ir.Path("crate::pyrt::PyDict::new")), T.dict_of(T.UNKNOWN, T.UNKNOWN))
+            if any(isinstance(el, cst.StarredDictElement) for el in node.elements):
+                return self.merged_dict_display(node)
             pairs: list[tuple[Val, Val]] = []
             for el in node.elements:
-                if not isinstance(el, cst.DictElement):
-                    raise Unsupported("PTL130", "** in a dict display is not supported yet", node)
+                assert isinstance(el, cst.DictElement)
                 pairs.append((self.expr(el.key), self.expr(el.value)))
             kt, vt = _unify_all([k.ty for k, _ in pairs], node), _unify_all([v.ty for _, v in pairs], node)
             items = tuple(ir.TupleExpr((owned_as(k, kt), owned_as(v, vt))) for k, v in pairs)
@@ -773,6 +836,40 @@ class ExprLowering:
             return Val(ir.Macro("vec", items, brackets="[]"), T.list_of(elem))
         arr = ir.Macro("vec", items, brackets="[]")
         return Val(ir.MethodCall(ir.MethodCall(arr, "into_iter"), "collect", turbofish=(self.rust_type(T.set_of(elem), holes=True),)), T.set_of(elem))
+
+    def merged_dict_display(self: "FunctionLowerer", node: cst.Dict) -> Val:
+        """`{**a, "k": v, **b}`: a new dict filled in order (later keys overwrite earlier
+        values but keep the first position, as Python's insertion order does)."""
+        parts: list[tuple[Val, Val | None]] = []
+        kts: list[PyType] = []
+        vts: list[PyType] = []
+        for el in node.elements:
+            if isinstance(el, cst.StarredDictElement):
+                d = self.expr(el.value)
+                if d.ty.kind != "dict":
+                    raise Unsupported("PTL113", f"** of {d.ty} in a dict display", node)
+                parts.append((d, None))
+                kts.append(d.ty.args[0])
+                vts.append(d.ty.args[1])
+            else:
+                assert isinstance(el, cst.DictElement)
+                k, v = self.expr(el.key), self.expr(el.value)
+                parts.append((k, v))
+                kts.append(k.ty)
+                vts.append(v.ty)
+        ty = T.dict_of(_unify_all(kts, node), _unify_all(vts, node))
+        kt, vt = ty.args
+        tmp = self.temp("merged")
+        stmts: list[ir.Stmt] = [ir.Let(f"mut {tmp}", self.rust_type(ty, holes=True), ir.Call(ir.Path("crate::pyrt::PyDict::new")))]
+        for a, b in parts:
+            if b is None:
+                k, v = self.temp("k"), self.temp("v")
+                pair = ir.TupleExpr((owned_as(Val(ir.Path(k), a.ty.args[0], Mode.REF), kt), owned_as(Val(ir.Path(v), a.ty.args[1], Mode.REF), vt)))
+                items = ir.MethodCall(ir.MethodCall(a.expr, "items"), "map", (ir.Closure((f"({k}, {v})",), pair),))
+                stmts.append(ir.ExprStmt(ir.MethodCall(ir.Path(tmp), "extend", (items,))))
+            else:
+                stmts.append(ir.ExprStmt(ir.MethodCall(ir.Path(tmp), "insert", (owned_as(a, kt), owned_as(b, vt)))))
+        return Val(ir.BlockExpr(ir.Block(tuple(stmts), ir.Path(tmp))), ty)
 
     def starred_display(self: "FunctionLowerer", node: cst.List | cst.Set) -> Val:
         """`[*xs, 1, *ys]`: extend a new list from each part."""
@@ -852,20 +949,23 @@ class ExprLowering:
 
     def format_spec(self: "FunctionLowerer", spec: str, v: Val, node: cst.CSTNode) -> tuple[str, ir.Expr]:
         """A Python format spec as (Rust format piece, the argument it formats)."""
-        m = re.fullmatch(r"([<>^]?)(0?)(\d*)(?:\.(\d+))?([dfsbxXo]?)", spec)
+        m = re.fullmatch(r"(?:([^{}]?)([<>^]))?([+]?)(0?)(\d*)(,?)(?:\.(\d+))?([dfsbxXo%eE]?)", spec)
         if not m:
             raise Unsupported("PTL130", f"format spec `{spec}` is not supported yet", node)
-        align, zero, width, prec, kind = m.groups()
-        if kind == "f" and v.ty.kind not in ("float", "int"):
+        fill, align, sign, zero, width, group, prec, kind = m.groups()
+        fill, align = fill or "", align or ""
+        if kind in ("f", "%", "e", "E") and v.ty.kind not in ("float", "int", "bool"):
             raise Unsupported("PTL113", f"format spec `{spec}` on {v.ty}", node)
-        if kind == "f" and v.ty.kind == "int":
+        if kind in ("f", "%", "e", "E") and v.ty.kind != "float":
             v = to_float(v)
         if prec and v.ty.kind == "int":
             raise Unsupported("PTL130", f"format spec `{spec}` on an int is not supported yet", node)
-        if kind in ("b", "x", "X", "o") and v.ty.kind != "int":
+        if kind in ("b", "x", "X", "o", "d") and v.ty.kind != "int":
             raise Unsupported("PTL113", f"format spec `{spec}` on {v.ty}", node)
         if v.ty.kind not in ("int", "float", "str"):
             raise Unsupported("PTL130", f"format spec `{spec}` on {v.ty} is not supported yet", node)
+        if (sign or group) and v.ty.kind == "str":
+            raise Unsupported("PTL113", f"format spec `{spec}` on a str", node)
         if kind in ("b", "x", "X", "o"):
             # Python writes a sign and the digits of the magnitude (Rust: two's complement).
             self.use_runtime("int_radix")
@@ -874,12 +974,42 @@ class ExprLowering:
             if zero and width:
                 self.use_runtime("str_zfill")
                 return "{}", ir.Call(ir.Path("crate::pyrt::str_zfill"), (ir.Ref(digits), ir.IntLit(int(width))))
-            return "{:" + (align or ">") + width + "}", digits
-        if not (zero or width or prec):
-            return "{}", read(v)
+            return "{:" + fill + (align or ">") + width + "}", digits
         if not align and v.ty.kind in ("int", "float"):
             align = ">"  # Python right-aligns numbers by default, as Rust does
-        return "{:" + align + zero + width + (f".{prec}" if prec else "") + "}", read(v)
+        if group or kind in ("%", "e", "E"):
+            # Text Rust's format cannot produce directly: built as a string, then padded.
+            if zero and group:
+                raise Unsupported("PTL130", f"format spec `{spec}` (zero padding with grouping) is not supported yet", node)
+            text = self._number_text(v, kind, prec, sign, bool(group))
+            if zero and width and not fill:
+                self.use_runtime("str_zfill")
+                return "{}", ir.Call(ir.Path("crate::pyrt::str_zfill"), (ir.Ref(text), ir.IntLit(int(width))))
+            return ("{:" + fill + align + width + "}" if width else "{}"), text
+        if not (zero or width or prec or sign or fill):
+            return "{}", read(v)
+        return "{:" + fill + align + sign + zero + width + (f".{prec}" if prec else "") + "}", read(v)
+
+    def _number_text(self: "FunctionLowerer", v: Val, kind: str, prec: str | None, sign: str, group: bool) -> ir.Expr:
+        """`{:,}`, `{:.1%}`, `{:e}`: the number's text as Python writes it (before padding)."""
+        digits = int(prec) if prec else 6
+        if kind == "%":
+            value: ir.Expr = ir.Binary("*", read(v), ir.FloatLit(100.0))
+            text: ir.Expr = ir.Macro("format", (value,), fmt="{:" + sign + f".{digits}" + "}%")
+        elif kind in ("e", "E"):
+            self.use_runtime("float_exp")
+            text = ir.Call(ir.Path("crate::pyrt::float_exp"), (read(v), ir.IntLit(digits), ir.BoolLit(kind == "E"), ir.BoolLit(bool(sign))))
+        elif v.ty.kind == "float" and prec is None and kind != "f":
+            if sign:
+                raise Unsupported("PTL130", "format spec `+,` on a float is not supported yet")
+            self.use_runtime("float_repr")
+            text = ir.Call(ir.Path("crate::pyrt::float_repr"), (read(v),))
+        else:
+            text = ir.Macro("format", (read(v),), fmt="{:" + sign + (f".{digits}" if v.ty.kind == "float" else "") + "}")
+        if group:
+            self.use_runtime("group_thousands")
+            text = ir.Call(ir.Path("crate::pyrt::group_thousands"), (ir.Ref(text),))
+        return text
 
     # -------------------------------------------------------- subscripts
     def subscript(self: "FunctionLowerer", node: cst.Subscript) -> Val:
@@ -892,6 +1022,14 @@ class ExprLowering:
         if isinstance(sl, cst.Slice):
             return self.slice(recv, sl, node)
         assert isinstance(sl, cst.Index)
+        fields = self.namedtuple_fields(recv.ty)
+        if fields is not None:
+            # `p[0]` on a NamedTuple: its first field.
+            idx = self.expr(sl.value)
+            if not isinstance(idx.expr, ir.IntLit) or not -len(fields) <= idx.expr.value < len(fields):
+                raise Unsupported("PTL130", "a NamedTuple index must be a literal in range", node)
+            f = fields[idx.expr.value]
+            return Val(ir.Field(recv.expr, rust_ident(f.name)), f.py_type, Mode.PLACE if recv.mode is not Mode.OWNED else Mode.OWNED)
         if recv.ty.kind == "tuple":
             idx = self.expr(sl.value)
             if not isinstance(idx.expr, ir.IntLit):
@@ -1296,6 +1434,17 @@ class ExprLowering:
     def construct(self: "FunctionLowerer", target: ClassRef, node: cst.Call) -> Val:
         cls = target.sig
         ty = T.class_type(target.module, cls.name)
+        if cls.flavour == "enum":
+            # `Color(1)`: the member with that value; ValueError when none has it.
+            args, kwargs = self.call_args(node)
+            if len(args) != 1 or kwargs:
+                raise Unsupported("PTL113", f"`{cls.name}()` takes one value", node)
+            vt = cls.members[0].py_type
+            arg = str_view(args[0]) if vt.kind == "str" and args[0].ty.kind == "str" else read(coerce(args[0], vt))
+            if args[0].ty.kind != vt.kind and not (vt.kind == "float" and args[0].ty.kind in ("int", "bool")):
+                raise Unsupported("PTL113", f"`{cls.name}()` of {args[0].ty}", node)
+            found = ir.Call(ir.Path(f"{self.env.class_path(ty)}::from_value"), (arg,))
+            return Val(self.expect_some(found, "ValueError"), ty)
         if not cls.is_dataclass:
             args, kwargs = self.call_args(node)
             init = cls.method("__init__")
@@ -1339,7 +1488,7 @@ _EXPR_RULES = {
     cst.Integer: lambda lw, n: Val(ir.IntLit(int(n.evaluated_value)), T.INT),
     cst.Float: lambda lw, n: Val(ir.FloatLit(float(n.evaluated_value)), T.FLOAT),
     cst.Imaginary: lambda lw, n: lw._unsupported_expr(n),
-    cst.NamedExpr: lambda lw, n: lw._unsupported_expr(n),
+    cst.NamedExpr: lambda lw, n: lw.walrus(n),
     cst.SimpleString: lambda lw, n: lw._literal_string(n),
     cst.ConcatenatedString: lambda lw, n: lw._literal_string(n),
     cst.FormattedString: lambda lw, n: lw.fstring(n),

@@ -931,11 +931,24 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             stmts.append(ir.ExprStmt(check))
             elem = v.ty.args[0]
             parts = [Val(ir.Index(ir.Path(tmp), ir.IntLit(i)), elem, Mode.PLACE) for i in range(n)]
+        elif (fields := self.namedtuple_fields(v.ty)) is not None:
+            if len(fields) != len(elements):
+                raise Unsupported("PTL113", f"cannot unpack {v.ty} into {len(elements)} names", node)
+            parts = [Val(ir.Field(ir.Path(tmp), rust_ident(f.name)), f.py_type, Mode.OWNED) for f in fields]
         else:
             raise Unsupported("PTL113", f"cannot unpack {v.ty}", node)
         for el, part in zip(elements, parts):
             stmts.extend(self.bind_val(el.value, part, node))
         return stmts
+
+    def namedtuple_fields(self, ty: PyType) -> list | None:
+        """The fields of a NamedTuple type, in tuple order (None for anything else)."""
+        if ty.kind != "class":
+            return None
+        cls = self.env.class_sig(ty)
+        if cls is None or cls.flavour != "namedtuple":
+            return None
+        return list(cls.fields)
 
     def store_item(self, target: cst.Subscript, v: Val) -> ir.Stmt:
         if len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Slice):

@@ -123,7 +123,7 @@ class IterLowering:
                 binds.extend(b)
                 prelude.extend(pre)
             return f"({', '.join(parts)})", binds, prelude
-        if isinstance(target, (cst.Tuple, cst.List)) and elem.ty.kind == "list":
+        if isinstance(target, (cst.Tuple, cst.List)) and (elem.ty.kind == "list" or self.namedtuple_fields(elem.ty) is not None):
             # `for a, b in pairs` over lists of two: unpack each with Python's length check.
             tmp = self.temp("item")
             v = Val(ir.Path(tmp), elem.ty, Mode.REF if elem.mode is Mode.REF else Mode.PLACE)

@@ -22,6 +22,7 @@ from portalis.model import (
     ModuleTranslation,
     ModuleTypeMap,
     ParsedModule,
+    PyType,
     RustItem,
     Severity,
     TypedConstant,
@@ -69,7 +70,53 @@ def stub_fn(sig: FunctionSignature, message: str, receiver: str | None = None) -
 def _struct(cls: ClassSignature) -> ir.Struct:
     fields = tuple(ir.StructField(rust_ident(f.name), owned_type(f.py_type)) for f in cls.fields)
     # Default: `new` starts from it (Python builds an empty object, then runs __init__).
-    return ir.Struct(name=cls.name, fields=fields, derives=("Debug", "Clone", "PartialEq", "Default"))
+    derives: tuple[str, ...] = ("Debug", "Clone", "PartialEq", "Default")
+    if cls.flavour == "namedtuple" and all(_orderable(f.py_type) for f in cls.fields):
+        # NamedTuples compare as tuples: field by field, in order (what derive does).
+        derives += ("PartialOrd",)
+    return ir.Struct(name=cls.name, fields=fields, derives=derives)
+
+
+def _enum(cls: ClassSignature) -> tuple[ir.Enum, ir.Impl]:
+    """An Enum class: a Rust enum (Eq, Hash: members are compared and used as keys by
+    identity) and its Python API: `MEMBERS` (iteration order), `value()`, `name()` and
+    `from_value()` (`Color(1)`; None where Python raises ValueError)."""
+    from portalis.typemap import constant_value
+
+    variants = tuple(rust_ident(m.name) for m in cls.members)
+    enum = ir.Enum(cls.name, variants, attrs=("allow(non_camel_case_types, clippy::upper_case_acronyms)",))
+    vt = cls.members[0].py_type
+    values = [_literal(constant_value(m.value), vt, owned=False) for m in cls.members]
+    this = ir.TPath("Self")
+    members = ir.Const(
+        name="MEMBERS", type=ir.TPath(f"[Self; {len(variants)}]"),
+        value=ir.ArrayLit(tuple(ir.Path(f"Self::{v}") for v in variants)),
+    )
+    static_str = ir.TPath("&'static str")
+    value_ty = static_str if vt.kind == "str" else owned_type(vt)
+    value_fn = ir.Fn(
+        name="value", params=(), ret=value_ty, receiver="&self",
+        body=ir.Block(tail=ir.Match(ir.Path("self"), tuple(ir.MatchArm(f"Self::{v}", val) for v, val in zip(variants, values)))),
+    )
+    name_fn = ir.Fn(
+        name="name", params=(), ret=static_str, receiver="&self",
+        body=ir.Block(tail=ir.Match(ir.Path("self"), tuple(ir.MatchArm(f"Self::{v}", ir.StrLit(m.name)) for v, m in zip(variants, cls.members)))),
+    )
+    param_ty = ir.TRef(ir.STR) if vt.kind == "str" else owned_type(vt)
+    finder = ir.Closure(("m",), ir.Binary("==", ir.MethodCall(ir.Path("m"), "value"), ir.Path("value")))
+    from_fn = ir.Fn(
+        name="from_value", params=(ir.Param("value", param_ty),), ret=ir.TPath("Option", (this,)),
+        body=ir.Block(tail=ir.MethodCall(ir.MethodCall(ir.Path("Self::MEMBERS"), "into_iter"), "find", (finder,))),
+    )
+    return enum, ir.Impl(cls.name, (members, value_fn, name_fn, from_fn))
+
+
+def _orderable(t: PyType) -> bool:
+    if t.kind in ("int", "float", "bool", "str", "none"):
+        return True
+    if t.kind in ("list", "tuple", "optional"):
+        return all(_orderable(a) for a in t.args)
+    return False
 
 
 def _method_node(cls: ClassSignature, name: str, classes: dict[str, ClassSignature], nodes: dict[str, cst.ClassDef]) -> cst.FunctionDef | None:
@@ -260,7 +307,12 @@ def lower_module(
             continue  # an exception class: raised and caught by name (lower/exceptions.py)
         if cls.diagnostics:
             continue  # reported with the type map's diagnostics
-        pending.append((RustItem(name=cls.name, kind="struct", code="", python_line=cls.line), _struct(cls), None))
+        if cls.flavour == "enum":
+            enum, members = _enum(cls)
+            pending.append((RustItem(name=cls.name, kind="struct", code="", python_line=cls.line), enum, None))
+            pending.append((RustItem(name=f"{cls.name}.members", kind="fn", code="", python_line=cls.line), members, None))
+        else:
+            pending.append((RustItem(name=cls.name, kind="struct", code="", python_line=cls.line), _struct(cls), None))
         pending.extend(_class_methods(cls, info, env, scope, tree, parsed, out))
         consts = tuple(item for item in (_const(c) for c in cls.constants) if item is not None and not item.static)
         if consts:

@@ -123,11 +123,25 @@ def _stmt(s: ir.Stmt, scope: dict[str, _Binding], decisions: dict[int, _Binding]
         m = _SIMPLE.match(s.pattern)
         if m:
             binding = _Binding()
-            binding.read = True
             binding.is_ref = isinstance(s.iterable, ir.MethodCall) and s.iterable.method == "iter_mut"
             decisions[id(s)] = binding
             inner[m.group(2)] = binding
+        else:
+            # `(k, v)`, `(i, &x)`: each name in the pattern, so an unused one can become `_k`.
+            names = {n: _Binding() for n in _pattern_names(s.pattern)}
+            for n, b in names.items():
+                b.read = n.startswith("_")
+                inner[n] = b
+            decisions[id(s)] = names  # type: ignore[assignment]
         _loop(lambda: _block(s.body, inner, decisions), scope)
+
+
+_PATTERN_KEYWORDS = frozenset({"mut", "ref"})
+
+
+def _pattern_names(pattern: str) -> list[str]:
+    """The names a Rust pattern binds (not `mut`/`ref`, not enum variants like `Some`)."""
+    return [n for n in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", pattern) if n not in _PATTERN_KEYWORDS and not n[0].isupper()]
 
 
 def _deferred(scope: dict[str, _Binding]) -> dict[_Binding, int]:
@@ -248,8 +262,14 @@ def _rewrite_stmt(s: ir.Stmt, d: dict[int, _Binding]) -> ir.Stmt:
     if isinstance(s, ir.For):
         pattern = s.pattern
         binding = d.get(id(s))
-        if binding is not None:
+        if isinstance(binding, dict):
+            for n, b in binding.items():
+                if not b.read and not b.mutated and not n.startswith("_"):
+                    pattern = re.sub(rf"\b{n}\b", f"_{n}", pattern)
+        elif binding is not None:
             name = _SIMPLE.match(pattern).group(2)  # type: ignore[union-attr]
+            if not binding.read and not binding.mutated and not name.startswith("_"):
+                name = f"_{name}"  # a loop that only counts: Python's variable is unused
             pattern = f"mut {name}" if binding.mutated else name
         return ir.For(pattern, _rewrite_expr(s.iterable, d), _rewrite_block(s.body, d), s.label)
     if isinstance(s, ir.ItemStmt) and isinstance(s.item, ir.Fn):

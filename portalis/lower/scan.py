@@ -354,6 +354,7 @@ def _declarations(fn: cst.FunctionDef | cst.Lambda, params: set[str]) -> Declara
     if not isinstance(fn, cst.FunctionDef):
         return out
     occ: dict[str, list[_Occ]] = {}
+    walrus: set[str] = set()
     loop_bodies: dict[int, cst.CSTNode] = {}  # id(body block) -> loop statement
     parent_of: dict[int, tuple[int, ...]] = {}
 
@@ -378,6 +379,11 @@ def _declarations(fn: cst.FunctionDef | cst.Lambda, params: set[str]) -> Declara
             return
         for name in free_names(e):
             note(name, path, stmts, False)
+        for name in _walrus_targets(e):
+            # `(n := ...)` binds in the function's scope from inside an expression: declared
+            # ahead of the statement (a let cannot stand inside an expression).
+            walrus.add(name)
+            note(name, path, stmts, True)
 
     def block(suite: cst.BaseSuite, path: tuple[int, ...], stmts: tuple[cst.CSTNode, ...]) -> None:
         path = path + (id(suite),)
@@ -471,14 +477,35 @@ def _declarations(fn: cst.FunctionDef | cst.Lambda, params: set[str]) -> Declara
             break
         block_id = lca[-1]
         first = next(u for u in uses if u.path[: len(lca)] == lca)
-        direct = first.bind and len(first.path) == len(lca) and not first.loop_target and name not in out.loop_escaping
+        # A loop target whose uses all sit in its own loop's body is declared by the `for`
+        # pattern itself (assignments in the body then make it `mut`).
+        direct = first.bind and len(first.path) == len(lca) and name not in out.loop_escaping and name not in walrus
         if direct:
             continue
         out.hoisted.setdefault(block_id, []).append(name)
         out.hoisted_names.add(name)
         stmt = first.stmts[len(lca) - 1] if len(first.stmts) >= len(lca) else None
+        if name in walrus:
+            # Declared without a value: rustc's flow analysis sees the assignment inside the
+            # expression (also through `and`/`or`), as Python would raise NameError otherwise.
+            continue
         if stmt is None or not _binds_on_all_paths(stmt, name) or name in out.loop_escaping:
             out.needs_default.add(name)
+    return out
+
+
+def _walrus_targets(e: cst.CSTNode) -> list[str]:
+    """Names assigned by `:=` in an expression (not inside nested functions or lambdas)."""
+    out: list[str] = []
+    stack = [e]
+    while stack:
+        n = stack.pop()
+        t = type(n)
+        if t is cst.NamedExpr and type(n.target) is cst.Name:
+            out.append(n.target.value)
+        if t in _SCOPE_DEFS or t is cst.Lambda:
+            continue
+        stack.extend(children(n))
     return out
 
 

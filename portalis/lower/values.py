@@ -69,6 +69,8 @@ def comparable(v: Val) -> ir.Expr:
 def to_float(v: Val) -> Val:
     if v.ty.kind == "float":
         return v
+    if v.ty.kind == "num":
+        return Val(ir.MethodCall(read(v), "to_f64"), T.FLOAT)
     if v.ty.kind in ("int", "bool"):
         if isinstance(v.expr, ir.IntLit):
             return Val(ir.FloatLit(float(v.expr.value)), T.FLOAT)
@@ -80,8 +82,12 @@ def coerce(v: Val, target: PyType) -> Val:
     """Fit a value into a slot of Python type `target` (int -> float, T -> Optional[T])."""
     if v.ty == target:
         return v
-    if target.kind == "float" and v.ty.kind in ("int", "bool"):
+    if target.kind == "float" and v.ty.kind in ("int", "bool", "num"):
         return to_float(v)
+    if target.kind == "num" and v.ty.kind in ("int", "bool", "float"):
+        inner = coerce(v, T.INT) if v.ty.kind == "bool" else v
+        variant = "Int" if inner.ty.kind == "int" else "Float"
+        return Val(ir.Call(ir.Path(f"crate::pyrt::PyNum::{variant}"), (read(inner),)), target)
     if target.kind == "int" and v.ty.kind == "bool":
         return Val(ir.Cast(read(v), ir.I64), T.INT)
     if target.kind == "optional":

@@ -779,6 +779,44 @@ pub fn str_rjust(s: &str, width: i64, fill: &str) -> String {
 }
 // @end
 
+// @helper group_thousands
+/// `{:,}`: commas between groups of three digits of the integer part (sign and fraction kept).
+pub fn group_thousands(s: &str) -> String {
+    let (sign, rest) = match s.chars().next() {
+        Some(c @ ('-' | '+')) => (c.to_string(), &s[1..]),
+        _ => (String::new(), s),
+    };
+    let (int_part, frac) = match rest.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    let mut out = String::new();
+    for (i, c) in int_part.chars().enumerate() {
+        if i > 0 && (int_part.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{}{}{}", sign, out, frac)
+}
+// @end
+
+// @helper float_exp
+/// `{:.6e}`: Python's exponent form, `1.234500e+03` (sign and at least two exponent digits).
+pub fn float_exp(x: f64, digits: i64, upper: bool, plus: bool) -> String {
+    if !x.is_finite() {
+        let s = if x.is_nan() { "nan".to_string() } else if x > 0.0 { format!("{}inf", if plus { "+" } else { "" }) } else { "-inf".to_string() };
+        return if upper { s.to_uppercase() } else { s };
+    }
+    let text = format!("{:.*e}", digits.max(0) as usize, x);
+    let (mantissa, exp) = text.split_once('e').unwrap_or((text.as_str(), "0"));
+    let exp: i64 = exp.parse().unwrap_or(0);
+    let sign = if plus && !mantissa.starts_with('-') { "+" } else { "" };
+    let e = if upper { 'E' } else { 'e' };
+    format!("{}{}{}{}{:02}", sign, mantissa, e, if exp < 0 { '-' } else { '+' }, exp.abs())
+}
+// @end
+
 // @helper str_zfill
 /// `s.zfill(width)`: zeros after the sign.
 pub fn str_zfill(s: &str, width: i64) -> String {
@@ -1032,6 +1070,17 @@ py_repr_tuple!(A B C);
 py_repr_tuple!(A B C D);
 py_repr_tuple!(A B C D E);
 py_repr_tuple!(A B C D E F);
+// @end
+
+// @helper list_repeat
+/// `xs * n` for a list whose items are not Copy: n clones of the items, in order.
+pub fn list_repeat<T: Clone>(xs: &[T], n: usize) -> Vec<T> {
+    let mut out = Vec::with_capacity(xs.len() * n);
+    for _ in 0..n {
+        out.extend_from_slice(xs);
+    }
+    out
+}
 // @end
 
 // @helper list_set_slice deps: slice_indices
@@ -1418,5 +1467,69 @@ pub fn product2<A: Clone, B: Clone>(a: &[A], b: &[B]) -> Vec<(A, B)> {
         }
     }
     out
+}
+// @end
+
+// @helper PyNum deps: float_repr
+/// A number that is an int on some paths and a float on others (a function returning `0` or
+/// an average): Python keeps which one it is, and so does this.
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
+pub enum PyNum {
+    Int(i64),
+    Float(f64),
+}
+
+impl PyNum {
+    pub fn to_f64(self) -> f64 {
+        match self {
+            PyNum::Int(i) => i as f64,
+            PyNum::Float(x) => x,
+        }
+    }
+}
+
+impl Default for PyNum {
+    fn default() -> Self {
+        PyNum::Int(0)
+    }
+}
+
+/// `+`, `-`, `*` keep an int an int (i64 arithmetic, as everywhere in the translation) and
+/// turn the result into a float as soon as one operand is a float, as Python does.
+macro_rules! pynum_op {
+    ($tr:ident, $m:ident, $op:tt) => {
+        impl std::ops::$tr for PyNum {
+            type Output = PyNum;
+            fn $m(self, rhs: PyNum) -> PyNum {
+                match (self, rhs) {
+                    (PyNum::Int(a), PyNum::Int(b)) => PyNum::Int(a $op b),
+                    (a, b) => PyNum::Float(a.to_f64() $op b.to_f64()),
+                }
+            }
+        }
+    };
+}
+pynum_op!(Add, add, +);
+pynum_op!(Sub, sub, -);
+pynum_op!(Mul, mul, *);
+
+impl std::ops::Neg for PyNum {
+    type Output = PyNum;
+    fn neg(self) -> PyNum {
+        match self {
+            PyNum::Int(a) => PyNum::Int(-a),
+            PyNum::Float(x) => PyNum::Float(-x),
+        }
+    }
+}
+
+impl std::fmt::Display for PyNum {
+    /// `str(x)`: `3` or `3.0`, as Python prints the number it holds.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PyNum::Int(i) => write!(f, "{}", i),
+            PyNum::Float(x) => write!(f, "{}", float_repr(*x)),
+        }
+    }
 }
 // @end

@@ -347,6 +347,17 @@ class Struct(Item):
 
 
 @dataclass(frozen=True, slots=True)
+class Enum(Item):
+    """A fieldless enum; the first variant is `#[default]`. Not Copy: values of class types
+    are cloned where Python shares them, and clippy flags clones of Copy types."""
+
+    name: str
+    variants: tuple[str, ...]
+    derives: tuple[str, ...] = ("Debug", "Clone", "PartialEq", "Eq", "Hash", "Default")
+    attrs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Const(Item):
     name: str
     type: Type

@@ -305,6 +305,11 @@ class Printer:
             derives = f"#[derive({', '.join(it.derives)})]\n" if it.derives else ""
             fields = "".join(f"pub {f.name}: {print_type(f.type)},\n" for f in it.fields)
             return f"{doc_comment(it.doc)}{derives}pub struct {it.name} {{\n{fields}}}"
+        if isinstance(it, ir.Enum):
+            derives = f"#[derive({', '.join(it.derives)})]\n" if it.derives else ""
+            attrs = "".join(f"#[{a}]\n" for a in it.attrs)
+            variants = "".join(f"{'#[default]' + chr(10) if i == 0 else ''}{v},\n" for i, v in enumerate(it.variants))
+            return f"{derives}{attrs}pub enum {it.name} {{\n{variants}}}"
         if isinstance(it, ir.Const):
             attrs = "".join(f"#[{a}]\n" for a in it.attrs)
             kw = "static" if it.static else "const"

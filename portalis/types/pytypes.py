@@ -11,6 +11,8 @@ STR = PyType(kind="str")
 NONE = PyType(kind="none")
 UNKNOWN = PyType(kind="unknown")
 EXC = PyType(kind="exc")  # an exception object (caught, or passed around)
+# An int on some paths, a float on others (`return 0` ... `return total / n`): crate::pyrt::PyNum.
+NUM = PyType(kind="num")
 
 
 def list_of(t: PyType) -> PyType:
@@ -40,12 +42,12 @@ def class_type(module: str, name: str) -> PyType:
 
 
 def is_numeric(t: PyType) -> bool:
-    return t.kind in ("int", "float", "bool")
+    return t.kind in ("int", "float", "bool", "num")
 
 
 def is_copy(t: PyType) -> bool:
     """Types whose Rust form is Copy: passing them never needs a borrow or a clone."""
-    if t.kind in ("int", "float", "bool", "none"):
+    if t.kind in ("int", "float", "bool", "none", "num"):
         return True
     if t.kind == "tuple":
         return all(is_copy(a) for a in t.args)
@@ -70,6 +72,8 @@ def unify(a: PyType, b: PyType) -> PyType | None:
         return a
     if {a.kind, b.kind} == {"int", "float"}:
         return FLOAT
+    if "num" in (a.kind, b.kind) and {a.kind, b.kind} <= {"num", "int", "float", "bool"}:
+        return NUM
     if a.kind == "none":
         return optional(b)
     if b.kind == "none":

@@ -66,6 +66,8 @@ def owned_type(t: PyType, holes: bool = False) -> ir.Type:
         return ir.TTuple(tuple(owned_type(a) for a in t.args))
     if k == "optional":
         return ir.TPath("Option", (owned_type(t.args[0]),))
+    if k == "num":
+        return ir.TPath("crate::pyrt::PyNum")
     if k == "exc":
         return ir.TPath(f"{PYDICT.rsplit('::', 1)[0]}::PyErr")
     if k == "class" and t.module and t.name:

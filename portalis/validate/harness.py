@@ -190,6 +190,15 @@ impl<K: Canon + std::hash::Hash + Eq + Clone, V: Canon> Canon for {crate}::pyrt:
 }
 """
 
+# A translated function returning an int on some paths and a float on others gives a PyNum.
+PYNUM_CANON_RS = """
+impl Canon for {crate}::pyrt::PyNum {
+    fn canon(&self) -> String {
+        match self { {crate}::pyrt::PyNum::Int(i) => i.canon(), {crate}::pyrt::PyNum::Float(x) => x.canon() }
+    }
+}
+"""
+
 # argv: RESULT_FILE START_INDEX TIMEOUT_MS. One line per case in the result file, written and
 # flushed as soon as the case ends, so a crash loses only the case that crashed.
 MAIN_RS = """
@@ -429,6 +438,8 @@ def render_program(
     pyrt = crate_dir / "src" / "pyrt.rs" if crate_dir else None
     if pyrt is not None and pyrt.exists() and "pub struct PyDict" in pyrt.read_text(encoding="utf-8"):
         lines += PYDICT_CANON_RS.replace("{crate}", crate).split("\n")
+    if pyrt is not None and pyrt.exists() and "pub enum PyNum" in pyrt.read_text(encoding="utf-8"):
+        lines += PYNUM_CANON_RS.replace("{crate}", crate).split("\n")
     class_spans: dict[str, tuple[int, int]] = {}
     for module, name in sorted(classes):
         cls = type_maps[module].cls(name)
