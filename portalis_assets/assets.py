@@ -12,6 +12,7 @@ import json
 import time
 import uuid
 import warnings
+from typing import Any
 
 import dagster as dg
 
@@ -38,6 +39,11 @@ from resources import DuckDBStoreResource, RustToolchainResource, SourceRepoReso
 GROUP = "translate"
 SINGLE_RUN = dg.BackfillPolicy.single_run()
 
+
+def module_stage(**kwargs: Any) -> Any:
+    """A per-module stage: partitioned by module, one run may cover many modules."""
+    return dg.asset(partitions_def=python_modules, backfill_policy=SINGLE_RUN, group_name=GROUP, **kwargs)
+
 # Bump a stage's version when its logic changes: its partitions become stale.
 PARSE_VERSION = "parse-1"
 TYPE_MAP_VERSION = "typemap-1"
@@ -49,11 +55,8 @@ VALIDATE_VERSION = "validate-2"  # 2: behaviour validation, clippy, safety gate
 CRATE_VERSION = "crate-1"
 
 
-@dg.asset(
-    partitions_def=python_modules,
-    backfill_policy=SINGLE_RUN,
+@module_stage(
     code_version=PARSE_VERSION,
-    group_name=GROUP,
     kinds={"python", "duckdb"},
     description="libcst outline of each module (functions, classes, imports, constants) and its source.",
 )
@@ -86,11 +89,8 @@ def parsed_ast(context: dg.AssetExecutionContext, source_repo: SourceRepoResourc
         )
 
 
-@dg.asset(
-    partitions_def=python_modules,
-    backfill_policy=SINGLE_RUN,
+@module_stage(
     code_version=TYPE_MAP_VERSION,
-    group_name=GROUP,
     kinds={"python", "duckdb"},
     deps=[parsed_ast],
     description="Each module's interface: function signatures, dataclass fields, constants, in Python and Rust types.",
@@ -129,11 +129,8 @@ class TranslationConfig(dg.Config):
     full: bool = Field(default=False, description="retranslate every module and function of the run, ignoring the caches")
 
 
-@dg.asset(
-    partitions_def=python_modules,
-    backfill_policy=SINGLE_RUN,
+@module_stage(
     code_version=RUST_TRANSLATION_VERSION,
-    group_name=GROUP,
     kinds={"rust", "duckdb"},
     deps=[type_map],
     # The LLM stage (translator resource with an endpoint or model dir) holds the GPU: one step at a time.
@@ -293,11 +290,8 @@ class ValidationConfig(dg.Config):
     lint: bool = Field(default=True, description="check with cargo clippy (lints counted per module) when installed")
 
 
-@dg.asset(
-    partitions_def=python_modules,
-    backfill_policy=SINGLE_RUN,
+@module_stage(
     code_version=VALIDATE_VERSION,
-    group_name=GROUP,
     kinds={"rust", "duckdb"},
     deps=[rust_translation],
     check_specs=[
