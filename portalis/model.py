@@ -43,6 +43,7 @@ class ParamInfo(BaseModel):
     name: str
     annotation: str | None = None  # source text of the annotation
     default: str | None = None  # source text of the default value
+    variadic: bool = False  # `*args` (the annotation types each extra positional argument)
 
 
 class FunctionInfo(BaseModel):
@@ -145,6 +146,7 @@ class TypedParam(BaseModel):
     rust_type: str
     mutated: bool = False  # mutated in place: passed as &mut
     default: str | None = None  # source text of the default value (callers may omit it)
+    variadic: bool = False  # `*args`: a list of the extra positional arguments (`&[T]`)
 
 
 class FunctionSignature(BaseModel):

@@ -212,12 +212,17 @@ class _Outline:
                     default=code_of(p.default) if p.default else None,
                 )
             )
-        for star in (node.params.star_arg, node.params.star_kwarg):
+        star = node.params.star_arg
+        if isinstance(star, cst.Param):
+            # `*args` comes after the positional parameters, before the keyword-only ones.
+            at = len(node.params.posonly_params) + len(node.params.params)
+            params.insert(at, ParamInfo(name=star.name.value, annotation=code_of(star.annotation.annotation) if star.annotation else None, variadic=True))
+        for star in (node.params.star_kwarg,):
             if isinstance(star, cst.Param):
                 self.diagnostics.append(
                     Diagnostic(
                         code="PTL201",
-                        message=f"variadic parameter *{star.name.value} is not supported yet",
+                        message=f"variadic parameter **{star.name.value} is not supported yet",
                         module=self.src.module,
                         function=node.name.value,
                         line=self.line(node),

@@ -123,11 +123,18 @@ def _signature(
             except AnnotationError as exc:
                 diagnostics.append(_diag(parsed, "PTL111", f"parameter `{p.name}`: {exc}", fn.line, fn.name))
                 continue
-        if not T.is_known(py):
+        if p.variadic:
+            # `*args: T`: a tuple of the extra positional arguments, each a T (a list here).
+            py = T.list_of(py)
+        elif not T.is_known(py):
             for hint in (evidence.params.get(p.name), _default_type(p.default)):
                 if hint is not None:
                     py = T.unify(py, hint) or py
-        params.append(_typed(p.name, py, p.name in mutated, p.default))
+            if py.kind in ("int", "float") and node is not None and _kind_tested(node, p.name):
+                # A number the body asks the kind of (`isinstance(x, int)`): it may be an int or
+                # a float (the examples show one or both), so it keeps its kind (PyNum).
+                py = T.NUM
+        params.append(_typed(p.name, py, p.name in mutated, p.default, variadic=p.variadic))
     returns: PyType = T.NONE
     if fn.returns is None:
         if node is not None and scan_function(node).returns_value:
@@ -149,6 +156,17 @@ def _signature(
     return sig, evidence.returns
 
 
+def _kind_tested(node: cst.FunctionDef, name: str) -> bool:
+    """Whether the body calls `isinstance(name, ...)` or `type(name)`."""
+    for call in scan_function(node).calls:
+        f = call.func
+        if type(f) is cst.Name and f.value in ("isinstance", "type") and call.args:
+            arg = call.args[0].value
+            if type(arg) is cst.Name and arg.value == name:
+                return True
+    return False
+
+
 def _rust_owned(t: PyType) -> str:
     if t.kind == "none":
         return "()"
@@ -158,12 +176,12 @@ def _rust_owned(t: PyType) -> str:
         return "_"
 
 
-def _typed(name: str, py: PyType, mutated: bool, default: str | None, resized: bool = True) -> TypedParam:
+def _typed(name: str, py: PyType, mutated: bool, default: str | None, resized: bool = True, variadic: bool = False) -> TypedParam:
     try:
         rust = print_type(param_type(py, mutated, resized))
     except TypeMappingError:
         rust = "_"
-    return TypedParam(name=name, py_type=py, rust_type=rust, mutated=mutated, default=default)
+    return TypedParam(name=name, py_type=py, rust_type=rust, mutated=mutated, default=default, variadic=variadic)
 
 
 def _infer(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], scope: TypeScope, parsed: ParsedModule) -> None:
@@ -202,7 +220,7 @@ def _infer(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], scope: TypeScop
                 if not T.is_known(p.py_type) and p.name in facts.params:
                     new = T.unify(p.py_type, facts.params[p.name]) or p.py_type
                     if new != p.py_type:
-                        params[j] = _typed(p.name, new, p.mutated, p.default)
+                        params[j] = _typed(p.name, new, p.mutated, p.default, variadic=p.variadic)
                         changed = True
             returns = sig.returns
             if returns.kind == "unknown" and facts.returns is not None and T.is_known(facts.returns):
@@ -220,7 +238,7 @@ def _infer(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], scope: TypeScop
                 if t is not None and not T.is_known(p.py_type) and T.is_known(t):
                     new = T.unify(p.py_type, t) or p.py_type
                     if new != p.py_type:
-                        params[j] = _typed(p.name, new, p.mutated, p.default)
+                        params[j] = _typed(p.name, new, p.mutated, p.default, variadic=p.variadic)
                         changed = True
             if params != sig.params:
                 tm.functions[i] = sig.model_copy(update={"params": params})
@@ -258,7 +276,7 @@ def _propagate_mutation(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], re
                         resized.setdefault(sig.name, set()).add(p.name)
                         if not p.mutated:
                             new_params = list(sig.params)
-                            new_params[j] = _typed(p.name, p.py_type, True, p.default)
+                            new_params[j] = _typed(p.name, p.py_type, True, p.default, variadic=p.variadic)
                             sig = sig.model_copy(update={"params": new_params})
                             tm.functions[i] = sig
                             changed = True
@@ -294,7 +312,7 @@ def _finish(sig: FunctionSignature, parsed: ParsedModule, doc_returns: PyType | 
             continue
         try:
             rust = print_type(param_type(p.py_type, p.mutated, p.name in resized))
-            params.append(TypedParam(name=p.name, py_type=p.py_type, rust_type=rust, mutated=p.mutated, default=p.default))
+            params.append(TypedParam(name=p.name, py_type=p.py_type, rust_type=rust, mutated=p.mutated, default=p.default, variadic=p.variadic))
         except TypeMappingError as exc:
             diagnostics.append(_diag(parsed, "PTL111", f"parameter `{p.name}`: {exc}", sig.line, sig.name))
     returns = sig.returns
@@ -467,7 +485,7 @@ def _mutating_method_calls(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef],
         params = list(sig.params)
         for j, p in enumerate(params):
             if p.name in called and p.py_type.kind == "class" and not p.mutated:
-                params[j] = _typed(p.name, p.py_type, True, p.default)
+                params[j] = _typed(p.name, p.py_type, True, p.default, variadic=p.variadic)
         if params != sig.params:
             tm.functions[i] = sig.model_copy(update={"params": params})
 
@@ -498,7 +516,7 @@ def _infer_methods(tm: ModuleTypeMap, sources: dict, scope: TypeScope, parsed: P
                 for name, t in facts.fields.items():
                     learnt_fields[name] = T.unify(learnt_fields.get(name, T.UNKNOWN), t) or t
                 params = [
-                    _typed(p.name, T.unify(p.py_type, facts.params[p.name]) or p.py_type, p.mutated, p.default)
+                    _typed(p.name, T.unify(p.py_type, facts.params[p.name]) or p.py_type, p.mutated, p.default, variadic=p.variadic)
                     if not T.is_known(p.py_type) and p.name in facts.params else p
                     for p in m.params
                 ]

@@ -108,7 +108,9 @@ def test_variadic_parameters_get_a_diagnostic() -> None:
     parsed = parse(OUTLINE_SRC)
     codes = [(d.code, d.function) for d in parsed.diagnostics]
     assert ("PTL201", "variadic") in codes
-    assert sum(code == "PTL201" for code, _ in codes) == 2  # *args and **kwargs
+    assert sum(code == "PTL201" for code, _ in codes) == 1  # **kwargs; *args is a parameter
+    fn = next(f for f in parsed.functions if f.name == "variadic")
+    assert [p.name for p in fn.params if p.variadic] == ["args"]
 
 
 @pytest.mark.parametrize(

@@ -255,10 +255,51 @@ def test_module_constants(constants_run: DiffRun, call: str) -> None:
 
 
 LIBRARY_SRC = 'from typing import List, Tuple\nfrom functools import reduce\n\nVector = List[float]\nPoint = Tuple[float, float]\n\n\ndef dot(a: Vector, b: Vector) -> float:\n    return sum(x * y for x, y in zip(a, b))\n\n\ndef centroid(points: List[Point]) -> Point:\n    n = len(points)\n    return (sum(p[0] for p in points) / n, sum(p[1] for p in points) / n)\n\n\ndef prod(xs: List[int]) -> int:\n    return reduce(lambda a, b: a * b, xs, 1)\n\n\ndef greet(name: str, n: int) -> str:\n    return "Hello {name}, you have {count} messages ({0})".format(n, name=name, count=n)\n\nfrom itertools import combinations, permutations, product, chain, accumulate\n\n\ndef pairs_sum(xs: List[int], target: int) -> int:\n    return sum(1 for a, b in combinations(xs, 2) if a + b == target)\n\n\ndef perms(s: str) -> List[str]:\n    return ["".join(p) for p in permutations(s)]\n\n\ndef grid(n: int) -> List[Tuple[int, int]]:\n    return list(product(range(n), range(2)))\n\n\ndef joined(a: List[int], b: List[int]) -> List[int]:\n    return list(chain(a, b))\n\n\ndef prefix(xs: List[int]) -> List[int]:\n    return list(accumulate(xs))\n'
+LIBRARY_SRC += '''
+import bisect
+from collections import Counter, OrderedDict
+
+
+def top_words(text: str, n: int) -> List[Tuple[str, int]]:
+    counts = Counter(text.split())
+    counts.update(["extra", "extra"])
+    counts.update(Counter(["the"]))
+    return counts.most_common(n)
+
+
+def all_counts(text: str) -> List[Tuple[str, int]]:
+    return Counter(text).most_common()
+
+
+def grade(score: int) -> str:
+    return "FDCBA"[bisect.bisect([60, 70, 80, 90], score)]
+
+
+def positions(xs: List[int], x: int) -> List[int]:
+    return [bisect.bisect_left(xs, x), bisect.bisect_right(xs, x)]
+
+
+def insorted(xs: List[int]) -> List[int]:
+    out: List[int] = []
+    for x in xs:
+        bisect.insort(out, x)
+    return out
+
+
+def unique_in_order(xs: List[str]) -> List[str]:
+    return list(dict.fromkeys(xs)) + list(OrderedDict.fromkeys(reversed(xs)))
+
+
+def zeros(keys: List[str]) -> List[Tuple[str, int]]:
+    return list(dict.fromkeys(keys, 0).items())
+'''
 
 LIBRARY_CALLS = [
     "dot([1.0, 2.0], [3.0, 0.5])", "centroid([(0.0, 0.0), (2.0, 4.0)])", "prod([2, 3, 4])", "greet('ann', 3)",
     "pairs_sum([1, 2, 3, 4, 5], 6)", "perms('abc')", "grid(2)", "joined([1], [2, 3])", "prefix([1, 2, 3, 4])",
+    "top_words('the cat the dog a cat the', 3)", "top_words('', 0)", "all_counts('abracadabra')",
+    "grade(59)", "grade(75)", "grade(90)", "positions([1, 2, 2, 2, 5], 2)", "positions([], 3)",
+    "insorted([5, 1, 4, 1, 3])", "unique_in_order(['b', 'a', 'b', 'c', 'a'])", "zeros(['x', 'y', 'x'])",
 ]
 
 
@@ -270,5 +311,5 @@ def library_run(tmp_path_factory, toolchain) -> DiffRun:
 @pytest.mark.parametrize("call", LIBRARY_CALLS)
 def test_library_modules(library_run: DiffRun, call: str) -> None:
     """Type aliases, functools.reduce, itertools (combinations, permutations, product, chain,
-    accumulate), str.format with named fields."""
+    accumulate), str.format with named fields, Counter.most_common/update, bisect, dict.fromkeys."""
     library_run.check(call)

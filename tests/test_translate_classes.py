@@ -327,3 +327,51 @@ def test_enum_module_translates_completely(enums: DiffRun) -> None:
 @pytest.mark.parametrize("call", ENUM_CALLS)
 def test_enums(enums: DiffRun, call: str) -> None:
     enums.check(call)
+
+
+# Operators on objects: `+`/`*` call __add__/__mul__, `==` the class's __eq__ (not field-wise
+# equality), `<`, sorted() and max() its __lt__.
+OPS_SRC = '''from typing import List
+
+
+class Vec2:
+    def __init__(self, x: float, y: float):
+        self.x = x
+        self.y = y
+
+    def __add__(self, other: "Vec2") -> "Vec2":
+        return Vec2(self.x + other.x, self.y + other.y)
+
+    def __mul__(self, k: float) -> "Vec2":
+        return Vec2(self.x * k, self.y * k)
+
+    def __eq__(self, other: "Vec2") -> bool:
+        return abs(self.x - other.x) < 1e-9 and abs(self.y - other.y) < 1e-9
+
+    def __lt__(self, other: "Vec2") -> bool:
+        return self.x * self.x + self.y * self.y < other.x * other.x + other.y * other.y
+
+    def __repr__(self) -> str:
+        return f"Vec2({self.x}, {self.y})"
+
+
+def vec_demo(xs: List[float]) -> List[str]:
+    vs = [Vec2(x, -x / 2) for x in xs]
+    total = Vec2(0.0, 0.0)
+    for v in vs:
+        total = total + v * 2.0
+    ordered = sorted(vs)
+    return [repr(total), repr(ordered[0]), repr(max(vs)), str(Vec2(1.0, 2.0) == Vec2(1.0, 2.0 + 1e-12)), str(vs[0] < vs[-1])]
+'''
+
+OPS_CALLS = ["vec_demo([3.0, -1.0, 2.0])", "vec_demo([0.5])"]
+
+
+@pytest.fixture(scope="module")
+def ops(tmp_path_factory, toolchain) -> DiffRun:
+    return run_differential(OPS_SRC, OPS_CALLS, tmp_path_factory.mktemp("ops"), toolchain)
+
+
+@pytest.mark.parametrize("call", OPS_CALLS)
+def test_operator_methods(ops: DiffRun, call: str) -> None:
+    ops.check(call)

@@ -7,8 +7,9 @@ code, the translation compiles and every call behaves as in CPython.
 - locals: `[]`/`{}` typed by later appends and stores, int widened to float, None joined into
   Optional, a rebinding with another type (shadowing), a typed parameter assigned a wider value;
 - Optional narrowing: `is None` checks, assignments, `x or default`, conditions with `and`;
-- int-or-float returns: an unannotated function returning an int on one path and a float on
-  another returns a number that keeps its Python kind (printing `0` vs `0.0`).
+- int-or-float numbers: an unannotated function returning an int on one path and a float on
+  another, a `Union[int, float]` annotation, a number the body tests with isinstance: a value
+  that keeps its Python kind (printing `0` vs `0.0`, `//` and `%` on ints).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from conftest import DiffRun, needs_cargo, run_differential
 pytestmark = needs_cargo
 
 INFERENCE_SRC = '''
-from typing import List, Optional
+from typing import List, Optional, Union
 
 
 def doctest_form(n):
@@ -201,6 +202,19 @@ def middle(l: list):
     return (l[len(l) // 2 - 1] + l[len(l) // 2]) / 2.0
 
 
+def all_ints(x, y, z):
+    """Examples: all_ints(5, 2, 7) -> True, all_ints(3.6, -2.2, 2) -> False"""
+    if isinstance(x, int) and isinstance(y, int) and isinstance(z, int):
+        return x + y == z or x + z == y
+    return False
+
+
+def half(x: Union[int, float]) -> Union[int, float]:
+    if isinstance(x, int):
+        return x // 2
+    return -x / 2 + x % 2
+
+
 def uses_mixed(xs: List[float]) -> str:
     m = mean_or_zero(xs)
     return str(m) + " " + str(m > 1) + " " + str(m * 2) + " " + str(-m + 1) + " " + str(m / 2)
@@ -218,6 +232,8 @@ CALLS = [
     # a function returning an int on one path and a float on another (Python keeps both kinds)
     "mean_or_zero([])", "mean_or_zero([1.0, 2.5])", "middle([3, 1, 2])", "middle([4, 1, 2, 3])",
     "uses_mixed([])", "uses_mixed([3.0, 4.0])",
+    # numbers whose kind the body tests (isinstance) or that are annotated int | float
+    "all_ints(5, 2, 7)", "all_ints(5, 2.0, 7)", "all_ints(1.5, 5, 3.5)", "half(7)", "half(-7)", "half(7.5)",
 ]
 
 

@@ -343,6 +343,470 @@ ALGO_CALLS = [
 ]
 
 
+MISC = '''"""Everyday constructs."""
+from enum import Enum
+from typing import Dict, List, NamedTuple, Optional, Tuple
+
+MAX_RETRIES = 3
+VOWELS = "aeiou"
+
+
+class Color(Enum):
+    RED = 1
+    GREEN = 2
+    BLUE = 3
+
+
+class Point(NamedTuple):
+    x: int
+    y: int
+
+
+class ParseError(Exception):
+    pass
+
+
+def color_name(c: int) -> str:
+    return Color(c).name.lower()
+
+
+def manhattan(a: Point, b: Point) -> int:
+    return abs(a.x - b.x) + abs(a.y - b.y)
+
+
+def parse_point(s: str) -> Point:
+    parts = s.split(",")
+    if len(parts) != 2:
+        raise ParseError(f"bad point: {s}")
+    return Point(int(parts[0]), int(parts[1]))
+
+
+def try_parse(s: str) -> str:
+    try:
+        p = parse_point(s)
+    except ParseError as e:
+        return str(e)
+    except ValueError:
+        return "not a number"
+    return f"{p.x}/{p.y}"
+
+
+def count_vowels(s: str) -> int:
+    return sum(1 for ch in s.lower() if ch in VOWELS)
+
+
+def first_repeat(xs: List[int]) -> Optional[int]:
+    seen = set()
+    for x in xs:
+        if x in seen:
+            break
+        seen.add(x)
+    else:
+        return None
+    return x
+
+
+def make_counter(start: int) -> List[int]:
+    count = start
+
+    def bump(by: int) -> int:
+        return count + by
+
+    return [bump(i) for i in range(3)]
+
+
+def total(*nums: int) -> int:
+    return sum(nums)
+
+
+def scale(xs: List[float], *, factor: float = 2.0) -> List[float]:
+    return [x * factor for x in xs]
+
+
+def in_range(x: int, lo: int, hi: int) -> bool:
+    return lo <= x < hi
+
+
+def numbered(items: List[str]) -> List[str]:
+    return [f"{i}. {item}" for i, item in enumerate(items, start=1)]
+
+
+def bits(s: str) -> int:
+    return int(s, 2)
+
+
+def remove_all(xs: List[int], v: int) -> List[int]:
+    out = list(xs)
+    while v in out:
+        out.remove(v)
+    return out
+
+
+def pop_front(xs: List[int]) -> Tuple[int, List[int]]:
+    ys = xs[:]
+    first = ys.pop(0)
+    del ys[0]
+    return first, ys
+
+
+def walrus_lengths(words: List[str]) -> List[int]:
+    return [n for w in words if (n := len(w)) > 2]
+
+
+def retry(ok_after: int) -> int:
+    attempts = 0
+    for attempt in range(MAX_RETRIES):
+        attempts += 1
+        if attempt >= ok_after:
+            return attempts
+    return -attempts
+
+
+def invert(d: Dict[str, int]) -> Dict[int, List[str]]:
+    out: Dict[int, List[str]] = {}
+    for k, v in sorted(d.items()):
+        out.setdefault(v, []).append(k)
+    return out
+
+
+def checked_div(a: int, b: int) -> float:
+    assert b != 0, "division by zero"
+    return a / b
+
+
+def title_case(s: str) -> str:
+    return " ".join(w.capitalize() for w in s.split())
+
+
+def fmt_table(rows: List[Tuple[str, float]]) -> str:
+    lines = []
+    for name, value in rows:
+        lines.append(f"{name:>8}|{value:8.2f}|{value:.1%}")
+    return "\\n".join(lines)
+
+
+def gen_squares(n: int):
+    for i in range(n):
+        yield i * i
+
+
+def sum_squares(n: int) -> int:
+    return sum(gen_squares(n))
+
+
+def dict_merge(a: Dict[str, int], b: Dict[str, int]) -> Dict[str, int]:
+    merged = {**a, **b}
+    return {k: v for k, v in merged.items() if v}
+
+
+def swap_pairs(xs: List[int]) -> List[int]:
+    ys = list(xs)
+    for i in range(0, len(ys) - 1, 2):
+        ys[i], ys[i + 1] = ys[i + 1], ys[i]
+    return ys
+
+
+def nested_get(d: Dict[str, Dict[str, int]], a: str, b: str) -> int:
+    return d.get(a, {}).get(b, -1)
+
+
+def str_ops(s: str) -> List[str]:
+    return [s.center(9, "*"), s.zfill(6), s.ljust(6, "."), s.swapcase(), s[::-1], s.title()]
+'''
+
+MISC_CALLS = [
+    "color_name(2)", "try_parse('3,4')", "try_parse('3;4')", "try_parse('a,4')", "count_vowels('Education')",
+    "first_repeat([3, 1, 4, 1, 5])", "first_repeat([1, 2])", "make_counter(10)", "in_range(3, 0, 3)",
+    "numbered(['a', 'b'])", "bits('1011')", "remove_all([1, 2, 1, 3], 1)", "pop_front([7, 8, 9])",
+    "walrus_lengths(['ab', 'abc', 'abcd'])", "retry(1)", "retry(5)", "invert({'a': 1, 'b': 2, 'c': 1})",
+    "checked_div(7, 2)", "title_case('hello big  world')", "fmt_table([('ab', 0.5), ('longer', 12.25)])",
+    "sum_squares(5)", "dict_merge({'a': 1, 'b': 0}, {'b': 2, 'c': 0})", "swap_pairs([1, 2, 3, 4, 5])",
+    "nested_get({'a': {'b': 2}}, 'a', 'b')", "nested_get({'a': {'b': 2}}, 'x', 'b')", "str_ops('aBc')",
+]
+
+
+RECORDS = '''import math
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple
+
+
+def fmt_money(x: float) -> str:
+    return "{:.2f}".format(x) + " | " + "{:>8}".format("ab") + " | " + "{0}-{1}-{0}".format("a", "b")
+
+
+def join_nums(xs: List[int]) -> str:
+    return ",".join(map(str, xs))
+
+
+def closest(xs: List[float], target: float) -> float:
+    best = float("inf")
+    best_x = 0.0
+    for x in xs:
+        if abs(x - target) < best:
+            best = abs(x - target)
+            best_x = x
+    return best_x
+
+
+def near(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-6) or math.isinf(a)
+
+
+def text_ops(s: str) -> List[str]:
+    out = []
+    out.append(str(s.count("a")))
+    out.extend(s.splitlines())
+    out.append("|".join(s.rsplit(" ", 1)))
+    out.append(str(s.find("b")) + str(s.rfind("b")))
+    out.append(s.replace("a", "A", 1))
+    out.append(str(s.startswith(("x", "a"))))
+    return out
+
+
+class Temperature:
+    def __init__(self, celsius: float):
+        self._celsius = celsius
+
+    @property
+    def celsius(self) -> float:
+        return self._celsius
+
+    @celsius.setter
+    def celsius(self, value: float) -> None:
+        if value < -273.15:
+            raise ValueError("below absolute zero")
+        self._celsius = value
+
+    @property
+    def fahrenheit(self) -> float:
+        return self._celsius * 9 / 5 + 32
+
+
+def temp_demo(values: List[float]) -> List[str]:
+    t = Temperature(0.0)
+    out = []
+    for v in values:
+        try:
+            t.celsius = v
+            out.append(f"{t.fahrenheit:.1f}")
+        except ValueError as e:
+            out.append(str(e))
+    return out
+
+
+@dataclass
+class Order:
+    id: int
+    items: List[Tuple[str, int]]
+    note: Optional[str] = None
+
+    def total_qty(self) -> int:
+        return sum(q for _, q in self.items)
+
+
+def summarize(orders: List[Tuple[int, List[Tuple[str, int]]]]) -> Dict[str, int]:
+    objs = [Order(i, items) for i, items in orders]
+    totals: Dict[str, int] = {}
+    for o in objs:
+        for name, q in o.items:
+            totals[name] = totals.get(name, 0) + q
+    big = [o.id for o in objs if o.total_qty() > 3]
+    totals["big"] = len(big)
+    return totals
+
+
+def describe(o: Optional[Order]) -> str:
+    if o is None:
+        return "none"
+    note = o.note or "-"
+    return f"#{o.id} {note} {o.total_qty()}"
+
+
+def describe_demo(n: int) -> List[str]:
+    return [describe(None), describe(Order(n, [("a", 2)])), describe(Order(n, [], "rush"))]
+
+
+def matrix_ops(n: int) -> List[List[int]]:
+    m = [[i * n + j for j in range(n)] for i in range(n)]
+    t = [list(r) for r in zip(*m)]
+    diag = [m[i][i] for i in range(n)]
+    return t + [diag, [sum(r) for r in m], [max(c) for c in zip(*m)]]
+
+
+def parse_csv(text: str) -> List[Dict[str, str]]:
+    lines = [l for l in text.strip().split("\\n") if l]
+    header = lines[0].split(",")
+    rows = []
+    for line in lines[1:]:
+        values = line.split(",")
+        rows.append(dict(zip(header, values)))
+    return rows
+
+
+def first_word_lengths(text: str) -> Dict[str, int]:
+    return {w[0]: len(w) for w in text.split() if w}
+'''
+
+RECORDS_CALLS = [
+    "fmt_money(3.14159)", "join_nums([1, 2, 3])", "join_nums([])", "closest([1.0, 5.5, 3.2], 3.0)",
+    "near(1.0, 1.0000001)", "near(1.0, 1.1)", "text_ops('banana bread\\nabc')", "text_ops('x')",
+    "temp_demo([20.0, -300.0, 100.0])", "summarize([(1, [('a', 2), ('b', 3)]), (2, [('a', 1)])])",
+    "describe_demo(7)", "matrix_ops(3)", "matrix_ops(1)", "parse_csv('a,b\\n1,2\\n3,4\\n')",
+    "first_word_lengths('apple banana avocado')",
+]
+
+
+GRAPH = '''from collections import defaultdict
+from itertools import groupby
+from typing import Dict, List, Optional, Set, Tuple
+
+
+def grouped(words: List[str]) -> List[Tuple[str, List[str]]]:
+    out = []
+    for key, group in groupby(sorted(words), key=lambda w: w[0]):
+        out.append((key, list(group)))
+    return out
+
+
+def adjacency(edges: List[Tuple[int, int]]) -> Dict[int, Set[int]]:
+    adj: Dict[int, Set[int]] = defaultdict(set)
+    for a, b in edges:
+        adj[a].add(b)
+        adj[b].add(a)
+    return {k: v for k, v in sorted(adj.items())}
+
+
+def components(n: int, edges: List[Tuple[int, int]]) -> int:
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[ra] = rb
+    return len({find(i) for i in range(n)})
+
+
+def safe_get(xs: List[int], i: int) -> Optional[int]:
+    try:
+        return xs[i]
+    except IndexError:
+        return None
+
+
+def lookup(d: Dict[str, int], k: str) -> int:
+    try:
+        return d[k]
+    except KeyError:
+        return -1
+
+
+def chained(xs: List[int]) -> bool:
+    return all(a <= b for a, b in zip(xs, xs[1:]))
+
+
+def flatten_dict(d: Dict[str, Dict[str, int]]) -> Dict[str, int]:
+    out = {}
+    for outer, inner in d.items():
+        for k, v in inner.items():
+            out[f"{outer}.{k}"] = v
+    return out
+
+
+def ternary_chain(n: int) -> str:
+    return "neg" if n < 0 else "zero" if n == 0 else "pos"
+
+
+def while_else(xs: List[int], target: int) -> int:
+    i = 0
+    while i < len(xs):
+        if xs[i] == target:
+            break
+        i += 1
+    else:
+        return -1
+    return i
+
+
+def sum_digits(n: int) -> int:
+    return sum(int(d) for d in str(abs(n)))
+
+
+def transpose_words(lines: List[str]) -> List[str]:
+    words = [l.split() for l in lines]
+    width = max((len(w) for w in words), default=0)
+    return [" ".join(w[i] for w in words if i < len(w)) for i in range(width)]
+'''
+
+GRAPH_CALLS = [
+    "grouped(['bob', 'amy', 'al', 'bea', 'cy'])", "grouped([])", "adjacency([(1, 2), (2, 3), (4, 1)])",
+    "components(5, [(0, 1), (1, 2), (3, 4)])", "components(3, [])", "safe_get([1, 2], 5)", "safe_get([1, 2], -1)",
+    "lookup({'a': 1}, 'a')", "lookup({'a': 1}, 'b')", "chained([1, 2, 2, 5])", "chained([3, 1])",
+    "flatten_dict({'a': {'x': 1, 'y': 2}, 'b': {}})", "ternary_chain(-3)", "ternary_chain(0)", "ternary_chain(9)",
+    "while_else([4, 5, 6], 5)", "while_else([4], 9)", "sum_digits(-9041)", "transpose_words(['a b c', 'd e', 'f'])",
+    "transpose_words([])",
+]
+
+
+@pytest.fixture(scope="module")
+def graph(tmp_path_factory, toolchain) -> DiffRun:
+    return run_differential(GRAPH, GRAPH_CALLS, tmp_path_factory.mktemp("graph"), toolchain, module="graph")
+
+
+def test_graph_module_translates_completely(graph: DiffRun) -> None:
+    """itertools.groupby, defaultdict(set) sorted by key, union-find with a nested function that
+    changes the enclosing list, IndexError/KeyError caught, while-else, max(default=)."""
+    module = graph.module_report("graph")
+    bad = {f["name"]: f["status"] for f in module["functions"] if f["status"] != "translated"}
+    assert not bad, (bad, module["diagnostics"])
+
+
+@pytest.mark.parametrize("call", GRAPH_CALLS)
+def test_graph_module(graph: DiffRun, call: str) -> None:
+    graph.check(call)
+
+
+@pytest.fixture(scope="module")
+def records(tmp_path_factory, toolchain) -> DiffRun:
+    return run_differential(RECORDS, RECORDS_CALLS, tmp_path_factory.mktemp("records"), toolchain, module="records")
+
+
+def test_records_module_translates_completely(records: DiffRun) -> None:
+    """str.format forms, map(str, ...), float('inf'), math.isclose, a property with a setter
+    that raises, a dataclass with an Optional field, zip(*m), CSV-like parsing."""
+    module = records.module_report("records")
+    bad = {f["name"]: f["status"] for f in module["functions"] if f["status"] != "translated"}
+    assert not bad, (bad, module["diagnostics"])
+
+
+@pytest.mark.parametrize("call", RECORDS_CALLS)
+def test_records_module(records: DiffRun, call: str) -> None:
+    records.check(call)
+
+
+@pytest.fixture(scope="module")
+def misc(tmp_path_factory, toolchain) -> DiffRun:
+    return run_differential(MISC, MISC_CALLS, tmp_path_factory.mktemp("misc"), toolchain, module="misc")
+
+
+def test_misc_module_translates_completely(misc: DiffRun) -> None:
+    """Enum and NamedTuple classes, a custom exception, for-else, closures over locals, `*args`,
+    keyword-only parameters, `:=`, `{**a, **b}`, generators, asserts, format specs."""
+    module = misc.module_report("misc")
+    bad = {f["name"]: f["status"] for f in module["functions"] if f["status"] != "translated"}
+    assert not bad, (bad, module["diagnostics"])
+
+
+@pytest.mark.parametrize("call", MISC_CALLS)
+def test_misc_module(misc: DiffRun, call: str) -> None:
+    misc.check(call)
+
+
 @pytest.fixture(scope="module")
 def algo(tmp_path_factory, toolchain) -> DiffRun:
     return run_differential(ALGO, ALGO_CALLS, tmp_path_factory.mktemp("algo"), toolchain, module="algo")
@@ -396,7 +860,7 @@ def test_realistic_module(realworld: DiffRun, call: str) -> None:
 
 
 @pytest.mark.skipif(shutil.which("cargo-clippy") is None, reason="clippy is not installed")
-@pytest.mark.parametrize("which", ["realworld", "shop", "algo"])
+@pytest.mark.parametrize("which", ["realworld", "shop", "algo", "misc", "records", "graph"])
 def test_realistic_modules_lint_clean(which: str, request: pytest.FixtureRequest) -> None:
     """No clippy warning in the translations (the lints are clippy's defaults)."""
     run: DiffRun = request.getfixturevalue(which)

@@ -49,7 +49,7 @@ SCOPE = TypeScope.build(
         ("int | None", T.optional(T.INT)),
         ("None | list[str]", T.optional(T.list_of(T.STR))),
         ("Optional[Optional[int]]", T.optional(T.INT)),
-        ("int | float", T.FLOAT),
+        ("int | float", T.NUM),
         ("set[str]", T.set_of(T.STR)),
         ("Order", T.class_type("shop.orders", "Order")),
         ("'Order'", T.class_type("shop.orders", "Order")),

@@ -405,6 +405,28 @@ def _dict(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val
     return Val(ir.MethodCall(it.expr, "collect", turbofish=(lw.rust_type(ty, holes=True),)), ty)
 
 
+def dict_fromkeys(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`dict.fromkeys(keys[, value])`: each key once, in first-seen order, all with the value
+    (None when omitted)."""
+    _arity("dict.fromkeys", args, 1, 2)
+    _no_kwargs("dict.fromkeys", kwargs)
+    lw.use_runtime("PyDict")
+    it = lw.owned_items(_items(lw, args[0]))
+    kt = it.elem.ty
+    value = args[1] if len(args) == 2 else Val(ir.TupleExpr(()), T.NONE)
+    vt = value.ty  # None values: `()` (the common use is the keys, in order)
+    if not T.is_known(vt):
+        raise Unsupported("PTL112", "dict.fromkeys with a value of unknown type")
+    k, tmp = lw.temp("k"), lw.temp("value")
+    item = owned(Val(ir.Path(tmp), vt, Mode.PLACE)) if value.ty.kind != "none" else ir.TupleExpr(())
+    pairs = ir.MethodCall(it.expr, "map", (ir.Closure((k,), ir.TupleExpr((ir.Path(k), item))),))
+    ty = T.dict_of(kt, vt)
+    collected = ir.MethodCall(pairs, "collect", turbofish=(lw.rust_type(ty, holes=True),))
+    if value.ty.kind == "none":
+        return Val(collected, ty)
+    return Val(ir.BlockExpr(ir.Block((ir.Let(tmp, None, owned(value)),), collected)), ty)
+
+
 def _tuple(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("tuple", args, 1)
     if args[0].ty.kind == "tuple":
@@ -444,10 +466,27 @@ def sort_call(lw: "FunctionLowerer", target: ir.Expr, elem: PyType, key: Val | N
     if key is None and elem.kind in ("int", "bool", "str") and not reverse:
         return ir.MethodCall(target, "sort")
     a, b = lw.temp("a"), lw.temp("b")
-    ka = _key_expr(lw, key, a, Elem(elem, Mode.REF))
-    kb = _key_expr(lw, key, b, Elem(elem, Mode.REF))
+    if key is None and elem.kind == "tuple" and not _orderable(elem):
+        # Tuples holding sets or dicts (`sorted(d.items())` of set values): Python compares
+        # them item by item and only reaches the set on a tie of everything before it, which
+        # unique keys never have. The leading orderable items decide.
+        n = next(i for i, t in enumerate(elem.args) if not _orderable(t))
+        if n == 0:
+            raise Unsupported("PTL113", f"sorting {elem} items (no order)")
+        ka = Key(ir.TupleExpr(tuple(ir.Ref(ir.Field(ir.Path(a), str(i))) for i in range(n))), False)
+        kb = Key(ir.TupleExpr(tuple(ir.Ref(ir.Field(ir.Path(b), str(i))) for i in range(n))), False)
+    else:
+        ka = _key_expr(lw, key, a, Elem(elem, Mode.REF))
+        kb = _key_expr(lw, key, b, Elem(elem, Mode.REF))
     order = cmp_keys(kb, ka) if reverse else cmp_keys(ka, kb)
     return ir.MethodCall(target, "sort_by", (ir.Closure((a, b), order),))
+
+
+def _orderable(t: PyType) -> bool:
+    """Whether Rust's PartialOrd covers the type (sets and dicts have none)."""
+    if t.kind in ("set", "dict"):
+        return False
+    return all(_orderable(x) for x in t.args)
 
 
 def _reversed(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
@@ -481,7 +520,10 @@ def _zip(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
     its = [lw.owned_items(_items(lw, a)) for a in args]
     expr = its[0].expr
     for other in its[1:]:
-        expr = ir.MethodCall(expr, "zip", (other.expr,))
+        arg = other.expr
+        if isinstance(arg, ir.MethodCall) and arg.method == "into_iter" and not arg.args:
+            arg = arg.receiver  # zip takes any IntoIterator
+        expr = ir.MethodCall(expr, "zip", (arg,))
     if len(its) > 2:
         names = [lw.temp("z") for _ in its]
         pat = names[0]
@@ -550,8 +592,12 @@ def _range(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Va
 def isinstance_of(v: Val, wanted: set[str]) -> Val:
     """`isinstance(v, T)` is decided statically from v's type (`wanted`: builtin type names)."""
     kind = v.ty.kind
+    if kind == "num" and len(wanted & {"int", "float"}) == 1:
+        # An int-or-float: which one it holds is known at run time.
+        variant = "Int" if "int" in wanted else "Float"
+        return Val(ir.Macro("matches", (read(v), ir.Path(f"crate::pyrt::PyNum::{variant}(_)"))), T.BOOL)
     # bool is a subclass of int in Python.
-    kinds = {kind, "int"} if kind == "bool" else {kind}
+    kinds = {kind, "int"} if kind == "bool" else {"int", "float"} if kind == "num" else {kind}
     if kind in ("unknown", "optional", "func"):
         raise Unsupported("PTL113", f"isinstance() on a value of type {v.ty}")
     return Val(ir.BoolLit(bool(kinds & wanted)), T.BOOL)
@@ -668,6 +714,26 @@ def _math_fabs(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -
     return Val(ir.MethodCall(lw.receiver(to_float(args[0])), "abs"), T.FLOAT)
 
 
+def _math_test(rust: str) -> Rule:
+    """math.isnan/isinf/isfinite: f64's predicate of the same meaning."""
+
+    def rule(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+        _arity(rust, args, 1)
+        return Val(ir.MethodCall(lw.receiver(to_float(args[0])), rust), T.BOOL)
+
+    return rule
+
+
+def _math_isclose(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """math.isclose(a, b, rel_tol=1e-09, abs_tol=0.0), Python's definition."""
+    _arity("isclose", args, 2)
+    _no_kwargs("isclose", kwargs, ("rel_tol", "abs_tol"))
+    rel = to_float(kwargs["rel_tol"]) if "rel_tol" in kwargs else Val(ir.FloatLit(1e-09), T.FLOAT)
+    tol = to_float(kwargs["abs_tol"]) if "abs_tol" in kwargs else Val(ir.FloatLit(0.0), T.FLOAT)
+    lw.use_runtime("isclose")
+    return Val(ir.Call(ir.Path("crate::pyrt::isclose"), tuple(read(to_float(v)) for v in (*args, rel, tol))), T.BOOL)
+
+
 def _math_const(value: ir.Expr) -> Rule:
     def rule(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
         return Val(value, T.FLOAT)
@@ -703,6 +769,10 @@ MATH: dict[str, Rule] = {
     "isqrt": _math_helper("isqrt", (1,), T.INT, T.INT),
     "comb": _math_helper("comb", (2,), T.INT, T.INT),
     "perm": _math_helper("perm", (2,), T.INT, T.INT),
+    "isnan": _math_test("is_nan"),
+    "isinf": _math_test("is_infinite"),
+    "isfinite": _math_test("is_finite"),
+    "isclose": _math_isclose,
 }
 MATH_CONSTANTS: dict[str, ir.Expr] = {
     "pi": ir.Path("std::f64::consts::PI"),
@@ -773,7 +843,46 @@ def _deque(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Va
     return _list(lw, args, {})
 
 
-COLLECTIONS: dict[str, Rule] = {"Counter": _counter, "defaultdict": _defaultdict, "deque": _deque}
+COLLECTIONS: dict[str, Rule] = {"Counter": _counter, "defaultdict": _defaultdict, "deque": _deque, "OrderedDict": _dict}
+
+
+def _bisect(name: str) -> Rule:
+    """bisect.bisect_left/bisect_right (bisect) and insort_left/insort_right (insort) on a sorted
+    list: `partition_point` with Python's `<` (left) or `<=` (right)."""
+    left = name.endswith("_left")
+    insort = name.startswith("insort")
+
+    def rule(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+        _arity(name, args, 2)
+        _no_kwargs(name, kwargs)
+        xs, x = args
+        if xs.ty.kind != "list":
+            raise Unsupported("PTL113", f"bisect.{name} of {xs.ty}")
+        elem = xs.ty.args[0]
+        if not T.is_known(elem):
+            if not insort:
+                raise Unsupported("PTL112", f"bisect.{name} on a list of unknown items")
+            xs = lw.refine(xs, T.list_of(x.ty))
+            elem = x.ty
+        tmp, e = lw.temp("x"), lw.temp("e")
+        test = ir.Binary("<" if left else "<=", ir.Path(e), ir.Ref(ir.Path(tmp)))
+        stmts: list[ir.Stmt] = [ir.Let(tmp, lw.rust_type(elem), owned_as(x, elem))]
+        point = ir.MethodCall(xs.expr, "partition_point", (ir.Closure((e,), test),))
+        if not insort:
+            return Val(ir.BlockExpr(ir.Block(tuple(stmts), ir.Cast(point, ir.I64))), T.INT)
+        at = lw.temp("at")
+        stmts.append(ir.Let(at, None, point))
+        stmts.append(ir.ExprStmt(ir.MethodCall(lw.mutable(xs), "insert", (ir.Path(at), ir.Path(tmp)))))
+        return Val(ir.BlockExpr(ir.Block(tuple(stmts))), T.NONE)
+
+    return rule
+
+
+BISECT: dict[str, Rule] = {
+    name: _bisect(name) for name in ("bisect_left", "bisect_right", "insort_left", "insort_right")
+}
+BISECT["bisect"] = BISECT["bisect_right"]
+BISECT["insort"] = BISECT["insort_right"]
 
 
 def _heap_target(lw: "FunctionLowerer", v: Val, name: str) -> ir.Expr:
@@ -910,7 +1019,29 @@ def _accumulate(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) 
     return Val(ir.MethodCall(it.expr, "scan", (start, ir.Closure((acc, x), body))), iter_of(elem))
 
 
+def _groupby(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """itertools.groupby(items[, key]): (key, run) for each run of consecutive items with equal
+    keys; each run is a list (Python's group iterators are read once, in order)."""
+    _arity("groupby", args, 1, 2)
+    _no_kwargs("groupby", kwargs, ("key",))
+    key = args[1] if len(args) == 2 else kwargs.get("key")
+    items, elem = collect_vec(lw, args[0])
+    x = lw.temp("x")
+    item = Val(ir.Path(x), elem, Mode.REF)
+    if key is None or key.ty.kind == "none":
+        k = item
+    else:
+        f = _func("groupby", key)
+        assert f.func is not None
+        with lw.in_closure():
+            k = f.func.apply(lw, [item])
+    lw.use_runtime("group_by")
+    call = ir.Call(ir.Path("crate::pyrt::group_by"), (items, ir.Closure((f"{x}: &_",), owned(k))))
+    return Val(ir.MethodCall(call, "into_iter"), iter_of(T.tuple_of(k.ty, T.list_of(elem))))
+
+
 ITERTOOLS: dict[str, Rule] = {
+    "groupby": _groupby,
     "combinations": _combinatoric("combinations"),
     "permutations": _combinatoric("permutations"),
     "product": _product,
@@ -925,6 +1056,7 @@ MODULE_MEMBERS: dict[str, set[str]] = {
     "heapq": set(HEAPQ),
     "functools": set(FUNCTOOLS),
     "itertools": set(ITERTOOLS),
+    "bisect": set(BISECT),
 }
 
 
@@ -949,6 +1081,8 @@ def lower_module_member(
         return FUNCTOOLS[name](lw, *call)
     if module == "itertools" and call is not None and name in ITERTOOLS:
         return ITERTOOLS[name](lw, *call)
+    if module == "bisect" and call is not None and name in BISECT:
+        return BISECT[name](lw, *call)
     if module == "string" and call is None and name in _STRING_CONSTANTS:
         return Val(ir.StrLit(_STRING_CONSTANTS[name]), T.STR, Mode.REF)
     raise Unsupported("PTL133", f"`{module}.{name}` is not supported yet")

@@ -48,9 +48,18 @@ def class_nodes(module: cst.Module) -> dict[str, cst.ClassDef]:
     return {s.name.value: s for s in module.body if isinstance(s, cst.ClassDef)}
 
 
+def method_key(name: str, decorators: list[str]) -> str:
+    """The name a method is known by: a property's setter (`@x.setter def x(self, v)`) shares
+    the getter's Python name, so it is kept as `__set_x__`."""
+    return f"__set_{name}__" if f"{name}.setter" in decorators else name
+
+
 def method_nodes(node: cst.ClassDef) -> dict[str, cst.FunctionDef]:
     body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
-    return {s.name.value: s for s in body if isinstance(s, cst.FunctionDef)}
+    return {
+        method_key(s.name.value, [code_of(d.decorator) for d in s.decorators]): s
+        for s in body if isinstance(s, cst.FunctionDef)
+    }
 
 
 def _diag(parsed: ParsedModule, code: str, message: str, line: int, function: str | None) -> Diagnostic:
@@ -170,7 +179,7 @@ def _class_interface(
     if base_sig is not None:
         constants = [c for c in base_sig.constants if c.name not in {k.name for k in constants}] + constants
     own_methods = method_nodes(node)
-    method_infos = {m.name: m for m in info.methods}
+    method_infos = {method_key(m.name, m.decorators): m for m in info.methods}
     methods: list[FunctionSignature] = []
     for name, mnode in own_methods.items():
         minfo = method_infos[name]

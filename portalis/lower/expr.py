@@ -44,6 +44,10 @@ if TYPE_CHECKING:
     from portalis.lower.function import FunctionLowerer
 
 _ARITH = {cst.Add: "+", cst.Subtract: "-", cst.Multiply: "*"}
+_DUNDERS = {
+    cst.Add: "__add__", cst.Subtract: "__sub__", cst.Multiply: "__mul__", cst.Divide: "__truediv__",
+    cst.FloorDivide: "__floordiv__", cst.Modulo: "__mod__", cst.MatrixMultiply: "__matmul__",
+}
 _BITS = {cst.BitAnd: "&", cst.BitOr: "|", cst.BitXor: "^", cst.LeftShift: "<<", cst.RightShift: ">>"}
 _CMP = {
     cst.Equal: "==", cst.NotEqual: "!=", cst.LessThan: "<", cst.LessThanEqual: "<=",
@@ -481,6 +485,13 @@ class ExprLowering:
             self.expect_local(b, a.ty if a.ty.kind != "bool" else T.INT)
             b = self._reread(b)
         ka, kb = a.ty.kind, b.ty.kind
+        if ka == "class" and type(op) in _DUNDERS:
+            # `v + w` on objects: the class's own __add__ (and so on).
+            cls = self.env.class_sig(a.ty)
+            if cls is not None and cls.method(_DUNDERS[type(op)]) is not None:
+                out = self.class_method(a, _DUNDERS[type(op)], [b], {}, node)
+                if out is not None:
+                    return out
         if isinstance(op, cst.Add) and ka == kb == "str":
             fa, xa = _format_parts(a.expr)
             fb, xb = _format_parts(b.expr)
@@ -502,7 +513,10 @@ class ExprLowering:
         if isinstance(op, cst.Multiply) and {ka, kb} in ({"str", "int"}, {"list", "int"}, {"str", "bool"}):
             seq, n = (a, b) if ka in ("str", "list") else (b, a)
             n = coerce(n, T.INT)
-            count = ir.Cast(ir.MethodCall(self.receiver(n), "max", (ir.IntLit(0),)) if not isinstance(n.expr, ir.IntLit) else read(n), ir.USIZE)
+            if isinstance(n.expr, ir.IntLit):
+                count: ir.Expr = ir.IntLit(max(n.expr.value, 0))  # an untyped literal: rustc makes it usize
+            else:
+                count = ir.Cast(ir.MethodCall(self.receiver(n), "max", (ir.IntLit(0),)), ir.USIZE)
             recv = seq.expr
             if seq.ty.kind == "list" and seq.ty.args and not is_copy(seq.ty.args[0]):
                 # slice::repeat needs Copy items: clones of each item instead.
@@ -510,7 +524,8 @@ class ExprLowering:
                     it = ir.Call(ir.Path("std::iter::repeat_n"), (recv.args[0], count))
                     return Val(ir.MethodCall(it, "collect", turbofish=(self.rust_type(seq.ty),)), seq.ty)
                 self.use_runtime("list_repeat")
-                return Val(ir.Call(ir.Path("crate::pyrt::list_repeat"), (borrow(seq), count)), seq.ty)
+                items = ir.Ref(ir.ArrayLit(recv.args)) if isinstance(recv, ir.Macro) and recv.name == "vec" else borrow(seq)
+                return Val(ir.Call(ir.Path("crate::pyrt::list_repeat"), (items, count)), seq.ty)
             if isinstance(recv, ir.Macro) and recv.name == "vec" and recv.args:
                 recv = ir.ArrayLit(recv.args)  # `[0] * n`: slice::repeat of an array
             return Val(ir.MethodCall(recv, "repeat", (count,)), seq.ty)
@@ -522,11 +537,14 @@ class ExprLowering:
             return self.set_operator(type(op), a, b, node)
         if not (T.is_numeric(a.ty) and T.is_numeric(b.ty)):
             raise Unsupported("PTL113", f"operator {code_of(op).strip()} on {a.ty} and {b.ty}", node)
-        if "num" in (ka, kb) and "float" not in (ka, kb) and type(op) in (cst.Add, cst.Subtract, cst.Multiply):
+        if "num" in (ka, kb) and "float" not in (ka, kb) and type(op) in (cst.Add, cst.Subtract, cst.Multiply, cst.FloorDivide, cst.Modulo):
             # An int-or-float with an int: the result keeps the kind (PyNum's operators).
             self.use_runtime("PyNum")
             x, y = coerce(a, T.NUM), coerce(b, T.NUM)
-            return Val(ir.Binary(_ARITH[type(op)], read(x), read(y)), T.NUM)
+            if type(op) in _ARITH:
+                return Val(ir.Binary(_ARITH[type(op)], read(x), read(y)), T.NUM)
+            method = "floordiv" if isinstance(op, cst.FloorDivide) else "modulo"
+            return Val(ir.MethodCall(read(x), method, (read(y),)), T.NUM)
         is_float = "float" in (ka, kb) or "num" in (ka, kb)  # otherwise a PyNum computes as a float
         if isinstance(op, cst.Divide):
             x, y = to_float(a), to_float(b)
@@ -670,8 +688,8 @@ class ExprLowering:
             if "float" in (a.ty.kind, b.ty.kind) or "num" in (a.ty.kind, b.ty.kind):
                 return ir.Binary(rust, read(to_float(a)), read(to_float(b)))
             if a.ty.kind == b.ty.kind == "bool":
-                return ir.Binary(rust, read(a), read(b))
-            return ir.Binary(rust, read(coerce(a, T.INT)), read(coerce(b, T.INT)))
+                return ir.Binary(rust, read(a), read(b), total=True)
+            return ir.Binary(rust, read(coerce(a, T.INT)), read(coerce(b, T.INT)), total=True)
         if (a.ty.kind == "none") != (b.ty.kind == "none") and rust in ("==", "!="):
             other = a if b.ty.kind == "none" else b
             if other.ty.kind == "optional":
@@ -699,7 +717,7 @@ class ExprLowering:
             return test if rust == "==" else ir.Unary("!", test)
         if a.ty.kind in ("dict", "set", "class", "tuple"):
             return ir.Binary(rust, _compare_ref(a), _compare_ref(b))
-        return ir.Binary(rust, comparable(a), comparable(b))
+        return ir.Binary(rust, comparable(a), comparable(b), total=a.ty.kind == "str")
 
     def contains(self: "FunctionLowerer", container: Val, item: Val, node: cst.CSTNode) -> ir.Expr:
         k = container.ty.kind
@@ -994,8 +1012,8 @@ class ExprLowering:
         """`{:,}`, `{:.1%}`, `{:e}`: the number's text as Python writes it (before padding)."""
         digits = int(prec) if prec else 6
         if kind == "%":
-            value: ir.Expr = ir.Binary("*", read(v), ir.FloatLit(100.0))
-            text: ir.Expr = ir.Macro("format", (value,), fmt="{:" + sign + f".{digits}" + "}%")
+            self.use_runtime("float_percent")
+            text: ir.Expr = ir.Call(ir.Path("crate::pyrt::float_percent"), (read(v), ir.IntLit(digits), ir.BoolLit(bool(sign))))
         elif kind in ("e", "E"):
             self.use_runtime("float_exp")
             text = ir.Call(ir.Path("crate::pyrt::float_exp"), (read(v), ir.IntLit(digits), ir.BoolLit(kind == "E"), ir.BoolLit(bool(sign))))
@@ -1121,6 +1139,15 @@ class ExprLowering:
                 cls = self.env.class_sig(self.self_type)
                 assert cls is not None
                 return self.static_call(ClassRef(path=self.env.class_path(self.self_type), module=self.self_type.module or "", sig=cls), func.attr.value, node)
+            if (
+                isinstance(func.value, cst.Name)
+                and func.attr.value == "fromkeys"
+                and func.value.value not in self.locals
+                and (func.value.value == "dict" or self.env.imports.get(func.value.value) == ("collections", "OrderedDict"))
+            ):
+                from portalis.lower.builtins import dict_fromkeys
+
+                return dict_fromkeys(self, *self.call_args(node))
             if isinstance(func.value, cst.Name) and func.value.value not in self.locals:
                 target = self.env.lookup(func.value.value)
                 if isinstance(target, ClassRef):
@@ -1163,6 +1190,9 @@ class ExprLowering:
                 if member is not None and member[0] in MODULE_MEMBERS and member[1] is not None:
                     args, kwargs = self.call_args(node)
                     return lower_module_member(self, member[0], member[1], (args, kwargs))
+                if func.value in ("any", "all") and len(node.args) == 1 and type(node.args[0].value) is cst.GeneratorExp and not node.args[0].keyword:
+                    # any/all of a generator: a loop that stops at the deciding item.
+                    return self.comprehension(node.args[0].value, consume=func.value)
                 if func.value == "isinstance" and len(node.args) == 2:
                     return isinstance_of(self.expr(node.args[0].value), _type_names(node.args[1].value))
                 if func.value == "tuple" and len(node.args) == 1 and not node.args[0].keyword:
@@ -1269,7 +1299,9 @@ class ExprLowering:
                 recv = self.refine(recv, guess)
         return lower_method(self, recv, name, args, kwargs)
 
-    def call_args(self: "FunctionLowerer", node: cst.Call) -> tuple[list[Val], dict[str, Val]]:
+    def call_args(self: "FunctionLowerer", node: cst.Call, star: bool = False) -> tuple[list[Val], dict[str, Val]]:
+        """The lowered arguments of a call; with `star`, `*xs` arguments come as StarredArg
+        (only a callee with a `*args` parameter takes them)."""
         args: list[Val] = []
         kwargs: dict[str, Val] = {}
         if (
@@ -1287,6 +1319,10 @@ class ExprLowering:
             cols = ir.Call(ir.Path("crate::pyrt::zip_rows"), (self.as_slice_of(rows, rows.ty),))
             return [Val(cols, rows.ty)], {}
         for a in node.args:
+            if a.star == "*" and star:
+                v = self.expr(a.value)
+                args.append(StarredArg(v.expr, v.ty, v.mode))
+                continue
             if a.star:
                 raise Unsupported("PTL150", "*args/**kwargs in a call are not supported yet", node)
             v = self.expr(a.value)
@@ -1298,7 +1334,7 @@ class ExprLowering:
 
     def call_target(self: "FunctionLowerer", target: object, shown: str, node: cst.Call) -> Val:
         if isinstance(target, Callable):
-            args, kwargs = self.call_args(node)
+            args, kwargs = self.call_args(node, star=any(p.variadic for p in target.sig.params))
             return self.call_function(target, shown, args, kwargs, node)
         if isinstance(target, ClassRef):
             return self.construct(target, node)
@@ -1333,6 +1369,7 @@ class ExprLowering:
     def lower_call_args(self: "FunctionLowerer", sig, shown: str, args: list[Val], kwargs: dict[str, Val], node: cst.CSTNode | None) -> list[ir.Expr]:
         """The arguments of a call of a translated function or method, as its parameters take
         them (converted, borrowed, or `&mut` for parameters it changes in place)."""
+        args = self.gather_variadic(sig, args, node)
         defaults: dict[str, Val] = {}
         given = len(args)
         for i, p in enumerate(sig.params):
@@ -1374,6 +1411,37 @@ class ExprLowering:
             else:
                 out.append(owned(v))
         return out
+
+    def gather_variadic(self: "FunctionLowerer", sig, args: list[Val], node: cst.CSTNode | None) -> list[Val]:
+        """Positional arguments with those a `*args` parameter takes gathered into one list:
+        `f(1, 2, 3)` -> `f(&[1, 2, 3])`, `f(*xs)` -> `f(&xs)`."""
+        at = next((i for i, p in enumerate(sig.params) if p.variadic), None)
+        starred = [i for i, a in enumerate(args) if isinstance(a, StarredArg)]
+        if at is None:
+            if starred:
+                raise Unsupported("PTL150", "*args in a call are not supported yet", node)
+            return args
+        head, rest = args[:at], args[at:]
+        if any(isinstance(a, StarredArg) for a in head):
+            raise Unsupported("PTL150", "*args before the callee's own *args parameter", node)
+        elem = sig.params[at].py_type.args[0] if sig.params[at].py_type.args else T.UNKNOWN
+        if len(rest) == 1 and isinstance(rest[0], StarredArg):
+            v = rest[0]
+            if v.ty.kind == "list":
+                return head + [Val(v.expr, v.ty, v.mode)]
+            if v.ty.kind == "tuple" and v.ty.args and all(t == v.ty.args[0] for t in v.ty.args):
+                items = tuple(ir.Field(v.expr, str(i)) for i in range(len(v.ty.args)))
+                return head + [Val(ir.Macro("vec", items, brackets="[]"), T.list_of(v.ty.args[0]))]
+            raise Unsupported("PTL150", f"*{v.ty} as the arguments of `*{sig.params[at].name}`", node)
+        if any(isinstance(a, StarredArg) for a in rest):
+            raise Unsupported("PTL150", "*xs mixed with other arguments of a `*args` parameter", node)
+        if not rest:
+            ty = T.list_of(elem)
+            return head + [Val(ir.Call(ir.Path("Vec::new")), ty)]
+        if not T.is_known(elem):
+            elem = _unify_all([a.ty for a in rest], node)
+        items = tuple(owned_as(a, elem) for a in rest)
+        return head + [Val(ir.Macro("vec", items, brackets="[]"), T.list_of(elem))]
 
     def class_method(self: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val], node: cst.CSTNode | None) -> Val | None:
         """`obj.m(...)` on an instance of a translated class (None: no such method)."""
@@ -1466,6 +1534,10 @@ class ExprLowering:
         fields = tuple((rust_ident(f.name), owned_as(bound[f.name], f.py_type)) for f in cls.fields)
         ty = T.class_type(target.module, cls.name)
         return Val(ir.StructLit(self.env.class_path(ty), fields), ty)
+
+
+class StarredArg(Val):
+    """`*xs` in a call's arguments (see call_args and gather_variadic)."""
 
 
 _STRINGS: dict[int, tuple[cst.CSTNode, object]] = {}
@@ -1646,10 +1718,15 @@ def _negate(e: ir.Expr) -> ir.Expr:
         return ir.BoolLit(not e.value)
     if isinstance(e, ir.Binary) and e.op in ("==", "!="):
         return ir.Binary("!=" if e.op == "==" else "==", e.left, e.right)
+    if isinstance(e, ir.Binary) and e.total and e.op in _FLIPPED:
+        return ir.Binary(_FLIPPED[e.op], e.left, e.right, total=True)  # not for floats: NaN
     if isinstance(e, ir.Binary) and e.op in ("&&", "||") and any(_negates_simply(x) for x in (e.left, e.right)):
         # De Morgan, when it removes a negation: `!(!a && b)` is `a || !b`.
         return ir.Binary("||" if e.op == "&&" else "&&", _negate(e.left), _negate(e.right))
     return ir.Unary("!", e)
+
+
+_FLIPPED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 
 
 def _negates_simply(e: ir.Expr) -> bool:

@@ -208,9 +208,16 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 self.locals[self_name] = Local("self", self.self_type, Mode.PLACE if mut else Mode.REF, mutable_ref=mut, param=True)
         elif self.self_type is not None and self.sig.kind == "classmethod":
             self.cls_param = _first_param(self.node)
+        nonlocals = _nonlocal_names(self.node) if self.outer is not None else set()
         for p in self.sig.params:
             name = rust_ident(p.name)
             ty = p.py_type
+            if p.name in nonlocals and T.is_known(ty):
+                # A captured variable the nested function rebinds (`nonlocal n`): a `&mut T` to
+                # the enclosing function's variable, read and written as `*n`.
+                self.locals[p.name] = Local(f"*{name}", ty, Mode.PLACE, param=True)
+                params.append(ir.Param(name, ir.TRef(owned_type(ty), mutable=True)))
+                continue
             if ty.kind == "unknown" or not T.is_known(ty):
                 ty = T.unify(ty, self.facts.params.get(p.name, T.UNKNOWN)) or ty
             rebound = self.assign_count.get(p.name, 0) > 0
@@ -449,12 +456,17 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             return [ir.Continue()]
         if isinstance(small, cst.Raise):
             return self.raise_stmt(small)
+        if isinstance(small, cst.Nonlocal) and all(
+            (loc := self.locals.get(n.name.value)) is not None and loc.name.startswith("*") for n in small.names
+        ):
+            return []  # the captured variables are already `&mut` parameters
         if isinstance(small, (cst.Global, cst.Nonlocal)):
             raise Unsupported("PTL124", "global/nonlocal is not supported yet", small)
         if isinstance(small, cst.Assert):
             cond = self.condition(small.test)
             if small.msg is not None:
-                msg = self.to_str(self.expr(small.msg))
+                m = self.expr(small.msg)
+                msg = m.expr if m.ty.kind == "str" else self.to_str(m)  # a str is Display already
                 return [ir.ExprStmt(ir.Macro("assert", (cond, ir.StrLit("AssertionError: {}"), msg)))]
             return [ir.ExprStmt(ir.Macro("assert", (cond, ir.StrLit("AssertionError"))))]
         if isinstance(small, cst.Del):
@@ -752,6 +764,13 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             return [self.store_item(target, v)]
         if isinstance(target, cst.Attribute):
             recv = self.expr(target.value)
+            cls = self.env.class_sig(recv.ty)
+            setter = f"__set_{target.attr.value}__"
+            if cls is not None and cls.method(setter) is not None:
+                # `obj.x = v` where x is a property with a setter: the setter runs.
+                called = self.class_method(recv, setter, [v], {}, node)
+                if called is not None:
+                    return [ir.ExprStmt(called.expr)]
             field_t = self.field_type(recv, target.attr.value)
             if not T.is_known(field_t) and isinstance(recv.expr, ir.Path) and recv.expr.name == "self":
                 # An attribute whose type the class does not say: learnt from what is stored.
@@ -835,6 +854,10 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         if local is not None and local.func is not None:
             raise Unsupported("PTL120", f"rebinding function `{pyname}`", node)
         ty = declared if declared is not None else v.ty
+        if declared is not None and declared.kind == "dict" and v.ty.kind == "dict" and v.ty.name and not declared.name:
+            # `d: Dict[str, List[int]] = defaultdict(list)`: the annotation's types, the value's
+            # missing-key behaviour.
+            ty = PyType(kind="dict", args=declared.args, name=v.ty.name)
         fact = self.facts.locals.get(pyname)
         if declared is None and fact is not None and _fits(v, fact):
             ty = fact
@@ -911,7 +934,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
     def unpack(self, target: cst.Tuple | cst.List, v: Val, node: cst.CSTNode) -> list[ir.Stmt]:
         elements = list(target.elements)
         if any(isinstance(el, cst.StarredElement) for el in elements):
-            raise Unsupported("PTL120", "starred unpacking is not supported yet", node)
+            return self.unpack_starred(elements, v, node)
         # Evaluate the whole right side first (Python semantics for `a, b = b, a + b`).
         tmp = self.temp("tuple")
         stmts: list[ir.Stmt] = [ir.Let(tmp, None, owned(v))]
@@ -937,6 +960,46 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             parts = [Val(ir.Field(ir.Path(tmp), rust_ident(f.name)), f.py_type, Mode.OWNED) for f in fields]
         else:
             raise Unsupported("PTL113", f"cannot unpack {v.ty}", node)
+        for el, part in zip(elements, parts):
+            stmts.extend(self.bind_val(el.value, part, node))
+        return stmts
+
+    def unpack_starred(self, elements: list, v: Val, node: cst.CSTNode) -> list[ir.Stmt]:
+        """`first, *rest = xs` / `*init, last = xs`: the names before and after the starred one
+        take single items, the starred one a list of what is left (Python checks the length)."""
+        stars = [i for i, el in enumerate(elements) if isinstance(el, cst.StarredElement)]
+        if len(stars) != 1:
+            raise Unsupported("PTL120", "several starred names in one assignment", node)
+        if v.ty.kind == "tuple" and v.ty.args and all(a == v.ty.args[0] for a in v.ty.args):
+            items = tuple(ir.Field(v.expr, str(i)) for i in range(len(v.ty.args))) if v.mode is Mode.OWNED else tuple(
+                ir.MethodCall(ir.Field(v.expr, str(i)), "clone") if not is_copy(v.ty.args[0]) else ir.Field(v.expr, str(i))
+                for i in range(len(v.ty.args)))
+            v = Val(ir.Macro("vec", items, brackets="[]"), T.list_of(v.ty.args[0]))
+        if v.ty.kind == "str":
+            from portalis.lower.builtins import collect_vec
+
+            expr, elem = collect_vec(self, v)
+            v = Val(expr, T.list_of(elem))
+        if v.ty.kind != "list":
+            raise Unsupported("PTL120", f"starred unpacking of {v.ty}", node)
+        star = stars[0]
+        before, after = star, len(elements) - star - 1
+        tmp = self.temp("items")
+        stmts: list[ir.Stmt] = [ir.Let(tmp, None, owned(v))]
+        n = before + after
+        message = f"not enough values to unpack (expected at least {n})"
+        if self.catching():
+            err = ir.Call(ir.Path(f"{PYERR}::new"), (ir.StrLit("ValueError"), ir.MethodCall(ir.StrLit(message), "to_string")))
+            fail = ir.Block(tuple(self.raise_err(err)))
+        else:
+            fail = ir.Block(tail=ir.Macro("panic", fmt=f"ValueError: {message}"))
+        stmts.append(ir.ExprStmt(ir.IfExpr(ir.Binary("<", ir.MethodCall(ir.Path(tmp), "len"), ir.IntLit(n)), fail)))
+        elem = v.ty.args[0]
+        length = ir.MethodCall(ir.Path(tmp), "len")
+        parts: list[Val] = [Val(ir.Index(ir.Path(tmp), ir.IntLit(i)), elem, Mode.PLACE) for i in range(before)]
+        middle = ir.MethodCall(ir.Index(ir.Path(tmp), ir.RangeExpr(ir.IntLit(before), ir.Binary("-", length, ir.IntLit(after)) if after else None)), "to_vec")
+        parts.append(Val(middle, v.ty))
+        parts += [Val(ir.Index(ir.Path(tmp), ir.Binary("-", length, ir.IntLit(after - i))), elem, Mode.PLACE) for i in range(after)]
         for el, part in zip(elements, parts):
             stmts.extend(self.bind_val(el.value, part, node))
         return stmts
@@ -1204,6 +1267,16 @@ def _mentions(e: ir.Expr, target: ir.Expr) -> bool:
                 elif isinstance(child, tuple):
                     stack.extend(c for c in child if isinstance(c, (ir.Expr, ir.Block, ir.Stmt, ir.MatchArm)) or isinstance(c, tuple))
     return False
+
+
+def _nonlocal_names(node: cst.FunctionDef) -> set[str]:
+    """The names a function declares `nonlocal` (anywhere in its own body)."""
+    return {
+        n.name.value
+        for stmt in iter_nodes(node.body, prune=(cst.FunctionDef, cst.ClassDef, cst.Lambda))
+        if type(stmt) is cst.Nonlocal
+        for n in stmt.names
+    }
 
 
 def _assign(target: ir.Path, value: ir.Expr) -> ir.Assign:

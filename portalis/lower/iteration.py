@@ -155,7 +155,10 @@ class IterLowering:
                 its = [self.iteration(a.value) for a in node.args]
                 expr = its[0].expr
                 for other in its[1:]:
-                    expr = ir.MethodCall(expr, "zip", (other.expr,))
+                    arg = other.expr
+                    if isinstance(arg, ir.MethodCall) and arg.method == "into_iter" and not arg.args:
+                        arg = arg.receiver  # zip takes any IntoIterator
+                    expr = ir.MethodCall(expr, "zip", (arg,))
                 if len(its) > 2:
                     names = [self.temp("z") for _ in its]
                     pat = names[0]
@@ -318,10 +321,13 @@ class IterLowering:
         return Iteration(ir.Call(ir.Path("crate::pyrt::range_step"), (start, stop, step)), Elem(T.INT))
 
     # -------------------------------------------------------- comprehensions
-    def comprehension(self: "FunctionLowerer", node: cst.ListComp | cst.SetComp | cst.DictComp | cst.GeneratorExp) -> Val:
-        """A comprehension as a loop filling a new collection (generators are materialised)."""
+    def comprehension(self: "FunctionLowerer", node: cst.ListComp | cst.SetComp | cst.DictComp | cst.GeneratorExp, consume: str | None = None) -> Val:
+        """A comprehension as a loop filling a new collection (generators are materialised).
+        With `consume` ("any"/"all", a generator passed to any()/all()), the loop stops at the
+        first item that decides the result, as Python's does (later items are never computed)."""
         acc = self.temp("acc")
         result: dict[str, PyType] = {}
+        label = f"'{acc.strip('_')}" if consume else None
 
         def body_for(comp: cst.CompFor) -> ir.Stmt:
             if comp.asynchronous is not None:
@@ -343,6 +349,13 @@ class IterLowering:
                 with self.narrowed(narrowed):
                     if comp.inner_for_in is not None:
                         inner: list[ir.Stmt] = [body_for(comp.inner_for_in)]
+                    elif consume is not None:
+                        from portalis.lower.expr import _negate
+
+                        test = self.condition(node.elt)  # type: ignore[union-attr]
+                        decided = test if consume == "any" else _negate(test)
+                        stop = ir.Block((ir.Assign(ir.Path(acc), ir.BoolLit(consume == "any")), ir.Break(label)))
+                        inner = [ir.ExprStmt(ir.IfExpr(decided, stop))]
                     else:
                         inner = [self.comprehension_push(node, acc, result)]
             finally:
@@ -360,6 +373,11 @@ class IterLowering:
             return ir.For(pattern, it.expr, ir.Block(tuple(prelude) + block.stmts))
 
         loop = body_for(node.for_in)
+        if consume is not None:
+            assert isinstance(loop, ir.For)
+            loop = ir.For(loop.pattern, loop.iterable, loop.body, label)
+            start = ir.Let(f"mut {acc}", None, ir.BoolLit(consume == "all"))
+            return Val(ir.BlockExpr(ir.Block((start, loop), ir.Path(acc))), T.BOOL)
         ty = result["ty"]
         init = ir.Call(ir.Path("Default::default"))
         if ty.kind == "dict":
@@ -578,6 +596,7 @@ class NestedFunction:
         self.facts: Facts | None = None
         self.building = False
         self.item: ir.Fn | None = None
+        self.by_ref: set[str] = set()  # captures passed as `&mut` (changed or rebound inside)
 
     def call(self, lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val], node: cst.CSTNode | None) -> Val:
         name = self.node.name.value
@@ -597,6 +616,14 @@ class NestedFunction:
             out.append(self.pass_arg(lw, coerce(bound[p.name], p.py_type), p.py_type))
         for (cap, local), p in zip(self.captures, self.sig.params[len(own_params):]):
             current = lw.locals.get(cap)
+            if cap in self.by_ref:
+                if current is not None and (current.mutable_ref or current.name.startswith("*")):
+                    out.append(ir.Path(current.name.lstrip("*")))  # a `&mut` already: passed on
+                elif current is not None and current.mode is not Mode.REF:
+                    out.append(ir.Ref(ir.Path(current.name), mutable=True))
+                else:
+                    raise Unsupported("PTL124", f"`{name}` changes `{cap}`, which this function only borrows", node)
+                continue
             if current is None:
                 # Calling from inside the nested function itself: its parameter carries it on.
                 current = Local(rust_ident(cap), p.py_type, Mode.REF if isinstance(param_type(p.py_type), ir.TRef) else Mode.PLACE)
@@ -656,13 +683,23 @@ class NestedFunction:
         read_inside: set[str] = set()
         for stmt in node.body.body:
             read_inside |= free_names(stmt)
-        for name in sorted(read_inside - own - bound_inside):
+        from portalis.lower.function import _nonlocal_names
+
+        nonlocals = _nonlocal_names(node)
+        self.by_ref = set()
+        for name in sorted((read_inside - own - bound_inside) | (nonlocals - own)):
             local = owner.locals.get(name)
             if local is None or local.func is not None:
+                if name in nonlocals:
+                    raise Unsupported("PTL124", f"`nonlocal {name}`: not a variable of the enclosing function", node)
                 continue
-            if name in inner_scan.mutated:
-                raise Unsupported("PTL124", f"nested function `{node.name.value}` changes `{name}` of the enclosing function", node)
             self.captures.append((name, local))
+            if name in nonlocals or name in inner_scan.mutated:
+                # Rebound (`nonlocal`) or changed in place: the enclosing function's variable
+                # is passed as `&mut`, so the change is seen there, as in Python.
+                self.by_ref.add(name)
+                params.append(_typed_param(name, local.ty, None, mutated=name not in nonlocals, resized=name in inner_scan.resized))
+                continue
             params.append(_typed_param(name, local.ty, None))
         returns = T.UNKNOWN
         if node.returns is not None:
@@ -690,14 +727,14 @@ class NestedFunction:
         owner.nested_items.append(self.item)
 
 
-def _typed_param(name: str, ty: PyType, default: str | None) -> TypedParam:
+def _typed_param(name: str, ty: PyType, default: str | None, mutated: bool = False, resized: bool = True) -> TypedParam:
     try:
         from portalis.rust.printer import print_type
 
-        rust = print_type(param_type(ty))
+        rust = print_type(param_type(ty, mutated, resized))
     except TypeMappingError as exc:
         raise Unsupported("PTL111", f"parameter `{name}`: {exc}") from exc
-    return TypedParam(name=name, py_type=ty, rust_type=rust, default=default)
+    return TypedParam(name=name, py_type=ty, rust_type=rust, default=default, mutated=mutated)
 
 
 __all__ = ["IterLowering", "LambdaFunc", "NamedFunc", "BuiltinFunc", "MethodFunc", "NestedFunction", "iter_nodes"]

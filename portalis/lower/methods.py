@@ -77,8 +77,9 @@ def _trim(rust: str) -> Rule:
             c = lw.temp("c")
             test = ir.MethodCall(chars, "contains", (ir.Path(c),))
             trimmed = ir.MethodCall(recv.expr, f"{rust}_matches", (ir.Closure((c,), test),))
-            return Val(ir.MethodCall(trimmed, "to_string"), T.STR)
-        return Val(ir.MethodCall(ir.MethodCall(recv.expr, rust), "to_string"), T.STR)
+            return Val(trimmed, T.STR, Mode.REF)
+        # A view into the receiver: owned only where it is stored (values.py decides).
+        return Val(ir.MethodCall(recv.expr, rust), T.STR, Mode.REF)
 
     return rule
 
@@ -135,7 +136,20 @@ def _rsplit(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str,
     _arity("rsplit", args, 0, 1, 2)
     if len(args) < 2 and "maxsplit" not in kwargs:
         return _split(lw, recv, args, kwargs)
-    raise Unsupported("PTL134", "rsplit with maxsplit is not supported yet")
+    _no_kwargs("rsplit", kwargs, ("sep", "maxsplit"))
+    sep = args[0] if args else kwargs.get("sep")
+    maxsplit = args[1] if len(args) == 2 else kwargs["maxsplit"]
+    if sep is None or sep.ty.kind == "none" or not isinstance(maxsplit.expr, ir.IntLit) or maxsplit.expr.value < 0:
+        raise Unsupported("PTL134", "rsplit with maxsplit is supported with a separator and a literal count")
+    # rsplitn gives the pieces from the right: collected, then put back in order.
+    p, parts = lw.temp("p"), lw.temp("parts")
+    pieces = ir.MethodCall(recv.expr, "rsplitn", (ir.IntLit(maxsplit.expr.value + 1), _str_arg("rsplit", sep)))
+    mapped = ir.MethodCall(pieces, "map", (ir.Closure((p,), ir.MethodCall(ir.Path(p), "to_string")),))
+    stmts = (
+        ir.Let(f"mut {parts}", ir.TPath("Vec", (ir.STRING,)), ir.MethodCall(mapped, "collect")),
+        ir.ExprStmt(ir.MethodCall(ir.Path(parts), "reverse")),
+    )
+    return Val(ir.BlockExpr(ir.Block(stmts, ir.Path(parts))), T.list_of(T.STR))
 
 
 def _splitlines(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
@@ -489,6 +503,20 @@ def _setdefault(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[
 def _update(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("update", args, 1)
     other = args[0]
+    if recv.ty.name == "Counter":
+        # Counter.update adds counts (of an iterable's items or of another Counter's values).
+        lw.use_runtime("counter_update")
+        kt = recv.ty.args[0]
+        if other.ty.kind == "dict":
+            k, v = lw.temp("k"), lw.temp("v")
+            if other.ty.args[1].kind != "int":
+                raise Unsupported("PTL134", f"Counter.update of {other.ty}")
+            pair = ir.TupleExpr((owned_as(Val(ir.Path(k), other.ty.args[0], Mode.REF), kt), ir.Unary("*", ir.Path(v))))
+            items = ir.MethodCall(ir.MethodCall(other.expr, "items"), "map", (ir.Closure((f"({k}, {v})",), pair),))
+        else:
+            x = lw.temp("x")
+            items = ir.MethodCall(lw.iterate_owned_expr(other, kt), "map", (ir.Closure((x,), ir.TupleExpr((ir.Path(x), ir.IntLit(1)))),))
+        return Val(ir.MethodCall(lw.mutable(recv), "counter_update", (items,), mutates=True), T.NONE)
     if other.ty.kind != "dict":
         raise Unsupported("PTL134", f"dict.update of {other.ty}")
     if not T.is_known(recv.ty):
@@ -610,7 +638,20 @@ LIST_METHODS: dict[str, Rule] = {
     "clear": _clear,
 }
 
+def _most_common(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`Counter.most_common(n)`: (item, count) pairs, highest count first, ties in first-seen
+    order (Python sorts stably by count)."""
+    _arity("most_common", args, 0, 1)
+    if recv.ty.name != "Counter":
+        raise Unsupported("PTL134", "most_common() of a dict that is not a Counter")
+    key_t = recv.ty.args[0]
+    lw.use_runtime("counter_most_common")
+    n: ir.Expr = ir.Path("None") if not args else ir.Call(ir.Path("Some"), (read(coerce(args[0], T.INT)),))
+    return Val(ir.Call(ir.Path("crate::pyrt::counter_most_common"), (borrow(recv), n)), T.list_of(T.tuple_of(key_t, T.INT)))
+
+
 DICT_METHODS: dict[str, Rule] = {
+    "most_common": _most_common,
     "get": _dict_get,
     "keys": _dict_view("keys", 0),
     "values": _dict_view("values", 1),

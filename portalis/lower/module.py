@@ -71,10 +71,43 @@ def _struct(cls: ClassSignature) -> ir.Struct:
     fields = tuple(ir.StructField(rust_ident(f.name), owned_type(f.py_type)) for f in cls.fields)
     # Default: `new` starts from it (Python builds an empty object, then runs __init__).
     derives: tuple[str, ...] = ("Debug", "Clone", "PartialEq", "Default")
+    if _operator_method(cls, "__eq__") is not None:
+        derives = ("Debug", "Clone", "Default")  # `==` is the class's own __eq__ (see _operator_impls)
     if cls.flavour == "namedtuple" and all(_orderable(f.py_type) for f in cls.fields):
         # NamedTuples compare as tuples: field by field, in order (what derive does).
         derives += ("PartialOrd",)
     return ir.Struct(name=cls.name, fields=fields, derives=derives)
+
+
+def _operator_method(cls: ClassSignature, name: str) -> FunctionSignature | None:
+    """A comparison method Rust's operators can call: `def __lt__(self, other: C) -> bool`."""
+    m = cls.method(name)
+    if m is None or not m.typed or m.raises or m.kind != "method" or len(m.params) != 1:
+        return None
+    other = m.params[0].py_type
+    if other.kind != "class" or other.name != cls.name or m.returns.kind != "bool":
+        return None
+    return m
+
+
+def _operator_impls(cls: ClassSignature) -> list[ir.Item]:
+    """`impl PartialEq` from __eq__ and `impl PartialOrd` from __lt__, so `==`, `<`, `sorted`,
+    `min`, `max` on objects use the class's own comparisons, as Python does."""
+    out: list[ir.Item] = []
+    other = ir.Param("other", ir.TRef(ir.TPath("Self")))
+    if _operator_method(cls, "__eq__") is not None:
+        eq = ir.Fn(name="eq", params=(other,), ret=ir.BOOL, receiver="&self", public=False,
+                   body=ir.Block(tail=ir.MethodCall(ir.Path("self"), "__eq__", (ir.Path("other"),))))
+        out.append(ir.Impl(f"PartialEq for {cls.name}", (eq,)))
+    if _operator_method(cls, "__lt__") is not None:
+        less = ir.MethodCall(ir.Path("self"), "__lt__", (ir.Path("other"),))
+        more = ir.MethodCall(ir.Path("other"), "__lt__", (ir.Path("self"),))
+        order = ir.IfExpr(less, ir.Block(tail=ir.Path("std::cmp::Ordering::Less")), ir.IfExpr(
+            more, ir.Block(tail=ir.Path("std::cmp::Ordering::Greater")), ir.Block(tail=ir.Path("std::cmp::Ordering::Equal"))))
+        cmp = ir.Fn(name="partial_cmp", params=(other,), ret=ir.TPath("Option", (ir.TPath("std::cmp::Ordering"),)),
+                    receiver="&self", public=False, body=ir.Block(tail=ir.Call(ir.Path("Some"), (order,))))
+        out.append(ir.Impl(f"PartialOrd for {cls.name}", (cmp,)))
+    return out
 
 
 def _enum(cls: ClassSignature) -> tuple[ir.Enum, ir.Impl]:
@@ -313,6 +346,8 @@ def lower_module(
             pending.append((RustItem(name=f"{cls.name}.members", kind="fn", code="", python_line=cls.line), members, None))
         else:
             pending.append((RustItem(name=cls.name, kind="struct", code="", python_line=cls.line), _struct(cls), None))
+            for impl in _operator_impls(cls):
+                pending.append((RustItem(name=f"{cls.name}.{impl.type_name.split()[0]}", kind="struct", code="", python_line=cls.line), impl, None))
         pending.extend(_class_methods(cls, info, env, scope, tree, parsed, out))
         consts = tuple(item for item in (_const(c) for c in cls.constants) if item is not None and not item.static)
         if consts:

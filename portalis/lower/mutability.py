@@ -39,6 +39,7 @@ class _Binding:
 def fix_mutability(fn: ir.Fn) -> ir.Fn:
     """The function with `mut` on exactly the initialised lets that are changed later, and an
     underscore on parameters its code never reads (`_n`)."""
+    fn = dataclasses.replace(fn, body=_drop_dead_initialisers(fn.body))
     decisions: dict[int, _Binding] = {}
     scope: dict[str, _Binding] = {}
     for p in fn.params:
@@ -53,10 +54,81 @@ def fix_mutability(fn: ir.Fn) -> ir.Fn:
     return dataclasses.replace(fn, params=new_params, body=_rewrite_block(fn.body, decisions))
 
 
+_PURE_CALLS = frozenset({"Vec::new", "String::new", "Default::default", "crate::pyrt::PyDict::new", "std::collections::HashSet::new"})
+
+
+def _pure(e: ir.Expr | None) -> bool:
+    """An initial value with no effect (a literal, an empty container): dropping it is safe."""
+    if isinstance(e, (ir.IntLit, ir.FloatLit, ir.BoolLit, ir.StrLit, ir.CharLit)):
+        return True
+    if isinstance(e, ir.Call) and isinstance(e.func, ir.Path) and not e.args:
+        return e.func.name in _PURE_CALLS
+    if isinstance(e, ir.MethodCall) and e.method == "to_string" and isinstance(e.receiver, ir.StrLit):
+        return True
+    if isinstance(e, ir.Path):
+        return e.name == "None"
+    return False
+
+
+def _drop_dead_initialisers(b: ir.Block) -> ir.Block:
+    """`let x = <empty>;` whose value the block overwrites (`x = ...;`) before anything reads it
+    (Python code often starts a variable off empty, then assigns it): the `let` moves to that
+    assignment (rustc would report the first value as never read)."""
+    stmts: list[ir.Stmt | None] = list(b.stmts)
+    for i, s in enumerate(stmts):
+        if not (isinstance(s, ir.Let) and _pure(s.value)):
+            continue
+        m = _SIMPLE.match(s.pattern)
+        if m is None:
+            continue
+        name = m.group(2)
+        for j in range(i + 1, len(stmts)):
+            later = stmts[j]
+            if later is None:
+                continue
+            if isinstance(later, ir.For) and name in _pattern_names(later.pattern) and not _mentions(later.iterable, name):
+                continue  # its own variable of that name: the outer one is not touched
+            if not _mentions(later, name):
+                continue
+            if isinstance(later, ir.Assign) and later.op == "=" and later.target == ir.Path(name) and not _mentions(later.value, name):
+                # Declared where it gets its first real value (nothing in between uses it).
+                stmts[j] = ir.Let(s.pattern, s.type, later.value)
+                stmts[i] = None
+            break
+    out = [_nested_blocks(s) for s in stmts if s is not None]
+    return ir.Block(tuple(out), b.tail) if out != list(b.stmts) else b
+
+
+def _nested_blocks(s: ir.Stmt) -> ir.Stmt:
+    if isinstance(s, ir.For):
+        return ir.For(s.pattern, s.iterable, _drop_dead_initialisers(s.body), s.label)
+    if isinstance(s, ir.While):
+        return ir.While(s.cond, _drop_dead_initialisers(s.body), s.label)
+    if isinstance(s, ir.Loop):
+        return ir.Loop(_drop_dead_initialisers(s.body), s.label)
+    return s
+
+
+def _mentions(node: object, name: str) -> bool:
+    """Whether an IR node uses the variable `name` anywhere (read or written)."""
+    if isinstance(node, ir.Path):
+        return node.name.lstrip("*") == name
+    if isinstance(node, (ir.Let, ir.For)):
+        # A pattern is text: a name it binds shadows, but the value/iterable is evaluated first.
+        if isinstance(node, ir.Let):
+            return node.value is not None and _mentions(node.value, name)
+        return _mentions(node.iterable, name) or _mentions(node.body, name)
+    if isinstance(node, (tuple, list)):
+        return any(_mentions(x, name) for x in node)
+    if dataclasses.is_dataclass(node):
+        return any(_mentions(getattr(node, f.name), name) for f in dataclasses.fields(node))
+    return False
+
+
 def _root(e: ir.Expr) -> str | None:
     while True:
         if isinstance(e, ir.Path):
-            return e.name
+            return e.name.lstrip("*")
         if isinstance(e, (ir.Field, ir.Index)):
             e = e.receiver
         elif isinstance(e, ir.MethodCall) and e.method in ("as_mut", "unwrap", "expect", "get_mut", "iter_mut", "get_or_insert_default", "setdefault"):
@@ -173,8 +245,9 @@ def _branches(parts, scope: dict[str, _Binding]) -> None:
 
 def _expr(e: ir.Expr, scope: dict[str, _Binding], decisions: dict[int, _Binding]) -> None:
     if isinstance(e, ir.Path):
-        if e.name in scope:
-            scope[e.name].read = True
+        name = e.name.lstrip("*")  # `*n`: through a `&mut` parameter
+        if name in scope:
+            scope[name].read = True
     elif isinstance(e, ir.Ref):
         if e.mutable:
             _mutate(_root(e.operand), scope)

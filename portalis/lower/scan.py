@@ -13,11 +13,12 @@ from typing import Callable, Iterator
 
 import libcst as cst
 
-# Fields that hold only formatting or tokens, never statements or expressions.
+# Fields that hold only formatting or tokens, never statements or expressions (`keyword`: the
+# name in `f(key=...)`, which names a parameter, not a variable).
 _SKIP = frozenset(
     "lpar rpar leading_lines lines_after_decorators header footer comma semicolon colon equal dot "
     "star operator asynchronous trailing_whitespace newline first_line empty_lines indent "
-    "default_comma arrow whitespace_before_colon".split()
+    "default_comma arrow whitespace_before_colon keyword".split()
 )
 _FIELDS: dict[type, tuple[str, ...]] = {}
 

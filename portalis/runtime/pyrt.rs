@@ -801,6 +801,47 @@ pub fn group_thousands(s: &str) -> String {
 }
 // @end
 
+// @helper group_by
+/// `itertools.groupby(items, key)`: each run of consecutive items with equal keys, with its key.
+pub fn group_by<T, K: PartialEq>(items: Vec<T>, key: impl Fn(&T) -> K) -> Vec<(K, Vec<T>)> {
+    let mut out: Vec<(K, Vec<T>)> = Vec::new();
+    for x in items {
+        let k = key(&x);
+        match out.last_mut() {
+            Some((last, run)) if *last == k => run.push(x),
+            _ => out.push((k, vec![x])),
+        }
+    }
+    out
+}
+// @end
+
+// @helper isclose
+/// `math.isclose(a, b, rel_tol, abs_tol)` as Python defines it (infinities only close to
+/// themselves).
+pub fn isclose(a: f64, b: f64, rel_tol: f64, abs_tol: f64) -> bool {
+    if a == b {
+        return true;
+    }
+    if a.is_infinite() || b.is_infinite() {
+        return false;
+    }
+    let diff = (b - a).abs();
+    diff <= (rel_tol * b).abs() || diff <= (rel_tol * a).abs() || diff <= abs_tol
+}
+// @end
+
+// @helper float_percent
+/// `{:.1%}`: the number times 100 with that many decimals, then `%`.
+pub fn float_percent(x: f64, digits: i64, plus: bool) -> String {
+    if plus {
+        format!("{:+.*}%", digits.max(0) as usize, x * 100.0)
+    } else {
+        format!("{:.*}%", digits.max(0) as usize, x * 100.0)
+    }
+}
+// @end
+
 // @helper float_exp
 /// `{:.6e}`: Python's exponent form, `1.234500e+03` (sign and at least two exponent digits).
 pub fn float_exp(x: f64, digits: i64, upper: bool, plus: bool) -> String {
@@ -1118,6 +1159,31 @@ pub fn counter<T: std::hash::Hash + Eq + Clone>(items: impl IntoIterator<Item = 
         d.insert(x, n + 1);
     }
     d
+}
+// @end
+
+// @helper counter_most_common deps: PyDict
+/// `Counter.most_common(n)`: (item, count), highest count first, equal counts in the order the
+/// items were first seen; all of them when n is None.
+pub fn counter_most_common<T: std::hash::Hash + Eq + Clone>(c: &PyDict<T, i64>, n: Option<i64>) -> Vec<(T, i64)> {
+    let mut items: Vec<(T, i64)> = c.items().map(|(k, v)| (k.clone(), *v)).collect();
+    items.sort_by(|a, b| b.1.cmp(&a.1));
+    if let Some(n) = n {
+        items.truncate(n.max(0) as usize);
+    }
+    items
+}
+// @end
+
+// @helper counter_update deps: PyDict
+impl<T: std::hash::Hash + Eq + Clone> PyDict<T, i64> {
+    /// `Counter.update(items)`: each (item, count) adds to the item's count.
+    pub fn counter_update(&mut self, items: impl IntoIterator<Item = (T, i64)>) {
+        for (k, n) in items {
+            let old = self.get(&k).copied().unwrap_or(0);
+            self.insert(k, old + n);
+        }
+    }
 }
 // @end
 
@@ -1470,7 +1536,7 @@ pub fn product2<A: Clone, B: Clone>(a: &[A], b: &[B]) -> Vec<(A, B)> {
 }
 // @end
 
-// @helper PyNum deps: float_repr
+// @helper PyNum deps: float_repr, floordiv, pymod, fmod, ffloordiv
 /// A number that is an int on some paths and a float on others (a function returning `0` or
 /// an average): Python keeps which one it is, and so does this.
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
@@ -1512,6 +1578,24 @@ macro_rules! pynum_op {
 pynum_op!(Add, add, +);
 pynum_op!(Sub, sub, -);
 pynum_op!(Mul, mul, *);
+
+impl PyNum {
+    /// `a // b`: an int for two ints, else a float (Python's floor division either way).
+    pub fn floordiv(self, rhs: PyNum) -> PyNum {
+        match (self, rhs) {
+            (PyNum::Int(a), PyNum::Int(b)) => PyNum::Int(floordiv(a, b)),
+            (a, b) => PyNum::Float(ffloordiv(a.to_f64(), b.to_f64())),
+        }
+    }
+
+    /// `a % b`, with the sign of b (Python's modulo), an int for two ints.
+    pub fn modulo(self, rhs: PyNum) -> PyNum {
+        match (self, rhs) {
+            (PyNum::Int(a), PyNum::Int(b)) => PyNum::Int(pymod(a, b)),
+            (a, b) => PyNum::Float(fmod(a.to_f64(), b.to_f64())),
+        }
+    }
+}
 
 impl std::ops::Neg for PyNum {
     type Output = PyNum;

@@ -128,6 +128,7 @@ class Binary(Expr):
     op: str  # Rust operator token
     left: Expr
     right: Expr
+    total: bool = False  # a comparison of totally ordered values: `!(a < b)` is `a >= b`
 
 
 @dataclass(frozen=True, slots=True)

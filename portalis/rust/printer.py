@@ -92,6 +92,8 @@ def _prec(e: ir.Expr) -> int:
         return _BINARY[e.op]
     if isinstance(e, (ir.Unary, ir.Ref)):
         return _UNARY
+    if isinstance(e, ir.Path) and e.name.startswith("*"):
+        return _UNARY  # `*n`: a variable reached through a `&mut` (a nonlocal capture)
     if isinstance(e, ir.IntLit) and e.value < 0:
         return _UNARY
     if isinstance(e, ir.FloatLit) and (e.value < 0 or (e.value == 0 and math.copysign(1, e.value) < 0)):

@@ -15,7 +15,7 @@ _GENERIC = {
     # Read-only iterables: a list argument is what callers pass most (a Rust slice).
     "Iterable": "list", "Collection": "list", "Iterator": "list",
     "Generator": "list",  # Generator[Y, S, R]: what a generator function yields, collected
-    "dict": "dict", "Dict": "dict", "Mapping": "dict", "MutableMapping": "dict", "DefaultDict": "dict",
+    "dict": "dict", "Dict": "dict", "Mapping": "dict", "MutableMapping": "dict", "DefaultDict": "dict", "OrderedDict": "dict",
     "set": "set", "Set": "set", "FrozenSet": "set", "frozenset": "set", "AbstractSet": "set",
     "tuple": "tuple", "Tuple": "tuple",
 }
@@ -167,5 +167,7 @@ def _union(members: list[PyType]) -> PyType:
     if len(non_none) == 1:
         return T.optional(non_none[0]) if len(non_none) < len(members) else non_none[0]
     if set(m.kind for m in non_none) == {"int", "float"}:
-        return T.FLOAT  # PEP 484: int is acceptable where float is expected
+        # An int or a float: crate::pyrt::PyNum keeps which (Python prints 3 and 3.0 apart).
+        num = T.NUM
+        return T.optional(num) if len(non_none) < len(members) else num
     raise AnnotationError("unions of several types are not supported yet")

@@ -131,6 +131,12 @@ class RustLiterals:
             assert isinstance(value, (int, float))
             text = float_literal(float(value))
             return text if "::" in text else f"{text}_f64"
+        if k == "num":
+            # An int-or-float parameter (crate::pyrt::PyNum): the variant keeps Python's kind.
+            _expect(isinstance(value, (int, float)) and not isinstance(value, bool), value, t)
+            kind = "int" if isinstance(value, int) else "float"
+            inner = self.owned(value, PyType(kind=kind))
+            return f"{self.crate}::pyrt::PyNum::{kind.capitalize()}({inner})"
         if k == "bool":
             _expect(isinstance(value, bool), value, t)
             return "true" if value else "false"
