@@ -64,7 +64,21 @@ def print_summary(report: dict, out=sys.stdout) -> None:
         f"crate {'compiles' if crate['compiles'] else 'DOES NOT COMPILE'}",
         file=out,
     )
+    print_skipped(report, out)
     print(f"crate: {crate['path']}", file=out)
+
+
+def print_skipped(report: dict, out=sys.stdout) -> None:
+    """The `.py` files that are not modules, each with its code and reason; the excluded count."""
+    skipped = report.get("skipped") or []
+    excluded = report.get("excluded", 0)
+    if skipped:
+        print(f"{len(skipped)} .py files not translated:", file=out)
+        width = max(len(s["path"]) for s in skipped)
+        for s in skipped:
+            print(f"  {s['path'].ljust(width)}  {s['code']}  {s['reason']}", file=out)
+    if excluded:
+        print(f"{excluded} .py files left out by the exclude patterns (tests, setup.py...)", file=out)
 
 
 def print_verification(report: dict, out=sys.stdout) -> None:

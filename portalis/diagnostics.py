@@ -7,6 +7,15 @@ CODES: dict[str, str] = {
     "PTL001": "syntax error: the module does not parse",
     "PTL002": "the module cannot be read (missing, unreadable, not UTF-8)",
     "PTL003": "the module is empty: nothing to translate",
+    # files, module names and the crate's layout (portalis/source.py, portalis/naming.py)
+    "PTL010": "a .py file whose name no import can name (`my module.py`, `a-b.py`, `2x.py`): not translated",
+    "PTL011": "a symlink (file or directory) leading outside the repository: never read",
+    "PTL012": "a dangling symlink or a symlink loop: not translated",
+    "PTL013": "not a regular file (directory, FIFO...) or cannot be read: not translated",
+    "PTL014": "a symlink to another file of the repository: translated once, under the real file's name",
+    "PTL015": "a module shadowed by a package of the same name (`pkg.py` and `pkg/__init__.py`): the package is translated",
+    "PTL016": "the module has another name in the crate (a name Rust or the crate's own files reserve): the diagnostic names its Rust path",
+    "PTL017": "a name defined again later in its module or class: the earlier definition is not emitted (the last one wins, as in Python)",
     # signatures and types
     "PTL110": "a parameter or return type is not annotated and could not be inferred (docstring examples, defaults, uses, callers, returned values)",
     "PTL111": "annotation names a type with no Rust mapping yet",

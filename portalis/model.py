@@ -36,6 +36,15 @@ class SourceModule(BaseModel):
     is_package: bool = False  # an __init__.py
 
 
+class SkippedFile(BaseModel):
+    """A `.py` file under the root that is not translated, and why (codes PTL010-PTL015)."""
+
+    path: str  # relative to the repository root
+    code: str
+    reason: str
+    severity: Severity = Severity.WARNING
+
+
 # ---------------------------------------------------------------- parse stage
 
 
@@ -211,10 +220,52 @@ class ModuleTypeMap(BaseModel):
     diagnostics: list[Diagnostic] = Field(default_factory=list)
 
     def function(self, name: str) -> FunctionSignature | None:
-        return next((f for f in self.functions if f.name == name), None)
+        return _lookup(self.functions, name)
 
     def cls(self, name: str) -> ClassSignature | None:
-        return next((c for c in self.classes if c.name == name), None)
+        return _lookup(self.classes, name)
+
+    def mutating_methods(self) -> set[str]:
+        """Names of the `&mut self` methods of the module's classes (asked by every function;
+        set when the classes' interfaces are built, so kept for the same list of classes)."""
+        cached = _MUTATORS.get(id(self.classes))
+        if cached is None or cached[0] is not self.classes or cached[1] != len(self.classes):
+            if len(_MUTATORS) > _INDEX_SIZE:
+                _MUTATORS.clear()
+            cached = _MUTATORS[id(self.classes)] = (
+                self.classes, len(self.classes), {m.name for c in self.classes for m in c.methods if m.mut_self},
+            )
+        return cached[2]
+
+
+# Name -> position indexes of type maps' lists, keyed by the list object (kept alive with its
+# entry, so its id stays unique): `function(name)` is asked for every call and name of every
+# function, and a scan made the type map quadratic in a module's size. Kept outside the models
+# so that copies, equality and JSON of type maps are unaffected. Passes replace entries in place
+# by same-named copies (`functions[i] = sig.model_copy(...)`), which keeps positions; a new list
+# or a new length rebuilds the index, a hit is checked by name.
+_INDEX: dict[int, tuple[list, int, dict[str, int]]] = {}
+_MUTATORS: dict[int, tuple[list, int, set[str]]] = {}
+_INDEX_SIZE = 4096
+
+
+def _lookup(items: list, name: str):
+    """The first item of `items` called `name`, in constant time."""
+    cached = _INDEX.get(id(items))
+    if cached is None or cached[0] is not items or cached[1] != len(items):
+        positions: dict[str, int] = {}
+        for i, item in enumerate(items):
+            positions.setdefault(item.name, i)  # the first of a name, as a scan finds it
+        if len(_INDEX) > _INDEX_SIZE:
+            _INDEX.clear()
+        cached = _INDEX[id(items)] = (items, len(items), positions)
+    i = cached[2].get(name)
+    if i is None:
+        return None
+    if items[i].name != name:  # replaced by an item of another name: index again
+        _INDEX.pop(id(items), None)
+        return next((x for x in items if x.name == name), None)
+    return items[i]
 
 
 # ---------------------------------------------------------------- translation stage

@@ -11,12 +11,13 @@ import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from portalis.model import (
+    Severity,
     ClassInfo,
     ConstantInfo,
     Diagnostic,
@@ -250,6 +251,7 @@ class _Outline:
             docstring=docstring_of(node.body),
         )
         body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+        self.redefinitions(body, owner=node.name.value)
         for stmt in body:
             if isinstance(stmt, cst.FunctionDef):
                 info.methods.append(self.function(stmt, node.name.value))
@@ -264,6 +266,8 @@ class _Outline:
                                 line=self.line(stmt),
                             )
                         )
+        info.methods = _last_of_each(info.methods, lambda m: method_key(m.name, m.decorators))
+        info.fields = _fields_once(info.fields)
         return info
 
     def imports_of(self, node: cst.Import | cst.ImportFrom) -> None:
@@ -301,7 +305,35 @@ class _Outline:
                 )
             )
 
+    def redefinitions(self, body: Sequence[cst.BaseStatement], owner: str | None = None) -> None:
+        """PTL017 for every definition a later one of the same name replaces (Python keeps the
+        last binding; emitting both gives Rust duplicate definitions)."""
+        bindings = _bindings(body, owner is not None, self.line)
+        last: dict[str, tuple[int, str, cst.CSTNode]] = {}
+        for name, kind, line, node in bindings:
+            last[name] = (line, kind, node)
+        for name, kind, line, node in bindings:
+            final_line, final_kind, final_node = last[name]
+            if node is final_node:
+                continue
+            shown = f"{owner}.{name}" if owner else name
+            overload = isinstance(node, cst.FunctionDef) and any(
+                _attr_name(d.decorator).split(".")[-1] == "overload" for d in node.decorators
+            )
+            message = (
+                f"`{shown}` is an @overload signature; the implementation at line {final_line} is translated"
+                if overload else
+                f"field `{shown}` is declared again at line {final_line}: that declaration is used, in this place"
+                if kind == "field" == final_kind else
+                f"`{shown}` ({kind}) is redefined at line {final_line} (as a {final_kind}): this definition is not translated"
+            )
+            self.diagnostics.append(Diagnostic(
+                code="PTL017", message=message, module=self.src.module, function=shown if kind in ("function", "method") else None,
+                line=line, severity=Severity.INFO if overload or kind == "field" else Severity.WARNING,
+            ))
+
     def module_body(self, module: cst.Module) -> None:
+        self.redefinitions(module.body)
         for stmt in module.body:
             if isinstance(stmt, cst.FunctionDef):
                 self.functions.append(self.function(stmt, None))
@@ -334,6 +366,51 @@ class _Outline:
                         )
 
 
+def _bindings(body: Sequence[cst.BaseStatement], in_class: bool, lines: Callable[[cst.CSTNode], int]) -> list[tuple[str, str, int, cst.CSTNode]]:
+    """(name, kind, line, node) of the definitions of a module or class body the outline keeps:
+    functions, classes, single-name assignments (and, in a class, annotated fields), in order.
+    A property's setter has its own name (`__set_x__`), as lowering knows it."""
+    out: list[tuple[str, str, int, cst.CSTNode]] = []
+    for stmt in body:
+        line = lines(stmt)
+        if isinstance(stmt, cst.FunctionDef):
+            name = method_key(stmt.name.value, [_attr_name(d.decorator) for d in stmt.decorators]) if in_class else stmt.name.value
+            out.append((name, "method" if in_class else "function", line, stmt))
+        elif isinstance(stmt, cst.ClassDef):
+            out.append((stmt.name.value, "class", line, stmt))
+        elif isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and (small.value or in_class):
+                    out.append((small.target.value, "field" if in_class else "constant", line, small))
+                elif isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+                    out.append((small.targets[0].target.value, "class attribute" if in_class else "constant", line, small))
+    return out
+
+
+def method_key(name: str, decorators: list[str]) -> str:
+    """The name a method is known by: a property's setter (`@x.setter def x(self, v)`) shares
+    the getter's Python name, so it is kept as `__set_x__` (portalis.lower.classes uses it too)."""
+    return f"__set_{name}__" if f"{name}.setter" in decorators else name
+
+
+def _last_of_each(items: list, key) -> list:
+    """The last item of each key, where it stands (Python keeps the last definition)."""
+    last = {key(item): i for i, item in enumerate(items)}
+    return [item for i, item in enumerate(items) if last[key(item)] == i]
+
+
+def _fields_once(fields: list[FieldInfo]) -> list[FieldInfo]:
+    """One field per name: at its first place (as `__annotations__` keeps it), as declared last."""
+    latest = {f.name: f for f in fields}
+    seen: set[str] = set()
+    out = []
+    for f in fields:
+        if f.name not in seen:
+            seen.add(f.name)
+            out.append(latest[f.name])
+    return out
+
+
 def parse_source(src: SourceModule, source: str) -> ParsedModule:
     """Parse one module's text into its outline; syntax errors become a diagnostic."""
     base = dict(module=src.module, path=src.path, source_sha256=src.sha256, source=source)
@@ -355,14 +432,20 @@ def parse_source(src: SourceModule, source: str) -> ParsedModule:
         )
     outline = _Outline(src, tree)
     outline.module_body(tree.module)
+    # The last binding of a module-level name wins, whatever it binds (a function, a class, a
+    # constant): the outline keeps only that one (the others have a PTL017 diagnostic).
+    final: dict[str, int] = {}
+    for name, _kind, line, _node in _bindings(tree.module.body, False, outline.line):
+        final[name] = line
+    name_of = lambda item: item.name  # noqa: E731
     return ParsedModule(
         **base,
         ok=True,
         line_count=len(source.splitlines()),
-        functions=outline.functions,
-        classes=outline.classes,
+        functions=_last_of_each([f for f in outline.functions if final.get(f.name) == f.line], name_of),
+        classes=_last_of_each([c for c in outline.classes if final.get(c.name) == c.line], name_of),
         imports=outline.imports,
-        constants=outline.constants,
+        constants=_last_of_each([c for c in outline.constants if final.get(c.name) == c.line], name_of),
         diagnostics=outline.diagnostics,
     )
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from portalis import naming
 from portalis.crate import crate_name, write_crate
 from portalis.lower.module import format_translations, lower_module
 from portalis.model import (
@@ -22,9 +23,11 @@ from portalis.model import (
     ModuleTypeMap,
     ModuleValidation,
     ParsedModule,
+    Severity,
+    SkippedFile,
 )
 from portalis.parse import parse_file
-from portalis.source import SourceError, SourceRoot, discover, resolve_root
+from portalis.source import Discovery, SourceError, resolve_root, scan_sources
 from portalis.typemap import build_type_map
 from portalis.validate.cargo import Toolchain, run_cargo, rustfmt_clean
 from portalis.validate.behaviour import BehaviourReport, VerifyConfig, apply_verdicts, verify_crate
@@ -62,9 +65,14 @@ def module_report(parsed: ParsedModule | None, translation: ModuleTranslation | 
         diagnostics += parsed.diagnostics
     if validation is not None:
         diagnostics += validation.diagnostics
+    rust_path = naming.rust_path(module)
+    if naming.renamed(module):
+        diagnostics = [Diagnostic(code="PTL016", message=f"`{module}` is `{rust_path}` in the crate (a name Rust or the crate's files reserve)",
+                                  module=module, severity=Severity.INFO), *diagnostics]
     return {
         "module": module,
         "path": path,
+        "rust_path": rust_path,
         "status": module_status(parsed, validation),
         "diagnostics": [
             {"code": d.code, "message": d.message, "line": d.line, "function": d.function, "severity": d.severity.value}
@@ -85,11 +93,23 @@ def module_report(parsed: ParsedModule | None, translation: ModuleTranslation | 
     }
 
 
+def skipped_report(found: Discovery) -> dict:
+    """The report's account of the `.py` files that are not modules: each with its code and
+    reason, and how many the exclude patterns left out."""
+    return {"skipped": [skipped_entry(s) for s in found.skipped], "excluded": found.excluded}
+
+
+def skipped_entry(s: SkippedFile) -> dict:
+    return {"path": s.path, "code": s.code, "reason": s.reason, "severity": s.severity.value}
+
+
 def write_report(out_dir: Path, modules: list[dict], crate: CrateResult, verification: dict | None = None,
-                 llm: dict | None = None) -> Path:
+                 llm: dict | None = None, files: dict | None = None) -> Path:
+    """`files`: `skipped_report(...)` (the files that are not modules)."""
     path = out_dir / REPORT_NAME
     payload = {
         "modules": modules,
+        **(files or {}),
         "crate": {"path": crate.path, "compiles": crate.compiles, "rustfmt_clean": crate.rustfmt_clean},
     }
     if verification is not None:
@@ -140,9 +160,11 @@ def translate_path(
     toolchain = toolchain or Toolchain()
     check_out_dir(out_dir)
     src = resolve_root(path)
-    modules = discover(src) if src.files is None else discover(SourceRoot(src.root, src.files))
+    found = scan_sources(src)
+    modules = found.modules
     if not modules:
-        raise SourceError(f"no Python module found in {path}")
+        why = "; ".join(f"{s.path}: {s.reason}" for s in found.skipped[:3])
+        raise SourceError(f"no Python module found in {path}" + (f" ({why})" if why else ""))
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     parsed = {m.module: parse_file(src.root, m) for m in modules}
@@ -206,8 +228,10 @@ def translate_path(
         module_report(parsed[m.module], translations[m.module], validations.get(m.module), m.module, m.path)
         for m in modules
     ]
-    write_report(out_dir, reports, crate, verification, llm_summary)
-    report = {"modules": reports, "crate": {"path": crate.path, "compiles": crate.compiles, "rustfmt_clean": crate.rustfmt_clean}}
+    files = skipped_report(found)
+    write_report(out_dir, reports, crate, verification, llm_summary, files)
+    report = {"modules": reports, **files,
+              "crate": {"path": crate.path, "compiles": crate.compiles, "rustfmt_clean": crate.rustfmt_clean}}
     if verification is not None:
         report["verification"] = verification
     if llm_summary is not None:

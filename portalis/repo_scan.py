@@ -10,12 +10,13 @@ tagged with exactly what it translated.
 
 from __future__ import annotations
 
+import os
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from portalis.model import SourceModule
-from portalis.source import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, _matches, discover, hash_bytes, module_name
+from portalis.model import SkippedFile, SourceModule
+from portalis.source import DEFAULT_EXCLUDE, DEFAULT_INCLUDE, classify, scan_sources
 
 GIT_TIMEOUT_S = 30.0
 
@@ -27,6 +28,8 @@ class RepoScan:
     git: bool = False
     commit: str | None = None  # HEAD; None outside git or before the first commit
     dirty: bool = False  # tracked files differ from HEAD, or new unignored files exist
+    skipped: list[SkippedFile] = field(default_factory=list)  # `.py` files that are not modules, and why
+    excluded: int = 0  # `.py` files left out by the include/exclude patterns
 
     def hashes(self) -> dict[str, str]:
         return {m.module: m.sha256 for m in self.modules}
@@ -66,19 +69,11 @@ def scan_repo(
     root = Path(root).resolve()
     listed = git_files(root) if use_git else None
     if listed is None:
-        return RepoScan(root=root, modules=discover(root, include, exclude))
+        found = scan_sources(root, include, exclude)
+        return RepoScan(root=root, modules=found.modules, skipped=found.skipped, excluded=found.excluded)
     paths, commit, dirty = listed
-    found: dict[str, SourceModule] = {}
-    for rel in paths:
-        if not rel.endswith(".py") or not _matches(rel, include) or _matches(rel, exclude):
-            continue
-        file = root / rel
-        try:
-            data = file.read_bytes()  # a tracked file deleted from the work tree is not a module
-        except OSError:
-            continue
-        name = module_name(rel)
-        if not name or any(not part.isidentifier() for part in name.split(".")):
-            continue
-        found[name] = SourceModule(module=name, path=rel, sha256=hash_bytes(data), is_package=file.name == "__init__.py")
-    return RepoScan(root=root, modules=[found[k] for k in sorted(found)], git=True, commit=commit, dirty=dirty)
+    # A tracked file deleted from the work tree is not a module: git still lists it.
+    present = [rel for rel in paths if os.path.lexists(root / rel)]
+    found = classify(root, present, include, exclude)
+    return RepoScan(root=root, modules=found.modules, git=True, commit=commit, dirty=dirty,
+                    skipped=found.skipped, excluded=found.excluded)

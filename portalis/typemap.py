@@ -105,13 +105,21 @@ def signature_of(
     return _signature(fn, node, scope, parsed)[0]
 
 
+def _module_names(parsed: ParsedModule) -> set[str]:
+    return {f.name for f in parsed.functions} | {c.name for c in parsed.classes}
+
+
 def _signature(
-    fn: FunctionInfo, node: cst.FunctionDef | None, scope: TypeScope, parsed: ParsedModule
+    fn: FunctionInfo, node: cst.FunctionDef | None, scope: TypeScope, parsed: ParsedModule,
+    module_names: set[str] | None = None,
 ) -> tuple[FunctionSignature, PyType | None]:
-    """(signature, the return type the docstring's examples show)."""
+    """(signature, the return type the docstring's examples show). `module_names` (the names
+    the module defines) is computed once per module by the caller: per function it made the
+    type map quadratic in the module's size."""
     diagnostics: list[Diagnostic] = []
     mutated = mutated_names(node) if node is not None else set()
-    module_names = {f.name for f in parsed.functions} | {c.name for c in parsed.classes}
+    if module_names is None:
+        module_names = _module_names(parsed)
     doc = fn.docstring if fn.docstring is not None or node is None else _leading_string(node)
     evidence = docstring_evidence(doc, fn.name, [p.name for p in fn.params], module_names)
     params: list[TypedParam] = []
@@ -438,13 +446,14 @@ def build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
     scope.add_aliases([(c.name, c.value) for c in parsed.constants if c.annotation is None])
     tm = ModuleTypeMap(module=parsed.module)
     doc_returns: dict[str, PyType | None] = {}
+    names = _module_names(parsed)
     for fn in parsed.functions:
-        sig, doc_returns[fn.name] = _signature(fn, nodes.get(fn.name), scope, parsed)
+        sig, doc_returns[fn.name] = _signature(fn, nodes.get(fn.name), scope, parsed, names)
         tm.functions.append(sig)
     from portalis.lower.classes import build_class_interfaces
 
     tm.classes, method_sources = build_class_interfaces(
-        parsed, tree.module, scope, lambda fn, node, sc, p: _signature(fn, node, sc, p)[0], scope.exceptions
+        parsed, tree.module, scope, lambda fn, node, sc, p: _signature(fn, node, sc, p, names)[0], scope.exceptions
     )
     for c in parsed.constants:
         typed = _constant(c, scope)
@@ -470,7 +479,7 @@ def build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
 
 def _mutating_method_calls(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], resized: dict[str, set[str]]) -> None:
     """A class-typed parameter on which a `&mut self` method is called is passed `&mut`."""
-    mutators = {m.name for c in tm.classes for m in c.methods if m.mut_self}
+    mutators = tm.mutating_methods()
     if not mutators:
         return
     for i, sig in enumerate(tm.functions):

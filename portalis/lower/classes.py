@@ -24,7 +24,7 @@ import libcst as cst
 
 from portalis.lower.scan import scan_function
 from portalis.model import ClassInfo, ClassSignature, Diagnostic, FunctionInfo, FunctionSignature, ParsedModule, PyType, TypedField
-from portalis.parse import code_of
+from portalis.parse import _bindings, code_of, method_key
 from portalis.rust.printer import print_type
 from portalis.types import pytypes as T
 from portalis.types.annotations import AnnotationError, TypeScope, resolve_annotation
@@ -44,14 +44,17 @@ def method_kind(info: FunctionInfo) -> str:
     return "method"
 
 
+_CLASS_NODES: list = [None, {}]  # (module node, its classes): asked once per class of a module
+
+
 def class_nodes(module: cst.Module) -> dict[str, cst.ClassDef]:
-    return {s.name.value: s for s in module.body if isinstance(s, cst.ClassDef)}
+    """The module's top-level classes by name (the last definition of a name, as Python binds
+    it). Read-only: the dict is shared by the callers of one module."""
+    if _CLASS_NODES[0] is not module:
+        _CLASS_NODES[:] = [module, {s.name.value: s for s in module.body if isinstance(s, cst.ClassDef)}]
+    return _CLASS_NODES[1]
 
 
-def method_key(name: str, decorators: list[str]) -> str:
-    """The name a method is known by: a property's setter (`@x.setter def x(self, v)`) shares
-    the getter's Python name, so it is kept as `__set_x__`."""
-    return f"__set_{name}__" if f"{name}.setter" in decorators else name
 
 
 def method_nodes(node: cst.ClassDef) -> dict[str, cst.FunctionDef]:
@@ -294,11 +297,14 @@ def _class_constants(node: cst.ClassDef, scope: TypeScope) -> list:
 
     out = []
     body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    # Only a name's last binding in the class body counts (Python's; parse reports the others).
+    last = {name: n for name, _kind, _line, n in _bindings(body, True, lambda _n: 0)}
     for stmt in body:
         if not isinstance(stmt, cst.SimpleStatementLine):
             continue
         for small in stmt.body:
-            if type(small) is cst.Assign and len(small.targets) == 1 and type(small.targets[0].target) is cst.Name:
+            if type(small) is cst.Assign and len(small.targets) == 1 and type(small.targets[0].target) is cst.Name \
+                    and last.get(small.targets[0].target.value) is small:
                 info = ConstantInfo(name=small.targets[0].target.value, value=code_of(small.value), line=0)
                 typed = _constant(info, scope)
                 if typed is not None and typed.py_type.kind in ("int", "float", "bool", "str"):

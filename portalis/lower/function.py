@@ -113,7 +113,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
 
     def _mutating_method_receivers(self) -> set[str]:
         """Names a `&mut self` method of a translated class is called on (`acc.deposit(5)`)."""
-        mutators = {m.name for c in self.env.own.classes for m in c.methods if m.mut_self}
+        mutators = self.env.own.mutating_methods()
         if not mutators:
             return set()
         return {

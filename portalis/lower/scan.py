@@ -128,7 +128,9 @@ class FunctionScan:
 
 
 _SCANS: dict[int, tuple[cst.CSTNode, FunctionScan]] = {}
-_CACHE_SIZE = 4096
+# Sized for one module's functions: every pass asks again for each function, so a module with
+# more functions than the cache holds was scanned again and again (quadratic in its size).
+_CACHE_SIZE = 1 << 16
 
 
 def scan_function(fn: cst.FunctionDef | cst.Lambda) -> FunctionScan:

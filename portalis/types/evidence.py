@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
+from typing import Container
 
 from portalis.model import PyType
 from portalis.types import pytypes as T
@@ -127,7 +128,18 @@ def examples(doc: str | None, name: str) -> list[Example]:
     return _examples(doc, re.escape(name))
 
 
-def renamed_examples(doc: str | None, arity: int, exclude: set[str]) -> list[Example]:
+class _AnyOf:
+    """Membership in any of several sets, without copying them (a union per function of a
+    module made its type map quadratic in the number of functions)."""
+
+    def __init__(self, *sets: Container[str]) -> None:
+        self.sets = sets
+
+    def __contains__(self, item: object) -> bool:
+        return any(item in s for s in self.sets)
+
+
+def renamed_examples(doc: str | None, arity: int, exclude: Container[str]) -> list[Example]:
     """Examples written under another name (a docstring kept from a renamed function): calls of
     one undefined name with the function's arity and a shown result."""
     if not doc:
@@ -262,7 +274,7 @@ def docstring_evidence(doc: str | None, name: str, params: list[str], module_nam
     results: list[PyType | None] = []
     found = examples(doc, name)
     if not found:
-        found = renamed_examples(doc, len(params), (module_names or set()) | {name} | _NOT_FUNCTIONS)
+        found = renamed_examples(doc, len(params), _AnyOf(module_names or set(), {name}, _NOT_FUNCTIONS))
     if not found and len(params) == 1:
         ins, outs = _input_output(doc)
         found = [Example(args=[v]) for v in ins]

@@ -28,8 +28,11 @@ def rust_ident(name: str) -> str:
 
 
 def module_path(module: str) -> str:
-    """`inventory.model` -> `crate::inventory::model`."""
-    return "::".join(["crate", *(rust_ident(p) for p in module.split("."))])
+    """`inventory.model` -> `crate::inventory::model` (portalis.naming: the crate's own mapping,
+    with its renames, so paths always name the module's real place)."""
+    from portalis.naming import rust_path  # naming needs RUST_KEYWORDS from here
+
+    return rust_path(module)
 
 
 def owned_type(t: PyType, holes: bool = False) -> ir.Type:

@@ -52,6 +52,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from portalis.model import FunctionSignature, ModuleTypeMap, PyType
+from portalis.naming import crate_relative_path
 from portalis.types.rust_types import rust_ident
 from portalis.validate.cargo import CargoRun, Toolchain, run_cargo
 from portalis.validate.literals import Raised, RenderError, RustLiterals, same
@@ -347,7 +348,7 @@ class Program(BaseModel):
 
 def rust_module_path(crate: str, module: str) -> str:
     """`inventory.model` in crate `inv` -> `inv::inventory::model`."""
-    return "::".join([crate, *(rust_ident(p) for p in module.split("."))])
+    return crate_relative_path(crate, module)
 
 
 def _case_body(case: Case, sig: FunctionSignature, render: RustLiterals, module_path: str) -> list[str]:
