@@ -91,7 +91,8 @@ def test_translate_single_file_writes_the_crate(single) -> None:
 def test_report_has_the_documented_keys(single) -> None:
     proc, out = single
     report = json.loads((out / "portalis-report.json").read_text(encoding="utf-8"))
-    assert set(report) == {"modules", "crate"}
+    assert set(report) == {"modules", "skipped", "excluded", "crate"}
+    assert report["skipped"] == [] and report["excluded"] == 0
     assert {"path", "compiles"} <= set(report["crate"])
     assert report["crate"]["compiles"] is True
     assert Path(report["crate"]["path"]) == out.resolve()
