@@ -83,11 +83,13 @@ def main() -> None:
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
         return
-    rows = [(n, measure(n)) for n in args.sizes]
-    stages = list(rows[0][1])
-    print(f"{'functions':>9}  " + "  ".join(f"{s:>10}" for s in stages))
-    for n, t in rows:
-        print(f"{n:>9}  " + "  ".join(f"{t[s]:>9.3f}s" for s in stages))
+    stages = ["parse", "type map", "lowering"]
+    print(f"{'functions':>9}  " + "  ".join(f"{s:>10}" for s in stages), flush=True)
+    rows = []
+    for n in args.sizes:  # printed as measured: the large sizes take a while
+        t = measure(n)
+        rows.append((n, t))
+        print(f"{n:>9}  " + "  ".join(f"{t[s]:>9.3f}s" for s in stages), flush=True)
     # Ratio per doubling: (t2/t1) ** (1 / log2(n2/n1)) between consecutive sizes.
     print("ratio per doubling of the module (2 = linear, 4 = quadratic):")
     for (n1, a), (n2, b) in zip(rows, rows[1:]):
