@@ -314,7 +314,8 @@ class _Checker:
 
     # ------------------------------------------------------------ paths
 
-    def judge(self, tok: Token, written: tuple[str, ...], rooted: bool, *, partial_ok: bool = False, whole: bool = False) -> None:
+    def judge(self, tok: Token, written: tuple[str, ...], rooted: bool, *, partial_ok: bool = False, whole: bool = False,
+              glob: bool = False) -> None:
         """Reject the path if any of its meanings is not allowed. `partial_ok`: a module some
         of whose items are allowed may be named (a `use` inside a function); `whole`: every
         item below it must be allowed (globs, module-level imports)."""
@@ -332,12 +333,21 @@ class _Checker:
                 continue
             shown = "::".join(_canonical(path))
             via = "" if path == written else f" (written `{'::' if rooted else ''}{'::'.join(written)}`)"
+            if glob:
+                self.add(tok, f"use {shown}::*", f"`use {shown}::*`{via}: a glob import may only name a module whose "
+                                                 "every item the table allows outright")
+                return
             if verdict in CAPABILITIES and not _permitted(verdict, grants):
                 self.add(tok, verdict, f"`{shown}`{via}: {verdict} access, and the Python function does not {_DOES[verdict]}")
             elif verdict in CAPABILITIES or verdict == "allow":
                 self.add(tok, "::".join(_canonical(path)[:2]), f"`{shown}`{via}: only some of its items are allowed; import those")
+            elif len(path) == 2 and _canonical(path)[0] == "std" and path[1] in table().macro_deny:
+                self.add(tok, f"{path[1]}!", f"`{shown}`{via}: `{path[1]}!` {table().macro_deny[path[1]]}")
             else:
-                kind = "::".join(entry) if len(entry) > 1 else "::".join(_canonical(path)[:2])
+                if path[0] not in table().roots:
+                    kind = path[0]
+                else:
+                    kind = "::".join(entry) if len(entry) > 1 else "::".join(_canonical(path)[:2])
                 self.add(tok, kind, f"`{shown}`{via}: {reason or 'not in the allow-list'}")
             return
 
@@ -354,7 +364,7 @@ class _Checker:
                     if not u.path:
                         self.add(u.token, "glob import", "`use *` imports everything in scope")
                         continue
-                    self.judge(u.token, u.path, u.rooted, whole=True)
+                    self.judge(u.token, u.path, u.rooted, whole=True, glob=True)
                 elif u.path:
                     self.judge(u.token, u.path, u.rooted, partial_ok=not module_scope, whole=module_scope)
             finally:
@@ -426,7 +436,8 @@ class _Checker:
 
     def macro(self, tok: Token, segs: tuple[str, ...], rooted: bool) -> None:
         t = table()
-        meanings = [(segs, rooted)] + [(p, True) for p, at in _resolve(segs, rooted, self.env) if p != segs]
+        # what an alias stands for first: the reason then names the real macro
+        meanings = [(p, True) for p, at in _resolve(segs, rooted, self.env) if p != segs] + [(segs, rooted)]
         for path, at_crate in meanings:
             name = path[-1]
             ok = name in t.macros and (len(path) == 1 and not at_crate or len(path) == 2 and path[0] in ("std", "core", "alloc"))
