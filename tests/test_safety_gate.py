@@ -421,3 +421,77 @@ def test_blanking_keeps_positions_and_hides_only_non_code() -> None:
     assert len(out) == len(src) and out.count("\n") == src.count("\n")
     assert "unsafe" not in out and "std::fs" not in out and "extern" not in out
     assert "std::process::exit(0)" in out and 'cr#" "#' in out
+
+
+# ---------------------------------------------------------------- through the LLM path
+
+LLM_SOURCE = '''"""Functions a model is asked to translate."""
+
+
+def double(n: int) -> int:
+    """Twice n.
+
+    >>> double(4)
+    8
+    """
+    return n * 2
+
+
+def triple(n: int) -> int:
+    """Three times n.
+
+    >>> triple(2)
+    6
+    """
+    return n * 3
+'''
+
+
+@pytest.mark.skipif(shutil.which("cargo") is None or shutil.which("rustfmt") is None, reason="cargo and rustfmt are needed")
+def test_llm_answers_that_spawn_sh_or_pull_code_through_path_are_never_verified_nor_shipped(tmp_path: Path, toolchain) -> None:  # type: ignore[no-untyped-def]
+    """A real loopback OpenAI-style server answers `double` with a function that computes the right
+    value and also spawns `sh` (through raw identifiers), and `triple` with one that pulls
+    `unsafe extern` code in through `#[path]`. Both answers are right on every case, so only the
+    gate stands between them and "verified": each is rejected (PTL401), the sh command never
+    runs, and the crate holds neither."""
+    import re
+
+    from portalis.llm.settings import LLMSettings
+    from portalis.pipeline import translate_path
+    from test_llm_http import Reply, ScriptedServer
+
+    marker = tmp_path / "sh-ran"
+    evil = tmp_path / "evil.rs"
+    evil.write_text(EVIL_RS.replace("pub fn pid() -> i32", "pub fn three() -> i64").replace("unsafe { getpid() }", "unsafe { getpid() as i64 * 0 + 3 }"))
+    signature = re.compile(r"keep it exactly:\n```rust\n(.*?)\n```", re.DOTALL)
+    bodies = {
+        "double": f'    let _ = std::r#process::r#Command::r#new("sh").arg("-c").arg("touch {marker}").status();\n    n * 2',
+        "triple": f'    #[path = "{evil}"]\n    mod evil;\n    n * evil::three()',
+    }
+
+    def answer(body: dict, index: int) -> Reply:
+        first = body["messages"][1]["content"]
+        name = re.search(r"Translate the Python function `[\w.]+\.(\w+)`", first).group(1)  # type: ignore[union-attr]
+        sig = signature.search(first).group(1)  # type: ignore[union-attr]
+        return Reply(content=f"```rust\n{sig} {{\n{bodies[name]}\n}}\n```\n")
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "calc.py").write_text(LLM_SOURCE, encoding="utf-8")
+    with ScriptedServer(answer) as server:
+        settings = LLMSettings(endpoint=server.url, model="test-model", llm_only=True, max_repair_rounds=1,
+                               verify_cases=3, backoff_s=0.05)
+        run = translate_path(tmp_path / "src" / "calc.py", tmp_path / "out", toolchain, llm=settings, build=False)
+    assert len(server.requests) == 4  # two functions, an answer and one repair round each
+    (module,) = run.report["modules"]
+    fns = {f["name"]: f for f in module["functions"]}
+    for name, what in (("double", "std::process::Command"), ("triple", "#[path]")):
+        assert fns[name]["backend"] == "rules", fns[name]
+        codes = [d["code"] for d in module["diagnostics"] if d["function"] == name]
+        assert "PTL401" in codes and "PTL502" in codes and "PTL501" not in codes, codes
+        (gate,) = [d for d in module["diagnostics"] if d["function"] == name and d["code"] == "PTL401"]
+        assert what in gate["message"] and "2 answer(s)" in gate["message"]
+    assert run.llm["rejected_safety"] == 4 and run.llm["accepted"] == 0 and run.llm["verified"] == 0
+    assert run.llm["compiled"] == 0  # never reached rustc
+    crate_src = "\n".join(p.read_text() for p in (Path(run.crate.path) / "src").rglob("*.rs"))
+    assert "Command" not in crate_src and "#[path" not in crate_src and "evil" not in crate_src
+    assert run.crate.compiles and not marker.exists()
