@@ -14,6 +14,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from portalis import runtime
 from portalis.model import ModuleTranslation, RustItem
@@ -409,10 +411,33 @@ def test_lexer_comments_numbers_and_punctuation() -> None:
     assert rest == ["1", "..", "2", "1.5e3f64", "0xffu8", "x", ".", "0.1", "a", "::", "<", "b", ">", "=>", "c", "..=", "d"]
 
 
-@pytest.mark.parametrize("bad", ['"open', 'r#"open"', "/* open", "'ab'", "foo\"x\"", "k#x", "x ` y", "fn f() { (", "fn f() ]"])
+@pytest.mark.parametrize("bad", ['"open', 'r#"open"', "/* open", "'ab'", "foo\"x\"", "k#x", 'xr#"a"#', "abc'd'", "x ` y", "fn f() { (", "fn f() ]"])
 def test_lexer_refuses_what_rustc_refuses(bad: str) -> None:
     with pytest.raises(LexError):
         tokenize(bad)
+
+
+PIECES = ['r#', '"', "'", "#", "/*", "*/", "//", "\n", "\\", "a", "r", "b", "c", "1", ".", "::", "{", "}", " ", "é", "x_1"]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=30))
+@settings(max_examples=400, deadline=None)
+def test_lexer_tokens_are_where_they_say_or_it_refuses(pieces: list[str]) -> None:
+    """On any mix of tricky pieces the lexer either refuses or gives tokens that cover the text
+    they claim, in order, without overlapping."""
+    src = "".join(pieces)
+    try:
+        toks = tokenize(src)
+    except LexError:
+        return
+    end = 0
+    for t in toks:
+        width = len(t.text) + (2 if t.raw or src.startswith("'r#", t.pos) else 0)
+        assert t.pos >= end
+        shown = src[t.pos:t.pos + width]
+        assert shown == t.text or shown == "r#" + t.text or shown == "'r#" + t.text[1:], (src, t)
+        end = t.pos + width
+    assert len(blank_non_code(src)) == len(src)
 
 
 def test_blanking_keeps_positions_and_hides_only_non_code() -> None:

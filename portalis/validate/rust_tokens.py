@@ -21,7 +21,8 @@ rejects code it cannot read rather than guessing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from typing import NamedTuple
 
 # Strict and reserved keywords of edition 2021 (`r#` makes any of them a plain identifier).
 KEYWORDS = frozenset(
@@ -41,6 +42,14 @@ _PUNCT_RE = re.compile("|".join(re.escape(p) for p in _PUNCT))
 # Rust's Pattern_White_Space.
 _SPACE_RE = re.compile("[\t\n\x0b\x0c\r \x85\u200e\u200f\u2028\u2029]+")
 _ASCII_IDENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Tokens that need no care: whitespace, an ASCII identifier not followed by what would make it a
+# prefix (`r#`, `b"`, `c'`) or continue it (a non-ASCII letter), punctuation that starts no
+# comment. Everything else goes through the careful path below.
+_FAST_RE = re.compile(
+    r"(?P<ws>[\t\n\x0b\x0c\r ]+)"
+    r"|(?P<ident>[A-Za-z_][A-Za-z0-9_]*)(?![#\"'A-Za-z0-9_\x80-\U0010ffff])"
+    r"|(?P<punct>(?!//|/\*)(?:" + "|".join(re.escape(p) for p in _PUNCT) + "))"
+)
 _DEC_RE = re.compile(r"[0-9][0-9_]*")
 _SUFFIX_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _EXP_RE = re.compile(r"[eE][+-]?_*[0-9][0-9_]*")
@@ -56,8 +65,7 @@ class LexError(ValueError):
         self.message, self.pos, self.line = message, pos, line
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One token. `text`: an identifier's name (without `r#`), a lifetime's name (with `'`), a
     punctuation's characters, a literal's or doc comment's full source text."""
 
@@ -96,14 +104,7 @@ class _Lexer:
     # ------------------------------------------------------------ helpers
 
     def line_of(self, pos: int) -> int:
-        lo, hi = 0, len(self._line_starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self._line_starts[mid] <= pos:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo + 1
+        return bisect_right(self._line_starts, pos)
 
     def error(self, message: str, pos: int) -> LexError:
         return LexError(message, pos, self.line_of(pos))
@@ -112,8 +113,8 @@ class _Lexer:
         j = self.i + k
         return self.src[j] if j < self.n else ""
 
-    def emit(self, kind: str, text: str, start: int, **kw: object) -> None:
-        self.out.append(Token(kind, text, start, self.line_of(start), **kw))  # type: ignore[arg-type]
+    def emit(self, kind: str, text: str, start: int, raw: bool = False, literal: str = "", inner: bool = False) -> None:
+        self.out.append(Token(kind, text, start, bisect_right(self._line_starts, start), raw, literal, inner))
 
     def ident_end(self, j: int) -> int:
         """End of the identifier starting at `j` (`j` itself when none starts there)."""
@@ -136,7 +137,20 @@ class _Lexer:
 
     def run(self) -> list[Token]:
         src = self.src
+        fast = _FAST_RE.match
+        starts = self._line_starts
+        out = self.out
         while self.i < self.n:
+            m = fast(src, self.i)
+            if m is not None:
+                # the common case: plain ASCII identifiers, punctuation, whitespace
+                group = m.lastgroup
+                if group == "ident":
+                    out.append(Token("ident", m.group(), self.i, bisect_right(starts, self.i)))
+                elif group == "punct":
+                    out.append(Token("punct", m.group(), self.i, bisect_right(starts, self.i)))
+                self.i = m.end()
+                continue
             c = src[self.i]
             m = _SPACE_RE.match(src, self.i)
             if m:

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from portalis.model import Diagnostic, FunctionInfo, FunctionStatus, ModuleTranslation, ParsedModule, RustItem, Severity
+from portalis.model import ClassInfo, Diagnostic, FunctionInfo, FunctionStatus, ModuleTranslation, ParsedModule, RustItem, Severity
 from portalis.validate.rust_tokens import PATH_KEYWORDS, LexError, Token, blank_non_code, tokenize
 
 CAPABILITIES = ("filesystem", "process", "network", "environment")
@@ -653,7 +653,7 @@ def function_sources(parsed: ParsedModule) -> dict[str, PythonFunction]:
     classes = {c.name: c for c in parsed.classes}
     for c in parsed.classes:
         seen: set[str] = set()
-        current = c
+        current: ClassInfo | None = c
         while current is not None and current.name not in seen:
             seen.add(current.name)
             for m in current.methods:
@@ -699,7 +699,7 @@ def python_grants(source: str, imports: Mapping[str, str] | None = None, first_l
             continue
         for cap, names in grants.items():
             if cap not in found and any(dotted == g or dotted.startswith(g + ".") for g in names):
-                found[cap] = f"`{dotted}` on line {first_line + node.lineno - 1}"
+                found[cap] = f"`{dotted}` on line {first_line + getattr(node, 'lineno', 1) - 1}"
     return found
 
 
