@@ -432,7 +432,7 @@ def test_lexer_tokens_are_where_they_say_or_it_refuses(pieces: list[str]) -> Non
         return
     end = 0
     for t in toks:
-        width = len(t.text) + (2 if t.raw or src.startswith("'r#", t.pos) else 0)
+        width = len(t.text) + (2 if t.raw else 0)
         assert t.pos >= end
         shown = src[t.pos:t.pos + width]
         assert shown == t.text or shown == "r#" + t.text or shown == "'r#" + t.text[1:], (src, t)

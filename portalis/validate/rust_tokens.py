@@ -73,7 +73,7 @@ class Token(NamedTuple):
     text: str
     pos: int  # offset in the source
     line: int  # 1-based
-    raw: bool = False  # a raw identifier (`r#x`): never a keyword
+    raw: bool = False  # a raw identifier (`r#x`: never a keyword) or raw lifetime (`'r#a`)
     literal: str = ""  # for literals: int float str raw_str byte_str raw_byte_str c_str raw_c_str char byte
     inner: bool = False  # for doc comments: `//!` / `/*!`
 
@@ -293,7 +293,8 @@ class _Lexer:
             self.emit("literal", src[start:self.i], start, literal="byte" if byte else "char")
             return
         if not byte and ch and _is_ident_start(ch):
-            if src.startswith("r#", j) and j + 2 < self.n and _is_ident_start(src[j + 2]):
+            raw = src.startswith("r#", j) and j + 2 < self.n and _is_ident_start(src[j + 2])
+            if raw:
                 end = self.ident_end(j + 2)
                 name = src[j + 2:end]
             else:
@@ -302,7 +303,7 @@ class _Lexer:
             if src.startswith("'", end):
                 raise self.error("char literal with more than one character", start)
             self.i = end
-            self.emit("lifetime", "'" + name, start)
+            self.emit("lifetime", "'" + name, start, raw=raw)
             return
         raise self.error("malformed char literal or lifetime", start)
 
@@ -379,7 +380,7 @@ def blank_non_code(src: str) -> str:
                 for k in range(t.pos + body[0], t.pos + body[1]):
                     keep[k] = 0
         elif t.kind != "doc":
-            width = len(t.text) + (2 if t.raw or src.startswith("'r#", t.pos) else 0)
+            width = len(t.text) + (2 if t.raw else 0)
             for k in range(t.pos, min(t.pos + width, len(src))):
                 keep[k] = 1
     out = list(src)
