@@ -43,6 +43,9 @@ CODES: dict[str, str] = {
     "PTL302": "rustc error outside any translated function",
     "PTL303": "rustc warning",
     "PTL304": "the toolchain did not run (missing cargo, timeout)",
+    # the safety gate (portalis/validate/safety.py, its table gate_table.toml)
+    "PTL401": "rejected by the safety gate (a construct or path its allow-list does not allow): the function was quarantined as todo!()",
+    "PTL403": "a capability (files, processes, network, environment) allowed because the Python function itself uses it",
     # the LLM stage (portalis/llm)
     "PTL501": "translated by the LLM backend: safe, compiled in the crate, verified on cases when it has any",
     "PTL502": "no LLM candidate passed the gates: the function keeps the rules' output (todo!() or their translation)",

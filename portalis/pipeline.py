@@ -32,6 +32,7 @@ from portalis.typemap import build_type_map
 from portalis.validate.cargo import Toolchain, run_cargo, rustfmt_clean
 from portalis.validate.behaviour import BehaviourReport, VerifyConfig, apply_verdicts, verify_crate
 from portalis.validate.compile import check_modules
+from portalis.validate.safety import function_sources
 
 if TYPE_CHECKING:
     from portalis.llm.settings import LLMSettings
@@ -206,7 +207,7 @@ def translate_path(
     # the safety gate always runs; clippy (lints counted per module) with --verify
     validations, run, _ = check_modules(
         translations, out_dir, toolchain, name, sources,
-        python_sources={k: p.source for k, p in parsed.items()}, lint=verify,
+        python_functions={k: function_sources(p) for k, p in parsed.items()}, lint=verify,
     )
     timings["check_s"] = time.perf_counter() - t0
     compiles = run.ok

@@ -31,6 +31,7 @@ from portalis.typemap import build_type_map
 from portalis.validate.cargo import run_cargo, rustfmt_clean
 from portalis.validate.behaviour import BehaviourReport, VerifyConfig, apply_verdicts, verify_crate
 from portalis.validate.compile import check_modules
+from portalis.validate.safety import function_sources
 from portalis.validate.static import crate_safety, rustfmt_modules
 from portalis_assets.metadata import diagnostics_md, rust_md, table_md
 from portalis_assets.partitions import python_modules
@@ -329,7 +330,7 @@ def validation_report(
     toolchain = rust_toolchain.toolchain()
     results, run, layout = check_modules(
         translations, rust_toolchain.check_dir(), toolchain, "portalis_check", sources,
-        python_sources={k: p.source for k, p in parsed.items()}, lint=config.lint,
+        python_functions={k: function_sources(p) for k, p in parsed.items()}, lint=config.lint,
     )
     crate_violations = crate_safety(rust_toolchain.check_dir())
     formatted = rustfmt_modules(layout, toolchain)

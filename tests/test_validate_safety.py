@@ -7,20 +7,20 @@ from pathlib import Path
 import pytest
 
 from portalis.model import FunctionStatus, ModuleTranslation, RustItem
-from portalis.validate.safety import check_code, check_crate_dir, gate_translations, python_capabilities, strip_rust
+from portalis.parse import parse_source, source_module_from_text
+from portalis.validate.safety import check_code, check_crate_dir, function_sources, gate_translations, python_capabilities, strip_rust
 
 from conftest import needs_cargo
 
 FORBIDDEN = {
     "unsafe": "pub fn f(p: &[i64]) -> i64 { unsafe { *p.as_ptr() } }",
-    "extern crate": "extern crate libc;\npub fn f() -> i64 { 1 }",
-    "extern block": 'extern "C" { fn abs(x: i32) -> i32; }',
+    "extern": "extern crate libc;\npub fn f() -> i64 { 1 }",
     "#[link]": '#[link(name = "m")]\npub fn f() {}',
     "#[no_mangle]": "#[no_mangle]\npub fn f() {}",
-    "inline assembly": 'pub fn f() { std::arch::asm!("nop"); }',
-    "include! macro": 'pub fn f() -> &\'static str { include_str!("/etc/passwd") }',
+    "asm!": 'pub fn f() { std::arch::asm!("nop"); }',
+    "include_str!": 'pub fn f() -> &\'static str { include_str!("/etc/passwd") }',
     "std::mem::transmute": "pub fn f(x: f64) -> u64 { std::mem::transmute(x) }",
-    "raw pointers": "pub fn f(x: &i64) -> *const i64 { x as *const i64 }",
+    "raw pointer": "pub fn f(x: &i64) -> *const i64 { x as *const i64 }",
     "process": 'pub fn f() { std::process::Command::new("sh").spawn().unwrap(); }',
     "network": 'pub fn f() { let _ = std::net::TcpStream::connect("example.com:80"); }',
     "filesystem": 'pub fn f() -> String { std::fs::read_to_string("x").unwrap() }',
@@ -57,12 +57,17 @@ def test_capabilities_the_python_used_are_allowed() -> None:
     assert python_capabilities("def f():\n    return open('x').read()\n") == {"filesystem"}
     assert check_code(fs, {"filesystem"}) == []
     assert [k for k, _ in check_code(fs, {"network"})] == ["filesystem"]
-    assert python_capabilities("import subprocess\n") == {"process"}
-    assert python_capabilities("from urllib.request import urlopen\n") == {"network"}
+    assert python_capabilities("import subprocess\n") == set()  # an import alone does nothing
+    assert python_capabilities("import subprocess\nsubprocess.run(['ls'])\n") == {"process"}
+    assert python_capabilities("from urllib.request import urlopen\nurlopen('http://x')\n") == {"network"}
     assert python_capabilities("import os\nx = os.environ['A']\n") == {"environment"}
     assert python_capabilities("def f(a: int) -> int:\n    return a\n") == set()
     # unsafe is never allowed, whatever the Python did
     assert check_code("pub fn f() { unsafe {} }", {"filesystem", "process", "network", "environment"})
+
+
+def _functions(source: str):  # type: ignore[no-untyped-def]
+    return function_sources(parse_source(source_module_from_text("m", source), source))
 
 
 def test_gate_quarantines_rejected_functions_into_their_stubs() -> None:
@@ -73,15 +78,16 @@ def test_gate_quarantines_rejected_functions_into_their_stubs() -> None:
         stub='pub fn peek() -> String {\n    todo!("portalis PTL401")\n}',
     )
     t = ModuleTranslation(module="m", items=[good, bad])
-    gated, diags = gate_translations({"m": t}, {"m": "def ok(a: int) -> int:\n    return a\n"})
+    gated, diags = gate_translations({"m": t}, {"m": _functions("def ok(a: int) -> int:\n    return a\n\n\ndef peek() -> str:\n    return ''\n")})
     items = {it.name: it for it in gated["m"].items}
     assert items["ok"].code == good.code and items["ok"].status is FunctionStatus.TRANSLATED
     assert items["peek"].code == bad.stub and items["peek"].status is FunctionStatus.UNTRANSLATED
     (d,) = diags["m"]
     assert (d.code, d.function, d.line) == ("PTL401", "peek", 5) and "filesystem" in d.message
     # the same Rust is accepted when the Python read the file itself
-    gated, diags = gate_translations({"m": t}, {"m": "def peek() -> str:\n    return open('/etc/hosts').read()\n"})
-    assert diags == {} and gated["m"].items[1].code == bad.code
+    gated, diags = gate_translations({"m": t}, {"m": _functions("def ok(a: int) -> int:\n    return a\n\n\ndef peek() -> str:\n    return open('/etc/hosts').read()\n")})
+    assert [d.code for d in diags["m"]] == ["PTL403"] and gated["m"].items[1].code == bad.code
+    assert "open" in diags["m"][0].message and diags["m"][0].function == "peek"
 
 
 def test_crate_level_build_scripts_and_dependencies(tmp_path: Path) -> None:
@@ -110,7 +116,7 @@ def test_gate_and_rustc_errors_in_check_modules(tmp_path: Path, toolchain) -> No
     ]
     results, run, _ = check_modules(
         {"m": ModuleTranslation(module="m", items=items)}, tmp_path / "crate", toolchain, "gate_check",
-        {"m": "m.py"}, python_sources={"m": ""}, lint=True,
+        {"m": "m.py"}, python_functions={"m": {}}, lint=True,
     )
     assert run.ok
     v = results["m"]

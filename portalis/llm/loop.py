@@ -8,8 +8,9 @@ modules costs a few crate checks, not one per function:
 
 1. the answer is parsed (`extract.extract_candidate`): truncated, non-Rust, wrong-signature or
    still-`todo!()` answers are rejected with a reason;
-2. the safety gate (`validate.safety.check_code`, with the capabilities the Python module itself
-   uses) rejects unsafe code, processes, network, files, environment;
+2. the safety gate (`validate.safety.check_rust`, with the capabilities the Python function
+   itself uses) rejects unsafe code, processes, network, files, environment, and everything
+   its allow-list does not name;
 3. rustc, inside the crate (`validate.compile.check_modules`: every module of the crate, the
    candidates swapped in, what rustc rejects quarantined back to its stub): a candidate counts as
    compiled only when the whole crate then checks clean;
@@ -42,7 +43,7 @@ from portalis.rust.fmt import RustfmtError, format_source
 from portalis.validate.behaviour import VerifyConfig, verify_crate
 from portalis.validate.cargo import RustcMessage, Toolchain
 from portalis.validate.compile import check_modules
-from portalis.validate.safety import check_code, python_capabilities
+from portalis.validate.safety import PythonFunction, check_rust, function_grants, function_sources
 
 MAX_FEEDBACK_CHARS = 4000  # compiler output fed back per round (the first errors matter most)
 CASES_PROGRAM = "portalis_llm_cases"
@@ -109,10 +110,12 @@ class RefineLoop:
         self.memory = memory
         self._stubs: dict[tuple[str, str], str] = {}
         self._seconds = {"backend_s": 0.0, "compile_s": 0.0, "behaviour_s": 0.0}
+        self._sources: dict[str, dict[str, PythonFunction]] | None = None
 
     def run(self, tasks: list[FunctionTask], ctx: LoopContext) -> tuple[list[FunctionOutcome], LLMMetrics]:
         started = time.perf_counter()
         s = self.settings
+        self._sources = None
         examples: list[list[MemoryEntry]] = [[] for _ in tasks]
         if self.memory is not None and s.examples:
             examples = self.memory.similar([t.python_source for t in tasks], k=s.examples)
@@ -158,11 +161,11 @@ class RefineLoop:
             formatted = _format_all([st.candidate or "" for st in parsed_ok], ctx.toolchain.rustfmt)
             for st, code in zip(parsed_ok, formatted):
                 st.outcome.attempts[-1].code = code
-                found = check_code(code, python_capabilities(ctx.parsed[st.task.module].source if st.task.module in ctx.parsed else ""))
+                found = check_rust(code, set(function_grants(self._python(ctx, st.task))))
                 if found:
                     st.candidate = None
-                    what = ", ".join(sorted({k for k, _ in found}))
-                    self._reject(st, st.outcome.attempts[-1], "safety", f"it uses {what} (`{found[0][1]}`)")
+                    what = ", ".join(dict.fromkeys(v.kind for v in found))
+                    self._reject(st, st.outcome.attempts[-1], "safety", f"it uses {what}: {found[0].detail} (`{found[0].excerpt}`)")
                     continue
                 st.candidate = code
                 to_compile.append(st)
@@ -185,6 +188,15 @@ class RefineLoop:
                 for o in outcomes if o.accepted and o.code
             )
         return outcomes, metrics
+
+    def _functions(self, ctx: LoopContext) -> dict[str, dict[str, PythonFunction]]:
+        """module -> item -> its Python function: what grants each one capabilities."""
+        if self._sources is None:
+            self._sources = {m: function_sources(p) for m, p in ctx.parsed.items()}
+        return self._sources
+
+    def _python(self, ctx: LoopContext, task: FunctionTask) -> PythonFunction | None:
+        return self._functions(ctx).get(task.module, {}).get(task.name)
 
     @staticmethod
     def _reject(st: _State, attempt: Attempt, stage: str, feedback: str) -> None:
@@ -229,7 +241,7 @@ class RefineLoop:
         t0 = time.perf_counter()
         results, run, _ = check_modules(
             crate, ctx.work_dir, ctx.toolchain, ctx.crate_name, ctx.sources,
-            python_sources={m: p.source for m, p in ctx.parsed.items()}, rejected=rejected,
+            python_functions=self._functions(ctx), rejected=rejected,
         )
         self._seconds["compile_s"] += time.perf_counter() - t0
         if run.failure or not run.ok:

@@ -10,6 +10,7 @@ model, or that carries an LLM diagnostic, was asked for this cache key already a
 What changes (`apply_outcomes`): an accepted function's item becomes the candidate (backend
 `llm`) and the rules' error diagnostics for it give way to one PTL501 (info) saying how it was
 validated; a rejected one keeps its item (the stub, or the rules' translation) and gets PTL502;
+each function whose answers the safety gate rejected also gets a PTL401 (warning) saying why;
 one the backend never answered gets PTL503 and is *not* cached, so the next run asks again.
 
 `translate_with_llm` is the whole stage for `portalis translate --llm-*`: rules through the
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
     from portalis.cache import CachedTranslation
 
 ACCEPTED, REJECTED, UNAVAILABLE = "PTL501", "PTL502", "PTL503"
+GATE = "PTL401"  # an answer the safety gate rejected
 LLM_CODES = frozenset({ACCEPTED, REJECTED, UNAVAILABLE})
 
 
@@ -249,6 +251,14 @@ def apply_outcomes(translations: dict[str, ModuleTranslation], outcomes: list[Fu
             added = [Diagnostic(code=UNAVAILABLE, severity=Severity.WARNING, module=task.module, function=task.name,
                                 line=task.python_line, message=f"{identity}: not translated by the model: {o.detail}")]
             change = FunctionChange(task.module, task.name, old, [], added, cacheable=False)
+        unsafe_answers = [a for a in o.attempts if a.stage == "safety"]
+        if unsafe_answers:
+            # what the model tried to ship is on record, whatever became of the function
+            change.added.append(Diagnostic(
+                code=GATE, severity=Severity.WARNING, module=task.module, function=task.name, line=task.python_line,
+                message=f"{identity}: {len(unsafe_answers)} answer(s) rejected by the safety gate, never compiled nor run; "
+                        f"the last: {unsafe_answers[-1].feedback}",
+            ))
         items = list(t.items)
         items[index] = change.item
         diags = [d for d in t.diagnostics if d not in change.removed] + change.added

@@ -16,7 +16,7 @@ from portalis.model import (
     Severity,
 )
 from portalis.validate.cargo import CargoRun, RustcMessage, Toolchain, clippy_available, run_cargo
-from portalis.validate.safety import gate_translations
+from portalis.validate.safety import PythonFunction, gate_translations
 
 MAX_ROUNDS = 4
 
@@ -31,21 +31,22 @@ def check_modules(
     toolchain: Toolchain,
     crate_name: str = "portalis_check",
     sources: dict[str, str] | None = None,
-    python_sources: dict[str, str] | None = None,
+    python_functions: dict[str, dict[str, PythonFunction]] | None = None,
     lint: bool = False,
     rejected: dict[tuple[str, str], list[RustcMessage]] | None = None,
 ) -> tuple[dict[str, ModuleValidation], CargoRun, CrateLayout]:
     """Check all modules together (they call each other); functions rustc rejects are replaced
     by their todo!() stubs, up to MAX_ROUNDS times, and reported as compile_error.
 
-    With `python_sources` (module -> Python text) the safety gate runs first: rejected items
-    become stubs (untranslated, PTL401). With `lint`, `cargo clippy` does the checking (same
+    With `python_functions` (module -> item name -> its Python function, from
+    `safety.function_sources`) the safety gate runs first: rejected items become stubs
+    (untranslated, PTL401); each function's capabilities come from its own Python. With `lint`, `cargo clippy` does the checking (same
     errors, plus lints counted per module in `clippy_warnings`) when clippy is installed.
     `rejected`, when given, receives rustc's full messages per (module, item) it located in an
     item (the LLM repair loop feeds them back to the model)."""
     gate_diags: dict[str, list[Diagnostic]] = {}
-    if python_sources is not None:
-        translations, gate_diags = gate_translations(translations, python_sources)
+    if python_functions is not None:
+        translations, gate_diags = gate_translations(translations, python_functions)
     items = {m: [it.model_copy() for it in t.items] for m, t in translations.items()}
     diags: dict[str, list[Diagnostic]] = {m: list(gate_diags.get(m, [])) for m in translations}
     warnings: dict[str, int] = {m: 0 for m in translations}
