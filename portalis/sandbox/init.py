@@ -6,11 +6,13 @@ Two modes, from SPEC's "mode":
   this is pid 1 of a new pid namespace with a mount namespace of its own. It remounts every mount
   read-only, puts empty tmpfs over the hidden places (/tmp, /run, home directories), builds a
   minimal /dev, binds back the read-only paths the command needs ("reveal") and the writable
-  workspace ("bind"), drops every capability and execs the command. The command is pid 1: when it
-  ends, the kernel kills whatever it left behind.
-- `rlimits`: no namespaces. This process becomes a child subreaper, starts the command (as
-  SPEC's "uid"/"gid" when given), and when the command ends, or on SIGTERM, kills every process
-  that descends from it, including those that detached with setsid or a double fork.
+  workspace ("bind"), drops every capability and runs the command as its child. When the command
+  ends this init ends, and the kernel kills whatever was left in the namespace.
+- `supervise` (bwrap runs it as pid 1; the `rlimits` level runs it with no namespace): this
+  process becomes a child subreaper, starts the command (as SPEC's "uid"/"gid" when given), and
+  when the command ends, or on SIGTERM, kills every process that descends from it, including
+  those that detached with setsid or a double fork. As pid 1 under bwrap it also means that
+  bwrap returns only once the namespace is empty (bwrap's own init reports the status early).
 
 Exit status: the command's, or 128 + the signal that killed it.
 """
@@ -187,7 +189,7 @@ def reap_all(me: int) -> None:
 
 
 def supervise(spec: dict) -> int:
-    """The `rlimits` mode: run the command under a subreaper, then kill what it left."""
+    """Run the command under a subreaper, then kill what it left."""
     _libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     me = os.getpid()
     child = os.fork()
@@ -222,17 +224,16 @@ def supervise(spec: dict) -> int:
 def main(spec_path: str) -> int:
     with open(spec_path, encoding="utf-8") as f:
         spec = json.load(f)
-    if spec["mode"] == "rlimits":
+    if spec["mode"] == "supervise":
         return supervise(spec)
     try:
         isolate(spec)
-        os.chdir(spec["cwd"])
         _drop_capabilities()
     except OSError as exc:
         print(f"sandbox: {exc}", file=sys.stderr)
         return 125
-    os.execve(spec["argv"][0], spec["argv"], dict(os.environ))
-    return 127
+    # the command runs as pid 2: pid 1's special signal rules stay here, and its status comes back
+    return supervise(spec)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ INIT = Path(__file__).with_name("init.py")
 SKIP_DIRS = {".git", ".hg", ".svn", "__pycache__", ".venv", "venv", ".tox", ".nox", "node_modules",
              ".mypy_cache", ".pytest_cache", ".ruff_cache", "target"}
 PATH = "/usr/local/bin:/usr/bin:/bin"
+SYSTEM_DIRS = ("/usr", "/lib", "/bin", "/etc", "/sbin")  # a "repository" holding these is not hidden
 # A copy bigger than this (a file given in a home directory...) keeps only the .py files.
 MAX_COPY_FILES = 20_000
 MAX_COPY_BYTES = 512 * 1024 * 1024
@@ -79,22 +80,24 @@ def copy_repository(src: Path, dst: Path, only_python: bool = False) -> int:
     return files
 
 
-def _hidden_places() -> list[str]:
-    """Where secrets and other users' data live: replaced by empty tmpfs at the isolated levels."""
+def _hidden_places(extra: Sequence[Path] = ()) -> list[str]:
+    """Where secrets and other users' data live (and `extra`: the original repositories, whose
+    private copies are all the code may see): empty tmpfs over them at the isolated levels."""
     places = ["/tmp", "/var/tmp", "/run", "/var/run", "/root", "/home", "/mnt", "/media", "/srv"]
     places += [h for h in (os.environ.get("HOME"), os.path.expanduser("~")) if h and os.path.isabs(h)]
+    places += [str(p) for p in extra if not any(Path(s).is_relative_to(p) for s in SYSTEM_DIRS)]
     real = {os.path.realpath(p) for p in places if os.path.isdir(p)} - {"/"}
     # a place inside another is covered by it
     return sorted(p for p in real if not any(p.startswith(o + "/") for o in real))
 
 
 def python_paths(python: str) -> list[str]:
-    """What an interpreter needs to start: its real file, its prefixes (venv, stdlib)."""
-    paths = {os.path.realpath(python), os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix),
-             os.path.realpath(sys.exec_prefix), os.path.realpath(sys.base_exec_prefix)}
-    if os.path.realpath(python) != os.path.realpath(sys.executable):
-        # another interpreter: its own prefix is two levels up (prefix/bin/python)
-        paths.add(os.path.dirname(os.path.dirname(os.path.realpath(python))))
+    """What an interpreter needs to start: its real file and its prefixes (venv, stdlib)."""
+    real = os.path.realpath(python)
+    if real == os.path.realpath(sys.executable):
+        paths = {real, *(os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix))}
+    else:  # another interpreter: its prefix is two levels up (prefix/bin/python)
+        paths = {real, os.path.dirname(os.path.dirname(real))}
     return sorted(p for p in paths if os.path.exists(p))
 
 
@@ -154,6 +157,14 @@ def _limiter(limits: Limits, uid: int | None):
             resource.setrlimit(res, (soft, hard))
 
     return apply
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
 
 
 @dataclass
@@ -294,9 +305,13 @@ class Sandbox:
         env.update(extra or {})
         return env
 
+    def hidden(self) -> list[str]:
+        """The places covered by empty tmpfs (isolated levels)."""
+        return _hidden_places(list(self._repos))
+
     def _reveal(self, argv: Sequence[str]) -> list[str]:
         """Read-only paths inside hidden places that the command needs (its interpreter)."""
-        hidden = _hidden_places()
+        hidden = self.hidden()
         wanted = python_paths(self.python) + [os.path.realpath(argv[0])]
         return sorted({p for p in wanted if any(p == h or p.startswith(h + "/") for h in hidden)
                        and not str(p).startswith(str(self.root))})
@@ -308,7 +323,7 @@ class Sandbox:
         if self.level == "bwrap":
             assert self.detection.bwrap
             cmd = [self.detection.bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
-            for h in _hidden_places():
+            for h in self.hidden():
                 size = ["--size", str(self.policy.limits.tmp_mb * 1024 * 1024)] if h in ("/tmp", "/var/tmp") else []
                 cmd += ["--perms", "1777" if h in ("/tmp", "/var/tmp") else "0755", *size, "--tmpfs", h]
             cmd += ["--perms", "1777", "--size", str(64 * 1024 * 1024), "--tmpfs", "/dev/shm"]
@@ -316,19 +331,27 @@ class Sandbox:
                 cmd += ["--ro-bind", p, p]
             cmd += ["--bind", str(self.root), str(self.root)]
             cmd += ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-                    "--hostname", "sandbox", "--die-with-parent", "--new-session", "--chdir", str(cwd), "--", *argv]
-            return cmd
+                    "--hostname", "sandbox", "--die-with-parent", "--new-session", "--chdir", str(cwd), "--as-pid-1"]
+            spec = {"mode": "supervise", "cwd": str(cwd), "argv": argv, "uid": None, "gid": None}
+            return [*cmd, "--", self.python, "-I", "-S", str(self._init()), self._spec(spec)]
         if self.level == "unshare":
-            spec = {"mode": "unshare", "hide": _hidden_places(), "reveal": self._reveal(argv), "bind": [str(self.root)],
+            spec = {"mode": "unshare", "hide": self.hidden(), "reveal": self._reveal(argv), "bind": [str(self.root)],
                     "cwd": str(cwd), "argv": argv, "tmp_mb": self.policy.limits.tmp_mb}
             assert self.detection.unshare
             userns = ["--user", "--map-root-user"] if self.detection.unshare_userns or self.uid is not None else []
             return [self.detection.unshare, *userns, "--mount", "--pid", "--net", "--ipc", "--uts", "--fork", "--kill-child",
-                    "--mount-proc", "--", self.python, "-I", "-S", str(INIT), self._spec(spec)]
+                    "--mount-proc", "--", self.python, "-I", "-S", str(self._init()), self._spec(spec)]
         if self.level == "rlimits":
-            spec = {"mode": "rlimits", "cwd": str(cwd), "argv": argv, "uid": self.uid, "gid": self.uid}
-            return [self.python, "-I", "-S", str(INIT), self._spec(spec)]
+            spec = {"mode": "supervise", "cwd": str(cwd), "argv": argv, "uid": self.uid, "gid": self.uid}
+            return [self.python, "-I", "-S", str(self._init()), self._spec(spec)]
         return argv
+
+    def _init(self) -> Path:
+        """Our init, staged: where portalis is installed may be hidden in the sandbox."""
+        staged = self.root / "bin" / "portalis_init.py"
+        if not staged.exists():
+            self.stage(INIT, staged.name)
+        return staged
 
     def _spec(self, spec: dict) -> str:
         fd, path = tempfile.mkstemp(prefix="init-", suffix=".json", dir=self.root / "io")
@@ -351,16 +374,31 @@ class Sandbox:
             preexec_fn=_limiter(self.policy.limits, self.uid) if self.level != "none" else None, **as_user,
         )
 
-    def kill(self, proc: subprocess.Popen) -> None:
-        """End a sandboxed command and everything it started."""
-        if proc.poll() is None and self.level == "rlimits":
-            proc.send_signal(signal.SIGTERM)  # our init kills every descendant, detached or not
+    def kill(self, proc: subprocess.Popen, grace_s: float = 0.0) -> None:
+        """End a sandboxed command and everything it started; returns once all of it is gone.
+        `grace_s`: time to end by itself first (a worker that said it is done)."""
+        if grace_s and proc.poll() is None:
             try:
-                proc.wait(timeout=5)
+                proc.wait(timeout=grace_s)
+            except subprocess.TimeoutExpired:
+                pass
+        if proc.poll() is None:
+            if self.level in ("bwrap", "unshare"):
+                # Kill pid 1 of the namespace (bwrap's or unshare's child), not bwrap itself: the
+                # kernel kills the rest before pid 1 is gone, and only then does bwrap return.
+                for child in _children(proc.pid):
+                    try:
+                        os.kill(child, signal.SIGKILL)
+                    except (ProcessLookupError, PermissionError):
+                        pass
+            elif self.level == "rlimits":
+                proc.send_signal(signal.SIGTERM)  # our init kills every descendant, detached or not
+            try:
+                proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 pass
         try:
-            os.killpg(proc.pid, signal.SIGKILL)  # bwrap/unshare: their children die with them
+            os.killpg(proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
         if proc.poll() is None:

@@ -179,7 +179,7 @@ def _watch(box: Sandbox, argv: list[str], out: Path, err_path: Path, stall_s: fl
                         if running == record["id"]:
                             running = None
             if ended == "done":
-                box.kill(proc)  # it has said all it will: what it left running goes too
+                box.kill(proc, grace_s=5.0)  # it has said all it will: what it left running goes too
                 return None, "done"
             if exited:
                 err_lines = err_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
