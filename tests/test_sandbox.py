@@ -564,3 +564,55 @@ def test_cli_refuses_without_isolation_and_runs_with_the_flag(tmp_path: Path, se
     normal = run_portalis("translate", str(repo), "--out", str(out), "--verify")
     assert "sandbox: bwrap" in normal.stdout or shutil.which("bwrap") is None
 
+
+
+@needs_cargo
+def test_dagster_validation_refuses_without_isolation_unless_allowed(
+    tmp_path: Path, instance, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import dagster as dg
+
+    from portalis.sandbox import policy as sandbox_policy
+    from test_validate_dagster import _check, _execute
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "geo.py").write_text('def area(w: int, h: int) -> int:\n    """\n    >>> area(2, 3)\n    6\n    """\n    return w * h\n')
+    monkeypatch.setenv("PATH", _path_without(tmp_path, "bwrap", "unshare"))
+    sandbox_policy.detect.cache_clear()  # detection is once per process: this "machine" has neither tool
+    try:
+        assert _execute(repo, tmp_path, instance, {"generated_per_function": 0}).success
+        _, behaviour, figures = _check(instance, "behaviour_verified")
+        assert not behaviour.passed and figures["sandbox"] == "refused" and "PTL601" in figures["problem"]
+        assert figures["verified"] == 0 and figures["untested"] == 1
+
+        # allowed by run config: the rlimits level, and the function is verified
+        assert _execute(repo, tmp_path, instance, {"generated_per_function": 0, "allow_unsandboxed": True}).success
+        _, behaviour, figures = _check(instance, "behaviour_verified")
+        assert behaviour.passed and figures["sandbox"] == "rlimits" and figures["verified"] == 1
+
+        # or by the source_repo resource (what sensors' runs use)
+        from portalis_assets.definitions import defs
+
+        keys = instance.get_dynamic_partitions("python_modules")
+        result = defs.resolve_job_def("translate_repo").execute_in_process(
+            run_config={
+                "resources": {
+                    "source_repo": {"config": {"root": str(repo), "allow_unsandboxed": True}},
+                    "store": {"config": {"path": str(tmp_path / "portalis.duckdb")}},
+                    "rust_toolchain": {"config": {"work_dir": str(tmp_path / "work"), "crate_dir": str(tmp_path / "crate")}},
+                },
+                "ops": {"validation_report": {"config": {"generated_per_function": 0}}},
+            },
+            instance=instance, raise_on_error=False,
+            tags={"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]},
+        )
+        assert result.success
+        record, behaviour, figures = _check(instance, "behaviour_verified")
+        assert record.run_id == result.run_id and figures["sandbox"] == "rlimits" and figures["verified"] == 1
+        record = instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=dg.AssetKey("validation_report"), asset_partitions=["geo"]), limit=1
+        ).records[0]
+        assert record.asset_materialization.metadata["sandbox"].value == "rlimits"
+    finally:
+        sandbox_policy.detect.cache_clear()
