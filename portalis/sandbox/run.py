@@ -159,6 +159,39 @@ def _limiter(limits: Limits, uid: int | None):
     return apply
 
 
+def _read_child_pid(fd: int) -> tuple[int, int] | None:
+    """(pid 1 of the namespace on the host, the pid namespace) from bwrap's --info-fd JSON;
+    None if bwrap failed before writing it."""
+    data = b""
+    try:
+        while chunk := os.read(fd, 4096):
+            data += chunk
+    finally:
+        os.close(fd)
+    try:
+        info = json.loads(data)
+        return int(info["child-pid"]), int(info.get("pid-namespace", 0))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _wait_gone(pid1: tuple[int, int], timeout_s: float = 10.0) -> None:
+    """Until pid 1 of the namespace has exited (gone, or a zombie: its exit, and so its
+    namespace's, is done); a pid reused since is another namespace's."""
+    pid, ns = pid1
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if ns and os.readlink(f"/proc/{pid}/ns/pid") != f"pid:[{ns}]":
+                return
+            with open(f"/proc/{pid}/stat", encoding="latin-1") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X"):
+                    return
+        except OSError:
+            return
+        time.sleep(0.002)
+
+
 def _children(pid: int) -> list[int]:
     try:
         with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as f:
@@ -316,8 +349,9 @@ class Sandbox:
         return sorted({p for p in wanted if any(p == h or p.startswith(h + "/") for h in hidden)
                        and not str(p).startswith(str(self.root))})
 
-    def command(self, argv: Sequence[str], cwd: Path | None = None) -> list[str]:
-        """`argv` wrapped for the level in force."""
+    def command(self, argv: Sequence[str], cwd: Path | None = None, info_fd: int = 3) -> list[str]:
+        """`argv` wrapped for the level in force (bwrap writes the host pid of the namespace's
+        pid 1 to `info_fd`)."""
         cwd = cwd or self.cwd
         argv = list(argv)
         if self.level == "bwrap":
@@ -331,9 +365,8 @@ class Sandbox:
                 cmd += ["--ro-bind", p, p]
             cmd += ["--bind", str(self.root), str(self.root)]
             cmd += ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-                    "--hostname", "sandbox", "--die-with-parent", "--new-session", "--chdir", str(cwd), "--as-pid-1"]
-            spec = {"mode": "supervise", "cwd": str(cwd), "argv": argv, "uid": None, "gid": None}
-            return [*cmd, "--", self.python, "-I", "-S", str(self._init()), self._spec(spec)]
+                    "--hostname", "sandbox", "--die-with-parent", "--new-session", "--chdir", str(cwd)]
+            return [*cmd, "--info-fd", str(info_fd), "--", *argv]
         if self.level == "unshare":
             spec = {"mode": "unshare", "hide": self.hidden(), "reveal": self._reveal(argv), "bind": [str(self.root)],
                     "cwd": str(cwd), "argv": argv, "tmp_mb": self.policy.limits.tmp_mb}
@@ -368,11 +401,21 @@ class Sandbox:
         cwd = cwd or self.cwd
         # bwrap and unshare start as the uid the code runs as; our rlimits init drops it itself
         as_user = {"user": self.uid, "group": self.uid, "extra_groups": []} if self.uid is not None and self.level in ("bwrap", "unshare") else {}
-        return subprocess.Popen(
-            self.command(argv, cwd), cwd=str(cwd) if self.level == "none" else str(self.root),
-            env=self.env(env), stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr, start_new_session=True,
-            preexec_fn=_limiter(self.policy.limits, self.uid) if self.level != "none" else None, **as_user,
-        )
+        info_r, info_w = os.pipe() if self.level == "bwrap" else (-1, -1)
+        try:
+            proc = subprocess.Popen(
+                self.command(argv, cwd, info_w), cwd=str(cwd) if self.level == "none" else str(self.root),
+                env=self.env(env), stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr, start_new_session=True,
+                preexec_fn=_limiter(self.policy.limits, self.uid) if self.level != "none" else None,
+                pass_fds=(info_w,) if info_w >= 0 else (), **as_user,
+            )
+        finally:
+            if info_w >= 0:
+                os.close(info_w)
+        proc.sandbox_pid1 = None  # type: ignore[attr-defined]
+        if info_r >= 0:
+            proc.sandbox_pid1 = _read_child_pid(info_r)  # type: ignore[attr-defined]
+        return proc
 
     def kill(self, proc: subprocess.Popen, grace_s: float = 0.0) -> None:
         """End a sandboxed command and everything it started; returns once all of it is gone.
@@ -382,11 +425,12 @@ class Sandbox:
                 proc.wait(timeout=grace_s)
             except subprocess.TimeoutExpired:
                 pass
+        pid1 = getattr(proc, "sandbox_pid1", None)
         if proc.poll() is None:
             if self.level in ("bwrap", "unshare"):
                 # Kill pid 1 of the namespace (bwrap's or unshare's child), not bwrap itself: the
-                # kernel kills the rest before pid 1 is gone, and only then does bwrap return.
-                for child in _children(proc.pid):
+                # kernel kills the rest before pid 1 is gone.
+                for child in [pid1[0]] if pid1 else _children(proc.pid):
                     try:
                         os.kill(child, signal.SIGKILL)
                     except (ProcessLookupError, PermissionError):
@@ -404,6 +448,10 @@ class Sandbox:
         if proc.poll() is None:
             proc.kill()
         proc.wait()
+        if pid1:
+            # bwrap's pid 1 reports the command's status before it exits: bwrap may return while
+            # the kernel is still killing the namespace. Its end is the end of the namespace.
+            _wait_gone(pid1)
 
     def run(self, argv: Sequence[str], *, timeout: float, cwd: Path | None = None,
             env: dict[str, str] | None = None) -> Completed:
