@@ -34,6 +34,8 @@ CODES: dict[str, str] = {
     "PTL302": "rustc error outside any translated function",
     "PTL303": "rustc warning",
     "PTL304": "the toolchain did not run (missing cargo, timeout)",
+    # the sandbox of repository code (portalis/sandbox)
+    "PTL601": "repository code not run: no sandbox with its own network and file system here, and unsandboxed runs are not allowed",
     # the LLM stage (portalis/llm)
     "PTL501": "translated by the LLM backend: safe, compiled in the crate, verified on cases when it has any",
     "PTL502": "no LLM candidate passed the gates: the function keeps the rules' output (todo!() or their translation)",
