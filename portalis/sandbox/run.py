@@ -85,8 +85,10 @@ def _hidden_places(extra: Sequence[Path] = ()) -> list[str]:
     private copies are all the code may see): empty tmpfs over them at the isolated levels."""
     places = ["/tmp", "/var/tmp", "/run", "/var/run", "/root", "/home", "/mnt", "/media", "/srv"]
     places += [h for h in (os.environ.get("HOME"), os.path.expanduser("~")) if h and os.path.isabs(h)]
-    places += [str(p) for p in extra if not any(Path(s).is_relative_to(p) for s in SYSTEM_DIRS)]
-    real = {os.path.realpath(p) for p in places if os.path.isdir(p)} - {"/"}
+    places += [str(p) for p in extra]
+    # a place holding the system (a HOME or a "repository" of /) cannot be hidden
+    real = {r for r in (os.path.realpath(p) for p in places if os.path.isdir(p))
+            if r != "/" and not any(Path(d).is_relative_to(r) for d in SYSTEM_DIRS)}
     # a place inside another is covered by it
     return sorted(p for p in real if not any(p.startswith(o + "/") for o in real))
 
@@ -334,6 +336,8 @@ class Sandbox:
             "HOME": str(self.root / "home"), "TMPDIR": tmp, "USER": "sandbox", "LOGNAME": "sandbox",
             "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONIOENCODING": "utf-8",
             "PYTHONNOUSERSITE": "1",
+            # one thread per numeric library: the address-space limit holds, and results repeat
+            "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
         }
         env.update(extra or {})
         return env
