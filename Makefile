@@ -9,7 +9,7 @@ TESTENV := $(VENV)/.installed-test
 PIP_EXTRA ?=
 export DAGSTER_HOME := $(CURDIR)/dagster_home
 
-.PHONY: setup demo test ui check-defs clean
+.PHONY: setup demo test ui check-defs clean sandbox-tools
 
 setup: $(BASE)
 
@@ -25,10 +25,23 @@ $(TESTENV): $(BASE)
 	$(BIN)/python -m pip install --quiet $(PIP_EXTRA) -e ".[dev,llm-local]"
 	touch $(TESTENV)
 
+# bubblewrap, the sandbox repository code runs in (README, Sandbox). Installed with apt-get when
+# missing and we are root; otherwise a note, and the sandbox falls back a level (unshare, then
+# rlimits, which refuses repository code without --allow-unsandboxed).
+sandbox-tools:
+	@if command -v bwrap >/dev/null 2>&1; then \
+		echo "sandbox-tools: $$(bwrap --version)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null) \
+			|| echo "sandbox-tools: could not install bubblewrap; the sandbox falls back a level"; \
+	else \
+		echo "sandbox-tools: bwrap not installed and not root (apt-get install bubblewrap); the sandbox falls back a level"; \
+	fi
+
 demo: $(BASE)
 	$(BIN)/portalis demo
 
-test: $(TESTENV)
+test: $(TESTENV) sandbox-tools
 	$(BIN)/python -m pytest -q
 
 ui: $(BASE)

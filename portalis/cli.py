@@ -3,6 +3,8 @@
     portalis translate PATH --out DIR     translate without Dagster, write a crate and a report
         --verify                          also run every translated function on test cases in
                                           Python and in Rust: verified / failed / untested
+        --allow-unsandboxed               run the repository's code even where no sandbox with its
+                                          own network and file system exists (README, Sandbox)
         --cache FILE                      per-function translation cache (DuckDB): unchanged
                                           functions are not translated again
         --llm-endpoint URL --llm-model M  send what the rules leave as todo!() to an OpenAI-style
@@ -109,6 +111,7 @@ def print_verification(report: dict, out=sys.stdout) -> None:
         f"verification: {v.get('verified', 0)} verified, {v.get('failed', 0)} failed, {v.get('untested', 0)} untested, "
         f"{v.get('untranslated', 0)} untranslated; {v.get('cases_passed', 0)}/{v.get('cases_total', 0)} cases passed"
         + (f" ({v['seconds']:.1f} s)" if "seconds" in v else "")
+        + (f"; sandbox: {v['sandbox']}" if v.get("sandbox") and v.get("ran", True) else "")
         + (f"; not run: {v['reason']}" if not v.get("ran", True) else ""),
         file=out,
     )
@@ -140,14 +143,23 @@ def llm_settings(args: argparse.Namespace) -> "LLMSettings | None":
 def cmd_translate(args: argparse.Namespace) -> int:
     from portalis.llm.backend import BackendUnavailable
     from portalis.pipeline import translate_path
+    from portalis.sandbox import SandboxPolicy
+    from portalis.validate.behaviour import VerifyConfig
     from portalis.validate.cargo import Toolchain
 
     llm = llm_settings(args)
+    policy = SandboxPolicy(allow_unsandboxed=args.allow_unsandboxed)
+    if llm is not None:
+        llm = llm.model_copy(update={"allow_unsandboxed": args.allow_unsandboxed})
     try:
         run = translate_path(Path(args.path), Path(args.out), Toolchain(), build=not args.no_build, verify=args.verify,
+                             verify_config=VerifyConfig(sandbox=policy),
                              cache=Path(args.cache) if args.cache else None, llm=llm)
     except BackendUnavailable as exc:
         raise SourceError(f"LLM backend unavailable: {exc}") from exc
+    refused = (run.report.get("verification") or {}).get("sandbox") == "refused"
+    if refused:
+        print(f"portalis: {run.report['verification']['reason']}", file=sys.stderr)
     if args.json:
         print(json.dumps(run.report, indent=2))
     else:
@@ -213,6 +225,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--verify", action="store_true",
         help="run each translated function on cases (doctests, the repo's tests, generated) in Python and Rust",
     )
+    t.add_argument("--allow-unsandboxed", action="store_true",
+                   help="run the repository's code (--verify, LLM tests) even with no sandbox that cuts off network and files")
     t.add_argument("--cache", default=None, metavar="FILE",
                    help="DuckDB file holding the per-function translation cache (created if missing)")
     llm = t.add_argument_group("LLM backend", "what the rules leave as todo!() goes to a model; a candidate is kept only "

@@ -46,6 +46,8 @@ CODES: dict[str, str] = {
     # the safety gate (portalis/validate/safety.py, its table gate_table.toml)
     "PTL401": "rejected by the safety gate (a construct or path its allow-list does not allow): the function was quarantined as todo!()",
     "PTL403": "a capability (files, processes, network, environment) allowed because the Python function itself uses it",
+    # the sandbox of repository code (portalis/sandbox)
+    "PTL601": "repository code not run: no sandbox with its own network and file system here, and unsandboxed runs are not allowed",
     # the LLM stage (portalis/llm)
     "PTL501": "translated by the LLM backend: safe, compiled in the crate, verified on cases when it has any",
     "PTL502": "no LLM candidate passed the gates: the function keeps the rules' output (todo!() or their translation)",

@@ -262,9 +262,13 @@ def _verify(
     apply_verdicts(validations, behaviour)
     summary = verification_summary(validations)
     summary.update({
-        "ran": True, "seconds": round(behaviour.timings.total_s, 3), "reused_build": behaviour.timings.reused,
+        "ran": behaviour.refused is None, "seconds": round(behaviour.timings.total_s, 3), "reused_build": behaviour.timings.reused,
         "failure": behaviour.failure,
+        # the isolation repository code ran under (portalis.sandbox); "refused" when none was acceptable
+        "sandbox": "refused" if behaviour.refused else behaviour.sandbox,
     })
+    if behaviour.refused:
+        summary["reason"] = behaviour.refused
     return behaviour, summary
 
 

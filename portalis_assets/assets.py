@@ -29,6 +29,7 @@ from portalis.parse import parse_file
 from portalis.pipeline import assemble, module_report, verification_summary, write_report
 from portalis.typemap import build_type_map
 from portalis.validate.cargo import run_cargo, rustfmt_clean
+from portalis.sandbox import SandboxPolicy
 from portalis.validate.behaviour import BehaviourReport, VerifyConfig, apply_verdicts, verify_crate
 from portalis.validate.compile import check_modules
 from portalis.validate.safety import function_sources
@@ -154,6 +155,8 @@ def rust_translation(
     written = db.updated_at("rust_translation", keys)
     backend = translator_identity(translator)
     llm = translator.llm_settings()  # None: the rules alone
+    if llm is not None and source_repo.allow_unsandboxed:  # the loop's differential tests run repository code
+        llm = llm.model_copy(update={"allow_unsandboxed": True})
     memo: dict[str, str] = {}
     plans = {
         k: plan_module(p, own_maps.get(k) or ModuleTypeMap(module=k), interfaces, version=RUST_TRANSLATION_VERSION,
@@ -289,6 +292,10 @@ class ValidationConfig(dg.Config):
     python_timeout_s: float = Field(default=2.0, description="limit for one call of a Python original")
     rust_timeout_s: float = Field(default=5.0, description="limit for one case in Rust")
     lint: bool = Field(default=True, description="check with cargo clippy (lints counted per module) when installed")
+    allow_unsandboxed: bool = Field(
+        default=False, description="run the repository's code even where no sandbox isolates network and files "
+        "(also allowed by the source_repo resource's allow_unsandboxed)",
+    )
 
 
 @module_stage(
@@ -345,6 +352,7 @@ def validation_report(
                 VerifyConfig(
                     generated_per_function=config.generated_per_function, python_timeout_s=config.python_timeout_s,
                     rust_timeout_s=config.rust_timeout_s,
+                    sandbox=SandboxPolicy(allow_unsandboxed=config.allow_unsandboxed or source_repo.allow_unsandboxed),
                 ),
                 modules=[k for k in keys if k in results],
             )
@@ -353,6 +361,10 @@ def validation_report(
             context.log.error(f"behaviour validation failed: {verify_error}")
         if behaviour is not None:
             apply_verdicts(results, behaviour)
+            if behaviour.refused:
+                context.log.error(behaviour.refused)
+            elif behaviour.sandbox:
+                context.log.info(f"repository code ran in the sandbox at level {behaviour.sandbox}")
             if behaviour.failure:
                 context.log.warning(f"behaviour validation could not run the cases: {behaviour.failure}")
 
@@ -398,6 +410,7 @@ def validation_report(
                 "cases_passed": sum(f.cases_passed for f in v.functions),
                 "cases_total": sum(f.cases_total for f in v.functions),
                 "validation_seconds": round(behaviour.timings.module_s.get(key, 0.0), 3),
+                "sandbox": _sandbox_label(behaviour),
             })
         context.add_asset_metadata(metadata, partition_key=key)
     check = dg.AssetCheckResult(
@@ -433,12 +446,18 @@ def validation_report(
             "failed_functions": dg.MetadataValue.json(failed_functions[:50]),
             "seconds": round(behaviour.timings.total_s, 2) if behaviour else 0.0,
             "reused_build": bool(behaviour and behaviour.timings.reused),
-            "problem": (behaviour.failure or "") if behaviour else (
+            "sandbox": _sandbox_label(behaviour) if behaviour else "",
+            "problem": (behaviour.refused or behaviour.failure or "") if behaviour else (
                 verify_error or ("verification is off" if not config.verify else "the crate does not compile")
             ),
         },
     )
     return dg.MaterializeResult(check_results=[check, behaviour_check])
+
+
+def _sandbox_label(behaviour: BehaviourReport) -> str:
+    """The isolation repository code ran under: bwrap | unshare | rlimits | none | refused."""
+    return "refused" if behaviour.refused else behaviour.sandbox or "nothing ran"
 
 
 @dg.asset(

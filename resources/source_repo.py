@@ -18,6 +18,10 @@ class SourceRepoResource(dg.ConfigurableResource):
     root: str = Field(default="examples", description="repository root; module names are relative to it")
     include: list[str] = Field(default_factory=lambda: list(DEFAULT_INCLUDE))
     exclude: list[str] = Field(default_factory=lambda: list(DEFAULT_EXCLUDE))
+    allow_unsandboxed: bool = Field(
+        default=False, description="run this repository's code (behaviour validation, the LLM loop's tests) even where "
+        "no sandbox isolates network and files (portalis.sandbox); default: refused there",
+    )
 
     def root_path(self) -> Path:
         return Path(self.root).expanduser().resolve()

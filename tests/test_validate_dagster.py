@@ -75,6 +75,7 @@ def test_behaviour_check_threshold_metadata_and_incremental_rerun(tmp_path: Path
     assert (figures["verified"], figures["untested"], figures["failed"], figures["translated"]) == (1, 1, 0, 2)
     assert figures["verified_share"] == 0.5 and figures["threshold"] == 0.4
     assert figures["cases_total"] >= 2 and figures["cases_passed"] == figures["cases_total"]
+    assert figures["sandbox"] in ("bwrap", "unshare")  # the isolation the repository's code ran under
 
     # the rows carry the per-function statuses
     row = Store(tmp_path / "portalis.duckdb").get_validations()["geo"]
@@ -88,6 +89,7 @@ def test_behaviour_check_threshold_metadata_and_incremental_rerun(tmp_path: Path
     ).records[0]
     md = record.asset_materialization.metadata
     assert md["verified_pct"].value == 50.0
+    assert md["sandbox"].value == figures["sandbox"]
     assert md["compile_errors"].value == 0 and isinstance(md["clippy_warnings"].value, int)
     assert "| area | verified |" in md["functions"].value
     assert "pub fn area(w: i64, h: i64) -> i64" in md["rust"].value

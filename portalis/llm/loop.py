@@ -40,6 +40,7 @@ from portalis.llm.task import Attempt, FunctionOutcome, FunctionTask
 from portalis.model import FunctionReport, FunctionStatus, ModuleTranslation, ModuleTypeMap, ModuleValidation, ParsedModule, RustItem
 from portalis.lower.module import format_items
 from portalis.rust.fmt import RustfmtError, format_source
+from portalis.sandbox import SandboxPolicy
 from portalis.validate.behaviour import VerifyConfig, verify_crate
 from portalis.validate.cargo import RustcMessage, Toolchain
 from portalis.validate.compile import check_modules
@@ -281,7 +282,8 @@ class RefineLoop:
         t0 = time.perf_counter()
         report = verify_crate(
             ctx.work_dir, ctx.source_root, ctx.parsed, ctx.type_maps, validations, ctx.toolchain,
-            VerifyConfig(generated_per_function=s.verify_cases), modules=sorted(validations), program=CASES_PROGRAM,
+            VerifyConfig(generated_per_function=s.verify_cases, sandbox=SandboxPolicy(allow_unsandboxed=s.allow_unsandboxed)),
+            modules=sorted(validations), program=CASES_PROGRAM,
         )
         self._seconds["behaviour_s"] += time.perf_counter() - t0
         verdicts = {(v.module, v.function): v for v in report.verdicts}

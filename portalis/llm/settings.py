@@ -58,6 +58,8 @@ class LLMSettings(BaseModel):
     require_verified: bool = Field(default=False, description="accept only candidates that passed differential tests "
                                    "(default: a candidate without any case is accepted once it is safe and compiles)")
     verify_cases: int = Field(default=20, ge=0, description="generated (hypothesis) cases per function in the loop's differential tests")
+    allow_unsandboxed: bool = Field(default=False, description="run the differential tests even without a sandbox "
+                                    "that isolates network and files (portalis.sandbox)")
 
     def model_label(self) -> str:
         """The model's name: the served name, or the model directory's name."""

@@ -3,7 +3,10 @@
 `verify_crate(...)` gathers cases for every translated function (doctests, the repository's
 tests, generated from the annotations: cases.py), runs the originals on them in a subprocess
 (expected.py), builds and runs the cases against the crate with one cargo invocation
-(harness.py), and gives each function a verdict:
+(harness.py), and gives each function a verdict. The originals and the case binary run in one
+sandbox (portalis.sandbox) holding a private copy of the repository; its level goes into the
+report (`BehaviourReport.sandbox`), and where no acceptable sandbox exists nothing of the
+repository runs and every function is untested with the reason (`BehaviourReport.refused`).
 
 - verified: every case ran in Rust and matched, and there was at least one;
 - failed: a case differed (`detail` is the first differing case, doctest and test cases first);
@@ -25,6 +28,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from portalis.model import FunctionSignature, FunctionStatus, ModuleTypeMap, ModuleValidation, ParsedModule
+from portalis.sandbox import Sandbox, SandboxPolicy, SandboxRefused
 from portalis.validate.cargo import Toolchain
 from portalis.validate.cases import doctest_cases, find_test_files, generated_cases, repo_test_cases
 from portalis.validate.expected import PyCase, PyResult, run_python
@@ -49,6 +53,7 @@ class VerifyConfig(BaseModel):
     seed: int = Field(default=0, description="seed of the generated cases")
     doctests: bool = True
     repo_tests: bool = True
+    sandbox: SandboxPolicy = Field(default_factory=SandboxPolicy, description="how repository code is run")
 
 
 class FunctionVerdict(BaseModel):
@@ -78,6 +83,8 @@ class BehaviourReport(BaseModel):
     verdicts: list[FunctionVerdict] = Field(default_factory=list)
     timings: VerifyTimings = Field(default_factory=VerifyTimings)
     failure: str | None = None  # the case program could not be built or run at all
+    sandbox: str = ""  # the level repository code ran at (bwrap | unshare | rlimits | none); "" when nothing ran
+    refused: str | None = None  # why no repository code ran (no acceptable sandbox): one line
 
     def for_module(self, module: str) -> dict[str, FunctionVerdict]:
         return {v.function: v for v in self.verdicts if v.module == module}
@@ -217,6 +224,42 @@ def verify_crate(
                 continue
             targets.setdefault(m, {})[f.name] = sig
 
+    try:
+        box = Sandbox(config.sandbox, repos=[source_root]) if targets else None
+    except SandboxRefused as exc:
+        report.refused = str(exc)
+        for m, fns in targets.items():
+            for name in fns:
+                verdicts[(m, name)] = FunctionVerdict(module=m, function=name, status=FunctionStatus.UNTESTED, detail=str(exc))
+        report.verdicts = sorted(verdicts.values(), key=lambda v: (v.module, v.function))
+        timings.total_s = time.perf_counter() - started
+        return report
+    try:
+        report.sandbox = box.level if box else ""
+        _run_cases(box, crate_dir, source_root, parsed, targets, type_maps, toolchain, config, program, report, verdicts)
+    finally:
+        if box is not None:
+            box.close()
+    report.verdicts = sorted(verdicts.values(), key=lambda v: (v.module, v.function))
+    timings.total_s = time.perf_counter() - started
+    return report
+
+
+def _run_cases(
+    box: Sandbox | None,
+    crate_dir: Path,
+    source_root: Path,
+    parsed: dict[str, ParsedModule],
+    targets: dict[str, dict[str, FunctionSignature]],
+    type_maps: dict[str, ModuleTypeMap],
+    toolchain: Toolchain,
+    config: VerifyConfig,
+    program: str,
+    report: BehaviourReport,
+    verdicts: dict[tuple[str, str], FunctionVerdict],
+) -> None:
+    """Cases in Python, then in Rust, both in `box`; verdicts for every target."""
+    timings = report.timings
     t0 = time.perf_counter()
     py_cases, no_generated = gather_cases(source_root, parsed, targets, type_maps, config)
     timings.cases_s = time.perf_counter() - t0
@@ -231,7 +274,8 @@ def verify_crate(
         mine = [c for c in py_cases if c.module == m]
         t1 = time.perf_counter()
         if mine:
-            results.update(run_python(mine, [source_root], config.python_timeout_s, config.repeat))
+            assert box is not None
+            results.update(run_python(mine, [source_root], config.python_timeout_s, config.repeat, sandbox=box))
         timings.module_s[m] = time.perf_counter() - t1
     timings.python_s = time.perf_counter() - t0
 
@@ -257,6 +301,7 @@ def verify_crate(
             why = {
                 "timeout": f"timed out in Python after {config.python_timeout_s:g} s",
                 "recursion": "hit Python's recursion limit",
+                "memory": f"ran out of memory (the sandbox allows {config.sandbox.limits.memory_mb} MiB)",
                 "skipped": "skipped after an earlier case timed out",
                 "unusable": "arguments could not be evaluated",
                 "unrepresentable": "a value with no Rust counterpart",
@@ -285,7 +330,7 @@ def verify_crate(
 
     outcomes: list[CaseOutcome] = []
     if rust_cases:
-        run = run_cases(crate_dir, rust_cases, type_maps, toolchain, name=program, case_timeout_s=config.rust_timeout_s)
+        run = run_cases(crate_dir, rust_cases, type_maps, toolchain, name=program, case_timeout_s=config.rust_timeout_s, sandbox=box)
         outcomes = run.outcomes
         timings.build_s, timings.run_s, timings.builds, timings.reused = run.build_seconds, run.run_seconds, run.builds, run.reused
         report.failure = run.failure
@@ -323,9 +368,6 @@ def verify_crate(
                     verdict.status = FunctionStatus.FAILED
                     verdict.detail = f"[{failed.case.origin}] {failed.explain()}"
             verdicts[key] = verdict
-    report.verdicts = sorted(verdicts.values(), key=lambda v: (v.module, v.function))
-    timings.total_s = time.perf_counter() - started
-    return report
 
 
 def _label(function: str, args: list | None) -> str:

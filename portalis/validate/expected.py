@@ -1,7 +1,9 @@
 """Expected values: run the Python originals on the cases, in a subprocess, with timeouts.
 
-`run_python(cases, paths)` starts `worker.py` with the interpreter (the repository's modules are
-imported there, never in this process), and reads its results file as it grows. Each case is
+`run_python(cases, paths)` starts `worker.py` with the interpreter in the sandbox
+(portalis.sandbox: a private copy of the repository, no network, a read-only file system, resource
+limits; the repository's modules are imported there, never in this process), and reads its
+results file as it grows. Each case is
 bounded inside the worker by an interval timer; if the worker stops making progress anyway
 (a function that catches every exception, a C call that ignores signals) or dies, this side
 kills its whole process group, records the running case as timed out (or crashed), and starts a
@@ -11,10 +13,7 @@ new worker on the remaining cases, skipping the rest of that function's cases.
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from portalis.sandbox import Sandbox, SandboxPolicy
 from portalis.validate.literals import decode_value
 
 WORKER = Path(__file__).with_name("worker.py")
@@ -45,7 +45,7 @@ class PyCase(BaseModel):
 
 
 class PyResult(BaseModel):
-    """What the original did. `status`: ok | raised | timeout | recursion | stdin |
+    """What the original did. `status`: ok | raised | timeout | recursion | memory | stdin |
     nondeterministic | unusable | unrepresentable | skipped | crashed."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -68,9 +68,29 @@ def run_python(
     repeat: int = 2,
     python: str | None = None,
     stall_slack_s: float = 5.0,
+    sandbox: Sandbox | None = None,
+    policy: SandboxPolicy | None = None,
 ) -> dict[int, PyResult]:
     """Run every case (each `repeat` times) in worker subprocesses; results by case id.
-    A worker silent for longer than its own limits plus `stall_slack_s` is killed."""
+    A worker silent for longer than its own limits plus `stall_slack_s` is killed.
+
+    The workers run in `sandbox` (one is made from `policy` and closed here when not given;
+    SandboxRefused when this machine has no isolation the policy accepts). `paths` (the
+    repositories whose modules the cases import) are run from the sandbox's private copies."""
+    own = sandbox is None
+    box = sandbox if sandbox is not None else Sandbox(policy, python=python)
+    try:
+        return _run_all(box, cases, paths, timeout_s, repeat, python or box.python, stall_slack_s)
+    finally:
+        if own:
+            box.close()
+
+
+def _run_all(
+    box: Sandbox, cases: list[PyCase], paths: list[Path], timeout_s: float, repeat: int, python: str, stall_slack_s: float,
+) -> dict[int, PyResult]:
+    private = [box.ensure_repo(Path(p)) for p in paths]
+    worker = box.stage(WORKER, "portalis_worker.py")
     results: dict[int, PyResult] = {}
     remaining = list(cases)
     skip: set[str] = set()
@@ -80,14 +100,18 @@ def run_python(
         attempt = 0
         while remaining:
             attempt += 1
-            job = Path(tmp) / f"job{attempt}.json"
-            out = Path(tmp) / f"results{attempt}.jsonl"
+            io = box.io_dir()
+            job = io / "job.json"
+            out = io / "results.jsonl"
             job.write_text(json.dumps({
-                "paths": [str(p) for p in paths], "timeout_s": timeout_s, "repeat": repeat,
-                "skip_functions": sorted(skip), "cases": [c.model_dump() for c in remaining],
+                "paths": [str(p) for p in private], "timeout_s": timeout_s, "repeat": repeat,
+                "skip_functions": sorted(skip),
+                "cases": [_private_case(box, c) for c in remaining],
             }), encoding="utf-8")
             out.write_text("", encoding="utf-8")
-            running, finished = _watch(python or sys.executable, job, out, stall_s, results)
+            box.own(job, out)
+            err = Path(tmp) / f"worker{attempt}.err"
+            running, finished = _watch(box, [python, str(worker), str(job), str(out)], out, err, stall_s, results)
             by_id = {c.id: c for c in remaining}
             if running is not None and running not in results:
                 case = by_id[running]
@@ -108,17 +132,20 @@ def run_python(
     return results
 
 
-def _watch(python: str, job: Path, out: Path, stall_s: float, results: dict[int, PyResult]) -> tuple[int | None, str]:
+def _private_case(box: Sandbox, case: PyCase) -> dict:
+    """The case as the worker sees it: a test file namespace is read from the private copy."""
+    data = case.model_dump()
+    if case.namespace != "module":
+        data["namespace"] = str(box.repo_path(case.namespace))
+    return data
+
+
+def _watch(box: Sandbox, argv: list[str], out: Path, err_path: Path, stall_s: float, results: dict[int, PyResult]) -> tuple[int | None, str]:
     """Run one worker until it is done, dies, or stalls. Returns (the case running at the end,
     how it ended: done | stalled | exit status)."""
-    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONIOENCODING": "utf-8"}
     # stderr to a file: a pipe nobody reads would block a worker that writes a lot to it
-    with out.with_suffix(".err").open("wb") as err:
-        proc = subprocess.Popen(
-            [python, str(WORKER), str(job), str(out)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
-            env=env, start_new_session=True,  # its own process group: killing it kills what it started
-        )
+    with err_path.open("wb") as err:
+        proc = box.popen(argv, stdout=subprocess.DEVNULL, stderr=err)
     running: int | None = None
     offset = 0
     last = time.monotonic()
@@ -127,7 +154,7 @@ def _watch(python: str, job: Path, out: Path, stall_s: float, results: dict[int,
     try:
         while True:
             exited = proc.poll() is not None
-            with out.open(encoding="utf-8") as f:
+            with out.open(encoding="utf-8", errors="replace") as f:
                 f.seek(offset)
                 chunk = f.read()
                 offset = f.tell()
@@ -138,7 +165,10 @@ def _watch(python: str, job: Path, out: Path, stall_s: float, results: dict[int,
                 for line in lines:
                     if not line.strip():
                         continue
-                    record = json.loads(line)
+                    try:
+                        record = json.loads(line)
+                    except json.JSONDecodeError:
+                        continue  # the repository's code wrote into our results file: not ours
                     status = record.get("status")
                     if status == "done":
                         ended = "done"
@@ -149,26 +179,18 @@ def _watch(python: str, job: Path, out: Path, stall_s: float, results: dict[int,
                         if running == record["id"]:
                             running = None
             if ended == "done":
-                proc.wait()
+                box.kill(proc, grace_s=5.0)  # it has said all it will: what it left running goes too
                 return None, "done"
             if exited:
-                err_lines = out.with_suffix(".err").read_text(encoding="utf-8", errors="replace").strip().splitlines()
-                return running, f"exit status {proc.returncode}" + (f": {err_lines[-1][:200]}" if err_lines else "")
+                err_lines = err_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+                return running, box.describe_exit(proc.returncode) + (f": {err_lines[-1][:200]}" if err_lines else "")
             if time.monotonic() - last > stall_s:
-                _kill(proc)
+                box.kill(proc)
                 return running, "stalled"
             time.sleep(0.01)
     finally:
         if proc.poll() is None:
-            _kill(proc)
-
-
-def _kill(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        proc.kill()
-    proc.wait()
+            box.kill(proc)
 
 
 def _result(record: dict) -> PyResult:

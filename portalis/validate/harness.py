@@ -41,10 +41,7 @@ Example::
 from __future__ import annotations
 
 import ast
-import os
 import re
-import subprocess
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -53,6 +50,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from portalis.model import FunctionSignature, ModuleTypeMap, PyType
 from portalis.naming import crate_relative_path
+from portalis.sandbox import Sandbox, SandboxPolicy
 from portalis.types.rust_types import rust_ident
 from portalis.validate.cargo import CargoRun, Toolchain, run_cargo
 from portalis.validate.literals import Raised, RenderError, RustLiterals, same
@@ -533,9 +531,13 @@ def run_cases(
     toolchain: Toolchain,
     name: str = PROGRAM_NAME,
     case_timeout_s: float = CASE_TIMEOUT_S,
+    sandbox: Sandbox | None = None,
+    policy: SandboxPolicy | None = None,
 ) -> HarnessRun:
     """Build the case program in crate_dir (one cargo invocation unless test code must be
-    dropped) and run every case; outcomes come back in the order of `cases`."""
+    dropped) and run every case; outcomes come back in the order of `cases`. The binary runs in
+    `sandbox` (one is made from `policy` when not given: SandboxRefused when none is
+    acceptable here), from a private copy."""
     started = time.perf_counter()
     program, cargo, builds = build_program(crate_dir, cases, type_maps, toolchain, name)
     result = HarnessRun(program=program.source, build_seconds=time.perf_counter() - started, builds=builds)
@@ -551,68 +553,69 @@ def run_cases(
                 o.skipped = result.failure
         return result
     started = time.perf_counter()
-    _execute(Path(executable), program, outcomes, case_timeout_s)
+    box = sandbox if sandbox is not None else Sandbox(policy)
+    try:
+        _execute(box, box.stage(executable, f"{name}-{len(program.indices)}"), program, outcomes, case_timeout_s)
+    finally:
+        if sandbox is None:
+            box.close()
     result.run_seconds = time.perf_counter() - started
     return result
 
 
-def _execute(executable: Path, program: Program, outcomes: list[CaseOutcome], case_timeout_s: float) -> None:
+def _execute(box: Sandbox, executable: Path, program: Program, outcomes: list[CaseOutcome], case_timeout_s: float) -> None:
     """Run the binary from case 0; after a timeout or crash, run it again from the next case."""
     total = len(program.indices)
     start = 0
-    with tempfile.TemporaryDirectory(prefix="portalis-cases-") as tmp:
-        results_path = Path(tmp) / "results.txt"
-        while start < total:
-            results_path.write_text("", encoding="utf-8")
-            began = time.perf_counter()
-            try:
-                proc = subprocess.run(
-                    [str(executable), str(results_path), str(start), str(int(case_timeout_s * 1000))],
-                    stdin=subprocess.DEVNULL,
-                    capture_output=True,
-                    # the binary ends itself after a case timeout; this bounds what it cannot see
-                    timeout=case_timeout_s * 2 + 0.02 * (total - start) + 10,
-                    env={**os.environ, "RUST_BACKTRACE": "0"},
-                )
-                stdout, code = proc.stdout, proc.returncode
-            except subprocess.TimeoutExpired as exc:
-                stdout, code = exc.stdout or b"", None
-            elapsed = time.perf_counter() - began
-            lines = results_path.read_text(encoding="utf-8", errors="replace").splitlines()
-            printed = _split_stdout(stdout.decode("utf-8", errors="replace"))
-            seen: set[int] = set()
-            for line in lines:
-                m = re.match(r"CASE (\d+) (\w+) ?(.*)$", line)
-                if not m:
-                    continue
-                n, kind, rest = int(m.group(1)), m.group(2), m.group(3)
-                if n >= total:
-                    continue
-                seen.add(n)
-                o = outcomes[program.indices[n]]
-                o.line = line
-                o.stdout = printed.get(n, "")
-                o.actual = _actual(kind, rest, case_timeout_s)
-            ran = [n for n in seen if n >= start]
-            share = elapsed / max(1, len(ran))
-            for n in ran:
-                outcomes[program.indices[n]].seconds = share
-            if "DONE" in lines:
-                break
-            # the case after the last one reported crashed the process (or it timed out)
-            last = max(seen) if seen else start - 1
-            if last >= start and outcomes[program.indices[last]].actual == Raised("<timeout>"):
-                start = last + 1
+    # one results file in the sandbox's workspace, rewritten for each start
+    results_path = box.io_dir() / "results.txt"
+    while start < total:
+        results_path.write_text("", encoding="utf-8")
+        box.own(results_path)
+        began = time.perf_counter()
+        done = box.run(
+            [str(executable), str(results_path), str(start), str(int(case_timeout_s * 1000))],
+            # the binary ends itself after a case timeout; this bounds what it cannot see
+            timeout=case_timeout_s * 2 + 0.02 * (total - start) + 10,
+            env={"RUST_BACKTRACE": "0"},
+        )
+        stdout, code = done.stdout, done.returncode
+        elapsed = time.perf_counter() - began
+        lines = results_path.read_text(encoding="utf-8", errors="replace").splitlines()
+        printed = _split_stdout(stdout.decode("utf-8", errors="replace"))
+        seen: set[int] = set()
+        for line in lines:
+            m = re.match(r"CASE (\d+) (\w+) ?(.*)$", line)
+            if not m:
                 continue
-            crashed = last + 1
-            if crashed >= total:
-                break
-            o = outcomes[program.indices[crashed]]
-            why = "timed out" if code is None else f"exit status {code}"
-            o.actual = Raised(f"<crash: {why}>")
-            o.line = f"CASE {crashed} CRASH {why}"
-            o.stdout = printed.get(crashed, "")
-            start = crashed + 1
+            n, kind, rest = int(m.group(1)), m.group(2), m.group(3)
+            if n >= total:
+                continue
+            seen.add(n)
+            o = outcomes[program.indices[n]]
+            o.line = line
+            o.stdout = printed.get(n, "")
+            o.actual = _actual(kind, rest, case_timeout_s)
+        ran = [n for n in seen if n >= start]
+        share = elapsed / max(1, len(ran))
+        for n in ran:
+            outcomes[program.indices[n]].seconds = share
+        if "DONE" in lines:
+            break
+        # the case after the last one reported crashed the process (or it timed out)
+        last = max(seen) if seen else start - 1
+        if last >= start and outcomes[program.indices[last]].actual == Raised("<timeout>"):
+            start = last + 1
+            continue
+        crashed = last + 1
+        if crashed >= total:
+            break
+        o = outcomes[program.indices[crashed]]
+        why = box.describe_exit(code)
+        o.actual = Raised(f"<crash: {why}>")
+        o.line = f"CASE {crashed} CRASH {why}"
+        o.stdout = printed.get(crashed, "")
+        start = crashed + 1
 
 
 def _split_stdout(text: str) -> dict[int, str]:

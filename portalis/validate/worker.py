@@ -11,7 +11,8 @@ JOB is a JSON file: {"paths": [...], "timeout_s": float, "repeat": int, "skip_fu
 
 RESULTS gets one JSON line per event, flushed at once: {"id", "status": "started"} before a
 case, then {"id", "status", ...} when it ends, so the parent knows which case was running if it
-has to kill this process. Statuses: ok, raised, timeout, recursion, stdin, nondeterministic,
+has to kill this process. Statuses: ok, raised, timeout, recursion, memory (MemoryError: the
+sandbox's memory limit), stdin, nondeterministic,
 unusable (arguments could not be evaluated or bound), unrepresentable (a value with no canonical
 form), skipped (an earlier case of the function timed out).
 
@@ -234,6 +235,8 @@ def _once(func, args: list, mutated: list[int], seed: int, timeout_s: float) -> 
         return {"kind": "stdin"}
     except RecursionError:
         return {"kind": "recursion"}
+    except MemoryError:  # the sandbox's address-space limit: not an outcome Rust could match
+        return {"kind": "memory"}
     except (Exception, SystemExit) as exc:  # noqa: BLE001 - any exception is an outcome of the case
         return {"kind": "raised", "raised": type(exc).__name__, "stdout": out.getvalue(), "seconds": time.perf_counter() - started}
     seconds = time.perf_counter() - started
@@ -284,7 +287,7 @@ def run_case(case: dict, timeout_s: float, repeat: int) -> dict:
             break  # a timeout (or stdin read...) is not worth repeating
     first = runs[0]
     kind = first["kind"]
-    if kind in ("timeout", "stdin", "recursion", "unrepresentable"):
+    if kind in ("timeout", "stdin", "recursion", "memory", "unrepresentable"):
         return {**record, "status": kind, "message": first.get("message", "")}
     if not all(_same_outcome(first, r) for r in runs[1:]):
         return {**record, "status": "nondeterministic", "message": "two runs of the same call gave different results"}
