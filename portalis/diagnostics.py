@@ -34,6 +34,8 @@ CODES: dict[str, str] = {
     "PTL302": "rustc error outside any translated function",
     "PTL303": "rustc warning",
     "PTL304": "the toolchain did not run (missing cargo, timeout)",
+    # orchestration (Dagster)
+    "PTL601": "a pipeline stage raised for this module: it keeps its last good Rust and is retried by the next run",
     # the LLM stage (portalis/llm)
     "PTL501": "translated by the LLM backend: safe, compiled in the crate, verified on cases when it has any",
     "PTL502": "no LLM candidate passed the gates: the function keeps the rules' output (todo!() or their translation)",
