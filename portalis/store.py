@@ -211,7 +211,7 @@ class Store:
                 break
             except duckdb.Error as exc:
                 text = str(exc).lower()
-                if "lock" in text:
+                if "could not set lock" in text or "conflicting lock" in text:
                     if time.monotonic() > deadline:
                         raise StoreLockedError(
                             f"the DuckDB store {self.path} is held by another process for over "

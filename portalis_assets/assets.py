@@ -119,7 +119,7 @@ def type_map(context: dg.AssetExecutionContext, store: DuckDBStoreResource) -> N
     db = store.store()
     keys = list(context.partition_keys)
     parsed = db.get_parsed(keys)
-    failed = db.failures(keys, run_id=context.run_id)
+    failed = db.failures(keys, run_id=context.run.run_id)
     for key in keys:
         if skip_failed(context, failed, key):
             continue
@@ -175,7 +175,7 @@ def rust_translation(
     claim_run(context)
     db = store.store()
     keys = list(context.partition_keys)
-    failed = db.failures(keys, run_id=context.run_id)
+    failed = db.failures(keys, run_id=context.run.run_id)
     parsed = {k: p for k, p in db.get_parsed(keys).items() if k not in failed}
     own_maps = db.get_type_maps(keys)
     # One read each for the whole run (a DuckDB connection costs ~15 ms; a run may hold 1,000 modules).
@@ -398,7 +398,7 @@ def validation_report(
     failing = []
     verdicts = {s: 0 for s in ("verified", "failed", "untested")}
     failed_functions: list[str] = []
-    failed = db.failures(keys, run_id=context.run_id)
+    failed = db.failures(keys, run_id=context.run.run_id)
     for key in keys:
         if skip_failed(context, failed, key):
             continue  # its last good validation (if any) stays, like its translation
@@ -569,7 +569,7 @@ def _repo_name(parsed: dict[str, ParsedModule]) -> str:
 def module_status(context: dg.AssetExecutionContext, store: DuckDBStoreResource):  # noqa: ANN201 - a generator of events
     db = store.store()
     keys = list(context.partition_keys)
-    failed = failed_modules(db, keys, run_ids=[context.run_id])
+    failed = failed_modules(db, keys, run_ids=[context.run.run_id])
     done = [k for k in keys if k not in failed]
     committed = set(db.commit_states(done))
     for key in done:

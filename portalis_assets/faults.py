@@ -76,7 +76,7 @@ def record_failure(context: dg.AssetExecutionContext, db, stage: str, module: st
         raise exc
     message, detail = describe_exception(exc)
     context.log.error(f"{module}: {stage} failed: {message}")
-    db.put_failure(module, stage, context.run_id, message, detail)
+    db.put_failure(module, stage, context.run.run_id, message, detail)
     context.add_asset_metadata(
         {"failed": True, "error": error_md([error_block(module, path, stage, message, detail)])},
         partition_key=module,

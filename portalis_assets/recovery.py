@@ -60,7 +60,7 @@ def process_alive(tags: dict[str, str]) -> bool | None:
 def claim_run(context: dg.AssetExecutionContext) -> None:
     """Tag the run with the process executing it, if it does not say yet (daemon / UI runs)."""
     if PID_TAG not in context.run.tags:
-        context.instance.add_run_tags(context.run_id, process_tags())
+        context.instance.add_run_tags(context.run.run_id, process_tags())
 
 
 def fail_dead_runs(instance: dg.DagsterInstance, job_name: str, assume_dead: tuple[str, str] | None = None) -> list[str]:
