@@ -9,7 +9,7 @@ into a FAILED partition and a failed run.
 Test hooks (read from the environment only at these points; unset in normal use):
 - PORTALIS_TEST_PAUSE_AT=<point> with PORTALIS_TEST_PAUSE_FILE=<path>: at that point the run
   writes its pid to the file and waits while the file exists (a test kills the process there, or
-  deletes the file to let it go on).
+  deletes the file to let it go on); once per process.
 - PORTALIS_TEST_FAULT=<stage>:<module>: that stage raises for that module, as a bug would.
 """
 
@@ -27,14 +27,18 @@ PAUSE_FILE_ENV = "PORTALIS_TEST_PAUSE_FILE"
 FAULT_ENV = "PORTALIS_TEST_FAULT"
 
 
+_paused: set[str] = set()
+
+
 class InjectedFault(RuntimeError):
     """Raised by a stage for the module named in PORTALIS_TEST_FAULT."""
 
 
 def pause_point(name: str) -> None:
     """Test hook: block here while PORTALIS_TEST_PAUSE_FILE exists when PORTALIS_TEST_PAUSE_AT=name."""
-    if os.environ.get(PAUSE_ENV) != name:
+    if os.environ.get(PAUSE_ENV) != name or name in _paused:
         return
+    _paused.add(name)
     marker = Path(os.environ[PAUSE_FILE_ENV])
     marker.write_text(str(os.getpid()))
     while marker.exists():

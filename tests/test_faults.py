@@ -88,16 +88,17 @@ def _summary(proc: subprocess.CompletedProcess) -> dict:
 def _start_paused(home: Path, repo: Path, crate: Path, point: str, marker: Path) -> subprocess.Popen:
     """A sync that stops at `point` (it writes its pid to `marker` and waits while the file exists)."""
     marker.unlink(missing_ok=True)
-    proc = subprocess.Popen(
-        _sync_args(repo, crate), cwd=ROOT, env=_env(home, **{PAUSE_ENV: point, PAUSE_FILE_ENV: str(marker)}),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-    )
+    log = marker.with_suffix(".log")
+    with log.open("w") as sink:  # a file, not a pipe: a paused process must never block on a full pipe
+        proc = subprocess.Popen(
+            _sync_args(repo, crate), cwd=ROOT, env=_env(home, **{PAUSE_ENV: point, PAUSE_FILE_ENV: str(marker)}),
+            stdout=sink, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        )
     deadline = time.monotonic() + MARKER_TIMEOUT_S
     while not marker.exists():
         if proc.poll() is not None or time.monotonic() > deadline:
             _kill(proc)
-            out, err = proc.communicate(timeout=30)
-            pytest.fail(f"the sync never reached {point} (rc {proc.returncode}):\n{out}\n{err[-3000:]}")
+            pytest.fail(f"the sync never reached {point} (rc {proc.returncode}):\n{log.read_text()[-3000:]}")
         time.sleep(0.05)
     return proc
 
@@ -320,8 +321,7 @@ def test_two_syncs_at_once_the_second_waits_its_turn_or_says_busy(tmp_path: Path
             assert second.poll() is None and time.monotonic() < deadline, err.read_text()
             time.sleep(0.05)
         marker.unlink()  # let the first one go on
-        out, _ = first.communicate(timeout=SYNC_TIMEOUT_S)
-        assert first.returncode == 0, out
+        assert first.wait(timeout=SYNC_TIMEOUT_S) == 0, marker.with_suffix(".log").read_text()[-3000:]
         out2, _ = second.communicate(timeout=SYNC_TIMEOUT_S)
         assert second.returncode == 0, err.read_text()[-3000:]
         assert json.loads(out2.strip().splitlines()[-1])["retranslated"] == []
