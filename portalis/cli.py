@@ -16,7 +16,10 @@
     portalis sync --repo DIR [--out DIR]  one repo_changes sensor evaluation and the runs it asks
                                           for, in process; prints a JSON summary
 
-Exit codes: 0 a crate was written (even with untranslated functions); 2 unusable input.
+Exit codes: 0 a crate was written (even with untranslated functions); 1 (sync, demo) a module or
+a run failed: the failed modules are listed; 2 unusable input; 3 (sync, demo) the DAGSTER_HOME or
+its DuckDB store cannot be used now (another sync, a process holding the file, a damaged or
+read-only file): a one-line error says which and what to do.
 """
 
 from __future__ import annotations
@@ -189,13 +192,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     home.mkdir(parents=True, exist_ok=True)
     from portalis_assets.runner import run_translation
 
-    result = run_translation(repo=Path(args.repo), crate_dir=Path(args.out) if args.out else None)
+    result = run_translation(repo=Path(args.repo), crate_dir=Path(args.out) if args.out else None, wait_s=args.wait)
     print_summary(result.report)
     if any(f["status"] in ("verified", "failed", "untested") for m in result.report["modules"] for f in m["functions"]):
         print_verification(result.report)
     print(f"dagster run: {result.run_id} ({'success' if result.success else 'FAILED'}); DAGSTER_HOME={home}")
     print(f"duckdb: {result.database}")
-    return 0 if result.success else 1
+    print(f"failed: {json.dumps(sorted(result.failed))}")
+    for failure in result.failed.values():
+        print(f"failed: {failure.line()}", file=sys.stderr)
+    return 0 if result.success and not result.failed else 1
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
@@ -203,13 +209,15 @@ def cmd_sync(args: argparse.Namespace) -> int:
     home.mkdir(parents=True, exist_ok=True)
     from portalis_assets.runner import sync_repo
 
-    outcome = sync_repo(repo=Path(args.repo), crate_dir=Path(args.out) if args.out else None)
+    outcome = sync_repo(repo=Path(args.repo), crate_dir=Path(args.out) if args.out else None, wait_s=args.wait)
     print(json.dumps(outcome.summary()))
     if outcome.skip_reason:
         print(f"sync: {outcome.skip_reason}", file=sys.stderr)
     for run_id in outcome.run_ids:
         print(f"sync: dagster run {run_id}; DAGSTER_HOME={home}", file=sys.stderr)
-    return 0 if outcome.success else 1
+    for failure in outcome.failures.values():
+        print(f"sync: failed: {failure.line()}", file=sys.stderr)
+    return 0 if outcome.success and not outcome.failures else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -245,22 +253,31 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="translate examples/ through the Dagster asset graph")
     d.add_argument("--repo", default="examples", help="source repository (default: examples)")
     d.add_argument("--out", default=None, help="crate directory (default: $DAGSTER_HOME/portalis/crate)")
+    d.add_argument("--wait", type=float, default=60.0, metavar="S",
+                   help="how long to wait for another sync/demo or a process holding the DuckDB file (default 60)")
     d.set_defaults(func=cmd_demo)
 
     s = sub.add_parser("sync", help="retranslate what changed in a repo (one repo_changes sensor evaluation, in process)")
     s.add_argument("--repo", required=True, help="source repository")
     s.add_argument("--out", default=None, help="crate directory (default: $DAGSTER_HOME/portalis/crate)")
+    s.add_argument("--wait", type=float, default=60.0, metavar="S",
+                   help="how long to wait for another sync/demo or a process holding the DuckDB file (default 60)")
     s.set_defaults(func=cmd_sync)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    from portalis.store import StoreError
+
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
     except SourceError as exc:
         print(f"portalis: error: {exc}", file=sys.stderr)
         return 2
+    except StoreError as exc:  # busy, locked, damaged or read-only: one line, never a traceback
+        print(f"portalis: error: {exc}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -48,6 +48,8 @@ CODES: dict[str, str] = {
     "PTL403": "a capability (files, processes, network, environment) allowed because the Python function itself uses it",
     # the sandbox of repository code (portalis/sandbox)
     "PTL601": "repository code not run: no sandbox with its own network and file system here, and unsandboxed runs are not allowed",
+    # orchestration (Dagster)
+    "PTL701": "a pipeline stage raised for this module: it keeps its last good Rust and is retried by the next run",
     # the LLM stage (portalis/llm)
     "PTL501": "translated by the LLM backend: safe, compiled in the crate, verified on cases when it has any",
     "PTL502": "no LLM candidate passed the gates: the function keeps the rules' output (todo!() or their translation)",

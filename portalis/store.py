@@ -4,11 +4,19 @@
 - Connections are opened per read or write and closed at once: DuckDB lets one process hold the
   file, so nothing may keep it open while translating, compiling or waiting on a GPU.
 - Tables are created and new columns added on connect (schema changes migrate in place).
+- A module is *done* only when its last stage is: a translation's state goes to
+  `translation_pending` with the translation, and moves to `translation_state` (what the sensor
+  trusts) when the run's last per-module stage finishes the module (`commit_states`). A run
+  killed or failed in between leaves the old state, so the next sync plans the module again.
+- A file that cannot be used (locked by another process, damaged, read-only) raises a StoreError
+  whose message names the file and what to do; nothing is deleted or rewritten to recover.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import stat
 import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -94,6 +102,29 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
         ("reused", "INTEGER"),  # functions taken from function_cache
         ("updated_at", "TIMESTAMP"),
     ],
+    # A translation's state until the module's last stage is done (then moved to translation_state).
+    "translation_pending": [
+        ("module", "VARCHAR PRIMARY KEY"),
+        ("source_sha256", "VARCHAR"),
+        ("interface_sha256", "VARCHAR"),
+        ("deps", "JSON"),
+        ("translator_version", "VARCHAR"),
+        ("backend", "VARCHAR"),
+        ("translation_key", "VARCHAR"),
+        ("functions", "INTEGER"),
+        ("translated", "INTEGER"),
+        ("reused", "INTEGER"),
+        ("updated_at", "TIMESTAMP"),
+    ],
+    # Modules a stage could not process (an exception escaped it): kept until the module is done.
+    "module_failures": [
+        ("module", "VARCHAR PRIMARY KEY"),
+        ("stage", "VARCHAR"),
+        ("run_id", "VARCHAR"),
+        ("message", "VARCHAR"),  # one line: the exception
+        ("detail", "VARCHAR"),  # where: the innermost frames of the traceback
+        ("updated_at", "TIMESTAMP"),
+    ],
     # The per-function translation cache (portalis/cache.py), keyed by content.
     "function_cache": [
         ("key", "VARCHAR PRIMARY KEY"),
@@ -110,11 +141,50 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
 }
 MODULE_TABLES = ("parsed_ast", "type_map", "rust_translation", "validation_report")
 # Tables with a `module` column that are not stages: purged with the module's partition too.
-MODULE_STATE_TABLES = ("translation_state", "function_cache")
+MODULE_STATE_TABLES = ("translation_state", "translation_pending", "module_failures", "function_cache")
 
 
-class StoreLockedError(RuntimeError):
+class StoreError(RuntimeError):
+    """The DuckDB file cannot be used; the message names it and says what to do."""
+
+
+class StoreLockedError(StoreError):
     """Another process holds the DuckDB file for longer than we are willing to wait."""
+
+
+class StoreDamagedError(StoreError):
+    """The DuckDB file is truncated, corrupted or not a DuckDB database."""
+
+
+class StoreReadOnlyError(StoreError):
+    """The DuckDB file (or its directory) cannot be written."""
+
+
+# DuckDB's messages for a file it cannot read as a database (checked on connect and on reads).
+_DAMAGED = ("corrupt database file", "could not read enough bytes", "not a valid duckdb database file", "checksum")
+_READ_ONLY = ("permission denied", "read-only file system", "readonly database", "read-only mode")
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def damaged_error(path: Path, exc: BaseException) -> StoreDamagedError:
+    return StoreDamagedError(
+        f"the DuckDB store {path} is damaged ({_first_line(exc)}); it was left as it is. Move it aside "
+        f"(mv {path} {path}.damaged) and run again: the store is rebuilt by retranslating the source"
+    )
+
+
+def read_only_error(path: Path, why: str) -> StoreReadOnlyError:
+    return StoreReadOnlyError(
+        f"the DuckDB store {path} cannot be written ({why}); make it writable (chmod u+w {path}) "
+        "or use another DAGSTER_HOME"
+    )
+
+
+def _is_damage(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.Error) and any(m in str(exc).lower() for m in _DAMAGED)
 
 
 def _now() -> datetime:
@@ -131,27 +201,60 @@ class Store:
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not read_only:
+            self._check_writable()
         deadline = time.monotonic() + self.lock_timeout_s
         delay = 0.05
         while True:
             try:
                 con = duckdb.connect(str(self.path), read_only=read_only and self.path.exists())
                 break
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                    if "lock" in str(exc).lower():
+            except duckdb.Error as exc:
+                text = str(exc).lower()
+                if "could not set lock" in text or "conflicting lock" in text:
+                    if time.monotonic() > deadline:
                         raise StoreLockedError(
-                            f"{self.path} is locked by another process for over {self.lock_timeout_s:.0f} s: {exc}"
+                            f"the DuckDB store {self.path} is held by another process for over "
+                            f"{self.lock_timeout_s:.0f} s ({_first_line(exc)}); close that process (a query, "
+                            "another sync, the UI's run) and run again"
                         ) from exc
-                    raise
-                time.sleep(delay)
-                delay = min(delay * 2, 1.0)
+                    time.sleep(delay)
+                    delay = min(delay * 2, 1.0)
+                    continue
+                if _is_damage(exc):
+                    raise damaged_error(self.path, exc) from exc
+                if any(m in text for m in _READ_ONLY):
+                    raise read_only_error(self.path, _first_line(exc)) from exc
+                raise
         try:
             if not self._migrated and not read_only:
                 self.migrate(con)
             yield con
+        except duckdb.Error as exc:
+            # A damaged block is found when it is read: say so once, in words, not as a traceback.
+            if _is_damage(exc):
+                raise damaged_error(self.path, exc) from exc
+            raise
         finally:
             con.close()
+
+    def _check_writable(self) -> None:
+        """Refuse to write a file the user marked read-only (root could write it anyway)."""
+        if self.path.exists():
+            mode = self.path.stat().st_mode
+            if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+                raise read_only_error(self.path, f"the file is read-only, mode {stat.S_IMODE(mode):04o}")
+            if not os.access(self.path, os.W_OK):
+                raise read_only_error(self.path, "no write permission")
+        elif not os.access(self.path.parent, os.W_OK):
+            raise read_only_error(self.path, f"its directory {self.path.parent} is not writable")
+
+    def check(self) -> None:
+        """Open the file for writing (waiting up to lock_timeout_s for another process), migrate it
+        and read every table's row count: raises a StoreError that says what is wrong."""
+        with self.connect() as con:
+            for table in SCHEMA:
+                con.execute(f"SELECT count(*) FROM {table}").fetchall()
 
     def migrate(self, con: duckdb.DuckDBPyConnection) -> None:
         for table, columns in SCHEMA.items():
@@ -326,8 +429,9 @@ class Store:
         translated: int,
         reused: int,
     ) -> None:
-        """A module's translation, its state and its new cache entries in one transaction: the
-        state never claims a translation that was not stored."""
+        """A module's translation, its pending state and its new cache entries in one transaction:
+        the state never claims a translation that was not stored, and it only becomes the module's
+        state (what the sensor trusts) through `commit_states` once the module's last stage is done."""
         fns = t.functions
         done = sum(f.status.value == "translated" for f in fns)
         translation_row = {
@@ -340,7 +444,7 @@ class Store:
             con.execute("BEGIN TRANSACTION")
             try:
                 self._replace_in(con, "rust_translation", {t.module: translation_row})
-                self._replace_in(con, "translation_state", {t.module: self._state_row(state, len(fns), translated, reused)})
+                self._replace_in(con, "translation_pending", {t.module: self._state_row(state, len(fns), translated, reused)})
                 self._replace_in(con, "function_cache", {k: {**r, "created_at": created} for k, r in cache_rows.items()}, "key")
                 con.execute("COMMIT")
             except BaseException:
@@ -369,3 +473,47 @@ class Store:
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
+
+    # -------------------------------------------------------- done modules and failures
+    def commit_states(self, modules: list[str]) -> list[str]:
+        """The modules' last stage is done: their pending states become their states and their
+        failures are cleared, in one transaction. Returns the modules that had a pending state."""
+        if not modules or not self.path.exists():
+            return []
+        marks = ", ".join("?" for _ in modules)
+        names = ", ".join(c for c, _ in SCHEMA["translation_pending"])
+        with self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                moved = [r[0] for r in con.execute(
+                    f"SELECT module FROM translation_pending WHERE module IN ({marks})", list(modules)).fetchall()]
+                if moved:
+                    moving = ", ".join("?" for _ in moved)
+                    con.execute(f"DELETE FROM translation_state WHERE module IN ({moving})", moved)
+                    con.execute(f"INSERT INTO translation_state ({names}) SELECT {names} FROM translation_pending "
+                                f"WHERE module IN ({moving})", moved)
+                    con.execute(f"DELETE FROM translation_pending WHERE module IN ({moving})", moved)
+                con.execute(f"DELETE FROM module_failures WHERE module IN ({marks})", list(modules))
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return sorted(moved)
+
+    def put_failure(self, module: str, stage: str, run_id: str, message: str, detail: str = "") -> None:
+        """Record that `stage` could not process `module` in run `run_id` (replaces an older record)."""
+        self.replace_row("module_failures", module, {
+            "stage": stage, "run_id": run_id, "message": message, "detail": detail, "updated_at": _now(),
+        })
+
+    def clear_failures(self, modules: list[str]) -> None:
+        """Forget the recorded failures of these modules (a run processes them anew)."""
+        if not modules or not self.path.exists():
+            return
+        with self.connect() as con:
+            con.execute(f"DELETE FROM module_failures WHERE module IN ({', '.join('?' for _ in modules)})", list(modules))
+
+    def failures(self, modules: list[str] | None = None, run_id: str | None = None) -> dict[str, dict[str, Any]]:
+        """Recorded failures (module -> row), optionally only those of one run."""
+        rows = self.rows("module_failures", modules)
+        return {k: r for k, r in rows.items() if run_id is None or r["run_id"] == run_id}

@@ -1,10 +1,18 @@
-"""The five stages as software-defined assets.
+"""The five stages as software-defined assets, and `module_status`, each run's last step.
 
 Per-module assets run over every partition key of the run (`BackfillPolicy.single_run()` lets
 one run cover many modules, so stage N of all modules finishes before stage N+1 starts: a module's
 translation sees the type maps of the modules it imports). Each module is handled on its own: a
 broken one gets diagnostics, never an exception that would stop the others. Rows go to DuckDB
 through the store (one transaction per module); metadata goes to the partition it describes.
+
+When a stage raises for one module, the module is recorded as failed (portalis_assets/faults.py),
+the later stages of the run leave it alone, and the others go on to the crate. `module_status`
+comes last: it marks the modules that made it through every stage done (their translation state
+is committed: what the sensor trusts) and fails the modules that did not, so they are FAILED
+partitions, the run is a failure, and the next sync tries them again. (Dagster cannot fail some
+partitions of a multi-partition step and still run the next step for the others, dagster-io/
+dagster#17836; so the failing step is the last one.)
 """
 
 
@@ -34,8 +42,11 @@ from portalis.validate.behaviour import BehaviourReport, VerifyConfig, apply_ver
 from portalis.validate.compile import check_modules
 from portalis.validate.safety import function_sources
 from portalis.validate.static import crate_safety, rustfmt_modules
+from portalis_assets.faults import error_md, inject_fault, pause_point, record_failure, skip_failed
 from portalis_assets.metadata import diagnostics_md, rust_md, table_md
+from portalis_assets.outcome import failed_modules
 from portalis_assets.partitions import python_modules
+from portalis_assets.recovery import claim_run
 from resources import DuckDBStoreResource, RustToolchainResource, SourceRepoResource, TranslatorResource
 
 GROUP = "translate"
@@ -55,6 +66,7 @@ TRANSLATE_VERSION = RULES_VERSION
 RUST_TRANSLATION_VERSION = translator_version(TRANSLATE_VERSION)
 VALIDATE_VERSION = "validate-2"  # 2: behaviour validation, clippy, safety gate
 CRATE_VERSION = "crate-1"
+STATUS_VERSION = "status-1"
 
 
 @module_stage(
@@ -63,19 +75,26 @@ CRATE_VERSION = "crate-1"
     description="libcst outline of each module (functions, classes, imports, constants) and its source.",
 )
 def parsed_ast(context: dg.AssetExecutionContext, source_repo: SourceRepoResource, store: DuckDBStoreResource) -> None:
+    claim_run(context)
     db = store.store()
+    db.clear_failures(list(context.partition_keys))  # this run decides anew what failed
     root = source_repo.root_path()
     found = {m.module: m for m in source_repo.modules()}
     for key in context.partition_keys:
         src = found.get(key)
-        if src is None:
-            parsed = ParsedModule(
-                module=key, path="", source_sha256="", ok=False,
-                diagnostics=[Diagnostic(code="PTL002", message=f"module {key} is not in {root}", module=key)],
-            )
-        else:
-            parsed = parse_file(root, src)
-        db.put_parsed(parsed)
+        try:
+            inject_fault("parsed_ast", key)
+            if src is None:
+                parsed = ParsedModule(
+                    module=key, path="", source_sha256="", ok=False,
+                    diagnostics=[Diagnostic(code="PTL002", message=f"module {key} is not in {root}", module=key)],
+                )
+            else:
+                parsed = parse_file(root, src)
+            db.put_parsed(parsed)
+        except Exception as exc:  # the outer net: one module's failure must not cost the others
+            record_failure(context, db, "parsed_ast", key, src.path if src else "", exc)
+            continue
         context.add_asset_metadata(
             {
                 "path": parsed.path,
@@ -89,6 +108,7 @@ def parsed_ast(context: dg.AssetExecutionContext, source_repo: SourceRepoResourc
             },
             partition_key=key,
         )
+    pause_point("parsed_ast")
 
 
 @module_stage(
@@ -99,11 +119,20 @@ def parsed_ast(context: dg.AssetExecutionContext, source_repo: SourceRepoResourc
 )
 def type_map(context: dg.AssetExecutionContext, store: DuckDBStoreResource) -> None:
     db = store.store()
-    parsed = db.get_parsed(list(context.partition_keys))
-    for key in context.partition_keys:
+    keys = list(context.partition_keys)
+    parsed = db.get_parsed(keys)
+    failed = db.failures(keys, run_id=context.run.run_id)
+    for key in keys:
+        if skip_failed(context, failed, key):
+            continue
         p = parsed.get(key)
-        tm = build_type_map(p) if p is not None else ModuleTypeMap(module=key)
-        db.put_type_map(tm)
+        try:
+            inject_fault("type_map", key)
+            tm = build_type_map(p) if p is not None else ModuleTypeMap(module=key)
+            db.put_type_map(tm)
+        except Exception as exc:  # the outer net: one module's failure must not cost the others
+            record_failure(context, db, "type_map", key, p.path if p else "", exc)
+            continue
         rows = [[f.name, ", ".join(f"{q.name}: {q.rust_type}" for q in f.params), f.rust_returns, "yes" if f.typed else "no"] for f in tm.functions]
         context.add_asset_metadata(
             {
@@ -145,9 +174,11 @@ def rust_translation(
     context: dg.AssetExecutionContext, config: TranslationConfig, store: DuckDBStoreResource, translator: TranslatorResource,
     rust_toolchain: RustToolchainResource, source_repo: SourceRepoResource,
 ) -> None:
+    claim_run(context)
     db = store.store()
     keys = list(context.partition_keys)
-    parsed = db.get_parsed(keys)
+    failed = db.failures(keys, run_id=context.run.run_id)
+    parsed = {k: p for k, p in db.get_parsed(keys).items() if k not in failed}
     own_maps = db.get_type_maps(keys)
     # One read each for the whole run (a DuckDB connection costs ~15 ms; a run may hold 1,000 modules).
     interfaces = db.get_type_maps(sorted({d for p in parsed.values() for d in interface_deps(p)}))
@@ -158,11 +189,15 @@ def rust_translation(
     if llm is not None and source_repo.allow_unsandboxed:  # the loop's differential tests run repository code
         llm = llm.model_copy(update={"allow_unsandboxed": True})
     memo: dict[str, str] = {}
-    plans = {
-        k: plan_module(p, own_maps.get(k) or ModuleTypeMap(module=k), interfaces, version=RUST_TRANSLATION_VERSION,
-                       backend=backend, interface_hashes=memo)
-        for k, p in parsed.items()
-    }
+    plans = {}
+    for k, p in list(parsed.items()):
+        try:
+            plans[k] = plan_module(p, own_maps.get(k) or ModuleTypeMap(module=k), interfaces, version=RUST_TRANSLATION_VERSION,
+                                   backend=backend, interface_hashes=memo)
+        except Exception as exc:  # the outer net: one module's failure must not cost the others
+            record_failure(context, db, "rust_translation", k, p.path, exc)
+            failed[k] = {"stage": "rust_translation", "message": str(exc)}
+            del parsed[k]
 
     def unchanged(k: str) -> bool:
         # Same inputs as the stored translation, and nothing rewrote the row since.
@@ -175,6 +210,8 @@ def rust_translation(
     totals = {"retranslated": 0, "kept": 0, "functions_translated": 0, "cache_hits": 0, "failed": 0}
     done: dict[str, tuple[CachedTranslation, float]] = {}
     for key in keys:
+        if skip_failed(context, failed, key):
+            continue
         p = parsed.get(key)
         if p is None:
             context.log.warning(f"{key}: no parsed_ast row; skipped")
@@ -193,12 +230,13 @@ def rust_translation(
         tm = own_maps.get(key) or ModuleTypeMap(module=key)
         started = time.perf_counter()
         try:
+            inject_fault("rust_translation", key)
             done[key] = (translate_planned(plan, p, tm, entries, rustfmt=translator.rustfmt, full=config.full),
                          time.perf_counter() - started)
         except Exception as exc:  # one module's failure must not cost the others their translation
             totals["failed"] += 1
-            context.log.error(f"{key}: translation failed: {exc!r}")
-            context.add_asset_metadata({"retranslated": False, "error": repr(exc)}, partition_key=key)
+            record_failure(context, db, "rust_translation", key, p.path, exc)
+            context.add_asset_metadata({"retranslated": False}, partition_key=key)
     # The LLM stage: what the rules left in ALL modules of the run, in one batch (portalis/llm/stage.py).
     llm_modules: dict[str, dict] = {}
     retry: set[str] = set()
@@ -214,9 +252,10 @@ def rust_translation(
                                       translated=len(r.translated), reused=len(r.reused))
         except Exception as exc:  # one module's failure must not cost the others their translation
             totals["failed"] += 1
-            context.log.error(f"{key}: storing the translation failed: {exc!r}")
-            context.add_asset_metadata({"retranslated": False, "error": repr(exc)}, partition_key=key)
+            record_failure(context, db, "rust_translation", key, parsed[key].path, exc)
+            context.add_asset_metadata({"retranslated": False}, partition_key=key)
             continue
+        pause_point("rust_translation:module")
         t = r.translation
         totals["retranslated"] += 1
         totals["functions_translated"] += len(r.translated)
@@ -241,6 +280,7 @@ def rust_translation(
             partition_key=key,
         )
     context.log.info(f"rust_translation: {totals}")
+    pause_point("rust_translation")
 
 
 def _llm_stage(
@@ -371,12 +411,21 @@ def validation_report(
     failing = []
     verdicts = {s: 0 for s in ("verified", "failed", "untested")}
     failed_functions: list[str] = []
+    failed = db.failures(keys, run_id=context.run.run_id)
     for key in keys:
+        if skip_failed(context, failed, key):
+            continue  # its last good validation (if any) stays, like its translation
         v = results.get(key)
         if v is None:
             context.log.warning(f"{key}: no rust_translation row; skipped")
             continue
-        db.put_validation(v)
+        try:
+            inject_fault("validation_report", key)
+            db.put_validation(v)
+        except Exception as exc:  # the outer net: one module's failure must not cost the others
+            record_failure(context, db, "validation_report", key, sources.get(key, ""), exc)
+            continue
+        pause_point("validation_report:module")
         if not v.compiles:
             failing.append(key)
         statuses = [f.status.value for f in v.functions]
@@ -470,6 +519,7 @@ def _sandbox_label(behaviour: BehaviourReport) -> str:
 def rust_crate(
     context: dg.AssetExecutionContext, store: DuckDBStoreResource, rust_toolchain: RustToolchainResource
 ) -> dg.MaterializeResult:
+    claim_run(context)
     db = store.store()
     current = set(context.instance.get_dynamic_partitions(python_modules.name))
     validations = {k: v for k, v in db.get_validations().items() if k in current}
@@ -479,6 +529,7 @@ def rust_crate(
     name = crate_name(_repo_name(parsed))
     started = time.perf_counter()
     assemble(out, name, validations, {k: p.path for k, p in parsed.items()}, rust_toolchain.rustfmt)
+    pause_point("rust_crate")
     built = run_cargo(out, rust_toolchain.toolchain(), "build")
     seconds = time.perf_counter() - started
     crate = CrateResult(
@@ -489,6 +540,14 @@ def rust_crate(
         module_report(parsed.get(k), translations.get(k), validations.get(k), k, parsed[k].path if k in parsed else "")
         for k in sorted(current)
     ]
+    # A module a stage could not process keeps its last good Rust in the crate; the report says so.
+    failures = db.failures(sorted(current))
+    for r in reports:
+        row = failures.get(r["module"])
+        if row is not None:
+            r["status"] = "error"
+            r["diagnostics"].append({"code": "PTL701", "message": f"{row['stage']} failed: {row['message']}",
+                                     "line": None, "function": None, "severity": "error"})
     report_path = write_report(out, reports, crate, verification_summary(validations))
     db.put_crate_build(uuid.uuid4().hex, str(out), built.ok, len(validations), seconds, {"modules": reports})
     fns = [f for r in reports for f in r["functions"]]
@@ -518,4 +577,38 @@ def _repo_name(parsed: dict[str, ParsedModule]) -> str:
     return tops[0] if len(tops) == 1 else "translated"
 
 
-ALL_ASSETS = [parsed_ast, type_map, rust_translation, validation_report, rust_crate]
+@module_stage(
+    code_version=STATUS_VERSION,
+    kinds={"duckdb"},
+    deps=[rust_crate],
+    output_required=False,  # it materializes the modules that made it and fails the others
+    description="The run's outcome per module, after the crate: materialized when every stage did its work for the "
+    "module (its translation state is then committed, so the sensor counts it as done); a FAILED partition, with the "
+    "error, when a stage raised for it or its report status is `error`. A failed module is retried by the next run.",
+)
+def module_status(context: dg.AssetExecutionContext, store: DuckDBStoreResource):  # noqa: ANN201 - a generator of events
+    db = store.store()
+    keys = list(context.partition_keys)
+    failed = failed_modules(db, keys, run_ids=[context.run.run_id])
+    done = [k for k in keys if k not in failed]
+    committed = set(db.commit_states(done))
+    for key in done:
+        yield dg.AssetMaterialization(
+            asset_key=context.asset_key, partition=key,
+            metadata={"status": "done", "state_committed": key in committed},
+        )
+    if failed:
+        shown = sorted(failed)[:20]
+        more = f" (+{len(failed) - len(shown)} more)" if len(failed) > len(shown) else ""
+        raise dg.Failure(
+            description=f"{len(failed)} of {len(keys)} modules failed: "
+            + "; ".join(failed[k].line() for k in shown) + more,
+            metadata={
+                "failed_modules": dg.MetadataValue.json(sorted(failed)),
+                "errors": error_md([failed[k].block() for k in shown]),
+            },
+            allow_retries=False,
+        )
+
+
+ALL_ASSETS = [parsed_ast, type_map, rust_translation, validation_report, rust_crate, module_status]

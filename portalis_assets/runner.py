@@ -5,23 +5,80 @@ their rows, of modules that are gone), then executes `translate_repo` over all o
 
 `sync_repo` is one evaluation of the `repo_changes` sensor plus the runs it asks for, executed
 here: only changed modules (and the importers of changed interfaces) are retranslated.
+
+Both first take the DAGSTER_HOME's sync lock (one sync or demo at a time: a second one waits up
+to `wait_s`, then says which process is busy), mark failed the runs a killed sync left STARTED
+(freeing their pool slots: portalis_assets/recovery.py), and open the DuckDB store for writing
+(waiting up to `wait_s` for a process that holds it): a store that is locked, damaged or read-only
+raises a StoreError before any run starts. Afterwards they list the modules that failed.
 """
 
 from __future__ import annotations
 
 import json
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
+from portalis.lockfile import exclusive_lock
 from portalis.pipeline import REPORT_NAME
 from portalis.source import SourceError, discover
+from portalis.store import StoreError, StoreLockedError
 from portalis_assets.definitions import defs
+from portalis_assets.outcome import ModuleFailure, failed_modules
 from portalis_assets.partitions import python_modules
+from portalis_assets.recovery import fail_dead_runs, process_tags
 from resources import DuckDBStoreResource, RustToolchainResource, SourceRepoResource
+
+DEFAULT_WAIT_S = 60.0
+RUNNER_TAG = "portalis/trigger"  # the same tag as sensors.requests.TRIGGER_TAG
+STORE_ERRORS = {"StoreError", "StoreLockedError", "StoreDamagedError", "StoreReadOnlyError", "LockBusyError"}
+
+
+def _say(message: str) -> None:
+    print(f"portalis: {message}", file=sys.stderr, flush=True)
+
+
+@contextmanager
+def exclusive_run(instance: dg.DagsterInstance, store: DuckDBStoreResource, wait_s: float, trigger: str) -> Iterator[None]:
+    """One sync/demo per DAGSTER_HOME at a time; repairs what a killed one left; checks the store."""
+    home = Path(instance.root_directory) if instance.root_directory else Path.cwd()
+    with exclusive_lock(home / "portalis" / "sync.lock", wait_s, f"another portalis sync or demo on {home}", _say):
+        # Holding the lock, no other sync runs: its STARTED runs are dead if their process is.
+        for run_id in fail_dead_runs(instance, "translate_repo", assume_dead=(RUNNER_TAG, trigger)):
+            _say(f"marked run {run_id} failed: its process is gone (killed?); this run finishes its work")
+        store.store().check()
+        yield
+
+
+def _store_failure(result: Any) -> str | None:
+    """The message of a StoreError that failed a step of the run, if one did."""
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            while error is not None:
+                if error.cls_name in STORE_ERRORS:
+                    line = (error.message.strip().splitlines() or [error.cls_name])[0]
+                    head, _, rest = line.partition(": ")
+                    return rest if rest and head.endswith(error.cls_name) else line
+                error = error.cause
+    return None
+
+
+def _run_modules(instance: dg.DagsterInstance, tags: dict[str, str], partition_key: str | None) -> list[str]:
+    """The module partitions a run covered (its partition, or its range in registration order)."""
+    if partition_key:
+        return [partition_key]
+    start, end = tags.get(ASSET_PARTITION_RANGE_START_TAG), tags.get(ASSET_PARTITION_RANGE_END_TAG)
+    keys = list(instance.get_dynamic_partitions(python_modules.name))
+    if start not in keys or end not in keys:
+        return []
+    return keys[keys.index(start): keys.index(end) + 1]
 
 
 @dataclass
@@ -31,6 +88,7 @@ class RunOutcome:
     report: dict
     crate_dir: Path
     database: Path
+    failed: dict[str, ModuleFailure] = field(default_factory=dict)  # module -> why
 
 
 def sync_partitions(instance: dg.DagsterInstance, modules: list[str], store_path: Path | None = None) -> tuple[list[str], list[str]]:
@@ -56,11 +114,15 @@ def _tool_config(crate_dir: Path | None, work_dir: Path | None) -> dict[str, str
     return cfg
 
 
-def _run_config(repo: Path, database: Path | None, tool_cfg: dict[str, str], log_level: str) -> dict[str, Any]:
+def _run_config(repo: Path, database: Path | None, tool_cfg: dict[str, str], log_level: str,
+                wait_s: float = DEFAULT_WAIT_S) -> dict[str, Any]:
+    store: dict[str, Any] = {"lock_timeout_s": wait_s}
+    if database:
+        store["path"] = str(database)
     return {
         "resources": {
             "source_repo": {"config": {"root": str(repo)}},
-            "store": {"config": {"path": str(database)} if database else {}},
+            "store": {"config": store},
             "rust_toolchain": {"config": tool_cfg},
         },
         "loggers": {"console": {"config": {"log_level": log_level}}},
@@ -74,7 +136,10 @@ def run_translation(
     database: Path | None = None,
     work_dir: Path | None = None,
     log_level: str = "WARNING",
+    wait_s: float = DEFAULT_WAIT_S,
 ) -> RunOutcome:
+    """Translate every module of `repo` in one run (what `portalis demo` does). Raises SourceError
+    for an unusable repo and StoreError when the store or the DAGSTER_HOME cannot be used."""
     repo = repo.resolve()
     if not repo.is_dir():
         raise SourceError(f"source repository is not a directory: {repo}")
@@ -82,16 +147,23 @@ def run_translation(
     modules = [m.module for m in discover(repo)]
     if not modules:
         raise SourceError(f"no Python module found in {repo}")
-    sync_partitions(instance, modules, database)
-    keys = instance.get_dynamic_partitions(python_modules.name)
-    tool_cfg = _tool_config(crate_dir, work_dir)
-    job = defs.resolve_job_def("translate_repo")
-    result = job.execute_in_process(
-        run_config=_run_config(repo, database, tool_cfg, log_level),
-        instance=instance,
-        tags={ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1]},
-        raise_on_error=False,
-    )
+    store = DuckDBStoreResource(path=str(database) if database else "", lock_timeout_s=wait_s)
+    with exclusive_run(instance, store, wait_s, "demo"):
+        sync_partitions(instance, modules, database)
+        keys = instance.get_dynamic_partitions(python_modules.name)
+        tool_cfg = _tool_config(crate_dir, work_dir)
+        job = defs.resolve_job_def("translate_repo")
+        result = job.execute_in_process(
+            run_config=_run_config(repo, database, tool_cfg, log_level, wait_s),
+            instance=instance,
+            tags={ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1],
+                  RUNNER_TAG: "demo", **process_tags()},
+            raise_on_error=False,
+        )
+        problem = _store_failure(result)
+        if problem:
+            raise StoreError(problem)
+        failed = failed_modules(store.store(), list(keys), run_ids=[result.run_id])
     out = RustToolchainResource(**tool_cfg).output_dir()
     report_path = out / REPORT_NAME
     report = json.loads(report_path.read_text()) if report_path.exists() else {"modules": [], "crate": {"path": str(out), "compiles": False}}
@@ -100,7 +172,8 @@ def run_translation(
         success=result.success,
         report=report,
         crate_dir=out,
-        database=Path(DuckDBStoreResource(path=str(database) if database else "").store().path),
+        database=Path(store.store().path),
+        failed=failed,
     )
 
 
@@ -117,12 +190,18 @@ class SyncOutcome:
     run_ids: list[str] = field(default_factory=list)
     success: bool = True
     skip_reason: str | None = None
+    failures: dict[str, ModuleFailure] = field(default_factory=dict)  # module -> why it failed
+
+    @property
+    def failed(self) -> list[str]:
+        return sorted(self.failures)
 
     def summary(self) -> dict[str, Any]:
         """The JSON object `portalis sync` prints."""
         return {
             "added": self.added, "removed": self.removed, "retranslated": self.retranslated,
             "functions_translated": self.functions_translated, "cache_hits": self.cache_hits, "crate": self.crate,
+            "failed": self.failed,
         }
 
 
@@ -145,18 +224,28 @@ def sync_repo(
     work_dir: Path | None = None,
     log_level: str = "WARNING",
     run_config: dict[str, Any] | None = None,
+    wait_s: float = DEFAULT_WAIT_S,
 ) -> SyncOutcome:
     """One `repo_changes` evaluation for `repo`, its partition requests applied, its runs executed
     in process on `instance` (default: the one of $DAGSTER_HOME). `run_config` is merged into
-    every run's config (e.g. `ops: validation_report: config: verify: false`)."""
-    from sensors import repo_changes
-    from sensors.requests import TRIGGER_TAG
-
+    every run's config (e.g. `ops: validation_report: config: verify: false`). `wait_s` bounds the
+    waits for another sync and for another process holding the DuckDB file (then StoreError)."""
     repo = repo.resolve()
     if not repo.is_dir():
         raise SourceError(f"source repository is not a directory: {repo}")
     instance = instance or dg.DagsterInstance.get()
-    store = DuckDBStoreResource(path=str(database) if database else "")
+    store = DuckDBStoreResource(path=str(database) if database else "", lock_timeout_s=wait_s)
+    with exclusive_run(instance, store, wait_s, "sync"):
+        return _sync(repo, crate_dir, instance, database, work_dir, log_level, run_config, wait_s, store)
+
+
+def _sync(
+    repo: Path, crate_dir: Path | None, instance: dg.DagsterInstance, database: Path | None, work_dir: Path | None,
+    log_level: str, run_config: dict[str, Any] | None, wait_s: float, store: DuckDBStoreResource,
+) -> SyncOutcome:
+    from sensors import repo_changes
+    from sensors.requests import TRIGGER_TAG
+
     context = dg.build_sensor_context(
         instance=instance, sensor_name=repo_changes.name,
         resources={"source_repo": SourceRepoResource(root=str(repo)), "store": store},
@@ -169,6 +258,10 @@ def sync_repo(
     outcome = SyncOutcome(added=[], removed=[], retranslated=[], functions_translated=0, cache_hits=0, crate=str(out))
     requests: list[dg.RunRequest] = []
     if isinstance(evaluation, dg.SkipReason):
+        if (evaluation.skip_message or "").startswith("the DuckDB store is busy"):
+            # The sensor waits only a few seconds; sync waited wait_s up front, so this is a real error.
+            raise StoreLockedError(f"the DuckDB store {store.store().path} is held by another process; "
+                                   "close it and run again")
         outcome.skip_reason = evaluation.skip_message
     else:
         for pr in evaluation.dynamic_partitions_requests or []:
@@ -180,11 +273,13 @@ def sync_repo(
                     instance.delete_dynamic_partition(python_modules.name, key)
                 outcome.removed += list(pr.partition_keys)
         requests = list(evaluation.run_requests or [])
-    if not requests and not (out / "Cargo.toml").exists() and instance.get_dynamic_partitions(python_modules.name):
-        # Nothing to retranslate, but this crate directory has no crate yet: assemble it.
+    if not requests and instance.get_dynamic_partitions(python_modules.name) and not _crate_complete(store, out, instance):
+        # Nothing to retranslate, but this crate directory has no complete crate of the current
+        # modules (never built here, or a run was killed while writing it): assemble it.
         requests.append(dg.RunRequest(asset_selection=[dg.AssetKey("rust_crate")]))
 
-    base_config = _merge(_run_config(repo, database, tool_cfg, log_level), run_config or {})
+    base_config = _merge(_run_config(repo, database, tool_cfg, log_level, wait_s), run_config or {})
+    covered: list[str] = []
     job = defs.resolve_job_def("translate_repo")
     for request in requests:
         config = _merge(base_config, dict(request.run_config or {}))
@@ -193,17 +288,22 @@ def sync_repo(
             target = job.get_subset(asset_selection=set(request.asset_selection))
             selected = {k.to_user_string() for k in request.asset_selection}  # a subset rejects other ops' config
             config["ops"] = {op: c for op, c in config.get("ops", {}).items() if op in selected}
+        tags = {**request.tags, TRIGGER_TAG: "sync", **process_tags()}
         result = target.execute_in_process(
             run_config=config,
             instance=instance,
-            tags={**request.tags, TRIGGER_TAG: "sync"},
+            tags=tags,
             partition_key=request.partition_key,
             raise_on_error=False,
         )
         outcome.run_ids.append(result.run_id)
         outcome.success = outcome.success and result.success
+        problem = _store_failure(result)
+        if problem:
+            raise StoreError(problem)
         if request.asset_selection:
             continue
+        covered += _run_modules(instance, tags, request.partition_key)
         for mat in result.asset_materializations_for_node("rust_translation"):
             meta = {k: v.value for k, v in mat.metadata.items()}
             if meta.get("retranslated"):
@@ -211,4 +311,19 @@ def sync_repo(
             outcome.functions_translated += _count(meta.get("functions_translated"))
             outcome.cache_hits += _count(meta.get("cache_hits"))
     outcome.retranslated.sort()
+    outcome.failures = failed_modules(store.store(), sorted(set(covered)), run_ids=outcome.run_ids)
     return outcome
+
+
+def _crate_complete(store: DuckDBStoreResource, out: Path, instance: dg.DagsterInstance) -> bool:
+    """Whether `out` holds the crate of the current modules as the last build wrote it."""
+    if not (out / "Cargo.toml").exists() or not (out / REPORT_NAME).exists():
+        return False
+    try:
+        report = json.loads((out / REPORT_NAME).read_text())
+    except (OSError, ValueError):
+        return False
+    # rust_crate writes the report last: a report listing exactly the current modules means the
+    # build that wrote it got to the end.
+    built = {m.get("module") for m in report.get("modules", [])}
+    return built == set(instance.get_dynamic_partitions(python_modules.name))
