@@ -38,10 +38,12 @@ from realcorpus import (  # noqa: E402
     module_of, read_report,
 )
 
+from portalis.source import DEFAULT_EXCLUDE, _matches  # noqa: E402
+
 PYTHON = sys.executable
 
 
-def translate(repo: Path, out: Path, verify: bool, build: bool, timeout: float) -> tuple[subprocess.CompletedProcess | None, float]:
+def translate(repo: Path, out: Path, verify: bool, build: bool, timeout: float) -> tuple[subprocess.CompletedProcess, float]:
     cmd = [PYTHON, "-X", "faulthandler", "-m", "portalis.cli", "translate", str(repo), "--out", str(out), "--json"]
     if not build:
         cmd.append("--no-build")
@@ -59,6 +61,7 @@ def translate(repo: Path, out: Path, verify: bool, build: bool, timeout: float) 
 def run_corpus(repo: Path, files: list[str], work: Path, verify: bool, build: bool, per_module: bool,
                timeout: float) -> tuple[RunFigures, RunFigures | None]:
     """(the whole run's figures, the per-module figures when the whole run crashed)."""
+    files = [f for f in files if not _matches(f, DEFAULT_EXCLUDE)]  # tests/ etc. are not translated, by design
     expected = sorted({module_of(f) for f in files})
     proc, seconds = translate(repo, work / "out", verify, build, timeout)
     why = crashed(proc)

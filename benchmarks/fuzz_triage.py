@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -45,7 +46,7 @@ class Outcome:
         return not self.signatures
 
 
-_FRAME = re.compile(r'File "([^"]+)", line (\d+), in (\S+)')
+_FRAME = re.compile(r'File "([^"]+)", line (\d+),? in (\S+)')
 
 
 def traceback_signature(stderr: str) -> tuple[str, str] | None:
@@ -70,7 +71,19 @@ def traceback_signature(stderr: str) -> tuple[str, str] | None:
         ours = list(reversed(ours))
     where = f"{Path(ours[-1][0]).relative_to(REPO).as_posix() if Path(ours[-1][0]).is_relative_to(REPO) else ours[-1][0]}:{ours[-1][2]}" if ours else "?"
     head = "\n".join(block.strip().splitlines()[-8:]) if start >= 0 and fatal < 0 else "\n".join(block.strip().splitlines()[:12])
-    return f"{kind} in {where}", head
+    detail = ""
+    if "RustfmtError" in kind:  # one exception for many causes: rustfmt's first error names the cause
+        found = re.search(r"error(\[E\d+\])?: .*", block)
+        first = found.group(0) if found else ""
+        detail = f" [{_normalize(first)}]"
+        head = block[found.start():found.start() + 1200] if found else head
+    return f"{kind} in {where}{detail}", head
+
+
+def _normalize(message: str) -> str:
+    """A message without the names and numbers that differ between occurrences of one cause."""
+    message = re.sub(r"`[^`]*`", lambda m: m.group(0) if len(m.group(0)) <= 4 else "`_`", message)
+    return re.sub(r"\d+", "N", message)[:160]
 
 
 def translate_alone(root: Path, name: str, data: bytes, timeout: float) -> Outcome:
@@ -80,13 +93,18 @@ def translate_alone(root: Path, name: str, data: bytes, timeout: float) -> Outco
         repo.mkdir()
         (repo / f"{name}.py").write_bytes(data)
         t0 = time.perf_counter()
-        try:
-            proc = subprocess.run(
-                [PYTHON, "-X", "faulthandler", "-m", "portalis.cli", "translate", str(repo), "--out", str(out), "--no-build", "--json"],
-                cwd=REPO, capture_output=True, text=True, timeout=timeout, errors="replace",
-            )
-        except subprocess.TimeoutExpired:
-            return Outcome(["timeout"], rc=-1, seconds=timeout)
+        cmd = [PYTHON, "-X", "faulthandler", "-m", "portalis.cli", "translate", str(repo), "--out", str(out), "--no-build", "--json"]
+        with subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace") as popen:
+            try:
+                stdout, stderr = popen.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                # SIGABRT: faulthandler prints where the translator was, then the process dies
+                popen.send_signal(signal.SIGABRT)
+                stdout, stderr = popen.communicate()
+                tb = traceback_signature(stderr)
+                where = tb[0].split(" in ", 1)[1] if tb else "?"
+                return Outcome([f"timeout ({timeout:.0f} s) in {where}"], rc=-1, seconds=timeout, tail=tb[1] if tb else stderr[-1500:])
+        proc = subprocess.CompletedProcess(cmd, popen.returncode, stdout, stderr)
         seconds = time.perf_counter() - t0
         outcome = Outcome(rc=proc.returncode, seconds=seconds)
         tb = traceback_signature(proc.stderr)
@@ -111,7 +129,7 @@ def translate_alone(root: Path, name: str, data: bytes, timeout: float) -> Outco
                     outcome.signatures.append("status error without an error diagnostic")
                 for d in m["diagnostics"]:
                     if d["code"] == "PTL302":
-                        outcome.signatures.append("PTL302 rustc error outside any function")
+                        outcome.signatures.append(f"PTL302 rustc error outside any function [{_normalize(d['message'].splitlines()[0])}]")
                         outcome.tail = d["message"][:1500]
                         break
             if not report["crate"]["compiles"]:
@@ -138,12 +156,14 @@ def main() -> None:
     parser.add_argument("--start", type=int, default=0)
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--minimize", action="store_true")
+    parser.add_argument("--indices", type=str, default=None, help="comma-separated module indices (instead of --start/--count)")
     parser.add_argument("--json", type=Path, default=None, help="write the per-signature results here")
     args = parser.parse_args()
     by_sig: dict[str, list[tuple[GeneratedModule, Outcome]]] = defaultdict(list)
     t0 = time.perf_counter()
     slowest: list[tuple[float, int]] = []
-    for index in range(args.start, args.start + args.count):
+    indices = [int(i) for i in args.indices.split(",")] if args.indices else list(range(args.start, args.start + args.count))
+    for index in indices:
         module = generate_module(args.seed, index)
         outcome = translate_alone(REPO, module.name, module.data(), args.timeout)
         slowest.append((outcome.seconds, index))
@@ -153,13 +173,13 @@ def main() -> None:
               file=sys.stderr, flush=True)
     total = time.perf_counter() - t0
     failed = {i for runs in by_sig.values() for m, _ in runs for i in [m.index]}
-    print(f"\nseed {args.seed}, modules {args.start}..{args.start + args.count - 1}: {len(failed)} failing, "
+    print(f"\nseed {args.seed}, {len(indices)} modules ({indices[0]}..{indices[-1]}): {len(failed)} failing, "
           f"{len(by_sig)} signatures, {total:.0f} s; slowest: "
           + ", ".join(f"#{i} {s:.1f}s" for s, i in sorted(slowest, reverse=True)[:5]))
     results = []
     for sig, runs in sorted(by_sig.items(), key=lambda kv: -len(kv[1])):
         module, outcome = runs[0]
-        entry = {"signature": sig, "modules": [m.index for m, _ in runs], "features": sorted({f for m, _ in runs for f in m.features}),
+        entry: dict[str, object] = {"signature": sig, "modules": [m.index for m, _ in runs], "features": sorted({f for m, _ in runs for f in m.features}),
                  "tail": outcome.tail}
         print(f"\n## {sig}  ({len(runs)} modules: {', '.join(str(m.index) for m, _ in runs[:12])}{' ...' if len(runs) > 12 else ''})")
         if args.minimize:
@@ -172,7 +192,7 @@ def main() -> None:
                 print(f"feature {item.feature}, module name {module.name}:\n{text}")
             else:
                 print(f"(no single item reproduces it; module {module.index} of seed {args.seed}, features {module.features})")
-        print("tail:\n" + (entry["tail"] or "")[:1500])
+        print("tail:\n" + str(entry["tail"] or "")[:1500])
         results.append(entry)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

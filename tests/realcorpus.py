@@ -13,6 +13,7 @@ listed; `copy_stdlib` returns what it copied.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -167,3 +168,22 @@ def read_report(out: Path) -> dict | None:
     if not path.is_file():
         return None
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def orphan_rust_files(crate: Path) -> list[str]:
+    """The `.rs` files under `src/` that rustc did not compile as part of the crate (after a
+    `cargo check`): a module file the module tree does not reach (`lib.py` written over
+    `src/lib.rs`, a `mod` declaration missing) is translated code silently lost. Read from
+    cargo's dep-info (`target/debug/deps/*.d`), which lists every source file rustc read."""
+    compiled: set[str] = set()
+    for dep in (crate / "target" / "debug" / "deps").glob("*.d"):
+        text = dep.read_text(encoding="utf-8", errors="replace")
+        first = text.split("\n\n", 1)[0]
+        _, _, files = first.partition(": ")
+        # paths are space-separated, spaces inside a path escaped as "\ "
+        for f in re.split(r"(?<!\\) ", files.replace("\\\n", " ")):
+            f = f.strip().replace("\\ ", " ")
+            if f:
+                compiled.add(Path(f).as_posix() if Path(f).is_absolute() else (crate / f).as_posix())
+    written = sorted(p.as_posix() for p in (crate / "src").rglob("*.rs"))
+    return [Path(p).relative_to(crate).as_posix() for p in written if p not in compiled]

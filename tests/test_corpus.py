@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, cargo_env, needs_cargo
-from realcorpus import STDLIB_TEST, copy_stdlib, crashed, module_of, read_report
+from realcorpus import STDLIB_TEST, copy_stdlib, crashed, module_of, orphan_rust_files, read_report
 
 pytestmark = needs_cargo
 
@@ -82,6 +82,8 @@ def test_the_crate_builds(corpus_run: CorpusRun) -> None:
     check = subprocess.run(["cargo", "check", "--offline", "--quiet"], cwd=corpus_run.out,
                            env=cargo_env(corpus_run.out / "target"), capture_output=True, text=True, timeout=600)
     assert check.returncode == 0, check.stderr[-3000:]
+    orphans = orphan_rust_files(corpus_run.out)
+    assert not orphans, f"Rust files the crate does not compile (translated code lost): {orphans}"
     functions = [f for m in report["modules"] for f in m["functions"]]
     # real code has hundreds of functions and the rules translate some of them
     assert len(functions) > 300 and any(f["status"] == "translated" for f in functions), Counter(f["status"] for f in functions)

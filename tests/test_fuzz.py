@@ -16,7 +16,6 @@ Bounded: a fixed seed and count, so the run is the same every time (about a minu
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections import Counter
@@ -27,6 +26,7 @@ import pytest
 
 from conftest import REPO, cargo_env, needs_cargo
 from fuzzgen import GeneratedModule, compiles, feature_names, generate_module, generate_repo, limit_modules
+from realcorpus import orphan_rust_files
 
 pytestmark = needs_cargo
 
@@ -138,8 +138,9 @@ def test_the_crate_builds(fuzz_run: FuzzRun) -> None:
     check = subprocess.run(["cargo", "check", "--offline", "--quiet"], cwd=fuzz_run.out, env=env,
                            capture_output=True, text=True, timeout=600)
     assert check.returncode == 0, check.stderr[-3000:]
+    orphans = orphan_rust_files(fuzz_run.out)
+    assert not orphans, f"Rust files the crate does not compile (translated code lost): {orphans}"
     assert report["crate"]["rustfmt_clean"], "crate is not rustfmt-clean"
     functions = [f for m in report["modules"] for f in m["functions"]]
     # the typed-grammar functions translate: a crate of nothing but todo!() would build too
     assert sum(f["status"] == "translated" for f in functions) >= COUNT // 2, Counter(f["status"] for f in functions)
-    assert os.path.isfile(fuzz_run.out / "src" / "lib.rs")
