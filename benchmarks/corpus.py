@@ -1,0 +1,152 @@
+"""The translator on real code: standard-library modules and pure-Python PyPI packages.
+
+    .venv/bin/python benchmarks/corpus.py [--corpus stdlib|pypi|all] [--verify] [--build]
+        [--cache-dir DIR] [--no-per-module]
+
+One `portalis translate` subprocess per corpus (the CLI as a user runs it; `--no-build`, so cargo
+check only, unless --build). Prints one row per corpus: modules, functions, translated, verified
+(with --verify), modules failed (status `error`), crashes, seconds, and whether the crate
+compiles. When the whole run crashes (a traceback, a signal, no report), every module of that
+corpus is then translated alone, to count how many modules crash by themselves and to give the
+figures of the others ("per module" rows); --no-per-module skips that.
+
+Corpora: `stdlib` is tests/realcorpus.py's STDLIB_BENCH copied from this Python's library
+directory (no download); `pypi` is one corpus per package of PYPI (pinned wheels, fetched once
+with `pip download --no-deps` into --cache-dir, default ~/.cache/portalis-corpus). The test
+(tests/test_corpus.py) runs only the STDLIB_TEST list, so CI never downloads anything.
+
+--verify runs the corpus's functions on generated arguments, in Python and in Rust, in this
+machine's environment (see the sandbox section of the README for the isolation in force).
+Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+
+from realcorpus import (  # noqa: E402
+    PYPI, STDLIB_BENCH, RunFigures, copy_stdlib, crashed, download_pypi, extract_wheel, figures_from_report,
+    module_of, read_report,
+)
+
+from portalis.source import DEFAULT_EXCLUDE, _matches  # noqa: E402
+
+PYTHON = sys.executable
+
+
+def translate(repo: Path, out: Path, verify: bool, build: bool, timeout: float) -> tuple[subprocess.CompletedProcess, float]:
+    cmd = [PYTHON, "-X", "faulthandler", "-m", "portalis.cli", "translate", str(repo), "--out", str(out), "--json"]
+    if not build:
+        cmd.append("--no-build")
+    if verify:
+        cmd.append("--verify")
+    env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    t0 = time.perf_counter()
+    try:
+        proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, errors="replace", timeout=timeout, env=env)
+    except subprocess.TimeoutExpired as exc:
+        return subprocess.CompletedProcess(cmd, -9, "", f"timeout after {exc.timeout} s"), time.perf_counter() - t0
+    return proc, time.perf_counter() - t0
+
+
+def run_corpus(repo: Path, files: list[str], work: Path, verify: bool, build: bool, per_module: bool,
+               timeout: float) -> tuple[RunFigures, RunFigures | None]:
+    """(the whole run's figures, the per-module figures when the whole run crashed)."""
+    files = [f for f in files if not _matches(f, DEFAULT_EXCLUDE)]  # tests/ etc. are not translated, by design
+    expected = sorted({module_of(f) for f in files})
+    proc, seconds = translate(repo, work / "out", verify, build, timeout)
+    why = crashed(proc)
+    report = read_report(work / "out")
+    if why is None and report is not None:
+        whole = figures_from_report(report, expected)
+    else:
+        whole = RunFigures(crashes=1, crash_heads=[why or "no report written"])
+    whole.seconds = seconds
+    if why is None or not per_module:
+        return whole, None
+    alone = RunFigures(compiles=True)
+    for rel in files:
+        one = work / "one" / module_of(rel)
+        (one / "repo" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (one / "repo" / rel).write_bytes((repo / rel).read_bytes())
+        p, s = translate(one / "repo", one / "out", verify, build, timeout)
+        alone.seconds += s
+        w = crashed(p)
+        r = read_report(one / "out")
+        if w is not None or r is None:
+            alone.crashes += 1
+            alone.modules += 1
+            alone.modules_failed += 1
+            alone.crash_heads.append(f"{module_of(rel)}: {w or 'no report written'}")
+            continue
+        f = figures_from_report(r, [module_of(rel)])
+        alone.modules += f.modules
+        alone.functions += f.functions
+        alone.translated += f.translated
+        alone.verified += f.verified
+        alone.modules_failed += f.modules_failed
+        alone.compiles = bool(alone.compiles and f.compiles)
+    return whole, alone
+
+
+def row(name: str, f: RunFigures, verify: bool) -> str:
+    compiles = "-" if f.compiles is None else ("yes" if f.compiles else "NO")
+    return (f"{name:<28} {f.modules:>7} {f.functions:>9} {f.translated:>10} {(str(f.verified) if verify else '-'):>8} "
+            f"{f.modules_failed:>14} {f.crashes:>7} {f.seconds:>8.1f} {compiles:>8}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--corpus", choices=["stdlib", "pypi", "all"], default="all")
+    parser.add_argument("--verify", action="store_true")
+    parser.add_argument("--build", action="store_true", help="cargo build too (default: cargo check only)")
+    parser.add_argument("--cache-dir", type=Path, default=Path.home() / ".cache" / "portalis-corpus")
+    parser.add_argument("--no-per-module", action="store_true")
+    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per portalis run")
+    args = parser.parse_args()
+
+    corpora: list[tuple[str, Path, list[str]]] = []
+    with tempfile.TemporaryDirectory(prefix="portalis-corpus-") as tmp:
+        root = Path(tmp)
+        if args.corpus in ("stdlib", "all"):
+            copied, missing = copy_stdlib(root / "stdlib" / "repo", STDLIB_BENCH)
+            if missing:
+                print(f"stdlib: not in this Python's library: {', '.join(missing)}", file=sys.stderr)
+            corpora.append((f"stdlib (python {sys.version_info[0]}.{sys.version_info[1]})", root / "stdlib" / "repo", copied))
+        if args.corpus in ("pypi", "all"):
+            for wheel in download_pypi(args.cache_dir):
+                name = wheel.name.split("-")[0] + "-" + wheel.name.split("-")[1]
+                repo = root / name / "repo"
+                corpora.append((name, repo, extract_wheel(wheel, repo)))
+        header = (f"{'corpus':<28} {'modules':>7} {'functions':>9} {'translated':>10} {'verified':>8} "
+                  f"{'modules failed':>14} {'crashes':>7} {'seconds':>8} {'compiles':>8}")
+        print(header)
+        print("-" * len(header))
+        notes = []
+        for name, repo, files in corpora:
+            work = repo.parent
+            whole, alone = run_corpus(repo, files, work, args.verify, args.build, not args.no_per_module, args.timeout)
+            print(row(name, whole, args.verify), flush=True)
+            if alone is not None:
+                print(row("  per module", alone, args.verify), flush=True)
+                notes += [f"{name}: whole run: {h}" for h in whole.crash_heads]
+                notes += [f"{name}: {h}" for h in alone.crash_heads]
+            elif whole.missing:
+                notes.append(f"{name}: modules missing from the report: {', '.join(whole.missing)}")
+        if notes:
+            print()
+            for n in notes:
+                print(n)
+
+
+if __name__ == "__main__":
+    main()
