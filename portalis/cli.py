@@ -172,7 +172,30 @@ def cmd_translate(args: argparse.Namespace) -> int:
         if run.llm:
             print_llm(run.llm)
         print(f"report: {run.out_dir / 'portalis-report.json'}")
-    return 0
+    failed = failed_module_lines(run.report)
+    for line in failed:
+        print(line, file=sys.stderr)
+    if failed:
+        print(f"portalis: {len(failed)} module(s) failed; the crate was written without them", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def failed_module_lines(report: dict) -> list[str]:
+    """`path:line: CODE message` for each module whose status is `error` (compiler style: the
+    first error diagnostic of the module, or why it has none)."""
+    lines = []
+    for m in report.get("modules", []):
+        if m.get("status") != "error":
+            continue
+        errors = [d for d in m.get("diagnostics", []) if d.get("severity") == "error"] or m.get("diagnostics", [])
+        if errors:
+            d = errors[0]
+            where = f"{m['path']}:{d['line']}" if d.get("line") else m["path"]
+            fn = f" ({d['function']})" if d.get("function") else ""
+            lines.append(f"{where}: {d['code']} {d['message'].splitlines()[0]}{fn}")
+        else:
+            lines.append(f"{m['path']}: error: the module was not translated (its Rust does not compile)")
+    return lines
 
 
 def print_llm(summary: dict, out=sys.stdout) -> None:

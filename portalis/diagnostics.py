@@ -43,6 +43,8 @@ CODES: dict[str, str] = {
     "PTL302": "rustc error outside any translated function",
     "PTL303": "rustc warning",
     "PTL304": "the toolchain did not run (missing cargo, timeout)",
+    # containment (portalis/stages.py)
+    "PTL190": "internal error: a stage raised for this module (a Portalis bug or a resource limit); the module failed, the others went on",
     # the safety gate (portalis/validate/safety.py, its table gate_table.toml)
     "PTL401": "rejected by the safety gate (a construct or path its allow-list does not allow): the function was quarantined as todo!()",
     "PTL403": "a capability (files, processes, network, environment) allowed because the Python function itself uses it",

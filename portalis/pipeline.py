@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from portalis import naming
 from portalis.crate import crate_name, write_crate
-from portalis.lower.module import format_translations, lower_module
+from portalis.lower.module import lower_module
 from portalis.model import (
     CrateResult,
     Diagnostic,
@@ -26,9 +26,8 @@ from portalis.model import (
     Severity,
     SkippedFile,
 )
-from portalis.parse import parse_file
 from portalis.source import Discovery, SourceError, resolve_root, scan_sources
-from portalis.typemap import build_type_map
+from portalis.stages import format_contained, is_failed, lower_contained, parse_contained, type_map_contained
 from portalis.validate.cargo import Toolchain, run_cargo, rustfmt_clean
 from portalis.validate.behaviour import BehaviourReport, VerifyConfig, apply_verdicts, verify_crate
 from portalis.validate.compile import check_modules
@@ -40,9 +39,12 @@ if TYPE_CHECKING:
 REPORT_NAME = "portalis-report.json"
 
 
-def module_status(parsed: ParsedModule | None, validation: ModuleValidation | None) -> str:
+def module_status(parsed: ParsedModule | None, validation: ModuleValidation | None,
+                  translation: ModuleTranslation | None = None) -> str:
     """ok | partial | empty | error, for the report and the UI."""
     if parsed is not None and not parsed.ok:
+        return "error"
+    if translation is not None and is_failed(translation.diagnostics):
         return "error"
     if validation is None:
         return "error"
@@ -74,7 +76,7 @@ def module_report(parsed: ParsedModule | None, translation: ModuleTranslation | 
         "module": module,
         "path": path,
         "rust_path": rust_path,
-        "status": module_status(parsed, validation),
+        "status": module_status(parsed, validation, translation),
         "diagnostics": [
             {"code": d.code, "message": d.message, "line": d.line, "function": d.function, "severity": d.severity.value}
             for d in diagnostics
@@ -168,10 +170,14 @@ def translate_path(
         raise SourceError(f"no Python module found in {path}" + (f" ({why})" if why else ""))
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    parsed = {m.module: parse_file(src.root, m) for m in modules}
+    # Each stage contained per module (portalis/stages.py): what escapes a pass for one module
+    # fails that module (status `error`), never the run.
+    parsed = {m.module: parse_contained(src.root, m) for m in modules}
     timings["parse_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    type_maps: dict[str, ModuleTypeMap] = {k: build_type_map(p) for k, p in parsed.items()}
+    type_maps: dict[str, ModuleTypeMap] = {}
+    for k in list(parsed):
+        parsed[k], type_maps[k] = type_map_contained(parsed[k])
     timings["type_map_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     cache_stats: dict[str, int] = {}
@@ -194,8 +200,9 @@ def translate_path(
         translations, cache_stats = translate_all_cached(parsed, type_maps, FunctionCache(Store(cache)), rustfmt=toolchain.rustfmt)
     else:
         # Printed unformatted, then formatted by one rustfmt run for the whole crate.
-        translations = {k: lower_module(p, type_maps[k], type_maps, None) for k, p in parsed.items()}
-        format_translations(list(translations.values()), toolchain.rustfmt)
+        lower = lower_contained(lower_module)
+        translations = {k: lower(p, type_maps[k], type_maps, None) for k, p in parsed.items()}
+        format_contained(list(translations.values()), toolchain.rustfmt)
     timings["translate_s"] = time.perf_counter() - t0
 
     out_dir.mkdir(parents=True, exist_ok=True)

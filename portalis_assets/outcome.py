@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portalis.model import ModuleValidation, ParsedModule, Severity
+from portalis.model import ModuleTranslation, ModuleValidation, ParsedModule, Severity
 from portalis.pipeline import module_status
+from portalis.stages import is_failed
 from portalis.store import Store
 from portalis_assets.faults import error_block
 
@@ -40,14 +41,18 @@ def _first_error(diagnostics: list) -> tuple[str, str]:
     return "", ""
 
 
-def status_failure(module: str, parsed: ParsedModule | None, validation: ModuleValidation | None) -> ModuleFailure | None:
+def status_failure(module: str, parsed: ParsedModule | None, validation: ModuleValidation | None,
+                   translation: ModuleTranslation | None = None) -> ModuleFailure | None:
     """The failure a module's stored rows show (report status `error`), or None."""
-    if module_status(parsed, validation) != "error":
+    if module_status(parsed, validation, translation) != "error":
         return None
     path = parsed.path if parsed else ""
     if parsed is not None and not parsed.ok:
         message, where = _first_error(parsed.diagnostics)
         return ModuleFailure(module, path, "parsed_ast", message or "the module does not parse", where)
+    if translation is not None and is_failed(translation.diagnostics):  # contained by portalis/stages.py
+        message, where = _first_error([d for d in translation.diagnostics if is_failed([d])])
+        return ModuleFailure(module, path, "rust_translation", message, where)
     if validation is None:
         return ModuleFailure(module, path, "validation_report", "no validation row: the module was not translated")
     message, where = _first_error(validation.diagnostics)
@@ -61,6 +66,7 @@ def failed_modules(db: Store, modules: list[str], run_ids: list[str] | None = No
     recorded = {k: r for k, r in db.failures(modules).items() if run_ids is None or r["run_id"] in run_ids}
     parsed = db.get_parsed(modules)
     validations = db.get_validations(modules)
+    translations = db.get_translations(modules)
     out: dict[str, ModuleFailure] = {}
     for m in modules:
         p = parsed.get(m)
@@ -68,7 +74,7 @@ def failed_modules(db: Store, modules: list[str], run_ids: list[str] | None = No
         if row is not None:
             out[m] = ModuleFailure(m, p.path if p else "", row["stage"], row["message"], row["detail"] or "")
         else:
-            failure = status_failure(m, p, validations.get(m))
+            failure = status_failure(m, p, validations.get(m), translations.get(m))
             if failure is not None:
                 out[m] = failure
     return out
