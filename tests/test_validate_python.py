@@ -300,3 +300,15 @@ def test_generated_cases_do_not_depend_on_what_else_is_loaded(tmp_path: Path) ->
     finally:
         del sys.modules["noisy_constants"]
     assert after == before
+
+
+def test_slow_imports_have_a_limit_of_their_own(tmp_path: Path) -> None:
+    """Importing a test file (pytest, numpy...) is not the function's time: a 0.5 s case limit
+    does not time out a test file that takes a second to import, and the watchdog waits for it."""
+    (tmp_path / "quick.py").write_text("def inc(n: int) -> int:\n    return n + 1\n", encoding="utf-8")
+    test_file = tmp_path / "test_quick.py"
+    test_file.write_text("import time\ntime.sleep(1.5)\nfrom quick import inc\n\n\ndef test_inc():\n    assert inc(1) == 2\n",
+                         encoding="utf-8")
+    cases = [PyCase(id=0, module="quick", function="inc", namespace=str(test_file), args_src=["41"])]
+    r = run_python(cases, [tmp_path], timeout_s=0.5, repeat=1, stall_slack_s=0.5)
+    assert (r[0].status, r[0].value) == ("ok", 42), r[0]

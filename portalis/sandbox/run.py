@@ -247,11 +247,15 @@ class Sandbox:
         self._repos: dict[Path, Path] = {}
         self.notes: list[str] = []
         self._io = 0
-        for d in ("home", "tmp", "io", "bin"):
-            (self.root / d).mkdir()
-        for i, repo in enumerate(repos):
-            self.add_repo(Path(repo), f"repo{i}" if i else "repo")
-        self._own(self.root)
+        try:
+            for d in ("home", "tmp", "io", "bin"):
+                (self.root / d).mkdir()
+            for i, repo in enumerate(repos):
+                self.add_repo(Path(repo), f"repo{i}" if i else "repo")
+            self._own(self.root)
+        except BaseException:
+            self.close()
+            raise
 
     # ------------------------------------------------------------ workspace
 

@@ -25,6 +25,7 @@ from portalis.sandbox import Sandbox, SandboxPolicy
 from portalis.validate.literals import decode_value
 
 WORKER = Path(__file__).with_name("worker.py")
+IMPORT_TIMEOUT_S = 10.0  # importing a module or a test file (not the function's own time)
 
 
 class PyCase(BaseModel):
@@ -94,8 +95,10 @@ def _run_all(
     results: dict[int, PyResult] = {}
     remaining = list(cases)
     skip: set[str] = set()
-    # the worker's own limit is timeout_s per evaluation and per run; this is the backstop
-    stall_s = timeout_s * (repeat + 1) + stall_slack_s
+    # the worker's own limits: import_timeout_s for importing a module or test file, timeout_s
+    # per evaluation and per run; this is the backstop
+    import_timeout_s = max(IMPORT_TIMEOUT_S, timeout_s)
+    stall_s = (timeout_s * (repeat + 1) + stall_slack_s, import_timeout_s + stall_slack_s)
     with tempfile.TemporaryDirectory(prefix="portalis-python-") as tmp:
         attempt = 0
         while remaining:
@@ -104,7 +107,8 @@ def _run_all(
             job = io / "job.json"
             out = io / "results.jsonl"
             job.write_text(json.dumps({
-                "paths": [str(p) for p in private], "timeout_s": timeout_s, "repeat": repeat,
+                "paths": [str(p) for p in private], "timeout_s": timeout_s, "import_timeout_s": import_timeout_s,
+                "repeat": repeat,
                 "skip_functions": sorted(skip),
                 "cases": [_private_case(box, c) for c in remaining],
             }), encoding="utf-8")
@@ -140,9 +144,12 @@ def _private_case(box: Sandbox, case: PyCase) -> dict:
     return data
 
 
-def _watch(box: Sandbox, argv: list[str], out: Path, err_path: Path, stall_s: float, results: dict[int, PyResult]) -> tuple[int | None, str]:
-    """Run one worker until it is done, dies, or stalls. Returns (the case running at the end,
-    how it ended: done | stalled | exit status)."""
+def _watch(
+    box: Sandbox, argv: list[str], out: Path, err_path: Path, stall_s: tuple[float, float], results: dict[int, PyResult],
+) -> tuple[int | None, str]:
+    """Run one worker until it is done, dies, or stalls (silent for longer than stall_s[0], or
+    stall_s[1] while importing a case's module). Returns (the case running at the end, how it
+    ended: done | stalled | exit status)."""
     # stderr to a file: a pipe nobody reads would block a worker that writes a lot to it
     with err_path.open("wb") as err:
         proc = box.popen(argv, stdout=subprocess.DEVNULL, stderr=err)
@@ -151,6 +158,7 @@ def _watch(box: Sandbox, argv: list[str], out: Path, err_path: Path, stall_s: fl
     last = time.monotonic()
     ended = ""
     pending = ""
+    importing = False
     try:
         while True:
             exited = proc.poll() is not None
@@ -173,7 +181,9 @@ def _watch(box: Sandbox, argv: list[str], out: Path, err_path: Path, stall_s: fl
                     if status == "done":
                         ended = "done"
                     elif status == "started":
-                        running = record["id"]
+                        running, importing = record["id"], True
+                    elif status == "ready":
+                        importing = False
                     else:
                         results[record["id"]] = _result(record)
                         if running == record["id"]:
@@ -184,7 +194,7 @@ def _watch(box: Sandbox, argv: list[str], out: Path, err_path: Path, stall_s: fl
             if exited:
                 err_lines = err_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
                 return running, box.describe_exit(proc.returncode) + (f": {err_lines[-1][:200]}" if err_lines else "")
-            if time.monotonic() - last > stall_s:
+            if time.monotonic() - last > stall_s[1 if importing else 0]:
                 box.kill(proc)
                 return running, "stalled"
             time.sleep(0.01)

@@ -4,13 +4,15 @@ Standard library only, and not imported as part of portalis: it runs inside the 
 imports the repository under test, so it must not bring anything of ours into that process
 (which is also why it has its own small copies of the value encoding of `literals.py`).
 
-JOB is a JSON file: {"paths": [...], "timeout_s": float, "repeat": int, "skip_functions": [...],
+JOB is a JSON file: {"paths": [...], "timeout_s": float, "import_timeout_s": float, "repeat": int,
+"skip_functions": [...],
 "cases": [{"id", "module", "function", "namespace" ("module" or a test file path), "setup":
 [statements], "args_src": [expr] | null, "kwargs_src": {name: expr}, "args": [encoded] | null,
 "mutated": [parameter index]}]}.
 
 RESULTS gets one JSON line per event, flushed at once: {"id", "status": "started"} before a
-case, then {"id", "status", ...} when it ends, so the parent knows which case was running if it
+case, {"id", "status": "ready"} once its module and test file are imported, then {"id",
+"status", ...} when it ends, so the parent knows which case was running if it
 has to kill this process. Statuses: ok, raised, timeout, recursion, memory (MemoryError: the
 sandbox's memory limit), stdin, nondeterministic,
 unusable (arguments could not be evaluated or bound), unrepresentable (a value with no canonical
@@ -260,13 +262,29 @@ def _same_outcome(a: dict, b: dict) -> bool:
     return True
 
 
-def run_case(case: dict, timeout_s: float, repeat: int) -> dict:
+def run_case(case: dict, timeout_s: float, repeat: int, import_timeout_s: float = 10.0, ready=lambda: None) -> dict:
     """Evaluate, bind and call; every outcome is a dict for the results file."""
     record: dict = {"id": case["id"]}
-    signal.setitimer(signal.ITIMER_REAL, timeout_s)
+    # Importing the module and the test file (pytest, numpy...) is not the function's behaviour:
+    # it gets a limit of its own, once; the arguments and the calls get timeout_s.
+    signal.setitimer(signal.ITIMER_REAL, max(timeout_s, import_timeout_s))
     try:
         try:
             func = getattr(_module(case["module"]), case["function"])
+            if case.get("args") is None:
+                _namespace(case)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except CaseTimeout:
+        return {**record, "status": "timeout", "message": f"importing the module or test file took over {import_timeout_s:g} s"}
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - the case is unusable, the run goes on
+        return {**record, "status": "unusable", "message": f"{type(exc).__name__}: {exc}"[:300]}
+    ready()
+    signal.setitimer(signal.ITIMER_REAL, timeout_s)
+    try:
+        try:
             args = _arguments(case, func)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -311,6 +329,7 @@ def main(job_path: str, results_path: str) -> None:
     signal.signal(signal.SIGALRM, _on_alarm)
     timeout_s = float(job.get("timeout_s", 2.0))
     repeat = int(job.get("repeat", 2))
+    import_timeout_s = float(job.get("import_timeout_s", 10.0))
     timed_out = set(job.get("skip_functions") or [])
     with open(results_path, "a", encoding="utf-8") as results:
         def emit(record: dict) -> None:
@@ -324,7 +343,8 @@ def main(job_path: str, results_path: str) -> None:
                 continue
             emit({"id": case["id"], "status": "started"})
             try:
-                record = run_case(case, timeout_s, repeat)
+                record = run_case(case, timeout_s, repeat, import_timeout_s,
+                                  lambda: emit({"id": case["id"], "status": "ready"}))
             except CaseTimeout:
                 record = {"id": case["id"], "status": "timeout"}
             if record["status"] == "timeout":
