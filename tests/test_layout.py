@@ -128,6 +128,10 @@ def test_a_symlink_swapped_after_discovery_is_not_read(tmp_path):
     (root / "m.py").symlink_to(outside / "secret.py")
     text, error = read_source(root, found.modules[0].path)
     assert text is None and "outside the repository" in (error or "")
+    (root / "m.py").unlink()
+    os.mkfifo(root / "m.py")  # a FIFO in its place: reading must not block
+    text, error = read_source(root, "m.py")
+    assert text is None and "not a regular file (a FIFO)" in (error or "")
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
