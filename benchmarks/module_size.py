@@ -1,7 +1,8 @@
 """Time of each stage against the size of ONE module: parse, type map, lowering (printing
 included, rustfmt and cargo excluded) for modules of 1k, 2k, 5k and 10k functions, and the ratio
-per doubling of the size (about 2 when a stage is linear, 4 when it is quadratic). Prints figures;
-asserts nothing.
+per doubling of the size (about 2 when a stage is linear, 4 when it is quadratic). Times are CPU
+seconds of this process (`time.process_time`), so other jobs on a shared machine do not count.
+Prints figures; asserts nothing.
 
     .venv/bin/python benchmarks/module_size.py [--sizes 1000 2000 5000 10000] [--profile N]
 
@@ -54,17 +55,17 @@ def generate_module(functions: int) -> str:
 
 
 def measure(functions: int) -> dict[str, float]:
-    """Seconds per stage for one module of `functions` functions (a cold parse)."""
+    """CPU seconds per stage for one module of `functions` functions (a cold parse)."""
     text = generate_module(functions)
     src = source_module_from_text("big", text, "big.py")
     clear_tree_cache()
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     parsed = parse_source(src, text)
-    t1 = time.perf_counter()
+    t1 = time.process_time()
     tm = build_type_map(parsed)
-    t2 = time.perf_counter()
+    t2 = time.process_time()
     translation = lower_module(parsed, tm, {"big": tm}, None)
-    t3 = time.perf_counter()
+    t3 = time.process_time()
     assert len(translation.functions) >= functions, "every function is lowered"
     return {"parse": t1 - t0, "type map": t2 - t1, "lowering": t3 - t2}
 

@@ -165,6 +165,21 @@ def _resolve(path: Path, rel: str, boundary: Path) -> tuple[Path | None, Skipped
     return real, None
 
 
+class NotRegularFile(OSError):
+    """A directory, FIFO, socket or device where a module file was expected."""
+
+
+def read_regular(real: Path) -> bytes:
+    """The bytes of a regular file at a resolved path. The final component is not followed if it
+    became a symlink since it was resolved, and a FIFO put there does not block the read."""
+    fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as f:
+        mode = os.fstat(f.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(_kind(mode))
+        return f.read()
+
+
 def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "a directory"
@@ -210,11 +225,10 @@ def classify(
             out.skipped.append(skipped or _skip(rel, "PTL013", "cannot be read"))
             continue
         try:
-            mode = os.stat(real).st_mode
-            if not stat.S_ISREG(mode):  # reading a FIFO would block, a directory fails
-                out.skipped.append(_skip(rel, "PTL013", f"not a regular file ({_kind(mode)}): not translated"))
-                continue
-            data = real.read_bytes()
+            data = read_regular(real)
+        except NotRegularFile as exc:
+            out.skipped.append(_skip(rel, "PTL013", f"not a regular file ({exc}): not translated"))
+            continue
         except OSError as exc:
             out.skipped.append(_skip(rel, "PTL013", f"cannot be read: {exc.strerror or exc}", Severity.ERROR))
             continue
@@ -298,7 +312,9 @@ def read_source(root: Path, rel_path: str) -> tuple[str | None, str | None]:
         path = (root / rel_path).resolve(strict=True)
         if not _inside(path, root.resolve()):
             return None, f"{rel_path} leads outside the repository: not read"
-        data = path.read_bytes()
+        data = read_regular(path)
+    except NotRegularFile as exc:
+        return None, f"{rel_path} is not a regular file ({exc})"
     except (OSError, RuntimeError) as exc:
         return None, f"cannot read {rel_path}: {getattr(exc, 'strerror', None) or exc}"
     try:

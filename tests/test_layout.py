@@ -128,6 +128,10 @@ def test_a_symlink_swapped_after_discovery_is_not_read(tmp_path):
     (root / "m.py").symlink_to(outside / "secret.py")
     text, error = read_source(root, found.modules[0].path)
     assert text is None and "outside the repository" in (error or "")
+    (root / "m.py").unlink()
+    os.mkfifo(root / "m.py")  # a FIFO in its place: reading must not block
+    text, error = read_source(root, "m.py")
+    assert text is None and "not a regular file (a FIFO)" in (error or "")
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
@@ -243,7 +247,7 @@ def odd_repo(tmp_path_factory):
         "lib_.py": FN, "pyrt.py": "def size(d: dict[str, int]) -> int:\n    return len(d)\n",
         "main.py": CROSS, "bin/__init__.py": "", "bin/tool.py": "def tool(x: int) -> int:\n    return x\n",
         "self.py": FN, "Self.py": FN, "crate/__init__.py": "", "crate/super.py": "def sup(x: int) -> int:\n    return x\n",
-        "type.py": FN, "match.py": FN, "move.py": FN, "async.py": FN, "std.py": FN,
+        "type.py": FN, "match.py": FN, "move.py": FN, "async.py": FN, "gen.py": FN, "dyn.py": FN, "std.py": FN,
         "pkg/__init__.py": "def top(x: int) -> int:\n    return x\n", "pkg/mod.py": FN, "pkg/std.py": FN, "pkg/Vec.py": FN,
         "pkg/type.py": (
             "from dataclasses import dataclass\n\n\n@dataclass\nclass Item:\n    n: int\n\n\n"
@@ -270,7 +274,7 @@ def test_awkward_names_give_a_crate_that_compiles_and_a_report_of_every_module(o
     modules = {m["module"]: m for m in report["modules"]}
     expected = {
         "lib", "lib_", "pyrt", "main", "bin", "bin.tool", "self", "Self", "crate", "crate.super", "type", "match",
-        "move", "async", "std", "pkg", "pkg.mod", "pkg.std", "pkg.Vec", "pkg.type", "mödule", "xn_mdule_jua", "dup",
+        "move", "async", "gen", "dyn", "std", "pkg", "pkg.mod", "pkg.std", "pkg.Vec", "pkg.type", "mödule", "xn_mdule_jua", "dup",
     }
     assert set(modules) == expected
     for name, m in modules.items():

@@ -44,17 +44,19 @@ def method_kind(info: FunctionInfo) -> str:
     return "method"
 
 
-_CLASS_NODES: list = [None, {}]  # (module node, its classes): asked once per class of a module
+_CLASS_NODES: tuple[cst.Module | None, dict[str, cst.ClassDef]] = (None, {})  # asked once per class of a module
 
 
 def class_nodes(module: cst.Module) -> dict[str, cst.ClassDef]:
     """The module's top-level classes by name (the last definition of a name, as Python binds
     it). Read-only: the dict is shared by the callers of one module."""
-    if _CLASS_NODES[0] is not module:
-        _CLASS_NODES[:] = [module, {s.name.value: s for s in module.body if isinstance(s, cst.ClassDef)}]
-    return _CLASS_NODES[1]
-
-
+    global _CLASS_NODES
+    cached = _CLASS_NODES  # one read: another thread may replace it (the tuple, atomically)
+    if cached[0] is module:
+        return cached[1]
+    nodes = {s.name.value: s for s in module.body if isinstance(s, cst.ClassDef)}
+    _CLASS_NODES = (module, nodes)
+    return nodes
 
 
 def method_nodes(node: cst.ClassDef) -> dict[str, cst.FunctionDef]:
