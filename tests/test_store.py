@@ -88,7 +88,7 @@ def test_lock_held_by_another_process_gives_a_clear_error(tmp_path: Path) -> Non
     holder.start()
     try:
         assert ready.wait(30)
-        with pytest.raises(StoreLockedError, match="locked by another process"):
+        with pytest.raises(StoreLockedError, match="held by another process"):
             Store(path, lock_timeout_s=0.5).rows("parsed_ast")
     finally:
         holder.join(30)

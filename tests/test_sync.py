@@ -51,7 +51,7 @@ def test_sync_command_in_a_git_checkout(tmp_path: Path, monkeypatch: pytest.Monk
     first = _sync(capsys, repo, crate)
     assert first == {
         "added": ["app", "app.geo", "app.shop"], "removed": [], "retranslated": ["app", "app.geo", "app.shop"],
-        "functions_translated": 3, "cache_hits": 0, "crate": str(crate.resolve()),
+        "functions_translated": 3, "cache_hits": 0, "crate": str(crate.resolve()), "failed": [],
     }  # app/scratch.py is ignored by git: not a module
     assert (crate / "Cargo.toml").exists() and (crate / "src" / "app" / "shop.rs").exists()
 
