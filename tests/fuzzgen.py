@@ -887,8 +887,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.index is not None:
         m = generate_module(args.seed, args.index, features=args.feature)
-        sys.stdout.write(m.source)
-        print(f"# name={m.name} features={m.features} rejected={[i.feature for i in m.rejected]}", file=sys.stderr)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(m.data())  # the file's bytes: a BOM or CRLF line ends included
+        print(f"# file {m.name}.py, features {m.features}, bom {m.bom}, newline {m.newline!r}, "
+              f"rejected {[i.feature for i in m.rejected]}", file=sys.stderr)
         return 0
     if args.out is None:
         parser.error("--out or --index is needed")
