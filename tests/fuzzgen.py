@@ -115,6 +115,14 @@ def compiles(source: str) -> str | None:
     return None
 
 
+def mixed_brackets(inner: str, n: int) -> str:
+    """`inner` under n levels of alternating `( )`, `[ ][0]` and `{0: }[0]`."""
+    e = inner
+    for i in range(n - 1):
+        e = [f"({e})", f"[{e}][0]", f"{{0: {e}}}[0]"][i % 3]
+    return e
+
+
 def indent(text: str, level: int = 1) -> str:
     pad = "    " * level
     return "\n".join(pad + line if line.strip() else line for line in text.split("\n"))
@@ -313,9 +321,9 @@ class Gen:
         if kind == 0:
             e = "(" * n + inner + ")" * n
         elif kind == 1:  # alternate brackets: all count against the same limit
-            e = inner
-            for i in range(n - 1):
-                e = [f"({e})", f"[{e}][0]", f"{{0: {e}}}[0]"][i % 3]
+            # Shallow here: rustfmt needs ~30 s at 30 levels of these (FINDINGS F-12), so the
+            # deep case is one module, limit_mixed_brackets, not a cost drawn many times.
+            e = mixed_brackets(inner, min(n, 12))
         elif kind == 2:  # nested calls
             e = "abs(" * n + inner + ")" * n
         else:  # nested sub-expressions with operators at every level
@@ -325,7 +333,8 @@ class Gen:
         return f"def {self.fresh('deep')}(x: int) -> int:\n    return {e}"
 
     def f_deep_literal(self) -> str:
-        n = self.size((2, 30), (100, MAX_BRACKETS - 2), 0.3)
+        # rustfmt needs > 30 s for a 190-deep tuple type (F-12): deep ones rare, limit_* has them
+        n = self.size((2, 30), (100, MAX_BRACKETS - 2), 0.08)
         opener, closer = self.pick([("[", "]"), ("(", ",)"), ("{'k': ", "}")])
         return f"{self.fresh('NESTED').upper()} = " + opener * n + "0" + closer * n
 
@@ -352,7 +361,9 @@ class Gen:
         return "\n".join(lines)
 
     def f_nested_ifs(self) -> str:
-        n = self.size((2, 14), (15, MAX_INDENT - 2), 0.35)
+        # rustfmt's time doubles per level of the folded conditions (F-11): deep ones are rare
+        # here and limit_ifs has the deepest.
+        n = self.size((2, 14), (15, MAX_INDENT - 2), 0.03)
         lines = [f"def {self.fresh('nest')}(x: int) -> int:", "    y = 0"]
         for i in range(n):
             lines.append("    " * (i + 1) + f"if x > {i}:")
@@ -824,6 +835,8 @@ def limit_modules() -> dict[str, str]:
     n = MAX_CHAIN
     sources = {
         "limit_parens": f"def f(x: int) -> int:\n    return {'(' * (MAX_BRACKETS - 1)}x{')' * (MAX_BRACKETS - 1)}\n",
+        "limit_mixed_brackets": f"def f(x: int) -> int:\n    return {mixed_brackets('x', MAX_BRACKETS - 1)}\n",
+        "limit_tuple": "T = " + "(" * (MAX_BRACKETS - 1) + "0" + ",)" * (MAX_BRACKETS - 1) + "\n",
         "limit_brackets": "X = " + "[" * (MAX_BRACKETS - 1) + "0" + "]" * (MAX_BRACKETS - 1) + "\n",
         "limit_sum": "def f(x: int) -> int:\n    return " + " + ".join(["x"] * n) + "\n",
         "limit_and": "def f(x: int) -> bool:\n    return " + " and ".join(f"x != {i}" for i in range(n)) + "\n",
@@ -874,8 +887,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.index is not None:
         m = generate_module(args.seed, args.index, features=args.feature)
-        sys.stdout.write(m.source)
-        print(f"# name={m.name} features={m.features} rejected={[i.feature for i in m.rejected]}", file=sys.stderr)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(m.data())  # the file's bytes: a BOM or CRLF line ends included
+        print(f"# file {m.name}.py, features {m.features}, bom {m.bom}, newline {m.newline!r}, "
+              f"rejected {[i.feature for i in m.rejected]}", file=sys.stderr)
         return 0
     if args.out is None:
         parser.error("--out or --index is needed")
