@@ -22,7 +22,7 @@ from realcorpus import STDLIB_TEST, copy_stdlib, crashed, module_of, orphan_rust
 
 pytestmark = needs_cargo
 
-RUN_TIMEOUT_S = 900
+RUN_TIMEOUT_S = 300
 # On BASE the crate does not compile (signatures naming types the crate lacks, an inherited
 # __init__); the containment work of issue 9 removes this mark.
 BASE_CRASHES = pytest.mark.xfail(strict=False, reason="crash signatures in FINDINGS; fixed by containment work")
