@@ -22,7 +22,9 @@ from realcorpus import STDLIB_TEST, copy_stdlib, crashed, module_of, orphan_rust
 
 pytestmark = needs_cargo
 
-RUN_TIMEOUT_S = 900
+RUN_TIMEOUT_S = 300
+# On BASE the crate does not compile (signatures naming types the crate lacks, an inherited
+# __init__); the containment work of issue 9 removes this mark.
 BASE_CRASHES = pytest.mark.xfail(strict=False, reason="crash signatures in FINDINGS; fixed by containment work")
 
 
@@ -57,13 +59,11 @@ def test_the_corpus_is_there(corpus_run: CorpusRun) -> None:
     assert len(corpus_run.files) >= len(STDLIB_TEST) - 5, corpus_run.missing
 
 
-@BASE_CRASHES
 def test_no_crash(corpus_run: CorpusRun) -> None:
     why = crashed(corpus_run.proc)
     assert why is None, f"{why}\n{corpus_run.proc.stderr[-3000:]}"
 
 
-@BASE_CRASHES
 def test_every_module_is_accounted_for(corpus_run: CorpusRun) -> None:
     report = corpus_run.report()
     reported = Counter(m["module"] for m in report["modules"])
