@@ -7,6 +7,9 @@ CODES: dict[str, str] = {
     "PTL001": "syntax error: the module does not parse",
     "PTL002": "the module cannot be read (missing, unreadable, not UTF-8)",
     "PTL003": "the module is empty: nothing to translate",
+    "PTL004": "the module nests too deeply: CPython's parser rejects it, or it is deeper than the translator parses (portalis/nesting.py) or its passes can recurse",
+    "PTL005": "libcst's parser crashed or timed out on the module in an isolated worker process: the module is not parsed",
+    "PTL009": "internal error: a stage raised on this module (the exception's type and message); the module is not translated",
     # signatures and types
     "PTL110": "a parameter or return type is not annotated and could not be inferred (docstring examples, defaults, uses, callers, returned values)",
     "PTL111": "annotation names a type with no Rust mapping yet",
@@ -27,6 +30,13 @@ CODES: dict[str, str] = {
     "PTL136": "call to a function without a typed signature",
     "PTL140": "class form not supported yet (bases outside the module, several bases, super() beyond __init__)",
     "PTL150": "variadic parameters or *args/**kwargs in calls not supported yet",
+    "PTL160": "the function nests too deeply for the translator's passes (recursion limit): it is a todo!() stub",
+    "PTL161": "rustfmt rejected the item's Rust (a printer bug; rustfmt's message is kept): the item is quarantined as todo!()",
+    "PTL162": "rustfmt timed out on the item: it is quarantined as todo!()",
+    "PTL163": "a literal has no Rust form (an integer too large for its type, a string holding a lone surrogate)",
+    "PTL164": "internal error while printing the item's Rust: the item is quarantined as todo!()",
+    "PTL165": "two Python names of one function map to the same Rust identifier",
+    "PTL169": "rustfmt did not run (missing or failed to start): the Rust is left as printed",
     "PTL201": "variadic parameter",
     "PTL202": "star import",
     # validation
