@@ -35,7 +35,6 @@ from pydantic import ValidationError
 
 from portalis.interface import ModuleState, digest, interface_deps, interface_hash, interface_parts, scope_digest
 from portalis.lower.module import FunctionResult, lower_module
-from portalis.stages import lower_contained
 from portalis.model import Diagnostic, FunctionInfo, FunctionSignature, ModuleTranslation, ModuleTypeMap, ParsedModule, RustItem
 from portalis.store import Store
 
@@ -222,7 +221,7 @@ def translate_planned(
     *,
     rustfmt: str = "rustfmt",
     full: bool = False,
-    lower: Lower = lower_contained(lower_module),
+    lower: Lower = lower_module,
 ) -> CachedTranslation:
     """Translate a module, reusing the cached functions among `entries` (unless `full`); the
     functions translated now come back as `new_entries`. Each key is lowered at most once."""

@@ -7,6 +7,9 @@ CODES: dict[str, str] = {
     "PTL001": "syntax error: the module does not parse",
     "PTL002": "the module cannot be read (missing, unreadable, not UTF-8)",
     "PTL003": "the module is empty: nothing to translate",
+    "PTL004": "the module nests too deeply: CPython's parser rejects it, or it is deeper than the translator parses (portalis/nesting.py) or its passes can recurse",
+    "PTL005": "libcst's parser crashed or timed out on the module in an isolated worker process: the module is not parsed",
+    "PTL009": "internal error: a stage raised on this module (the exception's type and message); the module is not translated",
     # files, module names and the crate's layout (portalis/source.py, portalis/naming.py)
     "PTL010": "a .py file whose name no import can name (`my module.py`, `a-b.py`, `2x.py`): not translated",
     "PTL011": "a symlink (file or directory) leading outside the repository: never read",
@@ -36,6 +39,13 @@ CODES: dict[str, str] = {
     "PTL136": "call to a function without a typed signature",
     "PTL140": "class form not supported yet (bases outside the module, several bases, super() beyond __init__)",
     "PTL150": "variadic parameters or *args/**kwargs in calls not supported yet",
+    "PTL160": "the function nests too deeply for the translator's passes (recursion limit): it is a todo!() stub",
+    "PTL161": "rustfmt rejected the item's Rust (a printer bug; rustfmt's message is kept): the item is quarantined as todo!()",
+    "PTL162": "rustfmt timed out on the item: it is quarantined as todo!()",
+    "PTL163": "a literal has no Rust form (an integer too large for its type, a string holding a lone surrogate)",
+    "PTL164": "internal error while printing the item's Rust: the item is quarantined as todo!()",
+    "PTL165": "two Python names of one function map to the same Rust identifier",
+    "PTL169": "rustfmt did not run (missing or failed to start): the Rust is left as printed",
     "PTL201": "variadic parameter",
     "PTL202": "star import",
     # validation
@@ -43,8 +53,6 @@ CODES: dict[str, str] = {
     "PTL302": "rustc error outside any translated function",
     "PTL303": "rustc warning",
     "PTL304": "the toolchain did not run (missing cargo, timeout)",
-    # containment (portalis/stages.py)
-    "PTL190": "internal error: a stage raised for this module (a Portalis bug or a resource limit); the module failed, the others went on",
     # the safety gate (portalis/validate/safety.py, its table gate_table.toml)
     "PTL401": "rejected by the safety gate (a construct or path its allow-list does not allow): the function was quarantined as todo!()",
     "PTL403": "a capability (files, processes, network, environment) allowed because the Python function itself uses it",

@@ -28,6 +28,8 @@ from portalis.model import (
     ParsedModule,
     SourceModule,
 )
+from portalis.contain import contained, deep_stack_bytes, describe_exception, internal_error, run_deep
+from portalis.nesting import MAX_DEPTH, measure, probe
 from portalis.source import hash_bytes, read_source
 
 _EMPTY = cst.Module(body=[])
@@ -87,10 +89,14 @@ def source_tree(source: str) -> SourceTree:
     if tree is not None:
         _TREES.move_to_end(key)
         return tree
-    module = cst.parse_module(source)
+    # CPython's parser first: it rejects what CPython rejects (nesting included), and its tree
+    # bounds what libcst's native parser needs (portalis/nesting.py), so libcst never sees a
+    # module that could crash it.
+    module_ast = ast.parse(source)
+    module = run_deep(_libcst_parse, source, module_ast)
     tree = SourceTree(module=module)
     try:
-        _index_lines(module.body, ast.parse(source).body, tree.lines)
+        _index_lines(module.body, module_ast.body, tree.lines)
     except (SyntaxError, ValueError, IndexError, AttributeError, TypeError):
         # ast and libcst disagree (a grammar corner case): fall back to libcst's positions.
         tree.lines.clear()
@@ -102,6 +108,36 @@ def source_tree(source: str) -> SourceTree:
     if len(_TREES) > _TREE_CACHE_SIZE:
         _TREES.popitem(last=False)
     return tree
+
+
+class ParseRefused(Exception):
+    """libcst is not handed this module: too deeply nested, or it crashed on it in a worker."""
+
+    def __init__(self, code: str, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.code, self.message, self.line = code, message, line
+
+
+def _libcst_parse(source: str, module_ast: ast.Module) -> cst.Module:
+    """libcst's parse of a module CPython accepted, within the limits of portalis/nesting.py
+    (runs on a deep thread: its stack is what the bound is checked against)."""
+    nest = measure(module_ast, source)
+    if nest.depth > MAX_DEPTH:
+        raise ParseRefused(
+            "PTL004",
+            f"the module nests {nest.depth} levels deep (at line {nest.depth_line}); the translator parses at most "
+            f"{MAX_DEPTH} (libcst's time and memory grow with the square of the depth)",
+            nest.depth_line,
+        )
+    stack = deep_stack_bytes() or _FALLBACK_STACK
+    if nest.stack_bytes > stack:
+        why = probe(source, stack)
+        if why is not None:
+            raise ParseRefused("PTL005", f"{why}; the module may need up to {nest.stack_bytes >> 20} MiB of parser stack")
+    return cst.parse_module(source)
+
+
+_FALLBACK_STACK = 1 << 20  # no deep thread could be started: assume little, probe first
 
 
 def _suite(node: cst.BaseSuite) -> Sequence[cst.BaseStatement | cst.BaseSmallStatement]:
@@ -411,25 +447,37 @@ def _fields_once(fields: list[FieldInfo]) -> list[FieldInfo]:
     return out
 
 
+def _refused(src: SourceModule, source: str | None, diag: Diagnostic) -> ParsedModule:
+    return ParsedModule(
+        module=src.module, path=src.path, source_sha256=src.sha256, source=source or "", ok=False,
+        line_count=source.count("\n") + 1 if source else 0, diagnostics=[diag],
+    )
+
+
+def _parse_failed(exc: Exception, src: SourceModule, source: str) -> ParsedModule:
+    return _refused(src, source, internal_error(src.module, "parsing", exc))
+
+
+@contained("parsing", _parse_failed)
 def parse_source(src: SourceModule, source: str) -> ParsedModule:
-    """Parse one module's text into its outline; syntax errors become a diagnostic."""
+    """Parse one module's text into its outline; syntax errors become a diagnostic (CPython's
+    parser decides what is valid), as do modules libcst is not handed (PTL004, PTL005) and any
+    other failure (PTL009). Never raises."""
     base = dict(module=src.module, path=src.path, source_sha256=src.sha256, source=source)
     try:
         tree = source_tree(source)
-    except cst.ParserSyntaxError as exc:
-        return ParsedModule(
-            **base,
-            ok=False,
-            line_count=source.count("\n") + 1,
-            diagnostics=[
-                Diagnostic(
-                    code="PTL001",
-                    message=f"syntax error: {exc.message}",
-                    module=src.module,
-                    line=exc.raw_line,
-                )
-            ],
-        )
+    except SyntaxError as exc:  # CPython's verdict (IndentationError, too many nested brackets)
+        return _refused(src, source, Diagnostic(code="PTL001", message=f"syntax error: {exc.msg}", module=src.module, line=exc.lineno))
+    except (RecursionError, MemoryError) as exc:  # CPython's parser gives up: too deeply nested
+        return _refused(src, source, Diagnostic(
+            code="PTL004", message=f"CPython's parser rejects the module as too deeply nested ({describe_exception(exc)})",
+            module=src.module))
+    except ValueError as exc:  # e.g. a null byte in the source
+        return _refused(src, source, Diagnostic(code="PTL001", message=f"syntax error: {exc}", module=src.module))
+    except ParseRefused as exc:
+        return _refused(src, source, Diagnostic(code=exc.code, message=exc.message, module=src.module, line=exc.line))
+    except cst.ParserSyntaxError as exc:  # CPython accepted it, libcst does not (a grammar corner)
+        return _refused(src, source, Diagnostic(code="PTL001", message=f"syntax error: {exc.message}", module=src.module, line=exc.raw_line))
     outline = _Outline(src, tree)
     outline.module_body(tree.module)
     # The last binding of a module-level name wins, whatever it binds (a function, a class, a
@@ -450,8 +498,13 @@ def parse_source(src: SourceModule, source: str) -> ParsedModule:
     )
 
 
+def _read_failed(exc: Exception, root: Path, src: SourceModule) -> ParsedModule:
+    return _refused(src, None, internal_error(src.module, "reading", exc))
+
+
+@contained("reading", _read_failed)
 def parse_file(root: Path, src: SourceModule) -> ParsedModule:
-    """Read and parse one module of a repository."""
+    """Read and parse one module of a repository. Never raises."""
     text, error = read_source(root, src.path)
     if text is None:
         return ParsedModule(

@@ -27,7 +27,10 @@ from portalis.model import (
     SkippedFile,
 )
 from portalis.source import Discovery, SourceError, resolve_root, scan_sources
-from portalis.stages import format_contained, is_failed, lower_contained, parse_contained, type_map_contained
+from portalis.contain import has_internal_error
+from portalis.lower.module import format_translations
+from portalis.parse import parse_file
+from portalis.typemap import build_type_map
 from portalis.validate.cargo import Toolchain, run_cargo, rustfmt_clean
 from portalis.validate.behaviour import BehaviourReport, VerifyConfig, apply_verdicts, verify_crate
 from portalis.validate.compile import check_modules
@@ -44,7 +47,7 @@ def module_status(parsed: ParsedModule | None, validation: ModuleValidation | No
     """ok | partial | empty | error, for the report and the UI."""
     if parsed is not None and not parsed.ok:
         return "error"
-    if translation is not None and is_failed(translation.diagnostics):
+    if translation is not None and has_internal_error(translation.diagnostics):
         return "error"
     if validation is None:
         return "error"
@@ -170,14 +173,12 @@ def translate_path(
         raise SourceError(f"no Python module found in {path}" + (f" ({why})" if why else ""))
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    # Each stage contained per module (portalis/stages.py): what escapes a pass for one module
-    # fails that module (status `error`), never the run.
-    parsed = {m.module: parse_contained(src.root, m) for m in modules}
+    # Each stage function is contained per module (portalis/contain.py): what escapes a pass for
+    # one module fails that module (status `error`), never the run.
+    parsed = {m.module: parse_file(src.root, m) for m in modules}
     timings["parse_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    type_maps: dict[str, ModuleTypeMap] = {}
-    for k in list(parsed):
-        parsed[k], type_maps[k] = type_map_contained(parsed[k])
+    type_maps: dict[str, ModuleTypeMap] = {k: build_type_map(p) for k, p in parsed.items()}
     timings["type_map_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     cache_stats: dict[str, int] = {}
@@ -200,9 +201,8 @@ def translate_path(
         translations, cache_stats = translate_all_cached(parsed, type_maps, FunctionCache(Store(cache)), rustfmt=toolchain.rustfmt)
     else:
         # Printed unformatted, then formatted by one rustfmt run for the whole crate.
-        lower = lower_contained(lower_module)
-        translations = {k: lower(p, type_maps[k], type_maps, None) for k, p in parsed.items()}
-        format_contained(list(translations.values()), toolchain.rustfmt)
+        translations = {k: lower_module(p, type_maps[k], type_maps, None) for k, p in parsed.items()}
+        format_translations(list(translations.values()), toolchain.rustfmt)
     timings["translate_s"] = time.perf_counter() - t0
 
     out_dir.mkdir(parents=True, exist_ok=True)

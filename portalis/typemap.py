@@ -16,6 +16,7 @@ import ast
 
 import libcst as cst
 
+from portalis.contain import contained, internal_error
 from portalis.lower.scan import MUTATING_METHODS, scan_function
 from portalis.model import (
     ClassSignature,
@@ -435,8 +436,15 @@ def _constant(c: ConstantInfo, scope: TypeScope) -> TypedConstant | None:
     return TypedConstant(name=c.name, py_type=py, rust_type=rust, value=c.value, line=c.line)
 
 
+def _type_map_failed(exc: Exception, parsed: ParsedModule) -> ModuleTypeMap:
+    return ModuleTypeMap(module=parsed.module, diagnostics=[internal_error(parsed.module, "building the type map", exc)])
+
+
+@contained("building the type map", _type_map_failed)
 def build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
-    """The interface of a parsed module. Broken modules give an empty map with their diagnostics."""
+    """The interface of a parsed module. Broken modules give an empty map with their diagnostics;
+    a failure of the pass itself gives an empty map with an internal-error diagnostic (PTL009,
+    or PTL004 when it recursed too deep). Never raises."""
     if not parsed.ok:
         return ModuleTypeMap(module=parsed.module)
     tree = source_tree(parsed.source)

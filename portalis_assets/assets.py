@@ -33,7 +33,7 @@ from portalis.cache import CachedTranslation, FunctionCache, RULES_VERSION, plan
 from portalis.crate import crate_name
 from portalis.interface import interface_deps
 from portalis.model import CrateResult, Diagnostic, ModuleTypeMap, ParsedModule
-from portalis.stages import parse_contained
+from portalis.parse import parse_file
 from portalis.pipeline import assemble, module_report, verification_summary, write_report
 from portalis.typemap import build_type_map
 from portalis.validate.cargo import run_cargo, rustfmt_clean
@@ -90,7 +90,7 @@ def parsed_ast(context: dg.AssetExecutionContext, source_repo: SourceRepoResourc
                     diagnostics=[Diagnostic(code="PTL002", message=f"module {key} is not in {root}", module=key)],
                 )
             else:
-                parsed = parse_contained(root, src)
+                parsed = parse_file(root, src)
             db.put_parsed(parsed)
         except Exception as exc:  # the outer net: one module's failure must not cost the others
             record_failure(context, db, "parsed_ast", key, src.path if src else "", exc)

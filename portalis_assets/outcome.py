@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from portalis.model import ModuleTranslation, ModuleValidation, ParsedModule, Severity
 from portalis.pipeline import module_status
-from portalis.stages import is_failed
+from portalis.contain import has_internal_error
 from portalis.store import Store
 from portalis_assets.faults import error_block
 
@@ -50,8 +50,8 @@ def status_failure(module: str, parsed: ParsedModule | None, validation: ModuleV
     if parsed is not None and not parsed.ok:
         message, where = _first_error(parsed.diagnostics)
         return ModuleFailure(module, path, "parsed_ast", message or "the module does not parse", where)
-    if translation is not None and is_failed(translation.diagnostics):  # contained by portalis/stages.py
-        message, where = _first_error([d for d in translation.diagnostics if is_failed([d])])
+    if translation is not None and has_internal_error(translation.diagnostics):  # contained by portalis/contain.py
+        message, where = _first_error([d for d in translation.diagnostics if has_internal_error([d])])
         return ModuleFailure(module, path, "rust_translation", message, where)
     if validation is None:
         return ModuleFailure(module, path, "validation_report", "no validation row: the module was not translated")

@@ -1,4 +1,5 @@
-"""The per-module net (portalis/stages.py) and the CLI's exit status for failed modules."""
+"""The CLI's exit status for failed modules, and a stored row that no longer parses
+(containment itself: tests/test_containment.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from portalis.model import ModuleTypeMap, SourceModule
+from portalis.contain import INTERNAL_ERROR, has_internal_error
+from portalis.lower.module import lower_module
+from portalis.model import SourceModule
 from portalis.parse import parse_source
 from portalis.source import hash_bytes
-from portalis.stages import INTERNAL_ERROR, is_failed, lower_contained, parse_contained, type_map_contained
+from portalis.typemap import build_type_map
 
 GOOD = "def add(a: int, b: int) -> int:\n    return a + b\n"
 
@@ -19,52 +22,17 @@ def _parsed(name: str, text: str):
     return parse_source(SourceModule(module=name, path=f"{name}.py", sha256=hash_bytes(text.encode())), text)
 
 
-def test_an_exception_escaping_lowering_fails_that_module_only() -> None:
-    calls: list[str] = []
-
-    def lower(parsed, type_map, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
-        calls.append(parsed.module)
-        if parsed.module == "bad":
-            return [][1]  # an IndexError, as a translator bug would raise
-        from portalis.lower.module import lower_module
-
-        return lower_module(parsed, type_map, *args, **kwargs)
-
-    safe = lower_contained(lower)
-    good, bad = _parsed("good", GOOD), _parsed("bad", GOOD)
-    _, tm_good = type_map_contained(good)
-    _, tm_bad = type_map_contained(bad)
-    out_bad = safe(bad, tm_bad, {}, None)
-    out_good = safe(good, tm_good, {}, None)
-    assert calls == ["bad", "good"]
-    assert is_failed(out_bad.diagnostics) and not out_bad.items
-    diag = next(d for d in out_bad.diagnostics if d.code == INTERNAL_ERROR)
-    # readable: the exception type and the innermost Portalis-side frame are named
-    assert "IndexError" in diag.message and "lowering" in diag.message
-    assert not is_failed(out_good.diagnostics) and [i.name for i in out_good.functions] == ["add"]
-
-
-def test_recursion_in_a_pass_is_a_module_diagnostic(tmp_path: Path) -> None:
-    # Deeper than any of our recursive passes can go with Python's default limit, shallow
-    # enough for CPython's own parser: whatever pass gives up, it costs this module alone.
-    deep = "def f(x: int) -> int:\n    return " + " + ".join(["x"] * 2500) + "\n"
-    (tmp_path / "deep.py").write_text(deep)
-    src = SourceModule(module="deep", path="deep.py", sha256=hash_bytes(deep.encode()))
-    parsed = parse_contained(tmp_path, src)
-    parsed, tm = type_map_contained(parsed)
-    out = lower_contained(__import__("portalis.lower.module", fromlist=["lower_module"]).lower_module)(parsed, tm, {}, None)
-    # Either it translated, or it failed with a diagnostic: never an exception out of here.
-    assert out.module == "deep"
-    if is_failed(out.diagnostics) or not parsed.ok:
-        assert any(d.code in (INTERNAL_ERROR, "PTL001") or d.code.startswith("PTL0") for d in out.diagnostics + parsed.diagnostics)
-
-
-def test_type_map_failure_marks_the_parsed_module_failed() -> None:
-    parsed = _parsed("m", GOOD)
-    broken = parsed.model_copy(update={"source": "def (:\n"})  # a stored row that no longer parses
-    after, tm = type_map_contained(broken)
-    assert not after.ok and tm == ModuleTypeMap(module="m")
-    assert any(d.code == INTERNAL_ERROR and "type map" in d.message for d in after.diagnostics)
+def test_a_stored_row_that_no_longer_parses_fails_its_module_only() -> None:
+    # The type map and lowering re-read the parsed row's source: a row whose source does not
+    # parse (a corrupted or hand-edited store) is that module's internal error, not a crash.
+    broken = _parsed("m", GOOD).model_copy(update={"source": "def (:\n"})
+    tm = build_type_map(broken)
+    assert has_internal_error(tm.diagnostics)
+    out = lower_module(broken, tm, {}, None)
+    assert has_internal_error(out.diagnostics) and not out.functions
+    good = _parsed("good", GOOD)
+    assert [f.name for f in lower_module(good, build_type_map(good), {}, None).functions] == ["add"]
+    assert INTERNAL_ERROR == "PTL009"
 
 
 def test_cli_exits_1_and_names_each_failed_module(tmp_path: Path) -> None:

@@ -36,8 +36,7 @@ from portalis.llm.metrics import LLMMetrics, record
 from portalis.llm.prompt import PROMPT_VERSION
 from portalis.llm.settings import LLMSettings
 from portalis.llm.task import FunctionOutcome, FunctionTask
-from portalis.lower.module import FunctionResult, lower_module
-from portalis.stages import format_contained, lower_contained
+from portalis.lower.module import FunctionResult, format_translations, lower_module
 from portalis.model import (
     Diagnostic,
     FunctionStatus,
@@ -458,9 +457,8 @@ def translate_with_llm(
                 stats["functions_translated"] += len(r.translated)
                 stats["cache_hits"] += len(r.reused)
         else:
-            lower = lower_contained(lower_module)
-            translations = {k: lower(p, type_maps[k], type_maps, None) for k, p in parsed.items()}  # type: ignore[arg-type]  # formatted below, once
-            format_contained(list(translations.values()), toolchain.rustfmt)
+            translations = {k: lower_module(p, type_maps[k], type_maps, None) for k, p in parsed.items()}  # type: ignore[arg-type]  # formatted below, once
+            format_translations(list(translations.values()), toolchain.rustfmt)
             stats["functions_translated"] = sum(len(t.functions) for t in translations.values())
         keys = {k: dict(plan.function_keys) for k, plan in plans.items()}
         tasks = function_tasks(translations, parsed, type_maps, only=fresh if cache is not None else None,

@@ -13,6 +13,8 @@ skipped so that facts from later statements are still learnt.
 
 from __future__ import annotations
 
+import unicodedata
+
 import libcst as cst
 
 from portalis.lower.context import (
@@ -37,7 +39,7 @@ from portalis.rust import ir
 from portalis.types import pytypes as T
 from portalis.types.annotations import AnnotationError, TypeScope, resolve_annotation
 from portalis.types.pytypes import is_copy, unify
-from portalis.types.rust_types import TypeMappingError, declared_param_type, owned_type, param_type, rust_ident
+from portalis.types.rust_types import TypeMappingError, binding, declared_param_type, owned_type, param_type, rust_ident, unused_ident
 
 _AUG = {
     cst.AddAssign: cst.Add(), cst.SubtractAssign: cst.Subtract(), cst.MultiplyAssign: cst.Multiply(),
@@ -92,6 +94,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         self.blocks: list[int] = []
         self.loops: list[_Loop] = []
         self.temp_counter = 0
+        self._rust_names: set[str] | None = None
         self.current_line: int | None = None
         self.tries: list = []  # try bodies being lowered, innermost last (lower/exceptions.py)
         self.handling: list[str] = []  # the errors of the except blocks being lowered
@@ -177,7 +180,22 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         """A fresh Rust name for a temporary (Python names never start with two underscores
         followed by a digit-suffixed stem, so these cannot clash)."""
         self.temp_counter += 1
+        stem = rust_ident(stem).removeprefix("r#").strip("_") or "t"  # a stem may be a Python name
         return f"__{stem}{self.temp_counter}"
+
+    def unused_name(self, ident: str) -> str:
+        """The Rust name of a binding nothing reads (`_x`), or `_` when `_x` is a name of the
+        function already (a parameter `x` next to a variable `_x`)."""
+        shown = unused_ident(ident)
+        if shown != "_" and shown != ident and shown in self.rust_names():
+            return "_"
+        return shown
+
+    def rust_names(self) -> set[str]:
+        if self._rust_names is None:
+            names = set(self.scan.names_read) | set(self.scan.assign_count) | {p.name for p in self.sig.params}
+            self._rust_names = {rust_ident(n) for n in names}
+        return self._rust_names
 
     def line(self, node: cst.CSTNode) -> int | None:
         return self.tree.line(node) if self.tree is not None else None
@@ -230,7 +248,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 self.locals[p.name] = Local(name_, widened, Mode.PLACE, param=True)
                 ptype_ = param_type(ty, False)
                 start = Val(ir.Path(name_), ty, Mode.REF if isinstance(ptype_, ir.TRef) else Mode.PLACE)
-                prologue.append(ir.Let(f"mut {name_}", self.rust_type(widened), owned_as(start, widened)))
+                prologue.append(ir.Let(binding(name_, True), self.rust_type(widened), owned_as(start, widened)))
                 continue
             if not T.is_known(ty):
                 if not self.tolerant:
@@ -252,14 +270,14 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 # Python rebinds the name: an owned local copy shadows the borrow.
                 self.locals[p.name] = Local(name, ty, Mode.PLACE, param=True)
                 params.append(ir.Param(name, ptype))
-                mut = "mut " if rebound or p.name in self.mutated_locals else ""
-                prologue.append(ir.Let(f"{mut}{name}", owned_type(ty), owned(Val(ir.Path(name), ty, Mode.REF))))
+                prologue.append(ir.Let(binding(name, rebound or p.name in self.mutated_locals), owned_type(ty),
+                                       owned(Val(ir.Path(name), ty, Mode.REF))))
             else:
                 mode = Mode.REF if isinstance(ptype, ir.TRef) else Mode.PLACE
                 self.locals[p.name] = Local(name, ty, mode, param=True)
                 # A parameter is initialised by the caller: any assignment needs `mut`.
                 mutable = (rebound or p.name in self.mutated_locals) and mode is not Mode.REF
-                shown = name if p.name in self.scan.names_read or name.startswith("_") else f"_{name}"
+                shown = name if p.name in self.scan.names_read else self.unused_name(name)
                 params.append(ir.Param(shown, ptype, mutable=mutable))
         if self.scan.yields:
             # A generator function: what it yields is collected and returned as a list
@@ -377,17 +395,17 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         out: list[ir.Stmt] = []
         for local in self.extra_hoists.get(block_id, []):
             init = ir.Call(ir.Path("Default::default")) if local.name in self.default_init else None
-            out.append(ir.Let(f"mut {local.name}", self.rust_type(local.ty, holes=True), init))
+            out.append(ir.Let(binding(local.name, True), self.rust_type(local.ty, holes=True), init))
         for name in self.decls.hoisted.get(block_id, []):
             local = self.retyped.get(name) or self.locals.get(name)
             if local is None or local.func is not None:
                 continue
             ty = self.rust_type(local.ty, holes=True)
-            mut = "mut " if self._needs_mut(name) else ""
+            pattern = binding(local.name, self._needs_mut(name))
             if name in self.decls.needs_default:
-                out.append(ir.Let(f"{mut}{local.name}", ty, ir.Call(ir.Path("Default::default"))))
+                out.append(ir.Let(pattern, ty, ir.Call(ir.Path("Default::default"))))
             else:
-                out.append(ir.Let(f"{mut}{local.name}", ty, None))
+                out.append(ir.Let(pattern, ty, None))
         return out
 
     def stmt(self, stmt: cst.BaseStatement) -> list[ir.Stmt]:
@@ -908,9 +926,8 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         loc = self.declare(pyname, ty)
         if shadow:
             loc.param = False
-        mut = "mut " if self._needs_mut(pyname) else ""
         annot = self.rust_type(ty, holes=True) if not _is_literal_typed(value, ty) else None
-        return [ir.Let(f"{mut}{loc.name}", annot, value)]
+        return [ir.Let(binding(loc.name, self._needs_mut(pyname)), annot, value)]
 
     def bind_tuple(self, target: cst.Tuple | cst.List, value: cst.BaseExpression, node: cst.CSTNode) -> list[ir.Stmt]:
         names = [el.value for el in target.elements]
@@ -1521,6 +1538,18 @@ def _if_returns(e: ir.IfExpr) -> bool:
 # ---------------------------------------------------------------- the driver
 
 
+def name_clash(names: list[str]) -> str | None:
+    """Two distinct Python names of one function that rust_ident() maps to one Rust name
+    (`self` and `self_`, `_` and `__`, a non-ASCII name and its mangled spelling), or None."""
+    seen: dict[str, str] = {}
+    for n in names:
+        r = rust_ident(n)
+        other = seen.setdefault(r, n)
+        if other != n and unicodedata.normalize("NFKC", other) != unicodedata.normalize("NFKC", n):
+            return f"the Python names `{other}` and `{n}` would both be `{r}` in Rust: rename one"
+    return None
+
+
 def lower_function(
     env: ModuleEnv,
     sig: FunctionSignature,
@@ -1541,6 +1570,9 @@ def lower_function(
         # What the type map's inference learnt about the locals is where lowering starts.
         facts = Facts(locals=dict(learnt[1].locals)) if learnt is not None and learnt[0] is node else Facts()
     scan = scan_function(node)
+    clash = name_clash([p.name for p in sig.params] + sorted(set(scan.names_read) | set(scan.assign_count)))
+    if clash is not None:
+        raise Unsupported("PTL165", clash, node)
     for _ in range(MAX_PASSES):
         facts.changed = False
         lw = FunctionLowerer(env, sig, node, scope, tree, scan, facts, tolerant=True, outer=outer, self_type=self_type)

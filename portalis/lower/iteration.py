@@ -41,7 +41,7 @@ from portalis.rust import ir
 from portalis.types import pytypes as T
 from portalis.types.annotations import AnnotationError, resolve_annotation
 from portalis.types.pytypes import is_copy, unify
-from portalis.types.rust_types import TypeMappingError, param_type, rust_ident
+from portalis.types.rust_types import TypeMappingError, binding, param_type, rust_ident
 
 if TYPE_CHECKING:
     from portalis.lower.function import FunctionLowerer
@@ -109,9 +109,9 @@ class IterLowering:
             if elem.mode is Mode.REF and reassigned:
                 # Python rebinds the loop variable: iterate by reference, work on an owned copy.
                 local = Local(name, elem.ty, Mode.PLACE)
-                return name, [(py, local)], [ir.Let(f"mut {name}", None, owned(Val(ir.Path(name), elem.ty, Mode.REF)))]
+                return name, [(py, local)], [ir.Let(binding(name, True), None, owned(Val(ir.Path(name), elem.ty, Mode.REF)))]
             mode = Mode.PLACE if elem.mode is not Mode.REF else Mode.REF
-            return (f"mut {name}" if reassigned and elem.mode is not Mode.REF else name), [(py, Local(name, elem.ty, mode))], []
+            return binding(name, reassigned and elem.mode is not Mode.REF), [(py, Local(name, elem.ty, mode))], []
         if isinstance(target, (cst.Tuple, cst.List)) and elem.ty.kind == "tuple" and len(elem.ty.args) == len(target.elements):
             parts: list[str] = []
             binds: list[tuple[str, Local]] = []

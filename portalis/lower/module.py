@@ -6,11 +6,13 @@ quarantine a single function rustc rejects without touching the rest of the modu
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Callable
 
 import libcst as cst
 
+from portalis.contain import contained, describe_exception, has_internal_error, internal_error
 from portalis.lower.context import ModuleEnv, Unsupported
 from portalis.lower.exceptions import exception_classes
 from portalis.lower.function import lower_function
@@ -29,13 +31,16 @@ from portalis.model import (
 )
 from portalis.parse import source_tree
 from portalis.rust import ir
-from portalis.rust.fmt import format_source
-from portalis.rust.printer import Printer
+from portalis.rust.fmt import RustfmtUnavailable, format_many, format_source
+from portalis.rust.printer import Printer, UnprintableLiteral, int_literal_problem, str_literal_problem
 from portalis.types.annotations import TypeScope
 from portalis.types.rust_types import TypeMappingError, declared_param_type, owned_type, param_type, rust_ident
 from portalis.typemap import function_nodes
 
 _MARK = "// @portalis-item "
+# What a translated item's stub says; an item quarantined before rustc (rustfmt rejected it, it
+# could not be printed) gets its own reason in its place.
+RUSTC_REASON = "rustc rejected its translation"
 
 
 @dataclass
@@ -65,6 +70,14 @@ def stub_fn(sig: FunctionSignature, message: str, receiver: str | None = None) -
         attrs=("allow(unused_variables)",) if all(p.name == p.name.lower() for p in sig.params) and sig.name == sig.name.lower()
         else ("allow(unused_variables, non_snake_case)",),
     )
+
+
+def _function_failure(bug: Exception, node: cst.CSTNode) -> Unsupported:
+    """An exception out of one function's lowering, as that function's diagnostic: nesting too
+    deep for the passes (PTL160) or a translator bug (PTL130)."""
+    if isinstance(bug, RecursionError):
+        return Unsupported("PTL160", f"the function nests too deeply for the translator ({describe_exception(bug)})", node)
+    return Unsupported("PTL130", f"internal translator error ({describe_exception(bug)}); please report it", node)
 
 
 def _struct(cls: ClassSignature) -> ir.Struct:
@@ -199,9 +212,9 @@ def _class_methods(
             except Unsupported:
                 raise
             except Exception as bug:  # noqa: BLE001 - a translator bug costs one method, not the module
-                raise Unsupported("PTL130", f"internal translator error ({type(bug).__name__}: {bug}); please report it", node) from bug
+                raise _function_failure(bug, node) from bug
             record.runtime = sorted(lowerer.runtime)
-            stub = stub_fn(m, f"portalis: `{m.qualname}` was quarantined: rustc rejected its translation", receiver)
+            stub = stub_fn(m, f"portalis: `{m.qualname}` was quarantined: {RUSTC_REASON}", receiver)
             items.append((record, ir.Impl(cls.name, (fn,)), ir.Impl(cls.name, (stub,)) if stub is not None else None))
         except Unsupported as exc:
             line = exc.line or (tree.line(exc.node) if exc.node is not None else None) or m.line
@@ -264,6 +277,38 @@ def _const(c: TypedConstant) -> ir.Const | None:
     return ir.Const(name=rust_ident(c.name), type=ty, value=init, static=True, attrs=attrs)
 
 
+def _constant_problem(c: TypedConstant) -> str | None:
+    """Why a constant's value has no Rust literal (a huge integer, a lone surrogate), or None."""
+    from portalis.typemap import constant_value
+
+    try:
+        value = constant_value(c.value)
+    except (ValueError, SyntaxError, ZeroDivisionError, OverflowError, TypeError, MemoryError, RecursionError):
+        return None
+    todo, seen = [value], 0
+    while todo and seen < 100_000:
+        v = todo.pop()
+        seen += 1
+        if isinstance(v, bool):
+            continue
+        if isinstance(v, int):
+            problem = int_literal_problem(v)
+        elif isinstance(v, str):
+            problem = str_literal_problem(v)
+        elif isinstance(v, dict):
+            todo.extend(v.keys())
+            todo.extend(v.values())
+            continue
+        elif isinstance(v, (list, tuple, set, frozenset)):
+            todo.extend(v)
+            continue
+        else:
+            continue
+        if problem is not None:
+            return problem
+    return None
+
+
 def _literal(value: object, ty, owned: bool) -> ir.Expr | None:
     """A Python literal value as a Rust expression of the type `ty` maps to."""
     k = ty.kind
@@ -298,6 +343,15 @@ def _literal(value: object, ty, owned: bool) -> ir.Expr | None:
     return None
 
 
+def _lower_failed(exc: Exception, parsed: ParsedModule, type_map: ModuleTypeMap, *args, **kwargs) -> ModuleTranslation:
+    out = ModuleTranslation(module=parsed.module)
+    out.diagnostics.extend(parsed.diagnostics)
+    out.diagnostics.extend(type_map.diagnostics)
+    out.diagnostics.append(internal_error(parsed.module, "lowering", exc))
+    return out
+
+
+@contained("lowering", _lower_failed)
 def lower_module(
     parsed: ParsedModule,
     type_map: ModuleTypeMap,
@@ -310,10 +364,17 @@ def lower_module(
     """Translate one module. `interfaces` holds the type maps of the modules it imports.
 
     Cache hook: `reuse(sig)` may return a function's earlier result, used as is instead of lowering
-    it (same place in items and diagnostics); `lowered` receives every function lowered here."""
+    it (same place in items and diagnostics); `lowered` receives every function lowered here.
+
+    Never raises: a function that fails is its todo!() stub with a diagnostic (PTL130, PTL160),
+    an item that cannot be printed or formatted is quarantined (PTL161-PTL164), and a failure of
+    the pass itself is a module diagnostic (PTL009)."""
     out = ModuleTranslation(module=parsed.module)
     out.diagnostics.extend(parsed.diagnostics)
     if not parsed.ok:
+        return out
+    if has_internal_error(type_map.diagnostics):
+        out.diagnostics.extend(type_map.diagnostics)  # the type map failed: nothing to lower against
         return out
     if not parsed.functions and not parsed.classes and not parsed.constants:
         out.diagnostics.append(
@@ -331,6 +392,11 @@ def lower_module(
 
     pending: list[tuple[RustItem, ir.Item, ir.Item | None]] = []
     for c in type_map.constants:
+        problem = _constant_problem(c)
+        if problem is not None:
+            out.diagnostics.append(Diagnostic(code="PTL163", message=f"constant `{c.name}`: {problem}", module=parsed.module,
+                                              function=c.name, line=c.line))
+            continue
         item = _const(c)
         if item is not None:
             pending.append((RustItem(name=c.name, kind="const", code="", python_line=c.line), item, None))
@@ -376,9 +442,9 @@ def lower_module(
             except Unsupported:
                 raise
             except Exception as bug:  # noqa: BLE001 - a translator bug costs one function, not the module
-                raise Unsupported("PTL130", f"internal translator error ({type(bug).__name__}: {bug}); please report it", node) from bug
+                raise _function_failure(bug, node) from bug
             record.runtime = sorted(lowerer.runtime)
-            stub = stub_fn(sig, f"portalis: `{sig.name}` was quarantined: rustc rejected its translation")
+            stub = stub_fn(sig, f"portalis: `{sig.name}` was quarantined: {RUSTC_REASON}")
             pending.append((record, fn, stub))
         except Unsupported as exc:
             line = exc.line or (tree.line(exc.node) if exc.node is not None else None) or sig.line
@@ -392,37 +458,132 @@ def lower_module(
                 pending.append((record, stub, None))
             else:
                 out.items.append(record)
-    out.items.extend(_print_items(pending, rustfmt))
+    before = len(out.diagnostics)
+    out.items.extend(_print_items(pending, rustfmt, out))
+    by_name = {r.item.name: r for r in fresh}
+    for diag in out.diagnostics[before:]:  # quarantined while printing: the cache keeps why
+        if diag.function in by_name:
+            by_name[diag.function].diagnostics.append(diag)
     out.items.sort(key=lambda i: ({"const": 0, "struct": 1, "fn": 2}[i.kind], i.python_line))
     if lowered is not None:
         lowered.extend(fresh)  # records were printed in place: their code is final here
     return out
 
 
-def _print_items(pending: list[tuple[RustItem, ir.Item, ir.Item | None]], rustfmt: str | None) -> list[RustItem]:
-    """Print all items and their stubs; with a rustfmt, format them with one call."""
+def _print_items(pending: list[tuple[RustItem, ir.Item, ir.Item | None]], rustfmt: str | None,
+                 out: ModuleTranslation) -> list[RustItem]:
+    """Print all items and their stubs; with a rustfmt, format them with one call. An item
+    that cannot be printed (a literal with no Rust form, a printer bug) is replaced by its stub,
+    or left out when it has none, with a diagnostic on `out`."""
     if not pending:
         return []
     printer = Printer()
     result = []
     for record, item, stub in pending:
-        record.code = printer.item(item) + "\n"
+        try:
+            record.code = printer.item(item) + "\n"
+        except Exception as exc:  # noqa: BLE001 - one item's printing failure costs that item only
+            code, what = _print_failure(exc)
+            message = f"`{record.name}` could not be printed as Rust: {what}"
+            out.diagnostics.append(Diagnostic(code=code, message=message, module=out.module, function=record.name,
+                                              line=record.python_line))
+            stub = _restubbed(stub, f"portalis {code}: {message}") if stub is not None else None
+            _quarantine(record)
+            if stub is None or record.kind != "fn":
+                result.append(record)
+                continue
+            item, stub = stub, None
+            try:
+                record.code = printer.item(item) + "\n"
+            except Exception:  # noqa: BLE001 - the stub cannot be printed either: the item drops out
+                record.code = ""
+                result.append(record)
+                continue
         if stub is not None:
-            record.stub = printer.item(stub) + "\n"
+            try:
+                record.stub = printer.item(stub) + "\n"
+            except Exception:  # noqa: BLE001 - no stub: rustc cannot quarantine it, the item stays
+                record.stub = None
         result.append(record)
     if rustfmt is not None:
-        format_items(result, rustfmt)
+        out.diagnostics.extend(format_quarantined(result, rustfmt, out.module))
     return result
+
+
+def _print_failure(exc: Exception) -> tuple[str, str]:
+    if isinstance(exc, UnprintableLiteral):
+        return "PTL163", str(exc)
+    if isinstance(exc, RecursionError):
+        return "PTL160", f"it nests too deeply for the printer ({describe_exception(exc)})"
+    return "PTL164", f"internal printer error ({describe_exception(exc)}); please report it"
+
+
+def _restubbed(stub: ir.Item, message: str) -> ir.Item:
+    """The stub with its todo!() saying why the item was quarantined."""
+    if isinstance(stub, ir.Fn):
+        return dataclasses.replace(stub, body=ir.Block(tail=ir.Macro("todo", fmt=message)))
+    if isinstance(stub, ir.Impl):
+        return ir.Impl(stub.type_name, tuple(_restubbed(i, message) for i in stub.items))
+    return stub
+
+
+def _quarantine(record: RustItem) -> None:
+    if record.kind == "fn":
+        record.status = FunctionStatus.UNTRANSLATED
+    record.code = ""
+    record.stub = None
+    record.runtime = []
 
 
 def format_translations(translations: list[ModuleTranslation], rustfmt: str = "rustfmt") -> None:
     """Format the items of many modules with a single rustfmt run (rustfmt's start-up costs
-    more than formatting a module)."""
-    format_items([it for t in translations for it in t.items], rustfmt)
+    more than formatting a module). Items rustfmt rejects or times out on are quarantined, each
+    with a diagnostic on its module; the others are formatted as usual. Never raises."""
+    items = [it for t in translations for it in t.items]
+    owner = [t for t in translations for _ in t.items]
+    for index, diag in format_quarantined(items, rustfmt, None, indexed=True):  # type: ignore[misc]
+        diag.module = owner[index].module
+        owner[index].diagnostics.append(diag)
+
+
+def format_quarantined(items: list[RustItem], rustfmt: str, module: str | None, indexed: bool = False) -> list:
+    """Format item code (and stubs) in place, one rustfmt run for all when nothing fails
+    (portalis/rust/fmt.py: `format_many` finds the failing items by halving). An item rustfmt
+    rejects (PTL161) or times out on (PTL162) becomes its stub, formatted, with its todo!()
+    saying so, or drops out of the crate when it has none (a struct, a constant). rustfmt missing:
+    the items stay as printed, with one warning (PTL169). Returns the diagnostics (with
+    `indexed`, pairs of the item's index and its diagnostic)."""
+    texts: list[str] = []
+    for record in items:
+        texts.append(record.code or "")
+        texts.append(record.stub or "")
+    try:
+        formatted = format_many(texts, rustfmt)
+    except RustfmtUnavailable as exc:
+        diag = Diagnostic(code="PTL169", message=str(exc), module=module or "", severity=Severity.WARNING)
+        return [(0, diag)] if indexed and items else ([] if indexed else [diag])
+    found: list[tuple[int, Diagnostic]] = []
+    for i, record in enumerate(items):
+        code, stub = formatted[2 * i], formatted[2 * i + 1]
+        record.stub = stub if isinstance(stub, str) and stub else None
+        if isinstance(code, str):
+            record.code = code
+            continue
+        kind = "PTL162" if code.timed_out else "PTL161"
+        what = "timed out on" if code.timed_out else "rejected"
+        message = f"rustfmt {what} the Rust of `{record.name}`: {code.reason}"
+        found.append((i, Diagnostic(code=kind, message=message, module=module or "", function=record.name, line=record.python_line)))
+        stub_text = record.stub.replace(RUSTC_REASON, f"rustfmt {what} its translation") if record.stub and record.kind == "fn" else None
+        _quarantine(record)
+        if stub_text is not None:
+            record.code = stub_text
+    return found if indexed else [d for _, d in found]
 
 
 def format_items(items: list[RustItem], rustfmt: str) -> None:
-    """Format item code (and stubs) in place: one rustfmt call, split back by marker lines."""
+    """Format item code (and stubs) in place: one rustfmt call, split back by marker lines.
+    Raises RustfmtError when rustfmt rejects any of them (the LLM loop's candidates, which it
+    then formats one by one); the translator's items go through `format_quarantined`."""
     chunks: list[str] = []
     for i, record in enumerate(items):
         if record.code:

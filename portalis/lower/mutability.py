@@ -15,6 +15,7 @@ import dataclasses
 import re
 
 from portalis.rust import ir
+from portalis.types.rust_types import IDENT_PATTERN, binding as binding_pattern, unused_ident
 
 # Methods of the Rust types we emit that take `&mut self`.
 MUTATING = frozenset(
@@ -22,7 +23,8 @@ MUTATING = frozenset(
     "truncate splice get_mut setdefault retain dedup swap drain append as_mut iter_mut entry "
     "insert_str remove_entry next nth get_or_insert_default".split()
 )
-_SIMPLE = re.compile(r"^(mut )?([A-Za-z_][A-Za-z0-9_]*)$")
+_SIMPLE = re.compile(rf"^(mut )?({IDENT_PATTERN})$")
+_NAME = re.compile(IDENT_PATTERN)
 
 
 class _Binding:
@@ -46,12 +48,42 @@ def fix_mutability(fn: ir.Fn) -> ir.Fn:
         scope[p.name] = _Binding()
     params = dict(scope)
     _block(fn.body, scope, decisions)
+    taken = _names_in(fn)
     new_params = tuple(
-        dataclasses.replace(p, name=f"_{p.name}") if not params[p.name].read and not params[p.name].mutated
-        and not p.name.startswith("_") and not p.name.startswith("r#") else p
+        dataclasses.replace(p, name=_unused(p.name, taken)) if not params[p.name].read and not params[p.name].mutated else p
         for p in fn.params
     )
-    return dataclasses.replace(fn, params=new_params, body=_rewrite_block(fn.body, decisions))
+    return dataclasses.replace(fn, params=new_params, body=_rewrite_block(fn.body, decisions, taken))
+
+
+def _unused(name: str, taken: set[str]) -> str:
+    """The name of a binding nothing reads (`_x`), or `_` when `_x` already names something
+    else in the function: shadowing it could change what a later read sees."""
+    if name.startswith("_"):
+        return name if name.strip("_") else "_"
+    shown = unused_ident(name)
+    return "_" if shown in taken else shown
+
+
+def _names_in(fn: ir.Fn) -> set[str]:
+    """Every identifier the function's IR binds or reads (paths' first segments, patterns)."""
+    out: set[str] = {p.name for p in fn.params}
+    todo: list[object] = [fn.body]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ir.Path):
+            out.add(node.name.lstrip("*&").split("::")[0])
+        elif isinstance(node, (ir.Let, ir.For)):
+            out.update(_NAME.findall(node.pattern))
+        elif isinstance(node, ir.Closure):
+            out.update(node.params)
+        elif isinstance(node, ir.LetPattern):
+            out.update(_NAME.findall(node.pattern))
+        if isinstance(node, (tuple, list)):
+            todo.extend(node)
+        elif dataclasses.is_dataclass(node) and not isinstance(node, ir.Type):
+            todo.extend(getattr(node, f.name) for f in dataclasses.fields(node))
+    return out
 
 
 _PURE_CALLS = frozenset({"Vec::new", "String::new", "Default::default", "crate::pyrt::PyDict::new", "std::collections::HashSet::new"})
@@ -190,7 +222,7 @@ def _stmt(s: ir.Stmt, scope: dict[str, _Binding], decisions: dict[int, _Binding]
     elif isinstance(s, ir.For):
         _expr(s.iterable, scope, decisions)
         inner = dict(scope)
-        for name in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", s.pattern):
+        for name in _NAME.findall(s.pattern):
             inner.pop(name, None)
         m = _SIMPLE.match(s.pattern)
         if m:
@@ -213,7 +245,7 @@ _PATTERN_KEYWORDS = frozenset({"mut", "ref"})
 
 def _pattern_names(pattern: str) -> list[str]:
     """The names a Rust pattern binds (not `mut`/`ref`, not enum variants like `Some`)."""
-    return [n for n in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", pattern) if n not in _PATTERN_KEYWORDS and not n[0].isupper()]
+    return [n for n in _NAME.findall(pattern) if n not in _PATTERN_KEYWORDS and not n[0].isupper()]
 
 
 def _deferred(scope: dict[str, _Binding]) -> dict[_Binding, int]:
@@ -303,93 +335,93 @@ def _expr(e: ir.Expr, scope: dict[str, _Binding], decisions: dict[int, _Binding]
         _expr(e.value, scope, decisions)
 
 
-def _rewrite_block(b: ir.Block, decisions: dict[int, _Binding]) -> ir.Block:
-    stmts = tuple(_rewrite_stmt(s, decisions) for s in b.stmts)
-    tail = _rewrite_expr(b.tail, decisions) if b.tail is not None else None
+def _rewrite_block(b: ir.Block, decisions: dict[int, _Binding], taken: set[str]) -> ir.Block:
+    stmts = tuple(_rewrite_stmt(s, decisions, taken) for s in b.stmts)
+    tail = _rewrite_expr(b.tail, decisions, taken) if b.tail is not None else None
     return ir.Block(stmts, tail)
 
 
-def _rewrite_stmt(s: ir.Stmt, d: dict[int, _Binding]) -> ir.Stmt:
+def _rewrite_stmt(s: ir.Stmt, d: dict[int, _Binding], taken: set[str]) -> ir.Stmt:
     if isinstance(s, ir.Let):
-        value = _rewrite_expr(s.value, d) if s.value is not None else None
+        value = _rewrite_expr(s.value, d, taken) if s.value is not None else None
         pattern = s.pattern
         binding = d.get(id(s))
         if binding is not None:
             name = _SIMPLE.match(pattern).group(2)  # type: ignore[union-attr]
-            if not binding.read and not binding.mutated and not name.startswith("_") and s.value is not None:
-                name = f"_{name}"  # Python bound a value it never uses
-            pattern = f"mut {name}" if binding.mutated else name
+            if not binding.read and not binding.mutated and s.value is not None:
+                name = _unused(name, taken)  # Python bound a value it never uses
+            pattern = binding_pattern(name, binding.mutated)
         return ir.Let(pattern, s.type, value)
     if isinstance(s, ir.Assign):
-        return ir.Assign(_rewrite_expr(s.target, d), _rewrite_expr(s.value, d), s.op)
+        return ir.Assign(_rewrite_expr(s.target, d, taken), _rewrite_expr(s.value, d, taken), s.op)
     if isinstance(s, ir.ExprStmt):
-        return ir.ExprStmt(_rewrite_expr(s.expr, d))
+        return ir.ExprStmt(_rewrite_expr(s.expr, d, taken))
     if isinstance(s, ir.Return):
-        return ir.Return(_rewrite_expr(s.value, d) if s.value is not None else None)
+        return ir.Return(_rewrite_expr(s.value, d, taken) if s.value is not None else None)
     if isinstance(s, ir.Break):
-        return ir.Break(s.label, _rewrite_expr(s.value, d) if s.value is not None else None)
+        return ir.Break(s.label, _rewrite_expr(s.value, d, taken) if s.value is not None else None)
     if isinstance(s, ir.While):
-        return ir.While(_rewrite_expr(s.cond, d), _rewrite_block(s.body, d), s.label)
+        return ir.While(_rewrite_expr(s.cond, d, taken), _rewrite_block(s.body, d, taken), s.label)
     if isinstance(s, ir.Loop):
-        return ir.Loop(_rewrite_block(s.body, d), s.label)
+        return ir.Loop(_rewrite_block(s.body, d, taken), s.label)
     if isinstance(s, ir.For):
         pattern = s.pattern
         binding = d.get(id(s))
         if isinstance(binding, dict):
             for n, b in binding.items():
                 if not b.read and not b.mutated and not n.startswith("_"):
-                    pattern = re.sub(rf"\b{n}\b", f"_{n}", pattern)
+                    pattern = re.sub(rf"(?<![A-Za-z0-9_#]){re.escape(n)}(?![A-Za-z0-9_])", _unused(n, taken), pattern)
         elif binding is not None:
             name = _SIMPLE.match(pattern).group(2)  # type: ignore[union-attr]
-            if not binding.read and not binding.mutated and not name.startswith("_"):
-                name = f"_{name}"  # a loop that only counts: Python's variable is unused
-            pattern = f"mut {name}" if binding.mutated else name
-        return ir.For(pattern, _rewrite_expr(s.iterable, d), _rewrite_block(s.body, d), s.label)
+            if not binding.read and not binding.mutated:
+                name = _unused(name, taken)  # a loop that only counts: Python's variable is unused
+            pattern = binding_pattern(name, binding.mutated)
+        return ir.For(pattern, _rewrite_expr(s.iterable, d, taken), _rewrite_block(s.body, d, taken), s.label)
     if isinstance(s, ir.ItemStmt) and isinstance(s.item, ir.Fn):
         return ir.ItemStmt(fix_mutability(s.item))
     return s
 
 
-def _rewrite_expr(e: ir.Expr, d: dict[int, _Binding]) -> ir.Expr:
+def _rewrite_expr(e: ir.Expr, d: dict[int, _Binding], taken: set[str]) -> ir.Expr:
     if isinstance(e, ir.BlockExpr):
-        return ir.BlockExpr(_rewrite_block(e.block, d), e.label)
+        return ir.BlockExpr(_rewrite_block(e.block, d, taken), e.label)
     if isinstance(e, ir.IfExpr):
         orelse: ir.Block | ir.IfExpr | None = e.orelse
         if isinstance(orelse, ir.IfExpr):
-            orelse = _rewrite_expr(orelse, d)  # type: ignore[assignment]
+            orelse = _rewrite_expr(orelse, d, taken)  # type: ignore[assignment]
         elif isinstance(orelse, ir.Block):
-            orelse = _rewrite_block(orelse, d)
-        return ir.IfExpr(_rewrite_expr(e.cond, d), _rewrite_block(e.then, d), orelse)
+            orelse = _rewrite_block(orelse, d, taken)
+        return ir.IfExpr(_rewrite_expr(e.cond, d, taken), _rewrite_block(e.then, d, taken), orelse)
     if isinstance(e, ir.Match):
-        return ir.Match(_rewrite_expr(e.scrutinee, d), tuple(ir.MatchArm(a.pattern, _rewrite_expr(a.body, d)) for a in e.arms))
+        return ir.Match(_rewrite_expr(e.scrutinee, d, taken), tuple(ir.MatchArm(a.pattern, _rewrite_expr(a.body, d, taken)) for a in e.arms))
     if isinstance(e, ir.MethodCall):
-        return ir.MethodCall(_rewrite_expr(e.receiver, d), e.method, tuple(_rewrite_expr(a, d) for a in e.args), e.turbofish, e.mutates)
+        return ir.MethodCall(_rewrite_expr(e.receiver, d, taken), e.method, tuple(_rewrite_expr(a, d, taken) for a in e.args), e.turbofish, e.mutates)
     if isinstance(e, ir.Call):
-        return ir.Call(_rewrite_expr(e.func, d), tuple(_rewrite_expr(a, d) for a in e.args))
+        return ir.Call(_rewrite_expr(e.func, d, taken), tuple(_rewrite_expr(a, d, taken) for a in e.args))
     if isinstance(e, ir.Binary):
-        return ir.Binary(e.op, _rewrite_expr(e.left, d), _rewrite_expr(e.right, d))
+        return ir.Binary(e.op, _rewrite_expr(e.left, d, taken), _rewrite_expr(e.right, d, taken))
     if isinstance(e, ir.Unary):
-        return ir.Unary(e.op, _rewrite_expr(e.operand, d))
+        return ir.Unary(e.op, _rewrite_expr(e.operand, d, taken))
     if isinstance(e, ir.Ref):
-        return ir.Ref(_rewrite_expr(e.operand, d), e.mutable)
+        return ir.Ref(_rewrite_expr(e.operand, d, taken), e.mutable)
     if isinstance(e, ir.Try):
-        return ir.Try(_rewrite_expr(e.operand, d))
+        return ir.Try(_rewrite_expr(e.operand, d, taken))
     if isinstance(e, ir.Cast):
-        return ir.Cast(_rewrite_expr(e.operand, d), e.type)
+        return ir.Cast(_rewrite_expr(e.operand, d, taken), e.type)
     if isinstance(e, ir.Field):
-        return ir.Field(_rewrite_expr(e.receiver, d), e.name)
+        return ir.Field(_rewrite_expr(e.receiver, d, taken), e.name)
     if isinstance(e, ir.Index):
-        return ir.Index(_rewrite_expr(e.receiver, d), _rewrite_expr(e.index, d))
+        return ir.Index(_rewrite_expr(e.receiver, d, taken), _rewrite_expr(e.index, d, taken))
     if isinstance(e, ir.Macro):
-        return ir.Macro(e.name, tuple(_rewrite_expr(a, d) for a in e.args), e.fmt, e.brackets)
+        return ir.Macro(e.name, tuple(_rewrite_expr(a, d, taken) for a in e.args), e.fmt, e.brackets)
     if isinstance(e, ir.TupleExpr):
-        return ir.TupleExpr(tuple(_rewrite_expr(a, d) for a in e.items))
+        return ir.TupleExpr(tuple(_rewrite_expr(a, d, taken) for a in e.items))
     if isinstance(e, ir.ArrayLit):
-        return ir.ArrayLit(tuple(_rewrite_expr(a, d) for a in e.items))
+        return ir.ArrayLit(tuple(_rewrite_expr(a, d, taken) for a in e.items))
     if isinstance(e, ir.Closure):
-        return ir.Closure(e.params, _rewrite_expr(e.body, d), e.move)
+        return ir.Closure(e.params, _rewrite_expr(e.body, d, taken), e.move)
     if isinstance(e, ir.LetPattern):
-        return ir.LetPattern(e.pattern, _rewrite_expr(e.value, d))
+        return ir.LetPattern(e.pattern, _rewrite_expr(e.value, d, taken))
     if isinstance(e, ir.StructLit):
-        return ir.StructLit(e.path, tuple((n, _rewrite_expr(v, d)) for n, v in e.fields))
+        return ir.StructLit(e.path, tuple((n, _rewrite_expr(v, d, taken)) for n, v in e.fields))
     return e

@@ -23,6 +23,7 @@ _BINARY = {
     "&&": 20, "||": 10,
 }
 _COMPARISON = 30
+_ASSOCIATIVE = frozenset({"&&", "||"})
 _RANGE = 5
 _LOWEST = 0
 
@@ -43,7 +44,36 @@ def print_type(t: ir.Type) -> str:
     raise TypeError(f"not a Rust type: {t!r}")
 
 
+class UnprintableLiteral(ValueError):
+    """A value with no Rust literal: the item holding it is quarantined (PTL163)."""
+
+
+# Rust's widest integer literal (u128); the lowering keeps i64 literals in range before this.
+_MAX_INT_BITS = 128
+
+
+def int_literal_problem(value: int, bits: int = 64) -> str | None:
+    """Why `value` cannot be a Rust integer literal of a signed `bits`-bit type, or None.
+    (-2**63 is allowed: `-9223372036854775808` is a valid i64 expression.)"""
+    if value.bit_length() <= bits - 1 or value == -(1 << (bits - 1)) or abs(value) == 1 << (bits - 1):
+        return None
+    digits = value.bit_length() * 30103 // 100000 + 1  # about: never converts a huge int to text
+    return f"the integer literal (about {digits} digits) does not fit in i{bits}"
+
+
+def str_literal_problem(value: str) -> str | None:
+    """Why `value` cannot be a Rust string (or char) literal, or None: Rust strings are UTF-8,
+    so a lone surrogate (`"\\ud800"`, valid in Python) has no Rust form."""
+    for i, ch in enumerate(value):
+        if 0xD800 <= ord(ch) <= 0xDFFF:
+            return f"the string literal holds a lone surrogate (U+{ord(ch):04X} at index {i}), which a Rust string cannot hold"
+    return None
+
+
 def rust_string_literal(value: str) -> str:
+    problem = str_literal_problem(value) if not value.isascii() else None
+    if problem is not None:
+        raise UnprintableLiteral(problem)
     out = ['"']
     for ch in value:
         if ch == "\\":
@@ -154,6 +184,8 @@ class Printer:
 
     def _expr(self, e: ir.Expr) -> str:
         if isinstance(e, ir.IntLit):
+            if e.value.bit_length() > _MAX_INT_BITS:  # also before str(): a 5,000-digit int raises
+                raise UnprintableLiteral(int_literal_problem(e.value, _MAX_INT_BITS) or "integer literal too large")
             return f"{e.value}{e.suffix}"
         if isinstance(e, ir.FloatLit):
             text = float_literal(e.value)
@@ -176,6 +208,8 @@ class Printer:
         if isinstance(e, ir.Index):
             return f"{self.receiver(e.receiver)}[{self.expr(e.index)}]"
         if isinstance(e, ir.Binary):
+            if e.op in _ASSOCIATIVE:
+                return self.chain(e)
             prec = _BINARY[e.op]
             # Comparisons do not chain in Rust: both sides must bind tighter.
             left_min = prec + 1 if prec == _COMPARISON else prec
@@ -230,6 +264,23 @@ class Printer:
             arms = " ".join(f"{a.pattern} => {self.expr(a.body)}," for a in e.arms)
             return f"match {self.expr(e.scrutinee)} {{ {arms} }}"
         raise TypeError(f"not a Rust expression: {e!r}")
+
+    def chain(self, e: ir.Binary) -> str:
+        """`a && b && c` flat, however the IR nests it: `&&` and `||` are associative (same
+        value, same short-circuit order), and rustfmt's time doubles with each nested pair of
+        parentheses (19 nested `if`s folded into `&&` took it past 30 s). Iterative, so a
+        3,000-operand chain does not recurse 3,000 levels here."""
+        operands: list[ir.Expr] = []
+        todo: list[ir.Expr] = [e]
+        while todo:
+            x = todo.pop()
+            if isinstance(x, ir.Binary) and x.op == e.op:
+                todo.append(x.right)
+                todo.append(x.left)
+            else:
+                operands.append(x)
+        prec = _BINARY[e.op]
+        return f" {e.op} ".join(self.expr(x, prec + 1) for x in operands)
 
     def receiver(self, e: ir.Expr) -> str:
         return self.expr(e, _POSTFIX)

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from portalis.model import PyType
 from portalis.rust import ir
 from portalis.types.pytypes import is_copy
 
+# Rust 2021's strict and reserved keywords, and 2024's `gen`: a Python name spelled like one
+# is written as a raw identifier (`r#move`).
 RUST_KEYWORDS = frozenset(
     "as break const continue crate else enum extern false fn for if impl in let loop match mod move mut "
     "pub ref return self Self static struct super trait true type unsafe use where while async await dyn "
     "abstract become box do final macro override priv typeof unsized virtual yield try gen".split()
 )
+# Keywords that cannot be raw identifiers: they get a trailing underscore (`self_`).
+_NOT_RAW = frozenset({"self", "Self", "crate", "super"})
+
+# A Rust identifier as rust_ident() writes them (ASCII, maybe raw): for passes that read
+# patterns back (portalis/lower/mutability.py).
+IDENT_PATTERN = r"(?:r#)?[A-Za-z_][A-Za-z0-9_]*"
 
 PYDICT = "crate::pyrt::PyDict"
 HASHSET = "std::collections::HashSet"
@@ -21,10 +31,50 @@ class TypeMappingError(ValueError):
 
 
 def rust_ident(name: str) -> str:
-    """A Python identifier as a Rust identifier (keywords become raw identifiers)."""
-    if name in ("self", "Self", "crate", "super"):
+    """A Python identifier as a Rust identifier. The one mapping every binding, parameter,
+    field, function, constant and module path goes through; distinct Python names get distinct
+    Rust names, except for an ASCII name spelled like another name's mangled form (the lowering
+    reports such a clash in a function: PTL165).
+
+    - Python compares identifiers after NFKC normalisation (`ﬁ` is `fi`): so does this.
+    - Non-ASCII names become ASCII: each non-ASCII character is `_uXXXX_` (its code point in
+      hex, at least 4 digits), `größe` -> `gr_u00f6__u00df_e`. rustc accepts many non-ASCII
+      identifiers but lints mixed scripts and confusables, and the crate's file names and
+      paths must stay portable; the mangled form is stable (a function of the name alone).
+    - Rust keywords are raw identifiers (`r#move`), except `self`, `Self`, `crate`, `super`,
+      which cannot be raw: `self_`.
+    - Names of underscores only get one more (`_` -> `__`): in Rust `_` is a pattern, not a
+      name a later statement could read.
+    """
+    if not name.isascii():
+        name = unicodedata.normalize("NFKC", name)
+        if not name.isascii():
+            name = "".join(ch if ch.isascii() else f"_u{ord(ch):04x}_" for ch in name)
+    if name in _NOT_RAW:
         return f"{name}_"
-    return f"r#{name}" if name in RUST_KEYWORDS else name
+    if name in RUST_KEYWORDS:
+        return f"r#{name}"
+    if name and not name.strip("_"):
+        return name + "_"
+    return name
+
+
+def unused_ident(ident: str) -> str:
+    """The form of a Rust identifier (rust_ident's output) for a binding nothing reads, so
+    rustc does not warn: `x` -> `_x`, `r#move` -> `_move` (a prefix before `r#` is not Rust),
+    `_x` unchanged, `__` (Python's `_`) -> `_`. Callers that may already use the result for
+    another binding of the same scope use `_` instead (mutability.py)."""
+    if not ident.strip("_"):
+        return "_"  # Python's `_`: a wildcard in Rust
+    if ident.startswith("r#"):
+        return "_" + ident[2:]
+    return ident if ident.startswith("_") else "_" + ident
+
+
+def binding(ident: str, mutable: bool) -> str:
+    """A `let`/`for`/parameter pattern binding one name: `mut x` or `x`; `_` (which binds
+    nothing) never takes `mut`."""
+    return f"mut {ident}" if mutable and ident != "_" else ident
 
 
 def module_path(module: str) -> str:
