@@ -461,3 +461,36 @@ def test_a_writer_killed_mid_write_leaves_every_module_old_or_new_never_half(tmp
             # The translation, its pending state and its cache entry were written together.
             assert int(pending[m]["source_sha256"]) == version, m
             assert f"k{version}-{m}" in cache, m
+
+
+# ---------------------------------------------------------------- the sensor and dead runs
+
+
+def test_the_sensor_marks_a_run_whose_process_died_failed_instead_of_waiting_for_it(
+    tmp_path: Path, instance: dg.DagsterInstance,
+) -> None:
+    from portalis_assets.definitions import defs
+    from portalis_assets.recovery import process_tags
+    from resources import DuckDBStoreResource, SourceRepoResource
+    from sensors.repo_changes import evaluate_repo_changes
+    from sensors.requests import TRIGGER_TAG
+
+    repo = _repo(tmp_path / "repo")
+
+    def tick():
+        return evaluate_repo_changes(dg.build_sensor_context(instance=instance), SourceRepoResource(root=str(repo)),
+                                     DuckDBStoreResource(path=str(tmp_path / "p.duckdb")))
+
+    job = defs.resolve_job_def("translate_repo")
+    alive = instance.create_run_for_job(job, status=dg.DagsterRunStatus.STARTED,
+                                        tags={TRIGGER_TAG: "repo_changes", **process_tags()})
+    skipped = tick()
+    assert isinstance(skipped, dg.SkipReason) and alive.run_id in (skipped.skip_message or "")
+    instance.report_run_canceled(alive)
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    tags = process_tags(gone.pid)  # read while it runs, as a run worker would have
+    gone.wait(timeout=60)
+    dead = instance.create_run_for_job(job, status=dg.DagsterRunStatus.STARTED, tags={TRIGGER_TAG: "repo_changes", **tags})
+    assert isinstance(tick(), dg.SensorResult)  # not blocked by the dead run
+    assert instance.get_run_by_id(dead.run_id).status == dg.DagsterRunStatus.FAILURE
