@@ -270,7 +270,9 @@ KILL_POINTS = ["parsed_ast", "rust_translation:module", "rust_translation", "val
 
 
 @pytest.mark.parametrize("point", KILL_POINTS)
-def test_kill_at_each_stage_is_repaired_by_the_next_sync(point: str, synced: tuple[Path, Path, Path]) -> None:
+def test_kill_at_each_stage_is_repaired_by_the_next_sync(
+    point: str, synced: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch,
+) -> None:
     home, repo, crate = synced
     # A change the killed sync was carrying: a body edit in geo and one in util.
     n = KILL_POINTS.index(point) + 3
@@ -288,6 +290,7 @@ def test_kill_at_each_stage_is_repaired_by_the_next_sync(point: str, synced: tup
     assert f"{n - 2}" in (crate / "src" / "app" / "geo.rs").read_text()
     assert f"pub fn step{n}(" in (crate / "src" / "app" / "util.rs").read_text()
 
+    monkeypatch.setenv("DAGSTER_HOME", str(home))  # dagster.yaml puts the storage under $DAGSTER_HOME
     with dg.DagsterInstance.from_config(str(home)) as instance:
         runs = instance.get_run_records(limit=2)
         assert runs[0].dagster_run.status == dg.DagsterRunStatus.SUCCESS  # the repair
