@@ -63,17 +63,17 @@ def claim_run(context: dg.AssetExecutionContext) -> None:
         context.instance.add_run_tags(context.run.run_id, process_tags())
 
 
-def fail_dead_runs(instance: dg.DagsterInstance, job_name: str, assume_dead: tuple[str, str] | None = None) -> list[str]:
+def fail_dead_runs(instance: dg.DagsterInstance, job_name: str, assume_dead: tuple[str, set[str]] | None = None) -> list[str]:
     """Mark failed every in-flight run of `job_name` whose process is gone, free the concurrency
     slots of those runs and of runs that already ended; returns the run ids marked failed.
 
-    `assume_dead` = (tag, value): in-flight runs with that tag and no process tags are dead too
+    `assume_dead` = (tag, values): in-flight runs with one of those tag values and no process tags are dead too
     (`portalis sync` holds the DAGSTER_HOME's sync lock, so no other sync can be running them)."""
     failed: list[str] = []
     for record in instance.get_run_records(filters=dg.RunsFilter(job_name=job_name, statuses=IN_FLIGHT)):
         run = record.dagster_run
         alive = process_alive(dict(run.tags))
-        if alive is None and assume_dead is not None and run.tags.get(assume_dead[0]) == assume_dead[1]:
+        if alive is None and assume_dead is not None and run.tags.get(assume_dead[0]) in assume_dead[1]:
             alive = False
         if alive is False:
             pid = run.tags.get(PID_TAG, "?")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -45,12 +45,14 @@ def _say(message: str) -> None:
 
 
 @contextmanager
-def exclusive_run(instance: dg.DagsterInstance, store: DuckDBStoreResource, wait_s: float, trigger: str) -> Iterator[None]:
+def exclusive_run(instance: dg.DagsterInstance, store: DuckDBStoreResource, wait_s: float) -> Iterator[None]:
     """One sync/demo per DAGSTER_HOME at a time; repairs what a killed one left; checks the store."""
-    home = Path(instance.root_directory) if instance.root_directory else Path.cwd()
-    with exclusive_lock(home / "portalis" / "sync.lock", wait_s, f"another portalis sync or demo on {home}", _say):
+    home = Path(instance.root_directory) if instance.root_directory else None
+    lock = (exclusive_lock(home / "portalis" / "sync.lock", wait_s, f"another portalis sync or demo on {home}", _say)
+            if home is not None else nullcontext())  # an in-memory instance is this process's alone
+    with lock:
         # Holding the lock, no other sync runs: its STARTED runs are dead if their process is.
-        for run_id in fail_dead_runs(instance, "translate_repo", assume_dead=(RUNNER_TAG, trigger)):
+        for run_id in fail_dead_runs(instance, "translate_repo", assume_dead=(RUNNER_TAG, {"sync", "demo"})):
             _say(f"marked run {run_id} failed: its process is gone (killed?); this run finishes its work")
         store.store().check()
         yield
@@ -148,7 +150,7 @@ def run_translation(
     if not modules:
         raise SourceError(f"no Python module found in {repo}")
     store = DuckDBStoreResource(path=str(database) if database else "", lock_timeout_s=wait_s)
-    with exclusive_run(instance, store, wait_s, "demo"):
+    with exclusive_run(instance, store, wait_s):
         sync_partitions(instance, modules, database)
         keys = instance.get_dynamic_partitions(python_modules.name)
         tool_cfg = _tool_config(crate_dir, work_dir)
@@ -235,7 +237,7 @@ def sync_repo(
         raise SourceError(f"source repository is not a directory: {repo}")
     instance = instance or dg.DagsterInstance.get()
     store = DuckDBStoreResource(path=str(database) if database else "", lock_timeout_s=wait_s)
-    with exclusive_run(instance, store, wait_s, "sync"):
+    with exclusive_run(instance, store, wait_s):
         return _sync(repo, crate_dir, instance, database, work_dir, log_level, run_config, wait_s, store)
 
 

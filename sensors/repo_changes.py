@@ -15,7 +15,8 @@ Each tick:
    When modules were only removed, the run rebuilds rust_crate alone.
 
 While a run this sensor launched is still queued or running, the tick is skipped: the next one
-sees that run's results and plans only what is still missing.
+sees that run's results and plans only what is still missing. A run whose process is gone
+(killed) is marked failed first (portalis_assets/recovery.py), so it does not block the sensor.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from portalis.store import StoreLockedError
 from portalis.typemap import build_type_map
 from portalis_assets.jobs import translate_repo
 from portalis_assets.partitions import python_modules
+from portalis_assets.recovery import fail_dead_runs
 from resources import DuckDBStoreResource, SourceRepoResource
 from sensors.requests import GIT_COMMIT_TAG, GIT_DIRTY_TAG, TRIGGER_TAG, modules_run_request
 
@@ -68,6 +70,8 @@ def evaluate_repo_changes(
     if not root.is_dir():
         # Never read a missing (unmounted, mistyped) repo as "every module was deleted".
         return dg.SkipReason(f"source repo {root} is not a directory")
+    for run_id in fail_dead_runs(context.instance, translate_repo.name):
+        context.log.warning(f"run {run_id} lost its process (killed?): marked failed; its modules are planned again")
     in_flight = _run_in_flight(context, trigger)
     if in_flight:
         return dg.SkipReason(f"run {in_flight} is still in progress; its results are planned from next tick")

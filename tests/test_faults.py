@@ -270,7 +270,9 @@ KILL_POINTS = ["parsed_ast", "rust_translation:module", "rust_translation", "val
 
 
 @pytest.mark.parametrize("point", KILL_POINTS)
-def test_kill_at_each_stage_is_repaired_by_the_next_sync(point: str, synced: tuple[Path, Path, Path]) -> None:
+def test_kill_at_each_stage_is_repaired_by_the_next_sync(
+    point: str, synced: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch,
+) -> None:
     home, repo, crate = synced
     # A change the killed sync was carrying: a body edit in geo and one in util.
     n = KILL_POINTS.index(point) + 3
@@ -288,6 +290,7 @@ def test_kill_at_each_stage_is_repaired_by_the_next_sync(point: str, synced: tup
     assert f"{n - 2}" in (crate / "src" / "app" / "geo.rs").read_text()
     assert f"pub fn step{n}(" in (crate / "src" / "app" / "util.rs").read_text()
 
+    monkeypatch.setenv("DAGSTER_HOME", str(home))  # dagster.yaml puts the storage under $DAGSTER_HOME
     with dg.DagsterInstance.from_config(str(home)) as instance:
         runs = instance.get_run_records(limit=2)
         assert runs[0].dagster_run.status == dg.DagsterRunStatus.SUCCESS  # the repair
@@ -461,3 +464,36 @@ def test_a_writer_killed_mid_write_leaves_every_module_old_or_new_never_half(tmp
             # The translation, its pending state and its cache entry were written together.
             assert int(pending[m]["source_sha256"]) == version, m
             assert f"k{version}-{m}" in cache, m
+
+
+# ---------------------------------------------------------------- the sensor and dead runs
+
+
+def test_the_sensor_marks_a_run_whose_process_died_failed_instead_of_waiting_for_it(
+    tmp_path: Path, instance: dg.DagsterInstance,
+) -> None:
+    from portalis_assets.definitions import defs
+    from portalis_assets.recovery import process_tags
+    from resources import DuckDBStoreResource, SourceRepoResource
+    from sensors.repo_changes import evaluate_repo_changes
+    from sensors.requests import TRIGGER_TAG
+
+    repo = _repo(tmp_path / "repo")
+
+    def tick():
+        return evaluate_repo_changes(dg.build_sensor_context(instance=instance), SourceRepoResource(root=str(repo)),
+                                     DuckDBStoreResource(path=str(tmp_path / "p.duckdb")))
+
+    job = defs.resolve_job_def("translate_repo")
+    alive = instance.create_run_for_job(job, status=dg.DagsterRunStatus.STARTED,
+                                        tags={TRIGGER_TAG: "repo_changes", **process_tags()})
+    skipped = tick()
+    assert isinstance(skipped, dg.SkipReason) and alive.run_id in (skipped.skip_message or "")
+    instance.report_run_canceled(alive)
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    tags = process_tags(gone.pid)  # read while it runs, as a run worker would have
+    gone.wait(timeout=60)
+    dead = instance.create_run_for_job(job, status=dg.DagsterRunStatus.STARTED, tags={TRIGGER_TAG: "repo_changes", **tags})
+    assert isinstance(tick(), dg.SensorResult)  # not blocked by the dead run
+    assert instance.get_run_by_id(dead.run_id).status == dg.DagsterRunStatus.FAILURE

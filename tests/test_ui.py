@@ -1,5 +1,6 @@
 """`make ui`'s promise: the web UI, started on the demo's DAGSTER_HOME with the committed
-dagster.yaml and workspace.yaml, shows the demo's partitions and per-module materializations."""
+dagster.yaml and workspace.yaml, shows the demo's partitions and per-module materializations,
+and a module that failed as a failed partition."""
 
 from __future__ import annotations
 
@@ -45,9 +46,15 @@ def test_web_ui_serves_the_demo_materializations(tmp_path: Path, monkeypatch: py
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     shutil.copy(ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
     instance = dg.DagsterInstance.from_config(str(home))
-    outcome = run_translation(ROOT / "examples", instance=instance, database=home / "portalis.duckdb",
-                              work_dir=home / "portalis", crate_dir=home / "portalis" / "crate")
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "examples" / "inventory", repo / "inventory")
+    kwargs = dict(instance=instance, database=home / "portalis.duckdb", work_dir=home / "portalis",
+                  crate_dir=home / "portalis" / "crate")
+    outcome = run_translation(repo, **kwargs)
     assert outcome.success
+    # A module that does not parse: the UI shows it as a failed partition of module_status.
+    (repo / "inventory" / "broken.py").write_text("def f(:\n    pass\n")
+    assert list(run_translation(repo, **kwargs).failed) == ["inventory.broken"]
     instance.dispose()
 
     port = _free_port()
@@ -74,6 +81,11 @@ def test_web_ui_serves_the_demo_materializations(tmp_path: Path, monkeypatch: py
         keys = {tuple(n["assetKey"]["path"]): n["partitionKeys"] for n in nodes}
         assert "inventory.model" in keys[("parsed_ast",)]
         assert ("rust_crate",) in keys
+        statuses = _graphql(port, '{ assetNodeOrError(assetKey: {path: ["module_status"]}) { ... on AssetNode { '
+                                  'assetPartitionStatuses { ... on DefaultPartitionStatuses { materializedPartitions '
+                                  'failedPartitions } } } } }')["assetNodeOrError"]["assetPartitionStatuses"]
+        assert statuses["failedPartitions"] == ["inventory.broken"]
+        assert "inventory.stock" in statuses["materializedPartitions"]
     finally:
         os.killpg(proc.pid, signal.SIGINT)
         try:
