@@ -14,7 +14,9 @@
     portalis sync --repo DIR [--out DIR]  one repo_changes sensor evaluation and the runs it asks
                                           for, in process; prints a JSON summary
 
-Exit codes: 0 a crate was written (even with untranslated functions); 2 unusable input.
+Exit codes: 0 a crate was written and every module is ok, partial or empty (untranslated
+functions included); 1 a crate was written but some module's status is `error` (one line per
+such module on stderr: `path:line: CODE message`); 2 unusable input.
 """
 
 from __future__ import annotations
@@ -143,7 +145,37 @@ def cmd_translate(args: argparse.Namespace) -> int:
         if run.llm:
             print_llm(run.llm)
         print(f"report: {run.out_dir / 'portalis-report.json'}")
-    return 0
+    failed = failed_modules(run.report)
+    for line in failed:
+        print(line, file=sys.stderr)
+    return 1 if failed else 0
+
+
+def failed_modules(report: dict) -> list[str]:
+    """One `path:line: CODE message` line per module whose status is `error` (the diagnostic
+    that made it fail: a module-level error first, else its first error)."""
+    from portalis.contain import ERROR_CODES
+
+    lines = []
+    for m in report["modules"]:
+        if m["status"] != "error":
+            continue
+        diags = m["diagnostics"]
+        # What made it fail: a stage's error on the module, else rustc's error outside any
+        # function (the module does not compile), else its first error.
+        d = next((d for d in diags if d["code"] in ERROR_CODES and d.get("function") is None), None) \
+            or next((d for d in diags if d["code"] in ("PTL302", "PTL304")), None) \
+            or next((d for d in diags if d.get("severity", "error") == "error"), None)
+        where = m["path"] or m["module"]
+        if d is None:
+            lines.append(f"{where}: error: the module failed (no diagnostic)")
+            continue
+        line = f":{d['line']}" if d.get("line") else ""
+        message = " ".join(str(d["message"]).split())
+        if d.get("function"):
+            message = f"{d['function']}: {message}"
+        lines.append(f"{where}{line}: {d['code']} {message}")
+    return lines
 
 
 def print_llm(summary: dict, out=sys.stdout) -> None:

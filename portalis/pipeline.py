@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from portalis.contain import ERROR_CODES
 from portalis.crate import crate_name, write_crate
 from portalis.lower.module import format_translations, lower_module
 from portalis.model import (
@@ -36,9 +37,14 @@ if TYPE_CHECKING:
 REPORT_NAME = "portalis-report.json"
 
 
-def module_status(parsed: ParsedModule | None, validation: ModuleValidation | None) -> str:
-    """ok | partial | empty | error, for the report and the UI."""
+def module_status(parsed: ParsedModule | None, validation: ModuleValidation | None,
+                  diagnostics: list[Diagnostic] | None = None) -> str:
+    """ok | partial | empty | error, for the report and the UI. `error`: the module did not
+    parse, a stage failed on it (a module-level PTL004/PTL005/PTL009 among `diagnostics`), or its
+    Rust does not compile."""
     if parsed is not None and not parsed.ok:
+        return "error"
+    if diagnostics and any(d.code in ERROR_CODES and d.function is None for d in diagnostics):
         return "error"
     if validation is None:
         return "error"
@@ -65,7 +71,7 @@ def module_report(parsed: ParsedModule | None, translation: ModuleTranslation | 
     return {
         "module": module,
         "path": path,
-        "status": module_status(parsed, validation),
+        "status": module_status(parsed, validation, diagnostics),
         "diagnostics": [
             {"code": d.code, "message": d.message, "line": d.line, "function": d.function, "severity": d.severity.value}
             for d in diagnostics
