@@ -32,7 +32,7 @@ from portalis.model import (
 from portalis.parse import source_tree
 from portalis.rust import ir
 from portalis.rust.fmt import RustfmtUnavailable, format_many, format_source
-from portalis.rust.printer import Printer, UnprintableLiteral, int_literal_problem, str_literal_problem
+from portalis.rust.printer import Printer, UnprintableLiteral
 from portalis.types.annotations import TypeScope
 from portalis.types.rust_types import TypeMappingError, declared_param_type, owned_type, param_type, rust_ident
 from portalis.typemap import function_nodes
@@ -277,38 +277,6 @@ def _const(c: TypedConstant) -> ir.Const | None:
     return ir.Const(name=rust_ident(c.name), type=ty, value=init, static=True, attrs=attrs)
 
 
-def _constant_problem(c: TypedConstant) -> str | None:
-    """Why a constant's value has no Rust literal (a huge integer, a lone surrogate), or None."""
-    from portalis.typemap import constant_value
-
-    try:
-        value = constant_value(c.value)
-    except (ValueError, SyntaxError, ZeroDivisionError, OverflowError, TypeError, MemoryError, RecursionError):
-        return None
-    todo, seen = [value], 0
-    while todo and seen < 100_000:
-        v = todo.pop()
-        seen += 1
-        if isinstance(v, bool):
-            continue
-        if isinstance(v, int):
-            problem = int_literal_problem(v)
-        elif isinstance(v, str):
-            problem = str_literal_problem(v)
-        elif isinstance(v, dict):
-            todo.extend(v.keys())
-            todo.extend(v.values())
-            continue
-        elif isinstance(v, (list, tuple, set, frozenset)):
-            todo.extend(v)
-            continue
-        else:
-            continue
-        if problem is not None:
-            return problem
-    return None
-
-
 def _literal(value: object, ty, owned: bool) -> ir.Expr | None:
     """A Python literal value as a Rust expression of the type `ty` maps to."""
     k = ty.kind
@@ -391,12 +359,7 @@ def lower_module(
                     exceptions=exception_classes([(c.name, c.bases) for c in parsed.classes]))
 
     pending: list[tuple[RustItem, ir.Item, ir.Item | None]] = []
-    for c in type_map.constants:
-        problem = _constant_problem(c)
-        if problem is not None:
-            out.diagnostics.append(Diagnostic(code="PTL163", message=f"constant `{c.name}`: {problem}", module=parsed.module,
-                                              function=c.name, line=c.line))
-            continue
+    for c in type_map.constants:  # a literal with no Rust form was reported by the type map (PTL163)
         item = _const(c)
         if item is not None:
             pending.append((RustItem(name=c.name, kind="const", code="", python_line=c.line), item, None))
