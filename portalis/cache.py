@@ -33,6 +33,7 @@ from typing import Callable, Iterable, Mapping
 
 from pydantic import ValidationError
 
+from portalis.contain import internal_error
 from portalis.interface import ModuleState, digest, interface_deps, interface_hash, interface_parts, scope_digest
 from portalis.lower.module import FunctionResult, lower_module
 from portalis.model import Diagnostic, FunctionInfo, FunctionSignature, ModuleTranslation, ModuleTypeMap, ParsedModule, RustItem
@@ -286,17 +287,38 @@ def translate_all_cached(
     key, one write of every new entry. Returns the translations and {functions_translated, cache_hits}."""
     version = version or translator_version()
     memo: dict[str, str] = {}
-    plans = {k: plan_module(p, type_maps[k], type_maps, version=version, backend=backend, interface_hashes=memo) for k, p in parsed.items()}
-    entries = cache.get(fk for plan in plans.values() for fk in plan.function_keys.values())
     out: dict[str, ModuleTranslation] = {}
+    plans: dict[str, ModulePlan] = {}
+    for k, p in parsed.items():
+        try:
+            plans[k] = plan_module(p, type_maps[k], type_maps, version=version, backend=backend, interface_hashes=memo)
+        except Exception as exc:  # noqa: BLE001 - one module's failure is that module's diagnostic
+            out[k] = failed_translation(p, type_maps.get(k), internal_error(k, "planning the translation", exc))
+    entries = cache.get(fk for plan in plans.values() for fk in plan.function_keys.values())
     new: list[CacheEntry] = []
     stats = {"functions_translated": 0, "cache_hits": 0}
     for k, p in parsed.items():
-        r = translate_planned(plans[k], p, type_maps[k], entries, rustfmt=rustfmt)
+        if k not in plans:
+            continue
+        try:
+            r = translate_planned(plans[k], p, type_maps[k], entries, rustfmt=rustfmt)
+        except Exception as exc:  # noqa: BLE001
+            out[k] = failed_translation(p, type_maps.get(k), internal_error(k, "translating", exc))
+            continue
         out[k] = r.translation
         new += r.new_entries
         stats["functions_translated"] += len(r.translated)
         stats["cache_hits"] += len(r.reused)
     if new:
         cache.put(new)
-    return out, stats
+    return {k: out[k] for k in parsed if k in out}, stats
+
+
+def failed_translation(parsed: ParsedModule, type_map: ModuleTypeMap | None, error: Diagnostic) -> ModuleTranslation:
+    """The translation of a module a stage failed on: its diagnostics and the error, no items."""
+    out = ModuleTranslation(module=parsed.module)
+    out.diagnostics.extend(parsed.diagnostics)
+    if type_map is not None:
+        out.diagnostics.extend(type_map.diagnostics)
+    out.diagnostics.append(error)
+    return out

@@ -16,10 +16,12 @@
     portalis sync --repo DIR [--out DIR]  one repo_changes sensor evaluation and the runs it asks
                                           for, in process; prints a JSON summary
 
-Exit codes: 0 a crate was written (even with untranslated functions); 1 (sync, demo) a module or
-a run failed: the failed modules are listed; 2 unusable input; 3 (sync, demo) the DAGSTER_HOME or
-its DuckDB store cannot be used now (another sync, a process holding the file, a damaged or
-read-only file): a one-line error says which and what to do.
+Exit codes: 0 a crate was written and every module is ok, partial or empty (untranslated
+functions included); 1 a crate was written but some module's status is `error` (one line per
+such module on stderr: `path:line: CODE message`), or (sync, demo) a module or a run failed;
+2 unusable input; 3 (sync, demo) the DAGSTER_HOME or its DuckDB store cannot be used now
+(another sync, a process holding the file, a damaged or read-only file): a one-line error says
+which and what to do.
 """
 
 from __future__ import annotations
@@ -172,29 +174,36 @@ def cmd_translate(args: argparse.Namespace) -> int:
         if run.llm:
             print_llm(run.llm)
         print(f"report: {run.out_dir / 'portalis-report.json'}")
-    failed = failed_module_lines(run.report)
+    failed = failed_modules(run.report)
     for line in failed:
         print(line, file=sys.stderr)
-    if failed:
-        print(f"portalis: {len(failed)} module(s) failed; the crate was written without them", file=sys.stderr)
     return 1 if failed else 0
 
 
-def failed_module_lines(report: dict) -> list[str]:
-    """`path:line: CODE message` for each module whose status is `error` (compiler style: the
-    first error diagnostic of the module, or why it has none)."""
+def failed_modules(report: dict) -> list[str]:
+    """One `path:line: CODE message` line per module whose status is `error` (the diagnostic
+    that made it fail: a module-level error first, else its first error)."""
+    from portalis.contain import ERROR_CODES
+
     lines = []
-    for m in report.get("modules", []):
-        if m.get("status") != "error":
+    for m in report["modules"]:
+        if m["status"] != "error":
             continue
-        errors = [d for d in m.get("diagnostics", []) if d.get("severity") == "error"] or m.get("diagnostics", [])
-        if errors:
-            d = errors[0]
-            where = f"{m['path']}:{d['line']}" if d.get("line") else m["path"]
-            fn = f" ({d['function']})" if d.get("function") else ""
-            lines.append(f"{where}: {d['code']} {d['message'].splitlines()[0]}{fn}")
-        else:
-            lines.append(f"{m['path']}: error: the module was not translated (its Rust does not compile)")
+        diags = m["diagnostics"]
+        # What made it fail: a stage's error on the module, else rustc's error outside any
+        # function (the module does not compile), else its first error.
+        d = next((d for d in diags if d["code"] in ERROR_CODES and d.get("function") is None), None) \
+            or next((d for d in diags if d["code"] in ("PTL302", "PTL304")), None) \
+            or next((d for d in diags if d.get("severity", "error") == "error"), None)
+        where = m["path"] or m["module"]
+        if d is None:
+            lines.append(f"{where}: error: the module failed (no diagnostic)")
+            continue
+        line = f":{d['line']}" if d.get("line") else ""
+        message = " ".join(str(d["message"]).split())
+        if d.get("function"):
+            message = f"{d['function']}: {message}"
+        lines.append(f"{where}{line}: {d['code']} {message}")
     return lines
 
 

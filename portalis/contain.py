@@ -17,6 +17,7 @@ Two mechanisms, used by every stage function (parse, type map, lowering, formatt
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import threading
 import traceback
@@ -33,6 +34,19 @@ ERROR_CODES = frozenset({"PTL001", "PTL002", "PTL004", "PTL005", INTERNAL_ERROR}
 # Stack sizes tried for a deep thread, largest first: where the system refuses a 1 GiB mapping
 # (strict overcommit) a smaller one is used, and the recursion limit shrinks with it.
 STACK_SIZES = (1 << 30, 256 << 20, 64 << 20)
+# PORTALIS_DEEP_STACK_MB overrides them (a system with little address space; the tests use it to
+# reach the limits quickly).
+STACK_ENV = "PORTALIS_DEEP_STACK_MB"
+
+
+def _stack_sizes() -> tuple[int, ...]:
+    value = os.environ.get(STACK_ENV, "").strip()
+    if value:
+        try:
+            return (max(1, int(value)) << 20,)
+        except ValueError:
+            pass
+    return STACK_SIZES
 # C stack allowed per Python frame when deriving the recursion limit from the stack size.
 _BYTES_PER_FRAME = 10 << 10
 MAX_RECURSION_LIMIT = 100_000
@@ -87,7 +101,7 @@ def run_deep(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
                 exc.portalis_limit = sys.getrecursionlimit()  # type: ignore[attr-defined]  # restored on return
             box["error"] = exc
 
-    for stack in STACK_SIZES:
+    for stack in _stack_sizes():
         thread = threading.Thread(target=body, args=(stack,), name="portalis-deep", daemon=True)
         _raise_limit(recursion_limit_for(stack))  # before the start: the thread may run at once
         try:

@@ -118,7 +118,7 @@ def probe(source: str, stack: int, timeout: float = PROBE_TIMEOUT_S) -> str | No
         return f"libcst's parser did not finish in {timeout:.0f} s (in a worker process)"
     except OSError as exc:
         return f"the parser worker could not start: {exc}"
-    if proc.returncode in (0, 3):
+    if proc.returncode in (0, 3, 4):  # parsed, or raised: in process that is an exception, contained
         return None
     if proc.returncode < 0:
         import signal
@@ -133,11 +133,14 @@ def probe(source: str, stack: int, timeout: float = PROBE_TIMEOUT_S) -> str | No
 
 
 def _worker(stack: int) -> int:
-    """`python -m portalis.nesting STACK`: parse stdin with libcst on a thread of STACK bytes.
-    Exit 0 parsed, 3 syntax error; a crash shows as a signal."""
+    """`python -m portalis.nesting STACK`: parse stdin with libcst on a thread of STACK bytes
+    and the recursion limit a deep thread of that size gets (portalis.contain), as in process.
+    Exit 0 parsed, 3 syntax error, 4 another exception; a crash shows as a signal."""
     import threading
 
     import libcst as cst
+
+    from portalis.contain import recursion_limit_for
 
     source = sys.stdin.buffer.read().decode("utf-8", "surrogatepass")
     code = {"rc": 1}
@@ -148,7 +151,10 @@ def _worker(stack: int) -> int:
             code["rc"] = 0
         except cst.ParserSyntaxError:
             code["rc"] = 3
+        except Exception:  # noqa: BLE001 - a Python exception is contained in process
+            code["rc"] = 4
 
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), recursion_limit_for(stack)))
     threading.stack_size(stack)
     t = threading.Thread(target=body)
     t.start()

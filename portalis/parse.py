@@ -28,7 +28,7 @@ from portalis.model import (
     ParsedModule,
     SourceModule,
 )
-from portalis.contain import contained, deep_stack_bytes, describe_exception, internal_error, run_deep
+from portalis.contain import contained, deep_stack_bytes, describe_exception, internal_error, run_deep, too_deep
 from portalis.nesting import MAX_DEPTH, measure, probe
 from portalis.source import hash_bytes, read_source
 
@@ -92,7 +92,10 @@ def source_tree(source: str) -> SourceTree:
     # CPython's parser first: it rejects what CPython rejects (nesting included), and its tree
     # bounds what libcst's native parser needs (portalis/nesting.py), so libcst never sees a
     # module that could crash it.
-    module_ast = ast.parse(source)
+    try:
+        module_ast = ast.parse(source)
+    except (RecursionError, MemoryError) as exc:  # CPython's parser gives up: too deeply nested
+        raise ParseRefused("PTL004", f"CPython's parser rejects the module as too deeply nested ({describe_exception(exc)})") from exc
     module = run_deep(_libcst_parse, source, module_ast)
     tree = SourceTree(module=module)
     try:
@@ -200,8 +203,16 @@ def docstring_of(body: cst.BaseSuite) -> str | None:
             expr = first.body[0]
             if isinstance(expr, cst.Expr) and isinstance(expr.value, (cst.SimpleString, cst.ConcatenatedString)):
                 value = expr.value.evaluated_value
-                return value if isinstance(value, str) else None
+                return _no_surrogates(value) if isinstance(value, str) else None
     return None
+
+
+def _no_surrogates(text: str) -> str:
+    """A docstring as stored and printed: a lone surrogate (`"\\ud800"` in the source) has no
+    UTF-8 form, so it is kept as its escape text (JSON, DuckDB and rustdoc need UTF-8)."""
+    if text.isascii():
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def resolve_relative(module: str, is_package: bool, level: int, target: str | None) -> str:
@@ -468,10 +479,8 @@ def parse_source(src: SourceModule, source: str) -> ParsedModule:
         tree = source_tree(source)
     except SyntaxError as exc:  # CPython's verdict (IndentationError, too many nested brackets)
         return _refused(src, source, Diagnostic(code="PTL001", message=f"syntax error: {exc.msg}", module=src.module, line=exc.lineno))
-    except (RecursionError, MemoryError) as exc:  # CPython's parser gives up: too deeply nested
-        return _refused(src, source, Diagnostic(
-            code="PTL004", message=f"CPython's parser rejects the module as too deeply nested ({describe_exception(exc)})",
-            module=src.module))
+    except RecursionError as exc:  # one of our passes over the tree (the line index, the outline)
+        return _refused(src, source, too_deep(src.module, "parsing", exc))
     except ValueError as exc:  # e.g. a null byte in the source
         return _refused(src, source, Diagnostic(code="PTL001", message=f"syntax error: {exc}", module=src.module))
     except ParseRefused as exc:

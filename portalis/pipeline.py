@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from portalis import naming
+from portalis.contain import ERROR_CODES
 from portalis.crate import crate_name, write_crate
 from portalis.lower.module import lower_module
 from portalis.model import (
@@ -27,7 +28,6 @@ from portalis.model import (
     SkippedFile,
 )
 from portalis.source import Discovery, SourceError, resolve_root, scan_sources
-from portalis.contain import has_internal_error
 from portalis.lower.module import format_translations
 from portalis.parse import parse_file
 from portalis.typemap import build_type_map
@@ -43,11 +43,13 @@ REPORT_NAME = "portalis-report.json"
 
 
 def module_status(parsed: ParsedModule | None, validation: ModuleValidation | None,
-                  translation: ModuleTranslation | None = None) -> str:
-    """ok | partial | empty | error, for the report and the UI."""
+                  diagnostics: list[Diagnostic] | None = None) -> str:
+    """ok | partial | empty | error, for the report and the UI. `error`: the module did not
+    parse, a stage failed on it (a module-level PTL004/PTL005/PTL009 among `diagnostics`), or its
+    Rust does not compile."""
     if parsed is not None and not parsed.ok:
         return "error"
-    if translation is not None and has_internal_error(translation.diagnostics):
+    if diagnostics and any(d.code in ERROR_CODES and d.function is None for d in diagnostics):
         return "error"
     if validation is None:
         return "error"
@@ -79,7 +81,7 @@ def module_report(parsed: ParsedModule | None, translation: ModuleTranslation | 
         "module": module,
         "path": path,
         "rust_path": rust_path,
-        "status": module_status(parsed, validation, translation),
+        "status": module_status(parsed, validation, diagnostics),
         "diagnostics": [
             {"code": d.code, "message": d.message, "line": d.line, "function": d.function, "severity": d.severity.value}
             for d in diagnostics

@@ -32,7 +32,7 @@ from portalis.model import (
     TypedParam,
 )
 from portalis.parse import source_tree
-from portalis.rust.printer import print_type
+from portalis.rust.printer import int_literal_problem, print_type, str_literal_problem
 from portalis.types import pytypes as T
 from portalis.types.annotations import AnnotationError, TypeScope, resolve_annotation
 from portalis.types.evidence import docstring_evidence, value_type
@@ -399,6 +399,34 @@ def constant_value(code: str) -> object:
     return fold(tree)
 
 
+def constant_problem(code: str) -> str | None:
+    """Why a constant's value has no Rust literal (an integer outside i64, a string holding a
+    lone surrogate, anywhere inside a container), or None (also for what is not a literal)."""
+    try:
+        value = constant_value(code)
+    except (ValueError, SyntaxError, ZeroDivisionError, OverflowError, TypeError, MemoryError, RecursionError):
+        return None
+    todo, seen = [value], 0
+    while todo and seen < 100_000:
+        v = todo.pop()
+        seen += 1
+        if isinstance(v, bool):
+            continue
+        problem = None
+        if isinstance(v, int):
+            problem = int_literal_problem(v)
+        elif isinstance(v, str):
+            problem = str_literal_problem(v)
+        elif isinstance(v, dict):
+            todo.extend(v.keys())
+            todo.extend(v.values())
+        elif isinstance(v, (list, tuple, set, frozenset)):
+            todo.extend(v)
+        if problem is not None:
+            return problem
+    return None
+
+
 def _too_big() -> object:
     raise ValueError("exponent too large")
 
@@ -464,6 +492,10 @@ def build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
         parsed, tree.module, scope, lambda fn, node, sc, p: _signature(fn, node, sc, p, names)[0], scope.exceptions
     )
     for c in parsed.constants:
+        problem = constant_problem(c.value)
+        if problem is not None:  # 0xfff...f (4,000 digits), "\ud800": no Rust literal
+            tm.diagnostics.append(_diag(parsed, "PTL163", f"constant `{c.name}`: {problem}", c.line, c.name))
+            continue
         typed = _constant(c, scope)
         if typed is not None:
             tm.constants.append(typed)

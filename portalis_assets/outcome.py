@@ -44,7 +44,7 @@ def _first_error(diagnostics: list) -> tuple[str, str]:
 def status_failure(module: str, parsed: ParsedModule | None, validation: ModuleValidation | None,
                    translation: ModuleTranslation | None = None) -> ModuleFailure | None:
     """The failure a module's stored rows show (report status `error`), or None."""
-    if module_status(parsed, validation, translation) != "error":
+    if module_status(parsed, validation, translation.diagnostics if translation is not None else None) != "error":
         return None
     path = parsed.path if parsed else ""
     if parsed is not None and not parsed.ok:

@@ -228,7 +228,7 @@ class ModuleEnv:
 
     def class_path(self, t: PyType) -> str:
         assert t.module and t.name
-        return t.name if t.module == self.module else f"{module_path(t.module)}::{t.name}"
+        return rust_ident(t.name) if t.module == self.module else f"{module_path(t.module)}::{rust_ident(t.name)}"
 
 
 def elem_type(t: PyType) -> PyType:

@@ -173,11 +173,19 @@ class ExprLowering:
     def condition(self: "FunctionLowerer", node: cst.BaseExpression) -> ir.Expr:
         """A test (if, while, and/or operands, not): Python truthiness as a Rust bool."""
         if isinstance(node, cst.BooleanOperation):
-            left = self.condition(node.left)
-            then_n, else_n = self.narrowings(node.left)
-            with self.narrowed(then_n if isinstance(node.operator, cst.And) else else_n):
-                right = self.condition(node.right)
-            return logical("&&" if isinstance(node.operator, cst.And) else "||", left, right)
+            # `a and b and c` is a left-nested chain: walked as a list (a 1,000-operand chain
+            # neither recurses 1,000 levels nor recomputes the narrowings of its prefix).
+            levels = bool_chain(node)
+            is_and = isinstance(node.operator, cst.And)
+            first = levels[0].left
+            out = self.condition(first)
+            known = self.narrowings(first)
+            for level in levels:
+                with self.narrowed(known[0] if is_and else known[1]):
+                    right = self.condition(level.right)
+                out = logical("&&" if is_and else "||", out, right)
+                known = _narrow_more(known, self.narrowings(level.right), is_and)
+            return out
         if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
             return _negate(self.condition(node.expression))
         v = self.expr(node)
@@ -202,11 +210,12 @@ class ExprLowering:
             a, b = self.narrowings(test.expression)
             return b, a
         if isinstance(test, cst.BooleanOperation):
-            la, lb = self.narrowings(test.left)
-            ra, rb = self.narrowings(test.right)
-            if isinstance(test.operator, cst.And):
-                return la | ra, set()
-            return set(), lb | rb
+            levels = bool_chain(test)
+            is_and = isinstance(test.operator, cst.And)
+            known = self.narrowings(levels[0].left)
+            for level in levels:
+                known = _narrow_more(known, self.narrowings(level.right), is_and)
+            return known
         return set(), set()
 
     @contextmanager
@@ -615,12 +624,22 @@ class ExprLowering:
         return Val(ir.MethodCall(it, "collect", turbofish=(self.rust_type(ty),)), ty)
 
     def boolean(self: "FunctionLowerer", node: cst.BooleanOperation) -> Val:
-        """`a and b` / `a or b` as values: Python returns one of the operands."""
+        """`a and b` / `a or b` as values: Python returns one of the operands. A chain
+        `a and b and c` is walked as a list, as in `condition`."""
+        levels = bool_chain(node)
         is_and = isinstance(node.operator, cst.And)
-        a = self.expr(node.left)
-        then_n, else_n = self.narrowings(node.left)
-        with self.narrowed(then_n if is_and else else_n):
-            b = self.expr(node.right)
+        first = levels[0].left
+        a = self.expr(first)
+        known = self.narrowings(first)
+        for level in levels:
+            with self.narrowed(known[0] if is_and else known[1]):
+                b = self.expr(level.right)
+            a = self.boolean_value(a, b, is_and, level)
+            known = _narrow_more(known, self.narrowings(level.right), is_and)
+        return a
+
+    def boolean_value(self: "FunctionLowerer", a: Val, b: Val, is_and: bool, node: cst.BooleanOperation) -> Val:
+        """The value of `a and b` / `a or b` from its lowered operands."""
         if a.ty.kind == "bool" and b.ty.kind == "bool":
             return Val(logical("&&" if is_and else "||", read(a), read(b)), T.BOOL)
         ty = unify(a.ty, b.ty)
@@ -1647,6 +1666,23 @@ def _plain_str_lit(e: ir.Expr) -> ir.StrLit | None:
 
 def _is_minus_one(e: ir.Expr) -> bool:
     return isinstance(e, ir.IntLit) and e.value == -1 or isinstance(e, ir.FloatLit) and e.value == -1.0
+
+
+def bool_chain(node: cst.BooleanOperation) -> list[cst.BooleanOperation]:
+    """The levels of a left-nested chain of one operator, innermost first: for
+    `a and b and c` (`(a and b) and c`), [`a and b`, `(a and b) and c`]; the chain's operands are
+    the first level's left and every level's right."""
+    op = type(node.operator)
+    levels = [node]
+    while isinstance(levels[-1].left, cst.BooleanOperation) and type(levels[-1].left.operator) is op and not levels[-1].left.lpar:
+        levels.append(levels[-1].left)
+    levels.reverse()
+    return levels
+
+
+def _narrow_more(known: tuple[set[str], set[str]], more: tuple[set[str], set[str]], is_and: bool) -> tuple[set[str], set[str]]:
+    """Narrowings of `chain and x` from those of the chain and of x (`or`: the false side)."""
+    return (known[0] | more[0], set()) if is_and else (set(), known[1] | more[1])
 
 
 def _is_empty_literal(e: ir.Expr) -> bool:

@@ -1483,12 +1483,35 @@ def _block_diverges(block: ir.Block) -> bool:
     return _ends_in_return(list(block.stmts))
 
 
+# _if_diverges of `if`s already asked about: an `elif` chain is asked about at every level of
+# its lowering, and walking it again each time made a 1,000-branch chain quadratic. Entries
+# hold their node (ids are only unique while it lives).
+_DIVERGES: dict[int, tuple[ir.IfExpr, bool]] = {}
+
+
 def _if_diverges(e: ir.IfExpr) -> bool:
-    if e.orelse is None or not _block_diverges(e.then):
-        return False
-    if isinstance(e.orelse, ir.IfExpr):
-        return _if_diverges(e.orelse)
-    return _block_diverges(e.orelse)
+    """Whether every branch of an if/else-if chain diverges (iterative, memoized)."""
+    chain: list[ir.IfExpr] = []
+    current = e
+    while True:
+        hit = _DIVERGES.get(id(current))
+        if hit is not None and hit[0] is current:
+            result = hit[1]
+            break
+        chain.append(current)
+        if current.orelse is None or not _block_diverges(current.then):
+            result = False
+            break
+        if isinstance(current.orelse, ir.IfExpr):
+            current = current.orelse
+            continue
+        result = _block_diverges(current.orelse)
+        break
+    if len(_DIVERGES) > 100_000:
+        _DIVERGES.clear()
+    for link in chain:
+        _DIVERGES[id(link)] = (link, result)
+    return result
 
 
 def _ends_in_return(stmts: list[ir.Stmt]) -> bool:

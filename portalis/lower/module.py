@@ -32,7 +32,7 @@ from portalis.model import (
 from portalis.parse import source_tree
 from portalis.rust import ir
 from portalis.rust.fmt import RustfmtUnavailable, format_many, format_source
-from portalis.rust.printer import Printer, UnprintableLiteral, int_literal_problem, str_literal_problem
+from portalis.rust.printer import Printer, UnprintableLiteral
 from portalis.types.annotations import TypeScope
 from portalis.types.rust_types import TypeMappingError, declared_param_type, owned_type, param_type, rust_ident
 from portalis.typemap import function_nodes
@@ -89,7 +89,7 @@ def _struct(cls: ClassSignature) -> ir.Struct:
     if cls.flavour == "namedtuple" and all(_orderable(f.py_type) for f in cls.fields):
         # NamedTuples compare as tuples: field by field, in order (what derive does).
         derives += ("PartialOrd",)
-    return ir.Struct(name=cls.name, fields=fields, derives=derives)
+    return ir.Struct(name=rust_ident(cls.name), fields=fields, derives=derives)
 
 
 def _operator_method(cls: ClassSignature, name: str) -> FunctionSignature | None:
@@ -111,7 +111,7 @@ def _operator_impls(cls: ClassSignature) -> list[ir.Item]:
     if _operator_method(cls, "__eq__") is not None:
         eq = ir.Fn(name="eq", params=(other,), ret=ir.BOOL, receiver="&self", public=False,
                    body=ir.Block(tail=ir.MethodCall(ir.Path("self"), "__eq__", (ir.Path("other"),))))
-        out.append(ir.Impl(f"PartialEq for {cls.name}", (eq,)))
+        out.append(ir.Impl(f"PartialEq for {rust_ident(cls.name)}", (eq,)))
     if _operator_method(cls, "__lt__") is not None:
         less = ir.MethodCall(ir.Path("self"), "__lt__", (ir.Path("other"),))
         more = ir.MethodCall(ir.Path("other"), "__lt__", (ir.Path("self"),))
@@ -119,7 +119,7 @@ def _operator_impls(cls: ClassSignature) -> list[ir.Item]:
             more, ir.Block(tail=ir.Path("std::cmp::Ordering::Greater")), ir.Block(tail=ir.Path("std::cmp::Ordering::Equal"))))
         cmp = ir.Fn(name="partial_cmp", params=(other,), ret=ir.TPath("Option", (ir.TPath("std::cmp::Ordering"),)),
                     receiver="&self", public=False, body=ir.Block(tail=ir.Call(ir.Path("Some"), (order,))))
-        out.append(ir.Impl(f"PartialOrd for {cls.name}", (cmp,)))
+        out.append(ir.Impl(f"PartialOrd for {rust_ident(cls.name)}", (cmp,)))
     return out
 
 
@@ -130,7 +130,7 @@ def _enum(cls: ClassSignature) -> tuple[ir.Enum, ir.Impl]:
     from portalis.typemap import constant_value
 
     variants = tuple(rust_ident(m.name) for m in cls.members)
-    enum = ir.Enum(cls.name, variants, attrs=("allow(non_camel_case_types, clippy::upper_case_acronyms)",))
+    enum = ir.Enum(rust_ident(cls.name), variants, attrs=("allow(non_camel_case_types, clippy::upper_case_acronyms)",))
     vt = cls.members[0].py_type
     values = [_literal(constant_value(m.value), vt, owned=False) for m in cls.members]
     this = ir.TPath("Self")
@@ -154,7 +154,7 @@ def _enum(cls: ClassSignature) -> tuple[ir.Enum, ir.Impl]:
         name="from_value", params=(ir.Param("value", param_ty),), ret=ir.TPath("Option", (this,)),
         body=ir.Block(tail=ir.MethodCall(ir.MethodCall(ir.Path("Self::MEMBERS"), "into_iter"), "find", (finder,))),
     )
-    return enum, ir.Impl(cls.name, (members, value_fn, name_fn, from_fn))
+    return enum, ir.Impl(rust_ident(cls.name), (members, value_fn, name_fn, from_fn))
 
 
 def _orderable(t: PyType) -> bool:
@@ -204,7 +204,7 @@ def _class_methods(
             record.status = FunctionStatus.UNTRANSLATED
             stub = stub_fn(m, f"portalis: `{m.qualname}` has no typed signature", receiver)
             if stub is not None:
-                items.append((record, ir.Impl(cls.name, (stub,)), None))
+                items.append((record, ir.Impl(rust_ident(cls.name), (stub,)), None))
             continue
         try:
             try:
@@ -215,7 +215,7 @@ def _class_methods(
                 raise _function_failure(bug, node) from bug
             record.runtime = sorted(lowerer.runtime)
             stub = stub_fn(m, f"portalis: `{m.qualname}` was quarantined: {RUSTC_REASON}", receiver)
-            items.append((record, ir.Impl(cls.name, (fn,)), ir.Impl(cls.name, (stub,)) if stub is not None else None))
+            items.append((record, ir.Impl(rust_ident(cls.name), (fn,)), ir.Impl(rust_ident(cls.name), (stub,)) if stub is not None else None))
         except Unsupported as exc:
             line = exc.line or (tree.line(exc.node) if exc.node is not None else None) or m.line
             inherited = node is not None and node not in _own_method_nodes(cls.name, nodes)
@@ -229,10 +229,10 @@ def _class_methods(
             record.status = FunctionStatus.UNTRANSLATED
             stub = stub_fn(m, f"portalis {exc.code}: {exc.message} (line {line})", receiver)
             if stub is not None:
-                items.append((record, ir.Impl(cls.name, (stub,)), None))
+                items.append((record, ir.Impl(rust_ident(cls.name), (stub,)), None))
     init = cls.method("__init__")
     if init is not None and init.typed and not cls.is_dataclass:
-        items.append((RustItem(name=f"{cls.name}.new", kind="fn", code="", python_line=init.line), ir.Impl(cls.name, (_constructor(init),)), None))
+        items.append((RustItem(name=f"{cls.name}.new", kind="fn", code="", python_line=init.line), ir.Impl(rust_ident(cls.name), (_constructor(init),)), None))
     return items
 
 
@@ -275,38 +275,6 @@ def _const(c: TypedConstant) -> ir.Const | None:
     ty = ir.TPath("std::sync::LazyLock", (owned_type(c.py_type),))
     init = ir.Call(ir.Path("std::sync::LazyLock::new"), (ir.Closure((), expr),))
     return ir.Const(name=rust_ident(c.name), type=ty, value=init, static=True, attrs=attrs)
-
-
-def _constant_problem(c: TypedConstant) -> str | None:
-    """Why a constant's value has no Rust literal (a huge integer, a lone surrogate), or None."""
-    from portalis.typemap import constant_value
-
-    try:
-        value = constant_value(c.value)
-    except (ValueError, SyntaxError, ZeroDivisionError, OverflowError, TypeError, MemoryError, RecursionError):
-        return None
-    todo, seen = [value], 0
-    while todo and seen < 100_000:
-        v = todo.pop()
-        seen += 1
-        if isinstance(v, bool):
-            continue
-        if isinstance(v, int):
-            problem = int_literal_problem(v)
-        elif isinstance(v, str):
-            problem = str_literal_problem(v)
-        elif isinstance(v, dict):
-            todo.extend(v.keys())
-            todo.extend(v.values())
-            continue
-        elif isinstance(v, (list, tuple, set, frozenset)):
-            todo.extend(v)
-            continue
-        else:
-            continue
-        if problem is not None:
-            return problem
-    return None
 
 
 def _literal(value: object, ty, owned: bool) -> ir.Expr | None:
@@ -391,12 +359,7 @@ def lower_module(
                     exceptions=exception_classes([(c.name, c.bases) for c in parsed.classes]))
 
     pending: list[tuple[RustItem, ir.Item, ir.Item | None]] = []
-    for c in type_map.constants:
-        problem = _constant_problem(c)
-        if problem is not None:
-            out.diagnostics.append(Diagnostic(code="PTL163", message=f"constant `{c.name}`: {problem}", module=parsed.module,
-                                              function=c.name, line=c.line))
-            continue
+    for c in type_map.constants:  # a literal with no Rust form was reported by the type map (PTL163)
         item = _const(c)
         if item is not None:
             pending.append((RustItem(name=c.name, kind="const", code="", python_line=c.line), item, None))
@@ -417,7 +380,7 @@ def lower_module(
         pending.extend(_class_methods(cls, info, env, scope, tree, parsed, out))
         consts = tuple(item for item in (_const(c) for c in cls.constants) if item is not None and not item.static)
         if consts:
-            pending.append((RustItem(name=f"{cls.name}.constants", kind="const", code="", python_line=cls.line), ir.Impl(cls.name, consts), None))
+            pending.append((RustItem(name=f"{cls.name}.constants", kind="const", code="", python_line=cls.line), ir.Impl(rust_ident(cls.name), consts), None))
     fresh: list[FunctionResult] = []
     for sig in type_map.functions:
         hit = reuse(sig) if reuse is not None else None

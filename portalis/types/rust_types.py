@@ -124,7 +124,7 @@ def owned_type(t: PyType, holes: bool = False) -> ir.Type:
     if k == "exc":
         return ir.TPath(f"{PYDICT.rsplit('::', 1)[0]}::PyErr")
     if k == "class" and t.module and t.name:
-        return ir.TPath(f"{module_path(t.module)}::{t.name}")
+        return ir.TPath(f"{module_path(t.module)}::{rust_ident(t.name)}")
     raise TypeMappingError(f"no Rust type for Python type {t}")
 
 
