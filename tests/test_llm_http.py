@@ -104,10 +104,12 @@ class ScriptedServer:
                         })
                     else:
                         text = json.dumps({"error": {"message": f"scripted {reply.status}"}})
-                    self._send(reply.status, text, reply.headers)
                 finally:
+                    # Before the response goes out: once the client has it, it may send its next
+                    # request, which must not find this one still counted in flight.
                     with server._lock:
                         server.in_flight -= 1
+                self._send(reply.status, text, reply.headers)
 
         class Server(ThreadingHTTPServer):
             request_queue_size = 128  # the default backlog of 5 drops concurrent connects (1 s SYN retry)
