@@ -45,6 +45,7 @@ CODES: dict[str, str] = {
     "PTL163": "a literal has no Rust form (an integer too large for its type, a string holding a lone surrogate)",
     "PTL164": "internal error while printing the item's Rust: the item is quarantined as todo!()",
     "PTL165": "two Python names of one function map to the same Rust identifier",
+    "PTL166": "the item's Rust nests brackets deeper than rustfmt handles in reasonable time (64): it is quarantined as todo!()",
     "PTL169": "rustfmt did not run (missing or failed to start): the Rust is left as printed",
     "PTL201": "variadic parameter",
     "PTL202": "star import",

@@ -275,6 +275,62 @@ def test_rustfmt_timeout_quarantines_the_slow_item(monkeypatch: pytest.MonkeyPat
     assert "rustfmt timed out on its translation" in slow.code
 
 
+def test_items_nested_too_deep_for_rustfmt_are_not_run_through_it() -> None:
+    """rustfmt's time grows steeply with bracket depth (a 198-deep tuple took over 30 s): such an
+    item is quarantined before rustfmt runs (PTL166); brackets in literals do not count."""
+    deep_t, deep_v = "i64", "0"
+    for _ in range(fmt.MAX_NESTING + 1):
+        deep_t, deep_v = f"({deep_t},)", f"({deep_v},)"
+    deep = _item("T", f"pub const T: {deep_t} = {deep_v};\n", kind="const")
+    literal = _item("s", 'pub fn s() -> &\'static str { "' + "(" * 200 + '" }\n')
+    t = ModuleTranslation(module="m", items=[deep, literal])
+    format_translations([t])
+    [d] = t.diagnostics
+    assert d.code == "PTL166" and d.function == "T" and f"nest {fmt.MAX_NESTING + 1} deep" in d.message
+    assert deep.code == "" and literal.code.startswith("pub fn s() -> &'static str {\n")
+    assert fmt.bracket_depth("f(a[0], {b})") == fmt.MAX_NESTING  # few brackets: not scanned
+    assert fmt.bracket_depth("(" * 70 + "')'" + ")" * 70) == 70
+
+
+COMPUTED_INDEX = """
+def lists() -> list[int]:
+    return [4, 5, 6]
+
+
+def nested(x: int) -> int:
+    return """ + "[" * 12 + "x" + "][0]" * 12 + """
+
+
+def picked(i: int) -> int:
+    return lists()[i] + [i, 2 * i][1]
+
+
+def words(ws: list[str]) -> str:
+    return [w.upper() for w in ws][-1]
+
+
+def caught(xs: list[int]) -> int:
+    try:
+        return [x * 2 for x in xs][5]
+    except IndexError:
+        return -1
+"""
+
+
+@needs_cargo
+def test_a_computed_list_is_built_once_when_indexed(tmp_path: Path, toolchain) -> None:
+    """`[x][0]` used to print its receiver twice (`recv[index(0, recv.len())]`): evaluated twice,
+    and the Rust doubled per level (80 levels of the fuzz corpus never finished rustfmt)."""
+    calls = ["nested(7)", "picked(0)", "picked(-1)", "picked(3)", "words(['a', 'b'])", "words([])", "caught([1, 2])", "caught(list(range(9)))"]
+    run = run_differential(COMPUTED_INDEX, calls, tmp_path, toolchain)
+    for call in calls:
+        run.check(call)
+    rust = (run.crate_dir / "src" / "sample.rs").read_text(encoding="utf-8")
+    body = rust[rust.index("pub fn nested"):rust.index("pub fn picked")]
+    assert body.count("pyrt::item(") == 12 and len(body) < 1200, body
+    assert "pyrt::item(&lists(), i)" in rust and "vec![" not in body  # borrowed as an array literal
+
+
 def test_and_or_chains_print_flat() -> None:
     a, b, c, d = (ir.Path(x) for x in "abcd")
     right_nested = ir.Binary("&&", a, ir.Binary("&&", b, ir.Binary("&&", c, d)))

@@ -1088,12 +1088,10 @@ class ExprLowering:
             if key.ty.kind == "int":
                 raise Unsupported("PTL112", "indexing a value of unknown type", node)
         if recv.ty.kind == "list":
-            if recv.mode is Mode.OWNED and not is_copy(recv.ty.args[0]):
-                tmp = self.temp("list")
-                block = ir.Block((ir.Let(tmp, None, recv.expr),), None)
-                inner = Val(ir.Path(tmp), recv.ty, Mode.PLACE)
-                elem = ir.MethodCall(ir.Index(ir.Path(tmp), self.list_index(inner, key)), "clone")
-                return Val(ir.BlockExpr(ir.Block(block.stmts, elem)), recv.ty.args[0])
+            if recv.mode is Mode.OWNED or (recv.mode is Mode.REF and not _is_place_path(recv.expr)):
+                # A computed list is evaluated once: `recv[index(i, recv.len())]` would print (and
+                # run) it twice, doubling the Rust per nesting level (`[[x][0]][0]`).
+                return Val(self.checked("item", (ir.Ref(_as_array(recv.expr)), self.list_key(key))), recv.ty.args[0])
             return Val(ir.Index(recv.expr, self.list_index(recv, key)), recv.ty.args[0], Mode.PLACE)
         if recv.ty.kind == "str":
             return Val(self.checked("str_index", (str_view(recv), read(coerce(key, T.INT)))), T.STR)
@@ -1115,12 +1113,16 @@ class ExprLowering:
         raise Unsupported("PTL113", f"indexing {recv.ty}", node)
 
     def list_index(self: "FunctionLowerer", recv: Val, key: Val) -> ir.Expr:
+        return self.checked("index", (self.list_key(key), ir.MethodCall(recv.expr, "len")))
+
+    def list_key(self: "FunctionLowerer", key: Val) -> ir.Expr:
+        """A list index as the i64 the runtime's index helpers take."""
         if key.ty.kind == "unknown":
             self.expect_local(key, T.INT)
             key = self._reread(key)
         if key.ty.kind not in ("int", "bool"):
             raise Unsupported("PTL113", f"list index of type {key.ty}")
-        return self.checked("index", (read(coerce(key, T.INT)), ir.MethodCall(recv.expr, "len")))
+        return read(coerce(key, T.INT))
 
     def slice(self: "FunctionLowerer", recv: Val, sl: cst.Slice, node: cst.CSTNode) -> Val:
         def bound(e: cst.BaseExpression | None) -> ir.Expr:
@@ -1784,3 +1786,17 @@ def _unify_all(types: list[PyType], node: cst.CSTNode) -> PyType:
             raise Unsupported("PTL113", f"a display mixes {out} and {t}", node)
         out = u
     return out
+
+
+def _is_place_path(e: ir.Expr) -> bool:
+    """A variable or a field of one: cheap and side-effect free to name twice."""
+    while isinstance(e, ir.Field):
+        e = e.value
+    return isinstance(e, ir.Path)
+
+
+def _as_array(e: ir.Expr) -> ir.Expr:
+    """A `vec![a, b]` that is only borrowed as an array literal (clippy: useless_vec)."""
+    if isinstance(e, ir.Macro) and e.name == "vec" and e.brackets == "[]" and e.fmt is None and e.args:
+        return ir.ArrayLit(e.args)
+    return e

@@ -512,7 +512,8 @@ def format_translations(translations: list[ModuleTranslation], rustfmt: str = "r
 def format_quarantined(items: list[RustItem], rustfmt: str, module: str | None, indexed: bool = False) -> list:
     """Format item code (and stubs) in place, one rustfmt run for all when nothing fails
     (portalis/rust/fmt.py: `format_many` finds the failing items by halving). An item rustfmt
-    rejects (PTL161) or times out on (PTL162) becomes its stub, formatted, with its todo!()
+    rejects (PTL161), times out on (PTL162) or is not run on
+    because it nests too deep (PTL166) becomes its stub, formatted, with its todo!()
     saying so, or drops out of the crate when it has none (a struct, a constant). rustfmt missing:
     the items stay as printed, with one warning (PTL169). Returns the diagnostics (with
     `indexed`, pairs of the item's index and its diagnostic)."""
@@ -532,8 +533,11 @@ def format_quarantined(items: list[RustItem], rustfmt: str, module: str | None, 
         if isinstance(code, str):
             record.code = code
             continue
-        kind = "PTL162" if code.timed_out else "PTL161"
-        what = "timed out on" if code.timed_out else "rejected"
+        if code.too_deep:
+            kind, what = "PTL166", "was not run on"
+        else:
+            kind = "PTL162" if code.timed_out else "PTL161"
+            what = "timed out on" if code.timed_out else "rejected"
         message = f"rustfmt {what} the Rust of `{record.name}`: {code.reason}"
         found.append((i, Diagnostic(code=kind, message=message, module=module or "", function=record.name, line=record.python_line)))
         stub_text = record.stub.replace(RUSTC_REASON, f"rustfmt {what} its translation") if record.stub and record.kind == "fn" else None

@@ -99,6 +99,13 @@ pub fn index(i: i64, len: usize) -> usize {
 }
 // @end
 
+// @helper item deps: index
+/// `xs[i]` of a computed list (`[a, b][i]`, `f()[i]`): the receiver is evaluated once.
+pub fn item<T: Clone>(xs: &[T], i: i64) -> T {
+    xs[index(i, xs.len())].clone()
+}
+// @end
+
 // @helper insert_index
 /// Where `xs.insert(i, x)` puts x: a negative i counts from the end; out of range clamps.
 pub fn insert_index(i: i64, len: usize) -> usize {
@@ -1229,6 +1236,13 @@ pub fn try_index(i: i64, len: usize) -> Result<usize, PyErr> {
         return Err(PyErr::new("IndexError", "index out of range"));
     }
     Ok(j as usize)
+}
+// @end
+
+// @helper try_item deps: try_index
+/// `item` that reports IndexError as an error (inside try/except).
+pub fn try_item<T: Clone>(xs: &[T], i: i64) -> Result<T, PyErr> {
+    Ok(xs[try_index(i, xs.len())?].clone())
 }
 // @end
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -36,6 +37,28 @@ _BYTES_PER_S = 20_000
 _MARK = "// @portalis-unit "
 
 
+# rustfmt's time grows steeply with bracket nesting (a 100-deep tuple takes 5 s, a 190-deep one
+# over 30 s), and no real code nests this deep: such an item is not handed to rustfmt at all.
+MAX_NESTING = 64
+_BRACKETS = re.compile(r"""[()\[\]{}]|"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])'""")
+
+
+def bracket_depth(text: str) -> int:
+    """The deepest nesting of (), [] and {} in Rust text, brackets inside string and char
+    literals not counted (an estimate for raw strings, which is all the limit needs)."""
+    if text.count("(") + text.count("[") + text.count("{") <= MAX_NESTING:
+        return MAX_NESTING  # cannot be deeper; skips the scan for nearly every item
+    depth = deepest = 0
+    for m in _BRACKETS.finditer(text):
+        ch = m.group()
+        if ch in "([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in ")]}":
+            depth -= 1
+    return deepest
+
+
 class RustfmtUnavailable(RuntimeError):
     """rustfmt could not be started (missing, not executable)."""
 
@@ -46,6 +69,7 @@ class FormatFailure:
 
     reason: str
     timed_out: bool = False
+    too_deep: bool = False  # not run: nested deeper than MAX_NESTING
 
 
 def run_timeout(text: str) -> float:
@@ -67,6 +91,10 @@ def format_many(texts: list[str], rustfmt: str = "rustfmt", edition: str = "2021
             t.encode("utf-8")
         except UnicodeEncodeError as exc:  # a lone surrogate: no UTF-8 form, rustfmt cannot read it
             results[i] = FormatFailure(f"the Rust text is not valid UTF-8 ({exc.reason} at index {exc.start})")
+            continue
+        depth = bracket_depth(t)
+        if depth > MAX_NESTING:
+            results[i] = FormatFailure(f"its brackets nest {depth} deep (rustfmt is not run past {MAX_NESTING}: its time grows steeply with depth)", too_deep=True)
             continue
         todo.append(i)
 
