@@ -5,8 +5,10 @@ from __future__ import annotations
 import errno
 import fnmatch
 import hashlib
+import io
 import os
 import stat
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Iterable
@@ -317,7 +319,17 @@ def read_source(root: Path, rel_path: str) -> tuple[str | None, str | None]:
         return None, f"{rel_path} is not a regular file ({exc})"
     except (OSError, RuntimeError) as exc:
         return None, f"cannot read {rel_path}: {getattr(exc, 'strerror', None) or exc}"
+    return decode_source(data, rel_path)
+
+
+def decode_source(data: bytes, rel_path: str) -> tuple[str | None, str | None]:
+    """Python source bytes as text the way CPython reads them (PEP 263): a UTF-8 byte order mark
+    is dropped and a `# -*- coding: ... -*-` line is honoured; UTF-8 otherwise."""
     try:
-        return data.decode("utf-8"), None
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:  # an unknown codec, or a BOM contradicting the cookie
+        return None, f"{rel_path}: {exc}"
+    try:
+        return data.decode(encoding), None
     except UnicodeDecodeError as exc:
-        return None, f"{rel_path} is not valid UTF-8 (byte {exc.start}: {exc.reason})"
+        return None, f"{rel_path} is not valid {encoding} (byte {exc.start}: {exc.reason})"

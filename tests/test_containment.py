@@ -389,13 +389,23 @@ def shadows(x: int) -> int:
     _x = 5
     y = x
     return _x
+
+
+def variants(Ok: int = 1, Some: str = "x") -> str:
+    Err = Some * Ok
+    return Err
+
+
+def call_variants() -> str:
+    return variants(Ok=2, Some="y")
 '''
 
 
 @needs_cargo
 def test_identifiers_rust_cannot_take(tmp_path: Path, toolchain) -> None:
     calls = ["loops([1, 2, 3], 4)", "unused_params(1, 2, 3, 4, 5, 6)", "used_params(1, 2, 3, 4, 5)",
-             "underscores('a:b:c')", "underscores('x')", "größe(3)", "keywords(1, 2, 3, 4, 5)", "shadows(9)"]
+             "underscores('a:b:c')", "underscores('x')", "größe(3)", "keywords(1, 2, 3, 4, 5)", "shadows(9)",
+             "variants(1, 'x')", "variants(3, 'ab')", "call_variants()"]
     run = run_differential(NAMES, calls, tmp_path, toolchain)
     module = run.module_report()
     assert module["status"] == "ok" and all(f["status"] == "translated" for f in module["functions"]), module
@@ -408,8 +418,8 @@ def test_identifiers_rust_cannot_take(tmp_path: Path, toolchain) -> None:
 
 
 def test_rust_ident_is_the_one_mapping() -> None:
-    assert [rust_ident(n) for n in ["x", "move", "self", "Self", "crate", "super", "_", "gen", "union"]] == [
-        "x", "r#move", "self_", "Self_", "crate_", "super_", "__", "r#gen", "union"]
+    assert [rust_ident(n) for n in ["x", "move", "self", "Self", "crate", "super", "_", "gen", "union", "Ok", "Some"]] == [
+        "x", "r#move", "self_", "Self_", "crate_", "super_", "__", "r#gen", "union", "Ok_", "Some_"]
     assert rust_ident("größe") == "gr_u00f6__u00df_e" and rust_ident("ﬁ") == "fi"  # NFKC, as Python
     assert [unused_ident(rust_ident(n)) for n in ["x", "move", "use", "_", "_y", "self"]] == ["_x", "_move", "_use", "_", "_y", "_self_"]
 

@@ -134,6 +134,23 @@ def test_a_symlink_swapped_after_discovery_is_not_read(tmp_path):
     assert text is None and "not a regular file (a FIFO)" in (error or "")
 
 
+def test_sources_are_decoded_as_cpython_reads_them(tmp_path):
+    """A UTF-8 byte order mark (the fuzz corpus has them; CPython runs such files) and a PEP 263
+    coding line are honoured; bytes that are not in the declared encoding are a reason."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "bom.py").write_bytes(b"\xef\xbb\xbf" + FN.encode())
+    (root / "latin.py").write_bytes(b"# -*- coding: latin-1 -*-\ndef f() -> str:\n    return '\xe9'\n")
+    (root / "bad.py").write_bytes(b"def f() -> str:\n    return '\xe9'\n")
+    (root / "nocodec.py").write_bytes(b"# coding: no-such-codec\n" + FN.encode())
+    assert read_source(root, "bom.py") == (FN, None)
+    assert read_source(root, "latin.py")[0].endswith("return '\u00e9'\n")
+    text, error = read_source(root, "bad.py")
+    assert text is None and "not valid utf-8" in error
+    text, error = read_source(root, "nocodec.py")
+    assert text is None and "no-such-codec" in error
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
 def test_an_unreadable_file_is_skipped_with_a_reason(tmp_path):
     root = tmp_path / "repo"

@@ -16,7 +16,9 @@ RUST_KEYWORDS = frozenset(
     "abstract become box do final macro override priv typeof unsized virtual yield try gen".split()
 )
 # Keywords that cannot be raw identifiers: they get a trailing underscore (`self_`).
-_NOT_RAW = frozenset({"self", "Self", "crate", "super"})
+# The prelude's enum variants too: a binding spelled `Ok` or `Some` is read by rustc as the
+# variant's pattern (E0530: parameters cannot shadow tuple variants).
+_NOT_RAW = frozenset({"self", "Self", "crate", "super", "Ok", "Err", "Some", "None"})
 
 # A Rust identifier as rust_ident() writes them (ASCII, maybe raw): for passes that read
 # patterns back (portalis/lower/mutability.py).
@@ -42,7 +44,8 @@ def rust_ident(name: str) -> str:
       identifiers but lints mixed scripts and confusables, and the crate's file names and
       paths must stay portable; the mangled form is stable (a function of the name alone).
     - Rust keywords are raw identifiers (`r#move`), except `self`, `Self`, `crate`, `super`,
-      which cannot be raw: `self_`.
+      which cannot be raw: `self_`; so are the prelude's variants `Ok`, `Err`, `Some`, `None`
+      (a binding of that name would be a pattern): `Ok_`.
     - Names of underscores only get one more (`_` -> `__`): in Rust `_` is a pattern, not a
       name a later statement could read.
     """
