@@ -37,9 +37,6 @@ SEED = int(os.environ.get("PORTALIS_FUZZ_SEED", "9"))
 COUNT = int(os.environ.get("PORTALIS_FUZZ_COUNT", "250"))
 RUN_TIMEOUT_S = 300  # a hang fails the test in minutes (the whole run takes about a minute)
 
-# The translator crashes on some of these modules today (see the crash signatures the fuzz work
-# recorded); the containment work of issue 9 removes this mark.
-BASE_CRASHES = pytest.mark.xfail(strict=False, reason="crash signatures in FINDINGS; fixed by containment work")
 
 
 @dataclass
@@ -104,14 +101,12 @@ def test_generated_modules_are_valid_python_and_cover_every_feature() -> None:
 # ---------------------------------------------------------------- the translator on them
 
 
-@BASE_CRASHES
 def test_translate_exits_cleanly(fuzz_run: FuzzRun) -> None:
     assert "Fatal Python error" not in fuzz_run.stderr, fuzz_run.stderr[-3000:]
     assert "Traceback (most recent call last)" not in fuzz_run.stderr, fuzz_run.stderr[-3000:]
     assert fuzz_run.returncode in (0, 1), f"exit {fuzz_run.returncode}:\n{fuzz_run.stderr[-3000:]}"
 
 
-@BASE_CRASHES
 def test_every_module_is_in_the_report(fuzz_run: FuzzRun) -> None:
     report = fuzz_run.report()
     files = sorted(p.relative_to(fuzz_run.repo).as_posix() for p in fuzz_run.repo.rglob("*.py"))
@@ -121,7 +116,6 @@ def test_every_module_is_in_the_report(fuzz_run: FuzzRun) -> None:
     assert all(n == 1 for n in reported.values()), [p for p, n in reported.items() if n > 1]
 
 
-@BASE_CRASHES
 def test_error_modules_say_why_and_set_the_exit_status(fuzz_run: FuzzRun) -> None:
     report = fuzz_run.report()
     silent = [m["path"] for m in report["modules"]
@@ -131,7 +125,6 @@ def test_error_modules_say_why_and_set_the_exit_status(fuzz_run: FuzzRun) -> Non
     assert fuzz_run.returncode == (1 if any_error else 0), (fuzz_run.returncode, any_error)
 
 
-@BASE_CRASHES
 def test_the_crate_builds(fuzz_run: FuzzRun) -> None:
     report = fuzz_run.report()
     outside = [d["message"][:500] for m in report["modules"] for d in m["diagnostics"] if d["code"] == "PTL302"]
