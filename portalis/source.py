@@ -332,4 +332,5 @@ def decode_source(data: bytes, rel_path: str) -> tuple[str | None, str | None]:
     try:
         return data.decode(encoding), None
     except UnicodeDecodeError as exc:
-        return None, f"{rel_path} is not valid {encoding} (byte {exc.start}: {exc.reason})"
+        shown = "UTF-8" if encoding in ("utf-8", "utf-8-sig") else encoding
+        return None, f"{rel_path} is not valid {shown} (byte {exc.start}: {exc.reason})"

@@ -146,7 +146,7 @@ def test_sources_are_decoded_as_cpython_reads_them(tmp_path):
     assert read_source(root, "bom.py") == (FN, None)
     assert read_source(root, "latin.py")[0].endswith("return '\u00e9'\n")
     text, error = read_source(root, "bad.py")
-    assert text is None and "not valid utf-8" in error
+    assert text is None and "not valid UTF-8" in error
     text, error = read_source(root, "nocodec.py")
     assert text is None and "no-such-codec" in error
 

@@ -77,7 +77,7 @@ def B(op: str, left: ir.Expr, right: ir.Expr) -> ir.Binary:
         (ir.Macro("format", (a, b), fmt="{}{}"), 'format!("{}{}", a, b)'),
         (ir.Macro("vec", (ir.IntLit(1), ir.IntLit(2)), brackets="[]"), "vec![1, 2]"),
         (ir.MethodCall(a, "collect", turbofish=(ir.TPath("Vec", (ir.STRING,)),)), "a.collect::<Vec<String>>()"),
-        (ir.Closure(("x",), B("==", ir.Unary("*", ir.Path("x")), b)), "|x| *x == b"),
+        (ir.Closure((ir.PBind("x"),), B("==", ir.Unary("*", ir.Path("x")), b)), "|x| *x == b"),
         (ir.StructLit("P", (("x", ir.Path("x")), ("y", ir.IntLit(2)))), "P { x, y: 2 }"),
     ],
 )
@@ -204,12 +204,19 @@ def test_items_and_doc_comments() -> None:
 
 def test_statements() -> None:
     p = Printer()
-    loop = ir.For("(k, v)", ir.MethodCall(a, "items"), ir.Block((ir.Break(),)))
-    assert p.stmt(loop) == "for (k, v) in a.items() {\nbreak;\n}"
+    loop = ir.For(ir.PTuple((ir.PBind("k"), ir.PRef(ir.PBind("v")))), ir.MethodCall(a, "items"), ir.Block((ir.Break(),)))
+    assert p.stmt(loop) == "for (k, &v) in a.items() {\nbreak;\n}"
     assert p.stmt(ir.While(ir.BoolLit(True), ir.Block((ir.Continue("'outer"),)), label="'outer")) == (
         "'outer: while true {\ncontinue 'outer;\n}"
     )
-    assert p.stmt(ir.Let("mut x", ir.I64, None)) == "let mut x: i64;"
+    assert p.stmt(ir.Let(ir.PBind("x", True), ir.I64, None)) == "let mut x: i64;"
+    assert p.stmt(ir.Let(ir.bind("_", True), None, ir.IntLit(1))) == "let _ = 1;"  # `_` never takes mut
+    arms = (ir.MatchArm(ir.PVariant("Some", (ir.PTuple((ir.PBind("x"),)),)), ir.Path("x")), ir.MatchArm(ir.PVariant("None"), b))
+    assert p.expr(ir.Match(a, arms)) == "match a { Some((x,)) => x, None => b, }"
+    typed = ir.Closure((ir.PTyped(ir.PBind("x"), ir.TRef(ir.TPath("_"))),), ir.Path("x"))
+    assert p.expr(typed) == "|x: &_| x"
+    fn = ir.Fn("f", (), ir.UNIT, ir.Block(), receiver=ir.SelfParam(mutable=True))
+    assert p.item(fn) == "pub fn f(&mut self) {}"
     assert p.stmt(ir.Return()) == "return;"
     if_stmt = ir.ExprStmt(ir.IfExpr(a, ir.Block((ir.Return(b),)), ir.IfExpr(c, ir.Block(), ir.Block((ir.Return(),)))))
     assert p.stmt(if_stmt) == "if a {\nreturn b;\n} else if c {} else {\nreturn;\n}"

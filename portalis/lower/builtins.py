@@ -184,7 +184,7 @@ def _minmax_iter(lw: "FunctionLowerer", name: str, v: Val, key: Val | None, defa
         # Python returns the first of equal extremes: min_by keeps the first minimum; the
         # maximum is the minimum of the reversed order.
         order = cmp_keys(ka, kb) if name == "min" else cmp_keys(kb, ka)
-        picked = ir.MethodCall(it.expr, "min_by", (ir.Closure((a, b), order),))
+        picked = ir.MethodCall(it.expr, "min_by", (ir.Closure((ir.PBind(a), ir.PBind(b)), order),))
     if default is not None:
         return Val(ir.MethodCall(picked, "unwrap_or", (owned_as(default, elem),)), elem)
     return Val(lw.expect_some(picked, "ValueError", f"{name}() arg is an empty sequence"), elem)
@@ -198,7 +198,7 @@ def _sum(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
     elem = it.elem.ty
     if elem.kind == "bool":
         x = lw.temp("x")
-        it = Iteration(ir.MethodCall(it.expr, "map", (ir.Closure((x,), ir.Cast(ir.Path(x), ir.I64)),)), Elem(T.INT))
+        it = Iteration(ir.MethodCall(it.expr, "map", (ir.Closure((ir.PBind(x),), ir.Cast(ir.Path(x), ir.I64)),)), Elem(T.INT))
         elem = T.INT
     if elem.kind == "list" and start is not None and start.ty.kind == "list":
         x = lw.temp("x")
@@ -216,7 +216,7 @@ def _sum(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
         item = ir.Path(x) if elem.kind == "float" else ir.Cast(ir.Path(x), ir.F64)
         # Python adds left to right from the start value (0): fold, not f64's Sum (which
         # starts from -0.0).
-        return Val(ir.MethodCall(it.expr, "fold", (init, ir.Closure((acc, x), ir.Binary("+", ir.Path(acc), item)))), T.FLOAT)
+        return Val(ir.MethodCall(it.expr, "fold", (init, ir.Closure((ir.PBind(acc), ir.PBind(x)), ir.Binary("+", ir.Path(acc), item)))), T.FLOAT)
     total = ir.MethodCall(it.expr, "sum", turbofish=(ir.I64,))
     if start is not None and not (isinstance(start.expr, ir.IntLit) and start.expr.value == 0):
         return Val(ir.Binary("+", read(coerce(start, T.INT)), total), T.INT)
@@ -230,7 +230,7 @@ def _any_all(name: str) -> Rule:
         it = _items(lw, args[0])
         x = lw.temp("x")
         test = lw.truthy(Val(ir.Path(x), it.elem.ty, it.elem.mode if it.elem.items is None else Mode.OWNED))
-        return Val(ir.MethodCall(it.expr, name, (ir.Closure((x,), test),)), T.BOOL)
+        return Val(ir.MethodCall(it.expr, name, (ir.Closure((ir.PBind(x),), test),)), T.BOOL)
 
     return rule
 
@@ -419,12 +419,12 @@ def dict_fromkeys(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]
         raise Unsupported("PTL112", "dict.fromkeys with a value of unknown type")
     k, tmp = lw.temp("k"), lw.temp("value")
     item = owned(Val(ir.Path(tmp), vt, Mode.PLACE)) if value.ty.kind != "none" else ir.TupleExpr(())
-    pairs = ir.MethodCall(it.expr, "map", (ir.Closure((k,), ir.TupleExpr((ir.Path(k), item))),))
+    pairs = ir.MethodCall(it.expr, "map", (ir.Closure((ir.PBind(k),), ir.TupleExpr((ir.Path(k), item))),))
     ty = T.dict_of(kt, vt)
     collected = ir.MethodCall(pairs, "collect", turbofish=(lw.rust_type(ty, holes=True),))
     if value.ty.kind == "none":
         return Val(collected, ty)
-    return Val(ir.BlockExpr(ir.Block((ir.Let(tmp, None, owned(value)),), collected)), ty)
+    return Val(ir.BlockExpr(ir.Block((ir.Let(ir.PBind(tmp), None, owned(value)),), collected)), ty)
 
 
 def _tuple(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
@@ -440,7 +440,7 @@ def _sorted(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> V
     expr, elem = collect_vec(lw, args[0])
     tmp = lw.temp("sorted")
     sort = sort_call(lw, ir.Path(tmp), elem, kwargs.get("key"), reverse_flag(lw, kwargs))
-    block = ir.Block((ir.Let(f"mut {tmp}", ir.TPath("Vec", (lw.rust_type(elem, holes=True),)), expr), ir.ExprStmt(sort)), ir.Path(tmp))
+    block = ir.Block((ir.Let(ir.PBind(tmp, True), ir.TPath("Vec", (lw.rust_type(elem, holes=True),)), expr), ir.ExprStmt(sort)), ir.Path(tmp))
     return Val(ir.BlockExpr(block), T.list_of(elem))
 
 
@@ -479,7 +479,7 @@ def sort_call(lw: "FunctionLowerer", target: ir.Expr, elem: PyType, key: Val | N
         ka = _key_expr(lw, key, a, Elem(elem, Mode.REF))
         kb = _key_expr(lw, key, b, Elem(elem, Mode.REF))
     order = cmp_keys(kb, ka) if reverse else cmp_keys(ka, kb)
-    return ir.MethodCall(target, "sort_by", (ir.Closure((a, b), order),))
+    return ir.MethodCall(target, "sort_by", (ir.Closure((ir.PBind(a), ir.PBind(b)), order),))
 
 
 def _orderable(t: PyType) -> bool:
@@ -507,7 +507,7 @@ def _enumerate(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -
     index: ir.Expr = ir.Cast(ir.Path(i), ir.I64)
     if start is not None:
         index = ir.Binary("+", index, read(coerce(start, T.INT)))
-    mapped = ir.MethodCall(ir.MethodCall(it.expr, "enumerate"), "map", (ir.Closure((f"({i}, {x})",), ir.TupleExpr((index, ir.Path(x)))),))
+    mapped = ir.MethodCall(ir.MethodCall(it.expr, "enumerate"), "map", (ir.Closure((ir.PTuple((ir.PBind(i), ir.PBind(x))),), ir.TupleExpr((index, ir.Path(x)))),))
     return Val(mapped, iter_of(T.tuple_of(T.INT, it.elem.ty)))
 
 
@@ -526,9 +526,9 @@ def _zip(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
         expr = ir.MethodCall(expr, "zip", (arg,))
     if len(its) > 2:
         names = [lw.temp("z") for _ in its]
-        pat = names[0]
+        pat: ir.Pat = ir.PBind(names[0])
         for n in names[1:]:
-            pat = f"({pat}, {n})"
+            pat = ir.PTuple((pat, ir.PBind(n)))
         expr = ir.MethodCall(expr, "map", (ir.Closure((pat,), ir.TupleExpr(tuple(ir.Path(n) for n in names))),))
     return Val(expr, iter_of(T.tuple_of(*(i.elem.ty for i in its))))
 
@@ -544,7 +544,7 @@ def _map(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
         names = [lw.temp("x") for _ in elem_t.args]
         with lw.in_closure():
             result = f.func.apply(lw, [Val(ir.Path(n), t, Mode.OWNED) for n, t in zip(names, elem_t.args)])
-        closure = ir.Closure((f"({', '.join(names)})",), owned(result))
+        closure = ir.Closure((ir.PTuple(tuple(ir.PBind(n) for n in names)),), owned(result))
         return Val(ir.MethodCall(zipped.expr, "map", (closure,)), iter_of(result.ty))
     it = _items(lw, args[1])
     if it.elem.items is not None:
@@ -554,7 +554,7 @@ def _map(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
     item = Val(ir.Path(x), it.elem.ty, it.elem.mode if it.elem.mode is Mode.REF else Mode.PLACE)
     with lw.in_closure():
         result = f.func.apply(lw, [item])
-    return Val(ir.MethodCall(it.expr, "map", (ir.Closure((x,), owned(result)),)), iter_of(result.ty))
+    return Val(ir.MethodCall(it.expr, "map", (ir.Closure((ir.PBind(x),), owned(result)),)), iter_of(result.ty))
 
 
 def _filter(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
@@ -569,7 +569,7 @@ def _filter(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> V
         assert f.func is not None
         with lw.in_closure():
             test = lw.truthy(f.func.apply(lw, [item]))
-    return Val(ir.MethodCall(it.expr, "filter", (ir.Closure((x,), test),)), iter_of(it.elem.ty))
+    return Val(ir.MethodCall(it.expr, "filter", (ir.Closure((ir.PBind(x),), test),)), iter_of(it.elem.ty))
 
 
 def _range(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
@@ -866,12 +866,12 @@ def _bisect(name: str) -> Rule:
             elem = x.ty
         tmp, e = lw.temp("x"), lw.temp("e")
         test = ir.Binary("<" if left else "<=", ir.Path(e), ir.Ref(ir.Path(tmp)))
-        stmts: list[ir.Stmt] = [ir.Let(tmp, lw.rust_type(elem), owned_as(x, elem))]
-        point = ir.MethodCall(xs.expr, "partition_point", (ir.Closure((e,), test),))
+        stmts: list[ir.Stmt] = [ir.Let(ir.PBind(tmp), lw.rust_type(elem), owned_as(x, elem))]
+        point = ir.MethodCall(xs.expr, "partition_point", (ir.Closure((ir.PBind(e),), test),))
         if not insort:
             return Val(ir.BlockExpr(ir.Block(tuple(stmts), ir.Cast(point, ir.I64))), T.INT)
         at = lw.temp("at")
-        stmts.append(ir.Let(at, None, point))
+        stmts.append(ir.Let(ir.PBind(at), None, point))
         stmts.append(ir.ExprStmt(ir.MethodCall(lw.mutable(xs), "insert", (ir.Path(at), ir.Path(tmp)))))
         return Val(ir.BlockExpr(ir.Block(tuple(stmts))), T.NONE)
 
@@ -949,7 +949,7 @@ def _reduce(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> V
     ty = unify(acc_t, result.ty)
     if ty is None or ty != acc_t:
         raise Unsupported("PTL113", f"reduce() whose function turns {acc_t} into {result.ty}")
-    closure = ir.Closure((acc, x), owned_as(result, ty))
+    closure = ir.Closure((ir.PBind(acc), ir.PBind(x)), owned_as(result, ty))
     if len(args) == 3:
         return Val(ir.MethodCall(it.expr, "fold", (owned_as(args[2], ty), closure)), ty)
     folded = ir.MethodCall(it.expr, "reduce", (closure,))
@@ -973,7 +973,7 @@ def _combinatoric(name: str) -> Rule:
             n = r.expr.value
             c = lw.temp("c")
             tup = ir.TupleExpr(tuple(ir.MethodCall(ir.Index(ir.Path(c), ir.IntLit(i)), "clone") for i in range(n)))
-            mapped = ir.MethodCall(ir.MethodCall(rows, "into_iter"), "map", (ir.Closure((c,), tup),))
+            mapped = ir.MethodCall(ir.MethodCall(rows, "into_iter"), "map", (ir.Closure((ir.PBind(c),), tup),))
             return Val(mapped, iter_of(T.tuple_of(*([elem] * n))))
         return Val(ir.MethodCall(rows, "into_iter"), iter_of(T.list_of(elem)))
 
@@ -1016,7 +1016,7 @@ def _accumulate(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) 
     acc, x = lw.temp("acc"), lw.temp("x")
     body = ir.BlockExpr(ir.Block((ir.Assign(ir.Unary("*", ir.Path(acc)), ir.Path(x), "+="),), ir.Call(ir.Path("Some"), (ir.Unary("*", ir.Path(acc)),))))
     start = ir.IntLit(0, "i64") if elem.kind == "int" else ir.FloatLit(0.0, "_f64")
-    return Val(ir.MethodCall(it.expr, "scan", (start, ir.Closure((acc, x), body))), iter_of(elem))
+    return Val(ir.MethodCall(it.expr, "scan", (start, ir.Closure((ir.PBind(acc), ir.PBind(x)), body))), iter_of(elem))
 
 
 def _groupby(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
@@ -1036,7 +1036,7 @@ def _groupby(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> 
         with lw.in_closure():
             k = f.func.apply(lw, [item])
     lw.use_runtime("group_by")
-    call = ir.Call(ir.Path("crate::pyrt::group_by"), (items, ir.Closure((f"{x}: &_",), owned(k))))
+    call = ir.Call(ir.Path("crate::pyrt::group_by"), (items, ir.Closure((ir.PTyped(ir.PBind(x), ir.TRef(ir.TPath("_"))),), owned(k))))
     return Val(ir.MethodCall(call, "into_iter"), iter_of(T.tuple_of(k.ty, T.list_of(elem))))
 
 

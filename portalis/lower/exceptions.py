@@ -270,14 +270,14 @@ class ExceptionLowering:
             self.used_try = True
             err = ir.Call(ir.Path("Err"), (ir.Path("__err"),))
             return ir.Match(result, (
-                ir.MatchArm("Ok(__ok)", ir.Path("__ok")),
-                ir.MatchArm("Err(__err)", ir.BlockExpr(ir.Block((ir.Break(t.label, err),)))),
+                ir.MatchArm(ir.PVariant("Ok", (ir.PBind("__ok"),)), ir.Path("__ok")),
+                ir.MatchArm(ir.PVariant("Err", (ir.PBind("__err"),)), ir.BlockExpr(ir.Block((ir.Break(t.label, err),)))),
             ))
         if self.sig.raises and not self.closure_depth:
             return ir.Try(result)
         self.use_runtime("PyErr")
         e = self.temp("e")
-        return ir.MethodCall(result, "unwrap_or_else", (ir.Closure((e,), ir.Macro("panic", (ir.Path(e),), fmt="{}")),))
+        return ir.MethodCall(result, "unwrap_or_else", (ir.Closure((ir.PBind(e),), ir.Macro("panic", (ir.Path(e),), fmt="{}")),))
 
     def raise_err(self: "FunctionLowerer", err: ir.Expr) -> list[ir.Stmt]:
         """Statements that raise the PyErr `err` (an owned value)."""
@@ -353,10 +353,10 @@ class ExceptionLowering:
             result = self.temp("r")
             tail = None if _block_diverges(body) else ir.Call(ir.Path("Ok"), (ir.TupleExpr(()),))
             labelled = ir.BlockExpr(ir.Block(body.stmts, tail), label=t.label)
-            out.append(ir.Let(result, ir.TPath("Result", (ir.UNIT, ir.TPath(PYERR))), labelled))
+            out.append(ir.Let(ir.PBind(result), ir.TPath("Result", (ir.UNIT, ir.TPath(PYERR))), labelled))
             err = self.temp("e")
             chain = self.handlers(node.handlers, err)
-            out.append(ir.ExprStmt(ir.IfExpr(ir.LetPattern(f"Err({err})", ir.Path(result)), chain, else_block)))
+            out.append(ir.ExprStmt(ir.IfExpr(ir.LetPattern(ir.PVariant("Err", (ir.PBind(err),)), ir.Path(result)), chain, else_block)))
         if node.finalbody is not None:
             out.extend(self.block(node.finalbody.body).stmts)
         return out
@@ -385,7 +385,7 @@ class ExceptionLowering:
                     local = Local(self.temp(bound.strip("_") or "e"), EXC, Mode.PLACE)
                     local.block = self.blocks[-1] if self.blocks else 0
                     self.locals[bound] = local
-                    prelude.append(ir.Let(local.name, None, ir.MethodCall(ir.Path(err), "clone")))
+                    prelude.append(ir.Let(ir.PBind(local.name), None, ir.MethodCall(ir.Path(err), "clone")))
             self.handling.append(err)
             try:
                 block = self.block(h.body, prelude=prelude)

@@ -106,7 +106,7 @@ class ExprLowering:
                 return ir.MethodCall(v.expr, "is_some")
             # `if x:` on Optional[int] is false for None and for 0.
             test = self.truthy(Val(ir.Path("__v"), inner, Mode.REF))
-            return ir.MethodCall(ir.MethodCall(v.expr, "as_ref"), "is_some_and", (ir.Closure(("__v",), test),))
+            return ir.MethodCall(ir.MethodCall(v.expr, "as_ref"), "is_some_and", (ir.Closure((ir.PBind("__v"),), test),))
         if k == "tuple":
             return ir.BoolLit(bool(v.ty.args))
         if k == "none":
@@ -168,7 +168,7 @@ class ExprLowering:
                 args.append(self.to_str(field))
             pieces.append(f"{f.name}={{}}")
         text = ir.Macro("format", tuple(args), fmt=f"{cls.name}(" + ", ".join(pieces) + ")")
-        return ir.BlockExpr(ir.Block((ir.Let(tmp, None, borrow(v)),), text))
+        return ir.BlockExpr(ir.Block((ir.Let(ir.PBind(tmp), None, borrow(v)),), text))
 
     def condition(self: "FunctionLowerer", node: cst.BaseExpression) -> ir.Expr:
         """A test (if, while, and/or operands, not): Python truthiness as a Rust bool."""
@@ -517,7 +517,7 @@ class ExprLowering:
             items = tuple(ir.Field(ir.Path(tmp_a), str(i)) for i in range(len(a.ty.args))) + tuple(
                 ir.Field(ir.Path(tmp_b), str(i)) for i in range(len(b.ty.args))
             )
-            block = ir.Block((ir.Let(tmp_a, None, owned(a)), ir.Let(tmp_b, None, owned(b))), ir.TupleExpr(items))
+            block = ir.Block((ir.Let(ir.PBind(tmp_a), None, owned(a)), ir.Let(ir.PBind(tmp_b), None, owned(b))), ir.TupleExpr(items))
             return Val(ir.BlockExpr(block), T.tuple_of(*a.ty.args, *b.ty.args))
         if isinstance(op, cst.Multiply) and {ka, kb} in ({"str", "int"}, {"list", "int"}, {"str", "bool"}):
             seq, n = (a, b) if ka in ("str", "list") else (b, a)
@@ -651,7 +651,7 @@ class ExprLowering:
             if inner is not None and inner == a.ty.args[0]:
                 tmp = self.temp("v")
                 test = self.truthy(Val(ir.Path(tmp), inner, Mode.REF))
-                kept = ir.MethodCall(owned(a), "filter", (ir.Closure((tmp,), test),))
+                kept = ir.MethodCall(owned(a), "filter", (ir.Closure((ir.PBind(tmp),), test),))
                 return Val(ir.MethodCall(kept, "unwrap_or_else", (ir.Closure((), owned_as(b, inner)),)), inner)
         tmp = self.temp("v")
         first = Val(ir.Path(tmp), ty, Mode.PLACE)
@@ -659,7 +659,7 @@ class ExprLowering:
         other = owned_as(b, ty)
         this = ir.Path(tmp)
         branches = (ir.Block(tail=other), ir.Block(tail=this)) if is_and else (ir.Block(tail=this), ir.Block(tail=other))
-        block = ir.Block((ir.Let(tmp, None, owned_as(a, ty)),), ir.IfExpr(test, branches[0], branches[1]))
+        block = ir.Block((ir.Let(ir.PBind(tmp), None, owned_as(a, ty)),), ir.IfExpr(test, branches[0], branches[1]))
         return Val(ir.BlockExpr(block), ty)
 
     # -------------------------------------------------------- comparisons
@@ -772,13 +772,13 @@ class ExprLowering:
                     if container_elem.kind == "float":
                         x = self.temp("x")
                         test = ir.Binary("==", ir.Cast(ir.Unary("*", ir.Path(x)), ir.F64) if elem.kind != "float" else ir.Unary("*", ir.Path(x)), read(to_float(item)))
-                        return ir.MethodCall(ir.MethodCall(container.expr, "iter"), "any", (ir.Closure((x,), test),))
+                        return ir.MethodCall(ir.MethodCall(container.expr, "iter"), "any", (ir.Closure((ir.PBind(x),), test),))
                 return ir.BoolLit(False)  # values of different types are never equal
             if elem.kind == "str":
                 if k == "set":
                     return ir.MethodCall(container.expr, "contains", (str_view(probe),))
                 x = self.temp("x")
-                any_ = ir.Closure((x,), ir.Binary("==", ir.Path(x), ir.Ref(str_view(probe)) if False else str_view(probe)))
+                any_ = ir.Closure((ir.PBind(x),), ir.Binary("==", ir.Path(x), ir.Ref(str_view(probe)) if False else str_view(probe)))
                 return ir.MethodCall(ir.MethodCall(container.expr, "iter"), "any", (any_,))
             if is_copy(elem):
                 return ir.MethodCall(container.expr, "contains", (ir.Ref(read(probe)),))
@@ -839,7 +839,7 @@ class ExprLowering:
         if ty is None:
             raise Unsupported("PTL113", f"conditional expression mixes {some.ty} and {none.ty}", node)
         scrutinee = ir.Path(local.name) if copy else ir.Ref(ir.Path(local.name))
-        cond = ir.LetPattern(f"Some({local.name})", scrutinee)
+        cond = ir.LetPattern(ir.PVariant("Some", (ir.PBind(local.name),)), scrutinee)
         return Val(ir.IfExpr(cond, ir.Block(tail=owned_as(some, ty)), ir.Block(tail=owned_as(none, ty))), ty)
 
     # -------------------------------------------------------- displays
@@ -897,12 +897,12 @@ class ExprLowering:
         ty = T.dict_of(_unify_all(kts, node), _unify_all(vts, node))
         kt, vt = ty.args
         tmp = self.temp("merged")
-        stmts: list[ir.Stmt] = [ir.Let(f"mut {tmp}", self.rust_type(ty, holes=True), ir.Call(ir.Path("crate::pyrt::PyDict::new")))]
+        stmts: list[ir.Stmt] = [ir.Let(ir.PBind(tmp, True), self.rust_type(ty, holes=True), ir.Call(ir.Path("crate::pyrt::PyDict::new")))]
         for a, b in parts:
             if b is None:
                 k, v = self.temp("k"), self.temp("v")
                 pair = ir.TupleExpr((owned_as(Val(ir.Path(k), a.ty.args[0], Mode.REF), kt), owned_as(Val(ir.Path(v), a.ty.args[1], Mode.REF), vt)))
-                items = ir.MethodCall(ir.MethodCall(a.expr, "items"), "map", (ir.Closure((f"({k}, {v})",), pair),))
+                items = ir.MethodCall(ir.MethodCall(a.expr, "items"), "map", (ir.Closure((ir.PTuple((ir.PBind(k), ir.PBind(v))),), pair),))
                 stmts.append(ir.ExprStmt(ir.MethodCall(ir.Path(tmp), "extend", (items,))))
             else:
                 stmts.append(ir.ExprStmt(ir.MethodCall(ir.Path(tmp), "insert", (owned_as(a, kt), owned_as(b, vt)))))
@@ -917,7 +917,7 @@ class ExprLowering:
         elem = _unify_all(elems, node)
         tmp = self.temp("items")
         ty = T.list_of(elem) if isinstance(node, cst.List) else T.set_of(elem)
-        stmts: list[ir.Stmt] = [ir.Let(f"mut {tmp}", self.rust_type(ty, holes=True), ir.Call(ir.Path("Default::default")))]
+        stmts: list[ir.Stmt] = [ir.Let(ir.PBind(tmp, True), self.rust_type(ty, holes=True), ir.Call(ir.Path("Default::default")))]
         for star, v in parts:
             if star:
                 stmts.append(ir.ExprStmt(ir.MethodCall(ir.Path(tmp), "extend", (self.iterate_owned_expr(v, elem),))))
@@ -1303,7 +1303,7 @@ class ExprLowering:
         expr, elem = collect_vec(self, v)
         tmp = self.temp("items")
         items = tuple(ir.MethodCall(ir.MethodCall(ir.Path(tmp), "next"), "unwrap") for _ in range(n))
-        block = ir.Block((ir.Let(f"mut {tmp}", None, ir.MethodCall(expr, "into_iter")),), ir.TupleExpr(items))
+        block = ir.Block((ir.Let(ir.PBind(tmp, True), None, ir.MethodCall(expr, "into_iter")),), ir.TupleExpr(items))
         return Val(ir.BlockExpr(block), T.tuple_of(*([elem] * n)))
 
     def method_call(self: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val], node: cst.CSTNode) -> Val:

@@ -221,7 +221,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         if self.self_type is not None and self.sig.kind in ("method", "property", "init"):
             self_name = _first_param(self.node)
             mut = self.sig.mut_self or self.sig.kind == "init"
-            receiver = "&mut self" if mut else "&self"
+            receiver = ir.SelfParam(mutable=mut)
             if self_name is not None:
                 self.locals[self_name] = Local("self", self.self_type, Mode.PLACE if mut else Mode.REF, mutable_ref=mut, param=True)
         elif self.self_type is not None and self.sig.kind == "classmethod":
@@ -291,7 +291,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 raise exc
             ret = self.returns
             elem_t = self.rust_type(ret, holes=True) if ret.kind == "list" else ir.TPath("Vec", (ir.TPath("_"),))
-            prologue.append(ir.Let(f"mut {YIELDED}", elem_t, ir.Call(ir.Path("Vec::new"))))
+            prologue.append(ir.Let(ir.PBind(YIELDED, True), elem_t, ir.Call(ir.Path("Vec::new"))))
         body = self.block(self.node.body, top=True)
         stmts = list(body.stmts)
         tail: ir.Expr | None = None
@@ -670,7 +670,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 after = after & state
             self.set_narrow_state(after)
         scrutinee = ir.Path(local.name) if copy else ir.Ref(ir.Path(local.name))
-        cond = ir.LetPattern(f"Some({local.name})", scrutinee)
+        cond = ir.LetPattern(ir.PVariant("Some", (ir.PBind(local.name),)), scrutinee)
         if none_block is not None and not none_block.stmts and none_block.tail is None:
             none_block = None
         return [ir.ExprStmt(ir.IfExpr(cond, some_block, none_block))]
@@ -736,7 +736,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             return [loop]
         other = self.block(orelse.body)
         return [
-            ir.Let(f"mut {flag}", ir.BOOL, ir.BoolLit(False)),
+            ir.Let(ir.PBind(flag, True), ir.BOOL, ir.BoolLit(False)),
             loop,
             ir.ExprStmt(ir.IfExpr(ir.Unary("!", ir.Path(flag)), other)),
         ]
@@ -749,7 +749,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             if not is_copy(v.ty):
                 raise Unsupported("PTL120", "chained assignment of a container (aliasing) is not supported", node)
             tmp = self.temp("chain")
-            out: list[ir.Stmt] = [ir.Let(tmp, None, owned(v))]
+            out: list[ir.Stmt] = [ir.Let(ir.PBind(tmp), None, owned(v))]
             for t in node.targets:
                 out.extend(self.bind_val(t.target, Val(ir.Path(tmp), v.ty, Mode.PLACE), node))
             return out
@@ -954,7 +954,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             return self.unpack_starred(elements, v, node)
         # Evaluate the whole right side first (Python semantics for `a, b = b, a + b`).
         tmp = self.temp("tuple")
-        stmts: list[ir.Stmt] = [ir.Let(tmp, None, owned(v))]
+        stmts: list[ir.Stmt] = [ir.Let(ir.PBind(tmp), None, owned(v))]
         if v.ty.kind == "tuple":
             if len(v.ty.args) != len(elements):
                 raise Unsupported("PTL113", f"cannot unpack {v.ty} into {len(elements)} names", node)
@@ -1002,7 +1002,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         star = stars[0]
         before, after = star, len(elements) - star - 1
         tmp = self.temp("items")
-        stmts: list[ir.Stmt] = [ir.Let(tmp, None, owned(v))]
+        stmts: list[ir.Stmt] = [ir.Let(ir.PBind(tmp), None, owned(v))]
         n = before + after
         message = f"not enough values to unpack (expected at least {n})"
         if self.catching():
@@ -1049,9 +1049,9 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             # evaluates the right side first), before the element is borrowed mutably.
             value_tmp, index_tmp = self.temp("value"), self.temp("index")
             return ir.ExprStmt(ir.BlockExpr(ir.Block((
-                ir.Let(value_tmp, None, value),
+                ir.Let(ir.PBind(value_tmp), None, value),
                 *lets,
-                ir.Let(index_tmp, None, index),
+                ir.Let(ir.PBind(index_tmp), None, index),
                 ir.Assign(ir.Index(place, ir.Path(index_tmp)), ir.Path(value_tmp)),
             ))))
         if lets:
@@ -1074,7 +1074,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 # `memo[n] = f(n - 1, memo)`: the value uses the dict, compute it first.
                 tmp = self.temp("value")
                 insert = ir.ExprStmt(ir.MethodCall(self.mutable(recv), "insert", (owned_as(key, k_t), ir.Path(tmp))))
-                return ir.ExprStmt(ir.BlockExpr(ir.Block((ir.Let(tmp, None, value), insert))))
+                return ir.ExprStmt(ir.BlockExpr(ir.Block((ir.Let(ir.PBind(tmp), None, value), insert))))
             return ir.ExprStmt(ir.MethodCall(self.mutable(recv), "insert", (owned_as(key, k_t), value)))
         raise Unsupported("PTL113", f"item assignment on {recv.ty}", target)
 
@@ -1091,7 +1091,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             if inner.ty.kind == "list":
                 key = self.expr(node.slice[0].slice.value)
                 tmp = self.temp("index")
-                lets.append(ir.Let(tmp, None, self.list_index(inner, key)))
+                lets.append(ir.Let(ir.PBind(tmp), None, self.list_index(inner, key)))
                 return lets, Val(ir.Index(self.mutable(inner), ir.Path(tmp)), inner.ty.args[0], Mode.PLACE)
             if not lets:
                 return [], self.place(node)
@@ -1120,10 +1120,10 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         self.use_runtime("list_set_slice")
         # The values and bounds may read the list: compute them before borrowing it mutably.
         lets = (
-            ir.Let("__values", None, values),
-            ir.Let("__start", None, bound(sl.lower)),
-            ir.Let("__stop", None, bound(sl.upper)),
-            ir.Let("__step", None, step),
+            ir.Let(ir.PBind("__values"), None, values),
+            ir.Let(ir.PBind("__start"), None, bound(sl.lower)),
+            ir.Let(ir.PBind("__stop"), None, bound(sl.upper)),
+            ir.Let(ir.PBind("__step"), None, step),
         )
         args = (ir.Ref(self.mutable(recv), mutable=True), ir.Path("__start"), ir.Path("__stop"), ir.Path("__step"), ir.Path("__values"))
         call = ir.ExprStmt(ir.Call(ir.Path("crate::pyrt::list_set_slice"), args))
@@ -1234,7 +1234,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             if recv.ty.kind == "list":
                 index = self.list_index(recv, key)
                 return [ir.ExprStmt(ir.BlockExpr(ir.Block((
-                    ir.Let("__index", None, index),
+                    ir.Let(ir.PBind("__index"), None, index),
                     ir.ExprStmt(ir.MethodCall(self.mutable(recv), "remove", (ir.Path("__index"),))),
                 ))))]
             if recv.ty.kind == "dict":

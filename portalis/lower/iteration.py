@@ -65,11 +65,11 @@ class IterLowering:
             it = self.iteration(node.iter)
         before = self.loop_entry_state(node)
         pattern, binds, prelude = self.loop_target(node.target, it.elem)
-        if isinstance(node.target, cst.Name) and pattern == rust_ident(node.target.value):
+        if isinstance(node.target, cst.Name) and pattern == ir.PBind(rust_ident(node.target.value)):
             from portalis.lower.scan import free_names
 
             if node.target.value not in free_names(node.body) and node.target.value not in self.decls.loop_escaping:
-                pattern = "_"  # the loop variable is never used
+                pattern = ir.PWild()  # the loop variable is never used
         pattern, iterable = _deref_pattern(pattern, it.expr)
         it = Iteration(iterable, it.elem)
         saved = {n: self.locals.get(n) for n, _ in binds}
@@ -91,7 +91,7 @@ class IterLowering:
             self.set_narrow_state(before)
         return self.with_else(ir.For(pattern, it.expr, body), flag, node.orelse)
 
-    def loop_target(self: "FunctionLowerer", target: cst.BaseExpression, elem: Elem, comprehension: bool = False) -> tuple[str, list[tuple[str, Local]], list[ir.Stmt]]:
+    def loop_target(self: "FunctionLowerer", target: cst.BaseExpression, elem: Elem, comprehension: bool = False) -> tuple[ir.Pat, list[tuple[str, Local]], list[ir.Stmt]]:
         """(Rust pattern, locals it binds, statements to run first in the body). Comprehension
         targets are local to the comprehension: never reassigned, never read after it."""
         if isinstance(target, cst.Name):
@@ -105,15 +105,15 @@ class IterLowering:
                 if local is None:
                     local = self.declare(py, elem.ty)
                 v = Val(ir.Path(tmp), elem.ty, elem.mode if elem.mode is not Mode.OWNED else Mode.PLACE)
-                return tmp, [], [ir.Assign(ir.Path(local.name), owned_as(v, local.ty))]
+                return ir.PBind(tmp), [], [ir.Assign(ir.Path(local.name), owned_as(v, local.ty))]
             if elem.mode is Mode.REF and reassigned:
                 # Python rebinds the loop variable: iterate by reference, work on an owned copy.
                 local = Local(name, elem.ty, Mode.PLACE)
-                return name, [(py, local)], [ir.Let(binding(name, True), None, owned(Val(ir.Path(name), elem.ty, Mode.REF)))]
+                return ir.PBind(name), [(py, local)], [ir.Let(binding(name, True), None, owned(Val(ir.Path(name), elem.ty, Mode.REF)))]
             mode = Mode.PLACE if elem.mode is not Mode.REF else Mode.REF
             return binding(name, reassigned and elem.mode is not Mode.REF), [(py, Local(name, elem.ty, mode))], []
         if isinstance(target, (cst.Tuple, cst.List)) and elem.ty.kind == "tuple" and len(elem.ty.args) == len(target.elements):
-            parts: list[str] = []
+            parts: list[ir.Pat] = []
             binds: list[tuple[str, Local]] = []
             prelude: list[ir.Stmt] = []
             items = elem.items or tuple(Elem(t, elem.mode) for t in elem.ty.args)
@@ -122,12 +122,12 @@ class IterLowering:
                 parts.append(p)
                 binds.extend(b)
                 prelude.extend(pre)
-            return f"({', '.join(parts)})", binds, prelude
+            return ir.PTuple(tuple(parts)), binds, prelude
         if isinstance(target, (cst.Tuple, cst.List)) and (elem.ty.kind == "list" or self.namedtuple_fields(elem.ty) is not None):
             # `for a, b in pairs` over lists of two: unpack each with Python's length check.
             tmp = self.temp("item")
             v = Val(ir.Path(tmp), elem.ty, Mode.REF if elem.mode is Mode.REF else Mode.PLACE)
-            return tmp, [], self.unpack(target, v, target)
+            return ir.PBind(tmp), [], self.unpack(target, v, target)
         raise Unsupported("PTL120", f"this loop target is not supported for {elem.ty}", target)
 
     # -------------------------------------------------------- iterables
@@ -147,7 +147,7 @@ class IterLowering:
                 if not (isinstance(start, ir.IntLit) and start.value == 0):
                     index = ir.Binary("+", index, start)
                 mapped = ir.MethodCall(
-                    ir.MethodCall(inner.expr, "enumerate"), "map", (ir.Closure((f"({i}, {x})",), ir.TupleExpr((index, ir.Path(x)))),)
+                    ir.MethodCall(inner.expr, "enumerate"), "map", (ir.Closure((ir.PTuple((ir.PBind(i), ir.PBind(x))),), ir.TupleExpr((index, ir.Path(x)))),)
                 )
                 ty = T.tuple_of(T.INT, inner.elem.ty)
                 return Iteration(mapped, Elem(ty, Mode.OWNED, (Elem(T.INT), inner.elem)))
@@ -161,9 +161,9 @@ class IterLowering:
                     expr = ir.MethodCall(expr, "zip", (arg,))
                 if len(its) > 2:
                     names = [self.temp("z") for _ in its]
-                    pat = names[0]
+                    pat: ir.Pat = ir.PBind(names[0])
                     for n in names[1:]:
-                        pat = f"({pat}, {n})"
+                        pat = ir.PTuple((pat, ir.PBind(n)))
                     expr = ir.MethodCall(expr, "map", (ir.Closure((pat,), ir.TupleExpr(tuple(ir.Path(n) for n in names))),))
                 ty = T.tuple_of(*(i.elem.ty for i in its))
                 return Iteration(expr, Elem(ty, Mode.OWNED, tuple(i.elem for i in its)))
@@ -220,7 +220,7 @@ class IterLowering:
             raise Unsupported("PTL112", "iterating a value of unknown type")
         if k == "str":
             c = self.temp("c")
-            chars = ir.MethodCall(ir.MethodCall(v.expr, "chars"), "map", (ir.Closure((c,), ir.MethodCall(ir.Path(c), "to_string")),))
+            chars = ir.MethodCall(ir.MethodCall(v.expr, "chars"), "map", (ir.Closure((ir.PBind(c),), ir.MethodCall(ir.Path(c), "to_string")),))
             return Iteration(chars, Elem(T.STR))
         if k in ("list", "set"):
             elem = v.ty.args[0]
@@ -247,7 +247,7 @@ class IterLowering:
         if k == "tuple" and v.ty.args and all(a == v.ty.args[0] for a in v.ty.args):
             tmp = self.temp("t")
             items = tuple(ir.Field(ir.Path(tmp), str(i)) for i in range(len(v.ty.args)))
-            arr = ir.BlockExpr(ir.Block((ir.Let(tmp, None, owned(v)),), ir.Macro("vec", items, brackets="[]")))
+            arr = ir.BlockExpr(ir.Block((ir.Let(ir.PBind(tmp), None, owned(v)),), ir.Macro("vec", items, brackets="[]")))
             return Iteration(ir.MethodCall(arr, "into_iter"), Elem(v.ty.args[0]))
         raise Unsupported("PTL113", f"cannot iterate over {v.ty}")
 
@@ -264,7 +264,7 @@ class IterLowering:
             return Iteration(it.expr, Elem(elem.ty))
         names = [self.temp("p") for _ in elem.items]
         parts = tuple(owned(Val(ir.Path(n), i.ty, i.mode if i.mode is not Mode.OWNED else Mode.OWNED)) for n, i in zip(names, elem.items))
-        closure = ir.Closure((f"({', '.join(names)})",), ir.TupleExpr(parts))
+        closure = ir.Closure((ir.PTuple(tuple(ir.PBind(n) for n in names)),), ir.TupleExpr(parts))
         return Iteration(ir.MethodCall(it.expr, "map", (closure,)), Elem(elem.ty))
 
     def iterate_owned_expr(self: "FunctionLowerer", v: Val, elem: PyType | None = None) -> ir.Expr:
@@ -273,7 +273,7 @@ class IterLowering:
         if elem is not None and it.elem.ty != elem and it.elem.ty.kind != "unknown":
             x = self.temp("x")
             conv = owned_as(Val(ir.Path(x), it.elem.ty), elem)
-            return ir.MethodCall(it.expr, "map", (ir.Closure((x,), conv),))
+            return ir.MethodCall(it.expr, "map", (ir.Closure((ir.PBind(x),), conv),))
         if isinstance(it.expr, ir.MethodCall) and it.expr.method == "into_iter" and not it.expr.args:
             return it.expr.receiver  # extend() and friends take anything iterable
         return it.expr
@@ -376,13 +376,13 @@ class IterLowering:
         if consume is not None:
             assert isinstance(loop, ir.For)
             loop = ir.For(loop.pattern, loop.iterable, loop.body, label)
-            start = ir.Let(f"mut {acc}", None, ir.BoolLit(consume == "all"))
+            start = ir.Let(ir.PBind(acc, True), None, ir.BoolLit(consume == "all"))
             return Val(ir.BlockExpr(ir.Block((start, loop), ir.Path(acc))), T.BOOL)
         ty = result["ty"]
         init = ir.Call(ir.Path("Default::default"))
         if ty.kind == "dict":
             self.use_runtime("PyDict")
-        stmts = (ir.Let(f"mut {acc}", self.rust_type(ty, holes=True), init), loop)
+        stmts = (ir.Let(ir.PBind(acc, True), self.rust_type(ty, holes=True), init), loop)
         return Val(ir.BlockExpr(ir.Block(stmts, ir.Path(acc))), ty)
 
     def comprehension_push(self: "FunctionLowerer", node: cst.CSTNode, acc: str, result: dict[str, PyType]) -> ir.Stmt:
@@ -446,16 +446,16 @@ class IterLowering:
         return None
 
 
-def _deref_pattern(pattern: str, iterable: ir.Expr) -> tuple[str, ir.Expr]:
+def _deref_pattern(pattern: ir.Pat, iterable: ir.Expr) -> tuple[ir.Pat, ir.Expr]:
     """`for x in xs.iter().copied()` reads better (and lints clean) as `for &x in xs.iter()`."""
     if (
         isinstance(iterable, ir.MethodCall)
         and iterable.method == "copied"
         and isinstance(iterable.receiver, ir.MethodCall)
         and iterable.receiver.method in ("iter", "keys", "values")
-        and re.fullmatch(r"(mut )?[A-Za-z_][A-Za-z0-9_]*", pattern)
+        and isinstance(pattern, ir.PBind)
     ):
-        return "&" + pattern if not pattern.startswith("mut ") else f"&{pattern}", iterable.receiver
+        return ir.PRef(pattern), iterable.receiver
     return pattern, iterable
 
 
@@ -521,9 +521,9 @@ def bind_param(lw: "FunctionLowerer", name: str, v: Val, lets: list[ir.Stmt]) ->
         return Local(v.expr.name, v.ty, v.mode)
     tmp = lw.temp(name.strip("_") or "a")
     if v.mode is Mode.PLACE and not is_copy(v.ty):
-        lets.append(ir.Let(tmp, None, ir.Ref(v.expr)))
+        lets.append(ir.Let(ir.PBind(tmp), None, ir.Ref(v.expr)))
         return Local(tmp, v.ty, Mode.REF)
-    lets.append(ir.Let(tmp, None, v.expr if v.mode is not Mode.PLACE else read(v)))
+    lets.append(ir.Let(ir.PBind(tmp), None, v.expr if v.mode is not Mode.PLACE else read(v)))
     return Local(tmp, v.ty, v.mode if v.mode is not Mode.PLACE else Mode.OWNED)
 
 

@@ -76,7 +76,7 @@ def _trim(rust: str) -> Rule:
             chars = _str_arg("strip", args[0])
             c = lw.temp("c")
             test = ir.MethodCall(chars, "contains", (ir.Path(c),))
-            trimmed = ir.MethodCall(recv.expr, f"{rust}_matches", (ir.Closure((c,), test),))
+            trimmed = ir.MethodCall(recv.expr, f"{rust}_matches", (ir.Closure((ir.PBind(c),), test),))
             return Val(trimmed, T.STR, Mode.REF)
         # A view into the receiver: owned only where it is stored (values.py decides).
         return Val(ir.MethodCall(recv.expr, rust), T.STR, Mode.REF)
@@ -113,7 +113,7 @@ def _split(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, 
     sep = args[0] if args else kwargs.get("sep")
     maxsplit = args[1] if len(args) == 2 else kwargs.get("maxsplit")
     p = lw.temp("p")
-    to_string = ir.Closure((p,), ir.MethodCall(ir.Path(p), "to_string"))
+    to_string = ir.Closure((ir.PBind(p),), ir.MethodCall(ir.Path(p), "to_string"))
     if sep is None or sep.ty.kind == "none":
         if maxsplit is not None:
             return _helper(lw, "split_whitespace_n", (str_view(recv), read(coerce(maxsplit, T.INT))), T.list_of(T.STR))
@@ -144,9 +144,9 @@ def _rsplit(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str,
     # rsplitn gives the pieces from the right: collected, then put back in order.
     p, parts = lw.temp("p"), lw.temp("parts")
     pieces = ir.MethodCall(recv.expr, "rsplitn", (ir.IntLit(maxsplit.expr.value + 1), _str_arg("rsplit", sep)))
-    mapped = ir.MethodCall(pieces, "map", (ir.Closure((p,), ir.MethodCall(ir.Path(p), "to_string")),))
+    mapped = ir.MethodCall(pieces, "map", (ir.Closure((ir.PBind(p),), ir.MethodCall(ir.Path(p), "to_string")),))
     stmts = (
-        ir.Let(f"mut {parts}", ir.TPath("Vec", (ir.STRING,)), ir.MethodCall(mapped, "collect")),
+        ir.Let(ir.PBind(parts, True), ir.TPath("Vec", (ir.STRING,)), ir.MethodCall(mapped, "collect")),
         ir.ExprStmt(ir.MethodCall(ir.Path(parts), "reverse")),
     )
     return Val(ir.BlockExpr(ir.Block(stmts, ir.Path(parts))), T.list_of(T.STR))
@@ -155,7 +155,7 @@ def _rsplit(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str,
 def _splitlines(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("splitlines", args, 0)
     p = lw.temp("p")
-    mapped = ir.MethodCall(ir.MethodCall(recv.expr, "lines"), "map", (ir.Closure((p,), ir.MethodCall(ir.Path(p), "to_string")),))
+    mapped = ir.MethodCall(ir.MethodCall(recv.expr, "lines"), "map", (ir.Closure((ir.PBind(p),), ir.MethodCall(ir.Path(p), "to_string")),))
     return Val(ir.MethodCall(mapped, "collect", turbofish=(ir.TPath("Vec", (ir.STRING,)),)), T.list_of(T.STR))
 
 
@@ -219,7 +219,7 @@ def _char_predicate(rust: str) -> Rule:
         non_empty = ir.Unary("!", ir.MethodCall(recv.expr, "is_empty"))
         c = lw.temp("c")
         # A closure, not the path `char::{rust}`: some predicates take `self`, others `&self`.
-        test = ir.Closure((c,), ir.MethodCall(ir.Path(c), rust))
+        test = ir.Closure((ir.PBind(c),), ir.MethodCall(ir.Path(c), rust))
         all_ = ir.MethodCall(ir.MethodCall(recv.expr, "chars"), "all", (test,))
         return Val(ir.Binary("&&", non_empty, all_), T.BOOL)
 
@@ -348,7 +348,7 @@ def _insert(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str,
     lw.use_runtime("insert_index")
     at = ir.Call(ir.Path("crate::pyrt::insert_index"), (read(coerce(args[0], T.INT)), ir.MethodCall(recv.expr, "len")))
     value = owned_as(args[1], elem)
-    return Val(ir.BlockExpr(ir.Block((ir.Let("__at", None, at),), ir.MethodCall(lw.mutable(recv), "insert", (ir.Path("__at"), value)))), T.NONE)
+    return Val(ir.BlockExpr(ir.Block((ir.Let(ir.PBind("__at"), None, at),), ir.MethodCall(lw.mutable(recv), "insert", (ir.Path("__at"), value)))), T.NONE)
 
 
 def _list_remove(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
@@ -356,10 +356,10 @@ def _list_remove(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict
     elem = recv.ty.args[0]
     x = lw.temp("x")
     test = ir.Binary("==", ir.Unary("*", ir.Path(x)) if is_copy(elem) else ir.Path(x), _probe(lw, args[0], elem))
-    pos = ir.MethodCall(ir.MethodCall(recv.expr, "iter"), "position", (ir.Closure((x,), test),))
+    pos = ir.MethodCall(ir.MethodCall(recv.expr, "iter"), "position", (ir.Closure((ir.PBind(x),), test),))
     found = lw.expect_some(pos, "ValueError", "list.remove(x): x not in list")
     remove = ir.ExprStmt(ir.MethodCall(lw.mutable(recv), "remove", (ir.Path("__at"),)))
-    return Val(ir.BlockExpr(ir.Block((ir.Let("__at", None, found), remove))), T.NONE)
+    return Val(ir.BlockExpr(ir.Block((ir.Let(ir.PBind("__at"), None, found), remove))), T.NONE)
 
 
 def _probe(lw: "FunctionLowerer", v: Val, elem: PyType) -> ir.Expr:
@@ -391,7 +391,7 @@ def _list_index(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[
     x = lw.temp("x")
     item = ir.Unary("*", ir.Path(x)) if is_copy(elem) else ir.Path(x)
     test = ir.Binary("==", item, _probe(lw, args[0], elem))
-    pos = ir.MethodCall(ir.MethodCall(recv.expr, "iter"), "position", (ir.Closure((x,), test),))
+    pos = ir.MethodCall(ir.MethodCall(recv.expr, "iter"), "position", (ir.Closure((ir.PBind(x),), test),))
     got = lw.expect_some(pos, "ValueError", "value is not in list")
     return Val(ir.Cast(got, ir.I64), T.INT)
 
@@ -402,7 +402,7 @@ def _list_count(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[
     x = lw.temp("x")
     item = ir.Unary("**", ir.Path(x)) if is_copy(elem) else ir.Unary("*", ir.Path(x))
     test = ir.Binary("==", item, _probe(lw, args[0], elem))
-    filt = ir.MethodCall(ir.MethodCall(recv.expr, "iter"), "filter", (ir.Closure((x,), test),))
+    filt = ir.MethodCall(ir.MethodCall(recv.expr, "iter"), "filter", (ir.Closure((ir.PBind(x),), test),))
     return Val(ir.Cast(ir.MethodCall(filt, "count"), ir.I64), T.INT)
 
 
@@ -471,7 +471,7 @@ def _dict_view(method: str, ty_index: int | None) -> Rule:
         it = ir.MethodCall(recv.expr, method)
         if ty_index is None:
             k, v = lw.temp("k"), lw.temp("v")
-            pair = ir.Closure((f"({k}, {v})",), ir.TupleExpr((owned(Val(ir.Path(k), key_t, Mode.REF)), owned(Val(ir.Path(v), val_t, Mode.REF)))))
+            pair = ir.Closure((ir.PTuple((ir.PBind(k), ir.PBind(v))),), ir.TupleExpr((owned(Val(ir.Path(k), key_t, Mode.REF)), owned(Val(ir.Path(v), val_t, Mode.REF)))))
             elem = T.tuple_of(key_t, val_t)
             mapped = ir.MethodCall(it, "map", (pair,))
         else:
@@ -512,10 +512,10 @@ def _update(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str,
             if other.ty.args[1].kind != "int":
                 raise Unsupported("PTL134", f"Counter.update of {other.ty}")
             pair = ir.TupleExpr((owned_as(Val(ir.Path(k), other.ty.args[0], Mode.REF), kt), ir.Unary("*", ir.Path(v))))
-            items = ir.MethodCall(ir.MethodCall(other.expr, "items"), "map", (ir.Closure((f"({k}, {v})",), pair),))
+            items = ir.MethodCall(ir.MethodCall(other.expr, "items"), "map", (ir.Closure((ir.PTuple((ir.PBind(k), ir.PBind(v))),), pair),))
         else:
             x = lw.temp("x")
-            items = ir.MethodCall(lw.iterate_owned_expr(other, kt), "map", (ir.Closure((x,), ir.TupleExpr((ir.Path(x), ir.IntLit(1)))),))
+            items = ir.MethodCall(lw.iterate_owned_expr(other, kt), "map", (ir.Closure((ir.PBind(x),), ir.TupleExpr((ir.Path(x), ir.IntLit(1)))),))
         return Val(ir.MethodCall(lw.mutable(recv), "counter_update", (items,), mutates=True), T.NONE)
     if other.ty.kind != "dict":
         raise Unsupported("PTL134", f"dict.update of {other.ty}")
@@ -524,7 +524,7 @@ def _update(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str,
     k, v = lw.temp("k"), lw.temp("v")
     kt, vt = other.ty.args
     pair = ir.TupleExpr((owned(Val(ir.Path(k), kt, Mode.REF)), owned(Val(ir.Path(v), vt, Mode.REF))))
-    pairs = ir.MethodCall(ir.MethodCall(other.expr, "items"), "map", (ir.Closure((f"({k}, {v})",), pair),))
+    pairs = ir.MethodCall(ir.MethodCall(other.expr, "items"), "map", (ir.Closure((ir.PTuple((ir.PBind(k), ir.PBind(v))),), pair),))
     collected = ir.MethodCall(pairs, "collect", turbofish=(ir.TPath("Vec", (ir.TPath("_"),)),))
     return Val(ir.MethodCall(lw.mutable(recv), "extend", (collected,)), T.NONE)
 

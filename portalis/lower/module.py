@@ -52,7 +52,7 @@ class FunctionResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def stub_fn(sig: FunctionSignature, message: str, receiver: str | None = None) -> ir.Fn | None:
+def stub_fn(sig: FunctionSignature, message: str, receiver: ir.SelfParam | None = None) -> ir.Fn | None:
     """A function with the translated signature whose body is todo!(): callers still compile."""
     try:
         params = tuple(ir.Param(rust_ident(p.name), declared_param_type(p)) for p in sig.params)
@@ -109,7 +109,7 @@ def _operator_impls(cls: ClassSignature) -> list[ir.Item]:
     out: list[ir.Item] = []
     other = ir.Param("other", ir.TRef(ir.TPath("Self")))
     if _operator_method(cls, "__eq__") is not None:
-        eq = ir.Fn(name="eq", params=(other,), ret=ir.BOOL, receiver="&self", public=False,
+        eq = ir.Fn(name="eq", params=(other,), ret=ir.BOOL, receiver=ir.SelfParam(), public=False,
                    body=ir.Block(tail=ir.MethodCall(ir.Path("self"), "__eq__", (ir.Path("other"),))))
         out.append(ir.Impl(f"PartialEq for {rust_ident(cls.name)}", (eq,)))
     if _operator_method(cls, "__lt__") is not None:
@@ -118,7 +118,7 @@ def _operator_impls(cls: ClassSignature) -> list[ir.Item]:
         order = ir.IfExpr(less, ir.Block(tail=ir.Path("std::cmp::Ordering::Less")), ir.IfExpr(
             more, ir.Block(tail=ir.Path("std::cmp::Ordering::Greater")), ir.Block(tail=ir.Path("std::cmp::Ordering::Equal"))))
         cmp = ir.Fn(name="partial_cmp", params=(other,), ret=ir.TPath("Option", (ir.TPath("std::cmp::Ordering"),)),
-                    receiver="&self", public=False, body=ir.Block(tail=ir.Call(ir.Path("Some"), (order,))))
+                    receiver=ir.SelfParam(), public=False, body=ir.Block(tail=ir.Call(ir.Path("Some"), (order,))))
         out.append(ir.Impl(f"PartialOrd for {rust_ident(cls.name)}", (cmp,)))
     return out
 
@@ -141,15 +141,15 @@ def _enum(cls: ClassSignature) -> tuple[ir.Enum, ir.Impl]:
     static_str = ir.TPath("&'static str")
     value_ty = static_str if vt.kind == "str" else owned_type(vt)
     value_fn = ir.Fn(
-        name="value", params=(), ret=value_ty, receiver="&self",
-        body=ir.Block(tail=ir.Match(ir.Path("self"), tuple(ir.MatchArm(f"Self::{v}", val) for v, val in zip(variants, values)))),
+        name="value", params=(), ret=value_ty, receiver=ir.SelfParam(),
+        body=ir.Block(tail=ir.Match(ir.Path("self"), tuple(ir.MatchArm(ir.PVariant(f"Self::{v}"), val) for v, val in zip(variants, values)))),
     )
     name_fn = ir.Fn(
-        name="name", params=(), ret=static_str, receiver="&self",
-        body=ir.Block(tail=ir.Match(ir.Path("self"), tuple(ir.MatchArm(f"Self::{v}", ir.StrLit(m.name)) for v, m in zip(variants, cls.members)))),
+        name="name", params=(), ret=static_str, receiver=ir.SelfParam(),
+        body=ir.Block(tail=ir.Match(ir.Path("self"), tuple(ir.MatchArm(ir.PVariant(f"Self::{v}"), ir.StrLit(m.name)) for v, m in zip(variants, cls.members)))),
     )
     param_ty = ir.TRef(ir.STR) if vt.kind == "str" else owned_type(vt)
-    finder = ir.Closure(("m",), ir.Binary("==", ir.MethodCall(ir.Path("m"), "value"), ir.Path("value")))
+    finder = ir.Closure((ir.PBind("m"),), ir.Binary("==", ir.MethodCall(ir.Path("m"), "value"), ir.Path("value")))
     from_fn = ir.Fn(
         name="from_value", params=(ir.Param("value", param_ty),), ret=ir.TPath("Option", (this,)),
         body=ir.Block(tail=ir.MethodCall(ir.MethodCall(ir.Path("Self::MEMBERS"), "into_iter"), "find", (finder,))),
@@ -199,7 +199,7 @@ def _class_methods(
     for m in cls.methods:
         node = _method_node(cls, m.name, classes, nodes)
         record = RustItem(name=m.qualname, kind="fn", code="", python_line=m.line)
-        receiver = None if m.kind in ("staticmethod", "classmethod") else ("&mut self" if m.mut_self or m.kind == "init" else "&self")
+        receiver = None if m.kind in ("staticmethod", "classmethod") else ir.SelfParam(mutable=m.mut_self or m.kind == "init")
         if not m.typed or node is None:
             record.status = FunctionStatus.UNTRANSLATED
             stub = stub_fn(m, f"portalis: `{m.qualname}` has no typed signature", receiver)
@@ -250,9 +250,9 @@ def _constructor(init: FunctionSignature) -> ir.Fn:
     ret: ir.Type = ir.TPath("Self")
     if init.raises:
         ret = ir.TPath("Result", (ret, ir.TPath("crate::pyrt::PyErr")))
-        stmts: tuple[ir.Stmt, ...] = (ir.Let("mut this", None, ir.Call(ir.Path("Self::default"))), ir.ExprStmt(ir.Try(call)))
+        stmts: tuple[ir.Stmt, ...] = (ir.Let(ir.PBind("this", True), None, ir.Call(ir.Path("Self::default"))), ir.ExprStmt(ir.Try(call)))
         return ir.Fn(name="new", params=params, ret=ret, body=ir.Block(stmts, ir.Call(ir.Path("Ok"), (ir.Path("this"),))))
-    stmts = (ir.Let("mut this", None, ir.Call(ir.Path("Self::default"))), ir.ExprStmt(call))
+    stmts = (ir.Let(ir.PBind("this", True), None, ir.Call(ir.Path("Self::default"))), ir.ExprStmt(call))
     return ir.Fn(name="new", params=params, ret=ret, body=ir.Block(stmts, ir.Path("this")))
 
 

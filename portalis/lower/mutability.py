@@ -12,10 +12,9 @@ lowering decided: their first assignment is an initialisation, not a change.
 from __future__ import annotations
 
 import dataclasses
-import re
 
 from portalis.rust import ir
-from portalis.types.rust_types import IDENT_PATTERN, binding as binding_pattern, unused_ident
+from portalis.types.rust_types import unused_ident
 
 # Methods of the Rust types we emit that take `&mut self`.
 MUTATING = frozenset(
@@ -23,8 +22,6 @@ MUTATING = frozenset(
     "truncate splice get_mut setdefault retain dedup swap drain append as_mut iter_mut entry "
     "insert_str remove_entry next nth get_or_insert_default".split()
 )
-_SIMPLE = re.compile(rf"^(mut )?({IDENT_PATTERN})$")
-_NAME = re.compile(IDENT_PATTERN)
 
 
 class _Binding:
@@ -73,12 +70,10 @@ def _names_in(fn: ir.Fn) -> set[str]:
         node = todo.pop()
         if isinstance(node, ir.Path):
             out.add(node.name.lstrip("*&").split("::")[0])
-        elif isinstance(node, (ir.Let, ir.For)):
-            out.update(_NAME.findall(node.pattern))
+        elif isinstance(node, (ir.Let, ir.For, ir.LetPattern, ir.MatchArm)):
+            out.update(ir.pattern_names(node.pattern))
         elif isinstance(node, ir.Closure):
-            out.update(node.params)
-        elif isinstance(node, ir.LetPattern):
-            out.update(_NAME.findall(node.pattern))
+            out.update(n for p in node.params for n in ir.pattern_names(p))
         if isinstance(node, (tuple, list)):
             todo.extend(node)
         elif dataclasses.is_dataclass(node) and not isinstance(node, ir.Type):
@@ -110,15 +105,14 @@ def _drop_dead_initialisers(b: ir.Block) -> ir.Block:
     for i, s in enumerate(stmts):
         if not (isinstance(s, ir.Let) and _pure(s.value)):
             continue
-        m = _SIMPLE.match(s.pattern)
-        if m is None:
+        if not isinstance(s.pattern, ir.PBind):
             continue
-        name = m.group(2)
+        name = s.pattern.name
         for j in range(i + 1, len(stmts)):
             later = stmts[j]
             if later is None:
                 continue
-            if isinstance(later, ir.For) and name in _pattern_names(later.pattern) and not _mentions(later.iterable, name):
+            if isinstance(later, ir.For) and name in ir.pattern_names(later.pattern) and not _mentions(later.iterable, name):
                 continue  # its own variable of that name: the outer one is not touched
             if not _mentions(later, name):
                 continue
@@ -146,7 +140,7 @@ def _mentions(node: object, name: str) -> bool:
     if isinstance(node, ir.Path):
         return node.name.lstrip("*") == name
     if isinstance(node, (ir.Let, ir.For)):
-        # A pattern is text: a name it binds shadows, but the value/iterable is evaluated first.
+        # A name the pattern binds shadows, but the value/iterable is evaluated first.
         if isinstance(node, ir.Let):
             return node.value is not None and _mentions(node.value, name)
         return _mentions(node.iterable, name) or _mentions(node.body, name)
@@ -190,11 +184,10 @@ def _stmt(s: ir.Stmt, scope: dict[str, _Binding], decisions: dict[int, _Binding]
     if isinstance(s, ir.Let):
         if s.value is not None:
             _expr(s.value, scope, decisions)
-        m = _SIMPLE.match(s.pattern)
-        if m:
+        if isinstance(s.pattern, ir.PBind):
             binding = _Binding(deferred=s.value is None)
             decisions[id(s)] = binding
-            scope[m.group(2)] = binding
+            scope[s.pattern.name] = binding
         return
     if isinstance(s, ir.Assign):
         _expr(s.value, scope, decisions)
@@ -222,30 +215,21 @@ def _stmt(s: ir.Stmt, scope: dict[str, _Binding], decisions: dict[int, _Binding]
     elif isinstance(s, ir.For):
         _expr(s.iterable, scope, decisions)
         inner = dict(scope)
-        for name in _NAME.findall(s.pattern):
+        for name in ir.pattern_names(s.pattern):
             inner.pop(name, None)
-        m = _SIMPLE.match(s.pattern)
-        if m:
+        if isinstance(s.pattern, ir.PBind):
             binding = _Binding()
             binding.is_ref = isinstance(s.iterable, ir.MethodCall) and s.iterable.method == "iter_mut"
             decisions[id(s)] = binding
-            inner[m.group(2)] = binding
+            inner[s.pattern.name] = binding
         else:
             # `(k, v)`, `(i, &x)`: each name in the pattern, so an unused one can become `_k`.
-            names = {n: _Binding() for n in _pattern_names(s.pattern)}
+            names = {n: _Binding() for n in ir.pattern_names(s.pattern)}
             for n, b in names.items():
                 b.read = n.startswith("_")
                 inner[n] = b
             decisions[id(s)] = names  # type: ignore[assignment]
         _loop(lambda: _block(s.body, inner, decisions), scope)
-
-
-_PATTERN_KEYWORDS = frozenset({"mut", "ref"})
-
-
-def _pattern_names(pattern: str) -> list[str]:
-    """The names a Rust pattern binds (not `mut`/`ref`, not enum variants like `Some`)."""
-    return [n for n in _NAME.findall(pattern) if n not in _PATTERN_KEYWORDS and not n[0].isupper()]
 
 
 def _deferred(scope: dict[str, _Binding]) -> dict[_Binding, int]:
@@ -346,11 +330,11 @@ def _rewrite_stmt(s: ir.Stmt, d: dict[int, _Binding], taken: set[str]) -> ir.Stm
         value = _rewrite_expr(s.value, d, taken) if s.value is not None else None
         pattern = s.pattern
         binding = d.get(id(s))
-        if binding is not None:
-            name = _SIMPLE.match(pattern).group(2)  # type: ignore[union-attr]
+        if binding is not None and isinstance(pattern, ir.PBind):
+            name = pattern.name
             if not binding.read and not binding.mutated and s.value is not None:
                 name = _unused(name, taken)  # Python bound a value it never uses
-            pattern = binding_pattern(name, binding.mutated)
+            pattern = ir.bind(name, binding.mutated)
         return ir.Let(pattern, s.type, value)
     if isinstance(s, ir.Assign):
         return ir.Assign(_rewrite_expr(s.target, d, taken), _rewrite_expr(s.value, d, taken), s.op)
@@ -368,18 +352,32 @@ def _rewrite_stmt(s: ir.Stmt, d: dict[int, _Binding], taken: set[str]) -> ir.Stm
         pattern = s.pattern
         binding = d.get(id(s))
         if isinstance(binding, dict):
-            for n, b in binding.items():
-                if not b.read and not b.mutated and not n.startswith("_"):
-                    pattern = re.sub(rf"(?<![A-Za-z0-9_#]){re.escape(n)}(?![A-Za-z0-9_])", _unused(n, taken), pattern)
-        elif binding is not None:
-            name = _SIMPLE.match(pattern).group(2)  # type: ignore[union-attr]
+            unused = {n: _unused(n, taken) for n, b in binding.items() if not b.read and not b.mutated and not n.startswith("_")}
+            pattern = _renamed(pattern, unused)
+        elif binding is not None and isinstance(pattern, ir.PBind):
+            name = pattern.name
             if not binding.read and not binding.mutated:
                 name = _unused(name, taken)  # a loop that only counts: Python's variable is unused
-            pattern = binding_pattern(name, binding.mutated)
+            pattern = ir.bind(name, binding.mutated)
         return ir.For(pattern, _rewrite_expr(s.iterable, d, taken), _rewrite_block(s.body, d, taken), s.label)
     if isinstance(s, ir.ItemStmt) and isinstance(s.item, ir.Fn):
         return ir.ItemStmt(fix_mutability(s.item))
     return s
+
+
+def _renamed(p: ir.Pat, names: dict[str, str]) -> ir.Pat:
+    """The pattern with the bindings in `names` renamed (`_` for a name that is dropped)."""
+    if isinstance(p, ir.PBind) and p.name in names:
+        return ir.bind(names[p.name], p.mutable)
+    if isinstance(p, ir.PTuple):
+        return ir.PTuple(tuple(_renamed(i, names) for i in p.items))
+    if isinstance(p, ir.PRef):
+        return ir.PRef(_renamed(p.inner, names))
+    if isinstance(p, ir.PVariant) and p.items is not None:
+        return ir.PVariant(p.path, tuple(_renamed(i, names) for i in p.items))
+    if isinstance(p, ir.PTyped):
+        return ir.PTyped(_renamed(p.inner, names), p.type)
+    return p
 
 
 def _rewrite_expr(e: ir.Expr, d: dict[int, _Binding], taken: set[str]) -> ir.Expr:

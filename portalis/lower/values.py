@@ -122,11 +122,11 @@ def _convert_items(v: Val, target: PyType) -> Val:
         for i, (have, want) in enumerate(zip(v.ty.args, target.args)):
             part = Val(ir.Field(ir.Path("__t"), str(i)), have, Mode.OWNED)
             items.append(owned_as(part, want))
-        block = ir.Block((ir.Let("__t", None, owned(v)),), ir.TupleExpr(tuple(items)))
+        block = ir.Block((ir.Let(ir.PBind("__t"), None, owned(v)),), ir.TupleExpr(tuple(items)))
         return Val(ir.BlockExpr(block), target)
     have, want = v.ty.args[0], target.args[0]
     conv = owned_as(Val(ir.Path("__x"), have, Mode.OWNED), want)
-    items = ir.MethodCall(ir.MethodCall(owned(v), "into_iter"), "map", (ir.Closure(("__x",), conv),))
+    items = ir.MethodCall(ir.MethodCall(owned(v), "into_iter"), "map", (ir.Closure((ir.PBind("__x"),), conv),))
     from portalis.types.rust_types import owned_type
 
     return Val(ir.MethodCall(items, "collect", turbofish=(owned_type(target),)), target)

@@ -179,7 +179,7 @@ class StructLit(Expr):
 
 @dataclass(frozen=True, slots=True)
 class Closure(Expr):
-    params: tuple[str, ...]
+    params: tuple[Pat, ...]
     body: Expr
     move: bool = False
 
@@ -215,13 +215,13 @@ class Try(Expr):
 class LetPattern(Expr):
     """`let PATTERN = value`, the condition of an `if let`."""
 
-    pattern: str
+    pattern: Pat
     value: Expr
 
 
 @dataclass(frozen=True, slots=True)
 class MatchArm:
-    pattern: str
+    pattern: Pat
     body: Expr
 
 
@@ -229,6 +229,80 @@ class MatchArm:
 class Match(Expr):
     scrutinee: Expr
     arms: tuple[MatchArm, ...]
+
+
+# ---------------------------------------------------------------- patterns
+
+
+class Pat:
+    """Base of Rust patterns (`let`, `for`, `if let`, match arms, closure parameters)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PBind(Pat):
+    """A binding: `x` or `mut x`."""
+
+    name: str
+    mutable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PWild(Pat):
+    """`_`: matches anything, binds nothing."""
+
+
+@dataclass(frozen=True, slots=True)
+class PTuple(Pat):
+    items: tuple[Pat, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PRef(Pat):
+    """`&inner`: matches through a shared reference (`for &x in xs.iter()`)."""
+
+    inner: Pat
+
+
+@dataclass(frozen=True, slots=True)
+class PVariant(Pat):
+    """An enum variant: `Some(x)`, `Err(e)`; `items` None for a unit variant (`Self::Red`)."""
+
+    path: str
+    items: tuple[Pat, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PTyped(Pat):
+    """A closure parameter with its type written out: `x: &_`."""
+
+    inner: Pat
+    type: Type
+
+
+def bind(name: str, mutable: bool = False) -> Pat:
+    """A pattern binding one name; `_` binds nothing and never takes `mut`."""
+    return PWild() if name == "_" else PBind(name, mutable)
+
+
+def pattern_names(p: Pat) -> list[str]:
+    """The names a pattern binds, in order."""
+    if isinstance(p, PBind):
+        return [p.name]
+    if isinstance(p, PTuple):
+        return [n for item in p.items for n in pattern_names(item)]
+    if isinstance(p, (PRef, PTyped)):
+        return pattern_names(p.inner)
+    if isinstance(p, PVariant) and p.items:
+        return [n for item in p.items for n in pattern_names(item)]
+    return []
+
+
+@dataclass(frozen=True, slots=True)
+class SelfParam:
+    """A method's receiver: `&self`, `&mut self`, or `self` by value."""
+
+    mutable: bool = False
+    by_ref: bool = True
 
 
 # ---------------------------------------------------------------- statements
@@ -240,7 +314,7 @@ class Stmt:
 
 @dataclass(frozen=True, slots=True)
 class Let(Stmt):
-    pattern: str  # a name, `mut name`, or a tuple pattern `(a, b)`
+    pattern: Pat
     type: Type | None
     value: Expr | None
 
@@ -284,7 +358,7 @@ class Loop(Stmt):
 
 @dataclass(frozen=True, slots=True)
 class For(Stmt):
-    pattern: str
+    pattern: Pat
     iterable: Expr
     body: Block
     label: str | None = None
@@ -330,7 +404,7 @@ class Fn(Item):
     doc: str | None = None
     public: bool = True
     attrs: tuple[str, ...] = ()
-    receiver: str | None = None  # "&self" / "&mut self" for methods
+    receiver: SelfParam | None = None  # methods
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,32 @@ def print_type(t: ir.Type) -> str:
     raise TypeError(f"not a Rust type: {t!r}")
 
 
+def print_pat(p: ir.Pat) -> str:
+    if isinstance(p, ir.PBind):
+        return f"mut {p.name}" if p.mutable else p.name
+    if isinstance(p, ir.PWild):
+        return "_"
+    if isinstance(p, ir.PTuple):
+        if len(p.items) == 1:
+            return f"({print_pat(p.items[0])},)"
+        return f"({', '.join(print_pat(i) for i in p.items)})"
+    if isinstance(p, ir.PRef):
+        return f"&{print_pat(p.inner)}"
+    if isinstance(p, ir.PVariant):
+        if p.items is None:
+            return p.path
+        return f"{p.path}({', '.join(print_pat(i) for i in p.items)})"
+    if isinstance(p, ir.PTyped):
+        return f"{print_pat(p.inner)}: {print_type(p.type)}"
+    raise TypeError(f"not a Rust pattern: {p!r}")
+
+
+def print_self(r: ir.SelfParam) -> str:
+    if not r.by_ref:
+        return "mut self" if r.mutable else "self"
+    return "&mut self" if r.mutable else "&self"
+
+
 class UnprintableLiteral(ValueError):
     """A value with no Rust literal: the item holding it is quarantined (PTL163)."""
 
@@ -245,7 +271,7 @@ class Printer:
             return f"{e.path} {{ {fields} }}"
         if isinstance(e, ir.Closure):
             move = "move " if e.move else ""
-            return f"{move}|{', '.join(e.params)}| {self.expr(e.body)}"
+            return f"{move}|{', '.join(print_pat(p) for p in e.params)}| {self.expr(e.body)}"
         if isinstance(e, ir.RangeExpr):
             start = self.expr(e.start, _RANGE + 1) if e.start is not None else ""
             end = self.expr(e.end, _RANGE + 1) if e.end is not None else ""
@@ -259,9 +285,9 @@ class Printer:
         if isinstance(e, ir.Try):
             return f"{self.expr(e.operand, _POSTFIX)}?"
         if isinstance(e, ir.LetPattern):
-            return f"let {e.pattern} = {self.expr(e.value)}"
+            return f"let {print_pat(e.pattern)} = {self.expr(e.value)}"
         if isinstance(e, ir.Match):
-            arms = " ".join(f"{a.pattern} => {self.expr(a.body)}," for a in e.arms)
+            arms = " ".join(f"{print_pat(a.pattern)} => {self.expr(a.body)}," for a in e.arms)
             return f"match {self.expr(e.scrutinee)} {{ {arms} }}"
         raise TypeError(f"not a Rust expression: {e!r}")
 
@@ -314,7 +340,7 @@ class Printer:
         if isinstance(s, ir.Let):
             ty = f": {print_type(s.type)}" if s.type is not None else ""
             value = f" = {self.expr(s.value)}" if s.value is not None else ""
-            return f"let {s.pattern}{ty}{value};"
+            return f"let {print_pat(s.pattern)}{ty}{value};"
         if isinstance(s, ir.Assign):
             return f"{self.expr(s.target)} {s.op} {self.expr(s.value)};"
         if isinstance(s, ir.ExprStmt):
@@ -331,7 +357,7 @@ class Printer:
         if isinstance(s, ir.Loop):
             return f"{self.label(s.label)}loop {self.block(s.body)}"
         if isinstance(s, ir.For):
-            return f"{self.label(s.label)}for {s.pattern} in {self.cond(s.iterable)} {self.block(s.body)}"
+            return f"{self.label(s.label)}for {print_pat(s.pattern)} in {self.cond(s.iterable)} {self.block(s.body)}"
         if isinstance(s, ir.Break):
             value = f" {self.expr(s.value)}" if s.value is not None else ""
             return f"break{' ' + s.label if s.label else ''}{value};"
@@ -347,7 +373,7 @@ class Printer:
     def item(self, it: ir.Item) -> str:
         if isinstance(it, ir.Fn):
             params = ", ".join(
-                ([it.receiver] if it.receiver else [])
+                ([print_self(it.receiver)] if it.receiver else [])
                 + [f"{'mut ' if p.mutable else ''}{p.name}: {print_type(p.type)}" for p in it.params]
             )
             ret = "" if it.ret == ir.UNIT else f" -> {print_type(it.ret)}"

@@ -20,10 +20,6 @@ RUST_KEYWORDS = frozenset(
 # variant's pattern (E0530: parameters cannot shadow tuple variants).
 _NOT_RAW = frozenset({"self", "Self", "crate", "super", "Ok", "Err", "Some", "None"})
 
-# A Rust identifier as rust_ident() writes them (ASCII, maybe raw): for passes that read
-# patterns back (portalis/lower/mutability.py).
-IDENT_PATTERN = r"(?:r#)?[A-Za-z_][A-Za-z0-9_]*"
-
 PYDICT = "crate::pyrt::PyDict"
 HASHSET = "std::collections::HashSet"
 
@@ -74,10 +70,10 @@ def unused_ident(ident: str) -> str:
     return ident if ident.startswith("_") else "_" + ident
 
 
-def binding(ident: str, mutable: bool) -> str:
+def binding(ident: str, mutable: bool) -> ir.Pat:
     """A `let`/`for`/parameter pattern binding one name: `mut x` or `x`; `_` (which binds
     nothing) never takes `mut`."""
-    return f"mut {ident}" if mutable and ident != "_" else ident
+    return ir.bind(ident, mutable)
 
 
 def module_path(module: str) -> str:
