@@ -149,10 +149,20 @@ class PyType(BaseModel):
         return "None" if self.kind == "none" else self.kind
 
 
+class Passing(str, Enum):
+    """How a parameter is passed; its Rust type follows from this and its Python type."""
+
+    VALUE = "value"  # by value: Copy types, Optional, tuples
+    SHARED = "shared"  # a shared borrow: &str, &[T], &PyDict
+    MUT = "mut"  # &mut: changed in place (a list may be resized: &mut Vec<T>)
+    MUT_ITEMS = "mut_items"  # &mut [T]: a list whose items change but never its length
+
+
 class TypedParam(BaseModel):
     name: str
     py_type: PyType
-    rust_type: str
+    rust_type: str  # for people (UI, report, prompts); code reads `passing`, never this text
+    passing: Passing = Passing.VALUE
     mutated: bool = False  # mutated in place: passed as &mut
     default: str | None = None  # source text of the default value (callers may omit it)
     variadic: bool = False  # `*args`: a list of the extra positional arguments (`&[T]`)

@@ -26,6 +26,7 @@ from portalis.model import (
     FunctionSignature,
     ModuleTypeMap,
     ParsedModule,
+    Passing,
     PyType,
     TypedConstant,
     TypedField,
@@ -36,7 +37,7 @@ from portalis.rust.printer import int_literal_problem, print_type, str_literal_p
 from portalis.types import pytypes as T
 from portalis.types.annotations import AnnotationError, TypeScope, resolve_annotation
 from portalis.types.evidence import docstring_evidence, value_type
-from portalis.types.rust_types import TypeMappingError, owned_type, param_type
+from portalis.types.rust_types import TypeMappingError, owned_type, param_passing, param_type
 
 __all__ = ["MUTATING_METHODS", "build_type_map", "function_nodes", "mutated_names", "signature_of"]
 
@@ -188,9 +189,10 @@ def _rust_owned(t: PyType) -> str:
 def _typed(name: str, py: PyType, mutated: bool, default: str | None, resized: bool = True, variadic: bool = False) -> TypedParam:
     try:
         rust = print_type(param_type(py, mutated, resized))
+        passing = param_passing(py, mutated, resized)
     except TypeMappingError:
-        rust = "_"
-    return TypedParam(name=name, py_type=py, rust_type=rust, mutated=mutated, default=default, variadic=variadic)
+        rust, passing = "_", Passing.VALUE
+    return TypedParam(name=name, py_type=py, rust_type=rust, passing=passing, mutated=mutated, default=default, variadic=variadic)
 
 
 def _infer(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], scope: TypeScope, parsed: ParsedModule) -> None:
@@ -321,7 +323,8 @@ def _finish(sig: FunctionSignature, parsed: ParsedModule, doc_returns: PyType | 
             continue
         try:
             rust = print_type(param_type(p.py_type, p.mutated, p.name in resized))
-            params.append(TypedParam(name=p.name, py_type=p.py_type, rust_type=rust, mutated=p.mutated, default=p.default, variadic=p.variadic))
+            passing = param_passing(p.py_type, p.mutated, p.name in resized)
+            params.append(TypedParam(name=p.name, py_type=p.py_type, rust_type=rust, passing=passing, mutated=p.mutated, default=p.default, variadic=p.variadic))
         except TypeMappingError as exc:
             diagnostics.append(_diag(parsed, "PTL111", f"parameter `{p.name}`: {exc}", sig.line, sig.name))
     returns = sig.returns

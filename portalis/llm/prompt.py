@@ -18,6 +18,7 @@ from portalis.llm.backend import Message
 from portalis.llm.extract import display_signature
 from portalis.llm.memory import MemoryEntry
 from portalis.llm.task import FunctionTask
+from portalis.model import Passing
 
 PROMPT_VERSION = "prompt-1"  # part of the cache identity: a new prompt asks the model again
 
@@ -45,7 +46,7 @@ def _types(task: FunctionTask) -> list[str]:
     sig = task.signature
     lines = []
     for p in sig.params:
-        how = " (changed in place: `&mut`)" if p.mutated else (" (read only)" if p.rust_type.startswith("&") else "")
+        how = " (changed in place: `&mut`)" if p.mutated else (" (read only)" if p.passing is Passing.SHARED else "")
         lines.append(f"- `{p.name}`: {p.py_type} -> `{p.rust_type}`{how}")
     lines.append(f"- returns: {sig.returns} -> `{sig.rust_returns}`")
     return lines

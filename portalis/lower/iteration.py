@@ -41,7 +41,7 @@ from portalis.rust import ir
 from portalis.types import pytypes as T
 from portalis.types.annotations import AnnotationError, resolve_annotation
 from portalis.types.pytypes import is_copy, unify
-from portalis.types.rust_types import TypeMappingError, binding, param_type, rust_ident
+from portalis.types.rust_types import TypeMappingError, binding, param_passing, param_type, rust_ident
 
 if TYPE_CHECKING:
     from portalis.lower.function import FunctionLowerer
@@ -734,7 +734,7 @@ def _typed_param(name: str, ty: PyType, default: str | None, mutated: bool = Fal
         rust = print_type(param_type(ty, mutated, resized))
     except TypeMappingError as exc:
         raise Unsupported("PTL111", f"parameter `{name}`: {exc}") from exc
-    return TypedParam(name=name, py_type=ty, rust_type=rust, default=default, mutated=mutated)
+    return TypedParam(name=name, py_type=ty, rust_type=rust, passing=param_passing(ty, mutated, resized), default=default, mutated=mutated)
 
 
 __all__ = ["IterLowering", "LambdaFunc", "NamedFunc", "BuiltinFunc", "MethodFunc", "NestedFunction", "iter_nodes"]

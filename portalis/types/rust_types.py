@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from portalis.model import PyType
+from portalis.model import Passing, PyType
 from portalis.rust import ir
 from portalis.types.pytypes import is_copy
 
@@ -145,9 +145,19 @@ def param_type(t: PyType, mutated: bool = False, resized: bool = True) -> ir.Typ
     return ir.TRef(owned_type(t))
 
 
+def param_passing(t: PyType, mutated: bool = False, resized: bool = True) -> Passing:
+    """How `param_type` passes a parameter, as data."""
+    pt = param_type(t, mutated, resized)
+    if not isinstance(pt, ir.TRef):
+        return Passing.VALUE
+    if not pt.mutable:
+        return Passing.SHARED
+    return Passing.MUT_ITEMS if isinstance(pt.inner, ir.TSlice) else Passing.MUT
+
+
 def declared_param_type(p: "TypedParam") -> ir.Type:  # noqa: F821 - model import would cycle
     """The Rust type of a typed parameter, as its signature spells it."""
-    return param_type(p.py_type, p.mutated, resized=not p.rust_type.startswith("&mut ["))
+    return param_type(p.py_type, p.mutated, resized=p.passing is not Passing.MUT_ITEMS)
 
 
 def is_borrowed_param(t: PyType, mutated: bool = False) -> bool:

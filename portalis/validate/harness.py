@@ -48,7 +48,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from portalis.model import FunctionSignature, ModuleTypeMap, PyType
+from portalis.model import FunctionSignature, ModuleTypeMap, Passing, PyType
 from portalis.naming import crate_relative_path
 from portalis.sandbox import Sandbox, SandboxPolicy
 from portalis.types.rust_types import rust_ident
@@ -363,7 +363,7 @@ def _case_body(case: Case, sig: FunctionSignature, render: RustLiterals, module_
             lines.append(f"let mut {var}: {render.rust_type(p.py_type)} = {owned};")
             passed.append(f"&mut {var}")
             mutated.append(var)
-        elif p.rust_type.startswith("&"):
+        elif p.passing is Passing.SHARED:
             lines.append(f"let {var}: {render.rust_type(p.py_type)} = {owned};")
             passed.append(f"&{var}")
         else:
