@@ -38,6 +38,10 @@ CODES: dict[str, str] = {
     "PTL135": "name cannot be resolved",
     "PTL136": "call to a function without a typed signature",
     "PTL140": "class form not supported yet (bases outside the module, several bases, super() beyond __init__)",
+    "PTL141": "a signature or field names a type with no Rust item in the crate (a class outside the repository, a class not translated, an alias or TypeVar with no mapping): a stub over the placeholder `crate::pyrt::Opaque`",
+    "PTL142": "an exception class's methods are not translated (exceptions are `crate::pyrt::PyErr` values raised and caught by class name)",
+    "PTL143": "a star import of a module outside the repository: the names it brings are not resolved",
+    "PTL144": "a function defined inside a module-level if/try/with/loop block (a conditional definition): not translated, listed in the report",
     "PTL150": "variadic parameters or *args/**kwargs in calls not supported yet",
     "PTL160": "the function nests too deeply for the translator's passes (recursion limit): it is a todo!() stub",
     "PTL161": "rustfmt rejected the item's Rust (a printer bug; rustfmt's message is kept): the item is quarantined as todo!()",
@@ -50,6 +54,7 @@ CODES: dict[str, str] = {
     "PTL202": "star import",
     # validation
     "PTL301": "rustc rejected the translation: the function was quarantined as todo!()",
+    "PTL180": "rustc rejected an item outside any translated body (a struct, constant or impl, or a stub's signature): the item is left out of the crate so the rest builds",
     "PTL302": "rustc error outside any translated function",
     "PTL303": "rustc warning",
     "PTL304": "the toolchain did not run (missing cargo, timeout)",

@@ -481,6 +481,9 @@ def build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
     scope.exceptions = _own_exceptions(parsed)
     scope.add_aliases([(c.name, c.value) for c in parsed.constants if c.annotation is None])
     tm = ModuleTypeMap(module=parsed.module)
+    from portalis.names import module_names  # what other modules resolve names through
+
+    tm.names = module_names(parsed, scope.aliases)
     doc_returns: dict[str, PyType | None] = {}
     names = _module_names(parsed)
     for fn in parsed.functions:

@@ -18,7 +18,8 @@ from portalis.model import (
 from portalis.validate.cargo import CargoRun, RustcMessage, Toolchain, clippy_available, run_cargo
 from portalis.validate.safety import PythonFunction, gate_translations
 
-MAX_ROUNDS = 4
+# Rounds of cargo check: quarantine to stubs, then the safety net's removals and what they cascade to.
+MAX_ROUNDS = 8
 
 
 def _first_line(text: str) -> str:
@@ -75,11 +76,16 @@ def check_modules(
         if run.ok:
             break
         quarantined = False
+        touched: set[tuple[str, str]] = set()  # items changed this round: their other errors are gone with them
         for err in run.errors:
             module, name = layout.locate(err.file or "", err.line or 0)
             target = next((it for it in items.get(module or "", []) if it.name == name), None)
             if rejected is not None and target is not None and module is not None:
                 rejected.setdefault((module, target.name), []).append(err)
+            if target is not None and (module or "", target.name) in touched:
+                continue
+            if target is not None:
+                touched.add((module or "", target.name))
             if target is not None and target.stub and target.code != target.stub:
                 target.code = target.stub
                 target.status = FunctionStatus.COMPILE_ERROR
@@ -94,6 +100,22 @@ def check_modules(
                         line=target.python_line,
                     )
                 )
+            elif target is not None and target.code and module is not None:
+                # The safety net: rustc rejects an item that has no stub (a struct, a constant,
+                # an impl) or the stub itself (its signature names what the crate lacks). The
+                # item leaves the crate, reported; what named it is quarantined next round.
+                if target.status is FunctionStatus.TRANSLATED and target.kind == "fn" and target.code != target.stub:
+                    target.status = FunctionStatus.COMPILE_ERROR
+                elif target.kind == "fn" and target.status is FunctionStatus.TRANSLATED:
+                    target.status = FunctionStatus.UNTRANSLATED
+                target.code = ""
+                target.stub = None
+                target.runtime = []
+                quarantined = True
+                diags[module].append(Diagnostic(
+                    code="PTL180", module=module, function=name, line=target.python_line,
+                    message=f"rustc {err.code or 'error'} outside a translated body: {err.message}; `{name}` is left out of the crate",
+                ))
             elif module in diags and not (target is not None and target.status is FunctionStatus.COMPILE_ERROR):
                 diags[module].append(
                     Diagnostic(code="PTL302", message=f"rustc {err.code or 'error'}: {err.message}", module=module, function=name)
