@@ -342,6 +342,8 @@ class ExprLowering:
             # A static built at first use (`NAMES.iter()`, `&NAMES`, `NAMES.clone()`).
             if c.const.py_type.kind == "dict":
                 self.use_runtime("PyDict")
+            if c.const.py_type.kind == "str":  # a computed string: read as `&str`, like a literal's
+                return Val(ir.MethodCall(ir.Path(c.path), "as_str"), c.const.py_type, Mode.REF)
             # Method calls and borrows reach the value through LazyLock's Deref.
             return Val(ir.Path(c.path), c.const.py_type, Mode.PLACE)
         mode = Mode.REF if c.const.py_type.kind == "str" else Mode.OWNED

@@ -13,8 +13,8 @@ from typing import Callable
 import libcst as cst
 
 from portalis.contain import contained, describe_exception, has_internal_error, internal_error
+from portalis.lower.constants import is_computed, lower_computed
 from portalis.lower.context import ModuleEnv, Unsupported
-from portalis.lower.exceptions import exception_classes
 from portalis.lower.function import lower_function
 from portalis.names import Names, ResolvedMaps
 from portalis.model import (
@@ -422,10 +422,32 @@ def lower_module(
                     imports=dict(scope.imports), exceptions=names.exceptions(parsed.module), names=names)
 
     pending: list[tuple[RustItem, ir.Item, ir.Item | None]] = []
+    dropped: set[str] = set()
     for c in type_map.constants:  # a literal with no Rust form was reported by the type map (PTL163)
-        item = _const(c)
+        record = RustItem(name=c.name, kind="const", code="", python_line=c.line)
+        if is_computed(c):  # a value computed by an expression (portalis/lower/constants.py)
+            try:
+                item, record.runtime = lower_computed(c, env, scope)
+            except Unsupported as exc:
+                item = None
+                out.diagnostics.append(Diagnostic(
+                    code="PTL145", module=parsed.module, function=c.name, line=c.line, severity=Severity.WARNING,
+                    message=f"constant `{c.name}` is not translated: {exc.message}"))
+            except Exception as bug:  # noqa: BLE001 - a translator bug costs this constant only
+                item = None
+                out.diagnostics.append(Diagnostic(
+                    code="PTL145", module=parsed.module, function=c.name, line=c.line, severity=Severity.WARNING,
+                    message=f"constant `{c.name}` is not translated: internal translator error ({describe_exception(bug)})"))
+            if item is None:
+                dropped.add(c.name)
+                continue
+        else:
+            item = _const(c)
         if item is not None:
-            pending.append((RustItem(name=c.name, kind="const", code="", python_line=c.line), item, None))
+            pending.append((record, item, None))
+    if dropped:  # its uses are then unresolved names (PTL135), never a path that does not exist
+        type_map = type_map.model_copy(update={"constants": [c for c in type_map.constants if c.name not in dropped]})
+        env.own = type_map
     for cls in type_map.classes:
         info = next(ci for ci in parsed.classes if ci.name == cls.name)
         if cls.name in env.exceptions:
