@@ -31,7 +31,7 @@ import ast
 from dataclasses import dataclass
 from typing import Iterator, Mapping
 
-from portalis.model import Diagnostic, FunctionSignature, ModuleNames, ModuleTypeMap, ParsedModule, PyType, Severity
+from portalis.model import Diagnostic, FunctionSignature, ImportInfo, ModuleNames, ModuleTypeMap, ParsedModule, PyType, Severity
 from portalis.types import pytypes as T
 
 MAX_DEPTH = 24
@@ -72,21 +72,74 @@ def opaque(what: str) -> PyType:
     return PyType(kind=OPAQUE, name=what)
 
 
-def export_closure(modules: list[str], maps: Mapping[str, ModuleTypeMap]) -> list[str]:
-    """`modules` plus every module of `maps` their names can lead to through imports, star
-    imports and re-exports (what resolving their names may read), sorted."""
-    seen: set[str] = set()
-    todo = [m for m in modules if m in maps]
+def export_closure(imports: list[ImportInfo], maps: Mapping[str, ModuleTypeMap], own: str | None = None) -> list[str]:
+    """The modules of `maps` that resolving these imports' names may read, sorted: the imported
+    modules, then where each imported name really is (re-exports, star imports, submodules), and
+    the modules of the class types their interfaces name. A whole-module import (`import pkg`,
+    read as `pkg.name`) follows the re-exports of a package (`pkg/__init__.py`) and its star
+    imports, not every import of a plain module: `b.mid` of `import b` does not depend on what
+    `b` itself imports."""
+    seen: set[tuple[str, str | None]] = set()
+    reached: set[str] = set()
+    todo: list[tuple[str, str | None]] = []
+    for imp in imports:
+        todo.append((imp.module, imp.name))
+        if imp.name and imp.name != "*":
+            todo.append((f"{imp.module}.{imp.name}", None))
+    typed: set[str] = set()
     while todo:
-        m = todo.pop()
-        if m in seen:
+        module, name = todo.pop()
+        if (module, name) in seen or module == own:
             continue
-        seen.add(m)
-        for imp in maps[m].names.imports:
-            for dep in (imp.module, f"{imp.module}.{imp.name}" if imp.name and imp.name != "*" else ""):
-                if dep and dep in maps and dep not in seen:
-                    todo.append(dep)
-    return sorted(seen)
+        seen.add((module, name))
+        tm = maps.get(module)
+        if tm is None:
+            continue
+        reached.add(module)
+        if module not in typed:
+            typed.add(module)
+            todo.extend((t.module, t.name) for t in _class_types(tm) if t.module and t.module != module)
+        package = any(k.startswith(module + ".") for k in maps)
+        defined = name is not None and name != "*" and (
+            tm.cls(name) is not None or tm.function(name) is not None or name in tm.names.aliases
+            or any(c.name == name for c in tm.constants))
+        if defined:
+            continue
+        for imp in tm.names.imports:
+            if imp.name == "*":
+                todo.append((imp.module, "*" if name in (None, "*") else name))
+                continue
+            bound = imp.alias or imp.name or imp.module.split(".")[0]
+            if name == "*" or (name is None and package) or bound == name:
+                todo.append((imp.module, imp.name))
+                if imp.name:
+                    todo.append((f"{imp.module}.{imp.name}", None))
+        if name and name != "*" and f"{module}.{name}" in maps:
+            todo.append((f"{module}.{name}", None))
+    return sorted(reached)
+
+
+def _class_types(tm: ModuleTypeMap) -> Iterator[PyType]:
+    """The class types a type map's signatures, fields and aliases name."""
+    def walk(t: PyType) -> Iterator[PyType]:
+        if t.kind == "class":
+            yield t
+        for a in t.args:
+            yield from walk(a)
+
+    for f in tm.functions:
+        for p in f.params:
+            yield from walk(p.py_type)
+        yield from walk(f.returns)
+    for c in tm.classes:
+        for fl in c.fields:
+            yield from walk(fl.py_type)
+        for m in c.methods:
+            for p in m.params:
+                yield from walk(p.py_type)
+            yield from walk(m.returns)
+    for a in tm.names.aliases.values():
+        yield from walk(a)
 
 
 def export_deps(tm: ModuleTypeMap) -> list[str]:
@@ -98,6 +151,21 @@ def export_deps(tm: ModuleTypeMap) -> list[str]:
             out.add(f"{imp.module}.{imp.name}")
     out.discard(tm.module)
     return sorted(m for m in out if m)
+
+
+def load_export_closure(maps: Mapping[str, ModuleTypeMap], load, rounds: int = MAX_DEPTH) -> dict[str, ModuleTypeMap]:
+    """`maps` plus the type maps their names lead to (re-exports, star imports), fetched with
+    `load(list of modules) -> {module: type map}` one round per step of the chains (Dagster
+    reads the stored type maps of a run's imports, then of what those re-export)."""
+    out = dict(maps)
+    asked = set(out)
+    for _ in range(rounds):
+        want = sorted({d for tm in out.values() for d in export_deps(tm)} - asked)
+        if not want:
+            break
+        asked.update(want)
+        out.update(load(want))
+    return out
 
 
 class Names:
@@ -423,4 +491,4 @@ class ResolvedMaps(Mapping[str, ModuleTypeMap]):
         return key in self._set
 
 
-__all__ = ["MAX_DEPTH", "Names", "OPAQUE", "ResolvedMaps", "Target", "export_closure", "export_deps", "module_names", "opaque", "resolve_all"]
+__all__ = ["MAX_DEPTH", "Names", "OPAQUE", "ResolvedMaps", "Target", "export_closure", "export_deps", "load_export_closure", "module_names", "opaque", "resolve_all"]
