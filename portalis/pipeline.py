@@ -220,7 +220,7 @@ def translate_path(
     # the safety gate always runs; clippy (lints counted per module) with --verify
     validations, run, _ = check_modules(
         translations, out_dir, toolchain, name, sources,
-        python_functions={k: function_sources(p) for k, p in parsed.items()}, lint=verify,
+        python_functions={k: function_sources(p) for k, p in parsed.items()}, lint=verify, final_build=build or verify,
     )
     timings["check_s"] = time.perf_counter() - t0
     compiles = run.ok

@@ -380,7 +380,7 @@ def validation_report(
     toolchain = rust_toolchain.toolchain()
     results, run, layout = check_modules(
         translations, rust_toolchain.check_dir(), toolchain, "portalis_check", sources,
-        python_functions={k: function_sources(p) for k, p in parsed.items()}, lint=config.lint,
+        python_functions={k: function_sources(p) for k, p in parsed.items()}, lint=config.lint, final_build=config.verify,
     )
     crate_violations = crate_safety(rust_toolchain.check_dir())
     formatted = rustfmt_modules(layout, toolchain)

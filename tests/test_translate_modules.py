@@ -434,3 +434,31 @@ def test_the_safety_net_leaves_out_what_rustc_rejects_outside_a_body(tmp_path: P
     assert "Broken" in left_out and "use_it" in left_out
     assert {f.name: f.status.value for f in v.functions} == {"use_it": "compile_error", "fine": "translated"}
     assert v.compiles
+
+
+@needs_cargo
+def test_errors_only_the_build_finds_are_quarantined_too(tmp_path: Path, toolchain) -> None:
+    """`cargo check` accepts `x >= 1 << 64`; the build's deny-by-default `arithmetic_overflow`
+    lint rejects it. With `final_build` the function falls back to its stub and the crate builds."""
+    from portalis.model import ModuleTranslation
+    from portalis.validate.compile import check_modules
+
+    def crate() -> dict[str, ModuleTranslation]:
+        items = [RustItem(name="big", kind="fn", code="pub fn big(x: i64) -> bool {\n    x >= 1 << 64\n}\n",
+                          stub="#[allow(unused_variables)]\npub fn big(x: i64) -> bool {\n    todo!()\n}\n", python_line=1)]
+        return {"m": ModuleTranslation(module="m", items=items)}
+
+    _, checked, _ = check_modules(crate(), tmp_path / "a", toolchain)
+    assert checked.ok  # what check alone says
+    results, run, _ = check_modules(crate(), tmp_path / "b", toolchain, final_build=True)
+    assert run.ok and results["m"].functions[0].status.value == "compile_error"
+    assert any(d.code == "PTL301" and "overflow" in d.message for d in results["m"].diagnostics)
+
+
+def test_a_shift_past_i64_is_a_diagnostic() -> None:
+    from portalis.lower.module import lower_module
+
+    source = "def big(x: int) -> bool:\n    return x >= 1 << 64\n\ndef ok(x: int) -> int:\n    return x << 3\n"
+    parsed = parse_source(source_module_from_text("sh", source), source)
+    out = lower_module(parsed, build_type_map(parsed), {}, None)
+    assert [(d.code, d.function) for d in out.diagnostics] == [("PTL113", "big")]

@@ -35,6 +35,7 @@ def check_modules(
     python_functions: dict[str, dict[str, PythonFunction]] | None = None,
     lint: bool = False,
     rejected: dict[tuple[str, str], list[RustcMessage]] | None = None,
+    final_build: bool = False,
 ) -> tuple[dict[str, ModuleValidation], CargoRun, CrateLayout]:
     """Check all modules together (they call each other); functions rustc rejects are replaced
     by their todo!() stubs, up to MAX_ROUNDS times, and reported as compile_error.
@@ -44,7 +45,9 @@ def check_modules(
     (untranslated, PTL401); each function's capabilities come from its own Python. With `lint`, `cargo clippy` does the checking (same
     errors, plus lints counted per module in `clippy_warnings`) when clippy is installed.
     `rejected`, when given, receives rustc's full messages per (module, item) it located in an
-    item (the LLM repair loop feeds them back to the model)."""
+    item (the LLM repair loop feeds them back to the model). With `final_build`, a crate that
+    checks clean is also built (`cargo build --lib`): a few errors only code generation finds
+    (deny-by-default lints such as `arithmetic_overflow`) are quarantined the same way."""
     gate_diags: dict[str, list[Diagnostic]] = {}
     if python_functions is not None:
         translations, gate_diags = gate_translations(translations, python_functions)
@@ -73,6 +76,10 @@ def check_modules(
                     lints[module][w.code or ""] = lints[module].get(w.code or "", 0) + 1
                 else:
                     warnings[module] += 1
+        if run.ok and final_build and command != "build":
+            built = run_cargo(work_dir, toolchain, "build", ["--lib"])
+            if not built.ok and not built.failure and built.errors:
+                run, command = built, "build"  # quarantine what the build rejects, building from now on
         if run.ok:
             break
         quarantined = False
