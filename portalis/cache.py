@@ -36,6 +36,7 @@ from pydantic import ValidationError
 from portalis.contain import internal_error
 from portalis.interface import ModuleState, digest, interface_deps, interface_hash, interface_parts, scope_digest
 from portalis.lower.module import FunctionResult, lower_module
+from portalis.names import export_closure
 from portalis.model import Diagnostic, FunctionInfo, FunctionSignature, ModuleTranslation, ModuleTypeMap, ParsedModule, RustItem
 from portalis.store import Store
 
@@ -48,7 +49,7 @@ RULES_VERSION = "rules-1"
 _PORTALIS = Path(__file__).resolve().parent
 # What a function's translation is computed by. model.py, validate/ and the Dagster layer are not
 # in it: they do not change what the rules emit (a stored record that no longer loads is a miss).
-_TRANSLATOR_PATHS = ("lower", "types", "rust", "runtime", "parse.py", "typemap.py", "interface.py", "cache.py")
+_TRANSLATOR_PATHS = ("lower", "types", "rust", "runtime", "parse.py", "typemap.py", "interface.py", "names.py", "cache.py")
 
 
 @functools.lru_cache(maxsize=1)
@@ -181,8 +182,11 @@ def plan_module(
     own = interface_hash(type_map)  # always fresh: the module's own map is the one being translated
     structure, own_sigs = interface_parts(type_map)
     deps_names = interface_deps(parsed)
-    used = {d: interfaces[d] for d in deps_names if d in interfaces}
-    deps = {d: (ihash(used[d]) if d in used else None) for d in deps_names}
+    # What the names it imports lead to as well (re-exports, star imports: portalis/names.py), so
+    # a change where a re-exported class is defined retranslates the modules that import it.
+    reach = export_closure(parsed.imports, interfaces, own=parsed.module)
+    used = {d: interfaces[d] for d in sorted(set(deps_names) | set(reach)) if d in interfaces and d != parsed.module}
+    deps = {d: (ihash(used[d]) if d in used else None) for d in sorted(set(deps_names) | set(used))}
     context = digest("fn", parsed.module, structure, scope_digest(parsed), deps, version, backend)
     names = [f.name for f in parsed.functions]
     keys: dict[str, str] = {}

@@ -81,7 +81,7 @@ def interface_deps(parsed: ParsedModule) -> list[str]:
     `pkg.name` for `from pkg import name` (name may be a submodule). Names that are not modules of
     the repo (stdlib, typing) are kept too: if such a module appears later, importers notice."""
     keys = set(parsed.imported_modules())
-    keys.update(f"{i.module}.{i.name}" for i in parsed.imports if i.name)
+    keys.update(f"{i.module}.{i.name}" for i in parsed.imports if i.name and i.name != "*")
     keys.discard(parsed.module)
     return sorted(k for k in keys if k)
 

@@ -220,6 +220,17 @@ class TypedConstant(BaseModel):
     line: int
 
 
+class ModuleNames(BaseModel):
+    """What a module's namespace binds besides its typed definitions, for names across modules
+    (portalis/names.py): its imports (star imports have name `*`), its type aliases, the first
+    base of each class as written, and `__all__` (None: not a literal list)."""
+
+    imports: list[ImportInfo] = Field(default_factory=list)
+    aliases: dict[str, PyType] = Field(default_factory=dict)
+    bases: dict[str, str] = Field(default_factory=dict)
+    exported: list[str] | None = None
+
+
 class ModuleTypeMap(BaseModel):
     """A module's interface: what other modules may call or name, with Python and Rust types."""
 
@@ -228,6 +239,7 @@ class ModuleTypeMap(BaseModel):
     classes: list[ClassSignature] = Field(default_factory=list)
     constants: list[TypedConstant] = Field(default_factory=list)
     diagnostics: list[Diagnostic] = Field(default_factory=list)
+    names: ModuleNames = Field(default_factory=ModuleNames)
 
     def function(self, name: str) -> FunctionSignature | None:
         return _lookup(self.functions, name)

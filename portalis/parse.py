@@ -332,15 +332,9 @@ class _Outline:
         target = _attr_name(node.module) if node.module else None
         base = resolve_relative(self.src.module, self.src.is_package, len(node.relative), target)
         if isinstance(node.names, cst.ImportStar):
-            self.diagnostics.append(
-                Diagnostic(
-                    code="PTL202",
-                    message=f"`from {base} import *` is not supported: names are not resolved",
-                    module=self.src.module,
-                    line=line,
-                    severity="warning",
-                )
-            )
+            # Resolved against the exporting module's interface when lowering (portalis/names.py:
+            # its `__all__`, else its public names); one outside the repository is PTL143 there.
+            self.imports.append(ImportInfo(module=base, name="*", line=line))
             return
         for alias in node.names:
             self.imports.append(

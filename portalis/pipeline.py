@@ -16,6 +16,7 @@ from portalis import naming
 from portalis.contain import ERROR_CODES
 from portalis.crate import crate_name, write_crate
 from portalis.lower.module import lower_module
+from portalis.names import resolve_all
 from portalis.model import (
     CrateResult,
     Diagnostic,
@@ -181,6 +182,9 @@ def translate_path(
     timings["parse_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     type_maps: dict[str, ModuleTypeMap] = {k: build_type_map(p) for k, p in parsed.items()}
+    # Types settled against the whole crate once (portalis/names.py): re-exported classes where
+    # they are defined, aliases of other modules, a placeholder for what has no Rust item.
+    type_maps = resolve_all(type_maps)
     timings["type_map_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     cache_stats: dict[str, int] = {}
@@ -216,7 +220,7 @@ def translate_path(
     # the safety gate always runs; clippy (lints counted per module) with --verify
     validations, run, _ = check_modules(
         translations, out_dir, toolchain, name, sources,
-        python_functions={k: function_sources(p) for k, p in parsed.items()}, lint=verify,
+        python_functions={k: function_sources(p) for k, p in parsed.items()}, lint=verify, final_build=build or verify,
     )
     timings["check_s"] = time.perf_counter() - t0
     compiles = run.ok

@@ -484,6 +484,9 @@ def build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
     scope.exceptions = _own_exceptions(parsed)
     scope.add_aliases([(c.name, c.value) for c in parsed.constants if c.annotation is None])
     tm = ModuleTypeMap(module=parsed.module)
+    from portalis.names import module_names  # what other modules resolve names through
+
+    tm.names = module_names(parsed, scope.aliases)
     doc_returns: dict[str, PyType | None] = {}
     names = _module_names(parsed)
     for fn in parsed.functions:
@@ -502,6 +505,7 @@ def build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
         typed = _constant(c, scope)
         if typed is not None:
             tm.constants.append(typed)
+    _computed_constants(tm, parsed, scope)
     resized = {name: set(scan_function(node).resized) for name, node in nodes.items()}
     _propagate_mutation(tm, nodes, resized)
     _mutating_method_calls(tm, nodes, resized)
@@ -518,6 +522,31 @@ def build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
     for cs in tm.classes:
         tm.diagnostics.extend(cs.diagnostics)
     return tm
+
+
+def _computed_constants(tm: ModuleTypeMap, parsed: ParsedModule, scope: TypeScope) -> None:
+    """Constants whose value is an expression (`WS | frozenset("\\n")`), typed by inference
+    (portalis/lower/constants.py), in source order so each sees the earlier ones."""
+    from portalis.lower.constants import computed_constant
+    from portalis.lower.context import ModuleEnv
+
+    typed = {c.name for c in tm.constants}
+    todo = [c for c in parsed.constants if c.name not in typed and not _is_literal(c.value)]
+    if not todo:
+        return
+    env = ModuleEnv(module=parsed.module, own=tm, interfaces={}, imports=dict(scope.imports))
+    for c in todo:
+        found = computed_constant(c, env, scope)
+        if found is not None:
+            tm.constants.append(found)
+
+
+def _is_literal(code: str) -> bool:
+    try:
+        constant_value(code)
+    except (ValueError, SyntaxError, ZeroDivisionError, OverflowError, TypeError, MemoryError, RecursionError):
+        return False
+    return True
 
 
 def _mutating_method_calls(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], resized: dict[str, set[str]]) -> None:

@@ -33,6 +33,7 @@ from portalis.cache import CachedTranslation, FunctionCache, RULES_VERSION, plan
 from portalis.crate import crate_name
 from portalis.interface import interface_deps
 from portalis.model import CrateResult, Diagnostic, ModuleTypeMap, ParsedModule
+from portalis.names import load_export_closure, resolve_all
 from portalis.parse import parse_file
 from portalis.pipeline import assemble, module_report, verification_summary, write_report
 from portalis.typemap import build_type_map
@@ -182,6 +183,8 @@ def rust_translation(
     own_maps = db.get_type_maps(keys)
     # One read each for the whole run (a DuckDB connection costs ~15 ms; a run may hold 1,000 modules).
     interfaces = db.get_type_maps(sorted({d for p in parsed.values() for d in interface_deps(p)}))
+    # and what their names lead to (re-exports through __init__.py, star imports): portalis/names.py
+    interfaces = load_export_closure(interfaces, db.get_type_maps)
     states = db.get_translation_states(keys)
     written = db.updated_at("rust_translation", keys)
     backend = translator_identity(translator)
@@ -377,7 +380,7 @@ def validation_report(
     toolchain = rust_toolchain.toolchain()
     results, run, layout = check_modules(
         translations, rust_toolchain.check_dir(), toolchain, "portalis_check", sources,
-        python_functions={k: function_sources(p) for k, p in parsed.items()}, lint=config.lint,
+        python_functions={k: function_sources(p) for k, p in parsed.items()}, lint=config.lint, final_build=config.verify,
     )
     crate_violations = crate_safety(rust_toolchain.check_dir())
     formatted = rustfmt_modules(layout, toolchain)
@@ -387,7 +390,7 @@ def validation_report(
     if config.verify and run.ok:
         try:
             behaviour = verify_crate(
-                rust_toolchain.check_dir(), source_repo.root_path(), parsed, db.get_type_maps(list(translations)),
+                rust_toolchain.check_dir(), source_repo.root_path(), parsed, resolve_all(db.get_type_maps(list(translations))),
                 results, toolchain,
                 VerifyConfig(
                     generated_per_function=config.generated_per_function, python_timeout_s=config.python_timeout_s,

@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 
 from portalis.model import ModuleTypeMap
+from portalis.names import resolve_all
 from portalis.parse import parse_source, source_module_from_text
 from portalis.pipeline import TranslationRun, translate_path
 from portalis.typemap import build_type_map
@@ -213,6 +214,7 @@ def run_differential_package(
         text = path.read_text(encoding="utf-8")
         parsed = parse_source(source_module_from_text(m["module"], text).model_copy(update={"is_package": path.name == "__init__.py"}), text)
         type_maps[m["module"]] = build_type_map(parsed)
+    type_maps = resolve_all(type_maps)  # as the pipeline does: names across modules settled
     pairs = [(c.split(":", 1)[0], c.split(":", 1)[1]) for c in calls]
     run = _differential(translation, tmp_dir / "crate", type_maps, py_modules, pairs, toolchain)
     run.results = {f"{m}:{c}": r for (m, c), r in zip(pairs, run.results.values())}

@@ -23,9 +23,6 @@ from realcorpus import STDLIB_TEST, copy_stdlib, crashed, module_of, orphan_rust
 pytestmark = needs_cargo
 
 RUN_TIMEOUT_S = 300
-# On BASE the crate does not compile (signatures naming types the crate lacks, an inherited
-# __init__); the containment work of issue 9 removes this mark.
-BASE_CRASHES = pytest.mark.xfail(strict=False, reason="crash signatures in FINDINGS; fixed by containment work")
 
 
 @dataclass
@@ -75,7 +72,6 @@ def test_every_module_is_accounted_for(corpus_run: CorpusRun) -> None:
     assert not silent, f"status error without an error diagnostic: {silent}"
 
 
-@BASE_CRASHES
 def test_the_crate_builds(corpus_run: CorpusRun) -> None:
     report = corpus_run.report()
     assert report["crate"]["compiles"], [d["message"][:300] for m in report["modules"] for d in m["diagnostics"] if d["code"] == "PTL302"][:5]

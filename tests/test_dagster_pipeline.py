@@ -130,22 +130,37 @@ def test_blocking_check_fails_and_keeps_the_last_good_crate(tmp_path: Path, inst
     assert first.success
     good = (first.crate_dir / "src" / "m.rs").read_text()
 
-    # A translation rustc rejects that cannot be quarantined (no stub): the check must fail.
     store = Store(tmp_path / "portalis.duckdb")
-    bad = ModuleTranslation(module="m", items=[RustItem(name="Broken", kind="struct", code="pub struct Broken { x: NoSuchType }\n", python_line=1)])
-    store.put_translation(bad)
     job = defs.resolve_job_def("translate_repo").get_subset(
         asset_selection={dg.AssetKey("validation_report"), dg.AssetKey("rust_crate")}
     )
-    result = job.execute_in_process(
-        instance=instance,
-        partition_key="m",
-        run_config={"resources": {
-            "store": {"config": {"path": str(tmp_path / "portalis.duckdb")}},
-            "rust_toolchain": {"config": {"work_dir": str(tmp_path / "work"), "crate_dir": str(tmp_path / "crate")}},
-        }},
-        raise_on_error=False,
-    )
+
+    def run(toolchain: dict) -> dg.ExecuteInProcessResult:
+        return job.execute_in_process(
+            instance=instance,
+            partition_key="m",
+            run_config={"resources": {
+                "store": {"config": {"path": str(tmp_path / "portalis.duckdb")}},
+                "rust_toolchain": {"config": {"work_dir": str(tmp_path / "work"), "crate_dir": str(tmp_path / "crate"), **toolchain}},
+            }},
+            raise_on_error=False,
+        )
+
+    # A translation rustc rejects outside any body (no stub): the safety net leaves the item out
+    # of the crate, reported (PTL180), and the rest of the module builds.
+    fine = RustItem(name="one", kind="fn", code="pub fn one() -> i64 {\n    1\n}\n", python_line=1)
+    bad = ModuleTranslation(module="m", items=[RustItem(name="Broken", kind="struct", code="pub struct Broken { x: NoSuchType }\n", python_line=1), fine])
+    store.put_translation(bad)
+    netted = run({})
+    assert netted.success
+    validation = store.get_validations()["m"]
+    assert validation.compiles and [d.code for d in validation.diagnostics if d.function == "Broken"] == ["PTL180"]
+    assert "Broken" not in (first.crate_dir / "src" / "m.rs").read_text()
+
+    # What no quarantine can mend (here the toolchain fails): the check fails, the crate stays.
+    store.put_translation(bad)
+    (first.crate_dir / "src" / "m.rs").write_text(good)
+    result = run({"cargo": "false"})
     assert not result.success
     evaluations = [e for e in result.get_asset_check_evaluations() if e.check_name == "rust_compiles"]
     assert evaluations and not evaluations[0].passed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
@@ -11,6 +12,9 @@ from portalis.model import ClassSignature, FunctionSignature, ModuleTypeMap, PyT
 from portalis.rust import ir
 from portalis.types import pytypes as T
 from portalis.types.rust_types import module_path, rust_ident
+
+if TYPE_CHECKING:
+    from portalis.names import Names
 
 
 class Unsupported(Exception):
@@ -176,8 +180,11 @@ class ModuleEnv:
     interfaces: dict[str, ModuleTypeMap]
     imports: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # alias -> (module, name)
     runtime: set[str] = field(default_factory=set)
-    # Exception classes known here (builtins and the module's own): name -> base class.
+    # Exception classes known here (builtins, the module's own and imported ones): name -> base class.
     exceptions: dict[str, str | None] = field(default_factory=dict)
+    # Names across modules (imports, star imports, re-exports): portalis/names.py. None in the
+    # type-map stage, which reads the module alone.
+    names: "Names | None" = None
 
     def interface(self, module: str) -> ModuleTypeMap | None:
         if module == self.module:
@@ -189,6 +196,9 @@ class ModuleEnv:
         found = self._member(self.module, name, local=True)
         if found is not None:
             return found
+        resolved = self._resolved(self.module, name)
+        if resolved is not None:
+            return resolved
         if name in self.imports:
             module, member = self.imports[name]
             if member is None:
@@ -202,7 +212,21 @@ class ModuleEnv:
         """`mod.name` where mod is an imported module."""
         if f"{module}.{name}" in self.interfaces:
             return f"{module}.{name}"
-        return self._member(module, name)
+        return self._resolved(module, name) or self._member(module, name)
+
+    def _resolved(self, module: str, name: str) -> Callable | ClassRef | ConstRef | str | None:
+        """`name` in `module`'s namespace through imports, star imports and re-exports, where
+        it is defined in the repository (None: not found, or outside the repository)."""
+        if self.names is None:
+            return None
+        target = self.names.resolve(module, name)
+        if target is None:
+            return None
+        if target.kind == "module":
+            return target.module
+        if target.kind in ("function", "class", "constant"):
+            return self._member(target.module, target.name, local=target.module == self.module)
+        return None
 
     def _member(self, module: str, name: str, local: bool = False) -> Callable | ClassRef | ConstRef | None:
         tm = self.interface(module)

@@ -342,6 +342,8 @@ class ExprLowering:
             # A static built at first use (`NAMES.iter()`, `&NAMES`, `NAMES.clone()`).
             if c.const.py_type.kind == "dict":
                 self.use_runtime("PyDict")
+            if c.const.py_type.kind == "str":  # a computed string: read as `&str`, like a literal's
+                return Val(ir.MethodCall(ir.Path(c.path), "as_str"), c.const.py_type, Mode.REF)
             # Method calls and borrows reach the value through LazyLock's Deref.
             return Val(ir.Path(c.path), c.const.py_type, Mode.PLACE)
         mode = Mode.REF if c.const.py_type.kind == "str" else Mode.OWNED
@@ -562,6 +564,9 @@ class ExprLowering:
             if is_float:
                 raise Unsupported("PTL113", f"bitwise operator on {a.ty} and {b.ty}", node)
             x, y = coerce(a, T.INT), coerce(b, T.INT)
+            if isinstance(op, (cst.LeftShift, cst.RightShift)) and isinstance(y.expr, ir.IntLit) and not 0 <= y.expr.value < 64:
+                # `1 << 64` is a Python int beyond i64 (and rustc's build rejects the shift)
+                raise Unsupported("PTL113", f"shift by {y.expr.value}: the result leaves the range of i64", node)
             return Val(ir.Binary(_BITS[type(op)], read(x), read(y)), T.INT)
         if is_float:
             x, y = to_float(a), to_float(b)

@@ -13,9 +13,10 @@ from typing import Callable
 import libcst as cst
 
 from portalis.contain import contained, describe_exception, has_internal_error, internal_error
+from portalis.lower.constants import is_computed, lower_computed
 from portalis.lower.context import ModuleEnv, Unsupported
-from portalis.lower.exceptions import exception_classes
 from portalis.lower.function import lower_function
+from portalis.names import Names, ResolvedMaps
 from portalis.model import (
     ClassSignature,
     Diagnostic,
@@ -205,6 +206,8 @@ def _class_methods(
             stub = stub_fn(m, f"portalis: `{m.qualname}` has no typed signature", receiver)
             if stub is not None:
                 items.append((record, ir.Impl(rust_ident(cls.name), (stub,)), None))
+            else:
+                out.items.append(record)  # listed in the report, absent from the crate
             continue
         try:
             try:
@@ -221,7 +224,8 @@ def _class_methods(
             inherited = node is not None and node not in _own_method_nodes(cls.name, nodes)
             if inherited:
                 # A base's method that does not fit the derived class (`cls(owner)` where the
-                # derived __init__ takes more): Python would fail calling it there too.
+                # derived __init__ takes more): Python would fail calling it there too. Its
+                # `def` is the base's, reported there; `new` is left out without it.
                 out.diagnostics.append(Diagnostic(code=exc.code, message=f"inherited, not translated for `{cls.name}`: {exc.message}",
                                                   module=parsed.module, function=m.qualname, line=line, severity=Severity.INFO))
                 continue
@@ -230,10 +234,58 @@ def _class_methods(
             stub = stub_fn(m, f"portalis {exc.code}: {exc.message} (line {line})", receiver)
             if stub is not None:
                 items.append((record, ir.Impl(rust_ident(cls.name), (stub,)), None))
+            else:
+                out.items.append(record)
     init = cls.method("__init__")
-    if init is not None and init.typed and not cls.is_dataclass:
+    has_init = any(record.name == f"{cls.name}.__init__" for record, _, _ in items)
+    # `new` calls `__init__`: only where that method is emitted (translated or its stub).
+    if init is not None and init.typed and not cls.is_dataclass and has_init:
         items.append((RustItem(name=f"{cls.name}.new", kind="fn", code="", python_line=init.line), ir.Impl(rust_ident(cls.name), (_constructor(init),)), None))
     return items
+
+
+def _conditional_definitions(tree, parsed: ParsedModule, out: ModuleTranslation) -> None:
+    """Functions defined inside a module-level `if`/`try`/`with`/loop (`try: from x import f
+    except ImportError: def f(...)`): which one Python binds is decided when the module runs,
+    so none is translated; each is in the report as untranslated with PTL144."""
+    from portalis.lower.scan import iter_nodes
+
+    defined = {f.name for f in parsed.functions}
+    for stmt in tree.module.body:
+        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef, cst.SimpleStatementLine)):
+            continue
+        for node in iter_nodes(stmt, prune=(cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            if not isinstance(node, cst.FunctionDef) or node is stmt or node.name.value in defined:
+                continue
+            defined.add(node.name.value)
+            line = tree.line(node) or 1
+            name = node.name.value
+            out.items.append(RustItem(name=name, kind="fn", code="", python_line=line, status=FunctionStatus.UNTRANSLATED))
+            out.diagnostics.append(Diagnostic(
+                code="PTL144", module=parsed.module, function=name, line=line, severity=Severity.WARNING,
+                message=f"`{name}` is defined inside a module-level `{_statement_kind(stmt)}` block: which definition "
+                "Python binds is decided at import time, so it is not translated",
+            ))
+
+
+def _statement_kind(stmt: cst.CSTNode) -> str:
+    return {cst.If: "if", cst.Try: "try", cst.TryStar: "try", cst.With: "with", cst.For: "for", cst.While: "while"}.get(type(stmt), "compound")
+
+
+def _unemitted_methods(info, out: ModuleTranslation, exception: bool = False) -> None:
+    """The methods of a class that is not emitted, each in the report as untranslated (no
+    Rust: every `def` of the source is accounted for)."""
+    from portalis.parse import method_key
+
+    for m in info.methods:
+        qualname = f"{info.name}.{method_key(m.name, m.decorators)}"
+        out.items.append(RustItem(name=qualname, kind="fn", code="", python_line=m.line, status=FunctionStatus.UNTRANSLATED))
+    if exception and info.methods:
+        out.diagnostics.append(Diagnostic(
+            code="PTL142", module=out.module, function=info.name, line=info.line, severity=Severity.INFO,
+            message=f"exception class `{info.name}`: raised and caught as `crate::pyrt::PyErr` by name; its "
+            f"{len(info.methods)} method(s) are not translated",
+        ))
 
 
 def _own_method_nodes(name: str, nodes: dict[str, cst.ClassDef]) -> list[cst.FunctionDef]:
@@ -349,26 +401,62 @@ def lower_module(
             Diagnostic(code="PTL003", message="module has nothing to translate", module=parsed.module, severity=Severity.INFO)
         )
         return out
+    # Names across modules (portalis/names.py): types settled against the crate (a class where it
+    # is defined, aliases of other modules, the placeholder for what has no Rust item), imported
+    # and star-imported names, exception classes of other modules.
+    names = Names({**interfaces, parsed.module: type_map})
+    type_map = names.resolved(parsed.module) or type_map
     out.diagnostics.extend(type_map.diagnostics)
+    for star in names.unresolved_stars(parsed.module):
+        line = next((i.line for i in parsed.imports if i.name == "*" and i.module == star), None)
+        out.diagnostics.append(Diagnostic(
+            code="PTL143", module=parsed.module, line=line, severity=Severity.WARNING,
+            message=f"`from {star} import *`: `{star}` is not a module of the repository, so the names it brings are not resolved",
+        ))
     tree = source_tree(parsed.source)
     nodes = function_nodes(tree.module)
     scope = TypeScope.build(parsed.module, [c.name for c in parsed.classes], parsed.imports)
     scope.exceptions = _own_exceptions(parsed)
     scope.add_aliases([(c.name, c.value) for c in parsed.constants if c.annotation is None])
-    env = ModuleEnv(module=parsed.module, own=type_map, interfaces=interfaces, imports=dict(scope.imports),
-                    exceptions=exception_classes([(c.name, c.bases) for c in parsed.classes]))
+    env = ModuleEnv(module=parsed.module, own=type_map, interfaces=ResolvedMaps(names, [k for k in interfaces if k != parsed.module]),
+                    imports=dict(scope.imports), exceptions=names.exceptions(parsed.module), names=names)
 
     pending: list[tuple[RustItem, ir.Item, ir.Item | None]] = []
+    dropped: set[str] = set()
     for c in type_map.constants:  # a literal with no Rust form was reported by the type map (PTL163)
-        item = _const(c)
+        record = RustItem(name=c.name, kind="const", code="", python_line=c.line)
+        if is_computed(c):  # a value computed by an expression (portalis/lower/constants.py)
+            try:
+                item, record.runtime = lower_computed(c, env, scope)
+            except Unsupported as exc:
+                item = None
+                out.diagnostics.append(Diagnostic(
+                    code="PTL145", module=parsed.module, function=c.name, line=c.line, severity=Severity.WARNING,
+                    message=f"constant `{c.name}` is not translated: {exc.message}"))
+            except Exception as bug:  # noqa: BLE001 - a translator bug costs this constant only
+                item = None
+                out.diagnostics.append(Diagnostic(
+                    code="PTL145", module=parsed.module, function=c.name, line=c.line, severity=Severity.WARNING,
+                    message=f"constant `{c.name}` is not translated: internal translator error ({describe_exception(bug)})"))
+            if item is None:
+                dropped.add(c.name)
+                continue
+        else:
+            item = _const(c)
         if item is not None:
-            pending.append((RustItem(name=c.name, kind="const", code="", python_line=c.line), item, None))
+            pending.append((record, item, None))
+    if dropped:  # its uses are then unresolved names (PTL135), never a path that does not exist
+        type_map = type_map.model_copy(update={"constants": [c for c in type_map.constants if c.name not in dropped]})
+        env.own = type_map
     for cls in type_map.classes:
         info = next(ci for ci in parsed.classes if ci.name == cls.name)
         if cls.name in env.exceptions:
-            continue  # an exception class: raised and caught by name (lower/exceptions.py)
+            # An exception class: raised and caught by name (lower/exceptions.py).
+            _unemitted_methods(info, out, exception=True)
+            continue
         if cls.diagnostics:
-            continue  # reported with the type map's diagnostics
+            _unemitted_methods(info, out)  # the class's diagnostics say why
+            continue
         if cls.flavour == "enum":
             enum, members = _enum(cls)
             pending.append((RustItem(name=cls.name, kind="struct", code="", python_line=cls.line), enum, None))
@@ -421,6 +509,7 @@ def lower_module(
                 pending.append((record, stub, None))
             else:
                 out.items.append(record)
+    _conditional_definitions(tree, parsed, out)
     before = len(out.diagnostics)
     out.items.extend(_print_items(pending, rustfmt, out))
     by_name = {r.item.name: r for r in fresh}

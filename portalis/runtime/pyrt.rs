@@ -1631,3 +1631,11 @@ impl std::fmt::Display for PyNum {
     }
 }
 // @end
+
+// @helper Opaque
+/// The placeholder for a Python type that has no Rust item in the crate (a standard-library
+/// class, a class the rules did not translate): functions whose signature names one are
+/// `todo!()` stubs over it, so every path the crate names exists. It holds nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Opaque;
+// @end

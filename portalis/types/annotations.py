@@ -31,6 +31,13 @@ _EXCEPTION_NAMES = frozenset(
 )
 
 
+# Names an annotation means without an import (builtins, typing's names as typing spells them):
+# never taken for a star-imported name.
+_NOT_STARRED = frozenset(_BUILTIN) | frozenset(_GENERIC) | _EXCEPTION_NAMES | frozenset(
+    "Optional Union Any Callable Type TypeVar Generic Protocol Literal ClassVar Final object bytes bytearray complex".split()
+)
+
+
 class AnnotationError(ValueError):
     """An annotation names a type the translator cannot map (yet)."""
 
@@ -44,6 +51,10 @@ class TypeScope:
     imports: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # alias -> (module, name)
     exceptions: set[str] = field(default_factory=set)  # the module's own exception classes
     aliases: dict[str, PyType] = field(default_factory=dict)  # `Vector = List[float]`
+    # Modules star-imported (`from .x import *`, typing's left out): a name found nowhere else
+    # may come from one, so it is the module's own name, resolved across modules later
+    # (portalis/names.py).
+    stars: list[str] = field(default_factory=list)
 
     def add_aliases(self, assignments: list[tuple[str, str]]) -> None:
         """Module-level `Name = <type expression>` assignments become type aliases (in order:
@@ -66,6 +77,10 @@ class TypeScope:
     def build(cls, module: str, classes: list[str], imports: list[ImportInfo]) -> "TypeScope":
         scope = cls(module=module, local_classes=set(classes))
         for imp in imports:
+            if imp.name == "*":
+                if imp.module not in _TYPING_MODULES:
+                    scope.stars.append(imp.module)
+                continue
             if imp.name is None:
                 scope.imports[imp.alias or imp.module.split(".")[0]] = (imp.module, None)
             else:
@@ -93,6 +108,8 @@ def _name_of(node: cst.BaseExpression, scope: TypeScope) -> tuple[str, str | Non
                 return name or node.value, None
             if name is not None:
                 return name, module
+        if scope.stars and node.value not in _NOT_STARRED:
+            return node.value, scope.module  # maybe star-imported: resolved across modules
         return node.value, None
     if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
         base = node.value.value

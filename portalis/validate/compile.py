@@ -18,7 +18,8 @@ from portalis.model import (
 from portalis.validate.cargo import CargoRun, RustcMessage, Toolchain, clippy_available, run_cargo
 from portalis.validate.safety import PythonFunction, gate_translations
 
-MAX_ROUNDS = 4
+# Rounds of cargo check: quarantine to stubs, then the safety net's removals and what they cascade to.
+MAX_ROUNDS = 8
 
 
 def _first_line(text: str) -> str:
@@ -34,6 +35,7 @@ def check_modules(
     python_functions: dict[str, dict[str, PythonFunction]] | None = None,
     lint: bool = False,
     rejected: dict[tuple[str, str], list[RustcMessage]] | None = None,
+    final_build: bool = False,
 ) -> tuple[dict[str, ModuleValidation], CargoRun, CrateLayout]:
     """Check all modules together (they call each other); functions rustc rejects are replaced
     by their todo!() stubs, up to MAX_ROUNDS times, and reported as compile_error.
@@ -43,7 +45,9 @@ def check_modules(
     (untranslated, PTL401); each function's capabilities come from its own Python. With `lint`, `cargo clippy` does the checking (same
     errors, plus lints counted per module in `clippy_warnings`) when clippy is installed.
     `rejected`, when given, receives rustc's full messages per (module, item) it located in an
-    item (the LLM repair loop feeds them back to the model)."""
+    item (the LLM repair loop feeds them back to the model). With `final_build`, a crate that
+    checks clean is also built (`cargo build --lib`): a few errors only code generation finds
+    (deny-by-default lints such as `arithmetic_overflow`) are quarantined the same way."""
     gate_diags: dict[str, list[Diagnostic]] = {}
     if python_functions is not None:
         translations, gate_diags = gate_translations(translations, python_functions)
@@ -72,14 +76,23 @@ def check_modules(
                     lints[module][w.code or ""] = lints[module].get(w.code or "", 0) + 1
                 else:
                     warnings[module] += 1
+        if run.ok and final_build and command != "build":
+            built = run_cargo(work_dir, toolchain, "build", ["--lib"])
+            if not built.ok and not built.failure and built.errors:
+                run, command = built, "build"  # quarantine what the build rejects, building from now on
         if run.ok:
             break
         quarantined = False
+        touched: set[tuple[str, str]] = set()  # items changed this round: their other errors are gone with them
         for err in run.errors:
             module, name = layout.locate(err.file or "", err.line or 0)
             target = next((it for it in items.get(module or "", []) if it.name == name), None)
             if rejected is not None and target is not None and module is not None:
                 rejected.setdefault((module, target.name), []).append(err)
+            if target is not None and (module or "", target.name) in touched:
+                continue
+            if target is not None:
+                touched.add((module or "", target.name))
             if target is not None and target.stub and target.code != target.stub:
                 target.code = target.stub
                 target.status = FunctionStatus.COMPILE_ERROR
@@ -94,6 +107,22 @@ def check_modules(
                         line=target.python_line,
                     )
                 )
+            elif target is not None and target.code and module is not None:
+                # The safety net: rustc rejects an item that has no stub (a struct, a constant,
+                # an impl) or the stub itself (its signature names what the crate lacks). The
+                # item leaves the crate, reported; what named it is quarantined next round.
+                if target.status is FunctionStatus.TRANSLATED and target.kind == "fn" and target.code != target.stub:
+                    target.status = FunctionStatus.COMPILE_ERROR
+                elif target.kind == "fn" and target.status is FunctionStatus.TRANSLATED:
+                    target.status = FunctionStatus.UNTRANSLATED
+                target.code = ""
+                target.stub = None
+                target.runtime = []
+                quarantined = True
+                diags[module].append(Diagnostic(
+                    code="PTL180", module=module, function=name, line=target.python_line,
+                    message=f"rustc {err.code or 'error'} outside a translated body: {err.message}; `{name}` is left out of the crate",
+                ))
             elif module in diags and not (target is not None and target.status is FunctionStatus.COMPILE_ERROR):
                 diags[module].append(
                     Diagnostic(code="PTL302", message=f"rustc {err.code or 'error'}: {err.message}", module=module, function=name)

@@ -1,0 +1,123 @@
+"""Module constants computed by an expression: `TOML_WS | frozenset("\\n")`, `BASE[:]`,
+`frozenset(string.hexdigits)`, `[i * i for i in range(8)]`.
+
+A literal constant (`REVERSE = {"a": 1}`) is a `pub const` or a `LazyLock` static built from the
+literal (portalis/lower/module.py). A constant whose value is an expression is typed the way a
+function's return is: the type map lowers `def _(): return <value>` in inference mode (it sees
+the module's earlier constants and its imports), and keeps it when the value is data (a str,
+list, dict, set or tuple of such: what a `static` can hold and every reader can borrow). The
+lowering stage lowers the same expression for real and emits
+
+    pub static NAME: std::sync::LazyLock<T> = std::sync::LazyLock::new(|| { ... });
+
+so it is computed once, at first use, as Python computes it once at import. A value the rules
+cannot lower is PTL145 and the constant is left out (its uses are then PTL135, never a path that
+does not exist).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from portalis.lower.context import Facts, ModuleEnv, Unsupported
+from portalis.model import ConstantInfo, FunctionSignature, PyType, TypedConstant
+from portalis.rust import ir
+from portalis.types import pytypes as T
+from portalis.types.annotations import AnnotationError, TypeScope, resolve_annotation
+from portalis.types.rust_types import TypeMappingError, owned_type, rust_ident
+
+LAZY = "std::sync::LazyLock"
+_DATA = frozenset({"str", "list", "dict", "set", "tuple"})
+_MAX_SOURCE = 20_000  # characters of a value worth lowering (bigger ones are data files in disguise)
+
+
+def initialiser(value: str) -> cst.FunctionDef | None:
+    """`def __portalis_init__(): return (<value>)`: the function whose return is the value."""
+    if len(value) > _MAX_SOURCE:
+        return None
+    try:
+        module = cst.parse_module(f"def __portalis_init__():\n    return (\n{value}\n)\n")
+    except (cst.ParserSyntaxError, RecursionError, ValueError):
+        return None
+    node = module.body[0] if module.body else None
+    return node if isinstance(node, cst.FunctionDef) else None
+
+
+def _signature(c: ConstantInfo | TypedConstant, returns: PyType) -> FunctionSignature:
+    from portalis.rust.printer import print_type
+
+    try:
+        rust = print_type(owned_type(returns)) if T.is_known(returns) else "_"
+    except TypeMappingError:
+        rust = "_"
+    return FunctionSignature(name=f"__init_{c.name}__", qualname=c.name, params=[], returns=returns, rust_returns=rust, line=c.line)
+
+
+def is_data(t: PyType) -> bool:
+    """A type a computed static may hold: strings and containers of plain values."""
+    if t.kind not in _DATA and t.kind not in ("int", "float", "bool", "optional"):
+        return False
+    return T.is_known(t) and all(is_data(a) for a in t.args)
+
+
+def computed_constant(c: ConstantInfo, env: ModuleEnv, scope: TypeScope) -> TypedConstant | None:
+    """The typed constant of an expression value, or None when it is not data the rules can type."""
+    from portalis.lower.function import infer_function
+    from portalis.rust.printer import print_type
+
+    if c.name in scope.aliases or c.name == "__all__":
+        return None
+    node = initialiser(c.value)
+    if node is None:
+        return None
+    try:
+        facts = infer_function(env, _signature(c, T.UNKNOWN), node, scope, Facts())
+    except Exception:  # noqa: BLE001 - a translator bug costs this constant, never the type map
+        return None
+    ty = facts.returns
+    if ty is None or ty.kind not in _DATA or not is_data(ty):
+        return None
+    if c.annotation:
+        try:
+            declared = resolve_annotation(c.annotation, scope)
+        except AnnotationError:
+            return None
+        if T.unify(declared, ty) != declared:
+            return None
+        ty = declared
+    try:
+        owned = print_type(owned_type(ty))
+    except TypeMappingError:
+        return None
+    return TypedConstant(name=c.name, py_type=ty, rust_type=f"{LAZY}<{owned}>", value=c.value, line=c.line)
+
+
+def lower_computed(c: TypedConstant, env: ModuleEnv, scope: TypeScope) -> tuple[ir.Const, list[str]]:
+    """The `LazyLock` static of a computed constant and the runtime helpers it uses; raises
+    Unsupported when the rules cannot lower its value."""
+    from portalis.lower.function import lower_function
+
+    node = initialiser(c.value)
+    if node is None:
+        raise Unsupported("PTL145", f"the value of `{c.name}` cannot be lowered")
+    fn, lowerer = lower_function(env, _signature(c, c.py_type), node, scope)
+    ty = owned_type(c.py_type)
+    init = ir.Call(ir.Path(f"{LAZY}::new"), (ir.Closure((), ir.BlockExpr(fn.body)),))
+    attrs = () if c.name == c.name.upper() else ("allow(non_upper_case_globals)",)
+    return ir.Const(name=rust_ident(c.name), type=ir.TPath(LAZY, (ty,)), value=init, static=True, attrs=attrs), sorted(lowerer.runtime)
+
+
+def is_computed(c: TypedConstant) -> bool:
+    """A constant whose value is an expression (not a literal the lowering writes directly)."""
+    from portalis.typemap import constant_value
+
+    if not c.rust_type.startswith(LAZY):
+        return False
+    try:
+        constant_value(c.value)
+    except (ValueError, SyntaxError, ZeroDivisionError, OverflowError, TypeError, MemoryError, RecursionError):
+        return True
+    return False
+
+
+__all__ = ["LAZY", "computed_constant", "initialiser", "is_computed", "is_data", "lower_computed"]
