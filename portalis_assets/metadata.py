@@ -16,9 +16,6 @@ from typing import Any
 
 import dagster as dg
 
-# Code references are "beta" in 1.13; they are what links a partition to its Python file and lines.
-warnings.filterwarnings("ignore", category=dg.BetaWarning, message=".*(LocalFileCodeReference|CodeReferencesMetadataValue).*")
-
 from portalis.model import Diagnostic, FunctionSignature, ModuleTypeMap, TypedParam
 
 
@@ -169,7 +166,9 @@ def code_references(root: Path | None, path: str, functions: Sequence[tuple[str,
     if not path:
         return None
     file_path = str((root / path).resolve()) if root is not None else path
-    refs = [dg.LocalFileCodeReference(file_path=file_path, label=path)]
-    refs += [dg.LocalFileCodeReference(file_path=file_path, line_number=line, label=f"{path}:{line} {name}")
-             for name, line in functions if line]
-    return dg.CodeReferencesMetadataValue(code_references=refs)
+    with warnings.catch_warnings():  # code references are "beta" in 1.13
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        refs = [dg.LocalFileCodeReference(file_path=file_path, label=path)]
+        refs += [dg.LocalFileCodeReference(file_path=file_path, line_number=line, label=f"{path}:{line} {name}")
+                 for name, line in functions if line]
+        return dg.CodeReferencesMetadataValue(code_references=refs)
