@@ -257,7 +257,7 @@ def translate_path(
     verification: dict | None = None
     if verify:
         t0 = time.perf_counter()
-        progress.stage("verify")
+        progress.stage("verify: preparing")
         behaviour, verification = _verify(out_dir, src.root, parsed, type_maps, validations, toolchain, run.ok, verify_config,
                                           progress)
         timings["verify_s"] = time.perf_counter() - t0
