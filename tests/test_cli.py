@@ -302,3 +302,26 @@ def test_verify_without_hypothesis_is_a_reason_not_a_traceback(verify_repo, tmp_
 def test_version() -> None:
     proc = run_portalis("--version")
     assert proc.returncode == 0 and proc.stdout.strip() == "portalis 0.1.0"
+
+
+def test_demo_ends_with_the_ui_address_of_a_partition_to_look_at(monkeypatch: pytest.MonkeyPatch) -> None:
+    from portalis.cli import ui_address
+
+    report = {"modules": [{"module": "pkg", "functions": [{"reason": None}]},
+                          {"module": "pkg.sub mod", "functions": [{"reason": {"code": "PTL721"}}]}]}
+    monkeypatch.delenv("PORTALIS_UI_URL", raising=False)
+    assert ui_address(report) == "http://127.0.0.1:3000/assets/validation_report?view=partitions&partition=pkg.sub%20mod"
+    monkeypatch.setenv("PORTALIS_UI_URL", "http://0.0.0.0:3005/")
+    assert ui_address({"modules": report["modules"][:1]}).startswith("http://0.0.0.0:3005/assets/validation_report?")
+    assert ui_address({"modules": report["modules"][:1]}).endswith("&partition=pkg")
+
+
+def test_make_ui_takes_a_port_and_the_demo_prints_addresses_on_it() -> None:
+    import shutil
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    ui = subprocess.run(["make", "-n", "ui", "PORT=3005"], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert ui.returncode == 0 and "dg dev -w workspace.yaml --host 127.0.0.1 --port 3005" in ui.stdout
+    demo = subprocess.run(["make", "-n", "demo", "PORT=3005"], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert "PORTALIS_UI_URL=http://127.0.0.1:3005 .venv/bin/portalis demo" in demo.stdout
