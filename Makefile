@@ -8,6 +8,9 @@ TESTENV := $(VENV)/.installed-test
 # needed by the transformers backend's tests (extra llm-local), is not on the default index.
 PIP_EXTRA ?=
 export DAGSTER_HOME := $(CURDIR)/dagster_home
+# Where `make ui` serves the web UI (`make ui PORT=3001`); `make demo` prints addresses on it.
+HOST ?= 127.0.0.1
+PORT ?= 3000
 
 .PHONY: setup demo test ui check-defs clean sandbox-tools
 
@@ -39,13 +42,13 @@ sandbox-tools:
 	fi
 
 demo: $(BASE)
-	$(BIN)/portalis demo
+	PORTALIS_UI_URL=http://$(HOST):$(PORT) $(BIN)/portalis demo
 
 test: $(TESTENV) sandbox-tools
 	$(BIN)/python -m pytest -q
 
 ui: $(BASE)
-	$(BIN)/dg dev -w workspace.yaml
+	$(BIN)/dg dev -w workspace.yaml --host $(HOST) --port $(PORT)
 
 check-defs: $(BASE)
 	$(BIN)/dg check defs

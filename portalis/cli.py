@@ -12,7 +12,14 @@
                                           compiling and passing its differential tests
         --llm-model-dir DIR               the same with a local transformers model
         --llm-only                        send every function to the model (evaluation)
+        -q / -v                           summary only / a line for every function (default: a
+                                          line per function that is not verified, then the summary)
+        --progress / --no-progress        stage, modules done and time on stderr (default: when
+                                          stderr is a terminal)
     portalis demo                         run the Dagster job on examples/ and print a summary
+                                          (-q / -v as for translate), ending with the UI address
+                                          of its validation report
+    portalis --version
     portalis sync --repo DIR [--out DIR]  one repo_changes sensor evaluation and the runs it asks
                                           for, in process; prints a JSON summary
 
@@ -34,92 +41,15 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from portalis.source import SourceError
+from portalis.progress import Progress
+from portalis.report_text import (  # noqa: F401 - the printers; re-exported for callers of portalis.cli
+    NORMAL, QUIET, TRANSLATED, VERBOSE, failed_modules, print_llm, print_skipped, print_summary, print_translation,
+    print_verification,
+)
+from portalis.source import SourceError, resolve_root
 
 if TYPE_CHECKING:
     from portalis.llm.settings import LLMSettings
-
-
-# statuses of functions that have a translation (behaviour validation refines "translated")
-TRANSLATED = ("translated", "verified", "failed", "untested")
-
-
-def _summary_table(modules: list[dict]) -> str:
-    rows = [("module", "functions", "translated", "untranslated", "status")]
-    for m in modules:
-        fns = m["functions"]
-        ok = sum(f["status"] in TRANSLATED for f in fns)
-        rows.append((m["module"], str(len(fns)), str(ok), str(len(fns) - ok), m["status"]))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    lines = []
-    for i, r in enumerate(rows):
-        lines.append("  ".join(c.ljust(w) if j == 0 or j == 4 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths))))
-        if i == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
-def print_summary(report: dict, out=sys.stdout) -> None:
-    modules = report["modules"]
-    print(_summary_table(modules), file=out)
-    fns = [f for m in modules for f in m["functions"]]
-    ok = sum(f["status"] in TRANSLATED for f in fns)
-    crate = report["crate"]
-    print(file=out)
-    print(
-        f"{len(modules)} modules, {len(fns)} functions: {ok} translated, {len(fns) - ok} untranslated; "
-        f"crate {'compiles' if crate['compiles'] else 'DOES NOT COMPILE'}",
-        file=out,
-    )
-    print_skipped(report, out)
-    print(f"crate: {crate['path']}", file=out)
-
-
-def print_skipped(report: dict, out=sys.stdout) -> None:
-    """The `.py` files that are not modules, each with its code and reason; the excluded count."""
-    skipped = report.get("skipped") or []
-    excluded = report.get("excluded", 0)
-    if skipped:
-        print(f"{len(skipped)} .py files not translated:", file=out)
-        width = max(len(s["path"]) for s in skipped)
-        for s in skipped:
-            print(f"  {s['path'].ljust(width)}  {s['code']}  {s['reason']}", file=out)
-    if excluded:
-        print(f"{excluded} .py files left out by the exclude patterns (tests, setup.py...)", file=out)
-
-
-def print_verification(report: dict, out=sys.stdout) -> None:
-    """Per-function behaviour statuses of a report written with --verify, and the totals."""
-    rows = [("function", "status", "cases", "detail")]
-    for m in report["modules"]:
-        for f in m["functions"]:
-            cases = f"{f['cases_passed']}/{f['cases_total']}" if f["cases_total"] else "-"
-            detail = (f.get("detail") or "").replace("\n", " ")
-            rows.append((f"{m['module']}.{f['name']}", f["status"], cases, detail[:120] + ("..." if len(detail) > 120 else "")))
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    print(file=out)
-    for i, r in enumerate(rows):
-        print("  ".join([r[0].ljust(widths[0]), r[1].ljust(widths[1]), r[2].rjust(widths[2]), r[3]]).rstrip(), file=out)
-        if i == 0:
-            print("  ".join(["-" * w for w in widths] + ["------"]), file=out)
-    fns = [f for m in report["modules"] for f in m["functions"]]
-    v = report.get("verification") or {
-        "verified": sum(f["status"] == "verified" for f in fns),
-        "failed": sum(f["status"] == "failed" for f in fns),
-        "untested": sum(f["status"] in ("untested", "translated") for f in fns),
-        "untranslated": sum(f["status"] in ("untranslated", "compile_error") for f in fns),
-        "cases_passed": sum(f["cases_passed"] for f in fns),
-        "cases_total": sum(f["cases_total"] for f in fns),
-    }
-    print(file=out)
-    print(
-        f"verification: {v.get('verified', 0)} verified, {v.get('failed', 0)} failed, {v.get('untested', 0)} untested, "
-        f"{v.get('untranslated', 0)} untranslated; {v.get('cases_passed', 0)}/{v.get('cases_total', 0)} cases passed"
-        + (f" ({v['seconds']:.1f} s)" if "seconds" in v else "")
-        + (f"; sandbox: {v['sandbox']}" if v.get("sandbox") and v.get("ran", True) else "")
-        + (f"; not run: {v['reason']}" if not v.get("ran", True) else ""),
-        file=out,
-    )
 
 
 def llm_settings(args: argparse.Namespace) -> "LLMSettings | None":
@@ -156,67 +86,30 @@ def cmd_translate(args: argparse.Namespace) -> int:
     policy = SandboxPolicy(allow_unsandboxed=args.allow_unsandboxed)
     if llm is not None:
         llm = llm.model_copy(update={"allow_unsandboxed": args.allow_unsandboxed})
+    progress = Progress.for_stream(sys.stderr, force=args.progress)
     try:
         run = translate_path(Path(args.path), Path(args.out), Toolchain(), build=not args.no_build, verify=args.verify,
                              verify_config=VerifyConfig(sandbox=policy),
-                             cache=Path(args.cache) if args.cache else None, llm=llm)
+                             cache=Path(args.cache) if args.cache else None, llm=llm, progress=progress)
     except BackendUnavailable as exc:
         raise SourceError(f"LLM backend unavailable: {exc}") from exc
+    finally:
+        progress.close()
     refused = (run.report.get("verification") or {}).get("sandbox") == "refused"
     if refused:
         print(f"portalis: {run.report['verification']['reason']}", file=sys.stderr)
+    root = resolve_root(Path(args.path)).root
     if args.json:
         print(json.dumps(run.report, indent=2))
     else:
-        print_summary(run.report)
-        if args.verify:
-            print_verification(run.report)
+        print_translation(run.report, root, args.verbosity, verify=args.verify)
         if run.llm:
             print_llm(run.llm)
         print(f"report: {run.out_dir / 'portalis-report.json'}")
-    failed = failed_modules(run.report)
+    failed = failed_modules(run.report, root)
     for line in failed:
         print(line, file=sys.stderr)
     return 1 if failed else 0
-
-
-def failed_modules(report: dict) -> list[str]:
-    """One `path:line: CODE message` line per module whose status is `error` (the diagnostic
-    that made it fail: a module-level error first, else its first error)."""
-    from portalis.contain import ERROR_CODES
-
-    lines = []
-    for m in report["modules"]:
-        if m["status"] != "error":
-            continue
-        diags = m["diagnostics"]
-        # What made it fail: a stage's error on the module, else rustc's error outside any
-        # function (the module does not compile), else its first error.
-        d = next((d for d in diags if d["code"] in ERROR_CODES and d.get("function") is None), None) \
-            or next((d for d in diags if d["code"] in ("PTL302", "PTL304")), None) \
-            or next((d for d in diags if d.get("severity", "error") == "error"), None)
-        where = m["path"] or m["module"]
-        if d is None:
-            lines.append(f"{where}: error: the module failed (no diagnostic)")
-            continue
-        line = f":{d['line']}" if d.get("line") else ""
-        message = " ".join(str(d["message"]).split())
-        if d.get("function"):
-            message = f"{d['function']}: {message}"
-        lines.append(f"{where}{line}: {d['code']} {message}")
-    return lines
-
-
-def print_llm(summary: dict, out=sys.stdout) -> None:
-    """One line with the LLM stage's figures."""
-    print(
-        f"llm {summary.get('backend')}:{summary.get('model')}: {summary.get('functions', 0)} functions sent, "
-        f"{summary.get('accepted', 0)} accepted ({summary.get('verified', 0)} verified), "
-        f"{summary.get('candidates', 0)} candidates, compile rate {summary.get('compile_rate', 0):.0%}, "
-        f"{summary.get('repair_rounds', 0)} repair rounds, {summary.get('prompt_tokens', 0)}+{summary.get('completion_tokens', 0)} tokens, "
-        f"{summary.get('wall_s', 0):.1f} s",
-        file=out,
-    )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -225,15 +118,28 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from portalis_assets.runner import run_translation
 
     result = run_translation(repo=Path(args.repo), crate_dir=Path(args.out) if args.out else None, wait_s=args.wait)
-    print_summary(result.report)
-    if any(f["status"] in ("verified", "failed", "untested") for m in result.report["modules"] for f in m["functions"]):
-        print_verification(result.report)
+    verified = any(f["status"] in ("verified", "failed", "untested") for m in result.report["modules"] for f in m["functions"])
+    print_translation(result.report, Path(args.repo), args.verbosity, verify=verified)
     print(f"dagster run: {result.run_id} ({'success' if result.success else 'FAILED'}); DAGSTER_HOME={home}")
     print(f"duckdb: {result.database}")
     print(f"failed: {json.dumps(sorted(result.failed))}")
     for failure in result.failed.values():
         print(f"failed: {failure.line()}", file=sys.stderr)
+    print(f"ui: {ui_address(result.report)}  (make ui, then open it)")
     return 0 if result.success and not result.failed else 1
+
+
+def ui_address(report: dict) -> str:
+    """The web UI's page of the validation_report partition to look at first: the first module
+    with a function that is not verified, else the first module. Base: PORTALIS_UI_URL
+    (`make demo` sets it from `make ui`'s HOST and PORT), default http://127.0.0.1:3000."""
+    from urllib.parse import quote
+
+    base = os.environ.get("PORTALIS_UI_URL", "http://127.0.0.1:3000").rstrip("/")
+    modules = report.get("modules") or []
+    first = next((m for m in modules if any(f.get("reason") for f in m["functions"])), modules[0] if modules else None)
+    page = f"{base}/assets/validation_report?view=partitions"
+    return page + (f"&partition={quote(first['module'], safe='')}" if first else "")
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
@@ -252,8 +158,31 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0 if outcome.success and not outcome.failures else 1
 
 
+def package_version() -> str:
+    """The installed distribution's version (pyproject.toml's), or `unknown` when not installed."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("portalis")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def add_output_options(p: argparse.ArgumentParser, progress: bool = False) -> None:
+    """-q / -v (how many functions get a line) and, for long work, --progress / --no-progress."""
+    level = p.add_mutually_exclusive_group()
+    level.add_argument("-q", "--quiet", dest="verbosity", action="store_const", const=QUIET, default=NORMAL,
+                       help="print the summary only")
+    level.add_argument("-v", "--verbose", dest="verbosity", action="store_const", const=VERBOSE,
+                       help="print a line for every function, verified ones included")
+    if progress:
+        p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                       help="progress (stage, modules done, time) on stderr; default: on when stderr is a terminal")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="portalis", description="Translate Python code into a Rust crate.")
+    parser.add_argument("--version", action="version", version=f"portalis {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     t = sub.add_parser("translate", help="translate a .py file or a directory into a Cargo crate")
@@ -280,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     llm.add_argument("--llm-rounds", type=int, default=None, metavar="N", help="repair rounds per function (default 2)")
     llm.add_argument("--llm-concurrency", type=int, default=None, metavar="N", help="requests in flight (default 8)")
     llm.add_argument("--llm-timeout", type=float, default=None, metavar="S", help="read timeout of one request (default 120)")
+    add_output_options(t, progress=True)
     t.set_defaults(func=cmd_translate)
 
     d = sub.add_parser("demo", help="translate examples/ through the Dagster asset graph")
@@ -287,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--out", default=None, help="crate directory (default: $DAGSTER_HOME/portalis/crate)")
     d.add_argument("--wait", type=float, default=60.0, metavar="S",
                    help="how long to wait for another sync/demo or a process holding the DuckDB file (default 60)")
+    add_output_options(d)
     d.set_defaults(func=cmd_demo)
 
     s = sub.add_parser("sync", help="retranslate what changed in a repo (one repo_changes sensor evaluation, in process)")
@@ -304,6 +235,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
+    except BrokenPipeError:  # `portalis translate ... | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except SourceError as exc:
         print(f"portalis: error: {exc}", file=sys.stderr)
         return 2

@@ -67,6 +67,10 @@ CODES: dict[str, str] = {
     "PTL601": "repository code not run: no sandbox with its own network and file system here, and unsandboxed runs are not allowed",
     # orchestration (Dagster)
     "PTL701": "a pipeline stage raised for this module: it keeps its last good Rust and is retried by the next run",
+    # why a function is not verified (portalis/reasons.py)
+    "PTL720": "behaviour validation: the translation differs from the Python on a case (the first differing case is named)",
+    "PTL721": "behaviour validation: no case could run for the function (the reason is named), so it is untested",
+    "PTL722": "the function is not translated but no diagnostic says why (a translator bug: please report it)",
     # the LLM stage (portalis/llm)
     "PTL501": "translated by the LLM backend: safe, compiled in the crate, verified on cases when it has any",
     "PTL502": "no LLM candidate passed the gates: the function keeps the rules' output (todo!() or their translation)",

@@ -20,6 +20,7 @@ from portalis.names import resolve_all
 from portalis.model import (
     CrateResult,
     Diagnostic,
+    FunctionReport,
     FunctionStatus,
     ModuleTranslation,
     ModuleTypeMap,
@@ -31,6 +32,8 @@ from portalis.model import (
 from portalis.source import Discovery, SourceError, resolve_root, scan_sources
 from portalis.lower.module import format_translations
 from portalis.parse import parse_file
+from portalis.progress import NO_PROGRESS, ProgressSink
+from portalis.reasons import function_lines, function_reason
 from portalis.typemap import build_type_map
 from portalis.validate.cargo import Toolchain, run_cargo, rustfmt_clean
 from portalis.validate.behaviour import BehaviourReport, VerifyConfig, apply_verdicts, verify_crate
@@ -74,6 +77,7 @@ def module_report(parsed: ParsedModule | None, translation: ModuleTranslation | 
         diagnostics += parsed.diagnostics
     if validation is not None:
         diagnostics += validation.diagnostics
+    lines = function_lines(parsed, validation.items if validation else translation.items if translation else [])
     rust_path = naming.rust_path(module)
     if naming.renamed(module):
         diagnostics = [Diagnostic(code="PTL016", message=f"`{module}` is `{rust_path}` in the crate (a name Rust or the crate's files reserve)",
@@ -87,18 +91,24 @@ def module_report(parsed: ParsedModule | None, translation: ModuleTranslation | 
             {"code": d.code, "message": d.message, "line": d.line, "function": d.function, "severity": d.severity.value}
             for d in diagnostics
         ],
-        "functions": [
-            {
-                "name": f.name,
-                "qualname": f.qualname,
-                "backend": f.backend,
-                "status": f.status.value,
-                "cases_passed": f.cases_passed,
-                "cases_total": f.cases_total,
-                "detail": f.detail,
-            }
-            for f in (validation.functions if validation else [])
-        ],
+        "functions": [function_entry(f, diagnostics, lines.get(f.qualname)) for f in (validation.functions if validation else [])],
+    }
+
+
+def function_entry(f: FunctionReport, diagnostics: list[Diagnostic], line: int | None) -> dict:
+    """One function of the report: its status, cases, and why it is not verified (`reason`:
+    code, message, line; None when verified or translated without a verdict)."""
+    reason = function_reason(f, diagnostics, line)
+    return {
+        "name": f.name,
+        "qualname": f.qualname,
+        "line": line,
+        "backend": f.backend,
+        "status": f.status.value,
+        "cases_passed": f.cases_passed,
+        "cases_total": f.cases_total,
+        "detail": f.detail,
+        "reason": reason.model_dump() if reason else None,
     }
 
 
@@ -154,6 +164,7 @@ def translate_path(
     verify_config: VerifyConfig | None = None,
     cache: Path | None = None,
     llm: "LLMSettings | None" = None,
+    progress: ProgressSink = NO_PROGRESS,
 ) -> TranslationRun:
     """Translate a .py file, a package or a repository directory into a crate in out_dir.
 
@@ -165,7 +176,9 @@ def translate_path(
 
     With verify=True, every translated function is also run on test cases in Python and in Rust
     (portalis.validate.behaviour) and the report gets its status (verified, failed, untested),
-    its case counts and a `verification` summary."""
+    its case counts and a `verification` summary.
+
+    `progress` (portalis/progress.py) hears of each stage and of each module done."""
     toolchain = toolchain or Toolchain()
     check_out_dir(out_dir)
     src = resolve_root(path)
@@ -178,10 +191,18 @@ def translate_path(
     t0 = time.perf_counter()
     # Each stage function is contained per module (portalis/contain.py): what escapes a pass for
     # one module fails that module (status `error`), never the run.
-    parsed = {m.module: parse_file(src.root, m) for m in modules}
+    progress.stage("parse", total=len(modules))
+    parsed: dict[str, ParsedModule] = {}
+    for m in modules:
+        parsed[m.module] = parse_file(src.root, m)
+        progress.advance()
     timings["parse_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    type_maps: dict[str, ModuleTypeMap] = {k: build_type_map(p) for k, p in parsed.items()}
+    progress.stage("type map", total=len(parsed))
+    type_maps: dict[str, ModuleTypeMap] = {}
+    for k, p in parsed.items():
+        type_maps[k] = build_type_map(p)
+        progress.advance()
     # Types settled against the whole crate once (portalis/names.py): re-exported classes where
     # they are defined, aliases of other modules, a placeholder for what has no Rust item.
     type_maps = resolve_all(type_maps)
@@ -189,6 +210,7 @@ def translate_path(
     t0 = time.perf_counter()
     cache_stats: dict[str, int] = {}
     llm_summary: dict | None = None
+    progress.stage("translate" if llm is None else "translate (rules, then the LLM)", total=len(parsed) if llm is None and cache is None else None)
     if llm is not None:  # rules, then the model for what they left (portalis/llm/stage.py)
         from portalis.llm.stage import translate_with_llm
         from portalis.store import Store
@@ -207,7 +229,11 @@ def translate_path(
         translations, cache_stats = translate_all_cached(parsed, type_maps, FunctionCache(Store(cache)), rustfmt=toolchain.rustfmt)
     else:
         # Printed unformatted, then formatted by one rustfmt run for the whole crate.
-        translations = {k: lower_module(p, type_maps[k], type_maps, None) for k, p in parsed.items()}
+        translations = {}
+        for k, p in parsed.items():
+            translations[k] = lower_module(p, type_maps[k], type_maps, None)
+            progress.advance()
+        progress.stage("rustfmt")
         format_translations(list(translations.values()), toolchain.rustfmt)
     timings["translate_s"] = time.perf_counter() - t0
 
@@ -217,6 +243,7 @@ def translate_path(
     name = crate_name(path.stem if path.is_file() else path.resolve().name)
     sources = {m.module: m.path for m in modules}
     t0 = time.perf_counter()
+    progress.stage("cargo clippy (safety gate, compile check)" if verify else "cargo check (safety gate, compile check)")
     # the safety gate always runs; clippy (lints counted per module) with --verify
     validations, run, _ = check_modules(
         translations, out_dir, toolchain, name, sources,
@@ -226,6 +253,7 @@ def translate_path(
     compiles = run.ok
     if build and compiles:
         t0 = time.perf_counter()
+        progress.stage("cargo build")
         built = run_cargo(out_dir, toolchain, "build")
         timings["build_s"] = time.perf_counter() - t0
         compiles = built.ok
@@ -233,8 +261,11 @@ def translate_path(
     verification: dict | None = None
     if verify:
         t0 = time.perf_counter()
-        behaviour, verification = _verify(out_dir, src.root, parsed, type_maps, validations, toolchain, run.ok, verify_config)
+        progress.stage("verify: preparing")
+        behaviour, verification = _verify(out_dir, src.root, parsed, type_maps, validations, toolchain, run.ok, verify_config,
+                                          progress)
         timings["verify_s"] = time.perf_counter() - t0
+    progress.stage("rustfmt --check, report")
     crate = CrateResult(
         path=str(out_dir.resolve()), compiles=compiles, modules=len(modules), rustfmt_clean=rustfmt_clean(out_dir, toolchain)
     )
@@ -263,6 +294,7 @@ def _verify(
     toolchain: Toolchain,
     compiles: bool,
     config: VerifyConfig | None,
+    progress: ProgressSink = NO_PROGRESS,
 ) -> tuple[BehaviourReport | None, dict]:
     """Behaviour validation of the written crate; verdicts go into `validations`."""
     if not compiles:
@@ -271,7 +303,7 @@ def _verify(
                 if f.status is FunctionStatus.TRANSLATED:
                     f.status, f.detail = FunctionStatus.UNTESTED, "the crate does not compile"
         return None, {"ran": False, "reason": "the crate does not compile", **verification_summary(validations)}
-    behaviour = verify_crate(out_dir, source_root, parsed, type_maps, validations, toolchain, config)
+    behaviour = verify_crate(out_dir, source_root, parsed, type_maps, validations, toolchain, config, progress=progress)
     apply_verdicts(validations, behaviour)
     summary = verification_summary(validations)
     summary.update({

@@ -176,3 +176,152 @@ def test_missing_arguments_is_a_usage_error(tmp_path: Path) -> None:
     proc = run_portalis("translate", str(tmp_path))
     assert proc.returncode == 2
     assert "--out" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# ---------------------------------------------------------------- what a user sees: reasons, -q/-v, progress
+
+
+@needs_cargo
+def test_default_output_names_each_function_that_is_not_translated(single) -> None:
+    proc, _ = single
+    line = SINGLE.splitlines().index("    try:") + 1
+    lines = proc.stdout.splitlines()
+    assert f"prices.py:{line}: PTL121 untranslated: try/except* is not supported (risky)" in lines
+    # before the summary, and only for what is not translated (no verdicts without --verify)
+    assert lines.index(f"prices.py:{line}: PTL121 untranslated: try/except* is not supported (risky)") < lines.index(
+        next(x for x in lines if x.startswith("module ")))
+    assert not any("(total)" in x or "(label)" in x for x in lines)
+    assert "1 module, 3 functions: 2 translated, 1 untranslated; crate compiles" in lines  # plurals
+    assert proc.stderr == ""  # stderr is a pipe here: no progress
+
+
+VERIFY = '''def area(w: int, h: int) -> int:
+    """
+    >>> area(2, 3)
+    6
+    """
+    return w * h
+
+
+def risky(a: int) -> int:
+    r = 0
+    try:
+        r = 10 // a
+    except* ZeroDivisionError:
+        r = -1
+    return r
+
+
+def down(n: int) -> int:
+    return down(n + 1) + 1
+'''
+
+
+@pytest.fixture(scope="module")
+def verify_repo(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cli_verify")
+    (root / "repo").mkdir()
+    (root / "repo" / "geo.py").write_text(VERIFY, encoding="utf-8")
+    return root
+
+
+def _translate(root: Path, *flags: str, env: dict | None = None) -> tuple[subprocess.CompletedProcess, dict]:
+    out = root / ("crate" + "".join(flags).replace("-", "_"))
+    proc = run_portalis("translate", str(root / "repo"), "--out", str(out), "--verify", "--no-build", *flags, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    return proc, json.loads((out / "portalis-report.json").read_text(encoding="utf-8"))
+
+
+@needs_cargo
+def test_verify_prints_a_reason_per_function_that_is_not_verified(verify_repo) -> None:
+    proc, report = _translate(verify_repo)
+    lines = proc.stdout.splitlines()
+    risky = VERIFY.splitlines().index("    try:") + 1  # the diagnostic's line: the try statement
+    down = VERIFY.splitlines().index("def down(n: int) -> int:") + 1
+    assert lines[0] == f"geo.py:{risky}: PTL121 untranslated: try/except* is not supported (risky)"
+    assert lines[1].startswith(f"geo.py:{down}: PTL721 untested: ") and lines[1].endswith("(down)")
+    assert "recursion" in lines[1]
+    assert not any(x.endswith("(area)") for x in lines)  # verified: no line
+    assert lines[2] == "" and lines[3].startswith("module ")
+    # the same reason in the report...
+    fns = {f["name"]: f for f in report["modules"][0]["functions"]}
+    assert fns["area"]["reason"] is None and fns["area"]["line"] == 1
+    assert fns["risky"]["reason"] == {"code": "PTL121", "message": "untranslated: try/except* is not supported", "line": risky}
+    assert fns["down"]["reason"]["code"] == "PTL721" and fns["down"]["reason"]["line"] == down
+    # ...and in the --verify table: no empty detail for the untranslated function
+    row = next(x for x in lines if x.startswith("geo.risky "))
+    assert row.split()[1] == "untranslated" and "PTL121 try/except* is not supported" in row
+    assert proc.stderr == ""  # stderr is a pipe: no progress unless asked
+
+
+@needs_cargo
+def test_quiet_prints_the_summary_only_and_progress_when_asked(verify_repo) -> None:
+    proc, _ = _translate(verify_repo, "-q", "--progress")
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("module ")  # no function lines
+    assert not any(x.startswith("geo.") for x in lines)  # no per-function table
+    assert any(x.startswith("1 module, 3 functions: 2 translated, 1 untranslated") for x in lines)
+    assert any(x.startswith("verification: 1 verified, 0 failed, 1 untested, 1 untranslated") for x in lines)
+    # --progress on a pipe: plain lines on stderr, one per stage start and end, with modules and time
+    progress = proc.stderr.splitlines()
+    assert progress and all(x.startswith("portalis: [") for x in progress), proc.stderr
+    assert any(x.endswith("] parse 0/1 module") for x in progress)
+    assert any("] parse 1/1 module: done in " in x for x in progress)
+    assert any("] cargo clippy" in x for x in progress) and any("] verify: running the Python" in x for x in progress)
+    assert "\r" not in proc.stderr
+
+
+@needs_cargo
+def test_verbose_prints_every_function(verify_repo) -> None:
+    proc, _ = _translate(verify_repo, "-v", "--no-progress")
+    lines = proc.stdout.splitlines()
+    area = next(x for x in lines if x.endswith("(area)"))
+    assert area.startswith("geo.py:1: verified, ") and " cases (area)" in area
+    assert any(x.endswith("(risky)") and "PTL121" in x for x in lines)
+    assert any(x.endswith("(down)") and "PTL721" in x for x in lines)
+    assert proc.stderr == ""
+
+
+@needs_cargo
+def test_verify_without_hypothesis_is_a_reason_not_a_traceback(verify_repo, tmp_path: Path) -> None:
+    """An install without hypothesis (it is a core dependency; pip can still remove it): the
+    doctest still verifies, the generated cases are one reason saying what to install."""
+    shim = tmp_path / "shim"
+    shim.mkdir()
+    (shim / "hypothesis.py").write_text("raise ModuleNotFoundError(\"No module named 'hypothesis'\", name='hypothesis')\n")
+    import os
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(shim), str(REPO)])}
+    proc, report = _translate(verify_repo, "--no-progress", env=env)
+    fns = {f["name"]: f for f in report["modules"][0]["functions"]}
+    assert fns["area"]["status"] == "verified" and fns["area"]["cases_total"] == 1  # the doctest alone
+    assert "hypothesis" not in (fns["area"]["detail"] or "")
+
+
+def test_version() -> None:
+    proc = run_portalis("--version")
+    assert proc.returncode == 0 and proc.stdout.strip() == "portalis 0.1.0"
+
+
+def test_demo_ends_with_the_ui_address_of_a_partition_to_look_at(monkeypatch: pytest.MonkeyPatch) -> None:
+    from portalis.cli import ui_address
+
+    report = {"modules": [{"module": "pkg", "functions": [{"reason": None}]},
+                          {"module": "pkg.sub mod", "functions": [{"reason": {"code": "PTL721"}}]}]}
+    monkeypatch.delenv("PORTALIS_UI_URL", raising=False)
+    assert ui_address(report) == "http://127.0.0.1:3000/assets/validation_report?view=partitions&partition=pkg.sub%20mod"
+    monkeypatch.setenv("PORTALIS_UI_URL", "http://0.0.0.0:3005/")
+    assert ui_address({"modules": report["modules"][:1]}).startswith("http://0.0.0.0:3005/assets/validation_report?")
+    assert ui_address({"modules": report["modules"][:1]}).endswith("&partition=pkg")
+
+
+def test_make_ui_takes_a_port_and_the_demo_prints_addresses_on_it() -> None:
+    import shutil
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    ui = subprocess.run(["make", "-n", "ui", "PORT=3005"], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert ui.returncode == 0 and "dg dev -w workspace.yaml --host 127.0.0.1 --port 3005" in ui.stdout
+    demo = subprocess.run(["make", "-n", "demo", "PORT=3005"], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert "PORTALIS_UI_URL=http://127.0.0.1:3005 .venv/bin/portalis demo" in demo.stdout

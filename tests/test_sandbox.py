@@ -582,13 +582,13 @@ def test_dagster_validation_refuses_without_isolation_unless_allowed(
     sandbox_policy.detect.cache_clear()  # detection is once per process: this "machine" has neither tool
     try:
         assert _execute(repo, tmp_path, instance, {"generated_per_function": 0}).success
-        _, behaviour, figures = _check(instance, "behaviour_verified")
+        _, behaviour, figures = _check(instance, "behaviour_verified", "geo")
         assert not behaviour.passed and figures["sandbox"] == "refused" and "PTL601" in figures["problem"]
         assert figures["verified"] == 0 and figures["untested"] == 1
 
         # allowed by run config: the rlimits level, and the function is verified
         assert _execute(repo, tmp_path, instance, {"generated_per_function": 0, "allow_unsandboxed": True}).success
-        _, behaviour, figures = _check(instance, "behaviour_verified")
+        _, behaviour, figures = _check(instance, "behaviour_verified", "geo")
         assert behaviour.passed and figures["sandbox"] == "rlimits" and figures["verified"] == 1
 
         # or by the source_repo resource (what sensors' runs use)
@@ -608,7 +608,7 @@ def test_dagster_validation_refuses_without_isolation_unless_allowed(
             tags={"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]},
         )
         assert result.success
-        record, behaviour, figures = _check(instance, "behaviour_verified")
+        record, behaviour, figures = _check(instance, "behaviour_verified", "geo")
         assert record.run_id == result.run_id and figures["sandbox"] == "rlimits" and figures["verified"] == 1
         record = instance.fetch_materializations(
             dg.AssetRecordsFilter(asset_key=dg.AssetKey("validation_report"), asset_partitions=["geo"]), limit=1

@@ -28,6 +28,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from portalis.model import FunctionSignature, FunctionStatus, ModuleTypeMap, ModuleValidation, ParsedModule
+from portalis.progress import NO_PROGRESS, ProgressSink
 from portalis.sandbox import Sandbox, SandboxPolicy, SandboxRefused
 from portalis.validate.cargo import Toolchain
 from portalis.validate.cases import doctest_cases, find_test_files, generated_cases, repo_test_cases
@@ -190,6 +191,7 @@ def verify_crate(
     config: VerifyConfig | None = None,
     modules: list[str] | None = None,
     program: str = PROGRAM_NAME,
+    progress: ProgressSink | None = None,
 ) -> BehaviourReport:
     """Verify the translated functions of `modules` (default: all validated modules) against the
     crate in crate_dir (it must compile: quarantine already applied). The crate's other modules
@@ -236,7 +238,8 @@ def verify_crate(
         return report
     try:
         report.sandbox = box.level if box else ""
-        _run_cases(box, crate_dir, source_root, parsed, targets, type_maps, toolchain, config, program, report, verdicts)
+        _run_cases(box, crate_dir, source_root, parsed, targets, type_maps, toolchain, config, program, report, verdicts,
+                   progress or NO_PROGRESS)
     finally:
         if box is not None:
             box.close()
@@ -257,10 +260,12 @@ def _run_cases(
     program: str,
     report: BehaviourReport,
     verdicts: dict[tuple[str, str], FunctionVerdict],
+    progress: ProgressSink = NO_PROGRESS,
 ) -> None:
     """Cases in Python, then in Rust, both in `box`; verdicts for every target."""
     timings = report.timings
     t0 = time.perf_counter()
+    progress.stage("verify: gathering cases")
     py_cases, no_generated = gather_cases(source_root, parsed, targets, type_maps, config)
     timings.cases_s = time.perf_counter() - t0
     for c in py_cases:
@@ -270,6 +275,7 @@ def _run_cases(
     # Python: one worker per module, so each module's time is its own.
     results: dict[int, PyResult] = {}
     t0 = time.perf_counter()
+    progress.stage("verify: running the Python", total=len(targets))
     for m in targets:
         mine = [c for c in py_cases if c.module == m]
         t1 = time.perf_counter()
@@ -277,6 +283,7 @@ def _run_cases(
             assert box is not None
             results.update(run_python(mine, [source_root], config.python_timeout_s, config.repeat, sandbox=box))
         timings.module_s[m] = time.perf_counter() - t1
+        progress.advance()
     timings.python_s = time.perf_counter() - t0
 
     # What Python did decides which cases go to Rust.
@@ -330,6 +337,7 @@ def _run_cases(
 
     outcomes: list[CaseOutcome] = []
     if rust_cases:
+        progress.stage(f"verify: building and running the Rust ({len(rust_cases)} cases)")
         run = run_cases(crate_dir, rust_cases, type_maps, toolchain, name=program, case_timeout_s=config.rust_timeout_s, sandbox=box)
         outcomes = run.outcomes
         timings.build_s, timings.run_s, timings.builds, timings.reused = run.build_seconds, run.run_seconds, run.builds, run.reused

@@ -270,6 +270,8 @@ def _seed(module: str, function: str, seed: int) -> int:
     return int.from_bytes(hashlib.sha256(f"{seed}:{module}:{function}".encode()).digest()[:8], "big")
 
 
+HYPOTHESIS_MISSING = "no generated cases: hypothesis is not installed (pip install hypothesis)"
+
 _GENERATED: dict[str, list[PyCase] | str] = {}  # generation is the costly part: reruns in a process reuse it
 
 
@@ -307,12 +309,14 @@ def generated_cases(
 def _generate(
     module: str, sig: FunctionSignature, type_maps: dict[str, ModuleTypeMap], n: int, seed: int
 ) -> list[PyCase] | str:
-    from hypothesis import HealthCheck, Phase, given, settings
-    from hypothesis import seed as hseed
-    from hypothesis import strategies as st
-
     if n <= 0:
         return "generated cases are turned off"
+    try:
+        from hypothesis import HealthCheck, Phase, given, settings
+        from hypothesis import seed as hseed
+        from hypothesis import strategies as st
+    except ImportError:  # a core dependency; an install without it still verifies on doctests and tests
+        return HYPOTHESIS_MISSING
     strategies = []
     for p in sig.params:
         s = strategy_for(p.py_type, type_maps)
