@@ -207,6 +207,7 @@ class TypedField(BaseModel):
     py_type: PyType
     rust_type: str
     default: str | None = None  # source text of a dataclass field's default (or `field(...)`)
+    provenance: list[TypeOrigin] = Field(default_factory=list)  # where py_type came from, when inferred
 
 
 class ClassSignature(BaseModel):

@@ -144,7 +144,7 @@ def _signature(
             py = T.list_of(py)
         elif not T.is_known(py):
             pinned = found.params.get(p.name) if found is not None and p.annotation is None else None
-            if pinned is not None and pinned.type is not None:
+            if pinned is not None and pinned.type is not None and not pinned.weak:  # weak ones: see _finish
                 py, origins = pinned.type, list(pinned.provenance)
             else:
                 for hint, source in ((evidence_doc.params.get(p.name), "docstring"), (_default_type(p.default), "default")):
@@ -354,8 +354,11 @@ def _finish(
     diagnostics = list(sig.diagnostics)
     params = []
     for p in sig.params:
+        seen = evidence.params.get(p.name) if evidence is not None else None
+        if p.py_type.kind == "unknown" and seen is not None and seen.weak and seen.type is not None:
+            # Weak evidence (a number used with floats) decides only what inference left open.
+            p = p.model_copy(update={"py_type": seen.type, "provenance": [*p.provenance, *seen.provenance]})
         if not T.is_known(p.py_type):
-            seen = evidence.params.get(p.name) if evidence is not None else None
             if seen is not None and seen.conflict and p.py_type.kind == "unknown":
                 diagnostics.append(_diag(parsed, "PTL170", f"parameter `{p.name}`: conflicting evidence: {seen.conflict}", sig.line, sig.name))
                 continue
@@ -554,6 +557,7 @@ def build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
     tm.classes, method_sources = build_class_interfaces(
         parsed, tree.module, scope, lambda fn, node, sc, p: _signature(fn, node, sc, p, names, evidence)[0], scope.exceptions
     )
+    _fields_from_evidence(tm, evidence)
     for c in parsed.constants:
         problem = constant_problem(c.value)
         if problem is not None:  # 0xfff...f (4,000 digits), "\ud800": no Rust literal
@@ -581,6 +585,23 @@ def build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
     for cs in tm.classes:
         tm.diagnostics.extend(cs.diagnostics)
     return tm
+
+
+def _fields_from_evidence(tm: ModuleTypeMap, evidence: ModuleEvidence) -> None:
+    """Attributes `__init__` does not type, typed by what the class's methods assign to them."""
+    for ci, cls in enumerate(tm.classes):
+        found = evidence.fields.get(cls.name)
+        if not found:
+            continue
+        fields = list(cls.fields)
+        for fi, f in enumerate(fields):
+            ev = found.get(f.name)
+            if not T.is_known(f.py_type) and ev is not None and ev.type is not None and T.is_known(ev.type):
+                new = T.unify(f.py_type, ev.type)
+                if new is not None and T.is_known(new):
+                    fields[fi] = f.model_copy(update={"py_type": new, "provenance": list(ev.provenance)})
+        if fields != cls.fields:
+            tm.classes[ci] = cls.model_copy(update={"fields": fields})
 
 
 def _mutating_method_calls(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], resized: dict[str, set[str]]) -> None:

@@ -36,7 +36,7 @@ from portalis.analysis.docstrings import docstring_evidence, value_type
 from portalis.analysis.facts import FunctionEvidence, ModuleEvidence, TypeEvidence
 from portalis.analysis.uses import Body, Use, collect
 from portalis.analysis.values import ITER, Scope, arithmetic, bind_target, element_type, join_values, literal_type, type_of
-from portalis.analysis.walk import code
+from portalis.analysis.walk import children, code
 from portalis.model import ParsedModule, PyType, TypeOrigin
 from portalis.types import pytypes as T
 
@@ -77,6 +77,7 @@ class FunctionUnit:
     positional: list[str] = field(default_factory=list)  # the parameters positional arguments fill
     body: Body = field(default_factory=Body)
     bytes_like: bool = False  # mentions bytes: str-only methods may be bytes methods here
+    floats: bool = False  # computes with floats: a float literal or a true division
     static: dict[str, list[Observation]] = field(default_factory=dict)  # defaults and docstring
     doc_returns: PyType | None = None
 
@@ -96,27 +97,35 @@ def analyse_module(
     when it has none that the translator maps)."""
     names = module_names if module_names is not None else {f.name for f in parsed.functions} | {c.name for c in parsed.classes}
     units = _units(parsed, module, line_of, resolve, names)
-    context = _ModuleContext(parsed, units)
+    context = _ModuleContext(parsed, module, units)
     out = ModuleEvidence(module=parsed.module)
     decisions: dict[str, dict[str, TypeEvidence]] = {u.qualname: {} for u in units.values()}
     returns: dict[str, TypeEvidence] = {}
+    fields: dict[str, dict[str, TypeEvidence]] = {}
     rounds = 0
     # Optimistic rounds (a return type from the returns typed so far), then sound ones (only
     # return types every returned expression shows) until nothing changes.
     for optimistic in (True, False):
         for _ in range(MAX_ROUNDS):
             rounds += 1
-            context.set_state(decisions, returns, optimistic)
+            context.set_state(decisions, returns, fields, optimistic)
             scopes = {q: context.scope(u) for q, u in units.items()}
             observations = context.observations(scopes)
-            new_decisions = {q: {p: decide(observations[q].get(p, [])) for p in u.params if p not in u.declared} for q, u in units.items()}
+            new_decisions = {
+                q: {p: decide(observations[q].get(p, []), u.floats) for p in u.params if p not in u.declared} for q, u in units.items()
+            }
             new_returns = {q: context.returned(u, scopes[q], optimistic) for q, u in units.items()}
-            stable = new_decisions == decisions and new_returns == returns
-            decisions, returns = new_decisions, new_returns
+            new_fields = context.field_types(scopes, strict=not optimistic)
+            stable = new_decisions == decisions and new_returns == returns and new_fields == fields
+            decisions, returns, fields = new_decisions, new_returns, new_fields
             if stable:
                 break
     for q, u in units.items():
         out.functions[q] = FunctionEvidence(qualname=q, params=decisions[q], returns=returns[q])
+    for c in parsed.classes:
+        root = context.root(c.name)
+        if fields.get(root):
+            out.fields[c.name] = fields[root]
     out.rounds = rounds
     return out
 
@@ -169,6 +178,7 @@ def _add_unit(units, infos, node: cst.FunctionDef, cls: str | None, line_of, res
     )
     unit.body = collect(node, line_of)
     unit.bytes_like = _mentions_bytes(node)
+    unit.floats = unit.body.floats
     unit.static = _static_observations(unit, names)
     units[qualname] = unit
 
@@ -219,20 +229,36 @@ def _default_type(node: cst.BaseExpression) -> PyType | None:
 class _ModuleContext:
     """The module-wide state of one round: decided parameter types and return types."""
 
-    def __init__(self, parsed: ParsedModule, units: dict[str, FunctionUnit]) -> None:
+    def __init__(self, parsed: ParsedModule, module: cst.Module, units: dict[str, FunctionUnit]) -> None:
         self.parsed = parsed
         self.units = units
         self.top = {u.name: u for u in units.values() if u.cls is None}
         self.classes = {c.name for c in parsed.classes}
         self.method_names = {u.name for u in units.values() if u.cls is not None}
         self.modules = {(i.alias or i.module.split(".")[0]): i.module for i in parsed.imports if i.name is None}
-        self.constants = _constant_types(parsed)
+        self.constants = _constant_types(module, self.modules)
         self.decisions: dict[str, dict[str, TypeEvidence]] = {}
         self.returns: dict[str, TypeEvidence] = {}
+        self.fields: dict[str, dict[str, TypeEvidence]] = {}
         self.optimistic = True
+        # Module-local single bases: a hierarchy shares one table of attribute types.
+        self.bases = {c.name: c.bases[0].split(".")[-1] for c in parsed.classes if len(c.bases) == 1}
+        self.class_constants = {
+            stmt.name.value: _class_constants(stmt) for stmt in module.body if type(stmt) is cst.ClassDef
+        }
 
-    def set_state(self, decisions, returns, optimistic: bool) -> None:
-        self.decisions, self.returns, self.optimistic = decisions, returns, optimistic
+    def set_state(self, decisions, returns, fields, optimistic: bool) -> None:
+        self.decisions, self.returns, self.fields, self.optimistic = decisions, returns, fields, optimistic
+
+    def lineage(self, cls: str) -> list[str]:
+        """The class and its module-local bases, nearest first."""
+        out = [cls]
+        while (base := self.bases.get(out[-1])) is not None and base in self.classes and base not in out:
+            out.append(base)
+        return out
+
+    def root(self, cls: str) -> str:
+        return self.lineage(cls)[-1]
 
     # ------------------------------------------------------------ what is known so far
 
@@ -255,7 +281,10 @@ class _ModuleContext:
         if name.startswith("self."):
             if caller.cls is None:
                 return None
-            return self.units.get(f"{caller.cls}.{name[5:]}")
+            for cls in self.lineage(caller.cls):
+                if (u := self.units.get(f"{cls}.{name[5:]}")) is not None:
+                    return u
+            return None
         if name in caller.params or name in caller.body.assigned or name in caller.body.opaque:
             return None  # a local of that name
         if name in self.classes:
@@ -280,9 +309,11 @@ class _ModuleContext:
         for p in u.params:
             t = self.param_type(u, p)
             names[p] = T.list_of(t) if t is not None and p in u.variadic else t
+        fields: dict[str, PyType | None] = {}
         if u.cls is not None:
             names["self"] = None
-        scope = Scope(names=names, function_returns=self.function_returns(u), modules=self.modules, constants=self.constants)
+            fields = {a: ev.type for a, ev in self.fields.get(self.root(u.cls), {}).items()}
+        scope = Scope(names=names, function_returns=self.function_returns(u), modules=self.modules, constants=self.constants, fields=fields)
         body = u.body
         local_names = (set(body.assigned) | {n for n, _, _ in body.augmented} | _bound(body)) - set(u.params)
         for n in body.opaque:
@@ -345,28 +376,96 @@ class _ModuleContext:
             if t is not None and t.kind == "unknown":
                 t = None
             out[n] = t
-        # Elements put into containers: `out = []` then `out.append(i)`.
+        # Elements put into containers: `out = []` then `out.append(i)`; `[1, 3]` then
+        # `.append(i / 2)` makes a list of floats.
         for n, method, nodes in body.stores:
             t = out.get(n)
-            if t is None or T.is_known(t):
+            if t is None:
                 continue
-            elem: PyType | None = None
-            if t.kind == "list" and method == "append" and len(nodes) == 1:
-                elem = type_of(nodes[0], scope)
-                filled = T.list_of(elem) if elem is not None else None
-            elif t.kind == "list" and method == "insert" and len(nodes) == 2:
-                elem = type_of(nodes[1], scope)
+            filled: PyType | None = None
+            known = True
+            if t.kind == "list" and method in ("append", "insert") and len(nodes) == (1 if method == "append" else 2):
+                elem = type_of(nodes[-1], scope)
                 filled = T.list_of(elem) if elem is not None else None
             elif t.kind == "set" and method == "add" and len(nodes) == 1:
                 elem = type_of(nodes[0], scope)
                 filled = T.set_of(elem) if elem is not None else None
+            elif t.kind == "list" and method == "extend" and len(nodes) == 1:
+                elem = element_type(type_of(nodes[0], scope))
+                filled = T.list_of(elem) if elem is not None else None
             elif t.kind == "dict" and method == "setitem":
                 k, v = type_of(nodes[0], scope), type_of(nodes[1], scope)
                 filled = T.dict_of(k, v) if k is not None and v is not None else None
+            elif t.kind == "list" and method == "setitem":
+                v = type_of(nodes[1], scope)
+                filled = T.list_of(v) if v is not None else None
             else:
-                filled = None
-            if filled is not None:
-                out[n] = T.unify(t, filled)
+                known = False
+            if filled is None:
+                if known and strict:
+                    out[n] = None  # something of unknown type is put into it
+                continue
+            out[n] = T.unify(t, filled)
+        return out
+
+    def field_types(self, scopes: dict[str, Scope], strict: bool) -> dict[str, dict[str, TypeEvidence]]:
+        """Attribute types of each class hierarchy from what its methods assign to `self.x`
+        (and class-level literals). strict: every assignment must be typed."""
+        seen: dict[str, dict[str, list[tuple[PyType | None, TypeOrigin]]]] = {}
+        for cls, constants in self.class_constants.items():
+            if cls not in self.classes:
+                continue
+            table = seen.setdefault(self.root(cls), {})
+            for attr, (t, line) in constants.items():
+                table.setdefault(attr, []).append((t, TypeOrigin(source="assignment", line=line, detail=f"{attr} = ... in class {cls}")))
+        for q, u in self.units.items():
+            if u.cls is None or not u.body.self_stores:
+                continue
+            scope = scopes[q]
+            table = seen.setdefault(self.root(u.cls), {})
+            for attr, how, nodes, line in u.body.self_stores:
+                current = scope.fields.get(attr)
+                t: PyType | None
+                if how == "=":
+                    t = type_of(nodes[0], scope)
+                elif how in ("append", "add", "insert", "extend"):
+                    arg = nodes[-1] if how == "insert" else nodes[0]
+                    elem = type_of(arg, scope) if how != "extend" else element_type(type_of(arg, scope))
+                    t = (T.set_of(elem) if how == "add" else T.list_of(elem)) if elem is not None else None
+                elif how == "setitem":
+                    k, v = type_of(nodes[0], scope), type_of(nodes[1], scope)
+                    if current is not None and current.kind == "list":
+                        t = T.list_of(v) if v is not None else None
+                    else:
+                        t = T.dict_of(k, v) if k is not None and v is not None else None
+                else:
+                    t = arithmetic(how, current, type_of(nodes[0], scope))
+                if t is not None and t.kind == ITER:
+                    t = None
+                detail = f"self.{attr} {how} {code(nodes[-1])}" if how in ("=",) or how in rules.OPERATORS.values() else f"self.{attr}.{how}({code(nodes[-1])})"
+                table.setdefault(attr, []).append((t, TypeOrigin(source="assignment", line=line, detail=detail)))
+        out: dict[str, dict[str, TypeEvidence]] = {}
+        for root, table in seen.items():
+            for attr, found in table.items():
+                if strict and any(t is None for t, _ in found):
+                    untyped = next(o for t, o in found if t is None)
+                    out.setdefault(root, {})[attr] = TypeEvidence(tried=f"not typed: {untyped}")
+                    continue
+                joined: PyType | None = T.UNKNOWN
+                provenance: list[TypeOrigin] = []
+                for t, origin in found:
+                    if t is None or joined is None:
+                        continue
+                    j = _join_local(joined, t) if t.kind != "none" else T.optional(joined) if joined.kind != "unknown" else joined
+                    if j is not None and j != joined:
+                        provenance.append(origin)
+                    joined = j
+                if t_ok(joined):
+                    if any(t is not None and t.kind == "none" for t, _ in found) and joined is not None and joined.kind != "optional":
+                        joined = T.optional(joined)
+                    out.setdefault(root, {})[attr] = TypeEvidence(type=joined, provenance=provenance[:PROVENANCE_SHOWN])
+                else:
+                    out.setdefault(root, {})[attr] = TypeEvidence(tried="the values assigned do not make one type")
         return out
 
     # ------------------------------------------------------------ observations
@@ -420,7 +519,10 @@ class _ModuleContext:
         # the rest; a rebinding to something else makes the uses say nothing about the argument.
         rebound = [(v, line) for v, line in body.assigned.get(p, [])]
         rebound_elsewhere = any(p in _names_of(t) for t, _ in body.unpacked) or any(p in _names_of(t) for t, _ in body.loops)
-        if rebound_elsewhere:
+        # `n *= " "`: the number becomes a str (the uses after it are the str's)
+        retyped = any(n == p and op == "*" and (v := type_of(value, scope)) is not None and v.kind in ("str", "list")
+                      for n, op, value in body.augmented)
+        if rebound_elsewhere or retyped:
             return []
         if rebound:
             assigned = []
@@ -430,10 +532,12 @@ class _ModuleContext:
                     return []
                 origin = TypeOrigin(source="assignment", line=line, detail=f"{p} = {code(value)}")
                 assigned.append(Observation(None, origin, shape="none") if t.kind == "none" else Observation(t, origin))
-            combined = out + assigned
-            if decide(u.static.get(p, []) + combined).conflict is not None:
-                return []
-            out = combined
+            everything = u.static.get(p, []) + out
+            if decide(everything + assigned).conflict is not None:
+                return []  # rebound to another type: the uses are not all the argument's
+            if any(o.shape == "none" for o in everything):
+                # `if hi is None: hi = len(a)`: what replaces the None is what it holds otherwise
+                out = out + [o for o in assigned if o.shape != "none"]
         return out
 
     def _observe(self, u: FunctionUnit, use: Use, scope: Scope) -> list[Observation]:
@@ -464,7 +568,9 @@ class _ModuleContext:
             other = type_of(use.other, scope) if use.other is not None else None
             if other is not None and other.kind == "none":
                 return shape("none")
-            if other is not None and other.kind in ("int", "float", "str", "bool"):
+            if other is not None and other.kind == "float":
+                return shape("floaty")
+            if other is not None and other.kind in ("int", "str", "bool"):
                 return strong(other)
             if other is not None and other.kind in ("list", "tuple", "dict", "set") and T.is_known(other) and use.op in ("==", "!="):
                 return strong(other)
@@ -696,6 +802,25 @@ class _ModuleContext:
         return TypeEvidence(type=joined, provenance=provenance[:PROVENANCE_SHOWN])
 
 
+def t_ok(t: PyType | None) -> bool:
+    return t is not None and t.kind not in ("unknown", ITER)
+
+
+def _class_constants(node: cst.ClassDef) -> dict[str, tuple[PyType, int | None]]:
+    """Class-level `name = <literal>` assignments (the attribute's value until a method sets it)."""
+    out: dict[str, tuple[PyType, int | None]] = {}
+    if type(node.body) is not cst.IndentedBlock:
+        return out
+    for stmt in node.body.body:
+        if type(stmt) is cst.SimpleStatementLine:
+            for small in stmt.body:
+                if type(small) is cst.Assign and len(small.targets) == 1 and type(small.targets[0].target) is cst.Name:
+                    t = _default_type(small.value)
+                    if t is not None and T.is_known(t):
+                        out[small.targets[0].target.value] = (t, None)
+    return out
+
+
 def _join_local(a: PyType, b: PyType) -> PyType | None:
     """A local holding an `a` and later a `b` (the translation widens ints to floats)."""
     if a.kind == "unknown":
@@ -739,22 +864,57 @@ def _param_at(u: FunctionUnit, index: int | str | None) -> str | None:
     return None
 
 
-def _constant_types(parsed: ParsedModule) -> dict[str, PyType]:
-    """Module constants that are literals (a name assigned twice is left out)."""
-    seen: dict[str, int] = {}
-    for c in parsed.constants:
-        seen[c.name] = seen.get(c.name, 0) + 1
+def _constant_types(module: cst.Module, modules: dict[str, str]) -> dict[str, PyType]:
+    """Module constants whose values the evaluator types (`ONE_THIRD = 1.0/3.0`, `c6_set =
+    set(range(65529, 65534))`), in order; a name bound twice at module level is left out."""
+    counts: dict[str, int] = {}
+    assigned: list[tuple[str, cst.BaseExpression]] = []
+    for stmt in module.body:
+        if type(stmt) is cst.SimpleStatementLine:
+            for small in stmt.body:
+                if type(small) is cst.Assign:
+                    for target in small.targets:
+                        for n in _names_of(target.target):
+                            counts[n] = counts.get(n, 0) + 1
+                        if type(target.target) is cst.Name and len(small.targets) == 1:
+                            assigned.append((target.target.value, small.value))
+                elif type(small) in (cst.AnnAssign, cst.AugAssign) and type(small.target) is cst.Name:
+                    counts[small.target.value] = counts.get(small.target.value, 0) + 2
+        elif type(stmt) in (cst.FunctionDef, cst.ClassDef):
+            counts[stmt.name.value] = counts.get(stmt.name.value, 0) + 2
+        else:
+            for n in _bound_by(stmt):
+                counts[n] = counts.get(n, 0) + 2
     out: dict[str, PyType] = {}
-    for c in parsed.constants:
-        if seen[c.name] != 1 or c.annotation is not None:
+    scope = Scope(constants=out, modules=modules)
+    for name, value in assigned:
+        if counts.get(name) != 1:
             continue
-        try:
-            value = ast.literal_eval(c.value)
-        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        t = type_of(value, scope)
+        if t is not None and T.is_known(t) and t.kind not in ("none", ITER):
+            out[name] = t
+    return out
+
+
+def _bound_by(stmt: cst.CSTNode) -> set[str]:
+    """Names a compound module-level statement binds (for targets, with/except names, imports
+    inside it, assignments in its blocks): never constants."""
+    out: set[str] = set()
+    stack = [stmt]
+    while stack:
+        n = stack.pop()
+        t = type(n)
+        if t is cst.For:
+            out |= _names_of(n.target)
+        elif t in (cst.Assign,):
+            for target in n.targets:
+                out |= _names_of(target.target)
+        elif t in (cst.AnnAssign, cst.AugAssign):
+            out |= _names_of(n.target)
+        elif t in (cst.FunctionDef, cst.ClassDef):
+            out.add(n.name.value)
             continue
-        t = value_type(value)
-        if t is not None and T.is_known(t) and t.kind != "none":
-            out[c.name] = t
+        stack.extend(children(n))
     return out
 
 
@@ -775,7 +935,8 @@ def _arith_use(use: Use, other: PyType | None, strong, shape) -> list[Observatio
             return shape("number") + shape("division")
         return []  # `x * 2` also repeats a sequence
     if other.kind == "float":
-        return strong(T.FLOAT) if op not in rules.BITWISE_OPS else []
+        # an int works too (`a ** (1. / 3)`): a float only when nothing says int
+        return shape("floaty") if op not in rules.BITWISE_OPS else []
     if other.kind == "num":
         return shape("number")
     if other.kind == "str":
@@ -827,11 +988,13 @@ _NUMBER_KINDS = ("int", "float", "num", "bool")
 _CONTAINER_KINDS = ("list", "str", "dict", "set", "tuple")
 
 
-def decide(observations: list[Observation]) -> TypeEvidence:
+def decide(observations: list[Observation], floats: bool = False) -> TypeEvidence:
     """One type from the observations, with the ones that pinned it; a conflict when two
-    cannot be one type; what was tried when nothing pinned it."""
+    cannot be one type; what was tried when nothing pinned it. `floats`: the function computes
+    with floats (a float literal, a true division), so a value used only as a number is one."""
     t: PyType = T.UNKNOWN
     used: list[Observation] = []
+    weak = False
     for o in observations:
         if o.shape or o.type is None:
             continue
@@ -842,8 +1005,8 @@ def decide(observations: list[Observation]) -> TypeEvidence:
         if u != t or not used:
             used.append(o)
         t = u
-    shapes = {s: [o for o in observations if o.shape == s] for s in ("none", "number", "division", "sequence", "iterable", "sized", "elements")}
-    number_use = shapes["number"] + shapes["division"]
+    shapes = {s: [o for o in observations if o.shape == s] for s in ("none", "number", "division", "floaty", "sequence", "iterable", "sized", "elements")}
+    number_use = shapes["number"] + shapes["division"] + shapes["floaty"]
     container_use = shapes["sequence"] + shapes["iterable"] + shapes["sized"]
     kind = t.kind if t.kind != "optional" else t.args[0].kind
     if number_use and kind in _CONTAINER_KINDS and kind != "set":  # `a - b` is also a set difference
@@ -863,9 +1026,17 @@ def decide(observations: list[Observation]) -> TypeEvidence:
             if e is not None and e.kind not in ("str", "unknown") and elem_types:
                 t = T.list_of(e)
                 used += [container_use[0], elems[0]]
-        elif shapes["division"] and not container_use:
+        elif (shapes["floaty"] or shapes["division"]) and not container_use:
+            # arithmetic with floats, or a true division, and nothing saying int: a float
+            # (which takes ints too, as a float annotation does)
             t = T.FLOAT
-            used.append(shapes["division"][0])
+            used.append((shapes["floaty"] + shapes["division"])[0])
+            weak = True
+        elif shapes["number"] and not container_use and floats:
+            # only arithmetic, in a function computing with floats: a float
+            t = T.FLOAT
+            used.append(shapes["number"][0])
+            weak = True
     elif t.kind in ("list", "set") and t.args and t.args[0].kind == "unknown":
         elems = [o for o in shapes["elements"] if o.elem is not None and T.is_known(o.elem)]
         if elems:
@@ -882,7 +1053,7 @@ def decide(observations: list[Observation]) -> TypeEvidence:
     if shapes["none"] and t.kind != "optional":
         t = T.optional(t)
         used.append(shapes["none"][0])
-    return TypeEvidence(type=t, provenance=[o.origin for o in used[:PROVENANCE_SHOWN]])
+    return TypeEvidence(type=t, provenance=[o.origin for o in used[:PROVENANCE_SHOWN]], weak=weak)
 
 
 def _tried(observations: list[Observation]) -> str:
@@ -890,7 +1061,7 @@ def _tried(observations: list[Observation]) -> str:
         return "no default, docstring example, typed call site or telling use"
     seen = []
     for o in observations[:4]:
-        what = str(o.type) if o.type is not None else {"none": "may be None", "number": "a number", "division": "divided",
+        what = str(o.type) if o.type is not None else {"none": "may be None", "number": "a number", "division": "divided", "floaty": "used with floats",
                                                         "sequence": "indexed", "iterable": "iterated", "sized": "sized",
                                                         "elements": f"elements {o.elem}"}.get(o.shape, o.shape)
         seen.append(f"{what} ({o.origin})")

@@ -20,6 +20,9 @@ class TypeEvidence(BaseModel):
     provenance: list[TypeOrigin] = Field(default_factory=list)
     conflict: str | None = None
     tried: str = ""
+    # Pinned only by weak evidence (a number used with floats, a true division): the type map
+    # takes it only where inference from the body found nothing.
+    weak: bool = False
 
 
 class FunctionEvidence(BaseModel):
@@ -31,6 +34,8 @@ class FunctionEvidence(BaseModel):
 class ModuleEvidence(BaseModel):
     module: str
     functions: dict[str, FunctionEvidence] = Field(default_factory=dict)
+    # class -> attribute of its instances -> what the methods' assignments (`self.x = ...`) say
+    fields: dict[str, dict[str, TypeEvidence]] = Field(default_factory=dict)
     rounds: int = 0  # rounds of the call-site fixed point
 
     def function(self, qualname: str) -> FunctionEvidence | None:

@@ -56,8 +56,12 @@ class Body:
     calls: list[CallSite] = field(default_factory=list)
     returns: list[tuple[cst.BaseExpression | None, int | None]] = field(default_factory=list)
     kind_tested: set[str] = field(default_factory=set)  # isinstance(x, ...) / type(x): narrowed by kind
+    # Attributes of self the body sets: (attribute, how, nodes, line); how is "=", an operator
+    # (`self.n += 1`), or a container method ("append", "add", "setitem").
+    self_stores: list[tuple[str, str, tuple[cst.BaseExpression, ...], int | None]] = field(default_factory=list)
     shadowed: set[str] = field(default_factory=set)  # comprehension targets
     generator: bool = False
+    floats: bool = False  # a float literal or a true division somewhere
     end_reachable: bool | None = None  # None: not known (try, match, while True with break...)
 
     def use(self, u: Use) -> None:
@@ -66,6 +70,13 @@ class Body:
 
 def _name(node: cst.CSTNode | None) -> str | None:
     return node.value if type(node) is cst.Name else None
+
+
+def _self_attr(node: cst.CSTNode | None) -> str | None:
+    """`x` for `self.x`."""
+    if type(node) is cst.Attribute and _name(node.value) == "self":  # type: ignore[attr-defined]
+        return node.attr.value  # type: ignore[attr-defined]
+    return None
 
 
 def _op(operator: cst.CSTNode) -> str:
@@ -102,8 +113,12 @@ def collect(fn: cst.FunctionDef, line_of) -> Body:
 def _examine(node: cst.CSTNode, t: type, line: int | None, body: Body) -> None:
     if t is cst.Call:
         _call(node, line, body)  # type: ignore[arg-type]
+    elif t is cst.Float:
+        body.floats = True
     elif t is cst.BinaryOperation:
         op = _op(node.operator)  # type: ignore[attr-defined]
+        if op == "/":
+            body.floats = True
         left, right = node.left, node.right  # type: ignore[attr-defined]
         if (n := _name(left)) is not None:
             body.use(Use(n, "arith", line, op=op, other=right, index="left", node=node))
@@ -138,6 +153,8 @@ def _examine(node: cst.CSTNode, t: type, line: int | None, body: Body) -> None:
         if (n := _name(target)) is not None:
             body.use(Use(n, "arith", line, op=op, other=value, index="left", node=node))
             body.augmented.append((n, op, value))
+        elif (a := _self_attr(target)) is not None:
+            body.self_stores.append((a, op, (value,), line))
     elif t is cst.Return:
         value = node.value  # type: ignore[attr-defined]
         body.returns.append((value, line))
@@ -191,6 +208,12 @@ def _assign(target: cst.BaseExpression, value: cst.BaseExpression, line: int | N
         _targets(target, names)
         if any(type(el) is cst.StarredElement for el in target.elements):  # type: ignore[attr-defined]
             body.opaque |= names
+    elif t is cst.Attribute and _name(target.value) == "self":  # type: ignore[attr-defined]
+        body.self_stores.append((target.attr.value, "=", (value,), line))  # type: ignore[attr-defined]
+    elif t is cst.Subscript and _self_attr(target.value) is not None:  # type: ignore[attr-defined]
+        key = _index_node(target)  # type: ignore[arg-type]
+        if key is not None:
+            body.self_stores.append((_self_attr(target.value), "setitem", (key, value), line))  # type: ignore[arg-type, attr-defined]
     elif t is cst.Subscript and (n := _name(target.value)) is not None:  # type: ignore[attr-defined]
         key = _index_node(target)  # type: ignore[arg-type]
         if key is not None:
@@ -269,6 +292,8 @@ def _call(node: cst.Call, line: int | None, body: Body) -> None:
             body.use(Use(n, "method", line, op=method, other=node, node=node))
             if method in ("append", "add", "insert", "extend") and node.args:
                 body.stores.append((n, method, tuple(a.value for a in node.args)))
+        elif (a := _self_attr(receiver)) is not None and method in ("append", "add", "insert", "extend") and node.args:
+            body.self_stores.append((a, method, tuple(x.value for x in node.args), line))
     position = 0
     for arg in node.args:
         if arg.star:
@@ -310,9 +335,9 @@ def end_reachable(stmts) -> bool | None:
             return True
         return False if all(r is False for r in results) else None
     if t is cst.For:
-        if last.orelse is not None:
+        if last.orelse is not None and not _breaks(last.body):
             return end_reachable(_stmts(last.orelse.body))
-        return True  # the iterable may be empty
+        return True  # the iterable may be empty, or a break skips the else
     if t is cst.While:
         test = last.test
         if type(test) is cst.Name and test.value == "True":
@@ -321,6 +346,23 @@ def end_reachable(stmts) -> bool | None:
     if t is cst.With:
         return end_reachable(_stmts(last.body))
     return None  # try, match, nested definitions...
+
+
+def _breaks(block: cst.CSTNode) -> bool:
+    """Whether a loop body holds a `break` of that loop (not of a loop nested in it)."""
+    stack = list(children(block))
+    while stack:
+        n = stack.pop()
+        t = type(n)
+        if t is cst.Break:
+            return True
+        if t in (cst.For, cst.While):
+            stack.extend(children(n.orelse) if n.orelse is not None else ())  # type: ignore[attr-defined]
+            continue
+        if t in SCOPES:
+            continue
+        stack.extend(children(n))
+    return False
 
 
 def _stmts(block) -> tuple:

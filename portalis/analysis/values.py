@@ -36,6 +36,7 @@ class Scope:
     function_returns: Callable[[str], PyType | None] = lambda name: None
     modules: dict[str, str] = field(default_factory=dict)  # local name -> imported module (`m` -> `math`)
     constants: dict[str, PyType] = field(default_factory=dict)  # module constants of known type
+    fields: dict[str, PyType | None] = field(default_factory=dict)  # attributes of self (in a method)
 
 
 def join_values(a: PyType | None, b: PyType | None) -> PyType | None:
@@ -192,6 +193,8 @@ def type_of(node: cst.BaseExpression, scope: Scope, depth: int = 0) -> PyType | 
     if isinstance(node, cst.Call):
         return _call(node, scope, d)
     if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+        if node.value.value == "self":
+            return scope.fields.get(node.attr.value)
         if scope.modules.get(node.value.value) == "math":
             return rules.MATH_CONSTANTS.get(node.attr.value)
         return None
@@ -245,7 +248,7 @@ def _comprehension_scope(for_in: cst.CompFor, scope: Scope, depth: int) -> Scope
     """The scope inside a comprehension: its targets bound (None: a target of unknown type,
     which shadows any outer name of its spelling)."""
     names = dict(scope.names)
-    inner = Scope(names=names, function_returns=scope.function_returns, modules=scope.modules, constants=scope.constants)
+    inner = Scope(names=names, function_returns=scope.function_returns, modules=scope.modules, constants=scope.constants, fields=scope.fields)
     node: cst.CompFor | None = for_in
     while node is not None:
         bound: dict[str, PyType | None] = {}
@@ -342,12 +345,12 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
         return scope.function_returns(name)
     if isinstance(func, cst.Attribute):
         method = func.attr.value
+        if isinstance(func.value, cst.Name) and func.value.value == "self":
+            return scope.function_returns(f"self.{method}")
         if isinstance(func.value, cst.Name) and func.value.value not in scope.names:
             module = scope.modules.get(func.value.value)
             if module == "math":
                 return rules.MATH_RESULTS.get(method)
-            if func.value.value == "self":
-                return scope.function_returns(f"self.{method}")
             return None
         receiver = type_of(func.value, scope, depth)
         if receiver is None:
