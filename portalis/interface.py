@@ -32,8 +32,9 @@ from portalis.model import ModuleTypeMap, ParsedModule
 # which retranslates importers once (safe).
 INTERFACE_FORMAT = "iface-1"
 
-# Keys dropped from the canonical form: positions move when code above moves.
-_POSITION_KEYS = frozenset({"line", "end_line"})
+# Keys dropped from the canonical form: positions move when code above moves; where a type came
+# from (its provenance) is no part of what callers see.
+_POSITION_KEYS = frozenset({"line", "end_line", "provenance", "returns_provenance"})
 
 
 def _strip_positions(value: Any) -> Any:

@@ -158,6 +158,25 @@ class Passing(str, Enum):
     MUT_ITEMS = "mut_items"  # &mut [T]: a list whose items change but never its length
 
 
+class TypeOrigin(BaseModel):
+    """Where a type of a signature came from (its provenance): `source` is one of
+    "annotation", "default", "use" (the function's own use of the parameter), "call" (a call
+    site in the module), "docstring", "return" (a returned expression), "assignment" (a value
+    the body assigns to the parameter), "body" (learnt by lowering the body in inference mode);
+    `line` the source line of the evidence; `detail` what was seen (`.split()`, `+ 1`, `f(2.5)`)."""
+
+    model_config = {"frozen": True}
+
+    source: str
+    line: int | None = None
+    detail: str = ""
+
+    def __str__(self) -> str:
+        where = f" at line {self.line}" if self.line is not None else ""
+        what = f": {self.detail}" if self.detail else ""
+        return f"{self.source}{what}{where}"
+
+
 class TypedParam(BaseModel):
     name: str
     py_type: PyType
@@ -166,6 +185,8 @@ class TypedParam(BaseModel):
     mutated: bool = False  # mutated in place: passed as &mut
     default: str | None = None  # source text of the default value (callers may omit it)
     variadic: bool = False  # `*args`: a list of the extra positional arguments (`&[T]`)
+    # Where py_type came from (empty in rows stored before provenance was recorded).
+    provenance: list[TypeOrigin] = Field(default_factory=list)
 
 
 class FunctionSignature(BaseModel):
@@ -183,6 +204,8 @@ class FunctionSignature(BaseModel):
     # "classmethod", "property", "init" (the constructor, `Class::new`); "function" otherwise.
     kind: str = "function"
     mut_self: bool = False
+    # Where `returns` came from (see TypeOrigin; empty in rows stored before it was recorded).
+    returns_provenance: list[TypeOrigin] = Field(default_factory=list)
 
     @property
     def typed(self) -> bool:
@@ -194,6 +217,7 @@ class TypedField(BaseModel):
     py_type: PyType
     rust_type: str
     default: str | None = None  # source text of a dataclass field's default (or `field(...)`)
+    provenance: list[TypeOrigin] = Field(default_factory=list)  # where py_type came from, when inferred
 
 
 class ClassSignature(BaseModel):

@@ -3,11 +3,12 @@ Rust types. Uses only the module itself; names imported from other modules stay 
 (module, name) that the translation pass resolves against those modules' type maps.
 
 Signatures come from annotations; where they are missing they are inferred:
-- parameters: from the example calls in the docstring (types/evidence.py), from default
-  values, from how the body uses them, and from the arguments other functions of the module
-  pass them;
-- return types: from the values the body returns (lowering the body in inference mode, which
-  types every expression with the same rules as the translation), else from the docstring.
+- first from evidence (portalis/analysis: defaults, the body's uses of each parameter, the
+  module's call sites, docstring examples, the returned expressions), which records where each
+  type came from (TypedParam.provenance, FunctionSignature.returns_provenance);
+- what the evidence leaves unknown: from the docstring and defaults alone, then by lowering
+  the body in inference mode (which types every expression with the same rules as the
+  translation), else the return from the docstring.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import ast
 
 import libcst as cst
 
+from portalis.analysis import FunctionEvidence, ModuleEvidence, analyse_module
 from portalis.contain import contained, internal_error
 from portalis.lower.scan import MUTATING_METHODS, scan_function
 from portalis.model import (
@@ -31,12 +33,13 @@ from portalis.model import (
     TypedConstant,
     TypedField,
     TypedParam,
+    TypeOrigin,
 )
 from portalis.parse import source_tree
 from portalis.rust.printer import int_literal_problem, print_type, str_literal_problem
 from portalis.types import pytypes as T
 from portalis.types.annotations import AnnotationError, TypeScope, resolve_annotation
-from portalis.types.evidence import docstring_evidence, value_type
+from portalis.analysis.docstrings import docstring_evidence, value_type
 from portalis.types.rust_types import TypeMappingError, owned_type, param_passing, param_type
 
 __all__ = ["MUTATING_METHODS", "build_type_map", "function_nodes", "mutated_names", "signature_of"]
@@ -113,23 +116,27 @@ def _module_names(parsed: ParsedModule) -> set[str]:
 
 def _signature(
     fn: FunctionInfo, node: cst.FunctionDef | None, scope: TypeScope, parsed: ParsedModule,
-    module_names: set[str] | None = None,
+    module_names: set[str] | None = None, evidence: ModuleEvidence | None = None,
 ) -> tuple[FunctionSignature, PyType | None]:
     """(signature, the return type the docstring's examples show). `module_names` (the names
     the module defines) is computed once per module by the caller: per function it made the
-    type map quadratic in the module's size."""
+    type map quadratic in the module's size. `evidence` (portalis/analysis) decides what the
+    annotations leave open, before the older fallbacks."""
     diagnostics: list[Diagnostic] = []
+    found = evidence.function(fn.qualname) if evidence is not None else None
     mutated = mutated_names(node) if node is not None else set()
     if module_names is None:
         module_names = _module_names(parsed)
     doc = fn.docstring if fn.docstring is not None or node is None else _leading_string(node)
-    evidence = docstring_evidence(doc, fn.name, [p.name for p in fn.params], module_names)
+    evidence_doc = docstring_evidence(doc, fn.name, [p.name for p in fn.params], module_names)
     params: list[TypedParam] = []
     for p in fn.params:
         py: PyType = T.UNKNOWN
+        origins: list[TypeOrigin] = []
         if p.annotation is not None:
             try:
                 py = _annotation(p.annotation, scope)
+                origins = [TypeOrigin(source="annotation", line=fn.line, detail=p.annotation)]
             except AnnotationError as exc:
                 diagnostics.append(_diag(parsed, "PTL111", f"parameter `{p.name}`: {exc}", fn.line, fn.name))
                 continue
@@ -137,21 +144,31 @@ def _signature(
             # `*args: T`: a tuple of the extra positional arguments, each a T (a list here).
             py = T.list_of(py)
         elif not T.is_known(py):
-            for hint in (evidence.params.get(p.name), _default_type(p.default)):
-                if hint is not None:
-                    py = T.unify(py, hint) or py
+            pinned = found.params.get(p.name) if found is not None and p.annotation is None else None
+            if pinned is not None and pinned.type is not None and not pinned.weak:  # weak ones: see _finish
+                py, origins = pinned.type, list(pinned.provenance)
+            else:
+                for hint, source in ((evidence_doc.params.get(p.name), "docstring"), (_default_type(p.default), "default")):
+                    if hint is not None:
+                        py = T.unify(py, hint) or py
+                        origins.append(TypeOrigin(source=source, line=fn.line, detail="example call" if source == "docstring" else f"= {p.default}"))
             if py.kind in ("int", "float") and node is not None and _kind_tested(node, p.name):
                 # A number the body asks the kind of (`isinstance(x, int)`): it may be an int or
                 # a float (the examples show one or both), so it keeps its kind (PyNum).
                 py = T.NUM
-        params.append(_typed(p.name, py, p.name in mutated, p.default, variadic=p.variadic))
+                origins.append(TypeOrigin(source="use", line=fn.line, detail="isinstance(): an int or a float"))
+        params.append(_typed(p.name, py, p.name in mutated, p.default, variadic=p.variadic, provenance=origins))
     returns: PyType = T.NONE
+    returns_origins: list[TypeOrigin] = []
     if fn.returns is None:
         if node is not None and scan_function(node).returns_value:
             returns = T.UNKNOWN
+            if found is not None and found.returns.type is not None:
+                returns, returns_origins = found.returns.type, list(found.returns.provenance)
     else:
         try:
             returns = _annotation(fn.returns, scope)
+            returns_origins = [TypeOrigin(source="annotation", line=fn.line, detail=fn.returns)]
         except AnnotationError as exc:
             diagnostics.append(_diag(parsed, "PTL111", f"return type: {exc}", fn.line, fn.name))
     sig = FunctionSignature(
@@ -162,8 +179,9 @@ def _signature(
         rust_returns=_rust_owned(returns),
         line=fn.line,
         diagnostics=diagnostics,
+        returns_provenance=returns_origins,
     )
-    return sig, evidence.returns
+    return sig, evidence_doc.returns
 
 
 def _kind_tested(node: cst.FunctionDef, name: str) -> bool:
@@ -186,13 +204,29 @@ def _rust_owned(t: PyType) -> str:
         return "_"
 
 
-def _typed(name: str, py: PyType, mutated: bool, default: str | None, resized: bool = True, variadic: bool = False) -> TypedParam:
+def _typed(
+    name: str, py: PyType, mutated: bool, default: str | None, resized: bool = True, variadic: bool = False,
+    provenance: list[TypeOrigin] | None = None,
+) -> TypedParam:
     try:
         rust = print_type(param_type(py, mutated, resized))
         passing = param_passing(py, mutated, resized)
     except TypeMappingError:
         rust, passing = "_", Passing.VALUE
-    return TypedParam(name=name, py_type=py, rust_type=rust, passing=passing, mutated=mutated, default=default, variadic=variadic)
+    return TypedParam(
+        name=name, py_type=py, rust_type=rust, passing=passing, mutated=mutated, default=default, variadic=variadic,
+        provenance=provenance or [],
+    )
+
+
+# Provenance of what lowering the body in inference mode learnt (the older inference).
+_LEARNT_BY_BODY = TypeOrigin(source="body", detail="learnt by lowering the body in inference mode")
+_PASSED_BY_CALLER = TypeOrigin(source="call", detail="an argument a function of the module passes (lowering)")
+
+
+def _learnt(p: TypedParam, new: PyType, origin: TypeOrigin) -> TypedParam:
+    """`p` with the type inference completed, its provenance extended."""
+    return _typed(p.name, new, p.mutated, p.default, variadic=p.variadic, provenance=[*p.provenance, origin])
 
 
 def _infer(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], scope: TypeScope, parsed: ParsedModule) -> None:
@@ -231,14 +265,18 @@ def _infer(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], scope: TypeScop
                 if not T.is_known(p.py_type) and p.name in facts.params:
                     new = T.unify(p.py_type, facts.params[p.name]) or p.py_type
                     if new != p.py_type:
-                        params[j] = _typed(p.name, new, p.mutated, p.default, variadic=p.variadic)
+                        params[j] = _learnt(p, new, _LEARNT_BY_BODY)
                         changed = True
             returns = sig.returns
+            returns_origins = sig.returns_provenance
             if returns.kind == "unknown" and facts.returns is not None and T.is_known(facts.returns):
                 returns = facts.returns
+                returns_origins = [_LEARNT_BY_BODY]
                 changed = True
             if params != sig.params or returns != sig.returns:
-                tm.functions[i] = sig.model_copy(update={"params": params, "returns": returns, "rust_returns": _rust_owned(returns)})
+                tm.functions[i] = sig.model_copy(update={
+                    "params": params, "returns": returns, "rust_returns": _rust_owned(returns), "returns_provenance": returns_origins,
+                })
         for i, sig in enumerate(list(tm.functions)):
             seen = call_args.get(sig.name)
             if not seen or sig.diagnostics:
@@ -249,7 +287,7 @@ def _infer(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], scope: TypeScop
                 if t is not None and not T.is_known(p.py_type) and T.is_known(t):
                     new = T.unify(p.py_type, t) or p.py_type
                     if new != p.py_type:
-                        params[j] = _typed(p.name, new, p.mutated, p.default, variadic=p.variadic)
+                        params[j] = _learnt(p, new, _PASSED_BY_CALLER)
                         changed = True
             if params != sig.params:
                 tm.functions[i] = sig.model_copy(update={"params": params})
@@ -287,7 +325,7 @@ def _propagate_mutation(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], re
                         resized.setdefault(sig.name, set()).add(p.name)
                         if not p.mutated:
                             new_params = list(sig.params)
-                            new_params[j] = _typed(p.name, p.py_type, True, p.default, variadic=p.variadic)
+                            new_params[j] = _typed(p.name, p.py_type, True, p.default, variadic=p.variadic, provenance=p.provenance)
                             sig = sig.model_copy(update={"params": new_params})
                             tm.functions[i] = sig
                             changed = True
@@ -312,27 +350,45 @@ def _calls_any(node: cst.FunctionDef, names: set[str]) -> bool:
     return False
 
 
-def _finish(sig: FunctionSignature, parsed: ParsedModule, doc_returns: PyType | None, resized: set[str]) -> FunctionSignature:
-    """Report what inference could not type (PTL110) and settle the Rust spellings."""
+def _finish(
+    sig: FunctionSignature, parsed: ParsedModule, doc_returns: PyType | None, resized: set[str],
+    evidence: FunctionEvidence | None = None,
+) -> FunctionSignature:
+    """Report what inference could not type (PTL110 with what the evidence pass tried, PTL170
+    where its observations disagree) and settle the Rust spellings."""
     diagnostics = list(sig.diagnostics)
     params = []
     for p in sig.params:
+        seen = evidence.params.get(p.name) if evidence is not None else None
+        if p.py_type.kind == "unknown" and seen is not None and seen.weak and seen.type is not None:
+            # Weak evidence (a number used with floats) decides only what inference left open.
+            p = p.model_copy(update={"py_type": seen.type, "provenance": [*p.provenance, *seen.provenance]})
         if not T.is_known(p.py_type):
+            if seen is not None and seen.conflict and p.py_type.kind == "unknown":
+                diagnostics.append(_diag(parsed, "PTL170", f"parameter `{p.name}`: conflicting evidence: {seen.conflict}", sig.line, sig.name))
+                continue
             what = "has no type annotation" if p.py_type.kind == "unknown" else f"has an incomplete type ({p.py_type})"
-            diagnostics.append(_diag(parsed, "PTL110", f"parameter `{p.name}` {what} and none could be inferred", sig.line, sig.name))
+            tried = f" ({seen.tried})" if seen is not None and seen.tried else ""
+            diagnostics.append(_diag(parsed, "PTL110", f"parameter `{p.name}` {what} and none could be inferred{tried}", sig.line, sig.name))
             continue
         try:
             rust = print_type(param_type(p.py_type, p.mutated, p.name in resized))
             passing = param_passing(p.py_type, p.mutated, p.name in resized)
-            params.append(TypedParam(name=p.name, py_type=p.py_type, rust_type=rust, passing=passing, mutated=p.mutated, default=p.default, variadic=p.variadic))
+            params.append(TypedParam(
+                name=p.name, py_type=p.py_type, rust_type=rust, passing=passing, mutated=p.mutated, default=p.default, variadic=p.variadic,
+                provenance=p.provenance,
+            ))
         except TypeMappingError as exc:
             diagnostics.append(_diag(parsed, "PTL111", f"parameter `{p.name}`: {exc}", sig.line, sig.name))
     returns = sig.returns
+    returns_origins = sig.returns_provenance
     if returns.kind == "unknown" or not T.is_known(returns):
         if doc_returns is not None and T.is_known(doc_returns):
             returns = doc_returns
+            returns_origins = [TypeOrigin(source="docstring", line=sig.line, detail="example result")]
         else:
-            diagnostics.append(_diag(parsed, "PTL110", "return type is not annotated and could not be inferred", sig.line, sig.name))
+            tried = f" ({evidence.returns.tried})" if evidence is not None and evidence.returns.tried else ""
+            diagnostics.append(_diag(parsed, "PTL110", f"return type is not annotated and could not be inferred{tried}", sig.line, sig.name))
     rust_returns = "()"
     if returns.kind != "none" and T.is_known(returns):
         try:
@@ -341,7 +397,7 @@ def _finish(sig: FunctionSignature, parsed: ParsedModule, doc_returns: PyType | 
             diagnostics.append(_diag(parsed, "PTL111", f"return type: {exc}", sig.line, sig.name))
     return FunctionSignature(
         name=sig.name, qualname=sig.qualname, params=params, returns=returns, rust_returns=rust_returns,
-        line=sig.line, diagnostics=diagnostics,
+        line=sig.line, diagnostics=diagnostics, returns_provenance=returns_origins,
     )
 
 
@@ -467,6 +523,18 @@ def _constant(c: ConstantInfo, scope: TypeScope) -> TypedConstant | None:
     return TypedConstant(name=c.name, py_type=py, rust_type=rust, value=c.value, line=c.line)
 
 
+def _resolver(scope: TypeScope):
+    """An annotation's type for the evidence pass (None when the translator maps none)."""
+
+    def resolve(text: str) -> PyType | None:
+        try:
+            return _annotation(text, scope)
+        except AnnotationError:
+            return None
+
+    return resolve
+
+
 def _type_map_failed(exc: Exception, parsed: ParsedModule) -> ModuleTypeMap:
     return ModuleTypeMap(module=parsed.module, diagnostics=[internal_error(parsed.module, "building the type map", exc)])
 
@@ -489,14 +557,16 @@ def build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
     tm.names = module_names(parsed, scope.aliases)
     doc_returns: dict[str, PyType | None] = {}
     names = _module_names(parsed)
+    evidence = analyse_module(parsed, tree.module, tree.line, _resolver(scope), names)
     for fn in parsed.functions:
-        sig, doc_returns[fn.name] = _signature(fn, nodes.get(fn.name), scope, parsed, names)
+        sig, doc_returns[fn.name] = _signature(fn, nodes.get(fn.name), scope, parsed, names, evidence)
         tm.functions.append(sig)
     from portalis.lower.classes import build_class_interfaces
 
     tm.classes, method_sources = build_class_interfaces(
-        parsed, tree.module, scope, lambda fn, node, sc, p: _signature(fn, node, sc, p, names)[0], scope.exceptions
+        parsed, tree.module, scope, lambda fn, node, sc, p: _signature(fn, node, sc, p, names, evidence)[0], scope.exceptions
     )
+    _fields_from_evidence(tm, evidence)
     for c in parsed.constants:
         problem = constant_problem(c.value)
         if problem is not None:  # 0xfff...f (4,000 digits), "\ud800": no Rust literal
@@ -514,8 +584,11 @@ def build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
     _infer(tm, nodes, scope, parsed)
     if any(c.methods for c in tm.classes):
         _infer_methods(tm, method_sources, scope, parsed)
-    tm.functions = [_finish(sig, parsed, doc_returns.get(sig.name), resized.get(sig.name, set())) for sig in tm.functions]
-    _finish_classes(tm, method_sources, parsed)
+    tm.functions = [
+        _finish(sig, parsed, doc_returns.get(sig.name), resized.get(sig.name, set()), evidence.function(sig.qualname))
+        for sig in tm.functions
+    ]
+    _finish_classes(tm, method_sources, parsed, evidence)
     _mark_raising(tm, nodes, parsed)
     for sig in tm.functions:
         tm.diagnostics.extend(sig.diagnostics)
@@ -549,6 +622,23 @@ def _is_literal(code: str) -> bool:
     return True
 
 
+def _fields_from_evidence(tm: ModuleTypeMap, evidence: ModuleEvidence) -> None:
+    """Attributes `__init__` does not type, typed by what the class's methods assign to them."""
+    for ci, cls in enumerate(tm.classes):
+        found = evidence.fields.get(cls.name)
+        if not found:
+            continue
+        fields = list(cls.fields)
+        for fi, f in enumerate(fields):
+            ev = found.get(f.name)
+            if not T.is_known(f.py_type) and ev is not None and ev.type is not None and T.is_known(ev.type):
+                new = T.unify(f.py_type, ev.type)
+                if new is not None and T.is_known(new):
+                    fields[fi] = f.model_copy(update={"py_type": new, "provenance": list(ev.provenance)})
+        if fields != cls.fields:
+            tm.classes[ci] = cls.model_copy(update={"fields": fields})
+
+
 def _mutating_method_calls(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], resized: dict[str, set[str]]) -> None:
     """A class-typed parameter on which a `&mut self` method is called is passed `&mut`."""
     mutators = tm.mutating_methods()
@@ -566,7 +656,7 @@ def _mutating_method_calls(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef],
         params = list(sig.params)
         for j, p in enumerate(params):
             if p.name in called and p.py_type.kind == "class" and not p.mutated:
-                params[j] = _typed(p.name, p.py_type, True, p.default, variadic=p.variadic)
+                params[j] = _typed(p.name, p.py_type, True, p.default, variadic=p.variadic, provenance=p.provenance)
         if params != sig.params:
             tm.functions[i] = sig.model_copy(update={"params": params})
 
@@ -597,13 +687,18 @@ def _infer_methods(tm: ModuleTypeMap, sources: dict, scope: TypeScope, parsed: P
                 for name, t in facts.fields.items():
                     learnt_fields[name] = T.unify(learnt_fields.get(name, T.UNKNOWN), t) or t
                 params = [
-                    _typed(p.name, T.unify(p.py_type, facts.params[p.name]) or p.py_type, p.mutated, p.default, variadic=p.variadic)
-                    if not T.is_known(p.py_type) and p.name in facts.params else p
+                    _learnt(p, T.unify(p.py_type, facts.params[p.name]) or p.py_type, _LEARNT_BY_BODY)
+                    if not T.is_known(p.py_type) and p.name in facts.params and (T.unify(p.py_type, facts.params[p.name]) or p.py_type) != p.py_type
+                    else p
                     for p in m.params
                 ]
-                returns = facts.returns if m.returns.kind == "unknown" and facts.returns is not None and T.is_known(facts.returns) else m.returns
+                learnt_returns = m.returns.kind == "unknown" and facts.returns is not None and T.is_known(facts.returns)
+                returns = facts.returns if learnt_returns else m.returns
                 if params != m.params or returns != m.returns:
-                    methods[mi] = m.model_copy(update={"params": params, "returns": returns, "rust_returns": _rust_owned(returns)})
+                    methods[mi] = m.model_copy(update={
+                        "params": params, "returns": returns, "rust_returns": _rust_owned(returns),
+                        "returns_provenance": [_LEARNT_BY_BODY] if learnt_returns else m.returns_provenance,
+                    })
                     changed = True
             fields = list(cls.fields)
             for fi, f in enumerate(fields):
@@ -618,7 +713,7 @@ def _infer_methods(tm: ModuleTypeMap, sources: dict, scope: TypeScope, parsed: P
             break
 
 
-def _finish_classes(tm: ModuleTypeMap, sources: dict, parsed: ParsedModule) -> None:
+def _finish_classes(tm: ModuleTypeMap, sources: dict, parsed: ParsedModule, evidence: ModuleEvidence | None = None) -> None:
     """Settle field and method types; what is still unknown is reported (PTL112/PTL110)."""
     from portalis.lower.exceptions import escaping_raises, exception_classes
 
@@ -636,7 +731,7 @@ def _finish_classes(tm: ModuleTypeMap, sources: dict, parsed: ParsedModule) -> N
                 diags.append(_diag(parsed, "PTL111", f"field `{cls.name}.{f.name}`: {exc}", cls.line, cls.name))
         methods = []
         for m in cls.methods:
-            done = _finish(m, parsed, None, set())
+            done = _finish(m, parsed, None, set(), evidence.function(m.qualname) if evidence is not None else None)
             _owner, node, _c = sources[f"{cls.name}.{m.name}"]
             if escaping_raises(node, known):
                 rust = done.rust_returns if done.rust_returns != "_" else "()"

@@ -1,0 +1,1069 @@
+"""Types from evidence, for functions without annotations.
+
+For every unannotated parameter the pass gathers observations:
+- its default (`lo=0`: int; `hi=None`: it may be None);
+- the function's own uses of it: methods only one type has (`.append` -> list, `.split` -> str,
+  `.items` -> dict, `.add` -> set, with the element types the arguments show), arithmetic with
+  literals or typed names (`x - 1` -> int, `x * 0.5` -> float, `" " * n` -> n is an int),
+  comparisons with literals, membership (`c in ("R", "AL")` -> str), indexing (`d["k"]` -> a
+  dict with str keys, `xs[i]` -> i is an int), slicing bounds, iteration (`for x in xs` with x
+  used as a number: a list of numbers), `len()`, `is None` tests, being passed to a builtin or to
+  a function of the module whose parameter type is known, being returned by a function whose
+  return type is annotated;
+- the module's call sites whose argument types are known (`f(2, "a")` in another function);
+- the docstring's example calls (portalis/analysis/docstrings.py).
+
+Returned expressions are typed by a types-only evaluator (portalis/analysis/values.py) over the
+parameters' and locals' types. Call sites and returns feed each other, so the whole module is
+worked out in rounds until nothing changes (a fixed point).
+
+Observations are unified into one type (ints and floats make a float parameter, as a float
+parameter accepts both; a None makes it Optional; list elements are joined). Two observations
+no Python type satisfies are a conflict (PTL170 names both). Each decided type keeps its
+provenance: the observations that pinned it. Nothing here imports lowering.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Callable
+
+import libcst as cst
+
+from portalis.analysis import rules
+from portalis.analysis.docstrings import docstring_evidence, value_type
+from portalis.analysis.facts import FunctionEvidence, ModuleEvidence, TypeEvidence
+from portalis.analysis.uses import Body, Use, collect
+from portalis.analysis.values import ITER, Scope, arithmetic, bind_target, element_type, join_values, literal_type, type_of
+from portalis.analysis.walk import children, code
+from portalis.model import ParsedModule, PyType, TypeOrigin
+from portalis.types import pytypes as T
+
+MAX_ROUNDS = 8
+LOCAL_PASSES = 4
+PROVENANCE_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One piece of evidence. `shape` is "" when `type` is a type the value must have; else a
+    weaker fact that only completes other evidence: "none" (it may be None), "number" (used in
+    arithmetic only numbers allow), "division" (true division with no literal saying int),
+    "sequence" (indexed by ints or sliced), "iterable", "sized", "elements" (`elem` is the type
+    of its elements)."""
+
+    type: PyType | None
+    origin: TypeOrigin
+    shape: str = ""
+    elem: PyType | None = None
+
+
+@dataclass
+class FunctionUnit:
+    """One function or method of the module, as the pass sees it."""
+
+    qualname: str
+    name: str
+    node: cst.FunctionDef
+    params: list[str]  # the visible parameters (a method's self/cls left out)
+    defaults: dict[str, cst.BaseExpression]
+    declared: dict[str, PyType]  # annotated parameters
+    declared_returns: PyType | None
+    doc: str | None
+    line: int
+    cls: str | None = None
+    variadic: set[str] = field(default_factory=set)
+    positional: list[str] = field(default_factory=list)  # the parameters positional arguments fill
+    body: Body = field(default_factory=Body)
+    bytes_like: bool = False  # mentions bytes: str-only methods may be bytes methods here
+    floats: bool = False  # computes with floats: a float literal or a true division
+    static: dict[str, list[Observation]] = field(default_factory=dict)  # defaults and docstring
+    doc_returns: PyType | None = None
+
+
+AnnotationResolver = Callable[[str], PyType | None]
+
+
+def analyse_module(
+    parsed: ParsedModule,
+    module: cst.Module,
+    line_of: Callable[[cst.CSTNode], int | None],
+    resolve: AnnotationResolver,
+    module_names: set[str] | None = None,
+) -> ModuleEvidence:
+    """The evidence for every function and method of a parsed module. `line_of` gives a
+    statement's line (portalis.parse.SourceTree.line), `resolve` an annotation's type (None
+    when it has none that the translator maps)."""
+    names = module_names if module_names is not None else {f.name for f in parsed.functions} | {c.name for c in parsed.classes}
+    units = _units(parsed, module, line_of, resolve, names)
+    context = _ModuleContext(parsed, module, units)
+    out = ModuleEvidence(module=parsed.module)
+    decisions: dict[str, dict[str, TypeEvidence]] = {u.qualname: {} for u in units.values()}
+    returns: dict[str, TypeEvidence] = {}
+    fields: dict[str, dict[str, TypeEvidence]] = {}
+    rounds = 0
+    # Optimistic rounds (a return type from the returns typed so far), then sound ones (only
+    # return types every returned expression shows) until nothing changes.
+    for optimistic in (True, False):
+        for _ in range(MAX_ROUNDS):
+            rounds += 1
+            context.set_state(decisions, returns, fields, optimistic)
+            scopes = {q: context.scope(u) for q, u in units.items()}
+            observations = context.observations(scopes)
+            new_decisions = {
+                q: {p: decide(observations[q].get(p, []), u.floats) for p in u.params if p not in u.declared} for q, u in units.items()
+            }
+            new_returns = {q: context.returned(u, scopes[q], optimistic) for q, u in units.items()}
+            new_fields = context.field_types(scopes, strict=not optimistic)
+            stable = new_decisions == decisions and new_returns == returns and new_fields == fields
+            decisions, returns, fields = new_decisions, new_returns, new_fields
+            if stable:
+                break
+    for q, u in units.items():
+        out.functions[q] = FunctionEvidence(qualname=q, params=decisions[q], returns=returns[q])
+    for c in parsed.classes:
+        root = context.root(c.name)
+        if fields.get(root):
+            out.fields[c.name] = fields[root]
+    out.rounds = rounds
+    return out
+
+
+def _units(parsed: ParsedModule, module: cst.Module, line_of, resolve: AnnotationResolver, names: set[str]) -> dict[str, FunctionUnit]:
+    infos = {f.qualname: f for f in parsed.functions}
+    for c in parsed.classes:
+        for m in c.methods:
+            infos[m.qualname] = m
+    units: dict[str, FunctionUnit] = {}
+    for stmt in module.body:
+        if type(stmt) is cst.FunctionDef:
+            _add_unit(units, infos, stmt, None, line_of, resolve, names)
+        elif type(stmt) is cst.ClassDef and type(stmt.body) is cst.IndentedBlock:
+            for inner in stmt.body.body:
+                if type(inner) is cst.FunctionDef:
+                    _add_unit(units, infos, inner, stmt.name.value, line_of, resolve, names)
+    return units
+
+
+def _add_unit(units, infos, node: cst.FunctionDef, cls: str | None, line_of, resolve: AnnotationResolver, names: set[str]) -> None:
+    qualname = f"{cls}.{node.name.value}" if cls else node.name.value
+    info = infos.get(qualname)
+    line = line_of(node) or (info.line if info else 0)
+    decorators = {_decorator_name(d.decorator) for d in node.decorators}
+    positional = list(node.params.posonly_params) + list(node.params.params)
+    if cls is not None and "staticmethod" not in decorators and positional:
+        positional = positional[1:]  # self / cls
+    params = positional + list(node.params.kwonly_params)
+    variadic = set()
+    if isinstance(node.params.star_arg, cst.Param):
+        params.append(node.params.star_arg)
+        variadic.add(node.params.star_arg.name.value)
+    declared: dict[str, PyType] = {}
+    defaults: dict[str, cst.BaseExpression] = {}
+    for p in params:
+        if p.annotation is not None:
+            t = resolve(code(p.annotation.annotation, 10_000))
+            declared[p.name.value] = t if t is not None else T.UNKNOWN
+        if p.default is not None:
+            defaults[p.name.value] = p.default
+    returns = None
+    if node.returns is not None:
+        returns = resolve(code(node.returns.annotation, 10_000)) or T.UNKNOWN
+    doc = info.docstring if info is not None else None
+    unit = FunctionUnit(
+        qualname=qualname, name=node.name.value, node=node, params=[p.name.value for p in params], defaults=defaults,
+        declared=declared, declared_returns=returns, doc=doc, line=line, cls=cls, variadic=variadic,
+        positional=[p.name.value for p in positional],
+    )
+    unit.body = collect(node, line_of)
+    unit.bytes_like = _mentions_bytes(node)
+    unit.floats = unit.body.floats
+    unit.static = _static_observations(unit, names)
+    units[qualname] = unit
+
+
+def _decorator_name(node: cst.BaseExpression) -> str:
+    if type(node) is cst.Call:
+        node = node.func  # type: ignore[attr-defined]
+    if type(node) is cst.Attribute:
+        return node.attr.value  # type: ignore[attr-defined]
+    return node.value if type(node) is cst.Name else ""  # type: ignore[attr-defined]
+
+
+def _mentions_bytes(node: cst.FunctionDef) -> bool:
+    text = code(node, 1_000_000)
+    return any(s in text for s in ("b'", 'b"', "bytes(", "bytearray(", "memoryview(", ".decode(", "bytes_types"))
+
+
+def _static_observations(u: FunctionUnit, names: set[str]) -> dict[str, list[Observation]]:
+    """Evidence that needs no other type: defaults and docstring examples."""
+    out: dict[str, list[Observation]] = {p: [] for p in u.params}
+    for p, default in u.defaults.items():
+        t = _default_type(default)
+        origin = TypeOrigin(source="default", line=u.line, detail=f"= {code(default)}")
+        if t is None:
+            continue
+        if t.kind == "none":
+            out[p].append(Observation(None, origin, shape="none"))
+        else:
+            out[p].append(Observation(t, origin))
+    doc = docstring_evidence(u.doc, u.name, [p for p in u.params if p not in u.variadic], names)
+    for p, t in doc.params.items():
+        out[p].append(Observation(t, TypeOrigin(source="docstring", line=u.line, detail="example call")))
+    u.doc_returns = doc.returns
+    return out
+
+
+def _default_type(node: cst.BaseExpression) -> PyType | None:
+    t = literal_type(node)
+    if t is not None:
+        return t
+    try:
+        value = ast.literal_eval(code(node, 100_000))
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    return value_type(value)
+
+
+class _ModuleContext:
+    """The module-wide state of one round: decided parameter types and return types."""
+
+    def __init__(self, parsed: ParsedModule, module: cst.Module, units: dict[str, FunctionUnit]) -> None:
+        self.parsed = parsed
+        self.units = units
+        self.top = {u.name: u for u in units.values() if u.cls is None}
+        self.classes = {c.name for c in parsed.classes}
+        self.method_names = {u.name for u in units.values() if u.cls is not None}
+        self.modules = {(i.alias or i.module.split(".")[0]): i.module for i in parsed.imports if i.name is None}
+        self.constants = _constant_types(module, self.modules)
+        self.decisions: dict[str, dict[str, TypeEvidence]] = {}
+        self.returns: dict[str, TypeEvidence] = {}
+        self.fields: dict[str, dict[str, TypeEvidence]] = {}
+        self.optimistic = True
+        # Module-local single bases: a hierarchy shares one table of attribute types.
+        self.bases = {c.name: c.bases[0].split(".")[-1] for c in parsed.classes if len(c.bases) == 1}
+        self.class_constants = {
+            stmt.name.value: _class_constants(stmt) for stmt in module.body if type(stmt) is cst.ClassDef
+        }
+
+    def set_state(self, decisions, returns, fields, optimistic: bool) -> None:
+        self.decisions, self.returns, self.fields, self.optimistic = decisions, returns, fields, optimistic
+
+    def lineage(self, cls: str) -> list[str]:
+        """The class and its module-local bases, nearest first."""
+        out = [cls]
+        while (base := self.bases.get(out[-1])) is not None and base in self.classes and base not in out:
+            out.append(base)
+        return out
+
+    def root(self, cls: str) -> str:
+        return self.lineage(cls)[-1]
+
+    # ------------------------------------------------------------ what is known so far
+
+    def param_type(self, u: FunctionUnit, p: str) -> PyType | None:
+        if p in u.declared:
+            t = u.declared[p]
+            return t if T.is_known(t) else None
+        ev = self.decisions.get(u.qualname, {}).get(p)
+        return ev.type if ev is not None and ev.type is not None else None
+
+    def return_type(self, u: FunctionUnit) -> PyType | None:
+        if u.declared_returns is not None:
+            return u.declared_returns if T.is_known(u.declared_returns) else None
+        ev = self.returns.get(u.qualname)
+        return ev.type if ev is not None else None
+
+    def callee(self, caller: FunctionUnit, name: str) -> FunctionUnit | None:
+        """The unit a call names: a module function, `self.m` (a method of the caller's
+        class), or a class (its __init__)."""
+        if name.startswith("self."):
+            if caller.cls is None:
+                return None
+            for cls in self.lineage(caller.cls):
+                if (u := self.units.get(f"{cls}.{name[5:]}")) is not None:
+                    return u
+            return None
+        if name in caller.params or name in caller.body.assigned or name in caller.body.opaque:
+            return None  # a local of that name
+        if name in self.classes:
+            return self.units.get(f"{name}.__init__")
+        return self.top.get(name)
+
+    def function_returns(self, caller: FunctionUnit) -> Callable[[str], PyType | None]:
+        def returns(name: str) -> PyType | None:
+            if name in self.classes and not name.startswith("self."):
+                return T.class_type(self.parsed.module, name)
+            u = self.callee(caller, name)
+            return self.return_type(u) if u is not None else None
+
+        return returns
+
+    # ------------------------------------------------------------ one function's names
+
+    def scope(self, u: FunctionUnit) -> Scope:
+        """The types of a function's parameters and locals (a local is typed only when every
+        value assigned to it is, and they join)."""
+        names: dict[str, PyType | None] = {}
+        for p in u.params:
+            t = self.param_type(u, p)
+            names[p] = T.list_of(t) if t is not None and p in u.variadic else t
+        fields: dict[str, PyType | None] = {}
+        if u.cls is not None:
+            names["self"] = None
+            fields = {a: ev.type for a, ev in self.fields.get(self.root(u.cls), {}).items()}
+        scope = Scope(names=names, function_returns=self.function_returns(u), modules=self.modules, constants=self.constants, fields=fields)
+        body = u.body
+        local_names = (set(body.assigned) | {n for n, _, _ in body.augmented} | _bound(body)) - set(u.params)
+        for n in body.opaque:
+            names[n] = None
+        local_names -= body.opaque
+        if not local_names:
+            return scope
+        # Optimistic passes (a local read before its type is known is not typed, and the
+        # assignments that are typed are joined), then one strict check of the result.
+        provisional: dict[str, PyType | None] = {}
+        for _ in range(LOCAL_PASSES):
+            for n in local_names:
+                names[n] = provisional.get(n)
+            found = self._local_types(u, scope, local_names, strict=False)
+            if found == provisional:
+                break
+            provisional = found
+        for n in local_names:
+            names[n] = provisional.get(n)
+        final = self._local_types(u, scope, local_names, strict=True)
+        for n in local_names:
+            names[n] = final.get(n)
+        return scope
+
+    def _local_types(self, u: FunctionUnit, scope: Scope, local_names: set[str], strict: bool) -> dict[str, PyType | None]:
+        """Each local's type from what is assigned to it. strict: every assignment must be
+        typed (the check of the provisional types); else the typed ones are joined."""
+        body = u.body
+        seen: dict[str, list[PyType | None]] = {n: [] for n in local_names}
+        for n, values in body.assigned.items():
+            if n in seen:
+                seen[n].extend(type_of(v, scope) for v, _line in values)
+        for target, value in body.unpacked:
+            bound: dict[str, PyType | None] = {}
+            bind_target(target, type_of(value, scope), bound)
+            for n, t in bound.items():
+                if n in seen:
+                    seen[n].append(t)
+        for target, iterable in body.loops:
+            bound = {}
+            bind_target(target, element_type(type_of(iterable, scope)), bound)
+            for n, t in bound.items():
+                if n in seen:
+                    seen[n].append(t)
+        for n, op, value in body.augmented:
+            if n in seen:
+                seen[n].append(arithmetic(op, scope.names.get(n), type_of(value, scope)))
+        out: dict[str, PyType | None] = {}
+        for n, types in seen.items():
+            if strict and any(t is None for t in types):
+                out[n] = None
+                continue
+            t: PyType | None = T.UNKNOWN
+            for x in types:
+                if x is None:
+                    continue
+                t = _join_local(t, x)
+                if t is None:
+                    break
+            if t is not None and t.kind == "unknown":
+                t = None
+            out[n] = t
+        # Elements put into containers: `out = []` then `out.append(i)`; `[1, 3]` then
+        # `.append(i / 2)` makes a list of floats.
+        for n, method, nodes in body.stores:
+            t = out.get(n)
+            if t is None:
+                continue
+            filled: PyType | None = None
+            known = True
+            if t.kind == "list" and method in ("append", "insert") and len(nodes) == (1 if method == "append" else 2):
+                elem = type_of(nodes[-1], scope)
+                filled = T.list_of(elem) if elem is not None else None
+            elif t.kind == "set" and method == "add" and len(nodes) == 1:
+                elem = type_of(nodes[0], scope)
+                filled = T.set_of(elem) if elem is not None else None
+            elif t.kind == "list" and method == "extend" and len(nodes) == 1:
+                elem = element_type(type_of(nodes[0], scope))
+                filled = T.list_of(elem) if elem is not None else None
+            elif t.kind == "dict" and method == "setitem":
+                k, v = type_of(nodes[0], scope), type_of(nodes[1], scope)
+                filled = T.dict_of(k, v) if k is not None and v is not None else None
+            elif t.kind == "list" and method == "setitem":
+                v = type_of(nodes[1], scope)
+                filled = T.list_of(v) if v is not None else None
+            else:
+                known = False
+            if filled is None:
+                if known and strict:
+                    out[n] = None  # something of unknown type is put into it
+                continue
+            out[n] = T.unify(t, filled)
+        return out
+
+    def field_types(self, scopes: dict[str, Scope], strict: bool) -> dict[str, dict[str, TypeEvidence]]:
+        """Attribute types of each class hierarchy from what its methods assign to `self.x`
+        (and class-level literals). strict: every assignment must be typed."""
+        seen: dict[str, dict[str, list[tuple[PyType | None, TypeOrigin]]]] = {}
+        for cls, constants in self.class_constants.items():
+            if cls not in self.classes:
+                continue
+            table = seen.setdefault(self.root(cls), {})
+            for attr, (t, line) in constants.items():
+                table.setdefault(attr, []).append((t, TypeOrigin(source="assignment", line=line, detail=f"{attr} = ... in class {cls}")))
+        for q, u in self.units.items():
+            if u.cls is None or not u.body.self_stores:
+                continue
+            scope = scopes[q]
+            table = seen.setdefault(self.root(u.cls), {})
+            for attr, how, nodes, line in u.body.self_stores:
+                current = scope.fields.get(attr)
+                t: PyType | None
+                if how == "=":
+                    t = type_of(nodes[0], scope)
+                elif how in ("append", "add", "insert", "extend"):
+                    arg = nodes[-1] if how == "insert" else nodes[0]
+                    elem = type_of(arg, scope) if how != "extend" else element_type(type_of(arg, scope))
+                    t = (T.set_of(elem) if how == "add" else T.list_of(elem)) if elem is not None else None
+                elif how == "setitem":
+                    k, v = type_of(nodes[0], scope), type_of(nodes[1], scope)
+                    if current is not None and current.kind == "list":
+                        t = T.list_of(v) if v is not None else None
+                    else:
+                        t = T.dict_of(k, v) if k is not None and v is not None else None
+                else:
+                    t = arithmetic(how, current, type_of(nodes[0], scope))
+                if t is not None and t.kind == ITER:
+                    t = None
+                detail = f"self.{attr} {how} {code(nodes[-1])}" if how in ("=",) or how in rules.OPERATORS.values() else f"self.{attr}.{how}({code(nodes[-1])})"
+                table.setdefault(attr, []).append((t, TypeOrigin(source="assignment", line=line, detail=detail)))
+        out: dict[str, dict[str, TypeEvidence]] = {}
+        for root, table in seen.items():
+            for attr, found in table.items():
+                if strict and any(t is None for t, _ in found):
+                    untyped = next(o for t, o in found if t is None)
+                    out.setdefault(root, {})[attr] = TypeEvidence(tried=f"not typed: {untyped}")
+                    continue
+                joined: PyType | None = T.UNKNOWN
+                provenance: list[TypeOrigin] = []
+                for t, origin in found:
+                    if t is None or joined is None:
+                        continue
+                    j = _join_local(joined, t) if t.kind != "none" else T.optional(joined) if joined.kind != "unknown" else joined
+                    if j is not None and j != joined:
+                        provenance.append(origin)
+                    joined = j
+                if t_ok(joined):
+                    if any(t is not None and t.kind == "none" for t, _ in found) and joined is not None and joined.kind != "optional":
+                        joined = T.optional(joined)
+                    out.setdefault(root, {})[attr] = TypeEvidence(type=joined, provenance=provenance[:PROVENANCE_SHOWN])
+                else:
+                    out.setdefault(root, {})[attr] = TypeEvidence(tried="the values assigned do not make one type")
+        return out
+
+    # ------------------------------------------------------------ observations
+
+    def observations(self, scopes: dict[str, Scope]) -> dict[str, dict[str, list[Observation]]]:
+        out: dict[str, dict[str, list[Observation]]] = {}
+        for q, u in self.units.items():
+            obs = out.setdefault(q, {p: [] for p in u.params})
+            for p in u.params:
+                obs.setdefault(p, []).extend(u.static.get(p, []))
+                if p in u.declared:
+                    continue
+                obs[p].extend(self._use_observations(u, p, scopes[q]))
+        # Call sites: the arguments other functions pass.
+        for q, u in self.units.items():
+            scope = scopes[q]
+            for call in u.body.calls:
+                target = self.callee(u, call.callee)
+                if target is None or any(a.star for a in call.args):
+                    continue
+                targets = out.setdefault(target.qualname, {p: [] for p in target.params})
+                position = 0
+                for arg in call.args:
+                    if arg.keyword is not None:
+                        p = arg.keyword.value
+                    elif position < len(target.positional):
+                        p = target.positional[position]
+                        position += 1
+                    else:
+                        break  # into *args
+                    if p not in targets or p in target.declared:
+                        continue
+                    t = type_of(arg.value, scope)
+                    origin = TypeOrigin(source="call", line=call.line, detail=f"{code(call.node)} in {u.qualname}")
+                    if t is None:
+                        continue
+                    if t.kind == "none":
+                        targets[p].append(Observation(None, origin, shape="none"))
+                    elif t.kind != ITER:
+                        targets[p].append(Observation(t, origin))
+        return out
+
+    def _use_observations(self, u: FunctionUnit, p: str, scope: Scope) -> list[Observation]:
+        body = u.body
+        if p in body.kind_tested or p in body.opaque or p in body.shadowed or p in u.variadic:
+            return []  # narrowed by kind, rebound by a with/except/import, shadowed
+        out: list[Observation] = []
+        for use in body.uses.get(p, []):
+            out.extend(self._observe(u, use, scope))
+        # Values the body assigns to the parameter: evidence when all are typed and agree with
+        # the rest; a rebinding to something else makes the uses say nothing about the argument.
+        rebound = [(v, line) for v, line in body.assigned.get(p, [])]
+        rebound_elsewhere = any(p in _names_of(t) for t, _ in body.unpacked) or any(p in _names_of(t) for t, _ in body.loops)
+        # `n *= " "`: the number becomes a str (the uses after it are the str's)
+        retyped = any(n == p and op == "*" and (v := type_of(value, scope)) is not None and v.kind in ("str", "list")
+                      for n, op, value in body.augmented)
+        if rebound_elsewhere or retyped:
+            return []
+        if rebound:
+            assigned = []
+            for value, line in rebound:
+                t = type_of(value, scope)
+                if t is None or t.kind == ITER:
+                    return []
+                origin = TypeOrigin(source="assignment", line=line, detail=f"{p} = {code(value)}")
+                assigned.append(Observation(None, origin, shape="none") if t.kind == "none" else Observation(t, origin))
+            everything = u.static.get(p, []) + out
+            if decide(everything + assigned).conflict is not None:
+                return []  # rebound to another type: the uses are not all the argument's
+            if any(o.shape == "none" for o in everything):
+                # `if hi is None: hi = len(a)`: what replaces the None is what it holds otherwise
+                out = out + [o for o in assigned if o.shape != "none"]
+        return out
+
+    def _observe(self, u: FunctionUnit, use: Use, scope: Scope) -> list[Observation]:
+        """What one use says about the name's type."""
+        kind = use.kind
+        line = use.line
+        text = code(use.node) if use.node is not None else ""
+
+        def strong(t: PyType | None, detail: str = text) -> list[Observation]:
+            if t is None or t.kind in (ITER, "unknown", "none"):
+                return []
+            return [Observation(t, TypeOrigin(source="use", line=line, detail=detail))]
+
+        def shape(s: str, elem: PyType | None = None, detail: str = text) -> list[Observation]:
+            return [Observation(None, TypeOrigin(source="use", line=line, detail=detail), shape=s, elem=elem)]
+
+        if kind == "method":
+            return self._method_use(u, use, scope, strong, shape)
+        if kind == "arith":
+            return _arith_use(use, type_of(use.other, scope) if use.other is not None else None, strong, shape)
+        if kind == "unary":
+            if use.op == "BitInvert":
+                return strong(T.INT)
+            if use.op in ("Minus", "Plus"):
+                return shape("number")
+            return []
+        if kind == "compare":
+            other = type_of(use.other, scope) if use.other is not None else None
+            if other is not None and other.kind == "none":
+                return shape("none")
+            if other is not None and other.kind == "float":
+                return shape("floaty")
+            if other is not None and other.kind in ("int", "str", "bool"):
+                return strong(other)
+            if other is not None and other.kind in ("list", "tuple", "dict", "set") and T.is_known(other) and use.op in ("==", "!="):
+                return strong(other)
+            return []
+        if kind == "none_test":
+            return shape("none")
+        if kind == "member_of":
+            container = type_of(use.other, scope) if use.other is not None else None
+            if container is None:
+                return []
+            if container.kind == "str":
+                return strong(T.STR)
+            if container.kind == "dict" and container.args:
+                return strong(container.args[0])
+            elem = element_type(container)
+            return strong(elem) if elem is not None and elem.kind != "unknown" else []
+        if kind == "contains":
+            return shape("iterable")  # a str, or any container: nothing more
+        if kind == "subscript":
+            index = type_of(use.other, scope) if use.other is not None else None
+            if index is not None and index.kind == "str":
+                return strong(T.dict_of(T.STR, T.UNKNOWN))
+            if index is not None and index.kind == "int":
+                return shape("sequence")
+            return []
+        if kind == "sliced":
+            return shape("sequence")
+        if kind == "setitem":
+            key = type_of(use.other, scope) if use.other is not None else None
+            value = type_of(use.node, scope) if use.node is not None else None
+            detail = f"[{code(use.other)}] = {code(use.node)}" if use.other is not None and use.node is not None else text
+            if key is not None and key.kind == "str":
+                return strong(T.dict_of(T.STR, value if value is not None and value.kind != "none" else T.UNKNOWN), detail)
+            if key is not None and key.kind == "int":
+                return shape("sequence", detail=detail) + (shape("elements", elem=value, detail=detail) if value is not None else [])
+            return []
+        if kind == "index_into":
+            container = type_of(use.other, scope) if use.other is not None else None
+            if container is not None and container.kind in ("list", "str", "tuple"):
+                return strong(T.INT)
+            if container is not None and container.kind == "dict" and container.args:
+                return strong(container.args[0])
+            return []
+        if kind == "slice_bound":
+            return strong(T.INT)
+        if kind == "iterated":
+            elem = self._loop_element(u, use, scope)
+            return shape("iterable") + (shape("elements", elem=elem) if elem is not None else [])
+        if kind == "passed":
+            return self._passed_use(u, use, scope, strong, shape)
+        if kind == "returned":
+            declared = u.declared_returns
+            if declared is not None and T.is_known(declared):
+                return strong(declared, f"returned, the function returns {declared}")
+            return []
+        return []
+
+    def _method_use(self, u: FunctionUnit, use: Use, scope: Scope, strong, shape) -> list[Observation]:
+        method = use.op
+        receiver = rules.RECEIVER_KIND.get(method)
+        if receiver is None or method in self.method_names:
+            return []  # a method several types have, or one of the module's classes defines
+        call: cst.Call = use.other  # type: ignore[assignment]
+        args = [a.value for a in call.args if a.keyword is None and not a.star]
+        detail = f".{method}()"
+        if receiver == "str":
+            return [] if u.bytes_like else strong(T.STR, detail)
+        if receiver == "list":
+            elem: PyType | None = None
+            if method == "append" and len(args) == 1:
+                elem = type_of(args[0], scope)
+            elif method == "insert" and len(args) == 2:
+                elem = type_of(args[1], scope)
+            elif method == "extend" and len(args) == 1:
+                elem = element_type(type_of(args[0], scope))
+            if elem is not None and (elem.kind in ("none", ITER) or not T.is_known(elem)):
+                elem = None
+            return strong(T.list_of(elem or T.UNKNOWN), detail)
+        if receiver == "set":
+            elem = type_of(args[0], scope) if method in ("add", "discard") and len(args) == 1 else None
+            if elem is not None and (elem.kind in ("none", ITER) or not T.is_known(elem)):
+                elem = None
+            return strong(T.set_of(elem or T.UNKNOWN), detail)
+        # dict
+        key: PyType | None = None
+        value: PyType | None = None
+        if method in ("get", "setdefault") and args:
+            key = type_of(args[0], scope)
+            if method == "setdefault" and len(args) == 2:
+                value = type_of(args[1], scope)
+        key = key if key is not None and key.kind not in ("none", ITER) and T.is_known(key) else None
+        value = value if value is not None and value.kind not in ("none", ITER) and T.is_known(value) else None
+        return strong(T.dict_of(key or T.UNKNOWN, value or T.UNKNOWN), detail)
+
+    def _passed_use(self, u: FunctionUnit, use: Use, scope: Scope, strong, shape) -> list[Observation]:
+        call: cst.Call = use.other  # type: ignore[assignment]
+        index = use.index
+        func = call.func
+        if type(func) is cst.Name:
+            fname = func.value
+            if fname in scope.names:
+                return []  # a local called
+            callee = self.callee(u, fname)
+            if callee is not None:
+                p = _param_at(callee, index)
+                t = self.param_type(callee, p) if p is not None else None
+                if t is not None and p in callee.variadic and t.kind == "list":
+                    t = t.args[0]
+                return strong(t, f"passed to {fname}() as `{p}`") if t is not None else []
+            if fname in self.top or fname in self.classes:
+                return []
+            if fname in rules.BUILTIN_PARAMS and isinstance(index, int) and index < len(rules.BUILTIN_PARAMS[fname]):
+                return strong(rules.BUILTIN_PARAMS[fname][index], f"{fname}()")
+            if fname == "len":
+                return shape("sized", detail="len()")
+            if fname in ("abs", "round", "divmod") and index == 0:
+                return shape("number", detail=f"{fname}()")
+            if fname in ("sorted", "min", "max", "sum", "list", "set", "tuple", "enumerate", "reversed", "zip", "any", "all") and index == 0 and len(call.args) == 1:
+                return shape("iterable", detail=f"{fname}()")
+            return []
+        if type(func) is cst.Attribute:
+            method = func.attr.value
+            receiver_node = func.value
+            if type(receiver_node) is cst.Name and receiver_node.value not in scope.names:
+                module = self.modules.get(receiver_node.value)
+                if module == "math":
+                    if method in rules.MATH_FLOAT_ARGS:
+                        return strong(T.FLOAT, f"math.{method}()")
+                    if method in rules.MATH_INT_ARGS:
+                        return strong(T.INT, f"math.{method}()")
+                if receiver_node.value == "self" and u.cls is not None:
+                    callee = self.units.get(f"{u.cls}.{method}")
+                    if callee is not None:
+                        p = _param_at(callee, index)
+                        t = self.param_type(callee, p) if p is not None else None
+                        return strong(t, f"passed to self.{method}() as `{p}`") if t is not None else []
+                return []
+            receiver = type_of(receiver_node, scope)
+            if receiver is None:
+                return []
+            detail = f".{method}() of a {receiver}"
+            if receiver.kind == "str" and not u.bytes_like:
+                if method in ("split", "rsplit"):
+                    return strong(T.STR if index in (0, "sep") else T.INT, detail)
+                if method == "replace":
+                    return strong(T.STR if index in (0, 1) else T.INT, detail)
+                if method in ("find", "rfind", "index", "rindex", "count"):
+                    return strong(T.STR if index == 0 else T.INT, detail)
+                if method in rules.STR_ARG_METHODS or method in rules.STR_PREFIX_METHODS:
+                    return strong(T.STR, detail) if index == 0 else []
+                if method in rules.INT_ARG_METHODS:
+                    return strong(T.INT if index == 0 else T.STR, detail)
+                if method == "join":
+                    return shape("iterable", elem=T.STR, detail=detail) + shape("elements", elem=T.STR, detail=detail)
+                return []
+            if receiver.kind == "list" and receiver.args:
+                elem = receiver.args[0]
+                if method == "append" or method in ("remove", "count", "index") and index == 0:
+                    return strong(elem, detail) if T.is_known(elem) else []
+                if method == "insert":
+                    return strong(T.INT if index == 0 else elem, detail) if index == 0 or T.is_known(elem) else []
+                if method == "pop":
+                    return strong(T.INT, detail)
+            if receiver.kind == "dict" and len(receiver.args) == 2 and method in ("get", "pop", "setdefault") and index == 0:
+                return strong(receiver.args[0], detail) if T.is_known(receiver.args[0]) else []
+            if receiver.kind == "set" and receiver.args and method in ("add", "discard", "remove"):
+                return strong(receiver.args[0], detail) if T.is_known(receiver.args[0]) else []
+        return []
+
+    def _loop_element(self, u: FunctionUnit, use: Use, scope: Scope) -> PyType | None:
+        """The element type a loop over the name shows, from how the loop variable is used."""
+        target = use.other
+        if use.op == "enumerate" and type(target) in (cst.Tuple, cst.List) and len(target.elements) == 2:  # type: ignore[union-attr]
+            target = target.elements[1].value  # type: ignore[union-attr]
+        if type(target) is not cst.Name:
+            return None
+        x = target.value  # type: ignore[union-attr]
+        if x in u.params or x in u.body.assigned or x in u.body.opaque:
+            return None
+        found: list[Observation] = []
+        for other in u.body.uses.get(x, []):
+            if other.kind in ("iterated",):
+                continue
+            found.extend(self._observe(u, other, scope))
+        t = decide(found).type
+        return t if t is not None and T.is_known(t) else None
+
+    # ------------------------------------------------------------ returns
+
+    def returned(self, u: FunctionUnit, scope: Scope, optimistic: bool) -> TypeEvidence:
+        """The return type the returned expressions show (only when every one is typed and the
+        end of the function, if reachable, adds None)."""
+        body = u.body
+        if u.declared_returns is not None or body.generator:
+            return TypeEvidence()
+        values = [(v, line) for v, line in body.returns]
+        if not any(v is not None for v, _ in values):
+            return TypeEvidence()  # returns nothing: None (the type map's own rule)
+        joined: PyType | None = None
+        provenance: list[TypeOrigin] = []
+        untyped: list[str] = []
+        first_of_kind: dict[str, TypeOrigin] = {}
+        for value, line in values:
+            t = T.NONE if value is None else type_of(value, scope)
+            detail = f"return {code(value)}" if value is not None else "return"
+            origin = TypeOrigin(source="return", line=line, detail=detail)
+            if t is None or t.kind == ITER or not T.is_known(t):
+                untyped.append(f"`{detail}` at line {line}")
+                continue
+            if joined is None:
+                joined = t
+                provenance.append(origin)
+            else:
+                j = join_values(joined, t)
+                if j is None:
+                    first = first_of_kind.get(joined.kind) or provenance[0]
+                    return TypeEvidence(conflict=f"{joined} ({first}) and {t} ({origin})", tried=f"returned values disagree: {joined} and {t}")
+                if j != joined:
+                    provenance.append(origin)
+                joined = j
+            first_of_kind.setdefault(t.kind, origin)
+        if body.end_reachable is None:
+            return TypeEvidence(tried="whether the end of the function is reached is not known here")
+        if body.end_reachable and joined is not None:
+            joined = T.optional(joined)
+            provenance.append(TypeOrigin(source="return", line=None, detail="the end of the function is reachable: None"))
+        if joined is None or (untyped and not optimistic):
+            return TypeEvidence(tried="returned values not typed: " + ", ".join(untyped[:3]) if untyped else "")
+        return TypeEvidence(type=joined, provenance=provenance[:PROVENANCE_SHOWN])
+
+
+def t_ok(t: PyType | None) -> bool:
+    return t is not None and t.kind not in ("unknown", ITER)
+
+
+def _class_constants(node: cst.ClassDef) -> dict[str, tuple[PyType, int | None]]:
+    """Class-level `name = <literal>` assignments (the attribute's value until a method sets it)."""
+    out: dict[str, tuple[PyType, int | None]] = {}
+    if type(node.body) is not cst.IndentedBlock:
+        return out
+    for stmt in node.body.body:
+        if type(stmt) is cst.SimpleStatementLine:
+            for small in stmt.body:
+                if type(small) is cst.Assign and len(small.targets) == 1 and type(small.targets[0].target) is cst.Name:
+                    t = _default_type(small.value)
+                    if t is not None and T.is_known(t):
+                        out[small.targets[0].target.value] = (t, None)
+    return out
+
+
+def _join_local(a: PyType, b: PyType) -> PyType | None:
+    """A local holding an `a` and later a `b` (the translation widens ints to floats)."""
+    if a.kind == "unknown":
+        return b
+    if {a.kind, b.kind} == {"bool", "int"}:
+        return None
+    return T.unify(a, b)
+
+
+def _bound(body: Body) -> set[str]:
+    out: set[str] = set()
+    for target, _ in body.unpacked:
+        out |= _names_of(target)
+    for target, _ in body.loops:
+        out |= _names_of(target)
+    return out
+
+
+def _names_of(target: cst.CSTNode) -> set[str]:
+    out: set[str] = set()
+    stack = [target]
+    while stack:
+        n = stack.pop()
+        if type(n) is cst.Name:
+            out.add(n.value)
+        elif type(n) in (cst.Tuple, cst.List):
+            stack.extend(e.value for e in n.elements)  # type: ignore[attr-defined]
+        elif type(n) is cst.StarredElement:
+            stack.append(n.value)  # type: ignore[attr-defined]
+    return out
+
+
+def _param_at(u: FunctionUnit, index: int | str | None) -> str | None:
+    """The parameter an argument fills: a keyword's, or the positional one (past them, *args)."""
+    if isinstance(index, str):
+        return index if index in u.params else None
+    if isinstance(index, int) and index >= 0:
+        if index < len(u.positional):
+            return u.positional[index]
+        return next(iter(u.variadic), None)
+    return None
+
+
+def _constant_types(module: cst.Module, modules: dict[str, str]) -> dict[str, PyType]:
+    """Module constants whose values the evaluator types (`ONE_THIRD = 1.0/3.0`, `c6_set =
+    set(range(65529, 65534))`), in order; a name bound twice at module level is left out."""
+    counts: dict[str, int] = {}
+    assigned: list[tuple[str, cst.BaseExpression]] = []
+    for stmt in module.body:
+        if type(stmt) is cst.SimpleStatementLine:
+            for small in stmt.body:
+                if type(small) is cst.Assign:
+                    for target in small.targets:
+                        for n in _names_of(target.target):
+                            counts[n] = counts.get(n, 0) + 1
+                        if type(target.target) is cst.Name and len(small.targets) == 1:
+                            assigned.append((target.target.value, small.value))
+                elif type(small) in (cst.AnnAssign, cst.AugAssign) and type(small.target) is cst.Name:
+                    counts[small.target.value] = counts.get(small.target.value, 0) + 2
+        elif type(stmt) in (cst.FunctionDef, cst.ClassDef):
+            counts[stmt.name.value] = counts.get(stmt.name.value, 0) + 2
+        else:
+            for n in _bound_by(stmt):
+                counts[n] = counts.get(n, 0) + 2
+    out: dict[str, PyType] = {}
+    scope = Scope(constants=out, modules=modules)
+    for name, value in assigned:
+        if counts.get(name) != 1:
+            continue
+        t = type_of(value, scope)
+        if t is not None and T.is_known(t) and t.kind not in ("none", ITER):
+            out[name] = t
+    return out
+
+
+def _bound_by(stmt: cst.CSTNode) -> set[str]:
+    """Names a compound module-level statement binds (for targets, with/except names, imports
+    inside it, assignments in its blocks): never constants."""
+    out: set[str] = set()
+    stack = [stmt]
+    while stack:
+        n = stack.pop()
+        t = type(n)
+        if t is cst.For:
+            out |= _names_of(n.target)
+        elif t in (cst.Assign,):
+            for target in n.targets:
+                out |= _names_of(target.target)
+        elif t in (cst.AnnAssign, cst.AugAssign):
+            out |= _names_of(n.target)
+        elif t in (cst.FunctionDef, cst.ClassDef):
+            out.add(n.name.value)
+            continue
+        stack.extend(children(n))
+    return out
+
+
+def _arith_use(use: Use, other: PyType | None, strong, shape) -> list[Observation]:
+    """`x op other` (either side): what it says about x."""
+    op = use.op
+    on_left = use.index == "left"
+    if other is None or other.kind in ("unknown", ITER):
+        if op in ("-", "/", "//", "**"):
+            return shape("number") + (shape("division") if op == "/" else [])
+        if op in ("<<", ">>"):
+            return strong(T.INT)
+        return []
+    if other.kind in ("int", "bool"):
+        if op in rules.INT_PINNING_OPS:
+            return strong(T.INT)
+        if op == "/":
+            return shape("number") + shape("division")
+        return []  # `x * 2` also repeats a sequence
+    if other.kind == "float":
+        # an int works too (`a ** (1. / 3)`): a float only when nothing says int
+        return shape("floaty") if op not in rules.BITWISE_OPS else []
+    if other.kind == "num":
+        return shape("number")
+    if other.kind == "str":
+        if op == "+":
+            return strong(T.STR)
+        if op == "*":
+            return strong(T.INT)
+        if op == "%" and on_left:
+            return strong(T.STR)
+        return []
+    if other.kind in ("list", "tuple") and op == "*":
+        return strong(T.INT)
+    if other.kind == "list" and op == "+" and T.is_known(other):
+        return strong(other)
+    return []
+
+
+# ---------------------------------------------------------------- unification
+
+
+def merge_param(a: PyType, b: PyType) -> PyType | None:
+    """One parameter type for two observations: an int and a float make a float (a float
+    parameter takes both), a bool and an int an int, None makes it Optional."""
+    if {a.kind, b.kind} == {"bool", "int"}:
+        return T.INT
+    if a.kind == "optional" and b.kind != "optional":
+        inner = merge_param(a.args[0], b)
+        return T.optional(inner) if inner is not None else None
+    if b.kind == "optional" and a.kind != "optional":
+        inner = merge_param(a, b.args[0])
+        return T.optional(inner) if inner is not None else None
+    if a.kind == b.kind and a.kind in ("list", "set", "dict", "tuple") and len(a.args) == len(b.args) and a.kind != "tuple":
+        args = [_merge_elem(x, y) for x, y in zip(a.args, b.args)]
+        if any(x is None for x in args):
+            return None
+        return PyType(kind=a.kind, args=tuple(x for x in args if x is not None))
+    return T.unify(a, b)
+
+
+def _merge_elem(a: PyType, b: PyType) -> PyType | None:
+    if a.kind == "unknown":
+        return b
+    if b.kind == "unknown":
+        return a
+    return merge_param(a, b)
+
+
+_NUMBER_KINDS = ("int", "float", "num", "bool")
+_CONTAINER_KINDS = ("list", "str", "dict", "set", "tuple")
+
+
+def decide(observations: list[Observation], floats: bool = False) -> TypeEvidence:
+    """One type from the observations, with the ones that pinned it; a conflict when two
+    cannot be one type; what was tried when nothing pinned it. `floats`: the function computes
+    with floats (a float literal, a true division), so a value used only as a number is one."""
+    t: PyType = T.UNKNOWN
+    used: list[Observation] = []
+    weak = False
+    for o in observations:
+        if o.shape or o.type is None:
+            continue
+        u = merge_param(t, o.type)
+        if u is None:
+            first = next((x for x in used if x.type is not None and x.type.kind == t.kind), used[0] if used else o)
+            return TypeEvidence(conflict=f"{first.type} ({first.origin}) and {o.type} ({o.origin})", tried=_tried(observations))
+        if u != t or not used:
+            used.append(o)
+        t = u
+    shapes = {s: [o for o in observations if o.shape == s] for s in ("none", "number", "division", "floaty", "sequence", "iterable", "sized", "elements")}
+    number_use = shapes["number"] + shapes["division"] + shapes["floaty"]
+    container_use = shapes["sequence"] + shapes["iterable"] + shapes["sized"]
+    kind = t.kind if t.kind != "optional" else t.args[0].kind
+    if number_use and kind in _CONTAINER_KINDS and kind != "set":  # `a - b` is also a set difference
+        o = number_use[0]
+        return TypeEvidence(conflict=f"{t} ({used[0].origin}) and a number ({o.origin})", tried=_tried(observations))
+    if container_use and kind in _NUMBER_KINDS:
+        o = container_use[0]
+        return TypeEvidence(conflict=f"{t} ({used[0].origin}) and a container ({o.origin})", tried=_tried(observations))
+    if t.kind == "unknown":
+        elems = [o for o in shapes["elements"] if o.elem is not None and T.is_known(o.elem)]
+        elem_types = {o.elem for o in elems}
+        if elems and container_use and not number_use:
+            e: PyType | None = T.UNKNOWN
+            for o in elems:
+                e = _merge_elem(e, o.elem) if e is not None else None  # type: ignore[arg-type]
+            # str elements: a str or a list of strs (iterating either gives strs)
+            if e is not None and e.kind not in ("str", "unknown") and elem_types:
+                t = T.list_of(e)
+                used += [container_use[0], elems[0]]
+        elif (shapes["floaty"] or shapes["division"]) and not container_use:
+            # arithmetic with floats, or a true division, and nothing saying int: a float
+            # (which takes ints too, as a float annotation does)
+            t = T.FLOAT
+            used.append((shapes["floaty"] + shapes["division"])[0])
+            weak = True
+        elif shapes["number"] and not container_use and floats:
+            # only arithmetic, in a function computing with floats: a float
+            t = T.FLOAT
+            used.append(shapes["number"][0])
+            weak = True
+    elif t.kind in ("list", "set") and t.args and t.args[0].kind == "unknown":
+        elems = [o for o in shapes["elements"] if o.elem is not None and T.is_known(o.elem)]
+        if elems:
+            e = T.UNKNOWN
+            for o in elems:
+                e = _merge_elem(e, o.elem)  # type: ignore[arg-type]
+                if e is None:
+                    break
+            if e is not None and e.kind != "unknown":
+                t = PyType(kind=t.kind, args=(e,))
+                used.append(elems[0])
+    if t.kind == "unknown":
+        return TypeEvidence(tried=_tried(observations))
+    if shapes["none"] and t.kind != "optional":
+        t = T.optional(t)
+        used.append(shapes["none"][0])
+    return TypeEvidence(type=t, provenance=[o.origin for o in used[:PROVENANCE_SHOWN]], weak=weak)
+
+
+def _tried(observations: list[Observation]) -> str:
+    if not observations:
+        return "no default, docstring example, typed call site or telling use"
+    seen = []
+    for o in observations[:4]:
+        what = str(o.type) if o.type is not None else {"none": "may be None", "number": "a number", "division": "divided", "floaty": "used with floats",
+                                                        "sequence": "indexed", "iterable": "iterated", "sized": "sized",
+                                                        "elements": f"elements {o.elem}"}.get(o.shape, o.shape)
+        seen.append(f"{what} ({o.origin})")
+    more = f" and {len(observations) - 4} more" if len(observations) > 4 else ""
+    return "seen: " + "; ".join(seen) + more + ": no Python type pinned"

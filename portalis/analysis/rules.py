@@ -1,0 +1,84 @@
+"""What builtins, methods and operators say about types, for the evidence pass: which receiver a
+method implies, what a builtin's parameters must be, what a call returns.
+
+Only facts that hold in Python for every value are written here: `.append` exists on lists
+(of the types the translator maps) and nowhere else, `ord()` takes a one-character str, `x + 1`
+with x a str raises. Methods several types share (`count`, `index`, `pop`, `copy`, `update`)
+imply nothing about their receiver.
+"""
+
+from __future__ import annotations
+
+from portalis.model import PyType
+from portalis.types import pytypes as T
+
+# Methods only one of the translated types has: calling one tells the receiver's kind.
+STR_ONLY = frozenset(
+    "lower upper strip lstrip rstrip split rsplit splitlines startswith endswith isdigit isalpha isalnum "
+    "isspace isupper islower istitle isdecimal isnumeric isidentifier isprintable isascii join replace find "
+    "rfind rindex title capitalize casefold swapcase center ljust rjust zfill partition rpartition expandtabs "
+    "format format_map encode removeprefix removesuffix".split()
+)
+LIST_ONLY = frozenset("append extend insert sort reverse".split())
+DICT_ONLY = frozenset("items keys values get setdefault popitem fromkeys".split())
+SET_ONLY = frozenset(
+    "add discard union intersection difference symmetric_difference issubset issuperset isdisjoint "
+    "intersection_update difference_update symmetric_difference_update".split()
+)
+
+RECEIVER_KIND: dict[str, str] = {
+    **{m: "str" for m in STR_ONLY}, **{m: "list" for m in LIST_ONLY},
+    **{m: "dict" for m in DICT_ONLY}, **{m: "set" for m in SET_ONLY},
+}
+
+# Results of str methods (the receiver a str).
+STR_RESULTS: dict[str, PyType] = {
+    **{m: T.STR for m in "lower upper strip lstrip rstrip replace title capitalize casefold swapcase center ljust "
+       "rjust zfill expandtabs format format_map join removeprefix removesuffix".split()},
+    **{m: T.list_of(T.STR) for m in ("split", "rsplit", "splitlines")},
+    **{m: T.BOOL for m in "startswith endswith isdigit isalpha isalnum isspace isupper islower istitle isdecimal "
+       "isnumeric isidentifier isprintable isascii".split()},
+    **{m: T.INT for m in ("find", "rfind", "index", "rindex", "count")},
+    "partition": T.tuple_of(T.STR, T.STR, T.STR), "rpartition": T.tuple_of(T.STR, T.STR, T.STR),
+}
+
+# str methods whose arguments are strs (all of them), or ints (the first one).
+STR_ARG_METHODS = frozenset(
+    "split rsplit replace find rfind index rindex count partition rpartition removeprefix removesuffix "
+    "strip lstrip rstrip".split()
+)
+STR_PREFIX_METHODS = frozenset(("startswith", "endswith"))  # a str or a tuple of strs
+INT_ARG_METHODS = frozenset(("center", "ljust", "rjust", "zfill", "expandtabs"))
+
+# Builtins whose parameters have one possible type: (name -> type of each positional argument).
+BUILTIN_PARAMS: dict[str, tuple[PyType, ...]] = {
+    "ord": (T.STR,), "chr": (T.INT,), "range": (T.INT, T.INT, T.INT), "hex": (T.INT,), "oct": (T.INT,),
+    "bin": (T.INT,),
+}
+# Functions of `math` taking floats (ints are accepted too: a float parameter covers both).
+MATH_FLOAT_ARGS = frozenset(
+    "sqrt exp log log2 log10 sin cos tan asin acos atan atan2 sinh cosh tanh fabs hypot degrees radians "
+    "floor ceil trunc isnan isinf isfinite copysign fmod modf frexp pow isclose".split()
+)
+MATH_INT_ARGS = frozenset(("gcd", "lcm", "factorial", "isqrt", "comb", "perm"))
+MATH_RESULTS: dict[str, PyType] = {
+    **{m: T.FLOAT for m in "sqrt exp log log2 log10 sin cos tan asin acos atan atan2 sinh cosh tanh fabs hypot "
+       "degrees radians copysign fmod pow".split()},
+    **{m: T.INT for m in ("floor", "ceil", "trunc", "gcd", "lcm", "factorial", "isqrt", "comb", "perm")},
+    **{m: T.BOOL for m in ("isnan", "isinf", "isfinite", "isclose")},
+}
+MATH_CONSTANTS: dict[str, PyType] = {"pi": T.FLOAT, "e": T.FLOAT, "tau": T.FLOAT, "inf": T.FLOAT, "nan": T.FLOAT}
+
+# Arithmetic: which operators an int literal operand pins to int (`x - 1`: x is a number, and
+# with no float in sight an int; `x * 2` may repeat a sequence, so it does not).
+INT_PINNING_OPS = frozenset(("+", "-", "//", "%", "**", "&", "|", "^", "<<", ">>"))
+BITWISE_OPS = frozenset(("&", "|", "^", "<<", ">>"))
+
+OPERATORS: dict[str, str] = {
+    "Add": "+", "Subtract": "-", "Multiply": "*", "Divide": "/", "FloorDivide": "//", "Modulo": "%",
+    "Power": "**", "BitAnd": "&", "BitOr": "|", "BitXor": "^", "LeftShift": "<<", "RightShift": ">>",
+    "MatrixMultiply": "@",
+    "AddAssign": "+", "SubtractAssign": "-", "MultiplyAssign": "*", "DivideAssign": "/", "FloorDivideAssign": "//",
+    "ModuloAssign": "%", "PowerAssign": "**", "BitAndAssign": "&", "BitOrAssign": "|", "BitXorAssign": "^",
+    "LeftShiftAssign": "<<", "RightShiftAssign": ">>", "MatrixMultiplyAssign": "@",
+}

@@ -1,0 +1,369 @@
+"""One walk over a function body, recording what the evidence pass reads: how each name is used
+(methods called on it, operators, comparisons, indexing, iteration, being passed to a call),
+what is assigned to each name, the calls of the module's functions, and the returned values.
+
+The walk records syntax only (nodes and lines); the types are worked out later, round after
+round, as the module's other functions get theirs (portalis/analysis/evidence.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from portalis.analysis import rules
+from portalis.analysis.walk import SCOPES, STATEMENTS, children
+
+
+@dataclass
+class Use:
+    """One use of a name. `kind` says what (see `collect`); `other` is the node the use relates
+    the name to (the other operand, the container, the callee's receiver...)."""
+
+    name: str
+    kind: str
+    line: int | None
+    op: str = ""
+    other: cst.CSTNode | None = None
+    index: int | str | None = None  # argument position or keyword at a call
+    node: cst.CSTNode | None = None  # the whole expression (for the provenance text)
+
+
+@dataclass
+class CallSite:
+    """A call of a name (`f(...)`, `self.m(...)`): the module's functions' call sites."""
+
+    callee: str
+    args: list[cst.Arg]
+    line: int | None
+    node: cst.Call
+
+
+@dataclass
+class Body:
+    """What one function's body says, before any type is known."""
+
+    uses: dict[str, list[Use]] = field(default_factory=dict)
+    # name -> values assigned to it (whole-name assignments); targets of unpacking and for loops
+    assigned: dict[str, list[tuple[cst.BaseExpression, int | None]]] = field(default_factory=dict)
+    unpacked: list[tuple[cst.BaseExpression, cst.BaseExpression]] = field(default_factory=list)  # (target, value)
+    loops: list[tuple[cst.BaseExpression, cst.BaseExpression]] = field(default_factory=list)  # (target, iterable)
+    augmented: list[tuple[str, str, cst.BaseExpression]] = field(default_factory=list)  # (name, op, value)
+    # Elements put into a local container: (name, method, nodes) for `.append(x)`, `.add(x)`, `[k] = v`
+    stores: list[tuple[str, str, tuple[cst.BaseExpression, ...]]] = field(default_factory=list)
+    opaque: set[str] = field(default_factory=set)  # bound by with/except/import/walrus/def...: type unknown
+    calls: list[CallSite] = field(default_factory=list)
+    returns: list[tuple[cst.BaseExpression | None, int | None]] = field(default_factory=list)
+    kind_tested: set[str] = field(default_factory=set)  # isinstance(x, ...) / type(x): narrowed by kind
+    # Attributes of self the body sets: (attribute, how, nodes, line); how is "=", an operator
+    # (`self.n += 1`), or a container method ("append", "add", "setitem").
+    self_stores: list[tuple[str, str, tuple[cst.BaseExpression, ...], int | None]] = field(default_factory=list)
+    shadowed: set[str] = field(default_factory=set)  # comprehension targets
+    generator: bool = False
+    floats: bool = False  # a float literal or a true division somewhere
+    end_reachable: bool | None = None  # None: not known (try, match, while True with break...)
+
+    def use(self, u: Use) -> None:
+        self.uses.setdefault(u.name, []).append(u)
+
+
+def _name(node: cst.CSTNode | None) -> str | None:
+    return node.value if type(node) is cst.Name else None
+
+
+def _self_attr(node: cst.CSTNode | None) -> str | None:
+    """`x` for `self.x`."""
+    if type(node) is cst.Attribute and _name(node.value) == "self":  # type: ignore[attr-defined]
+        return node.attr.value  # type: ignore[attr-defined]
+    return None
+
+
+def _op(operator: cst.CSTNode) -> str:
+    return rules.OPERATORS.get(type(operator).__name__, "?")
+
+
+_COMPARE = {
+    cst.Equal: "==", cst.NotEqual: "!=", cst.LessThan: "<", cst.LessThanEqual: "<=", cst.GreaterThan: ">",
+    cst.GreaterThanEqual: ">=", cst.In: "in", cst.NotIn: "not in", cst.Is: "is", cst.IsNot: "is not",
+}
+
+
+def collect(fn: cst.FunctionDef, line_of) -> Body:
+    """The records of one function body; `line_of(statement)` gives a statement's line."""
+    body = Body()
+    body.end_reachable = end_reachable(fn.body.body if isinstance(fn.body, cst.IndentedBlock) else ())
+    first = line_of(fn)
+    stack: list[tuple[cst.CSTNode, int | None]] = [(c, first) for c in reversed(children(fn.body))]
+    while stack:
+        node, line = stack.pop()
+        t = type(node)
+        if t in STATEMENTS:
+            line = line_of(node) or line
+        if t in SCOPES:
+            if t is cst.FunctionDef or t is cst.ClassDef:
+                body.opaque.add(node.name.value)  # type: ignore[attr-defined]
+            continue  # a nested scope's names are its own
+        _examine(node, t, line, body)
+        for c in reversed(children(node)):
+            stack.append((c, line))
+    return body
+
+
+def _examine(node: cst.CSTNode, t: type, line: int | None, body: Body) -> None:
+    if t is cst.Call:
+        _call(node, line, body)  # type: ignore[arg-type]
+    elif t is cst.Float:
+        body.floats = True
+    elif t is cst.BinaryOperation:
+        op = _op(node.operator)  # type: ignore[attr-defined]
+        if op == "/":
+            body.floats = True
+        left, right = node.left, node.right  # type: ignore[attr-defined]
+        if (n := _name(left)) is not None:
+            body.use(Use(n, "arith", line, op=op, other=right, index="left", node=node))
+        if (n := _name(right)) is not None:
+            body.use(Use(n, "arith", line, op=op, other=left, index="right", node=node))
+    elif t is cst.UnaryOperation:
+        if (n := _name(node.expression)) is not None:  # type: ignore[attr-defined]
+            body.use(Use(n, "unary", line, op=type(node.operator).__name__, node=node))  # type: ignore[attr-defined]
+    elif t is cst.Comparison:
+        left = node.left  # type: ignore[attr-defined]
+        for comp in node.comparisons:  # type: ignore[attr-defined]
+            op = _COMPARE.get(type(comp.operator), "?")
+            right = comp.comparator
+            _compare(left, op, right, line, body, node)
+            left = right
+    elif t is cst.Subscript:
+        _subscript(node, line, body)  # type: ignore[arg-type]
+    elif t is cst.For:
+        _loop(node.target, node.iter, line, body, node)  # type: ignore[attr-defined]
+    elif t is cst.CompFor:
+        _loop(node.target, node.iter, line, body, node)  # type: ignore[attr-defined]
+        _targets(node.target, body.shadowed)  # type: ignore[attr-defined]
+    elif t is cst.Assign:
+        for target in node.targets:  # type: ignore[attr-defined]
+            _assign(target.target, node.value, line, body)  # type: ignore[attr-defined]
+    elif t is cst.AnnAssign:
+        if node.value is not None:  # type: ignore[attr-defined]
+            _assign(node.target, node.value, line, body)  # type: ignore[attr-defined]
+    elif t is cst.AugAssign:
+        target, value = node.target, node.value  # type: ignore[attr-defined]
+        op = _op(node.operator)  # type: ignore[attr-defined]
+        if (n := _name(target)) is not None:
+            body.use(Use(n, "arith", line, op=op, other=value, index="left", node=node))
+            body.augmented.append((n, op, value))
+        elif (a := _self_attr(target)) is not None:
+            body.self_stores.append((a, op, (value,), line))
+    elif t is cst.Return:
+        value = node.value  # type: ignore[attr-defined]
+        body.returns.append((value, line))
+        if (n := _name(value)) is not None:
+            body.use(Use(n, "returned", line, node=node))
+    elif t in (cst.Yield, cst.Await):
+        body.generator = body.generator or t is cst.Yield
+    elif t is cst.NamedExpr:
+        _targets(node.target, body.opaque)  # type: ignore[attr-defined]
+    elif t in (cst.WithItem,):
+        if node.asname is not None:  # type: ignore[attr-defined]
+            _targets(node.asname.name, body.opaque)  # type: ignore[attr-defined]
+    elif t is cst.ExceptHandler or t is cst.ExceptStarHandler:
+        if node.name is not None:  # type: ignore[attr-defined]
+            _targets(node.name.name, body.opaque)  # type: ignore[attr-defined]
+    elif t in (cst.Import, cst.ImportFrom):
+        names = node.names  # type: ignore[attr-defined]
+        if isinstance(names, (list, tuple)):
+            for alias in names:
+                bound = alias.asname.name if alias.asname is not None else alias.name
+                while type(bound) is cst.Attribute:
+                    bound = bound.value
+                _targets(bound, body.opaque)
+    elif t in (cst.Global, cst.Nonlocal):
+        for item in node.names:  # type: ignore[attr-defined]
+            body.opaque.add(item.name.value)
+    elif t is cst.Del:
+        _targets(node.target, body.opaque)  # type: ignore[attr-defined]
+    elif t is cst.Attribute:
+        if (n := _name(node.value)) is not None:  # type: ignore[attr-defined]
+            body.use(Use(n, "attribute", line, op=node.attr.value, node=node))  # type: ignore[attr-defined]
+
+
+def _targets(target: cst.CSTNode, into: set[str]) -> None:
+    if type(target) is cst.Name:
+        into.add(target.value)
+    elif type(target) in (cst.Tuple, cst.List):
+        for el in target.elements:  # type: ignore[attr-defined]
+            _targets(el.value, into)
+    elif type(target) is cst.StarredElement:
+        _targets(target.value, into)  # type: ignore[attr-defined]
+
+
+def _assign(target: cst.BaseExpression, value: cst.BaseExpression, line: int | None, body: Body) -> None:
+    t = type(target)
+    if t is cst.Name:
+        body.assigned.setdefault(target.value, []).append((value, line))  # type: ignore[attr-defined]
+    elif t in (cst.Tuple, cst.List):
+        body.unpacked.append((target, value))
+        names: set[str] = set()
+        _targets(target, names)
+        if any(type(el) is cst.StarredElement for el in target.elements):  # type: ignore[attr-defined]
+            body.opaque |= names
+    elif t is cst.Attribute and _name(target.value) == "self":  # type: ignore[attr-defined]
+        body.self_stores.append((target.attr.value, "=", (value,), line))  # type: ignore[attr-defined]
+    elif t is cst.Subscript and _self_attr(target.value) is not None:  # type: ignore[attr-defined]
+        key = _index_node(target)  # type: ignore[arg-type]
+        if key is not None:
+            body.self_stores.append((_self_attr(target.value), "setitem", (key, value), line))  # type: ignore[arg-type, attr-defined]
+    elif t is cst.Subscript and (n := _name(target.value)) is not None:  # type: ignore[attr-defined]
+        key = _index_node(target)  # type: ignore[arg-type]
+        if key is not None:
+            body.use(Use(n, "setitem", line, other=key, index=None, node=value))
+            body.stores.append((n, "setitem", (key, value)))
+
+
+def _index_node(sub: cst.Subscript) -> cst.BaseExpression | None:
+    if len(sub.slice) == 1 and type(sub.slice[0].slice) is cst.Index:
+        return sub.slice[0].slice.value  # type: ignore[attr-defined]
+    return None
+
+
+def _subscript(node: cst.Subscript, line: int | None, body: Body) -> None:
+    container = node.value
+    if len(node.slice) != 1:
+        return
+    sl = node.slice[0].slice
+    if type(sl) is cst.Slice:
+        for bound in (sl.lower, sl.upper, sl.step):  # type: ignore[attr-defined]
+            if (n := _name(bound)) is not None:
+                body.use(Use(n, "slice_bound", line, other=container, node=node))
+        if (n := _name(container)) is not None:
+            body.use(Use(n, "sliced", line, node=node))
+        return
+    index = sl.value  # type: ignore[attr-defined]
+    if (n := _name(container)) is not None:
+        body.use(Use(n, "subscript", line, other=index, node=node))
+    if (n := _name(index)) is not None:
+        body.use(Use(n, "index_into", line, other=container, node=node))
+
+
+def _compare(left, op: str, right, line: int | None, body: Body, node: cst.CSTNode) -> None:
+    ln, rn = _name(left), _name(right)
+    if op in ("is", "is not"):
+        for n, other in ((ln, right), (rn, left)):
+            if n is not None and _name(other) == "None":
+                body.use(Use(n, "none_test", line, op=op, node=node))
+        return
+    if op in ("in", "not in"):
+        if ln is not None:
+            body.use(Use(ln, "member_of", line, other=right, node=node))
+        if rn is not None:
+            body.use(Use(rn, "contains", line, other=left, node=node))
+        return
+    if ln is not None:
+        body.use(Use(ln, "compare", line, op=op, other=right, node=node))
+    if rn is not None:
+        body.use(Use(rn, "compare", line, op=op, other=left, node=node))
+
+
+def _loop(target: cst.BaseExpression, iterable: cst.BaseExpression, line: int | None, body: Body, node: cst.CSTNode) -> None:
+    body.loops.append((target, iterable))
+    if (n := _name(iterable)) is not None:
+        body.use(Use(n, "iterated", line, other=target, node=iterable))
+    elif type(iterable) is cst.Call and _name(iterable.func) in ("enumerate", "reversed", "sorted") and iterable.args:  # type: ignore[attr-defined]
+        inner = iterable.args[0].value  # type: ignore[attr-defined]
+        if (n := _name(inner)) is not None:
+            how = _name(iterable.func)  # type: ignore[attr-defined]
+            body.use(Use(n, "iterated", line, op=how or "", other=target, node=iterable))
+
+
+def _call(node: cst.Call, line: int | None, body: Body) -> None:
+    func = node.func
+    fname = _name(func)
+    if fname is not None:
+        body.calls.append(CallSite(fname, list(node.args), line, node))
+        if fname in ("isinstance", "type", "issubclass") and node.args and (n := _name(node.args[0].value)) is not None:
+            body.kind_tested.add(n)
+    elif type(func) is cst.Attribute:
+        receiver = func.value  # type: ignore[attr-defined]
+        method = func.attr.value  # type: ignore[attr-defined]
+        if (n := _name(receiver)) is not None:
+            if n == "self":
+                body.calls.append(CallSite(f"self.{method}", list(node.args), line, node))
+            body.use(Use(n, "method", line, op=method, other=node, node=node))
+            if method in ("append", "add", "insert", "extend") and node.args:
+                body.stores.append((n, method, tuple(a.value for a in node.args)))
+        elif (a := _self_attr(receiver)) is not None and method in ("append", "add", "insert", "extend") and node.args:
+            body.self_stores.append((a, method, tuple(x.value for x in node.args), line))
+    position = 0
+    for arg in node.args:
+        if arg.star:
+            position = -1_000_000  # positions after a *args are not known
+            continue
+        key: int | str = arg.keyword.value if arg.keyword is not None else position
+        if arg.keyword is None:
+            position += 1
+        if (n := _name(arg.value)) is not None:
+            body.use(Use(n, "passed", line, other=node, index=key, node=node))
+
+
+def end_reachable(stmts) -> bool | None:
+    """Whether running off the end of these statements is possible (True), impossible (False),
+    or not known here (None): the function then returns None there."""
+    if not stmts:
+        return True
+    last = stmts[-1]
+    t = type(last)
+    if t in (cst.SimpleStatementLine, cst.SimpleStatementSuite):
+        smalls = last.body
+        if any(type(s) in (cst.Return, cst.Raise) for s in smalls):
+            return False
+        return True
+    if t is cst.If:
+        branches = [last.body]
+        orelse = last.orelse
+        while orelse is not None:
+            if type(orelse) is cst.If:
+                branches.append(orelse.body)
+                orelse = orelse.orelse
+            else:
+                branches.append(orelse.body)
+                break
+        else:
+            return True  # no else: the condition may be false
+        results = [end_reachable(_stmts(b)) for b in branches]
+        if any(r is True for r in results):
+            return True
+        return False if all(r is False for r in results) else None
+    if t is cst.For:
+        if last.orelse is not None and not _breaks(last.body):
+            return end_reachable(_stmts(last.orelse.body))
+        return True  # the iterable may be empty, or a break skips the else
+    if t is cst.While:
+        test = last.test
+        if type(test) is cst.Name and test.value == "True":
+            return None  # ends only through a break (or not at all)
+        return True
+    if t is cst.With:
+        return end_reachable(_stmts(last.body))
+    return None  # try, match, nested definitions...
+
+
+def _breaks(block: cst.CSTNode) -> bool:
+    """Whether a loop body holds a `break` of that loop (not of a loop nested in it)."""
+    stack = list(children(block))
+    while stack:
+        n = stack.pop()
+        t = type(n)
+        if t is cst.Break:
+            return True
+        if t in (cst.For, cst.While):
+            stack.extend(children(n.orelse) if n.orelse is not None else ())  # type: ignore[attr-defined]
+            continue
+        if t in SCOPES:
+            continue
+        stack.extend(children(n))
+    return False
+
+
+def _stmts(block) -> tuple:
+    return tuple(block.body) if type(block) is cst.IndentedBlock else (block,) if type(block) is cst.SimpleStatementSuite else ()

@@ -1,0 +1,392 @@
+"""A types-only evaluator of expressions: the Python type of an expression from the types of the
+names it reads, or None when the rules here do not pin it.
+
+It never guesses: an expression is typed only when every Python value it can produce has that
+type (an int and a float from two branches join to a number that keeps its kind, None joins
+into Optional). Used by the evidence pass for returned expressions, arguments at call sites,
+the other operand of an operation on a parameter, and locals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import libcst as cst
+
+from portalis.analysis import rules
+from portalis.model import PyType
+from portalis.types import pytypes as T
+
+# A lazily produced sequence (a generator expression, `d.items()`, `enumerate(x)`): only ever
+# iterated or passed to list()/sorted()/sum(); never a signature's type.
+ITER = "iter"
+
+
+def iter_of(t: PyType) -> PyType:
+    return PyType(kind=ITER, args=(t,))
+
+
+@dataclass
+class Scope:
+    """What names mean while evaluating: locals and parameters with known types, the module's
+    functions (name -> return type, None while unknown), and names imported as modules."""
+
+    names: dict[str, PyType | None] = field(default_factory=dict)  # None: bound, type not pinned
+    function_returns: Callable[[str], PyType | None] = lambda name: None
+    modules: dict[str, str] = field(default_factory=dict)  # local name -> imported module (`m` -> `math`)
+    constants: dict[str, PyType] = field(default_factory=dict)  # module constants of known type
+    fields: dict[str, PyType | None] = field(default_factory=dict)  # attributes of self (in a method)
+
+
+def join_values(a: PyType | None, b: PyType | None) -> PyType | None:
+    """The type of a value that is either an `a` or a `b` (two branches, two returns)."""
+    if a is None or b is None:
+        return None
+    if a == b:
+        return a
+    if {a.kind, b.kind} == {"int", "float"}:
+        return T.NUM  # Python keeps which: 3 and 3.0 print apart
+    if a.kind == "bool" and b.kind in ("int", "num") or b.kind == "bool" and a.kind in ("int", "num"):
+        return None  # True and 1 print apart too
+    u = T.unify(a, b)
+    return u
+
+
+def element_type(t: PyType | None) -> PyType | None:
+    """The type of what iterating a value of type t gives."""
+    if t is None:
+        return None
+    if t.kind in ("list", "set", ITER) and t.args:
+        return t.args[0]
+    if t.kind == "dict" and t.args:
+        return t.args[0]
+    if t.kind == "str":
+        return T.STR
+    if t.kind == "tuple" and t.args and all(a == t.args[0] for a in t.args):
+        return t.args[0]
+    return None
+
+
+def is_number(t: PyType | None) -> bool:
+    return t is not None and t.kind in ("int", "float", "bool", "num")
+
+
+def arithmetic(op: str, a: PyType | None, b: PyType | None) -> PyType | None:
+    """The result type of `a op b` (None when not pinned or an error)."""
+    if a is None or b is None:
+        return None
+    if is_number(a) and is_number(b):
+        kinds = {a.kind, b.kind}
+        if op == "/":
+            return T.FLOAT
+        if op in rules.BITWISE_OPS:
+            return T.INT if kinds <= {"int", "bool"} else None
+        if "float" in kinds:
+            return T.FLOAT if "num" not in kinds else None
+        if "num" in kinds:
+            return T.NUM if op in ("+", "-", "*", "%", "//") else None
+        if op == "**":
+            return None  # 2 ** -1 is a float
+        return T.INT
+    if op == "+" and a.kind == b.kind and a.kind in ("str", "list", "tuple"):
+        if a.kind == "tuple":
+            return T.tuple_of(*a.args, *b.args)
+        return T.unify(a, b)
+    if op == "*" and a.kind in ("str", "list") and b.kind in ("int", "bool"):
+        return a
+    if op == "*" and b.kind in ("str", "list") and a.kind in ("int", "bool"):
+        return b
+    if op == "%" and a.kind == "str":
+        return T.STR
+    if op in ("|", "&", "-", "^") and a.kind == b.kind == "set":
+        return T.unify(a, b)
+    return None
+
+
+def literal_type(node: cst.BaseExpression) -> PyType | None:
+    """The type of a literal (numbers, strings, True/False/None); None otherwise."""
+    if isinstance(node, cst.Integer):
+        return T.INT
+    if isinstance(node, cst.Float):
+        return T.FLOAT
+    if isinstance(node, cst.SimpleString):
+        prefix = node.prefix.lower()
+        return None if "b" in prefix else T.STR
+    if isinstance(node, (cst.ConcatenatedString, cst.FormattedString)):
+        text = cst.Module(body=[]).code_for_node(node).lstrip()
+        return None if text[:2].lower() in ("b'", 'b"', "br", "rb") else T.STR
+    if isinstance(node, cst.Name) and node.value in ("True", "False"):
+        return T.BOOL
+    if isinstance(node, cst.Name) and node.value == "None":
+        return T.NONE
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
+        inner = literal_type(node.expression)
+        return inner if inner is not None and inner.kind in ("int", "float") else None
+    return None
+
+
+def type_of(node: cst.BaseExpression, scope: Scope, depth: int = 0) -> PyType | None:
+    """The Python type of an expression, or None when it is not pinned."""
+    if depth > 40:
+        return None
+    lit = literal_type(node)
+    if lit is not None:
+        return lit
+    d = depth + 1
+    if isinstance(node, cst.Name):
+        if node.value in scope.names:
+            return scope.names[node.value]
+        return scope.constants.get(node.value)
+    if isinstance(node, (cst.List, cst.Set, cst.Tuple)):
+        items: list[PyType] = []
+        for el in node.elements:
+            if isinstance(el, cst.StarredElement):
+                return None
+            t = type_of(el.value, scope, d)
+            if t is None:
+                return None
+            items.append(t)
+        if isinstance(node, cst.Tuple):
+            return T.tuple_of(*items)
+        elem: PyType | None = T.UNKNOWN
+        for t in items:
+            elem = _same_elements(elem, t)
+            if elem is None:
+                return None
+        return T.list_of(elem) if isinstance(node, cst.List) else T.set_of(elem)
+    if isinstance(node, cst.Dict):
+        k: PyType | None = T.UNKNOWN
+        v: PyType | None = T.UNKNOWN
+        for el in node.elements:
+            if not isinstance(el, cst.DictElement):
+                return None
+            k = _same_elements(k, type_of(el.key, scope, d))
+            v = _same_elements(v, type_of(el.value, scope, d))
+            if k is None or v is None:
+                return None
+        return T.dict_of(k, v)
+    if isinstance(node, cst.UnaryOperation):
+        inner = type_of(node.expression, scope, d)
+        if isinstance(node.operator, cst.Not):
+            return T.BOOL
+        if isinstance(node.operator, cst.BitInvert):
+            return T.INT if inner is not None and inner.kind in ("int", "bool") else None
+        if inner is not None and inner.kind in ("int", "float", "num"):
+            return inner
+        if inner is not None and inner.kind == "bool":
+            return T.INT
+        return None
+    if isinstance(node, cst.BinaryOperation):
+        op = rules.OPERATORS.get(type(node.operator).__name__)
+        if op is None:
+            return None
+        return arithmetic(op, type_of(node.left, scope, d), type_of(node.right, scope, d))
+    if isinstance(node, cst.BooleanOperation):
+        return join_values(type_of(node.left, scope, d), type_of(node.right, scope, d))
+    if isinstance(node, cst.Comparison):
+        return T.BOOL
+    if isinstance(node, cst.IfExp):
+        return join_values(type_of(node.body, scope, d), type_of(node.orelse, scope, d))
+    if isinstance(node, cst.Subscript):
+        return _subscript(node, scope, d)
+    if isinstance(node, cst.Call):
+        return _call(node, scope, d)
+    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+        if node.value.value == "self":
+            return scope.fields.get(node.attr.value)
+        if scope.modules.get(node.value.value) == "math":
+            return rules.MATH_CONSTANTS.get(node.attr.value)
+        return None
+    if isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
+        inner_scope = _comprehension_scope(node.for_in, scope, d)
+        if inner_scope is None:
+            return None
+        elt = type_of(node.elt, inner_scope, d)
+        if elt is None:
+            return None
+        if isinstance(node, cst.ListComp):
+            return T.list_of(elt)
+        if isinstance(node, cst.SetComp):
+            return T.set_of(elt)
+        return iter_of(elt)
+    if isinstance(node, cst.DictComp):
+        inner_scope = _comprehension_scope(node.for_in, scope, d)
+        if inner_scope is None:
+            return None
+        k, v = type_of(node.key, inner_scope, d), type_of(node.value, inner_scope, d)
+        return T.dict_of(k, v) if k is not None and v is not None else None
+    return None
+
+
+def _same_elements(a: PyType | None, b: PyType | None) -> PyType | None:
+    """Elements of one container: one type (ints and floats make floats, as the translation
+    stores them), else None."""
+    if a is None or b is None:
+        return None
+    if a.kind == "unknown":
+        return b
+    return T.unify(a, b)
+
+
+def bind_target(target: cst.BaseExpression, t: PyType | None, names: dict[str, PyType | None]) -> None:
+    """Names a `for` target (or an unpacking) binds, given the type of the value bound."""
+    if isinstance(target, cst.Name):
+        names[target.value] = t
+        return
+    if isinstance(target, (cst.Tuple, cst.List)):
+        elems = [e.value for e in target.elements]
+        if t is not None and t.kind == "tuple" and len(t.args) == len(elems):
+            for e, a in zip(elems, t.args):
+                bind_target(e, a, names)
+            return
+        for e in elems:
+            bind_target(e, None, names)
+
+
+def _comprehension_scope(for_in: cst.CompFor, scope: Scope, depth: int) -> Scope | None:
+    """The scope inside a comprehension: its targets bound (None: a target of unknown type,
+    which shadows any outer name of its spelling)."""
+    names = dict(scope.names)
+    inner = Scope(names=names, function_returns=scope.function_returns, modules=scope.modules, constants=scope.constants, fields=scope.fields)
+    node: cst.CompFor | None = for_in
+    while node is not None:
+        bound: dict[str, PyType | None] = {}
+        bind_target(node.target, element_type(type_of(node.iter, inner, depth)), bound)
+        names.update(bound)
+        node = node.inner_for_in
+    return inner
+
+
+def _subscript(node: cst.Subscript, scope: Scope, depth: int) -> PyType | None:
+    base = type_of(node.value, scope, depth)
+    if base is None or len(node.slice) != 1:
+        return None
+    sl = node.slice[0].slice
+    if isinstance(sl, cst.Slice):
+        return base if base.kind in ("list", "str", "tuple") and (base.kind != "tuple" or _same_tuple(base)) else None
+    index = sl.value if isinstance(sl, cst.Index) else None
+    if index is None:
+        return None
+    if base.kind == "str":
+        return T.STR
+    if base.kind == "list" and base.args:
+        return base.args[0] if base.args[0].kind != "unknown" else None
+    if base.kind == "dict" and base.args:
+        return base.args[1] if base.args[1].kind != "unknown" else None
+    if base.kind == "tuple":
+        if isinstance(index, cst.Integer):
+            i = int(index.value, 0)
+            return base.args[i] if i < len(base.args) else None
+        if isinstance(index, cst.UnaryOperation) and isinstance(index.operator, cst.Minus) and isinstance(index.expression, cst.Integer):
+            i = int(index.expression.value, 0)
+            return base.args[-i] if 0 < i <= len(base.args) else None
+        return base.args[0] if _same_tuple(base) else None
+    return None
+
+
+def _same_tuple(t: PyType) -> bool:
+    return bool(t.args) and all(a == t.args[0] for a in t.args)
+
+
+def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
+    func = node.func
+    args = [a for a in node.args if not a.star and a.keyword is None]
+    if any(a.star for a in node.args):
+        return None
+    if isinstance(func, cst.Name):
+        name = func.value
+        if name in scope.names:  # a local or parameter called: not a builtin
+            return None
+        if name in _SIMPLE_RESULTS:
+            return _SIMPLE_RESULTS[name]
+        first = type_of(args[0].value, scope, depth) if args else None
+        if name == "abs" and len(args) == 1:
+            return first if first is not None and first.kind in ("int", "float", "num") else None
+        if name == "round":
+            if len(node.args) == 1:
+                return T.INT if is_number(first) else None
+            return first if first is not None and first.kind in ("int", "float") else None
+        if name in ("sorted", "list") and len(args) == 1 and len(node.args) <= 2:
+            elem = element_type(first)
+            if elem is None and first is not None and first.kind == "dict":
+                elem = first.args[0]
+            return T.list_of(elem) if elem is not None else None
+        if name == "set" and len(args) == 1:
+            elem = element_type(first)
+            return T.set_of(elem) if elem is not None else None
+        if name in ("list", "set", "dict") and not node.args:
+            return {"list": T.list_of(T.UNKNOWN), "set": T.set_of(T.UNKNOWN), "dict": T.dict_of(T.UNKNOWN, T.UNKNOWN)}[name]
+        if name in ("min", "max") and args and len(node.args) == len(args):
+            if len(args) == 1:
+                return element_type(first)
+            out: PyType | None = first
+            for a in args[1:]:
+                out = join_values(out, type_of(a.value, scope, depth))
+            return out
+        if name == "sum" and len(args) == 1 and len(node.args) == 1:
+            elem = element_type(first)
+            return elem if elem is not None and elem.kind in ("int", "float") else None
+        if name == "reversed" and len(args) == 1:
+            elem = element_type(first)
+            return iter_of(elem) if elem is not None else None
+        if name == "enumerate" and len(args) == 1:
+            elem = element_type(first)
+            return iter_of(T.tuple_of(T.INT, elem)) if elem is not None else None
+        if name == "zip" and args and len(args) == len(node.args):
+            elems = [element_type(type_of(a.value, scope, depth)) for a in args]
+            return iter_of(T.tuple_of(*elems)) if all(e is not None for e in elems) else None  # type: ignore[misc]
+        if name == "range":
+            return iter_of(T.INT)
+        if name == "divmod" and len(args) == 2:
+            b = type_of(args[1].value, scope, depth)
+            q = arithmetic("//", first, b)
+            return T.tuple_of(q, q) if q is not None else None
+        return scope.function_returns(name)
+    if isinstance(func, cst.Attribute):
+        method = func.attr.value
+        if isinstance(func.value, cst.Name) and func.value.value == "self":
+            return scope.function_returns(f"self.{method}")
+        if isinstance(func.value, cst.Name) and func.value.value not in scope.names:
+            module = scope.modules.get(func.value.value)
+            if module == "math":
+                return rules.MATH_RESULTS.get(method)
+            return None
+        receiver = type_of(func.value, scope, depth)
+        if receiver is None:
+            return None
+        if receiver.kind == "str":
+            return rules.STR_RESULTS.get(method)
+        if receiver.kind == "list" and receiver.args:
+            elem = receiver.args[0]
+            if method == "pop" and elem.kind != "unknown":
+                return elem
+            if method in ("index", "count"):
+                return T.INT
+            if method == "copy":
+                return receiver
+        if receiver.kind == "dict" and len(receiver.args) == 2:
+            k, v = receiver.args
+            if method == "keys":
+                return iter_of(k)
+            if method == "values":
+                return iter_of(v)
+            if method == "items":
+                return iter_of(T.tuple_of(k, v))
+            if method == "get" and v.kind != "unknown":
+                if len(node.args) == 1:
+                    return T.optional(v)
+                if len(node.args) == 2:
+                    return join_values(v, type_of(node.args[1].value, scope, depth))
+            if method == "copy":
+                return receiver
+        if receiver.kind == "set" and method == "copy":
+            return receiver
+    return None
+
+
+_SIMPLE_RESULTS: dict[str, PyType] = {
+    "len": T.INT, "str": T.STR, "repr": T.STR, "int": T.INT, "float": T.FLOAT, "bool": T.BOOL, "ord": T.INT,
+    "chr": T.STR, "hex": T.STR, "oct": T.STR, "bin": T.STR, "ascii": T.STR, "isinstance": T.BOOL,
+    "any": T.BOOL, "all": T.BOOL, "callable": T.BOOL, "hasattr": T.BOOL, "format": T.STR,
+}
