@@ -30,6 +30,7 @@ from portalis.model import (
     ParsedModule,
     Passing,
     PyType,
+    Severity,
     TypedConstant,
     TypedField,
     TypedParam,
@@ -557,7 +558,13 @@ def build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
     tm.names = module_names(parsed, scope.aliases)
     doc_returns: dict[str, PyType | None] = {}
     names = _module_names(parsed)
-    evidence = analyse_module(parsed, tree.module, tree.line, _resolver(scope), names)
+    try:
+        evidence = analyse_module(parsed, tree.module, tree.line, _resolver(scope), names)
+    except RecursionError:
+        # One function nested past the evidence walker's depth must not cost the module its
+        # type map: the types come from annotations and the older inference alone, and say so.
+        evidence = ModuleEvidence(module=parsed.module)
+        tm.diagnostics.append(_diag(parsed, "PTL171", "a function nests too deeply for the evidence pass: types of unannotated code in this module come from annotations and defaults only", 1).model_copy(update={"severity": Severity.WARNING}))
     for fn in parsed.functions:
         sig, doc_returns[fn.name] = _signature(fn, nodes.get(fn.name), scope, parsed, names, evidence)
         tm.functions.append(sig)
