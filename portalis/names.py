@@ -410,7 +410,8 @@ class Names:
 
     def _signature(self, tm: ModuleTypeMap, sig: FunctionSignature, out: list[Diagnostic]) -> FunctionSignature:
         from portalis.rust.printer import print_type
-        from portalis.types.rust_types import TypeMappingError, param_type
+        from portalis.model import Passing
+        from portalis.types.rust_types import TypeMappingError, param_passing, param_type
 
         missing: list[str] = []
         params = []
@@ -419,11 +420,13 @@ class Names:
             if py == p.py_type:
                 params.append(p)
                 continue
+            resized = p.passing is not Passing.MUT_ITEMS
             try:
-                rust = print_type(param_type(py, p.mutated, resized=not p.rust_type.startswith("&mut [")))
+                rust = print_type(param_type(py, p.mutated, resized))
+                passing = param_passing(py, p.mutated, resized)
             except TypeMappingError:
-                rust = "_"
-            params.append(p.model_copy(update={"py_type": py, "rust_type": rust}))
+                rust, passing = "_", Passing.VALUE
+            params.append(p.model_copy(update={"py_type": py, "rust_type": rust, "passing": passing}))
         returns = self.resolve_type(sig.returns, missing)
         if params == sig.params and returns == sig.returns:
             return sig
