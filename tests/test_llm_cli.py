@@ -34,7 +34,7 @@ def test_translate_with_an_llm_endpoint_reports_the_backend_per_function(tmp_pat
         proc = portalis("translate", str(tmp_path / "clampmod.py"), "--out", str(tmp_path / "out"), "--no-build",
                         "--llm-endpoint", server.url + "/v1", "--llm-model", "test-model", "--llm-only")
     assert proc.returncode == 0, proc.stderr
-    assert re.search(r"llm openai:test-model: 1 functions sent, 1 accepted \(1 verified\), 1 candidates, compile rate 100%", proc.stdout)
+    assert re.search(r"llm openai:test-model: 1 function sent, 1 accepted \(1 verified\), 1 candidate, compile rate 100%", proc.stdout)
     report = json.loads((tmp_path / "out" / "portalis-report.json").read_text())
     (module,) = report["modules"]
     assert [(f["name"], f["backend"], f["status"]) for f in module["functions"]] == [("clamp", "llm", "translated")]
