@@ -9,7 +9,7 @@ of the modules a translation may read, settles those references:
   then its imports (`from x import y as z`, `import a.b as c`, relative imports are already
   absolute in the type map), then its star imports (the exporter's `__all__` when it is a
   literal list, else its public names), re-exports through `__init__.py` at any depth, and
-  submodules. Cycles and chains longer than MAX_DEPTH resolve to nothing.
+  submodules. A cycle (two modules star-importing each other) resolves to nothing.
 - **Types** (`Names.resolve_type_map`): a class type becomes the class where it is defined
   (`crate::pkg::sub::Name`, never a path through a re-export), a type alias of another module
   becomes its type (`Pos = int`), an exception class becomes the exception type; a class type
@@ -183,14 +183,14 @@ class Names:
         key = (module, name)
         if key not in self._memo:
             self._memo[key] = None  # a cycle resolves to nothing
-            self._memo[key] = self._resolve(module, name, 0)
+            self._memo[key] = self._resolve(module, name)
         return self._memo[key]
 
-    def _resolve(self, module: str, name: str, depth: int) -> Target | None:
-        if depth > MAX_DEPTH:
-            return None
+    def _resolve(self, module: str, name: str) -> Target | None:
         tm = self.maps.get(module)
         if tm is None:
+            if f"{module}.{name}" in self.maps:  # `import a.b` binds `a`, a namespace package
+                return Target(f"{module}.{name}", "", "module")
             return Target(module, name, "external")
         if tm.cls(name) is not None:
             return Target(module, name, "class")
@@ -215,20 +215,15 @@ class Names:
                 return Target(sub, "", "module")
             if imp.module not in self.maps:
                 return Target(imp.module, imp.name, "external")
-            return self._follow(imp.module, imp.name, depth)
+            return self.resolve(imp.module, imp.name)  # memoized: a cycle meets its placeholder (None)
         for imp in reversed(tm.names.imports):
             if imp.name == "*" and self.exports(imp.module, name):
-                found = self._follow(imp.module, name, depth)
+                found = self.resolve(imp.module, name)
                 if found is not None:
                     return found
         if f"{module}.{name}" in self.maps:
             return Target(f"{module}.{name}", "", "module")
         return None
-
-    def _follow(self, module: str, name: str, depth: int) -> Target | None:
-        if depth >= MAX_DEPTH:
-            return None
-        return self.resolve(module, name)  # memoized; a cycle meets its placeholder (None)
 
     def exports(self, module: str, name: str) -> bool:
         """Whether `from module import *` binds `name`: listed in its `__all__`, or public
