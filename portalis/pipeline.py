@@ -31,6 +31,7 @@ from portalis.source import Discovery, SourceError, resolve_root, scan_sources
 from portalis.lower.module import format_translations
 from portalis.parse import parse_file
 from portalis.typemap import build_type_map
+from portalis.analysis.provenance import find_signature, signature_summary
 from portalis.validate.cargo import Toolchain, run_cargo, rustfmt_clean
 from portalis.validate.behaviour import BehaviourReport, VerifyConfig, apply_verdicts, verify_crate
 from portalis.validate.compile import check_modules
@@ -65,7 +66,11 @@ def module_status(parsed: ParsedModule | None, validation: ModuleValidation | No
     return "ok"
 
 
-def module_report(parsed: ParsedModule | None, translation: ModuleTranslation | None, validation: ModuleValidation | None, module: str, path: str) -> dict:
+def module_report(parsed: ParsedModule | None, translation: ModuleTranslation | None, validation: ModuleValidation | None, module: str, path: str,
+                  type_map: ModuleTypeMap | None = None) -> dict:
+    """One module's entry of the report; with its type map, each function has its `signature`:
+    the types of its parameters and return with where each came from (annotation, default, use,
+    call site, docstring, return, body)."""
     diagnostics: list[Diagnostic] = []
     if translation is not None:
         diagnostics += translation.diagnostics
@@ -95,10 +100,16 @@ def module_report(parsed: ParsedModule | None, translation: ModuleTranslation | 
                 "cases_passed": f.cases_passed,
                 "cases_total": f.cases_total,
                 "detail": f.detail,
+                **_signature_entry(type_map, f.qualname),
             }
             for f in (validation.functions if validation else [])
         ],
     }
+
+
+def _signature_entry(type_map: ModuleTypeMap | None, qualname: str) -> dict:
+    sig = find_signature(type_map, qualname) if type_map is not None else None
+    return {"signature": signature_summary(sig)} if sig is not None else {}
 
 
 def skipped_report(found: Discovery) -> dict:
@@ -235,7 +246,7 @@ def translate_path(
         path=str(out_dir.resolve()), compiles=compiles, modules=len(modules), rustfmt_clean=rustfmt_clean(out_dir, toolchain)
     )
     reports = [
-        module_report(parsed[m.module], translations[m.module], validations.get(m.module), m.module, m.path)
+        module_report(parsed[m.module], translations[m.module], validations.get(m.module), m.module, m.path, type_maps.get(m.module))
         for m in modules
     ]
     files = skipped_report(found)

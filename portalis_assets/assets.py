@@ -43,7 +43,7 @@ from portalis.validate.compile import check_modules
 from portalis.validate.safety import function_sources
 from portalis.validate.static import crate_safety, rustfmt_modules
 from portalis_assets.faults import error_md, inject_fault, pause_point, record_failure, skip_failed
-from portalis_assets.metadata import diagnostics_md, rust_md, table_md
+from portalis_assets.metadata import diagnostics_md, rust_md, signatures_md, table_md
 from portalis_assets.outcome import failed_modules
 from portalis_assets.partitions import python_modules
 from portalis_assets.recovery import claim_run
@@ -59,7 +59,7 @@ def module_stage(**kwargs: Any) -> Any:
 
 # Bump a stage's version when its logic changes: its partitions become stale.
 PARSE_VERSION = "parse-1"
-TYPE_MAP_VERSION = "typemap-1"
+TYPE_MAP_VERSION = "typemap-2"  # 2: types from evidence (portalis/analysis), provenance
 TRANSLATE_VERSION = RULES_VERSION
 # rust_translation's code version also carries a digest of the translator's sources (portalis/cache.py):
 # editing the rules makes every module stale, and the function cache keys change with it.
@@ -133,13 +133,12 @@ def type_map(context: dg.AssetExecutionContext, store: DuckDBStoreResource) -> N
         except Exception as exc:  # the outer net: one module's failure must not cost the others
             record_failure(context, db, "type_map", key, p.path if p else "", exc)
             continue
-        rows = [[f.name, ", ".join(f"{q.name}: {q.rust_type}" for q in f.params), f.rust_returns, "yes" if f.typed else "no"] for f in tm.functions]
         context.add_asset_metadata(
             {
                 "functions": len(tm.functions),
                 "typed_functions": sum(f.typed for f in tm.functions),
                 "classes": len(tm.classes),
-                "signatures": table_md(["function", "parameters", "returns", "typed"], rows),
+                "signatures": signatures_md(tm),  # each type with its provenance
                 "diagnostics": diagnostics_md(tm.diagnostics),
             },
             partition_key=key,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from portalis.model import Diagnostic
+from portalis.analysis.provenance import explain
+from portalis.model import Diagnostic, ModuleTypeMap
 
 
 def diagnostics_md(diags: list[Diagnostic]) -> dg.MetadataValue:
@@ -28,3 +29,15 @@ def table_md(header: list[str], rows: list[list[object]]) -> dg.MetadataValue:
     for r in rows:
         lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in r) + " |")
     return dg.MetadataValue.md("\n".join(lines))
+
+
+def signatures_md(tm: ModuleTypeMap) -> dg.MetadataValue:
+    """The type map's signatures, each parameter and return with where its type came from
+    (`n: i64 — int (default: = 0 at line 5)`); methods as `Class.method`."""
+    sigs = list(tm.functions) + [m for c in tm.classes for m in c.methods if m.qualname.startswith(f"{c.name}.")]
+    rows = []
+    for f in sigs:
+        params = "<br>".join(f"`{p.name}`: {p.rust_type} — {explain(p.py_type, p.provenance)}" for p in f.params)
+        returns = f"{f.rust_returns} — {explain(f.returns, f.returns_provenance)}"
+        rows.append([f.qualname, params, returns, "yes" if f.typed else "no"])
+    return table_md(["function", "parameters (type: where it came from)", "returns", "typed"], rows)

@@ -57,6 +57,7 @@ class Observation:
     origin: TypeOrigin
     shape: str = ""
     elem: PyType | None = None
+    weak: bool = False  # drawn from weak evidence itself (a loop variable only used with floats)
 
 
 @dataclass
@@ -333,6 +334,7 @@ class _ModuleContext:
             provisional = found
         for n in local_names:
             names[n] = provisional.get(n)
+        scope.tentative = dict(provisional)
         final = self._local_types(u, scope, local_names, strict=True)
         for n in local_names:
             names[n] = final.get(n)
@@ -545,6 +547,8 @@ class _ModuleContext:
         kind = use.kind
         line = use.line
         text = code(use.node) if use.node is not None else ""
+        if kind == "iterated" and use.other is not None:
+            text = f"for {code(use.other)} in {text}"
 
         def strong(t: PyType | None, detail: str = text) -> list[Observation]:
             if t is None or t.kind in (ITER, "unknown", "none"):
@@ -557,7 +561,16 @@ class _ModuleContext:
         if kind == "method":
             return self._method_use(u, use, scope, strong, shape)
         if kind == "arith":
-            return _arith_use(use, type_of(use.other, scope) if use.other is not None else None, strong, shape)
+            other = type_of(use.other, scope) if use.other is not None else None
+            if other is None and use.other is not None and scope.tentative:
+                # the other operand's type only from its typed assignments: a number at most
+                guess = type_of(use.other, Scope(names={**scope.names, **scope.tentative}, function_returns=scope.function_returns,
+                                                 modules=scope.modules, constants=scope.constants, fields=scope.fields))
+                if guess is not None and guess.kind == "float" and use.op in ("+", "-", "*", "/"):
+                    return shape("floaty")
+                if guess is not None and guess.kind == "int" and use.op in ("+", "-", "//", "%"):
+                    return shape("number")
+            return _arith_use(use, other, strong, shape)
         if kind == "unary":
             if use.op == "BitInvert":
                 return strong(T.INT)
@@ -617,8 +630,9 @@ class _ModuleContext:
         if kind == "slice_bound":
             return strong(T.INT)
         if kind == "iterated":
-            elem = self._loop_element(u, use, scope)
-            return shape("iterable") + (shape("elements", elem=elem) if elem is not None else [])
+            elem, weak = self._loop_element(u, use, scope)
+            elements = [Observation(None, TypeOrigin(source="use", line=line, detail=text), shape="elements", elem=elem, weak=weak)]
+            return shape("iterable") + (elements if elem is not None else [])
         if kind == "passed":
             return self._passed_use(u, use, scope, strong, shape)
         if kind == "returned":
@@ -688,6 +702,17 @@ class _ModuleContext:
                 return shape("sized", detail="len()")
             if fname in ("abs", "round", "divmod") and index == 0:
                 return shape("number", detail=f"{fname}()")
+            if fname in ("min", "max") and isinstance(index, int) and len(call.args) > 1 and all(a.keyword is None and not a.star for a in call.args):
+                # compared with the other arguments: the same kind of value
+                for i, a in enumerate(call.args):
+                    t = type_of(a.value, scope) if i != index else None
+                    if t is None:
+                        continue
+                    if t.kind == "float":
+                        return shape("floaty", detail=f"{fname}() with {code(a.value)}")
+                    if t.kind in ("int", "str"):
+                        return strong(t, f"{fname}() with {code(a.value)}")
+                return shape("number", detail=f"{fname}()") if any(type_of(a.value, scope) is not None for a in call.args) else []
             if fname in ("sorted", "min", "max", "sum", "list", "set", "tuple", "enumerate", "reversed", "zip", "any", "all") and index == 0 and len(call.args) == 1:
                 return shape("iterable", detail=f"{fname}()")
             return []
@@ -740,23 +765,24 @@ class _ModuleContext:
                 return strong(receiver.args[0], detail) if T.is_known(receiver.args[0]) else []
         return []
 
-    def _loop_element(self, u: FunctionUnit, use: Use, scope: Scope) -> PyType | None:
+    def _loop_element(self, u: FunctionUnit, use: Use, scope: Scope) -> tuple[PyType | None, bool]:
         """The element type a loop over the name shows, from how the loop variable is used."""
         target = use.other
         if use.op == "enumerate" and type(target) in (cst.Tuple, cst.List) and len(target.elements) == 2:  # type: ignore[union-attr]
             target = target.elements[1].value  # type: ignore[union-attr]
         if type(target) is not cst.Name:
-            return None
+            return None, False
         x = target.value  # type: ignore[union-attr]
         if x in u.params or x in u.body.assigned or x in u.body.opaque:
-            return None
+            return None, False
         found: list[Observation] = []
         for other in u.body.uses.get(x, []):
             if other.kind in ("iterated",):
                 continue
             found.extend(self._observe(u, other, scope))
-        t = decide(found).type
-        return t if t is not None and T.is_known(t) else None
+        ev = decide(found, u.floats)
+        t = ev.type
+        return (t, ev.weak) if t is not None and T.is_known(t) else (None, False)
 
     # ------------------------------------------------------------ returns
 
@@ -780,6 +806,10 @@ class _ModuleContext:
             if t is None or t.kind == ITER or not T.is_known(t):
                 untyped.append(f"`{detail}` at line {line}")
                 continue
+            if value is not None and t.kind == "optional":
+                # `if hi is None: hi = 100` ... `return hi`: whether it can still be None is a
+                # question of narrowing, which lowering answers
+                return TypeEvidence(tried=f"`{detail}` at line {line} may be narrowed from {t}")
             if joined is None:
                 joined = t
                 provenance.append(origin)
@@ -1004,6 +1034,7 @@ def decide(observations: list[Observation], floats: bool = False) -> TypeEvidenc
             return TypeEvidence(conflict=f"{first.type} ({first.origin}) and {o.type} ({o.origin})", tried=_tried(observations))
         if u != t or not used:
             used.append(o)
+            weak = weak or o.weak
         t = u
     shapes = {s: [o for o in observations if o.shape == s] for s in ("none", "number", "division", "floaty", "sequence", "iterable", "sized", "elements")}
     number_use = shapes["number"] + shapes["division"] + shapes["floaty"]
@@ -1026,6 +1057,7 @@ def decide(observations: list[Observation], floats: bool = False) -> TypeEvidenc
             if e is not None and e.kind not in ("str", "unknown") and elem_types:
                 t = T.list_of(e)
                 used += [container_use[0], elems[0]]
+                weak = weak or any(o.weak for o in elems)
         elif (shapes["floaty"] or shapes["division"]) and not container_use:
             # arithmetic with floats, or a true division, and nothing saying int: a float
             # (which takes ints too, as a float annotation does)
@@ -1048,6 +1080,7 @@ def decide(observations: list[Observation], floats: bool = False) -> TypeEvidenc
             if e is not None and e.kind != "unknown":
                 t = PyType(kind=t.kind, args=(e,))
                 used.append(elems[0])
+                weak = weak or any(o.weak for o in elems)
     if t.kind == "unknown":
         return TypeEvidence(tried=_tried(observations))
     if shapes["none"] and t.kind != "optional":

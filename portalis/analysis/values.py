@@ -37,6 +37,9 @@ class Scope:
     modules: dict[str, str] = field(default_factory=dict)  # local name -> imported module (`m` -> `math`)
     constants: dict[str, PyType] = field(default_factory=dict)  # module constants of known type
     fields: dict[str, PyType | None] = field(default_factory=dict)  # attributes of self (in a method)
+    # Locals' types from their typed assignments only (`total = 0.0` then `total = total + x`):
+    # weaker, used for what a name's use says, never for a type the map records.
+    tentative: dict[str, PyType | None] = field(default_factory=dict)
 
 
 def join_values(a: PyType | None, b: PyType | None) -> PyType | None:
