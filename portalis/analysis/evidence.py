@@ -192,9 +192,24 @@ def _decorator_name(node: cst.BaseExpression) -> str:
     return node.value if type(node) is cst.Name else ""  # type: ignore[attr-defined]
 
 
+_BYTES_NAMES = frozenset(("bytes", "bytearray", "memoryview", "bytes_types"))
+
+
 def _mentions_bytes(node: cst.FunctionDef) -> bool:
-    text = code(node, 1_000_000)
-    return any(s in text for s in ("b'", 'b"', "bytes(", "bytearray(", "memoryview(", ".decode(", "bytes_types"))
+    """Whether a function works with bytes (a bytes literal, `bytes(...)`, `.decode()`): its
+    `.split()` or `.strip()` may be bytes methods."""
+    stack: list[cst.CSTNode] = [node.body]
+    while stack:
+        n = stack.pop()
+        t = type(n)
+        if t is cst.SimpleString and "b" in n.prefix.lower():  # type: ignore[attr-defined]
+            return True
+        if t is cst.Name and n.value in _BYTES_NAMES:  # type: ignore[attr-defined]
+            return True
+        if t is cst.Attribute and n.attr.value == "decode":  # type: ignore[attr-defined]
+            return True
+        stack.extend(children(n))
+    return False
 
 
 def _static_observations(u: FunctionUnit, names: set[str]) -> dict[str, list[Observation]]:
@@ -535,11 +550,11 @@ class _ModuleContext:
                 origin = TypeOrigin(source="assignment", line=line, detail=f"{p} = {code(value)}")
                 assigned.append(Observation(None, origin, shape="none") if t.kind == "none" else Observation(t, origin))
             everything = u.static.get(p, []) + out
-            if decide(everything + assigned).conflict is not None:
-                return []  # rebound to another type: the uses are not all the argument's
-            if any(o.shape == "none" for o in everything):
-                # `if hi is None: hi = len(a)`: what replaces the None is what it holds otherwise
-                out = out + [o for o in assigned if o.shape != "none"]
+            if not any(o.shape == "none" for o in everything) or decide(everything + assigned).conflict is not None:
+                # `n = str(n)`: the uses may be the new value's, not the argument's
+                return []
+            # `if hi is None: hi = len(a)`: what replaces the None is what it holds otherwise
+            out = out + [o for o in assigned if o.shape != "none"]
         return out
 
     def _observe(self, u: FunctionUnit, use: Use, scope: Scope) -> list[Observation]:
@@ -1086,7 +1101,11 @@ def decide(observations: list[Observation], floats: bool = False) -> TypeEvidenc
     if shapes["none"] and t.kind != "optional":
         t = T.optional(t)
         used.append(shapes["none"][0])
-    return TypeEvidence(type=t, provenance=[o.origin for o in used[:PROVENANCE_SHOWN]], weak=weak)
+    origins: list[TypeOrigin] = []
+    for o in used:
+        if o.origin not in origins:
+            origins.append(o.origin)
+    return TypeEvidence(type=t, provenance=origins[:PROVENANCE_SHOWN], weak=weak)
 
 
 def _tried(observations: list[Observation]) -> str:

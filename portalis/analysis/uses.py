@@ -155,6 +155,8 @@ def _examine(node: cst.CSTNode, t: type, line: int | None, body: Body) -> None:
             body.augmented.append((n, op, value))
         elif (a := _self_attr(target)) is not None:
             body.self_stores.append((a, op, (value,), line))
+        if (n := _name(value)) is not None:  # `total += n`: n is used with the target
+            body.use(Use(n, "arith", line, op=op, other=target, index="right", node=node))
     elif t is cst.Return:
         value = node.value  # type: ignore[attr-defined]
         body.returns.append((value, line))
