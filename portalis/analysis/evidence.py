@@ -331,11 +331,15 @@ class _ModuleContext:
             fields = {a: ev.type for a, ev in self.fields.get(self.root(u.cls), {}).items()}
         scope = Scope(names=names, function_returns=self.function_returns(u), modules=self.modules, constants=self.constants, fields=fields)
         body = u.body
+        declared_types = {p: names[p] for p in u.params}
+        self._widen_params(u, scope, strict=False)
         local_names = (set(body.assigned) | {n for n, _, _ in body.augmented} | _bound(body)) - set(u.params)
         for n in body.opaque:
             names[n] = None
         local_names -= body.opaque
         if not local_names:
+            scope.names.update(declared_types)
+            self._widen_params(u, scope)
             return scope
         # Optimistic passes (a local read before its type is known is not typed, and the
         # assignments that are typed are joined), then one strict check of the result.
@@ -353,7 +357,30 @@ class _ModuleContext:
         final = self._local_types(u, scope, local_names, strict=True)
         for n in local_names:
             names[n] = final.get(n)
+        scope.names.update(declared_types)
+        self._widen_params(u, scope)
         return scope
+
+    def _widen_params(self, u: FunctionUnit, scope: Scope, strict: bool = True) -> None:
+        """A parameter the body assigns holds those values too (`n = n / 2`: n is read as a
+        float, as the translation widens its copy); strict: an untyped value makes it unknown
+        (else it is skipped: the pass before the locals are known)."""
+        for p in u.params:
+            values = u.body.assigned.get(p)
+            t = scope.names.get(p)
+            if not values or t is None or p in u.variadic:
+                continue
+            for value, _line in values:
+                v = type_of(value, scope)
+                if v is None or v.kind == ITER:
+                    if strict:
+                        t = None
+                        break
+                    continue
+                t = _join_local(t, v) if t is not None else None
+                if t is None:
+                    break
+            scope.names[p] = t
 
     def _local_types(self, u: FunctionUnit, scope: Scope, local_names: set[str], strict: bool) -> dict[str, PyType | None]:
         """Each local's type from what is assigned to it. strict: every assignment must be
@@ -542,17 +569,19 @@ class _ModuleContext:
         if rebound_elsewhere or retyped:
             return []
         if rebound:
+            early = _before_rebinding(body.uses.get(p, []), body.assign_loops.get(p, []))
             assigned = []
             for value, line in rebound:
                 t = type_of(value, scope)
                 if t is None or t.kind == ITER:
-                    return []
+                    return [o for use in early for o in self._observe(u, use, scope)]
                 origin = TypeOrigin(source="assignment", line=line, detail=f"{p} = {code(value)}")
                 assigned.append(Observation(None, origin, shape="none") if t.kind == "none" else Observation(t, origin))
             everything = u.static.get(p, []) + out
             if not any(o.shape == "none" for o in everything) or decide(everything + assigned).conflict is not None:
-                # `n = str(n)`: the uses may be the new value's, not the argument's
-                return []
+                # `n = str(n)`: the uses after it may be the new value's; those before it (and
+                # in its own right-hand side), outside any loop around it, are the argument's
+                return [o for use in early for o in self._observe(u, use, scope)]
             # `if hi is None: hi = len(a)`: what replaces the None is what it holds otherwise
             out = out + [o for o in assigned if o.shape != "none"]
         return out
@@ -801,12 +830,36 @@ class _ModuleContext:
 
     # ------------------------------------------------------------ returns
 
+    def _yielded(self, u: FunctionUnit, scope: Scope) -> TypeEvidence:
+        """A generator's type: the list of what it yields (as a `Generator[Y, ...]` annotation
+        maps; the translation collects it), when every yielded value is typed."""
+        body = u.body
+        if body.yield_from or any(v is not None for v, _ in body.returns):
+            return TypeEvidence(tried="`yield from`, or a generator returning a value")
+        elem: PyType | None = None
+        provenance: list[TypeOrigin] = []
+        for value, line in body.yields:
+            t = T.NONE if value is None else type_of(value, scope)
+            if t is None or t.kind == ITER or not T.is_known(t):
+                return TypeEvidence(tried=f"yielded value not typed: `yield {code(value) if value is not None else ''}` at line {line}")
+            j = t if elem is None else join_values(elem, t)
+            if j is None:
+                return TypeEvidence(tried=f"yielded values disagree: {elem} and {t}")
+            if j != elem:
+                provenance.append(TypeOrigin(source="return", line=line, detail=f"yield {code(value) if value is not None else ''}"))
+            elem = j
+        if elem is None:
+            return TypeEvidence()
+        return TypeEvidence(type=T.list_of(elem), provenance=provenance[:PROVENANCE_SHOWN])
+
     def returned(self, u: FunctionUnit, scope: Scope, optimistic: bool) -> TypeEvidence:
         """The return type the returned expressions show (only when every one is typed and the
         end of the function, if reachable, adds None)."""
         body = u.body
-        if u.declared_returns is not None or body.generator:
+        if u.declared_returns is not None:
             return TypeEvidence()
+        if body.generator:
+            return self._yielded(u, scope)
         values = [(v, line) for v, line in body.returns]
         if not any(v is not None for v, _ in values):
             return TypeEvidence()  # returns nothing: None (the type map's own rule)
@@ -845,6 +898,17 @@ class _ModuleContext:
         if joined is None or (untyped and not optimistic):
             return TypeEvidence(tried="returned values not typed: " + ", ".join(untyped[:3]) if untyped else "")
         return TypeEvidence(type=joined, provenance=provenance[:PROVENANCE_SHOWN])
+
+
+def _before_rebinding(uses: list[Use], assignments: list[tuple[int | None, tuple[int, ...]]]) -> list[Use]:
+    """The uses that see the argument itself: at or before the first rebinding's line (its
+    right-hand side is evaluated first), in no loop that also holds a rebinding."""
+    lines = [line for line, _ in assignments if line is not None]
+    if not lines or len(lines) != len(assignments):
+        return []
+    first = min(lines)
+    loops = {loop for _, around in assignments for loop in around}
+    return [u for u in uses if u.line is not None and u.line <= first and not (set(u.loops) & loops)]
 
 
 def t_ok(t: PyType | None) -> bool:
@@ -913,7 +977,7 @@ def _constant_types(module: cst.Module, modules: dict[str, str]) -> dict[str, Py
     """Module constants whose values the evaluator types (`ONE_THIRD = 1.0/3.0`, `c6_set =
     set(range(65529, 65534))`), in order; a name bound twice at module level is left out."""
     counts: dict[str, int] = {}
-    assigned: list[tuple[str, cst.BaseExpression]] = []
+    assigned: list[tuple[cst.BaseExpression, cst.BaseExpression]] = []
     for stmt in module.body:
         if type(stmt) is cst.SimpleStatementLine:
             for small in stmt.body:
@@ -921,8 +985,8 @@ def _constant_types(module: cst.Module, modules: dict[str, str]) -> dict[str, Py
                     for target in small.targets:
                         for n in _names_of(target.target):
                             counts[n] = counts.get(n, 0) + 1
-                        if type(target.target) is cst.Name and len(small.targets) == 1:
-                            assigned.append((target.target.value, small.value))
+                        if type(target.target) in (cst.Name, cst.Tuple, cst.List) and len(small.targets) == 1:
+                            assigned.append((target.target, small.value))
                 elif type(small) in (cst.AnnAssign, cst.AugAssign) and type(small.target) is cst.Name:
                     counts[small.target.value] = counts.get(small.target.value, 0) + 2
         elif type(stmt) in (cst.FunctionDef, cst.ClassDef):
@@ -932,12 +996,12 @@ def _constant_types(module: cst.Module, modules: dict[str, str]) -> dict[str, Py
                 counts[n] = counts.get(n, 0) + 2
     out: dict[str, PyType] = {}
     scope = Scope(constants=out, modules=modules)
-    for name, value in assigned:
-        if counts.get(name) != 1:
-            continue
-        t = type_of(value, scope)
-        if t is not None and T.is_known(t) and t.kind not in ("none", ITER):
-            out[name] = t
+    for target, value in assigned:
+        bound: dict[str, PyType | None] = {}
+        bind_target(target, type_of(value, scope), bound)
+        for name, t in bound.items():
+            if counts.get(name) == 1 and t is not None and T.is_known(t) and t.kind not in ("none", ITER):
+                out[name] = t
     return out
 
 
