@@ -368,8 +368,8 @@ class _ModuleContext:
         for p in u.params:
             values = u.body.assigned.get(p)
             t = scope.names.get(p)
-            if not values or t is None or p in u.variadic:
-                continue
+            if not values or t is None or p in u.variadic or p in u.body.kind_tested:
+                continue  # (a kind-tested parameter is rebound in narrowed branches: `x = [x]`)
             for value, _line in values:
                 v = type_of(value, scope)
                 if v is None or v.kind == ITER:
@@ -643,7 +643,7 @@ class _ModuleContext:
             if container.kind == "dict" and container.args:
                 return strong(container.args[0])
             elem = element_type(container)
-            return strong(elem) if elem is not None and elem.kind != "unknown" else []
+            return strong(elem) if elem is not None and T.is_known(elem) else []
         if kind == "contains":
             return shape("iterable")  # a str, or any container: nothing more
         if kind == "subscript":
