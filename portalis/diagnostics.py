@@ -24,6 +24,7 @@ CODES: dict[str, str] = {
     "PTL111": "annotation names a type with no Rust mapping yet",
     "PTL112": "a local variable's (or attribute's) type cannot be inferred: annotate it",
     "PTL113": "types do not match what the operation needs",
+    "PTL170": "an unannotated parameter's evidence disagrees (two observations no one Python type satisfies, e.g. a str default and `x - 1`): both are named; not translated",
     # statements and expressions the rules do not translate yet
     "PTL120": "statement not supported yet",
     "PTL121": "this form of exception handling is not supported yet (except*, raising a non-exception, finally with return)",

@@ -35,6 +35,7 @@ from portalis.parse import parse_file
 from portalis.progress import NO_PROGRESS, ProgressSink
 from portalis.reasons import function_lines, function_reason
 from portalis.typemap import build_type_map
+from portalis.analysis.provenance import find_signature, signature_summary
 from portalis.validate.cargo import Toolchain, run_cargo, rustfmt_clean
 from portalis.validate.behaviour import BehaviourReport, VerifyConfig, apply_verdicts, verify_crate
 from portalis.validate.compile import check_modules
@@ -69,7 +70,11 @@ def module_status(parsed: ParsedModule | None, validation: ModuleValidation | No
     return "ok"
 
 
-def module_report(parsed: ParsedModule | None, translation: ModuleTranslation | None, validation: ModuleValidation | None, module: str, path: str) -> dict:
+def module_report(parsed: ParsedModule | None, translation: ModuleTranslation | None, validation: ModuleValidation | None, module: str, path: str,
+                  type_map: ModuleTypeMap | None = None) -> dict:
+    """One module's entry of the report; with its type map, each function has its `signature`:
+    the types of its parameters and return with where each came from (annotation, default, use,
+    call site, docstring, return, body)."""
     diagnostics: list[Diagnostic] = []
     if translation is not None:
         diagnostics += translation.diagnostics
@@ -91,13 +96,14 @@ def module_report(parsed: ParsedModule | None, translation: ModuleTranslation | 
             {"code": d.code, "message": d.message, "line": d.line, "function": d.function, "severity": d.severity.value}
             for d in diagnostics
         ],
-        "functions": [function_entry(f, diagnostics, lines.get(f.qualname)) for f in (validation.functions if validation else [])],
+        "functions": [function_entry(f, diagnostics, lines.get(f.qualname), type_map) for f in (validation.functions if validation else [])],
     }
 
 
-def function_entry(f: FunctionReport, diagnostics: list[Diagnostic], line: int | None) -> dict:
+def function_entry(f: FunctionReport, diagnostics: list[Diagnostic], line: int | None, type_map: ModuleTypeMap | None = None) -> dict:
     """One function of the report: its status, cases, and why it is not verified (`reason`:
-    code, message, line; None when verified or translated without a verdict)."""
+    code, message, line; None when verified or translated without a verdict); with the type
+    map, its `signature` with the provenance of each type."""
     reason = function_reason(f, diagnostics, line)
     return {
         "name": f.name,
@@ -109,7 +115,13 @@ def function_entry(f: FunctionReport, diagnostics: list[Diagnostic], line: int |
         "cases_total": f.cases_total,
         "detail": f.detail,
         "reason": reason.model_dump() if reason else None,
+        **_signature_entry(type_map, f.qualname),
     }
+
+
+def _signature_entry(type_map: ModuleTypeMap | None, qualname: str) -> dict:
+    sig = find_signature(type_map, qualname) if type_map is not None else None
+    return {"signature": signature_summary(sig)} if sig is not None else {}
 
 
 def skipped_report(found: Discovery) -> dict:
@@ -270,7 +282,7 @@ def translate_path(
         path=str(out_dir.resolve()), compiles=compiles, modules=len(modules), rustfmt_clean=rustfmt_clean(out_dir, toolchain)
     )
     reports = [
-        module_report(parsed[m.module], translations[m.module], validations.get(m.module), m.module, m.path)
+        module_report(parsed[m.module], translations[m.module], validations.get(m.module), m.module, m.path, type_maps.get(m.module))
         for m in modules
     ]
     files = skipped_report(found)

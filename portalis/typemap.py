@@ -148,6 +148,10 @@ def _signature(
             pinned = found.params.get(p.name) if found is not None and p.annotation is None else None
             if pinned is not None and pinned.type is not None and not pinned.weak:  # weak ones: see _finish
                 py, origins = pinned.type, list(pinned.provenance)
+            elif pinned is not None and pinned.conflict:
+                # No one Python type fits every observation: not translated (a guess would be
+                # wrong for one of them).
+                diagnostics.append(_diag(parsed, "PTL170", f"parameter `{p.name}`: conflicting evidence: {pinned.conflict}", fn.line, fn.name))
             else:
                 for hint, source in ((evidence_doc.params.get(p.name), "docstring"), (_default_type(p.default), "default")):
                     if hint is not None:
@@ -366,8 +370,7 @@ def _finish(
             p = p.model_copy(update={"py_type": seen.type, "provenance": [*p.provenance, *seen.provenance]})
         if not T.is_known(p.py_type):
             if seen is not None and seen.conflict and p.py_type.kind == "unknown":
-                diagnostics.append(_diag(parsed, "PTL170", f"parameter `{p.name}`: conflicting evidence: {seen.conflict}", sig.line, sig.name))
-                continue
+                continue  # PTL170 (the signature says which observations disagree)
             what = "has no type annotation" if p.py_type.kind == "unknown" else f"has an incomplete type ({p.py_type})"
             tried = f" ({seen.tried})" if seen is not None and seen.tried else ""
             diagnostics.append(_diag(parsed, "PTL110", f"parameter `{p.name}` {what} and none could be inferred{tried}", sig.line, sig.name))

@@ -16,6 +16,7 @@ from typing import Any
 
 import dagster as dg
 
+from portalis.analysis.provenance import explain
 from portalis.model import Diagnostic, FunctionSignature, ModuleTypeMap, TypedParam
 
 
@@ -84,6 +85,8 @@ SIGNATURE_COLUMNS: list[Column] = [
     Column("python_type", "string", "the Python type (annotated or inferred)", lambda r: str(r.param.py_type if r.param else r.function.returns)),
     Column("rust_type", "string", "the Rust type it maps to", lambda r: r.param.rust_type if r.param else r.function.rust_returns),
     Column("default", "string", "default value (source text)", lambda r: (r.param.default or "") if r.param else ""),
+    Column("provenance", "string", "where the type came from (annotation, default, a use, a call site, a docstring, a return)",
+           lambda r: explain(r.param.py_type, r.param.provenance) if r.param else explain(r.function.returns, r.function.returns_provenance)),
     Column("note", "string", "passed as &mut, *args", lambda r: _param_note(r.param)),
     Column("typed", "bool", "the function has a complete typed signature", lambda r: r.function.typed),
 ]

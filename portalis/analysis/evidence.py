@@ -57,6 +57,7 @@ class Observation:
     origin: TypeOrigin
     shape: str = ""
     elem: PyType | None = None
+    weak: bool = False  # drawn from weak evidence itself (a loop variable only used with floats)
 
 
 @dataclass
@@ -191,9 +192,24 @@ def _decorator_name(node: cst.BaseExpression) -> str:
     return node.value if type(node) is cst.Name else ""  # type: ignore[attr-defined]
 
 
+_BYTES_NAMES = frozenset(("bytes", "bytearray", "memoryview", "bytes_types"))
+
+
 def _mentions_bytes(node: cst.FunctionDef) -> bool:
-    text = code(node, 1_000_000)
-    return any(s in text for s in ("b'", 'b"', "bytes(", "bytearray(", "memoryview(", ".decode(", "bytes_types"))
+    """Whether a function works with bytes (a bytes literal, `bytes(...)`, `.decode()`): its
+    `.split()` or `.strip()` may be bytes methods."""
+    stack: list[cst.CSTNode] = [node.body]
+    while stack:
+        n = stack.pop()
+        t = type(n)
+        if t is cst.SimpleString and "b" in n.prefix.lower():  # type: ignore[attr-defined]
+            return True
+        if t is cst.Name and n.value in _BYTES_NAMES:  # type: ignore[attr-defined]
+            return True
+        if t is cst.Attribute and n.attr.value == "decode":  # type: ignore[attr-defined]
+            return True
+        stack.extend(children(n))
+    return False
 
 
 def _static_observations(u: FunctionUnit, names: set[str]) -> dict[str, list[Observation]]:
@@ -315,11 +331,15 @@ class _ModuleContext:
             fields = {a: ev.type for a, ev in self.fields.get(self.root(u.cls), {}).items()}
         scope = Scope(names=names, function_returns=self.function_returns(u), modules=self.modules, constants=self.constants, fields=fields)
         body = u.body
+        declared_types = {p: names[p] for p in u.params}
+        self._widen_params(u, scope, strict=False)
         local_names = (set(body.assigned) | {n for n, _, _ in body.augmented} | _bound(body)) - set(u.params)
         for n in body.opaque:
             names[n] = None
         local_names -= body.opaque
         if not local_names:
+            scope.names.update(declared_types)
+            self._widen_params(u, scope)
             return scope
         # Optimistic passes (a local read before its type is known is not typed, and the
         # assignments that are typed are joined), then one strict check of the result.
@@ -333,10 +353,34 @@ class _ModuleContext:
             provisional = found
         for n in local_names:
             names[n] = provisional.get(n)
+        scope.tentative = dict(provisional)
         final = self._local_types(u, scope, local_names, strict=True)
         for n in local_names:
             names[n] = final.get(n)
+        scope.names.update(declared_types)
+        self._widen_params(u, scope)
         return scope
+
+    def _widen_params(self, u: FunctionUnit, scope: Scope, strict: bool = True) -> None:
+        """A parameter the body assigns holds those values too (`n = n / 2`: n is read as a
+        float, as the translation widens its copy); strict: an untyped value makes it unknown
+        (else it is skipped: the pass before the locals are known)."""
+        for p in u.params:
+            values = u.body.assigned.get(p)
+            t = scope.names.get(p)
+            if not values or t is None or p in u.variadic or p in u.body.kind_tested:
+                continue  # (a kind-tested parameter is rebound in narrowed branches: `x = [x]`)
+            for value, _line in values:
+                v = type_of(value, scope)
+                if v is None or v.kind == ITER:
+                    if strict:
+                        t = None
+                        break
+                    continue
+                t = _join_local(t, v) if t is not None else None
+                if t is None:
+                    break
+            scope.names[p] = t
 
     def _local_types(self, u: FunctionUnit, scope: Scope, local_names: set[str], strict: bool) -> dict[str, PyType | None]:
         """Each local's type from what is assigned to it. strict: every assignment must be
@@ -525,19 +569,21 @@ class _ModuleContext:
         if rebound_elsewhere or retyped:
             return []
         if rebound:
+            early = _before_rebinding(body.uses.get(p, []), body.assign_loops.get(p, []))
             assigned = []
             for value, line in rebound:
                 t = type_of(value, scope)
                 if t is None or t.kind == ITER:
-                    return []
+                    return [o for use in early for o in self._observe(u, use, scope)]
                 origin = TypeOrigin(source="assignment", line=line, detail=f"{p} = {code(value)}")
                 assigned.append(Observation(None, origin, shape="none") if t.kind == "none" else Observation(t, origin))
             everything = u.static.get(p, []) + out
-            if decide(everything + assigned).conflict is not None:
-                return []  # rebound to another type: the uses are not all the argument's
-            if any(o.shape == "none" for o in everything):
-                # `if hi is None: hi = len(a)`: what replaces the None is what it holds otherwise
-                out = out + [o for o in assigned if o.shape != "none"]
+            if not any(o.shape == "none" for o in everything) or decide(everything + assigned).conflict is not None:
+                # `n = str(n)`: the uses after it may be the new value's; those before it (and
+                # in its own right-hand side), outside any loop around it, are the argument's
+                return [o for use in early for o in self._observe(u, use, scope)]
+            # `if hi is None: hi = len(a)`: what replaces the None is what it holds otherwise
+            out = out + [o for o in assigned if o.shape != "none"]
         return out
 
     def _observe(self, u: FunctionUnit, use: Use, scope: Scope) -> list[Observation]:
@@ -545,6 +591,8 @@ class _ModuleContext:
         kind = use.kind
         line = use.line
         text = code(use.node) if use.node is not None else ""
+        if kind == "iterated" and use.other is not None:
+            text = f"for {code(use.other)} in {text}"
 
         def strong(t: PyType | None, detail: str = text) -> list[Observation]:
             if t is None or t.kind in (ITER, "unknown", "none"):
@@ -557,7 +605,16 @@ class _ModuleContext:
         if kind == "method":
             return self._method_use(u, use, scope, strong, shape)
         if kind == "arith":
-            return _arith_use(use, type_of(use.other, scope) if use.other is not None else None, strong, shape)
+            other = type_of(use.other, scope) if use.other is not None else None
+            if other is None and use.other is not None and scope.tentative:
+                # the other operand's type only from its typed assignments: a number at most
+                guess = type_of(use.other, Scope(names={**scope.names, **scope.tentative}, function_returns=scope.function_returns,
+                                                 modules=scope.modules, constants=scope.constants, fields=scope.fields))
+                if guess is not None and guess.kind == "float" and use.op in ("+", "-", "*", "/"):
+                    return shape("floaty")
+                if guess is not None and guess.kind == "int" and use.op in ("+", "-", "//", "%"):
+                    return shape("number")
+            return _arith_use(use, other, strong, shape)
         if kind == "unary":
             if use.op == "BitInvert":
                 return strong(T.INT)
@@ -586,7 +643,7 @@ class _ModuleContext:
             if container.kind == "dict" and container.args:
                 return strong(container.args[0])
             elem = element_type(container)
-            return strong(elem) if elem is not None and elem.kind != "unknown" else []
+            return strong(elem) if elem is not None and T.is_known(elem) else []
         if kind == "contains":
             return shape("iterable")  # a str, or any container: nothing more
         if kind == "subscript":
@@ -617,8 +674,9 @@ class _ModuleContext:
         if kind == "slice_bound":
             return strong(T.INT)
         if kind == "iterated":
-            elem = self._loop_element(u, use, scope)
-            return shape("iterable") + (shape("elements", elem=elem) if elem is not None else [])
+            elem, weak = self._loop_element(u, use, scope)
+            elements = [Observation(None, TypeOrigin(source="use", line=line, detail=text), shape="elements", elem=elem, weak=weak)]
+            return shape("iterable") + (elements if elem is not None else [])
         if kind == "passed":
             return self._passed_use(u, use, scope, strong, shape)
         if kind == "returned":
@@ -688,6 +746,17 @@ class _ModuleContext:
                 return shape("sized", detail="len()")
             if fname in ("abs", "round", "divmod") and index == 0:
                 return shape("number", detail=f"{fname}()")
+            if fname in ("min", "max") and isinstance(index, int) and len(call.args) > 1 and all(a.keyword is None and not a.star for a in call.args):
+                # compared with the other arguments: the same kind of value
+                for i, a in enumerate(call.args):
+                    t = type_of(a.value, scope) if i != index else None
+                    if t is None:
+                        continue
+                    if t.kind == "float":
+                        return shape("floaty", detail=f"{fname}() with {code(a.value)}")
+                    if t.kind in ("int", "str"):
+                        return strong(t, f"{fname}() with {code(a.value)}")
+                return shape("number", detail=f"{fname}()") if any(type_of(a.value, scope) is not None for a in call.args) else []
             if fname in ("sorted", "min", "max", "sum", "list", "set", "tuple", "enumerate", "reversed", "zip", "any", "all") and index == 0 and len(call.args) == 1:
                 return shape("iterable", detail=f"{fname}()")
             return []
@@ -740,32 +809,57 @@ class _ModuleContext:
                 return strong(receiver.args[0], detail) if T.is_known(receiver.args[0]) else []
         return []
 
-    def _loop_element(self, u: FunctionUnit, use: Use, scope: Scope) -> PyType | None:
+    def _loop_element(self, u: FunctionUnit, use: Use, scope: Scope) -> tuple[PyType | None, bool]:
         """The element type a loop over the name shows, from how the loop variable is used."""
         target = use.other
         if use.op == "enumerate" and type(target) in (cst.Tuple, cst.List) and len(target.elements) == 2:  # type: ignore[union-attr]
             target = target.elements[1].value  # type: ignore[union-attr]
         if type(target) is not cst.Name:
-            return None
+            return None, False
         x = target.value  # type: ignore[union-attr]
         if x in u.params or x in u.body.assigned or x in u.body.opaque:
-            return None
+            return None, False
         found: list[Observation] = []
         for other in u.body.uses.get(x, []):
             if other.kind in ("iterated",):
                 continue
             found.extend(self._observe(u, other, scope))
-        t = decide(found).type
-        return t if t is not None and T.is_known(t) else None
+        ev = decide(found, u.floats)
+        t = ev.type
+        return (t, ev.weak) if t is not None and T.is_known(t) else (None, False)
 
     # ------------------------------------------------------------ returns
+
+    def _yielded(self, u: FunctionUnit, scope: Scope) -> TypeEvidence:
+        """A generator's type: the list of what it yields (as a `Generator[Y, ...]` annotation
+        maps; the translation collects it), when every yielded value is typed."""
+        body = u.body
+        if body.yield_from or any(v is not None for v, _ in body.returns):
+            return TypeEvidence(tried="`yield from`, or a generator returning a value")
+        elem: PyType | None = None
+        provenance: list[TypeOrigin] = []
+        for value, line in body.yields:
+            t = T.NONE if value is None else type_of(value, scope)
+            if t is None or t.kind == ITER or not T.is_known(t):
+                return TypeEvidence(tried=f"yielded value not typed: `yield {code(value) if value is not None else ''}` at line {line}")
+            j = t if elem is None else join_values(elem, t)
+            if j is None:
+                return TypeEvidence(tried=f"yielded values disagree: {elem} and {t}")
+            if j != elem:
+                provenance.append(TypeOrigin(source="return", line=line, detail=f"yield {code(value) if value is not None else ''}"))
+            elem = j
+        if elem is None:
+            return TypeEvidence()
+        return TypeEvidence(type=T.list_of(elem), provenance=provenance[:PROVENANCE_SHOWN])
 
     def returned(self, u: FunctionUnit, scope: Scope, optimistic: bool) -> TypeEvidence:
         """The return type the returned expressions show (only when every one is typed and the
         end of the function, if reachable, adds None)."""
         body = u.body
-        if u.declared_returns is not None or body.generator:
+        if u.declared_returns is not None:
             return TypeEvidence()
+        if body.generator:
+            return self._yielded(u, scope)
         values = [(v, line) for v, line in body.returns]
         if not any(v is not None for v, _ in values):
             return TypeEvidence()  # returns nothing: None (the type map's own rule)
@@ -780,6 +874,10 @@ class _ModuleContext:
             if t is None or t.kind == ITER or not T.is_known(t):
                 untyped.append(f"`{detail}` at line {line}")
                 continue
+            if value is not None and t.kind == "optional":
+                # `if hi is None: hi = 100` ... `return hi`: whether it can still be None is a
+                # question of narrowing, which lowering answers
+                return TypeEvidence(tried=f"`{detail}` at line {line} may be narrowed from {t}")
             if joined is None:
                 joined = t
                 provenance.append(origin)
@@ -800,6 +898,17 @@ class _ModuleContext:
         if joined is None or (untyped and not optimistic):
             return TypeEvidence(tried="returned values not typed: " + ", ".join(untyped[:3]) if untyped else "")
         return TypeEvidence(type=joined, provenance=provenance[:PROVENANCE_SHOWN])
+
+
+def _before_rebinding(uses: list[Use], assignments: list[tuple[int | None, tuple[int, ...]]]) -> list[Use]:
+    """The uses that see the argument itself: at or before the first rebinding's line (its
+    right-hand side is evaluated first), in no loop that also holds a rebinding."""
+    lines = [line for line, _ in assignments if line is not None]
+    if not lines or len(lines) != len(assignments):
+        return []
+    first = min(lines)
+    loops = {loop for _, around in assignments for loop in around}
+    return [u for u in uses if u.line is not None and u.line <= first and not (set(u.loops) & loops)]
 
 
 def t_ok(t: PyType | None) -> bool:
@@ -868,7 +977,7 @@ def _constant_types(module: cst.Module, modules: dict[str, str]) -> dict[str, Py
     """Module constants whose values the evaluator types (`ONE_THIRD = 1.0/3.0`, `c6_set =
     set(range(65529, 65534))`), in order; a name bound twice at module level is left out."""
     counts: dict[str, int] = {}
-    assigned: list[tuple[str, cst.BaseExpression]] = []
+    assigned: list[tuple[cst.BaseExpression, cst.BaseExpression]] = []
     for stmt in module.body:
         if type(stmt) is cst.SimpleStatementLine:
             for small in stmt.body:
@@ -876,8 +985,8 @@ def _constant_types(module: cst.Module, modules: dict[str, str]) -> dict[str, Py
                     for target in small.targets:
                         for n in _names_of(target.target):
                             counts[n] = counts.get(n, 0) + 1
-                        if type(target.target) is cst.Name and len(small.targets) == 1:
-                            assigned.append((target.target.value, small.value))
+                        if type(target.target) in (cst.Name, cst.Tuple, cst.List) and len(small.targets) == 1:
+                            assigned.append((target.target, small.value))
                 elif type(small) in (cst.AnnAssign, cst.AugAssign) and type(small.target) is cst.Name:
                     counts[small.target.value] = counts.get(small.target.value, 0) + 2
         elif type(stmt) in (cst.FunctionDef, cst.ClassDef):
@@ -887,12 +996,12 @@ def _constant_types(module: cst.Module, modules: dict[str, str]) -> dict[str, Py
                 counts[n] = counts.get(n, 0) + 2
     out: dict[str, PyType] = {}
     scope = Scope(constants=out, modules=modules)
-    for name, value in assigned:
-        if counts.get(name) != 1:
-            continue
-        t = type_of(value, scope)
-        if t is not None and T.is_known(t) and t.kind not in ("none", ITER):
-            out[name] = t
+    for target, value in assigned:
+        bound: dict[str, PyType | None] = {}
+        bind_target(target, type_of(value, scope), bound)
+        for name, t in bound.items():
+            if counts.get(name) == 1 and t is not None and T.is_known(t) and t.kind not in ("none", ITER):
+                out[name] = t
     return out
 
 
@@ -1004,6 +1113,7 @@ def decide(observations: list[Observation], floats: bool = False) -> TypeEvidenc
             return TypeEvidence(conflict=f"{first.type} ({first.origin}) and {o.type} ({o.origin})", tried=_tried(observations))
         if u != t or not used:
             used.append(o)
+            weak = weak or o.weak
         t = u
     shapes = {s: [o for o in observations if o.shape == s] for s in ("none", "number", "division", "floaty", "sequence", "iterable", "sized", "elements")}
     number_use = shapes["number"] + shapes["division"] + shapes["floaty"]
@@ -1026,6 +1136,7 @@ def decide(observations: list[Observation], floats: bool = False) -> TypeEvidenc
             if e is not None and e.kind not in ("str", "unknown") and elem_types:
                 t = T.list_of(e)
                 used += [container_use[0], elems[0]]
+                weak = weak or any(o.weak for o in elems)
         elif (shapes["floaty"] or shapes["division"]) and not container_use:
             # arithmetic with floats, or a true division, and nothing saying int: a float
             # (which takes ints too, as a float annotation does)
@@ -1048,12 +1159,17 @@ def decide(observations: list[Observation], floats: bool = False) -> TypeEvidenc
             if e is not None and e.kind != "unknown":
                 t = PyType(kind=t.kind, args=(e,))
                 used.append(elems[0])
+                weak = weak or any(o.weak for o in elems)
     if t.kind == "unknown":
         return TypeEvidence(tried=_tried(observations))
     if shapes["none"] and t.kind != "optional":
         t = T.optional(t)
         used.append(shapes["none"][0])
-    return TypeEvidence(type=t, provenance=[o.origin for o in used[:PROVENANCE_SHOWN]], weak=weak)
+    origins: list[TypeOrigin] = []
+    for o in used:
+        if o.origin not in origins:
+            origins.append(o.origin)
+    return TypeEvidence(type=t, provenance=origins[:PROVENANCE_SHOWN], weak=weak)
 
 
 def _tried(observations: list[Observation]) -> str:

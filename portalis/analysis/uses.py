@@ -28,6 +28,7 @@ class Use:
     other: cst.CSTNode | None = None
     index: int | str | None = None  # argument position or keyword at a call
     node: cst.CSTNode | None = None  # the whole expression (for the provenance text)
+    loops: tuple[int, ...] = ()  # the loops around it (ids of their nodes)
 
 
 @dataclass
@@ -61,10 +62,16 @@ class Body:
     self_stores: list[tuple[str, str, tuple[cst.BaseExpression, ...], int | None]] = field(default_factory=list)
     shadowed: set[str] = field(default_factory=set)  # comprehension targets
     generator: bool = False
+    yields: list[tuple[cst.BaseExpression | None, int | None]] = field(default_factory=list)
+    yield_from: bool = False
     floats: bool = False  # a float literal or a true division somewhere
+    # the loops around each whole-name assignment: name -> [(line, loop ids)]
+    assign_loops: dict[str, list[tuple[int | None, tuple[int, ...]]]] = field(default_factory=dict)
+    current_loops: tuple[int, ...] = ()
     end_reachable: bool | None = None  # None: not known (try, match, while True with break...)
 
     def use(self, u: Use) -> None:
+        u.loops = self.current_loops
         self.uses.setdefault(u.name, []).append(u)
 
 
@@ -94,9 +101,9 @@ def collect(fn: cst.FunctionDef, line_of) -> Body:
     body = Body()
     body.end_reachable = end_reachable(fn.body.body if isinstance(fn.body, cst.IndentedBlock) else ())
     first = line_of(fn)
-    stack: list[tuple[cst.CSTNode, int | None]] = [(c, first) for c in reversed(children(fn.body))]
+    stack: list[tuple[cst.CSTNode, int | None, tuple[int, ...]]] = [(c, first, ()) for c in reversed(children(fn.body))]
     while stack:
-        node, line = stack.pop()
+        node, line, loops = stack.pop()
         t = type(node)
         if t in STATEMENTS:
             line = line_of(node) or line
@@ -104,9 +111,11 @@ def collect(fn: cst.FunctionDef, line_of) -> Body:
             if t is cst.FunctionDef or t is cst.ClassDef:
                 body.opaque.add(node.name.value)  # type: ignore[attr-defined]
             continue  # a nested scope's names are its own
+        body.current_loops = loops
         _examine(node, t, line, body)
+        inner = loops + (id(node),) if t in (cst.For, cst.While) else loops
         for c in reversed(children(node)):
-            stack.append((c, line))
+            stack.append((c, line, inner))
     return body
 
 
@@ -155,13 +164,20 @@ def _examine(node: cst.CSTNode, t: type, line: int | None, body: Body) -> None:
             body.augmented.append((n, op, value))
         elif (a := _self_attr(target)) is not None:
             body.self_stores.append((a, op, (value,), line))
+        if (n := _name(value)) is not None:  # `total += n`: n is used with the target
+            body.use(Use(n, "arith", line, op=op, other=target, index="right", node=node))
     elif t is cst.Return:
         value = node.value  # type: ignore[attr-defined]
         body.returns.append((value, line))
         if (n := _name(value)) is not None:
             body.use(Use(n, "returned", line, node=node))
-    elif t in (cst.Yield, cst.Await):
-        body.generator = body.generator or t is cst.Yield
+    elif t is cst.Yield:
+        body.generator = True
+        value = node.value  # type: ignore[attr-defined]
+        if type(value) is cst.From:
+            body.yield_from = True
+        else:
+            body.yields.append((value, line))
     elif t is cst.NamedExpr:
         _targets(node.target, body.opaque)  # type: ignore[attr-defined]
     elif t in (cst.WithItem,):
@@ -202,6 +218,7 @@ def _assign(target: cst.BaseExpression, value: cst.BaseExpression, line: int | N
     t = type(target)
     if t is cst.Name:
         body.assigned.setdefault(target.value, []).append((value, line))  # type: ignore[attr-defined]
+        body.assign_loops.setdefault(target.value, []).append((line, body.current_loops))  # type: ignore[attr-defined]
     elif t in (cst.Tuple, cst.List):
         body.unpacked.append((target, value))
         names: set[str] = set()

@@ -37,6 +37,9 @@ class Scope:
     modules: dict[str, str] = field(default_factory=dict)  # local name -> imported module (`m` -> `math`)
     constants: dict[str, PyType] = field(default_factory=dict)  # module constants of known type
     fields: dict[str, PyType | None] = field(default_factory=dict)  # attributes of self (in a method)
+    # Locals' types from their typed assignments only (`total = 0.0` then `total = total + x`):
+    # weaker, used for what a name's use says, never for a type the map records.
+    tentative: dict[str, PyType | None] = field(default_factory=dict)
 
 
 def join_values(a: PyType | None, b: PyType | None) -> PyType | None:
@@ -240,6 +243,11 @@ def bind_target(target: cst.BaseExpression, t: PyType | None, names: dict[str, P
             for e, a in zip(elems, t.args):
                 bind_target(e, a, names)
             return
+        if t is not None and t.kind != "tuple" and not any(type(e) is cst.StarredElement for e in elems):
+            each = element_type(t)  # `a, b = range(2)`, `x, y = [1, 2]`: every item the same type
+            for e in elems:
+                bind_target(e, each, names)
+            return
         for e in elems:
             bind_target(e, None, names)
 
@@ -330,7 +338,7 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
         if name == "reversed" and len(args) == 1:
             elem = element_type(first)
             return iter_of(elem) if elem is not None else None
-        if name == "enumerate" and len(args) == 1:
+        if name == "enumerate" and 1 <= len(args) <= 2 and len(node.args) == len(args):
             elem = element_type(first)
             return iter_of(T.tuple_of(T.INT, elem)) if elem is not None else None
         if name == "zip" and args and len(args) == len(node.args):

@@ -1,0 +1,332 @@
+"""Types from evidence (portalis/analysis): each source of evidence on its own, conflicting
+evidence, provenance on the type map, golden facts files (no cargo), and differential tests of
+unannotated functions that only the evidence types (translated, compiled, run against CPython).
+
+Regenerate the golden files after an intended change:
+
+    PORTALIS_REGEN_GOLDEN=1 .venv/bin/python -m pytest tests/test_analysis_evidence.py -k golden
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, DiffRun, needs_cargo, run_differential, type_map_of
+from portalis.analysis import ModuleEvidence, evidence_for
+from portalis.analysis.provenance import explain, find_signature, signature_summary
+from portalis.interface import interface_hash
+from portalis.model import (
+    FunctionReport, FunctionStatus, ModuleTypeMap, ModuleValidation, TypedParam, TypeOrigin,
+)
+from portalis.parse import parse_source, source_module_from_text
+from portalis.pipeline import module_report
+
+GOLDEN = Path(__file__).parent / "golden" / "analysis"
+REGEN = os.environ.get("PORTALIS_REGEN_GOLDEN") == "1"
+
+
+def evidence(source: str, module: str = "sample") -> ModuleEvidence:
+    parsed = parse_source(source_module_from_text(module, source), source)
+    assert parsed.ok, parsed.diagnostics
+    return evidence_for(parsed)
+
+
+def param(source: str, function: str, name: str):
+    return evidence(source).function(function).params[name]
+
+
+def shown(ev) -> str:
+    """`int (default: = 0 at line 1)` for a TypeEvidence (or `?` when nothing pinned it)."""
+    return explain(ev.type, ev.provenance) if ev.type is not None else "?"
+
+
+# ---------------------------------------------------------------- each source on its own
+
+
+def test_defaults_pin_types_and_none_makes_optional() -> None:
+    ev = evidence("def f(n=0, name='x', xs=[], flag=True, hi=None):\n    if hi is None:\n        hi = n + 1\n    return hi\n")
+    params = ev.function("f").params
+    assert shown(params["n"]) == "int (default: = 0 at line 1)"
+    assert str(params["name"].type) == "str" and str(params["flag"].type) == "bool"
+    assert str(params["xs"].type) == "list[unknown]"  # partial: lowering completes it
+    # `if hi is None: hi = n + 1`: what replaces the None is what it holds otherwise
+    assert str(params["hi"].type) == "Optional[int]"
+    assert {o.source for o in params["hi"].provenance} == {"default", "assignment"}
+
+
+@pytest.mark.parametrize(
+    "body, expected, source",
+    [
+        ("    x.append(1)\n", "list[int]", "use: .append() at line 2"),
+        ("    return x.split()\n", "str", "use: .split() at line 2"),
+        ("    for k, v in x.items():\n        pass\n", "dict[unknown, unknown]", "use: .items() at line 2"),
+        ("    x.add(2.5)\n", "set[float]", "use: .add() at line 2"),
+        ("    return x - 1\n", "int", "use: x - 1 at line 2"),
+        ("    return '-' * x\n", "int", "use: '-' * x at line 2"),
+        ("    return x == 'a'\n", "str", "use: x == 'a' at line 2"),
+        ("    return x in ('R', 'AL')\n", "str", "use: x in ('R', 'AL') at line 2"),
+        ("    return ord(x)\n", "str", "use: ord() at line 2"),
+        ("    return range(x)\n", "int", "use: range() at line 2"),
+        ("    return 'abc'[x]\n", "int", "use: 'abc'[x] at line 2"),
+        ("    return [1, 2][:x]\n", "int", "use: [1, 2][:x] at line 2"),
+        ("    return x['key']\n", "dict[str, unknown]", "use: x['key'] at line 2"),
+        ("    return 'a b'.split(x)\n", "str", "use: .split() of a str at line 2"),
+        ("    total = 0\n    for v in x:\n        total += v - 1\n    return total + len(x)\n", "list[int]", "use: for v in x at line 3"),
+    ],
+)
+def test_each_kind_of_use(body: str, expected: str, source: str) -> None:
+    ev = param(f"def f(x):\n{body}", "f", "x")
+    assert str(ev.type) == expected, ev
+    assert source in [str(o) for o in ev.provenance], ev.provenance
+
+
+def test_passed_to_a_function_whose_parameter_type_is_known() -> None:
+    ev = evidence("def g(n: int) -> int:\n    return n\n\n\ndef f(a):\n    return g(a)\n")
+    a = ev.function("f").params["a"]
+    assert shown(a) == "int (use: passed to g() as `n` at line 6)"
+
+
+def test_a_number_used_with_floats_is_a_float_only_weakly() -> None:
+    ev = evidence("def f(r, g):\n    m = max(r, g)\n    return (m - r) / (m + 0.5)\n")
+    r = ev.function("f").params["r"]
+    assert str(r.type) == "float" and r.weak  # the type map takes it only where lowering found nothing
+    strong = param("def f(n):\n    return n ** 0.5 + n % 2\n", "f", "n")
+    assert str(strong.type) == "int" and not strong.weak  # `n % 2` says int; `** 0.5` works on ints
+
+
+def test_returned_expressions() -> None:
+    ev = evidence(
+        "def lit():\n    return 'a'\n\n\n"
+        "def local(n: int):\n    out = []\n    for i in range(n):\n        out.append(i * 2.5)\n    return out\n\n\n"
+        "def op(a: int, b: int):\n    return a // b, a / b\n\n\n"
+        "def maybe(n: int):\n    if n > 0:\n        return n\n\n\n"
+        "def mixed(n: int):\n    if n:\n        return 1\n    return 0.5\n"
+    )
+    assert shown(ev.function("lit").returns) == "str (return: return 'a' at line 2)"
+    assert str(ev.function("local").returns.type) == "list[float]"  # `[]` then floats appended
+    assert str(ev.function("op").returns.type) == "tuple[int, float]"
+    assert str(ev.function("maybe").returns.type) == "Optional[int]"  # the end is reachable
+    assert str(ev.function("mixed").returns.type) == "num"  # Python keeps 1 and 0.5 apart
+
+
+def test_call_sites_to_a_fixed_point() -> None:
+    ev = evidence(
+        "def inner(c):\n    return c\n\n\n"
+        "def middle(b):\n    return inner(b)\n\n\n"
+        "def outer():\n    return middle(2.5) + middle(1)\n"
+    )
+    b = ev.function("middle").params["b"]
+    assert str(b.type) == "float"  # 2.5 and 1: a float parameter takes both
+    c = ev.function("inner").params["c"]
+    assert str(c.type) == "float" and "inner(b) in middle" in str(c.provenance[0])  # one round later
+    assert str(ev.function("inner").returns.type) == "float"
+    assert ev.rounds >= 3
+
+
+def test_docstring_examples() -> None:
+    ev = evidence('def f(xs):\n    """\n    >>> f([1, 2])\n    3\n    """\n    return sum(xs)\n')
+    xs = ev.function("f").params["xs"]
+    assert shown(xs) == "list[int] (docstring: example call at line 1)"
+
+
+def test_methods_attributes_and_self_calls() -> None:
+    ev = evidence(
+        "class Acc:\n    def __init__(self, start=0):\n        self.total = start\n\n"
+        "    def add(self, n):\n        self.total += n\n        return self.double()\n\n"
+        "    def double(self):\n        return self.total * 2\n"
+    )
+    assert str(ev.fields["Acc"]["total"].type) == "int"
+    assert str(ev.function("Acc.double").returns.type) == "int"
+    assert str(ev.function("Acc.add").returns.type) == "int"  # through self.double()
+
+
+# ---------------------------------------------------------------- conflicts and what was tried
+
+
+def test_conflicting_evidence_names_both_observations() -> None:
+    ev = param("def f(x=''):\n    return x - 1\n", "f", "x")
+    assert ev.type is None
+    assert ev.conflict == "str (default: = '' at line 1) and int (use: x - 1 at line 2)"
+    tm = type_map_of("def f(x=''):\n    return x - 1\n")
+    (diag,) = [d for d in tm.function("f").diagnostics if d.code == "PTL170"]
+    assert "conflicting evidence" in diag.message and "default" in diag.message and "x - 1" in diag.message
+
+
+def test_a_rebinding_to_another_type_is_not_a_conflict() -> None:
+    ev = param("def f(n):\n    n = str(n)\n    return n.upper()\n", "f", "n")
+    assert ev.conflict is None and ev.type is None  # the uses are the str's, not the argument's
+
+
+def test_unpinned_parameters_keep_ptl110_with_what_was_tried() -> None:
+    tm = type_map_of("def f(xs):\n    return len(xs)\n")
+    (diag,) = [d for d in tm.function("f").diagnostics if d.code == "PTL110"]
+    assert "none could be inferred" in diag.message and "sized (use: len() at line 2)" in diag.message
+
+
+# ---------------------------------------------------------------- provenance on the type map
+
+
+def test_provenance_is_recorded_on_the_signature() -> None:
+    tm = type_map_of("def f(a: int, b=2.0, c=None):\n    if c is None:\n        c = 'x'\n    return c * a\n")
+    sig = tm.function("f")
+    prov = {p.name: [o.source for o in p.provenance] for p in sig.params}
+    assert prov == {"a": ["annotation"], "b": ["default"], "c": ["assignment", "default"]} or prov["c"][0] in ("default", "assignment")
+    assert sig.returns_provenance and sig.returns_provenance[0].source in ("return", "body")
+    summary = signature_summary(sig)
+    assert summary["params"][0] == {"name": "a", "type": "int", "rust": "i64", "provenance": ["annotation: int at line 1"]}
+
+
+def test_lowering_learnt_types_say_so() -> None:
+    tm = type_map_of("def f(xs):\n    total = 0\n    for x in xs:\n        total += x\n    return total\n\n\ndef g() -> int:\n    return f([1, 2])\n")
+    sig = tm.function("f")
+    assert sig.typed
+    assert [o.source for o in sig.params[0].provenance] in (["call"], ["body"])
+
+
+def test_stored_rows_without_provenance_still_load() -> None:
+    old = {"name": "x", "py_type": {"kind": "int"}, "rust_type": "i64"}
+    assert TypedParam.model_validate(old).provenance == []
+    tm = ModuleTypeMap.model_validate_json(json.dumps({
+        "module": "m", "functions": [{"name": "f", "qualname": "f", "params": [old], "returns": {"kind": "int"},
+                                      "rust_returns": "i64", "line": 1}],
+    }))
+    assert tm.function("f").returns_provenance == []
+
+
+def test_provenance_is_not_part_of_the_interface() -> None:
+    tm = type_map_of("def f(n=0):\n    return n + 1\n")
+    moved = tm.model_copy(deep=True)
+    moved.functions[0].params[0].provenance = [TypeOrigin(source="default", line=40, detail="= 0")]
+    assert interface_hash(tm) == interface_hash(moved)
+
+
+def test_the_report_json_has_each_signature_with_provenance() -> None:
+    tm = type_map_of("def f(s):\n    return s.upper()\n")
+    validation = ModuleValidation(module="sample", compiles=True, functions=[
+        FunctionReport(name="f", qualname="f", status=FunctionStatus.TRANSLATED)])
+    entry = module_report(None, None, validation, "sample", "sample.py", tm)["functions"][0]
+    assert entry["signature"]["params"] == [{"name": "s", "type": "str", "rust": "&str", "provenance": ["use: .upper() at line 2"]}]
+    assert entry["signature"]["returns"]["type"] == "str"
+    assert find_signature(tm, "f") is tm.function("f")
+
+
+def test_the_ui_metadata_shows_provenance() -> None:
+    from portalis_assets.metadata import signatures_md
+
+    tm = type_map_of("def f(n=0):\n    return n + 1\n\n\nclass C:\n    def m(self, s):\n        return s.strip()\n")
+    text = signatures_md(tm).value
+    assert "`n`: i64 — int (default: = 0 at line 1)" in text
+    assert "C.m" in text and "str (use: .strip() at line 7)" in text
+
+
+def test_analysis_never_imports_lowering() -> None:
+    imports = re.compile(r"^\s*(from\s+portalis(\.lower\b|\s+import\s+.*\blower\b)|import\s+portalis\.lower\b)", re.M)
+    for path in (REPO / "portalis" / "analysis").glob("*.py"):
+        assert not imports.findall(path.read_text(encoding="utf-8")), path
+    code = "import sys, portalis.analysis; print(sorted(m for m in sys.modules if m.startswith('portalis.lower')))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert out.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------- golden facts files
+
+
+def _compact(ev: ModuleEvidence) -> dict:
+    def one(t) -> dict:
+        out: dict = {"type": str(t.type) if t.type is not None else None, "provenance": [str(o) for o in t.provenance]}
+        if t.weak:
+            out["weak"] = True
+        if t.conflict:
+            out["conflict"] = t.conflict
+        if t.type is None and t.tried:
+            out["tried"] = t.tried
+        return out
+
+    return {
+        "functions": {q: {"params": {p: one(e) for p, e in f.params.items()}, "returns": one(f.returns)} for q, f in ev.functions.items()},
+        "fields": {c: {a: one(e) for a, e in attrs.items()} for c, attrs in ev.fields.items()},
+    }
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in GOLDEN.glob("*.py")))
+def test_golden_facts(name: str) -> None:
+    source = (GOLDEN / f"{name}.py").read_text(encoding="utf-8")
+    got = _compact(evidence(source, name))
+    expected_path = GOLDEN / f"{name}.json"
+    if REGEN or not expected_path.exists():
+        expected_path.write_text(json.dumps(got, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        if not REGEN:
+            pytest.fail(f"{expected_path.name} was missing: written, check it and commit it")
+    assert got == json.loads(expected_path.read_text(encoding="utf-8")), f"regenerate with PORTALIS_REGEN_GOLDEN=1 if intended"
+
+
+# ---------------------------------------------------------------- differential (cargo)
+
+# Every function here was PTL110 (or wrongly typed) before the evidence pass.
+EVIDENCE_SRC = '''
+def spread(r, g, b):
+    hi = max(r, g, b)
+    lo = min(r, g, b)
+    return (hi - r) / (hi - lo + 1.0)
+
+
+def pad(width):
+    return " " * width + "|"
+
+
+def gap(a, b):
+    return ord(b) - ord(a)
+
+
+def first_field(line, sep=None):
+    if sep is None:
+        sep = ","
+    return line.split(sep)[0]
+
+
+def mean(xs):
+    total = 0.0
+    for x in xs:
+        total = total + x
+    return total / len(xs)
+
+
+def weighted(values, weight):
+    return sum(values) * weight + 0.5
+
+
+def uses_weighted() -> float:
+    return weighted([1.0, 2.0], 0.25)
+'''
+
+EVIDENCE_CALLS = [
+    "spread(0.2, 0.4, 0.6)", "spread(1.0, 1.0, 1.0)", "spread(3, 1, 2)", "pad(0)", "pad(3)",
+    "gap('a', 'd')", "gap('z', 'a')", "first_field('a,b', None)", "first_field('a;b', ';')", "first_field('', None)",
+    "mean([1.0, 2.0, 4.5])", "mean([3.0])", "weighted([1.0, 2.0, 3.5], 2.0)", "uses_weighted()",
+]
+
+
+@pytest.fixture(scope="module")
+def evidence_run(tmp_path_factory, toolchain) -> DiffRun:
+    return run_differential(EVIDENCE_SRC, EVIDENCE_CALLS, tmp_path_factory.mktemp("evidence"), toolchain)
+
+
+@needs_cargo
+def test_evidence_module_translates_completely(evidence_run: DiffRun) -> None:
+    module = evidence_run.module_report()
+    bad = {f["name"]: f["status"] for f in module["functions"] if f["status"] != "translated"}
+    assert not bad, (bad, module["diagnostics"])
+
+
+@needs_cargo
+@pytest.mark.parametrize("call", EVIDENCE_CALLS)
+def test_evidence_differential(evidence_run: DiffRun, call: str) -> None:
+    evidence_run.check(call)
