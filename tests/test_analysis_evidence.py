@@ -218,12 +218,12 @@ def test_the_report_json_has_each_signature_with_provenance() -> None:
 
 
 def test_the_ui_metadata_shows_provenance() -> None:
-    from portalis_assets.metadata import signatures_md
+    from portalis_assets.metadata import signatures_table
 
     tm = type_map_of("def f(n=0):\n    return n + 1\n\n\nclass C:\n    def m(self, s):\n        return s.strip()\n")
-    text = signatures_md(tm).value
-    assert "`n`: i64 — int (default: = 0 at line 1)" in text
-    assert "C.m" in text and "str (use: .strip() at line 7)" in text
+    rows = {(r.data["function"], r.data["parameter"]): r.data for r in signatures_table(tm).value.records}
+    assert rows[("f", "n")]["rust_type"] == "i64" and rows[("f", "n")]["provenance"] == "int (default: = 0 at line 1)"
+    assert rows[("C.m", "s")]["provenance"] == "str (use: .strip() at line 7)"
 
 
 def test_analysis_never_imports_lowering() -> None:
