@@ -230,9 +230,9 @@ def test_rust_literals_and_canonical_round_trip() -> None:
     r = RustLiterals("hand", {"m": tm})
     pair = tm.cls("Pair").fields  # noqa: F841 - the class must be in the type map
     t_pair = tm.function("swap").params[0].py_type
-    assert r.owned(ClassValue("m", "Pair", (("left", 1), ("right", 'a"b'))), t_pair) == 'hand::m::Pair { left: 1i64, right: String::from("a\\"b") }'
+    assert r.owned(ClassValue("m", "Pair", (("left", 1), ("right", 'a"b'))), t_pair) == 'hand::m::Pair { left: 1i64, right: "a\\"b".to_string() }'
     t_dict = tm.function("lookup").params[0].py_type
-    assert r.owned({"k": 1}, t_dict).startswith('vec![(String::from("k"), 1i64)].into_iter().collect::<')
+    assert r.owned({"k": 1}, t_dict).startswith('[("k".to_string(), 1i64)].into_iter().collect::<hand::')
     assert r.owned(-(2**63), tm.function("double").params[0].py_type) == "i64::MIN"
     with pytest.raises(TypeError):
         r.owned(2**63, tm.function("double").params[0].py_type)

@@ -34,6 +34,7 @@ from portalis.parse import source_tree
 from portalis.rust import ir
 from portalis.rust.fmt import RustfmtUnavailable, format_many, format_source
 from portalis.rust.printer import Printer, UnprintableLiteral
+from portalis.rust.values import NoRustValue, value_expr
 from portalis.types.annotations import TypeScope
 from portalis.types.rust_types import TypeMappingError, declared_param_type, owned_type, param_type, rust_ident
 from portalis.typemap import function_nodes
@@ -330,37 +331,11 @@ def _const(c: TypedConstant) -> ir.Const | None:
 
 
 def _literal(value: object, ty, owned: bool) -> ir.Expr | None:
-    """A Python literal value as a Rust expression of the type `ty` maps to."""
-    k = ty.kind
-    if k == "int" and isinstance(value, int) and not isinstance(value, bool):
-        return ir.IntLit(value)
-    if k == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return ir.FloatLit(float(value))
-    if k == "bool" and isinstance(value, bool):
-        return ir.BoolLit(value)
-    if k == "str" and isinstance(value, str):
-        return ir.MethodCall(ir.StrLit(value), "to_string") if owned else ir.StrLit(value)
-    if k == "list" and isinstance(value, list):
-        items = [_literal(v, ty.args[0], True) for v in value]
-        if any(i is None for i in items):
-            return None
-        return ir.Macro("vec", tuple(i for i in items if i is not None), brackets="[]") if items else ir.Call(ir.Path("Vec::new"))
-    if k == "tuple" and isinstance(value, tuple) and len(value) == len(ty.args):
-        items = [_literal(v, t, True) for v, t in zip(value, ty.args)]
-        return None if any(i is None for i in items) else ir.TupleExpr(tuple(i for i in items if i is not None))
-    if k in ("set", "dict") and isinstance(value, (set, frozenset, dict)):
-        if k == "dict":
-            pairs = [(_literal(a, ty.args[0], True), _literal(b, ty.args[1], True)) for a, b in value.items()]  # type: ignore[union-attr]
-            if any(a is None or b is None for a, b in pairs):
-                return None
-            items: list[ir.Expr] = [ir.TupleExpr((a, b)) for a, b in pairs]  # type: ignore[misc]
-        else:
-            elems = [_literal(v, ty.args[0], True) for v in sorted(value, key=repr)]  # type: ignore[arg-type]
-            if any(e is None for e in elems):
-                return None
-            items = [e for e in elems if e is not None]
-        return ir.MethodCall(ir.MethodCall(ir.ArrayLit(tuple(items)), "into_iter"), "collect", turbofish=(owned_type(ty),))
-    return None
+    """A Python literal value as a Rust expression of the type `ty` maps to (None if none)."""
+    try:
+        return value_expr(value, ty, owned=owned, int_range=False)
+    except NoRustValue:
+        return None
 
 
 def _lower_failed(exc: Exception, parsed: ParsedModule, type_map: ModuleTypeMap, *args, **kwargs) -> ModuleTranslation:

@@ -19,9 +19,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from portalis.model import ModuleTypeMap, PyType
-from portalis.rust.printer import float_literal, print_type, rust_string_literal
-from portalis.types.rust_types import owned_type, rust_ident
+from portalis.model import ModuleTypeMap, PyType, TypedField
+from portalis.rust.printer import print_expr, print_type
+from portalis.rust.values import NoRustValue, reroot, value_expr
+from portalis.types.rust_types import owned_type
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ class RenderError(TypeError):
 
 
 class RustLiterals:
-    """Renders Python values as Rust expressions of the owned Rust type of a Python type.
+    """Renders Python values as Rust expressions of the owned Rust type of a Python type
+    (portalis/rust/values.py builds the expression, the printer prints it).
 
     `crate` is the crate's name (types print as `crate::m::T` inside the crate and as
     `<crate>::m::T` from an example program); `type_maps` give the fields of dataclasses."""
@@ -114,82 +116,21 @@ class RustLiterals:
         self.type_maps = type_maps
 
     def rust_type(self, t: PyType) -> str:
-        text = print_type(owned_type(t))
-        return text.replace("crate::", f"{self.crate}::")
+        return print_type(reroot(owned_type(t), self.crate))
 
     def owned(self, value: object, t: PyType) -> str:
         """A Rust expression of type `owned_type(t)` equal to `value`; RenderError if none."""
-        k = t.kind
-        if k == "int":
-            _expect(isinstance(value, int) and not isinstance(value, bool), value, t)
-            assert isinstance(value, int)
-            _expect(-(2**63) <= value < 2**63, value, t, "does not fit in i64")
-            # i64::MIN has no positive literal: spell it as a constant
-            return "i64::MIN" if value == -(2**63) else f"{value}i64"
-        if k == "float":
-            _expect(isinstance(value, (int, float)) and not isinstance(value, bool), value, t)
-            assert isinstance(value, (int, float))
-            text = float_literal(float(value))
-            return text if "::" in text else f"{text}_f64"
-        if k == "num":
-            # An int-or-float parameter (crate::pyrt::PyNum): the variant keeps Python's kind.
-            _expect(isinstance(value, (int, float)) and not isinstance(value, bool), value, t)
-            kind = "int" if isinstance(value, int) else "float"
-            inner = self.owned(value, PyType(kind=kind))
-            return f"{self.crate}::pyrt::PyNum::{kind.capitalize()}({inner})"
-        if k == "bool":
-            _expect(isinstance(value, bool), value, t)
-            return "true" if value else "false"
-        if k == "str":
-            _expect(isinstance(value, str), value, t)
-            assert isinstance(value, str)
-            return f"String::from({rust_string_literal(value)})"
-        if k == "none":
-            _expect(value is None, value, t)
-            return "()"
-        if k == "optional":
-            return "None" if value is None else f"Some({self.owned(value, t.args[0])})"
-        if k == "list":
-            _expect(isinstance(value, list), value, t)
-            assert isinstance(value, list)
-            if not value:
-                return f"<{self.rust_type(t)}>::new()"
-            return "vec![" + ", ".join(self.owned(v, t.args[0]) for v in value) + "]"
-        if k == "tuple":
-            _expect(isinstance(value, tuple) and len(value) == len(t.args), value, t)
-            assert isinstance(value, tuple)
-            items = [self.owned(v, a) for v, a in zip(value, t.args)]
-            return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
-        if k == "dict":
-            _expect(isinstance(value, dict), value, t)
-            assert isinstance(value, dict)
-            kt, vt = t.args
-            pairs = ", ".join(f"({self.owned(a, kt)}, {self.owned(b, vt)})" for a, b in value.items())
-            return f"vec![{pairs}].into_iter().collect::<{self.rust_type(t)}>()"
-        if k == "set":
-            _expect(isinstance(value, (set, frozenset)), value, t)
-            assert isinstance(value, (set, frozenset))
-            members = ", ".join(self.owned(v, t.args[0]) for v in sorted(value, key=repr))
-            return f"vec![{members}].into_iter().collect::<{self.rust_type(t)}>()"
-        if k == "class":
-            tm = self.type_maps.get(t.module or "")
-            cls = tm.cls(t.name or "") if tm else None
-            if cls is None or not cls.is_dataclass or cls.diagnostics:
-                raise RenderError(f"class {t.module}.{t.name} is not a translated dataclass")
-            if isinstance(value, ClassValue):
-                _expect(value.name == cls.name, value, t)
-                values = {f.name: value.get(f.name) for f in cls.fields}
-            else:
-                _expect(dataclasses.is_dataclass(value) and type(value).__name__ == cls.name, value, t)
-                values = {f.name: getattr(value, f.name) for f in cls.fields}
-            fields = ", ".join(f"{rust_ident(f.name)}: {self.owned(values[f.name], f.py_type)}" for f in cls.fields)
-            return f"{self.rust_type(t)} {{ {fields} }}"
-        raise RenderError(f"cannot render a Rust literal for {t}")
+        try:
+            return print_expr(value_expr(value, t, classes=self._fields, root=self.crate, suffixed=True))
+        except NoRustValue as exc:
+            raise RenderError(str(exc)) from exc
 
-
-def _expect(ok: bool, value: object, t: PyType, why: str = "") -> None:
-    if not ok:
-        raise RenderError(f"{value!r:.60} is not a {t}{': ' + why if why else ''}")
+    def _fields(self, t: PyType) -> list[TypedField] | None:
+        tm = self.type_maps.get(t.module or "")
+        cls = tm.cls(t.name or "") if tm else None
+        if cls is None or not cls.is_dataclass or cls.diagnostics:
+            return None
+        return list(cls.fields)
 
 
 # ---------------------------------------------------------------- transport

@@ -1,0 +1,144 @@
+"""Python values as Rust IR expressions: the one rendering of a value as Rust.
+
+Module constants (`TABLE = {"a": 1}` -> a `LazyLock` static) and the differential harness's case
+arguments both need a Python value as a Rust expression of the owned Rust type the translator
+gives its Python type. They used to do it twice (IR nodes in the lowering, f-strings in the
+harness) and had drifted (Optional, dataclasses and int-or-float values only in the harness,
+`i64::MIN` only in the harness). Both now build the expression here and print it with the one
+printer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Callable
+
+from portalis.model import PyType, TypedField
+from portalis.rust import ir
+from portalis.types.rust_types import owned_type, rust_ident
+
+# Fields of a translated dataclass (None when the class is not one): how a class value is built.
+ClassFields = Callable[[PyType], list[TypedField] | None]
+
+
+class NoRustValue(TypeError):
+    """A value that has no Rust expression of the wanted type."""
+
+
+def value_expr(value: object, t: PyType, *, owned: bool = True, classes: ClassFields | None = None,
+               root: str = "crate", suffixed: bool = False, int_range: bool = True) -> ir.Expr:
+    """A Rust expression of the Rust type of `t` equal to `value`; NoRustValue if none.
+
+    `owned=False` at the top: a str is a `&'static str` literal (a `const`). `classes` gives
+    the fields of dataclasses. `root` is how paths into the crate start (`crate` inside it, the
+    crate's name from a program outside it). `suffixed` writes `1i64`, `2.5_f64` (a program
+    whose literals have no other type to infer from). `int_range=False` leaves an int beyond
+    i64 to the printer, which reports it on the item that holds it (PTL163)."""
+    return _Render(classes, root, suffixed, int_range).expr(value, t, owned)
+
+
+def reroot(t: ir.Type, root: str) -> ir.Type:
+    """`t` with its `crate::` paths starting at `root` instead."""
+    if root == "crate":
+        return t
+    if isinstance(t, ir.TPath):
+        name = f"{root}::{t.name[len('crate::'):]}" if t.name.startswith("crate::") else t.name
+        return ir.TPath(name, tuple(reroot(a, root) for a in t.args))
+    if isinstance(t, ir.TRef):
+        return ir.TRef(reroot(t.inner, root), t.mutable)
+    if isinstance(t, ir.TSlice):
+        return ir.TSlice(reroot(t.inner, root))
+    if isinstance(t, ir.TTuple):
+        return ir.TTuple(tuple(reroot(i, root) for i in t.items))
+    return t
+
+
+def _expect(ok: bool, value: object, t: PyType, why: str = "") -> None:
+    if not ok:
+        raise NoRustValue(f"{value!r:.60} is not a {t}{': ' + why if why else ''}")
+
+
+class _Render:
+    def __init__(self, classes: ClassFields | None, root: str, suffixed: bool, int_range: bool) -> None:
+        self.classes = classes
+        self.root = root
+        self.suffixed = suffixed
+        self.int_range = int_range
+
+    def type(self, t: PyType) -> ir.Type:
+        return reroot(owned_type(t), self.root)
+
+    def expr(self, value: object, t: PyType, owned: bool = True) -> ir.Expr:
+        k = t.kind
+        if k == "int":
+            _expect(isinstance(value, int) and not isinstance(value, bool), value, t)
+            assert isinstance(value, int)
+            _expect(not self.int_range or -(2**63) <= value < 2**63, value, t, "does not fit in i64")
+            if value == -(2**63) and self.int_range:
+                return ir.Path("i64::MIN")  # no positive literal to negate
+            return ir.IntLit(value, "i64" if self.suffixed else "")
+        if k == "float":
+            _expect(isinstance(value, (int, float)) and not isinstance(value, bool), value, t)
+            assert isinstance(value, (int, float))
+            f = float(value)
+            return ir.FloatLit(f, "_f64" if self.suffixed and math.isfinite(f) else "")
+        if k == "num":
+            # An int-or-float value (crate::pyrt::PyNum): the variant keeps Python's kind.
+            _expect(isinstance(value, (int, float)) and not isinstance(value, bool), value, t)
+            kind = "int" if isinstance(value, int) else "float"
+            inner = self.expr(value, PyType(kind=kind))
+            return ir.Call(ir.Path(f"{self.root}::pyrt::PyNum::{kind.capitalize()}"), (inner,))
+        if k == "bool":
+            _expect(isinstance(value, bool), value, t)
+            return ir.BoolLit(bool(value))
+        if k == "str":
+            _expect(isinstance(value, str), value, t)
+            assert isinstance(value, str)
+            return ir.MethodCall(ir.StrLit(value), "to_string") if owned else ir.StrLit(value)
+        if k == "none":
+            _expect(value is None, value, t)
+            return ir.TupleExpr(())
+        if k == "optional":
+            return ir.Path("None") if value is None else ir.Call(ir.Path("Some"), (self.expr(value, t.args[0]),))
+        if k == "list":
+            _expect(isinstance(value, list), value, t)
+            assert isinstance(value, list)
+            if not value:
+                return ir.Call(ir.Path("Vec::new"))
+            return ir.Macro("vec", tuple(self.expr(v, t.args[0]) for v in value), brackets="[]")
+        if k == "tuple":
+            _expect(isinstance(value, tuple) and len(value) == len(t.args), value, t)
+            assert isinstance(value, tuple)
+            return ir.TupleExpr(tuple(self.expr(v, a) for v, a in zip(value, t.args)))
+        if k in ("dict", "set"):
+            if k == "dict":
+                _expect(isinstance(value, dict), value, t)
+                assert isinstance(value, dict)
+                items: list[ir.Expr] = [ir.TupleExpr((self.expr(a, t.args[0]), self.expr(b, t.args[1]))) for a, b in value.items()]
+            else:
+                _expect(isinstance(value, (set, frozenset)), value, t)
+                assert isinstance(value, (set, frozenset))
+                items = [self.expr(v, t.args[0]) for v in sorted(value, key=repr)]
+            # Insertion order is the dict's order (PyDict keeps it); a set's is not observable.
+            return ir.MethodCall(ir.MethodCall(ir.ArrayLit(tuple(items)), "into_iter"), "collect", turbofish=(self.type(t),))
+        if k == "class":
+            fields = self.classes(t) if self.classes is not None else None
+            if fields is None:
+                raise NoRustValue(f"class {t.module}.{t.name} is not a translated dataclass")
+            values = _field_values(value, t, fields)
+            path = self.type(t)
+            assert isinstance(path, ir.TPath)
+            return ir.StructLit(path.name, tuple((rust_ident(f.name), self.expr(values[f.name], f.py_type)) for f in fields))
+        raise NoRustValue(f"no Rust value of type {t}")
+
+
+def _field_values(value: object, t: PyType, fields: list[TypedField]) -> dict[str, object]:
+    """The field values of a dataclass instance, or of a stand-in with `name` and `get(field)`
+    (the harness's ClassValue, for instances that crossed a process boundary as data)."""
+    if dataclasses.is_dataclass(value) and type(value).__name__ == t.name:
+        return {f.name: getattr(value, f.name) for f in fields}
+    get = getattr(value, "get", None)
+    _expect(callable(get) and getattr(value, "name", None) == t.name, value, t)
+    assert callable(get)
+    return {f.name: get(f.name) for f in fields}
