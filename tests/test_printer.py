@@ -320,3 +320,28 @@ def test_random_expression_trees_compile_and_keep_their_meaning(tmp_path: Path) 
     ]
     assert len(out) == len(expected)
     assert not mismatches, mismatches[:5]
+
+
+def test_python_values_render_once_as_ir() -> None:
+    """portalis/rust/values.py is the one rendering of a Python value as Rust (constants and the
+    harness's case arguments): printed by the printer, paths re-rooted for programs outside."""
+    from portalis.model import PyType
+    from portalis.rust.values import NoRustValue, value_expr
+    from portalis.types import pytypes as T
+
+    lst = PyType(kind="list", args=(T.INT,))
+    assert print_expr(value_expr([1, -2], lst)) == "vec![1, -2]"
+    assert print_expr(value_expr([], lst)) == "Vec::new()"
+    assert print_expr(value_expr("a\"b", T.STR, owned=False)) == '"a\\"b"'
+    assert print_expr(value_expr("x", T.STR)) == '"x".to_string()'
+    assert print_expr(value_expr(-(2**63), T.INT, suffixed=True)) == "i64::MIN"
+    assert print_expr(value_expr(2.5, T.FLOAT, suffixed=True)) == "2.5_f64"
+    opt = PyType(kind="optional", args=(T.INT,))
+    assert print_expr(value_expr(None, opt)) == "None" and print_expr(value_expr(3, opt)) == "Some(3)"
+    d = PyType(kind="dict", args=(T.STR, T.INT))
+    assert print_expr(value_expr({"b": 1, "a": 2}, d, root="mycrate")) == (
+        '[("b".to_string(), 1), ("a".to_string(), 2)].into_iter().collect::<mycrate::pyrt::PyDict<String, i64>>()')
+    for bad, t in ((True, T.INT), (2**63, T.INT), ("s", lst)):
+        with pytest.raises(NoRustValue):
+            value_expr(bad, t)
+    assert print_expr(value_expr(2**70, T.INT, int_range=False)).startswith("1180591620717411303424")
