@@ -327,8 +327,11 @@ def decode_source(data: bytes, rel_path: str) -> tuple[str | None, str | None]:
     is dropped and a `# -*- coding: ... -*-` line is honoured; UTF-8 otherwise."""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError as exc:  # an unknown codec, or a BOM contradicting the cookie
-        return None, f"{rel_path}: {exc}"
+    except SyntaxError as exc:
+        if "unknown encoding" in str(exc) or "encoding problem" in str(exc):
+            return None, f"{rel_path}: {exc}"  # an unknown codec, or a BOM contradicting the cookie
+        encoding = "utf-8"  # no cookie and bytes that are not UTF-8: say so below
+
     try:
         return data.decode(encoding), None
     except UnicodeDecodeError as exc:
