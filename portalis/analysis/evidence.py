@@ -256,12 +256,30 @@ class _ModuleContext:
         self.decisions: dict[str, dict[str, TypeEvidence]] = {}
         self.returns: dict[str, TypeEvidence] = {}
         self.fields: dict[str, dict[str, TypeEvidence]] = {}
+        # Source text of nodes shown in provenance, for this pass only (the tree outlives it,
+        # so ids stay unique while it runs).
+        self._texts: dict[int, str] = {}
         self.optimistic = True
         # Module-local single bases: a hierarchy shares one table of attribute types.
         self.bases = {c.name: c.bases[0].split(".")[-1] for c in parsed.classes if len(c.bases) == 1}
         self.class_constants = {
             stmt.name.value: _class_constants(stmt) for stmt in module.body if type(stmt) is cst.ClassDef
         }
+        # `x = property(getx, setx)`: class -> attribute -> (getter, setter) method names
+        self.properties = {stmt.name.value: _properties(stmt) for stmt in module.body if type(stmt) is cst.ClassDef}
+
+    def property_of(self, cls: str, attr: str) -> tuple[str | None, str | None] | None:
+        for c in self.lineage(cls):
+            found = self.properties.get(c, {}).get(attr)
+            if found is not None:
+                return found
+        return None
+
+    def code(self, node: cst.CSTNode) -> str:
+        text = self._texts.get(id(node))
+        if text is None:
+            text = self._texts[id(node)] = code(node)
+        return text
 
     def set_state(self, decisions, returns, fields, optimistic: bool) -> None:
         self.decisions, self.returns, self.fields, self.optimistic = decisions, returns, fields, optimistic
@@ -329,6 +347,10 @@ class _ModuleContext:
         if u.cls is not None:
             names["self"] = None
             fields = {a: ev.type for a, ev in self.fields.get(self.root(u.cls), {}).items()}
+            for c in self.lineage(u.cls):
+                for attr, (getter, _setter) in self.properties.get(c, {}).items():
+                    g = self.callee(u, f"self.{getter}") if getter else None
+                    fields.setdefault(attr, self.return_type(g) if g is not None else None)
         scope = Scope(names=names, function_returns=self.function_returns(u), modules=self.modules, constants=self.constants, fields=fields)
         body = u.body
         declared_types = {p: names[p] for p in u.params}
@@ -468,6 +490,8 @@ class _ModuleContext:
             scope = scopes[q]
             table = seen.setdefault(self.root(u.cls), {})
             for attr, how, nodes, line in u.body.self_stores:
+                if self.property_of(u.cls, attr) is not None:
+                    continue  # a property: its setter's call (see observations)
                 current = scope.fields.get(attr)
                 t: PyType | None
                 if how == "=":
@@ -486,7 +510,7 @@ class _ModuleContext:
                     t = arithmetic(how, current, type_of(nodes[0], scope))
                 if t is not None and t.kind == ITER:
                     t = None
-                detail = f"self.{attr} {how} {code(nodes[-1])}" if how in ("=",) or how in rules.OPERATORS.values() else f"self.{attr}.{how}({code(nodes[-1])})"
+                detail = f"self.{attr} {how} {self.code(nodes[-1])}" if how in ("=",) or how in rules.OPERATORS.values() else f"self.{attr}.{how}({self.code(nodes[-1])})"
                 table.setdefault(attr, []).append((t, TypeOrigin(source="assignment", line=line, detail=detail)))
         out: dict[str, dict[str, TypeEvidence]] = {}
         for root, table in seen.items():
@@ -523,9 +547,20 @@ class _ModuleContext:
                 if p in u.declared:
                     continue
                 obs[p].extend(self._use_observations(u, p, scopes[q]))
-        # Call sites: the arguments other functions pass.
+        # Call sites: the arguments other functions pass (`self.x = v` with x a property calls
+        # its setter with v).
         for q, u in self.units.items():
             scope = scopes[q]
+            if u.cls is not None:
+                for attr, how, nodes, line in u.body.self_stores:
+                    prop = self.property_of(u.cls, attr) if how == "=" else None
+                    setter = self.callee(u, f"self.{prop[1]}") if prop is not None and prop[1] else None
+                    if setter is None or not setter.positional or setter.positional[0] in setter.declared:
+                        continue
+                    t = type_of(nodes[0], scope)
+                    if t is not None and t.kind not in ("none", ITER):
+                        origin = TypeOrigin(source="call", line=line, detail=f"self.{attr} = {self.code(nodes[0])} in {u.qualname} (a property)")
+                        out.setdefault(setter.qualname, {p: [] for p in setter.params}).setdefault(setter.positional[0], []).append(Observation(t, origin))
             for call in u.body.calls:
                 target = self.callee(u, call.callee)
                 if target is None or any(a.star for a in call.args):
@@ -543,9 +578,9 @@ class _ModuleContext:
                     if p not in targets or p in target.declared:
                         continue
                     t = type_of(arg.value, scope)
-                    origin = TypeOrigin(source="call", line=call.line, detail=f"{code(call.node)} in {u.qualname}")
                     if t is None:
                         continue
+                    origin = TypeOrigin(source="call", line=call.line, detail=f"{self.code(call.node)} in {u.qualname}")
                     if t.kind == "none":
                         targets[p].append(Observation(None, origin, shape="none"))
                     elif t.kind != ITER:
@@ -575,7 +610,7 @@ class _ModuleContext:
                 t = type_of(value, scope)
                 if t is None or t.kind == ITER:
                     return [o for use in early for o in self._observe(u, use, scope)]
-                origin = TypeOrigin(source="assignment", line=line, detail=f"{p} = {code(value)}")
+                origin = TypeOrigin(source="assignment", line=line, detail=f"{p} = {self.code(value)}")
                 assigned.append(Observation(None, origin, shape="none") if t.kind == "none" else Observation(t, origin))
             everything = u.static.get(p, []) + out
             if not any(o.shape == "none" for o in everything) or decide(everything + assigned).conflict is not None:
@@ -590,17 +625,19 @@ class _ModuleContext:
         """What one use says about the name's type."""
         kind = use.kind
         line = use.line
-        text = code(use.node) if use.node is not None else ""
-        if kind == "iterated" and use.other is not None:
-            text = f"for {code(use.other)} in {text}"
+        def text() -> str:  # rendered only for the observations made (printing code is costly)
+            shown = self.code(use.node) if use.node is not None else ""
+            if kind == "iterated" and use.other is not None:
+                shown = f"for {self.code(use.other)} in {shown}"
+            return shown
 
-        def strong(t: PyType | None, detail: str = text) -> list[Observation]:
+        def strong(t: PyType | None, detail: str | None = None) -> list[Observation]:
             if t is None or t.kind in (ITER, "unknown", "none"):
                 return []
-            return [Observation(t, TypeOrigin(source="use", line=line, detail=detail))]
+            return [Observation(t, TypeOrigin(source="use", line=line, detail=detail if detail is not None else text()))]
 
-        def shape(s: str, elem: PyType | None = None, detail: str = text) -> list[Observation]:
-            return [Observation(None, TypeOrigin(source="use", line=line, detail=detail), shape=s, elem=elem)]
+        def shape(s: str, elem: PyType | None = None, detail: str | None = None) -> list[Observation]:
+            return [Observation(None, TypeOrigin(source="use", line=line, detail=detail if detail is not None else text()), shape=s, elem=elem)]
 
         if kind == "method":
             return self._method_use(u, use, scope, strong, shape)
@@ -658,7 +695,7 @@ class _ModuleContext:
         if kind == "setitem":
             key = type_of(use.other, scope) if use.other is not None else None
             value = type_of(use.node, scope) if use.node is not None else None
-            detail = f"[{code(use.other)}] = {code(use.node)}" if use.other is not None and use.node is not None else text
+            detail = f"[{self.code(use.other)}] = {self.code(use.node)}" if use.other is not None and use.node is not None else None
             if key is not None and key.kind == "str":
                 return strong(T.dict_of(T.STR, value if value is not None and value.kind != "none" else T.UNKNOWN), detail)
             if key is not None and key.kind == "int":
@@ -675,7 +712,7 @@ class _ModuleContext:
             return strong(T.INT)
         if kind == "iterated":
             elem, weak = self._loop_element(u, use, scope)
-            elements = [Observation(None, TypeOrigin(source="use", line=line, detail=text), shape="elements", elem=elem, weak=weak)]
+            elements = [Observation(None, TypeOrigin(source="use", line=line, detail=text()), shape="elements", elem=elem, weak=weak)]
             return shape("iterable") + (elements if elem is not None else [])
         if kind == "passed":
             return self._passed_use(u, use, scope, strong, shape)
@@ -753,9 +790,9 @@ class _ModuleContext:
                     if t is None:
                         continue
                     if t.kind == "float":
-                        return shape("floaty", detail=f"{fname}() with {code(a.value)}")
+                        return shape("floaty", detail=f"{fname}() with {self.code(a.value)}")
                     if t.kind in ("int", "str"):
-                        return strong(t, f"{fname}() with {code(a.value)}")
+                        return strong(t, f"{fname}() with {self.code(a.value)}")
                 return shape("number", detail=f"{fname}()") if any(type_of(a.value, scope) is not None for a in call.args) else []
             if fname in ("sorted", "min", "max", "sum", "list", "set", "tuple", "enumerate", "reversed", "zip", "any", "all") and index == 0 and len(call.args) == 1:
                 return shape("iterable", detail=f"{fname}()")
@@ -841,12 +878,12 @@ class _ModuleContext:
         for value, line in body.yields:
             t = T.NONE if value is None else type_of(value, scope)
             if t is None or t.kind == ITER or not T.is_known(t):
-                return TypeEvidence(tried=f"yielded value not typed: `yield {code(value) if value is not None else ''}` at line {line}")
+                return TypeEvidence(tried=f"yielded value not typed: `yield {self.code(value) if value is not None else ''}` at line {line}")
             j = t if elem is None else join_values(elem, t)
             if j is None:
                 return TypeEvidence(tried=f"yielded values disagree: {elem} and {t}")
             if j != elem:
-                provenance.append(TypeOrigin(source="return", line=line, detail=f"yield {code(value) if value is not None else ''}"))
+                provenance.append(TypeOrigin(source="return", line=line, detail=f"yield {self.code(value) if value is not None else ''}"))
             elem = j
         if elem is None:
             return TypeEvidence()
@@ -869,7 +906,7 @@ class _ModuleContext:
         first_of_kind: dict[str, TypeOrigin] = {}
         for value, line in values:
             t = T.NONE if value is None else type_of(value, scope)
-            detail = f"return {code(value)}" if value is not None else "return"
+            detail = f"return {self.code(value)}" if value is not None else "return"
             origin = TypeOrigin(source="return", line=line, detail=detail)
             if t is None or t.kind == ITER or not T.is_known(t):
                 untyped.append(f"`{detail}` at line {line}")
@@ -913,6 +950,24 @@ def _before_rebinding(uses: list[Use], assignments: list[tuple[int | None, tuple
 
 def t_ok(t: PyType | None) -> bool:
     return t is not None and t.kind not in ("unknown", ITER)
+
+
+def _properties(node: cst.ClassDef) -> dict[str, tuple[str | None, str | None]]:
+    """`x = property(getx, setx)` in a class body."""
+    out: dict[str, tuple[str | None, str | None]] = {}
+    if type(node.body) is not cst.IndentedBlock:
+        return out
+    for stmt in node.body.body:
+        if type(stmt) is not cst.SimpleStatementLine:
+            continue
+        for small in stmt.body:
+            if type(small) is cst.Assign and len(small.targets) == 1 and type(small.targets[0].target) is cst.Name:
+                value = small.value
+                if type(value) is cst.Call and type(value.func) is cst.Name and value.func.value == "property":
+                    names = [a.value.value if type(a.value) is cst.Name else None for a in value.args[:2] if a.keyword is None]
+                    names += [None, None]
+                    out[small.targets[0].target.value] = (names[0], names[1])
+    return out
 
 
 def _class_constants(node: cst.ClassDef) -> dict[str, tuple[PyType, int | None]]:

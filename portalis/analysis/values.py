@@ -109,21 +109,21 @@ def arithmetic(op: str, a: PyType | None, b: PyType | None) -> PyType | None:
 
 def literal_type(node: cst.BaseExpression) -> PyType | None:
     """The type of a literal (numbers, strings, True/False/None); None otherwise."""
-    if isinstance(node, cst.Integer):
+    if type(node) is cst.Integer:
         return T.INT
-    if isinstance(node, cst.Float):
+    if type(node) is cst.Float:
         return T.FLOAT
-    if isinstance(node, cst.SimpleString):
+    if type(node) is cst.SimpleString:
         prefix = node.prefix.lower()
         return None if "b" in prefix else T.STR
-    if isinstance(node, (cst.ConcatenatedString, cst.FormattedString)):
+    if type(node) in (cst.ConcatenatedString, cst.FormattedString):
         text = cst.Module(body=[]).code_for_node(node).lstrip()
         return None if text[:2].lower() in ("b'", 'b"', "br", "rb") else T.STR
-    if isinstance(node, cst.Name) and node.value in ("True", "False"):
+    if type(node) is cst.Name and node.value in ("True", "False"):
         return T.BOOL
-    if isinstance(node, cst.Name) and node.value == "None":
+    if type(node) is cst.Name and node.value == "None":
         return T.NONE
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
+    if type(node) is cst.UnaryOperation and type(node.operator) in (cst.Minus, cst.Plus):
         inner = literal_type(node.expression)
         return inner if inner is not None and inner.kind in ("int", "float") else None
     return None
@@ -137,83 +137,83 @@ def type_of(node: cst.BaseExpression, scope: Scope, depth: int = 0) -> PyType | 
     if lit is not None:
         return lit
     d = depth + 1
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:
         if node.value in scope.names:
             return scope.names[node.value]
         return scope.constants.get(node.value)
-    if isinstance(node, (cst.List, cst.Set, cst.Tuple)):
+    if type(node) in (cst.List, cst.Set, cst.Tuple):
         items: list[PyType] = []
         for el in node.elements:
-            if isinstance(el, cst.StarredElement):
+            if type(el) is cst.StarredElement:
                 return None
             t = type_of(el.value, scope, d)
             if t is None:
                 return None
             items.append(t)
-        if isinstance(node, cst.Tuple):
+        if type(node) is cst.Tuple:
             return T.tuple_of(*items)
         elem: PyType | None = T.UNKNOWN
         for t in items:
             elem = _same_elements(elem, t)
             if elem is None:
                 return None
-        return T.list_of(elem) if isinstance(node, cst.List) else T.set_of(elem)
-    if isinstance(node, cst.Dict):
+        return T.list_of(elem) if type(node) is cst.List else T.set_of(elem)
+    if type(node) is cst.Dict:
         k: PyType | None = T.UNKNOWN
         v: PyType | None = T.UNKNOWN
         for el in node.elements:
-            if not isinstance(el, cst.DictElement):
+            if not type(el) is cst.DictElement:
                 return None
             k = _same_elements(k, type_of(el.key, scope, d))
             v = _same_elements(v, type_of(el.value, scope, d))
             if k is None or v is None:
                 return None
         return T.dict_of(k, v)
-    if isinstance(node, cst.UnaryOperation):
+    if type(node) is cst.UnaryOperation:
         inner = type_of(node.expression, scope, d)
-        if isinstance(node.operator, cst.Not):
+        if type(node.operator) is cst.Not:
             return T.BOOL
-        if isinstance(node.operator, cst.BitInvert):
+        if type(node.operator) is cst.BitInvert:
             return T.INT if inner is not None and inner.kind in ("int", "bool") else None
         if inner is not None and inner.kind in ("int", "float", "num"):
             return inner
         if inner is not None and inner.kind == "bool":
             return T.INT
         return None
-    if isinstance(node, cst.BinaryOperation):
+    if type(node) is cst.BinaryOperation:
         op = rules.OPERATORS.get(type(node.operator).__name__)
         if op is None:
             return None
         return arithmetic(op, type_of(node.left, scope, d), type_of(node.right, scope, d))
-    if isinstance(node, cst.BooleanOperation):
+    if type(node) is cst.BooleanOperation:
         return join_values(type_of(node.left, scope, d), type_of(node.right, scope, d))
-    if isinstance(node, cst.Comparison):
+    if type(node) is cst.Comparison:
         return T.BOOL
-    if isinstance(node, cst.IfExp):
+    if type(node) is cst.IfExp:
         return join_values(type_of(node.body, scope, d), type_of(node.orelse, scope, d))
-    if isinstance(node, cst.Subscript):
+    if type(node) is cst.Subscript:
         return _subscript(node, scope, d)
-    if isinstance(node, cst.Call):
+    if type(node) is cst.Call:
         return _call(node, scope, d)
-    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+    if type(node) is cst.Attribute and type(node.value) is cst.Name:
         if node.value.value == "self":
             return scope.fields.get(node.attr.value)
         if scope.modules.get(node.value.value) == "math":
             return rules.MATH_CONSTANTS.get(node.attr.value)
         return None
-    if isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
+    if type(node) in (cst.ListComp, cst.SetComp, cst.GeneratorExp):
         inner_scope = _comprehension_scope(node.for_in, scope, d)
         if inner_scope is None:
             return None
         elt = type_of(node.elt, inner_scope, d)
         if elt is None:
             return None
-        if isinstance(node, cst.ListComp):
+        if type(node) is cst.ListComp:
             return T.list_of(elt)
-        if isinstance(node, cst.SetComp):
+        if type(node) is cst.SetComp:
             return T.set_of(elt)
         return iter_of(elt)
-    if isinstance(node, cst.DictComp):
+    if type(node) is cst.DictComp:
         inner_scope = _comprehension_scope(node.for_in, scope, d)
         if inner_scope is None:
             return None
@@ -234,10 +234,10 @@ def _same_elements(a: PyType | None, b: PyType | None) -> PyType | None:
 
 def bind_target(target: cst.BaseExpression, t: PyType | None, names: dict[str, PyType | None]) -> None:
     """Names a `for` target (or an unpacking) binds, given the type of the value bound."""
-    if isinstance(target, cst.Name):
+    if type(target) is cst.Name:
         names[target.value] = t
         return
-    if isinstance(target, (cst.Tuple, cst.List)):
+    if type(target) in (cst.Tuple, cst.List):
         elems = [e.value for e in target.elements]
         if t is not None and t.kind == "tuple" and len(t.args) == len(elems):
             for e, a in zip(elems, t.args):
@@ -271,9 +271,9 @@ def _subscript(node: cst.Subscript, scope: Scope, depth: int) -> PyType | None:
     if base is None or len(node.slice) != 1:
         return None
     sl = node.slice[0].slice
-    if isinstance(sl, cst.Slice):
+    if type(sl) is cst.Slice:
         return base if base.kind in ("list", "str", "tuple") and (base.kind != "tuple" or _same_tuple(base)) else None
-    index = sl.value if isinstance(sl, cst.Index) else None
+    index = sl.value if type(sl) is cst.Index else None
     if index is None:
         return None
     if base.kind == "str":
@@ -283,10 +283,10 @@ def _subscript(node: cst.Subscript, scope: Scope, depth: int) -> PyType | None:
     if base.kind == "dict" and base.args:
         return base.args[1] if base.args[1].kind != "unknown" else None
     if base.kind == "tuple":
-        if isinstance(index, cst.Integer):
+        if type(index) is cst.Integer:
             i = int(index.value, 0)
             return base.args[i] if i < len(base.args) else None
-        if isinstance(index, cst.UnaryOperation) and isinstance(index.operator, cst.Minus) and isinstance(index.expression, cst.Integer):
+        if type(index) is cst.UnaryOperation and type(index.operator) is cst.Minus and type(index.expression) is cst.Integer:
             i = int(index.expression.value, 0)
             return base.args[-i] if 0 < i <= len(base.args) else None
         return base.args[0] if _same_tuple(base) else None
@@ -302,7 +302,7 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
     args = [a for a in node.args if not a.star and a.keyword is None]
     if any(a.star for a in node.args):
         return None
-    if isinstance(func, cst.Name):
+    if type(func) is cst.Name:
         name = func.value
         if name in scope.names:  # a local or parameter called: not a builtin
             return None
@@ -351,11 +351,11 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             q = arithmetic("//", first, b)
             return T.tuple_of(q, q) if q is not None else None
         return scope.function_returns(name)
-    if isinstance(func, cst.Attribute):
+    if type(func) is cst.Attribute:
         method = func.attr.value
-        if isinstance(func.value, cst.Name) and func.value.value == "self":
+        if type(func.value) is cst.Name and func.value.value == "self":
             return scope.function_returns(f"self.{method}")
-        if isinstance(func.value, cst.Name) and func.value.value not in scope.names:
+        if type(func.value) is cst.Name and func.value.value not in scope.names:
             module = scope.modules.get(func.value.value)
             if module == "math":
                 return rules.MATH_RESULTS.get(method)
