@@ -12,7 +12,7 @@ export DAGSTER_HOME := $(CURDIR)/dagster_home
 HOST ?= 127.0.0.1
 PORT ?= 3000
 
-.PHONY: setup demo test ui check-defs clean sandbox-tools
+.PHONY: setup demo test ui check-defs clean sandbox-tools browser-tools
 
 setup: $(BASE)
 
@@ -41,10 +41,23 @@ sandbox-tools:
 		echo "sandbox-tools: bwrap not installed and not root (apt-get install bubblewrap); the sandbox falls back a level"; \
 	fi
 
+# Headless Chromium and its WebDriver, for the test that drives the web UI (tests/test_ui_browser.py)
+# and scripts/ui_screenshots.py. Installed with apt-get when missing and we are root; otherwise a
+# note, and that test skips saying chromium is not installed.
+browser-tools:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then \
+		echo "browser-tools: $$(chromium --version 2>/dev/null)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+			|| echo "browser-tools: could not install chromium; the web UI browser test skips"; \
+	else \
+		echo "browser-tools: chromium not installed and not root (apt-get install chromium chromium-driver); the web UI browser test skips"; \
+	fi
+
 demo: $(BASE)
 	PORTALIS_UI_URL=http://$(HOST):$(PORT) $(BIN)/portalis demo
 
-test: $(TESTENV) sandbox-tools
+test: $(TESTENV) sandbox-tools browser-tools
 	$(BIN)/python -m pytest -q
 
 ui: $(BASE)

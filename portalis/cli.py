@@ -17,11 +17,12 @@
         --progress / --no-progress        stage, modules done and time on stderr (default: when
                                           stderr is a terminal)
     portalis demo                         run the Dagster job on examples/ and print a summary
-                                          (-q / -v as for translate), ending with the UI address
-                                          of its validation report
+                                          (-q / -v, --progress as for translate), ending with the
+                                          UI address of its validation report
     portalis --version
     portalis sync --repo DIR [--out DIR]  one repo_changes sensor evaluation and the runs it asks
-                                          for, in process; prints a JSON summary
+                                          for, in process; prints a JSON summary (--progress as
+                                          for translate)
 
 Exit codes: 0 a crate was written and every module is ok, partial or empty (untranslated
 functions included); 1 a crate was written but some module's status is `error` (one line per
@@ -117,7 +118,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     home.mkdir(parents=True, exist_ok=True)
     from portalis_assets.runner import run_translation
 
-    result = run_translation(repo=Path(args.repo), crate_dir=Path(args.out) if args.out else None, wait_s=args.wait)
+    progress = Progress.for_stream(sys.stderr, force=args.progress)
+    try:
+        result = run_translation(repo=Path(args.repo), crate_dir=Path(args.out) if args.out else None, wait_s=args.wait,
+                                 progress=progress)
+    finally:
+        progress.close()
     verified = any(f["status"] in ("verified", "failed", "untested") for m in result.report["modules"] for f in m["functions"])
     print_translation(result.report, Path(args.repo), args.verbosity, verify=verified)
     print(f"dagster run: {result.run_id} ({'success' if result.success else 'FAILED'}); DAGSTER_HOME={home}")
@@ -147,8 +153,15 @@ def cmd_sync(args: argparse.Namespace) -> int:
     home.mkdir(parents=True, exist_ok=True)
     from portalis_assets.runner import sync_repo
 
-    outcome = sync_repo(repo=Path(args.repo), crate_dir=Path(args.out) if args.out else None, wait_s=args.wait)
+    progress = Progress.for_stream(sys.stderr, force=args.progress)
+    try:
+        outcome = sync_repo(repo=Path(args.repo), crate_dir=Path(args.out) if args.out else None, wait_s=args.wait,
+                            progress=progress)
+    finally:
+        progress.close()
     print(json.dumps(outcome.summary()))
+    if outcome.root_note:
+        print(f"sync: {outcome.root_note}", file=sys.stderr)
     if outcome.skip_reason:
         print(f"sync: {outcome.skip_reason}", file=sys.stderr)
     for run_id in outcome.run_ids:
@@ -217,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--out", default=None, help="crate directory (default: $DAGSTER_HOME/portalis/crate)")
     d.add_argument("--wait", type=float, default=60.0, metavar="S",
                    help="how long to wait for another sync/demo or a process holding the DuckDB file (default 60)")
-    add_output_options(d)
+    add_output_options(d, progress=True)
     d.set_defaults(func=cmd_demo)
 
     s = sub.add_parser("sync", help="retranslate what changed in a repo (one repo_changes sensor evaluation, in process)")
@@ -225,6 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", default=None, help="crate directory (default: $DAGSTER_HOME/portalis/crate)")
     s.add_argument("--wait", type=float, default=60.0, metavar="S",
                    help="how long to wait for another sync/demo or a process holding the DuckDB file (default 60)")
+    s.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="progress (stage, modules done, time) on stderr; default: on when stderr is a terminal")
     s.set_defaults(func=cmd_sync)
     return parser
 

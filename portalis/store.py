@@ -138,6 +138,13 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
         ("diagnostics", "JSON"),
         ("created_at", "TIMESTAMP"),
     ],
+    # Facts about the whole instance, one row each (key `source_root`: the repository the module
+    # partitions were last synced from; portalis/source_root.py).
+    "instance_settings": [
+        ("key", "VARCHAR PRIMARY KEY"),
+        ("value", "VARCHAR"),
+        ("updated_at", "TIMESTAMP"),
+    ],
 }
 MODULE_TABLES = ("parsed_ast", "type_map", "rust_translation", "validation_report")
 # Tables with a `module` column that are not stages: purged with the module's partition too.
@@ -322,6 +329,15 @@ class Store:
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
+
+    # -------------------------------------------------------- instance settings
+    def setting(self, key: str) -> str | None:
+        """The value stored under `key` in instance_settings, or None."""
+        row = self.rows("instance_settings", [key], key_column="key").get(key)
+        return None if row is None else row["value"]
+
+    def put_setting(self, key: str, value: str) -> None:
+        self.replace_row("instance_settings", key, {"value": value, "updated_at": _now()}, key_column="key")
 
     # -------------------------------------------------------- typed stage records
     def put_parsed(self, p: ParsedModule) -> None:

@@ -57,9 +57,27 @@ GROUP = "translate"
 SINGLE_RUN = dg.BackfillPolicy.single_run()
 
 
+# Who answers for the assets (shown and filterable in the UI), and tags that say what each one is.
+OWNERS = ["team:portalis"]
+STAGE_TAGS = {
+    "parsed_ast": "parse", "type_map": "types", "rust_translation": "translate",
+    "validation_report": "validate", "rust_crate": "build", "module_status": "outcome",
+}
+
+
+def stage_tags(name: str, scope: str) -> dict[str, str]:
+    """An asset's tags: its stage and whether it is per module or for the whole repo."""
+    return {"portalis/stage": STAGE_TAGS[name], "portalis/scope": scope}
+
+
 def module_stage(**kwargs: Any) -> Any:
-    """A per-module stage: partitioned by module, one run may cover many modules."""
-    return dg.asset(partitions_def=python_modules, backfill_policy=SINGLE_RUN, group_name=GROUP, **kwargs)
+    """A per-module stage: partitioned by module, one run may cover many modules; owned and
+    tagged like every Portalis asset."""
+    def decorate(fn: Any) -> Any:
+        return dg.asset(partitions_def=python_modules, backfill_policy=SINGLE_RUN, group_name=GROUP, owners=OWNERS,
+                        tags=stage_tags(fn.__name__, "module"), **kwargs)(fn)
+
+    return decorate
 
 # Bump a stage's version when its logic changes: its partitions become stale.
 PARSE_VERSION = "parse-1"
@@ -82,8 +100,8 @@ def parsed_ast(context: dg.AssetExecutionContext, source_repo: SourceRepoResourc
     claim_run(context)
     db = store.store()
     db.clear_failures(list(context.partition_keys))  # this run decides anew what failed
-    root = source_repo.root_path()
-    found = {m.module: m for m in source_repo.modules()}
+    root = source_repo.root_path(db)
+    found = {m.module: m for m in source_repo.modules(db)}
     for key in context.partition_keys:
         src = found.get(key)
         try:
@@ -305,7 +323,7 @@ def _llm_stage(
             llm, {k: r for k, (r, _) in done.items()}, plans, entries,
             parsed=parsed_all, type_maps=db.get_type_maps(current), crate=lambda: db.get_translations(current),
             validations=db.get_validations(list(done)), store=db, work_dir=rust_toolchain.base() / "llm",
-            toolchain=rust_toolchain.toolchain(), source_root=source_repo.root_path(),
+            toolchain=rust_toolchain.toolchain(), source_root=source_repo.root_path(db),
             sources={k: p.path for k, p in parsed_all.items()},
         )
     except BackendUnavailable as exc:
@@ -402,7 +420,7 @@ def validation_report(
     if config.verify and run.ok:
         try:
             behaviour = verify_crate(
-                rust_toolchain.check_dir(), source_repo.root_path(), parsed, resolve_all(db.get_type_maps(list(translations))),
+                rust_toolchain.check_dir(), source_repo.root_path(db), parsed, resolve_all(db.get_type_maps(list(translations))),
                 results, toolchain,
                 VerifyConfig(
                     generated_per_function=config.generated_per_function, python_timeout_s=config.python_timeout_s,
@@ -427,7 +445,7 @@ def validation_report(
     failing = []
     verdicts: dict[str, tuple] = {}  # module -> (verdict, check metadata)
     failed = db.failures(keys, run_id=context.run.run_id)
-    root = source_repo.root_path()
+    root = source_repo.root_path(db)
     for key in keys:
         if skip_failed(context, failed, key):
             row = failed[key]  # its last good validation (if any) stays, like its translation
@@ -554,6 +572,8 @@ def _sandbox_label(behaviour: BehaviourReport) -> str:
     group_name=GROUP,
     kinds={"rust"},
     deps=[validation_report],
+    owners=OWNERS,
+    tags=stage_tags("rust_crate", "repo"),
     description="The Cargo crate of the whole repo, built with cargo, plus portalis-report.json.",
 )
 def rust_crate(

@@ -15,8 +15,9 @@ defs = dg.Definitions(
     sensors=SENSORS,
     schedules=SCHEDULES,
     resources={
-        # The repo the repo_changes sensor watches and the runs translate: $PORTALIS_SOURCE_REPO, else examples/.
-        "source_repo": SourceRepoResource(root=os.environ.get("PORTALIS_SOURCE_REPO", "examples")),
+        # The repo the sensor, the schedule and UI runs translate: $PORTALIS_SOURCE_REPO, else the root
+        # `portalis sync` / `demo` last synced (else examples/): portalis/source_root.py.
+        "source_repo": SourceRepoResource(root=os.environ.get("PORTALIS_SOURCE_REPO", "")),
         "store": DuckDBStoreResource(),
         "translator": TranslatorResource(),
         "rust_toolchain": RustToolchainResource(),

@@ -27,16 +27,20 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 
 from portalis.lockfile import exclusive_lock
 from portalis.pipeline import REPORT_NAME
+from portalis.progress import NO_PROGRESS, ProgressSink
 from portalis.source import SourceError, discover
+from portalis.source_root import SOURCE_ROOT_KEY, switch_note
 from portalis.store import StoreError, StoreLockedError
 from portalis_assets.definitions import defs
 from portalis_assets.outcome import ModuleFailure, failed_modules
 from portalis_assets.partitions import python_modules
 from portalis_assets.recovery import fail_dead_runs, process_tags
+from portalis_assets.run_progress import listening, new_run_id
 from resources import DuckDBStoreResource, RustToolchainResource, SourceRepoResource
 
 DEFAULT_WAIT_S = 60.0
 RUNNER_TAG = "portalis/trigger"  # the same tag as sensors.requests.TRIGGER_TAG
+SOURCE_ROOT_TAG = "portalis/source_root"  # the same tag as sensors.requests.SOURCE_ROOT_TAG
 STORE_ERRORS = {"StoreError", "StoreLockedError", "StoreDamagedError", "StoreReadOnlyError", "LockBusyError"}
 
 
@@ -91,6 +95,7 @@ class RunOutcome:
     crate_dir: Path
     database: Path
     failed: dict[str, ModuleFailure] = field(default_factory=dict)  # module -> why
+    root_note: str | None = None  # set when this run moved the instance to another source root
 
 
 def sync_partitions(instance: dg.DagsterInstance, modules: list[str], store_path: Path | None = None) -> tuple[list[str], list[str]]:
@@ -139,9 +144,11 @@ def run_translation(
     work_dir: Path | None = None,
     log_level: str = "WARNING",
     wait_s: float = DEFAULT_WAIT_S,
+    progress: ProgressSink = NO_PROGRESS,
 ) -> RunOutcome:
     """Translate every module of `repo` in one run (what `portalis demo` does). Raises SourceError
-    for an unusable repo and StoreError when the store or the DAGSTER_HOME cannot be used."""
+    for an unusable repo and StoreError when the store or the DAGSTER_HOME cannot be used.
+    `progress` gets a stage per step of the run and a module per partition materialized."""
     repo = repo.resolve()
     if not repo.is_dir():
         raise SourceError(f"source repository is not a directory: {repo}")
@@ -151,17 +158,25 @@ def run_translation(
         raise SourceError(f"no Python module found in {repo}")
     store = DuckDBStoreResource(path=str(database) if database else "", lock_timeout_s=wait_s)
     with exclusive_run(instance, store, wait_s):
-        sync_partitions(instance, modules, database)
+        previous_root = store.store().setting(SOURCE_ROOT_KEY)
+        store.store().put_setting(SOURCE_ROOT_KEY, str(repo))
+        _, removed = sync_partitions(instance, modules, database)
+        root_note = switch_note(previous_root, repo, removed)
+        if root_note:
+            _say(root_note)
         keys = instance.get_dynamic_partitions(python_modules.name)
         tool_cfg = _tool_config(crate_dir, work_dir)
         job = defs.resolve_job_def("translate_repo")
-        result = job.execute_in_process(
-            run_config=_run_config(repo, database, tool_cfg, log_level, wait_s),
-            instance=instance,
-            tags={ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1],
-                  RUNNER_TAG: "demo", **process_tags()},
-            raise_on_error=False,
-        )
+        run_id = new_run_id()
+        with listening(instance, run_id, progress, len(keys)):
+            result = job.execute_in_process(
+                run_config=_run_config(repo, database, tool_cfg, log_level, wait_s),
+                instance=instance,
+                run_id=run_id,
+                tags={ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1],
+                      RUNNER_TAG: "demo", SOURCE_ROOT_TAG: str(repo), **process_tags()},
+                raise_on_error=False,
+            )
         problem = _store_failure(result)
         if problem:
             raise StoreError(problem)
@@ -176,6 +191,7 @@ def run_translation(
         crate_dir=out,
         database=Path(store.store().path),
         failed=failed,
+        root_note=root_note,
     )
 
 
@@ -193,6 +209,7 @@ class SyncOutcome:
     success: bool = True
     skip_reason: str | None = None
     failures: dict[str, ModuleFailure] = field(default_factory=dict)  # module -> why it failed
+    root_note: str | None = None  # set when this sync moved the instance to another source root
 
     @property
     def failed(self) -> list[str]:
@@ -205,6 +222,13 @@ class SyncOutcome:
             "functions_translated": self.functions_translated, "cache_hits": self.cache_hits, "crate": self.crate,
             "failed": self.failed,
         }
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int(text) if text is not None else None
+    except ValueError:
+        return None
 
 
 def _count(value: object) -> int:
@@ -227,31 +251,38 @@ def sync_repo(
     log_level: str = "WARNING",
     run_config: dict[str, Any] | None = None,
     wait_s: float = DEFAULT_WAIT_S,
+    progress: ProgressSink = NO_PROGRESS,
 ) -> SyncOutcome:
     """One `repo_changes` evaluation for `repo`, its partition requests applied, its runs executed
     in process on `instance` (default: the one of $DAGSTER_HOME). `run_config` is merged into
     every run's config (e.g. `ops: validation_report: config: verify: false`). `wait_s` bounds the
-    waits for another sync and for another process holding the DuckDB file (then StoreError)."""
+    waits for another sync and for another process holding the DuckDB file (then StoreError).
+    `progress` gets the planning stage, then a stage per step of each run."""
     repo = repo.resolve()
     if not repo.is_dir():
         raise SourceError(f"source repository is not a directory: {repo}")
     instance = instance or dg.DagsterInstance.get()
     store = DuckDBStoreResource(path=str(database) if database else "", lock_timeout_s=wait_s)
     with exclusive_run(instance, store, wait_s):
-        return _sync(repo, crate_dir, instance, database, work_dir, log_level, run_config, wait_s, store)
+        return _sync(repo, crate_dir, instance, database, work_dir, log_level, run_config, wait_s, store, progress)
 
 
 def _sync(
     repo: Path, crate_dir: Path | None, instance: dg.DagsterInstance, database: Path | None, work_dir: Path | None,
     log_level: str, run_config: dict[str, Any] | None, wait_s: float, store: DuckDBStoreResource,
+    progress: ProgressSink = NO_PROGRESS,
 ) -> SyncOutcome:
     from sensors import repo_changes
-    from sensors.requests import TRIGGER_TAG
+    from sensors.requests import RANGE_SIZE_TAG, TRIGGER_TAG
 
+    # sync names its root: a root other than the recorded one is a switch, and said (portalis/source_root.py).
+    previous_root = store.store().setting(SOURCE_ROOT_KEY)
+    store.store().put_setting(SOURCE_ROOT_KEY, str(repo))
     context = dg.build_sensor_context(
         instance=instance, sensor_name=repo_changes.name,
         resources={"source_repo": SourceRepoResource(root=str(repo)), "store": store},
     )
+    progress.stage("plan changes (scan the repo, compare with the store)")
     evaluation = repo_changes(context)
     if not isinstance(evaluation, (dg.SensorResult, dg.SkipReason)):
         raise TypeError(f"repo_changes returned {type(evaluation).__name__}, not a SensorResult or SkipReason")
@@ -275,6 +306,7 @@ def _sync(
                     instance.delete_dynamic_partition(python_modules.name, key)
                 outcome.removed += list(pr.partition_keys)
         requests = list(evaluation.run_requests or [])
+    outcome.root_note = switch_note(previous_root, repo, outcome.removed)
     if not requests and instance.get_dynamic_partitions(python_modules.name) and not _crate_complete(store, out, instance):
         # Nothing to retranslate, but this crate directory has no complete crate of the current
         # modules (never built here, or a run was killed while writing it): assemble it.
@@ -290,14 +322,18 @@ def _sync(
             target = job.get_subset(asset_selection=set(request.asset_selection))
             selected = {k.to_user_string() for k in request.asset_selection}  # a subset rejects other ops' config
             config["ops"] = {op: c for op, c in config.get("ops", {}).items() if op in selected}
-        tags = {**request.tags, TRIGGER_TAG: "sync", **process_tags()}
-        result = target.execute_in_process(
-            run_config=config,
-            instance=instance,
-            tags=tags,
-            partition_key=request.partition_key,
-            raise_on_error=False,
-        )
+        tags = {**request.tags, TRIGGER_TAG: "sync", SOURCE_ROOT_TAG: str(repo), **process_tags()}
+        run_id = new_run_id()
+        modules = None if request.asset_selection else (1 if request.partition_key else _int(tags.get(RANGE_SIZE_TAG)))
+        with listening(instance, run_id, progress, modules):
+            result = target.execute_in_process(
+                run_config=config,
+                instance=instance,
+                run_id=run_id,
+                tags=tags,
+                partition_key=request.partition_key,
+                raise_on_error=False,
+            )
         outcome.run_ids.append(result.run_id)
         outcome.success = outcome.success and result.success
         problem = _store_failure(result)

@@ -10,6 +10,9 @@ from resources.paths import dagster_home
 
 
 class DuckDBStoreResource(dg.ConfigurableResource):
+    """The DuckDB file every stage writes its rows to (one row per module and stage), with the
+    translation state the sensor and the schedule plan from and the instance's source root."""
+
     path: str = Field(default="", description="DuckDB file; default $DAGSTER_HOME/portalis.duckdb")
     lock_timeout_s: float = Field(default=60.0, description="how long to wait for another process's lock")
 

@@ -12,8 +12,11 @@ from resources.paths import portalis_dir
 
 
 class RustToolchainResource(dg.ConfigurableResource):
-    cargo: str = "cargo"
-    rustfmt: str = "rustfmt"
+    """cargo and rustfmt, and the directories they work in: the check crate (validation_report),
+    the output crate (rust_crate) and one shared cargo target dir that keeps rebuilds incremental."""
+
+    cargo: str = Field(default="cargo", description="the cargo executable")
+    rustfmt: str = Field(default="rustfmt", description="the rustfmt executable")
     timeout_s: float = Field(default=600.0, description="limit for one cargo invocation")
     work_dir: str = Field(default="", description="check crate and cargo target dir; default $DAGSTER_HOME/portalis")
     crate_dir: str = Field(default="", description="where rust_crate writes the crate; default $DAGSTER_HOME/portalis/crate")

@@ -21,6 +21,10 @@ from portalis.model import ModuleTranslation, ModuleTypeMap, ParsedModule
 
 
 class TranslatorResource(dg.ConfigurableResource):
+    """What translates: the rules engine, plus an LLM backend (an OpenAI-style server such as NIM
+    or vLLM, or a local transformers model) for what the rules leave; empty settings come from
+    the PORTALIS_LLM_* environment."""
+
     backend: str = Field(
         default="",
         description="`rules`, `openai` (NIM / vLLM / Triton OpenAI front end) or `transformers` (local model dir); "
@@ -35,7 +39,7 @@ class TranslatorResource(dg.ConfigurableResource):
     concurrency: int | None = Field(default=None, description="requests in flight / batch size (default 8)")
     timeout_s: float | None = Field(default=None, description="read timeout of one request (default 120 s)")
     llm_only: bool = Field(default=False, description="send every function to the model, not only what the rules left (evaluation)")
-    rustfmt: str = "rustfmt"
+    rustfmt: str = Field(default="rustfmt", description="the rustfmt executable that formats the translated Rust")
 
     def llm_settings(self) -> LLMSettings | None:
         """The LLM stage's settings (config first, then the environment), or None for rules only.

@@ -28,8 +28,9 @@ from portalis.store import StoreLockedError
 from portalis_assets.assets import ALL_ASSETS, translator_identity
 from portalis_assets.jobs import translate_repo
 from portalis_assets.partitions import python_modules
-from resources import DuckDBStoreResource, TranslatorResource
-from sensors.requests import TRIGGER_TAG, modules_run_request
+from portalis.source_root import SOURCE_ROOT_KEY, decide_watched_root
+from resources import DuckDBStoreResource, SourceRepoResource, TranslatorResource
+from sensors.requests import SOURCE_ROOT_TAG, TRIGGER_TAG, modules_run_request
 
 CRON_ENV = "PORTALIS_NIGHTLY_CRON"
 FULL_ENV = "PORTALIS_NIGHTLY_FULL"
@@ -121,20 +122,26 @@ def build_nightly_schedule(
         "their last materialization" + (" (full: every module, caches bypassed)" if full else "") + ".",
     )
     def _schedule(
-        context: dg.ScheduleEvaluationContext, store: DuckDBStoreResource, translator: TranslatorResource
+        context: dg.ScheduleEvaluationContext, store: DuckDBStoreResource, translator: TranslatorResource,
+        source_repo: SourceRepoResource,
     ) -> dg.RunRequest | dg.SkipReason:
         modules = list(context.instance.get_dynamic_partitions(python_modules.name))
         if not modules:
             return dg.SkipReason("no module partitions yet: turn on repo_changes or run `portalis sync`")
+        db = store.store()
+        db.lock_timeout_s = min(db.lock_timeout_s, 30.0)
+        try:
+            # The same root as the partitions (portalis/source_root.py): never another repo's files.
+            decision = decide_watched_root(source_repo.root, db.setting(SOURCE_ROOT_KEY), len(modules))
+            states = {} if full else db.get_translation_states(modules)
+        except StoreLockedError:
+            return dg.SkipReason("the DuckDB store is busy; the next evaluation will retry")
+        if decision.refused or decision.root is None:
+            context.log.warning(decision.refused or "no source root")
+            return dg.SkipReason(decision.refused)
         if full:
             reasons = {m: "full retranslation" for m in modules}
         else:
-            db = store.store()
-            db.lock_timeout_s = min(db.lock_timeout_s, 30.0)
-            try:
-                states = db.get_translation_states(modules)
-            except StoreLockedError:
-                return dg.SkipReason("the DuckDB store is busy; the next evaluation will retry")
             reasons = stale_modules(context.instance, modules, deployed_code_versions(context), states,
                                     translator_identity(translator))
         if not reasons:
@@ -143,7 +150,9 @@ def build_nightly_schedule(
         context.log.info(f"{len(reasons)} stale modules: " + "; ".join(f"{m} ({r})" for m, r in list(reasons.items())[:20]))
         request = modules_run_request(
             modules, reasons, run_key=f"{name}:{when}:{digest(sorted(reasons))[:16]}",
-            tags={TRIGGER_TAG: name}, run_config={"ops": {"rust_translation": {"config": {"full": full}}}},
+            tags={TRIGGER_TAG: name, SOURCE_ROOT_TAG: str(decision.root)},
+            run_config={"ops": {"rust_translation": {"config": {"full": full}}},
+                        "resources": {"source_repo": {"config": {"root": str(decision.root)}}}},
         )
         assert request is not None  # every stale module is a partition
         return request

@@ -29,13 +29,14 @@ import dagster as dg
 from portalis.interface import ModuleState, digest, interface_hash, plan_changes
 from portalis.parse import parse_file
 from portalis.repo_scan import RepoScan, scan_repo
+from portalis.source_root import SOURCE_ROOT_KEY, decide_watched_root
 from portalis.store import StoreLockedError
 from portalis.typemap import build_type_map
 from portalis_assets.jobs import translate_repo
 from portalis_assets.partitions import python_modules
 from portalis_assets.recovery import fail_dead_runs
 from resources import DuckDBStoreResource, SourceRepoResource
-from sensors.requests import GIT_COMMIT_TAG, GIT_DIRTY_TAG, TRIGGER_TAG, modules_run_request
+from sensors.requests import GIT_COMMIT_TAG, GIT_DIRTY_TAG, SOURCE_ROOT_TAG, TRIGGER_TAG, modules_run_request
 
 INTERVAL_ENV = "PORTALIS_SENSOR_INTERVAL_S"
 DEFAULT_INTERVAL_S = 60
@@ -65,28 +66,37 @@ def evaluate_repo_changes(
     store: DuckDBStoreResource,
     trigger: str = "repo_changes",
 ) -> dg.SensorResult | dg.SkipReason:
-    """The body of the sensor (also what `portalis sync` evaluates once)."""
-    root = source_repo.root_path()
-    if not root.is_dir():
-        # Never read a missing (unmounted, mistyped) repo as "every module was deleted".
-        return dg.SkipReason(f"source repo {root} is not a directory")
+    """The body of the sensor (also what `portalis sync` evaluates once). The repository watched
+    is the one the instance last synced unless the resource names one; a named root that differs
+    from it while partitions exist is refused, never read as "every module was deleted"
+    (portalis/source_root.py)."""
     for run_id in fail_dead_runs(context.instance, translate_repo.name):
         context.log.warning(f"run {run_id} lost its process (killed?): marked failed; its modules are planned again")
     in_flight = _run_in_flight(context, trigger)
     if in_flight:
         return dg.SkipReason(f"run {in_flight} is still in progress; its results are planned from next tick")
 
-    scan = scan_repo(root, source_repo.include, source_repo.exclude)
-    current = scan.hashes()
     partitions = list(context.instance.get_dynamic_partitions(python_modules.name))
     db = store.store()
     db.lock_timeout_s = min(db.lock_timeout_s, SENSOR_LOCK_TIMEOUT_S)
     try:
+        decision = decide_watched_root(source_repo.root, db.setting(SOURCE_ROOT_KEY), len(partitions))
+        if decision.refused or decision.root is None:
+            context.log.warning(decision.refused or "no source root")
+            return dg.SkipReason(decision.refused)
+        root = decision.root
+        if not root.is_dir():
+            # Never read a missing (unmounted, mistyped) repo as "every module was deleted".
+            return dg.SkipReason(f"source repo {root} is not a directory")
+        scan = scan_repo(root, source_repo.include, source_repo.exclude)
+        current = scan.hashes()
         states: dict[str, ModuleState] = db.get_translation_states()
         plan = plan_changes(current, partitions, states, lambda mods: interfaces_now(root, scan, mods))
         # Rows of removed modules go now; so do rows of modules neither registered nor in the repo.
         stale_rows = sorted(set(plan.removed) | (set(states) - set(current) - set(partitions)))
         db.delete_modules(stale_rows)
+        if decision.record:
+            db.put_setting(SOURCE_ROOT_KEY, str(root))
     except StoreLockedError:
         return dg.SkipReason("the DuckDB store is busy (a run is writing); trying again next tick")
 
@@ -96,7 +106,9 @@ def evaluate_repo_changes(
     if plan.removed:
         partition_requests.append(python_modules.build_delete_request(plan.removed))
 
-    tags = {TRIGGER_TAG: trigger}
+    tags = {TRIGGER_TAG: trigger, SOURCE_ROOT_TAG: str(root)}
+    # The runs translate the root decided here, whatever the resource's default says.
+    run_config = {"resources": {"source_repo": {"config": {"root": str(root)}}}}
     if scan.git:
         tags[GIT_COMMIT_TAG] = scan.commit or "none"
         tags[GIT_DIRTY_TAG] = str(scan.dirty).lower()
@@ -109,12 +121,13 @@ def evaluate_repo_changes(
     )[:32]
     order = [k for k in partitions if k not in set(plan.removed)] + plan.added
     run_requests: list[dg.RunRequest] = []
-    request = modules_run_request(order, plan.requested, run_key, tags)
+    request = modules_run_request(order, plan.requested, run_key, tags, run_config)
     if request is not None:
         run_requests.append(request)
     elif plan.removed:
         # Nothing imports the removed modules: only the crate must lose them.
-        run_requests.append(dg.RunRequest(run_key=run_key, asset_selection=[dg.AssetKey("rust_crate")], tags=tags))
+        run_requests.append(dg.RunRequest(run_key=run_key, asset_selection=[dg.AssetKey("rust_crate")], tags=tags,
+                                          run_config=run_config))
 
     if not run_requests and not partition_requests:
         where = f" at {scan.commit[:12]}" if scan.commit else ""
@@ -140,8 +153,9 @@ def build_repo_changes_sensor(
         job=translate_repo,
         minimum_interval_seconds=interval,
         default_status=default_status,
-        description="Polls the source repo (resource source_repo) and retranslates changed modules and "
-        "the importers of changed interfaces, in one run.",
+        description="Polls the source repo (the root `portalis sync` last synced, or the source_repo resource's root) and "
+        "retranslates changed modules and the importers of changed interfaces, in one run. Refuses (see the tick) when "
+        "the resource names another root than the one the partitions come from.",
     )
     def _sensor(
         context: dg.SensorEvaluationContext, source_repo: SourceRepoResource, store: DuckDBStoreResource

@@ -22,6 +22,7 @@ TRIGGER_TAG = "portalis/trigger"  # repo_changes | nightly | sync
 REQUESTED_TAG = "portalis/requested"  # how many modules the run was asked for
 RANGE_SIZE_TAG = "portalis/range_size"  # how many partitions its range covers
 MODULES_TAG = "portalis/modules"  # the requested modules (truncated for the UI)
+SOURCE_ROOT_TAG = "portalis/source_root"  # the repository the run translates
 GIT_COMMIT_TAG = "portalis/git_commit"
 GIT_DIRTY_TAG = "portalis/git_dirty"
 MAX_MODULES_IN_TAG = 20

@@ -1,94 +1,63 @@
 """`make ui`'s promise: the web UI, started on the demo's DAGSTER_HOME with the committed
 dagster.yaml and workspace.yaml, shows the demo's partitions and per-module materializations,
-and a module that failed as a failed partition."""
+a module that failed as a failed partition, and (in headless Chromium, as a person sees it) the
+validation_report partition's functions table with each function's status and reason.
+
+One materialization and one webserver serve both tests (module fixture; tests/webui.py)."""
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
+from typing import Iterator
 
-import dagster as dg
 import pytest
+from webui import browser, chromium, graphql, materialize_demo, serve, wait_for_text
 
-from portalis_assets.runner import run_translation
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytestmark = pytest.mark.skipif(shutil.which("cargo") is None, reason="needs cargo")
 
 
-def _graphql(port: int, query: str) -> dict:
-    req = urllib.request.Request(
-        f"http://127.0.0.1:{port}/graphql",
-        data=json.dumps({"query": query}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        return json.loads(resp.read())["data"]
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """The demo (plus a broken module) materialized on a temp DAGSTER_HOME, and the web UI on it."""
+    tmp = tmp_path_factory.mktemp("webui")
+    home = tmp / "dagster_home"
+    materialize_demo(home, tmp / "repo")
+    with serve(home) as port:
+        yield port
 
 
-@pytest.mark.skipif(shutil.which("cargo") is None, reason="needs cargo")
-def test_web_ui_serves_the_demo_materializations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
-    shutil.copy(ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    instance = dg.DagsterInstance.from_config(str(home))
-    repo = tmp_path / "repo"
-    shutil.copytree(ROOT / "examples" / "inventory", repo / "inventory")
-    kwargs = dict(instance=instance, database=home / "portalis.duckdb", work_dir=home / "portalis",
-                  crate_dir=home / "portalis" / "crate")
-    outcome = run_translation(repo, **kwargs)
-    assert outcome.success
-    # A module that does not parse: the UI shows it as a failed partition of module_status.
-    (repo / "inventory" / "broken.py").write_text("def f(:\n    pass\n")
-    assert list(run_translation(repo, **kwargs).failed) == ["inventory.broken"]
-    instance.dispose()
+def test_web_ui_serves_the_demo_materializations(served: int) -> None:
+    port = served
+    data = graphql(port, '{ assetOrError(assetKey: {path: ["rust_translation"]}) '
+                         '{ ... on Asset { assetMaterializations(limit: 20) { partition } } } }')
+    partitions = {m["partition"] for m in data["assetOrError"]["assetMaterializations"]}
+    assert {"inventory.mathutil", "inventory.stock", "inventory.text"} <= partitions
+    nodes = graphql(port, "{ assetNodes { assetKey { path } partitionKeys owners { ... on TeamAssetOwner { team } } "
+                          "tags { key value } description } }")["assetNodes"]
+    keys = {tuple(n["assetKey"]["path"]): n for n in nodes}
+    assert "inventory.model" in keys[("parsed_ast",)]["partitionKeys"]
+    assert ("rust_crate",) in keys
+    for node in nodes:  # owners, tags and a description on every asset
+        assert node["owners"] == [{"team": "portalis"}] and node["description"]
+        assert {t["key"] for t in node["tags"]} >= {"portalis/stage", "portalis/scope"}
+    statuses = graphql(port, '{ assetNodeOrError(assetKey: {path: ["module_status"]}) { ... on AssetNode { '
+                             'assetPartitionStatuses { ... on DefaultPartitionStatuses { materializedPartitions '
+                             'failedPartitions } } } } }')["assetNodeOrError"]["assetPartitionStatuses"]
+    assert statuses["failedPartitions"] == ["inventory.broken"]
+    assert "inventory.stock" in statuses["materializedPartitions"]
 
-    port = _free_port()
-    webserver = Path(sys.executable).parent / "dagster-webserver"
-    proc = subprocess.Popen(
-        [str(webserver), "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
-        cwd=ROOT, env={**os.environ, "DAGSTER_HOME": str(home)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                data = _graphql(port, '{ assetOrError(assetKey: {path: ["rust_translation"]}) '
-                                      '{ ... on Asset { assetMaterializations(limit: 20) { partition } } } }')
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise
-                time.sleep(1)
-        partitions = {m["partition"] for m in data["assetOrError"]["assetMaterializations"]}
-        assert {"inventory.mathutil", "inventory.stock", "inventory.text"} <= partitions
-        nodes = _graphql(port, "{ assetNodes { assetKey { path } partitionKeys } }")["assetNodes"]
-        keys = {tuple(n["assetKey"]["path"]): n["partitionKeys"] for n in nodes}
-        assert "inventory.model" in keys[("parsed_ast",)]
-        assert ("rust_crate",) in keys
-        statuses = _graphql(port, '{ assetNodeOrError(assetKey: {path: ["module_status"]}) { ... on AssetNode { '
-                                  'assetPartitionStatuses { ... on DefaultPartitionStatuses { materializedPartitions '
-                                  'failedPartitions } } } } }')["assetNodeOrError"]["assetPartitionStatuses"]
-        assert statuses["failedPartitions"] == ["inventory.broken"]
-        assert "inventory.stock" in statuses["materializedPartitions"]
-    finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+
+_CHROMIUM = chromium()
+
+
+@pytest.mark.skipif(isinstance(_CHROMIUM, str), reason=str(_CHROMIUM))
+def test_browser_shows_the_functions_table_with_statuses_and_reasons(served: int) -> None:
+    """The page `make demo` points at: the validation_report partition of inventory.stock."""
+    url = f"http://127.0.0.1:{served}/assets/validation_report?view=partitions&partition=inventory.stock"
+    with browser() as driver:
+        driver.get(url)
+        text = wait_for_text(driver, "functions", "iter_skus", "verified", "untested", "PTL721")
+    # The functions table: each function with its status; the untested one with its reason.
+    assert "no usable case" in text
+    assert "StockLedger.add" in text or "restock" in text
