@@ -163,3 +163,25 @@ def wait_for_text(driver: Any, *texts: str, timeout_s: float = 45.0) -> str:
         time.sleep(0.5)
     missing = [t for t in texts if t not in body]
     raise TimeoutError(f"the page never showed {missing}; it showed: {body[:2000]!r}")
+
+
+def tidy(driver: Any) -> None:
+    """Dismiss Dagster's first-visit dialog ("Join the Dagster community": Skip) and hide the
+    navigation bar, so a screenshot shows the page itself. Each is optional."""
+    from selenium.webdriver.common.by import By
+
+    for label in ("Skip", "Hide navigation"):
+        for element in driver.find_elements(By.XPATH, f"//button[normalize-space()='{label}'] | //*[normalize-space(text())='{label}']"):
+            try:
+                element.click()
+                time.sleep(0.5)
+                break
+            except Exception:  # noqa: BLE001 - not clickable (hidden, covered): leave it
+                continue
+
+
+def metadata_row(driver: Any, label: str) -> Any:
+    """The row of a partition's metadata table whose first cell is `label` (e.g. `functions`)."""
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.XPATH, f"//tr[td[1][normalize-space()='{label}']]")
