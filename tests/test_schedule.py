@@ -14,7 +14,7 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 from portalis.store import Store
 from portalis_assets.definitions import defs
 from portalis_assets.runner import sync_repo
-from resources import DuckDBStoreResource, TranslatorResource
+from resources import DuckDBStoreResource, SourceRepoResource, TranslatorResource
 from sensors import build_nightly_schedule, nightly_retranslate
 from sensors.nightly import deployed_code_versions, stale_modules
 from sensors.requests import MODULES_TAG
@@ -49,7 +49,9 @@ def evaluate(schedule: dg.ScheduleDefinition, instance: dg.DagsterInstance, db: 
         instance=instance,
         scheduled_execution_time=datetime(2026, 11, 22, 2, 0, tzinfo=timezone.utc),
         repository_def=definitions.get_repository_def(),
-        resources={"store": DuckDBStoreResource(path=str(db)), "translator": TranslatorResource(backend=backend)},
+        # source_repo as deployed (empty root): the root the partitions were synced from.
+        resources={"store": DuckDBStoreResource(path=str(db)), "translator": TranslatorResource(backend=backend),
+                   "source_repo": SourceRepoResource()},
     )
     result = schedule(context)
     return result[0] if isinstance(result, list) and len(result) == 1 else result
@@ -71,7 +73,8 @@ def test_schedule_asks_for_stale_modules_only_and_full_retranslates_all(tmp_path
     request = evaluate(nightly_retranslate, instance, translated, new_defs)
     assert isinstance(request, dg.RunRequest)
     assert request.tags[MODULES_TAG] == "a,b,c,d"
-    assert request.run_config == {"ops": {"rust_translation": {"config": {"full": False}}}}
+    assert request.run_config == {"ops": {"rust_translation": {"config": {"full": False}}},
+                                  "resources": {"source_repo": {"config": {"root": str((tmp_path / "repo").resolve())}}}}
 
     # b is materialized with the new release: only a, c and d remain stale.
     job = new_defs.resolve_job_def("translate_repo")
@@ -101,7 +104,8 @@ def test_schedule_asks_for_stale_modules_only_and_full_retranslates_all(tmp_path
     assert schedule.cron_schedule == "30 3 * * 1"
     request = evaluate(schedule, instance, translated)
     assert request.tags[MODULES_TAG] == "a,b,c,d"
-    assert request.run_config == {"ops": {"rust_translation": {"config": {"full": True}}}}
+    assert request.run_config == {"ops": {"rust_translation": {"config": {"full": True}}},
+                                  "resources": {"source_repo": {"config": {"root": str((tmp_path / "repo").resolve())}}}}
 
     result = defs.resolve_job_def("translate_repo").execute_in_process(
         instance=instance, tags=request.tags,
