@@ -60,11 +60,15 @@ demo: $(BASE)
 test: $(TESTENV) sandbox-tools browser-tools
 	$(BIN)/python -m pytest -q
 
+# dg warns (once per process it starts) when the active virtual environment is not the project's:
+# run it as if .venv were activated, which is what it checks.
+DG := VIRTUAL_ENV=$(CURDIR)/$(VENV) PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dg
+
 ui: $(BASE)
-	$(BIN)/dg dev -w workspace.yaml --host $(HOST) --port $(PORT)
+	$(DG) dev -w workspace.yaml --host $(HOST) --port $(PORT)
 
 check-defs: $(BASE)
-	$(BIN)/dg check defs
+	$(DG) check defs
 
 clean:
 	rm -rf $(VENV) .pytest_cache
