@@ -157,6 +157,7 @@ def run_translation(
     if not modules:
         raise SourceError(f"no Python module found in {repo}")
     store = DuckDBStoreResource(path=str(database) if database else "", lock_timeout_s=wait_s)
+    progress.stage("prepare (partitions, store, the Dagster run)")
     with exclusive_run(instance, store, wait_s):
         previous_root = store.store().setting(SOURCE_ROOT_KEY)
         store.store().put_setting(SOURCE_ROOT_KEY, str(repo))
