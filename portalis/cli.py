@@ -12,6 +12,9 @@
                                           compiling and passing its differential tests
         --llm-model-dir DIR               the same with a local transformers model
         --llm-only                        send every function to the model (evaluation)
+        --python / --python-all           also write a Python extension module (maturin project in
+                                          DIR/python/) exposing the verified (--python, implies
+                                          --verify) or all translated functions, and build it
         -q / -v                           summary only / a line for every function (default: a
                                           line per function that is not verified, then the summary)
         --progress / --no-progress        stage, modules done and time on stderr (default: when
@@ -19,6 +22,8 @@
     portalis demo                         run the Dagster job on examples/ and print a summary
                                           (-q / -v as for translate), ending with the UI address
                                           of its validation report
+    portalis test --repo DIR [--out DIR]  the repository's own pytest suite on Python, then with the
+        [--all] [--keep-python F ...]     translated functions swapped for their Rust (README, Drop-in Rust)
     portalis --version
     portalis sync --repo DIR [--out DIR]  one repo_changes sensor evaluation and the runs it asks
                                           for, in process; prints a JSON summary
@@ -83,6 +88,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from portalis.validate.cargo import Toolchain
 
     llm = llm_settings(args)
+    if args.python:  # verified functions only: they must have been verified
+        args.verify = True
     policy = SandboxPolicy(allow_unsandboxed=args.allow_unsandboxed)
     if llm is not None:
         llm = llm.model_copy(update={"allow_unsandboxed": args.allow_unsandboxed})
@@ -99,17 +106,46 @@ def cmd_translate(args: argparse.Namespace) -> int:
     if refused:
         print(f"portalis: {run.report['verification']['reason']}", file=sys.stderr)
     root = resolve_root(Path(args.path)).root
+    extension = None
+    if (args.python or args.python_all) and run.crate.compiles:
+        from portalis.pyext.extension import make_extension
+
+        progress = Progress.for_stream(sys.stderr, force=args.progress)
+        progress.stage("maturin build (python extension)")
+        try:
+            _, extension = make_extension(run.out_dir, run.report_crate_name, run.type_maps, run.report, include_all=args.python_all,
+                                          target_dir=None if os.environ.get("CARGO_TARGET_DIR") else run.out_dir / "target")
+        finally:
+            progress.close()
+        run.report["python_extension"] = extension.model_dump()
     if args.json:
         print(json.dumps(run.report, indent=2))
     else:
         print_translation(run.report, root, args.verbosity, verify=args.verify)
         if run.llm:
             print_llm(run.llm)
+        if extension is not None:
+            print_extension(extension)
         print(f"report: {run.out_dir / 'portalis-report.json'}")
     failed = failed_modules(run.report, root)
+    if extension is not None and not extension.ok:
+        print(f"portalis: python extension: {'; '.join(extension.problems) or extension.build.message}", file=sys.stderr)
+        return 1
     for line in failed:
         print(line, file=sys.stderr)
     return 1 if failed else 0
+
+
+def print_extension(ext) -> None:
+    """The extension's summary lines (`ext`: portalis.pyext.extension.ExtensionResult)."""
+    by_code: dict[str, int] = {}
+    for s in ext.skipped:
+        by_code[s["code"]] = by_code.get(s["code"], 0) + 1
+    left = ", ".join(f"{n} {code}" for code, n in sorted(by_code.items()))
+    print(f"python extension: {ext.module} in {ext.dir}: {len(ext.exposed)} functions exposed" + (f", left out: {left}" if left else ""))
+    if ext.build is not None and ext.build.ok:
+        how = "unchanged, not rebuilt" if ext.build.cached else f"built in {ext.build.seconds:.1f} s"
+        print(f"  {how}; import it with PYTHONPATH={ext.build.lib_dir}, or: cd {ext.dir} && maturin develop --release")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -209,6 +245,10 @@ def build_parser() -> argparse.ArgumentParser:
     llm.add_argument("--llm-rounds", type=int, default=None, metavar="N", help="repair rounds per function (default 2)")
     llm.add_argument("--llm-concurrency", type=int, default=None, metavar="N", help="requests in flight (default 8)")
     llm.add_argument("--llm-timeout", type=float, default=None, metavar="S", help="read timeout of one request (default 120)")
+    py = t.add_mutually_exclusive_group()
+    py.add_argument("--python", action="store_true",
+                    help="also write and build a Python extension module (DIR/python/) of the verified functions (implies --verify)")
+    py.add_argument("--python-all", action="store_true", help="the same, exposing every translated function")
     add_output_options(t, progress=True)
     t.set_defaults(func=cmd_translate)
 
