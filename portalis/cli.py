@@ -148,6 +148,59 @@ def print_extension(ext) -> None:
         print(f"  {how}; import it with PYTHONPATH={ext.build.lib_dir}, or: cd {ext.dir} && maturin develop --release")
 
 
+def cmd_test(args: argparse.Namespace) -> int:
+    from portalis.pyext.repo import run_repo_tests
+    from portalis.sandbox import SandboxPolicy
+    from portalis.validate.behaviour import VerifyConfig
+    from portalis.validate.cargo import Toolchain
+
+    repo = Path(args.repo)
+    if not repo.is_dir():
+        raise SourceError(f"not a directory: {repo}")
+    out = Path(args.out) if args.out else Path("out") / f"{repo.resolve().name}-crate"
+    toolchain = Toolchain(target_dir=os.environ.get("CARGO_TARGET_DIR") or str(out / "target"))
+    result = run_repo_tests(repo, out, include_all=args.all, keep_python=args.keep_python, toolchain=toolchain,
+                            verify_config=VerifyConfig(sandbox=SandboxPolicy(allow_unsandboxed=args.allow_unsandboxed)),
+                            python=args.python_exe)
+    if args.json:
+        print(result.model_dump_json(indent=2))
+    else:
+        print_extension(result.extension)
+    if result.tests is None:
+        ext = result.extension
+        why = "; ".join(ext.problems) or (ext.build.message if ext.build else "no function to expose")
+        print(f"portalis: python extension: {why}", file=sys.stderr)
+        return 1
+    t = result.tests
+    if not args.json:
+        print_repo_tests(t, result.demoted)
+        print(f"report: {result.report_path}")
+    if t.python.error or t.rust.error:
+        print(f"portalis: {t.python.error or t.rust.error}", file=sys.stderr)
+        return 1
+    return 0 if all(x.rust == "passed" for x in t.tests if x.python == "passed") else 1
+
+
+def print_repo_tests(t, demoted: list[str]) -> None:
+    """`portalis test`'s summary (`t`: portalis.pyext.swap.RepoTestReport)."""
+    for run in (t.python, t.rust):
+        print(f"on {run.side:<6}: {run.passed} passed, {run.failed} failed, {run.skipped} skipped ({run.wall_s:.2f} s)")
+    for f in sorted(t.functions, key=lambda f: (-f.tests_failing, f.name)):
+        if f.tests_failing or f.tests_calling == 0:
+            what = f"{f.tests_failing} failing test(s)" if f.tests_failing else "called by no test"
+            print(f"  {f.name}: {what}")
+    for x in t.tests:
+        if x.python == "passed" and x.rust != "passed":
+            print(f"  FAILS ON RUST {x.nodeid}: blames {', '.join(x.blamed) or '(no swapped function it called)'}")
+    for name, why in t.not_swapped.items():
+        print(f"  not swapped {name}: {why}")
+    if t.kept_python:
+        print(f"  kept on Python: {', '.join(t.kept_python)}")
+    if demoted:
+        print(f"demoted from verified: {', '.join(demoted)}")
+    print(t.summary_line())
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(Path("dagster_home").resolve())))
     home.mkdir(parents=True, exist_ok=True)
@@ -259,6 +312,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="how long to wait for another sync/demo or a process holding the DuckDB file (default 60)")
     add_output_options(d)
     d.set_defaults(func=cmd_demo)
+
+    r = sub.add_parser("test", help="run a repository's own pytest suite on Python, then on the Rust translation (swapped in)")
+    r.add_argument("--repo", required=True, help="the repository (its tests run from this directory)")
+    r.add_argument("--out", default=None, help="crate directory (default: out/<repo>-crate)")
+    r.add_argument("--all", action="store_true", help="swap every translated function, not only the verified ones")
+    r.add_argument("--keep-python", action="append", default=[], metavar="MODULE.FUNCTION",
+                   help="leave this function on Python (repeatable)")
+    r.add_argument("--python-exe", default=None, metavar="PYTHON",
+                   help="the interpreter that runs the tests and that the extension is built for (default: this one)")
+    r.add_argument("--allow-unsandboxed", action="store_true", help="as for translate (verification runs the repository's code)")
+    r.add_argument("--json", action="store_true", help="print the result as JSON")
+    r.set_defaults(func=cmd_test)
 
     s = sub.add_parser("sync", help="retranslate what changed in a repo (one repo_changes sensor evaluation, in process)")
     s.add_argument("--repo", required=True, help="source repository")

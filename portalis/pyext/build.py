@@ -71,14 +71,15 @@ def _env(target_dir: Path | None) -> dict[str, str]:
 
 
 def build_extension(ext_dir: Path, python: str | None = None, target_dir: Path | None = None,
-                    timeout_s: float = 900) -> BuildResult:
+                    timeout_s: float = 900, release: bool = True) -> BuildResult:
     """`maturin build --release` for `python` (default: this interpreter), the module unpacked
-    into `ext_dir/lib/`. Cached: an unchanged crate is not rebuilt."""
+    into `ext_dir/lib/`. Cached: an unchanged crate is not rebuilt. `release=False`: a debug
+    build (compiles faster; the tests use it)."""
     python = python or sys.executable
     exe = maturin()
     if exe is None:
         return BuildResult(ok=False, code="PTL810", message="maturin is not installed (pip install maturin)")
-    digest = input_hash(ext_dir, python, exe)
+    digest = input_hash(ext_dir, python, exe) + ("" if release else "-debug")
     stamp = ext_dir / STAMP
     lib = ext_dir / LIB_DIR
     try:
@@ -89,7 +90,7 @@ def build_extension(ext_dir: Path, python: str | None = None, target_dir: Path |
     wheels = ext_dir / "wheels"
     shutil.rmtree(wheels, ignore_errors=True)
     t0 = time.perf_counter()
-    cmd = [exe, "build", "--release", "--interpreter", python, "--out", str(wheels), "--manifest-path", str(ext_dir / "Cargo.toml")]
+    cmd = [exe, "build", *(["--release"] if release else []), "--interpreter", python, "--out", str(wheels), "--manifest-path", str(ext_dir / "Cargo.toml")]
     try:
         run = subprocess.run(cmd, cwd=ext_dir, env=_env(target_dir), capture_output=True, text=True, timeout=timeout_s)
     except subprocess.TimeoutExpired:

@@ -60,7 +60,7 @@ def check_extension_dir(ext_dir: Path, crate: str) -> list[str]:
 
 def make_extension(crate_dir: Path, crate_name: str, type_maps: dict[str, ModuleTypeMap], report: dict, include_all: bool = False,
                    build: bool = True, target_dir: Path | None = None, python: str | None = None,
-                   rustfmt: str = "rustfmt") -> tuple[ExtensionPlan, ExtensionResult]:
+                   rustfmt: str = "rustfmt", release: bool = True) -> tuple[ExtensionPlan, ExtensionResult]:
     """Plan, write and (with `build`) build the extension of the crate in `crate_dir`; the
     result is also recorded in the crate's portalis-report.json when there is one."""
     plan = plan_extension(crate_name, type_maps, report, include_all=include_all)
@@ -68,7 +68,7 @@ def make_extension(crate_dir: Path, crate_name: str, type_maps: dict[str, Module
     result = ExtensionResult(dir=str(ext_dir.resolve()), module=plan.module_name, exposed=plan.exposed(),
                              skipped=[s.model_dump() for s in plan.skipped], problems=check_extension_dir(ext_dir, crate_name))
     if build and not result.problems and plan.functions:
-        result.build = build_extension(ext_dir, python=python, target_dir=target_dir)
+        result.build = build_extension(ext_dir, python=python, target_dir=target_dir, release=release)
     record(crate_dir, result)
     return plan, result
 
