@@ -386,6 +386,9 @@ def render_cargo(plan: ExtensionPlan) -> str:
         "# Python's ints do not wrap: overflow panics, and the wrapper raises OverflowError.\n"
         "[profile.release]\n"
         "overflow-checks = true\n\n"
+        "# Debug builds (the tests') without debug info: a third faster to compile.\n"
+        "[profile.dev]\n"
+        "debug = false\n\n"
         "# A project of its own, not a member of the translated crate's workspace.\n"
         "[workspace]\n"
     )
