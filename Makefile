@@ -42,7 +42,7 @@ sandbox-tools:
 	fi
 
 demo: $(BASE)
-	PORTALIS_UI_URL=http://$(HOST):$(PORT) $(BIN)/portalis demo
+	PORTALIS_UI_URL=http://$(HOST):$(PORT) $(BIN)/portalis demo --python
 
 test: $(TESTENV) sandbox-tools
 	$(BIN)/python -m pytest -q

@@ -21,7 +21,8 @@
                                           stderr is a terminal)
     portalis demo                         run the Dagster job on examples/ and print a summary
                                           (-q / -v as for translate), ending with the UI address
-                                          of its validation report
+                                          of its validation report; with --python, then the
+                                          repository's tests on the Rust ("tests on Rust: N/M pass")
     portalis test --repo DIR [--out DIR]  the repository's own pytest suite on Python, then with the
         [--all] [--keep-python F ...]     translated functions swapped for their Rust (README, Drop-in Rust)
     portalis --version
@@ -215,7 +216,29 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for failure in result.failed.values():
         print(f"failed: {failure.line()}", file=sys.stderr)
     print(f"ui: {ui_address(result.report)}  (make ui, then open it)")
-    return 0 if result.success and not result.failed else 1
+    ok = result.success and not result.failed
+    if args.python and result.success:
+        ok = demo_rust_tests(Path(args.repo), result.crate_dir, result.report) and ok
+    return 0 if ok else 1
+
+
+def demo_rust_tests(repo: Path, crate_dir: Path, report: dict) -> bool:
+    """`demo --python`: the verified functions as an extension module, and the repository's own
+    tests run on them; the last line says `tests on Rust: N/M pass, K functions swapped`."""
+    from portalis.pyext.build import maturin
+    from portalis.pyext.repo import run_tests_on_crate
+
+    if maturin() is None:
+        print("tests on Rust: not run (maturin is not installed)")
+        return True
+    run = run_tests_on_crate(repo, crate_dir, report)
+    print_extension(run.extension)
+    if run.tests is None:
+        ext = run.extension
+        print(f"tests on Rust: not run ({'; '.join(ext.problems) or (ext.build.message if ext.build else 'no function to expose')})")
+        return False
+    print_repo_tests(run.tests, run.demoted)  # ends with the `tests on Rust` line
+    return all(t.rust == "passed" for t in run.tests.tests if t.python == "passed")
 
 
 def ui_address(report: dict) -> str:
@@ -310,6 +333,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--out", default=None, help="crate directory (default: $DAGSTER_HOME/portalis/crate)")
     d.add_argument("--wait", type=float, default=60.0, metavar="S",
                    help="how long to wait for another sync/demo or a process holding the DuckDB file (default 60)")
+    d.add_argument("--python", action="store_true",
+                   help="then build the verified functions as a Python extension (maturin) and run the repo's tests on them")
     add_output_options(d)
     d.set_defaults(func=cmd_demo)
 

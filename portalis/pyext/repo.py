@@ -3,10 +3,16 @@ both sides, demote what fails them. The one function the CLI (and the demo) call
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 from pydantic import BaseModel
 
+from portalis.model import ModuleTypeMap
+from portalis.names import resolve_all
+from portalis.parse import parse_file
+from portalis.source import resolve_root, scan_sources
+from portalis.typemap import build_type_map
 from portalis.pipeline import REPORT_NAME, translate_path
 from portalis.pyext.extension import ExtensionResult, make_extension
 from portalis.pyext.swap import RepoTestReport, compare, demote
@@ -43,3 +49,27 @@ def run_repo_tests(repo: Path, out_dir: Path, include_all: bool = False, keep_py
 def resolve_source_root(repo: Path) -> Path:
     """The directory the tests run in: the repository root (a directory given as is)."""
     return repo if repo.is_dir() else repo.parent
+
+
+def type_maps_of(repo: Path) -> dict[str, ModuleTypeMap]:
+    """The modules' interfaces computed from the sources, as the translation computes them
+    (parse, type map, names across modules): for a crate written elsewhere (the Dagster run)."""
+    src = resolve_root(repo)
+    parsed = {m.module: parse_file(src.root, m) for m in scan_sources(src).modules}
+    return resolve_all({k: build_type_map(p) for k, p in parsed.items()})
+
+
+def run_tests_on_crate(repo: Path, crate_dir: Path, report: dict, include_all: bool = False, python: str | None = None,
+                       target_dir: Path | None = None) -> RepoTestRun:
+    """The extension of a crate already written (by `portalis demo`'s Dagster run) and the
+    repository's tests on both sides; demotions go into the crate's report file when there is one."""
+    manifest = tomllib.loads((crate_dir / "Cargo.toml").read_text(encoding="utf-8"))
+    plan, ext = make_extension(crate_dir, manifest["package"]["name"], type_maps_of(repo), report, include_all=include_all,
+                               target_dir=target_dir or crate_dir / "target", python=python)
+    report_path = crate_dir / REPORT_NAME
+    if not ext.ok or ext.build is None:
+        return RepoTestRun(extension=ext, report_path=str(report_path))
+    statuses = {f"{f.module}.{f.name}": f.status for f in plan.functions}
+    result = compare(resolve_source_root(repo), plan.module_name, ext.build.lib_dir, statuses, python=python)
+    demoted = demote(report_path, result) if report_path.exists() else sorted(f.name for f in result.functions if f.demoted)
+    return RepoTestRun(extension=ext, tests=result, demoted=demoted, report_path=str(report_path))
