@@ -229,6 +229,15 @@ fn panicked(py: Python<'_>, module: &str, payload: Box<dyn std::any::Any + Send>
     pyo3::panic::PanicException::new_err(msg)
 }}
 
+/// A conversion error naming the parameter and the type the translation takes, with the
+/// class Python would raise (TypeError, OverflowError past i64...).
+fn argument(py: Python<'_>, name: &str, expected: &str, err: PyErr) -> PyErr {{
+    PyErr::from_type(
+        err.get_type(py),
+        format!("argument `{{name}}` ({{expected}} in the translation): {{}}", err.value(py)),
+    )
+}}
+
 /// A mutated argument's new contents written back into the caller's list, dict or set (Python
 /// callers see changes made in place).
 fn write_back(ob: &Bound<'_, PyAny>, value: Bound<'_, PyAny>) -> PyResult<()> {{
@@ -309,9 +318,8 @@ def _rust_type(t: PyType, plan: ExtensionPlan) -> str:
 
 def _wrapper(f: PlanFunction, plan: ExtensionPlan) -> str:
     args = "".join(f", {p.rust_name}: &Bound<'_, PyAny>" for p in f.params)
-    reads = "".join(f"    let mut v{i}: {_rust_type(p.py_type, plan)} = FromPy::from_py({p.rust_name})?;\n"
-                    if p.passing in (Passing.MUT, Passing.MUT_ITEMS) else
-                    f"    let v{i}: {_rust_type(p.py_type, plan)} = FromPy::from_py({p.rust_name})?;\n"
+    reads = "".join(f"    let {'mut ' if p.passing in (Passing.MUT, Passing.MUT_ITEMS) else ''}v{i}: {_rust_type(p.py_type, plan)} = "
+                    f'FromPy::from_py({p.rust_name}).map_err(|e| argument(py, "{p.name}", "{p.py_type}", e))?;\n'
                     for i, p in enumerate(f.params))
     call_args = ", ".join(
         f"&mut v{i}" if p.passing in (Passing.MUT, Passing.MUT_ITEMS) else f"&v{i}" if p.passing is Passing.SHARED else f"v{i}"
