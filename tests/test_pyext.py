@@ -100,6 +100,10 @@ def test_double():
     assert double(4) == 8
 
 
+def test_combo():
+    assert add(double(2), 1) == 5
+
+
 def test_tally_order():
     assert list(tally(["b", "a", "b"]).items()) == [("b", 2), ("a", 1)]
 
@@ -224,18 +228,22 @@ def test_wrong_function_is_caught_and_demoted(shop, swapped):
     by_id = {t.nodeid.split("::")[-1]: t for t in result.tests}
     assert by_id["test_double"].python == "passed" and by_id["test_double"].rust == "failed"
     assert by_id["test_double"].blamed == ["pyext_shop.core.double"]
+    # It called two swapped functions: each was swapped alone, and `add` alone passes.
+    assert by_id["test_combo"].touched == ["pyext_shop.core.add", "pyext_shop.core.double"]
+    assert by_id["test_combo"].rust == "failed" and by_id["test_combo"].blamed == ["pyext_shop.core.double"]
     for name in ("test_add", "test_tally_order", "test_take", "test_parse", "test_push"):
         assert by_id[name].python == by_id[name].rust == "passed", (name, by_id[name].failure)
     fns = {f.name: f for f in result.functions}
-    assert fns["pyext_shop.core.double"].demoted and fns["pyext_shop.core.double"].tests_calling == 1
-    assert not fns["pyext_shop.core.add"].demoted and fns["pyext_shop.core.add"].tests_calling == 1
+    assert fns["pyext_shop.core.double"].demoted and fns["pyext_shop.core.double"].tests_calling == 2
+    assert fns["pyext_shop.core.double"].tests_failing == 2
+    assert not fns["pyext_shop.core.add"].demoted and fns["pyext_shop.core.add"].tests_calling == 2
     assert demoted == ["pyext_shop.core.double"]
     report = json.loads((shop["out"] / REPORT_NAME).read_text(encoding="utf-8"))
     status = {f["name"]: f for m in report["modules"] for f in m["functions"]}
     assert status["double"]["status"] == "failed" and status["double"]["reason"]["code"] == "PTL816"
     assert status["add"]["status"] == "verified"
-    assert report["repo_tests"]["rust"]["failed"] == 1
-    assert result.summary_line() == f"tests on Rust: 5/6 pass, {len(result.functions)} functions swapped"
+    assert report["repo_tests"]["rust"]["failed"] == 2
+    assert result.summary_line() == f"tests on Rust: 5/7 pass, {len(result.functions)} functions swapped"
 
 
 def test_swap_can_be_turned_off_per_function(shop):

@@ -26,6 +26,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -71,9 +72,9 @@ def _wrapper(key: str, python_fn, call):
     return swapped
 
 
-def _repo_modules(root: Path) -> list[object]:
+def _repo_modules(root: Path) -> list[ModuleType]:
     """The loaded modules whose file lies under the repository root."""
-    out = []
+    out: list[ModuleType] = []
     for mod in list(sys.modules.values()):
         f = getattr(mod, "__file__", None)
         if f:
@@ -87,7 +88,7 @@ def _repo_modules(root: Path) -> list[object]:
 
 def install(config: dict) -> None:
     """Replace the configured functions (see the module docstring)."""
-    ext = None
+    ext: ModuleType | None = None
     if config.get("swap"):
         try:
             ext = importlib.import_module(config["extension"])
