@@ -55,7 +55,7 @@ browser-tools:
 	fi
 
 demo: $(BASE)
-	PORTALIS_UI_URL=http://$(HOST):$(PORT) $(BIN)/portalis demo
+	PORTALIS_UI_URL=http://$(HOST):$(PORT) $(BIN)/portalis demo --python
 
 test: $(TESTENV) sandbox-tools browser-tools
 	$(BIN)/python -m pytest -q

@@ -12,13 +12,19 @@
                                           compiling and passing its differential tests
         --llm-model-dir DIR               the same with a local transformers model
         --llm-only                        send every function to the model (evaluation)
+        --python / --python-all           also write a Python extension module (maturin project in
+                                          DIR/python/) exposing the verified (--python, implies
+                                          --verify) or all translated functions, and build it
         -q / -v                           summary only / a line for every function (default: a
                                           line per function that is not verified, then the summary)
         --progress / --no-progress        stage, modules done and time on stderr (default: when
                                           stderr is a terminal)
     portalis demo                         run the Dagster job on examples/ and print a summary
                                           (-q / -v, --progress as for translate), ending with the
-                                          UI address of its validation report
+                                          UI address of its validation report; with --python, then
+                                          the repository's tests on the Rust ("tests on Rust: N/M pass")
+    portalis test --repo DIR [--out DIR]  the repository's own pytest suite on Python, then with the
+        [--all] [--keep-python F ...]     translated functions swapped for their Rust (README, Drop-in Rust)
     portalis --version
     portalis sync --repo DIR [--out DIR]  one repo_changes sensor evaluation and the runs it asks
                                           for, in process; prints a JSON summary (--progress as
@@ -84,6 +90,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from portalis.validate.cargo import Toolchain
 
     llm = llm_settings(args)
+    if args.python:  # verified functions only: they must have been verified
+        args.verify = True
     policy = SandboxPolicy(allow_unsandboxed=args.allow_unsandboxed)
     if llm is not None:
         llm = llm.model_copy(update={"allow_unsandboxed": args.allow_unsandboxed})
@@ -100,17 +108,99 @@ def cmd_translate(args: argparse.Namespace) -> int:
     if refused:
         print(f"portalis: {run.report['verification']['reason']}", file=sys.stderr)
     root = resolve_root(Path(args.path)).root
+    extension = None
+    if (args.python or args.python_all) and run.crate.compiles:
+        from portalis.pyext.extension import make_extension
+
+        progress = Progress.for_stream(sys.stderr, force=args.progress)
+        progress.stage("maturin build (python extension)")
+        try:
+            _, extension = make_extension(run.out_dir, run.report_crate_name, run.type_maps, run.report, include_all=args.python_all,
+                                          target_dir=None if os.environ.get("CARGO_TARGET_DIR") else run.out_dir / "target")
+        finally:
+            progress.close()
+        run.report["python_extension"] = extension.model_dump()
     if args.json:
         print(json.dumps(run.report, indent=2))
     else:
         print_translation(run.report, root, args.verbosity, verify=args.verify)
         if run.llm:
             print_llm(run.llm)
+        if extension is not None:
+            print_extension(extension)
         print(f"report: {run.out_dir / 'portalis-report.json'}")
     failed = failed_modules(run.report, root)
+    if extension is not None and not extension.ok:
+        print(f"portalis: python extension: {'; '.join(extension.problems) or extension.build.message}", file=sys.stderr)
+        return 1
     for line in failed:
         print(line, file=sys.stderr)
     return 1 if failed else 0
+
+
+def print_extension(ext) -> None:
+    """The extension's summary lines (`ext`: portalis.pyext.extension.ExtensionResult)."""
+    by_code: dict[str, int] = {}
+    for s in ext.skipped:
+        by_code[s["code"]] = by_code.get(s["code"], 0) + 1
+    left = ", ".join(f"{n} {code}" for code, n in sorted(by_code.items()))
+    print(f"python extension: {ext.module} in {ext.dir}: {len(ext.exposed)} functions exposed" + (f", left out: {left}" if left else ""))
+    if ext.build is not None and ext.build.ok:
+        how = "unchanged, not rebuilt" if ext.build.cached else f"built in {ext.build.seconds:.1f} s"
+        print(f"  {how}; import it with PYTHONPATH={ext.build.lib_dir}, or: cd {ext.dir} && maturin develop --release")
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    from portalis.pyext.repo import run_repo_tests
+    from portalis.sandbox import SandboxPolicy
+    from portalis.validate.behaviour import VerifyConfig
+    from portalis.validate.cargo import Toolchain
+
+    repo = Path(args.repo)
+    if not repo.is_dir():
+        raise SourceError(f"not a directory: {repo}")
+    out = Path(args.out) if args.out else Path("out") / f"{repo.resolve().name}-crate"
+    toolchain = Toolchain(target_dir=os.environ.get("CARGO_TARGET_DIR") or str(out / "target"))
+    result = run_repo_tests(repo, out, include_all=args.all, keep_python=args.keep_python, toolchain=toolchain,
+                            verify_config=VerifyConfig(sandbox=SandboxPolicy(allow_unsandboxed=args.allow_unsandboxed)),
+                            python=args.python_exe)
+    if args.json:
+        print(result.model_dump_json(indent=2))
+    else:
+        print_extension(result.extension)
+    if result.tests is None:
+        ext = result.extension
+        why = "; ".join(ext.problems) or (ext.build.message if ext.build else "no function to expose")
+        print(f"portalis: python extension: {why}", file=sys.stderr)
+        return 1
+    t = result.tests
+    if not args.json:
+        print_repo_tests(t, result.demoted)
+        print(f"report: {result.report_path}")
+    if t.python.error or t.rust.error:
+        print(f"portalis: {t.python.error or t.rust.error}", file=sys.stderr)
+        return 1
+    return 0 if all(x.rust == "passed" for x in t.tests if x.python == "passed") else 1
+
+
+def print_repo_tests(t, demoted: list[str]) -> None:
+    """`portalis test`'s summary (`t`: portalis.pyext.swap.RepoTestReport)."""
+    for run in (t.python, t.rust):
+        print(f"on {run.side:<6}: {run.passed} passed, {run.failed} failed, {run.skipped} skipped ({run.wall_s:.2f} s)")
+    for f in sorted(t.functions, key=lambda f: (-f.tests_failing, f.name)):
+        if f.tests_failing or f.tests_calling == 0:
+            what = f"{f.tests_failing} failing test(s)" if f.tests_failing else "called by no test"
+            print(f"  {f.name}: {what}")
+    for x in t.tests:
+        if x.python == "passed" and x.rust != "passed":
+            print(f"  FAILS ON RUST {x.nodeid}: blames {', '.join(x.blamed) or '(no swapped function it called)'}")
+    for name, why in t.not_swapped.items():
+        print(f"  not swapped {name}: {why}")
+    if t.kept_python:
+        print(f"  kept on Python: {', '.join(t.kept_python)}")
+    if demoted:
+        print(f"demoted from verified: {', '.join(demoted)}")
+    print(t.summary_line())
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -132,7 +222,29 @@ def cmd_demo(args: argparse.Namespace) -> int:
     for failure in result.failed.values():
         print(f"failed: {failure.line()}", file=sys.stderr)
     print(f"ui: {ui_address(result.report)}  (make ui, then open it)")
-    return 0 if result.success and not result.failed else 1
+    ok = result.success and not result.failed
+    if args.python and result.success:
+        ok = demo_rust_tests(Path(args.repo), result.crate_dir, result.report) and ok
+    return 0 if ok else 1
+
+
+def demo_rust_tests(repo: Path, crate_dir: Path, report: dict) -> bool:
+    """`demo --python`: the verified functions as an extension module, and the repository's own
+    tests run on them; the last line says `tests on Rust: N/M pass, K functions swapped`."""
+    from portalis.pyext.build import maturin
+    from portalis.pyext.repo import run_tests_on_crate
+
+    if maturin() is None:
+        print("tests on Rust: not run (maturin is not installed)")
+        return True
+    run = run_tests_on_crate(repo, crate_dir, report)
+    print_extension(run.extension)
+    if run.tests is None:
+        ext = run.extension
+        print(f"tests on Rust: not run ({'; '.join(ext.problems) or (ext.build.message if ext.build else 'no function to expose')})")
+        return False
+    print_repo_tests(run.tests, run.demoted)  # ends with the `tests on Rust` line
+    return all(t.rust == "passed" for t in run.tests.tests if t.python == "passed")
 
 
 def ui_address(report: dict) -> str:
@@ -222,6 +334,10 @@ def build_parser() -> argparse.ArgumentParser:
     llm.add_argument("--llm-rounds", type=int, default=None, metavar="N", help="repair rounds per function (default 2)")
     llm.add_argument("--llm-concurrency", type=int, default=None, metavar="N", help="requests in flight (default 8)")
     llm.add_argument("--llm-timeout", type=float, default=None, metavar="S", help="read timeout of one request (default 120)")
+    py = t.add_mutually_exclusive_group()
+    py.add_argument("--python", action="store_true",
+                    help="also write and build a Python extension module (DIR/python/) of the verified functions (implies --verify)")
+    py.add_argument("--python-all", action="store_true", help="the same, exposing every translated function")
     add_output_options(t, progress=True)
     t.set_defaults(func=cmd_translate)
 
@@ -230,8 +346,22 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--out", default=None, help="crate directory (default: $DAGSTER_HOME/portalis/crate)")
     d.add_argument("--wait", type=float, default=60.0, metavar="S",
                    help="how long to wait for another sync/demo or a process holding the DuckDB file (default 60)")
+    d.add_argument("--python", action="store_true",
+                   help="then build the verified functions as a Python extension (maturin) and run the repo's tests on them")
     add_output_options(d, progress=True)
     d.set_defaults(func=cmd_demo)
+
+    r = sub.add_parser("test", help="run a repository's own pytest suite on Python, then on the Rust translation (swapped in)")
+    r.add_argument("--repo", required=True, help="the repository (its tests run from this directory)")
+    r.add_argument("--out", default=None, help="crate directory (default: out/<repo>-crate)")
+    r.add_argument("--all", action="store_true", help="swap every translated function, not only the verified ones")
+    r.add_argument("--keep-python", action="append", default=[], metavar="MODULE.FUNCTION",
+                   help="leave this function on Python (repeatable)")
+    r.add_argument("--python-exe", default=None, metavar="PYTHON",
+                   help="the interpreter that runs the tests and that the extension is built for (default: this one)")
+    r.add_argument("--allow-unsandboxed", action="store_true", help="as for translate (verification runs the repository's code)")
+    r.add_argument("--json", action="store_true", help="print the result as JSON")
+    r.set_defaults(func=cmd_test)
 
     s = sub.add_parser("sync", help="retranslate what changed in a repo (one repo_changes sensor evaluation, in process)")
     s.add_argument("--repo", required=True, help="source repository")

@@ -160,6 +160,8 @@ class TranslationRun:
     behaviour: BehaviourReport | None = None  # with verify=True
     cache_stats: dict[str, int] = field(default_factory=dict)  # with cache=: functions_translated, cache_hits
     llm: dict | None = None  # with llm=: the LLM stage's metrics
+    type_maps: dict[str, ModuleTypeMap] = field(default_factory=dict)  # the modules' interfaces (the extension's plan reads them)
+    report_crate_name: str = ""  # the crate's package name
 
 
 def check_out_dir(out_dir: Path) -> None:
@@ -294,7 +296,7 @@ def translate_path(
     if llm_summary is not None:
         report["llm"] = llm_summary
     return TranslationRun(out_dir=out_dir, report=report, crate=crate, timings=timings, behaviour=behaviour, cache_stats=cache_stats,
-                          llm=llm_summary)
+                          llm=llm_summary, type_maps=type_maps, report_crate_name=name)
 
 
 def _verify(

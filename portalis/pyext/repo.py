@@ -1,0 +1,75 @@
+"""`portalis test --repo DIR`: translate, build the extension, run the repository's tests on
+both sides, demote what fails them. The one function the CLI (and the demo) call."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from portalis.model import ModuleTypeMap
+from portalis.names import resolve_all
+from portalis.parse import parse_file
+from portalis.source import resolve_root, scan_sources
+from portalis.typemap import build_type_map
+from portalis.pipeline import REPORT_NAME, translate_path
+from portalis.pyext.extension import ExtensionResult, make_extension
+from portalis.pyext.swap import RepoTestReport, compare, demote
+from portalis.validate.behaviour import VerifyConfig
+from portalis.validate.cargo import Toolchain
+
+
+class RepoTestRun(BaseModel):
+    extension: ExtensionResult
+    tests: RepoTestReport | None = None  # None: the extension did not build
+    demoted: list[str] = []
+    report_path: str = ""
+
+
+def run_repo_tests(repo: Path, out_dir: Path, include_all: bool = False, keep_python: list[str] | None = None,
+              toolchain: Toolchain | None = None, verify_config: VerifyConfig | None = None, python: str | None = None,
+              release: bool = True) -> RepoTestRun:
+    """Translate `repo` into `out_dir` (verified, unless `include_all`), build its extension and
+    compare the repository's pytest suite on Python and on Rust (portalis/pyext/swap.py)."""
+    toolchain = toolchain or Toolchain()
+    run = translate_path(repo, out_dir, toolchain, verify=not include_all, verify_config=verify_config)
+    target = Path(toolchain.target_dir) if toolchain.target_dir else out_dir / "target"
+    plan, ext = make_extension(run.out_dir, run.report_crate_name, run.type_maps, run.report, include_all=include_all,
+                               target_dir=target, python=python, rustfmt=toolchain.rustfmt, release=release)
+    report_path = run.out_dir / REPORT_NAME
+    if not ext.ok or ext.build is None:
+        return RepoTestRun(extension=ext, report_path=str(report_path))
+    statuses = {f"{f.module}.{f.name}": f.status for f in plan.functions}
+    result = compare(resolve_source_root(repo), plan.module_name, ext.build.lib_dir, statuses, keep_python, python=python)
+    demoted = demote(report_path, result)
+    return RepoTestRun(extension=ext, tests=result, demoted=demoted, report_path=str(report_path))
+
+
+def resolve_source_root(repo: Path) -> Path:
+    """The directory the tests run in: the repository root (a directory given as is)."""
+    return repo if repo.is_dir() else repo.parent
+
+
+def type_maps_of(repo: Path) -> dict[str, ModuleTypeMap]:
+    """The modules' interfaces computed from the sources, as the translation computes them
+    (parse, type map, names across modules): for a crate written elsewhere (the Dagster run)."""
+    src = resolve_root(repo)
+    parsed = {m.module: parse_file(src.root, m) for m in scan_sources(src).modules}
+    return resolve_all({k: build_type_map(p) for k, p in parsed.items()})
+
+
+def run_tests_on_crate(repo: Path, crate_dir: Path, report: dict, include_all: bool = False, python: str | None = None,
+                       target_dir: Path | None = None) -> RepoTestRun:
+    """The extension of a crate already written (by `portalis demo`'s Dagster run) and the
+    repository's tests on both sides; demotions go into the crate's report file when there is one."""
+    manifest = tomllib.loads((crate_dir / "Cargo.toml").read_text(encoding="utf-8"))
+    plan, ext = make_extension(crate_dir, manifest["package"]["name"], type_maps_of(repo), report, include_all=include_all,
+                               target_dir=target_dir or crate_dir / "target", python=python)
+    report_path = crate_dir / REPORT_NAME
+    if not ext.ok or ext.build is None:
+        return RepoTestRun(extension=ext, report_path=str(report_path))
+    statuses = {f"{f.module}.{f.name}": f.status for f in plan.functions}
+    result = compare(resolve_source_root(repo), plan.module_name, ext.build.lib_dir, statuses, python=python)
+    demoted = demote(report_path, result) if report_path.exists() else sorted(f.name for f in result.functions if f.demoted)
+    return RepoTestRun(extension=ext, tests=result, demoted=demoted, report_path=str(report_path))

@@ -1,0 +1,281 @@
+"""The translation as a Python extension module (portalis/pyext/): one real maturin build of a
+small repository's crate, shared by the module, with one verified function hand-edited wrong in
+the Rust before the build; then the repository's own tests run on Python and on the Rust.
+
+The build is a debug build in the session's CARGO_TARGET_DIR, so pyo3 compiles once per session.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from portalis.cli import build_parser
+from portalis.pipeline import REPORT_NAME, translate_path
+from portalis.pyext.build import build_extension
+from portalis.pyext.emit import render_lib, write_extension
+from portalis.pyext.extension import check_extension_dir, make_extension
+from portalis.pyext.plan import plan_extension
+from portalis.pyext.swap import compare, demote
+from portalis.validate.behaviour import VerifyConfig
+
+from conftest import needs_cargo
+
+pytestmark = [needs_cargo, pytest.mark.skipif(shutil.which("maturin") is None and not (Path(sys.executable).parent / "maturin").exists(),
+                                              reason="maturin is needed")]
+
+CORE = '''\
+from dataclasses import dataclass
+
+
+class OutOfStock(Exception):
+    pass
+
+
+@dataclass
+class Item:
+    sku: str
+    qty: int
+
+
+def add(a: int, b: int) -> int:
+    return a + b
+
+
+def double(x: int) -> int:
+    return x * 2
+
+
+def tally(words: list[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for w in words:
+        counts[w] = counts.get(w, 0) + 1
+    return counts
+
+
+def relabel(d: dict[str, int]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for k in d:
+        out[k] = d[k] + 1
+    return out
+
+
+def take(item: Item, n: int) -> Item:
+    if n > item.qty:
+        raise OutOfStock("only " + str(item.qty))
+    return Item(item.sku, item.qty - n)
+
+
+def parse(s: str) -> int:
+    if not s.isdigit():
+        raise ValueError("not a number: " + s)
+    return int(s)
+
+
+def lookup(d: dict[str, int], k: str) -> int:
+    return d[k]
+
+
+def push(xs: list[int], x: int) -> None:
+    xs.append(x)
+'''
+
+TESTS = '''\
+import pytest
+
+from pyext_shop.core import Item, OutOfStock, add, double, parse, push, take, tally
+
+
+def test_add():
+    assert add(2, 3) == 5
+
+
+def test_double():
+    assert double(4) == 8
+
+
+def test_combo():
+    assert add(double(2), 1) == 5
+
+
+def test_tally_order():
+    assert list(tally(["b", "a", "b"]).items()) == [("b", 2), ("a", 1)]
+
+
+def test_take():
+    assert take(Item("a", 5), 2) == Item("a", 3)
+    with pytest.raises(OutOfStock):
+        take(Item("a", 1), 2)
+
+
+def test_parse():
+    assert parse("12") == 12
+    with pytest.raises(ValueError):
+        parse("x")
+
+
+def test_push():
+    xs = [1]
+    push(xs, 2)
+    assert xs == [1, 2]
+'''
+
+CONFIG = VerifyConfig(generated_per_function=8, python_timeout_s=0.5, rust_timeout_s=2.0)
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory, toolchain, cargo_target_dir):
+    """Translated, verified, `double` hand-edited to `x * 3` in the Rust, extension built once."""
+    root = tmp_path_factory.mktemp("pyext")
+    repo = root / "repo"
+    (repo / "pyext_shop").mkdir(parents=True)
+    (repo / "pyext_shop" / "__init__.py").write_text("", encoding="utf-8")
+    (repo / "pyext_shop" / "core.py").write_text(CORE, encoding="utf-8")
+    (repo / "tests").mkdir()
+    (repo / "tests" / "test_core.py").write_text(TESTS, encoding="utf-8")
+    out = root / "crate"
+    run = translate_path(repo, out, toolchain, build=False, verify=True, verify_config=CONFIG)
+    rs = out / "src" / "pyext_shop" / "core.rs"
+    text = rs.read_text(encoding="utf-8")
+    assert "x * 2" in text
+    rs.write_text(text.replace("x * 2", "x * 3"), encoding="utf-8")  # wrong, after verification
+    started = time.perf_counter()
+    plan, ext = make_extension(out, run.report_crate_name, run.type_maps, run.report, target_dir=cargo_target_dir, release=False)
+    assert ext.ok, (ext.problems, ext.build)
+    return {"run": run, "repo": repo, "out": out, "plan": plan, "ext": ext, "build_s": time.perf_counter() - started,
+            "target": cargo_target_dir}
+
+
+@pytest.fixture(scope="module")
+def swapped(shop):
+    statuses = {f"{f.module}.{f.name}": f.status for f in shop["plan"].functions}
+    result = compare(shop["repo"], shop["plan"].module_name, shop["ext"].build.lib_dir, statuses)
+    demoted = demote(shop["out"] / REPORT_NAME, result)
+    return result, demoted
+
+
+DIRECT = '''
+import json, sys
+import {module} as ext
+from pyext_shop.core import Item, OutOfStock
+core = ext.pyext_shop.core
+out = {{}}
+def outcome(f, *a):
+    try:
+        return ["ok", repr(f(*a))]
+    except BaseException as e:
+        return [type(e).__module__ + "." + type(e).__name__, str(e)]
+out["parse"] = outcome(core.parse, "x")
+out["take"] = outcome(core.take, Item("a", 1), 2)
+out["lookup"] = outcome(core.lookup, {{}}, "k")
+out["take_ok"] = [type(core.take(Item("a", 5), 2)) is Item, core.take(Item("a", 5), 2) == Item("a", 3)]
+out["relabel"] = list(core.relabel({{"z": 1, "a": 2, "m": 3}}).items())
+out["tally"] = list(core.tally(["b", "a", "b"]).items())
+xs = [1]
+core.push(xs, 2)
+out["push"] = xs
+out["big"] = outcome(core.add, 2 ** 70, 1)
+print(json.dumps(out))
+'''
+
+
+@pytest.fixture(scope="module")
+def direct(shop):
+    """The extension called directly, in a fresh interpreter (not swapped in)."""
+    import os
+
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([shop["ext"].build.lib_dir, str(shop["repo"])]))
+    proc = subprocess.run([sys.executable, "-c", DIRECT.format(module=shop["plan"].module_name)], capture_output=True, text=True,
+                          env=env, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_plan_exposes_verified_functions(shop):
+    plan = shop["plan"]
+    assert plan.module_name == "repo_rs"
+    exposed = set(plan.exposed())
+    assert {"pyext_shop.core.add", "pyext_shop.core.double", "pyext_shop.core.tally"} <= exposed
+    # Every function left out says why, with a code.
+    for s in plan.skipped:
+        assert s.code.startswith("PTL8") and s.reason
+    assert check_extension_dir(Path(shop["ext"].dir), plan.crate_name) == []
+
+
+def test_exceptions_keep_their_classes(direct):
+    assert direct["parse"] == ["builtins.ValueError", "not a number: x"]
+    assert direct["take"][0] == "pyext_shop.core.OutOfStock"  # the repository's own class
+    assert direct["lookup"][0] == "builtins.KeyError"  # a runtime panic, not a PanicException
+    assert direct["big"][0] == "builtins.OverflowError"  # past i64: a Python error, not a wrong number
+
+
+def test_dicts_keep_order_and_dataclasses_their_fields(direct):
+    assert direct["relabel"] == [["z", 2], ["a", 3], ["m", 4]]
+    assert direct["tally"] == [["b", 2], ["a", 1]]
+    assert direct["take_ok"] == [True, True]
+    assert direct["push"] == [1, 2]  # a list changed in place is changed for the caller
+
+
+def test_wrong_function_is_caught_and_demoted(shop, swapped):
+    result, demoted = swapped
+    assert result.python.error is None and result.rust.error is None
+    by_id = {t.nodeid.split("::")[-1]: t for t in result.tests}
+    assert by_id["test_double"].python == "passed" and by_id["test_double"].rust == "failed"
+    assert by_id["test_double"].blamed == ["pyext_shop.core.double"]
+    # It called two swapped functions: each was swapped alone, and `add` alone passes.
+    assert by_id["test_combo"].touched == ["pyext_shop.core.add", "pyext_shop.core.double"]
+    assert by_id["test_combo"].rust == "failed" and by_id["test_combo"].blamed == ["pyext_shop.core.double"]
+    for name in ("test_add", "test_tally_order", "test_take", "test_parse", "test_push"):
+        assert by_id[name].python == by_id[name].rust == "passed", (name, by_id[name].failure)
+    fns = {f.name: f for f in result.functions}
+    assert fns["pyext_shop.core.double"].demoted and fns["pyext_shop.core.double"].tests_calling == 2
+    assert fns["pyext_shop.core.double"].tests_failing == 2
+    assert not fns["pyext_shop.core.add"].demoted and fns["pyext_shop.core.add"].tests_calling == 2
+    assert demoted == ["pyext_shop.core.double"]
+    report = json.loads((shop["out"] / REPORT_NAME).read_text(encoding="utf-8"))
+    status = {f["name"]: f for m in report["modules"] for f in m["functions"]}
+    assert status["double"]["status"] == "failed" and status["double"]["reason"]["code"] == "PTL816"
+    assert status["add"]["status"] == "verified"
+    assert report["repo_tests"]["rust"]["failed"] == 2
+    assert result.summary_line() == f"tests on Rust: 5/7 pass, {len(result.functions)} functions swapped"
+
+
+def test_swap_can_be_turned_off_per_function(shop):
+    statuses = {f"{f.module}.{f.name}": f.status for f in shop["plan"].functions}
+    result = compare(shop["repo"], shop["plan"].module_name, shop["ext"].build.lib_dir, statuses,
+                     keep_python=["pyext_shop.core.double"])
+    assert result.kept_python == ["pyext_shop.core.double"]
+    assert "pyext_shop.core.double" not in {f.name for f in result.functions}
+    assert all(t.rust == "passed" for t in result.tests if t.python == "passed")
+
+
+def test_unchanged_crate_is_not_rebuilt(shop):
+    ext_dir = Path(shop["ext"].dir)
+    lib = ext_dir / "src" / "lib.rs"
+    before = lib.stat().st_mtime_ns
+    write_extension(shop["out"], shop["plan"])  # the same plan: nothing rewritten
+    assert lib.stat().st_mtime_ns == before
+    again = build_extension(ext_dir, target_dir=shop["target"], release=False)
+    assert again.ok and again.cached and again.lib_dir == shop["ext"].build.lib_dir
+    # A release build is another output: not taken for the debug one.
+    plan_all = plan_extension(shop["plan"].crate_name, shop["run"].type_maps, shop["run"].report, include_all=True)
+    assert set(shop["plan"].exposed()) <= set(plan_all.exposed())
+
+
+def test_emitted_rust_has_no_unsafe_and_wraps_every_call(shop):
+    text = render_lib(shop["plan"])
+    assert "#![forbid(unsafe_code)]" in text and "unsafe " not in text.replace("forbid(unsafe_code)", "")
+    assert text.count("catch_unwind") == len(shop["plan"].functions)
+
+
+def test_cli_parses_the_new_commands():
+    args = build_parser().parse_args(["test", "--repo", "r", "--all", "--keep-python", "m.f", "--keep-python", "m.g"])
+    assert args.all and args.keep_python == ["m.f", "m.g"]
+    args = build_parser().parse_args(["translate", "p", "--out", "o", "--python-all"])
+    assert args.python_all and not args.python
