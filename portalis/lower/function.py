@@ -90,6 +90,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         self.skipped = 0
         self.locals: dict[str, Local] = {}
         self.runtime: set[str] = set()
+        self.crates: set[str] = set()  # crates of portalis/deps.py's table the code names
         self.depth = 0
         self.blocks: list[int] = []
         self.loops: list[_Loop] = []
@@ -155,6 +156,10 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
     # -------------------------------------------------------- helpers used by the tables
     def use_runtime(self, name: str) -> None:
         self.runtime.add(name)
+
+    def use_crate(self, name: str) -> None:
+        """The emitted code names this crate (a name of portalis/deps.py's table)."""
+        self.crates.add(name)
 
     def rust_type(self, t: PyType, holes: bool = False) -> ir.Type:
         try:

@@ -274,30 +274,27 @@ pub fn ord(s: &str) -> i64 {
 }
 // @end
 
-// @helper PyDict
-/// A Python dict: a hash map that iterates in insertion order.
+// @helper PyDict crates: indexmap
+/// A Python dict: a hash map that iterates in insertion order (an `indexmap::IndexMap`; removal
+/// shifts the later entries down, so the order stays Python's).
 #[derive(Clone, Debug, Default)]
 pub struct PyDict<K: std::hash::Hash + Eq + Clone, V> {
-    keys: Vec<K>,
-    values: Vec<V>,
-    index: std::collections::HashMap<K, usize>,
+    map: indexmap::IndexMap<K, V>,
 }
 
 impl<K: std::hash::Hash + Eq + Clone, V> PyDict<K, V> {
     pub fn new() -> Self {
         PyDict {
-            keys: Vec::new(),
-            values: Vec::new(),
-            index: std::collections::HashMap::new(),
+            map: indexmap::IndexMap::new(),
         }
     }
 
     pub fn len(&self) -> usize {
-        self.keys.len()
+        self.map.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+        self.map.is_empty()
     }
 
     pub fn get<Q>(&self, key: &Q) -> Option<&V>
@@ -305,7 +302,7 @@ impl<K: std::hash::Hash + Eq + Clone, V> PyDict<K, V> {
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized,
     {
-        self.index.get(key).map(|&i| &self.values[i])
+        self.map.get(key)
     }
 
     pub fn get_mut<Q>(&mut self, key: &Q) -> Option<&mut V>
@@ -313,10 +310,7 @@ impl<K: std::hash::Hash + Eq + Clone, V> PyDict<K, V> {
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized,
     {
-        match self.index.get(key) {
-            Some(&i) => Some(&mut self.values[i]),
-            None => None,
-        }
+        self.map.get_mut(key)
     }
 
     /// `d[key]`: panics with Python's KeyError when absent.
@@ -333,44 +327,43 @@ impl<K: std::hash::Hash + Eq + Clone, V> PyDict<K, V> {
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized,
     {
-        self.index.contains_key(key)
+        self.map.contains_key(key)
     }
 
     /// `d[key] = value`: a new key goes last; an existing key keeps its place.
     pub fn insert(&mut self, key: K, value: V) {
-        if let Some(&i) = self.index.get(&key) {
-            self.values[i] = value;
-        } else {
-            self.index.insert(key.clone(), self.keys.len());
-            self.keys.push(key);
-            self.values.push(value);
-        }
+        self.map.insert(key, value);
     }
 
+    /// `del d[key]` / `d.pop(key)`: the later keys move up, as in Python (never swap_remove).
     pub fn remove<Q>(&mut self, key: &Q) -> Option<V>
     where
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized,
     {
-        let i = self.index.remove(key)?;
-        self.keys.remove(i);
-        let value = self.values.remove(i);
-        for (j, k) in self.keys.iter().enumerate().skip(i) {
-            self.index.insert(k.clone(), j);
-        }
-        Some(value)
+        self.map.shift_remove(key)
     }
 
-    pub fn keys(&self) -> std::slice::Iter<'_, K> {
-        self.keys.iter()
+    /// `d.popitem()`: the last inserted pair.
+    pub fn popitem(&mut self) -> Option<(K, V)> {
+        self.map.pop()
     }
 
-    pub fn values(&self) -> std::slice::Iter<'_, V> {
-        self.values.iter()
+    /// `d.clear()`.
+    pub fn clear(&mut self) {
+        self.map.clear();
     }
 
-    pub fn items(&self) -> std::iter::Zip<std::slice::Iter<'_, K>, std::slice::Iter<'_, V>> {
-        self.keys.iter().zip(self.values.iter())
+    pub fn keys(&self) -> indexmap::map::Keys<'_, K, V> {
+        self.map.keys()
+    }
+
+    pub fn values(&self) -> indexmap::map::Values<'_, K, V> {
+        self.map.values()
+    }
+
+    pub fn items(&self) -> indexmap::map::Iter<'_, K, V> {
+        self.map.iter()
     }
 
     /// `d[key]` of a defaultdict used in place: the value, inserted first when absent.
@@ -378,31 +371,17 @@ impl<K: std::hash::Hash + Eq + Clone, V> PyDict<K, V> {
     where
         V: Default,
     {
-        let i = match self.index.get(&key) {
-            Some(&i) => i,
-            None => {
-                self.insert(key, V::default());
-                self.keys.len() - 1
-            }
-        };
-        &mut self.values[i]
+        self.map.entry(key).or_default()
     }
 
     /// Iterating a dict that is consumed: its keys in insertion order.
-    pub fn into_keys(self) -> std::vec::IntoIter<K> {
-        self.keys.into_iter()
+    pub fn into_keys(self) -> indexmap::map::IntoKeys<K, V> {
+        self.map.into_keys()
     }
 
     /// `d.setdefault(key, value)`: the value stored under key, inserting `value` first if absent.
     pub fn setdefault(&mut self, key: K, value: V) -> &mut V {
-        let i = match self.index.get(&key) {
-            Some(&i) => i,
-            None => {
-                self.insert(key, value);
-                self.keys.len() - 1
-            }
-        };
-        &mut self.values[i]
+        self.map.entry(key).or_insert(value)
     }
 }
 
