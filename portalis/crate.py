@@ -119,6 +119,11 @@ def write_crate(
         "[dependencies]\n"
         + "".join(line + "\n" for line in dep_lines)
         + "\n"
+        "# Python's int never wraps: an overflow panics (OverflowError) in every profile.\n"
+        "[profile.dev]\n"
+        "overflow-checks = true\n\n"
+        "[profile.release]\n"
+        "overflow-checks = true\n\n"
         "# A crate of its own, even when generated inside another workspace.\n"
         "[workspace]\n"
     )

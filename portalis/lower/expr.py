@@ -567,6 +567,12 @@ class ExprLowering:
             if isinstance(op, (cst.LeftShift, cst.RightShift)) and isinstance(y.expr, ir.IntLit) and not 0 <= y.expr.value < 64:
                 # `1 << 64` is a Python int beyond i64 (and rustc's build rejects the shift)
                 raise Unsupported("PTL113", f"shift by {y.expr.value}: the result leaves the range of i64", node)
+            if isinstance(op, cst.LeftShift) or (isinstance(op, cst.RightShift) and not isinstance(y.expr, ir.IntLit)):
+                # `a << n` leaves i64 long before n reaches 64 (Python's int grows): checked, as
+                # is a shift count that is negative or 64 and above (a panic in Rust)
+                helper = "shl" if isinstance(op, cst.LeftShift) else "shr"
+                self.use_runtime(helper)
+                return Val(ir.Call(ir.Path(f"crate::pyrt::{helper}"), (read(x), read(y))), T.INT)
             return Val(ir.Binary(_BITS[type(op)], read(x), read(y)), T.INT)
         if is_float:
             x, y = to_float(a), to_float(b)
