@@ -472,6 +472,11 @@ def lower_module(
                 raise _function_failure(bug, node) from bug
             record.runtime = sorted(lowerer.runtime)
             record.crates = sorted(lowerer.crates)
+            for code, message, line in lowerer.notes:  # representation choices (num_bigint...)
+                note = Diagnostic(code=code, message=message, module=parsed.module, function=sig.name, line=line or sig.line,
+                                  severity=Severity.INFO)
+                out.diagnostics.append(note)
+                fresh[-1].diagnostics.append(note)
             stub = stub_fn(sig, f"portalis: `{sig.name}` was quarantined: {RUSTC_REASON}")
             pending.append((record, fn, stub))
         except Unsupported as exc:

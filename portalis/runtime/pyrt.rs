@@ -297,15 +297,15 @@ pub fn bool_str(b: bool) -> String {
 }
 // @end
 
-// @helper int_from_str
+// @helper int_parts
 /// `int(s, base)` with Python's rules: surrounding whitespace (Unicode's White_Space: the same
 /// set CPython's int() strips, without the \x1c-\x1f that str.isspace adds), one
 /// sign, a `0x`/`0o`/`0b` prefix matching the base (any of them with base 0, where a leading
 /// zero is only allowed for zero itself), single underscores between digits (and after a
 /// prefix), Unicode decimal digits (category Nd) as 0-9, ASCII letters only above 9 (the
 /// Kelvin sign is not a K). A value outside i64 is an OverflowError, never wrapped.
-/// Err((exception, message)).
-pub fn int_from_str(s: &str, base: i64) -> Result<i64, (&'static str, String)> {
+/// Ok((negative, base, digit values)); Err((exception, message)).
+pub fn int_parts(s: &str, base: i64) -> Result<(bool, u32, Vec<u8>), (&'static str, String)> {
     // the first code point of each run of ten Nd digits (Unicode 14.0.0, from Python's unicodedata)
     const ND_ZEROS: [u32; 66] = [0x30, 0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xDE6, 0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10, 0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650, 0x116C0, 0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0];
     if base != 0 && !(2..=36).contains(&base) {
@@ -375,7 +375,7 @@ pub fn int_from_str(s: &str, base: i64) -> Result<i64, (&'static str, String)> {
     if digits.is_empty() {
         return Err(invalid());
     }
-    let mut value: u128 = 0;
+    let mut values: Vec<u8> = Vec::with_capacity(digits.len());
     let mut last_underscore = !prefixed; // an underscore may follow a prefix, not start a number
     let mut any = false;
     let mut nonzero = false;
@@ -395,7 +395,7 @@ pub fn int_from_str(s: &str, base: i64) -> Result<i64, (&'static str, String)> {
                     leading_zero = true;
                 }
                 nonzero |= d != 0;
-                value = value.saturating_mul(base as u128).saturating_add(d as u128);
+                values.push(d as u8);
                 any = true;
                 last_underscore = false;
             }
@@ -405,9 +405,40 @@ pub fn int_from_str(s: &str, base: i64) -> Result<i64, (&'static str, String)> {
     if !any || last_underscore || (octal_zero && leading_zero && nonzero) {
         return Err(invalid());
     }
-    // value saturates far above i64: any such value is out of range either way
-    let signed = if neg { -(value.min(1 << 64) as i128) } else { value.min(1 << 64) as i128 };
+    Ok((neg, base, values))
+}
+// @end
+
+// @helper int_from_str deps: int_parts
+/// `int(s, base)` into i64 (int_parts's rules); a value outside i64 is an OverflowError.
+pub fn int_from_str(s: &str, base: i64) -> Result<i64, (&'static str, String)> {
+    let (neg, base, digits) = int_parts(s, base)?;
+    let mut value: i128 = 0;
+    for d in digits {
+        // saturates far above i64: any such value is out of range either way
+        value = value.saturating_mul(base as i128).saturating_add(d as i128);
+    }
+    let signed = if neg { -value } else { value };
     i64::try_from(signed).map_err(|_| ("OverflowError", "int too large for i64".to_string()))
+}
+// @end
+
+// @helper big_str_mod deps: int_parts crates: num-bigint
+/// `int(s, base) % m` where the string may hold any number of digits (an IBAN check): the
+/// int is a num_bigint::BigInt, the remainder (with the sign of m, as Python's) fits i64.
+pub fn big_str_mod(s: &str, base: i64, m: i64) -> i64 {
+    let (neg, base, digits) = int_parts(s, base).unwrap_or_else(|(kind, msg)| panic!("{}: {}", kind, msg));
+    if m == 0 {
+        panic!("ZeroDivisionError: integer modulo by zero");
+    }
+    let sign = if neg { num_bigint::Sign::Minus } else { num_bigint::Sign::Plus };
+    let value = num_bigint::BigInt::from_radix_be(sign, &digits, base).unwrap_or_default();
+    let m_big = num_bigint::BigInt::from(m);
+    let mut r = &value % &m_big; // truncated: the sign of value
+    if r != num_bigint::BigInt::from(0) && (r < num_bigint::BigInt::from(0)) != (m < 0) {
+        r += &m_big;
+    }
+    i64::try_from(&r).unwrap_or_else(|_| panic!("OverflowError: int too large for i64"))
 }
 // @end
 

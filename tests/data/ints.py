@@ -70,3 +70,7 @@ def choose(n: int, k: int) -> int:
 
 def negate(a: int) -> int:
     return -a * 1
+
+
+def hex_mod(s: str, m: int) -> int:
+    return int(s, 16) % m
