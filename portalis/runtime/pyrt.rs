@@ -303,8 +303,7 @@ pub fn bool_str(b: bool) -> String {
 /// sign, a `0x`/`0o`/`0b` prefix matching the base (any of them with base 0, where a leading
 /// zero is only allowed for zero itself), single underscores between digits (and after a
 /// prefix), Unicode decimal digits (category Nd) as 0-9, ASCII letters only above 9 (the
-/// Kelvin sign is not a K). A value outside i64 is an OverflowError, never wrapped.
-/// Ok((negative, base, digit values)); Err((exception, message)).
+/// Kelvin sign is not a K). Ok((negative, base, digit values)); Err((exception, message)).
 pub fn int_parts(s: &str, base: i64) -> Result<(bool, u32, Vec<u8>), (&'static str, String)> {
     // the first code point of each run of ten Nd digits (Unicode 14.0.0, from Python's unicodedata)
     const ND_ZEROS: [u32; 66] = [0x30, 0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xDE6, 0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10, 0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650, 0x116C0, 0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0];
@@ -430,6 +429,19 @@ pub fn big_str_mod(s: &str, base: i64, m: i64) -> i64 {
     let (neg, base, digits) = int_parts(s, base).unwrap_or_else(|(kind, msg)| panic!("{}: {}", kind, msg));
     if m == 0 {
         panic!("ZeroDivisionError: integer modulo by zero");
+    }
+    // most strings are short (a digit of a number): i128 when the value fits, BigInt beyond
+    let mut small: Option<i128> = Some(0);
+    for &d in &digits {
+        small = small
+            .and_then(|v| v.checked_mul(base as i128))
+            .and_then(|v| v.checked_add(d as i128));
+    }
+    if let Some(v) = small {
+        let (v, m) = (if neg { -v } else { v }, m as i128);
+        let r = v % m;
+        // |r| < |m|: the cast is exact
+        return (if r != 0 && (r < 0) != (m < 0) { r + m } else { r }) as i64;
     }
     let sign = if neg { num_bigint::Sign::Minus } else { num_bigint::Sign::Plus };
     let value = num_bigint::BigInt::from_radix_be(sign, &digits, base).unwrap_or_default();
