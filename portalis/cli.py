@@ -7,6 +7,8 @@
                                           own network and file system exists (README, Sandbox)
         --cache FILE                      per-function translation cache (DuckDB): unchanged
                                           functions are not translated again
+        --vendor                          copy the crate's dependencies into DIR/vendor and write
+                                          .cargo/config.toml: the crate then builds offline
         --llm-endpoint URL --llm-model M  send what the rules leave as todo!() to an OpenAI-style
                                           server (NIM, vLLM, Triton); accepted only when safe,
                                           compiling and passing its differential tests
@@ -99,12 +101,14 @@ def cmd_translate(args: argparse.Namespace) -> int:
     try:
         run = translate_path(Path(args.path), Path(args.out), Toolchain(), build=not args.no_build, verify=args.verify,
                              verify_config=VerifyConfig(sandbox=policy),
-                             cache=Path(args.cache) if args.cache else None, llm=llm, progress=progress)
+                             cache=Path(args.cache) if args.cache else None, llm=llm, progress=progress, vendor=args.vendor)
     except BackendUnavailable as exc:
         raise SourceError(f"LLM backend unavailable: {exc}") from exc
     finally:
         progress.close()
     refused = (run.report.get("verification") or {}).get("sandbox") == "refused"
+    if run.report["crate"].get("vendor_error"):
+        print(f"portalis: cargo vendor failed: {run.report['crate']['vendor_error']}", file=sys.stderr)
     if refused:
         print(f"portalis: {run.report['verification']['reason']}", file=sys.stderr)
     root = resolve_root(Path(args.path)).root
@@ -315,6 +319,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", required=True, help="directory to write the crate into")
     t.add_argument("--json", action="store_true", help="print the report as JSON")
     t.add_argument("--no-build", action="store_true", help="cargo check only, skip cargo build")
+    t.add_argument("--vendor", action="store_true",
+                   help="copy the crate's dependencies into DIR/vendor (cargo vendor) so it builds offline")
     t.add_argument(
         "--verify", action="store_true",
         help="run each translated function on cases (doctests, the repo's tests, generated) in Python and Rust",

@@ -8,7 +8,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from portalis import naming, runtime
+from portalis import deps, naming, runtime
 from portalis.model import RustItem
 from portalis.rust.fmt import format_source
 
@@ -32,6 +32,8 @@ class CrateLayout:
     files: dict[str, str] = field(default_factory=dict)  # crate-relative path -> module
     rust_paths: dict[str, str] = field(default_factory=dict)  # module -> `crate::pkg::r#type`
     spans: dict[str, list[ItemSpan]] = field(default_factory=dict)  # crate-relative path -> items
+    crates: list[str] = field(default_factory=list)  # its dependencies (deps.crate_table names)
+    lock_error: str | None = None  # why no Cargo.lock could be written (deps.DependencyError)
 
     def locate(self, rel_path: str, line: int) -> tuple[str | None, str | None]:
         """(module, item name) for a line of a generated file."""
@@ -73,36 +75,62 @@ def write_crate(
     modules: dict[str, list[RustItem]],
     sources: dict[str, str] | None = None,
     rustfmt: str = "rustfmt",
+    cargo: str = "cargo",
 ) -> CrateLayout:
     """Write the crate. Files that did not change are left alone (cargo's fingerprints stay warm);
-    files of modules no longer present are removed."""
+    files of modules no longer present are removed.
+
+    Its Cargo.toml depends on exactly the crates the code uses (the items' `crates`, the crates
+    of the runtime helpers it gets, and any crate of the table the code names by path), pinned
+    as the table says, and a Cargo.lock pins the rest (portalis/deps.py; cargo resolves a new
+    set of crates once, against the registry)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     layout = CrateLayout(root=out_dir)
     files = _module_files(list(modules))
     all_names = list(files)
     used_runtime: set[str] = set()
+    used_crates: set[str] = set()
     for items in modules.values():
         for it in items:
             if it.code and not (it.stub and it.code == it.stub):
                 used_runtime.update(it.runtime)
+                used_crates.update(it.crates)
+            if it.code:
+                used_crates.update(deps.crates_named(it.code))
             # Types in signatures, struct fields and todo!() stubs name runtime items too
             # (`&crate::pyrt::PyDict<..>`): whatever the emitted code refers to must exist.
             if it.code:
                 used_runtime.update(n for n in _RUNTIME_REF.findall(it.code) if n in runtime.helpers())
 
+    used_runtime = set(runtime.closure(used_runtime))
+    used_crates |= runtime.crates(used_runtime)
+    layout.crates = sorted(used_crates)
+    package = crate_name(name)
     wanted: dict[str, str] = {}
+    dep_lines = deps.dependency_lines(used_crates)
     wanted["Cargo.toml"] = (
         "[package]\n"
-        f'name = "{crate_name(name)}"\n'
+        f'name = "{package}"\n'
         'version = "0.1.0"\n'
         'edition = "2021"\n'
         "publish = false\n\n"
         "[lib]\n"
         'path = "src/lib.rs"\n\n'
-        "[dependencies]\n\n"
+        "[dependencies]\n"
+        + "".join(line + "\n" for line in dep_lines)
+        + "\n"
+        "# Python's int never wraps: an overflow panics (OverflowError) in every profile.\n"
+        "[profile.dev]\n"
+        "overflow-checks = true\n\n"
+        "[profile.release]\n"
+        "overflow-checks = true\n\n"
         "# A crate of its own, even when generated inside another workspace.\n"
         "[workspace]\n"
     )
+    try:
+        wanted["Cargo.lock"] = deps.lockfile(package, used_crates, cargo)
+    except deps.DependencyError as exc:
+        layout.lock_error = str(exc)  # cargo will say so too; the caller reports it
     top = _children(None, all_names)
     if used_runtime:  # naming keeps Python modules off this name (`pyrt.py` is `pyrt_`)
         top = sorted([*top, runtime.MODULE_NAME], key=lambda c: c.removeprefix("r#"))  # rustfmt's order

@@ -63,6 +63,10 @@ CODES: dict[str, str] = {
     "PTL302": "rustc error outside any translated function",
     "PTL303": "rustc warning",
     "PTL304": "the toolchain did not run (missing cargo, timeout)",
+    # dependencies (portalis/deps.py, the [crates] table of gate_table.toml)
+    "PTL240": "the crate's dependencies could not be resolved (no registry and no cached lock): it is not built",
+    "PTL242": "info: an int computed with num_bigint::BigInt where the value may leave i64 (`int(str) % m`)",
+    "PTL241": "the crate's manifest was rejected by the crate-level safety gate (a dependency outside the table, a build script...)",
     # the safety gate (portalis/validate/safety.py, its table gate_table.toml)
     "PTL401": "rejected by the safety gate (a construct or path its allow-list does not allow): the function was quarantined as todo!()",
     "PTL403": "a capability (files, processes, network, environment) allowed because the Python function itself uses it",

@@ -337,6 +337,7 @@ class RustItem(BaseModel):
     status: FunctionStatus = FunctionStatus.TRANSLATED
     backend: str = "rules"
     runtime: list[str] = Field(default_factory=list)  # runtime helpers this item calls
+    crates: list[str] = Field(default_factory=list)  # crates of deps.crate_table its code names
 
 
 class ModuleTranslation(BaseModel):

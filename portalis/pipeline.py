@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from portalis import naming
 from portalis.contain import ERROR_CODES
 from portalis.crate import crate_name, write_crate
+from portalis.deps import DependencyError
+from portalis.deps import vendor as vendor_crate
 from portalis.lower.module import lower_module
 from portalis.names import resolve_all
 from portalis.model import (
@@ -179,8 +181,13 @@ def translate_path(
     cache: Path | None = None,
     llm: "LLMSettings | None" = None,
     progress: ProgressSink = NO_PROGRESS,
+    vendor: bool = False,
 ) -> TranslationRun:
     """Translate a .py file, a package or a repository directory into a crate in out_dir.
+
+    With `vendor`, the crate's dependencies are copied into out_dir/vendor (`cargo vendor`) and
+    .cargo/config.toml points cargo there, offline (portalis/deps.py); the report's crate says
+    `vendored` (the packages) or `vendor_error`.
 
     With `llm` (portalis.llm), what the rules leave as todo!() (every function with
     `llm.llm_only`) goes to the model, and a candidate is kept only when it passes the safety
@@ -265,6 +272,14 @@ def translate_path(
     )
     timings["check_s"] = time.perf_counter() - t0
     compiles = run.ok
+    vendored: list[str] | None = None
+    vendor_error: str | None = None
+    if vendor:
+        progress.stage("cargo vendor")
+        try:
+            vendored = vendor_crate(out_dir, toolchain.cargo)
+        except DependencyError as exc:
+            vendor_error = str(exc)
     if build and compiles:
         t0 = time.perf_counter()
         progress.stage("cargo build")
@@ -291,6 +306,10 @@ def translate_path(
     write_report(out_dir, reports, crate, verification, llm_summary, files)
     report = {"modules": reports, **files,
               "crate": {"path": crate.path, "compiles": crate.compiles, "rustfmt_clean": crate.rustfmt_clean}}
+    if vendor:
+        report["crate"]["vendored"] = vendored or []
+        if vendor_error:
+            report["crate"]["vendor_error"] = vendor_error
     if verification is not None:
         report["verification"] = verification
     if llm_summary is not None:
@@ -354,6 +373,7 @@ def verification_summary(validations: dict[str, ModuleValidation]) -> dict:
     }
 
 
-def assemble(out_dir: Path, name: str, validations: dict[str, ModuleValidation], sources: dict[str, str], rustfmt: str = "rustfmt") -> None:
+def assemble(out_dir: Path, name: str, validations: dict[str, ModuleValidation], sources: dict[str, str], rustfmt: str = "rustfmt",
+             cargo: str = "cargo") -> None:
     """Write the final crate from validated modules (quarantine already applied)."""
-    write_crate(out_dir, name, {m: v.items for m, v in validations.items()}, sources, rustfmt)
+    write_crate(out_dir, name, {m: v.items for m, v in validations.items()}, sources, rustfmt, cargo)

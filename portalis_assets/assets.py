@@ -33,6 +33,8 @@ from pydantic import Field
 
 from portalis.cache import CachedTranslation, FunctionCache, RULES_VERSION, plan_module, translate_planned, translator_version
 from portalis.crate import crate_name
+from portalis.deps import DependencyError
+from portalis.deps import vendor as vendor_crate
 from portalis.interface import interface_deps
 from portalis.model import CrateResult, Diagnostic, ModuleTypeMap, ParsedModule
 from portalis.names import load_export_closure, resolve_all
@@ -588,7 +590,13 @@ def rust_crate(
     out = rust_toolchain.output_dir()
     name = crate_name(_repo_name(parsed))
     started = time.perf_counter()
-    assemble(out, name, validations, {k: p.path for k, p in parsed.items()}, rust_toolchain.rustfmt)
+    assemble(out, name, validations, {k: p.path for k, p in parsed.items()}, rust_toolchain.rustfmt, rust_toolchain.cargo)
+    if rust_toolchain.vendor:
+        try:  # cargo vendor + .cargo/config.toml: the crate then builds offline
+            vendored = vendor_crate(out, rust_toolchain.cargo)
+            context.log.info(f"vendored {len(vendored)} packages into {out / 'vendor'}")
+        except DependencyError as exc:
+            context.log.error(f"cargo vendor failed: {exc}")
     pause_point("rust_crate")
     built = run_cargo(out, rust_toolchain.toolchain(), "build")
     seconds = time.perf_counter() - started

@@ -20,6 +20,7 @@ class RustToolchainResource(dg.ConfigurableResource):
     timeout_s: float = Field(default=600.0, description="limit for one cargo invocation")
     work_dir: str = Field(default="", description="check crate and cargo target dir; default $DAGSTER_HOME/portalis")
     crate_dir: str = Field(default="", description="where rust_crate writes the crate; default $DAGSTER_HOME/portalis/crate")
+    vendor: bool = Field(default=False, description="rust_crate also runs `cargo vendor` so the crate builds offline")
 
     def base(self) -> Path:
         return Path(self.work_dir) if self.work_dir else portalis_dir()

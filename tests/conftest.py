@@ -57,6 +57,36 @@ def toolchain(cargo_target_dir: Path) -> Toolchain:
     return Toolchain(target_dir=str(cargo_target_dir), timeout_s=300)
 
 
+@pytest.fixture(scope="session")
+def crate_externs(cargo_target_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """rustc arguments (`-L dependency=... --extern indexmap=...`) for compiling runtime code
+    with bare rustc: every crate of the table, built once per session in the shared target dir."""
+    import json
+
+    from portalis import deps
+
+    names = sorted(deps.crate_table())
+    root = tmp_path_factory.mktemp("externs")
+    (root / "src").mkdir()
+    (root / "src" / "lib.rs").write_text("", encoding="utf-8")
+    (root / "Cargo.toml").write_text(
+        '[package]\nname = "portalis_externs"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
+        + "\n".join(deps.dependency_lines(names)) + "\n\n[workspace]\n", encoding="utf-8")
+    (root / "Cargo.lock").write_text(deps.lockfile("portalis_externs", names), encoding="utf-8")
+    proc = subprocess.run(["cargo", "build", "--offline", "--locked", "--message-format=json", "--quiet"], cwd=root,
+                          capture_output=True, text=True, timeout=300, env=cargo_env(cargo_target_dir))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    wanted = {deps.crate_table()[n].rust_name for n in names}
+    args: list[str] = []
+    for line in proc.stdout.splitlines():
+        record = json.loads(line) if line.startswith("{") else {}
+        if record.get("reason") == "compiler-artifact" and record["target"]["name"] in wanted:
+            rlib = next(f for f in record["filenames"] if f.endswith(".rlib"))
+            args += ["--extern", f"{record['target']['name']}={rlib}"]
+            deps_dir = str(Path(rlib).parent)
+    return ["-L", f"dependency={deps_dir}", *args]
+
+
 def write_module(directory: Path, name: str, source: str) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{name}.py"

@@ -52,7 +52,7 @@ def test_render_contains_only_what_is_used() -> None:
 
 
 @needs_rustc
-def test_every_helper_compiles_alone_with_its_dependencies(tmp_path: Path) -> None:
+def test_every_helper_compiles_alone_with_its_dependencies(tmp_path: Path, crate_externs: list[str]) -> None:
     parts = ["#![deny(warnings)]", "#![allow(dead_code)]"]
     for name in runtime.helpers():
         body = runtime.render({name}).replace("//!", "//")
@@ -60,7 +60,7 @@ def test_every_helper_compiles_alone_with_its_dependencies(tmp_path: Path) -> No
     src = tmp_path / "helpers.rs"
     src.write_text("\n".join(parts), encoding="utf-8")
     proc = subprocess.run(
-        ["rustc", "--edition", "2021", "--crate-type", "lib", "--out-dir", str(tmp_path), str(src)],
+        ["rustc", "--edition", "2021", "--crate-type", "lib", "--out-dir", str(tmp_path), *crate_externs, str(src)],
         capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 0, proc.stderr[-4000:]
@@ -93,7 +93,7 @@ def _opt(v: int | None) -> str:
 
 
 @needs_rustc
-def test_helpers_match_python(tmp_path: Path) -> None:
+def test_helpers_match_python(tmp_path: Path, crate_externs: list[str]) -> None:
     """Grids of inputs run through the helpers in Rust loops, compared line by line with Python."""
     body: list[str] = []
     expected: list[str] = []
@@ -201,7 +201,8 @@ def test_helpers_match_python(tmp_path: Path) -> None:
     )
     src.write_text(program, encoding="utf-8")
     exe = tmp_path / "semantics"
-    build = subprocess.run(["rustc", "--edition", "2021", "-o", str(exe), str(src)], capture_output=True, text=True, timeout=120)
+    build = subprocess.run(["rustc", "--edition", "2021", "-o", str(exe), *crate_externs, str(src)], capture_output=True, text=True,
+                           timeout=120)
     assert build.returncode == 0, build.stderr[-4000:]
     out = subprocess.run([str(exe)], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr[-2000:]

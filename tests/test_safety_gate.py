@@ -176,7 +176,7 @@ def test_every_evasion_is_real_rust(tmp_path: Path) -> None:
 
 
 @needs_rustc
-def test_forbid_unsafe_code_at_the_root_holds_for_the_whole_runtime(tmp_path: Path) -> None:
+def test_forbid_unsafe_code_at_the_root_holds_for_the_whole_runtime(tmp_path: Path, crate_externs: list[str]) -> None:
     """pyrt has no unsafe (by its tokens), and every helper compiles under the crate root's
     `#![forbid(unsafe_code)]`; an `#[allow(unsafe_code)]` below cannot lift it."""
     text = runtime.helpers()
@@ -186,7 +186,7 @@ def test_forbid_unsafe_code_at_the_root_holds_for_the_whole_runtime(tmp_path: Pa
     src = tmp_path / "lib.rs"
     src.write_text(f"#![forbid(unsafe_code)]\n#![allow(dead_code)]\npub mod pyrt {{\n{body}\n}}\n", encoding="utf-8")
     cmd = ["rustc", "--edition", "2021", "--crate-type", "lib", "--emit", "metadata", "--out-dir", str(tmp_path)]
-    proc = subprocess.run([*cmd, str(src)], capture_output=True, text=True, timeout=180)
+    proc = subprocess.run([*cmd, *crate_externs, str(src)], capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr[-4000:]
     sneaky = tmp_path / "sneaky.rs"
     sneaky.write_text("#![forbid(unsafe_code)]\n#[allow(unsafe_code)]\npub fn f(p: &i64) -> i64 { unsafe { *(p as *const i64) } }\n")

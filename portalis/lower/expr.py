@@ -567,11 +567,21 @@ class ExprLowering:
             if isinstance(op, (cst.LeftShift, cst.RightShift)) and isinstance(y.expr, ir.IntLit) and not 0 <= y.expr.value < 64:
                 # `1 << 64` is a Python int beyond i64 (and rustc's build rejects the shift)
                 raise Unsupported("PTL113", f"shift by {y.expr.value}: the result leaves the range of i64", node)
+            if isinstance(op, cst.LeftShift) or (isinstance(op, cst.RightShift) and not isinstance(y.expr, ir.IntLit)):
+                # `a << n` leaves i64 long before n reaches 64 (Python's int grows): checked, as
+                # is a shift count that is negative or 64 and above (a panic in Rust)
+                helper = "shl" if isinstance(op, cst.LeftShift) else "shr"
+                self.use_runtime(helper)
+                return Val(ir.Call(ir.Path(f"crate::pyrt::{helper}"), (read(x), read(y))), T.INT)
             return Val(ir.Binary(_BITS[type(op)], read(x), read(y)), T.INT)
         if is_float:
             x, y = to_float(a), to_float(b)
         else:
             x, y = coerce(a, T.INT), coerce(b, T.INT)
+        if isinstance(op, cst.Modulo) and not is_float:
+            big = self._big_str_mod(x, y, node)
+            if big is not None:
+                return big
         ty = T.FLOAT if is_float else T.INT
         rust = _ARITH.get(type(op))
         if rust == "*" and _is_minus_one(x.expr):
@@ -600,6 +610,21 @@ class ExprLowering:
             self.use_runtime(helper)
             return Val(ir.Call(ir.Path(f"crate::pyrt::{helper}"), (read(x), read(y))), ty)
         return Val(self.checked(helper, (read(x), read(y))), ty)
+
+    def _big_str_mod(self: "FunctionLowerer", x: Val, y: Val, node: cst.CSTNode) -> Val | None:
+        """`int(s) % m`: the string may hold more digits than i64 (an IBAN, a card number), and
+        the remainder is what the code keeps; parsed as a num_bigint::BigInt, reduced, and the
+        remainder (which fits) comes back as i64. Noted in the report (PTL242)."""
+        e = x.expr
+        if not (isinstance(e, ir.Call) and isinstance(e.func, ir.Path)
+                and e.func.name in ("crate::pyrt::parse_int", "crate::pyrt::parse_int_base")):
+            return None
+        base = e.args[1] if len(e.args) == 2 else ir.IntLit(10)
+        self.use_runtime("big_str_mod")
+        self.use_crate("num-bigint")
+        self.note("PTL242", "`int(str) % m` computed with num_bigint::BigInt: the string may hold more digits than i64",
+                  node)
+        return Val(ir.Call(ir.Path("crate::pyrt::big_str_mod"), (e.args[0], base, read(y))), T.INT)
 
     def _reread(self: "FunctionLowerer", v: Val) -> Val:
         """The value again after inference refined its local's type."""

@@ -90,6 +90,8 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         self.skipped = 0
         self.locals: dict[str, Local] = {}
         self.runtime: set[str] = set()
+        self.crates: set[str] = set()  # crates of portalis/deps.py's table the code names
+        self.notes: list[tuple[str, str, int | None]] = []  # (code, message, line): INFO for the report
         self.depth = 0
         self.blocks: list[int] = []
         self.loops: list[_Loop] = []
@@ -155,6 +157,16 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
     # -------------------------------------------------------- helpers used by the tables
     def use_runtime(self, name: str) -> None:
         self.runtime.add(name)
+
+    def note(self, code: str, message: str, node: cst.CSTNode | None = None) -> None:
+        """An INFO diagnostic for the function's report (a representation chosen, not a problem)."""
+        entry = (code, message, self.line(node) if node is not None else None)
+        if entry not in self.notes:
+            self.notes.append(entry)
+
+    def use_crate(self, name: str) -> None:
+        """The emitted code names this crate (a name of portalis/deps.py's table)."""
+        self.crates.add(name)
 
     def rust_type(self, t: PyType, holes: bool = False) -> ir.Type:
         try:

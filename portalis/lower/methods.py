@@ -491,6 +491,13 @@ def _dict_pop(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[st
     return Val(lw.expect_some(removed, "KeyError"), val_t)
 
 
+def _popitem(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`d.popitem()`: the last inserted pair (LIFO, as Python); KeyError when empty."""
+    _arity("popitem", args, 0)
+    key_t, val_t = _dict_types(lw, recv)
+    return Val(lw.expect_some(ir.MethodCall(lw.mutable(recv), "popitem"), "KeyError"), T.tuple_of(key_t, val_t))
+
+
 def _setdefault(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("setdefault", args, 2)
     if not T.is_known(recv.ty):
@@ -657,6 +664,7 @@ DICT_METHODS: dict[str, Rule] = {
     "values": _dict_view("values", 1),
     "items": _dict_view("items", None),
     "pop": _dict_pop,
+    "popitem": _popitem,
     "setdefault": _setdefault,
     "update": _update,
     "copy": _copy,

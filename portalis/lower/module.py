@@ -218,6 +218,7 @@ def _class_methods(
             except Exception as bug:  # noqa: BLE001 - a translator bug costs one method, not the module
                 raise _function_failure(bug, node) from bug
             record.runtime = sorted(lowerer.runtime)
+            record.crates = sorted(lowerer.crates)
             stub = stub_fn(m, f"portalis: `{m.qualname}` was quarantined: {RUSTC_REASON}", receiver)
             items.append((record, ir.Impl(rust_ident(cls.name), (fn,)), ir.Impl(rust_ident(cls.name), (stub,)) if stub is not None else None))
         except Unsupported as exc:
@@ -470,6 +471,12 @@ def lower_module(
             except Exception as bug:  # noqa: BLE001 - a translator bug costs one function, not the module
                 raise _function_failure(bug, node) from bug
             record.runtime = sorted(lowerer.runtime)
+            record.crates = sorted(lowerer.crates)
+            for code, message, line in lowerer.notes:  # representation choices (num_bigint...)
+                note = Diagnostic(code=code, message=message, module=parsed.module, function=sig.name, line=line or sig.line,
+                                  severity=Severity.INFO)
+                out.diagnostics.append(note)
+                fresh[-1].diagnostics.append(note)
             stub = stub_fn(sig, f"portalis: `{sig.name}` was quarantined: {RUSTC_REASON}")
             pending.append((record, fn, stub))
         except Unsupported as exc:
@@ -560,6 +567,7 @@ def _quarantine(record: RustItem) -> None:
     record.code = ""
     record.stub = None
     record.runtime = []
+    record.crates = []
 
 
 def format_translations(translations: list[ModuleTranslation], rustfmt: str = "rustfmt") -> None:

@@ -66,6 +66,34 @@ def comparable(v: Val) -> ir.Expr:
     return v.expr
 
 
+_IPOW = "crate::pyrt::ipow"
+
+
+def _has_ipow(e: ir.Expr) -> bool:
+    if isinstance(e, ir.Call):
+        return (isinstance(e.func, ir.Path) and e.func.name == _IPOW)
+    if isinstance(e, ir.Binary):
+        return e.op in ("+", "-", "*") and (_has_ipow(e.left) or _has_ipow(e.right))
+    if isinstance(e, ir.Unary):
+        return e.op == "-" and _has_ipow(e.operand)
+    return False
+
+
+def _floatify(e: ir.Expr) -> ir.Expr:
+    """An int expression holding `a ** b` (b not a constant >= 0), computed as Python does once
+    the result is a float: `ipow_float` (a float for a negative exponent, where i64 `ipow`
+    could only raise), and the `+ - *` around it in floats."""
+    if isinstance(e, ir.Call) and _has_ipow(e):
+        return ir.Call(ir.Path("crate::pyrt::ipow_float"), e.args)
+    if isinstance(e, ir.Binary) and _has_ipow(e):
+        return ir.Binary(e.op, _floatify(e.left), _floatify(e.right))
+    if isinstance(e, ir.Unary) and _has_ipow(e):
+        return ir.Unary("-", _floatify(e.operand))
+    if isinstance(e, ir.IntLit):
+        return ir.FloatLit(float(e.value))
+    return ir.Cast(e, ir.F64)
+
+
 def to_float(v: Val) -> Val:
     if v.ty.kind == "float":
         return v
@@ -74,6 +102,8 @@ def to_float(v: Val) -> Val:
     if v.ty.kind in ("int", "bool"):
         if isinstance(v.expr, ir.IntLit):
             return Val(ir.FloatLit(float(v.expr.value)), T.FLOAT)
+        if v.ty.kind == "int" and _has_ipow(v.expr):
+            return Val(_floatify(v.expr), T.FLOAT)
         return Val(ir.Cast(read(v), ir.F64), T.FLOAT)
     raise Unsupported("PTL113", f"expected a number, got {v.ty}")
 

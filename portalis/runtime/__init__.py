@@ -1,7 +1,8 @@
 """The Rust support module (`pyrt`) copied into every crate: Python semantics helpers.
 
-Helpers live in pyrt.rs between `// @helper NAME [deps: A, B]` and `// @end` markers; a crate
-gets only the helpers its code names, plus their dependencies.
+Helpers live in pyrt.rs between `// @helper NAME [deps: A, B] [crates: x, y]` and `// @end`
+markers; a crate gets only the helpers its code names, plus their dependencies, and the crates
+(portalis/deps.py's table) those helpers use.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-_HEADER = re.compile(r"^// @helper (\w+)(?: deps: ([\w, ]+))?$")
+_HEADER = re.compile(r"^// @helper (\w+)(?: deps: ([\w, ]+?))?(?: crates: ([\w, -]+))?$")
 MODULE_NAME = "pyrt"
 
 
@@ -50,6 +51,23 @@ def closure(names: set[str] | list[str]) -> list[str]:
         seen.add(n)
         todo.extend(table[n][1])
     return [n for n in table if n in seen]
+
+
+@lru_cache(maxsize=1)
+def _helper_crates() -> dict[str, tuple[str, ...]]:
+    text = resources.files(__package__).joinpath("pyrt.rs").read_text(encoding="utf-8")
+    out: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        header = _HEADER.match(line)
+        if header and header.group(3):
+            out[header.group(1)] = tuple(c.strip() for c in header.group(3).split(",") if c.strip())
+    return out
+
+
+def crates(names: set[str] | list[str]) -> set[str]:
+    """The crates (deps.crate_table names) the helpers `names` and their dependencies use."""
+    table = _helper_crates()
+    return {c for n in closure(names) for c in table.get(n, ())}
 
 
 def render(names: set[str] | list[str]) -> str:

@@ -4,7 +4,10 @@ pub fn floordiv(a: i64, b: i64) -> i64 {
     if b == 0 {
         panic!("ZeroDivisionError: integer division or modulo by zero");
     }
-    let q = a / b;
+    // i64::MIN // -1 is 2**63 in Python: too large for i64, never a wrapped value
+    let q = a
+        .checked_div(b)
+        .unwrap_or_else(|| panic!("OverflowError: integer division result too large for i64"));
     if (a % b != 0) && ((a < 0) != (b < 0)) {
         q - 1
     } else {
@@ -19,7 +22,8 @@ pub fn pymod(a: i64, b: i64) -> i64 {
     if b == 0 {
         panic!("ZeroDivisionError: integer division or modulo by zero");
     }
-    let r = a % b;
+    // i64::MIN % -1 overflows in Rust; its exact value is 0
+    let r = a.checked_rem(b).unwrap_or(0);
     if r != 0 && ((r < 0) != (b < 0)) {
         r + b
     } else {
@@ -78,12 +82,77 @@ pub fn fdiv(a: f64, b: f64) -> f64 {
 // @end
 
 // @helper ipow
-/// Python's `**` on ints with a non-negative exponent.
+/// Python's `**` on ints with a non-negative exponent; a result outside i64 raises
+/// OverflowError (never a wrapped value). A negative exponent gives a float in Python: where
+/// the result is used as a float the lowering calls `ipow_float` instead.
 pub fn ipow(base: i64, exp: i64) -> i64 {
     if exp < 0 {
         panic!("ValueError: negative exponent in integer power");
     }
-    base.pow(exp as u32)
+    let big = || -> i64 { panic!("OverflowError: integer power too large for i64") };
+    match base {
+        0 | 1 => return if exp == 0 { 1 } else { base },
+        -1 => return if exp % 2 == 0 { 1 } else { -1 },
+        _ => {}
+    }
+    u32::try_from(exp)
+        .ok()
+        .and_then(|e| base.checked_pow(e))
+        .unwrap_or_else(big)
+}
+// @end
+
+// @helper ipow_float
+/// `base ** exp` of two ints where the result is used as a float: Python's exact int converted
+/// to float when exp >= 0, and `float(base) ** float(exp)` (C's pow) when exp < 0.
+pub fn ipow_float(base: i64, exp: i64) -> f64 {
+    if exp < 0 {
+        if base == 0 {
+            panic!("ZeroDivisionError: 0.0 cannot be raised to a negative power");
+        }
+        return (base as f64).powf(exp as f64);
+    }
+    let exact = u32::try_from(exp).ok().and_then(|e| base.checked_pow(e));
+    match exact {
+        Some(v) => v as f64,
+        None => {
+            let x = (base as f64).powf(exp as f64);
+            if x.is_infinite() {
+                panic!("OverflowError: int too large to convert to float");
+            }
+            x
+        }
+    }
+}
+// @end
+
+// @helper shl
+/// `a << n` on ints: OverflowError where Python's result leaves i64 (never wrapped bits),
+/// ValueError for a negative count.
+pub fn shl(a: i64, n: i64) -> i64 {
+    if n < 0 {
+        panic!("ValueError: negative shift count");
+    }
+    if a == 0 {
+        return 0;
+    }
+    if n >= 64 || (a << n) >> n != a {
+        panic!("OverflowError: shift result too large for i64");
+    }
+    a << n
+}
+// @end
+
+// @helper shr
+/// `a >> n` on ints: floors like Python's; a count of 64 and above gives 0 or -1.
+pub fn shr(a: i64, n: i64) -> i64 {
+    if n < 0 {
+        panic!("ValueError: negative shift count");
+    }
+    if n >= 64 {
+        return if a < 0 { -1 } else { 0 };
+    }
+    a >> n
 }
 // @end
 
@@ -228,13 +297,167 @@ pub fn bool_str(b: bool) -> String {
 }
 // @end
 
-// @helper parse_int
-/// `int(s)` of a Python str.
+// @helper int_parts
+/// `int(s, base)` with Python's rules: surrounding whitespace (Unicode's White_Space: the same
+/// set CPython's int() strips, without the \x1c-\x1f that str.isspace adds), one
+/// sign, a `0x`/`0o`/`0b` prefix matching the base (any of them with base 0, where a leading
+/// zero is only allowed for zero itself), single underscores between digits (and after a
+/// prefix), Unicode decimal digits (category Nd) as 0-9, ASCII letters only above 9 (the
+/// Kelvin sign is not a K). Ok((negative, base, digit values)); Err((exception, message)).
+pub fn int_parts(s: &str, base: i64) -> Result<(bool, u32, Vec<u8>), (&'static str, String)> {
+    // the first code point of each run of ten Nd digits (Unicode 14.0.0, from Python's unicodedata)
+    const ND_ZEROS: [u32; 66] = [0x30, 0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xDE6, 0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10, 0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650, 0x116C0, 0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0];
+    if base != 0 && !(2..=36).contains(&base) {
+        return Err(("ValueError", "int() base must be >= 2 and <= 36, or 0".to_string()));
+    }
+    let invalid = || ("ValueError", format!("invalid literal for int() with base {}: {:?}", base, s));
+    let chars: Vec<char> = s
+        .chars()
+        .map(|c| {
+            if c.is_whitespace() {
+                return ' ';
+            }
+            let u = c as u32;
+            if u >= 0x80 {
+                // the last zero at or below c: c is a digit when within ten of it
+                let i = ND_ZEROS.partition_point(|&z| z <= u);
+                if i > 0 && u - ND_ZEROS[i - 1] < 10 {
+                    return char::from_digit(u - ND_ZEROS[i - 1], 10).unwrap_or('?');
+                }
+                return '?';
+            }
+            c
+        })
+        .collect();
+    let mut i = 0;
+    let mut end = chars.len();
+    while i < end && chars[i] == ' ' {
+        i += 1;
+    }
+    while end > i && chars[end - 1] == ' ' {
+        end -= 1;
+    }
+    let t = &chars[i..end];
+    let mut k = 0;
+    let neg = match t.first() {
+        Some('-') => {
+            k = 1;
+            true
+        }
+        Some('+') => {
+            k = 1;
+            false
+        }
+        _ => false,
+    };
+    let mut base = base as u32;
+    let mut prefixed = false;
+    if t.len() >= k + 2 && t[k] == '0' {
+        let p = t[k + 1].to_ascii_lowercase();
+        let b = match p {
+            'x' => 16,
+            'o' => 8,
+            'b' => 2,
+            _ => 0,
+        };
+        if b != 0 && (base == 0 || base == b) {
+            base = b;
+            prefixed = true;
+            k += 2;
+        }
+    }
+    let octal_zero = base == 0; // base 0 without a prefix: decimal, no leading zeros
+    if base == 0 {
+        base = 10;
+    }
+    let digits = &t[k..];
+    if digits.is_empty() {
+        return Err(invalid());
+    }
+    let mut values: Vec<u8> = Vec::with_capacity(digits.len());
+    let mut last_underscore = !prefixed; // an underscore may follow a prefix, not start a number
+    let mut any = false;
+    let mut nonzero = false;
+    let mut leading_zero = false;
+    for (j, &c) in digits.iter().enumerate() {
+        if c == '_' {
+            if last_underscore {
+                return Err(invalid());
+            }
+            last_underscore = true;
+            continue;
+        }
+        let d = if c.is_ascii() { c.to_digit(36) } else { None };
+        match d {
+            Some(d) if d < base => {
+                if j == 0 && d == 0 {
+                    leading_zero = true;
+                }
+                nonzero |= d != 0;
+                values.push(d as u8);
+                any = true;
+                last_underscore = false;
+            }
+            _ => return Err(invalid()),
+        }
+    }
+    if !any || last_underscore || (octal_zero && leading_zero && nonzero) {
+        return Err(invalid());
+    }
+    Ok((neg, base, values))
+}
+// @end
+
+// @helper int_from_str deps: int_parts
+/// `int(s, base)` into i64 (int_parts's rules); a value outside i64 is an OverflowError.
+pub fn int_from_str(s: &str, base: i64) -> Result<i64, (&'static str, String)> {
+    let (neg, base, digits) = int_parts(s, base)?;
+    let mut value: i128 = 0;
+    for d in digits {
+        // saturates far above i64: any such value is out of range either way
+        value = value.saturating_mul(base as i128).saturating_add(d as i128);
+    }
+    let signed = if neg { -value } else { value };
+    i64::try_from(signed).map_err(|_| ("OverflowError", "int too large for i64".to_string()))
+}
+// @end
+
+// @helper big_str_mod deps: int_parts crates: num-bigint
+/// `int(s, base) % m` where the string may hold any number of digits (an IBAN check): the
+/// int is a num_bigint::BigInt, the remainder (with the sign of m, as Python's) fits i64.
+pub fn big_str_mod(s: &str, base: i64, m: i64) -> i64 {
+    let (neg, base, digits) = int_parts(s, base).unwrap_or_else(|(kind, msg)| panic!("{}: {}", kind, msg));
+    if m == 0 {
+        panic!("ZeroDivisionError: integer modulo by zero");
+    }
+    // most strings are short (a digit of a number): i128 when the value fits, BigInt beyond
+    let mut small: Option<i128> = Some(0);
+    for &d in &digits {
+        small = small
+            .and_then(|v| v.checked_mul(base as i128))
+            .and_then(|v| v.checked_add(d as i128));
+    }
+    if let Some(v) = small {
+        let (v, m) = (if neg { -v } else { v }, m as i128);
+        let r = v % m;
+        // |r| < |m|: the cast is exact
+        return (if r != 0 && (r < 0) != (m < 0) { r + m } else { r }) as i64;
+    }
+    let sign = if neg { num_bigint::Sign::Minus } else { num_bigint::Sign::Plus };
+    let value = num_bigint::BigInt::from_radix_be(sign, &digits, base).unwrap_or_default();
+    let m_big = num_bigint::BigInt::from(m);
+    let mut r = &value % &m_big; // truncated: the sign of value
+    if r != num_bigint::BigInt::from(0) && (r < num_bigint::BigInt::from(0)) != (m < 0) {
+        r += &m_big;
+    }
+    i64::try_from(&r).unwrap_or_else(|_| panic!("OverflowError: int too large for i64"))
+}
+// @end
+
+// @helper parse_int deps: int_from_str
+/// `int(s)` of a Python str (int_from_str's rules, base 10).
 pub fn parse_int(s: &str) -> i64 {
-    s.trim()
-        .replace('_', "")
-        .parse::<i64>()
-        .unwrap_or_else(|_| panic!("ValueError: invalid literal for int() with base 10: {:?}", s))
+    int_from_str(s, 10).unwrap_or_else(|(kind, msg)| panic!("{}: {}", kind, msg))
 }
 // @end
 
@@ -257,7 +480,9 @@ pub fn parse_float(s: &str) -> f64 {
 // @helper chr
 /// `chr(i)`.
 pub fn chr(i: i64) -> String {
-    char::from_u32(i as u32)
+    u32::try_from(i)
+        .ok()
+        .and_then(char::from_u32)
         .unwrap_or_else(|| panic!("ValueError: chr() arg not in range(0x110000)"))
         .to_string()
 }
@@ -274,30 +499,27 @@ pub fn ord(s: &str) -> i64 {
 }
 // @end
 
-// @helper PyDict
-/// A Python dict: a hash map that iterates in insertion order.
+// @helper PyDict crates: indexmap
+/// A Python dict: a hash map that iterates in insertion order (an `indexmap::IndexMap`; removal
+/// shifts the later entries down, so the order stays Python's).
 #[derive(Clone, Debug, Default)]
 pub struct PyDict<K: std::hash::Hash + Eq + Clone, V> {
-    keys: Vec<K>,
-    values: Vec<V>,
-    index: std::collections::HashMap<K, usize>,
+    map: indexmap::IndexMap<K, V>,
 }
 
 impl<K: std::hash::Hash + Eq + Clone, V> PyDict<K, V> {
     pub fn new() -> Self {
         PyDict {
-            keys: Vec::new(),
-            values: Vec::new(),
-            index: std::collections::HashMap::new(),
+            map: indexmap::IndexMap::new(),
         }
     }
 
     pub fn len(&self) -> usize {
-        self.keys.len()
+        self.map.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+        self.map.is_empty()
     }
 
     pub fn get<Q>(&self, key: &Q) -> Option<&V>
@@ -305,7 +527,7 @@ impl<K: std::hash::Hash + Eq + Clone, V> PyDict<K, V> {
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized,
     {
-        self.index.get(key).map(|&i| &self.values[i])
+        self.map.get(key)
     }
 
     pub fn get_mut<Q>(&mut self, key: &Q) -> Option<&mut V>
@@ -313,10 +535,7 @@ impl<K: std::hash::Hash + Eq + Clone, V> PyDict<K, V> {
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized,
     {
-        match self.index.get(key) {
-            Some(&i) => Some(&mut self.values[i]),
-            None => None,
-        }
+        self.map.get_mut(key)
     }
 
     /// `d[key]`: panics with Python's KeyError when absent.
@@ -333,44 +552,43 @@ impl<K: std::hash::Hash + Eq + Clone, V> PyDict<K, V> {
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized,
     {
-        self.index.contains_key(key)
+        self.map.contains_key(key)
     }
 
     /// `d[key] = value`: a new key goes last; an existing key keeps its place.
     pub fn insert(&mut self, key: K, value: V) {
-        if let Some(&i) = self.index.get(&key) {
-            self.values[i] = value;
-        } else {
-            self.index.insert(key.clone(), self.keys.len());
-            self.keys.push(key);
-            self.values.push(value);
-        }
+        self.map.insert(key, value);
     }
 
+    /// `del d[key]` / `d.pop(key)`: the later keys move up, as in Python (never swap_remove).
     pub fn remove<Q>(&mut self, key: &Q) -> Option<V>
     where
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized,
     {
-        let i = self.index.remove(key)?;
-        self.keys.remove(i);
-        let value = self.values.remove(i);
-        for (j, k) in self.keys.iter().enumerate().skip(i) {
-            self.index.insert(k.clone(), j);
-        }
-        Some(value)
+        self.map.shift_remove(key)
     }
 
-    pub fn keys(&self) -> std::slice::Iter<'_, K> {
-        self.keys.iter()
+    /// `d.popitem()`: the last inserted pair.
+    pub fn popitem(&mut self) -> Option<(K, V)> {
+        self.map.pop()
     }
 
-    pub fn values(&self) -> std::slice::Iter<'_, V> {
-        self.values.iter()
+    /// `d.clear()`.
+    pub fn clear(&mut self) {
+        self.map.clear();
     }
 
-    pub fn items(&self) -> std::iter::Zip<std::slice::Iter<'_, K>, std::slice::Iter<'_, V>> {
-        self.keys.iter().zip(self.values.iter())
+    pub fn keys(&self) -> indexmap::map::Keys<'_, K, V> {
+        self.map.keys()
+    }
+
+    pub fn values(&self) -> indexmap::map::Values<'_, K, V> {
+        self.map.values()
+    }
+
+    pub fn items(&self) -> indexmap::map::Iter<'_, K, V> {
+        self.map.iter()
     }
 
     /// `d[key]` of a defaultdict used in place: the value, inserted first when absent.
@@ -378,31 +596,17 @@ impl<K: std::hash::Hash + Eq + Clone, V> PyDict<K, V> {
     where
         V: Default,
     {
-        let i = match self.index.get(&key) {
-            Some(&i) => i,
-            None => {
-                self.insert(key, V::default());
-                self.keys.len() - 1
-            }
-        };
-        &mut self.values[i]
+        self.map.entry(key).or_default()
     }
 
     /// Iterating a dict that is consumed: its keys in insertion order.
-    pub fn into_keys(self) -> std::vec::IntoIter<K> {
-        self.keys.into_iter()
+    pub fn into_keys(self) -> indexmap::map::IntoKeys<K, V> {
+        self.map.into_keys()
     }
 
     /// `d.setdefault(key, value)`: the value stored under key, inserting `value` first if absent.
     pub fn setdefault(&mut self, key: K, value: V) -> &mut V {
-        let i = match self.index.get(&key) {
-            Some(&i) => i,
-            None => {
-                self.insert(key, value);
-                self.keys.len() - 1
-            }
-        };
-        &mut self.values[i]
+        self.map.entry(key).or_insert(value)
     }
 }
 
@@ -475,15 +679,20 @@ pub fn round_int(i: i64, n: i64) -> i64 {
     if n >= 0 {
         return i;
     }
-    let p = 10i64.pow((-n) as u32);
+    if n < -38 {
+        return 0; // 10**39 > 2 * |i| for every i64
+    }
+    let p = 10i128.pow((-n) as u32);
+    let i = i as i128;
     let q = i.div_euclid(p);
     let r = i.rem_euclid(p);
     let twice = 2 * r;
-    if twice > p || (twice == p && q % 2 != 0) {
+    let out = if twice > p || (twice == p && q % 2 != 0) {
         (q + 1) * p
     } else {
         q * p
-    }
+    };
+    i64::try_from(out).unwrap_or_else(|_| panic!("OverflowError: int too large for i64"))
 }
 // @end
 
@@ -496,7 +705,12 @@ pub fn float_to_int(x: f64) -> i64 {
     if x.is_infinite() {
         panic!("OverflowError: cannot convert float infinity to integer");
     }
-    x.trunc() as i64
+    let t = x.trunc();
+    // exactly representable bounds: -2**63 is an i64, 2**63 is not (no saturating `as`)
+    if !(-9223372036854775808.0..9223372036854775808.0).contains(&t) {
+        panic!("OverflowError: int too large for i64: {:?}", t);
+    }
+    t as i64
 }
 // @end
 
@@ -506,13 +720,25 @@ pub fn modpow(base: i64, exp: i64, m: i64) -> i64 {
     if m == 0 {
         panic!("ValueError: pow() 3rd argument cannot be 0");
     }
-    if exp < 0 {
-        panic!("ValueError: negative exponent without modular inverse support");
-    }
     let m128 = m as i128;
-    let mut result: i128 = 1;
-    let mut b = (base as i128).rem_euclid(m128);
-    let mut e = exp;
+    let mut b = (base as i128).rem_euclid(m128.abs());
+    let mut e = exp as i128;
+    if exp < 0 {
+        // Python 3.8+: base**-e mod m is the inverse of base**e (extended Euclid), when it exists
+        let (mut r0, mut r1, mut s0, mut s1) = (m128.abs(), b, 0i128, 1i128);
+        while r1 != 0 {
+            let q = r0 / r1;
+            (r0, r1) = (r1, r0 - q * r1);
+            (s0, s1) = (s1, s0 - q * s1);
+        }
+        if r0 != 1 {
+            panic!("ValueError: base is not invertible for the given modulus");
+        }
+        b = s0.rem_euclid(m128.abs());
+        e = -e;
+    }
+    let m128 = m128.abs();
+    let mut result: i128 = 1 % m128;
     while e > 0 {
         if e & 1 == 1 {
             result = result * b % m128;
@@ -521,8 +747,8 @@ pub fn modpow(base: i64, exp: i64, m: i64) -> i64 {
         e >>= 1;
     }
     let r = result.rem_euclid(m128);
-    // Python's result has the sign of m.
-    (if m < 0 && r != 0 { r + m128 } else { r }) as i64
+    // Python's result has the sign of m; |r| < |m| fits i64
+    (if m < 0 && r != 0 { r - m128 } else { r }) as i64
 }
 // @end
 
@@ -559,28 +785,10 @@ pub fn py_oct(i: i64) -> String {
 }
 // @end
 
-// @helper parse_int_base
-/// `int(s, base)`.
+// @helper parse_int_base deps: int_from_str
+/// `int(s, base)` (int_from_str's rules).
 pub fn parse_int_base(s: &str, base: i64) -> i64 {
-    let t = s.trim().replace('_', "").to_lowercase();
-    let (neg, digits) = match t.strip_prefix('-') {
-        Some(rest) => (true, rest.to_string()),
-        None => (false, t.strip_prefix('+').unwrap_or(&t).to_string()),
-    };
-    let digits = match base {
-        2 => digits.strip_prefix("0b").unwrap_or(&digits).to_string(),
-        8 => digits.strip_prefix("0o").unwrap_or(&digits).to_string(),
-        16 => digits.strip_prefix("0x").unwrap_or(&digits).to_string(),
-        _ => digits,
-    };
-    let v = i64::from_str_radix(&digits, base as u32).unwrap_or_else(|_| {
-        panic!("ValueError: invalid literal for int() with base {}: {:?}", base, s)
-    });
-    if neg {
-        -v
-    } else {
-        v
-    }
+    int_from_str(s, base).unwrap_or_else(|(kind, msg)| panic!("{}: {}", kind, msg))
 }
 // @end
 
@@ -646,9 +854,12 @@ pub fn comb(n: i64, k: i64) -> i64 {
     let k = k.min(n - k);
     let mut r: i128 = 1;
     for i in 0..k {
-        r = r * (n - i) as i128 / (i + 1) as i128;
+        r = r
+            .checked_mul((n - i) as i128)
+            .unwrap_or_else(|| panic!("OverflowError: int too large for i64"))
+            / (i + 1) as i128;
     }
-    r as i64
+    i64::try_from(r).unwrap_or_else(|_| panic!("OverflowError: int too large for i64"))
 }
 // @end
 
@@ -1246,13 +1457,10 @@ pub fn try_item<T: Clone>(xs: &[T], i: i64) -> Result<T, PyErr> {
 }
 // @end
 
-// @helper try_parse_int deps: PyErr
-/// `int(s)` that reports ValueError as an error.
+// @helper try_parse_int deps: PyErr, int_from_str
+/// `int(s)` that reports ValueError (and OverflowError beyond i64) as an error.
 pub fn try_parse_int(s: &str) -> Result<i64, PyErr> {
-    s.trim()
-        .replace('_', "")
-        .parse::<i64>()
-        .map_err(|_| PyErr::new("ValueError", format!("invalid literal for int() with base 10: {:?}", s)))
+    int_from_str(s, 10).map_err(|(kind, msg)| PyErr::new(kind, msg))
 }
 // @end
 

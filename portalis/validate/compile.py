@@ -16,7 +16,7 @@ from portalis.model import (
     Severity,
 )
 from portalis.validate.cargo import CargoRun, RustcMessage, Toolchain, clippy_available, run_cargo
-from portalis.validate.safety import PythonFunction, gate_translations
+from portalis.validate.safety import PythonFunction, check_crate_dir, gate_translations
 
 # Rounds of cargo check: quarantine to stubs, then the safety net's removals and what they cascade to.
 MAX_ROUNDS = 8
@@ -59,7 +59,14 @@ def check_modules(
     run = CargoRun(ok=False)
     layout = CrateLayout(root=work_dir)
     for _ in range(MAX_ROUNDS):
-        layout = write_crate(work_dir, crate_name, items, sources, toolchain.rustfmt)
+        layout = write_crate(work_dir, crate_name, items, sources, toolchain.rustfmt, toolchain.cargo)
+        crate_problems = _crate_problems(work_dir, layout)
+        if crate_problems:
+            first = next(iter(diags), None)
+            if first is not None:
+                diags[first].extend(d.model_copy(update={"module": first}) for d in crate_problems)
+            run = CargoRun(ok=False, failure=crate_problems[0].message)
+            break
         # clippy's deny-by-default lints would reject code rustc accepts: lints only warn here
         run = run_cargo(work_dir, toolchain, command, ["--", "--cap-lints", "warn"] if command == "clippy" else None)
         if run.failure:
@@ -97,6 +104,7 @@ def check_modules(
                 target.code = target.stub
                 target.status = FunctionStatus.COMPILE_ERROR
                 target.runtime = []
+                target.crates = []
                 quarantined = True
                 diags[module or ""].append(
                     Diagnostic(
@@ -118,6 +126,7 @@ def check_modules(
                 target.code = ""
                 target.stub = None
                 target.runtime = []
+                target.crates = []
                 quarantined = True
                 diags[module].append(Diagnostic(
                     code="PTL180", module=module, function=name, line=target.python_line,
@@ -166,3 +175,14 @@ def summarise(results: dict[str, ModuleValidation]) -> dict[str, int]:
 
 
 __all__ = ["check_modules", "summarise", "RustItem", "Severity", "_first_line"]
+
+
+def _crate_problems(crate_dir: Path, layout: CrateLayout) -> list[Diagnostic]:
+    """What stops the written crate from building before cargo runs: its dependencies could
+    not be resolved (PTL240), or the crate-level safety gate rejects its manifest (PTL241)."""
+    out: list[Diagnostic] = []
+    if layout.lock_error:
+        out.append(Diagnostic(code="PTL240", message=f"dependencies {', '.join(layout.crates)} not resolved: {layout.lock_error}"))
+    for v in check_crate_dir(crate_dir):
+        out.append(Diagnostic(code="PTL241", message=f"crate rejected by the safety gate: {v.kind}: {v.excerpt} {v.detail}".strip()))
+    return out

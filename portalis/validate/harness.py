@@ -629,10 +629,16 @@ def _split_stdout(text: str) -> dict[int, str]:
     return out
 
 
+_RUST_OVERFLOW = re.compile(r"attempt to (?:add|subtract|multiply|divide|negate|calculate the remainder|shift left|shift right)"
+                            r"(?: with overflow)")
+
+
 def _actual(kind: str, rest: str, timeout_s: float) -> object:
     if kind == "OK":
         return parse_canonical(rest)
     if kind == "RAISE":
+        if _RUST_OVERFLOW.match(rest):  # an i64 overflow caught by overflow-checks: Python's int would grow
+            return Raised("OverflowError")
         return Raised(rest.split(":", 1)[0].strip())
     if kind == "TIMEOUT":
         return Raised("<timeout>")

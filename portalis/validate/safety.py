@@ -796,24 +796,48 @@ def _granted_uses(items: list[RustItem], evidence: Mapping[str, Mapping[str, str
 
 
 def check_crate_dir(crate_dir: Path) -> list[Violation]:
-    """The crate as a whole: a build script, `build =` or dependencies in Cargo.toml."""
+    """The crate as a whole: a build script, `build =`, sections that add or redirect code
+    (`[build-dependencies]`, `[target.*]`, `[patch]`, `[replace]`), and `[dependencies]`: each
+    must be a crate of the table (`[crates]` in gate_table.toml) with exactly its pinned version
+    and features, from the registry. A `.cargo/config.toml` may only be the one `--vendor`
+    writes (build from ./vendor, offline)."""
     import re
+
+    from portalis import deps
 
     out: list[Violation] = []
     if (crate_dir / "build.rs").exists():
         out.append(Violation(item=None, kind="build script", excerpt="build.rs"))
+    config = crate_dir / ".cargo" / "config.toml"
+    if config.exists() and config.read_text(encoding="utf-8") != deps.VENDOR_CONFIG:
+        out.append(Violation(item=None, kind="cargo configuration", excerpt=".cargo/config.toml",
+                             detail="only the vendored-sources configuration Portalis writes is allowed"))
     manifest = crate_dir / "Cargo.toml"
-    if manifest.exists():
-        section = ""
-        for line in manifest.read_text(encoding="utf-8").splitlines():
-            text = line.split("#", 1)[0].strip()
-            if text.startswith("["):
-                section = text.strip("[]").strip()
-                if section in ("build-dependencies", "dev-dependencies") or section.startswith("target."):
-                    out.append(Violation(item=None, kind=f"[{section}] in Cargo.toml", excerpt=text))
-                continue
-            if section == "package" and re.match(r"build\s*=", text) and not re.match(r"build\s*=\s*false", text):
-                out.append(Violation(item=None, kind="build script", excerpt=text))
-            if section == "dependencies" and "=" in text:
-                out.append(Violation(item=None, kind="dependency", excerpt=text))
+    if not manifest.exists():
+        return out
+    text_all = manifest.read_text(encoding="utf-8")
+    section = ""
+    for line in text_all.splitlines():
+        text = line.split("#", 1)[0].strip()
+        if text.startswith("["):
+            section = text.strip("[]").strip()
+            if section in ("build-dependencies", "dev-dependencies", "patch", "replace") or section.startswith(
+                    ("target.", "patch.", "dependencies.")):
+                out.append(Violation(item=None, kind=f"[{section}] in Cargo.toml", excerpt=text))
+            continue
+        if section == "package" and re.match(r"build\s*=", text) and not re.match(r"build\s*=\s*false", text):
+            out.append(Violation(item=None, kind="build script", excerpt=text))
+    try:
+        parsed = tomllib.loads(text_all)
+    except tomllib.TOMLDecodeError as exc:
+        return [*out, Violation(item=None, kind="unreadable Cargo.toml", detail=str(exc))]
+    table = deps.crate_table()
+    for name, value in (parsed.get("dependencies") or {}).items():
+        excerpt = next((ln.strip() for ln in text_all.splitlines() if ln.strip().startswith(name)), name)
+        spec = table.get(name)
+        if spec is None:
+            out.append(Violation(item=None, kind="dependency", excerpt=excerpt, detail="not a crate of the table"))
+        elif value != spec.manifest_value():
+            out.append(Violation(item=None, kind="dependency", excerpt=excerpt,
+                                 detail=f"the table pins {spec.manifest_line()}"))
     return out

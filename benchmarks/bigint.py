@@ -1,0 +1,134 @@
+"""The cost of big integers: the same kernels with checked i64 and with num_bigint::BigInt.
+
+    .venv/bin/python benchmarks/bigint.py [--reps N]
+
+Writes a small crate in a temporary directory (its dependency on num-bigint pinned by the crate
+table, its Cargo.lock from portalis/deps.py, as a generated crate gets them), builds it with
+`cargo build --release` and runs it. Each kernel computes the same values with both types (the
+program checks that they agree) on values that stay inside i64, which is where the choice
+between the two representations is made (issue 12, item 1). Prints one row per kernel:
+nanoseconds per iteration with i64, with BigInt, and the ratio. Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from portalis import deps  # noqa: E402
+
+MAIN_RS = r"""
+use num_bigint::BigInt;
+use std::hint::black_box;
+use std::time::Instant;
+
+// Python's int semantics on i64: an overflow is an error (OverflowError), never a wrap.
+fn add(a: i64, b: i64) -> i64 { a.checked_add(b).expect("OverflowError") }
+fn mul(a: i64, b: i64) -> i64 { a.checked_mul(b).expect("OverflowError") }
+
+// fib(90) by repeated addition: values up to 2.9e18.
+fn fib_i64(n: u32) -> i64 {
+    let (mut a, mut b) = (0i64, 1i64);
+    for _ in 0..n { let c = add(a, b); a = b; b = c; }
+    a
+}
+fn fib_big(n: u32) -> BigInt {
+    let (mut a, mut b) = (BigInt::from(0), BigInt::from(1));
+    for _ in 0..n { let c = &a + &b; a = b; b = c; }
+    a
+}
+
+// A product modulo a prime: multiplication and %, values below 1e9.
+fn prodmod_i64(n: i64) -> i64 {
+    let m = 1_000_000_007i64;
+    let mut acc = 1i64;
+    for i in 1..=n { acc = mul(acc, i) % m; }
+    acc
+}
+fn prodmod_big(n: i64) -> BigInt {
+    let m = BigInt::from(1_000_000_007i64);
+    let mut acc = BigInt::from(1);
+    for i in 1..=n { acc = (acc * BigInt::from(i)) % &m; }
+    acc
+}
+
+// A digit sum: division and remainder by 10 (the automorphic / Armstrong number kind).
+fn digits_i64(mut x: i64) -> i64 {
+    let mut s = 0i64;
+    while x > 0 { s = add(s, x % 10); x /= 10; }
+    s
+}
+fn digits_big(x: i64) -> BigInt {
+    let ten = BigInt::from(10);
+    let zero = BigInt::from(0);
+    let mut x = BigInt::from(x);
+    let mut s = BigInt::from(0);
+    while x > zero { s += &x % &ten; x /= &ten; }
+    s
+}
+
+fn time<T>(reps: u32, mut f: impl FnMut(u32) -> T) -> f64 {
+    let start = Instant::now();
+    for r in 0..reps { black_box(f(r)); }
+    start.elapsed().as_nanos() as f64 / reps as f64
+}
+
+fn main() {
+    let reps: u32 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(20000);
+    assert_eq!(BigInt::from(fib_i64(90)), fib_big(90));
+    assert_eq!(BigInt::from(prodmod_i64(1000)), prodmod_big(1000));
+    assert_eq!(BigInt::from(digits_i64(9_223_372_036_854_775_807)), digits_big(9_223_372_036_854_775_807));
+    let rows = [
+        ("fib(90), additions", time(reps, |r| fib_i64(90 - (r & 1))), time(reps, |r| fib_big(90 - (r & 1)))),
+        ("product mod p, 1000 steps", time(reps / 10 + 1, |r| prodmod_i64(1000 + (r & 1) as i64)),
+         time(reps / 10 + 1, |r| prodmod_big(1000 + (r & 1) as i64))),
+        ("digit sum of i64::MAX", time(reps, |r| digits_i64(i64::MAX - r as i64)), time(reps, |r| digits_big(i64::MAX - r as i64))),
+    ];
+    for (name, a, b) in rows {
+        println!("{}\t{:.1}\t{:.1}\t{:.1}", name, a, b, b / a);
+    }
+}
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reps", type=int, default=20000, help="iterations per kernel (default 20000)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="portalis-bigint-") as tmp:
+        root = Path(tmp)
+        (root / "src").mkdir()
+        (root / "src" / "main.rs").write_text(MAIN_RS, encoding="utf-8")
+        (root / "Cargo.toml").write_text(
+            '[package]\nname = "bigint_bench"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
+            + "\n".join(deps.dependency_lines(["num-bigint"])) + "\n\n[workspace]\n", encoding="utf-8")
+        (root / "Cargo.lock").write_text(deps.lockfile("bigint_bench", ["num-bigint"]), encoding="utf-8")
+        env = {**os.environ, "CARGO_TERM_COLOR": "never"}
+        env.pop("CARGO_TARGET_DIR", None)
+        build = subprocess.run(["cargo", "build", "--release", "--offline", "--locked", "--quiet"], cwd=root,
+                               capture_output=True, text=True, env=env)
+        if build.returncode != 0:
+            print(build.stderr, file=sys.stderr)
+            return 1
+        run = subprocess.run([str(root / "target" / "release" / "bigint_bench"), str(args.reps)], capture_output=True, text=True)
+        if run.returncode != 0:
+            print(run.stderr, file=sys.stderr)
+            return 1
+    spec = deps.crate_table()["num-bigint"]
+    print(f"num-bigint {spec.version}, cargo build --release; ns per call (lower is better)")
+    print(f"{'kernel':<28} {'i64 (checked)':>14} {'BigInt':>10} {'BigInt / i64':>13}")
+    for line in run.stdout.splitlines():
+        name, a, b, ratio = line.split("\t")
+        print(f"{name:<28} {float(a):>14.1f} {float(b):>10.1f} {float(ratio):>12.1f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

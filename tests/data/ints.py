@@ -1,0 +1,76 @@
+"""Python's ints at the edges of i64 (issue 12): each function is one item of the issue's "Why"."""
+
+import math
+
+
+def parse(s: str) -> int:
+    return int(s)
+
+
+def parse_base(s: str, base: int) -> int:
+    return int(s, base)
+
+
+def iban_mod97(digits: str) -> int:
+    return int(digits) % 97
+
+
+def geometric_sum(first_term: int, common_ratio: int, num_of_terms: int) -> float:
+    return (first_term / (1 - common_ratio)) * (1 - common_ratio**num_of_terms)
+
+
+def power(base: int, exp: int) -> float:
+    return base**exp * 1.0
+
+
+def modpow(a: int, b: int, m: int) -> int:
+    return pow(a, b, m)
+
+
+def div_mod(a: int, b: int) -> tuple[int, int]:
+    return divmod(a, b)
+
+
+def truncate(x: float) -> int:
+    return int(x)
+
+
+def hue_sector(h: float) -> int:
+    return int(h * 6.0) % 6
+
+
+def leapdays(y1: int, y2: int) -> int:
+    y1 -= 1
+    y2 -= 1
+    return (y2 // 4 - y1 // 4) - (y2 // 100 - y1 // 100) + (y2 // 400 - y1 // 400)
+
+
+def factorial_series(n: int) -> int:
+    total = 1
+    for i in range(1, n + 1):
+        total *= i
+    return total
+
+
+def shift_left(a: int, n: int) -> int:
+    return a << n
+
+
+def shift_right(a: int, n: int) -> int:
+    return a >> n
+
+
+def round_to(i: int, n: int) -> int:
+    return round(i, n)
+
+
+def choose(n: int, k: int) -> int:
+    return math.comb(n, k)
+
+
+def negate(a: int) -> int:
+    return -a * 1
+
+
+def hex_mod(s: str, m: int) -> int:
+    return int(s, 16) % m

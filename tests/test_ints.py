@@ -1,0 +1,88 @@
+"""Python's ints in the translation (issue 12, item 1): no wrapped and no saturated value in any
+profile. Where Python's result fits i64 the Rust matches it exactly (differential); where
+Python's int grows past i64 the Rust raises OverflowError instead of a wrong number.
+One differential build for the module."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import DiffRun, needs_cargo, run_differential
+from portalis.validate.literals import Raised
+
+SRC = (Path(__file__).parent / "data" / "ints.py").read_text(encoding="utf-8")
+I64_MAX, I64_MIN = 2**63 - 1, -(2**63)
+
+# Python and Rust agree exactly on these.
+SAME = [
+    # int() with Python's rules: Unicode decimal digits, Unicode whitespace, underscores
+    "parse('\u0663')", "parse(' \u2003-42\\n')", "parse('1_000')", "parse('_1')", "parse('1__0')", "parse('1_')",
+    "parse('\u0661\u0662')", "parse('+7')", "parse('- 7')", "parse('')", "parse('9223372036854775807')",
+    "parse('-9223372036854775808')", "parse('\\x1c5\\x1f')", "parse('\u00b2')",
+    # int(s, base): the Kelvin sign is not a K; prefixes; base 0's leading-zero rule
+    "parse_base('\u212a', 36)", "parse_base('k', 36)", "parse_base('0x1f', 16)", "parse_base('0x1f', 0)",
+    "parse_base('0X_1F', 0)", "parse_base('010', 0)", "parse_base('0_0', 0)", "parse_base('00', 0)",
+    "parse_base('0b101', 0)", "parse_base('-0o17 ', 0)", "parse_base('0b1', 16)", "parse_base('z', 36)",
+    "parse_base('1', 1)", "parse_base('12', 37)", "parse_base('19', 8)", "parse_base('0x', 16)",
+    "parse_base('\u0665\u0660', 7)",
+    # int ** negative int is a float
+    "geometric_sum(1, 2, -10)", "geometric_sum(3, 2, 10)", "geometric_sum(1, -3, 5)",
+    "power(2, -2)", "power(10, 3)", "power(-2, -3)", "power(0, -1)", "power(10, 19)", "power(10, 30)",
+    # pow(a, b, m): modular inverse for negative b, the sign of m
+    "modpow(3, -1, 7)", "modpow(2, -1, 4)", "modpow(2, 10, -7)", "modpow(5, 0, 1)", "modpow(-3, 3, 5)",
+    "modpow(38, -5, 97)", "modpow(2, 5, 0)", f"modpow({I64_MAX}, {I64_MAX}, {I64_MAX - 24})",
+    # divmod floors; MIN % -1 is 0
+    "div_mod(-7, 2)", "div_mod(7, -2)", "div_mod(-7, -2)", "div_mod(1, 0)", f"div_mod({I64_MIN}, 1)",
+    # int(float) truncates exactly; nan and inf raise Python's errors
+    "truncate(2.9)", "truncate(-2.9)", "truncate(1e18)", "truncate(-9.223372036854775e18)",
+    "truncate(float('nan'))", "truncate(float('inf'))", "truncate(float('-inf'))",
+    "hue_sector(0.75)", "leapdays(1, 2025)", "leapdays(-400, 400)", "factorial_series(20)",
+    "shift_left(1, 62)", "shift_left(-1, 63)", "shift_left(0, 100)", "shift_left(3, -1)",
+    "shift_right(-1, 70)", "shift_right(5, 64)", "shift_right(-9, 2)", "shift_right(5, -1)",
+    "round_to(15, -1)", "round_to(25, -1)", "round_to(-25, -1)", f"round_to({I64_MAX}, -40)", "round_to(7, 2)",
+    "choose(60, 30)", "choose(5, 7)",
+    # int(str) % m: the string's int is a num_bigint::BigInt (an IBAN has 28 digits)
+    "iban_mod97('3214282912345698765432161182')", "iban_mod97('-3214282912345698765432161182')",
+    "iban_mod97('12x')", "iban_mod97(' 1_000 ')", "hex_mod('ffffffffffffffffffffffffffffffff', -1000)",
+    "hex_mod('0x_10', 7)", "hex_mod('10', 0)",
+]
+# Python's int grows past i64 here: the Rust raises OverflowError (it used to wrap, saturate or
+# crash with a Rust panic message).
+GROWS = [
+    "parse('9223372036854775808')",
+    "parse_base('1' * 64, 2)", f"div_mod({I64_MIN}, -1)", "truncate(1e19)",
+    "truncate(-9.3e18)", "hue_sector(1e19)", f"leapdays({I64_MIN}, 0)", "factorial_series(21)",
+    "shift_left(1, 63)", "shift_left(1, 64)", f"round_to({I64_MAX}, -19)", "choose(70, 35)", f"negate({I64_MIN})",
+]
+
+
+@pytest.fixture(scope="module")
+def ints(tmp_path_factory, toolchain) -> DiffRun:
+    return run_differential(SRC, SAME + GROWS, tmp_path_factory.mktemp("ints"), toolchain)
+
+
+@needs_cargo
+def test_int_functions_translate(ints: DiffRun) -> None:
+    assert all(f["status"] == "translated" for f in ints.module_report()["functions"]), ints.module_report()
+    manifest = (ints.crate_dir / "Cargo.toml").read_text(encoding="utf-8")
+    assert "[profile.release]\noverflow-checks = true" in manifest
+    # num-bigint only because of `int(str) % m`; the report says where
+    assert 'num-bigint = "=' in manifest and "indexmap" not in manifest
+    notes = [(d["code"], d["function"]) for d in ints.module_report()["diagnostics"] if d["code"] == "PTL242"]
+    assert notes == [("PTL242", "iban_mod97"), ("PTL242", "hex_mod")]
+
+
+@needs_cargo
+@pytest.mark.parametrize("call", SAME)
+def test_ints_match_python(ints: DiffRun, call: str) -> None:
+    ints.check(call)
+
+
+@needs_cargo
+@pytest.mark.parametrize("call", GROWS)
+def test_ints_beyond_i64_raise_overflow_error(ints: DiffRun, call: str) -> None:
+    result = ints.results[call]
+    assert not isinstance(result.expected, Raised)  # Python has a value: an int past i64
+    assert result.actual == Raised("OverflowError"), result.explain()
