@@ -189,6 +189,17 @@ class TypedParam(BaseModel):
     provenance: list[TypeOrigin] = Field(default_factory=list)
 
 
+class FunctionFacts(BaseModel):
+    """What the analysis (portalis/analysis) knows about one function's body before lowering:
+    each local's type (the one type the translation gives a Python local: the join of every
+    value bound to it; a local missing here is left to lowering). Computed once per module by
+    the type map, stored with it, and the start of lowering's view of the locals."""
+
+    model_config = {"frozen": True}
+
+    locals: dict[str, PyType] = Field(default_factory=dict)
+
+
 class FunctionSignature(BaseModel):
     name: str
     qualname: str
@@ -206,6 +217,8 @@ class FunctionSignature(BaseModel):
     mut_self: bool = False
     # Where `returns` came from (see TypeOrigin; empty in rows stored before it was recorded).
     returns_provenance: list[TypeOrigin] = Field(default_factory=list)
+    # The analysis' facts about the body (not part of the interface: see interface.py).
+    facts: FunctionFacts = Field(default_factory=FunctionFacts)
 
     @property
     def typed(self) -> bool:
