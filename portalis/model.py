@@ -6,8 +6,9 @@ Every stage output is a pydantic model so it can be stored as JSON, reloaded, an
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 
 class Severity(str, Enum):
@@ -255,6 +256,17 @@ class TypedConstant(BaseModel):
     rust_type: str
     value: str
     line: int
+    # A `static` built at first use (a `LazyLock`: containers, computed values), read through its
+    # Deref; else a `pub const` (scalars, `&str`).
+    lazy_static: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stored_before_lazy_static(cls, data: Any) -> Any:
+        # Rows stored before the field existed say it only in their Rust type's text.
+        if isinstance(data, dict) and "lazy_static" not in data and isinstance(data.get("rust_type"), str):
+            data = {**data, "lazy_static": data["rust_type"].startswith("std::sync::LazyLock")}
+        return data
 
 
 class ModuleNames(BaseModel):

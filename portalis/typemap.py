@@ -520,11 +520,12 @@ def _constant(c: ConstantInfo, scope: TypeScope) -> TypedConstant | None:
         owned = print_type(owned_type(py))
     except TypeMappingError:
         return None
-    if py.kind in ("int", "float", "bool", "str"):
+    lazy = py.kind not in ("int", "float", "bool", "str")
+    if not lazy:
         rust = "&str" if py.kind == "str" else owned
     else:
         rust = f"std::sync::LazyLock<{owned}>"
-    return TypedConstant(name=c.name, py_type=py, rust_type=rust, value=c.value, line=c.line)
+    return TypedConstant(name=c.name, py_type=py, rust_type=rust, value=c.value, line=c.line, lazy_static=lazy)
 
 
 def _resolver(scope: TypeScope):

@@ -36,7 +36,7 @@ from portalis.analysis.docstrings import docstring_evidence, value_type
 from portalis.analysis.facts import FunctionEvidence, ModuleEvidence, TypeEvidence
 from portalis.analysis.uses import Body, Use, collect
 from portalis.analysis.values import ITER, Scope, arithmetic, bind_target, element_type, join_values, literal_type, type_of
-from portalis.analysis.walk import children, code
+from portalis.cst_walk import children, code
 from portalis.model import FunctionFacts, ParsedModule, PyType, TypeOrigin
 from portalis.types import pytypes as T
 
