@@ -375,6 +375,7 @@ def test_local_types_leave_what_narrowing_decides_to_lowering() -> None:
     # `result` holds what `best` is after the None check (int, not Optional[int]): the analysis
     # does not follow the narrowing, so it says nothing rather than a wrong type.
     assert "result" not in facts and facts["n"] == "int"
+    assert facts["best"] == "Optional[int]"  # its own None joined with what replaces it
     assert "numbers" not in facts  # parameters are the signature's
 
 

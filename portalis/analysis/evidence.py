@@ -182,11 +182,12 @@ class ModuleAnalysis:
             found = {n: t for n, t in scope.names.items() if n not in hidden and known(t) and _plain(t)}
             # A value read from an Optional name may be narrowed where it is read (`if x is
             # None: ... else: y = x`), which this one-type-per-local evaluation does not see:
-            # such locals are left to lowering, which follows the narrowing.
+            # such locals are left to lowering, which follows the narrowing. (A local reading
+            # itself is Optional either way: `best = max(best, n)` joins with its own None.)
             optional = {n for n, t in scope.names.items() if t is not None and _has_optional(t)}
             if optional:
                 for n, values in _bound_values(u.body).items():
-                    if n in found and any(_reads(v, optional) for v in values):
+                    if n in found and any(_reads(v, optional - {n}) for v in values):
                         del found[n]
             out[q] = FunctionFacts(locals=dict(sorted(found.items())))
         return out
