@@ -33,8 +33,9 @@ from portalis.model import ModuleTypeMap, ParsedModule
 INTERFACE_FORMAT = "iface-1"
 
 # Keys dropped from the canonical form: positions move when code above moves; where a type came
-# from (its provenance) is no part of what callers see.
-_POSITION_KEYS = frozenset({"line", "end_line", "provenance", "returns_provenance"})
+# from (its provenance) and what the analysis knows of a body (`facts`: its locals) are no part
+# of what callers see.
+_POSITION_KEYS = frozenset({"line", "end_line", "provenance", "returns_provenance", "facts"})
 
 
 def _strip_positions(value: Any) -> Any:

@@ -6,8 +6,9 @@ Every stage output is a pydantic model so it can be stored as JSON, reloaded, an
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 
 class Severity(str, Enum):
@@ -189,6 +190,17 @@ class TypedParam(BaseModel):
     provenance: list[TypeOrigin] = Field(default_factory=list)
 
 
+class FunctionFacts(BaseModel):
+    """What the analysis (portalis/analysis) knows about one function's body before lowering:
+    each local's type (the one type the translation gives a Python local: the join of every
+    value bound to it; a local missing here is left to lowering). Computed once per module by
+    the type map, stored with it, and the start of lowering's view of the locals."""
+
+    model_config = {"frozen": True}
+
+    locals: dict[str, PyType] = Field(default_factory=dict)
+
+
 class FunctionSignature(BaseModel):
     name: str
     qualname: str
@@ -206,6 +218,8 @@ class FunctionSignature(BaseModel):
     mut_self: bool = False
     # Where `returns` came from (see TypeOrigin; empty in rows stored before it was recorded).
     returns_provenance: list[TypeOrigin] = Field(default_factory=list)
+    # The analysis' facts about the body (not part of the interface: see interface.py).
+    facts: FunctionFacts = Field(default_factory=FunctionFacts)
 
     @property
     def typed(self) -> bool:
@@ -242,6 +256,17 @@ class TypedConstant(BaseModel):
     rust_type: str
     value: str
     line: int
+    # A `static` built at first use (a `LazyLock`: containers, computed values), read through its
+    # Deref; else a `pub const` (scalars, `&str`).
+    lazy_static: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stored_before_lazy_static(cls, data: Any) -> Any:
+        # Rows stored before the field existed say it only in their Rust type's text.
+        if isinstance(data, dict) and "lazy_static" not in data and isinstance(data.get("rust_type"), str):
+            data = {**data, "lazy_static": data["rust_type"].startswith("std::sync::LazyLock")}
+        return data
 
 
 class ModuleNames(BaseModel):

@@ -17,7 +17,7 @@ import ast
 
 import libcst as cst
 
-from portalis.analysis import FunctionEvidence, ModuleEvidence, analyse_module
+from portalis.analysis import FunctionEvidence, ModuleAnalysis, ModuleEvidence
 from portalis.contain import contained, internal_error
 from portalis.lower.scan import MUTATING_METHODS, scan_function
 from portalis.model import (
@@ -520,11 +520,12 @@ def _constant(c: ConstantInfo, scope: TypeScope) -> TypedConstant | None:
         owned = print_type(owned_type(py))
     except TypeMappingError:
         return None
-    if py.kind in ("int", "float", "bool", "str"):
+    lazy = py.kind not in ("int", "float", "bool", "str")
+    if not lazy:
         rust = "&str" if py.kind == "str" else owned
     else:
         rust = f"std::sync::LazyLock<{owned}>"
-    return TypedConstant(name=c.name, py_type=py, rust_type=rust, value=c.value, line=c.line)
+    return TypedConstant(name=c.name, py_type=py, rust_type=rust, value=c.value, line=c.line, lazy_static=lazy)
 
 
 def _resolver(scope: TypeScope):
@@ -561,9 +562,12 @@ def build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
     tm.names = module_names(parsed, scope.aliases)
     doc_returns: dict[str, PyType | None] = {}
     names = _module_names(parsed)
+    analysis: ModuleAnalysis | None = None
     try:
-        evidence = analyse_module(parsed, tree.module, tree.line, _resolver(scope), names)
+        analysis = ModuleAnalysis(parsed, tree.module, tree.line, _resolver(scope), names)
+        evidence = analysis.evidence()
     except RecursionError:
+        analysis = None
         # One function nested past the evidence walker's depth must not cost the module its
         # type map: the types come from annotations and the older inference alone, and say so.
         evidence = ModuleEvidence(module=parsed.module)
@@ -600,11 +604,29 @@ def build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
     ]
     _finish_classes(tm, method_sources, parsed, evidence)
     _mark_raising(tm, nodes, parsed)
+    if analysis is not None:
+        _local_facts(tm, analysis, parsed)
     for sig in tm.functions:
         tm.diagnostics.extend(sig.diagnostics)
     for cs in tm.classes:
         tm.diagnostics.extend(cs.diagnostics)
     return tm
+
+
+def _local_facts(tm: ModuleTypeMap, analysis: ModuleAnalysis, parsed: ParsedModule) -> None:
+    """The analysis' local types of every function and method, from the settled signatures:
+    lowering starts from them (portalis/lower/function.py)."""
+    sigs = list(tm.functions) + [m for c in tm.classes for m in c.methods]
+    params = {s.qualname: {p.name: p.py_type for p in s.params} for s in sigs}
+    returns = {s.qualname: s.returns for s in sigs}
+    fields = {c.name: {f.name: f.py_type for f in c.fields} for c in tm.classes}
+    try:
+        found = analysis.local_facts(params, returns, fields)
+    except RecursionError:
+        return  # too deep for the walk: lowering learns the locals itself
+    tm.functions = [s.model_copy(update={"facts": found[s.qualname]}) if s.qualname in found else s for s in tm.functions]
+    for c in tm.classes:
+        c.methods = [m.model_copy(update={"facts": found[m.qualname]}) if m.qualname in found else m for m in c.methods]
 
 
 def _computed_constants(tm: ModuleTypeMap, parsed: ParsedModule, scope: TypeScope) -> None:

@@ -330,3 +330,103 @@ def test_evidence_module_translates_completely(evidence_run: DiffRun) -> None:
 @pytest.mark.parametrize("call", EVIDENCE_CALLS)
 def test_evidence_differential(evidence_run: DiffRun, call: str) -> None:
     evidence_run.check(call)
+
+
+# ---------------------------------------------------------------- local types (facts lowering starts from)
+
+
+def _facts(source: str, qualname: str) -> dict[str, str]:
+    tm = type_map_of(source)
+    sig = find_signature(tm, qualname)
+    assert sig is not None
+    return {n: str(t) for n, t in sig.facts.locals.items()}
+
+
+def test_local_types_are_the_join_of_what_is_bound() -> None:
+    source = (
+        "def f(n: int, xs: list[float]) -> float:\n"
+        "    total = 0\n"
+        "    total = total + n / 2\n"
+        "    out = []\n"
+        "    for x in xs:\n"
+        "        out.append(x * 2)\n"
+        "    a, b = 'k', n\n"
+        "    seen = {}\n"
+        "    seen[a] = b\n"
+        "    return total\n"
+    )
+    facts = _facts(source, "f")
+    # int widened to float by a later assignment; [] filled by append; unpacking; a dict filled
+    assert facts == {"a": "str", "b": "int", "out": "list[float]", "seen": "dict[str, int]", "total": "float", "x": "float"}
+
+
+def test_local_types_leave_what_narrowing_decides_to_lowering() -> None:
+    source = (
+        "def g(numbers: list[int]) -> list[int]:\n"
+        "    best = None\n"
+        "    result = []\n"
+        "    for n in numbers:\n"
+        "        if best is None:\n"
+        "            best = n\n"
+        "        result.append(best)\n"
+        "    return result\n"
+    )
+    facts = _facts(source, "g")
+    # `result` holds what `best` is after the None check (int, not Optional[int]): the analysis
+    # does not follow the narrowing, so it says nothing rather than a wrong type.
+    assert "result" not in facts and facts["n"] == "int"
+    assert facts["best"] == "Optional[int]"  # its own None joined with what replaces it
+    assert "numbers" not in facts  # parameters are the signature's
+
+
+def test_local_types_of_methods_use_the_fields_and_are_not_interface() -> None:
+    source = (
+        "class Acc:\n"
+        "    def __init__(self) -> None:\n"
+        "        self.items: list[str] = []\n"
+        "    def joined(self) -> str:\n"
+        "        parts = [s.upper() for s in self.items]\n"
+        "        first = self.items[0]\n"
+        "        return first + ','.join(parts)\n"
+    )
+    assert _facts(source, "Acc.joined") == {"first": "str", "parts": "list[str]", "s": "str"}
+    tm = type_map_of(source)
+    bare = tm.model_copy(deep=True)
+    for c in bare.classes:
+        c.methods = [m.model_copy(update={"facts": type(m.facts)()}) for m in c.methods]
+    assert interface_hash(bare) == interface_hash(tm)  # a body's locals are no caller's business
+
+
+def test_lowering_starts_from_the_analysis_locals(monkeypatch) -> None:
+    """Lowering reads the facts stored on the signature (no cache keyed by node ids): with them
+    the function is lowered once; a type map that says nothing about the locals gives the same
+    Rust, learnt by lowering again when `total` widens."""
+    from portalis.lower import function as lowering
+    from portalis.lower.module import lower_module
+
+    source = (
+        "def f(xs: list[int]) -> float:\n"
+        "    total = 0\n"
+        "    for x in xs:\n"
+        "        total = total + x / 2\n"
+        "    return total\n"
+    )
+    parsed = parse_source(source_module_from_text("sample", source), source)
+    tm = type_map_of(source)
+    assert str(tm.functions[0].facts.locals["total"]) == "float"
+    bare = tm.model_copy(update={"functions": [s.model_copy(update={"facts": type(s.facts)()}) for s in tm.functions]})
+    passes: list[str] = []
+    original = lowering.FunctionLowerer.lower
+
+    def counted(self):
+        passes.append(self.node.name.value)
+        return original(self)
+
+    monkeypatch.setattr(lowering.FunctionLowerer, "lower", counted)
+    with_facts = lower_module(parsed, tm, {"sample": tm}, None)
+    assert passes == ["f"]
+    passes.clear()
+    without = lower_module(parsed, bare, {"sample": bare}, None)
+    assert len(passes) > 1
+    assert [i.code for i in with_facts.items] == [i.code for i in without.items]
+    assert "let mut total = 0.0;" in with_facts.items[0].code

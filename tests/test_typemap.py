@@ -269,3 +269,17 @@ def test_unify() -> None:
     assert T.unify(T.optional(T.INT), T.INT) == T.optional(T.INT)
     assert T.unify(T.list_of(T.UNKNOWN), T.list_of(T.STR)) == T.list_of(T.STR)
     assert T.unify(T.STR, T.INT) is None
+
+
+def test_constants_say_whether_they_are_lazy_statics() -> None:
+    """Lowering reads `lazy_static` (a field), not the Rust type's text; rows stored before the
+    field existed get it from their Rust type when loaded."""
+    from portalis.model import TypedConstant
+
+    tm = type_map_of("N = 3\nNAME = 'x'\nTABLE = {'a': 1}\nWORDS = [w.upper() for w in ['a', 'b']]\n")
+    lazy = {c.name: c.lazy_static for c in tm.constants}
+    assert lazy == {"N": False, "NAME": False, "TABLE": True, "WORDS": True}
+    stored = {k: v for k, v in tm.constants[2].model_dump(mode="json").items() if k != "lazy_static"}
+    assert TypedConstant.model_validate(stored).lazy_static is True
+    stored = {k: v for k, v in tm.constants[0].model_dump(mode="json").items() if k != "lazy_static"}
+    assert TypedConstant.model_validate(stored).lazy_static is False

@@ -9,13 +9,13 @@ portalis.lower: lowering may read these facts, never the other way round.
 
 from __future__ import annotations
 
-from portalis.analysis.evidence import analyse_module
+from portalis.analysis.evidence import ModuleAnalysis, analyse_module
 from portalis.analysis.facts import FunctionEvidence, ModuleEvidence, TypeEvidence
 from portalis.model import ParsedModule, PyType
 from portalis.parse import source_tree
 from portalis.types.annotations import AnnotationError, TypeScope, resolve_annotation
 
-__all__ = ["FunctionEvidence", "ModuleEvidence", "TypeEvidence", "analyse_module", "evidence_for"]
+__all__ = ["FunctionEvidence", "ModuleAnalysis", "ModuleEvidence", "TypeEvidence", "analyse_module", "evidence_for"]
 
 
 def evidence_for(parsed: ParsedModule) -> ModuleEvidence:

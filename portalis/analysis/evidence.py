@@ -36,8 +36,8 @@ from portalis.analysis.docstrings import docstring_evidence, value_type
 from portalis.analysis.facts import FunctionEvidence, ModuleEvidence, TypeEvidence
 from portalis.analysis.uses import Body, Use, collect
 from portalis.analysis.values import ITER, Scope, arithmetic, bind_target, element_type, join_values, literal_type, type_of
-from portalis.analysis.walk import children, code
-from portalis.model import ParsedModule, PyType, TypeOrigin
+from portalis.cst_walk import children, code
+from portalis.model import FunctionFacts, ParsedModule, PyType, TypeOrigin
 from portalis.types import pytypes as T
 
 MAX_ROUNDS = 8
@@ -96,39 +96,137 @@ def analyse_module(
     """The evidence for every function and method of a parsed module. `line_of` gives a
     statement's line (portalis.parse.SourceTree.line), `resolve` an annotation's type (None
     when it has none that the translator maps)."""
-    names = module_names if module_names is not None else {f.name for f in parsed.functions} | {c.name for c in parsed.classes}
-    units = _units(parsed, module, line_of, resolve, names)
-    context = _ModuleContext(parsed, module, units)
-    out = ModuleEvidence(module=parsed.module)
-    decisions: dict[str, dict[str, TypeEvidence]] = {u.qualname: {} for u in units.values()}
-    returns: dict[str, TypeEvidence] = {}
-    fields: dict[str, dict[str, TypeEvidence]] = {}
-    rounds = 0
-    # Optimistic rounds (a return type from the returns typed so far), then sound ones (only
-    # return types every returned expression shows) until nothing changes.
-    for optimistic in (True, False):
-        for _ in range(MAX_ROUNDS):
-            rounds += 1
-            context.set_state(decisions, returns, fields, optimistic)
-            scopes = {q: context.scope(u) for q, u in units.items()}
-            observations = context.observations(scopes)
-            new_decisions = {
-                q: {p: decide(observations[q].get(p, []), u.floats) for p in u.params if p not in u.declared} for q, u in units.items()
-            }
-            new_returns = {q: context.returned(u, scopes[q], optimistic) for q, u in units.items()}
-            new_fields = context.field_types(scopes, strict=not optimistic)
-            stable = new_decisions == decisions and new_returns == returns and new_fields == fields
-            decisions, returns, fields = new_decisions, new_returns, new_fields
-            if stable:
-                break
-    for q, u in units.items():
-        out.functions[q] = FunctionEvidence(qualname=q, params=decisions[q], returns=returns[q])
-    for c in parsed.classes:
-        root = context.root(c.name)
-        if fields.get(root):
-            out.fields[c.name] = fields[root]
-    out.rounds = rounds
+    return ModuleAnalysis(parsed, module, line_of, resolve, module_names).evidence()
+
+
+class ModuleAnalysis:
+    """One module prepared for the analysis passes: each function body walked once (uses.py),
+    then read by the evidence pass (`evidence`) and, once the type map has settled the
+    signatures, by the local-types pass (`local_facts`)."""
+
+    def __init__(
+        self,
+        parsed: ParsedModule,
+        module: cst.Module,
+        line_of: Callable[[cst.CSTNode], int | None],
+        resolve: AnnotationResolver,
+        module_names: set[str] | None = None,
+    ) -> None:
+        names = module_names if module_names is not None else {f.name for f in parsed.functions} | {c.name for c in parsed.classes}
+        self.parsed = parsed
+        self.units = _units(parsed, module, line_of, resolve, names)
+        self.context = _ModuleContext(parsed, module, self.units)
+
+    def evidence(self) -> ModuleEvidence:
+        """The evidence for every function and method (the module-wide fixed point)."""
+        units, context, parsed = self.units, self.context, self.parsed
+        out = ModuleEvidence(module=parsed.module)
+        decisions: dict[str, dict[str, TypeEvidence]] = {u.qualname: {} for u in units.values()}
+        returns: dict[str, TypeEvidence] = {}
+        fields: dict[str, dict[str, TypeEvidence]] = {}
+        rounds = 0
+        # Optimistic rounds (a return type from the returns typed so far), then sound ones (only
+        # return types every returned expression shows) until nothing changes.
+        for optimistic in (True, False):
+            for _ in range(MAX_ROUNDS):
+                rounds += 1
+                context.set_state(decisions, returns, fields, optimistic)
+                scopes = {q: context.scope(u) for q, u in units.items()}
+                observations = context.observations(scopes)
+                new_decisions = {
+                    q: {p: decide(observations[q].get(p, []), u.floats) for p in u.params if p not in u.declared} for q, u in units.items()
+                }
+                new_returns = {q: context.returned(u, scopes[q], optimistic) for q, u in units.items()}
+                new_fields = context.field_types(scopes, strict=not optimistic)
+                stable = new_decisions == decisions and new_returns == returns and new_fields == fields
+                decisions, returns, fields = new_decisions, new_returns, new_fields
+                if stable:
+                    break
+        for q, u in units.items():
+            out.functions[q] = FunctionEvidence(qualname=q, params=decisions[q], returns=returns[q])
+        for c in parsed.classes:
+            root = context.root(c.name)
+            if fields.get(root):
+                out.fields[c.name] = fields[root]
+        out.rounds = rounds
+        return out
+
+    def local_facts(
+        self,
+        params: dict[str, dict[str, PyType]],
+        returns: dict[str, PyType],
+        fields: dict[str, dict[str, PyType]],
+    ) -> dict[str, FunctionFacts]:
+        """Each function's local types, given the settled signatures: `params` (qualname ->
+        parameter -> type), `returns` (qualname -> type) and the classes' attribute types.
+
+        A local has a type when every value bound to it (assignments, unpacking, loop targets,
+        augmented assignments, elements stored into it) is typed and they join into one known
+        type: the one type per function the translation gives a Python local. Parameters are
+        left out (the signature says them)."""
+        context = self.context
+        known = lambda t: t is not None and T.is_known(t)  # noqa: E731
+        decisions = {q: {p: TypeEvidence(type=t) for p, t in ps.items() if known(t)} for q, ps in params.items()}
+        typed_returns = {q: TypeEvidence(type=t) for q, t in returns.items() if known(t)}
+        tables: dict[str, dict[str, TypeEvidence]] = {}
+        for cls, attrs in fields.items():
+            table = tables.setdefault(context.root(cls), {})
+            for attr, t in attrs.items():
+                if known(t):
+                    table.setdefault(attr, TypeEvidence(type=t))
+        context.set_state(decisions, typed_returns, tables, optimistic=False)
+        out: dict[str, FunctionFacts] = {}
+        for q, u in self.units.items():
+            scope = context.scope(u)
+            hidden = set(u.params) | {"self"} | set(u.body.opaque)
+            found = {n: t for n, t in scope.names.items() if n not in hidden and known(t) and _plain(t)}
+            # A value read from an Optional name may be narrowed where it is read (`if x is
+            # None: ... else: y = x`), which this one-type-per-local evaluation does not see:
+            # such locals are left to lowering, which follows the narrowing. (A local reading
+            # itself is Optional either way: `best = max(best, n)` joins with its own None.)
+            optional = {n for n, t in scope.names.items() if t is not None and _has_optional(t)}
+            if optional:
+                for n, values in _bound_values(u.body).items():
+                    if n in found and any(_reads(v, optional - {n}) for v in values):
+                        del found[n]
+            out[q] = FunctionFacts(locals=dict(sorted(found.items())))
+        return out
+
+
+def _has_optional(t: PyType) -> bool:
+    return t.kind == "optional" or any(_has_optional(a) for a in t.args)
+
+
+def _bound_values(body: Body) -> dict[str, list[cst.CSTNode]]:
+    """Every expression whose value a local is bound to or filled from, by local."""
+    out: dict[str, list[cst.CSTNode]] = {}
+    for n, values in body.assigned.items():
+        out.setdefault(n, []).extend(v for v, _line in values)
+    for target, value in list(body.unpacked) + list(body.loops):
+        for n in _names_of(target):
+            out.setdefault(n, []).append(value)
+    for n, _op, value in body.augmented:
+        out.setdefault(n, []).append(value)
+    for n, _method, nodes in body.stores:
+        out.setdefault(n, []).extend(nodes)
     return out
+
+
+def _reads(node: cst.CSTNode, names: set[str]) -> bool:
+    """Whether an expression reads one of the names."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if type(n) is cst.Name and n.value in names:
+            return True
+        stack.extend(children(n))
+    return False
+
+
+def _plain(t: PyType) -> bool:
+    """A type the translation gives a local (not the evaluator's own kinds: a lazy iterator, a
+    number that is an int or a float)."""
+    return t.kind not in (ITER, "num") and all(_plain(a) for a in t.args)
 
 
 def _units(parsed: ParsedModule, module: cst.Module, line_of, resolve: AnnotationResolver, names: set[str]) -> dict[str, FunctionUnit]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from portalis.analysis import rules
-from portalis.analysis.walk import SCOPES, STATEMENTS, children
+from portalis.cst_walk import SCOPES, STATEMENTS, children
 
 
 @dataclass

@@ -89,7 +89,7 @@ def computed_constant(c: ConstantInfo, env: ModuleEnv, scope: TypeScope) -> Type
         owned = print_type(owned_type(ty))
     except TypeMappingError:
         return None
-    return TypedConstant(name=c.name, py_type=ty, rust_type=f"{LAZY}<{owned}>", value=c.value, line=c.line)
+    return TypedConstant(name=c.name, py_type=ty, rust_type=f"{LAZY}<{owned}>", value=c.value, line=c.line, lazy_static=True)
 
 
 def lower_computed(c: TypedConstant, env: ModuleEnv, scope: TypeScope) -> tuple[ir.Const, list[str]]:
@@ -111,7 +111,7 @@ def is_computed(c: TypedConstant) -> bool:
     """A constant whose value is an expression (not a literal the lowering writes directly)."""
     from portalis.typemap import constant_value
 
-    if not c.rust_type.startswith(LAZY):
+    if not c.lazy_static:
         return False
     try:
         constant_value(c.value)

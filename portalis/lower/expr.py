@@ -338,7 +338,7 @@ class ExprLowering:
         return Val(ir.Path(local.name), local.ty, local.mode)
 
     def const(self: "FunctionLowerer", c: ConstRef) -> Val:
-        if c.const.rust_type.startswith("std::sync::LazyLock"):
+        if c.const.lazy_static:
             # A static built at first use (`NAMES.iter()`, `&NAMES`, `NAMES.clone()`).
             if c.const.py_type.kind == "dict":
                 self.use_runtime("PyDict")

@@ -1601,9 +1601,8 @@ def lower_function(
     learns nothing new, a clean tolerant pass is the result, else a strict pass gives the
     result or the first Unsupported."""
     if facts is None:
-        learnt = _LEARNT.get(id(node))
-        # What the type map's inference learnt about the locals is where lowering starts.
-        facts = Facts(locals=dict(learnt[1].locals)) if learnt is not None and learnt[0] is node else Facts()
+        # The analysis' local types (computed with the type map) are where lowering starts.
+        facts = Facts(locals=dict(sig.facts.locals))
     scan = scan_function(node)
     clash = name_clash([p.name for p in sig.params] + sorted(set(scan.names_read) | set(scan.assign_count)))
     if clash is not None:
@@ -1652,11 +1651,4 @@ def infer_function(
             break
         if not facts.changed:
             break
-    if len(_LEARNT) > 4096:
-        _LEARNT.clear()
-    _LEARNT[id(node)] = (node, facts)
     return facts
-
-
-# Facts the type map's inference learnt, by function node (same process, same parsed tree).
-_LEARNT: dict[int, tuple[cst.FunctionDef, Facts]] = {}

@@ -1,87 +1,14 @@
-"""Fast walks over libcst trees, and the per-function facts every later pass needs.
-
-libcst's own visitors rebuild each node they visit (`_visit_and_replace_children`), which costs
-more than parsing; these walks read the dataclass fields directly and skip whitespace, so one
-scan of a function body costs a small fraction of its parse.
-"""
+"""The per-function syntactic facts lowering needs (one scan of a body; the fast walker it uses
+is portalis/cst_walk.py, shared with the analysis)."""
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
 
 import libcst as cst
 
-# Fields that hold only formatting or tokens, never statements or expressions (`keyword`: the
-# name in `f(key=...)`, which names a parameter, not a variable).
-_SKIP = frozenset(
-    "lpar rpar leading_lines lines_after_decorators header footer comma semicolon colon equal dot "
-    "star operator asynchronous trailing_whitespace newline first_line empty_lines indent "
-    "default_comma arrow whitespace_before_colon keyword".split()
-)
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-# Every concrete libcst node class. libcst's classes are ABCs: an isinstance() test that fails
-# goes through ABCMeta.__instancecheck__, which dominated translation time; exact type tests
-# against these sets are cheap (libcst node classes are never subclassed).
-NODE_TYPES: frozenset[type] = frozenset(
-    v for v in vars(cst).values() if isinstance(v, type) and issubclass(v, cst.CSTNode) and not getattr(v, "__abstractmethods__", None)
-)
-
-
-def types_of(*bases: type) -> frozenset[type]:
-    """The concrete node classes deriving from any of `bases`."""
-    return frozenset(t for t in NODE_TYPES if issubclass(t, bases))
-
-
-def _fields(cls: type) -> tuple[str, ...]:
-    names = _FIELDS.get(cls)
-    if names is None:
-        names = tuple(
-            f.name for f in dataclasses.fields(cls) if f.name not in _SKIP and not f.name.startswith("whitespace")
-        )
-        _FIELDS[cls] = names
-    return names
-
-
-def children(node: cst.CSTNode) -> list[cst.CSTNode]:
-    """The child nodes of a node that can hold statements or expressions."""
-    out: list[cst.CSTNode] = []
-    for name in _fields(type(node)):
-        value = getattr(node, name)
-        tv = type(value)
-        if tv in NODE_TYPES:
-            out.append(value)
-        elif tv is tuple or tv is list:
-            out.extend(v for v in value if type(v) in NODE_TYPES)
-    return out
-
-
-def walk(node: cst.CSTNode, enter: Callable[[cst.CSTNode], bool]) -> None:
-    """Depth-first walk; `enter(n)` returning False skips n's children."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if enter(n):
-            stack.extend(children(n))
-
-
-def iter_nodes(node: cst.CSTNode, prune: tuple[type, ...] = ()) -> Iterator[cst.CSTNode]:
-    """Every node under `node` (itself included), not descending into `prune` types below it."""
-    pruned = _PRUNE.get(prune)
-    if pruned is None:
-        pruned = _PRUNE[prune] = types_of(*prune) if prune else frozenset()
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        if n is node or type(n) not in pruned:
-            stack.extend(children(n))
-
-
-_PRUNE: dict[tuple[type, ...], frozenset[type]] = {}
-
+# The walker, shared with the analysis; its names stay importable from here for lowering.
+from portalis.cst_walk import NODE_TYPES, children, iter_nodes, types_of, walk  # noqa: F401
 
 # Methods that change their receiver in place: a parameter they are called on is passed &mut.
 MUTATING_METHODS = frozenset(
