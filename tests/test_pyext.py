@@ -272,6 +272,10 @@ def test_emitted_rust_has_no_unsafe_and_wraps_every_call(shop):
     text = render_lib(shop["plan"])
     assert "#![forbid(unsafe_code)]" in text and "unsafe " not in text.replace("forbid(unsafe_code)", "")
     assert text.count("catch_unwind") == len(shop["plan"].functions)
+    lib = Path(shop["ext"].dir) / "src" / "lib.rs"
+    fmt = subprocess.run(["rustfmt", "--edition", "2021", "--check", str(lib)], capture_output=True, text=True, timeout=60)
+    assert fmt.returncode == 0, fmt.stdout[-2000:]
+    assert not (Path(shop["ext"].dir) / "build.rs").exists()
 
 
 def test_cli_parses_the_new_commands():

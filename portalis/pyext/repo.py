@@ -34,6 +34,10 @@ def run_repo_tests(repo: Path, out_dir: Path, include_all: bool = False, keep_py
     compare the repository's pytest suite on Python and on Rust (portalis/pyext/swap.py)."""
     toolchain = toolchain or Toolchain()
     run = translate_path(repo, out_dir, toolchain, verify=not include_all, verify_config=verify_config)
+    if not run.crate.compiles:  # nothing to wrap: say so instead of a failed maturin build
+        return RepoTestRun(extension=ExtensionResult(dir=str(out_dir / "python"), module="", exposed=[],
+                                                     problems=["PTL813 the translated crate does not compile"]),
+                           report_path=str(run.out_dir / REPORT_NAME))
     target = Path(toolchain.target_dir) if toolchain.target_dir else out_dir / "target"
     plan, ext = make_extension(run.out_dir, run.report_crate_name, run.type_maps, run.report, include_all=include_all,
                                target_dir=target, python=python, rustfmt=toolchain.rustfmt, release=release)
