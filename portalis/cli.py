@@ -33,7 +33,8 @@
 Exit codes: 0 a crate was written and every module is ok, partial or empty (untranslated
 functions included); 1 a crate was written but some module's status is `error` (one line per
 such module on stderr: `path:line: CODE message`), or (sync, demo) a module or a run failed;
-2 unusable input; 3 (sync, demo) the DAGSTER_HOME or its DuckDB store cannot be used now
+2 unusable input; (test) 1 when a test passing on Python fails on Rust, or the extension
+could not be built or the suite not run; 3 (sync, demo) the DAGSTER_HOME or its DuckDB store cannot be used now
 (another sync, a process holding the file, a damaged or read-only file): a one-line error says
 which and what to do.
 """

@@ -243,6 +243,9 @@ def test_wrong_function_is_caught_and_demoted(shop, swapped):
     assert status["double"]["status"] == "failed" and status["double"]["reason"]["code"] == "PTL816"
     assert status["add"]["status"] == "verified"
     assert report["repo_tests"]["rust"]["failed"] == 2
+    before = shop["run"].report["verification"]
+    assert report["verification"]["verified"] == before["verified"] - 1
+    assert report["verification"]["failed"] == before["failed"] + 1
     assert result.summary_line() == f"tests on Rust: 5/7 pass, {len(result.functions)} functions swapped"
 
 
