@@ -17,6 +17,7 @@
         --python / --python-all           also write a Python extension module (maturin project in
                                           DIR/python/) exposing the verified (--python, implies
                                           --verify) or all translated functions, and build it
+        --venv DIR                        then install it into that virtualenv (maturin develop)
         -q / -v                           summary only / a line for every function (default: a
                                           line per function that is not verified, then the summary)
         --progress / --no-progress        stage, modules done and time on stderr (default: when
@@ -35,7 +36,8 @@
 Exit codes: 0 a crate was written and every module is ok, partial or empty (untranslated
 functions included); 1 a crate was written but some module's status is `error` (one line per
 such module on stderr: `path:line: CODE message`), or (sync, demo) a module or a run failed;
-2 unusable input; 3 (sync, demo) the DAGSTER_HOME or its DuckDB store cannot be used now
+2 unusable input; (test) 1 when a test passing on Python fails on Rust, or the extension
+could not be built or the suite not run; 3 (sync, demo) the DAGSTER_HOME or its DuckDB store cannot be used now
 (another sync, a process holding the file, a damaged or read-only file): a one-line error says
 which and what to do.
 """
@@ -94,6 +96,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
     llm = llm_settings(args)
     if args.python:  # verified functions only: they must have been verified
         args.verify = True
+    if args.venv and not (args.python or args.python_all):
+        raise SourceError("--venv needs --python or --python-all")
     policy = SandboxPolicy(allow_unsandboxed=args.allow_unsandboxed)
     if llm is not None:
         llm = llm.model_copy(update={"allow_unsandboxed": args.allow_unsandboxed})
@@ -120,9 +124,16 @@ def cmd_translate(args: argparse.Namespace) -> int:
         progress.stage("maturin build (python extension)")
         try:
             _, extension = make_extension(run.out_dir, run.report_crate_name, run.type_maps, run.report, include_all=args.python_all,
-                                          target_dir=None if os.environ.get("CARGO_TARGET_DIR") else run.out_dir / "target")
+                                          build=not args.venv, target_dir=None if os.environ.get("CARGO_TARGET_DIR") else run.out_dir / "target")
         finally:
             progress.close()
+        if args.venv and not extension.problems and extension.exposed:
+            from portalis.pyext.build import develop
+            from portalis.pyext.extension import record
+
+            extension.build = develop(Path(extension.dir), Path(args.venv),
+                                      target_dir=None if os.environ.get("CARGO_TARGET_DIR") else run.out_dir / "target")
+            record(run.out_dir, extension)
         run.report["python_extension"] = extension.model_dump()
     if args.json:
         print(json.dumps(run.report, indent=2))
@@ -149,7 +160,9 @@ def print_extension(ext) -> None:
         by_code[s["code"]] = by_code.get(s["code"], 0) + 1
     left = ", ".join(f"{n} {code}" for code, n in sorted(by_code.items()))
     print(f"python extension: {ext.module} in {ext.dir}: {len(ext.exposed)} functions exposed" + (f", left out: {left}" if left else ""))
-    if ext.build is not None and ext.build.ok:
+    if ext.build is not None and ext.build.ok and not ext.build.lib_dir:
+        print(f"  installed with maturin develop in {ext.build.seconds:.1f} s")
+    elif ext.build is not None and ext.build.ok:
         how = "unchanged, not rebuilt" if ext.build.cached else f"built in {ext.build.seconds:.1f} s"
         print(f"  {how}; import it with PYTHONPATH={ext.build.lib_dir}, or: cd {ext.dir} && maturin develop --release")
 
@@ -344,6 +357,8 @@ def build_parser() -> argparse.ArgumentParser:
     py.add_argument("--python", action="store_true",
                     help="also write and build a Python extension module (DIR/python/) of the verified functions (implies --verify)")
     py.add_argument("--python-all", action="store_true", help="the same, exposing every translated function")
+    t.add_argument("--venv", default=None, metavar="DIR",
+                   help="with --python/--python-all: install the extension into this virtualenv (maturin develop --release)")
     add_output_options(t, progress=True)
     t.set_defaults(func=cmd_translate)
 

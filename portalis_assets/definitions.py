@@ -5,13 +5,14 @@ import os
 import dagster as dg
 
 from portalis_assets.assets import ALL_ASSETS
+from portalis_assets.extension import python_extension, python_extension_job
 from portalis_assets.jobs import translate_repo
 from resources import DuckDBStoreResource, RustToolchainResource, SourceRepoResource, TranslatorResource
 from sensors import SCHEDULES, SENSORS
 
 defs = dg.Definitions(
-    assets=ALL_ASSETS,
-    jobs=[translate_repo],
+    assets=[*ALL_ASSETS, python_extension],
+    jobs=[translate_repo, python_extension_job],
     sensors=SENSORS,
     schedules=SCHEDULES,
     resources={

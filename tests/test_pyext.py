@@ -243,16 +243,23 @@ def test_wrong_function_is_caught_and_demoted(shop, swapped):
     assert status["double"]["status"] == "failed" and status["double"]["reason"]["code"] == "PTL816"
     assert status["add"]["status"] == "verified"
     assert report["repo_tests"]["rust"]["failed"] == 2
+    before = shop["run"].report["verification"]
+    assert report["verification"]["verified"] == before["verified"] - 1
+    assert report["verification"]["failed"] == before["failed"] + 1
     assert result.summary_line() == f"tests on Rust: 5/7 pass, {len(result.functions)} functions swapped"
 
 
 def test_swap_can_be_turned_off_per_function(shop):
-    statuses = {f"{f.module}.{f.name}": f.status for f in shop["plan"].functions}
-    result = compare(shop["repo"], shop["plan"].module_name, shop["ext"].build.lib_dir, statuses,
-                     keep_python=["pyext_shop.core.double"])
-    assert result.kept_python == ["pyext_shop.core.double"]
-    assert "pyext_shop.core.double" not in {f.name for f in result.functions}
-    assert all(t.rust == "passed" for t in result.tests if t.python == "passed")
+    """`--keep-python pkg.mod.f` (compare's keep_python) drops it from the swapped list: the
+    suite then runs it on Python and its test passes. One pytest run: the Rust side."""
+    from portalis.pyext.swap import run_suite
+
+    exposed = [f"{f.module}.{f.name}" for f in shop["plan"].functions]
+    kept = [f for f in exposed if f != "pyext_shop.core.double"]
+    res = run_suite(shop["repo"], shop["plan"].module_name, shop["ext"].build.lib_dir, kept, swap=True)
+    assert "pyext_shop.core.double" not in res["swapped"] and "pyext_shop.core.add" in res["swapped"]
+    assert all(t["outcome"] == "passed" for t in res["tests"].values()), res["tests"]
+    assert "pyext_shop.core.double" not in res["calls"] and res["calls"]["pyext_shop.core.add"]
 
 
 def test_unchanged_crate_is_not_rebuilt(shop):
@@ -272,6 +279,10 @@ def test_emitted_rust_has_no_unsafe_and_wraps_every_call(shop):
     text = render_lib(shop["plan"])
     assert "#![forbid(unsafe_code)]" in text and "unsafe " not in text.replace("forbid(unsafe_code)", "")
     assert text.count("catch_unwind") == len(shop["plan"].functions)
+    lib = Path(shop["ext"].dir) / "src" / "lib.rs"
+    fmt = subprocess.run(["rustfmt", "--edition", "2021", "--check", str(lib)], capture_output=True, text=True, timeout=60)
+    assert fmt.returncode == 0, fmt.stdout[-2000:]
+    assert not (Path(shop["ext"].dir) / "build.rs").exists()
 
 
 def test_cli_parses_the_new_commands():
@@ -279,3 +290,29 @@ def test_cli_parses_the_new_commands():
     assert args.all and args.keep_python == ["m.f", "m.g"]
     args = build_parser().parse_args(["translate", "p", "--out", "o", "--python-all"])
     assert args.python_all and not args.python
+
+
+def test_python_extension_asset_materializes_with_the_repo_tests(shop, tmp_path):
+    """The Dagster asset (after rust_crate): the same core call; its metadata carries the result."""
+    import dagster as dg
+
+    from portalis_assets.extension import python_extension
+    from resources import RustToolchainResource, SourceRepoResource
+
+    (tmp_path / "target").symlink_to(shop["target"], target_is_directory=True)  # the session's: pyo3 stays compiled
+    result = dg.materialize(
+        [python_extension],
+        resources={"source_repo": SourceRepoResource(root=str(shop["repo"])),
+                   "rust_toolchain": RustToolchainResource(crate_dir=str(shop["out"]), work_dir=str(tmp_path))},
+        run_config={"ops": {"python_extension": {"config": {"all": True, "release": False,
+                                                             "keep_python": ["pyext_shop.core.double"]}}}},
+        instance=dg.DagsterInstance.ephemeral(),
+    )
+    assert result.success
+    md = result.asset_materializations_for_node("python_extension")[0].metadata
+    assert md["built"].value is True
+    # `double` (wrong in the Rust) left on Python: the suite passes on the rest of the Rust.
+    assert md["kept_python"].value == ["pyext_shop.core.double"]
+    swapped = md["swapped"].value
+    assert md["tests_on_rust"].value == f"tests on Rust: 7/7 pass, {swapped} functions swapped" and swapped >= 7
+    assert md["rust_failed"].value == 0 and md["python_failed"].value == 0

@@ -34,6 +34,10 @@ def run_repo_tests(repo: Path, out_dir: Path, include_all: bool = False, keep_py
     compare the repository's pytest suite on Python and on Rust (portalis/pyext/swap.py)."""
     toolchain = toolchain or Toolchain()
     run = translate_path(repo, out_dir, toolchain, verify=not include_all, verify_config=verify_config)
+    if not run.crate.compiles:  # nothing to wrap: say so instead of a failed maturin build
+        return RepoTestRun(extension=ExtensionResult(dir=str(out_dir / "python"), module="", exposed=[],
+                                                     problems=["PTL813 the translated crate does not compile"]),
+                           report_path=str(run.out_dir / REPORT_NAME))
     target = Path(toolchain.target_dir) if toolchain.target_dir else out_dir / "target"
     plan, ext = make_extension(run.out_dir, run.report_crate_name, run.type_maps, run.report, include_all=include_all,
                                target_dir=target, python=python, rustfmt=toolchain.rustfmt, release=release)
@@ -60,16 +64,16 @@ def type_maps_of(repo: Path) -> dict[str, ModuleTypeMap]:
 
 
 def run_tests_on_crate(repo: Path, crate_dir: Path, report: dict, include_all: bool = False, python: str | None = None,
-                       target_dir: Path | None = None) -> RepoTestRun:
+                       target_dir: Path | None = None, release: bool = True, keep_python: list[str] | None = None) -> RepoTestRun:
     """The extension of a crate already written (by `portalis demo`'s Dagster run) and the
     repository's tests on both sides; demotions go into the crate's report file when there is one."""
     manifest = tomllib.loads((crate_dir / "Cargo.toml").read_text(encoding="utf-8"))
     plan, ext = make_extension(crate_dir, manifest["package"]["name"], type_maps_of(repo), report, include_all=include_all,
-                               target_dir=target_dir or crate_dir / "target", python=python)
+                               target_dir=target_dir or crate_dir / "target", python=python, release=release)
     report_path = crate_dir / REPORT_NAME
     if not ext.ok or ext.build is None:
         return RepoTestRun(extension=ext, report_path=str(report_path))
     statuses = {f"{f.module}.{f.name}": f.status for f in plan.functions}
-    result = compare(resolve_source_root(repo), plan.module_name, ext.build.lib_dir, statuses, python=python)
+    result = compare(resolve_source_root(repo), plan.module_name, ext.build.lib_dir, statuses, keep_python, python=python)
     demoted = demote(report_path, result) if report_path.exists() else sorted(f.name for f in result.functions if f.demoted)
     return RepoTestRun(extension=ext, tests=result, demoted=demoted, report_path=str(report_path))

@@ -156,20 +156,24 @@ def demote(report_path: Path, result: RepoTestReport) -> list[str]:
     payload = json.loads(report_path.read_text(encoding="utf-8"))
     demoted = {f.name: f for f in result.functions if f.demoted}
     first_failure = {name: next(t.nodeid for t in result.tests if name in t.blamed) for name in demoted}
+    moved = {"verified": 0, "untested": 0}
     for m in payload.get("modules", []):
         for fn in m.get("functions", []):
             key = f"{m['module']}.{fn['qualname']}"
-            if key in demoted and fn.get("status") == "verified":
+            if key in demoted and fn.get("status") in ("verified", "untested", "translated"):
+                moved["verified" if fn["status"] == "verified" else "untested"] += 1  # the summary counts translated as untested
                 fn["status"] = "failed"
                 fn["detail"] = (f"fails the repository's tests on Rust: {demoted[key].tests_failing} test(s), "
                                 f"first {first_failure[key]}")
                 fn["reason"] = {"code": "PTL816", "message": fn["detail"], "line": fn.get("line")}
     ver = payload.get("verification")
-    if ver and demoted:  # the summary counts follow the statuses
-        moved = sum(1 for m in payload.get("modules", []) for fn in m.get("functions", [])
-                    if fn.get("reason", {}) and (fn.get("reason") or {}).get("code") == "PTL816")
-        ver["verified"] = max(0, ver.get("verified", 0) - moved)
-        ver["failed"] = ver.get("failed", 0) + moved
+    if ver:  # the summary counts follow the statuses
+        ver["verified"] = max(0, ver.get("verified", 0) - moved["verified"])
+        ver["untested"] = max(0, ver.get("untested", 0) - moved["untested"])
+        ver["failed"] = ver.get("failed", 0) + sum(moved.values())
+        translated = ver["verified"] + ver["failed"] + ver["untested"]
+        if "verified_share" in ver and translated:
+            ver["verified_share"] = round(ver["verified"] / translated, 4)
     payload["repo_tests"] = result.model_dump()
     report_path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     return sorted(demoted)
