@@ -1,5 +1,6 @@
-"""Assembling a Cargo crate from translated modules: Cargo.toml, lib.rs with the module tree,
-one .rs file per Python module, and the runtime module with only the helpers used."""
+"""Assembling a Cargo crate from translated modules: Cargo.toml (with only the crates the code
+uses, portalis/deps.py) and its Cargo.lock, lib.rs with the module tree, one .rs file per Python
+module, and the runtime module with only the helpers used."""
 
 from __future__ import annotations
 

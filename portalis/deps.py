@@ -205,10 +205,8 @@ def _packages(crates: tuple[str, ...], cargo: str) -> list[str]:
     if crates in _MEMO:
         return _MEMO[crates]
     cached = _cache_dir() / f"{_key(crates)}.lock"
-    text: str | None = None
-    if cached.exists():
-        text = cached.read_text(encoding="utf-8")
-        packages = [b for b in _blocks(text) if _block_name(b) != _SKELETON]
+    text: str | None = cached.read_text(encoding="utf-8") if cached.exists() else None
+    if text is not None:
         # make sure the crates are downloaded too (a cleared ~/.cargo): cheap when they are
         with tempfile.TemporaryDirectory(prefix="portalis-lock-") as tmp:
             root = _skeleton(Path(tmp), crates)
@@ -251,13 +249,19 @@ def vendor(crate_dir: Path, cargo: str = "cargo") -> list[str]:
     config = crate_dir / ".cargo" / "config.toml"
     if config.exists():
         config.unlink()  # vendor from the registry, not from an earlier vendor directory
-    try:
-        proc = subprocess.run([cargo, "vendor", "--locked", VENDOR_DIR], cwd=crate_dir, capture_output=True, text=True,
-                              timeout=600, env={**os.environ, "CARGO_TERM_COLOR": "never"})
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise DependencyError(f"cargo vendor did not run: {exc}") from exc
-    if proc.returncode != 0:
-        raise DependencyError((proc.stderr.strip().splitlines() or ["cargo vendor failed"])[-1])
+    failure = "cargo vendor failed"
+    # offline first: writing the crate fetched its crates already; the registry otherwise
+    for offline in (["--offline"], []):
+        try:
+            proc = subprocess.run([cargo, "vendor", "--locked", *offline, VENDOR_DIR], cwd=crate_dir, capture_output=True,
+                                  text=True, timeout=600, env={**os.environ, "CARGO_TERM_COLOR": "never"})
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise DependencyError(f"cargo vendor did not run: {exc}") from exc
+        if proc.returncode == 0:
+            break
+        failure = (proc.stderr.strip().splitlines() or [failure])[-1]
+    else:
+        raise DependencyError(failure)
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(VENDOR_CONFIG, encoding="utf-8")
     return sorted(p.name for p in (crate_dir / VENDOR_DIR).iterdir() if p.is_dir())

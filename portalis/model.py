@@ -411,3 +411,4 @@ class CrateResult(BaseModel):
     modules: int
     rustfmt_clean: bool | None = None
     diagnostics: list[Diagnostic] = Field(default_factory=list)
+    dependencies: list[str] = Field(default_factory=list)  # its [dependencies] lines (portalis/deps.py)

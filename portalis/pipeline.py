@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from portalis import naming
 from portalis.contain import ERROR_CODES
 from portalis.crate import crate_name, write_crate
-from portalis.deps import DependencyError
+from portalis.deps import DependencyError, dependency_lines
 from portalis.deps import vendor as vendor_crate
 from portalis.lower.module import lower_module
 from portalis.names import resolve_all
@@ -143,7 +143,8 @@ def write_report(out_dir: Path, modules: list[dict], crate: CrateResult, verific
     payload = {
         "modules": modules,
         **(files or {}),
-        "crate": {"path": crate.path, "compiles": crate.compiles, "rustfmt_clean": crate.rustfmt_clean},
+        "crate": {"path": crate.path, "compiles": crate.compiles, "rustfmt_clean": crate.rustfmt_clean,
+                  "dependencies": crate.dependencies},
     }
     if verification is not None:
         payload["verification"] = verification
@@ -266,7 +267,7 @@ def translate_path(
     t0 = time.perf_counter()
     progress.stage("cargo clippy (safety gate, compile check)" if verify else "cargo check (safety gate, compile check)")
     # the safety gate always runs; clippy (lints counted per module) with --verify
-    validations, run, _ = check_modules(
+    validations, run, layout = check_modules(
         translations, out_dir, toolchain, name, sources,
         python_functions={k: function_sources(p) for k, p in parsed.items()}, lint=verify, final_build=build or verify,
     )
@@ -296,7 +297,8 @@ def translate_path(
         timings["verify_s"] = time.perf_counter() - t0
     progress.stage("rustfmt --check, report")
     crate = CrateResult(
-        path=str(out_dir.resolve()), compiles=compiles, modules=len(modules), rustfmt_clean=rustfmt_clean(out_dir, toolchain)
+        path=str(out_dir.resolve()), compiles=compiles, modules=len(modules), rustfmt_clean=rustfmt_clean(out_dir, toolchain),
+        dependencies=dependency_lines(layout.crates),
     )
     reports = [
         module_report(parsed[m.module], translations[m.module], validations.get(m.module), m.module, m.path, type_maps.get(m.module))
@@ -305,7 +307,8 @@ def translate_path(
     files = skipped_report(found)
     write_report(out_dir, reports, crate, verification, llm_summary, files)
     report = {"modules": reports, **files,
-              "crate": {"path": crate.path, "compiles": crate.compiles, "rustfmt_clean": crate.rustfmt_clean}}
+              "crate": {"path": crate.path, "compiles": crate.compiles, "rustfmt_clean": crate.rustfmt_clean,
+                        "dependencies": crate.dependencies}}
     if vendor:
         report["crate"]["vendored"] = vendored or []
         if vendor_error:

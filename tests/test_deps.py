@@ -98,6 +98,8 @@ def test_translate_vendor_builds_offline_without_cargo_home(tmp_path: Path, carg
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert "indexmap" in report["crate"]["vendored"] and "vendor_error" not in report["crate"]
+    assert report["crate"]["dependencies"] == deps.dependency_lines(["indexmap"])
+    assert json.loads((out / "portalis-report.json").read_text())["crate"]["dependencies"] == deps.dependency_lines(["indexmap"])
     assert (out / ".cargo" / "config.toml").read_text() == deps.VENDOR_CONFIG
     assert check_crate_dir(out) == []
     # an empty CARGO_HOME: no registry index, no downloaded crates; only ./vendor can serve
