@@ -49,7 +49,11 @@ RULES_VERSION = "rules-1"
 _PORTALIS = Path(__file__).resolve().parent
 # What a function's translation is computed by. model.py, validate/ and the Dagster layer are not
 # in it: they do not change what the rules emit (a stored record that no longer loads is a miss).
-_TRANSLATOR_PATHS = ("lower", "types", "rust", "runtime", "parse.py", "typemap.py", "interface.py", "names.py", "cache.py")
+_TRANSLATOR_PATHS = (
+    "lower", "types", "rust", "runtime", "analysis", "parse.py", "typemap.py", "interface.py", "names.py", "cache.py",
+    # modules both the analysis and lowering read
+    "cst_walk.py", "cst_scan.py", "exception_facts.py", "class_interfaces.py",
+)
 
 
 @functools.lru_cache(maxsize=1)

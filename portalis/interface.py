@@ -33,9 +33,10 @@ from portalis.model import ModuleTypeMap, ParsedModule
 INTERFACE_FORMAT = "iface-1"
 
 # Keys dropped from the canonical form: positions move when code above moves; where a type came
-# from (its provenance) and what the analysis knows of a body (`facts`: its locals) are no part
-# of what callers see.
-_POSITION_KEYS = frozenset({"line", "end_line", "provenance", "returns_provenance", "facts"})
+# from (its provenance) is no part of what callers see.
+_POSITION_KEYS = frozenset({"line", "end_line", "provenance", "returns_provenance"})
+# Nor is what the analysis knows of a body (`FunctionSignature.facts`: its locals).
+_BODY_FACTS = {"functions": {"__all__": {"facts"}}, "classes": {"__all__": {"methods": {"__all__": {"facts"}}}}}
 
 
 def _strip_positions(value: Any) -> Any:
@@ -53,7 +54,7 @@ def digest(*parts: object) -> str:
 
 
 def _canonical(type_map: ModuleTypeMap) -> dict[str, Any]:
-    data = _strip_positions(type_map.model_dump(mode="json"))
+    data = _strip_positions(type_map.model_dump(mode="json", exclude=_BODY_FACTS))
     for key in ("functions", "classes", "constants"):
         data[key] = sorted(data[key], key=lambda item: item["name"])
     # The module-level diagnostics list repeats the per-signature ones (minus positions).

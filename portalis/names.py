@@ -281,7 +281,7 @@ class Names:
     def exception_base(self, target: Target, depth: int = 0) -> str | None | bool:
         """The base name of an exception class (None for BaseException), or False when the
         class is not an exception."""
-        from portalis.lower.exceptions import BUILTIN_EXCEPTIONS
+        from portalis.exception_facts import BUILTIN_EXCEPTIONS
 
         if target.kind != "class" or depth > MAX_DEPTH:
             return False
@@ -300,7 +300,7 @@ class Names:
     def exceptions(self, module: str) -> dict[str, str | None]:
         """Exception class name -> base name, for the builtin hierarchy plus every exception class
         `module` can name (its own, imported, star-imported) and their ancestors elsewhere."""
-        from portalis.lower.exceptions import BUILTIN_EXCEPTIONS
+        from portalis.exception_facts import BUILTIN_EXCEPTIONS
 
         known: dict[str, str | None] = dict(BUILTIN_EXCEPTIONS)
 

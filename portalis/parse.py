@@ -430,7 +430,7 @@ def _bindings(body: Sequence[cst.BaseStatement], in_class: bool, lines: Callable
 
 def method_key(name: str, decorators: list[str]) -> str:
     """The name a method is known by: a property's setter (`@x.setter def x(self, v)`) shares
-    the getter's Python name, so it is kept as `__set_x__` (portalis.lower.classes uses it too)."""
+    the getter's Python name, so it is kept as `__set_x__` (portalis.class_interfaces uses it too)."""
     return f"__set_{name}__" if f"{name}.setter" in decorators else name
 
 

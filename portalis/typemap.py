@@ -19,7 +19,7 @@ import libcst as cst
 
 from portalis.analysis import FunctionEvidence, ModuleAnalysis, ModuleEvidence
 from portalis.contain import contained, internal_error
-from portalis.lower.scan import MUTATING_METHODS, scan_function
+from portalis.cst_scan import MUTATING_METHODS, scan_function
 from portalis.model import (
     ClassSignature,
     ConstantInfo,
@@ -409,7 +409,7 @@ def _mark_raising(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], parsed: 
     """Which functions let Python exceptions out (they return Result<T, PyErr>): a `raise` no
     handler of theirs catches, a call of such a function outside a catch-all handler, or being
     called inside a try body (the caller wants their failures as errors, not panics)."""
-    from portalis.lower.exceptions import calls_in_try, escaping_raises, exception_classes, uncaught_calls
+    from portalis.exception_facts import calls_in_try, escaping_raises, exception_classes, uncaught_calls
 
     if "raise" not in parsed.source and "try" not in parsed.source:
         return  # nothing can raise or catch (the cheap test first: most modules)
@@ -575,7 +575,7 @@ def build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
     for fn in parsed.functions:
         sig, doc_returns[fn.name] = _signature(fn, nodes.get(fn.name), scope, parsed, names, evidence)
         tm.functions.append(sig)
-    from portalis.lower.classes import build_class_interfaces
+    from portalis.class_interfaces import build_class_interfaces
 
     tm.classes, method_sources = build_class_interfaces(
         parsed, tree.module, scope, lambda fn, node, sc, p: _signature(fn, node, sc, p, names, evidence)[0], scope.exceptions
@@ -747,7 +747,7 @@ def _infer_methods(tm: ModuleTypeMap, sources: dict, scope: TypeScope, parsed: P
 
 def _finish_classes(tm: ModuleTypeMap, sources: dict, parsed: ParsedModule, evidence: ModuleEvidence | None = None) -> None:
     """Settle field and method types; what is still unknown is reported (PTL112/PTL110)."""
-    from portalis.lower.exceptions import escaping_raises, exception_classes
+    from portalis.exception_facts import escaping_raises, exception_classes
 
     known = exception_classes([(c.name, c.bases) for c in parsed.classes])
     for ci, cls in enumerate(list(tm.classes)):
@@ -774,6 +774,6 @@ def _finish_classes(tm: ModuleTypeMap, sources: dict, parsed: ParsedModule, evid
 
 def _own_exceptions(parsed: ParsedModule) -> set[str]:
     """The module's classes that derive from an exception class."""
-    from portalis.lower.exceptions import BUILTIN_EXCEPTIONS, exception_classes
+    from portalis.exception_facts import BUILTIN_EXCEPTIONS, exception_classes
 
     return set(exception_classes([(c.name, c.bases) for c in parsed.classes])) - set(BUILTIN_EXCEPTIONS)

@@ -116,6 +116,17 @@ class ModuleAnalysis:
         self.parsed = parsed
         self.units = _units(parsed, module, line_of, resolve, names)
         self.context = _ModuleContext(parsed, module, self.units)
+        # The scopes of the evidence pass's last round and the types they were computed from.
+        self._last: tuple[tuple[dict, dict, dict], dict[str, Scope]] | None = None
+
+    def _inputs(self) -> tuple[dict, dict, dict]:
+        """The types a function's scope is computed from: parameters (by function), returns,
+        attributes of each class hierarchy."""
+        c = self.context
+        params = {q: tuple(c.param_type(u, p) for p in u.params) for q, u in self.units.items()}
+        returns = {q: c.return_type(u) for q, u in self.units.items()}
+        fields = {root: {a: ev.type for a, ev in table.items()} for root, table in c.fields.items()}
+        return params, returns, fields
 
     def evidence(self) -> ModuleEvidence:
         """The evidence for every function and method (the module-wide fixed point)."""
@@ -132,6 +143,7 @@ class ModuleAnalysis:
                 rounds += 1
                 context.set_state(decisions, returns, fields, optimistic)
                 scopes = {q: context.scope(u) for q, u in units.items()}
+                self._last = (self._inputs(), scopes)
                 observations = context.observations(scopes)
                 new_decisions = {
                     q: {p: decide(observations[q].get(p, []), u.floats) for p in u.params if p not in u.declared} for q, u in units.items()
@@ -175,9 +187,17 @@ class ModuleAnalysis:
                 if known(t):
                     table.setdefault(attr, TypeEvidence(type=t))
         context.set_state(decisions, typed_returns, tables, optimistic=False)
+        # Where the signatures are the ones the evidence pass ended with (annotated code), its
+        # last scopes are these functions' scopes: reused, not computed again.
+        reusable: dict[str, Scope] = {}
+        if self._last is not None:
+            (last_params, last_returns, last_fields), scopes = self._last
+            now_params, now_returns, now_fields = self._inputs()
+            if now_returns == last_returns and now_fields == last_fields:
+                reusable = {q: sc for q, sc in scopes.items() if now_params.get(q) == last_params.get(q)}
         out: dict[str, FunctionFacts] = {}
         for q, u in self.units.items():
-            scope = context.scope(u)
+            scope = reusable.get(q) or context.scope(u)
             hidden = set(u.params) | {"self"} | set(u.body.opaque)
             found = {n: t for n, t in scope.names.items() if n not in hidden and known(t) and _plain(t)}
             # A value read from an Optional name may be narrowed where it is read (`if x is

@@ -31,7 +31,7 @@ from portalis.lower.exceptions import BUILTIN_EXCEPTIONS, PYERR, ExceptionLoweri
 from portalis.lower.expr import ExprLowering
 from portalis.lower.iteration import IterLowering
 from portalis.lower.mutability import fix_mutability
-from portalis.lower.scan import Declarations, FunctionScan, declarations, iter_nodes, scan_function
+from portalis.cst_scan import Declarations, FunctionScan, declarations, iter_nodes, scan_function
 from portalis.lower.values import coerce, owned, owned_as, read, str_view
 from portalis.model import FunctionSignature, PyType
 from portalis.parse import SourceTree, code_of
@@ -710,7 +710,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
     def loop_entry_state(self, loop: cst.For | cst.While) -> frozenset[str]:
         """Narrowing that holds on every iteration: what the loop body never rebinds. It is
         also what holds after the loop (which may run zero times)."""
-        from portalis.lower.scan import iter_nodes
+        from portalis.cst_scan import iter_nodes
 
         current = self.narrow_state()
         if not current:
@@ -1257,7 +1257,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
 
 def _assigned_names(suite: cst.CSTNode) -> set[str]:
     """Names a block binds (assignments, for targets, with ... as)."""
-    from portalis.lower.scan import iter_nodes
+    from portalis.cst_scan import iter_nodes
 
     out: set[str] = set()
     for n in iter_nodes(suite, prune=(cst.FunctionDef, cst.ClassDef, cst.Lambda)):
@@ -1346,7 +1346,7 @@ def _is_literal_typed(value: ir.Expr, ty: PyType) -> bool:
 
 
 def _names_in(node: cst.CSTNode):
-    from portalis.lower.scan import iter_nodes
+    from portalis.cst_scan import iter_nodes
 
     for n in iter_nodes(node):
         if isinstance(n, cst.Name):
@@ -1374,7 +1374,7 @@ def _first_param(node: cst.FunctionDef) -> str | None:
 
 def _statement_of(body: cst.CSTNode, target: cst.CSTNode) -> cst.CSTNode:
     """The innermost simple statement holding `target` (for its line)."""
-    from portalis.lower.scan import iter_nodes
+    from portalis.cst_scan import iter_nodes
 
     for n in iter_nodes(body):
         if type(n) is cst.SimpleStatementLine and any(m is target for m in iter_nodes(n)):
@@ -1385,7 +1385,7 @@ def _statement_of(body: cst.CSTNode, target: cst.CSTNode) -> cst.CSTNode:
 def _endless(suite: cst.BaseSuite) -> bool:
     """A `while True:` loop with no break or return directly in it (a generator that never
     ends)."""
-    from portalis.lower.scan import iter_nodes
+    from portalis.cst_scan import iter_nodes
 
     for n in iter_nodes(suite, prune=(cst.FunctionDef, cst.ClassDef, cst.Lambda)):
         if type(n) is cst.While and isinstance(n.test, cst.Name) and n.test.value == "True":
@@ -1455,7 +1455,7 @@ def _py_stmt_falls_off(stmt: cst.CSTNode) -> bool:
     if isinstance(stmt, cst.While):
         # `while True:` without a break only ends by returning.
         if isinstance(stmt.test, cst.Name) and stmt.test.value == "True":
-            from portalis.lower.scan import iter_nodes
+            from portalis.cst_scan import iter_nodes
 
             return any(isinstance(n, cst.Break) for n in iter_nodes(stmt.body, prune=(cst.For, cst.While, cst.FunctionDef)))
         return True

@@ -33,7 +33,7 @@ from portalis.lower.context import (
     Unsupported,
     Val,
 )
-from portalis.lower.scan import iter_nodes, scan_function
+from portalis.cst_scan import iter_nodes, scan_function
 from portalis.lower.values import coerce, owned, owned_as, read
 from portalis.model import FunctionSignature, PyType, TypedParam
 from portalis.parse import code_of
@@ -66,7 +66,7 @@ class IterLowering:
         before = self.loop_entry_state(node)
         pattern, binds, prelude = self.loop_target(node.target, it.elem)
         if isinstance(node.target, cst.Name) and pattern == ir.PBind(rust_ident(node.target.value)):
-            from portalis.lower.scan import free_names
+            from portalis.cst_scan import free_names
 
             if node.target.value not in free_names(node.body) and node.target.value not in self.decls.loop_escaping:
                 pattern = ir.PWild()  # the loop variable is never used
@@ -678,7 +678,7 @@ class NestedFunction:
         own = {p.name for p in params}
         inner_scan = scan_function(node)
         bound_inside = set(inner_scan.assign_count)
-        from portalis.lower.scan import free_names
+        from portalis.cst_scan import free_names
 
         read_inside: set[str] = set()
         for stmt in node.body.body:

@@ -170,7 +170,7 @@ def _orderable(t: PyType) -> bool:
 def _method_node(cls: ClassSignature, name: str, classes: dict[str, ClassSignature], nodes: dict[str, cst.ClassDef]) -> cst.FunctionDef | None:
     """Where a method of `cls` is defined: the class itself or a base (`__init_B__` is B's
     `__init__`)."""
-    from portalis.lower.classes import method_nodes
+    from portalis.class_interfaces import method_nodes
 
     target = name
     if name.startswith("__init_") and name.endswith("__") and name != "__init__":
@@ -191,7 +191,7 @@ def _class_methods(
     cls: ClassSignature, info, env: ModuleEnv, scope: TypeScope, tree, parsed: ParsedModule, out: ModuleTranslation
 ) -> list[tuple[RustItem, ir.Item, ir.Item | None]]:
     """Each method as its own `impl` block (quarantined alone if rustc rejects it), and `new`."""
-    from portalis.lower.classes import class_nodes
+    from portalis.class_interfaces import class_nodes
     from portalis.types import pytypes as T
 
     nodes = class_nodes(tree.module)
@@ -250,7 +250,7 @@ def _conditional_definitions(tree, parsed: ParsedModule, out: ModuleTranslation)
     """Functions defined inside a module-level `if`/`try`/`with`/loop (`try: from x import f
     except ImportError: def f(...)`): which one Python binds is decided when the module runs,
     so none is translated; each is in the report as untranslated with PTL144."""
-    from portalis.lower.scan import iter_nodes
+    from portalis.cst_scan import iter_nodes
 
     defined = {f.name for f in parsed.functions}
     for stmt in tree.module.body:
@@ -291,7 +291,7 @@ def _unemitted_methods(info, out: ModuleTranslation, exception: bool = False) ->
 
 
 def _own_method_nodes(name: str, nodes: dict[str, cst.ClassDef]) -> list[cst.FunctionDef]:
-    from portalis.lower.classes import method_nodes
+    from portalis.class_interfaces import method_nodes
 
     node = nodes.get(name)
     return list(method_nodes(node).values()) if node is not None else []

@@ -22,7 +22,7 @@ import ast
 
 import libcst as cst
 
-from portalis.lower.scan import scan_function
+from portalis.cst_scan import scan_function
 from portalis.model import ClassInfo, ClassSignature, Diagnostic, FunctionInfo, FunctionSignature, ParsedModule, PyType, TypedField
 from portalis.parse import _bindings, code_of, method_key
 from portalis.rust.printer import print_type
@@ -110,7 +110,7 @@ def init_fields(init: cst.FunctionDef, param_types: dict[str, PyType], scope: Ty
 
 def _in_order(node: cst.CSTNode):
     """The statements of a body in source order (nested blocks included)."""
-    from portalis.lower.scan import children
+    from portalis.cst_scan import children
 
     for child in children(node):
         if type(child) in (cst.FunctionDef, cst.ClassDef, cst.Lambda):

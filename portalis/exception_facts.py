@@ -1,0 +1,231 @@
+"""Which Python exceptions a function can let out, from its syntax alone: the builtin exception
+hierarchy and the module's own exception classes, what an `except` clause catches, whether a
+`raise` escapes its handlers, the calls made inside `try` bodies. Read by the type map (which
+functions return `Result`) and by lowering (handlers); neither imports the other's modules.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from portalis.cst_walk import children, iter_nodes
+
+
+class UnsupportedClause(ValueError):
+    """An `except` clause that names its classes with something else than names (lowering
+    reports it as PTL121)."""
+
+    def __init__(self, node: cst.CSTNode) -> None:
+        super().__init__("this except clause is not supported")
+        self.node = node
+
+
+# Python's builtin exception hierarchy: class -> base class.
+BUILTIN_EXCEPTIONS: dict[str, str | None] = {
+    "BaseException": None,
+    "Exception": "BaseException",
+    "KeyboardInterrupt": "BaseException",
+    "SystemExit": "BaseException",
+    "GeneratorExit": "BaseException",
+    "ArithmeticError": "Exception",
+    "ZeroDivisionError": "ArithmeticError",
+    "OverflowError": "ArithmeticError",
+    "FloatingPointError": "ArithmeticError",
+    "AssertionError": "Exception",
+    "AttributeError": "Exception",
+    "BufferError": "Exception",
+    "EOFError": "Exception",
+    "ImportError": "Exception",
+    "ModuleNotFoundError": "ImportError",
+    "LookupError": "Exception",
+    "IndexError": "LookupError",
+    "KeyError": "LookupError",
+    "MemoryError": "Exception",
+    "NameError": "Exception",
+    "UnboundLocalError": "NameError",
+    "OSError": "Exception",
+    "FileNotFoundError": "OSError",
+    "FileExistsError": "OSError",
+    "PermissionError": "OSError",
+    "TimeoutError": "OSError",
+    "RuntimeError": "Exception",
+    "NotImplementedError": "RuntimeError",
+    "RecursionError": "RuntimeError",
+    "StopIteration": "Exception",
+    "TypeError": "Exception",
+    "ValueError": "Exception",
+    "UnicodeError": "ValueError",
+    "UnicodeDecodeError": "UnicodeError",
+    "UnicodeEncodeError": "UnicodeError",
+}
+CATCH_ALL = frozenset({"Exception", "BaseException"})
+
+
+def exception_classes(classes: list[tuple[str, list[str]]]) -> dict[str, str | None]:
+    """The builtin hierarchy plus a module's own exception classes ((name, bases) pairs whose
+    first base is an exception class)."""
+    known: dict[str, str | None] = dict(BUILTIN_EXCEPTIONS)
+    changed = True
+    while changed:
+        changed = False
+        for name, bases in classes:
+            if name in known or not bases:
+                continue
+            base = bases[0].split(".")[-1]
+            if base in known:
+                known[name] = base
+                changed = True
+    return known
+
+
+def is_subclass(name: str, base: str, known: dict[str, str | None]) -> bool:
+    seen = name
+    while seen is not None:
+        if seen == base:
+            return True
+        seen = known.get(seen)
+    return False
+
+
+def caught_names(clause: cst.BaseExpression | None, known: dict[str, str | None]) -> frozenset[str] | None:
+    """The class names an `except` clause catches (None: everything)."""
+    if clause is None:
+        return None
+    names: list[str] = []
+    if isinstance(clause, cst.Tuple):
+        for el in clause.elements:
+            names.append(_name_of(el.value))
+    else:
+        names.append(_name_of(clause))
+    if any(n in CATCH_ALL for n in names):
+        return None
+    out = set(names)
+    for n in known:
+        if any(is_subclass(n, b, known) for b in names):
+            out.add(n)
+    return frozenset(out)
+
+
+def _name_of(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return node.attr.value
+    raise UnsupportedClause(node)
+
+
+def raised_name(node: cst.Raise) -> str | None:
+    """The class a `raise` statement raises (None: a bare re-raise or an unknown expression)."""
+    exc = node.exc
+    if isinstance(exc, cst.Call):
+        exc = exc.func
+    if isinstance(exc, (cst.Name, cst.Attribute)):
+        return _name_of(exc)
+    return None
+
+
+# ---------------------------------------------------------------- which functions raise
+
+
+def escaping_raises(fn: cst.FunctionDef, known: dict[str, str | None]) -> bool:
+    """Whether a `raise` in the body can leave the function (no enclosing handler catches it)."""
+
+    def caught(name: str | None, handlers: list[frozenset[str] | None]) -> bool:
+        for h in handlers:
+            if h is None or (name is not None and name in h):
+                return True
+        return False
+
+    def walk(stmts, handlers: list[frozenset[str] | None]) -> bool:
+        for stmt in stmts:
+            if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+                for small in stmt.body:
+                    if isinstance(small, cst.Raise):
+                        name = raised_name(small) if small.exc is not None else None
+                        if not caught(name, handlers):
+                            return True
+                continue
+            if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                continue
+            if isinstance(stmt, cst.Try):
+                try:
+                    mine = [caught_names(h.type, known) for h in stmt.handlers]
+                except UnsupportedClause:
+                    mine = []
+                if walk(stmt.body.body, handlers + mine):
+                    return True
+                for h in stmt.handlers:
+                    if walk(h.body.body, handlers):
+                        return True
+                for extra in (stmt.orelse, stmt.finalbody):
+                    if extra is not None and walk(extra.body.body, handlers):
+                        return True
+                continue
+            for suite in _suites(stmt):
+                if walk(suite.body, handlers):
+                    return True
+        return False
+
+    return walk(fn.body.body, [])
+
+
+def _suites(stmt: cst.CSTNode) -> list[cst.BaseSuite]:
+    out: list[cst.BaseSuite] = []
+    body = getattr(stmt, "body", None)
+    if isinstance(body, cst.BaseSuite):
+        out.append(body)
+    orelse = getattr(stmt, "orelse", None)
+    if isinstance(orelse, cst.If):
+        out.extend(_suites(orelse))
+        out.append(orelse.body)
+    elif isinstance(orelse, cst.Else):
+        out.append(orelse.body)
+    return out
+
+
+def calls_in_try(fn: cst.FunctionDef) -> set[str]:
+    """Names of functions called inside the try bodies of a function: their failures are
+    caught here, so they must report them as errors rather than panic."""
+    out: set[str] = set()
+    for n in iter_nodes(fn.body, prune=(cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+        if isinstance(n, cst.Try):
+            for m in iter_nodes(n.body, prune=(cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+                if isinstance(m, cst.Call) and isinstance(m.func, cst.Name):
+                    out.add(m.func.value)
+    return out
+
+
+def uncaught_calls(fn: cst.FunctionDef) -> set[str]:
+    """Names called outside any try body that has a catch-all handler (an error they return
+    would leave this function)."""
+    out: set[str] = set()
+
+    def walk(node: cst.CSTNode, protected: bool) -> None:
+        t = type(node)
+        if (t is cst.FunctionDef or t is cst.ClassDef) and node is not fn:
+            return
+        if t is not cst.Try and t is not cst.Call:
+            for c in children(node):
+                walk(c, protected)
+            return
+        if t is cst.Try:
+            catch_all = any(h.type is None or (isinstance(h.type, cst.Name) and h.type.value in CATCH_ALL) for h in node.handlers)
+            walk(node.body, protected or catch_all)
+            for h in node.handlers:
+                walk(h.body, protected)
+            for extra in (node.orelse, node.finalbody):
+                if extra is not None:
+                    walk(extra.body, protected)
+            return
+        if type(node.func) is cst.Name and not protected:
+            out.add(node.func.value)
+        if type(node.func) is cst.Attribute and not protected:
+            out.add("." + node.func.attr.value)  # a method call, by method name
+        for c in children(node):
+            walk(c, protected)
+
+    walk(fn.body, False)
+    return out
+
+
+# ---------------------------------------------------------------- lowering
