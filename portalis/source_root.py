@@ -37,10 +37,14 @@ def normalize(root: str | Path) -> Path:
     return Path(root).expanduser().resolve()
 
 
-def decide_watched_root(configured: str, stored: str | None, partitions: int) -> RootDecision:
+def decide_watched_root(configured: str, stored: str | None, partitions: int, switch: bool = False) -> RootDecision:
     """The root a sensor or schedule watches. `configured`: the source_repo resource's root ("" =
     the stored one); `stored`: the root the partitions were last synced from (None: never
-    recorded); `partitions`: how many module partitions exist now."""
+    recorded); `partitions`: how many module partitions exist now. `switch` (sync, which names its
+    root on the command line): a configured root is taken even when it differs, and recorded."""
+    if switch and configured:
+        root = normalize(configured)
+        return RootDecision(root=root, record=stored is None or Path(stored) != root)
     if not configured:
         if stored is not None:
             return RootDecision(root=Path(stored))

@@ -264,6 +264,12 @@ class Store:
                 con.execute(f"SELECT count(*) FROM {table}").fetchall()
 
     def migrate(self, con: duckdb.DuckDBPyConnection) -> None:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if tables and not set(SCHEMA) <= tables:
+            # A file from before a table was added: read what is there before writing the new table,
+            # so that a damaged file is reported as it is, never rewritten.
+            for table in sorted(tables & set(SCHEMA)):
+                con.execute(f"SELECT count(*) FROM {table}").fetchall()
         for table, columns in SCHEMA.items():
             cols = ", ".join(f"{name} {ddl}" for name, ddl in columns)
             con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({cols})")

@@ -160,8 +160,8 @@ def run_translation(
     progress.stage("prepare (partitions, store, the Dagster run)")
     with exclusive_run(instance, store, wait_s):
         previous_root = store.store().setting(SOURCE_ROOT_KEY)
-        store.store().put_setting(SOURCE_ROOT_KEY, str(repo))
         _, removed = sync_partitions(instance, modules, database)
+        store.store().put_setting(SOURCE_ROOT_KEY, str(repo))
         root_note = switch_note(previous_root, repo, removed)
         if root_note:
             _say(root_note)
@@ -274,17 +274,16 @@ def _sync(
     progress: ProgressSink = NO_PROGRESS,
 ) -> SyncOutcome:
     from sensors import repo_changes
+    from sensors.repo_changes import evaluate_repo_changes
     from sensors.requests import RANGE_SIZE_TAG, TRIGGER_TAG
 
-    # sync names its root: a root other than the recorded one is a switch, and said (portalis/source_root.py).
+    # sync names its root: a root other than the recorded one is a switch, recorded by the
+    # evaluation and said by the caller (portalis/source_root.py).
     previous_root = store.store().setting(SOURCE_ROOT_KEY)
-    store.store().put_setting(SOURCE_ROOT_KEY, str(repo))
-    context = dg.build_sensor_context(
-        instance=instance, sensor_name=repo_changes.name,
-        resources={"source_repo": SourceRepoResource(root=str(repo)), "store": store},
-    )
+    context = dg.build_sensor_context(instance=instance, sensor_name=repo_changes.name)
     progress.stage("plan changes (scan the repo, compare with the store)")
-    evaluation = repo_changes(context)
+    evaluation = evaluate_repo_changes(context, SourceRepoResource(root=str(repo)), store, trigger=repo_changes.name,
+                                       switch_root=True)
     if not isinstance(evaluation, (dg.SensorResult, dg.SkipReason)):
         raise TypeError(f"repo_changes returned {type(evaluation).__name__}, not a SensorResult or SkipReason")
     tool_cfg = _tool_config(crate_dir, work_dir)
@@ -307,7 +306,8 @@ def _sync(
                     instance.delete_dynamic_partition(python_modules.name, key)
                 outcome.removed += list(pr.partition_keys)
         requests = list(evaluation.run_requests or [])
-    outcome.root_note = switch_note(previous_root, repo, outcome.removed)
+    if store.store().setting(SOURCE_ROOT_KEY) == str(repo):  # the evaluation recorded it (not skipped)
+        outcome.root_note = switch_note(previous_root, repo, outcome.removed)
     if not requests and instance.get_dynamic_partitions(python_modules.name) and not _crate_complete(store, out, instance):
         # Nothing to retranslate, but this crate directory has no complete crate of the current
         # modules (never built here, or a run was killed while writing it): assemble it.

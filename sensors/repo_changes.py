@@ -65,11 +65,13 @@ def evaluate_repo_changes(
     source_repo: SourceRepoResource,
     store: DuckDBStoreResource,
     trigger: str = "repo_changes",
+    switch_root: bool = False,
 ) -> dg.SensorResult | dg.SkipReason:
     """The body of the sensor (also what `portalis sync` evaluates once). The repository watched
     is the one the instance last synced unless the resource names one; a named root that differs
     from it while partitions exist is refused, never read as "every module was deleted"
-    (portalis/source_root.py)."""
+    (portalis/source_root.py). `switch_root` (only `portalis sync`): the resource's root is taken
+    and recorded even when it differs; the caller says so."""
     for run_id in fail_dead_runs(context.instance, translate_repo.name):
         context.log.warning(f"run {run_id} lost its process (killed?): marked failed; its modules are planned again")
     in_flight = _run_in_flight(context, trigger)
@@ -80,7 +82,7 @@ def evaluate_repo_changes(
     db = store.store()
     db.lock_timeout_s = min(db.lock_timeout_s, SENSOR_LOCK_TIMEOUT_S)
     try:
-        decision = decide_watched_root(source_repo.root, db.setting(SOURCE_ROOT_KEY), len(partitions))
+        decision = decide_watched_root(source_repo.root, db.setting(SOURCE_ROOT_KEY), len(partitions), switch_root)
         if decision.refused or decision.root is None:
             context.log.warning(decision.refused or "no source root")
             return dg.SkipReason(decision.refused)
@@ -95,7 +97,7 @@ def evaluate_repo_changes(
         # Rows of removed modules go now; so do rows of modules neither registered nor in the repo.
         stale_rows = sorted(set(plan.removed) | (set(states) - set(current) - set(partitions)))
         db.delete_modules(stale_rows)
-        if decision.record:
+        if decision.record:  # after the reads: a damaged file is reported before anything is written
             db.put_setting(SOURCE_ROOT_KEY, str(root))
     except StoreLockedError:
         return dg.SkipReason("the DuckDB store is busy (a run is writing); trying again next tick")

@@ -39,6 +39,8 @@ def test_the_rule(tmp_path: Path) -> None:
     # A named root: taken when it is the stored one, or nothing would be deleted.
     assert decide_watched_root(a, a, 3).root == Path(a) and not decide_watched_root(a, a, 3).record
     assert decide_watched_root(b, a, 0).root == Path(b) and decide_watched_root(b, a, 0).record
+    # sync names its root: taken and recorded even when it differs (it says so itself).
+    assert decide_watched_root(b, a, 3, switch=True).root == Path(b) and decide_watched_root(b, a, 3, switch=True).record
     # A named root that differs while partitions exist: refused, naming both roots and the way out.
     refused = decide_watched_root(b, a, 3)
     assert refused.root is None and refused.refused is not None
