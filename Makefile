@@ -57,8 +57,11 @@ browser-tools:
 demo: $(BASE)
 	PORTALIS_UI_URL=http://$(HOST):$(PORT) $(BIN)/portalis demo --python
 
+# Two workers (pytest-xdist): the suite waits on subprocesses (cargo, Dagster runs) as much as it
+# computes. `make test WORKERS=0` runs it in one process. Groups: tests/conftest.py.
+WORKERS ?= 2
 test: $(TESTENV) sandbox-tools browser-tools
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(if $(filter 0,$(WORKERS)),,-n $(WORKERS) --dist loadgroup)
 
 # dg warns (once per process it starts) when the active virtual environment is not the project's:
 # run it as if .venv were activated, which is what it checks.

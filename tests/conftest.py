@@ -43,6 +43,26 @@ HAVE_CARGO = shutil.which("cargo") is not None and shutil.which("rustfmt") is no
 needs_cargo = pytest.mark.skipif(not HAVE_CARGO, reason="cargo and rustfmt are needed")
 
 
+# ---------------------------------------------------------------- parallel runs (pytest-xdist)
+
+# `make test` runs the suite on two workers with `--dist loadgroup`. A file's tests share its
+# module-scoped fixtures (a translated crate, a 250-module fuzz run), so by default a file is one
+# group and runs on one worker: splitting it would build those fixtures twice. These files are
+# long chains of independent Dagster syncs with no costly shared fixture; their tests are
+# grouped by test function instead (the parametrized kill tests share one synced repository).
+SPLIT_BY_TEST = {"test_faults.py", "test_containment.py", "test_dagster_pipeline.py", "test_sync.py"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Put each test in its xdist group (see SPLIT_BY_TEST); a no-op without xdist."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        name = item.path.name
+        group = f"{name}::{item.originalname}" if name in SPLIT_BY_TEST else name  # type: ignore[attr-defined]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 # ---------------------------------------------------------------- fixtures
 
 
