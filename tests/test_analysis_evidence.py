@@ -147,6 +147,29 @@ def test_methods_attributes_and_self_calls() -> None:
     assert str(ev.function("Acc.add").returns.type) == "int"  # through self.double()
 
 
+def test_attribute_uses_in_other_methods_pin_the_stored_parameter() -> None:
+    # textwrap.TextWrapper's shape: `max_lines=None` stored on self, compared with ints elsewhere
+    src = (
+        "class Wrapper:\n    def __init__(self, width=70, max_lines=None, label=None):\n"
+        "        self.width = width\n        self.max_lines = max_lines\n        self.label = label\n\n"
+        "    def lines(self, n):\n        if self.max_lines is not None and n > self.max_lines - 1:\n"
+        "            return self.width\n        return n\n"
+    )
+    ev = evidence(src)
+    params = ev.function("Wrapper.__init__").params
+    assert str(params["max_lines"].type) == "Optional[int]"
+    assert any("self.max_lines - 1" in (o.detail or "") for o in params["max_lines"].provenance)
+    assert params["label"].type is None  # nothing tells what `label` holds: PTL110 stays
+    assert str(ev.fields["Wrapper"]["max_lines"].type) == "Optional[int]"
+    # a use saying str against a default saying int: conflicting evidence, both named
+    bad = evidence("class C:\n    def __init__(self, n=0):\n        self.n = n\n\n    def m(self):\n        return self.n == 'a'\n")
+    n = bad.function("C.__init__").params["n"]
+    assert n.type is None and "default" in n.conflict and "self.n == 'a'" in n.conflict
+    # rebound before it is stored: the attribute's uses say nothing about the argument
+    rebound = evidence("class C:\n    def __init__(self, n):\n        n = str(n)\n        self.n = n\n\n    def m(self):\n        return self.n + 1\n")
+    assert rebound.function("C.__init__").params["n"].type is None
+
+
 # ---------------------------------------------------------------- conflicts and what was tried
 
 

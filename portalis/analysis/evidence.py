@@ -665,6 +665,7 @@ class _ModuleContext:
                 if p in u.declared:
                     continue
                 obs[p].extend(self._use_observations(u, p, scopes[q]))
+        self._attribute_observations(out, scopes)
         # Call sites: the arguments other functions pass (`self.x = v` with x a property calls
         # its setter with v).
         for q, u in self.units.items():
@@ -704,6 +705,33 @@ class _ModuleContext:
                     elif t.kind != ITER:
                         targets[p].append(Observation(t, origin))
         return out
+
+    def _attribute_observations(self, out: dict[str, dict[str, list[Observation]]], scopes: dict[str, Scope]) -> None:
+        """`self.limit = limit` in a method: the class's uses of `self.limit` (comparisons,
+        arithmetic, `is None`, in any method of the hierarchy) are evidence of the parameter
+        stored there (`max_lines=None` compared with `> 1` elsewhere: Optional[int])."""
+        by_root: dict[str, list[FunctionUnit]] = {}
+        for u in self.units.values():
+            if u.cls is not None:
+                by_root.setdefault(self.root(u.cls), []).append(u)
+        for q, u in self.units.items():
+            if u.cls is None:
+                continue
+            for attr, how, nodes, _line in u.body.self_stores:
+                value = nodes[0] if nodes else None
+                if how != "=" or type(value) is not cst.Name:
+                    continue
+                p = value.value  # type: ignore[attr-defined]
+                body = u.body
+                if (p not in u.params or p in u.declared or p in u.variadic or p in body.assigned or p in body.opaque
+                        or p in body.kind_tested or p in body.shadowed):
+                    continue  # rebound or narrowed: the attribute may hold something else
+                if self.property_of(u.cls, attr) is not None:
+                    continue
+                found = out.setdefault(q, {}).setdefault(p, [])
+                for other in by_root.get(self.root(u.cls), []):
+                    for use in other.body.uses.get(f"self.{attr}", []):
+                        found.extend(self._observe(other, use, scopes[other.qualname]))
 
     def _use_observations(self, u: FunctionUnit, p: str, scope: Scope) -> list[Observation]:
         body = u.body

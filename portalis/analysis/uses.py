@@ -86,6 +86,15 @@ def _self_attr(node: cst.CSTNode | None) -> str | None:
     return None
 
 
+def _used(node: cst.CSTNode | None) -> str | None:
+    """The name a use is recorded under: `x`, or `self.x` for an attribute of self (the evidence
+    pass reads those as evidence of the `__init__` parameter stored there)."""
+    if type(node) is cst.Name:
+        return node.value  # type: ignore[attr-defined]
+    a = _self_attr(node)
+    return f"self.{a}" if a is not None else None
+
+
 def _op(operator: cst.CSTNode) -> str:
     return rules.OPERATORS.get(type(operator).__name__, "?")
 
@@ -129,9 +138,9 @@ def _examine(node: cst.CSTNode, t: type, line: int | None, body: Body) -> None:
         if op == "/":
             body.floats = True
         left, right = node.left, node.right  # type: ignore[attr-defined]
-        if (n := _name(left)) is not None:
+        if (n := _used(left)) is not None:
             body.use(Use(n, "arith", line, op=op, other=right, index="left", node=node))
-        if (n := _name(right)) is not None:
+        if (n := _used(right)) is not None:
             body.use(Use(n, "arith", line, op=op, other=left, index="right", node=node))
     elif t is cst.UnaryOperation:
         if (n := _name(node.expression)) is not None:  # type: ignore[attr-defined]
@@ -264,7 +273,7 @@ def _subscript(node: cst.Subscript, line: int | None, body: Body) -> None:
 
 
 def _compare(left, op: str, right, line: int | None, body: Body, node: cst.CSTNode) -> None:
-    ln, rn = _name(left), _name(right)
+    ln, rn = _used(left), _used(right)
     if op in ("is", "is not"):
         for n, other in ((ln, right), (rn, left)):
             if n is not None and _name(other) == "None":
