@@ -161,6 +161,15 @@ def test_attribute_uses_in_other_methods_pin_the_stored_parameter() -> None:
     assert any("self.max_lines - 1" in (o.detail or "") for o in params["max_lines"].provenance)
     assert params["label"].type is None  # nothing tells what `label` holds: PTL110 stays
     assert str(ev.fields["Wrapper"]["max_lines"].type) == "Optional[int]"
+    # string.Template's shape: a str method called on the attribute in another method
+    tmpl = evidence("class T:\n    def __init__(self, template):\n        self.template = template\n\n"
+                    "    def lines(self):\n        return self.template.splitlines(keepends=True)\n")
+    assert shown(tmpl.function("T.__init__").params["template"]) == "str (use: .splitlines() at line 6)"
+    # ... or on a slice of it (a slice of a str is a str)
+    sliced = evidence("class T:\n    def __init__(self, template):\n        self.template = template\n\n"
+                      "    def head(self, i):\n        return self.template[:i].splitlines()\n\n\ndef f(s):\n    return s[1:].upper()\n")
+    assert str(sliced.function("T.__init__").params["template"].type) == "str"
+    assert str(sliced.function("f").params["s"].type) == "str"
     # a use saying str against a default saying int: conflicting evidence, both named
     bad = evidence("class C:\n    def __init__(self, n=0):\n        self.n = n\n\n    def m(self):\n        return self.n == 'a'\n")
     n = bad.function("C.__init__").params["n"]

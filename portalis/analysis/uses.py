@@ -95,6 +95,13 @@ def _used(node: cst.CSTNode | None) -> str | None:
     return f"self.{a}" if a is not None else None
 
 
+def _sliced(node: cst.CSTNode) -> str | None:
+    """The name (or `self.x`) that `node` slices: `s` for `s[1:]`."""
+    if type(node) is cst.Subscript and len(node.slice) == 1 and type(node.slice[0].slice) is cst.Slice:  # type: ignore[attr-defined]
+        return _used(node.value)  # type: ignore[attr-defined]
+    return None
+
+
 def _op(operator: cst.CSTNode) -> str:
     return rules.OPERATORS.get(type(operator).__name__, "?")
 
@@ -318,8 +325,13 @@ def _call(node: cst.Call, line: int | None, body: Body) -> None:
             body.use(Use(n, "method", line, op=method, other=node, node=node))
             if method in ("append", "add", "insert", "extend") and node.args:
                 body.stores.append((n, method, tuple(a.value for a in node.args)))
-        elif (a := _self_attr(receiver)) is not None and method in ("append", "add", "insert", "extend") and node.args:
-            body.self_stores.append((a, method, tuple(x.value for x in node.args), line))
+        elif (a := _self_attr(receiver)) is not None:
+            body.use(Use(f"self.{a}", "method", line, op=method, other=node, node=node))
+            if method in ("append", "add", "insert", "extend") and node.args:
+                body.self_stores.append((a, method, tuple(x.value for x in node.args), line))
+        elif (n := _sliced(receiver)) is not None and method not in ("append", "add", "insert", "extend"):
+            # `s[:i].splitlines()`: a slice is of the sliced value's type (str or list)
+            body.use(Use(n, "method", line, op=method, other=node, node=node))
     position = 0
     for arg in node.args:
         if arg.star:
