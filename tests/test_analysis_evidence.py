@@ -179,6 +179,23 @@ def test_attribute_uses_in_other_methods_pin_the_stored_parameter() -> None:
     assert rebound.function("C.__init__").params["n"].type is None
 
 
+def test_yield_from_gives_the_elements_of_what_it_delegates_to() -> None:
+    # calendar.Calendar.itermonthdays' shape: `yield from repeat(0, n)` and `yield from range(...)`
+    ev = evidence(
+        "from itertools import repeat\n\n\ndef days(before, n):\n    yield from repeat(0, before)\n"
+        "    yield from range(1, n + 1)\n\n\ndef pairs(n):\n    for i, d in enumerate(days(0, n)):\n        yield d, i % 7\n\n\n"
+        "def words(text):\n    yield from text.split()\n    yield 1\n"
+    )
+    days = ev.function("days").returns
+    assert str(days.type) == "list[int]"
+    assert any(o.detail == "yield from repeat(0, before)" for o in days.provenance)
+    assert str(ev.function("pairs").returns.type) == "list[tuple[int, int]]"  # through days()
+    assert ev.function("words").returns.type is None  # str and int elements: not one type
+    # an untyped delegate leaves it open, saying which
+    open_ = evidence("def f(xs):\n    yield from xs\n").function("f").returns
+    assert open_.type is None and "yield from xs" in open_.tried
+
+
 # ---------------------------------------------------------------- conflicts and what was tried
 
 

@@ -371,6 +371,7 @@ class _ModuleContext:
         self.method_names = {u.name for u in units.values() if u.cls is not None}
         self.modules = {(i.alias or i.module.split(".")[0]): i.module for i in parsed.imports if i.name is None}
         self.constants = _constant_types(module, self.modules)
+        self.imported = {(i.alias or i.name): f"{i.module}.{i.name}" for i in parsed.imports if i.name is not None}
         self.decisions: dict[str, dict[str, TypeEvidence]] = {}
         self.returns: dict[str, TypeEvidence] = {}
         self.fields: dict[str, dict[str, TypeEvidence]] = {}
@@ -469,7 +470,8 @@ class _ModuleContext:
                 for attr, (getter, _setter) in self.properties.get(c, {}).items():
                     g = self.callee(u, f"self.{getter}") if getter else None
                     fields.setdefault(attr, self.return_type(g) if g is not None else None)
-        scope = Scope(names=names, function_returns=self.function_returns(u), modules=self.modules, constants=self.constants, fields=fields)
+        scope = Scope(names=names, function_returns=self.function_returns(u), modules=self.modules, constants=self.constants, fields=fields,
+                      imported=self.imported)
         body = u.body
         declared_types = {p: names[p] for p in u.params}
         self._widen_params(u, scope, strict=False)
@@ -792,7 +794,8 @@ class _ModuleContext:
             if other is None and use.other is not None and scope.tentative:
                 # the other operand's type only from its typed assignments: a number at most
                 guess = type_of(use.other, Scope(names={**scope.names, **scope.tentative}, function_returns=scope.function_returns,
-                                                 modules=scope.modules, constants=scope.constants, fields=scope.fields))
+                                                 modules=scope.modules, constants=scope.constants, fields=scope.fields,
+                                                 imported=scope.imported))
                 if guess is not None and guess.kind == "float" and use.op in ("+", "-", "*", "/"):
                     return shape("floaty")
                 if guess is not None and guess.kind == "int" and use.op in ("+", "-", "//", "%"):
@@ -1017,19 +1020,24 @@ class _ModuleContext:
         """A generator's type: the list of what it yields (as a `Generator[Y, ...]` annotation
         maps; the translation collects it), when every yielded value is typed."""
         body = u.body
-        if body.yield_from or any(v is not None for v, _ in body.returns):
-            return TypeEvidence(tried="`yield from`, or a generator returning a value")
+        if any(v is not None for v, _ in body.returns):
+            return TypeEvidence(tried="a generator returning a value")
         elem: PyType | None = None
         provenance: list[TypeOrigin] = []
-        for value, line in body.yields:
+        for value, line, each in [(v, ln, False) for v, ln in body.yields] + [(v, ln, True) for v, ln in body.yielded_from]:
             t = T.NONE if value is None else type_of(value, scope)
+            if each:  # `yield from xs`: each element of xs
+                t = element_type(t)
+                if t is None or t.kind == ITER or not T.is_known(t):
+                    return TypeEvidence(tried=f"yielded value not typed: `yield from {self.code(value)}` at line {line}")
             if t is None or t.kind == ITER or not T.is_known(t):
                 return TypeEvidence(tried=f"yielded value not typed: `yield {self.code(value) if value is not None else ''}` at line {line}")
             j = t if elem is None else join_values(elem, t)
             if j is None:
                 return TypeEvidence(tried=f"yielded values disagree: {elem} and {t}")
             if j != elem:
-                provenance.append(TypeOrigin(source="return", line=line, detail=f"yield {self.code(value) if value is not None else ''}"))
+                shown = self.code(value) if value is not None else ""
+                provenance.append(TypeOrigin(source="return", line=line, detail=f"yield from {shown}" if each else f"yield {shown}"))
             elem = j
         if elem is None:
             return TypeEvidence()

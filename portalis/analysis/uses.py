@@ -64,6 +64,7 @@ class Body:
     generator: bool = False
     yields: list[tuple[cst.BaseExpression | None, int | None]] = field(default_factory=list)
     yield_from: bool = False
+    yielded_from: list[tuple[cst.BaseExpression, int | None]] = field(default_factory=list)  # `yield from xs`: xs
     floats: bool = False  # a float literal or a true division somewhere
     # the loops around each whole-name assignment: name -> [(line, loop ids)]
     assign_loops: dict[str, list[tuple[int | None, tuple[int, ...]]]] = field(default_factory=dict)
@@ -192,6 +193,7 @@ def _examine(node: cst.CSTNode, t: type, line: int | None, body: Body) -> None:
         value = node.value  # type: ignore[attr-defined]
         if type(value) is cst.From:
             body.yield_from = True
+            body.yielded_from.append((value.item, line))  # type: ignore[attr-defined]
         else:
             body.yields.append((value, line))
     elif t is cst.NamedExpr:
