@@ -196,6 +196,14 @@ def test_yield_from_gives_the_elements_of_what_it_delegates_to() -> None:
     assert open_.type is None and "yield from xs" in open_.tried
 
 
+def test_methods_of_standard_library_objects() -> None:
+    # calendar.weekday's shape: the result of a method of an object datetime makes
+    ev = evidence("import datetime\n\n\ndef weekday(y, m, d):\n    return datetime.date(y, m, d).weekday()\n\n\n"
+                  "def other(d):\n    return datetime.date(2000, 1, 1).replace(day=d)\n")
+    assert str(ev.function("weekday").returns.type) == "int"
+    assert ev.function("other").returns.type is None  # a method the table does not know
+
+
 # ---------------------------------------------------------------- conflicts and what was tried
 
 

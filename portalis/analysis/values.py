@@ -364,6 +364,11 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             if module == "math":
                 return rules.MATH_RESULTS.get(method)
             return None
+        made = func.value
+        if type(made) is cst.Call and type(made.func) is cst.Attribute and type(made.func.value) is cst.Name \
+                and made.func.value.value not in scope.names and made.func.value.value in scope.modules:
+            table = rules.LIBRARY_METHOD_RESULTS.get((scope.modules[made.func.value.value], made.func.attr.value))
+            return table.get(method) if table is not None else None
         receiver = type_of(func.value, scope, depth)
         if receiver is None:
             return None
