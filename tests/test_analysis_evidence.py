@@ -204,6 +204,13 @@ def test_methods_of_standard_library_objects() -> None:
     assert ev.function("other").returns.type is None  # a method the table does not know
 
 
+def test_passed_to_an_inherited_method() -> None:
+    # calendar.TextCalendar.formatmonth's shape: `theyear` passed to a method of the base class
+    ev = evidence("class Base:\n    def days(self, year):\n        return year % 4\n\n\n"
+                  "class Text(Base):\n    def month(self, theyear):\n        return self.days(theyear)\n")
+    assert shown(ev.function("Text.month").params["theyear"]) == "int (use: passed to self.days() as `year` at line 8)"
+
+
 # ---------------------------------------------------------------- conflicts and what was tried
 
 

@@ -949,6 +949,12 @@ class _ModuleContext:
         if type(func) is cst.Attribute:
             method = func.attr.value
             receiver_node = func.value
+            if type(receiver_node) is cst.Name and receiver_node.value == "self" and u.cls is not None:
+                # `self.m(x)`: the type of m's parameter (m of the class or a base class)
+                callee = self.callee(u, f"self.{method}")
+                p = _param_at(callee, index) if callee is not None else None
+                t = self.param_type(callee, p) if callee is not None and p is not None else None
+                return strong(t, f"passed to self.{method}() as `{p}`") if t is not None else []
             if type(receiver_node) is cst.Name and receiver_node.value not in scope.names:
                 module = self.modules.get(receiver_node.value)
                 if module == "math":
@@ -956,12 +962,6 @@ class _ModuleContext:
                         return strong(T.FLOAT, f"math.{method}()")
                     if method in rules.MATH_INT_ARGS:
                         return strong(T.INT, f"math.{method}()")
-                if receiver_node.value == "self" and u.cls is not None:
-                    callee = self.units.get(f"{u.cls}.{method}")
-                    if callee is not None:
-                        p = _param_at(callee, index)
-                        t = self.param_type(callee, p) if p is not None else None
-                        return strong(t, f"passed to self.{method}() as `{p}`") if t is not None else []
                 return []
             receiver = type_of(receiver_node, scope)
             if receiver is None:
