@@ -1029,7 +1029,7 @@ class _ModuleContext:
             if each:  # `yield from xs`: each element of xs
                 t = element_type(t)
                 if t is None or t.kind == ITER or not T.is_known(t):
-                    return TypeEvidence(tried=f"yielded value not typed: `yield from {self.code(value)}` at line {line}")
+                    return TypeEvidence(tried=f"yielded value not typed: `yield from {self.code(value) if value is not None else ''}` at line {line}")
             if t is None or t.kind == ITER or not T.is_known(t):
                 return TypeEvidence(tried=f"yielded value not typed: `yield {self.code(value) if value is not None else ''}` at line {line}")
             j = t if elem is None else join_values(elem, t)
