@@ -1,7 +1,7 @@
 """The translator on code without annotations: standard-library modules nobody here wrote.
 
     .venv/bin/python benchmarks/unannotated.py [--modules colorsys.py bisect.py ...] [--no-verify]
-        [--json FILE] [--timeout S]
+        [--json FILE] [--timeout S] [--report FILE]
 
 The modules (UNANNOTATED below) are the single-file modules of tests/realcorpus.py's STDLIB_TEST
 in which no function has an annotation (checked again here: a module of this Python that has one
@@ -55,6 +55,7 @@ def main() -> None:
     parser.add_argument("--no-verify", action="store_true")
     parser.add_argument("--json", type=Path, help="write the per-module figures here")
     parser.add_argument("--timeout", type=float, default=1800.0)
+    parser.add_argument("--report", type=Path, help="copy the run's portalis-report.json here (per-function diagnostics)")
     args = parser.parse_args()
 
     lib = stdlib_dir()
@@ -72,6 +73,8 @@ def main() -> None:
         proc, seconds = translate(repo, Path(tmp) / "out", not args.no_verify, False, args.timeout)
         why = crashed(proc)
         report = read_report(Path(tmp) / "out")
+        if args.report and report is not None:
+            args.report.write_text(json.dumps(report, indent=1), encoding="utf-8")
         if why is not None or report is None:
             print(f"the run crashed: {why or 'no report written'}\n{proc.stderr[-3000:]}", file=sys.stderr)
             sys.exit(1)

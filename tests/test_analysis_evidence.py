@@ -147,6 +147,70 @@ def test_methods_attributes_and_self_calls() -> None:
     assert str(ev.function("Acc.add").returns.type) == "int"  # through self.double()
 
 
+def test_attribute_uses_in_other_methods_pin_the_stored_parameter() -> None:
+    # textwrap.TextWrapper's shape: `max_lines=None` stored on self, compared with ints elsewhere
+    src = (
+        "class Wrapper:\n    def __init__(self, width=70, max_lines=None, label=None):\n"
+        "        self.width = width\n        self.max_lines = max_lines\n        self.label = label\n\n"
+        "    def lines(self, n):\n        if self.max_lines is not None and n > self.max_lines - 1:\n"
+        "            return self.width\n        return n\n"
+    )
+    ev = evidence(src)
+    params = ev.function("Wrapper.__init__").params
+    assert str(params["max_lines"].type) == "Optional[int]"
+    assert any("self.max_lines - 1" in (o.detail or "") for o in params["max_lines"].provenance)
+    assert params["label"].type is None  # nothing tells what `label` holds: PTL110 stays
+    assert str(ev.fields["Wrapper"]["max_lines"].type) == "Optional[int]"
+    # string.Template's shape: a str method called on the attribute in another method
+    tmpl = evidence("class T:\n    def __init__(self, template):\n        self.template = template\n\n"
+                    "    def lines(self):\n        return self.template.splitlines(keepends=True)\n")
+    assert shown(tmpl.function("T.__init__").params["template"]) == "str (use: .splitlines() at line 6)"
+    # ... or on a slice of it (a slice of a str is a str)
+    sliced = evidence("class T:\n    def __init__(self, template):\n        self.template = template\n\n"
+                      "    def head(self, i):\n        return self.template[:i].splitlines()\n\n\ndef f(s):\n    return s[1:].upper()\n")
+    assert str(sliced.function("T.__init__").params["template"].type) == "str"
+    assert str(sliced.function("f").params["s"].type) == "str"
+    # a use saying str against a default saying int: conflicting evidence, both named
+    bad = evidence("class C:\n    def __init__(self, n=0):\n        self.n = n\n\n    def m(self):\n        return self.n == 'a'\n")
+    n = bad.function("C.__init__").params["n"]
+    assert n.type is None and "default" in n.conflict and "self.n == 'a'" in n.conflict
+    # rebound before it is stored: the attribute's uses say nothing about the argument
+    rebound = evidence("class C:\n    def __init__(self, n):\n        n = str(n)\n        self.n = n\n\n    def m(self):\n        return self.n + 1\n")
+    assert rebound.function("C.__init__").params["n"].type is None
+
+
+def test_yield_from_gives_the_elements_of_what_it_delegates_to() -> None:
+    # calendar.Calendar.itermonthdays' shape: `yield from repeat(0, n)` and `yield from range(...)`
+    ev = evidence(
+        "from itertools import repeat\n\n\ndef days(before, n):\n    yield from repeat(0, before)\n"
+        "    yield from range(1, n + 1)\n\n\ndef pairs(n):\n    for i, d in enumerate(days(0, n)):\n        yield d, i % 7\n\n\n"
+        "def words(text):\n    yield from text.split()\n    yield 1\n"
+    )
+    days = ev.function("days").returns
+    assert str(days.type) == "list[int]"
+    assert any(o.detail == "yield from repeat(0, before)" for o in days.provenance)
+    assert str(ev.function("pairs").returns.type) == "list[tuple[int, int]]"  # through days()
+    assert ev.function("words").returns.type is None  # str and int elements: not one type
+    # an untyped delegate leaves it open, saying which
+    open_ = evidence("def f(xs):\n    yield from xs\n").function("f").returns
+    assert open_.type is None and "yield from xs" in open_.tried
+
+
+def test_methods_of_standard_library_objects() -> None:
+    # calendar.weekday's shape: the result of a method of an object datetime makes
+    ev = evidence("import datetime\n\n\ndef weekday(y, m, d):\n    return datetime.date(y, m, d).weekday()\n\n\n"
+                  "def other(d):\n    return datetime.date(2000, 1, 1).replace(day=d)\n")
+    assert str(ev.function("weekday").returns.type) == "int"
+    assert ev.function("other").returns.type is None  # a method the table does not know
+
+
+def test_passed_to_an_inherited_method() -> None:
+    # calendar.TextCalendar.formatmonth's shape: `theyear` passed to a method of the base class
+    ev = evidence("class Base:\n    def days(self, year):\n        return year % 4\n\n\n"
+                  "class Text(Base):\n    def month(self, theyear):\n        return self.days(theyear)\n")
+    assert shown(ev.function("Text.month").params["theyear"]) == "int (use: passed to self.days() as `year` at line 8)"
+
+
 # ---------------------------------------------------------------- conflicts and what was tried
 
 

@@ -371,6 +371,7 @@ class _ModuleContext:
         self.method_names = {u.name for u in units.values() if u.cls is not None}
         self.modules = {(i.alias or i.module.split(".")[0]): i.module for i in parsed.imports if i.name is None}
         self.constants = _constant_types(module, self.modules)
+        self.imported = {(i.alias or i.name): f"{i.module}.{i.name}" for i in parsed.imports if i.name is not None}
         self.decisions: dict[str, dict[str, TypeEvidence]] = {}
         self.returns: dict[str, TypeEvidence] = {}
         self.fields: dict[str, dict[str, TypeEvidence]] = {}
@@ -469,7 +470,8 @@ class _ModuleContext:
                 for attr, (getter, _setter) in self.properties.get(c, {}).items():
                     g = self.callee(u, f"self.{getter}") if getter else None
                     fields.setdefault(attr, self.return_type(g) if g is not None else None)
-        scope = Scope(names=names, function_returns=self.function_returns(u), modules=self.modules, constants=self.constants, fields=fields)
+        scope = Scope(names=names, function_returns=self.function_returns(u), modules=self.modules, constants=self.constants, fields=fields,
+                      imported=self.imported)
         body = u.body
         declared_types = {p: names[p] for p in u.params}
         self._widen_params(u, scope, strict=False)
@@ -665,6 +667,7 @@ class _ModuleContext:
                 if p in u.declared:
                     continue
                 obs[p].extend(self._use_observations(u, p, scopes[q]))
+        self._attribute_observations(out, scopes)
         # Call sites: the arguments other functions pass (`self.x = v` with x a property calls
         # its setter with v).
         for q, u in self.units.items():
@@ -704,6 +707,33 @@ class _ModuleContext:
                     elif t.kind != ITER:
                         targets[p].append(Observation(t, origin))
         return out
+
+    def _attribute_observations(self, out: dict[str, dict[str, list[Observation]]], scopes: dict[str, Scope]) -> None:
+        """`self.limit = limit` in a method: the class's uses of `self.limit` (comparisons,
+        arithmetic, `is None`, in any method of the hierarchy) are evidence of the parameter
+        stored there (`max_lines=None` compared with `> 1` elsewhere: Optional[int])."""
+        by_root: dict[str, list[FunctionUnit]] = {}
+        for u in self.units.values():
+            if u.cls is not None:
+                by_root.setdefault(self.root(u.cls), []).append(u)
+        for q, u in self.units.items():
+            if u.cls is None:
+                continue
+            for attr, how, nodes, _line in u.body.self_stores:
+                value = nodes[0] if nodes else None
+                if how != "=" or type(value) is not cst.Name:
+                    continue
+                p = value.value  # type: ignore[attr-defined]
+                body = u.body
+                if (p not in u.params or p in u.declared or p in u.variadic or p in body.assigned or p in body.opaque
+                        or p in body.kind_tested or p in body.shadowed):
+                    continue  # rebound or narrowed: the attribute may hold something else
+                if self.property_of(u.cls, attr) is not None:
+                    continue
+                found = out.setdefault(q, {}).setdefault(p, [])
+                for other in by_root.get(self.root(u.cls), []):
+                    for use in other.body.uses.get(f"self.{attr}", []):
+                        found.extend(self._observe(other, use, scopes[other.qualname]))
 
     def _use_observations(self, u: FunctionUnit, p: str, scope: Scope) -> list[Observation]:
         body = u.body
@@ -764,7 +794,8 @@ class _ModuleContext:
             if other is None and use.other is not None and scope.tentative:
                 # the other operand's type only from its typed assignments: a number at most
                 guess = type_of(use.other, Scope(names={**scope.names, **scope.tentative}, function_returns=scope.function_returns,
-                                                 modules=scope.modules, constants=scope.constants, fields=scope.fields))
+                                                 modules=scope.modules, constants=scope.constants, fields=scope.fields,
+                                                 imported=scope.imported))
                 if guess is not None and guess.kind == "float" and use.op in ("+", "-", "*", "/"):
                     return shape("floaty")
                 if guess is not None and guess.kind == "int" and use.op in ("+", "-", "//", "%"):
@@ -918,6 +949,12 @@ class _ModuleContext:
         if type(func) is cst.Attribute:
             method = func.attr.value
             receiver_node = func.value
+            if type(receiver_node) is cst.Name and receiver_node.value == "self" and u.cls is not None:
+                # `self.m(x)`: the type of m's parameter (m of the class or a base class)
+                callee = self.callee(u, f"self.{method}")
+                p = _param_at(callee, index) if callee is not None else None
+                t = self.param_type(callee, p) if callee is not None and p is not None else None
+                return strong(t, f"passed to self.{method}() as `{p}`") if t is not None else []
             if type(receiver_node) is cst.Name and receiver_node.value not in scope.names:
                 module = self.modules.get(receiver_node.value)
                 if module == "math":
@@ -925,12 +962,6 @@ class _ModuleContext:
                         return strong(T.FLOAT, f"math.{method}()")
                     if method in rules.MATH_INT_ARGS:
                         return strong(T.INT, f"math.{method}()")
-                if receiver_node.value == "self" and u.cls is not None:
-                    callee = self.units.get(f"{u.cls}.{method}")
-                    if callee is not None:
-                        p = _param_at(callee, index)
-                        t = self.param_type(callee, p) if p is not None else None
-                        return strong(t, f"passed to self.{method}() as `{p}`") if t is not None else []
                 return []
             receiver = type_of(receiver_node, scope)
             if receiver is None:
@@ -989,19 +1020,24 @@ class _ModuleContext:
         """A generator's type: the list of what it yields (as a `Generator[Y, ...]` annotation
         maps; the translation collects it), when every yielded value is typed."""
         body = u.body
-        if body.yield_from or any(v is not None for v, _ in body.returns):
-            return TypeEvidence(tried="`yield from`, or a generator returning a value")
+        if any(v is not None for v, _ in body.returns):
+            return TypeEvidence(tried="a generator returning a value")
         elem: PyType | None = None
         provenance: list[TypeOrigin] = []
-        for value, line in body.yields:
+        for value, line, each in [(v, ln, False) for v, ln in body.yields] + [(v, ln, True) for v, ln in body.yielded_from]:
             t = T.NONE if value is None else type_of(value, scope)
+            if each:  # `yield from xs`: each element of xs
+                t = element_type(t)
+                if t is None or t.kind == ITER or not T.is_known(t):
+                    return TypeEvidence(tried=f"yielded value not typed: `yield from {self.code(value) if value is not None else ''}` at line {line}")
             if t is None or t.kind == ITER or not T.is_known(t):
                 return TypeEvidence(tried=f"yielded value not typed: `yield {self.code(value) if value is not None else ''}` at line {line}")
             j = t if elem is None else join_values(elem, t)
             if j is None:
                 return TypeEvidence(tried=f"yielded values disagree: {elem} and {t}")
             if j != elem:
-                provenance.append(TypeOrigin(source="return", line=line, detail=f"yield {self.code(value) if value is not None else ''}"))
+                shown = self.code(value) if value is not None else ""
+                provenance.append(TypeOrigin(source="return", line=line, detail=f"yield from {shown}" if each else f"yield {shown}"))
             elem = j
         if elem is None:
             return TypeEvidence()

@@ -67,6 +67,13 @@ MATH_RESULTS: dict[str, PyType] = {
     **{m: T.INT for m in ("floor", "ceil", "trunc", "gcd", "lcm", "factorial", "isqrt", "comb", "perm")},
     **{m: T.BOOL for m in ("isnan", "isinf", "isfinite", "isclose")},
 }
+# Methods of objects the standard library makes (`datetime.date(y, m, d).weekday()`): their
+# result types, by the (module, callable) that made the object. Types only: the evaluator reads
+# them; whether lowering translates the call is lowering's business.
+LIBRARY_METHOD_RESULTS: dict[tuple[str, str], dict[str, PyType]] = {
+    ("datetime", "date"): {"weekday": T.INT, "isoweekday": T.INT, "toordinal": T.INT, "isoformat": T.STR},
+    ("datetime", "datetime"): {"weekday": T.INT, "isoweekday": T.INT, "toordinal": T.INT, "isoformat": T.STR},
+}
 MATH_CONSTANTS: dict[str, PyType] = {"pi": T.FLOAT, "e": T.FLOAT, "tau": T.FLOAT, "inf": T.FLOAT, "nan": T.FLOAT}
 
 # Arithmetic: which operators an int literal operand pins to int (`x - 1`: x is a number, and

@@ -64,6 +64,7 @@ class Body:
     generator: bool = False
     yields: list[tuple[cst.BaseExpression | None, int | None]] = field(default_factory=list)
     yield_from: bool = False
+    yielded_from: list[tuple[cst.BaseExpression, int | None]] = field(default_factory=list)  # `yield from xs`: xs
     floats: bool = False  # a float literal or a true division somewhere
     # the loops around each whole-name assignment: name -> [(line, loop ids)]
     assign_loops: dict[str, list[tuple[int | None, tuple[int, ...]]]] = field(default_factory=dict)
@@ -83,6 +84,22 @@ def _self_attr(node: cst.CSTNode | None) -> str | None:
     """`x` for `self.x`."""
     if type(node) is cst.Attribute and _name(node.value) == "self":  # type: ignore[attr-defined]
         return node.attr.value  # type: ignore[attr-defined]
+    return None
+
+
+def _used(node: cst.CSTNode | None) -> str | None:
+    """The name a use is recorded under: `x`, or `self.x` for an attribute of self (the evidence
+    pass reads those as evidence of the `__init__` parameter stored there)."""
+    if type(node) is cst.Name:
+        return node.value  # type: ignore[attr-defined]
+    a = _self_attr(node)
+    return f"self.{a}" if a is not None else None
+
+
+def _sliced(node: cst.CSTNode) -> str | None:
+    """The name (or `self.x`) that `node` slices: `s` for `s[1:]`."""
+    if type(node) is cst.Subscript and len(node.slice) == 1 and type(node.slice[0].slice) is cst.Slice:  # type: ignore[attr-defined]
+        return _used(node.value)  # type: ignore[attr-defined]
     return None
 
 
@@ -129,9 +146,9 @@ def _examine(node: cst.CSTNode, t: type, line: int | None, body: Body) -> None:
         if op == "/":
             body.floats = True
         left, right = node.left, node.right  # type: ignore[attr-defined]
-        if (n := _name(left)) is not None:
+        if (n := _used(left)) is not None:
             body.use(Use(n, "arith", line, op=op, other=right, index="left", node=node))
-        if (n := _name(right)) is not None:
+        if (n := _used(right)) is not None:
             body.use(Use(n, "arith", line, op=op, other=left, index="right", node=node))
     elif t is cst.UnaryOperation:
         if (n := _name(node.expression)) is not None:  # type: ignore[attr-defined]
@@ -176,6 +193,7 @@ def _examine(node: cst.CSTNode, t: type, line: int | None, body: Body) -> None:
         value = node.value  # type: ignore[attr-defined]
         if type(value) is cst.From:
             body.yield_from = True
+            body.yielded_from.append((value.item, line))  # type: ignore[attr-defined]
         else:
             body.yields.append((value, line))
     elif t is cst.NamedExpr:
@@ -264,7 +282,7 @@ def _subscript(node: cst.Subscript, line: int | None, body: Body) -> None:
 
 
 def _compare(left, op: str, right, line: int | None, body: Body, node: cst.CSTNode) -> None:
-    ln, rn = _name(left), _name(right)
+    ln, rn = _used(left), _used(right)
     if op in ("is", "is not"):
         for n, other in ((ln, right), (rn, left)):
             if n is not None and _name(other) == "None":
@@ -309,8 +327,13 @@ def _call(node: cst.Call, line: int | None, body: Body) -> None:
             body.use(Use(n, "method", line, op=method, other=node, node=node))
             if method in ("append", "add", "insert", "extend") and node.args:
                 body.stores.append((n, method, tuple(a.value for a in node.args)))
-        elif (a := _self_attr(receiver)) is not None and method in ("append", "add", "insert", "extend") and node.args:
-            body.self_stores.append((a, method, tuple(x.value for x in node.args), line))
+        elif (a := _self_attr(receiver)) is not None:
+            body.use(Use(f"self.{a}", "method", line, op=method, other=node, node=node))
+            if method in ("append", "add", "insert", "extend") and node.args:
+                body.self_stores.append((a, method, tuple(x.value for x in node.args), line))
+        elif (n := _sliced(receiver)) is not None and method not in ("append", "add", "insert", "extend"):
+            # `s[:i].splitlines()`: a slice is of the sliced value's type (str or list)
+            body.use(Use(n, "method", line, op=method, other=node, node=node))
     position = 0
     for arg in node.args:
         if arg.star:

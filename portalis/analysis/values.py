@@ -35,6 +35,7 @@ class Scope:
     names: dict[str, PyType | None] = field(default_factory=dict)  # None: bound, type not pinned
     function_returns: Callable[[str], PyType | None] = lambda name: None
     modules: dict[str, str] = field(default_factory=dict)  # local name -> imported module (`m` -> `math`)
+    imported: dict[str, str] = field(default_factory=dict)  # `from m import f`: local name -> "m.f"
     constants: dict[str, PyType] = field(default_factory=dict)  # module constants of known type
     fields: dict[str, PyType | None] = field(default_factory=dict)  # attributes of self (in a method)
     # Locals' types from their typed assignments only (`total = 0.0` then `total = total + x`):
@@ -256,7 +257,8 @@ def _comprehension_scope(for_in: cst.CompFor, scope: Scope, depth: int) -> Scope
     """The scope inside a comprehension: its targets bound (None: a target of unknown type,
     which shadows any outer name of its spelling)."""
     names = dict(scope.names)
-    inner = Scope(names=names, function_returns=scope.function_returns, modules=scope.modules, constants=scope.constants, fields=scope.fields)
+    inner = Scope(names=names, function_returns=scope.function_returns, modules=scope.modules, constants=scope.constants, fields=scope.fields,
+                  imported=scope.imported)
     node: cst.CompFor | None = for_in
     while node is not None:
         bound: dict[str, PyType | None] = {}
@@ -346,6 +348,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             return iter_of(T.tuple_of(*elems)) if all(e is not None for e in elems) else None  # type: ignore[misc]
         if name == "range":
             return iter_of(T.INT)
+        if scope.imported.get(name) == "itertools.repeat" and len(args) == 2 and len(node.args) == 2:
+            return iter_of(first) if first is not None and first.kind not in (ITER, "unknown") else None
         if name == "divmod" and len(args) == 2:
             b = type_of(args[1].value, scope, depth)
             q = arithmetic("//", first, b)
@@ -360,6 +364,11 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             if module == "math":
                 return rules.MATH_RESULTS.get(method)
             return None
+        made = func.value
+        if type(made) is cst.Call and type(made.func) is cst.Attribute and type(made.func.value) is cst.Name \
+                and made.func.value.value not in scope.names and made.func.value.value in scope.modules:
+            table = rules.LIBRARY_METHOD_RESULTS.get((scope.modules[made.func.value.value], made.func.attr.value))
+            return table.get(method) if table is not None else None
         receiver = type_of(func.value, scope, depth)
         if receiver is None:
             return None
