@@ -35,6 +35,7 @@ from portalis.validate.cases import doctest_cases, find_test_files, generated_ca
 from portalis.validate.expected import PyCase, PyResult, run_python
 from portalis.validate.harness import PROGRAM_NAME, Case, CaseOutcome, run_cases
 from portalis.validate.literals import encode_value
+from portalis.validate.methods import case_signature
 
 # Modules whose use makes a function's result depend on something other than its arguments.
 NONDETERMINISTIC = {"random": "randomness", "secrets": "randomness", "uuid": "randomness",
@@ -211,7 +212,7 @@ def verify_crate(
             if f.status is not FunctionStatus.TRANSLATED:
                 continue
             key = (m, f.name)
-            sig = tm.function(f.name) if tm else None
+            sig = case_signature(tm, f.name)
             if sig is None or not sig.typed:
                 verdicts[key] = FunctionVerdict(module=m, function=f.name, status=FunctionStatus.UNTESTED,
                                                 detail="no typed signature to build cases from")

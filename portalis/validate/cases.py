@@ -32,6 +32,7 @@ from typing import Iterator
 from portalis.model import FunctionSignature, ModuleTypeMap, ParsedModule, PyType
 from portalis.validate.expected import PyCase
 from portalis.validate.literals import ClassValue, encode_value
+from portalis.validate.methods import instance_class
 
 TEST_PATTERNS = ("test_*.py", "*_test.py")
 SKIP_DIRS = {".git", ".venv", "venv", "__pycache__", "node_modules", "build", "dist", "site-packages", ".tox"}
@@ -226,8 +227,8 @@ def strategy_for(t: PyType, type_maps: dict[str, ModuleTypeMap], depth: int = 0)
     if k == "class":
         tm = type_maps.get(t.module or "")
         cls = tm.cls(t.name or "") if tm else None
-        if cls is None or not cls.is_dataclass or cls.diagnostics:
-            return f"class {t.name} is not a translated dataclass"
+        if not instance_class(cls):
+            return f"class {t.name} is not a translated class with typed fields"
         fields = [strategy_for(f.py_type, type_maps, depth + 1) for f in cls.fields]
         bad = next((s for s in fields if isinstance(s, str)), None)
         if bad is not None:

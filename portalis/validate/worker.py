@@ -39,6 +39,7 @@ import random
 import signal
 import sys
 import time
+import types
 
 
 class CaseTimeout(BaseException):
@@ -101,7 +102,26 @@ def canonical(value, budget=None):
         for f in dataclasses.fields(value):
             out[f.name] = canonical(getattr(value, f.name), budget)
         return out
+    if _plain_instance(value):
+        # a plain class's instance: its attributes by name (the Rust Canon impl sorts them too)
+        out = {"__class__": type(value).__name__}
+        for name in sorted(vars(value)):
+            out[name] = canonical(vars(value)[name], budget)
+        return out
     raise TypeError(f"no canonical form for {type(value).__name__}")
+
+
+def _plain_instance(value) -> bool:
+    """An instance of a plain class of the repository under test (not a builtin or stdlib class,
+    not an exception, no slots): what a translated plain class becomes, compared by attributes."""
+    cls = type(value)
+    if isinstance(value, (type, BaseException, types.ModuleType)) or callable(value) or not hasattr(value, "__dict__"):
+        return False
+    if "__slots__" in vars(cls) or dataclasses.is_dataclass(cls):
+        return False
+    module = sys.modules.get(getattr(cls, "__module__", "") or "")
+    where = getattr(module, "__file__", None) if module is not None else None
+    return bool(where) and bool(_ROOTS) and any(os.path.realpath(where).startswith(root) for root in _ROOTS)
 
 
 I64 = 2**63
@@ -130,6 +150,9 @@ def encode(value):
             "class": f"{cls.__module__}:{cls.__name__}",
             "fields": [[f.name, encode(getattr(value, f.name))] for f in dataclasses.fields(value)],
         }
+    if _plain_instance(value):
+        cls = type(value)
+        return {"class": f"{cls.__module__}:{cls.__name__}", "fields": [[k, encode(v)] for k, v in vars(value).items()]}
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 
@@ -150,7 +173,15 @@ def decode(data):
     if "class" in data:
         module, name = data["class"].split(":", 1)
         cls = getattr(importlib.import_module(module), name)
-        return cls(**{k: decode(v) for k, v in data["fields"]})
+        fields = {k: decode(v) for k, v in data["fields"]}
+        if dataclasses.is_dataclass(cls):
+            return cls(**fields)
+        # a plain class: the instance is its attributes, set without running __init__ (the
+        # Rust side builds the same struct literal)
+        obj = cls.__new__(cls)
+        for k, v in fields.items():
+            setattr(obj, k, v)
+        return obj
     raise ValueError("not an encoded value")
 
 
@@ -270,7 +301,9 @@ def run_case(case: dict, timeout_s: float, repeat: int, import_timeout_s: float 
     signal.setitimer(signal.ITIMER_REAL, max(timeout_s, import_timeout_s))
     try:
         try:
-            func = getattr(_module(case["module"]), case["function"])
+            func = _module(case["module"])
+            for part in case["function"].split("."):  # `C.m`: a method, called as C.m(obj, ...)
+                func = getattr(func, part)
             if case.get("args") is None:
                 _namespace(case)
         finally:
