@@ -228,7 +228,7 @@ def strategy_for(t: PyType, type_maps: dict[str, ModuleTypeMap], depth: int = 0)
         tm = type_maps.get(t.module or "")
         cls = tm.cls(t.name or "") if tm else None
         if not instance_class(cls):
-            return f"class {t.name} is not a translated class with typed fields"
+            return f"class {t.name} is not a translated dataclass (nor a plain class with typed attributes)"
         fields = [strategy_for(f.py_type, type_maps, depth + 1) for f in cls.fields]
         bad = next((s for s in fields if isinstance(s, str)), None)
         if bad is not None:
