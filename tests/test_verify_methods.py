@@ -43,6 +43,14 @@ class Account:
     def broken(self, n: int) -> int:
         return self.balance + n
 
+    @property
+    def doubled(self) -> int:
+        return self.balance * 2
+
+    @classmethod
+    def empty(cls, owner: str) -> "Account":
+        return cls(owner, 0)
+
     @staticmethod
     def fee(amount: int) -> int:
         return amount // 10
@@ -83,7 +91,9 @@ def _functions(run) -> dict[str, dict]:
 
 def test_methods_of_a_plain_class_are_verified(bank) -> None:
     fns = _functions(bank)
-    for name in ("Account.deposit", "Account.total", "Account.describe", "Account.fee", "Counter.bump", "opened"):
+    names = ("Account.__init__", "Account.new", "Account.deposit", "Account.total", "Account.describe",
+             "Account.doubled", "Account.empty", "Account.fee", "Counter.bump", "Counter.new", "opened")
+    for name in names:
         f = fns[name]
         assert f["status"] == "verified", f
         assert f["cases_total"] >= 3 and f["cases_passed"] == f["cases_total"]

@@ -3,9 +3,10 @@
 A method `C.m(self, x)` is checked as the function `C.m(obj, x)`: the instance is the first
 argument (built from field values, like a dataclass argument), the call is `C.m(obj, x)` in
 Python and `m::C::m(&obj, x)` in Rust, and when the method takes `&mut self` the object's fields
-after the call are compared too (the instance is a mutated argument). Static methods are plain
-functions under the class's name; class methods, properties and `__init__` are not checked this
-way (a constructor's result is checked wherever a method or function builds or takes one).
+after the call are compared too (the instance is a mutated argument). `__init__` is such a
+method (on an instance built from field values; it changes it), a property is its getter, static
+and class methods are plain functions under the class's name, and `C.new` (the Rust constructor)
+is checked against Python's `C(args)` by the object it returns.
 
 `case_signature(tm, name)` is the one lookup the case builders and the harness use: a module
 function's signature, or for `C.m` the method's signature with the receiver as parameter 0.
@@ -17,7 +18,8 @@ from __future__ import annotations
 from portalis.model import ClassSignature, FunctionSignature, ModuleTypeMap, Passing, TypedParam
 from portalis.types import pytypes as T
 
-CHECKED_KINDS = ("method", "staticmethod")
+CHECKED_KINDS = ("method", "init", "property", "staticmethod", "classmethod")
+NO_RECEIVER = ("staticmethod", "classmethod")
 SELF = "self"
 
 
@@ -40,9 +42,16 @@ def case_signature(tm: ModuleTypeMap | None, name: str) -> FunctionSignature | N
     cls_name, _, method = name.partition(".")
     cls = tm.cls(cls_name)
     m = cls.method(method) if cls is not None else None
+    if cls is not None and m is None and method == "new":
+        # `C.new(args)` is Python's `C(args)`: the constructor, checked by the object it builds
+        init = cls.method("__init__")
+        if init is None or not instance_class(cls):
+            return None
+        returns = T.class_type(tm.module, cls_name)
+        return init.model_copy(update={"name": name, "kind": "function", "returns": returns})
     if cls is None or m is None or m.kind not in CHECKED_KINDS:
         return None
-    if m.kind == "staticmethod":
+    if m.kind in NO_RECEIVER:
         return m.model_copy(update={"name": name})
     if not instance_class(cls):
         diags = list(m.diagnostics) or list(cls.diagnostics)

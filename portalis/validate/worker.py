@@ -215,6 +215,21 @@ def _module(name: str):
     return module
 
 
+def _function(module, name: str):
+    """The callable a case calls: `f`; `C.m` a method, called as `C.m(obj, ...)` (a property:
+    its getter); `C.new` the Rust constructor, i.e. the class itself (`C(...)`)."""
+    parts = name.split(".")
+    if len(parts) == 2:
+        cls = getattr(module, parts[0])
+        raw = inspect.getattr_static(cls, parts[1], None)
+        if raw is None and parts[1] == "new" and isinstance(cls, type):
+            return cls
+        if isinstance(raw, property) and raw.fget is not None:
+            return raw.fget
+        return getattr(cls, parts[1])
+    return getattr(module, name)
+
+
 def _namespace(case: dict) -> dict:
     """Globals the case's argument expressions are evaluated in (a copy: setup may assign)."""
     where = case.get("namespace") or "module"
@@ -301,9 +316,7 @@ def run_case(case: dict, timeout_s: float, repeat: int, import_timeout_s: float 
     signal.setitimer(signal.ITIMER_REAL, max(timeout_s, import_timeout_s))
     try:
         try:
-            func = _module(case["module"])
-            for part in case["function"].split("."):  # `C.m`: a method, called as C.m(obj, ...)
-                func = getattr(func, part)
+            func = _function(_module(case["module"]), case["function"])
             if case.get("args") is None:
                 _namespace(case)
         finally:
