@@ -66,6 +66,15 @@ class Counter:
         return self.count
 
 
+class Loose:
+    def __init__(self, start):
+        self.count = start
+
+    def bump(self, by):
+        self.count = self.count + by
+        return self.count
+
+
 def opened(owner: str, n: int) -> int:
     a = Account(owner, n)
     a.deposit(3)
@@ -99,6 +108,15 @@ def test_methods_of_a_plain_class_are_verified(bank) -> None:
         assert f["cases_total"] >= 3 and f["cases_passed"] == f["cases_total"]
     verdicts = {v.function: v for v in bank.behaviour.verdicts}
     assert verdicts["Account.deposit"].origins.get("hypothesis", 0) >= 3
+
+
+def test_methods_of_a_class_left_out_say_why(bank) -> None:
+    """`Loose.count` cannot be typed: the class is not translated and its methods give the
+    class's diagnostic as their reason (not PTL722, "no diagnostic")."""
+    fns = _functions(bank)
+    bump = fns["Loose.bump"]
+    assert bump["status"] == "untranslated"
+    assert bump["reason"]["code"] == "PTL112" and "class `Loose`" in bump["reason"]["message"], bump
 
 
 def test_the_struct_and_its_methods_are_rust(bank) -> None:
