@@ -66,6 +66,17 @@ class Counter:
         return self.count
 
 
+class Store:
+    def __init__(self, items: list[str]):
+        self.items = list(items)
+        self.index = {}
+        self.last = None
+
+    def add(self, key: str, value: int) -> None:
+        self.index[key] = value
+        self.last = key
+
+
 class Loose:
     def __init__(self, start):
         self.count = start
@@ -101,7 +112,9 @@ def _functions(run) -> dict[str, dict]:
 def test_methods_of_a_plain_class_are_verified(bank) -> None:
     fns = _functions(bank)
     names = ("Account.__init__", "Account.new", "Account.deposit", "Account.total", "Account.describe",
-             "Account.doubled", "Account.empty", "Account.fee", "Counter.bump", "Counter.new", "opened")
+             "Account.doubled", "Account.empty", "Account.fee", "Counter.bump", "Counter.new", "opened",
+             # `self.last = None` in __init__, `self.last = key` in a method: Optional[str]
+             "Store.add", "Store.new")
     for name in names:
         f = fns[name]
         assert f["status"] == "verified", f
