@@ -168,3 +168,29 @@ def test_a_method_that_changes_the_object_wrongly_fails(bank, toolchain) -> None
     assert verdicts["Account.deposit"].status is FunctionStatus.FAILED
     assert "history" in (verdicts["Account.deposit"].detail or "")
     assert verdicts["Counter.bump"].status is FunctionStatus.VERIFIED
+
+
+def test_plain_objects_cross_the_worker_by_attributes_and_cycles_are_refused(tmp_path, monkeypatch) -> None:
+    """The Python side: a plain instance of a repository class encodes and compares by its
+    attributes (sorted by name), is rebuilt without running `__init__`, and one that refers to
+    itself is a TypeError (an unrepresentable case), never a RecursionError."""
+    from portalis.validate import worker
+
+    (tmp_path / "nodes.py").write_text(
+        "class N:\n    def __init__(self, name):\n        raise AssertionError('not called')\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(worker, "_ROOTS", [str(tmp_path.resolve()) + "/"])
+    import nodes  # noqa: PLC0415 - the module under test, written above
+
+    a = nodes.N.__new__(nodes.N)
+    a.z, a.k = 1, [2]
+    assert worker.canonical(a) == {"__class__": "N", "k": [2], "z": 1}
+    assert list(worker.canonical(a)) == ["__class__", "k", "z"]
+    back = worker.decode(worker.encode(a))
+    assert type(back) is nodes.N and vars(back) == {"z": 1, "k": [2]}
+    a.k = a
+    for f in (worker.canonical, worker.encode):
+        with pytest.raises(TypeError, match="refers to itself"):
+            f(a)
+    with pytest.raises(TypeError):
+        worker.canonical(object())  # not a repository class

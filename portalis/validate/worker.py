@@ -103,12 +103,22 @@ def canonical(value, budget=None):
             out[f.name] = canonical(getattr(value, f.name), budget)
         return out
     if _plain_instance(value):
-        # a plain class's instance: its attributes by name (the Rust Canon impl sorts them too)
-        out = {"__class__": type(value).__name__}
-        for name in sorted(vars(value)):
-            out[name] = canonical(vars(value)[name], budget)
+        # a plain class's instance: its attributes by name (the Rust Canon impl sorts them too);
+        # an object reachable from itself (a parent link) has no such form
+        if id(value) in _OPEN:
+            raise TypeError(f"a {type(value).__name__} that refers to itself")
+        _OPEN.add(id(value))
+        try:
+            out = {"__class__": type(value).__name__}
+            for name in sorted(vars(value)):
+                out[name] = canonical(vars(value)[name], budget)
+        finally:
+            _OPEN.discard(id(value))
         return out
     raise TypeError(f"no canonical form for {type(value).__name__}")
+
+
+_OPEN: set[int] = set()  # plain objects being made canonical (cycle detection)
 
 
 def _plain_instance(value) -> bool:
@@ -152,7 +162,13 @@ def encode(value):
         }
     if _plain_instance(value):
         cls = type(value)
-        return {"class": f"{cls.__module__}:{cls.__name__}", "fields": [[k, encode(v)] for k, v in vars(value).items()]}
+        if id(value) in _OPEN:
+            raise TypeError(f"a {cls.__name__} that refers to itself")
+        _OPEN.add(id(value))
+        try:
+            return {"class": f"{cls.__module__}:{cls.__name__}", "fields": [[k, encode(v)] for k, v in vars(value).items()]}
+        finally:
+            _OPEN.discard(id(value))
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 
