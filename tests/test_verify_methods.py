@@ -194,3 +194,12 @@ def test_plain_objects_cross_the_worker_by_attributes_and_cycles_are_refused(tmp
             f(a)
     with pytest.raises(TypeError):
         worker.canonical(object())  # not a repository class
+
+
+def test_a_method_using_randomness_is_found_statically() -> None:
+    from portalis.parse import parse_source, source_module_from_text
+    from portalis.validate.behaviour import nondeterministic_uses
+
+    src = "import random\n\nclass D:\n    def roll(self) -> int:\n        return random.randint(1, 6)\n"
+    parsed = parse_source(source_module_from_text("dice", src), src)
+    assert nondeterministic_uses(parsed, "D.roll") == ["random.randint"]

@@ -118,7 +118,12 @@ def nondeterministic_uses(parsed: ParsedModule, function: str) -> list[str]:
             for a in node.names:
                 if a.name in ("urandom", "getrandom"):
                     imported[a.asname or a.name] = "random"
-    fn = next((n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == function), None)
+    body, name = tree.body, function
+    if "." in function:  # a method `C.m`: looked up in its class's body
+        cls_name, _, name = function.partition(".")
+        cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls_name), None)
+        body = cls.body if cls is not None else []
+    fn = next((n for n in body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name), None)
     if fn is None:
         return []
     uses: list[str] = []
