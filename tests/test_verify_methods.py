@@ -22,7 +22,14 @@ ACCOUNTS = '''"""Accounts."""
 
 
 class Account:
-    """A bank account."""
+    """A bank account.
+
+    >>> a = Account("ann", 5)
+    >>> a.deposit(10)
+    15
+    >>> Account.fee(30)
+    3
+    """
 
     def __init__(self, owner: str, balance: int = 0):
         self.owner = owner
@@ -121,6 +128,9 @@ def test_methods_of_a_plain_class_are_verified(bank) -> None:
         assert f["cases_total"] >= 3 and f["cases_passed"] == f["cases_total"]
     verdicts = {v.function: v for v in bank.behaviour.verdicts}
     assert verdicts["Account.deposit"].origins.get("hypothesis", 0) >= 3
+    # the docstring's `a = Account(...)` then `a.deposit(10)`: a case with `a` as the receiver
+    assert verdicts["Account.deposit"].origins.get("doctest") == 1
+    assert verdicts["Account.fee"].origins.get("doctest") == 1
 
 
 def test_methods_of_a_class_left_out_say_why(bank) -> None:
