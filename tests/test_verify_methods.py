@@ -84,6 +84,22 @@ class Store:
         self.last = key
 
 
+class Week:
+    def __init__(self, first: int = 0):
+        self.first = first
+
+    @property
+    def first(self) -> int:
+        return self._first
+
+    @first.setter
+    def first(self, value: int) -> None:
+        self._first = value
+
+    def last(self) -> int:
+        return (self.first + 6) % 7
+
+
 class Loose:
     def __init__(self, start):
         self.count = start
@@ -121,7 +137,10 @@ def test_methods_of_a_plain_class_are_verified(bank) -> None:
     names = ("Account.__init__", "Account.new", "Account.deposit", "Account.total", "Account.describe",
              "Account.doubled", "Account.empty", "Account.fee", "Counter.bump", "Counter.new", "opened",
              # `self.last = None` in __init__, `self.last = key` in a method: Optional[str]
-             "Store.add", "Store.new")
+             "Store.add", "Store.new",
+             # Python keeps `_first` behind the property `first`, the struct the field `first`:
+             # the instance is read by its fields' names, through the property
+             "Week.last")
     for name in names:
         f = fns[name]
         assert f["status"] == "verified", f

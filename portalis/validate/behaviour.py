@@ -35,7 +35,7 @@ from portalis.validate.cases import doctest_cases, find_test_files, generated_ca
 from portalis.validate.expected import PyCase, PyResult, run_python
 from portalis.validate.harness import PROGRAM_NAME, Case, CaseOutcome, run_cases
 from portalis.validate.literals import encode_value
-from portalis.validate.methods import case_signature
+from portalis.validate.methods import case_signature, plain_class_fields
 
 # Modules whose use makes a function's result depend on something other than its arguments.
 NONDETERMINISTIC = {"random": "randomness", "secrets": "randomness", "uuid": "randomness",
@@ -274,9 +274,11 @@ def _run_cases(
     progress.stage("verify: gathering cases")
     py_cases, no_generated = gather_cases(source_root, parsed, targets, type_maps, config)
     timings.cases_s = time.perf_counter() - t0
+    fields = plain_class_fields(type_maps)
     for c in py_cases:
         sig = targets[c.module][c.function]
         c.mutated = [i for i, p in enumerate(sig.params) if p.mutated]
+        c.fields = fields
 
     # Python: one worker per module, so each module's time is its own.
     results: dict[int, PyResult] = {}

@@ -75,3 +75,14 @@ def rust_callee(module_path: str, name: str, ident) -> str:
         cls, _, method = name.partition(".")
         return f"{module_path}::{ident(cls)}::{ident(method)}"
     return f"{module_path}::{ident(name)}"
+
+
+def plain_class_fields(type_maps: dict[str, ModuleTypeMap]) -> dict[str, list[str]]:
+    """"module:Class" -> field names, for every translated plain class with typed fields: the
+    Python side reads and compares their instances by these names (through properties)."""
+    out: dict[str, list[str]] = {}
+    for module, tm in type_maps.items():
+        for cls in tm.classes:
+            if not cls.is_dataclass and instance_class(cls):
+                out[f"{module}:{cls.name}"] = [f.name for f in cls.fields]
+    return out

@@ -110,8 +110,8 @@ def canonical(value, budget=None):
         _OPEN.add(id(value))
         try:
             out = {"__class__": type(value).__name__}
-            for name in sorted(vars(value)):
-                out[name] = canonical(vars(value)[name], budget)
+            for name, v in sorted(_attributes(value)):
+                out[name] = canonical(v, budget)
         finally:
             _OPEN.discard(id(value))
         return out
@@ -119,6 +119,23 @@ def canonical(value, budget=None):
 
 
 _OPEN: set[int] = set()  # plain objects being made canonical (cycle detection)
+_FIELDS: dict[str, list[str]] = {}  # the running case's plain classes: "module:Class" -> field names
+
+
+def _attributes(value) -> list[tuple[str, object]]:
+    """A plain instance's state: the fields its translation has, read by name (a property such as
+    `firstweekday` over `_firstweekday` reads as the field), else its `vars()`."""
+    cls = type(value)
+    names = _FIELDS.get(f"{cls.__module__}:{cls.__name__}")
+    if names is None:
+        return list(vars(value).items())
+    out = []
+    for name in names:
+        try:
+            out.append((name, getattr(value, name)))
+        except AttributeError as exc:  # a field this object lacks: no comparable form
+            raise TypeError(f"{cls.__name__} has no attribute {name}") from exc
+    return out
 
 
 def _plain_instance(value) -> bool:
@@ -166,7 +183,7 @@ def encode(value):
             raise TypeError(f"a {cls.__name__} that refers to itself")
         _OPEN.add(id(value))
         try:
-            return {"class": f"{cls.__module__}:{cls.__name__}", "fields": [[k, encode(v)] for k, v in vars(value).items()]}
+            return {"class": f"{cls.__module__}:{cls.__name__}", "fields": [[k, encode(v)] for k, v in _attributes(value)]}
         finally:
             _OPEN.discard(id(value))
     raise TypeError(f"cannot encode {type(value).__name__}")
@@ -240,6 +257,9 @@ def _function(module, name: str):
         raw = inspect.getattr_static(cls, parts[1], None)
         if raw is None and parts[1] == "new" and isinstance(cls, type):
             return cls
+        base = parts[1][len("__init_"):-2] if parts[1].startswith("__init_") and parts[1].endswith("__") else ""
+        if raw is None and base and hasattr(module, base):
+            return getattr(module, base).__init__  # `super().__init__` kept under the base's name
         if isinstance(raw, property) and raw.fget is not None:
             return raw.fget
         return getattr(cls, parts[1])
@@ -327,6 +347,8 @@ def _same_outcome(a: dict, b: dict) -> bool:
 def run_case(case: dict, timeout_s: float, repeat: int, import_timeout_s: float = 10.0, ready=lambda: None) -> dict:
     """Evaluate, bind and call; every outcome is a dict for the results file."""
     record: dict = {"id": case["id"]}
+    _FIELDS.clear()
+    _FIELDS.update(case.get("fields") or {})
     # Importing the module and the test file (pytest, numpy...) is not the function's behaviour:
     # it gets a limit of its own, once; the arguments and the calls get timeout_s.
     signal.setitimer(signal.ITIMER_REAL, max(timeout_s, import_timeout_s))
