@@ -257,6 +257,10 @@ def _function(module, name: str):
         raw = inspect.getattr_static(cls, parts[1], None)
         if raw is None and parts[1] == "new" and isinstance(cls, type):
             return cls
+        setter = parts[1][len("__set_"):-2] if parts[1].startswith("__set_") and parts[1].endswith("__") else ""
+        prop = inspect.getattr_static(cls, setter, None) if raw is None and setter else None
+        if isinstance(prop, property) and prop.fset is not None:
+            return prop.fset  # a property's setter, kept as `__set_x__`
         base = parts[1][len("__init_"):-2] if parts[1].startswith("__init_") and parts[1].endswith("__") else ""
         if raw is None and base and hasattr(module, base):
             return getattr(module, base).__init__  # `super().__init__` kept under the base's name
