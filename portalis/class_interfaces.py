@@ -214,10 +214,18 @@ def _class_interface(
             found, problems = init_fields(init, {p.name: p.py_type for p in init_sig.params if T.is_known(p.py_type)}, scope)
             for problem in problems:
                 diags.append(_diag(parsed, "PTL111", f"class `{info.name}`: {problem}", info.line, info.name))
+            # A property with a setter is no field: `self.first = x` in __init__ runs the setter,
+            # and what the setter stores (`self._first = value`) is the field.
+            setters = {name[len("__set_"):-2]: m for name, m in own_methods.items() if name.startswith("__set_") and name.endswith("__")}
+            for setter_name, snode in setters.items():
+                ssig = next((m for m in methods if m.name == f"__set_{setter_name}__"), None)
+                stored, _ = init_fields(snode, {p.name: p.py_type for p in ssig.params if T.is_known(p.py_type)} if ssig else {}, scope)
+                found = [*found, *stored]
             known = {f.name for f in fields}
             for name, ty in found:
-                if name in known:
+                if name in known or name in setters:
                     continue
+                known.add(name)
                 fields.append(TypedField(name=name, py_type=ty or T.UNKNOWN, rust_type=""))
     methods = [_with_receiver(m, own_methods, sources, info.name) for m in methods]
     methods = _mut_self_closure(methods, sources, info.name)

@@ -65,6 +65,12 @@ def function_reason(function: FunctionReport, diagnostics: list[Diagnostic], lin
         return Reason(code=UNTESTED_CODE, message=f"untested: {_one_line(function.detail or 'no case ran')}", line=line)
     codes = _QUARANTINE_CODES if status is FunctionStatus.COMPILE_ERROR else None
     d = _own_diagnostic(function.qualname, diagnostics, codes) or _own_diagnostic(function.qualname, diagnostics)
+    if d is None and "." in function.qualname:
+        # a method of a class that is not translated: the class's diagnostic says why
+        owner = function.qualname.rsplit(".", 1)[0]
+        found = _own_diagnostic(owner, diagnostics)
+        if found is not None:
+            return Reason(code=found.code, message=f"{label}: class `{owner}`: {_one_line(found.message)}", line=found.line or line)
     if d is None:
         return Reason(code=NO_DIAGNOSTIC_CODE, message=f"{label}: no diagnostic was recorded for it", line=line)
     return Reason(code=d.code, message=f"{label}: {_one_line(d.message)}", line=d.line or line)

@@ -663,7 +663,9 @@ def _fields_from_evidence(tm: ModuleTypeMap, evidence: ModuleEvidence) -> None:
         fields = list(cls.fields)
         for fi, f in enumerate(fields):
             ev = found.get(f.name)
-            if not T.is_known(f.py_type) and ev is not None and ev.type is not None and T.is_known(ev.type):
+            # `self.last = None` in __init__ and `self.last = key` in a method: Optional[str]
+            open_type = not T.is_known(f.py_type) or f.py_type.kind == "none"
+            if open_type and ev is not None and ev.type is not None and T.is_known(ev.type):
                 new = T.unify(f.py_type, ev.type)
                 if new is not None and T.is_known(new):
                     fields[fi] = f.model_copy(update={"py_type": new, "provenance": list(ev.provenance)})

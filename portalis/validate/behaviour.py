@@ -35,6 +35,7 @@ from portalis.validate.cases import doctest_cases, find_test_files, generated_ca
 from portalis.validate.expected import PyCase, PyResult, run_python
 from portalis.validate.harness import PROGRAM_NAME, Case, CaseOutcome, run_cases
 from portalis.validate.literals import encode_value
+from portalis.validate.methods import case_signature, plain_class_fields
 
 # Modules whose use makes a function's result depend on something other than its arguments.
 NONDETERMINISTIC = {"random": "randomness", "secrets": "randomness", "uuid": "randomness",
@@ -117,7 +118,12 @@ def nondeterministic_uses(parsed: ParsedModule, function: str) -> list[str]:
             for a in node.names:
                 if a.name in ("urandom", "getrandom"):
                     imported[a.asname or a.name] = "random"
-    fn = next((n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == function), None)
+    body, name = tree.body, function
+    if "." in function:  # a method `C.m`: looked up in its class's body
+        cls_name, _, name = function.partition(".")
+        cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls_name), None)
+        body = cls.body if cls is not None else []
+    fn = next((n for n in body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == name), None)
     if fn is None:
         return []
     uses: list[str] = []
@@ -211,7 +217,7 @@ def verify_crate(
             if f.status is not FunctionStatus.TRANSLATED:
                 continue
             key = (m, f.name)
-            sig = tm.function(f.name) if tm else None
+            sig = case_signature(tm, f.name)
             if sig is None or not sig.typed:
                 verdicts[key] = FunctionVerdict(module=m, function=f.name, status=FunctionStatus.UNTESTED,
                                                 detail="no typed signature to build cases from")
@@ -268,9 +274,11 @@ def _run_cases(
     progress.stage("verify: gathering cases")
     py_cases, no_generated = gather_cases(source_root, parsed, targets, type_maps, config)
     timings.cases_s = time.perf_counter() - t0
+    fields = plain_class_fields(type_maps)
     for c in py_cases:
         sig = targets[c.module][c.function]
         c.mutated = [i for i, p in enumerate(sig.params) if p.mutated]
+        c.fields = fields
 
     # Python: one worker per module, so each module's time is its own.
     results: dict[int, PyResult] = {}

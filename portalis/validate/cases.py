@@ -32,6 +32,7 @@ from typing import Iterator
 from portalis.model import FunctionSignature, ModuleTypeMap, ParsedModule, PyType
 from portalis.validate.expected import PyCase
 from portalis.validate.literals import ClassValue, encode_value
+from portalis.validate.methods import instance_class
 
 TEST_PATTERNS = ("test_*.py", "*_test.py")
 SKIP_DIRS = {".git", ".venv", "venv", "__pycache__", "node_modules", "build", "dist", "site-packages", ".tox"}
@@ -87,21 +88,40 @@ def doctest_cases(parsed: ParsedModule, targets: set[str]) -> list[PyCase]:
         except ValueError:  # malformed doctest (bad indentation): nothing usable in it
             continue
         setup: list[str] = []
+        instances: dict[str, str] = {}  # `w = TextWrapper(...)` in an earlier example: w -> TextWrapper
         for ex in examples:
             try:
                 stmt_tree = ast.parse(ex.source)
             except SyntaxError:
                 continue
             for call in _calls(stmt_tree):
+                name: str | None = None
+                receiver: list[str] = []
                 if isinstance(call.func, ast.Name) and call.func.id in targets:
-                    found = _arguments(call)
-                    if found is None:
-                        continue
-                    args, kwargs = found
-                    cases.append(PyCase(
-                        id=0, module=parsed.module, function=call.func.id, origin="doctest",
-                        label=ast.unparse(call), setup=list(setup), args_src=args, kwargs_src=kwargs,
-                    ))
+                    name = call.func.id
+                elif isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name):
+                    owner = call.func.value.id
+                    # `w.wrap(text)` on an instance: the method, with the instance as argument 0
+                    if owner in instances and f"{instances[owner]}.{call.func.attr}" in targets:
+                        name, receiver = f"{instances[owner]}.{call.func.attr}", [owner]
+                    elif f"{owner}.{call.func.attr}" in targets:  # `C.fee(3)`: a static or class method
+                        name = f"{owner}.{call.func.attr}"
+                found = _arguments(call) if name is not None else None
+                if name is None or found is None:
+                    continue
+                args, kwargs = found
+                cases.append(PyCase(
+                    id=0, module=parsed.module, function=name, origin="doctest",
+                    label=ast.unparse(call), setup=list(setup), args_src=[*receiver, *args], kwargs_src=kwargs,
+                ))
+            for stmt in stmt_tree.body:
+                if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                    value = stmt.value
+                    cls = value.func.id if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) else None
+                    if cls is not None and any(t.startswith(f"{cls}.") for t in targets):
+                        instances[stmt.targets[0].id] = cls
+                    else:
+                        instances.pop(stmt.targets[0].id, None)
             if not all(isinstance(s, ast.Expr) for s in stmt_tree.body):
                 setup.append(ex.source)
     return cases
@@ -226,8 +246,8 @@ def strategy_for(t: PyType, type_maps: dict[str, ModuleTypeMap], depth: int = 0)
     if k == "class":
         tm = type_maps.get(t.module or "")
         cls = tm.cls(t.name or "") if tm else None
-        if cls is None or not cls.is_dataclass or cls.diagnostics:
-            return f"class {t.name} is not a translated dataclass"
+        if not instance_class(cls):
+            return f"class {t.name} is not a translated dataclass (nor a plain class with typed attributes)"
         fields = [strategy_for(f.py_type, type_maps, depth + 1) for f in cls.fields]
         bad = next((s for s in fields if isinstance(s, str)), None)
         if bad is not None:

@@ -54,6 +54,7 @@ from portalis.sandbox import Sandbox, SandboxPolicy
 from portalis.types.rust_types import rust_ident
 from portalis.validate.cargo import CargoRun, Toolchain, run_cargo
 from portalis.validate.literals import Raised, RenderError, RustLiterals, same
+from portalis.validate.methods import case_signature, instance_class, rust_callee
 
 PROGRAM_NAME = "portalis_cases"
 FLOAT_REL_TOL = 1e-9  # f64 results: equal, or within this relative distance (summation order)
@@ -368,7 +369,7 @@ def _case_body(case: Case, sig: FunctionSignature, render: RustLiterals, module_
             passed.append(f"&{var}")
         else:
             passed.append(owned)
-    lines.append(f"let result = {module_path}::{rust_ident(sig.name)}({', '.join(passed)});")
+    lines.append(f"let result = {rust_callee(module_path, sig.name, rust_ident)}({', '.join(passed)});")
     if mutated:
         after = ", ".join(f"{v}.canon()" for v in mutated)
         lines.append(f'format!("({{}}, [{{}}])", result.canon(), [{after}].join(", "))')
@@ -413,8 +414,7 @@ def render_program(
     for index, case in enumerate(cases):
         if index in skipped:
             continue
-        tm = type_maps.get(case.module)
-        sig = tm.function(case.function) if tm else None
+        sig = case_signature(type_maps.get(case.module), case.function)
         if sig is None or not sig.typed:
             skipped[index] = f"{case.module}.{case.function} has no typed signature"
             continue
@@ -442,10 +442,12 @@ def render_program(
     class_spans: dict[str, tuple[int, int]] = {}
     for module, name in sorted(classes):
         cls = type_maps[module].cls(name)
-        if cls is None or not cls.is_dataclass or cls.diagnostics:
+        if not instance_class(cls):
             continue
-        fmt = "".join(f", '{f.name}': {{}}" for f in cls.fields)
-        args = "".join(f", self.{rust_ident(f.name)}.canon()" for f in cls.fields)
+        # a plain class is compared by its attributes sorted by name (as the worker lists them)
+        shown = cls.fields if cls.is_dataclass else sorted(cls.fields, key=lambda f: f.name)
+        fmt = "".join(f", '{f.name}': {{}}" for f in shown)
+        args = "".join(f", self.{rust_ident(f.name)}.canon()" for f in shown)
         start = len(lines) + 1
         lines += [
             f"impl Canon for {rust_module_path(crate, module)}::{rust_ident(cls.name)} {{",

@@ -128,7 +128,9 @@ class RustLiterals:
     def _fields(self, t: PyType) -> list[TypedField] | None:
         tm = self.type_maps.get(t.module or "")
         cls = tm.cls(t.name or "") if tm else None
-        if cls is None or not cls.is_dataclass or cls.diagnostics:
+        from portalis.validate.methods import instance_class
+
+        if not instance_class(cls):
             return None
         return list(cls.fields)
 

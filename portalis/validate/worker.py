@@ -39,6 +39,7 @@ import random
 import signal
 import sys
 import time
+import types
 
 
 class CaseTimeout(BaseException):
@@ -101,7 +102,53 @@ def canonical(value, budget=None):
         for f in dataclasses.fields(value):
             out[f.name] = canonical(getattr(value, f.name), budget)
         return out
+    if _plain_instance(value):
+        # a plain class's instance: its attributes by name (the Rust Canon impl sorts them too);
+        # an object reachable from itself (a parent link) has no such form
+        if id(value) in _OPEN:
+            raise TypeError(f"a {type(value).__name__} that refers to itself")
+        _OPEN.add(id(value))
+        try:
+            out = {"__class__": type(value).__name__}
+            for name, v in sorted(_attributes(value)):
+                out[name] = canonical(v, budget)
+        finally:
+            _OPEN.discard(id(value))
+        return out
     raise TypeError(f"no canonical form for {type(value).__name__}")
+
+
+_OPEN: set[int] = set()  # plain objects being made canonical (cycle detection)
+_FIELDS: dict[str, list[str]] = {}  # the running case's plain classes: "module:Class" -> field names
+
+
+def _attributes(value) -> list[tuple[str, object]]:
+    """A plain instance's state: the fields its translation has, read by name (a property such as
+    `firstweekday` over `_firstweekday` reads as the field), else its `vars()`."""
+    cls = type(value)
+    names = _FIELDS.get(f"{cls.__module__}:{cls.__name__}")
+    if names is None:
+        return list(vars(value).items())
+    out = []
+    for name in names:
+        try:
+            out.append((name, getattr(value, name)))
+        except AttributeError as exc:  # a field this object lacks: no comparable form
+            raise TypeError(f"{cls.__name__} has no attribute {name}") from exc
+    return out
+
+
+def _plain_instance(value) -> bool:
+    """An instance of a plain class of the repository under test (not a builtin or stdlib class,
+    not an exception, no slots): what a translated plain class becomes, compared by attributes."""
+    cls = type(value)
+    if isinstance(value, (type, BaseException, types.ModuleType)) or callable(value) or not hasattr(value, "__dict__"):
+        return False
+    if "__slots__" in vars(cls) or dataclasses.is_dataclass(cls):
+        return False
+    module = sys.modules.get(getattr(cls, "__module__", "") or "")
+    where = getattr(module, "__file__", None) if module is not None else None
+    return bool(where) and bool(_ROOTS) and any(os.path.realpath(where).startswith(root) for root in _ROOTS)
 
 
 I64 = 2**63
@@ -130,6 +177,15 @@ def encode(value):
             "class": f"{cls.__module__}:{cls.__name__}",
             "fields": [[f.name, encode(getattr(value, f.name))] for f in dataclasses.fields(value)],
         }
+    if _plain_instance(value):
+        cls = type(value)
+        if id(value) in _OPEN:
+            raise TypeError(f"a {cls.__name__} that refers to itself")
+        _OPEN.add(id(value))
+        try:
+            return {"class": f"{cls.__module__}:{cls.__name__}", "fields": [[k, encode(v)] for k, v in _attributes(value)]}
+        finally:
+            _OPEN.discard(id(value))
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 
@@ -150,7 +206,15 @@ def decode(data):
     if "class" in data:
         module, name = data["class"].split(":", 1)
         cls = getattr(importlib.import_module(module), name)
-        return cls(**{k: decode(v) for k, v in data["fields"]})
+        fields = {k: decode(v) for k, v in data["fields"]}
+        if dataclasses.is_dataclass(cls):
+            return cls(**fields)
+        # a plain class: the instance is its attributes, set without running __init__ (the
+        # Rust side builds the same struct literal)
+        obj = cls.__new__(cls)
+        for k, v in fields.items():
+            setattr(obj, k, v)
+        return obj
     raise ValueError("not an encoded value")
 
 
@@ -182,6 +246,28 @@ def _module(name: str):
     if _ROOTS and not any(where.startswith(root) for root in _ROOTS):
         raise ImportError(f"module {name} resolves to {where or 'a built-in module'}, not to the repository")
     return module
+
+
+def _function(module, name: str):
+    """The callable a case calls: `f`; `C.m` a method, called as `C.m(obj, ...)` (a property:
+    its getter); `C.new` the Rust constructor, i.e. the class itself (`C(...)`)."""
+    parts = name.split(".")
+    if len(parts) == 2:
+        cls = getattr(module, parts[0])
+        raw = inspect.getattr_static(cls, parts[1], None)
+        if raw is None and parts[1] == "new" and isinstance(cls, type):
+            return cls
+        setter = parts[1][len("__set_"):-2] if parts[1].startswith("__set_") and parts[1].endswith("__") else ""
+        prop = inspect.getattr_static(cls, setter, None) if raw is None and setter else None
+        if isinstance(prop, property) and prop.fset is not None:
+            return prop.fset  # a property's setter, kept as `__set_x__`
+        base = parts[1][len("__init_"):-2] if parts[1].startswith("__init_") and parts[1].endswith("__") else ""
+        if raw is None and base and hasattr(module, base):
+            return getattr(module, base).__init__  # `super().__init__` kept under the base's name
+        if isinstance(raw, property) and raw.fget is not None:
+            return raw.fget
+        return getattr(cls, parts[1])
+    return getattr(module, name)
 
 
 def _namespace(case: dict) -> dict:
@@ -265,12 +351,14 @@ def _same_outcome(a: dict, b: dict) -> bool:
 def run_case(case: dict, timeout_s: float, repeat: int, import_timeout_s: float = 10.0, ready=lambda: None) -> dict:
     """Evaluate, bind and call; every outcome is a dict for the results file."""
     record: dict = {"id": case["id"]}
+    _FIELDS.clear()
+    _FIELDS.update(case.get("fields") or {})
     # Importing the module and the test file (pytest, numpy...) is not the function's behaviour:
     # it gets a limit of its own, once; the arguments and the calls get timeout_s.
     signal.setitimer(signal.ITIMER_REAL, max(timeout_s, import_timeout_s))
     try:
         try:
-            func = getattr(_module(case["module"]), case["function"])
+            func = _function(_module(case["module"]), case["function"])
             if case.get("args") is None:
                 _namespace(case)
         finally:

@@ -1,0 +1,234 @@
+"""Methods are verified differentially: a plain class whose `__init__` sets attributes becomes a
+struct, its methods `impl` methods, and validation builds cases for them (the instance built from
+its typed fields, the method called, the result and the object's fields after the call compared
+with CPython). One crate for the module."""
+
+from __future__ import annotations
+
+import pytest
+
+from portalis.model import FunctionReport, FunctionStatus, ModuleValidation
+from portalis.parse import parse_file
+from portalis.pipeline import translate_path
+from portalis.source import SourceRoot, discover, resolve_root
+from portalis.typemap import build_type_map
+from portalis.validate.behaviour import VerifyConfig, verify_crate
+
+from conftest import needs_cargo
+
+pytestmark = needs_cargo
+
+ACCOUNTS = '''"""Accounts."""
+
+
+class Account:
+    """A bank account.
+
+    >>> a = Account("ann", 5)
+    >>> a.deposit(10)
+    15
+    >>> Account.fee(30)
+    3
+    """
+
+    def __init__(self, owner: str, balance: int = 0):
+        self.owner = owner
+        self.balance = balance
+        self.history = []
+
+    def deposit(self, amount: int) -> int:
+        self.balance += amount
+        self.history.append(amount)
+        return self.balance
+
+    def total(self) -> int:
+        return sum(self.history)
+
+    def describe(self) -> str:
+        return self.owner + ": " + str(self.balance)
+
+    def broken(self, n: int) -> int:
+        return self.balance + n
+
+    @property
+    def doubled(self) -> int:
+        return self.balance * 2
+
+    @classmethod
+    def empty(cls, owner: str) -> "Account":
+        return cls(owner, 0)
+
+    @staticmethod
+    def fee(amount: int) -> int:
+        return amount // 10
+
+
+class Counter:
+    def __init__(self, start: int):
+        self.count = start
+        self.step = 1
+
+    def bump(self, by: int) -> int:
+        self.count = self.count + by * self.step
+        return self.count
+
+
+class Store:
+    def __init__(self, items: list[str]):
+        self.items = list(items)
+        self.index = {}
+        self.last = None
+
+    def add(self, key: str, value: int) -> None:
+        self.index[key] = value
+        self.last = key
+
+
+class Week:
+    def __init__(self, first: int = 0):
+        self.first = first
+
+    @property
+    def first(self) -> int:
+        return self._first
+
+    @first.setter
+    def first(self, value: int) -> None:
+        self._first = value
+
+    def last(self) -> int:
+        return (self.first + 6) % 7
+
+
+class Loose:
+    def __init__(self, start):
+        self.count = start
+
+    def bump(self, by):
+        self.count = self.count + by
+        return self.count
+
+
+def opened(owner: str, n: int) -> int:
+    a = Account(owner, n)
+    a.deposit(3)
+    return a.balance
+'''
+
+CONFIG = VerifyConfig(generated_per_function=10, python_timeout_s=0.5, rust_timeout_s=2.0)
+
+
+@pytest.fixture(scope="module")
+def bank(tmp_path_factory, toolchain):
+    root = tmp_path_factory.mktemp("bank_repo")
+    pkg = root / "repo" / "bank"
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text("", encoding="utf-8")
+    (pkg / "accounts.py").write_text(ACCOUNTS, encoding="utf-8")
+    return translate_path(pkg, root / "crate", toolchain, build=False, verify=True, verify_config=CONFIG)
+
+
+def _functions(run) -> dict[str, dict]:
+    return {f["name"]: f for m in run.report["modules"] for f in m["functions"]}
+
+
+def test_methods_of_a_plain_class_are_verified(bank) -> None:
+    fns = _functions(bank)
+    names = ("Account.__init__", "Account.new", "Account.deposit", "Account.total", "Account.describe",
+             "Account.doubled", "Account.empty", "Account.fee", "Counter.bump", "Counter.new", "opened",
+             # `self.last = None` in __init__, `self.last = key` in a method: Optional[str]
+             "Store.add", "Store.new",
+             # a property with a setter: what the setter stores (`_first`) is the field
+             "Week.new", "Week.first", "Week.__set_first__", "Week.last")
+    for name in names:
+        f = fns[name]
+        assert f["status"] == "verified", f
+        assert f["cases_total"] >= 3 and f["cases_passed"] == f["cases_total"]
+    verdicts = {v.function: v for v in bank.behaviour.verdicts}
+    assert verdicts["Account.deposit"].origins.get("hypothesis", 0) >= 3
+    # the docstring's `a = Account(...)` then `a.deposit(10)`: a case with `a` as the receiver
+    assert verdicts["Account.deposit"].origins.get("doctest") == 1
+    assert verdicts["Account.fee"].origins.get("doctest") == 1
+
+
+def test_methods_of_a_class_left_out_say_why(bank) -> None:
+    """`Loose.count` cannot be typed: the class is not translated and its methods give the
+    class's diagnostic as their reason (not PTL722, "no diagnostic")."""
+    fns = _functions(bank)
+    bump = fns["Loose.bump"]
+    assert bump["status"] == "untranslated"
+    assert bump["reason"]["code"] == "PTL112" and "class `Loose`" in bump["reason"]["message"], bump
+
+
+def test_the_struct_and_its_methods_are_rust(bank) -> None:
+    rust = (bank.out_dir / "src" / "bank" / "accounts.rs").read_text(encoding="utf-8")
+    assert "pub struct Week {\n    pub _first: i64,\n}" in rust
+    assert "pub struct Account" in rust and "pub history: Vec<i64>" in rust
+    assert "pub fn deposit(&mut self, amount: i64) -> i64" in rust
+    assert "pub fn total(&self) -> i64" in rust
+
+
+def test_a_method_that_changes_the_object_wrongly_fails(bank, toolchain) -> None:
+    """The object's fields after the call are compared: a deposit that forgets the history fails,
+    the other methods stay verified."""
+    root = bank.out_dir.parent
+    rust_file = bank.out_dir / "src" / "bank" / "accounts.rs"
+    original = rust_file.read_text(encoding="utf-8")
+    broken = original.replace("self.history.push(amount);", "", 1)
+    assert broken != original
+    rust_file.write_text(broken, encoding="utf-8")
+    try:
+        src = resolve_root(root / "repo" / "bank")
+        mods = discover(SourceRoot(src.root, src.files))
+        parsed = {m.module: parse_file(src.root, m) for m in mods}
+        type_maps = {k: build_type_map(p) for k, p in parsed.items()}
+        validations = {
+            m["module"]: ModuleValidation(module=m["module"], compiles=True, functions=[
+                FunctionReport(name=f["name"], qualname=f["qualname"],
+                               status=FunctionStatus.TRANSLATED if f["status"] in ("verified", "failed", "untested") else FunctionStatus(f["status"]))
+                for f in m["functions"]
+            ])
+            for m in bank.report["modules"]
+        }
+        report = verify_crate(bank.out_dir, src.root, parsed, type_maps, validations, toolchain, CONFIG)
+    finally:
+        rust_file.write_text(original, encoding="utf-8")
+    verdicts = report.for_module("bank.accounts")
+    assert verdicts["Account.deposit"].status is FunctionStatus.FAILED
+    assert "history" in (verdicts["Account.deposit"].detail or "")
+    assert verdicts["Counter.bump"].status is FunctionStatus.VERIFIED
+
+
+def test_plain_objects_cross_the_worker_by_attributes_and_cycles_are_refused(tmp_path, monkeypatch) -> None:
+    """The Python side: a plain instance of a repository class encodes and compares by its
+    attributes (sorted by name), is rebuilt without running `__init__`, and one that refers to
+    itself is a TypeError (an unrepresentable case), never a RecursionError."""
+    from portalis.validate import worker
+
+    (tmp_path / "nodes.py").write_text(
+        "class N:\n    def __init__(self, name):\n        raise AssertionError('not called')\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(worker, "_ROOTS", [str(tmp_path.resolve()) + "/"])
+    import nodes  # noqa: PLC0415 - the module under test, written above
+
+    a = nodes.N.__new__(nodes.N)
+    a.z, a.k = 1, [2]
+    assert worker.canonical(a) == {"__class__": "N", "k": [2], "z": 1}
+    assert list(worker.canonical(a)) == ["__class__", "k", "z"]
+    back = worker.decode(worker.encode(a))
+    assert type(back) is nodes.N and vars(back) == {"z": 1, "k": [2]}
+    a.k = a
+    for f in (worker.canonical, worker.encode):
+        with pytest.raises(TypeError, match="refers to itself"):
+            f(a)
+    with pytest.raises(TypeError):
+        worker.canonical(object())  # not a repository class
+
+
+def test_a_method_using_randomness_is_found_statically() -> None:
+    from portalis.parse import parse_source, source_module_from_text
+    from portalis.validate.behaviour import nondeterministic_uses
+
+    src = "import random\n\nclass D:\n    def roll(self) -> int:\n        return random.randint(1, 6)\n"
+    parsed = parse_source(source_module_from_text("dice", src), src)
+    assert nondeterministic_uses(parsed, "D.roll") == ["random.randint"]
