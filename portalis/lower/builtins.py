@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Callable
 
 from portalis.lower.context import Elem, Iteration, Mode, Unsupported, Val
 from portalis.lower.values import borrow, coerce, owned, owned_as, read, str_view, to_float
+from portalis.lower.stdlib_re import FLAGS as RE_FLAGS, RE_RULES, lower_re
 from portalis.model import PyType
 from portalis.rust import ir
 from portalis.types import pytypes as T
@@ -1057,6 +1058,7 @@ MODULE_MEMBERS: dict[str, set[str]] = {
     "functools": set(FUNCTOOLS),
     "itertools": set(ITERTOOLS),
     "bisect": set(BISECT),
+    "re": {"compile", *RE_RULES, *RE_FLAGS},
 }
 
 
@@ -1064,6 +1066,8 @@ def lower_module_member(
     lw: "FunctionLowerer", module: str, name: str, call: tuple[list[Val], dict[str, Val]] | None
 ) -> Val:
     """`math.sqrt(x)`, `math.pi`, `string.ascii_lowercase`: a table per supported module."""
+    if module == "re":
+        return lower_re(lw, name, call)
     if module == "math":
         if call is None:
             if name in MATH_CONSTANTS:
