@@ -831,14 +831,15 @@ pub fn isqrt(n: i64) -> i64 {
     if n < 0 {
         panic!("ValueError: isqrt() argument must be nonnegative");
     }
-    let mut x = (n as f64).sqrt() as i64;
+    // i128 squares: near i64::MAX the f64 estimate is off by one and (x + 1)^2 leaves i64
+    let (n, mut x) = (n as i128, (n as f64).sqrt() as i128);
     while x * x > n {
         x -= 1;
     }
     while (x + 1) * (x + 1) <= n {
         x += 1;
     }
-    x
+    x as i64
 }
 // @end
 
@@ -1980,5 +1981,56 @@ pub fn re_split(re: &regex::Regex, s: &str, maxsplit: i64) -> Vec<String> {
     }
     out.push(s[last..].to_string());
     out
+}
+// @end
+
+// @helper math_1
+/// A one-argument `math` function with CPython's errors (math_1 in mathmodule.c): a NaN from a
+/// non-NaN argument is ValueError ("math domain error"); an infinity from a finite argument is
+/// OverflowError where the function can overflow (exp, sinh, cosh) and ValueError otherwise (log(0)).
+pub fn math_1(x: f64, f: fn(f64) -> f64, can_overflow: bool) -> f64 {
+    let r = f(x);
+    if r.is_nan() && !x.is_nan() {
+        panic!("ValueError: math domain error");
+    }
+    if r.is_infinite() && x.is_finite() {
+        if can_overflow {
+            panic!("OverflowError: math range error");
+        }
+        panic!("ValueError: math domain error");
+    }
+    r
+}
+// @end
+
+// @helper math_log deps: math_1
+/// `math.log(x, base)`: log(x) / log(base), each with Python's domain errors; a base of 1 divides
+/// by zero (ZeroDivisionError, as Python).
+pub fn math_log(x: f64, base: f64) -> f64 {
+    let (num, den) = (math_1(x, f64::ln, false), math_1(base, f64::ln, false));
+    if den == 0.0 {
+        panic!("ZeroDivisionError: float division by zero");
+    }
+    num / den
+}
+// @end
+
+// @helper math_pow
+/// `math.pow(x, y)` with CPython's errors: a NaN from finite arguments is ValueError, an infinity
+/// from finite arguments is ValueError for 0 ** negative and OverflowError otherwise.
+pub fn math_pow(x: f64, y: f64) -> f64 {
+    let r = x.powf(y);
+    if x.is_finite() && y.is_finite() {
+        if r.is_nan() {
+            panic!("ValueError: math domain error");
+        }
+        if r.is_infinite() {
+            if x == 0.0 {
+                panic!("ValueError: math domain error");
+            }
+            panic!("OverflowError: math range error");
+        }
+    }
+    r
 }
 // @end
