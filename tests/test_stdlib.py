@@ -29,6 +29,7 @@ CASES = {
     "re_split": ["'a, b;c,,d'", "''", "'abc'"],
     "re_split_keep": ["'a-b-c-d'", "'abc'", "'-'"],
     "re_quantifier": ["'xy] yz xxxy]'", "'y]'"],
+    "re_module_pattern": ["'ab12 cd x9'", "' ab'", "''"],
     "re_space": ["'a b\\x1cc'", "'a\\u2003b'"],
     # math
     "math_floor": ["2.5", "-2.5", "float('nan')", "float('inf')"],
@@ -75,7 +76,10 @@ def test_every_mapping_translates(lib: DiffRun) -> None:
     assert all(f["status"] == "translated" for f in functions), [f for f in functions if f["status"] != "translated"]
     manifest = (lib.crate_dir / "Cargo.toml").read_text(encoding="utf-8")
     assert 'regex = "=1.13.2"' in manifest
-    assert "static RE: std::sync::LazyLock<regex::Regex>" in (lib.crate_dir / "src" / "sample.rs").read_text(encoding="utf-8")
+    rust = (lib.crate_dir / "src" / "sample.rs").read_text(encoding="utf-8")
+    assert "static RE: std::sync::LazyLock<regex::Regex>" in rust
+    # the module's compiled pattern is one static, used by the calls that need no anchoring
+    assert "pub static WORD: std::sync::LazyLock<regex::Regex>" in rust and "re_findall(&WORD, s)" in rust
 
 
 @needs_cargo

@@ -925,6 +925,8 @@ class _ModuleContext:
                         return strong(T.FLOAT, f"math.{method}()")
                     if method in rules.MATH_INT_ARGS:
                         return strong(T.INT, f"math.{method}()")
+                if module == "re" and rules.RE_SUBJECT_ARG.get(method) == index:
+                    return strong(T.STR, f"searched by re.{method}()")
                 if receiver_node.value == "self" and u.cls is not None:
                     callee = self.units.get(f"{u.cls}.{method}")
                     if callee is not None:

@@ -359,6 +359,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             module = scope.modules.get(func.value.value)
             if module == "math":
                 return rules.MATH_RESULTS.get(method)
+            if module == "re":
+                return rules.RE_RESULTS.get(method)
             return None
         receiver = type_of(func.value, scope, depth)
         if receiver is None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from portalis.lower.context import Mode, Unsupported, Val
-from portalis.lower.values import coerce, read, str_view
+from portalis.lower.values import borrow, coerce, read, str_view
 from portalis.model import PyType
 from portalis.rust import ir
 from portalis.types import pytypes as T
@@ -287,10 +287,11 @@ def _subject(v: Val) -> ir.Expr:
 
 
 def _find(kind: str) -> Callable[["FunctionLowerer", Pattern, list[Val]], Val]:
-    def lower(lw: "FunctionLowerer", p: Pattern, rest: list[Val]) -> Val:
+    def lower(lw: "FunctionLowerer", p: Pattern, rest: list[Val], compiled: ir.Expr | None = None) -> Val:
         rust = {"search": p.rust, "match": rf"\A(?:{p.rust})", "fullmatch": rf"\A(?:{p.rust})\z"}[kind]
         retry = p.dollar and kind != "fullmatch"
-        return _helper(lw, "re_find", (_static(lw, rust), _subject(rest[0]), ir.BoolLit(retry)),
+        regex = compiled if compiled is not None and kind == "search" else _static(lw, rust)
+        return _helper(lw, "re_find", (regex, _subject(rest[0]), ir.BoolLit(retry)),
                        T.optional(match_type(p.groups)))
 
     return lower
@@ -301,12 +302,13 @@ def _no_dollar(p: Pattern, name: str) -> None:
         raise Unsupported("PTL245", f"re.{name} with `$` (Python's also matches before a final newline)")
 
 
-def _findall(lw: "FunctionLowerer", p: Pattern, rest: list[Val]) -> Val:
+def _findall(lw: "FunctionLowerer", p: Pattern, rest: list[Val], compiled: ir.Expr | None = None) -> Val:
     _no_dollar(p, "findall")
     s = _subject(rest[0])
+    regex = compiled if compiled is not None else _static(lw, p.rust)
     if p.groups <= 1:
-        return _helper(lw, "re_findall", (_static(lw, p.rust), s), T.list_of(T.STR))
-    rows = _helper(lw, "re_findall_groups", (_static(lw, p.rust), s), T.UNKNOWN).expr
+        return _helper(lw, "re_findall", (regex, s), T.list_of(T.STR))
+    rows = _helper(lw, "re_findall_groups", (regex, s), T.UNKNOWN).expr
     g = lw.temp("g")
     tup = ir.TupleExpr(tuple(ir.MethodCall(ir.Index(ir.Path(g), ir.IntLit(k)), "clone") for k in range(p.groups)))
     mapped = ir.MethodCall(ir.MethodCall(ir.MethodCall(rows, "into_iter"), "map", (ir.Closure((ir.PBind(g, False),), tup),)),
@@ -318,7 +320,7 @@ def _int_arg(v: Val | None, default: int) -> ir.Expr:
     return read(coerce(v, T.INT)) if v is not None else ir.IntLit(default)
 
 
-def _sub(lw: "FunctionLowerer", p: Pattern, rest: list[Val], count: Val | None = None) -> Val:
+def _sub(lw: "FunctionLowerer", p: Pattern, rest: list[Val], count: Val | None = None, compiled: ir.Expr | None = None) -> Val:
     _no_dollar(p, "sub")
     if len(rest) < 2:
         raise Unsupported("PTL133", "re.sub() needs a replacement and a string")
@@ -326,13 +328,15 @@ def _sub(lw: "FunctionLowerer", p: Pattern, rest: list[Val], count: Val | None =
         raise Unsupported("PTL244", "re.sub() with a function as the replacement is not supported yet")
     repl = translate_repl(_literal(rest[0], "replacement"))
     cnt = count if count is not None else (rest[2] if len(rest) > 2 else None)
-    return _helper(lw, "re_sub", (_static(lw, p.rust), ir.StrLit(repl), _subject(rest[1]), _int_arg(cnt, 0)), T.STR)
+    regex = compiled if compiled is not None else _static(lw, p.rust)
+    return _helper(lw, "re_sub", (regex, ir.StrLit(repl), _subject(rest[1]), _int_arg(cnt, 0)), T.STR)
 
 
-def _split(lw: "FunctionLowerer", p: Pattern, rest: list[Val], maxsplit: Val | None = None) -> Val:
+def _split(lw: "FunctionLowerer", p: Pattern, rest: list[Val], maxsplit: Val | None = None, compiled: ir.Expr | None = None) -> Val:
     _no_dollar(p, "split")
     ms = maxsplit if maxsplit is not None else (rest[1] if len(rest) > 1 else None)
-    return _helper(lw, "re_split", (_static(lw, p.rust), _subject(rest[0]), _int_arg(ms, 0)), T.list_of(T.STR))
+    regex = compiled if compiled is not None else _static(lw, p.rust)
+    return _helper(lw, "re_split", (regex, _subject(rest[0]), _int_arg(ms, 0)), T.list_of(T.STR))
 
 
 @dataclass(frozen=True)
@@ -402,13 +406,16 @@ def lower_pattern_method(lw: "FunctionLowerer", recv: Val, name: str, args: list
     p = _pattern_of(recv.ty)
     if set(kwargs) - {"count", "maxsplit"}:
         raise Unsupported("PTL134", f"keyword arguments to Pattern.{name}() are not supported")
+    # the pattern object itself (a module's LazyLock static derefs to it); match/fullmatch are
+    # anchored, so they compile the anchored pattern next to the call
+    compiled = borrow(recv)
     if name == "sub":
-        return _sub(lw, p, args, kwargs.get("count"))
+        return _sub(lw, p, args, kwargs.get("count"), compiled)
     if name == "split":
-        return _split(lw, p, args, kwargs.get("maxsplit"))
+        return _split(lw, p, args, kwargs.get("maxsplit"), compiled)
     if len(args) != 1:
         raise Unsupported("PTL134", f"Pattern.{name}() with pos/endpos is not supported yet")
-    return RE_RULES[name].lower(lw, p, args)
+    return RE_RULES[name].lower(lw, p, args, compiled)
 
 
 def lower_match_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val]) -> Val:

@@ -8,6 +8,8 @@ import string
 from collections import Counter, defaultdict, deque
 from functools import reduce
 
+WORD = re.compile(r"[a-z]+(\d*)", re.IGNORECASE)
+
 
 def re_search(s: str) -> int:
     m = re.search(r"(\d+)", s)
@@ -181,3 +183,8 @@ def math_pow(x: float, y: float) -> float:
 
 def math_hyper(x: float) -> float:
     return math.sinh(x) + math.cosh(x) + math.tanh(x)
+
+
+def re_module_pattern(s: str) -> tuple[list[str], bool, str]:
+    m = WORD.match(s)
+    return (WORD.findall(s), m is not None, WORD.sub("<\\g<0>>", s))
