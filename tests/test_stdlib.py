@@ -60,6 +60,10 @@ CASES = {
     "letters": [""],
     "insert_at": ["[1, 3, 3, 5], 3", "[], 1"],
     "smallest": ["[5, 3, 9]", "[]"],
+    "top_two": ["[5, 3, 9, 9]", "[1]"],
+    "insort_all": ["[3, 1, 2, 1]"],
+    "runs": ["'aaabccd'", "''"],
+    "counter_update": ["'xax', 'yx'", "'', ''"],
 }
 CALLS = [f"{f}({a})" for f, args in CASES.items() for a in args]
 

@@ -188,3 +188,24 @@ def math_hyper(x: float) -> float:
 def re_module_pattern(s: str) -> tuple[list[str], bool, str]:
     m = WORD.match(s)
     return (WORD.findall(s), m is not None, WORD.sub("<\\g<0>>", s))
+
+
+def top_two(a: list[int]) -> list[int]:
+    return heapq.nlargest(2, a)
+
+
+def insort_all(a: list[int]) -> list[int]:
+    out: list[int] = []
+    for x in a:
+        bisect.insort(out, x)
+    return out
+
+
+def runs(s: str) -> list[tuple[str, int]]:
+    return [(k, len(list(g))) for k, g in itertools.groupby(s)]
+
+
+def counter_update(a: str, b: str) -> int:
+    c = Counter(a)
+    c.update(b)
+    return c["x"]
