@@ -30,6 +30,7 @@ CASES = {
     "re_split_keep": ["'a-b-c-d'", "'abc'", "'-'"],
     "re_quantifier": ["'xy] yz xxxy]'", "'y]'"],
     "re_module_pattern": ["'ab12 cd x9'", "' ab'", "''"],
+    "re_ascii": ["'caf\u00e9 x1 \u0663 \u00b2'", "'a\u2003 5'"],
     "re_space": ["'a b\\x1cc'", "'a\\u2003b'"],
     # math
     "math_floor": ["2.5", "-2.5", "float('nan')", "float('inf')"],
@@ -115,6 +116,14 @@ def test_flags_and_multiline_dollar() -> None:
     assert translate("a$", 8).rust == "(?m)a$" and not translate("a$", 8).dollar
     assert translate("a", 2 | 16).rust == "(?is)a"
     assert translate(r"(a)(?:b)(?P<c>d)").groups == 2
+
+
+def test_ascii_flag() -> None:
+    assert translate(r"\w\b[\d\b]", 256).rust == r"[0-9A-Za-z_](?-u:\b)[0-9\x08]"
+    for bad, flags in ((r"[\W]", 256), ("a", 256 | 2), ("a", 4)):
+        with pytest.raises(Unsupported) as e:
+            translate(bad, flags)
+        assert e.value.code == "PTL246"
 
 
 def test_replacement_templates() -> None:

@@ -7,7 +7,7 @@ quantifiers, conditionals) is a diagnostic (PTL243), never a silently different 
 
 Diagnostics: PTL243 a pattern construct Rust's regex cannot express; PTL244 a pattern or
 replacement that is not a literal (or a callable replacement); PTL245 `$` where Python's "end or
-before a final newline" cannot be kept; PTL246 a flag with no translation (re.ASCII, re.LOCALE).
+before a final newline" cannot be kept; PTL246 a flag with no translation (re.LOCALE, re.ASCII with re.IGNORECASE).
 """
 
 from __future__ import annotations
@@ -31,6 +31,10 @@ FLAGS: dict[str, int] = {
     "U": 32, "UNICODE": 32, "X": 64, "VERBOSE": 64, "A": 256, "ASCII": 256,
 }
 _INLINE = {2: "i", 8: "m", 16: "s", 64: "x"}
+# What \w \d \s \b mean under re.ASCII: (class contents, negated).
+_ASCII_CLASSES = {"w": ("0-9A-Za-z_", False), "W": ("0-9A-Za-z_", True), "d": ("0-9", False), "D": ("0-9", True),
+                  "s": (" \\t\\n\\r\\x0b\\x0c", False), "S": (" \\t\\n\\r\\x0b\\x0c", True),
+                  "b": ("", False), "B": ("", False)}
 _QUANT = _pyre.compile(r"\{(\d*)(,?)(\d*)\}")
 
 
@@ -49,8 +53,11 @@ def _bad(what: str) -> Unsupported:
 
 def translate(pattern: str, flags: int = 0) -> Pattern:
     """Python `re` syntax -> regex crate syntax, or Unsupported (PTL243/PTL245/PTL246)."""
-    if flags & (4 | 256):
-        raise Unsupported("PTL246", "re.ASCII / re.LOCALE have no translation yet")
+    if flags & 4:
+        raise Unsupported("PTL246", "re.LOCALE has no translation")
+    ascii_only = bool(flags & 256)
+    if ascii_only and flags & 2:
+        raise Unsupported("PTL246", "re.ASCII with re.IGNORECASE has no translation yet (Rust folds Unicode case)")
     try:
         _pyre.compile(pattern, flags)
     except _pyre.error as e:  # Python rejects it too: say so rather than emit a Rust error
@@ -74,6 +81,14 @@ def translate(pattern: str, flags: int = 0) -> Pattern:
                 digits = m.group(0) if m else "0"
                 i += len(digits) - 1
                 out.append(f"\\x{{{int(digits, 8):x}}}")
+            elif ascii_only and e in _ASCII_CLASSES and not (in_class and e in "bB"):
+                inner, negated = _ASCII_CLASSES[e]
+                if in_class and negated:
+                    raise Unsupported("PTL246", f"re.ASCII: \\{e} inside a class has no translation yet")
+                if e in "bB":
+                    out.append(f"(?-u:\\{e})")
+                else:
+                    out.append(inner if in_class else f"[{'^' if negated else ''}{inner}]")
             elif e == "Z":
                 out.append("\\z")
             elif e == "b" and in_class:

@@ -209,3 +209,7 @@ def counter_update(a: str, b: str) -> int:
     c = Counter(a)
     c.update(b)
     return c["x"]
+
+
+def re_ascii(s: str) -> list[str]:
+    return re.findall(r"\b\w+\b|\s\d", s, re.ASCII)
