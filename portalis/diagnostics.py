@@ -67,6 +67,10 @@ CODES: dict[str, str] = {
     "PTL240": "the crate's dependencies could not be resolved (no registry and no cached lock): it is not built",
     "PTL242": "info: an int computed with num_bigint::BigInt where the value may leave i64 (`int(str) % m`)",
     "PTL241": "the crate's manifest was rejected by the crate-level safety gate (a dependency outside the table, a build script...)",
+    "PTL243": "a regular expression Rust's regex crate cannot express (back-reference, look-around, atomic group, possessive quantifier, conditional), or one Python rejects",
+    "PTL244": "a re pattern, flags or replacement that is not a literal (patterns are translated at translation time), or a callable replacement",
+    "PTL245": "a `$` whose Python meaning (end, or before a final newline) the translation cannot keep in this position or function",
+    "PTL246": "a re flag with no translation yet (re.LOCALE, re.ASCII with re.IGNORECASE or inline)",
     # the safety gate (portalis/validate/safety.py, its table gate_table.toml)
     "PTL401": "rejected by the safety gate (a construct or path its allow-list does not allow): the function was quarantined as todo!()",
     "PTL403": "a capability (files, processes, network, environment) allowed because the Python function itself uses it",

@@ -962,6 +962,8 @@ class _ModuleContext:
                         return strong(T.FLOAT, f"math.{method}()")
                     if method in rules.MATH_INT_ARGS:
                         return strong(T.INT, f"math.{method}()")
+                if module == "re" and rules.RE_SUBJECT_ARG.get(method) == index:
+                    return strong(T.STR, f"searched by re.{method}()")
                 return []
             receiver = type_of(receiver_node, scope)
             if receiver is None:

@@ -363,6 +363,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             module = scope.modules.get(func.value.value)
             if module == "math":
                 return rules.MATH_RESULTS.get(method)
+            if module == "re":
+                return rules.RE_RESULTS.get(method)
             return None
         made = func.value
         if type(made) is cst.Call and type(made.func) is cst.Attribute and type(made.func.value) is cst.Name \

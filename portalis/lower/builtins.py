@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Callable
 
 from portalis.lower.context import Elem, Iteration, Mode, Unsupported, Val
 from portalis.lower.values import borrow, coerce, owned, owned_as, read, str_view, to_float
+from portalis.lower.stdlib_re import FLAGS as RE_FLAGS, RE_RULES, lower_re
 from portalis.model import PyType
 from portalis.rust import ir
 from portalis.types import pytypes as T
@@ -701,12 +702,24 @@ def _math_helper(helper: str, arity: tuple[int, ...], ty: PyType, arg_ty: PyType
     return rule
 
 
+def _math_checked(rust: str, can_overflow: bool = False) -> Rule:
+    """math.f(x) by f64's method, with Python's ValueError/OverflowError (pyrt::math_1)."""
+
+    def rule(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+        _arity(rust, args, 1)
+        lw.use_runtime("math_1")
+        return Val(ir.Call(ir.Path("crate::pyrt::math_1"),
+                           (read(to_float(args[0])), ir.Path(f"f64::{rust}"), ir.BoolLit(can_overflow))), T.FLOAT)
+
+    return rule
+
+
 def _math_log(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("log", args, 1, 2)
-    x = lw.receiver(to_float(args[0]))
     if len(args) == 1:
-        return Val(ir.MethodCall(x, "ln"), T.FLOAT)
-    return Val(ir.Binary("/", ir.MethodCall(x, "ln"), ir.MethodCall(lw.receiver(to_float(args[1])), "ln")), T.FLOAT)
+        return _math_checked("ln")(lw, args, kwargs)
+    lw.use_runtime("math_log")
+    return Val(ir.Call(ir.Path("crate::pyrt::math_log"), tuple(read(to_float(a)) for a in args)), T.FLOAT)
 
 
 def _math_fabs(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
@@ -742,19 +755,22 @@ def _math_const(value: ir.Expr) -> Rule:
 
 
 MATH: dict[str, Rule] = {
-    "sqrt": _math_float("sqrt"),
-    "exp": _math_float("exp"),
-    "sin": _math_float("sin"),
-    "cos": _math_float("cos"),
-    "tan": _math_float("tan"),
-    "asin": _math_float("asin"),
-    "acos": _math_float("acos"),
+    "sqrt": _math_checked("sqrt"),
+    "exp": _math_checked("exp", True),
+    "sin": _math_checked("sin"),
+    "cos": _math_checked("cos"),
+    "tan": _math_checked("tan"),
+    "asin": _math_checked("asin"),
+    "acos": _math_checked("acos"),
     "atan": _math_float("atan"),
     "atan2": _math_float("atan2", 2),
     "hypot": _math_float("hypot", 2),
-    "pow": _math_float("powf", 2),
-    "log2": _math_float("log2"),
-    "log10": _math_float("log10"),
+    "pow": _math_helper("math_pow", (2,), T.FLOAT, T.FLOAT),
+    "sinh": _math_checked("sinh", True),
+    "cosh": _math_checked("cosh", True),
+    "tanh": _math_float("tanh"),
+    "log2": _math_checked("log2"),
+    "log10": _math_checked("log10"),
     "copysign": _math_float("copysign", 2),
     "degrees": _math_float("to_degrees"),
     "radians": _math_float("to_radians"),
@@ -1057,6 +1073,7 @@ MODULE_MEMBERS: dict[str, set[str]] = {
     "functools": set(FUNCTOOLS),
     "itertools": set(ITERTOOLS),
     "bisect": set(BISECT),
+    "re": {"compile", *RE_RULES, *RE_FLAGS},
 }
 
 
@@ -1064,6 +1081,8 @@ def lower_module_member(
     lw: "FunctionLowerer", module: str, name: str, call: tuple[list[Val], dict[str, Val]] | None
 ) -> Val:
     """`math.sqrt(x)`, `math.pi`, `string.ascii_lowercase`: a table per supported module."""
+    if module == "re":
+        return lower_re(lw, name, call)
     if module == "math":
         if call is None:
             if name in MATH_CONSTANTS:

@@ -75,7 +75,8 @@ def computed_constant(c: ConstantInfo, env: ModuleEnv, scope: TypeScope) -> Type
     except Exception:  # noqa: BLE001 - a translator bug costs this constant, never the type map
         return None
     ty = facts.returns
-    if ty is None or ty.kind not in _DATA or not is_data(ty):
+    # a compiled pattern (`WORD = re.compile(...)`): its translation travels in its type
+    if ty is None or not (ty.kind == "re_pattern" or (ty.kind in _DATA and is_data(ty))):
         return None
     if c.annotation:
         try:

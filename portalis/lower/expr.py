@@ -102,13 +102,15 @@ class ExprLowering:
             return ir.Unary("!", ir.MethodCall(v.expr, "is_empty"))
         if k == "optional":
             inner = v.ty.args[0]
-            if inner.kind in ("class", "tuple"):
+            if inner.kind in ("class", "tuple", "re_match", "re_pattern"):
                 return ir.MethodCall(v.expr, "is_some")
             # `if x:` on Optional[int] is false for None and for 0.
             test = self.truthy(Val(ir.Path("__v"), inner, Mode.REF))
             return ir.MethodCall(ir.MethodCall(v.expr, "as_ref"), "is_some_and", (ir.Closure((ir.PBind("__v"),), test),))
         if k == "tuple":
             return ir.BoolLit(bool(v.ty.args))
+        if k in ("re_match", "re_pattern"):
+            return ir.BoolLit(True)  # match and pattern objects are always true
         if k == "none":
             return ir.BoolLit(False)
         raise Unsupported("PTL113", f"truth value of {v.ty}")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Callable
 from portalis.lower.builtins import collect_vec, reverse_flag, sort_call
 from portalis.lower.context import Mode, Unsupported, Val
 from portalis.lower.values import borrow, coerce, owned, owned_as, read, str_view
+from portalis.lower.stdlib_re import lower_match_method, lower_pattern_method
 from portalis.model import PyType
 from portalis.rust import ir
 from portalis.types import pytypes as T
@@ -695,6 +696,10 @@ def method_receiver_kinds(name: str) -> list[str]:
 
 
 def lower_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val] | None = None) -> Val:
+    if recv.ty.kind == "re_pattern":
+        return lower_pattern_method(lw, recv, name, args, kwargs or {})
+    if recv.ty.kind == "re_match":
+        return lower_match_method(lw, recv, name, args, kwargs or {})
     table = METHODS.get(recv.ty.kind, {})
     rule = table.get(name)
     if rule is None:

@@ -831,14 +831,15 @@ pub fn isqrt(n: i64) -> i64 {
     if n < 0 {
         panic!("ValueError: isqrt() argument must be nonnegative");
     }
-    let mut x = (n as f64).sqrt() as i64;
+    // i128 squares: near i64::MAX the f64 estimate is off by one and (x + 1)^2 leaves i64
+    let (n, mut x) = (n as i128, (n as f64).sqrt() as i128);
     while x * x > n {
         x -= 1;
     }
     while (x + 1) * (x + 1) <= n {
         x += 1;
     }
-    x
+    x as i64
 }
 // @end
 
@@ -1846,4 +1847,190 @@ impl std::fmt::Display for PyNum {
 /// `todo!()` stubs over it, so every path the crate names exists. It holds nothing.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Opaque;
+// @end
+
+// @helper ReMatch crates: regex
+/// A `re.Match`: the subject and each group's byte span (None where the group took no part).
+/// Python's positions count code points; `start`/`end`/`span` convert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReMatch {
+    pub text: String,
+    pub spans: Vec<Option<(usize, usize)>>,
+}
+
+impl ReMatch {
+    pub fn from_captures(text: &str, caps: &regex::Captures) -> ReMatch {
+        ReMatch {
+            text: text.to_string(),
+            spans: caps.iter().map(|g| g.map(|m| (m.start(), m.end()))).collect(),
+        }
+    }
+
+    fn span_of(&self, n: i64) -> Option<(usize, usize)> {
+        if n < 0 || n as usize >= self.spans.len() {
+            panic!("IndexError: no such group");
+        }
+        self.spans[n as usize]
+    }
+
+    fn chars(&self, byte: usize) -> i64 {
+        self.text[..byte].chars().count() as i64
+    }
+
+    /// `m.group(n)`. Python returns None for a group that took no part in the match; the
+    /// translation types groups as str, so that case raises instead of returning a wrong str.
+    pub fn group(&self, n: i64) -> String {
+        match self.span_of(n) {
+            Some((a, b)) => self.text[a..b].to_string(),
+            None => panic!("TypeError: group {} did not take part in the match (Python returns None)", n),
+        }
+    }
+
+    /// `m.start(n)`, -1 for a group that took no part (as Python).
+    pub fn start(&self, n: i64) -> i64 {
+        self.span_of(n).map_or(-1, |(a, _)| self.chars(a))
+    }
+
+    /// `m.end(n)`, -1 for a group that took no part (as Python).
+    pub fn end(&self, n: i64) -> i64 {
+        self.span_of(n).map_or(-1, |(_, b)| self.chars(b))
+    }
+}
+// @end
+
+// @helper re_find deps: ReMatch crates: regex
+/// `re.search/match/fullmatch` (the anchoring is in the pattern). `dollar_retry`: the Python
+/// pattern ends with `$`, which also matches before a final newline; Rust's `\z` does not, so a
+/// subject ending in "\n" is tried again without it (same positions: it is a prefix).
+pub fn re_find(re: &regex::Regex, s: &str, dollar_retry: bool) -> Option<ReMatch> {
+    if let Some(c) = re.captures(s) {
+        return Some(ReMatch::from_captures(s, &c));
+    }
+    if dollar_retry && s.ends_with('\n') {
+        let head = &s[..s.len() - 1];
+        return re.captures(head).map(|c| {
+            let mut m = ReMatch::from_captures(head, &c);
+            m.text = s.to_string();
+            m
+        });
+    }
+    None
+}
+// @end
+
+// @helper re_findall crates: regex
+/// `re.findall` of a pattern with no group (the whole match) or one group (that group, "" where
+/// it took no part), as Python.
+pub fn re_findall(re: &regex::Regex, s: &str) -> Vec<String> {
+    if re.captures_len() == 1 {
+        return re.find_iter(s).map(|m| m.as_str().to_string()).collect();
+    }
+    re.captures_iter(s)
+        .map(|c| c.get(1).map_or(String::new(), |m| m.as_str().to_string()))
+        .collect()
+}
+// @end
+
+// @helper re_findall_groups crates: regex
+/// `re.findall` of a pattern with several groups: one Vec of the groups per match ("" where a
+/// group took no part); the caller makes the tuple.
+pub fn re_findall_groups(re: &regex::Regex, s: &str) -> Vec<Vec<String>> {
+    re.captures_iter(s)
+        .map(|c| {
+            (1..c.len())
+                .map(|i| c.get(i).map_or(String::new(), |m| m.as_str().to_string()))
+                .collect()
+        })
+        .collect()
+}
+// @end
+
+// @helper re_sub crates: regex
+/// `re.sub(p, repl, s, count)`: `repl` is already in the regex crate's syntax (`${1}`, `$$`);
+/// count 0 replaces all, as Python (a negative count replaces none).
+pub fn re_sub(re: &regex::Regex, repl: &str, s: &str, count: i64) -> String {
+    if count < 0 {
+        return s.to_string();
+    }
+    re.replacen(s, count as usize, repl).into_owned()
+}
+// @end
+
+// @helper re_split crates: regex
+/// `re.split(p, s, maxsplit)`: the pieces between matches and, as Python, the text of every group
+/// of each match in between (groups are typed str: one that took no part raises).
+pub fn re_split(re: &regex::Regex, s: &str, maxsplit: i64) -> Vec<String> {
+    if maxsplit < 0 {
+        return vec![s.to_string()];
+    }
+    let mut out = Vec::new();
+    let mut last = 0;
+    for (n, c) in re.captures_iter(s).enumerate() {
+        if maxsplit > 0 && n as i64 >= maxsplit {
+            break;
+        }
+        let m = c.get(0).unwrap();
+        out.push(s[last..m.start()].to_string());
+        for i in 1..c.len() {
+            match c.get(i) {
+                Some(g) => out.push(g.as_str().to_string()),
+                None => panic!("TypeError: group {} did not take part in the split (Python gives None)", i),
+            }
+        }
+        last = m.end();
+    }
+    out.push(s[last..].to_string());
+    out
+}
+// @end
+
+// @helper math_1
+/// A one-argument `math` function with CPython's errors (math_1 in mathmodule.c): a NaN from a
+/// non-NaN argument is ValueError ("math domain error"); an infinity from a finite argument is
+/// OverflowError where the function can overflow (exp, sinh, cosh) and ValueError otherwise (log(0)).
+pub fn math_1(x: f64, f: fn(f64) -> f64, can_overflow: bool) -> f64 {
+    let r = f(x);
+    if r.is_nan() && !x.is_nan() {
+        panic!("ValueError: math domain error");
+    }
+    if r.is_infinite() && x.is_finite() {
+        if can_overflow {
+            panic!("OverflowError: math range error");
+        }
+        panic!("ValueError: math domain error");
+    }
+    r
+}
+// @end
+
+// @helper math_log deps: math_1
+/// `math.log(x, base)`: log(x) / log(base), each with Python's domain errors; a base of 1 divides
+/// by zero (ZeroDivisionError, as Python).
+pub fn math_log(x: f64, base: f64) -> f64 {
+    let (num, den) = (math_1(x, f64::ln, false), math_1(base, f64::ln, false));
+    if den == 0.0 {
+        panic!("ZeroDivisionError: float division by zero");
+    }
+    num / den
+}
+// @end
+
+// @helper math_pow
+/// `math.pow(x, y)` with CPython's errors: a NaN from finite arguments is ValueError, an infinity
+/// from finite arguments is ValueError for 0 ** negative and OverflowError otherwise.
+pub fn math_pow(x: f64, y: f64) -> f64 {
+    let r = x.powf(y);
+    if x.is_finite() && y.is_finite() {
+        if r.is_nan() {
+            panic!("ValueError: math domain error");
+        }
+        if r.is_infinite() {
+            if x == 0.0 {
+                panic!("ValueError: math domain error");
+            }
+            panic!("OverflowError: math range error");
+        }
+    }
+    r
+}
 // @end

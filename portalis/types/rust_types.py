@@ -124,6 +124,10 @@ def owned_type(t: PyType, holes: bool = False) -> ir.Type:
         return ir.TPath(f"{PYDICT.rsplit('::', 1)[0]}::PyErr")
     if k == "class" and t.module and t.name:
         return ir.TPath(f"{module_path(t.module)}::{rust_ident(t.name)}")
+    if k == "re_pattern":
+        return ir.TPath("regex::Regex")
+    if k == "re_match":
+        return ir.TPath("crate::pyrt::ReMatch")
     if k == "opaque":
         # A Python type with no Rust item in the crate (portalis/names.py): its placeholder.
         return ir.TPath("crate::pyrt::Opaque")

@@ -1,0 +1,215 @@
+"""The standard-library mappings, one function per name (tests/test_stdlib.py)."""
+import bisect
+import heapq
+import itertools
+import math
+import re
+import string
+from collections import Counter, defaultdict, deque
+from functools import reduce
+
+WORD = re.compile(r"[a-z]+(\d*)", re.IGNORECASE)
+
+
+def re_search(s: str) -> int:
+    m = re.search(r"(\d+)", s)
+    if m:
+        return int(m.group(1))
+    return -1
+
+
+def re_span(s: str) -> tuple[int, int]:
+    m = re.search("b+", s)
+    if m is None:
+        return (-1, -1)
+    return m.span()
+
+
+def re_match_groups(s: str) -> tuple[str, str]:
+    m = re.match(r"(?P<key>\w+)\s*=\s*(\w*)", s)
+    if m is None:
+        return ("", "")
+    return m.groups()
+
+
+def re_match_end(s: str) -> bool:
+    return bool(re.match(r"^ab$", s))
+
+
+def re_fullmatch(s: str) -> bool:
+    return re.fullmatch(r"[A-Za-z_]\w*", s) is not None
+
+
+def re_findall(s: str) -> list[str]:
+    return re.findall(r"[a-z]+", s, re.I)
+
+
+def re_findall_pairs(s: str) -> list[tuple[str, str]]:
+    return re.findall(r"(\w)=(\w)", s)
+
+
+def re_sub(s: str) -> str:
+    return re.sub(r"\s+", " ", s)
+
+
+def re_sub_groups(s: str) -> str:
+    pat = re.compile(r"(\w+)@(\w+)")
+    return pat.sub(r"\2 at \1 ($)", s)
+
+
+def re_sub_count(s: str) -> str:
+    return re.sub("a|b", "-", s, count=2)
+
+
+def re_split(s: str) -> list[str]:
+    return re.split(r"[,;]\s*", s)
+
+
+def re_split_keep(s: str) -> list[str]:
+    return re.split(r"(-)", s, maxsplit=2)
+
+
+def re_quantifier(s: str) -> list[str]:
+    return re.findall(r"x{,2}y{1}[]z]", s)
+
+
+def re_space(s: str) -> list[str]:
+    return re.split(r"\s", s)
+
+
+def math_floor(x: float) -> int:
+    return math.floor(x)
+
+
+def math_ceil(x: float) -> int:
+    return math.ceil(x)
+
+
+def math_sqrt(x: float) -> float:
+    return math.sqrt(x)
+
+
+def math_gcd(a: int, b: int) -> int:
+    return math.gcd(a, b)
+
+
+def math_isqrt(n: int) -> int:
+    return math.isqrt(n)
+
+
+def math_log(x: float) -> float:
+    return math.log(x)
+
+
+def math_log_base(x: float, b: float) -> float:
+    return math.log(x, b)
+
+
+def math_exp(x: float) -> float:
+    return math.exp(x)
+
+
+def math_trig(x: float) -> float:
+    return math.sin(x) + math.cos(x) * math.pi + math.e
+
+
+def math_isclose(a: float, b: float) -> bool:
+    return math.isclose(a, b)
+
+
+def math_inf(x: float) -> bool:
+    return x < math.inf
+
+
+def counter_most(s: str) -> list[tuple[str, int]]:
+    return Counter(s).most_common(2)
+
+
+def default_groups(words: list[str]) -> int:
+    d = defaultdict(list)
+    for w in words:
+        d[len(w)].append(w)
+    return len(d)
+
+
+def deque_rotate(items: list[int]) -> int:
+    q = deque(items)
+    q.append(0)
+    return q.popleft()
+
+
+def chain_all(a: list[int], b: list[int]) -> list[int]:
+    return list(itertools.chain(a, b))
+
+
+def product_pairs(a: list[int], b: list[int]) -> int:
+    return len(list(itertools.product(a, b)))
+
+
+def perms(a: list[int]) -> int:
+    return len(list(itertools.permutations(a, 2)))
+
+
+def combos(a: list[int]) -> int:
+    return len(list(itertools.combinations(a, 2)))
+
+
+def running(a: list[int]) -> list[int]:
+    return list(itertools.accumulate(a))
+
+
+def total(a: list[int]) -> int:
+    return reduce(lambda x, y: x * y, a, 1)
+
+
+def letters() -> str:
+    return string.ascii_lowercase + string.digits
+
+
+def insert_at(a: list[int], x: int) -> int:
+    return bisect.bisect_left(a, x)
+
+
+def smallest(a: list[int]) -> int:
+    h = list(a)
+    heapq.heapify(h)
+    heapq.heappush(h, 100)
+    return heapq.heappop(h)
+
+
+def math_pow(x: float, y: float) -> float:
+    return math.pow(x, y)
+
+
+def math_hyper(x: float) -> float:
+    return math.sinh(x) + math.cosh(x) + math.tanh(x)
+
+
+def re_module_pattern(s: str) -> tuple[list[str], bool, str]:
+    m = WORD.match(s)
+    return (WORD.findall(s), m is not None, WORD.sub("<\\g<0>>", s))
+
+
+def top_two(a: list[int]) -> list[int]:
+    return heapq.nlargest(2, a)
+
+
+def insort_all(a: list[int]) -> list[int]:
+    out: list[int] = []
+    for x in a:
+        bisect.insort(out, x)
+    return out
+
+
+def runs(s: str) -> list[tuple[str, int]]:
+    return [(k, len(list(g))) for k, g in itertools.groupby(s)]
+
+
+def counter_update(a: str, b: str) -> int:
+    c = Counter(a)
+    c.update(b)
+    return c["x"]
+
+
+def re_ascii(s: str) -> list[str]:
+    return re.findall(r"\b\w+\b|\s\d", s, re.ASCII)

@@ -1,0 +1,132 @@
+"""The standard-library mappings (issue 12, item 3): one differential function per mapping in
+tests/data/stdlib_lib.py, each run on cases in Python and in Rust (one crate build for the
+module), plus the `re` pattern translation and its diagnostics (no build)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import DiffRun, needs_cargo, run_differential
+from portalis.lower.context import Unsupported
+from portalis.lower.stdlib_re import translate, translate_repl
+
+SRC = (Path(__file__).parent / "data" / "stdlib_lib.py").read_text(encoding="utf-8")
+
+CASES = {
+    # re
+    "re_search": ["'abc 123 x45'", "'none'", "''", "'\u0663\u0664'"],
+    "re_span": ["'aabbbc'", "'xyz'", "'\u00e9\u00e9bb'"],
+    "re_match_groups": ["'key = value'", "'k=  '", "' no'"],
+    "re_match_end": ["'ab'", "'ab\\n'", "'ab\\n\\n'", "'abc'", "'xab'"],
+    "re_fullmatch": ["'_ok1'", "'1no'", "''", "'\u00e9t\u00e9'"],
+    "re_findall": ["'Hello, World 42'", "''", "'a1b2C3'"],
+    "re_findall_pairs": ["'a=1 b=2 c=d'", "'none'"],
+    "re_sub": ["'a  b\\t\\nc'", "'\\x1cx\\x1fy'", "''"],
+    "re_sub_groups": ["'joe@home and ann@work'", "'nothing'"],
+    "re_sub_count": ["'ababab'", "'xyz'"],
+    "re_split": ["'a, b;c,,d'", "''", "'abc'"],
+    "re_split_keep": ["'a-b-c-d'", "'abc'", "'-'"],
+    "re_quantifier": ["'xy] yz xxxy]'", "'y]'"],
+    "re_module_pattern": ["'ab12 cd x9'", "' ab'", "''"],
+    "re_ascii": ["'caf\u00e9 x1 \u0663 \u00b2'", "'a\u2003 5'"],
+    "re_space": ["'a b\\x1cc'", "'a\\u2003b'"],
+    # math
+    "math_floor": ["2.5", "-2.5", "float('nan')", "float('inf')"],
+    "math_ceil": ["2.1", "-2.1", "-0.0"],
+    "math_sqrt": ["2.0", "0.0", "-1.0"],
+    "math_gcd": ["48, 18", "-4, 6", "0, 0", "0, -5"],
+    "math_isqrt": ["0", "15", "16", "9223372036854775807", "-1"],
+    "math_log": ["1.0", "2.718281828459045", "0.0", "-1.0"],
+    "math_log_base": ["8.0, 2.0", "100.0, 10.0", "1.0, 1.0"],
+    "math_exp": ["0.0", "1.0", "710.0"],
+    "math_trig": ["0.0", "1.0", "-3.5"],
+    "math_isclose": ["1.0, 1.0 + 1e-10", "1.0, 1.1", "0.0, 1e-12"],
+    "math_inf": ["1e308", "float('inf')"],
+    "math_pow": ["2.0, 10.0", "-8.0, 1.0 / 3", "0.0, -1.0", "10.0, 400.0", "1.0, float('nan')", "-2.0, 3.0"],
+    "math_hyper": ["0.5", "1000.0", "-1000.0"],
+    # collections
+    "counter_most": ["'abracadabra'", "''"],
+    "default_groups": ["['a', 'bb', 'cc', 'd']", "[]"],
+    "deque_rotate": ["[5, 6]", "[]"],
+    # itertools, functools
+    "chain_all": ["[1, 2], [3]", "[], []"],
+    "product_pairs": ["[1, 2, 3], [4, 5]"],
+    "perms": ["[1, 2, 3, 4]", "[1]"],
+    "combos": ["[1, 2, 3, 4]", "[]"],
+    "running": ["[1, 2, 3, 4]", "[]"],
+    "total": ["[1, 2, 3, 4]", "[]"],
+    # string, bisect, heapq
+    "letters": [""],
+    "insert_at": ["[1, 3, 3, 5], 3", "[], 1"],
+    "smallest": ["[5, 3, 9]", "[]"],
+    "top_two": ["[5, 3, 9, 9]", "[1]"],
+    "insort_all": ["[3, 1, 2, 1]"],
+    "runs": ["'aaabccd'", "''"],
+    "counter_update": ["'xax', 'yx'", "'', ''"],
+}
+CALLS = [f"{f}({a})" for f, args in CASES.items() for a in args]
+
+
+@pytest.fixture(scope="module")
+def lib(tmp_path_factory, toolchain) -> DiffRun:
+    return run_differential(SRC, CALLS, tmp_path_factory.mktemp("stdlib"), toolchain)
+
+
+@needs_cargo
+def test_every_mapping_translates(lib: DiffRun) -> None:
+    functions = lib.module_report()["functions"]
+    assert {f["name"] for f in functions} == set(CASES)
+    assert all(f["status"] == "translated" for f in functions), [f for f in functions if f["status"] != "translated"]
+    manifest = (lib.crate_dir / "Cargo.toml").read_text(encoding="utf-8")
+    assert 'regex = "=1.13.2"' in manifest
+    rust = (lib.crate_dir / "src" / "sample.rs").read_text(encoding="utf-8")
+    assert "static RE: std::sync::LazyLock<regex::Regex>" in rust
+    # the module's compiled pattern is one static, used by the calls that need no anchoring
+    assert "pub static WORD: std::sync::LazyLock<regex::Regex>" in rust and "re_findall(&WORD, s)" in rust
+
+
+@needs_cargo
+@pytest.mark.parametrize("call", CALLS)
+def test_mapping_matches_python(lib: DiffRun, call: str) -> None:
+    lib.check(call)
+
+
+@pytest.mark.parametrize("pattern, code", [
+    (r"(a)\1", "PTL243"), (r"a(?=b)", "PTL243"), (r"(?<!x)y", "PTL243"), (r"(?P<n>a)(?P=n)", "PTL243"),
+    (r"(?>ab)", "PTL243"), (r"a*+", "PTL243"), (r"(a)?(?(1)b|c)", "PTL243"), (r"a$\n", "PTL245"),
+    (r"(", "PTL243"), (r"(?a)\w", "PTL246"),
+])
+def test_patterns_rust_cannot_express_are_diagnostics(pattern: str, code: str) -> None:
+    with pytest.raises(Unsupported) as e:
+        translate(pattern)
+    assert e.value.code == code
+
+
+@pytest.mark.parametrize("python, rust", [
+    (r"\d+\Z", r"\d+\z"), (r"[]a]", r"[\]a]"), (r"[a[]", r"[a\[]"), (r"x{,3}", "x{0,3}"), (r"a{x}", r"a\{x\}"),
+    (r"\<b\>", "<b>"), (r"[\b]", r"[\x08]"), (r"\0", r"\x{0}"), (r"(?#note)a", "a"), ("a$", r"a\z"),
+])
+def test_python_syntax_translated(python: str, rust: str) -> None:
+    assert translate(python).rust == rust
+
+
+def test_flags_and_multiline_dollar() -> None:
+    assert translate("a$", 8).rust == "(?m)a$" and not translate("a$", 8).dollar
+    assert translate("a", 2 | 16).rust == "(?is)a"
+    assert translate(r"(a)(?:b)(?P<c>d)").groups == 2
+
+
+def test_ascii_flag() -> None:
+    assert translate(r"\w\b[\d\b]", 256).rust == r"[0-9A-Za-z_](?-u:\b)[0-9\x08]"
+    for bad, flags in ((r"[\W]", 256), ("a", 256 | 2), ("a", 4)):
+        with pytest.raises(Unsupported) as e:
+            translate(bad, flags)
+        assert e.value.code == "PTL246"
+
+
+def test_replacement_templates() -> None:
+    assert translate_repl(r"\1-\g<name>$\n") == "${1}-${name}$$\n"
+    with pytest.raises(Unsupported):
+        translate_repl(r"\q")
