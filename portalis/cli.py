@@ -124,7 +124,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
         progress.stage("maturin build (python extension)")
         try:
             _, extension = make_extension(run.out_dir, run.report_crate_name, run.type_maps, run.report, include_all=args.python_all,
-                                          build=not args.venv, target_dir=None if os.environ.get("CARGO_TARGET_DIR") else run.out_dir / "target")
+                                          build=not args.venv, target_dir=None if os.environ.get("CARGO_TARGET_DIR") else run.out_dir / "target",
+                                          source_root=root if args.verify else None, verify_config=VerifyConfig(sandbox=policy))
         finally:
             progress.close()
         if args.venv and not extension.problems and extension.exposed:

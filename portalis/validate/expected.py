@@ -60,6 +60,8 @@ class PyResult(BaseModel):
     raised: str | None = None
     stdout: str = ""
     seconds: float = 0.0
+    rust: dict | None = None  # through the extension: {"outcome": match | differs | skipped, "detail"}
+    label: str = ""  # the call as written, when its arguments have no encoded form
 
 
 def run_python(
@@ -71,17 +73,23 @@ def run_python(
     stall_slack_s: float = 5.0,
     sandbox: Sandbox | None = None,
     policy: SandboxPolicy | None = None,
+    rust: dict[str, list[str]] | None = None,
+    extension: list[Path] | None = None,
 ) -> dict[int, PyResult]:
     """Run every case (each `repeat` times) in worker subprocesses; results by case id.
     A worker silent for longer than its own limits plus `stall_slack_s` is killed.
 
     The workers run in `sandbox` (one is made from `policy` and closed here when not given;
     SandboxRefused when this machine has no isolation the policy accepts). `paths` (the
-    repositories whose modules the cases import) are run from the sandbox's private copies."""
+    repositories whose modules the cases import) are run from the sandbox's private copies.
+
+    `rust` ("module:function" -> [extension module, module, function]) and `extension` (its
+    compiled module files, staged into the sandbox): each case of those functions also calls
+    the extension's function on the same arguments, compared in the worker (`PyResult.rust`)."""
     own = sandbox is None
     box = sandbox if sandbox is not None else Sandbox(policy, python=python)
     try:
-        return _run_all(box, cases, paths, timeout_s, repeat, python or box.python, stall_slack_s)
+        return _run_all(box, cases, paths, timeout_s, repeat, python or box.python, stall_slack_s, rust or {}, extension or [])
     finally:
         if own:
             box.close()
@@ -89,16 +97,18 @@ def run_python(
 
 def _run_all(
     box: Sandbox, cases: list[PyCase], paths: list[Path], timeout_s: float, repeat: int, python: str, stall_slack_s: float,
+    rust: dict[str, list[str]] | None = None, extension: list[Path] | None = None,
 ) -> dict[int, PyResult]:
     private = [box.ensure_repo(Path(p)) for p in paths]
     worker = box.stage(WORKER, "portalis_worker.py")
+    staged = [box.stage(f, f.name) for f in extension or []]  # beside the worker: importable there
     results: dict[int, PyResult] = {}
     remaining = list(cases)
     skip: set[str] = set()
     # the worker's own limits: import_timeout_s for importing a module or test file, timeout_s
     # per evaluation and per run; this is the backstop
     import_timeout_s = max(IMPORT_TIMEOUT_S, timeout_s)
-    stall_s = (timeout_s * (repeat + 1) + stall_slack_s, import_timeout_s + stall_slack_s)
+    stall_s = (timeout_s * (repeat + 2 if rust else repeat + 1) + stall_slack_s, import_timeout_s + stall_slack_s)
     with tempfile.TemporaryDirectory(prefix="portalis-python-") as tmp:
         attempt = 0
         while remaining:
@@ -110,6 +120,7 @@ def _run_all(
                 "paths": [str(p) for p in private], "timeout_s": timeout_s, "import_timeout_s": import_timeout_s,
                 "repeat": repeat,
                 "skip_functions": sorted(skip),
+                "rust": rust or {}, "extension_paths": sorted({str(f.parent) for f in staged}),
                 "cases": [_private_case(box, c) for c in remaining],
             }), encoding="utf-8")
             out.write_text("", encoding="utf-8")
@@ -214,4 +225,6 @@ def _result(record: dict) -> PyResult:
         raised=record.get("raised"),
         stdout=record.get("stdout", ""),
         seconds=record.get("seconds", 0.0),
+        rust=record.get("rust"),
+        label=record.get("label", ""),
     )

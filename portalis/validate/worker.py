@@ -262,8 +262,10 @@ def _same_outcome(a: dict, b: dict) -> bool:
     return True
 
 
-def run_case(case: dict, timeout_s: float, repeat: int, import_timeout_s: float = 10.0, ready=lambda: None) -> dict:
-    """Evaluate, bind and call; every outcome is a dict for the results file."""
+def run_case(case: dict, timeout_s: float, repeat: int, import_timeout_s: float = 10.0, ready=lambda: None, rust=None) -> dict:
+    """Evaluate, bind and call; every outcome is a dict for the results file. `rust`
+    ([extension module, module, function]): the extension's function is called too, on the
+    same objects, and the comparison is the record's `rust`."""
     record: dict = {"id": case["id"]}
     # Importing the module and the test file (pytest, numpy...) is not the function's behaviour:
     # it gets a limit of its own, once; the arguments and the calls get timeout_s.
@@ -297,7 +299,10 @@ def run_case(case: dict, timeout_s: float, repeat: int, import_timeout_s: float 
     try:
         record["args"] = [encode(a) for a in args]
     except TypeError as exc:
-        return {**record, "status": "unrepresentable", "message": f"argument: {exc}"}
+        if rust is None:
+            return {**record, "status": "unrepresentable", "message": f"argument: {exc}"}
+        # through the extension the Rust gets the same objects: no literal needed
+        record["label"] = _label(case["function"], args)
     runs: list[dict] = []
     for seed in range(max(1, repeat)):
         runs.append(_once(func, args, case.get("mutated") or [], seed, timeout_s))
@@ -311,12 +316,99 @@ def run_case(case: dict, timeout_s: float, repeat: int, import_timeout_s: float 
         return {**record, "status": "nondeterministic", "message": "two runs of the same call gave different results"}
     record["stdout"] = first.get("stdout", "")
     record["seconds"] = first.get("seconds", 0.0)
+    if rust is not None:
+        record["rust"] = _against_rust(rust, args, case.get("mutated") or [], first, timeout_s)
     if kind == "raised":
         return {**record, "status": "raised", "raised": first["raised"]}
     try:
         return {**record, "status": "ok", "value": encode(first["value"]), "changed": [encode(c) for c in first["changed"]]}
     except TypeError as exc:
+        if rust is not None:  # compared here, on the objects: nothing needs encoding
+            return {**record, "status": "ok", "value": None, "changed": [], "label": record.get("label") or _label(case["function"], args)}
         return {**record, "status": "unrepresentable", "message": str(exc)}
+
+
+# ---------------------------------------------------------------- through the extension
+
+REL_TOL = 1e-9  # as the literal harness: f64 results equal or this close (summation order)
+
+
+def _label(function: str, args: list) -> str:
+    try:
+        text = f"{function}({', '.join(repr(a) for a in args)})"
+    except Exception:  # noqa: BLE001 - a repr that raises: the label is only for people
+        text = f"{function}(...)"
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _rust_function(target: list):
+    """[extension module, Python module, function] -> the extension's function."""
+    ext_name, module, function = target
+    obj = importlib.import_module(ext_name)
+    for part in [*module.split("."), function]:
+        obj = getattr(obj, part)
+    return obj
+
+
+def _close(a, b) -> bool:
+    """Equality of canonical values for Rust against Python: types strict, dict order
+    counts, floats within REL_TOL."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        if math.isnan(a) or math.isnan(b):
+            return math.isnan(a) and math.isnan(b)
+        return a == b or abs(a - b) <= REL_TOL * max(abs(a), abs(b))
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return len(a) == len(b) and all(_close(ka, kb) and _close(va, vb) for (ka, va), (kb, vb) in zip(a.items(), b.items()))
+    return a == b
+
+
+def _big(value) -> bool:
+    """Whether a canonical value holds an int outside i64."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return not -I64 <= value < I64
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(_big(v) for v in value)
+    if isinstance(value, dict):
+        return any(_big(k) or _big(v) for k, v in value.items())
+    return False
+
+
+def _against_rust(target: list, args: list, mutated: list[int], py: dict, timeout_s: float) -> dict:
+    """The extension's function called on fresh copies of the same arguments, compared with
+    what the original did (`py`, from _once): {"outcome": "match"|"differs"|"skipped", "detail"}."""
+    try:
+        func = _rust_function(target)
+    except Exception as exc:  # noqa: BLE001 - an extension without it: the case is not run
+        return {"outcome": "skipped", "detail": f"not in the extension: {type(exc).__name__}: {exc}"[:300]}
+    rs = _once(func, args, mutated, 0, timeout_s)
+    try:
+        big = any(_big(canonical(a)) for a in args) or (py["kind"] == "ok" and (_big(py["value"]) or _big(py["changed"])))
+    except TypeError:
+        big = False
+    if rs["kind"] == "raised" and rs["raised"] == "OverflowError" and big and py.get("raised") != "OverflowError":
+        return {"outcome": "skipped", "detail": "an int outside i64 (the translation's int)"}
+    if py["kind"] == "raised":
+        if rs["kind"] == "raised" and rs["raised"] == py["raised"]:
+            return {"outcome": "match"}
+        got = f"raised {rs['raised']}" if rs["kind"] == "raised" else (f"returned {_show(rs.get('value'))}" if rs["kind"] == "ok" else rs["kind"])
+        return {"outcome": "differs", "detail": f"Python raised {py['raised']}, Rust {got}"}
+    if rs["kind"] != "ok":
+        got = f"raised {rs['raised']}" if rs["kind"] == "raised" else rs["kind"]
+        return {"outcome": "differs", "detail": f"Python returned {_show(py['value'])}, Rust {got}"}
+    if not _close(py["value"], rs["value"]):
+        return {"outcome": "differs", "detail": f"Python returned {_show(py['value'])}, Rust returned {_show(rs['value'])}"}
+    if not _close(py["changed"], rs["changed"]):
+        return {"outcome": "differs", "detail": f"arguments changed in place: Python {_show(py['changed'])}, Rust {_show(rs['changed'])}"}
+    return {"outcome": "match"}
+
+
+def _show(value, limit: int = 200) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def main(job_path: str, results_path: str) -> None:
@@ -331,6 +423,9 @@ def main(job_path: str, results_path: str) -> None:
     repeat = int(job.get("repeat", 2))
     import_timeout_s = float(job.get("import_timeout_s", 10.0))
     timed_out = set(job.get("skip_functions") or [])
+    rust = job.get("rust") or {}  # "module:function" -> [extension module, module, function]
+    for p in job.get("extension_paths") or []:
+        sys.path.insert(0, p)
     with open(results_path, "a", encoding="utf-8") as results:
         def emit(record: dict) -> None:
             results.write(json.dumps(record) + "\n")
@@ -344,7 +439,7 @@ def main(job_path: str, results_path: str) -> None:
             emit({"id": case["id"], "status": "started"})
             try:
                 record = run_case(case, timeout_s, repeat, import_timeout_s,
-                                  lambda: emit({"id": case["id"], "status": "ready"}))
+                                  lambda: emit({"id": case["id"], "status": "ready"}), rust.get(key))
             except CaseTimeout:
                 record = {"id": case["id"], "status": "timeout"}
             if record["status"] == "timeout":
