@@ -96,6 +96,10 @@ def total(xs: list[int]) -> int:
     for x in xs:
         s += x
     return s
+
+
+def shout(s: str) -> None:
+    print(s + "!")
 '''
 
 TESTS = '''\
@@ -364,6 +368,7 @@ def test_validation_through_the_extension(shop):
     assert by_name["add"].status == "verified" and by_name["add"].cases_total >= 1
     assert by_name["total"].status == "verified" and by_name["total"].unrenderable >= 1
     assert by_name["parse"].status == "verified"  # ValueError on both sides: an exception matches by class
+    assert by_name["shout"].status == "verified"  # what the Rust prints (its fd 1) compared with Python's print
     report = copy.deepcopy(run.report)
     changed = apply_to_report(report, validation)
     assert changed == {"pyext_shop.core.double": "verified -> failed"}

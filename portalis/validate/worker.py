@@ -5,7 +5,9 @@ imports the repository under test, so it must not bring anything of ours into th
 (which is also why it has its own small copies of the value encoding of `literals.py`).
 
 JOB is a JSON file: {"paths": [...], "timeout_s": float, "import_timeout_s": float, "repeat": int,
-"skip_functions": [...],
+"skip_functions": [...], "rust": {"module:function": [extension module, module, function]},
+"extension_paths": [...] (both optional: the extension's function is also called on each case
+of those functions and compared here, the record's "rust"),
 "cases": [{"id", "module", "function", "namespace" ("module" or a test file path), "setup":
 [statements], "args_src": [expr] | null, "kwargs_src": {name: expr}, "args": [encoded] | null,
 "mutated": [parameter index]}]}.
@@ -38,6 +40,7 @@ import os
 import random
 import signal
 import sys
+import tempfile
 import time
 
 
@@ -384,7 +387,7 @@ def _against_rust(target: list, args: list, mutated: list[int], py: dict, timeou
         func = _rust_function(target)
     except Exception as exc:  # noqa: BLE001 - an extension without it: the case is not run
         return {"outcome": "skipped", "detail": f"not in the extension: {type(exc).__name__}: {exc}"[:300]}
-    rs = _once(func, args, mutated, 0, timeout_s)
+    rs, printed = _with_fd1(lambda: _once(func, args, mutated, 0, timeout_s))
     try:
         big = any(_big(canonical(a)) for a in args) or (py["kind"] == "ok" and (_big(py["value"]) or _big(py["changed"])))
     except TypeError:
@@ -403,7 +406,31 @@ def _against_rust(target: list, args: list, mutated: list[int], py: dict, timeou
         return {"outcome": "differs", "detail": f"Python returned {_show(py['value'])}, Rust returned {_show(rs['value'])}"}
     if not _close(py["changed"], rs["changed"]):
         return {"outcome": "differs", "detail": f"arguments changed in place: Python {_show(py['changed'])}, Rust {_show(rs['changed'])}"}
+    if printed is None:
+        if py.get("stdout"):
+            return {"outcome": "skipped", "detail": "printed output could not be captured from the Rust"}
+    elif printed != py.get("stdout", ""):
+        return {"outcome": "differs", "detail": f"printed {_show(printed)} where Python printed {_show(py.get('stdout', ''))}"}
     return {"outcome": "match"}
+
+
+def _with_fd1(call):
+    """call() with file descriptor 1 sent to a temporary file (the Rust prints there, not to
+    sys.stdout): (its result, what was printed), or (result, None) when fd 1 cannot be moved."""
+    try:
+        tmp = tempfile.TemporaryFile()
+        saved = os.dup(1)
+    except OSError:
+        return call(), None
+    with tmp:
+        os.dup2(tmp.fileno(), 1)
+        try:
+            result = call()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        tmp.seek(0)
+        return result, tmp.read().decode("utf-8", "replace")
 
 
 def _show(value, limit: int = 200) -> str:
