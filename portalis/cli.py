@@ -166,6 +166,13 @@ def print_extension(ext) -> None:
     elif ext.build is not None and ext.build.ok:
         how = "unchanged, not rebuilt" if ext.build.cached else f"built in {ext.build.seconds:.1f} s"
         print(f"  {how}; import it with PYTHONPATH={ext.build.lib_dir}, or: cd {ext.dir} && maturin develop --release")
+    if ext.validation is not None and ext.validation.get("refused"):
+        print(f"  not validated through the extension: {ext.validation['refused']}")
+    elif ext.validation is not None:
+        counts = ", ".join(f"{n} {s}" for s, n in sorted(ext.validation["counts"].items())) or "nothing to check"
+        print(f"  validated through the extension (the same Python objects, no literals): {counts}")
+        for name, change in sorted(ext.validation["changed"].items()):
+            print(f"    {name}: {change}")
 
 
 def cmd_test(args: argparse.Namespace) -> int:

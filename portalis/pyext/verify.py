@@ -5,7 +5,9 @@ When the extension builds, each function it exposes is checked again on the same
 literal harness (doctests, the repository's tests, generated cases: validate/cases.py), in the
 same sandboxed worker: the worker evaluates the arguments once, calls the original and then the
 extension's function on fresh copies of them, and compares the results there (types strict,
-dict order counts, floats within 1e-9, exceptions by class name, arguments changed in place).
+dict order counts, floats within 1e-9, exceptions by class name, arguments changed in place,
+what the Rust printed on file descriptor 1 against what Python printed). A Rust call that never
+returns (native code: the worker's timer cannot stop it) is killed and counts as a difference.
 So a case whose values cannot be written as Rust literals ("unrenderable": arguments with no
 encoded form, a value the literal renderer rejects) is tested too. What cannot be compared
 either way (an int outside i64, which the translation's int does not hold) is a note.
@@ -13,7 +15,8 @@ either way (an int outside i64, which the translation's int does not hold) is a 
 The verdicts replace the literal harness's for the functions the extension checked
 (`verified_via: "extension"` in the report; a function verified only by the literal harness
 says `"literals"`): a function the extension finds wrong is failed (PTL817), one that had no
-renderable case and passes every case through the extension becomes verified. When the
+renderable case and passes every case through the extension becomes verified. A function the
+literal harness failed stays failed: a difference seen is not undone by other cases. When the
 extension does not build, nothing here runs and the literal verdicts stand.
 """
 
@@ -109,11 +112,13 @@ def verify_through_extension(source_root: Path, type_maps: dict[str, ModuleTypeM
     for c in sorted(cases, key=lambda c: (ORIGIN_ORDER.get(c.origin, 9), c.id)):
         r = results.get(c.id)
         key = (c.module, c.function)
-        if r is None or r.status not in ("ok", "raised") or r.rust is None:
+        if r is None or r.rust is None:
+            continue
+        if r.status not in ("ok", "raised") and r.rust.get("outcome") != "differs":  # a Rust call that never returned counts
             continue
         label = c.label or r.label or f"{c.function}({', '.join(repr(a) for a in r.args or [])})"[:160]
-        unrenderable = r.args is None or bool(r.label) or not _renderable(literals, targets[c.module][c.function], r.args)
-        ident = json.dumps([encode_value(a) for a in r.args], sort_keys=True, default=str) if r.args is not None else label
+        unrenderable = bool(r.label) or (r.args is not None and not _renderable(literals, targets[c.module][c.function], r.args))
+        ident = json.dumps([encode_value(a) for a in r.args], sort_keys=True, default=str) if r.args is not None else f"#{c.id}"
         if (c.module, c.function, ident) in seen:
             continue
         seen.add((c.module, c.function, ident))
@@ -168,9 +173,14 @@ def apply_to_report(payload: dict, validation: ExtensionValidation) -> dict[str,
                 if old == "verified":
                     fn.setdefault("verified_via", "literals")
                 continue
+            fn_before = (fn.get("cases_passed", 0), fn.get("cases_total", 0))
             fn["verified_via"] = "extension"
             fn["cases_passed"], fn["cases_total"] = v.cases_passed, v.cases_total
             if v.status == old:
+                continue
+            if old == "failed":  # a difference the literal harness saw is not undone by other cases
+                fn["verified_via"] = "literals"
+                fn["cases_passed"], fn["cases_total"] = fn_before
                 continue
             fn["status"] = v.status
             if v.status == "failed":

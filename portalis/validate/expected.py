@@ -126,7 +126,8 @@ def _run_all(
             out.write_text("", encoding="utf-8")
             box.own(job, out)
             err = Path(tmp) / f"worker{attempt}.err"
-            running, finished = _watch(box, [python, str(worker), str(job), str(out)], out, err, stall_s, results)
+            in_rust: set[int] = set()
+            running, finished = _watch(box, [python, str(worker), str(job), str(out)], out, err, stall_s, results, in_rust)
             by_id = {c.id: c for c in remaining}
             if running is not None and running not in results:
                 case = by_id[running]
@@ -135,6 +136,9 @@ def _run_all(
                     message="the Python process stopped responding and was killed" if finished == "stalled"
                     else f"the Python process ended during this case ({finished})",
                 )
+                if running in in_rust:  # Python had finished: the extension's call never returned
+                    results[running].rust = {"outcome": "differs", "detail": "the Rust call did not return (killed after "
+                                             f"{stall_s[0]:.0f} s)" if finished == "stalled" else f"the process died in the Rust call ({finished})"}
                 skip.add(f"{case.module}:{case.function}")
             if finished == "done":
                 break
@@ -157,6 +161,7 @@ def _private_case(box: Sandbox, case: PyCase) -> dict:
 
 def _watch(
     box: Sandbox, argv: list[str], out: Path, err_path: Path, stall_s: tuple[float, float], results: dict[int, PyResult],
+    in_rust: set[int] | None = None,
 ) -> tuple[int | None, str]:
     """Run one worker until it is done, dies, or stalls (silent for longer than stall_s[0], or
     stall_s[1] while importing a case's module). Returns (the case running at the end, how it
@@ -195,6 +200,9 @@ def _watch(
                         running, importing = record["id"], True
                     elif status == "ready":
                         importing = False
+                    elif status == "rust":  # the case's extension call started (see run_python's `rust`)
+                        if in_rust is not None:
+                            in_rust.add(record["id"])
                     else:
                         results[record["id"]] = _result(record)
                         if running == record["id"]:

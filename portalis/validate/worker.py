@@ -265,7 +265,8 @@ def _same_outcome(a: dict, b: dict) -> bool:
     return True
 
 
-def run_case(case: dict, timeout_s: float, repeat: int, import_timeout_s: float = 10.0, ready=lambda: None, rust=None) -> dict:
+def run_case(case: dict, timeout_s: float, repeat: int, import_timeout_s: float = 10.0, ready=lambda: None, rust=None,
+             in_rust=lambda: None) -> dict:
     """Evaluate, bind and call; every outcome is a dict for the results file. `rust`
     ([extension module, module, function]): the extension's function is called too, on the
     same objects, and the comparison is the record's `rust`."""
@@ -320,6 +321,9 @@ def run_case(case: dict, timeout_s: float, repeat: int, import_timeout_s: float 
     record["stdout"] = first.get("stdout", "")
     record["seconds"] = first.get("seconds", 0.0)
     if rust is not None:
+        # the Rust runs native code: the interval timer cannot stop it, so the parent must know
+        # that a case it has to kill now was in the Rust (a difference, not a Python timeout)
+        in_rust()
         record["rust"] = _against_rust(rust, args, case.get("mutated") or [], first, timeout_s)
     if kind == "raised":
         return {**record, "status": "raised", "raised": first["raised"]}
@@ -466,7 +470,8 @@ def main(job_path: str, results_path: str) -> None:
             emit({"id": case["id"], "status": "started"})
             try:
                 record = run_case(case, timeout_s, repeat, import_timeout_s,
-                                  lambda: emit({"id": case["id"], "status": "ready"}), rust.get(key))
+                                  lambda: emit({"id": case["id"], "status": "ready"}), rust.get(key),
+                                  lambda: emit({"id": case["id"], "status": "rust"}))
             except CaseTimeout:
                 record = {"id": case["id"], "status": "timeout"}
             if record["status"] == "timeout":
