@@ -391,7 +391,7 @@ def _against_rust(target: list, args: list, mutated: list[int], py: dict, timeou
         func = _rust_function(target)
     except Exception as exc:  # noqa: BLE001 - an extension without it: the case is not run
         return {"outcome": "skipped", "detail": f"not in the extension: {type(exc).__name__}: {exc}"[:300]}
-    rs, printed = _with_fd1(lambda: _once(func, args, mutated, 0, timeout_s))
+    rs, printed = _with_fd1(lambda: _rust_once(func, args, mutated, timeout_s))
     try:
         big = any(_big(canonical(a)) for a in args) or (py["kind"] == "ok" and (_big(py["value"]) or _big(py["changed"])))
     except TypeError:
@@ -416,6 +416,18 @@ def _against_rust(target: list, args: list, mutated: list[int], py: dict, timeou
     elif printed != py.get("stdout", ""):
         return {"outcome": "differs", "detail": f"printed {_show(printed)} where Python printed {_show(py.get('stdout', ''))}"}
     return {"outcome": "match"}
+
+
+def _rust_once(func, args: list, mutated: list[int], timeout_s: float) -> dict:
+    """_once for the extension's function: pyo3's PanicException derives from BaseException,
+    which _once lets through; here it is an outcome (Python raised nothing of that name)."""
+    try:
+        return _once(func, args, mutated, 0, timeout_s)
+    except (CaseTimeout, KeyboardInterrupt):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - a panic that crossed the boundary
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        return {"kind": "raised", "raised": type(exc).__name__, "stdout": ""}
 
 
 def _with_fd1(call):
