@@ -124,7 +124,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
         progress.stage("maturin build (python extension)")
         try:
             _, extension = make_extension(run.out_dir, run.report_crate_name, run.type_maps, run.report, include_all=args.python_all,
-                                          build=not args.venv, target_dir=None if os.environ.get("CARGO_TARGET_DIR") else run.out_dir / "target")
+                                          build=not args.venv, target_dir=None if os.environ.get("CARGO_TARGET_DIR") else run.out_dir / "target",
+                                          source_root=root if args.verify else None, verify_config=VerifyConfig(sandbox=policy))
         finally:
             progress.close()
         if args.venv and not extension.problems and extension.exposed:
@@ -165,6 +166,13 @@ def print_extension(ext) -> None:
     elif ext.build is not None and ext.build.ok:
         how = "unchanged, not rebuilt" if ext.build.cached else f"built in {ext.build.seconds:.1f} s"
         print(f"  {how}; import it with PYTHONPATH={ext.build.lib_dir}, or: cd {ext.dir} && maturin develop --release")
+    if ext.validation is not None and ext.validation.get("refused"):
+        print(f"  not validated through the extension: {ext.validation['refused']}")
+    elif ext.validation is not None:
+        counts = ", ".join(f"{n} {s}" for s, n in sorted(ext.validation["counts"].items())) or "nothing to check"
+        print(f"  validated through the extension (the same Python objects, no literals): {counts}")
+        for name, change in sorted(ext.validation["changed"].items()):
+            print(f"    {name}: {change}")
 
 
 def cmd_test(args: argparse.Namespace) -> int:

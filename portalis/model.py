@@ -388,6 +388,9 @@ class FunctionReport(BaseModel):
     # Behaviour validation: for `failed` the first differing case, for `untested` why no case ran.
     detail: str | None = None
     case_origins: dict[str, int] = Field(default_factory=dict)  # cases run, by source (doctest, test, hypothesis)
+    # which differential path gave the verdict: "literals" (the harness) or "extension" (the
+    # Python extension called with the original's objects, portalis/pyext/verify.py); None: none
+    verified_via: str | None = None
 
 
 class ModuleValidation(BaseModel):

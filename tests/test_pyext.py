@@ -84,6 +84,22 @@ def lookup(d: dict[str, int], k: str) -> int:
 
 def push(xs: list[int], x: int) -> None:
     xs.append(x)
+
+
+def total(xs: list[int]) -> int:
+    """A tuple where the translation takes a list: no Rust literal, but the extension takes it.
+
+    >>> total((1, 2, 3))
+    6
+    """
+    s = 0
+    for x in xs:
+        s += x
+    return s
+
+
+def shout(s: str) -> None:
+    print(s + "!")
 '''
 
 TESTS = '''\
@@ -296,14 +312,22 @@ def test_python_extension_asset_materializes_with_the_repo_tests(shop, tmp_path)
     """The Dagster asset (after rust_crate): the same core call; its metadata carries the result."""
     import dagster as dg
 
+    from portalis.model import FunctionReport, FunctionStatus, ModuleValidation
+    from portalis.store import Store
     from portalis_assets.extension import python_extension
-    from resources import RustToolchainResource, SourceRepoResource
+    from resources import DuckDBStoreResource, RustToolchainResource, SourceRepoResource
 
     (tmp_path / "target").symlink_to(shop["target"], target_is_directory=True)  # the session's: pyo3 stays compiled
+    # The rows the UI reads, as validation_report left them: `double` verified (before the edit).
+    db = Store(tmp_path / "portalis.duckdb")
+    for m in shop["run"].report["modules"]:
+        db.put_validation(ModuleValidation(module=m["module"], compiles=True, functions=[
+            FunctionReport(name=f["name"], qualname=f["qualname"], status=FunctionStatus(f["status"])) for f in m["functions"]]))
     result = dg.materialize(
         [python_extension],
         resources={"source_repo": SourceRepoResource(root=str(shop["repo"])),
-                   "rust_toolchain": RustToolchainResource(crate_dir=str(shop["out"]), work_dir=str(tmp_path))},
+                   "rust_toolchain": RustToolchainResource(crate_dir=str(shop["out"]), work_dir=str(tmp_path)),
+                   "store": DuckDBStoreResource(path=str(tmp_path / "portalis.duckdb"))},
         run_config={"ops": {"python_extension": {"config": {"all": True, "release": False,
                                                              "keep_python": ["pyext_shop.core.double"]}}}},
         instance=dg.DagsterInstance.ephemeral(),
@@ -316,3 +340,40 @@ def test_python_extension_asset_materializes_with_the_repo_tests(shop, tmp_path)
     swapped = md["swapped"].value
     assert md["tests_on_rust"].value == f"tests on Rust: 7/7 pass, {swapped} functions swapped" and swapped >= 7
     assert md["rust_failed"].value == 0 and md["python_failed"].value == 0
+    check = result.get_asset_check_evaluations()[0]
+    assert check.check_name == "repo_tests_on_rust" and check.passed
+    # Validated through the extension first: the hand-edited `double` differs (the report file
+    # already had it demoted by the repository's tests), and the UI's row, verified until now, says so.
+    assert md["validated_through_extension"].value["counts"]["failed"] >= 1
+    row = {f.name: f for f in db.get_validations(["pyext_shop.core"])["pyext_shop.core"].functions}
+    assert row["double"].status is FunctionStatus.FAILED and row["double"].verified_via == "extension" and row["double"].detail
+    assert row["add"].status is FunctionStatus.VERIFIED and row["add"].verified_via == "extension"
+    assert db.rows("validation_report", ["pyext_shop.core"])["pyext_shop.core"]["failed"] >= 1
+
+
+def test_validation_through_the_extension(shop):
+    """The Rust called with the same Python objects as the original: the hand-edited `double`
+    (verified by the literal harness before the edit) fails, the doctest passing a tuple to
+    `total` (a case with no Rust literal) runs, and the report says which path verified what."""
+    import copy
+
+    from portalis.pyext.verify import apply_to_report, verify_through_extension
+
+    run = shop["run"]
+    assert {"double", "total"} <= {f.name for f in shop["plan"].functions}
+    validation = verify_through_extension(shop["repo"], run.type_maps, shop["plan"], Path(shop["ext"].build.lib_dir), CONFIG)
+    assert validation.refused is None
+    by_name = {v.function: v for v in validation.verdicts}
+    assert by_name["double"].status == "failed" and "Rust returned" in by_name["double"].detail
+    assert by_name["add"].status == "verified" and by_name["add"].cases_total >= 1
+    assert by_name["total"].status == "verified" and by_name["total"].unrenderable >= 1
+    assert by_name["parse"].status == "verified"  # ValueError on both sides: an exception matches by class
+    assert by_name["shout"].status == "verified"  # what the Rust prints (its fd 1) compared with Python's print
+    report = copy.deepcopy(run.report)
+    changed = apply_to_report(report, validation)
+    assert changed == {"pyext_shop.core.double": "verified -> failed"}
+    fns = {f["name"]: f for m in report["modules"] for f in m["functions"]}
+    assert fns["double"]["status"] == "failed" and fns["double"]["reason"]["code"] == "PTL817"
+    assert fns["total"]["verified_via"] == "extension" and fns["add"]["verified_via"] == "extension"
+    assert report["verification"]["failed"] == run.report["verification"]["failed"] + 1
+    assert report["extension_validation"]["counts"]["failed"] == 1

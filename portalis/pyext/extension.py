@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -16,6 +17,8 @@ from portalis.model import ModuleTypeMap
 from portalis.pyext.build import BuildResult, build_extension
 from portalis.pyext.emit import PYO3_VERSION, write_extension
 from portalis.pyext.plan import ExtensionPlan, plan_extension
+from portalis.pyext.verify import ExtensionValidation, apply_to_report, verify_through_extension
+from portalis.validate.behaviour import VerifyConfig
 
 
 class ExtensionResult(BaseModel):
@@ -25,6 +28,9 @@ class ExtensionResult(BaseModel):
     skipped: list[dict] = Field(default_factory=list)  # module, name, code, reason
     problems: list[str] = Field(default_factory=list)  # PTL813: the project breaks a rule of the gate
     build: BuildResult | None = None
+    # differential validation through the built extension (portalis/pyext/verify.py): verdict
+    # counts, what changed (`module.function` -> "untested -> verified"), seconds; None: not run
+    validation: dict | None = None
 
     @property
     def ok(self) -> bool:
@@ -60,24 +66,38 @@ def check_extension_dir(ext_dir: Path, crate: str) -> list[str]:
 
 def make_extension(crate_dir: Path, crate_name: str, type_maps: dict[str, ModuleTypeMap], report: dict, include_all: bool = False,
                    build: bool = True, target_dir: Path | None = None, python: str | None = None,
-                   rustfmt: str = "rustfmt", release: bool = True) -> tuple[ExtensionPlan, ExtensionResult]:
+                   rustfmt: str = "rustfmt", release: bool = True, source_root: Path | None = None,
+                   verify_config: VerifyConfig | None = None) -> tuple[ExtensionPlan, ExtensionResult]:
     """Plan, write and (with `build`) build the extension of the crate in `crate_dir`; the
-    result is also recorded in the crate's portalis-report.json when there is one."""
+    result is also recorded in the crate's portalis-report.json when there is one. With
+    `source_root` (the repository) and a build that succeeded, the exposed functions are
+    validated again through the extension (portalis/pyext/verify.py) and `report` (and the
+    file) take its verdicts."""
     plan = plan_extension(crate_name, type_maps, report, include_all=include_all)
     ext_dir = write_extension(crate_dir, plan, rustfmt)
     result = ExtensionResult(dir=str(ext_dir.resolve()), module=plan.module_name, exposed=plan.exposed(),
                              skipped=[s.model_dump() for s in plan.skipped], problems=check_extension_dir(ext_dir, crate_name))
     if build and not result.problems and plan.functions:
         result.build = build_extension(ext_dir, python=python, target_dir=target_dir, release=release)
-    record(crate_dir, result)
+    validation = None
+    if source_root is not None and result.build is not None and result.build.ok and python in (None, sys.executable):
+        # the worker imports the module with this interpreter: a build for another one cannot load
+        validation = verify_through_extension(source_root, type_maps, plan, Path(result.build.lib_dir), verify_config)
+        apply_to_report(report, validation)
+        result.validation = {"counts": validation.counts(), "changed": validation.changed, "seconds": round(validation.seconds, 2),
+                             "refused": validation.refused}
+    record(crate_dir, result, validation)
     return plan, result
 
 
-def record(crate_dir: Path, result: ExtensionResult) -> None:
-    """The result under the report's `python_extension` key."""
+def record(crate_dir: Path, result: ExtensionResult, validation: ExtensionValidation | None = None) -> None:
+    """The result under the report's `python_extension` key (and the verdicts through the
+    extension, when there are)."""
     path = crate_dir / "portalis-report.json"
     if not path.exists():
         return
     payload = json.loads(path.read_text(encoding="utf-8"))
+    if validation is not None:
+        apply_to_report(payload, validation)
     payload["python_extension"] = result.model_dump()
     path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")

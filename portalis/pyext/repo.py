@@ -15,6 +15,7 @@ from portalis.source import resolve_root, scan_sources
 from portalis.typemap import build_type_map
 from portalis.pipeline import REPORT_NAME, translate_path
 from portalis.pyext.extension import ExtensionResult, make_extension
+from portalis.pyext.plan import ExtensionPlan
 from portalis.pyext.swap import RepoTestReport, compare, demote
 from portalis.validate.behaviour import VerifyConfig
 from portalis.validate.cargo import Toolchain
@@ -40,14 +41,24 @@ def run_repo_tests(repo: Path, out_dir: Path, include_all: bool = False, keep_py
                            report_path=str(run.out_dir / REPORT_NAME))
     target = Path(toolchain.target_dir) if toolchain.target_dir else out_dir / "target"
     plan, ext = make_extension(run.out_dir, run.report_crate_name, run.type_maps, run.report, include_all=include_all,
-                               target_dir=target, python=python, rustfmt=toolchain.rustfmt, release=release)
+                               target_dir=target, python=python, rustfmt=toolchain.rustfmt, release=release,
+                               source_root=resolve_root(repo).root, verify_config=verify_config)
     report_path = run.out_dir / REPORT_NAME
     if not ext.ok or ext.build is None:
         return RepoTestRun(extension=ext, report_path=str(report_path))
-    statuses = {f"{f.module}.{f.name}": f.status for f in plan.functions}
+    statuses = _statuses(plan, run.report)
+    if not include_all:  # only verified functions are swapped by default: not one the extension failed
+        keep_python = [*(keep_python or []), *sorted(k for k, s in statuses.items() if s != "verified")]
     result = compare(resolve_source_root(repo), plan.module_name, ext.build.lib_dir, statuses, keep_python, python=python)
     demoted = demote(report_path, result)
     return RepoTestRun(extension=ext, tests=result, demoted=demoted, report_path=str(report_path))
+
+
+def _statuses(plan: ExtensionPlan, report: dict) -> dict[str, str]:
+    """`module.function` -> its status for each exposed function, after the validation through
+    the extension (which may have failed one the literal harness verified)."""
+    now = {f"{m['module']}.{f['qualname']}": f["status"] for m in report.get("modules", []) for f in m.get("functions", [])}
+    return {f"{f.module}.{f.name}": now.get(f"{f.module}.{f.name}", f.status) for f in plan.functions}
 
 
 def resolve_source_root(repo: Path) -> Path:
@@ -64,16 +75,20 @@ def type_maps_of(repo: Path) -> dict[str, ModuleTypeMap]:
 
 
 def run_tests_on_crate(repo: Path, crate_dir: Path, report: dict, include_all: bool = False, python: str | None = None,
-                       target_dir: Path | None = None, release: bool = True, keep_python: list[str] | None = None) -> RepoTestRun:
+                       target_dir: Path | None = None, release: bool = True, keep_python: list[str] | None = None,
+                       verify_config: VerifyConfig | None = None) -> RepoTestRun:
     """The extension of a crate already written (by `portalis demo`'s Dagster run) and the
     repository's tests on both sides; demotions go into the crate's report file when there is one."""
     manifest = tomllib.loads((crate_dir / "Cargo.toml").read_text(encoding="utf-8"))
     plan, ext = make_extension(crate_dir, manifest["package"]["name"], type_maps_of(repo), report, include_all=include_all,
-                               target_dir=target_dir or crate_dir / "target", python=python, release=release)
+                               target_dir=target_dir or crate_dir / "target", python=python, release=release,
+                               source_root=resolve_root(repo).root, verify_config=verify_config)
     report_path = crate_dir / REPORT_NAME
     if not ext.ok or ext.build is None:
         return RepoTestRun(extension=ext, report_path=str(report_path))
-    statuses = {f"{f.module}.{f.name}": f.status for f in plan.functions}
+    statuses = _statuses(plan, report)
+    if not include_all:  # only verified functions are swapped by default: not one the extension failed
+        keep_python = [*(keep_python or []), *sorted(k for k, s in statuses.items() if s != "verified")]
     result = compare(resolve_source_root(repo), plan.module_name, ext.build.lib_dir, statuses, keep_python, python=python)
     demoted = demote(report_path, result) if report_path.exists() else sorted(f.name for f in result.functions if f.demoted)
     return RepoTestRun(extension=ext, tests=result, demoted=demoted, report_path=str(report_path))

@@ -406,3 +406,4 @@ def apply_verdicts(validations: dict[str, ModuleValidation], report: BehaviourRe
             f.cases_total = verdict.cases_total
             f.detail = verdict.detail
             f.case_origins = dict(verdict.origins)
+            f.verified_via = "literals" if verdict.status in (FunctionStatus.VERIFIED, FunctionStatus.FAILED) else None

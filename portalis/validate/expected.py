@@ -63,6 +63,8 @@ class PyResult(BaseModel):
     raised: str | None = None
     stdout: str = ""
     seconds: float = 0.0
+    rust: dict | None = None  # through the extension: {"outcome": match | differs | skipped, "detail"}
+    label: str = ""  # the call as written, when its arguments have no encoded form
 
 
 def run_python(
@@ -74,17 +76,23 @@ def run_python(
     stall_slack_s: float = 5.0,
     sandbox: Sandbox | None = None,
     policy: SandboxPolicy | None = None,
+    rust: dict[str, list[str]] | None = None,
+    extension: list[Path] | None = None,
 ) -> dict[int, PyResult]:
     """Run every case (each `repeat` times) in worker subprocesses; results by case id.
     A worker silent for longer than its own limits plus `stall_slack_s` is killed.
 
     The workers run in `sandbox` (one is made from `policy` and closed here when not given;
     SandboxRefused when this machine has no isolation the policy accepts). `paths` (the
-    repositories whose modules the cases import) are run from the sandbox's private copies."""
+    repositories whose modules the cases import) are run from the sandbox's private copies.
+
+    `rust` ("module:function" -> [extension module, module, function]) and `extension` (its
+    compiled module files, staged into the sandbox): each case of those functions also calls
+    the extension's function on the same arguments, compared in the worker (`PyResult.rust`)."""
     own = sandbox is None
     box = sandbox if sandbox is not None else Sandbox(policy, python=python)
     try:
-        return _run_all(box, cases, paths, timeout_s, repeat, python or box.python, stall_slack_s)
+        return _run_all(box, cases, paths, timeout_s, repeat, python or box.python, stall_slack_s, rust or {}, extension or [])
     finally:
         if own:
             box.close()
@@ -92,16 +100,18 @@ def run_python(
 
 def _run_all(
     box: Sandbox, cases: list[PyCase], paths: list[Path], timeout_s: float, repeat: int, python: str, stall_slack_s: float,
+    rust: dict[str, list[str]] | None = None, extension: list[Path] | None = None,
 ) -> dict[int, PyResult]:
     private = [box.ensure_repo(Path(p)) for p in paths]
     worker = box.stage(WORKER, "portalis_worker.py")
+    staged = [box.stage(f, f.name) for f in extension or []]  # beside the worker: importable there
     results: dict[int, PyResult] = {}
     remaining = list(cases)
     skip: set[str] = set()
     # the worker's own limits: import_timeout_s for importing a module or test file, timeout_s
     # per evaluation and per run; this is the backstop
     import_timeout_s = max(IMPORT_TIMEOUT_S, timeout_s)
-    stall_s = (timeout_s * (repeat + 1) + stall_slack_s, import_timeout_s + stall_slack_s)
+    stall_s = (timeout_s * (repeat + 2 if rust else repeat + 1) + stall_slack_s, import_timeout_s + stall_slack_s)
     with tempfile.TemporaryDirectory(prefix="portalis-python-") as tmp:
         attempt = 0
         while remaining:
@@ -113,12 +123,14 @@ def _run_all(
                 "paths": [str(p) for p in private], "timeout_s": timeout_s, "import_timeout_s": import_timeout_s,
                 "repeat": repeat,
                 "skip_functions": sorted(skip),
+                "rust": rust or {}, "extension_paths": sorted({str(f.parent) for f in staged}),
                 "cases": [_private_case(box, c) for c in remaining],
             }), encoding="utf-8")
             out.write_text("", encoding="utf-8")
             box.own(job, out)
             err = Path(tmp) / f"worker{attempt}.err"
-            running, finished = _watch(box, [python, str(worker), str(job), str(out)], out, err, stall_s, results)
+            in_rust: set[int] = set()
+            running, finished = _watch(box, [python, str(worker), str(job), str(out)], out, err, stall_s, results, in_rust)
             by_id = {c.id: c for c in remaining}
             if running is not None and running not in results:
                 case = by_id[running]
@@ -127,6 +139,9 @@ def _run_all(
                     message="the Python process stopped responding and was killed" if finished == "stalled"
                     else f"the Python process ended during this case ({finished})",
                 )
+                if running in in_rust:  # Python had finished: the extension's call never returned
+                    results[running].rust = {"outcome": "differs", "detail": "the Rust call did not return (killed after "
+                                             f"{stall_s[0]:.0f} s)" if finished == "stalled" else f"the process died in the Rust call ({finished})"}
                 skip.add(f"{case.module}:{case.function}")
             if finished == "done":
                 break
@@ -149,6 +164,7 @@ def _private_case(box: Sandbox, case: PyCase) -> dict:
 
 def _watch(
     box: Sandbox, argv: list[str], out: Path, err_path: Path, stall_s: tuple[float, float], results: dict[int, PyResult],
+    in_rust: set[int] | None = None,
 ) -> tuple[int | None, str]:
     """Run one worker until it is done, dies, or stalls (silent for longer than stall_s[0], or
     stall_s[1] while importing a case's module). Returns (the case running at the end, how it
@@ -187,6 +203,9 @@ def _watch(
                         running, importing = record["id"], True
                     elif status == "ready":
                         importing = False
+                    elif status == "rust":  # the case's extension call started (see run_python's `rust`)
+                        if in_rust is not None:
+                            in_rust.add(record["id"])
                     else:
                         results[record["id"]] = _result(record)
                         if running == record["id"]:
@@ -217,4 +236,6 @@ def _result(record: dict) -> PyResult:
         raised=record.get("raised"),
         stdout=record.get("stdout", ""),
         seconds=record.get("seconds", 0.0),
+        rust=record.get("rust"),
+        label=record.get("label", ""),
     )

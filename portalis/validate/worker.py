@@ -5,7 +5,9 @@ imports the repository under test, so it must not bring anything of ours into th
 (which is also why it has its own small copies of the value encoding of `literals.py`).
 
 JOB is a JSON file: {"paths": [...], "timeout_s": float, "import_timeout_s": float, "repeat": int,
-"skip_functions": [...],
+"skip_functions": [...], "rust": {"module:function": [extension module, module, function]},
+"extension_paths": [...] (both optional: the extension's function is also called on each case
+of those functions and compared here, the record's "rust"),
 "cases": [{"id", "module", "function", "namespace" ("module" or a test file path), "setup":
 [statements], "args_src": [expr] | null, "kwargs_src": {name: expr}, "args": [encoded] | null,
 "mutated": [parameter index]}]}.
@@ -38,6 +40,7 @@ import os
 import random
 import signal
 import sys
+import tempfile
 import time
 import types
 
@@ -348,8 +351,11 @@ def _same_outcome(a: dict, b: dict) -> bool:
     return True
 
 
-def run_case(case: dict, timeout_s: float, repeat: int, import_timeout_s: float = 10.0, ready=lambda: None) -> dict:
-    """Evaluate, bind and call; every outcome is a dict for the results file."""
+def run_case(case: dict, timeout_s: float, repeat: int, import_timeout_s: float = 10.0, ready=lambda: None, rust=None,
+             in_rust=lambda: None) -> dict:
+    """Evaluate, bind and call; every outcome is a dict for the results file. `rust`
+    ([extension module, module, function]): the extension's function is called too, on the
+    same objects, and the comparison is the record's `rust`."""
     record: dict = {"id": case["id"]}
     _FIELDS.clear()
     _FIELDS.update(case.get("fields") or {})
@@ -385,7 +391,10 @@ def run_case(case: dict, timeout_s: float, repeat: int, import_timeout_s: float 
     try:
         record["args"] = [encode(a) for a in args]
     except TypeError as exc:
-        return {**record, "status": "unrepresentable", "message": f"argument: {exc}"}
+        if rust is None:
+            return {**record, "status": "unrepresentable", "message": f"argument: {exc}"}
+        # through the extension the Rust gets the same objects: no literal needed
+        record["label"] = _label(case["function"], args)
     runs: list[dict] = []
     for seed in range(max(1, repeat)):
         runs.append(_once(func, args, case.get("mutated") or [], seed, timeout_s))
@@ -399,12 +408,138 @@ def run_case(case: dict, timeout_s: float, repeat: int, import_timeout_s: float 
         return {**record, "status": "nondeterministic", "message": "two runs of the same call gave different results"}
     record["stdout"] = first.get("stdout", "")
     record["seconds"] = first.get("seconds", 0.0)
+    if rust is not None:
+        # the Rust runs native code: the interval timer cannot stop it, so the parent must know
+        # that a case it has to kill now was in the Rust (a difference, not a Python timeout)
+        in_rust()
+        record["rust"] = _against_rust(rust, args, case.get("mutated") or [], first, timeout_s)
     if kind == "raised":
         return {**record, "status": "raised", "raised": first["raised"]}
     try:
         return {**record, "status": "ok", "value": encode(first["value"]), "changed": [encode(c) for c in first["changed"]]}
     except TypeError as exc:
+        if rust is not None:  # compared here, on the objects: nothing needs encoding
+            return {**record, "status": "ok", "value": None, "changed": [], "label": record.get("label") or _label(case["function"], args)}
         return {**record, "status": "unrepresentable", "message": str(exc)}
+
+
+# ---------------------------------------------------------------- through the extension
+
+REL_TOL = 1e-9  # as the literal harness: f64 results equal or this close (summation order)
+
+
+def _label(function: str, args: list) -> str:
+    try:
+        text = f"{function}({', '.join(repr(a) for a in args)})"
+    except Exception:  # noqa: BLE001 - a repr that raises: the label is only for people
+        text = f"{function}(...)"
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _rust_function(target: list):
+    """[extension module, Python module, function] -> the extension's function."""
+    ext_name, module, function = target
+    obj = importlib.import_module(ext_name)
+    for part in [*module.split("."), function]:
+        obj = getattr(obj, part)
+    return obj
+
+
+def _close(a, b) -> bool:
+    """Equality of canonical values for Rust against Python: types strict, dict order
+    counts, floats within REL_TOL."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float):
+        if math.isnan(a) or math.isnan(b):
+            return math.isnan(a) and math.isnan(b)
+        return a == b or abs(a - b) <= REL_TOL * max(abs(a), abs(b))
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(_close(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return len(a) == len(b) and all(_close(ka, kb) and _close(va, vb) for (ka, va), (kb, vb) in zip(a.items(), b.items()))
+    return a == b
+
+
+def _big(value) -> bool:
+    """Whether a canonical value holds an int outside i64."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return not -I64 <= value < I64
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(_big(v) for v in value)
+    if isinstance(value, dict):
+        return any(_big(k) or _big(v) for k, v in value.items())
+    return False
+
+
+def _against_rust(target: list, args: list, mutated: list[int], py: dict, timeout_s: float) -> dict:
+    """The extension's function called on fresh copies of the same arguments, compared with
+    what the original did (`py`, from _once): {"outcome": "match"|"differs"|"skipped", "detail"}."""
+    try:
+        func = _rust_function(target)
+    except Exception as exc:  # noqa: BLE001 - an extension without it: the case is not run
+        return {"outcome": "skipped", "detail": f"not in the extension: {type(exc).__name__}: {exc}"[:300]}
+    rs, printed = _with_fd1(lambda: _rust_once(func, args, mutated, timeout_s))
+    try:
+        big = any(_big(canonical(a)) for a in args) or (py["kind"] == "ok" and (_big(py["value"]) or _big(py["changed"])))
+    except TypeError:
+        big = False
+    if rs["kind"] == "raised" and rs["raised"] == "OverflowError" and big and py.get("raised") != "OverflowError":
+        return {"outcome": "skipped", "detail": "an int outside i64 (the translation's int)"}
+    if py["kind"] == "raised":
+        if rs["kind"] == "raised" and rs["raised"] == py["raised"]:
+            return {"outcome": "match"}
+        got = f"raised {rs['raised']}" if rs["kind"] == "raised" else (f"returned {_show(rs.get('value'))}" if rs["kind"] == "ok" else rs["kind"])
+        return {"outcome": "differs", "detail": f"Python raised {py['raised']}, Rust {got}"}
+    if rs["kind"] != "ok":
+        got = f"raised {rs['raised']}" if rs["kind"] == "raised" else rs["kind"]
+        return {"outcome": "differs", "detail": f"Python returned {_show(py['value'])}, Rust {got}"}
+    if not _close(py["value"], rs["value"]):
+        return {"outcome": "differs", "detail": f"Python returned {_show(py['value'])}, Rust returned {_show(rs['value'])}"}
+    if not _close(py["changed"], rs["changed"]):
+        return {"outcome": "differs", "detail": f"arguments changed in place: Python {_show(py['changed'])}, Rust {_show(rs['changed'])}"}
+    if printed is None:
+        if py.get("stdout"):
+            return {"outcome": "skipped", "detail": "printed output could not be captured from the Rust"}
+    elif printed != py.get("stdout", ""):
+        return {"outcome": "differs", "detail": f"printed {_show(printed)} where Python printed {_show(py.get('stdout', ''))}"}
+    return {"outcome": "match"}
+
+
+def _rust_once(func, args: list, mutated: list[int], timeout_s: float) -> dict:
+    """_once for the extension's function: pyo3's PanicException derives from BaseException,
+    which _once lets through; here it is an outcome (Python raised nothing of that name)."""
+    try:
+        return _once(func, args, mutated, 0, timeout_s)
+    except (CaseTimeout, KeyboardInterrupt):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - a panic that crossed the boundary
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        return {"kind": "raised", "raised": type(exc).__name__, "stdout": ""}
+
+
+def _with_fd1(call):
+    """call() with file descriptor 1 sent to a temporary file (the Rust prints there, not to
+    sys.stdout): (its result, what was printed), or (result, None) when fd 1 cannot be moved."""
+    try:
+        tmp = tempfile.TemporaryFile()
+        saved = os.dup(1)
+    except OSError:
+        return call(), None
+    with tmp:
+        os.dup2(tmp.fileno(), 1)
+        try:
+            result = call()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        tmp.seek(0)
+        return result, tmp.read().decode("utf-8", "replace")
+
+
+def _show(value, limit: int = 200) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def main(job_path: str, results_path: str) -> None:
@@ -419,6 +554,9 @@ def main(job_path: str, results_path: str) -> None:
     repeat = int(job.get("repeat", 2))
     import_timeout_s = float(job.get("import_timeout_s", 10.0))
     timed_out = set(job.get("skip_functions") or [])
+    rust = job.get("rust") or {}  # "module:function" -> [extension module, module, function]
+    for p in job.get("extension_paths") or []:
+        sys.path.insert(0, p)
     with open(results_path, "a", encoding="utf-8") as results:
         def emit(record: dict) -> None:
             results.write(json.dumps(record) + "\n")
@@ -432,7 +570,8 @@ def main(job_path: str, results_path: str) -> None:
             emit({"id": case["id"], "status": "started"})
             try:
                 record = run_case(case, timeout_s, repeat, import_timeout_s,
-                                  lambda: emit({"id": case["id"], "status": "ready"}))
+                                  lambda: emit({"id": case["id"], "status": "ready"}), rust.get(key),
+                                  lambda: emit({"id": case["id"], "status": "rust"}))
             except CaseTimeout:
                 record = {"id": case["id"], "status": "timeout"}
             if record["status"] == "timeout":
