@@ -64,6 +64,7 @@ OWNERS = ["team:portalis"]
 STAGE_TAGS = {
     "parsed_ast": "parse", "type_map": "types", "rust_translation": "translate",
     "validation_report": "validate", "rust_crate": "build", "module_status": "outcome",
+    "python_extension": "extension",
 }
 
 

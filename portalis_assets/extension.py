@@ -16,7 +16,7 @@ from pydantic import Field
 from portalis.pipeline import REPORT_NAME
 from portalis.pyext.build import maturin
 from portalis.pyext.repo import run_tests_on_crate
-from portalis_assets.assets import GROUP, rust_crate
+from portalis_assets.assets import GROUP, OWNERS, rust_crate, stage_tags
 from portalis.pyext.store_sync import record_in_store
 from resources import DuckDBStoreResource, RustToolchainResource, SourceRepoResource
 
@@ -33,6 +33,8 @@ class ExtensionConfig(dg.Config):
     group_name=GROUP,
     kinds={"python", "rust"},
     deps=[rust_crate],
+    owners=OWNERS,
+    tags=stage_tags("python_extension", "repo"),
     description="The translated crate as a Python extension module (maturin, PyO3) and the repository's own pytest suite "
     "run on Python and with the translated functions swapped for their Rust: tests passing on each side, functions "
     "swapped, and those demoted because the repository's tests fail on them.",
