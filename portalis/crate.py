@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from portalis import deps, naming, runtime
+from portalis.files import write_if_changed
 from portalis.model import RustItem
 from portalis.rust.fmt import format_source
 
@@ -170,10 +171,7 @@ def write_crate(
             if not any(d.iterdir()):
                 d.rmdir()
     for rel, text in wanted.items():
-        path = out_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+        write_if_changed(out_dir / rel, text)
     return layout
 
 

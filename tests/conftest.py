@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from typing import Any
 
 from portalis.model import ModuleTypeMap
 from portalis.names import resolve_all
@@ -311,6 +312,30 @@ def _differential(
 def _result(call: str, expected: object, outcome: CaseOutcome) -> CaseResult:
     actual = outcome.actual if outcome.skipped is None else Raised(f"<not run: {outcome.skipped}>")
     return CaseResult(call=call, expected=expected, actual=actual, rust_line=outcome.line)
+
+
+def reverify(package_dir: Path, crate_dir: Path, report: dict, toolchain: Toolchain, config: Any) -> Any:
+    """Verify `crate_dir` again (after a test edited its Rust) against the package it was
+    translated from, every function of `report` starting as merely translated; returns the
+    behaviour report."""
+    from portalis.model import FunctionReport, FunctionStatus, ModuleValidation
+    from portalis.parse import parse_file
+    from portalis.source import SourceRoot, discover, resolve_root
+    from portalis.validate.behaviour import verify_crate
+
+    src = resolve_root(package_dir)
+    parsed = {m.module: parse_file(src.root, m) for m in discover(SourceRoot(src.root, src.files))}
+    type_maps = {k: build_type_map(p) for k, p in parsed.items()}
+    ran = ("verified", "failed", "untested")
+    validations = {
+        m["module"]: ModuleValidation(module=m["module"], compiles=True, functions=[
+            FunctionReport(name=f["name"], qualname=f["qualname"],
+                           status=FunctionStatus.TRANSLATED if f["status"] in ran else FunctionStatus(f["status"]))
+            for f in m["functions"]
+        ])
+        for m in report["modules"]
+    }
+    return verify_crate(crate_dir, src.root, parsed, type_maps, validations, toolchain, config)
 
 
 def run_portalis(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:

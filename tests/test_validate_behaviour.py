@@ -10,14 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from portalis.model import FunctionReport, FunctionStatus, ModuleValidation
-from portalis.parse import parse_file
+from portalis.model import FunctionStatus
 from portalis.pipeline import translate_path
-from portalis.source import SourceRoot, discover, resolve_root
-from portalis.typemap import build_type_map
-from portalis.validate.behaviour import VerifyConfig, nondeterministic_uses, verify_crate
+from portalis.validate.behaviour import VerifyConfig, nondeterministic_uses
 
-from conftest import PYTHON, needs_cargo, run_portalis
+from conftest import PYTHON, needs_cargo, reverify, run_portalis
 
 pytestmark = needs_cargo
 
@@ -195,19 +192,7 @@ def test_a_wrong_translation_fails_with_the_first_differing_case(shop, toolchain
     assert broken != original
     rust_file.write_text(broken, encoding="utf-8")
     try:
-        src = resolve_root(root / "repo" / "shop")
-        mods = discover(SourceRoot(src.root, src.files))
-        parsed = {m.module: parse_file(src.root, m) for m in mods}
-        type_maps = {k: build_type_map(p) for k, p in parsed.items()}
-        validations = {
-            m["module"]: ModuleValidation(module=m["module"], compiles=True, functions=[
-                FunctionReport(name=f["name"], qualname=f["qualname"],
-                               status=FunctionStatus.TRANSLATED if f["status"] in ("verified", "failed", "untested") else FunctionStatus(f["status"]))
-                for f in m["functions"]
-            ])
-            for m in run.report["modules"]
-        }
-        report = verify_crate(crate, src.root, parsed, type_maps, validations, toolchain, CONFIG)
+        report = reverify(root / "repo" / "shop", crate, run.report, toolchain, CONFIG)
     finally:
         rust_file.write_text(original, encoding="utf-8")
     verdicts = report.for_module("shop.calc")

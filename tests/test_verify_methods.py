@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from portalis.model import FunctionReport, FunctionStatus, ModuleValidation
-from portalis.parse import parse_file
+from portalis.model import FunctionStatus
 from portalis.pipeline import translate_path
-from portalis.source import SourceRoot, discover, resolve_root
-from portalis.typemap import build_type_map
-from portalis.validate.behaviour import VerifyConfig, verify_crate
+from portalis.validate.behaviour import VerifyConfig
 
-from conftest import needs_cargo
+from conftest import needs_cargo, reverify
 
 pytestmark = needs_cargo
 
@@ -178,19 +175,7 @@ def test_a_method_that_changes_the_object_wrongly_fails(bank, toolchain) -> None
     assert broken != original
     rust_file.write_text(broken, encoding="utf-8")
     try:
-        src = resolve_root(root / "repo" / "bank")
-        mods = discover(SourceRoot(src.root, src.files))
-        parsed = {m.module: parse_file(src.root, m) for m in mods}
-        type_maps = {k: build_type_map(p) for k, p in parsed.items()}
-        validations = {
-            m["module"]: ModuleValidation(module=m["module"], compiles=True, functions=[
-                FunctionReport(name=f["name"], qualname=f["qualname"],
-                               status=FunctionStatus.TRANSLATED if f["status"] in ("verified", "failed", "untested") else FunctionStatus(f["status"]))
-                for f in m["functions"]
-            ])
-            for m in bank.report["modules"]
-        }
-        report = verify_crate(bank.out_dir, src.root, parsed, type_maps, validations, toolchain, CONFIG)
+        report = reverify(root / "repo" / "bank", bank.out_dir, bank.report, toolchain, CONFIG)
     finally:
         rust_file.write_text(original, encoding="utf-8")
     verdicts = report.for_module("bank.accounts")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from portalis.files import write_if_changed
 from portalis.model import Passing, PyType
 from portalis.pyext.plan import ExtensionPlan, PlanClass, PlanFunction
 from portalis.rust.fmt import format_source
@@ -428,8 +429,5 @@ def write_extension(crate_dir: Path, plan: ExtensionPlan, rustfmt: str = "rustfm
         "portalis-extension.json": plan.model_dump_json(indent=2) + "\n",
     }
     for rel, text in wanted.items():
-        path = ext / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+        write_if_changed(ext / rel, text)
     return ext

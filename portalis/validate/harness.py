@@ -48,6 +48,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from portalis.files import write_if_changed
 from portalis.model import FunctionSignature, ModuleTypeMap, Passing, PyType
 from portalis.naming import crate_relative_path
 from portalis.sandbox import Sandbox, SandboxPolicy
@@ -477,13 +478,6 @@ def crate_name_of(crate_dir: Path) -> str:
     raise ValueError(f"no crate name in {crate_dir / 'Cargo.toml'}")
 
 
-def _write_if_changed(path: Path, text: str) -> None:
-    # an unchanged file keeps cargo's fingerprint: a rerun reuses the built program
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
-
-
 def build_program(
     crate_dir: Path,
     cases: list[Case],
@@ -503,7 +497,7 @@ def build_program(
     builds = 0
     for _ in range(MAX_BUILD_ROUNDS):
         program = render_program(cases, type_maps, crate, crate_dir, exclude, exclude_classes)
-        _write_if_changed(crate_dir / rel, program.source)
+        write_if_changed(crate_dir / rel, program.source)
         run = run_cargo(crate_dir, toolchain, "build", ["--example", name], env_extra=BUILD_ENV)
         builds += 1
         if run.ok or run.failure:
