@@ -283,3 +283,24 @@ def test_constants_say_whether_they_are_lazy_statics() -> None:
     assert TypedConstant.model_validate(stored).lazy_static is True
     stored = {k: v for k, v in tm.constants[0].model_dump(mode="json").items() if k != "lazy_static"}
     assert TypedConstant.model_validate(stored).lazy_static is False
+
+
+def test_a_methods_own_diagnostics_are_the_reason_its_report_entry_gives() -> None:
+    """A translated class's method whose parameter cannot be typed says so under its qualified
+    name (the report's reason), not PTL722 "no diagnostic was recorded"."""
+    from portalis.model import FunctionReport, FunctionStatus
+    from portalis.reasons import function_reason
+
+    tm = type_map_of(
+        "class Shelf:\n"
+        "    def __init__(self, size: int) -> None:\n"
+        "        self.size = size\n"
+        "\n"
+        "    def describe(self, thing):\n"
+        "        return thing\n"
+    )
+    mine = [d for d in tm.diagnostics if d.function == "Shelf.describe"]
+    assert [d.code for d in mine] and {d.code for d in mine} <= {"PTL110"}, tm.diagnostics
+    entry = FunctionReport(name="describe", qualname="Shelf.describe", status=FunctionStatus.UNTRANSLATED)
+    reason = function_reason(entry, tm.diagnostics)
+    assert reason is not None and reason.code == "PTL110" and "`thing`" in reason.message
