@@ -612,7 +612,8 @@ def build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
         tm.diagnostics.extend(cs.diagnostics)
         # A method's own diagnostics (PTL110 for a parameter...) are the reason its report entry
         # gives; they are made under the method's short name, the report looks for its qualname.
-        for m in cs.methods:
+        # A class left out (diagnostics of its own) gives its methods the class's reason instead.
+        for m in ([] if cs.diagnostics else cs.methods):
             tm.diagnostics.extend(d if d.function == m.qualname else d.model_copy(update={"function": m.qualname})
                                   for d in m.diagnostics)
     return tm
