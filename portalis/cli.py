@@ -50,7 +50,7 @@ import os
 import sys
 from pathlib import Path
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from portalis.progress import Progress
 from portalis.report_text import (  # noqa: F401 - the printers; re-exported for callers of portalis.cli
@@ -61,6 +61,9 @@ from portalis.source import SourceError, resolve_root
 
 if TYPE_CHECKING:
     from portalis.llm.settings import LLMSettings
+
+
+_T = TypeVar("_T")
 
 
 def llm_settings(args: argparse.Namespace) -> "LLMSettings | None":
@@ -228,17 +231,23 @@ def print_repo_tests(t, demoted: list[str]) -> None:
     print(t.summary_line())
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
+def _in_dagster(args: argparse.Namespace, stage: Callable[..., _T]) -> tuple[_T, Path]:
+    """Run a Dagster-backed command (`demo`, `sync`) on the DAGSTER_HOME (default ./dagster_home,
+    created) with a progress line on stderr; its result and the home used."""
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(Path("dagster_home").resolve())))
     home.mkdir(parents=True, exist_ok=True)
-    from portalis_assets.runner import run_translation
-
     progress = Progress.for_stream(sys.stderr, force=args.progress)
     try:
-        result = run_translation(repo=Path(args.repo), crate_dir=Path(args.out) if args.out else None, wait_s=args.wait,
-                                 progress=progress)
+        return stage(repo=Path(args.repo), crate_dir=Path(args.out) if args.out else None, wait_s=args.wait,
+                     progress=progress), home
     finally:
         progress.close()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from portalis_assets.runner import run_translation
+
+    result, home = _in_dagster(args, run_translation)
     verified = any(f["status"] in ("verified", "failed", "untested") for m in result.report["modules"] for f in m["functions"])
     print_translation(result.report, Path(args.repo), args.verbosity, verify=verified)
     print(f"dagster run: {result.run_id} ({'success' if result.success else 'FAILED'}); DAGSTER_HOME={home}")
@@ -286,16 +295,9 @@ def ui_address(report: dict) -> str:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    home = Path(os.environ.setdefault("DAGSTER_HOME", str(Path("dagster_home").resolve())))
-    home.mkdir(parents=True, exist_ok=True)
     from portalis_assets.runner import sync_repo
 
-    progress = Progress.for_stream(sys.stderr, force=args.progress)
-    try:
-        outcome = sync_repo(repo=Path(args.repo), crate_dir=Path(args.out) if args.out else None, wait_s=args.wait,
-                            progress=progress)
-    finally:
-        progress.close()
+    outcome, home = _in_dagster(args, sync_repo)
     print(json.dumps(outcome.summary()))
     if outcome.root_note:
         print(f"sync: {outcome.root_note}", file=sys.stderr)
