@@ -41,8 +41,8 @@ sandbox-tools:
 		echo "sandbox-tools: bwrap not installed and not root (apt-get install bubblewrap); the sandbox falls back a level"; \
 	fi
 
-# Headless Chromium and its WebDriver, for the test that drives the web UI (tests/test_ui_browser.py)
-# and scripts/ui_screenshots.py. Installed with apt-get when missing and we are root; otherwise a
+# Headless Chromium and its WebDriver, for the test that drives the web UI (tests/test_ui.py)
+# and benchmarks/ui_screenshots.py. Installed with apt-get when missing and we are root; otherwise a
 # note, and that test skips saying chromium is not installed.
 browser-tools:
 	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then \
