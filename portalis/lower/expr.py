@@ -418,6 +418,9 @@ class ExprLowering:
         f = next((f for f in cls.fields if f.name == attr), None)
         if f is None:
             raise Unsupported("PTL135", f"{cls.name} has no field `{attr}`")
+        if f.py_type.kind == "opaque":
+            # typemap: an attribute nothing types holds the placeholder; what uses it waits for a type
+            raise Unsupported("PTL112", f"the type of attribute `{cls.name}.{attr}` cannot be inferred: annotate it")
         if not T.is_known(f.py_type) and isinstance(recv.expr, ir.Path) and recv.expr.name == "self":
             learnt = self.facts.fields.get(attr)
             if learnt is not None:
