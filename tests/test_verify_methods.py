@@ -106,6 +106,21 @@ class Loose:
         return self.count
 
 
+class Matcher:
+    def __init__(self, isjunk=None, limit: int = 3):
+        self.isjunk = isjunk
+        self.limit = limit
+        self.seen = []
+
+    def junk(self, c: str) -> bool:
+        return self.isjunk is not None and self.isjunk(c)
+
+    def remember(self, word: str) -> int:
+        if len(self.seen) < self.limit:
+            self.seen.append(word)
+        return len(self.seen)
+
+
 def opened(owner: str, n: int) -> int:
     a = Account(owner, n)
     a.deposit(3)
@@ -148,13 +163,22 @@ def test_methods_of_a_plain_class_are_verified(bank) -> None:
     assert verdicts["Account.fee"].origins.get("doctest") == 1
 
 
-def test_methods_of_a_class_left_out_say_why(bank) -> None:
-    """`Loose.count` cannot be typed: the class is not translated and its methods give the
-    class's diagnostic as their reason (not PTL722, "no diagnostic")."""
+def test_an_attribute_nothing_types_costs_only_the_methods_using_it(bank) -> None:
+    """`Matcher.isjunk` (a callable) and `Loose.count` cannot be typed: the field holds the
+    placeholder `Opaque` and only the methods that touch it are untranslated, with PTL112 naming
+    the attribute; `Matcher.remember` is translated and verified on instances whose typed fields
+    are generated (the placeholder left unset in Python, the unit `Opaque` in Rust). Before: the
+    whole class was left out (PTL112 on the class)."""
     fns = _functions(bank)
-    bump = fns["Loose.bump"]
-    assert bump["status"] == "untranslated"
-    assert bump["reason"]["code"] == "PTL112" and "class `Loose`" in bump["reason"]["message"], bump
+    junk = fns["Matcher.junk"]
+    assert junk["status"] == "untranslated"
+    assert junk["reason"]["code"] == "PTL112" and "Matcher.isjunk" in junk["reason"]["message"], junk
+    assert fns["Loose.bump"]["reason"]["code"] == "PTL110"  # its own reason (`by` untyped), never PTL722
+    remember = fns["Matcher.remember"]
+    assert remember["status"] == "verified", remember
+    assert remember["cases_total"] >= 3
+    rust = (bank.out_dir / "src" / "bank" / "accounts.rs").read_text(encoding="utf-8")
+    assert "pub isjunk: crate::pyrt::Opaque," in rust
 
 
 def test_the_struct_and_its_methods_are_rust(bank) -> None:
