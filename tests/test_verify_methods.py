@@ -137,6 +137,19 @@ class Span(Sequence):
         return self.start + i
 
 
+class Base:
+    def __init__(self, n: int):
+        self.n = n
+
+    def top(self) -> int:
+        return max(*[self.n, 1])
+
+
+class Derived(Base):
+    def plus(self, k: int) -> int:
+        return self.top() + k
+
+
 def opened(owner: str, n: int) -> int:
     a = Account(owner, n)
     a.deposit(3)
@@ -197,6 +210,16 @@ def test_an_attribute_nothing_types_costs_only_the_methods_using_it(bank) -> Non
     assert remember["cases_total"] >= 3
     rust = (bank.out_dir / "src" / "bank" / "accounts.rs").read_text(encoding="utf-8")
     assert "pub isjunk: crate::pyrt::Opaque," in rust
+
+
+def test_an_inherited_method_left_untranslated_keeps_its_stub(bank) -> None:
+    """`Base.top` is untranslated (a starred call); `Derived` inherits it and `Derived.plus`
+    calls it: the stub is in `Derived`'s impl too, so `plus` compiles (before: rustc E0599, the
+    caller quarantined) and fails honestly on the stub."""
+    fns = _functions(bank)
+    assert fns["Derived.top"]["status"] == "untranslated" and fns["Derived.top"]["reason"]["code"] == "PTL150"
+    assert fns["Derived.plus"]["status"] == "failed", fns["Derived.plus"]
+    assert "not yet implemented" in fns["Derived.plus"]["reason"]["message"]
 
 
 def test_the_struct_and_its_methods_are_rust(bank) -> None:
