@@ -136,6 +136,13 @@ class Span(Sequence):
             raise IndexError("out of range")
         return self.start + i
 
+    def __contains__(self, v: int) -> bool:
+        return self.start <= v < self.stop
+
+
+def covers(s: Span, v: int) -> bool:
+    return v in s and v + 1 not in s
+
 
 class Base:
     def __init__(self, n: int):
@@ -182,7 +189,9 @@ def test_methods_of_a_plain_class_are_verified(bank) -> None:
              # a property with a setter: what the setter stores (`_first`) is the field
              "Week.new", "Week.first", "Week.__set_first__", "Week.last",
              # a stdlib abstract base (collections.abc.Sequence) adds no state: before, PTL140
-             "Span.new", "Span.__len__", "Span.__getitem__")
+             "Span.new", "Span.__len__", "Span.__getitem__",
+             # `v in s` on an object: its __contains__ (before: PTL113 "`in` on Span")
+             "covers")
     for name in names:
         f = fns[name]
         assert f["status"] == "verified", f

@@ -827,6 +827,11 @@ class ExprLowering:
             for t in tests[1:]:
                 out = ir.Binary("||", out, t)
             return out
+        if k == "class":
+            # `x in obj`: the class's own __contains__ (a bool, as Python's `in` makes it)
+            found = self.class_method(container, "__contains__", [item], {}, node)
+            if found is not None and found.ty.kind == "bool":
+                return found.expr
         raise Unsupported("PTL113", f"`in` on {container.ty}", node)
 
     def if_exp(self: "FunctionLowerer", node: cst.IfExp) -> Val:
