@@ -126,7 +126,8 @@ def _in_order(node: cst.CSTNode):
 STATELESS_BASES: frozenset[str] = frozenset({
     "object", "ABC", "Generic", "Protocol",
     "Hashable", "Sized", "Container", "Iterable", "Reversible", "Collection", "Sequence", "Mapping",
-    "Set", "Callable", "Awaitable",
+    "Set", "Callable", "Awaitable", "MutableMapping", "MutableSequence", "MutableSet", "Iterator",
+    "AbstractContextManager",
     "Number", "Complex", "Real", "Rational", "Integral",
 })
 
