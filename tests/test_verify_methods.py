@@ -140,6 +140,55 @@ class Span(Sequence):
         return self.start <= v < self.stop
 
 
+class Bag:
+    def __init__(self, items: list[int]):
+        self.items = items
+
+    def __getitem__(self, i: int) -> int:
+        return self.items[i]
+
+    def __iter__(self):
+        for x in self.items:
+            yield x
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __str__(self) -> str:
+        return "Bag" + str(len(self.items))
+
+    def __bool__(self) -> bool:
+        return len(self.items) > 0
+
+    def __call__(self, k: int) -> int:
+        return self.items[0] * k
+
+
+def first_of(b: Bag) -> int:
+    return b[0]
+
+
+def bag_total(b: Bag) -> int:
+    t = 0
+    for x in b:
+        t += x
+    return t
+
+
+def bag_name(b: Bag) -> str:
+    return str(b)
+
+
+def truthy(b: Bag) -> bool:
+    if b:
+        return True
+    return False
+
+
+def called(b: Bag, k: int) -> int:
+    return b(k)
+
+
 def evens(n: int):
     for i in range(n):
         if i % 2 == 0:
@@ -200,7 +249,11 @@ def test_methods_of_a_plain_class_are_verified(bank) -> None:
              "covers",
              # a generator (its Rust a Vec): Python's generator compares as the list of what it
              # yields (before: untested, "no canonical form for generator")
-             "evens")
+             "evens",
+             # dunders of a class with __call__ (an instance still, not a function):
+             # `b[0]` -> __getitem__, `for x in b` -> __iter__, `b(k)` -> __call__, str(b), `if b:`
+             "Bag.new", "Bag.__getitem__", "Bag.__iter__", "Bag.__call__", "first_of", "bag_total", "bag_name",
+             "truthy", "called")
     for name in names:
         f = fns[name]
         assert f["status"] == "verified", f

@@ -1150,6 +1150,11 @@ class ExprLowering:
                 got = ir.MethodCall(recv.expr, "get", (self.key_ref(key, k_t),))
                 return Val(self.expect_some(got, "KeyError"), v_t, Mode.REF)
             return Val(ir.MethodCall(recv.expr, "getitem", (self.key_ref(key, k_t),)), v_t, Mode.REF)
+        if recv.ty.kind == "class":
+            # `obj[i]`: the class's own __getitem__
+            found = self.class_method(recv, "__getitem__", [self.expr(sl.value)], {}, node)
+            if found is not None:
+                return found
         raise Unsupported("PTL113", f"indexing {recv.ty}", node)
 
     def list_index(self: "FunctionLowerer", recv: Val, key: Val) -> ir.Expr:
@@ -1240,6 +1245,12 @@ class ExprLowering:
                     if kwargs:
                         raise Unsupported("PTL130", "keyword arguments to a local function", node)
                     return local.func.apply(self, args)
+                if local.ty.kind == "class":
+                    # `obj(x)`: the class's own __call__
+                    args, kwargs = self.call_args(node)
+                    found = self.class_method(self.expr(func), "__call__", args, kwargs, node)
+                    if found is not None:
+                        return found
                 raise Unsupported("PTL130", f"calling `{func.value}`, a {local.ty}, is not supported", node)
             nested = self.find_nested(func.value)
             if nested is not None:

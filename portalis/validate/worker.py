@@ -151,7 +151,8 @@ def _plain_instance(value) -> bool:
     """An instance of a plain class of the repository under test (not a builtin or stdlib class,
     not an exception, no slots): what a translated plain class becomes, compared by attributes."""
     cls = type(value)
-    if isinstance(value, (type, BaseException, types.ModuleType)) or callable(value) or not hasattr(value, "__dict__"):
+    # a function or method is no instance; an object whose class defines __call__ still is one
+    if isinstance(value, (type, BaseException, types.ModuleType)) or inspect.isroutine(value) or not hasattr(value, "__dict__"):
         return False
     if "__slots__" in vars(cls) or dataclasses.is_dataclass(cls):
         return False
