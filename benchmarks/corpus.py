@@ -1,7 +1,7 @@
 """The translator on real code: standard-library modules and pure-Python PyPI packages.
 
     .venv/bin/python benchmarks/corpus.py [--corpus stdlib|pypi|all] [--verify] [--build]
-        [--cache-dir DIR] [--no-per-module]
+        [--cache-dir DIR] [--no-per-module] [--reasons N] [--only NAME]
 
 One `portalis translate` subprocess per corpus (the CLI as a user runs it; `--no-build`, so cargo
 check only, unless --build). Prints one row per corpus: modules, functions, translated, verified
@@ -18,12 +18,19 @@ with `pip download --no-deps` into --cache-dir, default ~/.cache/portalis-corpus
 --verify runs the corpus's functions on generated arguments, in Python and in Rust, in this
 machine's environment (see the sandbox section of the README for the isolation in force).
 Prints figures; asserts nothing.
+
+--reasons N prints, after each corpus's row, its N biggest groups of reasons a function is not
+verified (the report's `reason`: code plus the message up to its first quote or colon, so
+`PTL112 attribute `x`...` of many classes is one group), with a count and one example function.
+--only NAME keeps the corpora whose name starts with NAME (`idna`, `python-dateutil`, `stdlib`).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+from collections import Counter
 import subprocess
 import sys
 import tempfile
@@ -98,6 +105,25 @@ def run_corpus(repo: Path, files: list[str], work: Path, verify: bool, build: bo
     return whole, alone
 
 
+def reason_groups(report: dict, top: int) -> list[str]:
+    """The `top` biggest groups of reasons functions of `report` are not verified, as lines."""
+    counts: Counter[str] = Counter()
+    example: dict[str, str] = {}
+    for m in report["modules"]:
+        for f in m["functions"]:
+            if f["status"] == "verified":
+                continue
+            r = f.get("reason") or {}
+            msg = r.get("message") or ""
+            # the message up to its first name, quote or colon: one group per kind of failure
+            body = re.sub(r"^(\w+: )?((class|enum) `[^`]*`: )*", "", msg)  # "untranslated: class `C`: ..."
+            head = re.split(r"[`'\":(]", body, maxsplit=1)[0].strip()[:70]
+            key = f"{f['status']:<13} {r.get('code', '-')} {head}"
+            counts[key] += 1
+            example.setdefault(key, f"{m['module']}.{f.get('qualname') or f.get('name')}: {msg[:90]}")
+    return [f"  {n:>5}  {k}\n         e.g. {example[k]}" for k, n in counts.most_common(top)]
+
+
 def row(name: str, f: RunFigures, verify: bool) -> str:
     compiles = "-" if f.compiles is None else ("yes" if f.compiles else "NO")
     return (f"{name:<28} {f.modules:>7} {f.functions:>9} {f.translated:>10} {(str(f.verified) if verify else '-'):>8} "
@@ -112,6 +138,8 @@ def main() -> None:
     parser.add_argument("--cache-dir", type=Path, default=Path.home() / ".cache" / "portalis-corpus")
     parser.add_argument("--no-per-module", action="store_true")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per portalis run")
+    parser.add_argument("--reasons", type=int, default=0, metavar="N", help="print the N biggest groups of reasons")
+    parser.add_argument("--only", default=None, help="only the corpora whose name starts with this")
     args = parser.parse_args()
 
     corpora: list[tuple[str, Path, list[str]]] = []
@@ -127,6 +155,8 @@ def main() -> None:
                 name = wheel.name.split("-")[0] + "-" + wheel.name.split("-")[1]
                 repo = root / name / "repo"
                 corpora.append((name, repo, extract_wheel(wheel, repo)))
+        if args.only:
+            corpora = [c for c in corpora if c[0].startswith(args.only)]
         header = (f"{'corpus':<28} {'modules':>7} {'functions':>9} {'translated':>10} {'verified':>8} "
                   f"{'modules failed':>14} {'crashes':>7} {'seconds':>8} {'compiles':>8}")
         print(header)
@@ -136,6 +166,9 @@ def main() -> None:
             work = repo.parent
             whole, alone = run_corpus(repo, files, work, args.verify, args.build, not args.no_per_module, args.timeout)
             print(row(name, whole, args.verify), flush=True)
+            report = read_report(work / "out")
+            if args.reasons and report is not None:
+                print("\n".join(reason_groups(report, args.reasons)), flush=True)
             if alone is not None:
                 print(row("  per module", alone, args.verify), flush=True)
                 notes += [f"{name}: whole run: {h}" for h in whole.crash_heads]

@@ -119,6 +119,24 @@ def _in_order(node: cst.CSTNode):
         yield from _in_order(child)
 
 
+# Bases that give a class no state and no behaviour the translation needs: `object`, abstract
+# interfaces (collections.abc, numbers, typing) whose methods the class defines itself. A class
+# deriving from them is translated alone; a mixin method it inherits (`Sequence.index`) is not
+# a method of the struct, so a call of it says so (PTL134) instead of the class being dropped.
+STATELESS_BASES: frozenset[str] = frozenset({
+    "object", "ABC", "Generic", "Protocol",
+    "Hashable", "Sized", "Container", "Iterable", "Reversible", "Collection", "Sequence", "Mapping",
+    "Set", "Callable", "Awaitable", "MutableMapping", "MutableSequence", "MutableSet", "Iterator",
+    "AbstractContextManager",
+    "Number", "Complex", "Real", "Rational", "Integral",
+})
+
+
+def _base_name(text: str) -> str:
+    """`collections.abc.Sequence` -> `Sequence`, `Generic[T]` -> `Generic`."""
+    return text.split("[", 1)[0].strip().split(".")[-1]
+
+
 def build_class_interfaces(
     parsed: ParsedModule,
     module: cst.Module,
@@ -164,11 +182,13 @@ def _class_interface(
         for problem in problems:
             diags.append(_diag(parsed, "PTL140", f"enum `{info.name}`: {problem}", info.line, info.name))
     if info.bases and not namedtuple and not enum:
-        base = info.bases[0].split(".")[-1]
-        if base in done and len(info.bases) == 1:
-            base_sig = done[base]
-        elif base not in ("object",) and not (len(info.bases) == 1 and base in ("ABC", "Generic")):
-            diags.append(_diag(parsed, "PTL140", f"class `{info.name}`: base class `{info.bases[0]}` is not translated with it", info.line, info.name))
+        names = [_base_name(b) for b in info.bases]
+        first, rest = names[0], names[1:]
+        if first in done and all(b in STATELESS_BASES for b in rest):
+            base_sig = done[first]
+        elif not all(b in STATELESS_BASES for b in names):
+            bad = next((b for b, n in zip(info.bases, names) if n not in STATELESS_BASES and n not in done), info.bases[0])
+            diags.append(_diag(parsed, "PTL140", f"class `{info.name}`: base class `{bad}` is not translated with it", info.line, info.name))
     if base_sig is not None:
         fields.extend(base_sig.fields)
     for f in info.fields:

@@ -41,10 +41,11 @@ def _one_line(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _own_diagnostic(qualname: str, diagnostics: list[Diagnostic], codes: tuple[str, ...] | None = None) -> Diagnostic | None:
+def _own_diagnostic(qualname: str, diagnostics: list[Diagnostic], codes: tuple[str, ...] | None = None,
+                    severities: tuple[Severity, ...] = (Severity.ERROR, Severity.WARNING)) -> Diagnostic | None:
     """The function's first error (or, failing that, warning) diagnostic, optionally among `codes`."""
     mine = [d for d in diagnostics if d.function == qualname and (codes is None or d.code in codes)]
-    for severity in (Severity.ERROR, Severity.WARNING):
+    for severity in severities:
         hit = next((d for d in mine if d.severity is severity), None)
         if hit is not None:
             return hit
@@ -68,7 +69,8 @@ def function_reason(function: FunctionReport, diagnostics: list[Diagnostic], lin
     if d is None and "." in function.qualname:
         # a method of a class that is not translated: the class's diagnostic says why
         owner = function.qualname.rsplit(".", 1)[0]
-        found = _own_diagnostic(owner, diagnostics)
+        # (an exception class's methods: PTL142 is information on the class, still the reason)
+        found = _own_diagnostic(owner, diagnostics, severities=(Severity.ERROR, Severity.WARNING, Severity.INFO))
         if found is not None:
             return Reason(code=found.code, message=f"{label}: class `{owner}`: {_one_line(found.message)}", line=found.line or line)
     if d is None:

@@ -762,6 +762,17 @@ def _finish_classes(tm: ModuleTypeMap, sources: dict, parsed: ParsedModule, evid
         diags = list(cls.diagnostics)
         fields = []
         for f in cls.fields:
+            if not T.is_known(f.py_type) and cls.flavour is None and not cls.is_dataclass:
+                # An attribute nothing types (a callable, a file, a value of a class outside the
+                # repository) no longer drops the class: the field holds the placeholder, the
+                # methods that touch it say so (PTL112 from lowering) and the others translate.
+                tm.diagnostics.append(Diagnostic(
+                    code="PTL112", module=parsed.module, function=cls.name, line=cls.line, severity=Severity.WARNING,
+                    message=f"the type of attribute `{cls.name}.{f.name}` cannot be inferred: the field holds the "
+                    "placeholder `crate::pyrt::Opaque` and the methods that use it are not translated"))
+                fields.append(f.model_copy(update={"py_type": PyType(kind="opaque", name=f"{cls.name}.{f.name}"),
+                                                   "rust_type": "crate::pyrt::Opaque"}))
+                continue
             if not T.is_known(f.py_type):
                 diags.append(_diag(parsed, "PTL112", f"the type of attribute `{cls.name}.{f.name}` cannot be inferred: annotate it", cls.line, cls.name))
                 continue

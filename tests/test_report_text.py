@@ -60,6 +60,10 @@ def test_reasons_come_from_the_functions_own_diagnostics() -> None:
     assert function_reason(quarantined, [*diags, rustc], line=1).code == "PTL301"
     lost = function_reason(FunctionReport(name="h", qualname="h", status=FunctionStatus.UNTRANSLATED), diags, line=9)
     assert (lost.code, lost.line) == ("PTL722", 9)  # never an empty reason
+    # a method of an exception class: the class's PTL142 (information) is the reason, not PTL722
+    exc = Diagnostic(code="PTL142", message="exception class", function="Oops", line=2, severity="info")
+    method = FunctionReport(name="Oops.__init__", qualname="Oops.__init__", status=FunctionStatus.UNTRANSLATED)
+    assert function_reason(method, [exc], line=3).code == "PTL142"
     untested = FunctionReport(name="k", qualname="k", status=FunctionStatus.UNTESTED, detail="no case:\n  none")
     assert function_reason(untested, [], line=4).message == "untested: no case: none"
     for ok in (FunctionStatus.VERIFIED, FunctionStatus.TRANSLATED):

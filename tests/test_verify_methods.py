@@ -17,6 +17,8 @@ pytestmark = needs_cargo
 
 ACCOUNTS = '''"""Accounts."""
 
+from collections.abc import Sequence
+
 
 class Account:
     """A bank account.
@@ -106,6 +108,110 @@ class Loose:
         return self.count
 
 
+class Matcher:
+    def __init__(self, isjunk=None, limit: int = 3):
+        self.isjunk = isjunk
+        self.limit = limit
+        self.seen = []
+
+    def junk(self, c: str) -> bool:
+        return self.isjunk is not None and self.isjunk(c)
+
+    def remember(self, word: str) -> int:
+        if len(self.seen) < self.limit:
+            self.seen.append(word)
+        return len(self.seen)
+
+
+class Span(Sequence):
+    def __init__(self, start: int, stop: int):
+        self.start = start
+        self.stop = stop
+
+    def __len__(self) -> int:
+        return max(0, self.stop - self.start)
+
+    def __getitem__(self, i: int) -> int:
+        if i < 0 or i >= len(self):
+            raise IndexError("out of range")
+        return self.start + i
+
+    def __contains__(self, v: int) -> bool:
+        return self.start <= v < self.stop
+
+
+class Bag:
+    def __init__(self, items: list[int]):
+        self.items = items
+
+    def __getitem__(self, i: int) -> int:
+        return self.items[i]
+
+    def __iter__(self):
+        for x in self.items:
+            yield x
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __str__(self) -> str:
+        return "Bag" + str(len(self.items))
+
+    def __bool__(self) -> bool:
+        return len(self.items) > 0
+
+    def __call__(self, k: int) -> int:
+        return self.items[0] * k
+
+
+def first_of(b: Bag) -> int:
+    return b[0]
+
+
+def bag_total(b: Bag) -> int:
+    t = 0
+    for x in b:
+        t += x
+    return t
+
+
+def bag_name(b: Bag) -> str:
+    return str(b)
+
+
+def truthy(b: Bag) -> bool:
+    if b:
+        return True
+    return False
+
+
+def called(b: Bag, k: int) -> int:
+    return b(k)
+
+
+def evens(n: int):
+    for i in range(n):
+        if i % 2 == 0:
+            yield i
+
+
+def covers(s: Span, v: int) -> bool:
+    return v in s and v + 1 not in s
+
+
+class Base:
+    def __init__(self, n: int):
+        self.n = n
+
+    def top(self) -> int:
+        return max(*[self.n, 1])
+
+
+class Derived(Base):
+    def plus(self, k: int) -> int:
+        return self.top() + k
+
+
 def opened(owner: str, n: int) -> int:
     a = Account(owner, n)
     a.deposit(3)
@@ -136,7 +242,18 @@ def test_methods_of_a_plain_class_are_verified(bank) -> None:
              # `self.last = None` in __init__, `self.last = key` in a method: Optional[str]
              "Store.add", "Store.new",
              # a property with a setter: what the setter stores (`_first`) is the field
-             "Week.new", "Week.first", "Week.__set_first__", "Week.last")
+             "Week.new", "Week.first", "Week.__set_first__", "Week.last",
+             # a stdlib abstract base (collections.abc.Sequence) adds no state: before, PTL140
+             "Span.new", "Span.__len__", "Span.__getitem__",
+             # `v in s` on an object: its __contains__ (before: PTL113 "`in` on Span")
+             "covers",
+             # a generator (its Rust a Vec): Python's generator compares as the list of what it
+             # yields (before: untested, "no canonical form for generator")
+             "evens",
+             # dunders of a class with __call__ (an instance still, not a function):
+             # `b[0]` -> __getitem__, `for x in b` -> __iter__, `b(k)` -> __call__, str(b), `if b:`
+             "Bag.new", "Bag.__getitem__", "Bag.__iter__", "Bag.__call__", "first_of", "bag_total", "bag_name",
+             "truthy", "called")
     for name in names:
         f = fns[name]
         assert f["status"] == "verified", f
@@ -148,13 +265,32 @@ def test_methods_of_a_plain_class_are_verified(bank) -> None:
     assert verdicts["Account.fee"].origins.get("doctest") == 1
 
 
-def test_methods_of_a_class_left_out_say_why(bank) -> None:
-    """`Loose.count` cannot be typed: the class is not translated and its methods give the
-    class's diagnostic as their reason (not PTL722, "no diagnostic")."""
+def test_an_attribute_nothing_types_costs_only_the_methods_using_it(bank) -> None:
+    """`Matcher.isjunk` (a callable) and `Loose.count` cannot be typed: the field holds the
+    placeholder `Opaque` and only the methods that touch it are untranslated, with PTL112 naming
+    the attribute; `Matcher.remember` is translated and verified on instances whose typed fields
+    are generated (the placeholder left unset in Python, the unit `Opaque` in Rust). Before: the
+    whole class was left out (PTL112 on the class)."""
     fns = _functions(bank)
-    bump = fns["Loose.bump"]
-    assert bump["status"] == "untranslated"
-    assert bump["reason"]["code"] == "PTL112" and "class `Loose`" in bump["reason"]["message"], bump
+    junk = fns["Matcher.junk"]
+    assert junk["status"] == "untranslated"
+    assert junk["reason"]["code"] == "PTL112" and "Matcher.isjunk" in junk["reason"]["message"], junk
+    assert fns["Loose.bump"]["reason"]["code"] == "PTL110"  # its own reason (`by` untyped), never PTL722
+    remember = fns["Matcher.remember"]
+    assert remember["status"] == "verified", remember
+    assert remember["cases_total"] >= 3
+    rust = (bank.out_dir / "src" / "bank" / "accounts.rs").read_text(encoding="utf-8")
+    assert "pub isjunk: crate::pyrt::Opaque," in rust
+
+
+def test_an_inherited_method_left_untranslated_keeps_its_stub(bank) -> None:
+    """`Base.top` is untranslated (a starred call); `Derived` inherits it and `Derived.plus`
+    calls it: the stub is in `Derived`'s impl too, so `plus` compiles (before: rustc E0599, the
+    caller quarantined) and fails honestly on the stub."""
+    fns = _functions(bank)
+    assert fns["Derived.top"]["status"] == "untranslated" and fns["Derived.top"]["reason"]["code"] == "PTL150"
+    assert fns["Derived.plus"]["status"] == "failed", fns["Derived.plus"]
+    assert "not yet implemented" in fns["Derived.plus"]["reason"]["message"]
 
 
 def test_the_struct_and_its_methods_are_rust(bank) -> None:
@@ -217,3 +353,16 @@ def test_a_method_using_randomness_is_found_statically() -> None:
     src = "import random\n\nclass D:\n    def roll(self) -> int:\n        return random.randint(1, 6)\n"
     parsed = parse_source(source_module_from_text("dice", src), src)
     assert nondeterministic_uses(parsed, "D.roll") == ["random.randint"]
+
+
+def test_a_generator_compares_as_the_list_it_yields_within_the_budget() -> None:
+    """A generator (what a translated generator function returns as a Vec) is drawn into a
+    list; an endless one stops at the item budget (a TypeError: no comparable form)."""
+    import itertools
+
+    from portalis.validate import worker
+
+    assert worker.canonical(i * i for i in range(4)) == [0, 1, 4, 9]
+    assert worker.canonical(map(str, [1, 2])) == ["1", "2"]
+    with pytest.raises(TypeError, match="more than"):
+        worker.canonical(x for x in itertools.count())

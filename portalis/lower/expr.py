@@ -418,6 +418,9 @@ class ExprLowering:
         f = next((f for f in cls.fields if f.name == attr), None)
         if f is None:
             raise Unsupported("PTL135", f"{cls.name} has no field `{attr}`")
+        if f.py_type.kind == "opaque":
+            # typemap: an attribute nothing types holds the placeholder; what uses it waits for a type
+            raise Unsupported("PTL112", f"the type of attribute `{cls.name}.{attr}` cannot be inferred: annotate it")
         if not T.is_known(f.py_type) and isinstance(recv.expr, ir.Path) and recv.expr.name == "self":
             learnt = self.facts.fields.get(attr)
             if learnt is not None:
@@ -824,6 +827,11 @@ class ExprLowering:
             for t in tests[1:]:
                 out = ir.Binary("||", out, t)
             return out
+        if k == "class":
+            # `x in obj`: the class's own __contains__ (a bool, as Python's `in` makes it)
+            found = self.class_method(container, "__contains__", [item], {}, node)
+            if found is not None and found.ty.kind == "bool":
+                return found.expr
         raise Unsupported("PTL113", f"`in` on {container.ty}", node)
 
     def if_exp(self: "FunctionLowerer", node: cst.IfExp) -> Val:
@@ -1142,6 +1150,11 @@ class ExprLowering:
                 got = ir.MethodCall(recv.expr, "get", (self.key_ref(key, k_t),))
                 return Val(self.expect_some(got, "KeyError"), v_t, Mode.REF)
             return Val(ir.MethodCall(recv.expr, "getitem", (self.key_ref(key, k_t),)), v_t, Mode.REF)
+        if recv.ty.kind == "class":
+            # `obj[i]`: the class's own __getitem__
+            found = self.class_method(recv, "__getitem__", [self.expr(sl.value)], {}, node)
+            if found is not None:
+                return found
         raise Unsupported("PTL113", f"indexing {recv.ty}", node)
 
     def list_index(self: "FunctionLowerer", recv: Val, key: Val) -> ir.Expr:
@@ -1232,6 +1245,12 @@ class ExprLowering:
                     if kwargs:
                         raise Unsupported("PTL130", "keyword arguments to a local function", node)
                     return local.func.apply(self, args)
+                if local.ty.kind == "class":
+                    # `obj(x)`: the class's own __call__
+                    args, kwargs = self.call_args(node)
+                    found = self.class_method(self.expr(func), "__call__", args, kwargs, node)
+                    if found is not None:
+                        return found
                 raise Unsupported("PTL130", f"calling `{func.value}`, a {local.ty}, is not supported", node)
             nested = self.find_nested(func.value)
             if nested is not None:

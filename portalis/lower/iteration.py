@@ -249,6 +249,11 @@ class IterLowering:
             items = tuple(ir.Field(ir.Path(tmp), str(i)) for i in range(len(v.ty.args)))
             arr = ir.BlockExpr(ir.Block((ir.Let(ir.PBind(tmp), None, owned(v)),), ir.Macro("vec", items, brackets="[]")))
             return Iteration(ir.MethodCall(arr, "into_iter"), Elem(v.ty.args[0]))
+        if k == "class":
+            # `for x in obj`: what the class's own __iter__ gives (a generator method: a Vec)
+            found = self.class_method(v, "__iter__", [], {}, None)
+            if found is not None and found.ty.kind in ("list", "iter"):
+                return self.iterate_val(found)
         raise Unsupported("PTL113", f"cannot iterate over {v.ty}")
 
     def owned_items(self: "FunctionLowerer", it: Iteration) -> Iteration:

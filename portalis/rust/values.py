@@ -126,10 +126,16 @@ class _Render:
             fields = self.classes(t) if self.classes is not None else None
             if fields is None:
                 raise NoRustValue(f"class {t.module}.{t.name} is not a translated dataclass")
-            values = _field_values(value, t, fields)
+            # a field holding the placeholder (an attribute nothing types) has no Python value to write
+            values = _field_values(value, t, [f for f in fields if f.py_type.kind != "opaque"])
             path = self.type(t)
             assert isinstance(path, ir.TPath)
-            return ir.StructLit(path.name, tuple((rust_ident(f.name), self.expr(values[f.name], f.py_type)) for f in fields))
+            return ir.StructLit(path.name, tuple(
+                (rust_ident(f.name), self.expr(values.get(f.name), f.py_type)) for f in fields))
+        if k == "opaque":
+            path = self.type(t)
+            assert isinstance(path, ir.TPath)
+            return ir.Path(path.name)  # the unit struct `crate::pyrt::Opaque`: it holds nothing
         raise NoRustValue(f"no Rust value of type {t}")
 
 

@@ -248,11 +248,14 @@ def strategy_for(t: PyType, type_maps: dict[str, ModuleTypeMap], depth: int = 0)
         cls = tm.cls(t.name or "") if tm else None
         if not instance_class(cls):
             return f"class {t.name} is not a translated dataclass (nor a plain class with typed attributes)"
-        fields = [strategy_for(f.py_type, type_maps, depth + 1) for f in cls.fields]
+        # a field holding the placeholder (an attribute nothing types) is left unset in Python
+        # and is the unit `Opaque` in Rust: the methods translated never read it
+        typed = [f for f in cls.fields if f.py_type.kind != "opaque"]
+        fields = [strategy_for(f.py_type, type_maps, depth + 1) for f in typed]
         bad = next((s for s in fields if isinstance(s, str)), None)
         if bad is not None:
             return bad
-        names = [f.name for f in cls.fields]
+        names = [f.name for f in typed]
         module, name = t.module or "", cls.name
         return st.tuples(*fields).map(lambda vals: ClassValue(module=module, name=name, fields=tuple(zip(names, vals))))
     return f"no generator for values of type {t}"

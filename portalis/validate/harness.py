@@ -446,7 +446,8 @@ def render_program(
         if not instance_class(cls):
             continue
         # a plain class is compared by its attributes sorted by name (as the worker lists them)
-        shown = cls.fields if cls.is_dataclass else sorted(cls.fields, key=lambda f: f.name)
+        kept = [f for f in cls.fields if f.py_type.kind != "opaque"]  # the placeholder holds nothing to compare
+        shown = kept if cls.is_dataclass else sorted(kept, key=lambda f: f.name)
         fmt = "".join(f", '{f.name}': {{}}" for f in shown)
         args = "".join(f", self.{rust_ident(f.name)}.canon()" for f in shown)
         start = len(lines) + 1

@@ -32,6 +32,12 @@ def instance_class(cls: ClassSignature | None) -> bool:
     return all(T.is_known(f.py_type) and f.rust_type for f in cls.fields)
 
 
+def compared_fields(cls: ClassSignature) -> list[str]:
+    """The fields an instance is compared by: all but those holding the placeholder `Opaque`
+    (an attribute nothing types; Python leaves it unset on a generated instance)."""
+    return [f.name for f in cls.fields if f.py_type.kind != "opaque"]
+
+
 def case_signature(tm: ModuleTypeMap | None, name: str) -> FunctionSignature | None:
     """The signature cases of `name` are built for: a module function's, or a method's (`C.m`)
     with the receiver as its first parameter; None when there is no such function."""
@@ -84,5 +90,5 @@ def plain_class_fields(type_maps: dict[str, ModuleTypeMap]) -> dict[str, list[st
     for module, tm in type_maps.items():
         for cls in tm.classes:
             if not cls.is_dataclass and instance_class(cls):
-                out[f"{module}:{cls.name}"] = [f.name for f in cls.fields]
+                out[f"{module}:{cls.name}"] = compared_fields(cls)
     return out

@@ -34,6 +34,7 @@ import importlib
 import importlib.util
 import inspect
 import io
+import itertools
 import json
 import math
 import os
@@ -94,6 +95,10 @@ def canonical(value, budget=None):
         return value
     if isinstance(value, list):
         return [canonical(v, budget) for v in value]
+    if isinstance(value, _LAZY):
+        # a generator function's result (or map/filter/zip...): its translation returns the
+        # items as a Vec, so they compare as a list; at most the budget's worth is drawn
+        return [canonical(v, budget) for v in itertools.islice(value, max(budget[0], 0) + 1)]
     if isinstance(value, tuple):
         return tuple(canonical(v, budget) for v in value)
     if isinstance(value, dict):
@@ -121,6 +126,7 @@ def canonical(value, budget=None):
     raise TypeError(f"no canonical form for {type(value).__name__}")
 
 
+_LAZY = (types.GeneratorType, map, filter, zip, enumerate, reversed)
 _OPEN: set[int] = set()  # plain objects being made canonical (cycle detection)
 _FIELDS: dict[str, list[str]] = {}  # the running case's plain classes: "module:Class" -> field names
 
@@ -145,7 +151,8 @@ def _plain_instance(value) -> bool:
     """An instance of a plain class of the repository under test (not a builtin or stdlib class,
     not an exception, no slots): what a translated plain class becomes, compared by attributes."""
     cls = type(value)
-    if isinstance(value, (type, BaseException, types.ModuleType)) or callable(value) or not hasattr(value, "__dict__"):
+    # a function or method is no instance; an object whose class defines __call__ still is one
+    if isinstance(value, (type, BaseException, types.ModuleType)) or inspect.isroutine(value) or not hasattr(value, "__dict__"):
         return False
     if "__slots__" in vars(cls) or dataclasses.is_dataclass(cls):
         return False
