@@ -312,3 +312,28 @@ def test_slow_imports_have_a_limit_of_their_own(tmp_path: Path) -> None:
     cases = [PyCase(id=0, module="quick", function="inc", namespace=str(test_file), args_src=["41"])]
     r = run_python(cases, [tmp_path], timeout_s=0.5, repeat=1, stall_slack_s=0.5)
     assert (r[0].status, r[0].value) == ("ok", 42), r[0]
+
+
+def test_a_generator_is_run_under_the_timer_and_compared_as_the_list_it_yields() -> None:
+    """The translation collects a generator's items into a list when it is called, so the worker
+    does the same inside the timed call: items compare as a list, a raise while iterating is the
+    call's outcome, an endless generator times out instead of hanging the case."""
+    import itertools
+
+    from portalis.validate import worker
+
+    def gen(n):
+        yield from range(n)
+
+    def bad(n):
+        yield n
+        raise ValueError("late")
+
+    assert worker._once(gen, [3], [], 0, 1.0)["value"] == [0, 1, 2]
+    raised = worker._once(bad, [1], [], 0, 1.0)
+    assert raised["kind"] == "raised" and raised["raised"] == "ValueError"
+
+    def endless(n):
+        yield from itertools.count(n)
+
+    assert worker._once(endless, [0], [], 0, 0.2)["kind"] in ("timeout", "unrepresentable")

@@ -137,10 +137,10 @@ def _enum(cls: ClassSignature) -> tuple[ir.Enum, ir.Impl]:
     values = [_literal(constant_value(m.value), vt, owned=False) for m in cls.members]
     this = ir.TPath("Self")
     members = ir.Const(
-        name="MEMBERS", type=ir.TPath(f"[Self; {len(variants)}]"),
+        name="MEMBERS", type=ir.TArray(this, len(variants)),
         value=ir.ArrayLit(tuple(ir.Path(f"Self::{v}") for v in variants)),
     )
-    static_str = ir.TPath("&'static str")
+    static_str = ir.TRef(ir.STR, lifetime="static")
     value_ty = static_str if vt.kind == "str" else owned_type(vt)
     value_fn = ir.Fn(
         name="value", params=(), ret=value_ty, receiver=ir.SelfParam(),

@@ -317,6 +317,11 @@ def _once(func, args: list, mutated: list[int], seed: int, timeout_s: float) -> 
     try:
         try:
             value = func(*passed)
+            if isinstance(value, types.GeneratorType):
+                # The translation collects what a generator yields into a list when called
+                # (lower/function.py), so its exceptions are the call's: run it here, under the
+                # timer, and compare the list (one item past the bound makes it unrepresentable).
+                value = [v for _, v in zip(range(MAX_ITEMS + 1), value)]
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             sys.stdout, sys.stderr, sys.stdin = saved
