@@ -337,3 +337,19 @@ def test_a_generator_is_run_under_the_timer_and_compared_as_the_list_it_yields()
         yield from itertools.count(n)
 
     assert worker._once(endless, [0], [], 0, 0.2)["kind"] in ("timeout", "unrepresentable")
+
+
+def test_a_repository_module_named_like_a_loaded_stdlib_module_is_loaded_from_the_repository(tmp_path: Path, monkeypatch) -> None:
+    """`token` is loaded before the repository is on the path; the repository's token.py is what
+    its program would import, so the cases run that file, not the standard library's."""
+    import os
+    import sys
+
+    from portalis.validate import worker
+
+    (tmp_path / "token.py").write_text("def ours():\n    return 42\n", encoding="utf-8")
+    monkeypatch.setattr(worker, "_ROOTS", [os.path.join(os.path.realpath(tmp_path), "")])
+    monkeypatch.setitem(sys.modules, "token", sys.modules.get("token") or __import__("token"))
+    assert worker._module("token").ours() == 42
+    with pytest.raises(ImportError, match="not to the repository"):
+        worker._module("json")  # no json.py in the repository

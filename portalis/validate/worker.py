@@ -242,13 +242,33 @@ _ROOTS: list[str] = []
 
 
 def _module(name: str):
-    """Import a module of the repository; one that resolves elsewhere (a repository module named
-    like a standard library module that is already loaded) is an error, not a silent stand-in."""
+    """Import a module of the repository. One named like a standard library module that this
+    process loaded before the repository was on the path (`token`, `reprlib`) is loaded from the
+    repository's file instead, as the repository's own program would see it; one that resolves
+    elsewhere and has no such file is an error, not a silent stand-in."""
     module = importlib.import_module(name)
     where = os.path.realpath(getattr(module, "__file__", None) or "") if getattr(module, "__file__", None) else ""
     if _ROOTS and not any(where.startswith(root) for root in _ROOTS):
-        raise ImportError(f"module {name} resolves to {where or 'a built-in module'}, not to the repository")
+        own = _repository_file(name)
+        if own is None:
+            raise ImportError(f"module {name} resolves to {where or 'a built-in module'}, not to the repository")
+        spec = importlib.util.spec_from_file_location(name, own)
+        if spec is None or spec.loader is None:
+            raise ImportError(f"cannot load {own}")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses and pickling look the module up by name
+        spec.loader.exec_module(module)
     return module
+
+
+def _repository_file(name: str) -> str | None:
+    """The repository's file for a dotted module name (a module or a package's __init__)."""
+    rel = name.replace(".", os.sep)
+    for root in _ROOTS:
+        for candidate in (os.path.join(root, rel + ".py"), os.path.join(root, rel, "__init__.py")):
+            if os.path.isfile(candidate):
+                return candidate
+    return None
 
 
 def _function(module, name: str):
