@@ -353,3 +353,16 @@ def test_a_repository_module_named_like_a_loaded_stdlib_module_is_loaded_from_th
     assert worker._module("token").ours() == 42
     with pytest.raises(ImportError, match="not to the repository"):
         worker._module("json")  # no json.py in the repository
+
+
+def test_keyword_only_parameters_are_passed_by_name() -> None:
+    """A case lists every parameter in order (as the translation takes them); Python's call passes
+    the keyword-only ones by name (textwrap.TextWrapper's `max_lines`)."""
+    from portalis.validate import worker
+
+    def f(a, b=1, *, c=2, d=3):
+        return (a, b, c, d)
+
+    assert worker._once(f, [5, 6, 7, 8], [], 0, 1.0)["value"] == (5, 6, 7, 8)
+    assert worker._once(f, [5], [], 0, 1.0)["value"] == (5, 1, 2, 3)
+    assert worker._arguments({"args": [5, 6, 7, 8]}, f) == [5, 6, 7, 8]

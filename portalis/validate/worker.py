@@ -313,7 +313,7 @@ def _namespace(case: dict) -> dict:
 def _arguments(case: dict, func) -> list:
     """The positional argument list of the case, defaults applied."""
     if case.get("args") is not None:
-        args, kwargs = [decode(a) for a in case["args"]], {}
+        args, kwargs = _in_order(func, [decode(a) for a in case["args"]])
     else:
         ns = _namespace(case)
         for stmt in case.get("setup") or []:
@@ -323,6 +323,25 @@ def _arguments(case: dict, func) -> list:
     bound = inspect.signature(func).bind(*args, **kwargs)
     bound.apply_defaults()
     return list(bound.arguments.values())
+
+
+def _in_order(func, args: list) -> tuple[list, dict]:
+    """Split arguments given for every parameter in order (as the translation takes them) into
+    positional ones and keyword-only ones (after `*`, textwrap.TextWrapper's `max_lines`)."""
+    try:
+        params = [p for p in inspect.signature(func).parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    except (TypeError, ValueError):  # a built-in or extension function: positional only
+        return args, {}
+    if not any(p.kind is p.KEYWORD_ONLY for p in params[: len(args)]):
+        return args, {}
+    positional = [a for p, a in zip(params, args) if p.kind is not p.KEYWORD_ONLY]
+    return positional, {p.name: a for p, a in zip(params, args) if p.kind is p.KEYWORD_ONLY}
+
+
+def _call_in_order(func, args: list):
+    """Call with every parameter given in order (see _in_order)."""
+    positional, named = _in_order(func, args)
+    return func(*positional, **named)
 
 
 def _once(func, args: list, mutated: list[int], seed: int, timeout_s: float) -> dict:
@@ -336,7 +355,7 @@ def _once(func, args: list, mutated: list[int], seed: int, timeout_s: float) -> 
     signal.setitimer(signal.ITIMER_REAL, timeout_s)
     try:
         try:
-            value = func(*passed)
+            value = _call_in_order(func, passed)
             if isinstance(value, types.GeneratorType):
                 # The translation collects what a generator yields into a list when called
                 # (lower/function.py), so its exceptions are the call's: run it here, under the
