@@ -440,6 +440,26 @@ def test_local_types_are_the_join_of_what_is_bound() -> None:
     assert facts == {"a": "str", "b": "int", "out": "list[float]", "seen": "dict[str, int]", "total": "float", "x": "float"}
 
 
+def test_local_types_use_a_completed_annotation_and_int_powers() -> None:
+    """`l: list` completed to list[int] by the docstring example is what the locals are computed
+    from (they were left to lowering, which re-lowered to learn them); an int to a literal power
+    is an int."""
+    source = (
+        "def f(l: list):\n"
+        '    """\n'
+        "    >>> f([3, 1, 2])\n"
+        "    [1, 9]\n"
+        '    """\n'
+        "    evens = l[::2]\n"
+        "    out = []\n"
+        "    for e in evens:\n"
+        "        out.append(e ** 2)\n"
+        "    return out\n"
+    )
+    facts = _facts(source, "f")
+    assert facts == {"e": "int", "evens": "list[int]", "out": "list[int]"}
+
+
 def test_local_types_leave_what_narrowing_decides_to_lowering() -> None:
     source = (
         "def g(numbers: list[int]) -> list[int]:\n"

@@ -418,7 +418,10 @@ class _ModuleContext:
     def param_type(self, u: FunctionUnit, p: str) -> PyType | None:
         if p in u.declared:
             t = u.declared[p]
-            return t if T.is_known(t) else None
+            if T.is_known(t):
+                return t
+            # an incomplete annotation (`l: list`) that the type map completed (`list[int]`, from
+            # a docstring example or the body): the settled type, when it was handed in
         ev = self.decisions.get(u.qualname, {}).get(p)
         return ev.type if ev is not None and ev.type is not None else None
 
