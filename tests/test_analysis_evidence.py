@@ -563,6 +563,15 @@ def test_nested_functions_return_types_are_facts_lowering_starts_from(monkeypatc
     nested = find_signature(tm, "largest").facts.nested  # type: ignore[union-attr]
     assert {k: (tuple(map(str, v.params)), str(v.returns)) for k, v in nested.items()} == {"is_prime": (("int",), "bool")}
     assert find_signature(tm, "mixed").facts.nested == {}  # type: ignore[union-attr]
+    local_import = (
+        "def h(n: int) -> bool:\n"
+        "    import math\n"
+        "    def small(p):\n"
+        "        return p < math.sqrt(n)\n"
+        "    return small(n - 1)\n"
+    )
+    found = find_signature(type_map_of(local_import), "h").facts.nested  # type: ignore[union-attr]
+    assert str(found["small"].returns) == "bool"  # a local `import` read inside is no sibling
     only = tm.model_copy(update={"functions": [s for s in tm.functions if s.name == "largest"]})
     bare = only.model_copy(update={"functions": [s.model_copy(update={"facts": s.facts.model_copy(update={"nested": {}})}) for s in only.functions]})
     passes: list[str] = []

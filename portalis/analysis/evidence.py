@@ -222,7 +222,10 @@ class ModuleAnalysis:
         function called with differing types, never called from the body, calling a sibling or
         itself, or whose returns are not all typed, is left to lowering."""
         out: dict[str, NestedFacts] = {}
-        names_of_body = set(u.body.opaque)
+        siblings = {n.name.value for n in u.body.nested}
+        # names the body binds opaquely (a local `import`, `with ... as`) that would read as a
+        # module function or class in the nested function's scope
+        shadowing = u.body.opaque & (set(self.context.top) | self.context.classes)
         for node in u.body.nested:
             name = node.name.value
             ps = node.params
@@ -245,9 +248,9 @@ class ModuleAnalysis:
             if not calls or args is None:
                 continue
             read = free_names(node.body)
-            if read & names_of_body:
+            if read & (siblings | shadowing):
                 continue  # calls a sibling or itself: what those return is lowering's to learn
-            captured = sorted(n for n in read - set(own) if n in scope.names)
+            captured = sorted(n for n in read - set(own) - u.body.opaque if n in scope.names)
             captured_types = tuple(scope.names[n] for n in captured)
             if any(t is None or not T.is_known(t) or not _plain(t) for t in captured_types):
                 continue
