@@ -23,6 +23,7 @@ import ast
 import libcst as cst
 
 from portalis.cst_scan import scan_function
+from portalis.memo import memo_table
 from portalis.model import ClassInfo, ClassSignature, Diagnostic, FunctionInfo, FunctionSignature, ParsedModule, PyType, TypedField
 from portalis.parse import _bindings, code_of, method_key
 from portalis.rust.printer import print_type
@@ -44,18 +45,17 @@ def method_kind(info: FunctionInfo) -> str:
     return "method"
 
 
-_CLASS_NODES: tuple[cst.Module | None, dict[str, cst.ClassDef]] = (None, {})  # asked once per class of a module
-
-
 def class_nodes(module: cst.Module) -> dict[str, cst.ClassDef]:
     """The module's top-level classes by name (the last definition of a name, as Python binds
-    it). Read-only: the dict is shared by the callers of one module."""
-    global _CLASS_NODES
-    cached = _CLASS_NODES  # one read: another thread may replace it (the tuple, atomically)
-    if cached[0] is module:
-        return cached[1]
+    it; asked once per class of a module, kept in the stage's memo scope, portalis/memo.py).
+    Read-only: the dict is shared by the callers of one module."""
+    table = memo_table("class_nodes")
+    hit = table.get(id(module)) if table is not None else None
+    if hit is not None and hit[0] is module:
+        return hit[1]
     nodes = {s.name.value: s for s in module.body if isinstance(s, cst.ClassDef)}
-    _CLASS_NODES = (module, nodes)
+    if table is not None:
+        table[id(module)] = (module, nodes)
     return nodes
 
 

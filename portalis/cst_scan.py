@@ -9,6 +9,7 @@ import libcst as cst
 
 # The walker, shared with the analysis; its names stay importable from here for lowering.
 from portalis.cst_walk import NODE_TYPES, children, iter_nodes, types_of, walk  # noqa: F401
+from portalis.memo import memo_table
 
 # Methods that change their receiver in place: a parameter they are called on is passed &mut.
 MUTATING_METHODS = frozenset(
@@ -54,22 +55,18 @@ class FunctionScan:
         return self.assign_count.get(name, 0) > self.loop_target_count.get(name, 0)
 
 
-_SCANS: dict[int, tuple[cst.CSTNode, FunctionScan]] = {}
-# Sized for one module's functions: every pass asks again for each function, so a module with
-# more functions than the cache holds was scanned again and again (quadratic in its size).
-_CACHE_SIZE = 1 << 16
-
-
 def scan_function(fn: cst.FunctionDef | cst.Lambda) -> FunctionScan:
     """One walk over a function body collecting the facts lowering and typing need (computed
-    once per function node: the type map and every lowering pass ask again). Read-only."""
-    hit = _SCANS.get(id(fn))
+    once per function node in a memo scope, portalis/memo.py: the type map and every lowering
+    pass ask again). Read-only."""
+    table = memo_table("scan_function")
+    if table is None:
+        return _scan(fn)
+    hit = table.get(id(fn))
     if hit is not None and hit[0] is fn:
         return hit[1]
     out = _scan(fn)
-    if len(_SCANS) > _CACHE_SIZE:
-        _SCANS.clear()
-    _SCANS[id(fn)] = (fn, out)
+    table[id(fn)] = (fn, out)
     return out
 
 
@@ -263,19 +260,18 @@ class _Occ:
 _LOOP_BODY = "loop"
 
 
-_DECLS: dict[tuple[int, frozenset[str]], tuple[cst.CSTNode, Declarations]] = {}
-
-
 def declarations(fn: cst.FunctionDef | cst.Lambda, params: set[str]) -> Declarations:
-    """Where the locals of `fn` are declared (see Declarations); computed once per function."""
+    """Where the locals of `fn` are declared (see Declarations); computed once per function in
+    a memo scope."""
+    table = memo_table("declarations")
+    if table is None:
+        return _declarations(fn, params)
     key = (id(fn), frozenset(params))
-    hit = _DECLS.get(key)
+    hit = table.get(key)
     if hit is not None and hit[0] is fn:
         return hit[1]
     out = _declarations(fn, params)
-    if len(_DECLS) > _CACHE_SIZE:
-        _DECLS.clear()
-    _DECLS[key] = (fn, out)
+    table[key] = (fn, out)
     return out
 
 
@@ -443,14 +439,14 @@ def _target_names(t: cst.BaseExpression) -> set[str]:
     return {n.value for n in iter_nodes(t) if type(n) is cst.Name}
 
 
-_FREE: dict[int, tuple[cst.CSTNode, frozenset[str]]] = {}
 _SCOPE_DEFS = frozenset({cst.FunctionDef, cst.ClassDef})
 
 
 def free_names(e: cst.CSTNode) -> frozenset[str]:
     """Names an expression (or statement) reads from its scope: comprehension targets and
     lambda parameters are local to their own scope (Python 3) and do not count."""
-    hit = _FREE.get(id(e))
+    table = memo_table("free_names")
+    hit = table.get(id(e)) if table is not None else None
     if hit is not None and hit[0] is e:
         return hit[1]
     out: set[str] = set()
@@ -492,9 +488,8 @@ def free_names(e: cst.CSTNode) -> frozenset[str]:
 
     walk(e, frozenset())
     result = frozenset(out)
-    if len(_FREE) > _CACHE_SIZE * 4:
-        _FREE.clear()
-    _FREE[id(e)] = (e, result)
+    if table is not None:
+        table[id(e)] = (e, result)
     return result
 
 

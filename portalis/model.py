@@ -190,6 +190,15 @@ class TypedParam(BaseModel):
     provenance: list[TypeOrigin] = Field(default_factory=list)
 
 
+class NestedFacts(BaseModel):
+    """A nested function's parameter types as its enclosing function calls it, and its return."""
+
+    model_config = {"frozen": True}
+
+    params: tuple[PyType, ...]
+    returns: PyType
+
+
 class FunctionFacts(BaseModel):
     """What the analysis (portalis/analysis) knows about one function's body before lowering:
     each local's type (the one type the translation gives a Python local: the join of every
@@ -199,6 +208,10 @@ class FunctionFacts(BaseModel):
     model_config = {"frozen": True}
 
     locals: dict[str, PyType] = Field(default_factory=dict)
+    # Functions defined in the body (`def is_prime(k)` inside it) whose every call from the body
+    # passes the same argument types: those types (its own parameters) and the type it returns
+    # with them (and with the enclosing function's names it reads, as typed in `locals`).
+    nested: dict[str, NestedFacts] = Field(default_factory=dict)
 
 
 class FunctionSignature(BaseModel):

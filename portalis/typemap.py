@@ -20,6 +20,7 @@ import libcst as cst
 from portalis.analysis import FunctionEvidence, ModuleAnalysis, ModuleEvidence
 from portalis.contain import contained, internal_error
 from portalis.cst_scan import MUTATING_METHODS, scan_function
+from portalis.memo import node_memo
 from portalis.model import (
     ClassSignature,
     ConstantInfo,
@@ -548,7 +549,13 @@ def _type_map_failed(exc: Exception, parsed: ParsedModule) -> ModuleTypeMap:
 def build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
     """The interface of a parsed module. Broken modules give an empty map with their diagnostics;
     a failure of the pass itself gives an empty map with an internal-error diagnostic (PTL009,
-    or PTL004 when it recursed too deep). Never raises."""
+    or PTL004 when it recursed too deep). Never raises. Its syntactic memo tables live as long
+    as this call, or the caller's memo scope (portalis/memo.py)."""
+    with node_memo():
+        return _build_type_map(parsed)
+
+
+def _build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
     if not parsed.ok:
         return ModuleTypeMap(module=parsed.module)
     tree = source_tree(parsed.source)

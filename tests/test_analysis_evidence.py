@@ -440,6 +440,26 @@ def test_local_types_are_the_join_of_what_is_bound() -> None:
     assert facts == {"a": "str", "b": "int", "out": "list[float]", "seen": "dict[str, int]", "total": "float", "x": "float"}
 
 
+def test_local_types_use_a_completed_annotation_and_int_powers() -> None:
+    """`l: list` completed to list[int] by the docstring example is what the locals are computed
+    from (they were left to lowering, which re-lowered to learn them); an int to a literal power
+    is an int."""
+    source = (
+        "def f(l: list):\n"
+        '    """\n'
+        "    >>> f([3, 1, 2])\n"
+        "    [1, 9]\n"
+        '    """\n'
+        "    evens = l[::2]\n"
+        "    out = []\n"
+        "    for e in evens:\n"
+        "        out.append(e ** 2)\n"
+        "    return out\n"
+    )
+    facts = _facts(source, "f")
+    assert facts == {"e": "int", "evens": "list[int]", "out": "list[int]"}
+
+
 def test_local_types_leave_what_narrowing_decides_to_lowering() -> None:
     source = (
         "def g(numbers: list[int]) -> list[int]:\n"
@@ -510,3 +530,62 @@ def test_lowering_starts_from_the_analysis_locals(monkeypatch) -> None:
     assert len(passes) > 1
     assert [i.code for i in with_facts.items] == [i.code for i in without.items]
     assert "let mut total = 0.0;" in with_facts.items[0].code
+
+
+def test_nested_functions_return_types_are_facts_lowering_starts_from(monkeypatch) -> None:
+    """`def is_prime(k)` inside a function, called with an int: the analysis says it returns a
+    bool for an int (FunctionFacts.nested), so it is lowered once; without the fact lowering
+    learns it by lowering again, to the same Rust. A nested function called with two different
+    argument types gets no fact."""
+    from portalis.lower import function as lowering
+    from portalis.lower.module import lower_module
+
+    source = (
+        "def largest(n: int) -> int:\n"
+        "    def is_prime(k):\n"
+        "        for j in range(2, k):\n"
+        "            if k % j == 0:\n"
+        "                return False\n"
+        "        return k > 1\n"
+        "    best = 1\n"
+        "    for i in range(2, n + 1):\n"
+        "        if n % i == 0 and is_prime(i):\n"
+        "            best = i\n"
+        "    return best\n"
+        "\n"
+        "def mixed(n: int) -> float:\n"
+        "    def twice(v):\n"
+        "        return v * 2\n"
+        "    return twice(n) + twice(0.5)\n"
+    )
+    parsed = parse_source(source_module_from_text("sample", source), source)
+    tm = type_map_of(source)
+    nested = find_signature(tm, "largest").facts.nested  # type: ignore[union-attr]
+    assert {k: (tuple(map(str, v.params)), str(v.returns)) for k, v in nested.items()} == {"is_prime": (("int",), "bool")}
+    assert find_signature(tm, "mixed").facts.nested == {}  # type: ignore[union-attr]
+    local_import = (
+        "def h(n: int) -> bool:\n"
+        "    import math\n"
+        "    def small(p):\n"
+        "        return p < math.sqrt(n)\n"
+        "    return small(n - 1)\n"
+    )
+    found = find_signature(type_map_of(local_import), "h").facts.nested  # type: ignore[union-attr]
+    assert str(found["small"].returns) == "bool"  # a local `import` read inside is no sibling
+    only = tm.model_copy(update={"functions": [s for s in tm.functions if s.name == "largest"]})
+    bare = only.model_copy(update={"functions": [s.model_copy(update={"facts": s.facts.model_copy(update={"nested": {}})}) for s in only.functions]})
+    passes: list[str] = []
+    original = lowering.FunctionLowerer.lower
+
+    def counted(self):
+        passes.append(self.node.name.value)
+        return original(self)
+
+    monkeypatch.setattr(lowering.FunctionLowerer, "lower", counted)
+    with_facts = lower_module(parsed, only, {"sample": only}, None)
+    assert passes.count("is_prime") == 1
+    passes.clear()
+    without = lower_module(parsed, bare, {"sample": bare}, None)
+    assert passes.count("is_prime") > 1
+    assert [i.code for i in with_facts.items] == [i.code for i in without.items]
+    assert "fn is_prime(k: i64) -> bool" in with_facts.items[0].code

@@ -177,6 +177,8 @@ def test_types() -> None:
     assert print_type(ir.UNIT) == "()"
     assert print_type(ir.TTuple((ir.I64,))) == "(i64,)"
     assert print_type(ir.TPath("Option", (ir.TTuple((ir.I64, ir.F64)),))) == "Option<(i64, f64)>"
+    assert print_type(ir.TRef(ir.STR, lifetime="static")) == "&'static str"
+    assert print_type(ir.TArray(ir.TPath("Self"), 3)) == "[Self; 3]"
 
 
 def test_items_and_doc_comments() -> None:

@@ -312,3 +312,57 @@ def test_slow_imports_have_a_limit_of_their_own(tmp_path: Path) -> None:
     cases = [PyCase(id=0, module="quick", function="inc", namespace=str(test_file), args_src=["41"])]
     r = run_python(cases, [tmp_path], timeout_s=0.5, repeat=1, stall_slack_s=0.5)
     assert (r[0].status, r[0].value) == ("ok", 42), r[0]
+
+
+def test_a_generator_is_run_under_the_timer_and_compared_as_the_list_it_yields() -> None:
+    """The translation collects a generator's items into a list when it is called, so the worker
+    does the same inside the timed call: items compare as a list, a raise while iterating is the
+    call's outcome, an endless generator times out instead of hanging the case."""
+    import itertools
+
+    from portalis.validate import worker
+
+    def gen(n):
+        yield from range(n)
+
+    def bad(n):
+        yield n
+        raise ValueError("late")
+
+    assert worker._once(gen, [3], [], 0, 1.0)["value"] == [0, 1, 2]
+    raised = worker._once(bad, [1], [], 0, 1.0)
+    assert raised["kind"] == "raised" and raised["raised"] == "ValueError"
+
+    def endless(n):
+        yield from itertools.count(n)
+
+    assert worker._once(endless, [0], [], 0, 0.2)["kind"] in ("timeout", "unrepresentable")
+
+
+def test_a_repository_module_named_like_a_loaded_stdlib_module_is_loaded_from_the_repository(tmp_path: Path, monkeypatch) -> None:
+    """`token` is loaded before the repository is on the path; the repository's token.py is what
+    its program would import, so the cases run that file, not the standard library's."""
+    import os
+    import sys
+
+    from portalis.validate import worker
+
+    (tmp_path / "token.py").write_text("def ours():\n    return 42\n", encoding="utf-8")
+    monkeypatch.setattr(worker, "_ROOTS", [os.path.join(os.path.realpath(tmp_path), "")])
+    monkeypatch.setitem(sys.modules, "token", sys.modules.get("token") or __import__("token"))
+    assert worker._module("token").ours() == 42
+    with pytest.raises(ImportError, match="not to the repository"):
+        worker._module("json")  # no json.py in the repository
+
+
+def test_keyword_only_parameters_are_passed_by_name() -> None:
+    """A case lists every parameter in order (as the translation takes them); Python's call passes
+    the keyword-only ones by name (textwrap.TextWrapper's `max_lines`)."""
+    from portalis.validate import worker
+
+    def f(a, b=1, *, c=2, d=3):
+        return (a, b, c, d)
+
+    assert worker._once(f, [5, 6, 7, 8], [], 0, 1.0)["value"] == (5, 6, 7, 8)
+    assert worker._once(f, [5], [], 0, 1.0)["value"] == (5, 1, 2, 3)
+    assert worker._arguments({"args": [5, 6, 7, 8]}, f) == [5, 6, 7, 8]

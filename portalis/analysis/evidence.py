@@ -36,8 +36,9 @@ from portalis.analysis.docstrings import docstring_evidence, value_type
 from portalis.analysis.facts import FunctionEvidence, ModuleEvidence, TypeEvidence
 from portalis.analysis.uses import Body, Use, collect
 from portalis.analysis.values import ITER, Scope, arithmetic, bind_target, element_type, join_values, literal_type, type_of
+from portalis.cst_scan import free_names
 from portalis.cst_walk import children, code
-from portalis.model import FunctionFacts, ParsedModule, PyType, TypeOrigin
+from portalis.model import FunctionFacts, NestedFacts, ParsedModule, PyType, TypeOrigin
 from portalis.types import pytypes as T
 
 MAX_ROUNDS = 8
@@ -114,6 +115,7 @@ class ModuleAnalysis:
     ) -> None:
         names = module_names if module_names is not None else {f.name for f in parsed.functions} | {c.name for c in parsed.classes}
         self.parsed = parsed
+        self._unit_inputs = (line_of, resolve, names)
         self.units = _units(parsed, module, line_of, resolve, names)
         self.context = _ModuleContext(parsed, module, self.units)
         # The scopes of the evidence pass's last round and the types they were computed from.
@@ -209,7 +211,61 @@ class ModuleAnalysis:
                 for n, values in _bound_values(u.body).items():
                     if n in found and any(_reads(v, optional - {n}) for v in values):
                         del found[n]
-            out[q] = FunctionFacts(locals=dict(sorted(found.items())))
+            out[q] = FunctionFacts(locals=dict(sorted(found.items())), nested=self._nested(u, scope))
+        return out
+
+    def _nested(self, u: FunctionUnit, scope: Scope) -> dict[str, NestedFacts]:
+        """The return types of functions defined in `u`'s body, evaluated with the argument
+        types every call in the body passes (and the enclosing function's names they read);
+        lowering lowers a nested function where it is called, with those types, and starts from
+        this return instead of re-lowering to learn it. Plain positional parameters only; a
+        function called with differing types, never called from the body, calling a sibling or
+        itself, or whose returns are not all typed, is left to lowering."""
+        out: dict[str, NestedFacts] = {}
+        siblings = {n.name.value for n in u.body.nested}
+        # names the body binds opaquely (a local `import`, `with ... as`) that would read as a
+        # module function or class in the nested function's scope
+        shadowing = u.body.opaque & (set(self.context.top) | self.context.classes)
+        for node in u.body.nested:
+            name = node.name.value
+            ps = node.params
+            if (node.returns is not None or node.decorators or node.asynchronous is not None or name in u.body.assigned
+                    or ps.posonly_params or ps.kwonly_params or isinstance(ps.star_arg, cst.Param) or ps.star_kwarg is not None
+                    or any(p.annotation is not None or p.default is not None for p in ps.params)):
+                continue
+            own = [p.name.value for p in ps.params]
+            calls = [c for c in u.body.calls if c.callee == name]
+            args: tuple[PyType, ...] | None = None
+            for c in calls:
+                if len(c.args) != len(own) or any(a.keyword is not None or a.star for a in c.args):
+                    args = None
+                    break
+                types = tuple(type_of(a.value, scope) for a in c.args)
+                if any(t is None or not T.is_known(t) or not _plain(t) for t in types) or (args is not None and types != args):
+                    args = None
+                    break
+                args = types  # type: ignore[assignment]
+            if not calls or args is None:
+                continue
+            read = free_names(node.body)
+            if read & (siblings | shadowing):
+                continue  # calls a sibling or itself: what those return is lowering's to learn
+            captured = sorted(n for n in read - set(own) - u.body.opaque if n in scope.names)
+            captured_types = tuple(scope.names[n] for n in captured)
+            if any(t is None or not T.is_known(t) or not _plain(t) for t in captured_types):
+                continue
+            line_of, resolve, names = self._unit_inputs
+            made: dict[str, FunctionUnit] = {}
+            _add_unit(made, {}, node, None, line_of, resolve, names)
+            inner = made[name]
+            if inner.body.generator:
+                continue
+            inner.params = own + captured
+            inner.positional = list(inner.params)
+            inner.declared = dict(zip(inner.params, args + captured_types))  # type: ignore[operator]
+            ret = self.context.returned(inner, self.context.scope(inner), optimistic=False)
+            if ret.type is not None and T.is_known(ret.type) and _plain(ret.type):
+                out[name] = NestedFacts(params=args, returns=ret.type)  # type: ignore[arg-type]
         return out
 
 
@@ -418,7 +474,10 @@ class _ModuleContext:
     def param_type(self, u: FunctionUnit, p: str) -> PyType | None:
         if p in u.declared:
             t = u.declared[p]
-            return t if T.is_known(t) else None
+            if T.is_known(t):
+                return t
+            # an incomplete annotation (`l: list`) that the type map completed (`list[int]`, from
+            # a docstring example or the body): the settled type, when it was handed in
         ev = self.decisions.get(u.qualname, {}).get(p)
         return ev.type if ev is not None and ev.type is not None else None
 

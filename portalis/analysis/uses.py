@@ -62,6 +62,7 @@ class Body:
     self_stores: list[tuple[str, str, tuple[cst.BaseExpression, ...], int | None]] = field(default_factory=list)
     shadowed: set[str] = field(default_factory=set)  # comprehension targets
     generator: bool = False
+    nested: list[cst.FunctionDef] = field(default_factory=list)  # functions defined in the body
     yields: list[tuple[cst.BaseExpression | None, int | None]] = field(default_factory=list)
     yield_from: bool = False
     yielded_from: list[tuple[cst.BaseExpression, int | None]] = field(default_factory=list)  # `yield from xs`: xs
@@ -127,6 +128,8 @@ def collect(fn: cst.FunctionDef, line_of) -> Body:
         if t in SCOPES:
             if t is cst.FunctionDef or t is cst.ClassDef:
                 body.opaque.add(node.name.value)  # type: ignore[attr-defined]
+            if t is cst.FunctionDef:
+                body.nested.append(node)  # type: ignore[arg-type]
             continue  # a nested scope's names are its own
         body.current_loops = loops
         _examine(node, t, line, body)

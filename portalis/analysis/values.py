@@ -185,7 +185,10 @@ def type_of(node: cst.BaseExpression, scope: Scope, depth: int = 0) -> PyType | 
         op = rules.OPERATORS.get(type(node.operator).__name__)
         if op is None:
             return None
-        return arithmetic(op, type_of(node.left, scope, d), type_of(node.right, scope, d))
+        left = type_of(node.left, scope, d)
+        if op == "**" and type(node.right) is cst.Integer and left is not None and left.kind in ("int", "bool"):
+            return T.INT  # an int to a literal (so non-negative) power stays an int: `x ** 2`
+        return arithmetic(op, left, type_of(node.right, scope, d))
     if type(node) is cst.BooleanOperation:
         return join_values(type_of(node.left, scope, d), type_of(node.right, scope, d))
     if type(node) is cst.Comparison:

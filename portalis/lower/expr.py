@@ -33,6 +33,7 @@ from portalis.lower.values import (
     str_view,
     to_float,
 )
+from portalis.memo import memo_table
 from portalis.model import PyType
 from portalis.parse import code_of
 from portalis.rust import ir
@@ -1612,19 +1613,16 @@ class StarredArg(Val):
     """`*xs` in a call's arguments (see call_args and gather_variadic)."""
 
 
-_STRINGS: dict[int, tuple[cst.CSTNode, object]] = {}
-
-
 def _string_value(node: cst.SimpleString | cst.ConcatenatedString) -> object:
     """A string literal's value (libcst evaluates it anew on every access; every lowering
-    pass asks)."""
-    hit = _STRINGS.get(id(node))
+    pass asks: kept in the lowering's memo scope, portalis/memo.py)."""
+    table = memo_table("string_value")
+    hit = table.get(id(node)) if table is not None else None
     if hit is not None and hit[0] is node:
         return hit[1]
     value = node.evaluated_value
-    if len(_STRINGS) > 65536:
-        _STRINGS.clear()
-    _STRINGS[id(node)] = (node, value)
+    if table is not None:
+        table[id(node)] = (node, value)
     return value
 
 

@@ -33,6 +33,7 @@ from portalis.lower.iteration import IterLowering
 from portalis.lower.mutability import fix_mutability
 from portalis.cst_scan import Declarations, FunctionScan, declarations, iter_nodes, scan_function
 from portalis.lower.values import coerce, owned, owned_as, read, str_view
+from portalis.memo import memo_table
 from portalis.model import FunctionSignature, PyType
 from portalis.parse import SourceTree, code_of
 from portalis.rust import ir
@@ -1495,18 +1496,18 @@ def _block_diverges(block: ir.Block) -> bool:
     return _ends_in_return(list(block.stmts))
 
 
-# _if_diverges of `if`s already asked about: an `elif` chain is asked about at every level of
-# its lowering, and walking it again each time made a 1,000-branch chain quadratic. Entries
-# hold their node (ids are only unique while it lives).
-_DIVERGES: dict[int, tuple[ir.IfExpr, bool]] = {}
-
-
 def _if_diverges(e: ir.IfExpr) -> bool:
     """Whether every branch of an if/else-if chain diverges (iterative, memoized)."""
+    # An `elif` chain is asked about at every level of its lowering, and walking it again each
+    # time made a 1,000-branch chain quadratic: answers are kept in the lowering's memo scope
+    # (portalis/memo.py; entries hold their node, so ids stay unique while they live).
+    table = memo_table("if_diverges")
+    if table is None:
+        table = {}
     chain: list[ir.IfExpr] = []
     current = e
     while True:
-        hit = _DIVERGES.get(id(current))
+        hit = table.get(id(current))
         if hit is not None and hit[0] is current:
             result = hit[1]
             break
@@ -1519,10 +1520,8 @@ def _if_diverges(e: ir.IfExpr) -> bool:
             continue
         result = _block_diverges(current.orelse)
         break
-    if len(_DIVERGES) > 100_000:
-        _DIVERGES.clear()
     for link in chain:
-        _DIVERGES[id(link)] = (link, result)
+        table[id(link)] = (link, result)
     return result
 
 

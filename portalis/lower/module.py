@@ -17,6 +17,7 @@ from portalis.lower.constants import is_computed, lower_computed
 from portalis.lower.context import ModuleEnv, Unsupported
 from portalis.lower.function import lower_function
 from portalis.names import Names, ResolvedMaps
+from portalis.memo import node_memo
 from portalis.model import (
     ClassSignature,
     Diagnostic,
@@ -137,10 +138,10 @@ def _enum(cls: ClassSignature) -> tuple[ir.Enum, ir.Impl]:
     values = [_literal(constant_value(m.value), vt, owned=False) for m in cls.members]
     this = ir.TPath("Self")
     members = ir.Const(
-        name="MEMBERS", type=ir.TPath(f"[Self; {len(variants)}]"),
+        name="MEMBERS", type=ir.TArray(this, len(variants)),
         value=ir.ArrayLit(tuple(ir.Path(f"Self::{v}") for v in variants)),
     )
-    static_str = ir.TPath("&'static str")
+    static_str = ir.TRef(ir.STR, lifetime="static")
     value_ty = static_str if vt.kind == "str" else owned_type(vt)
     value_fn = ir.Fn(
         name="value", params=(), ret=value_ty, receiver=ir.SelfParam(),
@@ -372,7 +373,21 @@ def lower_module(
 
     Never raises: a function that fails is its todo!() stub with a diagnostic (PTL130, PTL160),
     an item that cannot be printed or formatted is quarantined (PTL161-PTL164), and a failure of
-    the pass itself is a module diagnostic (PTL009)."""
+    the pass itself is a module diagnostic (PTL009). Its syntactic memo tables live as long as
+    this call, or the caller's memo scope (portalis/memo.py)."""
+    with node_memo():
+        return _lower_module(parsed, type_map, interfaces, rustfmt, reuse=reuse, lowered=lowered)
+
+
+def _lower_module(
+    parsed: ParsedModule,
+    type_map: ModuleTypeMap,
+    interfaces: dict[str, ModuleTypeMap],
+    rustfmt: str,
+    *,
+    reuse: Callable[[FunctionSignature], FunctionResult | None] | None,
+    lowered: list[FunctionResult] | None,
+) -> ModuleTranslation:
     out = ModuleTranslation(module=parsed.module)
     out.diagnostics.extend(parsed.diagnostics)
     if not parsed.ok:

@@ -26,13 +26,24 @@ class TPath(Type):
 
 @dataclass(frozen=True, slots=True)
 class TRef(Type):
+    """A reference: `&T`, `&mut T`, `&'static T` (lifetime without the quote: "static")."""
+
     inner: Type
     mutable: bool = False
+    lifetime: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class TSlice(Type):
     inner: Type
+
+
+@dataclass(frozen=True, slots=True)
+class TArray(Type):
+    """A fixed-size array: `[T; N]`."""
+
+    inner: Type
+    length: int
 
 
 @dataclass(frozen=True, slots=True)

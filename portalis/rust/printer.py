@@ -34,9 +34,12 @@ def print_type(t: ir.Type) -> str:
             return f"{t.name}<{', '.join(print_type(a) for a in t.args)}>"
         return t.name
     if isinstance(t, ir.TRef):
-        return f"&{'mut ' if t.mutable else ''}{print_type(t.inner)}"
+        lifetime = f"'{t.lifetime} " if t.lifetime else ""
+        return f"&{lifetime}{'mut ' if t.mutable else ''}{print_type(t.inner)}"
     if isinstance(t, ir.TSlice):
         return f"[{print_type(t.inner)}]"
+    if isinstance(t, ir.TArray):
+        return f"[{print_type(t.inner)}; {t.length}]"
     if isinstance(t, ir.TTuple):
         if len(t.items) == 1:
             return f"({print_type(t.items[0])},)"

@@ -249,13 +249,33 @@ _ROOTS: list[str] = []
 
 
 def _module(name: str):
-    """Import a module of the repository; one that resolves elsewhere (a repository module named
-    like a standard library module that is already loaded) is an error, not a silent stand-in."""
+    """Import a module of the repository. One named like a standard library module that this
+    process loaded before the repository was on the path (`token`, `reprlib`) is loaded from the
+    repository's file instead, as the repository's own program would see it; one that resolves
+    elsewhere and has no such file is an error, not a silent stand-in."""
     module = importlib.import_module(name)
     where = os.path.realpath(getattr(module, "__file__", None) or "") if getattr(module, "__file__", None) else ""
     if _ROOTS and not any(where.startswith(root) for root in _ROOTS):
-        raise ImportError(f"module {name} resolves to {where or 'a built-in module'}, not to the repository")
+        own = _repository_file(name)
+        if own is None:
+            raise ImportError(f"module {name} resolves to {where or 'a built-in module'}, not to the repository")
+        spec = importlib.util.spec_from_file_location(name, own)
+        if spec is None or spec.loader is None:
+            raise ImportError(f"cannot load {own}")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses and pickling look the module up by name
+        spec.loader.exec_module(module)
     return module
+
+
+def _repository_file(name: str) -> str | None:
+    """The repository's file for a dotted module name (a module or a package's __init__)."""
+    rel = name.replace(".", os.sep)
+    for root in _ROOTS:
+        for candidate in (os.path.join(root, rel + ".py"), os.path.join(root, rel, "__init__.py")):
+            if os.path.isfile(candidate):
+                return candidate
+    return None
 
 
 def _function(module, name: str):
@@ -300,7 +320,7 @@ def _namespace(case: dict) -> dict:
 def _arguments(case: dict, func) -> list:
     """The positional argument list of the case, defaults applied."""
     if case.get("args") is not None:
-        args, kwargs = [decode(a) for a in case["args"]], {}
+        args, kwargs = _in_order(func, [decode(a) for a in case["args"]])
     else:
         ns = _namespace(case)
         for stmt in case.get("setup") or []:
@@ -310,6 +330,25 @@ def _arguments(case: dict, func) -> list:
     bound = inspect.signature(func).bind(*args, **kwargs)
     bound.apply_defaults()
     return list(bound.arguments.values())
+
+
+def _in_order(func, args: list) -> tuple[list, dict]:
+    """Split arguments given for every parameter in order (as the translation takes them) into
+    positional ones and keyword-only ones (after `*`, textwrap.TextWrapper's `max_lines`)."""
+    try:
+        params = [p for p in inspect.signature(func).parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    except (TypeError, ValueError):  # a built-in or extension function: positional only
+        return args, {}
+    if not any(p.kind is p.KEYWORD_ONLY for p in params[: len(args)]):
+        return args, {}
+    positional = [a for p, a in zip(params, args) if p.kind is not p.KEYWORD_ONLY]
+    return positional, {p.name: a for p, a in zip(params, args) if p.kind is p.KEYWORD_ONLY}
+
+
+def _call_in_order(func, args: list):
+    """Call with every parameter given in order (see _in_order)."""
+    positional, named = _in_order(func, args)
+    return func(*positional, **named)
 
 
 def _once(func, args: list, mutated: list[int], seed: int, timeout_s: float) -> dict:
@@ -323,7 +362,12 @@ def _once(func, args: list, mutated: list[int], seed: int, timeout_s: float) -> 
     signal.setitimer(signal.ITIMER_REAL, timeout_s)
     try:
         try:
-            value = func(*passed)
+            value = _call_in_order(func, passed)
+            if isinstance(value, types.GeneratorType):
+                # The translation collects what a generator yields into a list when called
+                # (lower/function.py), so its exceptions are the call's: run it here, under the
+                # timer, and compare the list (one item past the bound makes it unrepresentable).
+                value = [v for _, v in zip(range(MAX_ITEMS + 1), value)]
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             sys.stdout, sys.stderr, sys.stdin = saved
