@@ -1,0 +1,198 @@
+"""Is the translated Rust worth the move? A kernel suite run on CPython and on its translation.
+
+    .venv/bin/python benchmarks/kernels.py [--reps N] [--only NAME,NAME] [--work DIR]
+
+The kernels are plain annotated modules under benchmarks/kernels/ (numeric loops, a sieve, edit
+distance and LCS over strings, word counts and anagram groups in dicts, a matrix product over
+lists, Collatz chains, n-queens recursion, string building, a class-based simulation, sorting and
+binary search, Mandelbrot). Each has `bench(n: int) -> int`. The script:
+
+1. translates the package with `portalis translate` (no build: cargo check only);
+2. writes a small binary crate beside it that depends on the translated crate, calls every
+   kernel's `bench(n)` once for its result and then times `--reps` calls with `Instant` inside
+   the process (so neither process start nor compilation is timed), and builds it with
+   `cargo build --release` (the translated crate's own profile: overflow checks on);
+3. times the same `bench(n)` calls in this process on CPython (`time.perf_counter`);
+4. checks that both give the same result, and prints per kernel the Python time, the Rust time
+   and the ratio, then the geometric mean, next to the targets of issue 15 (geomean >= 30x, no
+   kernel below 10x). Each time is the best of `--reps` calls.
+
+Exits 1 if a result differs or the translation leaves a kernel untranslated; the targets are
+printed, not asserted (figures, not a test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import math
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent
+
+# kernel module -> the n its bench(n) runs with (CPython takes ~0.1-0.3 s per call on the 2-core machine)
+KERNELS: dict[str, int] = {
+    "sieve": 500_000,
+    "collatz": 30_000,
+    "mandel": 120,
+    "matmul": 80,
+    "queens": 10,
+    "edit": 400,
+    "lcs": 400,
+    "words": 30_000,
+    "anagrams": 50_000,
+    "strbuild": 50_000,
+    "bodies": 500,
+    "search": 50_000,
+}
+GEOMEAN_TARGET = 30.0
+FLOOR_TARGET = 10.0
+
+MAIN_RS = """\
+use std::hint::black_box;
+use std::time::Instant;
+
+fn time(reps: u32, n: i64, f: fn(i64) -> i64) -> (i64, f64) {{
+    let result = f(black_box(n));
+    let mut best = f64::INFINITY;
+    for _ in 0..reps {{
+        let start = Instant::now();
+        black_box(f(black_box(n)));
+        best = best.min(start.elapsed().as_secs_f64());
+    }}
+    (result, best)
+}}
+
+fn main() {{
+    let reps: u32 = std::env::args().nth(1).map_or(5, |a| a.parse().unwrap());
+{calls}
+}}
+"""
+
+
+def translate(out: Path) -> dict:
+    """`portalis translate benchmarks/kernels --out OUT --no-build`; its JSON report."""
+    exe = Path(sys.executable).with_name("portalis")
+    cmd = [str(exe), "translate", str(HERE / "kernels"), "--out", str(out), "--no-build", "--json"]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    try:
+        return json.loads(proc.stdout)
+    except json.JSONDecodeError:
+        sys.exit(f"portalis translate failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+
+
+def untranslated(report: dict, names: list[str]) -> list[str]:
+    """The kernels' functions the translation left as todo!() (with the reason)."""
+    bad = []
+    for mod in report.get("modules", []):
+        if mod.get("module", "").split(".")[-1] not in names:
+            continue
+        for fn in mod.get("functions", []):
+            if fn.get("status") not in (None, "translated", "ok"):
+                bad.append(f"{mod['module']}.{fn.get('name')}: {fn.get('status')} {fn.get('reason', '')}")
+    return bad
+
+
+def build_runner(work: Path, crate: Path, names: list[str]) -> Path:
+    """The binary crate that times the translated kernels; built in release."""
+    runner = work / "runner"
+    (runner / "src").mkdir(parents=True, exist_ok=True)
+    toml = (
+        '[package]\nname = "kernels-runner"\nversion = "0.1.0"\nedition = "2021"\npublish = false\n\n'
+        f'[dependencies]\nkernels = {{ path = "{crate}" }}\n\n'
+        "[profile.release]\noverflow-checks = true\n\n[workspace]\n"
+    )
+    calls = "\n".join(
+        f'    let (r, t) = time(reps, {KERNELS[k]}, kernels::kernels::{k}::bench);\n'
+        f'    println!("{k} {{r}} {{t:e}}");'
+        for k in names
+    )
+    for path, text in ((runner / "Cargo.toml", toml), (runner / "src" / "main.rs", MAIN_RS.format(calls=calls))):
+        if not path.exists() or path.read_text() != text:
+            path.write_text(text)
+    lock = crate / "Cargo.lock"
+    if lock.exists():  # the translated crate's pins (deps.py), so the runner resolves offline
+        (runner / "Cargo.lock").write_bytes(lock.read_bytes())
+    proc = subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=runner, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"cargo build --release failed:\n{proc.stderr[-4000:]}")
+    return runner / "target" / "release" / "kernels-runner"
+
+
+def run_rust(binary: Path, reps: int) -> dict[str, tuple[int, float]]:
+    """kernel -> (result, best seconds per call), timed inside the Rust process."""
+    proc = subprocess.run([str(binary), str(reps)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"the Rust runner failed:\n{proc.stderr[-3000:]}")
+    out = {}
+    for line in proc.stdout.splitlines():
+        name, result, secs = line.split()
+        out[name] = (int(result), float(secs))
+    return out
+
+
+def run_python(names: list[str], reps: int) -> dict[str, tuple[int, float]]:
+    """kernel -> (result, best seconds per call) on this CPython."""
+    sys.path.insert(0, str(HERE))
+    out = {}
+    for k in names:
+        bench = importlib.import_module(f"kernels.{k}").bench
+        result = bench(KERNELS[k])
+        best = math.inf
+        for _ in range(reps):
+            start = time.perf_counter()
+            bench(KERNELS[k])
+            best = min(best, time.perf_counter() - start)
+        out[k] = (result, best)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--reps", type=int, default=3, help="timed calls per kernel and language (best is kept)")
+    ap.add_argument("--only", default="", help="comma-separated kernels (default: all)")
+    ap.add_argument("--work", default="/tmp/portalis-kernels", help="where the crate and the runner are written")
+    args = ap.parse_args()
+    names = [n for n in args.only.split(",") if n] or list(KERNELS)
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    crate = work / "crate"
+
+    t0 = time.perf_counter()
+    report = translate(crate)
+    bad = untranslated(report, names)
+    t1 = time.perf_counter()
+    binary = build_runner(work, crate, names)
+    t2 = time.perf_counter()
+    print(f"translate {t1 - t0:.1f} s, cargo build --release {t2 - t1:.1f} s (not timed below)")
+    rust = run_rust(binary, args.reps)
+    py = run_python(names, args.reps)
+
+    print(f"\n{'kernel':<10} {'n':>8} {'result':>10} {'python ms':>10} {'rust ms':>9} {'ratio':>8}")
+    ratios = []
+    mismatches = []
+    for k in names:
+        (pr, pt), (rr, rt) = py[k], rust[k]
+        ratio = pt / rt if rt > 0 else math.inf
+        ratios.append(ratio)
+        flag = "" if pr == rr else f"  MISMATCH: rust gave {rr}"
+        if pr != rr:
+            mismatches.append(k)
+        low = "  < 10x" if ratio < FLOOR_TARGET else ""
+        print(f"{k:<10} {KERNELS[k]:>8} {pr:>10} {pt * 1e3:>10.2f} {rt * 1e3:>9.3f} {ratio:>7.1f}x{low}{flag}")
+    geomean = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+    print(f"\ngeometric mean {geomean:.1f}x (target >= {GEOMEAN_TARGET:.0f}x): {'met' if geomean >= GEOMEAN_TARGET else 'not met'}")
+    print(f"slowest kernel {min(ratios):.1f}x (target: none below {FLOOR_TARGET:.0f}x): "
+          f"{'met' if min(ratios) >= FLOOR_TARGET else 'not met'}")
+    for line in bad:
+        print(f"untranslated: {line}")
+    return 1 if mismatches or bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
