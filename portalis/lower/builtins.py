@@ -114,6 +114,8 @@ def _len(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
         return lw.dunder(v, "__len__", "len")
     if v.ty.kind == "unknown":
         raise Unsupported("PTL112", "len() of a value of unknown type")
+    if v.ty.kind == "str" and v.view is not None:
+        return Val(ir.Cast(ir.MethodCall(v.view, "len"), ir.I64), T.INT)
     if v.ty.kind == "str":
         count = ir.MethodCall(ir.MethodCall(v.expr, "chars"), "count")
         return Val(ir.Cast(count, ir.I64), T.INT)

@@ -32,6 +32,8 @@ from portalis.lower.expr import ExprLowering
 from portalis.lower.iteration import IterLowering
 from portalis.lower.mutability import fix_mutability
 from portalis.cst_scan import Declarations, FunctionScan, declarations, iter_nodes, scan_function
+from portalis.analysis.indexing import indexed_in_loop
+from portalis.analysis.liveness import movable_copies
 from portalis.lower.values import coerce, owned, owned_as, read, str_view
 from portalis.model import FunctionSignature, PyType
 from portalis.parse import SourceTree, code_of
@@ -115,6 +117,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         self.mutated_locals = set(self.scan.mutated) | self._passed_mutably() | self._mutating_method_receivers()
         self.assign_count = self.scan.assign_count
         self.assigned_in_loop = self.scan.in_loop
+        self._movable: frozenset[int] | None = None  # `x = y` that may move y (analysis/liveness.py)
 
     def _mutating_method_receivers(self) -> set[str]:
         """Names a `&mut self` method of a translated class is called on (`acc.deposit(5)`)."""
@@ -239,6 +242,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         elif self.self_type is not None and self.sig.kind == "classmethod":
             self.cls_param = _first_param(self.node)
         nonlocals = _nonlocal_names(self.node) if self.outer is not None else set()
+        indexed = indexed_in_loop(self.node) if isinstance(self.node, cst.FunctionDef) else frozenset()
         for p in self.sig.params:
             name = rust_ident(p.name)
             ty = p.py_type
@@ -287,6 +291,12 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             else:
                 mode = Mode.REF if isinstance(ptype, ir.TRef) else Mode.PLACE
                 self.locals[p.name] = Local(name, ty, mode, param=True)
+                if ty.kind == "str" and not rebound and p.name not in self.mutated_locals and p.name in indexed:
+                    # Indexed in a loop and never rebound: its characters, collected once.
+                    view = self.temp(f"{p.name}_chars")
+                    self.locals[p.name].view = view
+                    chars = ir.MethodCall(ir.MethodCall(ir.Path(name), "chars"), "collect")
+                    prologue.append(ir.Let(ir.PBind(view), ir.TPath("Vec", (ir.TPath("char"),)), chars))
                 # A parameter is initialised by the caller: any assignment needs `mut`.
                 mutable = (rebound or p.name in self.mutated_locals) and mode is not Mode.REF
                 shown = name if p.name in self.scan.names_read else self.unused_name(name)
@@ -782,10 +792,30 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         if isinstance(target, cst.Name):
             if isinstance(value, cst.Lambda) and declared is None:
                 return self.bind_lambda(target.value, value)
-            return self.bind_name(target.value, self.expr(value), declared, node)
+            return self.bind_name(target.value, self.moved(value, self.expr(value)), declared, node)
         if isinstance(target, (cst.Tuple, cst.List)):
             return self.bind_tuple(target, value, node)
         return self.bind_val(target, self.expr(value), node)
+
+    def moved(self, value: cst.BaseExpression, v: Val) -> Val:
+        """`x = y` where y is dead afterwards (portalis/analysis/liveness.py): y's value is
+        moved into x instead of cloned. Only for y an owned local of this function's body (not
+        a borrowed or `&mut` parameter, not inside a closure or a try body, whose handlers may
+        still read y)."""
+        if type(value) is not cst.Name or v.mode is not Mode.PLACE or is_copy(v.ty):
+            return v
+        if self.outer is not None or self.closure_depth or self.tries:
+            return v
+        if self._movable is None:
+            self._movable = movable_copies(self.node)
+        if id(value) not in self._movable:
+            return v
+        local = self.locals.get(value.value)
+        if local is None or local.func is not None or local.mutable_ref or local.narrowed or local.mode is not Mode.PLACE:
+            return v
+        if v.expr != ir.Path(local.name) or local.name.startswith("*"):
+            return v
+        return Val(v.expr, v.ty, Mode.OWNED)
 
     def bind_val(self, target: cst.BaseExpression, v: Val, node: cst.CSTNode) -> list[ir.Stmt]:
         if isinstance(target, cst.Name):
