@@ -3,12 +3,15 @@
 
 def make_runs(n: int) -> str:
     """A string of n characters in runs of 1 to 5 equal letters."""
-    out = ""
+    runs: list[str] = []
+    size = 0
     x = 3
-    while len(out) < n:
+    while size < n:
         x = (x * 1103515245 + 12345) % 2147483648
-        out += "abcd"[x % 4] * (1 + (x // 4) % 5)
-    return out[:n]
+        k = 1 + (x // 4) % 5
+        runs.append("abcd"[x % 4] * k)
+        size += k
+    return "".join(runs)[:n]
 
 
 def encode(s: str) -> str:

@@ -105,8 +105,9 @@ class Val:
     ty: PyType
     mode: Mode = Mode.OWNED
     func: FuncValue | None = None  # set for function values (ty.kind == "func")
-    # A str read through a char view (see Local.view): `view` is the view (`Vec<char>`) of a
-    # str local; `char` the one character `s[i]` read from it, compared as a Rust char.
+    # `view`: the value's characters as a `Vec<char>` expression: a str local's char view (see
+    # Local.view), or the same items as a list of one-character strs (`sorted(s)`). `char`:
+    # a one-character str as a Rust char (`s[i]` read from a view), compared as such.
     view: ir.Expr | None = None
     char: ir.Expr | None = None
 

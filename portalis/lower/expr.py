@@ -1139,6 +1139,13 @@ class ExprLowering:
             pos = self.checked("index", (read(coerce(key, T.INT)), ir.MethodCall(recv.view, "len")))
             ch = ir.Index(recv.view, pos)
             return Val(ir.MethodCall(ch, "to_string"), T.STR, char=ch)
+        lit = recv.expr if isinstance(recv.expr, ir.StrLit) else _plain_str_lit(recv.expr)
+        if recv.ty.kind == "str" and lit is not None and 0 < len(lit.value) <= 64:
+            # `"abcd"[i]`: the literal's characters as an array, indexed in O(1).
+            chars = ir.ArrayLit(tuple(ir.CharLit(c) for c in lit.value))
+            pos = self.checked("index", (read(coerce(key, T.INT)), ir.IntLit(len(lit.value))))
+            ch = ir.Index(chars, pos)
+            return Val(ir.MethodCall(ch, "to_string"), T.STR, char=ch)
         if recv.ty.kind == "str":
             return Val(self.checked("str_index", (str_view(recv), read(coerce(key, T.INT)))), T.STR)
         if recv.ty.kind == "dict":

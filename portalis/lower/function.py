@@ -795,7 +795,43 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             return self.bind_name(target.value, self.moved(value, self.expr(value)), declared, node)
         if isinstance(target, (cst.Tuple, cst.List)):
             return self.bind_tuple(target, value, node)
+        if isinstance(target, cst.Subscript):
+            counted = self.dict_update(target, value)
+            if counted is not None:
+                return counted
         return self.bind_val(target, self.expr(value), node)
+
+    def dict_update(self, target: cst.Subscript, value: cst.BaseExpression) -> list[ir.Stmt] | None:
+        """`d[k] = d.get(k, default) OP x` (the counting idiom) in one lookup of k: the slot
+        of k, `default` inserted first when k is absent, then updated in place. Only for a
+        plain dict of numbers, k a name or a literal, default and x names or literals (nothing
+        that could run code or change d between the reads)."""
+        simple = (cst.Name, cst.Integer, cst.Float, cst.SimpleString)
+        if not (isinstance(target.value, cst.Name) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index)):
+            return None
+        key_node = target.slice[0].slice.value
+        if not isinstance(value, cst.BinaryOperation) or not isinstance(value.left, cst.Call) or type(value.operator) not in (cst.Add, cst.Subtract, cst.Multiply):
+            return None
+        call = value.left
+        if not (isinstance(call.func, cst.Attribute) and call.func.attr.value == "get" and isinstance(call.func.value, cst.Name)
+                and call.func.value.value == target.value.value and len(call.args) == 2 and not any(a.keyword or a.star for a in call.args)):
+            return None
+        key2, default_node = call.args[0].value, call.args[1].value
+        if not (isinstance(key_node, simple) and key_node.deep_equals(key2) and isinstance(default_node, simple) and isinstance(value.right, simple)):
+            return None
+        recv = self.expr(target.value)
+        if recv.ty.kind != "dict" or recv.ty.name or not T.is_known(recv.ty) or recv.ty.args[1].kind not in ("int", "float"):
+            return None
+        k_t, v_t = recv.ty.args
+        key, default, right = self.expr(key_node), self.expr(default_node), self.expr(value.right)
+        if unify(key.ty, k_t) != k_t or not _fits(default, v_t):
+            return None
+        if unify(right.ty, v_t) != v_t or right.ty.kind not in ("int", "float"):
+            return None  # an int slot and a float operand: the value changes type
+        self.use_runtime("PyDict")
+        get = ir.MethodCall(self.mutable(recv), "slot", (self.key_ref(key, k_t), owned_as(default, v_t)))
+        op = {cst.Add: "+=", cst.Subtract: "-=", cst.Multiply: "*="}[type(value.operator)]
+        return [ir.Assign(ir.Unary("*", get), read(coerce(right, v_t)), op)]
 
     def moved(self, value: cst.BaseExpression, v: Val) -> Val:
         """`x = y` where y is dead afterwards (portalis/analysis/liveness.py): y's value is
@@ -1112,12 +1148,18 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             root = recv.expr
             while isinstance(root, (ir.MethodCall, ir.Field, ir.Index)):
                 root = root.receiver
+
+            def insert(value: ir.Expr) -> ir.Expr:
+                if k_t.kind == "str" and key.ty.kind == "str" and key.mode is not Mode.OWNED:
+                    # A borrowed str key: copied only when it is new to the dict.
+                    return ir.MethodCall(self.mutable(recv), "set_item", (str_view(key), value))
+                return ir.MethodCall(self.mutable(recv), "insert", (owned_as(key, k_t), value))
+
             if _mentions(value, root):
                 # `memo[n] = f(n - 1, memo)`: the value uses the dict, compute it first.
                 tmp = self.temp("value")
-                insert = ir.ExprStmt(ir.MethodCall(self.mutable(recv), "insert", (owned_as(key, k_t), ir.Path(tmp))))
-                return ir.ExprStmt(ir.BlockExpr(ir.Block((ir.Let(ir.PBind(tmp), None, value), insert))))
-            return ir.ExprStmt(ir.MethodCall(self.mutable(recv), "insert", (owned_as(key, k_t), value)))
+                return ir.ExprStmt(ir.BlockExpr(ir.Block((ir.Let(ir.PBind(tmp), None, value), ir.ExprStmt(insert(ir.Path(tmp)))))))
+            return ir.ExprStmt(insert(value))
         raise Unsupported("PTL113", f"item assignment on {recv.ty}", target)
 
     def index_path(self, node: cst.BaseExpression) -> tuple[list[ir.Stmt], Val]:
