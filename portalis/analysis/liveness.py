@@ -21,8 +21,8 @@ _SUITES = (cst.IndentedBlock, cst.SimpleStatementSuite, cst.SimpleStatementLine)
 
 
 def movable_copies(fn: cst.FunctionDef) -> frozenset[int]:
-    """The ids of the value nodes of `x = y` / `x: T = y` (y a Name, x another Name) in fn's
-    body after which y is dead: the value may be moved into x."""
+    """The ids of the Name nodes y in `x = y`, `x: T = y` (x another name) and `xs.append(y)`
+    statements of fn's body after which y is dead: the value may be moved, not copied."""
     parents: dict[int, cst.CSTNode] = {}
     candidates: list[tuple[cst.CSTNode, cst.Name]] = []
     captured: set[str] = set()
@@ -49,7 +49,20 @@ def movable_copies(fn: cst.FunctionDef) -> frozenset[int]:
 
 
 def _copied_name(stmt: cst.CSTNode) -> cst.Name | None:
-    """y in `x = y` or `x: T = y`, for two different plain names."""
+    """y in `x = y` or `x: T = y` (two different plain names), or in `xs.append(y)`."""
+    if type(stmt) is cst.Expr and type(stmt.value) is cst.Call:
+        call = stmt.value
+        if (
+            type(call.func) is cst.Attribute
+            and call.func.attr.value == "append"
+            and len(call.args) == 1
+            and not call.args[0].keyword
+            and not call.args[0].star
+            and type(call.args[0].value) is cst.Name
+            and not _mentions(call.func.value, call.args[0].value.value)
+        ):
+            return call.args[0].value
+        return None
     if type(stmt) is cst.Assign and len(stmt.targets) == 1:
         target, value = stmt.targets[0].target, stmt.value
     elif type(stmt) is cst.AnnAssign and stmt.value is not None:

@@ -298,7 +298,7 @@ class ExprLowering:
         n = node.value
         local = self.locals.get(n)
         if local is not None:
-            return self.local_val(local)
+            return self.moved(node, self.local_val(local))
         if n in ("True", "False"):
             return Val(ir.BoolLit(n == "True"), T.BOOL)
         if n == "None":

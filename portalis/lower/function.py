@@ -792,7 +792,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         if isinstance(target, cst.Name):
             if isinstance(value, cst.Lambda) and declared is None:
                 return self.bind_lambda(target.value, value)
-            return self.bind_name(target.value, self.moved(value, self.expr(value)), declared, node)
+            return self.bind_name(target.value, self.expr(value), declared, node)
         if isinstance(target, (cst.Tuple, cst.List)):
             return self.bind_tuple(target, value, node)
         if isinstance(target, cst.Subscript):
@@ -833,12 +833,12 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         op = {cst.Add: "+=", cst.Subtract: "-=", cst.Multiply: "*="}[type(value.operator)]
         return [ir.Assign(ir.Unary("*", get), read(coerce(right, v_t)), op)]
 
-    def moved(self, value: cst.BaseExpression, v: Val) -> Val:
-        """`x = y` where y is dead afterwards (portalis/analysis/liveness.py): y's value is
-        moved into x instead of cloned. Only for y an owned local of this function's body (not
-        a borrowed or `&mut` parameter, not inside a closure or a try body, whose handlers may
-        still read y)."""
-        if type(value) is not cst.Name or v.mode is not Mode.PLACE or is_copy(v.ty):
+    def moved(self, value: cst.Name, v: Val) -> Val:
+        """y in `x = y` or `xs.append(y)` where y is dead afterwards (portalis/analysis/
+        liveness.py): y's value is moved instead of cloned. Only for y an owned local of this
+        function's body (not a borrowed or `&mut` parameter, not inside a closure or a try body,
+        whose handlers may still read y)."""
+        if v.mode is not Mode.PLACE or is_copy(v.ty):
             return v
         if self.outer is not None or self.closure_depth or self.tries:
             return v
@@ -1286,6 +1286,8 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "extend", (self.iterate_owned_expr(value, target.ty.args[0]),)))]
             if target.ty.kind == "str" and isinstance(op, cst.Add) and isinstance(value.expr, ir.StrLit) and len(value.expr.value) == 1 and not local.narrowed:
                 return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push", (ir.CharLit(value.expr.value),)))]
+            if target.ty.kind == "str" and isinstance(op, cst.Add) and value.char is not None and not local.narrowed:
+                return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push", (value.char,)))]
             if target.ty.kind == "str" and isinstance(op, cst.Add) and value.ty.kind == "str" and not local.narrowed:
                 return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push_str", (str_view(value) if value.mode is not Mode.OWNED else ir.Ref(value.expr),)))]
             result = self.binary(op, target, value, node)

@@ -164,7 +164,7 @@ def _splitlines(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[
 def _join(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("join", args, 1)
     (items,) = args
-    sep = _plain_str(recv.expr)
+    sep = recv.expr if isinstance(recv.expr, ir.StrLit) else _plain_str(recv.expr)
     if items.view is not None and items.ty.kind == "list" and isinstance(sep, ir.StrLit) and sep.value == "":
         # `"".join(sorted(s))`: the sorted chars collected into the String.
         return Val(ir.MethodCall(ir.MethodCall(items.view, "into_iter"), "collect", turbofish=(ir.STRING,)), T.STR)

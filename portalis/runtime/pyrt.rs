@@ -190,6 +190,12 @@ pub fn insert_index(i: i64, len: usize) -> usize {
 // @helper str_index deps: index
 /// `s[i]` on a Python str: the i-th character (not byte).
 pub fn str_index(s: &str, i: i64) -> String {
+    if i >= 0 {
+        // Walks only up to the character (no count of the whole string first).
+        if let Some(c) = s.chars().nth(i as usize) {
+            return c.to_string();
+        }
+    }
     let n = s.chars().count();
     s.chars().nth(index(i, n)).unwrap().to_string()
 }
@@ -1294,13 +1300,8 @@ fn py_space(c: char) -> bool {
 }
 
 impl<'a> SplitWs<'a> {
-    #[inline]
     fn boundary(&self, s: &str, space: bool) -> Option<usize> {
-        if self.ascii {
-            s.bytes().position(|b| py_space_ascii(&b) == space)
-        } else {
-            s.char_indices().find(|&(_, c)| py_space(c) == space).map(|(i, _)| i)
-        }
+        s.char_indices().find(|&(_, c)| py_space(c) == space).map(|(i, _)| i)
     }
 }
 
@@ -1308,6 +1309,24 @@ impl<'a> Iterator for SplitWs<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
+        if self.ascii {
+            let b = self.rest.as_bytes();
+            let mut i = 0;
+            while i < b.len() && py_space_ascii(&b[i]) {
+                i += 1;
+            }
+            if i == b.len() {
+                self.rest = "";
+                return None;
+            }
+            let mut j = i + 1;
+            while j < b.len() && !py_space_ascii(&b[j]) {
+                j += 1;
+            }
+            let piece = &self.rest[i..j];
+            self.rest = &self.rest[j..];
+            return Some(piece);
+        }
         let Some(start) = self.boundary(self.rest, false) else {
             self.rest = "";
             return None;
