@@ -247,6 +247,22 @@ pub fn list_slice<T: Clone>(xs: &[T], start: Option<i64>, stop: Option<i64>, ste
 // @helper str_slice deps: slice_indices
 /// `s[start:stop:step]` on a str, by characters.
 pub fn str_slice(s: &str, start: Option<i64>, stop: Option<i64>, step: i64) -> String {
+    if step == 1 {
+        // A contiguous run: found by character offsets, copied once (no per-index list).
+        let ascii = s.is_ascii();
+        let n = if ascii { s.len() } else { s.chars().count() } as i64;
+        let clamp = |v: i64| (if v < 0 { v + n } else { v }).clamp(0, n) as usize;
+        let a = start.map_or(0, clamp);
+        let b = stop.map_or(n as usize, clamp);
+        if a >= b {
+            return String::new();
+        }
+        if ascii {
+            return s[a..b].to_string();
+        }
+        let byte = |c: usize| s.char_indices().nth(c).map_or(s.len(), |(i, _)| i);
+        return s[byte(a)..byte(b)].to_string();
+    }
     let chars: Vec<char> = s.chars().collect();
     slice_indices(chars.len(), start, stop, step)
         .into_iter()
@@ -466,6 +482,10 @@ pub fn big_str_mod(s: &str, base: i64, m: i64) -> i64 {
 // @helper parse_int deps: int_from_str
 /// `int(s)` of a Python str (int_from_str's rules, base 10).
 pub fn parse_int(s: &str) -> i64 {
+    if !s.is_empty() && s.len() <= 18 && s.bytes().all(|b| b.is_ascii_digit()) {
+        // Plain ASCII digits (no sign, space or underscore), too few to overflow.
+        return s.bytes().fold(0, |acc, b| acc * 10 + (b - b'0') as i64);
+    }
     int_from_str(s, 10).unwrap_or_else(|(kind, msg)| panic!("{}: {}", kind, msg))
 }
 // @end
