@@ -83,6 +83,24 @@ def anagram_key(w: str) -> str:
 
 def letter(i: int) -> str:
     return "abcd"[i]
+
+
+def pairs(xs: list[int], s: str) -> int:
+    t = 0
+    for i in range(len(xs)):
+        for j in range(i, len(xs)):
+            t += xs[i] * xs[j]
+    for k in range(1, len(s)):
+        if s[k] == s[k - 1]:
+            t += 1
+    return t
+
+
+def grow(xs: list[int]) -> int:
+    for i in range(len(xs)):
+        if xs[i] > 0:
+            xs.append(0)
+    return len(xs)
 '''
 
 CALLS = [
@@ -94,6 +112,7 @@ CALLS = [
     "first_seen('a,b,,a')", "first_seen('')",
     "anagram_key('listen')", "anagram_key('héllo😀')", "anagram_key('')",
     "letter(1)", "letter(-1)", "letter(4)", "letter(-5)",
+    "pairs([3, 1, 2], 'aabéé')", "pairs([], '')", "grow([1, 0, 2])",
 ]
 
 
@@ -135,6 +154,15 @@ def test_sorted_chars_and_literal_index(rust: dict[str, str]) -> None:
     code = rust["anagram_key"]
     assert "sort_unstable" in code and ".collect::<String>()" in code and "join" not in code
     assert "['a', 'b', 'c', 'd'][crate::pyrt::index(i, 4)]" in rust["letter"]
+
+
+def test_bounds_proven_by_the_loop_are_not_checked_again(rust: dict[str, str]) -> None:
+    code = rust["pairs"]
+    assert "xs[i as usize]" in code and "__s_chars1[k as usize]" in code
+    # j starts at a variable, k - 1 is not the loop variable: Python's index check stays
+    assert "xs[crate::pyrt::index(j, xs.len())]" in code and "crate::pyrt::index(k - 1," in code
+    # xs grows inside the loop: checked
+    assert "xs[crate::pyrt::index(i, xs.len())]" in rust["grow"]
 
 
 def _fn(source: str) -> cst.FunctionDef:

@@ -1136,7 +1136,10 @@ class ExprLowering:
         if recv.ty.kind == "str" and recv.view is not None:
             # `s[i]` on a str with a char view: O(1), a char (compared as such, a String only
             # where one is needed).
-            pos = self.checked("index", (read(coerce(key, T.INT)), ir.MethodCall(recv.view, "len")))
+            if self.proven_in_bounds(recv.view, key):
+                pos: ir.Expr = ir.Cast(read(key), ir.USIZE)
+            else:
+                pos = self.checked("index", (read(coerce(key, T.INT)), ir.MethodCall(recv.view, "len")))
             ch = ir.Index(recv.view, pos)
             return Val(ir.MethodCall(ch, "to_string"), T.STR, char=ch)
         lit = recv.expr if isinstance(recv.expr, ir.StrLit) else _plain_str_lit(recv.expr)
@@ -1166,7 +1169,21 @@ class ExprLowering:
         raise Unsupported("PTL113", f"indexing {recv.ty}", node)
 
     def list_index(self: "FunctionLowerer", recv: Val, key: Val) -> ir.Expr:
+        if self.proven_in_bounds(recv.expr, key):
+            return ir.Cast(read(key), ir.USIZE)
         return self.checked("index", (self.list_key(key), ir.MethodCall(recv.expr, "len")))
+
+    def proven_in_bounds(self: "FunctionLowerer", seq: ir.Expr, key: Val) -> bool:
+        """`xs[i]` inside `for i in range(len(xs))` (or `range(k, len(xs))`, k >= 0) where the
+        body neither rebinds i nor resizes xs: 0 <= i < len(xs) holds, the index is `i as
+        usize` (Rust's own bounds check stays, and the optimiser can drop it)."""
+        for i, xs in reversed(self.in_bounds):
+            li, lxs = self.locals.get(i), self.locals.get(xs)
+            if li is None or lxs is None or key.expr != ir.Path(li.name):
+                continue
+            if seq == ir.Path(lxs.name) or (lxs.view is not None and seq == ir.Path(lxs.view)):
+                return True
+        return False
 
     def list_key(self: "FunctionLowerer", key: Val) -> ir.Expr:
         """A list index as the i64 the runtime's index helpers take."""

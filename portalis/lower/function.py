@@ -118,6 +118,9 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         self.assign_count = self.scan.assign_count
         self.assigned_in_loop = self.scan.in_loop
         self._movable: frozenset[int] | None = None  # `x = y` that may move y (analysis/liveness.py)
+        # (i, xs) of the enclosing `for i in range(len(xs))` loops that keep xs[i] in bounds
+        # (analysis/indexing.py: bounded_index)
+        self.in_bounds: list[tuple[str, str]] = []
 
     def _mutating_method_receivers(self) -> set[str]:
         """Names a `&mut self` method of a translated class is called on (`acc.deposit(5)`)."""

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from portalis.analysis.indexing import bounded_index
 from portalis.lower.builtins import BUILTINS, lower_builtin
 from portalis.lower.context import (
     Callable,
@@ -79,9 +80,14 @@ class IterLowering:
         from portalis.lower.function import _Loop
 
         self.loops.append(_Loop(flag))
+        bounded = bounded_index(node)
+        if bounded is not None:
+            self.in_bounds.append(bounded)
         try:
             body = self.block(node.body, prelude=prelude)
         finally:
+            if bounded is not None:
+                self.in_bounds.pop()
             self.loops.pop()
             for name, old in saved.items():
                 if old is None:
