@@ -96,6 +96,14 @@ def pairs(xs: list[int], s: str) -> int:
     return t
 
 
+def numbered(s: str, n: int) -> str:
+    out = ""
+    for i in range(n):
+        out += str(i) + s
+    out += out + "!"
+    return out
+
+
 def grow(xs: list[int]) -> int:
     for i in range(len(xs)):
         if xs[i] > 0:
@@ -112,7 +120,7 @@ CALLS = [
     "first_seen('a,b,,a')", "first_seen('')",
     "anagram_key('listen')", "anagram_key('héllo😀')", "anagram_key('')",
     "letter(1)", "letter(-1)", "letter(4)", "letter(-5)",
-    "pairs([3, 1, 2], 'aabéé')", "pairs([], '')", "grow([1, 0, 2])",
+    "pairs([3, 1, 2], 'aabéé')", "pairs([], '')", "grow([1, 0, 2])", "numbered('é', 3)", "numbered('', 0)",
 ]
 
 
@@ -163,6 +171,12 @@ def test_bounds_proven_by_the_loop_are_not_checked_again(rust: dict[str, str]) -
     assert "xs[crate::pyrt::index(j, xs.len())]" in code and "crate::pyrt::index(k - 1," in code
     # xs grows inside the loop: checked
     assert "xs[crate::pyrt::index(i, xs.len())]" in rust["grow"]
+
+
+def test_formatted_text_is_appended_in_place(rust: dict[str, str]) -> None:
+    code = rust["numbered"]
+    assert 'std::fmt::Write::write_fmt(&mut out, format_args!("{}{}", i, s))' in code
+    assert 'out.push_str(&format!("{}!", out));' in code  # reads out itself: formatted first
 
 
 def _fn(source: str) -> cst.FunctionDef:

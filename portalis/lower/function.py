@@ -1289,6 +1289,14 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "extend", (self.iterate_owned_expr(value, target.ty.args[0]),)))]
             if target.ty.kind == "str" and isinstance(op, cst.Add) and isinstance(value.expr, ir.StrLit) and len(value.expr.value) == 1 and not local.narrowed:
                 return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push", (ir.CharLit(value.expr.value),)))]
+            if (
+                target.ty.kind == "str" and isinstance(op, cst.Add) and isinstance(value.expr, ir.Macro) and value.expr.name == "format"
+                and not local.narrowed and not any(_mentions(a, ir.Path(local.name)) for a in value.expr.args)
+            ):
+                # `s += a + str(n)`: formatted straight into s, no intermediate String.
+                args = ir.Macro("format_args", value.expr.args, fmt=value.expr.fmt)
+                write = ir.Call(ir.Path("std::fmt::Write::write_fmt"), (ir.Ref(ir.Path(local.name), mutable=True), args))
+                return [ir.ExprStmt(ir.MethodCall(write, "expect", (ir.StrLit("a String takes any text"),)))]
             if target.ty.kind == "str" and isinstance(op, cst.Add) and value.char is not None and not local.narrowed:
                 return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push", (value.char,)))]
             if target.ty.kind == "str" and isinstance(op, cst.Add) and value.ty.kind == "str" and not local.narrowed:
