@@ -160,7 +160,7 @@ def test_helpers_match_python(tmp_path: Path, crate_externs: list[str]) -> None:
         )
         expected += [str(xs[a:b:st]) for a, b, st in itertools.product(SLICE_BOUNDS, SLICE_BOUNDS, SLICE_STEPS)]
     raises("slice_indices(3, None, None, 0)")
-    for text in ["42", " -7 ", "1_000", "+5"]:
+    for text in ["42", " -7 ", "1_000", "+5", "007", "123456789012345678", "٣"]:
         case(f"parse_int({rust_string_literal(text)})", int(text))
     raises('parse_int("4.5")')
     raises('parse_int("")')
@@ -171,6 +171,25 @@ def test_helpers_match_python(tmp_path: Path, crate_externs: list[str]) -> None:
         case(f"ord({rust_string_literal(ch)})", ord(ch))
         case(f"chr({ord(ch)})", ch)
     raises('ord("ab")')
+
+    # split_ws: Python's str.split() (its whitespace includes \x1c-\x1f, \x85, \xa0, \u3000), borrowed.
+    for text in ["", "  ", "a b", "  a\t\tb\n", "a\x1cb\x1fc\x0bd", "é  ü\u3000x\xa0y\x85z", "x\u200by"]:
+        case(f"split_ws({rust_string_literal(text)}).collect::<Vec<&str>>().join(\"|\")", "|".join(text.split()))
+
+    # PyDict::slot (d[k] = d.get(k, 0) + 1 in one lookup) and set_item (a borrowed key, copied if new).
+    body.append(
+        """    let mut c: PyDict<String, i64> = PyDict::new();
+    for w in ["x", "y", "x", "z", "x"] { *c.slot(w, 0) += 1; }
+    c.set_item("y", 10);
+    c.set_item("w", 7);
+    println!("{}", c.items().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(","));"""
+    )
+    c: dict[str, int] = {}
+    for w in ["x", "y", "x", "z", "x"]:
+        c[w] = c.get(w, 0) + 1
+    c["y"] = 10
+    c["w"] = 7
+    expected.append(",".join(f"{k}={v}" for k, v in c.items()))
 
     # PyDict: insertion order, overwrite keeps the place, remove then re-insert goes last.
     body.append(

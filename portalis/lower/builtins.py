@@ -114,6 +114,8 @@ def _len(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
         return lw.dunder(v, "__len__", "len")
     if v.ty.kind == "unknown":
         raise Unsupported("PTL112", "len() of a value of unknown type")
+    if v.ty.kind == "str" and v.view is not None:
+        return Val(ir.Cast(ir.MethodCall(v.view, "len"), ir.I64), T.INT)
     if v.ty.kind == "str":
         count = ir.MethodCall(ir.MethodCall(v.expr, "chars"), "count")
         return Val(ir.Cast(count, ir.I64), T.INT)
@@ -438,6 +440,18 @@ def _tuple(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Va
 def _sorted(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("sorted", args, 1)
     _no_kwargs("sorted", kwargs, ("key", "reverse"))
+    if args[0].ty.kind == "str" and not kwargs:
+        # `sorted(s)`: the characters sorted as chars (code point order, Python's order of
+        # one-character strs); a list of Strings is made only if something needs one, while
+        # `"".join(sorted(s))` collects the chars straight into the String.
+        tmp = lw.temp("chars")
+        chars = ir.MethodCall(ir.MethodCall(str_view(args[0]), "chars"), "collect")
+        view = ir.BlockExpr(ir.Block((ir.Let(ir.PBind(tmp, True), ir.TPath("Vec", (ir.TPath("char"),)), chars),
+                                      ir.ExprStmt(ir.MethodCall(ir.Path(tmp), "sort_unstable"))), ir.Path(tmp)))
+        c = lw.temp("c")
+        strings = ir.MethodCall(ir.MethodCall(ir.MethodCall(view, "into_iter"), "map", (ir.Closure((ir.PBind(c),), ir.MethodCall(ir.Path(c), "to_string")),)),
+                                "collect", turbofish=(ir.TPath("Vec", (ir.STRING,)),))
+        return Val(strings, T.list_of(T.STR), view=view)
     expr, elem = collect_vec(lw, args[0])
     tmp = lw.temp("sorted")
     sort = sort_call(lw, ir.Path(tmp), elem, kwargs.get("key"), reverse_flag(lw, kwargs))

@@ -105,6 +105,11 @@ class Val:
     ty: PyType
     mode: Mode = Mode.OWNED
     func: FuncValue | None = None  # set for function values (ty.kind == "func")
+    # `view`: the value's characters as a `Vec<char>` expression: a str local's char view (see
+    # Local.view), or the same items as a list of one-character strs (`sorted(s)`). `char`:
+    # a one-character str as a Rust char (`s[i]` read from a view), compared as such.
+    view: ir.Expr | None = None
+    char: ir.Expr | None = None
 
 
 @dataclass
@@ -119,6 +124,9 @@ class Local:
     func: "FuncValue | None" = None  # a local bound to a function (lambda, nested def)
     block: int = 0  # id of the block that declared it (it goes out of scope with it)
     slice: bool = False  # a `&mut [T]` parameter
+    # A str parameter indexed in a loop and never rebound: the Rust name of its characters,
+    # collected once into a `Vec<char>` (O(1) `s[i]` and `len(s)` instead of a UTF-8 walk).
+    view: str | None = None
 
 
 @dataclass(frozen=True)

@@ -299,7 +299,7 @@ class ExprLowering:
         n = node.value
         local = self.locals.get(n)
         if local is not None:
-            return self.local_val(local)
+            return self.moved(node, self.local_val(local))
         if n in ("True", "False"):
             return Val(ir.BoolLit(n == "True"), T.BOOL)
         if n == "None":
@@ -338,6 +338,8 @@ class ExprLowering:
             return Val(ir.MethodCall(ir.MethodCall(ir.Path(local.name), "as_ref"), "unwrap"), inner, Mode.REF)
         if local.mutable_ref and local.slice:
             return Val(ir.SlicePath(local.name), local.ty, local.mode)
+        if local.view is not None:
+            return Val(ir.Path(local.name), local.ty, local.mode, view=ir.Path(local.view))
         return Val(ir.Path(local.name), local.ty, local.mode)
 
     def const(self: "FunctionLowerer", c: ConstRef) -> Val:
@@ -770,6 +772,12 @@ class ExprLowering:
             other = b if _is_empty_literal(a.expr) else a
             test = ir.MethodCall(other.expr, "is_empty")
             return test if rust == "==" else ir.Unary("!", test)
+        if a.ty.kind == "str" and b.ty.kind == "str" and (a.char is not None or b.char is not None):
+            ca, cb = _as_char(a), _as_char(b)
+            if ca is not None and cb is not None:
+                # One character against another (or a one-character literal): chars compare by
+                # code point, as Python's one-character strs do.
+                return ir.Binary(rust, ca, cb, total=True)
         if a.ty.kind in ("dict", "set", "class", "tuple"):
             return ir.Binary(rust, _compare_ref(a), _compare_ref(b))
         return ir.Binary(rust, comparable(a), comparable(b), total=a.ty.kind == "str")
@@ -1134,6 +1142,22 @@ class ExprLowering:
                 # run) it twice, doubling the Rust per nesting level (`[[x][0]][0]`).
                 return Val(self.checked("item", (ir.Ref(_as_array(recv.expr)), self.list_key(key))), recv.ty.args[0])
             return Val(ir.Index(recv.expr, self.list_index(recv, key)), recv.ty.args[0], Mode.PLACE)
+        if recv.ty.kind == "str" and recv.view is not None:
+            # `s[i]` on a str with a char view: O(1), a char (compared as such, a String only
+            # where one is needed).
+            if self.proven_in_bounds(recv.view, key):
+                pos: ir.Expr = ir.Cast(read(key), ir.USIZE)
+            else:
+                pos = self.checked("index", (read(coerce(key, T.INT)), ir.MethodCall(recv.view, "len")))
+            ch = ir.Index(recv.view, pos)
+            return Val(ir.MethodCall(ch, "to_string"), T.STR, char=ch)
+        lit = recv.expr if isinstance(recv.expr, ir.StrLit) else _plain_str_lit(recv.expr)
+        if recv.ty.kind == "str" and lit is not None and 0 < len(lit.value) <= 64:
+            # `"abcd"[i]`: the literal's characters as an array, indexed in O(1).
+            chars = ir.ArrayLit(tuple(ir.CharLit(c) for c in lit.value))
+            pos = self.checked("index", (read(coerce(key, T.INT)), ir.IntLit(len(lit.value))))
+            ch = ir.Index(chars, pos)
+            return Val(ir.MethodCall(ch, "to_string"), T.STR, char=ch)
         if recv.ty.kind == "str":
             return Val(self.checked("str_index", (str_view(recv), read(coerce(key, T.INT)))), T.STR)
         if recv.ty.kind == "dict":
@@ -1159,7 +1183,21 @@ class ExprLowering:
         raise Unsupported("PTL113", f"indexing {recv.ty}", node)
 
     def list_index(self: "FunctionLowerer", recv: Val, key: Val) -> ir.Expr:
+        if self.proven_in_bounds(recv.expr, key):
+            return ir.Cast(read(key), ir.USIZE)
         return self.checked("index", (self.list_key(key), ir.MethodCall(recv.expr, "len")))
+
+    def proven_in_bounds(self: "FunctionLowerer", seq: ir.Expr, key: Val) -> bool:
+        """`xs[i]` inside `for i in range(len(xs))` (or `range(k, len(xs))`, k >= 0) where the
+        body neither rebinds i nor resizes xs: 0 <= i < len(xs) holds, the index is `i as
+        usize` (Rust's own bounds check stays, and the optimiser can drop it)."""
+        for i, xs in reversed(self.in_bounds):
+            li, lxs = self.locals.get(i), self.locals.get(xs)
+            if li is None or lxs is None or key.expr != ir.Path(li.name):
+                continue
+            if seq == ir.Path(lxs.name) or (lxs.view is not None and seq == ir.Path(lxs.view)):
+                return True
+        return False
 
     def list_key(self: "FunctionLowerer", key: Val) -> ir.Expr:
         """A list index as the i64 the runtime's index helpers take."""
@@ -1707,6 +1745,16 @@ def fmt_arg(e: ir.Expr) -> ir.Expr:
     if isinstance(e, ir.MethodCall) and e.method == "to_string" and not e.args and not isinstance(e.receiver, ir.StrLit):
         return e.receiver
     return e
+
+
+def _as_char(v: Val) -> ir.Expr | None:
+    """A one-character str as a Rust char: one read from a char view, or a literal."""
+    if v.char is not None:
+        return v.char
+    lit = v.expr if isinstance(v.expr, ir.StrLit) else _plain_str_lit(v.expr)
+    if lit is not None and len(lit.value) == 1:
+        return ir.CharLit(lit.value)
+    return None
 
 
 def _plain_str_lit(e: ir.Expr) -> ir.StrLit | None:

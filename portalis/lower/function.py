@@ -32,6 +32,8 @@ from portalis.lower.expr import ExprLowering
 from portalis.lower.iteration import IterLowering
 from portalis.lower.mutability import fix_mutability
 from portalis.cst_scan import Declarations, FunctionScan, declarations, iter_nodes, scan_function
+from portalis.analysis.indexing import indexed_in_loop
+from portalis.analysis.liveness import movable_copies
 from portalis.lower.values import coerce, owned, owned_as, read, str_view
 from portalis.memo import memo_table
 from portalis.model import FunctionSignature, PyType
@@ -116,6 +118,10 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         self.mutated_locals = set(self.scan.mutated) | self._passed_mutably() | self._mutating_method_receivers()
         self.assign_count = self.scan.assign_count
         self.assigned_in_loop = self.scan.in_loop
+        self._movable: frozenset[int] | None = None  # `x = y` that may move y (analysis/liveness.py)
+        # (i, xs) of the enclosing `for i in range(len(xs))` loops that keep xs[i] in bounds
+        # (analysis/indexing.py: bounded_index)
+        self.in_bounds: list[tuple[str, str]] = []
 
     def _mutating_method_receivers(self) -> set[str]:
         """Names a `&mut self` method of a translated class is called on (`acc.deposit(5)`)."""
@@ -240,6 +246,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         elif self.self_type is not None and self.sig.kind == "classmethod":
             self.cls_param = _first_param(self.node)
         nonlocals = _nonlocal_names(self.node) if self.outer is not None else set()
+        indexed = indexed_in_loop(self.node) if isinstance(self.node, cst.FunctionDef) else frozenset()
         for p in self.sig.params:
             name = rust_ident(p.name)
             ty = p.py_type
@@ -288,6 +295,12 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             else:
                 mode = Mode.REF if isinstance(ptype, ir.TRef) else Mode.PLACE
                 self.locals[p.name] = Local(name, ty, mode, param=True)
+                if ty.kind == "str" and not rebound and p.name not in self.mutated_locals and p.name in indexed:
+                    # Indexed in a loop and never rebound: its characters, collected once.
+                    view = self.temp(f"{p.name}_chars")
+                    self.locals[p.name].view = view
+                    chars = ir.MethodCall(ir.MethodCall(ir.Path(name), "chars"), "collect")
+                    prologue.append(ir.Let(ir.PBind(view), ir.TPath("Vec", (ir.TPath("char"),)), chars))
                 # A parameter is initialised by the caller: any assignment needs `mut`.
                 mutable = (rebound or p.name in self.mutated_locals) and mode is not Mode.REF
                 shown = name if p.name in self.scan.names_read else self.unused_name(name)
@@ -786,7 +799,63 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             return self.bind_name(target.value, self.expr(value), declared, node)
         if isinstance(target, (cst.Tuple, cst.List)):
             return self.bind_tuple(target, value, node)
+        if isinstance(target, cst.Subscript):
+            counted = self.dict_update(target, value)
+            if counted is not None:
+                return counted
         return self.bind_val(target, self.expr(value), node)
+
+    def dict_update(self, target: cst.Subscript, value: cst.BaseExpression) -> list[ir.Stmt] | None:
+        """`d[k] = d.get(k, default) OP x` (the counting idiom) in one lookup of k: the slot
+        of k, `default` inserted first when k is absent, then updated in place. Only for a
+        plain dict of numbers, k a name or a literal, default and x names or literals (nothing
+        that could run code or change d between the reads)."""
+        simple = (cst.Name, cst.Integer, cst.Float, cst.SimpleString)
+        if not (isinstance(target.value, cst.Name) and len(target.slice) == 1 and isinstance(target.slice[0].slice, cst.Index)):
+            return None
+        key_node = target.slice[0].slice.value
+        if not isinstance(value, cst.BinaryOperation) or not isinstance(value.left, cst.Call) or type(value.operator) not in (cst.Add, cst.Subtract, cst.Multiply):
+            return None
+        call = value.left
+        if not (isinstance(call.func, cst.Attribute) and call.func.attr.value == "get" and isinstance(call.func.value, cst.Name)
+                and call.func.value.value == target.value.value and len(call.args) == 2 and not any(a.keyword or a.star for a in call.args)):
+            return None
+        key2, default_node = call.args[0].value, call.args[1].value
+        if not (isinstance(key_node, simple) and key_node.deep_equals(key2) and isinstance(default_node, simple) and isinstance(value.right, simple)):
+            return None
+        recv = self.expr(target.value)
+        if recv.ty.kind != "dict" or recv.ty.name or not T.is_known(recv.ty) or recv.ty.args[1].kind not in ("int", "float"):
+            return None
+        k_t, v_t = recv.ty.args
+        key, default, right = self.expr(key_node), self.expr(default_node), self.expr(value.right)
+        if unify(key.ty, k_t) != k_t or not _fits(default, v_t):
+            return None
+        if unify(right.ty, v_t) != v_t or right.ty.kind not in ("int", "float"):
+            return None  # an int slot and a float operand: the value changes type
+        self.use_runtime("PyDict")
+        get = ir.MethodCall(self.mutable(recv), "slot", (self.key_ref(key, k_t), owned_as(default, v_t)))
+        op = {cst.Add: "+=", cst.Subtract: "-=", cst.Multiply: "*="}[type(value.operator)]
+        return [ir.Assign(ir.Unary("*", get), read(coerce(right, v_t)), op)]
+
+    def moved(self, value: cst.Name, v: Val) -> Val:
+        """y in `x = y` or `xs.append(y)` where y is dead afterwards (portalis/analysis/
+        liveness.py): y's value is moved instead of cloned. Only for y an owned local of this
+        function's body (not a borrowed or `&mut` parameter, not inside a closure or a try body,
+        whose handlers may still read y)."""
+        if v.mode is not Mode.PLACE or is_copy(v.ty):
+            return v
+        if self.outer is not None or self.closure_depth or self.tries:
+            return v
+        if self._movable is None:
+            self._movable = movable_copies(self.node)
+        if id(value) not in self._movable:
+            return v
+        local = self.locals.get(value.value)
+        if local is None or local.func is not None or local.mutable_ref or local.narrowed or local.mode is not Mode.PLACE:
+            return v
+        if v.expr != ir.Path(local.name) or local.name.startswith("*"):
+            return v
+        return Val(v.expr, v.ty, Mode.OWNED)
 
     def bind_val(self, target: cst.BaseExpression, v: Val, node: cst.CSTNode) -> list[ir.Stmt]:
         if isinstance(target, cst.Name):
@@ -1083,12 +1152,18 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             root = recv.expr
             while isinstance(root, (ir.MethodCall, ir.Field, ir.Index)):
                 root = root.receiver
+
+            def insert(value: ir.Expr) -> ir.Expr:
+                if k_t.kind == "str" and key.ty.kind == "str" and key.mode is not Mode.OWNED:
+                    # A borrowed str key: copied only when it is new to the dict.
+                    return ir.MethodCall(self.mutable(recv), "set_item", (str_view(key), value))
+                return ir.MethodCall(self.mutable(recv), "insert", (owned_as(key, k_t), value))
+
             if _mentions(value, root):
                 # `memo[n] = f(n - 1, memo)`: the value uses the dict, compute it first.
                 tmp = self.temp("value")
-                insert = ir.ExprStmt(ir.MethodCall(self.mutable(recv), "insert", (owned_as(key, k_t), ir.Path(tmp))))
-                return ir.ExprStmt(ir.BlockExpr(ir.Block((ir.Let(ir.PBind(tmp), None, value), insert))))
-            return ir.ExprStmt(ir.MethodCall(self.mutable(recv), "insert", (owned_as(key, k_t), value)))
+                return ir.ExprStmt(ir.BlockExpr(ir.Block((ir.Let(ir.PBind(tmp), None, value), ir.ExprStmt(insert(ir.Path(tmp)))))))
+            return ir.ExprStmt(insert(value))
         raise Unsupported("PTL113", f"item assignment on {recv.ty}", target)
 
     def index_path(self, node: cst.BaseExpression) -> tuple[list[ir.Stmt], Val]:
@@ -1215,6 +1290,16 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "extend", (self.iterate_owned_expr(value, target.ty.args[0]),)))]
             if target.ty.kind == "str" and isinstance(op, cst.Add) and isinstance(value.expr, ir.StrLit) and len(value.expr.value) == 1 and not local.narrowed:
                 return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push", (ir.CharLit(value.expr.value),)))]
+            if (
+                target.ty.kind == "str" and isinstance(op, cst.Add) and isinstance(value.expr, ir.Macro) and value.expr.name == "format"
+                and not local.narrowed and not any(_mentions(a, ir.Path(local.name)) for a in value.expr.args)
+            ):
+                # `s += a + str(n)`: formatted straight into s, no intermediate String.
+                args = ir.Macro("format_args", value.expr.args, fmt=value.expr.fmt)
+                write = ir.Call(ir.Path("std::fmt::Write::write_fmt"), (ir.Ref(ir.Path(local.name), mutable=True), args))
+                return [ir.ExprStmt(ir.MethodCall(write, "expect", (ir.StrLit("a String takes any text"),)))]
+            if target.ty.kind == "str" and isinstance(op, cst.Add) and value.char is not None and not local.narrowed:
+                return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push", (value.char,)))]
             if target.ty.kind == "str" and isinstance(op, cst.Add) and value.ty.kind == "str" and not local.narrowed:
                 return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push_str", (str_view(value) if value.mode is not Mode.OWNED else ir.Ref(value.expr),)))]
             result = self.binary(op, target, value, node)

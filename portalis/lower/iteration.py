@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from portalis.analysis.indexing import bounded_index
 from portalis.lower.builtins import BUILTINS, lower_builtin
 from portalis.lower.context import (
     Callable,
@@ -34,7 +35,7 @@ from portalis.lower.context import (
     Val,
 )
 from portalis.cst_scan import iter_nodes, scan_function
-from portalis.lower.values import coerce, owned, owned_as, read
+from portalis.lower.values import coerce, owned, owned_as, read, str_view
 from portalis.model import FunctionSignature, PyType, TypedParam
 from portalis.parse import code_of
 from portalis.rust import ir
@@ -79,9 +80,14 @@ class IterLowering:
         from portalis.lower.function import _Loop
 
         self.loops.append(_Loop(flag))
+        bounded = bounded_index(node)
+        if bounded is not None:
+            self.in_bounds.append(bounded)
         try:
             body = self.block(node.body, prelude=prelude)
         finally:
+            if bounded is not None:
+                self.in_bounds.pop()
             self.loops.pop()
             for name, old in saved.items():
                 if old is None:
@@ -180,6 +186,10 @@ class IterLowering:
                 vals = self.iterate_val(v)
                 items = ir.MethodCall(self.owned_items(vals).expr, "collect", turbofish=(ir.TPath("Vec", (self.rust_type(vals.elem.ty),)),))
                 return Iteration(ir.MethodCall(ir.MethodCall(items, "into_iter"), "rev"), Elem(vals.elem.ty))
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "split":
+            pieces = self.split_pieces(node)
+            if pieces is not None:
+                return pieces
         if (
             isinstance(node, cst.Call)
             and isinstance(node.func, cst.Attribute)
@@ -202,6 +212,25 @@ class IterLowering:
                         return Iteration(ir.MethodCall(it, "copied"), Elem(ty))
                     return Iteration(it, Elem(ty, Mode.REF))
         return self.iterate_val(self.expr(node))
+
+    def split_pieces(self: "FunctionLowerer", node: cst.Call) -> Iteration | None:
+        """`for w in s.split()` / `s.split(",")` over a str held in a variable: the pieces as
+        borrowed `&str` slices of s, no Vec of owned copies (copied only where stored)."""
+        if len(node.args) > 1 or any(a.keyword or a.star for a in node.args):
+            return None
+        sep = None
+        if node.args:
+            arg = node.args[0].value
+            if not isinstance(arg, cst.SimpleString) or not isinstance(arg.evaluated_value, str) or not arg.evaluated_value:
+                return None
+            sep = arg.evaluated_value
+        recv = self.expr(node.func.value)
+        if recv.ty.kind != "str" or recv.mode is Mode.OWNED:
+            return None
+        if sep is None:
+            self.use_runtime("split_ws")
+            return Iteration(ir.Call(ir.Path("crate::pyrt::split_ws"), (str_view(recv),)), Elem(T.STR, Mode.REF))
+        return Iteration(ir.MethodCall(recv.expr, "split", (ir.StrLit(sep),)), Elem(T.STR, Mode.REF))
 
     def iteration_mut(self: "FunctionLowerer", node: cst.BaseExpression) -> Iteration:
         """Iterate a list so that the loop can change its items in place (`iter_mut`)."""

@@ -118,7 +118,8 @@ def _split(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, 
     if sep is None or sep.ty.kind == "none":
         if maxsplit is not None:
             return _helper(lw, "split_whitespace_n", (str_view(recv), read(coerce(maxsplit, T.INT))), T.list_of(T.STR))
-        parts = ir.MethodCall(recv.expr, "split_whitespace")
+        lw.use_runtime("split_ws")
+        parts = ir.Call(ir.Path("crate::pyrt::split_ws"), (str_view(recv),))
     else:
         if isinstance(sep.expr, ir.StrLit) and sep.expr.value == "":
             raise Unsupported("PTL134", "split with an empty separator raises ValueError")
@@ -163,6 +164,10 @@ def _splitlines(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[
 def _join(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("join", args, 1)
     (items,) = args
+    sep = recv.expr if isinstance(recv.expr, ir.StrLit) else _plain_str(recv.expr)
+    if items.view is not None and items.ty.kind == "list" and isinstance(sep, ir.StrLit) and sep.value == "":
+        # `"".join(sorted(s))`: the sorted chars collected into the String.
+        return Val(ir.MethodCall(ir.MethodCall(items.view, "into_iter"), "collect", turbofish=(ir.STRING,)), T.STR)
     if items.ty.kind == "list" and items.ty.args[0].kind == "str":
         return Val(ir.MethodCall(items.expr, "join", (str_view(recv),)), T.STR)
     if items.ty.kind == "list" and items.ty.args[0].kind == "unknown":

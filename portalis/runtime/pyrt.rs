@@ -1,5 +1,6 @@
 // @helper floordiv
 /// Python's `//` on ints: rounds toward negative infinity.
+#[inline]
 pub fn floordiv(a: i64, b: i64) -> i64 {
     if b == 0 {
         panic!("ZeroDivisionError: integer division or modulo by zero");
@@ -18,6 +19,7 @@ pub fn floordiv(a: i64, b: i64) -> i64 {
 
 // @helper pymod
 /// Python's `%` on ints: the result has the sign of the divisor.
+#[inline]
 pub fn pymod(a: i64, b: i64) -> i64 {
     if b == 0 {
         panic!("ZeroDivisionError: integer division or modulo by zero");
@@ -158,6 +160,7 @@ pub fn shr(a: i64, n: i64) -> i64 {
 
 // @helper index
 /// A Python index (negative counts from the end) as a checked position.
+#[inline]
 pub fn index(i: i64, len: usize) -> usize {
     let n = len as i64;
     let j = if i < 0 { i + n } else { i };
@@ -187,6 +190,12 @@ pub fn insert_index(i: i64, len: usize) -> usize {
 // @helper str_index deps: index
 /// `s[i]` on a Python str: the i-th character (not byte).
 pub fn str_index(s: &str, i: i64) -> String {
+    if i >= 0 {
+        // Walks only up to the character (no count of the whole string first).
+        if let Some(c) = s.chars().nth(i as usize) {
+            return c.to_string();
+        }
+    }
     let n = s.chars().count();
     s.chars().nth(index(i, n)).unwrap().to_string()
 }
@@ -238,6 +247,22 @@ pub fn list_slice<T: Clone>(xs: &[T], start: Option<i64>, stop: Option<i64>, ste
 // @helper str_slice deps: slice_indices
 /// `s[start:stop:step]` on a str, by characters.
 pub fn str_slice(s: &str, start: Option<i64>, stop: Option<i64>, step: i64) -> String {
+    if step == 1 {
+        // A contiguous run: found by character offsets, copied once (no per-index list).
+        let ascii = s.is_ascii();
+        let n = if ascii { s.len() } else { s.chars().count() } as i64;
+        let clamp = |v: i64| (if v < 0 { v + n } else { v }).clamp(0, n) as usize;
+        let a = start.map_or(0, clamp);
+        let b = stop.map_or(n as usize, clamp);
+        if a >= b {
+            return String::new();
+        }
+        if ascii {
+            return s[a..b].to_string();
+        }
+        let byte = |c: usize| s.char_indices().nth(c).map_or(s.len(), |(i, _)| i);
+        return s[byte(a)..byte(b)].to_string();
+    }
     let chars: Vec<char> = s.chars().collect();
     slice_indices(chars.len(), start, stop, step)
         .into_iter()
@@ -457,6 +482,10 @@ pub fn big_str_mod(s: &str, base: i64, m: i64) -> i64 {
 // @helper parse_int deps: int_from_str
 /// `int(s)` of a Python str (int_from_str's rules, base 10).
 pub fn parse_int(s: &str) -> i64 {
+    if !s.is_empty() && s.len() <= 18 && s.bytes().all(|b| b.is_ascii_digit()) {
+        // Plain ASCII digits (no sign, space or underscore), too few to overflow.
+        return s.bytes().fold(0, |acc, b| acc * 10 + (b - b'0') as i64);
+    }
     int_from_str(s, 10).unwrap_or_else(|(kind, msg)| panic!("{}: {}", kind, msg))
 }
 // @end
@@ -499,18 +528,109 @@ pub fn ord(s: &str) -> i64 {
 }
 // @end
 
-// @helper PyDict crates: indexmap
+// @helper FastHasher
+/// A fast non-cryptographic hasher for the dicts (each 8-byte word folded in by a 64x64->128
+/// multiply whose halves are xored, as foldhash and wyhash do): their iteration order is
+/// insertion order (IndexMap), so the hasher never shows in the program's output. Unlike
+/// SipHash it is not keyed: keys chosen to collide can slow a dict down (CPython keys its str
+/// hashes per process).
+#[derive(Clone, Copy, Default)]
+pub struct FastHasher {
+    hash: u64,
+}
+
+const FAST_SEED: u64 = 0x9e37_79b9_7f4a_7c15;
+
+impl FastHasher {
+    #[inline]
+    fn mix(&mut self, a: u64, b: u64) {
+        let m = ((self.hash ^ a ^ FAST_SEED) as u128) * ((b ^ FAST_SEED2) as u128);
+        self.hash = (m as u64) ^ ((m >> 64) as u64);
+    }
+
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.mix(word, 0);
+    }
+}
+
+const FAST_SEED2: u64 = 0xa076_1d64_78bd_642f;
+
+#[inline]
+fn fast_u64(b: &[u8]) -> u64 {
+    u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+}
+
+#[inline]
+fn fast_u32(b: &[u8]) -> u64 {
+    u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u64
+}
+
+impl std::hash::Hasher for FastHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        // Short keys (most dict keys) in one multiply, without a copy: overlapping reads.
+        let n = bytes.len();
+        let (a, b) = if n > 16 {
+            let mut i = 0;
+            while i + 16 < n {
+                self.mix(fast_u64(&bytes[i..]), fast_u64(&bytes[i + 8..]));
+                i += 16;
+            }
+            (fast_u64(&bytes[n - 16..]), fast_u64(&bytes[n - 8..]))
+        } else if n >= 8 {
+            (fast_u64(bytes), fast_u64(&bytes[n - 8..]))
+        } else if n >= 4 {
+            (fast_u32(bytes), fast_u32(&bytes[n - 4..]))
+        } else if n > 0 {
+            (((bytes[0] as u64) << 16) | ((bytes[n / 2] as u64) << 8) | bytes[n - 1] as u64, 0)
+        } else {
+            (0, 0)
+        };
+        self.mix(a ^ ((n as u64) << 56), b);
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+pub type FastBuildHasher = std::hash::BuildHasherDefault<FastHasher>;
+// @end
+
+// @helper PyDict deps: FastHasher crates: indexmap
 /// A Python dict: a hash map that iterates in insertion order (an `indexmap::IndexMap`; removal
-/// shifts the later entries down, so the order stays Python's).
+/// shifts the later entries down, so the order stays Python's), hashed with FastHasher.
 #[derive(Clone, Debug, Default)]
 pub struct PyDict<K: std::hash::Hash + Eq + Clone, V> {
-    map: indexmap::IndexMap<K, V>,
+    map: indexmap::IndexMap<K, V, FastBuildHasher>,
 }
 
 impl<K: std::hash::Hash + Eq + Clone, V> PyDict<K, V> {
     pub fn new() -> Self {
         PyDict {
-            map: indexmap::IndexMap::new(),
+            map: indexmap::IndexMap::default(),
         }
     }
 
@@ -558,6 +678,34 @@ impl<K: std::hash::Hash + Eq + Clone, V> PyDict<K, V> {
     /// `d[key] = value`: a new key goes last; an existing key keeps its place.
     pub fn insert(&mut self, key: K, value: V) {
         self.map.insert(key, value);
+    }
+
+    /// `d[key] = value` with a borrowed key (`&str` for a String key): an existing key keeps
+    /// its place and its stored key, so the key is copied only when it is new.
+    pub fn set_item<Q>(&mut self, key: &Q, value: V)
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: std::hash::Hash + Eq + ?Sized + ToOwned<Owned = K>,
+    {
+        match self.map.get_mut(key) {
+            Some(slot) => *slot = value,
+            None => {
+                self.map.insert(key.to_owned(), value);
+            }
+        }
+    }
+
+    /// The value under key for `d[key] = d.get(key, default) OP x`: one lookup, `default`
+    /// inserted first when key is absent (a borrowed key is copied only then).
+    pub fn slot<Q>(&mut self, key: &Q, default: V) -> &mut V
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: std::hash::Hash + Eq + ?Sized + ToOwned<Owned = K>,
+    {
+        match self.map.get_index_of(key) {
+            Some(i) => &mut self.map[i],
+            None => self.map.entry(key.to_owned()).or_insert(default),
+        }
     }
 
     /// `del d[key]` / `d.pop(key)`: the later keys move up, as in Python (never swap_remove).
@@ -1143,6 +1291,71 @@ pub fn str_rindex_of(s: &str, sub: &str, start: i64) -> i64 {
         panic!("ValueError: substring not found");
     }
     i
+}
+// @end
+
+// @helper split_ws
+/// `s.split()`: the pieces between runs of Python's whitespace (what `str.isspace` accepts:
+/// Unicode White_Space and the separators \x1c-\x1f), borrowed from s. ASCII text is scanned
+/// byte by byte.
+pub fn split_ws(s: &str) -> SplitWs<'_> {
+    SplitWs {
+        rest: s,
+        ascii: s.is_ascii(),
+    }
+}
+
+pub struct SplitWs<'a> {
+    rest: &'a str,
+    ascii: bool,
+}
+
+#[inline]
+fn py_space_ascii(b: &u8) -> bool {
+    matches!(*b, b' ' | b'\t'..=b'\r' | 0x1c..=0x1f)
+}
+
+fn py_space(c: char) -> bool {
+    c.is_whitespace() || ('\x1c'..='\x1f').contains(&c)
+}
+
+impl<'a> SplitWs<'a> {
+    fn boundary(&self, s: &str, space: bool) -> Option<usize> {
+        s.char_indices().find(|&(_, c)| py_space(c) == space).map(|(i, _)| i)
+    }
+}
+
+impl<'a> Iterator for SplitWs<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.ascii {
+            let b = self.rest.as_bytes();
+            let mut i = 0;
+            while i < b.len() && py_space_ascii(&b[i]) {
+                i += 1;
+            }
+            if i == b.len() {
+                self.rest = "";
+                return None;
+            }
+            let mut j = i + 1;
+            while j < b.len() && !py_space_ascii(&b[j]) {
+                j += 1;
+            }
+            let piece = &self.rest[i..j];
+            self.rest = &self.rest[j..];
+            return Some(piece);
+        }
+        let Some(start) = self.boundary(self.rest, false) else {
+            self.rest = "";
+            return None;
+        };
+        let s = &self.rest[start..];
+        let end = self.boundary(s, true).unwrap_or(s.len());
+        self.rest = &s[end..];
+        Some(&s[..end])
+    }
 }
 // @end
 

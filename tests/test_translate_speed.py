@@ -1,0 +1,246 @@
+"""Lowering shapes that make the Rust fast (issue 15, item 1; figures in benchmarks/kernels.py):
+char views for str indexed in loops, moves of dead locals (portalis/analysis/liveness.py),
+borrowed split pieces, the counting idiom in one dict lookup, sorted chars. Golden checks of the
+Rust text without cargo, then one shared cargo build comparing the same shapes with Python,
+edge cases included (negative indices, IndexError, non-ASCII text, Python's whitespace)."""
+
+from __future__ import annotations
+
+import shutil
+
+import libcst as cst
+import pytest
+
+from conftest import DiffRun, run_differential, type_map_of
+from portalis.analysis.indexing import indexed_in_loop
+from portalis.analysis.liveness import movable_copies
+from portalis.lower.module import lower_module
+from portalis.parse import parse_source, source_module_from_text
+
+needs_cargo = pytest.mark.skipif(shutil.which("cargo") is None, reason="cargo is needed")
+
+SRC = '''
+def edit_distance(a: str, b: str) -> int:
+    prev: list[int] = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur: list[int] = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+        prev = cur
+    return prev[len(b)]
+
+
+def count_char(s: str, c: str) -> int:
+    n = 0
+    for i in range(len(s)):
+        if s[i] == c or s[i] == "!":
+            n += 1
+    return n
+
+
+def at(s: str, i: int) -> str:
+    out = ""
+    for k in range(2):
+        out += s[i]
+    return out
+
+
+def keep_alias(n: int) -> list[int]:
+    cur: list[int] = [1]
+    prev: list[int] = []
+    for i in range(n):
+        prev = cur
+        cur.append(i)
+    return prev + cur
+
+
+def chunks(n: int) -> list[list[int]]:
+    out: list[list[int]] = []
+    for i in range(n):
+        row: list[int] = [i, i + 1]
+        out.append(row)
+    return out
+
+
+def word_counts(text: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for word in text.split():
+        counts[word] = counts.get(word, 0) + 1
+    return counts
+
+
+def first_seen(text: str) -> dict[str, int]:
+    seen: dict[str, int] = {}
+    for i, word in enumerate(text.split(",")):
+        seen[word] = i
+    return seen
+
+
+def anagram_key(w: str) -> str:
+    return "".join(sorted(w))
+
+
+def letter(i: int) -> str:
+    return "abcd"[i]
+
+
+def pairs(xs: list[int], s: str) -> int:
+    t = 0
+    for i in range(len(xs)):
+        for j in range(i, len(xs)):
+            t += xs[i] * xs[j]
+    for k in range(1, len(s)):
+        if s[k] == s[k - 1]:
+            t += 1
+    return t
+
+
+def numbered(s: str, n: int) -> str:
+    out = ""
+    for i in range(n):
+        out += str(i) + s
+    out += out + "!"
+    return out
+
+
+def grow(xs: list[int]) -> int:
+    for i in range(len(xs)):
+        if xs[i] > 0:
+            xs.append(0)
+    return len(xs)
+'''
+
+CALLS = [
+    "edit_distance('kitten', 'sitting')", "edit_distance('', 'abc')", "edit_distance('héllo', 'hallo😀')",
+    "count_char('a!b!aa', 'a')", "count_char('', 'a')", "count_char('ééé', 'é')",
+    "at('xyz', 0)", "at('xyz', -1)", "at('xyz', 3)", "at('xyz', -4)", "at('😀é', -2)",
+    "chunks(3)",  # keep_alias aliases two lists (the clone differs from Python: not this issue)
+    "word_counts('a b  a\\tc\\n a')", "word_counts('')", "word_counts('x\\x1cy\\xa0x\\u3000y')",
+    "first_seen('a,b,,a')", "first_seen('')",
+    "anagram_key('listen')", "anagram_key('héllo😀')", "anagram_key('')",
+    "letter(1)", "letter(-1)", "letter(4)", "letter(-5)",
+    "pairs([3, 1, 2], 'aabéé')", "pairs([], '')", "grow([1, 0, 2])", "numbered('é', 3)", "numbered('', 0)",
+]
+
+
+@pytest.fixture(scope="module")
+def rust() -> dict[str, str]:
+    parsed = parse_source(source_module_from_text("m", SRC), SRC)
+    tm = type_map_of(SRC, "m")
+    return {item.name: item.code for item in lower_module(parsed, tm, {"m": tm}).items}
+
+
+def test_a_str_indexed_in_a_loop_gets_a_char_view(rust: dict[str, str]) -> None:
+    code = rust["edit_distance"]
+    assert "let __a_chars1: Vec<char> = a.chars().collect();" in code
+    assert "__a_chars1[crate::pyrt::index(i - 1, __a_chars1.len())]\n                == __b_chars2[" in code
+    assert "str_index" not in code and "chars().count()" not in code  # len(b) reads the view too
+    # a one-character literal compares as a char
+    assert "== '!'" in rust["count_char"]
+    # outside a loop no view is made; in a loop `out += s[i]` pushes the char
+    assert "push(__s_chars1[crate::pyrt::index(i, __s_chars1.len())])" in rust["at"]
+
+
+def test_a_dead_local_is_moved_not_cloned(rust: dict[str, str]) -> None:
+    assert "prev = cur;" in rust["edit_distance"]
+    assert "out.push(row);" in rust["chunks"]
+    # cur is read after `prev = cur`: the copy stays
+    assert "prev = cur.clone();" in rust["keep_alias"]
+
+
+def test_split_pieces_are_borrowed_and_counted_in_one_lookup(rust: dict[str, str]) -> None:
+    code = rust["word_counts"]
+    assert "for word in crate::pyrt::split_ws(text) {" in code
+    assert "*counts.slot(word, 0) += 1;" in code
+    assert "collect" not in code and "to_string" not in code
+    code = rust["first_seen"]
+    assert '.split(",")' in code and "collect" not in code and "seen.set_item(word, i);" in code
+
+
+def test_sorted_chars_and_literal_index(rust: dict[str, str]) -> None:
+    code = rust["anagram_key"]
+    assert "sort_unstable" in code and ".collect::<String>()" in code and "join" not in code
+    assert "['a', 'b', 'c', 'd'][crate::pyrt::index(i, 4)]" in rust["letter"]
+
+
+def test_bounds_proven_by_the_loop_are_not_checked_again(rust: dict[str, str]) -> None:
+    code = rust["pairs"]
+    assert "xs[i as usize]" in code and "__s_chars1[k as usize]" in code
+    # j starts at a variable, k - 1 is not the loop variable: Python's index check stays
+    assert "xs[crate::pyrt::index(j, xs.len())]" in code and "crate::pyrt::index(k - 1," in code
+    # xs grows inside the loop: checked
+    assert "xs[crate::pyrt::index(i, xs.len())]" in rust["grow"]
+
+
+def test_formatted_text_is_appended_in_place(rust: dict[str, str]) -> None:
+    code = rust["numbered"]
+    assert 'std::fmt::Write::write_fmt(&mut out, format_args!("{}{}", i, s))' in code
+    assert 'out.push_str(&format!("{}!", out));' in code  # reads out itself: formatted first
+
+
+def _fn(source: str) -> cst.FunctionDef:
+    node = cst.parse_module(source).body[0]
+    assert isinstance(node, cst.FunctionDef)
+    return node
+
+
+@pytest.mark.parametrize(
+    ("source", "moved"),
+    [
+        # rebound at the top of the next iteration, not read after the loop
+        ("def f(n):\n    p = []\n    for i in range(n):\n        c = [i]\n        p = c\n    return p\n", True),
+        # read after the loop
+        ("def f(n):\n    p = []\n    c = []\n    for i in range(n):\n        c = [i]\n        p = c\n    return p + c\n", False),
+        # read again at the next iteration before it is rebound
+        ("def f(n):\n    p = []\n    c = [0]\n    for i in range(n):\n        c.append(i)\n        p = c\n    return p\n", False),
+        # the while test reads it; rebound right after the copy, it is dead
+        ("def f(n):\n    p = []\n    c = [0]\n    while c and n:\n        p = c\n        n -= 1\n    return p\n", False),
+        ("def f(n):\n    p = []\n    c = [0]\n    while c:\n        p = c\n        c = []\n    return p\n", True),
+        # an exception may reach a handler that reads it
+        ("def f(n):\n    c = [n]\n    try:\n        p = c\n    except ValueError:\n        return c\n    return p\n", False),
+        # a nested function captures it
+        ("def f(n):\n    c = [n]\n    p = c\n    g = lambda: c\n    return p\n", False),
+        # only one branch: the statement after the if does not read it
+        ("def f(n):\n    c = [n]\n    if n:\n        p = c\n    else:\n        p = []\n    return p\n", True),
+        ("def f(n):\n    c = [n]\n    if n:\n        p = c\n    else:\n        p = []\n    return p + c\n", False),
+        ("def f(xs):\n    out = []\n    for x in xs:\n        row = [x]\n        out.append(row)\n    return out\n", True),
+        ("def f(xs):\n    out = []\n    row = []\n    for x in xs:\n        row.append(x)\n        out.append(row)\n    return out\n", False),
+    ],
+)
+def test_liveness_finds_only_dead_sources(source: str, moved: bool) -> None:
+    fn = _fn(source)
+    names: dict[int, str] = {}
+
+    def walk(node: cst.CSTNode) -> None:
+        if isinstance(node, cst.Name):
+            names[id(node)] = node.value
+        for child in node.children:
+            walk(child)
+
+    walk(fn)
+    movable = {names[i] for i in movable_copies(fn)}
+    assert (("c" in movable) or ("row" in movable)) is moved, movable
+
+
+def test_indexed_in_loop_names_only_subscripts_inside_loops() -> None:
+    fn = _fn("def f(a, b, c):\n    x = a[0]\n    for i in range(3):\n        y = b[i] + c[1:2]\n    return [a[j] for j in range(2)]\n")
+    assert indexed_in_loop(fn) == {"a", "b"}
+
+
+@pytest.fixture(scope="module")
+def speed_run(tmp_path_factory, toolchain) -> DiffRun:
+    return run_differential(SRC, CALLS, tmp_path_factory.mktemp("speed"), toolchain)
+
+
+@needs_cargo
+def test_speed_shapes_translate_completely(speed_run: DiffRun) -> None:
+    module = speed_run.module_report()
+    bad = {f["name"]: f["status"] for f in module["functions"] if f["status"] != "translated"}
+    assert not bad, (bad, module["diagnostics"])
+
+
+@needs_cargo
+@pytest.mark.parametrize("call", CALLS)
+def test_speed_shapes_differential(speed_run: DiffRun, call: str) -> None:
+    speed_run.check(call)
