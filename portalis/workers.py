@@ -19,6 +19,7 @@ shard is done again in the calling process, where each stage contains its own fa
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import threading
@@ -27,7 +28,7 @@ from typing import Any, Callable, Sequence
 
 AUTO_MIN_BYTES = 256 * 1024  # about 6,000 lines of Python: below that, one process is as fast
 JOBS_ENV = "PORTALIS_JOBS"
-_PRELOAD = ["portalis.workers", "portalis.parse", "portalis.typemap", "portalis.lower.module", "portalis.names"]
+_PRELOAD = ["portalis.workers", "portalis.parse", "portalis.typemap", "portalis.lower.module", "portalis.names", "portalis.cache"]
 
 
 def cores() -> int:
@@ -180,3 +181,54 @@ def lower_unformatted(item: tuple[Any, Any], interfaces: Any) -> Any:
 
     parsed, type_map = item
     return lower_module(parsed, type_map, interfaces, None)
+
+
+_SHARED: dict[int, ShardPool] = {}
+
+
+def shared_pool(n: int) -> ShardPool:
+    """A pool of n workers kept for the life of this process (closed at exit): the Dagster stages
+    of one run (parse, type map, translation: one step each) hand each module to the same worker,
+    which still holds the module's tree from the step before."""
+    pool = _SHARED.get(n)
+    if pool is None:
+        pool = ShardPool(n).__enter__()
+        _SHARED[n] = pool
+        if len(_SHARED) == 1:
+            atexit.register(_close_shared)
+    return pool
+
+
+def _close_shared() -> None:
+    for pool in _SHARED.values():
+        pool.__exit__(None, None, None)
+    _SHARED.clear()
+
+
+def parse_at(src: Any, root: Any) -> Any:
+    """parse_file(root, src); None for no source."""
+    from portalis.parse import parse_file
+
+    return parse_file(root, src) if src is not None else None
+
+
+def type_map_of(parsed: Any) -> Any:
+    """build_type_map(parsed); None for no parsed module."""
+    from portalis.typemap import build_type_map
+
+    return build_type_map(parsed) if parsed is not None else None
+
+
+def translate_printed(item: tuple[Any, Any, Any, Any] | None, full: bool) -> Any:
+    """translate_planned(plan, parsed, type_map, entries, rustfmt=None): printed, not formatted;
+    an exception comes back as the value, for the caller to record as that module's failure.
+    None (a module not to translate) gives None."""
+    from portalis.cache import translate_planned
+
+    if item is None:
+        return None
+    plan, parsed, type_map, entries = item
+    try:
+        return translate_planned(plan, parsed, type_map, entries, rustfmt=None, full=full)
+    except Exception as exc:  # noqa: BLE001 - the caller's outer net records it for this module
+        return exc
