@@ -36,6 +36,40 @@ def serial_and_parallel(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path,
     return outs[0], outs[1]
 
 
+def test_dagster_stages_in_workers_give_the_cli_s_rust(serial_and_parallel: tuple[Path, Path], tmp_path: Path) -> None:
+    """parsed_ast, type_map and rust_translation (no cargo) with the translator resource's `jobs: 2`:
+    every item of every module is in the serial CLI's Rust file of that module."""
+    import dagster as dg
+    from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+    from portalis.source import discover
+    from portalis.store import Store
+    from portalis_assets.definitions import defs
+    from portalis_assets.partitions import python_modules
+    from portalis_assets.runner import _run_config
+
+    serial, _ = serial_and_parallel
+    repo = serial.parent / "repo"
+    db = tmp_path / "p.duckdb"
+    config = _run_config(repo, db, {"crate_dir": str(tmp_path / "crate"), "work_dir": str(tmp_path / "work")}, "WARNING")
+    config["resources"]["translator"] = {"config": {"jobs": 2}}
+    keys = [m.module for m in discover(repo)]
+    job = defs.resolve_job_def("translate_repo").get_subset(
+        asset_selection={dg.AssetKey(k) for k in ("parsed_ast", "type_map", "rust_translation")})
+    with dg.instance_for_test() as instance:
+        instance.add_dynamic_partitions(python_modules.name, keys)
+        result = job.execute_in_process(run_config=config, instance=instance, raise_on_error=False,
+                                        tags={ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1]})
+    assert result.success
+    translations = Store(db).get_translations()
+    assert sorted(translations) == sorted(keys)
+    rust = {k: v.decode() for k, v in crate_files(serial).items() if k.endswith(".rs")}
+    items = [(m, it.code) for m, t in translations.items() for it in t.items if it.code]
+    assert len(items) > 20
+    missing = [(m, code[:60]) for m, code in items if not any(code in text for text in rust.values())]
+    assert missing == []
+
+
 def test_parallel_translation_writes_the_same_crate_and_report(serial_and_parallel: tuple[Path, Path]) -> None:
     serial, parallel = serial_and_parallel
     a, b = crate_files(serial), crate_files(parallel)
