@@ -29,13 +29,13 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, Sequence
 
 from pydantic import ValidationError
 
 from portalis.contain import internal_error
 from portalis.interface import ModuleState, digest, interface_deps, interface_hash, interface_parts, scope_digest
-from portalis.lower.module import FunctionResult, lower_module
+from portalis.lower.module import FunctionResult, format_translations, lower_module
 from portalis.names import export_closure
 from portalis.model import Diagnostic, FunctionInfo, FunctionSignature, ModuleTranslation, ModuleTypeMap, ParsedModule, RustItem
 from portalis.store import Store
@@ -228,12 +228,13 @@ def translate_planned(
     type_map: ModuleTypeMap,
     entries: Mapping[str, CacheEntry],
     *,
-    rustfmt: str = "rustfmt",
+    rustfmt: str | None = "rustfmt",
     full: bool = False,
     lower: Lower = lower_module,
 ) -> CachedTranslation:
     """Translate a module, reusing the cached functions among `entries` (unless `full`); the
-    functions translated now come back as `new_entries`. Each key is lowered at most once."""
+    functions translated now come back as `new_entries`. Each key is lowered at most once.
+    `rustfmt=None`: printed, not formatted; then format_planned formats many modules at once."""
     by_key = {} if full else dict(entries)
     reused: list[str] = []
 
@@ -260,6 +261,23 @@ def translate_planned(
     return CachedTranslation(
         translation=translation, translated=[r.item.name for r in lowered], reused=reused, new_entries=new_entries
     )
+
+
+def format_planned(results: Sequence[CachedTranslation], rustfmt: str = "rustfmt") -> None:
+    """Format the modules `translate_planned(..., rustfmt=None)` printed, with one rustfmt run for
+    all (its start-up costs more than formatting a module), then give their new cache entries the
+    formatted items and any quarantine diagnostic of the formatting: what translate_planned with a
+    rustfmt stores."""
+    before = [len(r.translation.diagnostics) for r in results]
+    format_translations([r.translation for r in results], rustfmt)
+    for r, n in zip(results, before):
+        items = {i.name: i for i in r.translation.items}
+        late = r.translation.diagnostics[n:]
+        for e in r.new_entries:
+            item = items.get(e.function)
+            diagnostics = list(e.result.diagnostics) + [d for d in late if d.function == e.function]
+            e.result = FunctionResult((item if item is not None else e.result.item).model_copy(), diagnostics)
+            e.line_dependent = bool(diagnostics)
 
 
 def translate_cached(
@@ -305,18 +323,22 @@ def translate_all_cached(
     entries = cache.get(fk for plan in plans.values() for fk in plan.function_keys.values())
     new: list[CacheEntry] = []
     stats = {"functions_translated": 0, "cache_hits": 0}
+    done: list[CachedTranslation] = []
     for k, p in parsed.items():
         if k not in plans:
             continue
         try:
-            r = translate_planned(plans[k], p, type_maps[k], entries, rustfmt=rustfmt)
+            r = translate_planned(plans[k], p, type_maps[k], entries, rustfmt=None)  # formatted below, all at once
         except Exception as exc:  # noqa: BLE001
             out[k] = failed_translation(p, type_maps.get(k), internal_error(k, "translating", exc))
             continue
         out[k] = r.translation
-        new += r.new_entries
+        done.append(r)
         stats["functions_translated"] += len(r.translated)
         stats["cache_hits"] += len(r.reused)
+    format_planned(done, rustfmt)
+    for r in done:
+        new += r.new_entries
     if new:
         cache.put(new)
     return {k: out[k] for k in parsed if k in out}, stats

@@ -108,7 +108,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
     try:
         run = translate_path(Path(args.path), Path(args.out), Toolchain(), build=not args.no_build, verify=args.verify,
                              verify_config=VerifyConfig(sandbox=policy),
-                             cache=Path(args.cache) if args.cache else None, llm=llm, progress=progress, vendor=args.vendor)
+                             cache=Path(args.cache) if args.cache else None, llm=llm, progress=progress, vendor=args.vendor,
+                             jobs=args.jobs)
     except BackendUnavailable as exc:
         raise SourceError(f"LLM backend unavailable: {exc}") from exc
     finally:
@@ -342,6 +343,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", required=True, help="directory to write the crate into")
     t.add_argument("--json", action="store_true", help="print the report as JSON")
     t.add_argument("--no-build", action="store_true", help="cargo check only, skip cargo build")
+    t.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="worker processes for parse, type map, lowering and the Python side of --verify (default: "
+                        "$PORTALIS_JOBS, else every core for a repository of 6,000+ lines; 1: one process)")
     t.add_argument("--vendor", action="store_true",
                    help="copy the crate's dependencies into DIR/vendor (cargo vendor) so it builds offline")
     t.add_argument(

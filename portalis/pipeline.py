@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +38,7 @@ from portalis.parse import parse_file
 from portalis.progress import NO_PROGRESS, ProgressSink
 from portalis.reasons import function_lines, function_reason
 from portalis.typemap import build_type_map
+from portalis.workers import ShardPool, job_count, lower_unformatted, parse_and_map, run_sharded
 from portalis.analysis.provenance import find_signature, signature_summary
 from portalis.validate.cargo import Toolchain, run_cargo, rustfmt_clean
 from portalis.validate.behaviour import BehaviourReport, VerifyConfig, apply_verdicts, verify_crate
@@ -167,6 +169,17 @@ class TranslationRun:
     report_crate_name: str = ""  # the crate's package name
 
 
+def _source_sizes(root: Path, modules: list) -> dict[str, int]:
+    """Each module's file size in bytes (0 when unreadable): the weight of its share of the work."""
+    sizes: dict[str, int] = {}
+    for m in modules:
+        try:
+            sizes[m.module] = (root / m.path).stat().st_size
+        except OSError:
+            sizes[m.module] = 0
+    return sizes
+
+
 def check_out_dir(out_dir: Path) -> None:
     if out_dir.exists() and not out_dir.is_dir():
         raise SourceError(f"output path exists and is not a directory: {out_dir}")
@@ -183,6 +196,7 @@ def translate_path(
     llm: "LLMSettings | None" = None,
     progress: ProgressSink = NO_PROGRESS,
     vendor: bool = False,
+    jobs: int | None = None,
 ) -> TranslationRun:
     """Translate a .py file, a package or a repository directory into a crate in out_dir.
 
@@ -200,7 +214,11 @@ def translate_path(
     (portalis.validate.behaviour) and the report gets its status (verified, failed, untested),
     its case counts and a `verification` summary.
 
-    `progress` (portalis/progress.py) hears of each stage and of each module done."""
+    `progress` (portalis/progress.py) hears of each stage and of each module done.
+
+    `jobs`: worker processes for parse, type map and lowering (portalis/workers.py: None or 0
+    means $PORTALIS_JOBS, else every core when the repository is big enough); the crate and the
+    report are the same as with one process."""
     toolchain = toolchain or Toolchain()
     check_out_dir(out_dir)
     src = resolve_root(path)
@@ -213,51 +231,70 @@ def translate_path(
     t0 = time.perf_counter()
     # Each stage function is contained per module (portalis/contain.py): what escapes a pass for
     # one module fails that module (status `error`), never the run.
-    progress.stage("parse", total=len(modules))
-    parsed: dict[str, ParsedModule] = {}
-    for m in modules:
-        parsed[m.module] = parse_file(src.root, m)
-        progress.advance()
-    timings["parse_s"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    progress.stage("type map", total=len(parsed))
-    type_maps: dict[str, ModuleTypeMap] = {}
-    for k, p in parsed.items():
-        type_maps[k] = build_type_map(p)
-        progress.advance()
-    # Types settled against the whole crate once (portalis/names.py): re-exported classes where
-    # they are defined, aliases of other modules, a placeholder for what has no Rust item.
-    type_maps = resolve_all(type_maps)
-    timings["type_map_s"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    cache_stats: dict[str, int] = {}
-    llm_summary: dict | None = None
-    progress.stage("translate" if llm is None else "translate (rules, then the LLM)", total=len(parsed) if llm is None and cache is None else None)
-    if llm is not None:  # rules, then the model for what they left (portalis/llm/stage.py)
-        from portalis.llm.stage import translate_with_llm
-        from portalis.store import Store
+    weights = _source_sizes(src.root, modules)
+    # The LLM stage and the cache read and write a store: they stay in this process.
+    n_jobs = job_count(jobs, len(modules), sum(weights.values())) if llm is None and cache is None else 1
+    with ShardPool(n_jobs) if n_jobs > 1 else nullcontext() as pool:
+        parsed: dict[str, ParsedModule] = {}
+        type_maps: dict[str, ModuleTypeMap] = {}
+        if pool is not None:
+            # Each worker parses and maps its shard, and later lowers the same shard from the trees it holds.
+            progress.stage(f"parse + type map ({n_jobs} workers)", total=len(modules))
+            both = run_sharded(parse_and_map, {m.module: m for m in modules}, n_jobs, (src.root,), pool, weights)
+            for k, (p, tm) in both.items():
+                parsed[k], type_maps[k] = p, tm
+            progress.advance(len(modules))
+            timings["parse_s"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+        else:
+            progress.stage("parse", total=len(modules))
+            for m in modules:
+                parsed[m.module] = parse_file(src.root, m)
+                progress.advance()
+            timings["parse_s"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            progress.stage("type map", total=len(parsed))
+            for k, p in parsed.items():
+                type_maps[k] = build_type_map(p)
+                progress.advance()
+        # Types settled against the whole crate once (portalis/names.py): re-exported classes where
+        # they are defined, aliases of other modules, a placeholder for what has no Rust item.
+        type_maps = resolve_all(type_maps)
+        timings["type_map_s"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        cache_stats: dict[str, int] = {}
+        llm_summary: dict | None = None
+        progress.stage("translate" if llm is None else "translate (rules, then the LLM)", total=len(parsed) if llm is None and cache is None else None)
+        if llm is not None:  # rules, then the model for what they left (portalis/llm/stage.py)
+            from portalis.llm.stage import translate_with_llm
+            from portalis.store import Store
 
-        llm_toolchain = toolchain if toolchain.target_dir else toolchain.model_copy(update={"target_dir": str(out_dir / "target")})
-        translations, stats, stage = translate_with_llm(
-            parsed, type_maps, llm, llm_toolchain, src.root, {m.module: m.path for m in modules},
-            cache_store=Store(cache) if cache is not None else None,
-        )
-        cache_stats = stats if cache is not None else {}
-        llm_summary = stage.summary()
-    elif cache is not None:  # per-function cache (portalis/cache.py): unchanged functions are reused
-        from portalis.cache import FunctionCache, translate_all_cached
-        from portalis.store import Store
+            llm_toolchain = toolchain if toolchain.target_dir else toolchain.model_copy(update={"target_dir": str(out_dir / "target")})
+            translations, stats, stage = translate_with_llm(
+                parsed, type_maps, llm, llm_toolchain, src.root, {m.module: m.path for m in modules},
+                cache_store=Store(cache) if cache is not None else None,
+            )
+            cache_stats = stats if cache is not None else {}
+            llm_summary = stage.summary()
+        elif cache is not None:  # per-function cache (portalis/cache.py): unchanged functions are reused
+            from portalis.cache import FunctionCache, translate_all_cached
+            from portalis.store import Store
 
-        translations, cache_stats = translate_all_cached(parsed, type_maps, FunctionCache(Store(cache)), rustfmt=toolchain.rustfmt)
-    else:
-        # Printed unformatted, then formatted by one rustfmt run for the whole crate.
-        translations = {}
-        for k, p in parsed.items():
-            translations[k] = lower_module(p, type_maps[k], type_maps, None)
-            progress.advance()
-        progress.stage("rustfmt")
-        format_translations(list(translations.values()), toolchain.rustfmt)
-    timings["translate_s"] = time.perf_counter() - t0
+            translations, cache_stats = translate_all_cached(parsed, type_maps, FunctionCache(Store(cache)), rustfmt=toolchain.rustfmt)
+        else:
+            # Printed unformatted, then formatted by one rustfmt run for the whole crate.
+            if pool is not None:
+                translations = run_sharded(lower_unformatted, {k: (p, type_maps[k]) for k, p in parsed.items()}, n_jobs,
+                                           (type_maps,), pool, weights)
+                progress.advance(len(translations))
+            else:
+                translations = {}
+                for k, p in parsed.items():
+                    translations[k] = lower_module(p, type_maps[k], type_maps, None)
+                    progress.advance()
+            progress.stage("rustfmt")
+            format_translations(list(translations.values()), toolchain.rustfmt)
+        timings["translate_s"] = time.perf_counter() - t0
 
     out_dir.mkdir(parents=True, exist_ok=True)
     if toolchain.target_dir is None:

@@ -31,7 +31,9 @@ warnings.filterwarnings("ignore", category=dg.PreviewWarning, message=".*partiti
 
 from pydantic import Field
 
-from portalis.cache import CachedTranslation, FunctionCache, RULES_VERSION, plan_module, translate_planned, translator_version
+from portalis.cache import (
+    CachedTranslation, FunctionCache, RULES_VERSION, format_planned, plan_module, translate_planned, translator_version,
+)
 from portalis.crate import crate_name
 from portalis.deps import DependencyError
 from portalis.deps import vendor as vendor_crate
@@ -41,6 +43,7 @@ from portalis.names import load_export_closure, resolve_all
 from portalis.parse import parse_file
 from portalis.pipeline import assemble, module_report, verification_summary, write_report
 from portalis.typemap import build_type_map
+from portalis.workers import parse_at, run_sharded, shared_pool, translate_printed, type_map_of
 from portalis.validate.cargo import run_cargo, rustfmt_clean
 from portalis.sandbox import SandboxPolicy
 from portalis.validate.behaviour import BehaviourReport, VerifyConfig, apply_verdicts, verify_crate
@@ -99,13 +102,19 @@ STATUS_VERSION = "status-1"
     kinds={"python", "duckdb"},
     description="libcst outline of each module (functions, classes, imports, constants) and its source.",
 )
-def parsed_ast(context: dg.AssetExecutionContext, source_repo: SourceRepoResource, store: DuckDBStoreResource) -> None:
+def parsed_ast(context: dg.AssetExecutionContext, source_repo: SourceRepoResource, store: DuckDBStoreResource,
+               translator: TranslatorResource) -> None:
     claim_run(context)
     db = store.store()
-    db.clear_failures(list(context.partition_keys))  # this run decides anew what failed
+    keys = list(context.partition_keys)
+    db.clear_failures(keys)  # this run decides anew what failed
     root = source_repo.root_path(db)
     found = {m.module: m for m in source_repo.modules(db)}
-    for key in context.partition_keys:
+    # Parsed by worker processes when the run is big enough (portalis/workers.py); each keeps its
+    # modules' trees for type_map and rust_translation, which give it the same modules.
+    jobs = translator.job_count(len(keys), _source_bytes(root, [found[k] for k in keys if k in found]))
+    ready = run_sharded(parse_at, {k: found.get(k) for k in keys}, jobs, (root,), shared_pool(jobs)) if jobs > 1 else {}
+    for key in keys:
         src = found.get(key)
         try:
             inject_fault("parsed_ast", key)
@@ -115,7 +124,7 @@ def parsed_ast(context: dg.AssetExecutionContext, source_repo: SourceRepoResourc
                     diagnostics=[Diagnostic(code="PTL002", message=f"module {key} is not in {root}", module=key)],
                 )
             else:
-                parsed = parse_file(root, src)
+                parsed = ready.get(key) or parse_file(root, src)
             db.put_parsed(parsed)
         except Exception as exc:  # the outer net: one module's failure must not cost the others
             record_failure(context, db, "parsed_ast", key, src.path if src else "", exc)
@@ -143,18 +152,21 @@ def parsed_ast(context: dg.AssetExecutionContext, source_repo: SourceRepoResourc
     deps=[parsed_ast],
     description="Each module's interface: function signatures, dataclass fields, constants, in Python and Rust types.",
 )
-def type_map(context: dg.AssetExecutionContext, store: DuckDBStoreResource) -> None:
+def type_map(context: dg.AssetExecutionContext, store: DuckDBStoreResource, translator: TranslatorResource) -> None:
     db = store.store()
     keys = list(context.partition_keys)
     parsed = db.get_parsed(keys)
     failed = db.failures(keys, run_id=context.run.run_id)
+    jobs = translator.job_count(len(keys), sum(len(p.source) for p in parsed.values()))
+    ready = (run_sharded(type_map_of, {k: parsed.get(k) if k not in failed else None for k in keys}, jobs, (), shared_pool(jobs))
+             if jobs > 1 else {})
     for key in keys:
         if skip_failed(context, failed, key):
             continue
         p = parsed.get(key)
         try:
             inject_fault("type_map", key)
-            tm = build_type_map(p) if p is not None else ModuleTypeMap(module=key)
+            tm = ready.get(key) or (build_type_map(p) if p is not None else ModuleTypeMap(module=key))
             db.put_type_map(tm)
         except Exception as exc:  # the outer net: one module's failure must not cost the others
             record_failure(context, db, "type_map", key, p.path if p else "", exc)
@@ -234,6 +246,14 @@ def rust_translation(
 
     todo = [k for k in keys if k in plans and not unchanged(k)]
     entries = {} if config.full else FunctionCache(db).get(fk for k in todo for fk in plans[k].function_keys.values())
+    # Lowered by the workers that parsed and mapped the same modules (portalis/workers.py), when the run is big enough.
+    jobs = translator.job_count(len(keys), sum(len(p.source) for p in parsed.values())) if llm is None else 1
+    ready: dict[str, Any] = {}
+    if jobs > 1 and todo:
+        items = {k: (plans[k], parsed[k], own_maps.get(k) or ModuleTypeMap(module=k),
+                     {fk: entries[fk] for fk in plans[k].function_keys.values() if fk in entries}) if k in todo else None
+                 for k in keys}
+        ready = run_sharded(translate_printed, items, jobs, (config.full,), shared_pool(jobs))
     totals = {"retranslated": 0, "kept": 0, "functions_translated": 0, "cache_hits": 0, "failed": 0}
     done: dict[str, tuple[CachedTranslation, float]] = {}
     for key in keys:
@@ -258,12 +278,17 @@ def rust_translation(
         started = time.perf_counter()
         try:
             inject_fault("rust_translation", key)
-            done[key] = (translate_planned(plan, p, tm, entries, rustfmt=translator.rustfmt, full=config.full),
+            # Printed only: one rustfmt run formats every module of the run below (a run per module costs more).
+            result = ready.get(key)
+            if isinstance(result, Exception):
+                raise result
+            done[key] = (result or translate_planned(plan, p, tm, entries, rustfmt=None, full=config.full),
                          time.perf_counter() - started)
         except Exception as exc:  # one module's failure must not cost the others their translation
             totals["failed"] += 1
             record_failure(context, db, "rust_translation", key, p.path, exc)
             context.add_asset_metadata({"retranslated": False}, partition_key=key)
+    format_planned([r for r, _ in done.values()], translator.rustfmt)
     # The LLM stage: what the rules left in ALL modules of the run, in one batch (portalis/llm/stage.py).
     llm_modules: dict[str, dict] = {}
     retry: set[str] = set()
@@ -308,6 +333,17 @@ def rust_translation(
         )
     context.log.info(f"rust_translation: {totals}")
     pause_point("rust_translation")
+
+
+def _source_bytes(root: Any, sources: list) -> int:  # noqa: ANN401
+    """The size of the modules' files (what decides whether workers pay off)."""
+    total = 0
+    for src in sources:
+        try:
+            total += (root / src.path).stat().st_size
+        except OSError:
+            pass
+    return total
 
 
 def _llm_stage(

@@ -40,6 +40,14 @@ class TranslatorResource(dg.ConfigurableResource):
     timeout_s: float | None = Field(default=None, description="read timeout of one request (default 120 s)")
     llm_only: bool = Field(default=False, description="send every function to the model, not only what the rules left (evaluation)")
     rustfmt: str = Field(default="rustfmt", description="the rustfmt executable that formats the translated Rust")
+    jobs: int = Field(default=0, description="worker processes for parse, type map and translation (0: $PORTALIS_JOBS, "
+                      "else every core when the run holds 256 KB of Python or more; 1: the run's own process)")
+
+    def job_count(self, modules: int, source_bytes: int) -> int:
+        """Worker processes for a step over `modules` holding `source_bytes` of Python (portalis/workers.py)."""
+        from portalis.workers import job_count
+
+        return job_count(self.jobs or None, modules, source_bytes)
 
     def llm_settings(self) -> LLMSettings | None:
         """The LLM stage's settings (config first, then the environment), or None for rules only.

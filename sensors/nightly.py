@@ -30,7 +30,7 @@ from portalis_assets.jobs import translate_repo
 from portalis_assets.partitions import python_modules
 from portalis.source_root import SOURCE_ROOT_KEY, decide_watched_root
 from resources import DuckDBStoreResource, SourceRepoResource, TranslatorResource
-from sensors.requests import SOURCE_ROOT_TAG, TRIGGER_TAG, modules_run_request
+from sensors.requests import SOURCE_ROOT_TAG, TRIGGER_TAG, gather_at_end, modules_run_request
 
 CRON_ENV = "PORTALIS_NIGHTLY_CRON"
 FULL_ENV = "PORTALIS_NIGHTLY_FULL"
@@ -149,7 +149,7 @@ def build_nightly_schedule(
         when = context.scheduled_execution_time.strftime("%Y-%m-%d") if context.scheduled_execution_time else "now"
         context.log.info(f"{len(reasons)} stale modules: " + "; ".join(f"{m} ({r})" for m, r in list(reasons.items())[:20]))
         request = modules_run_request(
-            modules, reasons, run_key=f"{name}:{when}:{digest(sorted(reasons))[:16]}",
+            gather_at_end(context.instance, list(modules), reasons), reasons, run_key=f"{name}:{when}:{digest(sorted(reasons))[:16]}",
             tags={TRIGGER_TAG: name, SOURCE_ROOT_TAG: str(decision.root)},
             run_config={"ops": {"rust_translation": {"config": {"full": full}}},
                         "resources": {"source_repo": {"config": {"root": str(decision.root)}}}},

@@ -10,8 +10,8 @@ Each tick:
 3. re-parses only the changed modules to get their new interface hash; importers of a changed
    (or new, or removed) interface are retranslated too (`portalis.interface.plan_changes`);
 4. adds partitions for new modules, deletes partitions and DuckDB rows of removed ones;
-5. asks for ONE run over the smallest partition range covering every module to retranslate
-   (sensors/requests.py explains why a range, and what happens to unchanged modules inside it).
+5. asks for ONE run over exactly the modules to retranslate: when they are not contiguous in
+   the partition order, their partitions are first moved to its end (sensors/requests.py).
    When modules were only removed, the run rebuilds rust_crate alone.
 
 While a run this sensor launched is still queued or running, the tick is skipped: the next one
@@ -36,7 +36,7 @@ from portalis_assets.jobs import translate_repo
 from portalis_assets.partitions import python_modules
 from portalis_assets.recovery import fail_dead_runs
 from resources import DuckDBStoreResource, SourceRepoResource
-from sensors.requests import GIT_COMMIT_TAG, GIT_DIRTY_TAG, SOURCE_ROOT_TAG, TRIGGER_TAG, modules_run_request
+from sensors.requests import GIT_COMMIT_TAG, GIT_DIRTY_TAG, SOURCE_ROOT_TAG, TRIGGER_TAG, gather_at_end, modules_run_request
 
 INTERVAL_ENV = "PORTALIS_SENSOR_INTERVAL_S"
 DEFAULT_INTERVAL_S = 60
@@ -122,6 +122,8 @@ def evaluate_repo_changes(
         plan.removed,
     )[:32]
     order = [k for k in partitions if k not in set(plan.removed)] + plan.added
+    # The run covers exactly the modules to retranslate (sensors/requests.py).
+    order = gather_at_end(context.instance, order, plan.requested)
     run_requests: list[dg.RunRequest] = []
     request = modules_run_request(order, plan.requested, run_key, tags, run_config)
     if request is not None:

@@ -104,17 +104,19 @@ def test_sensor_decisions_on_50_modules(tmp_path: Path, instance: dg.DagsterInst
     (repo / "mod_07.py").write_text(original)
 
     # A signature change: that module and its importers (mod_10, mod_11, not mod_20 which imports
-    # mod_10 only), in ONE run over the range between them.
+    # mod_10 only), in ONE run over exactly them: their partitions move to the end of the order.
     (repo / "mod_05.py").write_text(module_source(5, f_param="float"))
     (request,) = tick(instance, repo, db).run_requests
     assert request.tags[MODULES_TAG] == "mod_05,mod_10,mod_11"
-    assert covered(instance, request) == [f"mod_{k:02d}" for k in range(5, 12)]
+    assert covered(instance, request) == ["mod_05", "mod_10", "mod_11"]
+    assert instance.get_dynamic_partitions(python_modules.name)[-3:] == ["mod_05", "mod_10", "mod_11"]
 
-    # Several changes far apart still make one run.
+    # Several changes far apart still make one run, over exactly them.
     (repo / "mod_48.py").write_text(module_source(48).replace("y = x * 2", "y = x * 5"))
     (request,) = tick(instance, repo, db).run_requests
     assert request.tags[MODULES_TAG] == "mod_05,mod_10,mod_11,mod_48"
-    assert covered(instance, request)[0] == "mod_05" and covered(instance, request)[-1] == "mod_48"
+    assert sorted(covered(instance, request)) == ["mod_05", "mod_10", "mod_11", "mod_48"]
+    assert len(instance.get_dynamic_partitions(python_modules.name)) == N
 
 
 def test_sensor_runs_translate_only_what_changed(tmp_path: Path, instance: dg.DagsterInstance) -> None:

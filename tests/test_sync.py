@@ -34,7 +34,7 @@ def test_sync_command_in_a_git_checkout(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     repo = tmp_path / "repo"
     (repo / "app").mkdir(parents=True)
-    (repo / "app" / "__init__.py").write_text("")
+    (repo / "app" / "__init__.py").write_text("def version() -> int:\n    return 1\n")
     (repo / "app" / "geo.py").write_text(
         "def area(w: int, h: int) -> int:\n    return w * h\n\n\ndef perimeter(w: int, h: int) -> int:\n    return 2 * (w + h)\n"
     )
@@ -51,7 +51,7 @@ def test_sync_command_in_a_git_checkout(tmp_path: Path, monkeypatch: pytest.Monk
     first = _sync(capsys, repo, crate)
     assert first == {
         "added": ["app", "app.geo", "app.shop"], "removed": [], "retranslated": ["app", "app.geo", "app.shop"],
-        "functions_translated": 3, "cache_hits": 0, "crate": str(crate.resolve()), "failed": [],
+        "functions_translated": 4, "cache_hits": 0, "crate": str(crate.resolve()), "failed": [],
     }  # app/scratch.py is ignored by git: not a module
     assert (crate / "Cargo.toml").exists() and (crate / "src" / "app" / "shop.rs").exists()
 
@@ -71,3 +71,25 @@ def test_sync_command_in_a_git_checkout(tmp_path: Path, monkeypatch: pytest.Monk
     assert "w + w + h + h" in (crate / "src" / "app" / "geo.rs").read_text()
     with dg.DagsterInstance.get() as instance:
         assert instance.get_run_records(limit=1)[0].dagster_run.tags[GIT_COMMIT_TAG] == _git(repo, "rev-parse", "HEAD")
+
+    # Two modules far apart in the partition order (app first, app.shop last; app.geo between):
+    # the run covers exactly them, app.geo is neither re-parsed nor re-validated.
+    (repo / "app" / "__init__.py").write_text("def version() -> int:\n    return 2\n")
+    shop = repo / "app" / "shop.py"
+    shop.write_text(shop.read_text().replace("// 4", "// 5"))
+    _git(repo, "commit", "-q", "-am", "two far apart")
+    fourth = _sync(capsys, repo, crate)
+    assert (fourth["retranslated"], fourth["functions_translated"], fourth["failed"]) == (["app", "app.shop"], 2, [])
+    assert "area(w, h), 5)" in (crate / "src" / "app" / "shop.rs").read_text()
+    with dg.DagsterInstance.get() as instance:
+        run = instance.get_run_records(limit=1)[0].dagster_run
+        touched = {
+            stage: sorted(r.event_log_entry.dagster_event.partition for r in instance.fetch_materializations(
+                dg.AssetRecordsFilter(asset_key=dg.AssetKey(stage), storage_ids=None), limit=100).records
+                if r.run_id == run.run_id)
+            for stage in ("parsed_ast", "type_map", "rust_translation", "validation_report", "module_status")
+        }
+        assert touched == {stage: ["app", "app.shop"] for stage in touched}
+        assert run.tags["portalis/range_size"] == "2"
+        assert list(instance.get_dynamic_partitions("python_modules")) == ["app.geo", "app", "app.shop"]
+    assert _sync(capsys, repo, crate)["retranslated"] == []  # moving the partitions left nothing to redo
