@@ -453,3 +453,88 @@ def test_validation_through_the_extension(shop):
     assert fns["total"]["verified_via"] == "extension" and fns["add"]["verified_via"] == "extension"
     assert report["verification"]["failed"] == run.report["verification"]["failed"] + 1
     assert report["extension_validation"]["counts"]["failed"] == 1
+
+
+KINDS = '''\
+class Box:
+    def __init__(self, w: int, h: int = 1) -> None:
+        self.w = w
+        self.h = h
+
+    @property
+    def area(self) -> int:
+        return self.w * self.h
+
+    @staticmethod
+    def unit() -> "Box":
+        return Box(1, 1)
+
+    @classmethod
+    def square(cls, n: int) -> "Box":
+        return cls(n, n)
+
+    def __len__(self) -> int:
+        return self.w
+
+    def __lt__(self, other: "Box") -> bool:
+        return self.w * self.h < other.w * other.h
+
+
+class Walk:
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __iter__(self):
+        return iter(range(self.n))
+
+
+class Big(Box):
+    def __init__(self, w: int) -> None:
+        self.w = w
+        self.h = 100
+'''
+
+
+def test_which_classes_are_swapped_whole(tmp_path):
+    """The plan, without a build: every kind of method a #[pyclass] carries; a class with
+    another special method or a base class is not swapped (PTL805) and its methods say why
+    (PTL803); unverified methods keep a class on Python unless --python-all."""
+    (tmp_path / "kinds.py").write_text(KINDS, encoding="utf-8")
+    run = translate_path(tmp_path / "kinds.py", tmp_path / "crate", build=False)
+    plan = plan_extension(run.report_crate_name, run.type_maps, run.report)  # nothing verified: nothing swapped
+    assert plan.swapped_classes() == []
+    assert any(s.code == "PTL805" and s.name == "Box" and "not verified" in s.reason for s in plan.skipped)
+    plan = plan_extension(run.report_crate_name, run.type_maps, run.report, include_all=True)
+    assert [c.name for c in plan.swapped_classes()] == ["Box"]
+    why = {s.name: (s.code, s.reason) for s in plan.skipped}
+    assert why["Walk"][0] == "PTL805" and "`Walk.__iter__`" in why["Walk"][1]
+    assert why["Big"][0] == "PTL805" and "no base" in why["Big"][1]
+    assert why["Walk.__iter__"][0] == "PTL803"
+    text = render_lib(plan)
+    for piece in ('#[pyclass(name = "Box", module = "kinds", subclass)]', "#[getter(w)]", "#[setter(h)]",
+                  "#[pyo3(signature = (w, h=None))]", 'or_default(py, "kinds", h, "1")', "#[getter(area)]",
+                  "#[staticmethod]", "#[classmethod]", "fn __len__(&self, py: Python<'_>) -> PyResult<usize>",
+                  "Err(_) => return Ok(py.NotImplemented())", "m.add_class::<C_kinds_box>()?;"):
+        assert piece in text, piece
+
+
+def test_a_class_failing_the_tests_demotes_its_methods(tmp_path):
+    """A class swapped whole that a test fails on: the tests do not say which method, so each
+    of its methods leaves `verified` (PTL816); other functions stay."""
+    from portalis.pyext.swap import RepoTestReport, SuiteRun, SwappedFunction, TestOutcome
+
+    report = {"modules": [{"module": "m", "functions": [
+        {"name": "Box.__init__", "qualname": "Box.__init__", "status": "verified"},
+        {"name": "Box.area", "qualname": "Box.area", "status": "verified"},
+        {"name": "f", "qualname": "f", "status": "verified"}]}],
+        "verification": {"verified": 3, "failed": 0, "untested": 0}}
+    path = tmp_path / REPORT_NAME
+    path.write_text(json.dumps(report), encoding="utf-8")
+    result = RepoTestReport(python=SuiteRun(side="python", passed=1), rust=SuiteRun(side="rust", failed=1),
+                            tests=[TestOutcome(nodeid="t::test_box", python="passed", rust="failed", touched=["m.Box"], blamed=["m.Box"])],
+                            functions=[SwappedFunction(name="m.Box", status="verified", tests_calling=1, tests_failing=1, demoted=True),
+                                       SwappedFunction(name="m.f", status="verified")])
+    assert demote(path, result) == ["m.Box"]
+    after = {f["qualname"]: f for f in json.loads(path.read_text(encoding="utf-8"))["modules"][0]["functions"]}
+    assert after["Box.__init__"]["status"] == after["Box.area"]["status"] == "failed"
+    assert after["Box.area"]["reason"]["code"] == "PTL816" and after["f"]["status"] == "verified"
