@@ -128,11 +128,13 @@ def cmd_translate(args: argparse.Namespace) -> int:
         progress.stage("maturin build (python extension)")
         try:
             _, extension = make_extension(run.out_dir, run.report_crate_name, run.type_maps, run.report, include_all=args.python_all,
-                                          build=not args.venv, target_dir=None if os.environ.get("CARGO_TARGET_DIR") else run.out_dir / "target",
+                                          build=True, target_dir=None if os.environ.get("CARGO_TARGET_DIR") else run.out_dir / "target",
                                           source_root=root if args.verify else None, verify_config=VerifyConfig(sandbox=policy))
         finally:
             progress.close()
-        if args.venv and not extension.problems and extension.exposed:
+        # --venv: the wheel built above (cached) is what the validation through the extension
+        # loads in this interpreter; `maturin develop` then installs the same sources there.
+        if args.venv and extension.ok and (extension.exposed or extension.classes):
             from portalis.pyext.build import develop
             from portalis.pyext.extension import record
 
@@ -164,7 +166,8 @@ def print_extension(ext) -> None:
     for s in ext.skipped:
         by_code[s["code"]] = by_code.get(s["code"], 0) + 1
     left = ", ".join(f"{n} {code}" for code, n in sorted(by_code.items()))
-    print(f"python extension: {ext.module} in {ext.dir}: {len(ext.exposed)} functions exposed" + (f", left out: {left}" if left else ""))
+    classes = f", {len(ext.classes)} classes swapped whole" if ext.classes else ""
+    print(f"python extension: {ext.module} in {ext.dir}: {len(ext.exposed)} functions exposed{classes}" + (f", left out: {left}" if left else ""))
     if ext.build is not None and ext.build.ok and not ext.build.lib_dir:
         print(f"  installed with maturin develop in {ext.build.seconds:.1f} s")
     elif ext.build is not None and ext.build.ok:

@@ -60,6 +60,7 @@ def python_extension(context: dg.AssetExecutionContext, config: ExtensionConfig,
         "module": ext.module,
         "path": dg.MetadataValue.path(ext.dir),
         "exposed": len(ext.exposed),
+        "classes_swapped": len(ext.classes),
         "left_out": len(ext.skipped),
     }
     if run.tests is None:

@@ -22,6 +22,7 @@ from portalis.pyext.build import build_extension
 from portalis.pyext.emit import render_lib, write_extension
 from portalis.pyext.extension import check_extension_dir, make_extension
 from portalis.pyext.plan import plan_extension
+from portalis.pyext.repo import swappable
 from portalis.pyext.swap import compare, demote
 from portalis.validate.behaviour import VerifyConfig
 
@@ -100,12 +101,40 @@ def total(xs: list[int]) -> int:
 
 def shout(s: str) -> None:
     print(s + "!")
+
+
+class Counter:
+    """A tally with a label: swapped whole (a #[pyclass])."""
+
+    def __init__(self, label: str, start: int = 0) -> None:
+        self.label = label
+        self.count = start
+
+    def bump(self, n: int) -> int:
+        self.count += n
+        return self.count
+
+    def __repr__(self) -> str:
+        return "Counter(" + self.label + ", " + str(self.count) + ")"
+
+    def __eq__(self, other: "Counter") -> bool:
+        return self.label == other.label and self.count == other.count
+
+
+def counted(label: str, n: int) -> Counter:
+    c = Counter(label)
+    c.bump(n)
+    return c
+
+
+def reset(c: Counter) -> None:
+    c.count = 0
 '''
 
 TESTS = '''\
 import pytest
 
-from pyext_shop.core import Item, OutOfStock, add, double, parse, push, take, tally
+from pyext_shop.core import Counter, Item, OutOfStock, add, counted, double, parse, push, reset, take, tally
 
 
 def test_add():
@@ -140,6 +169,16 @@ def test_push():
     xs = [1]
     push(xs, 2)
     assert xs == [1, 2]
+
+
+def test_counter():
+    c = Counter("a")
+    assert c.bump(2) == 2 and c.bump(3) == 5
+    assert (c.label, c.count) == ("a", 5) and repr(c) == "Counter(a, 5)"
+    assert c == Counter("a", 5) and c != Counter("b", 5)
+    assert counted("x", 4) == Counter("x", 4)
+    reset(c)
+    assert c.count == 0
 '''
 
 CONFIG = VerifyConfig(generated_per_function=8, python_timeout_s=0.5, rust_timeout_s=2.0)
@@ -170,7 +209,7 @@ def shop(tmp_path_factory, toolchain, cargo_target_dir):
 
 @pytest.fixture(scope="module")
 def swapped(shop):
-    statuses = {f"{f.module}.{f.name}": f.status for f in shop["plan"].functions}
+    statuses = swappable(shop["plan"], shop["run"].report)
     result = compare(shop["repo"], shop["plan"].module_name, shop["ext"].build.lib_dir, statuses)
     demoted = demote(shop["out"] / REPORT_NAME, result)
     return result, demoted
@@ -197,6 +236,24 @@ xs = [1]
 core.push(xs, 2)
 out["push"] = xs
 out["big"] = outcome(core.add, 2 ** 70, 1)
+# A class swapped whole: the #[pyclass] keeps the fields, the methods, __repr__ and __eq__.
+import pyext_shop.core as py_core
+C = core.Counter
+c = C("a")
+out["class"] = [type(c).__module__, type(c).__name__, c.bump(2), c.bump(3), c.label, c.count, repr(c),
+                c == C("a", 5), c != C("a", 5), c == C("b", 5), c == 5, outcome(C, 1)]
+c.count = 7
+out["class_set"] = [c.count, outcome(setattr, c, "count", "x"), c.count]
+# Across the boundary: a Python instance read field by field, changed in place, built back as
+# the Python class while it is not swapped, as the #[pyclass] once it is.
+p = py_core.Counter("p", 5)
+core.reset(p)
+core.reset(c)
+made = core.counted("x", 4)
+out["class_cross"] = [p.count, c.count, type(made) is py_core.Counter, made.bump(1), made.label]
+py_core.Counter = C
+made = core.counted("x", 4)
+out["class_swapped"] = [type(made) is C, made.bump(1), made == C("x", 5), sorted(ext.__portalis_calls__())]
 print(json.dumps(out))
 '''
 
@@ -238,6 +295,21 @@ def test_dicts_keep_order_and_dataclasses_their_fields(direct):
     assert direct["push"] == [1, 2]  # a list changed in place is changed for the caller
 
 
+def test_class_keeps_its_fields_and_methods(shop, direct):
+    """A plain class whose methods are all verified is swapped whole: a #[pyclass] with its
+    fields (get and set), its methods, __repr__, __eq__ (and != from it), Python's default for
+    `start`; an instance crosses the boundary both ways."""
+    plan = shop["plan"]
+    assert [c.key for c in plan.swapped_classes()] == ["pyext_shop.core.Counter"]
+    # a dataclass crosses by value and is not swapped; its methods (none here) would stay Python
+    assert any(s.code == "PTL805" and s.name == "Item" for s in plan.skipped)
+    assert direct["class"] == ["pyext_shop.core", "Counter", 2, 5, "a", 5, "Counter(a, 5)", True, False, False, False,
+                               ["builtins.TypeError", "argument `label` (str in the translation): expected str"]]
+    assert direct["class_set"][0] == 7 and direct["class_set"][1][0] == "builtins.TypeError" and direct["class_set"][2] == 7
+    assert direct["class_cross"] == [0, 0, True, 5, "x"]
+    assert direct["class_swapped"] == [True, 5, True, ["pyext_shop.core.Counter"]]
+
+
 def test_wrong_function_is_caught_and_demoted(shop, swapped):
     result, demoted = swapped
     assert result.python.error is None and result.rust.error is None
@@ -247,8 +319,10 @@ def test_wrong_function_is_caught_and_demoted(shop, swapped):
     # It called two swapped functions: each was swapped alone, and `add` alone passes.
     assert by_id["test_combo"].touched == ["pyext_shop.core.add", "pyext_shop.core.double"]
     assert by_id["test_combo"].rust == "failed" and by_id["test_combo"].blamed == ["pyext_shop.core.double"]
-    for name in ("test_add", "test_tally_order", "test_take", "test_parse", "test_push"):
+    for name in ("test_add", "test_tally_order", "test_take", "test_parse", "test_push", "test_counter"):
         assert by_id[name].python == by_id[name].rust == "passed", (name, by_id[name].failure)
+    # the class swapped whole: the test used it (its calls counter moved), with the functions taking it
+    assert {"pyext_shop.core.Counter", "pyext_shop.core.counted", "pyext_shop.core.reset"} <= set(by_id["test_counter"].touched)
     fns = {f.name: f for f in result.functions}
     assert fns["pyext_shop.core.double"].demoted and fns["pyext_shop.core.double"].tests_calling == 2
     assert fns["pyext_shop.core.double"].tests_failing == 2
@@ -262,7 +336,8 @@ def test_wrong_function_is_caught_and_demoted(shop, swapped):
     before = shop["run"].report["verification"]
     assert report["verification"]["verified"] == before["verified"] - 1
     assert report["verification"]["failed"] == before["failed"] + 1
-    assert result.summary_line() == f"tests on Rust: 5/7 pass, {len(result.functions)} functions swapped"
+    assert fns["pyext_shop.core.Counter"].tests_calling == 1 and not fns["pyext_shop.core.Counter"].demoted
+    assert result.summary_line() == f"tests on Rust: 6/8 pass, {len(result.functions)} functions swapped"
 
 
 def test_swap_can_be_turned_off_per_function(shop):
@@ -294,7 +369,8 @@ def test_unchanged_crate_is_not_rebuilt(shop):
 def test_emitted_rust_has_no_unsafe_and_wraps_every_call(shop):
     text = render_lib(shop["plan"])
     assert "#![forbid(unsafe_code)]" in text and "unsafe " not in text.replace("forbid(unsafe_code)", "")
-    assert text.count("catch_unwind") == len(shop["plan"].functions)
+    calls = len(shop["plan"].functions) + sum(len(c.methods) for c in shop["plan"].swapped_classes())
+    assert text.count("catch_unwind") == calls
     lib = Path(shop["ext"].dir) / "src" / "lib.rs"
     fmt = subprocess.run(["rustfmt", "--edition", "2021", "--check", str(lib)], capture_output=True, text=True, timeout=60)
     assert fmt.returncode == 0, fmt.stdout[-2000:]
@@ -338,7 +414,7 @@ def test_python_extension_asset_materializes_with_the_repo_tests(shop, tmp_path)
     # `double` (wrong in the Rust) left on Python: the suite passes on the rest of the Rust.
     assert md["kept_python"].value == ["pyext_shop.core.double"]
     swapped = md["swapped"].value
-    assert md["tests_on_rust"].value == f"tests on Rust: 7/7 pass, {swapped} functions swapped" and swapped >= 7
+    assert md["tests_on_rust"].value == f"tests on Rust: 8/8 pass, {swapped} functions swapped" and swapped >= 8
     assert md["rust_failed"].value == 0 and md["python_failed"].value == 0
     check = result.get_asset_check_evaluations()[0]
     assert check.check_name == "repo_tests_on_rust" and check.passed
@@ -377,3 +453,88 @@ def test_validation_through_the_extension(shop):
     assert fns["total"]["verified_via"] == "extension" and fns["add"]["verified_via"] == "extension"
     assert report["verification"]["failed"] == run.report["verification"]["failed"] + 1
     assert report["extension_validation"]["counts"]["failed"] == 1
+
+
+KINDS = '''\
+class Box:
+    def __init__(self, w: int, h: int = 1) -> None:
+        self.w = w
+        self.h = h
+
+    @property
+    def area(self) -> int:
+        return self.w * self.h
+
+    @staticmethod
+    def unit() -> "Box":
+        return Box(1, 1)
+
+    @classmethod
+    def square(cls, n: int) -> "Box":
+        return cls(n, n)
+
+    def __len__(self) -> int:
+        return self.w
+
+    def __lt__(self, other: "Box") -> bool:
+        return self.w * self.h < other.w * other.h
+
+
+class Walk:
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __iter__(self):
+        return iter(range(self.n))
+
+
+class Big(Box):
+    def __init__(self, w: int) -> None:
+        self.w = w
+        self.h = 100
+'''
+
+
+def test_which_classes_are_swapped_whole(tmp_path):
+    """The plan, without a build: every kind of method a #[pyclass] carries; a class with
+    another special method or a base class is not swapped (PTL805) and its methods say why
+    (PTL803); unverified methods keep a class on Python unless --python-all."""
+    (tmp_path / "kinds.py").write_text(KINDS, encoding="utf-8")
+    run = translate_path(tmp_path / "kinds.py", tmp_path / "crate", build=False)
+    plan = plan_extension(run.report_crate_name, run.type_maps, run.report)  # nothing verified: nothing swapped
+    assert plan.swapped_classes() == []
+    assert any(s.code == "PTL805" and s.name == "Box" and "not verified" in s.reason for s in plan.skipped)
+    plan = plan_extension(run.report_crate_name, run.type_maps, run.report, include_all=True)
+    assert [c.name for c in plan.swapped_classes()] == ["Box"]
+    why = {s.name: (s.code, s.reason) for s in plan.skipped}
+    assert why["Walk"][0] == "PTL805" and "`Walk.__iter__`" in why["Walk"][1]
+    assert why["Big"][0] == "PTL805" and "no base" in why["Big"][1]
+    assert why["Walk.__iter__"][0] == "PTL803"
+    text = render_lib(plan)
+    for piece in ('#[pyclass(name = "Box", module = "kinds", subclass)]', "#[getter(w)]", "#[setter(h)]",
+                  "#[pyo3(signature = (w, h=None))]", 'or_default(py, "kinds", h, "1")', "#[getter(area)]",
+                  "#[staticmethod]", "#[classmethod]", "fn __len__(&self, py: Python<'_>) -> PyResult<usize>",
+                  "Err(_) => return Ok(py.NotImplemented())", "m.add_class::<C_kinds_box>()?;"):
+        assert piece in text, piece
+
+
+def test_a_class_failing_the_tests_demotes_its_methods(tmp_path):
+    """A class swapped whole that a test fails on: the tests do not say which method, so each
+    of its methods leaves `verified` (PTL816); other functions stay."""
+    from portalis.pyext.swap import RepoTestReport, SuiteRun, SwappedFunction, TestOutcome
+
+    report = {"modules": [{"module": "m", "functions": [
+        {"name": "Box.__init__", "qualname": "Box.__init__", "status": "verified"},
+        {"name": "Box.area", "qualname": "Box.area", "status": "verified"},
+        {"name": "f", "qualname": "f", "status": "verified"}]}],
+        "verification": {"verified": 3, "failed": 0, "untested": 0}}
+    path = tmp_path / REPORT_NAME
+    path.write_text(json.dumps(report), encoding="utf-8")
+    result = RepoTestReport(python=SuiteRun(side="python", passed=1), rust=SuiteRun(side="rust", failed=1),
+                            tests=[TestOutcome(nodeid="t::test_box", python="passed", rust="failed", touched=["m.Box"], blamed=["m.Box"])],
+                            functions=[SwappedFunction(name="m.Box", status="verified", tests_calling=1, tests_failing=1, demoted=True),
+                                       SwappedFunction(name="m.f", status="verified")])
+    assert demote(path, result) == ["m.Box"]
+    after = {f["qualname"]: f for f in json.loads(path.read_text(encoding="utf-8"))["modules"][0]["functions"]}
+    assert after["Box.__init__"]["status"] == after["Box.area"]["status"] == "failed"
+    assert after["Box.area"]["reason"]["code"] == "PTL816" and after["f"]["status"] == "verified"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from portalis.files import write_if_changed
 from portalis.model import Passing, PyType
-from portalis.pyext.plan import ExtensionPlan, PlanClass, PlanFunction
+from portalis.pyext.plan import DUNDERS, ExtensionPlan, PlanClass, PlanFunction, PlanParam
 from portalis.rust.fmt import format_source
 
 EXT_DIR = "python"  # inside the translated crate's directory
@@ -30,6 +30,8 @@ _PRELUDE = """\
 #![forbid(unsafe_code)]
 // Helpers and imports the module's functions may not all need.
 #![allow(dead_code, unused_imports)]
+// A #[pyclass] is named after the Python module and class it replaces (`C_pkg_mod_counter`).
+#![allow(non_camel_case_types)]
 
 use pyo3::prelude::*;
 use pyo3::types::{{PyDict, PyList, PySet, PyString, PyTuple}};
@@ -239,6 +241,45 @@ fn argument(py: Python<'_>, name: &str, expected: &str, err: PyErr) -> PyErr {{
     )
 }}
 
+/// A parameter's value: the argument given, or Python's default (its source text, evaluated in
+/// the defining module's namespace, as Python evaluates it).
+fn or_default<'py>(py: Python<'py>, module: &str, arg: Option<&Bound<'py, PyAny>>, source: &str) -> PyResult<Bound<'py, PyAny>> {{
+    match arg {{
+        Some(value) => Ok(value.clone()),
+        None => {{
+            let globals = py.import(module)?.dict();
+            let code = std::ffi::CString::new(source)
+                .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+            py.eval(&code, Some(&globals), None)
+        }}
+    }}
+}}
+
+/// Calls into each class swapped whole (its constructor, methods and attributes), for the
+/// swap plugin's bookkeeping: which tests used the class.
+static CLASS_CALLS: std::sync::Mutex<Vec<(&'static str, u64)>> = std::sync::Mutex::new(Vec::new());
+
+fn count_call(class: &'static str) {{
+    if let Ok(mut calls) = CLASS_CALLS.lock() {{
+        match calls.iter_mut().find(|(name, _)| *name == class) {{
+            Some(entry) => entry.1 += 1,
+            None => calls.push((class, 1)),
+        }}
+    }}
+}}
+
+/// `{{"pkg.mod.Class": calls}}` for the classes swapped whole.
+#[pyfunction]
+fn __portalis_calls__(py: Python<'_>) -> PyResult<Py<PyAny>> {{
+    let d = PyDict::new(py);
+    if let Ok(calls) = CLASS_CALLS.lock() {{
+        for (name, n) in calls.iter() {{
+            d.set_item(*name, *n)?;
+        }}
+    }}
+    Ok(d.into_any().unbind())
+}}
+
 /// A mutated argument's new contents written back into the caller's list, dict or set (Python
 /// callers see changes made in place).
 fn write_back(ob: &Bound<'_, PyAny>, value: Bound<'_, PyAny>) -> PyResult<()> {{
@@ -275,25 +316,175 @@ impl<K: ToPy + std::hash::Hash + Eq + Clone, V: ToPy> ToPy for {crate}::pyrt::Py
 
 def _class_impls(c: PlanClass) -> str:
     reads = "\n".join(f'            {rf}: FromPy::from_py(&ob.getattr("{pf}")?)?,' for pf, rf, _ in c.fields)
-    sets = "\n".join(f'        kw.set_item("{pf}", self.{rf}.to_py(py)?)?;' for pf, rf, _ in c.fields)
+    from_pyclass = (f"        if let Ok(cell) = ob.cast::<{c.pyclass}>() {{\n"
+                    "            return Ok(cell.try_borrow()?.inner.clone());\n        }\n") if c.pyclass else ""
+    to_pyclass = (f"        if cls.is(py.get_type::<{c.pyclass}>().as_any()) {{\n"
+                  f"            return Ok(Bound::new(py, {c.pyclass} {{ inner: self.clone() }})?.into_any());\n        }}\n"
+                  ) if c.pyclass else ""
+    if c.dataclass:
+        sets = "\n".join(f'        kw.set_item("{pf}", self.{rf}.to_py(py)?)?;' for pf, rf, _ in c.fields)
+        build = f"        let kw = PyDict::new(py);\n{sets}\n        cls.call((), Some(&kw))\n"
+        how = "called with its fields"
+    else:
+        sets = "\n".join(f'        ob.setattr("{pf}", self.{rf}.to_py(py)?)?;' for pf, rf, _ in c.fields)
+        build = (f'        let ob = py.import("builtins")?.getattr("object")?.call_method1("__new__", (&cls,))?;\n'
+                 f"{sets}\n        Ok(ob)\n")
+        how = "filled in field by field without running `__init__`"
+    # A mutated argument of the class: its new fields go back into the caller's object.
+    write_pyclass = (f"    if let Ok(cell) = ob.cast::<{c.pyclass}>() {{\n"
+                     "        cell.try_borrow_mut()?.inner = value.clone();\n        return Ok(());\n    }\n") if c.pyclass else ""
+    write_fields = "\n".join(f'    ob.setattr("{pf}", value.{rf}.to_py(ob.py())?)?;' for pf, rf, _ in c.fields)
     return f"""
 impl FromPy for {c.rust_type} {{
     fn from_py(ob: &Bound<'_, PyAny>) -> PyResult<Self> {{
-        Ok({c.rust_type} {{
+{from_pyclass}        Ok({c.rust_type} {{
 {reads}
         }})
     }}
 }}
 
-/// Built back as the original Python dataclass `{c.module}.{c.name}`.
+/// Built back as what `{c.module}.{c.name}` is bound to now: {"the #[pyclass] when swapped, else " if c.pyclass else ""}the Python class, {how}.
 impl ToPy for {c.rust_type} {{
     fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {{
-        let kw = PyDict::new(py);
-{sets}
-        py.import("{c.module}")?.getattr("{c.name}")?.call((), Some(&kw))
-    }}
+        let cls = py.import("{c.module}")?.getattr("{c.name}")?;
+{to_pyclass}{build}    }}
+}}
+
+fn {_write_back_fn(c)}(ob: &Bound<'_, PyAny>, value: &{c.rust_type}) -> PyResult<()> {{
+{write_pyclass}{write_fields}
+    Ok(())
 }}
 """
+
+
+def _write_back_fn(c: PlanClass) -> str:
+    return "write_back_" + c.rust_type.replace("::", "_").lower()
+
+
+def _class_of(t: PyType, plan: ExtensionPlan) -> PlanClass:
+    return next(c for c in plan.classes if (c.module, c.name) == (t.module, t.name))
+
+
+_COMPARISONS = frozenset({"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__"})
+
+
+def _reads(params: list[PlanParam], module: str, plan: ExtensionPlan, not_implemented: bool = False) -> str:
+    """The wrapper's lines converting each argument (Python's default when omitted); with
+    `not_implemented`, an argument of another type returns NotImplemented (a comparison)."""
+    out = []
+    for i, p in enumerate(params):
+        src = p.rust_name
+        if p.default is not None:
+            out.append(f"    let {p.rust_name} = or_default(py, \"{module}\", {p.rust_name}, {_rust_str(p.default)})?;\n")
+            src = f"&{p.rust_name}"
+        mut = "mut " if p.passing in (Passing.MUT, Passing.MUT_ITEMS) else ""
+        if not_implemented:
+            out.append(f"    let {mut}v{i}: {_rust_type(p.py_type, plan)} = match FromPy::from_py({src}) {{\n"
+                       "        Ok(value) => value,\n        Err(_) => return Ok(py.NotImplemented()),\n    };\n")
+            continue
+        out.append(f"    let {mut}v{i}: {_rust_type(p.py_type, plan)} = "
+                   f'FromPy::from_py({src}).map_err(|e| argument(py, "{p.name}", "{p.py_type}", e))?;\n')
+    return "".join(out)
+
+
+def _rust_str(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _arg_list(params: list[PlanParam]) -> str:
+    """The wrapper's Python parameters: `&Bound` each, an Option for one with a default."""
+    return "".join(f", {p.rust_name}: Option<&Bound<'_, PyAny>>" if p.default is not None else f", {p.rust_name}: &Bound<'_, PyAny>"
+                   for p in params)
+
+
+def _signature(params: list[PlanParam]) -> str:
+    return "signature = (" + ", ".join(f"{p.rust_name}=None" if p.default is not None else p.rust_name for p in params) + ")"
+
+
+def _call_args(params: list[PlanParam]) -> str:
+    return ", ".join(f"&mut v{i}" if p.passing in (Passing.MUT, Passing.MUT_ITEMS) else f"&v{i}" if p.passing is Passing.SHARED else f"v{i}"
+                     for i, p in enumerate(params))
+
+
+def _writes(params: list[PlanParam], plan: ExtensionPlan) -> str:
+    out = []
+    for i, p in enumerate(params):
+        if p.passing not in (Passing.MUT, Passing.MUT_ITEMS):
+            continue
+        if p.py_type.kind == "class":
+            out.append(f"    {_write_back_fn(_class_of(p.py_type, plan))}({_param_ref(p)}, &v{i})?;\n")
+        else:
+            out.append(f"    write_back({_param_ref(p)}, v{i}.to_py(py)?)?;\n")
+    return "".join(out)
+
+
+def _param_ref(p: PlanParam) -> str:
+    return f"&{p.rust_name}" if p.default is not None else p.rust_name
+
+
+def _outcome(call: str, raises: bool, module: str) -> str:
+    """`let result = ...`: the call, its Python exception and its panic as Python errors."""
+    outcome = f"std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {call}))"
+    if raises:
+        return (f"    let result = match {outcome} {{\n"
+                "        Ok(Ok(value)) => value,\n"
+                f'        Ok(Err(err)) => return Err(raise(py, "{module}", err.kind, &err.msg)),\n'
+                f'        Err(payload) => return Err(panicked(py, "{module}", payload)),\n'
+                "    };\n")
+    return (f"    let result = match {outcome} {{\n"
+            "        Ok(value) => value,\n"
+            f'        Err(payload) => return Err(panicked(py, "{module}", payload)),\n'
+            "    };\n")
+
+
+def _pyclass(c: PlanClass, plan: ExtensionPlan) -> str:
+    """The #[pyclass] replacing a class whole: the translated struct inside, a getter and a
+    setter per field, a method per Python method (dunders in their slots)."""
+    count = f'        count_call("{c.key}");\n'
+    items = []
+    for pf, rf, t in c.fields:
+        items.append(f"    #[getter({pf})]\n    fn get_{rf.removeprefix('r#')}(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {{\n{count}"
+                     f"        Ok(self.inner.{rf}.to_py(py)?.unbind())\n    }}\n")
+        items.append(f"    #[setter({pf})]\n    fn set_{rf.removeprefix('r#')}(&mut self, py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<()> {{\n{count}"
+                     f'        self.inner.{rf} = FromPy::from_py(value).map_err(|e| argument(py, "{pf}", "{t}", e))?;\n        Ok(())\n    }}\n')
+    for m in c.methods:
+        body = _indent(_reads(m.params, c.module, plan))
+        ident = m.rust_fn.removeprefix("r#")
+        if m.kind == "init":
+            head = f"    #[new]\n    #[pyo3({_signature(m.params)})]\n    fn py_new(py: Python<'_>{_arg_list(m.params)}) -> PyResult<Self> {{\n"
+            call = f"{c.rust_type}::new({_call_args(m.params)})"
+            tail = "        Ok(Self { inner: result })\n"
+        else:
+            receiver = {"staticmethod": "", "classmethod": "_cls: &Bound<'_, pyo3::types::PyType>, ",
+                        "property": "&self, "}.get(m.kind, "&mut self, " if m.mut_self else "&self, ")
+            attrs = {"staticmethod": "    #[staticmethod]\n", "classmethod": "    #[classmethod]\n",
+                     "property": f"    #[getter({m.name})]\n"}.get(m.kind, "")
+            if m.kind != "property" and m.name not in DUNDERS:
+                attrs += f'    #[pyo3(name = "{m.name}", {_signature(m.params)})]\n'
+            fn_name = m.name if m.name in DUNDERS else f"m_{ident}"
+            ret = {"__len__": "usize", "__hash__": "isize", "__bool__": "bool", "__contains__": "bool"}.get(m.name, "Py<PyAny>")
+            head = f"{attrs}    fn {fn_name}({receiver}py: Python<'_>{_arg_list(m.params)}) -> PyResult<{ret}> {{\n"
+            owner = "self.inner." if receiver.startswith("&") else f"{c.rust_type}::"
+            call = f"{owner}{m.rust_fn}({_call_args(m.params)})"
+            if m.name == "__len__":
+                tail = "        usize::try_from(result).map_err(|_| pyo3::exceptions::PyValueError::new_err(\"__len__() should return >= 0\"))\n"
+            elif m.name == "__hash__":
+                tail = "        Ok(result as isize)\n"
+            elif ret == "bool":
+                tail = "        Ok(result)\n"
+            else:
+                tail = "        Ok(result.to_py(py)?.unbind())\n"
+            if m.name in _COMPARISONS:  # another type than the translation's: NotImplemented, Python tries the other side
+                body = _indent(_reads(m.params, c.module, plan, not_implemented=True))
+        items.append(head + count + body + _indent(_outcome(call, m.raises, c.module)) + _indent(_writes(m.params, plan)) + tail + "    }\n")
+    return (f"\n/// `{c.key}`, swapped whole ({c.status}): the translated struct inside.\n"
+            f'#[pyclass(name = "{c.name}", module = "{c.module}", subclass)]\n'
+            f"struct {c.pyclass} {{\n    inner: {c.rust_type},\n}}\n\n"
+            f"#[pymethods]\nimpl {c.pyclass} {{\n" + "\n".join(items) + "}\n")
+
+
+def _indent(text: str) -> str:
+    return "".join(("    " + line) if line.strip() else line for line in text.splitlines(keepends=True))
 
 
 def _rust_type(t: PyType, plan: ExtensionPlan) -> str:
@@ -312,39 +503,17 @@ def _rust_type(t: PyType, plan: ExtensionPlan) -> str:
     if k == "dict":
         return f"{plan.crate_name}::pyrt::PyDict<{_rust_type(t.args[0], plan)}, {_rust_type(t.args[1], plan)}>"
     if k == "class":
-        cls = next(c for c in plan.classes if (c.module, c.name) == (t.module, t.name))
-        return cls.rust_type
+        return _class_of(t, plan).rust_type
     raise ValueError(f"no conversion for {t}")  # the plan only admits convertible types
 
 
 def _wrapper(f: PlanFunction, plan: ExtensionPlan) -> str:
-    args = "".join(f", {p.rust_name}: &Bound<'_, PyAny>" for p in f.params)
-    reads = "".join(f"    let {'mut ' if p.passing in (Passing.MUT, Passing.MUT_ITEMS) else ''}v{i}: {_rust_type(p.py_type, plan)} = "
-                    f'FromPy::from_py({p.rust_name}).map_err(|e| argument(py, "{p.name}", "{p.py_type}", e))?;\n'
-                    for i, p in enumerate(f.params))
-    call_args = ", ".join(
-        f"&mut v{i}" if p.passing in (Passing.MUT, Passing.MUT_ITEMS) else f"&v{i}" if p.passing is Passing.SHARED else f"v{i}"
-        for i, p in enumerate(f.params)
-    )
-    writes = "".join(f"    write_back({p.rust_name}, v{i}.to_py(py)?)?;\n"
-                     for i, p in enumerate(f.params) if p.passing in (Passing.MUT, Passing.MUT_ITEMS))
     # The closure owns nothing it needs after a panic: AssertUnwindSafe is sound here (a panic
     # discards the converted arguments without writing them back).
-    outcome = f"std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {f.rust_fn}({call_args})))"
-    if f.raises:
-        result = (f"    let result = match {outcome} {{\n"
-                  "        Ok(Ok(value)) => value,\n"
-                  f'        Ok(Err(err)) => return Err(raise(py, "{f.module}", err.kind, &err.msg)),\n'
-                  f'        Err(payload) => return Err(panicked(py, "{f.module}", payload)),\n'
-                  "    };\n")
-    else:
-        result = (f"    let result = match {outcome} {{\n"
-                  "        Ok(value) => value,\n"
-                  f'        Err(payload) => return Err(panicked(py, "{f.module}", payload)),\n'
-                  "    };\n")
-    return (f'\n/// `{f.module}.{f.name}` ({f.status}).\n#[pyfunction]\n#[pyo3(name = "{f.name}")]\n'
-            f"fn {f.wrapper}(py: Python<'_>{args}) -> PyResult<Py<PyAny>> {{\n{reads}{result}{writes}"
-            "    Ok(result.to_py(py)?.unbind())\n}\n")
+    return (f'\n/// `{f.module}.{f.name}` ({f.status}).\n#[pyfunction]\n#[pyo3(name = "{f.name}", {_signature(f.params)})]\n'
+            f"fn {f.wrapper}(py: Python<'_>{_arg_list(f.params)}) -> PyResult<Py<PyAny>> {{\n"
+            f"{_reads(f.params, f.module, plan)}{_outcome(f'{f.rust_fn}({_call_args(f.params)})', f.raises, f.module)}"
+            f"{_writes(f.params, plan)}    Ok(result.to_py(py)?.unbind())\n}}\n")
 
 
 def _module_fn(module: str) -> str:
@@ -359,11 +528,12 @@ def _module_adders(plan: ExtensionPlan) -> str:
                  f"fn {_module_fn(module)}(parent: &Bound<'_, PyModule>) -> PyResult<()> {{",
                  f'    let m = PyModule::new(parent.py(), "{short}")?;']
         lines += [f"    m.add_function(wrap_pyfunction!({f.wrapper}, &m)?)?;" for f in plan.functions if f.module == module]
+        lines += [f"    m.add_class::<{c.pyclass}>()?;" for c in plan.swapped_classes() if c.module == module]
         lines += [f"    {_module_fn(c)}(&m)?;" for c in plan.modules if c.rsplit(".", 1)[0] == module and "." in c]
         lines += ["    parent.add_submodule(&m)", "}"]
         out.append("\n".join(lines) + "\n")
     tops = [m for m in plan.modules if "." not in m]
-    body = "".join(f"    {_module_fn(m)}(m)?;\n" for m in tops)
+    body = "    m.add_function(wrap_pyfunction!(__portalis_calls__, m)?)?;\n" + "".join(f"    {_module_fn(m)}(m)?;\n" for m in tops)
     out.append(f"\n#[pymodule]\nfn {plan.module_name}(m: &Bound<'_, PyModule>) -> PyResult<()> {{\n{body}    Ok(())\n}}\n")
     return "".join(out)
 
@@ -374,6 +544,7 @@ def render_lib(plan: ExtensionPlan) -> str:
     if plan.uses_dict:
         text += _DICT.format(crate=plan.crate_name)
     text += "".join(_class_impls(c) for c in plan.classes)
+    text += "".join(_pyclass(c, plan) for c in plan.swapped_classes())
     text += "".join(_wrapper(f, plan) for f in plan.functions)
     return text + _module_adders(plan)
 

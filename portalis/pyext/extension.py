@@ -25,6 +25,7 @@ class ExtensionResult(BaseModel):
     dir: str
     module: str
     exposed: list[str]  # `module.function`
+    classes: list[str] = Field(default_factory=list)  # `module.Class`: swapped whole (#[pyclass])
     skipped: list[dict] = Field(default_factory=list)  # module, name, code, reason
     problems: list[str] = Field(default_factory=list)  # PTL813: the project breaks a rule of the gate
     build: BuildResult | None = None
@@ -76,8 +77,8 @@ def make_extension(crate_dir: Path, crate_name: str, type_maps: dict[str, Module
     plan = plan_extension(crate_name, type_maps, report, include_all=include_all)
     ext_dir = write_extension(crate_dir, plan, rustfmt)
     result = ExtensionResult(dir=str(ext_dir.resolve()), module=plan.module_name, exposed=plan.exposed(),
-                             skipped=[s.model_dump() for s in plan.skipped], problems=check_extension_dir(ext_dir, crate_name))
-    if build and not result.problems and plan.functions:
+                             classes=[c.key for c in plan.swapped_classes()], skipped=[s.model_dump() for s in plan.skipped], problems=check_extension_dir(ext_dir, crate_name))
+    if build and not result.problems and (plan.functions or plan.swapped_classes()):
         result.build = build_extension(ext_dir, python=python, target_dir=target_dir, release=release)
     validation = None
     if source_root is not None and result.build is not None and result.build.ok and python in (None, sys.executable):

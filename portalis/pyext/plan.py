@@ -5,21 +5,35 @@ The plan decides; the emitter (portalis/pyext/emit.py) only prints it. A functio
 when it was translated (not a `todo!()` stub), is a plain module-level function, and every
 parameter and its return have a conversion (`convertible`); by default only `verified`
 functions are exposed, `include_all=True` takes every translated one. Each function left out is
-said with a code: PTL801 (a type with no conversion), PTL802 (not verified), PTL803 (not a
-plain function: methods are not exposed one by one), PTL804 (not translated).
+said with a code: PTL801 (a type with no conversion), PTL802 (not verified), PTL803 (a method
+of a class not swapped whole), PTL804 (not translated), PTL805 (a class not swapped whole, and why).
+
+Classes: a dataclass crosses the boundary by value (read field by field, built back as the
+Python class). A plain class (no dataclass, no base, no enum or namedtuple) is swapped whole
+when its `__init__` and every method it defines are translated (verified, unless
+`include_all`), take and return convertible types and are of a kind the extension can give a
+Python class (constructor, method, static and class method, read-only property, and the dunders
+in `DUNDERS`): it becomes a `#[pyclass]` holding the translated struct, with a getter and a setter
+per field. A plain class not swapped whole still crosses by value (built back field by field
+without running `__init__`).
 """
 
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from portalis.model import ModuleTypeMap, Passing, PyType
+from portalis.model import ClassSignature, ModuleTypeMap, Passing, PyType, TypedParam
 from portalis.naming import rust_path
 from portalis.types.rust_types import rust_ident
 
 # Statuses of the report whose Rust is the translation itself (not the todo!() stub).
 TRANSLATED_STATUSES = frozenset({"translated", "verified", "failed", "untested"})
 SCALARS = frozenset({"int", "float", "bool", "str", "none"})
+# Python's special methods a #[pyclass] can carry with the same meaning (pyo3 gives them their
+# slots); a class defining another one (`__iter__`, `__add__`...) is not swapped whole.
+DUNDERS = frozenset({"__repr__", "__str__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__len__",
+                     "__contains__", "__bool__", "__hash__"})
+METHOD_KINDS = frozenset({"init", "method", "staticmethod", "classmethod", "property"})
 
 
 class PlanParam(BaseModel):
@@ -27,6 +41,7 @@ class PlanParam(BaseModel):
     rust_name: str  # the wrapper's parameter (a Rust identifier)
     py_type: PyType
     passing: Passing  # how the translated function takes it (value, &, &mut)
+    default: str | None = None  # Python source of the default (evaluated in the module when omitted)
 
 
 class PlanFunction(BaseModel):
@@ -40,14 +55,38 @@ class PlanFunction(BaseModel):
     status: str  # the report's status (verified, untested...)
 
 
+class PlanMethod(BaseModel):
+    """A method of a class swapped whole, as the #[pyclass] exposes it."""
+
+    name: str  # the Python name
+    kind: str  # init | method | staticmethod | classmethod | property
+    rust_fn: str  # the translated method's Rust name (`new` for the constructor)
+    params: list[PlanParam]  # without self
+    returns: PyType
+    raises: bool
+    mut_self: bool = False
+    status: str
+
+
 class PlanClass(BaseModel):
-    """A dataclass passed by value: read field by field from the Python object, and built back
-    as an instance of the original Python class (so `==` and `isinstance` keep working)."""
+    """A class crossing the boundary by value: read field by field from the Python object, and
+    built back as whatever the module's name is bound to when it is needed: the #[pyclass]
+    when the class is swapped, else the original Python class (a dataclass called with its
+    fields, a plain class filled in without running `__init__`), so `==` and `isinstance` keep
+    working. With `methods`, the class is swapped whole (a #[pyclass] named `pyclass`)."""
 
     module: str
     name: str
     rust_type: str  # path inside the translated crate
     fields: list[tuple[str, str, PyType]]  # (Python name, Rust field, type)
+    dataclass: bool = True
+    pyclass: str | None = None  # the #[pyclass]'s Rust name when the class is swapped whole
+    methods: list[PlanMethod] = Field(default_factory=list)
+    status: str = ""  # verified when every method is, else the weakest of theirs
+
+    @property
+    def key(self) -> str:
+        return f"{self.module}.{self.name}"
 
 
 class Skipped(BaseModel):
@@ -70,6 +109,10 @@ class ExtensionPlan(BaseModel):
     def exposed(self) -> list[str]:
         """`module.function` for each exposed function."""
         return [f"{f.module}.{f.name}" for f in self.functions]
+
+    def swapped_classes(self) -> list[PlanClass]:
+        """The classes the extension gives as #[pyclass]es (swapped whole)."""
+        return [c for c in self.classes if c.pyclass]
 
 
 def extension_module_name(crate_name: str) -> str:
@@ -107,15 +150,15 @@ class _Types:
             return None
         tm = self.type_maps.get(module)
         cls = tm.cls(name) if tm else None
-        if cls is None or not cls.is_dataclass or cls.flavour is not None or cls.base is not None:
-            return f"`{name}` is not a plain dataclass (only dataclasses cross the boundary by value)"
+        if cls is None or cls.flavour is not None or cls.base is not None or (tm.names.bases.get(name) or "object") != "object":
+            return f"`{name}` is not a plain class or dataclass (no base, no enum, no namedtuple)"
         for f in cls.fields:
             why = self.problem(f.py_type, seen | {key})
             if why:
                 return f"`{name}.{f.name}`: {why}"
         self.classes[key] = PlanClass(
             module=module, name=name, rust_type=f"{self.crate}{rust_path(module).removeprefix('crate')}::{rust_ident(name)}",
-            fields=[(f.name, rust_ident(f.name), f.py_type) for f in cls.fields],
+            fields=[(f.name, rust_ident(f.name), f.py_type) for f in cls.fields], dataclass=cls.is_dataclass,
         )
         return None
 
@@ -133,7 +176,16 @@ def plan_extension(crate_name: str, type_maps: dict[str, ModuleTypeMap], report:
     functions: list[PlanFunction] = []
     skipped: list[Skipped] = []
     used_names: set[str] = set()
+    swapped: list[PlanClass] = []
     for module in sorted(type_maps):
+        for cls in type_maps[module].classes:
+            plan_cls, why = _swap_class(types, module, cls, statuses, include_all)
+            if plan_cls is not None:
+                swapped.append(plan_cls)
+                continue
+            skipped.append(Skipped(module=module, name=cls.name, code="PTL805", reason=f"class not swapped whole: {why}"))
+            for m in cls.methods:
+                skipped.append(Skipped(module=module, name=m.qualname, code="PTL803", reason=f"a method of `{cls.name}`, not swapped whole"))
         for sig in type_maps[module].functions:
             status = statuses.get((module, sig.qualname), "untranslated")
             if sig.kind != "function" or "." in sig.qualname:
@@ -157,11 +209,12 @@ def plan_extension(crate_name: str, type_maps: dict[str, ModuleTypeMap], report:
             functions.append(PlanFunction(
                 name=sig.name, module=module, wrapper=wrapper, status=status, raises=sig.raises, returns=sig.returns,
                 rust_fn=f"{crate_name}{rust_path(module).removeprefix('crate')}::{rust_ident(sig.name)}",
-                params=[PlanParam(name=p.name, rust_name=_param_ident(p.name, i),
-                                  py_type=p.py_type, passing=p.passing) for i, p in enumerate(sig.params)],
+                params=_params(sig.params),
             ))
+    for c in swapped:  # swapped whole: the class's own conversions are the pyclass's
+        types.classes[(c.module, c.name)] = c
     modules: set[str] = set()
-    for f in functions:
+    for f in [*functions, *swapped]:
         parts = f.module.split(".")
         modules.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
     return ExtensionPlan(
@@ -169,6 +222,50 @@ def plan_extension(crate_name: str, type_maps: dict[str, ModuleTypeMap], report:
         functions=functions, classes=sorted(types.classes.values(), key=lambda c: (c.module, c.name)), skipped=skipped,
         uses_dict=types.uses_dict, uses_pyerr=any(f.raises for f in functions),
     )
+
+
+def _params(params: list[TypedParam]) -> list[PlanParam]:
+    return [PlanParam(name=p.name, rust_name=_param_ident(p.name, i), py_type=p.py_type, passing=p.passing, default=p.default)
+            for i, p in enumerate(params)]
+
+
+_STATUS_RANK = {"verified": 0, "untested": 1, "translated": 1, "failed": 2}
+
+
+def _swap_class(types: _Types, module: str, cls: ClassSignature, statuses: dict[tuple[str, str], str],
+                include_all: bool) -> tuple[PlanClass | None, str]:
+    """The class as a #[pyclass] swapped whole, or None and why not (see the module docstring)."""
+    if cls.is_dataclass:
+        return None, "a dataclass (crosses the boundary by value)"
+    why = types.problem(PyType(kind="class", module=module, name=cls.name))
+    if why:
+        return None, why
+    if cls.method("__init__") is None:
+        return None, "no `__init__`"
+    methods: list[PlanMethod] = []
+    names: set[str] = set()
+    for m in cls.methods:
+        where = f"`{cls.name}.{m.name}`"
+        if m.name in names:
+            return None, f"{where}: a property with a setter"
+        names.add(m.name)
+        if m.kind not in METHOD_KINDS or (m.name.startswith("__") and m.name.endswith("__") and m.name not in DUNDERS | {"__init__"}):
+            return None, f"{where}: a {m.kind} the extension does not give a Python class"
+        status = statuses.get((module, m.qualname), "untranslated")
+        if status not in TRANSLATED_STATUSES:
+            return None, f"{where} is not translated ({status})"
+        if status != "verified" and not include_all:
+            return None, f"{where} is not verified ({status}); --python-all swaps it"
+        why = next((f"parameter `{p.name}`: {w}" for p in m.params if (w := _param_problem(types, p.py_type, p.variadic))), None)
+        why = why or (f"return: {w}" if m.kind != "init" and (w := types.problem(m.returns)) else None)
+        if why:
+            return None, f"{where}: {why}"
+        methods.append(PlanMethod(name=m.name, kind=m.kind, rust_fn="new" if m.kind == "init" else rust_ident(m.name),
+                                  params=_params(m.params), returns=m.returns, raises=m.raises, mut_self=m.mut_self, status=status))
+    base = types.classes[(module, cls.name)]
+    worst = max((m.status for m in methods), key=lambda st: _STATUS_RANK.get(st, 1))
+    return base.model_copy(update={"methods": methods, "status": worst,
+                                   "pyclass": "C_" + "_".join([*module.split("."), cls.name]).lower()}), ""
 
 
 def _param_problem(types: _Types, t: PyType, variadic: bool) -> str | None:

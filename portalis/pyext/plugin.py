@@ -8,7 +8,9 @@ variable PORTALIS_SWAP_CONFIG:
 
 With `swap`, each listed function is replaced, in its module and wherever the repository's
 modules imported it (`from pkg.mod import f`), by a wrapper that binds the call like the Python
-function (defaults, keywords) and calls the Rust one from the extension module. Without `swap`
+function (defaults, keywords) and calls the Rust one from the extension module; a listed class is
+replaced whole by the extension's #[pyclass] (the tests that used it are those during which its
+calls counter, `__portalis_calls__()` of the extension, moved; no time is measured). Without `swap`
 the same wrapper calls the Python function, so both runs carry the same bookkeeping: which test
 called which function, and the time spent in each. The results file gets, per test, its outcome,
 the failure text and the functions it called; per function, the tests that called it and the
@@ -40,6 +42,8 @@ _seconds: dict[str, float] = {}
 _not_swapped: dict[str, str] = {}
 _swapped: list[str] = []
 _started = 0.0
+_ext: list[ModuleType] = []  # the extension, when classes are swapped
+_class_calls: dict[str, int] = {}  # calls into each swapped class before the running test
 
 
 def _extension_function(ext: object, module: str, name: str):
@@ -108,7 +112,14 @@ def install(config: dict) -> None:
             continue
         if getattr(original, "__portalis_swapped__", None):
             continue
-        stand_in = _wrapper(key, original, call)
+        if isinstance(original, type):  # a class: swapped whole, on the Rust side only
+            if ext is None:
+                continue
+            stand_in = call
+            if ext not in _ext:
+                _ext.append(ext)
+        else:
+            stand_in = _wrapper(key, original, call)
         setattr(mod, name, stand_in)
         replaced[id(original)] = stand_in
         _swapped.append(key)
@@ -133,8 +144,20 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
     _current[:] = [item.nodeid]
     _tests.setdefault(item.nodeid, {})
+    before = _counts()
     yield
+    for key, n in _counts().items():
+        if n > before.get(key, 0):
+            _calls.setdefault(key, set()).add(item.nodeid)
+            _tests[item.nodeid].setdefault("touched", set()).add(key)
     _current[:] = []
+
+
+def _counts() -> dict[str, int]:
+    """Calls into each swapped class so far (the extension counts them)."""
+    if not _ext:
+        return {}
+    return {k: v for k, v in _ext[0].__portalis_calls__().items() if k in _swapped}
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

@@ -46,7 +46,7 @@ def run_repo_tests(repo: Path, out_dir: Path, include_all: bool = False, keep_py
     report_path = run.out_dir / REPORT_NAME
     if not ext.ok or ext.build is None:
         return RepoTestRun(extension=ext, report_path=str(report_path))
-    statuses = _statuses(plan, run.report)
+    statuses = swappable(plan, run.report)
     if not include_all:  # only verified functions are swapped by default: not one the extension failed
         keep_python = [*(keep_python or []), *sorted(k for k, s in statuses.items() if s != "verified")]
     result = compare(resolve_source_root(repo), plan.module_name, ext.build.lib_dir, statuses, keep_python, python=python)
@@ -54,11 +54,16 @@ def run_repo_tests(repo: Path, out_dir: Path, include_all: bool = False, keep_py
     return RepoTestRun(extension=ext, tests=result, demoted=demoted, report_path=str(report_path))
 
 
-def _statuses(plan: ExtensionPlan, report: dict) -> dict[str, str]:
+def swappable(plan: ExtensionPlan, report: dict) -> dict[str, str]:
     """`module.function` -> its status for each exposed function, after the validation through
-    the extension (which may have failed one the literal harness verified)."""
+    the extension (which may have failed one the literal harness verified); `module.Class` ->
+    the weakest status of its methods for each class swapped whole."""
     now = {f"{m['module']}.{f['qualname']}": f["status"] for m in report.get("modules", []) for f in m.get("functions", [])}
-    return {f"{f.module}.{f.name}": now.get(f"{f.module}.{f.name}", f.status) for f in plan.functions}
+    out = {f"{f.module}.{f.name}": now.get(f"{f.module}.{f.name}", f.status) for f in plan.functions}
+    for c in plan.swapped_classes():
+        methods = [now.get(f"{c.key}.{m.name}", m.status) for m in c.methods]
+        out[c.key] = "verified" if all(s == "verified" for s in methods) else next(s for s in methods if s != "verified")
+    return out
 
 
 def resolve_source_root(repo: Path) -> Path:
@@ -86,7 +91,7 @@ def run_tests_on_crate(repo: Path, crate_dir: Path, report: dict, include_all: b
     report_path = crate_dir / REPORT_NAME
     if not ext.ok or ext.build is None:
         return RepoTestRun(extension=ext, report_path=str(report_path))
-    statuses = _statuses(plan, report)
+    statuses = swappable(plan, report)
     if not include_all:  # only verified functions are swapped by default: not one the extension failed
         keep_python = [*(keep_python or []), *sorted(k for k, s in statuses.items() if s != "verified")]
     result = compare(resolve_source_root(repo), plan.module_name, ext.build.lib_dir, statuses, keep_python, python=python)
