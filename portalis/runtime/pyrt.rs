@@ -2034,3 +2034,317 @@ pub fn math_pow(x: f64, y: f64) -> f64 {
     r
 }
 // @end
+
+// @helper py_format deps: float_repr
+/// Python's format-spec mini-language, `[[fill]align][sign][z][#][0][width][grouping][.prec][type]`,
+/// for `format(x, spec)`, f-strings and `str.format` (the lowering checks literal specs when it
+/// translates; a spec computed at run time that Python rejects is Python's ValueError here).
+pub struct FormatSpec {
+    pub fill: Option<char>,
+    pub align: Option<char>,
+    pub sign: char,
+    pub sign_given: bool,
+    pub z: bool,
+    pub alt: bool,
+    pub zero: bool,
+    pub width: usize,
+    pub group: Option<char>,
+    pub prec: Option<usize>,
+    pub kind: Option<char>,
+}
+
+/// Parse a format spec (ValueError for what Python's parser rejects).
+pub fn parse_format_spec(spec: &str) -> FormatSpec {
+    let cs: Vec<char> = spec.chars().collect();
+    let is_align = |c: char| matches!(c, '<' | '>' | '^' | '=');
+    let mut i = 0;
+    let (mut fill, mut align) = (None, None);
+    if cs.len() >= 2 && is_align(cs[1]) {
+        fill = Some(cs[0]);
+        align = Some(cs[1]);
+        i = 2;
+    } else if !cs.is_empty() && is_align(cs[0]) {
+        align = Some(cs[0]);
+        i = 1;
+    }
+    let mut sign = '-';
+    let sign_given = i < cs.len() && matches!(cs[i], '+' | '-' | ' ');
+    if sign_given {
+        sign = cs[i];
+        i += 1;
+    }
+    let z = i < cs.len() && cs[i] == 'z';
+    i += z as usize;
+    let alt = i < cs.len() && cs[i] == '#';
+    i += alt as usize;
+    let zero = fill.is_none() && i < cs.len() && cs[i] == '0';
+    i += zero as usize;
+    let mut width = 0usize;
+    while i < cs.len() && cs[i].is_ascii_digit() {
+        width = width.saturating_mul(10).saturating_add(cs[i] as usize - '0' as usize);
+        i += 1;
+    }
+    let mut group = None;
+    if i < cs.len() && (cs[i] == ',' || cs[i] == '_') {
+        group = Some(cs[i]);
+        i += 1;
+    }
+    let mut prec = None;
+    if i < cs.len() && cs[i] == '.' {
+        i += 1;
+        let start = i;
+        let mut p = 0usize;
+        while i < cs.len() && cs[i].is_ascii_digit() {
+            p = p.saturating_mul(10).saturating_add(cs[i] as usize - '0' as usize);
+            i += 1;
+        }
+        if i == start {
+            panic!("ValueError: Format specifier missing precision");
+        }
+        prec = Some(p);
+    }
+    let mut kind = None;
+    if i < cs.len() {
+        kind = Some(cs[i]);
+        i += 1;
+    }
+    if i != cs.len() {
+        panic!("ValueError: Invalid format specifier '{}'", spec);
+    }
+    FormatSpec { fill, align, sign, sign_given, z, alt, zero, width, group, prec, kind }
+}
+
+/// Pad `lead` (sign and prefix) + `body` to the spec's width; `=` puts the fill between them.
+fn format_pad(sp: &FormatSpec, lead: &str, body: &str, default_align: char) -> String {
+    let fill = sp.fill.unwrap_or(if sp.zero { '0' } else { ' ' });
+    let align = sp.align.unwrap_or(if sp.zero && default_align == '>' { '=' } else { default_align });
+    let len = lead.chars().count() + body.chars().count();
+    let pad = sp.width.saturating_sub(len);
+    let fills = |n: usize| std::iter::repeat(fill).take(n).collect::<String>();
+    match align {
+        '=' => format!("{}{}{}", lead, fills(pad), body),
+        '<' => format!("{}{}{}", lead, body, fills(pad)),
+        '^' => format!("{}{}{}{}", fills(pad / 2), lead, body, fills(pad - pad / 2)),
+        _ => format!("{}{}{}", fills(pad), lead, body),
+    }
+}
+
+/// Digits with a separator every `every` digits; with zero padding (`0` flag or `0=`), leading
+/// zeros (grouped too) up to `min_width`, never starting with a separator, as CPython.
+fn format_group(digits: &str, sep: char, every: usize, min_width: usize) -> String {
+    let mut n = digits.chars().count();
+    while n + (n.max(1) - 1) / every < min_width {
+        n += 1;
+    }
+    let padded = format!("{}{}", "0".repeat(n - digits.chars().count()), digits);
+    let mut out = String::new();
+    for (i, c) in padded.chars().enumerate() {
+        if i > 0 && (n - i) % every == 0 {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Sign, digits of the integer part, the rest (fraction, exponent, `%`): grouped and padded.
+fn format_number(sp: &FormatSpec, lead: &str, int_part: &str, rest: &str, every: usize, digits: bool) -> String {
+    let zero_fill = sp.fill.unwrap_or(if sp.zero { '0' } else { ' ' }) == '0' && sp.align.unwrap_or(if sp.zero { '=' } else { '>' }) == '=';
+    let body = match sp.group {
+        Some(sep) if digits => {
+            let min = if zero_fill { sp.width.saturating_sub(lead.chars().count() + rest.chars().count()) } else { 0 };
+            format_group(int_part, sep, every, min)
+        }
+        _ => int_part.to_string(),
+    };
+    format_pad(sp, lead, &format!("{}{}", body, rest), '>')
+}
+
+fn format_sign(negative: bool, sign: char) -> &'static str {
+    match (negative, sign) {
+        (true, _) => "-",
+        (false, '+') => "+",
+        (false, ' ') => " ",
+        _ => "",
+    }
+}
+
+/// `format(n, spec)` of an int.
+pub fn format_int(v: i64, spec: &str) -> String {
+    let sp = parse_format_spec(spec);
+    let kind = sp.kind.unwrap_or('d');
+    match kind {
+        'e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%' => return format_float(v as f64, spec),
+        'd' | 'n' | 'b' | 'o' | 'x' | 'X' | 'c' => {}
+        _ => panic!("ValueError: Unknown format code '{}' for object of type 'int'", kind),
+    }
+    if sp.prec.is_some() {
+        panic!("ValueError: Precision not allowed in integer format specifier");
+    }
+    if sp.z {
+        panic!("ValueError: Negative zero coercion (z) not allowed in integer format specifier");
+    }
+    if let Some(g) = sp.group {
+        if kind == 'n' || kind == 'c' || (g == ',' && kind != 'd') {
+            panic!("ValueError: Cannot specify '{}' with '{}'.", g, kind);
+        }
+    }
+    if kind == 'c' {
+        if sp.sign_given {
+            panic!("ValueError: Sign not allowed with integer format specifier 'c'");
+        }
+        if sp.alt {
+            panic!("ValueError: Alternate form (#) not allowed with integer format specifier 'c'");
+        }
+        let c = u32::try_from(v).ok().and_then(char::from_u32);
+        let c = c.unwrap_or_else(|| panic!("OverflowError: %c arg not in range(0x110000)"));
+        return format_pad(&sp, "", &c.to_string(), '>');
+    }
+    let m = (v as i128).unsigned_abs();
+    let digits = match kind {
+        'b' => format!("{:b}", m),
+        'o' => format!("{:o}", m),
+        'x' => format!("{:x}", m),
+        'X' => format!("{:X}", m),
+        _ => m.to_string(),
+    };
+    let prefix = match (sp.alt, kind) {
+        (true, 'b') => "0b",
+        (true, 'o') => "0o",
+        (true, 'x') => "0x",
+        (true, 'X') => "0X",
+        _ => "",
+    };
+    let lead = format!("{}{}", format_sign(v < 0, sp.sign), prefix);
+    let every = if matches!(kind, 'b' | 'o' | 'x' | 'X') { 4 } else { 3 };
+    format_number(&sp, &lead, &digits, "", every, true)
+}
+
+/// `{:e}` digits of a non-negative finite float: `1.5e+03` (two exponent digits at least).
+fn format_exp(a: f64, prec: usize, alt: bool, upper: bool) -> String {
+    let text = format!("{:.*e}", prec, a);
+    let (mant, exp) = text.split_once('e').unwrap_or((text.as_str(), "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let dot = if alt && prec == 0 { "." } else { "" };
+    let e = if upper { 'E' } else { 'e' };
+    format!("{}{}{}{}{:02}", mant, dot, e, if exp < 0 { '-' } else { '+' }, exp.abs())
+}
+
+/// `{:g}` (and the type-less spec with a precision, `dot0`) of a non-negative finite float.
+fn format_general(a: f64, prec: usize, alt: bool, upper: bool, dot0: bool) -> String {
+    let p = prec.max(1);
+    let sci = format!("{:.*e}", p - 1, a);
+    let exp: i64 = sci.split_once('e').map(|(_, e)| e.parse().unwrap_or(0)).unwrap_or(0);
+    let decpt = exp + 1;
+    let limit = if dot0 { p as i64 - 1 } else { p as i64 };
+    let strip = |s: String| -> String {
+        if alt || !s.contains('.') {
+            return s;
+        }
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    if decpt <= -4 || decpt > limit {
+        let (mant, _) = sci.split_once('e').unwrap_or((sci.as_str(), ""));
+        let mut mant = strip(mant.to_string());
+        if alt && !mant.contains('.') {
+            mant.push('.');
+        }
+        let e = if upper { 'E' } else { 'e' };
+        format!("{}{}{}{:02}", mant, e, if exp < 0 { '-' } else { '+' }, exp.abs())
+    } else {
+        let mut text = strip(format!("{:.*}", (p as i64 - decpt).max(0) as usize, a));
+        if alt && !text.contains('.') {
+            text.push('.');
+        }
+        if dot0 && !text.contains('.') {
+            text.push_str(".0");
+        }
+        text
+    }
+}
+
+/// `format(x, spec)` of a float.
+pub fn format_float(v: f64, spec: &str) -> String {
+    let sp = parse_format_spec(spec);
+    match sp.kind {
+        None | Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | 'n' | '%') => {}
+        Some(k) => panic!("ValueError: Unknown format code '{}' for object of type 'float'", k),
+    }
+    if sp.kind == Some('n') && sp.group.is_some() {
+        panic!("ValueError: Cannot specify '{}' with 'n'.", sp.group.unwrap_or(','));
+    }
+    let upper = matches!(sp.kind, Some('E' | 'F' | 'G'));
+    let mut negative = v.is_sign_negative() && !v.is_nan();
+    let a = v.abs();
+    let percent = if sp.kind == Some('%') { "%" } else { "" };
+    if !a.is_finite() {
+        let word = match (a.is_nan(), upper) {
+            (true, false) => "nan",
+            (true, true) => "NAN",
+            (false, false) => "inf",
+            (false, true) => "INF",
+        };
+        let lead = format_sign(negative, sp.sign);
+        return format_number(&sp, lead, word, percent, 3, false);
+    }
+    let text = match sp.kind {
+        Some('f' | 'F' | '%') => {
+            let p = sp.prec.unwrap_or(6);
+            let x = if percent.is_empty() { a } else { a * 100.0 };
+            let dot = if sp.alt && p == 0 { "." } else { "" };
+            format!("{:.*}{}{}", p, x, dot, percent)
+        }
+        Some('e' | 'E') => format_exp(a, sp.prec.unwrap_or(6), sp.alt, upper),
+        Some(_) => format_general(a, sp.prec.unwrap_or(6), sp.alt, upper, false),
+        None => match sp.prec {
+            Some(p) => format_general(a, p, sp.alt, false, true),
+            None => {
+                let r = float_repr(a);
+                match r.split_once('e') {
+                    // `#` keeps a decimal point in the exponent form (`1.e+22`)
+                    Some((m, e)) if sp.alt && !m.contains('.') => format!("{}.e{}", m, e),
+                    _ => r,
+                }
+            }
+        },
+    };
+    if sp.z && negative {
+        let mantissa = text.split(['e', 'E']).next().unwrap_or("");
+        if !mantissa.chars().any(|c| ('1'..='9').contains(&c)) {
+            negative = false;
+        }
+    }
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let lead = format_sign(negative, sp.sign);
+    format_number(&sp, lead, &text[..split], &text[split..], 3, true)
+}
+
+/// `format(s, spec)` of a str.
+pub fn format_str(s: &str, spec: &str) -> String {
+    let sp = parse_format_spec(spec);
+    match sp.kind {
+        None | Some('s') => {}
+        Some(k) => panic!("ValueError: Unknown format code '{}' for object of type 'str'", k),
+    }
+    if sp.sign_given {
+        panic!("ValueError: Sign not allowed in string format specifier");
+    }
+    if sp.alt {
+        panic!("ValueError: Alternate form (#) not allowed in string format specifier");
+    }
+    if sp.z {
+        panic!("ValueError: Negative zero coercion (z) not allowed in format specifier");
+    }
+    if let Some(g) = sp.group {
+        panic!("ValueError: Cannot specify '{}' with 's'.", g);
+    }
+    if sp.align == Some('=') {
+        panic!("ValueError: '=' alignment not allowed in string format specifier");
+    }
+    let body: String = match sp.prec {
+        Some(p) => s.chars().take(p).collect(),
+        None => s.to_string(),
+    };
+    format_pad(&sp, "", &body, '<')
+}
+// @end
