@@ -998,28 +998,6 @@ pub fn str_rjust(s: &str, width: i64, fill: &str) -> String {
 }
 // @end
 
-// @helper group_thousands
-/// `{:,}`: commas between groups of three digits of the integer part (sign and fraction kept).
-pub fn group_thousands(s: &str) -> String {
-    let (sign, rest) = match s.chars().next() {
-        Some(c @ ('-' | '+')) => (c.to_string(), &s[1..]),
-        _ => (String::new(), s),
-    };
-    let (int_part, frac) = match rest.find(|c: char| !c.is_ascii_digit()) {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, ""),
-    };
-    let mut out = String::new();
-    for (i, c) in int_part.chars().enumerate() {
-        if i > 0 && (int_part.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{}{}{}", sign, out, frac)
-}
-// @end
-
 // @helper group_by
 /// `itertools.groupby(items, key)`: each run of consecutive items with equal keys, with its key.
 pub fn group_by<T, K: PartialEq>(items: Vec<T>, key: impl Fn(&T) -> K) -> Vec<(K, Vec<T>)> {
@@ -1047,33 +1025,6 @@ pub fn isclose(a: f64, b: f64, rel_tol: f64, abs_tol: f64) -> bool {
     }
     let diff = (b - a).abs();
     diff <= (rel_tol * b).abs() || diff <= (rel_tol * a).abs() || diff <= abs_tol
-}
-// @end
-
-// @helper float_percent
-/// `{:.1%}`: the number times 100 with that many decimals, then `%`.
-pub fn float_percent(x: f64, digits: i64, plus: bool) -> String {
-    if plus {
-        format!("{:+.*}%", digits.max(0) as usize, x * 100.0)
-    } else {
-        format!("{:.*}%", digits.max(0) as usize, x * 100.0)
-    }
-}
-// @end
-
-// @helper float_exp
-/// `{:.6e}`: Python's exponent form, `1.234500e+03` (sign and at least two exponent digits).
-pub fn float_exp(x: f64, digits: i64, upper: bool, plus: bool) -> String {
-    if !x.is_finite() {
-        let s = if x.is_nan() { "nan".to_string() } else if x > 0.0 { format!("{}inf", if plus { "+" } else { "" }) } else { "-inf".to_string() };
-        return if upper { s.to_uppercase() } else { s };
-    }
-    let text = format!("{:.*e}", digits.max(0) as usize, x);
-    let (mantissa, exp) = text.split_once('e').unwrap_or((text.as_str(), "0"));
-    let exp: i64 = exp.parse().unwrap_or(0);
-    let sign = if plus && !mantissa.starts_with('-') { "+" } else { "" };
-    let e = if upper { 'E' } else { 'e' };
-    format!("{}{}{}{}{:02}", sign, mantissa, e, if exp < 0 { '-' } else { '+' }, exp.abs())
 }
 // @end
 
@@ -1534,25 +1485,6 @@ pub fn try_str_index(s: &str, i: i64) -> Result<String, PyErr> {
     let n = s.chars().count();
     let j = try_index(i, n)?;
     Ok(s.chars().nth(j).unwrap().to_string())
-}
-// @end
-
-// @helper int_radix
-/// The digits of `n` in base 2, 8 or 16 as Python's format() writes them: a sign, then the
-/// magnitude (`-101`, not the two's complement).
-pub fn int_radix(n: i64, base: u32, upper: bool) -> String {
-    let m = (n as i128).unsigned_abs();
-    let digits = match (base, upper) {
-        (2, _) => format!("{:b}", m),
-        (8, _) => format!("{:o}", m),
-        (_, true) => format!("{:X}", m),
-        _ => format!("{:x}", m),
-    };
-    if n < 0 {
-        format!("-{}", digits)
-    } else {
-        digits
-    }
 }
 // @end
 
