@@ -356,7 +356,8 @@ def _format(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> V
         piece, arg = lower_dynamic_spec(lw, [coerce(args[1], T.STR)], args[0], None)
     else:
         piece, arg = lw.format_spec(args[1].expr.value, args[0], None)
-    return Val(arg if piece == "{}" else ir.Macro("format", (arg,), fmt=piece), T.STR)
+    # a runtime call already makes the String; anything else (a `&str`, an i64) goes through format!
+    return Val(arg if piece == "{}" and isinstance(arg, ir.Call) else ir.Macro("format", (arg,), fmt=piece), T.STR)
 
 
 def _bool(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:

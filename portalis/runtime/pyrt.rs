@@ -2052,7 +2052,7 @@ fn format_pad(sp: &FormatSpec, lead: &str, body: &str, default_align: char) -> S
     let align = sp.align.unwrap_or(if sp.zero && default_align == '>' { '=' } else { default_align });
     let len = lead.chars().count() + body.chars().count();
     let pad = sp.width.saturating_sub(len);
-    let fills = |n: usize| std::iter::repeat(fill).take(n).collect::<String>();
+    let fills = |n: usize| fill.to_string().repeat(n);
     match align {
         '=' => format!("{}{}{}", lead, fills(pad), body),
         '<' => format!("{}{}{}", lead, body, fills(pad)),
@@ -2068,13 +2068,16 @@ fn format_group(digits: &str, sep: char, every: usize, min_width: usize) -> Stri
     while n + (n.max(1) - 1) / every < min_width {
         n += 1;
     }
-    let padded = format!("{}{}", "0".repeat(n - digits.chars().count()), digits);
-    let mut out = String::new();
-    for (i, c) in padded.chars().enumerate() {
-        if i > 0 && (n - i) % every == 0 {
-            out.push(sep);
-        }
-        out.push(c);
+    let padded: Vec<char> = "0".repeat(n - digits.chars().count()).chars().chain(digits.chars()).collect();
+    // the first group holds what is left over; then a separator before each full group
+    let first = match n % every {
+        0 => every.min(n),
+        r => r,
+    };
+    let mut out: String = padded[..first].iter().collect();
+    for group in padded[first..].chunks(every) {
+        out.push(sep);
+        out.extend(group);
     }
     out
 }

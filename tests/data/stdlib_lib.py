@@ -213,3 +213,47 @@ def counter_update(a: str, b: str) -> int:
 
 def re_ascii(s: str) -> list[str]:
     return re.findall(r"\b\w+\b|\s\d", s, re.ASCII)
+
+
+# formatting (issue 12, item 2): floats and strings as Python prints them
+def fmt_float(x: float) -> list[str]:
+    return [f"{x}", str(x), repr(x), f"{x:.2f}", f"{x:>10.3f}", f"{x:e}", f"{x:.3E}", f"{x:g}", f"{x:.3}",
+            f"{x:,}", f"{x:_.2f}", f"{x:+.1%}", f"{x:010.2f}", f"{x:*^12g}", f"{x: G}", f"{x:#.0f}", f"{x:z.1f}",
+            f"{x:012,.1f}", format(x, "n"), format(x), f"{x:<8}|", f"{x:#g}", f"{x:.0e}", f"{x:F}"]
+
+
+def fmt_int(n: int) -> list[str]:
+    return [f"{n}", f"{n:>6}", f"{n:<6}|", f"{n:^7}", f"{n:06}", f"{n:+}", f"{n: }", f"{n:,}", f"{n:_}",
+            f"{n:010,}", f"{n:#x}", f"{n:#010b}", f"{n:_X}", f"{n:o}", f"{n:=+8}", f"{n:*<+6d}", f"{n:e}",
+            f"{n:.1%}", f"{n:<05}", format(n, "08_"), f"{n:n}", f"{n:#o}", f"{n:x<4}"]
+
+
+def fmt_char(n: int) -> str:
+    return f"{n:c}|{n:>3c}|" + "%c" % n
+
+
+def fmt_str(s: str) -> list[str]:
+    return [f"{s:>8}", f"{s:<8}|", f"{s:^9}", f"{s:*^9}", f"{s:.2}", f"{s:>6.3}", f"{s:05}", f"{s!r:>10}",
+            format(s, "s"), "{0!r}-{0!s}-{0:}".format(s), f"{s!s:~^7}", f"{s:}"]
+
+
+def fmt_bool(b: bool) -> list[str]:
+    return [f"{b}", f"{b:>5}", f"{b:d}", "{}".format(b), format(b, ""), f"{b!r}", "%s %d" % (b, b)]
+
+
+def fmt_dynamic(x: float, w: int, p: int) -> str:
+    return f"[{x:>{w}.{p}f}] [{w:{p}}] [{'ab':^{w}}]"
+
+
+def fmt_percent(x: float, n: int, s: str) -> str:
+    return "%s|%r|%5.2f|%-6d|%+d|% d|%05d|%x|%#o|%e|%.3g|%G|%10s|%-4s|%.2s|%%|%i|%d|%.f|%#x" % (
+        s, s, x, n, n, n, n, n, n, x, x, x, s, s, s, n, x, x, n)
+
+
+def fmt_named(x: float, s: str) -> str:
+    return "{name:>6}|{0:.1f}|{1!r}|{{}}|{0:+08.2f}".format(x, s, name=s)
+
+
+def fmt_escapes(s: str) -> str:
+    return f"a\n{s}\t\"q\"\\\x41{{}}" + "{}\u00e9\n".format(s) + rf"\d{s}" + f"""x\
+y{s}"""
