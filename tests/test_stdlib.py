@@ -76,6 +76,9 @@ CASES = {
     "fmt_percent": ["3.14159, 42, 'ab'", "-0.5, -7, ''", "1e15, 0, 'x\\n'"],
     "fmt_named": ["2.5, 'ab'", "-0.04, ''"],
     "fmt_escapes": ["'z'", "''"],
+    # hashlib
+    "hashes": ["''", "'Hello world'", "'h\\u00e9 \\U0001f600'"],
+    "md5_ascii": ["'abc'", "'caf\\u00e9'"],
 }
 CALLS = [f"{f}({a})" for f, args in CASES.items() for a in args]
 
@@ -92,6 +95,7 @@ def test_every_mapping_translates(lib: DiffRun) -> None:
     assert all(f["status"] == "translated" for f in functions), [f for f in functions if f["status"] != "translated"]
     manifest = (lib.crate_dir / "Cargo.toml").read_text(encoding="utf-8")
     assert 'regex = "=1.13.2"' in manifest
+    assert 'md-5 = "=0.10.6"' in manifest and 'sha1 = "=0.10.7"' in manifest and 'sha2 = "=0.10.9"' in manifest
     rust = (lib.crate_dir / "src" / "sample.rs").read_text(encoding="utf-8")
     assert "static RE: std::sync::LazyLock<regex::Regex>" in rust
     # the module's compiled pattern is one static, used by the calls that need no anchoring

@@ -1110,6 +1110,11 @@ class ExprLowering:
                 and self.self_type is not None
             ):
                 return self.super_call(func.attr.value, node)
+            from portalis.lower.stdlib_hash import hexdigest_call
+
+            digest = hexdigest_call(self, node)
+            if digest is not None:
+                return digest
             if isinstance(func.value, cst.Name) and func.value.value == self.cls_param and self.self_type is not None:
                 cls = self.env.class_sig(self.self_type)
                 assert cls is not None

@@ -2283,3 +2283,47 @@ pub fn format_str(s: &str, spec: &str) -> String {
     format_pad(&sp, "", &body, '<')
 }
 // @end
+
+// @helper str_encode_ascii
+/// `s.encode("ascii")`: the bytes, or Python's UnicodeEncodeError.
+pub fn str_encode_ascii(s: &str) -> &[u8] {
+    if let Some((i, c)) = s.chars().enumerate().find(|(_, c)| !c.is_ascii()) {
+        panic!(
+            "UnicodeEncodeError: 'ascii' codec can't encode character '\\u{:04x}' in position {}: ordinal not in range(128)",
+            c as u32, i
+        );
+    }
+    s.as_bytes()
+}
+// @end
+
+// @helper hex_bytes
+/// Lower-case hex of bytes (`hashlib`'s `hexdigest()`).
+pub fn hex_bytes(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{:02x}", b)).collect()
+}
+// @end
+
+// @helper md5_hex deps: hex_bytes crates: md-5
+/// `hashlib.md5(data).hexdigest()`.
+pub fn md5_hex(data: &[u8]) -> String {
+    use md5::Digest;
+    hex_bytes(&md5::Md5::digest(data))
+}
+// @end
+
+// @helper sha1_hex deps: hex_bytes crates: sha1
+/// `hashlib.sha1(data).hexdigest()`.
+pub fn sha1_hex(data: &[u8]) -> String {
+    use sha1::Digest;
+    hex_bytes(&sha1::Sha1::digest(data))
+}
+// @end
+
+// @helper sha256_hex deps: hex_bytes crates: sha2
+/// `hashlib.sha256(data).hexdigest()`.
+pub fn sha256_hex(data: &[u8]) -> String {
+    use sha2::Digest;
+    hex_bytes(&sha2::Sha256::digest(data))
+}
+// @end

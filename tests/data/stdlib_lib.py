@@ -1,5 +1,6 @@
 """The standard-library mappings, one function per name (tests/test_stdlib.py)."""
 import bisect
+import hashlib
 import heapq
 import itertools
 import math
@@ -257,3 +258,13 @@ def fmt_named(x: float, s: str) -> str:
 def fmt_escapes(s: str) -> str:
     return f"a\n{s}\t\"q\"\\\x41{{}}" + "{}\u00e9\n".format(s) + rf"\d{s}" + f"""x\
 y{s}"""
+
+
+# hashlib (md-5, sha1, sha2)
+def hashes(s: str) -> list[str]:
+    return [hashlib.md5(s.encode()).hexdigest(), hashlib.sha1(s.encode("utf-8")).hexdigest(),
+            hashlib.sha256(s.encode()).hexdigest()]
+
+
+def md5_ascii(s: str) -> str:
+    return hashlib.md5(s.encode("ascii")).hexdigest()
