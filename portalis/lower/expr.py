@@ -994,7 +994,7 @@ class ExprLowering:
                 piece, arg = "{}", fmt_arg(self.to_str(v)) if v.ty.kind not in ("str", "int") else read(v)
             fmt.append(piece)
             args.append(arg)
-        return Val(ir.Macro("format", tuple(args), fmt="".join(fmt)), T.STR)
+        return format_val("".join(fmt), args)
 
     def format_spec(self: "FunctionLowerer", spec: str, v: Val, node: cst.CSTNode | None) -> tuple[str, ir.Expr]:
         """A Python format spec as (Rust format piece, the argument it formats)."""
@@ -1262,7 +1262,7 @@ class ExprLowering:
         out.append(text[pos:].replace("{", "{{").replace("}", "}}"))
         if i != len(parts):
             raise Unsupported("PTL113", "not all arguments converted during string formatting (TypeError)", node)
-        return Val(ir.Macro("format", tuple(args), fmt="".join(out)), T.STR)
+        return format_val("".join(out), args)
 
     def checked_repr(self: "FunctionLowerer", v: Val) -> ir.Expr:
         if v.ty.kind == "str":
@@ -1631,6 +1631,15 @@ def _format_parts(e: ir.Expr) -> tuple[str, tuple[ir.Expr, ...]]:
 
 # One `%` conversion: `%(key)-08.3f` (length modifiers h l L are ignored, as Python does).
 _PERCENT = re.compile(r"%(?:\((?P<key>[^)]*)\))?(?P<flags>[-0 +#]*)(?P<width>\*|\d+)?(?:\.(?P<prec>\*|\d*))?[hlL]?(?P<conv>.?)", re.S)
+
+
+def format_val(fmt: str, args: list[ir.Expr]) -> Val:
+    """`format!(fmt, args)` as a str value; a lone `{}` of a runtime formatting call (already a
+    String: `pyrt::format_float(x, ".1f")`) is that call."""
+    if fmt == "{}" and len(args) == 1 and isinstance(args[0], ir.Call) and isinstance(args[0].func, ir.Path) \
+            and args[0].func.name.startswith(("crate::pyrt::format_", "crate::pyrt::str_repr", "crate::pyrt::float_repr")):
+        return Val(args[0], T.STR)
+    return Val(ir.Macro("format", tuple(args), fmt=fmt), T.STR)
 
 
 def fstring_text(node: cst.FormattedString, raw: str) -> str:

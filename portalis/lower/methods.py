@@ -296,7 +296,9 @@ def _format(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str,
             out.append("{}")
             vals.append(read(v) if v.ty.kind in ("str", "int") else fmt_arg(lw.to_str(v)))
     out.append(text[pos:].replace("{", "{{").replace("}", "}}"))
-    return Val(ir.Macro("format", tuple(vals), fmt="".join(out)), T.STR)
+    from portalis.lower.expr import format_val
+
+    return format_val("".join(out), vals)
 
 
 # ---------------------------------------------------------------- list
