@@ -76,6 +76,10 @@ CASES = {
     "fmt_percent": ["3.14159, 42, 'ab'", "-0.5, -7, ''", "1e15, 0, 'x\\n'"],
     "fmt_named": ["2.5, 'ab'", "-0.04, ''"],
     "fmt_escapes": ["'z'", "''"],
+    "re_finditer": ["'ab  c\\u00e9d e'", "''", "'   '"],
+    "re_subn": ["'aab xa ab'", "'xyz'", "''"],
+    "re_groupdict": ["'key = value'", "'k='", "' no'"],
+    "re_named_span": ["'  ab12 x'", "'12'"],
     # hashlib
     "hashes": ["''", "'Hello world'", "'h\\u00e9 \\U0001f600'"],
     "md5_ascii": ["'abc'", "'caf\\u00e9'"],

@@ -2327,3 +2327,22 @@ pub fn sha256_hex(data: &[u8]) -> String {
     hex_bytes(&sha2::Sha256::digest(data))
 }
 // @end
+
+// @helper re_finditer deps: ReMatch crates: regex
+/// `re.finditer(p, s)`: every match, as `ReMatch` values (read in order, as Python's iterator).
+pub fn re_finditer(re: &regex::Regex, s: &str) -> Vec<ReMatch> {
+    re.captures_iter(s).map(|c| ReMatch::from_captures(s, &c)).collect()
+}
+// @end
+
+// @helper re_subn crates: regex
+/// `re.subn(p, repl, s, count)`: the text and how many replacements were made.
+pub fn re_subn(re: &regex::Regex, repl: &str, s: &str, count: i64) -> (String, i64) {
+    if count < 0 {
+        return (s.to_string(), 0);
+    }
+    let found = re.find_iter(s).count();
+    let n = if count == 0 { found } else { found.min(count as usize) };
+    (re.replacen(s, count as usize, repl).into_owned(), n as i64)
+}
+// @end

@@ -268,3 +268,28 @@ def hashes(s: str) -> list[str]:
 
 def md5_ascii(s: str) -> str:
     return hashlib.md5(s.encode("ascii")).hexdigest()
+
+
+# re: finditer, subn, named groups
+def re_finditer(s: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group("w")) for m in re.finditer(r"(?P<w>\w)\w*", s)]
+
+
+def re_subn(s: str) -> tuple[str, int]:
+    a, n = re.subn(r"a+", "<\\g<0>>", s)
+    b = WORD.subn("w", s, 2)
+    return (a + "|" + b[0], n + b[1])
+
+
+def re_groupdict(s: str) -> dict[str, str]:
+    m = re.match(r"(?P<key>\w+)\s*=\s*(?P<val>\w*)", s)
+    if m is None:
+        return {}
+    return m.groupdict()
+
+
+def re_named_span(s: str) -> tuple[int, int, str]:
+    m = WORD.search(s)
+    if m is None:
+        return (-1, -1, "")
+    return (m.start(1), m.end(1), m.group(1))
