@@ -45,10 +45,11 @@ class CrateSpec(BaseModel):
     version: str  # exact: "x.y.z"
     features: tuple[str, ...] = ()
     default_features: bool = True
+    lib: str | None = None  # the Rust name when it is not the package's (`md-5` is `md5`)
 
     @property
     def rust_name(self) -> str:
-        return self.name.replace("-", "_")
+        return self.lib or self.name.replace("-", "_")
 
     def manifest_value(self) -> str | dict:
         """The value of its `[dependencies]` entry (TOML, as parsed)."""
@@ -86,7 +87,7 @@ def crate_table() -> dict[str, CrateSpec]:
         if not re.fullmatch(r"\d+\.\d+\.\d+", str(row.get("version", ""))):
             raise ValueError(f"gate_table.toml [crates]: {name} needs an exact version x.y.z")
         out[name] = CrateSpec(name=name, version=row["version"], features=tuple(row.get("features", ())),
-                              default_features=row.get("default-features", True))
+                              default_features=row.get("default-features", True), lib=row.get("lib"))
     return out
 
 

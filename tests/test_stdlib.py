@@ -65,6 +65,24 @@ CASES = {
     "insort_all": ["[3, 1, 2, 1]"],
     "runs": ["'aaabccd'", "''"],
     "counter_update": ["'xax', 'yx'", "'', ''"],
+    # formatting (item 2)
+    "fmt_float": ["0.0", "-0.0", "1.0", "1e16", "1e-05", "1234567.891", "-0.004", "float('inf')", "float('-nan')",
+                  "0.1", "2.5", "1e300", "-1234.5", "5e-324"],
+    "fmt_int": ["0", "-1", "5", "255", "-1234567", "9223372036854775807", "-9223372036854775808"],
+    "fmt_char": ["65", "233", "128512", "-1"],
+    "fmt_str": ["''", "'ab'", "'h\u00e9llo w'", "\"it's\""],
+    "fmt_bool": ["True", "False"],
+    "fmt_dynamic": ["3.14159, 8, 2", "-2.5, 1, 0", "1e20, 3, 3"],
+    "fmt_percent": ["3.14159, 42, 'ab'", "-0.5, -7, ''", "1e15, 0, 'x\\n'"],
+    "fmt_named": ["2.5, 'ab'", "-0.04, ''"],
+    "fmt_escapes": ["'z'", "''"],
+    "re_finditer": ["'ab  c\\u00e9d e'", "''", "'   '"],
+    "re_subn": ["'aab xa ab'", "'xyz'", "''"],
+    "re_groupdict": ["'key = value'", "'k='", "' no'"],
+    "re_named_span": ["'  ab12 x'", "'12'"],
+    # hashlib
+    "hashes": ["''", "'Hello world'", "'h\\u00e9 \\U0001f600'"],
+    "md5_ascii": ["'abc'", "'caf\\u00e9'"],
 }
 CALLS = [f"{f}({a})" for f, args in CASES.items() for a in args]
 
@@ -81,6 +99,7 @@ def test_every_mapping_translates(lib: DiffRun) -> None:
     assert all(f["status"] == "translated" for f in functions), [f for f in functions if f["status"] != "translated"]
     manifest = (lib.crate_dir / "Cargo.toml").read_text(encoding="utf-8")
     assert 'regex = "=1.13.2"' in manifest
+    assert 'md-5 = "=0.10.6"' in manifest and 'sha1 = "=0.10.7"' in manifest and 'sha2 = "=0.10.9"' in manifest
     rust = (lib.crate_dir / "src" / "sample.rs").read_text(encoding="utf-8")
     assert "static RE: std::sync::LazyLock<regex::Regex>" in rust
     # the module's compiled pattern is one static, used by the calls that need no anchoring
@@ -130,3 +149,63 @@ def test_replacement_templates() -> None:
     assert translate_repl(r"\1-\g<name>$\n") == "${1}-${name}$$\n"
     with pytest.raises(Unsupported):
         translate_repl(r"\q")
+
+
+# ---------------------------------------------------------------- formatting (item 2), no build
+
+
+@pytest.mark.parametrize("spec, kind", [
+    (".2d", "int"), ("z", "int"), (",x", "int"), ("+c", "int"), ("s", "int"), ("d", "float"), (",n", "float"),
+    ("+", "str"), ("=5", "str"), (",", "str"), ("#", "str"), ("d", "str"), (".", "float"), ("5.2.1f", "float"),
+])
+def test_specs_python_rejects_are_diagnostics(spec: str, kind: str) -> None:
+    from portalis.lower.stdlib_format import check, parse_spec
+
+    with pytest.raises(Unsupported) as e:
+        check(parse_spec(spec), spec, kind)
+    assert e.value.code == "PTL113"
+
+
+@pytest.mark.parametrize("spec, kind, piece", [
+    (">8", "int", "{:>8}"), ("05", "int", "{:05}"), ("+d", "int", "{:+}"), ("*^7", "int", "{:*^7}"),
+    (",", "int", None), (" d", "int", None), ("<05", "int", None), ("x", "int", None), ("=8", "int", None),
+    (".2f", "float", None), ("", "float", None), (">10.3", "str", "{:>10.3}"), ("05", "str", None), ("{<5", "str", None),
+])
+def test_exact_rust_pieces(spec: str, kind: str, piece: str | None) -> None:
+    """Only what Rust's format! writes exactly as Python stays a format! piece (floats never:
+    Rust writes NaN and 1 where Python writes nan and 1.0)."""
+    from portalis.lower.stdlib_format import _rust_piece, parse_spec
+
+    assert _rust_piece(parse_spec(spec), kind) == piece
+
+
+def _lowered(source: str) -> str:
+    from conftest import type_map_of
+    from portalis.lower.module import lower_module
+    from portalis.parse import parse_source, source_module_from_text
+
+    parsed = parse_source(source_module_from_text("sample", source), source)
+    tm = type_map_of(source)
+    return "\n".join(i.code for i in lower_module(parsed, tm, {"sample": tm}, None).items)
+
+
+def test_formatting_lowering() -> None:
+    rust = _lowered(
+        'def f(x: float, n: int, s: str) -> str:\n'
+        '    return f"a\\n{x:.2f}|{n:>5}|{s:^7}|{x}" + "{0!r}".format(s) + "%5.1f %-3d" % (x, n) + format(n, "x")\n'
+    )
+    # one format!: the escape is a newline (not `\\n`), ints and strs keep Rust's pieces, floats
+    # and hex go through the runtime
+    assert ('format!("a\\n{}|{:>5}|{:^7}|{}{}{} {:<3}{}", crate::pyrt::format_float(x, ".2f"), n, s, '
+            'crate::pyrt::float_repr(x), crate::pyrt::str_repr(s), crate::pyrt::format_float(x, "5.1f"), n, '
+            'crate::pyrt::format_int(n, "x"))') in rust
+
+
+@pytest.mark.parametrize("body, code", [
+    ('f"{x:.2d}"', "PTL113"), ('"{:{}}".format(x, 3)', "PTL134"), ('"{a.b}".format(a=x)', "PTL134"),
+    ('"{} }".format(x)', "PTL134"), ('"%(k)s" % x', "PTL130"), ('"%*d" % x', "PTL130"), ('"%y" % x', "PTL113"),
+    ('"%x" % 1.5', "PTL113"), ('f"{[1]:>3}"', "PTL113"),
+])
+def test_formatting_python_rejects_or_unsupported(body: str, code: str) -> None:
+    rust = _lowered(f"def f(x: int) -> str:\n    return {body}\n")
+    assert f"todo!(\"portalis {code}" in rust, rust

@@ -347,6 +347,21 @@ def _repr(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val
     return Val(lw.to_str(v), T.STR)
 
 
+def _format(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`format(x, spec)` with a literal spec (portalis/lower/stdlib_format.py)."""
+    _arity("format", args, 1, 2)
+    if len(args) == 1 or isinstance(args[1].expr, ir.StrLit) and not args[1].expr.value:
+        return Val(lw.to_str(args[0]), T.STR)
+    if not isinstance(args[1].expr, ir.StrLit):
+        from portalis.lower.stdlib_format import lower_dynamic_spec
+
+        piece, arg = lower_dynamic_spec(lw, [coerce(args[1], T.STR)], args[0], None)
+    else:
+        piece, arg = lw.format_spec(args[1].expr.value, args[0], None)
+    # a runtime call already makes the String; anything else (a `&str`, an i64) goes through format!
+    return Val(arg if piece == "{}" and isinstance(arg, ir.Call) else ir.Macro("format", (arg,), fmt=piece), T.STR)
+
+
 def _bool(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("bool", args, 0, 1)
     if not args:
@@ -652,6 +667,7 @@ BUILTINS: dict[str, Rule] = {
     "float": _float,
     "str": _str,
     "repr": _repr,
+    "format": _format,
     "bool": _bool,
     "ord": _ord,
     "chr": _chr,

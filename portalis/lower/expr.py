@@ -976,11 +976,14 @@ class ExprLowering:
 
     # -------------------------------------------------------- f-strings
     def fstring(self: "FunctionLowerer", node: cst.FormattedString) -> Val:
+        from portalis.lower.stdlib_format import lower_dynamic_spec, lower_spec
+
         fmt: list[str] = []
         args: list[ir.Expr] = []
         for part in node.parts:
             if isinstance(part, cst.FormattedStringText):
-                fmt.append(part.value.replace("{{", "{").replace("}}", "}").replace("{", "{{").replace("}", "}}"))
+                text = fstring_text(node, part.value).replace("{{", "{").replace("}}", "}")
+                fmt.append(text.replace("{", "{{").replace("}", "}}"))
                 continue
             assert isinstance(part, cst.FormattedStringExpression)
             v = self.expr(part.expression)
@@ -992,110 +995,29 @@ class ExprLowering:
                     v = Val(self.to_str(v), T.STR)
                 else:
                     raise Unsupported("PTL130", f"f-string conversion !{part.conversion} is not supported yet", node)
-            spec = None
-            width_arg: ir.Expr | None = None
-            if part.format_spec:
-                texts: list[str] = []
-                for p in part.format_spec:
-                    if isinstance(p, cst.FormattedStringText):
-                        texts.append(p.value)
-                    elif width_arg is None and not p.format_spec and p.conversion is None:
-                        # `{name:<{width}}`: a width computed at run time (Rust's `width$`).
-                        width_arg = read(coerce(self.expr(p.expression), T.INT))
-                        texts.append("9")  # a placeholder width, replaced below
-                    else:
-                        raise Unsupported("PTL130", "this nested f-string format spec is not supported yet", node)
-                spec = "".join(texts)
-            if spec:
-                if width_arg is not None:
-                    # Format without the width, then pad to the computed width.
-                    m = re.fullmatch(r"([<>^]?)9(.*)", spec)
-                    if not m:
-                        raise Unsupported("PTL130", "a computed precision is not supported yet", node)
-                    align, rest = m.groups()
-                    if rest:
-                        piece, arg = self.format_spec(rest, v, node)
-                        text: ir.Expr = ir.Macro("format", (arg,), fmt=piece)
-                    else:
-                        text = self.to_str(v)
-                    if not align:
-                        align = ">" if v.ty.kind in ("int", "float") else "<"
-                    helper = {"<": "str_ljust", ">": "str_rjust", "^": "str_center"}[align]
-                    self.use_runtime(helper)
-                    fmt.append("{}")
-                    args.append(ir.Call(ir.Path(f"crate::pyrt::{helper}"), (ir.Ref(text), width_arg, ir.StrLit(" "))))
-                    continue
-                piece, arg = self.format_spec(spec, v, node)
-                fmt.append(piece)
-                args.append(arg)
+            pieces: list[str | Val] = []
+            for p in part.format_spec or ():
+                if isinstance(p, cst.FormattedStringText):
+                    pieces.append(fstring_text(node, p.value))
+                elif not p.format_spec and p.conversion is None:
+                    pieces.append(self.expr(p.expression))  # `{x:>{width}}`: a spec computed at run time
+                else:
+                    raise Unsupported("PTL130", "this nested f-string format spec is not supported yet", node)
+            if any(not isinstance(p, str) for p in pieces):
+                piece, arg = lower_dynamic_spec(self, pieces, v, node)
+            elif pieces and "".join(pieces):  # type: ignore[arg-type]
+                piece, arg = lower_spec(self, "".join(pieces), v, node)  # type: ignore[arg-type]
             else:
-                fmt.append("{}")
-                args.append(fmt_arg(self.to_str(v)) if v.ty.kind not in ("str", "int") else read(v))
-        return Val(ir.Macro("format", tuple(args), fmt="".join(fmt)), T.STR)
+                piece, arg = "{}", fmt_arg(self.to_str(v)) if v.ty.kind not in ("str", "int") else read(v)
+            fmt.append(piece)
+            args.append(arg)
+        return format_val("".join(fmt), args)
 
-    def format_spec(self: "FunctionLowerer", spec: str, v: Val, node: cst.CSTNode) -> tuple[str, ir.Expr]:
+    def format_spec(self: "FunctionLowerer", spec: str, v: Val, node: cst.CSTNode | None) -> tuple[str, ir.Expr]:
         """A Python format spec as (Rust format piece, the argument it formats)."""
-        m = re.fullmatch(r"(?:([^{}]?)([<>^]))?([+]?)(0?)(\d*)(,?)(?:\.(\d+))?([dfsbxXo%eE]?)", spec)
-        if not m:
-            raise Unsupported("PTL130", f"format spec `{spec}` is not supported yet", node)
-        fill, align, sign, zero, width, group, prec, kind = m.groups()
-        fill, align = fill or "", align or ""
-        if kind in ("f", "%", "e", "E") and v.ty.kind not in ("float", "int", "bool"):
-            raise Unsupported("PTL113", f"format spec `{spec}` on {v.ty}", node)
-        if kind in ("f", "%", "e", "E") and v.ty.kind != "float":
-            v = to_float(v)
-        if prec and v.ty.kind == "int":
-            raise Unsupported("PTL130", f"format spec `{spec}` on an int is not supported yet", node)
-        if kind in ("b", "x", "X", "o", "d") and v.ty.kind != "int":
-            raise Unsupported("PTL113", f"format spec `{spec}` on {v.ty}", node)
-        if v.ty.kind not in ("int", "float", "str"):
-            raise Unsupported("PTL130", f"format spec `{spec}` on {v.ty} is not supported yet", node)
-        if (sign or group) and v.ty.kind == "str":
-            raise Unsupported("PTL113", f"format spec `{spec}` on a str", node)
-        if kind in ("b", "x", "X", "o"):
-            # Python writes a sign and the digits of the magnitude (Rust: two's complement).
-            self.use_runtime("int_radix")
-            base = {"b": 2, "o": 8, "x": 16, "X": 16}[kind]
-            digits: ir.Expr = ir.Call(ir.Path("crate::pyrt::int_radix"), (read(v), ir.IntLit(base), ir.BoolLit(kind == "X")))
-            if zero and width:
-                self.use_runtime("str_zfill")
-                return "{}", ir.Call(ir.Path("crate::pyrt::str_zfill"), (ir.Ref(digits), ir.IntLit(int(width))))
-            return "{:" + fill + (align or ">") + width + "}", digits
-        if not align and v.ty.kind in ("int", "float"):
-            align = ">"  # Python right-aligns numbers by default, as Rust does
-        if group or kind in ("%", "e", "E"):
-            # Text Rust's format cannot produce directly: built as a string, then padded.
-            if zero and group:
-                raise Unsupported("PTL130", f"format spec `{spec}` (zero padding with grouping) is not supported yet", node)
-            text = self._number_text(v, kind, prec, sign, bool(group))
-            if zero and width and not fill:
-                self.use_runtime("str_zfill")
-                return "{}", ir.Call(ir.Path("crate::pyrt::str_zfill"), (ir.Ref(text), ir.IntLit(int(width))))
-            return ("{:" + fill + align + width + "}" if width else "{}"), text
-        if not (zero or width or prec or sign or fill):
-            return "{}", read(v)
-        return "{:" + fill + align + sign + zero + width + (f".{prec}" if prec else "") + "}", read(v)
+        from portalis.lower.stdlib_format import lower_spec
 
-    def _number_text(self: "FunctionLowerer", v: Val, kind: str, prec: str | None, sign: str, group: bool) -> ir.Expr:
-        """`{:,}`, `{:.1%}`, `{:e}`: the number's text as Python writes it (before padding)."""
-        digits = int(prec) if prec else 6
-        if kind == "%":
-            self.use_runtime("float_percent")
-            text: ir.Expr = ir.Call(ir.Path("crate::pyrt::float_percent"), (read(v), ir.IntLit(digits), ir.BoolLit(bool(sign))))
-        elif kind in ("e", "E"):
-            self.use_runtime("float_exp")
-            text = ir.Call(ir.Path("crate::pyrt::float_exp"), (read(v), ir.IntLit(digits), ir.BoolLit(kind == "E"), ir.BoolLit(bool(sign))))
-        elif v.ty.kind == "float" and prec is None and kind != "f":
-            if sign:
-                raise Unsupported("PTL130", "format spec `+,` on a float is not supported yet")
-            self.use_runtime("float_repr")
-            text = ir.Call(ir.Path("crate::pyrt::float_repr"), (read(v),))
-        else:
-            text = ir.Macro("format", (read(v),), fmt="{:" + sign + (f".{digits}" if v.ty.kind == "float" else "") + "}")
-        if group:
-            self.use_runtime("group_thousands")
-            text = ir.Call(ir.Path("crate::pyrt::group_thousands"), (ir.Ref(text),))
-        return text
+        return lower_spec(self, spec, v, node)
 
     # -------------------------------------------------------- subscripts
     def subscript(self: "FunctionLowerer", node: cst.Subscript) -> Val:
@@ -1240,6 +1162,11 @@ class ExprLowering:
                 and self.self_type is not None
             ):
                 return self.super_call(func.attr.value, node)
+            from portalis.lower.stdlib_hash import hexdigest_call
+
+            digest = hexdigest_call(self, node)
+            if digest is not None:
+                return digest
             if isinstance(func.value, cst.Name) and func.value.value == self.cls_param and self.self_type is not None:
                 cls = self.env.class_sig(self.self_type)
                 assert cls is not None
@@ -1338,45 +1265,62 @@ class ExprLowering:
         args: list[ir.Expr] = []
         pos = 0
         i = 0
-        for m in re.finditer(r"%([-0 +]*)(\d*)(?:\.(\d+))?([sdirfxXoegc%])", text):
+        for m in _PERCENT.finditer(text):
             out.append(text[pos : m.start()].replace("{", "{{").replace("}", "}}"))
             pos = m.end()
-            flags, width, prec, conv = m.groups()
-            if conv == "%":
+            key, flags, width, prec, conv = m.group("key", "flags", "width", "prec", "conv")
+            if conv == "%" and not (key or flags or width or prec is not None):
                 out.append("%")
                 continue
+            if key is not None or width == "*" or prec == "*":
+                raise Unsupported("PTL130", f"`{m.group(0)}` formatting (a mapping key or `*`) is not supported yet", node)
+            if not conv or conv not in "diouxXeEfFgGcrs":
+                raise Unsupported("PTL113", f"unsupported format character in `{m.group(0)}` (ValueError in Python)", node)
             if i >= len(parts):
                 raise Unsupported("PTL113", "not enough arguments for format string (TypeError)", node)
             v = parts[i]
             i += 1
+            width = width or ""
+            if prec == "":
+                prec = "0"  # `%.f`: precision 0, as Python reads it
             align = "<" if "-" in flags else ""
-            zero = "0" if "0" in flags and not align else ""
-            if conv in ("s", "r"):
-                arg = fmt_arg(self.to_str(v)) if conv == "s" and v.ty.kind != "str" else read(v)
+            if conv in "sr" or (conv == "c" and v.ty.kind == "str"):
                 if conv == "r":
-                    arg = self.checked_repr(Val(ir.Ref(v.expr), v.ty, Mode.REF) if v.ty.kind == "str" and v.mode is not Mode.REF else v)
-                spec = "" if not (width or prec) else ":" + (align or ">") + width + (f".{prec}" if prec else "")
-                out.append("{" + spec + "}")
+                    sv = Val(self.checked_repr(Val(ir.Ref(v.expr), v.ty, Mode.REF) if v.ty.kind == "str" and v.mode is not Mode.REF else v), T.STR)
+                else:
+                    sv = v if v.ty.kind == "str" else Val(fmt_arg(self.to_str(v)), T.STR)
+                spec = (align or ">") + width + (f".{prec}" if prec is not None else "") if (width or prec is not None) else ""
+                piece, arg = self.format_spec(spec, sv, node) if spec else ("{}", read(sv))
+                out.append(piece)
                 args.append(arg)
                 continue
-            if conv in ("d", "i"):
-                if v.ty.kind in ("int", "bool"):
-                    v = coerce(v, T.INT)
-                else:
+            if v.ty.kind not in ("int", "bool", "float"):
+                raise Unsupported("PTL113", f"`%{conv}` format of {v.ty} (TypeError in Python)", node)
+            if conv in "diu":
+                if prec is not None:
+                    raise Unsupported("PTL130", f"`{m.group(0)}` (a precision on an integer) is not supported yet", node)
+                if v.ty.kind == "float":
                     self.use_runtime("float_to_int")  # %d of a float truncates it
-                    v = Val(ir.Call(ir.Path("crate::pyrt::float_to_int"), (read(to_float(v)),)), T.INT)
-            elif conv in ("f", "e", "g"):
-                if conv != "f":
-                    raise Unsupported("PTL130", f"`%{conv}` formatting is not supported yet", node)
+                    v = Val(ir.Call(ir.Path("crate::pyrt::float_to_int"), (read(v),)), T.INT)
+                conv = "d"
+            elif conv in "oxXc":
+                if v.ty.kind == "float":
+                    raise Unsupported("PTL113", f"`%{conv}` format of a float (TypeError in Python)", node)
+                if prec is not None:
+                    raise Unsupported("PTL130", f"`{m.group(0)}` (a precision on an integer) is not supported yet", node)
+            else:
                 v = to_float(v)
-                prec = prec or "6"
-            piece, arg = self.format_spec(f"{align}{zero}{width}{'.' + prec if prec else ''}{conv if conv in 'xXo' else ''}", v, node)
+            sign = "+" if "+" in flags else " " if " " in flags else ""
+            zero = "0" if "0" in flags and not align and conv != "c" else ""
+            alt = "#" if "#" in flags and conv in "oxXeEfFgG" else ""
+            spec = f"{align}{sign}{alt}{zero}{width}{'.' + prec if prec is not None else ''}{conv}"
+            piece, arg = self.format_spec(spec, v, node)
             out.append(piece)
             args.append(arg)
         out.append(text[pos:].replace("{", "{{").replace("}", "}}"))
         if i != len(parts):
             raise Unsupported("PTL113", "not all arguments converted during string formatting (TypeError)", node)
-        return Val(ir.Macro("format", tuple(args), fmt="".join(out)), T.STR)
+        return format_val("".join(out), args)
 
     def checked_repr(self: "FunctionLowerer", v: Val) -> ir.Expr:
         if v.ty.kind == "str":
@@ -1738,6 +1682,34 @@ def _format_parts(e: ir.Expr) -> tuple[str, tuple[ir.Expr, ...]]:
     if isinstance(e, ir.Macro) and e.name == "format" and e.fmt is not None:
         return e.fmt, e.args
     return "{}", (fmt_arg(e),)
+
+
+# One `%` conversion: `%(key)-08.3f` (length modifiers h l L are ignored, as Python does).
+_PERCENT = re.compile(r"%(?:\((?P<key>[^)]*)\))?(?P<flags>[-0 +#]*)(?P<width>\*|\d+)?(?:\.(?P<prec>\*|\d*))?[hlL]?(?P<conv>.?)", re.S)
+
+
+def format_val(fmt: str, args: list[ir.Expr]) -> Val:
+    """`format!(fmt, args)` as a str value; a lone `{}` of a runtime formatting call (already a
+    String: `pyrt::format_float(x, ".1f")`) is that call."""
+    if fmt == "{}" and len(args) == 1 and isinstance(args[0], ir.Call) and isinstance(args[0].func, ir.Path) \
+            and args[0].func.name.startswith(("crate::pyrt::format_", "crate::pyrt::str_repr", "crate::pyrt::float_repr")):
+        return Val(args[0], T.STR)
+    return Val(ir.Macro("format", tuple(args), fmt=fmt), T.STR)
+
+
+def fstring_text(node: cst.FormattedString, raw: str) -> str:
+    """The text of an f-string part as Python reads it: escapes decoded (`\\n` is a newline)
+    unless the string is raw; `{{` and `}}` are kept for the caller."""
+    prefix = node.prefix.lower().replace("f", "")
+    if "r" in prefix or "\\" not in raw:
+        return raw
+    quote = node.start[len(node.prefix):]
+    import ast
+
+    try:
+        return ast.literal_eval(prefix + quote + raw + quote)
+    except (SyntaxError, ValueError):
+        raise Unsupported("PTL130", "this f-string text (a backslash before a field) is not supported yet", node) from None
 
 
 def fmt_arg(e: ir.Expr) -> ir.Expr:

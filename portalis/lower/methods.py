@@ -261,33 +261,49 @@ def _format(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str,
     auto = 0
     pos = 0
     text = recv.expr.value
-    for m in re.finditer(r"\{\{|\}\}|\{(\w*)(?::([^{}]*))?\}", text):
+    for m in re.finditer(r"\{\{|\}\}|\{([^{}!:]*)(?:!([^{}:]?))?(?::([^{}]*))?\}|[{}]", text):
         out.append(text[pos : m.start()].replace("{", "{{").replace("}", "}}"))
         pos = m.end()
         if m.group(0) in ("{{", "}}"):
             out.append(m.group(0))
             continue
-        field = m.group(1)
+        if m.group(0) in ("{", "}"):
+            # a lone brace (ValueError in Python) or a nested field `{:{width}}`
+            raise Unsupported("PTL134", "str.format with a nested field or a single brace is not supported")
+        field, conversion, spec = m.group(1), m.group(2), m.group(3)
+        if field and not field.isdigit() and not field.isidentifier():
+            raise Unsupported("PTL134", f"str.format field `{field}` (an attribute or an index) is not supported yet")
         if field and not field.isdigit():
             if field not in kwargs:
                 raise Unsupported("PTL134", f"str.format without a value for `{field}` (KeyError)")
             v = kwargs[field]
         else:
+            if field and auto:
+                raise Unsupported("PTL134", "str.format mixes automatic and manual field numbering (ValueError)")
             index = int(field) if field else auto
-            auto += 1
+            if not field:
+                auto += 1
             if index >= len(args):
                 raise Unsupported("PTL134", "str.format with a missing argument (IndexError)")
             v = args[index]
-        spec = m.group(2)
+        if conversion is not None:
+            if conversion == "r":
+                v = Val(lw.checked_repr(v), T.STR)
+            elif conversion == "s":
+                v = Val(fmt_arg(lw.to_str(v)), T.STR) if v.ty.kind != "str" else v
+            else:
+                raise Unsupported("PTL134", f"str.format conversion !{conversion} is not supported yet")
         if spec:
-            piece, arg = lw.format_spec(spec, v, None)  # type: ignore[arg-type]
+            piece, arg = lw.format_spec(spec, v, None)
             out.append(piece)
             vals.append(arg)
         else:
             out.append("{}")
             vals.append(read(v) if v.ty.kind in ("str", "int") else fmt_arg(lw.to_str(v)))
     out.append(text[pos:].replace("{", "{{").replace("}", "}}"))
-    return Val(ir.Macro("format", tuple(vals), fmt="".join(out)), T.STR)
+    from portalis.lower.expr import format_val
+
+    return format_val("".join(out), vals)
 
 
 # ---------------------------------------------------------------- list

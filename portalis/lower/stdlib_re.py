@@ -45,6 +45,7 @@ class Pattern:
     rust: str
     groups: int  # capturing groups
     dollar: bool  # a non-multiline `$` became `\z` (Python's also matches before a final "\n")
+    names: tuple[tuple[str, int], ...] = ()  # named groups and their numbers (Python's groupindex)
 
 
 def _bad(what: str) -> Unsupported:
@@ -59,7 +60,7 @@ def translate(pattern: str, flags: int = 0) -> Pattern:
     if ascii_only and flags & 2:
         raise Unsupported("PTL246", "re.ASCII with re.IGNORECASE has no translation yet (Rust folds Unicode case)")
     try:
-        _pyre.compile(pattern, flags)
+        names = tuple(sorted(_pyre.compile(pattern, flags).groupindex.items(), key=lambda kv: kv[1]))
     except _pyre.error as e:  # Python rejects it too: say so rather than emit a Rust error
         raise Unsupported("PTL243", f"the pattern {pattern!r} is invalid in Python: {e}") from None
     multiline = bool(flags & 8)
@@ -197,7 +198,7 @@ def translate(pattern: str, flags: int = 0) -> Pattern:
         i += 1
     inline = "".join(v for k, v in _INLINE.items() if flags & k)
     rust = (f"(?{inline})" if inline else "") + "".join(out)
-    return Pattern(rust=rust, groups=groups, dollar=dollar)
+    return Pattern(rust=rust, groups=groups, dollar=dollar, names=names)
 
 
 def translate_repl(repl: str) -> str:
@@ -241,18 +242,27 @@ def translate_repl(repl: str) -> str:
 # ---------------------------------------------------------------- lowering
 
 
-def match_type(groups: int) -> PyType:
-    return PyType(kind="re_match", name=str(groups))
+def _names_text(names: tuple[tuple[str, int], ...]) -> str:
+    return ",".join(f"{n}={i}" for n, i in names)
+
+
+def _names_of(text: str | None) -> tuple[tuple[str, int], ...]:
+    return tuple((n, int(i)) for n, i in (kv.split("=") for kv in text.split(","))) if text else ()
+
+
+def match_type(groups: int, names: tuple[tuple[str, int], ...] = ()) -> PyType:
+    """A match: its group count, and its named groups (`key=1,value=2`) for `m.group("key")`."""
+    return PyType(kind="re_match", name=str(groups), module=_names_text(names) or None)
 
 
 def pattern_type(p: Pattern) -> PyType:
     """A compiled pattern: the translated pattern travels in the type (its value is not needed)."""
-    return PyType(kind="re_pattern", name=p.rust, module=f"{p.groups}:{int(p.dollar)}")
+    return PyType(kind="re_pattern", name=p.rust, module=f"{p.groups}:{int(p.dollar)}:{_names_text(p.names)}")
 
 
 def _pattern_of(t: PyType) -> Pattern:
-    groups, dollar = (t.module or "0:0").split(":")
-    return Pattern(rust=t.name or "", groups=int(groups), dollar=dollar == "1")
+    groups, dollar, names = ((t.module or "0:0") + ":").split(":")[:3]
+    return Pattern(rust=t.name or "", groups=int(groups), dollar=dollar == "1", names=_names_of(names))
 
 
 def _literal(v: Val, what: str) -> str:
@@ -307,7 +317,7 @@ def _find(kind: str) -> Callable[["FunctionLowerer", Pattern, list[Val]], Val]:
         retry = p.dollar and kind != "fullmatch"
         regex = compiled if compiled is not None and kind == "search" else _static(lw, rust)
         return _helper(lw, "re_find", (regex, _subject(rest[0]), ir.BoolLit(retry)),
-                       T.optional(match_type(p.groups)))
+                       T.optional(match_type(p.groups, p.names)))
 
     return lower
 
@@ -331,11 +341,19 @@ def _findall(lw: "FunctionLowerer", p: Pattern, rest: list[Val], compiled: ir.Ex
     return Val(mapped, T.list_of(T.tuple_of(*([T.STR] * p.groups))))
 
 
+def _finditer(lw: "FunctionLowerer", p: Pattern, rest: list[Val], compiled: ir.Expr | None = None) -> Val:
+    _no_dollar(p, "finditer")
+    regex = compiled if compiled is not None else _static(lw, p.rust)
+    lw.use_runtime("ReMatch")
+    return _helper(lw, "re_finditer", (regex, _subject(rest[0])), T.list_of(match_type(p.groups, p.names)))
+
+
 def _int_arg(v: Val | None, default: int) -> ir.Expr:
     return read(coerce(v, T.INT)) if v is not None else ir.IntLit(default)
 
 
-def _sub(lw: "FunctionLowerer", p: Pattern, rest: list[Val], count: Val | None = None, compiled: ir.Expr | None = None) -> Val:
+def _sub(lw: "FunctionLowerer", p: Pattern, rest: list[Val], count: Val | None = None, compiled: ir.Expr | None = None,
+         subn: bool = False) -> Val:
     _no_dollar(p, "sub")
     if len(rest) < 2:
         raise Unsupported("PTL133", "re.sub() needs a replacement and a string")
@@ -344,6 +362,8 @@ def _sub(lw: "FunctionLowerer", p: Pattern, rest: list[Val], count: Val | None =
     repl = translate_repl(_literal(rest[0], "replacement"))
     cnt = count if count is not None else (rest[2] if len(rest) > 2 else None)
     regex = compiled if compiled is not None else _static(lw, p.rust)
+    if subn:
+        return _helper(lw, "re_subn", (regex, ir.StrLit(repl), _subject(rest[1]), _int_arg(cnt, 0)), T.tuple_of(T.STR, T.INT))
     return _helper(lw, "re_sub", (regex, ir.StrLit(repl), _subject(rest[1]), _int_arg(cnt, 0)), T.STR)
 
 
@@ -371,11 +391,13 @@ RE_RULES: dict[str, ReRule] = {r.name: r for r in (
     ReRule("match", (1,), ("flags",), "re.Match | None", r"pyrt::re_find on `\A(?:p)`", _find("match")),
     ReRule("fullmatch", (1,), ("flags",), "re.Match | None", r"pyrt::re_find on `\A(?:p)\z`", _find("fullmatch")),
     ReRule("findall", (1,), ("flags",), "list[str] | list[tuple[str, ...]]", "pyrt::re_findall(_groups)", _findall),
+    ReRule("finditer", (1,), ("flags",), "list[re.Match]", "pyrt::re_finditer (captures_iter, a Vec of ReMatch)", _finditer),
     ReRule("sub", (2, 3), ("count", "flags"), "str", "pyrt::re_sub (Regex::replacen)", _sub),
+    ReRule("subn", (2, 3), ("count", "flags"), "tuple[str, int]", "pyrt::re_subn (replacen, and the count)", _sub),
     ReRule("split", (1, 2), ("maxsplit", "flags"), "list[str]", "pyrt::re_split (captures_iter)", _split),
 )}
 # Methods of a compiled pattern (`p = re.compile(...)`): the same rules without the pattern argument.
-PATTERN_METHODS = ("search", "match", "fullmatch", "findall", "sub", "split")
+PATTERN_METHODS = ("search", "match", "fullmatch", "findall", "finditer", "sub", "subn", "split")
 
 
 def lower_re(lw: "FunctionLowerer", name: str, call: tuple[list[Val], dict[str, Val]] | None) -> Val:
@@ -407,8 +429,8 @@ def lower_re(lw: "FunctionLowerer", name: str, call: tuple[list[Val], dict[str, 
         flags_val, rest = rest[-1], rest[:-1]
     p = translate(_literal(args[0], "pattern"), _flags(flags_val))
     extra = {k: v for k, v in kwargs.items() if k != "flags"}
-    if name == "sub":
-        return _sub(lw, p, rest, extra.get("count"))
+    if name in ("sub", "subn"):
+        return _sub(lw, p, rest, extra.get("count"), subn=name == "subn")
     if name == "split":
         return _split(lw, p, rest, extra.get("maxsplit"))
     return rule.lower(lw, p, rest)
@@ -424,8 +446,8 @@ def lower_pattern_method(lw: "FunctionLowerer", recv: Val, name: str, args: list
     # the pattern object itself (a module's LazyLock static derefs to it); match/fullmatch are
     # anchored, so they compile the anchored pattern next to the call
     compiled = borrow(recv)
-    if name == "sub":
-        return _sub(lw, p, args, kwargs.get("count"), compiled)
+    if name in ("sub", "subn"):
+        return _sub(lw, p, args, kwargs.get("count"), compiled, subn=name == "subn")
     if name == "split":
         return _split(lw, p, args, kwargs.get("maxsplit"), compiled)
     if len(args) != 1:
@@ -436,14 +458,31 @@ def lower_pattern_method(lw: "FunctionLowerer", recv: Val, name: str, args: list
 def lower_match_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val]) -> Val:
     """`m.group(n)`, `m.groups()`, `m.start()`, `m.end()`, `m.span()` on a match (pyrt::ReMatch)."""
     groups = int(recv.ty.name or "0")
+    names = dict(_names_of(recv.ty.module))
     if kwargs:
         raise Unsupported("PTL134", f"keyword arguments to Match.{name}() are not supported")
     m = recv.expr if recv.mode is not Mode.OWNED else ir.Ref(recv.expr)
 
     def num(v: Val) -> ir.Expr:
+        e = v.expr
+        while isinstance(e, ir.MethodCall) and e.method in ("to_string", "as_str") and not e.args:
+            e = e.receiver
+        if isinstance(e, ir.StrLit):  # a group name: its number, known from the pattern
+            if e.value not in names:
+                raise Unsupported("PTL134", f"Match.{name}({e.value!r}): no such group (IndexError in Python)")
+            return ir.IntLit(names[e.value])
         if v.ty.kind != "int":
-            raise Unsupported("PTL134", f"Match.{name}() of a group name is not supported yet")
+            raise Unsupported("PTL134", f"Match.{name}() of a computed group name is not supported")
         return read(v)
+
+    if name == "groupdict" and not args:
+        lw.use_runtime("PyDict")
+        d = lw.temp("d")
+        stmts: list[ir.Stmt] = [ir.Let(ir.PBind(d, True), None, ir.Call(ir.Path("crate::pyrt::PyDict::new")))]
+        for key, k in names.items():
+            stmts.append(ir.ExprStmt(ir.MethodCall(ir.Path(d), "insert", (ir.MethodCall(ir.StrLit(key), "to_string"),
+                                                                          ir.MethodCall(m, "group", (ir.IntLit(k),))))))
+        return Val(ir.BlockExpr(ir.Block(tuple(stmts), ir.Path(d))), T.dict_of(T.STR, T.STR))
 
     if name == "group" and len(args) <= 1:
         return Val(ir.MethodCall(m, "group", (num(args[0]) if args else ir.IntLit(0),)), T.STR)

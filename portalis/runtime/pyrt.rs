@@ -1146,28 +1146,6 @@ pub fn str_rjust(s: &str, width: i64, fill: &str) -> String {
 }
 // @end
 
-// @helper group_thousands
-/// `{:,}`: commas between groups of three digits of the integer part (sign and fraction kept).
-pub fn group_thousands(s: &str) -> String {
-    let (sign, rest) = match s.chars().next() {
-        Some(c @ ('-' | '+')) => (c.to_string(), &s[1..]),
-        _ => (String::new(), s),
-    };
-    let (int_part, frac) = match rest.find(|c: char| !c.is_ascii_digit()) {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, ""),
-    };
-    let mut out = String::new();
-    for (i, c) in int_part.chars().enumerate() {
-        if i > 0 && (int_part.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    format!("{}{}{}", sign, out, frac)
-}
-// @end
-
 // @helper group_by
 /// `itertools.groupby(items, key)`: each run of consecutive items with equal keys, with its key.
 pub fn group_by<T, K: PartialEq>(items: Vec<T>, key: impl Fn(&T) -> K) -> Vec<(K, Vec<T>)> {
@@ -1195,33 +1173,6 @@ pub fn isclose(a: f64, b: f64, rel_tol: f64, abs_tol: f64) -> bool {
     }
     let diff = (b - a).abs();
     diff <= (rel_tol * b).abs() || diff <= (rel_tol * a).abs() || diff <= abs_tol
-}
-// @end
-
-// @helper float_percent
-/// `{:.1%}`: the number times 100 with that many decimals, then `%`.
-pub fn float_percent(x: f64, digits: i64, plus: bool) -> String {
-    if plus {
-        format!("{:+.*}%", digits.max(0) as usize, x * 100.0)
-    } else {
-        format!("{:.*}%", digits.max(0) as usize, x * 100.0)
-    }
-}
-// @end
-
-// @helper float_exp
-/// `{:.6e}`: Python's exponent form, `1.234500e+03` (sign and at least two exponent digits).
-pub fn float_exp(x: f64, digits: i64, upper: bool, plus: bool) -> String {
-    if !x.is_finite() {
-        let s = if x.is_nan() { "nan".to_string() } else if x > 0.0 { format!("{}inf", if plus { "+" } else { "" }) } else { "-inf".to_string() };
-        return if upper { s.to_uppercase() } else { s };
-    }
-    let text = format!("{:.*e}", digits.max(0) as usize, x);
-    let (mantissa, exp) = text.split_once('e').unwrap_or((text.as_str(), "0"));
-    let exp: i64 = exp.parse().unwrap_or(0);
-    let sign = if plus && !mantissa.starts_with('-') { "+" } else { "" };
-    let e = if upper { 'E' } else { 'e' };
-    format!("{}{}{}{}{:02}", sign, mantissa, e, if exp < 0 { '-' } else { '+' }, exp.abs())
 }
 // @end
 
@@ -1750,25 +1701,6 @@ pub fn try_str_index(s: &str, i: i64) -> Result<String, PyErr> {
 }
 // @end
 
-// @helper int_radix
-/// The digits of `n` in base 2, 8 or 16 as Python's format() writes them: a sign, then the
-/// magnitude (`-101`, not the two's complement).
-pub fn int_radix(n: i64, base: u32, upper: bool) -> String {
-    let m = (n as i128).unsigned_abs();
-    let digits = match (base, upper) {
-        (2, _) => format!("{:b}", m),
-        (8, _) => format!("{:o}", m),
-        (_, true) => format!("{:X}", m),
-        _ => format!("{:x}", m),
-    };
-    if n < 0 {
-        format!("-{}", digits)
-    } else {
-        digits
-    }
-}
-// @end
-
 // @helper str_partition
 /// `s.partition(sep)`.
 pub fn str_partition(s: &str, sep: &str) -> (String, String, String) {
@@ -2245,5 +2177,385 @@ pub fn math_pow(x: f64, y: f64) -> f64 {
         }
     }
     r
+}
+// @end
+
+// @helper py_format deps: float_repr
+/// Python's format-spec mini-language, `[[fill]align][sign][z][#][0][width][grouping][.prec][type]`,
+/// for `format(x, spec)`, f-strings and `str.format` (the lowering checks literal specs when it
+/// translates; a spec computed at run time that Python rejects is Python's ValueError here).
+pub struct FormatSpec {
+    pub fill: Option<char>,
+    pub align: Option<char>,
+    pub sign: char,
+    pub sign_given: bool,
+    pub z: bool,
+    pub alt: bool,
+    pub zero: bool,
+    pub width: usize,
+    pub group: Option<char>,
+    pub prec: Option<usize>,
+    pub kind: Option<char>,
+}
+
+/// Parse a format spec (ValueError for what Python's parser rejects).
+pub fn parse_format_spec(spec: &str) -> FormatSpec {
+    let cs: Vec<char> = spec.chars().collect();
+    let is_align = |c: char| matches!(c, '<' | '>' | '^' | '=');
+    let mut i = 0;
+    let (mut fill, mut align) = (None, None);
+    if cs.len() >= 2 && is_align(cs[1]) {
+        fill = Some(cs[0]);
+        align = Some(cs[1]);
+        i = 2;
+    } else if !cs.is_empty() && is_align(cs[0]) {
+        align = Some(cs[0]);
+        i = 1;
+    }
+    let mut sign = '-';
+    let sign_given = i < cs.len() && matches!(cs[i], '+' | '-' | ' ');
+    if sign_given {
+        sign = cs[i];
+        i += 1;
+    }
+    let z = i < cs.len() && cs[i] == 'z';
+    i += z as usize;
+    let alt = i < cs.len() && cs[i] == '#';
+    i += alt as usize;
+    let zero = fill.is_none() && i < cs.len() && cs[i] == '0';
+    i += zero as usize;
+    let mut width = 0usize;
+    while i < cs.len() && cs[i].is_ascii_digit() {
+        width = width.saturating_mul(10).saturating_add(cs[i] as usize - '0' as usize);
+        i += 1;
+    }
+    let mut group = None;
+    if i < cs.len() && (cs[i] == ',' || cs[i] == '_') {
+        group = Some(cs[i]);
+        i += 1;
+    }
+    let mut prec = None;
+    if i < cs.len() && cs[i] == '.' {
+        i += 1;
+        let start = i;
+        let mut p = 0usize;
+        while i < cs.len() && cs[i].is_ascii_digit() {
+            p = p.saturating_mul(10).saturating_add(cs[i] as usize - '0' as usize);
+            i += 1;
+        }
+        if i == start {
+            panic!("ValueError: Format specifier missing precision");
+        }
+        prec = Some(p);
+    }
+    let mut kind = None;
+    if i < cs.len() {
+        kind = Some(cs[i]);
+        i += 1;
+    }
+    if i != cs.len() {
+        panic!("ValueError: Invalid format specifier '{}'", spec);
+    }
+    FormatSpec { fill, align, sign, sign_given, z, alt, zero, width, group, prec, kind }
+}
+
+/// Pad `lead` (sign and prefix) + `body` to the spec's width; `=` puts the fill between them.
+fn format_pad(sp: &FormatSpec, lead: &str, body: &str, default_align: char) -> String {
+    let fill = sp.fill.unwrap_or(if sp.zero { '0' } else { ' ' });
+    let align = sp.align.unwrap_or(if sp.zero && default_align == '>' { '=' } else { default_align });
+    let len = lead.chars().count() + body.chars().count();
+    let pad = sp.width.saturating_sub(len);
+    let fills = |n: usize| fill.to_string().repeat(n);
+    match align {
+        '=' => format!("{}{}{}", lead, fills(pad), body),
+        '<' => format!("{}{}{}", lead, body, fills(pad)),
+        '^' => format!("{}{}{}{}", fills(pad / 2), lead, body, fills(pad - pad / 2)),
+        _ => format!("{}{}{}", fills(pad), lead, body),
+    }
+}
+
+/// Digits with a separator every `every` digits; with zero padding (`0` flag or `0=`), leading
+/// zeros (grouped too) up to `min_width`, never starting with a separator, as CPython.
+fn format_group(digits: &str, sep: char, every: usize, min_width: usize) -> String {
+    let mut n = digits.chars().count();
+    while n + (n.max(1) - 1) / every < min_width {
+        n += 1;
+    }
+    let padded: Vec<char> = "0".repeat(n - digits.chars().count()).chars().chain(digits.chars()).collect();
+    // the first group holds what is left over; then a separator before each full group
+    let first = match n % every {
+        0 => every.min(n),
+        r => r,
+    };
+    let mut out: String = padded[..first].iter().collect();
+    for group in padded[first..].chunks(every) {
+        out.push(sep);
+        out.extend(group);
+    }
+    out
+}
+
+/// Sign, digits of the integer part, the rest (fraction, exponent, `%`): grouped and padded.
+fn format_number(sp: &FormatSpec, lead: &str, int_part: &str, rest: &str, every: usize, digits: bool) -> String {
+    let zero_fill = sp.fill.unwrap_or(if sp.zero { '0' } else { ' ' }) == '0' && sp.align.unwrap_or(if sp.zero { '=' } else { '>' }) == '=';
+    let body = match sp.group {
+        Some(sep) if digits => {
+            let min = if zero_fill { sp.width.saturating_sub(lead.chars().count() + rest.chars().count()) } else { 0 };
+            format_group(int_part, sep, every, min)
+        }
+        _ => int_part.to_string(),
+    };
+    format_pad(sp, lead, &format!("{}{}", body, rest), '>')
+}
+
+fn format_sign(negative: bool, sign: char) -> &'static str {
+    match (negative, sign) {
+        (true, _) => "-",
+        (false, '+') => "+",
+        (false, ' ') => " ",
+        _ => "",
+    }
+}
+
+/// `format(n, spec)` of an int.
+pub fn format_int(v: i64, spec: &str) -> String {
+    let sp = parse_format_spec(spec);
+    let kind = sp.kind.unwrap_or('d');
+    match kind {
+        'e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%' => return format_float(v as f64, spec),
+        'd' | 'n' | 'b' | 'o' | 'x' | 'X' | 'c' => {}
+        _ => panic!("ValueError: Unknown format code '{}' for object of type 'int'", kind),
+    }
+    if sp.prec.is_some() {
+        panic!("ValueError: Precision not allowed in integer format specifier");
+    }
+    if sp.z {
+        panic!("ValueError: Negative zero coercion (z) not allowed in integer format specifier");
+    }
+    if let Some(g) = sp.group {
+        if kind == 'n' || kind == 'c' || (g == ',' && kind != 'd') {
+            panic!("ValueError: Cannot specify '{}' with '{}'.", g, kind);
+        }
+    }
+    if kind == 'c' {
+        if sp.sign_given {
+            panic!("ValueError: Sign not allowed with integer format specifier 'c'");
+        }
+        if sp.alt {
+            panic!("ValueError: Alternate form (#) not allowed with integer format specifier 'c'");
+        }
+        let c = u32::try_from(v).ok().and_then(char::from_u32);
+        let c = c.unwrap_or_else(|| panic!("OverflowError: %c arg not in range(0x110000)"));
+        return format_pad(&sp, "", &c.to_string(), '>');
+    }
+    let m = (v as i128).unsigned_abs();
+    let digits = match kind {
+        'b' => format!("{:b}", m),
+        'o' => format!("{:o}", m),
+        'x' => format!("{:x}", m),
+        'X' => format!("{:X}", m),
+        _ => m.to_string(),
+    };
+    let prefix = match (sp.alt, kind) {
+        (true, 'b') => "0b",
+        (true, 'o') => "0o",
+        (true, 'x') => "0x",
+        (true, 'X') => "0X",
+        _ => "",
+    };
+    let lead = format!("{}{}", format_sign(v < 0, sp.sign), prefix);
+    let every = if matches!(kind, 'b' | 'o' | 'x' | 'X') { 4 } else { 3 };
+    format_number(&sp, &lead, &digits, "", every, true)
+}
+
+/// `{:e}` digits of a non-negative finite float: `1.5e+03` (two exponent digits at least).
+fn format_exp(a: f64, prec: usize, alt: bool, upper: bool) -> String {
+    let text = format!("{:.*e}", prec, a);
+    let (mant, exp) = text.split_once('e').unwrap_or((text.as_str(), "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let dot = if alt && prec == 0 { "." } else { "" };
+    let e = if upper { 'E' } else { 'e' };
+    format!("{}{}{}{}{:02}", mant, dot, e, if exp < 0 { '-' } else { '+' }, exp.abs())
+}
+
+/// `{:g}` (and the type-less spec with a precision, `dot0`) of a non-negative finite float.
+fn format_general(a: f64, prec: usize, alt: bool, upper: bool, dot0: bool) -> String {
+    let p = prec.max(1);
+    let sci = format!("{:.*e}", p - 1, a);
+    let exp: i64 = sci.split_once('e').map(|(_, e)| e.parse().unwrap_or(0)).unwrap_or(0);
+    let decpt = exp + 1;
+    let limit = if dot0 { p as i64 - 1 } else { p as i64 };
+    let strip = |s: String| -> String {
+        if alt || !s.contains('.') {
+            return s;
+        }
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    if decpt <= -4 || decpt > limit {
+        let (mant, _) = sci.split_once('e').unwrap_or((sci.as_str(), ""));
+        let mut mant = strip(mant.to_string());
+        if alt && !mant.contains('.') {
+            mant.push('.');
+        }
+        let e = if upper { 'E' } else { 'e' };
+        format!("{}{}{}{:02}", mant, e, if exp < 0 { '-' } else { '+' }, exp.abs())
+    } else {
+        let mut text = strip(format!("{:.*}", (p as i64 - decpt).max(0) as usize, a));
+        if alt && !text.contains('.') {
+            text.push('.');
+        }
+        if dot0 && !text.contains('.') {
+            text.push_str(".0");
+        }
+        text
+    }
+}
+
+/// `format(x, spec)` of a float.
+pub fn format_float(v: f64, spec: &str) -> String {
+    let sp = parse_format_spec(spec);
+    match sp.kind {
+        None | Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | 'n' | '%') => {}
+        Some(k) => panic!("ValueError: Unknown format code '{}' for object of type 'float'", k),
+    }
+    if sp.kind == Some('n') && sp.group.is_some() {
+        panic!("ValueError: Cannot specify '{}' with 'n'.", sp.group.unwrap_or(','));
+    }
+    let upper = matches!(sp.kind, Some('E' | 'F' | 'G'));
+    let mut negative = v.is_sign_negative() && !v.is_nan();
+    let a = v.abs();
+    let percent = if sp.kind == Some('%') { "%" } else { "" };
+    if !a.is_finite() {
+        let word = match (a.is_nan(), upper) {
+            (true, false) => "nan",
+            (true, true) => "NAN",
+            (false, false) => "inf",
+            (false, true) => "INF",
+        };
+        let lead = format_sign(negative, sp.sign);
+        return format_number(&sp, lead, word, percent, 3, false);
+    }
+    let text = match sp.kind {
+        Some('f' | 'F' | '%') => {
+            let p = sp.prec.unwrap_or(6);
+            let x = if percent.is_empty() { a } else { a * 100.0 };
+            let dot = if sp.alt && p == 0 { "." } else { "" };
+            format!("{:.*}{}{}", p, x, dot, percent)
+        }
+        Some('e' | 'E') => format_exp(a, sp.prec.unwrap_or(6), sp.alt, upper),
+        Some(_) => format_general(a, sp.prec.unwrap_or(6), sp.alt, upper, false),
+        None => match sp.prec {
+            Some(p) => format_general(a, p, sp.alt, false, true),
+            None => {
+                let r = float_repr(a);
+                match r.split_once('e') {
+                    // `#` keeps a decimal point in the exponent form (`1.e+22`)
+                    Some((m, e)) if sp.alt && !m.contains('.') => format!("{}.e{}", m, e),
+                    _ => r,
+                }
+            }
+        },
+    };
+    if sp.z && negative {
+        let mantissa = text.split(['e', 'E']).next().unwrap_or("");
+        if !mantissa.chars().any(|c| ('1'..='9').contains(&c)) {
+            negative = false;
+        }
+    }
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let lead = format_sign(negative, sp.sign);
+    format_number(&sp, lead, &text[..split], &text[split..], 3, true)
+}
+
+/// `format(s, spec)` of a str.
+pub fn format_str(s: &str, spec: &str) -> String {
+    let sp = parse_format_spec(spec);
+    match sp.kind {
+        None | Some('s') => {}
+        Some(k) => panic!("ValueError: Unknown format code '{}' for object of type 'str'", k),
+    }
+    if sp.sign_given {
+        panic!("ValueError: Sign not allowed in string format specifier");
+    }
+    if sp.alt {
+        panic!("ValueError: Alternate form (#) not allowed in string format specifier");
+    }
+    if sp.z {
+        panic!("ValueError: Negative zero coercion (z) not allowed in format specifier");
+    }
+    if let Some(g) = sp.group {
+        panic!("ValueError: Cannot specify '{}' with 's'.", g);
+    }
+    if sp.align == Some('=') {
+        panic!("ValueError: '=' alignment not allowed in string format specifier");
+    }
+    let body: String = match sp.prec {
+        Some(p) => s.chars().take(p).collect(),
+        None => s.to_string(),
+    };
+    format_pad(&sp, "", &body, '<')
+}
+// @end
+
+// @helper str_encode_ascii
+/// `s.encode("ascii")`: the bytes, or Python's UnicodeEncodeError.
+pub fn str_encode_ascii(s: &str) -> &[u8] {
+    if let Some((i, c)) = s.chars().enumerate().find(|(_, c)| !c.is_ascii()) {
+        panic!(
+            "UnicodeEncodeError: 'ascii' codec can't encode character '\\u{:04x}' in position {}: ordinal not in range(128)",
+            c as u32, i
+        );
+    }
+    s.as_bytes()
+}
+// @end
+
+// @helper hex_bytes
+/// Lower-case hex of bytes (`hashlib`'s `hexdigest()`).
+pub fn hex_bytes(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{:02x}", b)).collect()
+}
+// @end
+
+// @helper md5_hex deps: hex_bytes crates: md-5
+/// `hashlib.md5(data).hexdigest()`.
+pub fn md5_hex(data: &[u8]) -> String {
+    use md5::Digest;
+    hex_bytes(&md5::Md5::digest(data))
+}
+// @end
+
+// @helper sha1_hex deps: hex_bytes crates: sha1
+/// `hashlib.sha1(data).hexdigest()`.
+pub fn sha1_hex(data: &[u8]) -> String {
+    use sha1::Digest;
+    hex_bytes(&sha1::Sha1::digest(data))
+}
+// @end
+
+// @helper sha256_hex deps: hex_bytes crates: sha2
+/// `hashlib.sha256(data).hexdigest()`.
+pub fn sha256_hex(data: &[u8]) -> String {
+    use sha2::Digest;
+    hex_bytes(&sha2::Sha256::digest(data))
+}
+// @end
+
+// @helper re_finditer deps: ReMatch crates: regex
+/// `re.finditer(p, s)`: every match, as `ReMatch` values (read in order, as Python's iterator).
+pub fn re_finditer(re: &regex::Regex, s: &str) -> Vec<ReMatch> {
+    re.captures_iter(s).map(|c| ReMatch::from_captures(s, &c)).collect()
+}
+// @end
+
+// @helper re_subn crates: regex
+/// `re.subn(p, repl, s, count)`: the text and how many replacements were made.
+pub fn re_subn(re: &regex::Regex, repl: &str, s: &str, count: i64) -> (String, i64) {
+    if count < 0 {
+        return (s.to_string(), 0);
+    }
+    let found = re.find_iter(s).count();
+    let n = if count == 0 { found } else { found.min(count as usize) };
+    (re.replacen(s, count as usize, repl).into_owned(), n as i64)
 }
 // @end

@@ -1,5 +1,6 @@
 """The standard-library mappings, one function per name (tests/test_stdlib.py)."""
 import bisect
+import hashlib
 import heapq
 import itertools
 import math
@@ -213,3 +214,82 @@ def counter_update(a: str, b: str) -> int:
 
 def re_ascii(s: str) -> list[str]:
     return re.findall(r"\b\w+\b|\s\d", s, re.ASCII)
+
+
+# formatting (issue 12, item 2): floats and strings as Python prints them
+def fmt_float(x: float) -> list[str]:
+    return [f"{x}", str(x), repr(x), f"{x:.2f}", f"{x:>10.3f}", f"{x:e}", f"{x:.3E}", f"{x:g}", f"{x:.3}",
+            f"{x:,}", f"{x:_.2f}", f"{x:+.1%}", f"{x:010.2f}", f"{x:*^12g}", f"{x: G}", f"{x:#.0f}", f"{x:z.1f}",
+            f"{x:012,.1f}", format(x, "n"), format(x), f"{x:<8}|", f"{x:#g}", f"{x:.0e}", f"{x:F}"]
+
+
+def fmt_int(n: int) -> list[str]:
+    return [f"{n}", f"{n:>6}", f"{n:<6}|", f"{n:^7}", f"{n:06}", f"{n:+}", f"{n: }", f"{n:,}", f"{n:_}",
+            f"{n:010,}", f"{n:#x}", f"{n:#010b}", f"{n:_X}", f"{n:o}", f"{n:=+8}", f"{n:*<+6d}", f"{n:e}",
+            f"{n:.1%}", f"{n:<05}", format(n, "08_"), f"{n:n}", f"{n:#o}", f"{n:x<4}"]
+
+
+def fmt_char(n: int) -> str:
+    return f"{n:c}|{n:>3c}|" + "%c" % n
+
+
+def fmt_str(s: str) -> list[str]:
+    return [f"{s:>8}", f"{s:<8}|", f"{s:^9}", f"{s:*^9}", f"{s:.2}", f"{s:>6.3}", f"{s:05}", f"{s!r:>10}",
+            format(s, "s"), "{0!r}-{0!s}-{0:}".format(s), f"{s!s:~^7}", f"{s:}"]
+
+
+def fmt_bool(b: bool) -> list[str]:
+    return [f"{b}", f"{b:>5}", f"{b:d}", "{}".format(b), format(b, ""), f"{b!r}", "%s %d" % (b, b)]
+
+
+def fmt_dynamic(x: float, w: int, p: int) -> str:
+    return f"[{x:>{w}.{p}f}] [{w:{p}}] [{'ab':^{w}}]"
+
+
+def fmt_percent(x: float, n: int, s: str) -> str:
+    return "%s|%r|%5.2f|%-6d|%+d|% d|%05d|%x|%#o|%e|%.3g|%G|%10s|%-4s|%.2s|%%|%i|%d|%.f|%#x" % (
+        s, s, x, n, n, n, n, n, n, x, x, x, s, s, s, n, x, x, n)
+
+
+def fmt_named(x: float, s: str) -> str:
+    return "{name:>6}|{0:.1f}|{1!r}|{{}}|{0:+08.2f}".format(x, s, name=s)
+
+
+def fmt_escapes(s: str) -> str:
+    return f"a\n{s}\t\"q\"\\\x41{{}}" + "{}\u00e9\n".format(s) + rf"\d{s}" + f"""x\
+y{s}"""
+
+
+# hashlib (md-5, sha1, sha2)
+def hashes(s: str) -> list[str]:
+    return [hashlib.md5(s.encode()).hexdigest(), hashlib.sha1(s.encode("utf-8")).hexdigest(),
+            hashlib.sha256(s.encode()).hexdigest()]
+
+
+def md5_ascii(s: str) -> str:
+    return hashlib.md5(s.encode("ascii")).hexdigest()
+
+
+# re: finditer, subn, named groups
+def re_finditer(s: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group("w")) for m in re.finditer(r"(?P<w>\w)\w*", s)]
+
+
+def re_subn(s: str) -> tuple[str, int]:
+    a, n = re.subn(r"a+", "<\\g<0>>", s)
+    b = WORD.subn("w", s, 2)
+    return (a + "|" + b[0], n + b[1])
+
+
+def re_groupdict(s: str) -> dict[str, str]:
+    m = re.match(r"(?P<key>\w+)\s*=\s*(?P<val>\w*)", s)
+    if m is None:
+        return {}
+    return m.groupdict()
+
+
+def re_named_span(s: str) -> tuple[int, int, str]:
+    m = WORD.search(s)
+    if m is None:
+        return (-1, -1, "")
+    return (m.start(1), m.end(1), m.group(1))
