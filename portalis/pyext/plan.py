@@ -150,7 +150,8 @@ class _Types:
             return None
         tm = self.type_maps.get(module)
         cls = tm.cls(name) if tm else None
-        if cls is None or cls.flavour is not None or cls.base is not None or (tm.names.bases.get(name) or "object") != "object":
+        written_base = tm.names.bases.get(name) if tm else None
+        if cls is None or cls.flavour is not None or cls.base is not None or (written_base or "object") != "object":
             return f"`{name}` is not a plain class or dataclass (no base, no enum, no namedtuple)"
         if cls.diagnostics:  # its interface was not typed: no struct in the crate
             return f"`{name}` is not translated ({', '.join(sorted({d.code for d in cls.diagnostics}))})"
@@ -181,11 +182,11 @@ def plan_extension(crate_name: str, type_maps: dict[str, ModuleTypeMap], report:
     swapped: list[PlanClass] = []
     for module in sorted(type_maps):
         for cls in type_maps[module].classes:
-            plan_cls, why = _swap_class(types, module, cls, statuses, include_all)
+            plan_cls, reason = _swap_class(types, module, cls, statuses, include_all)
             if plan_cls is not None:
                 swapped.append(plan_cls)
                 continue
-            skipped.append(Skipped(module=module, name=cls.name, code="PTL805", reason=f"class not swapped whole: {why}"))
+            skipped.append(Skipped(module=module, name=cls.name, code="PTL805", reason=f"class not swapped whole: {reason}"))
             for m in cls.methods:
                 skipped.append(Skipped(module=module, name=m.qualname, code="PTL803", reason=f"a method of `{cls.name}`, not swapped whole"))
         for sig in type_maps[module].functions:
@@ -217,8 +218,8 @@ def plan_extension(crate_name: str, type_maps: dict[str, ModuleTypeMap], report:
         types.classes[(c.module, c.name)] = c
     classes = _used_classes(functions, swapped, types.classes)
     modules: set[str] = set()
-    for f in [*functions, *swapped]:
-        parts = f.module.split(".")
+    for defining in [*(f.module for f in functions), *(c.module for c in swapped)]:
+        parts = defining.split(".")
         modules.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
     return ExtensionPlan(
         crate_name=crate_name, module_name=module_name or extension_module_name(crate_name), modules=sorted(modules),
