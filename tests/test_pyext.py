@@ -114,6 +114,21 @@ class Counter:
         self.count += n
         return self.count
 
+    @property
+    def twice(self) -> int:
+        return self.count * 2
+
+    @staticmethod
+    def zero() -> "Counter":
+        return Counter("zero")
+
+    @classmethod
+    def of(cls, label: str, n: int) -> "Counter":
+        return cls(label, n)
+
+    def __len__(self) -> int:
+        return self.count
+
     def __repr__(self) -> str:
         return "Counter(" + self.label + ", " + str(self.count) + ")"
 
@@ -242,6 +257,7 @@ C = core.Counter
 c = C("a")
 out["class"] = [type(c).__module__, type(c).__name__, c.bump(2), c.bump(3), c.label, c.count, repr(c),
                 c == C("a", 5), c != C("a", 5), c == C("b", 5), c == 5, outcome(C, 1)]
+out["class_kinds"] = [c.twice, len(c), repr(C.zero()), repr(C.of("o", 3)), outcome(len, C("n", -1))]
 c.count = 7
 out["class_set"] = [c.count, outcome(setattr, c, "count", "x"), c.count]
 # Across the boundary: a Python instance read field by field, changed in place, built back as
@@ -305,6 +321,8 @@ def test_class_keeps_its_fields_and_methods(shop, direct):
     assert any(s.code == "PTL805" and s.name == "Item" for s in plan.skipped)
     assert direct["class"] == ["pyext_shop.core", "Counter", 2, 5, "a", 5, "Counter(a, 5)", True, False, False, False,
                                ["builtins.TypeError", "argument `label` (str in the translation): expected str"]]
+    # a property, a static and a class method, __len__ (a negative length is Python's ValueError)
+    assert direct["class_kinds"] == [10, 5, "Counter(zero, 0)", "Counter(o, 3)", ["builtins.ValueError", "__len__() should return >= 0"]]
     assert direct["class_set"][0] == 7 and direct["class_set"][1][0] == "builtins.TypeError" and direct["class_set"][2] == 7
     assert direct["class_cross"] == [0, 0, True, 5, "x"]
     assert direct["class_swapped"] == [True, 5, True, ["pyext_shop.core.Counter"]]

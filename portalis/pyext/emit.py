@@ -29,7 +29,7 @@ _PRELUDE = """\
 
 #![forbid(unsafe_code)]
 // Helpers and imports the module's functions may not all need.
-#![allow(dead_code, unused_imports)]
+#![allow(dead_code, unused_imports, unused_variables)]
 // A #[pyclass] is named after the Python module and class it replaces (`C_pkg_mod_counter`).
 #![allow(non_camel_case_types)]
 

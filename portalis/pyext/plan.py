@@ -150,8 +150,11 @@ class _Types:
             return None
         tm = self.type_maps.get(module)
         cls = tm.cls(name) if tm else None
-        if cls is None or cls.flavour is not None or cls.base is not None or (tm.names.bases.get(name) or "object") != "object":
+        written_base = tm.names.bases.get(name) if tm else None
+        if cls is None or cls.flavour is not None or cls.base is not None or (written_base or "object") != "object":
             return f"`{name}` is not a plain class or dataclass (no base, no enum, no namedtuple)"
+        if cls.diagnostics:  # its interface was not typed: no struct in the crate
+            return f"`{name}` is not translated ({', '.join(sorted({d.code for d in cls.diagnostics}))})"
         for f in cls.fields:
             why = self.problem(f.py_type, seen | {key})
             if why:
@@ -179,11 +182,11 @@ def plan_extension(crate_name: str, type_maps: dict[str, ModuleTypeMap], report:
     swapped: list[PlanClass] = []
     for module in sorted(type_maps):
         for cls in type_maps[module].classes:
-            plan_cls, why = _swap_class(types, module, cls, statuses, include_all)
+            plan_cls, reason = _swap_class(types, module, cls, statuses, include_all)
             if plan_cls is not None:
                 swapped.append(plan_cls)
                 continue
-            skipped.append(Skipped(module=module, name=cls.name, code="PTL805", reason=f"class not swapped whole: {why}"))
+            skipped.append(Skipped(module=module, name=cls.name, code="PTL805", reason=f"class not swapped whole: {reason}"))
             for m in cls.methods:
                 skipped.append(Skipped(module=module, name=m.qualname, code="PTL803", reason=f"a method of `{cls.name}`, not swapped whole"))
         for sig in type_maps[module].functions:
@@ -213,15 +216,44 @@ def plan_extension(crate_name: str, type_maps: dict[str, ModuleTypeMap], report:
             ))
     for c in swapped:  # swapped whole: the class's own conversions are the pyclass's
         types.classes[(c.module, c.name)] = c
+    classes = _used_classes(functions, swapped, types.classes)
     modules: set[str] = set()
-    for f in [*functions, *swapped]:
-        parts = f.module.split(".")
+    for defining in [*(f.module for f in functions), *(c.module for c in swapped)]:
+        parts = defining.split(".")
         modules.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
     return ExtensionPlan(
         crate_name=crate_name, module_name=module_name or extension_module_name(crate_name), modules=sorted(modules),
-        functions=functions, classes=sorted(types.classes.values(), key=lambda c: (c.module, c.name)), skipped=skipped,
+        functions=functions, classes=classes, skipped=skipped,
         uses_dict=types.uses_dict, uses_pyerr=any(f.raises for f in functions),
     )
+
+
+def _used_classes(functions: list[PlanFunction], swapped: list[PlanClass],
+                  known: dict[tuple[str, str], PlanClass]) -> list[PlanClass]:
+    """The classes the extension needs conversions for: those swapped and those an exposed
+    signature (or such a class's field) names; the others the plan looked at are left out, so
+    the extension carries no code it does not call."""
+    used: dict[tuple[str, str], PlanClass] = {}
+
+    def visit(t: PyType) -> None:
+        if t.kind == "class" and (t.module, t.name) in known and (t.module, t.name) not in used:
+            c = used[(t.module, t.name)] = known[(t.module, t.name)]  # type: ignore[index]
+            for _, _, ft in c.fields:
+                visit(ft)
+        for a in t.args:
+            visit(a)
+
+    for c in swapped:
+        visit(PyType(kind="class", module=c.module, name=c.name))
+        for m in c.methods:
+            for p in m.params:
+                visit(p.py_type)
+            visit(m.returns)
+    for f in functions:
+        for p in f.params:
+            visit(p.py_type)
+        visit(f.returns)
+    return sorted(used.values(), key=lambda c: (c.module, c.name))
 
 
 def _params(params: list[TypedParam]) -> list[PlanParam]:

@@ -43,7 +43,6 @@ _not_swapped: dict[str, str] = {}
 _swapped: list[str] = []
 _started = 0.0
 _ext: list[ModuleType] = []  # the extension, when classes are swapped
-_class_calls: dict[str, int] = {}  # calls into each swapped class before the running test
 
 
 def _extension_function(ext: object, module: str, name: str):
