@@ -1,6 +1,5 @@
 // @helper floordiv
 /// Python's `//` on ints: rounds toward negative infinity.
-#[inline]
 pub fn floordiv(a: i64, b: i64) -> i64 {
     if b == 0 {
         panic!("ZeroDivisionError: integer division or modulo by zero");
@@ -19,7 +18,6 @@ pub fn floordiv(a: i64, b: i64) -> i64 {
 
 // @helper pymod
 /// Python's `%` on ints: the result has the sign of the divisor.
-#[inline]
 pub fn pymod(a: i64, b: i64) -> i64 {
     if b == 0 {
         panic!("ZeroDivisionError: integer division or modulo by zero");
