@@ -1309,8 +1309,8 @@ pub struct SplitWs<'a> {
 }
 
 #[inline]
-fn py_space_ascii(b: &u8) -> bool {
-    matches!(*b, b' ' | b'\t'..=b'\r' | 0x1c..=0x1f)
+fn py_space_ascii(b: u8) -> bool {
+    matches!(b, b' ' | b'\t'..=b'\r' | 0x1c..=0x1f)
 }
 
 fn py_space(c: char) -> bool {
@@ -1330,7 +1330,7 @@ impl<'a> Iterator for SplitWs<'a> {
         if self.ascii {
             let b = self.rest.as_bytes();
             let mut i = 0;
-            while i < b.len() && py_space_ascii(&b[i]) {
+            while i < b.len() && py_space_ascii(b[i]) {
                 i += 1;
             }
             if i == b.len() {
@@ -1338,7 +1338,7 @@ impl<'a> Iterator for SplitWs<'a> {
                 return None;
             }
             let mut j = i + 1;
-            while j < b.len() && !py_space_ascii(&b[j]) {
+            while j < b.len() && !py_space_ascii(b[j]) {
                 j += 1;
             }
             let piece = &self.rest[i..j];
