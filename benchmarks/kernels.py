@@ -112,11 +112,17 @@ def translate(out: Path, root: Path | None = None) -> dict:
 
 
 def baseline_tree(work: Path, rev: str) -> Path:
-    """A checkout of `rev` (a git worktree under work/), whose translator gives the before figures."""
+    """A checkout of `rev` (a git worktree under work/), whose translator gives the before
+    figures; removed again by `drop_tree` once it has translated."""
     tree = work / f"baseline-{rev}"
     if not tree.exists():
         subprocess.run(["git", "worktree", "add", "--detach", str(tree), rev], cwd=REPO, check=True, capture_output=True)
     return tree
+
+
+def drop_tree(tree: Path) -> None:
+    """Unregister and delete a baseline worktree (the repository's worktree list stays clean)."""
+    subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=REPO, capture_output=True)
 
 
 def untranslated(report: dict, names: list[str]) -> list[str]:
@@ -216,7 +222,11 @@ def main() -> int:
     for label, root in trees:
         crate = work / f"crate-{label}"
         t0 = time.perf_counter()
-        report = translate(crate, root)
+        try:
+            report = translate(crate, root)
+        finally:
+            if root is not None:
+                drop_tree(root)
         bad = untranslated(report, names)
         if bad:
             sys.exit(f"kernels left untranslated ({label}):\n" + "\n".join(bad))

@@ -104,6 +104,10 @@ def numbered(s: str, n: int) -> str:
     return out
 
 
+def mods(n: int) -> int:
+    return n % 3 * 100 + n // 4 + n % -3 * 10000
+
+
 def grow(xs: list[int]) -> int:
     for i in range(len(xs)):
         if xs[i] > 0:
@@ -121,6 +125,7 @@ CALLS = [
     "anagram_key('listen')", "anagram_key('héllo😀')", "anagram_key('')",
     "letter(1)", "letter(-1)", "letter(4)", "letter(-5)",
     "pairs([3, 1, 2], 'aabéé')", "pairs([], '')", "grow([1, 0, 2])", "numbered('é', 3)", "numbered('', 0)",
+    "mods(-7)", "mods(7)", "mods(0)", "mods(-9223372036854775807)",
 ]
 
 
@@ -177,6 +182,12 @@ def test_formatted_text_is_appended_in_place(rust: dict[str, str]) -> None:
     code = rust["numbered"]
     assert 'std::fmt::Write::write_fmt(&mut out, format_args!("{}{}", i, s))' in code
     assert 'out.push_str(&format!("{}!", out));' in code  # reads out itself: formatted first
+
+
+def test_division_by_a_positive_constant_is_euclidean(rust: dict[str, str]) -> None:
+    code = rust["mods"]
+    assert "n.rem_euclid(3)" in code and "n.div_euclid(4)" in code
+    assert "crate::pyrt::pymod(n, -3)" in code  # a negative divisor keeps Python's helper
 
 
 def _fn(source: str) -> cst.FunctionDef:

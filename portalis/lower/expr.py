@@ -598,6 +598,14 @@ class ExprLowering:
             return Val(ir.Unary("-", read(x)), ty)
         if rust is not None:
             return Val(ir.Binary(rust, read(x), read(y)), ty)
+        if (
+            isinstance(op, (cst.FloorDivide, cst.Modulo)) and not is_float and isinstance(y.expr, ir.IntLit) and y.expr.value > 0
+            and not isinstance(x.expr, ir.IntLit)
+        ):
+            # By a positive constant Python's floor division and modulo are the Euclidean ones:
+            # no zero check, no sign fix-up.
+            method = "div_euclid" if isinstance(op, cst.FloorDivide) else "rem_euclid"
+            return Val(ir.MethodCall(self.receiver(x), method, (read(y),)), ty)
         if isinstance(op, cst.FloorDivide):
             helper = "ffloordiv" if is_float else "floordiv"
         elif isinstance(op, cst.Modulo):

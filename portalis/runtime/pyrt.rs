@@ -1,6 +1,5 @@
 // @helper floordiv
 /// Python's `//` on ints: rounds toward negative infinity.
-#[inline]
 pub fn floordiv(a: i64, b: i64) -> i64 {
     if b == 0 {
         panic!("ZeroDivisionError: integer division or modulo by zero");
@@ -19,7 +18,6 @@ pub fn floordiv(a: i64, b: i64) -> i64 {
 
 // @helper pymod
 /// Python's `%` on ints: the result has the sign of the divisor.
-#[inline]
 pub fn pymod(a: i64, b: i64) -> i64 {
     if b == 0 {
         panic!("ZeroDivisionError: integer division or modulo by zero");
@@ -1262,8 +1260,8 @@ pub struct SplitWs<'a> {
 }
 
 #[inline]
-fn py_space_ascii(b: &u8) -> bool {
-    matches!(*b, b' ' | b'\t'..=b'\r' | 0x1c..=0x1f)
+fn py_space_ascii(b: u8) -> bool {
+    matches!(b, b' ' | b'\t'..=b'\r' | 0x1c..=0x1f)
 }
 
 fn py_space(c: char) -> bool {
@@ -1283,7 +1281,7 @@ impl<'a> Iterator for SplitWs<'a> {
         if self.ascii {
             let b = self.rest.as_bytes();
             let mut i = 0;
-            while i < b.len() && py_space_ascii(&b[i]) {
+            while i < b.len() && py_space_ascii(b[i]) {
                 i += 1;
             }
             if i == b.len() {
@@ -1291,7 +1289,7 @@ impl<'a> Iterator for SplitWs<'a> {
                 return None;
             }
             let mut j = i + 1;
-            while j < b.len() && !py_space_ascii(&b[j]) {
+            while j < b.len() && !py_space_ascii(b[j]) {
                 j += 1;
             }
             let piece = &self.rest[i..j];
