@@ -8,7 +8,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
 
 class Severity(str, Enum):
@@ -303,53 +303,57 @@ class ModuleTypeMap(BaseModel):
     diagnostics: list[Diagnostic] = Field(default_factory=list)
     names: ModuleNames = Field(default_factory=ModuleNames)
 
+    # Name -> position indexes of the lists, derived and kept on the map itself (private
+    # attributes: not fields, not in JSON; equality below compares fields only). `function(name)`
+    # is asked for every call and name of every function, and a scan made the type map quadratic
+    # in a module's size. Each index remembers the list it was built for: passes replace entries
+    # in place by same-named copies (`functions[i] = sig.model_copy(...)`), which keeps positions;
+    # a new list or a new length rebuilds it, a hit is checked by name. Replaced, never mutated,
+    # so a model_copy (which shares the private values) never sees another map's index.
+    _function_index: tuple | None = PrivateAttr(default=None)
+    _class_index: tuple | None = PrivateAttr(default=None)
+    _mutators: tuple | None = PrivateAttr(default=None)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ModuleTypeMap):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as pydantic models are
+
     def function(self, name: str) -> FunctionSignature | None:
-        return _lookup(self.functions, name)
+        found, self._function_index = _lookup(self.functions, name, self._function_index)
+        return found
 
     def cls(self, name: str) -> ClassSignature | None:
-        return _lookup(self.classes, name)
+        found, self._class_index = _lookup(self.classes, name, self._class_index)
+        return found
 
     def mutating_methods(self) -> set[str]:
         """Names of the `&mut self` methods of the module's classes (asked by every function;
         set when the classes' interfaces are built, so kept for the same list of classes)."""
-        cached = _MUTATORS.get(id(self.classes))
+        cached = self._mutators
         if cached is None or cached[0] is not self.classes or cached[1] != len(self.classes):
-            if len(_MUTATORS) > _INDEX_SIZE:
-                _MUTATORS.clear()
-            cached = _MUTATORS[id(self.classes)] = (
+            cached = self._mutators = (
                 self.classes, len(self.classes), {m.name for c in self.classes for m in c.methods if m.mut_self},
             )
         return cached[2]
 
 
-# Name -> position indexes of type maps' lists, keyed by the list object (kept alive with its
-# entry, so its id stays unique): `function(name)` is asked for every call and name of every
-# function, and a scan made the type map quadratic in a module's size. Kept outside the models
-# so that copies, equality and JSON of type maps are unaffected. Passes replace entries in place
-# by same-named copies (`functions[i] = sig.model_copy(...)`), which keeps positions; a new list
-# or a new length rebuilds the index, a hit is checked by name.
-_INDEX: dict[int, tuple[list, int, dict[str, int]]] = {}
-_MUTATORS: dict[int, tuple[list, int, set[str]]] = {}
-_INDEX_SIZE = 4096
-
-
-def _lookup(items: list, name: str):
-    """The first item of `items` called `name`, in constant time."""
-    cached = _INDEX.get(id(items))
+def _lookup(items: list, name: str, cached: tuple | None) -> tuple:
+    """The first item of `items` called `name`, in constant time, and the index to keep for the
+    next question (see ModuleTypeMap)."""
     if cached is None or cached[0] is not items or cached[1] != len(items):
         positions: dict[str, int] = {}
         for i, item in enumerate(items):
             positions.setdefault(item.name, i)  # the first of a name, as a scan finds it
-        if len(_INDEX) > _INDEX_SIZE:
-            _INDEX.clear()
-        cached = _INDEX[id(items)] = (items, len(items), positions)
+        cached = (items, len(items), positions)
     i = cached[2].get(name)
     if i is None:
-        return None
-    if items[i].name != name:  # replaced by an item of another name: index again
-        _INDEX.pop(id(items), None)
-        return next((x for x in items if x.name == name), None)
-    return items[i]
+        return None, cached
+    if items[i].name != name:  # replaced by an item of another name: index again next time
+        return next((x for x in items if x.name == name), None), None
+    return items[i], cached
 
 
 # ---------------------------------------------------------------- translation stage

@@ -460,7 +460,10 @@ def test_local_types_use_a_completed_annotation_and_int_powers() -> None:
     assert facts == {"e": "int", "evens": "list[int]", "out": "list[int]"}
 
 
-def test_local_types_leave_what_narrowing_decides_to_lowering() -> None:
+def test_local_types_follow_none_checks_and_leave_the_rest_to_lowering() -> None:
+    """Flow-sensitive where an Optional local is narrowed (narrowing.py): after `if best is None:
+    best = n` it holds an int, so `result` is a list of ints; read before the check in a loop
+    (where it may still be None) the local is left to lowering rather than given a wrong type."""
     source = (
         "def g(numbers: list[int]) -> list[int]:\n"
         "    best = None\n"
@@ -468,15 +471,34 @@ def test_local_types_leave_what_narrowing_decides_to_lowering() -> None:
         "    for n in numbers:\n"
         "        if best is None:\n"
         "            best = n\n"
+        "        else:\n"
+        "            best = max(best, n)\n"
         "        result.append(best)\n"
         "    return result\n"
+        "\n"
+        "def h(numbers: list[int]):\n"
+        "    prev = None\n"
+        "    pairs = []\n"
+        "    for n in numbers:\n"
+        "        pairs.append(prev)\n"
+        "        prev = n\n"
+        "    return pairs\n"
+        "\n"
+        "def k(numbers: list[int]):\n"
+        "    last = None\n"
+        "    out = []\n"
+        "    for n in numbers:\n"
+        "        if last is not None:\n"
+        "            out.append(last + n)\n"
+        "        last = n\n"
+        "    return out\n"
     )
     facts = _facts(source, "g")
-    # `result` holds what `best` is after the None check (int, not Optional[int]): the analysis
-    # does not follow the narrowing, so it says nothing rather than a wrong type.
-    assert "result" not in facts and facts["n"] == "int"
+    assert facts["result"] == "list[int]" and facts["n"] == "int"
     assert facts["best"] == "Optional[int]"  # its own None joined with what replaces it
     assert "numbers" not in facts  # parameters are the signature's
+    assert "pairs" not in _facts(source, "h")  # `prev` may be None where it is appended
+    assert _facts(source, "k")["out"] == "list[int]"  # `is not None` narrows its branch
 
 
 def test_local_types_of_methods_use_the_fields_and_are_not_interface() -> None:

@@ -26,7 +26,7 @@ provenance: the observations that pinned it. Nothing here imports lowering.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import libcst as cst
@@ -34,6 +34,7 @@ import libcst as cst
 from portalis.analysis import rules
 from portalis.analysis.docstrings import docstring_evidence, value_type
 from portalis.analysis.facts import FunctionEvidence, ModuleEvidence, TypeEvidence
+from portalis.analysis.narrowing import not_none_at
 from portalis.analysis.uses import Body, Use, collect
 from portalis.analysis.values import ITER, Scope, arithmetic, bind_target, element_type, join_values, literal_type, type_of
 from portalis.cst_scan import free_names
@@ -200,16 +201,28 @@ class ModuleAnalysis:
         out: dict[str, FunctionFacts] = {}
         for q, u in self.units.items():
             scope = reusable.get(q) or context.scope(u)
+            # Names that may be None: where the flow says one is not (`if best is None: best =
+            # n`, then `result.append(best)`), values are evaluated with it narrowed
+            # (narrowing.py), and the scope computed again with that.
+            optional = {n for n, t in scope.names.items() if t is not None and t.kind == "optional"}
+            nonnull: dict[int, frozenset[str]] = {}
+            if optional:
+                nonnull = not_none_at(u.node, optional, lambda v, names, sc=scope: _certainly_not_none(type_of(v, _narrowed(sc, names))))
+                if nonnull:
+                    context.narrowing = {k: {x: scope.names[x].args[0] for x in names} for k, names in nonnull.items()}  # type: ignore[union-attr]
+                    try:
+                        scope = context.scope(u)
+                    finally:
+                        context.narrowing = {}
             hidden = set(u.params) | {"self"} | set(u.body.opaque)
             found = {n: t for n, t in scope.names.items() if n not in hidden and known(t) and _plain(t)}
-            # A value read from an Optional name may be narrowed where it is read (`if x is
-            # None: ... else: y = x`), which this one-type-per-local evaluation does not see:
-            # such locals are left to lowering, which follows the narrowing. (A local reading
-            # itself is Optional either way: `best = max(best, n)` joins with its own None.)
+            # A value read from an Optional name where the flow above does not show it is not
+            # None is left to lowering, which follows the narrowing. (A local reading itself is
+            # Optional either way: `best = max(best, n)` joins with its own None.)
             optional = {n for n, t in scope.names.items() if t is not None and _has_optional(t)}
             if optional:
                 for n, values in _bound_values(u.body).items():
-                    if n in found and any(_reads(v, optional - {n}) for v in values):
+                    if n in found and any(_reads(v, optional - {n} - nonnull.get(id(v), frozenset())) for v in values):
                         del found[n]
             out[q] = FunctionFacts(locals=dict(sorted(found.items())), nested=self._nested(u, scope))
         return out
@@ -267,6 +280,16 @@ class ModuleAnalysis:
             if ret.type is not None and T.is_known(ret.type) and _plain(ret.type):
                 out[name] = NestedFacts(params=args, returns=ret.type)  # type: ignore[arg-type]
         return out
+
+
+def _narrowed(scope: Scope, names: frozenset[str]) -> Scope:
+    """`scope` with the named Optional names narrowed to what they hold when not None."""
+    narrowed = {x: t.args[0] for x in names if (t := scope.names.get(x)) is not None and t.kind == "optional"}
+    return replace(scope, names={**scope.names, **narrowed}) if narrowed else scope
+
+
+def _certainly_not_none(t: PyType | None) -> bool:
+    return t is not None and T.is_known(t) and t.kind not in ("none", "optional")
 
 
 def _has_optional(t: PyType) -> bool:
@@ -422,6 +445,9 @@ class _ModuleContext:
     def __init__(self, parsed: ParsedModule, module: cst.Module, units: dict[str, FunctionUnit]) -> None:
         self.parsed = parsed
         self.units = units
+        # id(value node) -> names not None where it is evaluated, with their non-None types
+        # (portalis/analysis/narrowing.py; set by the local-types pass for one function at a time)
+        self.narrowing: dict[int, dict[str, PyType]] = {}
         self.top = {u.name: u for u in units.values() if u.cls is None}
         self.classes = {c.name for c in parsed.classes}
         self.method_names = {u.name for u in units.values() if u.cls is not None}
@@ -583,29 +609,38 @@ class _ModuleContext:
                     break
             scope.names[p] = t
 
+    def at(self, node: cst.CSTNode, scope: Scope) -> Scope:
+        """The scope a value is evaluated in: `scope`, with the Optional names that are not
+        None there narrowed (only while the local-types pass has narrowing for the function)."""
+        narrowed = self.narrowing.get(id(node)) if self.narrowing else None
+        if not narrowed:
+            return scope
+        return replace(scope, names={**scope.names, **narrowed})
+
     def _local_types(self, u: FunctionUnit, scope: Scope, local_names: set[str], strict: bool) -> dict[str, PyType | None]:
         """Each local's type from what is assigned to it. strict: every assignment must be
         typed (the check of the provisional types); else the typed ones are joined."""
         body = u.body
+        at = self.at
         seen: dict[str, list[PyType | None]] = {n: [] for n in local_names}
         for n, values in body.assigned.items():
             if n in seen:
-                seen[n].extend(type_of(v, scope) for v, _line in values)
+                seen[n].extend(type_of(v, at(v, scope)) for v, _line in values)
         for target, value in body.unpacked:
             bound: dict[str, PyType | None] = {}
-            bind_target(target, type_of(value, scope), bound)
+            bind_target(target, type_of(value, at(value, scope)), bound)
             for n, t in bound.items():
                 if n in seen:
                     seen[n].append(t)
         for target, iterable in body.loops:
             bound = {}
-            bind_target(target, element_type(type_of(iterable, scope)), bound)
+            bind_target(target, element_type(type_of(iterable, at(iterable, scope))), bound)
             for n, t in bound.items():
                 if n in seen:
                     seen[n].append(t)
         for n, op, value in body.augmented:
             if n in seen:
-                seen[n].append(arithmetic(op, scope.names.get(n), type_of(value, scope)))
+                seen[n].append(arithmetic(op, scope.names.get(n), type_of(value, at(value, scope))))
         out: dict[str, PyType | None] = {}
         for n, types in seen.items():
             if strict and any(t is None for t in types):
@@ -630,19 +665,19 @@ class _ModuleContext:
             filled: PyType | None = None
             known = True
             if t.kind == "list" and method in ("append", "insert") and len(nodes) == (1 if method == "append" else 2):
-                elem = type_of(nodes[-1], scope)
+                elem = type_of(nodes[-1], at(nodes[-1], scope))
                 filled = T.list_of(elem) if elem is not None else None
             elif t.kind == "set" and method == "add" and len(nodes) == 1:
-                elem = type_of(nodes[0], scope)
+                elem = type_of(nodes[0], at(nodes[0], scope))
                 filled = T.set_of(elem) if elem is not None else None
             elif t.kind == "list" and method == "extend" and len(nodes) == 1:
-                elem = element_type(type_of(nodes[0], scope))
+                elem = element_type(type_of(nodes[0], at(nodes[0], scope)))
                 filled = T.list_of(elem) if elem is not None else None
             elif t.kind == "dict" and method == "setitem":
-                k, v = type_of(nodes[0], scope), type_of(nodes[1], scope)
+                k, v = type_of(nodes[0], at(nodes[0], scope)), type_of(nodes[1], at(nodes[1], scope))
                 filled = T.dict_of(k, v) if k is not None and v is not None else None
             elif t.kind == "list" and method == "setitem":
-                v = type_of(nodes[1], scope)
+                v = type_of(nodes[1], at(nodes[1], scope))
                 filled = T.list_of(v) if v is not None else None
             else:
                 known = False

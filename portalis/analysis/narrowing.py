@@ -1,0 +1,147 @@
+"""Where an Optional local is certainly not None: the flow-sensitive part of the local types.
+
+The local-types pass gives each local one type (the join of everything bound to it), so a local
+that may hold None is an Optional everywhere. Python code narrows it: after `if best is None:
+best = n` (or in the `else` of that test, or after `x = 3`) `best` holds an int, and
+`result.append(best)` fills a list of ints. This pass walks a function's statements in order
+with the set of names known not to be None, and says, for every expression node of the body,
+which of the given names are not None where it is evaluated. Conservative where it does not
+follow the flow: a loop's head forgets what its body assigns, a `try`, `with` or `match` forgets
+what it assigns, a name bound by anything but a plain assignment is forgotten.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import libcst as cst
+
+from portalis.cst_walk import iter_nodes
+
+_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+
+
+def not_none_at(
+    fn: cst.FunctionDef, names: set[str], non_none: Callable[[cst.BaseExpression, frozenset[str]], bool]
+) -> dict[int, frozenset[str]]:
+    """id(expression node) -> the names of `names` that are not None where it is evaluated (only
+    nodes where some are). `non_none(value, known)` says whether a value assigned to a name is
+    certainly not None, given the names known not to be None there."""
+    out: dict[int, frozenset[str]] = {}
+
+    def mark(node: cst.CSTNode, known: frozenset[str]) -> None:
+        if known:
+            for n in iter_nodes(node, _SCOPES):
+                out[id(n)] = known
+
+    def assigned_in(node: cst.CSTNode) -> set[str]:
+        found: set[str] = set()
+        for n in iter_nodes(node, _SCOPES):
+            t = type(n)
+            targets: list[cst.CSTNode] = []
+            if t is cst.AssignTarget or t is cst.AnnAssign or t is cst.AugAssign or t is cst.For or t is cst.NamedExpr:
+                targets.append(n.target)  # type: ignore[attr-defined]
+            elif t is cst.WithItem and n.asname is not None:  # type: ignore[attr-defined]
+                targets.append(n.asname.name)  # type: ignore[attr-defined]
+            elif t is cst.ExceptHandler and n.name is not None:  # type: ignore[attr-defined]
+                targets.append(n.name.name)  # type: ignore[attr-defined]
+            elif t is cst.Del:
+                targets.append(n.target)  # type: ignore[attr-defined]
+            elif t in (cst.FunctionDef, cst.ClassDef) and n is not node:
+                found.add(n.name.value)  # type: ignore[attr-defined]
+            for target in targets:
+                found |= {x.value for x in iter_nodes(target) if type(x) is cst.Name} & names
+        return found
+
+    def block(stmts, known: frozenset[str]) -> frozenset[str] | None:
+        """The names not None after the statements; None when they never complete."""
+        for st in stmts:
+            after = statement(st, known)
+            if after is None:
+                return None
+            known = after
+        return known
+
+    def body_of(node) -> list:
+        b = node.body
+        return list(b.body) if isinstance(b, cst.IndentedBlock) else list(b.body) if isinstance(b, cst.SimpleStatementSuite) else []
+
+    def small(st: cst.BaseSmallStatement, known: frozenset[str]) -> frozenset[str] | None:
+        mark(st, known)
+        t = type(st)
+        if t in (cst.Return, cst.Raise, cst.Break, cst.Continue):
+            return None
+        if t is cst.Assign:
+            targets = [a.target for a in st.targets]  # type: ignore[attr-defined]
+            plain = [x.value for x in targets if type(x) is cst.Name and x.value in names]
+            others = set().union(*(assigned_in(x) for x in targets if type(x) is not cst.Name)) if targets else set()
+            known = known - others
+            if plain:
+                known = known | set(plain) if non_none(st.value, known) else known - set(plain)  # type: ignore[attr-defined]
+            return frozenset(known)
+        if t is cst.AnnAssign:
+            target = st.target  # type: ignore[attr-defined]
+            if type(target) is cst.Name and target.value in names and st.value is not None:  # type: ignore[attr-defined]
+                return frozenset(known | {target.value}) if non_none(st.value, known) else frozenset(known - {target.value})  # type: ignore[attr-defined]
+            return known
+        if t is cst.AugAssign:
+            return known  # `x += 1` on a name not None keeps it so; on None it raises
+        return frozenset(known - assigned_in(st))
+
+    def test_split(test: cst.BaseExpression, known: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+        """The names not None where the test is true, and where it is false."""
+        if type(test) is cst.Comparison and len(test.comparisons) == 1:
+            left, comp = test.left, test.comparisons[0]
+            if type(left) is cst.Name and left.value in names and type(comp.comparator) is cst.Name and comp.comparator.value == "None":
+                if type(comp.operator) is cst.Is:
+                    return known - {left.value}, known | {left.value}
+                if type(comp.operator) is cst.IsNot:
+                    return known | {left.value}, known - {left.value}
+        if type(test) is cst.Name and test.value in names:
+            return known | {test.value}, known
+        if type(test) is cst.UnaryOperation and type(test.operator) is cst.Not and type(test.expression) is cst.Name and test.expression.value in names:
+            return known, known | {test.expression.value}
+        return known, known
+
+    def statement(st, known: frozenset[str]) -> frozenset[str] | None:
+        t = type(st)
+        if t is cst.SimpleStatementLine:
+            for s in st.body:
+                after = small(s, known)
+                if after is None:
+                    return None
+                known = after
+            return known
+        if t is cst.If:
+            mark(st.test, known)
+            yes, no = test_split(st.test, known)
+            then_end = block(body_of(st), frozenset(yes))
+            if st.orelse is None:
+                else_end: frozenset[str] | None = frozenset(no)
+            elif type(st.orelse) is cst.If:
+                else_end = statement(st.orelse, frozenset(no))
+            else:
+                else_end = block(body_of(st.orelse), frozenset(no))
+            ends = [e for e in (then_end, else_end) if e is not None]
+            if not ends:
+                return None
+            return frozenset.intersection(*ends)
+        if t in (cst.For, cst.While):
+            header = st.iter if t is cst.For else st.test
+            mark(header, known)
+            head = frozenset(known - assigned_in(st))
+            if t is cst.For:
+                mark(st.target, head)
+            block(body_of(st), head)
+            if st.orelse is not None:
+                block(body_of(st.orelse), head)
+            return head
+        if t in (cst.FunctionDef, cst.ClassDef):
+            return frozenset(known - {st.name.value})
+        # try / with / match and anything else: what it assigns is forgotten, inside and after
+        rest = frozenset(known - assigned_in(st))
+        mark(st, rest)
+        return rest
+
+    block(body_of(fn), frozenset())
+    return out
