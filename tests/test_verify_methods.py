@@ -195,6 +195,15 @@ def evens(n: int):
             yield i
 
 
+def checked(n: int):
+    if n < 0:
+        raise ValueError("negative")
+    for i in range(n):
+        if i > 50:
+            raise ValueError("too many")
+        yield i * 2
+
+
 def covers(s: Span, v: int) -> bool:
     return v in s and v + 1 not in s
 
@@ -250,6 +259,8 @@ def test_methods_of_a_plain_class_are_verified(bank) -> None:
              # a generator (its Rust a Vec): Python's generator compares as the list of what it
              # yields (before: untested, "no canonical form for generator")
              "evens",
+             # a generator that raises while drawn: drawn inside the call, its ValueError is the call's
+             "checked",
              # dunders of a class with __call__ (an instance still, not a function):
              # `b[0]` -> __getitem__, `for x in b` -> __iter__, `b(k)` -> __call__, str(b), `if b:`
              "Bag.new", "Bag.__getitem__", "Bag.__iter__", "Bag.__call__", "first_of", "bag_total", "bag_name",

@@ -324,6 +324,10 @@ def _once(func, args: list, mutated: list[int], seed: int, timeout_s: float) -> 
     try:
         try:
             value = func(*passed)
+            if isinstance(value, _LAZY):
+                # a generator runs its body as it is drawn: under the timer, its exceptions
+                # and output are the call's (the translation returns the items as a Vec)
+                value = list(itertools.islice(value, MAX_ITEMS + 1))
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             sys.stdout, sys.stderr, sys.stdin = saved
