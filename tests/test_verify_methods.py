@@ -189,6 +189,22 @@ def called(b: Bag, k: int) -> int:
     return b(k)
 
 
+class Importer:
+    def __init__(self, name: str):
+        self.name = name
+        self.known_modules = {}
+
+    def __get_module(self, fullname):
+        try:
+            return self.known_modules[fullname]
+        except KeyError:
+            raise ImportError("unknown " + fullname)
+
+    def get_code(self, fullname: str):
+        self.__get_module(fullname)
+        return None
+
+
 def evens(n: int):
     for i in range(n):
         if i % 2 == 0:
@@ -304,6 +320,16 @@ def test_an_inherited_method_left_untranslated_keeps_its_stub(bank) -> None:
     assert "inherited, not translated for `Derived`" in rust
     assert fns["Derived.plus"]["status"] == "failed", fns["Derived.plus"]
     assert "not yet implemented" in fns["Derived.plus"]["reason"]["message"]
+
+
+def test_a_call_of_a_method_with_no_translation_is_refused(bank) -> None:
+    """`__get_module` has no typed signature (nor a stub); `get_code` calls it as a statement.
+    An inference pass tolerates the call to learn from the rest but is not a clean result: the
+    strict pass refuses it (PTL136). Before: the tolerant pass was taken, rustc E0599, the
+    caller quarantined (six's `_SixMetaPathImporter.get_code`)."""
+    fns = _functions(bank)
+    assert fns["Importer.get_code"]["status"] == "untranslated", fns["Importer.get_code"]
+    assert fns["Importer.get_code"]["reason"]["code"] == "PTL136"
 
 
 def test_the_struct_and_its_methods_are_rust(bank) -> None:
