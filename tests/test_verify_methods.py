@@ -1,7 +1,10 @@
 """Methods are verified differentially: a plain class whose `__init__` sets attributes becomes a
 struct, its methods `impl` methods, and validation builds cases for them (the instance built from
 its typed fields, the method called, the result and the object's fields after the call compared
-with CPython). One crate for the module."""
+with CPython). Also the constructs of real packages (issue 11): an attribute nothing types (the
+placeholder `Opaque`), a stateless stdlib base, dunders (`in`, `[]`, `for`, call), generators,
+an inherited method left untranslated, a call of a method with no translation. One crate for
+the module."""
 
 from __future__ import annotations
 
