@@ -72,7 +72,10 @@ def function_reason(function: FunctionReport, diagnostics: list[Diagnostic], lin
         # (an exception class's methods: PTL142 is information on the class, still the reason)
         found = _own_diagnostic(owner, diagnostics, severities=(Severity.ERROR, Severity.WARNING, Severity.INFO))
         if found is not None:
-            return Reason(code=found.code, message=f"{label}: class `{owner}`: {_one_line(found.message)}", line=found.line or line)
+            said = _one_line(found.message)
+            # the class's diagnostic may name the class already ("class `C`: base class ...")
+            prefix = "" if said.startswith((f"class `{owner}`", f"enum `{owner}`")) else f"class `{owner}`: "
+            return Reason(code=found.code, message=f"{label}: {prefix}{said}", line=found.line or line)
     if d is None:
         return Reason(code=NO_DIAGNOSTIC_CODE, message=f"{label}: no diagnostic was recorded for it", line=line)
     return Reason(code=d.code, message=f"{label}: {_one_line(d.message)}", line=d.line or line)

@@ -1445,6 +1445,11 @@ class ExprLowering:
         inferring = not sig.typed or any(not T.is_known(p.py_type) for p in sig.params) or sig.returns.kind == "unknown"
         if inferring and not self.tolerant:
             raise Unsupported("PTL136", f"`{shown}` has no typed signature", node)
+        if not sig.typed and self.tolerant:
+            # an inference pass may go on (to learn from the rest), but it is not a clean
+            # result: the strict pass refuses the call (a callee with no translation may have
+            # no stub either, and rustc would reject the call, E0599)
+            self.skipped += 1
         if not sig.typed and not inferring:
             raise Unsupported("PTL136", f"`{shown}` has no typed signature", node)
         for p in sig.params:

@@ -229,16 +229,15 @@ def _class_methods(
                 # A base's method that does not fit the derived class (`cls(owner)` where the
                 # derived __init__ takes more): Python would fail calling it there too. Its
                 # `def` is the base's, reported there; `new` is left out without it.
-                # Its stub still, listed as untranslated: the derived class's other methods may
-                # call it (`self.m()` on a derived instance), which rustc rejects (E0599) when
-                # the method is absent.
-                stub = stub_fn(m, f"portalis {exc.code}: inherited, not translated for `{cls.name}` (line {line})", receiver)
                 out.diagnostics.append(Diagnostic(code=exc.code, message=f"inherited, not translated for `{cls.name}`: {exc.message}",
-                                                  module=parsed.module, function=m.qualname, line=line,
-                                                  severity=Severity.ERROR if stub is not None else Severity.INFO))
+                                                  module=parsed.module, function=m.qualname, line=line, severity=Severity.INFO))
+                # Its stub still (an item of the class, not a function of the report): the
+                # derived class's other methods may call it (`self.m()` on a derived
+                # instance), which rustc rejects (E0599) when the method is absent.
+                stub = stub_fn(m, f"portalis {exc.code}: inherited, not translated for `{cls.name}` (line {line})", receiver)
                 if stub is not None:
-                    record.status = FunctionStatus.UNTRANSLATED
-                    items.append((record, ir.Impl(rust_ident(cls.name), (stub,)), None))
+                    items.append((RustItem(name=m.qualname, kind="struct", code="", python_line=m.line),
+                                  ir.Impl(rust_ident(cls.name), (stub,)), None))
                 continue
             out.diagnostics.append(Diagnostic(code=exc.code, message=exc.message, module=parsed.module, function=m.qualname, line=line))
             record.status = FunctionStatus.UNTRANSLATED

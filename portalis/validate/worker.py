@@ -363,11 +363,11 @@ def _once(func, args: list, mutated: list[int], seed: int, timeout_s: float) -> 
     try:
         try:
             value = _call_in_order(func, passed)
-            if isinstance(value, types.GeneratorType):
-                # The translation collects what a generator yields into a list when called
-                # (lower/function.py), so its exceptions are the call's: run it here, under the
-                # timer, and compare the list (one item past the bound makes it unrepresentable).
-                value = [v for _, v in zip(range(MAX_ITEMS + 1), value)]
+            if isinstance(value, _LAZY):
+                # a generator runs its body as it is drawn: under the timer, its exceptions
+                # and output are the call's (the translation returns the items as a Vec; one
+                # item past the bound makes it unrepresentable)
+                value = list(itertools.islice(value, MAX_ITEMS + 1))
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             sys.stdout, sys.stderr, sys.stdin = saved
