@@ -1090,6 +1090,7 @@ MODULE_MEMBERS: dict[str, set[str]] = {
     "itertools": set(ITERTOOLS),
     "bisect": set(BISECT),
     "re": {"compile", *RE_RULES, *RE_FLAGS},
+    "json": {"dumps", "loads", "dump", "load"},
 }
 
 
@@ -1099,6 +1100,10 @@ def lower_module_member(
     """`math.sqrt(x)`, `math.pi`, `string.ascii_lowercase`: a table per supported module."""
     if module == "re":
         return lower_re(lw, name, call)
+    if module == "json":
+        from portalis.lower.stdlib_json import lower_json
+
+        return lower_json(lw, name, call)
     if module == "math":
         if call is None:
             if name in MATH_CONSTANTS:

@@ -2346,3 +2346,225 @@ pub fn re_subn(re: &regex::Regex, repl: &str, s: &str, count: i64) -> (String, i
     (re.replacen(s, count as usize, repl).into_owned(), n as i64)
 }
 // @end
+
+// @helper json_dumps deps: float_repr, PyDict
+/// `json.dumps(obj, ...)` with Python's exact text: separators, `indent`, `sort_keys`,
+/// `ensure_ascii`, `allow_nan` (NaN and Infinity written as Python writes them).
+pub struct JsonOpts {
+    pub indent: Option<String>,
+    pub item_sep: String,
+    pub key_sep: String,
+    pub sort_keys: bool,
+    pub ensure_ascii: bool,
+    pub allow_nan: bool,
+}
+
+/// A value `json.dumps` can write (the types a translated value can have).
+pub trait PyJson {
+    fn py_json(&self, o: &JsonOpts, level: usize, out: &mut String);
+    /// The text of the value as a dict key (`{1: 2}` is `{"1": 2}`).
+    fn py_json_key(&self) -> String {
+        panic!("TypeError: keys must be str, int, float, bool or None");
+    }
+}
+
+/// `json.dumps(value, ...)`.
+pub fn json_dumps<T: PyJson + ?Sized>(value: &T, o: &JsonOpts) -> String {
+    let mut out = String::new();
+    value.py_json(o, 0, &mut out);
+    out
+}
+
+fn json_str(s: &str, ascii: bool, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 || (ascii && (c as u32) > 0x7e) => {
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{:04x}", u));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn json_float(x: f64, o: &JsonOpts) -> String {
+    if x.is_finite() {
+        return float_repr(x);
+    }
+    if !o.allow_nan {
+        panic!("ValueError: Out of range float values are not JSON compliant");
+    }
+    if x.is_nan() {
+        "NaN".to_string()
+    } else if x > 0.0 {
+        "Infinity".to_string()
+    } else {
+        "-Infinity".to_string()
+    }
+}
+
+fn json_newline(o: &JsonOpts, level: usize, out: &mut String) {
+    if let Some(ind) = &o.indent {
+        out.push('\n');
+        out.push_str(&ind.repeat(level));
+    }
+}
+
+/// `[a, b]` (or one item per line with `indent`), from the items' writers.
+fn json_seq<'a, T: PyJson + 'a>(items: impl Iterator<Item = &'a T>, o: &JsonOpts, level: usize, out: &mut String) {
+    let mut empty = true;
+    out.push('[');
+    for (i, x) in items.enumerate() {
+        if i > 0 {
+            out.push_str(&o.item_sep);
+        }
+        json_newline(o, level + 1, out);
+        x.py_json(o, level + 1, out);
+        empty = false;
+    }
+    if !empty {
+        json_newline(o, level, out);
+    }
+    out.push(']');
+}
+
+impl PyJson for i64 {
+    fn py_json(&self, _: &JsonOpts, _: usize, out: &mut String) {
+        out.push_str(&self.to_string());
+    }
+    fn py_json_key(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl PyJson for f64 {
+    fn py_json(&self, o: &JsonOpts, _: usize, out: &mut String) {
+        out.push_str(&json_float(*self, o));
+    }
+    fn py_json_key(&self) -> String {
+        // as a key Python writes the float's repr, NaN and Infinity included
+        let o = JsonOpts { indent: None, item_sep: String::new(), key_sep: String::new(), sort_keys: false, ensure_ascii: true, allow_nan: true };
+        json_float(*self, &o)
+    }
+}
+
+impl PyJson for bool {
+    fn py_json(&self, _: &JsonOpts, _: usize, out: &mut String) {
+        out.push_str(if *self { "true" } else { "false" });
+    }
+    fn py_json_key(&self) -> String {
+        if *self { "true" } else { "false" }.to_string()
+    }
+}
+
+impl PyJson for () {
+    fn py_json(&self, _: &JsonOpts, _: usize, out: &mut String) {
+        out.push_str("null");
+    }
+    fn py_json_key(&self) -> String {
+        "null".to_string()
+    }
+}
+
+impl PyJson for String {
+    fn py_json(&self, o: &JsonOpts, _: usize, out: &mut String) {
+        json_str(self, o.ensure_ascii, out);
+    }
+    fn py_json_key(&self) -> String {
+        self.clone()
+    }
+}
+
+impl PyJson for str {
+    fn py_json(&self, o: &JsonOpts, _: usize, out: &mut String) {
+        json_str(self, o.ensure_ascii, out);
+    }
+    fn py_json_key(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl<T: PyJson + ?Sized> PyJson for &T {
+    fn py_json(&self, o: &JsonOpts, level: usize, out: &mut String) {
+        (**self).py_json(o, level, out);
+    }
+    fn py_json_key(&self) -> String {
+        (**self).py_json_key()
+    }
+}
+
+impl<T: PyJson> PyJson for Option<T> {
+    fn py_json(&self, o: &JsonOpts, level: usize, out: &mut String) {
+        match self {
+            Some(x) => x.py_json(o, level, out),
+            None => out.push_str("null"),
+        }
+    }
+    fn py_json_key(&self) -> String {
+        match self {
+            Some(x) => x.py_json_key(),
+            None => "null".to_string(),
+        }
+    }
+}
+
+impl<T: PyJson> PyJson for Vec<T> {
+    fn py_json(&self, o: &JsonOpts, level: usize, out: &mut String) {
+        json_seq(self.iter(), o, level, out);
+    }
+}
+
+impl<K: PyJson + std::hash::Hash + Eq + Clone + Ord, V: PyJson> PyJson for PyDict<K, V> {
+    fn py_json(&self, o: &JsonOpts, level: usize, out: &mut String) {
+        let mut items: Vec<(&K, &V)> = self.items().collect();
+        if o.sort_keys {
+            // Python sorts the keys themselves (ints as numbers), before writing them
+            items.sort_by(|a, b| a.0.cmp(b.0));
+        }
+        out.push('{');
+        for (i, (k, v)) in items.iter().enumerate() {
+            if i > 0 {
+                out.push_str(&o.item_sep);
+            }
+            json_newline(o, level + 1, out);
+            json_str(&k.py_json_key(), o.ensure_ascii, out);
+            out.push_str(&o.key_sep);
+            v.py_json(o, level + 1, out);
+        }
+        if !items.is_empty() {
+            json_newline(o, level, out);
+        }
+        out.push('}');
+    }
+}
+
+macro_rules! py_json_tuple {
+    ($($name:ident)+) => {
+        impl<$($name: PyJson),+> PyJson for ($($name,)+) {
+            #[allow(non_snake_case)]
+            fn py_json(&self, o: &JsonOpts, level: usize, out: &mut String) {
+                let ($($name,)+) = self;
+                let items: Vec<&dyn PyJson> = vec![$($name as &dyn PyJson),+];
+                json_seq(items.iter(), o, level, out);
+            }
+        }
+    };
+}
+py_json_tuple!(A);
+py_json_tuple!(A B);
+py_json_tuple!(A B C);
+py_json_tuple!(A B C D);
+py_json_tuple!(A B C D E);
+py_json_tuple!(A B C D E F);
+// @end
