@@ -80,6 +80,7 @@ CASES = {
     "re_subn": ["'aab xa ab'", "'xyz'", "''"],
     "re_groupdict": ["'key = value'", "'k='", "' no'"],
     "re_named_span": ["'  ab12 x'", "'12'"],
+    "repr_text": ["'a\\xa0b\\xad\\u200b\\u2028\\U000e0001\\x85'", "'\\u00e9\\U0001f600\\u0663 \\x7f\\x00'", "\"it's\""],
     # json
     "json_plain": ["{}", "{'b\\u00e9\\n\"q\"': [1.0, float('nan'), 1e16], 'a': [], '\\U0001f600': [-0.0]}"],
     "json_indent": ["{}", "{10: (True, 'x\\ty'), 9: (False, '\\u00e9\\x7f\\x01')}"],

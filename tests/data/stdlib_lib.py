@@ -304,3 +304,7 @@ def json_plain(d: dict[str, list[float]]) -> str:
 def json_indent(d: dict[int, tuple[bool, str]]) -> list[str]:
     return [json.dumps(d, indent=2, sort_keys=True), json.dumps(d, indent=""), json.dumps(d, separators=(",", ":")),
             json.dumps([list(d.keys()), None], indent="\t")]
+
+
+def repr_text(s: str) -> list[str]:
+    return [repr(s), str([s, "x"]), f"{s!r}", "%r" % s]
