@@ -76,6 +76,7 @@ CASES = {
     "fmt_percent": ["3.14159, 42, 'ab'", "-0.5, -7, ''", "1e15, 0, 'x\\n'"],
     "fmt_named": ["2.5, 'ab'", "-0.04, ''"],
     "fmt_escapes": ["'z'", "''"],
+    "fmt_mapping": ["{'a': 255, 'b': -1}, 'x'", "{'a': 1}, ''"],
     "re_finditer": ["'ab  c\\u00e9d e'", "''", "'   '"],
     "re_subn": ["'aab xa ab'", "'xyz'", "''"],
     "re_groupdict": ["'key = value'", "'k='", "' no'"],
@@ -207,7 +208,7 @@ def test_formatting_lowering() -> None:
 
 @pytest.mark.parametrize("body, code", [
     ('f"{x:.2d}"', "PTL113"), ('"{:{}}".format(x, 3)', "PTL134"), ('"{a.b}".format(a=x)', "PTL134"),
-    ('"{} }".format(x)', "PTL134"), ('"%(k)s" % x', "PTL130"), ('"%*d" % x', "PTL130"), ('"%y" % x', "PTL113"),
+    ('"{} }".format(x)', "PTL134"), ('"%(k)s" % x', "PTL130"), ('"%(k)s %s" % {"k": x}', "PTL130"), ('"%*d" % x', "PTL130"), ('"%y" % x', "PTL113"),
     ('"%x" % 1.5', "PTL113"), ('f"{[1]:>3}"', "PTL113"),
 ])
 def test_formatting_python_rejects_or_unsupported(body: str, code: str) -> None:

@@ -1203,6 +1203,12 @@ class ExprLowering:
         else:
             parts = [values]
         text = template.expr.value
+        mapping: str | None = None
+        if values.ty.kind == "dict" and any(m.group("key") is not None for m in _PERCENT.finditer(text)):
+            # `"%(name)s" % d`: each key read from the dict (KeyError as Python), bound once
+            if len(values.ty.args) != 2 or values.ty.args[0].kind != "str":
+                raise Unsupported("PTL130", f"`%` formatting with a {values.ty} mapping is not supported yet", node)
+            mapping = self.temp("m")
         out: list[str] = []
         args: list[ir.Expr] = []
         pos = 0
@@ -1214,14 +1220,18 @@ class ExprLowering:
             if conv == "%" and not (key or flags or width or prec is not None):
                 out.append("%")
                 continue
-            if key is not None or width == "*" or prec == "*":
-                raise Unsupported("PTL130", f"`{m.group(0)}` formatting (a mapping key or `*`) is not supported yet", node)
+            if width == "*" or prec == "*" or (key is None) != (mapping is None):
+                raise Unsupported("PTL130", f"`{m.group(0)}` formatting (`*`, or keys without a dict) is not supported yet", node)
             if not conv or conv not in "diouxXeEfFgGcrs":
                 raise Unsupported("PTL113", f"unsupported format character in `{m.group(0)}` (ValueError in Python)", node)
-            if i >= len(parts):
-                raise Unsupported("PTL113", "not enough arguments for format string (TypeError)", node)
-            v = parts[i]
-            i += 1
+            if mapping is not None:
+                assert key is not None
+                v = Val(ir.MethodCall(ir.Path(mapping), "getitem", (ir.StrLit(key),)), values.ty.args[1], Mode.REF)
+            else:
+                if i >= len(parts):
+                    raise Unsupported("PTL113", "not enough arguments for format string (TypeError)", node)
+                v = parts[i]
+                i += 1
             width = width or ""
             if prec == "":
                 prec = "0"  # `%.f`: precision 0, as Python reads it
@@ -1260,6 +1270,10 @@ class ExprLowering:
             out.append(piece)
             args.append(arg)
         out.append(text[pos:].replace("{", "{{").replace("}", "}}"))
+        if mapping is not None:
+            self.use_runtime("PyDict")
+            body = format_val("".join(out), args)
+            return Val(ir.BlockExpr(ir.Block((ir.Let(ir.PBind(mapping, False), None, borrow(values)),), body.expr)), T.STR)
         if i != len(parts):
             raise Unsupported("PTL113", "not all arguments converted during string formatting (TypeError)", node)
         return format_val("".join(out), args)

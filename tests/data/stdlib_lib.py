@@ -308,3 +308,7 @@ def json_indent(d: dict[int, tuple[bool, str]]) -> list[str]:
 
 def repr_text(s: str) -> list[str]:
     return [repr(s), str([s, "x"]), f"{s!r}", "%r" % s]
+
+
+def fmt_mapping(d: dict[str, int], name: str) -> str:
+    return "%(a)5d|%(a)#x|%(b)s|%(a)-4d|" % d + "%(n)r %(n)s %%" % {"n": name}
