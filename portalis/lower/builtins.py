@@ -345,6 +345,18 @@ def _repr(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val
     return Val(lw.to_str(v), T.STR)
 
 
+def _ascii(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`ascii(x)`: the repr with non-ASCII characters escaped."""
+    _arity("ascii", args, 1)
+    return Val(ascii_of(lw, args[0]), T.STR)
+
+
+def ascii_of(lw: "FunctionLowerer", v: Val) -> ir.Expr:
+    """`pyrt::ascii_escape(&repr(v))`."""
+    lw.use_runtime("ascii_escape")
+    return ir.Call(ir.Path("crate::pyrt::ascii_escape"), (ir.Ref(_repr(lw, [v], {}).expr),))
+
+
 def _format(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
     """`format(x, spec)` with a literal spec (portalis/lower/stdlib_format.py)."""
     _arity("format", args, 1, 2)
@@ -654,6 +666,7 @@ BUILTINS: dict[str, Rule] = {
     "str": _str,
     "repr": _repr,
     "format": _format,
+    "ascii": _ascii,
     "bool": _bool,
     "ord": _ord,
     "chr": _chr,

@@ -976,6 +976,10 @@ class ExprLowering:
                     v = Val(ir.Call(ir.Path("crate::pyrt::str_repr"), (str_view(v),)), T.STR)
                 elif part.conversion in ("s", "r"):
                     v = Val(self.to_str(v), T.STR)
+                elif part.conversion == "a":
+                    from portalis.lower.builtins import ascii_of
+
+                    v = Val(ascii_of(self, v), T.STR)
                 else:
                     raise Unsupported("PTL130", f"f-string conversion !{part.conversion} is not supported yet", node)
             pieces: list[str | Val] = []
@@ -1222,7 +1226,7 @@ class ExprLowering:
                 continue
             if width == "*" or prec == "*" or (key is None) != (mapping is None):
                 raise Unsupported("PTL130", f"`{m.group(0)}` formatting (`*`, or keys without a dict) is not supported yet", node)
-            if not conv or conv not in "diouxXeEfFgGcrs":
+            if not conv or conv not in "diouxXeEfFgGcrsa":
                 raise Unsupported("PTL113", f"unsupported format character in `{m.group(0)}` (ValueError in Python)", node)
             if mapping is not None:
                 assert key is not None
@@ -1236,8 +1240,12 @@ class ExprLowering:
             if prec == "":
                 prec = "0"  # `%.f`: precision 0, as Python reads it
             align = "<" if "-" in flags else ""
-            if conv in "sr" or (conv == "c" and v.ty.kind == "str"):
-                if conv == "r":
+            if conv in "sra" or (conv == "c" and v.ty.kind == "str"):
+                if conv == "a":
+                    from portalis.lower.builtins import ascii_of
+
+                    sv = Val(ascii_of(self, v), T.STR)
+                elif conv == "r":
                     sv = Val(self.checked_repr(Val(ir.Ref(v.expr), v.ty, Mode.REF) if v.ty.kind == "str" and v.mode is not Mode.REF else v), T.STR)
                 else:
                     sv = v if v.ty.kind == "str" else Val(fmt_arg(self.to_str(v)), T.STR)

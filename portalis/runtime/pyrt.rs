@@ -2713,3 +2713,23 @@ py_json_tuple!(A B C D);
 py_json_tuple!(A B C D E);
 py_json_tuple!(A B C D E F);
 // @end
+
+// @helper ascii_escape
+/// `ascii(x)`: the repr with every non-ASCII character escaped (`\xNN`, `\uNNNN`, `\UNNNNNNNN`).
+pub fn ascii_escape(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        let n = c as u32;
+        if n < 0x80 {
+            out.push(c);
+        } else if n <= 0xff {
+            out.push_str(&format!("\\x{:02x}", n));
+        } else if n <= 0xffff {
+            out.push_str(&format!("\\u{:04x}", n));
+        } else {
+            out.push_str(&format!("\\U{:08x}", n));
+        }
+    }
+    out
+}
+// @end

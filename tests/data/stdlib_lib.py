@@ -307,7 +307,7 @@ def json_indent(d: dict[int, tuple[bool, str]]) -> list[str]:
 
 
 def repr_text(s: str) -> list[str]:
-    return [repr(s), str([s, "x"]), f"{s!r}", "%r" % s]
+    return [repr(s), str([s, "x"]), f"{s!r}", "%r" % s, ascii(s), f"{s!a:>12}", "{!a}".format([s]), "%a" % s]
 
 
 def fmt_mapping(d: dict[str, int], name: str) -> str:
