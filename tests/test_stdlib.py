@@ -59,6 +59,7 @@ CASES = {
     "total": ["[1, 2, 3, 4]", "[]"],
     # string, bisect, heapq
     "letters": [""],
+    "capwords": ["'  hello   wORLD\\x1cx ', '-'", "'a-b--c', '-'", "'', 'x'", "'x', ''"],
     "insert_at": ["[1, 3, 3, 5], 3", "[], 1"],
     "smallest": ["[5, 3, 9]", "[]"],
     "top_two": ["[5, 3, 9, 9]", "[1]"],

@@ -1096,7 +1096,7 @@ ITERTOOLS: dict[str, Rule] = {
 
 MODULE_MEMBERS: dict[str, set[str]] = {
     "math": set(MATH) | set(MATH_CONSTANTS),
-    "string": set(_STRING_CONSTANTS),
+    "string": set(_STRING_CONSTANTS) | {"capwords"},
     "collections": set(COLLECTIONS),
     "heapq": set(HEAPQ),
     "functools": set(FUNCTOOLS),
@@ -1136,6 +1136,18 @@ def lower_module_member(
         return ITERTOOLS[name](lw, *call)
     if module == "bisect" and call is not None and name in BISECT:
         return BISECT[name](lw, *call)
+    if module == "string" and call is not None and name == "capwords":
+        args, kwargs = call
+        sep = args[1] if len(args) > 1 else kwargs.get("sep")
+        if not 1 <= len(args) <= 2 or set(kwargs) - {"sep"} or (len(args) > 1 and "sep" in kwargs):
+            raise Unsupported("PTL133", "string.capwords(s[, sep])")
+        if sep is not None and sep.ty.kind == "none":
+            sep = None
+        if sep is not None and isinstance(sep.expr, ir.StrLit) and not sep.expr.value:
+            raise Unsupported("PTL113", "string.capwords with an empty separator (ValueError in Python)")
+        lw.use_runtime("string_capwords")
+        sep_arg: ir.Expr = ir.Path("None") if sep is None else ir.Call(ir.Path("Some"), (str_view(coerce(sep, T.STR)),))
+        return Val(ir.Call(ir.Path("crate::pyrt::string_capwords"), (str_view(coerce(args[0], T.STR)), sep_arg)), T.STR)
     if module == "string" and call is None and name in _STRING_CONSTANTS:
         return Val(ir.StrLit(_STRING_CONSTANTS[name]), T.STR, Mode.REF)
     raise Unsupported("PTL133", f"`{module}.{name}` is not supported yet")

@@ -2733,3 +2733,20 @@ pub fn ascii_escape(text: &str) -> String {
     out
 }
 // @end
+
+// @helper string_capwords deps: str_capitalize
+/// `string.capwords(s, sep)`: each word capitalized; with no `sep`, words are split on Python's
+/// whitespace (`str.isspace`: Rust's White_Space plus U+001C-U+001F) and joined with one space.
+pub fn string_capwords(s: &str, sep: Option<&str>) -> String {
+    match sep {
+        None => s
+            .split(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
+            .filter(|w| !w.is_empty())
+            .map(str_capitalize)
+            .collect::<Vec<_>>()
+            .join(" "),
+        Some("") => panic!("ValueError: empty separator"),
+        Some(sep) => s.split(sep).map(str_capitalize).collect::<Vec<_>>().join(sep),
+    }
+}
+// @end

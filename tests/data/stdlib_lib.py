@@ -312,3 +312,7 @@ def repr_text(s: str) -> list[str]:
 
 def fmt_mapping(d: dict[str, int], name: str) -> str:
     return "%(a)5d|%(a)#x|%(b)s|%(a)-4d|" % d + "%(n)r %(n)s %%" % {"n": name}
+
+
+def capwords(s: str, sep: str) -> list[str]:
+    return [string.capwords(s), string.capwords(s, sep), string.capwords(s, None)]
