@@ -59,6 +59,7 @@ CASES = {
     "total": ["[1, 2, 3, 4]", "[]"],
     # string, bisect, heapq
     "letters": [""],
+    "capwords": ["'  hello   wORLD\\x1cx ', '-'", "'a-b--c', '-'", "'', 'x'", "'x', ''"],
     "insert_at": ["[1, 3, 3, 5], 3", "[], 1"],
     "smallest": ["[5, 3, 9]", "[]"],
     "top_two": ["[5, 3, 9, 9]", "[1]"],
@@ -76,10 +77,15 @@ CASES = {
     "fmt_percent": ["3.14159, 42, 'ab'", "-0.5, -7, ''", "1e15, 0, 'x\\n'"],
     "fmt_named": ["2.5, 'ab'", "-0.04, ''"],
     "fmt_escapes": ["'z'", "''"],
+    "fmt_mapping": ["{'a': 255, 'b': -1}, 'x'", "{'a': 1}, ''"],
     "re_finditer": ["'ab  c\\u00e9d e'", "''", "'   '"],
     "re_subn": ["'aab xa ab'", "'xyz'", "''"],
     "re_groupdict": ["'key = value'", "'k='", "' no'"],
     "re_named_span": ["'  ab12 x'", "'12'"],
+    "repr_text": ["'a\\xa0b\\xad\\u200b\\u2028\\U000e0001\\x85'", "'\\u00e9\\U0001f600\\u0663 \\x7f\\x00'", "\"it's\""],
+    # json
+    "json_plain": ["{}", "{'b\\u00e9\\n\"q\"': [1.0, float('nan'), 1e16], 'a': [], '\\U0001f600': [-0.0]}"],
+    "json_indent": ["{}", "{10: (True, 'x\\ty'), 9: (False, '\\u00e9\\x7f\\x01')}"],
     # hashlib
     "hashes": ["''", "'Hello world'", "'h\\u00e9 \\U0001f600'"],
     "md5_ascii": ["'abc'", "'caf\\u00e9'"],
@@ -203,7 +209,7 @@ def test_formatting_lowering() -> None:
 
 @pytest.mark.parametrize("body, code", [
     ('f"{x:.2d}"', "PTL113"), ('"{:{}}".format(x, 3)', "PTL134"), ('"{a.b}".format(a=x)', "PTL134"),
-    ('"{} }".format(x)', "PTL134"), ('"%(k)s" % x', "PTL130"), ('"%*d" % x', "PTL130"), ('"%y" % x', "PTL113"),
+    ('"{} }".format(x)', "PTL134"), ('"%(k)s" % x', "PTL130"), ('"%(k)s %s" % {"k": x}', "PTL130"), ('"%*d" % x', "PTL130"), ('"%y" % x', "PTL113"),
     ('"%x" % 1.5', "PTL113"), ('f"{[1]:>3}"', "PTL113"),
 ])
 def test_formatting_python_rejects_or_unsupported(body: str, code: str) -> None:

@@ -368,6 +368,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
                 return rules.MATH_RESULTS.get(method)
             if module == "re":
                 return rules.RE_RESULTS.get(method)
+            if module == "json" and method == "dumps":
+                return T.STR
             return None
         made = func.value
         if type(made) is cst.Call and type(made.func) is cst.Attribute and type(made.func.value) is cst.Name \

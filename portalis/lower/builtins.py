@@ -347,6 +347,18 @@ def _repr(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val
     return Val(lw.to_str(v), T.STR)
 
 
+def _ascii(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`ascii(x)`: the repr with non-ASCII characters escaped."""
+    _arity("ascii", args, 1)
+    return Val(ascii_of(lw, args[0]), T.STR)
+
+
+def ascii_of(lw: "FunctionLowerer", v: Val) -> ir.Expr:
+    """`pyrt::ascii_escape(&repr(v))`."""
+    lw.use_runtime("ascii_escape")
+    return ir.Call(ir.Path("crate::pyrt::ascii_escape"), (ir.Ref(_repr(lw, [v], {}).expr),))
+
+
 def _format(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
     """`format(x, spec)` with a literal spec (portalis/lower/stdlib_format.py)."""
     _arity("format", args, 1, 2)
@@ -668,6 +680,7 @@ BUILTINS: dict[str, Rule] = {
     "str": _str,
     "repr": _repr,
     "format": _format,
+    "ascii": _ascii,
     "bool": _bool,
     "ord": _ord,
     "chr": _chr,
@@ -1097,13 +1110,14 @@ ITERTOOLS: dict[str, Rule] = {
 
 MODULE_MEMBERS: dict[str, set[str]] = {
     "math": set(MATH) | set(MATH_CONSTANTS),
-    "string": set(_STRING_CONSTANTS),
+    "string": set(_STRING_CONSTANTS) | {"capwords"},
     "collections": set(COLLECTIONS),
     "heapq": set(HEAPQ),
     "functools": set(FUNCTOOLS),
     "itertools": set(ITERTOOLS),
     "bisect": set(BISECT),
     "re": {"compile", *RE_RULES, *RE_FLAGS},
+    "json": {"dumps", "loads", "dump", "load"},
 }
 
 
@@ -1113,6 +1127,10 @@ def lower_module_member(
     """`math.sqrt(x)`, `math.pi`, `string.ascii_lowercase`: a table per supported module."""
     if module == "re":
         return lower_re(lw, name, call)
+    if module == "json":
+        from portalis.lower.stdlib_json import lower_json
+
+        return lower_json(lw, name, call)
     if module == "math":
         if call is None:
             if name in MATH_CONSTANTS:
@@ -1132,6 +1150,18 @@ def lower_module_member(
         return ITERTOOLS[name](lw, *call)
     if module == "bisect" and call is not None and name in BISECT:
         return BISECT[name](lw, *call)
+    if module == "string" and call is not None and name == "capwords":
+        args, kwargs = call
+        sep = args[1] if len(args) > 1 else kwargs.get("sep")
+        if not 1 <= len(args) <= 2 or set(kwargs) - {"sep"} or (len(args) > 1 and "sep" in kwargs):
+            raise Unsupported("PTL133", "string.capwords(s[, sep])")
+        if sep is not None and sep.ty.kind == "none":
+            sep = None
+        if sep is not None and isinstance(sep.expr, ir.StrLit) and not sep.expr.value:
+            raise Unsupported("PTL113", "string.capwords with an empty separator (ValueError in Python)")
+        lw.use_runtime("string_capwords")
+        sep_arg: ir.Expr = ir.Path("None") if sep is None else ir.Call(ir.Path("Some"), (str_view(coerce(sep, T.STR)),))
+        return Val(ir.Call(ir.Path("crate::pyrt::string_capwords"), (str_view(coerce(args[0], T.STR)), sep_arg)), T.STR)
     if module == "string" and call is None and name in _STRING_CONSTANTS:
         return Val(ir.StrLit(_STRING_CONSTANTS[name]), T.STR, Mode.REF)
     raise Unsupported("PTL133", f"`{module}.{name}` is not supported yet")

@@ -1001,6 +1001,10 @@ class ExprLowering:
                     v = Val(ir.Call(ir.Path("crate::pyrt::str_repr"), (str_view(v),)), T.STR)
                 elif part.conversion in ("s", "r"):
                     v = Val(self.to_str(v), T.STR)
+                elif part.conversion == "a":
+                    from portalis.lower.builtins import ascii_of
+
+                    v = Val(ascii_of(self, v), T.STR)
                 else:
                     raise Unsupported("PTL130", f"f-string conversion !{part.conversion} is not supported yet", node)
             pieces: list[str | Val] = []
@@ -1269,6 +1273,12 @@ class ExprLowering:
         else:
             parts = [values]
         text = template.expr.value
+        mapping: str | None = None
+        if values.ty.kind == "dict" and any(m.group("key") is not None for m in _PERCENT.finditer(text)):
+            # `"%(name)s" % d`: each key read from the dict (KeyError as Python), bound once
+            if len(values.ty.args) != 2 or values.ty.args[0].kind != "str":
+                raise Unsupported("PTL130", f"`%` formatting with a {values.ty} mapping is not supported yet", node)
+            mapping = self.temp("m")
         out: list[str] = []
         args: list[ir.Expr] = []
         pos = 0
@@ -1280,20 +1290,28 @@ class ExprLowering:
             if conv == "%" and not (key or flags or width or prec is not None):
                 out.append("%")
                 continue
-            if key is not None or width == "*" or prec == "*":
-                raise Unsupported("PTL130", f"`{m.group(0)}` formatting (a mapping key or `*`) is not supported yet", node)
-            if not conv or conv not in "diouxXeEfFgGcrs":
+            if width == "*" or prec == "*" or (key is None) != (mapping is None):
+                raise Unsupported("PTL130", f"`{m.group(0)}` formatting (`*`, or keys without a dict) is not supported yet", node)
+            if not conv or conv not in "diouxXeEfFgGcrsa":
                 raise Unsupported("PTL113", f"unsupported format character in `{m.group(0)}` (ValueError in Python)", node)
-            if i >= len(parts):
-                raise Unsupported("PTL113", "not enough arguments for format string (TypeError)", node)
-            v = parts[i]
-            i += 1
+            if mapping is not None:
+                assert key is not None
+                v = Val(ir.MethodCall(ir.Path(mapping), "getitem", (ir.StrLit(key),)), values.ty.args[1], Mode.REF)
+            else:
+                if i >= len(parts):
+                    raise Unsupported("PTL113", "not enough arguments for format string (TypeError)", node)
+                v = parts[i]
+                i += 1
             width = width or ""
             if prec == "":
                 prec = "0"  # `%.f`: precision 0, as Python reads it
             align = "<" if "-" in flags else ""
-            if conv in "sr" or (conv == "c" and v.ty.kind == "str"):
-                if conv == "r":
+            if conv in "sra" or (conv == "c" and v.ty.kind == "str"):
+                if conv == "a":
+                    from portalis.lower.builtins import ascii_of
+
+                    sv = Val(ascii_of(self, v), T.STR)
+                elif conv == "r":
                     sv = Val(self.checked_repr(Val(ir.Ref(v.expr), v.ty, Mode.REF) if v.ty.kind == "str" and v.mode is not Mode.REF else v), T.STR)
                 else:
                     sv = v if v.ty.kind == "str" else Val(fmt_arg(self.to_str(v)), T.STR)
@@ -1326,6 +1344,10 @@ class ExprLowering:
             out.append(piece)
             args.append(arg)
         out.append(text[pos:].replace("{", "{{").replace("}", "}}"))
+        if mapping is not None:
+            self.use_runtime("PyDict")
+            body = format_val("".join(out), args)
+            return Val(ir.BlockExpr(ir.Block((ir.Let(ir.PBind(mapping, False), None, borrow(values)),), body.expr)), T.STR)
         if i != len(parts):
             raise Unsupported("PTL113", "not all arguments converted during string formatting (TypeError)", node)
         return format_val("".join(out), args)

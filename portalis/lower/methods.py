@@ -291,6 +291,10 @@ def _format(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str,
                 v = Val(lw.checked_repr(v), T.STR)
             elif conversion == "s":
                 v = Val(fmt_arg(lw.to_str(v)), T.STR) if v.ty.kind != "str" else v
+            elif conversion == "a":
+                from portalis.lower.builtins import ascii_of
+
+                v = Val(ascii_of(lw, v), T.STR)
             else:
                 raise Unsupported("PTL134", f"str.format conversion !{conversion} is not supported yet")
         if spec:

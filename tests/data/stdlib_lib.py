@@ -3,6 +3,7 @@ import bisect
 import hashlib
 import heapq
 import itertools
+import json
 import math
 import re
 import string
@@ -293,3 +294,25 @@ def re_named_span(s: str) -> tuple[int, int, str]:
     if m is None:
         return (-1, -1, "")
     return (m.start(1), m.end(1), m.group(1))
+
+
+# json.dumps (Python's exact text)
+def json_plain(d: dict[str, list[float]]) -> str:
+    return json.dumps(d) + "|" + json.dumps(d, ensure_ascii=False)
+
+
+def json_indent(d: dict[int, tuple[bool, str]]) -> list[str]:
+    return [json.dumps(d, indent=2, sort_keys=True), json.dumps(d, indent=""), json.dumps(d, separators=(",", ":")),
+            json.dumps([list(d.keys()), None], indent="\t")]
+
+
+def repr_text(s: str) -> list[str]:
+    return [repr(s), str([s, "x"]), f"{s!r}", "%r" % s, ascii(s), f"{s!a:>12}", "{!a}".format([s]), "%a" % s]
+
+
+def fmt_mapping(d: dict[str, int], name: str) -> str:
+    return "%(a)5d|%(a)#x|%(b)s|%(a)-4d|" % d + "%(n)r %(n)s %%" % {"n": name}
+
+
+def capwords(s: str, sep: str) -> list[str]:
+    return [string.capwords(s), string.capwords(s, sep), string.capwords(s, None)]
