@@ -347,8 +347,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--json", action="store_true", help="print the report as JSON")
     t.add_argument("--no-build", action="store_true", help="cargo check only, skip cargo build")
     t.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                   help="worker processes for parse, type map, lowering and the Python side of --verify (default: "
-                        "$PORTALIS_JOBS, else every core for a repository of 6,000+ lines; 1: one process)")
+                   help="worker processes for parse, type map and lowering (default: $PORTALIS_JOBS, else every core "
+                        "for a repository of 256 KB of Python or more; 1: one process)")
     t.add_argument("--vendor", action="store_true",
                    help="copy the crate's dependencies into DIR/vendor (cargo vendor) so it builds offline")
     t.add_argument(

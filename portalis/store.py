@@ -203,10 +203,35 @@ class Store:
         self.path = Path(path)
         self.lock_timeout_s = lock_timeout_s
         self._migrated = False
+        self._session: duckdb.DuckDBPyConnection | None = None
 
     # -------------------------------------------------------- connections
     @contextmanager
+    def session(self) -> Iterator[None]:
+        """One connection for every read and write inside (each write is still its own
+        transaction): opening the file costs milliseconds and closing it checkpoints the whole
+        database, so a Dagster step that writes one row per module pays that once, not per module.
+        Other processes wait for the file meanwhile, as they do for any write."""
+        if self._session is not None:
+            yield
+            return
+        with self.connect() as con:
+            self._session = con
+            try:
+                yield
+            finally:
+                self._session = None
+
+    @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        if self._session is not None:
+            try:
+                yield self._session
+            except duckdb.Error as exc:
+                if _is_damage(exc):
+                    raise damaged_error(self.path, exc) from exc
+                raise
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if not read_only:
             self._check_writable()

@@ -106,44 +106,45 @@ def parsed_ast(context: dg.AssetExecutionContext, source_repo: SourceRepoResourc
                translator: TranslatorResource) -> None:
     claim_run(context)
     db = store.store()
-    keys = list(context.partition_keys)
-    db.clear_failures(keys)  # this run decides anew what failed
-    root = source_repo.root_path(db)
-    found = {m.module: m for m in source_repo.modules(db)}
-    # Parsed by worker processes when the run is big enough (portalis/workers.py); each keeps its
-    # modules' trees for type_map and rust_translation, which give it the same modules.
-    jobs = translator.job_count(len(keys), _source_bytes(root, [found[k] for k in keys if k in found]))
-    ready = run_sharded(parse_at, {k: found.get(k) for k in keys}, jobs, (root,), shared_pool(jobs)) if jobs > 1 else {}
-    for key in keys:
-        src = found.get(key)
-        try:
-            inject_fault("parsed_ast", key)
-            if src is None:
-                parsed = ParsedModule(
-                    module=key, path="", source_sha256="", ok=False,
-                    diagnostics=[Diagnostic(code="PTL002", message=f"module {key} is not in {root}", module=key)],
-                )
-            else:
-                parsed = ready.get(key) or parse_file(root, src)
-            db.put_parsed(parsed)
-        except Exception as exc:  # the outer net: one module's failure must not cost the others
-            record_failure(context, db, "parsed_ast", key, src.path if src else "", exc)
-            continue
-        context.add_asset_metadata(
-            {
-                "path": parsed.path,
-                "parsed": parsed.ok,
-                "lines": parsed.line_count,
-                "functions": len(parsed.functions),
-                "classes": len(parsed.classes),
-                "imports": dg.MetadataValue.json(parsed.imported_modules()),
-                "diagnostics": diagnostics_table(parsed.diagnostics),
-                "source_sha256": parsed.source_sha256,
-                **_code_references(root, parsed),
-            },
-            partition_key=key,
-        )
-    pause_point("parsed_ast")
+    with db.session():  # one DuckDB connection for the step (portalis/store.py)
+        keys = list(context.partition_keys)
+        db.clear_failures(keys)  # this run decides anew what failed
+        root = source_repo.root_path(db)
+        found = {m.module: m for m in source_repo.modules(db)}
+        # Parsed by worker processes when the run is big enough (portalis/workers.py); each keeps its
+        # modules' trees for type_map and rust_translation, which give it the same modules.
+        jobs = translator.job_count(len(keys), _source_bytes(root, [found[k] for k in keys if k in found]))
+        ready = run_sharded(parse_at, {k: found.get(k) for k in keys}, jobs, (root,), shared_pool(jobs)) if jobs > 1 else {}
+        for key in keys:
+            src = found.get(key)
+            try:
+                inject_fault("parsed_ast", key)
+                if src is None:
+                    parsed = ParsedModule(
+                        module=key, path="", source_sha256="", ok=False,
+                        diagnostics=[Diagnostic(code="PTL002", message=f"module {key} is not in {root}", module=key)],
+                    )
+                else:
+                    parsed = ready.get(key) or parse_file(root, src)
+                db.put_parsed(parsed)
+            except Exception as exc:  # the outer net: one module's failure must not cost the others
+                record_failure(context, db, "parsed_ast", key, src.path if src else "", exc)
+                continue
+            context.add_asset_metadata(
+                {
+                    "path": parsed.path,
+                    "parsed": parsed.ok,
+                    "lines": parsed.line_count,
+                    "functions": len(parsed.functions),
+                    "classes": len(parsed.classes),
+                    "imports": dg.MetadataValue.json(parsed.imported_modules()),
+                    "diagnostics": diagnostics_table(parsed.diagnostics),
+                    "source_sha256": parsed.source_sha256,
+                    **_code_references(root, parsed),
+                },
+                partition_key=key,
+            )
+        pause_point("parsed_ast")
 
 
 @module_stage(
@@ -154,33 +155,34 @@ def parsed_ast(context: dg.AssetExecutionContext, source_repo: SourceRepoResourc
 )
 def type_map(context: dg.AssetExecutionContext, store: DuckDBStoreResource, translator: TranslatorResource) -> None:
     db = store.store()
-    keys = list(context.partition_keys)
-    parsed = db.get_parsed(keys)
-    failed = db.failures(keys, run_id=context.run.run_id)
-    jobs = translator.job_count(len(keys), sum(len(p.source) for p in parsed.values()))
-    ready = (run_sharded(type_map_of, {k: parsed.get(k) if k not in failed else None for k in keys}, jobs, (), shared_pool(jobs))
-             if jobs > 1 else {})
-    for key in keys:
-        if skip_failed(context, failed, key):
-            continue
-        p = parsed.get(key)
-        try:
-            inject_fault("type_map", key)
-            tm = ready.get(key) or (build_type_map(p) if p is not None else ModuleTypeMap(module=key))
-            db.put_type_map(tm)
-        except Exception as exc:  # the outer net: one module's failure must not cost the others
-            record_failure(context, db, "type_map", key, p.path if p else "", exc)
-            continue
-        context.add_asset_metadata(
-            {
-                "functions": len(tm.functions),
-                "typed_functions": sum(f.typed for f in tm.functions),
-                "classes": len(tm.classes),
-                "signatures": signatures_table(tm),
-                "diagnostics": diagnostics_table(tm.diagnostics),
-            },
-            partition_key=key,
-        )
+    with db.session():  # one DuckDB connection for the step (portalis/store.py)
+        keys = list(context.partition_keys)
+        parsed = db.get_parsed(keys)
+        failed = db.failures(keys, run_id=context.run.run_id)
+        jobs = translator.job_count(len(keys), sum(len(p.source) for p in parsed.values()))
+        ready = (run_sharded(type_map_of, {k: parsed.get(k) if k not in failed else None for k in keys}, jobs, (), shared_pool(jobs))
+                 if jobs > 1 else {})
+        for key in keys:
+            if skip_failed(context, failed, key):
+                continue
+            p = parsed.get(key)
+            try:
+                inject_fault("type_map", key)
+                tm = ready.get(key) or (build_type_map(p) if p is not None else ModuleTypeMap(module=key))
+                db.put_type_map(tm)
+            except Exception as exc:  # the outer net: one module's failure must not cost the others
+                record_failure(context, db, "type_map", key, p.path if p else "", exc)
+                continue
+            context.add_asset_metadata(
+                {
+                    "functions": len(tm.functions),
+                    "typed_functions": sum(f.typed for f in tm.functions),
+                    "classes": len(tm.classes),
+                    "signatures": signatures_table(tm),
+                    "diagnostics": diagnostics_table(tm.diagnostics),
+                },
+                partition_key=key,
+            )
 
 
 def _interface_keys(parsed: ParsedModule) -> list[str]:
@@ -213,126 +215,127 @@ def rust_translation(
 ) -> None:
     claim_run(context)
     db = store.store()
-    keys = list(context.partition_keys)
-    failed = db.failures(keys, run_id=context.run.run_id)
-    parsed = {k: p for k, p in db.get_parsed(keys).items() if k not in failed}
-    own_maps = db.get_type_maps(keys)
-    # One read each for the whole run (a DuckDB connection costs ~15 ms; a run may hold 1,000 modules).
-    interfaces = db.get_type_maps(sorted({d for p in parsed.values() for d in interface_deps(p)}))
-    # and what their names lead to (re-exports through __init__.py, star imports): portalis/names.py
-    interfaces = load_export_closure(interfaces, db.get_type_maps)
-    states = db.get_translation_states(keys)
-    written = db.updated_at("rust_translation", keys)
-    backend = translator_identity(translator)
-    llm = translator.llm_settings()  # None: the rules alone
-    if llm is not None and source_repo.allow_unsandboxed:  # the loop's differential tests run repository code
-        llm = llm.model_copy(update={"allow_unsandboxed": True})
-    memo: dict[str, str] = {}
-    plans = {}
-    for k, p in list(parsed.items()):
-        try:
-            plans[k] = plan_module(p, own_maps.get(k) or ModuleTypeMap(module=k), interfaces, version=RUST_TRANSLATION_VERSION,
-                                   backend=backend, interface_hashes=memo)
-        except Exception as exc:  # the outer net: one module's failure must not cost the others
-            record_failure(context, db, "rust_translation", k, p.path, exc)
-            failed[k] = {"stage": "rust_translation", "message": str(exc)}
-            del parsed[k]
+    with db.session():  # one DuckDB connection for the step (portalis/store.py)
+        keys = list(context.partition_keys)
+        failed = db.failures(keys, run_id=context.run.run_id)
+        parsed = {k: p for k, p in db.get_parsed(keys).items() if k not in failed}
+        own_maps = db.get_type_maps(keys)
+        # One read each for the whole run (a DuckDB connection costs ~15 ms; a run may hold 1,000 modules).
+        interfaces = db.get_type_maps(sorted({d for p in parsed.values() for d in interface_deps(p)}))
+        # and what their names lead to (re-exports through __init__.py, star imports): portalis/names.py
+        interfaces = load_export_closure(interfaces, db.get_type_maps)
+        states = db.get_translation_states(keys)
+        written = db.updated_at("rust_translation", keys)
+        backend = translator_identity(translator)
+        llm = translator.llm_settings()  # None: the rules alone
+        if llm is not None and source_repo.allow_unsandboxed:  # the loop's differential tests run repository code
+            llm = llm.model_copy(update={"allow_unsandboxed": True})
+        memo: dict[str, str] = {}
+        plans = {}
+        for k, p in list(parsed.items()):
+            try:
+                plans[k] = plan_module(p, own_maps.get(k) or ModuleTypeMap(module=k), interfaces, version=RUST_TRANSLATION_VERSION,
+                                       backend=backend, interface_hashes=memo)
+            except Exception as exc:  # the outer net: one module's failure must not cost the others
+                record_failure(context, db, "rust_translation", k, p.path, exc)
+                failed[k] = {"stage": "rust_translation", "message": str(exc)}
+                del parsed[k]
 
-    def unchanged(k: str) -> bool:
-        # Same inputs as the stored translation, and nothing rewrote the row since.
-        s = states.get(k)
-        return (not config.full and s is not None and s.translation_key == plans[k].translation_key
-                and k in written and s.updated_at is not None and s.updated_at >= written[k])
+        def unchanged(k: str) -> bool:
+            # Same inputs as the stored translation, and nothing rewrote the row since.
+            s = states.get(k)
+            return (not config.full and s is not None and s.translation_key == plans[k].translation_key
+                    and k in written and s.updated_at is not None and s.updated_at >= written[k])
 
-    todo = [k for k in keys if k in plans and not unchanged(k)]
-    entries = {} if config.full else FunctionCache(db).get(fk for k in todo for fk in plans[k].function_keys.values())
-    # Lowered by the workers that parsed and mapped the same modules (portalis/workers.py), when the run is big enough.
-    jobs = translator.job_count(len(keys), sum(len(p.source) for p in parsed.values())) if llm is None else 1
-    ready: dict[str, Any] = {}
-    if jobs > 1 and todo:
-        items = {k: (plans[k], parsed[k], own_maps.get(k) or ModuleTypeMap(module=k),
-                     {fk: entries[fk] for fk in plans[k].function_keys.values() if fk in entries}) if k in todo else None
-                 for k in keys}
-        ready = run_sharded(translate_printed, items, jobs, (config.full,), shared_pool(jobs))
-    totals = {"retranslated": 0, "kept": 0, "functions_translated": 0, "cache_hits": 0, "failed": 0}
-    done: dict[str, tuple[CachedTranslation, float]] = {}
-    for key in keys:
-        if skip_failed(context, failed, key):
-            continue
-        p = parsed.get(key)
-        if p is None:
-            context.log.warning(f"{key}: no parsed_ast row; skipped")
-            continue
-        plan = plans[key]
-        if key not in todo:
-            n = len(p.functions)
-            totals["kept"] += 1
-            totals["cache_hits"] += n
+        todo = [k for k in keys if k in plans and not unchanged(k)]
+        entries = {} if config.full else FunctionCache(db).get(fk for k in todo for fk in plans[k].function_keys.values())
+        # Lowered by the workers that parsed and mapped the same modules (portalis/workers.py), when the run is big enough.
+        jobs = translator.job_count(len(keys), sum(len(p.source) for p in parsed.values())) if llm is None else 1
+        ready: dict[str, Any] = {}
+        if jobs > 1 and todo:
+            items = {k: (plans[k], parsed[k], own_maps.get(k) or ModuleTypeMap(module=k),
+                         {fk: entries[fk] for fk in plans[k].function_keys.values() if fk in entries}) if k in todo else None
+                     for k in keys}
+            ready = run_sharded(translate_printed, items, jobs, (config.full,), shared_pool(jobs))
+        totals = {"retranslated": 0, "kept": 0, "functions_translated": 0, "cache_hits": 0, "failed": 0}
+        done: dict[str, tuple[CachedTranslation, float]] = {}
+        for key in keys:
+            if skip_failed(context, failed, key):
+                continue
+            p = parsed.get(key)
+            if p is None:
+                context.log.warning(f"{key}: no parsed_ast row; skipped")
+                continue
+            plan = plans[key]
+            if key not in todo:
+                n = len(p.functions)
+                totals["kept"] += 1
+                totals["cache_hits"] += n
+                context.add_asset_metadata(
+                    {"retranslated": False, "functions_translated": 0, "cache_hits": n, "backend": backend,
+                     "reason": "unchanged: same source, interfaces, translator and backend as the stored translation"},
+                    partition_key=key,
+                )
+                continue
+            tm = own_maps.get(key) or ModuleTypeMap(module=key)
+            started = time.perf_counter()
+            try:
+                inject_fault("rust_translation", key)
+                # Printed only: one rustfmt run formats every module of the run below (a run per module costs more).
+                result = ready.get(key)
+                if isinstance(result, Exception):
+                    raise result
+                done[key] = (result or translate_planned(plan, p, tm, entries, rustfmt=None, full=config.full),
+                             time.perf_counter() - started)
+            except Exception as exc:  # one module's failure must not cost the others their translation
+                totals["failed"] += 1
+                record_failure(context, db, "rust_translation", key, p.path, exc)
+                context.add_asset_metadata({"retranslated": False}, partition_key=key)
+        format_planned([r for r, _ in done.values()], translator.rustfmt)
+        # The LLM stage: what the rules left in ALL modules of the run, in one batch (portalis/llm/stage.py).
+        llm_modules: dict[str, dict] = {}
+        retry: set[str] = set()
+        if llm is not None and done:
+            llm_modules, retry = _llm_stage(context, llm, done, plans, entries, db, rust_toolchain, source_repo)
+        for key, (r, seconds) in done.items():
+            plan = plans[key]
+            state = plan.state()
+            if key in retry:
+                state.translation_key = ""  # the backend did not answer for some function: the next run asks again
+            try:
+                db.put_translation_result(r.translation, state, {e.key: e.row() for e in r.new_entries},
+                                          translated=len(r.translated), reused=len(r.reused))
+            except Exception as exc:  # one module's failure must not cost the others their translation
+                totals["failed"] += 1
+                record_failure(context, db, "rust_translation", key, parsed[key].path, exc)
+                context.add_asset_metadata({"retranslated": False}, partition_key=key)
+                continue
+            pause_point("rust_translation:module")
+            t = r.translation
+            totals["retranslated"] += 1
+            totals["functions_translated"] += len(r.translated)
+            totals["cache_hits"] += len(r.reused)
+            fns = t.functions
+            translated = sum(f.status.value == "translated" for f in fns)
+            code = "\n".join(i.code for i in t.items if i.code)
             context.add_asset_metadata(
-                {"retranslated": False, "functions_translated": 0, "cache_hits": n, "backend": backend,
-                 "reason": "unchanged: same source, interfaces, translator and backend as the stored translation"},
+                {
+                    "functions": len(fns),
+                    "translated": translated,
+                    "untranslated": len(fns) - translated,
+                    "translation_seconds": round(seconds, 4),
+                    "backend": backend,
+                    "retranslated": True,
+                    "functions_translated": len(r.translated),
+                    "cache_hits": len(r.reused),
+                    "diagnostics": diagnostics_table(t.diagnostics),
+                    "rust": rust_md(code or "// nothing translated"),
+                    **llm_modules.get(key, {}),
+                },
                 partition_key=key,
             )
-            continue
-        tm = own_maps.get(key) or ModuleTypeMap(module=key)
-        started = time.perf_counter()
-        try:
-            inject_fault("rust_translation", key)
-            # Printed only: one rustfmt run formats every module of the run below (a run per module costs more).
-            result = ready.get(key)
-            if isinstance(result, Exception):
-                raise result
-            done[key] = (result or translate_planned(plan, p, tm, entries, rustfmt=None, full=config.full),
-                         time.perf_counter() - started)
-        except Exception as exc:  # one module's failure must not cost the others their translation
-            totals["failed"] += 1
-            record_failure(context, db, "rust_translation", key, p.path, exc)
-            context.add_asset_metadata({"retranslated": False}, partition_key=key)
-    format_planned([r for r, _ in done.values()], translator.rustfmt)
-    # The LLM stage: what the rules left in ALL modules of the run, in one batch (portalis/llm/stage.py).
-    llm_modules: dict[str, dict] = {}
-    retry: set[str] = set()
-    if llm is not None and done:
-        llm_modules, retry = _llm_stage(context, llm, done, plans, entries, db, rust_toolchain, source_repo)
-    for key, (r, seconds) in done.items():
-        plan = plans[key]
-        state = plan.state()
-        if key in retry:
-            state.translation_key = ""  # the backend did not answer for some function: the next run asks again
-        try:
-            db.put_translation_result(r.translation, state, {e.key: e.row() for e in r.new_entries},
-                                      translated=len(r.translated), reused=len(r.reused))
-        except Exception as exc:  # one module's failure must not cost the others their translation
-            totals["failed"] += 1
-            record_failure(context, db, "rust_translation", key, parsed[key].path, exc)
-            context.add_asset_metadata({"retranslated": False}, partition_key=key)
-            continue
-        pause_point("rust_translation:module")
-        t = r.translation
-        totals["retranslated"] += 1
-        totals["functions_translated"] += len(r.translated)
-        totals["cache_hits"] += len(r.reused)
-        fns = t.functions
-        translated = sum(f.status.value == "translated" for f in fns)
-        code = "\n".join(i.code for i in t.items if i.code)
-        context.add_asset_metadata(
-            {
-                "functions": len(fns),
-                "translated": translated,
-                "untranslated": len(fns) - translated,
-                "translation_seconds": round(seconds, 4),
-                "backend": backend,
-                "retranslated": True,
-                "functions_translated": len(r.translated),
-                "cache_hits": len(r.reused),
-                "diagnostics": diagnostics_table(t.diagnostics),
-                "rust": rust_md(code or "// nothing translated"),
-                **llm_modules.get(key, {}),
-            },
-            partition_key=key,
-        )
-    context.log.info(f"rust_translation: {totals}")
-    pause_point("rust_translation")
+        context.log.info(f"rust_translation: {totals}")
+        pause_point("rust_translation")
 
 
 def _source_bytes(root: Any, sources: list) -> int:  # noqa: ANN401
@@ -440,142 +443,143 @@ def validation_report(
     source_repo: SourceRepoResource,
 ):  # noqa: ANN201 - a generator: the materialization, then one behaviour_verified evaluation per module
     db = store.store()
-    keys = list(context.partition_keys)
-    current = set(context.instance.get_dynamic_partitions(python_modules.name))
-    # Modules call each other, so the check crate holds every current module, not just this run's.
-    translations = {k: v for k, v in db.get_translations().items() if k in current}
-    parsed = db.get_parsed(list(translations))
-    sources = {k: p.path for k, p in parsed.items()}
-    toolchain = rust_toolchain.toolchain()
-    results, run, layout = check_modules(
-        translations, rust_toolchain.check_dir(), toolchain, "portalis_check", sources,
-        python_functions={k: function_sources(p) for k, p in parsed.items()}, lint=config.lint, final_build=config.verify,
-    )
-    crate_violations = crate_safety(rust_toolchain.check_dir())
-    formatted = rustfmt_modules(layout, toolchain)
+    with db.session():  # one DuckDB connection for the step (portalis/store.py)
+        keys = list(context.partition_keys)
+        current = set(context.instance.get_dynamic_partitions(python_modules.name))
+        # Modules call each other, so the check crate holds every current module, not just this run's.
+        translations = {k: v for k, v in db.get_translations().items() if k in current}
+        parsed = db.get_parsed(list(translations))
+        sources = {k: p.path for k, p in parsed.items()}
+        toolchain = rust_toolchain.toolchain()
+        results, run, layout = check_modules(
+            translations, rust_toolchain.check_dir(), toolchain, "portalis_check", sources,
+            python_functions={k: function_sources(p) for k, p in parsed.items()}, lint=config.lint, final_build=config.verify,
+        )
+        crate_violations = crate_safety(rust_toolchain.check_dir())
+        formatted = rustfmt_modules(layout, toolchain)
 
-    behaviour: BehaviourReport | None = None
-    verify_error = ""
-    if config.verify and run.ok:
-        try:
-            behaviour = verify_crate(
-                rust_toolchain.check_dir(), source_repo.root_path(db), parsed, resolve_all(db.get_type_maps(list(translations))),
-                results, toolchain,
-                VerifyConfig(
-                    generated_per_function=config.generated_per_function, python_timeout_s=config.python_timeout_s,
-                    rust_timeout_s=config.rust_timeout_s,
-                    sandbox=SandboxPolicy(allow_unsandboxed=config.allow_unsandboxed or source_repo.allow_unsandboxed),
-                ),
-                modules=[k for k in keys if k in results],
-            )
-        except Exception as exc:  # noqa: BLE001 - behaviour checks must never take the compile check down
-            verify_error = f"{type(exc).__name__}: {exc}"
-            context.log.error(f"behaviour validation failed: {verify_error}")
-        if behaviour is not None:
-            apply_verdicts(results, behaviour)
-            if behaviour.refused:
-                context.log.error(behaviour.refused)
-            elif behaviour.sandbox:
-                context.log.info(f"repository code ran in the sandbox at level {behaviour.sandbox}")
-            if behaviour.failure:
-                context.log.warning(f"behaviour validation could not run the cases: {behaviour.failure}")
-    run_not_run = _not_run(config, run, behaviour, verify_error)
+        behaviour: BehaviourReport | None = None
+        verify_error = ""
+        if config.verify and run.ok:
+            try:
+                behaviour = verify_crate(
+                    rust_toolchain.check_dir(), source_repo.root_path(db), parsed, resolve_all(db.get_type_maps(list(translations))),
+                    results, toolchain,
+                    VerifyConfig(
+                        generated_per_function=config.generated_per_function, python_timeout_s=config.python_timeout_s,
+                        rust_timeout_s=config.rust_timeout_s,
+                        sandbox=SandboxPolicy(allow_unsandboxed=config.allow_unsandboxed or source_repo.allow_unsandboxed),
+                    ),
+                    modules=[k for k in keys if k in results],
+                )
+            except Exception as exc:  # noqa: BLE001 - behaviour checks must never take the compile check down
+                verify_error = f"{type(exc).__name__}: {exc}"
+                context.log.error(f"behaviour validation failed: {verify_error}")
+            if behaviour is not None:
+                apply_verdicts(results, behaviour)
+                if behaviour.refused:
+                    context.log.error(behaviour.refused)
+                elif behaviour.sandbox:
+                    context.log.info(f"repository code ran in the sandbox at level {behaviour.sandbox}")
+                if behaviour.failure:
+                    context.log.warning(f"behaviour validation could not run the cases: {behaviour.failure}")
+        run_not_run = _not_run(config, run, behaviour, verify_error)
 
-    failing = []
-    verdicts: dict[str, tuple] = {}  # module -> (verdict, check metadata)
-    failed = db.failures(keys, run_id=context.run.run_id)
-    root = source_repo.root_path(db)
-    for key in keys:
-        if skip_failed(context, failed, key):
-            row = failed[key]  # its last good validation (if any) stays, like its translation
-            verdicts[key] = (behaviour_verdict({}, config.behaviour_threshold,
-                                               f"{row['stage']} failed for this module in this run: {row['message']}"), {})
-            continue
-        v = results.get(key)
-        if v is None:
-            context.log.warning(f"{key}: no rust_translation row; skipped")
-            verdicts[key] = (behaviour_verdict({}, config.behaviour_threshold, "the module has no rust_translation row"), {})
-            continue
-        try:
-            inject_fault("validation_report", key)
-            db.put_validation(v)
-        except Exception as exc:  # the outer net: one module's failure must not cost the others
-            record_failure(context, db, "validation_report", key, sources.get(key, ""), exc)
-            verdicts[key] = (behaviour_verdict({}, config.behaviour_threshold, f"validation_report failed for it: {exc}"), {})
-            continue
-        pause_point("validation_report:module")
-        if not v.compiles:
-            failing.append(key)
-        p = parsed.get(key)
-        # The module as the report shows it: translation and validation diagnostics, each function's reason.
-        entry = module_report(p, translations.get(key), v, key, sources.get(key, ""))
-        for f, fr in zip(entry["functions"], v.functions):
-            f["case_origins"] = dict(fr.case_origins)
-        statuses = [f["status"] for f in entry["functions"]]
-        tested = sum(statuses.count(s) for s in ("verified", "failed", "untested", "translated"))
-        metadata: dict = {
-            "status": entry["status"],
-            "compiles": v.compiles,
-            "compile_errors": v.errors,
-            "warnings": v.warnings,
-            "clippy_warnings": v.clippy_warnings,
-            "rustfmt_clean": bool(formatted.get(key, True)),
-            "quarantined": statuses.count("compile_error"),
-            "rejected_by_safety_gate": sum(d.code == "PTL401" for d in v.diagnostics),
-            "functions": functions_table(entry["functions"]),
-            "diagnostics": diagnostics_table(entry["diagnostics"]),
-            "python": code_md(p.source if p is not None else "", "python"),
-            "rust": rust_md("\n\n".join(it.code for it in v.items if it.code) or "// nothing translated"),
-            **_code_references(root, p, [(f["qualname"], f.get("line")) for f in entry["functions"]]),
-        }
-        if behaviour is not None:
-            metadata.update({
-                "verified": statuses.count("verified"),
-                "failed": statuses.count("failed"),
-                "untested": statuses.count("untested"),
-                "verified_pct": dg.MetadataValue.float(round(100.0 * statuses.count("verified") / tested, 2) if tested else 0.0),
-                "cases_passed": sum(f.cases_passed for f in v.functions),
-                "cases_total": sum(f.cases_total for f in v.functions),
-                "validation_seconds": round(behaviour.timings.module_s.get(key, 0.0), 3),
-                "sandbox": _sandbox_label(behaviour),
-            })
-        context.add_asset_metadata(metadata, partition_key=key)
-        not_run = run_not_run or ("the module does not compile" if not v.compiles else None)
-        verdicts[key] = (behaviour_verdict(entry, config.behaviour_threshold, not_run),
-                         {"sandbox": _sandbox_label(behaviour) if behaviour else ""})
-    check = dg.AssetCheckResult(
-        check_name="rust_compiles",
-        passed=not failing and not run.failure and not crate_violations,
-        severity=dg.AssetCheckSeverity.ERROR,
-        metadata={
-            "modules_checked": len(translations),
-            "failing_modules": dg.MetadataValue.json(failing),
-            "cargo_seconds": round(run.seconds, 2),
-            "toolchain_failure": run.failure or "",
-            "compile_errors": sum(r.errors for r in results.values()),
-            "clippy_warnings": sum(r.clippy_warnings for r in results.values()),
-            "crate_safety_violations": dg.MetadataValue.json([f"{x.kind}: {x.excerpt}" for x in crate_violations]),
-        },
-    )
-    yield dg.MaterializeResult(check_results=[check])
-    if dg.AssetCheckKey(context.asset_key, BEHAVIOUR_CHECK) not in context.selected_asset_check_keys:
-        return  # not selected (Dagster 1.13 refuses such a subset of this asset; kept for when it does not)
+        failing = []
+        verdicts: dict[str, tuple] = {}  # module -> (verdict, check metadata)
+        failed = db.failures(keys, run_id=context.run.run_id)
+        root = source_repo.root_path(db)
+        for key in keys:
+            if skip_failed(context, failed, key):
+                row = failed[key]  # its last good validation (if any) stays, like its translation
+                verdicts[key] = (behaviour_verdict({}, config.behaviour_threshold,
+                                                   f"{row['stage']} failed for this module in this run: {row['message']}"), {})
+                continue
+            v = results.get(key)
+            if v is None:
+                context.log.warning(f"{key}: no rust_translation row; skipped")
+                verdicts[key] = (behaviour_verdict({}, config.behaviour_threshold, "the module has no rust_translation row"), {})
+                continue
+            try:
+                inject_fault("validation_report", key)
+                db.put_validation(v)
+            except Exception as exc:  # the outer net: one module's failure must not cost the others
+                record_failure(context, db, "validation_report", key, sources.get(key, ""), exc)
+                verdicts[key] = (behaviour_verdict({}, config.behaviour_threshold, f"validation_report failed for it: {exc}"), {})
+                continue
+            pause_point("validation_report:module")
+            if not v.compiles:
+                failing.append(key)
+            p = parsed.get(key)
+            # The module as the report shows it: translation and validation diagnostics, each function's reason.
+            entry = module_report(p, translations.get(key), v, key, sources.get(key, ""))
+            for f, fr in zip(entry["functions"], v.functions):
+                f["case_origins"] = dict(fr.case_origins)
+            statuses = [f["status"] for f in entry["functions"]]
+            tested = sum(statuses.count(s) for s in ("verified", "failed", "untested", "translated"))
+            metadata: dict = {
+                "status": entry["status"],
+                "compiles": v.compiles,
+                "compile_errors": v.errors,
+                "warnings": v.warnings,
+                "clippy_warnings": v.clippy_warnings,
+                "rustfmt_clean": bool(formatted.get(key, True)),
+                "quarantined": statuses.count("compile_error"),
+                "rejected_by_safety_gate": sum(d.code == "PTL401" for d in v.diagnostics),
+                "functions": functions_table(entry["functions"]),
+                "diagnostics": diagnostics_table(entry["diagnostics"]),
+                "python": code_md(p.source if p is not None else "", "python"),
+                "rust": rust_md("\n\n".join(it.code for it in v.items if it.code) or "// nothing translated"),
+                **_code_references(root, p, [(f["qualname"], f.get("line")) for f in entry["functions"]]),
+            }
+            if behaviour is not None:
+                metadata.update({
+                    "verified": statuses.count("verified"),
+                    "failed": statuses.count("failed"),
+                    "untested": statuses.count("untested"),
+                    "verified_pct": dg.MetadataValue.float(round(100.0 * statuses.count("verified") / tested, 2) if tested else 0.0),
+                    "cases_passed": sum(f.cases_passed for f in v.functions),
+                    "cases_total": sum(f.cases_total for f in v.functions),
+                    "validation_seconds": round(behaviour.timings.module_s.get(key, 0.0), 3),
+                    "sandbox": _sandbox_label(behaviour),
+                })
+            context.add_asset_metadata(metadata, partition_key=key)
+            not_run = run_not_run or ("the module does not compile" if not v.compiles else None)
+            verdicts[key] = (behaviour_verdict(entry, config.behaviour_threshold, not_run),
+                             {"sandbox": _sandbox_label(behaviour) if behaviour else ""})
+        check = dg.AssetCheckResult(
+            check_name="rust_compiles",
+            passed=not failing and not run.failure and not crate_violations,
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={
+                "modules_checked": len(translations),
+                "failing_modules": dg.MetadataValue.json(failing),
+                "cargo_seconds": round(run.seconds, 2),
+                "toolchain_failure": run.failure or "",
+                "compile_errors": sum(r.errors for r in results.values()),
+                "clippy_warnings": sum(r.clippy_warnings for r in results.values()),
+                "crate_safety_violations": dg.MetadataValue.json([f"{x.kind}: {x.excerpt}" for x in crate_violations]),
+            },
+        )
+        yield dg.MaterializeResult(check_results=[check])
+        if dg.AssetCheckKey(context.asset_key, BEHAVIOUR_CHECK) not in context.selected_asset_check_keys:
+            return  # not selected (Dagster 1.13 refuses such a subset of this asset; kept for when it does not)
 
-    # behaviour_verified, per module partition (an AssetCheckResult cannot name its partition in a
-    # run over many partitions: the evaluations are built here, against each partition's materialization).
-    targets = latest_materializations(context.instance, context.asset_key, keys)
-    passed = 0
-    for key, (verdict, extra) in verdicts.items():
-        figures = dict(verdict.figures)
-        figures["failed_functions"] = dg.MetadataValue.json(figures["failed_functions"])
-        figures["verified_share"] = dg.MetadataValue.float(float(figures["verified_share"]))
-        figures["seconds"] = round(behaviour.timings.module_s.get(key, 0.0), 3) if behaviour else 0.0
-        figures["reused_build"] = bool(behaviour and behaviour.timings.reused)
-        figures.update(extra)
-        passed += verdict.passed
-        yield check_evaluation(context.asset_key, key, verdict, figures, targets.get(key))
-    context.log.info(f"behaviour_verified: {passed} of {len(verdicts)} modules passed")
-    yield dg.Output(None, output_name=BEHAVIOUR_SPEC.get_python_identifier())
+        # behaviour_verified, per module partition (an AssetCheckResult cannot name its partition in a
+        # run over many partitions: the evaluations are built here, against each partition's materialization).
+        targets = latest_materializations(context.instance, context.asset_key, keys)
+        passed = 0
+        for key, (verdict, extra) in verdicts.items():
+            figures = dict(verdict.figures)
+            figures["failed_functions"] = dg.MetadataValue.json(figures["failed_functions"])
+            figures["verified_share"] = dg.MetadataValue.float(float(figures["verified_share"]))
+            figures["seconds"] = round(behaviour.timings.module_s.get(key, 0.0), 3) if behaviour else 0.0
+            figures["reused_build"] = bool(behaviour and behaviour.timings.reused)
+            figures.update(extra)
+            passed += verdict.passed
+            yield check_evaluation(context.asset_key, key, verdict, figures, targets.get(key))
+        context.log.info(f"behaviour_verified: {passed} of {len(verdicts)} modules passed")
+        yield dg.Output(None, output_name=BEHAVIOUR_SPEC.get_python_identifier())
 
 
 def _not_run(config: "ValidationConfig", run, behaviour: BehaviourReport | None, verify_error: str) -> str | None:  # noqa: ANN001
@@ -692,27 +696,28 @@ def _repo_name(parsed: dict[str, ParsedModule]) -> str:
 )
 def module_status(context: dg.AssetExecutionContext, store: DuckDBStoreResource):  # noqa: ANN201 - a generator of events
     db = store.store()
-    keys = list(context.partition_keys)
-    failed = failed_modules(db, keys, run_ids=[context.run.run_id])
-    done = [k for k in keys if k not in failed]
-    committed = set(db.commit_states(done))
-    for key in done:
-        yield dg.AssetMaterialization(
-            asset_key=context.asset_key, partition=key,
-            metadata={"status": "done", "state_committed": key in committed},
-        )
-    if failed:
-        shown = sorted(failed)[:20]
-        more = f" (+{len(failed) - len(shown)} more)" if len(failed) > len(shown) else ""
-        raise dg.Failure(
-            description=f"{len(failed)} of {len(keys)} modules failed: "
-            + "; ".join(failed[k].line() for k in shown) + more,
-            metadata={
-                "failed_modules": dg.MetadataValue.json(sorted(failed)),
-                "errors": error_md([failed[k].block() for k in shown]),
-            },
-            allow_retries=False,
-        )
+    with db.session():  # one DuckDB connection for the step (portalis/store.py)
+        keys = list(context.partition_keys)
+        failed = failed_modules(db, keys, run_ids=[context.run.run_id])
+        done = [k for k in keys if k not in failed]
+        committed = set(db.commit_states(done))
+        for key in done:
+            yield dg.AssetMaterialization(
+                asset_key=context.asset_key, partition=key,
+                metadata={"status": "done", "state_committed": key in committed},
+            )
+        if failed:
+            shown = sorted(failed)[:20]
+            more = f" (+{len(failed) - len(shown)} more)" if len(failed) > len(shown) else ""
+            raise dg.Failure(
+                description=f"{len(failed)} of {len(keys)} modules failed: "
+                + "; ".join(failed[k].line() for k in shown) + more,
+                metadata={
+                    "failed_modules": dg.MetadataValue.json(sorted(failed)),
+                    "errors": error_md([failed[k].block() for k in shown]),
+                },
+                allow_retries=False,
+            )
 
 
 ALL_ASSETS = [parsed_ast, type_map, rust_translation, validation_report, rust_crate, module_status]
