@@ -190,6 +190,21 @@ class TypedParam(BaseModel):
     provenance: list[TypeOrigin] = Field(default_factory=list)
 
 
+class IntGrowth(BaseModel):
+    """Whether a function's ints may grow past i64 (portalis/analysis/int_growth.py) and, if so,
+    what keeps it from num_bigint::BigInt (None: it is lowered on BigInt)."""
+
+    model_config = {"frozen": True}
+
+    grows: str | None = None
+    unsupported: str | None = None
+
+    @property
+    def bigint(self) -> bool:
+        """Lowered on num_bigint::BigInt: its ints grow and the body is in the subset."""
+        return self.grows is not None and self.unsupported is None
+
+
 class FunctionFacts(BaseModel):
     """What the analysis (portalis/analysis) knows about one function's body before lowering:
     each local's type (the one type the translation gives a Python local: the join of every
@@ -199,6 +214,8 @@ class FunctionFacts(BaseModel):
     model_config = {"frozen": True}
 
     locals: dict[str, PyType] = Field(default_factory=dict)
+    # Its ints may grow past i64 (None: nothing says so): the report shows the representation.
+    ints: IntGrowth | None = None
 
 
 class FunctionSignature(BaseModel):
