@@ -202,7 +202,7 @@ class _Subset:
                 self.expr(s.value)
             elif (isinstance(t, cst.Tuple) and isinstance(s.value, cst.Tuple) and len(t.elements) == len(s.value.elements)
                   and all(isinstance(el.value, cst.Name) and not isinstance(el, cst.StarredElement) for el in t.elements)):
-                self.assigned.update(el.value.value for el in t.elements)
+                self.assigned.update(el.value.value for el in t.elements if isinstance(el.value, cst.Name))
                 for el in s.value.elements:
                     if isinstance(el, cst.StarredElement):
                         raise _Unsupported("a starred value")
