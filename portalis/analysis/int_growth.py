@@ -34,9 +34,22 @@ class _Unsupported(Exception):
     pass
 
 
-def _line(node: cst.CSTNode, lines: dict[cst.CSTNode, int] | None) -> str:
-    n = lines.get(node) if lines else None
+def _line(node: cst.CSTNode, lines: dict[cst.CSTNode, int] | None, owner: dict[int, cst.CSTNode]) -> str:
+    """` (line N)` of the statement holding `node` (the source tree knows statements' lines)."""
+    n = lines.get(owner.get(id(node), node)) if lines is not None else None
     return f" (line {n})" if n else ""
+
+
+def _statements(node: cst.CSTNode, stmt: cst.CSTNode | None = None, out: dict[int, cst.CSTNode] | None = None) -> dict[int, cst.CSTNode]:
+    """Each node's innermost enclosing statement (by id)."""
+    out = {} if out is None else out
+    if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        stmt = node
+    if stmt is not None:
+        out[id(node)] = stmt
+    for child in node.children:
+        _statements(child, stmt, out)
+    return out
 
 
 def _code(node: cst.CSTNode) -> str:
@@ -68,22 +81,23 @@ def _docstring_ints(fn: cst.FunctionDef) -> int | None:
 def growth_reason(fn: cst.FunctionDef, lines: dict[cst.CSTNode, int] | None = None) -> str | None:
     """Why the function's ints may leave i64, or None."""
     fname = fn.name.value
+    owner = _statements(fn.body)
     loops = [n for n in _walk(fn.body) if isinstance(n, (cst.For, cst.While))]
     for loop in loops:
         for n in _walk(loop.body):
             if isinstance(n, cst.AugAssign) and isinstance(n.operator, (cst.MultiplyAssign, cst.PowerAssign)):
-                return f"`{_code(n)}` accumulated in a loop{_line(n, lines)}"
+                return f"`{_code(n)}` accumulated in a loop{_line(n, lines, owner)}"
             if isinstance(n, cst.Assign) and len(n.targets) == 1 and isinstance(n.targets[0].target, cst.Name):
                 target = n.targets[0].target.value
                 for b in _walk(n.value):
                     if isinstance(b, cst.BinaryOperation) and isinstance(b.operator, _BIG_OPS) and _mentions_name(b, target):
-                        return f"`{_code(n)}` accumulated in a loop{_line(n, lines)}"
+                        return f"`{_code(n)}` accumulated in a loop{_line(n, lines, owner)}"
     for n in _walk(fn.body):
         if isinstance(n, cst.BinaryOperation) and isinstance(n.operator, _BIG_OPS):
             if _calls_self(n.left, fname) or _calls_self(n.right, fname):
-                return f"`{_code(n)}`: a product with a recursive call{_line(n, lines)}"
+                return f"`{_code(n)}`: a product with a recursive call{_line(n, lines, owner)}"
             if isinstance(n.operator, cst.Power) and not isinstance(n.right, cst.Integer):
-                return f"`{_code(n)}`: a power with a computed exponent{_line(n, lines)}"
+                return f"`{_code(n)}`: a power with a computed exponent{_line(n, lines, owner)}"
     big = _docstring_ints(fn)
     if big is not None:
         return f"its docstring shows {big}, above 2**53"
