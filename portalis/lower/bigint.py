@@ -47,8 +47,11 @@ class BigIntLowerer:
         locals_ = sorted(_assigned(self.node) - self.params)
         decls: list[ir.Stmt] = [ir.Let(ir.PBind(rust_ident(n), mutable=True), BIG, None) for n in locals_]
         stmts = decls + self.suite(body)
+        tail = None
+        if stmts and isinstance(stmts[-1], ir.Return):  # the final `return x` is the block's value
+            tail = stmts.pop().value
         params = tuple(ir.Param(rust_ident(p.name), BIG, mutable=p.name in _assigned(self.node)) for p in self.sig.params)
-        fn = ir.Fn(name=rust_ident(self.sig.name), params=params, ret=BIG, body=ir.Block(tuple(stmts)),
+        fn = ir.Fn(name=rust_ident(self.sig.name), params=params, ret=BIG, body=ir.Block(tuple(stmts), tail),
                    attrs=("allow(non_snake_case)",) if not self.sig.name.islower() else ())
         return fix_mutability(fn)
 
@@ -132,7 +135,8 @@ class BigIntLowerer:
             parts: list[ir.Expr] = []
             left = e.left
             for c in e.comparisons:
-                parts.append(ir.Binary(CMP_OPS[type(c.operator)], self.ref(left), self.ref(c.comparator)))
+                # a comparison borrows its operands itself: a variable is compared in place
+                parts.append(ir.Binary(CMP_OPS[type(c.operator)], self.place(left), self.place(c.comparator)))
                 left = c.comparator
             out = parts[0]
             for p in parts[1:]:
@@ -146,6 +150,12 @@ class BigIntLowerer:
         if isinstance(e, cst.Name) and e.value in ("True", "False"):
             return ir.BoolLit(e.value == "True")
         raise Unsupported("PTL233", "a condition outside the BigInt subset", e)
+
+    def place(self, e: cst.BaseExpression) -> ir.Expr:
+        """The expression's value where Rust only borrows it (a comparison operand)."""
+        if isinstance(e, cst.Name) and e.value not in self.counters:
+            return ir.Path(rust_ident(e.value))
+        return self.owned(e)
 
     def ref(self, e: cst.BaseExpression) -> ir.Expr:
         """A `&BigInt` of the expression's value (a variable is borrowed, not cloned)."""
