@@ -9,7 +9,7 @@ A fact per function, computed on the syntax before lowering:
   function keeps i64 and its overflow checks: an overflow raises, never a wrong number).
 
 The subset: int parameters and return; locals bound to ints; int literals; `+ - * // % **`,
-unary minus, comparisons, `and`/`or`/`not` of comparisons; `if`/`elif`/`else`, `while`,
+unary minus, comparisons, `and`/`or`/`not` of comparisons and of ints' truth; `if`/`elif`/`else`, `while`,
 `for NAME in range(...)` (literal step), `break`, `continue`, `pass`, `return EXPR`; tuple
 assignments of names; calls to the function itself. Nothing here imports portalis.lower.
 """
@@ -241,7 +241,7 @@ class _Subset:
         elif isinstance(e, cst.Name) and e.value in ("True", "False"):
             return
         else:
-            raise _Unsupported(f"the condition `{_code(e)}` (only comparisons of ints)")
+            self.expr(e)  # an int's truth: `while n:` is `n != 0`
 
     def expr(self, e: cst.BaseExpression) -> None:
         if isinstance(e, cst.Integer):

@@ -149,7 +149,7 @@ class BigIntLowerer:
             return ir.Unary("!", self.cond(e.expression))
         if isinstance(e, cst.Name) and e.value in ("True", "False"):
             return ir.BoolLit(e.value == "True")
-        raise Unsupported("PTL233", "a condition outside the BigInt subset", e)
+        return ir.Binary("!=", self.place(e), big_literal(0))  # an int's truth
 
     def place(self, e: cst.BaseExpression) -> ir.Expr:
         """The expression's value where Rust only borrows it (a comparison operand)."""

@@ -113,7 +113,7 @@ def big_ops(a: int, b: int) -> int:
 def power_sum(b: int, e: int) -> int:
     total = 0
     k = 0
-    while k <= e:
+    while k <= e and (b or not e):
         total += b ** k
         k += 1
     return total
