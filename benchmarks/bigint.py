@@ -6,7 +6,8 @@ Writes a small crate in a temporary directory (its dependency on num-bigint pinn
 table, its Cargo.lock from portalis/deps.py, as a generated crate gets them), builds it with
 `cargo build --release` and runs it. Each kernel computes the same values with both types (the
 program checks that they agree) on values that stay inside i64, which is where the choice
-between the two representations is made (issue 12, item 1). Prints one row per kernel:
+between the two representations is made (issue 12, item 1); the last kernel is a function as the
+translator writes it on i64 and, since the analysis puts such a function on BigInt, on BigInt. Prints one row per kernel:
 nanoseconds per iteration with i64, with BigInt, and the ratio. Asserts nothing.
 """
 
@@ -74,6 +75,24 @@ fn digits_big(x: i64) -> BigInt {
     s
 }
 
+// factorial(20) (the largest that fits i64) as the translator writes `factorial_series` of
+// tests/data/ints.py: on i64 with checked `*=`, and on BigInt as portalis/lower/bigint.py
+// lowers the whole function (the analysis: `total *= i` accumulated in a loop).
+fn fact_i64(n: i64) -> i64 {
+    let mut total: i64 = 1;
+    for i in 1..(n + 1) { total = mul(total, i); }
+    total
+}
+fn big_to_i64(x: &BigInt) -> i64 { i64::try_from(x).expect("OverflowError") }
+fn fact_big(n: BigInt) -> BigInt {
+    let mut total: BigInt;
+    total = BigInt::from(1i64);
+    for i in 1i64..big_to_i64(&(&n + &BigInt::from(1i64))) {
+        total = &total * &BigInt::from(i);
+    }
+    total
+}
+
 fn time<T>(reps: u32, mut f: impl FnMut(u32) -> T) -> f64 {
     let start = Instant::now();
     for r in 0..reps { black_box(f(r)); }
@@ -85,11 +104,14 @@ fn main() {
     assert_eq!(BigInt::from(fib_i64(90)), fib_big(90));
     assert_eq!(BigInt::from(prodmod_i64(1000)), prodmod_big(1000));
     assert_eq!(BigInt::from(digits_i64(9_223_372_036_854_775_807)), digits_big(9_223_372_036_854_775_807));
+    assert_eq!(BigInt::from(fact_i64(20)), fact_big(BigInt::from(20)));
     let rows = [
         ("fib(90), additions", time(reps, |r| fib_i64(90 - (r & 1))), time(reps, |r| fib_big(90 - (r & 1)))),
         ("product mod p, 1000 steps", time(reps / 10 + 1, |r| prodmod_i64(1000 + (r & 1) as i64)),
          time(reps / 10 + 1, |r| prodmod_big(1000 + (r & 1) as i64))),
         ("digit sum of i64::MAX", time(reps, |r| digits_i64(i64::MAX - r as i64)), time(reps, |r| digits_big(i64::MAX - r as i64))),
+        ("factorial(20), translated", time(reps, |r| fact_i64(20 - (r & 1) as i64)),
+         time(reps, |r| fact_big(BigInt::from(20 - (r & 1) as i64)))),
     ];
     for (name, a, b) in rows {
         println!("{}\t{:.1}\t{:.1}\t{:.1}", name, a, b, b / a);

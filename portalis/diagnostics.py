@@ -66,6 +66,8 @@ CODES: dict[str, str] = {
     # dependencies (portalis/deps.py, the [crates] table of gate_table.toml)
     "PTL240": "the crate's dependencies could not be resolved (no registry and no cached lock): it is not built",
     "PTL242": "info: an int computed with num_bigint::BigInt where the value may leave i64 (`int(str) % m`)",
+    "PTL232": "info: a function whose ints may grow past i64 (a product or power accumulated, a large int in its examples) is lowered on num_bigint::BigInt",
+    "PTL233": "info: a function whose ints may grow past i64 keeps i64 (a construct outside the BigInt subset): an overflow raises OverflowError",
     "PTL241": "the crate's manifest was rejected by the crate-level safety gate (a dependency outside the table, a build script...)",
     "PTL243": "a regular expression Rust's regex crate cannot express (back-reference, look-around, atomic group, possessive quantifier, conditional), or one Python rejects",
     "PTL244": "a re pattern, flags or replacement that is not a literal (patterns are translated at translation time), or a callable replacement",

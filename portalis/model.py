@@ -199,6 +199,21 @@ class NestedFacts(BaseModel):
     returns: PyType
 
 
+class IntGrowth(BaseModel):
+    """Whether a function's ints may grow past i64 (portalis/analysis/int_growth.py) and, if so,
+    what keeps it from num_bigint::BigInt (None: it is lowered on BigInt)."""
+
+    model_config = {"frozen": True}
+
+    grows: str | None = None
+    unsupported: str | None = None
+
+    @property
+    def bigint(self) -> bool:
+        """Lowered on num_bigint::BigInt: its ints grow and the body is in the subset."""
+        return self.grows is not None and self.unsupported is None
+
+
 class FunctionFacts(BaseModel):
     """What the analysis (portalis/analysis) knows about one function's body before lowering:
     each local's type (the one type the translation gives a Python local: the join of every
@@ -212,6 +227,8 @@ class FunctionFacts(BaseModel):
     # passes the same argument types: those types (its own parameters) and the type it returns
     # with them (and with the enclosing function's names it reads, as typed in `locals`).
     nested: dict[str, NestedFacts] = Field(default_factory=dict)
+    # Its ints may grow past i64 (None: nothing says so): the report shows the representation.
+    ints: IntGrowth | None = None
 
 
 class FunctionSignature(BaseModel):

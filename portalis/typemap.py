@@ -42,7 +42,8 @@ from portalis.rust.printer import int_literal_problem, print_type, str_literal_p
 from portalis.types import pytypes as T
 from portalis.types.annotations import AnnotationError, TypeScope, resolve_annotation
 from portalis.analysis.docstrings import docstring_evidence, value_type
-from portalis.types.rust_types import TypeMappingError, owned_type, param_passing, param_type
+from portalis.analysis.int_growth import int_growth
+from portalis.types.rust_types import BIGINT, TypeMappingError, owned_type, param_passing, param_type
 
 __all__ = ["MUTATING_METHODS", "build_type_map", "function_nodes", "mutated_names", "signature_of"]
 
@@ -613,6 +614,7 @@ def _build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
     _mark_raising(tm, nodes, parsed)
     if analysis is not None:
         _local_facts(tm, analysis, parsed)
+    _int_facts(tm, nodes, tree.line)
     for sig in tm.functions:
         tm.diagnostics.extend(sig.diagnostics)
     for cs in tm.classes:
@@ -640,6 +642,44 @@ def _local_facts(tm: ModuleTypeMap, analysis: ModuleAnalysis, parsed: ParsedModu
     tm.functions = [s.model_copy(update={"facts": found[s.qualname]}) if s.qualname in found else s for s in tm.functions]
     for c in tm.classes:
         c.methods = [m.model_copy(update={"facts": found[m.qualname]}) if m.qualname in found else m for m in c.methods]
+
+
+def _int_facts(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], line) -> None:
+    """Whether each function's ints may grow past i64 (portalis/analysis/int_growth.py); one
+    whose body the BigInt lowering covers gets `bigint` for its int parameters and return
+    (num_bigint::BigInt in the Rust; callers convert at the call)."""
+    out = []
+    for sig in tm.functions:
+        node = nodes.get(sig.name)
+        if node is None or not sig.typed:
+            out.append(sig)
+            continue
+        fact = int_growth(node, [(p.name, p.py_type) for p in sig.params], sig.returns, _Lines(line))
+        if fact is None:
+            out.append(sig)
+            continue
+        update: dict = {"facts": sig.facts.model_copy(update={"ints": fact})}
+        if fact.bigint:
+            update["params"] = [p.model_copy(update={"py_type": T.BIGINT, "rust_type": BIGINT, "passing": Passing.VALUE})
+                                for p in sig.params]
+            update["returns"] = T.BIGINT
+            update["rust_returns"] = BIGINT
+        out.append(sig.model_copy(update=update))
+    tm.functions = out
+
+
+class _Lines(dict):
+    """Source lines of nodes, looked up on demand (the analysis reads only a few)."""
+
+    def __init__(self, line) -> None:
+        super().__init__()
+        self._line = line
+
+    def get(self, node, default=None):  # type: ignore[override]
+        try:
+            return self._line(node)
+        except Exception:  # noqa: BLE001 - a line is decoration: none rather than a failure
+            return default
 
 
 def _computed_constants(tm: ModuleTypeMap, parsed: ParsedModule, scope: TypeScope) -> None:

@@ -47,13 +47,17 @@ SAME = [
     "iban_mod97('3214282912345698765432161182')", "iban_mod97('-3214282912345698765432161182')",
     "iban_mod97('12x')", "iban_mod97(' 1_000 ')", "hex_mod('ffffffffffffffffffffffffffffffff', -1000)",
     "hex_mod('0x_10', 7)", "hex_mod('10', 0)",
+    # whole functions on num_bigint::BigInt: Python's values past i64
+    "factorial_series(21)", "factorial_series(30)", "factorial_rec(30)", "factorial_rec(-3)", "falling(40, 20)",
+    "falling(5, 0)", "sylvester(7)", "big_ops(-7, 3)", "big_ops(12345, -97)", "big_ops(3, 0)", f"big_ops({10**30}, 7)",
+    f"big_ops({I64_MIN}, -1)", "power_sum(7, 30)", "power_sum(-2, 0)", "power_sum(0, 5)", "power_sum(0, 0)", "factorial_mod(10, 1000)",
 ]
 # Python's int grows past i64 here: the Rust raises OverflowError (it used to wrap, saturate or
 # crash with a Rust panic message).
 GROWS = [
     "parse('9223372036854775808')",
     "parse_base('1' * 64, 2)", f"div_mod({I64_MIN}, -1)", "truncate(1e19)",
-    "truncate(-9.3e18)", "hue_sector(1e19)", f"leapdays({I64_MIN}, 0)", "factorial_series(21)",
+    "truncate(-9.3e18)", "hue_sector(1e19)", f"leapdays({I64_MIN}, 0)", "factorial_digits(25)", "factorial_mod(25, 1000)",
     "shift_left(1, 63)", "shift_left(1, 64)", f"round_to({I64_MAX}, -19)", "choose(70, 35)", f"negate({I64_MIN})",
 ]
 
@@ -72,6 +76,27 @@ def test_int_functions_translate(ints: DiffRun) -> None:
     assert 'num-bigint = "=' in manifest and "indexmap" not in manifest
     notes = [(d["code"], d["function"]) for d in ints.module_report()["diagnostics"] if d["code"] == "PTL242"]
     assert notes == [("PTL242", "iban_mod97"), ("PTL242", "hex_mod")]
+
+
+@needs_cargo
+def test_int_representation_per_function(ints: DiffRun) -> None:
+    """The analysis' fact in the report: which functions are on BigInt, why, and what kept one
+    whose ints grow on i64."""
+    functions = {f["name"]: f for f in ints.module_report()["functions"]}
+    reprs = {name: f["signature"]["ints"]["repr"] for name, f in functions.items()}
+    big = {"factorial_series", "factorial_rec", "falling", "sylvester", "big_ops", "power_sum"}
+    assert {n for n, r in reprs.items() if r == "bigint"} == big
+    assert "accumulated in a loop" in functions["factorial_series"]["signature"]["ints"]["grows"]
+    assert "recursive call" in functions["factorial_rec"]["signature"]["ints"]["grows"]
+    kept = functions["factorial_digits"]["signature"]["ints"]
+    assert kept["repr"] == "i64" and "str(f)" in kept["kept_i64"]
+    codes = {(d["code"], d["function"]) for d in ints.module_report()["diagnostics"] if d["code"] in ("PTL232", "PTL233")}
+    # `a ** b` as a float where b < 0 (`power`, `geometric_sum`): grows, not a function of ints
+    kept_i64 = {"factorial_digits", "power", "geometric_sum"}
+    assert codes == {("PTL232", n) for n in big} | {("PTL233", n) for n in kept_i64}
+    rust = (ints.crate_dir / "src" / "sample.rs").read_text(encoding="utf-8")
+    assert "pub fn factorial_series(n: num_bigint::BigInt) -> num_bigint::BigInt" in rust
+    assert "pub fn factorial_digits(n: i64) -> i64" in rust
 
 
 @needs_cargo

@@ -19,7 +19,7 @@ import pytest
 from portalis.cli import build_parser
 from portalis.pipeline import REPORT_NAME, translate_path
 from portalis.pyext.build import build_extension
-from portalis.pyext.emit import render_lib, write_extension
+from portalis.pyext.emit import render_cargo, render_lib, write_extension
 from portalis.pyext.extension import check_extension_dir, make_extension
 from portalis.pyext.plan import plan_extension
 from portalis.pyext.repo import swappable
@@ -85,6 +85,22 @@ def lookup(d: dict[str, int], k: str) -> int:
 
 def push(xs: list[int], x: int) -> None:
     xs.append(x)
+
+
+def factorial(n: int) -> int:
+    """A product accumulated in a loop: the translation's ints are num_bigint::BigInt here.
+
+    >>> factorial(30)
+    265252859812191058636308480000000
+    """
+    f = 1
+    for i in range(2, n + 1):
+        f *= i
+    return f
+
+
+def power(b: int, e: int) -> int:
+    return b ** (e % 8)
 
 
 def total(xs: list[int]) -> int:
@@ -251,6 +267,11 @@ xs = [1]
 core.push(xs, 2)
 out["push"] = xs
 out["big"] = outcome(core.add, 2 ** 70, 1)
+# Functions on BigInt: Python ints of any size both ways (pyo3's num-bigint feature)
+import math
+f30 = core.factorial(30)
+out["bigint"] = [type(f30) is int, f30 == math.factorial(30), core.factorial(0), core.power(2 ** 70, 2) == 2 ** 140,
+                 core.power(-(3 ** 50), 3) == -(3 ** 150), outcome(core.power, "x", 2)]
 # A class swapped whole: the #[pyclass] keeps the fields, the methods, __repr__ and __eq__.
 import pyext_shop.core as py_core
 C = core.Counter
@@ -302,6 +323,17 @@ def test_exceptions_keep_their_classes(direct):
     assert direct["take"][0] == "pyext_shop.core.OutOfStock"  # the repository's own class
     assert direct["lookup"][0] == "builtins.KeyError"  # a runtime panic, not a PanicException
     assert direct["big"][0] == "builtins.OverflowError"  # past i64: a Python error, not a wrong number
+
+
+def test_a_big_integer_round_trips(shop, direct):
+    """Functions the analysis put on num_bigint::BigInt take and return Python ints of any size:
+    pyo3's `num-bigint` feature is on (only because a signature uses BigInt)."""
+    assert {"pyext_shop.core.factorial", "pyext_shop.core.power"} <= set(shop["plan"].exposed())
+    assert shop["plan"].uses_bigint
+    cargo = (Path(shop["ext"].dir) / "Cargo.toml").read_text(encoding="utf-8")
+    assert '"extension-module", "num-bigint"' in cargo and 'num-bigint = "=0.4.8"' in cargo
+    assert direct["bigint"][:5] == [True, True, 1, True, True]
+    assert direct["bigint"][5][0] == "builtins.TypeError"
 
 
 def test_dicts_keep_order_and_dataclasses_their_fields(direct):
@@ -528,6 +560,8 @@ def test_which_classes_are_swapped_whole(tmp_path):
     assert why["Walk"][0] == "PTL805" and "`Walk.__iter__`" in why["Walk"][1]
     assert why["Big"][0] == "PTL805" and "no base" in why["Big"][1]
     assert why["Walk.__iter__"][0] == "PTL803"
+    # no signature on BigInt: pyo3's num-bigint feature stays off
+    assert not plan.uses_bigint and "num-bigint" not in render_cargo(plan)
     text = render_lib(plan)
     for piece in ('#[pyclass(name = "Box", module = "kinds", subclass)]', "#[getter(w)]", "#[setter(h)]",
                   "#[pyo3(signature = (w, h=None))]", 'or_default(py, "kinds", h, "1")', "#[getter(area)]",

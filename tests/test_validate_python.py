@@ -141,7 +141,8 @@ def test_each_bad_kind_is_bounded_and_marked(bad_repo: Path) -> None:
     assert (r[10].status, r[10].raised) == ("raised", "SystemExit")
     # the call ran on a copy: the arguments reported are the ones passed, the change is recorded apart
     assert (r[11].value, r[11].args, r[11].changed) == (3, [[1, 2], 3], [[1, 2, 3]])
-    assert r[12].status == "unrepresentable" and "i64" in r[12].message
+    # an int past i64 comes back (as digits): the verdict decides, by the function's int representation
+    assert (r[12].status, r[12].value) == ("ok", 10**30)
     assert (r[13].status, r[13].value) == ("ok", 10)  # the cases after the bad ones are unaffected
 
 

@@ -25,7 +25,18 @@ def signature_summary(sig: FunctionSignature) -> dict:
             for p in sig.params
         ],
         "returns": {"type": str(sig.returns), "rust": sig.rust_returns, "provenance": [str(o) for o in sig.returns_provenance]},
+        "ints": int_representation(sig),
     }
+
+
+def int_representation(sig: FunctionSignature) -> dict:
+    """How the function's ints are represented (portalis/analysis/int_growth.py): `bigint`
+    (num_bigint::BigInt) or `i64` (overflow raises OverflowError), why they may grow, and what
+    kept a growing function on i64."""
+    fact = sig.facts.ints
+    if fact is None:
+        return {"repr": "i64"}
+    return {"repr": "bigint" if fact.bigint else "i64", "grows": fact.grows, "kept_i64": fact.unsupported}
 
 
 def find_signature(tm: ModuleTypeMap, qualname: str) -> FunctionSignature | None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Iterator
 
 import libcst as cst
 
+from portalis.lower.bigint import bigint_arg, bigint_result, on_bigint
 from portalis.lower.builtins import TYPE_NAMES, MODULE_MEMBERS, isinstance_of, lower_builtin, lower_module_member
 from portalis.lower.context import (
     Callable,
@@ -1445,10 +1446,19 @@ class ExprLowering:
 
     def call_function(self: "FunctionLowerer", target: Callable, shown: str, args: list[Val], kwargs: dict[str, Val], node: cst.CSTNode | None) -> Val:
         sig = target.sig
+        big = on_bigint(sig)
+        if big is not None:  # a callee on num_bigint::BigInt (lower/bigint.py): called with i64s
+            sig = big
         out = self.lower_call_args(sig, shown, args, kwargs, node)
+        if big is not None:
+            self.use_crate("num-bigint")
+            self.use_runtime("big_to_i64")
+            out = [bigint_arg(e) for e in out]
         call: ir.Expr = ir.Call(ir.Path(target.path), tuple(out))
         if sig.raises:
             call = self.propagate(call)
+        if big is not None:
+            call = bigint_result(call)
         return Val(call, sig.returns)
 
     def lower_call_args(self: "FunctionLowerer", sig, shown: str, args: list[Val], kwargs: dict[str, Val], node: cst.CSTNode | None) -> list[ir.Expr]:

@@ -14,6 +14,8 @@ import libcst as cst
 
 from portalis.contain import contained, describe_exception, has_internal_error, internal_error
 from portalis.lower.constants import is_computed, lower_computed
+from portalis.lower.bigint import CRATES as BIGINT_CRATES
+from portalis.lower.bigint import lower_bigint_function
 from portalis.lower.context import ModuleEnv, Unsupported
 from portalis.lower.function import lower_function
 from portalis.names import Names, ResolvedMaps
@@ -484,6 +486,31 @@ def _lower_module(
                 pending.append((record, stub, None))
             else:
                 out.items.append(record)  # listed in the report, absent from the crate
+            continue
+        ints = sig.facts.ints
+        if ints is not None:  # the analysis' int representation, in the report (PTL232/PTL233)
+            code, message = (("PTL232", f"ints on num_bigint::BigInt: {ints.grows}") if ints.bigint else
+                             ("PTL233", f"ints may grow past i64 ({ints.grows}) but stay i64: {ints.unsupported}"))
+            note = Diagnostic(code=code, message=message, module=parsed.module, function=sig.name, line=sig.line,
+                              severity=Severity.INFO)
+            out.diagnostics.append(note)
+            fresh[-1].diagnostics.append(note)
+        if ints is not None and ints.bigint:
+            try:
+                big_fn, helpers = lower_bigint_function(sig, node)
+            except Exception as bug:  # noqa: BLE001 - a translator bug costs one function, not the module
+                failure = _function_failure(bug, node)
+                diag = Diagnostic(code=failure.code, message=failure.message, module=parsed.module, function=sig.name, line=sig.line)
+                out.diagnostics.append(diag)
+                fresh[-1].diagnostics.append(diag)
+                record.status = FunctionStatus.UNTRANSLATED
+                stub = stub_fn(sig, f"portalis {failure.code}: {failure.message}")
+                if stub is not None:
+                    pending.append((record, stub, None))
+                continue
+            record.runtime = sorted(helpers)
+            record.crates = sorted(BIGINT_CRATES)
+            pending.append((record, big_fn, stub_fn(sig, f"portalis: `{sig.name}` was quarantined: {RUSTC_REASON}")))
             continue
         try:
             try:

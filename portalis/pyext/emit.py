@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from portalis.deps import dependency_lines
 from portalis.files import write_if_changed
 from portalis.model import Passing, PyType
 from portalis.pyext.plan import DUNDERS, ExtensionPlan, PlanClass, PlanFunction, PlanParam
@@ -489,7 +490,7 @@ def _indent(text: str) -> str:
 
 def _rust_type(t: PyType, plan: ExtensionPlan) -> str:
     k = t.kind
-    simple = {"int": "i64", "float": "f64", "bool": "bool", "str": "String", "none": "()"}
+    simple = {"int": "i64", "bigint": "num_bigint::BigInt", "float": "f64", "bool": "bool", "str": "String", "none": "()"}
     if k in simple:
         return simple[k]
     if k == "list":
@@ -543,6 +544,9 @@ def render_lib(plan: ExtensionPlan) -> str:
     text = _PRELUDE.format(crate=plan.crate_name, module=plan.module_name)
     if plan.uses_dict:
         text += _DICT.format(crate=plan.crate_name)
+    if plan.uses_bigint:
+        # pyo3's `num-bigint` feature: a Python int of any size both ways
+        text += "\nscalar!(num_bigint::BigInt);\n"
     text += "".join(_class_impls(c) for c in plan.classes)
     text += "".join(_pyclass(c, plan) for c in plan.swapped_classes())
     text += "".join(_wrapper(f, plan) for f in plan.functions)
@@ -562,7 +566,8 @@ def render_cargo(plan: ExtensionPlan) -> str:
         'path = "src/lib.rs"\n\n'
         "[dependencies]\n"
         f'{plan.crate_name} = {{ path = ".." }}\n'
-        f'pyo3 = {{ version = "{PYO3_VERSION}", features = ["extension-module"] }}\n\n'
+        f'pyo3 = {{ version = "{PYO3_VERSION}", features = ["extension-module"{_bigint_feature(plan)}] }}\n'
+        f"{_bigint_dependency(plan)}\n"
         "# Python's ints do not wrap: overflow panics, and the wrapper raises OverflowError.\n"
         "[profile.release]\n"
         "overflow-checks = true\n\n"
@@ -572,6 +577,18 @@ def render_cargo(plan: ExtensionPlan) -> str:
         "# A project of its own, not a member of the translated crate's workspace.\n"
         "[workspace]\n"
     )
+
+
+def _bigint_feature(plan: ExtensionPlan) -> str:
+    return ', "num-bigint"' if plan.uses_bigint else ""
+
+
+def _bigint_dependency(plan: ExtensionPlan) -> str:
+    """num-bigint pinned as the translated crate pins it (the table's row), so the wrapper can
+    name `num_bigint::BigInt`; nothing when no signature uses it."""
+    if not plan.uses_bigint:
+        return ""
+    return "".join(line + "\n" for line in dependency_lines(["num-bigint"]))
 
 
 def render_pyproject(plan: ExtensionPlan) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from portalis.deps import crate_table, dependency_lines
 from portalis.model import ModuleTypeMap
 from portalis.pyext.build import BuildResult, build_extension
 from portalis.pyext.emit import PYO3_VERSION, write_extension
@@ -40,7 +41,8 @@ class ExtensionResult(BaseModel):
 
 def check_extension_dir(ext_dir: Path, crate: str) -> list[str]:
     """The rules generated crates follow, for the extension project: no build script, no
-    dependency but the translated crate (by path) and pyo3 (pinned), no unsafe (`forbid` in
+    dependency but the translated crate (by path), pyo3 (pinned) and crates of the table pinned
+    as the table says, no unsafe (`forbid` in
     lib.rs, which no item can lift)."""
     problems = []
     if (ext_dir / "build.rs").exists():
@@ -57,7 +59,10 @@ def check_extension_dir(ext_dir: Path, crate: str) -> list[str]:
             problems.append(f"build script: {text}")
         if section == "dependencies" and "=" in text:
             name = text.split("=", 1)[0].strip()
-            if not (name == crate and 'path = ".."' in text or name == "pyo3" and f'"{PYO3_VERSION}"' in text):
+            # a crate of the table, pinned as the translated crate pins it (num-bigint, for
+            # the conversions of functions on BigInt)
+            pinned = name in crate_table() and dependency_lines([name]) == [text]
+            if not (name == crate and 'path = ".."' in text or name == "pyo3" and f'"{PYO3_VERSION}"' in text or pinned):
                 problems.append(f"dependency: {text}")
     lib = (ext_dir / "src" / "lib.rs").read_text(encoding="utf-8")
     if "#![forbid(unsafe_code)]" not in lib:

@@ -104,6 +104,9 @@ class ExtensionPlan(BaseModel):
     classes: list[PlanClass] = Field(default_factory=list)
     skipped: list[Skipped] = Field(default_factory=list)
     uses_dict: bool = False  # the crate's runtime PyDict is needed by a conversion
+    # A function on num_bigint::BigInt (portalis/lower/bigint.py): pyo3's `num-bigint` feature
+    # converts Python ints of any size both ways; only then is it turned on.
+    uses_bigint: bool = False
     uses_pyerr: bool = False  # some function returns Result<_, pyrt::PyErr>
 
     def exposed(self) -> list[str]:
@@ -127,11 +130,15 @@ class _Types:
         self.crate = crate
         self.classes: dict[tuple[str, str], PlanClass] = {}
         self.uses_dict = False
+        self.uses_bigint = False
 
     def problem(self, t: PyType, seen: frozenset[tuple[str, str]] = frozenset()) -> str | None:
         """Why `t` cannot cross the boundary (None: it can)."""
         k = t.kind
         if k in SCALARS:
+            return None
+        if k == "bigint":
+            self.uses_bigint = True
             return None
         if k in ("list", "set", "optional") and len(t.args) == 1:
             return self.problem(t.args[0], seen)
@@ -224,7 +231,7 @@ def plan_extension(crate_name: str, type_maps: dict[str, ModuleTypeMap], report:
     return ExtensionPlan(
         crate_name=crate_name, module_name=module_name or extension_module_name(crate_name), modules=sorted(modules),
         functions=functions, classes=classes, skipped=skipped,
-        uses_dict=types.uses_dict, uses_pyerr=any(f.raises for f in functions),
+        uses_dict=types.uses_dict, uses_bigint=types.uses_bigint, uses_pyerr=any(f.raises for f in functions),
     )
 
 

@@ -2961,3 +2961,66 @@ pub fn string_capwords(s: &str, sep: Option<&str>) -> String {
     }
 }
 // @end
+
+// @helper big_to_i64 crates: num-bigint
+/// A num_bigint::BigInt where the code needs an i64 (a range bound, a caller on i64): past i64
+/// it raises OverflowError, as the translation's i64 arithmetic does.
+pub fn big_to_i64(x: &num_bigint::BigInt) -> i64 {
+    i64::try_from(x).unwrap_or_else(|_| panic!("OverflowError: Python int too large to convert to i64"))
+}
+// @end
+
+// @helper big_floordiv crates: num-bigint
+/// Python's `a // b` on big ints: rounded towards minus infinity.
+pub fn big_floordiv(a: &num_bigint::BigInt, b: &num_bigint::BigInt) -> num_bigint::BigInt {
+    let zero = num_bigint::BigInt::default();
+    if *b == zero {
+        panic!("ZeroDivisionError: integer division or modulo by zero");
+    }
+    let q = a / b; // truncated
+    let r = a - &q * b;
+    if r != zero && (r < zero) != (*b < zero) {
+        q - 1
+    } else {
+        q
+    }
+}
+// @end
+
+// @helper big_mod crates: num-bigint
+/// Python's `a % b` on big ints: the sign of b.
+pub fn big_mod(a: &num_bigint::BigInt, b: &num_bigint::BigInt) -> num_bigint::BigInt {
+    let zero = num_bigint::BigInt::default();
+    if *b == zero {
+        panic!("ZeroDivisionError: integer division or modulo by zero");
+    }
+    let r = a % b; // the sign of a
+    if r != zero && (r < zero) != (*b < zero) {
+        r + b
+    } else {
+        r
+    }
+}
+// @end
+
+// @helper big_pow crates: num-bigint
+/// Python's `a ** b` on big ints with b >= 0. A negative exponent gives a float in Python, which
+/// a function on ints cannot return: ValueError, never a wrong int.
+pub fn big_pow(a: &num_bigint::BigInt, b: &num_bigint::BigInt) -> num_bigint::BigInt {
+    let zero = num_bigint::BigInt::default();
+    if *b < zero {
+        panic!("ValueError: negative exponent in integer power");
+    }
+    let one = num_bigint::BigInt::from(1i64);
+    if *a == zero || *a == one {
+        return if *b == zero { one } else { a.clone() };
+    }
+    if *a == -&one {
+        return if (b % 2i64) == zero { one } else { a.clone() };
+    }
+    match u32::try_from(b) {
+        Ok(e) => a.pow(e),
+        Err(_) => panic!("MemoryError: integer power too large"),
+    }
+}
+// @end

@@ -16,7 +16,16 @@ from typing import Callable
 
 from portalis.model import PyType, TypedField
 from portalis.rust import ir
-from portalis.types.rust_types import owned_type, rust_ident
+from portalis.types.rust_types import BIGINT, owned_type, rust_ident
+
+
+def big_literal(value: int) -> ir.Expr:
+    """A num_bigint::BigInt equal to `value`: from an i64 literal, or parsed from its digits
+    beyond i64 (the digits are a valid literal: the unwrap cannot fail)."""
+    if -(2**63) < value < 2**63:
+        return ir.Call(ir.Path(f"{BIGINT}::from"), (ir.IntLit(value, "i64"),))
+    parsed = ir.MethodCall(ir.StrLit(str(value)), "parse", turbofish=(ir.TPath(BIGINT),))
+    return ir.MethodCall(parsed, "unwrap")
 
 # Fields of a translated dataclass (None when the class is not one): how a class value is built.
 ClassFields = Callable[[PyType], list[TypedField] | None]
@@ -78,6 +87,10 @@ class _Render:
             if value == -(2**63) and self.int_range:
                 return ir.Path("i64::MIN")  # no positive literal to negate
             return ir.IntLit(value, "i64" if self.suffixed else "")
+        if k == "bigint":
+            _expect(isinstance(value, int) and not isinstance(value, bool), value, t)
+            assert isinstance(value, int)
+            return big_literal(value)
         if k == "float":
             _expect(isinstance(value, (int, float)) and not isinstance(value, bool), value, t)
             assert isinstance(value, (int, float))

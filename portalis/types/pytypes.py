@@ -5,6 +5,9 @@ from __future__ import annotations
 from portalis.model import PyType
 
 INT = PyType(kind="int")
+# An int of a function whose ints may grow past i64 (portalis/analysis/int_growth.py):
+# num_bigint::BigInt in the Rust, `int` for Python.
+BIGINT = PyType(kind="bigint")
 FLOAT = PyType(kind="float")
 BOOL = PyType(kind="bool")
 STR = PyType(kind="str")

@@ -22,6 +22,7 @@ _NOT_RAW = frozenset({"self", "Self", "crate", "super", "Ok", "Err", "Some", "No
 
 PYDICT = "crate::pyrt::PyDict"
 HASHSET = "std::collections::HashSet"
+BIGINT = "num_bigint::BigInt"
 
 
 class TypeMappingError(ValueError):
@@ -100,6 +101,8 @@ def owned_type(t: PyType, holes: bool = False) -> ir.Type:
             return ir.TPath(inner.name, args)
     if k == "int":
         return ir.I64
+    if k == "bigint":
+        return ir.TPath(BIGINT)
     if k == "float":
         return ir.F64
     if k == "bool":
@@ -139,7 +142,7 @@ def param_type(t: PyType, mutated: bool = False, resized: bool = True) -> ir.Typ
     (&str, &[T], &PyDict), containers mutated in place by &mut (the caller sees the change,
     as in Python): `&mut [T]` for a list whose length the function never changes (it only
     sorts, reverses or assigns items), `&mut Vec<T>` otherwise."""
-    if is_copy(t) or t.kind in ("optional", "tuple"):
+    if is_copy(t) or t.kind in ("optional", "tuple", "bigint"):
         return owned_type(t)
     if mutated and t.kind == "list" and not resized:
         return ir.TRef(ir.TSlice(owned_type(t.args[0])), mutable=True)

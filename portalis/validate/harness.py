@@ -191,6 +191,14 @@ impl<K: Canon + std::hash::Hash + Eq + Clone, V: Canon> Canon for {crate}::pyrt:
 }
 """
 
+# A function lowered on BigInt (portalis/lower/bigint.py) returns num_bigint::BigInt: its
+# decimal digits are Python's int literal. Only in crates that depend on num-bigint.
+BIGINT_CANON_RS = """
+impl Canon for num_bigint::BigInt {
+    fn canon(&self) -> String { self.to_string() }
+}
+"""
+
 # A translated function returning an int on some paths and a float on others gives a PyNum.
 PYNUM_CANON_RS = """
 impl Canon for {crate}::pyrt::PyNum {
@@ -440,6 +448,9 @@ def render_program(
         lines += PYDICT_CANON_RS.replace("{crate}", crate).split("\n")
     if pyrt is not None and pyrt.exists() and "pub enum PyNum" in pyrt.read_text(encoding="utf-8"):
         lines += PYNUM_CANON_RS.replace("{crate}", crate).split("\n")
+    manifest = crate_dir / "Cargo.toml" if crate_dir else None
+    if manifest is not None and manifest.exists() and "\nnum-bigint = " in manifest.read_text(encoding="utf-8"):
+        lines += BIGINT_CANON_RS.split("\n")
     class_spans: dict[str, tuple[int, int]] = {}
     for module, name in sorted(classes):
         cls = type_maps[module].cls(name)

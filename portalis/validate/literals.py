@@ -140,6 +140,8 @@ class RustLiterals:
 
 def encode_value(value: object) -> Any:
     """A JSON-serialisable, lossless form of an argument value (see decode_value)."""
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+        return {"bigint": str(value)}
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
@@ -174,6 +176,8 @@ def decode_value(data: Any, make_class: Any = None) -> object:
         return [decode_value(v, make_class) for v in data]
     if "float" in data:
         return float(data["float"])
+    if "bigint" in data:
+        return int(data["bigint"])
     if "tuple" in data:
         return tuple(decode_value(v, make_class) for v in data["tuple"])
     if "dict" in data:

@@ -74,3 +74,59 @@ def negate(a: int) -> int:
 
 def hex_mod(s: str, m: int) -> int:
     return int(s, 16) % m
+
+
+# Whole functions on num_bigint::BigInt (the analysis: their ints grow past i64).
+def factorial_rec(n: int) -> int:
+    if n <= 1:
+        return 1
+    return n * factorial_rec(n - 1)
+
+
+def falling(n: int, k: int) -> int:
+    p = 1
+    for i in range(n, n - k, -1):
+        p *= i
+    return p
+
+
+def sylvester(n: int) -> int:
+    s = 2
+    for _ in range(n):
+        s = s * s - s + 1
+    return s
+
+
+def big_ops(a: int, b: int) -> int:
+    """Large values in the examples (above 2**53) put it on BigInt.
+
+    >>> big_ops(10**10, 7)
+    285714285714285714285714285715
+    """
+    x = a ** 3
+    y, z = x // b, x % b
+    if y < z or not -x < 0:
+        return -y + z
+    return y * 2 + z
+
+
+def power_sum(b: int, e: int) -> int:
+    total = 0
+    k = 0
+    while k <= e and (b or not e):
+        total += b ** k
+        k += 1
+    return total
+
+
+# Grows, but `str()` is outside the BigInt subset: stays i64 (OverflowError past it).
+def factorial_digits(n: int) -> int:
+    f = 1
+    for i in range(2, n + 1):
+        f *= i
+    return len(str(f))
+
+
+# An i64 caller of a function on BigInt: the result is converted back (OverflowError past i64).
+def factorial_mod(n: int, m: int) -> int:
+    return factorial_series(n) % m

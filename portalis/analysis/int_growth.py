@@ -1,0 +1,285 @@
+"""Which functions' ints can grow past i64, and whether their body is one the BigInt lowering
+(portalis/lower/bigint.py) covers.
+
+A fact per function, computed on the syntax before lowering:
+- `grows`: why its ints may leave i64 (a product or power accumulated in a loop, a product
+  with a recursive call, `**` with an exponent that is not a literal, an int above 2**53 in its
+  docstring's examples), None when nothing says so;
+- `unsupported`: where the body steps outside what the BigInt lowering covers (then the
+  function keeps i64 and its overflow checks: an overflow raises, never a wrong number).
+
+The subset: int parameters and return; locals bound to ints; int literals; `+ - * // % **`,
+unary minus, comparisons, `and`/`or`/`not` of comparisons and of ints' truth; `if`/`elif`/`else`, `while`,
+`for NAME in range(...)` (literal step), `break`, `continue`, `pass`, `return EXPR`; tuple
+assignments of names; calls to the function itself. Nothing here imports portalis.lower.
+"""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+from portalis.model import IntGrowth, PyType
+
+SAFE = 2**53  # beyond it an int in the evidence says the values are large
+_BIG_OPS = (cst.Multiply, cst.Power)
+OPS = {cst.Add: "+", cst.Subtract: "-", cst.Multiply: "*", cst.FloorDivide: "//", cst.Modulo: "%", cst.Power: "**"}
+AUG_OPS = {cst.AddAssign: "+", cst.SubtractAssign: "-", cst.MultiplyAssign: "*", cst.FloorDivideAssign: "//",
+           cst.ModuloAssign: "%", cst.PowerAssign: "**"}
+CMP_OPS = {cst.Equal: "==", cst.NotEqual: "!=", cst.LessThan: "<", cst.LessThanEqual: "<=",
+           cst.GreaterThan: ">", cst.GreaterThanEqual: ">="}
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _line(node: cst.CSTNode, lines: dict[cst.CSTNode, int] | None, owner: dict[int, cst.CSTNode]) -> str:
+    """` (line N)` of the statement holding `node` (the source tree knows statements' lines)."""
+    n = lines.get(owner.get(id(node), node)) if lines is not None else None
+    return f" (line {n})" if n else ""
+
+
+def _statements(node: cst.CSTNode, stmt: cst.CSTNode | None = None, out: dict[int, cst.CSTNode] | None = None) -> dict[int, cst.CSTNode]:
+    """Each node's innermost enclosing statement (by id)."""
+    out = {} if out is None else out
+    if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+        stmt = node
+    if stmt is not None:
+        out[id(node)] = stmt
+    for child in node.children:
+        _statements(child, stmt, out)
+    return out
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node).strip()
+
+
+def _mentions_name(node: cst.CSTNode, name: str) -> bool:
+    return any(isinstance(n, cst.Name) and n.value == name for n in _walk(node))
+
+
+def _walk(node: cst.CSTNode):
+    yield node
+    for child in node.children:
+        yield from _walk(child)
+
+
+def _calls_self(node: cst.CSTNode, fname: str) -> bool:
+    return any(isinstance(n, cst.Call) and isinstance(n.func, cst.Name) and n.func.value == fname for n in _walk(node))
+
+
+def _docstring_ints(fn: cst.FunctionDef) -> int | None:
+    doc = fn.get_docstring(clean=False)
+    if not doc:
+        return None
+    big = [int(m) for m in re.findall(r"(?<![\w.])-?\d{16,}(?![\w.])", doc) if abs(int(m)) > SAFE]
+    return big[0] if big else None
+
+
+def growth_reason(fn: cst.FunctionDef, lines: dict[cst.CSTNode, int] | None = None) -> str | None:
+    """Why the function's ints may leave i64, or None."""
+    fname = fn.name.value
+    owner = _statements(fn.body)
+    loops = [n for n in _walk(fn.body) if isinstance(n, (cst.For, cst.While))]
+    for loop in loops:
+        for n in _walk(loop.body):
+            if isinstance(n, cst.AugAssign) and isinstance(n.operator, (cst.MultiplyAssign, cst.PowerAssign)):
+                return f"`{_code(n)}` accumulated in a loop{_line(n, lines, owner)}"
+            if isinstance(n, cst.Assign) and len(n.targets) == 1 and isinstance(n.targets[0].target, cst.Name):
+                target = n.targets[0].target.value
+                for b in _walk(n.value):
+                    if isinstance(b, cst.BinaryOperation) and isinstance(b.operator, _BIG_OPS) and _mentions_name(b, target):
+                        return f"`{_code(n)}` accumulated in a loop{_line(n, lines, owner)}"
+    for n in _walk(fn.body):
+        if isinstance(n, cst.BinaryOperation) and isinstance(n.operator, _BIG_OPS):
+            if _calls_self(n.left, fname) or _calls_self(n.right, fname):
+                return f"`{_code(n)}`: a product with a recursive call{_line(n, lines, owner)}"
+            if isinstance(n.operator, cst.Power) and not isinstance(n.right, cst.Integer):
+                return f"`{_code(n)}`: a power with a computed exponent{_line(n, lines, owner)}"
+    big = _docstring_ints(fn)
+    if big is not None:
+        return f"its docstring shows {big}, above 2**53"
+    return None
+
+
+def subset_problem(fn: cst.FunctionDef, params: list[tuple[str, PyType]], returns: PyType) -> str | None:
+    """What in the function the BigInt lowering does not cover (None: all of it)."""
+    if any(t.kind != "int" for _, t in params):
+        return "a parameter is not an int"
+    if returns.kind != "int":
+        return "it does not return an int"
+    if fn.asynchronous or fn.decorators:
+        return "decorated or async"
+    p = fn.params
+    if p.star_arg not in (None, cst.MaybeSentinel.DEFAULT) or p.star_kwarg or p.kwonly_params or p.posonly_params:
+        return "*args, **kwargs or keyword-only parameters"
+    checker = _Subset(fn.name.value, {n for n, _ in params})
+    try:
+        body = list(fn.body.body) if isinstance(fn.body, cst.IndentedBlock) else []
+        if body and _is_docstring(body[0]):
+            body = body[1:]
+        checker.suite(body)
+        if not body or not _ends_in_return(body[-1]):
+            raise _Unsupported("the body may end without `return`")
+        loop_vars = checker.loop_vars & checker.assigned
+        if loop_vars:
+            raise _Unsupported(f"`{sorted(loop_vars)[0]}` is both a range counter and assigned")
+    except _Unsupported as exc:
+        return str(exc)
+    return None
+
+
+def _is_docstring(stmt: cst.CSTNode) -> bool:
+    return (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr)
+            and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
+
+
+def _ends_in_return(stmt: cst.CSTNode) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[-1], cst.Return) and stmt.body[-1].value is not None
+
+
+class _Subset:
+    def __init__(self, fname: str, params: set[str]) -> None:
+        self.fname = fname
+        self.params = params
+        self.arity = len(params)
+        self.assigned: set[str] = set()
+        self.loop_vars: set[str] = set()
+
+    def suite(self, stmts) -> None:
+        for s in stmts:
+            self.stmt(s)
+
+    def block(self, suite: cst.BaseSuite) -> None:
+        if not isinstance(suite, cst.IndentedBlock):
+            raise _Unsupported("a one-line block")
+        self.suite(suite.body)
+
+    def stmt(self, s: cst.CSTNode) -> None:
+        if isinstance(s, cst.SimpleStatementLine):
+            for small in s.body:
+                self.small(small)
+        elif isinstance(s, cst.If):
+            self.cond(s.test)
+            self.block(s.body)
+            if isinstance(s.orelse, cst.If):
+                self.stmt(s.orelse)
+            elif isinstance(s.orelse, cst.Else):
+                self.block(s.orelse.body)
+        elif isinstance(s, cst.While):
+            if s.orelse is not None:
+                raise _Unsupported("`while ... else`")
+            self.cond(s.test)
+            self.block(s.body)
+        elif isinstance(s, cst.For):
+            if s.orelse is not None or s.asynchronous is not None:
+                raise _Unsupported("`for ... else`")
+            if not isinstance(s.target, cst.Name):
+                raise _Unsupported("a `for` target that is not a name")
+            self.range_call(s.iter)
+            if s.target.value in self.params:
+                raise _Unsupported("a parameter used as a range counter")
+            self.loop_vars.add(s.target.value)
+            self.block(s.body)
+        else:
+            raise _Unsupported(f"the statement `{_code(s).splitlines()[0]}`")
+
+    def range_call(self, e: cst.BaseExpression) -> None:
+        if not (isinstance(e, cst.Call) and isinstance(e.func, cst.Name) and e.func.value == "range"
+                and 1 <= len(e.args) <= 3 and all(a.keyword is None and not a.star for a in e.args)):
+            raise _Unsupported("a `for` over something other than `range(...)`")
+        if len(e.args) == 3 and not _int_literal(e.args[2].value):
+            raise _Unsupported("a range step that is not a literal")
+        for a in e.args[:2]:
+            self.expr(a.value)
+
+    def small(self, s: cst.BaseSmallStatement) -> None:
+        if isinstance(s, (cst.Pass, cst.Break, cst.Continue)):
+            return
+        if isinstance(s, cst.Return):
+            if s.value is None:
+                raise _Unsupported("a bare `return`")
+            self.expr(s.value)
+        elif isinstance(s, cst.AugAssign):
+            if type(s.operator) not in AUG_OPS or not isinstance(s.target, cst.Name):
+                raise _Unsupported(f"`{_code(s)}`")
+            self.assigned.add(s.target.value)
+            self.expr(s.value)
+        elif isinstance(s, cst.Assign):
+            if len(s.targets) != 1:
+                raise _Unsupported("a chained assignment")
+            t = s.targets[0].target
+            if isinstance(t, cst.Name):
+                self.assigned.add(t.value)
+                self.expr(s.value)
+            elif (isinstance(t, cst.Tuple) and isinstance(s.value, cst.Tuple) and len(t.elements) == len(s.value.elements)
+                  and all(isinstance(el.value, cst.Name) and not isinstance(el, cst.StarredElement) for el in t.elements)):
+                self.assigned.update(el.value.value for el in t.elements if isinstance(el.value, cst.Name))
+                for el in s.value.elements:
+                    if isinstance(el, cst.StarredElement):
+                        raise _Unsupported("a starred value")
+                    self.expr(el.value)
+            else:
+                raise _Unsupported(f"the assignment `{_code(s)}`")
+        else:
+            raise _Unsupported(f"`{_code(s)}`")
+
+    def cond(self, e: cst.BaseExpression) -> None:
+        if isinstance(e, cst.Comparison):
+            self.expr(e.left)
+            for c in e.comparisons:
+                if type(c.operator) not in CMP_OPS:
+                    raise _Unsupported(f"the comparison `{_code(e)}`")
+                self.expr(c.comparator)
+        elif isinstance(e, cst.BooleanOperation):
+            self.cond(e.left)
+            self.cond(e.right)
+        elif isinstance(e, cst.UnaryOperation) and isinstance(e.operator, cst.Not):
+            self.cond(e.expression)
+        elif isinstance(e, cst.Name) and e.value in ("True", "False"):
+            return
+        else:
+            self.expr(e)  # an int's truth: `while n:` is `n != 0`
+
+    def expr(self, e: cst.BaseExpression) -> None:
+        if isinstance(e, cst.Integer):
+            return
+        if isinstance(e, cst.Name):
+            if e.value in ("True", "False", "None"):
+                raise _Unsupported(f"`{e.value}` used as a value")
+            return
+        if isinstance(e, cst.BinaryOperation):
+            if type(e.operator) not in OPS:
+                raise _Unsupported(f"the operator in `{_code(e)}`")
+            self.expr(e.left)
+            self.expr(e.right)
+            return
+        if isinstance(e, cst.UnaryOperation) and isinstance(e.operator, (cst.Minus, cst.Plus)):
+            self.expr(e.expression)
+            return
+        if isinstance(e, cst.Call) and isinstance(e.func, cst.Name) and e.func.value == self.fname:
+            if any(a.keyword is not None or a.star for a in e.args):
+                raise _Unsupported("a recursive call with keyword or starred arguments")
+            if len(e.args) != self.arity:
+                raise _Unsupported("a recursive call leaving out a parameter with a default")
+            for a in e.args:
+                self.expr(a.value)
+            return
+        raise _Unsupported(f"`{_code(e)}`")
+
+
+def _int_literal(e: cst.BaseExpression) -> bool:
+    if isinstance(e, cst.UnaryOperation) and isinstance(e.operator, cst.Minus):
+        e = e.expression
+    return isinstance(e, cst.Integer)
+
+
+def int_growth(fn: cst.FunctionDef, params: list[tuple[str, PyType]], returns: PyType,
+               lines: dict[cst.CSTNode, int] | None = None) -> IntGrowth | None:
+    """The fact for one function; None when nothing says its ints grow."""
+    grows = growth_reason(fn, lines)
+    if grows is None:
+        return None
+    return IntGrowth(grows=grows, unsupported=subset_problem(fn, params, returns))

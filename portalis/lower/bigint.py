@@ -1,0 +1,249 @@
+"""Lowering a whole function on num_bigint::BigInt: the one whose ints the analysis says may
+grow past i64 and whose body is in the subset it checked (portalis/analysis/int_growth.py).
+
+Every int parameter, local, literal and the return are BigInt; `range` counters stay i64 (the
+bounds are converted, OverflowError past i64) and are converted where read. Operators take
+their operands by reference (`&a * &b`); `//`, `%`, `**` are the runtime's `big_floordiv`,
+`big_mod`, `big_pow` (Python's rounding, signs and errors). A construct outside the subset is
+Unsupported here, but the analysis has already kept such functions on i64.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from portalis.analysis.int_growth import AUG_OPS, CMP_OPS, OPS
+from portalis.lower.context import Unsupported
+from portalis.lower.mutability import fix_mutability
+from portalis.model import FunctionSignature
+from portalis.rust import ir
+from portalis.rust.values import big_literal
+from portalis.types import pytypes as T
+from portalis.types.rust_types import BIGINT, rust_ident
+
+BIG = ir.TPath(BIGINT)
+CRATES = ("num-bigint",)
+_HELPERS = {"//": "big_floordiv", "%": "big_mod", "**": "big_pow"}
+
+
+class BigIntLowerer:
+    """Lowers one function of the subset; `runtime` collects the helpers it calls."""
+
+    def __init__(self, sig: FunctionSignature, node: cst.FunctionDef) -> None:
+        self.sig = sig
+        self.node = node
+        self.params = {p.name for p in sig.params}
+        self.counters: set[str] = set()  # range counters (i64) in scope
+        self.runtime: set[str] = set()
+
+    def helper(self, name: str) -> ir.Path:
+        self.runtime.add(name)
+        return ir.Path(f"crate::pyrt::{name}")
+
+    def lower(self) -> ir.Fn:
+        body = list(self.node.body.body) if isinstance(self.node.body, cst.IndentedBlock) else []
+        if body and _is_docstring(body[0]):
+            body = body[1:]
+        locals_ = sorted(_assigned(self.node) - self.params)
+        decls: list[ir.Stmt] = [ir.Let(ir.PBind(rust_ident(n), mutable=True), BIG, None) for n in locals_]
+        stmts = decls + self.suite(body)
+        tail = None
+        if stmts and isinstance(stmts[-1], ir.Return):  # the final `return x` is the block's value
+            tail = stmts.pop().value
+        params = tuple(ir.Param(rust_ident(p.name), BIG, mutable=p.name in _assigned(self.node)) for p in self.sig.params)
+        fn = ir.Fn(name=rust_ident(self.sig.name), params=params, ret=BIG, body=ir.Block(tuple(stmts), tail),
+                   attrs=("allow(non_snake_case)",) if not self.sig.name.islower() else ())
+        return fix_mutability(fn)
+
+    # ---------------------------------------------------------------- statements
+    def suite(self, stmts) -> list[ir.Stmt]:
+        out: list[ir.Stmt] = []
+        for s in stmts:
+            out.extend(self.stmt(s))
+        return out
+
+    def block(self, suite: cst.BaseSuite) -> ir.Block:
+        if not isinstance(suite, cst.IndentedBlock):
+            raise Unsupported("PTL233", "a one-line block on BigInt")
+        return ir.Block(tuple(self.suite(suite.body)))
+
+    def stmt(self, s: cst.CSTNode) -> list[ir.Stmt]:
+        if isinstance(s, cst.SimpleStatementLine):
+            return [x for small in s.body for x in self.small(small)]
+        if isinstance(s, cst.If):
+            return [ir.ExprStmt(self.if_expr(s))]
+        if isinstance(s, cst.While):
+            return [ir.While(self.cond(s.test), self.block(s.body))]
+        if isinstance(s, cst.For):
+            assert isinstance(s.target, cst.Name) and isinstance(s.iter, cst.Call)
+            args = [self.to_i64(a.value) for a in s.iter.args]
+            if len(args) == 1:
+                iterable: ir.Expr = ir.RangeExpr(ir.IntLit(0, "i64"), args[0])
+            elif len(args) == 2:
+                iterable = ir.RangeExpr(args[0], args[1])
+            else:
+                iterable = ir.Call(self.helper("range_step"), tuple(args))
+            name = s.target.value
+            self.counters.add(name)
+            try:
+                body = self.block(s.body)
+            finally:
+                self.counters.discard(name)
+            return [ir.For(ir.PBind(rust_ident(name)), iterable, body)]
+        raise Unsupported("PTL233", "a statement outside the BigInt subset", s)
+
+    def if_expr(self, s: cst.If) -> ir.IfExpr:
+        orelse: ir.Block | ir.IfExpr | None = None
+        if isinstance(s.orelse, cst.If):
+            orelse = self.if_expr(s.orelse)
+        elif isinstance(s.orelse, cst.Else):
+            orelse = self.block(s.orelse.body)
+        return ir.IfExpr(self.cond(s.test), self.block(s.body), orelse)
+
+    def small(self, s: cst.BaseSmallStatement) -> list[ir.Stmt]:
+        if isinstance(s, cst.Pass):
+            return []
+        if isinstance(s, cst.Break):
+            return [ir.Break()]
+        if isinstance(s, cst.Continue):
+            return [ir.Continue()]
+        if isinstance(s, cst.Return) and s.value is not None:
+            if isinstance(s.value, cst.Name) and s.value.value not in self.counters:
+                return [ir.Return(ir.Path(rust_ident(s.value.value)))]  # moved out: nothing reads it after
+            return [ir.Return(self.owned(s.value))]
+        if isinstance(s, cst.AugAssign) and isinstance(s.target, cst.Name):
+            op = AUG_OPS[type(s.operator)]
+            return [ir.Assign(ir.Path(rust_ident(s.target.value)), self.binary(op, s.target, s.value))]
+        if isinstance(s, cst.Assign):
+            t = s.targets[0].target
+            if isinstance(t, cst.Name):
+                return [ir.Assign(ir.Path(rust_ident(t.value)), self.owned(s.value))]
+            if isinstance(t, cst.Tuple) and isinstance(s.value, cst.Tuple):
+                # `a, b = b, a * b`: every value first, then the names (Python's order).
+                temps = [f"__t{i}" for i in range(len(t.elements))]
+                values = tuple(self.owned(el.value) for el in s.value.elements)
+                out: list[ir.Stmt] = [ir.Let(ir.PTuple(tuple(ir.PBind(x) for x in temps)), None, ir.TupleExpr(values))]
+                for el, temp in zip(t.elements, temps):
+                    assert isinstance(el.value, cst.Name)
+                    out.append(ir.Assign(ir.Path(rust_ident(el.value.value)), ir.Path(temp)))
+                return out
+        raise Unsupported("PTL233", "a statement outside the BigInt subset", s)
+
+    # ---------------------------------------------------------------- expressions
+    def cond(self, e: cst.BaseExpression) -> ir.Expr:
+        if isinstance(e, cst.Comparison):
+            parts: list[ir.Expr] = []
+            left = e.left
+            for c in e.comparisons:
+                # a comparison borrows its operands itself: a variable is compared in place
+                parts.append(ir.Binary(CMP_OPS[type(c.operator)], self.place(left), self.place(c.comparator)))
+                left = c.comparator
+            out = parts[0]
+            for p in parts[1:]:
+                out = ir.Binary("&&", out, p)
+            return out
+        if isinstance(e, cst.BooleanOperation):
+            op = "&&" if isinstance(e.operator, cst.And) else "||"
+            return ir.Binary(op, self.cond(e.left), self.cond(e.right))
+        if isinstance(e, cst.UnaryOperation) and isinstance(e.operator, cst.Not):
+            return ir.Unary("!", self.cond(e.expression))
+        if isinstance(e, cst.Name) and e.value in ("True", "False"):
+            return ir.BoolLit(e.value == "True")
+        return ir.Binary("!=", self.place(e), big_literal(0))  # an int's truth
+
+    def place(self, e: cst.BaseExpression) -> ir.Expr:
+        """The expression's value where Rust only borrows it (a comparison operand)."""
+        if isinstance(e, cst.Name) and e.value not in self.counters:
+            return ir.Path(rust_ident(e.value))
+        return self.owned(e)
+
+    def ref(self, e: cst.BaseExpression) -> ir.Expr:
+        """A `&BigInt` of the expression's value (a variable is borrowed, not cloned)."""
+        if isinstance(e, cst.Name) and e.value not in self.counters:
+            return ir.Ref(ir.Path(rust_ident(e.value)))
+        return ir.Ref(self.owned(e))
+
+    def owned(self, e: cst.BaseExpression) -> ir.Expr:
+        """An owned BigInt of the expression's value."""
+        if isinstance(e, cst.Integer):
+            value = e.evaluated_value
+            assert isinstance(value, int)
+            return big_literal(value)
+        if isinstance(e, cst.Name):
+            if e.value in self.counters:
+                return ir.Call(ir.Path(f"{BIGINT}::from"), (ir.Path(rust_ident(e.value)),))
+            return ir.MethodCall(ir.Path(rust_ident(e.value)), "clone")
+        if isinstance(e, cst.BinaryOperation):
+            return self.binary(OPS[type(e.operator)], e.left, e.right)
+        if isinstance(e, cst.UnaryOperation):
+            if isinstance(e.operator, cst.Plus):
+                return self.owned(e.expression)
+            if isinstance(e.expression, cst.Integer):
+                value = e.expression.evaluated_value
+                assert isinstance(value, int)
+                return big_literal(-value)
+            return ir.Unary("-", self.ref(e.expression))
+        if isinstance(e, cst.Call) and isinstance(e.func, cst.Name) and e.func.value == self.sig.name:
+            return ir.Call(ir.Path(rust_ident(self.sig.name)), tuple(self.owned(a.value) for a in e.args))
+        raise Unsupported("PTL233", "an expression outside the BigInt subset", e)
+
+    def binary(self, op: str, left: cst.BaseExpression, right: cst.BaseExpression) -> ir.Expr:
+        if op in _HELPERS:
+            return ir.Call(self.helper(_HELPERS[op]), (self.ref(left), self.ref(right)))
+        return ir.Binary(op, self.ref(left), self.ref(right))
+
+    def to_i64(self, e: cst.BaseExpression) -> ir.Expr:
+        """A range bound: the counter is an i64 (OverflowError past it, as before)."""
+        if isinstance(e, cst.Integer) and isinstance(e.evaluated_value, int) and -(2**63) < e.evaluated_value < 2**63:
+            return ir.IntLit(e.evaluated_value, "i64")
+        if isinstance(e, cst.Name) and e.value in self.counters:
+            return ir.Path(rust_ident(e.value))
+        return ir.Call(self.helper("big_to_i64"), (self.ref(e),))
+
+
+def lower_bigint_function(sig: FunctionSignature, node: cst.FunctionDef) -> tuple[ir.Fn, set[str]]:
+    """The function on BigInt and the runtime helpers it calls."""
+    lw = BigIntLowerer(sig, node)
+    return lw.lower(), lw.runtime
+
+
+def _is_docstring(stmt: cst.CSTNode) -> bool:
+    return (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(stmt.body[0], cst.Expr)
+            and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
+
+
+def _assigned(node: cst.FunctionDef) -> set[str]:
+    """Names the body binds by assignment (range counters are the loops' own)."""
+    out: set[str] = set()
+
+    class V(cst.CSTVisitor):
+        def visit_AssignTarget(self, n: cst.AssignTarget) -> None:
+            t = n.target
+            names = [el.value for el in t.elements] if isinstance(t, cst.Tuple) else [t]
+            out.update(x.value for x in names if isinstance(x, cst.Name))
+
+        def visit_AugAssign(self, n: cst.AugAssign) -> None:
+            if isinstance(n.target, cst.Name):
+                out.add(n.target.value)
+
+    node.body.visit(V())
+    return out
+
+
+# ---------------------------------------------------------------- callers on i64
+def on_bigint(sig: FunctionSignature) -> FunctionSignature | None:
+    """For a callee lowered on BigInt, its signature as an i64 caller sees it (ints); None for
+    any other callee. The caller converts each argument and the result (`bigint_arg`,
+    `bigint_result`): past i64 the result is an OverflowError there, as before."""
+    if sig.returns.kind != "bigint" and not any(p.py_type.kind == "bigint" for p in sig.params):
+        return None
+    params = [p.model_copy(update={"py_type": T.INT}) if p.py_type.kind == "bigint" else p for p in sig.params]
+    return sig.model_copy(update={"params": params, "returns": T.INT if sig.returns.kind == "bigint" else sig.returns})
+
+
+def bigint_arg(e: ir.Expr) -> ir.Expr:
+    return ir.Call(ir.Path(f"{BIGINT}::from"), (e,))
+
+
+def bigint_result(call: ir.Expr) -> ir.Expr:
+    return ir.Call(ir.Path("crate::pyrt::big_to_i64"), (ir.Ref(call),))

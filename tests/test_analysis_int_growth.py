@@ -1,0 +1,50 @@
+"""The analysis' fact "its ints can grow past i64" (portalis/analysis/int_growth.py), without
+cargo: why a function grows, and what keeps one on i64."""
+
+from __future__ import annotations
+
+import libcst as cst
+import pytest
+
+from portalis.analysis.int_growth import int_growth
+from portalis.types import pytypes as T
+
+
+def fact(src: str, params: int = 1, returns=T.INT):
+    fn = cst.parse_module(src).body[0]
+    assert isinstance(fn, cst.FunctionDef)
+    names = [p.name.value for p in fn.params.params]
+    return int_growth(fn, [(n, T.INT) for n in names[:params]] + [(n, T.STR) for n in names[params:]], returns)
+
+
+@pytest.mark.parametrize("src,why", [
+    ("def f(n):\n    r = 1\n    for i in range(n):\n        r *= i\n    return r\n", "`r *= i` accumulated in a loop"),
+    ("def f(n):\n    s = 2\n    while n > 0:\n        s = s * s - s + 1\n        n -= 1\n    return s\n", "accumulated in a loop"),
+    ("def f(n):\n    if n < 2:\n        return 1\n    return n * f(n - 1)\n", "a product with a recursive call"),
+    ("def f(n):\n    return 3 ** n\n", "a power with a computed exponent"),
+    ('def f(n):\n    """\n    >>> f(1)\n    90071992547409930\n    """\n    return n + 1\n', "above 2**53"),
+])
+def test_what_makes_ints_grow(src: str, why: str) -> None:
+    found = fact(src)
+    assert found is not None and why in (found.grows or "") and found.bigint, found
+
+
+@pytest.mark.parametrize("src", [
+    "def f(n):\n    return n * 2 + n ** 2\n",  # constant exponent, no loop
+    "def f(n):\n    t = 0\n    for i in range(n):\n        t += i\n    return t\n",  # sums stay near i64's scale
+])
+def test_no_growth_no_fact(src: str) -> None:
+    assert fact(src) is None
+
+
+@pytest.mark.parametrize("src,params,why", [
+    ("def f(n):\n    r = 1\n    for i in range(2, n):\n        r *= i\n    return len(str(r))\n", 1, "len(str(r))"),
+    ("def f(n):\n    r: int = 1\n    for i in range(n):\n        r *= i\n    return r\n", 1, "r: int = 1"),
+    ("def f(n, s):\n    r = 1\n    for i in range(n):\n        r *= i\n    return r\n", 1, "a parameter is not an int"),
+    ("def f(n):\n    r = 1\n    for c in [1, 2]:\n        r *= c\n    return r\n", 1, "range"),
+    ("def f(n):\n    r = 1\n    for i in range(n):\n        r *= i\n", 1, "without `return`"),
+    ("def f(n):\n    r = 1\n    for i in range(n):\n        r *= i\n        i = 2\n    return r\n", 1, "range counter and assigned"),
+])
+def test_what_keeps_i64(src: str, params: int, why: str) -> None:
+    found = fact(src, params)
+    assert found is not None and not found.bigint and why in (found.unsupported or ""), found
