@@ -52,7 +52,6 @@ CODES: dict[str, str] = {
     "PTL164": "internal error while printing the item's Rust: the item is quarantined as todo!()",
     "PTL165": "two Python names of one function map to the same Rust identifier",
     "PTL166": "the item's Rust nests brackets deeper than rustfmt handles in reasonable time (64): it is quarantined as todo!()",
-    "PTL170": "conflicting type evidence for a parameter or return (both observations named)",
     "PTL171": "the evidence pass could not walk the module (nested too deep): types come from annotations and defaults only",
     "PTL169": "rustfmt did not run (missing or failed to start): the Rust is left as printed",
     "PTL201": "variadic parameter",
