@@ -27,7 +27,7 @@ from webui import browser, chromium, materialize_demo, metadata_row, serve, tidy
 PAGES = {
     "validation_report-functions.png": (
         "/assets/validation_report?view=partitions&partition={module}",
-        ("functions", "iter_skus", "verified", "PTL721"), "functions", 1600, 1350,
+        ("functions", "iter_skus", "verified", "restock_plan"), "functions", 1600, 1350,
     ),
     "type_map-signatures.png": (
         "/assets/type_map?view=partitions&partition={module}",

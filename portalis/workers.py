@@ -15,6 +15,8 @@ whose threads hold locks a fork would copy half-taken) starts them from a fork s
 
 A worker that dies (killed, out of memory, a crash in native code) costs nothing but time: its
 shard is done again in the calling process, where each stage contains its own failures as usual.
+So does a batch or a result that cannot be pickled (a module nested near CPython's limits makes
+pickle exceed the recursion limit): that batch, or that one module, is done in the caller.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import multiprocessing
 import os
 import threading
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 from typing import Any, Callable, Sequence
 
 AUTO_MIN_BYTES = 256 * 1024  # about 6,000 lines of Python: below that, one process is as fast
@@ -79,7 +82,25 @@ def _serve(conn: Connection) -> None:
         if message is None:
             return
         fn, batch, common = message
-        conn.send([fn(item, *common) for item in batch])
+        results = [fn(item, *common) for item in batch]
+        try:
+            payload = ForkingPickler.dumps(results)
+        except Exception:  # noqa: BLE001 - RecursionError on a deep tree, an unpicklable value
+            payload = ForkingPickler.dumps([_sendable(r) for r in results])
+        conn.send_bytes(payload)
+
+
+class _Redo:
+    """In a worker's results: this item's value cannot be sent back (pickling a 200-deep tree
+    exceeds the recursion limit); the calling process computes it again."""
+
+
+def _sendable(value: Any) -> Any:
+    try:
+        ForkingPickler.dumps(value)
+        return value
+    except Exception:  # noqa: BLE001 - see _serve
+        return _Redo()
 
 
 def _context() -> Any:
@@ -132,7 +153,9 @@ class ShardPool:
             try:
                 conn.send((fn, batch, common))
                 alive.append(True)
-            except OSError:
+            except Exception:  # noqa: BLE001 - a dead worker (OSError) or a batch that cannot be
+                # pickled (RecursionError on a deeply nested module): nothing was written, the
+                # worker still waits, and the batch runs here
                 alive.append(False)
         out: list[list[Any]] = []
         for i, ((proc, conn), batch) in enumerate(zip(self._workers, batches)):
@@ -142,7 +165,10 @@ class ShardPool:
                     result = conn.recv()
                 except (EOFError, OSError):
                     result = None
-            out.append(result if result is not None else [fn(item, *common) for item in batch])
+            if result is None:
+                out.append([fn(item, *common) for item in batch])
+            else:
+                out.append([fn(item, *common) if isinstance(r, _Redo) else r for item, r in zip(batch, result)])
         return out
 
 

@@ -80,7 +80,7 @@ def test_sync_command_in_a_git_checkout(tmp_path: Path, monkeypatch: pytest.Monk
     _git(repo, "commit", "-q", "-am", "two far apart")
     fourth = _sync(capsys, repo, crate)
     assert (fourth["retranslated"], fourth["functions_translated"], fourth["failed"]) == (["app", "app.shop"], 2, [])
-    assert "area(w, h), 5)" in (crate / "src" / "app" / "shop.rs").read_text()
+    assert "area(w, h).div_euclid(5)" in (crate / "src" / "app" / "shop.rs").read_text()
     with dg.DagsterInstance.get() as instance:
         run = instance.get_run_records(limit=1)[0].dagster_run
         touched = {

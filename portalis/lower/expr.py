@@ -1020,6 +1020,8 @@ class ExprLowering:
                 piece, arg = lower_dynamic_spec(self, pieces, v, node)
             elif pieces and "".join(pieces):  # type: ignore[arg-type]
                 piece, arg = lower_spec(self, "".join(pieces), v, node)  # type: ignore[arg-type]
+            elif v.char is not None:  # one character of a char view: a char displays as its str
+                piece, arg = "{}", v.char
             else:
                 piece, arg = "{}", fmt_arg(self.to_str(v)) if v.ty.kind not in ("str", "int") else read(v)
             fmt.append(piece)
