@@ -526,95 +526,12 @@ pub fn ord(s: &str) -> i64 {
 }
 // @end
 
-// @helper FastHasher
-/// A fast non-cryptographic hasher for the dicts (each 8-byte word folded in by a 64x64->128
-/// multiply whose halves are xored, as foldhash and wyhash do): their iteration order is
-/// insertion order (IndexMap), so the hasher never shows in the program's output. Unlike
-/// SipHash it is not keyed: keys chosen to collide can slow a dict down (CPython keys its str
-/// hashes per process).
-#[derive(Clone, Copy, Default)]
-pub struct FastHasher {
-    hash: u64,
-}
-
-const FAST_SEED: u64 = 0x9e37_79b9_7f4a_7c15;
-
-impl FastHasher {
-    #[inline]
-    fn mix(&mut self, a: u64, b: u64) {
-        let m = ((self.hash ^ a ^ FAST_SEED) as u128) * ((b ^ FAST_SEED2) as u128);
-        self.hash = (m as u64) ^ ((m >> 64) as u64);
-    }
-
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.mix(word, 0);
-    }
-}
-
-const FAST_SEED2: u64 = 0xa076_1d64_78bd_642f;
-
-#[inline]
-fn fast_u64(b: &[u8]) -> u64 {
-    u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
-}
-
-#[inline]
-fn fast_u32(b: &[u8]) -> u64 {
-    u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u64
-}
-
-impl std::hash::Hasher for FastHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        // Short keys (most dict keys) in one multiply, without a copy: overlapping reads.
-        let n = bytes.len();
-        let (a, b) = if n > 16 {
-            let mut i = 0;
-            while i + 16 < n {
-                self.mix(fast_u64(&bytes[i..]), fast_u64(&bytes[i + 8..]));
-                i += 16;
-            }
-            (fast_u64(&bytes[n - 16..]), fast_u64(&bytes[n - 8..]))
-        } else if n >= 8 {
-            (fast_u64(bytes), fast_u64(&bytes[n - 8..]))
-        } else if n >= 4 {
-            (fast_u32(bytes), fast_u32(&bytes[n - 4..]))
-        } else if n > 0 {
-            (((bytes[0] as u64) << 16) | ((bytes[n / 2] as u64) << 8) | bytes[n - 1] as u64, 0)
-        } else {
-            (0, 0)
-        };
-        self.mix(a ^ ((n as u64) << 56), b);
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(i as u64);
-    }
-
-    #[inline]
-    fn write_u32(&mut self, i: u32) {
-        self.add(i as u64);
-    }
-
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
-
-pub type FastBuildHasher = std::hash::BuildHasherDefault<FastHasher>;
+// @helper FastHasher crates: rustc-hash
+/// The dicts' hasher: rustc's FxHash (the `rustc-hash` crate), much cheaper than SipHash on the
+/// short keys dicts hold. Their iteration order is insertion order (IndexMap), so the hasher
+/// never shows in the program's output. Unlike SipHash it is not keyed: keys chosen to collide
+/// can slow a dict down (CPython keys its str hashes per process).
+pub type FastBuildHasher = rustc_hash::FxBuildHasher;
 // @end
 
 // @helper PyDict deps: FastHasher crates: indexmap
