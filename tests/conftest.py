@@ -54,6 +54,7 @@ needs_cargo = pytest.mark.skipif(not HAVE_CARGO, reason="cargo and rustfmt are n
 SPLIT_BY_TEST = {"test_faults.py", "test_containment.py", "test_dagster_pipeline.py", "test_sync.py"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the groups to schedule
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Put each test in its xdist group (see SPLIT_BY_TEST); a no-op without xdist."""
     if not config.pluginmanager.hasplugin("xdist"):
