@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from portalis.cst_walk import children
+from portalis.cst_walk import children, iter_nodes
 
 _LOOPS = (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 
@@ -128,11 +128,4 @@ def _keeps_bounds(body: cst.CSTNode, i: str, xs: str) -> bool:
 
 
 def _names(node: cst.CSTNode) -> set[str]:
-    out: set[str] = set()
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if type(n) is cst.Name:
-            out.add(n.value)
-        stack.extend(children(n))
-    return out
+    return {n.value for n in iter_nodes(node) if type(n) is cst.Name}

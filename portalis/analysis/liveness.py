@@ -63,14 +63,21 @@ def _copied_name(stmt: cst.CSTNode) -> cst.Name | None:
         ):
             return call.args[0].value
         return None
-    if type(stmt) is cst.Assign and len(stmt.targets) == 1:
-        target, value = stmt.targets[0].target, stmt.value
-    elif type(stmt) is cst.AnnAssign and stmt.value is not None:
-        target, value = stmt.target, stmt.value
-    else:
+    pair = _single_assignment(stmt)
+    if pair is None:
         return None
+    target, value = pair
     if type(target) is cst.Name and type(value) is cst.Name and target.value != value.value:
         return value
+    return None
+
+
+def _single_assignment(stmt: cst.CSTNode) -> tuple[cst.BaseExpression, cst.BaseExpression] | None:
+    """(target, value) of `t = v` or `t: T = v`; None for anything else."""
+    if type(stmt) is cst.Assign and len(stmt.targets) == 1:
+        return stmt.targets[0].target, stmt.value
+    if type(stmt) is cst.AnnAssign and stmt.value is not None:
+        return stmt.target, stmt.value
     return None
 
 
@@ -89,12 +96,10 @@ def _kills(stmt: cst.CSTNode, name: str) -> bool:
             if _mentions(small, name):
                 return False
         return False
-    if type(stmt) is cst.Assign and len(stmt.targets) == 1:
-        target, value = stmt.targets[0].target, stmt.value
-    elif type(stmt) is cst.AnnAssign and stmt.value is not None:
-        target, value = stmt.target, stmt.value
-    else:
+    pair = _single_assignment(stmt)
+    if pair is None:
         return False
+    target, value = pair
     return type(target) is cst.Name and target.value == name and not _mentions(value, name)
 
 
