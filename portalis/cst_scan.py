@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 # The walker, shared with the analysis; its names stay importable from here for lowering.
-from portalis.cst_walk import NODE_TYPES, children, iter_nodes, types_of, walk  # noqa: F401
+from portalis.cst_walk import NODE_TYPES, bound_names, children, iter_nodes, types_of, walk  # noqa: F401
 from portalis.memo import memo_table
 
 # Methods that change their receiver in place: a parameter they are called on is passed &mut.
@@ -527,9 +527,9 @@ def _binds_on_all_paths(stmt: cst.CSTNode, name: str) -> bool:
     if isinstance(stmt, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
         return any(_binds_on_all_paths(s, name) for s in stmt.body)
     if isinstance(stmt, cst.Assign):
-        return any(_target_binds(t.target, name) for t in stmt.targets)
+        return any(name in bound_names(t.target) for t in stmt.targets)
     if isinstance(stmt, cst.AnnAssign):
-        return stmt.value is not None and _target_binds(stmt.target, name)
+        return stmt.value is not None and name in bound_names(stmt.target)
     if isinstance(stmt, cst.If):
         if not _suite_binds(stmt.body, name):
             return False
@@ -542,12 +542,4 @@ def _binds_on_all_paths(stmt: cst.CSTNode, name: str) -> bool:
         return _suite_binds(stmt.body, name)
     # A try body is a labelled block that an error leaves early: rustc cannot see that the
     # handlers cover that path, so a local first bound in a try statement gets a default.
-    return False
-
-
-def _target_binds(t: cst.BaseExpression, name: str) -> bool:
-    if isinstance(t, cst.Name):
-        return t.value == name
-    if isinstance(t, (cst.Tuple, cst.List)):
-        return any(_target_binds(el.value, name) for el in t.elements)
     return False

@@ -92,3 +92,23 @@ def code(node: cst.CSTNode, limit: int = 40) -> str:
     """Short source text of a node (for provenance and diagnostics)."""
     text = " ".join(cst.Module(body=[]).code_for_node(node).split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def target_leaves(target: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """What an assignment target binds or stores into, with tuples, lists and `*rest` flattened:
+    `a, (b, *c), d[i], e.f = ...` yields the Names a, b, c, the Subscript and the Attribute."""
+    stack = [target]
+    while stack:
+        n = stack.pop()
+        kind = type(n)
+        if kind in (cst.Tuple, cst.List):
+            stack.extend(e.value for e in reversed(n.elements))  # type: ignore[attr-defined]
+        elif kind is cst.StarredElement:
+            stack.append(n.value)  # type: ignore[attr-defined]
+        else:
+            yield n
+
+
+def bound_names(target: cst.CSTNode) -> set[str]:
+    """The local names an assignment target binds (not those of subscripts or attributes)."""
+    return {n.value for n in target_leaves(target) if type(n) is cst.Name}  # type: ignore[attr-defined]

@@ -52,7 +52,7 @@ STDLIB_BENCH: tuple[str, ...] = STDLIB_TEST + (
 # Pure-Python packages from PyPI (wheels), pinned so the figures are comparable between runs.
 PYPI: tuple[str, ...] = (
     "six==1.17.0", "idna==3.20", "attrs==26.1.0", "more-itertools==11.2.1", "toolz==1.2.0",
-    "python-dateutil==4.0.0",
+    "python-dateutil==4.0.0", "packaging==25.0", "pygments==2.19.2",
 )
 
 

@@ -38,7 +38,7 @@ from portalis.analysis.narrowing import not_none_at
 from portalis.analysis.uses import Body, Use, collect
 from portalis.analysis.values import ITER, Scope, arithmetic, bind_target, element_type, join_values, literal_type, type_of
 from portalis.cst_scan import free_names
-from portalis.cst_walk import children, code
+from portalis.cst_walk import bound_names, children, code
 from portalis.model import FunctionFacts, NestedFacts, ParsedModule, PyType, TypeOrigin
 from portalis.types import pytypes as T
 
@@ -302,7 +302,7 @@ def _bound_values(body: Body) -> dict[str, list[cst.CSTNode]]:
     for n, values in body.assigned.items():
         out.setdefault(n, []).extend(v for v, _line in values)
     for target, value in list(body.unpacked) + list(body.loops):
-        for n in _names_of(target):
+        for n in bound_names(target):
             out.setdefault(n, []).append(value)
     for n, _op, value in body.augmented:
         out.setdefault(n, []).append(value)
@@ -839,7 +839,7 @@ class _ModuleContext:
         # Values the body assigns to the parameter: evidence when all are typed and agree with
         # the rest; a rebinding to something else makes the uses say nothing about the argument.
         rebound = [(v, line) for v, line in body.assigned.get(p, [])]
-        rebound_elsewhere = any(p in _names_of(t) for t, _ in body.unpacked) or any(p in _names_of(t) for t, _ in body.loops)
+        rebound_elsewhere = any(p in bound_names(t) for t, _ in body.unpacked) or any(p in bound_names(t) for t, _ in body.loops)
         # `n *= " "`: the number becomes a str (the uses after it are the str's)
         retyped = any(n == p and op == "*" and (v := type_of(value, scope)) is not None and v.kind in ("str", "list")
                       for n, op, value in body.augmented)
@@ -1247,23 +1247,9 @@ def _join_local(a: PyType, b: PyType) -> PyType | None:
 def _bound(body: Body) -> set[str]:
     out: set[str] = set()
     for target, _ in body.unpacked:
-        out |= _names_of(target)
+        out |= bound_names(target)
     for target, _ in body.loops:
-        out |= _names_of(target)
-    return out
-
-
-def _names_of(target: cst.CSTNode) -> set[str]:
-    out: set[str] = set()
-    stack = [target]
-    while stack:
-        n = stack.pop()
-        if type(n) is cst.Name:
-            out.add(n.value)
-        elif type(n) in (cst.Tuple, cst.List):
-            stack.extend(e.value for e in n.elements)  # type: ignore[attr-defined]
-        elif type(n) is cst.StarredElement:
-            stack.append(n.value)  # type: ignore[attr-defined]
+        out |= bound_names(target)
     return out
 
 
@@ -1288,7 +1274,7 @@ def _constant_types(module: cst.Module, modules: dict[str, str]) -> dict[str, Py
             for small in stmt.body:
                 if type(small) is cst.Assign:
                     for target in small.targets:
-                        for n in _names_of(target.target):
+                        for n in bound_names(target.target):
                             counts[n] = counts.get(n, 0) + 1
                         if type(target.target) in (cst.Name, cst.Tuple, cst.List) and len(small.targets) == 1:
                             assigned.append((target.target, small.value))
@@ -1319,12 +1305,12 @@ def _bound_by(stmt: cst.CSTNode) -> set[str]:
         n = stack.pop()
         t = type(n)
         if t is cst.For:
-            out |= _names_of(n.target)
+            out |= bound_names(n.target)
         elif t in (cst.Assign,):
             for target in n.targets:
-                out |= _names_of(target.target)
+                out |= bound_names(target.target)
         elif t in (cst.AnnAssign, cst.AugAssign):
-            out |= _names_of(n.target)
+            out |= bound_names(n.target)
         elif t in (cst.FunctionDef, cst.ClassDef):
             out.add(n.name.value)
             continue

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from portalis.cst_walk import children, iter_nodes
+from portalis.cst_walk import children, iter_nodes, target_leaves
 
 _LOOPS = (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
 
@@ -71,15 +71,9 @@ def _keeps_bounds(body: cst.CSTNode, i: str, xs: str) -> bool:
 
     def bound_names(target: cst.CSTNode) -> set[str]:
         out: set[str] = set()
-        stack = [target]
-        while stack:
-            t = stack.pop()
+        for t in target_leaves(target):
             if type(t) is cst.Name:
                 out.add(t.value)
-            elif type(t) in (cst.Tuple, cst.List):
-                stack.extend(el.value for el in t.elements)
-            elif type(t) is cst.StarredElement:
-                stack.append(t.value)
             elif type(t) is cst.Subscript and type(t.value) is cst.Name and t.value.value == xs:
                 if any(type(s.slice) is cst.Slice for s in t.slice):
                     out.add(xs)  # xs[a:b] = ... may change its length

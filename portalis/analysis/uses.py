@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from portalis.analysis import rules
-from portalis.cst_walk import SCOPES, STATEMENTS, children
+from portalis.cst_walk import SCOPES, STATEMENTS, bound_names, children
 
 
 @dataclass
@@ -169,7 +169,7 @@ def _examine(node: cst.CSTNode, t: type, line: int | None, body: Body) -> None:
         _loop(node.target, node.iter, line, body, node)  # type: ignore[attr-defined]
     elif t is cst.CompFor:
         _loop(node.target, node.iter, line, body, node)  # type: ignore[attr-defined]
-        _targets(node.target, body.shadowed)  # type: ignore[attr-defined]
+        body.shadowed.update(bound_names(node.target))  # type: ignore[attr-defined]
     elif t is cst.Assign:
         for target in node.targets:  # type: ignore[attr-defined]
             _assign(target.target, node.value, line, body)  # type: ignore[attr-defined]
@@ -200,13 +200,13 @@ def _examine(node: cst.CSTNode, t: type, line: int | None, body: Body) -> None:
         else:
             body.yields.append((value, line))
     elif t is cst.NamedExpr:
-        _targets(node.target, body.opaque)  # type: ignore[attr-defined]
+        body.opaque.update(bound_names(node.target))  # type: ignore[attr-defined]
     elif t in (cst.WithItem,):
         if node.asname is not None:  # type: ignore[attr-defined]
-            _targets(node.asname.name, body.opaque)  # type: ignore[attr-defined]
+            body.opaque.update(bound_names(node.asname.name))  # type: ignore[attr-defined]
     elif t is cst.ExceptHandler or t is cst.ExceptStarHandler:
         if node.name is not None:  # type: ignore[attr-defined]
-            _targets(node.name.name, body.opaque)  # type: ignore[attr-defined]
+            body.opaque.update(bound_names(node.name.name))  # type: ignore[attr-defined]
     elif t in (cst.Import, cst.ImportFrom):
         names = node.names  # type: ignore[attr-defined]
         if isinstance(names, (list, tuple)):
@@ -214,25 +214,15 @@ def _examine(node: cst.CSTNode, t: type, line: int | None, body: Body) -> None:
                 bound = alias.asname.name if alias.asname is not None else alias.name
                 while type(bound) is cst.Attribute:
                     bound = bound.value
-                _targets(bound, body.opaque)
+                body.opaque.update(bound_names(bound))
     elif t in (cst.Global, cst.Nonlocal):
         for item in node.names:  # type: ignore[attr-defined]
             body.opaque.add(item.name.value)
     elif t is cst.Del:
-        _targets(node.target, body.opaque)  # type: ignore[attr-defined]
+        body.opaque.update(bound_names(node.target))  # type: ignore[attr-defined]
     elif t is cst.Attribute:
         if (n := _name(node.value)) is not None:  # type: ignore[attr-defined]
             body.use(Use(n, "attribute", line, op=node.attr.value, node=node))  # type: ignore[attr-defined]
-
-
-def _targets(target: cst.CSTNode, into: set[str]) -> None:
-    if type(target) is cst.Name:
-        into.add(target.value)
-    elif type(target) in (cst.Tuple, cst.List):
-        for el in target.elements:  # type: ignore[attr-defined]
-            _targets(el.value, into)
-    elif type(target) is cst.StarredElement:
-        _targets(target.value, into)  # type: ignore[attr-defined]
 
 
 def _assign(target: cst.BaseExpression, value: cst.BaseExpression, line: int | None, body: Body) -> None:
@@ -242,8 +232,7 @@ def _assign(target: cst.BaseExpression, value: cst.BaseExpression, line: int | N
         body.assign_loops.setdefault(target.value, []).append((line, body.current_loops))  # type: ignore[attr-defined]
     elif t in (cst.Tuple, cst.List):
         body.unpacked.append((target, value))
-        names: set[str] = set()
-        _targets(target, names)
+        names = bound_names(target)
         if any(type(el) is cst.StarredElement for el in target.elements):  # type: ignore[attr-defined]
             body.opaque |= names
     elif t is cst.Attribute and _name(target.value) == "self":  # type: ignore[attr-defined]
