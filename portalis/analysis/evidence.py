@@ -909,6 +909,8 @@ class _ModuleContext:
                 return shape("floaty")
             if other is not None and other.kind in ("int", "str", "bool"):
                 return strong(other)
+            if other is not None and other.kind == "bytes":
+                return strong(T.BYTES)  # bytes compare (and order) only with bytes-like values
             if other is not None and other.kind in ("list", "tuple", "dict", "set") and T.is_known(other) and use.op in ("==", "!="):
                 return strong(other)
             return []
@@ -920,6 +922,8 @@ class _ModuleContext:
                 return []
             if container.kind == "str":
                 return strong(T.STR)
+            if container.kind == "bytes":
+                return []  # `x in b`: an int or a bytes subsequence
             if container.kind == "dict" and container.args:
                 return strong(container.args[0])
             elem = element_type(container)
@@ -976,6 +980,8 @@ class _ModuleContext:
         detail = f".{method}()"
         if receiver == "str":
             return [] if u.bytes_like else strong(T.STR, detail)
+        if receiver == "bytes":
+            return strong(T.BYTES, detail)
         if receiver == "list":
             elem: PyType | None = None
             if method == "append" and len(args) == 1:
@@ -1058,6 +1064,8 @@ class _ModuleContext:
                         return strong(T.INT, f"math.{method}()")
                 if module == "re" and rules.RE_SUBJECT_ARG.get(method) == index:
                     return strong(T.STR, f"searched by re.{method}()")
+                if module in rules.BYTES_MODULES and method in rules.BYTES_MODULES[module] and index in (0, "s"):
+                    return strong(T.BYTES, f"{module}.{method}()")
                 return []
             receiver = type_of(receiver_node, scope)
             if receiver is None:
