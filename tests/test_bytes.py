@@ -50,6 +50,9 @@ CASES = {
     "untyped_text": ["b'ok'", "b'\\xff'"],
     "untyped_magic": ["b'\\x89PNG\\r\\n'", "b'GIF8'", "b''"],
     "untyped_b64": ["b'hi'", "b''"],
+    "stdlib_b64encode": ["b'\\xfb\\xff', None", "b'\\xfb\\xff', b'-_'", "b'', b'abc'"],
+    "swapped": ["b'\\xfb\\xff'", "b'Zm9v'", "b''"],
+    "byte_ord": ["b'a'", "b''"],
 }
 CALLS = [f"{f}({a})" for f, args in CASES.items() for a in args]
 

@@ -1026,6 +1026,8 @@ class _ModuleContext:
                 return strong(t, f"passed to {fname}() as `{p}`") if t is not None else []
             if fname in self.top or fname in self.classes:
                 return []
+            if fname == "ord" and u.bytes_like:
+                return []  # ord() takes a one-byte bytes as well as a one-character str
             if fname in rules.BUILTIN_PARAMS and isinstance(index, int) and index < len(rules.BUILTIN_PARAMS[fname]):
                 return strong(rules.BUILTIN_PARAMS[fname][index], f"{fname}()")
             if fname == "len":
@@ -1055,6 +1057,13 @@ class _ModuleContext:
                 p = _param_at(callee, index) if callee is not None else None
                 t = self.param_type(callee, p) if callee is not None and p is not None else None
                 return strong(t, f"passed to self.{method}() as `{p}`") if t is not None else []
+            if type(receiver_node) is cst.Name and receiver_node.value in ("bytes", "bytearray") \
+                    and receiver_node.value not in scope.names and receiver_node.value not in self.modules:
+                if method == "maketrans":
+                    return strong(T.BYTES, f"{receiver_node.value}.maketrans()")
+                if method == "fromhex":
+                    return strong(T.STR, f"{receiver_node.value}.fromhex()")
+                return []
             if type(receiver_node) is cst.Name and receiver_node.value not in scope.names:
                 module = self.modules.get(receiver_node.value)
                 if module == "math":
@@ -1071,6 +1080,13 @@ class _ModuleContext:
             if receiver is None:
                 return []
             detail = f".{method}() of a {receiver}"
+            if receiver.kind == "bytes":
+                # bytes methods take bytes (`b.translate(table)`, `b.split(sep)`), count/find an
+                # int or bytes: only the unambiguous ones pin
+                if method in ("translate", "split", "rsplit", "replace", "startswith", "endswith", "join", "strip",
+                              "lstrip", "rstrip") and index == 0 and method != "join":
+                    return strong(T.BYTES, detail)
+                return []
             if receiver.kind == "str" and not u.bytes_like:
                 if method in ("split", "rsplit"):
                     return strong(T.STR if index in (0, "sep") else T.INT, detail)

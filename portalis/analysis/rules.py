@@ -61,7 +61,7 @@ BYTES_MODULES: dict[str, frozenset[str]] = {
     "base64": frozenset(
         "b64encode b64decode standard_b64encode standard_b64decode urlsafe_b64encode urlsafe_b64decode "
         "b16encode b16decode b32encode b32decode b32hexencode b32hexdecode".split()),
-    "binascii": frozenset("hexlify unhexlify b2a_hex a2b_hex".split()),
+    "binascii": frozenset("hexlify unhexlify b2a_hex a2b_hex b2a_base64 a2b_base64".split()),
 }
 
 # str methods whose arguments are strs (all of them), or ints (the first one).

@@ -375,6 +375,9 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
         method = func.attr.value
         if type(func.value) is cst.Name and func.value.value == "self":
             return scope.function_returns(f"self.{method}")
+        if type(func.value) is cst.Name and func.value.value in ("bytes", "bytearray") and method in ("fromhex", "maketrans") \
+                and func.value.value not in scope.names and func.value.value not in scope.modules:
+            return T.BYTEARRAY if func.value.value == "bytearray" else T.BYTES
         if type(func.value) is cst.Name and func.value.value not in scope.names:
             module = scope.modules.get(func.value.value)
             if module == "math":
@@ -386,8 +389,6 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             if module in rules.BYTES_MODULES and method in rules.BYTES_MODULES[module]:
                 return T.BYTES
             return None
-        if type(func.value) is cst.Name and func.value.value in ("bytes", "bytearray") and method == "fromhex":
-            return T.BYTEARRAY if func.value.value == "bytearray" else T.BYTES
         made = func.value
         if type(made) is cst.Call and type(made.func) is cst.Attribute and type(made.func.value) is cst.Name \
                 and made.func.value.value not in scope.names and made.func.value.value in scope.modules:

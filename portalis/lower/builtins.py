@@ -384,6 +384,10 @@ def _bool(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val
 
 def _ord(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("ord", args, 1)
+    if args[0].ty.kind == "bytes":
+        from portalis.lower.bytes_ops import bytes_ord
+
+        return bytes_ord(lw, args[0])
     lw.use_runtime("ord")
     return Val(ir.Call(ir.Path("crate::pyrt::ord"), (str_view(args[0]),)), T.INT)
 

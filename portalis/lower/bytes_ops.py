@@ -360,6 +360,28 @@ def str_encode(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[s
     return _helper(lw, "str_encode", (str_view(recv), ir.StrLit(enc)), T.BYTES)
 
 
+def bytes_maketrans(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`bytes.maketrans(from, to)`: a 256-byte translation table."""
+    if len(args) != 2 or kwargs:
+        raise Unsupported("PTL251", "bytes.maketrans() takes two bytes")
+    return _helper(lw, "bytes_maketrans", tuple(_want_bytes("maketrans", a) for a in args), T.BYTES)
+
+
+def _translate(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    _arity("translate", args, 1)
+    if args[0].ty.kind == "none":
+        return Val(owned(Val(bytes_view(recv), recv.ty, Mode.REF)), recv.ty)
+    return _helper(lw, "bytes_translate", (bytes_view(recv), _want_bytes("translate", args[0])), recv.ty)
+
+
+BYTES_METHODS["translate"] = _translate
+
+
+def bytes_ord(lw: "FunctionLowerer", v: Val) -> Val:
+    """`ord(b)` of a one-byte bytes."""
+    return _helper(lw, "bytes_ord", (bytes_view(v),), T.INT)
+
+
 def bytes_fromhex(lw: "FunctionLowerer", name: str, args: list[Val], kwargs: dict[str, Val]) -> Val:
     """`bytes.fromhex(s)` / `bytearray.fromhex(s)`."""
     if len(args) != 1 or kwargs or args[0].ty.kind != "str":
@@ -373,7 +395,7 @@ BASE64_MEMBERS = frozenset(
     "b64encode b64decode standard_b64encode standard_b64decode urlsafe_b64encode urlsafe_b64decode "
     "b16encode b16decode b32encode b32decode b32hexencode b32hexdecode encodebytes".split()
 )
-BINASCII_MEMBERS = frozenset("hexlify unhexlify b2a_hex a2b_hex".split())
+BINASCII_MEMBERS = frozenset("hexlify unhexlify b2a_hex a2b_hex b2a_base64 a2b_base64".split())
 
 
 def _flag(v: Val | None, what: str) -> ir.Expr:
@@ -400,6 +422,7 @@ def lower_base64(lw: "FunctionLowerer", module: str, name: str, call: tuple[list
     params = {
         "b64encode": ("s", "altchars"), "b64decode": ("s", "altchars", "validate"),
         "b16decode": ("s", "casefold"), "b32decode": ("s", "casefold", "map01"), "b32hexdecode": ("s", "casefold"),
+        "b2a_base64": ("s", "newline"), "a2b_base64": ("s", "strict_mode"),
     }.get(name, ("s",))
     bound: dict[str, Val] = {}
     if len(args) > len(params):
@@ -415,7 +438,7 @@ def lower_base64(lw: "FunctionLowerer", module: str, name: str, call: tuple[list
     if "map01" in bound and bound["map01"].ty.kind != "none":
         raise Unsupported("PTL253", "b32decode(map01=...) is not supported yet")
     data = bound["s"]
-    if data.ty.kind == "str" and name.endswith("decode") or name in ("unhexlify", "a2b_hex"):
+    if data.ty.kind == "str" and name.endswith("decode") or name in ("unhexlify", "a2b_hex", "a2b_base64"):
         if data.ty.kind == "str":
             # Python accepts an ASCII str where it decodes (ValueError for any other char)
             lw.use_runtime("str_encode_ascii")
@@ -427,6 +450,17 @@ def lower_base64(lw: "FunctionLowerer", module: str, name: str, call: tuple[list
     if name in ("b64decode", "standard_b64decode", "urlsafe_b64decode"):
         alt = _altchars(bound.get("altchars"), b"-_" if name.startswith("urlsafe") else b"+/")
         return _helper(lw, "b64decode", (view, alt, _flag(bound.get("validate"), "validate")), T.BYTES)
+    if name == "b2a_base64":
+        # `newline=True` (the default) ends the text with b"\n"
+        encoded = _helper(lw, "b64encode", (view, ir.BytesLit(b"+/")), T.BYTES)
+        newline = bound.get("newline")
+        if newline is not None and isinstance(newline.expr, ir.BoolLit) and not newline.expr.value:
+            return encoded
+        if newline is not None and not isinstance(newline.expr, ir.BoolLit):
+            raise Unsupported("PTL253", "binascii.b2a_base64(newline=...) must be a literal")
+        return Val(ir.MethodCall(ir.ArrayLit((ir.MethodCall(encoded.expr, "as_slice"), ir.MethodCall(ir.BytesLit(b"\n"), "as_slice"))), "concat"), T.BYTES)
+    if name == "a2b_base64":
+        return _helper(lw, "b64decode", (view, ir.BytesLit(b"+/"), _flag(bound.get("strict_mode"), "strict_mode")), T.BYTES)
     if name == "encodebytes":
         raise Unsupported("PTL253", "base64.encodebytes is not supported yet")
     if name == "b16encode":

@@ -18,6 +18,7 @@ from portalis.lower.bytes_ops import (
     bytes_fromhex,
     bytes_index,
     bytes_literal,
+    bytes_maketrans,
     bytes_repeat,
     bytes_repr,
     bytes_slice,
@@ -1231,6 +1232,8 @@ class ExprLowering:
                     return self.call_target(member, f"{func.value.value}.{func.attr.value}", node)
                 if func.value.value in ("bytes", "bytearray") and func.attr.value == "fromhex" and target is None:
                     return bytes_fromhex(self, func.value.value, *self.call_args(node))
+                if func.value.value in ("bytes", "bytearray") and func.attr.value == "maketrans" and target is None:
+                    return bytes_maketrans(self, *self.call_args(node))
                 if func.value.value in ("str", "list", "dict", "set", "int", "float") and target is None:
                     # `str.lower(s)`: the method called with its receiver first.
                     args, kwargs = self.call_args(node)

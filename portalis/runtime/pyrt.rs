@@ -3477,3 +3477,42 @@ pub fn b32decode(s: &[u8], casefold: bool, hex: bool) -> Vec<u8> {
     out
 }
 // @end
+
+// @helper bytes_maketrans
+/// `bytes.maketrans(from, to)`: the 256-byte table mapping each byte of `from` to the byte of
+/// `to` at the same position (ValueError when their lengths differ).
+pub fn bytes_maketrans(from: &[u8], to: &[u8]) -> Vec<u8> {
+    if from.len() != to.len() {
+        panic!("ValueError: maketrans arguments must have same length");
+    }
+    let mut table: Vec<u8> = (0..=255u8).collect();
+    for (&f, &t) in from.iter().zip(to) {
+        table[usize::from(f)] = t;
+    }
+    table
+}
+// @end
+
+// @helper bytes_translate
+/// `b.translate(table)`: each byte replaced by table[byte] (ValueError unless the table has
+/// 256 bytes).
+pub fn bytes_translate(b: &[u8], table: &[u8]) -> Vec<u8> {
+    if table.len() != 256 {
+        panic!("ValueError: translation table must be 256 characters long");
+    }
+    b.iter().map(|&c| table[usize::from(c)]).collect()
+}
+// @end
+
+// @helper bytes_ord
+/// `ord(b)` of a bytes value: its one byte (TypeError for any other length).
+pub fn bytes_ord(b: &[u8]) -> i64 {
+    if b.len() != 1 {
+        panic!(
+            "TypeError: ord() expected a character, but string of length {} found",
+            b.len()
+        );
+    }
+    i64::from(b[0])
+}
+// @end

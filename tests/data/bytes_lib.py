@@ -138,3 +138,23 @@ def untyped_magic(head):
 
 def untyped_b64(raw):
     return base64.b64encode(raw) + b"\n"
+
+
+_SWAP = bytes.maketrans(b"+/", b"-_")
+
+
+# base64.b64encode as the standard library writes it (binascii, maketrans, translate)
+def stdlib_b64encode(s, altchars=None):
+    encoded = binascii.b2a_base64(s, newline=False)
+    if altchars is not None:
+        assert len(altchars) == 2, repr(altchars)
+        return encoded.translate(bytes.maketrans(b"+/", altchars))
+    return encoded
+
+
+def swapped(b: bytes) -> Tuple[bytes, bytes]:
+    return (binascii.b2a_base64(b).translate(_SWAP), binascii.a2b_base64(b, strict_mode=False))
+
+
+def byte_ord(b: bytes) -> int:
+    return ord(b[:1]) + ord(b"A")
