@@ -53,6 +53,7 @@ CASES = {
     "stdlib_b64encode": ["b'\\xfb\\xff', None", "b'\\xfb\\xff', b'-_'", "b'', b'abc'"],
     "swapped": ["b'\\xfb\\xff'", "b'Zm9v'", "b''"],
     "byte_ord": ["b'a'", "b''"],
+    "in_containers": ["b\"it's\"", "b''"],
 }
 CALLS = [f"{f}({a})" for f, args in CASES.items() for a in args]
 

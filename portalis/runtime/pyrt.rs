@@ -1447,10 +1447,26 @@ const NON_PRINTABLE: [u32; 1400] = [
 ];
 // @end
 
-// @helper PyRepr deps: str_repr, float_repr, PyDict
+// @helper PyRepr deps: str_repr, float_repr, PyDict, bytes_repr
 /// `repr()`/`str()` of containers, as Python prints them.
 pub trait PyRepr {
     fn py_repr(&self) -> String;
+    /// How a Vec or slice of these prints: a list, except bytes (`Vec<u8>`): `b'...'`.
+    fn py_repr_seq(items: &[Self]) -> String
+    where
+        Self: Sized,
+    {
+        format!("[{}]", items.iter().map(|x| x.py_repr()).collect::<Vec<_>>().join(", "))
+    }
+}
+
+impl PyRepr for u8 {
+    fn py_repr(&self) -> String {
+        self.to_string()
+    }
+    fn py_repr_seq(items: &[Self]) -> String {
+        bytes_repr(items)
+    }
 }
 
 impl PyRepr for i64 {
@@ -1497,13 +1513,13 @@ impl<T: PyRepr + ?Sized> PyRepr for &T {
 
 impl<T: PyRepr> PyRepr for Vec<T> {
     fn py_repr(&self) -> String {
-        format!("[{}]", self.iter().map(|x| x.py_repr()).collect::<Vec<_>>().join(", "))
+        T::py_repr_seq(self)
     }
 }
 
 impl<T: PyRepr> PyRepr for [T] {
     fn py_repr(&self) -> String {
-        format!("[{}]", self.iter().map(|x| x.py_repr()).collect::<Vec<_>>().join(", "))
+        T::py_repr_seq(self)
     }
 }
 

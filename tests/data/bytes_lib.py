@@ -158,3 +158,7 @@ def swapped(b: bytes) -> Tuple[bytes, bytes]:
 
 def byte_ord(b: bytes) -> int:
     return ord(b[:1]) + ord(b"A")
+
+
+def in_containers(b: bytes) -> str:
+    return repr([b, b"x"]) + str((b, len(b))) + str({b"k": b})
