@@ -156,3 +156,21 @@ def test_uses_only_bytes_have_pin_parameters() -> None:
     assert str(ev.functions["g"].params["head"].type) == "bytes"
     assert str(ev.functions["h"].params["raw"].type) == "bytes"
     assert str(ev.functions["h"].returns.type) == "bytes"
+
+
+def test_bytes_cross_the_python_extension_as_bytes() -> None:
+    """The extension (portalis/pyext) takes bytes or a bytearray for a `Vec<u8>` parameter and
+    gives bytes back (checked by hand with a built wheel: `twice(bytearray(b'x'))` -> b'xx', a
+    bytearray argument changed in place is written back with `ba[:] = new`); no build here."""
+    from portalis.pyext.emit import render_lib
+    from portalis.pyext.plan import plan_extension
+
+    source = "def twice(b: bytes) -> bytes:\n    return b + b\n\n\ndef grow(ba: bytearray, x: int) -> int:\n    ba.append(x)\n    return len(ba)\n"
+    tm = type_map_of(source)
+    report = {"modules": [{"module": "sample", "functions": [{"qualname": "twice", "status": "verified"},
+                                                             {"qualname": "grow", "status": "verified"}]}]}
+    plan = plan_extension("sample_crate", {"sample": tm}, report)
+    assert sorted(f.name for f in plan.functions) == ["grow", "twice"], plan.skipped
+    lib = render_lib(plan)
+    assert "let v0: Vec<u8> = " in lib and "PyBytes::new(py, items)" in lib and "ob.cast::<PyByteArray>()" in lib
+    assert "PySlice::full" in lib  # the in-place write-back of a bytearray
