@@ -54,6 +54,8 @@ CASES = {
     "swapped": ["b'\\xfb\\xff'", "b'Zm9v'", "b''"],
     "byte_ord": ["b'a'", "b''"],
     "in_containers": ["b\"it's\"", "b''"],
+    "safe_text": ["b'ok'", "b'\\xff'"],
+    "safe_ascii": ["'ok'", "'caf\\u00e9'"],
 }
 CALLS = [f"{f}({a})" for f, args in CASES.items() for a in args]
 

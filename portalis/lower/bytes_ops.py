@@ -140,7 +140,7 @@ def bytes_constructor(lw: "FunctionLowerer", name: str, args: list[Val], kwargs:
     v = args[0]
     if v.ty.kind == "str":
         enc = _encoding(args[1:], kwargs)
-        return _helper(lw, "str_encode", (str_view(v), ir.StrLit(enc)), ty)
+        return Val(lw.checked("str_encode", (str_view(v), ir.StrLit(enc))), ty)
     if len(args) > 1 or kwargs:
         raise Unsupported("PTL251", f"{name}() with an encoding needs a str argument")
     if v.ty.kind in ("int", "bool"):
@@ -169,7 +169,9 @@ def bytes_constructor(lw: "FunctionLowerer", name: str, args: list[Val], kwargs:
 def _decode(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("decode", args, 0, 1, 2)
     enc = _encoding(args, kwargs)
-    return _helper(lw, "bytes_decode", (bytes_view(recv), ir.StrLit(enc)), T.STR)
+    # inside try/except (or a function returning Result) its `try_` form: UnicodeDecodeError
+    # can be caught
+    return Val(lw.checked("bytes_decode", (bytes_view(recv), ir.StrLit(enc))), T.STR)
 
 
 def _hex(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
@@ -357,7 +359,7 @@ def str_encode(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[s
     enc = _encoding(args, kwargs)
     if enc.lower().replace("_", "-") in ("utf-8", "utf8", "u8"):
         return Val(ir.MethodCall(ir.MethodCall(str_view(recv), "as_bytes"), "to_vec"), T.BYTES)
-    return _helper(lw, "str_encode", (str_view(recv), ir.StrLit(enc)), T.BYTES)
+    return Val(lw.checked("str_encode", (str_view(recv), ir.StrLit(enc))), T.BYTES)
 
 
 def bytes_maketrans(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:

@@ -2573,13 +2573,14 @@ pub fn format_str(s: &str, spec: &str) -> String {
 }
 // @end
 
-// @helper str_encode_ascii
+// @helper str_encode_ascii deps: char_escape
 /// `s.encode("ascii")`: the bytes, or Python's UnicodeEncodeError.
 pub fn str_encode_ascii(s: &str) -> &[u8] {
     if let Some((i, c)) = s.chars().enumerate().find(|(_, c)| !c.is_ascii()) {
         panic!(
-            "UnicodeEncodeError: 'ascii' codec can't encode character '\\u{:04x}' in position {}: ordinal not in range(128)",
-            c as u32, i
+            "UnicodeEncodeError: 'ascii' codec can't encode character '{}' in position {}: ordinal not in range(128)",
+            char_escape(c),
+            i
         );
     }
     s.as_bytes()
@@ -3229,55 +3230,94 @@ pub fn bytes_fromhex(s: &str) -> Vec<u8> {
 }
 // @end
 
-// @helper bytes_decode
+// @helper try_bytes_decode deps: PyErr
 /// `b.decode(encoding)` with errors="strict": utf-8, ascii and latin-1 (their Python
-/// spellings), Python's UnicodeDecodeError otherwise.
-pub fn bytes_decode(b: &[u8], encoding: &str) -> String {
+/// spellings); Python's UnicodeDecodeError as an error (inside try/except).
+pub fn try_bytes_decode(b: &[u8], encoding: &str) -> Result<String, PyErr> {
     match encoding.to_ascii_lowercase().replace('_', "-").as_str() {
         "utf-8" | "utf8" | "u8" => match std::str::from_utf8(b) {
-            Ok(s) => s.to_string(),
-            Err(e) => panic!(
-                "UnicodeDecodeError: 'utf-8' codec can't decode byte 0x{:02x} in position {}",
-                b[e.valid_up_to()],
-                e.valid_up_to()
-            ),
+            Ok(s) => Ok(s.to_string()),
+            Err(e) => Err(PyErr::new(
+                "UnicodeDecodeError",
+                format!(
+                    "'utf-8' codec can't decode byte 0x{:02x} in position {}",
+                    b[e.valid_up_to()],
+                    e.valid_up_to()
+                ),
+            )),
         },
         "ascii" | "us-ascii" => match b.iter().position(|c| !c.is_ascii()) {
-            None => b.iter().map(|&c| c as char).collect(),
-            Some(i) => panic!(
-                "UnicodeDecodeError: 'ascii' codec can't decode byte 0x{:02x} in position {}: ordinal not in range(128)",
-                b[i], i
-            ),
+            None => Ok(b.iter().map(|&c| c as char).collect()),
+            Some(i) => Err(PyErr::new(
+                "UnicodeDecodeError",
+                format!(
+                    "'ascii' codec can't decode byte 0x{:02x} in position {}: ordinal not in range(128)",
+                    b[i], i
+                ),
+            )),
         },
-        "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" => b.iter().map(|&c| c as char).collect(),
-        _ => panic!("LookupError: unknown encoding: {}", encoding),
+        "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" => Ok(b.iter().map(|&c| c as char).collect()),
+        _ => Err(PyErr::new("LookupError", format!("unknown encoding: {}", encoding))),
     }
 }
 // @end
 
-// @helper str_encode
-/// `s.encode(encoding)` with errors="strict": utf-8, ascii, latin-1.
-pub fn str_encode(s: &str, encoding: &str) -> Vec<u8> {
+// @helper bytes_decode deps: try_bytes_decode
+/// `b.decode(encoding)`: Python's UnicodeDecodeError as a panic.
+pub fn bytes_decode(b: &[u8], encoding: &str) -> String {
+    try_bytes_decode(b, encoding).unwrap_or_else(|e| panic!("{}", e))
+}
+// @end
+
+// @helper char_escape
+/// A character as Python's codec errors show it: `\xNN`, `\uNNNN` or `\UNNNNNNNN`.
+pub fn char_escape(c: char) -> String {
+    let n = c as u32;
+    if n < 0x100 {
+        format!("\\x{:02x}", n)
+    } else if n < 0x10000 {
+        format!("\\u{:04x}", n)
+    } else {
+        format!("\\U{:08x}", n)
+    }
+}
+// @end
+
+// @helper try_str_encode deps: PyErr, char_escape
+/// `s.encode(encoding)` with errors="strict": utf-8, ascii, latin-1; UnicodeEncodeError as an
+/// error (inside try/except).
+pub fn try_str_encode(s: &str, encoding: &str) -> Result<Vec<u8>, PyErr> {
     let limit = match encoding.to_ascii_lowercase().replace('_', "-").as_str() {
-        "utf-8" | "utf8" | "u8" => return s.as_bytes().to_vec(),
+        "utf-8" | "utf8" | "u8" => return Ok(s.as_bytes().to_vec()),
         "ascii" | "us-ascii" => 128u32,
         "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" => 256u32,
-        _ => panic!("LookupError: unknown encoding: {}", encoding),
+        _ => return Err(PyErr::new("LookupError", format!("unknown encoding: {}", encoding))),
     };
-    s.chars()
-        .enumerate()
-        .map(|(i, c)| {
-            if (c as u32) < limit {
-                c as u32 as u8
-            } else {
-                let name = if limit == 128 { "ascii" } else { "latin-1" };
-                panic!(
-                    "UnicodeEncodeError: '{}' codec can't encode character '\\u{:04x}' in position {}: ordinal not in range({})",
-                    name, c as u32, i, limit
-                )
-            }
-        })
-        .collect()
+    let mut out = Vec::with_capacity(s.len());
+    for (i, c) in s.chars().enumerate() {
+        if (c as u32) >= limit {
+            let name = if limit == 128 { "ascii" } else { "latin-1" };
+            return Err(PyErr::new(
+                "UnicodeEncodeError",
+                format!(
+                    "'{}' codec can't encode character '{}' in position {}: ordinal not in range({})",
+                    name,
+                    char_escape(c),
+                    i,
+                    limit
+                ),
+            ));
+        }
+        out.push(c as u32 as u8);
+    }
+    Ok(out)
+}
+// @end
+
+// @helper str_encode deps: try_str_encode
+/// `s.encode(encoding)`: Python's UnicodeEncodeError as a panic.
+pub fn str_encode(s: &str, encoding: &str) -> Vec<u8> {
+    try_str_encode(s, encoding).unwrap_or_else(|e| panic!("{}", e))
 }
 // @end
 

@@ -162,3 +162,17 @@ def byte_ord(b: bytes) -> int:
 
 def in_containers(b: bytes) -> str:
     return repr([b, b"x"]) + str((b, len(b))) + str({b"k": b})
+
+
+def safe_text(b: bytes) -> str:
+    try:
+        return b.decode("utf-8")
+    except UnicodeDecodeError:
+        return "?"
+
+
+def safe_ascii(s: str) -> bytes:
+    try:
+        return s.encode("ascii")
+    except ValueError as e:
+        return str(e).encode()
