@@ -72,6 +72,11 @@ CODES: dict[str, str] = {
     "PTL244": "a re pattern, flags or replacement that is not a literal (patterns are translated at translation time), or a callable replacement",
     "PTL245": "a `$` whose Python meaning (end, or before a final newline) the translation cannot keep in this position or function",
     "PTL246": "a re flag with no translation yet (re.LOCALE, re.ASCII with re.IGNORECASE or inline)",
+    # bytes and bytearray (portalis/lower/bytes_ops.py)
+    "PTL250": "a bytes operation on a value of another type (a bytes-like object is required), or a change to immutable bytes",
+    "PTL251": "a bytes or bytearray method or constructor form not supported yet (these arguments)",
+    "PTL252": "an encoding or errors argument that is not a literal, or an encoding other than utf-8, ascii and latin-1, or errors other than 'strict'",
+    "PTL253": "a base64/binascii call form not supported yet (an argument, keyword or function with no translation)",
     # the safety gate (portalis/validate/safety.py, its table gate_table.toml)
     "PTL401": "rejected by the safety gate (a construct or path its allow-list does not allow): the function was quarantined as todo!()",
     "PTL403": "a capability (files, processes, network, environment) allowed because the Python function itself uses it",

@@ -145,6 +145,8 @@ class PyType(BaseModel):
             return self.name or "?"
         if self.kind == "optional":
             return f"Optional[{self.args[0]}]"
+        if self.kind == "bytes" and self.name:
+            return self.name  # bytearray
         if self.args:
             return f"{self.kind}[{', '.join(str(a) for a in self.args)}]"
         return "None" if self.kind == "none" else self.kind

@@ -43,6 +43,10 @@ def value_type(v: object) -> PyType | None:
         return T.FLOAT
     if isinstance(v, str):
         return T.STR
+    if isinstance(v, bytes):
+        return T.BYTES
+    if isinstance(v, bytearray):
+        return T.BYTEARRAY
     if v is None:
         return T.NONE
     if isinstance(v, (list, set, frozenset)):

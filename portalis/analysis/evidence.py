@@ -909,6 +909,8 @@ class _ModuleContext:
                 return shape("floaty")
             if other is not None and other.kind in ("int", "str", "bool"):
                 return strong(other)
+            if other is not None and other.kind == "bytes":
+                return strong(T.BYTES)  # bytes compare (and order) only with bytes-like values
             if other is not None and other.kind in ("list", "tuple", "dict", "set") and T.is_known(other) and use.op in ("==", "!="):
                 return strong(other)
             return []
@@ -920,6 +922,8 @@ class _ModuleContext:
                 return []
             if container.kind == "str":
                 return strong(T.STR)
+            if container.kind == "bytes":
+                return []  # `x in b`: an int or a bytes subsequence
             if container.kind == "dict" and container.args:
                 return strong(container.args[0])
             elem = element_type(container)
@@ -976,6 +980,8 @@ class _ModuleContext:
         detail = f".{method}()"
         if receiver == "str":
             return [] if u.bytes_like else strong(T.STR, detail)
+        if receiver == "bytes":
+            return strong(T.BYTES, detail)
         if receiver == "list":
             elem: PyType | None = None
             if method == "append" and len(args) == 1:
@@ -1020,6 +1026,8 @@ class _ModuleContext:
                 return strong(t, f"passed to {fname}() as `{p}`") if t is not None else []
             if fname in self.top or fname in self.classes:
                 return []
+            if fname == "ord" and u.bytes_like:
+                return []  # ord() takes a one-byte bytes as well as a one-character str
             if fname in rules.BUILTIN_PARAMS and isinstance(index, int) and index < len(rules.BUILTIN_PARAMS[fname]):
                 return strong(rules.BUILTIN_PARAMS[fname][index], f"{fname}()")
             if fname == "len":
@@ -1049,6 +1057,13 @@ class _ModuleContext:
                 p = _param_at(callee, index) if callee is not None else None
                 t = self.param_type(callee, p) if callee is not None and p is not None else None
                 return strong(t, f"passed to self.{method}() as `{p}`") if t is not None else []
+            if type(receiver_node) is cst.Name and receiver_node.value in ("bytes", "bytearray") \
+                    and receiver_node.value not in scope.names and receiver_node.value not in self.modules:
+                if method == "maketrans":
+                    return strong(T.BYTES, f"{receiver_node.value}.maketrans()")
+                if method == "fromhex":
+                    return strong(T.STR, f"{receiver_node.value}.fromhex()")
+                return []
             if type(receiver_node) is cst.Name and receiver_node.value not in scope.names:
                 module = self.modules.get(receiver_node.value)
                 if module == "math":
@@ -1058,11 +1073,20 @@ class _ModuleContext:
                         return strong(T.INT, f"math.{method}()")
                 if module == "re" and rules.RE_SUBJECT_ARG.get(method) == index:
                     return strong(T.STR, f"searched by re.{method}()")
+                if module in rules.BYTES_MODULES and method in rules.BYTES_MODULES[module] and index in (0, "s"):
+                    return strong(T.BYTES, f"{module}.{method}()")
                 return []
             receiver = type_of(receiver_node, scope)
             if receiver is None:
                 return []
             detail = f".{method}() of a {receiver}"
+            if receiver.kind == "bytes":
+                # bytes methods take bytes (`b.translate(table)`, `b.split(sep)`), count/find an
+                # int or bytes: only the unambiguous ones pin
+                if method in ("translate", "split", "rsplit", "replace", "startswith", "endswith", "join", "strip",
+                              "lstrip", "rstrip") and index == 0 and method != "join":
+                    return strong(T.BYTES, detail)
+                return []
             if receiver.kind == "str" and not u.bytes_like:
                 if method in ("split", "rsplit"):
                     return strong(T.STR if index in (0, "sep") else T.INT, detail)

@@ -26,9 +26,12 @@ SET_ONLY = frozenset(
     "intersection_update difference_update symmetric_difference_update".split()
 )
 
+# `.decode()` exists on bytes and bytearray only (`.hex()` floats have too; the others str has).
+BYTES_ONLY = frozenset(("decode",))
+
 RECEIVER_KIND: dict[str, str] = {
     **{m: "str" for m in STR_ONLY}, **{m: "list" for m in LIST_ONLY},
-    **{m: "dict" for m in DICT_ONLY}, **{m: "set" for m in SET_ONLY},
+    **{m: "dict" for m in DICT_ONLY}, **{m: "set" for m in SET_ONLY}, **{m: "bytes" for m in BYTES_ONLY},
 }
 
 # Results of str methods (the receiver a str).
@@ -40,6 +43,25 @@ STR_RESULTS: dict[str, PyType] = {
        "isnumeric isidentifier isprintable isascii".split()},
     **{m: T.INT for m in ("find", "rfind", "index", "rindex", "count")},
     "partition": T.tuple_of(T.STR, T.STR, T.STR), "rpartition": T.tuple_of(T.STR, T.STR, T.STR),
+    "encode": T.BYTES,
+}
+
+# Results of bytes methods (the receiver bytes; a bytearray's own methods keep it a bytearray
+# where Python does: `RECEIVER` below).
+RECEIVER = PyType(kind="receiver")  # stands for the receiver's own type
+BYTES_RESULTS: dict[str, PyType] = {
+    **{m: RECEIVER for m in "lower upper strip lstrip rstrip replace join translate copy".split()},
+    "split": T.list_of(RECEIVER), "rsplit": T.list_of(RECEIVER),
+    **{m: T.BOOL for m in "startswith endswith isdigit isalpha isalnum isspace isupper islower".split()},
+    **{m: T.INT for m in ("find", "rfind", "index", "rindex", "count")},
+    "decode": T.STR, "hex": T.STR,
+}
+# `base64` and `binascii` functions the lowering maps: each takes bytes first and returns bytes.
+BYTES_MODULES: dict[str, frozenset[str]] = {
+    "base64": frozenset(
+        "b64encode b64decode standard_b64encode standard_b64decode urlsafe_b64encode urlsafe_b64decode "
+        "b16encode b16decode b32encode b32decode b32hexencode b32hexdecode".split()),
+    "binascii": frozenset("hexlify unhexlify b2a_hex a2b_hex b2a_base64 a2b_base64".split()),
 }
 
 # str methods whose arguments are strs (all of them), or ints (the first one).

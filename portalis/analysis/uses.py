@@ -290,6 +290,12 @@ def _compare(left, op: str, right, line: int | None, body: Body, node: cst.CSTNo
         body.use(Use(ln, "compare", line, op=op, other=right, node=node))
     if rn is not None:
         body.use(Use(rn, "compare", line, op=op, other=left, node=node))
+    # `head[:4] == b"PK.."`: a slice of a str or bytes is a str or bytes, as the literal it is
+    # compared with says
+    for side, other in ((left, right), (right, left)):
+        n = _sliced(side)
+        if n is not None and type(other) in (cst.SimpleString, cst.ConcatenatedString):
+            body.use(Use(n, "compare", line, op=op, other=other, node=node))
 
 
 def _loop(target: cst.BaseExpression, iterable: cst.BaseExpression, line: int | None, body: Body, node: cst.CSTNode) -> None:

@@ -67,6 +67,8 @@ def element_type(t: PyType | None) -> PyType | None:
         return t.args[0]
     if t.kind == "str":
         return T.STR
+    if t.kind == "bytes":
+        return T.INT
     if t.kind == "tuple" and t.args and all(a == t.args[0] for a in t.args):
         return t.args[0]
     return None
@@ -93,6 +95,10 @@ def arithmetic(op: str, a: PyType | None, b: PyType | None) -> PyType | None:
         if op == "**":
             return None  # 2 ** -1 is a float
         return T.INT
+    if op == "+" and a.kind == b.kind == "bytes":
+        return a
+    if op == "*" and {a.kind, b.kind} in ({"bytes", "int"}, {"bytes", "bool"}):
+        return a if a.kind == "bytes" else b
     if op == "+" and a.kind == b.kind and a.kind in ("str", "list", "tuple"):
         if a.kind == "tuple":
             return T.tuple_of(*a.args, *b.args)
@@ -116,10 +122,10 @@ def literal_type(node: cst.BaseExpression) -> PyType | None:
         return T.FLOAT
     if type(node) is cst.SimpleString:
         prefix = node.prefix.lower()
-        return None if "b" in prefix else T.STR
+        return T.BYTES if "b" in prefix else T.STR
     if type(node) in (cst.ConcatenatedString, cst.FormattedString):
         text = cst.Module(body=[]).code_for_node(node).lstrip()
-        return None if text[:2].lower() in ("b'", 'b"', "br", "rb") else T.STR
+        return T.BYTES if text[:2].lower() in ("b'", 'b"', "br", "rb") else T.STR
     if type(node) is cst.Name and node.value in ("True", "False"):
         return T.BOOL
     if type(node) is cst.Name and node.value == "None":
@@ -277,12 +283,14 @@ def _subscript(node: cst.Subscript, scope: Scope, depth: int) -> PyType | None:
         return None
     sl = node.slice[0].slice
     if type(sl) is cst.Slice:
-        return base if base.kind in ("list", "str", "tuple") and (base.kind != "tuple" or _same_tuple(base)) else None
+        return base if base.kind in ("list", "str", "tuple", "bytes") and (base.kind != "tuple" or _same_tuple(base)) else None
     index = sl.value if type(sl) is cst.Index else None
     if index is None:
         return None
     if base.kind == "str":
         return T.STR
+    if base.kind == "bytes":
+        return T.INT
     if base.kind == "list" and base.args:
         return base.args[0] if base.args[0].kind != "unknown" else None
     if base.kind == "dict" and base.args:
@@ -351,6 +359,11 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             return iter_of(T.tuple_of(*elems)) if all(e is not None for e in elems) else None  # type: ignore[misc]
         if name == "range":
             return iter_of(T.INT)
+        if name in ("bytes", "bytearray"):
+            return T.BYTEARRAY if name == "bytearray" else T.BYTES
+        imported = scope.imported.get(name, "")
+        if imported.partition(".")[0] in rules.BYTES_MODULES and imported.partition(".")[2] in rules.BYTES_MODULES[imported.partition(".")[0]]:
+            return T.BYTES
         if scope.imported.get(name) == "itertools.repeat" and len(args) == 2 and len(node.args) == 2:
             return iter_of(first) if first is not None and first.kind not in (ITER, "unknown") else None
         if name == "divmod" and len(args) == 2:
@@ -362,6 +375,9 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
         method = func.attr.value
         if type(func.value) is cst.Name and func.value.value == "self":
             return scope.function_returns(f"self.{method}")
+        if type(func.value) is cst.Name and func.value.value in ("bytes", "bytearray") and method in ("fromhex", "maketrans") \
+                and func.value.value not in scope.names and func.value.value not in scope.modules:
+            return T.BYTEARRAY if func.value.value == "bytearray" else T.BYTES
         if type(func.value) is cst.Name and func.value.value not in scope.names:
             module = scope.modules.get(func.value.value)
             if module == "math":
@@ -370,6 +386,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
                 return rules.RE_RESULTS.get(method)
             if module == "json" and method == "dumps":
                 return T.STR
+            if module in rules.BYTES_MODULES and method in rules.BYTES_MODULES[module]:
+                return T.BYTES
             return None
         made = func.value
         if type(made) is cst.Call and type(made.func) is cst.Attribute and type(made.func.value) is cst.Name \
@@ -381,6 +399,13 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             return None
         if receiver.kind == "str":
             return rules.STR_RESULTS.get(method)
+        if receiver.kind == "bytes":
+            out = rules.BYTES_RESULTS.get(method)
+            if out is rules.RECEIVER:
+                return receiver
+            if out is not None and out.args and out.args[0] is rules.RECEIVER:
+                return T.list_of(receiver)
+            return out
         if receiver.kind == "list" and receiver.args:
             elem = receiver.args[0]
             if method == "pop" and elem.kind != "unknown":

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Callable
 from portalis.lower.context import Elem, Iteration, Mode, Unsupported, Val
 from portalis.lower.values import borrow, coerce, owned, owned_as, read, str_view, to_float
 from portalis.lower.stdlib_re import FLAGS as RE_FLAGS, RE_RULES, lower_re
+from portalis.lower.bytes_ops import BASE64_MEMBERS, BINASCII_MEMBERS, bytes_constructor, lower_base64
 from portalis.model import PyType
 from portalis.rust import ir
 from portalis.types import pytypes as T
@@ -119,7 +120,7 @@ def _len(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
     if v.ty.kind == "str":
         count = ir.MethodCall(ir.MethodCall(v.expr, "chars"), "count")
         return Val(ir.Cast(count, ir.I64), T.INT)
-    if v.ty.kind in ("list", "dict", "set"):
+    if v.ty.kind in ("list", "dict", "set", "bytes"):
         return Val(ir.Cast(ir.MethodCall(v.expr, "len"), ir.I64), T.INT)
     if v.ty.kind == "tuple":
         return Val(ir.IntLit(len(v.ty.args)), T.INT)
@@ -383,6 +384,10 @@ def _bool(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val
 
 def _ord(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("ord", args, 1)
+    if args[0].ty.kind == "bytes":
+        from portalis.lower.bytes_ops import bytes_ord
+
+        return bytes_ord(lw, args[0])
     lw.use_runtime("ord")
     return Val(ir.Call(ir.Path("crate::pyrt::ord"), (str_view(args[0]),)), T.INT)
 
@@ -640,12 +645,14 @@ def isinstance_of(v: Val, wanted: set[str]) -> Val:
         return Val(ir.Macro("matches", (read(v), ir.Path(f"crate::pyrt::PyNum::{variant}(_)"))), T.BOOL)
     # bool is a subclass of int in Python.
     kinds = {kind, "int"} if kind == "bool" else {"int", "float"} if kind == "num" else {kind}
+    if kind == "bytes":
+        kinds = {"bytearray"} if v.ty.name == "bytearray" else {"bytes"}
     if kind in ("unknown", "optional", "func"):
         raise Unsupported("PTL113", f"isinstance() on a value of type {v.ty}")
     return Val(ir.BoolLit(bool(kinds & wanted)), T.BOOL)
 
 
-TYPE_NAMES = frozenset("int float str bool list dict set tuple".split())
+TYPE_NAMES = frozenset("int float str bool list dict set tuple bytes bytearray".split())
 
 
 def _print(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
@@ -697,6 +704,8 @@ BUILTINS: dict[str, Rule] = {
     "filter": _filter,
     "range": _range,
     "print": _print,
+    "bytes": lambda lw, args, kwargs: bytes_constructor(lw, "bytes", args, kwargs),
+    "bytearray": lambda lw, args, kwargs: bytes_constructor(lw, "bytearray", args, kwargs),
 }
 
 
@@ -1118,6 +1127,8 @@ MODULE_MEMBERS: dict[str, set[str]] = {
     "bisect": set(BISECT),
     "re": {"compile", *RE_RULES, *RE_FLAGS},
     "json": {"dumps", "loads", "dump", "load"},
+    "base64": set(BASE64_MEMBERS),
+    "binascii": set(BINASCII_MEMBERS),
 }
 
 
@@ -1127,6 +1138,8 @@ def lower_module_member(
     """`math.sqrt(x)`, `math.pi`, `string.ascii_lowercase`: a table per supported module."""
     if module == "re":
         return lower_re(lw, name, call)
+    if module in ("base64", "binascii"):
+        return lower_base64(lw, module, name, call)
     if module == "json":
         from portalis.lower.stdlib_json import lower_json
 

@@ -27,7 +27,7 @@ from portalis.types.annotations import AnnotationError, TypeScope, resolve_annot
 from portalis.types.rust_types import TypeMappingError, owned_type, rust_ident
 
 LAZY = "std::sync::LazyLock"
-_DATA = frozenset({"str", "list", "dict", "set", "tuple"})
+_DATA = frozenset({"str", "list", "dict", "set", "tuple", "bytes"})
 _MAX_SOURCE = 20_000  # characters of a value worth lowering (bigger ones are data files in disguise)
 
 

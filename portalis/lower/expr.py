@@ -12,6 +12,17 @@ from typing import TYPE_CHECKING, Iterator
 import libcst as cst
 
 from portalis.lower.bigint import bigint_arg, bigint_result, on_bigint
+from portalis.lower.bytes_ops import (
+    bytes_concat,
+    bytes_contains,
+    bytes_fromhex,
+    bytes_index,
+    bytes_literal,
+    bytes_maketrans,
+    bytes_repeat,
+    bytes_repr,
+    bytes_slice,
+)
 from portalis.lower.builtins import TYPE_NAMES, MODULE_MEMBERS, isinstance_of, lower_builtin, lower_module_member
 from portalis.lower.context import (
     Callable,
@@ -100,7 +111,7 @@ class ExprLowering:
             return ir.Binary("!=", read(v), ir.IntLit(0))
         if k == "float":
             return ir.Binary("!=", read(v), ir.FloatLit(0.0))
-        if k in ("str", "list", "dict", "set"):
+        if k in ("str", "list", "dict", "set", "bytes"):
             return ir.Unary("!", ir.MethodCall(v.expr, "is_empty"))
         if k == "optional":
             inner = v.ty.args[0]
@@ -139,6 +150,8 @@ class ExprLowering:
             return owned(self.dunder(v, name, "str"))
         if k == "str":
             return owned(v)
+        if k == "bytes":
+            return bytes_repr(self, v)
         if k == "int":
             return ir.MethodCall(self.receiver(v), "to_string")
         if k == "float":
@@ -277,8 +290,10 @@ class ExprLowering:
 
     def _literal_string(self: "FunctionLowerer", node: cst.SimpleString | cst.ConcatenatedString) -> Val:
         value = _string_value(node)
+        if isinstance(value, bytes):
+            return bytes_literal(value)
         if not isinstance(value, str):
-            raise Unsupported("PTL130", "bytes literals are not supported yet", node)
+            raise Unsupported("PTL130", "this string literal is not supported yet", node)
         return Val(ir.StrLit(value), T.STR, Mode.REF)
 
     def _unsupported_expr(self: "FunctionLowerer", node: cst.BaseExpression) -> Val:
@@ -516,6 +531,10 @@ class ExprLowering:
             fa, xa = _format_parts(a.expr)
             fb, xb = _format_parts(b.expr)
             return Val(ir.Macro("format", xa + xb, fmt=fa + fb), T.STR)
+        if isinstance(op, cst.Add) and ka == kb == "bytes":
+            return bytes_concat(a, b)
+        if isinstance(op, cst.Multiply) and {ka, kb} in ({"bytes", "int"}, {"bytes", "bool"}):
+            return bytes_repeat(self, *((a, b) if ka == "bytes" else (b, a)))
         if isinstance(op, cst.Add) and ka == kb == "list":
             elem = unify(a.ty.args[0], b.ty.args[0]) if a.ty.args and b.ty.args else (a.ty.args or b.ty.args or (T.UNKNOWN,))[0]
             if elem is None:
@@ -801,6 +820,8 @@ class ExprLowering:
             k = "str"
         if k == "str":
             return ir.MethodCall(container.expr, "contains", (str_view(item),))
+        if k == "bytes":
+            return bytes_contains(self, container, item)
         if k == "dict":
             return ir.MethodCall(container.expr, "contains_key", (self.key_ref(item, container.ty.args[0]),))
         if k == "list" and isinstance(container.expr, ir.Macro) and container.expr.name == "vec" and container.expr.args:
@@ -1073,6 +1094,8 @@ class ExprLowering:
         if recv.ty.kind == "unknown":
             if key.ty.kind == "int":
                 raise Unsupported("PTL112", "indexing a value of unknown type", node)
+        if recv.ty.kind == "bytes":
+            return bytes_index(self, recv, key)
         if recv.ty.kind == "list":
             if recv.mode is Mode.OWNED or (recv.mode is Mode.REF and not _is_place_path(recv.expr)):
                 # A computed list is evaluated once: `recv[index(i, recv.len())]` would print (and
@@ -1158,6 +1181,8 @@ class ExprLowering:
         if recv.ty.kind == "list":
             self.use_runtime("list_slice")
             return Val(ir.Call(ir.Path("crate::pyrt::list_slice"), (self.as_slice_of(recv, recv.ty), *args)), recv.ty)
+        if recv.ty.kind == "bytes":
+            return bytes_slice(self, recv, args)
         if recv.ty.kind == "str":
             self.use_runtime("str_slice")
             return Val(ir.Call(ir.Path("crate::pyrt::str_slice"), (str_view(recv), *args)), T.STR)
@@ -1205,6 +1230,10 @@ class ExprLowering:
                         return lower_module_member(self, target, func.attr.value, (args, kwargs))
                     member = self.env.lookup_attr(target, func.attr.value)
                     return self.call_target(member, f"{func.value.value}.{func.attr.value}", node)
+                if func.value.value in ("bytes", "bytearray") and func.attr.value == "fromhex" and target is None:
+                    return bytes_fromhex(self, func.value.value, *self.call_args(node))
+                if func.value.value in ("bytes", "bytearray") and func.attr.value == "maketrans" and target is None:
+                    return bytes_maketrans(self, *self.call_args(node))
                 if func.value.value in ("str", "list", "dict", "set", "int", "float") and target is None:
                     # `str.lower(s)`: the method called with its receiver first.
                     args, kwargs = self.call_args(node)

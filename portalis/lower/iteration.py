@@ -251,6 +251,10 @@ class IterLowering:
             c = self.temp("c")
             chars = ir.MethodCall(ir.MethodCall(v.expr, "chars"), "map", (ir.Closure((ir.PBind(c),), ir.MethodCall(ir.Path(c), "to_string")),))
             return Iteration(chars, Elem(T.STR))
+        if k == "bytes":
+            from portalis.lower.bytes_ops import bytes_iteration
+
+            return Iteration(bytes_iteration(self, v), Elem(T.INT))
         if k in ("list", "set"):
             elem = v.ty.args[0]
             if v.mode is Mode.OWNED:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from portalis.lower.builtins import collect_vec, reverse_flag, sort_call
+from portalis.lower.bytes_ops import BYTES_METHODS, str_encode
 from portalis.lower.context import Mode, Unsupported, Val
 from portalis.lower.values import borrow, coerce, owned, owned_as, read, str_view
 from portalis.lower.stdlib_re import lower_match_method, lower_pattern_method
@@ -725,11 +726,14 @@ def lower_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Val], k
         return lower_pattern_method(lw, recv, name, args, kwargs or {})
     if recv.ty.kind == "re_match":
         return lower_match_method(lw, recv, name, args, kwargs or {})
-    table = METHODS.get(recv.ty.kind, {})
+    if recv.ty.kind == "str" and name == "encode":
+        return str_encode(lw, recv, args, kwargs or {})
+    # bytes' table is not in METHODS: an untyped receiver's `.split()` still means a str
+    table = BYTES_METHODS if recv.ty.kind == "bytes" else METHODS.get(recv.ty.kind, {})
     rule = table.get(name)
     if rule is None:
         raise Unsupported("PTL134", f"method `{recv.ty.kind}.{name}()` is not supported yet")
-    if kwargs and name not in ("split", "sort", "format"):
+    if kwargs and name not in ("split", "sort", "format") and not (recv.ty.kind == "bytes" and name == "decode"):
         raise Unsupported("PTL134", f"keyword arguments to .{name}() are not supported yet")
     return rule(lw, recv, args, kwargs or {})
 

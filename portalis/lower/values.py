@@ -23,7 +23,9 @@ def owned(v: Val) -> ir.Expr:
         return ir.MethodCall(v.expr, "clone")
     if v.ty.kind == "str":
         return ir.MethodCall(v.expr, "to_string")
-    if v.ty.kind == "list":
+    if v.ty.kind == "bytes" and isinstance(v.expr, ir.MethodCall) and isinstance(v.expr.receiver, ir.BytesLit):
+        return ir.MethodCall(v.expr.receiver, "to_vec")  # `b"ab".to_vec()`
+    if v.ty.kind in ("list", "bytes"):
         return ir.MethodCall(v.expr, "to_vec")
     return ir.MethodCall(v.expr, "clone")
 
@@ -59,7 +61,7 @@ def comparable(v: Val) -> ir.Expr:
     """An operand for ==, <, ... : both sides end up the same Rust type."""
     if v.ty.kind == "str":
         return str_view(v)
-    if v.ty.kind == "list":
+    if v.ty.kind in ("list", "bytes"):
         return list_view(v)
     if v.mode is Mode.REF:
         return ir.Unary("*", v.expr)
@@ -127,6 +129,8 @@ def coerce(v: Val, target: PyType) -> Val:
         return Val(ir.Call(ir.Path("Some"), (owned(inner),)), target)
     if v.ty.kind == "unknown" or target.kind == "unknown":
         return v
+    if target.kind == v.ty.kind == "bytes":
+        return Val(v.expr, target, v.mode)  # bytes and bytearray: both Vec<u8>
     if target.kind == v.ty.kind and target.kind in ("list", "dict", "set", "tuple") and not v.ty.args:
         return Val(v.expr, target, v.mode)  # an empty literal takes the slot's element types
     if target.kind == v.ty.kind and target.kind in ("list", "set", "dict", "tuple"):

@@ -35,17 +35,57 @@ _PRELUDE = """\
 #![allow(non_camel_case_types)]
 
 use pyo3::prelude::*;
-use pyo3::types::{{PyDict, PyList, PySet, PyString, PyTuple}};
+use pyo3::types::{{PyByteArray, PyBytes, PyDict, PyList, PySet, PyString, PyTuple}};
 use pyo3::IntoPyObjectExt;
 
 /// A Python object read into the translation's Rust type.
 trait FromPy: Sized {{
     fn from_py(ob: &Bound<'_, PyAny>) -> PyResult<Self>;
+    /// A Vec of these from a Python object: a collection's items, except `Vec<u8>` (bytes).
+    fn seq_from_py(ob: &Bound<'_, PyAny>) -> PyResult<Vec<Self>> {{
+        items(ob)?.iter().map(Self::from_py).collect()
+    }}
 }}
 
 /// A Rust value of the translation as a Python object.
 trait ToPy {{
     fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>>;
+    /// A slice of these as a Python object: a list, except `Vec<u8>` (bytes).
+    fn seq_to_py<'py>(items: &[Self], py: Python<'py>) -> PyResult<Bound<'py, PyAny>>
+    where
+        Self: Sized,
+    {{
+        let list = PyList::empty(py);
+        for x in items {{
+            list.append(x.to_py(py)?)?;
+        }}
+        Ok(list.into_any())
+    }}
+}}
+
+// Python's bytes and bytearray are Vec<u8> in the translation: they cross as bytes.
+impl FromPy for u8 {{
+    fn from_py(ob: &Bound<'_, PyAny>) -> PyResult<Self> {{
+        ob.extract::<u8>()
+    }}
+    fn seq_from_py(ob: &Bound<'_, PyAny>) -> PyResult<Vec<Self>> {{
+        if let Ok(b) = ob.cast::<PyBytes>() {{
+            return Ok(b.as_bytes().to_vec());
+        }}
+        if let Ok(b) = ob.cast::<PyByteArray>() {{
+            return Ok(b.to_vec());
+        }}
+        Err(pyo3::exceptions::PyTypeError::new_err("expected bytes"))
+    }}
+}}
+
+impl ToPy for u8 {{
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {{
+        (*self).into_bound_py_any(py)
+    }}
+    fn seq_to_py<'py>(items: &[Self], py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {{
+        Ok(PyBytes::new(py, items).into_any())
+    }}
 }}
 
 macro_rules! scalar {{
@@ -102,17 +142,13 @@ fn items<'py>(ob: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyAny>>> {{
 
 impl<T: FromPy> FromPy for Vec<T> {{
     fn from_py(ob: &Bound<'_, PyAny>) -> PyResult<Self> {{
-        items(ob)?.iter().map(T::from_py).collect()
+        T::seq_from_py(ob)
     }}
 }}
 
 impl<T: ToPy> ToPy for Vec<T> {{
     fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {{
-        let list = PyList::empty(py);
-        for x in self {{
-            list.append(x.to_py(py)?)?;
-        }}
-        Ok(list.into_any())
+        T::seq_to_py(self, py)
     }}
 }}
 
@@ -284,6 +320,11 @@ fn __portalis_calls__(py: Python<'_>) -> PyResult<Py<PyAny>> {{
 /// A mutated argument's new contents written back into the caller's list, dict or set (Python
 /// callers see changes made in place).
 fn write_back(ob: &Bound<'_, PyAny>, value: Bound<'_, PyAny>) -> PyResult<()> {{
+    if ob.is_instance_of::<PyByteArray>() {{
+        // a bytearray changed in place: its whole content replaced (`ba[:] = new`)
+        let all = pyo3::types::PySlice::full(ob.py());
+        return ob.set_item(all, value);
+    }}
     ob.call_method0("clear")?;
     let add = if ob.is_instance_of::<PyList>() {{ "extend" }} else {{ "update" }};
     ob.call_method1(add, (value,))?;
@@ -490,7 +531,8 @@ def _indent(text: str) -> str:
 
 def _rust_type(t: PyType, plan: ExtensionPlan) -> str:
     k = t.kind
-    simple = {"int": "i64", "bigint": "num_bigint::BigInt", "float": "f64", "bool": "bool", "str": "String", "none": "()"}
+    simple = {"int": "i64", "bigint": "num_bigint::BigInt", "float": "f64", "bool": "bool", "str": "String", "none": "()",
+              "bytes": "Vec<u8>"}
     if k in simple:
         return simple[k]
     if k == "list":

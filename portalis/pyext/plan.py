@@ -140,6 +140,8 @@ class _Types:
         if k == "bigint":
             self.uses_bigint = True
             return None
+        if k == "bytes":
+            return None  # Vec<u8>: crosses as bytes (a bytearray argument is read too)
         if k in ("list", "set", "optional") and len(t.args) == 1:
             return self.problem(t.args[0], seen)
         if k == "tuple" and 1 <= len(t.args) <= 8:

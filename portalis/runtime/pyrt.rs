@@ -1447,10 +1447,26 @@ const NON_PRINTABLE: [u32; 1400] = [
 ];
 // @end
 
-// @helper PyRepr deps: str_repr, float_repr, PyDict
+// @helper PyRepr deps: str_repr, float_repr, PyDict, bytes_repr
 /// `repr()`/`str()` of containers, as Python prints them.
 pub trait PyRepr {
     fn py_repr(&self) -> String;
+    /// How a Vec or slice of these prints: a list, except bytes (`Vec<u8>`): `b'...'`.
+    fn py_repr_seq(items: &[Self]) -> String
+    where
+        Self: Sized,
+    {
+        format!("[{}]", items.iter().map(|x| x.py_repr()).collect::<Vec<_>>().join(", "))
+    }
+}
+
+impl PyRepr for u8 {
+    fn py_repr(&self) -> String {
+        self.to_string()
+    }
+    fn py_repr_seq(items: &[Self]) -> String {
+        bytes_repr(items)
+    }
 }
 
 impl PyRepr for i64 {
@@ -1497,13 +1513,13 @@ impl<T: PyRepr + ?Sized> PyRepr for &T {
 
 impl<T: PyRepr> PyRepr for Vec<T> {
     fn py_repr(&self) -> String {
-        format!("[{}]", self.iter().map(|x| x.py_repr()).collect::<Vec<_>>().join(", "))
+        T::py_repr_seq(self)
     }
 }
 
 impl<T: PyRepr> PyRepr for [T] {
     fn py_repr(&self) -> String {
-        format!("[{}]", self.iter().map(|x| x.py_repr()).collect::<Vec<_>>().join(", "))
+        T::py_repr_seq(self)
     }
 }
 
@@ -2557,13 +2573,14 @@ pub fn format_str(s: &str, spec: &str) -> String {
 }
 // @end
 
-// @helper str_encode_ascii
+// @helper str_encode_ascii deps: char_escape
 /// `s.encode("ascii")`: the bytes, or Python's UnicodeEncodeError.
 pub fn str_encode_ascii(s: &str) -> &[u8] {
     if let Some((i, c)) = s.chars().enumerate().find(|(_, c)| !c.is_ascii()) {
         panic!(
-            "UnicodeEncodeError: 'ascii' codec can't encode character '\\u{:04x}' in position {}: ordinal not in range(128)",
-            c as u32, i
+            "UnicodeEncodeError: 'ascii' codec can't encode character '{}' in position {}: ordinal not in range(128)",
+            char_escape(c),
+            i
         );
     }
     s.as_bytes()
@@ -2939,5 +2956,619 @@ pub fn big_pow(a: &num_bigint::BigInt, b: &num_bigint::BigInt) -> num_bigint::Bi
         Ok(e) => a.pow(e),
         Err(_) => panic!("MemoryError: integer power too large"),
     }
+}
+// @end
+
+// @helper bytes_repr
+/// `repr(b)` of a bytes value, as Python prints it: `b'...'` (double quotes when the value
+/// holds a `'` and no `"`), `\t \n \r \\` and the quote escaped, other bytes outside
+/// 0x20..0x7f as `\xNN`.
+pub fn bytes_repr(b: &[u8]) -> String {
+    let quote = if b.contains(&b'\'') && !b.contains(&b'"') { b'"' } else { b'\'' };
+    let mut out = String::from("b");
+    out.push(quote as char);
+    for &c in b {
+        match c {
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c as char);
+            }
+            0x20..=0x7e => out.push(c as char),
+            _ => out.push_str(&format!("\\x{:02x}", c)),
+        }
+    }
+    out.push(quote as char);
+    out
+}
+// @end
+
+// @helper bytearray_repr deps: bytes_repr
+/// `repr(b)` of a bytearray: `bytearray(b'...')`.
+pub fn bytearray_repr(b: &[u8]) -> String {
+    format!("bytearray({})", bytes_repr(b))
+}
+// @end
+
+// @helper bytes_item deps: index
+/// `b[i]` on bytes: the byte as an int.
+pub fn bytes_item(b: &[u8], i: i64) -> i64 {
+    i64::from(b[index(i, b.len())])
+}
+// @end
+
+// @helper byte_value
+/// An int stored into bytes (`bytes([x])`, `ba.append(x)`, `x in b`): Python's ValueError
+/// outside 0..=255, never a truncated byte.
+pub fn byte_value(x: i64) -> u8 {
+    u8::try_from(x).unwrap_or_else(|_| panic!("ValueError: byte must be in range(0, 256)"))
+}
+// @end
+
+// @helper bytes_from_ints deps: byte_value
+/// `bytes(xs)` of a list of ints.
+pub fn bytes_from_ints(xs: &[i64]) -> Vec<u8> {
+    xs.iter().map(|&x| byte_value(x)).collect()
+}
+// @end
+
+// @helper bytes_zeros
+/// `bytes(n)`: n zero bytes.
+pub fn bytes_zeros(n: i64) -> Vec<u8> {
+    let n = usize::try_from(n).unwrap_or_else(|_| panic!("ValueError: negative count"));
+    vec![0; n]
+}
+// @end
+
+// @helper bytes_find
+/// `b.find(sub)`: the position of the first occurrence of sub, or -1.
+pub fn bytes_find(b: &[u8], sub: &[u8]) -> i64 {
+    if sub.is_empty() {
+        return 0;
+    }
+    b.windows(sub.len()).position(|w| w == sub).map_or(-1, |i| i as i64)
+}
+// @end
+
+// @helper bytes_rfind
+/// `b.rfind(sub)`: the position of the last occurrence of sub, or -1.
+pub fn bytes_rfind(b: &[u8], sub: &[u8]) -> i64 {
+    if sub.is_empty() {
+        return b.len() as i64;
+    }
+    if sub.len() > b.len() {
+        return -1;
+    }
+    b.windows(sub.len()).rposition(|w| w == sub).map_or(-1, |i| i as i64)
+}
+// @end
+
+// @helper bytes_index_of deps: bytes_find
+/// `b.index(sub)`: as find, but a missing subsequence raises ValueError.
+pub fn bytes_index_of(b: &[u8], sub: &[u8]) -> i64 {
+    let i = bytes_find(b, sub);
+    if i < 0 {
+        panic!("ValueError: subsection not found");
+    }
+    i
+}
+// @end
+
+// @helper bytes_contains deps: bytes_find
+/// `sub in b` for a bytes sub.
+pub fn bytes_contains(b: &[u8], sub: &[u8]) -> bool {
+    bytes_find(b, sub) >= 0
+}
+// @end
+
+// @helper bytes_contains_int deps: byte_value
+/// `x in b` for an int x (ValueError outside 0..=255, as Python).
+pub fn bytes_contains_int(b: &[u8], x: i64) -> bool {
+    b.contains(&byte_value(x))
+}
+// @end
+
+// @helper bytes_count
+/// `b.count(sub)`: non-overlapping occurrences (an empty sub: len + 1).
+pub fn bytes_count(b: &[u8], sub: &[u8]) -> i64 {
+    if sub.is_empty() {
+        return b.len() as i64 + 1;
+    }
+    let (mut i, mut n) = (0, 0);
+    while i + sub.len() <= b.len() {
+        if &b[i..i + sub.len()] == sub {
+            n += 1;
+            i += sub.len();
+        } else {
+            i += 1;
+        }
+    }
+    n
+}
+// @end
+
+// @helper bytes_replace
+/// `b.replace(old, new)`: every non-overlapping occurrence, left to right.
+pub fn bytes_replace(b: &[u8], old: &[u8], new: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(b.len());
+    if old.is_empty() {
+        out.extend_from_slice(new);
+        for &c in b {
+            out.push(c);
+            out.extend_from_slice(new);
+        }
+        return out;
+    }
+    let mut i = 0;
+    while i < b.len() {
+        if b[i..].starts_with(old) {
+            out.extend_from_slice(new);
+            i += old.len();
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    out
+}
+// @end
+
+// @helper bytes_split
+/// `b.split(sep)` (Some: every occurrence; an empty sep is ValueError) and `b.split()` (None:
+/// runs of ASCII whitespace, no empty parts).
+pub fn bytes_split(b: &[u8], sep: Option<&[u8]>) -> Vec<Vec<u8>> {
+    match sep {
+        None => b
+            .split(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c))
+            .filter(|p| !p.is_empty())
+            .map(|p| p.to_vec())
+            .collect(),
+        Some(sep) => {
+            if sep.is_empty() {
+                panic!("ValueError: empty separator");
+            }
+            let mut out = Vec::new();
+            let (mut start, mut i) = (0, 0);
+            while i + sep.len() <= b.len() {
+                if &b[i..i + sep.len()] == sep {
+                    out.push(b[start..i].to_vec());
+                    i += sep.len();
+                    start = i;
+                } else {
+                    i += 1;
+                }
+            }
+            out.push(b[start..].to_vec());
+            out
+        }
+    }
+}
+// @end
+
+// @helper bytes_strip
+/// `b.strip(chars)`, `lstrip`, `rstrip`: None strips ASCII whitespace.
+pub fn bytes_strip(b: &[u8], chars: Option<&[u8]>, left: bool, right: bool) -> Vec<u8> {
+    let strip = |c: &u8| match chars {
+        None => matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c),
+        Some(set) => set.contains(c),
+    };
+    let mut lo = 0;
+    let mut hi = b.len();
+    if left {
+        while lo < hi && strip(&b[lo]) {
+            lo += 1;
+        }
+    }
+    if right {
+        while hi > lo && strip(&b[hi - 1]) {
+            hi -= 1;
+        }
+    }
+    b[lo..hi].to_vec()
+}
+// @end
+
+// @helper bytes_join
+/// `sep.join(parts)`.
+pub fn bytes_join<T: AsRef<[u8]>>(sep: &[u8], parts: &[T]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(sep);
+        }
+        out.extend_from_slice(p.as_ref());
+    }
+    out
+}
+// @end
+
+// @helper bytes_is
+/// `b.isdigit()`, `isalpha`, ...: true when b is not empty and every byte passes.
+pub fn bytes_is(b: &[u8], test: fn(&u8) -> bool) -> bool {
+    !b.is_empty() && b.iter().all(test)
+}
+// @end
+
+// @helper bytes_hex
+/// `b.hex()`: two lowercase hex digits per byte.
+pub fn bytes_hex(b: &[u8]) -> String {
+    b.iter().map(|c| format!("{:02x}", c)).collect()
+}
+// @end
+
+// @helper bytes_fromhex
+/// `bytes.fromhex(s)`: pairs of hex digits, ASCII whitespace allowed between pairs.
+pub fn bytes_fromhex(s: &str) -> Vec<u8> {
+    let digits: Vec<char> = s.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < digits.len() {
+        let c = digits[i];
+        if matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c') {
+            i += 1;
+            continue;
+        }
+        let hi = c.to_digit(16).filter(|_| c.is_ascii());
+        let lo = digits.get(i + 1).and_then(|d| d.to_digit(16).filter(|_| d.is_ascii()));
+        match (hi, lo) {
+            (Some(h), Some(l)) => out.push((h * 16 + l) as u8),
+            (None, _) => panic!(
+                "ValueError: non-hexadecimal number found in fromhex() arg at position {}",
+                i
+            ),
+            (Some(_), None) => panic!(
+                "ValueError: non-hexadecimal number found in fromhex() arg at position {}",
+                i + 1
+            ),
+        }
+        i += 2;
+    }
+    out
+}
+// @end
+
+// @helper try_bytes_decode deps: PyErr
+/// `b.decode(encoding)` with errors="strict": utf-8, ascii and latin-1 (their Python
+/// spellings); Python's UnicodeDecodeError as an error (inside try/except).
+pub fn try_bytes_decode(b: &[u8], encoding: &str) -> Result<String, PyErr> {
+    match encoding.to_ascii_lowercase().replace('_', "-").as_str() {
+        "utf-8" | "utf8" | "u8" => match std::str::from_utf8(b) {
+            Ok(s) => Ok(s.to_string()),
+            Err(e) => Err(PyErr::new(
+                "UnicodeDecodeError",
+                format!(
+                    "'utf-8' codec can't decode byte 0x{:02x} in position {}",
+                    b[e.valid_up_to()],
+                    e.valid_up_to()
+                ),
+            )),
+        },
+        "ascii" | "us-ascii" => match b.iter().position(|c| !c.is_ascii()) {
+            None => Ok(b.iter().map(|&c| c as char).collect()),
+            Some(i) => Err(PyErr::new(
+                "UnicodeDecodeError",
+                format!(
+                    "'ascii' codec can't decode byte 0x{:02x} in position {}: ordinal not in range(128)",
+                    b[i], i
+                ),
+            )),
+        },
+        "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" => Ok(b.iter().map(|&c| c as char).collect()),
+        _ => Err(PyErr::new("LookupError", format!("unknown encoding: {}", encoding))),
+    }
+}
+// @end
+
+// @helper bytes_decode deps: try_bytes_decode
+/// `b.decode(encoding)`: Python's UnicodeDecodeError as a panic.
+pub fn bytes_decode(b: &[u8], encoding: &str) -> String {
+    try_bytes_decode(b, encoding).unwrap_or_else(|e| panic!("{}", e))
+}
+// @end
+
+// @helper char_escape
+/// A character as Python's codec errors show it: `\xNN`, `\uNNNN` or `\UNNNNNNNN`.
+pub fn char_escape(c: char) -> String {
+    let n = c as u32;
+    if n < 0x100 {
+        format!("\\x{:02x}", n)
+    } else if n < 0x10000 {
+        format!("\\u{:04x}", n)
+    } else {
+        format!("\\U{:08x}", n)
+    }
+}
+// @end
+
+// @helper try_str_encode deps: PyErr, char_escape
+/// `s.encode(encoding)` with errors="strict": utf-8, ascii, latin-1; UnicodeEncodeError as an
+/// error (inside try/except).
+pub fn try_str_encode(s: &str, encoding: &str) -> Result<Vec<u8>, PyErr> {
+    let limit = match encoding.to_ascii_lowercase().replace('_', "-").as_str() {
+        "utf-8" | "utf8" | "u8" => return Ok(s.as_bytes().to_vec()),
+        "ascii" | "us-ascii" => 128u32,
+        "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "l1" => 256u32,
+        _ => return Err(PyErr::new("LookupError", format!("unknown encoding: {}", encoding))),
+    };
+    let mut out = Vec::with_capacity(s.len());
+    for (i, c) in s.chars().enumerate() {
+        if (c as u32) >= limit {
+            let name = if limit == 128 { "ascii" } else { "latin-1" };
+            return Err(PyErr::new(
+                "UnicodeEncodeError",
+                format!(
+                    "'{}' codec can't encode character '{}' in position {}: ordinal not in range({})",
+                    name,
+                    char_escape(c),
+                    i,
+                    limit
+                ),
+            ));
+        }
+        out.push(c as u32 as u8);
+    }
+    Ok(out)
+}
+// @end
+
+// @helper str_encode deps: try_str_encode
+/// `s.encode(encoding)`: Python's UnicodeEncodeError as a panic.
+pub fn str_encode(s: &str, encoding: &str) -> Vec<u8> {
+    try_str_encode(s, encoding).unwrap_or_else(|e| panic!("{}", e))
+}
+// @end
+
+// @helper b64encode
+/// `base64.b64encode(b, altchars)`: standard Base64 with padding; `altchars` replaces `+` `/`.
+pub fn b64encode(b: &[u8], altchars: &[u8]) -> Vec<u8> {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    if altchars.len() != 2 {
+        panic!("AssertionError: altchars must be of length 2");
+    }
+    let symbol = |i: u32| -> u8 {
+        match ALPHABET[(i & 63) as usize] {
+            b'+' => altchars[0],
+            b'/' => altchars[1],
+            c => c,
+        }
+    };
+    let mut out = Vec::with_capacity(b.len().div_ceil(3) * 4);
+    for chunk in b.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, &c)| acc | u32::from(c) << (16 - 8 * i));
+        out.push(symbol(n >> 18));
+        out.push(symbol(n >> 12));
+        out.push(if chunk.len() > 1 { symbol(n >> 6) } else { b'=' });
+        out.push(if chunk.len() > 2 { symbol(n) } else { b'=' });
+    }
+    out
+}
+// @end
+
+// @helper b64decode
+/// `base64.b64decode(b, altchars, validate)` as binascii.a2b_base64 does it (CPython's loop,
+/// step for step): `altchars` are read as `+` `/`; without `validate`, bytes outside the
+/// alphabet are skipped and a completed padding ends the input; Python's `binascii.Error`
+/// messages.
+pub fn b64decode(b: &[u8], altchars: &[u8], validate: bool) -> Vec<u8> {
+    if altchars.len() != 2 {
+        panic!("AssertionError: altchars must be of length 2");
+    }
+    let value = |c: u8| -> Option<u8> {
+        let c = if c == altchars[0] {
+            b'+'
+        } else if c == altchars[1] {
+            b'/'
+        } else {
+            c
+        };
+        match c {
+            b'A'..=b'Z' => Some(c - b'A'),
+            b'a'..=b'z' => Some(c - b'a' + 26),
+            b'0'..=b'9' => Some(c - b'0' + 52),
+            b'+' => Some(62),
+            b'/' => Some(63),
+            _ => None,
+        }
+    };
+    let mut out = Vec::new();
+    let (mut quad_pos, mut pads, mut left, mut padding_started) = (0u8, 0usize, 0u8, false);
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'=' && c != altchars[0] && c != altchars[1] {
+            padding_started = true;
+            if validate && quad_pos == 0 {
+                if i == 0 {
+                    panic!("binascii.Error: Leading padding not allowed");
+                }
+                panic!("binascii.Error: Excess padding not allowed");
+            }
+            pads += 1;
+            if quad_pos >= 2 && usize::from(quad_pos) + pads >= 4 {
+                if validate && i + 1 < b.len() {
+                    panic!("binascii.Error: Excess data after padding");
+                }
+                return out;
+            }
+            continue;
+        }
+        let Some(v) = value(c) else {
+            if validate {
+                panic!("binascii.Error: Only base64 data is allowed");
+            }
+            continue;
+        };
+        if validate && padding_started {
+            panic!("binascii.Error: Discontinuous padding not allowed");
+        }
+        pads = 0;
+        match quad_pos {
+            0 => {
+                quad_pos = 1;
+                left = v;
+            }
+            1 => {
+                quad_pos = 2;
+                out.push((left << 2) | (v >> 4));
+                left = v & 0x0f;
+            }
+            2 => {
+                quad_pos = 3;
+                out.push((left << 4) | (v >> 2));
+                left = v & 0x03;
+            }
+            _ => {
+                quad_pos = 0;
+                out.push((left << 6) | v);
+                left = 0;
+            }
+        }
+    }
+    match quad_pos {
+        0 => out,
+        1 => panic!(
+            "binascii.Error: Invalid base64-encoded string: number of data characters ({}) cannot be 1 more than a multiple of 4",
+            out.len() / 3 * 4 + 1
+        ),
+        _ => panic!("binascii.Error: Incorrect padding"),
+    }
+}
+// @end
+
+// @helper b16decode
+/// `base64.b16decode(s, casefold)`: upper-case hex digits only unless casefold.
+pub fn b16decode(s: &[u8], casefold: bool) -> Vec<u8> {
+    if s.len() % 2 != 0 {
+        panic!("binascii.Error: Odd-length string");
+    }
+    let digit = |c: u8| -> u8 {
+        match c {
+            b'0'..=b'9' => c - b'0',
+            b'A'..=b'F' => c - b'A' + 10,
+            b'a'..=b'f' if casefold => c - b'a' + 10,
+            _ => panic!("binascii.Error: Non-base16 digit found"),
+        }
+    };
+    s.chunks(2).map(|p| digit(p[0]) * 16 + digit(p[1])).collect()
+}
+// @end
+
+// @helper unhexlify
+/// `binascii.unhexlify(s)` / `a2b_hex`: hex digits of either case.
+pub fn unhexlify(s: &[u8]) -> Vec<u8> {
+    if s.len() % 2 != 0 {
+        panic!("binascii.Error: Odd-length string");
+    }
+    let digit = |c: u8| -> u8 {
+        match (c as char).to_digit(16) {
+            Some(d) => d as u8,
+            None => panic!("binascii.Error: Non-hexadecimal digit found"),
+        }
+    };
+    s.chunks(2).map(|p| digit(p[0]) * 16 + digit(p[1])).collect()
+}
+// @end
+
+// @helper b32encode
+/// `base64.b32encode(b)` (RFC 4648 alphabet, `=` padding); `b32hexencode` with the hex alphabet.
+pub fn b32encode(b: &[u8], hex: bool) -> Vec<u8> {
+    let alphabet: &[u8; 32] = if hex { b"0123456789ABCDEFGHIJKLMNOPQRSTUV" } else { b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" };
+    let mut out = Vec::new();
+    for chunk in b.chunks(5) {
+        let mut block = [0u8; 5];
+        block[..chunk.len()].copy_from_slice(chunk);
+        let n = block.iter().fold(0u64, |acc, &c| (acc << 8) | u64::from(c));
+        let symbols = [0, 2, 4, 5, 7, 8][chunk.len()];
+        for i in 0..8 {
+            if i < symbols {
+                out.push(alphabet[((n >> (35 - 5 * i)) & 31) as usize]);
+            } else {
+                out.push(b'=');
+            }
+        }
+    }
+    out
+}
+// @end
+
+// @helper b32decode
+/// `base64.b32decode(s, casefold)` (and `b32hexdecode` with hex): Python's errors for a
+/// wrong length, wrong padding or a byte outside the alphabet.
+pub fn b32decode(s: &[u8], casefold: bool, hex: bool) -> Vec<u8> {
+    let alphabet: &[u8; 32] = if hex { b"0123456789ABCDEFGHIJKLMNOPQRSTUV" } else { b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" };
+    if s.len() % 8 != 0 {
+        panic!("binascii.Error: Incorrect padding");
+    }
+    let s: Vec<u8> = if casefold { s.to_ascii_uppercase() } else { s.to_vec() };
+    let body_len = s.iter().rposition(|&c| c != b'=').map_or(0, |i| i + 1);
+    let padchars = s.len() - body_len;
+    let mut out = Vec::new();
+    for quanta in s[..body_len].chunks(8) {
+        let mut acc = 0u64;
+        for &c in quanta {
+            let v = alphabet
+                .iter()
+                .position(|&a| a == c)
+                .unwrap_or_else(|| panic!("binascii.Error: Non-base32 digit found"));
+            acc = (acc << 5) | v as u64;
+        }
+        acc <<= 5 * (8 - quanta.len());
+        let bytes = acc.to_be_bytes();
+        out.extend_from_slice(&bytes[3..8]);
+    }
+    if s.is_empty() {
+        return out;
+    }
+    let keep = match padchars {
+        0 => 5,
+        1 => 4,
+        3 => 3,
+        4 => 2,
+        6 => 1,
+        _ => panic!("binascii.Error: Incorrect padding"),
+    };
+    let cut = out.len() - 5 + keep;
+    out.truncate(cut);
+    out
+}
+// @end
+
+// @helper bytes_maketrans
+/// `bytes.maketrans(from, to)`: the 256-byte table mapping each byte of `from` to the byte of
+/// `to` at the same position (ValueError when their lengths differ).
+pub fn bytes_maketrans(from: &[u8], to: &[u8]) -> Vec<u8> {
+    if from.len() != to.len() {
+        panic!("ValueError: maketrans arguments must have same length");
+    }
+    let mut table: Vec<u8> = (0..=255u8).collect();
+    for (&f, &t) in from.iter().zip(to) {
+        table[usize::from(f)] = t;
+    }
+    table
+}
+// @end
+
+// @helper bytes_translate
+/// `b.translate(table)`: each byte replaced by table[byte] (ValueError unless the table has
+/// 256 bytes).
+pub fn bytes_translate(b: &[u8], table: &[u8]) -> Vec<u8> {
+    if table.len() != 256 {
+        panic!("ValueError: translation table must be 256 characters long");
+    }
+    b.iter().map(|&c| table[usize::from(c)]).collect()
+}
+// @end
+
+// @helper bytes_ord
+/// `ord(b)` of a bytes value: its one byte (TypeError for any other length).
+pub fn bytes_ord(b: &[u8]) -> i64 {
+    if b.len() != 1 {
+        panic!(
+            "TypeError: ord() expected a character, but string of length {} found",
+            b.len()
+        );
+    }
+    i64::from(b[0])
 }
 // @end

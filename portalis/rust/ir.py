@@ -85,6 +85,13 @@ class StrLit(Expr):
 
 
 @dataclass(frozen=True, slots=True)
+class BytesLit(Expr):
+    """`b"..."`: a byte string literal (`&[u8; N]` in Rust)."""
+
+    value: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class CharLit(Expr):
     value: str
 

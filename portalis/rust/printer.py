@@ -125,6 +125,29 @@ def rust_string_literal(value: str) -> str:
     return "".join(out)
 
 
+def rust_bytes_literal(value: bytes) -> str:
+    """`b"..."` with every byte outside printable ASCII escaped (`\\xNN`)."""
+    out = ['b"']
+    for c in value:
+        ch = chr(c)
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == '"':
+            out.append('\\"')
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif 0x20 <= c < 0x7F:
+            out.append(ch)
+        else:
+            out.append(f"\\x{c:02x}")
+    out.append('"')
+    return "".join(out)
+
+
 def rust_char_literal(value: str) -> str:
     if value == "'":
         return "'\\''"
@@ -223,6 +246,8 @@ class Printer:
             return rust_string_literal(e.value)
         if isinstance(e, ir.CharLit):
             return rust_char_literal(e.value)
+        if isinstance(e, ir.BytesLit):
+            return rust_bytes_literal(e.value)
         if isinstance(e, ir.BoolLit):
             return "true" if e.value else "false"
         if isinstance(e, ir.Path):

@@ -109,6 +109,10 @@ class _Render:
             _expect(isinstance(value, str), value, t)
             assert isinstance(value, str)
             return ir.MethodCall(ir.StrLit(value), "to_string") if owned else ir.StrLit(value)
+        if k == "bytes":
+            _expect(isinstance(value, (bytes, bytearray)), value, t)
+            assert isinstance(value, (bytes, bytearray))
+            return ir.MethodCall(ir.BytesLit(bytes(value)), "to_vec")
         if k == "none":
             _expect(value is None, value, t)
             return ir.TupleExpr(())

@@ -9,7 +9,8 @@ import libcst as cst
 from portalis.model import ImportInfo, PyType
 from portalis.types import pytypes as T
 
-_BUILTIN = {"int": T.INT, "float": T.FLOAT, "bool": T.BOOL, "str": T.STR, "None": T.NONE}
+_BUILTIN = {"int": T.INT, "float": T.FLOAT, "bool": T.BOOL, "str": T.STR, "None": T.NONE, "bytes": T.BYTES,
+            "bytearray": T.BYTEARRAY}
 _GENERIC = {
     "list": "list", "List": "list", "Sequence": "list", "MutableSequence": "list",
     # Read-only iterables: a list argument is what callers pass most (a Rust slice).
@@ -34,7 +35,7 @@ _EXCEPTION_NAMES = frozenset(
 # Names an annotation means without an import (builtins, typing's names as typing spells them):
 # never taken for a star-imported name.
 _NOT_STARRED = frozenset(_BUILTIN) | frozenset(_GENERIC) | _EXCEPTION_NAMES | frozenset(
-    "Optional Union Any Callable Type TypeVar Generic Protocol Literal ClassVar Final object bytes bytearray complex".split()
+    "Optional Union Any Callable Type TypeVar Generic Protocol Literal ClassVar Final object complex".split()
 )
 
 

@@ -13,6 +13,10 @@ BOOL = PyType(kind="bool")
 STR = PyType(kind="str")
 NONE = PyType(kind="none")
 UNKNOWN = PyType(kind="unknown")
+# bytes and bytearray: both Vec<u8> in the Rust (a bytearray is the mutable flavour, kept in
+# `name` as a dict's Counter is, so repr() can say `bytearray(b'...')`).
+BYTES = PyType(kind="bytes")
+BYTEARRAY = PyType(kind="bytes", name="bytearray")
 EXC = PyType(kind="exc")  # an exception object (caught, or passed around)
 # An int on some paths, a float on others (`return 0` ... `return total / n`): crate::pyrt::PyNum.
 NUM = PyType(kind="num")

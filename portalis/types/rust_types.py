@@ -111,6 +111,8 @@ def owned_type(t: PyType, holes: bool = False) -> ir.Type:
         return ir.STRING
     if k == "none":
         return ir.UNIT
+    if k == "bytes":
+        return ir.TPath("Vec", (ir.TPath("u8"),))
     if k == "list":
         return ir.TPath("Vec", (owned_type(t.args[0]),))
     if k == "set":
@@ -152,6 +154,8 @@ def param_type(t: PyType, mutated: bool = False, resized: bool = True) -> ir.Typ
         return ir.TRef(ir.STR)
     if t.kind == "list":
         return ir.TRef(ir.TSlice(owned_type(t.args[0])))
+    if t.kind == "bytes":
+        return ir.TRef(ir.TSlice(ir.TPath("u8")))
     return ir.TRef(owned_type(t))
 
 

@@ -230,6 +230,11 @@ def strategy_for(t: PyType, type_maps: dict[str, ModuleTypeMap], depth: int = 0)
     if k == "str":
         # mostly printable ASCII, with a few letters whose case mapping or width differ
         return st.text(st.characters(min_codepoint=32, max_codepoint=126) | st.sampled_from("éÅß\u00e7\t\n"), max_size=12)
+    if k == "bytes":
+        # printable ASCII half of the time (base64 text, words to decode), any byte otherwise
+        ascii_ = st.binary(max_size=12).map(lambda b: bytes(32 + c % 95 for c in b))
+        data = ascii_ | st.binary(max_size=12)
+        return data.map(bytearray) if t.name == "bytearray" else data
     if k == "none":
         return st.none()
     inner = [strategy_for(a, type_maps, depth + 1) for a in t.args]

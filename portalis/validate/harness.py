@@ -73,10 +73,31 @@ use std::io::Write as _;
 
 pub trait Canon {
     fn canon(&self) -> String;
+    // How a Vec of these prints: a list, except Vec<u8> (Python's bytes), a bytes literal.
+    fn canon_seq(items: &[Self]) -> String where Self: Sized {
+        format!("[{}]", items.iter().map(|x| x.canon()).collect::<Vec<_>>().join(", "))
+    }
 }
 
 impl Canon for i64 {
     fn canon(&self) -> String { self.to_string() }
+}
+
+impl Canon for u8 {
+    fn canon(&self) -> String { self.to_string() }
+    fn canon_seq(items: &[Self]) -> String {
+        let mut out = String::from("b'");
+        for &c in items {
+            match c {
+                b'\\' => out.push_str("\\\\"),
+                b'\'' => out.push_str("\\'"),
+                b' '..=b'~' => out.push(c as char),
+                _ => { write!(out, "\\x{:02x}", c).unwrap(); }
+            }
+        }
+        out.push('\'');
+        out
+    }
 }
 
 impl Canon for f64 {
@@ -125,9 +146,7 @@ impl<T: Canon + ?Sized> Canon for &T {
 }
 
 impl<T: Canon> Canon for Vec<T> {
-    fn canon(&self) -> String {
-        format!("[{}]", self.iter().map(|x| x.canon()).collect::<Vec<_>>().join(", "))
-    }
+    fn canon(&self) -> String { T::canon_seq(self) }
 }
 
 impl<T: Canon> Canon for Option<T> {
@@ -647,7 +666,9 @@ def _actual(kind: str, rest: str, timeout_s: float) -> object:
     if kind == "RAISE":
         if _RUST_OVERFLOW.match(rest):  # an i64 overflow caught by overflow-checks: Python's int would grow
             return Raised("OverflowError")
-        return Raised(rest.split(":", 1)[0].strip())
+        # a module's exception prints qualified (`binascii.Error: ...`): Python's type name is
+        # the last part
+        return Raised(rest.split(":", 1)[0].strip().rsplit(".", 1)[-1])
     if kind == "TIMEOUT":
         return Raised("<timeout>")
     return Raised(f"<crash: {rest}>")

@@ -55,6 +55,8 @@ def canonical(value: object) -> object:
     """A Python value in the comparable form the Rust harness prints."""
     if isinstance(value, bool) or value is None or isinstance(value, (int, float, str)):
         return value
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)  # both are Vec<u8> in the Rust, printed as a bytes literal
     if isinstance(value, list):
         return [canonical(v) for v in value]
     if isinstance(value, tuple):
@@ -144,6 +146,8 @@ def encode_value(value: object) -> Any:
         return {"bigint": str(value)}
     if value is None or isinstance(value, (bool, int, str)):
         return value
+    if isinstance(value, (bytes, bytearray)):
+        return {"bytes": value.hex(), "mutable": isinstance(value, bytearray)}
     if isinstance(value, float):
         if math.isfinite(value):
             return value
@@ -176,6 +180,9 @@ def decode_value(data: Any, make_class: Any = None) -> object:
         return [decode_value(v, make_class) for v in data]
     if "float" in data:
         return float(data["float"])
+    if "bytes" in data:
+        value = bytes.fromhex(data["bytes"])
+        return bytearray(value) if data.get("mutable") else value
     if "bigint" in data:
         return int(data["bigint"])
     if "tuple" in data:

@@ -93,6 +93,8 @@ def canonical(value, budget=None):
         raise TypeError(f"a value of more than {MAX_ITEMS} items")
     if isinstance(value, bool) or value is None or isinstance(value, (int, float, str)):
         return value
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)  # both are Vec<u8> in the Rust, printed as a bytes literal
     if isinstance(value, list):
         return [canonical(v, budget) for v in value]
     if isinstance(value, _LAZY):
@@ -174,6 +176,8 @@ def encode(value):
         return {"bigint": str(value)}
     if value is None or isinstance(value, (bool, int, str)):
         return value
+    if isinstance(value, (bytes, bytearray)):
+        return {"bytes": value.hex(), "mutable": isinstance(value, bytearray)}
     if isinstance(value, float):
         return value if math.isfinite(value) else {"float": repr(value)}
     if isinstance(value, list):
@@ -210,6 +214,9 @@ def decode(data):
         return [decode(v) for v in data]
     if "float" in data:
         return float(data["float"])
+    if "bytes" in data:
+        value = bytes.fromhex(data["bytes"])
+        return bytearray(value) if data.get("mutable") else value
     if "tuple" in data:
         return tuple(decode(v) for v in data["tuple"])
     if "dict" in data:
