@@ -302,6 +302,59 @@ def _infer(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], scope: TypeScop
             break
 
 
+GENERIC_PARAM = "T"
+
+
+def _generic_type(t: PyType) -> PyType:
+    """t with its unknown parts the type parameter (`list[unknown]` -> `list[T]`)."""
+    if t.kind == "unknown":
+        return T.typevar(GENERIC_PARAM)
+    if not t.args:
+        return t
+    return t.model_copy(update={"args": tuple(_generic_type(a) for a in t.args)})
+
+
+def _generalise(tm: ModuleTypeMap, evidence: ModuleEvidence) -> bool:
+    """Make the module's functions whose parameters nothing typed generic: a parameter the
+    evidence saw nothing done with (a candidate value: `item`) is a `T`, one only indexed,
+    iterated or measured is a `list[T]`, and the unknown elements of a container the evidence
+    pinned (`heap.append(item)`: `list[unknown]`) are `T`s. One type parameter per function: every
+    value of unknown type in it is assumed the same type (a function mixing two is then refused
+    by a comparison of a T with something else, or is more restrictive than Python, never
+    wrong). Whether the body's uses fit traits, and which, is decided after the signatures
+    settle (portalis/analysis/generics.py, FunctionFacts.generics); a use no trait expresses is
+    PTL110 there. Functions with conflicting evidence, or a parameter that may be None, are left
+    alone. Returns whether any function changed."""
+    changed = False
+    for i, sig in enumerate(tm.functions):
+        if sig.diagnostics or sig.kind != "function":
+            continue
+        found = evidence.function(sig.qualname)
+        if found is None or all(T.is_known(p.py_type) for p in sig.params):
+            continue
+        params = list(sig.params)
+        ok = True
+        for j, p in enumerate(params):
+            if T.is_known(p.py_type) or p.variadic:
+                continue
+            seen = found.params.get(p.name)
+            if p.py_type.kind == "unknown":
+                if seen is None or seen.generic is None or p.default is not None:
+                    ok = False
+                    break
+                new = T.typevar(GENERIC_PARAM) if seen.generic == "value" else T.list_of(T.typevar(GENERIC_PARAM))
+            elif p.py_type.kind in ("list", "set", "tuple") and not (seen is not None and seen.conflict):
+                new = _generic_type(p.py_type)
+            else:
+                ok = False
+                break
+            params[j] = _learnt(p, new, TypeOrigin(source="use", line=sig.line, detail="generic: nothing pins a type"))
+        if ok:
+            tm.functions[i] = sig.model_copy(update={"params": params})
+            changed = True
+    return changed
+
+
 def _propagate_mutation(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], resized: dict[str, set[str]]) -> None:
     """A parameter passed on to a parameter that a function of this module changes in place is
     changed in place too (`def f(xs): g(xs)` where g appends to its argument; it is passed on
@@ -604,6 +657,8 @@ def _build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
     if any(c.methods for c in tm.classes):
         _infer_methods(tm, method_sources, scope, parsed)
     _infer(tm, nodes, scope, parsed)
+    if _generalise(tm, evidence):
+        _infer(tm, nodes, scope, parsed)  # the returns of the generic functions (`return heap[0]`: a T)
     if any(c.methods for c in tm.classes):
         _infer_methods(tm, method_sources, scope, parsed)
     tm.functions = [
@@ -639,9 +694,20 @@ def _local_facts(tm: ModuleTypeMap, analysis: ModuleAnalysis, parsed: ParsedModu
         found = analysis.local_facts(params, returns, fields)
     except RecursionError:
         return  # too deep for the walk: lowering learns the locals itself
-    tm.functions = [s.model_copy(update={"facts": found[s.qualname]}) if s.qualname in found else s for s in tm.functions]
+    tm.functions = [_with_facts(s, found[s.qualname], parsed) if s.qualname in found else s for s in tm.functions]
     for c in tm.classes:
         c.methods = [m.model_copy(update={"facts": found[m.qualname]}) if m.qualname in found else m for m in c.methods]
+
+
+def _with_facts(sig: FunctionSignature, facts, parsed: ParsedModule) -> FunctionSignature:
+    """sig with its facts; a generic function whose body uses a value of its type parameter in a
+    way no trait expresses is not translated (PTL110 naming the use)."""
+    update: dict = {"facts": facts}
+    if facts.generic_problem is not None:
+        generic = ", ".join(f"`{p.name}`" for p in sig.params if T.typevars_in(p.py_type))
+        update["diagnostics"] = [*sig.diagnostics, _diag(
+            parsed, "PTL110", f"parameter {generic}: no type pinned, and not generic: {facts.generic_problem}", sig.line, sig.name)]
+    return sig.model_copy(update=update)
 
 
 def _int_facts(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], line) -> None:

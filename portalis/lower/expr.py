@@ -1451,12 +1451,16 @@ class ExprLowering:
         big = on_bigint(sig)
         if big is not None:  # a callee on num_bigint::BigInt (lower/bigint.py): called with i64s
             sig = big
+        sig = self.instantiated(sig, args, kwargs)
         out = self.lower_call_args(sig, shown, args, kwargs, node)
         if big is not None:
             self.use_crate("num-bigint")
             self.use_runtime("big_to_i64")
             out = [bigint_arg(e) for e in out]
+        lets, out = self.hoisted_after_mut_borrow(out)
         call: ir.Expr = ir.Call(ir.Path(target.path), tuple(out))
+        if lets:
+            call = ir.BlockExpr(ir.Block(tuple(lets), call))
         if sig.raises:
             call = self.propagate(call)
         if big is not None:
@@ -1513,6 +1517,44 @@ class ExprLowering:
             else:
                 out.append(owned(v))
         return out
+
+    def instantiated(self: "FunctionLowerer", sig, args: list[Val], kwargs: dict[str, Val]):
+        """A generic callee's signature at the types this call passes (`list[T]` given a
+        `list[int]`: T is int), so its arguments and result convert as for a plain function.
+        Within a generic function, its own T passed on stays T (rustc infers the callee's)."""
+        if not sig.facts.generics:
+            return sig
+        binding: dict[str, PyType] = {}
+        given = [(p, a) for p, a in zip(sig.params, args) if not isinstance(a, StarredArg)]
+        given += [(p, kwargs[p.name]) for p in sig.params if p.name in kwargs]
+        for p, a in given:
+            _bind_typevars(p.py_type, a.ty, binding)
+        if not binding:
+            return sig
+        params = [p.model_copy(update={"py_type": T.substitute(p.py_type, binding)}) for p in sig.params]
+        return sig.model_copy(update={"params": params, "returns": T.substitute(sig.returns, binding)})
+
+    def hoisted_after_mut_borrow(self: "FunctionLowerer", out: list[ir.Expr]) -> tuple[list[ir.Stmt], list[ir.Expr]]:
+        """Arguments after a `&mut x` that read x are evaluated first, into temporaries: Rust
+        evaluates arguments in order, and `f(heap, 0, heap.len() - 1)` reads `heap` while the
+        first argument holds it mutably borrowed (E0502); Python read it before the call ran."""
+        lets: list[ir.Stmt] = []
+        borrowed: set[str] = set()
+        result: list[ir.Expr] = []
+        for e in out:
+            if borrowed and not isinstance(e, ir.Path) and any(_mentions_name(e, b) for b in borrowed):
+                if not all(isinstance(x, (ir.Path, ir.Ref, ir.IntLit, ir.BoolLit, ir.FloatLit)) for x in result):
+                    return [], out  # an earlier argument with effects would run after it
+                tmp = self.temp("arg")
+                lets.append(ir.Let(ir.bind(tmp, False), None, e))
+                e = ir.Path(tmp)
+            root = e.operand if isinstance(e, ir.Ref) and e.mutable else e
+            if (isinstance(e, ir.Ref) and e.mutable) or (isinstance(e, ir.Path) and any(
+                    loc.mutable_ref and loc.name == e.name for loc in self.locals.values())):
+                if isinstance(root, ir.Path):
+                    borrowed.add(root.name.lstrip("*"))
+            result.append(e)
+        return lets, (result if lets else out)
 
     def gather_variadic(self: "FunctionLowerer", sig, args: list[Val], node: cst.CSTNode | None) -> list[Val]:
         """Positional arguments with those a `*args` parameter takes gathered into one list:
@@ -1892,6 +1934,31 @@ def _compare_ref(v: Val) -> ir.Expr:
     if v.mode is Mode.REF:
         return ir.Unary("*", v.expr)
     return v.expr
+
+
+def _bind_typevars(param: PyType, arg: PyType, binding: dict[str, PyType]) -> None:
+    """Match a parameter's type against an argument's: each type parameter the first time it
+    meets a known type is bound to it."""
+    if param.kind == "typevar" and param.name:
+        if param.name not in binding and T.is_known(arg) and arg.kind != "typevar":
+            binding[param.name] = arg
+        return
+    if param.kind == arg.kind and len(param.args) == len(arg.args):
+        for a, b in zip(param.args, arg.args):
+            _bind_typevars(a, b, binding)
+
+
+def _mentions_name(node: object, name: str) -> bool:
+    """Whether an IR expression reads the variable `name`."""
+    import dataclasses
+
+    if isinstance(node, ir.Path):
+        return node.name.lstrip("*") == name
+    if isinstance(node, (tuple, list)):
+        return any(_mentions_name(x, name) for x in node)
+    if dataclasses.is_dataclass(node):
+        return any(_mentions_name(getattr(node, f.name), name) for f in dataclasses.fields(node))
+    return False
 
 
 def _unify_all(types: list[PyType], node: cst.CSTNode) -> PyType:

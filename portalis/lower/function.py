@@ -368,6 +368,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             body=ir.Block(tuple(items + prologue + stmts), tail),
             attrs=attrs,
             receiver=receiver,
+            generics=generic_params(self.sig),
         )
         return fn if self.infer_only else fix_mutability(fn)
 
@@ -1451,6 +1452,18 @@ def _bool_if(e: ir.IfExpr) -> ir.Expr:
     ):
         return e.cond if e.then.tail.value else ir.Unary("!", e.cond)
     return e
+
+
+def generic_params(sig: FunctionSignature) -> tuple[ir.GenericParam, ...]:
+    """The type parameters of a generic function with the bounds the analysis found
+    (FunctionFacts.generics); a type parameter the signature mentions without facts (a stub of a
+    function the analysis refused) gets Clone, which every value the translation passes around
+    needs."""
+    mentioned: set[str] = set()
+    for p in sig.params:
+        mentioned |= T.typevars_in(p.py_type)
+    mentioned |= T.typevars_in(sig.returns)
+    return tuple(ir.GenericParam(v, tuple(sig.facts.generics.get(v, ("Clone",)))) for v in sorted(mentioned))
 
 
 def _first_param(node: cst.FunctionDef) -> str | None:

@@ -407,6 +407,15 @@ class Param:
 
 
 @dataclass(frozen=True, slots=True)
+class GenericParam:
+    """A type parameter of a generic function and the traits it must implement:
+    `T: PartialOrd + Clone` is GenericParam("T", ("PartialOrd", "Clone"))."""
+
+    name: str
+    bounds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Fn(Item):
     name: str
     params: tuple[Param, ...]
@@ -416,6 +425,7 @@ class Fn(Item):
     public: bool = True
     attrs: tuple[str, ...] = ()
     receiver: SelfParam | None = None  # methods
+    generics: tuple[GenericParam, ...] = ()  # `fn f<T: PartialOrd + Clone>(...)`
 
 
 @dataclass(frozen=True, slots=True)

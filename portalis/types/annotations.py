@@ -64,6 +64,12 @@ class TypeScope:
                 node = cst.parse_expression(value)
             except cst.ParserSyntaxError:
                 continue
+            if _is_typevar_call(node, name):
+                # `T = TypeVar("T")` (no bound, no constraints): a type parameter of the generic
+                # functions that use it; their bounds come from their bodies
+                # (portalis/analysis/generics.py).
+                self.aliases[name] = T.typevar(name)
+                continue
             if not isinstance(node, (cst.Subscript, cst.Name, cst.Attribute, cst.BinaryOperation)):
                 continue
             if isinstance(node, cst.Name) and node.value not in _BUILTIN and node.value not in self.aliases:
@@ -86,6 +92,16 @@ class TypeScope:
             else:
                 scope.imports[imp.alias or imp.name] = (imp.module, imp.name)
         return scope
+
+
+def _is_typevar_call(node: cst.BaseExpression, name: str) -> bool:
+    """`TypeVar("name")` or `typing.TypeVar("name")` with no other argument."""
+    if not isinstance(node, cst.Call) or len(node.args) != 1 or node.args[0].keyword is not None:
+        return False
+    f = node.func
+    callee = f.value if isinstance(f, cst.Name) else f.attr.value if isinstance(f, cst.Attribute) else None
+    arg = node.args[0].value
+    return callee == "TypeVar" and isinstance(arg, cst.SimpleString) and arg.evaluated_value == name and name.isidentifier()
 
 
 def resolve_annotation(text: str, scope: TypeScope) -> PyType:

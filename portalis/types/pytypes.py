@@ -18,6 +18,30 @@ EXC = PyType(kind="exc")  # an exception object (caught, or passed around)
 NUM = PyType(kind="num")
 
 
+def typevar(name: str = "T") -> PyType:
+    """A type parameter of a generic function (a TypeVar, or an unannotated value the body only
+    compares, hashes, copies or prints): a Rust generic `T` with the bounds the analysis found
+    (FunctionFacts.generics)."""
+    return PyType(kind="typevar", name=name)
+
+
+def typevars_in(t: PyType) -> set[str]:
+    """The names of the type parameters a type mentions."""
+    found = {t.name} if t.kind == "typevar" and t.name else set()
+    for a in t.args:
+        found |= typevars_in(a)
+    return found
+
+
+def substitute(t: PyType, binding: dict[str, PyType]) -> PyType:
+    """t with its type parameters replaced (a generic signature instantiated at concrete types)."""
+    if t.kind == "typevar":
+        return binding.get(t.name or "", t)
+    if not t.args:
+        return t
+    return t.model_copy(update={"args": tuple(substitute(a, binding) for a in t.args)})
+
+
 def list_of(t: PyType) -> PyType:
     return PyType(kind="list", args=(t,))
 

@@ -131,6 +131,8 @@ def owned_type(t: PyType, holes: bool = False) -> ir.Type:
         return ir.TPath("regex::Regex")
     if k == "re_match":
         return ir.TPath("crate::pyrt::ReMatch")
+    if k == "typevar" and t.name:
+        return ir.TPath(t.name)  # a generic parameter of the function (FunctionFacts.generics)
     if k == "opaque":
         # A Python type with no Rust item in the crate (portalis/names.py): its placeholder.
         return ir.TPath("crate::pyrt::Opaque")
@@ -142,7 +144,7 @@ def param_type(t: PyType, mutated: bool = False, resized: bool = True) -> ir.Typ
     (&str, &[T], &PyDict), containers mutated in place by &mut (the caller sees the change,
     as in Python): `&mut [T]` for a list whose length the function never changes (it only
     sorts, reverses or assigns items), `&mut Vec<T>` otherwise."""
-    if is_copy(t) or t.kind in ("optional", "tuple", "bigint"):
+    if is_copy(t) or t.kind in ("optional", "tuple", "bigint", "typevar"):
         return owned_type(t)
     if mutated and t.kind == "list" and not resized:
         return ir.TRef(ir.TSlice(owned_type(t.args[0])), mutable=True)
