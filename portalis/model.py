@@ -143,6 +143,8 @@ class PyType(BaseModel):
     def __str__(self) -> str:
         if self.kind == "class":
             return self.name or "?"
+        if self.kind == "typevar":
+            return self.name or "T"
         if self.kind == "optional":
             return f"Optional[{self.args[0]}]"
         if self.args:
