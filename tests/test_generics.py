@@ -120,8 +120,12 @@ def test_bounds_of_a_callee_are_the_callers() -> None:
 def test_a_use_no_trait_expresses_is_ptl110_naming_it() -> None:
     sig = _sig(GENERIC_SRC, "pick")
     assert not sig.facts.generics
-    (d,) = [d for d in sig.diagnostics if d.code == "PTL110"]
-    assert "not generic" in d.message and "`x.key == v`: compares a value of type unknown with one of type T" in d.message
+    diags = [d for d in sig.diagnostics if d.code == "PTL110"]
+    assert [d.message.split("`")[1] for d in diags] == ["xs", "v"]  # one per parameter, as before generics
+    assert all("; not generic: `x.key == v`: compares a value of type unknown with one of type T" in d.message for d in diags)
+    assert not sig.params  # left out of the stub, as before
+    attr = _sig("def f(xs):\n    return len(xs) + xs.size\n", "f")
+    assert any("not generic: `xs.size`: attribute `size` of a list[T]" in d.message for d in attr.diagnostics)
 
 
 def test_parameters_the_evidence_types_keep_their_types() -> None:

@@ -1491,6 +1491,8 @@ def decide(observations: list[Observation], floats: bool = False) -> TypeEvidenc
         elif all(o.shape in ("sequence", "iterable", "sized") or (o.shape == "elements" and (o.elem is None or not T.is_known(o.elem)))
                  for o in observations):
             generic = "container"
+        elif all(o.shape == "none" for o in observations):
+            generic = "optional"  # `key=None`, `if key is None`: a callable if the body calls it
         return TypeEvidence(tried=_tried(observations), generic=generic)
     if shapes["none"] and t.kind != "optional":
         t = T.optional(t)

@@ -25,7 +25,8 @@ class TypeEvidence(BaseModel):
     weak: bool = False
     # Nothing pinned a type and what was seen fits a generic type parameter (portalis/analysis/
     # generics.py decides the bounds, or refuses): "value" (no observation: a T), "container"
-    # (only indexed, iterated, sized: a list[T]). None: not a candidate.
+    # (only indexed, iterated, sized: a list[T]), "optional" (only a None default and None
+    # tests: an Optional callable when the body calls it, `key=None`). None: not a candidate.
     generic: str | None = None
 
 

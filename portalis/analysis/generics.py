@@ -98,12 +98,18 @@ def body_bounds(node: cst.FunctionDef, scope: Scope, typevars: set[str], code, g
                             refuse(n, f"membership of {tl or 'unknown'} in {tr or 'unknown'}")
                             return
                         need(tl, PARTIAL_EQ if tr.kind == "list" else (HASH, EQ))
-                    else:
+                    elif not (tl is not None and tl.kind == "optional" and tr is not None and tr.kind == "none"):
                         refuse(n, "identity of a value of a type parameter")
                         return
                 left = right
         elif tn is cst.Call:
             f = n.func
+            # the callee's attribute is judged here (a method of a list of T is fine); its
+            # receiver and the arguments are visited below
+            for c in ([f.value] if type(f) is cst.Attribute else [f]) + [a.value for a in n.args]:
+                visit(c)
+            if use.refused is not None:
+                return
             args = [type_of(a.value, scope) for a in n.args]
             generic_args = any(_mentions(t) & typevars for t in args)
             if type(f) is cst.Attribute:
@@ -126,7 +132,12 @@ def body_bounds(node: cst.FunctionDef, scope: Scope, typevars: set[str], code, g
                     return
             elif type(f) is cst.Name:
                 name = f.value
-                if name in generic_functions and generic_args:
+                called = scope.names.get(name)
+                if called is not None and called.kind == "optional":
+                    called = called.args[0]
+                if called is not None and called.kind == "callable":
+                    pass  # a callable parameter (`key(x)`): its type says what it takes and gives
+                elif name in generic_functions and generic_args:
                     use.callees.add(name)
                 elif name in _ORDERING_BUILTINS and generic_args and all(a.keyword is None for a in n.args):
                     for t in args:
@@ -137,6 +148,7 @@ def body_bounds(node: cst.FunctionDef, scope: Scope, typevars: set[str], code, g
             elif generic_args:
                 refuse(n, "a value of a type parameter passed to a computed callee")
                 return
+            return  # the parts were visited above
         elif tn is cst.BinaryOperation:
             if (_mentions(type_of(n.left, scope)) | _mentions(type_of(n.right, scope))) & typevars:
                 t = type_of(n.left, scope)
@@ -144,8 +156,8 @@ def body_bounds(node: cst.FunctionDef, scope: Scope, typevars: set[str], code, g
                     refuse(n, "arithmetic on a value of a type parameter")
                     return
         elif tn is cst.Attribute:
-            if (t := type_of(n.value, scope)) is not None and t.kind == "typevar":
-                refuse(n, f"attribute `{n.attr.value}` of a value of a type parameter")
+            if _mentions(type_of(n.value, scope)) & typevars:
+                refuse(n, f"attribute `{n.attr.value}` of a {type_of(n.value, scope)}")
                 return
         elif tn is cst.Subscript:
             if (t := type_of(n.value, scope)) is not None and t.kind == "typevar":

@@ -1226,6 +1226,10 @@ class ExprLowering:
                     if kwargs:
                         raise Unsupported("PTL130", "keyword arguments to a local function", node)
                     return local.func.apply(self, args)
+                fn_type = local.ty if local.ty.kind == "callable" else (
+                    local.ty.args[0] if local.ty.kind == "optional" and local.narrowed and local.ty.args[0].kind == "callable" else None)
+                if fn_type is not None:
+                    return self.call_callable(self.expr(func), fn_type, node)
                 if local.ty.kind == "class":
                     # `obj(x)`: the class's own __call__
                     args, kwargs = self.call_args(node)
@@ -1500,6 +1504,11 @@ class ExprLowering:
                     seen[p.name] = v.ty if old is None else (unify(old, v.ty) or old)
                 out.append(owned(v))
                 continue
+            fn_type = p.py_type if p.py_type.kind == "callable" else (
+                p.py_type.args[0] if p.py_type.kind == "optional" and p.py_type.args[0].kind == "callable" else None)
+            if fn_type is not None:
+                out.append(self.callable_arg(v, fn_type, p.py_type.kind == "optional", f"parameter `{p.name}` of `{shown}`", node))
+                continue
             if p.py_type.kind in ("func", "iter"):
                 raise Unsupported("PTL111", f"parameter `{p.name}` of `{shown}` takes a function value")
             self.expect_local(v, p.py_type)
@@ -1517,6 +1526,36 @@ class ExprLowering:
             else:
                 out.append(owned(v))
         return out
+
+    def call_callable(self: "FunctionLowerer", f: Val, fn_type: PyType, node: cst.Call) -> Val:
+        """`key(x)` where key is a callable parameter (`&dyn Fn(A) -> R`): its arguments owned
+        as its parameter types."""
+        args, kwargs = self.call_args(node)
+        wanted = fn_type.args[:-1]
+        if kwargs or len(args) != len(wanted) or any(isinstance(a, StarredArg) for a in args):
+            raise Unsupported("PTL130", f"calling a {fn_type} with {len(args)} argument(s){' and keywords' if kwargs else ''}", node)
+        converted = tuple(owned_as(self._reread(a), t) for a, t in zip(args, wanted))
+        return Val(ir.Call(f.expr, converted), fn_type.args[-1], Mode.OWNED)
+
+    def callable_arg(self: "FunctionLowerer", v: Val, fn_type: PyType, optional: bool, what: str, node: cst.CSTNode | None) -> ir.Expr:
+        """A function value passed where a callable is expected: a callable parameter passed on
+        as is, None for an optional one, and a lambda, a module function or a builtin as a
+        borrowed closure applying it (`&|a: i64| f(a)`), `Some(..)` for an optional one."""
+        def some(e: ir.Expr) -> ir.Expr:
+            return ir.Call(ir.Path("Some"), (e,)) if optional else e
+
+        if v.ty.kind == "none" and optional:
+            return ir.Path("None")
+        if v.ty == fn_type or (optional and v.ty == T.optional(fn_type)):
+            return some(v.expr) if v.ty == fn_type else v.expr
+        if v.ty.kind != "func" or v.func is None:
+            raise Unsupported("PTL111", f"{what} takes a {fn_type}, given a {v.ty}", node)
+        names = [self.temp("a") for _ in fn_type.args[:-1]]
+        with self.in_closure():
+            result = v.func.apply(self, [Val(ir.Path(n), t, Mode.OWNED) for n, t in zip(names, fn_type.args[:-1])])
+            body = owned_as(self._reread(result), fn_type.args[-1])
+        params = tuple(ir.PTyped(ir.PBind(n), self.rust_type(t)) for n, t in zip(names, fn_type.args[:-1]))
+        return some(ir.Ref(ir.Closure(params, body)))
 
     def instantiated(self: "FunctionLowerer", sig, args: list[Val], kwargs: dict[str, Val]):
         """A generic callee's signature at the types this call passes (`list[T]` given a

@@ -34,6 +34,14 @@ class TRef(Type):
 
 
 @dataclass(frozen=True, slots=True)
+class TDynFn(Type):
+    """`dyn Fn(A, B) -> R`: the trait object of a callable passed as a value (behind a `&`)."""
+
+    params: tuple[Type, ...]
+    ret: Type
+
+
+@dataclass(frozen=True, slots=True)
 class TSlice(Type):
     inner: Type
 

@@ -38,6 +38,9 @@ def print_type(t: ir.Type) -> str:
         return f"&{lifetime}{'mut ' if t.mutable else ''}{print_type(t.inner)}"
     if isinstance(t, ir.TSlice):
         return f"[{print_type(t.inner)}]"
+    if isinstance(t, ir.TDynFn):
+        ret = "" if t.ret == ir.UNIT else f" -> {print_type(t.ret)}"
+        return f"dyn Fn({', '.join(print_type(p) for p in t.params)}){ret}"
     if isinstance(t, ir.TArray):
         return f"[{print_type(t.inner)}; {t.length}]"
     if isinstance(t, ir.TTuple):

@@ -155,6 +155,8 @@ def _resolve(node: cst.BaseExpression, scope: TypeScope) -> PyType:
         return _union([_resolve(node.left, scope), _resolve(node.right, scope)])
     if isinstance(node, cst.Subscript):
         name, module = _name_of(node.value, scope)
+        if module is None and name == "Callable":
+            return _callable(node, scope)
         args = [_resolve(_slice_expr(s), scope) for s in node.slice]
         if module is None and name in _GENERIC:
             kind = _GENERIC[name]
@@ -183,6 +185,15 @@ def _resolve(node: cst.BaseExpression, scope: TypeScope) -> PyType:
             raise AnnotationError(f"unsupported type `{name}`")
         return T.class_type(module, name)
     raise AnnotationError(f"unsupported annotation `{cst.Module(body=[]).code_for_node(node)}`")
+
+
+def _callable(node: cst.Subscript, scope: TypeScope) -> PyType:
+    """`Callable[[A, B], R]` (a parameter list of types, not `...`)."""
+    parts = [_slice_expr(s) for s in node.slice]
+    if len(parts) != 2 or not isinstance(parts[0], cst.List):
+        raise AnnotationError("Callable needs a list of parameter types and a result type")
+    params = tuple(_resolve(e.value, scope) for e in parts[0].elements)
+    return T.callable_of(params, _resolve(parts[1], scope))
 
 
 def _slice_expr(s: cst.SubscriptElement) -> cst.BaseExpression:

@@ -42,6 +42,12 @@ def substitute(t: PyType, binding: dict[str, PyType]) -> PyType:
     return t.model_copy(update={"args": tuple(substitute(a, binding) for a in t.args)})
 
 
+def callable_of(params: tuple[PyType, ...], result: PyType) -> PyType:
+    """`Callable[[A], B]`: a function passed as a value (`key=`); `args` are the parameter types
+    and, last, the result. Rust: `&dyn Fn(A) -> B` (a borrowed closure or function, Copy)."""
+    return PyType(kind="callable", args=(*params, result))
+
+
 def list_of(t: PyType) -> PyType:
     return PyType(kind="list", args=(t,))
 
@@ -74,7 +80,7 @@ def is_numeric(t: PyType) -> bool:
 
 def is_copy(t: PyType) -> bool:
     """Types whose Rust form is Copy: passing them never needs a borrow or a clone."""
-    if t.kind in ("int", "float", "bool", "none", "num"):
+    if t.kind in ("int", "float", "bool", "none", "num", "callable"):
         return True
     if t.kind == "tuple":
         return all(is_copy(a) for a in t.args)
