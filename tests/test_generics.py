@@ -20,8 +20,9 @@ from portalis.validate.cases import generated_cases
 from portalis.validate.methods import instantiated
 
 HEAPQ = Path(__import__("heapq").__file__).read_text(encoding="utf-8")
+BISECT = Path(__import__("bisect").__file__).read_text(encoding="utf-8")
 
-GENERIC_SRC = '''from typing import TypeVar
+GENERIC_SRC = '''from typing import Callable, TypeVar
 
 T = TypeVar("T")
 
@@ -52,7 +53,7 @@ def dedupe(xs):
     return out
 
 
-def bisect_left(a, x, lo=0, hi=-1):
+def lower_bound(a, x, lo=0, hi=-1):
     if lo < 0:
         raise ValueError('lo must be non-negative')
     if hi == -1:
@@ -67,7 +68,7 @@ def bisect_left(a, x, lo=0, hi=-1):
 
 
 def insort(a, x):
-    a.insert(bisect_left(a, x, 0, len(a)), x)
+    a.insert(lower_bound(a, x, 0, len(a)), x)
 
 
 def pick(xs, v):
@@ -130,7 +131,7 @@ def test_a_use_no_trait_expresses_is_ptl110_naming_it() -> None:
 
 def test_parameters_the_evidence_types_keep_their_types() -> None:
     """Only what nothing typed becomes T: `lo=0` and `hi=-1` stay ints."""
-    sig = _sig(GENERIC_SRC, "bisect_left")
+    sig = _sig(GENERIC_SRC, "lower_bound")
     assert not sig.diagnostics and str(sig.params[0].py_type) == "list[T]"
     assert [p.name for p in sig.params if p.py_type.kind == "typevar"] == ["x"]
 
@@ -158,7 +159,33 @@ def test_the_harness_instantiates_a_generic_function_at_int_and_str() -> None:
 
 # ---------------------------------------------------------------- differential (one cargo build)
 
-HEAP_SRC = HEAPQ.split("# If available, use C implementation")[0] + "\n\n" + GENERIC_SRC.replace("from typing import TypeVar\n", "from typing import TypeVar\n", 1)
+# The standard library's bisect (its key=None callables), called through wrappers: `key` is
+# keyword-only, and the differential calls are positional.
+CALLABLE_SRC = '''
+
+def find(a, x):
+    return bisect_right(a, x, 0, len(a))
+
+
+def place(a, x):
+    insort_left(a, x, 0, len(a))
+    return a
+
+
+def twice(v: int) -> int:
+    return 2 * v
+
+
+def apply_to(f: Callable[[int], int], x: int) -> int:
+    return f(x)
+
+
+def uses_apply(x: int) -> int:
+    return apply_to(twice, x) + apply_to(lambda v: v - 1, x) + apply_to(abs, x)
+'''
+
+HEAP_SRC = (GENERIC_SRC + "\n\n" + HEAPQ.split("# If available, use C implementation")[0] + "\n\n"
+            + BISECT.split("# Overwrite above definitions")[0] + CALLABLE_SRC)
 
 CALLS = [
     "heappush([1, 3, 5], 2)", "heappush(['b', 'd'], 'a')", "heappush([], 7)",
@@ -169,8 +196,11 @@ CALLS = [
     "largest([3, 9, 2])", "largest(['pear', 'apple'])", "largest([])",
     "count_equal([1, 2, 1, 1], 1)", "count_equal(['a', 'b'], 'c')",
     "dedupe([3, 1, 3, 2, 1])", "dedupe(['x', 'y', 'x'])",
-    "bisect_left([1, 2, 4, 4, 8], 4, 0, 5)", "bisect_left(['a', 'c', 'e'], 'd', 1, 3)", "bisect_left([1, 2], 3, -1, 2)",
+    "lower_bound([1, 2, 4, 4, 8], 4, 0, 5)", "lower_bound(['a', 'c', 'e'], 'd', 1, 3)", "lower_bound([1, 2], 3, -1, 2)",
     "insort([1, 3, 5], 4)", "insort(['a', 'c'], 'b')",
+    "find([1, 2, 2, 5], 2)", "find(['a', 'm', 'z'], 'n')", "find([], 3)",
+    "place([1, 2, 2, 5], 2)", "place(['b', 'd'], 'c')",
+    "uses_apply(4)", "uses_apply(-3)",
 ]
 
 
@@ -184,7 +214,9 @@ def test_generic_functions_translate(generic_run: DiffRun) -> None:
     module = generic_run.module_report()
     status = {f["name"]: f["status"] for f in module["functions"]}
     for name in ("heappush", "heappop", "heapify", "heapreplace", "heappushpop", "_siftdown", "_siftup",
-                 "largest", "count_equal", "dedupe", "bisect_left", "insort"):
+                 "largest", "count_equal", "dedupe", "lower_bound", "insort",
+                 "bisect_left", "bisect_right", "insort_left", "insort_right", "find", "place",
+                 "apply_to", "uses_apply"):
         assert status[name] == "translated", (name, status[name], module["diagnostics"])
     rust = (generic_run.crate_dir / "src" / "sample.rs").read_text(encoding="utf-8")
     assert "pub fn heappush<T: PartialOrd + Clone>(heap: &mut Vec<T>, item: T)" in rust
