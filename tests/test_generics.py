@@ -118,6 +118,14 @@ def test_bounds_of_a_callee_are_the_callers() -> None:
     assert pop is not None and pop.returns == T.typevar("T")
 
 
+def test_any_is_the_type_parameter_and_isinstance_refuses_it() -> None:
+    src = "from typing import Any\n\n\ndef last(xs: list[Any]) -> Any:\n    return xs[-1]\n\n\n" \
+          "def ints(xs: list[Any]) -> list[int]:\n    return [x for x in xs if isinstance(x, int)]\n"
+    last = _sig(src, "last")
+    assert str(last.params[0].py_type) == "list[T]" and last.facts.generics == {"T": ("Clone",)} and not last.diagnostics
+    assert any("not generic" in d.message and "isinstance" in d.message for d in _sig(src, "ints").diagnostics)
+
+
 def test_a_use_no_trait_expresses_is_ptl110_naming_it() -> None:
     sig = _sig(GENERIC_SRC, "pick")
     assert not sig.facts.generics

@@ -40,7 +40,7 @@ _ORDERING = {"LessThan", "LessThanEqual", "GreaterThan", "GreaterThanEqual"}
 _EQUALITY = {"Equal", "NotEqual"}
 # Builtins that take values of any type and need no trait of them (the container's length, its
 # order reversed, the list of an iterable).
-_NEUTRAL_BUILTINS = {"len", "reversed", "list", "range", "enumerate", "isinstance"}
+_NEUTRAL_BUILTINS = {"len", "reversed", "list", "range", "enumerate"}
 _ORDERING_BUILTINS = {"min", "max", "sorted"}
 # Methods of a list of T: those that compare its items, those that do not.
 _LIST_EQ_METHODS = {"index", "count", "remove"}

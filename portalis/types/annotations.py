@@ -180,6 +180,11 @@ def _resolve(node: cst.BaseExpression, scope: TypeScope) -> PyType:
         if module is None:
             if name in _BUILTIN:
                 return _BUILTIN[name]
+            if name == "Any":
+                # A value of any type: the function's type parameter (one per function, as for an
+                # unannotated value); its bounds come from the body, which is refused when it
+                # uses the value in a way no trait expresses (portalis/analysis/generics.py).
+                return T.typevar("T")
             if name in _GENERIC:
                 raise AnnotationError(f"bare `{name}` needs type arguments (e.g. {name}[int])")
             raise AnnotationError(f"unsupported type `{name}`")
