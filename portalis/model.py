@@ -143,6 +143,10 @@ class PyType(BaseModel):
     def __str__(self) -> str:
         if self.kind == "class":
             return self.name or "?"
+        if self.kind == "typevar":
+            return self.name or "T"
+        if self.kind == "callable" and self.args:
+            return f"Callable[[{', '.join(str(a) for a in self.args[:-1])}], {self.args[-1]}]"
         if self.kind == "optional":
             return f"Optional[{self.args[0]}]"
         if self.kind == "bytes" and self.name:
@@ -231,6 +235,13 @@ class FunctionFacts(BaseModel):
     nested: dict[str, NestedFacts] = Field(default_factory=dict)
     # Its ints may grow past i64 (None: nothing says so): the report shows the representation.
     ints: IntGrowth | None = None
+    # A generic function's type parameters (the `typevar` types its signature mentions) and the
+    # traits each must implement, from what the body does with their values (comparison:
+    # PartialOrd, a dict key: Hash + Eq...; portalis/analysis/generics.py). Empty: not generic.
+    generics: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # Why a function with type parameters cannot be generic (the first use no trait expresses):
+    # the type map reports it as PTL110.
+    generic_problem: str | None = None
 
 
 class FunctionSignature(BaseModel):

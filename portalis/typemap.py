@@ -302,6 +302,86 @@ def _infer(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], scope: TypeScop
             break
 
 
+GENERIC_PARAM = "T"
+
+
+def _generic_type(t: PyType) -> PyType:
+    """t with its unknown parts the type parameter (`list[unknown]` -> `list[T]`)."""
+    if t.kind == "unknown":
+        return T.typevar(GENERIC_PARAM)
+    if not t.args:
+        return t
+    return t.model_copy(update={"args": tuple(_generic_type(a) for a in t.args)})
+
+
+def _called_with(node: cst.FunctionDef | None, name: str) -> int | None:
+    """How many positional arguments every call `name(...)` in the body passes (None: never
+    called, or called with keywords, stars, or differing counts)."""
+    if node is None:
+        return None
+    counts = {len(c.args) if all(a.keyword is None and not a.star for a in c.args) else -1
+              for c in scan_function(node).calls if isinstance(c.func, cst.Name) and c.func.value == name}
+    if len(counts) != 1 or -1 in counts:
+        return None
+    return counts.pop()
+
+
+def _generalise(tm: ModuleTypeMap, evidence: ModuleEvidence, nodes: dict[str, cst.FunctionDef]) -> bool:
+    """Make the module's functions whose parameters nothing typed generic: a parameter the
+    evidence saw nothing done with (a candidate value: `item`) is a `T`, one only indexed,
+    iterated or measured is a `list[T]`, and the unknown elements of a container the evidence
+    pinned (`heap.append(item)`: `list[unknown]`) are `T`s. One type parameter per function: every
+    value of unknown type in it is assumed the same type (a function mixing two is then refused
+    by a comparison of a T with something else, or is more restrictive than Python, never
+    wrong). A parameter the body calls (`key(x)`, n arguments) is a `Callable[[T, ...], T]`,
+    Optional when it defaults to None and is only tested against None besides (`key=None`):
+    the bounds pass checks the guess (a result used as anything but a T is refused).
+    Whether the body's uses fit traits, and which, is decided after the signatures
+    settle (portalis/analysis/generics.py, FunctionFacts.generics); a use no trait expresses is
+    PTL110 there. Functions with conflicting evidence, or a parameter that may be None, are left
+    alone. Returns whether any function changed."""
+    changed = False
+    for i, sig in enumerate(tm.functions):
+        if sig.diagnostics or sig.kind != "function":
+            continue
+        found = evidence.function(sig.qualname)
+        if found is None or all(T.is_known(p.py_type) for p in sig.params):
+            continue
+        params = list(sig.params)
+        ok = True
+        for j, p in enumerate(params):
+            seen = found.params.get(p.name)
+            # `key=None` that only None was seen for (the older inference may have said None)
+            none_only = p.py_type.kind == "none" and seen is not None and seen.generic == "optional"
+            if (T.is_known(p.py_type) and not none_only) or p.variadic:
+                continue
+            if p.py_type.kind == "unknown" or none_only:
+                if seen is None or seen.generic is None:
+                    ok = False
+                    break
+                var = T.typevar(GENERIC_PARAM)
+                arity = _called_with(nodes.get(sig.name), p.name) if seen.generic in ("value", "optional") else None
+                if arity is not None and (p.default is None) == (seen.generic == "value") and p.default in (None, "None"):
+                    new = T.callable_of((var,) * arity, var)
+                    new = T.optional(new) if seen.generic == "optional" else new
+                elif seen.generic in ("value", "container") and p.default is None:
+                    new = var if seen.generic == "value" else T.list_of(var)
+                else:
+                    ok = False
+                    break
+            elif p.py_type.kind in ("list", "set", "tuple") and not (seen is not None and seen.conflict):
+                new = _generic_type(p.py_type)
+            else:
+                ok = False
+                break
+            tried = f" ({seen.tried})" if seen is not None and seen.tried else ""
+            params[j] = _learnt(p, new, TypeOrigin(source="use", line=sig.line, detail=f"generic: nothing pins a type{tried}"))
+        if ok:
+            tm.functions[i] = sig.model_copy(update={"params": params})
+            changed = True
+    return changed
+
+
 def _propagate_mutation(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], resized: dict[str, set[str]]) -> None:
     """A parameter passed on to a parameter that a function of this module changes in place is
     changed in place too (`def f(xs): g(xs)` where g appends to its argument; it is passed on
@@ -604,6 +684,8 @@ def _build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
     if any(c.methods for c in tm.classes):
         _infer_methods(tm, method_sources, scope, parsed)
     _infer(tm, nodes, scope, parsed)
+    if _generalise(tm, evidence, nodes):
+        _infer(tm, nodes, scope, parsed)  # the returns of the generic functions (`return heap[0]`: a T)
     if any(c.methods for c in tm.classes):
         _infer_methods(tm, method_sources, scope, parsed)
     tm.functions = [
@@ -639,9 +721,31 @@ def _local_facts(tm: ModuleTypeMap, analysis: ModuleAnalysis, parsed: ParsedModu
         found = analysis.local_facts(params, returns, fields)
     except RecursionError:
         return  # too deep for the walk: lowering learns the locals itself
-    tm.functions = [s.model_copy(update={"facts": found[s.qualname]}) if s.qualname in found else s for s in tm.functions]
+    tm.functions = [_with_facts(s, found[s.qualname], parsed) if s.qualname in found else s for s in tm.functions]
     for c in tm.classes:
         c.methods = [m.model_copy(update={"facts": found[m.qualname]}) if m.qualname in found else m for m in c.methods]
+
+
+def _with_facts(sig: FunctionSignature, facts, parsed: ParsedModule) -> FunctionSignature:
+    """sig with its facts; a generic function whose body uses a value of its type parameter in a
+    way no trait expresses is not translated (PTL110 naming the use)."""
+    update: dict = {"facts": facts}
+    if facts.generic_problem is not None:
+        # As before generics: the parameters nothing types are left out of the signature (its
+        # stub) with PTL110, which says what was tried and why the function is not generic.
+        diags = list(sig.diagnostics)
+        kept = []
+        for p in sig.params:
+            if not T.typevars_in(p.py_type):
+                kept.append(p)
+                continue
+            tried = next((o.detail.removeprefix("generic: nothing pins a type") for o in p.provenance
+                          if o.detail.startswith("generic: nothing pins a type")), "")
+            diags.append(_diag(parsed, "PTL110", f"parameter `{p.name}` has no type annotation and none could be inferred{tried}; "
+                               f"not generic: {facts.generic_problem}", sig.line, sig.name))
+        update["diagnostics"] = diags
+        update["params"] = kept
+    return sig.model_copy(update=update)
 
 
 def _int_facts(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], line) -> None:

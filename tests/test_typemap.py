@@ -57,6 +57,7 @@ SCOPE = TypeScope.build(
         ("P", T.class_type("shop.model", "Price")),
         ("model.Item", T.class_type("shop.model", "Item")),
         ("list[Optional[Item]]", T.list_of(T.optional(T.class_type("shop.model", "Item")))),
+        ("Callable[[int, str], bool]", T.callable_of((T.INT, T.STR), T.BOOL)),  # issue 11: callables
     ],
 )
 def test_resolve_annotation(text: str, expected) -> None:
@@ -65,7 +66,7 @@ def test_resolve_annotation(text: str, expected) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["list", "dict[str]", "tuple[int, ...]", "int | str", "Callable[[int], int]", "Unknown", "lambda: 1", "list[1:2]"],
+    ["list", "dict[str]", "tuple[int, ...]", "int | str", "Callable[..., int]", "Unknown", "lambda: 1", "list[1:2]"],
 )
 def test_unmappable_annotations_raise(text: str) -> None:
     with pytest.raises(AnnotationError):
@@ -145,7 +146,7 @@ def bump(item: Item) -> None:
 
 
 def missing(a, b: int) -> int:
-    return b
+    return b + a.size
 
 
 def no_return_annotation(a: int):

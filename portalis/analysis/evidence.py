@@ -34,6 +34,7 @@ import libcst as cst
 from portalis.analysis import rules
 from portalis.analysis.docstrings import docstring_evidence, value_type
 from portalis.analysis.facts import FunctionEvidence, ModuleEvidence, TypeEvidence
+from portalis.analysis.generics import body_bounds, ordered, settle
 from portalis.analysis.narrowing import not_none_at
 from portalis.analysis.uses import Body, Use, collect
 from portalis.analysis.values import ITER, Scope, arithmetic, bind_target, element_type, join_values, literal_type, type_of
@@ -199,6 +200,7 @@ class ModuleAnalysis:
             if now_returns == last_returns and now_fields == last_fields:
                 reusable = {q: sc for q, sc in scopes.items() if now_params.get(q) == last_params.get(q)}
         out: dict[str, FunctionFacts] = {}
+        generic_scopes: dict[str, tuple[FunctionUnit, Scope, set[str]]] = {}
         for q, u in self.units.items():
             scope = reusable.get(q) or context.scope(u)
             # Names that may be None: where the flow says one is not (`if best is None: best =
@@ -225,7 +227,24 @@ class ModuleAnalysis:
                     if n in found and any(_reads(v, optional - {n} - nonnull.get(id(v), frozenset())) for v in values):
                         del found[n]
             out[q] = FunctionFacts(locals=dict(sorted(found.items())), nested=self._nested(u, scope))
+            typevars = set().union(*(T.typevars_in(t) for t in params.get(q, {}).values() if t is not None)) if params.get(q) else set()
+            if typevars and u.cls is None:
+                generic_scopes[q] = (u, scope, typevars)
+        if generic_scopes:
+            self._generic_facts(generic_scopes, out)
         return out
+
+    def _generic_facts(self, found: dict[str, tuple[FunctionUnit, Scope, set[str]]], out: dict[str, FunctionFacts]) -> None:
+        """The trait bounds of the module's generic functions (portalis/analysis/generics.py),
+        settled across the calls between them, into their facts."""
+        names = {u.node.name.value: q for q, (u, _, _) in found.items()}
+        uses = {u.node.name.value: body_bounds(u.node, scope, typevars, self.context.code, set(names))
+                for u, scope, typevars in found.values()}
+        for name, use in settle(uses).items():
+            q = names[name]
+            update = {"generic_problem": use.refused} if use.refused is not None else {
+                "generics": {v: ordered(b) for v, b in sorted(use.bounds.items())}}
+            out[q] = out[q].model_copy(update=update)
 
     def _nested(self, u: FunctionUnit, scope: Scope) -> dict[str, NestedFacts]:
         """The return types of functions defined in `u`'s body, evaluated with the argument
@@ -1476,7 +1495,15 @@ def decide(observations: list[Observation], floats: bool = False) -> TypeEvidenc
                 used.append(elems[0])
                 weak = weak or any(o.weak for o in elems)
     if t.kind == "unknown":
-        return TypeEvidence(tried=_tried(observations))
+        generic = None
+        if not observations:
+            generic = "value"
+        elif all(o.shape in ("sequence", "iterable", "sized") or (o.shape == "elements" and (o.elem is None or not T.is_known(o.elem)))
+                 for o in observations):
+            generic = "container"
+        elif all(o.shape == "none" for o in observations):
+            generic = "optional"  # `key=None`, `if key is None`: a callable if the body calls it
+        return TypeEvidence(tried=_tried(observations), generic=generic)
     if shapes["none"] and t.kind != "optional":
         t = T.optional(t)
         used.append(shapes["none"][0])

@@ -23,6 +23,11 @@ class TypeEvidence(BaseModel):
     # Pinned only by weak evidence (a number used with floats, a true division): the type map
     # takes it only where inference from the body found nothing.
     weak: bool = False
+    # Nothing pinned a type and what was seen fits a generic type parameter (portalis/analysis/
+    # generics.py decides the bounds, or refuses): "value" (no observation: a T), "container"
+    # (only indexed, iterated, sized: a list[T]), "optional" (only a None default and None
+    # tests: an Optional callable when the body calls it, `key=None`). None: not a candidate.
+    generic: str | None = None
 
 
 class FunctionEvidence(BaseModel):

@@ -318,6 +318,11 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
     if type(func) is cst.Name:
         name = func.value
         if name in scope.names:  # a local or parameter called: not a builtin
+            called = scope.names[name]
+            if called is not None and called.kind == "optional":
+                called = called.args[0]  # `key(x)` where key may be None: its result when it is not
+            if called is not None and called.kind == "callable" and called.args:
+                return called.args[-1]
             return None
         if name in _SIMPLE_RESULTS:
             return _SIMPLE_RESULTS[name]

@@ -1255,6 +1255,10 @@ class ExprLowering:
                     if kwargs:
                         raise Unsupported("PTL130", "keyword arguments to a local function", node)
                     return local.func.apply(self, args)
+                fn_type = local.ty if local.ty.kind == "callable" else (
+                    local.ty.args[0] if local.ty.kind == "optional" and local.narrowed and local.ty.args[0].kind == "callable" else None)
+                if fn_type is not None:
+                    return self.call_callable(self.expr(func), fn_type, node)
                 if local.ty.kind == "class":
                     # `obj(x)`: the class's own __call__
                     args, kwargs = self.call_args(node)
@@ -1480,12 +1484,16 @@ class ExprLowering:
         big = on_bigint(sig)
         if big is not None:  # a callee on num_bigint::BigInt (lower/bigint.py): called with i64s
             sig = big
+        sig = self.instantiated(sig, args, kwargs)
         out = self.lower_call_args(sig, shown, args, kwargs, node)
         if big is not None:
             self.use_crate("num-bigint")
             self.use_runtime("big_to_i64")
             out = [bigint_arg(e) for e in out]
+        lets, out = self.hoisted_after_mut_borrow(out)
         call: ir.Expr = ir.Call(ir.Path(target.path), tuple(out))
+        if lets:
+            call = ir.BlockExpr(ir.Block(tuple(lets), call))
         if sig.raises:
             call = self.propagate(call)
         if big is not None:
@@ -1525,6 +1533,11 @@ class ExprLowering:
                     seen[p.name] = v.ty if old is None else (unify(old, v.ty) or old)
                 out.append(owned(v))
                 continue
+            fn_type = p.py_type if p.py_type.kind == "callable" else (
+                p.py_type.args[0] if p.py_type.kind == "optional" and p.py_type.args[0].kind == "callable" else None)
+            if fn_type is not None:
+                out.append(self.callable_arg(v, fn_type, p.py_type.kind == "optional", f"parameter `{p.name}` of `{shown}`", node))
+                continue
             if p.py_type.kind in ("func", "iter"):
                 raise Unsupported("PTL111", f"parameter `{p.name}` of `{shown}` takes a function value")
             self.expect_local(v, p.py_type)
@@ -1542,6 +1555,74 @@ class ExprLowering:
             else:
                 out.append(owned(v))
         return out
+
+    def call_callable(self: "FunctionLowerer", f: Val, fn_type: PyType, node: cst.Call) -> Val:
+        """`key(x)` where key is a callable parameter (`&dyn Fn(A) -> R`): its arguments owned
+        as its parameter types."""
+        args, kwargs = self.call_args(node)
+        wanted = fn_type.args[:-1]
+        if kwargs or len(args) != len(wanted) or any(isinstance(a, StarredArg) for a in args):
+            raise Unsupported("PTL130", f"calling a {fn_type} with {len(args)} argument(s){' and keywords' if kwargs else ''}", node)
+        converted = tuple(owned_as(self._reread(a), t) for a, t in zip(args, wanted))
+        return Val(ir.Call(f.expr, converted), fn_type.args[-1], Mode.OWNED)
+
+    def callable_arg(self: "FunctionLowerer", v: Val, fn_type: PyType, optional: bool, what: str, node: cst.CSTNode | None) -> ir.Expr:
+        """A function value passed where a callable is expected: a callable parameter passed on
+        as is, None for an optional one, and a lambda, a module function or a builtin as a
+        borrowed closure applying it (`&|a: i64| f(a)`), `Some(..)` for an optional one."""
+        def some(e: ir.Expr) -> ir.Expr:
+            return ir.Call(ir.Path("Some"), (e,)) if optional else e
+
+        if v.ty.kind == "none" and optional:
+            return ir.Path("None")
+        if v.ty == fn_type or (optional and v.ty == T.optional(fn_type)):
+            return some(v.expr) if v.ty == fn_type else v.expr
+        if v.ty.kind != "func" or v.func is None:
+            raise Unsupported("PTL111", f"{what} takes a {fn_type}, given a {v.ty}", node)
+        names = [self.temp("a") for _ in fn_type.args[:-1]]
+        with self.in_closure():
+            result = v.func.apply(self, [Val(ir.Path(n), t, Mode.OWNED) for n, t in zip(names, fn_type.args[:-1])])
+            body = owned_as(self._reread(result), fn_type.args[-1])
+        params = tuple(ir.PTyped(ir.PBind(n), self.rust_type(t)) for n, t in zip(names, fn_type.args[:-1]))
+        return some(ir.Ref(ir.Closure(params, body)))
+
+    def instantiated(self: "FunctionLowerer", sig, args: list[Val], kwargs: dict[str, Val]):
+        """A generic callee's signature at the types this call passes (`list[T]` given a
+        `list[int]`: T is int), so its arguments and result convert as for a plain function.
+        Within a generic function, its own T passed on stays T (rustc infers the callee's)."""
+        if not sig.facts.generics:
+            return sig
+        binding: dict[str, PyType] = {}
+        given = [(p, a) for p, a in zip(sig.params, args) if not isinstance(a, StarredArg)]
+        given += [(p, kwargs[p.name]) for p in sig.params if p.name in kwargs]
+        for p, a in given:
+            _bind_typevars(p.py_type, a.ty, binding)
+        if not binding:
+            return sig
+        params = [p.model_copy(update={"py_type": T.substitute(p.py_type, binding)}) for p in sig.params]
+        return sig.model_copy(update={"params": params, "returns": T.substitute(sig.returns, binding)})
+
+    def hoisted_after_mut_borrow(self: "FunctionLowerer", out: list[ir.Expr]) -> tuple[list[ir.Stmt], list[ir.Expr]]:
+        """Arguments after a `&mut x` that read x are evaluated first, into temporaries: Rust
+        evaluates arguments in order, and `f(heap, 0, heap.len() - 1)` reads `heap` while the
+        first argument holds it mutably borrowed (E0502); Python read it before the call ran."""
+        lets: list[ir.Stmt] = []
+        borrowed: set[str] = set()
+        result: list[ir.Expr] = []
+        for e in out:
+            if borrowed and not isinstance(e, ir.Path) and any(_mentions_name(e, b) for b in borrowed):
+                if not all(isinstance(x, (ir.Path, ir.Ref, ir.IntLit, ir.BoolLit, ir.FloatLit)) for x in result):
+                    return [], out  # an earlier argument with effects would run after it
+                tmp = self.temp("arg")
+                lets.append(ir.Let(ir.bind(tmp, False), None, e))
+                e = ir.Path(tmp)
+            root = e.operand if isinstance(e, ir.Ref) and e.mutable else e
+            if (isinstance(e, ir.Ref) and e.mutable) or (isinstance(e, ir.Path) and any(
+                    loc.mutable_ref and loc.name == e.name for loc in self.locals.values())):
+                if isinstance(root, ir.Path):
+                    borrowed.add(root.name.lstrip("*"))
+            result.append(e)
+        return lets, (result if lets else out)
 
     def gather_variadic(self: "FunctionLowerer", sig, args: list[Val], node: cst.CSTNode | None) -> list[Val]:
         """Positional arguments with those a `*args` parameter takes gathered into one list:
@@ -1921,6 +2002,31 @@ def _compare_ref(v: Val) -> ir.Expr:
     if v.mode is Mode.REF:
         return ir.Unary("*", v.expr)
     return v.expr
+
+
+def _bind_typevars(param: PyType, arg: PyType, binding: dict[str, PyType]) -> None:
+    """Match a parameter's type against an argument's: each type parameter the first time it
+    meets a known type is bound to it."""
+    if param.kind == "typevar" and param.name:
+        if param.name not in binding and T.is_known(arg) and arg.kind != "typevar":
+            binding[param.name] = arg
+        return
+    if param.kind == arg.kind and len(param.args) == len(arg.args):
+        for a, b in zip(param.args, arg.args):
+            _bind_typevars(a, b, binding)
+
+
+def _mentions_name(node: object, name: str) -> bool:
+    """Whether an IR expression reads the variable `name`."""
+    import dataclasses
+
+    if isinstance(node, ir.Path):
+        return node.name.lstrip("*") == name
+    if isinstance(node, (tuple, list)):
+        return any(_mentions_name(x, name) for x in node)
+    if dataclasses.is_dataclass(node):
+        return any(_mentions_name(getattr(node, f.name), name) for f in dataclasses.fields(node))
+    return False
 
 
 def _unify_all(types: list[PyType], node: cst.CSTNode) -> PyType:

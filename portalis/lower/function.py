@@ -293,7 +293,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 prologue.append(ir.Let(binding(name, rebound or p.name in self.mutated_locals), owned_type(ty),
                                        owned(Val(ir.Path(name), ty, Mode.REF))))
             else:
-                mode = Mode.REF if isinstance(ptype, ir.TRef) else Mode.PLACE
+                mode = Mode.REF if isinstance(ptype, ir.TRef) and ty.kind != "callable" else Mode.PLACE
                 self.locals[p.name] = Local(name, ty, mode, param=True)
                 if ty.kind == "str" and not rebound and p.name not in self.mutated_locals and p.name in indexed:
                     # Indexed in a loop and never rebound: its characters, collected once.
@@ -368,6 +368,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             body=ir.Block(tuple(items + prologue + stmts), tail),
             attrs=attrs,
             receiver=receiver,
+            generics=generic_params(self.sig),
         )
         return fn if self.infer_only else fix_mutability(fn)
 
@@ -730,6 +731,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         if not current:
             return current
         bound: set[str] = set()
+        values: dict[str, list[cst.BaseExpression | None]] = {}
         for n in iter_nodes(loop.body):
             targets: list[cst.BaseExpression] = []
             t = type(n)
@@ -738,9 +740,34 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             elif t is cst.AnnAssign or t is cst.AugAssign:
                 targets = [n.target]
             for target in targets:
+                if type(target) is cst.Name and t is cst.Assign:
+                    values.setdefault(target.value, []).append(n.value)
+                    continue
                 for x in iter_nodes(target):
                     if type(x) is cst.Name:
                         bound.add(x.value)
+                        values.setdefault(x.value, []).append(None)
+
+        def not_none(e: cst.BaseExpression | None, seen: frozenset[str]) -> bool:
+            # What the loop assigns that is certainly not None keeps the narrowing (`hi = mid`
+            # with `mid = (lo + hi) // 2`): a literal, arithmetic, len(), a local of a type
+            # that is not Optional, or a name every assignment of which in the loop is so.
+            if e is None:
+                return False
+            if type(e) in (cst.Integer, cst.Float, cst.SimpleString, cst.BinaryOperation):
+                return True
+            if type(e) is cst.Call and type(e.func) is cst.Name and e.func.value == "len":
+                return True
+            if type(e) is cst.Name:
+                if e.value in values:
+                    return e.value not in seen and all(not_none(v, seen | {e.value}) for v in values[e.value])
+                local = self.locals.get(e.value)
+                return local is not None and T.is_known(local.ty) and local.ty.kind not in ("optional", "none")
+            return False
+
+        for name, assigned in values.items():
+            if name in current and not all(not_none(v, frozenset({name})) for v in assigned):
+                bound.add(name)
         state = frozenset(n for n in current if n not in bound)
         self.set_narrow_state(state)
         return state
@@ -1451,6 +1478,18 @@ def _bool_if(e: ir.IfExpr) -> ir.Expr:
     ):
         return e.cond if e.then.tail.value else ir.Unary("!", e.cond)
     return e
+
+
+def generic_params(sig: FunctionSignature) -> tuple[ir.GenericParam, ...]:
+    """The type parameters of a generic function with the bounds the analysis found
+    (FunctionFacts.generics); a type parameter the signature mentions without facts (a stub of a
+    function the analysis refused) gets Clone, which every value the translation passes around
+    needs."""
+    mentioned: set[str] = set()
+    for p in sig.params:
+        mentioned |= T.typevars_in(p.py_type)
+    mentioned |= T.typevars_in(sig.returns)
+    return tuple(ir.GenericParam(v, tuple(sig.facts.generics.get(v, ("Clone",)))) for v in sorted(mentioned))
 
 
 def _first_param(node: cst.FunctionDef) -> str | None:

@@ -17,7 +17,7 @@ from portalis.lower.constants import is_computed, lower_computed
 from portalis.lower.bigint import CRATES as BIGINT_CRATES
 from portalis.lower.bigint import lower_bigint_function
 from portalis.lower.context import ModuleEnv, Unsupported
-from portalis.lower.function import lower_function
+from portalis.lower.function import generic_params, lower_function
 from portalis.names import Names, ResolvedMaps
 from portalis.memo import node_memo
 from portalis.model import (
@@ -71,6 +71,7 @@ def stub_fn(sig: FunctionSignature, message: str, receiver: ir.SelfParam | None 
         params=params,
         ret=ret,
         receiver=receiver,
+        generics=generic_params(sig),
         body=ir.Block(tail=ir.Macro("todo", fmt=message)),
         attrs=("allow(unused_variables)",) if all(p.name == p.name.lower() for p in sig.params) and sig.name == sig.name.lower()
         else ("allow(unused_variables, non_snake_case)",),

@@ -34,6 +34,14 @@ class TRef(Type):
 
 
 @dataclass(frozen=True, slots=True)
+class TDynFn(Type):
+    """`dyn Fn(A, B) -> R`: the trait object of a callable passed as a value (behind a `&`)."""
+
+    params: tuple[Type, ...]
+    ret: Type
+
+
+@dataclass(frozen=True, slots=True)
 class TSlice(Type):
     inner: Type
 
@@ -414,6 +422,15 @@ class Param:
 
 
 @dataclass(frozen=True, slots=True)
+class GenericParam:
+    """A type parameter of a generic function and the traits it must implement:
+    `T: PartialOrd + Clone` is GenericParam("T", ("PartialOrd", "Clone"))."""
+
+    name: str
+    bounds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Fn(Item):
     name: str
     params: tuple[Param, ...]
@@ -423,6 +440,7 @@ class Fn(Item):
     public: bool = True
     attrs: tuple[str, ...] = ()
     receiver: SelfParam | None = None  # methods
+    generics: tuple[GenericParam, ...] = ()  # `fn f<T: PartialOrd + Clone>(...)`
 
 
 @dataclass(frozen=True, slots=True)

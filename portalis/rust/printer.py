@@ -38,6 +38,9 @@ def print_type(t: ir.Type) -> str:
         return f"&{lifetime}{'mut ' if t.mutable else ''}{print_type(t.inner)}"
     if isinstance(t, ir.TSlice):
         return f"[{print_type(t.inner)}]"
+    if isinstance(t, ir.TDynFn):
+        ret = "" if t.ret == ir.UNIT else f" -> {print_type(t.ret)}"
+        return f"dyn Fn({', '.join(print_type(p) for p in t.params)}){ret}"
     if isinstance(t, ir.TArray):
         return f"[{print_type(t.inner)}; {t.length}]"
     if isinstance(t, ir.TTuple):
@@ -407,7 +410,8 @@ class Printer:
             ret = "" if it.ret == ir.UNIT else f" -> {print_type(it.ret)}"
             attrs = "".join(f"#[{a}]\n" for a in it.attrs)
             vis = "pub " if it.public else ""
-            return f"{doc_comment(it.doc)}{attrs}{vis}fn {it.name}({params}){ret} {self.block(it.body)}"
+            generics = print_generics(it.generics)
+            return f"{doc_comment(it.doc)}{attrs}{vis}fn {it.name}{generics}({params}){ret} {self.block(it.body)}"
         if isinstance(it, ir.Struct):
             derives = f"#[derive({', '.join(it.derives)})]\n" if it.derives else ""
             fields = "".join(f"pub {f.name}: {print_type(f.type)},\n" for f in it.fields)
@@ -426,6 +430,14 @@ class Printer:
         if isinstance(it, ir.Use):
             return f"use {it.path};"
         raise TypeError(f"not a Rust item: {it!r}")
+
+
+def print_generics(generics: tuple[ir.GenericParam, ...]) -> str:
+    """`<T: PartialOrd + Clone, U>`, or nothing for a function that is not generic."""
+    if not generics:
+        return ""
+    shown = [f"{g.name}: {' + '.join(g.bounds)}" if g.bounds else g.name for g in generics]
+    return f"<{', '.join(shown)}>"
 
 
 def doc_comment(doc: str | None) -> str:

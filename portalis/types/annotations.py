@@ -65,6 +65,12 @@ class TypeScope:
                 node = cst.parse_expression(value)
             except cst.ParserSyntaxError:
                 continue
+            if _is_typevar_call(node, name):
+                # `T = TypeVar("T")` (no bound, no constraints): a type parameter of the generic
+                # functions that use it; their bounds come from their bodies
+                # (portalis/analysis/generics.py).
+                self.aliases[name] = T.typevar(name)
+                continue
             if not isinstance(node, (cst.Subscript, cst.Name, cst.Attribute, cst.BinaryOperation)):
                 continue
             if isinstance(node, cst.Name) and node.value not in _BUILTIN and node.value not in self.aliases:
@@ -87,6 +93,16 @@ class TypeScope:
             else:
                 scope.imports[imp.alias or imp.name] = (imp.module, imp.name)
         return scope
+
+
+def _is_typevar_call(node: cst.BaseExpression, name: str) -> bool:
+    """`TypeVar("name")` or `typing.TypeVar("name")` with no other argument."""
+    if not isinstance(node, cst.Call) or len(node.args) != 1 or node.args[0].keyword is not None:
+        return False
+    f = node.func
+    callee = f.value if isinstance(f, cst.Name) else f.attr.value if isinstance(f, cst.Attribute) else None
+    arg = node.args[0].value
+    return callee == "TypeVar" and isinstance(arg, cst.SimpleString) and arg.evaluated_value == name and name.isidentifier()
 
 
 def resolve_annotation(text: str, scope: TypeScope) -> PyType:
@@ -140,6 +156,8 @@ def _resolve(node: cst.BaseExpression, scope: TypeScope) -> PyType:
         return _union([_resolve(node.left, scope), _resolve(node.right, scope)])
     if isinstance(node, cst.Subscript):
         name, module = _name_of(node.value, scope)
+        if module is None and name == "Callable":
+            return _callable(node, scope)
         args = [_resolve(_slice_expr(s), scope) for s in node.slice]
         if module is None and name in _GENERIC:
             kind = _GENERIC[name]
@@ -163,11 +181,25 @@ def _resolve(node: cst.BaseExpression, scope: TypeScope) -> PyType:
         if module is None:
             if name in _BUILTIN:
                 return _BUILTIN[name]
+            if name == "Any":
+                # A value of any type: the function's type parameter (one per function, as for an
+                # unannotated value); its bounds come from the body, which is refused when it
+                # uses the value in a way no trait expresses (portalis/analysis/generics.py).
+                return T.typevar("T")
             if name in _GENERIC:
                 raise AnnotationError(f"bare `{name}` needs type arguments (e.g. {name}[int])")
             raise AnnotationError(f"unsupported type `{name}`")
         return T.class_type(module, name)
     raise AnnotationError(f"unsupported annotation `{cst.Module(body=[]).code_for_node(node)}`")
+
+
+def _callable(node: cst.Subscript, scope: TypeScope) -> PyType:
+    """`Callable[[A, B], R]` (a parameter list of types, not `...`)."""
+    parts = [_slice_expr(s) for s in node.slice]
+    if len(parts) != 2 or not isinstance(parts[0], cst.List):
+        raise AnnotationError("Callable needs a list of parameter types and a result type")
+    params = tuple(_resolve(e.value, scope) for e in parts[0].elements)
+    return T.callable_of(params, _resolve(parts[1], scope))
 
 
 def _slice_expr(s: cst.SubscriptElement) -> cst.BaseExpression:

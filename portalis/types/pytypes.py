@@ -22,6 +22,36 @@ EXC = PyType(kind="exc")  # an exception object (caught, or passed around)
 NUM = PyType(kind="num")
 
 
+def typevar(name: str = "T") -> PyType:
+    """A type parameter of a generic function (a TypeVar, or an unannotated value the body only
+    compares, hashes, copies or prints): a Rust generic `T` with the bounds the analysis found
+    (FunctionFacts.generics)."""
+    return PyType(kind="typevar", name=name)
+
+
+def typevars_in(t: PyType) -> set[str]:
+    """The names of the type parameters a type mentions."""
+    found = {t.name} if t.kind == "typevar" and t.name else set()
+    for a in t.args:
+        found |= typevars_in(a)
+    return found
+
+
+def substitute(t: PyType, binding: dict[str, PyType]) -> PyType:
+    """t with its type parameters replaced (a generic signature instantiated at concrete types)."""
+    if t.kind == "typevar":
+        return binding.get(t.name or "", t)
+    if not t.args:
+        return t
+    return t.model_copy(update={"args": tuple(substitute(a, binding) for a in t.args)})
+
+
+def callable_of(params: tuple[PyType, ...], result: PyType) -> PyType:
+    """`Callable[[A], B]`: a function passed as a value (`key=`); `args` are the parameter types
+    and, last, the result. Rust: `&dyn Fn(A) -> B` (a borrowed closure or function, Copy)."""
+    return PyType(kind="callable", args=(*params, result))
+
+
 def list_of(t: PyType) -> PyType:
     return PyType(kind="list", args=(t,))
 
@@ -54,7 +84,7 @@ def is_numeric(t: PyType) -> bool:
 
 def is_copy(t: PyType) -> bool:
     """Types whose Rust form is Copy: passing them never needs a borrow or a clone."""
-    if t.kind in ("int", "float", "bool", "none", "num"):
+    if t.kind in ("int", "float", "bool", "none", "num", "callable"):
         return True
     if t.kind == "tuple":
         return all(is_copy(a) for a in t.args)

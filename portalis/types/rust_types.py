@@ -133,6 +133,11 @@ def owned_type(t: PyType, holes: bool = False) -> ir.Type:
         return ir.TPath("regex::Regex")
     if k == "re_match":
         return ir.TPath("crate::pyrt::ReMatch")
+    if k == "callable" and t.args:
+        # A borrowed closure or function: `&dyn Fn(A) -> B`, Copy, fits in an Option (`key=None`).
+        return ir.TRef(ir.TDynFn(tuple(owned_type(a) for a in t.args[:-1]), owned_type(t.args[-1])))
+    if k == "typevar" and t.name:
+        return ir.TPath(t.name)  # a generic parameter of the function (FunctionFacts.generics)
     if k == "opaque":
         # A Python type with no Rust item in the crate (portalis/names.py): its placeholder.
         return ir.TPath("crate::pyrt::Opaque")
@@ -144,7 +149,7 @@ def param_type(t: PyType, mutated: bool = False, resized: bool = True) -> ir.Typ
     (&str, &[T], &PyDict), containers mutated in place by &mut (the caller sees the change,
     as in Python): `&mut [T]` for a list whose length the function never changes (it only
     sorts, reverses or assigns items), `&mut Vec<T>` otherwise."""
-    if is_copy(t) or t.kind in ("optional", "tuple", "bigint"):
+    if is_copy(t) or t.kind in ("optional", "tuple", "bigint", "typevar"):
         return owned_type(t)
     if mutated and t.kind == "list" and not resized:
         return ir.TRef(ir.TSlice(owned_type(t.args[0])), mutable=True)
@@ -162,6 +167,8 @@ def param_type(t: PyType, mutated: bool = False, resized: bool = True) -> ir.Typ
 def param_passing(t: PyType, mutated: bool = False, resized: bool = True) -> Passing:
     """How `param_type` passes a parameter, as data."""
     pt = param_type(t, mutated, resized)
+    if t.kind == "callable":
+        return Passing.VALUE  # `&dyn Fn(..)` is itself the (Copy) value passed
     if not isinstance(pt, ir.TRef):
         return Passing.VALUE
     if not pt.mutable:

@@ -55,7 +55,7 @@ from portalis.sandbox import Sandbox, SandboxPolicy
 from portalis.types.rust_types import rust_ident
 from portalis.validate.cargo import CargoRun, Toolchain, run_cargo
 from portalis.validate.literals import Raised, RenderError, RustLiterals, same
-from portalis.validate.methods import case_signature, instance_class, rust_callee
+from portalis.validate.methods import case_signature, instance_class, instantiated, rust_callee
 
 PROGRAM_NAME = "portalis_cases"
 FLOAT_REL_TOL = 1e-9  # f64 results: equal, or within this relative distance (summation order)
@@ -446,6 +446,7 @@ def render_program(
         if sig is None or not sig.typed:
             skipped[index] = f"{case.module}.{case.function} has no typed signature"
             continue
+        sig = instantiated(sig, case.args)  # a generic function at this case's types
         used: set[tuple[str, str]] = set()
         for t in [*(p.py_type for p in sig.params), sig.returns]:
             _classes_in(t, type_maps, used)

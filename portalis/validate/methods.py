@@ -15,7 +15,7 @@ function's signature, or for `C.m` the method's signature with the receiver as p
 
 from __future__ import annotations
 
-from portalis.model import ClassSignature, FunctionSignature, ModuleTypeMap, Passing, TypedParam
+from portalis.model import ClassSignature, FunctionSignature, ModuleTypeMap, Passing, PyType, TypedParam
 from portalis.types import pytypes as T
 
 CHECKED_KINDS = ("method", "init", "property", "staticmethod", "classmethod")
@@ -92,3 +92,37 @@ def plain_class_fields(type_maps: dict[str, ModuleTypeMap]) -> dict[str, list[st
             if not cls.is_dataclass and instance_class(cls):
                 out[f"{module}:{cls.name}"] = compared_fields(cls)
     return out
+
+
+def instantiated(sig: FunctionSignature, args: list) -> FunctionSignature:
+    """A generic function's signature at the types one case's argument values have (its type
+    parameters bound from the first argument that shows one: `[3, 1]` for a `list[T]` makes T
+    int); a type parameter nothing shows (an empty list) is int. Non-generic: sig itself."""
+    variables = set().union(*(T.typevars_in(p.py_type) for p in sig.params)) if sig.params else set()
+    if not variables:
+        return sig
+    from portalis.analysis.docstrings import value_type
+
+    binding: dict[str, PyType] = {}
+    for p, value in zip(sig.params, args):
+        try:
+            seen = value_type(value)
+        except Exception:  # noqa: BLE001 - an encoded value (a class instance) shows no type
+            seen = None
+        if seen is not None:
+            _bind(p.py_type, seen, binding)
+    for v in variables:
+        binding.setdefault(v, T.INT)
+    params = [p.model_copy(update={"py_type": T.substitute(p.py_type, binding)}) for p in sig.params]
+    return sig.model_copy(update={"params": params, "returns": T.substitute(sig.returns, binding)})
+
+
+def _bind(param: PyType, value: PyType, binding: dict[str, PyType]) -> None:
+    if param.kind == "typevar" and param.name:
+        if param.name not in binding and T.is_known(value):
+            binding[param.name] = value
+        return
+    if param.kind == value.kind and len(param.args) == len(value.args):
+        for a, b in zip(param.args, value.args):
+            _bind(a, b, binding)
+
