@@ -353,10 +353,13 @@ def run_portalis(*args: str, cwd: Path | None = None, env: dict[str, str] | None
 
 @pytest.fixture
 def instance(tmp_path: Path):
-    """A Dagster instance (SQLite) in a temp dir, for tests that materialize or tick sensors."""
+    """A Dagster instance (SQLite, through the storage dagster_home/dagster.yaml names) in a temp
+    dir, for tests that materialize or tick sensors."""
     import dagster as dg
+
+    from portalis_assets.storage import storage_config
 
     home = tmp_path / "home"
     home.mkdir()
-    with dg.instance_for_test(temp_dir=str(home)) as inst:
+    with dg.instance_for_test(temp_dir=str(home), overrides={"storage": storage_config(str(home))}) as inst:
         yield inst
