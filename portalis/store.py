@@ -138,6 +138,15 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
         ("diagnostics", "JSON"),
         ("created_at", "TIMESTAMP"),
     ],
+    # Behaviour validation's Python side per function (portalis/validate/behaviour.py: its cases with
+    # the originals' results), keyed by everything that side depends on (`case_keys`).
+    "case_cache": [
+        ("key", "VARCHAR PRIMARY KEY"),
+        ("module", "VARCHAR"),
+        ("function", "VARCHAR"),
+        ("payload", "JSON"),
+        ("created_at", "TIMESTAMP"),
+    ],
     # Facts about the whole instance, one row each (key `source_root`: the repository the module
     # partitions were last synced from; portalis/source_root.py).
     "instance_settings": [
@@ -148,7 +157,7 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
 }
 MODULE_TABLES = ("parsed_ast", "type_map", "rust_translation", "validation_report")
 # Tables with a `module` column that are not stages: purged with the module's partition too.
-MODULE_STATE_TABLES = ("translation_state", "translation_pending", "module_failures", "function_cache")
+MODULE_STATE_TABLES = ("translation_state", "translation_pending", "module_failures", "function_cache", "case_cache")
 
 
 class StoreError(RuntimeError):
@@ -516,6 +525,23 @@ class Store:
             con.execute("BEGIN TRANSACTION")
             try:
                 self._replace_in(con, "function_cache", {k: {**r, "created_at": created} for k, r in rows.items()}, "key")
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+    def case_cache_rows(self, keys: list[str]) -> dict[str, dict]:
+        """key -> the cached payload of behaviour validation's Python side (keys not there are left out)."""
+        return {k: json.loads(r["payload"]) for k, r in self.rows("case_cache", keys, key_column="key").items()}
+
+    def put_case_cache(self, entries: dict[str, tuple[str, str, dict]]) -> None:
+        """Keep these payloads (key -> (module, function, payload)), in one transaction."""
+        created = _now()
+        rows = {k: {"module": m, "function": f, "payload": json.dumps(p), "created_at": created} for k, (m, f, p) in entries.items()}
+        with self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                self._replace_in(con, "case_cache", rows, "key")
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")

@@ -46,7 +46,7 @@ from portalis.typemap import build_type_map
 from portalis.workers import parse_at, run_sharded, shared_pool, translate_printed, type_map_of
 from portalis.validate.cargo import run_cargo, rustfmt_clean
 from portalis.sandbox import SandboxPolicy
-from portalis.validate.behaviour import BehaviourReport, VerifyConfig, apply_verdicts, verify_crate
+from portalis.validate.behaviour import BehaviourReport, StoreCaseCache, VerifyConfig, apply_verdicts, verify_crate
 from portalis.validate.compile import check_modules
 from portalis.validate.safety import function_sources
 from portalis.validate.static import crate_safety, rustfmt_modules
@@ -471,6 +471,7 @@ def validation_report(
                         sandbox=SandboxPolicy(allow_unsandboxed=config.allow_unsandboxed or source_repo.allow_unsandboxed),
                     ),
                     modules=[k for k in keys if k in results],
+                    cache=StoreCaseCache(db),  # an unchanged function's cases are neither made nor run in Python again
                 )
             except Exception as exc:  # noqa: BLE001 - behaviour checks must never take the compile check down
                 verify_error = f"{type(exc).__name__}: {exc}"

@@ -315,10 +315,10 @@ def _result(call: str, expected: object, outcome: CaseOutcome) -> CaseResult:
     return CaseResult(call=call, expected=expected, actual=actual, rust_line=outcome.line)
 
 
-def reverify(package_dir: Path, crate_dir: Path, report: dict, toolchain: Toolchain, config: Any) -> Any:
+def reverify(package_dir: Path, crate_dir: Path, report: dict, toolchain: Toolchain, config: Any, cache: Any = None) -> Any:
     """Verify `crate_dir` again (after a test edited its Rust) against the package it was
     translated from, every function of `report` starting as merely translated; returns the
-    behaviour report."""
+    behaviour report. `cache`: a CaseCache for verify_crate."""
     from portalis.model import FunctionReport, FunctionStatus, ModuleValidation
     from portalis.parse import parse_file
     from portalis.source import SourceRoot, discover, resolve_root
@@ -336,7 +336,7 @@ def reverify(package_dir: Path, crate_dir: Path, report: dict, toolchain: Toolch
         ])
         for m in report["modules"]
     }
-    return verify_crate(crate_dir, src.root, parsed, type_maps, validations, toolchain, config)
+    return verify_crate(crate_dir, src.root, parsed, type_maps, validations, toolchain, config, cache=cache)
 
 
 def run_portalis(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -353,10 +353,13 @@ def run_portalis(*args: str, cwd: Path | None = None, env: dict[str, str] | None
 
 @pytest.fixture
 def instance(tmp_path: Path):
-    """A Dagster instance (SQLite) in a temp dir, for tests that materialize or tick sensors."""
+    """A Dagster instance (SQLite, through the storage dagster_home/dagster.yaml names) in a temp
+    dir, for tests that materialize or tick sensors."""
     import dagster as dg
+
+    from portalis_assets.storage import storage_config
 
     home = tmp_path / "home"
     home.mkdir()
-    with dg.instance_for_test(temp_dir=str(home)) as inst:
+    with dg.instance_for_test(temp_dir=str(home), overrides={"storage": storage_config(str(home))}) as inst:
         yield inst

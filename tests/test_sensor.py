@@ -163,7 +163,7 @@ def test_sensor_runs_translate_only_what_changed(tmp_path: Path, instance: dg.Da
     assert request.asset_selection == [dg.AssetKey("rust_crate")]
     store = Store(db)
     for table in (*MODULE_TABLES, *MODULE_STATE_TABLES):
-        rows = store.rows(table, key_column="key" if table == "function_cache" else "module")
+        rows = store.rows(table, key_column="key" if table in ("function_cache", "case_cache") else "module")
         assert "mod_05" not in {r["module"] for r in rows.values()}, table
     out = sync(instance, repo, tmp_path)
     assert out.success and out.removed == ["mod_05"] and out.retranslated == []

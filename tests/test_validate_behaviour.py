@@ -12,7 +12,7 @@ import pytest
 
 from portalis.model import FunctionStatus
 from portalis.pipeline import translate_path
-from portalis.validate.behaviour import VerifyConfig, nondeterministic_uses
+from portalis.validate.behaviour import VerifyConfig, case_keys, nondeterministic_uses
 
 from conftest import PYTHON, needs_cargo, reverify, run_portalis
 
@@ -202,6 +202,62 @@ def test_a_wrong_translation_fails_with_the_first_differing_case(shop, toolchain
     # the doctest comes first and is the first to differ: -7 // 2 == -4, Rust says -3
     assert bad.detail == "[doctest] floor_div(-7, 2): python -> -4, rust -> -3"
     assert verdicts["total"].status is FunctionStatus.VERIFIED  # unaffected
+
+
+class DictCaseCache:
+    """A CaseCache in memory that records what was asked and kept."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, tuple[str, str, dict]] = {}
+        self.puts: list[set[str]] = []
+
+    def get(self, keys: list[str]) -> dict[str, dict]:
+        return {k: json.loads(json.dumps(self.rows[k][2])) for k in keys if k in self.rows}  # as stored: JSON
+
+    def put(self, entries: dict[str, tuple[str, str, dict]]) -> None:
+        self.rows.update(entries)
+        self.puts.append({f for _, f, _ in entries.values()})
+
+
+def test_cached_cases_give_the_same_verdicts_without_running_python_again(shop, toolchain) -> None:
+    run, root, _ = shop
+    cache = DictCaseCache()
+    first = reverify(root / "repo" / "shop", run.out_dir, run.report, toolchain, CONFIG, cache=cache)
+    cached = {f for _, f, _ in cache.rows.values()}
+    # everything settled in Python is kept, untestable verdicts too; a function with a timeout is not
+    assert {"floor_div", "total", "down", "jitter"} <= cached and "spin" not in cached
+    again = reverify(root / "repo" / "shop", run.out_dir, run.report, toolchain, CONFIG, cache=cache)
+    assert cache.puts[1:] == []  # nothing new to keep: only spin ran in Python, and it is not kept
+    def view(report) -> dict:
+        return {v.function: (v.status, v.cases_total, v.cases_passed, v.detail, dict(v.origins)) for v in report.verdicts}
+    assert view(again) == view(first)
+    plain = {v.function: (v.status, v.cases_total) for v in run.behaviour.verdicts}  # the fixture: no cache
+    assert {f: (s, n) for f, (s, n, *_) in view(again).items()} == plain
+    assert again.for_module("shop.calc")["floor_div"].origins.keys() == {"doctest", "test", "hypothesis"}
+
+
+def test_case_keys_follow_the_code_a_function_can_reach(tmp_path: Path) -> None:
+    from portalis.parse import parse_source, source_module_from_text
+    from portalis.typemap import build_type_map
+
+    def keys(sources: dict[str, str], config: VerifyConfig = CONFIG) -> dict:
+        parsed = {m: parse_source(source_module_from_text(m, s), s) for m, s in sources.items()}
+        maps = {m: build_type_map(p) for m, p in parsed.items()}
+        targets = {m: {f.name: f for f in maps[m].functions} for m in ("pkg.a",)}
+        return case_keys(tmp_path, parsed, targets, maps, config)
+
+    base = {"pkg": "", "pkg.a": "from pkg.b import g\n\ndef f(x: int) -> int:\n    return g(x)\n",
+            "pkg.b": "from pkg.c import h\n\ndef g(x: int) -> int:\n    return h(x)\n",
+            "pkg.c": "def h(x: int) -> int:\n    return x\n", "pkg.other": "def z() -> int:\n    return 1\n"}
+    k = keys(base)
+    assert k == keys(dict(base))  # stable
+    assert k == keys({**base, "pkg.other": "def z() -> int:\n    return 2\n"})  # unreachable from pkg.a
+    for changed in ({"pkg.c": "def h(x: int) -> int:\n    return -x\n"},  # imported, transitively
+                    {"pkg": "X = 1\n"}):  # the package runs on import
+        assert keys({**base, **changed}) != k
+    assert keys(base, CONFIG.model_copy(update={"seed": 1})) != k
+    (tmp_path / "test_a.py").write_text("from pkg.a import f\n\ndef test_f():\n    assert f(1) == 1\n")
+    assert keys(base) != k  # a test file calls it
 
 
 def test_cli_verify_prints_statuses_and_writes_the_summary(tmp_path: Path) -> None:

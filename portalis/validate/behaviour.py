@@ -16,14 +16,25 @@ repository runs and every function is untested with the reason (`BehaviourReport
 - functions that are not translated (untranslated, compile_error) keep their status.
 
 `apply_verdicts(validations, report)` writes the verdicts into the ModuleValidation rows.
+
+The originals run in one Python worker for all modules (a worker per module cost a process start
+and the imports again for every module). With a `CaseCache` (the Dagster stage gives it the
+DuckDB store: `StoreCaseCache`), what the Python side found for a function (its cases with the
+originals' results, its notes, why it cannot be tested) is kept under the function's key
+(`case_keys`: its module's source and every module it imports, transitively; its signature; the
+case settings; the repository's test files): an unchanged function's cases are neither generated
+nor run in Python again, only in Rust.
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
+import sys
 import time
 from pathlib import Path
+from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
@@ -34,7 +45,7 @@ from portalis.validate.cargo import Toolchain
 from portalis.validate.cases import doctest_cases, find_test_files, generated_cases, repo_test_cases
 from portalis.validate.expected import PyCase, PyResult, run_python
 from portalis.validate.harness import PROGRAM_NAME, Case, CaseOutcome, run_cases
-from portalis.validate.literals import encode_value
+from portalis.validate.literals import decode_value, encode_value
 from portalis.validate.methods import case_signature, plain_class_fields
 
 # Modules whose use makes a function's result depend on something other than its arguments.
@@ -56,6 +67,10 @@ class VerifyConfig(BaseModel):
     doctests: bool = True
     repo_tests: bool = True
     sandbox: SandboxPolicy = Field(default_factory=SandboxPolicy, description="how repository code is run")
+    per_module_workers: bool = Field(
+        default=False, description="one Python worker per module (each module's Python time measured on its own; "
+        "slower: a process start and the imports per module)",
+    )
 
 
 class FunctionVerdict(BaseModel):
@@ -96,6 +111,95 @@ class BehaviourReport(BaseModel):
         for v in self.verdicts:
             out[v.status.value] = out.get(v.status.value, 0) + 1
         return out
+
+
+CASES_VERSION = "cases-1"  # bump when what is cached per function (or how cases are made) changes
+
+
+class CaseCache(Protocol):
+    """Where the Python side of a function's verification is kept, by the function's key."""
+
+    def get(self, keys: list[str]) -> dict[str, dict]: ...
+
+    def put(self, entries: dict[str, tuple[str, str, dict]]) -> None: ...  # key -> (module, function, payload)
+
+
+class StoreCaseCache:
+    """A CaseCache in the DuckDB store's `case_cache` table (portalis/store.py)."""
+
+    def __init__(self, store: Any) -> None:  # noqa: ANN401 - portalis.store.Store (imported lazily: no cycle)
+        self.store = store
+
+    def get(self, keys: list[str]) -> dict[str, dict]:
+        return self.store.case_cache_rows(keys)
+
+    def put(self, entries: dict[str, tuple[str, str, dict]]) -> None:
+        self.store.put_case_cache(entries)
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def case_keys(
+    source_root: Path,
+    parsed: dict[str, ParsedModule],
+    targets: dict[str, dict[str, FunctionSignature]],
+    type_maps: dict[str, ModuleTypeMap],
+    config: VerifyConfig,
+) -> dict[tuple[str, str], str]:
+    """(module, function) -> the key its cases and the originals' results are cached under: equal
+    keys, equal Python side. It covers the source of the module and of every module it imports,
+    transitively, with their packages (the code a call can reach); the signature (cases are made
+    from it); the case settings; the repository's test files (cases come from them); the fields
+    of plain classes (how results are read) and the Python version."""
+    from portalis.interface import interface_deps
+
+    tests = []
+    if config.repo_tests:
+        for f in find_test_files(source_root):
+            try:
+                tests.append((str(f.relative_to(source_root)), hashlib.sha256(f.read_bytes()).hexdigest()))
+            except OSError:
+                tests.append((str(f), "unreadable"))
+    settings = config.model_dump(include={"generated_per_function", "max_cases_per_function", "python_timeout_s", "repeat",
+                                          "seed", "doctests", "repo_tests"})
+    common = _digest(CASES_VERSION, settings, tests, plain_class_fields(type_maps), sys.version_info[:2])
+    closures: dict[str, str] = {}
+
+    def closure(module: str) -> str:
+        if module not in closures:
+            seen: set[str] = set()
+            todo = [module]
+            while todo:
+                m = todo.pop()
+                parts = m.split(".")
+                for name in [".".join(parts[:i]) for i in range(1, len(parts) + 1)]:  # packages run on import
+                    if name not in seen:
+                        seen.add(name)
+                        if name in parsed:
+                            todo.extend(interface_deps(parsed[name]))
+            closures[module] = _digest(sorted((m, parsed[m].source_sha256) for m in seen if m in parsed))
+        return closures[module]
+
+    return {(m, name): _digest(common, m, name, closure(m), sig.model_dump(mode="json"))
+            for m, fns in targets.items() for name, sig in fns.items()}
+
+
+def _case_payload(cases: list[Case], notes: list[str], blocker: str | None, no_generated: str | None) -> dict | None:
+    """What the Python side found for one function, as JSON (None: a value has no encoded form)."""
+    try:
+        return {"cases": [{**c.model_dump(exclude={"args", "expected", "changed"}), "args": [encode_value(a) for a in c.args],
+                           "expected": encode_value(c.expected), "changed": [encode_value(v) for v in c.changed]}
+                          for c in cases],
+                "notes": notes, "blocker": blocker, "no_generated": no_generated}
+    except (TypeError, ValueError):
+        return None
+
+
+def _cases_from(payload: dict) -> list[Case]:
+    return [Case(**{**c, "args": [decode_value(a) for a in c["args"]], "expected": decode_value(c["expected"]),
+                    "changed": [decode_value(v) for v in c["changed"]]}) for c in payload["cases"]]
 
 
 def nondeterministic_uses(parsed: ParsedModule, function: str) -> list[str]:
@@ -203,10 +307,12 @@ def verify_crate(
     modules: list[str] | None = None,
     program: str = PROGRAM_NAME,
     progress: ProgressSink | None = None,
+    cache: CaseCache | None = None,
 ) -> BehaviourReport:
     """Verify the translated functions of `modules` (default: all validated modules) against the
     crate in crate_dir (it must compile: quarantine already applied). The crate's other modules
-    may be called by these functions, so the crate holds all of them."""
+    may be called by these functions, so the crate holds all of them. With `cache`, functions
+    whose key is there skip case generation and the Python run (see `case_keys`)."""
     config = config or VerifyConfig()
     started = time.perf_counter()
     report = BehaviourReport()
@@ -250,7 +356,7 @@ def verify_crate(
     try:
         report.sandbox = box.level if box else ""
         _run_cases(box, crate_dir, source_root, parsed, targets, type_maps, toolchain, config, program, report, verdicts,
-                   progress or NO_PROGRESS)
+                   progress or NO_PROGRESS, cache)
     finally:
         if box is not None:
             box.close()
@@ -272,12 +378,17 @@ def _run_cases(
     report: BehaviourReport,
     verdicts: dict[tuple[str, str], FunctionVerdict],
     progress: ProgressSink = NO_PROGRESS,
+    cache: CaseCache | None = None,
 ) -> None:
     """Cases in Python, then in Rust, both in `box`; verdicts for every target."""
     timings = report.timings
     t0 = time.perf_counter()
     progress.stage("verify: gathering cases")
-    py_cases, no_generated = gather_cases(source_root, parsed, targets, type_maps, config)
+    keys = case_keys(source_root, parsed, targets, type_maps, config) if cache is not None else {}
+    cached = cache.get(sorted(set(keys.values()))) if cache is not None and keys else {}
+    fresh = {m: {n: sig for n, sig in fns.items() if keys.get((m, n)) not in cached} for m, fns in targets.items()}
+    fresh = {m: fns for m, fns in fresh.items() if fns}
+    py_cases, no_generated = gather_cases(source_root, parsed, fresh, type_maps, config) if fresh else ([], {})
     timings.cases_s = time.perf_counter() - t0
     fields = plain_class_fields(type_maps)
     for c in py_cases:
@@ -285,18 +396,26 @@ def _run_cases(
         c.mutated = [i for i, p in enumerate(sig.params) if p.mutated]
         c.fields = fields
 
-    # Python: one worker per module, so each module's time is its own.
+    # Python: one worker for every module (a module's time: its cases' own seconds), or one per module.
     results: dict[int, PyResult] = {}
     t0 = time.perf_counter()
-    progress.stage("verify: running the Python", total=len(targets))
-    for m in targets:
-        mine = [c for c in py_cases if c.module == m]
-        t1 = time.perf_counter()
-        if mine:
-            assert box is not None
-            results.update(run_python(mine, [source_root], config.python_timeout_s, config.repeat, sandbox=box))
-        timings.module_s[m] = time.perf_counter() - t1
-        progress.advance()
+    progress.stage("verify: running the Python", total=len(fresh))
+    if config.per_module_workers:
+        for m in fresh:
+            mine = [c for c in py_cases if c.module == m]
+            t1 = time.perf_counter()
+            if mine:
+                assert box is not None
+                results.update(run_python(mine, [source_root], config.python_timeout_s, config.repeat, sandbox=box))
+            timings.module_s[m] = time.perf_counter() - t1
+            progress.advance()
+    elif py_cases:
+        assert box is not None
+        results = run_python(py_cases, [source_root], config.python_timeout_s, config.repeat, sandbox=box)
+        for c in py_cases:
+            r = results.get(c.id)
+            timings.module_s[c.module] = timings.module_s.get(c.module, 0.0) + (r.seconds * config.repeat if r else 0.0)
+        progress.advance(len(fresh))
     timings.python_s = time.perf_counter() - t0
 
     # What Python did decides which cases go to Rust.
@@ -305,10 +424,13 @@ def _run_cases(
     rust_cases: list[Case] = []
     seen: set[tuple[str, str, str]] = set()
     per_function: dict[tuple[str, str], int] = {}
+    unsettled: set[tuple[str, str]] = set()  # a case timed out, crashed or never ran: not cached (load may differ)
     for c in sorted(py_cases, key=lambda c: (ORIGIN_ORDER.get(c.origin, 9), c.id)):
         key = (c.module, c.function)
         r = results.get(c.id)
         label = c.label or _label(c.function, r.args if r else None)
+        if r is None or r.status in ("timeout", "memory", "skipped", "crashed"):
+            unsettled.add(key)
         if r is None:
             continue
         if r.status == "nondeterministic":
@@ -348,6 +470,34 @@ def _run_cases(
             raised=r.raised if r.status == "raised" else None, stdout=r.stdout,
             label=label, origin=c.origin,
         ))
+
+    if cache is not None:
+        mine: dict[tuple[str, str], list[Case]] = {}
+        for case in rust_cases:
+            mine.setdefault((case.module, case.function), []).append(case)
+        entries = {}
+        for m, fns in fresh.items():
+            for name in fns:
+                key = (m, name)
+                payload = None if key in unsettled else _case_payload(mine.get(key, []), notes.get(key, []), blockers.get(key),
+                                                                      no_generated.get(key))
+                if payload is not None:
+                    entries[keys[key]] = (m, name, payload)
+        if entries:
+            cache.put(entries)
+        for m, fns in targets.items():  # the functions whose Python side is cached
+            for name in fns:
+                key = (m, name)
+                payload = cached.get(keys[key]) if m not in fresh or name not in fresh[m] else None
+                if payload is None:
+                    continue
+                rust_cases += _cases_from(payload)
+                if payload.get("notes"):
+                    notes[key] = list(payload["notes"])
+                if payload.get("blocker"):
+                    blockers[key] = payload["blocker"]
+                if payload.get("no_generated"):
+                    no_generated[key] = payload["no_generated"]
 
     outcomes: list[CaseOutcome] = []
     if rust_cases:

@@ -1,0 +1,139 @@
+"""Dagster's SQLite instance storage, with event writes that cost what the write costs.
+
+A run over N modules writes about 12 asset events per module (a planned event and a
+materialization per stage, the behaviour check's evaluation), each one twice (the run's shard and
+the cross-run index). Dagster's SQLite event log builds a new SQLAlchemy engine for every write
+(so every statement is compiled again), disposes it after, and commits with a full fsync: about
+20-130 ms an event on the shared 2-core machine, 15 minutes of a 2,000-module sync
+(benchmarks/scale.py). The SQLite event log has no batch write to turn on instead
+(`store_event_batch` is a loop over `store_event`).
+
+`PortalisSqliteStorage` is Dagster's `DagsterSqliteStorage` (same files, same schema: the UI and
+`dagster` CLI read them as before) whose event log keeps one engine and one open connection per
+database file and commits with `synchronous=NORMAL` (the databases are in WAL mode: a crash cannot
+corrupt them; a power cut may lose the last events, which a local run history can afford). Configured in
+dagster_home/dagster.yaml:
+
+    storage:
+      custom:
+        module: portalis_assets.storage
+        class: PortalisSqliteStorage
+        config: {base_dir: {env: DAGSTER_HOME}}
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+import sqlalchemy as sa
+from dagster._config import StringSource
+from dagster._core.storage.event_log.schema import AssetKeyTable
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
+from dagster._core.storage.sqlite_storage import DagsterSqliteStorage, _event_logs_directory
+from dagster._core.storage.sql import create_engine
+from dagster._serdes import ConfigurableClassData
+from sqlalchemy.pool import QueuePool
+
+MAX_ENGINES = 32  # run shards whose engines are kept (a long-lived webserver sees many runs)
+
+
+def _pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:  # noqa: ANN401
+    """Commit without a full fsync: WAL keeps the file consistent; only the last commits are at risk."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+class PortalisSqliteEventLogStorage(SqliteEventLogStorage):
+    """SqliteEventLogStorage with one engine per shard (its compiled statements are reused) and
+    connections that commit without fsync."""
+
+    def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None) -> None:
+        self._engines: dict[str, sa.engine.Engine] = {}
+        self._tables: set[str] = set()
+        super().__init__(base_dir, inst_data)
+
+    def _engine(self, shard: str) -> sa.engine.Engine:
+        engine = self._engines.pop(shard, None)  # popped and put back: the dict keeps recent shards last
+        if engine is None:
+            # One connection kept open per shard: closing the last connection to a WAL database
+            # checkpoints it with an fsync (~40 ms here), which is most of an event's cost.
+            # Uses are serialized by _db_lock, so the connection may move between threads.
+            engine = create_engine(self.conn_string_for_shard(shard), poolclass=QueuePool, pool_size=1, max_overflow=2,
+                                   connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
+            sa.event.listen(engine, "connect", _pragmas)
+        self._engines[shard] = engine
+        while len(self._engines) > MAX_ENGINES:
+            oldest = next(iter(self._engines))
+            self._engines.pop(oldest).dispose()
+        return engine
+
+    @contextmanager
+    def _connect(self, shard: str) -> Iterator[sa.engine.Connection]:
+        # As SqliteEventLogStorage._connect (the same lock, the same lazy init), the engine kept.
+        with self._db_lock:
+            engine = self._engine(shard)
+            if shard not in self._initialized_dbs:
+                self._initdb(engine)
+                self._initialized_dbs.add(shard)
+            with engine.connect() as conn, conn.begin():
+                yield conn
+
+    def _has_asset_key_index_cols_on_connection(self, conn: sa.engine.Connection) -> bool:
+        # Dagster inspects the asset_keys table's columns on every asset event (~4 ms); a column
+        # once there stays there.
+        if "asset_key_index_cols" not in self._tables and super()._has_asset_key_index_cols_on_connection(conn):
+            self._tables.add("asset_key_index_cols")
+        return "asset_key_index_cols" in self._tables
+
+    def _store_asset_event(self, conn: sa.engine.Connection, event: Any, event_id: int) -> None:  # noqa: ANN401
+        # Dagster inserts the asset's row and updates it when the insert fails: with one asset and
+        # many partitions, every event after the first raised and handled an IntegrityError. Update
+        # first; insert when no row was there.
+        if not (event.dagster_event and event.dagster_event.asset_key):
+            return
+        values = self._get_asset_entry_values(event, event_id, self._has_asset_key_index_cols_on_connection(conn))
+        if not values:
+            return
+        key = event.dagster_event.asset_key.to_string()
+        updated = conn.execute(AssetKeyTable.update().values(**values).where(AssetKeyTable.c.asset_key == key))
+        if updated.rowcount == 0:
+            conn.execute(AssetKeyTable.insert().values(asset_key=key, **values))
+
+    def has_table(self, table_name: str) -> bool:
+        # Asked on every asset event with tags; a table once there stays there.
+        if table_name not in self._tables and super().has_table(table_name):
+            self._tables.add(table_name)
+        return table_name in self._tables
+
+    def dispose(self) -> None:
+        super().dispose()
+        with self._db_lock:
+            for engine in self._engines.values():
+                engine.dispose()
+            self._engines.clear()
+
+
+class PortalisSqliteStorage(DagsterSqliteStorage):
+    """DagsterSqliteStorage (runs, event log, schedules under `base_dir`) with the faster event log."""
+
+    def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None) -> None:
+        super().__init__(base_dir, inst_data)
+        self._event_log_storage = PortalisSqliteEventLogStorage(_event_logs_directory(base_dir))
+
+    @classmethod
+    def config_type(cls) -> dict:
+        return {"base_dir": StringSource}
+
+    @classmethod
+    def from_config_value(cls, inst_data: ConfigurableClassData, config_value: dict) -> "PortalisSqliteStorage":  # type: ignore[override]
+        return cls.from_local(inst_data=inst_data, **config_value)
+
+
+def storage_config(base_dir: str) -> dict:
+    """The `storage:` entry of an instance config that uses PortalisSqliteStorage under base_dir
+    (for `dg.instance_for_test(overrides=...)`; dagster_home/dagster.yaml says the same)."""
+    return {"custom": {"module": __name__, "class": PortalisSqliteStorage.__name__, "config": {"base_dir": base_dir}}}

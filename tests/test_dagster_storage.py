@@ -1,0 +1,59 @@
+"""portalis_assets/storage.py: the instance storage dagster_home/dagster.yaml names keeps what
+Dagster's SQLite storage keeps (same files, readable by Dagster's own class), with cheaper writes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pytest
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+
+from portalis_assets.storage import PortalisSqliteEventLogStorage
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    return home
+
+
+def test_committed_config_keeps_every_partition_event_and_dagster_reads_them(home: Path) -> None:
+    key = dg.AssetKey("parsed_ast")
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        assert isinstance(instance.event_log_storage, PortalisSqliteEventLogStorage)
+        for n in range(3):  # the asset's row exists after the first: later events update it
+            for part in ("a", "b"):
+                instance.report_runless_asset_event(dg.AssetMaterialization(asset_key=key, partition=part, metadata={"n": n}))
+        latest = instance.get_latest_materialization_event(key)
+        assert latest is not None and latest.asset_materialization.metadata["n"].value == 2
+        assert len(instance.fetch_materializations(key, limit=100).records) == 6
+    # Dagster's own SQLite event log (the UI of a plain install, `dagster` CLI) reads the same files
+    plain = SqliteEventLogStorage(str(home / "history" / "runs"))
+    try:
+        assert plain.get_materialized_partitions(key) == {"a", "b"}
+        assert plain.get_latest_materialization_events([key])[key].asset_materialization.metadata["n"].value == 2
+    finally:
+        plain.dispose()
+
+
+def test_a_failed_partition_of_a_run_is_marked_failed(home: Path) -> None:
+    partitions = dg.StaticPartitionsDefinition(["a", "b"])
+
+    @dg.asset(partitions_def=partitions)
+    def stage(context) -> None:  # noqa: ANN001 - Dagster reads the annotation; a string (PEP 563) is refused
+        if context.partition_key == "b":
+            raise dg.Failure("b is broken")
+
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        job = dg.Definitions(assets=[stage]).resolve_implicit_global_asset_job_def()
+        assert job.execute_in_process(instance=instance, partition_key="a").success
+        assert not job.execute_in_process(instance=instance, partition_key="b", raise_on_error=False).success
+        status = instance.get_status_by_partition(stage.key, ["a", "b"], partitions)
+        assert status == {"a": dg.AssetPartitionStatus.MATERIALIZED, "b": dg.AssetPartitionStatus.FAILED}
