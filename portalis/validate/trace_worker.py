@@ -224,12 +224,13 @@ class Run:
             return True
         return bool(self.recorder.stopped)
 
-    def one(self, name: str, fn) -> None:
-        """Run one test under the recorder and the per-test timer."""
+    def one(self, name: str, fn, doctest: bool = False) -> None:
+        """Run one test (or one docstring's examples) under the recorder and the per-test timer."""
         if self.recorder.dirty:
             self.write()
         self.recorder.test = name
-        self.tests += 1
+        if not doctest:
+            self.tests += 1
         signal.setitimer(signal.ITIMER_REAL, self.per_test_s)
         out, err = sys.stdout, sys.stderr
         sys.stdout = sys.stderr = io.StringIO()
@@ -283,7 +284,7 @@ class Run:
                     return
                 runner = doctest.DocTestRunner(verbose=False, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
                 self.doctests += 1
-                self.one(f"doctest {test.name}", lambda t=test, r=runner: r.run(t, out=lambda s: None, clear_globs=True))
+                self.one(f"doctest {test.name}", lambda t=test, r=runner: r.run(t, out=lambda s: None, clear_globs=True), doctest=True)
 
     def run_test_file(self, path: str, index: int) -> None:
         name = f"_portalis_test_{index}_{os.path.splitext(os.path.basename(path))[0]}"
