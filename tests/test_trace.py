@@ -250,3 +250,40 @@ def test_sampling_bounds_in_process(tmp_path: Path) -> None:
     assert rec.functions["sampled_mod:g"]["calls"] == 1
     assert rec.stopped == "3 calls recorded"
     assert list(rec.functions["sampled_mod:f"]["returns"]) == ['"int"']
+
+
+def test_dagster_type_map_reads_observed_calls(tmp_path: Path, instance) -> None:
+    """The translator resource's `trace`: the type_map asset runs the tests once (cached in the
+    store) and its signatures carry the `observed` provenance."""
+    import dagster as dg
+    from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+    from portalis.source import discover
+    from portalis_assets.definitions import defs
+    from portalis_assets.partitions import python_modules
+    from portalis_assets.runner import sync_partitions
+
+    root = tmp_path / "repo"
+    (root / "tests").mkdir(parents=True)
+    (root / "shapes.py").write_text(SHAPES, encoding="utf-8")
+    (root / "tests" / "test_shapes.py").write_text("from shapes import label\n\n\ndef test_label():\n    assert label(5) == 'n=5'\n",
+                                                   encoding="utf-8")
+    database = tmp_path / "portalis.duckdb"
+    sync_partitions(instance, [m.module for m in discover(root)], database)
+    keys = instance.get_dynamic_partitions(python_modules.name)
+    result = defs.resolve_implicit_global_asset_job_def().get_subset(
+        asset_selection={dg.AssetKey("parsed_ast"), dg.AssetKey("type_map")}
+    ).execute_in_process(
+        run_config={"resources": {
+            "source_repo": {"config": {"root": str(root), "allow_unsandboxed": True}},
+            "store": {"config": {"path": str(database)}},
+            "translator": {"config": {"trace": True, "trace_max_s": 20.0}},
+        }, "loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        instance=instance, raise_on_error=False,
+        tags={ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1]},
+    )
+    assert result.success
+    store = Store(database)
+    label = find_signature(store.get_type_maps(["shapes"])["shapes"], "label")
+    assert label is not None and label.params[0].py_type == T.INT and label.params[0].provenance[0].source == "observed"
+    assert len(store.rows("trace_cache", key_column="key")) == 1
