@@ -105,7 +105,10 @@ def observe(root: Path, modules: list[SourceModule], config: TraceConfig | None 
         cached = store.get_observations(key)
         if cached is not None:
             return cached.model_copy(update={"cached": True})
-    found = run_tracer(root, files, tests, config.model_copy(update={"doctests": doctests}))
+    try:
+        found = run_tracer(root, files, tests, config.model_copy(update={"doctests": doctests}))
+    except Exception as exc:  # noqa: BLE001 - no evidence from the tests is no reason to fail the translation
+        return Observations(reason=f"the tracer failed: {type(exc).__name__}: {str(exc)[:300]}")
     found.key = key
     if store is not None and not found.reason:
         store.put_observations(found)
