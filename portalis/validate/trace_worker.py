@@ -36,6 +36,7 @@ import sys
 import time
 import types
 import unittest
+from typing import Any
 
 CO_OPTIMIZED = 0x01  # a function's code (a class body or a module's has not)
 CO_GENERATOR = 0x20
@@ -53,7 +54,7 @@ class TestTimeout(BaseException):
     `except Exception` cannot swallow it)."""
 
 
-def describe(value: object, classes: dict[type, list], depth: int = 0) -> object | None:
+def describe(value: Any, classes: dict[type, list], depth: int = 0) -> object | None:
     """A JSON description of a value's type; None when it is opaque."""
     t = type(value)
     if value is None:
@@ -69,16 +70,16 @@ def describe(value: object, classes: dict[type, list], depth: int = 0) -> object
     if depth >= MAX_DEPTH:
         return None
     if t is list or t is set or t is frozenset:
-        items = _distinct(list(value)[:SAMPLE] if t is not list else value[:SAMPLE], classes, depth)  # type: ignore[index]
+        items = _distinct(list(value)[:SAMPLE] if t is not list else value[:SAMPLE], classes, depth)
         return None if items is None else ["list" if t is list else "set", items]
     if t is dict:
-        keys = _distinct(list(value)[:SAMPLE], classes, depth)  # type: ignore[arg-type]
-        values = _distinct(list(value.values())[:SAMPLE], classes, depth)  # type: ignore[attr-defined]
+        keys = _distinct(list(value)[:SAMPLE], classes, depth)
+        values = _distinct(list(value.values())[:SAMPLE], classes, depth)
         return None if keys is None or values is None else ["dict", keys, values]
     if t is tuple:
-        if len(value) > SAMPLE:  # type: ignore[arg-type]
+        if len(value) > SAMPLE:
             return None
-        items = [describe(v, classes, depth + 1) for v in value]  # type: ignore[attr-defined]
+        items = [describe(v, classes, depth + 1) for v in value]
         return None if any(i is None for i in items) else ["tuple", *items]
     cls = classes.get(t)
     return cls if cls is not None else None
