@@ -28,6 +28,7 @@ verified (the report's `reason`: code plus the message up to its first quote or 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 from collections import Counter
@@ -50,8 +51,9 @@ from portalis.source import DEFAULT_EXCLUDE, _matches  # noqa: E402
 PYTHON = sys.executable
 
 
-def translate(repo: Path, out: Path, verify: bool, build: bool, timeout: float) -> tuple[subprocess.CompletedProcess, float]:
-    cmd = [PYTHON, "-X", "faulthandler", "-m", "portalis.cli", "translate", str(repo), "--out", str(out), "--json"]
+def translate(repo: Path, out: Path, verify: bool, build: bool, timeout: float,
+              extra: tuple[str, ...] = ()) -> tuple[subprocess.CompletedProcess, float]:
+    cmd = [PYTHON, "-X", "faulthandler", "-m", "portalis.cli", "translate", str(repo), "--out", str(out), "--json", *extra]
     if not build:
         cmd.append("--no-build")
     if verify:
@@ -66,11 +68,11 @@ def translate(repo: Path, out: Path, verify: bool, build: bool, timeout: float) 
 
 
 def run_corpus(repo: Path, files: list[str], work: Path, verify: bool, build: bool, per_module: bool,
-               timeout: float) -> tuple[RunFigures, RunFigures | None]:
+               timeout: float, extra: tuple[str, ...] = ()) -> tuple[RunFigures, RunFigures | None]:
     """(the whole run's figures, the per-module figures when the whole run crashed)."""
     files = [f for f in files if not _matches(f, DEFAULT_EXCLUDE)]  # tests/ etc. are not translated, by design
     expected = sorted({module_of(f) for f in files})
-    proc, seconds = translate(repo, work / "out", verify, build, timeout)
+    proc, seconds = translate(repo, work / "out", verify, build, timeout, extra)
     why = crashed(proc)
     report = read_report(work / "out")
     if why is None and report is not None:
@@ -140,6 +142,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per portalis run")
     parser.add_argument("--reasons", type=int, default=0, metavar="N", help="print the N biggest groups of reasons")
     parser.add_argument("--only", default=None, help="only the corpora whose name starts with this")
+    parser.add_argument("--no-trace", action="store_true", help="without observed calls (with --verify the tracer runs "
+                        "the package's doctests and tests)")
     args = parser.parse_args()
 
     corpora: list[tuple[str, Path, list[str]]] = []
@@ -164,9 +168,12 @@ def main() -> None:
         notes = []
         for name, repo, files in corpora:
             work = repo.parent
-            whole, alone = run_corpus(repo, files, work, args.verify, args.build, not args.no_per_module, args.timeout)
+            whole, alone = run_corpus(repo, files, work, args.verify, args.build, not args.no_per_module, args.timeout,
+                                      ("--no-trace",) if args.no_trace else ())
             print(row(name, whole, args.verify), flush=True)
             report = read_report(work / "out")
+            if report is not None and report.get("observed"):
+                print(f"  observed calls: {json.dumps(report['observed'])}", flush=True)
             if args.reasons and report is not None:
                 print("\n".join(reason_groups(report, args.reasons)), flush=True)
             if alone is not None:

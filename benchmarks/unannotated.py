@@ -1,13 +1,16 @@
 """The translator on code without annotations: standard-library modules nobody here wrote.
 
     .venv/bin/python benchmarks/unannotated.py [--modules colorsys.py bisect.py ...] [--no-verify]
-        [--json FILE] [--timeout S] [--report FILE]
+        [--json FILE] [--timeout S] [--report FILE] [--no-trace] [--cpython-tests]
 
 The modules (UNANNOTATED below) are the single-file modules of tests/realcorpus.py's STDLIB_TEST
 in which no function has an annotation (checked again here: a module of this Python that has one
 is dropped and named). They are copied from this Python's library directory into one
 repository and translated by one `portalis translate --verify` subprocess (the CLI as a user
-runs it, cargo check only), as benchmarks/corpus.py does. Prints one row per module: functions
+runs it, cargo check only), as benchmarks/corpus.py does. The modules' doctests run under the
+tracer (observed calls, on with --verify) unless --no-trace; --cpython-tests also copies this
+Python's own test files of those modules (Lib/test/test_<name>.py) into the repository's tests/,
+so the tracer runs them too. Prints one row per module: functions
 (and methods), translated, verified, and the totals with their shares; asserts nothing.
 """
 
@@ -49,6 +52,19 @@ def annotated_functions(path: Path) -> int:
     return count
 
 
+def copy_cpython_tests(lib: Path, repo: Path, copied: list[str]) -> list[str]:
+    """This Python's test files of the copied modules (Lib/test/test_<name>.py), into tests/."""
+    found = []
+    for rel in copied:
+        name = module_of(rel).split(".")[0]
+        src = lib / "test" / f"test_{name}.py"
+        if src.is_file():
+            (repo / "tests").mkdir(exist_ok=True)
+            (repo / "tests" / src.name).write_bytes(src.read_bytes())
+            found.append(src.name)
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--modules", nargs="*", default=list(UNANNOTATED))
@@ -56,6 +72,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="write the per-module figures here")
     parser.add_argument("--timeout", type=float, default=1800.0)
     parser.add_argument("--report", type=Path, help="copy the run's portalis-report.json here (per-function diagnostics)")
+    parser.add_argument("--no-trace", action="store_true", help="translate without observed calls (the tracer off)")
+    parser.add_argument("--cpython-tests", action="store_true", help="add CPython's test files of the modules (tests/test_<name>.py)")
     args = parser.parse_args()
 
     lib = stdlib_dir()
@@ -70,7 +88,11 @@ def main() -> None:
         copied, missing = copy_stdlib(repo, tuple(names))
         if missing:
             print(f"not in this Python's library: {', '.join(missing)}", file=sys.stderr)
-        proc, seconds = translate(repo, Path(tmp) / "out", not args.no_verify, False, args.timeout)
+        tests = copy_cpython_tests(lib, repo, copied) if args.cpython_tests else []
+        if args.cpython_tests:
+            print(f"CPython test files: {len(tests)} ({', '.join(tests) or 'none found'})", file=sys.stderr)
+        extra = ("--no-trace",) if args.no_trace else ("--trace",)
+        proc, seconds = translate(repo, Path(tmp) / "out", not args.no_verify, False, args.timeout, extra)
         why = crashed(proc)
         report = read_report(Path(tmp) / "out")
         if args.report and report is not None:
@@ -79,6 +101,7 @@ def main() -> None:
             print(f"the run crashed: {why or 'no report written'}\n{proc.stderr[-3000:]}", file=sys.stderr)
             sys.exit(1)
     by_module = {m["module"]: m for m in report["modules"]}
+    observed = report.get("observed")
     header = f"{'module':<16} {'functions':>9} {'translated':>10} {'verified':>8}  top diagnostics"
     print(header)
     print("-" * len(header))
@@ -104,9 +127,11 @@ def main() -> None:
     print(f"{'share':<16} {'':>9} {share(t):>10} {share(v) if not args.no_verify else '-':>8}")
     print(f"\n{len(copied)} modules, {seconds:.1f} s (translate{' + verify' if not args.no_verify else ''}); "
           f"crate compiles: {report['crate']['compiles']}")
+    if observed:
+        print(f"observed calls: {json.dumps(observed)}")
     if args.json:
         args.json.write_text(json.dumps({"modules": rows, "functions": n, "translated": t, "verified": v,
-                                         "seconds": seconds}, indent=1), encoding="utf-8")
+                                         "seconds": seconds, "observed": observed}, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

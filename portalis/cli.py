@@ -5,8 +5,11 @@
                                           Python and in Rust: verified / failed / untested
         --allow-unsandboxed               run the repository's code even where no sandbox with its
                                           own network and file system exists (README, Sandbox)
+        --trace / --no-trace              run the repository's tests and doctests once under a type
+                                          recorder (sandboxed) for evidence of unannotated types
+                                          (default: with --verify)
         --cache FILE                      per-function translation cache (DuckDB): unchanged
-                                          functions are not translated again
+                                          functions are not translated again (and the observed calls)
         --vendor                          copy the crate's dependencies into DIR/vendor and write
                                           .cargo/config.toml: the crate then builds offline
         --llm-endpoint URL --llm-model M  send what the rules leave as todo!() to an OpenAI-style
@@ -95,6 +98,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from portalis.sandbox import SandboxPolicy
     from portalis.validate.behaviour import VerifyConfig
     from portalis.validate.cargo import Toolchain
+    from portalis.validate.trace import TraceConfig
 
     llm = llm_settings(args)
     if args.python:  # verified functions only: they must have been verified
@@ -104,12 +108,14 @@ def cmd_translate(args: argparse.Namespace) -> int:
     policy = SandboxPolicy(allow_unsandboxed=args.allow_unsandboxed)
     if llm is not None:
         llm = llm.model_copy(update={"allow_unsandboxed": args.allow_unsandboxed})
+    # The tracer runs the repository's code: on with --verify (which runs it anyway), else asked for.
+    trace = TraceConfig(sandbox=policy) if (args.trace if args.trace is not None else args.verify) else None
     progress = Progress.for_stream(sys.stderr, force=args.progress)
     try:
         run = translate_path(Path(args.path), Path(args.out), Toolchain(), build=not args.no_build, verify=args.verify,
                              verify_config=VerifyConfig(sandbox=policy),
                              cache=Path(args.cache) if args.cache else None, llm=llm, progress=progress, vendor=args.vendor,
-                             jobs=args.jobs)
+                             jobs=args.jobs, trace=trace)
     except BackendUnavailable as exc:
         raise SourceError(f"LLM backend unavailable: {exc}") from exc
     finally:
@@ -150,6 +156,8 @@ def cmd_translate(args: argparse.Namespace) -> int:
             print_llm(run.llm)
         if extension is not None:
             print_extension(extension)
+        if "observed" in run.report:
+            print(observed_line(run.report["observed"]))
         print(f"report: {run.out_dir / 'portalis-report.json'}")
     failed = failed_modules(run.report, root)
     if extension is not None and not extension.ok:
@@ -158,6 +166,16 @@ def cmd_translate(args: argparse.Namespace) -> int:
     for line in failed:
         print(line, file=sys.stderr)
     return 1 if failed else 0
+
+
+def observed_line(o: dict) -> str:
+    """The tracer's summary line (the report's `observed`)."""
+    if o.get("reason"):
+        return f"observed calls: none ({o['reason']})"
+    how = "from the cache" if o.get("cached") else f"{o.get('sandbox')}, {o.get('seconds', 0):.1f} s"
+    stopped = f"; stopped early: {o['stopped']}" if o.get("stopped") else ""
+    return (f"observed calls: {o.get('tests', 0)} tests and {o.get('doctests', 0)} doctests run under the tracer ({how}): "
+            f"{o.get('functions', 0)} functions observed{stopped}")
 
 
 def print_extension(ext) -> None:
@@ -357,6 +375,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     t.add_argument("--allow-unsandboxed", action="store_true",
                    help="run the repository's code (--verify, LLM tests) even with no sandbox that cuts off network and files")
+    tr = t.add_mutually_exclusive_group()
+    tr.add_argument("--trace", dest="trace", action="store_true", default=None,
+                    help="run the repository's tests and doctests once under a type recorder, in the sandbox: the types "
+                         "they pass are evidence for unannotated code (default with --verify; cached in --cache)")
+    tr.add_argument("--no-trace", dest="trace", action="store_false", help="do not run the tests under the tracer")
     t.add_argument("--cache", default=None, metavar="FILE",
                    help="DuckDB file holding the per-function translation cache (created if missing)")
     llm = t.add_argument_group("LLM backend", "what the rules leave as todo!() goes to a model; a candidate is kept only "

@@ -169,7 +169,8 @@ class TypeOrigin(BaseModel):
     """Where a type of a signature came from (its provenance): `source` is one of
     "annotation", "default", "use" (the function's own use of the parameter), "call" (a call
     site in the module), "docstring", "return" (a returned expression), "assignment" (a value
-    the body assigns to the parameter), "body" (learnt by lowering the body in inference mode);
+    the body assigns to the parameter), "body" (learnt by lowering the body in inference mode),
+    "observed" (a call seen when the repository's tests and doctests ran under the tracer);
     `line` the source line of the evidence; `detail` what was seen (`.split()`, `+ 1`, `f(2.5)`)."""
 
     model_config = {"frozen": True}
@@ -182,6 +183,56 @@ class TypeOrigin(BaseModel):
         where = f" at line {self.line}" if self.line is not None else ""
         what = f": {self.detail}" if self.detail else ""
         return f"{self.source}{what}{where}"
+
+
+class ObservedType(BaseModel):
+    """One type a traced call showed (portalis/validate/trace.py): how many sampled calls
+    showed it and the first test or doctest that did."""
+
+    type: PyType
+    calls: int = 1
+    first: str = ""
+
+
+class ObservedFunction(BaseModel):
+    """What the tracer saw of one function or method (`qualname` as the type map writes it):
+    the sampled calls, each parameter's types and the returned values' types."""
+
+    qualname: str
+    calls: int = 0
+    params: dict[str, list[ObservedType]] = Field(default_factory=dict)
+    returns: list[ObservedType] = Field(default_factory=list)
+
+
+class Observations(BaseModel):
+    """Observed calls: the repository's tests and doctests run once under the tracer.
+    `modules`: module -> qualname -> what was seen; `key` the source hash they are cached
+    under; `stopped` why recording ended early (time or call limit), `reason` why nothing
+    was run (no tests, refused sandbox)."""
+
+    key: str = ""
+    modules: dict[str, dict[str, ObservedFunction]] = Field(default_factory=dict)
+    tests: int = 0
+    doctests: int = 0
+    failed: int = 0
+    calls: int = 0
+    seconds: float = 0.0
+    stopped: str = ""
+    reason: str = ""
+    errors: list[str] = Field(default_factory=list)
+    sandbox: str = ""
+    cached: bool = False
+
+    def module(self, name: str) -> dict[str, ObservedFunction]:
+        return self.modules.get(name, {})
+
+    def summary(self) -> dict:
+        """For the report and the Dagster metadata."""
+        return {
+            "tests": self.tests, "doctests": self.doctests, "failed": self.failed, "calls": self.calls,
+            "functions": sum(len(m) for m in self.modules.values()), "seconds": round(self.seconds, 2),
+            "stopped": self.stopped, "reason": self.reason, "sandbox": self.sandbox, "cached": self.cached,
+        }
 
 
 class TypedParam(BaseModel):

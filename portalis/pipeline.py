@@ -28,6 +28,7 @@ from portalis.model import (
     ModuleTranslation,
     ModuleTypeMap,
     ModuleValidation,
+    Observations,
     ParsedModule,
     Severity,
     SkippedFile,
@@ -43,6 +44,7 @@ from portalis.analysis.provenance import find_signature, signature_summary
 from portalis.validate.cargo import Toolchain, run_cargo, rustfmt_clean
 from portalis.validate.behaviour import BehaviourReport, VerifyConfig, apply_verdicts, verify_crate
 from portalis.validate.compile import check_modules
+from portalis.validate.trace import TraceConfig, observe
 from portalis.validate.safety import function_sources
 
 if TYPE_CHECKING:
@@ -139,8 +141,9 @@ def skipped_entry(s: SkippedFile) -> dict:
 
 
 def write_report(out_dir: Path, modules: list[dict], crate: CrateResult, verification: dict | None = None,
-                 llm: dict | None = None, files: dict | None = None) -> Path:
-    """`files`: `skipped_report(...)` (the files that are not modules)."""
+                 llm: dict | None = None, files: dict | None = None, observed: dict | None = None) -> Path:
+    """`files`: `skipped_report(...)` (the files that are not modules); `observed`: the
+    tracer's summary (portalis.model.Observations.summary)."""
     path = out_dir / REPORT_NAME
     payload = {
         "modules": modules,
@@ -152,6 +155,8 @@ def write_report(out_dir: Path, modules: list[dict], crate: CrateResult, verific
         payload["verification"] = verification
     if llm is not None:  # the LLM stage's metrics (portalis/llm/metrics.py)
         payload["llm"] = llm
+    if observed is not None:
+        payload["observed"] = observed
     path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     return path
 
@@ -197,6 +202,7 @@ def translate_path(
     progress: ProgressSink = NO_PROGRESS,
     vendor: bool = False,
     jobs: int | None = None,
+    trace: TraceConfig | None = None,
 ) -> TranslationRun:
     """Translate a .py file, a package or a repository directory into a crate in out_dir.
 
@@ -218,7 +224,11 @@ def translate_path(
 
     `jobs`: worker processes for parse, type map and lowering (portalis/workers.py: None or 0
     means $PORTALIS_JOBS, else every core when the repository is big enough); the crate and the
-    report are the same as with one process."""
+    report are the same as with one process.
+
+    With `trace` (enabled), the repository's tests and doctests first run once under the tracer
+    (portalis/validate/trace.py; cached in the `cache` store by source hash) and the types they
+    passed and returned are evidence for the type map; the report's `observed` summarises it."""
     toolchain = toolchain or Toolchain()
     check_out_dir(out_dir)
     src = resolve_root(path)
@@ -234,13 +244,22 @@ def translate_path(
     weights = _source_sizes(src.root, modules)
     # The LLM stage and the cache read and write a store: they stay in this process.
     n_jobs = job_count(jobs, len(modules), sum(weights.values())) if llm is None and cache is None else 1
+    observations: Observations | None = None
+    if trace is not None and trace.enabled:
+        progress.stage("tests and doctests under the tracer")
+        from portalis.store import Store
+
+        observations = observe(src.root, modules, trace, Store(cache) if cache is not None else None)
+        timings["trace_s"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+    observed = {m.module: observations.module(m.module) for m in modules} if observations is not None else {}
     with ShardPool(n_jobs) if n_jobs > 1 else nullcontext() as pool:
         parsed: dict[str, ParsedModule] = {}
         type_maps: dict[str, ModuleTypeMap] = {}
         if pool is not None:
             # Each worker parses and maps its shard, and later lowers the same shard from the trees it holds.
             progress.stage(f"parse + type map ({n_jobs} workers)", total=len(modules))
-            both = run_sharded(parse_and_map, {m.module: m for m in modules}, n_jobs, (src.root,), pool, weights)
+            both = run_sharded(parse_and_map, {m.module: (m, observed.get(m.module)) for m in modules}, n_jobs, (src.root,), pool, weights)
             for k, (p, tm) in both.items():
                 parsed[k], type_maps[k] = p, tm
             progress.advance(len(modules))
@@ -255,7 +274,7 @@ def translate_path(
             t0 = time.perf_counter()
             progress.stage("type map", total=len(parsed))
             for k, p in parsed.items():
-                type_maps[k] = build_type_map(p)
+                type_maps[k] = build_type_map(p, observed.get(k))
                 progress.advance()
         # Types settled against the whole crate once (portalis/names.py): re-exported classes where
         # they are defined, aliases of other modules, a placeholder for what has no Rust item.
@@ -342,7 +361,8 @@ def translate_path(
         for m in modules
     ]
     files = skipped_report(found)
-    write_report(out_dir, reports, crate, verification, llm_summary, files)
+    observed_summary = observations.summary() if observations is not None else None
+    write_report(out_dir, reports, crate, verification, llm_summary, files, observed_summary)
     report = {"modules": reports, **files,
               "crate": {"path": crate.path, "compiles": crate.compiles, "rustfmt_clean": crate.rustfmt_clean,
                         "dependencies": crate.dependencies}}
@@ -354,6 +374,8 @@ def translate_path(
         report["verification"] = verification
     if llm_summary is not None:
         report["llm"] = llm_summary
+    if observed_summary is not None:
+        report["observed"] = observed_summary
     return TranslationRun(out_dir=out_dir, report=report, crate=crate, timings=timings, behaviour=behaviour, cache_stats=cache_stats,
                           llm=llm_summary, type_maps=type_maps, report_crate_name=name)
 

@@ -26,7 +26,7 @@ from typing import Any, Iterator
 import duckdb
 
 from portalis.interface import ModuleState
-from portalis.model import ModuleTranslation, ModuleTypeMap, ModuleValidation, ParsedModule
+from portalis.model import ModuleTranslation, ModuleTypeMap, ModuleValidation, Observations, ParsedModule
 
 # table -> ordered columns (name, DuckDB type). `module` is the key of every per-module table.
 SCHEMA: dict[str, list[tuple[str, str]]] = {
@@ -144,6 +144,15 @@ SCHEMA: dict[str, list[tuple[str, str]]] = {
         ("key", "VARCHAR PRIMARY KEY"),
         ("module", "VARCHAR"),
         ("function", "VARCHAR"),
+        ("payload", "JSON"),
+        ("created_at", "TIMESTAMP"),
+    ],
+    # Observed calls (portalis/validate/trace.py): one row per source hash of the repository's
+    # modules and tests; the newest is what the type map reads.
+    "trace_cache": [
+        ("key", "VARCHAR PRIMARY KEY"),
+        ("functions", "INTEGER"),
+        ("tests", "INTEGER"),
         ("payload", "JSON"),
         ("created_at", "TIMESTAMP"),
     ],
@@ -542,6 +551,27 @@ class Store:
             con.execute("BEGIN TRANSACTION")
             try:
                 self._replace_in(con, "case_cache", rows, "key")
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+    # -------------------------------------------------------- observed calls
+    def get_observations(self, key: str) -> Observations | None:
+        """The observed calls stored under a source hash (portalis/validate/trace.py), or None."""
+        row = self.rows("trace_cache", [key], key_column="key").get(key)
+        return None if row is None else Observations.model_validate_json(row["payload"])
+
+    def put_observations(self, found: Observations) -> None:
+        """Store observed calls under their key; older keys are dropped (code changed since)."""
+        with self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute("DELETE FROM trace_cache")
+                con.execute("INSERT INTO trace_cache VALUES (?, ?, ?, ?, ?)", [
+                    found.key, sum(len(m) for m in found.modules.values()), found.tests + found.doctests,
+                    found.model_dump_json(), _now(),
+                ])
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")

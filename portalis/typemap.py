@@ -25,6 +25,7 @@ from portalis.model import (
     ClassSignature,
     ConstantInfo,
     Diagnostic,
+    ObservedFunction,
     FunctionInfo,
     FunctionSignature,
     ModuleTypeMap,
@@ -469,9 +470,13 @@ def _finish(
     returns = sig.returns
     returns_origins = sig.returns_provenance
     if returns.kind == "unknown" or not T.is_known(returns):
+        seen = evidence.observed_returns if evidence is not None else None
         if doc_returns is not None and T.is_known(doc_returns):
             returns = doc_returns
             returns_origins = [TypeOrigin(source="docstring", line=sig.line, detail="example result")]
+        elif seen is not None and seen.type is not None and T.is_known(seen.type) and not (evidence and evidence.returns.conflict):
+            # what the traced calls returned: only where the body's returns and inference say nothing
+            returns, returns_origins = seen.type, list(seen.provenance)
         else:
             tried = f" ({evidence.returns.tried})" if evidence is not None and evidence.returns.tried else ""
             diagnostics.append(_diag(parsed, "PTL110", f"return type is not annotated and could not be inferred{tried}", sig.line, sig.name))
@@ -627,16 +632,17 @@ def _type_map_failed(exc: Exception, parsed: ParsedModule) -> ModuleTypeMap:
 
 
 @contained("building the type map", _type_map_failed)
-def build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
+def build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] | None = None) -> ModuleTypeMap:
     """The interface of a parsed module. Broken modules give an empty map with their diagnostics;
     a failure of the pass itself gives an empty map with an internal-error diagnostic (PTL009,
     or PTL004 when it recursed too deep). Never raises. Its syntactic memo tables live as long
-    as this call, or the caller's memo scope (portalis/memo.py)."""
+    as this call, or the caller's memo scope (portalis/memo.py). `observed`: what the tracer saw
+    of the module's functions (portalis/validate/trace.py), evidence for unannotated ones."""
     with node_memo():
-        return _build_type_map(parsed)
+        return _build_type_map(parsed, observed)
 
 
-def _build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
+def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] | None = None) -> ModuleTypeMap:
     if not parsed.ok:
         return ModuleTypeMap(module=parsed.module)
     tree = source_tree(parsed.source)
@@ -652,7 +658,7 @@ def _build_type_map(parsed: ParsedModule) -> ModuleTypeMap:
     names = _module_names(parsed)
     analysis: ModuleAnalysis | None = None
     try:
-        analysis = ModuleAnalysis(parsed, tree.module, tree.line, _resolver(scope), names)
+        analysis = ModuleAnalysis(parsed, tree.module, tree.line, _resolver(scope), names, observed)
         evidence = analysis.evidence()
     except RecursionError:
         analysis = None

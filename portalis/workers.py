@@ -192,13 +192,15 @@ def run_sharded(fn: Callable[..., Any], items: dict[str, Any], jobs: int, common
 
 # The stages as worker functions (module-level, so they pickle by name).
 
-def parse_and_map(src: Any, root: Any) -> tuple[Any, Any]:
-    """Parse one module (portalis.source.SourceModule under `root`) and build its type map."""
+def parse_and_map(item: Any, root: Any) -> tuple[Any, Any]:
+    """Parse one module (portalis.source.SourceModule under `root`) and build its type map
+    (with the tracer's observations of its functions, or None)."""
     from portalis.parse import parse_file
     from portalis.typemap import build_type_map
 
+    src, observed = item if isinstance(item, tuple) else (item, None)
     parsed = parse_file(root, src)
-    return parsed, build_type_map(parsed)
+    return parsed, build_type_map(parsed, observed)
 
 
 def lower_unformatted(item: tuple[Any, Any], interfaces: Any) -> Any:
@@ -238,11 +240,13 @@ def parse_at(src: Any, root: Any) -> Any:
     return parse_file(root, src) if src is not None else None
 
 
-def type_map_of(parsed: Any) -> Any:
-    """build_type_map(parsed); None for no parsed module."""
+def type_map_of(item: Any) -> Any:
+    """build_type_map(parsed, observed) of `(parsed, observed)` (or a bare parsed module); None
+    for no parsed module."""
     from portalis.typemap import build_type_map
 
-    return build_type_map(parsed) if parsed is not None else None
+    parsed, observed = item if isinstance(item, tuple) else (item, None)
+    return build_type_map(parsed, observed) if parsed is not None else None
 
 
 def translate_printed(item: tuple[Any, Any, Any, Any] | None, full: bool) -> Any:

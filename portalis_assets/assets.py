@@ -43,6 +43,7 @@ from portalis.names import load_export_closure, resolve_all
 from portalis.parse import parse_file
 from portalis.pipeline import assemble, module_report, verification_summary, write_report
 from portalis.typemap import build_type_map
+from portalis.validate.trace import observe
 from portalis.workers import parse_at, run_sharded, shared_pool, translate_printed, type_map_of
 from portalis.validate.cargo import run_cargo, rustfmt_clean
 from portalis.sandbox import SandboxPolicy
@@ -153,14 +154,23 @@ def parsed_ast(context: dg.AssetExecutionContext, source_repo: SourceRepoResourc
     deps=[parsed_ast],
     description="Each module's interface: function signatures, dataclass fields, constants, in Python and Rust types.",
 )
-def type_map(context: dg.AssetExecutionContext, store: DuckDBStoreResource, translator: TranslatorResource) -> None:
+def type_map(context: dg.AssetExecutionContext, store: DuckDBStoreResource, translator: TranslatorResource,
+             source_repo: SourceRepoResource) -> None:
     db = store.store()
     with db.session():  # one DuckDB connection for the step (portalis/store.py)
         keys = list(context.partition_keys)
         parsed = db.get_parsed(keys)
         failed = db.failures(keys, run_id=context.run.run_id)
+        # Observed calls (the translator resource's `trace`): the whole repository's tests, once
+        # per source hash (cached in the store), whichever partitions this run maps.
+        trace = translator.trace_config(source_repo.allow_unsandboxed)
+        observed = observe(source_repo.root_path(db), source_repo.modules(db), trace, db) if trace is not None else None
+        if observed is not None:
+            context.log.info(f"observed calls: {observed.summary()}")
+        seen = {k: observed.module(k) for k in keys} if observed is not None else {}
         jobs = translator.job_count(len(keys), sum(len(p.source) for p in parsed.values()))
-        ready = (run_sharded(type_map_of, {k: parsed.get(k) if k not in failed else None for k in keys}, jobs, (), shared_pool(jobs))
+        ready = (run_sharded(type_map_of, {k: (parsed.get(k), seen.get(k)) if k not in failed else None for k in keys}, jobs, (),
+                             shared_pool(jobs))
                  if jobs > 1 else {})
         for key in keys:
             if skip_failed(context, failed, key):
@@ -168,7 +178,7 @@ def type_map(context: dg.AssetExecutionContext, store: DuckDBStoreResource, tran
             p = parsed.get(key)
             try:
                 inject_fault("type_map", key)
-                tm = ready.get(key) or (build_type_map(p) if p is not None else ModuleTypeMap(module=key))
+                tm = ready.get(key) or (build_type_map(p, seen.get(key)) if p is not None else ModuleTypeMap(module=key))
                 db.put_type_map(tm)
             except Exception as exc:  # the outer net: one module's failure must not cost the others
                 record_failure(context, db, "type_map", key, p.path if p else "", exc)
@@ -179,6 +189,7 @@ def type_map(context: dg.AssetExecutionContext, store: DuckDBStoreResource, tran
                     "typed_functions": sum(f.typed for f in tm.functions),
                     "classes": len(tm.classes),
                     "signatures": signatures_table(tm),
+                    **({"observed_functions": len(seen.get(key) or {})} if observed is not None else {}),
                     "diagnostics": diagnostics_table(tm.diagnostics),
                 },
                 partition_key=key,

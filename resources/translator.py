@@ -43,6 +43,21 @@ class TranslatorResource(dg.ConfigurableResource):
     jobs: int = Field(default=0, description="worker processes for parse, type map and translation (0: $PORTALIS_JOBS, "
                       "else every core when the run holds 256 KB of Python or more; 1: the run's own process)")
 
+    trace: bool = Field(default=False, description="run the repository's tests and doctests once under the type recorder "
+                        "(sandboxed, cached by source hash) before the type map: the types they pass are evidence for "
+                        "unannotated code (portalis/validate/trace.py)")
+    trace_max_s: float = Field(default=120.0, gt=0, description="time the traced test run may take; past it, it is killed "
+                               "and what it recorded is kept")
+
+    def trace_config(self, allow_unsandboxed: bool = False):
+        """The tracer's settings (portalis.validate.trace.TraceConfig), or None when it is off."""
+        if not self.trace:
+            return None
+        from portalis.sandbox import SandboxPolicy
+        from portalis.validate.trace import TraceConfig
+
+        return TraceConfig(max_s=self.trace_max_s, sandbox=SandboxPolicy(allow_unsandboxed=allow_unsandboxed))
+
     def job_count(self, modules: int, source_bytes: int) -> int:
         """Worker processes for a step over `modules` holding `source_bytes` of Python (portalis/workers.py)."""
         from portalis.workers import job_count

@@ -11,7 +11,10 @@ For every unannotated parameter the pass gathers observations:
   a function of the module whose parameter type is known, being returned by a function whose
   return type is annotated;
 - the module's call sites whose argument types are known (`f(2, "a")` in another function);
-- the docstring's example calls (portalis/analysis/docstrings.py).
+- the docstring's example calls (portalis/analysis/docstrings.py);
+- observed calls: the types the repository's tests and doctests passed when they ran under the
+  tracer (portalis/analysis/observed.py; weaker than an annotation, merged with the rest, so a
+  use that disagrees is a conflict).
 
 Returned expressions are typed by a types-only evaluator (portalis/analysis/values.py) over the
 parameters' and locals' types. Call sites and returns feed each other, so the whole module is
@@ -36,11 +39,12 @@ from portalis.analysis.docstrings import docstring_evidence, value_type
 from portalis.analysis.facts import FunctionEvidence, ModuleEvidence, TypeEvidence
 from portalis.analysis.generics import body_bounds, ordered, settle
 from portalis.analysis.narrowing import not_none_at
+from portalis.analysis.observed import observed_return, origin as observed_origin, ranked
 from portalis.analysis.uses import Body, Use, collect
 from portalis.analysis.values import ITER, Scope, arithmetic, bind_target, element_type, join_values, literal_type, type_of
 from portalis.cst_scan import free_names
 from portalis.cst_walk import bound_names, children, code
-from portalis.model import FunctionFacts, NestedFacts, ParsedModule, PyType, TypeOrigin
+from portalis.model import FunctionFacts, NestedFacts, ObservedFunction, ParsedModule, PyType, TypeOrigin
 from portalis.types import pytypes as T
 
 MAX_ROUNDS = 8
@@ -82,8 +86,9 @@ class FunctionUnit:
     body: Body = field(default_factory=Body)
     bytes_like: bool = False  # mentions bytes: str-only methods may be bytes methods here
     floats: bool = False  # computes with floats: a float literal or a true division
-    static: dict[str, list[Observation]] = field(default_factory=dict)  # defaults and docstring
+    static: dict[str, list[Observation]] = field(default_factory=dict)  # defaults, docstring, observed calls
     doc_returns: PyType | None = None
+    observed_returns: TypeEvidence | None = None  # what traced calls returned
 
 
 AnnotationResolver = Callable[[str], PyType | None]
@@ -95,11 +100,13 @@ def analyse_module(
     line_of: Callable[[cst.CSTNode], int | None],
     resolve: AnnotationResolver,
     module_names: set[str] | None = None,
+    observed: dict[str, ObservedFunction] | None = None,
 ) -> ModuleEvidence:
     """The evidence for every function and method of a parsed module. `line_of` gives a
     statement's line (portalis.parse.SourceTree.line), `resolve` an annotation's type (None
-    when it has none that the translator maps)."""
-    return ModuleAnalysis(parsed, module, line_of, resolve, module_names).evidence()
+    when it has none that the translator maps), `observed` what the tracer saw of the module's
+    functions (qualname -> observed calls)."""
+    return ModuleAnalysis(parsed, module, line_of, resolve, module_names, observed).evidence()
 
 
 class ModuleAnalysis:
@@ -114,11 +121,15 @@ class ModuleAnalysis:
         line_of: Callable[[cst.CSTNode], int | None],
         resolve: AnnotationResolver,
         module_names: set[str] | None = None,
+        observed: dict[str, ObservedFunction] | None = None,
     ) -> None:
         names = module_names if module_names is not None else {f.name for f in parsed.functions} | {c.name for c in parsed.classes}
         self.parsed = parsed
         self._unit_inputs = (line_of, resolve, names)
         self.units = _units(parsed, module, line_of, resolve, names)
+        for q, fn in (observed or {}).items():
+            if q in self.units:
+                _add_observed(self.units[q], fn)
         self.context = _ModuleContext(parsed, module, self.units)
         # The scopes of the evidence pass's last round and the types they were computed from.
         self._last: tuple[tuple[dict, dict, dict], dict[str, Scope]] | None = None
@@ -159,7 +170,7 @@ class ModuleAnalysis:
                 if stable:
                     break
         for q, u in units.items():
-            out.functions[q] = FunctionEvidence(qualname=q, params=decisions[q], returns=returns[q])
+            out.functions[q] = FunctionEvidence(qualname=q, params=decisions[q], returns=returns[q], observed_returns=u.observed_returns)
         for c in parsed.classes:
             root = context.root(c.name)
             if fields.get(root):
@@ -445,6 +456,29 @@ def _static_observations(u: FunctionUnit, names: set[str]) -> dict[str, list[Obs
         out[p].append(Observation(t, TypeOrigin(source="docstring", line=u.line, detail="example call")))
     u.doc_returns = doc.returns
     return out
+
+
+def _add_observed(u: FunctionUnit, fn: ObservedFunction) -> None:
+    """The traced calls' types as evidence: each parameter's observed types are observations
+    like a call site's (None: it may be None); the return, when the calls agree, is kept for
+    the type map to use where nothing else types it."""
+    for p in u.params:
+        if p in u.declared or p in u.variadic:  # *args: typed by its annotation only
+            continue
+        seen = fn.params.get(p)
+        if not seen:
+            continue
+        total = sum(s.calls for s in seen)
+        for s in ranked(seen):
+            o = observed_origin(s, total)
+            if s.type.kind == "none":
+                u.static.setdefault(p, []).append(Observation(None, o, shape="none"))
+            else:
+                u.static.setdefault(p, []).append(Observation(s.type, o))
+    if u.declared_returns is None and not u.body.generator:
+        t, origins = observed_return(fn, merge_param)
+        if t is not None:
+            u.observed_returns = TypeEvidence(type=t, provenance=origins[:PROVENANCE_SHOWN])
 
 
 def _default_type(node: cst.BaseExpression) -> PyType | None:

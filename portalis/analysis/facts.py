@@ -34,6 +34,9 @@ class FunctionEvidence(BaseModel):
     qualname: str
     params: dict[str, TypeEvidence] = Field(default_factory=dict)
     returns: TypeEvidence = Field(default_factory=TypeEvidence)
+    # The return type traced calls showed (portalis/analysis/observed.py): the type map uses it
+    # only where the returned expressions and inference leave the return open.
+    observed_returns: TypeEvidence | None = None
 
 
 class ModuleEvidence(BaseModel):

@@ -1,0 +1,103 @@
+"""Observed calls as evidence: the types the tracer (portalis/validate/trace.py) recorded while
+the repository's tests and doctests ran, in the evidence pass's terms.
+
+The tracer describes each value's type in JSON (`"int"`, `["list", [elements]]`, `["dict",
+[keys], [values]]`, `["tuple", item, ...]`, `["set", [elements]]`, `["class", module,
+qualname]`); `described_type` turns one description into a PyType, joining a container's
+element types as Python would type the container (`[1, 2.5]`: list[float]) and giving up
+(None) on ones no single type holds. Nothing here runs code or imports lowering.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from portalis.model import ObservedFunction, ObservedType, PyType, TypeOrigin
+from portalis.types import pytypes as T
+
+SCALARS = {"int": T.INT, "float": T.FLOAT, "bool": T.BOOL, "str": T.STR, "none": T.NONE}
+# distinct observed types per parameter used as evidence (the most frequent first)
+MAX_TYPES = 4
+
+Merge = Callable[[PyType, PyType], "PyType | None"]
+
+
+def described_type(desc: object, merge: Merge | None = None) -> PyType | None:
+    """The PyType of a tracer description; None for one the translator has no type for."""
+    join = merge or T.unify
+    if isinstance(desc, str):
+        return SCALARS.get(desc)
+    if not isinstance(desc, list) or not desc:
+        return None
+    kind = desc[0]
+    if kind in ("list", "set") and len(desc) == 2:
+        e = _joined(desc[1], join)
+        return None if e is None else PyType(kind=kind, args=(e,))
+    if kind == "dict" and len(desc) == 3:
+        k, v = _joined(desc[1], join), _joined(desc[2], join)
+        return None if k is None or v is None else T.dict_of(k, v)
+    if kind == "tuple":
+        items = [described_type(d, join) for d in desc[1:]]
+        return None if any(i is None for i in items) or not items else T.tuple_of(*items)  # type: ignore[arg-type]
+    if kind == "class" and len(desc) == 3 and all(isinstance(x, str) for x in desc[1:]):
+        return T.class_type(desc[1], desc[2])
+    return None
+
+
+def _joined(items: object, join: Merge) -> PyType | None:
+    """One element type for a container's sampled elements (unknown for an empty one)."""
+    if not isinstance(items, list):
+        return None
+    out: PyType = T.UNKNOWN
+    for d in items:
+        t = described_type(d, join)
+        if t is None:
+            return None
+        if t.kind == "none":
+            out = T.optional(out) if out.kind not in ("unknown", "optional") else out
+            continue
+        if out.kind == "unknown":
+            out = t
+            continue
+        j = join(out, t)
+        if j is None:
+            return None
+        out = j
+    return out
+
+
+def origin(seen: ObservedType, total: int) -> TypeOrigin:
+    """How an observed type is shown: `observed: 3 of 5 calls, first in tests/test_m.py::test_x`."""
+    first = f", first in {seen.first}" if seen.first else ""
+    return TypeOrigin(source="observed", detail=f"{seen.calls} of {total} traced calls{first}")
+
+
+def ranked(seen: list[ObservedType]) -> list[ObservedType]:
+    """The types to use as evidence: the most frequent first, at most MAX_TYPES."""
+    return sorted(seen, key=lambda s: -s.calls)[:MAX_TYPES]
+
+
+def observed_return(fn: ObservedFunction | None, merge: Merge) -> tuple[PyType | None, list[TypeOrigin]]:
+    """The return type the traced calls show (their types joined; None makes it Optional);
+    None when they disagree or none was recorded."""
+    if fn is None or not fn.returns:
+        return None, []
+    total = sum(s.calls for s in fn.returns)
+    t: PyType = T.UNKNOWN
+    origins: list[TypeOrigin] = []
+    for s in ranked(fn.returns):
+        if s.type.kind == "none":
+            t = T.optional(t) if t.kind not in ("optional",) else t
+        elif t.kind == "unknown":
+            t = s.type
+        elif t.kind == "optional" and t.args[0].kind == "unknown":
+            t = T.optional(s.type)
+        else:
+            j = merge(t, s.type)
+            if j is None:
+                return None, []
+            t = j
+        origins.append(origin(s, total))
+    if t.kind == "unknown" or (t.kind == "optional" and t.args[0].kind == "unknown"):
+        return None, []
+    return t, origins

@@ -1,0 +1,289 @@
+"""Observed calls: the tracer (portalis/validate/trace.py, trace_worker.py) and its evidence.
+
+One sandboxed run of a tiny repository's tests (module fixture, a few seconds: it ends with a
+test the per-test timer cannot stop, so the run is killed at its time limit); the rest works
+on recorded data or in this process."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from portalis.analysis.observed import described_type
+from portalis.analysis.provenance import find_signature
+from portalis.model import ObservedFunction, ObservedType, Observations, SourceModule
+from portalis.parse import parse_source, source_module_from_text
+from portalis.sandbox import SandboxPolicy
+from portalis.store import Store
+from portalis.typemap import build_type_map
+from portalis.types import pytypes as T
+from portalis.validate import trace
+from portalis.validate.trace import TraceConfig, kill_after, observe, run_tracer
+
+WORKER = Path(trace.__file__).with_name("trace_worker.py")
+SPAWNED = "6017.25"  # the argument of the `sleep` the spawning test starts: found in /proc if it survived
+
+SHAPES = '''\
+def scale(xs, k):
+    return [x * k for x in xs]
+
+
+def label(n):
+    return "n=" + str(n)
+
+
+def pick(d, key):
+    """
+    >>> pick({"a": 1}, "a")
+    1
+    """
+    return d[key]
+
+
+class Box:
+    def __init__(self, w):
+        self.w = w
+
+    def grow(self, by):
+        return Box(self.w + by)
+'''
+
+TESTS = f'''\
+import signal
+import subprocess
+
+from shapes import Box, label, scale
+
+
+def test_scale():
+    assert scale([1, 2], 3) == [3, 6]
+
+
+def test_label():
+    assert label(5) == "n=5"
+
+
+def test_hang():
+    while True:  # stopped by the per-test timer
+        pass
+
+
+def test_box():
+    assert Box(2).grow(1.5).w == 3.5
+
+
+def test_spawn_and_block():
+    subprocess.Popen(["sleep", "{SPAWNED}"])
+    signal.pthread_sigmask(signal.SIG_BLOCK, {{signal.SIGALRM}})  # the per-test timer cannot stop this one
+    while True:
+        pass
+
+
+def test_never_reached():
+    label("never")
+'''
+
+CONFIG = TraceConfig(per_test_s=0.5, max_s=2.0, sandbox=SandboxPolicy(allow_unsandboxed=True))
+
+
+def _repo(root: Path) -> Path:
+    (root / "tests").mkdir(parents=True)
+    (root / "shapes.py").write_text(SHAPES, encoding="utf-8")
+    (root / "tests" / "test_shapes.py").write_text(TESTS, encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def traced(tmp_path_factory) -> Observations:
+    root = _repo(tmp_path_factory.mktemp("trace") / "repo")
+    return run_tracer(root, {"shapes.py": "shapes"}, ["tests/test_shapes.py"], CONFIG)
+
+
+def _shapes_parsed():
+    return parse_source(source_module_from_text("shapes", SHAPES), SHAPES)
+
+
+def test_recorder_types_of_arguments_and_returns(traced: Observations) -> None:
+    seen = traced.module("shapes")
+    assert {t.type for t in seen["scale"].params["xs"]} == {T.list_of(T.INT)}
+    assert [t.type for t in seen["scale"].returns] == [T.list_of(T.INT)]
+    assert seen["scale"].params["xs"][0].first == "tests/test_shapes.py::test_scale"
+    assert {t.type for t in seen["pick"].params["d"]} == {T.dict_of(T.STR, T.INT)}  # from the doctest
+    assert {t.type for t in seen["Box.__init__"].params["w"]} == {T.INT, T.FLOAT}
+    assert [t.type for t in seen["Box.grow"].returns] == [T.class_type("shapes", "Box")]
+    assert "Box" not in seen  # the class body is not a call
+    assert traced.doctests == 1
+
+
+def test_bounds_stop_a_hanging_test_and_keep_what_was_seen(traced: Observations) -> None:
+    # test_hang: interrupted by the per-test timer, the run goes on (test_box was recorded)
+    assert any("test_hang: stopped" in e for e in traced.errors)
+    assert "Box.grow" in traced.module("shapes")
+    # test_spawn_and_block: the timer cannot interrupt it: the run is killed at its limit
+    assert traced.stopped == f"killed after {kill_after(CONFIG.max_s):g} s"
+    assert traced.seconds < kill_after(CONFIG.max_s) + 20
+    assert {t.type for t in traced.module("shapes")["label"].params["n"]} == {T.INT}  # never "str": not reached
+    # the process it spawned was killed with it
+    for pid in os.listdir("/proc"):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        assert SPAWNED.encode() not in cmdline, f"process {pid} survived the tracer's sandbox"
+
+
+def test_observed_calls_pin_an_otherwise_untyped_parameter(traced: Observations) -> None:
+    parsed = _shapes_parsed()
+    before = build_type_map(parsed)
+    assert any(d.code == "PTL110" and "`n`" in d.message for d in before.diagnostics)
+    after = build_type_map(parsed, traced.module("shapes"))
+    label = find_signature(after, "label")
+    assert label is not None and [(p.name, p.py_type) for p in label.params] == [("n", T.INT)]
+    assert label.params[0].provenance[0].source == "observed"
+    assert "first in tests/test_shapes.py::test_label" in str(label.params[0].provenance[0])
+    assert not any(d.function == "label" for d in after.diagnostics)
+    grow = find_signature(after, "Box.grow")
+    assert grow is not None and grow.params[0].py_type == T.FLOAT  # an int and a float were seen: float
+
+
+def _observed(**params: list) -> ObservedFunction:
+    return ObservedFunction(qualname="f", calls=3, params={p: [ObservedType(type=t, calls=1, first=f"test_{i}") for i, t in enumerate(ts)]
+                                                                 for p, ts in params.items()})
+
+
+def test_observed_conflicting_with_the_body_is_ptl170() -> None:
+    source = "def f(x):\n    return x - 1\n"
+    parsed = parse_source(source_module_from_text("m", source), source)
+    tm = build_type_map(parsed, {"f": _observed(x=[T.STR])})
+    assert any(d.code == "PTL170" and "observed" in d.message and "x - 1" in d.message for d in tm.diagnostics)
+
+
+def test_observed_none_makes_optional_and_returns_fill_the_open_return() -> None:
+    source = "def f(x):\n    print(x)\n\n\ndef g(v):\n    return v.thing()\n"
+    parsed = parse_source(source_module_from_text("m", source), source)
+    g = ObservedFunction(qualname="g", calls=2, params={"v": []}, returns=[ObservedType(type=T.INT, calls=2, first="t")])
+    tm = build_type_map(parsed, {"f": _observed(x=[T.INT, T.NONE]), "g": g})
+    f = find_signature(tm, "f")
+    assert f is not None and f.params[0].py_type == T.optional(T.INT)
+    assert [o.source for o in f.params[0].provenance] == ["observed", "observed"]
+    gs = find_signature(tm, "g")
+    assert gs is not None and gs.returns == T.INT and gs.returns_provenance[0].source == "observed"
+
+
+def test_cache_hit_on_unchanged_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _repo(tmp_path / "repo")
+    runs: list[int] = []
+
+    def fake(root_, files, tests, config):
+        runs.append(1)
+        return Observations(modules={"shapes": {"label": _observed(n=[T.INT])}}, tests=len(tests))
+
+    monkeypatch.setattr(trace, "run_tracer", fake)
+    store = Store(tmp_path / "cache.duckdb")
+    modules = [SourceModule(module="shapes", path="shapes.py", sha256="")]
+    first = observe(root, modules, CONFIG, store)
+    again = observe(root, modules, CONFIG, store)
+    assert len(runs) == 1 and not first.cached and again.cached
+    assert again.module("shapes")["label"].params["n"][0].type == T.INT
+    (root / "tests" / "test_shapes.py").write_text(TESTS + "\n\ndef test_more():\n    pass\n", encoding="utf-8")
+    assert not observe(root, modules, CONFIG, store).cached and len(runs) == 2
+    assert observe(root, modules, CONFIG.model_copy(update={"enabled": False}), store).reason == "tracing turned off"
+
+
+def test_nothing_to_run_starts_no_sandbox(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text("def f(x):\n    return x\n", encoding="utf-8")
+    found = observe(tmp_path, [SourceModule(module="m", path="m.py", sha256="")], CONFIG)
+    assert found.reason == "no test files or doctests" and not found.modules
+
+
+def _worker():
+    spec = importlib.util.spec_from_file_location("portalis_trace_worker_test", WORKER)
+    mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(mod)  # type: ignore[union-attr]
+    return mod
+
+
+def test_descriptions_and_their_types() -> None:
+    w = _worker()
+
+    class Mine:
+        pass
+
+    classes = {Mine: ["class", "m", "Mine"]}
+    cases = {
+        3: T.INT, True: T.BOOL, 2.5: T.FLOAT, "s": T.STR, None: T.NONE,
+        (1, "a"): T.tuple_of(T.INT, T.STR),
+    }
+    for value, want in cases.items():
+        assert described_type(w.describe(value, classes)) == want
+    assert described_type(w.describe([1, 2.5], classes)) == T.list_of(T.FLOAT)
+    assert described_type(w.describe({"a": [1]}, classes)) == T.dict_of(T.STR, T.list_of(T.INT))
+    assert described_type(w.describe([1, None], classes)) == T.list_of(T.optional(T.INT))
+    assert described_type(w.describe({1, 2}, classes)) == T.set_of(T.INT)
+    assert described_type(w.describe(Mine(), classes)) == T.class_type("m", "Mine")
+    assert w.describe(b"x", classes) is None and w.describe([b"x"], classes) is None  # opaque: dropped
+    assert w.describe(object(), classes) is None
+    assert described_type(w.describe(["a", 1], classes)) is None  # no one element type
+
+
+def test_sampling_bounds_in_process(tmp_path: Path) -> None:
+    w = _worker()
+    path = tmp_path / "sampled_mod.py"
+    path.write_text("def f(x):\n    return x\n\n\ndef g(x):\n    return x\n", encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("sampled_mod", path)
+    mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(mod)  # type: ignore[union-attr]
+    rec = w.Recorder({os.path.realpath(path): "sampled_mod"}, per_function=2, max_calls=3)
+    rec.start()
+    try:
+        for i in range(5):
+            mod.f(i)
+        mod.g("a")
+        mod.g("b")  # past max_calls: recording stopped
+    finally:
+        sys.setprofile(None)
+    assert rec.functions["sampled_mod:f"]["calls"] == 2
+    assert rec.functions["sampled_mod:g"]["calls"] == 1
+    assert rec.stopped == "3 calls recorded"
+    assert list(rec.functions["sampled_mod:f"]["returns"]) == ['"int"']
+
+
+def test_dagster_type_map_reads_observed_calls(tmp_path: Path, instance) -> None:
+    """The translator resource's `trace`: the type_map asset runs the tests once (cached in the
+    store) and its signatures carry the `observed` provenance."""
+    import dagster as dg
+    from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+    from portalis.source import discover
+    from portalis_assets.definitions import defs
+    from portalis_assets.partitions import python_modules
+    from portalis_assets.runner import sync_partitions
+
+    root = tmp_path / "repo"
+    (root / "tests").mkdir(parents=True)
+    (root / "shapes.py").write_text(SHAPES, encoding="utf-8")
+    (root / "tests" / "test_shapes.py").write_text("from shapes import label\n\n\ndef test_label():\n    assert label(5) == 'n=5'\n",
+                                                   encoding="utf-8")
+    database = tmp_path / "portalis.duckdb"
+    sync_partitions(instance, [m.module for m in discover(root)], database)
+    keys = instance.get_dynamic_partitions(python_modules.name)
+    result = defs.resolve_implicit_global_asset_job_def().get_subset(
+        asset_selection={dg.AssetKey("parsed_ast"), dg.AssetKey("type_map")}
+    ).execute_in_process(
+        run_config={"resources": {
+            "source_repo": {"config": {"root": str(root), "allow_unsandboxed": True}},
+            "store": {"config": {"path": str(database)}},
+            "translator": {"config": {"trace": True, "trace_max_s": 20.0}},
+        }, "loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        instance=instance, raise_on_error=False,
+        tags={ASSET_PARTITION_RANGE_START_TAG: keys[0], ASSET_PARTITION_RANGE_END_TAG: keys[-1]},
+    )
+    assert result.success
+    store = Store(database)
+    label = find_signature(store.get_type_maps(["shapes"])["shapes"], "label")
+    assert label is not None and label.params[0].py_type == T.INT and label.params[0].provenance[0].source == "observed"
+    assert len(store.rows("trace_cache", key_column="key")) == 1
