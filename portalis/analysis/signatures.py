@@ -1,0 +1,208 @@
+"""Signature completion: what annotations and the evidence pass leave open in a signature,
+inferred from the function bodies with the settled types (the type map's last inference step).
+
+The evidence pass (evidence.py) is sound: a return type only when every returned expression
+is typed, a parameter's type only from observations that hold for every value. What it leaves
+open, the type map completed until now by lowering each body in inference mode (tolerant:
+statements it could not lower were skipped) up to three rounds. This pass computes the same
+kind of answer from the analysis' own evaluator, without lowering:
+
+- a return type from the returned expressions that are typed, joined (`return NotImplemented`
+  and values the evaluator does not type are skipped, as the tolerant lowering skipped them),
+  with `self` typed as the method's class and locals typed from their typed assignments;
+- a parameter's type from the arguments the module's own calls pass it (joined over calls);
+- repeated while a round learns something (at most `ROUNDS`), so a return learnt in one round
+  types the calls and returns that read it in the next.
+
+Returned values that disagree (an int and a str) stay open (PTL110 names them), where lowering
+kept the first one it saw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import libcst as cst
+
+from portalis.analysis.evidence import ModuleAnalysis, FunctionUnit, _ModuleContext
+from portalis.analysis.facts import TypeEvidence
+from portalis.analysis.values import ITER, Scope, join_values, type_of
+from portalis.model import PyType
+from portalis.types import pytypes as T
+
+ROUNDS = 3
+
+
+@dataclass
+class Completion:
+    """What the completion learnt: parameter types (qualname -> parameter -> type) and return
+    types (qualname -> type), only for what was open."""
+
+    params: dict[str, dict[str, PyType]] = field(default_factory=dict)
+    returns: dict[str, PyType] = field(default_factory=dict)
+    rounds: int = 0
+
+
+def _known(t: PyType | None) -> bool:
+    return t is not None and t.kind != ITER and T.is_known(t)
+
+
+def complete_signatures(
+    analysis: ModuleAnalysis,
+    params: dict[str, dict[str, PyType]],
+    returns: dict[str, PyType],
+    fields: dict[str, dict[str, PyType]],
+) -> Completion:
+    """Complete the open parameter and return types of the module's functions and methods
+    (`params`/`returns` by qualname, as the type map has them; `fields` the classes' attribute
+    types). Never lowers anything."""
+    context = analysis.context
+    units = analysis.units
+    params = {q: dict(ps) for q, ps in params.items()}
+    returns = dict(returns)
+    out = Completion()
+    open_returns = {q for q, t in returns.items() if q in units and t.kind == "unknown"}
+    open_params = {q: {p for p, t in ps.items() if not T.is_known(t)} for q, ps in params.items() if q in units}
+    open_params = {q: ps for q, ps in open_params.items() if ps}
+    if not open_returns and not open_params:
+        return out
+    tables: dict[str, dict[str, TypeEvidence]] = {}
+    for cls, attrs in fields.items():
+        table = tables.setdefault(context.root(cls), {})
+        for attr, t in attrs.items():
+            if _known(t):
+                table.setdefault(attr, TypeEvidence(type=t))
+    for _ in range(ROUNDS):
+        out.rounds += 1
+        decisions = {q: {p: TypeEvidence(type=t) for p, t in ps.items() if _known(t)} for q, ps in params.items()}
+        typed_returns = {q: TypeEvidence(type=t) for q, t in returns.items() if _known(t)}
+        context.set_state(decisions, typed_returns, tables, optimistic=True)
+        scopes: dict[str, Scope] = {}
+        changed = False
+        for q in sorted(open_returns):
+            if _known(returns.get(q)):
+                continue
+            u = units[q]
+            scope = scopes.get(q) or scopes.setdefault(q, _tolerant_scope(context, u))
+            t = _tolerant_return(context, u, scope)
+            if t is not None:
+                returns[q] = out.returns[q] = t
+                changed = True
+        seen = _call_arguments(context, units, open_params, params, scopes)
+        for q, args in seen.items():
+            for p, t in args.items():
+                old = params[q].get(p, T.UNKNOWN)
+                new = T.unify(old, t) or old
+                if new != old and T.is_known(new):
+                    params[q][p] = out.params.setdefault(q, {})[p] = new
+                    changed = True
+        if not changed:
+            break
+    return out
+
+
+def _tolerant_scope(context: _ModuleContext, u: FunctionUnit) -> Scope:
+    """The function's scope, with the locals the strict check leaves untyped typed from their
+    typed assignments (what the tolerant lowering did: a statement it could not lower did not
+    stop it from typing the local from the others), and `self` as the method's class."""
+    scope = context.scope(u)
+    names = dict(scope.names)
+    for n, t in scope.tentative.items():
+        if names.get(n) is None and _known(t):
+            names[n] = t
+    if u.cls is not None and names.get("self") is None and u.name not in ("__new__",) and not _is_static(u):
+        names["self"] = T.class_type(context.parsed.module, u.cls)
+    return replace(scope, names=names)
+
+
+def _is_static(u: FunctionUnit) -> bool:
+    for d in u.node.decorators:
+        e = d.decorator
+        if isinstance(e, cst.Name) and e.value in ("staticmethod", "classmethod"):
+            return True
+    return False
+
+
+def _tolerant_return(context: _ModuleContext, u: FunctionUnit, scope: Scope) -> PyType | None:
+    """The join of the typed returned values (None where no value is typed, or two disagree)."""
+    body = u.body
+    if u.declared_returns is not None or body.generator:
+        return None
+    values = [v for v, _line in body.returns]
+    if not any(v is not None for v in values):
+        return None
+    joined: PyType | None = None
+    partial: list[PyType] = []
+    skipped = False
+    for value in values:
+        if value is not None and isinstance(value, cst.Name) and value.value == "NotImplemented":
+            continue  # an operator method declining: the translation raises instead
+        t = T.NONE if value is None else type_of(value, context.at(value, scope))
+        if t is None or t.kind == ITER:
+            skipped = True
+            continue
+        if not T.is_known(t):
+            partial.append(t)  # `return []`: completed by the other returns
+            continue
+        if t.kind == "optional" and value is not None:
+            return None  # whether it is still None there is narrowing's question
+        j = t if joined is None else join_values(joined, t)
+        if j is None:
+            return None
+        joined = j
+    if joined is None or (skipped and joined.kind == "none"):
+        return None  # only the `return None`s are typed: what the others return is not known
+    for t in partial:
+        j = T.unify(joined, t)
+        if j is None:
+            return None
+        joined = j
+    if body.end_reachable is None:
+        return None
+    if body.end_reachable:
+        joined = T.optional(joined)
+    return joined if T.is_known(joined) else None
+
+
+def _call_arguments(
+    context: _ModuleContext,
+    units: dict[str, FunctionUnit],
+    open_params: dict[str, set[str]],
+    params: dict[str, dict[str, PyType]],
+    scopes: dict[str, Scope],
+) -> dict[str, dict[str, PyType]]:
+    """The argument types the module's own calls pass to parameters still open, joined over
+    the calls (qualname -> parameter -> type); a parameter two calls pass disagreeing types
+    is left out."""
+    seen: dict[str, dict[str, PyType | None]] = {}
+    for q, u in units.items():
+        for call in u.body.calls:
+            callee = context.callee(u, call.callee)
+            if callee is None or callee.qualname not in open_params:
+                continue
+            wanted = open_params[callee.qualname]
+            scope = scopes.get(q) or scopes.setdefault(q, _tolerant_scope(context, u))
+            positional = list(callee.positional)
+            at = 0
+            for arg in call.args:
+                if arg.star:
+                    break
+                if arg.keyword is not None:
+                    p = arg.keyword.value
+                else:
+                    if at >= len(positional):
+                        break
+                    p = positional[at]
+                    at += 1
+                if p not in wanted or p in callee.variadic:
+                    continue
+                t = type_of(arg.value, context.at(arg.value, scope))
+                if not _known(t) or t.kind in ("none", "optional"):
+                    continue
+                table = seen.setdefault(callee.qualname, {})
+                if p in table:
+                    old = table[p]
+                    table[p] = None if old is None else join_values(old, t)
+                else:
+                    table[p] = t
+    return {q: {p: t for p, t in ps.items() if t is not None} for q, ps in seen.items()}
