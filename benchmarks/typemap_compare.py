@@ -98,16 +98,41 @@ def compare(parsed: list[ParsedModule], show: int, mode: str) -> tuple[int, int,
     return total, bad, lines
 
 
+def _time(name: str, parsed: list[ParsedModule]) -> None:
+    """CPU seconds of building every type map, per inference mode, the modes interleaved."""
+    import time
+
+    lines = sum(p.line_count for p in parsed)
+    best: dict[str, float] = {}
+    default = typemap.INFERENCE
+    for _ in range(3):
+        for mode in ("lowering", "analysis+lowering", "analysis"):
+            typemap.INFERENCE = mode
+            c0 = time.process_time()
+            for p in parsed:
+                typemap.build_type_map(p)
+            best[mode] = min(best.get(mode, float("inf")), time.process_time() - c0)
+    typemap.INFERENCE = default
+    base = best["lowering"]
+    for mode, s in best.items():
+        print(f"{name}: type map, inference {mode}: {s:.2f} s CPU, {lines / s:,.0f} lines/s, {base / s:.2f}x the older inference")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--corpus", nargs="*", default=["humaneval", "examples", "unannotated", "stdlib"])
     parser.add_argument("--show", type=int, default=20)
+    parser.add_argument("--time", action="store_true",
+                        help="instead: CPU seconds of the type maps in each mode, interleaved (best of 3)")
     parser.add_argument("--mode", choices=["analysis", "analysis+lowering"], default="analysis",
                         help="what is compared with the older inference (typemap.INFERENCE)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.corpus:
             parsed = _corpus(name, Path(tmp))
+            if args.time:
+                _time(name, parsed)
+                continue
             total, bad, lines = compare(parsed, args.show, args.mode)
             print(f"== {name} ({args.mode} against lowering): {len(parsed)} modules, {total} entries compared, {bad} mismatches")
             for line in lines:

@@ -120,3 +120,14 @@ def test_type_map_modes_agree_on_a_simple_module() -> None:
         typemap.INFERENCE = default
     assert out["analysis"] == out["lowering"]
     assert out["analysis"][0] == ("area", [T.INT, T.INT], T.INT)
+
+
+def test_a_bare_none_inside_a_tuple_is_not_a_return_type() -> None:
+    # `return None, None` typed, the other return not: the tuple's items are not known.
+    done = _complete("""
+        def f(s):
+            if not s:
+                return None, None
+            return g(s)
+        """)
+    assert "f" not in done.returns

@@ -157,11 +157,17 @@ def _tolerant_return(context: _ModuleContext, u: FunctionUnit, scope: Scope) -> 
         if j is None:
             return None
         joined = j
-    if body.end_reachable is None:
+    if body.end_reachable is None or _none_inside(joined):
+        # a bare None inside a container (`return None, None` with the other returns untyped):
+        # what the skipped values hold there is not known
         return None
     if body.end_reachable:
         joined = T.optional(joined)
     return joined if T.is_known(joined) else None
+
+
+def _none_inside(t: PyType) -> bool:
+    return any(a.kind == "none" or _none_inside(a) for a in t.args)
 
 
 def _call_arguments(
