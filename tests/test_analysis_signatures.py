@@ -131,3 +131,13 @@ def test_a_bare_none_inside_a_tuple_is_not_a_return_type() -> None:
             return g(s)
         """)
     assert "f" not in done.returns
+
+
+def test_a_generator_is_the_list_of_its_typed_yields() -> None:
+    done = _complete("""
+        def words(n):
+            yield "x" * n
+            yield from other(n)
+            yield from ["a", "b"]
+        """, {"words": {"n": T.INT}})
+    assert done.returns["words"] == T.list_of(T.STR)

@@ -26,7 +26,7 @@ import libcst as cst
 
 from portalis.analysis.evidence import ModuleAnalysis, FunctionUnit, _ModuleContext
 from portalis.analysis.facts import TypeEvidence
-from portalis.analysis.values import ITER, Scope, join_values, type_of
+from portalis.analysis.values import ITER, Scope, element_type, join_values, type_of
 from portalis.model import PyType
 from portalis.types import pytypes as T
 
@@ -126,8 +126,10 @@ def _is_static(u: FunctionUnit) -> bool:
 def _tolerant_return(context: _ModuleContext, u: FunctionUnit, scope: Scope) -> PyType | None:
     """The join of the typed returned values (None where no value is typed, or two disagree)."""
     body = u.body
-    if u.declared_returns is not None or body.generator:
+    if u.declared_returns is not None:
         return None
+    if body.generator:
+        return _tolerant_yield(context, u, scope)
     values = [v for v, _line in body.returns]
     if not any(v is not None for v in values):
         return None
@@ -164,6 +166,28 @@ def _tolerant_return(context: _ModuleContext, u: FunctionUnit, scope: Scope) -> 
     if body.end_reachable:
         joined = T.optional(joined)
     return joined if T.is_known(joined) else None
+
+
+def _tolerant_yield(context: _ModuleContext, u: FunctionUnit, scope: Scope) -> PyType | None:
+    """A generator's type (the list of what it yields, as the translation collects it) from
+    the yielded values that are typed, `yield from xs` giving xs's elements."""
+    body = u.body
+    if any(v is not None for v, _ in body.returns):
+        return None  # a generator returning a value
+    elem: PyType | None = None
+    typed = [(v, False) for v, _ in body.yields] + [(v, True) for v, _ in body.yielded_from]
+    for value, each in typed:
+        t = T.NONE if value is None else type_of(value, context.at(value, scope))
+        if each:
+            t = element_type(t)
+        if t is None or t.kind == ITER or not T.is_known(t):
+            continue
+        elem = t if elem is None else join_values(elem, t)
+        if elem is None:
+            return None
+    if elem is None or elem.kind == "none" or _none_inside(elem):
+        return None
+    return T.list_of(elem)
 
 
 def _none_inside(t: PyType) -> bool:
