@@ -141,3 +141,29 @@ def test_a_generator_is_the_list_of_its_typed_yields() -> None:
             yield from ["a", "b"]
         """, {"words": {"n": T.INT}})
     assert done.returns["words"] == T.list_of(T.STR)
+
+
+def test_the_analysis_mode_never_loads_lowering() -> None:
+    """With `INFERENCE = "analysis"` the type map of a module with unannotated functions, a class
+    and a computed constant is built without importing anything from portalis/lower/ (the older
+    inference is reachable only from `typemap._lowering_fallback`)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    code = (
+        "import sys, portalis.typemap as t\n"
+        "from portalis.parse import parse_source, source_module_from_text\n"
+        "t.INFERENCE = 'analysis'\n"
+        "src = 'W = [w.upper() for w in [\"a\"]]\\nclass C:\\n    def __init__(self):\\n        self.n = 0\\n"
+        "    def get(self):\\n        return self\\n\\ndef f(x, y=2):\\n    return g(x) * y\\n\\ndef g(a):\\n    return a + 1\\n'\n"
+        "tm = t.build_type_map(parse_source(source_module_from_text('m', src), src))\n"
+        "assert [str(s.returns) for s in tm.functions] == ['int', 'int'], tm.functions\n"
+        "print(sorted(m for m in sys.modules if m.startswith('portalis.lower')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(repo)})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
