@@ -77,7 +77,7 @@ def complete_signatures(
         decisions = {q: {p: TypeEvidence(type=t) for p, t in ps.items() if _known(t)} for q, ps in params.items()}
         typed_returns = {q: TypeEvidence(type=t) for q, t in returns.items() if _known(t)}
         context.set_state(decisions, typed_returns, tables, optimistic=True)
-        scopes: dict[str, Scope] = {}
+        scopes = {q: _tolerant(context, units[q], sc) for q, sc in _reusable(analysis).items()} if out.rounds == 1 else {}
         changed = False
         for q in sorted(open_returns):
             if _known(returns.get(q)):
@@ -101,11 +101,26 @@ def complete_signatures(
     return out
 
 
+def _reusable(analysis: ModuleAnalysis) -> dict[str, Scope]:
+    """The evidence pass's last scopes of the functions whose inputs (parameter types, returns,
+    attribute types) are the ones now set: computing them again would give the same."""
+    if analysis._last is None:
+        return {}
+    (last_params, last_returns, last_fields), scopes = analysis._last
+    now_params, now_returns, now_fields = analysis._inputs()
+    if now_returns != last_returns or now_fields != last_fields:
+        return {}
+    return {q: sc for q, sc in scopes.items() if now_params.get(q) == last_params.get(q)}
+
+
 def _tolerant_scope(context: _ModuleContext, u: FunctionUnit) -> Scope:
     """The function's scope, with the locals the strict check leaves untyped typed from their
     typed assignments (what the tolerant lowering did: a statement it could not lower did not
     stop it from typing the local from the others), and `self` as the method's class."""
-    scope = context.scope(u)
+    return _tolerant(context, u, context.scope(u))
+
+
+def _tolerant(context: _ModuleContext, u: FunctionUnit, scope: Scope) -> Scope:
     names = dict(scope.names)
     for n, t in scope.tentative.items():
         if names.get(n) is None and _known(t):
