@@ -98,14 +98,14 @@ def compare(parsed: list[ParsedModule], show: int, mode: str) -> tuple[int, int,
     return total, bad, lines
 
 
-def _time(name: str, parsed: list[ParsedModule]) -> None:
+def _time(name: str, parsed: list[ParsedModule], reps: int = 3) -> None:
     """CPU seconds of building every type map, per inference mode, the modes interleaved."""
     import time
 
     lines = sum(p.line_count for p in parsed)
     best: dict[str, float] = {}
     default = typemap.INFERENCE
-    for _ in range(3):
+    for _ in range(reps):
         for mode in ("lowering", "analysis+lowering", "analysis"):
             typemap.INFERENCE = mode
             c0 = time.process_time()
@@ -123,7 +123,8 @@ def main() -> None:
     parser.add_argument("--corpus", nargs="*", default=["humaneval", "examples", "unannotated", "stdlib"])
     parser.add_argument("--show", type=int, default=20)
     parser.add_argument("--time", action="store_true",
-                        help="instead: CPU seconds of the type maps in each mode, interleaved (best of 3)")
+                        help="instead: CPU seconds of the type maps in each mode, interleaved (best of --reps)")
+    parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--mode", choices=["analysis", "analysis+lowering"], default="analysis",
                         help="what is compared with the older inference (typemap.INFERENCE)")
     args = parser.parse_args()
@@ -131,7 +132,7 @@ def main() -> None:
         for name in args.corpus:
             parsed = _corpus(name, Path(tmp))
             if args.time:
-                _time(name, parsed)
+                _time(name, parsed, args.reps)
                 continue
             total, bad, lines = compare(parsed, args.show, args.mode)
             print(f"== {name} ({args.mode} against lowering): {len(parsed)} modules, {total} entries compared, {bad} mismatches")

@@ -72,33 +72,65 @@ def complete_signatures(
         for attr, t in attrs.items():
             if _known(t):
                 table.setdefault(attr, TypeEvidence(type=t))
+    # Argument types each caller passes (caller -> callee -> parameter -> type, None where
+    # its calls disagree); a round evaluates again only the functions whose inputs changed.
+    by_caller: dict[str, dict[str, dict[str, PyType | None]]] = {}
+    learnt_params: set[str] = set()
+    learnt_returns: set[str] = set()
     for _ in range(ROUNDS):
         out.rounds += 1
         decisions = {q: {p: TypeEvidence(type=t) for p, t in ps.items() if _known(t)} for q, ps in params.items()}
         typed_returns = {q: TypeEvidence(type=t) for q, t in returns.items() if _known(t)}
         context.set_state(decisions, typed_returns, tables, optimistic=True)
-        scopes = {q: _tolerant(context, units[q], sc) for q, sc in _reusable(analysis).items()} if out.rounds == 1 else {}
-        changed = False
+        first = out.rounds == 1
+        scopes = {q: _tolerant(context, units[q], sc) for q, sc in _reusable(analysis).items()} if first else {}
+
+        def dirty(q: str) -> bool:
+            u = units[q]
+            return first or q in learnt_params or any(
+                (c := context.callee(u, call.callee)) is not None and c.qualname in learnt_returns for call in u.body.calls)
+
+        new_params: set[str] = set()
+        new_returns: set[str] = set()
         for q in sorted(open_returns):
-            if _known(returns.get(q)):
+            if _known(returns.get(q)) or not dirty(q):
                 continue
             u = units[q]
             scope = scopes.get(q) or scopes.setdefault(q, _tolerant_scope(context, u))
             t = _tolerant_return(context, u, scope)
             if t is not None:
                 returns[q] = out.returns[q] = t
-                changed = True
-        seen = _call_arguments(context, units, open_params, params, scopes)
-        for q, args in seen.items():
+                new_returns.add(q)
+        for q, u in units.items():
+            if dirty(q):
+                by_caller[q] = _call_arguments(context, u, open_params, scopes)
+        for q, args in _joined(by_caller).items():
             for p, t in args.items():
                 old = params[q].get(p, T.UNKNOWN)
                 new = T.unify(old, t) or old
                 if new != old and T.is_known(new):
                     params[q][p] = out.params.setdefault(q, {})[p] = new
-                    changed = True
-        if not changed:
+                    new_params.add(q)
+        if not new_params and not new_returns:
             break
+        learnt_params, learnt_returns = new_params, new_returns
     return out
+
+
+def _joined(by_caller: dict[str, dict[str, dict[str, PyType | None]]]) -> dict[str, dict[str, PyType]]:
+    """The argument types over every caller (callee -> parameter -> type); a parameter two
+    calls pass disagreeing types is left out."""
+    seen: dict[str, dict[str, PyType | None]] = {}
+    for callees in by_caller.values():
+        for callee, args in callees.items():
+            table = seen.setdefault(callee, {})
+            for p, t in args.items():
+                if p in table:
+                    old = table[p]
+                    table[p] = None if old is None or t is None else join_values(old, t)
+                else:
+                    table[p] = t
+    return {q: {p: t for p, t in ps.items() if t is not None} for q, ps in seen.items()}
 
 
 def _reusable(analysis: ModuleAnalysis) -> dict[str, Scope]:
@@ -211,43 +243,40 @@ def _none_inside(t: PyType) -> bool:
 
 def _call_arguments(
     context: _ModuleContext,
-    units: dict[str, FunctionUnit],
+    u: FunctionUnit,
     open_params: dict[str, set[str]],
-    params: dict[str, dict[str, PyType]],
     scopes: dict[str, Scope],
-) -> dict[str, dict[str, PyType]]:
-    """The argument types the module's own calls pass to parameters still open, joined over
-    the calls (qualname -> parameter -> type); a parameter two calls pass disagreeing types
-    is left out."""
+) -> dict[str, dict[str, PyType | None]]:
+    """The argument types `u`'s calls pass to the module's parameters still open (callee ->
+    parameter -> type, None where two of its calls disagree)."""
     seen: dict[str, dict[str, PyType | None]] = {}
-    for q, u in units.items():
-        for call in u.body.calls:
-            callee = context.callee(u, call.callee)
-            if callee is None or callee.qualname not in open_params:
-                continue
-            wanted = open_params[callee.qualname]
-            scope = scopes.get(q) or scopes.setdefault(q, _tolerant_scope(context, u))
-            positional = list(callee.positional)
-            at = 0
-            for arg in call.args:
-                if arg.star:
+    for call in u.body.calls:
+        callee = context.callee(u, call.callee)
+        if callee is None or callee.qualname not in open_params:
+            continue
+        wanted = open_params[callee.qualname]
+        scope = scopes.get(u.qualname) or scopes.setdefault(u.qualname, _tolerant_scope(context, u))
+        positional = list(callee.positional)
+        at = 0
+        for arg in call.args:
+            if arg.star:
+                break
+            if arg.keyword is not None:
+                p = arg.keyword.value
+            else:
+                if at >= len(positional):
                     break
-                if arg.keyword is not None:
-                    p = arg.keyword.value
-                else:
-                    if at >= len(positional):
-                        break
-                    p = positional[at]
-                    at += 1
-                if p not in wanted or p in callee.variadic:
-                    continue
-                t = type_of(arg.value, context.at(arg.value, scope))
-                if not _known(t) or t.kind in ("none", "optional"):
-                    continue
-                table = seen.setdefault(callee.qualname, {})
-                if p in table:
-                    old = table[p]
-                    table[p] = None if old is None else join_values(old, t)
-                else:
-                    table[p] = t
-    return {q: {p: t for p, t in ps.items() if t is not None} for q, ps in seen.items()}
+                p = positional[at]
+                at += 1
+            if p not in wanted or p in callee.variadic:
+                continue
+            t = type_of(arg.value, context.at(arg.value, scope))
+            if not _known(t) or t.kind in ("none", "optional"):
+                continue
+            table = seen.setdefault(callee.qualname, {})
+            if p in table:
+                old = table[p]
+                table[p] = None if old is None else join_values(old, t)
+            else:
+                table[p] = t
+    return seen
