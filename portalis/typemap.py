@@ -44,6 +44,7 @@ from portalis.types import pytypes as T
 from portalis.types.annotations import AnnotationError, TypeScope, resolve_annotation
 from portalis.analysis.docstrings import docstring_evidence, value_type
 from portalis.analysis.int_growth import int_growth
+from portalis.analysis.signatures import complete_signatures
 from portalis.types.rust_types import BIGINT, TypeMappingError, owned_type, param_passing, param_type
 
 __all__ = ["MUTATING_METHODS", "build_type_map", "function_nodes", "mutated_names", "signature_of"]
@@ -54,6 +55,11 @@ _BARE_GENERICS = {
     "set": T.set_of(T.UNKNOWN), "Set": T.set_of(T.UNKNOWN),
 }
 INFERENCE_ROUNDS = 3
+# Which pass infers what annotations and evidence leave open: "analysis" (the signature
+# completion of portalis/analysis/signatures.py alone), "analysis+lowering" (the default: then
+# the older inference by lowering bodies, `_lowering_fallback`, for what is still open) or
+# "lowering" (the older inference alone). benchmarks/typemap_compare.py compares them.
+INFERENCE = "analysis+lowering"
 
 
 def mutated_names(fn: cst.FunctionDef) -> set[str]:
@@ -383,6 +389,55 @@ def _generalise(tm: ModuleTypeMap, evidence: ModuleEvidence, nodes: dict[str, cs
     return changed
 
 
+# Provenance of what the signature completion (portalis/analysis/signatures.py) learnt.
+_RETURNED = TypeOrigin(source="return", detail="the typed returned values, with the settled signatures")
+_PASSED = TypeOrigin(source="call", detail="the arguments the module's own calls pass")
+
+
+def _complete(tm: ModuleTypeMap, analysis: ModuleAnalysis) -> None:
+    """Fill the parameter and return types annotations and evidence left open, from the
+    function bodies with the settled types (portalis/analysis/signatures.py)."""
+    sigs = [s for s in tm.functions if not s.diagnostics] + [m for c in tm.classes for m in c.methods if not m.diagnostics]
+    params = {s.qualname: {p.name: p.py_type for p in s.params} for s in sigs}
+    returns = {s.qualname: s.returns for s in sigs}
+    fields = {c.name: {f.name: f.py_type for f in c.fields} for c in tm.classes}
+    try:
+        done = complete_signatures(analysis, params, returns, fields)
+    except RecursionError:
+        return  # too deep for the walk: what is open is reported (PTL110)
+
+    def update(sig: FunctionSignature) -> FunctionSignature:
+        learnt = done.params.get(sig.qualname, {})
+        ret = done.returns.get(sig.qualname)
+        if not learnt and ret is None:
+            return sig
+        new_params = [_learnt(p, learnt[p.name], _PASSED) if p.name in learnt else p for p in sig.params]
+        update: dict = {"params": new_params}
+        if ret is not None:
+            update.update(returns=ret, rust_returns=_rust_owned(ret), returns_provenance=[_RETURNED])
+        return sig.model_copy(update=update)
+
+    tm.functions = [update(s) for s in tm.functions]
+    for ci, cls in enumerate(tm.classes):
+        tm.classes[ci] = cls.model_copy(update={"methods": [update(m) for m in cls.methods]})
+
+
+def _lowering_fallback(
+    tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], scope: TypeScope, parsed: ParsedModule, method_sources: dict
+) -> None:
+    """The older inference, for what the analysis leaves open: lowering function bodies in
+    inference mode (portalis/lower/function.py `infer_function`) and computed constants
+    (portalis/lower/constants.py). The only place the type map still reaches into lowering;
+    it goes when the analysis decides all of it (benchmarks/typemap_compare.py counts what is
+    left)."""
+    _computed_constants(tm, parsed, scope)
+    if any(c.methods for c in tm.classes):
+        _infer_methods(tm, method_sources, scope, parsed)
+    _infer(tm, nodes, scope, parsed)
+    if any(c.methods for c in tm.classes):
+        _infer_methods(tm, method_sources, scope, parsed)
+
+
 def _propagate_mutation(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], resized: dict[str, set[str]]) -> None:
     """A parameter passed on to a parameter that a function of this module changes in place is
     changed in place too (`def f(xs): g(xs)` where g appends to its argument; it is passed on
@@ -683,17 +738,19 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
         typed = _constant(c, scope)
         if typed is not None:
             tm.constants.append(typed)
-    _computed_constants(tm, parsed, scope)
     resized = {name: set(scan_function(node).resized) for name, node in nodes.items()}
     _propagate_mutation(tm, nodes, resized)
     _mutating_method_calls(tm, nodes, resized)
-    if any(c.methods for c in tm.classes):
-        _infer_methods(tm, method_sources, scope, parsed)
-    _infer(tm, nodes, scope, parsed)
+    if INFERENCE != "lowering" and analysis is not None:
+        _complete(tm, analysis)
+    if INFERENCE != "analysis":
+        _lowering_fallback(tm, nodes, scope, parsed, method_sources)
     if _generalise(tm, evidence, nodes):
-        _infer(tm, nodes, scope, parsed)  # the returns of the generic functions (`return heap[0]`: a T)
-    if any(c.methods for c in tm.classes):
-        _infer_methods(tm, method_sources, scope, parsed)
+        # the returns of the generic functions (`return heap[0]`: a T)
+        if INFERENCE != "lowering" and analysis is not None:
+            _complete(tm, analysis)
+        if INFERENCE != "analysis":
+            _infer(tm, nodes, scope, parsed)
     tm.functions = [
         _finish(sig, parsed, doc_returns.get(sig.name), resized.get(sig.name, set()), evidence.function(sig.qualname))
         for sig in tm.functions

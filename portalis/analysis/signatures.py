@@ -1,0 +1,282 @@
+"""Signature completion: what annotations and the evidence pass leave open in a signature,
+inferred from the function bodies with the settled types (the type map's last inference step).
+
+The evidence pass (evidence.py) is sound: a return type only when every returned expression
+is typed, a parameter's type only from observations that hold for every value. What it leaves
+open, the type map completed until now by lowering each body in inference mode (tolerant:
+statements it could not lower were skipped) up to three rounds. This pass computes the same
+kind of answer from the analysis' own evaluator, without lowering:
+
+- a return type from the returned expressions that are typed, joined (`return NotImplemented`
+  and values the evaluator does not type are skipped, as the tolerant lowering skipped them),
+  with `self` typed as the method's class and locals typed from their typed assignments;
+- a parameter's type from the arguments the module's own calls pass it (joined over calls);
+- repeated while a round learns something (at most `ROUNDS`), so a return learnt in one round
+  types the calls and returns that read it in the next.
+
+Returned values that disagree (an int and a str) stay open (PTL110 names them), where lowering
+kept the first one it saw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import libcst as cst
+
+from portalis.analysis.evidence import ModuleAnalysis, FunctionUnit, _ModuleContext
+from portalis.analysis.facts import TypeEvidence
+from portalis.analysis.values import ITER, Scope, element_type, join_values, type_of
+from portalis.model import PyType
+from portalis.types import pytypes as T
+
+ROUNDS = 3
+
+
+@dataclass
+class Completion:
+    """What the completion learnt: parameter types (qualname -> parameter -> type) and return
+    types (qualname -> type), only for what was open."""
+
+    params: dict[str, dict[str, PyType]] = field(default_factory=dict)
+    returns: dict[str, PyType] = field(default_factory=dict)
+    rounds: int = 0
+
+
+def _known(t: PyType | None) -> bool:
+    return t is not None and t.kind != ITER and T.is_known(t)
+
+
+def complete_signatures(
+    analysis: ModuleAnalysis,
+    params: dict[str, dict[str, PyType]],
+    returns: dict[str, PyType],
+    fields: dict[str, dict[str, PyType]],
+) -> Completion:
+    """Complete the open parameter and return types of the module's functions and methods
+    (`params`/`returns` by qualname, as the type map has them; `fields` the classes' attribute
+    types). Never lowers anything."""
+    context = analysis.context
+    units = analysis.units
+    params = {q: dict(ps) for q, ps in params.items()}
+    returns = dict(returns)
+    out = Completion()
+    open_returns = {q for q, t in returns.items() if q in units and t.kind == "unknown"}
+    open_params = {q: {p for p, t in ps.items() if not T.is_known(t)} for q, ps in params.items() if q in units}
+    open_params = {q: ps for q, ps in open_params.items() if ps}
+    if not open_returns and not open_params:
+        return out
+    tables: dict[str, dict[str, TypeEvidence]] = {}
+    for cls, attrs in fields.items():
+        table = tables.setdefault(context.root(cls), {})
+        for attr, t in attrs.items():
+            if _known(t):
+                table.setdefault(attr, TypeEvidence(type=t))
+    # Argument types each caller passes (caller -> callee -> parameter -> type, None where
+    # its calls disagree); a round evaluates again only the functions whose inputs changed.
+    by_caller: dict[str, dict[str, dict[str, PyType | None]]] = {}
+    learnt_params: set[str] = set()
+    learnt_returns: set[str] = set()
+    for _ in range(ROUNDS):
+        out.rounds += 1
+        decisions = {q: {p: TypeEvidence(type=t) for p, t in ps.items() if _known(t)} for q, ps in params.items()}
+        typed_returns = {q: TypeEvidence(type=t) for q, t in returns.items() if _known(t)}
+        context.set_state(decisions, typed_returns, tables, optimistic=True)
+        first = out.rounds == 1
+        scopes = {q: _tolerant(context, units[q], sc) for q, sc in _reusable(analysis).items()} if first else {}
+
+        def dirty(q: str) -> bool:
+            u = units[q]
+            return first or q in learnt_params or any(
+                (c := context.callee(u, call.callee)) is not None and c.qualname in learnt_returns for call in u.body.calls)
+
+        new_params: set[str] = set()
+        new_returns: set[str] = set()
+        for q in sorted(open_returns):
+            if _known(returns.get(q)) or not dirty(q):
+                continue
+            u = units[q]
+            scope = scopes.get(q) or scopes.setdefault(q, _tolerant_scope(context, u))
+            t = _tolerant_return(context, u, scope)
+            if t is not None:
+                returns[q] = out.returns[q] = t
+                new_returns.add(q)
+        for q, u in units.items():
+            if dirty(q):
+                by_caller[q] = _call_arguments(context, u, open_params, scopes)
+        for q, args in _joined(by_caller).items():
+            for p, t in args.items():
+                old = params[q].get(p, T.UNKNOWN)
+                new = T.unify(old, t) or old
+                if new != old and T.is_known(new):
+                    params[q][p] = out.params.setdefault(q, {})[p] = new
+                    new_params.add(q)
+        if not new_params and not new_returns:
+            break
+        learnt_params, learnt_returns = new_params, new_returns
+    return out
+
+
+def _joined(by_caller: dict[str, dict[str, dict[str, PyType | None]]]) -> dict[str, dict[str, PyType]]:
+    """The argument types over every caller (callee -> parameter -> type); a parameter two
+    calls pass disagreeing types is left out."""
+    seen: dict[str, dict[str, PyType | None]] = {}
+    for callees in by_caller.values():
+        for callee, args in callees.items():
+            table = seen.setdefault(callee, {})
+            for p, t in args.items():
+                if p in table:
+                    old = table[p]
+                    table[p] = None if old is None or t is None else join_values(old, t)
+                else:
+                    table[p] = t
+    return {q: {p: t for p, t in ps.items() if t is not None} for q, ps in seen.items()}
+
+
+def _reusable(analysis: ModuleAnalysis) -> dict[str, Scope]:
+    """The evidence pass's last scopes of the functions whose inputs (parameter types, returns,
+    attribute types) are the ones now set: computing them again would give the same."""
+    if analysis._last is None:
+        return {}
+    (last_params, last_returns, last_fields), scopes = analysis._last
+    now_params, now_returns, now_fields = analysis._inputs()
+    if now_returns != last_returns or now_fields != last_fields:
+        return {}
+    return {q: sc for q, sc in scopes.items() if now_params.get(q) == last_params.get(q)}
+
+
+def _tolerant_scope(context: _ModuleContext, u: FunctionUnit) -> Scope:
+    """The function's scope, with the locals the strict check leaves untyped typed from their
+    typed assignments (what the tolerant lowering did: a statement it could not lower did not
+    stop it from typing the local from the others), and `self` as the method's class."""
+    return _tolerant(context, u, context.scope(u))
+
+
+def _tolerant(context: _ModuleContext, u: FunctionUnit, scope: Scope) -> Scope:
+    names = dict(scope.names)
+    for n, t in scope.tentative.items():
+        if names.get(n) is None and _known(t):
+            names[n] = t
+    if u.cls is not None and names.get("self") is None and u.name not in ("__new__",) and not _is_static(u):
+        names["self"] = T.class_type(context.parsed.module, u.cls)
+    return replace(scope, names=names)
+
+
+def _is_static(u: FunctionUnit) -> bool:
+    for d in u.node.decorators:
+        e = d.decorator
+        if isinstance(e, cst.Name) and e.value in ("staticmethod", "classmethod"):
+            return True
+    return False
+
+
+def _tolerant_return(context: _ModuleContext, u: FunctionUnit, scope: Scope) -> PyType | None:
+    """The join of the typed returned values (None where no value is typed, or two disagree)."""
+    body = u.body
+    if u.declared_returns is not None:
+        return None
+    if body.generator:
+        return _tolerant_yield(context, u, scope)
+    values = [v for v, _line in body.returns]
+    if not any(v is not None for v in values):
+        return None
+    joined: PyType | None = None
+    partial: list[PyType] = []
+    skipped = False
+    for value in values:
+        if value is not None and isinstance(value, cst.Name) and value.value == "NotImplemented":
+            continue  # an operator method declining: the translation raises instead
+        t = T.NONE if value is None else type_of(value, context.at(value, scope))
+        if t is None or t.kind == ITER:
+            skipped = True
+            continue
+        if not T.is_known(t):
+            partial.append(t)  # `return []`: completed by the other returns
+            continue
+        if t.kind == "optional" and value is not None:
+            return None  # whether it is still None there is narrowing's question
+        j = t if joined is None else join_values(joined, t)
+        if j is None:
+            return None
+        joined = j
+    if joined is None or (skipped and joined.kind == "none"):
+        return None  # only the `return None`s are typed: what the others return is not known
+    for t in partial:
+        j = T.unify(joined, t)
+        if j is None:
+            return None
+        joined = j
+    if body.end_reachable is None or _none_inside(joined):
+        # a bare None inside a container (`return None, None` with the other returns untyped):
+        # what the skipped values hold there is not known
+        return None
+    if body.end_reachable:
+        joined = T.optional(joined)
+    return joined if T.is_known(joined) else None
+
+
+def _tolerant_yield(context: _ModuleContext, u: FunctionUnit, scope: Scope) -> PyType | None:
+    """A generator's type (the list of what it yields, as the translation collects it) from
+    the yielded values that are typed, `yield from xs` giving xs's elements."""
+    body = u.body
+    if any(v is not None for v, _ in body.returns):
+        return None  # a generator returning a value
+    elem: PyType | None = None
+    typed = [(v, False) for v, _ in body.yields] + [(v, True) for v, _ in body.yielded_from]
+    for value, each in typed:
+        t = T.NONE if value is None else type_of(value, context.at(value, scope))
+        if each:
+            t = element_type(t)
+        if t is None or t.kind == ITER or not T.is_known(t):
+            continue
+        elem = t if elem is None else join_values(elem, t)
+        if elem is None:
+            return None
+    if elem is None or elem.kind == "none" or _none_inside(elem):
+        return None
+    return T.list_of(elem)
+
+
+def _none_inside(t: PyType) -> bool:
+    return any(a.kind == "none" or _none_inside(a) for a in t.args)
+
+
+def _call_arguments(
+    context: _ModuleContext,
+    u: FunctionUnit,
+    open_params: dict[str, set[str]],
+    scopes: dict[str, Scope],
+) -> dict[str, dict[str, PyType | None]]:
+    """The argument types `u`'s calls pass to the module's parameters still open (callee ->
+    parameter -> type, None where two of its calls disagree)."""
+    seen: dict[str, dict[str, PyType | None]] = {}
+    for call in u.body.calls:
+        callee = context.callee(u, call.callee)
+        if callee is None or callee.qualname not in open_params:
+            continue
+        wanted = open_params[callee.qualname]
+        scope = scopes.get(u.qualname) or scopes.setdefault(u.qualname, _tolerant_scope(context, u))
+        positional = list(callee.positional)
+        at = 0
+        for arg in call.args:
+            if arg.star:
+                break
+            if arg.keyword is not None:
+                p = arg.keyword.value
+            else:
+                if at >= len(positional):
+                    break
+                p = positional[at]
+                at += 1
+            if p not in wanted or p in callee.variadic:
+                continue
+            t = type_of(arg.value, context.at(arg.value, scope))
+            if not _known(t) or t.kind in ("none", "optional"):
+                continue
+            table = seen.setdefault(callee.qualname, {})
+            if p in table:
+                old = table[p]
+                table[p] = None if old is None else join_values(old, t)
+            else:
+                table[p] = t
+    return seen
