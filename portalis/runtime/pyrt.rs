@@ -2887,6 +2887,56 @@ pub fn big_to_i64(x: &num_bigint::BigInt) -> i64 {
 }
 // @end
 
+// @helper big_small crates: num-bigint
+/// A BigInt argument as an i64 for the fast path of a function on BigInt (None past i64).
+pub fn big_small(x: &num_bigint::BigInt) -> Option<i64> {
+    i64::try_from(x).ok()
+}
+// @end
+
+// @helper small_floordiv
+/// `a // b` on the i64 fast path of a function on BigInt: Python's rounding; None where the
+/// i64 path cannot answer (a zero divisor, i64::MIN // -1), and the BigInt path answers instead
+/// (with its own error for a zero divisor).
+pub fn small_floordiv(a: i64, b: i64) -> Option<i64> {
+    if b == 0 {
+        return None;
+    }
+    let q = a.checked_div(b)?;
+    if a % b != 0 && (a < 0) != (b < 0) {
+        q.checked_sub(1)
+    } else {
+        Some(q)
+    }
+}
+// @end
+
+// @helper small_mod
+/// `a % b` on the i64 fast path: the sign of the divisor, as Python; None for a zero divisor.
+pub fn small_mod(a: i64, b: i64) -> Option<i64> {
+    if b == 0 {
+        return None;
+    }
+    let r = a.checked_rem(b)?;
+    if r != 0 && (r < 0) != (b < 0) {
+        r.checked_add(b)
+    } else {
+        Some(r)
+    }
+}
+// @end
+
+// @helper small_pow
+/// `a ** b` on the i64 fast path; None for a negative exponent or a result past i64 (the
+/// BigInt path answers those).
+pub fn small_pow(a: i64, b: i64) -> Option<i64> {
+    if b < 0 {
+        return None;
+    }
+    a.checked_pow(u32::try_from(b).ok()?)
+}
+// @end
+
 // @helper big_floordiv crates: num-bigint
 /// Python's `a // b` on big ints: rounded towards minus infinity.
 pub fn big_floordiv(a: &num_bigint::BigInt, b: &num_bigint::BigInt) -> num_bigint::BigInt {
