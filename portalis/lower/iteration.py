@@ -248,6 +248,11 @@ class IterLowering:
         if k == "unknown":
             raise Unsupported("PTL112", "iterating a value of unknown type")
         if k == "str":
+            if v.mode is not Mode.OWNED:
+                # a str held elsewhere: each character as a borrowed one-character `&str` slice
+                # of it (no String per character; copied only where stored)
+                self.use_runtime("str_chars")
+                return Iteration(ir.Call(ir.Path("crate::pyrt::str_chars"), (str_view(v),)), Elem(T.STR, Mode.REF))
             c = self.temp("c")
             chars = ir.MethodCall(ir.MethodCall(v.expr, "chars"), "map", (ir.Closure((ir.PBind(c),), ir.MethodCall(ir.Path(c), "to_string")),))
             return Iteration(chars, Elem(T.STR))

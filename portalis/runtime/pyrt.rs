@@ -1178,7 +1178,9 @@ pub struct SplitWs<'a> {
 
 #[inline]
 fn py_space_ascii(b: u8) -> bool {
-    matches!(b, b' ' | b'\t'..=b'\r' | 0x1c..=0x1f)
+    // bits 9-13 (\t..\r), 28-31 (\x1c..\x1f) and 32 (space): one compare for every letter
+    const SPACES: u64 = 0b1_1111_0000_0000_0000_0011_1110_0000_0000;
+    b <= b' ' && (SPACES >> b) & 1 == 1
 }
 
 fn py_space(c: char) -> bool {
@@ -2884,6 +2886,38 @@ pub fn string_capwords(s: &str, sep: Option<&str>) -> String {
 /// it raises OverflowError, as the translation's i64 arithmetic does.
 pub fn big_to_i64(x: &num_bigint::BigInt) -> i64 {
     i64::try_from(x).unwrap_or_else(|_| panic!("OverflowError: Python int too large to convert to i64"))
+}
+// @end
+
+// @helper sorted_chars
+/// `sorted(s)` of a str as chars (code point order: Python's order of one-character strs).
+pub fn sorted_chars(s: &str) -> Vec<char> {
+    let mut chars: Vec<char> = s.chars().collect();
+    chars.sort_unstable();
+    chars
+}
+// @end
+
+// @helper sorted_str
+/// `"".join(sorted(s))`: one String; ASCII text is sorted as bytes (the same order, and bytes
+/// below 128 in any order are still UTF-8).
+pub fn sorted_str(s: &str) -> String {
+    if s.is_ascii() {
+        let mut bytes = s.as_bytes().to_vec();
+        bytes.sort_unstable();
+        return String::from_utf8(bytes).expect("ASCII bytes in any order are UTF-8");
+    }
+    let mut chars: Vec<char> = s.chars().collect();
+    chars.sort_unstable();
+    chars.into_iter().collect()
+}
+// @end
+
+// @helper str_chars
+/// `for c in s`: each character of s as a one-character `&str` slice of it (Python's
+/// one-character strs, without a String per character).
+pub fn str_chars(s: &str) -> impl Iterator<Item = &str> + '_ {
+    s.char_indices().map(move |(i, c)| &s[i..i + c.len_utf8()])
 }
 // @end
 
