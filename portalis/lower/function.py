@@ -33,7 +33,7 @@ from portalis.lower.iteration import IterLowering
 from portalis.lower.mutability import fix_mutability
 from portalis.cst_scan import Declarations, FunctionScan, declarations, iter_nodes, scan_function
 from portalis.analysis.indexing import indexed_in_loop
-from portalis.analysis.liveness import movable_copies
+from portalis.analysis.liveness import movable_copies, shared_then_changed
 from portalis.lower.values import coerce, owned, owned_as, read, str_view
 from portalis.memo import memo_table
 from portalis.model import FunctionSignature, PyType
@@ -119,6 +119,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         self.assign_count = self.scan.assign_count
         self.assigned_in_loop = self.scan.in_loop
         self._movable: frozenset[int] | None = None  # `x = y` that may move y (analysis/liveness.py)
+        self._shared: dict[int, str] | None = None  # copies Python shares and the function changes
         # (i, xs) of the enclosing `for i in range(len(xs))` loops that keep xs[i] in bounds
         # (analysis/indexing.py: bounded_index)
         self.in_bounds: list[tuple[str, str]] = []
@@ -841,7 +842,22 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         """y in `x = y` or `xs.append(y)` where y is dead afterwards (portalis/analysis/
         liveness.py): y's value is moved instead of cloned. Only for y an owned local of this
         function's body (not a borrowed or `&mut` parameter, not inside a closure or a try body,
-        whose handlers may still read y)."""
+        whose handlers may still read y). Where y stays a copy of a list, dict, set or object
+        that the function changes in place (through either name), Python's two names share it
+        and the copy would diverge: PTL125, not translated."""
+        out = self._moved(value, v)
+        if out.mode is Mode.OWNED or is_copy(v.ty) or v.ty.kind not in ("list", "dict", "set", "class"):
+            return out
+        if self._shared is None:
+            self._shared = shared_then_changed(self.node)
+        changed = self._shared.get(id(value))
+        if changed is not None:
+            raise Unsupported(
+                "PTL125", f"`{value.value}` is shared by two names here in Python and `{changed}` is changed in place "
+                f"afterwards: the Rust would change a copy (use `{value.value}.copy()` or a fresh value if that is meant)", value)
+        return out
+
+    def _moved(self, value: cst.Name, v: Val) -> Val:
         if v.mode is not Mode.PLACE or is_copy(v.ty):
             return v
         if self.outer is not None or self.closure_depth or self.tries:
