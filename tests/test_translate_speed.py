@@ -93,6 +93,29 @@ def decode(s: str) -> str:
     return "".join(parts)
 
 
+def csv_line(xs: list[int], sep_every: int) -> str:
+    cells: list[str] = []
+    for x in xs:
+        cells.append("" if x % sep_every == 0 else str(x) + "é")
+    head = ",".join(cells)
+    cells.append("end")
+    return head + "|" + ",".join(cells)
+
+
+def runs_of(s: str, k: int) -> str:
+    out: list[str] = []
+    for ch in s:
+        out.append(ch * k)
+    return "".join(out)
+
+
+def not_a_builder(n: int) -> str:
+    parts: list[str] = []
+    for i in range(n):
+        parts.append(str(i))
+    return str(len(parts)) + ":" + "-".join(parts)
+
+
 def letter(i: int) -> str:
     return "abcd"[i]
 
@@ -136,6 +159,8 @@ CALLS = [
     "first_seen('a,b,,a')", "first_seen('')",
     "anagram_key('listen')", "anagram_key('héllo😀')", "anagram_key('')",
     "decode('3a2é1😀')", "decode('')", "decode('12x0y')",
+    "csv_line([1, 2, 3, 4], 2)", "csv_line([], 1)", "csv_line([3], 3)", "runs_of('aé😀', 2)", "runs_of('ab', -1)",
+    "runs_of('', 3)", "not_a_builder(3)",
     "letter(1)", "letter(-1)", "letter(4)", "letter(-5)",
     "pairs([3, 1, 2], 'aabéé')", "pairs([], '')", "grow([1, 0, 2])", "numbered('é', 3)", "numbered('', 0)",
     "mods(-7)", "mods(7)", "mods(0)", "mods(-9223372036854775807)",
@@ -188,6 +213,20 @@ def test_characters_of_a_borrowed_str_are_borrowed_slices(rust: dict[str, str]) 
     code = rust["decode"]
     assert "for ch in crate::pyrt::str_chars(s) {" in code
     assert "to_string" not in code and "crate::pyrt::parse_int(ch)" in code
+
+
+def test_a_list_that_only_builds_a_string_is_that_string(rust: dict[str, str]) -> None:
+    """analysis/builders.py: `parts = []`, only appends and joins with one separator: a String
+    grown in place; the separator before every piece but the first (a flag, since a piece can
+    be empty); a join reads the String (moved out by a return)."""
+    code = rust["csv_line"]
+    assert "let mut cells: String = String::new();" in code and "let mut __started1 = false;" in code
+    assert "if __started1 {\n            cells.push(',');\n        }\n        __started1 = true;" in code
+    assert "Vec" not in code and "join" not in code
+    code = rust["runs_of"]
+    assert "out.extend(std::iter::repeat_n(ch, k.max(0) as usize));" in code and code.rstrip().endswith("out\n}")
+    # len(parts) reads the list: it stays a Vec
+    assert "let mut parts: Vec<String>" in rust["not_a_builder"]
 
 
 def test_bounds_proven_by_the_loop_are_not_checked_again(rust: dict[str, str]) -> None:

@@ -1169,6 +1169,10 @@ class ExprLowering:
     def call(self: "FunctionLowerer", node: cst.Call) -> Val:
         func = node.func
         if isinstance(func, cst.Attribute):
+            if func.attr.value == "join" and self.building:
+                joined = self.builder_join(node)  # a list that only builds a string: that String
+                if joined is not None:
+                    return joined
             # `module.f(...)` or `value.method(...)`
             if (
                 isinstance(func.value, cst.Call)

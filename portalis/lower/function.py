@@ -33,6 +33,7 @@ from portalis.lower.iteration import IterLowering
 from portalis.lower.mutability import fix_mutability
 from portalis.cst_scan import Declarations, FunctionScan, declarations, iter_nodes, scan_function
 from portalis.analysis.indexing import indexed_in_loop
+from portalis.analysis.builders import Builder, string_builders
 from portalis.analysis.liveness import movable_copies, shared_then_changed
 from portalis.lower.values import coerce, owned, owned_as, read, str_view
 from portalis.memo import memo_table
@@ -120,6 +121,8 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         self.assigned_in_loop = self.scan.in_loop
         self._movable: frozenset[int] | None = None  # `x = y` that may move y (analysis/liveness.py)
         self._shared: dict[int, str] | None = None  # copies Python shares and the function changes
+        self._builders: dict[str, Builder] | None = None  # lists that only build a string (analysis/builders.py)
+        self.building: dict[str, str] = {}  # those lowered as a String -> their "a piece came" flag ("" without separator)
         # (i, xs) of the enclosing `for i in range(len(xs))` loops that keep xs[i] in bounds
         # (analysis/indexing.py: bounded_index)
         self.in_bounds: list[tuple[str, str]] = []
@@ -478,6 +481,10 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 return []  # a string statement is a comment
             if isinstance(small.value, cst.Yield):
                 return self.yield_stmt(small.value)
+            if isinstance(small.value, cst.Call):
+                appended = self.builder_append(small.value)
+                if appended is not None:
+                    return appended
             if isinstance(small.value, cst.Await):
                 raise Unsupported("PTL122", "async code is not supported", small)
             if not isinstance(small.value, cst.Call):
@@ -795,6 +802,9 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
 
     def bind(self, target: cst.BaseExpression, value: cst.BaseExpression, declared: PyType | None, node: cst.CSTNode) -> list[ir.Stmt]:
         if isinstance(target, cst.Name):
+            built = self.builder_binding(target.value, declared, node)
+            if built is not None:
+                return built
             if isinstance(value, cst.Lambda) and declared is None:
                 return self.bind_lambda(target.value, value)
             return self.bind_name(target.value, self.expr(value), declared, node)
@@ -837,6 +847,97 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         get = ir.MethodCall(self.mutable(recv), "slot", (self.key_ref(key, k_t), owned_as(default, v_t)))
         op = {cst.Add: "+=", cst.Subtract: "-=", cst.Multiply: "*="}[type(value.operator)]
         return [ir.Assign(ir.Unary("*", get), read(coerce(right, v_t)), op)]
+
+    # -------------------------------------------------------- lists that only build a string
+    def builder(self, name: str) -> Builder | None:
+        """The list `name` if it only builds a string (analysis/builders.py) and is lowered as
+        that String (its binding was seen with str items)."""
+        if self._builders is None:
+            self._builders = string_builders(self.node) if self.outer is None else {}
+        b = self._builders.get(name)
+        return b if b is not None and name in self.building else None
+
+    def builder_binding(self, name: str, declared: PyType | None, node: cst.CSTNode) -> list[ir.Stmt] | None:
+        """`parts = []` of a list that only builds a string: the String it builds (and, for a
+        separator, whether a piece came yet)."""
+        if self._builders is None:
+            self._builders = string_builders(self.node) if self.outer is None else {}
+        b = self._builders.get(name)
+        if b is None or b.binding != id(node) or name in self.locals or self.closure_depth:
+            return None
+        ty = declared if declared is not None else self.facts.locals.get(name)
+        if ty != T.list_of(T.STR):
+            return None
+        self.building[name] = self.temp("started") if b.sep else ""
+        out = self.let_local(name, Val(ir.Call(ir.Path("String::new"), ()), T.STR), T.STR)
+        if b.sep:
+            out.append(ir.Let(ir.PBind(self.building[name], True), None, ir.BoolLit(False)))
+        return out
+
+    def builder_append(self, call: cst.Call) -> list[ir.Stmt] | None:
+        """`parts.append(x)` of a string builder: x pushed onto the String (after the separator
+        unless it is the first piece), as `s += x` would be."""
+        f = call.func
+        if not (isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name)):
+            return None
+        b = self.builder(f.value.value)
+        if b is None or id(call) not in b.appends:
+            return None
+        out: list[ir.Stmt] = []
+        local = self.locals[f.value.value]
+        flag = self.building[f.value.value]
+        if flag:
+            push = (ir.MethodCall(ir.Path(local.name), "push", (ir.CharLit(b.sep),)) if len(b.sep) == 1
+                    else ir.MethodCall(ir.Path(local.name), "push_str", (ir.StrLit(b.sep),)))
+            out.append(ir.ExprStmt(ir.IfExpr(ir.Path(flag), ir.Block((ir.ExprStmt(push),)))))
+            out.append(ir.Assign(ir.Path(flag), ir.BoolLit(True)))
+        return out + self.push_str_node(local, call.args[0].value)
+
+    def push_str_val(self, local: Local, value: Val) -> list[ir.Stmt]:
+        """`s += value` on a str local s: pushed in place (a char, formatted text written
+        straight into s, or the str's text)."""
+        if isinstance(value.expr, ir.StrLit) and len(value.expr.value) == 1:
+            return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push", (ir.CharLit(value.expr.value),)))]
+        if (isinstance(value.expr, ir.Macro) and value.expr.name == "format"
+                and not any(_mentions(a, ir.Path(local.name)) for a in value.expr.args)):
+            # `s += a + str(n)`: formatted straight into s, no intermediate String (formatted
+            # first where it reads s itself).
+            args = ir.Macro("format_args", value.expr.args, fmt=value.expr.fmt)
+            write = ir.Call(ir.Path("std::fmt::Write::write_fmt"), (ir.Ref(ir.Path(local.name), mutable=True), args))
+            return [ir.ExprStmt(ir.MethodCall(write, "expect", (ir.StrLit("a String takes any text"),)))]
+        if value.char is not None:
+            return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push", (value.char,)))]
+        return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push_str", (str_view(value) if value.mode is not Mode.OWNED else ir.Ref(value.expr),)))]
+
+    def push_str_node(self, local: Local, node: cst.BaseExpression) -> list[ir.Stmt]:
+        """A piece appended to a string builder: `a * k` (a str, k an int) repeats a into the
+        String without making the repeated String first; anything else as `s += x`."""
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply):
+            left, right = self.expr(node.left), self.expr(node.right)
+            pair = (left, right) if left.ty.kind == "str" else (right, left)
+            if pair[0].ty.kind == "str" and pair[1].ty.kind == "int":
+                text, n = pair
+                piece = text.char if text.char is not None else str_view(text)
+                count = ir.Cast(ir.MethodCall(self.receiver(coerce(n, T.INT)), "max", (ir.IntLit(0),)), ir.USIZE)
+                return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "extend",
+                                                  (ir.Call(ir.Path("std::iter::repeat_n"), (piece, count)),)))]
+            value = self.binary(node.operator, left, right, node)
+        else:
+            value = self.expr(node)
+        if value.ty.kind != "str":
+            raise Unsupported("PTL113", f"a list of strs: appending {value.ty}", node)
+        return self.push_str_val(local, value)
+
+    def builder_join(self, call: cst.Call) -> Val | None:
+        """`SEP.join(parts)` of a string builder: the String itself (moved out by a return)."""
+        arg = call.args[0].value if len(call.args) == 1 else None
+        if not isinstance(arg, cst.Name):
+            return None
+        b = self.builder(arg.value)
+        if b is None or id(call) not in b.joins:
+            return None
+        v = self.local_val(self.locals[arg.value])
+        return Val(v.expr, T.STR, Mode.OWNED) if id(call) in b.returned else v
 
     def moved(self, value: cst.Name, v: Val) -> Val:
         """y in `x = y` or `xs.append(y)` where y is dead afterwards (portalis/analysis/
@@ -1304,20 +1405,8 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 if not T.is_known(target.ty):
                     target = self.refine(target, value.ty)
                 return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "extend", (self.iterate_owned_expr(value, target.ty.args[0]),)))]
-            if target.ty.kind == "str" and isinstance(op, cst.Add) and isinstance(value.expr, ir.StrLit) and len(value.expr.value) == 1 and not local.narrowed:
-                return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push", (ir.CharLit(value.expr.value),)))]
-            if (
-                target.ty.kind == "str" and isinstance(op, cst.Add) and isinstance(value.expr, ir.Macro) and value.expr.name == "format"
-                and not local.narrowed and not any(_mentions(a, ir.Path(local.name)) for a in value.expr.args)
-            ):
-                # `s += a + str(n)`: formatted straight into s, no intermediate String.
-                args = ir.Macro("format_args", value.expr.args, fmt=value.expr.fmt)
-                write = ir.Call(ir.Path("std::fmt::Write::write_fmt"), (ir.Ref(ir.Path(local.name), mutable=True), args))
-                return [ir.ExprStmt(ir.MethodCall(write, "expect", (ir.StrLit("a String takes any text"),)))]
-            if target.ty.kind == "str" and isinstance(op, cst.Add) and value.char is not None and not local.narrowed:
-                return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push", (value.char,)))]
             if target.ty.kind == "str" and isinstance(op, cst.Add) and value.ty.kind == "str" and not local.narrowed:
-                return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push_str", (str_view(value) if value.mode is not Mode.OWNED else ir.Ref(value.expr),)))]
+                return self.push_str_val(local, value)
             result = self.binary(op, target, value, node)
             if (
                 target.ty.kind in ("int", "float")

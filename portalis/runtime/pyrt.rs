@@ -2903,9 +2903,24 @@ pub fn sorted_chars(s: &str) -> Vec<char> {
 /// below 128 in any order are still UTF-8).
 pub fn sorted_str(s: &str) -> String {
     if s.is_ascii() {
-        let mut bytes = s.as_bytes().to_vec();
-        bytes.sort_unstable();
-        return String::from_utf8(bytes).expect("ASCII bytes in any order are UTF-8");
+        // a count per byte value for longer text; a short word is sorted in a small buffer
+        let mut out = String::with_capacity(s.len());
+        if s.len() <= 32 {
+            let mut buf = [0u8; 32];
+            let bytes = &mut buf[..s.len()];
+            bytes.copy_from_slice(s.as_bytes());
+            bytes.sort_unstable();
+            out.extend(bytes.iter().map(|&b| b as char));
+        } else {
+            let mut counts = [0usize; 128];
+            for &b in s.as_bytes() {
+                counts[b as usize] += 1;
+            }
+            for (b, &n) in counts.iter().enumerate() {
+                out.extend(std::iter::repeat_n(b as u8 as char, n));
+            }
+        }
+        return out;
     }
     let mut chars: Vec<char> = s.chars().collect();
     chars.sort_unstable();
