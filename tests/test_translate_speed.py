@@ -12,6 +12,7 @@ import libcst as cst
 import pytest
 
 from conftest import DiffRun, run_differential, type_map_of
+from portalis.analysis.builders import string_builders
 from portalis.analysis.indexing import indexed_in_loop
 from portalis.analysis.liveness import movable_copies
 from portalis.lower.module import lower_module
@@ -116,6 +117,28 @@ def not_a_builder(n: int) -> str:
     return str(len(parts)) + ":" + "-".join(parts)
 
 
+def group_by_len(words: list[str]) -> dict[int, list[str]]:
+    groups: dict[int, list[str]] = {}
+    for w in words:
+        n = len(w)
+        if n in groups:
+            groups[n].append(w)
+        else:
+            groups[n] = [w]
+    return groups
+
+
+def first_letters(words: list[str]) -> dict[str, set[str]]:
+    seen: dict[str, set[str]] = {}
+    for w in words:
+        key = w[:1]
+        if key in seen:
+            seen[key].add(w)
+        else:
+            seen[key] = {w, key}
+    return seen
+
+
 def letter(i: int) -> str:
     return "abcd"[i]
 
@@ -161,6 +184,7 @@ CALLS = [
     "decode('3a2é1😀')", "decode('')", "decode('12x0y')",
     "csv_line([1, 2, 3, 4], 2)", "csv_line([], 1)", "csv_line([3], 3)", "runs_of('aé😀', 2)", "runs_of('ab', -1)",
     "runs_of('', 3)", "not_a_builder(3)",
+    "group_by_len(['ab', 'c', 'dé', '', 'x'])", "group_by_len([])", "first_letters(['ab', 'ac', 'b', ''])",
     "letter(1)", "letter(-1)", "letter(4)", "letter(-5)",
     "pairs([3, 1, 2], 'aabéé')", "pairs([], '')", "grow([1, 0, 2])", "numbered('é', 3)", "numbered('', 0)",
     "mods(-7)", "mods(7)", "mods(0)", "mods(-9223372036854775807)",
@@ -227,6 +251,13 @@ def test_a_list_that_only_builds_a_string_is_that_string(rust: dict[str, str]) -
     assert "out.extend(std::iter::repeat_n(ch, k.max(0) as usize));" in code and code.rstrip().endswith("out\n}")
     # len(parts) reads the list: it stays a Vec
     assert "let mut parts: Vec<String>" in rust["not_a_builder"]
+
+
+def test_grouping_in_a_dict_looks_the_key_up_once(rust: dict[str, str]) -> None:
+    code = rust["group_by_len"]
+    assert "match groups.get_mut(&n) {" in code and "__slot" in code and ".push(w.to_string());" in code
+    assert "contains_key" not in code
+    assert "match seen.get_mut(key.as_str()) {" in rust["first_letters"]
 
 
 def test_bounds_proven_by_the_loop_are_not_checked_again(rust: dict[str, str]) -> None:
@@ -341,6 +372,28 @@ def test_liveness_finds_only_dead_sources(source: str, moved: bool) -> None:
     walk(fn)
     movable = {names[i] for i in movable_copies(fn)}
     assert (("c" in movable) or ("row" in movable)) is moved, movable
+
+
+@pytest.mark.parametrize(
+    ("body", "sep"),
+    [
+        ("    p = []\n    for x in xs:\n        p.append(x)\n    return ','.join(p)\n", ","),
+        ("    p: list[str] = []\n    p.append('a')\n    s = ''.join(p)\n    p.append(s)\n    return ''.join(p)\n", ""),
+        # read otherwise, joined with two separators, appended inside a try, or a piece that reads it
+        ("    p = []\n    p.append('a')\n    return ''.join(p) + str(len(p))\n", None),
+        ("    p = []\n    p.append('a')\n    return ''.join(p) + ','.join(p)\n", None),
+        ("    p = []\n    try:\n        p.append(xs[0])\n    except IndexError:\n        pass\n    return ''.join(p)\n", None),
+        ("    p = []\n    p.append(''.join(p))\n    return ''.join(p)\n", None),
+        # bound in a loop, bound twice, captured by a lambda, never joined
+        ("    for x in xs:\n        p = []\n        p.append(x)\n    return ''.join(p)\n", None),
+        ("    p = []\n    p = ['a']\n    return ''.join(p)\n", None),
+        ("    p = []\n    f = lambda: p\n    p.append('a')\n    return ''.join(p)\n", None),
+        ("    p = []\n    p.append('a')\n    return 'x'\n", None),
+    ],
+)
+def test_lists_that_only_build_a_string(body: str, sep: str | None) -> None:
+    found = string_builders(_fn("def f(xs):\n" + body))
+    assert (found["p"].sep if "p" in found else None) == sep
 
 
 def test_indexed_in_loop_names_only_subscripts_inside_loops() -> None:

@@ -614,6 +614,9 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         """An if statement, with Optional narrowing: `if x is not None:` unwraps x in the
         branch; after the statement, x stays unwrapped when every branch that falls through
         left it holding a value (`if x is None: return` / `if x is None: x = 0`)."""
+        grouped = self.dict_group(node)
+        if grouped is not None:
+            return grouped
         let_form = self.if_let(node)
         if let_form is not None:
             return let_form
@@ -847,6 +850,56 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         get = ir.MethodCall(self.mutable(recv), "slot", (self.key_ref(key, k_t), owned_as(default, v_t)))
         op = {cst.Add: "+=", cst.Subtract: "-=", cst.Multiply: "*="}[type(value.operator)]
         return [ir.Assign(ir.Unary("*", get), read(coerce(right, v_t)), op)]
+
+    def dict_group(self, node: cst.If) -> list[ir.Stmt] | None:
+        """`if k in d: d[k].m(args) else: d[k] = v` (the grouping idiom) in one lookup when k
+        is present: `match d.get_mut(k) { Some(slot) => slot.m(args), None => d[k] = v }`.
+        Only for a plain dict of lists, sets or dicts held here, k a name or a literal, and
+        args and v not mentioning d."""
+        simple = (cst.Name, cst.Integer, cst.SimpleString)
+        test = node.test
+        if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.comparisons[0].operator, cst.In)
+                and isinstance(test.left, simple) and isinstance(test.comparisons[0].comparator, cst.Name)):
+            return None
+        key_node, d = test.left, test.comparisons[0].comparator.value
+        body, orelse = node.body, node.orelse
+        if not (isinstance(body, cst.IndentedBlock) and len(body.body) == 1 and isinstance(orelse, cst.Else)
+                and isinstance(orelse.body, cst.IndentedBlock) and len(orelse.body.body) == 1):
+            return None
+        then_line, else_line = body.body[0], orelse.body.body[0]
+        if not (isinstance(then_line, cst.SimpleStatementLine) and len(then_line.body) == 1 and isinstance(then_line.body[0], cst.Expr)
+                and isinstance(else_line, cst.SimpleStatementLine) and len(else_line.body) == 1 and isinstance(else_line.body[0], cst.Assign)):
+            return None
+        call, store = then_line.body[0].value, else_line.body[0]
+
+        def item_of_d(e: cst.BaseExpression) -> bool:
+            return (isinstance(e, cst.Subscript) and isinstance(e.value, cst.Name) and e.value.value == d and len(e.slice) == 1
+                    and isinstance(e.slice[0].slice, cst.Index) and e.slice[0].slice.value.deep_equals(key_node))
+
+        if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and item_of_d(call.func.value)
+                and len(store.targets) == 1 and item_of_d(store.targets[0].target)):
+            return None
+        if any(_mentions_name(a.value, d) or a.keyword or a.star for a in call.args) or _mentions_name(store.value, d):
+            return None
+        local = self.locals.get(d)
+        if local is None or local.mode is not Mode.PLACE or local.func is not None or local.narrowed:
+            return None
+        recv = self.expr(test.comparisons[0].comparator)
+        if recv.ty.kind != "dict" or recv.ty.name or not T.is_known(recv.ty) or recv.ty.args[1].kind not in ("list", "set", "dict"):
+            return None
+        k_t, v_t = recv.ty.args
+        key = self.expr(key_node)
+        if unify(key.ty, k_t) != k_t:
+            return None
+        slot = self.temp("slot")
+        self.use_runtime("PyDict")
+        args = [self.expr(a.value) for a in call.args]
+        then = self.method_call(Val(ir.Path(slot), v_t, Mode.PLACE), call.func.attr.value, args, {}, call)
+        other = self.stmt(else_line)
+        lookup = ir.MethodCall(self.mutable(recv), "get_mut", (self.key_ref(key, k_t),))
+        arms = (ir.MatchArm(ir.PVariant("Some", (ir.PBind(slot),)), ir.BlockExpr(ir.Block((ir.ExprStmt(then.expr),)))),
+                ir.MatchArm(ir.PVariant("None"), ir.BlockExpr(ir.Block(tuple(other)))))
+        return [ir.ExprStmt(ir.Match(lookup, arms))]
 
     # -------------------------------------------------------- lists that only build a string
     def builder(self, name: str) -> Builder | None:
@@ -1841,3 +1894,10 @@ def infer_function(
         if not facts.changed:
             break
     return facts
+
+
+def _mentions_name(node: cst.CSTNode, name: str) -> bool:
+    """Whether the syntax mentions the Python name (anywhere inside it)."""
+    if isinstance(node, cst.Name):
+        return node.value == name
+    return any(_mentions_name(c, name) for c in node.children)
