@@ -139,6 +139,16 @@ def first_letters(words: list[str]) -> dict[str, set[str]]:
     return seen
 
 
+def char_uses(s: str) -> list[str]:
+    swapped = list(s)
+    k = 0
+    for c in s:
+        swapped[k] = c.swapcase()
+        k += 1
+    pairs = [a + b for a, b in zip(s, s[1:])] + [str(i) + c for i, c in enumerate(s)]
+    return swapped + pairs + sorted(set(s)) + [c for c in s if c != "é"]
+
+
 def letter(i: int) -> str:
     return "abcd"[i]
 
@@ -185,6 +195,7 @@ CALLS = [
     "csv_line([1, 2, 3, 4], 2)", "csv_line([], 1)", "csv_line([3], 3)", "runs_of('aé😀', 2)", "runs_of('ab', -1)",
     "runs_of('', 3)", "not_a_builder(3)",
     "group_by_len(['ab', 'c', 'dé', '', 'x'])", "group_by_len([])", "first_letters(['ab', 'ac', 'b', ''])",
+    "char_uses('aÉé😀a')", "char_uses('')",
     "letter(1)", "letter(-1)", "letter(4)", "letter(-5)",
     "pairs([3, 1, 2], 'aabéé')", "pairs([], '')", "grow([1, 0, 2])", "numbered('é', 3)", "numbered('', 0)",
     "mods(-7)", "mods(7)", "mods(0)", "mods(-9223372036854775807)",
