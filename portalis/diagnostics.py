@@ -31,6 +31,7 @@ CODES: dict[str, str] = {
     "PTL122": "this generator is not supported (endless, `yield from`, returns a value; others are collected into lists)",
     "PTL123": "nested class or decorated nested function not supported yet",
     "PTL124": "global/nonlocal state not supported yet",
+    "PTL125": "two names share one list, dict, set or object in Python (`x = y`, `xs.append(y)`) and one of them is changed in place afterwards: the Rust would change a copy, so the function is not translated",
     "PTL130": "expression not supported yet",
     "PTL131": "this use of a function value (lambda, function name) is not supported yet",
     "PTL132": "this comprehension is not supported yet",

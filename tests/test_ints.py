@@ -51,6 +51,8 @@ SAME = [
     "factorial_series(21)", "factorial_series(30)", "factorial_rec(30)", "factorial_rec(-3)", "falling(40, 20)",
     "falling(5, 0)", "sylvester(7)", "big_ops(-7, 3)", "big_ops(12345, -97)", "big_ops(3, 0)", f"big_ops({10**30}, 7)",
     f"big_ops({I64_MIN}, -1)", "power_sum(7, 30)", "power_sum(-2, 0)", "power_sum(0, 5)", "power_sum(0, 0)", "factorial_mod(10, 1000)",
+    # the i64 fast path of a function on BigInt: stays in i64, leaves it midway, i64 callers
+    "collatz_steps(27)", f"collatz_steps({2**62 + 1})", f"collatz_steps({2**64 + 1})", "longest_collatz(30)",
 ]
 # Python's int grows past i64 here: the Rust raises OverflowError (it used to wrap, saturate or
 # crash with a Rust panic message).
@@ -84,7 +86,7 @@ def test_int_representation_per_function(ints: DiffRun) -> None:
     whose ints grow on i64."""
     functions = {f["name"]: f for f in ints.module_report()["functions"]}
     reprs = {name: f["signature"]["ints"]["repr"] for name, f in functions.items()}
-    big = {"factorial_series", "factorial_rec", "falling", "sylvester", "big_ops", "power_sum"}
+    big = {"factorial_series", "factorial_rec", "falling", "sylvester", "big_ops", "power_sum", "collatz_steps"}
     assert {n for n, r in reprs.items() if r == "bigint"} == big
     assert "accumulated in a loop" in functions["factorial_series"]["signature"]["ints"]["grows"]
     assert "recursive call" in functions["factorial_rec"]["signature"]["ints"]["grows"]
@@ -97,6 +99,12 @@ def test_int_representation_per_function(ints: DiffRun) -> None:
     rust = (ints.crate_dir / "src" / "sample.rs").read_text(encoding="utf-8")
     assert "pub fn factorial_series(n: num_bigint::BigInt) -> num_bigint::BigInt" in rust
     assert "pub fn factorial_digits(n: i64) -> i64" in rust
+    # each function on BigInt has an i64 fast path (checked: None past i64), tried first
+    assert "pub fn __collatz_steps_i64(mut n: i64) -> Option<i64>" in rust
+    assert "n = 3i64.checked_mul(n)?.checked_add(1i64)?;" in rust
+    assert "if let Some(__r) = __collatz_steps_i64(__n) {" in rust
+    # an i64 caller calls the fast path, the BigInt function only when it gives up
+    assert "__collatz_steps_i64(start).unwrap_or_else(||" in rust
 
 
 @needs_cargo

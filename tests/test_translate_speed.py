@@ -12,6 +12,7 @@ import libcst as cst
 import pytest
 
 from conftest import DiffRun, run_differential, type_map_of
+from portalis.analysis.builders import string_builders
 from portalis.analysis.indexing import indexed_in_loop
 from portalis.analysis.liveness import movable_copies
 from portalis.lower.module import lower_module
@@ -46,12 +47,12 @@ def at(s: str, i: int) -> str:
     return out
 
 
-def keep_alias(n: int) -> list[int]:
+def keep_snapshot(n: int) -> list[int]:
     cur: list[int] = [1]
     prev: list[int] = []
     for i in range(n):
         prev = cur
-        cur.append(i)
+        cur = cur + [i]
     return prev + cur
 
 
@@ -79,6 +80,73 @@ def first_seen(text: str) -> dict[str, int]:
 
 def anagram_key(w: str) -> str:
     return "".join(sorted(w))
+
+
+def decode(s: str) -> str:
+    parts: list[str] = []
+    count = 0
+    for ch in s:
+        if ch.isdigit():
+            count = count * 10 + int(ch)
+        else:
+            parts.append(ch * count)
+            count = 0
+    return "".join(parts)
+
+
+def csv_line(xs: list[int], sep_every: int) -> str:
+    cells: list[str] = []
+    for x in xs:
+        cells.append("" if x % sep_every == 0 else str(x) + "é")
+    head = ",".join(cells)
+    cells.append("end")
+    return head + "|" + ",".join(cells)
+
+
+def runs_of(s: str, k: int) -> str:
+    out: list[str] = []
+    for ch in s:
+        out.append(ch * k)
+    return "".join(out)
+
+
+def not_a_builder(n: int) -> str:
+    parts: list[str] = []
+    for i in range(n):
+        parts.append(str(i))
+    return str(len(parts)) + ":" + "-".join(parts)
+
+
+def group_by_len(words: list[str]) -> dict[int, list[str]]:
+    groups: dict[int, list[str]] = {}
+    for w in words:
+        n = len(w)
+        if n in groups:
+            groups[n].append(w)
+        else:
+            groups[n] = [w]
+    return groups
+
+
+def first_letters(words: list[str]) -> dict[str, set[str]]:
+    seen: dict[str, set[str]] = {}
+    for w in words:
+        key = w[:1]
+        if key in seen:
+            seen[key].add(w)
+        else:
+            seen[key] = {w, key}
+    return seen
+
+
+def char_uses(s: str) -> list[str]:
+    swapped = list(s)
+    k = 0
+    for c in s:
+        swapped[k] = c.swapcase()
+        k += 1
+    pairs = [a + b for a, b in zip(s, s[1:])] + [str(i) + c for i, c in enumerate(s)]
+    return swapped + pairs + sorted(set(s)) + [c for c in s if c != "é"]
 
 
 def letter(i: int) -> str:
@@ -119,10 +187,15 @@ CALLS = [
     "edit_distance('kitten', 'sitting')", "edit_distance('', 'abc')", "edit_distance('héllo', 'hallo😀')",
     "count_char('a!b!aa', 'a')", "count_char('', 'a')", "count_char('ééé', 'é')",
     "at('xyz', 0)", "at('xyz', -1)", "at('xyz', 3)", "at('xyz', -4)", "at('😀é', -2)",
-    "chunks(3)",  # keep_alias aliases two lists (the clone differs from Python: not this issue)
+    "chunks(3)", "keep_snapshot(3)", "keep_snapshot(0)",
     "word_counts('a b  a\\tc\\n a')", "word_counts('')", "word_counts('x\\x1cy\\xa0x\\u3000y')",
     "first_seen('a,b,,a')", "first_seen('')",
     "anagram_key('listen')", "anagram_key('héllo😀')", "anagram_key('')",
+    "decode('3a2é1😀')", "decode('')", "decode('12x0y')",
+    "csv_line([1, 2, 3, 4], 2)", "csv_line([], 1)", "csv_line([3], 3)", "runs_of('aé😀', 2)", "runs_of('ab', -1)",
+    "runs_of('', 3)", "not_a_builder(3)",
+    "group_by_len(['ab', 'c', 'dé', '', 'x'])", "group_by_len([])", "first_letters(['ab', 'ac', 'b', ''])",
+    "char_uses('aÉé😀a')", "char_uses('')",
     "letter(1)", "letter(-1)", "letter(4)", "letter(-5)",
     "pairs([3, 1, 2], 'aabéé')", "pairs([], '')", "grow([1, 0, 2])", "numbered('é', 3)", "numbered('', 0)",
     "mods(-7)", "mods(7)", "mods(0)", "mods(-9223372036854775807)",
@@ -151,7 +224,8 @@ def test_a_dead_local_is_moved_not_cloned(rust: dict[str, str]) -> None:
     assert "prev = cur;" in rust["edit_distance"]
     assert "out.push(row);" in rust["chunks"]
     # cur is read after `prev = cur`: the copy stays
-    assert "prev = cur.clone();" in rust["keep_alias"]
+    # cur is read again but never changed in place: a copy gives Python's result
+    assert "prev = cur.clone();" in rust["keep_snapshot"]
 
 
 def test_split_pieces_are_borrowed_and_counted_in_one_lookup(rust: dict[str, str]) -> None:
@@ -165,8 +239,36 @@ def test_split_pieces_are_borrowed_and_counted_in_one_lookup(rust: dict[str, str
 
 def test_sorted_chars_and_literal_index(rust: dict[str, str]) -> None:
     code = rust["anagram_key"]
-    assert "sort_unstable" in code and ".collect::<String>()" in code and "join" not in code
+    # one String at once (ASCII text sorted as bytes), no Vec<char> then a String
+    assert code.strip().endswith("crate::pyrt::sorted_str(w)\n}") and "join" not in code and "collect" not in code
     assert "['a', 'b', 'c', 'd'][crate::pyrt::index(i, 4)]" in rust["letter"]
+
+
+def test_characters_of_a_borrowed_str_are_borrowed_slices(rust: dict[str, str]) -> None:
+    code = rust["decode"]
+    assert "for ch in crate::pyrt::str_chars(s) {" in code
+    assert "to_string" not in code and "crate::pyrt::parse_int(ch)" in code
+
+
+def test_a_list_that_only_builds_a_string_is_that_string(rust: dict[str, str]) -> None:
+    """analysis/builders.py: `parts = []`, only appends and joins with one separator: a String
+    grown in place; the separator before every piece but the first (a flag, since a piece can
+    be empty); a join reads the String (moved out by a return)."""
+    code = rust["csv_line"]
+    assert "let mut cells: String = String::new();" in code and "let mut __started1 = false;" in code
+    assert "if __started1 {\n            cells.push(',');\n        }\n        __started1 = true;" in code
+    assert "Vec" not in code and "join" not in code
+    code = rust["runs_of"]
+    assert "out.extend(std::iter::repeat_n(ch, k.max(0) as usize));" in code and code.rstrip().endswith("out\n}")
+    # len(parts) reads the list: it stays a Vec
+    assert "let mut parts: Vec<String>" in rust["not_a_builder"]
+
+
+def test_grouping_in_a_dict_looks_the_key_up_once(rust: dict[str, str]) -> None:
+    code = rust["group_by_len"]
+    assert "match groups.get_mut(&n) {" in code and "__slot" in code and ".push(w.to_string());" in code
+    assert "contains_key" not in code
+    assert "match seen.get_mut(key.as_str()) {" in rust["first_letters"]
 
 
 def test_bounds_proven_by_the_loop_are_not_checked_again(rust: dict[str, str]) -> None:
@@ -188,6 +290,55 @@ def test_division_by_a_positive_constant_is_euclidean(rust: dict[str, str]) -> N
     code = rust["mods"]
     assert "n.rem_euclid(3)" in code and "n.div_euclid(4)" in code
     assert "crate::pyrt::pymod(n, -3)" in code  # a negative divisor keeps Python's helper
+
+
+ALIASED = '''
+def keep_alias(n: int) -> list[int]:
+    cur: list[int] = [1]
+    prev: list[int] = []
+    for i in range(n):
+        prev = cur
+        cur.append(i)
+    return prev + cur
+
+
+def same_row(n: int) -> list[list[int]]:
+    out: list[list[int]] = []
+    row: list[int] = []
+    for i in range(n):
+        row.append(i)
+        out.append(row)
+    return out
+
+
+def set_through_other(n: int) -> list[int]:
+    a: list[int] = [0] * n
+    b = a
+    b[0] = 1
+    return a + b
+
+
+def fresh_each_time(n: int) -> list[list[int]]:
+    out: list[list[int]] = []
+    for i in range(n):
+        row: list[int] = [i]
+        row.append(i)
+        out.append(row)
+    return out
+'''
+
+
+def test_a_copy_python_shares_and_changes_is_not_translated() -> None:
+    """`x = y` / `xs.append(y)` where y is read again (so the Rust copies it) and one of the
+    names is changed in place: Python sees one object, a copy would diverge. PTL125 instead of
+    a wrong translation; a dead y (moved) or one only rebound translates."""
+    parsed = parse_source(source_module_from_text("m", ALIASED), ALIASED)
+    tm = type_map_of(ALIASED, "m")
+    out = lower_module(parsed, tm, {"m": tm})
+    codes = {d.function: d.code for d in out.diagnostics if d.code == "PTL125"}
+    assert codes == {"keep_alias": "PTL125", "same_row": "PTL125", "set_through_other": "PTL125"}, out.diagnostics
+    code = {i.name: i.code for i in out.items}["fresh_each_time"]
+    assert "out.push(row);" in code and "clone" not in code
 
 
 def _fn(source: str) -> cst.FunctionDef:
@@ -232,6 +383,28 @@ def test_liveness_finds_only_dead_sources(source: str, moved: bool) -> None:
     walk(fn)
     movable = {names[i] for i in movable_copies(fn)}
     assert (("c" in movable) or ("row" in movable)) is moved, movable
+
+
+@pytest.mark.parametrize(
+    ("body", "sep"),
+    [
+        ("    p = []\n    for x in xs:\n        p.append(x)\n    return ','.join(p)\n", ","),
+        ("    p: list[str] = []\n    p.append('a')\n    s = ''.join(p)\n    p.append(s)\n    return ''.join(p)\n", ""),
+        # read otherwise, joined with two separators, appended inside a try, or a piece that reads it
+        ("    p = []\n    p.append('a')\n    return ''.join(p) + str(len(p))\n", None),
+        ("    p = []\n    p.append('a')\n    return ''.join(p) + ','.join(p)\n", None),
+        ("    p = []\n    try:\n        p.append(xs[0])\n    except IndexError:\n        pass\n    return ''.join(p)\n", None),
+        ("    p = []\n    p.append(''.join(p))\n    return ''.join(p)\n", None),
+        # bound in a loop, bound twice, captured by a lambda, never joined
+        ("    for x in xs:\n        p = []\n        p.append(x)\n    return ''.join(p)\n", None),
+        ("    p = []\n    p = ['a']\n    return ''.join(p)\n", None),
+        ("    p = []\n    f = lambda: p\n    p.append('a')\n    return ''.join(p)\n", None),
+        ("    p = []\n    p.append('a')\n    return 'x'\n", None),
+    ],
+)
+def test_lists_that_only_build_a_string(body: str, sep: str | None) -> None:
+    found = string_builders(_fn("def f(xs):\n" + body))
+    assert (found["p"].sep if "p" in found else None) == sep
 
 
 def test_indexed_in_loop_names_only_subscripts_inside_loops() -> None:

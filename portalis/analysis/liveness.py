@@ -48,6 +48,83 @@ def movable_copies(fn: cst.FunctionDef) -> frozenset[int]:
     return frozenset(out)
 
 
+# Methods that change a list, dict or set in place.
+MUTATING_METHODS = frozenset(
+    "append extend insert pop remove clear sort reverse update setdefault popitem add discard "
+    "difference_update intersection_update symmetric_difference_update".split()
+)
+
+
+def shared_then_changed(fn: cst.FunctionDef) -> dict[int, str]:
+    """The copies `x = y`, `x: T = y` and `xs.append(y)` (y a plain name) after which Python's
+    two names share one object and the function changes one of them in place somewhere
+    (`y.append(..)`, `x[i] = ..`, `x += ..`, `del y[k]`, `y.attr = ..`): id of the Name y ->
+    the name changed. Where the lowering copies such a y (it is not dead afterwards, see
+    movable_copies) the Rust would diverge from Python, so it must not translate it.
+
+    Conservative on purpose: a change anywhere in the function counts, even one made after the
+    name was rebound to a fresh object; a change made by a called function does not."""
+    changed = _changed_in_place(fn)
+    out: dict[int, str] = {}
+
+    def walk(node: cst.CSTNode) -> None:
+        for child in children(node):
+            if type(child) in (cst.FunctionDef, cst.Lambda, cst.ClassDef):
+                continue
+            value = _copied_name(child)
+            if value is not None:
+                names = [value.value]
+                pair = _single_assignment(child)
+                if pair is not None and type(pair[0]) is cst.Name:
+                    names.append(pair[0].value)
+                hit = next((n for n in names if n in changed), None)
+                if hit is not None:
+                    out[id(value)] = hit
+            walk(child)
+
+    walk(fn.body)
+    return out
+
+
+def _changed_in_place(fn: cst.FunctionDef) -> set[str]:
+    """Names whose object the function's own body changes in place."""
+    out: set[str] = set()
+
+    def base(target: cst.BaseExpression) -> str | None:
+        while type(target) in (cst.Subscript, cst.Attribute):
+            target = target.value  # type: ignore[union-attr]
+        return target.value if type(target) is cst.Name else None
+
+    def walk(node: cst.CSTNode) -> None:
+        for child in children(node):
+            t = type(child)
+            if t is cst.Call and type(child.func) is cst.Attribute and child.func.attr.value in MUTATING_METHODS:
+                name = base(child.func.value)
+                if name is not None:
+                    out.add(name)
+            elif t is cst.AssignTarget and type(child.target) in (cst.Subscript, cst.Attribute):
+                name = base(child.target)
+                if name is not None:
+                    out.add(name)
+            elif t in (cst.AugAssign, cst.AnnAssign) and type(child.target) in (cst.Subscript, cst.Attribute, cst.Name):
+                if t is cst.AugAssign or type(child.target) is not cst.Name:
+                    name = base(child.target)
+                    if name is not None:
+                        out.add(name)
+            elif t is cst.Del:
+                for el in child.target.elements if type(child.target) is cst.Tuple else [child.target]:
+                    target = el.value if isinstance(el, cst.BaseElement) else el
+                    if type(target) in (cst.Subscript, cst.Attribute):
+                        name = base(target)
+                        if name is not None:
+                            out.add(name)
+            if t not in (cst.FunctionDef, cst.Lambda, cst.ClassDef):
+                walk(child)
+
+    walk(fn.body)
+    return out
+
+
 def _copied_name(stmt: cst.CSTNode) -> cst.Name | None:
     """y in `x = y` or `x: T = y` (two different plain names), or in `xs.append(y)`."""
     if type(stmt) is cst.Expr and type(stmt.value) is cst.Call:

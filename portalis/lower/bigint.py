@@ -10,6 +10,8 @@ Unsupported here, but the analysis has already kept such functions on i64.
 
 from __future__ import annotations
 
+import dataclasses
+
 import libcst as cst
 
 from portalis.analysis.int_growth import AUG_OPS, CMP_OPS, OPS
@@ -92,6 +94,10 @@ class BigIntLowerer:
             return [ir.For(ir.PBind(rust_ident(name)), iterable, body)]
         raise Unsupported("PTL233", "a statement outside the BigInt subset", s)
 
+    def result(self, value: ir.Expr) -> ir.Expr:
+        """What `return value` returns (the value itself here; Some(value) on the i64 path)."""
+        return value
+
     def if_expr(self, s: cst.If) -> ir.IfExpr:
         orelse: ir.Block | ir.IfExpr | None = None
         if isinstance(s.orelse, cst.If):
@@ -109,8 +115,8 @@ class BigIntLowerer:
             return [ir.Continue()]
         if isinstance(s, cst.Return) and s.value is not None:
             if isinstance(s.value, cst.Name) and s.value.value not in self.counters:
-                return [ir.Return(ir.Path(rust_ident(s.value.value)))]  # moved out: nothing reads it after
-            return [ir.Return(self.owned(s.value))]
+                return [ir.Return(self.result(ir.Path(rust_ident(s.value.value))))]  # moved out: nothing reads it after
+            return [ir.Return(self.result(self.owned(s.value)))]
         if isinstance(s, cst.AugAssign) and isinstance(s.target, cst.Name):
             op = AUG_OPS[type(s.operator)]
             return [ir.Assign(ir.Path(rust_ident(s.target.value)), self.binary(op, s.target, s.value))]
@@ -149,7 +155,10 @@ class BigIntLowerer:
             return ir.Unary("!", self.cond(e.expression))
         if isinstance(e, cst.Name) and e.value in ("True", "False"):
             return ir.BoolLit(e.value == "True")
-        return ir.Binary("!=", self.place(e), big_literal(0))  # an int's truth
+        return ir.Binary("!=", self.place(e), self.zero())  # an int's truth
+
+    def zero(self) -> ir.Expr:
+        return big_literal(0)
 
     def place(self, e: cst.BaseExpression) -> ir.Expr:
         """The expression's value where Rust only borrows it (a comparison operand)."""
@@ -201,10 +210,110 @@ class BigIntLowerer:
         return ir.Call(self.helper("big_to_i64"), (self.ref(e),))
 
 
-def lower_bigint_function(sig: FunctionSignature, node: cst.FunctionDef) -> tuple[ir.Fn, set[str]]:
-    """The function on BigInt and the runtime helpers it calls."""
-    lw = BigIntLowerer(sig, node)
-    return lw.lower(), lw.runtime
+I64 = ir.TPath("i64")
+_SMALL_HELPERS = {"//": "small_floordiv", "%": "small_mod", "**": "small_pow"}
+_CHECKED = {"+": "checked_add", "-": "checked_sub", "*": "checked_mul"}
+
+
+def small_name(name: str) -> str:
+    """The i64 fast path's name of a function on BigInt (`__f_i64`: a leading `__` no Python
+    function of the module reaches, so it cannot clash)."""
+    return f"__{name}_i64"
+
+
+class SmallLowerer(BigIntLowerer):
+    """The same function on i64 with checked arithmetic, returning None as soon as a value
+    leaves i64 (or an operation would raise): the i64 fast path of a function on BigInt.
+
+    The subset is pure (ints in, an int out, calls only to itself), so running the BigInt
+    version from the start when this one gives up is invisible but for the time: values that
+    stay in i64 (most calls) never allocate, values that grow cost the work up to the overflow
+    twice. Errors (a zero divisor, a negative exponent) are left to the BigInt path, so they
+    are raised by one piece of code."""
+
+    def lower(self) -> ir.Fn:
+        fn = super().lower()
+        option = ir.TPath("Option", (I64,))
+        params = tuple(ir.Param(p.name, I64, p.mutable) for p in fn.params)
+        stmts = tuple(ir.Let(s.pattern, I64, None) if isinstance(s, ir.Let) and s.type == BIG else s for s in fn.body.stmts)
+        tail = fn.body.tail  # a final `return x` already gave Some(x)
+        attrs = fn.attrs + ("doc(hidden)",)
+        return fix_mutability(ir.Fn(name=small_name(fn.name), params=params, ret=option, body=ir.Block(stmts, tail),
+                                    attrs=attrs))
+
+    def result(self, value: ir.Expr) -> ir.Expr:
+        return ir.Call(ir.Path("Some"), (value,))
+
+    def zero(self) -> ir.Expr:
+        return ir.IntLit(0, "i64")
+
+    def owned(self, e: cst.BaseExpression) -> ir.Expr:
+        if isinstance(e, cst.Integer):
+            value = e.evaluated_value
+            assert isinstance(value, int)
+            return self.literal(value)
+        if isinstance(e, cst.Name):
+            return ir.Path(rust_ident(e.value))
+        if isinstance(e, cst.UnaryOperation) and isinstance(e.operator, cst.Minus):
+            if isinstance(e.expression, cst.Integer):
+                value = e.expression.evaluated_value
+                assert isinstance(value, int)
+                return self.literal(-value)
+            return ir.Try(ir.MethodCall(self.owned(e.expression), "checked_neg"))
+        if isinstance(e, cst.Call) and isinstance(e.func, cst.Name) and e.func.value == self.sig.name:
+            return ir.Try(ir.Call(ir.Path(small_name(rust_ident(self.sig.name))), tuple(self.owned(a.value) for a in e.args)))
+        return super().owned(e)
+
+    def literal(self, value: int) -> ir.Expr:
+        if -(2**63) <= value < 2**63:
+            return ir.IntLit(value, "i64")
+        return ir.Try(ir.Path("None::<i64>"))  # a literal past i64: the BigInt path from the start
+
+    def place(self, e: cst.BaseExpression) -> ir.Expr:
+        return self.owned(e)
+
+    def ref(self, e: cst.BaseExpression) -> ir.Expr:
+        return self.owned(e)
+
+    def to_i64(self, e: cst.BaseExpression) -> ir.Expr:
+        return self.owned(e)
+
+    def binary(self, op: str, left: cst.BaseExpression, right: cst.BaseExpression) -> ir.Expr:
+        if op in _SMALL_HELPERS:
+            return ir.Try(ir.Call(self.helper(_SMALL_HELPERS[op]), (self.owned(left), self.owned(right))))
+        return ir.Try(ir.MethodCall(self.owned(left), _CHECKED[op], (self.owned(right),)))
+
+
+def lower_bigint_function(sig: FunctionSignature, node: cst.FunctionDef) -> tuple[ir.Item, set[str]]:
+    """The function on BigInt with its i64 fast path (`small_name`), and the runtime helpers
+    they call. The BigInt function tries the fast path first; i64 callers call it directly."""
+    big = BigIntLowerer(sig, node)
+    small = SmallLowerer(sig, node)
+    big_fn, small_fn = big.lower(), small.lower()
+    args = [ir.Path(p.name) for p in big_fn.params]
+    # `if let (Some(a), ...) = (small_arg(&a), ...) { if let Some(r) = __f_i64(a, ...) { return BigInt::from(r) } }`
+    smalls = tuple(ir.Call(ir.Path("crate::pyrt::big_small"), (ir.Ref(a),)) for a in args)
+    names = [f"__{p.name.removeprefix('r#')}" for p in big_fn.params]
+    pats = tuple(ir.PVariant("Some", (ir.PBind(n),)) for n in names)
+    fast = ir.Call(ir.Path(small_fn.name), tuple(ir.Path(n) for n in names))
+    hit = ir.IfExpr(ir.LetPattern(ir.PVariant("Some", (ir.PBind("__r"),)), fast),
+                    ir.Block((ir.Return(ir.Call(ir.Path(f"{BIGINT}::from"), (ir.Path("__r"),))),)))
+    if len(args) == 1:
+        guard: ir.Stmt = ir.ExprStmt(ir.IfExpr(ir.LetPattern(pats[0], smalls[0]), ir.Block((ir.ExprStmt(hit),))))
+    else:
+        guard = ir.ExprStmt(ir.IfExpr(ir.LetPattern(ir.PTuple(pats), ir.TupleExpr(smalls)), ir.Block((ir.ExprStmt(hit),))))
+    if not args:  # no parameter: the fast path is tried as is
+        guard = ir.ExprStmt(hit)
+    big_fn = dataclasses.replace(big_fn, body=ir.Block((guard,) + big_fn.body.stmts, big_fn.body.tail))
+    return ir.Items((big_fn, small_fn)), big.runtime | small.runtime | {"big_small"}
+
+
+def small_stub(sig: FunctionSignature) -> ir.Fn:
+    """The fast path's stand-in when the function is quarantined: it always gives up (None), so
+    callers fall through to the BigInt function's own stub."""
+    params = tuple(ir.Param(f"_{p.name}", I64) for p in sig.params)
+    return ir.Fn(name=small_name(rust_ident(sig.name)), params=params, ret=ir.TPath("Option", (I64,)),
+                 body=ir.Block((), ir.Path("None")), attrs=("doc(hidden)",))
 
 
 def _is_docstring(stmt: cst.CSTNode) -> bool:
@@ -247,3 +356,13 @@ def bigint_arg(e: ir.Expr) -> ir.Expr:
 
 def bigint_result(call: ir.Expr) -> ir.Expr:
     return ir.Call(ir.Path("crate::pyrt::big_to_i64"), (ir.Ref(call),))
+
+
+def bigint_call(path: str, args: list[ir.Expr]) -> ir.Expr:
+    """An i64 caller's call of a function on BigInt, `args` simple i64 expressions (names,
+    literals: read twice): its i64 fast path, the BigInt function only when that gives up
+    (`__f_i64(a).unwrap_or_else(|| big_to_i64(&f(BigInt::from(a))))`)."""
+    head, _, name = path.rpartition("::")
+    fast = ir.Call(ir.Path(f"{head}::{small_name(name)}" if head else small_name(name)), tuple(args))
+    slow = bigint_result(ir.Call(ir.Path(path), tuple(bigint_arg(a) for a in args)))
+    return ir.MethodCall(fast, "unwrap_or_else", (ir.Closure((), slow),))

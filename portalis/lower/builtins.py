@@ -476,10 +476,8 @@ def _sorted(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> V
         # `sorted(s)`: the characters sorted as chars (code point order, Python's order of
         # one-character strs); a list of Strings is made only if something needs one, while
         # `"".join(sorted(s))` collects the chars straight into the String.
-        tmp = lw.temp("chars")
-        chars = ir.MethodCall(ir.MethodCall(str_view(args[0]), "chars"), "collect")
-        view = ir.BlockExpr(ir.Block((ir.Let(ir.PBind(tmp, True), ir.TPath("Vec", (ir.TPath("char"),)), chars),
-                                      ir.ExprStmt(ir.MethodCall(ir.Path(tmp), "sort_unstable"))), ir.Path(tmp)))
+        lw.use_runtime("sorted_chars")
+        view = ir.Call(ir.Path("crate::pyrt::sorted_chars"), (str_view(args[0]),))
         c = lw.temp("c")
         strings = ir.MethodCall(ir.MethodCall(ir.MethodCall(view, "into_iter"), "map", (ir.Closure((ir.PBind(c),), ir.MethodCall(ir.Path(c), "to_string")),)),
                                 "collect", turbofish=(ir.TPath("Vec", (ir.STRING,)),))
@@ -511,7 +509,9 @@ def sort_call(lw: "FunctionLowerer", target: ir.Expr, elem: PyType, key: Val | N
         down = sort_call(lw, target, elem, key, True)
         return ir.IfExpr(reverse, ir.Block((ir.ExprStmt(down),)), ir.Block((ir.ExprStmt(up),)))
     if key is None and elem.kind in ("int", "bool", "str") and not reverse:
-        return ir.MethodCall(target, "sort")
+        # equal ints, bools or strs cannot be told apart: stability is unobservable, and the
+        # unstable sort is faster (floats keep the stable one: 0.0 == -0.0)
+        return ir.MethodCall(target, "sort_unstable")
     a, b = lw.temp("a"), lw.temp("b")
     if key is None and elem.kind == "tuple" and not _orderable(elem):
         # Tuples holding sets or dicts (`sorted(d.items())` of set values): Python compares

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Iterator
 
 import libcst as cst
 
-from portalis.lower.bigint import bigint_arg, bigint_result, on_bigint
+from portalis.lower.bigint import bigint_arg, bigint_call, bigint_result, on_bigint
 from portalis.lower.bytes_ops import (
     bytes_concat,
     bytes_contains,
@@ -1194,6 +1194,10 @@ class ExprLowering:
     def call(self: "FunctionLowerer", node: cst.Call) -> Val:
         func = node.func
         if isinstance(func, cst.Attribute):
+            if func.attr.value == "join" and self.building:
+                joined = self.builder_join(node)  # a list that only builds a string: that String
+                if joined is not None:
+                    return joined
             # `module.f(...)` or `value.method(...)`
             if (
                 isinstance(func.value, cst.Call)
@@ -1486,6 +1490,22 @@ class ExprLowering:
             sig = big
         sig = self.instantiated(sig, args, kwargs)
         out = self.lower_call_args(sig, shown, args, kwargs, node)
+        if big is not None and not sig.raises and all(p.py_type.kind == "bigint" for p in target.sig.params):
+            # its i64 fast path first (lower/bigint.py): each argument read once, into a temp
+            # unless it is a name or a literal
+            self.use_crate("num-bigint")
+            self.use_runtime("big_to_i64")
+            lets: list[ir.Stmt] = []
+            simple: list[ir.Expr] = []
+            for e in out:
+                if isinstance(e, ir.IntLit) or (isinstance(e, ir.Path) and "::" not in e.name):
+                    simple.append(e)
+                else:
+                    t = self.temp("a")
+                    lets.append(ir.Let(ir.PBind(t), None, e))
+                    simple.append(ir.Path(t))
+            fast = bigint_call(target.path, simple)
+            return Val(ir.BlockExpr(ir.Block(tuple(lets), fast)) if lets else fast, sig.returns)
         if big is not None:
             self.use_crate("num-bigint")
             self.use_runtime("big_to_i64")

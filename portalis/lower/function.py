@@ -33,7 +33,8 @@ from portalis.lower.iteration import IterLowering
 from portalis.lower.mutability import fix_mutability
 from portalis.cst_scan import Declarations, FunctionScan, declarations, iter_nodes, scan_function
 from portalis.analysis.indexing import indexed_in_loop
-from portalis.analysis.liveness import movable_copies
+from portalis.analysis.builders import Builder, string_builders
+from portalis.analysis.liveness import movable_copies, shared_then_changed
 from portalis.lower.values import coerce, owned, owned_as, read, str_view
 from portalis.memo import memo_table
 from portalis.model import FunctionSignature, PyType
@@ -119,6 +120,9 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         self.assign_count = self.scan.assign_count
         self.assigned_in_loop = self.scan.in_loop
         self._movable: frozenset[int] | None = None  # `x = y` that may move y (analysis/liveness.py)
+        self._shared: dict[int, str] | None = None  # copies Python shares and the function changes
+        self._builders: dict[str, Builder] | None = None  # lists that only build a string (analysis/builders.py)
+        self.building: dict[str, str] = {}  # those lowered as a String -> their "a piece came" flag ("" without separator)
         # (i, xs) of the enclosing `for i in range(len(xs))` loops that keep xs[i] in bounds
         # (analysis/indexing.py: bounded_index)
         self.in_bounds: list[tuple[str, str]] = []
@@ -478,6 +482,10 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 return []  # a string statement is a comment
             if isinstance(small.value, cst.Yield):
                 return self.yield_stmt(small.value)
+            if isinstance(small.value, cst.Call):
+                appended = self.builder_append(small.value)
+                if appended is not None:
+                    return appended
             if isinstance(small.value, cst.Await):
                 raise Unsupported("PTL122", "async code is not supported", small)
             if not isinstance(small.value, cst.Call):
@@ -607,6 +615,9 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         """An if statement, with Optional narrowing: `if x is not None:` unwraps x in the
         branch; after the statement, x stays unwrapped when every branch that falls through
         left it holding a value (`if x is None: return` / `if x is None: x = 0`)."""
+        grouped = self.dict_group(node)
+        if grouped is not None:
+            return grouped
         let_form = self.if_let(node)
         if let_form is not None:
             return let_form
@@ -821,6 +832,9 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
 
     def bind(self, target: cst.BaseExpression, value: cst.BaseExpression, declared: PyType | None, node: cst.CSTNode) -> list[ir.Stmt]:
         if isinstance(target, cst.Name):
+            built = self.builder_binding(target.value, declared, node)
+            if built is not None:
+                return built
             if isinstance(value, cst.Lambda) and declared is None:
                 return self.bind_lambda(target.value, value)
             return self.bind_name(target.value, self.expr(value), declared, node)
@@ -864,11 +878,167 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         op = {cst.Add: "+=", cst.Subtract: "-=", cst.Multiply: "*="}[type(value.operator)]
         return [ir.Assign(ir.Unary("*", get), read(coerce(right, v_t)), op)]
 
+    def dict_group(self, node: cst.If) -> list[ir.Stmt] | None:
+        """`if k in d: d[k].m(args) else: d[k] = v` (the grouping idiom) in one lookup when k
+        is present: `match d.get_mut(k) { Some(slot) => slot.m(args), None => d[k] = v }`.
+        Only for a plain dict of lists, sets or dicts held here, k a name or a literal, and
+        args and v not mentioning d."""
+        simple = (cst.Name, cst.Integer, cst.SimpleString)
+        test = node.test
+        if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.comparisons[0].operator, cst.In)
+                and isinstance(test.left, simple) and isinstance(test.comparisons[0].comparator, cst.Name)):
+            return None
+        key_node, d = test.left, test.comparisons[0].comparator.value
+        body, orelse = node.body, node.orelse
+        if not (isinstance(body, cst.IndentedBlock) and len(body.body) == 1 and isinstance(orelse, cst.Else)
+                and isinstance(orelse.body, cst.IndentedBlock) and len(orelse.body.body) == 1):
+            return None
+        then_line, else_line = body.body[0], orelse.body.body[0]
+        if not (isinstance(then_line, cst.SimpleStatementLine) and len(then_line.body) == 1 and isinstance(then_line.body[0], cst.Expr)
+                and isinstance(else_line, cst.SimpleStatementLine) and len(else_line.body) == 1 and isinstance(else_line.body[0], cst.Assign)):
+            return None
+        call, store = then_line.body[0].value, else_line.body[0]
+
+        def item_of_d(e: cst.BaseExpression) -> bool:
+            return (isinstance(e, cst.Subscript) and isinstance(e.value, cst.Name) and e.value.value == d and len(e.slice) == 1
+                    and isinstance(e.slice[0].slice, cst.Index) and e.slice[0].slice.value.deep_equals(key_node))
+
+        if not (isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and item_of_d(call.func.value)
+                and len(store.targets) == 1 and item_of_d(store.targets[0].target)):
+            return None
+        if any(_mentions_name(a.value, d) or a.keyword or a.star for a in call.args) or _mentions_name(store.value, d):
+            return None
+        local = self.locals.get(d)
+        if local is None or local.mode is not Mode.PLACE or local.func is not None or local.narrowed:
+            return None
+        recv = self.expr(test.comparisons[0].comparator)
+        if recv.ty.kind != "dict" or recv.ty.name or not T.is_known(recv.ty) or recv.ty.args[1].kind not in ("list", "set", "dict"):
+            return None
+        k_t, v_t = recv.ty.args
+        key = self.expr(key_node)
+        if unify(key.ty, k_t) != k_t:
+            return None
+        slot = self.temp("slot")
+        self.use_runtime("PyDict")
+        args = [self.expr(a.value) for a in call.args]
+        then = self.method_call(Val(ir.Path(slot), v_t, Mode.PLACE), call.func.attr.value, args, {}, call)
+        other = self.stmt(else_line)
+        lookup = ir.MethodCall(self.mutable(recv), "get_mut", (self.key_ref(key, k_t),))
+        arms = (ir.MatchArm(ir.PVariant("Some", (ir.PBind(slot),)), ir.BlockExpr(ir.Block((ir.ExprStmt(then.expr),)))),
+                ir.MatchArm(ir.PVariant("None"), ir.BlockExpr(ir.Block(tuple(other)))))
+        return [ir.ExprStmt(ir.Match(lookup, arms))]
+
+    # -------------------------------------------------------- lists that only build a string
+    def builder(self, name: str) -> Builder | None:
+        """The list `name` if it only builds a string (analysis/builders.py) and is lowered as
+        that String (its binding was seen with str items)."""
+        if self._builders is None:
+            self._builders = string_builders(self.node) if self.outer is None else {}
+        b = self._builders.get(name)
+        return b if b is not None and name in self.building else None
+
+    def builder_binding(self, name: str, declared: PyType | None, node: cst.CSTNode) -> list[ir.Stmt] | None:
+        """`parts = []` of a list that only builds a string: the String it builds (and, for a
+        separator, whether a piece came yet)."""
+        if self._builders is None:
+            self._builders = string_builders(self.node) if self.outer is None else {}
+        b = self._builders.get(name)
+        if b is None or b.binding != id(node) or name in self.locals or self.closure_depth:
+            return None
+        ty = declared if declared is not None else self.facts.locals.get(name)
+        if ty != T.list_of(T.STR):
+            return None
+        self.building[name] = self.temp("started") if b.sep else ""
+        out = self.let_local(name, Val(ir.Call(ir.Path("String::new"), ()), T.STR), T.STR)
+        if b.sep:
+            out.append(ir.Let(ir.PBind(self.building[name], True), None, ir.BoolLit(False)))
+        return out
+
+    def builder_append(self, call: cst.Call) -> list[ir.Stmt] | None:
+        """`parts.append(x)` of a string builder: x pushed onto the String (after the separator
+        unless it is the first piece), as `s += x` would be."""
+        f = call.func
+        if not (isinstance(f, cst.Attribute) and isinstance(f.value, cst.Name)):
+            return None
+        b = self.builder(f.value.value)
+        if b is None or id(call) not in b.appends:
+            return None
+        out: list[ir.Stmt] = []
+        local = self.locals[f.value.value]
+        flag = self.building[f.value.value]
+        if flag:
+            push = (ir.MethodCall(ir.Path(local.name), "push", (ir.CharLit(b.sep),)) if len(b.sep) == 1
+                    else ir.MethodCall(ir.Path(local.name), "push_str", (ir.StrLit(b.sep),)))
+            out.append(ir.ExprStmt(ir.IfExpr(ir.Path(flag), ir.Block((ir.ExprStmt(push),)))))
+            out.append(ir.Assign(ir.Path(flag), ir.BoolLit(True)))
+        return out + self.push_str_node(local, call.args[0].value)
+
+    def push_str_val(self, local: Local, value: Val) -> list[ir.Stmt]:
+        """`s += value` on a str local s: pushed in place (a char, formatted text written
+        straight into s, or the str's text)."""
+        if isinstance(value.expr, ir.StrLit) and len(value.expr.value) == 1:
+            return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push", (ir.CharLit(value.expr.value),)))]
+        if (isinstance(value.expr, ir.Macro) and value.expr.name == "format"
+                and not any(_mentions(a, ir.Path(local.name)) for a in value.expr.args)):
+            # `s += a + str(n)`: formatted straight into s, no intermediate String (formatted
+            # first where it reads s itself).
+            args = ir.Macro("format_args", value.expr.args, fmt=value.expr.fmt)
+            write = ir.Call(ir.Path("std::fmt::Write::write_fmt"), (ir.Ref(ir.Path(local.name), mutable=True), args))
+            return [ir.ExprStmt(ir.MethodCall(write, "expect", (ir.StrLit("a String takes any text"),)))]
+        if value.char is not None:
+            return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push", (value.char,)))]
+        return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push_str", (str_view(value) if value.mode is not Mode.OWNED else ir.Ref(value.expr),)))]
+
+    def push_str_node(self, local: Local, node: cst.BaseExpression) -> list[ir.Stmt]:
+        """A piece appended to a string builder: `a * k` (a str, k an int) repeats a into the
+        String without making the repeated String first; anything else as `s += x`."""
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply):
+            left, right = self.expr(node.left), self.expr(node.right)
+            pair = (left, right) if left.ty.kind == "str" else (right, left)
+            if pair[0].ty.kind == "str" and pair[1].ty.kind == "int":
+                text, n = pair
+                piece = text.char if text.char is not None else str_view(text)
+                count = ir.Cast(ir.MethodCall(self.receiver(coerce(n, T.INT)), "max", (ir.IntLit(0),)), ir.USIZE)
+                return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "extend",
+                                                  (ir.Call(ir.Path("std::iter::repeat_n"), (piece, count)),)))]
+            value = self.binary(node.operator, left, right, node)
+        else:
+            value = self.expr(node)
+        if value.ty.kind != "str":
+            raise Unsupported("PTL113", f"a list of strs: appending {value.ty}", node)
+        return self.push_str_val(local, value)
+
+    def builder_join(self, call: cst.Call) -> Val | None:
+        """`SEP.join(parts)` of a string builder: the String itself (moved out by a return)."""
+        arg = call.args[0].value if len(call.args) == 1 else None
+        if not isinstance(arg, cst.Name):
+            return None
+        b = self.builder(arg.value)
+        if b is None or id(call) not in b.joins:
+            return None
+        v = self.local_val(self.locals[arg.value])
+        return Val(v.expr, T.STR, Mode.OWNED) if id(call) in b.returned else v
+
     def moved(self, value: cst.Name, v: Val) -> Val:
         """y in `x = y` or `xs.append(y)` where y is dead afterwards (portalis/analysis/
         liveness.py): y's value is moved instead of cloned. Only for y an owned local of this
         function's body (not a borrowed or `&mut` parameter, not inside a closure or a try body,
-        whose handlers may still read y)."""
+        whose handlers may still read y). Where y stays a copy of a list, dict, set or object
+        that the function changes in place (through either name), Python's two names share it
+        and the copy would diverge: PTL125, not translated."""
+        out = self._moved(value, v)
+        if out.mode is Mode.OWNED or is_copy(v.ty) or v.ty.kind not in ("list", "dict", "set", "class"):
+            return out
+        if self._shared is None:
+            self._shared = shared_then_changed(self.node)
+        changed = self._shared.get(id(value))
+        if changed is not None:
+            raise Unsupported(
+                "PTL125", f"`{value.value}` is shared by two names here in Python and `{changed}` is changed in place "
+                f"afterwards: the Rust would change a copy (use `{value.value}.copy()` or a fresh value if that is meant)", value)
+        return out
+
+    def _moved(self, value: cst.Name, v: Val) -> Val:
         if v.mode is not Mode.PLACE or is_copy(v.ty):
             return v
         if self.outer is not None or self.closure_depth or self.tries:
@@ -1315,20 +1485,8 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 if not T.is_known(target.ty):
                     target = self.refine(target, value.ty)
                 return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "extend", (self.iterate_owned_expr(value, target.ty.args[0]),)))]
-            if target.ty.kind == "str" and isinstance(op, cst.Add) and isinstance(value.expr, ir.StrLit) and len(value.expr.value) == 1 and not local.narrowed:
-                return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push", (ir.CharLit(value.expr.value),)))]
-            if (
-                target.ty.kind == "str" and isinstance(op, cst.Add) and isinstance(value.expr, ir.Macro) and value.expr.name == "format"
-                and not local.narrowed and not any(_mentions(a, ir.Path(local.name)) for a in value.expr.args)
-            ):
-                # `s += a + str(n)`: formatted straight into s, no intermediate String.
-                args = ir.Macro("format_args", value.expr.args, fmt=value.expr.fmt)
-                write = ir.Call(ir.Path("std::fmt::Write::write_fmt"), (ir.Ref(ir.Path(local.name), mutable=True), args))
-                return [ir.ExprStmt(ir.MethodCall(write, "expect", (ir.StrLit("a String takes any text"),)))]
-            if target.ty.kind == "str" and isinstance(op, cst.Add) and value.char is not None and not local.narrowed:
-                return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push", (value.char,)))]
             if target.ty.kind == "str" and isinstance(op, cst.Add) and value.ty.kind == "str" and not local.narrowed:
-                return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push_str", (str_view(value) if value.mode is not Mode.OWNED else ir.Ref(value.expr),)))]
+                return self.push_str_val(local, value)
             result = self.binary(op, target, value, node)
             if (
                 target.ty.kind in ("int", "float")
@@ -1775,3 +1933,10 @@ def infer_function(
         if not facts.changed:
             break
     return facts
+
+
+def _mentions_name(node: cst.CSTNode, name: str) -> bool:
+    """Whether the syntax mentions the Python name (anywhere inside it)."""
+    if isinstance(node, cst.Name):
+        return node.value == name
+    return any(_mentions_name(c, name) for c in node.children)

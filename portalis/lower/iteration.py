@@ -211,7 +211,13 @@ class IterLowering:
                     if is_copy(ty):
                         return Iteration(ir.MethodCall(it, "copied"), Elem(ty))
                     return Iteration(it, Elem(ty, Mode.REF))
-        return self.iterate_val(self.expr(node))
+        v = self.expr(node)
+        if v.ty.kind == "str" and v.mode is not Mode.OWNED:
+            # `for c in s` over a str held elsewhere: each character as a borrowed one-character
+            # `&str` slice of it (no String per character; copied only where stored)
+            self.use_runtime("str_chars")
+            return Iteration(ir.Call(ir.Path("crate::pyrt::str_chars"), (str_view(v),)), Elem(T.STR, Mode.REF))
+        return self.iterate_val(v)
 
     def split_pieces(self: "FunctionLowerer", node: cst.Call) -> Iteration | None:
         """`for w in s.split()` / `s.split(",")` over a str held in a variable: the pieces as
@@ -297,6 +303,9 @@ class IterLowering:
         if elem.items is None:
             if is_copy(elem.ty):
                 return Iteration(ir.MethodCall(it.expr, "copied"), Elem(elem.ty))
+            if elem.ty.kind == "str":  # borrowed pieces (`&str`: split, characters) or &String
+                c = self.temp("c")
+                return Iteration(ir.MethodCall(it.expr, "map", (ir.Closure((ir.PBind(c),), ir.MethodCall(ir.Path(c), "to_string")),)), Elem(elem.ty))
             return Iteration(ir.MethodCall(it.expr, "cloned"), Elem(elem.ty))
         if elem.mode is Mode.OWNED and all(i.mode is Mode.OWNED and i.items is None for i in elem.items):
             return Iteration(it.expr, Elem(elem.ty))

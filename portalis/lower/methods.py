@@ -167,7 +167,10 @@ def _join(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, V
     (items,) = args
     sep = recv.expr if isinstance(recv.expr, ir.StrLit) else _plain_str(recv.expr)
     if items.view is not None and items.ty.kind == "list" and isinstance(sep, ir.StrLit) and sep.value == "":
-        # `"".join(sorted(s))`: the sorted chars collected into the String.
+        # `"".join(sorted(s))`: the sorted characters made into the String at once (no Vec).
+        if isinstance(items.view, ir.Call) and isinstance(items.view.func, ir.Path) and items.view.func.name == "crate::pyrt::sorted_chars":
+            lw.use_runtime("sorted_str")
+            return Val(ir.Call(ir.Path("crate::pyrt::sorted_str"), items.view.args), T.STR)
         return Val(ir.MethodCall(ir.MethodCall(items.view, "into_iter"), "collect", turbofish=(ir.STRING,)), T.STR)
     if items.ty.kind == "list" and items.ty.args[0].kind == "str":
         return Val(ir.MethodCall(items.expr, "join", (str_view(recv),)), T.STR)

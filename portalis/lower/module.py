@@ -15,7 +15,7 @@ import libcst as cst
 from portalis.contain import contained, describe_exception, has_internal_error, internal_error
 from portalis.lower.constants import is_computed, lower_computed
 from portalis.lower.bigint import CRATES as BIGINT_CRATES
-from portalis.lower.bigint import lower_bigint_function
+from portalis.lower.bigint import lower_bigint_function, small_stub
 from portalis.lower.context import ModuleEnv, Unsupported
 from portalis.lower.function import generic_params, lower_function
 from portalis.names import Names, ResolvedMaps
@@ -505,13 +505,14 @@ def _lower_module(
                 out.diagnostics.append(diag)
                 fresh[-1].diagnostics.append(diag)
                 record.status = FunctionStatus.UNTRANSLATED
-                stub = stub_fn(sig, f"portalis {failure.code}: {failure.message}")
+                stub = _with_small_stub(sig, stub_fn(sig, f"portalis {failure.code}: {failure.message}"))
                 if stub is not None:
                     pending.append((record, stub, None))
                 continue
             record.runtime = sorted(helpers)
             record.crates = sorted(BIGINT_CRATES)
-            pending.append((record, big_fn, stub_fn(sig, f"portalis: `{sig.name}` was quarantined: {RUSTC_REASON}")))
+            quarantined = stub_fn(sig, f"portalis: `{sig.name}` was quarantined: {RUSTC_REASON}")
+            pending.append((record, big_fn, _with_small_stub(sig, quarantined)))
             continue
         try:
             try:
@@ -602,8 +603,15 @@ def _print_failure(exc: Exception) -> tuple[str, str]:
     return "PTL164", f"internal printer error ({describe_exception(exc)}); please report it"
 
 
+def _with_small_stub(sig: FunctionSignature, stub: ir.Fn | None) -> ir.Item | None:
+    """A function on BigInt's stub with its fast path's (which gives up: i64 callers call it)."""
+    return None if stub is None else ir.Items((stub, small_stub(sig)))
+
+
 def _restubbed(stub: ir.Item, message: str) -> ir.Item:
     """The stub with its todo!() saying why the item was quarantined."""
+    if isinstance(stub, ir.Items):  # the todo!() goes in the first; the others stay as they are
+        return ir.Items((_restubbed(stub.items[0], message),) + stub.items[1:])
     if isinstance(stub, ir.Fn):
         return dataclasses.replace(stub, body=ir.Block(tail=ir.Macro("todo", fmt=message)))
     if isinstance(stub, ir.Impl):

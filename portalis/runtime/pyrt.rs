@@ -1178,7 +1178,9 @@ pub struct SplitWs<'a> {
 
 #[inline]
 fn py_space_ascii(b: u8) -> bool {
-    matches!(b, b' ' | b'\t'..=b'\r' | 0x1c..=0x1f)
+    // bits 9-13 (\t..\r), 28-31 (\x1c..\x1f) and 32 (space): one compare for every letter
+    const SPACES: u64 = 0b1_1111_0000_0000_0000_0011_1110_0000_0000;
+    b <= b' ' && (SPACES >> b) & 1 == 1
 }
 
 fn py_space(c: char) -> bool {
@@ -2901,6 +2903,103 @@ pub fn string_capwords(s: &str, sep: Option<&str>) -> String {
 /// it raises OverflowError, as the translation's i64 arithmetic does.
 pub fn big_to_i64(x: &num_bigint::BigInt) -> i64 {
     i64::try_from(x).unwrap_or_else(|_| panic!("OverflowError: Python int too large to convert to i64"))
+}
+// @end
+
+// @helper sorted_chars
+/// `sorted(s)` of a str as chars (code point order: Python's order of one-character strs).
+pub fn sorted_chars(s: &str) -> Vec<char> {
+    let mut chars: Vec<char> = s.chars().collect();
+    chars.sort_unstable();
+    chars
+}
+// @end
+
+// @helper sorted_str
+/// `"".join(sorted(s))`: one String; ASCII text is sorted as bytes (the same order, and bytes
+/// below 128 in any order are still UTF-8).
+pub fn sorted_str(s: &str) -> String {
+    if s.is_ascii() {
+        // a count per byte value for longer text; a short word is sorted in a small buffer
+        let mut out = String::with_capacity(s.len());
+        if s.len() <= 32 {
+            let mut buf = [0u8; 32];
+            let bytes = &mut buf[..s.len()];
+            bytes.copy_from_slice(s.as_bytes());
+            bytes.sort_unstable();
+            out.extend(bytes.iter().map(|&b| b as char));
+        } else {
+            let mut counts = [0usize; 128];
+            for &b in s.as_bytes() {
+                counts[b as usize] += 1;
+            }
+            for (b, &n) in counts.iter().enumerate() {
+                out.extend(std::iter::repeat_n(b as u8 as char, n));
+            }
+        }
+        return out;
+    }
+    let mut chars: Vec<char> = s.chars().collect();
+    chars.sort_unstable();
+    chars.into_iter().collect()
+}
+// @end
+
+// @helper str_chars
+/// `for c in s`: each character of s as a one-character `&str` slice of it (Python's
+/// one-character strs, without a String per character).
+pub fn str_chars(s: &str) -> impl Iterator<Item = &str> + '_ {
+    s.char_indices().map(move |(i, c)| &s[i..i + c.len_utf8()])
+}
+// @end
+
+// @helper big_small crates: num-bigint
+/// A BigInt argument as an i64 for the fast path of a function on BigInt (None past i64).
+pub fn big_small(x: &num_bigint::BigInt) -> Option<i64> {
+    i64::try_from(x).ok()
+}
+// @end
+
+// @helper small_floordiv
+/// `a // b` on the i64 fast path of a function on BigInt: Python's rounding; None where the
+/// i64 path cannot answer (a zero divisor, i64::MIN // -1), and the BigInt path answers instead
+/// (with its own error for a zero divisor).
+pub fn small_floordiv(a: i64, b: i64) -> Option<i64> {
+    if b == 0 {
+        return None;
+    }
+    let q = a.checked_div(b)?;
+    if a % b != 0 && (a < 0) != (b < 0) {
+        q.checked_sub(1)
+    } else {
+        Some(q)
+    }
+}
+// @end
+
+// @helper small_mod
+/// `a % b` on the i64 fast path: the sign of the divisor, as Python; None for a zero divisor.
+pub fn small_mod(a: i64, b: i64) -> Option<i64> {
+    if b == 0 {
+        return None;
+    }
+    let r = a.checked_rem(b)?;
+    if r != 0 && (r < 0) != (b < 0) {
+        r.checked_add(b)
+    } else {
+        Some(r)
+    }
+}
+// @end
+
+// @helper small_pow
+/// `a ** b` on the i64 fast path; None for a negative exponent or a result past i64 (the
+/// BigInt path answers those).
+pub fn small_pow(a: i64, b: i64) -> Option<i64> {
+    if b < 0 {
+        return None;
+    }
+    a.checked_pow(u32::try_from(b).ok()?)
 }
 // @end
 

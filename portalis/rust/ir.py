@@ -431,6 +431,14 @@ class GenericParam:
 
 
 @dataclass(frozen=True, slots=True)
+class Items(Item):
+    """Several items printed one after the other as one unit of the report (a function and
+    the i64 fast path it calls)."""
+
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Fn(Item):
     name: str
     params: tuple[Param, ...]

@@ -425,6 +425,8 @@ class Printer:
             attrs = "".join(f"#[{a}]\n" for a in it.attrs)
             kw = "static" if it.static else "const"
             return f"{doc_comment(it.doc)}{attrs}pub {kw} {it.name}: {print_type(it.type)} = {self.expr(it.value)};"
+        if isinstance(it, ir.Items):
+            return "\n\n".join(self.item(i) for i in it.items)
         if isinstance(it, ir.Impl):
             return f"impl {it.type_name} {{\n" + "\n\n".join(self.item(i) for i in it.items) + "\n}"
         if isinstance(it, ir.Use):

@@ -130,3 +130,24 @@ def factorial_digits(n: int) -> int:
 # An i64 caller of a function on BigInt: the result is converted back (OverflowError past i64).
 def factorial_mod(n: int, m: int) -> int:
     return factorial_series(n) % m
+
+
+# On BigInt (`3 * n + 1` in a loop) with an i64 fast path: starts whose values stay in i64
+# never touch BigInt, a start near 2**62 leaves i64 midway and is computed again on BigInt.
+def collatz_steps(n: int) -> int:
+    steps = 0
+    while n != 1:
+        if n % 2 == 0:
+            n = n // 2
+        else:
+            n = 3 * n + 1
+        steps += 1
+    return steps
+
+
+# i64 callers of the fast path: a name as argument, and a computed one (read once, into a temp).
+def longest_collatz(limit: int) -> int:
+    best = 0
+    for start in range(1, limit):
+        best = max(best, collatz_steps(start))
+    return best + collatz_steps(limit * 2 + 1)
