@@ -72,6 +72,8 @@ CODES: dict[str, str] = {
     "PTL244": "a re pattern, flags or replacement that is not a literal (patterns are translated at translation time), or a callable replacement",
     "PTL245": "a `$` whose Python meaning (end, or before a final newline) the translation cannot keep in this position or function",
     "PTL246": "a re flag with no translation yet (re.LOCALE, re.ASCII with re.IGNORECASE or inline)",
+    "PTL247": "a decorator the translation does not know (it may change what the function does), or a functools cache it cannot keep (a parameter that is not a memo key)",
+    "PTL248": "info: lru_cache(maxsize=N) translated as an unbounded memo (the same results for a pure function)",
     # the safety gate (portalis/validate/safety.py, its table gate_table.toml)
     "PTL401": "rejected by the safety gate (a construct or path its allow-list does not allow): the function was quarantined as todo!()",
     "PTL403": "a capability (files, processes, network, environment) allowed because the Python function itself uses it",

@@ -2941,3 +2941,28 @@ pub fn big_pow(a: &num_bigint::BigInt, b: &num_bigint::BigInt) -> num_bigint::Bi
     }
 }
 // @end
+
+// @helper Memo
+/// `@functools.cache`: the function's results by argument tuple, process-wide as Python's.
+/// The lock is held only for a lookup or an insert (the function's own recursive calls take it
+/// again); a poisoned lock (a panic elsewhere) still holds correct entries.
+pub struct Memo<K, V>(
+    std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<K, V>>>,
+);
+
+impl<K: std::hash::Hash + Eq, V: Clone> Memo<K, V> {
+    pub const fn new() -> Self {
+        Memo(std::sync::LazyLock::new(Default::default))
+    }
+
+    /// The result cached for these arguments, if any.
+    pub fn get(&self, key: &K) -> Option<V> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).get(key).cloned()
+    }
+
+    /// Remember a returned value (exceptions are not cached, as in Python).
+    pub fn put(&self, key: K, value: V) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(key, value);
+    }
+}
+// @end

@@ -1,5 +1,6 @@
 """The standard-library mappings, one function per name (tests/test_stdlib.py)."""
 import bisect
+import functools
 import hashlib
 import heapq
 import itertools
@@ -8,7 +9,7 @@ import math
 import re
 import string
 from collections import Counter, defaultdict, deque
-from functools import reduce
+from functools import lru_cache, reduce
 
 WORD = re.compile(r"[a-z]+(\d*)", re.IGNORECASE)
 
@@ -316,3 +317,34 @@ def fmt_mapping(d: dict[str, int], name: str) -> str:
 
 def capwords(s: str, sep: str) -> list[str]:
     return [string.capwords(s), string.capwords(s, sep), string.capwords(s, None)]
+
+
+# functools caches: a real memo (fib(80) uncached would not finish)
+@functools.cache
+def fib_cached(n: int) -> int:
+    if n < 2:
+        return n
+    return fib_cached(n - 1) + fib_cached(n - 2)
+
+
+@lru_cache(maxsize=None)
+def grid_paths(r: int, c: int) -> int:
+    if r == 0 or c == 0:
+        return 1
+    return grid_paths(r - 1, c) + grid_paths(r, c - 1)
+
+
+@lru_cache(maxsize=4096)
+def edit_distance(a: str, b: str) -> int:
+    if not a or not b:
+        return len(a) + len(b)
+    if a[0] == b[0]:
+        return edit_distance(a[1:], b[1:])
+    return 1 + min(edit_distance(a[1:], b), edit_distance(a, b[1:]), edit_distance(a[1:], b[1:]))
+
+
+@functools.lru_cache()
+def halves(n: int) -> int:
+    if n < 0:
+        raise ValueError(f"negative: {n}")
+    return n + halves(n // 2) if n > 0 else 0
