@@ -74,6 +74,7 @@ CODES: dict[str, str] = {
     "PTL246": "a re flag with no translation yet (re.LOCALE, re.ASCII with re.IGNORECASE or inline)",
     "PTL247": "a decorator the translation does not know (it may change what the function does), or a functools cache it cannot keep (a parameter that is not a memo key)",
     "PTL248": "info: lru_cache(maxsize=N) translated as an unbounded memo (the same results for a pure function)",
+    "PTL249": "a functools.partial the translation cannot keep (keywords of a lambda, a bound argument that is rebound later)",
     # the safety gate (portalis/validate/safety.py, its table gate_table.toml)
     "PTL401": "rejected by the safety gate (a construct or path its allow-list does not allow): the function was quarantined as todo!()",
     "PTL403": "a capability (files, processes, network, environment) allowed because the Python function itself uses it",

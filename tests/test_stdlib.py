@@ -94,6 +94,9 @@ CASES = {
     "grid_paths": ["16, 16", "0, 3"],
     "edit_distance": ["'kitten' * 4, 'sitting' * 4", "'', 'ab'"],
     "halves": ["96", "-6", "0", "96"],
+    "offset": ["1, 2", "1, 2, 5"],
+    "partial_calls": ["[5, 1, 9, 4], 4", "[], 0"],
+    "re_escape": ["'a.b*c (x)[y] {1,2} ^$|?+-#&~ \\t\\n\\\\ _\\u00e9!@%=<>:/\"'", "''"],
 }
 CALLS = [f"{f}({a})" for f, args in CASES.items() for a in args]
 
@@ -272,3 +275,11 @@ def test_method_decorators() -> None:
         "    @functools.cache\n    def c(self, a: int) -> int:\n        return a + self._x\n"
     )
     assert [(d.code, d.function) for d in out.diagnostics] == [("PTL247", "C.c")]
+
+
+def test_partial_bound_arguments_read_once() -> None:
+    out = _module(
+        "from functools import partial\n\n\ndef add(a: int, b: int) -> int:\n    return a + b\n\n\n"
+        "def f(xs: list[int]) -> list[int]:\n    n = 1\n    g = partial(add, n)\n    n = 5\n    return [g(x) + n for x in xs]\n"
+    )
+    assert [d.code for d in out.diagnostics if d.function == "f"] == ["PTL249"]

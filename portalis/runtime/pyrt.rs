@@ -2966,3 +2966,18 @@ impl<K: std::hash::Hash + Eq, V: Clone> Memo<K, V> {
     }
 }
 // @end
+
+// @helper re_escape
+/// `re.escape(s)`: Python 3.7+ puts a backslash before the characters special in a pattern
+/// (`()[]{}?*+-|^$\.&~#`, space and `\t\n\r\v\f`) and nothing else.
+pub fn re_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "()[]{}?*+-|^$\\.&~# \t\n\r\u{b}\u{c}".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+// @end

@@ -9,7 +9,7 @@ import math
 import re
 import string
 from collections import Counter, defaultdict, deque
-from functools import lru_cache, reduce
+from functools import lru_cache, partial, reduce
 
 WORD = re.compile(r"[a-z]+(\d*)", re.IGNORECASE)
 
@@ -348,3 +348,18 @@ def halves(n: int) -> int:
     if n < 0:
         raise ValueError(f"negative: {n}")
     return n + halves(n // 2) if n > 0 else 0
+
+
+def offset(a: int, b: int, k: int = 1) -> int:
+    return a + b * k
+
+
+def partial_calls(xs: list[int], c: int) -> list[int]:
+    add_c = functools.partial(offset, c)
+    triple = partial(offset, k=3)
+    near = sorted(xs, key=partial(lambda a, b: abs(a - b), c))
+    return [add_c(x) for x in xs] + [triple(x, 1) for x in xs] + near + list(map(partial(offset, 1, 2), xs))
+
+
+def re_escape(s: str) -> str:
+    return re.escape(s)
