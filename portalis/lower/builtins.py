@@ -1160,6 +1160,7 @@ MODULE_MEMBERS: dict[str, set[str]] = {
     "bisect": set(BISECT),
     "re": {"compile", "escape", *RE_RULES, *RE_FLAGS},
     "json": {"dumps", "loads", "dump", "load"},
+    "datetime": {"date", "MINYEAR", "MAXYEAR"},
 }
 
 
@@ -1173,6 +1174,10 @@ def lower_module_member(
         from portalis.lower.stdlib_json import lower_json
 
         return lower_json(lw, name, call)
+    if module == "datetime":
+        from portalis.lower.stdlib_datetime import lower_datetime
+
+        return lower_datetime(lw, name, call)
     if module == "math":
         if call is None:
             if name in MATH_CONSTANTS:

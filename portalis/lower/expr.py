@@ -380,6 +380,10 @@ class ExprLowering:
 
             return Val(ir.Path("__method"), PyType(kind="func"), Mode.OWNED, func=MethodFunc(node.attr.value))
         recv = self.expr(node.value)
+        if recv.ty.kind == "date":
+            from portalis.lower.stdlib_datetime import date_field
+
+            return date_field(recv, node.attr.value)
         if recv.ty.kind in ("str", "list", "dict", "set") and node.attr.value in _TABLE_METHODS.get(recv.ty.kind, ()):
             from portalis.lower.iteration import BoundMethod
 

@@ -725,6 +725,10 @@ def lower_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Val], k
         return lower_pattern_method(lw, recv, name, args, kwargs or {})
     if recv.ty.kind == "re_match":
         return lower_match_method(lw, recv, name, args, kwargs or {})
+    if recv.ty.kind == "date":
+        from portalis.lower.stdlib_datetime import lower_date_method
+
+        return lower_date_method(lw, recv, name, args, kwargs or {})
     table = METHODS.get(recv.ty.kind, {})
     rule = table.get(name)
     if rule is None:

@@ -2981,3 +2981,65 @@ pub fn re_escape(s: &str) -> String {
     out
 }
 // @end
+
+// @helper PyDate deps: PyErr
+/// `datetime.date`: a proleptic Gregorian date in years 1..=9999, as Python's. Fields compare
+/// in order (year, month, day), which is Python's date order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PyDate {
+    pub year: i64,
+    pub month: i64,
+    pub day: i64,
+}
+
+impl PyDate {
+    /// `date(year, month, day)` with Python's ValueErrors.
+    pub fn new(year: i64, month: i64, day: i64) -> Result<PyDate, PyErr> {
+        if !(1..=9999).contains(&year) {
+            return Err(PyErr::new("ValueError", format!("year {} is out of range", year)));
+        }
+        if !(1..=12).contains(&month) {
+            return Err(PyErr::new("ValueError", "month must be in 1..12"));
+        }
+        if !(1..=Self::days_in_month(year, month)).contains(&day) {
+            return Err(PyErr::new("ValueError", "day is out of range for month"));
+        }
+        Ok(PyDate { year, month, day })
+    }
+
+    fn is_leap(year: i64) -> bool {
+        year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    }
+
+    fn days_in_month(year: i64, month: i64) -> i64 {
+        match month {
+            2 if Self::is_leap(year) => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        }
+    }
+
+    /// `d.toordinal()`: 1 for 0001-01-01.
+    pub fn toordinal(&self) -> i64 {
+        let y = self.year - 1;
+        let before_month: i64 = (1..self.month).map(|m| Self::days_in_month(self.year, m)).sum();
+        y * 365 + y / 4 - y / 100 + y / 400 + before_month + self.day
+    }
+
+    /// `d.weekday()`: Monday is 0.
+    pub fn weekday(&self) -> i64 {
+        (self.toordinal() + 6) % 7
+    }
+
+    /// `d.isoweekday()`: Monday is 1.
+    pub fn isoweekday(&self) -> i64 {
+        self.weekday() + 1
+    }
+
+    /// `d.isoformat()` and `str(d)`: YYYY-MM-DD.
+    pub fn isoformat(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+// @end

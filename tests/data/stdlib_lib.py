@@ -1,5 +1,6 @@
 """The standard-library mappings, one function per name (tests/test_stdlib.py)."""
 import bisect
+import datetime
 import functools
 import hashlib
 import heapq
@@ -363,3 +364,21 @@ def partial_calls(xs: list[int], c: int) -> list[int]:
 
 def re_escape(s: str) -> str:
     return re.escape(s)
+
+
+def date_parts(y: int, m: int, d: int) -> tuple[int, int, int, str, int, int]:
+    day = datetime.date(y, m, d)
+    return (day.weekday(), day.isoweekday(), day.toordinal(), day.isoformat(), day.year, day.month + day.day)
+
+
+def date_order(y: int, m: int) -> list[bool]:
+    a = datetime.date(y, m, 1)
+    b = datetime.date(year=y, month=1, day=31)
+    return [a < b, a == b, a >= b, a != datetime.date(y, m, 1)]
+
+
+def cal_weekday(year, month, day):
+    """calendar.weekday as the standard library writes it (no annotations)."""
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        year = 2000 + year % 400
+    return datetime.date(year, month, day).weekday()
