@@ -4,7 +4,8 @@ type (`pyrt::PyDate`, proleptic Gregorian, years 1..=9999 as Python's) rather th
 Python's date is a plain (year, month, day) triple with no time zone, and the ordinal arithmetic
 Python defines is a few lines. `MINYEAR`/`MAXYEAR` are the constants.
 
-Not yet: `timedelta`, date arithmetic, `fromisoformat`, `strftime`, `datetime.datetime`
+`date.fromisoformat(s)` is CPython 3.11's parser, byte for byte. Not yet: `timedelta`, date
+arithmetic, `strftime`, `datetime.datetime`
 (PTL133/PTL134)."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from portalis.lower.context import Mode, Unsupported, Val
-from portalis.lower.values import read
+from portalis.lower.values import read, str_view
 from portalis.model import PyType
 from portalis.rust import ir
 from portalis.types import pytypes as T
@@ -34,9 +35,14 @@ def lower_datetime(lw: "FunctionLowerer", name: str, call: tuple[list[Val], dict
         if name in CONSTANTS:
             return Val(ir.IntLit(CONSTANTS[name]), T.INT)
         raise Unsupported("PTL135", f"`datetime.{name}` as a value is not supported yet")
+    args, kwargs = call
+    if name == "date.fromisoformat":
+        if len(args) != 1 or kwargs or args[0].ty.kind != "str":
+            raise Unsupported("PTL133", "date.fromisoformat(s) of one str")
+        lw.use_runtime("PyDate")
+        return Val(lw.propagate(ir.Call(ir.Path("crate::pyrt::PyDate::fromisoformat"), (str_view(args[0]),))), DATE)
     if name != "date":
         raise Unsupported("PTL133", f"`datetime.{name}()` is not supported yet")
-    args, kwargs = call
     order = list(DATE_FIELDS)
     if len(args) > 3 or set(kwargs) - set(order[len(args):]) or len(args) + len(kwargs) != 3:
         raise Unsupported("PTL133", "datetime.date(year, month, day)")

@@ -2982,7 +2982,7 @@ pub fn re_escape(s: &str) -> String {
 }
 // @end
 
-// @helper PyDate deps: PyErr
+// @helper PyDate deps: PyErr, str_repr
 /// `datetime.date`: a proleptic Gregorian date in years 1..=9999, as Python's. Fields compare
 /// in order (year, month, day), which is Python's date order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -3035,6 +3035,99 @@ impl PyDate {
     /// `d.isoweekday()`: Monday is 1.
     pub fn isoweekday(&self) -> i64 {
         self.weekday() + 1
+    }
+
+    /// `date.fromordinal(n)` for n >= 1 (CPython's ord_to_ymd), with Python's year check.
+    fn fromordinal(n: i64) -> Result<PyDate, PyErr> {
+        let n = n - 1;
+        let (n400, n) = (n / 146097, n % 146097);
+        let (n100, n) = (n / 36524, n % 36524);
+        let (n4, n) = (n / 1461, n % 1461);
+        let (n1, mut n) = (n / 365, n % 365);
+        let year = n400 * 400 + 1 + n100 * 100 + n4 * 4 + n1;
+        if n1 == 4 || n100 == 4 {
+            return PyDate::new(year - 1, 12, 31);
+        }
+        let mut month = 1;
+        while n >= Self::days_in_month(year, month) {
+            n -= Self::days_in_month(year, month);
+            month += 1;
+        }
+        PyDate::new(year, month, n + 1)
+    }
+
+    /// `date.fromisoformat(s)`: CPython 3.11's parser, byte for byte (YYYY-MM-DD, YYYYMMDD,
+    /// YYYY-Www-D, YYYYWwwD, YYYY-Www, YYYYWww; ASCII digits only; its errors and messages).
+    pub fn fromisoformat(s: &str) -> Result<PyDate, PyErr> {
+        let invalid = || PyErr::new("ValueError", format!("Invalid isoformat string: {}", str_repr(s)));
+        let b = s.as_bytes();
+        let len = b.len();
+        if !(len == 7 || len == 8 || len == 10) {
+            return Err(invalid());
+        }
+        // C reads up to the string's NUL: past the end is "not a digit", "not a separator".
+        let digits = |at: usize, n: usize| -> Option<i64> {
+            let mut v = 0i64;
+            for i in at..at + n {
+                let c = *b.get(i)?;
+                if !c.is_ascii_digit() {
+                    return None;
+                }
+                v = v * 10 + i64::from(c - b'0');
+            }
+            Some(v)
+        };
+        let year = digits(0, 4).ok_or_else(invalid)?;
+        let mut p = 4;
+        let sep = b.get(p) == Some(&b'-');
+        if sep {
+            p += 1;
+        }
+        if b.get(p) == Some(&b'W') {
+            let week = digits(p + 1, 2).ok_or_else(invalid)?;
+            p += 3;
+            let mut day = 1;
+            if p < len {
+                if sep {
+                    if b.get(p) != Some(&b'-') {
+                        return Err(invalid());
+                    }
+                    p += 1;
+                }
+                day = digits(p, 1).ok_or_else(invalid)?;
+            }
+            if !(1..=52).contains(&week) {
+                // 53 weeks: ISO years starting on a Thursday, or leap years starting on a Wednesday
+                let long = year > 0 && {
+                    let first = (PyDate { year, month: 1, day: 1 }.toordinal() + 6) % 7;
+                    first == 3 || (first == 2 && Self::is_leap(year))
+                };
+                if week != 53 || !long {
+                    return Err(invalid());
+                }
+            }
+            if !(1..=7).contains(&day) {
+                return Err(invalid());
+            }
+            if year == 0 {
+                // CPython computes a month out of range for year 0
+                return Err(PyErr::new("ValueError", "month must be in 1..12"));
+            }
+            let first_day = PyDate { year, month: 1, day: 1 }.toordinal();
+            let first_weekday = (first_day + 6) % 7;
+            let monday = first_day - first_weekday + if first_weekday > 3 { 7 } else { 0 };
+            return Self::fromordinal(monday + (week - 1) * 7 + day - 1);
+        }
+        let month = digits(p, 2).ok_or_else(invalid)?;
+        p += 2;
+        if sep {
+            if b.get(p) != Some(&b'-') {
+                return Err(invalid());
+            }
+            p += 1;
+        }
+        let day = digits(p, 2).ok_or_else(invalid)?;
+        PyDate::new(year, month, day)
     }
 
     /// `d.isoformat()` and `str(d)`: YYYY-MM-DD.

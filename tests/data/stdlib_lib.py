@@ -382,3 +382,8 @@ def cal_weekday(year, month, day):
     if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
         year = 2000 + year % 400
     return datetime.date(year, month, day).weekday()
+
+
+def iso_date(s: str) -> tuple[int, int, int]:
+    d = datetime.date.fromisoformat(s)
+    return (d.year, d.month, d.day)
