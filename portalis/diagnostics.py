@@ -73,6 +73,9 @@ CODES: dict[str, str] = {
     "PTL244": "a re pattern, flags or replacement that is not a literal (patterns are translated at translation time), or a callable replacement",
     "PTL245": "a `$` whose Python meaning (end, or before a final newline) the translation cannot keep in this position or function",
     "PTL246": "a re flag with no translation yet (re.LOCALE, re.ASCII with re.IGNORECASE or inline)",
+    "PTL247": "a decorator the translation does not know (it may change what the function does), or a functools cache it cannot keep (a parameter that is not a memo key)",
+    "PTL248": "info: lru_cache(maxsize=N) translated as an unbounded memo (the same results for a pure function)",
+    "PTL249": "a functools.partial the translation cannot keep (keywords of a lambda, a bound argument that is rebound later)",
     # bytes and bytearray (portalis/lower/bytes_ops.py)
     "PTL250": "a bytes operation on a value of another type (a bytes-like object is required), or a change to immutable bytes",
     "PTL251": "a bytes or bytearray method or constructor form not supported yet (these arguments)",

@@ -89,6 +89,20 @@ CASES = {
     # hashlib
     "hashes": ["''", "'Hello world'", "'h\\u00e9 \\U0001f600'"],
     "md5_ascii": ["'abc'", "'caf\\u00e9'"],
+    # functools caches
+    "fib_cached": ["0", "80", "90"],
+    "grid_paths": ["16, 16", "0, 3"],
+    "edit_distance": ["'kitten' * 4, 'sitting' * 4", "'', 'ab'"],
+    "halves": ["96", "-6", "0", "96"],
+    "offset": ["1, 2, 1", "1, 2, 5"],
+    "partial_calls": ["[5, 1, 9, 4], 4", "[], 0"],
+    "date_parts": ["1, 1, 1", "2024, 2, 29", "9999, 12, 31", "2023, 2, 29", "0, 1, 1", "2000, 13, 1", "1970, 1, 1"],
+    "date_order": ["2024, 1", "2024, 3", "1, 12"],
+    "cal_weekday": ["2026, 12, 7", "-3, 5, 17", "12000, 1, 1", "1900, 2, 29"],
+    "iso_date": ["'2024-02-29'", "'20240229'", "'2024-W01-1'", "'2024W011'", "'2024-W01'", "'2020-W53-7'", "'2021-W53-1'",
+                 "'2024-02-30'", "'2024-2-3'", "''", "'2024-02-29T00'", "'0000-01-01'", "'\\uff12\\uff10\\uff12\\uff14-01-01'",
+                 "'2024-W01-8'", "'9999-W52-7'", "'2024W011xx'", "'0000-W01-1'", "'2024-W00-1'", "'2024\\u00e9001'", "'0001-W01-1'"],
+    "re_escape": ["'a.b*c (x)[y] {1,2} ^$|?+-#&~ \\t\\n\\\\ _\\u00e9!@%=<>:/\"'", "''"],
 }
 CALLS = [f"{f}({a})" for f, args in CASES.items() for a in args]
 
@@ -215,3 +229,63 @@ def test_formatting_lowering() -> None:
 def test_formatting_python_rejects_or_unsupported(body: str, code: str) -> None:
     rust = _lowered(f"def f(x: int) -> str:\n    return {body}\n")
     assert f"todo!(\"portalis {code}" in rust, rust
+
+
+# ---------------------------------------------------------------- decorators, no build
+
+
+def _module(source: str):
+    from conftest import type_map_of
+    from portalis.lower.module import lower_module
+    from portalis.parse import parse_source, source_module_from_text
+
+    parsed = parse_source(source_module_from_text("sample", source), source)
+    tm = type_map_of(source)
+    return lower_module(parsed, tm, {"sample": tm}, None)
+
+
+@pytest.mark.parametrize("head, code", [
+    ("def deco(f):\n    return f\n\n\n@deco\n", "PTL247"),
+    ("import functools\n\n\n@functools.wraps(print)\n", "PTL247"),
+    ("from functools import cache\n\n\n@cache\n@cache\n", "PTL247"),
+    ("from functools import lru_cache\n\n\n@lru_cache(maxsize=n)\n", "PTL247"),
+])
+def test_unknown_decorators_are_diagnostics(head: str, code: str) -> None:
+    out = _module(f"n = 3\n{head}def f(x: int) -> int:\n    return x + 1\n")
+    rust = "\n".join(i.code for i in out.items)
+    assert f'todo!("portalis {code}' in rust and [d.code for d in out.diagnostics if d.function == "f"] == [code]
+
+
+def test_cache_needs_a_hashable_key() -> None:
+    out = _module("import functools\n\n\n@functools.cache\ndef f(xs: list[int]) -> int:\n    return len(xs)\n")
+    assert [d.code for d in out.diagnostics] == ["PTL247"] and "not a memo key" in out.diagnostics[0].message
+
+
+def test_decorators_that_change_nothing() -> None:
+    out = _module(
+        "import typing\nfrom functools import lru_cache\n\n\n@typing.final\ndef f(x: int) -> int:\n    return x\n\n\n"
+        "@lru_cache(maxsize=0)\ndef g(x: int) -> int:\n    return x\n\n\n@lru_cache(100)\ndef h(x: int, s: str) -> str:\n    return s * x\n"
+    )
+    rust = {i.name: i.code for i in out.items}
+    assert "MEMO" not in rust["f"] and "MEMO" not in rust["g"] and "todo!" not in rust["f"] + rust["g"]
+    # bounded: an unbounded memo, said in the report; the key owns the str
+    assert "static MEMO: crate::pyrt::Memo<(i64, String), String>" in rust["h"] and "let key = (x, s.to_string());" in rust["h"]
+    assert [d.code for d in out.diagnostics] == ["PTL248"]
+
+
+def test_method_decorators() -> None:
+    out = _module(
+        "import abc\nimport functools\n\n\nclass C:\n    def __init__(self, x: int) -> None:\n        self._x = x\n\n"
+        "    @property\n    def x(self) -> int:\n        return self._x\n\n    @x.setter\n    def x(self, v: int) -> None:\n        self._x = v\n\n"
+        "    @staticmethod\n    @abc.abstractmethod\n    def s(a: int) -> int:\n        return a\n\n"
+        "    @functools.cache\n    def c(self, a: int) -> int:\n        return a + self._x\n"
+    )
+    assert [(d.code, d.function) for d in out.diagnostics] == [("PTL247", "C.c")]
+
+
+def test_partial_bound_arguments_read_once() -> None:
+    out = _module(
+        "from functools import partial\n\n\ndef add(a: int, b: int) -> int:\n    return a + b\n\n\n"
+        "def f(xs: list[int]) -> list[int]:\n    n = 1\n    g = partial(add, n)\n    n = 5\n    return [g(x) + n for x in xs]\n"
+    )
+    assert [d.code for d in out.diagnostics if d.function == "f"] == ["PTL249"]

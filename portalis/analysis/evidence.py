@@ -1124,6 +1124,8 @@ class _ModuleContext:
                         return strong(T.FLOAT, f"math.{method}()")
                     if method in rules.MATH_INT_ARGS:
                         return strong(T.INT, f"math.{method}()")
+                if module == "datetime" and method == "date" and index in (0, 1, 2, "year", "month", "day"):
+                    return strong(T.INT, "datetime.date()")
                 if module == "re" and rules.RE_SUBJECT_ARG.get(method) == index:
                     return strong(T.STR, f"searched by re.{method}()")
                 if module in rules.BYTES_MODULES and method in rules.BYTES_MODULES[module] and index in (0, "s"):

@@ -98,7 +98,7 @@ LIBRARY_METHOD_RESULTS: dict[tuple[str, str], dict[str, PyType]] = {
 }
 # `re`: what each function returns (findall's rows depend on the pattern's groups: only the
 # group-less case is certain enough to state), and which argument is the string searched.
-RE_RESULTS: dict[str, PyType] = {"sub": T.STR, "split": T.list_of(T.STR)}
+RE_RESULTS: dict[str, PyType] = {"sub": T.STR, "split": T.list_of(T.STR), "escape": T.STR}
 RE_SUBJECT_ARG: dict[str, int] = {"search": 1, "match": 1, "fullmatch": 1, "findall": 1, "finditer": 1, "split": 1,
                                   "sub": 2, "subn": 2}
 MATH_CONSTANTS: dict[str, PyType] = {"pi": T.FLOAT, "e": T.FLOAT, "tau": T.FLOAT, "inf": T.FLOAT, "nan": T.FLOAT}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from portalis.lower.context import Elem, Iteration, Mode, Unsupported, Val
+from portalis.lower.context import Elem, FuncValue, Iteration, Mode, Unsupported, Val
 from portalis.lower.values import borrow, coerce, owned, owned_as, read, str_view, to_float
 from portalis.lower.stdlib_re import FLAGS as RE_FLAGS, RE_RULES, lower_re
 from portalis.lower.bytes_ops import BASE64_MEMBERS, BINASCII_MEMBERS, bytes_constructor, lower_base64
@@ -1024,7 +1024,49 @@ def _reduce(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> V
     return Val(lw.expect_some(folded, "TypeError", "reduce() of empty iterable with no initial value"), ty)
 
 
-FUNCTOOLS: dict[str, Rule] = {"reduce": _reduce}
+class PartialFunc(FuncValue):
+    """`functools.partial(f, a, b)`: f applied to the bound arguments, then the call's own.
+    The bound values are read where the partial is applied, so each must be a literal or a
+    name the function never rebinds (Python reads them once, when the partial is made)."""
+
+    def __init__(self, inner: FuncValue, bound: list[Val], keywords: dict[str, Val]) -> None:
+        self.inner = inner
+        self.bound = bound
+        self.keywords = keywords
+
+    def describe(self) -> str:
+        return f"partial({self.inner.describe()})"
+
+    def apply(self, lw: "FunctionLowerer", args: list[Val]) -> Val:  # type: ignore[override]
+        from portalis.lower.iteration import NamedFunc
+
+        if self.keywords:
+            assert isinstance(self.inner, NamedFunc)
+            return lw.call_function(self.inner.target, self.inner.target.sig.name, [*self.bound, *args], dict(self.keywords), None)
+        return self.inner.apply(lw, [*self.bound, *args])
+
+
+def _partial(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`functools.partial(f, *bound)` as a function value (expanded where it is called)."""
+    from portalis.lower.iteration import NamedFunc
+
+    if not args:
+        raise Unsupported("PTL249", "functools.partial() needs a function")
+    f = _func("partial", args[0])
+    assert f.func is not None
+    if kwargs and not isinstance(f.func, NamedFunc):
+        raise Unsupported("PTL249", "functools.partial with keywords of a lambda or builtin")
+    for v in [*args[1:], *kwargs.values()]:
+        if v.func is not None or isinstance(v.expr, (ir.IntLit, ir.FloatLit, ir.StrLit, ir.BoolLit)):
+            continue
+        local = next((n for n, l in lw.locals.items() if isinstance(v.expr, ir.Path) and l.name == v.expr.name), None)
+        if local is None or lw.assign_count.get(local, 0) > (0 if lw.locals[local].param else 1):
+            raise Unsupported("PTL249", "functools.partial's bound arguments must be literals or names never rebound "
+                              "(Python reads them when the partial is made)")
+    return Val(ir.Path("__partial"), f.ty, Mode.OWNED, func=PartialFunc(f.func, list(args[1:]), kwargs))
+
+
+FUNCTOOLS: dict[str, Rule] = {"reduce": _reduce, "partial": _partial}
 
 
 def _combinatoric(name: str) -> Rule:
@@ -1125,10 +1167,11 @@ MODULE_MEMBERS: dict[str, set[str]] = {
     "functools": set(FUNCTOOLS),
     "itertools": set(ITERTOOLS),
     "bisect": set(BISECT),
-    "re": {"compile", *RE_RULES, *RE_FLAGS},
+    "re": {"compile", "escape", *RE_RULES, *RE_FLAGS},
     "json": {"dumps", "loads", "dump", "load"},
     "base64": set(BASE64_MEMBERS),
     "binascii": set(BINASCII_MEMBERS),
+    "datetime": {"date", "MINYEAR", "MAXYEAR"},
 }
 
 
@@ -1144,6 +1187,10 @@ def lower_module_member(
         from portalis.lower.stdlib_json import lower_json
 
         return lower_json(lw, name, call)
+    if module == "datetime":
+        from portalis.lower.stdlib_datetime import lower_datetime
+
+        return lower_datetime(lw, name, call)
     if module == "math":
         if call is None:
             if name in MATH_CONSTANTS:

@@ -395,6 +395,10 @@ class ExprLowering:
 
             return Val(ir.Path("__method"), PyType(kind="func"), Mode.OWNED, func=MethodFunc(node.attr.value))
         recv = self.expr(node.value)
+        if recv.ty.kind == "date":
+            from portalis.lower.stdlib_datetime import date_field
+
+            return date_field(recv, node.attr.value)
         if recv.ty.kind in ("str", "list", "dict", "set") and node.attr.value in _TABLE_METHODS.get(recv.ty.kind, ()):
             from portalis.lower.iteration import BoundMethod
 
@@ -1224,6 +1228,10 @@ class ExprLowering:
                 from portalis.lower.builtins import dict_fromkeys
 
                 return dict_fromkeys(self, *self.call_args(node))
+            if func.attr.value == "fromisoformat" and _library_name(self, func.value) == "datetime.date":
+                from portalis.lower.stdlib_datetime import lower_datetime
+
+                return lower_datetime(self, "date.fromisoformat", self.call_args(node))
             if isinstance(func.value, cst.Name) and func.value.value not in self.locals:
                 target = self.env.lookup(func.value.value)
                 if isinstance(target, ClassRef):
@@ -2071,3 +2079,16 @@ def _as_array(e: ir.Expr) -> ir.Expr:
     if isinstance(e, ir.Macro) and e.name == "vec" and e.brackets == "[]" and e.fmt is None and e.args:
         return ir.ArrayLit(e.args)
     return e
+
+
+def _library_name(lw: "FunctionLowerer", node: cst.BaseExpression) -> str | None:
+    """`datetime.date` or `date` (imported from datetime) as a dotted library name; None for a
+    local or anything else."""
+    from portalis.lower.stdlib_functools import qualified
+
+    head = node
+    while isinstance(head, cst.Attribute):
+        head = head.value
+    if not isinstance(head, cst.Name) or head.value in lw.locals:
+        return None
+    return qualified(lw.env, node)

@@ -729,6 +729,10 @@ def lower_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Val], k
         return lower_pattern_method(lw, recv, name, args, kwargs or {})
     if recv.ty.kind == "re_match":
         return lower_match_method(lw, recv, name, args, kwargs or {})
+    if recv.ty.kind == "date":
+        from portalis.lower.stdlib_datetime import lower_date_method
+
+        return lower_date_method(lw, recv, name, args, kwargs or {})
     if recv.ty.kind == "str" and name == "encode":
         return str_encode(lw, recv, args, kwargs or {})
     # bytes' table is not in METHODS: an untyped receiver's `.split()` still means a str

@@ -18,6 +18,7 @@ from portalis.lower.bigint import CRATES as BIGINT_CRATES
 from portalis.lower.bigint import lower_bigint_function, small_stub
 from portalis.lower.context import ModuleEnv, Unsupported
 from portalis.lower.function import generic_params, lower_function
+from portalis.lower.stdlib_functools import MEMO_HELPERS, check_method_decorators, function_decorators, hashable, memoised
 from portalis.names import Names, ResolvedMaps
 from portalis.memo import node_memo
 from portalis.model import (
@@ -84,6 +85,18 @@ def _function_failure(bug: Exception, node: cst.CSTNode) -> Unsupported:
     if isinstance(bug, RecursionError):
         return Unsupported("PTL160", f"the function nests too deeply for the translator ({describe_exception(bug)})", node)
     return Unsupported("PTL130", f"internal translator error ({describe_exception(bug)}); please report it", node)
+
+
+def _check_memo_key(env: ModuleEnv, sig: FunctionSignature, node: cst.FunctionDef) -> None:
+    """A cached function's arguments are its memo's key: each must be hashable (Python raises
+    TypeError for a list) with Rust's equality matching Python's, and none may be changed in
+    place or live outside the call (a name clash with the helper the memo wraps)."""
+    for p in sig.params:
+        if not hashable(env, p.py_type):
+            raise Unsupported("PTL247", f"a cached function's parameter `{p.name}` is a {p.py_type}: not a memo key "
+                              "(ints, strs, bools, None, tuples of them, enum members)", node)
+    if env.own.function(f"{sig.name}_uncached") is not None:
+        raise Unsupported("PTL247", f"`{sig.name}_uncached` is taken: the memo's inner function needs the name", node)
 
 
 def _struct(cls: ClassSignature) -> ir.Struct:
@@ -215,6 +228,7 @@ def _class_methods(
                 out.items.append(record)  # listed in the report, absent from the crate
             continue
         try:
+            check_method_decorators(env, node)
             try:
                 fn, lowerer = lower_function(env, m, node, scope, tree, self_type=self_type)
             except Unsupported:
@@ -515,12 +529,21 @@ def _lower_module(
             pending.append((record, big_fn, _with_small_stub(sig, quarantined)))
             continue
         try:
+            memo = function_decorators(env, node)  # before lowering: an unknown decorator stops it
+            if memo is not None:
+                _check_memo_key(env, sig, node)
             try:
                 fn, lowerer = lower_function(env, sig, node, scope, tree)
             except Unsupported:
                 raise
             except Exception as bug:  # noqa: BLE001 - a translator bug costs one function, not the module
                 raise _function_failure(bug, node) from bug
+            if memo is not None:
+                fn = memoised(fn, sig.raises, f"{rust_ident(sig.name)}_uncached")
+                lowerer.runtime.update(MEMO_HELPERS)
+                if memo.bounded:
+                    lowerer.note("PTL248", "lru_cache(maxsize=N) translated as an unbounded memo: the same results "
+                                 "for a pure function, without Python's memory bound", node)
             record.runtime = sorted(lowerer.runtime)
             record.crates = sorted(lowerer.crates)
             for code, message, line in lowerer.notes:  # representation choices (num_bigint...)

@@ -407,6 +407,12 @@ def lower_re(lw: "FunctionLowerer", name: str, call: tuple[list[Val], dict[str, 
             return Val(ir.IntLit(FLAGS[name]), T.INT)
         raise Unsupported("PTL135", f"`re.{name}` as a value is not supported")
     args, kwargs = call
+    if name == "escape":
+        # Python 3.7+ escapes only the characters special in a pattern (a str, not a pattern)
+        if len(args) != 1 or kwargs or args[0].ty.kind != "str":
+            raise Unsupported("PTL133", "re.escape(s) of one str")
+        lw.use_runtime("re_escape")
+        return Val(ir.Call(ir.Path("crate::pyrt::re_escape"), (str_view(args[0]),)), T.STR)
     if name == "compile":
         if not 1 <= len(args) <= 2 or set(kwargs) - {"flags"}:
             raise Unsupported("PTL133", "re.compile(pattern[, flags])")

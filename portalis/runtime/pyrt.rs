@@ -3671,3 +3671,198 @@ pub fn bytes_ord(b: &[u8]) -> i64 {
     i64::from(b[0])
 }
 // @end
+
+// @helper Memo
+/// `@functools.cache`: the function's results by argument tuple, process-wide as Python's.
+/// The lock is held only for a lookup or an insert (the function's own recursive calls take it
+/// again); a poisoned lock (a panic elsewhere) still holds correct entries.
+pub struct Memo<K, V>(
+    std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<K, V>>>,
+);
+
+impl<K: std::hash::Hash + Eq, V: Clone> Memo<K, V> {
+    pub const fn new() -> Self {
+        Memo(std::sync::LazyLock::new(Default::default))
+    }
+
+    /// The result cached for these arguments, if any.
+    pub fn get(&self, key: &K) -> Option<V> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).get(key).cloned()
+    }
+
+    /// Remember a returned value (exceptions are not cached, as in Python).
+    pub fn put(&self, key: K, value: V) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).insert(key, value);
+    }
+}
+// @end
+
+// @helper re_escape
+/// `re.escape(s)`: Python 3.7+ puts a backslash before the characters special in a pattern
+/// (`()[]{}?*+-|^$\.&~#`, space and `\t\n\r\v\f`) and nothing else.
+pub fn re_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "()[]{}?*+-|^$\\.&~# \t\n\r\u{b}\u{c}".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+// @end
+
+// @helper PyDate deps: PyErr, str_repr
+/// `datetime.date`: a proleptic Gregorian date in years 1..=9999, as Python's. Fields compare
+/// in order (year, month, day), which is Python's date order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PyDate {
+    pub year: i64,
+    pub month: i64,
+    pub day: i64,
+}
+
+impl PyDate {
+    /// `date(year, month, day)` with Python's ValueErrors.
+    pub fn new(year: i64, month: i64, day: i64) -> Result<PyDate, PyErr> {
+        if !(1..=9999).contains(&year) {
+            return Err(PyErr::new("ValueError", format!("year {} is out of range", year)));
+        }
+        if !(1..=12).contains(&month) {
+            return Err(PyErr::new("ValueError", "month must be in 1..12"));
+        }
+        if !(1..=Self::days_in_month(year, month)).contains(&day) {
+            return Err(PyErr::new("ValueError", "day is out of range for month"));
+        }
+        Ok(PyDate { year, month, day })
+    }
+
+    fn is_leap(year: i64) -> bool {
+        year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    }
+
+    fn days_in_month(year: i64, month: i64) -> i64 {
+        match month {
+            2 if Self::is_leap(year) => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        }
+    }
+
+    /// `d.toordinal()`: 1 for 0001-01-01.
+    pub fn toordinal(&self) -> i64 {
+        let y = self.year - 1;
+        let before_month: i64 = (1..self.month).map(|m| Self::days_in_month(self.year, m)).sum();
+        y * 365 + y / 4 - y / 100 + y / 400 + before_month + self.day
+    }
+
+    /// `d.weekday()`: Monday is 0.
+    pub fn weekday(&self) -> i64 {
+        (self.toordinal() + 6) % 7
+    }
+
+    /// `d.isoweekday()`: Monday is 1.
+    pub fn isoweekday(&self) -> i64 {
+        self.weekday() + 1
+    }
+
+    /// `date.fromordinal(n)` for n >= 1 (CPython's ord_to_ymd), with Python's year check.
+    fn fromordinal(n: i64) -> Result<PyDate, PyErr> {
+        let n = n - 1;
+        let (n400, n) = (n / 146097, n % 146097);
+        let (n100, n) = (n / 36524, n % 36524);
+        let (n4, n) = (n / 1461, n % 1461);
+        let (n1, mut n) = (n / 365, n % 365);
+        let year = n400 * 400 + 1 + n100 * 100 + n4 * 4 + n1;
+        if n1 == 4 || n100 == 4 {
+            return PyDate::new(year - 1, 12, 31);
+        }
+        let mut month = 1;
+        while n >= Self::days_in_month(year, month) {
+            n -= Self::days_in_month(year, month);
+            month += 1;
+        }
+        PyDate::new(year, month, n + 1)
+    }
+
+    /// `date.fromisoformat(s)`: CPython 3.11's parser, byte for byte (YYYY-MM-DD, YYYYMMDD,
+    /// YYYY-Www-D, YYYYWwwD, YYYY-Www, YYYYWww; ASCII digits only; its errors and messages).
+    pub fn fromisoformat(s: &str) -> Result<PyDate, PyErr> {
+        let invalid = || PyErr::new("ValueError", format!("Invalid isoformat string: {}", str_repr(s)));
+        let b = s.as_bytes();
+        let len = b.len();
+        if !(len == 7 || len == 8 || len == 10) {
+            return Err(invalid());
+        }
+        // C reads up to the string's NUL: past the end is "not a digit", "not a separator".
+        let digits = |at: usize, n: usize| -> Option<i64> {
+            let mut v = 0i64;
+            for i in at..at + n {
+                let c = *b.get(i)?;
+                if !c.is_ascii_digit() {
+                    return None;
+                }
+                v = v * 10 + i64::from(c - b'0');
+            }
+            Some(v)
+        };
+        let year = digits(0, 4).ok_or_else(invalid)?;
+        let mut p = 4;
+        let sep = b.get(p) == Some(&b'-');
+        if sep {
+            p += 1;
+        }
+        if b.get(p) == Some(&b'W') {
+            let week = digits(p + 1, 2).ok_or_else(invalid)?;
+            p += 3;
+            let mut day = 1;
+            if p < len {
+                if sep {
+                    if b.get(p) != Some(&b'-') {
+                        return Err(invalid());
+                    }
+                    p += 1;
+                }
+                day = digits(p, 1).ok_or_else(invalid)?;
+            }
+            if !(1..=52).contains(&week) {
+                // 53 weeks: ISO years starting on a Thursday, or leap years starting on a Wednesday
+                let long = year > 0 && {
+                    let first = (PyDate { year, month: 1, day: 1 }.toordinal() + 6) % 7;
+                    first == 3 || (first == 2 && Self::is_leap(year))
+                };
+                if week != 53 || !long {
+                    return Err(invalid());
+                }
+            }
+            if !(1..=7).contains(&day) {
+                return Err(invalid());
+            }
+            if year == 0 {
+                // CPython computes a month out of range for year 0
+                return Err(PyErr::new("ValueError", "month must be in 1..12"));
+            }
+            let first_day = PyDate { year, month: 1, day: 1 }.toordinal();
+            let first_weekday = (first_day + 6) % 7;
+            let monday = first_day - first_weekday + if first_weekday > 3 { 7 } else { 0 };
+            return Self::fromordinal(monday + (week - 1) * 7 + day - 1);
+        }
+        let month = digits(p, 2).ok_or_else(invalid)?;
+        p += 2;
+        if sep {
+            if b.get(p) != Some(&b'-') {
+                return Err(invalid());
+            }
+            p += 1;
+        }
+        let day = digits(p, 2).ok_or_else(invalid)?;
+        PyDate::new(year, month, day)
+    }
+
+    /// `d.isoformat()` and `str(d)`: YYYY-MM-DD.
+    pub fn isoformat(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+// @end

@@ -131,6 +131,8 @@ def owned_type(t: PyType, holes: bool = False) -> ir.Type:
         return ir.TPath(f"{module_path(t.module)}::{rust_ident(t.name)}")
     if k == "re_pattern":
         return ir.TPath("regex::Regex")
+    if k == "date":
+        return ir.TPath("crate::pyrt::PyDate")
     if k == "re_match":
         return ir.TPath("crate::pyrt::ReMatch")
     if k == "callable" and t.args:

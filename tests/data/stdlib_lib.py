@@ -1,5 +1,7 @@
 """The standard-library mappings, one function per name (tests/test_stdlib.py)."""
 import bisect
+import datetime
+import functools
 import hashlib
 import heapq
 import itertools
@@ -8,7 +10,7 @@ import math
 import re
 import string
 from collections import Counter, defaultdict, deque
-from functools import reduce
+from functools import lru_cache, partial, reduce
 
 WORD = re.compile(r"[a-z]+(\d*)", re.IGNORECASE)
 
@@ -316,3 +318,72 @@ def fmt_mapping(d: dict[str, int], name: str) -> str:
 
 def capwords(s: str, sep: str) -> list[str]:
     return [string.capwords(s), string.capwords(s, sep), string.capwords(s, None)]
+
+
+# functools caches: a real memo (fib(80) uncached would not finish)
+@functools.cache
+def fib_cached(n: int) -> int:
+    if n < 2:
+        return n
+    return fib_cached(n - 1) + fib_cached(n - 2)
+
+
+@lru_cache(maxsize=None)
+def grid_paths(r: int, c: int) -> int:
+    if r == 0 or c == 0:
+        return 1
+    return grid_paths(r - 1, c) + grid_paths(r, c - 1)
+
+
+@lru_cache(maxsize=4096)
+def edit_distance(a: str, b: str) -> int:
+    if not a or not b:
+        return len(a) + len(b)
+    if a[0] == b[0]:
+        return edit_distance(a[1:], b[1:])
+    return 1 + min(edit_distance(a[1:], b), edit_distance(a, b[1:]), edit_distance(a[1:], b[1:]))
+
+
+@functools.lru_cache()
+def halves(n: int) -> int:
+    if n < 0:
+        raise ValueError(f"negative: {n}")
+    return n + halves(n // 2) if n > 0 else 0
+
+
+def offset(a: int, b: int, k: int = 1) -> int:
+    return a + b * k
+
+
+def partial_calls(xs: list[int], c: int) -> list[int]:
+    add_c = functools.partial(offset, c)
+    triple = partial(offset, k=3)
+    near = sorted(xs, key=partial(lambda a, b: abs(a - b), c))
+    return [add_c(x) for x in xs] + [triple(x, 1) for x in xs] + near + list(map(partial(offset, 1, 2), xs))
+
+
+def re_escape(s: str) -> str:
+    return re.escape(s)
+
+
+def date_parts(y: int, m: int, d: int) -> tuple[int, int, int, str, int, int]:
+    day = datetime.date(y, m, d)
+    return (day.weekday(), day.isoweekday(), day.toordinal(), day.isoformat(), day.year, day.month + day.day)
+
+
+def date_order(y: int, m: int) -> list[bool]:
+    a = datetime.date(y, m, 1)
+    b = datetime.date(year=y, month=1, day=31)
+    return [a < b, a == b, a >= b, a != datetime.date(y, m, 1)]
+
+
+def cal_weekday(year, month, day):
+    """calendar.weekday as the standard library writes it (no annotations)."""
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        year = 2000 + year % 400
+    return datetime.date(year, month, day).weekday()
+
+
+def iso_date(s: str) -> tuple[int, int, int]:
+    d = datetime.date.fromisoformat(s)
+    return (d.year, d.month, d.day)
