@@ -181,6 +181,7 @@ def _class_interface(
         members, problems = _enum_members(node, info, scope)
         for problem in problems:
             diags.append(_diag(parsed, "PTL140", f"enum `{info.name}`: {problem}", info.line, info.name))
+    foreign: list[str] = []
     if info.bases and not namedtuple and not enum:
         names = [_base_name(b) for b in info.bases]
         first, rest = names[0], names[1:]
@@ -188,7 +189,19 @@ def _class_interface(
             base_sig = done[first]
         elif not all(b in STATELESS_BASES for b in names):
             bad = next((b for b, n in zip(info.bases, names) if n not in STATELESS_BASES and n not in done), info.bases[0])
-            diags.append(_diag(parsed, "PTL140", f"class `{info.name}`: base class `{bad}` is not translated with it", info.line, info.name))
+            if _value_base(_base_name(bad)):
+                what = "a metaclass" if _base_name(bad) == "type" else "a builtin value type, an enum or an exception"
+                diags.append(_diag(parsed, "PTL140", f"class `{info.name}`: base class `{bad}` is not translated with it "
+                                   f"({what}: its instances are not a plain struct)", info.line, info.name))
+            else:
+                # A base in another module or outside the repository: the class keeps its
+                # struct and its own methods; what it takes from the base is PTL190 per method.
+                foreign = [b for b, n in zip(info.bases, names) if n not in STATELESS_BASES]
+    if base_sig is not None:
+        foreign = [*base_sig.foreign_bases, *foreign]
+    metaclass = info.metaclass if info.metaclass is not None and _base_name(info.metaclass) != "ABCMeta" else None
+    if metaclass is None and base_sig is not None:
+        metaclass = base_sig.metaclass
     if base_sig is not None:
         fields.extend(base_sig.fields)
     for f in info.fields:
@@ -261,7 +274,24 @@ def _class_interface(
         methods=methods,
         base=base_sig.name if base_sig is not None else None,
         constants=constants,
+        foreign_bases=foreign,
+        metaclass=metaclass,
     )
+
+
+# Bases whose instances are not a plain object with attributes: a builtin value (`class
+# include(str)`: the instance is the string), a typed dict, an enum (class attributes become
+# members), an exception (raised, not built as a struct). A class deriving from one is not
+# translated (PTL140).
+_VALUE_BASES = frozenset({
+    "str", "int", "float", "complex", "bool", "bytes", "bytearray", "tuple", "list", "dict", "set", "frozenset",
+    "type", "TypedDict", "NamedTuple", "namedtuple", "defaultdict", "OrderedDict", "Counter", "deque", "UserDict",
+    "UserList", "UserString", "BaseException",
+})
+
+
+def _value_base(name: str) -> bool:
+    return name in _VALUE_BASES or name.endswith(("Enum", "Error", "Exception", "Warning", "Flag"))
 
 
 def is_namedtuple(info: ClassInfo) -> bool:

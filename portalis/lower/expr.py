@@ -35,7 +35,7 @@ from portalis.lower.values import (
     to_float,
 )
 from portalis.memo import memo_table
-from portalis.model import PyType
+from portalis.model import ClassSignature, PyType
 from portalis.parse import code_of
 from portalis.rust import ir
 from portalis.types import pytypes as T
@@ -91,6 +91,8 @@ class ExprLowering:
             for name in ("__bool__", "__len__"):
                 if cls is not None and cls.method(name) is not None:
                     return self.truthy(self.dunder(v, name, "bool"))
+            if cls is not None and cls.foreign_bases:
+                raise Unsupported("PTL190", f"the truth value of a `{cls.name}`: base {_bases_text(cls)} (not translated with it) may define __bool__ or __len__")
             return ir.BoolLit(True)  # objects are true unless they say otherwise
         if k == "bool":
             return read(v)
@@ -404,6 +406,8 @@ class ExprLowering:
         """`super().__init__(...)` in a class with a translated base: the base's initialiser,
         kept in this class as `__init_<Base>__`."""
         cls = self.env.class_sig(self.self_type) if self.self_type is not None else None
+        if cls is not None and cls.foreign_bases and cls.base is None:
+            raise Unsupported("PTL190", f"`super().{name}` runs base {_bases_text(cls)}'s, not translated with `{cls.name}`", node)
         if cls is None or cls.base is None or name != "__init__":
             raise Unsupported("PTL140", f"`super().{name}` is not supported yet", node)
         self_local = next((loc for loc in self.locals.values() if loc.name == "self"), None)
@@ -420,6 +424,9 @@ class ExprLowering:
         if cls is None:
             raise Unsupported("PTL130", f"attribute `.{attr}` of {recv.ty}")
         f = next((f for f in cls.fields if f.name == attr), None)
+        if f is None and cls.foreign_bases:
+            raise Unsupported("PTL190", f"`{cls.name}.{attr}` is not an attribute of the class itself: it would come from "
+                              f"base {_bases_text(cls)}, not translated with it")
         if f is None:
             raise Unsupported("PTL135", f"{cls.name} has no field `{attr}`")
         if f.py_type.kind == "opaque":
@@ -788,6 +795,10 @@ class ExprLowering:
                 # code point, as Python's one-character strs do.
                 return ir.Binary(rust, ca, cb, total=True)
         if a.ty.kind in ("dict", "set", "class", "tuple"):
+            for side in (a, b):
+                cls = self.env.class_sig(side.ty) if side.ty.kind == "class" else None
+                if cls is not None and cls.foreign_bases and not any(cls.method(d) is not None for d in ("__eq__", "__lt__")):
+                    raise Unsupported("PTL190", f"comparing `{cls.name}` objects: base {_bases_text(cls)} (not translated with it) may define the comparison", node)
             return ir.Binary(rust, _compare_ref(a), _compare_ref(b))
         return ir.Binary(rust, comparable(a), comparable(b), total=a.ty.kind == "str")
 
@@ -1377,6 +1388,10 @@ class ExprLowering:
         if recv.ty.kind == "class":
             v = self.class_method(recv, name, args, kwargs, node)
             if v is None:
+                cls = self.env.class_sig(recv.ty)
+                if cls is not None and cls.foreign_bases:
+                    raise Unsupported("PTL190", f"`{cls.name}.{name}()` is not a method of the class itself: it would come "
+                                      f"from base {_bases_text(cls)}, not translated with it", node)
                 raise Unsupported("PTL134", f"`{recv.ty.name}` has no translated method `{name}`", node)
             return v
         if recv.ty.kind == "unknown" or (recv.ty.kind in ("list", "dict", "set") and not T.is_known(recv.ty)):
@@ -1615,6 +1630,8 @@ class ExprLowering:
                 raise Unsupported("PTL113", f"`{cls.name}()` of {args[0].ty}", node)
             found = ir.Call(ir.Path(f"{self.env.class_path(ty)}::from_value"), (arg,))
             return Val(self.expect_some(found, "ValueError"), ty)
+        if cls.foreign_bases and (cls.is_dataclass or cls.method("__init__") is None):
+            raise Unsupported("PTL190", f"`{cls.name}(...)` runs the __init__ of base {_bases_text(cls)}, not translated with it", node)
         if not cls.is_dataclass:
             args, kwargs = self.call_args(node)
             init = cls.method("__init__")
@@ -1916,3 +1933,8 @@ def _as_array(e: ir.Expr) -> ir.Expr:
     if isinstance(e, ir.Macro) and e.name == "vec" and e.brackets == "[]" and e.fmt is None and e.args:
         return ir.ArrayLit(e.args)
     return e
+
+
+def _bases_text(cls: ClassSignature) -> str:
+    """`Lexer` / `Lexer, Mixin`: the bases a class is translated without, for a diagnostic."""
+    return ", ".join(f"`{b}`" for b in cls.foreign_bases)
