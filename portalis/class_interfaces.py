@@ -351,7 +351,8 @@ def _enum_members(node: cst.ClassDef, info: ClassInfo, scope: TypeScope) -> tupl
 
 
 def _class_constants(node: cst.ClassDef, scope: TypeScope) -> list:
-    """Class attributes assigned a scalar literal (`TAX = 0.2`): associated consts."""
+    """Class attributes assigned a literal: scalars (`TAX = 0.2`) associated consts, containers
+    (`aliases = ['py']`) statics next to the struct, unless the class changes them in place."""
     from portalis.model import ConstantInfo
     from portalis.typemap import _constant
 
@@ -359,6 +360,7 @@ def _class_constants(node: cst.ClassDef, scope: TypeScope) -> list:
     body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
     # Only a name's last binding in the class body counts (Python's; parse reports the others).
     last = {name: n for name, _kind, _line, n in _bindings(body, True, lambda _n: 0)}
+    changed = _changed_in_place(node)
     for stmt in body:
         if not isinstance(stmt, cst.SimpleStatementLine):
             continue
@@ -367,8 +369,48 @@ def _class_constants(node: cst.ClassDef, scope: TypeScope) -> list:
                     and last.get(small.targets[0].target.value) is small:
                 info = ConstantInfo(name=small.targets[0].target.value, value=code_of(small.value), line=0)
                 typed = _constant(info, scope)
-                if typed is not None and typed.py_type.kind in ("int", "float", "bool", "str"):
+                if typed is None:
+                    continue
+                if typed.py_type.kind in ("int", "float", "bool", "str"):
                     out.append(typed)
+                elif typed.lazy_static and info.name not in changed:
+                    # `aliases = ['python', 'py']`: a static built at first use, read-only; one the
+                    # class changes in place (`self.seen.append(x)` changes the class's list for
+                    # every instance) is no constant.
+                    out.append(typed)
+    return out
+
+
+_MUTATORS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "update", "add", "discard",
+                       "setdefault", "popitem", "sort", "reverse", "difference_update", "intersection_update",
+                       "symmetric_difference_update"})
+
+
+def _changed_in_place(node: cst.ClassDef) -> set[str]:
+    """Attribute names whose value the class's code changes in place (`x.seen.append(1)`,
+    `x.table[k] = v`, `x.items += [1]`, `del x.table[k]`)."""
+    from portalis.cst_walk import iter_nodes
+
+    out: set[str] = set()
+
+    def subscripted(target: cst.BaseExpression) -> None:
+        for n in iter_nodes(target):
+            if type(n) is cst.Subscript and type(n.value) is cst.Attribute:
+                out.add(n.value.attr.value)
+
+    for n in iter_nodes(node):
+        if type(n) is cst.Call and type(n.func) is cst.Attribute and n.func.attr.value in _MUTATORS \
+                and type(n.func.value) is cst.Attribute:
+            out.add(n.func.value.attr.value)
+        elif type(n) is cst.Assign:
+            for t in n.targets:
+                subscripted(t.target)
+        elif type(n) is cst.AugAssign:
+            if type(n.target) is cst.Attribute:
+                out.add(n.target.attr.value)
+            subscripted(n.target)
+        elif type(n) is cst.Del:
+            subscripted(n.target)
     return out
 
 

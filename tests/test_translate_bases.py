@@ -61,6 +61,8 @@ from .core import Formatter, Lexer
 class PyLexer(Lexer):
     name = "Python"
     priority = 2
+    aliases = ["python", "py"]
+    keywords = {"def": 1, "class": 2}
 
     def __init__(self, width: int):
         self.width = width
@@ -86,6 +88,13 @@ class PyLexer(Lexer):
         if self:
             return True
         return False
+
+    def known(self, alias: str) -> bool:
+        return alias in self.aliases or alias == self.name
+
+    @classmethod
+    def weight(cls, word: str) -> int:
+        return cls.keywords.get(word, 0) + len(cls.aliases)
 
     @staticmethod
     def clamp(x: float) -> float:
@@ -152,11 +161,13 @@ def test_own_methods_of_a_class_with_a_base_in_another_module_are_verified(parse
     """Own fields (`width`, `hits`), own class constants (`priority`, `name` shadowing the base's),
     static methods, and an object of a class whose own `__init__` does not call the base's."""
     fns = _functions(parsers)
-    for name in ("PyLexer.__init__", "PyLexer.new", "PyLexer.score", "PyLexer.label", "PyLexer.clamp",
+    for name in ("PyLexer.__init__", "PyLexer.new", "PyLexer.score", "PyLexer.label", "PyLexer.clamp", "PyLexer.known", "PyLexer.weight",
                  "CLexer.twice", "HtmlFormatter.wrap", "scored"):
         assert fns[name]["status"] == "verified", fns[name]
     rust = (parsers.out_dir / "src" / "parsers" / "python.rs").read_text(encoding="utf-8")
     assert "pub struct PyLexer {" in rust and "pub width: i64," in rust
+    # container class attributes: statics next to the struct (Rust has no associated statics)
+    assert "pub static PyLexer__aliases: std::sync::LazyLock<Vec<String>>" in rust
 
 
 @pytest.mark.parametrize("name, member", [

@@ -16,6 +16,7 @@ from portalis.lower.builtins import TYPE_NAMES, MODULE_MEMBERS, isinstance_of, l
 from portalis.lower.context import (
     Callable,
     ClassRef,
+    class_static_path,
     ConstRef,
     Local,
     Mode,
@@ -358,6 +359,18 @@ class ExprLowering:
         return Val(ir.Path(c.path), c.const.py_type, mode)
 
     def attribute(self: "FunctionLowerer", node: cst.Attribute) -> Val:
+        if isinstance(node.value, cst.Name) and node.value.value == self.cls_param and self.self_type is not None:
+            # `cls.aliases` in a class method: the class's constant (a subclass overriding it is
+            # another class, as for `self.aliases`)
+            cls = self.env.class_sig(self.self_type)
+            const = next((c for c in cls.constants if c.name == node.attr.value), None) if cls is not None else None
+            if const is None:
+                where = f" (base {_bases_text(cls)} is not translated with it)" if cls is not None and cls.foreign_bases else ""
+                code = "PTL190" if where else "PTL135"
+                raise Unsupported(code, f"`{node.value.value}.{node.attr.value}` is not a translated class attribute{where}", node)
+            class_path = self.env.class_path(self.self_type)
+            path = class_static_path(class_path, const.name) if const.lazy_static else f"{class_path}::{rust_ident(const.name)}"
+            return self.const(ConstRef(path=path, const=const))
         if isinstance(node.value, cst.Name) and node.value.value not in self.locals:
             target = self.env.lookup(node.value.value)
             if isinstance(target, ClassRef):
@@ -366,7 +379,8 @@ class ExprLowering:
                     return Val(ir.Path(f"{target.path}::{rust_ident(node.attr.value)}"), ty, Mode.OWNED)
                 const = next((c for c in target.sig.constants if c.name == node.attr.value), None)
                 if const is not None:
-                    return self.const(ConstRef(path=f"{target.path}::{rust_ident(const.name)}", const=const))
+                    path = class_static_path(target.path, const.name) if const.lazy_static else f"{target.path}::{rust_ident(const.name)}"
+                    return self.const(ConstRef(path=path, const=const))
                 raise Unsupported("PTL135", f"`{node.value.value}.{node.attr.value}` is not a translated class attribute", node)
             if isinstance(target, str):
                 if target in MODULE_MEMBERS:
@@ -394,7 +408,9 @@ class ExprLowering:
         if cls is not None and not any(f.name == node.attr.value for f in cls.fields):
             const = next((c for c in cls.constants if c.name == node.attr.value), None)
             if const is not None:
-                return self.const(ConstRef(path=f"{self.env.class_path(recv.ty)}::{rust_ident(const.name)}", const=const))
+                class_path = self.env.class_path(recv.ty)
+                path = class_static_path(class_path, const.name) if const.lazy_static else f"{class_path}::{rust_ident(const.name)}"
+                return self.const(ConstRef(path=path, const=const))
             prop = cls.method(node.attr.value)
             if prop is not None and prop.kind == "property":
                 call: ir.Expr = ir.MethodCall(recv.expr, rust_ident(node.attr.value))

@@ -16,7 +16,7 @@ from portalis.contain import contained, describe_exception, has_internal_error, 
 from portalis.lower.constants import is_computed, lower_computed
 from portalis.lower.bigint import CRATES as BIGINT_CRATES
 from portalis.lower.bigint import lower_bigint_function
-from portalis.lower.context import ModuleEnv, Unsupported
+from portalis.lower.context import ModuleEnv, Unsupported, class_static_path
 from portalis.lower.function import lower_function
 from portalis.names import Names, ResolvedMaps
 from portalis.memo import node_memo
@@ -509,9 +509,15 @@ def _lower_module(
             for impl in _operator_impls(cls):
                 pending.append((RustItem(name=f"{cls.name}.{impl.type_name.split()[0]}", kind="struct", code="", python_line=cls.line), impl, None))
         pending.extend(_class_methods(cls, info, env, scope, tree, parsed, out))
-        consts = tuple(item for item in (_const(c) for c in cls.constants) if item is not None and not item.static)
+        built = [(c, _const(c)) for c in cls.constants]
+        consts = tuple(item for _c, item in built if item is not None and not item.static)
         if consts:
             pending.append((RustItem(name=f"{cls.name}.constants", kind="const", code="", python_line=cls.line), ir.Impl(rust_ident(cls.name), consts), None))
+        for c, item in built:
+            if item is not None and item.static:
+                # A container class attribute (`aliases = ['py']`): a static next to the struct.
+                static = dataclasses.replace(item, name=class_static_path(rust_ident(cls.name), c.name), attrs=("allow(non_upper_case_globals)",))
+                pending.append((RustItem(name=f"{cls.name}.{c.name}", kind="const", code="", python_line=cls.line), static, None))
     fresh: list[FunctionResult] = []
     for sig in type_map.functions:
         hit = reuse(sig) if reuse is not None else None
