@@ -185,14 +185,19 @@ def _class_interface(
     if info.bases and not namedtuple and not enum:
         names = [_base_name(b) for b in info.bases]
         first, rest = names[0], names[1:]
-        if first in done and all(b in STATELESS_BASES for b in rest):
+        # A base of the module left out itself (its own diagnostics) is no translated base.
+        left_out = {n for n in names if n in done and any(d.code == "PTL140" for d in done[n].diagnostics)}
+        if first in done and first not in left_out and all(b in STATELESS_BASES for b in rest):
             base_sig = done[first]
         elif not all(b in STATELESS_BASES for b in names):
-            bad = next((b for b, n in zip(info.bases, names) if n not in STATELESS_BASES and n not in done), info.bases[0])
-            if _value_base(_base_name(bad)):
-                what = "a metaclass" if _base_name(bad) == "type" else "a builtin value type, an enum or an exception"
+            # Any base that is a value type (`class X(Mixin, str)`), or a base of the module left
+            # out itself (`class RegexLexerMeta(LexerMeta)` where `LexerMeta(type)` is PTL140).
+            bad = next((b for b, n in zip(info.bases, names) if _value_base(n) or n in left_out), None)
+            if bad is not None:
+                what = ("left out itself (PTL140)" if _base_name(bad) in left_out else
+                        "a metaclass" if _base_name(bad) == "type" else "a builtin value type, an enum or an exception")
                 diags.append(_diag(parsed, "PTL140", f"class `{info.name}`: base class `{bad}` is not translated with it "
-                                   f"({what}: its instances are not a plain struct)", info.line, info.name))
+                                   f"({what}: instances are not a plain struct)", info.line, info.name))
             else:
                 # A base in another module or outside the repository: the class keeps its
                 # struct and its own methods; what it takes from the base is PTL190 per method.
