@@ -3,7 +3,12 @@
 Interface (the type map): a class's fields are its dataclass/class-level annotated fields, and for
 plain classes the attributes `__init__` assigns (`self.x = ...`, typed from an annotation, the
 parameter assigned, or a literal); a single base class defined in the same module contributes
-its fields first and the methods the class does not override. Methods are typed like functions
+its fields first and the methods the class does not override; a base not translated with it (in
+another module, outside the repository) leaves the class its own fields, methods and class
+attributes (`foreign_bases`: lowering refuses, PTL190, what would come from the base), while a
+value base (`str`, `tuple`, an enum, an exception, `type`) leaves the class out (PTL140). A
+metaclass is recorded (`metaclass`): lowering leaves out the methods it may rewrite (PTL191).
+Methods are typed like functions
 (annotations, docstring examples, inference from their bodies) with `self` bound to the class;
 a method that assigns `self`'s attributes, changes them in place or calls such a method takes
 `&mut self`.
