@@ -383,10 +383,11 @@ def _class_constants(node: cst.ClassDef, scope: TypeScope) -> list:
                     continue
                 if typed.py_type.kind in ("int", "float", "bool", "str"):
                     out.append(typed)
-                elif typed.lazy_static and info.name not in changed:
+                elif typed.lazy_static and typed.py_type.kind in ("list", "dict", "set") and info.name not in changed:
                     # `aliases = ['python', 'py']`: a static built at first use, read-only; one the
                     # class changes in place (`self.seen.append(x)` changes the class's list for
-                    # every instance) is no constant.
+                    # every instance) is no constant. Not tuples yet: `self.dialects[i]` (a
+                    # computed index into a static tuple) moves out of the static (rustc E0507).
                     out.append(typed)
     return out
 
