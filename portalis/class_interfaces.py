@@ -190,17 +190,16 @@ def _class_interface(
     if info.bases and not namedtuple and not enum:
         names = [_base_name(b) for b in info.bases]
         first, rest = names[0], names[1:]
-        # A base of the module left out itself (its own diagnostics) is no translated base.
-        left_out = {n for n in names if n in done and any(d.code == "PTL140" for d in done[n].diagnostics)}
-        if first in done and first not in left_out and all(b in STATELESS_BASES for b in rest):
+        # A base of the module translated with it, even one left out itself (`class
+        # ValueTerminal(Terminal)` where `Terminal(str)` is PTL140: email's parser keeps ~100
+        # methods that way), as before.
+        if first in done and all(b in STATELESS_BASES for b in rest):
             base_sig = done[first]
         elif not all(b in STATELESS_BASES for b in names):
-            # Any base that is a value type (`class X(Mixin, str)`), or a base of the module left
-            # out itself (`class RegexLexerMeta(LexerMeta)` where `LexerMeta(type)` is PTL140).
-            bad = next((b for b, n in zip(info.bases, names) if _value_base(n) or n in left_out), None)
+            # Any base that is a value type (`class X(Mixin, str)`).
+            bad = next((b for b, n in zip(info.bases, names) if _value_base(n)), None)
             if bad is not None:
-                what = ("left out itself (PTL140)" if _base_name(bad) in left_out else
-                        "a metaclass" if _base_name(bad) == "type" else "a builtin value type, an enum or an exception")
+                what = "a metaclass" if _base_name(bad) == "type" else "a builtin value type, an enum or an exception"
                 diags.append(_diag(parsed, "PTL140", f"class `{info.name}`: base class `{bad}` is not translated with it "
                                    f"({what}: instances are not a plain struct)", info.line, info.name))
             else:
