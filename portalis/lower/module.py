@@ -257,10 +257,17 @@ def _class_methods(
     init_record = next((record for record, _, _ in items if record.name == f"{cls.name}.__init__"), None)
     if init is not None and cls.foreign_bases and init_record is not None and init_record.status == FunctionStatus.UNTRANSLATED:
         # `super().__init__(...)` of an untranslated base (or another PTL190): `new` would only
-        # reach the stub, so it is reported with the initialiser's reason instead of failing.
-        out.items.append(RustItem(name=f"{cls.name}.new", kind="fn", code="", python_line=init.line, status=FunctionStatus.UNTRANSLATED))
-        out.diagnostics.append(Diagnostic(code="PTL190", module=parsed.module, function=f"{cls.name}.new", line=init.line,
-                                          message=f"`{cls.name}(...)` runs `{cls.name}.__init__`, which is not translated"))
+        # reach the stub, so it is reported with the initialiser's reason instead of failing;
+        # its own stub keeps the callers (`IPv4Address(self._ip)`) compiling.
+        message = f"`{cls.name}(...)` runs `{cls.name}.__init__`, which is not translated"
+        record = RustItem(name=f"{cls.name}.new", kind="fn", code="", python_line=init.line, status=FunctionStatus.UNTRANSLATED)
+        out.diagnostics.append(Diagnostic(code="PTL190", module=parsed.module, function=f"{cls.name}.new", line=init.line, message=message))
+        if init.typed:
+            stub = dataclasses.replace(_constructor(init), body=ir.Block(tail=ir.Macro("todo", fmt=f"portalis PTL190: {message}")),
+                                       attrs=("allow(unused_variables, non_snake_case)",))
+            items.append((record, ir.Impl(rust_ident(cls.name), (stub,)), None))
+        else:
+            out.items.append(record)
     elif init is not None and init.typed and not cls.is_dataclass and has_init:
         items.append((RustItem(name=f"{cls.name}.new", kind="fn", code="", python_line=init.line), ir.Impl(rust_ident(cls.name), (_constructor(init),)), None))
     return items
