@@ -38,7 +38,7 @@ CODES: dict[str, str] = {
     "PTL134": "method not supported yet",
     "PTL135": "name cannot be resolved",
     "PTL136": "call to a function without a typed signature",
-    "PTL140": "class form not supported yet (bases outside the module, several bases, super() beyond __init__)",
+    "PTL140": "class form not supported yet (a builtin value, enum or exception base, a metaclass deriving from `type`, super() beyond __init__)",
     "PTL190": "the method reads an attribute or calls a method the class inherits from a base not translated with it (in another module, outside the repository): the class's own methods are translated, this one is not",
     "PTL191": "the class's metaclass (or a base's) may rewrite this method or the class's behaviour: not translated",
     "PTL141": "a signature or field names a type with no Rust item in the crate (a class outside the repository, a class not translated, an alias or TypeVar with no mapping): a stub over the placeholder `crate::pyrt::Opaque`",
