@@ -3,7 +3,12 @@
 Interface (the type map): a class's fields are its dataclass/class-level annotated fields, and for
 plain classes the attributes `__init__` assigns (`self.x = ...`, typed from an annotation, the
 parameter assigned, or a literal); a single base class defined in the same module contributes
-its fields first and the methods the class does not override. Methods are typed like functions
+its fields first and the methods the class does not override; a base not translated with it (in
+another module, outside the repository) leaves the class its own fields, methods and class
+attributes (`foreign_bases`: lowering refuses, PTL190, what would come from the base), while a
+value base (`str`, `tuple`, an enum, an exception, `type`) leaves the class out (PTL140). A
+metaclass is recorded (`metaclass`): lowering leaves out the methods it may rewrite (PTL191).
+Methods are typed like functions
 (annotations, docstring examples, inference from their bodies) with `self` bound to the class;
 a method that assigns `self`'s attributes, changes them in place or calls such a method takes
 `&mut self`.
@@ -181,14 +186,31 @@ def _class_interface(
         members, problems = _enum_members(node, info, scope)
         for problem in problems:
             diags.append(_diag(parsed, "PTL140", f"enum `{info.name}`: {problem}", info.line, info.name))
+    foreign: list[str] = []
     if info.bases and not namedtuple and not enum:
         names = [_base_name(b) for b in info.bases]
         first, rest = names[0], names[1:]
+        # A base of the module translated with it, even one left out itself (`class
+        # ValueTerminal(Terminal)` where `Terminal(str)` is PTL140: email's parser keeps ~100
+        # methods that way), as before.
         if first in done and all(b in STATELESS_BASES for b in rest):
             base_sig = done[first]
         elif not all(b in STATELESS_BASES for b in names):
-            bad = next((b for b, n in zip(info.bases, names) if n not in STATELESS_BASES and n not in done), info.bases[0])
-            diags.append(_diag(parsed, "PTL140", f"class `{info.name}`: base class `{bad}` is not translated with it", info.line, info.name))
+            # Any base that is a value type (`class X(Mixin, str)`).
+            bad = next((b for b, n in zip(info.bases, names) if _value_base(n)), None)
+            if bad is not None:
+                what = "a metaclass" if _base_name(bad) == "type" else "a builtin value type, an enum or an exception"
+                diags.append(_diag(parsed, "PTL140", f"class `{info.name}`: base class `{bad}` is not translated with it "
+                                   f"({what}: instances are not a plain struct)", info.line, info.name))
+            else:
+                # A base in another module or outside the repository: the class keeps its
+                # struct and its own methods; what it takes from the base is PTL190 per method.
+                foreign = [b for b, n in zip(info.bases, names) if n not in STATELESS_BASES]
+    if base_sig is not None:
+        foreign = [*base_sig.foreign_bases, *foreign]
+    metaclass = info.metaclass if info.metaclass is not None and _base_name(info.metaclass) != "ABCMeta" else None
+    if metaclass is None and base_sig is not None:
+        metaclass = base_sig.metaclass
     if base_sig is not None:
         fields.extend(base_sig.fields)
     for f in info.fields:
@@ -261,7 +283,24 @@ def _class_interface(
         methods=methods,
         base=base_sig.name if base_sig is not None else None,
         constants=constants,
+        foreign_bases=foreign,
+        metaclass=metaclass,
     )
+
+
+# Bases whose instances are not a plain object with attributes: a builtin value (`class
+# include(str)`: the instance is the string), a typed dict, an enum (class attributes become
+# members), an exception (raised, not built as a struct). A class deriving from one is not
+# translated (PTL140).
+_VALUE_BASES = frozenset({
+    "str", "int", "float", "complex", "bool", "bytes", "bytearray", "tuple", "list", "dict", "set", "frozenset",
+    "type", "TypedDict", "NamedTuple", "namedtuple", "defaultdict", "OrderedDict", "Counter", "deque", "UserDict",
+    "UserList", "UserString", "BaseException",
+})
+
+
+def _value_base(name: str) -> bool:
+    return name in _VALUE_BASES or name.endswith(("Enum", "Error", "Exception", "Warning", "Flag"))
 
 
 def is_namedtuple(info: ClassInfo) -> bool:
@@ -321,7 +360,8 @@ def _enum_members(node: cst.ClassDef, info: ClassInfo, scope: TypeScope) -> tupl
 
 
 def _class_constants(node: cst.ClassDef, scope: TypeScope) -> list:
-    """Class attributes assigned a scalar literal (`TAX = 0.2`): associated consts."""
+    """Class attributes assigned a literal: scalars (`TAX = 0.2`) associated consts, containers
+    (`aliases = ['py']`) statics next to the struct, unless the class changes them in place."""
     from portalis.model import ConstantInfo
     from portalis.typemap import _constant
 
@@ -329,6 +369,7 @@ def _class_constants(node: cst.ClassDef, scope: TypeScope) -> list:
     body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
     # Only a name's last binding in the class body counts (Python's; parse reports the others).
     last = {name: n for name, _kind, _line, n in _bindings(body, True, lambda _n: 0)}
+    changed = _changed_in_place(node)
     for stmt in body:
         if not isinstance(stmt, cst.SimpleStatementLine):
             continue
@@ -337,8 +378,49 @@ def _class_constants(node: cst.ClassDef, scope: TypeScope) -> list:
                     and last.get(small.targets[0].target.value) is small:
                 info = ConstantInfo(name=small.targets[0].target.value, value=code_of(small.value), line=0)
                 typed = _constant(info, scope)
-                if typed is not None and typed.py_type.kind in ("int", "float", "bool", "str"):
+                if typed is None:
+                    continue
+                if typed.py_type.kind in ("int", "float", "bool", "str"):
                     out.append(typed)
+                elif typed.lazy_static and typed.py_type.kind in ("list", "dict", "set") and info.name not in changed:
+                    # `aliases = ['python', 'py']`: a static built at first use, read-only; one the
+                    # class changes in place (`self.seen.append(x)` changes the class's list for
+                    # every instance) is no constant. Not tuples yet: `self.dialects[i]` (a
+                    # computed index into a static tuple) moves out of the static (rustc E0507).
+                    out.append(typed)
+    return out
+
+
+_MUTATORS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "update", "add", "discard",
+                       "setdefault", "popitem", "sort", "reverse", "difference_update", "intersection_update",
+                       "symmetric_difference_update"})
+
+
+def _changed_in_place(node: cst.ClassDef) -> set[str]:
+    """Attribute names whose value the class's code changes in place (`x.seen.append(1)`,
+    `x.table[k] = v`, `x.items += [1]`, `del x.table[k]`)."""
+    from portalis.cst_walk import iter_nodes
+
+    out: set[str] = set()
+
+    def subscripted(target: cst.BaseExpression) -> None:
+        for n in iter_nodes(target):
+            if type(n) is cst.Subscript and type(n.value) is cst.Attribute:
+                out.add(n.value.attr.value)
+
+    for n in iter_nodes(node):
+        if type(n) is cst.Call and type(n.func) is cst.Attribute and n.func.attr.value in _MUTATORS \
+                and type(n.func.value) is cst.Attribute:
+            out.add(n.func.value.attr.value)
+        elif type(n) is cst.Assign:
+            for t in n.targets:
+                subscripted(t.target)
+        elif type(n) is cst.AugAssign:
+            if type(n.target) is cst.Attribute:
+                out.add(n.target.attr.value)
+            subscripted(n.target)
+        elif type(n) is cst.Del:
+            subscripted(n.target)
     return out
 
 

@@ -80,6 +80,7 @@ class ClassInfo(BaseModel):
     line: int
     end_line: int
     bases: list[str] = Field(default_factory=list)
+    metaclass: str | None = None  # `class C(metaclass=M)`: M as written
     decorators: list[str] = Field(default_factory=list)
     fields: list[FieldInfo] = Field(default_factory=list)
     methods: list[FunctionInfo] = Field(default_factory=list)
@@ -337,6 +338,12 @@ class ClassSignature(BaseModel):
     methods: list[FunctionSignature] = Field(default_factory=list)  # inherited ones included
     constants: list["TypedConstant"] = Field(default_factory=list)  # class attributes (`TAX = 0.2`)
     base: str | None = None  # the single base class translated with it
+    # Bases (as written) not translated with it (in another module, outside the repository): the
+    # struct has the class's own fields; what the class reads or calls from them is PTL190.
+    foreign_bases: list[str] = Field(default_factory=list)
+    # A method whose source the class's metaclass names (`analyse_text` in `LexerMeta`): the
+    # metaclass may rewrite it, so it is not translated (PTL191).
+    metaclass: str | None = None
     flavour: str | None = None  # "namedtuple" (a record that is also a tuple), "enum"; None: a class
     members: list["TypedConstant"] = Field(default_factory=list)  # an enum's members, in order
 

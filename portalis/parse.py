@@ -294,6 +294,7 @@ class _Outline:
             line=self.line(node),
             end_line=self.end_line(node),
             bases=[code_of(b.value) for b in node.bases],
+            metaclass=next((code_of(k.value) for k in node.keywords if k.keyword is not None and k.keyword.value == "metaclass"), None),
             decorators=[_attr_name(d.decorator) for d in node.decorators],
             docstring=docstring_of(node.body),
         )

@@ -994,6 +994,12 @@ def _finish_classes(tm: ModuleTypeMap, sources: dict, parsed: ParsedModule, evid
                 fields.append(f.model_copy(update={"rust_type": print_type(owned_type(f.py_type))}))
             except TypeMappingError as exc:
                 diags.append(_diag(parsed, "PTL111", f"field `{cls.name}.{f.name}`: {exc}", cls.line, cls.name))
+        if cls.foreign_bases:
+            # Not the class's own diagnostic (that would leave it out): a warning on the class.
+            tm.diagnostics.append(Diagnostic(
+                code="PTL190", module=parsed.module, function=cls.name, line=cls.line, severity=Severity.WARNING,
+                message=f"class `{cls.name}`: base {', '.join(f'`{b}`' for b in cls.foreign_bases)} is not translated with it: "
+                "the struct has the class's own fields; the methods using what the base provides are not translated"))
         methods = []
         for m in cls.methods:
             done = _finish(m, parsed, None, set(), evidence.function(m.qualname) if evidence is not None else None)

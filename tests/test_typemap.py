@@ -305,3 +305,29 @@ def test_a_methods_own_diagnostics_are_the_reason_its_report_entry_gives() -> No
     entry = FunctionReport(name="describe", qualname="Shelf.describe", status=FunctionStatus.UNTRANSLATED)
     reason = function_reason(entry, tm.diagnostics)
     assert reason is not None and reason.code == "PTL110" and "`thing`" in reason.message
+
+
+def test_container_class_attributes_are_constants_unless_changed_in_place() -> None:
+    """`aliases = [...]` is a class constant (a static next to the struct); `seen = []` that a
+    method appends to is shared by every instance in Python, so it is no constant. A class whose
+    base is in another module keeps its struct; a `str` base leaves it out (PTL140)."""
+    tm = type_map_of('''
+from .core import Lexer
+
+class PyLexer(Lexer):
+    aliases = ["python", "py"]
+    table = {"a": 1}
+    seen = []
+
+    def mark(self, x: int) -> int:
+        self.seen.append(x)
+        return x
+
+class Tag(str):
+    pass
+''')
+    lexer = tm.cls("PyLexer")
+    assert [c.name for c in lexer.constants] == ["aliases", "table"]
+    assert all(c.lazy_static for c in lexer.constants)
+    assert lexer.foreign_bases == ["Lexer"] and not lexer.diagnostics
+    assert [d.code for d in tm.cls("Tag").diagnostics] == ["PTL140"]

@@ -179,6 +179,14 @@ class ConstRef:
     const: TypedConstant
 
 
+def class_static_path(class_path: str, name: str) -> str:
+    """Where a class attribute holding a container lives: a `static` next to the struct (Rust
+    has no associated statics), `PyLexer__aliases` for `PyLexer.aliases`."""
+    prefix, _, cls = class_path.rpartition("::")
+    item = rust_ident(f"{cls.removeprefix('r#')}__{name}")
+    return f"{prefix}::{item}" if prefix else item
+
+
 @dataclass
 class ModuleEnv:
     """Names visible at module level: own functions, classes, constants, and imports."""

@@ -27,6 +27,7 @@ from portalis.lower.builtins import TYPE_NAMES, MODULE_MEMBERS, isinstance_of, l
 from portalis.lower.context import (
     Callable,
     ClassRef,
+    class_static_path,
     ConstRef,
     Local,
     Mode,
@@ -46,7 +47,7 @@ from portalis.lower.values import (
     to_float,
 )
 from portalis.memo import memo_table
-from portalis.model import PyType
+from portalis.model import ClassSignature, PyType
 from portalis.parse import code_of
 from portalis.rust import ir
 from portalis.types import pytypes as T
@@ -102,6 +103,8 @@ class ExprLowering:
             for name in ("__bool__", "__len__"):
                 if cls is not None and cls.method(name) is not None:
                     return self.truthy(self.dunder(v, name, "bool"))
+            if cls is not None and cls.foreign_bases:
+                raise Unsupported("PTL190", f"the truth value of a `{cls.name}`: base {_bases_text(cls)} (not translated with it) may define __bool__ or __len__")
             return ir.BoolLit(True)  # objects are true unless they say otherwise
         if k == "bool":
             return read(v)
@@ -371,6 +374,18 @@ class ExprLowering:
         return Val(ir.Path(c.path), c.const.py_type, mode)
 
     def attribute(self: "FunctionLowerer", node: cst.Attribute) -> Val:
+        if isinstance(node.value, cst.Name) and node.value.value == self.cls_param and self.self_type is not None:
+            # `cls.aliases` in a class method: the class's constant (a subclass overriding it is
+            # another class, as for `self.aliases`)
+            cls = self.env.class_sig(self.self_type)
+            const = next((c for c in cls.constants if c.name == node.attr.value), None) if cls is not None else None
+            if const is None:
+                where = f" (base {_bases_text(cls)} is not translated with it)" if cls is not None and cls.foreign_bases else ""
+                code = "PTL190" if where else "PTL135"
+                raise Unsupported(code, f"`{node.value.value}.{node.attr.value}` is not a translated class attribute{where}", node)
+            class_path = self.env.class_path(self.self_type)
+            path = class_static_path(class_path, const.name) if const.lazy_static else f"{class_path}::{rust_ident(const.name)}"
+            return self.const(ConstRef(path=path, const=const))
         if isinstance(node.value, cst.Name) and node.value.value not in self.locals:
             target = self.env.lookup(node.value.value)
             if isinstance(target, ClassRef):
@@ -379,7 +394,8 @@ class ExprLowering:
                     return Val(ir.Path(f"{target.path}::{rust_ident(node.attr.value)}"), ty, Mode.OWNED)
                 const = next((c for c in target.sig.constants if c.name == node.attr.value), None)
                 if const is not None:
-                    return self.const(ConstRef(path=f"{target.path}::{rust_ident(const.name)}", const=const))
+                    path = class_static_path(target.path, const.name) if const.lazy_static else f"{target.path}::{rust_ident(const.name)}"
+                    return self.const(ConstRef(path=path, const=const))
                 raise Unsupported("PTL135", f"`{node.value.value}.{node.attr.value}` is not a translated class attribute", node)
             if isinstance(target, str):
                 if target in MODULE_MEMBERS:
@@ -411,7 +427,9 @@ class ExprLowering:
         if cls is not None and not any(f.name == node.attr.value for f in cls.fields):
             const = next((c for c in cls.constants if c.name == node.attr.value), None)
             if const is not None:
-                return self.const(ConstRef(path=f"{self.env.class_path(recv.ty)}::{rust_ident(const.name)}", const=const))
+                class_path = self.env.class_path(recv.ty)
+                path = class_static_path(class_path, const.name) if const.lazy_static else f"{class_path}::{rust_ident(const.name)}"
+                return self.const(ConstRef(path=path, const=const))
             prop = cls.method(node.attr.value)
             if prop is not None and prop.kind == "property":
                 call: ir.Expr = ir.MethodCall(recv.expr, rust_ident(node.attr.value))
@@ -423,6 +441,8 @@ class ExprLowering:
         """`super().__init__(...)` in a class with a translated base: the base's initialiser,
         kept in this class as `__init_<Base>__`."""
         cls = self.env.class_sig(self.self_type) if self.self_type is not None else None
+        if cls is not None and cls.foreign_bases and cls.base is None:
+            raise Unsupported("PTL190", f"`super().{name}` runs base {_bases_text(cls)}'s, not translated with `{cls.name}`", node)
         if cls is None or cls.base is None or name != "__init__":
             raise Unsupported("PTL140", f"`super().{name}` is not supported yet", node)
         self_local = next((loc for loc in self.locals.values() if loc.name == "self"), None)
@@ -439,6 +459,9 @@ class ExprLowering:
         if cls is None:
             raise Unsupported("PTL130", f"attribute `.{attr}` of {recv.ty}")
         f = next((f for f in cls.fields if f.name == attr), None)
+        if f is None and cls.foreign_bases:
+            raise Unsupported("PTL190", f"`{cls.name}.{attr}` is not an attribute of the class itself: it would come from "
+                              f"base {_bases_text(cls)}, not translated with it")
         if f is None:
             raise Unsupported("PTL135", f"{cls.name} has no field `{attr}`")
         if f.py_type.kind == "opaque":
@@ -811,6 +834,10 @@ class ExprLowering:
                 # code point, as Python's one-character strs do.
                 return ir.Binary(rust, ca, cb, total=True)
         if a.ty.kind in ("dict", "set", "class", "tuple"):
+            for side in (a, b):
+                cls = self.env.class_sig(side.ty) if side.ty.kind == "class" else None
+                if cls is not None and cls.foreign_bases and not any(cls.method(d) is not None for d in ("__eq__", "__lt__")):
+                    raise Unsupported("PTL190", f"comparing `{cls.name}` objects: base {_bases_text(cls)} (not translated with it) may define the comparison", node)
             return ir.Binary(rust, _compare_ref(a), _compare_ref(b))
         return ir.Binary(rust, comparable(a), comparable(b), total=a.ty.kind == "str")
 
@@ -1422,6 +1449,10 @@ class ExprLowering:
         if recv.ty.kind == "class":
             v = self.class_method(recv, name, args, kwargs, node)
             if v is None:
+                cls = self.env.class_sig(recv.ty)
+                if cls is not None and cls.foreign_bases:
+                    raise Unsupported("PTL190", f"`{cls.name}.{name}()` is not a method of the class itself: it would come "
+                                      f"from base {_bases_text(cls)}, not translated with it", node)
                 raise Unsupported("PTL134", f"`{recv.ty.name}` has no translated method `{name}`", node)
             return v
         if recv.ty.kind == "unknown" or (recv.ty.kind in ("list", "dict", "set") and not T.is_known(recv.ty)):
@@ -1753,6 +1784,8 @@ class ExprLowering:
                 raise Unsupported("PTL113", f"`{cls.name}()` of {args[0].ty}", node)
             found = ir.Call(ir.Path(f"{self.env.class_path(ty)}::from_value"), (arg,))
             return Val(self.expect_some(found, "ValueError"), ty)
+        if cls.foreign_bases and (cls.is_dataclass or cls.method("__init__") is None):
+            raise Unsupported("PTL190", f"`{cls.name}(...)` runs the __init__ of base {_bases_text(cls)}, not translated with it", node)
         if not cls.is_dataclass:
             args, kwargs = self.call_args(node)
             init = cls.method("__init__")
@@ -2092,3 +2125,8 @@ def _library_name(lw: "FunctionLowerer", node: cst.BaseExpression) -> str | None
     if not isinstance(head, cst.Name) or head.value in lw.locals:
         return None
     return qualified(lw.env, node)
+
+
+def _bases_text(cls: ClassSignature) -> str:
+    """`Lexer` / `Lexer, Mixin`: the bases a class is translated without, for a diagnostic."""
+    return ", ".join(f"`{b}`" for b in cls.foreign_bases)

@@ -16,7 +16,7 @@ from portalis.contain import contained, describe_exception, has_internal_error, 
 from portalis.lower.constants import is_computed, lower_computed
 from portalis.lower.bigint import CRATES as BIGINT_CRATES
 from portalis.lower.bigint import lower_bigint_function, small_stub
-from portalis.lower.context import ModuleEnv, Unsupported
+from portalis.lower.context import ModuleEnv, Unsupported, class_static_path
 from portalis.lower.function import generic_params, lower_function
 from portalis.lower.stdlib_functools import MEMO_HELPERS, check_method_decorators, function_decorators, hashable, memoised
 from portalis.names import Names, ResolvedMaps
@@ -230,6 +230,9 @@ def _class_methods(
         try:
             check_method_decorators(env, node)
             try:
+                rewritten = _rewritten_by_metaclass(cls, m, node, nodes)
+                if rewritten is not None:
+                    raise Unsupported("PTL191", rewritten, node)
                 fn, lowerer = lower_function(env, m, node, scope, tree, self_type=self_type)
             except Unsupported:
                 raise
@@ -266,7 +269,21 @@ def _class_methods(
     init = cls.method("__init__")
     has_init = any(record.name == f"{cls.name}.__init__" for record, _, _ in items)
     # `new` calls `__init__`: only where that method is emitted (translated or its stub).
-    if init is not None and init.typed and not cls.is_dataclass and has_init:
+    init_record = next((record for record, _, _ in items if record.name == f"{cls.name}.__init__"), None)
+    if init is not None and cls.foreign_bases and init_record is not None and init_record.status == FunctionStatus.UNTRANSLATED:
+        # `super().__init__(...)` of an untranslated base (or another PTL190): `new` would only
+        # reach the stub, so it is reported with the initialiser's reason instead of failing;
+        # its own stub keeps the callers (`IPv4Address(self._ip)`) compiling.
+        message = f"`{cls.name}(...)` runs `{cls.name}.__init__`, which is not translated"
+        record = RustItem(name=f"{cls.name}.new", kind="fn", code="", python_line=init.line, status=FunctionStatus.UNTRANSLATED)
+        out.diagnostics.append(Diagnostic(code="PTL190", module=parsed.module, function=f"{cls.name}.new", line=init.line, message=message))
+        if init.typed:
+            stub = dataclasses.replace(_constructor(init), body=ir.Block(tail=ir.Macro("todo", fmt=f"portalis PTL190: {message}")),
+                                       attrs=("allow(unused_variables, non_snake_case)",))
+            items.append((record, ir.Impl(rust_ident(cls.name), (stub,)), None))
+        else:
+            out.items.append(record)
+    elif init is not None and init.typed and not cls.is_dataclass and has_init:
         items.append((RustItem(name=f"{cls.name}.new", kind="fn", code="", python_line=init.line), ir.Impl(rust_ident(cls.name), (_constructor(init),)), None))
     return items
 
@@ -313,6 +330,39 @@ def _unemitted_methods(info, out: ModuleTranslation, exception: bool = False) ->
             message=f"exception class `{info.name}`: raised and caught as `crate::pyrt::PyErr` by name; its "
             f"{len(info.methods)} method(s) are not translated",
         ))
+
+
+def _rewritten_by_metaclass(cls: ClassSignature, m: FunctionSignature, node: cst.FunctionDef, nodes: dict[str, cst.ClassDef]) -> str | None:
+    """Why a method may not be what its `def` says (None: it is): the class's metaclass names it
+    (`LexerMeta` wraps `analyse_text` in a static method), a metaclass the module does not define
+    may change any method, and in a class with an untranslated base (whose metaclass the
+    translation cannot see) a method whose first parameter is not `self` is likely one a
+    metaclass turns into something else (`def analyse_text(text):`)."""
+    if cls.metaclass is not None:
+        meta = nodes.get(cls.metaclass.split(".")[-1])
+        if meta is None:
+            return f"the metaclass `{cls.metaclass}` (not defined in this module) may rewrite `{m.name}`"
+        if m.name in _names_in(meta):
+            return f"the metaclass `{cls.metaclass}` rewrites `{m.name}`"
+    if (cls.foreign_bases or cls.metaclass is not None) and m.kind in ("method", "property", "init"):
+        params = [*node.params.posonly_params, *node.params.params]
+        if not params or params[0].name.value != "self":
+            return (f"`{m.name}`'s first parameter is not `self`: a metaclass of base "
+                    f"{', '.join(f'`{b}`' for b in cls.foreign_bases) or cls.metaclass} may make it a static method")
+    return None
+
+
+def _names_in(node: cst.CSTNode) -> set[str]:
+    """Every identifier and string literal in a class body (what a metaclass's code may name)."""
+    from portalis.cst_walk import iter_nodes
+
+    out: set[str] = set()
+    for n in iter_nodes(node):
+        if isinstance(n, cst.Name):
+            out.add(n.value)
+        elif isinstance(n, cst.SimpleString):
+            out.add(n.evaluated_value if isinstance(n.evaluated_value, str) else "")
+    return out
 
 
 def _own_method_nodes(name: str, nodes: dict[str, cst.ClassDef]) -> list[cst.FunctionDef]:
@@ -481,9 +531,15 @@ def _lower_module(
             for impl in _operator_impls(cls):
                 pending.append((RustItem(name=f"{cls.name}.{impl.type_name.split()[0]}", kind="struct", code="", python_line=cls.line), impl, None))
         pending.extend(_class_methods(cls, info, env, scope, tree, parsed, out))
-        consts = tuple(item for item in (_const(c) for c in cls.constants) if item is not None and not item.static)
+        built = [(c, _const(c)) for c in cls.constants]
+        consts = tuple(item for _c, item in built if item is not None and not item.static)
         if consts:
             pending.append((RustItem(name=f"{cls.name}.constants", kind="const", code="", python_line=cls.line), ir.Impl(rust_ident(cls.name), consts), None))
+        for c, item in built:
+            if item is not None and item.static:
+                # A container class attribute (`aliases = ['py']`): a static next to the struct.
+                static = dataclasses.replace(item, name=class_static_path(rust_ident(cls.name), c.name), attrs=("allow(non_upper_case_globals)",))
+                pending.append((RustItem(name=f"{cls.name}.{c.name}", kind="const", code="", python_line=cls.line), static, None))
     fresh: list[FunctionResult] = []
     for sig in type_map.functions:
         hit = reuse(sig) if reuse is not None else None

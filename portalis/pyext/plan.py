@@ -9,7 +9,7 @@ said with a code: PTL801 (a type with no conversion), PTL802 (not verified), PTL
 of a class not swapped whole), PTL804 (not translated), PTL805 (a class not swapped whole, and why).
 
 Classes: a dataclass crosses the boundary by value (read field by field, built back as the
-Python class). A plain class (no dataclass, no base, no enum or namedtuple) is swapped whole
+Python class). A plain class (no dataclass, no base or metaclass, no enum or namedtuple) is swapped whole
 when its `__init__` and every method it defines are translated (verified, unless
 `include_all`), take and return convertible types and are of a kind the extension can give a
 Python class (constructor, method, static and class method, read-only property, and the dunders
@@ -160,8 +160,9 @@ class _Types:
         tm = self.type_maps.get(module)
         cls = tm.cls(name) if tm else None
         written_base = tm.names.bases.get(name) if tm else None
-        if cls is None or cls.flavour is not None or cls.base is not None or (written_base or "object") != "object":
-            return f"`{name}` is not a plain class or dataclass (no base, no enum, no namedtuple)"
+        if cls is None or cls.flavour is not None or cls.base is not None or (written_base or "object") != "object" \
+                or cls.foreign_bases or cls.metaclass is not None:
+            return f"`{name}` is not a plain class or dataclass (no base, no metaclass, no enum, no namedtuple)"
         if cls.diagnostics:  # its interface was not typed: no struct in the crate
             return f"`{name}` is not translated ({', '.join(sorted({d.code for d in cls.diagnostics}))})"
         for f in cls.fields:
