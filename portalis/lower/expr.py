@@ -6,6 +6,7 @@ A mixin of FunctionLowerer (lower/function.py): it uses the lowerer's locals, fa
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator
 
@@ -171,7 +172,7 @@ class ExprLowering:
         if k in ("list", "tuple", "dict", "set", "optional", "none"):
             self.use_runtime("PyRepr")
             # Fully qualified: the trait need not be imported where it is used.
-            return ir.Call(ir.Path("crate::pyrt::PyRepr::py_repr"), (borrow(v),))
+            return ir.Call(ir.Path("crate::pyrt::PyRepr::py_repr"), (borrow(replace(v, expr=_ints_typed(v.expr))),))
         raise Unsupported("PTL113", f"str() of {v.ty}")
 
     def record_repr(self: "FunctionLowerer", v: Val, cls) -> ir.Expr:
@@ -2130,3 +2131,16 @@ def _library_name(lw: "FunctionLowerer", node: cst.BaseExpression) -> str | None
 def _bases_text(cls: ClassSignature) -> str:
     """`Lexer` / `Lexer, Mixin`: the bases a class is translated without, for a diagnostic."""
     return ", ".join(f"`{b}`" for b in cls.foreign_bases)
+
+
+def _ints_typed(e: ir.Expr) -> ir.Expr:
+    """Bare int literals of a tuple or `vec!` literal given `i64`: PyRepr is implemented for u8
+    too (a `Vec<u8>` prints as bytes), so `py_repr(&vec![1, 2])` alone no longer tells rustc which
+    integer it is, and its fallback, i32, has no PyRepr."""
+    if isinstance(e, ir.IntLit) and not e.suffix:
+        return replace(e, suffix="i64")
+    if isinstance(e, ir.TupleExpr):
+        return ir.TupleExpr(tuple(_ints_typed(x) for x in e.items))
+    if isinstance(e, ir.Macro) and e.name == "vec":
+        return replace(e, args=tuple(_ints_typed(x) for x in e.args))
+    return e
