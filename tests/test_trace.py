@@ -162,6 +162,28 @@ def test_observed_conflicting_with_the_body_is_ptl170() -> None:
     assert any(d.code == "PTL170" and "observed" in d.message and "x - 1" in d.message for d in tm.diagnostics)
 
 
+def test_observed_types_that_disagree_leave_a_generic_function_generic() -> None:
+    # heapq/bisect under their tests: ints in one test, strs in another. That says the function
+    # takes several types, not that its evidence conflicts: the body (only comparisons) makes it
+    # generic; before, PTL170 "int (observed) and str (observed)" left it untranslated.
+    source = "def smaller(a, b):\n    return a if a < b else b\n"
+    parsed = parse_source(source_module_from_text("m", source), source)
+    tm = build_type_map(parsed, {"smaller": _observed(a=[T.INT, T.STR], b=[T.INT, T.STR])})
+    assert not any(d.code == "PTL170" for d in tm.diagnostics), tm.diagnostics
+    sig = find_signature(tm, "smaller")
+    assert sig is not None and [p.py_type.kind for p in sig.params] == ["typevar", "typevar"]
+
+
+def test_observed_types_of_a_parameter_the_body_calls_are_not_used() -> None:
+    # bisect's `key` under CPython's tests: a str passed to check the TypeError; the body calls
+    # key, so it is a callable the tracer cannot describe (was: `key: str`, "calling `key`, a str")
+    source = "def first(xs, key=None):\n    if key is None:\n        return xs[0]\n    return key(xs[0])\n"
+    parsed = parse_source(source_module_from_text("m", source), source)
+    tm = build_type_map(parsed, {"first": _observed(key=[T.STR, T.NONE])})
+    sig = find_signature(tm, "first")
+    assert sig is not None and not any(p.py_type == T.STR or p.py_type == T.optional(T.STR) for p in sig.params)
+
+
 def test_observed_none_makes_optional_and_returns_fill_the_open_return() -> None:
     source = "def f(x):\n    print(x)\n\n\ndef g(v):\n    return v.thing()\n"
     parsed = parse_source(source_module_from_text("m", source), source)

@@ -469,6 +469,13 @@ def _add_observed(u: FunctionUnit, fn: ObservedFunction) -> None:
         if not seen:
             continue
         total = sum(s.calls for s in seen)
+        if not _one_type(ranked(seen)) or any(c.callee == p for c in u.body.calls):
+            # an int in one test and a str in another: the function takes several types (a
+            # generic one, or a union), which no single observed type describes; what the body
+            # shows decides (the generic pass, portalis/analysis/generics.py), not a PTL170. A
+            # parameter the body calls is a callable, which the tracer does not record: a str
+            # seen for it (a test checking the error for a bad `key`) says nothing of its type.
+            continue
         for s in ranked(seen):
             o = observed_origin(s, total)
             if s.type.kind == "none":
@@ -479,6 +486,18 @@ def _add_observed(u: FunctionUnit, fn: ObservedFunction) -> None:
         t, origins = observed_return(fn, merge_param)
         if t is not None:
             u.observed_returns = TypeEvidence(type=t, provenance=origins[:PROVENANCE_SHOWN])
+
+
+def _one_type(seen: list) -> bool:
+    """Whether the observed types (None aside) join into one parameter type."""
+    t: PyType | None = None
+    for s in seen:
+        if s.type.kind == "none":
+            continue
+        t = s.type if t is None else merge_param(t, s.type)
+        if t is None:
+            return False
+    return True
 
 
 def _default_type(node: cst.BaseExpression) -> PyType | None:
