@@ -67,6 +67,13 @@ def test_label():
     assert label(5) == "n=5"
 
 
+def test_scale_rejects_none():
+    try:
+        scale(None, 2)
+    except TypeError:
+        pass
+
+
 def test_hang():
     while True:  # stopped by the per-test timer
         pass
@@ -127,6 +134,8 @@ def test_bounds_stop_a_hanging_test_and_keep_what_was_seen(traced: Observations)
     assert traced.stopped == f"killed after {kill_after(CONFIG.max_s):g} s"
     assert traced.seconds < kill_after(CONFIG.max_s) + 20
     assert {t.type for t in traced.module("shapes")["label"].params["n"]} == {T.INT}  # never "str": not reached
+    # a call that raised (scale(None, 2): TypeError) says nothing of the types scale takes
+    assert {t.type for t in traced.module("shapes")["scale"].params["xs"]} == {T.list_of(T.INT)}
     # the process it spawned was killed with it
     for pid in os.listdir("/proc"):
         try:

@@ -110,6 +110,7 @@ class Recorder:
         self.codes: dict[types.CodeType, list | None] = {}  # code -> [key, calls, returns, names, generator]
         self.classes: dict[type, list] = {}
         self.stopped = ""
+        self.pending: dict[int, list[tuple[str, object | None]]] = {}  # frame id -> its call's argument types
 
     def add_classes(self, module: types.ModuleType, name: str) -> None:
         """The module's own classes: their instances are described by name."""
@@ -143,27 +144,43 @@ class Recorder:
             record = self._function(info[0])
             record["calls"] += 1
             varargs = frame.f_code.co_flags & CO_VARARGS
+            seen: list[tuple[str, object | None]] = []
             for i, name in enumerate(info[3]):
                 if name not in f_locals:
                     continue
                 value = f_locals[name]
                 if varargs and i == len(info[3]) - 1:
                     d = _distinct(list(value)[:SAMPLE], self.classes, 0) if value else None  # *args: its elements
-                    for item in d or []:
-                        self._add(record["params"].setdefault(name, {}), item)
+                    seen.extend((name, item) for item in d or [])
                     continue
-                self._add(record["params"].setdefault(name, {}), describe(value, self.classes))
+                seen.append((name, describe(value, self.classes)))
+            if info[4]:
+                self._add_params(record, seen)  # a generator's "return" events are its yields
+            else:
+                # kept until the call returns: a call that raises (a test checking the TypeError
+                # of a None or a str where a list belongs) says nothing of the types it takes
+                self.pending[id(frame)] = seen
             if self.calls >= self.max_calls:
                 self.stop(f"{self.max_calls} calls recorded")
         elif event == "return":
+            seen = self.pending.pop(id(frame), None)
             info = self.codes.get(frame.f_code)
-            if not info or info[4] or info[2] >= self.per_function:
+            if not info or info[4]:
                 return
-            info[2] += 1
             code = frame.f_code.co_code
             lasti = frame.f_lasti
-            if 0 <= lasti < len(code) and code[lasti] == RETURN_VALUE:  # not an exception passing through
-                self._add(self._function(info[0])["returns"], describe(arg, self.classes))
+            if not (0 <= lasti < len(code) and code[lasti] == RETURN_VALUE):
+                return  # an exception passing through: neither its arguments nor a result count
+            if seen is not None:
+                self._add_params(self._function(info[0]), seen)
+            if info[2] >= self.per_function:
+                return
+            info[2] += 1
+            self._add(self._function(info[0])["returns"], describe(arg, self.classes))
+
+    def _add_params(self, record: dict, seen: list[tuple[str, object | None]]) -> None:
+        for name, d in seen:
+            self._add(record["params"].setdefault(name, {}), d)
 
     def _function(self, key: str) -> dict:
         record = self.functions.get(key)
