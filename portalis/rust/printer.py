@@ -102,24 +102,20 @@ def str_literal_problem(value: str) -> str | None:
     return None
 
 
+# The escapes of a Rust string literal; a byte string shares them but for NUL, which it writes
+# `\x00` like every other byte outside printable ASCII.
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\0": "\\0"}
+
+
 def rust_string_literal(value: str) -> str:
     problem = str_literal_problem(value) if not value.isascii() else None
     if problem is not None:
         raise UnprintableLiteral(problem)
     out = ['"']
     for ch in value:
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == '"':
-            out.append('\\"')
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\0":
-            out.append("\\0")
+        esc = _ESCAPES.get(ch)
+        if esc is not None:
+            out.append(esc)
         elif ord(ch) < 0x20 or ord(ch) == 0x7F:
             out.append(f"\\u{{{ord(ch):x}}}")
         else:
@@ -133,16 +129,9 @@ def rust_bytes_literal(value: bytes) -> str:
     out = ['b"']
     for c in value:
         ch = chr(c)
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == '"':
-            out.append('\\"')
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
+        esc = _ESCAPES.get(ch) if c else None
+        if esc is not None:
+            out.append(esc)
         elif 0x20 <= c < 0x7F:
             out.append(ch)
         else:
