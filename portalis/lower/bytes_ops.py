@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from portalis.lower.context import Mode, Unsupported, Val
-from portalis.lower.values import coerce, owned, read, str_view
+from portalis.lower.values import coerce, helper_call as _helper, owned, read, str_view
 from portalis.model import PyType
 from portalis.rust import ir
 from portalis.types import pytypes as T
@@ -35,11 +35,6 @@ def bytes_view(v: Val) -> ir.Expr:
     if v.mode is Mode.REF:
         return v.expr
     return ir.MethodCall(v.expr, "as_slice")
-
-
-def _helper(lw: "FunctionLowerer", name: str, args: tuple[ir.Expr, ...], ty: PyType) -> Val:
-    lw.use_runtime(name)
-    return Val(ir.Call(ir.Path(f"crate::pyrt::{name}"), args), ty)
 
 
 def _want_bytes(name: str, v: Val) -> ir.Expr:

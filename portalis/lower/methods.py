@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Callable
 from portalis.lower.builtins import collect_vec, reverse_flag, sort_call
 from portalis.lower.bytes_ops import BYTES_METHODS, str_encode
 from portalis.lower.context import Mode, Unsupported, Val
-from portalis.lower.values import borrow, coerce, owned, owned_as, read, str_view
+from portalis.lower.values import borrow, coerce, helper_call as _helper, owned, owned_as, read, str_view
 from portalis.lower.stdlib_re import lower_match_method, lower_pattern_method
 from portalis.model import PyType
 from portalis.rust import ir
@@ -34,11 +34,6 @@ def _no_kwargs(name: str, kwargs: dict[str, Val], allowed: tuple[str, ...] = ())
     bad = [k for k in kwargs if k not in allowed]
     if bad:
         raise Unsupported("PTL134", f"keyword argument `{bad[0]}` to .{name}() is not supported yet")
-
-
-def _helper(lw: "FunctionLowerer", name: str, args: tuple[ir.Expr, ...], ty: PyType) -> Val:
-    lw.use_runtime(name)
-    return Val(ir.Call(ir.Path(f"crate::pyrt::{name}"), args), ty)
 
 
 def _str_arg(name: str, v: Val) -> ir.Expr:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from portalis.lower.context import Mode, Unsupported, Val
-from portalis.lower.values import borrow, coerce, read, str_view
+from portalis.lower.values import borrow, coerce, helper_call, read, str_view
 from portalis.model import PyType
 from portalis.rust import ir
 from portalis.types import pytypes as T
@@ -300,9 +300,8 @@ def _static(lw: "FunctionLowerer", rust_pattern: str) -> ir.Expr:
 
 
 def _helper(lw: "FunctionLowerer", name: str, args: tuple[ir.Expr, ...], ty: PyType, mode: Mode = Mode.OWNED) -> Val:
-    lw.use_runtime(name)
     lw.use_crate("regex")
-    return Val(ir.Call(ir.Path(f"crate::pyrt::{name}"), args), ty, mode)
+    return helper_call(lw, name, args, ty, mode)
 
 
 def _subject(v: Val) -> ir.Expr:

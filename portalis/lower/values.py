@@ -6,11 +6,16 @@ and type, so no other code guesses about ownership.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from portalis.lower.context import Mode, Unsupported, Val
 from portalis.model import PyType
 from portalis.rust import ir
 from portalis.types import pytypes as T
 from portalis.types.pytypes import is_copy
+
+if TYPE_CHECKING:
+    from portalis.lower.function import FunctionLowerer
 
 
 def owned(v: Val) -> ir.Expr:
@@ -169,3 +174,9 @@ def _convert_items(v: Val, target: PyType) -> Val:
 def owned_as(v: Val, target: PyType) -> ir.Expr:
     """Coerce, then own: what an assignment, a return or a struct field needs."""
     return owned(coerce(v, target))
+
+
+def helper_call(lw: "FunctionLowerer", name: str, args: tuple[ir.Expr, ...], ty: PyType, mode: Mode = Mode.OWNED) -> Val:
+    """A call of the runtime helper `crate::pyrt::name`, which the crate then includes."""
+    lw.use_runtime(name)
+    return Val(ir.Call(ir.Path(f"crate::pyrt::{name}"), args), ty, mode)
