@@ -237,6 +237,8 @@ def print_repo_tests(t, demoted: list[str]) -> None:
     """`portalis test`'s summary (`t`: portalis.pyext.swap.RepoTestReport)."""
     for run in (t.python, t.rust):
         print(f"on {run.side:<6}: {run.passed} passed, {run.failed} failed, {run.skipped} skipped ({run.wall_s:.2f} s)")
+        if run.error:
+            print(f"  error: {run.error}")
     for f in sorted(t.functions, key=lambda f: (-f.tests_failing, f.name)):
         if f.tests_failing or f.tests_calling == 0:
             what = f"{f.tests_failing} failing test(s)" if f.tests_failing else "called by no test"
@@ -300,6 +302,8 @@ def demo_rust_tests(repo: Path, crate_dir: Path, report: dict) -> bool:
         print(f"tests on Rust: not run ({'; '.join(ext.problems) or (ext.build.message if ext.build else 'no function to expose')})")
         return False
     print_repo_tests(run.tests, run.demoted)  # ends with the `tests on Rust` line
+    if run.tests.python.error or run.tests.rust.error:
+        return False  # a suite that could not run is a failure, not "0/0 pass"
     return all(t.rust == "passed" for t in run.tests.tests if t.python == "passed")
 
 
