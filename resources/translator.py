@@ -43,15 +43,24 @@ class TranslatorResource(dg.ConfigurableResource):
     jobs: int = Field(default=0, description="worker processes for parse, type map and translation (0: $PORTALIS_JOBS, "
                       "else every core when the run holds 256 KB of Python or more; 1: the run's own process)")
 
-    trace: bool = Field(default=False, description="run the repository's tests and doctests once under the type recorder "
-                        "(sandboxed, cached by source hash) before the type map: the types they pass are evidence for "
-                        "unannotated code (portalis/validate/trace.py)")
+    trace: bool | None = Field(default=None, description="run the repository's tests and doctests once under the type recorder "
+                               "(sandboxed, cached by source hash) before the type map: the types they pass are evidence for "
+                               "unannotated code (portalis/validate/trace.py). Unset: on, as `portalis translate --verify` "
+                               "does (this pipeline always verifies), unless $PORTALIS_TRACE is 0/false/off")
     trace_max_s: float = Field(default=120.0, gt=0, description="time the traced test run may take; past it, it is killed "
                                "and what it recorded is kept")
 
+    def tracing(self) -> bool:
+        """Whether the tracer runs: the `trace` setting, else $PORTALIS_TRACE, else on. On by default
+        so the pipeline's type map is the one `portalis translate --verify` builds (the CLI traces
+        whenever it verifies, and this pipeline always verifies)."""
+        if self.trace is not None:
+            return self.trace
+        return os.environ.get("PORTALIS_TRACE", "1").strip().lower() not in {"0", "false", "no", "off"}
+
     def trace_config(self, allow_unsandboxed: bool = False):
         """The tracer's settings (portalis.validate.trace.TraceConfig), or None when it is off."""
-        if not self.trace:
+        if not self.tracing():
             return None
         from portalis.sandbox import SandboxPolicy
         from portalis.validate.trace import TraceConfig

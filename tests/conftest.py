@@ -40,6 +40,11 @@ from portalis.validate.literals import Raised, RustLiterals, canonical, same
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
+# The Dagster pipeline traces the repository's tests by default (resources/translator.py); the
+# suite's many small Dagster runs leave it off (2-6 s each) unless a test turns it on by config
+# (tests/test_trace.py does). Subprocesses (`portalis sync`, `demo`) inherit it.
+os.environ.setdefault("PORTALIS_TRACE", "0")
+
 HAVE_CARGO = shutil.which("cargo") is not None and shutil.which("rustfmt") is not None
 needs_cargo = pytest.mark.skipif(not HAVE_CARGO, reason="cargo and rustfmt are needed")
 

@@ -318,3 +318,15 @@ def test_dagster_type_map_reads_observed_calls(tmp_path: Path, instance) -> None
     label = find_signature(store.get_type_maps(["shapes"])["shapes"], "label")
     assert label is not None and label.params[0].py_type == T.INT and label.params[0].provenance[0].source == "observed"
     assert len(store.rows("trace_cache", key_column="key")) == 1
+
+
+def test_the_pipeline_traces_by_default_as_translate_verify_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    from resources.translator import TranslatorResource
+
+    monkeypatch.delenv("PORTALIS_TRACE", raising=False)
+    assert TranslatorResource().trace_config(allow_unsandboxed=True) is not None
+    monkeypatch.setenv("PORTALIS_TRACE", "off")
+    assert TranslatorResource().trace_config() is None
+    assert TranslatorResource(trace=True).trace_config() is not None  # the setting wins over the environment
+    monkeypatch.delenv("PORTALIS_TRACE")
+    assert TranslatorResource(trace=False).trace_config() is None
