@@ -14,10 +14,12 @@ Signatures come from annotations; where they are missing they are inferred:
 from __future__ import annotations
 
 import ast
+import os
 
 import libcst as cst
 
 from portalis.analysis import FunctionEvidence, ModuleAnalysis, ModuleEvidence
+from portalis.constant_facts import MAX_COMPUTED_SOURCE, typed_computed
 from portalis.contain import contained, internal_error
 from portalis.cst_scan import MUTATING_METHODS, scan_function
 from portalis.memo import node_memo
@@ -58,8 +60,11 @@ INFERENCE_ROUNDS = 3
 # Which pass infers what annotations and evidence leave open: "analysis" (the signature
 # completion of portalis/analysis/signatures.py alone), "analysis+lowering" (the default: then
 # the older inference by lowering bodies, `_lowering_fallback`, for what is still open) or
-# "lowering" (the older inference alone). benchmarks/typemap_compare.py compares them.
-INFERENCE = "analysis+lowering"
+# "lowering" (the older inference alone). benchmarks/typemap_compare.py compares them;
+# $PORTALIS_INFERENCE sets it for a whole run (benchmarks that translate in a subprocess).
+INFERENCE = os.environ.get("PORTALIS_INFERENCE", "analysis+lowering")
+if INFERENCE not in ("analysis+lowering", "analysis", "lowering"):
+    raise ValueError(f"PORTALIS_INFERENCE={INFERENCE!r}: expected analysis+lowering, analysis or lowering")
 
 
 def mutated_names(fn: cst.FunctionDef) -> set[str]:
@@ -742,6 +747,7 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
     _propagate_mutation(tm, nodes, resized)
     _mutating_method_calls(tm, nodes, resized)
     if INFERENCE != "lowering" and analysis is not None:
+        _analysed_constants(tm, parsed, scope, analysis)
         _complete(tm, analysis)
     if INFERENCE != "analysis":
         _lowering_fallback(tm, nodes, scope, parsed, method_sources)
@@ -864,6 +870,22 @@ def _computed_constants(tm: ModuleTypeMap, parsed: ParsedModule, scope: TypeScop
         found = computed_constant(c, env, scope)
         if found is not None:
             tm.constants.append(found)
+
+
+def _analysed_constants(tm: ModuleTypeMap, parsed: ParsedModule, scope: TypeScope, analysis: ModuleAnalysis) -> None:
+    """Constants whose value is an expression, typed by the analysis' evaluator (the module's
+    constants are evaluated in source order, each seeing the earlier ones: ModuleAnalysis's
+    context), kept where a `LazyLock` static can hold them (portalis/constant_facts.py)."""
+    typed = {c.name for c in tm.constants}
+    found = analysis.context.constants
+    for c in parsed.constants:
+        if c.name in typed or c.name in scope.aliases or c.name == "__all__" or c.name not in found:
+            continue
+        if len(c.value) > MAX_COMPUTED_SOURCE or _is_literal(c.value):
+            continue
+        typed_constant = typed_computed(c, found[c.name], scope)
+        if typed_constant is not None:
+            tm.constants.append(typed_constant)
 
 
 def _is_literal(code: str) -> bool:

@@ -627,14 +627,19 @@ class _ModuleContext:
                 for attr, (getter, _setter) in self.properties.get(c, {}).items():
                     g = self.callee(u, f"self.{getter}") if getter else None
                     fields.setdefault(attr, self.return_type(g) if g is not None else None)
-        scope = Scope(names=names, function_returns=self.function_returns(u), modules=self.modules, constants=self.constants, fields=fields,
-                      imported=self.imported)
         body = u.body
+        # a module imported in the body (`import math` in the function) is a module there, as
+        # at module level, unless the body also binds its name otherwise
+        local_modules = {n: m for n, m in body.modules.items() if n not in body.assigned and n not in u.params}
+        modules = {**self.modules, **local_modules} if local_modules else self.modules
+        scope = Scope(names=names, function_returns=self.function_returns(u), modules=modules, constants=self.constants, fields=fields,
+                      imported=self.imported)
         declared_types = {p: names[p] for p in u.params}
         self._widen_params(u, scope, strict=False)
         local_names = (set(body.assigned) | {n for n, _, _ in body.augmented} | _bound(body)) - set(u.params)
         for n in body.opaque:
-            names[n] = None
+            if n not in local_modules:
+                names[n] = None
         local_names -= body.opaque
         if not local_names:
             scope.names.update(declared_types)

@@ -92,9 +92,14 @@ MATH_RESULTS: dict[str, PyType] = {
 # Methods of objects the standard library makes (`datetime.date(y, m, d).weekday()`): their
 # result types, by the (module, callable) that made the object. Types only: the evaluator reads
 # them; whether lowering translates the call is lowering's business.
+DATE = PyType(kind="date")  # a `datetime.date` (what lowering maps to pyrt::PyDate)
+DATE_FIELDS = frozenset(("year", "month", "day"))
 LIBRARY_METHOD_RESULTS: dict[tuple[str, str], dict[str, PyType]] = {
     ("datetime", "date"): {"weekday": T.INT, "isoweekday": T.INT, "toordinal": T.INT, "isoformat": T.STR},
     ("datetime", "datetime"): {"weekday": T.INT, "isoweekday": T.INT, "toordinal": T.INT, "isoformat": T.STR},
+    # hash objects (`hashlib.md5(data).hexdigest()`)
+    **{("hashlib", h): {"hexdigest": T.STR, "digest": T.BYTES}
+       for h in ("md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b", "blake2s")},
 }
 # `re`: what each function returns (findall's rows depend on the pattern's groups: only the
 # group-less case is certain enough to state), and which argument is the string searched.

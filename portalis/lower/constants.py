@@ -19,21 +19,18 @@ from __future__ import annotations
 
 import libcst as cst
 
+from portalis.constant_facts import LAZY, MAX_COMPUTED_SOURCE, is_data, typed_computed
 from portalis.lower.context import Facts, ModuleEnv, Unsupported
 from portalis.model import ConstantInfo, FunctionSignature, PyType, TypedConstant
 from portalis.rust import ir
 from portalis.types import pytypes as T
-from portalis.types.annotations import AnnotationError, TypeScope, resolve_annotation
+from portalis.types.annotations import TypeScope
 from portalis.types.rust_types import TypeMappingError, owned_type, rust_ident
-
-LAZY = "std::sync::LazyLock"
-_DATA = frozenset({"str", "list", "dict", "set", "tuple", "bytes"})
-_MAX_SOURCE = 20_000  # characters of a value worth lowering (bigger ones are data files in disguise)
 
 
 def initialiser(value: str) -> cst.FunctionDef | None:
     """`def __portalis_init__(): return (<value>)`: the function whose return is the value."""
-    if len(value) > _MAX_SOURCE:
+    if len(value) > MAX_COMPUTED_SOURCE:
         return None
     try:
         module = cst.parse_module(f"def __portalis_init__():\n    return (\n{value}\n)\n")
@@ -53,17 +50,9 @@ def _signature(c: ConstantInfo | TypedConstant, returns: PyType) -> FunctionSign
     return FunctionSignature(name=f"__init_{c.name}__", qualname=c.name, params=[], returns=returns, rust_returns=rust, line=c.line)
 
 
-def is_data(t: PyType) -> bool:
-    """A type a computed static may hold: strings and containers of plain values."""
-    if t.kind not in _DATA and t.kind not in ("int", "float", "bool", "optional"):
-        return False
-    return T.is_known(t) and all(is_data(a) for a in t.args)
-
-
 def computed_constant(c: ConstantInfo, env: ModuleEnv, scope: TypeScope) -> TypedConstant | None:
     """The typed constant of an expression value, or None when it is not data the rules can type."""
     from portalis.lower.function import infer_function
-    from portalis.rust.printer import print_type
 
     if c.name in scope.aliases or c.name == "__all__":
         return None
@@ -74,23 +63,7 @@ def computed_constant(c: ConstantInfo, env: ModuleEnv, scope: TypeScope) -> Type
         facts = infer_function(env, _signature(c, T.UNKNOWN), node, scope, Facts())
     except Exception:  # noqa: BLE001 - a translator bug costs this constant, never the type map
         return None
-    ty = facts.returns
-    # a compiled pattern (`WORD = re.compile(...)`): its translation travels in its type
-    if ty is None or not (ty.kind == "re_pattern" or (ty.kind in _DATA and is_data(ty))):
-        return None
-    if c.annotation:
-        try:
-            declared = resolve_annotation(c.annotation, scope)
-        except AnnotationError:
-            return None
-        if T.unify(declared, ty) != declared:
-            return None
-        ty = declared
-    try:
-        owned = print_type(owned_type(ty))
-    except TypeMappingError:
-        return None
-    return TypedConstant(name=c.name, py_type=ty, rust_type=f"{LAZY}<{owned}>", value=c.value, line=c.line, lazy_static=True)
+    return typed_computed(c, facts.returns, scope)
 
 
 def lower_computed(c: TypedConstant, env: ModuleEnv, scope: TypeScope) -> tuple[ir.Const, list[str]]:
