@@ -431,11 +431,10 @@ def _lowering_fallback(
     tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], scope: TypeScope, parsed: ParsedModule, method_sources: dict
 ) -> None:
     """The older inference, for what the analysis leaves open: lowering function bodies in
-    inference mode (portalis/lower/function.py `infer_function`) and computed constants
-    (portalis/lower/constants.py). The only place the type map still reaches into lowering;
-    it goes when the analysis decides all of it (benchmarks/typemap_compare.py counts what is
-    left)."""
-    _computed_constants(tm, parsed, scope)
+    inference mode (portalis/lower/function.py `infer_function`). The only place the type map
+    still reaches into lowering; it goes when the analysis decides all of it
+    (benchmarks/typemap_compare.py --mode analysis --against analysis+lowering counts what is
+    left). Computed constants are the analysis' in every mode (`_analysed_constants`)."""
     if any(c.methods for c in tm.classes):
         _infer_methods(tm, method_sources, scope, parsed)
     _infer(tm, nodes, scope, parsed)
@@ -746,8 +745,9 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
     resized = {name: set(scan_function(node).resized) for name, node in nodes.items()}
     _propagate_mutation(tm, nodes, resized)
     _mutating_method_calls(tm, nodes, resized)
-    if INFERENCE != "lowering" and analysis is not None:
+    if analysis is not None:
         _analysed_constants(tm, parsed, scope, analysis)
+    if INFERENCE != "lowering" and analysis is not None:
         _complete(tm, analysis)
     if INFERENCE != "analysis":
         _lowering_fallback(tm, nodes, scope, parsed, method_sources)
@@ -853,23 +853,6 @@ class _Lines(dict):
             return self._line(node)
         except Exception:  # noqa: BLE001 - a line is decoration: none rather than a failure
             return default
-
-
-def _computed_constants(tm: ModuleTypeMap, parsed: ParsedModule, scope: TypeScope) -> None:
-    """Constants whose value is an expression (`WS | frozenset("\\n")`), typed by inference
-    (portalis/lower/constants.py), in source order so each sees the earlier ones."""
-    from portalis.lower.constants import computed_constant
-    from portalis.lower.context import ModuleEnv
-
-    typed = {c.name for c in tm.constants}
-    todo = [c for c in parsed.constants if c.name not in typed and not _is_literal(c.value)]
-    if not todo:
-        return
-    env = ModuleEnv(module=parsed.module, own=tm, interfaces={}, imports=dict(scope.imports))
-    for c in todo:
-        found = computed_constant(c, env, scope)
-        if found is not None:
-            tm.constants.append(found)
 
 
 def _analysed_constants(tm: ModuleTypeMap, parsed: ParsedModule, scope: TypeScope, analysis: ModuleAnalysis) -> None:

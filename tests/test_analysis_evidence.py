@@ -307,10 +307,11 @@ def test_analysis_never_imports_lowering() -> None:
 
 def test_the_type_map_imports_lowering_only_for_the_older_inference() -> None:
     """What is left of typemap.py's use of portalis.lower: inference by lowering bodies
-    (`infer_function` and its `Facts`/`ModuleEnv`, computed constants); nothing at import time."""
+    (`infer_function` and its `Facts`/`ModuleEnv`; computed constants are the analysis' now);
+    nothing at import time."""
     text = (REPO / "portalis" / "typemap.py").read_text(encoding="utf-8")
     found = set(re.findall(r"^\s*from portalis\.lower\.(\w+) import", text, re.M))
-    assert found == {"context", "function", "constants"}
+    assert found == {"context", "function"}
     assert not re.findall(r"^from portalis\.lower", text, re.M)  # only inside the inference functions
     code = "import sys, portalis.typemap; print(sorted(m for m in sys.modules if m.startswith('portalis.lower')))"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True,

@@ -106,6 +106,9 @@ LIBRARY_METHOD_RESULTS: dict[tuple[str, str], dict[str, PyType]] = {
 RE_RESULTS: dict[str, PyType] = {"sub": T.STR, "split": T.list_of(T.STR), "escape": T.STR}
 RE_SUBJECT_ARG: dict[str, int] = {"search": 1, "match": 1, "fullmatch": 1, "findall": 1, "finditer": 1, "split": 1,
                                   "sub": 2, "subn": 2}
+# `string`'s constants (all strs)
+STRING_CONSTANTS = frozenset(
+    "ascii_letters ascii_lowercase ascii_uppercase digits hexdigits octdigits punctuation printable whitespace".split())
 MATH_CONSTANTS: dict[str, PyType] = {"pi": T.FLOAT, "e": T.FLOAT, "tau": T.FLOAT, "inf": T.FLOAT, "nan": T.FLOAT}
 
 # Arithmetic: which operators an int literal operand pins to int (`x - 1`: x is a number, and

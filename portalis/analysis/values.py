@@ -210,6 +210,8 @@ def type_of(node: cst.BaseExpression, scope: Scope, depth: int = 0) -> PyType | 
             return scope.fields.get(node.attr.value)
         if scope.modules.get(node.value.value) == "math":
             return rules.MATH_CONSTANTS.get(node.attr.value)
+        if scope.modules.get(node.value.value) == "string" and node.value.value not in scope.names:
+            return T.STR if node.attr.value in rules.STRING_CONSTANTS else None
     if type(node) is cst.Attribute and node.attr.value in rules.DATE_FIELDS:
         receiver = type_of(node.value, scope, d)
         return T.INT if receiver is not None and receiver.kind == "date" else None
