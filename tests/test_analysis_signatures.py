@@ -229,3 +229,33 @@ def test_computed_constants_are_typed_by_the_analysis() -> None:
     assert out["analysis"]["codes"][0] == T.set_of(T.INT)
     assert out["analysis"]["WS"][0].kind == "re_pattern" and out["analysis"]["WS"][0].name == "(?m)^[ \t]+$"
     assert "BACKREF" not in out["analysis"]  # a back-reference has no translation (PTL243 where used)
+
+
+def test_a_compiled_pattern_constant_types_its_subject_and_its_results() -> None:
+    """textwrap.dedent's shape: a module's `re.compile` constant; what its methods search is a
+    str (evidence for the parameter), `.sub` returns a str; a module function's result is typed
+    through its method (`binascii.hexlify(s).upper()`), and `str.translate` is a str."""
+    source = textwrap.dedent("""
+        import re, binascii
+        _ws = re.compile('^[ \\t]+$', re.MULTILINE)
+        def dedent(text):
+            text = _ws.sub('', text)
+            return text
+        def b16(s):
+            return binascii.hexlify(s).upper()
+        def munge(text, table):
+            text = text.expandtabs(4)
+            return text.translate(table)
+        """)
+    parsed = parse_source(source_module_from_text("sample", source), source)
+    default = typemap.INFERENCE
+    try:
+        typemap.INFERENCE = "analysis"
+        tm = typemap.build_type_map(parsed)
+    finally:
+        typemap.INFERENCE = default
+    sigs = {s.name: s for s in tm.functions}
+    assert [p.py_type for p in sigs["dedent"].params] == [T.STR] and sigs["dedent"].returns == T.STR
+    assert "compiled pattern" in sigs["dedent"].params[0].provenance[0].detail
+    assert sigs["b16"].returns == T.BYTES
+    assert sigs["munge"].returns == T.STR

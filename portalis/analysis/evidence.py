@@ -1141,7 +1141,8 @@ class _ModuleContext:
                 if method == "fromhex":
                     return strong(T.STR, f"{receiver_node.value}.fromhex()")
                 return []
-            if type(receiver_node) is cst.Name and receiver_node.value not in scope.names:
+            if type(receiver_node) is cst.Name and receiver_node.value not in scope.names \
+                    and receiver_node.value not in scope.constants:
                 module = self.modules.get(receiver_node.value)
                 if module == "math":
                     if method in rules.MATH_FLOAT_ARGS:
@@ -1159,6 +1160,10 @@ class _ModuleContext:
             if receiver is None:
                 return []
             detail = f".{method}() of a {receiver}"
+            if receiver.kind == "re_pattern":
+                # a compiled str pattern (`_whitespace_only_re.sub('', text)`): what it searches is a str
+                subject = 1 if method in ("sub", "subn") else 0 if method in rules.RE_SUBJECT_ARG else None
+                return strong(T.STR, f"searched by .{method}() of a compiled pattern") if index == subject else []
             if receiver.kind == "bytes":
                 # bytes methods take bytes (`b.translate(table)`, `b.split(sep)`), count/find an
                 # int or bytes: only the unambiguous ones pin

@@ -37,7 +37,7 @@ RECEIVER_KIND: dict[str, str] = {
 # Results of str methods (the receiver a str).
 STR_RESULTS: dict[str, PyType] = {
     **{m: T.STR for m in "lower upper strip lstrip rstrip replace title capitalize casefold swapcase center ljust "
-       "rjust zfill expandtabs format format_map join removeprefix removesuffix".split()},
+       "rjust zfill expandtabs format format_map join removeprefix removesuffix translate".split()},
     **{m: T.list_of(T.STR) for m in ("split", "rsplit", "splitlines")},
     **{m: T.BOOL for m in "startswith endswith isdigit isalpha isalnum isspace isupper islower istitle isdecimal "
        "isnumeric isidentifier isprintable isascii".split()},

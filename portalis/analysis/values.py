@@ -414,12 +414,20 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
         if type(made) is cst.Call and type(made.func) is cst.Attribute and type(made.func.value) is cst.Name \
                 and made.func.value.value not in scope.names and made.func.value.value in scope.modules:
             table = rules.LIBRARY_METHOD_RESULTS.get((scope.modules[made.func.value.value], made.func.attr.value))
-            return table.get(method) if table is not None else None
+            if table is not None:
+                return table.get(method)
+            # else what the module's function returns, typed below (`binascii.hexlify(s).upper()`)
         receiver = type_of(func.value, scope, depth)
         if receiver is None:
             return None
         if receiver.kind == "date":
             return rules.LIBRARY_METHOD_RESULTS[("datetime", "date")].get(method)
+        if receiver.kind == "re_pattern":
+            # a compiled pattern's methods (`_whitespace_only_re.sub('', text)`); findall's rows
+            # depend on the groups (the pattern's type carries their count)
+            if method == "findall" and (receiver.module or "0").split(":")[0] == "0":
+                return T.list_of(T.STR)
+            return rules.RE_RESULTS.get(method)
         if receiver.kind == "str":
             return rules.STR_RESULTS.get(method)
         if receiver.kind == "bytes":
