@@ -861,14 +861,39 @@ def _analysed_constants(tm: ModuleTypeMap, parsed: ParsedModule, scope: TypeScop
     context), kept where a `LazyLock` static can hold them (portalis/constant_facts.py)."""
     typed = {c.name for c in tm.constants}
     found = analysis.context.constants
+    module_level = {c.name for c in parsed.constants} | set(found)
     for c in parsed.constants:
         if c.name in typed or c.name in scope.aliases or c.name == "__all__" or c.name not in found:
             continue
         if len(c.value) > MAX_COMPUTED_SOURCE or _is_literal(c.value):
             continue
+        # A value reading a module constant that is no static (`_width = len(...)`, an int the
+        # evaluator types but a LazyLock does not hold) could not be lowered (PTL145): leave it.
+        if (_names_in(c.value) & module_level) - typed:
+            continue
         typed_constant = typed_computed(c, found[c.name], scope)
         if typed_constant is not None:
             tm.constants.append(typed_constant)
+            typed.add(c.name)
+
+
+def _names_in(code: str) -> set[str]:
+    """The names an expression's source reads (every Name node; an unparsable one: none)."""
+    try:
+        expr = cst.parse_expression(code)
+    except (cst.ParserSyntaxError, RecursionError, ValueError):
+        return set()
+    out: set[str] = set()
+    stack: list[cst.CSTNode] = [expr]
+    while stack:
+        n = stack.pop()
+        if type(n) is cst.Name:
+            out.add(n.value)
+        elif type(n) is cst.Attribute:
+            stack.append(n.value)  # `string.digits`: the attribute's name is not a read
+            continue
+        stack.extend(n.children)
+    return out
 
 
 def _is_literal(code: str) -> bool:
