@@ -478,7 +478,7 @@ def _compiled_pattern(node: cst.Call, scope: Scope) -> PyType | None:
     if len(args) == 2 and (args[1].keyword is not None and args[1].keyword.value != "flags"):
         return None
     pattern = args[0].value
-    if type(pattern) not in (cst.SimpleString, cst.ConcatenatedString):
+    if not isinstance(pattern, (cst.SimpleString, cst.ConcatenatedString)):
         return None
     text = pattern.evaluated_value
     if not isinstance(text, str):

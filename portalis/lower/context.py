@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
-import libcst as cst
-
 from portalis.model import ClassSignature, FunctionSignature, ModuleTypeMap, PyType, TypedConstant
 from portalis.rust import ir
 from portalis.types import pytypes as T
