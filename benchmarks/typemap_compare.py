@@ -79,14 +79,15 @@ def _entries(tm: ModuleTypeMap) -> dict[str, str]:
     return out
 
 
-def compare(parsed: list[ParsedModule], show: int, mode: str) -> tuple[int, int, list[str]]:
-    """(entries compared, mismatches, their descriptions): `mode` against the older inference."""
+def compare(parsed: list[ParsedModule], show: int, mode: str, against: str = "lowering") -> tuple[int, int, list[str]]:
+    """(entries compared, mismatches, their descriptions): `mode` against `against` (by default
+    the older inference)."""
     total, bad, lines = 0, 0, []
     default = typemap.INFERENCE
     for p in parsed:
         typemap.INFERENCE = mode
         new = _entries(typemap.build_type_map(p))
-        typemap.INFERENCE = "lowering"
+        typemap.INFERENCE = against
         old = _entries(typemap.build_type_map(p))
         typemap.INFERENCE = default
         for key in sorted(set(new) | set(old)):
@@ -126,7 +127,10 @@ def main() -> None:
                         help="instead: CPU seconds of the type maps in each mode, interleaved (best of --reps)")
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--mode", choices=["analysis", "analysis+lowering"], default="analysis",
-                        help="what is compared with the older inference (typemap.INFERENCE)")
+                        help="what is compared (typemap.INFERENCE)")
+    parser.add_argument("--against", choices=["lowering", "analysis+lowering"], default="lowering",
+                        help="what it is compared with: the older inference alone (default) or the default mode "
+                        "(`--mode analysis --against analysis+lowering`: what removing the fallback would change)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.corpus:
@@ -134,8 +138,8 @@ def main() -> None:
             if args.time:
                 _time(name, parsed, args.reps)
                 continue
-            total, bad, lines = compare(parsed, args.show, args.mode)
-            print(f"== {name} ({args.mode} against lowering): {len(parsed)} modules, {total} entries compared, {bad} mismatches")
+            total, bad, lines = compare(parsed, args.show, args.mode, args.against)
+            print(f"== {name} ({args.mode} against {args.against}): {len(parsed)} modules, {total} entries compared, {bad} mismatches")
             for line in lines:
                 print(line)
 

@@ -14,10 +14,12 @@ Signatures come from annotations; where they are missing they are inferred:
 from __future__ import annotations
 
 import ast
+import os
 
 import libcst as cst
 
 from portalis.analysis import FunctionEvidence, ModuleAnalysis, ModuleEvidence
+from portalis.constant_facts import MAX_COMPUTED_SOURCE, typed_computed
 from portalis.contain import contained, internal_error
 from portalis.cst_scan import MUTATING_METHODS, scan_function
 from portalis.memo import node_memo
@@ -58,8 +60,11 @@ INFERENCE_ROUNDS = 3
 # Which pass infers what annotations and evidence leave open: "analysis" (the signature
 # completion of portalis/analysis/signatures.py alone), "analysis+lowering" (the default: then
 # the older inference by lowering bodies, `_lowering_fallback`, for what is still open) or
-# "lowering" (the older inference alone). benchmarks/typemap_compare.py compares them.
-INFERENCE = "analysis+lowering"
+# "lowering" (the older inference alone). benchmarks/typemap_compare.py compares them;
+# $PORTALIS_INFERENCE sets it for a whole run (benchmarks that translate in a subprocess).
+INFERENCE = os.environ.get("PORTALIS_INFERENCE", "analysis+lowering")
+if INFERENCE not in ("analysis+lowering", "analysis", "lowering"):
+    raise ValueError(f"PORTALIS_INFERENCE={INFERENCE!r}: expected analysis+lowering, analysis or lowering")
 
 
 def mutated_names(fn: cst.FunctionDef) -> set[str]:
@@ -426,11 +431,10 @@ def _lowering_fallback(
     tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], scope: TypeScope, parsed: ParsedModule, method_sources: dict
 ) -> None:
     """The older inference, for what the analysis leaves open: lowering function bodies in
-    inference mode (portalis/lower/function.py `infer_function`) and computed constants
-    (portalis/lower/constants.py). The only place the type map still reaches into lowering;
-    it goes when the analysis decides all of it (benchmarks/typemap_compare.py counts what is
-    left)."""
-    _computed_constants(tm, parsed, scope)
+    inference mode (portalis/lower/function.py `infer_function`). The only place the type map
+    still reaches into lowering; it goes when the analysis decides all of it
+    (benchmarks/typemap_compare.py --mode analysis --against analysis+lowering counts what is
+    left). Computed constants are the analysis' in every mode (`_analysed_constants`)."""
     if any(c.methods for c in tm.classes):
         _infer_methods(tm, method_sources, scope, parsed)
     _infer(tm, nodes, scope, parsed)
@@ -741,6 +745,8 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
     resized = {name: set(scan_function(node).resized) for name, node in nodes.items()}
     _propagate_mutation(tm, nodes, resized)
     _mutating_method_calls(tm, nodes, resized)
+    if analysis is not None:
+        _analysed_constants(tm, parsed, scope, analysis)
     if INFERENCE != "lowering" and analysis is not None:
         _complete(tm, analysis)
     if INFERENCE != "analysis":
@@ -849,21 +855,45 @@ class _Lines(dict):
             return default
 
 
-def _computed_constants(tm: ModuleTypeMap, parsed: ParsedModule, scope: TypeScope) -> None:
-    """Constants whose value is an expression (`WS | frozenset("\\n")`), typed by inference
-    (portalis/lower/constants.py), in source order so each sees the earlier ones."""
-    from portalis.lower.constants import computed_constant
-    from portalis.lower.context import ModuleEnv
-
+def _analysed_constants(tm: ModuleTypeMap, parsed: ParsedModule, scope: TypeScope, analysis: ModuleAnalysis) -> None:
+    """Constants whose value is an expression, typed by the analysis' evaluator (the module's
+    constants are evaluated in source order, each seeing the earlier ones: ModuleAnalysis's
+    context), kept where a `LazyLock` static can hold them (portalis/constant_facts.py)."""
     typed = {c.name for c in tm.constants}
-    todo = [c for c in parsed.constants if c.name not in typed and not _is_literal(c.value)]
-    if not todo:
-        return
-    env = ModuleEnv(module=parsed.module, own=tm, interfaces={}, imports=dict(scope.imports))
-    for c in todo:
-        found = computed_constant(c, env, scope)
-        if found is not None:
-            tm.constants.append(found)
+    found = analysis.context.constants
+    module_level = {c.name for c in parsed.constants} | set(found)
+    for c in parsed.constants:
+        if c.name in typed or c.name in scope.aliases or c.name == "__all__" or c.name not in found:
+            continue
+        if len(c.value) > MAX_COMPUTED_SOURCE or _is_literal(c.value):
+            continue
+        # A value reading a module constant that is no static (`_width = len(...)`, an int the
+        # evaluator types but a LazyLock does not hold) could not be lowered (PTL145): leave it.
+        if (_names_in(c.value) & module_level) - typed:
+            continue
+        typed_constant = typed_computed(c, found[c.name], scope)
+        if typed_constant is not None:
+            tm.constants.append(typed_constant)
+            typed.add(c.name)
+
+
+def _names_in(code: str) -> set[str]:
+    """The names an expression's source reads (every Name node; an unparsable one: none)."""
+    try:
+        expr = cst.parse_expression(code)
+    except (cst.ParserSyntaxError, RecursionError, ValueError):
+        return set()
+    out: set[str] = set()
+    stack: list[cst.CSTNode] = [expr]
+    while stack:
+        n = stack.pop()
+        if type(n) is cst.Name:
+            out.add(n.value)
+        elif type(n) is cst.Attribute:
+            stack.append(n.value)  # `string.digits`: the attribute's name is not a read
+            continue
+        stack.extend(n.children)
+    return out
 
 
 def _is_literal(code: str) -> bool:

@@ -299,17 +299,19 @@ def test_analysis_never_imports_lowering() -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": str(REPO)})
     assert out.stdout.strip() == "[]"
-    # The neutral modules both sides read (walker, syntactic scan, exceptions, class interfaces).
-    for name in ("cst_walk", "cst_scan", "exception_facts", "class_interfaces"):
+    # The neutral modules both sides read (walker, syntactic scan, exceptions, class interfaces,
+    # the regex translation, computed constants' types, the Unsupported exception).
+    for name in ("cst_walk", "cst_scan", "exception_facts", "class_interfaces", "regex_syntax", "constant_facts", "unsupported"):
         assert not imports.findall((REPO / "portalis" / f"{name}.py").read_text(encoding="utf-8")), name
 
 
 def test_the_type_map_imports_lowering_only_for_the_older_inference() -> None:
     """What is left of typemap.py's use of portalis.lower: inference by lowering bodies
-    (`infer_function` and its `Facts`/`ModuleEnv`, computed constants); nothing at import time."""
+    (`infer_function` and its `Facts`/`ModuleEnv`; computed constants are the analysis' now);
+    nothing at import time."""
     text = (REPO / "portalis" / "typemap.py").read_text(encoding="utf-8")
     found = set(re.findall(r"^\s*from portalis\.lower\.(\w+) import", text, re.M))
-    assert found == {"context", "function", "constants"}
+    assert found == {"context", "function"}
     assert not re.findall(r"^from portalis\.lower", text, re.M)  # only inside the inference functions
     code = "import sys, portalis.typemap; print(sorted(m for m in sys.modules if m.startswith('portalis.lower')))"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True,

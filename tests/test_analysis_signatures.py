@@ -167,3 +167,95 @@ def test_the_analysis_mode_never_loads_lowering() -> None:
                          env={**os.environ, "PYTHONPATH": str(repo)})
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_a_module_imported_in_the_body_is_a_module_there() -> None:
+    # `import math` inside the function (HumanEval 133): `math.ceil` is math's, an int.
+    done = _complete("""
+        def sum_squares(lst):
+            import math
+            squared = 0
+            for i in lst:
+                squared += math.ceil(i) ** 2
+            return squared
+        """, {"sum_squares": {"lst": T.list_of(T.FLOAT)}})
+    assert done.returns["sum_squares"] == T.INT
+
+
+def test_filter_keeps_the_element_type_and_a_none_branch_is_optional() -> None:
+    # HumanEval 136: `list(filter(...))` is a list of the elements; `x if c else None` is an
+    # Optional by construction (not a read narrowing might decide).
+    done = _complete("""
+        def extremes(lst):
+            smallest = list(filter(lambda x: x < 0, lst))
+            largest = list(filter(lambda x: x > 0, lst))
+            return (max(smallest) if smallest else None, min(largest) if largest else None)
+        """, {"extremes": {"lst": T.list_of(T.INT)}})
+    assert done.returns["extremes"] == T.tuple_of(T.optional(T.INT), T.optional(T.INT))
+
+
+def test_a_hash_objects_hexdigest_is_a_str() -> None:
+    done = _complete("""
+        def md5(text):
+            import hashlib
+            return hashlib.md5(text.encode('ascii')).hexdigest() if text else None
+        """, {"md5": {"text": T.STR}})
+    assert done.returns["md5"] == T.optional(T.STR)
+
+
+def test_computed_constants_are_typed_by_the_analysis() -> None:
+    """`INFERENCE = "analysis"` types constants computed by an expression as the older
+    inference did (a str concatenation, a set, a compiled pattern whose translation travels in
+    its type), and leaves out what a static cannot hold or the rules cannot translate."""
+    source = textwrap.dedent("""
+        import re
+        lower = 'abc'
+        letters = lower + lower.upper()
+        codes = set([1, 2] + list(range(5, 8)))
+        WS = re.compile('^[ \\t]+$', re.MULTILINE)
+        BACKREF = re.compile(r'(a)\\1')
+        """)
+    parsed = parse_source(source_module_from_text("sample", source), source)
+    default = typemap.INFERENCE
+    try:
+        out = {}
+        for mode in ("analysis", "lowering"):
+            typemap.INFERENCE = mode
+            out[mode] = {c.name: (c.py_type, c.rust_type) for c in typemap.build_type_map(parsed).constants}
+    finally:
+        typemap.INFERENCE = default
+    assert out["analysis"] == out["lowering"]
+    assert out["analysis"]["letters"] == (T.STR, "std::sync::LazyLock<String>")
+    assert out["analysis"]["codes"][0] == T.set_of(T.INT)
+    assert out["analysis"]["WS"][0].kind == "re_pattern" and out["analysis"]["WS"][0].name == "(?m)^[ \t]+$"
+    assert "BACKREF" not in out["analysis"]  # a back-reference has no translation (PTL243 where used)
+
+
+def test_a_compiled_pattern_constant_types_its_subject_and_its_results() -> None:
+    """textwrap.dedent's shape: a module's `re.compile` constant; what its methods search is a
+    str (evidence for the parameter), `.sub` returns a str; a module function's result is typed
+    through its method (`binascii.hexlify(s).upper()`), and `str.translate` is a str."""
+    source = textwrap.dedent("""
+        import re, binascii
+        _ws = re.compile('^[ \\t]+$', re.MULTILINE)
+        def dedent(text):
+            text = _ws.sub('', text)
+            return text
+        def b16(s):
+            return binascii.hexlify(s).upper()
+        def munge(text, table):
+            text = text.expandtabs(4)
+            return text.translate(table)
+        """)
+    parsed = parse_source(source_module_from_text("sample", source), source)
+    default = typemap.INFERENCE
+    try:
+        typemap.INFERENCE = "analysis"
+        tm = typemap.build_type_map(parsed)
+    finally:
+        typemap.INFERENCE = default
+    sigs = {s.name: s for s in tm.functions}
+    assert [p.py_type for p in sigs["dedent"].params] == [T.STR] and sigs["dedent"].returns == T.STR
+    assert "compiled pattern" in sigs["dedent"].params[0].provenance[0].detail
+    assert sigs["b16"].returns == T.BYTES
+    assert sigs["munge"].returns == T.STR

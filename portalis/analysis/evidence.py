@@ -627,14 +627,19 @@ class _ModuleContext:
                 for attr, (getter, _setter) in self.properties.get(c, {}).items():
                     g = self.callee(u, f"self.{getter}") if getter else None
                     fields.setdefault(attr, self.return_type(g) if g is not None else None)
-        scope = Scope(names=names, function_returns=self.function_returns(u), modules=self.modules, constants=self.constants, fields=fields,
-                      imported=self.imported)
         body = u.body
+        # a module imported in the body (`import math` in the function) is a module there, as
+        # at module level, unless the body also binds its name otherwise
+        local_modules = {n: m for n, m in body.modules.items() if n not in body.assigned and n not in u.params}
+        modules = {**self.modules, **local_modules} if local_modules else self.modules
+        scope = Scope(names=names, function_returns=self.function_returns(u), modules=modules, constants=self.constants, fields=fields,
+                      imported=self.imported)
         declared_types = {p: names[p] for p in u.params}
         self._widen_params(u, scope, strict=False)
         local_names = (set(body.assigned) | {n for n, _, _ in body.augmented} | _bound(body)) - set(u.params)
         for n in body.opaque:
-            names[n] = None
+            if n not in local_modules:
+                names[n] = None
         local_names -= body.opaque
         if not local_names:
             scope.names.update(declared_types)
@@ -1136,7 +1141,8 @@ class _ModuleContext:
                 if method == "fromhex":
                     return strong(T.STR, f"{receiver_node.value}.fromhex()")
                 return []
-            if type(receiver_node) is cst.Name and receiver_node.value not in scope.names:
+            if type(receiver_node) is cst.Name and receiver_node.value not in scope.names \
+                    and receiver_node.value not in scope.constants:
                 module = self.modules.get(receiver_node.value)
                 if module == "math":
                     if method in rules.MATH_FLOAT_ARGS:
@@ -1154,6 +1160,10 @@ class _ModuleContext:
             if receiver is None:
                 return []
             detail = f".{method}() of a {receiver}"
+            if receiver.kind == "re_pattern":
+                # a compiled str pattern (`_whitespace_only_re.sub('', text)`): what it searches is a str
+                subject = 1 if method in ("sub", "subn") else 0 if method in rules.RE_SUBJECT_ARG else None
+                return strong(T.STR, f"searched by .{method}() of a compiled pattern") if index == subject else []
             if receiver.kind == "bytes":
                 # bytes methods take bytes (`b.translate(table)`, `b.split(sep)`), count/find an
                 # int or bytes: only the unambiguous ones pin

@@ -37,7 +37,7 @@ RECEIVER_KIND: dict[str, str] = {
 # Results of str methods (the receiver a str).
 STR_RESULTS: dict[str, PyType] = {
     **{m: T.STR for m in "lower upper strip lstrip rstrip replace title capitalize casefold swapcase center ljust "
-       "rjust zfill expandtabs format format_map join removeprefix removesuffix".split()},
+       "rjust zfill expandtabs format format_map join removeprefix removesuffix translate".split()},
     **{m: T.list_of(T.STR) for m in ("split", "rsplit", "splitlines")},
     **{m: T.BOOL for m in "startswith endswith isdigit isalpha isalnum isspace isupper islower istitle isdecimal "
        "isnumeric isidentifier isprintable isascii".split()},
@@ -92,15 +92,23 @@ MATH_RESULTS: dict[str, PyType] = {
 # Methods of objects the standard library makes (`datetime.date(y, m, d).weekday()`): their
 # result types, by the (module, callable) that made the object. Types only: the evaluator reads
 # them; whether lowering translates the call is lowering's business.
+DATE = PyType(kind="date")  # a `datetime.date` (what lowering maps to pyrt::PyDate)
+DATE_FIELDS = frozenset(("year", "month", "day"))
 LIBRARY_METHOD_RESULTS: dict[tuple[str, str], dict[str, PyType]] = {
     ("datetime", "date"): {"weekday": T.INT, "isoweekday": T.INT, "toordinal": T.INT, "isoformat": T.STR},
     ("datetime", "datetime"): {"weekday": T.INT, "isoweekday": T.INT, "toordinal": T.INT, "isoformat": T.STR},
+    # hash objects (`hashlib.md5(data).hexdigest()`)
+    **{("hashlib", h): {"hexdigest": T.STR, "digest": T.BYTES}
+       for h in ("md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b", "blake2s")},
 }
 # `re`: what each function returns (findall's rows depend on the pattern's groups: only the
 # group-less case is certain enough to state), and which argument is the string searched.
 RE_RESULTS: dict[str, PyType] = {"sub": T.STR, "split": T.list_of(T.STR), "escape": T.STR}
 RE_SUBJECT_ARG: dict[str, int] = {"search": 1, "match": 1, "fullmatch": 1, "findall": 1, "finditer": 1, "split": 1,
                                   "sub": 2, "subn": 2}
+# `string`'s constants (all strs)
+STRING_CONSTANTS = frozenset(
+    "ascii_letters ascii_lowercase ascii_uppercase digits hexdigits octdigits punctuation printable whitespace".split())
 MATH_CONSTANTS: dict[str, PyType] = {"pi": T.FLOAT, "e": T.FLOAT, "tau": T.FLOAT, "inf": T.FLOAT, "nan": T.FLOAT}
 
 # Arithmetic: which operators an int literal operand pins to int (`x - 1`: x is a number, and

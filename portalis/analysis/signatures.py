@@ -193,7 +193,7 @@ def _tolerant_return(context: _ModuleContext, u: FunctionUnit, scope: Scope) -> 
         if not T.is_known(t):
             partial.append(t)  # `return []`: completed by the other returns
             continue
-        if t.kind == "optional" and value is not None:
+        if t.kind == "optional" and value is not None and not _none_branch(value):
             return None  # whether it is still None there is narrowing's question
         j = t if joined is None else join_values(joined, t)
         if j is None:
@@ -213,6 +213,13 @@ def _tolerant_return(context: _ModuleContext, u: FunctionUnit, scope: Scope) -> 
     if body.end_reachable:
         joined = T.optional(joined)
     return joined if T.is_known(joined) else None
+
+
+def _none_branch(value: cst.BaseExpression) -> bool:
+    """`x if c else None` (either branch a literal None): Optional by construction, not a
+    read of a name that narrowing might show is not None."""
+    return type(value) is cst.IfExp and any(
+        type(b) is cst.Name and b.value == "None" for b in (value.body, value.orelse))
 
 
 def _tolerant_yield(context: _ModuleContext, u: FunctionUnit, scope: Scope) -> PyType | None:

@@ -54,6 +54,8 @@ class Body:
     # Elements put into a local container: (name, method, nodes) for `.append(x)`, `.add(x)`, `[k] = v`
     stores: list[tuple[str, str, tuple[cst.BaseExpression, ...]]] = field(default_factory=list)
     opaque: set[str] = field(default_factory=set)  # bound by with/except/import/walrus/def...: type unknown
+    # `import math` inside the body: local name -> module (the name is opaque too, as a value)
+    modules: dict[str, str] = field(default_factory=dict)
     calls: list[CallSite] = field(default_factory=list)
     returns: list[tuple[cst.BaseExpression | None, int | None]] = field(default_factory=list)
     kind_tested: set[str] = field(default_factory=set)  # isinstance(x, ...) / type(x): narrowed by kind
@@ -215,6 +217,10 @@ def _examine(node: cst.CSTNode, t: type, line: int | None, body: Body) -> None:
                 while type(bound) is cst.Attribute:
                     bound = bound.value
                 body.opaque.update(bound_names(bound))
+                if t is cst.Import and type(bound) is cst.Name:
+                    # `import math` / `import os.path` (binds os) / `import numpy as np`
+                    dotted = cst.Module(body=[]).code_for_node(alias.name)
+                    body.modules[bound.value] = dotted if alias.asname is not None else dotted.split(".")[0]
     elif t in (cst.Global, cst.Nonlocal):
         for item in node.names:  # type: ignore[attr-defined]
             body.opaque.add(item.name.value)

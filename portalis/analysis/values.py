@@ -210,6 +210,12 @@ def type_of(node: cst.BaseExpression, scope: Scope, depth: int = 0) -> PyType | 
             return scope.fields.get(node.attr.value)
         if scope.modules.get(node.value.value) == "math":
             return rules.MATH_CONSTANTS.get(node.attr.value)
+        if scope.modules.get(node.value.value) == "string" and node.value.value not in scope.names:
+            return T.STR if node.attr.value in rules.STRING_CONSTANTS else None
+    if type(node) is cst.Attribute and node.attr.value in rules.DATE_FIELDS:
+        receiver = type_of(node.value, scope, d)
+        return T.INT if receiver is not None and receiver.kind == "date" else None
+    if type(node) is cst.Attribute:
         return None
     if type(node) in (cst.ListComp, cst.SetComp, cst.GeneratorExp):
         inner_scope = _comprehension_scope(node.for_in, scope, d)
@@ -338,7 +344,7 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             if elem is None and first is not None and first.kind == "dict":
                 elem = first.args[0]
             return T.list_of(elem) if elem is not None else None
-        if name == "set" and len(args) == 1:
+        if name in ("set", "frozenset") and len(args) == 1:
             elem = element_type(first)
             return T.set_of(elem) if elem is not None else None
         if name in ("list", "set", "dict") and not node.args:
@@ -364,6 +370,10 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             return iter_of(T.tuple_of(*elems)) if all(e is not None for e in elems) else None  # type: ignore[misc]
         if name == "range":
             return iter_of(T.INT)
+        if name == "filter" and len(args) == 2 and len(node.args) == 2:
+            # `filter(pred, xs)` / `filter(None, xs)`: xs's elements, those the test keeps
+            elem = element_type(type_of(args[1].value, scope, depth))
+            return iter_of(elem) if elem is not None and elem.kind != "unknown" else None
         if name in ("bytes", "bytearray"):
             return T.BYTEARRAY if name == "bytearray" else T.BYTES
         imported = scope.imported.get(name, "")
@@ -371,6 +381,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             return T.BYTES
         if scope.imported.get(name) == "itertools.repeat" and len(args) == 2 and len(node.args) == 2:
             return iter_of(first) if first is not None and first.kind not in (ITER, "unknown") else None
+        if scope.imported.get(name) == "datetime.date" and len(node.args) == 3:
+            return rules.DATE  # `from datetime import date`; date(y, m, d)
         if name == "divmod" and len(args) == 2:
             b = type_of(args[1].value, scope, depth)
             q = arithmetic("//", first, b)
@@ -383,14 +395,18 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
         if type(func.value) is cst.Name and func.value.value in ("bytes", "bytearray") and method in ("fromhex", "maketrans") \
                 and func.value.value not in scope.names and func.value.value not in scope.modules:
             return T.BYTEARRAY if func.value.value == "bytearray" else T.BYTES
-        if type(func.value) is cst.Name and func.value.value not in scope.names:
+        if type(func.value) is cst.Name and func.value.value not in scope.names and func.value.value not in scope.constants:
             module = scope.modules.get(func.value.value)
             if module == "math":
                 return rules.MATH_RESULTS.get(method)
             if module == "re":
+                if method == "compile":
+                    return _compiled_pattern(node, scope)
                 return rules.RE_RESULTS.get(method)
             if module == "json" and method == "dumps":
                 return T.STR
+            if module == "datetime" and method == "date" and len(node.args) == 3:
+                return rules.DATE  # datetime.date(y, m, d)
             if module in rules.BYTES_MODULES and method in rules.BYTES_MODULES[module]:
                 return T.BYTES
             return None
@@ -398,10 +414,20 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
         if type(made) is cst.Call and type(made.func) is cst.Attribute and type(made.func.value) is cst.Name \
                 and made.func.value.value not in scope.names and made.func.value.value in scope.modules:
             table = rules.LIBRARY_METHOD_RESULTS.get((scope.modules[made.func.value.value], made.func.attr.value))
-            return table.get(method) if table is not None else None
+            if table is not None:
+                return table.get(method)
+            # else what the module's function returns, typed below (`binascii.hexlify(s).upper()`)
         receiver = type_of(func.value, scope, depth)
         if receiver is None:
             return None
+        if receiver.kind == "date":
+            return rules.LIBRARY_METHOD_RESULTS[("datetime", "date")].get(method)
+        if receiver.kind == "re_pattern":
+            # a compiled pattern's methods (`_whitespace_only_re.sub('', text)`); findall's rows
+            # depend on the groups (the pattern's type carries their count)
+            if method == "findall" and (receiver.module or "0").split(":")[0] == "0":
+                return T.list_of(T.STR)
+            return rules.RE_RESULTS.get(method)
         if receiver.kind == "str":
             return rules.STR_RESULTS.get(method)
         if receiver.kind == "bytes":
@@ -437,6 +463,44 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
         if receiver.kind == "set" and method == "copy":
             return receiver
     return None
+
+
+def _compiled_pattern(node: cst.Call, scope: Scope) -> PyType | None:
+    """`re.compile("literal"[, re.I | re.M])`: the compiled pattern's type, which carries its
+    translation (portalis/regex_syntax.py); None when the pattern or flags are not literals or
+    the pattern has no translation (lowering then says why, where it is used)."""
+    from portalis.regex_syntax import FLAGS, pattern_type, translate
+    from portalis.unsupported import Unsupported
+
+    args = list(node.args)
+    if not 1 <= len(args) <= 2 or args[0].keyword is not None:
+        return None
+    if len(args) == 2 and (args[1].keyword is not None and args[1].keyword.value != "flags"):
+        return None
+    pattern = args[0].value
+    if not isinstance(pattern, (cst.SimpleString, cst.ConcatenatedString)):
+        return None
+    text = pattern.evaluated_value
+    if not isinstance(text, str):
+        return None  # a bytes pattern: no translation
+
+    def flag(e: cst.BaseExpression) -> int | None:
+        if type(e) is cst.Integer:
+            return int(e.value, 0)
+        if type(e) is cst.Attribute and type(e.value) is cst.Name and scope.modules.get(e.value.value) == "re":
+            return FLAGS.get(e.attr.value)
+        if type(e) is cst.BinaryOperation and type(e.operator) in (cst.BitOr, cst.Add):
+            a, b = flag(e.left), flag(e.right)
+            return a | b if a is not None and b is not None else None
+        return None
+
+    flags = flag(args[1].value) if len(args) == 2 else 0
+    if flags is None:
+        return None
+    try:
+        return pattern_type(translate(text, flags))
+    except Unsupported:
+        return None
 
 
 _SIMPLE_RESULTS: dict[str, PyType] = {

@@ -2,11 +2,11 @@
 `frozenset(string.hexdigits)`, `[i * i for i in range(8)]`.
 
 A literal constant (`REVERSE = {"a": 1}`) is a `pub const` or a `LazyLock` static built from the
-literal (portalis/lower/module.py). A constant whose value is an expression is typed the way a
-function's return is: the type map lowers `def _(): return <value>` in inference mode (it sees
-the module's earlier constants and its imports), and keeps it when the value is data (a str,
-list, dict, set or tuple of such: what a `static` can hold and every reader can borrow). The
-lowering stage lowers the same expression for real and emits
+literal (portalis/lower/module.py). A constant whose value is an expression is typed by the
+analysis' evaluator in the type map (portalis/analysis/evidence.py `_constant_types`, each
+constant seeing the earlier ones; portalis/constant_facts.py keeps it when the value is data: a
+str, list, dict, set or tuple of such, what a `static` can hold and every reader can borrow, or a
+compiled pattern). This stage lowers the expression and emits
 
     pub static NAME: std::sync::LazyLock<T> = std::sync::LazyLock::new(|| { ... });
 
@@ -19,21 +19,18 @@ from __future__ import annotations
 
 import libcst as cst
 
-from portalis.lower.context import Facts, ModuleEnv, Unsupported
+from portalis.constant_facts import LAZY, MAX_COMPUTED_SOURCE, is_data
+from portalis.lower.context import ModuleEnv, Unsupported
 from portalis.model import ConstantInfo, FunctionSignature, PyType, TypedConstant
 from portalis.rust import ir
 from portalis.types import pytypes as T
-from portalis.types.annotations import AnnotationError, TypeScope, resolve_annotation
+from portalis.types.annotations import TypeScope
 from portalis.types.rust_types import TypeMappingError, owned_type, rust_ident
-
-LAZY = "std::sync::LazyLock"
-_DATA = frozenset({"str", "list", "dict", "set", "tuple", "bytes"})
-_MAX_SOURCE = 20_000  # characters of a value worth lowering (bigger ones are data files in disguise)
 
 
 def initialiser(value: str) -> cst.FunctionDef | None:
     """`def __portalis_init__(): return (<value>)`: the function whose return is the value."""
-    if len(value) > _MAX_SOURCE:
+    if len(value) > MAX_COMPUTED_SOURCE:
         return None
     try:
         module = cst.parse_module(f"def __portalis_init__():\n    return (\n{value}\n)\n")
@@ -51,46 +48,6 @@ def _signature(c: ConstantInfo | TypedConstant, returns: PyType) -> FunctionSign
     except TypeMappingError:
         rust = "_"
     return FunctionSignature(name=f"__init_{c.name}__", qualname=c.name, params=[], returns=returns, rust_returns=rust, line=c.line)
-
-
-def is_data(t: PyType) -> bool:
-    """A type a computed static may hold: strings and containers of plain values."""
-    if t.kind not in _DATA and t.kind not in ("int", "float", "bool", "optional"):
-        return False
-    return T.is_known(t) and all(is_data(a) for a in t.args)
-
-
-def computed_constant(c: ConstantInfo, env: ModuleEnv, scope: TypeScope) -> TypedConstant | None:
-    """The typed constant of an expression value, or None when it is not data the rules can type."""
-    from portalis.lower.function import infer_function
-    from portalis.rust.printer import print_type
-
-    if c.name in scope.aliases or c.name == "__all__":
-        return None
-    node = initialiser(c.value)
-    if node is None:
-        return None
-    try:
-        facts = infer_function(env, _signature(c, T.UNKNOWN), node, scope, Facts())
-    except Exception:  # noqa: BLE001 - a translator bug costs this constant, never the type map
-        return None
-    ty = facts.returns
-    # a compiled pattern (`WORD = re.compile(...)`): its translation travels in its type
-    if ty is None or not (ty.kind == "re_pattern" or (ty.kind in _DATA and is_data(ty))):
-        return None
-    if c.annotation:
-        try:
-            declared = resolve_annotation(c.annotation, scope)
-        except AnnotationError:
-            return None
-        if T.unify(declared, ty) != declared:
-            return None
-        ty = declared
-    try:
-        owned = print_type(owned_type(ty))
-    except TypeMappingError:
-        return None
-    return TypedConstant(name=c.name, py_type=ty, rust_type=f"{LAZY}<{owned}>", value=c.value, line=c.line, lazy_static=True)
 
 
 def lower_computed(c: TypedConstant, env: ModuleEnv, scope: TypeScope) -> tuple[ir.Const, list[str]]:
@@ -121,4 +78,4 @@ def is_computed(c: TypedConstant) -> bool:
     return False
 
 
-__all__ = ["LAZY", "computed_constant", "initialiser", "is_computed", "is_data", "lower_computed"]
+__all__ = ["LAZY", "initialiser", "is_computed", "is_data", "lower_computed"]

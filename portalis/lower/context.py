@@ -6,26 +6,14 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
-import libcst as cst
-
 from portalis.model import ClassSignature, FunctionSignature, ModuleTypeMap, PyType, TypedConstant
 from portalis.rust import ir
 from portalis.types import pytypes as T
 from portalis.types.rust_types import module_path, rust_ident
+from portalis.unsupported import Unsupported  # noqa: F401 - re-exported: lowering raises it everywhere
 
 if TYPE_CHECKING:
     from portalis.names import Names
-
-
-class Unsupported(Exception):
-    """A construct the rules cannot translate: becomes a diagnostic and a todo!() body."""
-
-    def __init__(self, code: str, message: str, node: cst.CSTNode | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.node = node
-        self.line: int | None = None  # the line of the statement it was raised in
 
 
 class Retry(Exception):

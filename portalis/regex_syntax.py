@@ -1,0 +1,255 @@
+"""Python's `re` pattern syntax translated to the `regex` crate's, and the types that carry a
+translated pattern (`re_pattern`) or a match (`re_match`).
+
+Neutral: imported by the analysis (a constant `WORD = re.compile(...)` is typed by its
+translated pattern) and by lowering (portalis/lower/stdlib_re.py, which lowers the calls);
+imports neither. What Rust's regex cannot express is Unsupported (PTL243/PTL245/PTL246), never
+a silently different pattern.
+"""
+
+from __future__ import annotations
+
+import re as _pyre
+from dataclasses import dataclass
+
+from portalis.model import PyType
+from portalis.unsupported import Unsupported
+
+# Python's flag values (re.RegexFlag), by every name code uses.
+FLAGS: dict[str, int] = {
+    "I": 2, "IGNORECASE": 2, "L": 4, "LOCALE": 4, "M": 8, "MULTILINE": 8, "S": 16, "DOTALL": 16,
+    "U": 32, "UNICODE": 32, "X": 64, "VERBOSE": 64, "A": 256, "ASCII": 256,
+}
+_INLINE = {2: "i", 8: "m", 16: "s", 64: "x"}
+# What \w \d \s \b mean under re.ASCII: (class contents, negated).
+_ASCII_CLASSES = {"w": ("0-9A-Za-z_", False), "W": ("0-9A-Za-z_", True), "d": ("0-9", False), "D": ("0-9", True),
+                  "s": (" \\t\\n\\r\\x0b\\x0c", False), "S": (" \\t\\n\\r\\x0b\\x0c", True),
+                  "b": ("", False), "B": ("", False)}
+_QUANT = _pyre.compile(r"\{(\d*)(,?)(\d*)\}")
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A Python pattern in the regex crate's syntax."""
+
+    rust: str
+    groups: int  # capturing groups
+    dollar: bool  # a non-multiline `$` became `\z` (Python's also matches before a final "\n")
+    names: tuple[tuple[str, int], ...] = ()  # named groups and their numbers (Python's groupindex)
+
+
+def _bad(what: str) -> Unsupported:
+    return Unsupported("PTL243", f"regular expression: {what} cannot be expressed with Rust's regex crate")
+
+
+def translate(pattern: str, flags: int = 0) -> Pattern:
+    """Python `re` syntax -> regex crate syntax, or Unsupported (PTL243/PTL245/PTL246)."""
+    if flags & 4:
+        raise Unsupported("PTL246", "re.LOCALE has no translation")
+    ascii_only = bool(flags & 256)
+    if ascii_only and flags & 2:
+        raise Unsupported("PTL246", "re.ASCII with re.IGNORECASE has no translation yet (Rust folds Unicode case)")
+    try:
+        names = tuple(sorted(_pyre.compile(pattern, flags).groupindex.items(), key=lambda kv: kv[1]))
+    except _pyre.error as e:  # Python rejects it too: say so rather than emit a Rust error
+        raise Unsupported("PTL243", f"the pattern {pattern!r} is invalid in Python: {e}") from None
+    multiline = bool(flags & 8)
+    out: list[str] = []
+    groups = 0
+    dollar = False
+    i, n = 0, len(pattern)
+    in_class = False
+    class_start = 0
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            e = pattern[i + 1] if i + 1 < n else ""
+            i += 2
+            if e.isdigit() and e != "0" and not in_class:
+                raise _bad("a back-reference (\\" + e + ")")
+            if e == "0" or (in_class and e.isdigit()):
+                m = _pyre.match(r"[0-7]{1,3}", pattern[i - 1:])
+                digits = m.group(0) if m else "0"
+                i += len(digits) - 1
+                out.append(f"\\x{{{int(digits, 8):x}}}")
+            elif ascii_only and e in _ASCII_CLASSES and not (in_class and e in "bB"):
+                inner, negated = _ASCII_CLASSES[e]
+                if in_class and negated:
+                    raise Unsupported("PTL246", f"re.ASCII: \\{e} inside a class has no translation yet")
+                if e in "bB":
+                    out.append(f"(?-u:\\{e})")
+                else:
+                    out.append(inner if in_class else f"[{'^' if negated else ''}{inner}]")
+            elif e == "Z":
+                out.append("\\z")
+            elif e == "b" and in_class:
+                out.append("\\x08")
+            elif e == "s":
+                # Python's \s is str.isspace(): Unicode White_Space plus the separators \x1c-\x1f
+                out.append("\\s\\x1c-\\x1f" if in_class else "[\\s\\x1c-\\x1f]")
+            elif e == "S" and not in_class:
+                out.append("[^\\s\\x1c-\\x1f]")
+            elif e == "N":
+                raise _bad("a named character (\\N{...})")
+            elif e in "<>":
+                out.append(e)
+            elif e and (e.isalnum() or e == "_"):
+                out.append("\\" + e)  # \d \w \A \n \t \x.. \u....: the same in both
+            elif e and ord(e) < 128:
+                out.append("\\" + e)
+            else:
+                out.append(e)
+            continue
+        if in_class:
+            if c == "]" and i > class_start:
+                in_class = False
+                out.append(c)
+            elif c in "[&~":
+                out.append("\\" + c)  # nesting and set operations in Rust, literals in Python
+            elif c == "-" and i + 1 < n and pattern[i + 1] == "-":
+                out.append("\\-")
+            else:
+                out.append(c)
+            i += 1
+            continue
+        if c == "[":
+            in_class = True
+            out.append(c)
+            i += 1
+            if i < n and pattern[i] == "^":
+                out.append("^")
+                i += 1
+            class_start = i
+            if i < n and pattern[i] == "]":  # `[]` first is a literal in Python
+                out.append("\\]")
+                i += 1
+                class_start = i
+            continue
+        if c == "(":
+            rest = pattern[i + 1:]
+            if rest.startswith("?"):
+                if rest.startswith(("?=", "?!", "?<=", "?<!")):
+                    raise _bad("look-around")
+                if rest.startswith("?P="):
+                    raise _bad("a named back-reference")
+                if rest.startswith("?>"):
+                    raise _bad("an atomic group")
+                if rest.startswith("?("):
+                    raise _bad("a conditional group")
+                if rest.startswith("?#"):
+                    i = pattern.index(")", i) + 1
+                    continue
+                if rest.startswith(("?P<", "?<")):
+                    groups += 1
+                m = _pyre.match(r"\?([a-zA-Z]*)(?:-([a-zA-Z]*))?([:)])", rest)
+                if m and not rest.startswith(("?P", "?<")):
+                    on, off = m.group(1), m.group(2) or ""
+                    if set(on + off) & set("aL"):
+                        raise Unsupported("PTL246", "an inline ASCII/LOCALE flag has no translation yet")
+                    if "m" in on:
+                        multiline = True
+                    on = on.replace("u", "")
+                    spec = on + (f"-{off}" if off else "")
+                    out.append(f"(?{spec}{m.group(3)}" if spec else ("(?:" if m.group(3) == ":" else ""))
+                    i += 1 + len(m.group(0))
+                    continue
+            else:
+                groups += 1
+            out.append(c)
+            i += 1
+            continue
+        if c == "$" and not multiline:
+            nxt = pattern[i + 1:i + 2]
+            if nxt not in ("", ")", "|"):
+                raise Unsupported("PTL245", "`$` followed by more pattern (Python's `$` also matches before a final newline)")
+            out.append("\\z")
+            dollar = True
+            i += 1
+            continue
+        if c == "{":
+            m = _QUANT.match(pattern, i)
+            if m and (m.group(1) or m.group(3)):
+                lo = m.group(1) or "0"
+                out.append("{" + lo + m.group(2) + m.group(3) + "}")
+                i = m.end()
+            else:
+                out.append("\\{")  # not a repeat: a literal in Python
+                i += 1
+            if i < n and pattern[i] == "+" and m and (m.group(1) or m.group(3)):
+                raise _bad("a possessive quantifier")
+            continue
+        if c == "}":
+            out.append("\\}")
+            i += 1
+            continue
+        if c in "*+?" and i + 1 < n and pattern[i + 1] == "+":
+            raise _bad("a possessive quantifier")
+        out.append(c)
+        i += 1
+    inline = "".join(v for k, v in _INLINE.items() if flags & k)
+    rust = (f"(?{inline})" if inline else "") + "".join(out)
+    return Pattern(rust=rust, groups=groups, dollar=dollar, names=names)
+
+
+def translate_repl(repl: str) -> str:
+    """A Python replacement template -> the regex crate's (`\\1`, `\\g<name>` -> `${1}`, `$` -> `$$`)."""
+    out: list[str] = []
+    i = 0
+    simple = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v", "a": "\a", "b": "\b", "\\": "\\"}
+    while i < len(repl):
+        c = repl[i]
+        if c == "$":
+            out.append("$$")
+        elif c == "\\" and i + 1 < len(repl):
+            e = repl[i + 1]
+            if e.isdigit():
+                m = _pyre.match(r"\d{1,2}", repl[i + 1:])
+                assert m
+                out.append("${" + m.group(0) + "}")
+                i += 1 + len(m.group(0))
+                continue
+            if e == "g":
+                m = _pyre.match(r"g<(\w+)>", repl[i + 1:])
+                if not m:
+                    raise Unsupported("PTL243", f"replacement {repl!r}: a bad \\g reference")
+                out.append("${" + m.group(1) + "}")
+                i += 1 + len(m.group(0))
+                continue
+            if e in simple:
+                out.append(simple[e].replace("$", "$$"))
+            elif e.isalpha():
+                raise Unsupported("PTL243", f"replacement {repl!r}: bad escape \\{e} (an error in Python too)")
+            else:
+                out.append("\\" + e)  # unknown punctuation escapes stay as written, as Python
+            i += 2
+            continue
+        else:
+            out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def _names_text(names: tuple[tuple[str, int], ...]) -> str:
+    return ",".join(f"{n}={i}" for n, i in names)
+
+
+def names_of(text: str | None) -> tuple[tuple[str, int], ...]:
+    return tuple((n, int(i)) for n, i in (kv.split("=") for kv in text.split(","))) if text else ()
+
+
+def match_type(groups: int, names: tuple[tuple[str, int], ...] = ()) -> PyType:
+    """A match: its group count, and its named groups (`key=1,value=2`) for `m.group("key")`."""
+    return PyType(kind="re_match", name=str(groups), module=_names_text(names) or None)
+
+
+def pattern_type(p: Pattern) -> PyType:
+    """A compiled pattern: the translated pattern travels in the type (its value is not needed)."""
+    return PyType(kind="re_pattern", name=p.rust, module=f"{p.groups}:{int(p.dollar)}:{_names_text(p.names)}")
+
+
+def pattern_of(t: PyType) -> Pattern:
+    groups, dollar, names = ((t.module or "0:0") + ":").split(":")[:3]
+    return Pattern(rust=t.name or "", groups=int(groups), dollar=dollar == "1", names=names_of(names))
+
+
+__all__ = ["FLAGS", "Pattern", "match_type", "names_of", "pattern_of", "pattern_type", "translate", "translate_repl"]
