@@ -8,6 +8,10 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+import sqlalchemy as sa
+from dagster._core.storage.event_log.base import EventLogRecord
+from dagster._core.storage.event_log.schema import AssetKeyTable
+from dagster._serdes import serialize_value
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
 from portalis_assets.storage import PortalisSqliteEventLogStorage
@@ -33,7 +37,16 @@ def test_committed_config_keeps_every_partition_event_and_dagster_reads_them(hom
                 instance.report_runless_asset_event(dg.AssetMaterialization(asset_key=key, partition=part, metadata={"n": n}))
         latest = instance.get_latest_materialization_event(key)
         assert latest is not None and latest.asset_materialization.metadata["n"].value == 2
-        assert len(instance.fetch_materializations(key, limit=100).records) == 6
+        records = instance.fetch_materializations(key, limit=100).records
+        assert len(records) == 6
+        # the asset's row holds the last materialization built from the event's JSON, not
+        # serialized again: byte for byte what Dagster's serializer writes
+        storage = instance.event_log_storage
+        with storage.index_connection() as conn:
+            stored = conn.execute(sa.select(AssetKeyTable.c.last_materialization)
+                                  .where(AssetKeyTable.c.asset_key == key.to_string())).scalar_one()
+        newest = max(records, key=lambda r: r.storage_id)
+        assert stored == serialize_value(EventLogRecord(storage_id=newest.storage_id, event_log_entry=newest.event_log_entry))
     # Dagster's own SQLite event log (the UI of a plain install, `dagster` CLI) reads the same files
     plain = SqliteEventLogStorage(str(home / "history" / "runs"))
     try:
