@@ -3,14 +3,21 @@ Dagster's SQLite storage keeps (same files, readable by Dagster's own class), wi
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import dagster as dg
 import pytest
+import sqlalchemy as sa
+from dagster._core.storage.event_log.base import EventLogRecord
+from dagster._core.storage.event_log.schema import AssetKeyTable
+from dagster._serdes import serialize_value
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
-from portalis_assets.storage import PortalisSqliteEventLogStorage
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+from portalis_assets.storage import BATCH_SIZE_ENV, PortalisSqliteEventLogStorage
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,7 +40,16 @@ def test_committed_config_keeps_every_partition_event_and_dagster_reads_them(hom
                 instance.report_runless_asset_event(dg.AssetMaterialization(asset_key=key, partition=part, metadata={"n": n}))
         latest = instance.get_latest_materialization_event(key)
         assert latest is not None and latest.asset_materialization.metadata["n"].value == 2
-        assert len(instance.fetch_materializations(key, limit=100).records) == 6
+        records = instance.fetch_materializations(key, limit=100).records
+        assert len(records) == 6
+        # the asset's row holds the last materialization built from the event's JSON, not
+        # serialized again: byte for byte what Dagster's serializer writes
+        storage = instance.event_log_storage
+        with storage.index_connection() as conn:
+            stored = conn.execute(sa.select(AssetKeyTable.c.last_materialization)
+                                  .where(AssetKeyTable.c.asset_key == key.to_string())).scalar_one()
+        newest = max(records, key=lambda r: r.storage_id)
+        assert stored == serialize_value(EventLogRecord(storage_id=newest.storage_id, event_log_entry=newest.event_log_entry))
     # Dagster's own SQLite event log (the UI of a plain install, `dagster` CLI) reads the same files
     plain = SqliteEventLogStorage(str(home / "history" / "runs"))
     try:
@@ -57,3 +73,37 @@ def test_a_failed_partition_of_a_run_is_marked_failed(home: Path) -> None:
         assert not job.execute_in_process(instance=instance, partition_key="b", raise_on_error=False).success
         status = instance.get_status_by_partition(stage.key, ["a", "b"], partitions)
         assert status == {"a": dg.AssetPartitionStatus.MATERIALIZED, "b": dg.AssetPartitionStatus.FAILED}
+
+
+def test_a_runs_planned_events_are_one_batch_and_a_failed_one_keeps_nothing(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    partitions = dg.StaticPartitionsDefinition(["a", "b", "c"])
+
+    @dg.asset(partitions_def=partitions, backfill_policy=dg.BackfillPolicy.single_run())
+    def stage(context) -> None:  # noqa: ANN001 - Dagster reads the annotation
+        for key in context.partition_keys:
+            context.log_event(dg.AssetMaterialization(asset_key=context.asset_key, partition=key))
+
+    batches: list[int] = []
+    real = PortalisSqliteEventLogStorage.store_event_batch
+
+    def spy(self: PortalisSqliteEventLogStorage, events: list) -> None:
+        batches.append(len(events))
+        real(self, events)
+
+    monkeypatch.setattr(PortalisSqliteEventLogStorage, "store_event_batch", spy)
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        assert os.environ.get(BATCH_SIZE_ENV)  # the storage turned Dagster's batching on
+        job = dg.Definitions(assets=[stage]).resolve_implicit_global_asset_job_def()
+        tags = {ASSET_PARTITION_RANGE_START_TAG: "a", ASSET_PARTITION_RANGE_END_TAG: "c"}
+        assert job.execute_in_process(instance=instance, tags=tags).success
+        assert 3 in batches  # the three planned events in one transaction
+        status = instance.get_status_by_partition(stage.key, ["a", "b", "c"], partitions)
+        assert set(status.values()) == {dg.AssetPartitionStatus.MATERIALIZED}
+
+        # a batch that fails midway leaves none of its events (Dagster then writes them one by one)
+        storage = instance.event_log_storage
+        before = len(instance.fetch_materializations(stage.key, limit=100).records)
+        event = instance.fetch_materializations(stage.key, limit=1).records[0].event_log_entry
+        with pytest.raises(Exception, match="not a EventLogEntry"):
+            real(storage, [event, "not an event"])
+        assert len(instance.fetch_materializations(stage.key, limit=100).records) == before

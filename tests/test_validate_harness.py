@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from portalis.validate import harness
 from portalis.validate.harness import Case, parse_canonical, run_cases
 from portalis.validate.literals import ClassValue, Raised, RustLiterals, canonical, same
 
@@ -216,13 +217,25 @@ def test_outcomes_of_every_kind_of_case(crate: Path, toolchain) -> None:
 
 
 @needs_cargo
-def test_rerun_with_unchanged_code_reuses_the_build(crate: Path, toolchain) -> None:
+def test_rerun_with_unchanged_code_reuses_the_build(crate: Path, toolchain, monkeypatch: pytest.MonkeyPatch) -> None:
     tm = type_map_of(PYTHON, "m")
     cases = [c("double", 1, expected=2), c("half", 3.0, expected=1.5)]
     first = run_cases(crate, cases, {"m": tm}, toolchain)
+    calls: list[tuple] = []
+    real = harness.run_cargo
+    monkeypatch.setattr(harness, "run_cargo", lambda *a, **k: calls.append(a) or real(*a, **k))
     again = run_cases(crate, cases, {"m": tm}, toolchain)
     assert all(x.ok for x in first.outcomes + again.outcomes)
     assert again.reused and again.builds == 1
+    assert calls == []  # nothing the build reads changed: cargo is not even asked
+    source = crate / "src" / "m.rs"
+    text = source.read_text()
+    source.write_text(text + "\n// changed\n")
+    try:
+        changed = run_cases(crate, cases, {"m": tm}, toolchain)
+    finally:
+        source.write_text(text)
+    assert len(calls) == 1 and all(x.ok for x in changed.outcomes)  # a changed source is built again
 
 
 def test_rust_literals_and_canonical_round_trip() -> None:

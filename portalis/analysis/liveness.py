@@ -21,8 +21,9 @@ _SUITES = (cst.IndentedBlock, cst.SimpleStatementSuite, cst.SimpleStatementLine)
 
 
 def movable_copies(fn: cst.FunctionDef) -> frozenset[int]:
-    """The ids of the Name nodes y in `x = y`, `x: T = y` (x another name) and `xs.append(y)`
-    statements of fn's body after which y is dead: the value may be moved, not copied."""
+    """The ids of the Name nodes y in `x = y`, `x: T = y` (x another name), `xs.append(y)` and
+    `d[y] = v` statements of fn's body after which y is dead: the value may be moved, not
+    copied (a str key goes into the dict without a copy)."""
     parents: dict[int, cst.CSTNode] = {}
     candidates: list[tuple[cst.CSTNode, cst.Name]] = []
     captured: set[str] = set()
@@ -35,7 +36,7 @@ def movable_copies(fn: cst.FunctionDef) -> frozenset[int]:
             if type(child) in (cst.Global, cst.Nonlocal):
                 captured.update(n.name.value for n in child.names)
             if not nested:
-                value = _copied_name(child)
+                value = _copied_name(child, keys=True)
                 if value is not None:
                     candidates.append((child, value))
             walk(child, nested or type(child) in (cst.FunctionDef, cst.Lambda, cst.ClassDef))
@@ -125,8 +126,18 @@ def _changed_in_place(fn: cst.FunctionDef) -> set[str]:
     return out
 
 
-def _copied_name(stmt: cst.CSTNode) -> cst.Name | None:
-    """y in `x = y` or `x: T = y` (two different plain names), or in `xs.append(y)`."""
+def _copied_name(stmt: cst.CSTNode, keys: bool = False) -> cst.Name | None:
+    """y in `x = y` or `x: T = y` (two different plain names), or in `xs.append(y)`; with `keys`,
+    also k in `d[k] = v` (v and d not reading k): a key the dict stores."""
+    if keys:
+        pair = _single_assignment(stmt)
+        if pair is not None and type(pair[0]) is cst.Subscript:
+            target, value = pair
+            if len(target.slice) == 1 and type(target.slice[0].slice) is cst.Index:
+                key = target.slice[0].slice.value
+                if type(key) is cst.Name and not _mentions(value, key.value) and not _mentions(target.value, key.value):
+                    return key
+            return None
     if type(stmt) is cst.Expr and type(stmt.value) is cst.Call:
         call = stmt.value
         if (

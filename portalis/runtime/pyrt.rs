@@ -602,10 +602,14 @@ impl<K: std::hash::Hash + Eq + Clone, V> PyDict<K, V> {
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized + ToOwned<Owned = K>,
     {
-        match self.map.get_mut(key) {
-            Some(slot) => *slot = value,
-            None => {
-                self.map.insert(key.to_owned(), value);
+        use indexmap::map::raw_entry_v1::{RawEntryApiV1, RawEntryMut};
+        // one hash and one probe; the key is copied only when it is new
+        match self.map.raw_entry_mut_v1().from_key(key) {
+            RawEntryMut::Occupied(mut e) => {
+                e.insert(value);
+            }
+            RawEntryMut::Vacant(e) => {
+                e.insert(key.to_owned(), value);
             }
         }
     }
@@ -617,9 +621,10 @@ impl<K: std::hash::Hash + Eq + Clone, V> PyDict<K, V> {
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized + ToOwned<Owned = K>,
     {
-        match self.map.get_index_of(key) {
-            Some(i) => &mut self.map[i],
-            None => self.map.entry(key.to_owned()).or_insert(default),
+        use indexmap::map::raw_entry_v1::{RawEntryApiV1, RawEntryMut};
+        match self.map.raw_entry_mut_v1().from_key(key) {
+            RawEntryMut::Occupied(e) => e.into_mut(),
+            RawEntryMut::Vacant(e) => e.insert(key.to_owned(), default).1,
         }
     }
 
@@ -1163,16 +1168,18 @@ pub fn str_rindex_of(s: &str, sub: &str, start: i64) -> i64 {
 // @helper split_ws
 /// `s.split()`: the pieces between runs of Python's whitespace (what `str.isspace` accepts:
 /// Unicode White_Space and the separators \x1c-\x1f), borrowed from s. ASCII text is scanned
-/// byte by byte.
+/// eight bytes at a time within a word.
 pub fn split_ws(s: &str) -> SplitWs<'_> {
     SplitWs {
-        rest: s,
+        s,
+        pos: 0,
         ascii: s.is_ascii(),
     }
 }
 
 pub struct SplitWs<'a> {
-    rest: &'a str,
+    s: &'a str,
+    pos: usize, // where the rest of s starts
     ascii: bool,
 }
 
@@ -1183,46 +1190,69 @@ fn py_space_ascii(b: u8) -> bool {
     b <= b' ' && (SPACES >> b) & 1 == 1
 }
 
+/// The first index from `j` of a byte of Python's whitespace in ASCII text (b.len() if none),
+/// eight bytes at a time: a word's bytes are nearly all above b' ', and one test per eight finds
+/// the first byte <= b' ' (a control character that is not whitespace continues the scan).
+#[inline]
+fn ascii_word_end(b: &[u8], mut j: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    loop {
+        while let Some(chunk) = b.get(j..j + 8) {
+            let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+            // the high bit of each byte below 0x21; exact for the lowest such byte of ASCII
+            let low = w.wrapping_sub(ONES * 0x21) & !w & (ONES * 0x80);
+            if low != 0 {
+                j += (low.trailing_zeros() / 8) as usize;
+                break;
+            }
+            j += 8;
+        }
+        while j < b.len() && b[j] > b' ' {
+            j += 1;
+        }
+        if j >= b.len() || py_space_ascii(b[j]) {
+            return j;
+        }
+        j += 1;
+    }
+}
+
 fn py_space(c: char) -> bool {
     c.is_whitespace() || ('\x1c'..='\x1f').contains(&c)
 }
 
-impl<'a> SplitWs<'a> {
-    fn boundary(&self, s: &str, space: bool) -> Option<usize> {
-        s.char_indices().find(|&(_, c)| py_space(c) == space).map(|(i, _)| i)
-    }
+fn py_space_boundary(s: &str, space: bool) -> Option<usize> {
+    s.char_indices().find(|&(_, c)| py_space(c) == space).map(|(i, _)| i)
 }
 
 impl<'a> Iterator for SplitWs<'a> {
     type Item = &'a str;
 
+    #[inline]
     fn next(&mut self) -> Option<&'a str> {
+        let b = self.s.as_bytes();
         if self.ascii {
-            let b = self.rest.as_bytes();
-            let mut i = 0;
+            let mut i = self.pos;
             while i < b.len() && py_space_ascii(b[i]) {
                 i += 1;
             }
-            if i == b.len() {
-                self.rest = "";
+            if i >= b.len() {
+                self.pos = b.len();
                 return None;
             }
-            let mut j = i + 1;
-            while j < b.len() && !py_space_ascii(b[j]) {
-                j += 1;
-            }
-            let piece = &self.rest[i..j];
-            self.rest = &self.rest[j..];
-            return Some(piece);
+            let j = ascii_word_end(b, i + 1);
+            self.pos = j;
+            return self.s.get(i..j);
         }
-        let Some(start) = self.boundary(self.rest, false) else {
-            self.rest = "";
+        let rest = &self.s[self.pos..];
+        let Some(start) = py_space_boundary(rest, false) else {
+            self.pos = b.len();
             return None;
         };
-        let s = &self.rest[start..];
-        let end = self.boundary(s, true).unwrap_or(s.len());
-        self.rest = &s[end..];
-        Some(&s[..end])
+        let piece = &rest[start..];
+        let end = py_space_boundary(piece, true).unwrap_or(piece.len());
+        self.pos += start + end;
+        Some(&piece[..end])
     }
 }
 // @end
@@ -2920,24 +2950,26 @@ pub fn sorted_chars(s: &str) -> Vec<char> {
 /// below 128 in any order are still UTF-8).
 pub fn sorted_str(s: &str) -> String {
     if s.is_ascii() {
-        // a count per byte value for longer text; a short word is sorted in a small buffer
-        let mut out = String::with_capacity(s.len());
-        if s.len() <= 32 {
+        let bytes = if s.len() <= 32 {
+            // a short word is sorted in a stack buffer and copied once
             let mut buf = [0u8; 32];
             let bytes = &mut buf[..s.len()];
             bytes.copy_from_slice(s.as_bytes());
             bytes.sort_unstable();
-            out.extend(bytes.iter().map(|&b| b as char));
+            bytes.to_vec()
         } else {
+            // longer text: a count per byte value
             let mut counts = [0usize; 128];
             for &b in s.as_bytes() {
                 counts[b as usize] += 1;
             }
+            let mut out = Vec::with_capacity(s.len());
             for (b, &n) in counts.iter().enumerate() {
-                out.extend(std::iter::repeat_n(b as u8 as char, n));
+                out.extend(std::iter::repeat_n(b as u8, n));
             }
-        }
-        return out;
+            out
+        };
+        return String::from_utf8(bytes).expect("ASCII bytes in any order are UTF-8");
     }
     let mut chars: Vec<char> = s.chars().collect();
     chars.sort_unstable();

@@ -41,6 +41,9 @@ Example::
 from __future__ import annotations
 
 import ast
+import hashlib
+import json
+import os
 import re
 import time
 from pathlib import Path
@@ -510,6 +513,54 @@ def crate_name_of(crate_dir: Path) -> str:
     raise ValueError(f"no crate name in {crate_dir / 'Cargo.toml'}")
 
 
+def _stamp_path(crate_dir: Path, name: str) -> Path:
+    return crate_dir / "examples" / f".{name}.build.json"
+
+
+def build_inputs(crate_dir: Path, toolchain: Toolchain, name: str) -> str:
+    """A digest of what `cargo build --example NAME` reads: the crate's manifest, lock file,
+    cargo config, sources and the example, and the settings of the build (target directory,
+    environment). The toolchain's version is not in it: another rustc builds the same program."""
+    h = hashlib.sha256()
+    settings = [str(crate_dir.resolve()), toolchain.cargo, toolchain.offline, BUILD_ENV,
+                toolchain.target_dir or os.environ.get("CARGO_TARGET_DIR"),
+                {k: v for k, v in os.environ.items() if k.startswith(("RUSTFLAGS", "CARGO_PROFILE", "CARGO_BUILD"))}]
+    h.update(json.dumps(settings, sort_keys=True, default=str).encode())
+    files = [crate_dir / n for n in ("Cargo.toml", "Cargo.lock", ".cargo/config.toml", ".cargo/config",
+                                     "rust-toolchain", "rust-toolchain.toml", f"examples/{name}.rs")]
+    files += sorted((crate_dir / "src").rglob("*.rs"))
+    for path in files:
+        if path.is_file():
+            data = path.read_bytes()
+            h.update(f"{path.relative_to(crate_dir)}\0{len(data)}\0".encode())
+            h.update(data)
+    return h.hexdigest()
+
+
+def unchanged_build(crate_dir: Path, name: str, inputs: str) -> str | None:
+    """The executable of the last successful build when its inputs were these and it is still
+    the file that build wrote (same size and mtime); else None."""
+    try:
+        stamp = json.loads(_stamp_path(crate_dir, name).read_text(encoding="utf-8"))
+        exe = Path(stamp["executable"])
+        st = exe.stat()
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if stamp.get("inputs") != inputs or [st.st_size, st.st_mtime_ns] != stamp.get("stat"):
+        return None
+    return str(exe)
+
+
+def record_build(crate_dir: Path, name: str, inputs: str, executable: str) -> None:
+    """Remember a successful build's inputs and executable (`unchanged_build` reads it)."""
+    try:
+        st = Path(executable).stat()
+        _stamp_path(crate_dir, name).write_text(json.dumps(
+            {"inputs": inputs, "executable": executable, "stat": [st.st_size, st.st_mtime_ns]}), encoding="utf-8")
+    except OSError:
+        pass  # no stamp: the next run asks cargo, as before
+
+
 def build_program(
     crate_dir: Path,
     cases: list[Case],
@@ -530,8 +581,15 @@ def build_program(
     for _ in range(MAX_BUILD_ROUNDS):
         program = render_program(cases, type_maps, crate, crate_dir, exclude, exclude_classes)
         write_if_changed(crate_dir / rel, program.source)
+        inputs = build_inputs(crate_dir, toolchain, name)
+        built = unchanged_build(crate_dir, name, inputs)
+        if built is not None:
+            # nothing the last successful build read has changed: its executable is this program
+            return program, CargoRun(ok=True, fresh={name: True}, executables={name: built}), builds + 1
         run = run_cargo(crate_dir, toolchain, "build", ["--example", name], env_extra=BUILD_ENV)
         builds += 1
+        if run.ok and name in run.executables:
+            record_build(crate_dir, name, inputs, run.executables[name])
         if run.ok or run.failure:
             break
         dropped = False
