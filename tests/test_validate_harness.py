@@ -228,6 +228,7 @@ def test_rerun_with_unchanged_code_reuses_the_build(crate: Path, toolchain, monk
     assert all(x.ok for x in first.outcomes + again.outcomes)
     assert again.reused and again.builds == 1
     assert calls == []  # nothing the build reads changed: cargo is not even asked
+    assert [p.name for p in (crate / "examples").iterdir()] == ["portalis_cases.rs"]  # the stamp is not in the crate
     source = crate / "src" / "m.rs"
     text = source.read_text()
     source.write_text(text + "\n// changed\n")

@@ -513,8 +513,15 @@ def crate_name_of(crate_dir: Path) -> str:
     raise ValueError(f"no crate name in {crate_dir / 'Cargo.toml'}")
 
 
-def _stamp_path(crate_dir: Path, name: str) -> Path:
-    return crate_dir / "examples" / f".{name}.build.json"
+def _stamp_path(crate_dir: Path, name: str, toolchain: Toolchain) -> Path:
+    # In the target directory, beside what it describes: the crate the user gets holds no
+    # machine-specific file (an absolute path, an mtime). A stamp that cannot be found only
+    # costs a cargo call.
+    target = Path(toolchain.target_dir or os.environ.get("CARGO_TARGET_DIR") or "target")
+    if not target.is_absolute():
+        target = crate_dir / target
+    crate = hashlib.sha256(str(crate_dir.resolve()).encode()).hexdigest()[:16]
+    return target / "portalis-builds" / f"{name}-{crate}.json"
 
 
 def build_inputs(crate_dir: Path, toolchain: Toolchain, name: str) -> str:
@@ -537,11 +544,11 @@ def build_inputs(crate_dir: Path, toolchain: Toolchain, name: str) -> str:
     return h.hexdigest()
 
 
-def unchanged_build(crate_dir: Path, name: str, inputs: str) -> str | None:
+def unchanged_build(crate_dir: Path, name: str, inputs: str, toolchain: Toolchain) -> str | None:
     """The executable of the last successful build when its inputs were these and it is still
     the file that build wrote (same size and mtime); else None."""
     try:
-        stamp = json.loads(_stamp_path(crate_dir, name).read_text(encoding="utf-8"))
+        stamp = json.loads(_stamp_path(crate_dir, name, toolchain).read_text(encoding="utf-8"))
         exe = Path(stamp["executable"])
         st = exe.stat()
     except (OSError, ValueError, KeyError, TypeError):
@@ -551,11 +558,13 @@ def unchanged_build(crate_dir: Path, name: str, inputs: str) -> str | None:
     return str(exe)
 
 
-def record_build(crate_dir: Path, name: str, inputs: str, executable: str) -> None:
+def record_build(crate_dir: Path, name: str, inputs: str, executable: str, toolchain: Toolchain) -> None:
     """Remember a successful build's inputs and executable (`unchanged_build` reads it)."""
     try:
         st = Path(executable).stat()
-        _stamp_path(crate_dir, name).write_text(json.dumps(
+        stamp = _stamp_path(crate_dir, name, toolchain)
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(json.dumps(
             {"inputs": inputs, "executable": executable, "stat": [st.st_size, st.st_mtime_ns]}), encoding="utf-8")
     except OSError:
         pass  # no stamp: the next run asks cargo, as before
@@ -582,14 +591,14 @@ def build_program(
         program = render_program(cases, type_maps, crate, crate_dir, exclude, exclude_classes)
         write_if_changed(crate_dir / rel, program.source)
         inputs = build_inputs(crate_dir, toolchain, name)
-        built = unchanged_build(crate_dir, name, inputs)
+        built = unchanged_build(crate_dir, name, inputs, toolchain)
         if built is not None:
             # nothing the last successful build read has changed: its executable is this program
             return program, CargoRun(ok=True, fresh={name: True}, executables={name: built}), builds + 1
         run = run_cargo(crate_dir, toolchain, "build", ["--example", name], env_extra=BUILD_ENV)
         builds += 1
         if run.ok and name in run.executables:
-            record_build(crate_dir, name, inputs, run.executables[name])
+            record_build(crate_dir, name, inputs, run.executables[name], toolchain)
         if run.ok or run.failure:
             break
         dropped = False
