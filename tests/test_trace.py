@@ -258,6 +258,24 @@ def test_descriptions_and_their_types() -> None:
     assert described_type(w.describe(Mine(), classes)) == T.class_type("m", "Mine")
     assert w.describe(b"x", classes) is None and w.describe([b"x"], classes) is None  # opaque: dropped
     assert w.describe(object(), classes) is None
+    mod = type(sys)("m")
+
+    class Plain:
+        pass
+
+    class Token(tuple):  # like pygments' _TokenType: left out by the translation (PTL140)
+        pass
+
+    class Meta(type):
+        pass
+
+    for c in (Plain, Token, Meta):
+        c.__module__, c.__qualname__ = "m", c.__name__
+        setattr(mod, c.__name__, c)
+    rec = w.Recorder({}, 1, 1)
+    rec.add_classes(mod, "m")
+    assert described_type(w.describe(Plain(), rec.classes)) == T.class_type("m", "Plain")
+    assert w.describe(Token(), rec.classes) is None and w.describe(Meta("X", (), {}), rec.classes) is None
     assert described_type(w.describe(["a", 1], classes)) is None  # no one element type
 
 

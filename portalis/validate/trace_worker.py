@@ -47,6 +47,8 @@ RETURN_VALUE = 83  # the opcode a normal return ends on (3.11); an exception lea
 SAMPLE = 8  # elements of a container looked at
 MAX_DEPTH = 3
 MAX_TYPES = 8  # distinct types kept per parameter
+# Bases whose subclasses' instances are opaque (described as nothing): not plain structs.
+VALUE_BASES = (int, float, complex, str, bytes, bytearray, tuple, list, dict, set, frozenset, type, BaseException)
 PER_PARAMETRIZED = 20  # cases of one parametrized test run (the first ones): sampling again
 
 
@@ -114,10 +116,14 @@ class Recorder:
         self.pending: dict[int, list[tuple[str, object | None]]] = {}  # frame id -> its call's argument types
 
     def add_classes(self, module: types.ModuleType, name: str) -> None:
-        """The module's own classes: their instances are described by name."""
+        """The module's own classes: their instances are described by name. Not those whose
+        instances are builtin values, exceptions or classes (`class _TokenType(tuple)`,
+        pygments' `StyleMeta(type)`): the translation leaves them out (PTL140), so naming one
+        would turn a parameter the body types (a generic `ttype in other`) into a placeholder."""
         for value in list(vars(module).values()):
             if isinstance(value, type) and getattr(value, "__module__", None) == module.__name__ and "<locals>" not in value.__qualname__:
-                self.classes[value] = ["class", name, value.__qualname__]
+                if not any(b in VALUE_BASES for b in value.__mro__[1:]):
+                    self.classes[value] = ["class", name, value.__qualname__]
 
     def _code(self, code: types.CodeType) -> list | None:
         info = self.codes.get(code, False)
