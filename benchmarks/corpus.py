@@ -12,7 +12,9 @@ figures of the others ("per module" rows); --no-per-module skips that.
 
 Corpora: `stdlib` is tests/realcorpus.py's STDLIB_BENCH copied from this Python's library
 directory (no download); `pypi` is one corpus per package of PYPI (pinned wheels, fetched once
-with `pip download --no-deps` into --cache-dir, default ~/.cache/portalis-corpus). The test
+with `pip download --no-deps` into --cache-dir, default ~/.cache/portalis-corpus; for the packages of
+SDIST_TESTS, whose wheel has no tests, the sdist's `tests/` is added beside the package, so the
+tracer runs the project's suite; `--no-sdist-tests` leaves it out). The test
 (tests/test_corpus.py) runs only the STDLIB_TEST list, so CI never downloads anything.
 
 --verify runs the corpus's functions on generated arguments, in Python and in Rust, in this
@@ -42,8 +44,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
 from realcorpus import (  # noqa: E402
-    PYPI, STDLIB_BENCH, RunFigures, copy_stdlib, crashed, download_pypi, extract_wheel, figures_from_report,
-    module_of, read_report,
+    PYPI, SDIST_TESTS, STDLIB_BENCH, RunFigures, copy_stdlib, crashed, download_pypi, download_sdist, extract_sdist_tests,
+    extract_wheel, figures_from_report, module_of, read_report,
 )
 
 from portalis.source import DEFAULT_EXCLUDE, _matches  # noqa: E402
@@ -144,6 +146,8 @@ def main() -> None:
     parser.add_argument("--only", default=None, help="only the corpora whose name starts with this")
     parser.add_argument("--no-trace", action="store_true", help="without observed calls (with --verify the tracer runs "
                         "the package's doctests and tests)")
+    parser.add_argument("--no-sdist-tests", action="store_true", help="without the tests/ of the sdists of SDIST_TESTS "
+                        "(wheels without tests: pygments)")
     args = parser.parse_args()
 
     corpora: list[tuple[str, Path, list[str]]] = []
@@ -158,7 +162,14 @@ def main() -> None:
             for wheel in download_pypi(args.cache_dir):
                 name = wheel.name.split("-")[0] + "-" + wheel.name.split("-")[1]
                 repo = root / name / "repo"
-                corpora.append((name, repo, extract_wheel(wheel, repo)))
+                files = extract_wheel(wheel, repo)
+                spec = next((s for s in SDIST_TESTS if name.lower().replace("_", "-") == s.replace("==", "-").lower()), None)
+                if spec and not args.no_sdist_tests:
+                    sdist = download_sdist(args.cache_dir, spec)
+                    n = extract_sdist_tests(sdist, repo) if sdist is not None else 0
+                    print(f"{name}: {n} files of the sdist's tests/ added" if sdist else f"{name}: sdist not found, no tests",
+                          file=sys.stderr)
+                corpora.append((name, repo, files))
         if args.only:
             corpora = [c for c in corpora if c[0].startswith(args.only)]
         header = (f"{'corpus':<28} {'modules':>7} {'functions':>9} {'translated':>10} {'verified':>8} "

@@ -162,9 +162,44 @@ def build_class_interfaces(
             out.append(sig)
             continue
         sig = _class_interface(parsed, info, node, scope, signature, done, sources)
+        if sig.metaclass is not None:
+            inherited = done.get(sig.base) if sig.base is not None and info.metaclass is None else None
+            names = inherited.metaclass_names if inherited is not None else metaclass_names(sig.metaclass, nodes)
+            sig = sig.model_copy(update={"metaclass_names": names})
         done[info.name] = sig
         out.append(sig)
     return out, sources
+
+
+def names_in(node: cst.CSTNode) -> set[str]:
+    """Every identifier and string literal in a class body (what a metaclass's code may name)."""
+    from portalis.cst_walk import iter_nodes
+
+    out: set[str] = set()
+    for n in iter_nodes(node):
+        if isinstance(n, cst.Name):
+            out.add(n.value)
+        elif isinstance(n, cst.SimpleString):
+            out.add(n.evaluated_value if isinstance(n.evaluated_value, str) else "")
+    return out
+
+
+def metaclass_names(metaclass: str, nodes: dict[str, cst.ClassDef]) -> list[str] | None:
+    """Every name and string the metaclass's code mentions (its body and its bases' bodies in the
+    module, down to `type`): the methods it may rewrite. None when part of it is not in the module."""
+    out: set[str] = set()
+    todo, seen = [_base_name(metaclass)], set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name == "type":
+            continue
+        seen.add(name)
+        node = nodes.get(name)
+        if node is None:
+            return None
+        out |= names_in(node)
+        todo += [_base_name(code_of(a.value)) for a in node.bases]
+    return sorted(out)
 
 
 def _class_interface(

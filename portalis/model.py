@@ -344,6 +344,11 @@ class ClassSignature(BaseModel):
     # A method whose source the class's metaclass names (`analyse_text` in `LexerMeta`): the
     # metaclass may rewrite it, so it is not translated (PTL191).
     metaclass: str | None = None
+    # The names the metaclass's code mentions (its class body and those of its bases in the same
+    # module; sorted): what it may rewrite in a subclass, also one in another module
+    # (`Ca65Lexer(RegexLexer)`: `LexerMeta` names `analyse_text`). None: no metaclass, or one
+    # whose code is not in the module (it may rewrite any method).
+    metaclass_names: list[str] | None = None
     flavour: str | None = None  # "namedtuple" (a record that is also a tuple), "enum"; None: a class
     members: list["TypedConstant"] = Field(default_factory=list)  # an enum's members, in order
 

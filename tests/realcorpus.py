@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tarfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,10 @@ PYPI: tuple[str, ...] = (
     "six==1.17.0", "idna==3.20", "attrs==26.1.0", "more-itertools==11.2.1", "toolz==1.2.0",
     "python-dateutil==4.0.0", "packaging==25.0", "pygments==2.19.2",
 )
+
+# Packages whose wheel carries no tests: their sdist's `tests/` is added to the corpus (beside the
+# package, as in the repository) so that the tracer's observed calls have the project's own suite.
+SDIST_TESTS: tuple[str, ...] = ("pygments==2.19.2",)
 
 
 def stdlib_dir() -> Path:
@@ -187,3 +192,41 @@ def orphan_rust_files(crate: Path) -> list[str]:
                 compiled.add(Path(f).as_posix() if Path(f).is_absolute() else (crate / f).as_posix())
     written = sorted(p.as_posix() for p in (crate / "src").rglob("*.rs"))
     return [Path(p).relative_to(crate).as_posix() for p in written if p not in compiled]
+
+
+def download_sdist(cache: Path, spec: str) -> Path | None:
+    """The sdist of `spec` in `cache` (downloaded once with `pip download --no-binary :all:`;
+    pip prepares its metadata, which fetches the build backend: a minute or two the first time).
+    None when it cannot be had (offline): the corpus then runs without the tests."""
+    cache.mkdir(parents=True, exist_ok=True)
+    name, version = spec.split("==")
+    stem = name.replace("-", "_").lower()
+
+    def found() -> Path | None:
+        return next((p for p in sorted(cache.glob("*.tar.gz")) if p.name.lower().replace("-", "_") == f"{stem}_{version}.tar.gz"), None)
+
+    if found() is None:
+        try:
+            subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", "--dest", str(cache), spec],
+                           check=True, capture_output=True, text=True, timeout=900)
+        except (subprocess.SubprocessError, OSError):
+            return None
+    return found()
+
+
+def extract_sdist_tests(sdist: Path, dest: Path) -> int:
+    """The sdist's top-level `tests/` (every file: fixtures and golden files too) into `dest/tests`;
+    how many files. Members outside `tests/` or with unsafe paths are not extracted."""
+    n = 0
+    with tarfile.open(sdist, "r:gz") as tf:
+        for member in tf.getmembers():
+            parts = Path(member.name).parts
+            if len(parts) < 3 or parts[1] != "tests" or not member.isfile() or ".." in parts:
+                continue
+            target = dest.joinpath(*parts[1:])
+            target.parent.mkdir(parents=True, exist_ok=True)
+            src = tf.extractfile(member)
+            if src is not None:
+                target.write_bytes(src.read())
+                n += 1
+    return n

@@ -83,3 +83,26 @@ def test_the_crate_builds(corpus_run: CorpusRun) -> None:
     functions = [f for m in report["modules"] for f in m["functions"]]
     # real code has hundreds of functions and the rules translate some of them
     assert len(functions) > 300 and any(f["status"] == "translated" for f in functions), Counter(f["status"] for f in functions)
+
+
+def test_sdist_tests_are_extracted_beside_the_package(tmp_path: Path) -> None:
+    """pygments' wheel has no tests; the corpus adds its sdist's top-level `tests/` (all files,
+    golden outputs too) and nothing else of the sdist, and no member outside `dest`."""
+    import io
+    import tarfile
+
+    from realcorpus import extract_sdist_tests
+
+    sdist = tmp_path / "pkg-1.0.tar.gz"
+    with tarfile.open(sdist, "w:gz") as tf:
+        for name, data in [("pkg-1.0/tests/test_a.py", b"def test_a():\n    pass\n"),
+                           ("pkg-1.0/tests/snippets/x.txt", b"golden"), ("pkg-1.0/pkg/__init__.py", b""),
+                           ("pkg-1.0/tests/../../evil.py", b"no"), ("pkg-1.0/doc/tests/y.py", b"")]:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    dest = tmp_path / "repo"
+    assert extract_sdist_tests(sdist, dest) == 2
+    assert sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*") if p.is_file()) == [
+        "tests/snippets/x.txt", "tests/test_a.py"]
+    assert not (tmp_path / "evil.py").exists()

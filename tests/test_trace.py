@@ -258,6 +258,24 @@ def test_descriptions_and_their_types() -> None:
     assert described_type(w.describe(Mine(), classes)) == T.class_type("m", "Mine")
     assert w.describe(b"x", classes) is None and w.describe([b"x"], classes) is None  # opaque: dropped
     assert w.describe(object(), classes) is None
+    mod = type(sys)("m")
+
+    class Plain:
+        pass
+
+    class Token(tuple):  # like pygments' _TokenType: left out by the translation (PTL140)
+        pass
+
+    class Meta(type):
+        pass
+
+    for c in (Plain, Token, Meta):
+        c.__module__, c.__qualname__ = "m", c.__name__
+        setattr(mod, c.__name__, c)
+    rec = w.Recorder({}, 1, 1)
+    rec.add_classes(mod, "m")
+    assert described_type(w.describe(Plain(), rec.classes)) == T.class_type("m", "Plain")
+    assert w.describe(Token(), rec.classes) is None and w.describe(Meta("X", (), {}), rec.classes) is None
     assert described_type(w.describe(["a", 1], classes)) is None  # no one element type
 
 
@@ -330,3 +348,82 @@ def test_the_pipeline_traces_by_default_as_translate_verify_does(monkeypatch: py
     assert TranslatorResource(trace=True).trace_config() is not None  # the setting wins over the environment
     monkeypatch.delenv("PORTALIS_TRACE")
     assert TranslatorResource(trace=False).trace_config() is None
+
+
+PYTEST_STYLE = '''\
+import pytest
+
+from lexmod import Lexer, shout
+
+
+@pytest.fixture(scope="module")
+def lexer():
+    yield Lexer()
+
+
+@pytest.fixture
+def loud(lexer):
+    return lexer.loud
+
+
+@pytest.mark.parametrize("text", ["a", "b"])
+def test_lex(lexer, text):
+    assert lexer.lex(text) == [text]
+
+
+@pytest.mark.parametrize("n, k", [(1, 2), pytest.param(3, 4, id="x")])
+def test_pairs(n, k, loud):
+    assert shout(n + k) == str(n + k) + "!"
+
+
+def test_skipped():
+    pytest.skip("no latex here")  # a BaseException: the run goes on
+
+
+def test_needs_tmp_path(tmp_path):
+    shout("never")  # a fixture this module does not define: not run
+
+
+def test_after_the_skip():
+    shout(7.5)
+'''
+
+LEXMOD = '''\
+class Lexer:
+    loud = True
+
+    def lex(self, text):
+        return [text]
+
+
+def shout(x):
+    return str(x) + "!"
+'''
+
+
+def test_worker_runs_pytest_fixtures_parametrize_and_survives_skip(tmp_path: Path) -> None:
+    """pytest-style tests (pygments' own): module fixtures (a generator, one of module scope) and
+    `@pytest.mark.parametrize` give the arguments; `pytest.skip` (a BaseException) fails one test,
+    not the run; a test needing a fixture the module lacks is not run."""
+    w = _worker()
+    (tmp_path / "lexmod.py").write_text(LEXMOD, encoding="utf-8")
+    (tmp_path / "test_lexmod.py").write_text(PYTEST_STYLE, encoding="utf-8")
+    out = tmp_path / "observed.json"
+    job = {"root": str(tmp_path), "modules": {str(tmp_path / "lexmod.py"): "lexmod"},
+           "tests": [str(tmp_path / "test_lexmod.py")], "doctests": False, "per_test_s": 10.0, "max_s": 60.0}
+    cwd, path = os.getcwd(), list(sys.path)
+    try:
+        w.Run(job, str(out)).main()
+    finally:
+        os.chdir(cwd)
+        sys.path[:] = path
+        sys.modules.pop("lexmod", None)
+        sys.setprofile(None)
+    import json
+
+    raw = json.loads(out.read_text(encoding="utf-8"))
+    assert raw["done"] and raw["tests"] == 6 and raw["failed"] == 1  # 2 + 2 parametrized, the skip, the last
+    found = trace.convert(raw["functions"])["lexmod"]
+    assert [t.type for t in found["Lexer.lex"].params["text"]] == [T.STR]
+    assert {t.type for t in found["shout"].params["x"]} == {T.INT, T.FLOAT}  # 3, 7 and 7.5; never "never"
+    assert found["Lexer.lex"].calls == 2

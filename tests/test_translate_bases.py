@@ -129,6 +129,21 @@ def wrapped(s: str) -> str:
     return HtmlFormatter("x").wrap(s)
 '''
 
+ASM = '''"""Lexers two modules away from the metaclass (like pygments.lexers.asm's Ca65Lexer)."""
+
+from .python import CLexer
+
+
+class Ca65(CLexer):
+    def analyse(self, text: str) -> float:
+        # `Meta` (in core, the base's base's metaclass) makes this a static method: called with
+        # the text alone in Python; not the method this `def` says
+        return 0.5 if ";" in text else 0.0
+
+    def semis(self, text: str) -> int:
+        return text.count(";")
+'''
+
 CONFIG = VerifyConfig(generated_per_function=10, python_timeout_s=0.5, rust_timeout_s=2.0)
 
 
@@ -140,6 +155,7 @@ def parsers(tmp_path_factory, toolchain):
     (pkg / "__init__.py").write_text("", encoding="utf-8")
     (pkg / "core.py").write_text(CORE, encoding="utf-8")
     (pkg / "python.py").write_text(PYTHON, encoding="utf-8")
+    (pkg / "asm.py").write_text(ASM, encoding="utf-8")
     return translate_path(pkg, root / "crate", toolchain, build=False, verify=True, verify_config=CONFIG)
 
 
@@ -196,6 +212,18 @@ def test_a_method_a_metaclass_may_rewrite_is_not_translated(parsers) -> None:
     assert fns["Lexer.analyse"]["reason"]["code"] == "PTL191" and "`Meta`" in fns["Lexer.analyse"]["reason"]["message"]
     assert fns["PyLexer.analyse"]["reason"]["code"] == "PTL191"
     assert fns["Lexer.tabsize"]["status"] == "verified"
+
+
+def test_a_method_the_metaclass_of_a_base_in_another_module_names_is_not_translated(parsers) -> None:
+    """`Ca65(CLexer)`, CLexer in another module deriving from `Lexer(metaclass=Meta)` in a third:
+    `def analyse(self, text)` has `self` first, but `Meta` (found through the bases' modules)
+    names `analyse`, so it is PTL191 naming the metaclass and the base (pygments' Ca65Lexer was
+    translated as a method, while Python calls it with the text alone); its other method is not."""
+    fns = _functions(parsers)
+    f = fns["Ca65.analyse"]
+    assert f["status"] == "untranslated" and f["reason"]["code"] == "PTL191", f
+    assert "`Meta`" in f["reason"]["message"] and "`parsers.core.Lexer`" in f["reason"]["message"], f
+    assert fns["Ca65.semis"]["status"] == "verified", fns["Ca65.semis"]
 
 
 def test_a_builtin_value_base_still_leaves_the_class_out(parsers) -> None:

@@ -16,7 +16,8 @@ from portalis.contain import contained, describe_exception, has_internal_error, 
 from portalis.lower.constants import is_computed, lower_computed
 from portalis.lower.bigint import CRATES as BIGINT_CRATES
 from portalis.lower.bigint import lower_bigint_function, small_stub
-from portalis.lower.context import ModuleEnv, Unsupported, class_static_path
+from portalis.class_interfaces import names_in
+from portalis.lower.context import ClassRef, ModuleEnv, Unsupported, class_static_path
 from portalis.lower.function import generic_params, lower_function
 from portalis.lower.stdlib_functools import MEMO_HELPERS, check_method_decorators, function_decorators, hashable, memoised
 from portalis.names import Names, ResolvedMaps
@@ -230,7 +231,7 @@ def _class_methods(
         try:
             check_method_decorators(env, node)
             try:
-                rewritten = _rewritten_by_metaclass(cls, m, node, nodes)
+                rewritten = _rewritten_by_metaclass(cls, m, node, nodes) or _rewritten_by_base_metaclass(cls, m, env)
                 if rewritten is not None:
                     raise Unsupported("PTL191", rewritten, node)
                 fn, lowerer = lower_function(env, m, node, scope, tree, self_type=self_type)
@@ -342,7 +343,7 @@ def _rewritten_by_metaclass(cls: ClassSignature, m: FunctionSignature, node: cst
         meta = nodes.get(cls.metaclass.split(".")[-1])
         if meta is None:
             return f"the metaclass `{cls.metaclass}` (not defined in this module) may rewrite `{m.name}`"
-        if m.name in _names_in(meta):
+        if m.name in names_in(meta):
             return f"the metaclass `{cls.metaclass}` rewrites `{m.name}`"
     if (cls.foreign_bases or cls.metaclass is not None) and m.kind in ("method", "property", "init"):
         params = [*node.params.posonly_params, *node.params.params]
@@ -352,17 +353,44 @@ def _rewritten_by_metaclass(cls: ClassSignature, m: FunctionSignature, node: cst
     return None
 
 
-def _names_in(node: cst.CSTNode) -> set[str]:
-    """Every identifier and string literal in a class body (what a metaclass's code may name)."""
-    from portalis.cst_walk import iter_nodes
 
-    out: set[str] = set()
-    for n in iter_nodes(node):
-        if isinstance(n, cst.Name):
-            out.add(n.value)
-        elif isinstance(n, cst.SimpleString):
-            out.add(n.evaluated_value if isinstance(n.evaluated_value, str) else "")
-    return out
+
+def _rewritten_by_base_metaclass(cls: ClassSignature, m: FunctionSignature, env: ModuleEnv) -> str | None:
+    """Why a method may be rewritten by the metaclass of a base in another module of the
+    repository (None: no such base has a metaclass that may): `class Ca65Lexer(RegexLexer)` in
+    pygments.lexers.asm, whose `def analyse_text(self, text)` `LexerMeta` (pygments.lexer) wraps
+    in a static function that always returns a float in 0..1 (0.0 here: the wrapper calls it
+    with the text alone, the TypeError is swallowed). Followed through the bases' own foreign
+    bases, in their modules' namespaces."""
+    if m.kind not in ("method", "property", "init", "staticmethod", "classmethod"):
+        return None
+    todo = [(env.module, b) for b in cls.foreign_bases]
+    seen: set[tuple[str, str]] = set()
+    while todo:
+        module, written = todo.pop()
+        if (module, written) in seen or len(seen) > 32:
+            continue
+        seen.add((module, written))
+        ref = _name_in(env, module, written)
+        if not isinstance(ref, ClassRef):
+            continue  # outside the repository (or not a class): nothing known of its metaclass
+        base = ref.sig
+        if base.metaclass is not None and (base.metaclass_names is None or m.name in base.metaclass_names):
+            where = f"`{ref.module}.{base.name}`"
+            if base.metaclass_names is None:
+                return f"the metaclass `{base.metaclass}` of base {where} may rewrite `{m.name}` (its code is not in that module)"
+            return f"the metaclass `{base.metaclass}` of base {where} names `{m.name}` (it may rewrite it)"
+        todo += [(ref.module, b) for b in base.foreign_bases]
+    return None
+
+
+def _name_in(env: ModuleEnv, module: str, written: str):
+    """What `written` (`RegexLexer`, `lexer.RegexLexer`) names in `module`'s namespace."""
+    head, _, last = written.rpartition(".")
+    if not head:
+        return env.lookup(last) if module == env.module else env._resolved(module, last)
+    owner = env.lookup(head) if module == env.module else env._resolved(module, head)
+    return env._member(owner, last) if isinstance(owner, str) else None
 
 
 def _own_method_nodes(name: str, nodes: dict[str, cst.ClassDef]) -> list[cst.FunctionDef]:

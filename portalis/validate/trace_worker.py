@@ -47,6 +47,9 @@ RETURN_VALUE = 83  # the opcode a normal return ends on (3.11); an exception lea
 SAMPLE = 8  # elements of a container looked at
 MAX_DEPTH = 3
 MAX_TYPES = 8  # distinct types kept per parameter
+# Bases whose subclasses' instances are opaque (described as nothing): not plain structs.
+VALUE_BASES = (int, float, complex, str, bytes, bytearray, tuple, list, dict, set, frozenset, type, BaseException)
+PER_PARAMETRIZED = 20  # cases of one parametrized test run (the first ones): sampling again
 
 
 class TestTimeout(BaseException):
@@ -113,10 +116,14 @@ class Recorder:
         self.pending: dict[int, list[tuple[str, object | None]]] = {}  # frame id -> its call's argument types
 
     def add_classes(self, module: types.ModuleType, name: str) -> None:
-        """The module's own classes: their instances are described by name."""
+        """The module's own classes: their instances are described by name. Not those whose
+        instances are builtin values, exceptions or classes (`class _TokenType(tuple)`,
+        pygments' `StyleMeta(type)`): the translation leaves them out (PTL140), so naming one
+        would turn a parameter the body types (a generic `ttype in other`) into a placeholder."""
         for value in list(vars(module).values()):
             if isinstance(value, type) and getattr(value, "__module__", None) == module.__name__ and "<locals>" not in value.__qualname__:
-                self.classes[value] = ["class", name, value.__qualname__]
+                if not any(b in VALUE_BASES for b in value.__mro__[1:]):
+                    self.classes[value] = ["class", name, value.__qualname__]
 
     def _code(self, code: types.CodeType) -> list | None:
         info = self.codes.get(code, False)
@@ -258,7 +265,7 @@ class Run:
         except TestTimeout:
             self.errors.append(f"{name}: stopped after {self.per_test_s:g} s")
             self.failed += 1
-        except (Exception, SystemExit, AssertionError):
+        except BaseException:  # noqa: BLE001 - pytest.skip/fail raise BaseExceptions: a failed test, not a failed run
             self.failed += 1
         finally:
             self.recorder.pause()
@@ -322,24 +329,42 @@ class Run:
         finally:
             self.recorder.pause()
             signal.setitimer(signal.ITIMER_REAL, 0)
-        for attr, value in list(vars(mod).items()):
-            if self.over():
-                return
-            if getattr(value, "__module__", None) != name:
-                continue
-            if inspect.isfunction(value) and attr.startswith("test") and _no_required(value):
-                self.one(f"{rel}::{attr}", value)
-            elif isinstance(value, type) and issubclass(value, unittest.TestCase):
-                for test in _cases(unittest.defaultTestLoader.loadTestsFromTestCase(value)):
-                    if self.over():
-                        return
-                    self.one(f"{rel}::{test.id().rpartition('.')[0].rpartition('.')[2]}.{test._testMethodName}",
-                             lambda t=test: t.run(unittest.TestResult()))
-            elif isinstance(value, type) and attr.startswith("Test"):
-                for meth in [m for m in dir(value) if m.startswith("test")]:
-                    if self.over():
-                        return
-                    self.one(f"{rel}::{attr}.{meth}", lambda c=value, m=meth: _plain_method(c, m))
+        fixtures = _fixtures(mod)
+        held: dict[str, list] = {}  # fixtures of module or wider scope: made once per file
+        try:
+            for attr, value in list(vars(mod).items()):
+                if self.over():
+                    return
+                if getattr(value, "__module__", None) != name:
+                    continue
+                if inspect.isfunction(value) and attr.startswith("test"):
+                    if _no_required(value):
+                        self.one(f"{rel}::{attr}", value)
+                        continue
+                    for suffix, params in _parametrized(value):
+                        if not _provided(value, params, fixtures):
+                            break  # a parameter neither parametrize nor the module's fixtures give
+                        if self.over():
+                            return
+                        self.one(f"{rel}::{attr}{suffix}", lambda f=value, p=params: _with_fixtures(f, p, fixtures, held))
+                    continue
+                self._test_class(rel, attr, value)
+        finally:
+            for made in held.values():
+                _finish(made)
+
+    def _test_class(self, rel: str, attr: str, value: object) -> None:
+        if isinstance(value, type) and issubclass(value, unittest.TestCase):
+            for test in _cases(unittest.defaultTestLoader.loadTestsFromTestCase(value)):
+                if self.over():
+                    return
+                self.one(f"{rel}::{test.id().rpartition('.')[0].rpartition('.')[2]}.{test._testMethodName}",
+                         lambda t=test: t.run(unittest.TestResult()))
+        elif isinstance(value, type) and attr.startswith("Test"):
+            for meth in [m for m in dir(value) if m.startswith("test")]:
+                if self.over():
+                    return
+                self.one(f"{rel}::{attr}.{meth}", lambda c=value, m=meth: _plain_method(c, m))
 
     def main(self) -> None:
         root = self.job["root"]
@@ -372,6 +397,122 @@ def _no_required(fn) -> bool:
         return False
     return all(p.default is not inspect.Parameter.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
                for p in sig.parameters.values())
+
+
+def _fixture_of(value: object) -> tuple[str, Any, str] | None:
+    """(name, function, scope) of a pytest fixture, read without importing pytest: pytest 8.4+
+    wraps it in a FixtureFunctionDefinition (`_fixture_function`), older ones mark the function
+    (`_pytestfixturefunction`, the original under `__pytest_wrapped__`)."""
+    fn = getattr(value, "_fixture_function", None)
+    marker = getattr(value, "_fixture_function_marker", None)
+    if fn is None:
+        marker = getattr(value, "_pytestfixturefunction", None)
+        wrapped = getattr(value, "__pytest_wrapped__", None)
+        fn = getattr(wrapped, "obj", None) if marker is not None else None
+    if fn is None or not callable(fn):
+        return None
+    name = getattr(marker, "name", None) or getattr(value, "name", None) or fn.__name__
+    return str(name), fn, str(getattr(marker, "scope", "function") or "function")
+
+
+def _fixtures(mod: types.ModuleType) -> dict[str, tuple[Any, str]]:
+    """The test module's own fixtures: name -> (function, scope)."""
+    out: dict[str, tuple[Any, str]] = {}
+    for value in list(vars(mod).values()):
+        found = _fixture_of(value)
+        if found is not None:
+            out[found[0]] = (found[1], found[2])
+    return out
+
+
+def _parametrized(fn) -> list[tuple[str, dict]]:
+    """The argument sets of `@pytest.mark.parametrize` marks on a test function, as (id
+    suffix, parameter -> value): the product of its marks; none when a mark is indirect or
+    malformed (the test then runs only if fixtures give every parameter, with one set: {})."""
+    sets: list[tuple[str, dict]] = [("", {})]
+    for mark in getattr(fn, "pytestmark", None) or []:
+        if getattr(mark, "name", None) != "parametrize":
+            continue
+        args, kwargs = tuple(getattr(mark, "args", ())), dict(getattr(mark, "kwargs", {}) or {})
+        if len(args) < 2 or kwargs.get("indirect"):
+            return []
+        names = [n.strip() for n in args[0].split(",")] if isinstance(args[0], str) else list(args[0])
+        rows = []
+        for value in args[1]:
+            values = getattr(value, "values", None) if type(value).__name__ == "ParameterSet" else None
+            if values is None:
+                values = (value,) if len(names) == 1 else tuple(value)
+            if len(values) != len(names):
+                return []
+            rows.append(dict(zip(names, values)))
+        sets = [(f"{s}[{i}]" if len(rows) > 1 else s, {**p, **r}) for s, p in sets for i, r in enumerate(rows)]
+        if len(sets) > PER_PARAMETRIZED:
+            sets = sets[:PER_PARAMETRIZED]
+    return sets
+
+
+def _make(fn, fixtures: dict, held: dict, made: list, depth: int = 0) -> dict:
+    """The arguments of `fn` from the fixtures (made on demand; a generator fixture is
+    advanced to its value and finished after); KeyError when one cannot be made."""
+    out = {}
+    for p in inspect.signature(fn).parameters.values():
+        if p.default is not inspect.Parameter.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            continue
+        if p.name not in fixtures or depth > 8:
+            raise KeyError(p.name)  # `request`, `tmp_path`, a conftest fixture: not provided here
+        fix, scope = fixtures[p.name]
+        if scope != "function" and p.name in held:
+            out[p.name] = held[p.name][0]
+            continue
+        value = fix(**_make(fix, fixtures, held, made, depth + 1))
+        entry = [value, None]
+        if inspect.isgenerator(value):
+            entry = [next(value), value]
+        if scope != "function":
+            held[p.name] = entry
+        else:
+            made.append(entry)
+        out[p.name] = entry[0]
+    return out
+
+
+def _provided(fn, params: dict, fixtures: dict) -> bool:
+    """Whether every parameter `fn` requires is parametrized or one of the module's fixtures."""
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return False
+    return all(p.name in params or p.name in fixtures or p.default is not inspect.Parameter.empty
+               or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in sig.parameters.values())
+
+
+def _finish(entry: list) -> None:
+    gen = entry[1]
+    if gen is not None:
+        try:
+            next(gen)
+        except BaseException:  # noqa: BLE001 - StopIteration, or a teardown that fails: nothing to record
+            pass
+
+
+def _with_fixtures(fn, params: dict, fixtures: dict, held: dict) -> None:
+    """Call a test with its parametrized values and the fixtures it names."""
+    made: list = []
+    try:
+        args = {p: v for p, v in params.items() if p in inspect.signature(fn).parameters}
+        args.update(_make(_only(fn, set(args)), fixtures, held, made))
+        fn(**args)
+    finally:
+        for entry in reversed(made):
+            _finish(entry)
+
+
+def _only(fn, given: set[str]):
+    """A stand-in with `fn`'s signature less the parameters in `given` (what fixtures must make)."""
+    sig = inspect.signature(fn)
+    stub = lambda **kw: None  # noqa: E731
+    stub.__signature__ = sig.replace(parameters=[p for p in sig.parameters.values() if p.name not in given])  # type: ignore[attr-defined]
+    return stub
 
 
 def _plain_method(cls: type, name: str) -> None:
