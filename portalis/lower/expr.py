@@ -6,7 +6,7 @@ A mixin of FunctionLowerer (lower/function.py): it uses the lowerer's locals, fa
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import fields, is_dataclass, replace
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator
 
@@ -47,6 +47,7 @@ from portalis.lower.values import (
     str_view,
     to_float,
 )
+from portalis.class_interfaces import orders
 from portalis.memo import memo_table
 from portalis.model import ClassSignature, PyType
 from portalis.parse import code_of
@@ -169,7 +170,15 @@ class ExprLowering:
         if k == "num":
             self.use_runtime("PyNum")
             return ir.MethodCall(read(v), "to_string")
-        if k in ("list", "tuple", "dict", "set", "optional", "none"):
+        if k == "optional":
+            # str(x) of Some(x) is str(x), not its repr (`'a'` for a str): the inner value's own
+            # formatting, "None" otherwise
+            got = self.temp("s")
+            inner = self.to_str(Val(ir.Path(got), v.ty.args[0], Mode.REF))
+            return ir.Match(ir.MethodCall(v.expr, "as_ref"), (
+                ir.MatchArm(ir.PVariant("Some", (ir.PBind(got),)), inner),
+                ir.MatchArm(ir.PVariant("None"), ir.MethodCall(ir.StrLit("None"), "to_string"))))
+        if k in ("list", "tuple", "dict", "set", "none"):
             self.use_runtime("PyRepr")
             # Fully qualified: the trait need not be imported where it is used.
             return ir.Call(ir.Path("crate::pyrt::PyRepr::py_repr"), (borrow(replace(v, expr=_ints_typed(v.expr))),))
@@ -466,7 +475,10 @@ class ExprLowering:
         if f is None:
             raise Unsupported("PTL135", f"{cls.name} has no field `{attr}`")
         if f.py_type.kind == "opaque":
-            # typemap: an attribute nothing types holds the placeholder; what uses it waits for a type
+            # typemap: an attribute nothing types, or typed with what has no Rust mapping, holds
+            # the placeholder; what uses it waits for a type
+            if f.why:
+                raise Unsupported("PTL111", f"{f.why} (the field holds a placeholder)")
             raise Unsupported("PTL112", f"the type of attribute `{cls.name}.{attr}` cannot be inferred: annotate it")
         if not T.is_known(f.py_type) and isinstance(recv.expr, ir.Path) and recv.expr.name == "self":
             learnt = self.facts.fields.get(attr)
@@ -746,7 +758,13 @@ class ExprLowering:
                 tmp = self.temp("v")
                 test = self.truthy(Val(ir.Path(tmp), inner, Mode.REF))
                 kept = ir.MethodCall(owned(a), "filter", (ir.Closure((ir.PBind(tmp),), test),))
-                return Val(ir.MethodCall(kept, "unwrap_or_else", (ir.Closure((), owned_as(b, inner)),)), inner)
+                default = owned_as(b, inner)
+                if _has_try(default):
+                    # `x or f()` with f raising: `?` cannot leave a closure, a match can
+                    got = self.temp("v")
+                    return Val(ir.Match(kept, (ir.MatchArm(ir.PVariant("Some", (ir.PBind(got),)), ir.Path(got)),
+                                               ir.MatchArm(ir.PVariant("None"), default))), inner)
+                return Val(ir.MethodCall(kept, "unwrap_or_else", (ir.Closure((), default),)), inner)
         tmp = self.temp("v")
         first = Val(ir.Path(tmp), ty, Mode.PLACE)
         test = self.truthy(first)
@@ -839,6 +857,11 @@ class ExprLowering:
                 cls = self.env.class_sig(side.ty) if side.ty.kind == "class" else None
                 if cls is not None and cls.foreign_bases and not any(cls.method(d) is not None for d in ("__eq__", "__lt__")):
                     raise Unsupported("PTL190", f"comparing `{cls.name}` objects: base {_bases_text(cls)} (not translated with it) may define the comparison", node)
+                if cls is not None and cls.flavour != "enum" and rust not in ("==", "!=") and not orders(cls):
+                    # the struct has PartialOrd only from a typed `__lt__` of its own (or as a
+                    # NamedTuple): an inherited or untyped one leaves `<` nothing to call
+                    raise Unsupported("PTL133", f"ordering `{cls.name}` objects: the class has no typed `__lt__(self, other: "
+                                      f"{cls.name}) -> bool` of its own", node)
             return ir.Binary(rust, _compare_ref(a), _compare_ref(b))
         return ir.Binary(rust, comparable(a), comparable(b), total=a.ty.kind == "str")
 
@@ -2057,6 +2080,20 @@ _FLIPPED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 
 def _negates_simply(e: ir.Expr) -> bool:
     return isinstance(e, ir.Unary) and e.op == "!" or isinstance(e, ir.Binary) and e.op in ("==", "!=")
+
+
+def _has_try(node: object) -> bool:
+    """Whether a lowered expression holds a `?` outside any closure of its own (a `?` there
+    returns from the closure, not from the function)."""
+    if isinstance(node, ir.Try):
+        return True
+    if isinstance(node, ir.Closure):
+        return False
+    if isinstance(node, (tuple, list)):
+        return any(_has_try(x) for x in node)
+    if is_dataclass(node):
+        return any(_has_try(getattr(node, f.name)) for f in fields(node))
+    return False
 
 
 def _compare_ref(v: Val) -> ir.Expr:

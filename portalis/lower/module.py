@@ -12,6 +12,7 @@ from typing import Callable
 
 import libcst as cst
 
+from portalis.class_interfaces import operator_method, orders
 from portalis.contain import contained, describe_exception, has_internal_error, internal_error
 from portalis.lower.constants import is_computed, lower_computed
 from portalis.lower.bigint import CRATES as BIGINT_CRATES
@@ -103,23 +104,12 @@ def _struct(cls: ClassSignature) -> ir.Struct:
     fields = tuple(ir.StructField(rust_ident(f.name), owned_type(f.py_type)) for f in cls.fields)
     # Default: `new` starts from it (Python builds an empty object, then runs __init__).
     derives: tuple[str, ...] = ("Debug", "Clone", "PartialEq", "Default")
-    if _operator_method(cls, "__eq__") is not None:
+    if operator_method(cls, "__eq__") is not None:
         derives = ("Debug", "Clone", "Default")  # `==` is the class's own __eq__ (see _operator_impls)
-    if cls.flavour == "namedtuple" and all(_orderable(f.py_type) for f in cls.fields):
+    if cls.flavour == "namedtuple" and orders(cls) and operator_method(cls, "__lt__") is None:
         # NamedTuples compare as tuples: field by field, in order (what derive does).
         derives += ("PartialOrd",)
     return ir.Struct(name=rust_ident(cls.name), fields=fields, derives=derives)
-
-
-def _operator_method(cls: ClassSignature, name: str) -> FunctionSignature | None:
-    """A comparison method Rust's operators can call: `def __lt__(self, other: C) -> bool`."""
-    m = cls.method(name)
-    if m is None or not m.typed or m.raises or m.kind != "method" or len(m.params) != 1:
-        return None
-    other = m.params[0].py_type
-    if other.kind != "class" or other.name != cls.name or m.returns.kind != "bool":
-        return None
-    return m
 
 
 def _operator_impls(cls: ClassSignature) -> list[ir.Item]:
@@ -127,11 +117,11 @@ def _operator_impls(cls: ClassSignature) -> list[ir.Item]:
     `min`, `max` on objects use the class's own comparisons, as Python does."""
     out: list[ir.Item] = []
     other = ir.Param("other", ir.TRef(ir.TPath("Self")))
-    if _operator_method(cls, "__eq__") is not None:
+    if operator_method(cls, "__eq__") is not None:
         eq = ir.Fn(name="eq", params=(other,), ret=ir.BOOL, receiver=ir.SelfParam(), public=False,
                    body=ir.Block(tail=ir.MethodCall(ir.Path("self"), "__eq__", (ir.Path("other"),))))
         out.append(ir.Impl(f"PartialEq for {rust_ident(cls.name)}", (eq,)))
-    if _operator_method(cls, "__lt__") is not None:
+    if operator_method(cls, "__lt__") is not None:
         less = ir.MethodCall(ir.Path("self"), "__lt__", (ir.Path("other"),))
         more = ir.MethodCall(ir.Path("other"), "__lt__", (ir.Path("self"),))
         order = ir.IfExpr(less, ir.Block(tail=ir.Path("std::cmp::Ordering::Less")), ir.IfExpr(
@@ -174,14 +164,6 @@ def _enum(cls: ClassSignature) -> tuple[ir.Enum, ir.Impl]:
         body=ir.Block(tail=ir.MethodCall(ir.MethodCall(ir.Path("Self::MEMBERS"), "into_iter"), "find", (finder,))),
     )
     return enum, ir.Impl(rust_ident(cls.name), (members, value_fn, name_fn, from_fn))
-
-
-def _orderable(t: PyType) -> bool:
-    if t.kind in ("int", "float", "bool", "str", "none"):
-        return True
-    if t.kind in ("list", "tuple", "optional"):
-        return all(_orderable(a) for a in t.args)
-    return False
 
 
 def _method_node(cls: ClassSignature, name: str, classes: dict[str, ClassSignature], nodes: dict[str, cst.ClassDef]) -> cst.FunctionDef | None:
