@@ -1,0 +1,192 @@
+"""What typed PyPI packages (issue 11; packaging 25.0 is the model) write and the translation
+must not break on. Each case is a pattern taken from the package, reduced; golden checks of
+the lowering, no cargo (the corpus run, `benchmarks/corpus.py --corpus pypi --only packaging`,
+is where these were rustc errors that quarantined whole classes):
+
+- `self._markers = normalize(parse(marker))` with `normalize(v: Any) -> Any` typed the field
+  as the generic callee's `T` (E0425 in the struct, and then every method of `Marker`);
+- a class-level annotation with no Rust type (`_key: tuple[Any, ...]`, `CmpKey`) dropped the
+  whole class (`Version`) while other modules still built it;
+- `a < b` on objects whose `__lt__` is inherited (and takes the base) had no PartialOrd;
+- a set of objects (`set[Tag]`) has no Hash;
+- `x or platform_tags()` with a callee that raises put a `?` inside a closure;
+- `f"{self.url}"` of an Optional[str] printed the repr (`'https://..'`), and of an Optional
+  object did not compile.
+"""
+
+from __future__ import annotations
+
+from portalis.lower.module import lower_module
+from portalis.model import ModuleTranslation
+from portalis.parse import parse_source, source_module_from_text
+
+from conftest import type_map_of
+
+
+def _lowered(source: str) -> tuple[dict[str, str], ModuleTranslation]:
+    parsed = parse_source(source_module_from_text("sample", source), source)
+    tm = type_map_of(source)
+    out = lower_module(parsed, tm, {"sample": tm}, None)
+    return {i.name: i.code for i in out.items}, out
+
+
+def _diag(out: ModuleTranslation, function: str) -> list[tuple[str, str]]:
+    return [(d.code, d.message) for d in out.diagnostics if d.function == function]
+
+
+GENERIC_FIELD = '''
+from typing import Any
+
+
+def normalize(results: Any) -> Any:
+    return results
+
+
+class Marker:
+    def __init__(self, marker: str) -> None:
+        self._markers = normalize(parse(marker))
+
+    def __repr__(self) -> str:
+        return f"<Marker('{self}')>"
+
+    def __str__(self) -> str:
+        return "m"
+'''
+
+
+def test_a_generic_callees_type_parameter_is_no_field_type() -> None:
+    code, out = _lowered(GENERIC_FIELD)
+    struct = code["Marker"]
+    assert "pub _markers: crate::pyrt::Opaque" in struct and ": T" not in struct
+    assert "format!(\"<Marker('{}')>\", self.__str__())" in code["Marker.__repr__"]
+    assert any(c == "PTL112" for c, _ in _diag(out, "Marker"))
+
+
+UNSUPPORTED_FIELD = '''
+from typing import Any, Callable
+
+
+class BaseVersion:
+    _key: tuple[Any, ...]
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
+
+class Version(BaseVersion):
+    _check: Callable[..., int]
+
+    def __init__(self, version: str) -> None:
+        self.text = version
+
+    def name(self) -> str:
+        return self.text.upper()
+
+
+def build(s: str) -> str:
+    return Version(s).name()
+'''
+
+
+def test_a_field_annotated_with_an_unsupported_type_holds_the_placeholder() -> None:
+    code, out = _lowered(UNSUPPORTED_FIELD)
+    # the classes keep their structs and what does not touch the field translates
+    assert "pub _key: crate::pyrt::Opaque" in code["BaseVersion"]
+    assert "pub text: String" in code["Version"] and "pub _check: crate::pyrt::Opaque" in code["Version"]
+    assert "todo!" not in code["Version.name"] and "Version::new(s).name()" in code["build"].replace("\n", "")
+    # the method touching it says which annotation has no Rust type
+    hashed = _diag(out, "BaseVersion.__hash__")
+    assert hashed and hashed[0][0] == "PTL111" and "_key" in hashed[0][1] and "placeholder" in hashed[0][1]
+    assert any(c == "PTL111" and "BaseVersion._key" in m for c, m in _diag(out, "BaseVersion"))
+
+
+ORDERING = '''
+class Base:
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __lt__(self, other: "Base") -> bool:
+        return self.n < other.n
+
+
+class Version(Base):
+    pass
+
+
+def older(a: Version, b: Version) -> bool:
+    return a < b
+
+
+def older_base(a: Base, b: Base) -> bool:
+    return a < b
+'''
+
+
+def test_ordering_objects_needs_the_classs_own_typed_lt() -> None:
+    code, out = _lowered(ORDERING)
+    assert "todo!" in code["older"]
+    assert [c for c, _ in _diag(out, "older")] == ["PTL133"]
+    assert "*a < *b" in code["older_base"] and "impl PartialOrd for Base" in code["Base.PartialOrd"]
+
+
+SETS_OF_OBJECTS = '''
+class Tag:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def parse_tag(tag: str) -> frozenset[Tag]:
+    tags = set()
+    for part in tag.split("."):
+        tags.add(Tag(part))
+    return frozenset(tags)
+'''
+
+
+def test_a_set_of_objects_is_refused() -> None:
+    code, out = _lowered(SETS_OF_OBJECTS)
+    assert "todo!" in code["parse_tag"]
+    assert any(c == "PTL111" and "Hash" in m for c, m in _diag(out, "parse_tag"))
+
+
+OR_RAISING = '''
+def platform_tags() -> list[str]:
+    if not 1:
+        raise ValueError("no platform")
+    return ["linux"]
+
+
+def tags(platforms: list[str] | None) -> list[str]:
+    return list(platforms or platform_tags())
+'''
+
+
+def test_or_with_a_raising_default_is_a_match() -> None:
+    code, _ = _lowered(OR_RAISING)
+    body = code["tags"]
+    assert "unwrap_or_else" not in body and "None => platform_tags()?" in body
+
+
+OPTIONAL_STR = '''
+from typing import Optional
+
+
+class Marker:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def describe(url: Optional[str], marker: Optional[Marker]) -> str:
+    return f"@ {url}; {marker}"
+'''
+
+
+def test_str_of_an_optional_is_the_str_of_its_value() -> None:
+    code, _ = _lowered(OPTIONAL_STR)
+    body = " ".join(code["describe"].split())
+    assert "py_repr" not in body
+    assert "Some(__s1) => __s1.to_string()" in body and "Some(__s2) => __s2.__str__()" in body
+    assert 'None => "None".to_string()' in body
