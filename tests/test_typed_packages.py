@@ -16,11 +16,13 @@ is where these were rustc errors that quarantined whole classes):
 
 from __future__ import annotations
 
+import pytest
+
 from portalis.lower.module import lower_module
 from portalis.model import ModuleTranslation
 from portalis.parse import parse_source, source_module_from_text
 
-from conftest import type_map_of
+from conftest import DiffRun, needs_cargo, run_differential, type_map_of
 
 
 def _lowered(source: str) -> tuple[dict[str, str], ModuleTranslation]:
@@ -190,3 +192,91 @@ def test_str_of_an_optional_is_the_str_of_its_value() -> None:
     assert "py_repr" not in body
     assert "Some(__s1) => __s1.to_string()" in body and "Some(__s2) => __s2.__str__()" in body
     assert 'None => "None".to_string()' in body
+
+
+NAMES = '''
+import typing
+from typing import Literal, NewType, cast
+
+NormalizedName = NewType("NormalizedName", str)
+EvaluateContext = Literal["metadata", "lock_file", "requirement"]
+
+
+def canonicalize_name(name: str) -> NormalizedName:
+    value = name.replace("_", "-").lower()
+    return cast(NormalizedName, value)
+
+
+def evaluate(name: NormalizedName, context: EvaluateContext = "metadata") -> str:
+    return typing.cast("str", name + ":" + context)
+
+
+def level(n: Literal[1, 2, -3]) -> int:
+    return n * 2
+'''
+
+
+def test_newtype_literal_and_cast_are_their_runtime_types() -> None:
+    """`NewType("N", str)` is a str at run time, `Literal["a", "b"]` a str, `cast(T, v)` is v."""
+    code, out = _lowered(NAMES)
+    assert "pub fn canonicalize_name(name: &str) -> String" in code["canonicalize_name"]
+    assert "todo!" not in code["canonicalize_name"] and "NormalizedName" not in code["canonicalize_name"]
+    assert "pub fn evaluate(name: &str, context: &str) -> String" in code["evaluate"] and "todo!" not in code["evaluate"]
+    assert "pub fn level(n: i64) -> i64" in code["level"]
+    assert not [d for d in out.diagnostics if d.function in ("canonicalize_name", "evaluate", "level")]
+
+
+def test_a_literal_of_several_types_is_a_diagnostic() -> None:
+    from portalis.types.annotations import AnnotationError, TypeScope, resolve_annotation
+
+    scope = TypeScope.build("m", [], [])
+    try:
+        resolve_annotation('Literal["a", 1]', scope)
+    except AnnotationError as exc:
+        assert "several types" in str(exc)
+    else:
+        raise AssertionError("Literal['a', 1] resolved")
+
+
+# The same patterns built and run against CPython (one cargo build for the file).
+DIFF_SRC = NAMES + OR_RAISING + '''
+
+def url_part(url: Optional[str], n: Optional[int]) -> str:
+    return f"@ {url} {n}"
+
+
+def pick(xs: list[str] | None) -> str:
+    return ",".join(xs or ["none"])
+'''
+DIFF_SRC = "from typing import Optional\n" + DIFF_SRC
+DIFF_CALLS = [
+    "canonicalize_name('Foo_Bar')",
+    "evaluate('pkg', 'lock_file')",
+    "level(-3)",
+    "tags(None)",
+    "tags(['x', 'y'])",
+    "tags([])",
+    "url_part('https://x.org/a', 3)",
+    "url_part(None, None)",
+    "url_part('', 0)",
+    "pick(None)",
+    "pick(['a', 'b'])",
+]
+
+
+@pytest.fixture(scope="module")
+def diff(tmp_path_factory, toolchain) -> DiffRun:
+    return run_differential(DIFF_SRC, DIFF_CALLS, tmp_path_factory.mktemp("typed"), toolchain)
+
+
+@needs_cargo
+def test_the_patterns_translate(diff: DiffRun) -> None:
+    module = diff.module_report()
+    bad = {f["name"]: f["status"] for f in module["functions"] if f["status"] != "translated"}
+    assert not bad, (bad, module["diagnostics"])
+
+
+@needs_cargo
+@pytest.mark.parametrize("call", DIFF_CALLS)
+def test_the_patterns_match_cpython(diff: DiffRun, call: str) -> None:
+    diff.check(call)

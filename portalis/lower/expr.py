@@ -1287,6 +1287,8 @@ class ExprLowering:
                 target = self.env.lookup(func.value.value)
                 if isinstance(target, ClassRef):
                     return self.static_call(target, func.attr.value, node)
+                if target in ("typing", "typing_extensions") and func.attr.value == "cast":
+                    return self.typing_cast(node)
                 if isinstance(target, str):
                     if target in MODULE_MEMBERS:
                         args, kwargs = self.call_args(node)
@@ -1336,6 +1338,8 @@ class ExprLowering:
             target = self.env.lookup(func.value)
             if target is None:
                 member = self.env.imports.get(func.value)
+                if member in (("typing", "cast"), ("typing_extensions", "cast")):
+                    return self.typing_cast(node)
                 if member is not None and member[0] in MODULE_MEMBERS and member[1] is not None:
                     args, kwargs = self.call_args(node)
                     return lower_module_member(self, member[0], member[1], (args, kwargs))
@@ -1359,6 +1363,13 @@ class ExprLowering:
             assert fv.func is not None
             return fv.func.apply(self, args)
         raise Unsupported("PTL130", "this call form is not supported yet", node)
+
+    def typing_cast(self: "FunctionLowerer", node: cst.Call) -> Val:
+        """`cast(T, value)` returns `value` unchanged at run time: the value, as its own type (the
+        type argument is not evaluated)."""
+        if len(node.args) != 2 or any(a.keyword is not None or a.star for a in node.args):
+            raise Unsupported("PTL113", "cast() takes a type and a value", node)
+        return self.expr(node.args[1].value)
 
     def percent_format(self: "FunctionLowerer", template: Val, values: Val, node: cst.CSTNode) -> Val:
         """`"%s has %d items" % (name, n)` with a literal template: one format!."""
