@@ -238,11 +238,45 @@ def test_a_literal_of_several_types_is_a_diagnostic() -> None:
         raise AssertionError("Literal['a', 1] resolved")
 
 
+CLASS_NAME = '''
+class Node:
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"<{self.__class__.__name__}('{self}')>"
+
+    def __str__(self) -> str:
+        return self.value
+
+    def kind(self) -> str:
+        return type(self).__name__
+
+
+class Variable(Node):
+    pass
+
+
+def node_text(v: str) -> str:
+    return repr(Variable(v)) + " " + repr(Node(v)) + " " + Variable(v).kind()
+'''
+
+
+def test_the_class_name_of_an_object_is_its_structs() -> None:
+    code, _ = _lowered(CLASS_NAME)
+    assert '"Variable"' in code["Variable.__repr__"] and '"Node"' in code["Node.__repr__"]
+    assert '"Node".to_string()' in code["Node.kind"]
+
+
 # The same patterns built and run against CPython (one cargo build for the file).
-DIFF_SRC = NAMES + OR_RAISING + '''
+DIFF_SRC = NAMES + OR_RAISING + CLASS_NAME + '''
 
 def url_part(url: Optional[str], n: Optional[int]) -> str:
     return f"@ {url} {n}"
+
+
+def reprs(url: Optional[str], n: Optional[float]) -> str:
+    return repr(url) + f" {url!r} {n!r} {n}"
 
 
 def pick(xs: list[str] | None) -> str:
@@ -261,6 +295,9 @@ DIFF_CALLS = [
     "url_part('', 0)",
     "pick(None)",
     "pick(['a', 'b'])",
+    "node_text('x')",
+    "reprs('a', 2.0)",
+    "reprs(None, None)",
 ]
 
 

@@ -384,6 +384,9 @@ class ExprLowering:
         return Val(ir.Path(c.path), c.const.py_type, mode)
 
     def attribute(self: "FunctionLowerer", node: cst.Attribute) -> Val:
+        name = self.class_name_of(node)
+        if name is not None:
+            return name
         if isinstance(node.value, cst.Name) and node.value.value == self.cls_param and self.self_type is not None:
             # `cls.aliases` in a class method: the class's constant (a subclass overriding it is
             # another class, as for `self.aliases`)
@@ -1073,10 +1076,11 @@ class ExprLowering:
             assert isinstance(part, cst.FormattedStringExpression)
             v = self.expr(part.expression)
             if part.conversion is not None:
-                if part.conversion == "r" and v.ty.kind == "str":
-                    self.use_runtime("str_repr")
-                    v = Val(ir.Call(ir.Path("crate::pyrt::str_repr"), (str_view(v),)), T.STR)
-                elif part.conversion in ("s", "r"):
+                if part.conversion == "r":
+                    from portalis.lower.builtins import repr_of
+
+                    v = Val(repr_of(self, v), T.STR)
+                elif part.conversion == "s":
                     v = Val(self.to_str(v), T.STR)
                 elif part.conversion == "a":
                     from portalis.lower.builtins import ascii_of
@@ -1364,6 +1368,28 @@ class ExprLowering:
             return fv.func.apply(self, args)
         raise Unsupported("PTL130", "this call form is not supported yet", node)
 
+    def class_name_of(self: "FunctionLowerer", node: cst.Attribute) -> Val | None:
+        """`self.__class__.__name__` / `type(self).__name__` of a variable holding an object: the
+        struct's class name (each class, derived ones included, has its own copy of the
+        methods it inherits, so the name is known where the method is lowered)."""
+        if node.attr.value != "__name__":
+            return None
+        inner = node.value
+        if isinstance(inner, cst.Attribute) and inner.attr.value == "__class__":
+            holder = inner.value
+        elif (isinstance(inner, cst.Call) and isinstance(inner.func, cst.Name) and inner.func.value == "type"
+              and "type" not in self.locals and len(inner.args) == 1 and inner.args[0].keyword is None and not inner.args[0].star):
+            holder = inner.args[0].value
+        else:
+            return None
+        if not isinstance(holder, cst.Name) or holder.value not in self.locals:
+            return None
+        ty = self.locals[holder.value].ty
+        cls = self.env.class_sig(ty) if ty.kind == "class" else None
+        if cls is None:
+            return None
+        return Val(ir.StrLit(cls.name), T.STR, Mode.REF)
+
     def typing_cast(self: "FunctionLowerer", node: cst.Call) -> Val:
         """`cast(T, value)` returns `value` unchanged at run time: the value, as its own type (the
         type argument is not evaluated)."""
@@ -1463,10 +1489,9 @@ class ExprLowering:
         return format_val("".join(out), args)
 
     def checked_repr(self: "FunctionLowerer", v: Val) -> ir.Expr:
-        if v.ty.kind == "str":
-            self.use_runtime("str_repr")
-            return ir.Call(ir.Path("crate::pyrt::str_repr"), (str_view(v),))
-        return fmt_arg(self.to_str(v))
+        from portalis.lower.builtins import repr_of
+
+        return fmt_arg(repr_of(self, v))
 
     def tuple_of_len(self: "FunctionLowerer", v: Val, n: int) -> Val:
         """`tuple(xs)` where xs has a length known from the code (`tuple(sorted([a, b]))`)."""
