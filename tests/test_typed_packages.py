@@ -259,6 +259,22 @@ class Variable(Node):
 
 def node_text(v: str) -> str:
     return repr(Variable(v)) + " " + repr(Node(v)) + " " + Variable(v).kind()
+
+
+class Weekday:
+    def __init__(self, weekday: int, n: int = 0) -> None:
+        self.weekday = weekday
+        self.n = n
+
+    def __call__(self, n: int) -> "Weekday":
+        if n == self.n:
+            return self
+        return self.__class__(self.weekday, n)
+
+
+def shifted(w: int, n: int) -> int:
+    day = Weekday(w, 1)
+    return day(n).n * 10 + day(n).weekday
 '''
 
 
@@ -266,6 +282,7 @@ def test_the_class_name_of_an_object_is_its_structs() -> None:
     code, _ = _lowered(CLASS_NAME)
     assert '"Variable"' in code["Variable.__repr__"] and '"Node"' in code["Node.__repr__"]
     assert '"Node".to_string()' in code["Node.kind"]
+    assert "Weekday::new(self.weekday, n)" in code["Weekday.__call__"]
 
 
 # The same patterns built and run against CPython (one cargo build for the file).
@@ -298,6 +315,8 @@ DIFF_CALLS = [
     "node_text('x')",
     "reprs('a', 2.0)",
     "reprs(None, None)",
+    "shifted(3, 1)",
+    "shifted(3, -2)",
 ]
 
 

@@ -1265,6 +1265,13 @@ class ExprLowering:
                 and self.self_type is not None
             ):
                 return self.super_call(func.attr.value, node)
+            if func.attr.value == "__class__" and isinstance(func.value, cst.Name) and func.value.value in self.locals:
+                # `self.__class__(a, b)`: a new object of the variable's own class (each class
+                # lowers its own copy of an inherited method, so the class is known here)
+                held = self.locals[func.value.value].ty
+                cls = self.env.class_sig(held) if held.kind == "class" else None
+                if cls is not None:
+                    return self.construct(ClassRef(path=self.env.class_path(held), module=held.module or "", sig=cls), node)
             from portalis.lower.stdlib_hash import hexdigest_call
 
             digest = hexdigest_call(self, node)
