@@ -336,3 +336,36 @@ def test_the_patterns_translate(diff: DiffRun) -> None:
 @pytest.mark.parametrize("call", DIFF_CALLS)
 def test_the_patterns_match_cpython(diff: DiffRun, call: str) -> None:
     diff.check(call)
+
+
+SLOTTED = '''
+class Tag:
+    __slots__ = ["_interpreter", "_abi"]
+
+    def __init__(self, interpreter: str, abi: str) -> None:
+        self._interpreter = interpreter
+        self._abi = abi
+'''
+
+
+def test_a_slotted_objects_fields_are_encoded_for_the_harness(tmp_path, monkeypatch) -> None:
+    """packaging's `Tag` has `__slots__`: with the translation's field list its instances are
+    compared and passed like any plain object (they were 'cannot encode Tag': untested)."""
+    import importlib.util
+
+    from portalis.validate import worker
+
+    (tmp_path / "slotted_tag.py").write_text(SLOTTED)
+    spec = importlib.util.spec_from_file_location("slotted_tag", tmp_path / "slotted_tag.py")
+    mod = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(__import__("sys").modules, "slotted_tag", mod)
+    spec.loader.exec_module(mod)
+    monkeypatch.setattr(worker, "_ROOTS", [str(tmp_path) + "/"])
+    monkeypatch.setattr(worker, "_FIELDS", {})
+    tag = mod.Tag("cp311", "abi3")
+    assert not worker._plain_instance(tag)  # no field list: vars() cannot see slots
+    worker._FIELDS["slotted_tag:Tag"] = ["_interpreter", "_abi"]
+    assert worker.encode(tag) == {"class": "slotted_tag:Tag", "fields": [["_interpreter", "cp311"], ["_abi", "abi3"]]}
+    back = worker.decode(worker.encode(tag))
+    assert (back._interpreter, back._abi) == ("cp311", "abi3")
+    assert worker.canonical(tag, [100]) == {"__class__": "Tag", "_abi": "abi3", "_interpreter": "cp311"}

@@ -154,9 +154,11 @@ def _plain_instance(value) -> bool:
     not an exception, no slots): what a translated plain class becomes, compared by attributes."""
     cls = type(value)
     # a function or method is no instance; an object whose class defines __call__ still is one
-    if isinstance(value, (type, BaseException, types.ModuleType)) or inspect.isroutine(value) or not hasattr(value, "__dict__"):
+    if isinstance(value, (type, BaseException, types.ModuleType)) or inspect.isroutine(value) or dataclasses.is_dataclass(cls):
         return False
-    if "__slots__" in vars(cls) or dataclasses.is_dataclass(cls):
+    if f"{cls.__module__}:{cls.__name__}" not in _FIELDS and (not hasattr(value, "__dict__") or "__slots__" in vars(cls)):
+        # slots and no list of the translation's fields: vars() would not hold the state
+        # (with the list, `_attributes` reads each field by name, slots included)
         return False
     module = sys.modules.get(getattr(cls, "__module__", "") or "")
     where = getattr(module, "__file__", None) if module is not None else None
