@@ -62,6 +62,11 @@ def test_a_generic_callees_type_parameter_is_no_field_type() -> None:
     assert "pub _markers: crate::pyrt::Opaque" in struct and ": T" not in struct
     assert "format!(\"<Marker('{}')>\", self.__str__())" in code["Marker.__repr__"]
     assert any(c == "PTL112" for c, _ in _diag(out, "Marker"))
+    # `Marker(...)` would only reach __init__'s todo!(): `new` says so instead of failing
+    assert "todo!" in code["Marker.new"]
+    assert any("runs `Marker.__init__`, which is not translated" in m for _, m in _diag(out, "Marker.new"))
+    status = {i.name: i.status.value for i in out.items}
+    assert status["Marker.new"] == "untranslated" and status["Marker.__repr__"] == "translated"
 
 
 UNSUPPORTED_FIELD = '''

@@ -252,15 +252,20 @@ def _class_methods(
     has_init = any(record.name == f"{cls.name}.__init__" for record, _, _ in items)
     # `new` calls `__init__`: only where that method is emitted (translated or its stub).
     init_record = next((record for record, _, _ in items if record.name == f"{cls.name}.__init__"), None)
-    if init is not None and cls.foreign_bases and init_record is not None and init_record.status == FunctionStatus.UNTRANSLATED:
-        # `super().__init__(...)` of an untranslated base (or another PTL190): `new` would only
-        # reach the stub, so it is reported with the initialiser's reason instead of failing;
-        # its own stub keeps the callers (`IPv4Address(self._ip)`) compiling.
+    if init is not None and init_record is not None and init_record.status == FunctionStatus.UNTRANSLATED:
+        # `super().__init__(...)` of an untranslated base (PTL190), or any initialiser that is
+        # not translated: `new` would only reach the stub (a `todo!()` panic where Python builds
+        # the object), so it is reported with the initialiser's reason instead of failing; its
+        # own stub keeps the callers (`IPv4Address(self._ip)`) compiling.
+        why = next((d for d in out.diagnostics if d.function == f"{cls.name}.__init__"), None)
+        code = "PTL190" if cls.foreign_bases else why.code if why is not None else "PTL136"
         message = f"`{cls.name}(...)` runs `{cls.name}.__init__`, which is not translated"
+        if why is not None and not cls.foreign_bases:
+            message += f" ({why.code}: {why.message})"
         record = RustItem(name=f"{cls.name}.new", kind="fn", code="", python_line=init.line, status=FunctionStatus.UNTRANSLATED)
-        out.diagnostics.append(Diagnostic(code="PTL190", module=parsed.module, function=f"{cls.name}.new", line=init.line, message=message))
+        out.diagnostics.append(Diagnostic(code=code, module=parsed.module, function=f"{cls.name}.new", line=init.line, message=message))
         if init.typed:
-            stub = dataclasses.replace(_constructor(init), body=ir.Block(tail=ir.Macro("todo", fmt=f"portalis PTL190: {message}")),
+            stub = dataclasses.replace(_constructor(init), body=ir.Block(tail=ir.Macro("todo", fmt=f"portalis {code}: {message}".replace("{", "{{").replace("}", "}}"))),
                                        attrs=("allow(unused_variables, non_snake_case)",))
             items.append((record, ir.Impl(rust_ident(cls.name), (stub,)), None))
         else:
