@@ -374,3 +374,17 @@ def test_a_slotted_objects_fields_are_encoded_for_the_harness(tmp_path, monkeypa
     back = worker.decode(worker.encode(tag))
     assert (back._interpreter, back._abi) == ("cp311", "abi3")
     assert worker.canonical(tag, [100]) == {"__class__": "Tag", "_abi": "abi3", "_interpreter": "cp311"}
+
+
+def test_arguments_that_cannot_be_copied_make_the_case_unrepresentable() -> None:
+    """dateutil's tzfile, built by the harness without its attributes, raises AttributeError in
+    its `__reduce_ex__`: the worker process died on `copy.deepcopy` ('the Python process
+    died'); now that case alone is unrepresentable and the run goes on."""
+    from portalis.validate import worker
+
+    class Broken:
+        def __reduce_ex__(self, protocol):
+            return self._missing
+
+    out = worker._once(lambda x: 1, [Broken()], [], 0, 5.0)
+    assert out["kind"] == "unrepresentable" and "cannot be copied: AttributeError" in out["message"]

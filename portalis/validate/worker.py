@@ -365,7 +365,11 @@ def _call_in_order(func, args: list):
 
 def _once(func, args: list, mutated: list[int], seed: int, timeout_s: float) -> dict:
     """One call on deep copies of args: {"kind": "ok"|"raised"|..., ...}."""
-    passed = copy.deepcopy(args)
+    try:
+        passed = copy.deepcopy(args)
+    except Exception as exc:  # noqa: BLE001 - a __reduce_ex__ or __deepcopy__ that raises (dateutil's
+        # tzfile built without its attributes): the case cannot be run apart from its arguments
+        return {"kind": "unrepresentable", "message": f"the arguments cannot be copied: {type(exc).__name__}: {exc}"[:300]}
     out = io.StringIO()
     saved = sys.stdout, sys.stderr, sys.stdin
     sys.stdout, sys.stderr, sys.stdin = out, io.StringIO(), _NoStdin()
