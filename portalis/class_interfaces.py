@@ -76,11 +76,11 @@ def _diag(parsed: ParsedModule, code: str, message: str, line: int, function: st
     return Diagnostic(code=code, message=message, module=parsed.module, function=function, line=line)
 
 
-def init_fields(init: cst.FunctionDef, param_types: dict[str, PyType], scope: TypeScope) -> tuple[list[tuple[str, PyType | None]], list[str]]:
+def init_fields(init: cst.FunctionDef, param_types: dict[str, PyType], scope: TypeScope) -> tuple[list[tuple[str, PyType | None]], list[tuple[str, str]]]:
     """The attributes `__init__` assigns on self, in order, with the type each assignment shows
-    (None when it does not say); and the problems found."""
+    (None when it does not say); and the problems found, as (attribute, message)."""
     fields: dict[str, PyType | None] = {}
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     for n in _in_order(init.body):
         target: cst.BaseExpression | None = None
         value: cst.BaseExpression | None = None
@@ -97,7 +97,7 @@ def init_fields(init: cst.FunctionDef, param_types: dict[str, PyType], scope: Ty
             try:
                 ty = resolve_annotation(annotation, scope)
             except AnnotationError as exc:
-                problems.append(f"attribute `{name}`: {exc}")
+                problems.append((name, f"attribute `{name}`: {exc}"))
         elif type(value) is cst.Name and value.value in param_types:
             ty = param_types[value.value]
         elif value is not None:
@@ -122,6 +122,35 @@ def _in_order(node: cst.CSTNode):
             continue
         yield child
         yield from _in_order(child)
+
+
+def operator_method(cls: ClassSignature, name: str) -> FunctionSignature | None:
+    """A comparison method Rust's operators can call: `def __lt__(self, other: C) -> bool`
+    (lowering derives `impl PartialEq`/`PartialOrd` from `__eq__`/`__lt__`)."""
+    m = cls.method(name)
+    if m is None or not m.typed or m.raises or m.kind != "method" or len(m.params) != 1:
+        return None
+    other = m.params[0].py_type
+    if other.kind != "class" or other.name != cls.name or m.returns.kind != "bool":
+        return None
+    return m
+
+
+def _orderable_field(t: PyType) -> bool:
+    if t.kind in ("int", "float", "bool", "str", "none"):
+        return True
+    if t.kind in ("list", "tuple", "optional"):
+        return all(_orderable_field(a) for a in t.args)
+    return False
+
+
+def orders(cls: ClassSignature) -> bool:
+    """Whether the class's struct gets `PartialOrd`: a typed `__lt__` of its own kind, or a
+    NamedTuple of orderable fields (compared as tuples, what derive does). `<` on objects of
+    any other class has nothing in Rust to call."""
+    if operator_method(cls, "__lt__") is not None:
+        return True
+    return cls.flavour == "namedtuple" and all(_orderable_field(f.py_type) for f in cls.fields)
 
 
 # Bases that give a class no state and no behaviour the translation needs: `object`, abstract
@@ -256,7 +285,14 @@ def _class_interface(
             fields = [x for x in fields if x.name != f.name]
             fields.append(TypedField(name=f.name, py_type=py, rust_type=print_type(owned_type(py)), default=f.default))
         except (AnnotationError, TypeMappingError) as exc:
-            diags.append(_diag(parsed, "PTL111", f"field `{info.name}.{f.name}`: {exc}", f.line, info.name))
+            if info.is_dataclass or namedtuple or enum:
+                # the field is a constructor parameter: no placeholder can be passed
+                diags.append(_diag(parsed, "PTL111", f"field `{info.name}.{f.name}`: {exc}", f.line, info.name))
+            else:
+                # A plain class keeps its struct: the field holds the placeholder (typemap's
+                # _finish_classes) and only the methods touching it are untranslated.
+                fields = [x for x in fields if x.name != f.name]
+                fields.append(TypedField(name=f.name, py_type=T.UNKNOWN, rust_type="", why=f"field `{info.name}.{f.name}`: {exc}"))
     constants = _class_constants(node, scope) if not enum else []
     if base_sig is not None:
         constants = [c for c in base_sig.constants if c.name not in {k.name for k in constants}] + constants
@@ -289,8 +325,7 @@ def _class_interface(
         init_sig = next((m for m in methods if m.name == "__init__"), None)
         if init is not None and init_sig is not None:
             found, problems = init_fields(init, {p.name: p.py_type for p in init_sig.params if T.is_known(p.py_type)}, scope)
-            for problem in problems:
-                diags.append(_diag(parsed, "PTL111", f"class `{info.name}`: {problem}", info.line, info.name))
+            unsupported = dict(problems)  # attribute -> why its annotation has no Rust type
             # A property with a setter is no field: `self.first = x` in __init__ runs the setter,
             # and what the setter stores (`self._first = value`) is the field.
             setters = {name[len("__set_"):-2]: m for name, m in own_methods.items() if name.startswith("__set_") and name.endswith("__")}
@@ -303,7 +338,8 @@ def _class_interface(
                 if name in known or name in setters:
                     continue
                 known.add(name)
-                fields.append(TypedField(name=name, py_type=ty or T.UNKNOWN, rust_type=""))
+                why = f"class `{info.name}`: {unsupported[name]}" if name in unsupported else None
+                fields.append(TypedField(name=name, py_type=T.UNKNOWN if why else ty or T.UNKNOWN, rust_type="", why=why))
     methods = [_with_receiver(m, own_methods, sources, info.name) for m in methods]
     methods = _mut_self_closure(methods, sources, info.name)
     return ClassSignature(
@@ -500,4 +536,4 @@ def class_type_of(module: str, name: str) -> PyType:
     return T.class_type(module, name)
 
 
-__all__ = ["build_class_interfaces", "is_namedtuple", "is_enum", "class_nodes", "method_nodes", "method_kind", "init_fields", "class_type_of"]
+__all__ = ["build_class_interfaces", "operator_method", "orders", "is_namedtuple", "is_enum", "class_nodes", "method_nodes", "method_kind", "init_fields", "class_type_of"]

@@ -327,6 +327,9 @@ class TypedField(BaseModel):
     rust_type: str
     default: str | None = None  # source text of a dataclass field's default (or `field(...)`)
     provenance: list[TypeOrigin] = Field(default_factory=list)  # where py_type came from, when inferred
+    # Why a plain class's field holds the placeholder `crate::pyrt::Opaque` although it is
+    # annotated (`_key: CmpKey`, a type with no Rust mapping): the methods touching it say this.
+    why: str | None = None
 
 
 class ClassSignature(BaseModel):

@@ -1005,25 +1005,36 @@ def _finish_classes(tm: ModuleTypeMap, sources: dict, parsed: ParsedModule, evid
     for ci, cls in enumerate(list(tm.classes)):
         diags = list(cls.diagnostics)
         fields = []
+        plain = cls.flavour is None and not cls.is_dataclass
         for f in cls.fields:
-            if not T.is_known(f.py_type) and cls.flavour is None and not cls.is_dataclass:
+            if T.typevars_in(f.py_type):
+                # The `T` a generic callee returns (`self.x = normalize(value)` with
+                # `normalize(v: Any) -> Any`) is not the struct's: a field has no type parameter.
+                f = f.model_copy(update={"py_type": T.UNKNOWN})
+            why = f.why
+            if why is None and T.is_known(f.py_type):
+                try:
+                    fields.append(f.model_copy(update={"rust_type": print_type(owned_type(f.py_type))}))
+                    continue
+                except TypeMappingError as exc:
+                    why = f"field `{cls.name}.{f.name}`: {exc}"
+            if plain:
                 # An attribute nothing types (a callable, a file, a value of a class outside the
-                # repository) no longer drops the class: the field holds the placeholder, the
-                # methods that touch it say so (PTL112 from lowering) and the others translate.
+                # repository) or whose type has no Rust mapping no longer drops the class: the
+                # field holds the placeholder, the methods that touch it say so (PTL112/PTL111
+                # from lowering) and the others translate.
+                what = (f"{why}: the field holds the placeholder `crate::pyrt::Opaque`" if why else
+                        f"the type of attribute `{cls.name}.{f.name}` cannot be inferred: the field holds the placeholder "
+                        "`crate::pyrt::Opaque`")
                 tm.diagnostics.append(Diagnostic(
-                    code="PTL112", module=parsed.module, function=cls.name, line=cls.line, severity=Severity.WARNING,
-                    message=f"the type of attribute `{cls.name}.{f.name}` cannot be inferred: the field holds the "
-                    "placeholder `crate::pyrt::Opaque` and the methods that use it are not translated"))
+                    code="PTL111" if why else "PTL112", module=parsed.module, function=cls.name, line=cls.line,
+                    severity=Severity.WARNING, message=f"{what} and the methods that use it are not translated"))
                 fields.append(f.model_copy(update={"py_type": PyType(kind="opaque", name=f"{cls.name}.{f.name}"),
-                                                   "rust_type": "crate::pyrt::Opaque"}))
-                continue
-            if not T.is_known(f.py_type):
+                                                   "rust_type": "crate::pyrt::Opaque", "why": why}))
+            elif why is not None:
+                diags.append(_diag(parsed, "PTL111", why, cls.line, cls.name))
+            else:
                 diags.append(_diag(parsed, "PTL112", f"the type of attribute `{cls.name}.{f.name}` cannot be inferred: annotate it", cls.line, cls.name))
-                continue
-            try:
-                fields.append(f.model_copy(update={"rust_type": print_type(owned_type(f.py_type))}))
-            except TypeMappingError as exc:
-                diags.append(_diag(parsed, "PTL111", f"field `{cls.name}.{f.name}`: {exc}", cls.line, cls.name))
         if cls.foreign_bases:
             # Not the class's own diagnostic (that would leave it out): a warning on the class.
             tm.diagnostics.append(Diagnostic(

@@ -341,11 +341,26 @@ def _str(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
 
 def _repr(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("repr", args, 1)
-    v = args[0]
+    return Val(repr_of(lw, args[0]), T.STR)
+
+
+def repr_of(lw: "FunctionLowerer", v: Val) -> ir.Expr:
+    """`repr(v)`: a str quoted, an object's own `__repr__` (not its `__str__`), an Optional's
+    value's repr or "None"; what else has one formatting goes through str()."""
     if v.ty.kind == "str":
         lw.use_runtime("str_repr")
-        return Val(ir.Call(ir.Path("crate::pyrt::str_repr"), (str_view(v),)), T.STR)
-    return Val(lw.to_str(v), T.STR)
+        return ir.Call(ir.Path("crate::pyrt::str_repr"), (str_view(v),))
+    if v.ty.kind == "class":
+        cls = lw.env.class_sig(v.ty)
+        if cls is not None and cls.method("__repr__") is not None:
+            return owned(lw.dunder(v, "__repr__", "repr"))
+    if v.ty.kind == "optional":
+        got = lw.temp("r")
+        inner = repr_of(lw, Val(ir.Path(got), v.ty.args[0], Mode.REF))
+        return ir.Match(ir.MethodCall(v.expr, "as_ref"), (
+            ir.MatchArm(ir.PVariant("Some", (ir.PBind(got),)), inner),
+            ir.MatchArm(ir.PVariant("None"), ir.MethodCall(ir.StrLit("None"), "to_string"))))
+    return lw.to_str(v)
 
 
 def _ascii(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:

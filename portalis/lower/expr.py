@@ -6,7 +6,7 @@ A mixin of FunctionLowerer (lower/function.py): it uses the lowerer's locals, fa
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import fields, is_dataclass, replace
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator
 
@@ -47,6 +47,7 @@ from portalis.lower.values import (
     str_view,
     to_float,
 )
+from portalis.class_interfaces import orders
 from portalis.memo import memo_table
 from portalis.model import ClassSignature, PyType
 from portalis.parse import code_of
@@ -169,7 +170,15 @@ class ExprLowering:
         if k == "num":
             self.use_runtime("PyNum")
             return ir.MethodCall(read(v), "to_string")
-        if k in ("list", "tuple", "dict", "set", "optional", "none"):
+        if k == "optional":
+            # str(x) of Some(x) is str(x), not its repr (`'a'` for a str): the inner value's own
+            # formatting, "None" otherwise
+            got = self.temp("s")
+            inner = self.to_str(Val(ir.Path(got), v.ty.args[0], Mode.REF))
+            return ir.Match(ir.MethodCall(v.expr, "as_ref"), (
+                ir.MatchArm(ir.PVariant("Some", (ir.PBind(got),)), inner),
+                ir.MatchArm(ir.PVariant("None"), ir.MethodCall(ir.StrLit("None"), "to_string"))))
+        if k in ("list", "tuple", "dict", "set", "none"):
             self.use_runtime("PyRepr")
             # Fully qualified: the trait need not be imported where it is used.
             return ir.Call(ir.Path("crate::pyrt::PyRepr::py_repr"), (borrow(replace(v, expr=_ints_typed(v.expr))),))
@@ -375,6 +384,9 @@ class ExprLowering:
         return Val(ir.Path(c.path), c.const.py_type, mode)
 
     def attribute(self: "FunctionLowerer", node: cst.Attribute) -> Val:
+        name = self.class_name_of(node)
+        if name is not None:
+            return name
         if isinstance(node.value, cst.Name) and node.value.value == self.cls_param and self.self_type is not None:
             # `cls.aliases` in a class method: the class's constant (a subclass overriding it is
             # another class, as for `self.aliases`)
@@ -466,7 +478,10 @@ class ExprLowering:
         if f is None:
             raise Unsupported("PTL135", f"{cls.name} has no field `{attr}`")
         if f.py_type.kind == "opaque":
-            # typemap: an attribute nothing types holds the placeholder; what uses it waits for a type
+            # typemap: an attribute nothing types, or typed with what has no Rust mapping, holds
+            # the placeholder; what uses it waits for a type
+            if f.why:
+                raise Unsupported("PTL111", f"{f.why} (the field holds a placeholder)")
             raise Unsupported("PTL112", f"the type of attribute `{cls.name}.{attr}` cannot be inferred: annotate it")
         if not T.is_known(f.py_type) and isinstance(recv.expr, ir.Path) and recv.expr.name == "self":
             learnt = self.facts.fields.get(attr)
@@ -746,7 +761,13 @@ class ExprLowering:
                 tmp = self.temp("v")
                 test = self.truthy(Val(ir.Path(tmp), inner, Mode.REF))
                 kept = ir.MethodCall(owned(a), "filter", (ir.Closure((ir.PBind(tmp),), test),))
-                return Val(ir.MethodCall(kept, "unwrap_or_else", (ir.Closure((), owned_as(b, inner)),)), inner)
+                default = owned_as(b, inner)
+                if _has_try(default):
+                    # `x or f()` with f raising: `?` cannot leave a closure, a match can
+                    got = self.temp("v")
+                    return Val(ir.Match(kept, (ir.MatchArm(ir.PVariant("Some", (ir.PBind(got),)), ir.Path(got)),
+                                               ir.MatchArm(ir.PVariant("None"), default))), inner)
+                return Val(ir.MethodCall(kept, "unwrap_or_else", (ir.Closure((), default),)), inner)
         tmp = self.temp("v")
         first = Val(ir.Path(tmp), ty, Mode.PLACE)
         test = self.truthy(first)
@@ -839,6 +860,11 @@ class ExprLowering:
                 cls = self.env.class_sig(side.ty) if side.ty.kind == "class" else None
                 if cls is not None and cls.foreign_bases and not any(cls.method(d) is not None for d in ("__eq__", "__lt__")):
                     raise Unsupported("PTL190", f"comparing `{cls.name}` objects: base {_bases_text(cls)} (not translated with it) may define the comparison", node)
+                if cls is not None and cls.flavour != "enum" and rust not in ("==", "!=") and not orders(cls):
+                    # the struct has PartialOrd only from a typed `__lt__` of its own (or as a
+                    # NamedTuple): an inherited or untyped one leaves `<` nothing to call
+                    raise Unsupported("PTL133", f"ordering `{cls.name}` objects: the class has no typed `__lt__(self, other: "
+                                      f"{cls.name}) -> bool` of its own", node)
             return ir.Binary(rust, _compare_ref(a), _compare_ref(b))
         return ir.Binary(rust, comparable(a), comparable(b), total=a.ty.kind == "str")
 
@@ -1050,10 +1076,11 @@ class ExprLowering:
             assert isinstance(part, cst.FormattedStringExpression)
             v = self.expr(part.expression)
             if part.conversion is not None:
-                if part.conversion == "r" and v.ty.kind == "str":
-                    self.use_runtime("str_repr")
-                    v = Val(ir.Call(ir.Path("crate::pyrt::str_repr"), (str_view(v),)), T.STR)
-                elif part.conversion in ("s", "r"):
+                if part.conversion == "r":
+                    from portalis.lower.builtins import repr_of
+
+                    v = Val(repr_of(self, v), T.STR)
+                elif part.conversion == "s":
                     v = Val(self.to_str(v), T.STR)
                 elif part.conversion == "a":
                     from portalis.lower.builtins import ascii_of
@@ -1238,6 +1265,13 @@ class ExprLowering:
                 and self.self_type is not None
             ):
                 return self.super_call(func.attr.value, node)
+            if func.attr.value == "__class__" and isinstance(func.value, cst.Name) and func.value.value in self.locals:
+                # `self.__class__(a, b)`: a new object of the variable's own class (each class
+                # lowers its own copy of an inherited method, so the class is known here)
+                held = self.locals[func.value.value].ty
+                cls = self.env.class_sig(held) if held.kind == "class" else None
+                if cls is not None:
+                    return self.construct(ClassRef(path=self.env.class_path(held), module=held.module or "", sig=cls), node)
             from portalis.lower.stdlib_hash import hexdigest_call
 
             digest = hexdigest_call(self, node)
@@ -1264,6 +1298,8 @@ class ExprLowering:
                 target = self.env.lookup(func.value.value)
                 if isinstance(target, ClassRef):
                     return self.static_call(target, func.attr.value, node)
+                if target in ("typing", "typing_extensions") and func.attr.value == "cast":
+                    return self.typing_cast(node)
                 if isinstance(target, str):
                     if target in MODULE_MEMBERS:
                         args, kwargs = self.call_args(node)
@@ -1313,6 +1349,8 @@ class ExprLowering:
             target = self.env.lookup(func.value)
             if target is None:
                 member = self.env.imports.get(func.value)
+                if member in (("typing", "cast"), ("typing_extensions", "cast")):
+                    return self.typing_cast(node)
                 if member is not None and member[0] in MODULE_MEMBERS and member[1] is not None:
                     args, kwargs = self.call_args(node)
                     return lower_module_member(self, member[0], member[1], (args, kwargs))
@@ -1336,6 +1374,35 @@ class ExprLowering:
             assert fv.func is not None
             return fv.func.apply(self, args)
         raise Unsupported("PTL130", "this call form is not supported yet", node)
+
+    def class_name_of(self: "FunctionLowerer", node: cst.Attribute) -> Val | None:
+        """`self.__class__.__name__` / `type(self).__name__` of a variable holding an object: the
+        struct's class name (each class, derived ones included, has its own copy of the
+        methods it inherits, so the name is known where the method is lowered)."""
+        if node.attr.value != "__name__":
+            return None
+        inner = node.value
+        if isinstance(inner, cst.Attribute) and inner.attr.value == "__class__":
+            holder = inner.value
+        elif (isinstance(inner, cst.Call) and isinstance(inner.func, cst.Name) and inner.func.value == "type"
+              and "type" not in self.locals and len(inner.args) == 1 and inner.args[0].keyword is None and not inner.args[0].star):
+            holder = inner.args[0].value
+        else:
+            return None
+        if not isinstance(holder, cst.Name) or holder.value not in self.locals:
+            return None
+        ty = self.locals[holder.value].ty
+        cls = self.env.class_sig(ty) if ty.kind == "class" else None
+        if cls is None:
+            return None
+        return Val(ir.StrLit(cls.name), T.STR, Mode.REF)
+
+    def typing_cast(self: "FunctionLowerer", node: cst.Call) -> Val:
+        """`cast(T, value)` returns `value` unchanged at run time: the value, as its own type (the
+        type argument is not evaluated)."""
+        if len(node.args) != 2 or any(a.keyword is not None or a.star for a in node.args):
+            raise Unsupported("PTL113", "cast() takes a type and a value", node)
+        return self.expr(node.args[1].value)
 
     def percent_format(self: "FunctionLowerer", template: Val, values: Val, node: cst.CSTNode) -> Val:
         """`"%s has %d items" % (name, n)` with a literal template: one format!."""
@@ -1429,10 +1496,9 @@ class ExprLowering:
         return format_val("".join(out), args)
 
     def checked_repr(self: "FunctionLowerer", v: Val) -> ir.Expr:
-        if v.ty.kind == "str":
-            self.use_runtime("str_repr")
-            return ir.Call(ir.Path("crate::pyrt::str_repr"), (str_view(v),))
-        return fmt_arg(self.to_str(v))
+        from portalis.lower.builtins import repr_of
+
+        return fmt_arg(repr_of(self, v))
 
     def tuple_of_len(self: "FunctionLowerer", v: Val, n: int) -> Val:
         """`tuple(xs)` where xs has a length known from the code (`tuple(sorted([a, b]))`)."""
@@ -2057,6 +2123,20 @@ _FLIPPED = {"<": ">=", "<=": ">", ">": "<=", ">=": "<"}
 
 def _negates_simply(e: ir.Expr) -> bool:
     return isinstance(e, ir.Unary) and e.op == "!" or isinstance(e, ir.Binary) and e.op in ("==", "!=")
+
+
+def _has_try(node: object) -> bool:
+    """Whether a lowered expression holds a `?` outside any closure of its own (a `?` there
+    returns from the closure, not from the function)."""
+    if isinstance(node, ir.Try):
+        return True
+    if isinstance(node, ir.Closure):
+        return False
+    if isinstance(node, (tuple, list)):
+        return any(_has_try(x) for x in node)
+    if is_dataclass(node):
+        return any(_has_try(getattr(node, f.name)) for f in fields(node))
+    return False
 
 
 def _compare_ref(v: Val) -> ir.Expr:

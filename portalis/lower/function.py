@@ -180,10 +180,27 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         self.crates.add(name)
 
     def rust_type(self, t: PyType, holes: bool = False) -> ir.Type:
+        key = self._unhashable_key(t)
+        if key is not None:
+            # A struct has no Hash/Eq (a Python object hashes by identity, or by a __hash__
+            # this translation does not carry over): a HashSet of it would not compile.
+            raise Unsupported("PTL111", f"{t}: `{key}` objects as set items or dict keys (the struct has no Hash)")
         try:
             return owned_type(t, holes=holes)
         except TypeMappingError as exc:
             raise Unsupported("PTL111", str(exc)) from exc
+
+    def _unhashable_key(self, t: PyType) -> str | None:
+        """The class (not an enum) a set's items or a dict's keys are objects of, if any."""
+        if t.kind in ("set", "dict") and t.args and t.args[0].kind == "class":
+            cls = self.env.class_sig(t.args[0])
+            if cls is not None and cls.flavour != "enum":
+                return cls.name
+        for a in t.args:
+            found = self._unhashable_key(a)
+            if found is not None:
+                return found
+        return None
 
     def in_closure(self):
         """While lowering code that a Rust closure will hold."""

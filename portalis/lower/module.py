@@ -12,6 +12,7 @@ from typing import Callable
 
 import libcst as cst
 
+from portalis.class_interfaces import operator_method, orders
 from portalis.contain import contained, describe_exception, has_internal_error, internal_error
 from portalis.lower.constants import is_computed, lower_computed
 from portalis.lower.bigint import CRATES as BIGINT_CRATES
@@ -104,23 +105,12 @@ def _struct(cls: ClassSignature) -> ir.Struct:
     fields = tuple(ir.StructField(rust_ident(f.name), owned_type(f.py_type)) for f in cls.fields)
     # Default: `new` starts from it (Python builds an empty object, then runs __init__).
     derives: tuple[str, ...] = ("Debug", "Clone", "PartialEq", "Default")
-    if _operator_method(cls, "__eq__") is not None:
+    if operator_method(cls, "__eq__") is not None:
         derives = ("Debug", "Clone", "Default")  # `==` is the class's own __eq__ (see _operator_impls)
-    if cls.flavour == "namedtuple" and all(_orderable(f.py_type) for f in cls.fields):
+    if cls.flavour == "namedtuple" and orders(cls) and operator_method(cls, "__lt__") is None:
         # NamedTuples compare as tuples: field by field, in order (what derive does).
         derives += ("PartialOrd",)
     return ir.Struct(name=rust_ident(cls.name), fields=fields, derives=derives)
-
-
-def _operator_method(cls: ClassSignature, name: str) -> FunctionSignature | None:
-    """A comparison method Rust's operators can call: `def __lt__(self, other: C) -> bool`."""
-    m = cls.method(name)
-    if m is None or not m.typed or m.raises or m.kind != "method" or len(m.params) != 1:
-        return None
-    other = m.params[0].py_type
-    if other.kind != "class" or other.name != cls.name or m.returns.kind != "bool":
-        return None
-    return m
 
 
 def _operator_impls(cls: ClassSignature) -> list[ir.Item]:
@@ -128,11 +118,11 @@ def _operator_impls(cls: ClassSignature) -> list[ir.Item]:
     `min`, `max` on objects use the class's own comparisons, as Python does."""
     out: list[ir.Item] = []
     other = ir.Param("other", ir.TRef(ir.TPath("Self")))
-    if _operator_method(cls, "__eq__") is not None:
+    if operator_method(cls, "__eq__") is not None:
         eq = ir.Fn(name="eq", params=(other,), ret=ir.BOOL, receiver=ir.SelfParam(), public=False,
                    body=ir.Block(tail=ir.MethodCall(ir.Path("self"), "__eq__", (ir.Path("other"),))))
         out.append(ir.Impl(f"PartialEq for {rust_ident(cls.name)}", (eq,)))
-    if _operator_method(cls, "__lt__") is not None:
+    if operator_method(cls, "__lt__") is not None:
         less = ir.MethodCall(ir.Path("self"), "__lt__", (ir.Path("other"),))
         more = ir.MethodCall(ir.Path("other"), "__lt__", (ir.Path("self"),))
         order = ir.IfExpr(less, ir.Block(tail=ir.Path("std::cmp::Ordering::Less")), ir.IfExpr(
@@ -175,14 +165,6 @@ def _enum(cls: ClassSignature) -> tuple[ir.Enum, ir.Impl]:
         body=ir.Block(tail=ir.MethodCall(ir.MethodCall(ir.Path("Self::MEMBERS"), "into_iter"), "find", (finder,))),
     )
     return enum, ir.Impl(rust_ident(cls.name), (members, value_fn, name_fn, from_fn))
-
-
-def _orderable(t: PyType) -> bool:
-    if t.kind in ("int", "float", "bool", "str", "none"):
-        return True
-    if t.kind in ("list", "tuple", "optional"):
-        return all(_orderable(a) for a in t.args)
-    return False
 
 
 def _method_node(cls: ClassSignature, name: str, classes: dict[str, ClassSignature], nodes: dict[str, cst.ClassDef]) -> cst.FunctionDef | None:
@@ -271,15 +253,20 @@ def _class_methods(
     has_init = any(record.name == f"{cls.name}.__init__" for record, _, _ in items)
     # `new` calls `__init__`: only where that method is emitted (translated or its stub).
     init_record = next((record for record, _, _ in items if record.name == f"{cls.name}.__init__"), None)
-    if init is not None and cls.foreign_bases and init_record is not None and init_record.status == FunctionStatus.UNTRANSLATED:
-        # `super().__init__(...)` of an untranslated base (or another PTL190): `new` would only
-        # reach the stub, so it is reported with the initialiser's reason instead of failing;
-        # its own stub keeps the callers (`IPv4Address(self._ip)`) compiling.
+    if init is not None and init_record is not None and init_record.status == FunctionStatus.UNTRANSLATED:
+        # `super().__init__(...)` of an untranslated base (PTL190), or any initialiser that is
+        # not translated: `new` would only reach the stub (a `todo!()` panic where Python builds
+        # the object), so it is reported with the initialiser's reason instead of failing; its
+        # own stub keeps the callers (`IPv4Address(self._ip)`) compiling.
+        why = next((d for d in out.diagnostics if d.function == f"{cls.name}.__init__"), None)
+        code = "PTL190" if cls.foreign_bases else why.code if why is not None else "PTL136"
         message = f"`{cls.name}(...)` runs `{cls.name}.__init__`, which is not translated"
+        if why is not None and not cls.foreign_bases:
+            message += f" ({why.code}: {why.message})"
         record = RustItem(name=f"{cls.name}.new", kind="fn", code="", python_line=init.line, status=FunctionStatus.UNTRANSLATED)
-        out.diagnostics.append(Diagnostic(code="PTL190", module=parsed.module, function=f"{cls.name}.new", line=init.line, message=message))
+        out.diagnostics.append(Diagnostic(code=code, module=parsed.module, function=f"{cls.name}.new", line=init.line, message=message))
         if init.typed:
-            stub = dataclasses.replace(_constructor(init), body=ir.Block(tail=ir.Macro("todo", fmt=f"portalis PTL190: {message}")),
+            stub = dataclasses.replace(_constructor(init), body=ir.Block(tail=ir.Macro("todo", fmt=f"portalis {code}: {message}".replace("{", "{{").replace("}", "}}"))),
                                        attrs=("allow(unused_variables, non_snake_case)",))
             items.append((record, ir.Impl(rust_ident(cls.name), (stub,)), None))
         else:

@@ -65,6 +65,15 @@ class TypeScope:
                 node = cst.parse_expression(value)
             except cst.ParserSyntaxError:
                 continue
+            newtype = _newtype_base(node, name)
+            if newtype is not None:
+                # `NormalizedName = NewType("NormalizedName", str)`: at run time the value is the
+                # base type's (NormalizedName(x) returns x), so the annotation means the base.
+                try:
+                    self.aliases[name] = _resolve(newtype, self)
+                except AnnotationError:
+                    pass
+                continue
             if _is_typevar_call(node, name):
                 # `T = TypeVar("T")` (no bound, no constraints): a type parameter of the generic
                 # functions that use it; their bounds come from their bodies
@@ -103,6 +112,39 @@ def _is_typevar_call(node: cst.BaseExpression, name: str) -> bool:
     callee = f.value if isinstance(f, cst.Name) else f.attr.value if isinstance(f, cst.Attribute) else None
     arg = node.args[0].value
     return callee == "TypeVar" and isinstance(arg, cst.SimpleString) and arg.evaluated_value == name and name.isidentifier()
+
+
+def _newtype_base(node: cst.BaseExpression, name: str) -> cst.BaseExpression | None:
+    """The base type of `NewType("name", base)` (or `typing.NewType`), else None."""
+    if not isinstance(node, cst.Call) or len(node.args) != 2 or any(a.keyword is not None for a in node.args):
+        return None
+    f = node.func
+    callee = f.value if isinstance(f, cst.Name) else f.attr.value if isinstance(f, cst.Attribute) else None
+    first = node.args[0].value
+    if callee != "NewType" or not isinstance(first, cst.SimpleString) or first.evaluated_value != name:
+        return None
+    return node.args[1].value
+
+
+def _literal(node: cst.Subscript) -> PyType:
+    """`Literal["metadata", "lock_file"]`: the type its values share (str, int, bool); the
+    values themselves are not checked at run time, by Python either."""
+    kinds: set[str] = set()
+    for s in node.slice:
+        value = _slice_expr(s)
+        if isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
+            kinds.add("str")
+        elif isinstance(value, cst.Name) and value.value in ("True", "False"):
+            kinds.add("bool")
+        elif isinstance(value, cst.Integer) or (
+            isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus) and isinstance(value.expression, cst.Integer)
+        ):
+            kinds.add("int")
+        else:
+            raise AnnotationError(f"unsupported annotation `{cst.Module(body=[]).code_for_node(node)}`")
+    if len(kinds) != 1:
+        raise AnnotationError("a Literal of values of several types is not supported yet")
+    return PyType(kind=kinds.pop())
 
 
 def resolve_annotation(text: str, scope: TypeScope) -> PyType:
@@ -158,6 +200,8 @@ def _resolve(node: cst.BaseExpression, scope: TypeScope) -> PyType:
         name, module = _name_of(node.value, scope)
         if module is None and name == "Callable":
             return _callable(node, scope)
+        if module is None and name == "Literal":
+            return _literal(node)
         args = [_resolve(_slice_expr(s), scope) for s in node.slice]
         if module is None and name in _GENERIC:
             kind = _GENERIC[name]

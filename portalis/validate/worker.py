@@ -154,9 +154,11 @@ def _plain_instance(value) -> bool:
     not an exception, no slots): what a translated plain class becomes, compared by attributes."""
     cls = type(value)
     # a function or method is no instance; an object whose class defines __call__ still is one
-    if isinstance(value, (type, BaseException, types.ModuleType)) or inspect.isroutine(value) or not hasattr(value, "__dict__"):
+    if isinstance(value, (type, BaseException, types.ModuleType)) or inspect.isroutine(value) or dataclasses.is_dataclass(cls):
         return False
-    if "__slots__" in vars(cls) or dataclasses.is_dataclass(cls):
+    if f"{cls.__module__}:{cls.__name__}" not in _FIELDS and (not hasattr(value, "__dict__") or "__slots__" in vars(cls)):
+        # slots and no list of the translation's fields: vars() would not hold the state
+        # (with the list, `_attributes` reads each field by name, slots included)
         return False
     module = sys.modules.get(getattr(cls, "__module__", "") or "")
     where = getattr(module, "__file__", None) if module is not None else None
@@ -363,7 +365,11 @@ def _call_in_order(func, args: list):
 
 def _once(func, args: list, mutated: list[int], seed: int, timeout_s: float) -> dict:
     """One call on deep copies of args: {"kind": "ok"|"raised"|..., ...}."""
-    passed = copy.deepcopy(args)
+    try:
+        passed = copy.deepcopy(args)
+    except Exception as exc:  # noqa: BLE001 - a __reduce_ex__ or __deepcopy__ that raises (dateutil's
+        # tzfile built without its attributes): the case cannot be run apart from its arguments
+        return {"kind": "unrepresentable", "message": f"the arguments cannot be copied: {type(exc).__name__}: {exc}"[:300]}
     out = io.StringIO()
     saved = sys.stdout, sys.stderr, sys.stdin
     sys.stdout, sys.stderr, sys.stdin = out, io.StringIO(), _NoStdin()
