@@ -639,6 +639,15 @@ def _range(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Va
 def isinstance_of(v: Val, wanted: set[str]) -> Val:
     """`isinstance(v, T)` is decided statically from v's type (`wanted`: builtin type names)."""
     kind = v.ty.kind
+    if kind == "union":
+        # Which member a union holds is known at run time: its enum's variant.
+        from portalis.types.unions import enum_name, members_matching, tag
+
+        hits = members_matching(v.ty, wanted)
+        if not hits or len(hits) == len(v.ty.args):
+            return Val(ir.BoolLit(bool(hits)), T.BOOL)
+        pats = " | ".join(f"crate::pyrt::{enum_name(v.ty)}::{tag(m)}(_)" for m in hits)
+        return Val(ir.Macro("matches", (v.expr, ir.Path(pats))), T.BOOL)
     if kind == "num" and len(wanted & {"int", "float"}) == 1:
         # An int-or-float: which one it holds is known at run time.
         variant = "Int" if "int" in wanted else "Float"

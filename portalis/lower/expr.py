@@ -169,6 +169,8 @@ class ExprLowering:
         if k == "num":
             self.use_runtime("PyNum")
             return ir.MethodCall(read(v), "to_string")
+        if k == "union":  # the enum's Display: a str member as it is, the others as their repr
+            return ir.MethodCall(v.expr, "to_string")
         if k in ("list", "tuple", "dict", "set", "optional", "none"):
             self.use_runtime("PyRepr")
             # Fully qualified: the trait need not be imported where it is used.
