@@ -41,6 +41,7 @@ from portalis.analysis.generics import body_bounds, ordered, settle
 from portalis.analysis.narrowing import not_none_at
 from portalis.analysis.observed import observed_return, origin as observed_origin, ranked
 from portalis.analysis.uses import Body, Use, collect
+from portalis.types.unions import union_or_none
 from portalis.analysis.values import ITER, Scope, arithmetic, bind_target, element_type, join_values, literal_type, type_of
 from portalis.cst_scan import free_names
 from portalis.cst_walk import bound_names, children, code
@@ -1268,6 +1269,10 @@ class _ModuleContext:
                 provenance.append(origin)
             else:
                 j = join_values(joined, t)
+                if j is None:
+                    # An int on one path and a str on another: a union (an enum with a variant
+                    # per member), when every member can be one.
+                    j = union_or_none([joined, t])
                 if j is None:
                     first = first_of_kind.get(joined.kind) or provenance[0]
                     return TypeEvidence(conflict=f"{joined} ({first}) and {t} ({origin})", tried=f"returned values disagree: {joined} and {t}")

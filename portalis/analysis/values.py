@@ -17,6 +17,7 @@ import libcst as cst
 from portalis.analysis import rules
 from portalis.model import PyType
 from portalis.types import pytypes as T
+from portalis.types.unions import union_or_none
 
 # A lazily produced sequence (a generator expression, `d.items()`, `enumerate(x)`): only ever
 # iterated or passed to list()/sorted()/sum(); never a signature's type.
@@ -200,7 +201,11 @@ def type_of(node: cst.BaseExpression, scope: Scope, depth: int = 0) -> PyType | 
     if type(node) is cst.Comparison:
         return T.BOOL
     if type(node) is cst.IfExp:
-        return join_values(type_of(node.body, scope, d), type_of(node.orelse, scope, d))
+        a, b = type_of(node.body, scope, d), type_of(node.orelse, scope, d)
+        joined = join_values(a, b)
+        if joined is None and a is not None and b is not None and T.is_known(a) and T.is_known(b):
+            joined = union_or_none([a, b])  # `n if c else "odd"`: an int or a str
+        return joined
     if type(node) is cst.Subscript:
         return _subscript(node, scope, d)
     if type(node) is cst.Call:

@@ -52,6 +52,7 @@ from portalis.model import ClassSignature, PyType
 from portalis.parse import code_of
 from portalis.rust import ir
 from portalis.types import pytypes as T
+from portalis.types.unions import union_or_none
 from portalis.types.pytypes import is_copy, unify
 from portalis.types.rust_types import param_type, rust_ident
 
@@ -918,6 +919,8 @@ class ExprLowering:
         with self.narrowed(else_n):
             b = self.expr(node.orelse)
         ty = unify(a.ty, b.ty)
+        if ty is None and T.is_known(a.ty) and T.is_known(b.ty):
+            ty = union_or_none([a.ty, b.ty])  # an int or a str: the union's enum
         if ty is None:
             raise Unsupported("PTL113", f"conditional expression mixes {a.ty} and {b.ty}", node)
         if isinstance(a.expr, ir.BoolLit) and isinstance(b.expr, ir.BoolLit) and a.expr.value != b.expr.value:

@@ -71,6 +71,14 @@ def union_of(members: list[PyType]) -> PyType:
     return T.optional(one) if has_none else one
 
 
+def union_or_none(members: list[PyType]) -> PyType | None:
+    """union_of, or None when a member cannot be a variant (a class, a callable, an unknown)."""
+    try:
+        return union_of(members)
+    except UnionError:
+        return None
+
+
 def _member_ok(t: PyType) -> bool:
     if t.kind not in _MEMBER_KINDS:
         return False
