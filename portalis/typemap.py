@@ -344,7 +344,7 @@ def _concrete_callables(sig: FunctionSignature, found, node: cst.FunctionDef | N
     params = list(sig.params)
     for j, p in enumerate(params):
         seen = found.params.get(p.name)
-        if p.py_type.kind != "none" or p.default != "None" or seen is None or seen.generic != "optional" or node is None:
+        if p.py_type.kind not in ("none", "unknown") or p.default != "None" or seen is None or seen.generic != "optional" or node is None:
             continue
         if _called_with(node, p.name) != 1:
             continue
@@ -389,13 +389,13 @@ def _generalise(tm: ModuleTypeMap, evidence: ModuleEvidence, nodes: dict[str, cs
         if sig.diagnostics or sig.kind != "function":
             continue
         found = evidence.function(sig.qualname)
-        if found is not None and all(T.is_known(p.py_type) for p in sig.params):
-            concrete = _concrete_callables(sig, found, nodes.get(sig.name))
-            if concrete is not sig:
-                tm.functions[i] = concrete
-                changed = True
-            continue
         if found is None:
+            continue
+        concrete = _concrete_callables(sig, found, nodes.get(sig.name))
+        if concrete is not sig and all(T.is_known(p.py_type) for p in concrete.params):
+            tm.functions[i] = sig = concrete
+            changed = True
+        if all(T.is_known(p.py_type) for p in sig.params):
             continue
         params = list(sig.params)
         ok = True
