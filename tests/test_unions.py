@@ -9,7 +9,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import DiffRun, needs_cargo, run_differential, type_map_of
-from portalis.model import PyType
+from portalis.model import ObservedFunction, ObservedType, PyType
+from portalis.parse import parse_source, source_module_from_text
+from portalis.typemap import build_type_map
 from portalis.rust import ir
 from portalis.rust.printer import print_item
 from portalis.rust.values import value_expr
@@ -74,6 +76,22 @@ def test_returns_of_different_types_are_a_union() -> None:
     classify, pick = tm.function("classify"), tm.function("pick")
     assert classify is not None and classify.returns == INT_STR and not classify.diagnostics
     assert pick is not None and pick.returns == T.optional(INT_STR) and not pick.diagnostics
+
+
+def test_callers_passing_several_types_make_a_union_when_the_body_says_none() -> None:
+    """toolz `identity(x)`: its docstring calls it with an int, its tests with a str (observed);
+    the body only returns x: `int | str` (was PTL170 naming both). A body use that shows a type
+    keeps the conflict."""
+    src = "def identity(x):\n    \"\"\"\n    >>> identity(3)\n    3\n    \"\"\"\n    return x\n\n\n" \
+          "def bump(x):\n    \"\"\"\n    >>> bump(3)\n    4\n    \"\"\"\n    return x + 1\n"
+    parsed = parse_source(source_module_from_text("sample", src), src)
+    seen = [ObservedType(type=T.STR, calls=30, first="tests/test_t.py::test_t")]
+    observed = {name: ObservedFunction(qualname=name, calls=30, params={"x": seen}) for name in ("identity", "bump")}
+    tm = build_type_map(parsed, observed)
+    identity, bump = tm.function("identity"), tm.function("bump")
+    assert identity is not None and identity.params[0].py_type == INT_STR and identity.returns == INT_STR
+    assert [o.source for o in identity.params[0].provenance] == ["docstring", "observed"]
+    assert bump is not None and any(d.code == "PTL170" for d in bump.diagnostics)
 
 
 def test_a_key_none_called_in_a_concrete_function_is_an_optional_callable() -> None:
