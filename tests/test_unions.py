@@ -179,6 +179,19 @@ def shown(n: int) -> str:
     return str(mixed(n))
 
 
+def row(n: int):
+    return [n, "x", n + 1]
+
+
+def count_text(n: int) -> int:
+    items = [n, "x"]
+    c = 0
+    for it in items:
+        if isinstance(it, str):
+            c += 1
+    return c
+
+
 def classify(n):
     """
     >>> classify(4)
@@ -201,7 +214,7 @@ CALLS = [
     "parse('123')", "parse('12a')", "mixed(5)", "tally([1, 'abc', 4])", "tally([])",
     "is_text('a')", "is_text(1)", "same(1, 1)", "same(1, '1')", "same('a', 'a')",
     "show('a')", "show(b'a\\x00')", "shown(3)",
-    "classify(4)", "classify(7)", "compare_one(1, 1)", "compare_one(3, 1)", "compare_one(1, 3)",
+    "row(2)", "count_text(5)", "classify(4)", "classify(7)", "compare_one(1, 1)", "compare_one(3, 1)", "compare_one(1, 3)",
 ]
 
 

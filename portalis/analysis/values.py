@@ -162,7 +162,10 @@ def type_of(node: cst.BaseExpression, scope: Scope, depth: int = 0) -> PyType | 
             return T.tuple_of(*items)
         elem: PyType | None = T.UNKNOWN
         for t in items:
-            elem = _same_elements(elem, t)
+            joined = _same_elements(elem, t)
+            if joined is None and type(node) is cst.List and elem is not None and T.is_known(elem) and T.is_known(t):
+                joined = union_or_none([elem, t])  # `[n, "x"]`: a list of a union
+            elem = joined
             if elem is None:
                 return None
         return T.list_of(elem) if type(node) is cst.List else T.set_of(elem)

@@ -981,7 +981,8 @@ class ExprLowering:
         vals = [self.expr(el.value) for el in node.elements]
         if isinstance(node, cst.Tuple):
             return Val(ir.TupleExpr(tuple(owned(v) for v in vals)), T.tuple_of(*(v.ty for v in vals)))
-        elem = _unify_all([v.ty for v in vals], node) if vals else T.UNKNOWN
+        # a list of several types (`[n, "x"]`) holds a union's enum values
+        elem = _unify_all([v.ty for v in vals], node, union=isinstance(node, cst.List)) if vals else T.UNKNOWN
         items = tuple(owned_as(v, elem) for v in vals)
         if isinstance(node, cst.List):
             if not items:
@@ -2096,10 +2097,12 @@ def _mentions_name(node: object, name: str) -> bool:
     return False
 
 
-def _unify_all(types: list[PyType], node: cst.CSTNode) -> PyType:
+def _unify_all(types: list[PyType], node: cst.CSTNode, union: bool = False) -> PyType:
     out = types[0]
     for t in types[1:]:
         u = unify(out, t)
+        if u is None and union and T.is_known(out) and T.is_known(t):
+            u = union_or_none([out, t])
         if u is None:
             raise Unsupported("PTL113", f"a display mixes {out} and {t}", node)
         out = u
