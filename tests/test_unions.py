@@ -175,6 +175,10 @@ def show(x: str | bytes) -> str:
     return str(x)
 
 
+def reprs(x: int | str, y: bytes | str) -> str:
+    return repr(x) + f"{y}"
+
+
 def shown(n: int) -> str:
     return str(mixed(n))
 
@@ -213,7 +217,7 @@ CALLS = [
     "kind(3)", "kind('x')", "kind([1, 2])",
     "parse('123')", "parse('12a')", "mixed(5)", "tally([1, 'abc', 4])", "tally([])",
     "is_text('a')", "is_text(1)", "same(1, 1)", "same(1, '1')", "same('a', 'a')",
-    "show('a')", "show(b'a\\x00')", "shown(3)",
+    "show('a')", "show(b'a\\x00')", "reprs('', b'')", "reprs(3, 'q')", "shown(3)",
     "row(2)", "count_text(5)", "classify(4)", "classify(7)", "compare_one(1, 1)", "compare_one(3, 1)", "compare_one(1, 3)",
 ]
 

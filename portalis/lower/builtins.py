@@ -345,6 +345,9 @@ def _repr(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val
     if v.ty.kind == "str":
         lw.use_runtime("str_repr")
         return Val(ir.Call(ir.Path("crate::pyrt::str_repr"), (str_view(v),)), T.STR)
+    if v.ty.kind == "union":  # the member's repr (a str member quoted), not str()'s
+        lw.use_runtime("PyRepr")
+        return Val(ir.Call(ir.Path("crate::pyrt::PyRepr::py_repr"), (v.expr if v.mode is Mode.REF else ir.Ref(v.expr),)), T.STR)
     return Val(lw.to_str(v), T.STR)
 
 
