@@ -52,7 +52,7 @@ from portalis.model import ClassSignature, PyType
 from portalis.parse import code_of
 from portalis.rust import ir
 from portalis.types import pytypes as T
-from portalis.types.unions import union_or_none
+from portalis.types.unions import member_for_type, union_or_none
 from portalis.types.pytypes import is_copy, unify
 from portalis.types.rust_types import param_type, rust_ident
 
@@ -810,6 +810,8 @@ class ExprLowering:
             other = a if b.ty.kind == "none" else b
             if other.ty.kind == "optional":
                 return ir.MethodCall(other.expr, "is_none" if rust == "==" else "is_some")
+        if rust in ("==", "!=") and "union" in (a.ty.kind, b.ty.kind) and a.ty != b.ty:
+            return _union_equality(rust, a, b, node)
         if a.ty.kind != b.ty.kind and "optional" not in (a.ty.kind, b.ty.kind):
             if rust in ("==", "!="):
                 return ir.BoolLit(rust == "!=")  # Python: values of different types are unequal
@@ -2095,6 +2097,19 @@ def _mentions_name(node: object, name: str) -> bool:
     if dataclasses.is_dataclass(node):
         return any(_mentions_name(getattr(node, f.name), name) for f in dataclasses.fields(node))
     return False
+
+
+def _union_equality(rust: str, a: Val, b: Val, node: cst.CSTNode) -> ir.Expr:
+    """`x == "a"` with x a union: the other side as the union's variant of its member, compared
+    as enums (another variant is unequal, as Python's values of different types are)."""
+    u, other = (a, b) if a.ty.kind == "union" else (b, a)
+    member = member_for_type(u.ty, other.ty) if other.ty.kind not in ("union", "optional") else None
+    if member is None:
+        if other.ty.kind in ("union", "optional") or (T.is_numeric(other.ty) and any(T.is_numeric(m) for m in u.ty.args)):
+            raise Unsupported("PTL113", f"comparing {u.ty} with {other.ty}", node)
+        return ir.BoolLit(rust == "!=")  # no member of that type: never equal
+    lhs = ir.Unary("*", u.expr) if u.mode is Mode.REF else u.expr
+    return ir.Binary(rust, lhs, owned_as(other, u.ty))
 
 
 def _unify_all(types: list[PyType], node: cst.CSTNode, union: bool = False) -> PyType:
