@@ -875,6 +875,11 @@ class ExprLowering:
             if elem.kind == "unknown":
                 return ir.BoolLit(False)  # an empty display
             probe = coerce(item, elem) if unify(item.ty, elem) == elem else None
+            if probe is None and elem.kind == "union" and item.ty.kind != "union" and member_for_type(elem, item.ty) is not None:
+                probe = coerce(item, elem)  # `3 in xs` of a list of `int | str`: the Int variant
+            if probe is None and elem.kind == "union" and (item.ty.kind == "union" or (
+                    T.is_numeric(item.ty) and any(T.is_numeric(m) for m in elem.args))):
+                raise Unsupported("PTL113", f"`in` of a {item.ty} in a list of {elem}", node)  # 3.0 == 3 in Python
             if probe is None:
                 if unify(item.ty, elem) is not None:
                     probe = item
