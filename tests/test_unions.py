@@ -38,6 +38,8 @@ def test_annotations_make_one_canonical_union() -> None:
     assert _resolve("int | float") == T.NUM  # the runtime's int-or-float, as before
     assert _resolve("int | None") == T.optional(T.INT)
     assert str(_resolve("list[int] | str")) == "list[int] | str"
+    with pytest.raises(AnnotationError, match="cannot be a variant"):  # no PyRepr for 7-tuples
+        _resolve("int | tuple[str, str, str, str, str, str, str]")
     with pytest.raises(AnnotationError, match="cannot be a variant"):
         resolve_annotation("Shape | int", TypeScope(module="m", local_classes={"Shape"}))
 
