@@ -110,6 +110,8 @@ def write_crate(
 
     if unions:
         used_runtime.add("PyRepr")  # how a union value prints (its enum's Display and PyRepr)
+        for text in unions.values():  # a member's type may name the runtime (`PyDict<..>`)
+            used_runtime.update(n for n in _RUNTIME_REF.findall(text) if n in runtime.helpers())
     used_runtime = set(runtime.closure(used_runtime))
     used_crates |= runtime.crates(used_runtime)
     layout.crates = sorted(used_crates)

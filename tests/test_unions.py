@@ -185,6 +185,12 @@ def has(xs: list[int | str], x: int) -> bool:
     return x in xs
 
 
+def size(x: dict[str, int] | str) -> str:
+    if isinstance(x, str):
+        return x
+    return str(len(x)) + repr(x)
+
+
 def show(x: str | bytes) -> str:
     return str(x)
 
@@ -232,7 +238,7 @@ CALLS = [
     "parse('123')", "parse('12a')", "mixed(5)", "tally([1, 'abc', 4])", "tally([])",
     "is_text('a')", "is_text(1)", "same(1, 1)", "same(1, '1')", "same('a', 'a')",
     "is_a('a')", "is_a('b')", "is_a(1)", "not_three(3)", "not_three('3')", "not_three(4)",
-    "has([0, 'a'], 0)", "has(['0'], 0)", "has([], 1)",
+    "has([0, 'a'], 0)", "has(['0'], 0)", "has([], 1)", "size({'a': 1})", "size('z')",
     "show('a')", "show(b'a\\x00')", "reprs('', b'')", "reprs(3, 'q')", "shown(3)",
     "row(2)", "count_text(5)", "classify(4)", "classify(7)", "compare_one(1, 1)", "compare_one(3, 1)", "compare_one(1, 3)",
 ]

@@ -87,6 +87,8 @@ _MAX_TUPLE = 6
 def _member_ok(t: PyType) -> bool:
     if t.kind not in _MEMBER_KINDS or (t.kind == "tuple" and len(t.args) > _MAX_TUPLE):
         return False
+    if t.kind in ("dict", "set") and not is_hashable(t.args[0]):
+        return False  # a float key: no Rust map or set of it
     return all(a.kind in _MEMBER_KINDS and _member_ok(a) for a in t.args)
 
 
