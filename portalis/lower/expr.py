@@ -52,7 +52,7 @@ from portalis.model import ClassSignature, PyType
 from portalis.parse import code_of
 from portalis.rust import ir
 from portalis.types import pytypes as T
-from portalis.types.unions import member_for_type, union_or_none
+from portalis.types.unions import enum_name as union_enum_name, member_for_type, tag as union_tag, union_or_none
 from portalis.types.pytypes import is_copy, unify
 from portalis.types.rust_types import param_type, rust_ident
 
@@ -127,6 +127,13 @@ class ExprLowering:
             return ir.MethodCall(ir.MethodCall(v.expr, "as_ref"), "is_some_and", (ir.Closure((ir.PBind("__v"),), test),))
         if k == "tuple":
             return ir.BoolLit(bool(v.ty.args))
+        if k == "union":
+            # each member's own truth value (`0`, `''`, `[]` are false), by the variant it holds
+            enum = f"crate::pyrt::{union_enum_name(v.ty)}"
+            value = v.expr if v.mode is Mode.REF else ir.Ref(v.expr)
+            arms = tuple(ir.MatchArm(ir.PVariant(f"{enum}::{union_tag(m)}", (ir.PBind("__v"),)),
+                                     self.truthy(Val(ir.Path("__v"), m, Mode.REF))) for m in v.ty.args)
+            return ir.Match(value, arms)
         if k in ("re_match", "re_pattern"):
             return ir.BoolLit(True)  # match and pattern objects are always true
         if k == "none":

@@ -35,7 +35,7 @@ from portalis.cst_scan import Declarations, FunctionScan, declarations, iter_nod
 from portalis.analysis.indexing import indexed_in_loop
 from portalis.analysis.builders import Builder, string_builders
 from portalis.analysis.liveness import movable_copies, shared_then_changed
-from portalis.lower.unions import early_exit_rest, match_isinstance
+from portalis.lower.unions import early_exit_rest, match_as_tail, match_isinstance
 from portalis.lower.values import coerce, owned, owned_as, read, str_view
 from portalis.memo import memo_table
 from portalis.model import FunctionSignature, PyType
@@ -336,6 +336,8 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         ret = self.returns
         if stmts and isinstance(stmts[-1], ir.Return) and stmts[-1].value is not None:
             tail = stmts.pop().value  # a final `return x;` reads better as the tail `x`
+        elif stmts and match_as_tail(stmts[-1]) is not None:
+            tail = match_as_tail(stmts.pop())  # a union's isinstance arms, each returning
         elif falls_off and ret.kind == "optional":
             tail = self.ok(ir.Path("None"))
         elif falls_off and ret.kind not in ("none", "unknown"):

@@ -136,3 +136,20 @@ def early_exit_rest(lw: "FunctionLowerer", stmt: cst.BaseStatement, rest: list[c
     if test is None or union_local(lw, test[0]) is None:
         return None
     return stmt.with_changes(orelse=cst.Else(body=cst.IndentedBlock(body=rest)))
+
+
+def match_as_tail(stmt: ir.Stmt) -> ir.Match | None:
+    """A function's last statement, an isinstance `match` whose every arm ends in `return v`, as
+    the function's tail with each arm's `v` its value (clippy's needless_return); None otherwise."""
+    if not (isinstance(stmt, ir.ExprStmt) and isinstance(stmt.expr, ir.Match)):
+        return None
+    arms: list[ir.MatchArm] = []
+    for arm in stmt.expr.arms:
+        if not isinstance(arm.body, ir.BlockExpr) or arm.body.label is not None:
+            return None
+        block = arm.body.block
+        last = block.stmts[-1] if block.stmts else None
+        if block.tail is not None or not isinstance(last, ir.Return) or last.value is None:
+            return None
+        arms.append(ir.MatchArm(arm.pattern, ir.BlockExpr(ir.Block(block.stmts[:-1], last.value))))
+    return ir.Match(stmt.expr.scrutinee, tuple(arms))
