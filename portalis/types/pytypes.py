@@ -115,10 +115,6 @@ def unify(a: PyType, b: PyType) -> PyType | None:
         return optional(b)
     if b.kind == "none":
         return optional(a)
-    if a.kind == "union" and b in a.args:
-        return a  # a member's value fits its union (an enum variant)
-    if b.kind == "union" and a in b.args:
-        return b
     if a.kind == "optional" and unify(a.args[0], b) == a.args[0]:
         return a
     if b.kind == "optional" and unify(b.args[0], a) == b.args[0]:
