@@ -150,7 +150,7 @@ def enum_items(u: ir.TUnion, repr_path: str = "crate::pyrt::PyRepr") -> list[ir.
     variants = tuple(v for v, _t in u.variants)
     derives = ("Debug", "Clone", "PartialEq") + (("Eq", "Hash") if u.hashable else ())
     enum = ir.Enum(short, variants, derives=derives, payloads=tuple(t for _v, t in u.variants),
-                   doc=f"A Python union `{' | '.join(_python_name(v) for v in variants)}`: one variant per member type.")
+                   doc=f"A Python union: one variant per member type ({', '.join(variants)}).")
     f = ir.Param("f", ir.TRef(ir.TPath("std::fmt::Formatter<'_>"), mutable=True))
 
     def arms(body) -> ir.Match:
@@ -165,10 +165,6 @@ def enum_items(u: ir.TUnion, repr_path: str = "crate::pyrt::PyRepr") -> list[ir.
     repr_fn = ir.Fn(name="py_repr", params=(), ret=ir.STRING, receiver=ir.SelfParam(), public=False,
                     body=ir.Block(tail=arms(lambda v, t: ir.MethodCall(ir.Path("v"), "py_repr"))))
     return [enum, ir.Impl(f"std::fmt::Display for {short}", (display,)), ir.Impl(f"{repr_path} for {short}", (repr_fn,))]
-
-
-def _python_name(variant: str) -> str:
-    return variant.lower()
 
 
 def unions_in_type(t: ir.Type, found: dict[str, ir.TUnion]) -> None:
