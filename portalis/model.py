@@ -150,6 +150,8 @@ class PyType(BaseModel):
             return f"Callable[[{', '.join(str(a) for a in self.args[:-1])}], {self.args[-1]}]"
         if self.kind == "optional":
             return f"Optional[{self.args[0]}]"
+        if self.kind == "union":
+            return " | ".join(str(a) for a in self.args)
         if self.kind == "bytes" and self.name:
             return self.name  # bytearray
         if self.args:
@@ -476,6 +478,9 @@ class RustItem(BaseModel):
     backend: str = "rules"
     runtime: list[str] = Field(default_factory=list)  # runtime helpers this item calls
     crates: list[str] = Field(default_factory=list)  # crates of deps.crate_table its code names
+    # The enums of the unions its code or stub names (`crate::pyrt::IntOrStr`), printed: the
+    # crate's pyrt module gets each distinct one once (portalis/types/unions.py).
+    unions: list[str] = Field(default_factory=list)
 
 
 class ModuleTranslation(BaseModel):

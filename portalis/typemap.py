@@ -338,6 +338,43 @@ def _called_with(node: cst.FunctionDef | None, name: str) -> int | None:
     return counts.pop()
 
 
+def _concrete_callables(sig: FunctionSignature, found, node: cst.FunctionDef | None) -> FunctionSignature:
+    """A function whose other parameters are concrete (`a` observed a `list[int]`) and whose
+    `key=None` only None was seen for, but which the body calls (`key(a[mid])`, `key(x)`): the
+    key is an Optional callable from the value the body passes it to the value it gives back
+    (`Optional[Callable[[int], int]]`: a key maps a value to one compared like it). The calls
+    must pass one argument each, a parameter or an item of a list parameter, all of one type;
+    otherwise the signature is returned unchanged."""
+    types = {p.name: p.py_type for p in sig.params}
+    params = list(sig.params)
+    for j, p in enumerate(params):
+        seen = found.params.get(p.name)
+        if p.py_type.kind not in ("none", "unknown") or p.default != "None" or seen is None or seen.generic != "optional" or node is None:
+            continue
+        if _called_with(node, p.name) != 1:
+            continue
+        arg_types = set()
+        for c in scan_function(node).calls:
+            if isinstance(c.func, cst.Name) and c.func.value == p.name:
+                arg = c.args[0].value
+                if isinstance(arg, cst.Subscript) and isinstance(arg.value, cst.Name) and types.get(arg.value.value, T.UNKNOWN).kind == "list":
+                    arg_types.add(types[arg.value.value].args[0])
+                elif isinstance(arg, cst.Name) and arg.value in types:
+                    arg_types.add(types[arg.value])
+                else:
+                    arg_types.add(T.UNKNOWN)
+        if len(arg_types) != 1:
+            continue
+        arg = arg_types.pop()
+        if not T.is_known(arg) or arg.kind in ("none", "callable", "optional"):
+            continue
+        new = T.optional(T.callable_of((arg,), arg))
+        params[j] = _learnt(p, new, TypeOrigin(source="use", line=sig.line, detail=f"`{p.name}(...)` called with a {arg}, default None"))
+    if params == list(sig.params):
+        return sig
+    return sig.model_copy(update={"params": params})
+
+
 def _generalise(tm: ModuleTypeMap, evidence: ModuleEvidence, nodes: dict[str, cst.FunctionDef]) -> bool:
     """Make the module's functions whose parameters nothing typed generic: a parameter the
     evidence saw nothing done with (a candidate value: `item`) is a `T`, one only indexed,
@@ -357,7 +394,13 @@ def _generalise(tm: ModuleTypeMap, evidence: ModuleEvidence, nodes: dict[str, cs
         if sig.diagnostics or sig.kind != "function":
             continue
         found = evidence.function(sig.qualname)
-        if found is None or all(T.is_known(p.py_type) for p in sig.params):
+        if found is None:
+            continue
+        concrete = _concrete_callables(sig, found, nodes.get(sig.name))
+        if concrete is not sig and all(T.is_known(p.py_type) for p in concrete.params):
+            tm.functions[i] = sig = concrete
+            changed = True
+        if all(T.is_known(p.py_type) for p in sig.params):
             continue
         params = list(sig.params)
         ok = True

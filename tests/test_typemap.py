@@ -66,7 +66,7 @@ def test_resolve_annotation(text: str, expected) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["list", "dict[str]", "tuple[int, ...]", "int | str", "Callable[..., int]", "Unknown", "lambda: 1", "list[1:2]"],
+    ["list", "dict[str]", "tuple[int, ...]", "int | Callable[[int], int]", "Callable[..., int]", "Unknown", "lambda: 1", "list[1:2]"],
 )
 def test_unmappable_annotations_raise(text: str) -> None:
     with pytest.raises(AnnotationError):

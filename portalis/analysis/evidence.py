@@ -41,6 +41,7 @@ from portalis.analysis.generics import body_bounds, ordered, settle
 from portalis.analysis.narrowing import not_none_at
 from portalis.analysis.observed import observed_return, origin as observed_origin, ranked
 from portalis.analysis.uses import Body, Use, collect
+from portalis.types.unions import union_or_none
 from portalis.analysis.values import ITER, Scope, arithmetic, bind_target, element_type, join_values, literal_type, type_of
 from portalis.cst_scan import free_names
 from portalis.cst_walk import bound_names, children, code
@@ -1279,6 +1280,10 @@ class _ModuleContext:
             else:
                 j = join_values(joined, t)
                 if j is None:
+                    # An int on one path and a str on another: a union (an enum with a variant
+                    # per member), when every member can be one.
+                    j = union_or_none([joined, t])
+                if j is None:
                     first = first_of_kind.get(joined.kind) or provenance[0]
                     return TypeEvidence(conflict=f"{joined} ({first}) and {t} ({origin})", tried=f"returned values disagree: {joined} and {t}")
                 if j != joined:
@@ -1508,6 +1513,9 @@ def decide(observations: list[Observation], floats: bool = False) -> TypeEvidenc
             continue
         u = merge_param(t, o.type)
         if u is None:
+            several = _values_of_several_types(observations)
+            if several is not None:
+                return several
             first = next((x for x in used if x.type is not None and x.type.kind == t.kind), used[0] if used else o)
             return TypeEvidence(conflict=f"{first.type} ({first.origin}) and {o.type} ({o.origin})", tried=_tried(observations))
         if u != t or not used:
@@ -1577,6 +1585,31 @@ def decide(observations: list[Observation], floats: bool = False) -> TypeEvidenc
         if o.origin not in origins:
             origins.append(o.origin)
     return TypeEvidence(type=t, provenance=origins[:PROVENANCE_SHOWN], weak=weak)
+
+
+# Evidence of what callers pass, not of what the body does with the value.
+_CALLER_SOURCES = frozenset({"docstring", "observed", "call", "default"})
+
+
+def _values_of_several_types(observations: list[Observation]) -> TypeEvidence | None:
+    """Callers that pass values of several types (`identity(3)` in the docstring, a str in the
+    tests) to a parameter the body uses in no way that says a type: a union of them (an enum;
+    whatever the body then does with it must work on each member, or lowering says why). None
+    when the body's uses show a type, or a member cannot be a variant: then it is a conflict."""
+    typed = [o for o in observations if not o.shape and o.type is not None]
+    if any(o.shape not in ("", "none") for o in observations) or any(o.origin.source not in _CALLER_SOURCES for o in typed):
+        return None
+    members = [o.type for o in typed] + ([T.NONE] if any(o.shape == "none" for o in observations) else [])
+    if not all(T.is_known(m) for m in members if m is not None):
+        return None
+    joined = union_or_none([m for m in members if m is not None])
+    if joined is None:
+        return None
+    origins: list[TypeOrigin] = []
+    for o in typed:
+        if o.origin not in origins:
+            origins.append(o.origin)
+    return TypeEvidence(type=joined, provenance=origins[:PROVENANCE_SHOWN])
 
 
 def _tried(observations: list[Observation]) -> str:

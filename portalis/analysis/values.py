@@ -17,6 +17,7 @@ import libcst as cst
 from portalis.analysis import rules
 from portalis.model import PyType
 from portalis.types import pytypes as T
+from portalis.types.unions import union_or_none
 
 # A lazily produced sequence (a generator expression, `d.items()`, `enumerate(x)`): only ever
 # iterated or passed to list()/sorted()/sum(); never a signature's type.
@@ -161,7 +162,10 @@ def type_of(node: cst.BaseExpression, scope: Scope, depth: int = 0) -> PyType | 
             return T.tuple_of(*items)
         elem: PyType | None = T.UNKNOWN
         for t in items:
-            elem = _same_elements(elem, t)
+            joined = _same_elements(elem, t)
+            if joined is None and type(node) is cst.List and elem is not None and T.is_known(elem) and T.is_known(t):
+                joined = union_or_none([elem, t])  # `[n, "x"]`: a list of a union
+            elem = joined
             if elem is None:
                 return None
         return T.list_of(elem) if type(node) is cst.List else T.set_of(elem)
@@ -200,7 +204,11 @@ def type_of(node: cst.BaseExpression, scope: Scope, depth: int = 0) -> PyType | 
     if type(node) is cst.Comparison:
         return T.BOOL
     if type(node) is cst.IfExp:
-        return join_values(type_of(node.body, scope, d), type_of(node.orelse, scope, d))
+        a, b = type_of(node.body, scope, d), type_of(node.orelse, scope, d)
+        joined = join_values(a, b)
+        if joined is None and a is not None and b is not None and T.is_known(a) and T.is_known(b):
+            joined = union_or_none([a, b])  # `n if c else "odd"`: an int or a str
+        return joined
     if type(node) is cst.Subscript:
         return _subscript(node, scope, d)
     if type(node) is cst.Call:

@@ -350,6 +350,9 @@ def repr_of(lw: "FunctionLowerer", v: Val) -> ir.Expr:
     if v.ty.kind == "str":
         lw.use_runtime("str_repr")
         return ir.Call(ir.Path("crate::pyrt::str_repr"), (str_view(v),))
+    if v.ty.kind == "union":  # the member's repr (a str member quoted), not str()'s
+        lw.use_runtime("PyRepr")
+        return ir.Call(ir.Path("crate::pyrt::PyRepr::py_repr"), (v.expr if v.mode is Mode.REF else ir.Ref(v.expr),))
     if v.ty.kind == "class":
         cls = lw.env.class_sig(v.ty)
         if cls is not None and cls.method("__repr__") is not None:
@@ -654,6 +657,15 @@ def _range(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Va
 def isinstance_of(v: Val, wanted: set[str]) -> Val:
     """`isinstance(v, T)` is decided statically from v's type (`wanted`: builtin type names)."""
     kind = v.ty.kind
+    if kind == "union":
+        # Which member a union holds is known at run time: its enum's variant.
+        from portalis.types.unions import enum_name, members_matching, tag
+
+        hits = members_matching(v.ty, wanted)
+        if not hits or len(hits) == len(v.ty.args):
+            return Val(ir.BoolLit(bool(hits)), T.BOOL)
+        pats = " | ".join(f"crate::pyrt::{enum_name(v.ty)}::{tag(m)}(_)" for m in hits)
+        return Val(ir.Macro("matches", (v.expr, ir.Path(pats))), T.BOOL)
     if kind == "num" and len(wanted & {"int", "float"}) == 1:
         # An int-or-float: which one it holds is known at run time.
         variant = "Int" if "int" in wanted else "Float"

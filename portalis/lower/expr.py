@@ -53,6 +53,7 @@ from portalis.model import ClassSignature, PyType
 from portalis.parse import code_of
 from portalis.rust import ir
 from portalis.types import pytypes as T
+from portalis.types.unions import enum_name as union_enum_name, member_for_type, tag as union_tag, union_or_none
 from portalis.types.pytypes import is_copy, unify
 from portalis.types.rust_types import param_type, rust_ident
 
@@ -127,6 +128,13 @@ class ExprLowering:
             return ir.MethodCall(ir.MethodCall(v.expr, "as_ref"), "is_some_and", (ir.Closure((ir.PBind("__v"),), test),))
         if k == "tuple":
             return ir.BoolLit(bool(v.ty.args))
+        if k == "union":
+            # each member's own truth value (`0`, `''`, `[]` are false), by the variant it holds
+            enum = f"crate::pyrt::{union_enum_name(v.ty)}"
+            value = v.expr if v.mode is Mode.REF else ir.Ref(v.expr)
+            arms = tuple(ir.MatchArm(ir.PVariant(f"{enum}::{union_tag(m)}", (ir.PBind("__v"),)),
+                                     self.truthy(Val(ir.Path("__v"), m, Mode.REF))) for m in v.ty.args)
+            return ir.Match(value, arms)
         if k in ("re_match", "re_pattern"):
             return ir.BoolLit(True)  # match and pattern objects are always true
         if k == "none":
@@ -170,6 +178,8 @@ class ExprLowering:
         if k == "num":
             self.use_runtime("PyNum")
             return ir.MethodCall(read(v), "to_string")
+        if k == "union":  # the enum's Display: a str member as it is, the others as their repr
+            return ir.MethodCall(v.expr, "to_string")
         if k == "optional":
             # str(x) of Some(x) is str(x), not its repr (`'a'` for a str): the inner value's own
             # formatting, "None" otherwise
@@ -828,6 +838,8 @@ class ExprLowering:
             other = a if b.ty.kind == "none" else b
             if other.ty.kind == "optional":
                 return ir.MethodCall(other.expr, "is_none" if rust == "==" else "is_some")
+        if rust in ("==", "!=") and "union" in (a.ty.kind, b.ty.kind) and a.ty != b.ty:
+            return _union_equality(rust, a, b, node)
         if a.ty.kind != b.ty.kind and "optional" not in (a.ty.kind, b.ty.kind):
             if rust in ("==", "!="):
                 return ir.BoolLit(rust == "!=")  # Python: values of different types are unequal
@@ -896,6 +908,11 @@ class ExprLowering:
             if elem.kind == "unknown":
                 return ir.BoolLit(False)  # an empty display
             probe = coerce(item, elem) if unify(item.ty, elem) == elem else None
+            if probe is None and elem.kind == "union" and item.ty.kind != "union" and member_for_type(elem, item.ty) is not None:
+                probe = coerce(item, elem)  # `3 in xs` of a list of `int | str`: the Int variant
+            if probe is None and elem.kind == "union" and (item.ty.kind == "union" or (
+                    T.is_numeric(item.ty) and any(T.is_numeric(m) for m in elem.args))):
+                raise Unsupported("PTL113", f"`in` of a {item.ty} in a list of {elem}", node)  # 3.0 == 3 in Python
             if probe is None:
                 if unify(item.ty, elem) is not None:
                     probe = item
@@ -942,6 +959,8 @@ class ExprLowering:
         with self.narrowed(else_n):
             b = self.expr(node.orelse)
         ty = unify(a.ty, b.ty)
+        if ty is None and T.is_known(a.ty) and T.is_known(b.ty):
+            ty = union_or_none([a.ty, b.ty])  # an int or a str: the union's enum
         if ty is None:
             raise Unsupported("PTL113", f"conditional expression mixes {a.ty} and {b.ty}", node)
         if isinstance(a.expr, ir.BoolLit) and isinstance(b.expr, ir.BoolLit) and a.expr.value != b.expr.value:
@@ -1002,7 +1021,8 @@ class ExprLowering:
         vals = [self.expr(el.value) for el in node.elements]
         if isinstance(node, cst.Tuple):
             return Val(ir.TupleExpr(tuple(owned(v) for v in vals)), T.tuple_of(*(v.ty for v in vals)))
-        elem = _unify_all([v.ty for v in vals], node) if vals else T.UNKNOWN
+        # a list of several types (`[n, "x"]`) holds a union's enum values
+        elem = _unify_all([v.ty for v in vals], node, union=isinstance(node, cst.List)) if vals else T.UNKNOWN
         items = tuple(owned_as(v, elem) for v in vals)
         if isinstance(node, cst.List):
             if not items:
@@ -2171,10 +2191,25 @@ def _mentions_name(node: object, name: str) -> bool:
     return False
 
 
-def _unify_all(types: list[PyType], node: cst.CSTNode) -> PyType:
+def _union_equality(rust: str, a: Val, b: Val, node: cst.CSTNode) -> ir.Expr:
+    """`x == "a"` with x a union: the other side as the union's variant of its member, compared
+    as enums (another variant is unequal, as Python's values of different types are)."""
+    u, other = (a, b) if a.ty.kind == "union" else (b, a)
+    member = member_for_type(u.ty, other.ty) if other.ty.kind not in ("union", "optional") else None
+    if member is None:
+        if other.ty.kind in ("union", "optional") or (T.is_numeric(other.ty) and any(T.is_numeric(m) for m in u.ty.args)):
+            raise Unsupported("PTL113", f"comparing {u.ty} with {other.ty}", node)
+        return ir.BoolLit(rust == "!=")  # no member of that type: never equal
+    lhs = ir.Unary("*", u.expr) if u.mode is Mode.REF else u.expr
+    return ir.Binary(rust, lhs, owned_as(other, u.ty))
+
+
+def _unify_all(types: list[PyType], node: cst.CSTNode, union: bool = False) -> PyType:
     out = types[0]
     for t in types[1:]:
         u = unify(out, t)
+        if u is None and union and T.is_known(out) and T.is_known(t):
+            u = union_or_none([out, t])
         if u is None:
             raise Unsupported("PTL113", f"a display mixes {out} and {t}", node)
         out = u

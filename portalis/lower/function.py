@@ -35,6 +35,7 @@ from portalis.cst_scan import Declarations, FunctionScan, declarations, iter_nod
 from portalis.analysis.indexing import indexed_in_loop
 from portalis.analysis.builders import Builder, string_builders
 from portalis.analysis.liveness import movable_copies, shared_then_changed
+from portalis.lower.unions import early_exit_rest, match_as_tail, match_isinstance
 from portalis.lower.values import coerce, owned, owned_as, read, str_view
 from portalis.memo import memo_table
 from portalis.model import FunctionSignature, PyType
@@ -352,6 +353,8 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         ret = self.returns
         if stmts and isinstance(stmts[-1], ir.Return) and stmts[-1].value is not None:
             tail = stmts.pop().value  # a final `return x;` reads better as the tail `x`
+        elif stmts and match_as_tail(stmts[-1]) is not None:
+            tail = match_as_tail(stmts.pop())  # a union's isinstance arms, each returning
         elif falls_off and ret.kind == "optional":
             tail = self.ok(ir.Path("None"))
         elif falls_off and ret.kind not in ("none", "unknown"):
@@ -421,6 +424,11 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 if out and isinstance(out[-1], (ir.Return, ir.Break, ir.Continue)):
                     break  # the rest of the block is dead code (Python never runs it either)
                 try:
+                    narrowing = early_exit_rest(self, stmt, body[i + 1:])
+                    if narrowing is not None:
+                        # `if isinstance(x, int): return ...`: the rest is the other members' arm
+                        out.extend(self.if_stmt(narrowing))
+                        break
                     out.extend(self.stmt(stmt))
                 except Unsupported as exc:
                     if exc.line is None:
@@ -638,6 +646,9 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         let_form = self.if_let(node)
         if let_form is not None:
             return let_form
+        matched = match_isinstance(self, node, _assigned_names)  # a union narrowed by isinstance
+        if matched is not None:
+            return matched
         cond = self.header_condition(node.test)
         then_n, else_n = self.narrowings(node.test)
         before = self.narrow_state()
@@ -1832,6 +1843,8 @@ def _ends_in_return(stmts: list[ir.Stmt]) -> bool:
         return True
     if isinstance(last, ir.ExprStmt) and isinstance(last.expr, ir.IfExpr):
         return _if_returns(last.expr)
+    if isinstance(last, ir.ExprStmt) and isinstance(last.expr, ir.Match):  # a union's isinstance arms
+        return all(isinstance(a.body, ir.BlockExpr) and _ends_in_return(list(a.body.block.stmts)) for a in last.expr.arms)
     if isinstance(last, ir.ExprStmt) and isinstance(last.expr, ir.Macro) and last.expr.name in ("panic", "unreachable"):
         return True
     if isinstance(last, ir.Loop):

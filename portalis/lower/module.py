@@ -38,6 +38,7 @@ from portalis.model import (
 )
 from portalis.parse import source_tree
 from portalis.rust import ir
+from portalis.types.unions import enum_items, unions_in_item
 from portalis.rust.fmt import RustfmtUnavailable, format_many, format_source
 from portalis.rust.printer import Printer, UnprintableLiteral
 from portalis.rust.values import NoRustValue, value_expr
@@ -683,6 +684,9 @@ def _print_items(pending: list[tuple[RustItem, ir.Item, ir.Item | None]], rustfm
                 record.stub = printer.item(stub) + "\n"
             except Exception:  # noqa: BLE001 - no stub: rustc cannot quarantine it, the item stays
                 record.stub = None
+        found: dict[str, ir.TUnion] = {}
+        unions_in_item((item, stub), found)
+        record.unions = [printer.item(ir.Items(tuple(enum_items(u)))) + "\n" for _n, u in sorted(found.items())]
         result.append(record)
     if rustfmt is not None:
         out.diagnostics.extend(format_quarantined(result, rustfmt, out.module))

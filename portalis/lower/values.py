@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from portalis.lower.context import Mode, Unsupported, Val
 from portalis.model import PyType
 from portalis.rust import ir
+from portalis.types.unions import enum_name, member_for_type, tag
 from portalis.types import pytypes as T
 from portalis.types.pytypes import is_copy
 
@@ -127,6 +128,12 @@ def coerce(v: Val, target: PyType) -> Val:
         return Val(ir.Call(ir.Path(f"crate::pyrt::PyNum::{variant}"), (read(inner),)), target)
     if target.kind == "int" and v.ty.kind == "bool":
         return Val(ir.Cast(read(v), ir.I64), T.INT)
+    if target.kind == "union" and v.ty.kind not in ("union", "unknown"):
+        # A member's value in a union's slot: the enum's variant of that member.
+        member = member_for_type(target, v.ty)
+        if member is not None:
+            inner = coerce(v, member)
+            return Val(ir.Call(ir.Path(f"crate::pyrt::{enum_name(target)}::{tag(member)}"), (owned(inner),)), target)
     if target.kind == "optional":
         if v.ty.kind == "none":
             return Val(ir.Path("None"), target)

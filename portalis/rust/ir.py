@@ -42,6 +42,17 @@ class TDynFn(Type):
 
 
 @dataclass(frozen=True, slots=True)
+class TUnion(Type):
+    """A Python union (`int | str`) as the crate's enum with one variant per member: printed as
+    its path (`crate::pyrt::IntOrStr`); the enum itself is one item per distinct union in the
+    crate (portalis/rust/unions.py builds it from this node: variant names and payload types)."""
+
+    name: str
+    variants: tuple[tuple[str, Type], ...]
+    hashable: bool = False  # every member is Eq + Hash (no float inside): the enum derives them
+
+
+@dataclass(frozen=True, slots=True)
 class TSlice(Type):
     inner: Type
 
@@ -298,6 +309,13 @@ class PVariant(Pat):
 
 
 @dataclass(frozen=True, slots=True)
+class POr(Pat):
+    """Alternatives: `A::X(_) | A::Y(_)`."""
+
+    alternatives: tuple[Pat, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class PTyped(Pat):
     """A closure parameter with its type written out: `x: &_`."""
 
@@ -474,6 +492,9 @@ class Enum(Item):
     variants: tuple[str, ...]
     derives: tuple[str, ...] = ("Debug", "Clone", "PartialEq", "Eq", "Hash", "Default")
     attrs: tuple[str, ...] = ()
+    # One payload type per variant (`Int(i64)`): a union's enum; then no variant is `#[default]`.
+    payloads: tuple[Type, ...] = ()
+    doc: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

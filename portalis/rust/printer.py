@@ -36,6 +36,8 @@ def print_type(t: ir.Type) -> str:
     if isinstance(t, ir.TRef):
         lifetime = f"'{t.lifetime} " if t.lifetime else ""
         return f"&{lifetime}{'mut ' if t.mutable else ''}{print_type(t.inner)}"
+    if isinstance(t, ir.TUnion):
+        return t.name
     if isinstance(t, ir.TSlice):
         return f"[{print_type(t.inner)}]"
     if isinstance(t, ir.TDynFn):
@@ -67,6 +69,8 @@ def print_pat(p: ir.Pat) -> str:
         return f"{p.path}({', '.join(print_pat(i) for i in p.items)})"
     if isinstance(p, ir.PTyped):
         return f"{print_pat(p.inner)}: {print_type(p.type)}"
+    if isinstance(p, ir.POr):
+        return " | ".join(print_pat(a) for a in p.alternatives)
     raise TypeError(f"not a Rust pattern: {p!r}")
 
 
@@ -408,8 +412,11 @@ class Printer:
         if isinstance(it, ir.Enum):
             derives = f"#[derive({', '.join(it.derives)})]\n" if it.derives else ""
             attrs = "".join(f"#[{a}]\n" for a in it.attrs)
-            variants = "".join(f"{'#[default]' + chr(10) if i == 0 else ''}{v},\n" for i, v in enumerate(it.variants))
-            return f"{derives}{attrs}pub enum {it.name} {{\n{variants}}}"
+            if it.payloads:
+                variants = "".join(f"{v}({print_type(t)}),\n" for v, t in zip(it.variants, it.payloads))
+            else:
+                variants = "".join(f"{'#[default]' + chr(10) if i == 0 else ''}{v},\n" for i, v in enumerate(it.variants))
+            return f"{doc_comment(it.doc)}{derives}{attrs}pub enum {it.name} {{\n{variants}}}"
         if isinstance(it, ir.Const):
             attrs = "".join(f"#[{a}]\n" for a in it.attrs)
             kw = "static" if it.static else "const"

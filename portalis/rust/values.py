@@ -60,6 +60,8 @@ def reroot(t: ir.Type, root: str) -> ir.Type:
         return ir.TSlice(reroot(t.inner, root))
     if isinstance(t, ir.TTuple):
         return ir.TTuple(tuple(reroot(i, root) for i in t.items))
+    if isinstance(t, ir.TUnion):
+        return ir.TUnion(f"{root}::{t.name[len('crate::'):]}", tuple((v, reroot(i, root)) for v, i in t.variants), t.hashable)
     return t
 
 
@@ -102,6 +104,14 @@ class _Render:
             kind = "int" if isinstance(value, int) else "float"
             inner = self.expr(value, PyType(kind=kind))
             return ir.Call(ir.Path(f"{self.root}::pyrt::PyNum::{kind.capitalize()}"), (inner,))
+        if k == "union":
+            # A union value (the crate's enum): the variant of the member the value belongs to.
+            from portalis.types.unions import enum_name, member_for_value, tag
+
+            member = member_for_value(t, value)
+            _expect(member is not None, value, t)
+            assert member is not None
+            return ir.Call(ir.Path(f"{self.root}::pyrt::{enum_name(t)}::{tag(member)}"), (self.expr(value, member),))
         if k == "bool":
             _expect(isinstance(value, bool), value, t)
             return ir.BoolLit(bool(value))

@@ -257,11 +257,11 @@ def _is_ellipsis(s: cst.SubscriptElement) -> bool:
 
 
 def _union(members: list[PyType]) -> PyType:
-    non_none = [m for m in members if m.kind != "none"]
-    if len(non_none) == 1:
-        return T.optional(non_none[0]) if len(non_none) < len(members) else non_none[0]
-    if set(m.kind for m in non_none) == {"int", "float"}:
-        # An int or a float: crate::pyrt::PyNum keeps which (Python prints 3 and 3.0 apart).
-        num = T.NUM
-        return T.optional(num) if len(non_none) < len(members) else num
-    raise AnnotationError("unions of several types are not supported yet")
+    """`A | B`, `Union[A, B]`: one member as itself, None making it Optional, int-or-float the
+    runtime's PyNum, several members an enum with a variant each (portalis/types/unions.py)."""
+    from portalis.types.unions import UnionError, union_of
+
+    try:
+        return union_of(members)
+    except UnionError as exc:
+        raise AnnotationError(str(exc)) from exc

@@ -125,6 +125,11 @@ def owned_type(t: PyType, holes: bool = False) -> ir.Type:
         return ir.TPath("Option", (owned_type(t.args[0]),))
     if k == "num":
         return ir.TPath("crate::pyrt::PyNum")
+    if k == "union":
+        # One enum per distinct union in the crate, in its pyrt module (portalis/types/unions.py).
+        from portalis.types.unions import enum_name, is_hashable, tag
+
+        return ir.TUnion(f"crate::pyrt::{enum_name(t)}", tuple((tag(m), owned_type(m)) for m in t.args), is_hashable(t))
     if k == "exc":
         return ir.TPath(f"{PYDICT.rsplit('::', 1)[0]}::PyErr")
     if k == "class" and t.module and t.name:

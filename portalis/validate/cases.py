@@ -249,6 +249,8 @@ def strategy_for(t: PyType, type_maps: dict[str, ModuleTypeMap], depth: int = 0)
         return bad
     if k == "optional":
         return st.none() | inner[0]
+    if k == "union":
+        return st.one_of(*inner)  # a value of each member type (the enum's variants)
     if k == "list":
         return st.lists(inner[0], max_size=6)
     if k == "set":

@@ -56,6 +56,7 @@ from portalis.model import FunctionSignature, ModuleTypeMap, Passing, PyType
 from portalis.naming import crate_relative_path
 from portalis.sandbox import Sandbox, SandboxPolicy
 from portalis.types.rust_types import rust_ident
+from portalis.types.unions import enum_name, tag
 from portalis.validate.cargo import CargoRun, Toolchain, run_cargo
 from portalis.validate.literals import Raised, RenderError, RustLiterals, same
 from portalis.validate.methods import case_signature, instance_class, instantiated, rust_callee
@@ -442,6 +443,7 @@ def render_program(
     bad_classes = dict(exclude_classes or {})
     bodies: list[tuple[int, list[str]]] = []
     classes: set[tuple[str, str]] = set()
+    unions: dict[str, PyType] = {}  # the union enums the cases pass or return: each needs Canon
     for index, case in enumerate(cases):
         if index in skipped:
             continue
@@ -463,6 +465,8 @@ def render_program(
             skipped[index] = f"argument cannot be written in Rust: {exc}"
             continue
         classes |= used
+        for t in [*(p.py_type for p in sig.params), sig.returns]:
+            _unions_in(t, unions)
         bodies.append((index, body))
 
     lines = CANON_RS.split("\n")
@@ -474,6 +478,9 @@ def render_program(
     manifest = crate_dir / "Cargo.toml" if crate_dir else None
     if manifest is not None and manifest.exists() and "\nnum-bigint = " in manifest.read_text(encoding="utf-8"):
         lines += BIGINT_CANON_RS.split("\n")
+    for name, union in sorted(unions.items()):
+        arms = ", ".join(f"{crate}::pyrt::{name}::{tag(m)}(v) => v.canon()" for m in union.args)
+        lines += [f"impl Canon for {crate}::pyrt::{name} {{", f"    fn canon(&self) -> String {{ match self {{ {arms} }} }}", "}"]
     class_spans: dict[str, tuple[int, int]] = {}
     for module, name in sorted(classes):
         cls = type_maps[module].cls(name)
@@ -503,6 +510,14 @@ def render_program(
     lines.append(f"\nstatic CASES: [fn() -> String; {len(bodies)}] = [{', '.join(f'case_{n}' for n in range(len(bodies)))}];")
     source = "\n".join(lines) + MAIN_RS
     return Program(source=source, indices=indices, skipped=skipped, spans=spans, class_spans=class_spans)
+
+
+def _unions_in(t: PyType, found: dict[str, PyType]) -> None:
+    """The union types `t` holds (itself, its elements), by enum name."""
+    if t.kind == "union":
+        found.setdefault(enum_name(t), t)
+    for a in t.args:
+        _unions_in(a, found)
 
 
 def crate_name_of(crate_dir: Path) -> str:

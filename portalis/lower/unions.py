@@ -1,0 +1,155 @@
+"""`isinstance` narrowing of union values: `if isinstance(x, int): A elif isinstance(x, str): B
+else: C` on a local of a union type is a `match` on its enum, each arm binding x to the member
+its test selects (`crate::pyrt::IntOrStr::Int(x) => { A }`), so A reads an int, B a str.
+
+Only when the branches do not assign x (they would assign the union, not the member), every test
+of the chain is an `isinstance` of the same name, and the types tested are builtin names; other
+shapes are left to the plain `if` (where `isinstance` is a `matches!`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from portalis.lower.context import Local, Mode
+from portalis.model import PyType
+from portalis.rust import ir
+from portalis.types.unions import enum_name, members_matching, tag
+
+if TYPE_CHECKING:
+    from portalis.lower.function import FunctionLowerer
+
+_TYPE_NAMES = frozenset("int float str bool list dict set tuple bytes bytearray".split())
+
+
+def isinstance_test(test: cst.BaseExpression) -> tuple[str, set[str], bool] | None:
+    """`isinstance(x, int)` / `isinstance(x, (int, float))` / `not isinstance(...)`:
+    (name, type names, negated); None for any other test."""
+    negated = False
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        negated, test = True, test.expression
+    if not (isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and test.func.value == "isinstance"):
+        return None
+    if len(test.args) != 2 or any(a.keyword is not None or a.star for a in test.args):
+        return None
+    subject, types = test.args[0].value, test.args[1].value
+    if not isinstance(subject, cst.Name):
+        return None
+    elements = [e.value for e in types.elements] if isinstance(types, cst.Tuple) else [types]
+    names = {e.value for e in elements if isinstance(e, cst.Name) and e.value in _TYPE_NAMES}
+    if len(names) != len(elements):
+        return None
+    return subject.value, names, negated
+
+
+def diverges(suite: cst.BaseSuite) -> bool:
+    """Whether a suite's last statement leaves it (return, raise, continue, break)."""
+    body = getattr(suite, "body", ())
+    if not body:
+        return False
+    last = body[-1]
+    if isinstance(last, cst.SimpleStatementLine):
+        return bool(last.body) and isinstance(last.body[-1], (cst.Return, cst.Raise, cst.Continue, cst.Break))
+    return False
+
+
+def union_local(lw: "FunctionLowerer", name: str) -> Local | None:
+    local = lw.locals.get(name)
+    if local is None or local.ty.kind != "union" or local.narrowed or local.mutable_ref or local.func is not None:
+        return None
+    return local
+
+
+def match_isinstance(lw: "FunctionLowerer", node: cst.If, assigned) -> list[ir.Stmt] | None:
+    """The `match` form of an isinstance chain on a union local (module docstring), or None.
+    `assigned(suite)` gives the names a suite binds."""
+    first = isinstance_test(node.test)
+    if first is None:
+        return None
+    name = first[0]
+    local = union_local(lw, name)
+    if local is None:
+        return None
+    union = local.ty
+    remaining = list(union.args)
+    arms: list[tuple[list[PyType], cst.BaseSuite | None]] = []
+    if first[2]:  # `if not isinstance(x, T): A else: B`: B gets T's members, A the others
+        if isinstance(node.orelse, cst.If):
+            return None
+        hits = members_matching(union, first[1])
+        arms.append((hits, node.orelse.body if isinstance(node.orelse, cst.Else) else None))
+        arms.append(([m for m in remaining if m not in hits], node.body))
+        remaining = []
+    else:
+        cur: cst.If | cst.Else | None = node
+        while isinstance(cur, cst.If):
+            test = isinstance_test(cur.test)
+            if test is None or test[0] != name or test[2]:
+                return None
+            hits = [m for m in members_matching(union, test[1]) if m in remaining]
+            remaining = [m for m in remaining if m not in hits]
+            arms.append((hits, cur.body))
+            cur = cur.orelse
+        arms.append((remaining, cur.body if isinstance(cur, cst.Else) else None))
+    if any(suite is not None and name in assigned(suite) for _m, suite in arms):
+        return None
+    enum = f"crate::pyrt::{enum_name(union)}"
+    scrutinee = ir.Path(local.name) if local.mode is Mode.REF else ir.Ref(ir.Path(local.name))
+    before = lw.narrow_state()
+    falls: list[frozenset[str]] = []
+    out: list[ir.MatchArm] = []
+    for members, suite in arms:
+        if not members:
+            continue  # the test is never true here: Python never runs the branch either
+        if len(members) == 1:
+            pattern: ir.Pat = ir.PVariant(f"{enum}::{tag(members[0])}", (ir.PBind(local.name),))
+            lw.locals[name] = Local(local.name, members[0], Mode.REF, param=local.param, block=local.block)
+        else:
+            pattern = ir.POr(tuple(ir.PVariant(f"{enum}::{tag(m)}", (ir.PWild(),)) for m in members))
+        try:
+            block = lw.block(suite) if suite is not None else ir.Block()
+        finally:
+            lw.locals[name] = local
+        from portalis.lower.function import _block_diverges
+
+        if not _block_diverges(block):
+            falls.append(lw.narrow_state())
+        lw.set_narrow_state(before)
+        out.append(ir.MatchArm(pattern, ir.BlockExpr(block)))
+    if falls:
+        after = falls[0]
+        for state in falls[1:]:
+            after = after & state
+        lw.set_narrow_state(after)
+    return [ir.ExprStmt(ir.Match(scrutinee, tuple(out)))]
+
+
+def early_exit_rest(lw: "FunctionLowerer", stmt: cst.BaseStatement, rest: list[cst.BaseStatement]) -> cst.If | None:
+    """`if isinstance(x, int): return ...` followed by more statements: the rest of the block
+    is the else branch (where x holds the other members), as an `If` with that else; None when
+    the statement is not such a test on a union local."""
+    if not rest or not isinstance(stmt, cst.If) or stmt.orelse is not None or not diverges(stmt.body):
+        return None
+    test = isinstance_test(stmt.test)
+    if test is None or union_local(lw, test[0]) is None:
+        return None
+    return stmt.with_changes(orelse=cst.Else(body=cst.IndentedBlock(body=rest)))
+
+
+def match_as_tail(stmt: ir.Stmt) -> ir.Match | None:
+    """A function's last statement, an isinstance `match` whose every arm ends in `return v`, as
+    the function's tail with each arm's `v` its value (clippy's needless_return); None otherwise."""
+    if not (isinstance(stmt, ir.ExprStmt) and isinstance(stmt.expr, ir.Match)):
+        return None
+    arms: list[ir.MatchArm] = []
+    for arm in stmt.expr.arms:
+        if not isinstance(arm.body, ir.BlockExpr) or arm.body.label is not None:
+            return None
+        block = arm.body.block
+        last = block.stmts[-1] if block.stmts else None
+        if block.tail is not None or not isinstance(last, ir.Return) or last.value is None:
+            return None
+        arms.append(ir.MatchArm(arm.pattern, ir.BlockExpr(ir.Block(block.stmts[:-1], last.value))))
+    return ir.Match(stmt.expr.scrutinee, tuple(arms))

@@ -1,0 +1,204 @@
+"""Union types (`int | str`, `Union[str, bytes]`): the Python side (one canonical PyType per set
+of members) and their Rust enum (one variant per member).
+
+A union is `PyType(kind="union", args=members)`: members flattened, deduplicated and sorted by
+their variant name, so `int | str` and `str | int` are one type and one enum in the crate. None is
+not a member (`int | str | None` is `Optional[IntOrStr]`) and an int-or-float stays the runtime's
+PyNum. The enum is named after its variants (`IntOrStr`, `ListIntOrStr`) and lives in the crate's
+`pyrt` module, so every module that names the union names the same item.
+"""
+
+from __future__ import annotations
+
+from portalis.model import PyType
+from portalis.rust import ir
+from portalis.types import pytypes as T
+
+# Member kinds a union may hold: each has a Rust form with Debug, Clone, PartialEq and the
+# runtime's PyRepr (how a union value prints).
+_MEMBER_KINDS = frozenset({"int", "float", "bool", "str", "bytes", "list", "tuple", "dict", "set"})
+# Python's type names that `isinstance(x, name)` accepts for a member of each kind.
+_ISINSTANCE_NAMES = {"int": {"int"}, "bool": {"bool", "int"}, "float": {"float"}, "str": {"str"},
+                     "list": {"list"}, "tuple": {"tuple"}, "dict": {"dict"}, "set": {"set"}}
+
+
+class UnionError(ValueError):
+    """Members that cannot make a union enum (yet)."""
+
+
+def tag(t: PyType) -> str:
+    """The variant name of a member: `Int`, `Str`, `ListInt`, `DictStrInt`, `Bytearray`."""
+    if t.kind == "bytes":
+        return "Bytearray" if t.name == "bytearray" else "Bytes"
+    if t.kind == "optional":
+        return "Opt" + tag(t.args[0])
+    if t.kind == "none":
+        return "None_"
+    return t.kind.capitalize() + "".join(tag(a) for a in t.args)
+
+
+def union_of(members: list[PyType]) -> PyType:
+    """The canonical type of a value that is one of `members`: a union of two or more, a
+    single member as itself, None making it Optional, int-or-float the runtime's PyNum.
+    UnionError when a member has no place in an enum (a class, a callable, an unknown)."""
+    flat: list[PyType] = []
+    for m in members:
+        if m.kind == "union":
+            flat.extend(m.args)
+        elif m.kind == "optional" and m.args[0].kind == "union":
+            flat.extend([T.NONE, *m.args[0].args])
+        elif m.kind == "optional":
+            flat.extend([T.NONE, m.args[0]])
+        else:
+            flat.append(m)
+    has_none = any(m.kind == "none" for m in flat)
+    unique: dict[str, PyType] = {}
+    for m in flat:
+        if m.kind != "none":
+            unique.setdefault(tag(m), m)
+    kept = [unique[k] for k in sorted(unique)]
+    if not kept:
+        return T.NONE
+    if len(kept) == 1:
+        one = kept[0]
+    elif {m.kind for m in kept} == {"int", "float"}:
+        one = T.NUM
+    else:
+        for m in kept:
+            if not _member_ok(m):
+                raise UnionError(f"a union of {' | '.join(str(k) for k in kept)}: {m} cannot be a variant yet")
+        one = PyType(kind="union", args=tuple(kept))
+    return T.optional(one) if has_none else one
+
+
+def union_or_none(members: list[PyType]) -> PyType | None:
+    """union_of, or None when a member cannot be a variant (a class, a callable, an unknown)."""
+    try:
+        return union_of(members)
+    except UnionError:
+        return None
+
+
+# The runtime's PyRepr and the harness's Canon cover tuples of up to 6 items: a union's enum is
+# shared by the whole crate, so a member without them would break every module, not one function.
+_MAX_TUPLE = 6
+
+
+def _member_ok(t: PyType) -> bool:
+    if t.kind not in _MEMBER_KINDS or (t.kind == "tuple" and len(t.args) > _MAX_TUPLE):
+        return False
+    if t.kind in ("dict", "set") and not is_hashable(t.args[0]):
+        return False  # a float key: no Rust map or set of it
+    return all(a.kind in _MEMBER_KINDS and _member_ok(a) for a in t.args)
+
+
+def enum_name(t: PyType) -> str:
+    """`IntOrStr` for `int | str`."""
+    return "Or".join(tag(m) for m in t.args)
+
+
+def is_hashable(t: PyType) -> bool:
+    """Eq + Hash in Rust: no float, dict or set inside."""
+    if t.kind in ("float", "dict", "set", "num"):
+        return False
+    return all(is_hashable(a) for a in t.args)
+
+
+def member_for_type(union: PyType, have: PyType) -> PyType | None:
+    """The member a value of type `have` goes in: the same type, else the one it converts to
+    (a bool into an int member, an int into a float member)."""
+    for m in union.args:
+        if m == have:
+            return m
+    for m in union.args:
+        if T.unify(m, have) == m and (m.kind == have.kind or (m.kind, have.kind) in (("int", "bool"), ("float", "int"))):
+            return m
+    return None
+
+
+def member_for_value(union: PyType, value: object) -> PyType | None:
+    """The member a Python value belongs to (for the harness's arguments)."""
+    kinds = {bool: "bool", int: "int", float: "float", str: "str", bytes: "bytes", bytearray: "bytes",
+             list: "list", tuple: "tuple", dict: "dict", set: "set", frozenset: "set"}
+    kind = kinds.get(type(value))
+    for m in union.args:
+        if m.kind == kind:
+            return m
+    if kind == "bool":
+        return next((m for m in union.args if m.kind == "int"), None)
+    if kind == "int":
+        return next((m for m in union.args if m.kind == "float"), None)
+    return None
+
+
+def members_matching(union: PyType, names: set[str]) -> list[PyType]:
+    """The members `isinstance(x, names)` is true for (`names`: builtin type names)."""
+    out = []
+    for m in union.args:
+        accepted = {"bytearray"} if m.kind == "bytes" and m.name == "bytearray" else {"bytes"} if m.kind == "bytes" else _ISINSTANCE_NAMES.get(m.kind, set())
+        if accepted & names:
+            out.append(m)
+    return out
+
+
+def enum_items(u: ir.TUnion, repr_path: str = "crate::pyrt::PyRepr") -> list[ir.Item]:
+    """The enum of a union and the impls a Python value needs: `str()` (Display: a str member
+    as it is, the others as their repr) and `repr()` (PyRepr: the member's own). Derives Debug,
+    Clone, PartialEq (Python's `==` between members of different types is False: different
+    variants), and Eq + Hash when every member has them (a set member, a dict key)."""
+    short = u.name.rsplit("::", 1)[-1]
+    variants = tuple(v for v, _t in u.variants)
+    derives = ("Debug", "Clone", "PartialEq") + (("Eq", "Hash") if u.hashable else ())
+    enum = ir.Enum(short, variants, derives=derives, payloads=tuple(t for _v, t in u.variants),
+                   doc=f"A Python union: one variant per member type ({', '.join(variants)}).")
+    f = ir.Param("f", ir.TRef(ir.TPath("std::fmt::Formatter<'_>"), mutable=True))
+
+    def arms(body) -> ir.Match:
+        return ir.Match(ir.Path("self"), tuple(ir.MatchArm(ir.PVariant(f"Self::{v}", (ir.PBind("v"),)), body(v, t)) for v, t in u.variants))
+
+    def shown(v: str, t: ir.Type) -> ir.Expr:
+        text = ir.Path("v") if t == ir.STRING else ir.MethodCall(ir.Path("v"), "py_repr")
+        return ir.Macro("write", (ir.Path("f"), ir.StrLit("{}"), text))
+
+    display = ir.Fn(name="fmt", params=(f,), ret=ir.TPath("std::fmt::Result"), receiver=ir.SelfParam(), public=False,
+                    body=ir.Block(tail=arms(shown)))
+    repr_fn = ir.Fn(name="py_repr", params=(), ret=ir.STRING, receiver=ir.SelfParam(), public=False,
+                    body=ir.Block(tail=arms(lambda v, t: ir.MethodCall(ir.Path("v"), "py_repr"))))
+    return [enum, ir.Impl(f"std::fmt::Display for {short}", (display,)), ir.Impl(f"{repr_path} for {short}", (repr_fn,))]
+
+
+def unions_in_type(t: ir.Type, found: dict[str, ir.TUnion]) -> None:
+    """Collect the union enums a Rust type names (nested ones included)."""
+    if isinstance(t, ir.TUnion):
+        found.setdefault(t.name, t)
+        for _v, inner in t.variants:
+            unions_in_type(inner, found)
+    elif isinstance(t, ir.TPath):
+        for a in t.args:
+            unions_in_type(a, found)
+    elif isinstance(t, (ir.TRef, ir.TSlice, ir.TArray)):
+        unions_in_type(t.inner, found)
+    elif isinstance(t, ir.TTuple):
+        for i in t.items:
+            unions_in_type(i, found)
+    elif isinstance(t, ir.TDynFn):
+        for p in t.params:
+            unions_in_type(p, found)
+        unions_in_type(t.ret, found)
+
+
+def unions_in_item(node: object, found: dict[str, ir.TUnion]) -> None:
+    """Collect the union enums an IR item (or any IR node) names anywhere: signatures, lets,
+    turbofishes, closures."""
+    import dataclasses
+
+    if isinstance(node, ir.Type):
+        unions_in_type(node, found)
+        return
+    if isinstance(node, (tuple, list)):
+        for n in node:
+            unions_in_item(n, found)
+        return
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        for fld in dataclasses.fields(node):
+            unions_in_item(getattr(node, fld.name), found)
