@@ -90,8 +90,8 @@ CASES = {
     "hashes": ["''", "'Hello world'", "'h\\u00e9 \\U0001f600'"],
     "md5_ascii": ["'abc'", "'caf\\u00e9'"],
     # functools caches
-    "fib_cached": ["0", "80", "90"],
-    "grid_paths": ["16, 16", "0, 3"],
+    "fib_cached": ["0", "80", "90", "93", "150"],
+    "grid_paths": ["16, 16", "0, 3", "40, 40"],
     "edit_distance": ["'kitten' * 4, 'sitting' * 4", "'', 'ab'"],
     "halves": ["96", "-6", "0", "96"],
     "offset": ["1, 2, 1", "1, 2, 5"],
