@@ -2575,17 +2575,27 @@ pub fn format_str(s: &str, spec: &str) -> String {
 }
 // @end
 
-// @helper str_encode_ascii deps: char_escape
+// @helper try_str_encode_ascii deps: char_escape, PyErr
 /// `s.encode("ascii")`: the bytes, or Python's UnicodeEncodeError.
-pub fn str_encode_ascii(s: &str) -> &[u8] {
+pub fn try_str_encode_ascii(s: &str) -> Result<&[u8], PyErr> {
     if let Some((i, c)) = s.chars().enumerate().find(|(_, c)| !c.is_ascii()) {
-        panic!(
-            "UnicodeEncodeError: 'ascii' codec can't encode character '{}' in position {}: ordinal not in range(128)",
-            char_escape(c),
-            i
-        );
+        return Err(PyErr::new(
+            "UnicodeEncodeError",
+            format!(
+                "'ascii' codec can't encode character '{}' in position {}: ordinal not in range(128)",
+                char_escape(c),
+                i
+            ),
+        ));
     }
-    s.as_bytes()
+    Ok(s.as_bytes())
+}
+// @end
+
+// @helper str_encode_ascii deps: try_str_encode_ascii
+/// `s.encode("ascii")`, its UnicodeEncodeError as a panic.
+pub fn str_encode_ascii(s: &str) -> &[u8] {
+    try_str_encode_ascii(s).unwrap_or_else(|e| panic!("{}", e))
 }
 // @end
 
@@ -3099,26 +3109,50 @@ pub fn bytes_item(b: &[u8], i: i64) -> i64 {
 }
 // @end
 
-// @helper byte_value
+// @helper try_byte_value deps: PyErr
 /// An int stored into bytes (`bytes([x])`, `ba.append(x)`, `x in b`): Python's ValueError
 /// outside 0..=255, never a truncated byte.
+pub fn try_byte_value(x: i64) -> Result<u8, PyErr> {
+    u8::try_from(x).map_err(|_| PyErr::new("ValueError", "byte must be in range(0, 256)"))
+}
+// @end
+
+// @helper byte_value deps: try_byte_value
+/// `try_byte_value`, its ValueError as a panic.
 pub fn byte_value(x: i64) -> u8 {
-    u8::try_from(x).unwrap_or_else(|_| panic!("ValueError: byte must be in range(0, 256)"))
+    try_byte_value(x).unwrap_or_else(|e| panic!("{}", e))
 }
 // @end
 
-// @helper bytes_from_ints deps: byte_value
-/// `bytes(xs)` of a list of ints.
+// @helper try_bytes_from_ints deps: PyErr
+/// `bytes(xs)` of a list of ints (Python says "bytes must be ..." here, "byte must be ..."
+/// for a bytearray's append).
+pub fn try_bytes_from_ints(xs: &[i64]) -> Result<Vec<u8>, PyErr> {
+    xs.iter()
+        .map(|&x| u8::try_from(x).map_err(|_| PyErr::new("ValueError", "bytes must be in range(0, 256)")))
+        .collect()
+}
+// @end
+
+// @helper bytes_from_ints deps: try_bytes_from_ints
+/// `bytes(xs)`, its ValueError as a panic.
 pub fn bytes_from_ints(xs: &[i64]) -> Vec<u8> {
-    xs.iter().map(|&x| byte_value(x)).collect()
+    try_bytes_from_ints(xs).unwrap_or_else(|e| panic!("{}", e))
 }
 // @end
 
-// @helper bytes_zeros
+// @helper try_bytes_zeros deps: PyErr
 /// `bytes(n)`: n zero bytes.
+pub fn try_bytes_zeros(n: i64) -> Result<Vec<u8>, PyErr> {
+    let n = usize::try_from(n).map_err(|_| PyErr::new("ValueError", "negative count"))?;
+    Ok(vec![0; n])
+}
+// @end
+
+// @helper bytes_zeros deps: try_bytes_zeros
+/// `bytes(n)`, its ValueError as a panic.
 pub fn bytes_zeros(n: i64) -> Vec<u8> {
-    let n = usize::try_from(n).unwrap_or_else(|_| panic!("ValueError: negative count"));
-    vec![0; n]
+    try_bytes_zeros(n).unwrap_or_else(|e| panic!("{}", e))
 }
 // @end
 
@@ -3145,14 +3179,21 @@ pub fn bytes_rfind(b: &[u8], sub: &[u8]) -> i64 {
 }
 // @end
 
-// @helper bytes_index_of deps: bytes_find
+// @helper try_bytes_index_of deps: bytes_find, PyErr
 /// `b.index(sub)`: as find, but a missing subsequence raises ValueError.
-pub fn bytes_index_of(b: &[u8], sub: &[u8]) -> i64 {
+pub fn try_bytes_index_of(b: &[u8], sub: &[u8]) -> Result<i64, PyErr> {
     let i = bytes_find(b, sub);
     if i < 0 {
-        panic!("ValueError: subsection not found");
+        return Err(PyErr::new("ValueError", "subsection not found"));
     }
-    i
+    Ok(i)
+}
+// @end
+
+// @helper bytes_index_of deps: try_bytes_index_of
+/// `b.index(sub)`, its ValueError as a panic.
+pub fn bytes_index_of(b: &[u8], sub: &[u8]) -> i64 {
+    try_bytes_index_of(b, sub).unwrap_or_else(|e| panic!("{}", e))
 }
 // @end
 
@@ -3163,10 +3204,17 @@ pub fn bytes_contains(b: &[u8], sub: &[u8]) -> bool {
 }
 // @end
 
-// @helper bytes_contains_int deps: byte_value
+// @helper try_bytes_contains_int deps: try_byte_value
 /// `x in b` for an int x (ValueError outside 0..=255, as Python).
+pub fn try_bytes_contains_int(b: &[u8], x: i64) -> Result<bool, PyErr> {
+    Ok(b.contains(&try_byte_value(x)?))
+}
+// @end
+
+// @helper bytes_contains_int deps: try_bytes_contains_int
+/// `x in b`, its ValueError as a panic.
 pub fn bytes_contains_int(b: &[u8], x: i64) -> bool {
-    b.contains(&byte_value(x))
+    try_bytes_contains_int(b, x).unwrap_or_else(|e| panic!("{}", e))
 }
 // @end
 
@@ -3298,9 +3346,9 @@ pub fn bytes_hex(b: &[u8]) -> String {
 }
 // @end
 
-// @helper bytes_fromhex
+// @helper try_bytes_fromhex deps: PyErr
 /// `bytes.fromhex(s)`: pairs of hex digits, ASCII whitespace allowed between pairs.
-pub fn bytes_fromhex(s: &str) -> Vec<u8> {
+pub fn try_bytes_fromhex(s: &str) -> Result<Vec<u8>, PyErr> {
     let digits: Vec<char> = s.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -3314,18 +3362,24 @@ pub fn bytes_fromhex(s: &str) -> Vec<u8> {
         let lo = digits.get(i + 1).and_then(|d| d.to_digit(16).filter(|_| d.is_ascii()));
         match (hi, lo) {
             (Some(h), Some(l)) => out.push((h * 16 + l) as u8),
-            (None, _) => panic!(
-                "ValueError: non-hexadecimal number found in fromhex() arg at position {}",
-                i
-            ),
-            (Some(_), None) => panic!(
-                "ValueError: non-hexadecimal number found in fromhex() arg at position {}",
-                i + 1
-            ),
+            (hi, _) => {
+                let at = if hi.is_none() { i } else { i + 1 };
+                return Err(PyErr::new(
+                    "ValueError",
+                    format!("non-hexadecimal number found in fromhex() arg at position {}", at),
+                ));
+            }
         }
         i += 2;
     }
-    out
+    Ok(out)
+}
+// @end
+
+// @helper bytes_fromhex deps: try_bytes_fromhex
+/// `bytes.fromhex(s)`: Python's ValueError as a panic.
+pub fn bytes_fromhex(s: &str) -> Vec<u8> {
+    try_bytes_fromhex(s).unwrap_or_else(|e| panic!("{}", e))
 }
 // @end
 
@@ -3446,14 +3500,15 @@ pub fn b64encode(b: &[u8], altchars: &[u8]) -> Vec<u8> {
 }
 // @end
 
-// @helper b64decode
+// @helper try_b64decode deps: PyErr
 /// `base64.b64decode(b, altchars, validate)` as binascii.a2b_base64 does it (CPython's loop,
 /// step for step): `altchars` are read as `+` `/`; without `validate`, bytes outside the
 /// alphabet are skipped and a completed padding ends the input; Python's `binascii.Error`
 /// messages.
-pub fn b64decode(b: &[u8], altchars: &[u8], validate: bool) -> Vec<u8> {
+pub fn try_b64decode(b: &[u8], altchars: &[u8], validate: bool) -> Result<Vec<u8>, PyErr> {
+    let error = |m: &str| Err(PyErr::new("binascii.Error", m));
     if altchars.len() != 2 {
-        panic!("AssertionError: altchars must be of length 2");
+        return Err(PyErr::new("AssertionError", "altchars must be of length 2"));
     }
     let value = |c: u8| -> Option<u8> {
         let c = if c == altchars[0] {
@@ -3479,27 +3534,27 @@ pub fn b64decode(b: &[u8], altchars: &[u8], validate: bool) -> Vec<u8> {
             padding_started = true;
             if validate && quad_pos == 0 {
                 if i == 0 {
-                    panic!("binascii.Error: Leading padding not allowed");
+                    return error("Leading padding not allowed");
                 }
-                panic!("binascii.Error: Excess padding not allowed");
+                return error("Excess padding not allowed");
             }
             pads += 1;
             if quad_pos >= 2 && usize::from(quad_pos) + pads >= 4 {
                 if validate && i + 1 < b.len() {
-                    panic!("binascii.Error: Excess data after padding");
+                    return error("Excess data after padding");
                 }
-                return out;
+                return Ok(out);
             }
             continue;
         }
         let Some(v) = value(c) else {
             if validate {
-                panic!("binascii.Error: Only base64 data is allowed");
+                return error("Only base64 data is allowed");
             }
             continue;
         };
         if validate && padding_started {
-            panic!("binascii.Error: Discontinuous padding not allowed");
+            return error("Discontinuous padding not allowed");
         }
         pads = 0;
         match quad_pos {
@@ -3525,47 +3580,71 @@ pub fn b64decode(b: &[u8], altchars: &[u8], validate: bool) -> Vec<u8> {
         }
     }
     match quad_pos {
-        0 => out,
-        1 => panic!(
-            "binascii.Error: Invalid base64-encoded string: number of data characters ({}) cannot be 1 more than a multiple of 4",
-            out.len() / 3 * 4 + 1
-        ),
-        _ => panic!("binascii.Error: Incorrect padding"),
+        0 => Ok(out),
+        1 => Err(PyErr::new(
+            "binascii.Error",
+            format!(
+                "Invalid base64-encoded string: number of data characters ({}) cannot be 1 more than a multiple of 4",
+                out.len() / 3 * 4 + 1
+            ),
+        )),
+        _ => error("Incorrect padding"),
     }
 }
 // @end
 
-// @helper b16decode
+// @helper b64decode deps: try_b64decode
+/// `base64.b64decode`: Python's `binascii.Error` as a panic.
+pub fn b64decode(b: &[u8], altchars: &[u8], validate: bool) -> Vec<u8> {
+    try_b64decode(b, altchars, validate).unwrap_or_else(|e| panic!("{}", e))
+}
+// @end
+
+// @helper try_b16decode deps: PyErr
 /// `base64.b16decode(s, casefold)`: upper-case hex digits only unless casefold.
-pub fn b16decode(s: &[u8], casefold: bool) -> Vec<u8> {
+pub fn try_b16decode(s: &[u8], casefold: bool) -> Result<Vec<u8>, PyErr> {
     if s.len() % 2 != 0 {
-        panic!("binascii.Error: Odd-length string");
+        return Err(PyErr::new("binascii.Error", "Odd-length string"));
     }
-    let digit = |c: u8| -> u8 {
+    let digit = |c: u8| -> Result<u8, PyErr> {
         match c {
-            b'0'..=b'9' => c - b'0',
-            b'A'..=b'F' => c - b'A' + 10,
-            b'a'..=b'f' if casefold => c - b'a' + 10,
-            _ => panic!("binascii.Error: Non-base16 digit found"),
+            b'0'..=b'9' => Ok(c - b'0'),
+            b'A'..=b'F' => Ok(c - b'A' + 10),
+            b'a'..=b'f' if casefold => Ok(c - b'a' + 10),
+            _ => Err(PyErr::new("binascii.Error", "Non-base16 digit found")),
         }
     };
-    s.chunks(2).map(|p| digit(p[0]) * 16 + digit(p[1])).collect()
+    s.chunks(2).map(|p| Ok(digit(p[0])? * 16 + digit(p[1])?)).collect()
 }
 // @end
 
-// @helper unhexlify
+// @helper b16decode deps: try_b16decode
+/// `base64.b16decode`: Python's `binascii.Error` as a panic.
+pub fn b16decode(s: &[u8], casefold: bool) -> Vec<u8> {
+    try_b16decode(s, casefold).unwrap_or_else(|e| panic!("{}", e))
+}
+// @end
+
+// @helper try_unhexlify deps: PyErr
 /// `binascii.unhexlify(s)` / `a2b_hex`: hex digits of either case.
-pub fn unhexlify(s: &[u8]) -> Vec<u8> {
+pub fn try_unhexlify(s: &[u8]) -> Result<Vec<u8>, PyErr> {
     if s.len() % 2 != 0 {
-        panic!("binascii.Error: Odd-length string");
+        return Err(PyErr::new("binascii.Error", "Odd-length string"));
     }
-    let digit = |c: u8| -> u8 {
+    let digit = |c: u8| -> Result<u8, PyErr> {
         match (c as char).to_digit(16) {
-            Some(d) => d as u8,
-            None => panic!("binascii.Error: Non-hexadecimal digit found"),
+            Some(d) => Ok(d as u8),
+            None => Err(PyErr::new("binascii.Error", "Non-hexadecimal digit found")),
         }
     };
-    s.chunks(2).map(|p| digit(p[0]) * 16 + digit(p[1])).collect()
+    s.chunks(2).map(|p| Ok(digit(p[0])? * 16 + digit(p[1])?)).collect()
+}
+// @end
+
+// @helper unhexlify deps: try_unhexlify
+/// `binascii.unhexlify`: Python's `binascii.Error` as a panic.
+pub fn unhexlify(s: &[u8]) -> Vec<u8> {
+    try_unhexlify(s).unwrap_or_else(|e| panic!("{}", e))
 }
 // @end
 
@@ -3591,13 +3670,14 @@ pub fn b32encode(b: &[u8], hex: bool) -> Vec<u8> {
 }
 // @end
 
-// @helper b32decode
+// @helper try_b32decode deps: PyErr
 /// `base64.b32decode(s, casefold)` (and `b32hexdecode` with hex): Python's errors for a
 /// wrong length, wrong padding or a byte outside the alphabet.
-pub fn b32decode(s: &[u8], casefold: bool, hex: bool) -> Vec<u8> {
+pub fn try_b32decode(s: &[u8], casefold: bool, hex: bool) -> Result<Vec<u8>, PyErr> {
+    let error = |m: &str| Err(PyErr::new("binascii.Error", m));
     let alphabet: &[u8; 32] = if hex { b"0123456789ABCDEFGHIJKLMNOPQRSTUV" } else { b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" };
     if s.len() % 8 != 0 {
-        panic!("binascii.Error: Incorrect padding");
+        return error("Incorrect padding");
     }
     let s: Vec<u8> = if casefold { s.to_ascii_uppercase() } else { s.to_vec() };
     let body_len = s.iter().rposition(|&c| c != b'=').map_or(0, |i| i + 1);
@@ -3606,10 +3686,9 @@ pub fn b32decode(s: &[u8], casefold: bool, hex: bool) -> Vec<u8> {
     for quanta in s[..body_len].chunks(8) {
         let mut acc = 0u64;
         for &c in quanta {
-            let v = alphabet
-                .iter()
-                .position(|&a| a == c)
-                .unwrap_or_else(|| panic!("binascii.Error: Non-base32 digit found"));
+            let Some(v) = alphabet.iter().position(|&a| a == c) else {
+                return error("Non-base32 digit found");
+            };
             acc = (acc << 5) | v as u64;
         }
         acc <<= 5 * (8 - quanta.len());
@@ -3617,7 +3696,7 @@ pub fn b32decode(s: &[u8], casefold: bool, hex: bool) -> Vec<u8> {
         out.extend_from_slice(&bytes[3..8]);
     }
     if s.is_empty() {
-        return out;
+        return Ok(out);
     }
     let keep = match padchars {
         0 => 5,
@@ -3625,26 +3704,40 @@ pub fn b32decode(s: &[u8], casefold: bool, hex: bool) -> Vec<u8> {
         3 => 3,
         4 => 2,
         6 => 1,
-        _ => panic!("binascii.Error: Incorrect padding"),
+        _ => return error("Incorrect padding"),
     };
     let cut = out.len() - 5 + keep;
     out.truncate(cut);
-    out
+    Ok(out)
 }
 // @end
 
-// @helper bytes_maketrans
+// @helper b32decode deps: try_b32decode
+/// `base64.b32decode`: Python's `binascii.Error` as a panic.
+pub fn b32decode(s: &[u8], casefold: bool, hex: bool) -> Vec<u8> {
+    try_b32decode(s, casefold, hex).unwrap_or_else(|e| panic!("{}", e))
+}
+// @end
+
+// @helper try_bytes_maketrans deps: PyErr
 /// `bytes.maketrans(from, to)`: the 256-byte table mapping each byte of `from` to the byte of
 /// `to` at the same position (ValueError when their lengths differ).
-pub fn bytes_maketrans(from: &[u8], to: &[u8]) -> Vec<u8> {
+pub fn try_bytes_maketrans(from: &[u8], to: &[u8]) -> Result<Vec<u8>, PyErr> {
     if from.len() != to.len() {
-        panic!("ValueError: maketrans arguments must have same length");
+        return Err(PyErr::new("ValueError", "maketrans arguments must have same length"));
     }
     let mut table: Vec<u8> = (0..=255u8).collect();
     for (&f, &t) in from.iter().zip(to) {
         table[usize::from(f)] = t;
     }
-    table
+    Ok(table)
+}
+// @end
+
+// @helper bytes_maketrans deps: try_bytes_maketrans
+/// `bytes.maketrans`, its ValueError as a panic.
+pub fn bytes_maketrans(from: &[u8], to: &[u8]) -> Vec<u8> {
+    try_bytes_maketrans(from, to).unwrap_or_else(|e| panic!("{}", e))
 }
 // @end
 
