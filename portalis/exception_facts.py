@@ -59,6 +59,7 @@ BUILTIN_EXCEPTIONS: dict[str, str | None] = {
     "UnicodeEncodeError": "UnicodeError",
     # raised by the runtime's base64/binascii helpers (their PyErr kind), caught as `binascii.Error`
     "binascii.Error": "ValueError",
+    "json.JSONDecodeError": "ValueError",
 }
 CATCH_ALL = frozenset({"Exception", "BaseException"})
 

@@ -2649,6 +2649,143 @@ pub fn re_subn(re: &regex::Regex, repl: &str, s: &str, count: i64) -> (String, i
 }
 // @end
 
+// @helper try_json_loads deps: PyErr crates: serde_json
+/// `json.loads(s)` on serde_json (features preserve_order: objects keep their keys' order, a
+/// repeated key keeps its first place and its last value, as Python's dict; arbitrary_precision:
+/// numbers keep their text, so an int past i64 is seen and a float is parsed once, correctly
+/// rounded). A syntax error is Python's `json.JSONDecodeError` (a ValueError) with its line,
+/// column and char position; the wording is serde_json's.
+pub fn try_json_loads(s: &str) -> Result<serde_json::Value, PyErr> {
+    serde_json::from_str(s).map_err(|e| {
+        let text = e.to_string();
+        let what = text.split(" at line ").next().unwrap_or(&text);
+        let (line, column) = (e.line(), e.column());
+        let pos: usize = s.split('\n').take(line.saturating_sub(1)).map(|l| l.chars().count() + 1).sum::<usize>()
+            + column.saturating_sub(1);
+        let mut what: Vec<char> = what.chars().collect();
+        if let Some(c) = what.first_mut() {
+            *c = c.to_ascii_uppercase();
+        }
+        PyErr::new(
+            "json.JSONDecodeError",
+            format!("{}: line {} column {} (char {})", what.into_iter().collect::<String>(), line, column, pos),
+        )
+    })
+}
+// @end
+
+// @helper json_loads deps: try_json_loads
+/// `json.loads(s)`: its JSONDecodeError as a panic.
+pub fn json_loads(s: &str) -> serde_json::Value {
+    try_json_loads(s).unwrap_or_else(|e| panic!("{}", e))
+}
+// @end
+
+// @helper FromJson deps: PyDict crates: serde_json
+/// A `json.loads` value where the code declares its type (`x: dict[str, int] = json.loads(s)`):
+/// the value as that Rust type. Python would carry on with whatever the text held; a value of
+/// another type than declared is a TypeError here (the annotation is wrong for this input), an
+/// int past i64 an OverflowError.
+pub trait FromJson: Sized {
+    fn from_json(v: serde_json::Value) -> Self;
+}
+
+/// Python's name of a JSON value's type.
+pub fn json_type_name(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "NoneType",
+        serde_json::Value::Bool(_) => "bool",
+        serde_json::Value::Number(n) if json_is_int(n) => "int",
+        serde_json::Value::Number(_) => "float",
+        serde_json::Value::String(_) => "str",
+        serde_json::Value::Array(_) => "list",
+        serde_json::Value::Object(_) => "dict",
+    }
+}
+
+fn json_is_int(n: &serde_json::Number) -> bool {
+    !n.to_string().contains(['.', 'e', 'E'])
+}
+
+fn json_mismatch(v: &serde_json::Value, want: &str) -> ! {
+    panic!("TypeError: json.loads gave a {} where the code declares {}", json_type_name(v), want)
+}
+
+impl FromJson for i64 {
+    fn from_json(v: serde_json::Value) -> Self {
+        match &v {
+            serde_json::Value::Number(n) if json_is_int(n) => n
+                .as_i64()
+                .unwrap_or_else(|| panic!("OverflowError: json.loads gave the int {}, past i64", n)),
+            _ => json_mismatch(&v, "int"),
+        }
+    }
+}
+
+impl FromJson for f64 {
+    fn from_json(v: serde_json::Value) -> Self {
+        match &v {
+            serde_json::Value::Number(n) => n.to_string().parse::<f64>().unwrap_or(f64::NAN),
+            _ => json_mismatch(&v, "float"),
+        }
+    }
+}
+
+impl FromJson for bool {
+    fn from_json(v: serde_json::Value) -> Self {
+        match v {
+            serde_json::Value::Bool(b) => b,
+            _ => json_mismatch(&v, "bool"),
+        }
+    }
+}
+
+impl FromJson for String {
+    fn from_json(v: serde_json::Value) -> Self {
+        match v {
+            serde_json::Value::String(s) => s,
+            _ => json_mismatch(&v, "str"),
+        }
+    }
+}
+
+impl FromJson for () {
+    fn from_json(v: serde_json::Value) -> Self {
+        if !v.is_null() {
+            json_mismatch(&v, "None")
+        }
+    }
+}
+
+impl<T: FromJson> FromJson for Option<T> {
+    fn from_json(v: serde_json::Value) -> Self {
+        if v.is_null() {
+            None
+        } else {
+            Some(T::from_json(v))
+        }
+    }
+}
+
+impl<T: FromJson> FromJson for Vec<T> {
+    fn from_json(v: serde_json::Value) -> Self {
+        match v {
+            serde_json::Value::Array(items) => items.into_iter().map(T::from_json).collect(),
+            _ => json_mismatch(&v, "list"),
+        }
+    }
+}
+
+impl<V: FromJson> FromJson for PyDict<String, V> {
+    fn from_json(v: serde_json::Value) -> Self {
+        match v {
+            serde_json::Value::Object(map) => map.into_iter().map(|(k, x)| (k, V::from_json(x))).collect(),
+            _ => json_mismatch(&v, "dict"),
+        }
+    }
+}
+// @end
+
 // @helper json_dumps deps: float_repr, PyDict
 /// `json.dumps(obj, ...)` with Python's exact text: separators, `indent`, `sort_keys`,
 /// `ensure_ascii`, `allow_nan` (NaN and Infinity written as Python writes them).

@@ -11,6 +11,7 @@ import re
 import string
 from collections import Counter, defaultdict, deque
 from functools import lru_cache, partial, reduce
+from typing import Optional
 
 WORD = re.compile(r"[a-z]+(\d*)", re.IGNORECASE)
 
@@ -306,6 +307,27 @@ def json_plain(d: dict[str, list[float]]) -> str:
 def json_indent(d: dict[int, tuple[bool, str]]) -> list[str]:
     return [json.dumps(d, indent=2, sort_keys=True), json.dumps(d, indent=""), json.dumps(d, separators=(",", ":")),
             json.dumps([list(d.keys()), None], indent="\t")]
+
+
+# json.loads where the type is declared (serde_json, preserve_order + arbitrary_precision)
+def json_load_dict(s: str) -> dict[str, list[int]]:
+    return json.loads(s)
+
+
+def json_load_scores(s: str) -> list[str]:
+    try:
+        scores: dict[str, Optional[float]] = json.loads(s)
+    except ValueError:
+        return ["invalid"]
+    return [f"{k}={v!r}" for k, v in scores.items()]
+
+
+def json_load_round_trip(s: str) -> str:
+    try:
+        names: list[str] = json.loads(s)
+        return json.dumps(names) + json.dumps(names, ensure_ascii=False, indent=1)
+    except json.JSONDecodeError:
+        return "JSONDecodeError"
 
 
 def repr_text(s: str) -> list[str]:
