@@ -137,6 +137,10 @@ def _abs(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
         v = lw._reread(v)
     if v.ty.kind == "bool":
         v = coerce(v, T.INT)
+    if v.ty.kind == "timedelta":
+        from portalis.lower.stdlib_datetime import absolute
+
+        return absolute(lw, v)
     if v.ty.kind not in ("int", "float"):
         raise Unsupported("PTL113", f"abs() of {v.ty}")
     return Val(ir.MethodCall(lw.receiver(v), "abs"), v.ty)
@@ -1171,7 +1175,7 @@ MODULE_MEMBERS: dict[str, set[str]] = {
     "json": {"dumps", "loads", "dump", "load"},
     "base64": set(BASE64_MEMBERS),
     "binascii": set(BINASCII_MEMBERS),
-    "datetime": {"date", "MINYEAR", "MAXYEAR"},
+    "datetime": {"date", "timedelta", "MINYEAR", "MAXYEAR"},
 }
 
 

@@ -4095,4 +4095,188 @@ impl PyDate {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
 }
+
+impl std::fmt::Display for PyDate {
+    /// `str(d)`: its isoformat.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.isoformat())
+    }
+}
+// @end
+
+// @helper PyTimedelta deps: PyErr, PyDate
+/// `datetime.timedelta`: days, seconds (0..86400) and microseconds (0..1_000_000), normalised
+/// as Python's, |days| <= 999999999 (OverflowError past it). The fields are in Python's order,
+/// so derive(Ord) is Python's order. Arithmetic goes through the total of microseconds (i128:
+/// no intermediate overflows where Python has none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct PyTimedelta {
+    pub days: i64,
+    pub seconds: i64,
+    pub microseconds: i64,
+}
+
+const US_PER_DAY: i128 = 86_400_000_000;
+
+impl PyTimedelta {
+    /// The timedelta of `us` microseconds, OverflowError past Python's range.
+    pub fn from_micros(us: i128) -> Result<PyTimedelta, PyErr> {
+        let days = us.div_euclid(US_PER_DAY);
+        let rest = us.rem_euclid(US_PER_DAY);
+        if days.abs() > 999_999_999 {
+            return Err(PyErr::new(
+                "OverflowError",
+                format!("days={}; must have magnitude <= 999999999", days),
+            ));
+        }
+        Ok(PyTimedelta { days: days as i64, seconds: (rest / 1_000_000) as i64, microseconds: (rest % 1_000_000) as i64 })
+    }
+
+    /// `timedelta(days, seconds, microseconds, milliseconds, minutes, hours, weeks)` of ints.
+    pub fn new(
+        days: i64,
+        seconds: i64,
+        microseconds: i64,
+        milliseconds: i64,
+        minutes: i64,
+        hours: i64,
+        weeks: i64,
+    ) -> Result<PyTimedelta, PyErr> {
+        let secs = (i128::from(weeks) * 7 + i128::from(days)) * 86_400
+            + i128::from(hours) * 3_600
+            + i128::from(minutes) * 60
+            + i128::from(seconds);
+        Self::from_micros(secs * 1_000_000 + i128::from(milliseconds) * 1_000 + i128::from(microseconds))
+    }
+
+    /// The whole duration in microseconds.
+    pub fn micros(&self) -> i128 {
+        i128::from(self.days) * US_PER_DAY + i128::from(self.seconds) * 1_000_000 + i128::from(self.microseconds)
+    }
+
+    /// `td.total_seconds()`.
+    pub fn total_seconds(&self) -> f64 {
+        self.micros() as f64 / 1e6
+    }
+
+    /// `a + b`.
+    pub fn add(self, other: PyTimedelta) -> Result<PyTimedelta, PyErr> {
+        Self::from_micros(self.micros() + other.micros())
+    }
+
+    /// `a - b`.
+    pub fn sub(self, other: PyTimedelta) -> Result<PyTimedelta, PyErr> {
+        Self::from_micros(self.micros() - other.micros())
+    }
+
+    /// `-a` (OverflowError for -timedelta.min, as Python).
+    pub fn neg(self) -> Result<PyTimedelta, PyErr> {
+        Self::from_micros(-self.micros())
+    }
+
+    /// `abs(a)`.
+    pub fn abs(self) -> Result<PyTimedelta, PyErr> {
+        Self::from_micros(self.micros().abs())
+    }
+
+    /// `a * n` (and `n * a`) for an int n.
+    pub fn mul(self, n: i64) -> Result<PyTimedelta, PyErr> {
+        self.micros()
+            .checked_mul(i128::from(n))
+            .map_or_else(|| Self::from_micros(i128::MAX), Self::from_micros)
+    }
+
+    /// `a // n` for an int n: floored microseconds.
+    pub fn floordiv_int(self, n: i64) -> Result<PyTimedelta, PyErr> {
+        if n == 0 {
+            return Err(PyErr::new("ZeroDivisionError", "integer division or modulo by zero"));
+        }
+        Self::from_micros(self.micros().div_euclid(i128::from(n)) - i128::from(self.micros().rem_euclid(i128::from(n)) != 0 && n < 0))
+    }
+
+    /// `a / n` for an int n: microseconds rounded half to even, as Python.
+    pub fn div_int(self, n: i64) -> Result<PyTimedelta, PyErr> {
+        if n == 0 {
+            return Err(PyErr::new("ZeroDivisionError", "integer division or modulo by zero"));
+        }
+        let (mut a, mut b) = (self.micros(), i128::from(n));
+        if b < 0 {
+            (a, b) = (-a, -b);
+        }
+        let (q, r) = (a.div_euclid(b), a.rem_euclid(b));
+        let up = 2 * r > b || 2 * r == b && q % 2 != 0;
+        Self::from_micros(q + i128::from(up))
+    }
+
+    /// `a / b`: a float.
+    pub fn div(self, other: PyTimedelta) -> Result<f64, PyErr> {
+        if other.micros() == 0 {
+            return Err(PyErr::new("ZeroDivisionError", "division by zero"));
+        }
+        Ok(self.micros() as f64 / other.micros() as f64)
+    }
+
+    /// `a // b`: an int.
+    pub fn floordiv(self, other: PyTimedelta) -> Result<i64, PyErr> {
+        if other.micros() == 0 {
+            return Err(PyErr::new("ZeroDivisionError", "integer division or modulo by zero"));
+        }
+        Ok(self.micros().div_euclid(other.micros()) as i64 - i64::from(self.micros().rem_euclid(other.micros()) != 0 && other.micros() < 0))
+    }
+
+    /// `a % b`: a timedelta with b's sign.
+    pub fn rem(self, other: PyTimedelta) -> Result<PyTimedelta, PyErr> {
+        let q = self.floordiv(other)?;
+        Self::from_micros(self.micros() - i128::from(q) * other.micros())
+    }
+
+    /// `repr(td)`: `datetime.timedelta(days=1, seconds=5)`, `datetime.timedelta(0)`.
+    pub fn repr(&self) -> String {
+        let mut parts = Vec::new();
+        for (name, v) in [("days", self.days), ("seconds", self.seconds), ("microseconds", self.microseconds)] {
+            if v != 0 {
+                parts.push(format!("{}={}", name, v));
+            }
+        }
+        if parts.is_empty() {
+            parts.push("0".to_string());
+        }
+        format!("datetime.timedelta({})", parts.join(", "))
+    }
+}
+
+impl std::fmt::Display for PyTimedelta {
+    /// `str(td)`: `1 day, 2:03:04.000005`, `-1 day, 23:59:59`, `0:00:00`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.days != 0 {
+            let plural = if self.days.abs() != 1 { "s" } else { "" };
+            write!(f, "{} day{}, ", self.days, plural)?;
+        }
+        let (mm, ss) = (self.seconds / 60, self.seconds % 60);
+        write!(f, "{}:{:02}:{:02}", mm / 60, mm % 60, ss)?;
+        if self.microseconds != 0 {
+            write!(f, ".{:06}", self.microseconds)?;
+        }
+        Ok(())
+    }
+}
+
+/// `d + td` (and `td + d`): the date td.days later; OverflowError outside years 1..=9999.
+pub fn date_add(d: PyDate, td: PyTimedelta) -> Result<PyDate, PyErr> {
+    let n = d.toordinal() + td.days;
+    if !(1..=3_652_059).contains(&n) {
+        return Err(PyErr::new("OverflowError", "date value out of range"));
+    }
+    PyDate::fromordinal(n)
+}
+
+/// `d - td`: Python's `d + timedelta(-td.days)`.
+pub fn date_sub(d: PyDate, td: PyTimedelta) -> Result<PyDate, PyErr> {
+    date_add(d, PyTimedelta::new(-td.days, 0, 0, 0, 0, 0, 0)?)
+}
+
+/// `a - b` of two dates: the timedelta between them.
+pub fn date_diff(a: PyDate, b: PyDate) -> PyTimedelta {
+    PyTimedelta { days: a.toordinal() - b.toordinal(), seconds: 0, microseconds: 0 }
+}
 // @end

@@ -10,6 +10,7 @@ import math
 import re
 import string
 from collections import Counter, defaultdict, deque
+from datetime import timedelta
 from functools import lru_cache, partial, reduce
 from typing import Optional
 
@@ -409,3 +410,25 @@ def cal_weekday(year, month, day):
 def iso_date(s: str) -> tuple[int, int, int]:
     d = datetime.date.fromisoformat(s)
     return (d.year, d.month, d.day)
+
+
+# datetime.timedelta and date arithmetic
+
+def td_parts(d: int, s: int, us: int) -> list[str]:
+    t = datetime.timedelta(days=d, seconds=s, microseconds=us)
+    u = timedelta(hours=1, minutes=-30, weeks=1, milliseconds=5)
+    return [str(t), str(-t), str(abs(t)), str(t + u), str(t - u), str(t * 3), str(2 * t), str(t // 7), str(t / 7),
+            f"{t.days} {t.seconds} {t.microseconds}", str(t.total_seconds()), str(t < u), str(t == t)]
+
+
+def td_ratio(a: int, b: int) -> list[str]:
+    x = timedelta(seconds=a)
+    y = timedelta(milliseconds=b)
+    return [str(x / y), str(x // y), str(x % y)]
+
+
+def date_shift(y: int, m: int, d: int, days: int) -> list[str]:
+    start = datetime.date(y, m, d)
+    later = start + timedelta(days=days)
+    earlier = start - timedelta(days=days, hours=5)
+    return [str(later), str(earlier), str(later - start), str((later - earlier).days), later.isoformat()]
