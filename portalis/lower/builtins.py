@@ -333,6 +333,10 @@ def _float(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Va
         return to_float(v)
     if v.ty.kind == "str":
         return Val(lw.checked("parse_float", (str_view(v),)), T.FLOAT)
+    if v.ty.kind == "fraction":
+        from portalis.lower.stdlib_fractions import to_float_expr
+
+        return Val(to_float_expr(lw, v), T.FLOAT)
     raise Unsupported("PTL113", f"float() of {v.ty}")
 
 
@@ -1176,6 +1180,10 @@ MODULE_MEMBERS: dict[str, set[str]] = {
     "base64": set(BASE64_MEMBERS),
     "binascii": set(BINASCII_MEMBERS),
     "datetime": {"date", "timedelta", "MINYEAR", "MAXYEAR"},
+    "fractions": {"Fraction"},
+    # named so that their use gets a diagnostic of its own (lower_module_member), not a generic one
+    "decimal": {"Decimal", "getcontext", "setcontext", "localcontext", "Context", "InvalidOperation",
+                "ROUND_HALF_UP", "ROUND_HALF_EVEN", "ROUND_DOWN", "ROUND_UP", "ROUND_CEILING", "ROUND_FLOOR"},
 }
 
 
@@ -1187,6 +1195,18 @@ def lower_module_member(
         return lower_re(lw, name, call)
     if module in ("base64", "binascii"):
         return lower_base64(lw, module, name, call)
+    if module == "fractions":
+        from portalis.lower.stdlib_fractions import lower_fractions
+
+        return lower_fractions(lw, name, call)
+    if module == "decimal":
+        # No crate has Python's decimal semantics: a context (28 significant digits by default,
+        # set per thread), eight rounding modes, signals and traps, exponent-preserving
+        # arithmetic (Decimal("1.10") + Decimal("2.2") == Decimal("3.30")). rust_decimal is
+        # fixed 96-bit with 28 digits after the point and other rounding; bigdecimal has no
+        # context. A wrong last digit in money code is worse than no translation.
+        raise Unsupported("PTL133", f"`decimal.{name}` is not translated: no Rust crate follows Python's decimal "
+                          "semantics (context precision, rounding modes, signals, exponent-preserving arithmetic)")
     if module == "json":
         from portalis.lower.stdlib_json import lower_json
 

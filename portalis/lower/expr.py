@@ -168,6 +168,10 @@ class ExprLowering:
             return ir.MethodCall(v.expr, "message")
         if k in ("date", "timedelta"):  # Display is Python's str()
             return ir.MethodCall(read(v), "to_string")
+        if k == "fraction":
+            from portalis.lower.stdlib_fractions import to_str as fraction_str
+
+            return fraction_str(self, v)
         if k == "num":
             self.use_runtime("PyNum")
             return ir.MethodCall(read(v), "to_string")
@@ -422,6 +426,10 @@ class ExprLowering:
             from portalis.lower.stdlib_datetime import timedelta_field
 
             return timedelta_field(recv, node.attr.value)
+        if recv.ty.kind == "fraction":
+            from portalis.lower.stdlib_fractions import field as fraction_field
+
+            return fraction_field(self, recv, node.attr.value)
         if recv.ty.kind in ("str", "list", "dict", "set") and node.attr.value in _TABLE_METHODS.get(recv.ty.kind, ()):
             from portalis.lower.iteration import BoundMethod
 
@@ -544,6 +552,10 @@ class ExprLowering:
                 from portalis.lower.stdlib_datetime import negate
 
                 return negate(self, v)
+            if v.ty.kind == "fraction":
+                from portalis.lower.stdlib_fractions import negate as fraction_negate
+
+                return fraction_negate(self, v)
         if isinstance(node.operator, cst.Plus) and v.ty.kind in ("int", "float", "num"):
             return v
         if isinstance(node.operator, cst.BitInvert) and v.ty.kind in ("int", "bool"):
@@ -558,6 +570,12 @@ class ExprLowering:
             self.expect_local(b, a.ty if a.ty.kind != "bool" else T.INT)
             b = self._reread(b)
         ka, kb = a.ty.kind, b.ty.kind
+        if "fraction" in (ka, kb):
+            from portalis.lower.stdlib_fractions import binary as fraction_binary
+
+            exact = fraction_binary(self, op, a, b)
+            if exact is not None:
+                return exact
         if "date" in (ka, kb) or "timedelta" in (ka, kb):
             from portalis.lower.stdlib_datetime import binary as date_binary
 

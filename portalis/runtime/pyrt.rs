@@ -2649,6 +2649,71 @@ pub fn re_subn(re: &regex::Regex, repl: &str, s: &str, count: i64) -> (String, i
 }
 // @end
 
+// @helper PyFraction deps: PyErr crates: num-rational, num-bigint, num-traits, num-integer
+/// `fractions.Fraction` on `num_rational::BigRational` (a BigInt numerator and denominator,
+/// always in lowest terms with a positive denominator, as Python's): construction, arithmetic
+/// with Python's ZeroDivisionError, str(), float() correctly rounded.
+pub type PyFraction = num_rational::BigRational;
+
+/// `Fraction(n, d)` of ints: ZeroDivisionError `Fraction(n, 0)`.
+pub fn fraction_new(n: i64, d: i64) -> Result<PyFraction, PyErr> {
+    if d == 0 {
+        return Err(PyErr::new("ZeroDivisionError", format!("Fraction({}, 0)", n)));
+    }
+    Ok(PyFraction::new(num_bigint::BigInt::from(n), num_bigint::BigInt::from(d)))
+}
+
+/// `Fraction(x)` of a float: its exact value (ValueError for nan, OverflowError for inf).
+pub fn fraction_from_float(x: f64) -> Result<PyFraction, PyErr> {
+    if x.is_nan() {
+        return Err(PyErr::new("ValueError", "cannot convert NaN to integer ratio"));
+    }
+    PyFraction::from_float(x).ok_or_else(|| PyErr::new("OverflowError", "cannot convert Infinity to integer ratio"))
+}
+
+/// An int where a Fraction is needed (`f + 1`).
+pub fn fraction_int(n: i64) -> PyFraction {
+    PyFraction::from_integer(num_bigint::BigInt::from(n))
+}
+
+/// `a / b`: ZeroDivisionError as Python 3.11's `_div` words it (the numerator reduced by
+/// gcd(a.numerator, 0): its sign).
+pub fn fraction_div(a: &PyFraction, b: &PyFraction) -> Result<PyFraction, PyErr> {
+    if num_traits::Zero::is_zero(b.numer()) {
+        return Err(PyErr::new("ZeroDivisionError", format!("Fraction({}, 0)", num_traits::Signed::signum(a.numer()))));
+    }
+    Ok(a / b)
+}
+
+/// `a // b`: an int (floor), ZeroDivisionError as Python's.
+pub fn fraction_floordiv(a: &PyFraction, b: &PyFraction) -> Result<i64, PyErr> {
+    if num_traits::Zero::is_zero(b.numer()) {
+        return Err(PyErr::new("ZeroDivisionError", "division by zero"));
+    }
+    let q = num_integer::Integer::div_floor(&(a.numer() * b.denom()), &(a.denom() * b.numer()));
+    num_traits::ToPrimitive::to_i64(&q).ok_or_else(|| PyErr::new("OverflowError", "int too large for i64"))
+}
+
+/// `str(f)`: `3/4`, or `3` when the denominator is 1.
+pub fn fraction_str(a: &PyFraction) -> String {
+    if num_traits::One::is_one(a.denom()) {
+        a.numer().to_string()
+    } else {
+        format!("{}/{}", a.numer(), a.denom())
+    }
+}
+
+/// `float(f)`: the nearest float (num-rational's conversion is correctly rounded).
+pub fn fraction_float(a: &PyFraction) -> f64 {
+    num_traits::ToPrimitive::to_f64(a).unwrap_or(f64::NAN)
+}
+
+/// `f.numerator`, `f.denominator` as ints (OverflowError past i64).
+pub fn fraction_part(n: &num_bigint::BigInt) -> i64 {
+    num_traits::ToPrimitive::to_i64(n).unwrap_or_else(|| panic!("OverflowError: int too large for i64"))
+}
+// @end
+
 // @helper try_json_loads deps: PyErr crates: serde_json
 /// `json.loads(s)` on serde_json (features preserve_order: objects keep their keys' order, a
 /// repeated key keeps its first place and its last value, as Python's dict; arbitrary_precision:

@@ -135,6 +135,8 @@ def owned_type(t: PyType, holes: bool = False) -> ir.Type:
         return ir.TPath("crate::pyrt::PyDate")
     if k == "timedelta":
         return ir.TPath("crate::pyrt::PyTimedelta")
+    if k == "fraction":
+        return ir.TPath("crate::pyrt::PyFraction")
     if k == "re_match":
         return ir.TPath("crate::pyrt::ReMatch")
     if k == "callable" and t.args:

@@ -1,6 +1,7 @@
 """The standard-library mappings, one function per name (tests/test_stdlib.py)."""
 import bisect
 import datetime
+import fractions
 import functools
 import hashlib
 import heapq
@@ -11,6 +12,7 @@ import re
 import string
 from collections import Counter, defaultdict, deque
 from datetime import timedelta
+from fractions import Fraction
 from functools import lru_cache, partial, reduce
 from typing import Optional
 
@@ -432,3 +434,16 @@ def date_shift(y: int, m: int, d: int, days: int) -> list[str]:
     later = start + timedelta(days=days)
     earlier = start - timedelta(days=days, hours=5)
     return [str(later), str(earlier), str(later - start), str((later - earlier).days), later.isoformat()]
+
+
+# fractions.Fraction on num-rational's BigRational
+
+def frac_ops(a: int, b: int, c: int, d: int) -> list[str]:
+    x = Fraction(a, b)
+    y = fractions.Fraction(c, d)
+    return [str(x), str(x + y), str(x - y), str(x * y), str(x / y), str(x // y), str(-x), str(x + 1), str(2 * x),
+            str(float(x)), str(x < y), str(x == y), f"{x.numerator}/{x.denominator}", str(x * 0.5)]
+
+
+def frac_float(v: float) -> str:
+    return str(Fraction(v))
