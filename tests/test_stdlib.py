@@ -130,6 +130,8 @@ def test_every_mapping_translates(lib: DiffRun) -> None:
     manifest = (lib.crate_dir / "Cargo.toml").read_text(encoding="utf-8")
     assert 'regex = "=1.13.2"' in manifest
     assert 'md-5 = "=0.10.6"' in manifest and 'sha1 = "=0.10.7"' in manifest and 'sha2 = "=0.10.9"' in manifest
+    assert 'serde_json = { version = "=1.0.154", features = ["preserve_order", "arbitrary_precision"] }' in manifest
+    assert 'num-rational = "=0.4.2"' in manifest
     rust = (lib.crate_dir / "src" / "sample.rs").read_text(encoding="utf-8")
     assert "static RE: std::sync::LazyLock<regex::Regex>" in rust
     # the module's compiled pattern is one static, used by the calls that need no anchoring
