@@ -1179,7 +1179,7 @@ MODULE_MEMBERS: dict[str, set[str]] = {
     "json": {"dumps", "loads", "dump", "load"},
     "base64": set(BASE64_MEMBERS),
     "binascii": set(BINASCII_MEMBERS),
-    "datetime": {"date", "timedelta", "MINYEAR", "MAXYEAR"},
+    "datetime": {"date", "timedelta", "datetime", "MINYEAR", "MAXYEAR"},
     "fractions": {"Fraction"},
     # named so that their use gets a diagnostic of its own (lower_module_member), not a generic one
     "decimal": {"Decimal", "getcontext", "setcontext", "localcontext", "Context", "InvalidOperation",

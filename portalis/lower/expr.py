@@ -166,7 +166,7 @@ class ExprLowering:
             return ir.Call(ir.Path("crate::pyrt::bool_str"), (read(v),))
         if k == "exc":
             return ir.MethodCall(v.expr, "message")
-        if k in ("date", "timedelta"):  # Display is Python's str()
+        if k in ("date", "timedelta", "datetime"):  # Display is Python's str()
             return ir.MethodCall(read(v), "to_string")
         if k == "fraction":
             from portalis.lower.stdlib_fractions import to_str as fraction_str
@@ -426,6 +426,10 @@ class ExprLowering:
             from portalis.lower.stdlib_datetime import timedelta_field
 
             return timedelta_field(recv, node.attr.value)
+        if recv.ty.kind == "datetime":
+            from portalis.lower.stdlib_datetime import datetime_field
+
+            return datetime_field(recv, node.attr.value)
         if recv.ty.kind == "fraction":
             from portalis.lower.stdlib_fractions import field as fraction_field
 
@@ -576,7 +580,7 @@ class ExprLowering:
             exact = fraction_binary(self, op, a, b)
             if exact is not None:
                 return exact
-        if "date" in (ka, kb) or "timedelta" in (ka, kb):
+        if "date" in (ka, kb) or "timedelta" in (ka, kb) or "datetime" in (ka, kb):
             from portalis.lower.stdlib_datetime import binary as date_binary
 
             dated = date_binary(self, op, a, b)

@@ -11,8 +11,12 @@ Python defines is a few lines. `MINYEAR`/`MAXYEAR` are the constants.
 999999999 days): `+ -` of two, unary `-`, `abs()`, `* int`, `// int`, `/ int` (microseconds
 rounded half to even), `/ // %` of two, comparisons, `.days .seconds .microseconds`,
 `total_seconds()`, `str()`; `date ± timedelta` (OverflowError outside years 1..9999) and
-`date - date`. Float arguments (`timedelta(hours=1.5)`), `strftime` and `datetime.datetime`:
-PTL133/PTL134."""
+`date - date`. Float arguments (`timedelta(hours=1.5)`): PTL133.
+
+A naive `datetime.datetime(y, m, d, hour, minute, second, microsecond)` is `pyrt::PyDateTime`:
+Python's ValueErrors, fields, comparisons, `± timedelta`, `datetime - datetime`, `date()`,
+`weekday()`, `isoformat(sep)`, `str()`, `strftime` (glibc's C-locale directives). tzinfo,
+`now()`/`today()` (not deterministic), `fromisoformat`, `replace`, `time`: PTL133/PTL134."""
 
 from __future__ import annotations
 
@@ -31,8 +35,10 @@ if TYPE_CHECKING:
 
 DATE = PyType(kind="date")
 TIMEDELTA = PyType(kind="timedelta")
+DATETIME = PyType(kind="datetime")
 CONSTANTS = {"MINYEAR": 1, "MAXYEAR": 9999}
-NAMES = frozenset({"date", "timedelta", *CONSTANTS})
+NAMES = frozenset({"date", "timedelta", "datetime", *CONSTANTS})
+DATETIME_FIELDS = ("year", "month", "day", "hour", "minute", "second", "microsecond")
 TIMEDELTA_ARGS = ("days", "seconds", "microseconds", "milliseconds", "minutes", "hours", "weeks")
 TIMEDELTA_FIELDS = ("days", "seconds", "microseconds")
 # method -> result type; each is PyDate's method of the same name
@@ -54,6 +60,8 @@ def lower_datetime(lw: "FunctionLowerer", name: str, call: tuple[list[Val], dict
         return Val(lw.propagate(ir.Call(ir.Path("crate::pyrt::PyDate::fromisoformat"), (str_view(args[0]),))), DATE)
     if name == "timedelta":
         return _timedelta(lw, args, kwargs)
+    if name == "datetime":
+        return _datetime(lw, args, kwargs)
     if name != "date":
         raise Unsupported("PTL133", f"`datetime.{name}()` is not supported yet")
     order = list(DATE_FIELDS)
@@ -87,19 +95,71 @@ def _timedelta(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -
     return Val(lw.propagate(ir.Call(ir.Path("crate::pyrt::PyTimedelta::new"), tuple(values))), TIMEDELTA)
 
 
+def _datetime(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`datetime(year, month, day, hour=0, minute=0, second=0, microsecond=0)`, naive."""
+    if "tzinfo" in kwargs or "fold" in kwargs or len(args) > 7:
+        raise Unsupported("PTL133", "datetime.datetime with tzinfo or fold is not translated (naive datetimes are)")
+    if len(args) > len(DATETIME_FIELDS) or set(kwargs) - set(DATETIME_FIELDS[len(args):]):
+        raise Unsupported("PTL133", "datetime.datetime(year, month, day, hour, minute, second, microsecond)")
+    given = dict(zip(DATETIME_FIELDS, args)) | kwargs
+    if not all(f in given for f in DATETIME_FIELDS[:3]):
+        raise Unsupported("PTL113", "datetime.datetime() needs year, month and day (TypeError in Python)")
+    values: list[ir.Expr] = []
+    for name in DATETIME_FIELDS:
+        v = given.get(name)
+        if v is None:
+            values.append(ir.IntLit(0, "i64"))
+            continue
+        if v.ty.kind not in ("int", "bool"):
+            raise Unsupported("PTL113", f"datetime.datetime({name}=...) of a {v.ty} (TypeError in Python)")
+        values.append(read(coerce(v, T.INT)))
+    lw.use_runtime("PyDateTime")
+    return Val(lw.propagate(ir.Call(ir.Path("crate::pyrt::PyDateTime::new"), tuple(values))), DATETIME)
+
+
+def lower_datetime_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`dt.date()`, `dt.weekday()`, `dt.isoformat(sep)`, `dt.strftime(fmt)`..."""
+    lw.use_runtime("PyDateTime")
+    if name in ("weekday", "isoweekday", "toordinal") and not args and not kwargs:
+        return Val(ir.MethodCall(read(recv), name), T.INT)
+    if name == "date" and not args and not kwargs:
+        return Val(ir.MethodCall(read(recv), "date"), DATE)
+    if name == "isoformat" and not set(kwargs) - {"sep"} and len(args) + len(kwargs) <= 1:
+        sep = (args or list(kwargs.values()) or [None])[0]
+        if sep is not None and sep.ty.kind != "str":
+            raise Unsupported("PTL113", "isoformat(sep) of a str")
+        return Val(ir.MethodCall(read(recv), "isoformat", (ir.StrLit("T") if sep is None else str_view(sep),)), T.STR)
+    if name == "strftime" and len(args) == 1 and not kwargs and args[0].ty.kind == "str":
+        return Val(ir.MethodCall(read(recv), "strftime", (str_view(args[0]),)), T.STR)
+    raise Unsupported("PTL134", f"datetime.{name}() is not supported yet")
+
+
+def datetime_field(recv: Val, name: str) -> Val:
+    """`dt.year` ... `dt.microsecond`."""
+    if name not in DATETIME_FIELDS:
+        raise Unsupported("PTL134", f"datetime.{name} is not supported yet")
+    return Val(ir.Field(recv.expr, name), T.INT, Mode.PLACE)
+
+
 def _td_call(lw: "FunctionLowerer", method: str, *args: ir.Expr, ty: PyType = TIMEDELTA) -> Val:
     """A raising PyTimedelta method or pyrt function (`Result`): its error goes where Python's would."""
-    lw.use_runtime("PyTimedelta")
+    lw.use_runtime("PyDateTime" if method.startswith("PyDateTime") else "PyTimedelta")
     return Val(lw.propagate(ir.Call(ir.Path(f"crate::pyrt::{method}"), args)), ty)
 
 
 def binary(lw: "FunctionLowerer", op: cst.BaseBinaryOp, a: Val, b: Val) -> Val | None:
     """Arithmetic on dates and timedeltas; None when neither operand is one."""
     ka, kb = a.ty.kind, b.ty.kind
-    if "timedelta" not in (ka, kb) and not (ka == kb == "date"):
+    if "timedelta" not in (ka, kb) and not (ka == kb and ka in ("date", "datetime")):
         return None
     x, y = read(a), read(b)
     kinds = (ka, kb)
+    if isinstance(op, cst.Add) and set(kinds) == {"datetime", "timedelta"}:
+        return _td_call(lw, "PyDateTime::add", *((x, y) if ka == "datetime" else (y, x)), ty=DATETIME)
+    if isinstance(op, cst.Subtract) and kinds == ("datetime", "timedelta"):
+        return _td_call(lw, "PyDateTime::sub", x, y, ty=DATETIME)
+    if isinstance(op, cst.Subtract) and kinds == ("datetime", "datetime"):
+        return _td_call(lw, "PyDateTime::diff", x, y, ty=TIMEDELTA)
     if isinstance(op, cst.Add) and kinds == ("timedelta", "timedelta"):
         return _td_call(lw, "PyTimedelta::add", x, y)
     if isinstance(op, cst.Subtract) and kinds == ("timedelta", "timedelta"):

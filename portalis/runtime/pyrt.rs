@@ -4345,3 +4345,184 @@ pub fn date_diff(a: PyDate, b: PyDate) -> PyTimedelta {
     PyTimedelta { days: a.toordinal() - b.toordinal(), seconds: 0, microseconds: 0 }
 }
 // @end
+
+// @helper PyDateTime deps: PyErr, PyDate, PyTimedelta
+/// A naive `datetime.datetime` (no tzinfo): the date's fields, then hour, minute, second,
+/// microsecond, in Python's order (derive(Ord) is Python's order of naive datetimes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PyDateTime {
+    pub year: i64,
+    pub month: i64,
+    pub day: i64,
+    pub hour: i64,
+    pub minute: i64,
+    pub second: i64,
+    pub microsecond: i64,
+}
+
+impl PyDateTime {
+    /// `datetime(year, month, day, hour, minute, second, microsecond)` with Python's ValueErrors.
+    pub fn new(
+        year: i64,
+        month: i64,
+        day: i64,
+        hour: i64,
+        minute: i64,
+        second: i64,
+        microsecond: i64,
+    ) -> Result<PyDateTime, PyErr> {
+        PyDate::new(year, month, day)?;
+        for (v, hi, name) in [(hour, 23, "hour"), (minute, 59, "minute"), (second, 59, "second"), (microsecond, 999_999, "microsecond")] {
+            if !(0..=hi).contains(&v) {
+                return Err(PyErr::new("ValueError", format!("{} must be in 0..{}", name, hi)));
+            }
+        }
+        Ok(PyDateTime { year, month, day, hour, minute, second, microsecond })
+    }
+
+    /// `dt.date()`.
+    pub fn date(&self) -> PyDate {
+        PyDate { year: self.year, month: self.month, day: self.day }
+    }
+
+    pub fn toordinal(&self) -> i64 {
+        self.date().toordinal()
+    }
+
+    pub fn weekday(&self) -> i64 {
+        self.date().weekday()
+    }
+
+    pub fn isoweekday(&self) -> i64 {
+        self.date().isoweekday()
+    }
+
+    fn micros(&self) -> i128 {
+        let secs = i128::from(self.toordinal()) * 86_400 + i128::from(self.hour * 3_600 + self.minute * 60 + self.second);
+        secs * 1_000_000 + i128::from(self.microsecond)
+    }
+
+    fn from_micros(us: i128) -> Result<PyDateTime, PyErr> {
+        let days = us.div_euclid(86_400_000_000);
+        let rest = us.rem_euclid(86_400_000_000) as i64;
+        if !(1..=3_652_059).contains(&days) {
+            return Err(PyErr::new("OverflowError", "date value out of range"));
+        }
+        let d = PyDate::fromordinal(days as i64)?;
+        let secs = rest / 1_000_000;
+        Ok(PyDateTime {
+            year: d.year,
+            month: d.month,
+            day: d.day,
+            hour: secs / 3_600,
+            minute: secs / 60 % 60,
+            second: secs % 60,
+            microsecond: rest % 1_000_000,
+        })
+    }
+
+    /// `dt + td` (and `td + dt`).
+    pub fn add(self, td: PyTimedelta) -> Result<PyDateTime, PyErr> {
+        Self::from_micros(self.micros() + td.micros())
+    }
+
+    /// `dt - td`.
+    pub fn sub(self, td: PyTimedelta) -> Result<PyDateTime, PyErr> {
+        Self::from_micros(self.micros() - td.micros())
+    }
+
+    /// `a - b` of two datetimes.
+    pub fn diff(self, other: PyDateTime) -> Result<PyTimedelta, PyErr> {
+        PyTimedelta::from_micros(self.micros() - other.micros())
+    }
+
+    /// `dt.isoformat(sep)`: `YYYY-MM-DDTHH:MM:SS`, `.ffffff` when there are microseconds.
+    pub fn isoformat(&self, sep: &str) -> String {
+        let mut out = format!(
+            "{}{}{:02}:{:02}:{:02}",
+            self.date().isoformat(),
+            sep,
+            self.hour,
+            self.minute,
+            self.second
+        );
+        if self.microsecond != 0 {
+            out.push_str(&format!(".{:06}", self.microsecond));
+        }
+        out
+    }
+
+    /// `dt.strftime(fmt)` as CPython on glibc in the C locale: `%a %A %w %d %e %b %B %m %y %Y
+    /// %H %I %p %M %S %f %j %U %W %c %x %X %z %Z %%` (`%Y` unpadded below year 1000, as glibc;
+    /// `%z`/`%Z` empty for a naive datetime); any other directive is written as is, as glibc.
+    pub fn strftime(&self, fmt: &str) -> String {
+        const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+        const MONTHS: [&str; 12] = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December",
+        ];
+        let wd = self.weekday() as usize;
+        let month = MONTHS[(self.month - 1) as usize];
+        let yday = self.toordinal() - PyDate { year: self.year, month: 1, day: 1 }.toordinal(); // 0-based
+        let sunday_wd = (wd as i64 + 1) % 7;
+        let hour12 = if self.hour % 12 == 0 { 12 } else { self.hour % 12 };
+        let mut out = String::new();
+        let mut chars = fmt.chars();
+        while let Some(c) = chars.next() {
+            if c != '%' {
+                out.push(c);
+                continue;
+            }
+            let Some(d) = chars.next() else {
+                out.push('%');
+                break;
+            };
+            let piece = match d {
+                'a' => DAYS[wd][..3].to_string(),
+                'A' => DAYS[wd].to_string(),
+                'w' => sunday_wd.to_string(),
+                'd' => format!("{:02}", self.day),
+                'e' => format!("{:2}", self.day),
+                'b' | 'h' => month[..3].to_string(),
+                'B' => month.to_string(),
+                'm' => format!("{:02}", self.month),
+                'y' => format!("{:02}", self.year % 100),
+                'Y' => self.year.to_string(),
+                'H' => format!("{:02}", self.hour),
+                'I' => format!("{:02}", hour12),
+                'p' => (if self.hour < 12 { "AM" } else { "PM" }).to_string(),
+                'M' => format!("{:02}", self.minute),
+                'S' => format!("{:02}", self.second),
+                'f' => format!("{:06}", self.microsecond),
+                'j' => format!("{:03}", yday + 1),
+                'U' => format!("{:02}", (yday + 7 - sunday_wd) / 7),
+                'W' => format!("{:02}", (yday + 7 - wd as i64) / 7),
+                'c' => format!(
+                    "{} {} {:2} {:02}:{:02}:{:02} {}",
+                    &DAYS[wd][..3],
+                    &month[..3],
+                    self.day,
+                    self.hour,
+                    self.minute,
+                    self.second,
+                    self.year
+                ),
+                'x' => format!("{:02}/{:02}/{:02}", self.month, self.day, self.year % 100),
+                'X' => format!("{:02}:{:02}:{:02}", self.hour, self.minute, self.second),
+                'z' | 'Z' => String::new(),
+                '%' => "%".to_string(),
+                other => format!("%{}", other),
+            };
+            out.push_str(&piece);
+        }
+        out
+    }
+}
+
+impl std::fmt::Display for PyDateTime {
+    /// `str(dt)`: `isoformat(" ")`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.isoformat(" "))
+    }
+}
+// @end

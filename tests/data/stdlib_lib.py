@@ -447,3 +447,18 @@ def frac_ops(a: int, b: int, c: int, d: int) -> list[str]:
 
 def frac_float(v: float) -> str:
     return str(Fraction(v))
+
+
+# naive datetime.datetime
+
+def dt_parts(y: int, mo: int, d: int, h: int, mi: int, s: int, us: int) -> list[str]:
+    t = datetime.datetime(y, mo, d, h, mi, s, us)
+    later = t + timedelta(days=40, seconds=3700, microseconds=999999)
+    return [str(t), t.isoformat(), t.isoformat(" "), str(later), str(later - t), str(t - later), str(t < later),
+            str(t.date()), f"{t.hour}:{t.minute}:{t.second}.{t.microsecond} {t.weekday()}",
+            t.strftime("%Y-%m-%d %H:%M:%S.%f %a %A %b %B %j %U %W %w %y %I %p %e %% %c|%x|%X|%z|%Q")]
+
+
+def dt_span(y: int, days: int) -> str:
+    start = datetime.datetime(y, 1, 1)
+    return str(start - timedelta(days=days)) + " " + str(start + timedelta(days=days))
