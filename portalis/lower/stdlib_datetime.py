@@ -155,15 +155,15 @@ def binary(lw: "FunctionLowerer", op: cst.BaseBinaryOp, a: Val, b: Val) -> Val |
     x, y = read(a), read(b)
     kinds = (ka, kb)
     if isinstance(op, cst.Add) and set(kinds) == {"datetime", "timedelta"}:
-        return _td_call(lw, "PyDateTime::add", *((x, y) if ka == "datetime" else (y, x)), ty=DATETIME)
+        return _td_call(lw, "PyDateTime::plus", *((x, y) if ka == "datetime" else (y, x)), ty=DATETIME)
     if isinstance(op, cst.Subtract) and kinds == ("datetime", "timedelta"):
-        return _td_call(lw, "PyDateTime::sub", x, y, ty=DATETIME)
+        return _td_call(lw, "PyDateTime::minus", x, y, ty=DATETIME)
     if isinstance(op, cst.Subtract) and kinds == ("datetime", "datetime"):
         return _td_call(lw, "PyDateTime::diff", x, y, ty=TIMEDELTA)
     if isinstance(op, cst.Add) and kinds == ("timedelta", "timedelta"):
-        return _td_call(lw, "PyTimedelta::add", x, y)
+        return _td_call(lw, "PyTimedelta::plus", x, y)
     if isinstance(op, cst.Subtract) and kinds == ("timedelta", "timedelta"):
-        return _td_call(lw, "PyTimedelta::sub", x, y)
+        return _td_call(lw, "PyTimedelta::minus", x, y)
     if isinstance(op, cst.Add) and set(kinds) == {"date", "timedelta"}:
         return _td_call(lw, "date_add", *((x, y) if ka == "date" else (y, x)), ty=DATE)
     if isinstance(op, cst.Subtract) and kinds == ("date", "timedelta"):
@@ -173,22 +173,22 @@ def binary(lw: "FunctionLowerer", op: cst.BaseBinaryOp, a: Val, b: Val) -> Val |
         return Val(ir.Call(ir.Path("crate::pyrt::date_diff"), (x, y)), TIMEDELTA)
     if isinstance(op, cst.Multiply) and set(kinds) == {"timedelta", "int"} or kinds in (("timedelta", "bool"), ("bool", "timedelta")):
         td, n = (a, b) if ka == "timedelta" else (b, a)
-        return _td_call(lw, "PyTimedelta::mul", read(td), read(coerce(n, T.INT)))
+        return _td_call(lw, "PyTimedelta::times", read(td), read(coerce(n, T.INT)))
     if kinds == ("timedelta", "int") and isinstance(op, (cst.FloorDivide, cst.Divide)):
         return _td_call(lw, "PyTimedelta::floordiv_int" if isinstance(op, cst.FloorDivide) else "PyTimedelta::div_int", x, y)
     if kinds == ("timedelta", "timedelta"):
         if isinstance(op, cst.Divide):
-            return _td_call(lw, "PyTimedelta::div", x, y, ty=T.FLOAT)
+            return _td_call(lw, "PyTimedelta::ratio", x, y, ty=T.FLOAT)
         if isinstance(op, cst.FloorDivide):
             return _td_call(lw, "PyTimedelta::floordiv", x, y, ty=T.INT)
         if isinstance(op, cst.Modulo):
-            return _td_call(lw, "PyTimedelta::rem", x, y)
+            return _td_call(lw, "PyTimedelta::modulo", x, y)
     raise Unsupported("PTL113", f"operator {type(op).__name__} on {a.ty} and {b.ty} (TypeError in Python, or not translated yet)")
 
 
 def negate(lw: "FunctionLowerer", v: Val) -> Val:
     """`-td`."""
-    return _td_call(lw, "PyTimedelta::neg", read(v))
+    return _td_call(lw, "PyTimedelta::negated", read(v))
 
 
 def absolute(lw: "FunctionLowerer", v: Val) -> Val:

@@ -4225,17 +4225,17 @@ impl PyTimedelta {
     }
 
     /// `a + b`.
-    pub fn add(self, other: PyTimedelta) -> Result<PyTimedelta, PyErr> {
+    pub fn plus(self, other: PyTimedelta) -> Result<PyTimedelta, PyErr> {
         Self::from_micros(self.micros() + other.micros())
     }
 
     /// `a - b`.
-    pub fn sub(self, other: PyTimedelta) -> Result<PyTimedelta, PyErr> {
+    pub fn minus(self, other: PyTimedelta) -> Result<PyTimedelta, PyErr> {
         Self::from_micros(self.micros() - other.micros())
     }
 
     /// `-a` (OverflowError for -timedelta.min, as Python).
-    pub fn neg(self) -> Result<PyTimedelta, PyErr> {
+    pub fn negated(self) -> Result<PyTimedelta, PyErr> {
         Self::from_micros(-self.micros())
     }
 
@@ -4245,7 +4245,7 @@ impl PyTimedelta {
     }
 
     /// `a * n` (and `n * a`) for an int n.
-    pub fn mul(self, n: i64) -> Result<PyTimedelta, PyErr> {
+    pub fn times(self, n: i64) -> Result<PyTimedelta, PyErr> {
         self.micros()
             .checked_mul(i128::from(n))
             .map_or_else(|| Self::from_micros(i128::MAX), Self::from_micros)
@@ -4274,7 +4274,7 @@ impl PyTimedelta {
     }
 
     /// `a / b`: a float.
-    pub fn div(self, other: PyTimedelta) -> Result<f64, PyErr> {
+    pub fn ratio(self, other: PyTimedelta) -> Result<f64, PyErr> {
         if other.micros() == 0 {
             return Err(PyErr::new("ZeroDivisionError", "division by zero"));
         }
@@ -4290,7 +4290,7 @@ impl PyTimedelta {
     }
 
     /// `a % b`: a timedelta with b's sign.
-    pub fn rem(self, other: PyTimedelta) -> Result<PyTimedelta, PyErr> {
+    pub fn modulo(self, other: PyTimedelta) -> Result<PyTimedelta, PyErr> {
         let q = self.floordiv(other)?;
         Self::from_micros(self.micros() - i128::from(q) * other.micros())
     }
@@ -4422,12 +4422,12 @@ impl PyDateTime {
     }
 
     /// `dt + td` (and `td + dt`).
-    pub fn add(self, td: PyTimedelta) -> Result<PyDateTime, PyErr> {
+    pub fn plus(self, td: PyTimedelta) -> Result<PyDateTime, PyErr> {
         Self::from_micros(self.micros() + td.micros())
     }
 
     /// `dt - td`.
-    pub fn sub(self, td: PyTimedelta) -> Result<PyDateTime, PyErr> {
+    pub fn minus(self, td: PyTimedelta) -> Result<PyDateTime, PyErr> {
         Self::from_micros(self.micros() - td.micros())
     }
 

@@ -420,7 +420,7 @@ def td_parts(d: int, s: int, us: int) -> list[str]:
     t = datetime.timedelta(days=d, seconds=s, microseconds=us)
     u = timedelta(hours=1, minutes=-30, weeks=1, milliseconds=5)
     return [str(t), str(-t), str(abs(t)), str(t + u), str(t - u), str(t * 3), str(2 * t), str(t // 7), str(t / 7),
-            f"{t.days} {t.seconds} {t.microseconds}", str(t.total_seconds()), str(t < u), str(t == t)]
+            f"{t.days} {t.seconds} {t.microseconds}", str(t.total_seconds()), str(t < u), str(t == -(-t))]
 
 
 def td_ratio(a: int, b: int) -> list[str]:
