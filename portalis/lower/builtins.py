@@ -353,6 +353,10 @@ def _repr(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val
     if v.ty.kind == "str":
         lw.use_runtime("str_repr")
         return Val(ir.Call(ir.Path("crate::pyrt::str_repr"), (str_view(v),)), T.STR)
+    if v.ty.kind in ("date", "timedelta", "datetime", "fraction"):
+        from portalis.lower.stdlib_datetime import library_repr
+
+        return Val(library_repr(lw, v), T.STR)
     return Val(lw.to_str(v), T.STR)
 
 

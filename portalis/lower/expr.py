@@ -1470,6 +1470,10 @@ class ExprLowering:
         if v.ty.kind == "str":
             self.use_runtime("str_repr")
             return ir.Call(ir.Path("crate::pyrt::str_repr"), (str_view(v),))
+        if v.ty.kind in ("date", "timedelta", "datetime", "fraction"):
+            from portalis.lower.stdlib_datetime import library_repr
+
+            return library_repr(self, v)
         return fmt_arg(self.to_str(v))
 
     def tuple_of_len(self: "FunctionLowerer", v: Val, n: int) -> Val:

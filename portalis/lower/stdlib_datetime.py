@@ -152,6 +152,8 @@ def binary(lw: "FunctionLowerer", op: cst.BaseBinaryOp, a: Val, b: Val) -> Val |
     ka, kb = a.ty.kind, b.ty.kind
     if "timedelta" not in (ka, kb) and not (ka == kb and ka in ("date", "datetime")):
         return None
+    if ka == "str":
+        return None  # `"%r" % td`: formatting, not arithmetic
     x, y = read(a), read(b)
     kinds = (ka, kb)
     if isinstance(op, cst.Add) and set(kinds) == {"datetime", "timedelta"}:
@@ -225,3 +227,17 @@ def date_field(recv: Val, name: str) -> Val:
     if name not in DATE_FIELDS:
         raise Unsupported("PTL134", f"date.{name} is not supported yet")
     return Val(ir.Field(recv.expr, name), T.INT, Mode.PLACE)
+
+
+def library_repr(lw: "FunctionLowerer", v: Val) -> ir.Expr | None:
+    """`repr(x)` (and `!r`, `%r`) of a date, timedelta, datetime or Fraction: Python's
+    (`datetime.date(2024, 1, 2)`, `Fraction(3, 4)`), not their str(); None for other types."""
+    helper = {"date": "PyDate", "timedelta": "PyTimedelta", "datetime": "PyDateTime"}.get(v.ty.kind)
+    if helper is not None:
+        lw.use_runtime(helper)
+        return ir.MethodCall(read(v), "repr")
+    if v.ty.kind == "fraction":
+        from portalis.lower.stdlib_fractions import to_repr
+
+        return to_repr(lw, v)
+    return None

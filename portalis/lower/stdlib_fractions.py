@@ -64,8 +64,8 @@ def _as_fraction(lw: "FunctionLowerer", v: Val) -> ir.Expr:
 def binary(lw: "FunctionLowerer", op: cst.BaseBinaryOp, a: Val, b: Val) -> Val | None:
     """Arithmetic with a Fraction operand; None when neither is one."""
     kinds = {a.ty.kind, b.ty.kind}
-    if "fraction" not in kinds:
-        return None
+    if "fraction" not in kinds or a.ty.kind == "str":
+        return None  # `"%s" % f`: formatting, not arithmetic
     if "float" in kinds and kinds <= {"fraction", "float", "int", "bool"}:
         # Python converts the fraction to a float
         from portalis.lower.values import to_float
@@ -93,6 +93,11 @@ def to_float_expr(lw: "FunctionLowerer", v: Val) -> ir.Expr:
 def to_str(lw: "FunctionLowerer", v: Val) -> ir.Expr:
     """`str(f)`: `3/4`, `3`."""
     return _call(lw, "fraction_str", borrow(v))
+
+
+def to_repr(lw: "FunctionLowerer", v: Val) -> ir.Expr:
+    """`repr(f)`: `Fraction(3, 4)`."""
+    return _call(lw, "fraction_repr", borrow(v))
 
 
 def negate(lw: "FunctionLowerer", v: Val) -> Val:

@@ -2703,6 +2703,11 @@ pub fn fraction_str(a: &PyFraction) -> String {
     }
 }
 
+/// `repr(f)`: `Fraction(3, 4)`.
+pub fn fraction_repr(a: &PyFraction) -> String {
+    format!("Fraction({}, {})", a.numer(), a.denom())
+}
+
 /// `float(f)`: the nearest float (num-rational's conversion is correctly rounded).
 pub fn fraction_float(a: &PyFraction) -> f64 {
     num_traits::ToPrimitive::to_f64(a).unwrap_or(f64::NAN)
@@ -4161,6 +4166,13 @@ impl PyDate {
     }
 }
 
+impl PyDate {
+    /// `repr(d)`: `datetime.date(2024, 1, 2)`.
+    pub fn repr(&self) -> String {
+        format!("datetime.date({}, {}, {})", self.year, self.month, self.day)
+    }
+}
+
 impl std::fmt::Display for PyDate {
     /// `str(d)`: its isoformat.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -4516,6 +4528,21 @@ impl PyDateTime {
             out.push_str(&piece);
         }
         out
+    }
+}
+
+impl PyDateTime {
+    /// `repr(dt)`: `datetime.datetime(2024, 1, 2, 3, 4, 5, 6)`, a zero microsecond left out,
+    /// then a zero second (as Python's `__repr__`).
+    pub fn repr(&self) -> String {
+        let mut parts = vec![self.year, self.month, self.day, self.hour, self.minute, self.second, self.microsecond];
+        for _ in 0..2 {
+            if parts.last() == Some(&0) {
+                parts.pop();
+            }
+        }
+        let text: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
+        format!("datetime.datetime({})", text.join(", "))
     }
 }
 

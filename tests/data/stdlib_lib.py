@@ -462,3 +462,11 @@ def dt_parts(y: int, mo: int, d: int, h: int, mi: int, s: int, us: int) -> list[
 def dt_span(y: int, days: int) -> str:
     start = datetime.datetime(y, 1, 1)
     return str(start - timedelta(days=days)) + " " + str(start + timedelta(days=days))
+
+
+def lib_reprs(y: int, n: int) -> list[str]:
+    d = datetime.date(y, 1, 2)
+    t = datetime.datetime(y, 1, 2, 3, 0, n)
+    return [repr(d), repr(t), repr(datetime.datetime(y, 1, 2, 3, 4, 5, n)), repr(timedelta(seconds=n)),
+            repr(timedelta(0)), f"{d!r} {Fraction(n, 4)!r}", repr(Fraction(n, 4)), "%r" % timedelta(days=-1)]
+
