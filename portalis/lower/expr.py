@@ -1091,6 +1091,8 @@ class ExprLowering:
                 if part.conversion == "r" and v.ty.kind == "str":
                     self.use_runtime("str_repr")
                     v = Val(ir.Call(ir.Path("crate::pyrt::str_repr"), (str_view(v),)), T.STR)
+                elif part.conversion == "r" and v.ty.kind in ("date", "timedelta", "datetime", "fraction"):
+                    v = Val(self.checked_repr(v), T.STR)
                 elif part.conversion in ("s", "r"):
                     v = Val(self.to_str(v), T.STR)
                 elif part.conversion == "a":
