@@ -294,9 +294,9 @@ def lower_bigint_function(sig: FunctionSignature, node: cst.FunctionDef,
     the fast path's recursion would bypass the memo (fib(90) in 2**90 calls), so its stand-in
     (`small_stub`) always gives up and every call goes through the memo."""
     if memo is not None:
-        big_fn = BigIntLowerer(sig, node)
-        fn = memoised(big_fn.lower(), False, f"{rust_ident(sig.name)}_uncached")
-        return ir.Items((fn, small_stub(sig))), big_fn.runtime | set(MEMO_HELPERS)
+        cached = BigIntLowerer(sig, node)
+        fn = memoised(cached.lower(), False, f"{rust_ident(sig.name)}_uncached")
+        return ir.Items((fn, small_stub(sig))), cached.runtime | set(MEMO_HELPERS)
     big = BigIntLowerer(sig, node)
     small = SmallLowerer(sig, node)
     big_fn, small_fn = big.lower(), small.lower()

@@ -125,7 +125,8 @@ def lower_datetime_method(lw: "FunctionLowerer", recv: Val, name: str, args: lis
     if name == "date" and not args and not kwargs:
         return Val(ir.MethodCall(read(recv), "date"), DATE)
     if name == "isoformat" and not set(kwargs) - {"sep"} and len(args) + len(kwargs) <= 1:
-        sep = (args or list(kwargs.values()) or [None])[0]
+        given = [*args, *kwargs.values()]
+        sep = given[0] if given else None
         if sep is not None and sep.ty.kind != "str":
             raise Unsupported("PTL113", "isoformat(sep) of a str")
         return Val(ir.MethodCall(read(recv), "isoformat", (ir.StrLit("T") if sep is None else str_view(sep),)), T.STR)
