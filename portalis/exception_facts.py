@@ -57,6 +57,9 @@ BUILTIN_EXCEPTIONS: dict[str, str | None] = {
     "UnicodeError": "ValueError",
     "UnicodeDecodeError": "UnicodeError",
     "UnicodeEncodeError": "UnicodeError",
+    # raised by the runtime's base64/binascii helpers (their PyErr kind), caught as `binascii.Error`
+    "binascii.Error": "ValueError",
+    "json.JSONDecodeError": "ValueError",
 }
 CATCH_ALL = frozenset({"Exception", "BaseException"})
 
@@ -110,6 +113,8 @@ def _name_of(node: cst.BaseExpression) -> str:
     if isinstance(node, cst.Name):
         return node.value
     if isinstance(node, cst.Attribute):
+        if isinstance(node.value, cst.Name) and f"{node.value.value}.{node.attr.value}" in BUILTIN_EXCEPTIONS:
+            return f"{node.value.value}.{node.attr.value}"  # `binascii.Error`
         return node.attr.value
     raise UnsupportedClause(node)
 

@@ -260,6 +260,7 @@ def _infer(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], scope: TypeScop
         return
     env = ModuleEnv(module=parsed.module, own=tm, interfaces={}, imports=dict(scope.imports))
     callers_of_needy = {s.name for s in tm.functions}
+    defaulted: set[tuple[str, str]] = set()
     for _ in range(INFERENCE_ROUNDS):
         needy = {s.name for s in tm.functions if needs(s)}
         if not needy:
@@ -283,6 +284,8 @@ def _infer(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], scope: TypeScop
             for j, p in enumerate(params):
                 if not T.is_known(p.py_type) and p.name in facts.params:
                     new = T.unify(p.py_type, facts.params[p.name]) or p.py_type
+                    if p.default == "None" and T.is_known(new) and new.kind not in ("none", "optional"):
+                        new = T.optional(new)  # `altchars=None` used as bytes: Optional[bytes]
                     if new != p.py_type:
                         params[j] = _learnt(p, new, _LEARNT_BY_BODY)
                         changed = True
@@ -303,6 +306,11 @@ def _infer(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], scope: TypeScop
             params = list(sig.params)
             for j, p in enumerate(params):
                 t = seen.get(p.name)
+                if t is not None and t.kind == "none" and p.default == "None":
+                    # a caller leaving `altchars=None` to its default says nothing of its type:
+                    # the body may still tell (Optional[bytes]); None only if nothing else does
+                    defaulted.add((sig.name, p.name))
+                    continue
                 if t is not None and not T.is_known(p.py_type) and T.is_known(t):
                     new = T.unify(p.py_type, t) or p.py_type
                     if new != p.py_type:
@@ -312,6 +320,11 @@ def _infer(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], scope: TypeScop
                 tm.functions[i] = sig.model_copy(update={"params": params})
         if not changed:
             break
+    for i, sig in enumerate(list(tm.functions)):
+        params = [_learnt(p, T.NONE, _PASSED_BY_CALLER) if (sig.name, p.name) in defaulted and not T.is_known(p.py_type) else p
+                  for p in sig.params]
+        if params != sig.params:
+            tm.functions[i] = sig.model_copy(update={"params": params})
 
 
 GENERIC_PARAM = "T"

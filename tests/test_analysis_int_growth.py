@@ -23,6 +23,9 @@ def fact(src: str, params: int = 1, returns=T.INT):
     ("def f(n):\n    if n < 2:\n        return 1\n    return n * f(n - 1)\n", "a product with a recursive call"),
     ("def f(n):\n    return 3 ** n\n", "a power with a computed exponent"),
     ('def f(n):\n    """\n    >>> f(1)\n    90071992547409930\n    """\n    return n + 1\n', "above 2**53"),
+    ("@functools.lru_cache(maxsize=None)\ndef f(n):\n    if n < 2:\n        return n\n    return f(n - 1) + f(n - 2)\n",
+     "a sum of recursive calls of a cached function"),
+    ("@cache\ndef f(n):\n    if n < 2:\n        return n\n    return f(n - 1) + f(n - 2)\n", "cached function"),
 ])
 def test_what_makes_ints_grow(src: str, why: str) -> None:
     found = fact(src)
@@ -32,6 +35,9 @@ def test_what_makes_ints_grow(src: str, why: str) -> None:
 @pytest.mark.parametrize("src", [
     "def f(n):\n    return n * 2 + n ** 2\n",  # constant exponent, no loop
     "def f(n):\n    t = 0\n    for i in range(n):\n        t += i\n    return t\n",  # sums stay near i64's scale
+    # uncached, a sum of recursive calls is exponential time: it never reaches 2**63
+    "def f(n):\n    if n < 2:\n        return n\n    return f(n - 1) + f(n - 2)\n",
+    "@other\ndef f(n):\n    if n < 2:\n        return n\n    return f(n - 1) + f(n - 2)\n",
 ])
 def test_no_growth_no_fact(src: str) -> None:
     assert fact(src) is None

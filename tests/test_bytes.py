@@ -56,6 +56,13 @@ CASES = {
     "in_containers": ["b\"it's\"", "b''"],
     "safe_text": ["b'ok'", "b'\\xff'"],
     "safe_ascii": ["'ok'", "'caf\\u00e9'"],
+    "safe_b64": ["b'Zm9v'", "b'Zm9'", "b'=Zm9v'", "b'Zm9v!'"],
+    "safe_hex": ["'0a ff'", "'0g'", "'abc'"],
+    "safe_decodes": ["b'AB'", "b'ab'", "b'MZXW6==='"],
+    "safe_values": ["[1, 2], 1", "[256], -1", "[0], 300"],
+    "my_b64decode": ["b'-_8=', b'-_', False", "b'+/8=', None, True", "b'Zm9', None, False", "b'Zm9v', b'abc', False"],
+    "my_standard_b64decode": ["b'Zm9v'", "b'Zm9v!'"],
+    "my_urlsafe_b64decode": ["b'-_8='", "b'Z'"],
 }
 CALLS = [f"{f}({a})" for f, args in CASES.items() for a in args]
 

@@ -86,12 +86,16 @@ CASES = {
     # json
     "json_plain": ["{}", "{'b\\u00e9\\n\"q\"': [1.0, float('nan'), 1e16], 'a': [], '\\U0001f600': [-0.0]}"],
     "json_indent": ["{}", "{10: (True, 'x\\ty'), 9: (False, '\\u00e9\\x7f\\x01')}"],
+    "json_load_dict": ["'{\"b\": [1, -2], \"a\": [], \"b\": [3]}'", "' {}\\n'", "'{\"a\": [9223372036854775807]}'"],
+    "json_load_scores": ["'{\"x\": 1.5, \"y\": null, \"z\": 1e400, \"w\": 0.1}'", "'{\"x\": '", "''",
+                         "'{\"a\": 1} x'"],
+    "json_load_round_trip": ["'[\"caf\\\\u00e9\", \"\\\\ud83d\\\\ude00\", \"a\\\\n\"]'", "'[]'", "'[\"x\",]'"],
     # hashlib
     "hashes": ["''", "'Hello world'", "'h\\u00e9 \\U0001f600'"],
     "md5_ascii": ["'abc'", "'caf\\u00e9'"],
     # functools caches
-    "fib_cached": ["0", "80", "90"],
-    "grid_paths": ["16, 16", "0, 3"],
+    "fib_cached": ["0", "80", "90", "93", "150"],
+    "grid_paths": ["16, 16", "0, 3", "40, 40"],
     "edit_distance": ["'kitten' * 4, 'sitting' * 4", "'', 'ab'"],
     "halves": ["96", "-6", "0", "96"],
     "offset": ["1, 2, 1", "1, 2, 5"],
@@ -102,6 +106,16 @@ CASES = {
     "iso_date": ["'2024-02-29'", "'20240229'", "'2024-W01-1'", "'2024W011'", "'2024-W01'", "'2020-W53-7'", "'2021-W53-1'",
                  "'2024-02-30'", "'2024-2-3'", "''", "'2024-02-29T00'", "'0000-01-01'", "'\\uff12\\uff10\\uff12\\uff14-01-01'",
                  "'2024-W01-8'", "'9999-W52-7'", "'2024W011xx'", "'0000-W01-1'", "'2024-W00-1'", "'2024\\u00e9001'", "'0001-W01-1'"],
+    "td_parts": ["1, 3661, 5", "-1, 0, 0", "0, 0, 0", "999999999, 86399, 999999", "-999999999, 0, 0", "3, -7, -1000001",
+                 "0, 0, 1", "1000000000, 0, 0"],
+    "td_ratio": ["7, 2000", "-7, 2000", "5, -3", "5, 0"],
+    "date_shift": ["2024, 2, 28, 1", "1, 1, 1, 0", "9999, 12, 31, 1", "2000, 3, 1, -366", "1, 1, 1, -1"],
+    "frac_ops": ["1, 2, 3, 4", "-6, 4, 0, 5", "5, 0, 1, 1", "7, -3, -2, 9", "0, 3, 0, 1", "9223372036854775807, 2, 9223372036854775807, 3"],
+    "frac_float": ["0.1", "-2.5", "float('nan')", "float('inf')", "5e-324"],
+    "dt_parts": ["2024, 2, 29, 23, 59, 59, 1", "1, 1, 1, 0, 0, 0, 0", "999, 12, 31, 12, 5, 9, 500000", "2023, 2, 29, 0, 0, 0, 0",
+                 "2024, 1, 1, 24, 0, 0, 0", "2024, 1, 1, 0, 60, 0, 0", "2024, 1, 1, 0, 0, 0, 1000000", "2026, 12, 7, 13, 0, 0, 0"],
+    "dt_span": ["1, 1", "9999, 365", "2000, 366"],
+    "lib_reprs": ["2024, 0", "1, 7", "9999, 999999"],
     "re_escape": ["'a.b*c (x)[y] {1,2} ^$|?+-#&~ \\t\\n\\\\ _\\u00e9!@%=<>:/\"'", "''"],
 }
 CALLS = [f"{f}({a})" for f, args in CASES.items() for a in args]
@@ -120,6 +134,8 @@ def test_every_mapping_translates(lib: DiffRun) -> None:
     manifest = (lib.crate_dir / "Cargo.toml").read_text(encoding="utf-8")
     assert 'regex = "=1.13.2"' in manifest
     assert 'md-5 = "=0.10.6"' in manifest and 'sha1 = "=0.10.7"' in manifest and 'sha2 = "=0.10.9"' in manifest
+    assert 'serde_json = { version = "=1.0.154", features = ["preserve_order", "arbitrary_precision"] }' in manifest
+    assert 'num-rational = "=0.4.2"' in manifest
     rust = (lib.crate_dir / "src" / "sample.rs").read_text(encoding="utf-8")
     assert "static RE: std::sync::LazyLock<regex::Regex>" in rust
     # the module's compiled pattern is one static, used by the calls that need no anchoring

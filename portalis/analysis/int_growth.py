@@ -98,10 +98,35 @@ def growth_reason(fn: cst.FunctionDef, lines: dict[cst.CSTNode, int] | None = No
                 return f"`{_code(n)}`: a product with a recursive call{_line(n, lines, owner)}"
             if isinstance(n.operator, cst.Power) and not isinstance(n.right, cst.Integer):
                 return f"`{_code(n)}`: a power with a computed exponent{_line(n, lines, owner)}"
+    if cached(fn):
+        for n in _walk(fn.body):
+            if (isinstance(n, cst.BinaryOperation) and isinstance(n.operator, cst.Add)
+                    and _calls_self(n.left, fname) and _calls_self(n.right, fname)):
+                # uncached, such a sum is exponential time and never reaches 2**63; cached, it
+                # does in a few dozen calls (fib(93), lattice paths)
+                return f"`{_code(n)}`: a sum of recursive calls of a cached function{_line(n, lines, owner)}"
     big = _docstring_ints(fn)
     if big is not None:
         return f"its docstring shows {big}, above 2**53"
     return None
+
+
+_CACHES = frozenset({"cache", "lru_cache"})
+
+
+def cached(fn: cst.FunctionDef) -> bool:
+    """Whether the function's only decorator is functools' `cache`/`lru_cache` as written
+    (`@cache`, `@functools.lru_cache(maxsize=None)`, `@ft.cache`). Syntactic: the lowering
+    (lower/stdlib_functools.function_decorators) resolves the name through the imports and
+    rejects anything else with PTL247."""
+    if len(fn.decorators) != 1:
+        return False
+    expr = fn.decorators[0].decorator
+    if isinstance(expr, cst.Call):
+        expr = expr.func
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value in _CACHES
+    return isinstance(expr, cst.Name) and expr.value in _CACHES
 
 
 def subset_problem(fn: cst.FunctionDef, params: list[tuple[str, PyType]], returns: PyType) -> str | None:
@@ -110,7 +135,7 @@ def subset_problem(fn: cst.FunctionDef, params: list[tuple[str, PyType]], return
         return "a parameter is not an int"
     if returns.kind != "int":
         return "it does not return an int"
-    if fn.asynchronous or fn.decorators:
+    if fn.asynchronous or fn.decorators and not cached(fn):
         return "decorated or async"
     p = fn.params
     if p.star_arg not in (None, cst.MaybeSentinel.DEFAULT) or p.star_kwarg or p.kwonly_params or p.posonly_params:

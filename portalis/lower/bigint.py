@@ -17,6 +17,7 @@ import libcst as cst
 from portalis.analysis.int_growth import AUG_OPS, CMP_OPS, OPS
 from portalis.lower.context import Unsupported
 from portalis.lower.mutability import fix_mutability
+from portalis.lower.stdlib_functools import MEMO_HELPERS, Memo, memoised
 from portalis.model import FunctionSignature
 from portalis.rust import ir
 from portalis.rust.values import big_literal
@@ -284,9 +285,18 @@ class SmallLowerer(BigIntLowerer):
         return ir.Try(ir.MethodCall(self.owned(left), _CHECKED[op], (self.owned(right),)))
 
 
-def lower_bigint_function(sig: FunctionSignature, node: cst.FunctionDef) -> tuple[ir.Item, set[str]]:
+def lower_bigint_function(sig: FunctionSignature, node: cst.FunctionDef,
+                          memo: Memo | None = None) -> tuple[ir.Item, set[str]]:
     """The function on BigInt with its i64 fast path (`small_name`), and the runtime helpers
-    they call. The BigInt function tries the fast path first; i64 callers call it directly."""
+    they call. The BigInt function tries the fast path first; i64 callers call it directly.
+
+    A cached function (`memo`, functools' cache) is wrapped in its memo and has no fast path:
+    the fast path's recursion would bypass the memo (fib(90) in 2**90 calls), so its stand-in
+    (`small_stub`) always gives up and every call goes through the memo."""
+    if memo is not None:
+        cached = BigIntLowerer(sig, node)
+        fn = memoised(cached.lower(), False, f"{rust_ident(sig.name)}_uncached")
+        return ir.Items((fn, small_stub(sig))), cached.runtime | set(MEMO_HELPERS)
     big = BigIntLowerer(sig, node)
     small = SmallLowerer(sig, node)
     big_fn, small_fn = big.lower(), small.lower()

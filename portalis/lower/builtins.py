@@ -137,6 +137,10 @@ def _abs(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
         v = lw._reread(v)
     if v.ty.kind == "bool":
         v = coerce(v, T.INT)
+    if v.ty.kind == "timedelta":
+        from portalis.lower.stdlib_datetime import absolute
+
+        return absolute(lw, v)
     if v.ty.kind not in ("int", "float"):
         raise Unsupported("PTL113", f"abs() of {v.ty}")
     return Val(ir.MethodCall(lw.receiver(v), "abs"), v.ty)
@@ -329,6 +333,10 @@ def _float(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Va
         return to_float(v)
     if v.ty.kind == "str":
         return Val(lw.checked("parse_float", (str_view(v),)), T.FLOAT)
+    if v.ty.kind == "fraction":
+        from portalis.lower.stdlib_fractions import to_float_expr
+
+        return Val(to_float_expr(lw, v), T.FLOAT)
     raise Unsupported("PTL113", f"float() of {v.ty}")
 
 
@@ -353,6 +361,10 @@ def repr_of(lw: "FunctionLowerer", v: Val) -> ir.Expr:
     if v.ty.kind == "union":  # the member's repr (a str member quoted), not str()'s
         lw.use_runtime("PyRepr")
         return ir.Call(ir.Path("crate::pyrt::PyRepr::py_repr"), (v.expr if v.mode is Mode.REF else ir.Ref(v.expr),))
+    if v.ty.kind in ("date", "timedelta", "datetime", "fraction"):
+        from portalis.lower.stdlib_datetime import library_repr
+
+        return library_repr(lw, v)
     if v.ty.kind == "class":
         cls = lw.env.class_sig(v.ty)
         if cls is not None and cls.method("__repr__") is not None:
@@ -1198,7 +1210,11 @@ MODULE_MEMBERS: dict[str, set[str]] = {
     "json": {"dumps", "loads", "dump", "load"},
     "base64": set(BASE64_MEMBERS),
     "binascii": set(BINASCII_MEMBERS),
-    "datetime": {"date", "MINYEAR", "MAXYEAR"},
+    "datetime": {"date", "timedelta", "datetime", "MINYEAR", "MAXYEAR"},
+    "fractions": {"Fraction"},
+    # named so that their use gets a diagnostic of its own (lower_module_member), not a generic one
+    "decimal": {"Decimal", "getcontext", "setcontext", "localcontext", "Context", "InvalidOperation",
+                "ROUND_HALF_UP", "ROUND_HALF_EVEN", "ROUND_DOWN", "ROUND_UP", "ROUND_CEILING", "ROUND_FLOOR"},
 }
 
 
@@ -1210,6 +1226,18 @@ def lower_module_member(
         return lower_re(lw, name, call)
     if module in ("base64", "binascii"):
         return lower_base64(lw, module, name, call)
+    if module == "fractions":
+        from portalis.lower.stdlib_fractions import lower_fractions
+
+        return lower_fractions(lw, name, call)
+    if module == "decimal":
+        # No crate has Python's decimal semantics: a context (28 significant digits by default,
+        # set per thread), eight rounding modes, signals and traps, exponent-preserving
+        # arithmetic (Decimal("1.10") + Decimal("2.2") == Decimal("3.30")). rust_decimal is
+        # fixed 96-bit with 28 digits after the point and other rounding; bigdecimal has no
+        # context. A wrong last digit in money code is worse than no translation.
+        raise Unsupported("PTL133", f"`decimal.{name}` is not translated: no Rust crate follows Python's decimal "
+                          "semantics (context precision, rounding modes, signals, exponent-preserving arithmetic)")
     if module == "json":
         from portalis.lower.stdlib_json import lower_json
 

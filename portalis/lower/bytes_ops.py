@@ -25,6 +25,19 @@ if TYPE_CHECKING:
 Rule = Callable[["FunctionLowerer", Val, list[Val], dict[str, Val]], Val]
 
 
+# Helpers that raise a Python exception: inside `try` (or a function returning Result) their
+# `try_` form, so `except ValueError:` / `except binascii.Error:` catches (lw.checked).
+RAISING = frozenset({"bytes_zeros", "bytes_from_ints", "bytes_contains_int", "bytes_index_of", "bytes_fromhex",
+                     "bytes_maketrans", "b64decode", "b16decode", "unhexlify", "b32decode", "str_encode_ascii",
+                     "byte_value"})
+
+
+def _raising(lw: "FunctionLowerer", name: str, args: tuple[ir.Expr, ...], ty: PyType, mode: Mode = Mode.OWNED) -> Val:
+    """A call of a raising runtime helper (RAISING), its `try_` form where the error is caught."""
+    assert name in RAISING, name
+    return Val(lw.checked(name, args), ty, mode)
+
+
 def bytes_literal(value: bytes) -> Val:
     """`b"..."`: a borrowed `&[u8]` (`b"..".as_slice()`), owned with `.to_vec()` where needed."""
     return Val(ir.MethodCall(ir.BytesLit(value), "as_slice"), T.BYTES, Mode.REF)
@@ -109,7 +122,7 @@ def bytes_repeat(lw: "FunctionLowerer", seq: Val, n: Val) -> Val:
 def bytes_contains(lw: "FunctionLowerer", container: Val, item: Val) -> ir.Expr:
     """`x in b`: an int is one byte (ValueError outside 0..=255), bytes a subsequence."""
     if item.ty.kind in ("int", "bool"):
-        return _helper(lw, "bytes_contains_int", (bytes_view(container), read(coerce(item, T.INT))), T.BOOL).expr
+        return _raising(lw, "bytes_contains_int", (bytes_view(container), read(coerce(item, T.INT))), T.BOOL).expr
     if item.ty.kind == "bytes":
         return _helper(lw, "bytes_contains", (bytes_view(container), bytes_view(item)), T.BOOL).expr
     raise Unsupported("PTL250", f"`in` on bytes with a {item.ty} operand (a bytes-like object is required)")
@@ -139,18 +152,18 @@ def bytes_constructor(lw: "FunctionLowerer", name: str, args: list[Val], kwargs:
     if len(args) > 1 or kwargs:
         raise Unsupported("PTL251", f"{name}() with an encoding needs a str argument")
     if v.ty.kind in ("int", "bool"):
-        return _helper(lw, "bytes_zeros", (read(coerce(v, T.INT)),), ty)
+        return _raising(lw, "bytes_zeros", (read(coerce(v, T.INT)),), ty)
     if v.ty.kind == "bytes":
         return Val(owned(Val(bytes_view(v), ty, Mode.REF)), ty)
     if v.ty.kind == "list" and v.ty.args and v.ty.args[0].kind in ("int", "bool", "unknown"):
         items = coerce(v, T.list_of(T.INT))
         view = items.expr if items.mode is Mode.REF else ir.Ref(items.expr)
-        return _helper(lw, "bytes_from_ints", (view,), ty)
+        return _raising(lw, "bytes_from_ints", (view,), ty)
     if v.ty.kind in ("iter", "tuple", "set") or v.ty.kind == "list":
         it = lw.owned_items(lw.iterate_val(v))
         if it.elem.ty.kind not in ("int", "bool"):
             raise Unsupported("PTL250", f"{name}() of an iterable of {it.elem.ty} (ints are required)")
-        lw.use_runtime("byte_value")
+        lw.use_runtime("byte_value")  # inside a closure: a panic (no `?` to the try there)
         x = lw.temp("x")
         conv = ir.Closure((ir.PBind(x),), ir.Call(ir.Path("crate::pyrt::byte_value"), (read(coerce(Val(ir.Path(x), it.elem.ty), T.INT)),)))
         mapped = ir.MethodCall(it.expr, "map", (conv,))
@@ -237,6 +250,10 @@ def _two_bytes(helper: str, ty: PyType | None = None) -> Rule:
     return rule
 
 
+def _call(lw: "FunctionLowerer", helper: str, args: tuple[ir.Expr, ...], ty: PyType) -> Val:
+    return _raising(lw, helper, args, ty) if helper in RAISING else _helper(lw, helper, args, ty)
+
+
 def _find_int_aware(helper: str) -> Rule:
     """find/index/count take bytes (or one int byte value)."""
 
@@ -244,10 +261,9 @@ def _find_int_aware(helper: str) -> Rule:
         _arity(helper, args, 1)
         (arg,) = args
         if arg.ty.kind in ("int", "bool"):
-            lw.use_runtime("byte_value")
-            one = ir.ArrayLit((ir.Call(ir.Path("crate::pyrt::byte_value"), (read(coerce(arg, T.INT)),)),))
-            return _helper(lw, helper, (bytes_view(recv), ir.Ref(one)), T.INT)
-        return _helper(lw, helper, (bytes_view(recv), _want_bytes(helper, arg)), T.INT)
+            one = ir.ArrayLit((lw.checked("byte_value", (read(coerce(arg, T.INT)),)),))
+            return _call(lw, helper, (bytes_view(recv), ir.Ref(one)), T.INT)
+        return _call(lw, helper, (bytes_view(recv), _want_bytes(helper, arg)), T.INT)
 
     return rule
 
@@ -294,8 +310,7 @@ def _mutable(lw: "FunctionLowerer", recv: Val, name: str) -> ir.Expr:
 def _append(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("append", args, 1)
     target = _mutable(lw, recv, "append")
-    lw.use_runtime("byte_value")
-    return Val(ir.MethodCall(target, "push", (ir.Call(ir.Path("crate::pyrt::byte_value"), (read(coerce(args[0], T.INT)),)),)), T.NONE)
+    return Val(ir.MethodCall(target, "push", (lw.checked("byte_value", (read(coerce(args[0], T.INT)),)),)), T.NONE)
 
 
 def _extend(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
@@ -361,7 +376,7 @@ def bytes_maketrans(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Va
     """`bytes.maketrans(from, to)`: a 256-byte translation table."""
     if len(args) != 2 or kwargs:
         raise Unsupported("PTL251", "bytes.maketrans() takes two bytes")
-    return _helper(lw, "bytes_maketrans", tuple(_want_bytes("maketrans", a) for a in args), T.BYTES)
+    return _raising(lw, "bytes_maketrans", tuple(_want_bytes("maketrans", a) for a in args), T.BYTES)
 
 
 def _translate(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
@@ -383,7 +398,7 @@ def bytes_fromhex(lw: "FunctionLowerer", name: str, args: list[Val], kwargs: dic
     """`bytes.fromhex(s)` / `bytearray.fromhex(s)`."""
     if len(args) != 1 or kwargs or args[0].ty.kind != "str":
         raise Unsupported("PTL251", f"{name}.fromhex() takes one str")
-    return _helper(lw, "bytes_fromhex", (str_view(args[0]),), T.BYTEARRAY if name == "bytearray" else T.BYTES)
+    return _raising(lw, "bytes_fromhex", (str_view(args[0]),), T.BYTEARRAY if name == "bytearray" else T.BYTES)
 
 
 # ---------------------------------------------------------------- base64 and binascii
@@ -438,15 +453,14 @@ def lower_base64(lw: "FunctionLowerer", module: str, name: str, call: tuple[list
     if data.ty.kind == "str" and name.endswith("decode") or name in ("unhexlify", "a2b_hex", "a2b_base64"):
         if data.ty.kind == "str":
             # Python accepts an ASCII str where it decodes (ValueError for any other char)
-            lw.use_runtime("str_encode_ascii")
-            data = Val(ir.Call(ir.Path("crate::pyrt::str_encode_ascii"), (str_view(data),)), T.BYTES, Mode.REF)
+            data = _raising(lw, "str_encode_ascii", (str_view(data),), T.BYTES, Mode.REF)
     view = _want_bytes(f"{module}.{name}()", data)
     if name in ("b64encode", "standard_b64encode", "urlsafe_b64encode"):
         alt = _altchars(bound.get("altchars"), b"-_" if name.startswith("urlsafe") else b"+/")
         return _helper(lw, "b64encode", (view, alt), T.BYTES)
     if name in ("b64decode", "standard_b64decode", "urlsafe_b64decode"):
         alt = _altchars(bound.get("altchars"), b"-_" if name.startswith("urlsafe") else b"+/")
-        return _helper(lw, "b64decode", (view, alt, _flag(bound.get("validate"), "validate")), T.BYTES)
+        return _raising(lw, "b64decode", (view, alt, _flag(bound.get("validate"), "validate")), T.BYTES)
     if name == "b2a_base64":
         # `newline=True` (the default) ends the text with b"\n"
         encoded = _helper(lw, "b64encode", (view, ir.BytesLit(b"+/")), T.BYTES)
@@ -457,7 +471,7 @@ def lower_base64(lw: "FunctionLowerer", module: str, name: str, call: tuple[list
             raise Unsupported("PTL253", "binascii.b2a_base64(newline=...) must be a literal")
         return Val(ir.MethodCall(ir.ArrayLit((ir.MethodCall(encoded.expr, "as_slice"), ir.MethodCall(ir.BytesLit(b"\n"), "as_slice"))), "concat"), T.BYTES)
     if name == "a2b_base64":
-        return _helper(lw, "b64decode", (view, ir.BytesLit(b"+/"), _flag(bound.get("strict_mode"), "strict_mode")), T.BYTES)
+        return _raising(lw, "b64decode", (view, ir.BytesLit(b"+/"), _flag(bound.get("strict_mode"), "strict_mode")), T.BYTES)
     if name == "encodebytes":
         raise Unsupported("PTL253", "base64.encodebytes is not supported yet")
     if name == "b16encode":
@@ -466,11 +480,11 @@ def lower_base64(lw: "FunctionLowerer", module: str, name: str, call: tuple[list
     if name in ("hexlify", "b2a_hex"):
         return Val(ir.MethodCall(_helper(lw, "bytes_hex", (view,), T.STR).expr, "into_bytes"), T.BYTES)
     if name == "b16decode":
-        return _helper(lw, "b16decode", (view, _flag(bound.get("casefold"), "casefold")), T.BYTES)
+        return _raising(lw, "b16decode", (view, _flag(bound.get("casefold"), "casefold")), T.BYTES)
     if name in ("unhexlify", "a2b_hex"):
-        return _helper(lw, "unhexlify", (view,), T.BYTES)
+        return _raising(lw, "unhexlify", (view,), T.BYTES)
     if name in ("b32encode", "b32hexencode"):
         return _helper(lw, "b32encode", (view, ir.BoolLit(name == "b32hexencode")), T.BYTES)
     if name in ("b32decode", "b32hexdecode"):
-        return _helper(lw, "b32decode", (view, _flag(bound.get("casefold"), "casefold"), ir.BoolLit(name == "b32hexdecode")), T.BYTES)
+        return _raising(lw, "b32decode", (view, _flag(bound.get("casefold"), "casefold"), ir.BoolLit(name == "b32hexdecode")), T.BYTES)
     raise Unsupported("PTL133", f"`{module}.{name}` is not supported yet")

@@ -175,6 +175,12 @@ class ExprLowering:
             return ir.Call(ir.Path("crate::pyrt::bool_str"), (read(v),))
         if k == "exc":
             return ir.MethodCall(v.expr, "message")
+        if k in ("date", "timedelta", "datetime"):  # Display is Python's str()
+            return ir.MethodCall(read(v), "to_string")
+        if k == "fraction":
+            from portalis.lower.stdlib_fractions import to_str as fraction_str
+
+            return fraction_str(self, v)
         if k == "num":
             self.use_runtime("PyNum")
             return ir.MethodCall(read(v), "to_string")
@@ -438,6 +444,18 @@ class ExprLowering:
             from portalis.lower.stdlib_datetime import date_field
 
             return date_field(recv, node.attr.value)
+        if recv.ty.kind == "timedelta":
+            from portalis.lower.stdlib_datetime import timedelta_field
+
+            return timedelta_field(recv, node.attr.value)
+        if recv.ty.kind == "datetime":
+            from portalis.lower.stdlib_datetime import datetime_field
+
+            return datetime_field(recv, node.attr.value)
+        if recv.ty.kind == "fraction":
+            from portalis.lower.stdlib_fractions import field as fraction_field
+
+            return fraction_field(self, recv, node.attr.value)
         if recv.ty.kind in ("str", "list", "dict", "set") and node.attr.value in _TABLE_METHODS.get(recv.ty.kind, ()):
             from portalis.lower.iteration import BoundMethod
 
@@ -559,6 +577,14 @@ class ExprLowering:
                 return Val(ir.Unary("-", read(v)), v.ty)
             if v.ty.kind == "bool":
                 return Val(ir.Unary("-", ir.Cast(read(v), ir.I64)), T.INT)
+            if v.ty.kind == "timedelta":
+                from portalis.lower.stdlib_datetime import negate
+
+                return negate(self, v)
+            if v.ty.kind == "fraction":
+                from portalis.lower.stdlib_fractions import negate as fraction_negate
+
+                return fraction_negate(self, v)
         if isinstance(node.operator, cst.Plus) and v.ty.kind in ("int", "float", "num"):
             return v
         if isinstance(node.operator, cst.BitInvert) and v.ty.kind in ("int", "bool"):
@@ -573,6 +599,18 @@ class ExprLowering:
             self.expect_local(b, a.ty if a.ty.kind != "bool" else T.INT)
             b = self._reread(b)
         ka, kb = a.ty.kind, b.ty.kind
+        if "fraction" in (ka, kb):
+            from portalis.lower.stdlib_fractions import binary as fraction_binary
+
+            exact = fraction_binary(self, op, a, b)
+            if exact is not None:
+                return exact
+        if "date" in (ka, kb) or "timedelta" in (ka, kb) or "datetime" in (ka, kb):
+            from portalis.lower.stdlib_datetime import binary as date_binary
+
+            dated = date_binary(self, op, a, b)
+            if dated is not None:
+                return dated
         if ka == "class" and type(op) in _DUNDERS:
             # `v + w` on objects: the class's own __add__ (and so on).
             cls = self.env.class_sig(a.ty)

@@ -728,6 +728,14 @@ def lower_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Val], k
         from portalis.lower.stdlib_datetime import lower_date_method
 
         return lower_date_method(lw, recv, name, args, kwargs or {})
+    if recv.ty.kind == "timedelta":
+        from portalis.lower.stdlib_datetime import lower_timedelta_method
+
+        return lower_timedelta_method(lw, recv, name, args, kwargs or {})
+    if recv.ty.kind == "datetime":
+        from portalis.lower.stdlib_datetime import lower_datetime_method
+
+        return lower_datetime_method(lw, recv, name, args, kwargs or {})
     if recv.ty.kind == "str" and name == "encode":
         return str_encode(lw, recv, args, kwargs or {})
     # bytes' table is not in METHODS: an untyped receiver's `.split()` still means a str

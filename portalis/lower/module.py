@@ -584,9 +584,12 @@ def _lower_module(
             fresh[-1].diagnostics.append(note)
         if ints is not None and ints.bigint:
             try:
-                big_fn, helpers = lower_bigint_function(sig, node)
+                memo = function_decorators(env, node)  # a cached function on BigInt: fib(93)
+                if memo is not None:
+                    _check_memo_key(env, sig, node)
+                big_fn, helpers = lower_bigint_function(sig, node, memo)
             except Exception as bug:  # noqa: BLE001 - a translator bug costs one function, not the module
-                failure = _function_failure(bug, node)
+                failure = bug if isinstance(bug, Unsupported) else _function_failure(bug, node)
                 diag = Diagnostic(code=failure.code, message=failure.message, module=parsed.module, function=sig.name, line=sig.line)
                 out.diagnostics.append(diag)
                 fresh[-1].diagnostics.append(diag)

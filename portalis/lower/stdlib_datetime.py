@@ -4,16 +4,28 @@ type (`pyrt::PyDate`, proleptic Gregorian, years 1..=9999 as Python's) rather th
 Python's date is a plain (year, month, day) triple with no time zone, and the ordinal arithmetic
 Python defines is a few lines. `MINYEAR`/`MAXYEAR` are the constants.
 
-`date.fromisoformat(s)` is CPython 3.11's parser, byte for byte. Not yet: `timedelta`, date
-arithmetic, `strftime`, `datetime.datetime`
-(PTL133/PTL134)."""
+`date.fromisoformat(s)` is CPython 3.11's parser, byte for byte.
+
+`timedelta(days, seconds, microseconds, milliseconds, minutes, hours, weeks)` of ints is
+`pyrt::PyTimedelta` (normalised days/seconds/microseconds as Python's, OverflowError past
+999999999 days): `+ -` of two, unary `-`, `abs()`, `* int`, `// int`, `/ int` (microseconds
+rounded half to even), `/ // %` of two, comparisons, `.days .seconds .microseconds`,
+`total_seconds()`, `str()`; `date ± timedelta` (OverflowError outside years 1..9999) and
+`date - date`. Float arguments (`timedelta(hours=1.5)`): PTL133.
+
+A naive `datetime.datetime(y, m, d, hour, minute, second, microsecond)` is `pyrt::PyDateTime`:
+Python's ValueErrors, fields, comparisons, `± timedelta`, `datetime - datetime`, `date()`,
+`weekday()`, `isoformat(sep)`, `str()`, `strftime` (glibc's C-locale directives). tzinfo,
+`now()`/`today()` (not deterministic), `fromisoformat`, `replace`, `time`: PTL133/PTL134."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import libcst as cst
+
 from portalis.lower.context import Mode, Unsupported, Val
-from portalis.lower.values import read, str_view
+from portalis.lower.values import coerce, read, str_view
 from portalis.model import PyType
 from portalis.rust import ir
 from portalis.types import pytypes as T
@@ -22,8 +34,13 @@ if TYPE_CHECKING:
     from portalis.lower.function import FunctionLowerer
 
 DATE = PyType(kind="date")
+TIMEDELTA = PyType(kind="timedelta")
+DATETIME = PyType(kind="datetime")
 CONSTANTS = {"MINYEAR": 1, "MAXYEAR": 9999}
-NAMES = frozenset({"date", *CONSTANTS})
+NAMES = frozenset({"date", "timedelta", "datetime", *CONSTANTS})
+DATETIME_FIELDS = ("year", "month", "day", "hour", "minute", "second", "microsecond")
+TIMEDELTA_ARGS = ("days", "seconds", "microseconds", "milliseconds", "minutes", "hours", "weeks")
+TIMEDELTA_FIELDS = ("days", "seconds", "microseconds")
 # method -> result type; each is PyDate's method of the same name
 DATE_METHODS: dict[str, PyType] = {"weekday": T.INT, "isoweekday": T.INT, "toordinal": T.INT, "isoformat": T.STR}
 DATE_FIELDS = ("year", "month", "day")
@@ -41,6 +58,10 @@ def lower_datetime(lw: "FunctionLowerer", name: str, call: tuple[list[Val], dict
             raise Unsupported("PTL133", "date.fromisoformat(s) of one str")
         lw.use_runtime("PyDate")
         return Val(lw.propagate(ir.Call(ir.Path("crate::pyrt::PyDate::fromisoformat"), (str_view(args[0]),))), DATE)
+    if name == "timedelta":
+        return _timedelta(lw, args, kwargs)
+    if name == "datetime":
+        return _datetime(lw, args, kwargs)
     if name != "date":
         raise Unsupported("PTL133", f"`datetime.{name}()` is not supported yet")
     order = list(DATE_FIELDS)
@@ -53,6 +74,144 @@ def lower_datetime(lw: "FunctionLowerer", name: str, call: tuple[list[Val], dict
     lw.use_runtime("PyDate")
     made = ir.Call(ir.Path("crate::pyrt::PyDate::new"), tuple(read(v) for v in values))
     return Val(lw.propagate(made), DATE)
+
+
+def _timedelta(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`timedelta(days=0, seconds=0, microseconds=0, milliseconds=0, minutes=0, hours=0, weeks=0)`."""
+    if len(args) > len(TIMEDELTA_ARGS) or set(kwargs) - set(TIMEDELTA_ARGS[len(args):]):
+        raise Unsupported("PTL133", "datetime.timedelta(days, seconds, microseconds, milliseconds, minutes, hours, weeks)")
+    given = dict(zip(TIMEDELTA_ARGS, args)) | kwargs
+    values: list[ir.Expr] = []
+    for name in TIMEDELTA_ARGS:
+        v = given.get(name)
+        if v is None:
+            values.append(ir.IntLit(0, "i64"))
+            continue
+        if v.ty.kind not in ("int", "bool"):
+            raise Unsupported("PTL133", f"timedelta({name}=...) of a {v.ty}: only ints are translated "
+                              "(Python rounds float parts to microseconds)")
+        values.append(read(coerce(v, T.INT)))
+    lw.use_runtime("PyTimedelta")
+    return Val(lw.propagate(ir.Call(ir.Path("crate::pyrt::PyTimedelta::new"), tuple(values))), TIMEDELTA)
+
+
+def _datetime(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`datetime(year, month, day, hour=0, minute=0, second=0, microsecond=0)`, naive."""
+    if "tzinfo" in kwargs or "fold" in kwargs or len(args) > 7:
+        raise Unsupported("PTL133", "datetime.datetime with tzinfo or fold is not translated (naive datetimes are)")
+    if len(args) > len(DATETIME_FIELDS) or set(kwargs) - set(DATETIME_FIELDS[len(args):]):
+        raise Unsupported("PTL133", "datetime.datetime(year, month, day, hour, minute, second, microsecond)")
+    given = dict(zip(DATETIME_FIELDS, args)) | kwargs
+    if not all(f in given for f in DATETIME_FIELDS[:3]):
+        raise Unsupported("PTL113", "datetime.datetime() needs year, month and day (TypeError in Python)")
+    values: list[ir.Expr] = []
+    for name in DATETIME_FIELDS:
+        v = given.get(name)
+        if v is None:
+            values.append(ir.IntLit(0, "i64"))
+            continue
+        if v.ty.kind not in ("int", "bool"):
+            raise Unsupported("PTL113", f"datetime.datetime({name}=...) of a {v.ty} (TypeError in Python)")
+        values.append(read(coerce(v, T.INT)))
+    lw.use_runtime("PyDateTime")
+    return Val(lw.propagate(ir.Call(ir.Path("crate::pyrt::PyDateTime::new"), tuple(values))), DATETIME)
+
+
+def lower_datetime_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`dt.date()`, `dt.weekday()`, `dt.isoformat(sep)`, `dt.strftime(fmt)`..."""
+    lw.use_runtime("PyDateTime")
+    if name in ("weekday", "isoweekday", "toordinal") and not args and not kwargs:
+        return Val(ir.MethodCall(read(recv), name), T.INT)
+    if name == "date" and not args and not kwargs:
+        return Val(ir.MethodCall(read(recv), "date"), DATE)
+    if name == "isoformat" and not set(kwargs) - {"sep"} and len(args) + len(kwargs) <= 1:
+        given = [*args, *kwargs.values()]
+        sep = given[0] if given else None
+        if sep is not None and sep.ty.kind != "str":
+            raise Unsupported("PTL113", "isoformat(sep) of a str")
+        return Val(ir.MethodCall(read(recv), "isoformat", (ir.StrLit("T") if sep is None else str_view(sep),)), T.STR)
+    if name == "strftime" and len(args) == 1 and not kwargs and args[0].ty.kind == "str":
+        return Val(ir.MethodCall(read(recv), "strftime", (str_view(args[0]),)), T.STR)
+    raise Unsupported("PTL134", f"datetime.{name}() is not supported yet")
+
+
+def datetime_field(recv: Val, name: str) -> Val:
+    """`dt.year` ... `dt.microsecond`."""
+    if name not in DATETIME_FIELDS:
+        raise Unsupported("PTL134", f"datetime.{name} is not supported yet")
+    return Val(ir.Field(recv.expr, name), T.INT, Mode.PLACE)
+
+
+def _td_call(lw: "FunctionLowerer", method: str, *args: ir.Expr, ty: PyType = TIMEDELTA) -> Val:
+    """A raising PyTimedelta method or pyrt function (`Result`): its error goes where Python's would."""
+    lw.use_runtime("PyDateTime" if method.startswith("PyDateTime") else "PyTimedelta")
+    return Val(lw.propagate(ir.Call(ir.Path(f"crate::pyrt::{method}"), args)), ty)
+
+
+def binary(lw: "FunctionLowerer", op: cst.BaseBinaryOp, a: Val, b: Val) -> Val | None:
+    """Arithmetic on dates and timedeltas; None when neither operand is one."""
+    ka, kb = a.ty.kind, b.ty.kind
+    if "timedelta" not in (ka, kb) and not (ka == kb and ka in ("date", "datetime")):
+        return None
+    if ka == "str":
+        return None  # `"%r" % td`: formatting, not arithmetic
+    x, y = read(a), read(b)
+    kinds = (ka, kb)
+    if isinstance(op, cst.Add) and set(kinds) == {"datetime", "timedelta"}:
+        return _td_call(lw, "PyDateTime::plus", *((x, y) if ka == "datetime" else (y, x)), ty=DATETIME)
+    if isinstance(op, cst.Subtract) and kinds == ("datetime", "timedelta"):
+        return _td_call(lw, "PyDateTime::minus", x, y, ty=DATETIME)
+    if isinstance(op, cst.Subtract) and kinds == ("datetime", "datetime"):
+        return _td_call(lw, "PyDateTime::diff", x, y, ty=TIMEDELTA)
+    if isinstance(op, cst.Add) and kinds == ("timedelta", "timedelta"):
+        return _td_call(lw, "PyTimedelta::plus", x, y)
+    if isinstance(op, cst.Subtract) and kinds == ("timedelta", "timedelta"):
+        return _td_call(lw, "PyTimedelta::minus", x, y)
+    if isinstance(op, cst.Add) and set(kinds) == {"date", "timedelta"}:
+        return _td_call(lw, "date_add", *((x, y) if ka == "date" else (y, x)), ty=DATE)
+    if isinstance(op, cst.Subtract) and kinds == ("date", "timedelta"):
+        return _td_call(lw, "date_sub", x, y, ty=DATE)
+    if isinstance(op, cst.Subtract) and kinds == ("date", "date"):
+        lw.use_runtime("PyTimedelta")
+        return Val(ir.Call(ir.Path("crate::pyrt::date_diff"), (x, y)), TIMEDELTA)
+    if isinstance(op, cst.Multiply) and set(kinds) == {"timedelta", "int"} or kinds in (("timedelta", "bool"), ("bool", "timedelta")):
+        td, n = (a, b) if ka == "timedelta" else (b, a)
+        return _td_call(lw, "PyTimedelta::times", read(td), read(coerce(n, T.INT)))
+    if kinds == ("timedelta", "int") and isinstance(op, (cst.FloorDivide, cst.Divide)):
+        return _td_call(lw, "PyTimedelta::floordiv_int" if isinstance(op, cst.FloorDivide) else "PyTimedelta::div_int", x, y)
+    if kinds == ("timedelta", "timedelta"):
+        if isinstance(op, cst.Divide):
+            return _td_call(lw, "PyTimedelta::ratio", x, y, ty=T.FLOAT)
+        if isinstance(op, cst.FloorDivide):
+            return _td_call(lw, "PyTimedelta::floordiv", x, y, ty=T.INT)
+        if isinstance(op, cst.Modulo):
+            return _td_call(lw, "PyTimedelta::modulo", x, y)
+    raise Unsupported("PTL113", f"operator {type(op).__name__} on {a.ty} and {b.ty} (TypeError in Python, or not translated yet)")
+
+
+def negate(lw: "FunctionLowerer", v: Val) -> Val:
+    """`-td`."""
+    return _td_call(lw, "PyTimedelta::negated", read(v))
+
+
+def absolute(lw: "FunctionLowerer", v: Val) -> Val:
+    """`abs(td)`."""
+    return _td_call(lw, "PyTimedelta::abs", read(v))
+
+
+def lower_timedelta_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`td.total_seconds()`."""
+    if name != "total_seconds" or args or kwargs:
+        raise Unsupported("PTL134", f"timedelta.{name}() is not supported yet")
+    lw.use_runtime("PyTimedelta")
+    return Val(ir.MethodCall(recv.expr, "total_seconds"), T.FLOAT)
+
+
+def timedelta_field(recv: Val, name: str) -> Val:
+    """`td.days`, `td.seconds`, `td.microseconds`."""
+    if name not in TIMEDELTA_FIELDS:
+        raise Unsupported("PTL134", f"timedelta.{name} is not supported yet")
+    return Val(ir.Field(recv.expr, name), T.INT, Mode.PLACE)
 
 
 def lower_date_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val]) -> Val:
@@ -69,3 +228,17 @@ def date_field(recv: Val, name: str) -> Val:
     if name not in DATE_FIELDS:
         raise Unsupported("PTL134", f"date.{name} is not supported yet")
     return Val(ir.Field(recv.expr, name), T.INT, Mode.PLACE)
+
+
+def library_repr(lw: "FunctionLowerer", v: Val) -> ir.Expr | None:
+    """`repr(x)` (and `!r`, `%r`) of a date, timedelta, datetime or Fraction: Python's
+    (`datetime.date(2024, 1, 2)`, `Fraction(3, 4)`), not their str(); None for other types."""
+    helper = {"date": "PyDate", "timedelta": "PyTimedelta", "datetime": "PyDateTime"}.get(v.ty.kind)
+    if helper is not None:
+        lw.use_runtime(helper)
+        return ir.MethodCall(read(v), "repr")
+    if v.ty.kind == "fraction":
+        from portalis.lower.stdlib_fractions import to_repr
+
+        return to_repr(lw, v)
+    return None

@@ -4,8 +4,14 @@ The value's type is known when translating, so no JSON library is needed to writ
 type of a translated value writes itself as Python's encoder does (`", "`/`": "` separators,
 `indent`, `sort_keys`, `ensure_ascii` with `\\uXXXX` and surrogate pairs, NaN/Infinity, int and
 bool dict keys as strings). The keywords must be constants (they shape the text); a set, a class
-instance or another type json cannot write is PTL113 (TypeError in Python). `json.loads` needs a
-value whose type is only known at run time: PTL133.
+instance or another type json cannot write is PTL113 (TypeError in Python).
+
+`json.loads(s)` parses with serde_json (pyrt `json_loads`, `try_json_loads` inside `try`:
+`json.JSONDecodeError`, a ValueError) into a `serde_json::Value` of the internal type `json`,
+which only goes where the code declares a type (`x: dict[str, list[int]] = json.loads(s)`, a
+return, an argument): `values.coerce` converts it with pyrt's `FromJson` (int, float, str,
+bool, None, Optional, list, dict with str keys). Anywhere else (an unannotated local read with
+`data["k"]`) it is untranslated: the value's type is only known at run time.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from portalis.lower.context import Unsupported, Val
-from portalis.lower.values import borrow
+from portalis.lower.values import borrow, str_view
 from portalis.model import PyType
 from portalis.rust import ir
 from portalis.types import pytypes as T
@@ -21,7 +27,8 @@ from portalis.types import pytypes as T
 if TYPE_CHECKING:
     from portalis.lower.function import FunctionLowerer
 
-JSON_NAMES = ("dumps",)
+JSON_NAMES = ("dumps", "loads")
+JSON = PyType(kind="json")  # a json.loads value, before it is given its declared type
 _KEYWORDS = ("indent", "separators", "sort_keys", "ensure_ascii", "allow_nan")
 
 
@@ -62,10 +69,16 @@ def _const(v: Val, what: str) -> object:
 
 
 def lower_json(lw: FunctionLowerer, name: str, call: tuple[list[Val], dict[str, Val]] | None) -> Val:
-    """`json.dumps(obj, indent=..., separators=..., sort_keys=..., ensure_ascii=..., allow_nan=...)`."""
+    """`json.dumps(obj, indent=..., separators=..., sort_keys=..., ensure_ascii=..., allow_nan=...)`,
+    `json.loads(s)`."""
     if call is None or name not in JSON_NAMES:
-        raise Unsupported("PTL133", f"`json.{name}` is not supported yet (json.dumps is)")
+        raise Unsupported("PTL133", f"`json.{name}` is not supported yet (json.dumps and json.loads are)")
     args, kwargs = call
+    if name == "loads":
+        if len(args) != 1 or kwargs or args[0].ty.kind != "str":
+            raise Unsupported("PTL133", "json.loads(s) of one str, without keywords, is supported")
+        lw.use_runtime("FromJson")  # the value is converted where its type is declared
+        return Val(lw.checked("json_loads", (str_view(args[0]),)), JSON)
     if len(args) != 1 or set(kwargs) - set(_KEYWORDS):
         bad = sorted(set(kwargs) - set(_KEYWORDS))
         raise Unsupported("PTL133", f"json.dumps with {'keyword `' + bad[0] + '`' if bad else 'these arguments'} is not supported yet")
@@ -99,3 +112,19 @@ def lower_json(lw: FunctionLowerer, name: str, call: tuple[list[Val], dict[str, 
     )
     opts_expr = ir.Ref(ir.StructLit("crate::pyrt::JsonOpts", fields))
     return Val(ir.Call(ir.Path("crate::pyrt::json_dumps"), (borrow(v), opts_expr)), T.STR)
+
+
+def from_json(v: Val, target: PyType) -> Val | None:
+    """A json.loads value put where `target` is declared: `FromJson::from_json(v)`, its Rust
+    type taken from the slot (None: a type json values do not convert to)."""
+    if v.ty.kind != "json" or not _readable(target):
+        return None
+    return Val(ir.Call(ir.Path("crate::pyrt::FromJson::from_json"), (v.expr,)), target)
+
+
+def _readable(t: PyType) -> bool:
+    if t.kind in ("int", "float", "bool", "str", "none"):
+        return True
+    if t.kind in ("optional", "list"):
+        return len(t.args) == 1 and _readable(t.args[0])
+    return t.kind == "dict" and len(t.args) == 2 and t.args[0].kind == "str" and _readable(t.args[1])

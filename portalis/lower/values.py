@@ -120,6 +120,14 @@ def coerce(v: Val, target: PyType) -> Val:
     """Fit a value into a slot of Python type `target` (int -> float, T -> Optional[T])."""
     if v.ty == target:
         return v
+    if v.ty.kind == "json":  # a json.loads value where a type is declared
+        from portalis.lower.stdlib_json import from_json
+
+        converted = from_json(v, target)
+        if converted is None:
+            raise Unsupported("PTL133", f"a json.loads value where {target} is expected (int, float, str, bool, None, "
+                              "Optional, list, dict[str, ...] are converted)")
+        return converted
     if target.kind == "float" and v.ty.kind in ("int", "bool", "num"):
         return to_float(v)
     if target.kind == "num" and v.ty.kind in ("int", "bool", "float"):

@@ -2605,17 +2605,27 @@ pub fn format_str(s: &str, spec: &str) -> String {
 }
 // @end
 
-// @helper str_encode_ascii deps: char_escape
+// @helper try_str_encode_ascii deps: char_escape, PyErr
 /// `s.encode("ascii")`: the bytes, or Python's UnicodeEncodeError.
-pub fn str_encode_ascii(s: &str) -> &[u8] {
+pub fn try_str_encode_ascii(s: &str) -> Result<&[u8], PyErr> {
     if let Some((i, c)) = s.chars().enumerate().find(|(_, c)| !c.is_ascii()) {
-        panic!(
-            "UnicodeEncodeError: 'ascii' codec can't encode character '{}' in position {}: ordinal not in range(128)",
-            char_escape(c),
-            i
-        );
+        return Err(PyErr::new(
+            "UnicodeEncodeError",
+            format!(
+                "'ascii' codec can't encode character '{}' in position {}: ordinal not in range(128)",
+                char_escape(c),
+                i
+            ),
+        ));
     }
-    s.as_bytes()
+    Ok(s.as_bytes())
+}
+// @end
+
+// @helper str_encode_ascii deps: try_str_encode_ascii
+/// `s.encode("ascii")`, its UnicodeEncodeError as a panic.
+pub fn str_encode_ascii(s: &str) -> &[u8] {
+    try_str_encode_ascii(s).unwrap_or_else(|e| panic!("{}", e))
 }
 // @end
 
@@ -2666,6 +2676,213 @@ pub fn re_subn(re: &regex::Regex, repl: &str, s: &str, count: i64) -> (String, i
     let found = re.find_iter(s).count();
     let n = if count == 0 { found } else { found.min(count as usize) };
     (re.replacen(s, count as usize, repl).into_owned(), n as i64)
+}
+// @end
+
+// @helper PyFraction deps: PyErr crates: num-rational, num-bigint, num-traits, num-integer
+/// `fractions.Fraction` on `num_rational::BigRational` (a BigInt numerator and denominator,
+/// always in lowest terms with a positive denominator, as Python's): construction, arithmetic
+/// with Python's ZeroDivisionError, str(), float() correctly rounded.
+pub type PyFraction = num_rational::BigRational;
+
+/// `Fraction(n, d)` of ints: ZeroDivisionError `Fraction(n, 0)`.
+pub fn fraction_new(n: i64, d: i64) -> Result<PyFraction, PyErr> {
+    if d == 0 {
+        return Err(PyErr::new("ZeroDivisionError", format!("Fraction({}, 0)", n)));
+    }
+    Ok(PyFraction::new(num_bigint::BigInt::from(n), num_bigint::BigInt::from(d)))
+}
+
+/// `Fraction(x)` of a float: its exact value (ValueError for nan, OverflowError for inf).
+pub fn fraction_from_float(x: f64) -> Result<PyFraction, PyErr> {
+    if x.is_nan() {
+        return Err(PyErr::new("ValueError", "cannot convert NaN to integer ratio"));
+    }
+    PyFraction::from_float(x).ok_or_else(|| PyErr::new("OverflowError", "cannot convert Infinity to integer ratio"))
+}
+
+/// An int where a Fraction is needed (`f + 1`).
+pub fn fraction_int(n: i64) -> PyFraction {
+    PyFraction::from_integer(num_bigint::BigInt::from(n))
+}
+
+/// `a / b`: ZeroDivisionError as Python 3.11's `_div` words it (the numerator reduced by
+/// gcd(a.numerator, 0): its sign).
+pub fn fraction_div(a: &PyFraction, b: &PyFraction) -> Result<PyFraction, PyErr> {
+    if num_traits::Zero::is_zero(b.numer()) {
+        return Err(PyErr::new("ZeroDivisionError", format!("Fraction({}, 0)", num_traits::Signed::signum(a.numer()))));
+    }
+    Ok(a / b)
+}
+
+/// `a // b`: an int (floor), ZeroDivisionError as Python's.
+pub fn fraction_floordiv(a: &PyFraction, b: &PyFraction) -> Result<i64, PyErr> {
+    if num_traits::Zero::is_zero(b.numer()) {
+        return Err(PyErr::new("ZeroDivisionError", "division by zero"));
+    }
+    let q = num_integer::Integer::div_floor(&(a.numer() * b.denom()), &(a.denom() * b.numer()));
+    num_traits::ToPrimitive::to_i64(&q).ok_or_else(|| PyErr::new("OverflowError", "int too large for i64"))
+}
+
+/// `str(f)`: `3/4`, or `3` when the denominator is 1.
+pub fn fraction_str(a: &PyFraction) -> String {
+    if num_traits::One::is_one(a.denom()) {
+        a.numer().to_string()
+    } else {
+        format!("{}/{}", a.numer(), a.denom())
+    }
+}
+
+/// `repr(f)`: `Fraction(3, 4)`.
+pub fn fraction_repr(a: &PyFraction) -> String {
+    format!("Fraction({}, {})", a.numer(), a.denom())
+}
+
+/// `float(f)`: the nearest float (num-rational's conversion is correctly rounded).
+pub fn fraction_float(a: &PyFraction) -> f64 {
+    num_traits::ToPrimitive::to_f64(a).unwrap_or(f64::NAN)
+}
+
+/// `f.numerator`, `f.denominator` as ints (OverflowError past i64).
+pub fn fraction_part(n: &num_bigint::BigInt) -> i64 {
+    num_traits::ToPrimitive::to_i64(n).unwrap_or_else(|| panic!("OverflowError: int too large for i64"))
+}
+// @end
+
+// @helper try_json_loads deps: PyErr crates: serde_json
+/// `json.loads(s)` on serde_json (features preserve_order: objects keep their keys' order, a
+/// repeated key keeps its first place and its last value, as Python's dict; arbitrary_precision:
+/// numbers keep their text, so an int past i64 is seen and a float is parsed once, correctly
+/// rounded). A syntax error is Python's `json.JSONDecodeError` (a ValueError) with its line,
+/// column and char position; the wording is serde_json's.
+pub fn try_json_loads(s: &str) -> Result<serde_json::Value, PyErr> {
+    serde_json::from_str(s).map_err(|e| {
+        let text = e.to_string();
+        let what = text.split(" at line ").next().unwrap_or(&text);
+        let (line, column) = (e.line(), e.column());
+        let pos: usize = s.split('\n').take(line.saturating_sub(1)).map(|l| l.chars().count() + 1).sum::<usize>()
+            + column.saturating_sub(1);
+        let mut what: Vec<char> = what.chars().collect();
+        if let Some(c) = what.first_mut() {
+            *c = c.to_ascii_uppercase();
+        }
+        PyErr::new(
+            "json.JSONDecodeError",
+            format!("{}: line {} column {} (char {})", what.into_iter().collect::<String>(), line, column, pos),
+        )
+    })
+}
+// @end
+
+// @helper json_loads deps: try_json_loads
+/// `json.loads(s)`: its JSONDecodeError as a panic.
+pub fn json_loads(s: &str) -> serde_json::Value {
+    try_json_loads(s).unwrap_or_else(|e| panic!("{}", e))
+}
+// @end
+
+// @helper FromJson deps: PyDict crates: serde_json
+/// A `json.loads` value where the code declares its type (`x: dict[str, int] = json.loads(s)`):
+/// the value as that Rust type. Python would carry on with whatever the text held; a value of
+/// another type than declared is a TypeError here (the annotation is wrong for this input), an
+/// int past i64 an OverflowError.
+pub trait FromJson: Sized {
+    fn from_json(v: serde_json::Value) -> Self;
+}
+
+/// Python's name of a JSON value's type.
+pub fn json_type_name(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "NoneType",
+        serde_json::Value::Bool(_) => "bool",
+        serde_json::Value::Number(n) if json_is_int(n) => "int",
+        serde_json::Value::Number(_) => "float",
+        serde_json::Value::String(_) => "str",
+        serde_json::Value::Array(_) => "list",
+        serde_json::Value::Object(_) => "dict",
+    }
+}
+
+fn json_is_int(n: &serde_json::Number) -> bool {
+    !n.to_string().contains(['.', 'e', 'E'])
+}
+
+fn json_mismatch(v: &serde_json::Value, want: &str) -> ! {
+    panic!("TypeError: json.loads gave a {} where the code declares {}", json_type_name(v), want)
+}
+
+impl FromJson for i64 {
+    fn from_json(v: serde_json::Value) -> Self {
+        match &v {
+            serde_json::Value::Number(n) if json_is_int(n) => n
+                .as_i64()
+                .unwrap_or_else(|| panic!("OverflowError: json.loads gave the int {}, past i64", n)),
+            _ => json_mismatch(&v, "int"),
+        }
+    }
+}
+
+impl FromJson for f64 {
+    fn from_json(v: serde_json::Value) -> Self {
+        match &v {
+            serde_json::Value::Number(n) => n.to_string().parse::<f64>().unwrap_or(f64::NAN),
+            _ => json_mismatch(&v, "float"),
+        }
+    }
+}
+
+impl FromJson for bool {
+    fn from_json(v: serde_json::Value) -> Self {
+        match v {
+            serde_json::Value::Bool(b) => b,
+            _ => json_mismatch(&v, "bool"),
+        }
+    }
+}
+
+impl FromJson for String {
+    fn from_json(v: serde_json::Value) -> Self {
+        match v {
+            serde_json::Value::String(s) => s,
+            _ => json_mismatch(&v, "str"),
+        }
+    }
+}
+
+impl FromJson for () {
+    fn from_json(v: serde_json::Value) -> Self {
+        if !v.is_null() {
+            json_mismatch(&v, "None")
+        }
+    }
+}
+
+impl<T: FromJson> FromJson for Option<T> {
+    fn from_json(v: serde_json::Value) -> Self {
+        if v.is_null() {
+            None
+        } else {
+            Some(T::from_json(v))
+        }
+    }
+}
+
+impl<T: FromJson> FromJson for Vec<T> {
+    fn from_json(v: serde_json::Value) -> Self {
+        match v {
+            serde_json::Value::Array(items) => items.into_iter().map(T::from_json).collect(),
+            _ => json_mismatch(&v, "list"),
+        }
+    }
+}
+
+impl<V: FromJson> FromJson for PyDict<String, V> {
+    fn from_json(v: serde_json::Value) -> Self {
+        match v {
+            serde_json::Value::Object(map) => map.into_iter().map(|(k, x)| (k, V::from_json(x))).collect(),
+            _ => json_mismatch(&v, "dict"),
+        }
+    }
 }
 // @end
 
@@ -3131,26 +3348,50 @@ pub fn bytes_item(b: &[u8], i: i64) -> i64 {
 }
 // @end
 
-// @helper byte_value
+// @helper try_byte_value deps: PyErr
 /// An int stored into bytes (`bytes([x])`, `ba.append(x)`, `x in b`): Python's ValueError
 /// outside 0..=255, never a truncated byte.
+pub fn try_byte_value(x: i64) -> Result<u8, PyErr> {
+    u8::try_from(x).map_err(|_| PyErr::new("ValueError", "byte must be in range(0, 256)"))
+}
+// @end
+
+// @helper byte_value deps: try_byte_value
+/// `try_byte_value`, its ValueError as a panic.
 pub fn byte_value(x: i64) -> u8 {
-    u8::try_from(x).unwrap_or_else(|_| panic!("ValueError: byte must be in range(0, 256)"))
+    try_byte_value(x).unwrap_or_else(|e| panic!("{}", e))
 }
 // @end
 
-// @helper bytes_from_ints deps: byte_value
-/// `bytes(xs)` of a list of ints.
+// @helper try_bytes_from_ints deps: PyErr
+/// `bytes(xs)` of a list of ints (Python says "bytes must be ..." here, "byte must be ..."
+/// for a bytearray's append).
+pub fn try_bytes_from_ints(xs: &[i64]) -> Result<Vec<u8>, PyErr> {
+    xs.iter()
+        .map(|&x| u8::try_from(x).map_err(|_| PyErr::new("ValueError", "bytes must be in range(0, 256)")))
+        .collect()
+}
+// @end
+
+// @helper bytes_from_ints deps: try_bytes_from_ints
+/// `bytes(xs)`, its ValueError as a panic.
 pub fn bytes_from_ints(xs: &[i64]) -> Vec<u8> {
-    xs.iter().map(|&x| byte_value(x)).collect()
+    try_bytes_from_ints(xs).unwrap_or_else(|e| panic!("{}", e))
 }
 // @end
 
-// @helper bytes_zeros
+// @helper try_bytes_zeros deps: PyErr
 /// `bytes(n)`: n zero bytes.
+pub fn try_bytes_zeros(n: i64) -> Result<Vec<u8>, PyErr> {
+    let n = usize::try_from(n).map_err(|_| PyErr::new("ValueError", "negative count"))?;
+    Ok(vec![0; n])
+}
+// @end
+
+// @helper bytes_zeros deps: try_bytes_zeros
+/// `bytes(n)`, its ValueError as a panic.
 pub fn bytes_zeros(n: i64) -> Vec<u8> {
-    let n = usize::try_from(n).unwrap_or_else(|_| panic!("ValueError: negative count"));
-    vec![0; n]
+    try_bytes_zeros(n).unwrap_or_else(|e| panic!("{}", e))
 }
 // @end
 
@@ -3177,14 +3418,21 @@ pub fn bytes_rfind(b: &[u8], sub: &[u8]) -> i64 {
 }
 // @end
 
-// @helper bytes_index_of deps: bytes_find
+// @helper try_bytes_index_of deps: bytes_find, PyErr
 /// `b.index(sub)`: as find, but a missing subsequence raises ValueError.
-pub fn bytes_index_of(b: &[u8], sub: &[u8]) -> i64 {
+pub fn try_bytes_index_of(b: &[u8], sub: &[u8]) -> Result<i64, PyErr> {
     let i = bytes_find(b, sub);
     if i < 0 {
-        panic!("ValueError: subsection not found");
+        return Err(PyErr::new("ValueError", "subsection not found"));
     }
-    i
+    Ok(i)
+}
+// @end
+
+// @helper bytes_index_of deps: try_bytes_index_of
+/// `b.index(sub)`, its ValueError as a panic.
+pub fn bytes_index_of(b: &[u8], sub: &[u8]) -> i64 {
+    try_bytes_index_of(b, sub).unwrap_or_else(|e| panic!("{}", e))
 }
 // @end
 
@@ -3195,10 +3443,17 @@ pub fn bytes_contains(b: &[u8], sub: &[u8]) -> bool {
 }
 // @end
 
-// @helper bytes_contains_int deps: byte_value
+// @helper try_bytes_contains_int deps: try_byte_value
 /// `x in b` for an int x (ValueError outside 0..=255, as Python).
+pub fn try_bytes_contains_int(b: &[u8], x: i64) -> Result<bool, PyErr> {
+    Ok(b.contains(&try_byte_value(x)?))
+}
+// @end
+
+// @helper bytes_contains_int deps: try_bytes_contains_int
+/// `x in b`, its ValueError as a panic.
 pub fn bytes_contains_int(b: &[u8], x: i64) -> bool {
-    b.contains(&byte_value(x))
+    try_bytes_contains_int(b, x).unwrap_or_else(|e| panic!("{}", e))
 }
 // @end
 
@@ -3330,9 +3585,9 @@ pub fn bytes_hex(b: &[u8]) -> String {
 }
 // @end
 
-// @helper bytes_fromhex
+// @helper try_bytes_fromhex deps: PyErr
 /// `bytes.fromhex(s)`: pairs of hex digits, ASCII whitespace allowed between pairs.
-pub fn bytes_fromhex(s: &str) -> Vec<u8> {
+pub fn try_bytes_fromhex(s: &str) -> Result<Vec<u8>, PyErr> {
     let digits: Vec<char> = s.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -3346,18 +3601,24 @@ pub fn bytes_fromhex(s: &str) -> Vec<u8> {
         let lo = digits.get(i + 1).and_then(|d| d.to_digit(16).filter(|_| d.is_ascii()));
         match (hi, lo) {
             (Some(h), Some(l)) => out.push((h * 16 + l) as u8),
-            (None, _) => panic!(
-                "ValueError: non-hexadecimal number found in fromhex() arg at position {}",
-                i
-            ),
-            (Some(_), None) => panic!(
-                "ValueError: non-hexadecimal number found in fromhex() arg at position {}",
-                i + 1
-            ),
+            (hi, _) => {
+                let at = if hi.is_none() { i } else { i + 1 };
+                return Err(PyErr::new(
+                    "ValueError",
+                    format!("non-hexadecimal number found in fromhex() arg at position {}", at),
+                ));
+            }
         }
         i += 2;
     }
-    out
+    Ok(out)
+}
+// @end
+
+// @helper bytes_fromhex deps: try_bytes_fromhex
+/// `bytes.fromhex(s)`: Python's ValueError as a panic.
+pub fn bytes_fromhex(s: &str) -> Vec<u8> {
+    try_bytes_fromhex(s).unwrap_or_else(|e| panic!("{}", e))
 }
 // @end
 
@@ -3478,14 +3739,15 @@ pub fn b64encode(b: &[u8], altchars: &[u8]) -> Vec<u8> {
 }
 // @end
 
-// @helper b64decode
+// @helper try_b64decode deps: PyErr
 /// `base64.b64decode(b, altchars, validate)` as binascii.a2b_base64 does it (CPython's loop,
 /// step for step): `altchars` are read as `+` `/`; without `validate`, bytes outside the
 /// alphabet are skipped and a completed padding ends the input; Python's `binascii.Error`
 /// messages.
-pub fn b64decode(b: &[u8], altchars: &[u8], validate: bool) -> Vec<u8> {
+pub fn try_b64decode(b: &[u8], altchars: &[u8], validate: bool) -> Result<Vec<u8>, PyErr> {
+    let error = |m: &str| Err(PyErr::new("binascii.Error", m));
     if altchars.len() != 2 {
-        panic!("AssertionError: altchars must be of length 2");
+        return Err(PyErr::new("AssertionError", "altchars must be of length 2"));
     }
     let value = |c: u8| -> Option<u8> {
         let c = if c == altchars[0] {
@@ -3511,27 +3773,27 @@ pub fn b64decode(b: &[u8], altchars: &[u8], validate: bool) -> Vec<u8> {
             padding_started = true;
             if validate && quad_pos == 0 {
                 if i == 0 {
-                    panic!("binascii.Error: Leading padding not allowed");
+                    return error("Leading padding not allowed");
                 }
-                panic!("binascii.Error: Excess padding not allowed");
+                return error("Excess padding not allowed");
             }
             pads += 1;
             if quad_pos >= 2 && usize::from(quad_pos) + pads >= 4 {
                 if validate && i + 1 < b.len() {
-                    panic!("binascii.Error: Excess data after padding");
+                    return error("Excess data after padding");
                 }
-                return out;
+                return Ok(out);
             }
             continue;
         }
         let Some(v) = value(c) else {
             if validate {
-                panic!("binascii.Error: Only base64 data is allowed");
+                return error("Only base64 data is allowed");
             }
             continue;
         };
         if validate && padding_started {
-            panic!("binascii.Error: Discontinuous padding not allowed");
+            return error("Discontinuous padding not allowed");
         }
         pads = 0;
         match quad_pos {
@@ -3557,47 +3819,71 @@ pub fn b64decode(b: &[u8], altchars: &[u8], validate: bool) -> Vec<u8> {
         }
     }
     match quad_pos {
-        0 => out,
-        1 => panic!(
-            "binascii.Error: Invalid base64-encoded string: number of data characters ({}) cannot be 1 more than a multiple of 4",
-            out.len() / 3 * 4 + 1
-        ),
-        _ => panic!("binascii.Error: Incorrect padding"),
+        0 => Ok(out),
+        1 => Err(PyErr::new(
+            "binascii.Error",
+            format!(
+                "Invalid base64-encoded string: number of data characters ({}) cannot be 1 more than a multiple of 4",
+                out.len() / 3 * 4 + 1
+            ),
+        )),
+        _ => error("Incorrect padding"),
     }
 }
 // @end
 
-// @helper b16decode
+// @helper b64decode deps: try_b64decode
+/// `base64.b64decode`: Python's `binascii.Error` as a panic.
+pub fn b64decode(b: &[u8], altchars: &[u8], validate: bool) -> Vec<u8> {
+    try_b64decode(b, altchars, validate).unwrap_or_else(|e| panic!("{}", e))
+}
+// @end
+
+// @helper try_b16decode deps: PyErr
 /// `base64.b16decode(s, casefold)`: upper-case hex digits only unless casefold.
-pub fn b16decode(s: &[u8], casefold: bool) -> Vec<u8> {
+pub fn try_b16decode(s: &[u8], casefold: bool) -> Result<Vec<u8>, PyErr> {
     if s.len() % 2 != 0 {
-        panic!("binascii.Error: Odd-length string");
+        return Err(PyErr::new("binascii.Error", "Odd-length string"));
     }
-    let digit = |c: u8| -> u8 {
+    let digit = |c: u8| -> Result<u8, PyErr> {
         match c {
-            b'0'..=b'9' => c - b'0',
-            b'A'..=b'F' => c - b'A' + 10,
-            b'a'..=b'f' if casefold => c - b'a' + 10,
-            _ => panic!("binascii.Error: Non-base16 digit found"),
+            b'0'..=b'9' => Ok(c - b'0'),
+            b'A'..=b'F' => Ok(c - b'A' + 10),
+            b'a'..=b'f' if casefold => Ok(c - b'a' + 10),
+            _ => Err(PyErr::new("binascii.Error", "Non-base16 digit found")),
         }
     };
-    s.chunks(2).map(|p| digit(p[0]) * 16 + digit(p[1])).collect()
+    s.chunks(2).map(|p| Ok(digit(p[0])? * 16 + digit(p[1])?)).collect()
 }
 // @end
 
-// @helper unhexlify
+// @helper b16decode deps: try_b16decode
+/// `base64.b16decode`: Python's `binascii.Error` as a panic.
+pub fn b16decode(s: &[u8], casefold: bool) -> Vec<u8> {
+    try_b16decode(s, casefold).unwrap_or_else(|e| panic!("{}", e))
+}
+// @end
+
+// @helper try_unhexlify deps: PyErr
 /// `binascii.unhexlify(s)` / `a2b_hex`: hex digits of either case.
-pub fn unhexlify(s: &[u8]) -> Vec<u8> {
+pub fn try_unhexlify(s: &[u8]) -> Result<Vec<u8>, PyErr> {
     if s.len() % 2 != 0 {
-        panic!("binascii.Error: Odd-length string");
+        return Err(PyErr::new("binascii.Error", "Odd-length string"));
     }
-    let digit = |c: u8| -> u8 {
+    let digit = |c: u8| -> Result<u8, PyErr> {
         match (c as char).to_digit(16) {
-            Some(d) => d as u8,
-            None => panic!("binascii.Error: Non-hexadecimal digit found"),
+            Some(d) => Ok(d as u8),
+            None => Err(PyErr::new("binascii.Error", "Non-hexadecimal digit found")),
         }
     };
-    s.chunks(2).map(|p| digit(p[0]) * 16 + digit(p[1])).collect()
+    s.chunks(2).map(|p| Ok(digit(p[0])? * 16 + digit(p[1])?)).collect()
+}
+// @end
+
+// @helper unhexlify deps: try_unhexlify
+/// `binascii.unhexlify`: Python's `binascii.Error` as a panic.
+pub fn unhexlify(s: &[u8]) -> Vec<u8> {
+    try_unhexlify(s).unwrap_or_else(|e| panic!("{}", e))
 }
 // @end
 
@@ -3623,13 +3909,14 @@ pub fn b32encode(b: &[u8], hex: bool) -> Vec<u8> {
 }
 // @end
 
-// @helper b32decode
+// @helper try_b32decode deps: PyErr
 /// `base64.b32decode(s, casefold)` (and `b32hexdecode` with hex): Python's errors for a
 /// wrong length, wrong padding or a byte outside the alphabet.
-pub fn b32decode(s: &[u8], casefold: bool, hex: bool) -> Vec<u8> {
+pub fn try_b32decode(s: &[u8], casefold: bool, hex: bool) -> Result<Vec<u8>, PyErr> {
+    let error = |m: &str| Err(PyErr::new("binascii.Error", m));
     let alphabet: &[u8; 32] = if hex { b"0123456789ABCDEFGHIJKLMNOPQRSTUV" } else { b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" };
     if s.len() % 8 != 0 {
-        panic!("binascii.Error: Incorrect padding");
+        return error("Incorrect padding");
     }
     let s: Vec<u8> = if casefold { s.to_ascii_uppercase() } else { s.to_vec() };
     let body_len = s.iter().rposition(|&c| c != b'=').map_or(0, |i| i + 1);
@@ -3638,10 +3925,9 @@ pub fn b32decode(s: &[u8], casefold: bool, hex: bool) -> Vec<u8> {
     for quanta in s[..body_len].chunks(8) {
         let mut acc = 0u64;
         for &c in quanta {
-            let v = alphabet
-                .iter()
-                .position(|&a| a == c)
-                .unwrap_or_else(|| panic!("binascii.Error: Non-base32 digit found"));
+            let Some(v) = alphabet.iter().position(|&a| a == c) else {
+                return error("Non-base32 digit found");
+            };
             acc = (acc << 5) | v as u64;
         }
         acc <<= 5 * (8 - quanta.len());
@@ -3649,7 +3935,7 @@ pub fn b32decode(s: &[u8], casefold: bool, hex: bool) -> Vec<u8> {
         out.extend_from_slice(&bytes[3..8]);
     }
     if s.is_empty() {
-        return out;
+        return Ok(out);
     }
     let keep = match padchars {
         0 => 5,
@@ -3657,26 +3943,40 @@ pub fn b32decode(s: &[u8], casefold: bool, hex: bool) -> Vec<u8> {
         3 => 3,
         4 => 2,
         6 => 1,
-        _ => panic!("binascii.Error: Incorrect padding"),
+        _ => return error("Incorrect padding"),
     };
     let cut = out.len() - 5 + keep;
     out.truncate(cut);
-    out
+    Ok(out)
 }
 // @end
 
-// @helper bytes_maketrans
+// @helper b32decode deps: try_b32decode
+/// `base64.b32decode`: Python's `binascii.Error` as a panic.
+pub fn b32decode(s: &[u8], casefold: bool, hex: bool) -> Vec<u8> {
+    try_b32decode(s, casefold, hex).unwrap_or_else(|e| panic!("{}", e))
+}
+// @end
+
+// @helper try_bytes_maketrans deps: PyErr
 /// `bytes.maketrans(from, to)`: the 256-byte table mapping each byte of `from` to the byte of
 /// `to` at the same position (ValueError when their lengths differ).
-pub fn bytes_maketrans(from: &[u8], to: &[u8]) -> Vec<u8> {
+pub fn try_bytes_maketrans(from: &[u8], to: &[u8]) -> Result<Vec<u8>, PyErr> {
     if from.len() != to.len() {
-        panic!("ValueError: maketrans arguments must have same length");
+        return Err(PyErr::new("ValueError", "maketrans arguments must have same length"));
     }
     let mut table: Vec<u8> = (0..=255u8).collect();
     for (&f, &t) in from.iter().zip(to) {
         table[usize::from(f)] = t;
     }
-    table
+    Ok(table)
+}
+// @end
+
+// @helper bytes_maketrans deps: try_bytes_maketrans
+/// `bytes.maketrans`, its ValueError as a panic.
+pub fn bytes_maketrans(from: &[u8], to: &[u8]) -> Vec<u8> {
+    try_bytes_maketrans(from, to).unwrap_or_else(|e| panic!("{}", e))
 }
 // @end
 
@@ -3895,6 +4195,393 @@ impl PyDate {
     /// `d.isoformat()` and `str(d)`: YYYY-MM-DD.
     pub fn isoformat(&self) -> String {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl PyDate {
+    /// `repr(d)`: `datetime.date(2024, 1, 2)`.
+    pub fn repr(&self) -> String {
+        format!("datetime.date({}, {}, {})", self.year, self.month, self.day)
+    }
+}
+
+impl std::fmt::Display for PyDate {
+    /// `str(d)`: its isoformat.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.isoformat())
+    }
+}
+// @end
+
+// @helper PyTimedelta deps: PyErr, PyDate
+/// `datetime.timedelta`: days, seconds (0..86400) and microseconds (0..1_000_000), normalised
+/// as Python's, |days| <= 999999999 (OverflowError past it). The fields are in Python's order,
+/// so derive(Ord) is Python's order. Arithmetic goes through the total of microseconds (i128:
+/// no intermediate overflows where Python has none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct PyTimedelta {
+    pub days: i64,
+    pub seconds: i64,
+    pub microseconds: i64,
+}
+
+const US_PER_DAY: i128 = 86_400_000_000;
+
+impl PyTimedelta {
+    /// The timedelta of `us` microseconds, OverflowError past Python's range.
+    pub fn from_micros(us: i128) -> Result<PyTimedelta, PyErr> {
+        let days = us.div_euclid(US_PER_DAY);
+        let rest = us.rem_euclid(US_PER_DAY);
+        if days.abs() > 999_999_999 {
+            return Err(PyErr::new(
+                "OverflowError",
+                format!("days={}; must have magnitude <= 999999999", days),
+            ));
+        }
+        Ok(PyTimedelta { days: days as i64, seconds: (rest / 1_000_000) as i64, microseconds: (rest % 1_000_000) as i64 })
+    }
+
+    /// `timedelta(days, seconds, microseconds, milliseconds, minutes, hours, weeks)` of ints.
+    pub fn new(
+        days: i64,
+        seconds: i64,
+        microseconds: i64,
+        milliseconds: i64,
+        minutes: i64,
+        hours: i64,
+        weeks: i64,
+    ) -> Result<PyTimedelta, PyErr> {
+        let secs = (i128::from(weeks) * 7 + i128::from(days)) * 86_400
+            + i128::from(hours) * 3_600
+            + i128::from(minutes) * 60
+            + i128::from(seconds);
+        Self::from_micros(secs * 1_000_000 + i128::from(milliseconds) * 1_000 + i128::from(microseconds))
+    }
+
+    /// The whole duration in microseconds.
+    pub fn micros(&self) -> i128 {
+        i128::from(self.days) * US_PER_DAY + i128::from(self.seconds) * 1_000_000 + i128::from(self.microseconds)
+    }
+
+    /// `td.total_seconds()`.
+    pub fn total_seconds(&self) -> f64 {
+        self.micros() as f64 / 1e6
+    }
+
+    /// `a + b`.
+    pub fn plus(self, other: PyTimedelta) -> Result<PyTimedelta, PyErr> {
+        Self::from_micros(self.micros() + other.micros())
+    }
+
+    /// `a - b`.
+    pub fn minus(self, other: PyTimedelta) -> Result<PyTimedelta, PyErr> {
+        Self::from_micros(self.micros() - other.micros())
+    }
+
+    /// `-a` (OverflowError for -timedelta.min, as Python).
+    pub fn negated(self) -> Result<PyTimedelta, PyErr> {
+        Self::from_micros(-self.micros())
+    }
+
+    /// `abs(a)`.
+    pub fn abs(self) -> Result<PyTimedelta, PyErr> {
+        Self::from_micros(self.micros().abs())
+    }
+
+    /// `a * n` (and `n * a`) for an int n.
+    pub fn times(self, n: i64) -> Result<PyTimedelta, PyErr> {
+        self.micros()
+            .checked_mul(i128::from(n))
+            .map_or_else(|| Self::from_micros(i128::MAX), Self::from_micros)
+    }
+
+    /// `a // n` for an int n: floored microseconds.
+    pub fn floordiv_int(self, n: i64) -> Result<PyTimedelta, PyErr> {
+        if n == 0 {
+            return Err(PyErr::new("ZeroDivisionError", "integer division or modulo by zero"));
+        }
+        Self::from_micros(self.micros().div_euclid(i128::from(n)) - i128::from(self.micros().rem_euclid(i128::from(n)) != 0 && n < 0))
+    }
+
+    /// `a / n` for an int n: microseconds rounded half to even, as Python.
+    pub fn div_int(self, n: i64) -> Result<PyTimedelta, PyErr> {
+        if n == 0 {
+            return Err(PyErr::new("ZeroDivisionError", "integer division or modulo by zero"));
+        }
+        let (mut a, mut b) = (self.micros(), i128::from(n));
+        if b < 0 {
+            (a, b) = (-a, -b);
+        }
+        let (q, r) = (a.div_euclid(b), a.rem_euclid(b));
+        let up = 2 * r > b || 2 * r == b && q % 2 != 0;
+        Self::from_micros(q + i128::from(up))
+    }
+
+    /// `a / b`: a float.
+    pub fn ratio(self, other: PyTimedelta) -> Result<f64, PyErr> {
+        if other.micros() == 0 {
+            return Err(PyErr::new("ZeroDivisionError", "division by zero"));
+        }
+        Ok(self.micros() as f64 / other.micros() as f64)
+    }
+
+    /// `a // b`: an int.
+    pub fn floordiv(self, other: PyTimedelta) -> Result<i64, PyErr> {
+        if other.micros() == 0 {
+            return Err(PyErr::new("ZeroDivisionError", "integer division or modulo by zero"));
+        }
+        Ok(self.micros().div_euclid(other.micros()) as i64 - i64::from(self.micros().rem_euclid(other.micros()) != 0 && other.micros() < 0))
+    }
+
+    /// `a % b`: a timedelta with b's sign.
+    pub fn modulo(self, other: PyTimedelta) -> Result<PyTimedelta, PyErr> {
+        let q = self.floordiv(other)?;
+        Self::from_micros(self.micros() - i128::from(q) * other.micros())
+    }
+
+    /// `repr(td)`: `datetime.timedelta(days=1, seconds=5)`, `datetime.timedelta(0)`.
+    pub fn repr(&self) -> String {
+        let mut parts = Vec::new();
+        for (name, v) in [("days", self.days), ("seconds", self.seconds), ("microseconds", self.microseconds)] {
+            if v != 0 {
+                parts.push(format!("{}={}", name, v));
+            }
+        }
+        if parts.is_empty() {
+            parts.push("0".to_string());
+        }
+        format!("datetime.timedelta({})", parts.join(", "))
+    }
+}
+
+impl std::fmt::Display for PyTimedelta {
+    /// `str(td)`: `1 day, 2:03:04.000005`, `-1 day, 23:59:59`, `0:00:00`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.days != 0 {
+            let plural = if self.days.abs() != 1 { "s" } else { "" };
+            write!(f, "{} day{}, ", self.days, plural)?;
+        }
+        let (mm, ss) = (self.seconds / 60, self.seconds % 60);
+        write!(f, "{}:{:02}:{:02}", mm / 60, mm % 60, ss)?;
+        if self.microseconds != 0 {
+            write!(f, ".{:06}", self.microseconds)?;
+        }
+        Ok(())
+    }
+}
+
+/// `d + td` (and `td + d`): the date td.days later; OverflowError outside years 1..=9999.
+pub fn date_add(d: PyDate, td: PyTimedelta) -> Result<PyDate, PyErr> {
+    let n = d.toordinal() + td.days;
+    if !(1..=3_652_059).contains(&n) {
+        return Err(PyErr::new("OverflowError", "date value out of range"));
+    }
+    PyDate::fromordinal(n)
+}
+
+/// `d - td`: Python's `d + timedelta(-td.days)`.
+pub fn date_sub(d: PyDate, td: PyTimedelta) -> Result<PyDate, PyErr> {
+    date_add(d, PyTimedelta::new(-td.days, 0, 0, 0, 0, 0, 0)?)
+}
+
+/// `a - b` of two dates: the timedelta between them.
+pub fn date_diff(a: PyDate, b: PyDate) -> PyTimedelta {
+    PyTimedelta { days: a.toordinal() - b.toordinal(), seconds: 0, microseconds: 0 }
+}
+// @end
+
+// @helper PyDateTime deps: PyErr, PyDate, PyTimedelta
+/// A naive `datetime.datetime` (no tzinfo): the date's fields, then hour, minute, second,
+/// microsecond, in Python's order (derive(Ord) is Python's order of naive datetimes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PyDateTime {
+    pub year: i64,
+    pub month: i64,
+    pub day: i64,
+    pub hour: i64,
+    pub minute: i64,
+    pub second: i64,
+    pub microsecond: i64,
+}
+
+impl PyDateTime {
+    /// `datetime(year, month, day, hour, minute, second, microsecond)` with Python's ValueErrors.
+    pub fn new(
+        year: i64,
+        month: i64,
+        day: i64,
+        hour: i64,
+        minute: i64,
+        second: i64,
+        microsecond: i64,
+    ) -> Result<PyDateTime, PyErr> {
+        PyDate::new(year, month, day)?;
+        for (v, hi, name) in [(hour, 23, "hour"), (minute, 59, "minute"), (second, 59, "second"), (microsecond, 999_999, "microsecond")] {
+            if !(0..=hi).contains(&v) {
+                return Err(PyErr::new("ValueError", format!("{} must be in 0..{}", name, hi)));
+            }
+        }
+        Ok(PyDateTime { year, month, day, hour, minute, second, microsecond })
+    }
+
+    /// `dt.date()`.
+    pub fn date(&self) -> PyDate {
+        PyDate { year: self.year, month: self.month, day: self.day }
+    }
+
+    pub fn toordinal(&self) -> i64 {
+        self.date().toordinal()
+    }
+
+    pub fn weekday(&self) -> i64 {
+        self.date().weekday()
+    }
+
+    pub fn isoweekday(&self) -> i64 {
+        self.date().isoweekday()
+    }
+
+    fn micros(&self) -> i128 {
+        let secs = i128::from(self.toordinal()) * 86_400 + i128::from(self.hour * 3_600 + self.minute * 60 + self.second);
+        secs * 1_000_000 + i128::from(self.microsecond)
+    }
+
+    fn from_micros(us: i128) -> Result<PyDateTime, PyErr> {
+        let days = us.div_euclid(86_400_000_000);
+        let rest = us.rem_euclid(86_400_000_000) as i64;
+        if !(1..=3_652_059).contains(&days) {
+            return Err(PyErr::new("OverflowError", "date value out of range"));
+        }
+        let d = PyDate::fromordinal(days as i64)?;
+        let secs = rest / 1_000_000;
+        Ok(PyDateTime {
+            year: d.year,
+            month: d.month,
+            day: d.day,
+            hour: secs / 3_600,
+            minute: secs / 60 % 60,
+            second: secs % 60,
+            microsecond: rest % 1_000_000,
+        })
+    }
+
+    /// `dt + td` (and `td + dt`).
+    pub fn plus(self, td: PyTimedelta) -> Result<PyDateTime, PyErr> {
+        Self::from_micros(self.micros() + td.micros())
+    }
+
+    /// `dt - td`.
+    pub fn minus(self, td: PyTimedelta) -> Result<PyDateTime, PyErr> {
+        Self::from_micros(self.micros() - td.micros())
+    }
+
+    /// `a - b` of two datetimes.
+    pub fn diff(self, other: PyDateTime) -> Result<PyTimedelta, PyErr> {
+        PyTimedelta::from_micros(self.micros() - other.micros())
+    }
+
+    /// `dt.isoformat(sep)`: `YYYY-MM-DDTHH:MM:SS`, `.ffffff` when there are microseconds.
+    pub fn isoformat(&self, sep: &str) -> String {
+        let mut out = format!(
+            "{}{}{:02}:{:02}:{:02}",
+            self.date().isoformat(),
+            sep,
+            self.hour,
+            self.minute,
+            self.second
+        );
+        if self.microsecond != 0 {
+            out.push_str(&format!(".{:06}", self.microsecond));
+        }
+        out
+    }
+
+    /// `dt.strftime(fmt)` as CPython on glibc in the C locale: `%a %A %w %d %e %b %B %m %y %Y
+    /// %H %I %p %M %S %f %j %U %W %c %x %X %z %Z %%` (`%Y` unpadded below year 1000, as glibc;
+    /// `%z`/`%Z` empty for a naive datetime); any other directive is written as is, as glibc.
+    pub fn strftime(&self, fmt: &str) -> String {
+        const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+        const MONTHS: [&str; 12] = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December",
+        ];
+        let wd = self.weekday() as usize;
+        let month = MONTHS[(self.month - 1) as usize];
+        let yday = self.toordinal() - PyDate { year: self.year, month: 1, day: 1 }.toordinal(); // 0-based
+        let sunday_wd = (wd as i64 + 1) % 7;
+        let hour12 = if self.hour % 12 == 0 { 12 } else { self.hour % 12 };
+        let mut out = String::new();
+        let mut chars = fmt.chars();
+        while let Some(c) = chars.next() {
+            if c != '%' {
+                out.push(c);
+                continue;
+            }
+            let Some(d) = chars.next() else {
+                out.push('%');
+                break;
+            };
+            let piece = match d {
+                'a' => DAYS[wd][..3].to_string(),
+                'A' => DAYS[wd].to_string(),
+                'w' => sunday_wd.to_string(),
+                'd' => format!("{:02}", self.day),
+                'e' => format!("{:2}", self.day),
+                'b' | 'h' => month[..3].to_string(),
+                'B' => month.to_string(),
+                'm' => format!("{:02}", self.month),
+                'y' => format!("{:02}", self.year % 100),
+                'Y' => self.year.to_string(),
+                'H' => format!("{:02}", self.hour),
+                'I' => format!("{:02}", hour12),
+                'p' => (if self.hour < 12 { "AM" } else { "PM" }).to_string(),
+                'M' => format!("{:02}", self.minute),
+                'S' => format!("{:02}", self.second),
+                'f' => format!("{:06}", self.microsecond),
+                'j' => format!("{:03}", yday + 1),
+                'U' => format!("{:02}", (yday + 7 - sunday_wd) / 7),
+                'W' => format!("{:02}", (yday + 7 - wd as i64) / 7),
+                'c' => format!(
+                    "{} {} {:2} {:02}:{:02}:{:02} {}",
+                    &DAYS[wd][..3],
+                    &month[..3],
+                    self.day,
+                    self.hour,
+                    self.minute,
+                    self.second,
+                    self.year
+                ),
+                'x' => format!("{:02}/{:02}/{:02}", self.month, self.day, self.year % 100),
+                'X' => format!("{:02}:{:02}:{:02}", self.hour, self.minute, self.second),
+                'z' | 'Z' => String::new(),
+                '%' => "%".to_string(),
+                other => format!("%{}", other),
+            };
+            out.push_str(&piece);
+        }
+        out
+    }
+}
+
+impl PyDateTime {
+    /// `repr(dt)`: `datetime.datetime(2024, 1, 2, 3, 4, 5, 6)`, a zero microsecond left out,
+    /// then a zero second (as Python's `__repr__`).
+    pub fn repr(&self) -> String {
+        let mut parts = vec![self.year, self.month, self.day, self.hour, self.minute, self.second, self.microsecond];
+        for _ in 0..2 {
+            if parts.last() == Some(&0) {
+                parts.pop();
+            }
+        }
+        let text: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
+        format!("datetime.datetime({})", text.join(", "))
+    }
+}
+
+impl std::fmt::Display for PyDateTime {
+    /// `str(dt)`: `isoformat(" ")`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.isoformat(" "))
     }
 }
 // @end

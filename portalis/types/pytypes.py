@@ -84,7 +84,7 @@ def is_numeric(t: PyType) -> bool:
 
 def is_copy(t: PyType) -> bool:
     """Types whose Rust form is Copy: passing them never needs a borrow or a clone."""
-    if t.kind in ("int", "float", "bool", "none", "num", "callable", "date"):
+    if t.kind in ("int", "float", "bool", "none", "num", "callable", "date", "timedelta", "datetime"):
         return True
     if t.kind == "tuple":
         return all(is_copy(a) for a in t.args)

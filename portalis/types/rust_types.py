@@ -138,6 +138,12 @@ def owned_type(t: PyType, holes: bool = False) -> ir.Type:
         return ir.TPath("regex::Regex")
     if k == "date":
         return ir.TPath("crate::pyrt::PyDate")
+    if k == "timedelta":
+        return ir.TPath("crate::pyrt::PyTimedelta")
+    if k == "datetime":
+        return ir.TPath("crate::pyrt::PyDateTime")
+    if k == "fraction":
+        return ir.TPath("crate::pyrt::PyFraction")
     if k == "re_match":
         return ir.TPath("crate::pyrt::ReMatch")
     if k == "callable" and t.args:

@@ -176,3 +176,80 @@ def safe_ascii(s: str) -> bytes:
         return s.encode("ascii")
     except ValueError as e:
         return str(e).encode()
+
+
+# the raising helpers' `try_` forms: the exception is caught inside `try` (issue 12)
+def safe_b64(b: bytes) -> bytes:
+    try:
+        return base64.b64decode(b, validate=True)
+    except binascii.Error as e:
+        return str(e).encode()
+
+
+def safe_hex(s: str) -> bytes:
+    try:
+        return bytes.fromhex(s) + binascii.unhexlify(s.replace(" ", ""))
+    except ValueError as e:
+        return ("ValueError " + str(e)).encode()
+
+
+def safe_decodes(b: bytes) -> List[bytes]:
+    out: List[bytes] = []
+    try:
+        out.append(base64.b16decode(b))
+    except ValueError:
+        out.append(b"b16")
+    try:
+        out.append(base64.b32decode(b))
+    except binascii.Error:
+        out.append(b"b32")
+    try:
+        out.append(bytes.maketrans(b, b"ab"))
+    except ValueError:
+        out.append(b"maketrans")
+    return out
+
+
+def safe_values(xs: List[int], n: int) -> List[bytes]:
+    out: List[bytes] = []
+    try:
+        out.append(bytes(xs))
+    except ValueError as e:
+        out.append(str(e).encode())
+    try:
+        out.append(bytes(n))
+    except ValueError as e:
+        out.append(str(e).encode())
+    ba = bytearray()
+    try:
+        ba.append(n)
+    except ValueError:
+        ba.extend(b"!")
+    out.append(bytes(ba))
+    try:
+        out.append(bytes([1]) if n in b"\x01\x02" else b"-")
+    except ValueError:
+        out.append(b"in")
+    try:
+        out.append(bytes([b"abcab".index(b"ca")]) + bytes([b"abc".index(b"x")]))
+    except ValueError:
+        out.append(b"index")
+    return out
+
+
+# `altchars=None` only ever left to its default by the module's callers, used as bytes:
+# Optional[bytes] (base64.b64decode as CPython writes it, through its callers)
+def my_b64decode(s: bytes, altchars=None, validate=False):
+    if altchars is not None:
+        assert len(altchars) == 2, repr(altchars)
+        s = s.translate(bytes.maketrans(altchars, b"+/"))
+    return binascii.a2b_base64(s, strict_mode=validate)
+
+
+def my_standard_b64decode(s: bytes):
+    return my_b64decode(s)
+
+
+def my_urlsafe_b64decode(s: bytes):
+    s = s.translate(bytes.maketrans(b"-_", b"+/"))
+    return my_b64decode(s)

@@ -1,6 +1,7 @@
 """The standard-library mappings, one function per name (tests/test_stdlib.py)."""
 import bisect
 import datetime
+import fractions
 import functools
 import hashlib
 import heapq
@@ -10,7 +11,10 @@ import math
 import re
 import string
 from collections import Counter, defaultdict, deque
+from datetime import timedelta
+from fractions import Fraction
 from functools import lru_cache, partial, reduce
+from typing import Optional
 
 WORD = re.compile(r"[a-z]+(\d*)", re.IGNORECASE)
 
@@ -308,6 +312,27 @@ def json_indent(d: dict[int, tuple[bool, str]]) -> list[str]:
             json.dumps([list(d.keys()), None], indent="\t")]
 
 
+# json.loads where the type is declared (serde_json, preserve_order + arbitrary_precision)
+def json_load_dict(s: str) -> dict[str, list[int]]:
+    return json.loads(s)
+
+
+def json_load_scores(s: str) -> list[str]:
+    try:
+        scores: dict[str, Optional[float]] = json.loads(s)
+    except ValueError:
+        return ["invalid"]
+    return [f"{k}={v!r}" for k, v in scores.items()]
+
+
+def json_load_round_trip(s: str) -> str:
+    try:
+        names: list[str] = json.loads(s)
+        return json.dumps(names) + json.dumps(names, ensure_ascii=False, indent=1)
+    except json.JSONDecodeError:
+        return "JSONDecodeError"
+
+
 def repr_text(s: str) -> list[str]:
     return [repr(s), str([s, "x"]), f"{s!r}", "%r" % s, ascii(s), f"{s!a:>12}", "{!a}".format([s]), "%a" % s]
 
@@ -387,3 +412,61 @@ def cal_weekday(year, month, day):
 def iso_date(s: str) -> tuple[int, int, int]:
     d = datetime.date.fromisoformat(s)
     return (d.year, d.month, d.day)
+
+
+# datetime.timedelta and date arithmetic
+
+def td_parts(d: int, s: int, us: int) -> list[str]:
+    t = datetime.timedelta(days=d, seconds=s, microseconds=us)
+    u = timedelta(hours=1, minutes=-30, weeks=1, milliseconds=5)
+    return [str(t), str(-t), str(abs(t)), str(t + u), str(t - u), str(t * 3), str(2 * t), str(t // 7), str(t / 7),
+            f"{t.days} {t.seconds} {t.microseconds}", str(t.total_seconds()), str(t < u), str(t == -(-t))]
+
+
+def td_ratio(a: int, b: int) -> list[str]:
+    x = timedelta(seconds=a)
+    y = timedelta(milliseconds=b)
+    return [str(x / y), str(x // y), str(x % y)]
+
+
+def date_shift(y: int, m: int, d: int, days: int) -> list[str]:
+    start = datetime.date(y, m, d)
+    later = start + timedelta(days=days)
+    earlier = start - timedelta(days=days, hours=5)
+    return [str(later), str(earlier), str(later - start), str((later - earlier).days), later.isoformat()]
+
+
+# fractions.Fraction on num-rational's BigRational
+
+def frac_ops(a: int, b: int, c: int, d: int) -> list[str]:
+    x = Fraction(a, b)
+    y = fractions.Fraction(c, d)
+    return [str(x), str(x + y), str(x - y), str(x * y), str(x / y), str(x // y), str(-x), str(x + 1), str(2 * x),
+            str(float(x)), str(x < y), str(x == y), f"{x.numerator}/{x.denominator}", str(x * 0.5)]
+
+
+def frac_float(v: float) -> str:
+    return str(Fraction(v))
+
+
+# naive datetime.datetime
+
+def dt_parts(y: int, mo: int, d: int, h: int, mi: int, s: int, us: int) -> list[str]:
+    t = datetime.datetime(y, mo, d, h, mi, s, us)
+    later = t + timedelta(days=40, seconds=3700, microseconds=999999)
+    return [str(t), t.isoformat(), t.isoformat(" "), str(later), str(later - t), str(t - later), str(t < later),
+            str(t.date()), f"{t.hour}:{t.minute}:{t.second}.{t.microsecond} {t.weekday()}",
+            t.strftime("%Y-%m-%d %H:%M:%S.%f %a %A %b %B %j %U %W %w %y %I %p %e %% %c|%x|%X|%z|%Q")]
+
+
+def dt_span(y: int, days: int) -> str:
+    start = datetime.datetime(y, 1, 1)
+    return str(start - timedelta(days=days)) + " " + str(start + timedelta(days=days))
+
+
+def lib_reprs(y: int, n: int) -> list[str]:
+    d = datetime.date(y, 1, 2)
+    t = datetime.datetime(y, 1, 2, 3, 0, n)
+    return [repr(d), repr(t), repr(datetime.datetime(y, 1, 2, 3, 4, 5, n)), repr(timedelta(seconds=n)),
+            repr(timedelta(0)), f"{d!r} {Fraction(n, 4)!r}", repr(Fraction(n, 4)), "%r" % timedelta(days=-1)]
+
