@@ -1,0 +1,242 @@
+"""`collections.namedtuple` as a `typing.NamedTuple` class (issue 12).
+
+`Point = namedtuple('Point', ['x', 'y'])` has no annotations: the field types come from the
+module's evidence, read here from its source before the outline is made:
+- the construction sites (`Point(1, 2)`, `Point(x=a, y=b)` with `a` an annotated parameter or
+  local of the enclosing function, `len(...)`, `str(...)`, arithmetic on typed operands);
+- `defaults=` (literals);
+- the annotations of functions that take the class (`def f(p: Point) -> int: return p.x` does
+  not type `x`, so it is not used).
+
+The statement is then rewritten, on its own line(s), as the class the rest of the translator
+already handles: `class Point(NamedTuple): x: int; y: int` (line numbers kept, so every
+diagnostic still points at the user's line). A field nothing types gets the annotation
+`UNTYPED_FIELD`; class_interfaces turns it into a diagnostic naming the field (PTL111), so the
+functions using the class stay untranslated with that reason, not a crash or a dropped class.
+
+Only what the rewrite reproduces exactly is rewritten: a typename equal to the bound name,
+field names that are identifiers, `defaults=` of literals; `rename=`, `module=` or computed
+field lists leave the statement alone (as before: untranslated). Pure: text in, text out.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+
+# The annotation of a field no evidence types (class_interfaces reports it).
+UNTYPED_FIELD = "__portalis_untyped_namedtuple_field__"
+
+_LITERAL_TYPES = {bool: "bool", int: "int", float: "float", str: "str", bytes: "bytes"}
+_CALL_TYPES = {"len": "int", "int": "int", "float": "float", "str": "str", "repr": "str", "abs": None, "bool": "bool", "ord": "int", "chr": "str"}
+
+
+class _Spec:
+    """One namedtuple found in the module: its name, fields and where it is written."""
+
+    def __init__(self, name: str, fields: list[str], defaults: list[ast.expr], node: ast.stmt) -> None:
+        self.name = name
+        self.fields = fields
+        self.defaults = defaults
+        self.node = node
+
+
+def _is_namedtuple_call(node: ast.expr, names: set[str]) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    f = node.func
+    if isinstance(f, ast.Name):
+        return f.id in names
+    return isinstance(f, ast.Attribute) and f.attr == "namedtuple" and isinstance(f.value, ast.Name) and f.value.id == "collections"
+
+
+def _field_names(node: ast.expr) -> list[str] | None:
+    """`'a b size'`, `'x, y'`, `['x', 'y']`, `('x', 'y')` -> the names; None for anything else."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        names = node.value.replace(",", " ").split()
+    elif isinstance(node, (ast.List, ast.Tuple)) and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
+        names = [e.value for e in node.elts]  # type: ignore[attr-defined]
+    else:
+        return None
+    ok = names and all(n.isidentifier() and not keyword.iskeyword(n) and not n.startswith("_") for n in names) and len(set(names)) == len(names)
+    return names if ok else None
+
+
+def _spec_of(call: ast.Call, name: str, node: ast.stmt) -> _Spec | None:
+    if len(call.args) != 2 or not isinstance(call.args[0], ast.Constant) or call.args[0].value != name:
+        return None
+    fields = _field_names(call.args[1])
+    if fields is None:
+        return None
+    defaults: list[ast.expr] = []
+    for kw in call.keywords:
+        if kw.arg == "defaults" and isinstance(kw.value, (ast.List, ast.Tuple)) and len(kw.value.elts) <= len(fields):
+            defaults = list(kw.value.elts)
+        else:
+            return None  # rename=, module=, computed defaults: not reproduced
+    return _Spec(name, fields, defaults, node)
+
+
+def _literal_type(node: ast.expr) -> str | None:
+    try:
+        value = ast.literal_eval(node)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    if value is None:
+        return "None"
+    return _LITERAL_TYPES.get(type(value))
+
+
+class _Env:
+    """The annotated names of one function (parameters, annotated locals, locals bound once)."""
+
+    def __init__(self, fn: ast.FunctionDef | ast.AsyncFunctionDef | None) -> None:
+        self.names: dict[str, str] = {}
+        if fn is None:
+            return
+        a = fn.args
+        for p in [*a.posonlyargs, *a.args, *a.kwonlyargs]:
+            if p.annotation is not None:
+                self.names[p.arg] = ast.unparse(p.annotation)
+        bound: dict[str, list[ast.expr | None]] = {}
+        for n in ast.walk(fn):
+            if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name):
+                self.names.setdefault(n.target.id, ast.unparse(n.annotation))
+            elif isinstance(n, ast.Assign):
+                for t in n.targets:
+                    if isinstance(t, ast.Name):
+                        bound.setdefault(t.id, []).append(n.value)
+                    else:
+                        for sub in ast.walk(t):
+                            if isinstance(sub, ast.Name):
+                                bound.setdefault(sub.id, []).append(None)
+            elif isinstance(n, (ast.For, ast.AugAssign, ast.NamedExpr, ast.With, ast.comprehension)):
+                for sub in ast.walk(getattr(n, "target", n)) if not isinstance(n, ast.With) else ():
+                    if isinstance(sub, ast.Name):
+                        bound.setdefault(sub.id, []).append(None)
+        for name, values in bound.items():
+            if name in self.names or any(v is None for v in values):
+                continue
+            types = {self.type_of(v) for v in values if v is not None}
+            if len(types) == 1 and None not in types:
+                self.names[name] = types.pop()  # type: ignore[assignment]
+
+    def type_of(self, node: ast.expr) -> str | None:
+        lit = _literal_type(node)
+        if lit is not None:
+            return lit
+        if isinstance(node, ast.Name):
+            return self.names.get(node.id)
+        if isinstance(node, ast.JoinedStr):
+            return "str"
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _CALL_TYPES:
+            t = _CALL_TYPES[node.func.id]
+            return t if t is not None else (self.type_of(node.args[0]) if len(node.args) == 1 else None)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            t = self.type_of(node.operand)
+            return t if t in ("int", "float") else None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.FloorDiv, ast.Mod)):
+            a, b = self.type_of(node.left), self.type_of(node.right)
+            if a in ("int", "float") and b in ("int", "float"):
+                return "float" if "float" in (a, b) else "int"
+            if isinstance(node.op, ast.Add) and a == b == "str":
+                return "str"
+        return None
+
+
+def _join(types: list[str]) -> str | None:
+    """One annotation for the values a field was given (ints and floats: float; None: Optional)."""
+    kinds = set(types)
+    optional = "None" in kinds
+    kinds.discard("None")
+    if kinds == {"int", "float"}:
+        kinds = {"float"}
+    if len(kinds) != 1:
+        return None
+    t = kinds.pop()
+    return f"Optional[{t}]" if optional else t
+
+
+def _field_types(spec: _Spec, tree: ast.Module) -> list[str | None]:
+    seen: list[list[str]] = [[] for _ in spec.fields]
+    unknown = [False] * len(spec.fields)
+    first_default = len(spec.fields) - len(spec.defaults)
+    for i, d in enumerate(spec.defaults):
+        t = _literal_type(d)
+        if t is None:
+            unknown[first_default + i] = True
+        else:
+            seen[first_default + i].append(t)
+
+    def visit(node: ast.AST, env: _Env) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                visit(child, _Env(child))
+                continue
+            if isinstance(child, ast.Call) and isinstance(child.func, ast.Name) and child.func.id == spec.name:
+                for i, arg in enumerate(child.args):
+                    if isinstance(arg, ast.Starred) or i >= len(spec.fields):
+                        break
+                    t = env.type_of(arg)
+                    (seen[i].append(t) if t is not None else unknown.__setitem__(i, True))
+                for kw in child.keywords:
+                    if kw.arg in spec.fields:
+                        i = spec.fields.index(kw.arg)
+                        t = env.type_of(kw.value)
+                        (seen[i].append(t) if t is not None else unknown.__setitem__(i, True))
+            visit(child, env)
+
+    visit(tree, _Env(None))
+    # A field one site leaves untyped still takes the type the others agree on: the Rust
+    # compiler checks that site against it (a wrong guess is a build error, never a wrong value).
+    return [_join(s) if s else None for s in seen]
+
+
+def find_namedtuples(tree: ast.Module) -> list[_Spec]:
+    """The module-level `X = namedtuple('X', ...)` statements the rewrite reproduces."""
+    imported = {"namedtuple"} if any(
+        isinstance(s, ast.ImportFrom) and s.module == "collections" and any(a.name == "namedtuple" and a.asname is None for a in s.names)
+        for s in tree.body
+    ) else set()
+    out: list[_Spec] = []
+    for stmt in tree.body:
+        if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                and _is_namedtuple_call(stmt.value, imported)):
+            spec = _spec_of(stmt.value, stmt.targets[0].id, stmt)  # type: ignore[arg-type]
+            if spec is not None:
+                out.append(spec)
+    return out
+
+
+def desugar_namedtuples(source: str) -> str:
+    """The source with each reproducible module-level namedtuple written as a NamedTuple class,
+    on the same lines (unchanged when there is none, or the source does not parse)."""
+    if "namedtuple" not in source:
+        return source
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return source
+    specs = find_namedtuples(tree)
+    if not specs:
+        return source
+    lines = source.splitlines(keepends=True)
+    for spec in reversed(specs):
+        node = spec.node
+        start, end = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+        rest = lines[end][node.end_col_offset:] if node.end_col_offset is not None else ""
+        if node.col_offset != 0 or rest.strip() not in ("",) and not rest.strip().startswith("#"):
+            continue  # shares its line with another statement: left alone
+        first_default = len(spec.fields) - len(spec.defaults)
+        parts = []
+        for i, (f, t) in enumerate(zip(spec.fields, _field_types(spec, tree))):
+            ann = t if t is not None else UNTYPED_FIELD
+            default = f" = {ast.unparse(spec.defaults[i - first_default])}" if i >= first_default else ""
+            parts.append(f"{f}: {ann}{default}")
+        newline = "\n" if lines[end].endswith("\n") else ""
+        text = f"class {spec.name}(NamedTuple): {'; '.join(parts)}{newline}"
+        lines[start:end + 1] = [text] + ["\n"] * (end - start)
+    return "".join(lines)
+
+
+__all__ = ["UNTYPED_FIELD", "desugar_namedtuples", "find_namedtuples"]
