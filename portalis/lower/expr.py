@@ -1570,7 +1570,25 @@ class ExprLowering:
         block = ir.Block((ir.Let(ir.PBind(tmp, True), None, ir.MethodCall(expr, "into_iter")),), ir.TupleExpr(items))
         return Val(ir.BlockExpr(block), T.tuple_of(*([elem] * n)))
 
+    def namedtuple_replace(self: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val], node: cst.CSTNode) -> Val:
+        """`p._replace(x=1)`: a copy of the NamedTuple with those fields given (struct update
+        syntax: `P { x: 1, ..p.clone() }`, the receiver evaluated first as in Python)."""
+        fields = self.namedtuple_fields(recv.ty) or []
+        names = {f.name for f in fields}
+        if args or any(k not in names for k in kwargs):
+            bad = next((k for k in kwargs if k not in names), None)
+            raise Unsupported("PTL113", f"`_replace` takes field names only (ValueError: unexpected field {bad!r})"
+                              if bad else "`_replace` takes keyword arguments only", node)
+        tmp = self.temp("base")
+        given = tuple((rust_ident(f.name), owned_as(kwargs[f.name], f.py_type)) for f in fields if f.name in kwargs)
+        rest = tuple((rust_ident(f.name), owned(Val(ir.Field(ir.Path(tmp), rust_ident(f.name)), f.py_type, Mode.PLACE)))
+                     for f in fields if f.name not in kwargs)
+        lit = ir.StructLit(self.env.class_path(recv.ty), given + rest)
+        return Val(ir.BlockExpr(ir.Block((ir.Let(ir.PBind(tmp), None, borrow(recv)),), lit)), recv.ty)
+
     def method_call(self: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val], node: cst.CSTNode) -> Val:
+        if recv.ty.kind == "class" and name == "_replace" and self.namedtuple_fields(recv.ty) is not None:
+            return self.namedtuple_replace(recv, args, kwargs, node)
         if recv.ty.kind == "class":
             v = self.class_method(recv, name, args, kwargs, node)
             if v is None:
