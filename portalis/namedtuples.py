@@ -5,6 +5,7 @@ module's evidence, read here from its source before the outline is made:
 - the construction sites (`Point(1, 2)`, `Point(x=a, y=b)` with `a` an annotated parameter or
   local of the enclosing function, `len(...)`, `str(...)`, arithmetic on typed operands);
 - `defaults=` (literals);
+- the docstrings' examples (`Match(a=0, b=4, size=5)` printed by a doctest);
 - the annotations of functions that take the class (`def f(p: Point) -> int: return p.x` does
   not type `x`, so it is not used).
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import ast
 import keyword
+import re
 
 # The annotation of a field no evidence types (class_interfaces reports it).
 UNTYPED_FIELD = "__portalis_untyped_namedtuple_field__"
@@ -98,28 +100,70 @@ class _Env:
         for p in [*a.posonlyargs, *a.args, *a.kwonlyargs]:
             if p.annotation is not None:
                 self.names[p.arg] = ast.unparse(p.annotation)
+        # Locals: every value bound to the name must have one type (`i = 0`, `i, n = 0, len(xs)`,
+        # `i += 1`, `for i in range(n)`); worked out in rounds, as values read other locals.
         bound: dict[str, list[ast.expr | None]] = {}
+
+        def bind(target: ast.expr, value: ast.expr | None) -> None:
+            if isinstance(target, ast.Name):
+                bound.setdefault(target.id, []).append(value)
+            elif isinstance(target, (ast.Tuple, ast.List)):
+                values = value.elts if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts) else None
+                for k, t in enumerate(target.elts):
+                    bind(t, values[k] if values is not None and not isinstance(t, ast.Starred) else None)
+            else:
+                for sub in ast.walk(target):
+                    if isinstance(sub, ast.Name):
+                        bound.setdefault(sub.id, []).append(None)
+
         for n in ast.walk(fn):
             if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name):
                 self.names.setdefault(n.target.id, ast.unparse(n.annotation))
             elif isinstance(n, ast.Assign):
                 for t in n.targets:
-                    if isinstance(t, ast.Name):
-                        bound.setdefault(t.id, []).append(n.value)
-                    else:
-                        for sub in ast.walk(t):
-                            if isinstance(sub, ast.Name):
-                                bound.setdefault(sub.id, []).append(None)
-            elif isinstance(n, (ast.For, ast.AugAssign, ast.NamedExpr, ast.With, ast.comprehension)):
-                for sub in ast.walk(getattr(n, "target", n)) if not isinstance(n, ast.With) else ():
-                    if isinstance(sub, ast.Name):
-                        bound.setdefault(sub.id, []).append(None)
-        for name, values in bound.items():
-            if name in self.names or any(v is None for v in values):
-                continue
-            types = {self.type_of(v) for v in values if v is not None}
-            if len(types) == 1 and None not in types:
-                self.names[name] = types.pop()  # type: ignore[assignment]
+                    bind(t, n.value)
+            elif isinstance(n, ast.AugAssign):
+                bind(n.target, ast.BinOp(n.target, n.op, n.value) if isinstance(n.op, (ast.Add, ast.Sub, ast.Mult)) else None)
+            elif isinstance(n, (ast.For, ast.comprehension)):
+                is_range = isinstance(n.iter, ast.Call) and isinstance(n.iter.func, ast.Name) and n.iter.func.id == "range"
+                bind(n.target, ast.Constant(0) if is_range and isinstance(n.target, ast.Name) else None)
+            elif isinstance(n, ast.NamedExpr):
+                bind(n.target, n.value)
+            elif isinstance(n, (ast.With, ast.AsyncWith)):
+                for item in n.items:
+                    if item.optional_vars is not None:
+                        bind(item.optional_vars, None)
+            elif isinstance(n, (ast.Import, ast.ImportFrom)):
+                for alias in n.names:
+                    bound.setdefault((alias.asname or alias.name).split(".")[0], []).append(None)
+            elif isinstance(n, ast.ExceptHandler) and n.name:
+                bound.setdefault(n.name, []).append(None)
+        # Optimistic rounds (a value reading a local not typed yet is skipped: `i = 0` ... `i = j`,
+        # `j = i`), then the check that every value has the type decided, until none is dropped.
+        params = set(self.names)
+        candidates = {n: vs for n, vs in bound.items() if n not in params and all(v is not None for v in vs)}
+        for _ in range(8):
+            for _ in range(8):
+                changed = False
+                for name, values in candidates.items():
+                    types = {self.type_of(v) for v in values} - {None}
+                    t = types.pop() if len(types) == 1 else None
+                    if t is not None and self.names.get(name) != t:
+                        self.names[name] = t
+                        changed = True
+                if not changed:
+                    break
+            wrong = [n for n, vs in candidates.items() if n in self.names and any(self.type_of(v) != self.names[n] for v in vs)]
+            if not wrong:
+                break
+            for n in wrong:
+                del candidates[n]
+            for n in list(self.names):
+                if n not in params:
+                    del self.names[n]
+        for n in list(self.names):
+            if n not in params and n not in candidates:
+                del self.names[n]
 
     def type_of(self, node: ast.expr) -> str | None:
         lit = _literal_type(node)
@@ -187,17 +231,43 @@ def _field_types(spec: _Spec, tree: ast.Module) -> list[str | None]:
             visit(child, env)
 
     visit(tree, _Env(None))
+    # The docstrings' examples show the values the class holds: `Match(a=0, b=4, size=5)`.
+    for text in _docstring_calls(tree, spec.name):
+        visit(text, _Env(None))
     # A field one site leaves untyped still takes the type the others agree on: the Rust
     # compiler checks that site against it (a wrong guess is a build error, never a wrong value).
     return [_join(s) if s else None for s in seen]
 
 
+def _docstring_calls(tree: ast.Module, name: str) -> list[ast.AST]:
+    """Each `Name(...)` written in a string of the module (a doctest's call or printed result),
+    parsed; text that is not a Python call is skipped."""
+    out: list[ast.AST] = []
+    pattern = re.compile(rf"\b{re.escape(name)}\(")
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str) and name + "(" in node.value):
+            continue
+        text = node.value
+        for m in pattern.finditer(text):
+            depth, end = 0, None
+            for k in range(m.end() - 1, min(len(text), m.end() + 2000)):
+                depth += {"(": 1, ")": -1}.get(text[k], 0)
+                if depth == 0:
+                    end = k + 1
+                    break
+            if end is None:
+                continue
+            try:
+                out.append(ast.parse(text[m.start():end], mode="eval"))
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                continue
+    return out
+
+
 def find_namedtuples(tree: ast.Module) -> list[_Spec]:
     """The module-level `X = namedtuple('X', ...)` statements the rewrite reproduces."""
-    imported = {"namedtuple"} if any(
-        isinstance(s, ast.ImportFrom) and s.module == "collections" and any(a.name == "namedtuple" and a.asname is None for a in s.names)
-        for s in tree.body
-    ) else set()
+    imported = {a.asname or a.name for s in tree.body if isinstance(s, ast.ImportFrom) and s.module == "collections" and not s.level
+                for a in s.names if a.name == "namedtuple"}
     out: list[_Spec] = []
     for stmt in tree.body:
         if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
