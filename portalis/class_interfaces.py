@@ -284,7 +284,7 @@ def _class_interface(
         if f.annotation == UNTYPED_FIELD:
             # `namedtuple('P', 'x y')` where no construction site or default types `x`
             diags.append(_diag(parsed, "PTL111", f"field `{info.name}.{f.name}` of collections.namedtuple `{info.name}`: no type "
-                               "evidence (no construction site, default or annotation gives its type)", f.line, info.name))
+                               "evidence (no construction site, default or docstring example shows its type)", f.line, info.name))
             continue
         try:
             py = resolve_annotation(f.annotation, scope)
