@@ -265,7 +265,8 @@ def _docstring_calls(tree: ast.Module, name: str) -> list[ast.AST]:
 
 
 def find_namedtuples(tree: ast.Module) -> list[_Spec]:
-    """The module-level `X = namedtuple('X', ...)` statements the rewrite reproduces."""
+    """The module-level `X = namedtuple('X', ...)` statements and `class X(namedtuple('X', ...)):`
+    classes the rewrite reproduces."""
     imported = {a.asname or a.name for s in tree.body if isinstance(s, ast.ImportFrom) and s.module == "collections" and not s.level
                 for a in s.names if a.name == "namedtuple"}
     out: list[_Spec] = []
@@ -273,9 +274,25 @@ def find_namedtuples(tree: ast.Module) -> list[_Spec]:
         if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
                 and _is_namedtuple_call(stmt.value, imported)):
             spec = _spec_of(stmt.value, stmt.targets[0].id, stmt)  # type: ignore[arg-type]
-            if spec is not None:
-                out.append(spec)
+        elif (isinstance(stmt, ast.ClassDef) and len(stmt.bases) == 1 and not stmt.keywords and not stmt.decorator_list
+                and _is_namedtuple_call(stmt.bases[0], imported) and stmt.bases[0].lineno == stmt.bases[0].end_lineno
+                and not isinstance(stmt.body[0], _COMPOUND) and stmt.body[0].lineno > (stmt.bases[0].end_lineno or 0)):
+            # The fields go in front of the body's first statement (a simple one, on its own line).
+            spec = _spec_of(stmt.bases[0], stmt.name, stmt)  # type: ignore[arg-type]
+        else:
+            spec = None
+        if spec is not None:
+            out.append(spec)
     return out
+
+
+_COMPOUND = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.AsyncFor, ast.While, ast.With,
+             ast.AsyncWith, ast.Try, ast.Match) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
+
+
+def _cut(line: str, col: int) -> int:
+    """ast's column (UTF-8 bytes) as an index into the line's characters."""
+    return len(line.encode("utf-8")[:col].decode("utf-8", errors="ignore"))
 
 
 def desugar_namedtuples(source: str) -> str:
@@ -290,20 +307,30 @@ def desugar_namedtuples(source: str) -> str:
     specs = find_namedtuples(tree)
     if not specs:
         return source
-    lines = source.splitlines(keepends=True)
+    # Lines as Python's parser counts them (str.splitlines also breaks at \x0c, \x1c, ...).
+    lines = re.split(r"(?<=\n)|(?<=\r)(?!\n)", source)
     for spec in reversed(specs):
         node = spec.node
-        start, end = node.lineno - 1, (node.end_lineno or node.lineno) - 1
-        rest = lines[end][node.end_col_offset:] if node.end_col_offset is not None else ""
-        if node.col_offset != 0 or rest.strip() not in ("",) and not rest.strip().startswith("#"):
-            continue  # shares its line with another statement: left alone
         first_default = len(spec.fields) - len(spec.defaults)
         parts = []
         for i, (f, t) in enumerate(zip(spec.fields, _field_types(spec, tree))):
             ann = t if t is not None else UNTYPED_FIELD
             default = f" = {ast.unparse(spec.defaults[i - first_default])}" if i >= first_default else ""
             parts.append(f"{f}: {ann}{default}")
-        newline = "\n" if lines[end].endswith("\n") else ""
+        if isinstance(node, ast.ClassDef):
+            base, body = node.bases[0], node.body[0]
+            at = body.lineno - 1
+            cut = _cut(lines[at], body.col_offset)
+            lines[at] = f"{lines[at][:cut]}{'; '.join(parts)}; {lines[at][cut:]}"
+            at = base.lineno - 1
+            a, b = _cut(lines[at], base.col_offset), _cut(lines[at], base.end_col_offset or 0)
+            lines[at] = f"{lines[at][:a]}NamedTuple{lines[at][b:]}"
+            continue
+        start, end = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+        rest = lines[end][_cut(lines[end], node.end_col_offset or 0):].strip()
+        if node.col_offset != 0 or rest and not rest.startswith("#"):
+            continue  # shares its line with another statement: left alone
+        newline = lines[end][len(lines[end].rstrip("\r\n")):]
         text = f"class {spec.name}(NamedTuple): {'; '.join(parts)}{newline}"
         lines[start:end + 1] = [text] + ["\n"] * (end - start)
     return "".join(lines)

@@ -121,6 +121,7 @@ CASES = {
     "nt_access": ["1, 2", "0, -5"],
     "nt_longest": ["[1, 2, 2, 2, 3, 3]", "[]", "[7]"],
     "nt_tags": ["'a'", "\"it's\""],
+    "nt_base": ["3", "-1"],
     "re_escape": ["'a.b*c (x)[y] {1,2} ^$|?+-#&~ \\t\\n\\\\ _\\u00e9!@%=<>:/\"'", "''"],
 }
 CALLS = [f"{f}({a})" for f, args in CASES.items() for a in args]
@@ -331,6 +332,9 @@ def test_namedtuple_rewritten_on_its_own_lines() -> None:
     assert out[1] == "class M(NamedTuple): a: int; b: int; size: int"  # from the docstring's example
     assert out[2:4] == ["class Q(NamedTuple): u: int; v: float = 0.5", ""]
     assert out[4:6] == source.splitlines()[4:6]
+    based = desugar_namedtuples("from collections import namedtuple\nclass B(namedtuple('B', 'x')):\n    \"doc\"\n"
+                                "    def f(self) -> int:\n        return self.x\nb = B(x=1)\n")
+    assert based.splitlines()[1:3] == ["class B(NamedTuple):", '    x: int; "doc"']
     untyped = desugar_namedtuples("import collections\nP = collections.namedtuple('P', 'x y')\ndef f(a):\n    return P(a, 'b')\n")
     assert f"class P(NamedTuple): x: {UNTYPED_FIELD}; y: str" in untyped
 

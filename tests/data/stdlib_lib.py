@@ -22,6 +22,13 @@ Span = namedtuple("Span", "a b size")
 Tag = namedtuple("Tag", "name, weight", defaults=(1.5,))
 
 
+class Pair(namedtuple("Pair", "a b")):
+    __slots__ = ()
+
+    def total(self) -> int:
+        return self.a * 10 + self.b
+
+
 def re_search(s: str) -> int:
     m = re.search(r"(\d+)", s)
     if m:
@@ -508,3 +515,8 @@ def nt_tags(name: str) -> list[str]:
     t = Tag(name)
     u = Tag(name + "!", 2.0)
     return [repr(t), repr(u), str(t.weight + u.weight), repr(u._replace(name=""))]
+
+
+def nt_base(n: int) -> list[str]:
+    p = Pair(n, b=n - 1)
+    return [repr(p), str(p.total()), str(p[1] + len(p)), str(p == Pair(n, n - 1))]
