@@ -146,24 +146,24 @@ class _Env:
             for _ in range(8):
                 changed = False
                 for name, values in candidates.items():
-                    types = {self.type_of(v) for v in values} - {None}
-                    t = types.pop() if len(types) == 1 else None
-                    if t is not None and self.names.get(name) != t:
-                        self.names[name] = t
+                    types = {self.type_of(v) for v in values if v is not None} - {None}
+                    found = types.pop() if len(types) == 1 else None
+                    if found is not None and self.names.get(name) != found:
+                        self.names[name] = found
                         changed = True
                 if not changed:
                     break
-            wrong = [n for n, vs in candidates.items() if n in self.names and any(self.type_of(v) != self.names[n] for v in vs)]
+            wrong = [k for k, vs in candidates.items() if k in self.names and any(self.type_of(v) != self.names[k] for v in vs if v)]
             if not wrong:
                 break
-            for n in wrong:
-                del candidates[n]
-            for n in list(self.names):
-                if n not in params:
-                    del self.names[n]
-        for n in list(self.names):
-            if n not in params and n not in candidates:
-                del self.names[n]
+            for k in wrong:
+                del candidates[k]
+            for k in list(self.names):
+                if k not in params:
+                    del self.names[k]
+        for k in list(self.names):
+            if k not in params and k not in candidates:
+                del self.names[k]
 
     def type_of(self, node: ast.expr) -> str | None:
         lit = _literal_type(node)
@@ -234,8 +234,8 @@ def _field_types(spec: _Spec, tree: ast.Module) -> list[str | None]:
     # The docstrings' examples show the values the class holds: `Match(a=0, b=4, size=5)`.
     for text in _docstring_calls(tree, spec.name):
         visit(text, _Env(None))
-    # A field one site leaves untyped still takes the type the others agree on: the Rust
-    # compiler checks that site against it (a wrong guess is a build error, never a wrong value).
+    # A field one site leaves untyped still takes the type the others agree on: lowering checks
+    # that site's value against it (another type is PTL113 in that function, never a conversion).
     return [_join(s) if s else None for s in seen]
 
 
