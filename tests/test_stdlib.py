@@ -135,7 +135,7 @@ def lib(tmp_path_factory, toolchain) -> DiffRun:
 @needs_cargo
 def test_every_mapping_translates(lib: DiffRun) -> None:
     functions = lib.module_report()["functions"]
-    assert {f["name"] for f in functions} == set(CASES)
+    assert {f["name"] for f in functions} == set(CASES) | {"Pair.total"}  # the namedtuple base's method
     assert all(f["status"] == "translated" for f in functions), [f for f in functions if f["status"] != "translated"]
     manifest = (lib.crate_dir / "Cargo.toml").read_text(encoding="utf-8")
     assert 'regex = "=1.13.2"' in manifest
