@@ -215,7 +215,9 @@ def _field_types(spec: _Spec, tree: ast.Module) -> list[str | None]:
     def visit(node: ast.AST, env: _Env) -> None:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                visit(child, _Env(child))
+                # a function's locals are worked out only where it builds the class
+                if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == spec.name for n in ast.walk(child)):
+                    visit(child, _Env(child))
                 continue
             if isinstance(child, ast.Call) and isinstance(child.func, ast.Name) and child.func.id == spec.name:
                 for i, arg in enumerate(child.args):
@@ -304,6 +306,14 @@ def desugar_namedtuples(source: str) -> str:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return source
+    try:
+        return _rewrite(source, tree)
+    except (RecursionError, MemoryError):
+        # nesting near the interpreter's limits: the statement stays as written (untranslated)
+        return source
+
+
+def _rewrite(source: str, tree: ast.Module) -> str:
     specs = find_namedtuples(tree)
     if not specs:
         return source
