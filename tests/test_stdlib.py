@@ -122,6 +122,8 @@ CASES = {
     "nt_longest": ["[1, 2, 2, 2, 3, 3]", "[]", "[7]"],
     "nt_tags": ["'a'", "\"it's\""],
     "nt_base": ["3", "-1"],
+    "nt_make": ["'a', 0.1", "'', -2.0"],
+    "nt_dict": ["1, 2", "0, -7"],
     "re_escape": ["'a.b*c (x)[y] {1,2} ^$|?+-#&~ \\t\\n\\\\ _\\u00e9!@%=<>:/\"'", "''"],
 }
 CALLS = [f"{f}({a})" for f, args in CASES.items() for a in args]

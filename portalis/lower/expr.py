@@ -1589,6 +1589,13 @@ class ExprLowering:
     def method_call(self: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val], node: cst.CSTNode) -> Val:
         if recv.ty.kind == "class" and name == "_replace" and self.namedtuple_fields(recv.ty) is not None:
             return self.namedtuple_replace(recv, args, kwargs, node)
+        fields = self.namedtuple_fields(recv.ty) if recv.ty.kind == "class" and name == "_asdict" else None
+        if (fields and not args and not kwargs and all(f.py_type == fields[0].py_type for f in fields)
+                and isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Name)):
+            # `p._asdict()` of a name, fields of one type: the dict display `{"x": p.x, "y": p.y}`
+            owner = node.func.value
+            display = cst.Dict([cst.DictElement(cst.SimpleString(repr(f.name)), cst.Attribute(owner, cst.Name(f.name))) for f in fields])
+            return self.expr(display)
         if recv.ty.kind == "class":
             v = self.class_method(recv, name, args, kwargs, node)
             if v is None:

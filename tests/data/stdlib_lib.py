@@ -520,3 +520,12 @@ def nt_tags(name: str) -> list[str]:
 def nt_base(n: int) -> list[str]:
     p = Pair(n, b=n - 1)
     return [repr(p), str(p.total()), str(p[1] + len(p)), str(p == Pair(n, n - 1))]
+
+
+def nt_make(name: str, w: float) -> Tag:
+    return Tag(name, w)
+
+
+def nt_dict(x: int, y: int) -> dict[str, int]:
+    p = Pt(x, y)
+    return p._asdict()
