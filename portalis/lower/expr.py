@@ -1571,8 +1571,9 @@ class ExprLowering:
         return Val(ir.BlockExpr(block), T.tuple_of(*([elem] * n)))
 
     def namedtuple_replace(self: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val], node: cst.CSTNode) -> Val:
-        """`p._replace(x=1)`: a copy of the NamedTuple with those fields given (struct update
-        syntax: `P { x: 1, ..p.clone() }`, the receiver evaluated first as in Python)."""
+        """`p._replace(x=1)`: a copy of the NamedTuple with those fields given and the others
+        copied from the receiver (`{ let base = &p; P { x: 1, y: base.y.clone() } }`: the
+        receiver evaluated once, first, as in Python; only the fields not given are cloned)."""
         fields = self.namedtuple_fields(recv.ty) or []
         names = {f.name for f in fields}
         if args or any(k not in names for k in kwargs):
