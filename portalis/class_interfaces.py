@@ -30,6 +30,7 @@ import libcst as cst
 from portalis.cst_scan import scan_function
 from portalis.memo import memo_table
 from portalis.model import ClassInfo, ClassSignature, Diagnostic, FunctionInfo, FunctionSignature, ParsedModule, PyType, TypedField
+from portalis.namedtuples import UNTYPED_FIELD
 from portalis.parse import _bindings, code_of, method_key
 from portalis.rust.printer import print_type
 from portalis.types import pytypes as T
@@ -279,6 +280,11 @@ def _class_interface(
         fields.extend(base_sig.fields)
     for f in info.fields:
         if f.annotation is None:
+            continue
+        if f.annotation == UNTYPED_FIELD:
+            # `namedtuple('P', 'x y')` where no construction site or default types `x`
+            diags.append(_diag(parsed, "PTL111", f"field `{info.name}.{f.name}` of collections.namedtuple `{info.name}`: no type "
+                               "evidence (no construction site, default or docstring example shows its type)", f.line, info.name))
             continue
         try:
             py = resolve_annotation(f.annotation, scope)

@@ -29,6 +29,7 @@ from portalis.model import (
     SourceModule,
 )
 from portalis.contain import contained, deep_stack_bytes, describe_exception, internal_error, run_deep, too_deep
+from portalis.namedtuples import desugar_namedtuples
 from portalis.nesting import MAX_DEPTH, measure, probe
 from portalis.source import hash_bytes, read_source
 
@@ -298,7 +299,9 @@ class _Outline:
             decorators=[_attr_name(d.decorator) for d in node.decorators],
             docstring=docstring_of(node.body),
         )
-        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+        # `class P(NamedTuple): x: int; y: int` on one line (what a namedtuple is rewritten to)
+        # is a suite of small statements: read as one statement line.
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else (cst.SimpleStatementLine(body=node.body.body),)
         self.redefinitions(body, owner=node.name.value)
         for stmt in body:
             if isinstance(stmt, cst.FunctionDef):
@@ -311,7 +314,7 @@ class _Outline:
                                 name=small.target.value,
                                 annotation=code_of(small.annotation.annotation),
                                 default=code_of(small.value) if small.value else None,
-                                line=self.line(stmt),
+                                line=self.tree.line(stmt) or info.line,
                             )
                         )
         info.methods = _last_of_each(info.methods, lambda m: method_key(m.name, m.decorators))
@@ -469,6 +472,9 @@ def parse_source(src: SourceModule, source: str) -> ParsedModule:
     """Parse one module's text into its outline; syntax errors become a diagnostic (CPython's
     parser decides what is valid), as do modules libcst is not handed (PTL004, PTL005) and any
     other failure (PTL009). Never raises."""
+    # `X = namedtuple('X', ...)` read as the NamedTuple class it is (same lines): every later
+    # pass reads `parsed.source`, so they all see the class (portalis/namedtuples.py).
+    source = desugar_namedtuples(source)
     base = dict(module=src.module, path=src.path, source_sha256=src.sha256, source=source)
     try:
         tree = source_tree(source)

@@ -116,6 +116,14 @@ CASES = {
                  "2024, 1, 1, 24, 0, 0, 0", "2024, 1, 1, 0, 60, 0, 0", "2024, 1, 1, 0, 0, 0, 1000000", "2026, 12, 7, 13, 0, 0, 0"],
     "dt_span": ["1, 1", "9999, 365", "2000, 366"],
     "lib_reprs": ["2024, 0", "1, 7", "9999, 999999"],
+    # collections.namedtuple
+    "nt_point": ["1, 2", "-3, 0"],
+    "nt_access": ["1, 2", "0, -5"],
+    "nt_longest": ["[1, 2, 2, 2, 3, 3]", "[]", "[7]"],
+    "nt_tags": ["'a'", "\"it's\""],
+    "nt_base": ["3", "-1"],
+    "nt_make": ["'a', 0.1", "'', -2.0"],
+    "nt_dict": ["1, 2", "0, -7"],
     "re_escape": ["'a.b*c (x)[y] {1,2} ^$|?+-#&~ \\t\\n\\\\ _\\u00e9!@%=<>:/\"'", "''"],
 }
 CALLS = [f"{f}({a})" for f, args in CASES.items() for a in args]
@@ -129,7 +137,7 @@ def lib(tmp_path_factory, toolchain) -> DiffRun:
 @needs_cargo
 def test_every_mapping_translates(lib: DiffRun) -> None:
     functions = lib.module_report()["functions"]
-    assert {f["name"] for f in functions} == set(CASES)
+    assert {f["name"] for f in functions} == set(CASES) | {"Pair.total"}  # the namedtuple base's method
     assert all(f["status"] == "translated" for f in functions), [f for f in functions if f["status"] != "translated"]
     manifest = (lib.crate_dir / "Cargo.toml").read_text(encoding="utf-8")
     assert 'regex = "=1.13.2"' in manifest
@@ -305,3 +313,53 @@ def test_partial_bound_arguments_read_once() -> None:
         "def f(xs: list[int]) -> list[int]:\n    n = 1\n    g = partial(add, n)\n    n = 5\n    return [g(x) + n for x in xs]\n"
     )
     assert [d.code for d in out.diagnostics if d.function == "f"] == ["PTL249"]
+
+
+# ---------------------------------------------------------------- collections.namedtuple, no build
+
+
+def test_namedtuple_rewritten_on_its_own_lines() -> None:
+    from portalis.namedtuples import UNTYPED_FIELD, desugar_namedtuples
+
+    source = (
+        "from collections import namedtuple as _nt\n"
+        "M = _nt('M', 'a b size')\n"
+        "Q = _nt('Q',\n    ['u', 'v'], defaults=(0.5,))\n"
+        "R = _nt('Other', 'x')\n"  # typename differs from the name: left alone
+        "S = _nt('S', 'x', rename=True)\n"  # rename=: left alone
+        "def f(xs):\n    '''>>> f([])\n    M(a=0, b=0, size=0)'''\n    n = len(xs)\n    return Q(n)\n"
+    )
+    out = desugar_namedtuples(source).splitlines()
+    assert len(out) == len(source.splitlines())
+    assert out[1] == "class M(NamedTuple): a: int; b: int; size: int"  # from the docstring's example
+    assert out[2:4] == ["class Q(NamedTuple): u: int; v: float = 0.5", ""]
+    assert out[4:6] == source.splitlines()[4:6]
+    based = desugar_namedtuples("from collections import namedtuple\nclass B(namedtuple('B', 'x')):\n    \"doc\"\n"
+                                "    def f(self) -> int:\n        return self.x\nb = B(x=1)\n")
+    assert based.splitlines()[1:3] == ["class B(NamedTuple):", '    x: int; "doc"']
+    untyped = desugar_namedtuples("import collections\nP = collections.namedtuple('P', 'x y')\ndef f(a):\n    return P(a, 'b')\n")
+    assert f"class P(NamedTuple): x: {UNTYPED_FIELD}; y: str" in untyped
+
+
+def test_untyped_namedtuple_field_is_named() -> None:
+    out = _module("from collections import namedtuple\nP = namedtuple('P', 'x y')\n\n\ndef f(p: P) -> int:\n    return p.y\n")
+    messages = [(d.code, d.message) for d in out.diagnostics]
+    assert ("PTL111", "field `P.x` of collections.namedtuple `P`: no type evidence (no construction site, default or "
+            "docstring example shows its type)") in messages
+    assert any(d.code == "PTL141" and d.function == "f" for d in out.diagnostics)
+
+
+def test_namedtuple_lowering() -> None:
+    rust = "\n".join(i.code for i in _module(
+        "from collections import namedtuple\nP = namedtuple('P', 'x y')\n\n\n"
+        "def f(x: int) -> P:\n    return P(x, 2)._replace(y=x)\n\n\n"
+        "def g(p: P) -> int:\n    return len(p) + sum([v for v in p])\n\n\n"
+        "def h(p: P) -> P:\n    return p._replace(z=1)\n"
+    ).items)
+    assert "pub struct P {\npub x: i64,\npub y: i64,\n}" in rust
+    # `_replace`: the receiver once, then struct update from it
+    assert "let __base1 = &P { x, y: 2 };\nP { y: x, x: __base1.x }" in rust
+    # `len(p)` is the field count; iteration goes over the fields (one type)
+    assert "2 + {" in rust and "vec![__t2.x, __t2.y]" in rust
+    # Python raises ValueError for a name that is no field: no translation pretends otherwise
+    assert "todo!(\"portalis PTL113: `_replace` takes field names only (ValueError: unexpected field 'z')" in rust

@@ -111,6 +111,9 @@ def collect_vec(lw: "FunctionLowerer", v: Val) -> tuple[ir.Expr, PyType]:
 def _len(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("len", args, 1)
     (v,) = args
+    if v.ty.kind == "class" and (fields := lw.namedtuple_fields(v.ty)) is not None:
+        n = ir.IntLit(len(fields))  # a NamedTuple's length is its number of fields
+        return Val(n if isinstance(v.expr, ir.Path) else ir.BlockExpr(ir.Block((ir.Let(ir.PBind("_"), None, v.expr),), n)), T.INT)
     if v.ty.kind == "class":
         return lw.dunder(v, "__len__", "len")
     if v.ty.kind == "unknown":

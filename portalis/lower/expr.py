@@ -1570,7 +1570,33 @@ class ExprLowering:
         block = ir.Block((ir.Let(ir.PBind(tmp, True), None, ir.MethodCall(expr, "into_iter")),), ir.TupleExpr(items))
         return Val(ir.BlockExpr(block), T.tuple_of(*([elem] * n)))
 
+    def namedtuple_replace(self: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val], node: cst.CSTNode) -> Val:
+        """`p._replace(x=1)`: a copy of the NamedTuple with those fields given and the others
+        copied from the receiver (`{ let base = &p; P { x: 1, y: base.y.clone() } }`: the
+        receiver evaluated once, first, as in Python; only the fields not given are cloned)."""
+        fields = self.namedtuple_fields(recv.ty) or []
+        names = {f.name for f in fields}
+        if args or any(k not in names for k in kwargs):
+            bad = next((k for k in kwargs if k not in names), None)
+            raise Unsupported("PTL113", f"`_replace` takes field names only (ValueError: unexpected field {bad!r})"
+                              if bad else "`_replace` takes keyword arguments only", node)
+        tmp = self.temp("base")
+        given = tuple((rust_ident(f.name), owned_as(kwargs[f.name], f.py_type)) for f in fields if f.name in kwargs)
+        rest = tuple((rust_ident(f.name), owned(Val(ir.Field(ir.Path(tmp), rust_ident(f.name)), f.py_type, Mode.PLACE)))
+                     for f in fields if f.name not in kwargs)
+        lit = ir.StructLit(self.env.class_path(recv.ty), given + rest)
+        return Val(ir.BlockExpr(ir.Block((ir.Let(ir.PBind(tmp), None, borrow(recv)),), lit)), recv.ty)
+
     def method_call(self: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val], node: cst.CSTNode) -> Val:
+        if recv.ty.kind == "class" and name == "_replace" and self.namedtuple_fields(recv.ty) is not None:
+            return self.namedtuple_replace(recv, args, kwargs, node)
+        fields = self.namedtuple_fields(recv.ty) if recv.ty.kind == "class" and name == "_asdict" else None
+        if (fields and not args and not kwargs and all(f.py_type == fields[0].py_type for f in fields)
+                and isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Name)):
+            # `p._asdict()` of a name, fields of one type: the dict display `{"x": p.x, "y": p.y}`
+            owner = node.func.value
+            display = cst.Dict([cst.DictElement(cst.SimpleString(repr(f.name)), cst.Attribute(owner, cst.Name(f.name))) for f in fields])
+            return self.expr(display)
         if recv.ty.kind == "class":
             v = self.class_method(recv, name, args, kwargs, node)
             if v is None:

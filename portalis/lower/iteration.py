@@ -288,6 +288,13 @@ class IterLowering:
             items = tuple(ir.Field(ir.Path(tmp), str(i)) for i in range(len(v.ty.args)))
             arr = ir.BlockExpr(ir.Block((ir.Let(ir.PBind(tmp), None, owned(v)),), ir.Macro("vec", items, brackets="[]")))
             return Iteration(ir.MethodCall(arr, "into_iter"), Elem(v.ty.args[0]))
+        fields = self.namedtuple_fields(v.ty) if k == "class" else None
+        if fields and all(f.py_type == fields[0].py_type for f in fields):
+            # `for x in p` on a NamedTuple of one field type: its fields, in order
+            tmp = self.temp("t")
+            items = tuple(ir.Field(ir.Path(tmp), rust_ident(f.name)) for f in fields)
+            arr = ir.BlockExpr(ir.Block((ir.Let(ir.PBind(tmp), None, owned(v)),), ir.Macro("vec", items, brackets="[]")))
+            return Iteration(ir.MethodCall(arr, "into_iter"), Elem(fields[0].py_type))
         if k == "class":
             # `for x in obj`: what the class's own __iter__ gives (a generator method: a Vec)
             found = self.class_method(v, "__iter__", [], {}, None)

@@ -484,6 +484,18 @@ def render_program(
     class_spans: dict[str, tuple[int, int]] = {}
     for module, name in sorted(classes):
         cls = type_maps[module].cls(name)
+        if cls is not None and cls.flavour == "namedtuple" and not cls.diagnostics and cls.fields:
+            # a NamedTuple (typing's or collections') is a tuple to the worker: its fields in order
+            shape = ", ".join(["{}"] * len(cls.fields)) + ("," if len(cls.fields) == 1 else "")
+            args = "".join(f", self.{rust_ident(f.name)}.canon()" for f in cls.fields)
+            start = len(lines) + 1
+            lines += [
+                f"impl Canon for {rust_module_path(crate, module)}::{rust_ident(cls.name)} {{",
+                f"    fn canon(&self) -> String {{ format!(\"({shape})\"{args}) }}",
+                "}",
+            ]
+            class_spans[f"{module}:{name}"] = (start, len(lines))
+            continue
         if not instance_class(cls):
             continue
         # a plain class is compared by its attributes sorted by name (as the worker lists them)

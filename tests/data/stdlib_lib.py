@@ -10,13 +10,23 @@ import json
 import math
 import re
 import string
-from collections import Counter, defaultdict, deque
+from collections import Counter, defaultdict, deque, namedtuple
 from datetime import timedelta
 from fractions import Fraction
 from functools import lru_cache, partial, reduce
 from typing import Optional
 
 WORD = re.compile(r"[a-z]+(\d*)", re.IGNORECASE)
+Pt = namedtuple("Pt", ["x", "y"])
+Span = namedtuple("Span", "a b size")
+Tag = namedtuple("Tag", "name, weight", defaults=(1.5,))
+
+
+class Pair(namedtuple("Pair", "a b")):
+    __slots__ = ()
+
+    def total(self) -> int:
+        return self.a * 10 + self.b
 
 
 def re_search(s: str) -> int:
@@ -470,3 +480,52 @@ def lib_reprs(y: int, n: int) -> list[str]:
     return [repr(d), repr(t), repr(datetime.datetime(y, 1, 2, 3, 4, 5, n)), repr(timedelta(seconds=n)),
             repr(timedelta(0)), f"{d!r} {Fraction(n, 4)!r}", repr(Fraction(n, 4)), "%r" % timedelta(days=-1)]
 
+
+
+# collections.namedtuple: field types from the construction sites and defaults
+
+
+def nt_point(x: int, y: int) -> list[str]:
+    p = Pt(x, y)
+    q = p._replace(y=y * 2)
+    return [repr(p), repr(q), str(p == q), str(p == Pt(y=y, x=x)), str(q), f"{p}"]
+
+
+def nt_access(x: int, y: int) -> int:
+    p = Pt(y=y, x=x)
+    a, b = p
+    return a * 10 + b + p[0] * 100 + p.y * 1000 + len(p) + sum([v for v in p])
+
+
+def nt_longest(xs: list[int]) -> tuple[int, int, int]:
+    besti, bestsize = 0, 0
+    i = 0
+    while i < len(xs):
+        j = i
+        while j < len(xs) and xs[j] == xs[i]:
+            j += 1
+        if j - i > bestsize:
+            besti, bestsize = i, j - i
+        i = j
+    m = Span(besti, besti + bestsize, bestsize)
+    return (m.a, m.b, m.size)
+
+
+def nt_tags(name: str) -> list[str]:
+    t = Tag(name)
+    u = Tag(name + "!", 2.0)
+    return [repr(t), repr(u), str(t.weight + u.weight), repr(u._replace(name=""))]
+
+
+def nt_base(n: int) -> list[str]:
+    p = Pair(n, b=n - 1)
+    return [repr(p), str(p.total()), str(p[1] + len(p)), str(p == Pair(n, n - 1))]
+
+
+def nt_make(name: str, w: float) -> Tag:
+    return Tag(name, w)
+
+
+def nt_dict(x: int, y: int) -> dict[str, int]:
+    p = Pt(x, y)
+    return p._asdict()
