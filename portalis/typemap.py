@@ -157,10 +157,10 @@ def _signature(
             if other.problem is not None:
                 diagnostics.append(_diag(parsed, "PTL111", f"parameter `{p.name}`: {other.problem}", fn.line, fn.name))
                 continue
-            if p.annotation == "object":
+            if p.annotation is not None and p.annotation.strip().strip("'\"") != owner:  # `object` or `Any`
                 py = _annotation(owner, scope)
                 origins = [TypeOrigin(source="annotation", line=fn.line,
-                                      detail=f"object, narrowed to {owner} by its isinstance() guard")]
+                                      detail=f"{p.annotation}, narrowed to {owner} by its isinstance() guard")]
                 params.append(_typed(p.name, py, p.name in mutated, p.default, variadic=p.variadic, provenance=origins))
                 continue
         if p.annotation is not None:

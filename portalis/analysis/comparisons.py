@@ -46,6 +46,8 @@ def _annotation_text(param: cst.Param) -> str | None:
         return value.strip() if isinstance(value, str) else None
     if isinstance(node, cst.Name):
         return node.value
+    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "typing":
+        return f"typing.{node.attr.value}"
     return None
 
 
@@ -118,7 +120,7 @@ def _text(node: cst.BaseExpression) -> str:
 
 def comparison_other(node: cst.FunctionDef, cls: str) -> OtherFact | None:
     """The fact about `other` of method `node` of class `cls`, or None when the method is not a
-    comparison taking one `other: object` or `other: C` (left as it was).
+    comparison taking one `other: object`, `other: Any` or `other: C` (left as it was).
 
     A fact with `guard`: `other` is a C past it (the translation types it so and drops it). A
     fact with `problem`: an `other: object` the body uses as something else than a C."""
@@ -131,7 +133,7 @@ def comparison_other(node: cst.FunctionDef, cls: str) -> OtherFact | None:
         return None
     param = ps.params[1]
     name, annotation = param.name.value, _annotation_text(param)
-    if annotation not in ("object", cls):
+    if annotation not in ("object", "Any", "typing.Any", cls):
         return None
     body = [s for s in node.body.body] if isinstance(node.body, cst.IndentedBlock) else []
     if body and _is_docstring(body[0]):
@@ -141,6 +143,8 @@ def comparison_other(node: cst.FunctionDef, cls: str) -> OtherFact | None:
     for stmt in body[1:] if guard is not None else body:
         stmt.visit(tests)
     others = [_text(t) for t in tests.targets if not _names_own_class(t, cls)]
+    if annotation in ("Any", "typing.Any") and (others or guard is None or tests.not_implemented):
+        return None  # `other: Any` stays a type parameter of the method (portalis/analysis/generics.py)
     if others:
         problem = (f"`{name}` is tested against `{others[0]}` as well as `{cls}`: the Rust PartialEq/PartialOrd "
                    f"of `{cls}` compares `{cls}` objects only")
