@@ -325,20 +325,14 @@ def same(a: Release, b: Release) -> bool:
     return a == b
 
 
-def differ(a: Release, b: Release) -> bool:
-    return a != b
-
-
-def at_most(a: Release, b: Release) -> bool:
-    return a <= b
-
-
 def direct(a: Release, b: Release) -> bool:
     return a.__eq__(b) and not a.__ne__(b)
 
 
-def direct_le(a: Release, b: Release) -> bool:
-    return a.__le__(b) or b.__lt__(a)
+# The differential calls build the objects in the function (the harness passes dataclasses only).
+def compare(x: int, y: int, local: str) -> list[bool]:
+    a, b = Release(1, x, local), Release(1, y)
+    return [a == b, a != b, a < b, a <= b, a > b, a >= b, direct(a, b), a.__le__(b), b.__lt__(a), same(b, a)]
 '''
 
 SPECIFIER = '''
@@ -418,15 +412,9 @@ DIFF_CALLS = [
     "reprs(None, None)",
     "shifted(3, 1)",
     "shifted(3, -2)",
-    "same(Release(1, 2, 'a'), Release(1, 2, 'b'))",
-    "same(Release(1, 2), Release(1, 3))",
-    "differ(Release(1, 2, 'a'), Release(1, 2))",
-    "differ(Release(2, 0), Release(1, 9))",
-    "at_most(Release(1, 2), Release(1, 2, 'x'))",
-    "at_most(Release(1, 3), Release(1, 2))",
-    "direct(Release(0, 1, 'x'), Release(0, 1))",
-    "direct(Release(0, 1), Release(0, 2))",
-    "direct_le(Release(3, 1), Release(2, 9))",
+    "compare(2, 2, 'a')",
+    "compare(2, 3, '')",
+    "compare(3, 2, 'b')",
 ]
 
 
