@@ -380,6 +380,39 @@ def test_an_object_other_compared_with_another_type_is_refused() -> None:
     assert [c for c, _ in _diag(out, "same")] == ["PTL133"] and "todo!" in code["same"]
 
 
+_GUARD = "    if not isinstance(other, C):\n        return NotImplemented\n"
+
+
+@pytest.mark.parametrize("method, expected", [
+    ('def __eq__(self, other: object) -> bool:\n    """doc"""\n    if not isinstance(other, (C,)):\n'
+     "        return NotImplemented\n    return True", "guard"),
+    ("def __lt__(self, other: typing.Any) -> bool:\n    if not isinstance(other, type(self)):\n"
+     "        return NotImplemented\n    return True", "guard"),
+    ("def __eq__(self, other: Any) -> bool:\n    return isinstance(other, C)", None),  # stays a type parameter
+    ("def __eq__(self, other: 'C') -> bool:\n    return True", None),
+    ("def __eq__(self, other: object, /) -> bool:\n    return True", None),
+    ("def __add__(self, other: object) -> bool:\n" + _GUARD + "    return True", None),
+    ("def __eq__(self, other: object) -> bool:\n" + _GUARD + "    if isinstance(other, D):\n        return False\n"
+     "    return True", "`D`"),
+    ("def __eq__(self, other: object) -> bool:\n" + _GUARD + "    if other.x:\n        return NotImplemented\n"
+     "    return True", "past its guard"),
+])
+def test_which_comparison_others_are_the_class(method: str, expected: str | None) -> None:
+    import libcst as cst
+
+    from portalis.analysis.comparisons import comparison_other
+
+    node = cst.parse_module(method + "\n").body[0]
+    assert isinstance(node, cst.FunctionDef)
+    fact = comparison_other(node, "C")
+    if expected is None:
+        assert fact is None
+    elif expected == "guard":
+        assert fact is not None and fact.guard is node.body.body[-2] and fact.problem is None
+    else:
+        assert fact is not None and fact.guard is None and expected in (fact.problem or "")
+
+
 # The same patterns built and run against CPython (one cargo build for the file).
 DIFF_SRC = NAMES + OR_RAISING + CLASS_NAME + COMPARISONS + '''
 
