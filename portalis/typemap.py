@@ -148,8 +148,8 @@ def _signature(
     params: list[TypedParam] = []
     # `__eq__(self, other: object)` declining non-Cs with NotImplemented: `other` is a C past the
     # guard, the only kind the Rust trait compares (portalis/analysis/comparisons.py).
-    owner = fn.qualname.rsplit(".", 2)[-2] if fn.is_method and "." in fn.qualname else None
-    other = comparison_other(node, owner) if node is not None and owner is not None and owner in scope.local_classes else None
+    owner = fn.qualname.rsplit(".", 2)[-2] if fn.is_method and "." in fn.qualname else ""
+    other = comparison_other(node, owner) if node is not None and owner in scope.local_classes else None
     for p in fn.params:
         py: PyType = T.UNKNOWN
         origins: list[TypeOrigin] = []

@@ -138,7 +138,8 @@ def comparison_other(node: cst.FunctionDef, cls: str) -> OtherFact | None:
     body = [s for s in node.body.body] if isinstance(node.body, cst.IndentedBlock) else []
     if body and _is_docstring(body[0]):
         body = body[1:]
-    guard = body[0] if body and _is_guard(body[0], name, cls) else None
+    first = body[0] if body else None
+    guard = first if isinstance(first, cst.If) and _is_guard(first, name, cls) else None
     tests = _Tests(name)
     for stmt in body[1:] if guard is not None else body:
         stmt.visit(tests)

@@ -403,7 +403,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             return ir.Call(ir.Path("Ok"), (value,))
         return value
 
-    def _own_class_guard(self, stmt: cst.BaseStatement) -> bool:
+    def _own_class_guard(self, stmt: cst.CSTNode) -> bool:
         """Whether `stmt` is the guard of a comparison method whose `other` the type map typed
         as the class itself (portalis/analysis/comparisons.py): the Rust trait compares objects of
         the class only, so the guard could never fire."""
