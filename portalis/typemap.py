@@ -44,6 +44,7 @@ from portalis.parse import source_tree
 from portalis.rust.printer import int_literal_problem, print_type, str_literal_problem
 from portalis.types import pytypes as T
 from portalis.types.annotations import AnnotationError, TypeScope, resolve_annotation
+from portalis.analysis.comparisons import comparison_other
 from portalis.analysis.docstrings import docstring_evidence, value_type
 from portalis.analysis.int_growth import int_growth
 from portalis.analysis.signatures import complete_signatures
@@ -145,9 +146,23 @@ def _signature(
     doc = fn.docstring if fn.docstring is not None or node is None else _leading_string(node)
     evidence_doc = docstring_evidence(doc, fn.name, [p.name for p in fn.params], module_names)
     params: list[TypedParam] = []
+    # `__eq__(self, other: object)` declining non-Cs with NotImplemented: `other` is a C past the
+    # guard, the only kind the Rust trait compares (portalis/analysis/comparisons.py).
+    owner = fn.qualname.rsplit(".", 2)[-2] if fn.is_method and "." in fn.qualname else ""
+    other = comparison_other(node, owner) if node is not None and owner in scope.local_classes else None
     for p in fn.params:
         py: PyType = T.UNKNOWN
         origins: list[TypeOrigin] = []
+        if other is not None and p.name == other.param:
+            if other.problem is not None:
+                diagnostics.append(_diag(parsed, "PTL111", f"parameter `{p.name}`: {other.problem}", fn.line, fn.name))
+                continue
+            if p.annotation is not None and p.annotation.strip().strip("'\"") != owner:  # `object` or `Any`
+                py = _annotation(owner, scope)
+                origins = [TypeOrigin(source="annotation", line=fn.line,
+                                      detail=f"{p.annotation}, narrowed to {owner} by its isinstance() guard")]
+                params.append(_typed(p.name, py, p.name in mutated, p.default, variadic=p.variadic, provenance=origins))
+                continue
         if p.annotation is not None:
             try:
                 py = _annotation(p.annotation, scope)

@@ -290,8 +290,131 @@ def test_the_class_name_of_an_object_is_its_structs() -> None:
     assert "Weekday::new(self.weekday, n)" in code["Weekday.__call__"]
 
 
+COMPARISONS = '''
+from typing import Any
+
+
+class Release:
+    def __init__(self, major: int, minor: int, local: str = "") -> None:
+        self._key = (major, minor)
+        self.local = local
+
+    def __eq__(self, other: object) -> bool:
+        """Local labels are not compared (packaging's _key leaves out what it normalises)."""
+        if not isinstance(other, Release):
+            return NotImplemented
+        return self._key == other._key
+
+    def __ne__(self, other: object) -> bool:
+        if not isinstance(other, self.__class__):
+            return NotImplemented
+        return self._key != other._key
+
+    def __lt__(self, other: "Release") -> bool:
+        if not isinstance(other, Release):
+            return NotImplemented
+        return self._key < other._key
+
+    def __le__(self, other: Any) -> bool:
+        if not isinstance(other, Release):
+            return NotImplemented
+        return self._key <= other._key
+
+
+def same(a: Release, b: Release) -> bool:
+    return a == b
+
+
+def direct(a: Release, b: Release) -> bool:
+    return a.__eq__(b) and not a.__ne__(b)
+
+
+# The differential calls build the objects in the function (the harness passes dataclasses only).
+def compare(x: int, y: int, local: str) -> list[bool]:
+    a, b = Release(1, x, local), Release(1, y)
+    return [a == b, a != b, a < b, a <= b, a > b, a >= b, direct(a, b), a.__le__(b), b.__lt__(a), same(b, a)]
+'''
+
+SPECIFIER = '''
+class Specifier:
+    def __init__(self, spec: str) -> None:
+        self._spec = spec
+        self.note = ""
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            other = Specifier(other)
+        elif not isinstance(other, Specifier):
+            return NotImplemented
+        return self._spec == other._spec
+
+    def __lt__(self, other: object) -> bool:
+        return self._spec < str(other)
+
+
+def same(a: Specifier, b: Specifier) -> bool:
+    return a == b
+'''
+
+
+def test_an_object_other_behind_an_isinstance_guard_is_the_class() -> None:
+    code, out = _lowered(COMPARISONS)
+    for name in ("__eq__", "__ne__", "__lt__", "__le__"):
+        method = code[f"Release.{name}"]
+        assert f"pub fn {name}(&self, other: &crate::sample::Release) -> bool" in method
+        assert "NotImplemented" not in method and "todo!" not in method and "isinstance" not in method
+        assert not _diag(out, f"Release.{name}")
+    assert "impl PartialEq for Release" in code["Release.PartialEq"]
+    assert "impl PartialOrd for Release" in code["Release.PartialOrd"]
+    assert "derive(Debug, Clone, Default)" in code["Release"]  # == is __eq__, not every field
+    assert "*a == *b" in code["same"] and "a.__eq__(b)" in code["direct"]
+
+
+def test_an_object_other_compared_with_another_type_is_refused() -> None:
+    code, out = _lowered(SPECIFIER)
+    eq = _diag(out, "Specifier.__eq__")
+    assert eq and eq[0][0] == "PTL111" and "`str`" in eq[0][1] and "compares `Specifier` objects only" in eq[0][1]
+    lt = _diag(out, "Specifier.__lt__")
+    assert lt and "no leading `if not isinstance(other, Specifier): return NotImplemented`" in lt[0][1]
+    # `==` would otherwise be derive(PartialEq) over every field (`note` too): not Python's answer
+    assert [c for c, _ in _diag(out, "same")] == ["PTL133"] and "todo!" in code["same"]
+
+
+_GUARD = "    if not isinstance(other, C):\n        return NotImplemented\n"
+
+
+@pytest.mark.parametrize("method, expected", [
+    ('def __eq__(self, other: object) -> bool:\n    """doc"""\n    if not isinstance(other, (C,)):\n'
+     "        return NotImplemented\n    return True", "guard"),
+    ("def __lt__(self, other: typing.Any) -> bool:\n    if not isinstance(other, type(self)):\n"
+     "        return NotImplemented\n    return True", "guard"),
+    ("def __eq__(self, other: Any) -> bool:\n    return isinstance(other, C)", None),  # stays a type parameter
+    ("def __eq__(self, other: 'C') -> bool:\n    return True", None),
+    ("def __eq__(self, other: object, /) -> bool:\n    return True", None),
+    ("def __add__(self, other: object) -> bool:\n" + _GUARD + "    return True", None),
+    ("def __eq__(self, other: object) -> bool:\n" + _GUARD + "    if isinstance(other, D):\n        return False\n"
+     "    return True", "`D`"),
+    ("def __eq__(self, other: object) -> bool:\n" + _GUARD + "    if other.x:\n        return NotImplemented\n"
+     "    return True", "past its guard"),
+])
+def test_which_comparison_others_are_the_class(method: str, expected: str | None) -> None:
+    import libcst as cst
+
+    from portalis.analysis.comparisons import comparison_other
+
+    node = cst.parse_module(method + "\n").body[0]
+    assert isinstance(node, cst.FunctionDef)
+    fact = comparison_other(node, "C")
+    if expected is None:
+        assert fact is None
+    elif expected == "guard":
+        assert fact is not None and fact.guard is node.body.body[-2] and fact.problem is None
+    else:
+        assert fact is not None and fact.guard is None and expected in (fact.problem or "")
+
+
 # The same patterns built and run against CPython (one cargo build for the file).
-DIFF_SRC = NAMES + OR_RAISING + CLASS_NAME + '''
+DIFF_SRC = NAMES + OR_RAISING + CLASS_NAME + COMPARISONS + '''
 
 def url_part(url: Optional[str], n: Optional[int]) -> str:
     return f"@ {url} {n}"
@@ -322,6 +445,9 @@ DIFF_CALLS = [
     "reprs(None, None)",
     "shifted(3, 1)",
     "shifted(3, -2)",
+    "compare(2, 2, 'a')",
+    "compare(2, 3, '')",
+    "compare(3, 2, 'b')",
 ]
 
 

@@ -47,7 +47,7 @@ from portalis.lower.values import (
     str_view,
     to_float,
 )
-from portalis.class_interfaces import orders
+from portalis.class_interfaces import operator_method, orders
 from portalis.memo import memo_table
 from portalis.model import ClassSignature, PyType
 from portalis.parse import code_of
@@ -910,6 +910,12 @@ class ExprLowering:
                 cls = self.env.class_sig(side.ty) if side.ty.kind == "class" else None
                 if cls is not None and cls.foreign_bases and not any(cls.method(d) is not None for d in ("__eq__", "__lt__")):
                     raise Unsupported("PTL190", f"comparing `{cls.name}` objects: base {_bases_text(cls)} (not translated with it) may define the comparison", node)
+                if (cls is not None and rust in ("==", "!=") and cls.method("__eq__") is not None
+                        and operator_method(cls, "__eq__") is None):
+                    # derive(PartialEq) compares every field, which is not what the class's own
+                    # __eq__ (untyped, or `other` more than a `C`) does
+                    raise Unsupported("PTL133", f"comparing `{cls.name}` objects: the class's `__eq__` is not a typed "
+                                      f"`__eq__(self, other: {cls.name}) -> bool` (see its diagnostic)", node)
                 if cls is not None and cls.flavour != "enum" and rust not in ("==", "!=") and not orders(cls):
                     # the struct has PartialOrd only from a typed `__lt__` of its own (or as a
                     # NamedTuple): an inherited or untyped one leaves `<` nothing to call

@@ -43,6 +43,7 @@ from portalis.parse import SourceTree, code_of
 from portalis.rust import ir
 from portalis.types import pytypes as T
 from portalis.types.annotations import AnnotationError, TypeScope, resolve_annotation
+from portalis.analysis.comparisons import COMPARISONS, comparison_other
 from portalis.types.pytypes import is_copy, unify
 from portalis.types.rust_types import TypeMappingError, binding, declared_param_type, owned_type, param_type, rust_ident, unused_ident
 
@@ -402,6 +403,19 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             return ir.Call(ir.Path("Ok"), (value,))
         return value
 
+    def _own_class_guard(self, stmt: cst.CSTNode) -> bool:
+        """Whether `stmt` is the guard of a comparison method whose `other` the type map typed
+        as the class itself (portalis/analysis/comparisons.py): the Rust trait compares objects of
+        the class only, so the guard could never fire."""
+        if self.sig.kind != "method" or self.sig.name not in COMPARISONS or len(self.sig.params) != 1:
+            return False
+        owner = self.sig.qualname.rsplit(".", 2)[-2] if "." in self.sig.qualname else None
+        other = self.sig.params[0].py_type
+        if owner is None or other.kind != "class" or other.name != owner:
+            return False
+        fact = comparison_other(self.node, owner)
+        return fact is not None and fact.guard is stmt
+
     def _needs_mut(self, name: str) -> bool:
         return (
             self.assign_count.get(name, 0) - self.scan.loop_target_count.get(name, 0) > 1
@@ -421,6 +435,8 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             for i, stmt in enumerate(body):
                 if i == 0 and top and _is_docstring(stmt):
                     continue
+                if top and self._own_class_guard(stmt):
+                    continue  # `if not isinstance(other, C): return NotImplemented`: `other` is a C here
                 if out and isinstance(out[-1], (ir.Return, ir.Break, ir.Continue)):
                     break  # the rest of the block is dead code (Python never runs it either)
                 try:
