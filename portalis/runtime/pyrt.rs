@@ -71,6 +71,15 @@ pub fn ffloordiv(a: f64, b: f64) -> f64 {
 }
 // @end
 
+// @helper caught
+/// `try: v = f() except Exception: ...`: `Some(v)`, or `None` when the translated code raised
+/// a Python exception (a panic). Used by a metaclass's known wrapper of a method (pygments'
+/// `make_analysator`: 0.0 when the body raises).
+pub fn caught<T>(f: impl FnOnce() -> T) -> Option<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok()
+}
+// @end
+
 // @helper fdiv
 /// Python's `/`: true division, with Python's error on a zero divisor.
 pub fn fdiv(a: f64, b: f64) -> f64 {
