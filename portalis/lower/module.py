@@ -222,7 +222,7 @@ def _class_methods(
                     lowerer.runtime.add("caught")
                     fn_items: tuple[ir.Item, ...] = (dataclasses.replace(body, name=fn_body_name(m), public=False, doc=None), fn)
                 else:
-                    rewritten = _rewritten_by_metaclass(cls, m, node, nodes) or _rewritten_by_base_metaclass(cls, m, env)
+                    rewritten = _rewritten_by_base_metaclass(cls, m, env) or _rewritten_by_metaclass(cls, m, node, nodes)
                     if rewritten is not None:
                         raise Unsupported("PTL191", rewritten, node)
                     fn, lowerer = lower_function(env, m, node, scope, tree, self_type=self_type)
