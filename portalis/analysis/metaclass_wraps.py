@@ -23,6 +23,7 @@ only: always 0.0) is not unbound and stays refused (PTL191).
 from __future__ import annotations
 
 import ast
+import copy
 from typing import TYPE_CHECKING
 
 import libcst as cst
@@ -89,11 +90,15 @@ def _canonical(fn: ast.FunctionDef) -> ast.FunctionDef | None:
         def visit_arg(self, node: ast.arg) -> ast.arg:
             return ast.arg(arg=rename.get(node.arg, node.arg))
 
-    inner_body = [s for s in inner.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str))]
-    new_inner = ast.FunctionDef(name="G", args=inner.args, body=inner_body, decorator_list=[], returns=None, type_comment=None, type_params=[])
-    out = ast.FunctionDef(name="W", args=fn.args, body=[new_inner, *rest], decorator_list=[], returns=None, type_comment=None, type_params=[])
-    out = Rename().visit(out)
-    return out
+    # Copies with the names and the docstrings the template has (W, G; none).
+    new_inner = copy.deepcopy(inner)
+    new_inner.name = "G"
+    new_inner.body = [s for s in new_inner.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str))]
+    out = copy.deepcopy(fn)
+    out.name = "W"
+    out.body = [new_inner, *copy.deepcopy(rest)]
+    renamed = Rename().visit(out)
+    return renamed if isinstance(renamed, ast.FunctionDef) else None
 
 
 _TEMPLATE_DUMP = _dump(ast.parse(_TEMPLATE).body[0])  # type: ignore[arg-type]
