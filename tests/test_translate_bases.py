@@ -235,6 +235,16 @@ class Selfish(Guesser):
 class LooseWords(Loose):
     def guess(text: str) -> bool:
         return "def" in text
+
+
+def untranslated(text: str, **kw) -> bool:
+    return len(kw) == 0 and len(text) > 1
+
+
+class Stubbed(Guesser):
+    def guess(text: str) -> float:
+        # reaches a `todo!()` stub in Rust: a failure, never swallowed as 0.0
+        return 0.5 if untranslated(text) else 0.0
 '''
 
 CONFIG = VerifyConfig(generated_per_function=10, python_timeout_s=0.5, rust_timeout_s=2.0)
@@ -266,7 +276,8 @@ def test_the_crate_compiles_and_nothing_is_left_behind(parsers) -> None:
     for name in ("PyLexer.analyse", "PyLexer.score", "PyLexer.label", "PyLexer.tabs", "PyLexer.opts", "PyLexer.nonempty",
                  "PyLexer.clamp", "CLexer.__init__", "CLexer.twice", "HtmlFormatter.wrap", "Tag.shout"):
         assert name in fns, name
-    assert parsers.report["verification"]["failed"] == 0, [f for f in fns.values() if f["status"] == "failed"]
+    failed = [name for name, f in fns.items() if f["status"] == "failed"]
+    assert failed == ["Stubbed.guess"], failed  # tested by itself below
 
 
 def test_own_methods_of_a_class_with_a_base_in_another_module_are_verified(parsers) -> None:
@@ -347,3 +358,10 @@ def test_a_method_a_metaclass_wraps_in_an_analysator_is_verified_wrapped(parsers
 def test_a_wrapped_method_the_wrapper_does_not_cover_stays_refused(parsers, name, why) -> None:
     f = _functions(parsers)[name]
     assert f["status"] == "untranslated" and f["reason"]["code"] == "PTL191" and why in f["reason"]["message"], f
+
+
+def test_a_stub_reached_inside_a_wrapped_body_is_a_failure_not_0(parsers) -> None:
+    """The wrapper's `except Exception` catches Python exceptions (panics of the translated code),
+    not a `todo!()` stub of an untranslated callee: that goes on and shows as a failure."""
+    f = _functions(parsers)["Stubbed.guess"]
+    assert f["status"] == "failed" and "not yet implemented" in f["reason"]["message"], f
