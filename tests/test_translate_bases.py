@@ -226,6 +226,23 @@ class Parsed(Guesser):
         return float(int(text)) / 10.0
 
 
+class Ini(Guesser):
+    def guess(text: str):
+        # `False` beside a float (pygments' IniLexer): a bool | float union, per member
+        npos = text.find("\\n")
+        if npos < 3:
+            return False
+        if text[0] == "[" and text[npos - 1] == "]":
+            return 0.8
+        return False
+
+
+class Maybe(Guesser):
+    def guess(text: str):
+        if text.startswith("#"):
+            return 0.7
+
+
 class Selfish(Guesser):
     def guess(self, text: str) -> float:
         # called with the text alone: always 0.0 in Python (the TypeError is swallowed)
@@ -338,7 +355,7 @@ def test_a_builtin_value_base_still_leaves_the_class_out(parsers) -> None:
     assert f["status"] == "untranslated" and f["reason"]["code"] == "PTL140" and "`str`" in f["reason"]["message"]
 
 
-@pytest.mark.parametrize("name", ["Guesser.guess", "Words.guess", "Ratio.guess", "Count.guess", "Parsed.guess"])
+@pytest.mark.parametrize("name", ["Guesser.guess", "Words.guess", "Ratio.guess", "Count.guess", "Parsed.guess", "Ini.guess", "Maybe.guess"])
 def test_a_method_a_metaclass_wraps_in_an_analysator_is_verified_wrapped(parsers, name) -> None:
     """`GuessMeta.__new__` does `d['guess'] = make_scorer(d['guess'])`, `make_scorer` (another
     module) of pygments' `make_analysator` shape: `guess(text)` is, through the class, a static

@@ -422,7 +422,18 @@ def _analysed(t: PyType, rv: ir.Expr) -> ir.Expr | None:
         return ir.IfExpr(ir.Binary("==", rv, zero), ir.Block(tail=zero), ir.Block(tail=clamp(rv)))
     if t.kind == "none":
         return zero
-    if t.kind == "optional" and t.args and t.args[0].kind in ("bool", "int", "float"):
+    if t.kind == "union" and t.args and all(a.kind in ("bool", "int", "float") for a in t.args):
+        # `return False` beside `return 0.8` (pygments' IniLexer): the union's enum, per member.
+        from portalis.types.unions import enum_name, tag
+
+        arms = []
+        for a in t.args:
+            member = _analysed(a, ir.Path("v"))
+            if member is None:
+                return None
+            arms.append(ir.MatchArm(ir.PVariant(f"crate::pyrt::{enum_name(t)}::{tag(a)}", (ir.PBind("v"),)), member))
+        return ir.Match(rv, tuple(arms))
+    if t.kind == "optional" and t.args and (t.args[0].kind in ("bool", "int", "float") or t.args[0].kind == "union"):
         some = _analysed(t.args[0], ir.Path("v"))
         if some is None:
             return None
