@@ -7,7 +7,10 @@ its fields first and the methods the class does not override; a base not transla
 another module, outside the repository) leaves the class its own fields, methods and class
 attributes (`foreign_bases`: lowering refuses, PTL190, what would come from the base), while a
 value base (`str`, `tuple`, an enum, an exception, `type`) leaves the class out (PTL140). A
-metaclass is recorded (`metaclass`): lowering leaves out the methods it may rewrite (PTL191).
+metaclass is recorded (`metaclass`, with the names its `__new__` wraps, `metaclass_wraps`): lowering
+leaves out the methods it may rewrite (PTL191) unless the wrapper is a known one (pygments'
+`make_analysator`, portalis/analysis/metaclass_wraps.py). A `def` without `self` in such a class
+(`def analyse_text(text):`) is signed as `C.f(text)` calls it (`unbound`).
 Methods are typed like functions
 (annotations, docstring examples, inference from their bodies) with `self` bound to the class;
 a method that assigns `self`'s attributes, changes them in place or calls such a method takes
