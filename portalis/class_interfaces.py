@@ -7,7 +7,10 @@ its fields first and the methods the class does not override; a base not transla
 another module, outside the repository) leaves the class its own fields, methods and class
 attributes (`foreign_bases`: lowering refuses, PTL190, what would come from the base), while a
 value base (`str`, `tuple`, an enum, an exception, `type`) leaves the class out (PTL140). A
-metaclass is recorded (`metaclass`): lowering leaves out the methods it may rewrite (PTL191).
+metaclass is recorded (`metaclass`, with the names its `__new__` wraps, `metaclass_wraps`): lowering
+leaves out the methods it may rewrite (PTL191) unless the wrapper is a known one (pygments'
+`make_analysator`, portalis/analysis/metaclass_wraps.py). A `def` without `self` in such a class
+(`def analyse_text(text):`) is signed as `C.f(text)` calls it (`unbound`).
 Methods are typed like functions
 (annotations, docstring examples, inference from their bodies) with `self` bound to the class;
 a method that assigns `self`'s attributes, changes them in place or calls such a method takes
@@ -195,7 +198,13 @@ def build_class_interfaces(
         if sig.metaclass is not None:
             inherited = done.get(sig.base) if sig.base is not None and info.metaclass is None else None
             names = inherited.metaclass_names if inherited is not None else metaclass_names(sig.metaclass, nodes)
-            sig = sig.model_copy(update={"metaclass_names": names})
+            if inherited is not None:
+                wraps, where = inherited.metaclass_wraps, inherited.metaclass_module
+            else:
+                from portalis.analysis.metaclass_wraps import metaclass_wraps
+
+                wraps, where = metaclass_wraps(sig.metaclass, nodes), parsed.module
+            sig = sig.model_copy(update={"metaclass_names": names, "metaclass_wraps": wraps, "metaclass_module": where})
         done[info.name] = sig
         out.append(sig)
     return out, sources
@@ -308,9 +317,15 @@ def _class_interface(
     for name, mnode in own_methods.items():
         minfo = method_infos[name]
         kind = method_kind(minfo)
+        # `def analyse_text(text):` in a class a metaclass may rewrite: signed as `C.f(text)`
+        # calls it (every parameter); lowering refuses it unless the metaclass's wrapper is known.
+        unbound = (kind == "method" and (foreign or metaclass is not None) and not minfo.decorators
+                   and bool(minfo.params) and minfo.params[0].name not in ("self", "cls"))
+        if unbound:
+            kind = "staticmethod"
         shown = minfo if kind == "staticmethod" else minfo.model_copy(update={"params": minfo.params[1:]})
         msig = signature(shown, mnode, scope, parsed)
-        msig = msig.model_copy(update={"name": name, "qualname": f"{info.name}.{name}", "kind": kind})
+        msig = msig.model_copy(update={"name": name, "qualname": f"{info.name}.{name}", "kind": kind, "unbound": unbound})
         methods.append(msig)
         sources[f"{info.name}.{name}"] = (info.name, mnode, node)
     if base_sig is not None:

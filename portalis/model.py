@@ -317,6 +317,16 @@ class FunctionSignature(BaseModel):
     returns_provenance: list[TypeOrigin] = Field(default_factory=list)
     # The analysis' facts about the body (not part of the interface: see interface.py).
     facts: FunctionFacts = Field(default_factory=FunctionFacts)
+    # A `def` in a class body whose first parameter is not `self` (no decorator), in a class
+    # with a metaclass or a base not translated with it (`def analyse_text(text):` of a pygments
+    # lexer): signed as Python calls it through the class, `C.f(text)` (all its parameters, kind
+    # "staticmethod"). Lowering refuses it (PTL191) unless `wrapped` says what the metaclass makes of it.
+    unbound: bool = False
+    # Set by the cross-module resolution (portalis/analysis/metaclass_wraps.py) when a metaclass
+    # replaces the method by a known wrapper of it: ("analysator", the body's own signature).
+    # This signature is then the wrapper's (`(text: str) -> float`), what callers and the
+    # differential validation see; lowering translates the body with `wrapped[1]` and wraps it.
+    wrapped: tuple[str, "FunctionSignature"] | None = None
 
     @property
     def typed(self) -> bool:
@@ -354,6 +364,12 @@ class ClassSignature(BaseModel):
     # (`Ca65Lexer(RegexLexer)`: `LexerMeta` names `analyse_text`). None: no metaclass, or one
     # whose code is not in the module (it may rewrite any method).
     metaclass_names: list[str] | None = None
+    # What the metaclass's `__new__` replaces by a wrapper of it: `d['analyse_text'] =
+    # make_analysator(d['analyse_text'])` gives {"analyse_text": "make_analysator"} (the wrapper as
+    # written in the metaclass's module, `metaclass_module`); whether that function is a known
+    # wrapper is settled across modules (portalis/analysis/metaclass_wraps.py).
+    metaclass_wraps: dict[str, str] = Field(default_factory=dict)
+    metaclass_module: str | None = None
     flavour: str | None = None  # "namedtuple" (a record that is also a tuple), "enum"; None: a class
     members: list["TypedConstant"] = Field(default_factory=list)  # an enum's members, in order
 
@@ -400,6 +416,10 @@ class ModuleTypeMap(BaseModel):
     constants: list[TypedConstant] = Field(default_factory=list)
     diagnostics: list[Diagnostic] = Field(default_factory=list)
     names: ModuleNames = Field(default_factory=ModuleNames)
+    # Module-level functions of the exact shape of pygments' `make_analysator` (a static
+    # function calling its argument, 0.0 on an exception or a falsy result, else the float
+    # clamped to 0..1): portalis/analysis/metaclass_wraps.py.
+    analysators: list[str] = Field(default_factory=list)
 
     # Name -> position indexes of the lists, derived and kept on the map itself (private
     # attributes: not fields, not in JSON; equality below compares fields only). `function(name)`

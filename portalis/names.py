@@ -395,13 +395,25 @@ class Names:
                             "holds the placeholder `crate::pyrt::Opaque`"))
                 else:
                     fields.append(f)
-            methods = [self._signature(tm, m, new_diags) for m in cls.methods]
+            from portalis.analysis.metaclass_wraps import wrap_method
+
+            # A method the metaclass replaces by a known wrapper (`analyse_text`): the wrapper's signature.
+            methods = [self._wrapped_signature(tm, wrap_method(self, tm, cls, m), new_diags) for m in cls.methods]
             if fields != cls.fields or methods != cls.methods:
                 cls = cls.model_copy(update={"fields": fields, "methods": methods})
             classes.append(cls)
         if functions == tm.functions and classes == tm.classes and not new_diags:
             return tm
         return tm.model_copy(update={"functions": functions, "classes": classes, "diagnostics": [*tm.diagnostics, *new_diags]})
+
+    def _wrapped_signature(self, tm: ModuleTypeMap, sig: FunctionSignature, out: list[Diagnostic]) -> FunctionSignature:
+        """`_signature`, and that of the body a metaclass's wrapper holds (`wrapped`)."""
+        sig = self._signature(tm, sig, out)
+        if sig.wrapped is not None:
+            inner = self._signature(tm, sig.wrapped[1], out)
+            if inner is not sig.wrapped[1]:
+                sig = sig.model_copy(update={"wrapped": (sig.wrapped[0], inner)})
+        return sig
 
     def _signature(self, tm: ModuleTypeMap, sig: FunctionSignature, out: list[Diagnostic]) -> FunctionSignature:
         from portalis.rust.printer import print_type

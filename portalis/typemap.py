@@ -805,6 +805,9 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
         parsed, tree.module, scope, lambda fn, node, sc, p: _signature(fn, node, sc, p, names, evidence)[0], scope.exceptions
     )
     _fields_from_evidence(tm, evidence)
+    from portalis.analysis.metaclass_wraps import module_analysators
+
+    tm.analysators = module_analysators(nodes)
     for c in parsed.constants:
         problem = constant_problem(c.value)
         if problem is not None:  # 0xfff...f (4,000 digits), "\ud800": no Rust literal
@@ -1119,7 +1122,7 @@ def _finish_classes(tm: ModuleTypeMap, sources: dict, parsed: ParsedModule, evid
             if escaping_raises(node, known):
                 rust = done.rust_returns if done.rust_returns != "_" else "()"
                 done = done.model_copy(update={"raises": True, "rust_returns": f"Result<{rust}, crate::pyrt::PyErr>"})
-            methods.append(done.model_copy(update={"kind": m.kind, "mut_self": m.mut_self, "qualname": m.qualname}))
+            methods.append(done.model_copy(update={"kind": m.kind, "unbound": m.unbound, "mut_self": m.mut_self, "qualname": m.qualname}))
         tm.classes[ci] = cls.model_copy(update={"fields": fields, "methods": methods, "diagnostics": diags})
 
 

@@ -214,10 +214,19 @@ def _class_methods(
         try:
             check_method_decorators(env, node)
             try:
-                rewritten = _rewritten_by_metaclass(cls, m, node, nodes) or _rewritten_by_base_metaclass(cls, m, env)
-                if rewritten is not None:
-                    raise Unsupported("PTL191", rewritten, node)
-                fn, lowerer = lower_function(env, m, node, scope, tree, self_type=self_type)
+                if m.wrapped is not None:
+                    # The metaclass replaces it by a known wrapper (analysator): the body as
+                    # written, under its own signature, then the wrapper (portalis/analysis/metaclass_wraps.py).
+                    body, lowerer = lower_function(env, m.wrapped[1], node, scope, tree, self_type=self_type)
+                    fn = analysator_fn(m, body)
+                    lowerer.runtime.add("caught")
+                    fn_items: tuple[ir.Item, ...] = (dataclasses.replace(body, name=fn_body_name(m), public=False, doc=None), fn)
+                else:
+                    rewritten = _rewritten_by_base_metaclass(cls, m, env) or _rewritten_by_metaclass(cls, m, node, nodes)
+                    if rewritten is not None:
+                        raise Unsupported("PTL191", rewritten, node)
+                    fn, lowerer = lower_function(env, m, node, scope, tree, self_type=self_type)
+                    fn_items = (fn,)
             except Unsupported:
                 raise
             except Exception as bug:  # noqa: BLE001 - a translator bug costs one method, not the module
@@ -225,7 +234,7 @@ def _class_methods(
             record.runtime = sorted(lowerer.runtime)
             record.crates = sorted(lowerer.crates)
             stub = stub_fn(m, f"portalis: `{m.qualname}` was quarantined: {RUSTC_REASON}", receiver)
-            items.append((record, ir.Impl(rust_ident(cls.name), (fn,)), ir.Impl(rust_ident(cls.name), (stub,)) if stub is not None else None))
+            items.append((record, ir.Impl(rust_ident(cls.name), fn_items), ir.Impl(rust_ident(cls.name), (stub,)) if stub is not None else None))
         except Unsupported as exc:
             line = exc.line or (tree.line(exc.node) if exc.node is not None else None) or m.line
             inherited = node is not None and node not in _own_method_nodes(cls.name, nodes)
@@ -333,7 +342,8 @@ def _rewritten_by_metaclass(cls: ClassSignature, m: FunctionSignature, node: cst
             return f"the metaclass `{cls.metaclass}` (not defined in this module) may rewrite `{m.name}`"
         if m.name in names_in(meta):
             return f"the metaclass `{cls.metaclass}` rewrites `{m.name}`"
-    if (cls.foreign_bases or cls.metaclass is not None) and m.kind in ("method", "property", "init"):
+    if m.unbound or (cls.foreign_bases or cls.metaclass is not None) and m.kind in ("method", "property", "init"):
+        # (unbound: signed as `C.f(text)` calls it; what the metaclass makes of it is not known)
         params = [*node.params.posonly_params, *node.params.params]
         if not params or params[0].name.value != "self":
             return (f"`{m.name}`'s first parameter is not `self`: a metaclass of base "
@@ -369,6 +379,65 @@ def _rewritten_by_base_metaclass(cls: ClassSignature, m: FunctionSignature, env:
                 return f"the metaclass `{base.metaclass}` of base {where} may rewrite `{m.name}` (its code is not in that module)"
             return f"the metaclass `{base.metaclass}` of base {where} names `{m.name}` (it may rewrite it)"
         todo += [(ref.module, b) for b in base.foreign_bases]
+    return None
+
+
+def fn_body_name(m: FunctionSignature) -> str:
+    """The private function holding a wrapped method's body (`analyse_text_unwrapped`)."""
+    return f"{rust_ident(m.name).removeprefix('r#')}_unwrapped"
+
+
+def analysator_fn(m: FunctionSignature, body: ir.Fn) -> ir.Fn:
+    """pygments' `make_analysator(f)` around the translated body `f`: 0.0 when the body raises
+    (an `Err`) or its result is falsy, else the result as a float clamped to 0..1 (`min(1.0,
+    max(0.0, float(rv)))`: NaN gives 0.0 there, as `f64::max` does). A result type it does not
+    convert (a string, an object) is refused (PTL191)."""
+    inner = m.wrapped[1] if m.wrapped is not None else m
+    # The body's own parameter names (`_text` where it does not read it).
+    call = ir.Call(ir.Path(f"Self::{fn_body_name(m)}"), tuple(ir.Path(p.name) for p in body.params))
+    converted = _analysed(inner.returns, ir.Path("rv"))
+    if converted is None:
+        raise Unsupported("PTL191", f"the metaclass wraps `{m.name}` in an analysator, whose conversion of a "
+                          f"`{inner.rust_returns}` result is not translated")
+    # `except Exception: return 0.0`: a Python exception is an `Err` of a raising body, or a
+    # panic (an IndexError, a ValueError of `int(text)`...) of the translated code.
+    caught = ir.Call(ir.Path("crate::pyrt::caught"), (ir.Closure((), call),))
+    ok = ir.PVariant("Some", (ir.PVariant("Ok", (ir.PBind("rv"),)) if inner.raises else ir.PBind("rv"),))
+    tail = ir.Match(caught, (ir.MatchArm(ok, converted), ir.MatchArm(ir.PWild(), ir.FloatLit(0.0))))
+    return ir.Fn(name=rust_ident(m.name), params=body.params, ret=ir.TPath("f64"), body=ir.Block((), tail), doc=body.doc)
+
+
+def _analysed(t: PyType, rv: ir.Expr) -> ir.Expr | None:
+    """The analysator's float of a result `rv` of type `t` (None: not converted here)."""
+    zero, one = ir.FloatLit(0.0), ir.FloatLit(1.0)
+
+    def clamp(x: ir.Expr) -> ir.Expr:
+        return ir.MethodCall(ir.MethodCall(x, "max", (zero,)), "min", (one,))
+
+    if t.kind == "bool":
+        return ir.IfExpr(rv, ir.Block(tail=one), ir.Block(tail=zero))
+    if t.kind == "int":
+        return ir.IfExpr(ir.Binary("==", rv, ir.IntLit(0)), ir.Block(tail=zero), ir.Block(tail=clamp(ir.Cast(rv, ir.TPath("f64")))))
+    if t.kind == "float":
+        return ir.IfExpr(ir.Binary("==", rv, zero), ir.Block(tail=zero), ir.Block(tail=clamp(rv)))
+    if t.kind == "none":
+        return zero
+    if t.kind == "union" and t.args and all(a.kind in ("bool", "int", "float") for a in t.args):
+        # `return False` beside `return 0.8` (pygments' IniLexer): the union's enum, per member.
+        from portalis.types.unions import enum_name, tag
+
+        arms = []
+        for a in t.args:
+            member = _analysed(a, ir.Path("v"))
+            if member is None:
+                return None
+            arms.append(ir.MatchArm(ir.PVariant(f"crate::pyrt::{enum_name(t)}::{tag(a)}", (ir.PBind("v"),)), member))
+        return ir.Match(rv, tuple(arms))
+    if t.kind == "optional" and t.args and (t.args[0].kind in ("bool", "int", "float") or t.args[0].kind == "union"):
+        some = _analysed(t.args[0], ir.Path("v"))
+        if some is None:
+            return None
+        return ir.Match(rv, (ir.MatchArm(ir.PVariant("Some", (ir.PBind("v"),)), some), ir.MatchArm(ir.PVariant("None"), zero)))
     return None
 
 

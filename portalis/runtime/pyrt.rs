@@ -71,6 +71,29 @@ pub fn ffloordiv(a: f64, b: f64) -> f64 {
 }
 // @end
 
+// @helper caught
+/// `try: v = f() except Exception: ...`: `Some(v)`, or `None` when the translated code raised
+/// a Python exception (a panic). Used by a metaclass's known wrapper of a method (pygments'
+/// `make_analysator`: 0.0 when the body raises). A `todo!()` stub reached (an untranslated
+/// function) is not a Python exception: it goes on, so it shows as a failure, never as 0.0.
+pub fn caught<T>(f: impl FnOnce() -> T) -> Option<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(v) => Some(v),
+        Err(payload) => {
+            let text = payload
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| payload.downcast_ref::<&str>().copied())
+                .unwrap_or("");
+            if text.starts_with("not yet implemented") {
+                std::panic::resume_unwind(payload);
+            }
+            None
+        }
+    }
+}
+// @end
+
 // @helper fdiv
 /// Python's `/`: true division, with Python's error on a zero divisor.
 pub fn fdiv(a: f64, b: f64) -> f64 {
