@@ -108,9 +108,15 @@ def analysator(node: cst.FunctionDef) -> bool:
     """Whether a module-level function has exactly `make_analysator`'s shape (see the module doc)."""
     from portalis.parse import code_of
 
+    # Cheap shape check first: every module-level function is asked, and printing one back to
+    # source recurses as deep as its expressions (a 988-term sum made the whole module's type
+    # map fail with RecursionError instead of that one function's PTL160).
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    if not 2 <= len(body) <= 4 or not any(isinstance(s, cst.FunctionDef) for s in body):
+        return False
     try:
         fn = ast.parse(code_of(node).strip()).body[0]
-    except (SyntaxError, IndexError, ValueError):
+    except (SyntaxError, IndexError, ValueError, RecursionError):
         return False
     if not isinstance(fn, ast.FunctionDef):
         return False
