@@ -150,7 +150,7 @@ def metaclass_wraps(metaclass: str, nodes: dict[str, cst.ClassDef]) -> dict[str,
             continue
         try:
             cls = ast.parse(code_of(node).strip()).body[0]
-        except (SyntaxError, IndexError, ValueError):
+        except (SyntaxError, IndexError, ValueError, RecursionError):
             continue
         if not isinstance(cls, ast.ClassDef):
             continue
