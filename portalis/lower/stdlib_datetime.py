@@ -76,21 +76,28 @@ def lower_datetime(lw: "FunctionLowerer", name: str, call: tuple[list[Val], dict
     return Val(lw.propagate(made), DATE)
 
 
+def _int_parts(given: dict[str, Val], names: tuple[str, ...] | list[str], refuse) -> list[ir.Expr]:
+    """The int arguments of a constructor whose parts default to 0, in `names` order; a part of
+    another type raises `refuse(name, type)`."""
+    values: list[ir.Expr] = []
+    for name in names:
+        v = given.get(name)
+        if v is None:
+            values.append(ir.IntLit(0, "i64"))
+        elif v.ty.kind in ("int", "bool"):
+            values.append(read(coerce(v, T.INT)))
+        else:
+            raise refuse(name, v.ty)
+    return values
+
+
 def _timedelta(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
     """`timedelta(days=0, seconds=0, microseconds=0, milliseconds=0, minutes=0, hours=0, weeks=0)`."""
     if len(args) > len(TIMEDELTA_ARGS) or set(kwargs) - set(TIMEDELTA_ARGS[len(args):]):
         raise Unsupported("PTL133", "datetime.timedelta(days, seconds, microseconds, milliseconds, minutes, hours, weeks)")
     given = dict(zip(TIMEDELTA_ARGS, args)) | kwargs
-    values: list[ir.Expr] = []
-    for name in TIMEDELTA_ARGS:
-        v = given.get(name)
-        if v is None:
-            values.append(ir.IntLit(0, "i64"))
-            continue
-        if v.ty.kind not in ("int", "bool"):
-            raise Unsupported("PTL133", f"timedelta({name}=...) of a {v.ty}: only ints are translated "
-                              "(Python rounds float parts to microseconds)")
-        values.append(read(coerce(v, T.INT)))
+    values = _int_parts(given, TIMEDELTA_ARGS, lambda name, ty: Unsupported(
+        "PTL133", f"timedelta({name}=...) of a {ty}: only ints are translated (Python rounds float parts to microseconds)"))
     lw.use_runtime("PyTimedelta")
     return Val(lw.propagate(ir.Call(ir.Path("crate::pyrt::PyTimedelta::new"), tuple(values))), TIMEDELTA)
 
@@ -104,15 +111,8 @@ def _datetime(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) ->
     given = dict(zip(DATETIME_FIELDS, args)) | kwargs
     if not all(f in given for f in DATETIME_FIELDS[:3]):
         raise Unsupported("PTL113", "datetime.datetime() needs year, month and day (TypeError in Python)")
-    values: list[ir.Expr] = []
-    for name in DATETIME_FIELDS:
-        v = given.get(name)
-        if v is None:
-            values.append(ir.IntLit(0, "i64"))
-            continue
-        if v.ty.kind not in ("int", "bool"):
-            raise Unsupported("PTL113", f"datetime.datetime({name}=...) of a {v.ty} (TypeError in Python)")
-        values.append(read(coerce(v, T.INT)))
+    values = _int_parts(given, DATETIME_FIELDS, lambda name, ty: Unsupported(
+        "PTL113", f"datetime.datetime({name}=...) of a {ty} (TypeError in Python)"))
     lw.use_runtime("PyDateTime")
     return Val(lw.propagate(ir.Call(ir.Path("crate::pyrt::PyDateTime::new"), tuple(values))), DATETIME)
 

@@ -487,14 +487,7 @@ def render_program(
         if cls is not None and cls.flavour == "namedtuple" and not cls.diagnostics and cls.fields:
             # a NamedTuple (typing's or collections') is a tuple to the worker: its fields in order
             shape = ", ".join(["{}"] * len(cls.fields)) + ("," if len(cls.fields) == 1 else "")
-            args = "".join(f", self.{rust_ident(f.name)}.canon()" for f in cls.fields)
-            start = len(lines) + 1
-            lines += [
-                f"impl Canon for {rust_module_path(crate, module)}::{rust_ident(cls.name)} {{",
-                f"    fn canon(&self) -> String {{ format!(\"({shape})\"{args}) }}",
-                "}",
-            ]
-            class_spans[f"{module}:{name}"] = (start, len(lines))
+            _canon_impl(lines, class_spans, crate, module, name, cls, f"({shape})", cls.fields)
             continue
         if not instance_class(cls):
             continue
@@ -502,14 +495,7 @@ def render_program(
         kept = [f for f in cls.fields if f.py_type.kind != "opaque"]  # the placeholder holds nothing to compare
         shown = kept if cls.is_dataclass else sorted(kept, key=lambda f: f.name)
         fmt = "".join(f", '{f.name}': {{}}" for f in shown)
-        args = "".join(f", self.{rust_ident(f.name)}.canon()" for f in shown)
-        start = len(lines) + 1
-        lines += [
-            f"impl Canon for {rust_module_path(crate, module)}::{rust_ident(cls.name)} {{",
-            f"    fn canon(&self) -> String {{ format!(\"{{{{'__class__': '{cls.name}'{fmt}}}}}\"{args}) }}",
-            "}",
-        ]
-        class_spans[f"{module}:{name}"] = (start, len(lines))
+        _canon_impl(lines, class_spans, crate, module, name, cls, f"{{{{'__class__': '{cls.name}'{fmt}}}}}", shown)
     spans: dict[int, tuple[int, int]] = {}
     indices: list[int] = []
     for n, (index, body) in enumerate(bodies):
@@ -530,6 +516,20 @@ def _unions_in(t: PyType, found: dict[str, PyType]) -> None:
         found.setdefault(enum_name(t), t)
     for a in t.args:
         _unions_in(a, found)
+
+
+def _canon_impl(lines: list[str], class_spans: dict[str, tuple[int, int]], crate: str, module: str, name: str, cls,
+                template: str, fields) -> None:
+    """Append `impl Canon` for a class: `format!(template, field.canon()...)`; its lines are the
+    class's span (a rustc error there drops the class's cases, not the program)."""
+    args = "".join(f", self.{rust_ident(f.name)}.canon()" for f in fields)
+    start = len(lines) + 1
+    lines += [
+        f"impl Canon for {rust_module_path(crate, module)}::{rust_ident(cls.name)} {{",
+        f"    fn canon(&self) -> String {{ format!(\"{template}\"{args}) }}",
+        "}",
+    ]
+    class_spans[f"{module}:{name}"] = (start, len(lines))
 
 
 def crate_name_of(crate_dir: Path) -> str:
