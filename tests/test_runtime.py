@@ -211,6 +211,51 @@ def test_helpers_match_python(tmp_path: Path, crate_externs: list[str]) -> None:
     d["b"] = 5
     expected += [",".join(d), f"Some({removed}) {len(d)} true true", str(d["c"]), "true", "true"]
 
+    # PyDict under many mixed operations (growth, deletion from the middle and the end, re-insertion):
+    # the same pseudo-random sequence as a Python dict, compared on the final order and every read.
+    body.append(
+        """    let mut d: PyDict<i64, i64> = PyDict::new();
+    let (mut x, mut reads): (i64, i64) = (1, 0);
+    for step in 0..6000i64 {
+        x = (x * 1103515245 + 12345) % 2147483648;
+        let k = (x / 65536) % 300;
+        match (x / 8) % 8 {
+            0 | 1 => d.insert(k, step),
+            2 => { reads += d.remove(&k).unwrap_or(-1); }
+            3 => { *d.slot(&k, 0) += 1; }
+            4 => { reads += *d.setdefault(k, -7); }
+            5 => { if step % 3 == 0 { reads += d.popitem().map_or(-2, |(a, b)| a + b); } }
+            6 => { reads += d.get(&k).copied().unwrap_or(-3) + d.contains_key(&(k + 1)) as i64; }
+            _ => { *d.get_or_insert_default(k) += 2; }
+        }
+    }
+    println!("{} {}", reads, d.len());
+    println!("{}", d.items().map(|(k, v)| format!("{k}:{v}")).collect::<Vec<_>>().join(","));
+    println!("{:?}", d.keys().rev().take(3).collect::<Vec<_>>());"""
+    )
+    m: dict[int, int] = {}
+    x, reads = 1, 0
+    for step in range(6000):
+        x = (x * 1103515245 + 12345) % 2147483648
+        k = (x // 65536) % 300
+        op = (x // 8) % 8
+        if op in (0, 1):
+            m[k] = step
+        elif op == 2:
+            reads += m.pop(k, -1)
+        elif op == 3:
+            m[k] = m.get(k, 0) + 1
+        elif op == 4:
+            reads += m.setdefault(k, -7)
+        elif op == 5:
+            if step % 3 == 0:
+                reads += sum(m.popitem()) if m else -2
+        elif op == 6:
+            reads += m.get(k, -3) + ((k + 1) in m)
+        else:
+            m[k] = m.get(k, 0) + 2
+    expected += [f"{reads} {len(m)}", ",".join(f"{k}:{v}" for k, v in m.items()), str(list(reversed(m))[:3])]
+
     src = tmp_path / "semantics.rs"
     program = (
         runtime.render(set(runtime.helpers())).replace("//!", "//")
