@@ -1,6 +1,13 @@
 """The DuckDB store: one table per stage, rows keyed by module.
 
 - A module's row is replaced inside one transaction: a failed write keeps the previous row.
+- Inside `Store.session()` (a Dagster step) the writes share one transaction, committed every
+  BATCH_WRITES writes and when the session ends: a commit costs ~20-40 ms (the WAL's fsync), once
+  per module before. A write that fails there (DuckDB then aborts the whole transaction) rolls it
+  back, writes the session's earlier writes again, commits them and raises: the failing write is
+  not made (its module keeps its previous row), every other module keeps its result. A killed
+  process loses the session's uncommitted writes; those modules' states still say "not done", so
+  the next sync redoes them.
 - Connections are opened per read or write and closed at once: DuckDB lets one process hold the
   file, so nothing may keep it open while translating, compiling or waiting on a GPU.
 - Tables are created and new columns added on connect (schema changes migrate in place).
@@ -21,7 +28,7 @@ import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import duckdb
 
@@ -212,8 +219,26 @@ def _is_damage(exc: BaseException) -> bool:
     return isinstance(exc, duckdb.Error) and any(m in str(exc).lower() for m in _DAMAGED)
 
 
+WRITE_FAULT_ENV = "PORTALIS_TEST_WRITE_FAULT"
+
+
+def fault_in_write(con: duckdb.DuckDBPyConnection, table: str, key: str) -> None:
+    """Test hook: the write of `key`'s row of `table` fails midway, after its first statement,
+    with an error raised by DuckDB itself (which aborts the transaction), when
+    PORTALIS_TEST_WRITE_FAULT=table:key; unset in normal use."""
+    if os.environ.get(WRITE_FAULT_ENV) == f"{table}:{key}":
+        con.execute("SELECT error(?)", [f"write fault injected by {WRITE_FAULT_ENV} for {table}:{key}"])
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+# A session's writes are committed at least this often: bounds what a killed process loses and
+# what a failed write has to write again.
+BATCH_WRITES = 256
+
+Write = Callable[[duckdb.DuckDBPyConnection], None]
 
 
 class Store:
@@ -222,23 +247,81 @@ class Store:
         self.lock_timeout_s = lock_timeout_s
         self._migrated = False
         self._session: duckdb.DuckDBPyConnection | None = None
+        self._batch: list[Write] | None = None  # the session's writes since its last commit
 
     # -------------------------------------------------------- connections
     @contextmanager
     def session(self) -> Iterator[None]:
-        """One connection for every read and write inside (each write is still its own
-        transaction): opening the file costs milliseconds and closing it checkpoints the whole
-        database, so a Dagster step that writes one row per module pays that once, not per module.
+        """One connection and one transaction for every read and write inside: opening the file
+        costs milliseconds, closing it checkpoints the whole database and each commit syncs the
+        WAL, so a Dagster step that writes one row per module pays that once, not per module.
+        Reads inside see the session's writes. The writes are committed every BATCH_WRITES and at
+        the end, also when the body raises (each write is whole: see `_write` for one that fails).
         Other processes wait for the file meanwhile, as they do for any write."""
         if self._session is not None:
             yield
             return
         with self.connect() as con:
             self._session = con
+            self._batch = []
             try:
                 yield
             finally:
-                self._session = None
+                try:
+                    self._commit_batch(con)
+                finally:
+                    self._session = None
+                    self._batch = None
+
+    def _commit_batch(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Commit the session's open transaction, if it has one."""
+        if self._batch:
+            try:
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        if self._batch is not None:
+            self._batch = []
+
+    def _write(self, write: Write) -> None:
+        """Run one write's statements as one transaction: its own outside a session; inside one,
+        the session's, begun by its first write. A write that fails inside a session (DuckDB
+        aborts the whole transaction then, and statements before the failure may have run)
+        rolls the transaction back and replays the session's earlier writes, which succeeded,
+        in a new one that is committed at once; then the error is raised: that write alone is
+        not made."""
+        with self.connect() as con:
+            batch = self._batch if con is self._session else None
+            if batch is None:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    write(con)
+                    con.execute("COMMIT")
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+                return
+            if not batch:
+                con.execute("BEGIN TRANSACTION")
+            try:
+                write(con)
+            except BaseException:
+                con.execute("ROLLBACK")
+                self._batch = []
+                if batch:
+                    con.execute("BEGIN TRANSACTION")
+                    try:
+                        for earlier in batch:
+                            earlier(con)
+                        con.execute("COMMIT")
+                    except BaseException:
+                        con.execute("ROLLBACK")
+                        raise
+                raise
+            batch.append(write)
+            if len(batch) >= BATCH_WRITES:
+                self._commit_batch(con)
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -344,18 +427,16 @@ class Store:
             raise KeyError(f"unknown columns for {table}: {sorted(unknown)}")
         row = {**row, key_column: key}
         names = [c for c in columns if c in row]
-        with self.connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                con.execute(f"DELETE FROM {table} WHERE {key_column} = ?", [key])
-                con.execute(
-                    f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
-                    [row[c] for c in names],
-                )
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+
+        def write(con: duckdb.DuckDBPyConnection) -> None:
+            con.execute(f"DELETE FROM {table} WHERE {key_column} = ?", [key])
+            fault_in_write(con, table, key)
+            con.execute(
+                f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+                [row[c] for c in names],
+            )
+
+        self._write(write)
 
     def rows(self, table: str, keys: list[str] | None = None, key_column: str = "module") -> dict[str, dict[str, Any]]:
         if not self.path.exists():
@@ -379,16 +460,13 @@ class Store:
         """Remove every stage's rows of these modules (their partitions were deleted)."""
         if not modules:
             return
-        with self.connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                marks = ", ".join("?" for _ in modules)
-                for table in (*MODULE_TABLES, *MODULE_STATE_TABLES):
-                    con.execute(f"DELETE FROM {table} WHERE module IN ({marks})", list(modules))
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        marks = ", ".join("?" for _ in modules)
+
+        def write(con: duckdb.DuckDBPyConnection) -> None:
+            for table in (*MODULE_TABLES, *MODULE_STATE_TABLES):
+                con.execute(f"DELETE FROM {table} WHERE module IN ({marks})", list(modules))
+
+        self._write(write)
 
     # -------------------------------------------------------- instance settings
     def setting(self, key: str) -> str | None:
@@ -488,14 +566,8 @@ class Store:
 
     def put_translation_states(self, states: list[ModuleState]) -> None:
         """Record states without a translation (benchmarks seed a big repo this way)."""
-        with self.connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                self._replace_in(con, "translation_state", {s.module: self._state_row(s) for s in states})
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        rows = {s.module: self._state_row(s) for s in states}
+        self._write(lambda con: self._replace_in(con, "translation_state", rows))
 
     def put_translation_result(
         self,
@@ -516,16 +588,16 @@ class Store:
             "payload": t.model_dump_json(), "updated_at": _now(),
         }
         created = _now()
-        with self.connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                self._replace_in(con, "rust_translation", {t.module: translation_row})
-                self._replace_in(con, "translation_pending", {t.module: self._state_row(state, len(fns), translated, reused)})
-                self._replace_in(con, "function_cache", {k: {**r, "created_at": created} for k, r in cache_rows.items()}, "key")
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        pending = self._state_row(state, len(fns), translated, reused)
+        cached = {k: {**r, "created_at": created} for k, r in cache_rows.items()}
+
+        def write(con: duckdb.DuckDBPyConnection) -> None:
+            self._replace_in(con, "rust_translation", {t.module: translation_row})
+            fault_in_write(con, "rust_translation", t.module)
+            self._replace_in(con, "translation_pending", {t.module: pending})
+            self._replace_in(con, "function_cache", cached, "key")
+
+        self._write(write)
 
     def updated_at(self, table: str, modules: list[str]) -> dict[str, datetime]:
         """When each module's row of a stage was last written (no payload read)."""
@@ -541,14 +613,8 @@ class Store:
 
     def put_function_cache(self, rows: dict[str, dict[str, Any]]) -> None:
         created = _now()
-        with self.connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                self._replace_in(con, "function_cache", {k: {**r, "created_at": created} for k, r in rows.items()}, "key")
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        cached = {k: {**r, "created_at": created} for k, r in rows.items()}
+        self._write(lambda con: self._replace_in(con, "function_cache", cached, "key"))
 
     def case_cache_rows(self, keys: list[str]) -> dict[str, dict]:
         """key -> the cached payload of behaviour validation's Python side (keys not there are left out)."""
@@ -558,14 +624,7 @@ class Store:
         """Keep these payloads (key -> (module, function, payload)), in one transaction."""
         created = _now()
         rows = {k: {"module": m, "function": f, "payload": json.dumps(p), "created_at": created} for k, (m, f, p) in entries.items()}
-        with self.connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                self._replace_in(con, "case_cache", rows, "key")
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        self._write(lambda con: self._replace_in(con, "case_cache", rows, "key"))
 
     # -------------------------------------------------------- observed calls
     def get_observations(self, key: str) -> Observations | None:
@@ -575,18 +634,14 @@ class Store:
 
     def put_observations(self, found: Observations) -> None:
         """Store observed calls under their key; older keys are dropped (code changed since)."""
-        with self.connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                con.execute("DELETE FROM trace_cache")
-                con.execute("INSERT INTO trace_cache VALUES (?, ?, ?, ?, ?)", [
-                    found.key, sum(len(m) for m in found.modules.values()), found.tests + found.doctests,
-                    found.model_dump_json(), _now(),
-                ])
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        row = [found.key, sum(len(m) for m in found.modules.values()), found.tests + found.doctests,
+               found.model_dump_json(), _now()]
+
+        def write(con: duckdb.DuckDBPyConnection) -> None:
+            con.execute("DELETE FROM trace_cache")
+            con.execute("INSERT INTO trace_cache VALUES (?, ?, ?, ?, ?)", row)
+
+        self._write(write)
 
     # -------------------------------------------------------- done modules and failures
     def commit_states(self, modules: list[str]) -> list[str]:
@@ -596,22 +651,20 @@ class Store:
             return []
         marks = ", ".join("?" for _ in modules)
         names = ", ".join(c for c, _ in SCHEMA["translation_pending"])
-        with self.connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                moved = [r[0] for r in con.execute(
-                    f"SELECT module FROM translation_pending WHERE module IN ({marks})", list(modules)).fetchall()]
-                if moved:
-                    moving = ", ".join("?" for _ in moved)
-                    con.execute(f"DELETE FROM translation_state WHERE module IN ({moving})", moved)
-                    con.execute(f"INSERT INTO translation_state ({names}) SELECT {names} FROM translation_pending "
-                                f"WHERE module IN ({moving})", moved)
-                    con.execute(f"DELETE FROM translation_pending WHERE module IN ({moving})", moved)
-                con.execute(f"DELETE FROM module_failures WHERE module IN ({marks})", list(modules))
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+        moved: list[str] = []
+
+        def write(con: duckdb.DuckDBPyConnection) -> None:
+            moved[:] = [r[0] for r in con.execute(
+                f"SELECT module FROM translation_pending WHERE module IN ({marks})", list(modules)).fetchall()]
+            if moved:
+                moving = ", ".join("?" for _ in moved)
+                con.execute(f"DELETE FROM translation_state WHERE module IN ({moving})", moved)
+                con.execute(f"INSERT INTO translation_state ({names}) SELECT {names} FROM translation_pending "
+                            f"WHERE module IN ({moving})", moved)
+                con.execute(f"DELETE FROM translation_pending WHERE module IN ({moving})", moved)
+            con.execute(f"DELETE FROM module_failures WHERE module IN ({marks})", list(modules))
+
+        self._write(write)
         return sorted(moved)
 
     def put_failure(self, module: str, stage: str, run_id: str, message: str, detail: str = "") -> None:
@@ -624,8 +677,8 @@ class Store:
         """Forget the recorded failures of these modules (a run processes them anew)."""
         if not modules or not self.path.exists():
             return
-        with self.connect() as con:
-            con.execute(f"DELETE FROM module_failures WHERE module IN ({', '.join('?' for _ in modules)})", list(modules))
+        marks = ", ".join("?" for _ in modules)
+        self._write(lambda con: con.execute(f"DELETE FROM module_failures WHERE module IN ({marks})", list(modules)))
 
     def failures(self, modules: list[str] | None = None, run_id: str | None = None) -> dict[str, dict[str, Any]]:
         """Recorded failures (module -> row), optionally only those of one run."""

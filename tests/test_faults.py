@@ -33,7 +33,7 @@ import pytest
 
 from portalis.interface import ModuleState
 from portalis.model import ModuleTranslation, RustItem
-from portalis.store import Store, StoreDamagedError, StoreReadOnlyError
+from portalis.store import WRITE_FAULT_ENV, Store, StoreDamagedError, StoreReadOnlyError
 from portalis_assets.faults import FAULT_ENV, PAUSE_ENV, PAUSE_FILE_ENV
 from portalis_assets.partitions import python_modules
 from portalis_assets.runner import run_translation
@@ -68,7 +68,7 @@ def _home(path: Path) -> Path:
 
 
 def _env(home: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in (PAUSE_ENV, PAUSE_FILE_ENV, FAULT_ENV)}
+    env = {k: v for k, v in os.environ.items() if k not in (PAUSE_ENV, PAUSE_FILE_ENV, FAULT_ENV, WRITE_FAULT_ENV)}
     return {**env, "PYTHONPATH": str(ROOT), "DAGSTER_HOME": str(home), **extra}
 
 
@@ -220,6 +220,33 @@ def test_a_stage_that_raises_fails_only_its_module(
     status = _module_status(instance, ["app", "app.geo", "app.shop", "app.util"])
     assert status == {"app": "MATERIALIZED", "app.geo": "MATERIALIZED", "app.shop": "MATERIALIZED", "app.util": "FAILED"}
     assert "pub fn tiles(" in (outcome.crate_dir / "src" / "app" / "shop.rs").read_text()
+
+
+@needs_cargo
+def test_a_write_failing_midway_in_a_step_costs_only_its_module(
+    tmp_path: Path, instance: dg.DagsterInstance, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A step's writes share one DuckDB transaction (portalis/store.py): a module whose write
+    fails there (DuckDB aborts the transaction) is that module's failure; the modules written
+    before and after it keep their results, and it keeps its last good translation."""
+    repo = _repo(tmp_path / "repo")
+    kwargs = dict(instance=instance, database=tmp_path / "p.duckdb", work_dir=tmp_path / "work", crate_dir=tmp_path / "crate")
+    assert run_translation(repo, **kwargs).success
+    (repo / "app" / "geo.py").write_text(GEO.replace("return w * h", "return h * w"))
+    (repo / "app" / "util.py").write_text(UTIL + "\n\ndef twice(x: int) -> int:\n    return 2 * x\n")
+    monkeypatch.setenv(WRITE_FAULT_ENV, "rust_translation:app.geo")  # after `app`'s write, before `app.util`'s
+    outcome = run_translation(repo, **kwargs)
+    assert not outcome.success
+    assert list(outcome.failed) == ["app.geo"] and outcome.failed["app.geo"].stage == "rust_translation"
+    assert "write fault injected" in outcome.failed["app.geo"].message
+    status = _module_status(instance, ["app", "app.geo", "app.shop", "app.util"])
+    assert status == {"app": "MATERIALIZED", "app.geo": "FAILED", "app.shop": "MATERIALIZED", "app.util": "MATERIALIZED"}
+    store = Store(tmp_path / "p.duckdb")
+    code = {m: t.items for m, t in store.get_translations().items()}
+    assert "w * h" in "".join(i.code for i in code["app.geo"])  # the last good translation
+    assert "pub fn twice(" in "".join(i.code for i in code["app.util"])  # written after the failed write
+    assert "pub fn twice(" in (outcome.crate_dir / "src" / "app" / "util.rs").read_text()
+    assert set(store.failures()) == {"app.geo"}
 
 
 @needs_cargo

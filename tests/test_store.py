@@ -39,6 +39,36 @@ def test_failed_write_keeps_the_previous_rows(tmp_path: Path) -> None:
     assert store.get_parsed(["a"])["a"].ok is True
 
 
+def test_a_write_failing_midway_in_a_session_loses_only_itself(tmp_path: Path) -> None:
+    """A session's writes share one transaction, which DuckDB aborts when a statement fails: the
+    earlier writes are written again and kept, the failing module keeps its previous row, and the
+    session goes on writing (issue 15: one transaction per Dagster step)."""
+    store = Store(tmp_path / "p.duckdb")
+    store.put_parsed(_parsed("a", "old"))
+    store.put_parsed(_parsed("c", "old"))
+    with store.session():
+        store.put_parsed(_parsed("a", "new"))
+        store.put_parsed(_parsed("b", "new"))
+        assert store.get_parsed(["a"])["a"].source_sha256 == "new"  # reads see the session's writes
+        # The DELETE runs, the INSERT fails: the whole transaction is aborted by DuckDB.
+        with pytest.raises(duckdb.Error):
+            store.replace_row("parsed_ast", "c", {"path": "c.py", "source_sha256": "bad", "line_count": "not a number"})
+        assert {k: r["source_sha256"] for k, r in store.rows("parsed_ast").items()} == {"a": "new", "b": "new", "c": "old"}
+        store.put_parsed(_parsed("d", "new"))
+        store.put_failure("c", "parsed_ast", "run", "failed")
+    rows = Store(tmp_path / "p.duckdb").rows("parsed_ast")
+    assert {k: r["source_sha256"] for k, r in rows.items()} == {"a": "new", "b": "new", "c": "old", "d": "new"}
+    assert set(Store(tmp_path / "p.duckdb").failures()) == {"c"}
+
+
+def test_a_session_commits_its_writes_when_its_body_raises(tmp_path: Path) -> None:
+    store = Store(tmp_path / "p.duckdb")
+    with pytest.raises(RuntimeError), store.session():
+        store.put_parsed(_parsed("a", "1"))
+        raise RuntimeError("the step failed after writing a")
+    assert Store(tmp_path / "p.duckdb").get_parsed(["a"])["a"].source_sha256 == "1"
+
+
 def test_unknown_column_is_refused_before_touching_rows(tmp_path: Path) -> None:
     store = Store(tmp_path / "p.duckdb")
     store.put_parsed(_parsed("a", "good"))
