@@ -4,6 +4,7 @@ Python semantics, checked by compiling them and comparing with Python on a grid 
 from __future__ import annotations
 
 import itertools
+import random
 import shutil
 import subprocess
 from pathlib import Path
@@ -175,6 +176,15 @@ def test_helpers_match_python(tmp_path: Path, crate_externs: list[str]) -> None:
     # split_ws: Python's str.split() (its whitespace includes \x1c-\x1f, \x85, \xa0, \u3000), borrowed.
     for text in ["", "  ", "a b", "  a\t\tb\n", "a\x1cb\x1fc\x0bd", "é  ü\u3000x\xa0y\x85z", "x\u200by"]:
         case(f"split_ws({rust_string_literal(text)}).collect::<Vec<&str>>().join(\"|\")", "|".join(text.split()))
+    # ASCII text is split 64 bytes at a time (a whitespace bit mask): every ASCII byte, words and
+    # runs across block boundaries, lengths around multiples of 64, control bytes that are not spaces.
+    rng = random.Random(15)
+    alphabet = [chr(c) for c in range(128)] + ["a", "b", " ", " ", "\n"] * 20
+    texts = ["".join(rng.choice(alphabet) for _ in range(n)) for n in (1, 7, 63, 64, 65, 127, 128, 129, 300)]
+    texts += ["w" * 64, "w" * 64 + " ", " " * 64 + "w", "x" * 130, " \x00 \x08\x0e\x1b\x7f "]
+    for text in texts:
+        case(f"split_ws({rust_string_literal(text)}).map(|w| w.len().to_string()).collect::<Vec<_>>().join(\",\")",
+             ",".join(str(len(w)) for w in text.split()))
 
     # PyDict::slot (d[k] = d.get(k, 0) + 1 in one lookup) and set_item (a borrowed key, copied if new).
     body.append(
