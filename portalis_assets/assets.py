@@ -20,7 +20,7 @@ import json
 import time
 import uuid
 import warnings
-from typing import Any
+from typing import Any, Iterator
 
 import dagster as dg
 
@@ -581,6 +581,7 @@ def validation_report(
         # run over many partitions: the evaluations are built here, against each partition's materialization).
         targets = latest_materializations(context.instance, context.asset_key, keys)
         passed = 0
+        evaluations = []
         for key, (verdict, extra) in verdicts.items():
             figures = dict(verdict.figures)
             figures["failed_functions"] = dg.MetadataValue.json(figures["failed_functions"])
@@ -589,7 +590,8 @@ def validation_report(
             figures["reused_build"] = bool(behaviour and behaviour.timings.reused)
             figures.update(extra)
             passed += verdict.passed
-            yield check_evaluation(context.asset_key, key, verdict, figures, targets.get(key))
+            evaluations.append(check_evaluation(context.asset_key, key, verdict, figures, targets.get(key)))
+        yield from one_event_batch(context, evaluations)
         context.log.info(f"behaviour_verified: {passed} of {len(verdicts)} modules passed")
         yield dg.Output(None, output_name=BEHAVIOUR_SPEC.get_python_identifier())
 
@@ -713,11 +715,11 @@ def module_status(context: dg.AssetExecutionContext, store: DuckDBStoreResource)
         failed = failed_modules(db, keys, run_ids=[context.run.run_id])
         done = [k for k in keys if k not in failed]
         committed = set(db.commit_states(done))
-        for key in done:
-            yield dg.AssetMaterialization(
-                asset_key=context.asset_key, partition=key,
-                metadata={"status": "done", "state_committed": key in committed},
-            )
+        yield from one_event_batch(context, [
+            dg.AssetMaterialization(asset_key=context.asset_key, partition=key,
+                                    metadata={"status": "done", "state_committed": key in committed})
+            for key in done
+        ])
         if failed:
             shown = sorted(failed)[:20]
             more = f" (+{len(failed) - len(shown)} more)" if len(failed) > len(shown) else ""
@@ -729,6 +731,35 @@ def module_status(context: dg.AssetExecutionContext, store: DuckDBStoreResource)
                     "errors": error_md([failed[k].block() for k in shown]),
                 },
                 allow_retries=False,
+            )
+
+
+def one_event_batch(context: dg.AssetExecutionContext, events: list[Any]) -> Iterator[Any]:
+    """Materializations or check evaluations an op yields, as one event batch: the event log
+    writes them in one transaction (portalis_assets/storage.py), as Dagster does for the
+    partitions of a step's output, instead of one by one (~80 ms each on the loaded 2-core
+    machine: 16 s of a 200-module run's module_status). Dagster batches only events it builds
+    with the step's context, which it does not expose: without one (another Dagster version),
+    they go one by one. An event is logged when it is built; yielding it hands it on."""
+    step = getattr(getattr(context, "op_execution_context", None), "_step_execution_context", None)
+    try:
+        from dagster._core.events import DagsterEvent, DagsterEventBatchMetadata, DagsterEventType, generate_event_batch_id
+    except ImportError:  # pragma: no cover - another Dagster version
+        step = None
+    if step is None or len(events) < 2:
+        yield from events
+        return
+    batch = generate_event_batch_id()
+    for i, event in enumerate(events):
+        meta = DagsterEventBatchMetadata(batch, i == len(events) - 1)
+        if isinstance(event, dg.AssetMaterialization):
+            yield DagsterEvent.asset_materialization(step, event, meta)
+        else:  # an AssetCheckEvaluation, with Dagster's own message
+            outcome = "passed." if event.passed else "did not pass."
+            about = "" if event.description is None else f" Description: '{event.description}'"
+            yield DagsterEvent.from_step(
+                DagsterEventType.ASSET_CHECK_EVALUATION, step, event,
+                f"Asset check '{event.check_name}' on '{event.asset_key.to_user_string()}' {outcome}{about}", meta,
             )
 
 
