@@ -54,8 +54,8 @@ def test_manifest_gate_allows_exactly_the_table(tmp_path: Path) -> None:
 
 
 def test_runtime_helpers_name_their_crates() -> None:
-    assert runtime.crates(["PyDict"]) == {"rustc-hash"}  # its hasher (the table is PyDict's own)
-    assert "rustc-hash" in runtime.crates(["counter"])  # through its dependency on PyDict
+    assert runtime.crates(["PyDict"]) == {"indexmap", "rustc-hash"}  # the map and its hasher
+    assert "indexmap" in runtime.crates(["counter"])  # through its dependency on PyDict
     assert runtime.crates(["floordiv"]) == set()
 
 
@@ -97,9 +97,9 @@ def test_translate_vendor_builds_offline_without_cargo_home(tmp_path: Path, carg
     proc = run_portalis("translate", str(src), "--out", str(out), "--no-build", "--vendor", "--json", env=env)
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
-    assert "rustc-hash" in report["crate"]["vendored"] and "vendor_error" not in report["crate"]
-    assert report["crate"]["dependencies"] == deps.dependency_lines(["rustc-hash"])
-    assert json.loads((out / "portalis-report.json").read_text())["crate"]["dependencies"] == deps.dependency_lines(["rustc-hash"])
+    assert "indexmap" in report["crate"]["vendored"] and "vendor_error" not in report["crate"]
+    assert report["crate"]["dependencies"] == deps.dependency_lines(["indexmap", "rustc-hash"])
+    assert json.loads((out / "portalis-report.json").read_text())["crate"]["dependencies"] == deps.dependency_lines(["indexmap", "rustc-hash"])
     assert (out / ".cargo" / "config.toml").read_text() == deps.VENDOR_CONFIG
     assert check_crate_dir(out) == []
     # an empty CARGO_HOME: no registry index, no downloaded crates; only ./vendor can serve

@@ -1,6 +1,5 @@
-"""Dicts in insertion order (issue 12, item 4; PyDict's own table since issue 15): Python's order
-wherever it is observable, removal included (the later keys move up, never a swap with the last).
-One differential build for the module."""
+"""Dicts on indexmap (issue 12, item 4): Python's insertion order wherever it is observable,
+removal included (shift_remove, never swap_remove). One differential build for the module."""
 
 from __future__ import annotations
 
@@ -33,10 +32,10 @@ def dicts(tmp_path_factory, toolchain) -> DiffRun:
 
 
 @needs_cargo
-def test_dicts_translate_on_pydict(dicts: DiffRun) -> None:
+def test_dicts_translate_on_indexmap(dicts: DiffRun) -> None:
     assert all(f["status"] == "translated" for f in dicts.module_report()["functions"]), dicts.module_report()
-    assert 'rustc-hash = "=' in (dicts.crate_dir / "Cargo.toml").read_text(encoding="utf-8")
-    assert "pub struct PyDict" in (dicts.crate_dir / "src" / "pyrt.rs").read_text(encoding="utf-8")
+    assert 'indexmap = "=' in (dicts.crate_dir / "Cargo.toml").read_text(encoding="utf-8")
+    assert "indexmap::IndexMap" in (dicts.crate_dir / "src" / "pyrt.rs").read_text(encoding="utf-8")
 
 
 @needs_cargo

@@ -551,144 +551,33 @@ pub fn ord(s: &str) -> i64 {
 
 // @helper FastHasher crates: rustc-hash
 /// The dicts' hasher: rustc's FxHash (the `rustc-hash` crate), much cheaper than SipHash on the
-/// short keys dicts hold. Their iteration order is insertion order (PyDict), so the hasher
+/// short keys dicts hold. Their iteration order is insertion order (IndexMap), so the hasher
 /// never shows in the program's output. Unlike SipHash it is not keyed: keys chosen to collide
 /// can slow a dict down (CPython keys its str hashes per process).
 pub type FastBuildHasher = rustc_hash::FxBuildHasher;
 // @end
 
-// @helper PyDict deps: FastHasher
-/// A Python dict: a hash table that iterates in insertion order, hashed with FastHasher.
-/// The pairs live in a vector in insertion order (removal shifts the later pairs down, so the
-/// order stays Python's); an open-addressing index (linear probing, at most half full) maps a
-/// hash to a pair's position. Each index slot holds the position and 32 bits of the hash, so a
-/// probe compares keys only when those bits agree; each pair keeps its full hash, so growing
-/// the index never hashes a key again.
-#[derive(Clone)]
+// @helper PyDict deps: FastHasher crates: indexmap
+/// A Python dict: a hash map that iterates in insertion order (an `indexmap::IndexMap`; removal
+/// shifts the later entries down, so the order stays Python's), hashed with FastHasher.
+#[derive(Clone, Debug, Default)]
 pub struct PyDict<K: std::hash::Hash + Eq + Clone, V> {
-    entries: Vec<DictEntry<K, V>>,
-    // 0: empty; else (high 32 bits of the hash) << 32 | (position + 1)
-    index: Vec<u64>,
-}
-
-#[derive(Clone)]
-struct DictEntry<K, V> {
-    hash: u64,
-    key: K,
-    value: V,
-}
-
-/// Where a key is, or where it would go.
-enum DictSlot {
-    Found(usize),  // the pair's position
-    Vacant(usize), // the empty index slot the probe ended on
+    map: indexmap::IndexMap<K, V, FastBuildHasher>,
 }
 
 impl<K: std::hash::Hash + Eq + Clone, V> PyDict<K, V> {
     pub fn new() -> Self {
         PyDict {
-            entries: Vec::new(),
-            index: Vec::new(),
+            map: indexmap::IndexMap::default(),
         }
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.map.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
-    #[inline]
-    fn hash_of<Q: std::hash::Hash + ?Sized>(key: &Q) -> u64 {
-        use std::hash::BuildHasher;
-        FastBuildHasher::default().hash_one(key)
-    }
-
-    /// The probe for `key` under `hash`: its pair's position, or the empty slot where it would go
-    /// (the index must not be empty).
-    #[inline]
-    fn probe<Q>(&self, hash: u64, key: &Q) -> DictSlot
-    where
-        K: std::borrow::Borrow<Q>,
-        Q: Eq + ?Sized,
-    {
-        let mask = self.index.len() - 1;
-        let tag = hash >> 32;
-        let mut pos = hash as usize & mask;
-        loop {
-            let slot = self.index[pos];
-            if slot == 0 {
-                return DictSlot::Vacant(pos);
-            }
-            if slot >> 32 == tag {
-                let i = (slot as u32 - 1) as usize;
-                if self.entries[i].key.borrow() == key {
-                    return DictSlot::Found(i);
-                }
-            }
-            pos = (pos + 1) & mask;
-        }
-    }
-
-    #[inline]
-    fn find<Q>(&self, key: &Q) -> Option<usize>
-    where
-        K: std::borrow::Borrow<Q>,
-        Q: std::hash::Hash + Eq + ?Sized,
-    {
-        if self.entries.is_empty() {
-            return None;
-        }
-        match self.probe(Self::hash_of(key), key) {
-            DictSlot::Found(i) => Some(i),
-            DictSlot::Vacant(_) => None,
-        }
-    }
-
-    /// The position of `key`, or where to add it after making room (the index is sized first).
-    #[inline]
-    fn find_or_vacant<Q>(&mut self, key: &Q) -> (u64, DictSlot)
-    where
-        K: std::borrow::Borrow<Q>,
-        Q: std::hash::Hash + Eq + ?Sized,
-    {
-        let hash = Self::hash_of(key);
-        if (self.entries.len() + 1) * 2 > self.index.len() {
-            if !self.entries.is_empty() {
-                if let DictSlot::Found(i) = self.probe(hash, key) {
-                    return (hash, DictSlot::Found(i));
-                }
-            }
-            self.grow();
-        }
-        (hash, self.probe(hash, key))
-    }
-
-    /// Appends a new pair whose key `probe` did not find, at the vacant index slot `pos`.
-    #[inline]
-    fn push_at(&mut self, pos: usize, hash: u64, key: K, value: V) -> usize {
-        let i = self.entries.len();
-        assert!(i < u32::MAX as usize - 1, "MemoryError: dict too large");
-        self.index[pos] = (hash >> 32) << 32 | (i as u64 + 1);
-        self.entries.push(DictEntry { hash, key, value });
-        i
-    }
-
-    /// Doubles the index (at least 8 slots) and places every pair again from its kept hash.
-    #[cold]
-    fn grow(&mut self) {
-        let size = (self.index.len() * 2).max(8);
-        self.index = vec![0; size];
-        let mask = size - 1;
-        for (i, e) in self.entries.iter().enumerate() {
-            let mut pos = e.hash as usize & mask;
-            while self.index[pos] != 0 {
-                pos = (pos + 1) & mask;
-            }
-            self.index[pos] = (e.hash >> 32) << 32 | (i as u64 + 1);
-        }
+        self.map.is_empty()
     }
 
     pub fn get<Q>(&self, key: &Q) -> Option<&V>
@@ -696,7 +585,7 @@ impl<K: std::hash::Hash + Eq + Clone, V> PyDict<K, V> {
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized,
     {
-        self.find(key).map(|i| &self.entries[i].value)
+        self.map.get(key)
     }
 
     pub fn get_mut<Q>(&mut self, key: &Q) -> Option<&mut V>
@@ -704,7 +593,7 @@ impl<K: std::hash::Hash + Eq + Clone, V> PyDict<K, V> {
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized,
     {
-        self.find(key).map(|i| &mut self.entries[i].value)
+        self.map.get_mut(key)
     }
 
     /// `d[key]`: panics with Python's KeyError when absent.
@@ -721,17 +610,12 @@ impl<K: std::hash::Hash + Eq + Clone, V> PyDict<K, V> {
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized,
     {
-        self.find(key).is_some()
+        self.map.contains_key(key)
     }
 
-    /// `d[key] = value`: a new key goes last; an existing key keeps its place and its stored key.
+    /// `d[key] = value`: a new key goes last; an existing key keeps its place.
     pub fn insert(&mut self, key: K, value: V) {
-        match self.find_or_vacant(&key) {
-            (_, DictSlot::Found(i)) => self.entries[i].value = value,
-            (hash, DictSlot::Vacant(pos)) => {
-                self.push_at(pos, hash, key, value);
-            }
-        }
+        self.map.insert(key, value);
     }
 
     /// `d[key] = value` with a borrowed key (`&str` for a String key): an existing key keeps
@@ -741,107 +625,61 @@ impl<K: std::hash::Hash + Eq + Clone, V> PyDict<K, V> {
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized + ToOwned<Owned = K>,
     {
-        match self.find_or_vacant(key) {
-            (_, DictSlot::Found(i)) => self.entries[i].value = value,
-            (hash, DictSlot::Vacant(pos)) => {
-                self.push_at(pos, hash, key.to_owned(), value);
+        use indexmap::map::raw_entry_v1::{RawEntryApiV1, RawEntryMut};
+        // one hash and one probe; the key is copied only when it is new
+        match self.map.raw_entry_mut_v1().from_key(key) {
+            RawEntryMut::Occupied(mut e) => {
+                e.insert(value);
+            }
+            RawEntryMut::Vacant(e) => {
+                e.insert(key.to_owned(), value);
             }
         }
     }
 
     /// The value under key for `d[key] = d.get(key, default) OP x`: one lookup, `default`
     /// inserted first when key is absent (a borrowed key is copied only then).
-    #[inline]
     pub fn slot<Q>(&mut self, key: &Q, default: V) -> &mut V
     where
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized + ToOwned<Owned = K>,
     {
-        let i = match self.find_or_vacant(key) {
-            (_, DictSlot::Found(i)) => i,
-            (hash, DictSlot::Vacant(pos)) => self.push_at(pos, hash, key.to_owned(), default),
-        };
-        &mut self.entries[i].value
-    }
-
-    /// Empties index slot `pos` (backward-shift deletion: the later slots of its probe run move
-    /// up, so no probe ever stops early at the hole).
-    fn unlink(&mut self, mut hole: usize) {
-        let mask = self.index.len() - 1;
-        let mut j = (hole + 1) & mask;
-        loop {
-            let slot = self.index[j];
-            if slot == 0 {
-                break;
-            }
-            let home = self.entries[(slot as u32 - 1) as usize].hash as usize & mask;
-            // the pair at j may fill the hole when the hole lies on its probe path home..=j
-            if (j.wrapping_sub(home) & mask) >= (j.wrapping_sub(hole) & mask) {
-                self.index[hole] = slot;
-                hole = j;
-            }
-            j = (j + 1) & mask;
+        use indexmap::map::raw_entry_v1::{RawEntryApiV1, RawEntryMut};
+        match self.map.raw_entry_mut_v1().from_key(key) {
+            RawEntryMut::Occupied(e) => e.into_mut(),
+            RawEntryMut::Vacant(e) => e.insert(key.to_owned(), default).1,
         }
-        self.index[hole] = 0;
     }
 
-    /// The index slot that points at pair `i`.
-    fn slot_of(&self, i: usize) -> usize {
-        let mask = self.index.len() - 1;
-        let mut pos = self.entries[i].hash as usize & mask;
-        while self.index[pos] as u32 as usize != i + 1 {
-            pos = (pos + 1) & mask;
-        }
-        pos
-    }
-
-    /// Removes pair `i`; the later pairs move up one place, as in Python.
-    fn remove_at(&mut self, i: usize) -> (K, V) {
-        let pos = self.slot_of(i);
-        self.unlink(pos);
-        let e = self.entries.remove(i);
-        if i < self.entries.len() {
-            for slot in self.index.iter_mut() {
-                if *slot as u32 as usize > i + 1 {
-                    *slot -= 1;
-                }
-            }
-        }
-        (e.key, e.value)
-    }
-
-    /// `del d[key]` / `d.pop(key)`: the later keys move up, as in Python.
+    /// `del d[key]` / `d.pop(key)`: the later keys move up, as in Python (never swap_remove).
     pub fn remove<Q>(&mut self, key: &Q) -> Option<V>
     where
         K: std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized,
     {
-        let i = self.find(key)?;
-        Some(self.remove_at(i).1)
+        self.map.shift_remove(key)
     }
 
     /// `d.popitem()`: the last inserted pair.
     pub fn popitem(&mut self) -> Option<(K, V)> {
-        let last = self.entries.len().checked_sub(1)?;
-        Some(self.remove_at(last))
+        self.map.pop()
     }
 
     /// `d.clear()`.
     pub fn clear(&mut self) {
-        self.entries.clear();
-        self.index.clear();
+        self.map.clear();
     }
 
-    pub fn keys(&self) -> DictKeys<'_, K, V> {
-        DictKeys(self.entries.iter())
+    pub fn keys(&self) -> indexmap::map::Keys<'_, K, V> {
+        self.map.keys()
     }
 
-    pub fn values(&self) -> DictValues<'_, K, V> {
-        DictValues(self.entries.iter())
+    pub fn values(&self) -> indexmap::map::Values<'_, K, V> {
+        self.map.values()
     }
 
-    pub fn items(&self) -> DictItems<'_, K, V> {
-        DictItems(self.entries.iter())
+    pub fn items(&self) -> indexmap::map::Iter<'_, K, V> {
+        self.map.iter()
     }
 
     /// `d[key]` of a defaultdict used in place: the value, inserted first when absent.
@@ -849,83 +687,19 @@ impl<K: std::hash::Hash + Eq + Clone, V> PyDict<K, V> {
     where
         V: Default,
     {
-        let i = match self.find_or_vacant(&key) {
-            (_, DictSlot::Found(i)) => i,
-            (hash, DictSlot::Vacant(pos)) => self.push_at(pos, hash, key, V::default()),
-        };
-        &mut self.entries[i].value
+        self.map.entry(key).or_default()
     }
 
     /// Iterating a dict that is consumed: its keys in insertion order.
-    pub fn into_keys(self) -> DictIntoKeys<K, V> {
-        DictIntoKeys(self.entries.into_iter())
+    pub fn into_keys(self) -> indexmap::map::IntoKeys<K, V> {
+        self.map.into_keys()
     }
 
     /// `d.setdefault(key, value)`: the value stored under key, inserting `value` first if absent.
     pub fn setdefault(&mut self, key: K, value: V) -> &mut V {
-        let i = match self.find_or_vacant(&key) {
-            (_, DictSlot::Found(i)) => i,
-            (hash, DictSlot::Vacant(pos)) => self.push_at(pos, hash, key, value),
-        };
-        &mut self.entries[i].value
+        self.map.entry(key).or_insert(value)
     }
 }
-
-impl<K: std::hash::Hash + Eq + Clone, V> Default for PyDict<K, V> {
-    fn default() -> Self {
-        PyDict::new()
-    }
-}
-
-impl<K: std::hash::Hash + Eq + Clone + std::fmt::Debug, V: std::fmt::Debug> std::fmt::Debug for PyDict<K, V> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_map().entries(self.items()).finish()
-    }
-}
-
-/// `d.keys()`: the keys in insertion order.
-#[derive(Clone)]
-pub struct DictKeys<'a, K, V>(std::slice::Iter<'a, DictEntry<K, V>>);
-
-/// `d.values()`: the values in insertion order.
-#[derive(Clone)]
-pub struct DictValues<'a, K, V>(std::slice::Iter<'a, DictEntry<K, V>>);
-
-/// `d.items()`: (key, value) in insertion order.
-#[derive(Clone)]
-pub struct DictItems<'a, K, V>(std::slice::Iter<'a, DictEntry<K, V>>);
-
-/// The keys of a consumed dict.
-pub struct DictIntoKeys<K, V>(std::vec::IntoIter<DictEntry<K, V>>);
-
-macro_rules! dict_iter {
-    ($name:ident, $($lt:lifetime)?, $item:ty, |$e:ident| $get:expr) => {
-        impl<$($lt,)? K, V> Iterator for $name<$($lt,)? K, V> {
-            type Item = $item;
-            #[inline]
-            fn next(&mut self) -> Option<$item> {
-                self.0.next().map(|$e| $get)
-            }
-            fn size_hint(&self) -> (usize, Option<usize>) {
-                self.0.size_hint()
-            }
-            fn nth(&mut self, n: usize) -> Option<$item> {
-                self.0.nth(n).map(|$e| $get)
-            }
-        }
-        impl<$($lt,)? K, V> DoubleEndedIterator for $name<$($lt,)? K, V> {
-            fn next_back(&mut self) -> Option<$item> {
-                self.0.next_back().map(|$e| $get)
-            }
-        }
-        impl<$($lt,)? K, V> ExactSizeIterator for $name<$($lt,)? K, V> {}
-        impl<$($lt,)? K, V> std::iter::FusedIterator for $name<$($lt,)? K, V> {}
-    };
-}
-dict_iter!(DictKeys, 'a, &'a K, |e| &e.key);
-dict_iter!(DictValues, 'a, &'a V, |e| &e.value);
-dict_iter!(DictItems, 'a, (&'a K, &'a V), |e| (&e.key, &e.value));
-dict_iter!(DictIntoKeys, , K, |e| e.key);
 
 impl<K: std::hash::Hash + Eq + Clone, V> Extend<(K, V)> for PyDict<K, V> {
     /// `d.update(other)`: inserts in order; existing keys keep their place.
