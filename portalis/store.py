@@ -266,12 +266,19 @@ class Store:
             self._batch = []
             try:
                 yield
-            finally:
+            except BaseException:
+                # The body's error is the one to report: a commit that fails too (a damaged
+                # file aborts the transaction) loses the uncommitted writes, as a kill would.
                 try:
                     self._commit_batch(con)
-                finally:
-                    self._session = None
-                    self._batch = None
+                except duckdb.Error:
+                    pass
+                raise
+            else:
+                self._commit_batch(con)
+            finally:
+                self._session = None
+                self._batch = None
 
     def _commit_batch(self, con: duckdb.DuckDBPyConnection) -> None:
         """Commit the session's open transaction, if it has one."""
