@@ -107,3 +107,33 @@ def test_a_runs_planned_events_are_one_batch_and_a_failed_one_keeps_nothing(home
         with pytest.raises(Exception, match="not a EventLogEntry"):
             real(storage, [event, "not an event"])
         assert len(instance.fetch_materializations(stage.key, limit=100).records) == before
+
+
+def test_materializations_an_op_yields_through_one_event_batch_are_one_transaction(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """module_status yields one materialization per done partition (never the failed ones):
+    `one_event_batch` sends them as one batch, so the event log writes them together."""
+    from portalis_assets.assets import one_event_batch
+
+    partitions = dg.StaticPartitionsDefinition(["a", "b", "c"])
+
+    @dg.asset(partitions_def=partitions, backfill_policy=dg.BackfillPolicy.single_run(), output_required=False)
+    def status(context):  # noqa: ANN001, ANN202 - Dagster reads the annotation; a generator of events
+        yield from one_event_batch(context, [dg.AssetMaterialization(asset_key=context.asset_key, partition=k, metadata={"k": k})
+                                             for k in context.partition_keys if k != "b"])
+
+    batches: list[list[str]] = []
+    real = PortalisSqliteEventLogStorage.store_event_batch
+
+    def spy(self: PortalisSqliteEventLogStorage, events: list) -> None:
+        batches.append([e.dagster_event.event_type_value for e in events])
+        real(self, events)
+
+    monkeypatch.setattr(PortalisSqliteEventLogStorage, "store_event_batch", spy)
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        job = dg.Definitions(assets=[status]).resolve_implicit_global_asset_job_def()
+        tags = {ASSET_PARTITION_RANGE_START_TAG: "a", ASSET_PARTITION_RANGE_END_TAG: "c"}
+        assert job.execute_in_process(instance=instance, tags=tags).success
+        assert ["ASSET_MATERIALIZATION", "ASSET_MATERIALIZATION"] in batches
+        records = instance.fetch_materializations(status.key, limit=10).records
+        assert sorted(r.partition_key for r in records) == ["a", "c"]  # each once, "b" not at all
+        assert {r.asset_materialization.metadata["k"].value for r in records} == {"a", "c"}
