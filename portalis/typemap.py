@@ -622,6 +622,26 @@ def _finish(
     )
 
 
+def _lazy_generators(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef]) -> None:
+    """A generator that never ends (portalis/analysis/generators.py) returns a Rust iterator,
+    `iter[T]`, not the list its yields would be collected into: callers draw from it."""
+    from portalis.analysis.generators import lazy_generator
+
+    for i, sig in enumerate(tm.functions):
+        node = nodes.get(sig.name)
+        if node is None or sig.returns.kind != "list" or not T.is_known(sig.returns):
+            continue
+        plan = lazy_generator(node)
+        if plan is None or plan.problem is not None:
+            continue  # eager, or refused by lowering with the plan's problem (PTL122)
+        returns = PyType(kind="iter", args=sig.returns.args)
+        try:
+            rust = f"impl Iterator<Item = {print_type(owned_type(returns.args[0]))}>"
+        except TypeMappingError:
+            continue
+        tm.functions[i] = sig.model_copy(update={"returns": returns, "rust_returns": rust})
+
+
 def _mark_raising(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], parsed: ParsedModule) -> None:
     """Which functions let Python exceptions out (they return Result<T, PyErr>): a `raise` no
     handler of theirs catches, a call of such a function outside a catch-all handler, or being
@@ -836,6 +856,7 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
         for sig in tm.functions
     ]
     _finish_classes(tm, method_sources, parsed, evidence)
+    _lazy_generators(tm, nodes)
     _mark_raising(tm, nodes, parsed)
     if analysis is not None:
         _local_facts(tm, analysis, parsed)

@@ -42,6 +42,13 @@ class TDynFn(Type):
 
 
 @dataclass(frozen=True, slots=True)
+class TImplIter(Type):
+    """`impl Iterator<Item = T>`: what a lazy generator function returns."""
+
+    item: Type
+
+
+@dataclass(frozen=True, slots=True)
 class TUnion(Type):
     """A Python union (`int | str`) as the crate's enum with one variant per member: printed as
     its path (`crate::pyrt::IntOrStr`); the enum itself is one item per distinct union in the

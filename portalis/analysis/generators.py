@@ -1,0 +1,165 @@
+"""Which generator functions are translated lazily, and the shape the lazy form is built from.
+
+A generator function is translated eagerly by default: what it yields is collected into the
+Vec it returns (portalis/lower/function.py), which is the same sequence as long as the
+generator ends. One that never ends (`while True:` with no `break` or `return`: a counter, a
+cycle, a stream of ids) cannot be collected; it is translated lazily, as a Rust iterator
+(`impl Iterator<Item = T>`, `std::iter::from_fn` over a closure that resumes the loop;
+portalis/lower/generators.py). Its type is `iter[T]` instead of `list[T]`
+(portalis/typemap.py), so its callers draw from it (`next`, `islice`, `zip`, a loop that
+breaks) rather than collect it.
+
+The lazy form resumes at one place, so the shape is:
+
+    <statements without yield>          # run when the generator is made (see below)
+    while True:                         # no break, no return in it
+        A                               # no yield
+        yield v                         # at the loop's top level
+        B                               # no yield; reads nothing A binds only for B
+or
+    while True:
+        <statements whose yields are each the last thing an iteration does>
+
+Known difference: the statements before the loop run when the generator is made, where Python
+runs them at the first `next()` (it matters only when they print or raise).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from portalis.cst_scan import iter_nodes
+
+_NESTED = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+
+
+@dataclass(frozen=True)
+class LazyGenerator:
+    """A generator that must be lazy: why, and (when the lazy form cannot be built) why not."""
+
+    reason: str
+    problem: str | None = None
+    # The loop's top-level `yield v` statement the closure resumes after (None: every yield
+    # ends its iteration)
+    resume_at: int | None = None
+
+
+def _yields(node: cst.CSTNode) -> list[cst.Yield]:
+    return [n for n in iter_nodes(node, prune=_NESTED) if type(n) is cst.Yield]
+
+
+def _has_yield(node: cst.CSTNode) -> bool:
+    return bool(_yields(node))
+
+
+def _yield_statement(stmt: cst.CSTNode) -> cst.Yield | None:
+    """The `yield v` of a statement that is only that (not `yield from`, not `x = yield`)."""
+    if type(stmt) is cst.SimpleStatementLine and len(stmt.body) == 1 and type(stmt.body[0]) is cst.Expr:
+        value = stmt.body[0].value
+        if type(value) is cst.Yield and type(value.value) is not cst.From:
+            return value
+    return None
+
+
+def _is_docstring(stmt: cst.CSTNode) -> bool:
+    return (type(stmt) is cst.SimpleStatementLine and len(stmt.body) == 1 and type(stmt.body[0]) is cst.Expr
+            and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
+
+
+def _endless_loop(stmt: cst.CSTNode) -> bool:
+    """`while True:` (no else) that nothing in it leaves: no `return`, no `break` of its own."""
+    if type(stmt) is not cst.While or not (type(stmt.test) is cst.Name and stmt.test.value == "True"):
+        return False
+    if any(type(n) is cst.Return for n in iter_nodes(stmt.body, prune=_NESTED)):
+        return False
+    return not any(type(n) is cst.Break for n in iter_nodes(stmt.body, prune=(*_NESTED, cst.For, cst.While)))
+
+
+def endless(node: cst.FunctionDef) -> bool:
+    """Some `while True:` loop of the body that yields is never left."""
+    return any(_endless_loop(n) and _has_yield(n) for n in iter_nodes(node.body, prune=_NESTED))
+
+
+def _tail_yields(stmts: list[cst.CSTNode]) -> bool:
+    """Every yield in `stmts` is the last thing run on its path (an `if`'s branches included)."""
+    for i, stmt in enumerate(stmts):
+        last = i == len(stmts) - 1
+        if not _has_yield(stmt):
+            continue
+        if not last:
+            return False
+        if _yield_statement(stmt) is not None:
+            continue
+        if type(stmt) is cst.If:
+            return _if_tail(stmt)
+        return False
+    return True
+
+
+def _if_tail(stmt: cst.If) -> bool:
+    if not _tail_yields(list(stmt.body.body)):
+        return False
+    other = stmt.orelse
+    if other is None:
+        return True
+    if type(other) is cst.If:
+        return _if_tail(other)
+    return _tail_yields(list(other.body.body))
+
+
+def _bound(stmts: list[cst.CSTNode]) -> set[str]:
+    from portalis.cst_walk import bound_names
+
+    out: set[str] = set()
+    for s in stmts:
+        for n in iter_nodes(s, prune=_NESTED):
+            t = type(n)
+            if t is cst.Assign:
+                for target in n.targets:
+                    out.update(bound_names(target.target))
+            elif t in (cst.AnnAssign, cst.AugAssign) or t is cst.For:
+                out.update(bound_names(n.target))
+    return out
+
+
+def _read(stmts: list[cst.CSTNode]) -> set[str]:
+    return {n.value for s in stmts for n in iter_nodes(s, prune=_NESTED) if type(n) is cst.Name}
+
+
+def lazy_generator(node: cst.FunctionDef) -> LazyGenerator | None:
+    """None when the generator (if it is one) is collected eagerly; else why it must be lazy,
+    and the problem that keeps the lazy form from being built, if any (PTL122)."""
+    if not endless(node):
+        return None
+    found = LazyGenerator(reason="an endless `while True:` loop")
+    body = list(node.body.body)
+    if body and _is_docstring(body[0]):
+        body = body[1:]
+    if not body or not _endless_loop(body[-1]):
+        return LazyGenerator(found.reason, "the endless loop is not the last statement of the generator")
+    loop = body[-1]
+    assert isinstance(loop, cst.While)
+    if any(_has_yield(s) for s in body[:-1]):
+        return LazyGenerator(found.reason, "a yield before the endless loop")
+    if loop.orelse is not None:
+        return LazyGenerator(found.reason, "`while True: ... else:`")
+    if any(type(y.value) is cst.From for y in _yields(loop)):
+        return LazyGenerator(found.reason, "`yield from` in an endless loop")
+    inner = list(loop.body.body)
+    for k, stmt in enumerate(inner):
+        if _yield_statement(stmt) is not None:
+            before, after = inner[:k], inner[k + 1:]
+            if any(_has_yield(s) for s in before + after):
+                break
+            kept = (_bound(before) - _bound(body[:-1])) & _read(after)
+            if kept:
+                return LazyGenerator(found.reason, f"`{sorted(kept)[0]}` is set before the `yield` and read after it")
+            return LazyGenerator(found.reason, resume_at=k)
+    if _tail_yields(inner):
+        for y in _yields(loop):
+            if y.value is None:
+                return LazyGenerator(found.reason, "a bare `yield` in an endless loop")
+        return found
+    return LazyGenerator(found.reason, "yields the lazy form cannot resume after (inside nested loops, `try`, or not last in the loop)")
