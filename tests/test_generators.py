@@ -71,6 +71,24 @@ def test_the_type_map_gives_an_endless_generator_an_iterator_type() -> None:
     assert upto is not None and str(upto.returns) == "list[int]" and upto.rust_returns == "Vec<i64>"
 
 
+def test_a_parameter_iterated_once_that_callers_pass_iterators_takes_any_iterable() -> None:
+    tm = type_map_of(
+        "from typing import List\n\n"
+        "def first_over(xs: List[int], k: int) -> int:\n    for x in xs:\n        if x > k:\n            return x\n    return -1\n\n"
+        "def twice(xs: List[int]) -> int:\n    return sum(xs) + len(xs)\n\n"
+        "def nested(xs: List[int], n: int) -> int:\n    t = 0\n    for _ in range(n):\n        for x in xs:\n            t += x\n    return t\n\n"
+        "def plain(xs: List[int]) -> int:\n    t = 0\n    for x in xs:\n        t += x\n    return t\n\n"
+        "def use(xs: List[int]) -> int:\n"
+        "    return first_over(map(abs, xs), 3) + twice(x for x in xs) + nested(iter(xs), 2) + plain(xs)\n"
+    )
+    kinds = {f.name: [str(p.py_type) for p in f.params] for f in tm.functions}
+    assert kinds["first_over"] == ["iter[int]", "int"]
+    assert tm.function("first_over").params[0].rust_type == "impl IntoIterator<Item = i64>"
+    # used twice, iterated in a loop (Python would find it exhausted the second time), or
+    # never given an iterator: a list as before
+    assert kinds["twice"] == ["list[int]"] and kinds["nested"] == ["list[int]", "int"] and kinds["plain"] == ["list[int]"]
+
+
 # ---------------------------------------------------------------- lowering (printed Rust)
 
 LOWERED = '''
@@ -277,6 +295,31 @@ def third(n: int) -> int:
     next(it)
     next(it)
     return next(it)
+
+
+def first_over(xs: List[int], k: int) -> int:
+    for x in xs:
+        if x > k:
+            return x
+    return -1
+
+
+def total(xs: List[float]) -> float:
+    return sum([x / 2 for x in xs])
+
+
+def over(k: int, xs: List[int]) -> int:
+    return first_over(count_up(1), k) * 1000 + first_over(map(abs, xs), k) + first_over(xs, k)
+
+
+def halves(xs: List[int]) -> float:
+    return total(x for x in xs) + total(evens(len(xs)))
+
+
+def rest_after(xs: List[int]) -> Tuple[int, int]:
+    it = iter(xs)
+    first = next(it, 0)
+    return first, first_over(it, first)
 '''
 
 CALLS = [
@@ -285,6 +328,7 @@ CALLS = [
     "window([1, 2, 3, 4, 5], 1, 3)", "window([1, 2], 3, 9)", "window([1, 2], -1, 2)",
     "count_up(5)", "fib()", "odd_squares()", "signs(7)",
     "take(3, 4)", "take(3, 0)", "fibs_below(100)", "numbered(['x', 'y'])", "squares_from(2)", "third(10)",
+    "first_over([1, 5, 2], 4)", "over(3, [-7, 1])", "over(9, [])", "halves([1, 2, 3])", "rest_after([3, 1, 4, 5])", "rest_after([])",
 ]
 
 
@@ -300,6 +344,8 @@ def test_every_generator_construct_translates(generators: DiffRun) -> None:
     assert not bad, (bad, module["diagnostics"])
     rust = (generators.crate_dir / "src" / "sample.rs").read_text(encoding="utf-8")
     assert "unsafe" not in rust and "std::iter::from_fn" in rust
+    assert "pub fn first_over(xs: impl IntoIterator<Item = i64>, k: i64) -> i64" in rust
+    assert "first_over(count_up(1), k)" in rust  # the endless generator is drawn, never collected
 
 
 @needs_cargo

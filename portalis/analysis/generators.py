@@ -163,3 +163,64 @@ def lazy_generator(node: cst.FunctionDef) -> LazyGenerator | None:
                 return LazyGenerator(found.reason, "a bare `yield` in an endless loop")
         return found
     return LazyGenerator(found.reason, "yields the lazy form cannot resume after (inside nested loops, `try`, or not last in the loop)")
+
+
+# ---------------------------------------------------------------- parameters iterated once
+
+# Calls whose result is an iterator (what a list parameter could not take without collecting it)
+_ITERATOR_CALLS = frozenset({"iter", "map", "filter", "zip", "enumerate", "reversed"})
+
+
+def iterated_once(node: cst.FunctionDef, name: str) -> bool:
+    """The body's one use of parameter `name` is a single pass over it: `for x in name:` or a
+    comprehension over it, not inside another loop, and the name is never rebound. Such a
+    parameter can take any iterable (Rust: `impl IntoIterator<Item = T>`), drawn once."""
+    uses = [n for n in iter_nodes(node.body) if type(n) is cst.Name and n.value == name]  # nested functions too
+    if len(uses) != 1:
+        return False
+    use = uses[0]
+    loops = [n for n in iter_nodes(node.body, prune=_NESTED) if type(n) in (cst.For, cst.While, cst.CompFor)]
+    inner_fors = {id(n.inner_for_in) for n in loops if type(n) is cst.CompFor and n.inner_for_in is not None}
+    for loop in loops:
+        if type(loop) in (cst.For, cst.CompFor) and loop.iter is use:
+            if id(loop) in inner_fors:
+                return False  # `for a in b for x in name`: drawn again for each a
+            # the iteration itself must not be repeated by an enclosing loop
+            return not any(
+                other is not loop and type(other) in (cst.For, cst.While) and any(n is loop for n in iter_nodes(other.body, prune=_NESTED))
+                for other in loops
+            ) and not any(type(n) in (cst.Assign, cst.AugAssign, cst.AnnAssign) for n in iter_nodes(node.body, prune=_NESTED)
+                          if name in _bound([n]))
+    return False
+
+
+def _iterator_argument(arg: cst.BaseExpression, generators: frozenset[str]) -> bool:
+    """A value that is an iterator in Python: a generator expression, `map(...)`, `iter(...)`,
+    a call of one of the module's generator functions, an `itertools` call."""
+    if type(arg) is cst.GeneratorExp:
+        return True
+    if type(arg) is not cst.Call:
+        return False
+    f = arg.func
+    if type(f) is cst.Name:
+        return f.value in _ITERATOR_CALLS or f.value in generators
+    return type(f) is cst.Attribute and type(f.value) is cst.Name and f.value.value == "itertools"
+
+
+def iterator_arguments(module: cst.Module, functions: dict[str, cst.FunctionDef]) -> dict[str, set[str]]:
+    """function -> its parameters some call in the module passes an iterator to (positionally
+    or by keyword): evidence that the parameter is any iterable, not a list."""
+    generators = frozenset(n for n, f in functions.items() if _has_yield(f.body))
+    found: dict[str, set[str]] = {}
+    for call in iter_nodes(module):
+        if type(call) is not cst.Call or type(call.func) is not cst.Name or call.func.value not in functions:
+            continue
+        fn = functions[call.func.value]
+        params = [p.name.value for p in fn.params.params]
+        for i, arg in enumerate(call.args):
+            if arg.star or not _iterator_argument(arg.value, generators):
+                continue
+            target = arg.keyword.value if arg.keyword is not None else params[i] if i < len(params) else None
+            if target is not None:
+                found.setdefault(call.func.value, set()).add(target)
+    return found

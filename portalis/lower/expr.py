@@ -1754,7 +1754,13 @@ class ExprLowering:
             if fn_type is not None:
                 out.append(self.callable_arg(v, fn_type, p.py_type.kind == "optional", f"parameter `{p.name}` of `{shown}`", node))
                 continue
-            if p.py_type.kind in ("func", "iter"):
+            if p.py_type.kind == "iter":
+                # a parameter taking any iterable: the argument's items (owned), drawn by the callee
+                from portalis.lower.generators import iterable_argument
+
+                out.append(iterable_argument(self, v, p.py_type.args[0], f"parameter `{p.name}` of `{shown}`"))
+                continue
+            if p.py_type.kind == "func":
                 raise Unsupported("PTL111", f"parameter `{p.name}` of `{shown}` takes a function value")
             self.expect_local(v, p.py_type)
             v = coerce(self._reread(v), p.py_type)

@@ -306,6 +306,13 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                     raise Unsupported("PTL110", f"the type of parameter `{p.name}` cannot be inferred: annotate it")
                 self.locals[p.name] = Local(name, ty, Mode.PLACE, param=True)
                 continue
+            if ty.kind == "iter" and ty == p.py_type:
+                # any iterable, drawn once (`impl IntoIterator<Item = T>`): its iterator, held
+                # as a variable `next()` could read (lower/generators.py)
+                params.append(ir.Param(name, declared_param_type(p)))
+                self.locals[p.name] = Local(name, ty, Mode.PLACE, param=True)
+                prologue.append(ir.Let(binding(name, True), None, ir.MethodCall(ir.Path(name), "into_iter")))
+                continue
             ptype = declared_param_type(p) if T.is_known(p.py_type) and ty == p.py_type else param_type(ty, p.mutated)
             if p.mutated:
                 if rebound:

@@ -25,6 +25,7 @@ import libcst as cst
 from portalis.lower.builtins import iter_of
 from portalis.lower.context import Elem, Iteration, Mode, Unsupported, Val
 from portalis.lower.values import coerce, owned_as, read
+from portalis.model import PyType
 from portalis.rust import ir
 from portalis.types import pytypes as T
 
@@ -147,6 +148,19 @@ def lower_islice(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val])
     if lets:
         expr = ir.BlockExpr(ir.Block(tuple(lets), expr))
     return Val(expr, iter_of(items.elem.ty))
+
+
+def iterable_argument(lw: "FunctionLowerer", v: Val, elem: PyType, what: str) -> ir.Expr:
+    """An argument for a parameter that takes any iterable (`impl IntoIterator<Item = T>`):
+    an iterator of the value's items as `elem`s (a variable holding an iterator is lent, so
+    that the caller goes on from where the callee stopped, as in Python)."""
+    items = iterator_of(lw, v)
+    if items.elem.ty != elem:
+        if T.unify(items.elem.ty, elem) != elem:
+            raise Unsupported("PTL113", f"{what} takes {elem} items, given {items.elem.ty} items")
+        x = lw.temp("x")
+        return ir.MethodCall(items.expr, "map", (ir.Closure((ir.PBind(x),), owned_as(Val(ir.Path(x), items.elem.ty), elem)),))
+    return items.expr
 
 
 def iterator_local(lw: "FunctionLowerer", pyname: str, v: Val) -> list[ir.Stmt]:

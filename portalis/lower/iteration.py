@@ -298,6 +298,9 @@ class IterLowering:
                 return Iteration(ir.MethodCall(it, "copied"), Elem(key))
             return Iteration(it, Elem(key, Mode.REF))
         if k == "iter":
+            local = next((loc for loc in self.locals.values() if isinstance(v.expr, ir.Path) and loc.name == v.expr.name), None)
+            if local is not None and local.param:
+                return Iteration(v.expr, Elem(v.ty.args[0]))  # a parameter iterated once (generators.iterated_once)
             if isinstance(v.expr, ir.Path) and v.mode is not Mode.OWNED:
                 from portalis.lower.generators import by_ref
 

@@ -43,9 +43,11 @@ class TDynFn(Type):
 
 @dataclass(frozen=True, slots=True)
 class TImplIter(Type):
-    """`impl Iterator<Item = T>`: what a lazy generator function returns."""
+    """`impl Iterator<Item = T>`: what a lazy generator function returns; with `into`,
+    `impl IntoIterator<Item = T>`: a parameter that takes any iterable (a Vec, an iterator)."""
 
     item: Type
+    into: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -395,7 +395,8 @@ def _case_body(case: Case, sig: FunctionSignature, render: RustLiterals, module_
     passed: list[str] = []
     mutated: list[str] = []
     for i, (p, value) in enumerate(zip(sig.params, case.args)):
-        owned = render.owned(value, p.py_type)
+        # a parameter taking any iterable (`impl IntoIterator`) is given the value's Vec
+        owned = render.owned(value, PyType(kind="list", args=p.py_type.args) if p.py_type.kind == "iter" else p.py_type)
         var = f"a{i}"
         if p.mutated:
             lines.append(f"let mut {var}: {render.rust_type(p.py_type)} = {owned};")
