@@ -654,7 +654,9 @@ def _iterable_params(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], modul
     for i, sig in enumerate(tm.functions):
         node = nodes.get(sig.name)
         wanted = passed.get(sig.name)
-        if node is None or not wanted:
+        if node is None or not wanted or scan_function(node).yields:
+            # a generator collecting what it draws from an iterator into its Vec would never end
+            # on an endless one, where Python's draws lazily: it keeps a list parameter
             continue
         params = list(sig.params)
         for j, p in enumerate(params):

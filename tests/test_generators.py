@@ -352,3 +352,14 @@ def test_every_generator_construct_translates(generators: DiffRun) -> None:
 @pytest.mark.parametrize("call", CALLS)
 def test_generators_behave_as_in_python(generators: DiffRun, call: str) -> None:
     generators.check(call)
+
+
+def test_an_eager_generator_never_draws_from_an_endless_one() -> None:
+    _, diags = _lowered(
+        "from typing import Iterator, List\n\n"
+        "def count_up(start: int) -> Iterator[int]:\n    while True:\n        yield start\n        start += 1\n\n"
+        "def doubled(n: int) -> Iterator[int]:\n    for x in count_up(n):\n        yield x * 2\n\n"
+        "def chained(n: int) -> Iterator[int]:\n    yield n\n    yield from count_up(n)\n"
+    )
+    assert diags["doubled"].startswith("PTL122 a generator collected into a list draws from `count_up()`")
+    assert diags["chained"].startswith("PTL122 a generator collected into a list draws from `count_up()`")

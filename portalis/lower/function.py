@@ -644,6 +644,9 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         """A generator yields into the list it returns (translated eagerly): `yield from xs`
         extends it with xs's items, a bare `yield` yields None."""
         if isinstance(node.value, cst.From):
+            from portalis.lower.generators import refuse_endless_source
+
+            refuse_endless_source(self, node.value.item)
             xs = self.expr(node.value.item)
             if xs.ty.kind == "unknown":
                 raise Unsupported("PTL112", "`yield from` a value of unknown type", node)

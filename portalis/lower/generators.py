@@ -163,6 +163,19 @@ def iterable_argument(lw: "FunctionLowerer", v: Val, elem: PyType, what: str) ->
     return items.expr
 
 
+def refuse_endless_source(lw: "FunctionLowerer", node: cst.BaseExpression) -> None:
+    """An eager generator (its yields collected into a Vec) must not draw from an endless
+    one (`for x in count_up(1): yield x`): Python yields lazily, the Vec would never be done."""
+    if not lw.scan.yields or lw.lazy:
+        return
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value not in lw.locals:
+        from portalis.lower.context import Callable
+
+        target = lw.env.lookup(node.func.value)
+        if isinstance(target, Callable) and target.sig.returns.kind == "iter":
+            raise Unsupported("PTL122", f"a generator collected into a list draws from `{node.func.value}()`, an endless generator", node)
+
+
 def iterator_local(lw: "FunctionLowerer", pyname: str, v: Val) -> list[ir.Stmt]:
     """`it = iter(xs)` / `it = gen()` where `next(it)` reads the variable: a Rust iterator
     held mutably, so that each `next()` and the loops over it continue where the last stopped."""

@@ -59,6 +59,9 @@ class IterLowering:
             raise Unsupported("PTL120", "async for is not supported", node)
         target_name = node.target.value if isinstance(node.target, cst.Name) else None
         changes_items = target_name is not None and target_name in self.mutated_locals and not self.scan.rebound(target_name)
+        from portalis.lower.generators import refuse_endless_source
+
+        refuse_endless_source(self, node.iter)
         if changes_items:
             # `for line in lines: line.qty += 1` changes the items themselves: iterate mutably.
             it = self.iteration_mut(node.iter)
