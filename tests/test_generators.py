@@ -57,6 +57,7 @@ def test_an_endless_generator_is_lazy_with_its_resume_point() -> None:
     ("def f(n):\n    yield 0\n    while True:\n        yield n\n", "a yield before the endless loop"),
     ("def f(n):\n    while True:\n        m = n * 2\n        yield n\n        n = m\n", "`m` is set before the `yield` and read after it"),
     ("def f(n):\n    while True:\n        yield n\n    print(n)\n", "not the last statement"),
+    ("def f(n):\n    if n < 0:\n        return\n    while True:\n        yield n\n", "a `return` before the endless loop"),
 ])
 def test_an_endless_generator_the_lazy_form_cannot_resume_says_why(source: str, problem: str) -> None:
     plan = lazy_generator(_fn(source))
@@ -316,6 +317,27 @@ def halves(xs: List[int]) -> float:
     return total(x for x in xs) + total(evens(len(xs)))
 
 
+def split_into(xs: List[int], sizes: List[int]) -> List[List[int]]:
+    it = iter(xs)
+    out = []
+    for size in sizes:
+        out.append(list(itertools.islice(it, size)))
+    return out
+
+
+def mark_ends(s: str) -> List[Tuple[bool, bool, str]]:
+    it = iter(s)
+    out = []
+    for a in it:
+        first = True
+        for b in it:
+            out.append((first, False, a))
+            a = b
+            first = False
+        out.append((first, True, a))
+    return out
+
+
 def rest_after(xs: List[int]) -> Tuple[int, int]:
     it = iter(xs)
     first = next(it, 0)
@@ -329,6 +351,7 @@ CALLS = [
     "count_up(5)", "fib()", "odd_squares()", "signs(7)",
     "take(3, 4)", "take(3, 0)", "fibs_below(100)", "numbered(['x', 'y'])", "squares_from(2)", "third(10)",
     "first_over([1, 5, 2], 4)", "over(3, [-7, 1])", "over(9, [])", "halves([1, 2, 3])", "rest_after([3, 1, 4, 5])", "rest_after([])",
+    "split_into([1, 2, 3, 4, 5, 6], [1, 2, 4])", "mark_ends('ABC')", "mark_ends('')",
 ]
 
 

@@ -143,6 +143,8 @@ def lazy_generator(node: cst.FunctionDef) -> LazyGenerator | None:
     assert isinstance(loop, cst.While)
     if any(_has_yield(s) for s in body[:-1]):
         return LazyGenerator(found.reason, "a yield before the endless loop")
+    if any(type(n) is cst.Return for s in body[:-1] for n in iter_nodes(s, prune=_NESTED)):
+        return LazyGenerator(found.reason, "a `return` before the endless loop")
     if loop.orelse is not None:
         return LazyGenerator(found.reason, "`while True: ... else:`")
     if any(type(y.value) is cst.From for y in _yields(loop)):

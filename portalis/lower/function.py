@@ -356,7 +356,8 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
 
                 plan = lazy_generator(self.node)
                 if plan is not None:
-                    why = plan.problem or "its yielded values are not typed"
+                    why = plan.problem or ("methods are not made lazy yet" if self.self_type is not None or self.outer is not None
+                                           else "its yielded values are not typed")
                     raise Unsupported("PTL122", f"a generator with {plan.reason} is translated lazily, but not this one: {why}", self.node)
             if self.sig.returns.kind not in ("list", "unknown"):
                 first_yield = next(n for n in iter_nodes(self.node.body) if type(n) is cst.Yield)

@@ -34,9 +34,10 @@ if TYPE_CHECKING:
 
 
 def next_targets(node: cst.CSTNode) -> frozenset[str]:
-    """Names a function passes to `next()` (`next(it)`, `next(it, default)`): in Python they
-    hold iterators (`next` of a list is a TypeError), so the translation keeps them as Rust
-    iterators rather than collecting them."""
+    """Names that hold iterators: passed to `next()` (`next(it)`, `next(it, default)`: `next`
+    of a list is a TypeError) or assigned `iter(...)`. The translation keeps them as Rust
+    iterators rather than collecting them, so that every use draws from the same one (`for a
+    in it: for b in it:`, `islice(it, n)` in a loop)."""
     from portalis.cst_scan import iter_nodes
 
     found: set[str] = set()
@@ -49,6 +50,9 @@ def next_targets(node: cst.CSTNode) -> frozenset[str]:
             and type(n.args[0].value) is cst.Name
         ):
             found.add(n.args[0].value.value)
+        elif (type(n) is cst.Assign and len(n.targets) == 1 and type(n.targets[0].target) is cst.Name
+              and type(n.value) is cst.Call and type(n.value.func) is cst.Name and n.value.func.value == "iter"):
+            found.add(n.targets[0].target.value)
     return frozenset(found)
 
 

@@ -86,11 +86,13 @@ class IterLowering:
         bounded = bounded_index(node)
         if bounded is not None:
             self.in_bounds.append(bounded)
-        drawn_in_body = isinstance(node.iter, cst.Name) and node.iter.value in self.next_targets and it.elem.ty.kind != "unknown" \
-            and isinstance(it.expr, ir.MethodCall) and it.expr.method == "by_ref"
+        from portalis.cst_scan import free_names
+
+        drawn_in_body = isinstance(node.iter, cst.Name) and node.iter.value in self.next_targets \
+            and isinstance(it.expr, ir.MethodCall) and it.expr.method == "by_ref" and node.iter.value in free_names(node.body)
         if drawn_in_body:
-            # `for a in it:` whose body also calls `next(it)`: the loop draws each item itself
-            # (a `for` would hold `it` borrowed for the whole loop).
+            # `for a in it:` whose body also draws from it (`next(it)`, `for b in it`): the loop
+            # draws each item itself (a `for` would hold `it` borrowed for the whole loop).
             assert isinstance(it.expr, ir.MethodCall)
             item = self.temp("item")
             draw = ir.Match(ir.MethodCall(it.expr.receiver, "next"), (
