@@ -386,3 +386,19 @@ def test_an_eager_generator_never_draws_from_an_endless_one() -> None:
     )
     assert diags["doubled"].startswith("PTL122 a generator collected into a list draws from `count_up()`")
     assert diags["chained"].startswith("PTL122 a generator collected into a list draws from `count_up()`")
+
+
+def test_the_worker_draws_the_first_items_of_a_lazy_result() -> None:
+    """--verify's Python side: an endless generator is drawn LAZY_PREFIX items when its
+    translation is lazy (PyCase.prefix), and is unrepresentable otherwise (no Vec holds it)."""
+    import itertools
+
+    from portalis.validate import worker
+    from portalis.validate.harness import LAZY_PREFIX
+
+    def endless(start):
+        yield from itertools.count(start)
+
+    drawn = worker._once(endless, [5], [], 0, 5.0, prefix=LAZY_PREFIX)
+    assert drawn["kind"] == "ok" and drawn["value"] == list(range(5, 5 + LAZY_PREFIX))
+    assert worker._once(endless, [5], [], 0, 5.0)["kind"] == "unrepresentable"
