@@ -226,7 +226,7 @@ def _python_case(module, call: str, prefix: int | None = None) -> tuple[object, 
     try:
         value = getattr(module, name)(*args)
         if isinstance(value, types.GeneratorType):  # its translation: a Vec, or the first items of an iterator
-            value = list(itertools.islice(value, prefix))
+            value = list(itertools.islice(value, prefix if prefix is not None else 100_001))
         result = canonical(value)
     except Exception as exc:  # noqa: BLE001 - any Python exception is an expected outcome
         return Raised(type(exc).__name__), passed, args

@@ -14,11 +14,8 @@ The lazy form resumes at one place, so the shape is:
     <statements without yield>          # run when the generator is made (see below)
     while True:                         # no break, no return in it
         A                               # no yield
-        yield v                         # at the loop's top level
+        yield v                         # or an `if` whose yields each end their branch
         B                               # no yield; reads nothing A binds only for B
-or
-    while True:
-        <statements whose yields are each the last thing an iteration does>
 
 Known difference: the statements before the loop run when the generator is made, where Python
 runs them at the first `next()` (it matters only when they print or raise).
@@ -41,8 +38,8 @@ class LazyGenerator:
 
     reason: str
     problem: str | None = None
-    # The loop's top-level `yield v` statement the closure resumes after (None: every yield
-    # ends its iteration)
+    # The statement of the loop's body holding its yields (`yield v`, or an `if` whose
+    # yields each end their branch): the next call resumes after it
     resume_at: int | None = None
 
 
@@ -150,21 +147,20 @@ def lazy_generator(node: cst.FunctionDef) -> LazyGenerator | None:
     if any(type(y.value) is cst.From for y in _yields(loop)):
         return LazyGenerator(found.reason, "`yield from` in an endless loop")
     inner = list(loop.body.body)
-    for k, stmt in enumerate(inner):
-        if _yield_statement(stmt) is not None:
+    holders = [k for k, stmt in enumerate(inner) if _has_yield(stmt)]
+    if len(holders) == 1:
+        k = holders[0]
+        stmt = inner[k]
+        if _yield_statement(stmt) is not None or (type(stmt) is cst.If and _if_tail(stmt)):
             before, after = inner[:k], inner[k + 1:]
-            if any(_has_yield(s) for s in before + after):
-                break
-            kept = (_bound(before) - _bound(body[:-1])) & _read(after)
+            params = {p.name.value for p in (*node.params.params, *node.params.kwonly_params, *node.params.posonly_params)}
+            kept = (_bound([*before, stmt]) - _bound(body[:-1]) - params) & _read(after)
             if kept:
+                # the next call resumes after the yield: the loop's own locals are gone by then
                 return LazyGenerator(found.reason, f"`{sorted(kept)[0]}` is set before the `yield` and read after it")
             return LazyGenerator(found.reason, resume_at=k)
-    if _tail_yields(inner):
-        for y in _yields(loop):
-            if y.value is None:
-                return LazyGenerator(found.reason, "a bare `yield` in an endless loop")
-        return found
-    return LazyGenerator(found.reason, "yields the lazy form cannot resume after (inside nested loops, `try`, or not last in the loop)")
+    return LazyGenerator(found.reason, "yields the lazy form cannot resume after (inside nested loops or `try`, "
+                         "in several statements of the loop, or not last in their branch)")
 
 
 # ---------------------------------------------------------------- parameters iterated once

@@ -225,16 +225,31 @@ class _Item(ir.Stmt):
     value: ir.Expr
 
 
-def _returned(node: object) -> object:
-    """The IR with every _Item made `return Some(v);`."""
+def _returned(node: object, flag: str | None = None) -> object:
+    """The IR with every _Item made `return Some(v);` (after `flag = true;`: resumed)."""
     if isinstance(node, _Item):
-        return ir.Return(ir.Call(ir.Path("Some"), (node.value,)))
+        ret = ir.Return(ir.Call(ir.Path("Some"), (node.value,)))
+        return (ir.Assign(ir.Path(flag), ir.BoolLit(True)), ret) if flag is not None else ret
     if isinstance(node, tuple):
-        return tuple(_returned(n) for n in node)
+        out: list[object] = []
+        for n in node:
+            done = _returned(n, flag)
+            out.extend(done if isinstance(n, _Item) and isinstance(done, tuple) else (done,))
+        return tuple(out)
     if isinstance(node, (ir.Stmt, ir.Expr, ir.Block)) and dataclasses.is_dataclass(node) and not isinstance(node, ir.Closure):
-        changes = {f.name: _returned(getattr(node, f.name)) for f in dataclasses.fields(node)}
+        changes = {f.name: _returned(getattr(node, f.name), flag) for f in dataclasses.fields(node)}
         return dataclasses.replace(node, **changes)
     return node
+
+
+def _holds_item(node: object) -> bool:
+    if isinstance(node, _Item):
+        return True
+    if isinstance(node, tuple):
+        return any(_holds_item(n) for n in node)
+    if isinstance(node, (ir.Stmt, ir.Expr, ir.Block)) and dataclasses.is_dataclass(node) and not isinstance(node, ir.Closure):
+        return any(_holds_item(getattr(node, f.name)) for f in dataclasses.fields(node))
+    return False
 
 
 def _continues(node: object) -> bool:
@@ -270,32 +285,47 @@ def lazy_body(lw: "FunctionLowerer", prologue: list[ir.Stmt]) -> ir.Block:
     loop = stmts.pop()
     assert isinstance(loop, ir.Loop)
     inner = list(loop.body.stmts)
-    resumes = [i for i, s in enumerate(inner) if isinstance(s, _Item)]
-    inner = list(_returned(tuple(inner)))  # type: ignore[arg-type]
-    loop = ir.Loop(ir.Block(tuple(inner)), loop.label)
-    closure: list[ir.Stmt]
-    if plan.resume_at is not None and resumes:
-        k = resumes[0]
-        before, after, item = inner[:k], inner[k + 1:], inner[k]
+    holders = [i for i, st in enumerate(inner) if _holds_item(st)]
+    if plan.resume_at is None or len(holders) != 1:
+        raise Unsupported("PTL122", "the yields of this generator's loop did not lower to one statement", lw.node)
+    k = holders[0]
+    before, held, after = inner[:k], inner[k], inner[k + 1:]
+    if isinstance(held, _Item):
+        # `A; yield v; B`
         if after:
             flag = lw.temp("resumed")
             stmts.append(ir.Let(ir.PBind(flag, True), None, ir.BoolLit(False)))
             # a `continue` in B goes back to the top of the loop: B is not run again
             reset = (ir.Assign(ir.Path(flag), ir.BoolLit(False)),) if _continues(after) else ()
             resume = ir.IfExpr(ir.Path(flag), ir.Block((*reset, *after)))
-            closure = [ir.ExprStmt(resume), *before, ir.Assign(ir.Path(flag), ir.BoolLit(True)), item]
+            closure = [ir.ExprStmt(resume), *before, ir.Assign(ir.Path(flag), ir.BoolLit(True)), _returned(held)]
         else:
-            closure = [*before, item]
+            closure = [*before, _returned(held)]  # type: ignore[list-item]
         if not _continues(inner):
             # one pass of the loop per item: no Rust loop needed (clippy's never_loop)
+            item = closure[-1]
             assert isinstance(item, ir.Return)
             tail = ir.Block(tuple(closure[:-1]), item.value)
         else:
             tail = ir.Block((ir.Loop(ir.Block(tuple(closure))),))
-    else:
+    elif not after:
         # every yield ends its iteration: the loop runs until one returns the item
         if not _continues(inner) and "clippy::never_loop" not in lw.allowed:
             lw.allowed.append("clippy::never_loop")  # when each branch yields, the loop turns once per call
-        tail = ir.Block((loop,))
+        tail = ir.Block((ir.Loop(ir.Block(tuple(_returned(tuple(inner))))),))  # type: ignore[arg-type]
+    else:
+        # `A; if c: ... yield v; B`: a call that yielded left the flag set; the next one skips
+        # to B (a pass where no branch yielded runs B at once)
+        flag = lw.temp("resumed")
+        stmts.append(ir.Let(ir.PBind(flag, True), None, ir.BoolLit(False)))
+        fresh: ir.Expr = ir.Unary("!", ir.Path(flag))
+        if not before and isinstance(held, ir.ExprStmt) and isinstance(held.expr, ir.IfExpr) and held.expr.orelse is None:
+            # `if !resumed && c { ... }` (clippy's collapsible_if)
+            done = _returned(held.expr.then, flag)
+            assert isinstance(done, ir.Block)
+            first = ir.IfExpr(ir.Binary("&&", fresh, held.expr.cond), done)
+        else:
+            first = ir.IfExpr(fresh, ir.Block((*before, _returned(held, flag))))  # type: ignore[arg-type]
+        tail = ir.Block((ir.Loop(ir.Block((ir.ExprStmt(first), ir.Assign(ir.Path(flag), ir.BoolLit(False)), *after))),))
     drawn = ir.Call(ir.Path("std::iter::from_fn"), (ir.Closure((), ir.BlockExpr(tail), move=True),))
     return ir.Block(tuple(prologue + stmts), drawn)
