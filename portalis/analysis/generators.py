@@ -192,11 +192,34 @@ def iterated_once(node: cst.FunctionDef, name: str) -> bool:
     return False
 
 
-def _iterator_argument(arg: cst.BaseExpression, generators: frozenset[str]) -> bool:
+def iterator_names(node: cst.CSTNode) -> frozenset[str]:
+    """Names a function uses as iterators: passed to `next()` (`next(it)`, `next(it, d)`: `next`
+    of a list is a TypeError) or assigned `iter(...)` (one iterator that every use draws from:
+    `for a in it: for b in it:`, `islice(it, n)` in a loop)."""
+    found: set[str] = set()
+    for n in iter_nodes(node):
+        if (
+            type(n) is cst.Call
+            and type(n.func) is cst.Name
+            and n.func.value == "next"
+            and 1 <= len(n.args) <= 2
+            and type(n.args[0].value) is cst.Name
+        ):
+            found.add(n.args[0].value.value)
+        elif (type(n) is cst.Assign and len(n.targets) == 1 and type(n.targets[0].target) is cst.Name
+              and type(n.value) is cst.Call and type(n.value.func) is cst.Name and n.value.func.value == "iter"):
+            found.add(n.targets[0].target.value)
+    return frozenset(found)
+
+
+def _iterator_argument(arg: cst.BaseExpression, generators: frozenset[str], iterators: frozenset[str] = frozenset()) -> bool:
     """A value that is an iterator in Python: a generator expression, `map(...)`, `iter(...)`,
-    a call of one of the module's generator functions, an `itertools` call."""
+    a call of one of the module's generator functions, an `itertools` call, a name of the
+    caller holding an iterator (`iterators`)."""
     if type(arg) is cst.GeneratorExp:
         return True
+    if type(arg) is cst.Name:
+        return arg.value in iterators
     if type(arg) is not cst.Call:
         return False
     f = arg.func
@@ -210,15 +233,23 @@ def iterator_arguments(module: cst.Module, functions: dict[str, cst.FunctionDef]
     or by keyword): evidence that the parameter is any iterable, not a list."""
     generators = frozenset(n for n, f in functions.items() if _has_yield(f.body))
     found: dict[str, set[str]] = {}
-    for call in iter_nodes(module):
-        if type(call) is not cst.Call or type(call.func) is not cst.Name or call.func.value not in functions:
-            continue
-        fn = functions[call.func.value]
-        params = [p.name.value for p in fn.params.params]
-        for i, arg in enumerate(call.args):
-            if arg.star or not _iterator_argument(arg.value, generators):
+    callers = [(iterator_names(f), f) for f in functions.values()]
+    for iterators, caller in [(frozenset(), module), *callers]:
+        for call in iter_nodes(caller, prune=(cst.FunctionDef,) if caller is module else ()):
+            if type(call) is not cst.Call or type(call.func) is not cst.Name or call.func.value not in functions:
                 continue
-            target = arg.keyword.value if arg.keyword is not None else params[i] if i < len(params) else None
-            if target is not None:
-                found.setdefault(call.func.value, set()).add(target)
+            _passed(call, functions[call.func.value], generators, iterators, found)
     return found
+
+
+def _passed(call: cst.Call, fn: cst.FunctionDef, generators: frozenset[str], iterators: frozenset[str],
+            found: dict[str, set[str]]) -> None:
+    """Record the parameters of `fn` that `call` passes an iterator to."""
+    assert type(call.func) is cst.Name
+    params = [p.name.value for p in fn.params.params]
+    for i, arg in enumerate(call.args):
+        if arg.star or not _iterator_argument(arg.value, generators, iterators):
+            continue
+        target = arg.keyword.value if arg.keyword is not None else params[i] if i < len(params) else None
+        if target is not None:
+            found.setdefault(call.func.value, set()).add(target)

@@ -1743,10 +1743,11 @@ class ExprLowering:
             v = bound[p.name]
             if not T.is_known(p.py_type):
                 # Inference: the callee learns its parameter types from this call.
-                if v.ty.kind not in ("func", "iter") and T.is_known(v.ty):
+                learnt = T.list_of(v.ty.args[0]) if v.ty.kind == "iter" and v.ty.args else v.ty  # an iterable of its items
+                if v.ty.kind != "func" and T.is_known(learnt):
                     seen = self.facts.call_args.setdefault(sig.name, {})
                     old = seen.get(p.name)
-                    seen[p.name] = v.ty if old is None else (unify(old, v.ty) or old)
+                    seen[p.name] = learnt if old is None else (unify(old, learnt) or old)
                 out.append(owned(v))
                 continue
             fn_type = p.py_type if p.py_type.kind == "callable" else (

@@ -1936,6 +1936,9 @@ def _breaks(block: ir.Block) -> bool:
                 return True
             if isinstance(stmt.expr, ir.BlockExpr) and _breaks(stmt.expr.block):
                 return True
+        if isinstance(stmt, ir.Let) and isinstance(stmt.value, ir.Match) and any(
+                isinstance(a.body, ir.BlockExpr) and _breaks(a.body.block) for a in stmt.value.arms):
+            return True  # `let a = match it.next() { Some(x) => x, None => { break; } };` (lower/iteration.py)
     return False
 
 

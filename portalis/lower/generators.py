@@ -34,26 +34,11 @@ if TYPE_CHECKING:
 
 
 def next_targets(node: cst.CSTNode) -> frozenset[str]:
-    """Names that hold iterators: passed to `next()` (`next(it)`, `next(it, default)`: `next`
-    of a list is a TypeError) or assigned `iter(...)`. The translation keeps them as Rust
-    iterators rather than collecting them, so that every use draws from the same one (`for a
-    in it: for b in it:`, `islice(it, n)` in a loop)."""
-    from portalis.cst_scan import iter_nodes
+    """Names that hold iterators (analysis/generators.py: iterator_names): kept as Rust
+    iterators rather than collected, so that every use draws from the same one."""
+    from portalis.analysis.generators import iterator_names
 
-    found: set[str] = set()
-    for n in iter_nodes(node):
-        if (
-            type(n) is cst.Call
-            and type(n.func) is cst.Name
-            and n.func.value == "next"
-            and 1 <= len(n.args) <= 2
-            and type(n.args[0].value) is cst.Name
-        ):
-            found.add(n.args[0].value.value)
-        elif (type(n) is cst.Assign and len(n.targets) == 1 and type(n.targets[0].target) is cst.Name
-              and type(n.value) is cst.Call and type(n.value.func) is cst.Name and n.value.func.value == "iter"):
-            found.add(n.targets[0].target.value)
-    return frozenset(found)
+    return iterator_names(node)
 
 
 def iterator_of(lw: "FunctionLowerer", v: Val) -> Iteration:
