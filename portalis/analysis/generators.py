@@ -114,10 +114,10 @@ def _bound(stmts: list[cst.CSTNode]) -> set[str]:
         for n in iter_nodes(s, prune=_NESTED):
             t = type(n)
             if t is cst.Assign:
-                for target in n.targets:
+                for target in n.targets:  # type: ignore[attr-defined]
                     out.update(bound_names(target.target))
             elif t in (cst.AnnAssign, cst.AugAssign) or t is cst.For:
-                out.update(bound_names(n.target))
+                out.update(bound_names(n.target))  # type: ignore[attr-defined]
     return out
 
 
@@ -180,12 +180,13 @@ def iterated_once(node: cst.FunctionDef, name: str) -> bool:
     loops = [n for n in iter_nodes(node.body, prune=_NESTED) if type(n) in (cst.For, cst.While, cst.CompFor)]
     inner_fors = {id(n.inner_for_in) for n in loops if type(n) is cst.CompFor and n.inner_for_in is not None}
     for loop in loops:
-        if type(loop) in (cst.For, cst.CompFor) and loop.iter is use:
+        if type(loop) in (cst.For, cst.CompFor) and loop.iter is use:  # type: ignore[attr-defined]
             if id(loop) in inner_fors:
                 return False  # `for a in b for x in name`: drawn again for each a
             # the iteration itself must not be repeated by an enclosing loop
             return not any(
-                other is not loop and type(other) in (cst.For, cst.While) and any(n is loop for n in iter_nodes(other.body, prune=_NESTED))
+                other is not loop and type(other) in (cst.For, cst.While)
+                and any(n is loop for n in iter_nodes(other.body, prune=_NESTED))  # type: ignore[attr-defined]
                 for other in loops
             ) and not any(type(n) in (cst.Assign, cst.AugAssign, cst.AnnAssign) for n in iter_nodes(node.body, prune=_NESTED)
                           if name in _bound([n]))

@@ -223,7 +223,7 @@ def _returned(node: object, flag: str | None = None) -> object:
         return tuple(out)
     if isinstance(node, (ir.Stmt, ir.Expr, ir.Block)) and dataclasses.is_dataclass(node) and not isinstance(node, ir.Closure):
         changes = {f.name: _returned(getattr(node, f.name), flag) for f in dataclasses.fields(node)}
-        return dataclasses.replace(node, **changes)
+        return dataclasses.replace(node, **changes)  # type: ignore[arg-type]
     return node
 
 
@@ -283,7 +283,7 @@ def lazy_body(lw: "FunctionLowerer", prologue: list[ir.Stmt]) -> ir.Block:
             # a `continue` in B goes back to the top of the loop: B is not run again
             reset = (ir.Assign(ir.Path(flag), ir.BoolLit(False)),) if _continues(after) else ()
             resume = ir.IfExpr(ir.Path(flag), ir.Block((*reset, *after)))
-            closure = [ir.ExprStmt(resume), *before, ir.Assign(ir.Path(flag), ir.BoolLit(True)), _returned(held)]
+            closure: list[ir.Stmt] = [ir.ExprStmt(resume), *before, ir.Assign(ir.Path(flag), ir.BoolLit(True)), _returned(held)]  # type: ignore[list-item]
         else:
             closure = [*before, _returned(held)]  # type: ignore[list-item]
         if not _continues(inner):
