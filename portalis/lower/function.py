@@ -126,7 +126,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         self._shared: dict[int, str] | None = None  # copies Python shares and the function changes
         from portalis.lower.generators import next_targets
 
-        self.next_targets = next_targets(node)  # names `next()` reads: iterators, kept as such
+        self.next_targets = next_targets(node)  # names holding iterators (next(it), it = iter(..)): kept as such
         # the type map made this generator lazy (an endless one: portalis/analysis/generators.py)
         self.lazy = bool(self.scan.yields) and sig.returns.kind == "iter"
         self._builders: dict[str, Builder] | None = None  # lists that only build a string (analysis/builders.py)
