@@ -28,7 +28,7 @@ CODES: dict[str, str] = {
     # statements and expressions the rules do not translate yet
     "PTL120": "statement not supported yet",
     "PTL121": "this form of exception handling is not supported yet (except*, raising a non-exception, finally with return)",
-    "PTL122": "this generator is not supported (endless, `yield from`, returns a value; others are collected into lists)",
+    "PTL122": "this generator is not supported (returns a value, an endless one the lazy form cannot resume, or a collected one drawing from an endless one; others are collected into lists or made lazy iterators)",
     "PTL123": "nested class or decorated nested function not supported yet",
     "PTL124": "global/nonlocal state not supported yet",
     "PTL125": "two names share one list, dict, set or object in Python (`x = y`, `xs.append(y)`) and one of them is changed in place afterwards: the Rust would change a copy, so the function is not translated",

@@ -622,6 +622,52 @@ def _finish(
     )
 
 
+def _lazy_generators(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef]) -> None:
+    """A generator that never ends (portalis/analysis/generators.py) returns a Rust iterator,
+    `iter[T]`, not the list its yields would be collected into: callers draw from it."""
+    from portalis.analysis.generators import lazy_generator
+
+    for i, sig in enumerate(tm.functions):
+        node = nodes.get(sig.name)
+        if node is None or sig.returns.kind != "list" or not T.is_known(sig.returns):
+            continue
+        plan = lazy_generator(node)
+        if plan is None or plan.problem is not None:
+            continue  # eager, or refused by lowering with the plan's problem (PTL122)
+        returns = PyType(kind="iter", args=sig.returns.args)
+        try:
+            rust = f"impl Iterator<Item = {print_type(owned_type(returns.args[0]))}>"
+        except TypeMappingError:
+            continue
+        tm.functions[i] = sig.model_copy(update={"returns": returns, "rust_returns": rust})
+
+
+def _iterable_params(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], module: cst.Module) -> None:
+    """A list parameter the body draws from once (one `for` over it) and that a call in the
+    module passes an iterator to (a generator, `map(...)`, a generator expression) takes any
+    iterable: `iter[T]`, `impl IntoIterator<Item = T>` (portalis/analysis/generators.py). A
+    list parameter would make those callers collect the iterator first (an endless generator
+    never ends)."""
+    from portalis.analysis.generators import iterated_once, iterator_arguments
+
+    passed = iterator_arguments(module, nodes)
+    for i, sig in enumerate(tm.functions):
+        node = nodes.get(sig.name)
+        wanted = passed.get(sig.name)
+        if node is None or not wanted or scan_function(node).yields:
+            # a generator collecting what it draws from an iterator into its Vec would never end
+            # on an endless one, where Python's draws lazily: it keeps a list parameter
+            continue
+        params = list(sig.params)
+        for j, p in enumerate(params):
+            if p.name in wanted and p.py_type.kind == "list" and T.is_known(p.py_type) and not p.mutated and not p.variadic \
+                    and iterated_once(node, p.name):
+                t = PyType(kind="iter", args=p.py_type.args)
+                params[j] = p.model_copy(update={"py_type": t, "rust_type": print_type(param_type(t)), "passing": Passing.VALUE})
+        if params != list(sig.params):
+            tm.functions[i] = sig.model_copy(update={"params": params})
+
+
 def _mark_raising(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], parsed: ParsedModule) -> None:
     """Which functions let Python exceptions out (they return Result<T, PyErr>): a `raise` no
     handler of theirs catches, a call of such a function outside a catch-all handler, or being
@@ -836,6 +882,8 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
         for sig in tm.functions
     ]
     _finish_classes(tm, method_sources, parsed, evidence)
+    _lazy_generators(tm, nodes)
+    _iterable_params(tm, nodes, tree.module)
     _mark_raising(tm, nodes, parsed)
     if analysis is not None:
         _local_facts(tm, analysis, parsed)

@@ -22,6 +22,7 @@ import os
 import shutil
 import subprocess
 import sys
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from portalis.parse import parse_source, source_module_from_text
 from portalis.pipeline import TranslationRun, translate_path
 from portalis.typemap import build_type_map
 from portalis.validate.cargo import Toolchain
-from portalis.validate.harness import CANON_RS, PYDICT_CANON_RS, Case, CaseOutcome, run_cases  # noqa: F401
+from portalis.validate.harness import CANON_RS, LAZY_PREFIX, PYDICT_CANON_RS, Case, CaseOutcome, run_cases  # noqa: F401
 from portalis.validate.literals import Raised, RustLiterals, canonical, same
 
 REPO = Path(__file__).resolve().parent.parent
@@ -214,15 +215,19 @@ def _parse_call(call: str) -> tuple[str, list[ast.expr]]:
     return node.func.id, list(node.args)
 
 
-def _python_case(module, call: str) -> tuple[object, list[object], list[object]]:
+def _python_case(module, call: str, prefix: int | None = None) -> tuple[object, list[object], list[object]]:
     """Run one call in Python: (canonical result or Raised, the arguments as passed, the
-    same argument objects after the call)."""
+    same argument objects after the call). `prefix`: the result is an iterator compared on
+    its first items (a lazy generator's translation)."""
     name, arg_nodes = _parse_call(call)
     ns = vars(module)
     args = [eval(compile(ast.Expression(a), "<call>", "eval"), ns) for a in arg_nodes]
     passed = copy.deepcopy(args)
     try:
-        result = canonical(getattr(module, name)(*args))
+        value = getattr(module, name)(*args)
+        if isinstance(value, types.GeneratorType):  # its translation: a Vec, or the first items of an iterator
+            value = list(itertools.islice(value, prefix if prefix is not None else 100_001))
+        result = canonical(value)
     except Exception as exc:  # noqa: BLE001 - any Python exception is an expected outcome
         return Raised(type(exc).__name__), passed, args
     return result, passed, args
@@ -293,7 +298,7 @@ def _differential(
         name, _ = _parse_call(call)
         sig = type_maps[module].function(name)
         assert sig is not None and sig.typed, f"{module}.{name} has no typed signature"
-        result, passed, after = _python_case(py_modules[module], call)
+        result, passed, after = _python_case(py_modules[module], call, LAZY_PREFIX if sig.returns.kind == "iter" else None)
         assert len(passed) == len(sig.params), f"{call}: {len(passed)} args for {len(sig.params)} params"
         if isinstance(result, Raised):
             cases.append(Case(module=module, function=name, args=passed, raised=result.kind, label=call))

@@ -33,6 +33,13 @@ def iter_of(t: PyType) -> PyType:
     return PyType(kind="iter", args=(t,))
 
 
+def _generators():
+    """portalis.lower.generators (it imports this module: imported when first used)."""
+    from portalis.lower import generators
+
+    return generators
+
+
 def _arity(name: str, args: list[Val], *counts: int) -> None:
     if len(args) not in counts:
         raise Unsupported("PTL133", f"{name}() with {len(args)} argument(s) is not supported")
@@ -746,6 +753,8 @@ BUILTINS: dict[str, Rule] = {
     "filter": _filter,
     "range": _range,
     "print": _print,
+    "next": lambda lw, args, kwargs: _generators().lower_next(lw, args, kwargs),
+    "iter": lambda lw, args, kwargs: _generators().lower_iter(lw, args, kwargs),
     "bytes": lambda lw, args, kwargs: bytes_constructor(lw, "bytes", args, kwargs),
     "bytearray": lambda lw, args, kwargs: bytes_constructor(lw, "bytearray", args, kwargs),
 }
@@ -1199,6 +1208,7 @@ ITERTOOLS: dict[str, Rule] = {
     "product": _product,
     "chain": _chain,
     "accumulate": _accumulate,
+    "islice": lambda lw, args, kwargs: _generators().lower_islice(lw, args, kwargs),
 }
 
 MODULE_MEMBERS: dict[str, set[str]] = {

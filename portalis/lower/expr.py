@@ -1743,10 +1743,11 @@ class ExprLowering:
             v = bound[p.name]
             if not T.is_known(p.py_type):
                 # Inference: the callee learns its parameter types from this call.
-                if v.ty.kind not in ("func", "iter") and T.is_known(v.ty):
+                learnt = T.list_of(v.ty.args[0]) if v.ty.kind == "iter" and v.ty.args else v.ty  # an iterable of its items
+                if v.ty.kind != "func" and T.is_known(learnt):
                     seen = self.facts.call_args.setdefault(sig.name, {})
                     old = seen.get(p.name)
-                    seen[p.name] = v.ty if old is None else (unify(old, v.ty) or old)
+                    seen[p.name] = learnt if old is None else (unify(old, learnt) or old)
                 out.append(owned(v))
                 continue
             fn_type = p.py_type if p.py_type.kind == "callable" else (
@@ -1754,7 +1755,13 @@ class ExprLowering:
             if fn_type is not None:
                 out.append(self.callable_arg(v, fn_type, p.py_type.kind == "optional", f"parameter `{p.name}` of `{shown}`", node))
                 continue
-            if p.py_type.kind in ("func", "iter"):
+            if p.py_type.kind == "iter":
+                # a parameter taking any iterable: the argument's items (owned), drawn by the callee
+                from portalis.lower.generators import iterable_argument
+
+                out.append(iterable_argument(self, v, p.py_type.args[0], f"parameter `{p.name}` of `{shown}`"))
+                continue
+            if p.py_type.kind == "func":
                 raise Unsupported("PTL111", f"parameter `{p.name}` of `{shown}` takes a function value")
             self.expect_local(v, p.py_type)
             v = coerce(self._reread(v), p.py_type)

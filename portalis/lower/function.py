@@ -114,6 +114,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         self.retyped: dict[str, Local] = {}  # the first Rust variable of each retyped local
         self.default_init: set[str] = set()  # retyped variables declared with a default value
         self.used_try = False  # some try body sends errors to its handlers
+        self.allowed: list[str] = []  # lints the emitted shapes trip on purpose (`allow(...)`)
         self.cls_param: str | None = None  # a classmethod's `cls`
         self.infer_only = False  # the type map's inference: only the facts matter, not the IR
         params = {p.name for p in sig.params}
@@ -123,6 +124,11 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         self.assigned_in_loop = self.scan.in_loop
         self._movable: frozenset[int] | None = None  # `x = y` that may move y (analysis/liveness.py)
         self._shared: dict[int, str] | None = None  # copies Python shares and the function changes
+        from portalis.lower.generators import next_targets
+
+        self.next_targets = next_targets(node)  # names holding iterators (next(it), it = iter(..)): kept as such
+        # the type map made this generator lazy (an endless one: portalis/analysis/generators.py)
+        self.lazy = bool(self.scan.yields) and sig.returns.kind == "iter"
         self._builders: dict[str, Builder] | None = None  # lists that only build a string (analysis/builders.py)
         self.building: dict[str, str] = {}  # those lowered as a String -> their "a piece came" flag ("" without separator)
         # (i, xs) of the enclosing `for i in range(len(xs))` loops that keep xs[i] in bounds
@@ -281,7 +287,9 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 continue
             if ty.kind == "unknown" or not T.is_known(ty):
                 ty = T.unify(ty, self.facts.params.get(p.name, T.UNKNOWN)) or ty
-            rebound = self.assign_count.get(p.name, 0) > 0
+            # A lazy generator's closure outlives the call: it holds owned copies of borrowed
+            # parameters, as for a parameter the body rebinds.
+            rebound = self.assign_count.get(p.name, 0) > 0 or self.lazy
             widened = self.facts.locals.get(p.name)
             if widened is not None and T.is_known(ty) and widened != ty and unify(ty, widened) == widened and not p.mutated:
                 # Assigned values of a wider type (`n = n / 2` for an int n): the body works
@@ -297,6 +305,13 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 if not self.tolerant:
                     raise Unsupported("PTL110", f"the type of parameter `{p.name}` cannot be inferred: annotate it")
                 self.locals[p.name] = Local(name, ty, Mode.PLACE, param=True)
+                continue
+            if ty.kind == "iter" and ty == p.py_type:
+                # any iterable, drawn once (`impl IntoIterator<Item = T>`): its iterator, held
+                # as a variable `next()` could read (lower/generators.py)
+                params.append(ir.Param(name, declared_param_type(p)))
+                self.locals[p.name] = Local(name, ty, Mode.PLACE, param=True)
+                prologue.append(ir.Let(binding(name, True), None, ir.MethodCall(ir.Path(name), "into_iter")))
                 continue
             ptype = declared_param_type(p) if T.is_known(p.py_type) and ty == p.py_type else param_type(ty, p.mutated)
             if p.mutated:
@@ -328,11 +343,22 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 mutable = (rebound or p.name in self.mutated_locals) and mode is not Mode.REF
                 shown = name if p.name in self.scan.names_read else self.unused_name(name)
                 params.append(ir.Param(shown, ptype, mutable=mutable))
+        if self.lazy:
+            # An endless generator: a Rust iterator resuming its loop (lower/generators.py)
+            from portalis.lower.generators import lazy_body
+
+            return self.finish_fn(params, receiver, lazy_body(self, prologue), self.sig.returns)
         if self.scan.yields:
             # A generator function: what it yields is collected and returned as a list
-            # (eagerly: an endless generator cannot be translated this way).
-            if _endless(self.node.body):
-                raise Unsupported("PTL122", "an endless generator (`while True:` without break) cannot be collected", self.node)
+            # (eagerly: an endless generator is lazy, decided by the type map).
+            if isinstance(self.node, cst.FunctionDef):
+                from portalis.analysis.generators import lazy_generator
+
+                plan = lazy_generator(self.node)
+                if plan is not None:
+                    why = plan.problem or ("methods are not made lazy yet" if self.self_type is not None or self.outer is not None
+                                           else "its yielded values are not typed")
+                    raise Unsupported("PTL122", f"a generator with {plan.reason} is translated lazily, but not this one: {why}", self.node)
             if self.sig.returns.kind not in ("list", "unknown"):
                 first_yield = next(n for n in iter_nodes(self.node.body) if type(n) is cst.Yield)
                 exc = Unsupported("PTL122", f"a generator annotated as returning {self.sig.returns}", first_yield)
@@ -375,8 +401,16 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             if as_tail is not None:
                 stmts.pop()
                 tail = _bool_if(as_tail)
+        return self.finish_fn(params, receiver, ir.Block(tuple(prologue + stmts), tail), ret)
+
+    def finish_fn(self, params: list[ir.Param], receiver: ir.SelfParam | None, body: ir.Block, ret: PyType) -> ir.Fn:
+        """The function item: its nested functions first, then `body`; attributes and the
+        return type (a Result when it raises)."""
         items: list[ir.Stmt] = [ir.ItemStmt(fn) for fn in self.nested_items]
-        rust_ret = self.rust_type(ret) if ret.kind not in ("none", "unknown") else ir.UNIT
+        if ret.kind == "iter":
+            rust_ret: ir.Type = ir.TImplIter(self.rust_type(ret.args[0]))
+        else:
+            rust_ret = self.rust_type(ret) if ret.kind not in ("none", "unknown") else ir.UNIT
         if self.sig.raises:
             self.use_runtime("PyErr")
             rust_ret = ir.TPath("Result", (rust_ret, ir.TPath(PYERR)))
@@ -386,11 +420,12 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             # A try body sends an error to its handlers with `break 'try Err(e)` from inside
             # the expression that failed: intended, not a mistake.
             attrs += ("allow(clippy::diverging_sub_expression)",)
+        attrs += tuple(f"allow({lint})" for lint in self.allowed)
         fn = ir.Fn(
             name=rust_ident(self.sig.name),
             params=tuple(params),
             ret=rust_ret,
-            body=ir.Block(tuple(items + prologue + stmts), tail),
+            body=ir.Block(tuple(items) + body.stmts, body.tail),
             attrs=attrs,
             receiver=receiver,
             generics=generic_params(self.sig),
@@ -600,10 +635,39 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         return ir.Return(value)
 
     def yield_stmt(self, node: cst.Yield) -> list[ir.Stmt]:
-        """A generator yields into the list it returns (translated eagerly)."""
-        if isinstance(node.value, cst.From) or node.value is None:
-            raise Unsupported("PTL122", "`yield from` and bare `yield` are not supported yet", node)
-        v = self.expr(node.value)
+        if self.lazy:
+            from portalis.lower.generators import lazy_yield
+
+            return lazy_yield(self, node)
+        return self.eager_yield(node)
+
+    def eager_yield(self, node: cst.Yield) -> list[ir.Stmt]:
+        """A generator yields into the list it returns (translated eagerly): `yield from xs`
+        extends it with xs's items, a bare `yield` yields None."""
+        if isinstance(node.value, cst.From):
+            from portalis.lower.generators import refuse_endless_source
+
+            refuse_endless_source(self, node.value.item)
+            xs = self.expr(node.value.item)
+            if xs.ty.kind == "unknown":
+                raise Unsupported("PTL112", "`yield from` a value of unknown type", node)
+            if xs.ty.kind == "tuple":
+                same = bool(xs.ty.args) and all(a == xs.ty.args[0] for a in xs.ty.args)
+                item = xs.ty.args[0] if same else None
+            else:
+                item = self.iter_elem_type(xs)
+            if item is None or not T.is_known(item):
+                raise Unsupported("PTL113", f"`yield from` {xs.ty}", node)
+            if self.sig.returns.kind == "unknown":
+                self.learn(self.facts.learn_return(T.list_of(item)))
+            want = self.returns
+            elem = want.args[0] if want.kind == "list" else item
+            return [ir.ExprStmt(ir.MethodCall(ir.Path(YIELDED), "extend", (self.iterate_owned_expr(xs, elem),)))]
+        if node.value is None:  # a bare `yield`: None, the unit value in a list of Nones
+            none_only = self.returns.kind == "list" and self.returns.args[0].kind == "none"
+            v = Val(ir.TupleExpr(()) if none_only else ir.Path("None"), T.NONE)
+        else:
+            v = self.expr(node.value)
         if self.sig.returns.kind == "unknown":
             self.learn(self.facts.learn_return(T.list_of(v.ty)))
         want = self.returns
@@ -1147,6 +1211,11 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             local.block = self.decl_block(pyname)
             self.locals[pyname] = local
             return []
+        if v.ty.kind in ("iter", "list") and pyname in self.next_targets:
+            # `next(it)` reads it: a Rust iterator, advanced in place (lower/generators.py)
+            from portalis.lower.generators import iterator_local
+
+            return iterator_local(self, pyname, v)
         if v.ty.kind == "iter":
             # An iterator stored in a variable: materialised as a list (it is consumed once).
             from portalis.lower.builtins import collect_vec
@@ -1709,17 +1778,6 @@ def _statement_of(body: cst.CSTNode, target: cst.CSTNode) -> cst.CSTNode:
     return body
 
 
-def _endless(suite: cst.BaseSuite) -> bool:
-    """A `while True:` loop with no break or return directly in it (a generator that never
-    ends)."""
-    from portalis.cst_scan import iter_nodes
-
-    for n in iter_nodes(suite, prune=(cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-        if type(n) is cst.While and isinstance(n.test, cst.Name) and n.test.value == "True":
-            leaves = any(type(m) in (cst.Break, cst.Return) for m in iter_nodes(n.body, prune=(cst.For, cst.While, cst.FunctionDef)))
-            if not leaves:
-                return True
-    return False
 
 
 def _snake(name: str) -> bool:
@@ -1878,6 +1936,9 @@ def _breaks(block: ir.Block) -> bool:
                 return True
             if isinstance(stmt.expr, ir.BlockExpr) and _breaks(stmt.expr.block):
                 return True
+        if isinstance(stmt, ir.Let) and isinstance(stmt.value, ir.Match) and any(
+                isinstance(a.body, ir.BlockExpr) and _breaks(a.body.block) for a in stmt.value.arms):
+            return True  # `let a = match it.next() { Some(x) => x, None => { break; } };` (lower/iteration.py)
     return False
 
 

@@ -59,6 +59,9 @@ class IterLowering:
             raise Unsupported("PTL120", "async for is not supported", node)
         target_name = node.target.value if isinstance(node.target, cst.Name) else None
         changes_items = target_name is not None and target_name in self.mutated_locals and not self.scan.rebound(target_name)
+        from portalis.lower.generators import refuse_endless_source
+
+        refuse_endless_source(self, node.iter)
         if changes_items:
             # `for line in lines: line.qty += 1` changes the items themselves: iterate mutably.
             it = self.iteration_mut(node.iter)
@@ -83,6 +86,22 @@ class IterLowering:
         bounded = bounded_index(node)
         if bounded is not None:
             self.in_bounds.append(bounded)
+        from portalis.cst_scan import free_names
+
+        drawn_in_body = isinstance(node.iter, cst.Name) and node.iter.value in self.next_targets \
+            and isinstance(it.expr, ir.MethodCall) and it.expr.method == "by_ref" and node.iter.value in free_names(node.body)
+        if drawn_in_body:
+            # `for a in it:` whose body also draws from it (`next(it)`, `for b in it`): the loop
+            # draws each item itself (a `for` would hold `it` borrowed for the whole loop).
+            assert isinstance(it.expr, ir.MethodCall)
+            item = self.temp("item")
+            draw = ir.Match(ir.MethodCall(it.expr.receiver, "next"), (
+                ir.MatchArm(ir.PVariant("Some", (ir.PBind(item),)), ir.Path(item)),
+                ir.MatchArm(ir.PVariant("None"), ir.BlockExpr(ir.Block((ir.Break(),)))),
+            ))
+            prelude = [ir.Let(pattern, None, draw), *prelude]
+            if "clippy::while_let_loop" not in self.allowed:
+                self.allowed.append("clippy::while_let_loop")  # a `match` in a `loop`: the IR has no `while let`
         try:
             body = self.block(node.body, prelude=prelude)
         finally:
@@ -95,6 +114,8 @@ class IterLowering:
                 else:
                     self.locals[name] = old
             self.set_narrow_state(before)
+        if drawn_in_body:
+            return self.with_else(ir.Loop(body), flag, node.orelse)
         return self.with_else(ir.For(pattern, it.expr, body), flag, node.orelse)
 
     def loop_target(self: "FunctionLowerer", target: cst.BaseExpression, elem: Elem, comprehension: bool = False) -> tuple[ir.Pat, list[tuple[str, Local]], list[ir.Stmt]]:
@@ -282,6 +303,13 @@ class IterLowering:
                 return Iteration(ir.MethodCall(it, "copied"), Elem(key))
             return Iteration(it, Elem(key, Mode.REF))
         if k == "iter":
+            local = next((loc for loc in self.locals.values() if isinstance(v.expr, ir.Path) and loc.name == v.expr.name), None)
+            if local is not None and local.param:
+                return Iteration(v.expr, Elem(v.ty.args[0]))  # a parameter iterated once (generators.iterated_once)
+            if isinstance(v.expr, ir.Path) and v.mode is not Mode.OWNED:
+                from portalis.lower.generators import by_ref
+
+                return by_ref(v)  # a variable holding an iterator: it goes on from there after
             return Iteration(v.expr, Elem(v.ty.args[0]))
         if k == "tuple" and v.ty.args and all(a == v.ty.args[0] for a in v.ty.args):
             tmp = self.temp("t")

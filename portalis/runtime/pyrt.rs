@@ -747,6 +747,27 @@ pub fn range_step(start: i64, stop: i64, step: i64) -> impl Iterator<Item = i64>
 }
 // @end
 
+// @helper islice_bound
+/// An `itertools.islice` start or stop known only at run time: a count of items (Python
+/// raises ValueError for a negative one).
+pub fn islice_bound(n: i64) -> usize {
+    if n < 0 {
+        panic!("ValueError: Indices for islice() must be None or an integer: 0 <= x <= sys.maxsize.");
+    }
+    n as usize
+}
+// @end
+
+// @helper islice_step
+/// An `itertools.islice` step known only at run time (Python raises ValueError below 1).
+pub fn islice_step(n: usize) -> usize {
+    if n == 0 {
+        panic!("ValueError: Step for islice() must be a positive integer or None.");
+    }
+    n
+}
+// @end
+
 // @helper round_ndigits
 /// `round(x, n)` on a float: correctly rounded to n decimals, halves to even on the exact
 /// binary value, as CPython does (Rust's `{:.n}` formatting rounds the same way).

@@ -42,6 +42,15 @@ class TDynFn(Type):
 
 
 @dataclass(frozen=True, slots=True)
+class TImplIter(Type):
+    """`impl Iterator<Item = T>`: what a lazy generator function returns; with `into`,
+    `impl IntoIterator<Item = T>`: a parameter that takes any iterable (a Vec, an iterator)."""
+
+    item: Type
+    into: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class TUnion(Type):
     """A Python union (`int | str`) as the crate's enum with one variant per member: printed as
     its path (`crate::pyrt::IntOrStr`); the enum itself is one item per distinct union in the

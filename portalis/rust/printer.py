@@ -40,6 +40,8 @@ def print_type(t: ir.Type) -> str:
         return t.name
     if isinstance(t, ir.TSlice):
         return f"[{print_type(t.inner)}]"
+    if isinstance(t, ir.TImplIter):
+        return f"impl {'IntoIterator' if t.into else 'Iterator'}<Item = {print_type(t.item)}>"
     if isinstance(t, ir.TDynFn):
         ret = "" if t.ret == ir.UNIT else f" -> {print_type(t.ret)}"
         return f"dyn Fn({', '.join(print_type(p) for p in t.params)}){ret}"

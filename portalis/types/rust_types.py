@@ -164,6 +164,9 @@ def param_type(t: PyType, mutated: bool = False, resized: bool = True) -> ir.Typ
     sorts, reverses or assigns items), `&mut Vec<T>` otherwise."""
     if is_copy(t) or t.kind in ("optional", "tuple", "bigint", "typevar"):
         return owned_type(t)
+    if t.kind == "iter" and t.args and not mutated:
+        # any iterable, drawn once (portalis/analysis/generators.py: iterated_once)
+        return ir.TImplIter(owned_type(t.args[0]), into=True)
     if mutated and t.kind == "list" and not resized:
         return ir.TRef(ir.TSlice(owned_type(t.args[0])), mutable=True)
     if mutated:

@@ -181,6 +181,8 @@ def unions_in_type(t: ir.Type, found: dict[str, ir.TUnion]) -> None:
     elif isinstance(t, ir.TTuple):
         for i in t.items:
             unions_in_type(i, found)
+    elif isinstance(t, ir.TImplIter):
+        unions_in_type(t.item, found)
     elif isinstance(t, ir.TDynFn):
         for p in t.params:
             unions_in_type(p, found)

@@ -44,7 +44,7 @@ from portalis.sandbox import Sandbox, SandboxPolicy, SandboxRefused
 from portalis.validate.cargo import Toolchain
 from portalis.validate.cases import doctest_cases, find_test_files, generated_cases, repo_test_cases
 from portalis.validate.expected import PyCase, PyResult, run_python
-from portalis.validate.harness import PROGRAM_NAME, Case, CaseOutcome, run_cases
+from portalis.validate.harness import LAZY_PREFIX, PROGRAM_NAME, Case, CaseOutcome, run_cases
 from portalis.validate.literals import decode_value, encode_value
 from portalis.validate.methods import case_signature, plain_class_fields
 
@@ -113,7 +113,7 @@ class BehaviourReport(BaseModel):
         return out
 
 
-CASES_VERSION = "cases-1"  # bump when what is cached per function (or how cases are made) changes
+CASES_VERSION = "cases-2"  # bump when what is cached per function (or how cases are made) changes
 
 
 class CaseCache(Protocol):
@@ -394,6 +394,7 @@ def _run_cases(
     for c in py_cases:
         sig = targets[c.module][c.function]
         c.mutated = [i for i, p in enumerate(sig.params) if p.mutated]
+        c.prefix = LAZY_PREFIX if sig.returns.kind == "iter" else None
         c.fields = fields
 
     # Python: one worker for every module (a module's time: its cases' own seconds), or one per module.

@@ -238,6 +238,9 @@ def strategy_for(t: PyType, type_maps: dict[str, ModuleTypeMap], depth: int = 0)
         return data.map(bytearray) if t.name == "bytearray" else data
     if k == "none":
         return st.none()
+    if k == "iter" and len(t.args) == 1:
+        # a parameter taking any iterable (drawn once): lists of its items
+        return strategy_for(PyType(kind="list", args=t.args), type_maps, depth)
     if k == "optional" and t.args and t.args[0].kind == "callable":
         # Functions are not generated: an optional callable (`key=None`) is tried with None only.
         return st.none()

@@ -43,6 +43,9 @@ class PyCase(BaseModel):
     kwargs_src: dict[str, str] = Field(default_factory=dict)
     args: list[Any] | None = None  # encoded values
     mutated: list[int] = Field(default_factory=list)  # parameters whose value after the call counts
+    # a function translated as a lazy iterator (an endless generator): the result compares as
+    # its first `prefix` items, on both sides (None: the whole result)
+    prefix: int | None = None
     # "module:Class" -> the attributes a translated plain class has (its struct's fields): its
     # instances are read and compared by these names (through properties), not by `vars()`
     fields: dict[str, list[str]] = Field(default_factory=dict)

@@ -377,6 +377,11 @@ class Program(BaseModel):
     class_spans: dict[str, tuple[int, int]] = Field(default_factory=dict)  # "module:Class" -> its Canon impl
 
 
+# A function translated as a lazy iterator (an endless generator) is compared on its first
+# LAZY_PREFIX items, drawn on both sides (PyCase.prefix for the Python).
+LAZY_PREFIX = 50
+
+
 def rust_module_path(crate: str, module: str) -> str:
     """`inventory.model` in crate `inv` -> `inv::inventory::model`."""
     return crate_relative_path(crate, module)
@@ -390,7 +395,8 @@ def _case_body(case: Case, sig: FunctionSignature, render: RustLiterals, module_
     passed: list[str] = []
     mutated: list[str] = []
     for i, (p, value) in enumerate(zip(sig.params, case.args)):
-        owned = render.owned(value, p.py_type)
+        # a parameter taking any iterable (`impl IntoIterator`) is given the value's Vec
+        owned = render.owned(value, PyType(kind="list", args=p.py_type.args) if p.py_type.kind == "iter" else p.py_type)
         var = f"a{i}"
         if p.mutated:
             lines.append(f"let mut {var}: {render.rust_type(p.py_type)} = {owned};")
@@ -401,7 +407,10 @@ def _case_body(case: Case, sig: FunctionSignature, render: RustLiterals, module_
             passed.append(f"&{var}")
         else:
             passed.append(owned)
-    lines.append(f"let result = {rust_callee(module_path, sig.name, rust_ident)}({', '.join(passed)});")
+    call = f"{rust_callee(module_path, sig.name, rust_ident)}({', '.join(passed)})"
+    if sig.returns.kind == "iter":
+        call += f".take({LAZY_PREFIX}).collect::<Vec<_>>()"  # a lazy generator: its first items
+    lines.append(f"let result = {call};")
     if mutated:
         after = ", ".join(f"{v}.canon()" for v in mutated)
         lines.append(f'format!("({{}}, [{{}}])", result.canon(), [{after}].join(", "))')

@@ -363,7 +363,7 @@ def _call_in_order(func, args: list):
     return func(*positional, **named)
 
 
-def _once(func, args: list, mutated: list[int], seed: int, timeout_s: float) -> dict:
+def _once(func, args: list, mutated: list[int], seed: int, timeout_s: float, prefix: int | None = None) -> dict:
     """One call on deep copies of args: {"kind": "ok"|"raised"|..., ...}."""
     try:
         passed = copy.deepcopy(args)
@@ -383,7 +383,8 @@ def _once(func, args: list, mutated: list[int], seed: int, timeout_s: float) -> 
                 # a generator runs its body as it is drawn: under the timer, its exceptions
                 # and output are the call's (the translation returns the items as a Vec; one
                 # item past the bound makes it unrepresentable)
-                value = list(itertools.islice(value, MAX_ITEMS + 1))
+                # (a lazy translation, `prefix`: its first items are what is compared)
+                value = list(itertools.islice(value, MAX_ITEMS + 1 if prefix is None else prefix))
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             sys.stdout, sys.stderr, sys.stdin = saved
@@ -464,7 +465,7 @@ def run_case(case: dict, timeout_s: float, repeat: int, import_timeout_s: float 
         record["label"] = _label(case["function"], args)
     runs: list[dict] = []
     for seed in range(max(1, repeat)):
-        runs.append(_once(func, args, case.get("mutated") or [], seed, timeout_s))
+        runs.append(_once(func, args, case.get("mutated") or [], seed, timeout_s, case.get("prefix")))
         if runs[0]["kind"] not in ("ok", "raised"):
             break  # a timeout (or stdin read...) is not worth repeating
     first = runs[0]
