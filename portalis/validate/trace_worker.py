@@ -7,7 +7,7 @@ JOB is a JSON file: {"root": the repository's private copy, "modules": {path: mo
 "tests": [test file paths], "doctests": bool, "per_function": int, "max_calls": int,
 "per_test_s": float, "max_s": float}.
 
-While the tests run, `sys.setprofile` sees every Python call; a call of a function or method
+While the tests run, a `sys.settrace` function sees every Python call; a call of a function or method
 defined in one of the repository's modules (matched by its code object's file) has its
 arguments' and return value's types recorded, for the first `per_function` calls of each
 function and `max_calls` calls in all (then the profiler is removed): sampling as MonkeyType
@@ -53,9 +53,10 @@ SLOWEST = 8  # the slowest tests, named in OUT
 PER_PARAMETRIZED = 20  # cases of one parametrized test run (the first ones): sampling again
 
 
-class TestTimeout(BaseException):
-    """Raised by the interval timer inside a test that ran too long (not an Exception: a test's
-    `except Exception` cannot swallow it)."""
+class TestTimeout(KeyboardInterrupt):
+    """Raised by the interval timer inside a test that ran too long. A KeyboardInterrupt: a
+    test's `except Exception` cannot swallow it, and unittest (a `subTest` loop), doctest and
+    hypothesis re-raise it where they catch everything else."""
 
 
 def describe(value: Any, classes: dict[type, list], depth: int = 0) -> object | None:
@@ -206,16 +207,37 @@ class Recorder:
         elif len(seen) < MAX_TYPES:
             seen[key] = [self.test, 1]
             self.dirty = True
+            _ALARM["news"] = time.monotonic()
+
+    def trace(self, frame: types.FrameType, event: str, arg: object):
+        """The global trace function (`sys.settrace`, called on each Python call, not on C
+        calls as a profile function is): records the call, and asks for the frame's return
+        event only for a repository function whose result is still sampled; every other
+        frame runs untraced. A quarter of the profile function's cost on a CPU-bound suite."""
+        info = self._code(frame.f_code)
+        if info is None:
+            return None
+        self.profile(frame, "call", arg)
+        if info[4] or (id(frame) not in self.pending and info[2] >= self.per_function):
+            return None
+        frame.f_trace_lines = False
+        return self._local
+
+    def _local(self, frame: types.FrameType, event: str, arg: object):
+        if event == "return":
+            self.profile(frame, "return", arg)
+        return self._local
 
     def start(self) -> None:
         if not self.stopped:
-            sys.setprofile(self.profile)
+            sys.settrace(self.trace)
 
     def pause(self) -> None:
-        sys.setprofile(None)
+        sys.settrace(None)
+        self.pending.clear()  # calls still running when a test ends never report their return
 
     def stop(self, why: str) -> None:
-        sys.setprofile(None)
+        sys.settrace(None)
         self.stopped = why
 
 
@@ -231,6 +253,7 @@ class Run:
         self.failed = 0
         self.errors: list[str] = []
         self.per_test_s = float(job.get("per_test_s", 10.0))
+        self.idle_s = float(job.get("idle_s", 0.0))  # 0: no stop for a test that records nothing new
         self.max_s = float(job.get("max_s", 120.0))
         self.tops = {m.split(".")[0] for m in job["modules"].values()}  # the repository's top packages
         self.stubbed: list[str] = []  # missing test dependencies given a stand-in
@@ -269,7 +292,7 @@ class Run:
         out, err = sys.stdout, sys.stderr
         sys.stdout = sys.stderr = io.StringIO()
         t0 = time.monotonic()
-        _arm(self.per_test_s)
+        _arm(self.per_test_s, self.idle_s)
         self.recorder.start()
         try:
             fn()
@@ -279,7 +302,7 @@ class Run:
         except BaseException:  # noqa: BLE001 - pytest.skip/fail raise BaseExceptions: a failed test, not a failed run
             _disarm()
             if _ALARM["fired"]:  # a TestTimeout, or what a test that caught it raised after
-                self.errors.append(f"{name}: stopped after {self.per_test_s:g} s")
+                self.errors.append(f"{name}: stopped after {_ALARM['fired']}")
             self.failed += 1
         finally:
             _disarm()
@@ -900,16 +923,19 @@ def _only(fn, given: set[str]):
     return stub
 
 
-# The per-test timer: after its first expiry it fires again every REFIRE_S until disarmed, since
-# a test may swallow one TestTimeout (`with self.subTest(...)` in a loop catches every exception
-# and goes on to the next subtest) and would then run unbounded.
-REFIRE_S = 0.25
-_ALARM = {"armed": False, "fired": False}
+# The per-test timer ticks every TICK_S; a tick raises TestTimeout in a test that has run past
+# its limit, or past `idle` seconds with nothing new recorded for as long (a test looping on
+# functions already sampled: more-itertools' prime sieves, dateutil's walk of every time zone;
+# what it would add is more of the same, and the whole run has a time limit). It goes on firing
+# until disarmed, since a test may catch one TestTimeout (`except BaseException`) and go on.
+TICK_S = 0.25
+_ALARM: dict[str, Any] = {"armed": False, "fired": "", "start": 0.0, "limit": 0.0, "idle": 0.0, "news": 0.0}
 
 
-def _arm(seconds: float) -> None:
-    _ALARM.update(armed=True, fired=False)
-    signal.setitimer(signal.ITIMER_REAL, seconds, REFIRE_S)
+def _arm(seconds: float, idle: float = 0.0) -> None:
+    now = time.monotonic()
+    _ALARM.update(armed=True, fired="", start=now, limit=seconds, idle=idle, news=now)
+    signal.setitimer(signal.ITIMER_REAL, min(TICK_S, seconds), TICK_S)
 
 
 def _disarm() -> None:
@@ -918,8 +944,16 @@ def _disarm() -> None:
 
 
 def _on_alarm(signum, frame) -> None:
-    if _ALARM["armed"]:
-        _ALARM["fired"] = True
+    if not _ALARM["armed"]:
+        return
+    now = time.monotonic()
+    ran = now - _ALARM["start"]
+    if not _ALARM["fired"]:
+        if ran >= _ALARM["limit"]:
+            _ALARM["fired"] = f"{_ALARM['limit']:g} s"
+        elif _ALARM["idle"] and ran >= _ALARM["idle"] and now - _ALARM["news"] >= _ALARM["idle"]:
+            _ALARM["fired"] = f"{ran:.1f} s, nothing new recorded for {_ALARM['idle']:g} s"
+    if _ALARM["fired"]:
         raise TestTimeout()
 
 
