@@ -408,3 +408,16 @@ def test_a_generator_compares_as_the_list_it_yields_within_the_budget() -> None:
     assert worker.canonical(map(str, [1, 2])) == ["1", "2"]
     with pytest.raises(TypeError, match="more than"):
         worker.canonical(x for x in itertools.count())
+
+
+def test_a_private_method_is_called_under_its_mangled_name() -> None:
+    """dateutil's `rrule.__mod_distance`: in the class it is the attribute `_rrule__mod_distance`
+    (Python's name mangling), so the case calls that, not an AttributeError."""
+    import types
+
+    from portalis.validate import worker
+
+    mod = types.ModuleType("m")
+    exec("class _Rule:\n    def __mod(self, n):\n        return n % 7\n    def __eq__(self, o):\n        return True\n", mod.__dict__)
+    assert worker._function(mod, "_Rule.__mod")(mod._Rule(), 9) == 2
+    assert worker._function(mod, "_Rule.__eq__") is mod._Rule.__eq__  # a dunder is not mangled

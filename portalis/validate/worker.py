@@ -296,6 +296,8 @@ def _function(module, name: str):
     parts = name.split(".")
     if len(parts) == 2:
         cls = getattr(module, parts[0])
+        if parts[1].startswith("__") and not parts[1].endswith("__") and isinstance(cls, type) and cls.__name__.strip("_"):
+            parts[1] = f"_{cls.__name__.lstrip('_')}{parts[1]}"  # `def __mod(self)` is the attribute `_C__mod`
         raw = inspect.getattr_static(cls, parts[1], None)
         if raw is None and parts[1] == "new" and isinstance(cls, type):
             return cls
