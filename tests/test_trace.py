@@ -522,3 +522,19 @@ def test_worker_runs_a_package_suite_with_conftest_missing_dependency_and_classe
     assert any("test_swallows_the_timer: stopped" in e for e in raw["errors"])
     found = trace.convert(raw["functions"])["lexmod"]
     assert {t.type for t in found["shout"].params["x"]} == {T.INT, T.FLOAT, T.BOOL, T.list_of(T.INT)}
+
+
+def test_observed_arguments_type_an_unannotated_star_args() -> None:
+    # more-itertools' `multinomial(*counts)`, `numeric_range(*args)`: the tracer records each
+    # extra positional argument; their type is the element type of `*counts` (was: PTL110
+    # "incomplete type (list[unknown])", since only an annotation typed a `*args`)
+    source = "def multinomial(*counts):\n    total = 0\n    for c in counts:\n        total += c\n    return total\n"
+    parsed = parse_source(source_module_from_text("m", source), source)
+    assert any(d.code == "PTL110" for d in build_type_map(parsed).diagnostics)
+    tm = build_type_map(parsed, {"multinomial": _observed(counts=[T.INT, T.INT])})
+    sig = find_signature(tm, "multinomial")
+    assert sig is not None and [(p.name, p.py_type, p.variadic) for p in sig.params] == [("counts", T.list_of(T.INT), True)]
+    assert sig.params[0].provenance[0].source == "observed" and not tm.diagnostics
+    # observed types that disagree say nothing, as for any parameter
+    tm = build_type_map(parsed, {"multinomial": _observed(counts=[T.INT, T.STR])})
+    assert find_signature(tm, "multinomial") is None or any(d.code == "PTL110" for d in tm.diagnostics)
