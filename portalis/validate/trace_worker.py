@@ -10,7 +10,7 @@ JOB is a JSON file: {"root": the repository's private copy, "modules": {path: mo
 While the tests run, a `sys.settrace` function sees every Python call; a call of a function or method
 defined in one of the repository's modules (matched by its code object's file) has its
 arguments' and return value's types recorded, for the first `per_function` calls of each
-function and `max_calls` calls in all (then the profiler is removed): sampling as MonkeyType
+function and `max_calls` calls in all (then the trace function is removed): sampling as MonkeyType
 does, so a hot function costs little. Types are JSON descriptions ("int", ["list", [elements]],
 ["dict", [keys], [values]], ["tuple", item, ...], ["set", [elements]], ["class", module,
 qualname]); a value of any other type (bytes, functions, objects of other libraries) is opaque
@@ -213,7 +213,7 @@ class Recorder:
         """The global trace function (`sys.settrace`, called on each Python call, not on C
         calls as a profile function is): records the call, and asks for the frame's return
         event only for a repository function whose result is still sampled; every other
-        frame runs untraced. A quarter of the profile function's cost on a CPU-bound suite."""
+        frame runs untraced (a profile function is also called on every builtin call)."""
         info = self._code(frame.f_code)
         if info is None:
             return None
