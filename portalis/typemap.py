@@ -172,6 +172,11 @@ def _signature(
                 continue
         if p.variadic:
             # `*args: T`: a tuple of the extra positional arguments, each a T (a list here).
+            # Unannotated, each argument's type as the evidence gives it (call sites passing
+            # extra positional arguments, observed calls' elements).
+            pinned = found.params.get(p.name) if found is not None and p.annotation is None else None
+            if pinned is not None and pinned.type is not None and not pinned.weak and T.is_known(pinned.type):
+                py, origins = pinned.type, list(pinned.provenance)
             py = T.list_of(py)
         elif not T.is_known(py):
             pinned = found.params.get(p.name) if found is not None and p.annotation is None else None

@@ -58,7 +58,9 @@ PYPI: tuple[str, ...] = (
 
 # Packages whose wheel carries no tests: their sdist's `tests/` is added to the corpus (beside the
 # package, as in the repository) so that the tracer's observed calls have the project's own suite.
-SDIST_TESTS: tuple[str, ...] = ("pygments==2.19.2",)
+SDIST_TESTS: tuple[str, ...] = (
+    "pygments==2.19.2", "python-dateutil==4.0.0", "more-itertools==11.2.1", "attrs==26.1.0",
+)
 
 
 def stdlib_dir() -> Path:

@@ -380,8 +380,8 @@ def test_skipped():
     pytest.skip("no latex here")  # a BaseException: the run goes on
 
 
-def test_needs_tmp_path(tmp_path):
-    shout("never")  # a fixture this module does not define: not run
+def test_needs_a_plugin_fixture(benchmark):
+    shout("never")  # a fixture neither this module, a conftest nor the runner defines: not run
 
 
 def test_after_the_skip():
@@ -427,3 +427,114 @@ def test_worker_runs_pytest_fixtures_parametrize_and_survives_skip(tmp_path: Pat
     assert [t.type for t in found["Lexer.lex"].params["text"]] == [T.STR]
     assert {t.type for t in found["shout"].params["x"]} == {T.INT, T.FLOAT}  # 3, 7 and 7.5; never "never"
     assert found["Lexer.lex"].calls == 2
+
+
+SUITE_CONFTEST = """\
+import pytest
+
+from ._common import double
+
+
+@pytest.fixture(params=[2, 3.5])
+def amount(request):
+    return double(request.param)
+"""
+
+SUITE_TESTS = """\
+import unittest
+
+import pytest
+from portalis_absent_test_dependency import freeze_time  # not installed: a stand-in
+
+from lexmod import shout
+from ._common import double
+
+
+def test_amount(amount):  # a conftest fixture with params, through `request.param`
+    shout(amount)
+
+
+@freeze_time("2020-01-01")
+def test_frozen():  # uses the missing dependency: fails alone
+    shout("frozen")
+
+
+def test_tmp(tmp_path, monkeypatch):
+    monkeypatch.setenv("X", "1")
+    shout(tmp_path.is_dir())
+
+
+@pytest.mark.skip(reason="never")
+def test_marked_skip():
+    shout(b"skipped")
+
+
+class TestStyle:
+    def setup_method(self, method):
+        self.k = 10
+
+    @pytest.mark.parametrize("n", [1, 2])
+    def test_method(self, n, amount):
+        shout([n * self.k])
+
+
+class Loops(unittest.TestCase):
+    def test_swallows_the_timer(self):
+        while True:
+            with self.subTest():  # catches every exception, the timer's too
+                sum(range(1000))
+"""
+
+
+def test_worker_runs_a_package_suite_with_conftest_missing_dependency_and_classes(tmp_path: Path) -> None:
+    """A real project's suite (dateutil's, attrs'): test files in a package (relative imports),
+    conftest.py fixtures with `params` read as `request.param`, `tmp_path` and `monkeypatch`, a
+    test dependency that is not installed (only the test using it fails), a pytest-style class
+    whose methods take fixtures and parametrize, a `skip` mark, and a unittest loop of subTests
+    that swallows the per-test timer (stopped all the same)."""
+    w = _worker()
+    (tmp_path / "lexmod.py").write_text(LEXMOD, encoding="utf-8")
+    suite = tmp_path / "suite"  # not `tests`: this process has its own
+    suite.mkdir()
+    (suite / "__init__.py").write_text("", encoding="utf-8")
+    (suite / "_common.py").write_text("def double(x):\n    return x * 2\n", encoding="utf-8")
+    (suite / "conftest.py").write_text(SUITE_CONFTEST, encoding="utf-8")
+    (suite / "test_suite.py").write_text(SUITE_TESTS, encoding="utf-8")
+    out = tmp_path / "observed.json"
+    job = {"root": str(tmp_path), "modules": {str(tmp_path / "lexmod.py"): "lexmod"},
+           "tests": [str(suite / "test_suite.py")], "doctests": False, "per_test_s": 0.5, "max_s": 60.0}
+    cwd, path, before = os.getcwd(), list(sys.path), set(sys.modules)
+    try:
+        w.Run(job, str(out)).main()
+    finally:
+        os.chdir(cwd)
+        sys.path[:] = path
+        for name in set(sys.modules) - before:
+            sys.modules.pop(name, None)
+        sys.setprofile(None)
+    import json
+
+    raw = json.loads(out.read_text(encoding="utf-8"))
+    # amount x2, frozen, tmp, the class's 2 x 2, the loop; the skipped one not run
+    assert raw["done"] and raw["tests"] == 9, raw
+    assert raw["failed"] == 2  # the frozen test and the stopped loop
+    assert any("portalis_absent_test_dependency" in e for e in raw["errors"])
+    assert any("test_swallows_the_timer: stopped" in e for e in raw["errors"])
+    found = trace.convert(raw["functions"])["lexmod"]
+    assert {t.type for t in found["shout"].params["x"]} == {T.INT, T.FLOAT, T.BOOL, T.list_of(T.INT)}
+
+
+def test_observed_arguments_type_an_unannotated_star_args() -> None:
+    # more-itertools' `multinomial(*counts)`, `numeric_range(*args)`: the tracer records each
+    # extra positional argument; their type is the element type of `*counts` (was: PTL110
+    # "incomplete type (list[unknown])", since only an annotation typed a `*args`)
+    source = "def multinomial(*counts):\n    total = 0\n    for c in counts:\n        total += c\n    return total\n"
+    parsed = parse_source(source_module_from_text("m", source), source)
+    assert any(d.code == "PTL110" for d in build_type_map(parsed).diagnostics)
+    tm = build_type_map(parsed, {"multinomial": _observed(counts=[T.INT, T.INT])})
+    sig = find_signature(tm, "multinomial")
+    assert sig is not None and [(p.name, p.py_type, p.variadic) for p in sig.params] == [("counts", T.list_of(T.INT), True)]
+    assert sig.params[0].provenance[0].source == "observed" and not tm.diagnostics
+    # observed types that disagree say nothing, as for any parameter
+    tm = build_type_map(parsed, {"multinomial": _observed(counts=[T.INT, T.STR])})
+    assert find_signature(tm, "multinomial") is None or any(d.code == "PTL110" for d in tm.diagnostics)

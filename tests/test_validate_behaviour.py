@@ -182,6 +182,25 @@ def test_static_detection_of_randomness_and_the_clock() -> None:
     assert nondeterministic_uses(parsed, "f") == ["pick", "urandom"]
 
 
+def test_building_a_date_is_not_reading_the_clock() -> None:
+    """dateutil's `easter(year)` returns `datetime.date(y, m, d)`: computed from its argument,
+    so verifiable; `date.today()` and `datetime.datetime.now()` read the clock."""
+    from portalis.parse import parse_source, source_module_from_text
+
+    src = (
+        "import datetime\nfrom datetime import date, timedelta as td\n\n"
+        "def easter(y: int) -> datetime.date:\n    return datetime.date(y, 4, 1) + td(days=1)\n\n"
+        "def today() -> date:\n    return date.today()\n\n"
+        "def stamp() -> str:\n    return datetime.datetime.now().isoformat()\n\n"
+        "def moved(d: date) -> date:\n    return d + datetime.timedelta(days=2)\n"
+    )
+    parsed = parse_source(source_module_from_text("e", src), src)
+    assert nondeterministic_uses(parsed, "easter") == []
+    assert nondeterministic_uses(parsed, "moved") == []
+    assert nondeterministic_uses(parsed, "today") == ["date.today"]
+    assert nondeterministic_uses(parsed, "stamp") == ["datetime.datetime.now"]
+
+
 def test_a_wrong_translation_fails_with_the_first_differing_case(shop, toolchain) -> None:
     run, root, _ = shop
     crate = run.out_dir

@@ -408,3 +408,40 @@ def test_a_generator_compares_as_the_list_it_yields_within_the_budget() -> None:
     assert worker.canonical(map(str, [1, 2])) == ["1", "2"]
     with pytest.raises(TypeError, match="more than"):
         worker.canonical(x for x in itertools.count())
+
+
+def test_a_private_method_is_called_under_its_mangled_name() -> None:
+    """dateutil's `rrule.__mod_distance`: in the class it is the attribute `_rrule__mod_distance`
+    (Python's name mangling), so the case calls that, not an AttributeError."""
+    import types
+
+    from portalis.validate import worker
+
+    mod = types.ModuleType("m")
+    exec("class _Rule:\n    def __mod(self, n):\n        return n % 7\n    def __eq__(self, o):\n        return True\n", mod.__dict__)
+    assert worker._function(mod, "_Rule.__mod")(mod._Rule(), 9) == 2
+    assert worker._function(mod, "_Rule.__eq__") is mod._Rule.__eq__  # a dunder is not mangled
+
+
+def test_a_case_that_rebinds_a_module_global_does_not_leak_into_the_next(tmp_path) -> None:
+    """attrs' `set_disabled(True)` rebinds `_config._run_validators`; `get_disabled()`'s cases
+    ran after it saw the changed flag in Python while the Rust's was its own (a false failure).
+    Each call now starts from the module's state as imported."""
+    import sys as _sys
+
+    from portalis.validate import worker
+
+    (tmp_path / "flagmod.py").write_text(
+        "_on = True\n\ndef set_off(v):\n    global _on, extra\n    _on = not v\n    extra = 1\n\ndef get_off():\n    return not _on\n",
+        encoding="utf-8")
+    _sys.path.insert(0, str(tmp_path))
+    worker._ROOTS.append(str(tmp_path) + "/")
+    try:
+        mod = worker._module("flagmod")
+        assert worker._once(mod.set_off, [True], [], 0, 2.0)["kind"] == "ok"
+        assert worker._once(mod.get_off, [], [], 0, 2.0)["value"] is False  # not True: the flag was put back
+        assert mod._on is True and not hasattr(mod, "extra")
+    finally:
+        _sys.path.remove(str(tmp_path))
+        worker._ROOTS.remove(str(tmp_path) + "/")
+        _sys.modules.pop("flagmod", None)

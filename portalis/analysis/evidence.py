@@ -464,7 +464,7 @@ def _add_observed(u: FunctionUnit, fn: ObservedFunction) -> None:
     like a call site's (None: it may be None); the return, when the calls agree, is kept for
     the type map to use where nothing else types it."""
     for p in u.params:
-        if p in u.declared or p in u.variadic:  # *args: typed by its annotation only
+        if p in u.declared:
             continue
         seen = fn.params.get(p)
         if not seen:

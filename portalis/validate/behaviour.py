@@ -51,6 +51,8 @@ from portalis.validate.methods import case_signature, plain_class_fields
 # Modules whose use makes a function's result depend on something other than its arguments.
 NONDETERMINISTIC = {"random": "randomness", "secrets": "randomness", "uuid": "randomness",
                     "time": "the clock", "datetime": "the clock"}
+# What of `datetime` reads the clock; the rest computes from its arguments.
+DATETIME_CLOCK = frozenset({"now", "today", "utcnow"})
 I64 = (-(2**63), 2**63 - 1)
 ORIGIN_ORDER = {"doctest": 0, "test": 1, "hypothesis": 2}
 
@@ -235,12 +237,23 @@ def nondeterministic_uses(parsed: ParsedModule, function: str) -> list[str]:
     for node in ast.walk(fn):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             if node.value.id in imported:
-                uses.append(f"{node.value.id}.{node.attr}")
                 qualified.add(id(node.value))
+                if imported[node.value.id] != "datetime":
+                    uses.append(f"{node.value.id}.{node.attr}")
             elif node.value.id == "os" and node.attr in ("urandom", "getrandom"):
                 uses.append(f"os.{node.attr}")
+        if isinstance(node, ast.Attribute) and node.attr in DATETIME_CLOCK:
+            # `datetime` builds dates from its arguments (`datetime.date(y, m, d)`, `timedelta`);
+            # only `now`/`today`/`utcnow` read the clock (`datetime.date.today()`, `date.today()`)
+            chain, base = [node.attr], node.value
+            while isinstance(base, ast.Attribute):
+                chain.append(base.attr)
+                base = base.value
+            if isinstance(base, ast.Name) and imported.get(base.id) == "datetime":
+                uses.append(".".join([base.id, *reversed(chain)]))
     for node in ast.walk(fn):
-        if isinstance(node, ast.Name) and node.id in imported and isinstance(node.ctx, ast.Load) and id(node) not in qualified:
+        if (isinstance(node, ast.Name) and node.id in imported and isinstance(node.ctx, ast.Load) and id(node) not in qualified
+                and imported[node.id] != "datetime"):
             uses.append(node.id)
     return sorted(set(uses))
 

@@ -46,13 +46,15 @@ class TraceConfig(BaseModel):
     per_function: int = Field(default=50, ge=1, description="calls recorded per function (sampling)")
     max_calls: int = Field(default=20_000, ge=1, description="calls recorded in all; then recording stops")
     per_test_s: float = Field(default=10.0, gt=0, description="time one test or doctest may take")
+    idle_s: float = Field(default=2.0, ge=0, description="a test that has run this long with nothing new recorded for "
+                          "as long is stopped (what it would add is more of the same); 0: never")
     max_s: float = Field(default=120.0, gt=0, description="time the whole run may take; past it, it is killed")
     doctests: bool = Field(default=True, description="run the modules' doctests too")
     sandbox: SandboxPolicy = Field(default_factory=SandboxPolicy)
 
     def key_part(self) -> dict:
         return {"per_function": self.per_function, "max_calls": self.max_calls, "per_test_s": self.per_test_s,
-                "max_s": self.max_s, "doctests": self.doctests}
+                "idle_s": self.idle_s, "max_s": self.max_s, "doctests": self.doctests}
 
 
 def trace_inputs(root: Path, modules: list[SourceModule]) -> tuple[dict[str, str], list[str]]:
@@ -132,7 +134,7 @@ def run_tracer(root: Path, files: dict[str, str], tests: list[str], config: Trac
             "modules": {str(private / rel): name for rel, name in files.items()},
             "tests": [str(private / rel) for rel in tests],
             "doctests": config.doctests, "per_function": config.per_function, "max_calls": config.max_calls,
-            "per_test_s": config.per_test_s, "max_s": config.max_s,
+            "per_test_s": config.per_test_s, "idle_s": config.idle_s, "max_s": config.max_s,
         }), encoding="utf-8")
         box.own(job)
         done = box.run([box.python, str(worker), str(job), str(out)], timeout=kill_after(config.max_s))

@@ -7,10 +7,10 @@ JOB is a JSON file: {"root": the repository's private copy, "modules": {path: mo
 "tests": [test file paths], "doctests": bool, "per_function": int, "max_calls": int,
 "per_test_s": float, "max_s": float}.
 
-While the tests run, `sys.setprofile` sees every Python call; a call of a function or method
+While the tests run, a `sys.settrace` function sees every Python call; a call of a function or method
 defined in one of the repository's modules (matched by its code object's file) has its
 arguments' and return value's types recorded, for the first `per_function` calls of each
-function and `max_calls` calls in all (then the profiler is removed): sampling as MonkeyType
+function and `max_calls` calls in all (then the trace function is removed): sampling as MonkeyType
 does, so a hot function costs little. Types are JSON descriptions ("int", ["list", [elements]],
 ["dict", [keys], [values]], ["tuple", item, ...], ["set", [elements]], ["class", module,
 qualname]); a value of any other type (bytes, functions, objects of other libraries) is opaque
@@ -49,12 +49,14 @@ MAX_DEPTH = 3
 MAX_TYPES = 8  # distinct types kept per parameter
 # Bases whose subclasses' instances are opaque (described as nothing): not plain structs.
 VALUE_BASES = (int, float, complex, str, bytes, bytearray, tuple, list, dict, set, frozenset, type, BaseException)
+SLOWEST = 8  # the slowest tests, named in OUT
 PER_PARAMETRIZED = 20  # cases of one parametrized test run (the first ones): sampling again
 
 
-class TestTimeout(BaseException):
-    """Raised by the interval timer inside a test that ran too long (not an Exception: a test's
-    `except Exception` cannot swallow it)."""
+class TestTimeout(KeyboardInterrupt):
+    """Raised by the interval timer inside a test that ran too long. A KeyboardInterrupt: a
+    test's `except Exception` cannot swallow it, and unittest (a `subTest` loop), doctest and
+    hypothesis re-raise it where they catch everything else."""
 
 
 def describe(value: Any, classes: dict[type, list], depth: int = 0) -> object | None:
@@ -205,16 +207,37 @@ class Recorder:
         elif len(seen) < MAX_TYPES:
             seen[key] = [self.test, 1]
             self.dirty = True
+            _ALARM["news"] = time.monotonic()
+
+    def trace(self, frame: types.FrameType, event: str, arg: object):
+        """The global trace function (`sys.settrace`, called on each Python call, not on C
+        calls as a profile function is): records the call, and asks for the frame's return
+        event only for a repository function whose result is still sampled; every other
+        frame runs untraced (a profile function is also called on every builtin call)."""
+        info = self._code(frame.f_code)
+        if info is None:
+            return None
+        self.profile(frame, "call", arg)
+        if info[4] or (id(frame) not in self.pending and info[2] >= self.per_function):
+            return None
+        frame.f_trace_lines = False
+        return self._local
+
+    def _local(self, frame: types.FrameType, event: str, arg: object):
+        if event == "return":
+            self.profile(frame, "return", arg)
+        return self._local
 
     def start(self) -> None:
         if not self.stopped:
-            sys.setprofile(self.profile)
+            sys.settrace(self.trace)
 
     def pause(self) -> None:
-        sys.setprofile(None)
+        sys.settrace(None)
+        self.pending.clear()  # calls still running when a test ends never report their return
 
     def stop(self, why: str) -> None:
-        sys.setprofile(None)
+        sys.settrace(None)
         self.stopped = why
 
 
@@ -230,12 +253,22 @@ class Run:
         self.failed = 0
         self.errors: list[str] = []
         self.per_test_s = float(job.get("per_test_s", 10.0))
+        self.idle_s = float(job.get("idle_s", 0.0))  # 0: no stop for a test that records nothing new
         self.max_s = float(job.get("max_s", 120.0))
+        self.tops = {m.split(".")[0] for m in job["modules"].values()}  # the repository's top packages
+        self.stubbed: list[str] = []  # missing test dependencies given a stand-in
+        self.conftests: dict[str, types.ModuleType | None] = {}
+        self.unprovided: dict[str, int] = {}  # fixture nobody provides -> tests not run for it
+        self.slowest: list[tuple[float, str]] = []  # (seconds, test): where the time limit goes
 
     def write(self, done: bool = False) -> None:
         r = self.recorder
+        errors = list(self.errors)
+        if self.unprovided:
+            errors.insert(0, "tests not run, a fixture not provided: " + ", ".join(
+                f"`{n}` ({k})" for n, k in sorted(self.unprovided.items(), key=lambda kv: -kv[1])[:8]))
         data = {"functions": r.functions, "tests": self.tests, "doctests": self.doctests, "failed": self.failed,
-                "calls": r.calls, "errors": self.errors[:20], "stopped": r.stopped, "done": done,
+                "calls": r.calls, "errors": errors[:20], "slowest": self.slowest, "stopped": r.stopped, "done": done,
                 "seconds": round(time.monotonic() - self.started, 3)}
         tmp = self.out + ".tmp"
         with open(tmp, "w", encoding="utf-8") as f:
@@ -256,21 +289,26 @@ class Run:
         self.recorder.test = name
         if not doctest:
             self.tests += 1
-        signal.setitimer(signal.ITIMER_REAL, self.per_test_s)
         out, err = sys.stdout, sys.stderr
         sys.stdout = sys.stderr = io.StringIO()
+        t0 = time.monotonic()
+        _arm(self.per_test_s, self.idle_s)
         self.recorder.start()
         try:
             fn()
-        except TestTimeout:
-            self.errors.append(f"{name}: stopped after {self.per_test_s:g} s")
-            self.failed += 1
+            _disarm()
+            if _ALARM["fired"]:  # a test that swallowed the TestTimeout (unittest's subTest)
+                raise TestTimeout()
         except BaseException:  # noqa: BLE001 - pytest.skip/fail raise BaseExceptions: a failed test, not a failed run
+            _disarm()
+            if _ALARM["fired"]:  # a TestTimeout, or what a test that caught it raised after
+                self.errors.append(f"{name}: stopped after {_ALARM['fired']}")
             self.failed += 1
         finally:
+            _disarm()
             self.recorder.pause()
-            signal.setitimer(signal.ITIMER_REAL, 0)
             sys.stdout, sys.stderr = out, err
+            self.slowest = sorted(self.slowest + [(round(time.monotonic() - t0, 2), name)], reverse=True)[:SLOWEST]
 
     def import_modules(self) -> list[tuple[str, types.ModuleType]]:
         mods = []
@@ -279,7 +317,7 @@ class Run:
             # standard-library module): imported again from the repository
             sys.modules.pop(name, None)
             self.recorder.test = f"import {name}"
-            signal.setitimer(signal.ITIMER_REAL, self.per_test_s)
+            _arm(self.per_test_s)
             self.recorder.start()
             try:
                 mod = importlib.import_module(name)
@@ -288,7 +326,7 @@ class Run:
                 continue
             finally:
                 self.recorder.pause()
-                signal.setitimer(signal.ITIMER_REAL, 0)
+                _disarm()
             if os.path.realpath(getattr(mod, "__file__", "") or "") != os.path.realpath(path):
                 self.errors.append(f"import {name}: found {getattr(mod, '__file__', None)}, not the repository's")
                 continue
@@ -311,60 +349,141 @@ class Run:
                 self.doctests += 1
                 self.one(f"doctest {test.name}", lambda t=test, r=runner: r.run(t, out=lambda s: None, clear_globs=True), doctest=True)
 
+    def import_test(self, path: str, index: int, rel: str) -> types.ModuleType | None:
+        """Import a test file (or a conftest.py): under its package's dotted name when its
+        folders up to the root are packages (`tests/__init__.py`), so its relative imports
+        (`from ._common import x`) work; else under a private name. A test dependency that is
+        not installed (`from freezegun import freeze_time`) is replaced by a stand-in
+        (`_missing_module`) and the import tried again: the tests using it fail, not the file."""
+        dotted = _package_name(self.job["root"], path)
+        name = dotted or f"_portalis_test_{index}_{os.path.splitext(os.path.basename(path))[0]}"
+        if name in sys.modules:
+            return sys.modules[name]
+        self.recorder.test = f"import {rel}"
+        for _ in range(8):
+            _arm(self.per_test_s)
+            self.recorder.start()
+            try:
+                if dotted:
+                    return importlib.import_module(dotted)
+                spec = importlib.util.spec_from_file_location(name, path)
+                mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+                sys.modules[name] = mod
+                spec.loader.exec_module(mod)  # type: ignore[union-attr]
+                return mod
+            except ModuleNotFoundError as exc:
+                sys.modules.pop(name, None)
+                if not self._stub(exc.name):
+                    self.errors.append(f"import {rel}: ModuleNotFoundError: {str(exc)[:200]}")
+                    return None
+            except BaseException as exc:  # noqa: BLE001 - a test file that cannot be imported gives no evidence
+                sys.modules.pop(name, None)
+                self.errors.append(f"import {rel}: {type(exc).__name__}: {str(exc)[:200]}")
+                return None
+            finally:
+                self.recorder.pause()
+                _disarm()
+        return None
+
+    def _stub(self, missing: str | None) -> bool:
+        """Put a stand-in for the missing module `missing` (and its parents) in sys.modules;
+        False when it is the repository's own or its top package is installed (a real fault)."""
+        if not missing or missing in sys.modules:
+            return False
+        top = missing.split(".")[0]
+        if top in self.tops or (top not in self.stubbed and importlib.util.find_spec(top) is not None):
+            return False
+        parts = missing.split(".")
+        for i in range(1, len(parts) + 1):
+            sys.modules.setdefault(".".join(parts[:i]), _missing_module(".".join(parts[:i])))
+        if top not in self.stubbed:
+            self.stubbed.append(top)
+            self.errors.append(f"test dependency `{top}` is not installed: a stand-in was used (the tests using it fail)")
+        return True
+
+    def conftest_fixtures(self, folder: str) -> dict[str, tuple]:
+        """The fixtures of the conftest.py files from the root down to `folder` (a nearer one wins)."""
+        root = os.path.realpath(self.job["root"])
+        chain, here = [], os.path.realpath(folder)
+        while here.startswith(root):
+            chain.append(here)
+            if here == root:
+                break
+            here = os.path.dirname(here)
+        out: dict[str, tuple] = {}
+        for d in reversed(chain):
+            path = os.path.join(d, "conftest.py")
+            if not os.path.isfile(path):
+                continue
+            if path not in self.conftests:
+                self.conftests[path] = self.import_test(path, len(self.conftests) + 10_000, os.path.relpath(path, root))
+            if self.conftests[path] is not None:
+                out.update(_fixtures(self.conftests[path]))
+        return out
+
     def run_test_file(self, path: str, index: int) -> None:
-        name = f"_portalis_test_{index}_{os.path.splitext(os.path.basename(path))[0]}"
         rel = os.path.relpath(path, self.job["root"])
         sys.path.insert(0, os.path.dirname(path))  # its neighbours (conftest helpers, fixtures modules)
-        self.recorder.test = f"import {rel}"
-        signal.setitimer(signal.ITIMER_REAL, self.per_test_s)
-        self.recorder.start()
-        try:
-            spec = importlib.util.spec_from_file_location(name, path)
-            mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-            sys.modules[name] = mod
-            spec.loader.exec_module(mod)  # type: ignore[union-attr]
-        except BaseException as exc:  # noqa: BLE001 - a test file that cannot be imported gives no evidence
-            self.errors.append(f"import {rel}: {type(exc).__name__}: {str(exc)[:200]}")
+        fixtures = self.conftest_fixtures(os.path.dirname(path))
+        if _mentions(path, "hypothesis"):
+            _few_examples()
+        mod = self.import_test(path, index, rel)
+        if mod is None:
             return
-        finally:
-            self.recorder.pause()
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        fixtures = _fixtures(mod)
+        name = mod.__name__
+        fixtures.update(_fixtures(mod))
+        marks = _marks(mod)
         held: dict[str, list] = {}  # fixtures of module or wider scope: made once per file
         try:
             for attr, value in list(vars(mod).items()):
                 if self.over():
                     return
-                if getattr(value, "__module__", None) != name:
+                if getattr(value, "__module__", None) != name or _skipped(marks + _marks(value)):
                     continue
                 if inspect.isfunction(value) and attr.startswith("test"):
-                    if _no_required(value):
-                        self.one(f"{rel}::{attr}", value)
-                        continue
-                    for suffix, params in _parametrized(value):
-                        if not _provided(value, params, fixtures):
-                            break  # a parameter neither parametrize nor the module's fixtures give
-                        if self.over():
-                            return
-                        self.one(f"{rel}::{attr}{suffix}", lambda f=value, p=params: _with_fixtures(f, p, fixtures, held))
+                    self._test_function(f"{rel}::{attr}", value, fixtures, held, marks)
                     continue
-                self._test_class(rel, attr, value)
+                self._test_class(rel, attr, value, fixtures, held, marks)
         finally:
             for made in held.values():
                 _finish(made)
 
-    def _test_class(self, rel: str, attr: str, value: object) -> None:
+    def _test_function(self, label: str, fn, fixtures: dict, held: dict, marks: list, cls: type | None = None) -> None:
+        """Run a test function (or a test class's method, on a fresh instance per case) once
+        per argument set its parametrize marks and its parametrized fixtures give."""
+        autouse = [n for n, f in fixtures.items() if f[3]]
+        if cls is None and _no_required(fn) and not autouse and not _parametrize_marks(fn, marks):
+            self.one(label, fn)
+            return
+        for suffix, params in _argument_sets(fn, marks, fixtures, cls is not None):
+            missing = _unprovided(fn, params, fixtures, cls is not None)
+            if missing:
+                self.unprovided[missing] = self.unprovided.get(missing, 0) + 1
+                return
+            if self.over():
+                return
+            if cls is None:
+                self.one(label + suffix, lambda f=fn, p=params: _with_fixtures(f, p, fixtures, held, autouse))
+            else:
+                self.one(label + suffix, lambda f=fn, p=params: _method_with_fixtures(cls, f, p, fixtures, held, autouse))
+
+    def _test_class(self, rel: str, attr: str, value: object, fixtures: dict, held: dict, marks: list) -> None:
         if isinstance(value, type) and issubclass(value, unittest.TestCase):
             for test in _cases(unittest.defaultTestLoader.loadTestsFromTestCase(value)):
                 if self.over():
                     return
                 self.one(f"{rel}::{test.id().rpartition('.')[0].rpartition('.')[2]}.{test._testMethodName}",
-                         lambda t=test: t.run(unittest.TestResult()))
+                         lambda t=test: _run_case(t))
         elif isinstance(value, type) and attr.startswith("Test"):
+            marks = marks + _marks(value)
+            own = {**fixtures, **_fixtures(value)}
             for meth in [m for m in dir(value) if m.startswith("test")]:
+                fn = inspect.getattr_static(value, meth, None)
                 if self.over():
                     return
-                self.one(f"{rel}::{attr}.{meth}", lambda c=value, m=meth: _plain_method(c, m))
+                if not inspect.isfunction(fn) or _skipped(marks + _marks(fn)):
+                    continue
+                self._test_function(f"{rel}::{attr}.{meth}", fn, own, held, marks, cls=value)
 
     def main(self) -> None:
         root = self.job["root"]
@@ -377,7 +496,11 @@ class Run:
         for i, path in enumerate(self.job.get("tests", [])):
             if self.over():
                 break
-            self.run_test_file(path, i)
+            try:
+                self.run_test_file(path, i)
+            except Exception as exc:  # noqa: BLE001 - a fault of the runner on one file: the next files still run
+                self.recorder.pause()
+                self.errors.append(f"{os.path.relpath(path, root)}: the runner failed: {type(exc).__name__}: {str(exc)[:200]}")
         self.over()
         self.write(done=True)
 
@@ -387,6 +510,14 @@ def _cases(suite) -> list:
     for t in suite:
         out.extend(_cases(t) if isinstance(t, unittest.TestSuite) else [t])
     return out
+
+
+def _run_case(test: unittest.TestCase) -> None:
+    """Run a unittest case; a failure or error raises, so it counts as a failed test."""
+    result = unittest.TestResult()
+    test.run(result)
+    if result.errors or result.failures or result.unexpectedSuccesses:
+        raise AssertionError(f"{test.id()} failed")
 
 
 def _no_required(fn) -> bool:
@@ -399,10 +530,124 @@ def _no_required(fn) -> bool:
                for p in sig.parameters.values())
 
 
-def _fixture_of(value: object) -> tuple[str, Any, str] | None:
-    """(name, function, scope) of a pytest fixture, read without importing pytest: pytest 8.4+
-    wraps it in a FixtureFunctionDefinition (`_fixture_function`), older ones mark the function
-    (`_pytestfixturefunction`, the original under `__pytest_wrapped__`)."""
+def _package_name(root: str, path: str) -> str | None:
+    """`tests.test_parser` for ROOT/tests/test_parser.py when every folder between the root and
+    the file is a package (has `__init__.py`); None otherwise (imported under a private name)."""
+    rel = os.path.relpath(os.path.realpath(path), os.path.realpath(root))
+    parts = rel[: -len(".py")].split(os.sep) if rel.endswith(".py") else []
+    if len(parts) < 2 or not all(p.isidentifier() for p in parts) or parts[-1] == "__init__":
+        return None
+    here = os.path.realpath(root)
+    for part in parts[:-1]:
+        here = os.path.join(here, part)
+        if not os.path.isfile(os.path.join(here, "__init__.py")):
+            return None
+    return ".".join(parts)
+
+
+class MissingDependency(Exception):
+    """Raised by a test that uses a test dependency that is not installed."""
+
+
+class _Missing:
+    """Stands in for anything of a missing test dependency: attributes are stand-ins, a call
+    gives a stand-in, a function decorated by one (`@freeze_time("2020-01-01")`) raises
+    MissingDependency when called (that test fails; the others of its file run)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> "_Missing":
+        if attr.startswith("_") or attr == "pytestmark":  # not a fixture, test or mark to the runner
+            raise AttributeError(attr)
+        return _Missing(f"{self._name}.{attr}")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if len(args) == 1 and not kwargs and inspect.isfunction(args[0]):
+            fn, name = args[0], self._name
+
+            def needs_it(*a: Any, **k: Any) -> None:
+                raise MissingDependency(f"{name} is not installed")
+
+            needs_it.__name__, needs_it.__qualname__ = fn.__name__, fn.__qualname__
+            needs_it.__module__, needs_it.__wrapped__ = fn.__module__, fn  # type: ignore[attr-defined]
+            return needs_it
+        if len(args) == 1 and not kwargs and isinstance(args[0], type):
+            return args[0]  # a class decorator: the class as written (its tests may fail)
+        return _Missing(f"{self._name}()")
+
+
+def _missing_module(name: str) -> types.ModuleType:
+    mod = types.ModuleType(name, f"stand-in for the missing test dependency {name}")
+    mod.__path__ = []  # type: ignore[attr-defined]  # a package: its submodules are stubbed too
+    mod.__getattr__ = lambda attr: _Missing(f"{name}.{attr}") if not attr.startswith("_") else _no_attr(attr)  # type: ignore[attr-defined]
+    return mod
+
+
+def _no_attr(attr: str) -> Any:
+    raise AttributeError(attr)
+
+
+def _mentions(path: str, word: str) -> bool:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return word in f.read()
+    except OSError:
+        return False
+
+
+_FEW_EXAMPLES: list[bool] = []
+
+
+def _few_examples() -> None:
+    """Hypothesis, when the tests use it: 10 examples a test, no deadline (the recorder slows
+    every call), no example database written into the repository."""
+    if _FEW_EXAMPLES:
+        return
+    _FEW_EXAMPLES.append(True)
+    try:
+        from hypothesis import HealthCheck, settings
+
+        settings.register_profile("portalis-trace", max_examples=10, deadline=None, database=None,
+                                  suppress_health_check=list(HealthCheck))
+        settings.load_profile("portalis-trace")
+    except Exception:  # noqa: BLE001 - not installed or another version: its tests run as they are
+        pass
+
+
+def _marks(obj: object) -> list:
+    """The pytest marks on a test function, class or module (`pytestmark`)."""
+    try:
+        marks = getattr(obj, "pytestmark", None) or []
+    except Exception:  # noqa: BLE001 - an object whose attributes raise
+        return []
+    marks = list(marks) if isinstance(marks, (list, tuple)) else [marks]
+    return [m for m in marks if isinstance(getattr(m, "name", None), str)]
+
+
+def _skipped(marks: list) -> bool:
+    """Whether a `skip` mark, or a `skipif` whose condition holds, is among `marks` (a string
+    condition is not evaluated: the test runs)."""
+    for mark in marks:
+        name = getattr(mark, "name", None)
+        args = tuple(getattr(mark, "args", ()) or ())
+        if name == "skip":
+            return True
+        if name == "skipif":
+            cond = args[0] if args else getattr(mark, "kwargs", {}).get("condition", False)
+            if not isinstance(cond, str) and cond:
+                return True
+    return False
+
+
+def _parametrize_marks(fn, marks: list) -> list:
+    return [m for m in _marks(fn) + marks if getattr(m, "name", None) == "parametrize"]
+
+
+def _fixture_of(value: object) -> tuple[str, Any, str, tuple | None, bool] | None:
+    """(name, function, scope, params, autouse) of a pytest fixture, read without importing
+    pytest: pytest 8.4+ wraps it in a FixtureFunctionDefinition (`_fixture_function`), older
+    ones mark the function (`_pytestfixturefunction`, the original under `__pytest_wrapped__`)."""
     fn = getattr(value, "_fixture_function", None)
     marker = getattr(value, "_fixture_function_marker", None)
     if fn is None:
@@ -412,28 +657,34 @@ def _fixture_of(value: object) -> tuple[str, Any, str] | None:
     if fn is None or not callable(fn):
         return None
     name = getattr(marker, "name", None) or getattr(value, "name", None) or fn.__name__
-    return str(name), fn, str(getattr(marker, "scope", "function") or "function")
+    params = getattr(marker, "params", None)
+    return (str(name), fn, str(getattr(marker, "scope", "function") or "function"),
+            tuple(params) if params is not None else None, bool(getattr(marker, "autouse", False)))
 
 
-def _fixtures(mod: types.ModuleType) -> dict[str, tuple[Any, str]]:
-    """The test module's own fixtures: name -> (function, scope)."""
-    out: dict[str, tuple[Any, str]] = {}
-    for value in list(vars(mod).values()):
-        found = _fixture_of(value)
+def _fixtures(holder: object) -> dict[str, tuple]:
+    """The fixtures a test module, conftest or test class defines: name -> (function, scope,
+    params, autouse)."""
+    out: dict[str, tuple] = {}
+    for value in list(vars(holder).values()):
+        try:
+            found = _fixture_of(value)
+        except Exception:  # noqa: BLE001 - an object whose attributes raise, or odd marker data: no fixture
+            found = None
         if found is not None:
-            out[found[0]] = (found[1], found[2])
+            out[found[0]] = found[1:]
     return out
 
 
-def _parametrized(fn) -> list[tuple[str, dict]]:
-    """The argument sets of `@pytest.mark.parametrize` marks on a test function, as (id
-    suffix, parameter -> value): the product of its marks; none when a mark is indirect or
-    malformed (the test then runs only if fixtures give every parameter, with one set: {})."""
+def _parametrized(fn, marks: list = ()) -> list[tuple[str, dict]]:
+    """The argument sets of `@pytest.mark.parametrize` marks on a test function (and its class
+    and module), as (id suffix, parameter -> value): the product of its marks; none when a
+    mark is indirect or malformed (the test then runs only if fixtures give every parameter)."""
     sets: list[tuple[str, dict]] = [("", {})]
-    for mark in getattr(fn, "pytestmark", None) or []:
-        if getattr(mark, "name", None) != "parametrize":
-            continue
+    for mark in _parametrize_marks(fn, list(marks)):
         args, kwargs = tuple(getattr(mark, "args", ())), dict(getattr(mark, "kwargs", {}) or {})
+        if len(args) < 2 and "argvalues" in kwargs:
+            args = (args[0] if args else kwargs.get("argnames"), kwargs["argvalues"])
         if len(args) < 2 or kwargs.get("indirect"):
             return []
         names = [n.strip() for n in args[0].split(",")] if isinstance(args[0], str) else list(args[0])
@@ -451,39 +702,172 @@ def _parametrized(fn) -> list[tuple[str, dict]]:
     return sets
 
 
-def _make(fn, fixtures: dict, held: dict, made: list, depth: int = 0) -> dict:
+class FixtureParam:
+    """The key under which an argument set carries the value of a parametrized fixture
+    (`@pytest.fixture(params=[True, False])`, read by the fixture as `request.param`)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FixtureParam) and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash(("fixture-param", self.name))
+
+
+def _needed(fn, given: set[str], fixtures: dict, method: bool, autouse: list[str]) -> list[str]:
+    """The fixtures a test needs, with the fixtures they need (depth first, each once)."""
+    order: list[str] = []
+
+    def visit(f, depth: int, skip_first: bool) -> None:
+        try:
+            params = list(inspect.signature(f).parameters.values())
+        except (TypeError, ValueError):
+            return
+        for p in params[1:] if skip_first else params:
+            if p.name in given or p.name in order or p.default is not inspect.Parameter.empty:
+                continue
+            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) or p.name not in fixtures or depth > 8:
+                continue
+            order.append(p.name)
+            visit(fixtures[p.name][0], depth + 1, _takes_self(fixtures[p.name][0]))
+
+    visit(fn, 0, method)
+    for name in autouse:
+        if name not in order and name not in given:
+            order.append(name)
+            visit(fixtures[name][0], 1, _takes_self(fixtures[name][0]))
+    return order
+
+
+def _takes_self(fn) -> bool:
+    try:
+        first = next(iter(inspect.signature(fn).parameters), None)
+    except (TypeError, ValueError):
+        return False
+    return first == "self" and not inspect.ismethod(fn)
+
+
+def _argument_sets(fn, marks: list, fixtures: dict, method: bool) -> list[tuple[str, dict]]:
+    """The argument sets a test runs with: its parametrize marks times the params of the
+    parametrized fixtures it needs (capped at PER_PARAMETRIZED)."""
+    sets = _parametrized(fn, marks) if _parametrize_marks(fn, marks) else [("", {})]
+    if not sets:
+        return [("", {})]  # an indirect or odd mark: only fixtures can give the arguments
+    autouse = [n for n, f in fixtures.items() if f[3]]
+    out = []
+    for suffix, params in sets:
+        combos = [(suffix, params)]
+        for name in _needed(fn, set(params), fixtures, method, autouse):
+            values = fixtures[name][2]
+            if values:
+                combos = [(f"{s}[{name}={i}]", {**p, FixtureParam(name): v}) for s, p in combos for i, v in enumerate(values)]
+        out.extend(combos)
+        if len(out) >= PER_PARAMETRIZED:
+            break
+    return out[:PER_PARAMETRIZED]
+
+
+BUILTIN_FIXTURES = ("request", "tmp_path", "monkeypatch")
+
+
+def _unprovided(fn, params: dict, fixtures: dict, method: bool) -> str | None:
+    """The first parameter `fn` requires that neither its arguments, the fixtures (and the
+    fixtures those need) nor the built-ins give; None when all are."""
+    seen: set = set()
+
+    def first(f, skip_self: bool, depth: int) -> str | None:
+        try:
+            ps = list(inspect.signature(f).parameters.values())
+        except (TypeError, ValueError):
+            return "(no signature)"
+        for p in ps[1:] if skip_self else ps:
+            if p.default is not inspect.Parameter.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+                continue
+            if p.name in params or p.name in BUILTIN_FIXTURES or p.name in seen:
+                continue
+            if p.name not in fixtures or depth > 8:
+                return p.name
+            seen.add(p.name)
+            found = first(fixtures[p.name][0], _takes_self(fixtures[p.name][0]), depth + 1)
+            if found:
+                return found
+        return None
+
+    return first(fn, method, 0)
+
+
+class _Request:
+    """What a fixture asking for `request` gets: the parametrized value (`request.param`)."""
+
+    def __init__(self, name: str, params: dict) -> None:
+        self.fixturename = name
+        self._params = params
+        self.config = None
+
+    @property
+    def param(self) -> Any:
+        try:
+            return self._params[FixtureParam(self.fixturename)]
+        except KeyError:
+            raise AttributeError("param") from None
+
+
+def _builtin(name: str, fixture: str, params: dict) -> list:
+    """[value, generator, finalizer] of a built-in fixture."""
+    if name == "request":
+        return [_Request(fixture, params), None, None]
+    if name == "tmp_path":
+        import pathlib
+        import shutil
+        import tempfile
+
+        path = tempfile.mkdtemp(prefix="portalis-trace-")
+        return [pathlib.Path(path), None, lambda: shutil.rmtree(path, ignore_errors=True)]
+    from _pytest.monkeypatch import MonkeyPatch  # monkeypatch: pytest's own, undone after
+
+    mp = MonkeyPatch()
+    return [mp, None, mp.undo]
+
+
+def _make(fn, fixtures: dict, held: dict, made: list, params: dict, depth: int = 0, skip_self: bool = False,
+          name: str = "") -> dict:
     """The arguments of `fn` from the fixtures (made on demand; a generator fixture is
     advanced to its value and finished after); KeyError when one cannot be made."""
     out = {}
-    for p in inspect.signature(fn).parameters.values():
+    sig = list(inspect.signature(fn).parameters.values())
+    for p in sig[1:] if skip_self else sig:
         if p.default is not inspect.Parameter.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
             continue
-        if p.name not in fixtures or depth > 8:
-            raise KeyError(p.name)  # `request`, `tmp_path`, a conftest fixture: not provided here
-        fix, scope = fixtures[p.name]
-        if scope != "function" and p.name in held:
-            out[p.name] = held[p.name][0]
+        if p.name in params:
+            out[p.name] = params[p.name]
             continue
-        value = fix(**_make(fix, fixtures, held, made, depth + 1))
-        entry = [value, None]
-        if inspect.isgenerator(value):
-            entry = [next(value), value]
-        if scope != "function":
-            held[p.name] = entry
-        else:
+        if p.name in BUILTIN_FIXTURES and p.name not in fixtures:
+            entry = _builtin(p.name, name, params)
             made.append(entry)
-        out[p.name] = entry[0]
+            out[p.name] = entry[0]
+            continue
+        if p.name not in fixtures or depth > 8:
+            raise KeyError(p.name)  # `tmpdir`, `capsys`, a plugin's fixture: not provided here
+        out[p.name] = _fixture_value(p.name, fixtures, held, made, params, depth)
     return out
 
 
-def _provided(fn, params: dict, fixtures: dict) -> bool:
-    """Whether every parameter `fn` requires is parametrized or one of the module's fixtures."""
-    try:
-        sig = inspect.signature(fn)
-    except (TypeError, ValueError):
-        return False
-    return all(p.name in params or p.name in fixtures or p.default is not inspect.Parameter.empty
-               or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in sig.parameters.values())
+def _fixture_value(name: str, fixtures: dict, held: dict, made: list, params: dict, depth: int) -> Any:
+    fix, scope = fixtures[name][0], fixtures[name][1]
+    key = name if FixtureParam(name) not in params else f"{name}={params[FixtureParam(name)]!r}"
+    if scope != "function" and key in held:
+        return held[key][0]
+    value = fix(**_make(fix, fixtures, held, made, params, depth + 1, _takes_self(fix), name))
+    entry = [value, None, None]
+    if inspect.isgenerator(value):
+        entry = [next(value), value, None]
+    if scope != "function":
+        held[key] = entry
+    else:
+        made.append(entry)
+    return entry[0]
 
 
 def _finish(entry: list) -> None:
@@ -493,18 +877,42 @@ def _finish(entry: list) -> None:
             next(gen)
         except BaseException:  # noqa: BLE001 - StopIteration, or a teardown that fails: nothing to record
             pass
+    if len(entry) > 2 and entry[2] is not None:
+        try:
+            entry[2]()
+        except BaseException:  # noqa: BLE001
+            pass
 
 
-def _with_fixtures(fn, params: dict, fixtures: dict, held: dict) -> None:
-    """Call a test with its parametrized values and the fixtures it names."""
+def _with_fixtures(fn, params: dict, fixtures: dict, held: dict, autouse: list[str] = ()) -> None:
+    """Call a test with its parametrized values and the fixtures it names (the autouse
+    fixtures made first)."""
     made: list = []
     try:
-        args = {p: v for p, v in params.items() if p in inspect.signature(fn).parameters}
-        args.update(_make(_only(fn, set(args)), fixtures, held, made))
+        for name in autouse:
+            _fixture_value(name, fixtures, held, made, params, 0)
+        names = inspect.signature(fn).parameters
+        args = {p: v for p, v in params.items() if isinstance(p, str) and p in names}
+        args.update(_make(_only(fn, set(args)), fixtures, held, made, params))
         fn(**args)
     finally:
         for entry in reversed(made):
             _finish(entry)
+
+
+def _method_with_fixtures(cls: type, fn, params: dict, fixtures: dict, held: dict, autouse: list[str]) -> None:
+    """A pytest-style test class's method on a fresh instance (`setup_method` and
+    `teardown_method` around it), the class's own fixtures bound to that instance."""
+    obj = cls()
+    bound = {n: ((f[0].__get__(obj) if _takes_self(f[0]) else f[0]),) + tuple(f[1:]) for n, f in fixtures.items()}
+    method = fn.__get__(obj)
+    if hasattr(obj, "setup_method"):
+        obj.setup_method(method)
+    try:
+        _with_fixtures(method, params, bound, held, autouse)
+    finally:
+        if hasattr(obj, "teardown_method"):
+            obj.teardown_method(method)
 
 
 def _only(fn, given: set[str]):
@@ -515,19 +923,43 @@ def _only(fn, given: set[str]):
     return stub
 
 
-def _plain_method(cls: type, name: str) -> None:
-    obj = cls()
-    if hasattr(obj, "setup_method"):
-        obj.setup_method(getattr(obj, name))
-    try:
-        getattr(obj, name)()
-    finally:
-        if hasattr(obj, "teardown_method"):
-            obj.teardown_method(getattr(obj, name))
+# The per-test timer ticks every TICK_S; a tick raises TestTimeout in a test that has run past
+# its limit, or past `idle` seconds with nothing new recorded for as long (a test looping on
+# functions already sampled: more-itertools' prime sieves, dateutil's walk of every time zone;
+# what it would add is more of the same, and the whole run has a time limit). It goes on firing
+# until disarmed, since a test may catch one TestTimeout (`except BaseException`) and go on.
+TICK_S = 0.25
+_ALARM: dict[str, Any] = {"armed": False, "fired": "", "start": 0.0, "limit": 0.0, "idle": 0.0, "news": 0.0}
+
+
+def _arm(seconds: float, idle: float = 0.0) -> None:
+    now = time.monotonic()
+    _ALARM.update(armed=True, fired="", start=now, limit=seconds, idle=idle, news=now)
+    signal.setitimer(signal.ITIMER_REAL, min(TICK_S, seconds), TICK_S)
+
+
+def _disarm() -> None:
+    _ALARM["armed"] = False
+    signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def _on_alarm(signum, frame) -> None:
-    raise TestTimeout()
+    if not _ALARM["armed"]:
+        return
+    now = time.monotonic()
+    ran = now - _ALARM["start"]
+    if not _ALARM["fired"]:
+        if ran >= _ALARM["limit"]:
+            _ALARM["fired"] = f"{_ALARM['limit']:g} s"
+        elif _ALARM["idle"] and ran >= _ALARM["idle"] and now - _ALARM["news"] >= _ALARM["idle"]:
+            _ALARM["fired"] = f"{ran:.1f} s, nothing new recorded for {_ALARM['idle']:g} s"
+    if _ALARM["fired"] and (frame is None or frame.f_code.co_filename != _HERE):
+        # not inside the runner's own code (its handlers and finally blocks between a test's
+        # end and the disarm): the next tick, in the test's code, raises
+        raise TestTimeout()
+
+
+_HERE = __file__
 
 
 def main() -> None:

@@ -296,6 +296,8 @@ def _function(module, name: str):
     parts = name.split(".")
     if len(parts) == 2:
         cls = getattr(module, parts[0])
+        if parts[1].startswith("__") and not parts[1].endswith("__") and isinstance(cls, type) and cls.__name__.strip("_"):
+            parts[1] = f"_{cls.__name__.lstrip('_')}{parts[1]}"  # `def __mod(self)` is the attribute `_C__mod`
         raw = inspect.getattr_static(cls, parts[1], None)
         if raw is None and parts[1] == "new" and isinstance(cls, type):
             return cls
@@ -372,6 +374,7 @@ def _once(func, args: list, mutated: list[int], seed: int, timeout_s: float, pre
         return {"kind": "unrepresentable", "message": f"the arguments cannot be copied: {type(exc).__name__}: {exc}"[:300]}
     out = io.StringIO()
     saved = sys.stdout, sys.stderr, sys.stdin
+    globals_before = _module_globals()
     sys.stdout, sys.stderr, sys.stdin = out, io.StringIO(), _NoStdin()
     random.seed(seed)
     started = time.perf_counter()
@@ -388,6 +391,7 @@ def _once(func, args: list, mutated: list[int], seed: int, timeout_s: float, pre
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             sys.stdout, sys.stderr, sys.stdin = saved
+            _restore_globals(globals_before)
     except CaseTimeout:
         return {"kind": "timeout"}
     except StdinRead:
@@ -405,6 +409,38 @@ def _once(func, args: list, mutated: list[int], seed: int, timeout_s: float, pre
     except TypeError as exc:
         return {"kind": "unrepresentable", "message": str(exc)}
     return {"kind": "ok", "value": result, "changed": changed, "stdout": out.getvalue(), "seconds": seconds}
+
+
+def _module_globals() -> list[tuple[dict, dict]]:
+    """(namespace, copy) of each repository module loaded: what a call may rebind."""
+    out = []
+    for mod in list(sys.modules.values()):
+        where = getattr(mod, "__file__", None)
+        if not where or not isinstance(where, str):
+            continue
+        mine = _IN_REPOSITORY.get(where)
+        if mine is None:
+            mine = _IN_REPOSITORY[where] = bool(_ROOTS) and any(os.path.realpath(where).startswith(r) for r in _ROOTS)
+        if mine:
+            ns = vars(mod)
+            out.append((ns, dict(ns)))
+    return out
+
+
+def _restore_globals(saved: list[tuple[dict, dict]]) -> None:
+    """Put back the module-level names a call rebound (`_config._run_validators = False` in
+    attrs' `set_disabled`): each case starts from the state the module was imported in, as the
+    Rust does (its state is its own), so a setter's cases do not change a getter's results."""
+    for ns, before in saved:
+        for name in [n for n in ns if n not in before]:
+            del ns[name]
+        for name, value in before.items():
+            if ns.get(name, _MISSING) is not value:
+                ns[name] = value
+
+
+_MISSING = object()
+_IN_REPOSITORY: dict[str, bool] = {}  # a module's file -> whether it is the repository's
 
 
 def _same_outcome(a: dict, b: dict) -> bool:
