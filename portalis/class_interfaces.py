@@ -328,6 +328,7 @@ def _class_interface(
         msig = msig.model_copy(update={"name": name, "qualname": f"{info.name}.{name}", "kind": kind, "unbound": unbound})
         methods.append(msig)
         sources[f"{info.name}.{name}"] = (info.name, mnode, node)
+    owners: dict[str, str] = {}
     if base_sig is not None:
         own = {m.name for m in methods}
         for m in base_sig.methods:
@@ -335,12 +336,14 @@ def _class_interface(
                 methods.append(m.model_copy(update={"qualname": f"{info.name}.{m.name}"}))
                 owner, mnode, onode = sources[f"{base_sig.name}.{m.name}"]
                 sources[f"{info.name}.{m.name}"] = (owner, mnode, onode)
+                owners[m.name] = owner
         base_init = base_sig.method("__init__")
         if base_init is not None:
             # `super().__init__(...)` runs the base's initialiser: kept under the base's name.
             alias = f"__init_{base_sig.name}__"
             methods.append(base_init.model_copy(update={"name": alias, "qualname": f"{info.name}.{alias}"}))
             sources[f"{info.name}.{alias}"] = sources[f"{base_sig.name}.__init__"]
+            owners[alias] = sources[f"{base_sig.name}.__init__"][0]
     if not (info.is_dataclass or namedtuple):
         init = own_methods.get("__init__")
         init_sig = next((m for m in methods if m.name == "__init__"), None)
@@ -377,6 +380,10 @@ def _class_interface(
         constants=constants,
         foreign_bases=foreign,
         metaclass=metaclass,
+        # What a subclass in another module lowers its inherited methods from (not for enums
+        # and NamedTuples: no class derives from them as a plain struct).
+        source=code_of(node) if not (enum or namedtuple) and own_methods else None,
+        method_owners=owners,
     )
 
 

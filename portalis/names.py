@@ -175,6 +175,7 @@ class Names:
         self.maps = maps
         self._memo: dict[tuple[str, str], Target | None] = {}
         self._resolved: dict[str, ModuleTypeMap] = {}
+        self._resolving: set[str] = set()
 
     # ------------------------------------------------------------ names
 
@@ -366,9 +367,13 @@ class Names:
         """The type map of `module` with its types settled (memoized)."""
         if module not in self._resolved:
             tm = self.maps.get(module)
-            if tm is None:
-                return None
-            self._resolved[module] = self.resolve_type_map(tm)
+            if tm is None or module in self._resolving:
+                return None  # (inside a cycle of modules whose classes derive from each other's)
+            self._resolving.add(module)
+            try:
+                self._resolved[module] = self.resolve_type_map(tm)
+            finally:
+                self._resolving.discard(module)
         return self._resolved[module]
 
     def resolve_type_map(self, tm: ModuleTypeMap) -> ModuleTypeMap:
@@ -401,7 +406,10 @@ class Names:
             methods = [self._wrapped_signature(tm, wrap_method(self, tm, cls, m), new_diags) for m in cls.methods]
             if fields != cls.fields or methods != cls.methods:
                 cls = cls.model_copy(update={"fields": fields, "methods": methods})
-            classes.append(cls)
+            from portalis.inheritance import inherit_across
+
+            # A base of another module of the repository: its fields and methods (portalis/inheritance.py).
+            classes.append(inherit_across(self, tm.module, cls))
         if functions == tm.functions and classes == tm.classes and not new_diags:
             return tm
         return tm.model_copy(update={"functions": functions, "classes": classes, "diagnostics": [*tm.diagnostics, *new_diags]})

@@ -189,6 +189,10 @@ class ModuleEnv:
     # Names across modules (imports, star imports, re-exports): portalis/names.py. None in the
     # type-map stage, which reads the module alone.
     names: "Names | None" = None
+    # The namespace of another module seen from this one: a method a class inherits from a base
+    # of that module is lowered in it (its names are the base module's), with every item of
+    # that module named by its full path (portalis/inheritance.py).
+    absolute: bool = False
 
     def interface(self, module: str) -> ModuleTypeMap | None:
         if module == self.module:
@@ -236,7 +240,7 @@ class ModuleEnv:
         tm = self.interface(module)
         if tm is None:
             return None
-        prefix = "" if local else f"{module_path(module)}::"
+        prefix = "" if local and not self.absolute else f"{module_path(module)}::"
         fn = tm.function(name)
         if fn is not None:
             return Callable(path=prefix + rust_ident(name), sig=fn)
@@ -256,7 +260,7 @@ class ModuleEnv:
 
     def class_path(self, t: PyType) -> str:
         assert t.module and t.name
-        return rust_ident(t.name) if t.module == self.module else f"{module_path(t.module)}::{rust_ident(t.name)}"
+        return rust_ident(t.name) if t.module == self.module and not self.absolute else f"{module_path(t.module)}::{rust_ident(t.name)}"
 
 
 def elem_type(t: PyType) -> PyType:
