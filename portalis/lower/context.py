@@ -13,6 +13,8 @@ from portalis.types.rust_types import module_path, rust_ident
 from portalis.unsupported import Unsupported  # noqa: F401 - re-exported: lowering raises it everywhere
 
 if TYPE_CHECKING:
+    import libcst as cst
+
     from portalis.names import Names
 
 
@@ -193,6 +195,15 @@ class ModuleEnv:
     # of that module is lowered in it (its names are the base module's), with every item of
     # that module named by its full path (portalis/inheritance.py).
     absolute: bool = False
+    # Methods a class inherits from a base of another module that could not be lowered for it
+    # ("module:Class.m" -> why): a call of one is refused (PTL190) rather than reaching its stub.
+    unavailable: dict[str, str] = field(default_factory=dict)
+
+    def check_available(self, t: PyType, name: str, node: "cst.CSTNode | None" = None) -> None:
+        """Raise PTL190 when `name` of class type `t` is an inherited method left a stub."""
+        why = self.unavailable.get(f"{t.module}:{t.name}.{name}") if self.unavailable else None
+        if why is not None:
+            raise Unsupported("PTL190", f"`{t.name}.{name}` is inherited and not translated for `{t.name}` ({why})", node)
 
     def interface(self, module: str) -> ModuleTypeMap | None:
         if module == self.module:

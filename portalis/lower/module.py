@@ -199,7 +199,10 @@ def _class_methods(
     classes = {c.name: c for c in env.own.classes}
     self_type = T.class_type(parsed.module, cls.name)
     items: list[tuple[RustItem, ir.Item, ir.Item | None]] = []
-    for m in cls.methods:
+    # The methods inherited from another module first: the class's own methods must not call
+    # one that could not be lowered for it (env.unavailable: PTL190 instead of its stub).
+    ordered = sorted(cls.methods, key=lambda m: m.name not in cls.inherited)
+    for m in ordered:
         across = m.name in cls.inherited  # a `def` of a base in another module (portalis/inheritance.py)
         m_env, m_scope, m_tree = env, scope, tree
         if across:
@@ -210,9 +213,13 @@ def _class_methods(
         # this module's report (its `def` is counted where it is written).
         record = RustItem(name=m.qualname, kind="struct" if across else "fn", code="", python_line=m.line)
         receiver = None if m.kind in ("staticmethod", "classmethod") else ir.SelfParam(mutable=m.mut_self or m.kind == "init")
-        if across and node is None:
-            # no text or namespace to lower it from: a stub, so calls of it still compile
+        if across and (node is None or not m.typed):
+            # no text or namespace to lower it from, or no typed signature: a stub, so calls
+            # of it still compile, and the class's own methods do not call it
+            env.unavailable[f"{parsed.module}:{m.qualname}"] = (f"`{cls.inherited[m.name]}`'s code is not available here"
+                                                                 if node is None else "no typed signature")
             stub = stub_fn(m, f"portalis PTL190: `{m.name}` is inherited from a base of another module whose code is not available here", receiver)
+            record.status = FunctionStatus.UNTRANSLATED
             if stub is not None:
                 items.append((record, ir.Impl(rust_ident(cls.name), (stub,)), None))
             continue
@@ -254,6 +261,8 @@ def _class_methods(
         except Unsupported as exc:
             line = (m.line if across else exc.line or (tree.line(exc.node) if exc.node is not None else None)) or m.line
             inherited = across or node is not None and node not in _own_method_nodes(cls.name, nodes)
+            if across:
+                env.unavailable[f"{parsed.module}:{m.qualname}"] = f"{exc.code}: {exc.message}"
             if inherited:
                 # A base's method that does not fit the derived class (`cls(owner)` where the
                 # derived __init__ takes more): Python would fail calling it there too. Its
@@ -265,7 +274,9 @@ def _class_methods(
                 # instance), which rustc rejects (E0599) when the method is absent.
                 stub = stub_fn(m, f"portalis {exc.code}: inherited, not translated for `{cls.name}` (line {line})", receiver)
                 if stub is not None:
-                    items.append((RustItem(name=m.qualname, kind="struct", code="", python_line=m.line),
+                    # (untranslated when its `def` is in another module: `new` is then not built on it)
+                    items.append((RustItem(name=m.qualname, kind="struct", code="", python_line=m.line,
+                                           status=FunctionStatus.UNTRANSLATED if across else FunctionStatus.TRANSLATED),
                                   ir.Impl(rust_ident(cls.name), (stub,)), None))
                 continue
             out.diagnostics.append(Diagnostic(code=exc.code, message=exc.message, module=parsed.module, function=m.qualname, line=line))
@@ -285,9 +296,11 @@ def _class_methods(
         # the object), so it is reported with the initialiser's reason instead of failing; its
         # own stub keeps the callers (`IPv4Address(self._ip)`) compiling.
         why = next((d for d in out.diagnostics if d.function == f"{cls.name}.__init__"), None)
-        code = "PTL190" if cls.foreign_bases else why.code if why is not None else "PTL136"
+        code = "PTL190" if cls.foreign_bases or "__init__" in cls.inherited else why.code if why is not None else "PTL136"
         message = f"`{cls.name}(...)` runs `{cls.name}.__init__`, which is not translated"
-        if why is not None and not cls.foreign_bases:
+        if "__init__" in cls.inherited:
+            message = f"`{cls.name}(...)` runs the `__init__` it inherits from `{cls.inherited['__init__'].replace(':', '.')}`, not translated for it"
+        elif why is not None and not cls.foreign_bases:
             message += f" ({why.code}: {why.message})"
         record = RustItem(name=f"{cls.name}.new", kind="fn", code="", python_line=init.line, status=FunctionStatus.UNTRANSLATED)
         out.diagnostics.append(Diagnostic(code=code, module=parsed.module, function=f"{cls.name}.new", line=init.line, message=message))
@@ -336,7 +349,8 @@ def _inherited_method(cls: ClassSignature, name: str, env: ModuleEnv):
     scope.exceptions = {c.name for c in tm.classes if names.exception_base(Target(where, c.name, "class")) is not False}
     scope.aliases = dict(tm.names.aliases)
     base_env = ModuleEnv(module=where, own=tm, interfaces=ResolvedMaps(names, [k for k in names.maps if k != where]),
-                         imports=dict(scope.imports), exceptions=names.exceptions(where), names=names, absolute=True)
+                         imports=dict(scope.imports), exceptions=names.exceptions(where), names=names, absolute=True,
+                         unavailable=env.unavailable)
     return found, base_env, scope, tree
 
 
