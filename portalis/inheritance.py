@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from portalis.model import ClassSignature, ModuleTypeMap
+from portalis.model import ClassSignature, FunctionSignature, ModuleTypeMap
 
 if TYPE_CHECKING:
     from portalis.names import Names
@@ -92,6 +92,7 @@ def inherit_across(names: "Names", module: str, cls: ClassSignature) -> ClassSig
             continue
         sources[key] = owner.source
     inherited = {k: v for k, v in inherited.items() if v in sources}
+    methods = _mut_self_closure(cls, methods, set(inherited))
     return cls.model_copy(update={
         "fields": fields,
         "constants": constants,
@@ -102,6 +103,44 @@ def inherit_across(names: "Names", module: str, cls: ClassSignature) -> ClassSig
         "inherited": inherited,
         "base_sources": sources,
     })
+
+
+def _mut_self_closure(cls: ClassSignature, methods: list[FunctionSignature], inherited: set[str]) -> list[FunctionSignature]:
+    """A method of the class calling an inherited `&mut self` method on self takes `&mut self`
+    too (as class_interfaces does within a module); read from the class's own text."""
+    mutating = {m.name for m in methods if m.name in inherited and m.mut_self}
+    if not mutating or cls.source is None:
+        return methods
+    import libcst as cst
+
+    from portalis.class_interfaces import method_nodes
+    from portalis.cst_scan import scan_function
+    from portalis.parse import source_tree
+
+    try:
+        tree = source_tree(cls.source)
+    except Exception:  # noqa: BLE001 - a text that does not parse alone: signatures as they are
+        return methods
+    node = next((s for s in tree.module.body if isinstance(s, cst.ClassDef)), None)
+    defs = method_nodes(node) if node is not None else {}
+    by_name = {m.name: m for m in methods}
+    changed = True
+    while changed:
+        changed = False
+        for m in list(by_name.values()):
+            fn = defs.get(m.name)
+            if m.mut_self or m.name in inherited or fn is None or m.kind in ("staticmethod", "classmethod"):
+                continue
+            params = [*fn.params.posonly_params, *fn.params.params]
+            self_name = params[0].name.value if params else None
+            for call in scan_function(fn).calls:
+                f = call.func
+                if type(f) is cst.Attribute and type(f.value) is cst.Name and f.value.value == self_name \
+                        and (f.attr.value in mutating or (by_name.get(f.attr.value) is not None and by_name[f.attr.value].mut_self)):
+                    by_name[m.name] = m.model_copy(update={"mut_self": True})
+                    changed = True
+                    break
+    return [by_name[m.name] for m in methods]
 
 
 __all__ = ["inherit_across", "owner_key"]

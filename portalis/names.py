@@ -99,6 +99,9 @@ def export_closure(imports: list[ImportInfo], maps: Mapping[str, ModuleTypeMap],
         if module not in typed:
             typed.add(module)
             todo.extend((t.module, t.name) for t in _class_types(tm) if t.module and t.module != module)
+            # The bases of its classes in other modules: a subclass lowers the methods it
+            # inherits from them (portalis/inheritance.py), at any depth of the chain.
+            todo.extend(_imported_bases(tm))
         package = any(k.startswith(module + ".") for k in maps)
         defined = name is not None and name != "*" and (
             tm.cls(name) is not None or tm.function(name) is not None or name in tm.names.aliases
@@ -117,6 +120,20 @@ def export_closure(imports: list[ImportInfo], maps: Mapping[str, ModuleTypeMap],
         if name and name != "*" and f"{module}.{name}" in maps:
             todo.append((f"{module}.{name}", None))
     return sorted(reached)
+
+
+def _imported_bases(tm: ModuleTypeMap) -> list[tuple[str, str | None]]:
+    """(module, name) of each imported name a class of `tm` derives from (`RegexLexer` of
+    `from pygments.lexer import RegexLexer`, `lexer` of `from pygments import lexer`)."""
+    heads = {b.split("[", 1)[0].strip().split(".")[0] for c in tm.classes for b in c.foreign_bases}
+    out: list[tuple[str, str | None]] = []
+    for imp in tm.names.imports:
+        bound = imp.alias or imp.name or imp.module.split(".")[0]
+        if imp.name != "*" and bound in heads:
+            out.append((imp.module, imp.name))
+            if imp.name:
+                out.append((f"{imp.module}.{imp.name}", None))
+    return out
 
 
 def _class_types(tm: ModuleTypeMap) -> Iterator[PyType]:

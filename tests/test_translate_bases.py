@@ -276,6 +276,85 @@ class Stubbed(Guesser):
         return 0.5 if untranslated(text) else 0.0
 '''
 
+SHAPES = '''"""Bases with fields, an initialiser, methods calling each other through `self`, a chain."""
+
+
+class Base:
+    label = "base"
+
+    def __init__(self, width: int):
+        self.width = width
+        self.calls = 0
+
+    def area(self, h: int) -> int:
+        return self.width * h + self.bonus()
+
+    def bonus(self) -> int:
+        return 1
+
+    def describe(self) -> str:
+        return self.label + ":" + str(self.width)
+
+    def bump(self) -> int:
+        self.calls += 1
+        return self.calls
+
+
+class Mid(Base):
+    def bonus(self) -> int:
+        return 2
+'''
+
+SOLIDS = '''"""Classes deriving from bases of another module."""
+
+from .shapes import Base, Mid
+
+
+class Square(Base):
+    label = "square"
+
+    def __init__(self, width: int, depth: int):
+        super().__init__(width)
+        self.depth = depth
+
+    def bonus(self) -> int:
+        return self.depth
+
+    def volume(self) -> int:
+        return self.area(self.width) * self.depth
+
+
+class Plain(Base):
+    def twice(self) -> int:
+        return self.width * 2 + self.calls
+
+    def bumped(self) -> int:
+        return self.bump() + 10
+
+
+class Deep(Mid):
+    def total(self, h: int) -> int:
+        return self.area(h) + self.bonus()
+
+
+def square_area(w: int, d: int, h: int) -> int:
+    return Square(w, d).area(h)
+
+
+def plain(w: int) -> int:
+    p = Plain(w)
+    p.bump()
+    return p.twice()
+
+
+def deep(w: int, h: int) -> int:
+    return Deep(w).total(h)
+
+
+def described(w: int) -> str:
+    return Square(w, 1).describe() + Plain(w).describe()
+'''
+
 CONFIG = VerifyConfig(generated_per_function=10, python_timeout_s=0.5, rust_timeout_s=2.0)
 
 
@@ -291,6 +370,8 @@ def parsers(tmp_path_factory, toolchain):
     (pkg / "util.py").write_text(UTIL, encoding="utf-8")
     (pkg / "guessing.py").write_text(GUESSING, encoding="utf-8")
     (pkg / "guessers.py").write_text(GUESSERS, encoding="utf-8")
+    (pkg / "shapes.py").write_text(SHAPES, encoding="utf-8")
+    (pkg / "solids.py").write_text(SOLIDS, encoding="utf-8")
     return translate_path(pkg, root / "crate", toolchain, build=False, verify=True, verify_config=CONFIG)
 
 
@@ -410,3 +491,27 @@ def test_a_stub_reached_inside_a_wrapped_body_is_a_failure_not_0(parsers) -> Non
     not a `todo!()` stub of an untranslated callee: that goes on and shows as a failure."""
     f = _functions(parsers)["Stubbed.guess"]
     assert f["status"] == "failed" and "not yet implemented" in f["reason"]["message"], f
+
+
+@pytest.mark.parametrize("name", [
+    "Square.__init__", "Square.new",   # `super().__init__(width)`: the base's initialiser, then its own field
+    "Square.volume",                   # `self.area(...)` (Base's) calls `self.bonus()`: Square's override
+    "square_area",                     # an inherited method called from outside the class
+    "Plain.new", "Plain.twice",        # no __init__ of its own: Base's; an inherited field
+    "plain",                           # an inherited `&mut self` method (`bump`) on a local object
+    "Plain.bumped",                    # ... on self: the caller takes `&mut self` too
+    "Deep.total", "deep",              # a base of the other module that has a base there (Mid(Base))
+    "described",                       # a class constant the subclass redefines (`label`), read by the base's method
+])
+def test_a_subclass_of_a_base_in_another_module_is_verified(parsers, name) -> None:
+    f = _functions(parsers)[name]
+    assert f["status"] == "verified", f
+
+
+def test_an_inherited_method_dispatches_to_the_override(parsers) -> None:
+    """Python's `self.bonus()` in Base.area runs the subclass's `bonus`: each subclass has its
+    own copy of `area`, whose `self` is the subclass, so the call is the override's."""
+    rust = (parsers.out_dir / "src" / "parsers" / "solids.rs").read_text(encoding="utf-8")
+    assert "impl Square {\n    pub fn area(&self, h: i64) -> i64 {\n        self.width * h + self.bonus()" in rust
+    assert "pub struct Square {\n    pub width: i64,\n    pub calls: i64,\n    pub depth: i64,\n}" in rust
+    assert "crate::parsers::solids::Square::label" in rust  # the subclass's constant, by its full path
