@@ -287,6 +287,9 @@ def _class_methods(
             else:
                 out.items.append(record)
     init = cls.method("__init__")
+    # `new` on an `__init__` inherited from another module is the base's constructor: an item
+    # of the class, not a function of this module's report (the `def` is counted where it is).
+    new_kind = "struct" if "__init__" in cls.inherited else "fn"
     has_init = any(record.name == f"{cls.name}.__init__" for record, _, _ in items)
     # `new` calls `__init__`: only where that method is emitted (translated or its stub).
     init_record = next((record for record, _, _ in items if record.name == f"{cls.name}.__init__"), None)
@@ -302,7 +305,7 @@ def _class_methods(
             message = f"`{cls.name}(...)` runs the `__init__` it inherits from `{cls.inherited['__init__'].replace(':', '.')}`, not translated for it"
         elif why is not None and not cls.foreign_bases:
             message += f" ({why.code}: {why.message})"
-        record = RustItem(name=f"{cls.name}.new", kind="fn", code="", python_line=init.line, status=FunctionStatus.UNTRANSLATED)
+        record = RustItem(name=f"{cls.name}.new", kind=new_kind, code="", python_line=init.line, status=FunctionStatus.UNTRANSLATED)
         out.diagnostics.append(Diagnostic(code=code, module=parsed.module, function=f"{cls.name}.new", line=init.line, message=message))
         if init.typed:
             stub = dataclasses.replace(_constructor(init), body=ir.Block(tail=ir.Macro("todo", fmt=f"portalis {code}: {message}".replace("{", "{{").replace("}", "}}"))),
@@ -311,7 +314,7 @@ def _class_methods(
         else:
             out.items.append(record)
     elif init is not None and init.typed and not cls.is_dataclass and has_init:
-        items.append((RustItem(name=f"{cls.name}.new", kind="fn", code="", python_line=init.line), ir.Impl(rust_ident(cls.name), (_constructor(init),)), None))
+        items.append((RustItem(name=f"{cls.name}.new", kind=new_kind, code="", python_line=init.line), ir.Impl(rust_ident(cls.name), (_constructor(init),)), None))
     return items
 
 
