@@ -218,7 +218,8 @@ def _class_methods(
             # of it still compile, and the class's own methods do not call it
             env.unavailable[f"{parsed.module}:{m.qualname}"] = (f"`{cls.inherited[m.name]}`'s code is not available here"
                                                                  if node is None else "no typed signature")
-            stub = stub_fn(m, f"portalis PTL190: `{m.name}` is inherited from a base of another module whose code is not available here", receiver)
+            stub = stub_fn(m, f"portalis PTL190: `{m.name}` is inherited from `{cls.inherited[m.name].replace(':', '.')}`: "
+                           f"{env.unavailable[f'{parsed.module}:{m.qualname}']}", receiver)
             record.status = FunctionStatus.UNTRANSLATED
             if stub is not None:
                 items.append((record, ir.Impl(rust_ident(cls.name), (stub,)), None))
@@ -232,7 +233,7 @@ def _class_methods(
                 out.items.append(record)  # listed in the report, absent from the crate
             continue
         try:
-            check_method_decorators(env, node)
+            check_method_decorators(m_env, node)
             try:
                 if m.wrapped is not None:
                     # The metaclass replaces it by a known wrapper (analysator): the body as
