@@ -140,6 +140,21 @@ def operator_method(cls: ClassSignature, name: str) -> FunctionSignature | None:
     return m
 
 
+def hash_method(cls: ClassSignature) -> FunctionSignature | None:
+    """A `__hash__` Rust's `Hash` can call: `def __hash__(self) -> int`, typed, not raising."""
+    m = cls.method("__hash__")
+    if m is None or not m.typed or m.raises or m.kind != "method" or m.params or m.returns.kind != "int":
+        return None
+    return m
+
+
+def hashes(cls: ClassSignature) -> bool:
+    """Whether the class's struct gets `impl Hash` and `Eq` (so its objects can be set items and
+    dict keys, as in Python): its own typed `__hash__` and `__eq__`. A `__hash__` without an
+    `__eq__` of the class compares objects by identity in Python, which a struct has not."""
+    return hash_method(cls) is not None and operator_method(cls, "__eq__") is not None
+
+
 def _orderable_field(t: PyType) -> bool:
     if t.kind in ("int", "float", "bool", "str", "none"):
         return True
@@ -564,4 +579,4 @@ def class_type_of(module: str, name: str) -> PyType:
     return T.class_type(module, name)
 
 
-__all__ = ["build_class_interfaces", "operator_method", "orders", "is_namedtuple", "is_enum", "class_nodes", "method_nodes", "method_kind", "init_fields", "class_type_of"]
+__all__ = ["build_class_interfaces", "operator_method", "orders", "hash_method", "hashes", "is_namedtuple", "is_enum", "class_nodes", "method_nodes", "method_kind", "init_fields", "class_type_of"]

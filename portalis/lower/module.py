@@ -12,7 +12,7 @@ from typing import Callable
 
 import libcst as cst
 
-from portalis.class_interfaces import operator_method, orders
+from portalis.class_interfaces import hashes, operator_method, orders
 from portalis.contain import contained, describe_exception, has_internal_error, internal_error
 from portalis.lower.constants import is_computed, lower_computed
 from portalis.lower.bigint import CRATES as BIGINT_CRATES
@@ -131,6 +131,15 @@ def _operator_impls(cls: ClassSignature) -> list[ir.Item]:
         cmp = ir.Fn(name="partial_cmp", params=(other,), ret=ir.TPath("Option", (ir.TPath("std::cmp::Ordering"),)),
                     receiver=ir.SelfParam(), public=False, body=ir.Block(tail=ir.Call(ir.Path("Some"), (order,))))
         out.append(ir.Impl(f"PartialOrd for {rust_ident(cls.name)}", (cmp,)))
+    if hashes(cls):
+        # `__hash__` and `__eq__` of its own: objects are set items and dict keys by them, as in
+        # Python (`Eq`: `==` is the class's `__eq__`, an equivalence as Python's hashing assumes).
+        state = ir.Param("state", ir.TRef(ir.TPath("H"), mutable=True))
+        body = ir.Block(tail=ir.Call(ir.Path("std::hash::Hash::hash"), (ir.Ref(ir.MethodCall(ir.Path("self"), "__hash__")), ir.Path("state"))))
+        hash_fn = ir.Fn(name="hash", params=(state,), ret=ir.UNIT, receiver=ir.SelfParam(), public=False, body=body,
+                        generics=(ir.GenericParam("H", ("std::hash::Hasher",)),))
+        out.append(ir.Impl(f"std::hash::Hash for {rust_ident(cls.name)}", (hash_fn,)))
+        out.append(ir.Impl(f"Eq for {rust_ident(cls.name)}", ()))
     return out
 
 
