@@ -140,6 +140,21 @@ def operator_method(cls: ClassSignature, name: str) -> FunctionSignature | None:
     return m
 
 
+def hash_method(cls: ClassSignature) -> FunctionSignature | None:
+    """A `__hash__` Rust's `Hash` can call: `def __hash__(self) -> int`, typed, not raising."""
+    m = cls.method("__hash__")
+    if m is None or not m.typed or m.raises or m.kind != "method" or m.params or m.returns.kind != "int":
+        return None
+    return m
+
+
+def hashes(cls: ClassSignature) -> bool:
+    """Whether the class's struct gets `impl Hash` and `Eq` (so its objects can be set items and
+    dict keys, as in Python): its own typed `__hash__` and `__eq__`. A `__hash__` without an
+    `__eq__` of the class compares objects by identity in Python, which a struct has not."""
+    return hash_method(cls) is not None and operator_method(cls, "__eq__") is not None
+
+
 def _orderable_field(t: PyType) -> bool:
     if t.kind in ("int", "float", "bool", "str", "none"):
         return True
@@ -328,6 +343,7 @@ def _class_interface(
         msig = msig.model_copy(update={"name": name, "qualname": f"{info.name}.{name}", "kind": kind, "unbound": unbound})
         methods.append(msig)
         sources[f"{info.name}.{name}"] = (info.name, mnode, node)
+    owners: dict[str, str] = {}
     if base_sig is not None:
         own = {m.name for m in methods}
         for m in base_sig.methods:
@@ -335,12 +351,14 @@ def _class_interface(
                 methods.append(m.model_copy(update={"qualname": f"{info.name}.{m.name}"}))
                 owner, mnode, onode = sources[f"{base_sig.name}.{m.name}"]
                 sources[f"{info.name}.{m.name}"] = (owner, mnode, onode)
+                owners[m.name] = owner
         base_init = base_sig.method("__init__")
         if base_init is not None:
             # `super().__init__(...)` runs the base's initialiser: kept under the base's name.
             alias = f"__init_{base_sig.name}__"
             methods.append(base_init.model_copy(update={"name": alias, "qualname": f"{info.name}.{alias}"}))
             sources[f"{info.name}.{alias}"] = sources[f"{base_sig.name}.__init__"]
+            owners[alias] = sources[f"{base_sig.name}.__init__"][0]
     if not (info.is_dataclass or namedtuple):
         init = own_methods.get("__init__")
         init_sig = next((m for m in methods if m.name == "__init__"), None)
@@ -377,6 +395,10 @@ def _class_interface(
         constants=constants,
         foreign_bases=foreign,
         metaclass=metaclass,
+        # What a subclass in another module lowers its inherited methods from (not for enums
+        # and NamedTuples: no class derives from them as a plain struct).
+        source=code_of(node) if not (enum or namedtuple) and own_methods else None,
+        method_owners=owners,
     )
 
 
@@ -557,4 +579,4 @@ def class_type_of(module: str, name: str) -> PyType:
     return T.class_type(module, name)
 
 
-__all__ = ["build_class_interfaces", "operator_method", "orders", "is_namedtuple", "is_enum", "class_nodes", "method_nodes", "method_kind", "init_fields", "class_type_of"]
+__all__ = ["build_class_interfaces", "operator_method", "orders", "hash_method", "hashes", "is_namedtuple", "is_enum", "class_nodes", "method_nodes", "method_kind", "init_fields", "class_type_of"]

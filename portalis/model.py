@@ -372,6 +372,19 @@ class ClassSignature(BaseModel):
     metaclass_module: str | None = None
     flavour: str | None = None  # "namedtuple" (a record that is also a tuple), "enum"; None: a class
     members: list["TypedConstant"] = Field(default_factory=list)  # an enum's members, in order
+    # The class's text as written (a plain class): a subclass in another module of the repository
+    # lowers the methods it inherits from it (portalis/inheritance.py). Part of the interface on
+    # purpose: a change of a base's body changes what its subclasses elsewhere translate.
+    source: str | None = None
+    # A method inherited from a base of the same module: method name -> the class whose `def` it is.
+    method_owners: dict[str, str] = Field(default_factory=dict)
+    # Set by the cross-module resolution (portalis/inheritance.py): bases as written that are
+    # classes of another module of the repository, merged into this class (their fields, constants
+    # and the methods it does not override); `inherited`: method name -> "module:Class" where its
+    # `def` is; `base_sources`: "module:Class" -> that class's text.
+    repo_bases: list[str] = Field(default_factory=list)
+    inherited: dict[str, str] = Field(default_factory=dict)
+    base_sources: dict[str, str] = Field(default_factory=dict)
 
     def method(self, name: str) -> FunctionSignature | None:
         return next((m for m in self.methods if m.name == name), None)

@@ -99,6 +99,9 @@ def export_closure(imports: list[ImportInfo], maps: Mapping[str, ModuleTypeMap],
         if module not in typed:
             typed.add(module)
             todo.extend((t.module, t.name) for t in _class_types(tm) if t.module and t.module != module)
+            # The bases of its classes in other modules: a subclass lowers the methods it
+            # inherits from them (portalis/inheritance.py), at any depth of the chain.
+            todo.extend(_imported_bases(tm))
         package = any(k.startswith(module + ".") for k in maps)
         defined = name is not None and name != "*" and (
             tm.cls(name) is not None or tm.function(name) is not None or name in tm.names.aliases
@@ -117,6 +120,20 @@ def export_closure(imports: list[ImportInfo], maps: Mapping[str, ModuleTypeMap],
         if name and name != "*" and f"{module}.{name}" in maps:
             todo.append((f"{module}.{name}", None))
     return sorted(reached)
+
+
+def _imported_bases(tm: ModuleTypeMap) -> list[tuple[str, str | None]]:
+    """(module, name) of each imported name a class of `tm` derives from (`RegexLexer` of
+    `from pygments.lexer import RegexLexer`, `lexer` of `from pygments import lexer`)."""
+    heads = {b.split("[", 1)[0].strip().split(".")[0] for c in tm.classes for b in c.foreign_bases}
+    out: list[tuple[str, str | None]] = []
+    for imp in tm.names.imports:
+        bound = imp.alias or imp.name or imp.module.split(".")[0]
+        if imp.name != "*" and bound in heads:
+            out.append((imp.module, imp.name))
+            if imp.name:
+                out.append((f"{imp.module}.{imp.name}", None))
+    return out
 
 
 def _class_types(tm: ModuleTypeMap) -> Iterator[PyType]:
@@ -175,6 +192,7 @@ class Names:
         self.maps = maps
         self._memo: dict[tuple[str, str], Target | None] = {}
         self._resolved: dict[str, ModuleTypeMap] = {}
+        self._resolving: set[str] = set()
 
     # ------------------------------------------------------------ names
 
@@ -366,9 +384,13 @@ class Names:
         """The type map of `module` with its types settled (memoized)."""
         if module not in self._resolved:
             tm = self.maps.get(module)
-            if tm is None:
-                return None
-            self._resolved[module] = self.resolve_type_map(tm)
+            if tm is None or module in self._resolving:
+                return None  # (inside a cycle of modules whose classes derive from each other's)
+            self._resolving.add(module)
+            try:
+                self._resolved[module] = self.resolve_type_map(tm)
+            finally:
+                self._resolving.discard(module)
         return self._resolved[module]
 
     def resolve_type_map(self, tm: ModuleTypeMap) -> ModuleTypeMap:
@@ -401,7 +423,10 @@ class Names:
             methods = [self._wrapped_signature(tm, wrap_method(self, tm, cls, m), new_diags) for m in cls.methods]
             if fields != cls.fields or methods != cls.methods:
                 cls = cls.model_copy(update={"fields": fields, "methods": methods})
-            classes.append(cls)
+            from portalis.inheritance import inherit_across
+
+            # A base of another module of the repository: its fields and methods (portalis/inheritance.py).
+            classes.append(inherit_across(self, tm.module, cls))
         if functions == tm.functions and classes == tm.classes and not new_diags:
             return tm
         return tm.model_copy(update={"functions": functions, "classes": classes, "diagnostics": [*tm.diagnostics, *new_diags]})

@@ -1,10 +1,12 @@
-"""A class whose base is not translated with it (a base in another module of the repository, a
-class outside it; issue 11, pygments' `class PythonLexer(RegexLexer)`) keeps its struct with its
-own fields and its own methods: those using only the class's own attributes, methods and class
-constants are translated and verified; one that reads an inherited attribute, calls an inherited
-method, runs the base's `__init__` (`super().__init__()`, or building an object of a class with
-no `__init__` of its own), tests the object's truth or compares objects is untranslated with
-PTL190 naming the member and the base. A metaclass (`class Lexer(metaclass=Meta)`) that names a
+"""A class whose base is not translated with it (issue 11, pygments' `class PythonLexer(RegexLexer)`).
+A base in another module of the repository is merged into the class (portalis/inheritance.py):
+its fields, class constants and the methods the class does not override are the class's, so a
+method calling an inherited method, an object of a class with no `__init__` of its own and the
+object's truth value are translated and verified; an inherited method that cannot be lowered
+for the class (`Lexer.__init__(**options)`) leaves what calls it (`super().__init__()`)
+untranslated with PTL190 naming it. A base outside the repository (`argparse.HelpFormatter`)
+keeps the class its own fields and methods: one that reads an inherited attribute is PTL190
+naming the member and the base. A metaclass (`class Lexer(metaclass=Meta)`) that names a
 method may rewrite it (PTL191), and in a class whose base is not translated a method whose first
 parameter is not `self` is one a metaclass may turn into a static method (PTL191). A builtin value
 base (`class Tag(str)`) still leaves the class out (PTL140). One crate, verified, for the file."""
@@ -54,6 +56,8 @@ class Formatter:
 '''
 
 PYTHON = '''"""A lexer and formatters deriving from bases of another module."""
+
+import argparse
 
 from .core import Formatter, Lexer
 
@@ -118,6 +122,14 @@ class HtmlFormatter(Formatter):
 class Tag(str):
     def shout(self) -> str:
         return self.upper()
+
+
+class Help(argparse.HelpFormatter):
+    def indent(self, n: int) -> int:
+        return n * 2
+
+    def wide(self) -> int:
+        return self._width * 2
 
 
 def scored(w: int, n: int) -> int:
@@ -264,6 +276,85 @@ class Stubbed(Guesser):
         return 0.5 if untranslated(text) else 0.0
 '''
 
+SHAPES = '''"""Bases with fields, an initialiser, methods calling each other through `self`, a chain."""
+
+
+class Base:
+    label = "base"
+
+    def __init__(self, width: int):
+        self.width = width
+        self.calls = 0
+
+    def area(self, h: int) -> int:
+        return self.width * h + self.bonus()
+
+    def bonus(self) -> int:
+        return 1
+
+    def describe(self) -> str:
+        return self.label + ":" + str(self.width)
+
+    def bump(self) -> int:
+        self.calls += 1
+        return self.calls
+
+
+class Mid(Base):
+    def bonus(self) -> int:
+        return 2
+'''
+
+SOLIDS = '''"""Classes deriving from bases of another module."""
+
+from .shapes import Base, Mid
+
+
+class Square(Base):
+    label = "square"
+
+    def __init__(self, width: int, depth: int):
+        super().__init__(width)
+        self.depth = depth
+
+    def bonus(self) -> int:
+        return self.depth
+
+    def volume(self) -> int:
+        return self.area(self.width) * self.depth
+
+
+class Plain(Base):
+    def twice(self) -> int:
+        return self.width * 2 + self.calls
+
+    def bumped(self) -> int:
+        return self.bump() + 10
+
+
+class Deep(Mid):
+    def total(self, h: int) -> int:
+        return self.area(h) + self.bonus()
+
+
+def square_area(w: int, d: int, h: int) -> int:
+    return Square(w, d).area(h)
+
+
+def plain(w: int) -> int:
+    p = Plain(w)
+    p.bump()
+    return p.twice()
+
+
+def deep(w: int, h: int) -> int:
+    return Deep(w).total(h)
+
+
+def described(w: int) -> str:
+    return Square(w, 1).describe() + Plain(w).describe()
+'''
+
 CONFIG = VerifyConfig(generated_per_function=10, python_timeout_s=0.5, rust_timeout_s=2.0)
 
 
@@ -279,6 +370,8 @@ def parsers(tmp_path_factory, toolchain):
     (pkg / "util.py").write_text(UTIL, encoding="utf-8")
     (pkg / "guessing.py").write_text(GUESSING, encoding="utf-8")
     (pkg / "guessers.py").write_text(GUESSERS, encoding="utf-8")
+    (pkg / "shapes.py").write_text(SHAPES, encoding="utf-8")
+    (pkg / "solids.py").write_text(SOLIDS, encoding="utf-8")
     return translate_path(pkg, root / "crate", toolchain, build=False, verify=True, verify_config=CONFIG)
 
 
@@ -310,22 +403,37 @@ def test_own_methods_of_a_class_with_a_base_in_another_module_are_verified(parse
     assert "pub static PyLexer__aliases: std::sync::LazyLock<Vec<String>>" in rust
 
 
-@pytest.mark.parametrize("name, member", [
-    ("PyLexer.tabs", "`PyLexer.tabsize()`"),     # an inherited method
-    ("PyLexer.opts", "`PyLexer.options`"),        # an inherited attribute
-    ("PyLexer.nonempty", "truth value"),           # the base may define __bool__/__len__
-    ("CLexer.__init__", "`super().__init__`"),     # the base's initialiser
-    ("CLexer.new", "`CLexer.__init__`"),           # ... so no constructor either
-    ("wrapped", "`HtmlFormatter(...)`"),           # no __init__ of its own: the base's runs
+@pytest.mark.parametrize("name", [
+    "PyLexer.tabs",       # an inherited method (`self.tabsize(n)`, Lexer's)
+    "PyLexer.nonempty",   # the truth value: the merged base defines no __bool__/__len__
+    "wrapped",            # no __init__ of its own: `HtmlFormatter("x")` runs Formatter's
+    "Help.indent",        # a base outside the repository: the class's own methods still are
 ])
-def test_what_the_base_provides_is_a_per_method_diagnostic(parsers, name, member) -> None:
+def test_what_a_base_of_the_repository_provides_is_translated(parsers, name) -> None:
+    assert _functions(parsers)[name]["status"] == "verified", _functions(parsers)[name]
+
+
+def test_inherited_members_are_the_subclass_s_in_rust(parsers) -> None:
+    """The base's fields are fields of the struct; its methods are methods of the subclass,
+    lowered with `self` the subclass (not counted again as functions of the report)."""
+    rust = (parsers.out_dir / "src" / "parsers" / "python.rs").read_text(encoding="utf-8")
+    assert "pub struct HtmlFormatter {\n    pub style: String,\n}" in rust
+    assert "impl PyLexer {\n    pub fn tabsize(&self, n: i64) -> i64 {" in rust
+    assert "PyLexer.tabsize" not in _functions(parsers) and "HtmlFormatter.new" not in _functions(parsers)
+
+
+@pytest.mark.parametrize("name, member", [
+    ("CLexer.__init__", "`CLexer.__init_Lexer__` is inherited and not translated"),  # Lexer.__init__(**options)
+    ("CLexer.new", "`CLexer.__init__`"),           # ... so no constructor either
+    ("Help.wide", "`Help._width`"),                 # an attribute of a base outside the repository
+])
+def test_what_the_base_cannot_provide_is_a_per_method_diagnostic(parsers, name, member) -> None:
     f = _functions(parsers)[name]
     assert f["status"] == "untranslated", f
     assert f["reason"]["code"] == "PTL190" and member in f["reason"]["message"], f
     if name == "CLexer.new":  # a stub keeps `CLexer(n)` callers compiling
         rust = (parsers.out_dir / "src" / "parsers" / "python.rs").read_text(encoding="utf-8")
         assert "todo!(\"portalis PTL190: `CLexer(...)` runs `CLexer.__init__`" in rust
-    assert name.startswith("wrapped") or "`Lexer`" in f["reason"]["message"] or "CLexer" in f["reason"]["message"]
 
 
 def test_a_method_a_metaclass_may_rewrite_is_not_translated(parsers) -> None:
@@ -382,3 +490,27 @@ def test_a_stub_reached_inside_a_wrapped_body_is_a_failure_not_0(parsers) -> Non
     not a `todo!()` stub of an untranslated callee: that goes on and shows as a failure."""
     f = _functions(parsers)["Stubbed.guess"]
     assert f["status"] == "failed" and "not yet implemented" in f["reason"]["message"], f
+
+
+@pytest.mark.parametrize("name", [
+    "Square.__init__", "Square.new",   # `super().__init__(width)`: the base's initialiser, then its own field
+    "Square.volume",                   # `self.area(...)` (Base's) calls `self.bonus()`: Square's override
+    "square_area",                     # an inherited method called from outside the class
+    "Plain.twice",                     # no __init__ of its own (Base's, in `plain`); an inherited field
+    "plain",                           # an inherited `&mut self` method (`bump`) on a local object
+    "Plain.bumped",                    # ... on self: the caller takes `&mut self` too
+    "Deep.total", "deep",              # a base of the other module that has a base there (Mid(Base))
+    "described",                       # a class constant the subclass redefines (`label`), read by the base's method
+])
+def test_a_subclass_of_a_base_in_another_module_is_verified(parsers, name) -> None:
+    f = _functions(parsers)[name]
+    assert f["status"] == "verified", f
+
+
+def test_an_inherited_method_dispatches_to_the_override(parsers) -> None:
+    """Python's `self.bonus()` in Base.area runs the subclass's `bonus`: each subclass has its
+    own copy of `area`, whose `self` is the subclass, so the call is the override's."""
+    rust = (parsers.out_dir / "src" / "parsers" / "solids.rs").read_text(encoding="utf-8")
+    assert "impl Square {\n    pub fn area(&self, h: i64) -> i64 {\n        self.width * h + self.bonus()" in rust
+    assert "pub struct Square {\n    pub width: i64,\n    pub calls: i64,\n    pub depth: i64,\n}" in rust
+    assert "crate::parsers::solids::Square::label" in rust  # the subclass's constant, by its full path

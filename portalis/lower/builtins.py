@@ -717,6 +717,53 @@ def _print(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Va
     return Val(ir.Macro("print", parts, fmt=fmt), T.NONE)
 
 
+def _hash(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`hash(x)` of an int, bool, str, a tuple of them or an object with a `__hash__`: the value
+    CPython gives with PYTHONHASHSEED=0 (the differential harness's Python: a str's hash is
+    randomized per process otherwise, so no translation can give that one; pyrt::hash_str)."""
+    _arity("hash", args, 1)
+    return Val(_hash_of(lw, args[0]), T.INT)
+
+
+def _hash_of(lw: "FunctionLowerer", v: Val, depth: int = 0) -> ir.Expr:
+    k = v.ty.kind
+    if k == "int":
+        lw.use_runtime("hash_int")
+        return ir.Call(ir.Path("crate::pyrt::hash_int"), (read(v),))
+    if k == "bool":
+        return ir.Call(ir.Path("i64::from"), (read(v),))
+    if k == "str":
+        lw.use_runtime("hash_str")
+        return ir.Call(ir.Path("crate::pyrt::hash_str"), (str_view(v),))
+    if k == "tuple" and v.ty.args:
+        lw.use_runtime("hash_tuple")
+        if isinstance(v.expr, ir.TupleExpr) and len(v.expr.items) == len(v.ty.args):
+            items = [Val(e, t) for e, t in zip(v.expr.items, v.ty.args)]
+        elif _place(v.expr):
+            # `hash(self._key)`: each item read in place (the expression has no side effect)
+            items = [Val(ir.Field(v.expr, str(i)), t, Mode.PLACE) for i, t in enumerate(v.ty.args)]
+        else:
+            # a computed tuple (a property, a call): evaluated once, its items read from it
+            name = f"hashed_{depth}"
+            items = [Val(ir.Field(ir.Path(name), str(i)), t, Mode.PLACE) for i, t in enumerate(v.ty.args)]
+            call = ir.Call(ir.Path("crate::pyrt::hash_tuple"), (ir.Ref(ir.ArrayLit(tuple(_hash_of(lw, i, depth + 1) for i in items))),))
+            return ir.BlockExpr(ir.Block((ir.Let(ir.PBind(name), None, v.expr),), call))
+        return ir.Call(ir.Path("crate::pyrt::hash_tuple"), (ir.Ref(ir.ArrayLit(tuple(_hash_of(lw, i, depth + 1) for i in items))),))
+    if k == "class":
+        cls = lw.env.class_sig(v.ty)
+        if cls is not None and cls.method("__hash__") is not None:
+            return read(lw.dunder(v, "__hash__", "hash"))
+    raise Unsupported("PTL133", f"hash() of a value of type {v.ty} is not supported yet (ints, bools, strs, tuples of them, "
+                      "objects with a __hash__ are)")
+
+
+def _place(e: ir.Expr) -> bool:
+    """A path or a field of one (`self._key`, `t`): reading it twice reads the same value."""
+    while isinstance(e, ir.Field):
+        e = e.receiver
+    return isinstance(e, ir.Path)
+
+
 BUILTINS: dict[str, Rule] = {
     "len": _len,
     "abs": _abs,
@@ -739,6 +786,7 @@ BUILTINS: dict[str, Rule] = {
     "ascii": _ascii,
     "bool": _bool,
     "ord": _ord,
+    "hash": _hash,
     "chr": _chr,
     "list": _list,
     "set": _set,

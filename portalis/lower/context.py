@@ -13,6 +13,8 @@ from portalis.types.rust_types import module_path, rust_ident
 from portalis.unsupported import Unsupported  # noqa: F401 - re-exported: lowering raises it everywhere
 
 if TYPE_CHECKING:
+    import libcst as cst
+
     from portalis.names import Names
 
 
@@ -189,6 +191,19 @@ class ModuleEnv:
     # Names across modules (imports, star imports, re-exports): portalis/names.py. None in the
     # type-map stage, which reads the module alone.
     names: "Names | None" = None
+    # The namespace of another module seen from this one: a method a class inherits from a base
+    # of that module is lowered in it (its names are the base module's), with every item of
+    # that module named by its full path (portalis/inheritance.py).
+    absolute: bool = False
+    # Methods a class inherits from a base of another module that could not be lowered for it
+    # ("module:Class.m" -> why): a call of one is refused (PTL190) rather than reaching its stub.
+    unavailable: dict[str, str] = field(default_factory=dict)
+
+    def check_available(self, t: PyType, name: str, node: "cst.CSTNode | None" = None) -> None:
+        """Raise PTL190 when `name` of class type `t` is an inherited method left a stub."""
+        why = self.unavailable.get(f"{t.module}:{t.name}.{name}") if self.unavailable else None
+        if why is not None:
+            raise Unsupported("PTL190", f"`{t.name}.{name}` is inherited and not translated for `{t.name}` ({why})", node)
 
     def interface(self, module: str) -> ModuleTypeMap | None:
         if module == self.module:
@@ -236,7 +251,7 @@ class ModuleEnv:
         tm = self.interface(module)
         if tm is None:
             return None
-        prefix = "" if local else f"{module_path(module)}::"
+        prefix = "" if local and not self.absolute else f"{module_path(module)}::"
         fn = tm.function(name)
         if fn is not None:
             return Callable(path=prefix + rust_ident(name), sig=fn)
@@ -256,7 +271,7 @@ class ModuleEnv:
 
     def class_path(self, t: PyType) -> str:
         assert t.module and t.name
-        return rust_ident(t.name) if t.module == self.module else f"{module_path(t.module)}::{rust_ident(t.name)}"
+        return rust_ident(t.name) if t.module == self.module and not self.absolute else f"{module_path(t.module)}::{rust_ident(t.name)}"
 
 
 def elem_type(t: PyType) -> PyType:

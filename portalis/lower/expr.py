@@ -473,6 +473,7 @@ class ExprLowering:
                 return self.const(ConstRef(path=path, const=const))
             prop = cls.method(node.attr.value)
             if prop is not None and prop.kind == "property":
+                self.env.check_available(recv.ty, node.attr.value, node)
                 call: ir.Expr = ir.MethodCall(recv.expr, rust_ident(node.attr.value))
                 return Val(self.propagate(call) if prop.raises else call, prop.returns)
         field_t = self.field_type(recv, node.attr.value)
@@ -1884,6 +1885,7 @@ class ExprLowering:
         m = cls.method(name) if cls is not None else None
         if m is None or cls is None:
             return None
+        self.env.check_available(recv.ty, name, node)
         out = self.lower_call_args(m, f"{cls.name}.{name}", args, kwargs, node)
         if m.kind in ("staticmethod", "classmethod"):
             call: ir.Expr = ir.Call(ir.Path(f"{self.env.class_path(recv.ty)}::{rust_ident(name)}"), tuple(out))
@@ -1903,6 +1905,7 @@ class ExprLowering:
             raise Unsupported("PTL135", f"`{cls.name}.{name}` is not a translated method", node)
         args, kwargs = self.call_args(node)
         ty = T.class_type(target.module, cls.name)
+        self.env.check_available(ty, name, node)
         if m.kind not in ("staticmethod", "classmethod"):
             if not args:
                 raise Unsupported("PTL113", f"`{cls.name}.{name}()` needs its receiver", node)

@@ -27,6 +27,7 @@ from portalis.lower.context import (
     Unsupported,
     Val,
 )
+from portalis.class_interfaces import hashes
 from portalis.lower.exceptions import BUILTIN_EXCEPTIONS, PYERR, ExceptionLowering
 from portalis.lower.expr import ExprLowering
 from portalis.lower.iteration import IterLowering
@@ -190,8 +191,8 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
     def rust_type(self, t: PyType, holes: bool = False) -> ir.Type:
         key = self._unhashable_key(t)
         if key is not None:
-            # A struct has no Hash/Eq (a Python object hashes by identity, or by a __hash__
-            # this translation does not carry over): a HashSet of it would not compile.
+            # A struct has no Hash/Eq unless the class has its own typed __hash__ and __eq__
+            # (a Python object hashes by identity otherwise): a HashSet of it would not compile.
             raise Unsupported("PTL111", f"{t}: `{key}` objects as set items or dict keys (the struct has no Hash)")
         try:
             return owned_type(t, holes=holes)
@@ -202,7 +203,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         """The class (not an enum) a set's items or a dict's keys are objects of, if any."""
         if t.kind in ("set", "dict") and t.args and t.args[0].kind == "class":
             cls = self.env.class_sig(t.args[0])
-            if cls is not None and cls.flavour != "enum":
+            if cls is not None and cls.flavour != "enum" and not hashes(cls):
                 return cls.name
         for a in t.args:
             found = self._unhashable_key(a)

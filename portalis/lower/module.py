@@ -12,7 +12,7 @@ from typing import Callable
 
 import libcst as cst
 
-from portalis.class_interfaces import operator_method, orders
+from portalis.class_interfaces import hashes, operator_method, orders
 from portalis.contain import contained, describe_exception, has_internal_error, internal_error
 from portalis.lower.constants import is_computed, lower_computed
 from portalis.lower.bigint import CRATES as BIGINT_CRATES
@@ -131,6 +131,15 @@ def _operator_impls(cls: ClassSignature) -> list[ir.Item]:
         cmp = ir.Fn(name="partial_cmp", params=(other,), ret=ir.TPath("Option", (ir.TPath("std::cmp::Ordering"),)),
                     receiver=ir.SelfParam(), public=False, body=ir.Block(tail=ir.Call(ir.Path("Some"), (order,))))
         out.append(ir.Impl(f"PartialOrd for {rust_ident(cls.name)}", (cmp,)))
+    if hashes(cls):
+        # `__hash__` and `__eq__` of its own: objects are set items and dict keys by them, as in
+        # Python (`Eq`: `==` is the class's `__eq__`, an equivalence as Python's hashing assumes).
+        state = ir.Param("state", ir.TRef(ir.TPath("H"), mutable=True))
+        body = ir.Block(tail=ir.Call(ir.Path("std::hash::Hash::hash"), (ir.Ref(ir.MethodCall(ir.Path("self"), "__hash__")), ir.Path("state"))))
+        hash_fn = ir.Fn(name="hash", params=(state,), ret=ir.UNIT, receiver=ir.SelfParam(), public=False, body=body,
+                        generics=(ir.GenericParam("H", ("std::hash::Hasher",)),))
+        out.append(ir.Impl(f"std::hash::Hash for {rust_ident(cls.name)}", (hash_fn,)))
+        out.append(ir.Impl(f"Eq for {rust_ident(cls.name)}", ()))
     return out
 
 
@@ -199,10 +208,31 @@ def _class_methods(
     classes = {c.name: c for c in env.own.classes}
     self_type = T.class_type(parsed.module, cls.name)
     items: list[tuple[RustItem, ir.Item, ir.Item | None]] = []
-    for m in cls.methods:
-        node = _method_node(cls, m.name, classes, nodes)
-        record = RustItem(name=m.qualname, kind="fn", code="", python_line=m.line)
+    # The methods inherited from another module first: the class's own methods must not call
+    # one that could not be lowered for it (env.unavailable: PTL190 instead of its stub).
+    ordered = sorted(cls.methods, key=lambda m: m.name not in cls.inherited)
+    for m in ordered:
+        across = m.name in cls.inherited  # a `def` of a base in another module (portalis/inheritance.py)
+        m_env, m_scope, m_tree = env, scope, tree
+        if across:
+            node, m_env, m_scope, m_tree = _inherited_method(cls, m.name, env)
+        else:
+            node = _method_node(cls, m.name, classes, nodes)
+        # A method inherited from another module is an item of the class, not a function of
+        # this module's report (its `def` is counted where it is written).
+        record = RustItem(name=m.qualname, kind="struct" if across else "fn", code="", python_line=m.line)
         receiver = None if m.kind in ("staticmethod", "classmethod") else ir.SelfParam(mutable=m.mut_self or m.kind == "init")
+        if across and (node is None or not m.typed):
+            # no text or namespace to lower it from, or no typed signature: a stub, so calls
+            # of it still compile, and the class's own methods do not call it
+            env.unavailable[f"{parsed.module}:{m.qualname}"] = (f"`{cls.inherited[m.name]}`'s code is not available here"
+                                                                 if node is None else "no typed signature")
+            stub = stub_fn(m, f"portalis PTL190: `{m.name}` is inherited from `{cls.inherited[m.name].replace(':', '.')}`: "
+                           f"{env.unavailable[f'{parsed.module}:{m.qualname}']}", receiver)
+            record.status = FunctionStatus.UNTRANSLATED
+            if stub is not None:
+                items.append((record, ir.Impl(rust_ident(cls.name), (stub,)), None))
+            continue
         if not m.typed or node is None:
             record.status = FunctionStatus.UNTRANSLATED
             stub = stub_fn(m, f"portalis: `{m.qualname}` has no typed signature", receiver)
@@ -212,12 +242,12 @@ def _class_methods(
                 out.items.append(record)  # listed in the report, absent from the crate
             continue
         try:
-            check_method_decorators(env, node)
+            check_method_decorators(m_env, node)
             try:
                 if m.wrapped is not None:
                     # The metaclass replaces it by a known wrapper (analysator): the body as
                     # written, under its own signature, then the wrapper (portalis/analysis/metaclass_wraps.py).
-                    body, lowerer = lower_function(env, m.wrapped[1], node, scope, tree, self_type=self_type)
+                    body, lowerer = lower_function(m_env, m.wrapped[1], node, m_scope, m_tree, self_type=self_type)
                     fn = analysator_fn(m, body)
                     lowerer.runtime.add("caught")
                     fn_items: tuple[ir.Item, ...] = (dataclasses.replace(body, name=fn_body_name(m), public=False, doc=None), fn)
@@ -225,7 +255,10 @@ def _class_methods(
                     rewritten = _rewritten_by_base_metaclass(cls, m, env) or _rewritten_by_metaclass(cls, m, node, nodes)
                     if rewritten is not None:
                         raise Unsupported("PTL191", rewritten, node)
-                    fn, lowerer = lower_function(env, m, node, scope, tree, self_type=self_type)
+                    if across and _calls_super(node):
+                        # `super()` in the base's body means the base's own base, not this class's
+                        raise Unsupported("PTL190", f"`{m.name}` of base `{cls.inherited[m.name].replace(':', '.')}` calls `super()`", node)
+                    fn, lowerer = lower_function(m_env, m, node, m_scope, m_tree, self_type=self_type)
                     fn_items = (fn,)
             except Unsupported:
                 raise
@@ -236,8 +269,10 @@ def _class_methods(
             stub = stub_fn(m, f"portalis: `{m.qualname}` was quarantined: {RUSTC_REASON}", receiver)
             items.append((record, ir.Impl(rust_ident(cls.name), fn_items), ir.Impl(rust_ident(cls.name), (stub,)) if stub is not None else None))
         except Unsupported as exc:
-            line = exc.line or (tree.line(exc.node) if exc.node is not None else None) or m.line
-            inherited = node is not None and node not in _own_method_nodes(cls.name, nodes)
+            line = (m.line if across else exc.line or (tree.line(exc.node) if exc.node is not None else None)) or m.line
+            inherited = across or node is not None and node not in _own_method_nodes(cls.name, nodes)
+            if across:
+                env.unavailable[f"{parsed.module}:{m.qualname}"] = f"{exc.code}: {exc.message}"
             if inherited:
                 # A base's method that does not fit the derived class (`cls(owner)` where the
                 # derived __init__ takes more): Python would fail calling it there too. Its
@@ -249,7 +284,9 @@ def _class_methods(
                 # instance), which rustc rejects (E0599) when the method is absent.
                 stub = stub_fn(m, f"portalis {exc.code}: inherited, not translated for `{cls.name}` (line {line})", receiver)
                 if stub is not None:
-                    items.append((RustItem(name=m.qualname, kind="struct", code="", python_line=m.line),
+                    # (untranslated when its `def` is in another module: `new` is then not built on it)
+                    items.append((RustItem(name=m.qualname, kind="struct", code="", python_line=m.line,
+                                           status=FunctionStatus.UNTRANSLATED if across else FunctionStatus.TRANSLATED),
                                   ir.Impl(rust_ident(cls.name), (stub,)), None))
                 continue
             out.diagnostics.append(Diagnostic(code=exc.code, message=exc.message, module=parsed.module, function=m.qualname, line=line))
@@ -260,6 +297,9 @@ def _class_methods(
             else:
                 out.items.append(record)
     init = cls.method("__init__")
+    # `new` on an `__init__` inherited from another module is the base's constructor: an item
+    # of the class, not a function of this module's report (the `def` is counted where it is).
+    new_kind = "struct" if "__init__" in cls.inherited else "fn"
     has_init = any(record.name == f"{cls.name}.__init__" for record, _, _ in items)
     # `new` calls `__init__`: only where that method is emitted (translated or its stub).
     init_record = next((record for record, _, _ in items if record.name == f"{cls.name}.__init__"), None)
@@ -269,11 +309,13 @@ def _class_methods(
         # the object), so it is reported with the initialiser's reason instead of failing; its
         # own stub keeps the callers (`IPv4Address(self._ip)`) compiling.
         why = next((d for d in out.diagnostics if d.function == f"{cls.name}.__init__"), None)
-        code = "PTL190" if cls.foreign_bases else why.code if why is not None else "PTL136"
+        code = "PTL190" if cls.foreign_bases or "__init__" in cls.inherited else why.code if why is not None else "PTL136"
         message = f"`{cls.name}(...)` runs `{cls.name}.__init__`, which is not translated"
-        if why is not None and not cls.foreign_bases:
+        if "__init__" in cls.inherited:
+            message = f"`{cls.name}(...)` runs the `__init__` it inherits from `{cls.inherited['__init__'].replace(':', '.')}`, not translated for it"
+        elif why is not None and not cls.foreign_bases:
             message += f" ({why.code}: {why.message})"
-        record = RustItem(name=f"{cls.name}.new", kind="fn", code="", python_line=init.line, status=FunctionStatus.UNTRANSLATED)
+        record = RustItem(name=f"{cls.name}.new", kind=new_kind, code="", python_line=init.line, status=FunctionStatus.UNTRANSLATED)
         out.diagnostics.append(Diagnostic(code=code, module=parsed.module, function=f"{cls.name}.new", line=init.line, message=message))
         if init.typed:
             stub = dataclasses.replace(_constructor(init), body=ir.Block(tail=ir.Macro("todo", fmt=f"portalis {code}: {message}".replace("{", "{{").replace("}", "}}"))),
@@ -282,8 +324,47 @@ def _class_methods(
         else:
             out.items.append(record)
     elif init is not None and init.typed and not cls.is_dataclass and has_init:
-        items.append((RustItem(name=f"{cls.name}.new", kind="fn", code="", python_line=init.line), ir.Impl(rust_ident(cls.name), (_constructor(init),)), None))
+        items.append((RustItem(name=f"{cls.name}.new", kind=new_kind, code="", python_line=init.line), ir.Impl(rust_ident(cls.name), (_constructor(init),)), None))
     return items
+
+
+def _calls_super(node: cst.FunctionDef) -> bool:
+    from portalis.cst_walk import iter_nodes
+
+    return any(type(n) is cst.Call and type(n.func) is cst.Name and n.func.value == "super" for n in iter_nodes(node))
+
+
+def _inherited_method(cls: ClassSignature, name: str, env: ModuleEnv):
+    """(def node, env, scope, tree) of a method `cls` inherits from a base of another module:
+    the `def` from the base class's text, lowered in the base module's namespace with every
+    item named by its full path (ModuleEnv.absolute). Nones where the text or the module's
+    type map is not at hand."""
+    from portalis.class_interfaces import method_nodes
+    from portalis.names import Target
+
+    key = cls.inherited[name]
+    where, _, owner = key.partition(":")
+    text = cls.base_sources.get(key)
+    names = env.names
+    tm = names.resolved(where) if names is not None else None
+    if text is None or tm is None or names is None:
+        return None, env, None, None
+    try:
+        tree = source_tree(text)
+    except Exception:  # noqa: BLE001 - a base's text that does not parse alone: the method is a stub
+        return None, env, None, None
+    node = next((s for s in tree.module.body if isinstance(s, cst.ClassDef) and s.name.value == owner), None)
+    if node is None:
+        return None, env, None, None
+    own = "__init__" if name.startswith("__init_") and name.endswith("__") and name != "__init__" else name
+    found = method_nodes(node).get(own)
+    scope = TypeScope.build(where, [c.name for c in tm.classes], tm.names.imports)
+    scope.exceptions = {c.name for c in tm.classes if names.exception_base(Target(where, c.name, "class")) is not False}
+    scope.aliases = dict(tm.names.aliases)
+    base_env = ModuleEnv(module=where, own=tm, interfaces=ResolvedMaps(names, [k for k in names.maps if k != where]),
+                         imports=dict(scope.imports), exceptions=names.exceptions(where), names=names, absolute=True,
+                         unavailable=env.unavailable)
+    return found, base_env, scope, tree
 
 
 def _conditional_definitions(tree, parsed: ParsedModule, out: ModuleTranslation) -> None:
@@ -342,12 +423,12 @@ def _rewritten_by_metaclass(cls: ClassSignature, m: FunctionSignature, node: cst
             return f"the metaclass `{cls.metaclass}` (not defined in this module) may rewrite `{m.name}`"
         if m.name in names_in(meta):
             return f"the metaclass `{cls.metaclass}` rewrites `{m.name}`"
-    if m.unbound or (cls.foreign_bases or cls.metaclass is not None) and m.kind in ("method", "property", "init"):
+    if m.unbound or (cls.foreign_bases or cls.repo_bases or cls.metaclass is not None) and m.kind in ("method", "property", "init"):
         # (unbound: signed as `C.f(text)` calls it; what the metaclass makes of it is not known)
         params = [*node.params.posonly_params, *node.params.params]
         if not params or params[0].name.value != "self":
             return (f"`{m.name}`'s first parameter is not `self`: a metaclass of base "
-                    f"{', '.join(f'`{b}`' for b in cls.foreign_bases) or cls.metaclass} may make it a static method")
+                    f"{', '.join(f'`{b}`' for b in [*cls.foreign_bases, *cls.repo_bases]) or cls.metaclass} may make it a static method")
     return None
 
 
@@ -362,7 +443,7 @@ def _rewritten_by_base_metaclass(cls: ClassSignature, m: FunctionSignature, env:
     bases, in their modules' namespaces."""
     if m.kind not in ("method", "property", "init", "staticmethod", "classmethod"):
         return None
-    todo = [(env.module, b) for b in cls.foreign_bases]
+    todo = [(env.module, b) for b in [*cls.foreign_bases, *cls.repo_bases]]
     seen: set[tuple[str, str]] = set()
     while todo:
         module, written = todo.pop()
@@ -378,7 +459,7 @@ def _rewritten_by_base_metaclass(cls: ClassSignature, m: FunctionSignature, env:
             if base.metaclass_names is None:
                 return f"the metaclass `{base.metaclass}` of base {where} may rewrite `{m.name}` (its code is not in that module)"
             return f"the metaclass `{base.metaclass}` of base {where} names `{m.name}` (it may rewrite it)"
-        todo += [(ref.module, b) for b in base.foreign_bases]
+        todo += [(ref.module, b) for b in [*base.foreign_bases, *base.repo_bases]]
     return None
 
 

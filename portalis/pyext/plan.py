@@ -161,7 +161,7 @@ class _Types:
         cls = tm.cls(name) if tm else None
         written_base = tm.names.bases.get(name) if tm else None
         if cls is None or cls.flavour is not None or cls.base is not None or (written_base or "object") != "object" \
-                or cls.foreign_bases or cls.metaclass is not None:
+                or cls.foreign_bases or cls.repo_bases or cls.metaclass is not None:
             return f"`{name}` is not a plain class or dataclass (no base, no metaclass, no enum, no namedtuple)"
         if cls.diagnostics:  # its interface was not typed: no struct in the crate
             return f"`{name}` is not translated ({', '.join(sorted({d.code for d in cls.diagnostics}))})"

@@ -4629,3 +4629,109 @@ impl std::fmt::Display for PyDateTime {
     }
 }
 // @end
+
+// @helper hash_int
+/// Python's `hash()` of an int: its value modulo 2**61 - 1 with its sign, -1 made -2 (the
+/// C API's error value), as CPython's long_hash.
+pub fn hash_int(n: i64) -> i64 {
+    const MODULUS: u64 = (1u64 << 61) - 1;
+    let h = (n.unsigned_abs() % MODULUS) as i64;
+    let h = if n < 0 { -h } else { h };
+    if h == -1 {
+        -2
+    } else {
+        h
+    }
+}
+// @end
+
+// @helper hash_str
+/// Python's `hash()` of a str as a process started with PYTHONHASHSEED=0 computes it (the
+/// differential harness's Python; randomized hashes differ per process, so no translation can
+/// give them): SipHash-1-3 with a zero key over the string's PEP 393 buffer (1, 2 or 4 bytes a
+/// character, little-endian, by its widest character), 0 for "", -1 made -2.
+pub fn hash_str(s: &str) -> i64 {
+    if s.is_empty() {
+        return 0;
+    }
+    let widest = s.chars().map(|c| c as u32).max().unwrap_or(0);
+    let kind = if widest < 0x100 {
+        1
+    } else if widest < 0x10000 {
+        2
+    } else {
+        4
+    };
+    let mut data: Vec<u8> = Vec::with_capacity(s.len() * kind);
+    for c in s.chars() {
+        let bytes = (c as u32).to_le_bytes();
+        data.extend_from_slice(&bytes[..kind]);
+    }
+    let h = siphash13_zero_key(&data) as i64;
+    if h == -1 {
+        -2
+    } else {
+        h
+    }
+}
+
+fn siphash13_zero_key(data: &[u8]) -> u64 {
+    let mut v0: u64 = 0x736f6d6570736575;
+    let mut v1: u64 = 0x646f72616e646f6d;
+    let mut v2: u64 = 0x6c7967656e657261;
+    let mut v3: u64 = 0x7465646279746573;
+    fn round(v0: &mut u64, v1: &mut u64, v2: &mut u64, v3: &mut u64) {
+        *v0 = v0.wrapping_add(*v1);
+        *v2 = v2.wrapping_add(*v3);
+        *v1 = v1.rotate_left(13) ^ *v0;
+        *v3 = v3.rotate_left(16) ^ *v2;
+        *v0 = v0.rotate_left(32);
+        *v2 = v2.wrapping_add(*v1);
+        *v0 = v0.wrapping_add(*v3);
+        *v1 = v1.rotate_left(17) ^ *v2;
+        *v3 = v3.rotate_left(21) ^ *v0;
+        *v2 = v2.rotate_left(32);
+    }
+    let mut chunks = data.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let m = u64::from_le_bytes(word);
+        v3 ^= m;
+        round(&mut v0, &mut v1, &mut v2, &mut v3);
+        v0 ^= m;
+    }
+    let mut last = [0u8; 8];
+    let rest = chunks.remainder();
+    last[..rest.len()].copy_from_slice(rest);
+    let b = ((data.len() as u64) << 56) | u64::from_le_bytes(last);
+    v3 ^= b;
+    round(&mut v0, &mut v1, &mut v2, &mut v3);
+    v0 ^= b;
+    v2 ^= 0xff;
+    for _ in 0..3 {
+        round(&mut v0, &mut v1, &mut v2, &mut v3);
+    }
+    (v0 ^ v1) ^ (v2 ^ v3)
+}
+// @end
+
+// @helper hash_tuple
+/// Python's `hash()` of a tuple from its items' hashes (CPython 3.8+'s xxHash-based tuplehash).
+pub fn hash_tuple(items: &[i64]) -> i64 {
+    const P1: u64 = 11400714785074694791;
+    const P2: u64 = 14029467366897019727;
+    const P5: u64 = 2870177450012600261;
+    let mut acc: u64 = P5;
+    for &lane in items {
+        acc = acc.wrapping_add((lane as u64).wrapping_mul(P2));
+        acc = acc.rotate_left(31);
+        acc = acc.wrapping_mul(P1);
+    }
+    acc = acc.wrapping_add((items.len() as u64) ^ (P5 ^ 3527539));
+    if acc == u64::MAX {
+        return 1546275796;
+    }
+    acc as i64
+}
+// @end
