@@ -218,16 +218,7 @@ class ModuleAnalysis:
             # Names that may be None: where the flow says one is not (`if best is None: best =
             # n`, then `result.append(best)`), values are evaluated with it narrowed
             # (narrowing.py), and the scope computed again with that.
-            optional = {n for n, t in scope.names.items() if t is not None and t.kind == "optional"}
-            nonnull: dict[int, frozenset[str]] = {}
-            if optional:
-                nonnull = not_none_at(u.node, optional, lambda v, names, sc=scope: _certainly_not_none(type_of(v, _narrowed(sc, names))))
-                if nonnull:
-                    context.narrowing = {k: {x: scope.names[x].args[0] for x in names} for k, names in nonnull.items()}  # type: ignore[union-attr]
-                    try:
-                        scope = context.scope(u)
-                    finally:
-                        context.narrowing = {}
+            scope, nonnull, _table = context.narrowed_scope(u, scope)
             hidden = set(u.params) | {"self"} | set(u.body.opaque)
             found = {n: t for n, t in scope.names.items() if n not in hidden and known(t) and _plain(t)}
             # A value read from an Optional name where the flow above does not show it is not
@@ -687,6 +678,51 @@ class _ModuleContext:
                     break
             scope.names[p] = t
 
+    def narrowed_scope(self, u: FunctionUnit, scope: Scope) -> tuple[Scope, dict[int, frozenset[str]], dict[int, dict[str, PyType]]]:
+        """`u`'s scope computed again with its Optional names narrowed where the flow shows they
+        are not None (narrowing.py: `if hi is None: hi = len(a)`, then `lo + hi`), the names
+        not None at each node (by id), and the table `at` reads to evaluate a value there (set
+        it as `narrowing` while evaluating values of this function)."""
+        names = dict(scope.names)
+        for p in u.params:
+            # a parameter that may be None and that the body rebinds (`if hi is None: hi =
+            # len(a)`, then `hi = mid` in a loop) is untyped in the scope until narrowing types
+            # the values read from it: it is narrowed from its own type
+            t = self.param_type(u, p)
+            if names.get(p) is None and t is not None and t.kind == "optional" and p not in u.variadic:
+                names[p] = t
+        optional = {n for n, t in names.items() if t is not None and t.kind == "optional"}
+        if not optional:
+            return scope, {}, {}
+        base = replace(scope, names=names)
+        for optimistic in (True, False):
+            # Optimistic first: a value the scope does not type yet (`mid`, computed from the
+            # name being narrowed) is supposed not None, then checked once the narrowed scope
+            # types it; if one is not certainly not None then, the cautious answer.
+            supposed: list[tuple[cst.BaseExpression, frozenset[str]]] = []
+
+            def non_none(v: cst.BaseExpression, known: frozenset[str], optimistic: bool = optimistic) -> bool:
+                t = type_of(v, _narrowed(base, known))
+                if t is None and optimistic:
+                    supposed.append((v, known))
+                    return True
+                return _certainly_not_none(t)
+
+            nonnull = not_none_at(u.node, optional, non_none)
+            if not nonnull:
+                return scope, {}, {}
+            table = {k: {x: names[x].args[0] for x in known} for k, known in nonnull.items()}  # type: ignore[union-attr]
+            saved = self.narrowing
+            self.narrowing = table
+            try:
+                narrowed = self.scope(u)
+                confirmed = all(_certainly_not_none(type_of(v, _narrowed(self.at(v, narrowed), known))) for v, known in supposed)
+            finally:
+                self.narrowing = saved
+            if confirmed:
+                return narrowed, nonnull, table
+        return scope, {}, {}
+
     def at(self, node: cst.CSTNode, scope: Scope) -> Scope:
         """The scope a value is evaluated in: `scope`, with the Optional names that are not
         None there narrowed (only while the local-types pass has narrowing for the function)."""
@@ -926,8 +962,16 @@ class _ModuleContext:
         if rebound:
             early = _before_rebinding(body.uses.get(p, []), body.assign_loops.get(p, []))
             assigned = []
-            for value, line in rebound:
-                t = type_of(value, scope)
+            typed = [type_of(value, scope) for value, _line in rebound]
+            if any(t is None or t.kind == ITER for t in typed):
+                # `hi = len(a)` then `hi = mid` with `mid = (lo + hi) // 2`: a value read from
+                # the parameter itself is typed only once the parameter is. Supposing it holds
+                # what the typed rebindings give, every rebinding that types to a value that
+                # joins with it confirms the supposition (one type per local, as lowering's).
+                supposed = self._supposed_rebinding(u, p, rebound, typed)
+                if supposed is not None:
+                    typed = supposed
+            for (value, line), t in zip(rebound, typed):
                 if t is None or t.kind == ITER:
                     return [o for use in early for o in self._observe(u, use, scope)]
                 origin = TypeOrigin(source="assignment", line=line, detail=f"{p} = {self.code(value)}")
@@ -939,6 +983,34 @@ class _ModuleContext:
                 return [o for use in early for o in self._observe(u, use, scope)]
             # `if hi is None: hi = len(a)`: what replaces the None is what it holds otherwise
             out = out + [o for o in assigned if o.shape != "none"]
+        return out
+
+    def _supposed_rebinding(
+        self, u: FunctionUnit, p: str, rebound: list[tuple[cst.BaseExpression, int | None]], typed: list[PyType | None]
+    ) -> list[PyType | None] | None:
+        """The rebindings' types with the parameter supposed to hold the join of the typed ones
+        (None and untyped values aside); None when nothing is typed, or under the supposition a
+        value is still untyped or does not join with it (then the supposition was wrong)."""
+        supposed: PyType | None = T.UNKNOWN
+        for t in typed:
+            if t is not None and t.kind not in (ITER, "none"):
+                supposed = _join_local(supposed, t) if supposed is not None else None
+        if supposed is None or supposed.kind == "unknown" or not T.is_known(supposed):
+            return None
+        saved = self.decisions
+        mine = dict(saved.get(u.qualname, {}))
+        mine[p] = TypeEvidence(type=supposed)
+        self.decisions = {**saved, u.qualname: mine}
+        try:
+            scope = self.scope(u)
+        finally:
+            self.decisions = saved
+        out: list[PyType | None] = []
+        for value, _line in rebound:
+            t = type_of(value, scope)
+            if t is None or t.kind == ITER or (t.kind != "none" and _join_local(supposed, t) != supposed):
+                return None
+            out.append(t)
         return out
 
     def _observe(self, u: FunctionUnit, use: Use, scope: Scope) -> list[Observation]:

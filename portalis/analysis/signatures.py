@@ -180,6 +180,18 @@ def _tolerant_return(context: _ModuleContext, u: FunctionUnit, scope: Scope) -> 
     values = [v for v, _line in body.returns]
     if not any(v is not None for v in values):
         return None
+    # `if r is None: r = ...` then `return r`: each value evaluated with the names the flow
+    # shows are not None there narrowed (narrowing.py), as lowering follows it
+    scope, _nonnull, table = context.narrowed_scope(u, scope)
+    saved = context.narrowing
+    context.narrowing = table
+    try:
+        return _joined_returns(context, body, values, scope)
+    finally:
+        context.narrowing = saved
+
+
+def _joined_returns(context: _ModuleContext, body, values: list, scope: Scope) -> PyType | None:
     joined: PyType | None = None
     partial: list[PyType] = []
     skipped = False
