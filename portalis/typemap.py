@@ -470,9 +470,12 @@ _RETURNED = TypeOrigin(source="return", detail="the typed returned values, with 
 _PASSED = TypeOrigin(source="call", detail="the arguments the module's own calls pass")
 
 
-def _complete(tm: ModuleTypeMap, analysis: ModuleAnalysis) -> None:
+def _complete(tm: ModuleTypeMap, analysis: ModuleAnalysis, method_sources: dict | None = None) -> None:
     """Fill the parameter and return types annotations and evidence left open, from the
-    function bodies with the settled types (portalis/analysis/signatures.py)."""
+    function bodies with the settled types (portalis/analysis/signatures.py). A method a class
+    inherits (its copy under the class's name, `method_sources`) gets what its defining
+    class's method learnt, unless that names the defining class (`self` there is the
+    subclass)."""
     sigs = [s for s in tm.functions if not s.diagnostics] + [m for c in tm.classes for m in c.methods if not m.diagnostics]
     params = {s.qualname: {p.name: p.py_type for p in s.params} for s in sigs}
     returns = {s.qualname: s.returns for s in sigs}
@@ -485,6 +488,15 @@ def _complete(tm: ModuleTypeMap, analysis: ModuleAnalysis) -> None:
     def update(sig: FunctionSignature) -> FunctionSignature:
         learnt = done.params.get(sig.qualname, {})
         ret = done.returns.get(sig.qualname)
+        source = (method_sources or {}).get(sig.qualname)
+        owner = source[0] if source is not None else None
+        if owner is not None and sig.qualname not in analysis.units and f"{owner}.{sig.qualname.rsplit('.', 1)[-1]}" in analysis.units:
+            defined = f"{owner}.{sig.qualname.rsplit('.', 1)[-1]}"
+            names_owner = lambda t: _names_class(t, owner)  # noqa: E731
+            learnt = {p: t for p, t in done.params.get(defined, {}).items() if not names_owner(t)}
+            ret = done.returns.get(defined)
+            if ret is not None and names_owner(ret):
+                ret = None
         if not learnt and ret is None:
             return sig
         new_params = [_learnt(p, learnt[p.name], _PASSED) if p.name in learnt else p for p in sig.params]
@@ -496,6 +508,11 @@ def _complete(tm: ModuleTypeMap, analysis: ModuleAnalysis) -> None:
     tm.functions = [update(s) for s in tm.functions]
     for ci, cls in enumerate(tm.classes):
         tm.classes[ci] = cls.model_copy(update={"methods": [update(m) for m in cls.methods]})
+
+
+def _names_class(t: PyType, cls: str) -> bool:
+    """Whether the type is, or holds, the class `cls` of this module."""
+    return (t.kind == "class" and t.name == cls) or any(_names_class(a, cls) for a in t.args)
 
 
 def _lowering_fallback(
@@ -822,13 +839,13 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
     if analysis is not None:
         _analysed_constants(tm, parsed, scope, analysis)
     if INFERENCE != "lowering" and analysis is not None:
-        _complete(tm, analysis)
+        _complete(tm, analysis, method_sources)
     if INFERENCE != "analysis":
         _lowering_fallback(tm, nodes, scope, parsed, method_sources)
     if _generalise(tm, evidence, nodes):
         # the returns of the generic functions (`return heap[0]`: a T)
         if INFERENCE != "lowering" and analysis is not None:
-            _complete(tm, analysis)
+            _complete(tm, analysis, method_sources)
         if INFERENCE != "analysis":
             _infer(tm, nodes, scope, parsed)
     tm.functions = [
