@@ -446,7 +446,33 @@ def _static_observations(u: FunctionUnit, names: set[str]) -> dict[str, list[Obs
     doc = docstring_evidence(u.doc, u.name, [p for p in u.params if p not in u.variadic], names)
     for p, t in doc.params.items():
         out[p].append(Observation(t, TypeOrigin(source="docstring", line=u.line, detail="example call")))
+    for p, t, line in _asserted_kinds(u):
+        out[p].append(Observation(t, TypeOrigin(source="use", line=line, detail=f"assert isinstance({p}, {t})")))
     u.doc_returns = doc.returns
+    return out
+
+
+# What `assert isinstance(x, bytes)` pins x to (one builtin type, not a tuple of them).
+_ASSERTED = {"bytes": T.BYTES, "str": T.STR, "int": T.INT, "float": T.FLOAT, "bool": T.BOOL}
+
+
+def _asserted_kinds(u: FunctionUnit) -> list[tuple[str, PyType, int | None]]:
+    """`assert isinstance(p, bytes)` among the body's first statements (before any other
+    control flow): every call that gets past it passes a `bytes` (quopri's `ishex`)."""
+    out: list[tuple[str, PyType, int | None]] = []
+    block = u.node.body
+    for st in block.body if type(block) is cst.IndentedBlock else []:
+        if type(st) is not cst.SimpleStatementLine:
+            break
+        for small in st.body:
+            if type(small) is not cst.Assert:
+                continue
+            test = small.test
+            if (type(test) is cst.Call and type(test.func) is cst.Name and test.func.value == "isinstance" and len(test.args) == 2
+                    and type(test.args[0].value) is cst.Name and type(test.args[1].value) is cst.Name):
+                p, kind = test.args[0].value.value, test.args[1].value.value
+                if p in u.params and p not in u.variadic and kind in _ASSERTED:
+                    out.append((p, _ASSERTED[kind], u.line))
     return out
 
 
@@ -754,7 +780,13 @@ class _ModuleContext:
                     seen[n].append(t)
         for n, op, value in body.augmented:
             if n in seen:
-                seen[n].append(arithmetic(op, scope.names.get(n), type_of(value, at(value, scope))))
+                right = type_of(value, at(value, scope))
+                left = scope.names.get(n)
+                if left is None and op == "+" and right is not None and right.kind in ("str", "bytes") and not strict:
+                    # `s += '\n' * l`: only a str adds a str in place (`s` from an untyped call)
+                    seen[n].append(right)
+                    continue
+                seen[n].append(arithmetic(op, left, right))
         out: dict[str, PyType | None] = {}
         for n, types in seen.items():
             if strict and any(t is None for t in types):

@@ -159,7 +159,39 @@ def _tolerant(context: _ModuleContext, u: FunctionUnit, scope: Scope) -> Scope:
             names[n] = t
     if u.cls is not None and names.get("self") is None and u.name not in ("__new__",) and not _is_static(u):
         names["self"] = T.class_type(context.parsed.module, u.cls)
+    names.update(_retyped_first(u, scope))
     return replace(scope, names=names)
+
+
+def _retyped_first(u: FunctionUnit, scope: Scope) -> dict[str, PyType]:
+    """Parameters a top-level `n *= ' '` turns into a str (or a list) before any return
+    (calendar's `spacing *= ' '`): what the returns read is the new value, as the translation
+    rebinds it."""
+    out: dict[str, PyType] = {}
+    for st in u.node.body.body if isinstance(u.node.body, cst.IndentedBlock) else []:
+        if type(st) is cst.SimpleStatementLine:
+            for small in st.body:
+                if type(small) is cst.AugAssign and type(small.target) is cst.Name and type(small.operator) is cst.MultiplyAssign:
+                    n = small.target.value
+                    t = type_of(small.value, scope)
+                    old = scope.names.get(n)
+                    if (n in u.params and n not in u.body.assigned and t is not None and t.kind in ("str", "list")
+                            and old is not None and old.kind in ("int", "bool")):
+                        out[n] = t
+                elif type(small) is cst.Return:
+                    return out
+        elif _returns_in(st):
+            return out
+    return out
+
+
+def _returns_in(node: cst.CSTNode) -> bool:
+    """Whether a statement holds a return (of this function: nested definitions aside)."""
+    if type(node) is cst.Return:
+        return True
+    if type(node) in (cst.FunctionDef, cst.ClassDef, cst.Lambda):
+        return False
+    return any(_returns_in(c) for c in node.children)
 
 
 def _is_static(u: FunctionUnit) -> bool:

@@ -385,11 +385,25 @@ def end_reachable(stmts) -> bool | None:
     if t is cst.While:
         test = last.test
         if type(test) is cst.Name and test.value == "True":
-            return None  # ends only through a break (or not at all)
+            # ends only through a break (or not at all: returns and raises leave it)
+            return None if _breaks(last.body) else False
         return True
     if t is cst.With:
         return end_reachable(_stmts(last.body))
-    return None  # try, match, nested definitions...
+    if t is cst.Try:
+        # the end of the body (through its else) or of any handler; a finally that cannot
+        # complete ends nothing
+        if last.finalbody is not None and end_reachable(_stmts(last.finalbody.body)) is False:
+            return False
+        body = end_reachable(_stmts(last.body))
+        if body is not False and last.orelse is not None:
+            orelse = end_reachable(_stmts(last.orelse.body))
+            body = orelse if body is True else (None if orelse is not False else False)
+        results = [body] + [end_reachable(_stmts(h.body)) for h in last.handlers]
+        if any(r is True for r in results):
+            return True
+        return False if all(r is False for r in results) else None
+    return None  # match, try*, nested definitions...
 
 
 def _breaks(block: cst.CSTNode) -> bool:
