@@ -985,10 +985,16 @@ class _ModuleContext:
         # Values the body assigns to the parameter: evidence when all are typed and agree with
         # the rest; a rebinding to something else makes the uses say nothing about the argument.
         rebound = [(v, line) for v, line in body.assigned.get(p, [])]
-        rebound_elsewhere = any(p in bound_names(t) for t, _ in body.unpacked) or any(p in bound_names(t) for t, _ in body.loops)
+        unpacked = any(p in bound_names(t) for t, _ in body.unpacked)
+        rebound_elsewhere = unpacked or any(p in bound_names(t) for t, _ in body.loops)
         # `n *= " "`: the number becomes a str (the uses after it are the str's)
         retyped = any(n == p and op == "*" and (v := type_of(value, scope)) is not None and v.kind in ("str", "list")
                       for n, op, value in body.augmented)
+        if unpacked and not retyped and not any(p in bound_names(t) for t, _ in body.loops):
+            # `user, delim, host = host.rpartition('@')`: the uses up to the first rebinding
+            # (its right-hand side included), outside loops holding one, see the argument
+            early = _before_rebinding(body.uses.get(p, []), body.unpack_loops.get(p, []) + body.assign_loops.get(p, []))
+            return [o for use in early for o in self._observe(u, use, scope)]
         if rebound_elsewhere or retyped:
             return []
         if rebound:

@@ -71,6 +71,8 @@ class Body:
     floats: bool = False  # a float literal or a true division somewhere
     # the loops around each whole-name assignment: name -> [(line, loop ids)]
     assign_loops: dict[str, list[tuple[int | None, tuple[int, ...]]]] = field(default_factory=dict)
+    # the same for the names an unpacking binds (`user, delim, host = host.rpartition('@')`)
+    unpack_loops: dict[str, list[tuple[int | None, tuple[int, ...]]]] = field(default_factory=dict)
     current_loops: tuple[int, ...] = ()
     end_reachable: bool | None = None  # None: not known (try, match, while True with break...)
 
@@ -239,6 +241,8 @@ def _assign(target: cst.BaseExpression, value: cst.BaseExpression, line: int | N
     elif t in (cst.Tuple, cst.List):
         body.unpacked.append((target, value))
         names = bound_names(target)
+        for n in names:
+            body.unpack_loops.setdefault(n, []).append((line, body.current_loops))
         if any(type(el) is cst.StarredElement for el in target.elements):  # type: ignore[attr-defined]
             body.opaque |= names
     elif t is cst.Attribute and _name(target.value) == "self":  # type: ignore[attr-defined]
