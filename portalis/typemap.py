@@ -172,6 +172,10 @@ def _signature(
                 continue
         if p.variadic:
             # `*args: T`: a tuple of the extra positional arguments, each a T (a list here).
+            pinned = found.params.get(p.name) if found is not None and p.annotation is None else None
+            if pinned is not None and pinned.type is not None and not pinned.weak and not T.is_known(py):
+                # unannotated: what the body does with the elements (`'|'.join(choices)`)
+                py, origins = pinned.type, list(pinned.provenance)
             py = T.list_of(py)
         elif not T.is_known(py):
             pinned = found.params.get(p.name) if found is not None and p.annotation is None else None

@@ -977,6 +977,11 @@ class _ModuleContext:
 
     def _use_observations(self, u: FunctionUnit, p: str, scope: Scope) -> list[Observation]:
         body = u.body
+        if p in u.variadic and not (p in body.kind_tested or p in body.opaque or p in body.shadowed or p in body.assigned):
+            # `*choices` then `'|'.join(choices)`: what the uses say of its elements is the
+            # type of each argument
+            return [Observation(o.elem, o.origin) for use in body.uses.get(p, []) for o in self._observe(u, use, scope)
+                    if o.shape == "elements" and o.elem is not None and T.is_known(o.elem)]
         if p in body.kind_tested or p in body.opaque or p in body.shadowed or p in u.variadic:
             return []  # narrowed by kind, rebound by a with/except/import, shadowed
         out: list[Observation] = []
@@ -1118,6 +1123,11 @@ class _ModuleContext:
             return strong(elem) if elem is not None and T.is_known(elem) else []
         if kind == "contains":
             return shape("iterable")  # a str, or any container: nothing more
+        if kind == "element_method":
+            # `chunks[-1].strip()`: an element with a method only a str has (bytes aside)
+            if rules.RECEIVER_KIND.get(use.op) == "str" and not u.bytes_like:
+                return shape("sequence") + shape("elements", elem=T.STR)
+            return []
         if kind == "subscript":
             index = type_of(use.other, scope) if use.other is not None else None
             if index is not None and index.kind == "str":
