@@ -337,11 +337,12 @@ def _call(node: cst.Call, line: int | None, body: Body) -> None:
                 body.stores.append((n, method, tuple(a.value for a in node.args)))
         elif (a := _self_attr(receiver)) is not None:
             body.use(Use(f"self.{a}", "method", line, op=method, other=node, node=node))
-        elif (type(receiver) is cst.Subscript and (n := _name(receiver.value)) is not None and len(receiver.slice) == 1
-              and type(receiver.slice[0].slice) is cst.Index):
-            body.use(Use(n, "element_method", line, op=method, other=node, node=node))
             if method in ("append", "add", "insert", "extend") and node.args:
                 body.self_stores.append((a, method, tuple(x.value for x in node.args), line))
+        elif (type(receiver) is cst.Subscript and (n := _name(receiver.value)) is not None and len(receiver.slice) == 1
+              and type(receiver.slice[0].slice) is cst.Index):
+            # `chunks[-1].strip()`: a method of an element
+            body.use(Use(n, "element_method", line, op=method, other=node, node=node))
         elif (n := _sliced(receiver)) is not None and method not in ("append", "add", "insert", "extend"):
             # `s[:i].splitlines()`: a slice is of the sliced value's type (str or list)
             body.use(Use(n, "method", line, op=method, other=node, node=node))
