@@ -1,0 +1,235 @@
+"""What the analysis alone (`typemap.INFERENCE = "analysis"`, no lowering to learn types) types in
+unannotated code that only the older inference by lowering typed before: one test per cause
+found by `benchmarks/typemap_compare.py --mode analysis --against analysis+lowering` on the
+stdlib and unannotated corpora (docs/inference.md, "Towards removing the fallback"). Type maps
+only: no lowering, no cargo, milliseconds each."""
+
+from __future__ import annotations
+
+import textwrap
+
+import libcst as cst
+import pytest
+
+from portalis import typemap
+from portalis.analysis.narrowing import not_none_at
+from portalis.analysis.uses import end_reachable
+from portalis.model import FunctionSignature, ModuleTypeMap
+from portalis.parse import parse_source, source_module_from_text
+
+
+def _type_map(source: str, monkeypatch: pytest.MonkeyPatch) -> ModuleTypeMap:
+    monkeypatch.setattr(typemap, "INFERENCE", "analysis")
+    source = textwrap.dedent(source)
+    parsed = parse_source(source_module_from_text("sample", source), source)
+    assert parsed.ok, parsed.diagnostics
+    return typemap.build_type_map(parsed)
+
+
+def _sig(tm: ModuleTypeMap, qualname: str) -> FunctionSignature:
+    for s in tm.functions + [m for c in tm.classes for m in c.methods]:
+        if s.qualname == qualname:
+            return s
+    raise KeyError(qualname)
+
+
+def _types(sig: FunctionSignature) -> dict[str, str]:
+    return {p.name: str(p.py_type) for p in sig.params} | {"return": str(sig.returns)}
+
+
+def test_none_default_rebound_to_a_value_read_from_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    """bisect: `hi=None`, `hi = len(a)`, then `hi = mid` with `mid = (lo + hi) // 2` in the loop:
+    `mid` is typed only once `hi` is, so the analysis supposes hi holds what its typed rebinding
+    gives and checks every rebinding against it; the loop keeps hi narrowed (not None)."""
+    tm = _type_map("""
+        def bisect_left(a, x, lo=0, hi=None):
+            if lo < 0:
+                raise ValueError('lo must be non-negative')
+            if hi is None:
+                hi = len(a)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if a[mid] < x:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            return lo
+        """, monkeypatch)
+    sig = _sig(tm, "bisect_left")
+    assert not sig.diagnostics, sig.diagnostics
+    assert _types(sig) == {"a": "list[T]", "x": "T", "lo": "int", "hi": "Optional[int]", "return": "int"}
+
+
+def test_rebinding_to_another_type_is_not_supposed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The supposition holds only where every rebinding joins with it: `n = n + 1` confirms an
+    int; `n = str(n)` after `n = 3` does not (a str is no int), so that parameter stays open."""
+    tm = _type_map("""
+        def f(n=None):
+            if n is None:
+                n = 3
+            n = str(n)
+            return n
+
+        def g(n=None):
+            if n is None:
+                n = 3
+            else:
+                n = n + 1
+            return n
+        """, monkeypatch)
+    assert [p.name for p in _sig(tm, "f").params] == []  # PTL110: not guessed
+    assert any("`n`" in d.message for d in _sig(tm, "f").diagnostics)
+    assert _types(_sig(tm, "g")) == {"n": "Optional[int]", "return": "int"}
+
+
+def test_loop_head_keeps_a_name_the_loop_rebinds_to_values_not_none() -> None:
+    """narrowing.py: at a loop's head a name stays not None when the loop only assigns it values
+    certainly not None; a value that may be None there forgets it."""
+    fn = cst.parse_module(textwrap.dedent("""
+        def f(hi, lo):
+            if hi is None:
+                hi = 10
+            while lo < hi:
+                hi = lo + 1
+            return hi
+        """)).body[0]
+    assert isinstance(fn, cst.FunctionDef)
+    ret = fn.body.body[-1].body[0].value  # type: ignore[attr-defined]
+    kept = not_none_at(fn, {"hi"}, lambda v, known: type(v) is not cst.Name or v.value != "None")
+    assert "hi" in kept.get(id(ret), frozenset())
+    forgotten = not_none_at(fn, {"hi"}, lambda v, known: type(v) is cst.Integer)  # `lo + 1` not certain
+    assert "hi" not in forgotten.get(id(ret), frozenset())
+
+
+def test_inherited_method_gets_the_defining_class_completion(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A subclass's copy of an inherited method (email's `Word._pp`) has the return type the
+    completion learnt for the base's method."""
+    tm = _type_map("""
+        class TokenList(list):
+            token_type = 'list'
+
+            def ppstr(self, indent=''):
+                return '\\n'.join(self._pp(indent=indent))
+
+            def _pp(self, indent=''):
+                yield '{}{}('.format(indent, self.token_type)
+                yield '{})'.format(indent)
+
+        class Word(TokenList):
+            token_type = 'word'
+        """, monkeypatch)
+    assert str(_sig(tm, "TokenList._pp").returns) == "list[str]"
+    assert str(_sig(tm, "Word._pp").returns) == "list[str]"
+    assert not _sig(tm, "Word._pp").diagnostics
+
+
+def test_str_added_in_place_types_a_local_from_an_untyped_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """calendar's formatmonth: `s = self.name()` (untyped), then `s += '\\n' * l`: only a str adds
+    a str in place, so what is returned is a str."""
+    tm = _type_map("""
+        class Cal:
+            def name(self, n):
+                return MONTHS[n]
+
+            def month(self, n, l=1):
+                s = self.name(n)
+                s += '\\n' * l
+                return s
+        """, monkeypatch)
+    assert str(_sig(tm, "Cal.month").returns) == "str"
+
+
+def test_parameter_retyped_by_repetition_before_the_returns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """calendar's formatstring: `spacing *= ' '` turns the int into a str before the return."""
+    tm = _type_map("""
+        def formatstring(cols, colwidth=20, spacing=6):
+            spacing *= ' '
+            return spacing.join(c.center(colwidth) for c in cols)
+        """, monkeypatch)
+    sig = _sig(tm, "formatstring")
+    assert _types(sig)["spacing"] == "int"
+    assert str(sig.returns) == "str"
+
+
+def test_try_whose_body_and_handlers_return_does_not_fall_off_the_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    """reprlib's `_possibly_sorted`: `try: return sorted(x)` / `except: return list(x)` returns
+    a list, not an Optional one; a handler that falls through makes the end reachable."""
+    def reach(src: str) -> bool | None:
+        fn = cst.parse_module(textwrap.dedent(src)).body[0]
+        return end_reachable(fn.body.body)  # type: ignore[attr-defined]
+
+    assert reach("""
+        def f(x):
+            try:
+                return sorted(x)
+            except Exception:
+                return list(x)
+        """) is False
+    assert reach("""
+        def f(x):
+            try:
+                return sorted(x)
+            except Exception:
+                pass
+        """) is True
+    assert reach("""
+        def f(x):
+            while True:
+                if x:
+                    return 1
+        """) is False
+    tm = _type_map("""
+        def f(x):
+            try:
+                return sorted(x)
+            except Exception:
+                return list(x)
+        """, monkeypatch)
+    assert str(_sig(tm, "f").returns) == "list[T]"
+
+
+def test_assert_isinstance_pins_the_parameter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """quopri's `ishex`: `assert isinstance(c, bytes)` first: every call getting past it passes bytes."""
+    tm = _type_map("""
+        def ishex(c):
+            assert isinstance(c, bytes)
+            return b'0' <= c <= b'9' or b'a' <= c <= b'f'
+        """, monkeypatch)
+    assert _types(_sig(tm, "ishex")) == {"c": "bytes", "return": "bool"}
+
+
+def test_parameter_rebound_by_unpacking_keeps_its_earlier_uses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """urllib.parse's `_splituser`: `user, delim, host = host.rpartition('@')` reads the argument
+    (a str) before rebinding it."""
+    tm = _type_map("""
+        def _splituser(host):
+            user, delim, host = host.rpartition('@')
+            return (user if delim else None), host
+        """, monkeypatch)
+    assert _types(_sig(tm, "_splituser")) == {"host": "str", "return": "tuple[Optional[str], str]"}
+
+
+def test_star_args_typed_from_what_the_body_does_with_the_elements(monkeypatch: pytest.MonkeyPatch) -> None:
+    """tokenize's `group(*choices)`: `'|'.join(choices)` makes each argument a str."""
+    tm = _type_map("""
+        def group(*choices):
+            return '(' + '|'.join(choices) + ')'
+        """, monkeypatch)
+    sig = _sig(tm, "group")
+    assert [(p.name, str(p.py_type), p.variadic) for p in sig.params] == [("choices", "list[str]", True)]
+
+
+def test_element_with_a_str_method_makes_a_list_of_strs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """textwrap's `_wrap_chunks`: `chunks.reverse()` (a list) and `chunks[-1].strip()` (its
+    elements are strs)."""
+    tm = _type_map("""
+        def wrap(chunks, width):
+            lines = []
+            chunks.reverse()
+            while chunks:
+                if chunks[-1].strip() == '' and lines:
+                    del chunks[-1]
+                lines.append(chunks.pop())
+            return lines
+        """, monkeypatch)
+    assert _types(_sig(tm, "wrap"))["chunks"] == "list[str]"
