@@ -472,6 +472,7 @@ def _generalise(tm: ModuleTypeMap, evidence: ModuleEvidence, nodes: dict[str, cs
 # Provenance of what the signature completion (portalis/analysis/signatures.py) learnt.
 _RETURNED = TypeOrigin(source="return", detail="the typed returned values, with the settled signatures")
 _PASSED = TypeOrigin(source="call", detail="the arguments the module's own calls pass")
+_ASSIGNED = TypeOrigin(source="assignment", detail="what the methods assign, with the completed signatures")
 
 
 def _complete(tm: ModuleTypeMap, analysis: ModuleAnalysis, method_sources: dict | None = None) -> None:
@@ -511,7 +512,10 @@ def _complete(tm: ModuleTypeMap, analysis: ModuleAnalysis, method_sources: dict 
 
     tm.functions = [update(s) for s in tm.functions]
     for ci, cls in enumerate(tm.classes):
-        tm.classes[ci] = cls.model_copy(update={"methods": [update(m) for m in cls.methods]})
+        learnt_fields = done.fields.get(cls.name, {})
+        new_fields = [f.model_copy(update={"py_type": learnt_fields[f.name], "provenance": [*f.provenance, _ASSIGNED]})
+                      if f.name in learnt_fields else f for f in cls.fields]
+        tm.classes[ci] = cls.model_copy(update={"methods": [update(m) for m in cls.methods], "fields": new_fields})
 
 
 def _names_class(t: PyType, cls: str) -> bool:

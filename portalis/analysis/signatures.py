@@ -30,7 +30,7 @@ from portalis.analysis.values import ITER, Scope, element_type, join_values, typ
 from portalis.model import PyType
 from portalis.types import pytypes as T
 
-ROUNDS = 3
+ROUNDS = 4
 
 
 @dataclass
@@ -40,6 +40,9 @@ class Completion:
 
     params: dict[str, dict[str, PyType]] = field(default_factory=dict)
     returns: dict[str, PyType] = field(default_factory=dict)
+    # class -> attribute -> type: attributes the evidence left open, typed from what the
+    # methods assign once the parameters are (`self._name = name`, name learnt from a call)
+    fields: dict[str, dict[str, PyType]] = field(default_factory=dict)
     rounds: int = 0
 
 
@@ -64,6 +67,12 @@ def complete_signatures(
     open_returns = {q for q, t in returns.items() if q in units and t.kind == "unknown"}
     open_params = {q: {p for p, t in ps.items() if not T.is_known(t)} for q, ps in params.items() if q in units}
     open_params = {q: ps for q, ps in open_params.items() if ps}
+    # the attributes left open, by class hierarchy (root class -> attribute -> classes)
+    open_fields: dict[str, dict[str, list[str]]] = {}
+    for cls, attrs in fields.items():
+        for attr, t in attrs.items():
+            if not _known(t) or t.kind == "none":
+                open_fields.setdefault(context.root(cls), {}).setdefault(attr, []).append(cls)
     if not open_returns and not open_params:
         return out
     tables: dict[str, dict[str, TypeEvidence]] = {}
@@ -77,6 +86,7 @@ def complete_signatures(
     by_caller: dict[str, dict[str, dict[str, PyType | None]]] = {}
     learnt_params: set[str] = set()
     learnt_returns: set[str] = set()
+    learnt_fields: set[str] = set()
     for _ in range(ROUNDS):
         out.rounds += 1
         decisions = {q: {p: TypeEvidence(type=t) for p, t in ps.items() if _known(t)} for q, ps in params.items()}
@@ -87,7 +97,7 @@ def complete_signatures(
 
         def dirty(q: str) -> bool:
             u = units[q]
-            return first or q in learnt_params or any(
+            return first or q in learnt_params or (u.cls is not None and context.root(u.cls) in learnt_fields) or any(
                 (c := context.callee(u, call.callee)) is not None and c.qualname in learnt_returns for call in u.body.calls)
 
         new_params: set[str] = set()
@@ -111,10 +121,40 @@ def complete_signatures(
                 if new != old and T.is_known(new):
                     params[q][p] = out.params.setdefault(q, {})[p] = new
                     new_params.add(q)
-        if not new_params and not new_returns:
+        new_fields = _complete_fields(context, units, open_fields, tables, scopes, out) if open_fields else set()
+        if not new_params and not new_returns and not new_fields:
             break
-        learnt_params, learnt_returns = new_params, new_returns
+        learnt_params, learnt_returns, learnt_fields = new_params, new_returns, new_fields
     return out
+
+
+def _complete_fields(
+    context: _ModuleContext,
+    units: dict[str, FunctionUnit],
+    open_fields: dict[str, dict[str, list[str]]],
+    tables: dict[str, dict[str, TypeEvidence]],
+    scopes: dict[str, Scope],
+    out: Completion,
+) -> set[str]:
+    """The open attributes every assignment of which now types (strict, as the evidence pass
+    decides them), with the parameters and returns learnt so far; the roots of the class
+    hierarchies that learnt one (their methods are evaluated again)."""
+    if not any(u.cls is not None and context.root(u.cls) in open_fields for u in units.values()):
+        return set()
+    methods = {q: u for q, u in units.items() if u.cls is not None and u.body.self_stores}
+    found = context.field_types({q: scopes.get(q) or _tolerant_scope(context, u) for q, u in methods.items()}, strict=True)
+    learnt: set[str] = set()
+    for root, attrs in open_fields.items():
+        for attr, classes in list(attrs.items()):
+            ev = found.get(root, {}).get(attr)
+            if ev is None or not _known(ev.type) or ev.type.kind == "none":  # type: ignore[union-attr]
+                continue
+            tables.setdefault(root, {})[attr] = TypeEvidence(type=ev.type, provenance=ev.provenance)
+            for cls in classes:
+                out.fields.setdefault(cls, {})[attr] = ev.type  # type: ignore[assignment]
+            del attrs[attr]
+            learnt.add(root)
+    return learnt
 
 
 def _joined(by_caller: dict[str, dict[str, dict[str, PyType | None]]]) -> dict[str, dict[str, PyType]]:
