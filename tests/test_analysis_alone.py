@@ -233,3 +233,40 @@ def test_element_with_a_str_method_makes_a_list_of_strs(monkeypatch: pytest.Monk
             return lines
         """, monkeypatch)
     assert _types(_sig(tm, "wrap"))["chunks"] == "list[str]"
+
+
+def test_attribute_typed_once_the_completion_types_the_parameter_stored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """configparser's SectionProxy: `self._name = name` where `name` is typed only by the
+    completion (the module's call passes a str): the attribute, then `return self._name`."""
+    tm = _type_map("""
+        class Proxy:
+            def __init__(self, name):
+                self._name = name
+
+            @property
+            def name(self):
+                return self._name
+
+        def make():
+            return Proxy("section")
+        """, monkeypatch)
+    proxy = next(c for c in tm.classes if c.name == "Proxy")
+    assert {f.name: str(f.py_type) for f in proxy.fields} == {"_name": "str"}
+    assert str(_sig(tm, "Proxy.name").returns) == "str"
+
+
+def test_functions_and_constants_imported_from_math(monkeypatch: pytest.MonkeyPatch) -> None:
+    """statistics: `from math import exp, sqrt, tau, fabs`: their results are floats, and what
+    is passed to fabs is a float, as for `math.fabs`."""
+    tm = _type_map("""
+        from math import exp, sqrt, tau, fabs
+
+        def pdf(x, mu=0.0, variance=1.0):
+            diff = x - mu
+            return exp(diff * diff / (-2.0 * variance)) / sqrt(tau * variance)
+
+        def scale(x2):
+            return fabs(x2)
+        """, monkeypatch)
+    assert str(_sig(tm, "pdf").returns) == "float"
+    assert _types(_sig(tm, "scale")) == {"x2": "float", "return": "float"}

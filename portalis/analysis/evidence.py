@@ -1226,6 +1226,14 @@ class _ModuleContext:
                 return []
             if fname == "ord" and u.bytes_like:
                 return []  # ord() takes a one-byte bytes as well as a one-character str
+            imported = scope.imported.get(fname, "")
+            if imported.startswith("math.") and fname not in scope.constants:
+                # `from math import fabs`; fabs(x)
+                if imported[5:] in rules.MATH_FLOAT_ARGS:
+                    return strong(T.FLOAT, f"{imported}()")
+                if imported[5:] in rules.MATH_INT_ARGS:
+                    return strong(T.INT, f"{imported}()")
+                return []
             if fname in rules.BUILTIN_PARAMS and isinstance(index, int) and index < len(rules.BUILTIN_PARAMS[fname]):
                 return strong(rules.BUILTIN_PARAMS[fname][index], f"{fname}()")
             if fname == "len":

@@ -148,6 +148,8 @@ def type_of(node: cst.BaseExpression, scope: Scope, depth: int = 0) -> PyType | 
     if type(node) is cst.Name:
         if node.value in scope.names:
             return scope.names[node.value]
+        if node.value not in scope.constants and scope.imported.get(node.value, "").startswith("math."):
+            return rules.MATH_CONSTANTS.get(scope.imported[node.value][5:])  # `from math import tau`
         return scope.constants.get(node.value)
     if type(node) in (cst.List, cst.Set, cst.Tuple):
         items: list[PyType] = []
@@ -385,6 +387,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
         if name in ("bytes", "bytearray"):
             return T.BYTEARRAY if name == "bytearray" else T.BYTES
         imported = scope.imported.get(name, "")
+        if imported.startswith("math.") and name not in scope.constants:
+            return rules.MATH_RESULTS.get(imported[5:])  # `from math import exp`; exp(x)
         if imported.partition(".")[0] in rules.BYTES_MODULES and imported.partition(".")[2] in rules.BYTES_MODULES[imported.partition(".")[0]]:
             return T.BYTES
         if scope.imported.get(name) == "itertools.repeat" and len(args) == 2 and len(node.args) == 2:
