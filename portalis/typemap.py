@@ -190,7 +190,8 @@ def _signature(
                     if hint is not None:
                         py = T.unify(py, hint) or py
                         origins.append(TypeOrigin(source=source, line=fn.line, detail="example call" if source == "docstring" else f"= {p.default}"))
-            if py.kind in ("int", "float") and node is not None and _kind_tested(node, p.name):
+            guarded = any(o.detail.startswith("guard: isinstance(") for o in origins)  # nothing else gets past it
+            if py.kind in ("int", "float") and node is not None and _kind_tested(node, p.name) and not guarded:
                 # A number the body asks the kind of (`isinstance(x, int)`): it may be an int or
                 # a float (the examples show one or both), so it keeps its kind (PyNum).
                 py = T.NUM

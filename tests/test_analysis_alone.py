@@ -270,3 +270,22 @@ def test_functions_and_constants_imported_from_math(monkeypatch: pytest.MonkeyPa
         """, monkeypatch)
     assert str(_sig(tm, "pdf").returns) == "float"
     assert _types(_sig(tm, "scale")) == {"x2": "float", "return": "float"}
+
+
+def test_isinstance_guard_that_raises_pins_the_parameter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """plistlib's UID: `if not isinstance(data, int): raise TypeError(...)` first: an int (not
+    the int-or-float a kind test elsewhere makes), and the attribute storing it too."""
+    tm = _type_map("""
+        class UID:
+            def __init__(self, data):
+                if not isinstance(data, int):
+                    raise TypeError("data must be an int")
+                if data < 0:
+                    raise ValueError("UIDs must be positive")
+                self.data = data
+
+            def __index__(self):
+                return self.data
+        """, monkeypatch)
+    assert _types(_sig(tm, "UID.__init__")) == {"data": "int", "return": "None"}
+    assert str(_sig(tm, "UID.__index__").returns) == "int"

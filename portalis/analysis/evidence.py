@@ -447,7 +447,7 @@ def _static_observations(u: FunctionUnit, names: set[str]) -> dict[str, list[Obs
     for p, t in doc.params.items():
         out[p].append(Observation(t, TypeOrigin(source="docstring", line=u.line, detail="example call")))
     for p, t, line in _asserted_kinds(u):
-        out[p].append(Observation(t, TypeOrigin(source="use", line=line, detail=f"assert isinstance({p}, {t})")))
+        out[p].append(Observation(t, TypeOrigin(source="use", line=line, detail=f"guard: isinstance({p}, {t}) first")))
     u.doc_returns = doc.returns
     return out
 
@@ -457,22 +457,31 @@ _ASSERTED = {"bytes": T.BYTES, "str": T.STR, "int": T.INT, "float": T.FLOAT, "bo
 
 
 def _asserted_kinds(u: FunctionUnit) -> list[tuple[str, PyType, int | None]]:
-    """`assert isinstance(p, bytes)` among the body's first statements (before any other
-    control flow): every call that gets past it passes a `bytes` (quopri's `ishex`)."""
+    """`assert isinstance(p, bytes)` or `if not isinstance(p, int): raise ...` among the body's
+    first statements (before any other control flow): every call that gets past it passes a
+    `bytes` (quopri's `ishex`, plistlib's `UID`)."""
     out: list[tuple[str, PyType, int | None]] = []
+
+    def pinned(test: cst.BaseExpression) -> None:
+        if (type(test) is cst.Call and type(test.func) is cst.Name and test.func.value == "isinstance" and len(test.args) == 2
+                and type(test.args[0].value) is cst.Name and type(test.args[1].value) is cst.Name):
+            p, kind = test.args[0].value.value, test.args[1].value.value
+            if p in u.params and p not in u.variadic and kind in _ASSERTED:
+                out.append((p, _ASSERTED[kind], u.line))
+
     block = u.node.body
     for st in block.body if type(block) is cst.IndentedBlock else []:
+        if type(st) is cst.If and st.orelse is None and type(st.test) is cst.UnaryOperation and type(st.test.operator) is cst.Not:
+            inner = st.body.body if type(st.body) is cst.IndentedBlock else []
+            if len(inner) == 1 and type(inner[0]) is cst.SimpleStatementLine and type(inner[0].body[0]) is cst.Raise:
+                pinned(st.test.expression)  # `if not isinstance(p, int): raise TypeError(...)`
+                continue
+            break
         if type(st) is not cst.SimpleStatementLine:
             break
         for small in st.body:
-            if type(small) is not cst.Assert:
-                continue
-            test = small.test
-            if (type(test) is cst.Call and type(test.func) is cst.Name and test.func.value == "isinstance" and len(test.args) == 2
-                    and type(test.args[0].value) is cst.Name and type(test.args[1].value) is cst.Name):
-                p, kind = test.args[0].value.value, test.args[1].value.value
-                if p in u.params and p not in u.variadic and kind in _ASSERTED:
-                    out.append((p, _ASSERTED[kind], u.line))
+            if type(small) is cst.Assert:
+                pinned(small.test)
     return out
 
 
