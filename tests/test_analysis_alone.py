@@ -289,3 +289,28 @@ def test_isinstance_guard_that_raises_pins_the_parameter(monkeypatch: pytest.Mon
         """, monkeypatch)
     assert _types(_sig(tm, "UID.__init__")) == {"data": "int", "return": "None"}
     assert str(_sig(tm, "UID.__index__").returns) == "int"
+
+
+def test_uses_read_again_once_the_completion_types_what_they_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ipaddress's `subnet_of(self, other)`: `self._is_subnet_of(self, other)`, whose parameters
+    the completion types from the module's calls; the use then types `other`."""
+    tm = _type_map("""
+        class Net:
+            def __init__(self, size):
+                self.size = size
+
+            @staticmethod
+            def _is_subnet_of(a, b):
+                return b.size <= a.size
+
+            def subnet_of(self, other):
+                return self._is_subnet_of(self, other)
+
+            def supernet_of(self, other):
+                return self._is_subnet_of(other, self)
+
+        def check():
+            return Net(8).subnet_of(Net(16))
+        """, monkeypatch)
+    assert _types(_sig(tm, "Net._is_subnet_of")) == {"a": "Net", "b": "Net", "return": "bool"}
+    assert _types(_sig(tm, "Net.subnet_of"))["other"] == "Net"

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
-from portalis.analysis.evidence import ModuleAnalysis, FunctionUnit, _ModuleContext
+from portalis.analysis.evidence import ModuleAnalysis, FunctionUnit, _ModuleContext, decide
 from portalis.analysis.facts import TypeEvidence
 from portalis.analysis.values import ITER, Scope, element_type, join_values, type_of
 from portalis.model import PyType
@@ -121,6 +121,22 @@ def complete_signatures(
                 if new != old and T.is_known(new):
                     params[q][p] = out.params.setdefault(q, {})[p] = new
                     new_params.add(q)
+        if not first:
+            # The body's uses again, now that what they read is typed (`self.m(other)` where
+            # m's parameter was completed, `key == self.name` where the attribute was): the
+            # evidence pass's rules, with the completed signatures
+            for q, ps in open_params.items():
+                u = units[q]
+                if not (q in learnt_params or (u.cls is not None and context.root(u.cls) in learnt_fields) or learnt_params & _callees(context, u)):
+                    continue
+                scope = scopes.get(q) or scopes.setdefault(q, _tolerant_scope(context, u))
+                for p in sorted(ps):
+                    if T.is_known(params[q].get(p, T.UNKNOWN)) or p in u.variadic:
+                        continue
+                    ev = decide(u.static.get(p, []) + context._use_observations(u, p, scope), u.floats)
+                    if ev.type is not None and not ev.weak and _known(ev.type):
+                        params[q][p] = out.params.setdefault(q, {})[p] = ev.type
+                        new_params.add(q)
         new_fields = _complete_fields(context, units, open_fields, tables, scopes, out) if open_fields else set()
         if not new_params and not new_returns and not new_fields:
             break
@@ -155,6 +171,11 @@ def _complete_fields(
             del attrs[attr]
             learnt.add(root)
     return learnt
+
+
+def _callees(context: _ModuleContext, u: FunctionUnit) -> set[str]:
+    """The qualnames of the module's functions and methods `u` calls."""
+    return {c.qualname for call in u.body.calls if (c := context.callee(u, call.callee)) is not None}
 
 
 def _joined(by_caller: dict[str, dict[str, dict[str, PyType | None]]]) -> dict[str, dict[str, PyType]]:
