@@ -314,3 +314,21 @@ def test_uses_read_again_once_the_completion_types_what_they_read(monkeypatch: p
         """, monkeypatch)
     assert _types(_sig(tm, "Net._is_subnet_of")) == {"a": "Net", "b": "Net", "return": "bool"}
     assert _types(_sig(tm, "Net.subnet_of"))["other"] == "Net"
+
+
+def test_list_attribute_elements_from_what_the_methods_do_with_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """tokenize's Untokenizer: `self.tokens = []`, appends of values nothing types, and
+    `"".join(self.tokens)`: a list of strs (the attribute's uses, as a parameter's)."""
+    tm = _type_map("""
+        class Untokenizer:
+            def __init__(self):
+                self.tokens = []
+
+            def untokenize(self, iterable):
+                for t in iterable:
+                    token, start = t
+                    self.tokens.append(token)
+                return "".join(self.tokens)
+        """, monkeypatch)
+    c = next(c for c in tm.classes if c.name == "Untokenizer")
+    assert {f.name: str(f.py_type) for f in c.fields} == {"tokens": "list[str]"}

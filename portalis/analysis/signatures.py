@@ -158,11 +158,19 @@ def _complete_fields(
     if not any(u.cls is not None and context.root(u.cls) in open_fields for u in units.values()):
         return set()
     methods = {q: u for q, u in units.items() if u.cls is not None and u.body.self_stores}
-    found = context.field_types({q: scopes.get(q) or _tolerant_scope(context, u) for q, u in methods.items()}, strict=True)
+    # tolerant, as the returns: the typed assignments joined (untyped ones skipped, as the
+    # older inference by lowering skipped what it could not lower)
+    found = context.field_types({q: scopes.get(q) or _tolerant_scope(context, u) for q, u in methods.items()}, strict=False)
     learnt: set[str] = set()
     for root, attrs in open_fields.items():
         for attr, classes in list(attrs.items()):
             ev = found.get(root, {}).get(attr)
+            if ev is not None and ev.type is not None and ev.type.kind in ("list", "set") and ev.type.args and ev.type.args[0].kind == "unknown":
+                # `self.tokens = []`, appends of untyped values, `"".join(self.tokens)`: the
+                # elements from what the methods do with them
+                elem = _element_from_uses(context, units, root, attr, scopes)
+                if elem is not None:
+                    ev = TypeEvidence(type=PyType(kind=ev.type.kind, args=(elem,)), provenance=ev.provenance)
             if ev is None or not _known(ev.type) or ev.type.kind == "none":  # type: ignore[union-attr]
                 continue
             tables.setdefault(root, {})[attr] = TypeEvidence(type=ev.type, provenance=ev.provenance)
@@ -171,6 +179,28 @@ def _complete_fields(
             del attrs[attr]
             learnt.add(root)
     return learnt
+
+
+def _element_from_uses(
+    context: _ModuleContext, units: dict[str, FunctionUnit], root: str, attr: str, scopes: dict[str, Scope]
+) -> PyType | None:
+    """The one element type the uses of `self.attr` in the hierarchy's methods show (None when
+    none does, or two disagree)."""
+    elem: PyType | None = None
+    for q, u in units.items():
+        if u.cls is None or context.root(u.cls) != root:
+            continue
+        uses = u.body.uses.get(f"self.{attr}", [])
+        if not uses:
+            continue
+        scope = scopes.get(q) or scopes.setdefault(q, _tolerant_scope(context, u))
+        for use in uses:
+            for o in context._observe(u, use, scope):
+                if o.shape == "elements" and o.elem is not None and _known(o.elem):
+                    if elem is not None and elem != o.elem:
+                        return None
+                    elem = o.elem
+    return elem
 
 
 def _callees(context: _ModuleContext, u: FunctionUnit) -> set[str]:

@@ -356,6 +356,8 @@ def _call(node: cst.Call, line: int | None, body: Body) -> None:
             position += 1
         if (n := _name(arg.value)) is not None:
             body.use(Use(n, "passed", line, other=node, index=key, node=node))
+        elif (a := _self_attr(arg.value)) is not None:
+            body.use(Use(f"self.{a}", "passed", line, other=node, index=key, node=node))  # `"".join(self.tokens)`
 
 
 def end_reachable(stmts) -> bool | None:
