@@ -332,3 +332,19 @@ def test_list_attribute_elements_from_what_the_methods_do_with_it(monkeypatch: p
         """, monkeypatch)
     c = next(c for c in tm.classes if c.name == "Untokenizer")
     assert {f.name: str(f.py_type) for f in c.fields} == {"tokens": "list[str]"}
+
+
+def test_optional_name_returned_where_the_flow_does_not_narrow_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """email's `Message.get`: `return failobj` (None by default) beside the found values: the
+    returns are evaluated with narrowing, so an Optional read there is what is returned."""
+    tm = _type_map("""
+        def get(headers, name, failobj=None):
+            for k in headers:
+                if k.lower() == name:
+                    return k
+            return failobj
+
+        def use(headers):
+            return get(headers, "a", "b")
+        """, monkeypatch)
+    assert str(_sig(tm, "get").returns) == "Optional[str]"

@@ -328,8 +328,10 @@ def _joined_returns(context: _ModuleContext, body, values: list, scope: Scope) -
         if not T.is_known(t):
             partial.append(t)  # `return []`: completed by the other returns
             continue
-        if t.kind == "optional" and value is not None and not _none_branch(value):
+        if t.kind == "optional" and value is not None and not _none_branch(value) and not _read(value):
             return None  # whether it is still None there is narrowing's question
+        # (a name or attribute read: evaluated with the narrowing where the flow shows it is
+        # not None, so Optional here is what the function returns: `return failobj`)
         j = t if joined is None else join_values(joined, t)
         if j is None:
             return None
@@ -348,6 +350,11 @@ def _joined_returns(context: _ModuleContext, body, values: list, scope: Scope) -
     if body.end_reachable:
         joined = T.optional(joined)
     return joined if T.is_known(joined) else None
+
+
+def _read(value: cst.BaseExpression) -> bool:
+    """A name, or `self.x`."""
+    return type(value) is cst.Name or (type(value) is cst.Attribute and type(value.value) is cst.Name and value.value.value == "self")
 
 
 def _none_branch(value: cst.BaseExpression) -> bool:
