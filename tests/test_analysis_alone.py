@@ -348,3 +348,24 @@ def test_optional_name_returned_where_the_flow_does_not_narrow_it(monkeypatch: p
             return get(headers, "a", "b")
         """, monkeypatch)
     assert str(_sig(tm, "get").returns) == "Optional[str]"
+
+
+def test_default_naming_a_module_constant_types_the_parameter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """configparser: `default_section=DEFAULTSECT` (a str constant) types the parameter, the
+    attribute storing it, and what is compared with the attribute (`key == self.default_section`)."""
+    tm = _type_map("""
+        DEFAULTSECT = "DEFAULT"
+
+        class P:
+            def __init__(self, default_section=DEFAULTSECT):
+                self._sections = {}
+                self.default_section = default_section
+
+            def has_section(self, section):
+                return section in self._sections
+
+            def __contains__(self, key):
+                return key == self.default_section or self.has_section(key)
+        """, monkeypatch)
+    assert _types(_sig(tm, "P.__init__"))["default_section"] == "str"
+    assert _types(_sig(tm, "P.__contains__")) == {"key": "str", "return": "bool"}

@@ -915,6 +915,12 @@ class _ModuleContext:
                 obs.setdefault(p, []).extend(u.static.get(p, []))
                 if p in u.declared:
                     continue
+                default = u.defaults.get(p)
+                if type(default) is cst.Name and default.value in self.constants and default.value not in u.params:
+                    # `default_section=DEFAULTSECT`, a module constant: its type, as a literal's
+                    t = self.constants[default.value]
+                    if t is not None and T.is_known(t) and t.kind not in ("none", ITER):
+                        obs[p].append(Observation(t, TypeOrigin(source="default", line=u.line, detail=f"= {default.value}")))
                 obs[p].extend(self._use_observations(u, p, scopes[q]))
         self._attribute_observations(out, scopes)
         # Call sites: the arguments other functions pass (`self.x = v` with x a property calls
