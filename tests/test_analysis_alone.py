@@ -369,3 +369,23 @@ def test_default_naming_a_module_constant_types_the_parameter(monkeypatch: pytes
         """, monkeypatch)
     assert _types(_sig(tm, "P.__init__"))["default_section"] == "str"
     assert _types(_sig(tm, "P.__contains__")) == {"key": "str", "return": "bool"}
+
+
+def test_call_returning_an_optional_is_returned_optional(monkeypatch: pytest.MonkeyPatch) -> None:
+    """email's `Message.__getitem__`: `return self.get(name)` where get returns Optional[str]."""
+    tm = _type_map("""
+        class Message:
+            def __init__(self):
+                self._headers = [("a", "b")]
+
+            def __getitem__(self, name):
+                return self.get(name)
+
+            def get(self, name):
+                for k, v in self._headers:
+                    if k == name:
+                        return v
+                return None
+        """, monkeypatch)
+    assert str(_sig(tm, "Message.get").returns) == "Optional[str]"
+    assert str(_sig(tm, "Message.__getitem__").returns) == "Optional[str]"

@@ -331,7 +331,8 @@ def _joined_returns(context: _ModuleContext, body, values: list, scope: Scope) -
         if t.kind == "optional" and value is not None and not _none_branch(value) and not _read(value):
             return None  # whether it is still None there is narrowing's question
         # (a name or attribute read: evaluated with the narrowing where the flow shows it is
-        # not None, so Optional here is what the function returns: `return failobj`)
+        # not None, so Optional here is what the function returns: `return failobj`; a call:
+        # its callee returns an Optional, `return self.get(name)`)
         j = t if joined is None else join_values(joined, t)
         if j is None:
             return None
@@ -353,8 +354,8 @@ def _joined_returns(context: _ModuleContext, body, values: list, scope: Scope) -
 
 
 def _read(value: cst.BaseExpression) -> bool:
-    """A name, or `self.x`."""
-    return type(value) is cst.Name or (type(value) is cst.Attribute and type(value.value) is cst.Name and value.value.value == "self")
+    """A name, `self.x`, or a call (whose Optional is its callee's return type)."""
+    return type(value) in (cst.Name, cst.Call) or (type(value) is cst.Attribute and type(value.value) is cst.Name and value.value.value == "self")
 
 
 def _none_branch(value: cst.BaseExpression) -> bool:
