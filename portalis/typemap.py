@@ -44,7 +44,7 @@ from portalis.parse import source_tree
 from portalis.rust.printer import int_literal_problem, print_type, str_literal_problem
 from portalis.types import pytypes as T
 from portalis.types.annotations import AnnotationError, TypeScope, resolve_annotation
-from portalis.analysis.comparisons import comparison_other
+from portalis.analysis.comparisons import COMPARISONS, comparison_other
 from portalis.analysis.docstrings import docstring_evidence, value_type
 from portalis.analysis.int_growth import int_growth
 from portalis.analysis.signatures import complete_signatures
@@ -865,6 +865,7 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
     _mark_raising(tm, nodes, parsed)
     if analysis is not None:
         _local_facts(tm, analysis, parsed)
+    _comparison_guards(tm, method_sources)
     _int_facts(tm, nodes, tree.line)
     for sig in tm.functions:
         tm.diagnostics.extend(sig.diagnostics)
@@ -893,6 +894,25 @@ def _local_facts(tm: ModuleTypeMap, analysis: ModuleAnalysis, parsed: ParsedModu
     tm.functions = [_with_facts(s, found[s.qualname], parsed) if s.qualname in found else s for s in tm.functions]
     for c in tm.classes:
         c.methods = [m.model_copy(update={"facts": found[m.qualname]}) if m.qualname in found else m for m in c.methods]
+
+
+def _comparison_guards(tm: ModuleTypeMap, method_sources: dict) -> None:
+    """A comparison method whose `other` is typed as its own class and whose first statement
+    is the isinstance() guard of it: a fact lowering reads (`FunctionFacts.comparison_guard`)
+    to drop the guard, instead of finding the guard again."""
+    for c in tm.classes:
+        methods = []
+        for m in c.methods:
+            source = method_sources.get(m.qualname)
+            owner = m.qualname.rsplit(".", 2)[-2] if "." in m.qualname else None
+            other = m.params[0].py_type if len(m.params) == 1 else None
+            if (source is not None and owner is not None and m.kind == "method" and m.name in COMPARISONS and other is not None
+                    and other.kind == "class" and other.name == owner):
+                fact = comparison_other(source[1], owner)
+                if fact is not None and fact.guard is not None:
+                    m = m.model_copy(update={"facts": m.facts.model_copy(update={"comparison_guard": True})})
+            methods.append(m)
+        c.methods = methods
 
 
 def _with_facts(sig: FunctionSignature, facts, parsed: ParsedModule) -> FunctionSignature:

@@ -389,3 +389,26 @@ def test_call_returning_an_optional_is_returned_optional(monkeypatch: pytest.Mon
         """, monkeypatch)
     assert str(_sig(tm, "Message.get").returns) == "Optional[str]"
     assert str(_sig(tm, "Message.__getitem__").returns) == "Optional[str]"
+
+
+def test_comparison_guard_is_a_fact_lowering_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`__eq__(self, other: object)` declining non-Releases first: the type map types `other` as
+    the class and records that the first statement is the guard (FunctionFacts.comparison_guard),
+    which lowering drops without finding the guard again; `__lt__` without a guard has no fact."""
+    tm = _type_map("""
+        class Release:
+            def __init__(self, major: int) -> None:
+                self.major = major
+
+            def __eq__(self, other: object) -> bool:
+                \"\"\"Same major.\"\"\"
+                if not isinstance(other, Release):
+                    return NotImplemented
+                return self.major == other.major
+
+            def __lt__(self, other: "Release") -> bool:
+                return self.major < other.major
+        """, monkeypatch)
+    assert _sig(tm, "Release.__eq__").facts.comparison_guard
+    assert _types(_sig(tm, "Release.__eq__"))["other"] == "Release"
+    assert not _sig(tm, "Release.__lt__").facts.comparison_guard
