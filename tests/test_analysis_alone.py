@@ -412,3 +412,18 @@ def test_comparison_guard_is_a_fact_lowering_reads(monkeypatch: pytest.MonkeyPat
     assert _sig(tm, "Release.__eq__").facts.comparison_guard
     assert _types(_sig(tm, "Release.__eq__"))["other"] == "Release"
     assert not _sig(tm, "Release.__lt__").facts.comparison_guard
+
+
+def test_optional_or_a_value_is_the_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    """email's `Charset.get_output_charset`: `self.output_charset or self.input_charset`, an
+    Optional[str] or a str: a str (None is falsy)."""
+    tm = _type_map("""
+        class Charset:
+            def __init__(self, name: str, output: str | None = None) -> None:
+                self.input_charset = name
+                self.output_charset = output
+
+            def get_output_charset(self):
+                return self.output_charset or self.input_charset
+        """, monkeypatch)
+    assert str(_sig(tm, "Charset.get_output_charset").returns) == "str"

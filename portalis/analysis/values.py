@@ -202,7 +202,12 @@ def type_of(node: cst.BaseExpression, scope: Scope, depth: int = 0) -> PyType | 
             return T.INT  # an int to a literal (so non-negative) power stays an int: `x ** 2`
         return arithmetic(op, left, type_of(node.right, scope, d))
     if type(node) is cst.BooleanOperation:
-        return join_values(type_of(node.left, scope, d), type_of(node.right, scope, d))
+        left, right = type_of(node.left, scope, d), type_of(node.right, scope, d)
+        if (type(node.operator) is cst.Or and left is not None and left.kind == "optional" and right is not None
+                and right.kind not in ("optional", "none") and T.is_known(right)):
+            # `self.output_charset or self.input_charset`: a None on the left gives the right
+            return join_values(left.args[0], right)
+        return join_values(left, right)
     if type(node) is cst.Comparison:
         return T.BOOL
     if type(node) is cst.IfExp:
