@@ -427,3 +427,18 @@ def test_optional_or_a_value_is_the_value(monkeypatch: pytest.MonkeyPatch) -> No
                 return self.output_charset or self.input_charset
         """, monkeypatch)
     assert str(_sig(tm, "Charset.get_output_charset").returns) == "str"
+
+
+def test_parameter_rebound_by_unpacking_says_nothing_through_its_attribute(monkeypatch: pytest.MonkeyPatch) -> None:
+    """datetime's `date.__new__(cls, year, month=None, day=None)`: `year, month, day =
+    _check_date_fields(...)` replaces the argument before `self._month = month`, so neither the
+    None it may be nor the uses of `self._month` elsewhere say what it is (they made it
+    Optional[int], which then flowed to every helper taking a month: 9 functions untranslated).
+    The standard library's own datetime.py, about a second."""
+    import datetime as stdlib_datetime
+    from pathlib import Path
+
+    tm = _type_map(Path(stdlib_datetime.__file__).read_text(encoding="utf-8"), monkeypatch)
+    for name in ("_check_date_fields", "_days_in_month", "_ymd2ord", "_build_struct_time", "date.__new__"):
+        assert all(p.py_type.kind != "optional" for p in _sig(tm, name).params[:3]), name
+    assert _types(_sig(tm, "_days_in_month")) == {"year": "int", "month": "int", "return": "int"}

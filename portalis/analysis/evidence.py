@@ -981,7 +981,7 @@ class _ModuleContext:
                 p = value.value  # type: ignore[attr-defined]
                 body = u.body
                 if (p not in u.params or p in u.declared or p in u.variadic or p in body.assigned or p in body.opaque
-                        or p in body.kind_tested or p in body.shadowed):
+                        or p in body.kind_tested or p in body.shadowed or p in _bound(body)):
                     continue  # rebound or narrowed: the attribute may hold something else
                 if self.property_of(u.cls, attr) is not None:
                     continue
@@ -1014,7 +1014,12 @@ class _ModuleContext:
             # `user, delim, host = host.rpartition('@')`: the uses up to the first rebinding
             # (its right-hand side included), outside loops holding one, see the argument
             early = _before_rebinding(body.uses.get(p, []), body.unpack_loops.get(p, []) + body.assign_loops.get(p, []))
-            return [o for use in early for o in self._observe(u, use, scope)]
+            seen = [o for use in early for o in self._observe(u, use, scope)]
+            if any(o.shape == "none" for o in seen + u.static.get(p, [])):
+                # `month=None` then `year, month, day = _check_date_fields(year, month, day)`:
+                # the None the argument may be is replaced; what it holds otherwise is not said
+                return []
+            return seen
         if rebound_elsewhere or retyped:
             return []
         if rebound:
