@@ -296,6 +296,11 @@ class FunctionFacts(BaseModel):
     # Why a function with type parameters cannot be generic (the first use no trait expresses):
     # the type map reports it as PTL110.
     generic_problem: str | None = None
+    # A comparison method (`__eq__`, `__lt__`...) whose first statement (after a docstring) is
+    # the isinstance() guard of an `other` the type map typed as the class itself
+    # (portalis/analysis/comparisons.py): the Rust trait compares objects of the class only, so
+    # the guard could never fire and lowering drops it.
+    comparison_guard: bool = False
 
 
 class FunctionSignature(BaseModel):

@@ -44,7 +44,7 @@ from portalis.parse import source_tree
 from portalis.rust.printer import int_literal_problem, print_type, str_literal_problem
 from portalis.types import pytypes as T
 from portalis.types.annotations import AnnotationError, TypeScope, resolve_annotation
-from portalis.analysis.comparisons import comparison_other
+from portalis.analysis.comparisons import COMPARISONS, comparison_other
 from portalis.analysis.docstrings import docstring_evidence, value_type
 from portalis.analysis.int_growth import int_growth
 from portalis.analysis.signatures import complete_signatures
@@ -172,10 +172,12 @@ def _signature(
                 continue
         if p.variadic:
             # `*args: T`: a tuple of the extra positional arguments, each a T (a list here).
-            # Unannotated, each argument's type as the evidence gives it (call sites passing
-            # extra positional arguments, observed calls' elements).
+            # Unannotated, each argument's type as the evidence gives it: call sites passing
+            # extra positional arguments, observed calls' elements, what the body does with the
+            # elements (`'|'.join(choices)`).
             pinned = found.params.get(p.name) if found is not None and p.annotation is None else None
-            if pinned is not None and pinned.type is not None and not pinned.weak and T.is_known(pinned.type):
+            if (pinned is not None and pinned.type is not None and not pinned.weak
+                    and T.is_known(pinned.type) and not T.is_known(py)):
                 py, origins = pinned.type, list(pinned.provenance)
             py = T.list_of(py)
         elif not T.is_known(py):
@@ -191,7 +193,8 @@ def _signature(
                     if hint is not None:
                         py = T.unify(py, hint) or py
                         origins.append(TypeOrigin(source=source, line=fn.line, detail="example call" if source == "docstring" else f"= {p.default}"))
-            if py.kind in ("int", "float") and node is not None and _kind_tested(node, p.name):
+            guarded = any(o.detail.startswith("guard: isinstance(") for o in origins)  # nothing else gets past it
+            if py.kind in ("int", "float") and node is not None and _kind_tested(node, p.name) and not guarded:
                 # A number the body asks the kind of (`isinstance(x, int)`): it may be an int or
                 # a float (the examples show one or both), so it keeps its kind (PyNum).
                 py = T.NUM
@@ -473,11 +476,15 @@ def _generalise(tm: ModuleTypeMap, evidence: ModuleEvidence, nodes: dict[str, cs
 # Provenance of what the signature completion (portalis/analysis/signatures.py) learnt.
 _RETURNED = TypeOrigin(source="return", detail="the typed returned values, with the settled signatures")
 _PASSED = TypeOrigin(source="call", detail="the arguments the module's own calls pass")
+_ASSIGNED = TypeOrigin(source="assignment", detail="what the methods assign, with the completed signatures")
 
 
-def _complete(tm: ModuleTypeMap, analysis: ModuleAnalysis) -> None:
+def _complete(tm: ModuleTypeMap, analysis: ModuleAnalysis, method_sources: dict | None = None) -> None:
     """Fill the parameter and return types annotations and evidence left open, from the
-    function bodies with the settled types (portalis/analysis/signatures.py)."""
+    function bodies with the settled types (portalis/analysis/signatures.py). A method a class
+    inherits (its copy under the class's name, `method_sources`) gets what its defining
+    class's method learnt, unless that names the defining class (`self` there is the
+    subclass)."""
     sigs = [s for s in tm.functions if not s.diagnostics] + [m for c in tm.classes for m in c.methods if not m.diagnostics]
     params = {s.qualname: {p.name: p.py_type for p in s.params} for s in sigs}
     returns = {s.qualname: s.returns for s in sigs}
@@ -490,6 +497,15 @@ def _complete(tm: ModuleTypeMap, analysis: ModuleAnalysis) -> None:
     def update(sig: FunctionSignature) -> FunctionSignature:
         learnt = done.params.get(sig.qualname, {})
         ret = done.returns.get(sig.qualname)
+        source = (method_sources or {}).get(sig.qualname)
+        owner = source[0] if source is not None else None
+        if owner is not None and sig.qualname not in analysis.units and f"{owner}.{sig.qualname.rsplit('.', 1)[-1]}" in analysis.units:
+            defined = f"{owner}.{sig.qualname.rsplit('.', 1)[-1]}"
+            names_owner = lambda t: _names_class(t, owner)  # noqa: E731
+            learnt = {p: t for p, t in done.params.get(defined, {}).items() if not names_owner(t)}
+            ret = done.returns.get(defined)
+            if ret is not None and names_owner(ret):
+                ret = None
         if not learnt and ret is None:
             return sig
         new_params = [_learnt(p, learnt[p.name], _PASSED) if p.name in learnt else p for p in sig.params]
@@ -500,7 +516,15 @@ def _complete(tm: ModuleTypeMap, analysis: ModuleAnalysis) -> None:
 
     tm.functions = [update(s) for s in tm.functions]
     for ci, cls in enumerate(tm.classes):
-        tm.classes[ci] = cls.model_copy(update={"methods": [update(m) for m in cls.methods]})
+        learnt_fields = done.fields.get(cls.name, {})
+        new_fields = [f.model_copy(update={"py_type": learnt_fields[f.name], "provenance": [*f.provenance, _ASSIGNED]})
+                      if f.name in learnt_fields else f for f in cls.fields]
+        tm.classes[ci] = cls.model_copy(update={"methods": [update(m) for m in cls.methods], "fields": new_fields})
+
+
+def _names_class(t: PyType, cls: str) -> bool:
+    """Whether the type is, or holds, the class `cls` of this module."""
+    return (t.kind == "class" and t.name == cls) or any(_names_class(a, cls) for a in t.args)
 
 
 def _lowering_fallback(
@@ -873,13 +897,13 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
     if analysis is not None:
         _analysed_constants(tm, parsed, scope, analysis)
     if INFERENCE != "lowering" and analysis is not None:
-        _complete(tm, analysis)
+        _complete(tm, analysis, method_sources)
     if INFERENCE != "analysis":
         _lowering_fallback(tm, nodes, scope, parsed, method_sources)
     if _generalise(tm, evidence, nodes):
         # the returns of the generic functions (`return heap[0]`: a T)
         if INFERENCE != "lowering" and analysis is not None:
-            _complete(tm, analysis)
+            _complete(tm, analysis, method_sources)
         if INFERENCE != "analysis":
             _infer(tm, nodes, scope, parsed)
     tm.functions = [
@@ -892,6 +916,7 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
     _mark_raising(tm, nodes, parsed)
     if analysis is not None:
         _local_facts(tm, analysis, parsed)
+    _comparison_guards(tm, method_sources)
     _int_facts(tm, nodes, tree.line)
     for sig in tm.functions:
         tm.diagnostics.extend(sig.diagnostics)
@@ -920,6 +945,25 @@ def _local_facts(tm: ModuleTypeMap, analysis: ModuleAnalysis, parsed: ParsedModu
     tm.functions = [_with_facts(s, found[s.qualname], parsed) if s.qualname in found else s for s in tm.functions]
     for c in tm.classes:
         c.methods = [m.model_copy(update={"facts": found[m.qualname]}) if m.qualname in found else m for m in c.methods]
+
+
+def _comparison_guards(tm: ModuleTypeMap, method_sources: dict) -> None:
+    """A comparison method whose `other` is typed as its own class and whose first statement
+    is the isinstance() guard of it: a fact lowering reads (`FunctionFacts.comparison_guard`)
+    to drop the guard, instead of finding the guard again."""
+    for c in tm.classes:
+        methods = []
+        for m in c.methods:
+            source = method_sources.get(m.qualname)
+            owner = m.qualname.rsplit(".", 2)[-2] if "." in m.qualname else None
+            other = m.params[0].py_type if len(m.params) == 1 else None
+            if (source is not None and owner is not None and m.kind == "method" and m.name in COMPARISONS and other is not None
+                    and other.kind == "class" and other.name == owner):
+                fact = comparison_other(source[1], owner)
+                if fact is not None and fact.guard is not None:
+                    m = m.model_copy(update={"facts": m.facts.model_copy(update={"comparison_guard": True})})
+            methods.append(m)
+        c.methods = methods
 
 
 def _with_facts(sig: FunctionSignature, facts, parsed: ParsedModule) -> FunctionSignature:

@@ -218,16 +218,7 @@ class ModuleAnalysis:
             # Names that may be None: where the flow says one is not (`if best is None: best =
             # n`, then `result.append(best)`), values are evaluated with it narrowed
             # (narrowing.py), and the scope computed again with that.
-            optional = {n for n, t in scope.names.items() if t is not None and t.kind == "optional"}
-            nonnull: dict[int, frozenset[str]] = {}
-            if optional:
-                nonnull = not_none_at(u.node, optional, lambda v, names, sc=scope: _certainly_not_none(type_of(v, _narrowed(sc, names))))
-                if nonnull:
-                    context.narrowing = {k: {x: scope.names[x].args[0] for x in names} for k, names in nonnull.items()}  # type: ignore[union-attr]
-                    try:
-                        scope = context.scope(u)
-                    finally:
-                        context.narrowing = {}
+            scope, nonnull, _table = context.narrowed_scope(u, scope)
             hidden = set(u.params) | {"self"} | set(u.body.opaque)
             found = {n: t for n, t in scope.names.items() if n not in hidden and known(t) and _plain(t)}
             # A value read from an Optional name where the flow above does not show it is not
@@ -455,7 +446,42 @@ def _static_observations(u: FunctionUnit, names: set[str]) -> dict[str, list[Obs
     doc = docstring_evidence(u.doc, u.name, [p for p in u.params if p not in u.variadic], names)
     for p, t in doc.params.items():
         out[p].append(Observation(t, TypeOrigin(source="docstring", line=u.line, detail="example call")))
+    for p, t, line in _asserted_kinds(u):
+        out[p].append(Observation(t, TypeOrigin(source="use", line=line, detail=f"guard: isinstance({p}, {t}) first")))
     u.doc_returns = doc.returns
+    return out
+
+
+# What `assert isinstance(x, bytes)` pins x to (one builtin type, not a tuple of them).
+_ASSERTED = {"bytes": T.BYTES, "str": T.STR, "int": T.INT, "float": T.FLOAT, "bool": T.BOOL}
+
+
+def _asserted_kinds(u: FunctionUnit) -> list[tuple[str, PyType, int | None]]:
+    """`assert isinstance(p, bytes)` or `if not isinstance(p, int): raise ...` among the body's
+    first statements (before any other control flow): every call that gets past it passes a
+    `bytes` (quopri's `ishex`, plistlib's `UID`)."""
+    out: list[tuple[str, PyType, int | None]] = []
+
+    def pinned(test: cst.BaseExpression) -> None:
+        if (type(test) is cst.Call and type(test.func) is cst.Name and test.func.value == "isinstance" and len(test.args) == 2
+                and type(test.args[0].value) is cst.Name and type(test.args[1].value) is cst.Name):
+            p, kind = test.args[0].value.value, test.args[1].value.value
+            if p in u.params and p not in u.variadic and kind in _ASSERTED:
+                out.append((p, _ASSERTED[kind], u.line))
+
+    block = u.node.body
+    for st in block.body if type(block) is cst.IndentedBlock else []:
+        if type(st) is cst.If and st.orelse is None and type(st.test) is cst.UnaryOperation and type(st.test.operator) is cst.Not:
+            inner = st.body.body if type(st.body) is cst.IndentedBlock else []
+            if len(inner) == 1 and type(inner[0]) is cst.SimpleStatementLine and type(inner[0].body[0]) is cst.Raise:
+                pinned(st.test.expression)  # `if not isinstance(p, int): raise TypeError(...)`
+                continue
+            break
+        if type(st) is not cst.SimpleStatementLine:
+            break
+        for small in st.body:
+            if type(small) is cst.Assert:
+                pinned(small.test)
     return out
 
 
@@ -687,6 +713,51 @@ class _ModuleContext:
                     break
             scope.names[p] = t
 
+    def narrowed_scope(self, u: FunctionUnit, scope: Scope) -> tuple[Scope, dict[int, frozenset[str]], dict[int, dict[str, PyType]]]:
+        """`u`'s scope computed again with its Optional names narrowed where the flow shows they
+        are not None (narrowing.py: `if hi is None: hi = len(a)`, then `lo + hi`), the names
+        not None at each node (by id), and the table `at` reads to evaluate a value there (set
+        it as `narrowing` while evaluating values of this function)."""
+        names = dict(scope.names)
+        for p in u.params:
+            # a parameter that may be None and that the body rebinds (`if hi is None: hi =
+            # len(a)`, then `hi = mid` in a loop) is untyped in the scope until narrowing types
+            # the values read from it: it is narrowed from its own type
+            t = self.param_type(u, p)
+            if names.get(p) is None and t is not None and t.kind == "optional" and p not in u.variadic:
+                names[p] = t
+        optional = {n for n, t in names.items() if t is not None and t.kind == "optional"}
+        if not optional:
+            return scope, {}, {}
+        base = replace(scope, names=names)
+        for optimistic in (True, False):
+            # Optimistic first: a value the scope does not type yet (`mid`, computed from the
+            # name being narrowed) is supposed not None, then checked once the narrowed scope
+            # types it; if one is not certainly not None then, the cautious answer.
+            supposed: list[tuple[cst.BaseExpression, frozenset[str]]] = []
+
+            def non_none(v: cst.BaseExpression, known: frozenset[str], optimistic: bool = optimistic) -> bool:
+                t = type_of(v, _narrowed(base, known))
+                if t is None and optimistic:
+                    supposed.append((v, known))
+                    return True
+                return _certainly_not_none(t)
+
+            nonnull = not_none_at(u.node, optional, non_none)
+            if not nonnull:
+                return scope, {}, {}
+            table = {k: {x: names[x].args[0] for x in known} for k, known in nonnull.items()}  # type: ignore[union-attr]
+            saved = self.narrowing
+            self.narrowing = table
+            try:
+                narrowed = self.scope(u)
+                confirmed = all(_certainly_not_none(type_of(v, _narrowed(self.at(v, narrowed), known))) for v, known in supposed)
+            finally:
+                self.narrowing = saved
+            if confirmed:
+                return narrowed, nonnull, table
+        return scope, {}, {}
+
     def at(self, node: cst.CSTNode, scope: Scope) -> Scope:
         """The scope a value is evaluated in: `scope`, with the Optional names that are not
         None there narrowed (only while the local-types pass has narrowing for the function)."""
@@ -718,7 +789,13 @@ class _ModuleContext:
                     seen[n].append(t)
         for n, op, value in body.augmented:
             if n in seen:
-                seen[n].append(arithmetic(op, scope.names.get(n), type_of(value, at(value, scope))))
+                right = type_of(value, at(value, scope))
+                left = scope.names.get(n)
+                if left is None and op == "+" and right is not None and right.kind in ("str", "bytes") and not strict:
+                    # `s += '\n' * l`: only a str adds a str in place (`s` from an untyped call)
+                    seen[n].append(right)
+                    continue
+                seen[n].append(arithmetic(op, left, right))
         out: dict[str, PyType | None] = {}
         for n, types in seen.items():
             if strict and any(t is None for t in types):
@@ -838,6 +915,12 @@ class _ModuleContext:
                 obs.setdefault(p, []).extend(u.static.get(p, []))
                 if p in u.declared:
                     continue
+                default = u.defaults.get(p)
+                if type(default) is cst.Name and default.value in self.constants and default.value not in u.params:
+                    # `default_section=DEFAULTSECT`, a module constant: its type, as a literal's
+                    t = self.constants[default.value]
+                    if t is not None and T.is_known(t) and t.kind not in ("none", ITER):
+                        obs[p].append(Observation(t, TypeOrigin(source="default", line=u.line, detail=f"= {default.value}")))
                 obs[p].extend(self._use_observations(u, p, scopes[q]))
         self._attribute_observations(out, scopes)
         # Call sites: the arguments other functions pass (`self.x = v` with x a property calls
@@ -898,7 +981,7 @@ class _ModuleContext:
                 p = value.value  # type: ignore[attr-defined]
                 body = u.body
                 if (p not in u.params or p in u.declared or p in u.variadic or p in body.assigned or p in body.opaque
-                        or p in body.kind_tested or p in body.shadowed):
+                        or p in body.kind_tested or p in body.shadowed or p in _bound(body)):
                     continue  # rebound or narrowed: the attribute may hold something else
                 if self.property_of(u.cls, attr) is not None:
                     continue
@@ -909,6 +992,11 @@ class _ModuleContext:
 
     def _use_observations(self, u: FunctionUnit, p: str, scope: Scope) -> list[Observation]:
         body = u.body
+        if p in u.variadic and not (p in body.kind_tested or p in body.opaque or p in body.shadowed or p in body.assigned):
+            # `*choices` then `'|'.join(choices)`: what the uses say of its elements is the
+            # type of each argument
+            return [Observation(o.elem, o.origin) for use in body.uses.get(p, []) for o in self._observe(u, use, scope)
+                    if o.shape == "elements" and o.elem is not None and T.is_known(o.elem)]
         if p in body.kind_tested or p in body.opaque or p in body.shadowed or p in u.variadic:
             return []  # narrowed by kind, rebound by a with/except/import, shadowed
         out: list[Observation] = []
@@ -917,17 +1005,36 @@ class _ModuleContext:
         # Values the body assigns to the parameter: evidence when all are typed and agree with
         # the rest; a rebinding to something else makes the uses say nothing about the argument.
         rebound = [(v, line) for v, line in body.assigned.get(p, [])]
-        rebound_elsewhere = any(p in bound_names(t) for t, _ in body.unpacked) or any(p in bound_names(t) for t, _ in body.loops)
+        unpacked = any(p in bound_names(t) for t, _ in body.unpacked)
+        rebound_elsewhere = unpacked or any(p in bound_names(t) for t, _ in body.loops)
         # `n *= " "`: the number becomes a str (the uses after it are the str's)
         retyped = any(n == p and op == "*" and (v := type_of(value, scope)) is not None and v.kind in ("str", "list")
                       for n, op, value in body.augmented)
+        if unpacked and not retyped and not any(p in bound_names(t) for t, _ in body.loops):
+            # `user, delim, host = host.rpartition('@')`: the uses up to the first rebinding
+            # (its right-hand side included), outside loops holding one, see the argument
+            early = _before_rebinding(body.uses.get(p, []), body.unpack_loops.get(p, []) + body.assign_loops.get(p, []))
+            seen = [o for use in early for o in self._observe(u, use, scope)]
+            if any(o.shape == "none" for o in seen + u.static.get(p, [])):
+                # `month=None` then `year, month, day = _check_date_fields(year, month, day)`:
+                # the None the argument may be is replaced; what it holds otherwise is not said
+                return []
+            return seen
         if rebound_elsewhere or retyped:
             return []
         if rebound:
             early = _before_rebinding(body.uses.get(p, []), body.assign_loops.get(p, []))
             assigned = []
-            for value, line in rebound:
-                t = type_of(value, scope)
+            typed = [type_of(value, scope) for value, _line in rebound]
+            if any(t is None or t.kind == ITER for t in typed):
+                # `hi = len(a)` then `hi = mid` with `mid = (lo + hi) // 2`: a value read from
+                # the parameter itself is typed only once the parameter is. Supposing it holds
+                # what the typed rebindings give, every rebinding that types to a value that
+                # joins with it confirms the supposition (one type per local, as lowering's).
+                supposed = self._supposed_rebinding(u, p, rebound, typed)
+                if supposed is not None:
+                    typed = supposed
+            for (value, line), t in zip(rebound, typed):
                 if t is None or t.kind == ITER:
                     return [o for use in early for o in self._observe(u, use, scope)]
                 origin = TypeOrigin(source="assignment", line=line, detail=f"{p} = {self.code(value)}")
@@ -939,6 +1046,34 @@ class _ModuleContext:
                 return [o for use in early for o in self._observe(u, use, scope)]
             # `if hi is None: hi = len(a)`: what replaces the None is what it holds otherwise
             out = out + [o for o in assigned if o.shape != "none"]
+        return out
+
+    def _supposed_rebinding(
+        self, u: FunctionUnit, p: str, rebound: list[tuple[cst.BaseExpression, int | None]], typed: list[PyType | None]
+    ) -> list[PyType | None] | None:
+        """The rebindings' types with the parameter supposed to hold the join of the typed ones
+        (None and untyped values aside); None when nothing is typed, or under the supposition a
+        value is still untyped or does not join with it (then the supposition was wrong)."""
+        supposed: PyType | None = T.UNKNOWN
+        for t in typed:
+            if t is not None and t.kind not in (ITER, "none"):
+                supposed = _join_local(supposed, t) if supposed is not None else None
+        if supposed is None or supposed.kind == "unknown" or not T.is_known(supposed):
+            return None
+        saved = self.decisions
+        mine = dict(saved.get(u.qualname, {}))
+        mine[p] = TypeEvidence(type=supposed)
+        self.decisions = {**saved, u.qualname: mine}
+        try:
+            scope = self.scope(u)
+        finally:
+            self.decisions = saved
+        out: list[PyType | None] = []
+        for value, _line in rebound:
+            t = type_of(value, scope)
+            if t is None or t.kind == ITER or (t.kind != "none" and _join_local(supposed, t) != supposed):
+                return None
+            out.append(t)
         return out
 
     def _observe(self, u: FunctionUnit, use: Use, scope: Scope) -> list[Observation]:
@@ -1008,6 +1143,11 @@ class _ModuleContext:
             return strong(elem) if elem is not None and T.is_known(elem) else []
         if kind == "contains":
             return shape("iterable")  # a str, or any container: nothing more
+        if kind == "element_method":
+            # `chunks[-1].strip()`: an element with a method only a str has (bytes aside)
+            if rules.RECEIVER_KIND.get(use.op) == "str" and not u.bytes_like:
+                return shape("sequence") + shape("elements", elem=T.STR)
+            return []
         if kind == "subscript":
             index = type_of(use.other, scope) if use.other is not None else None
             if index is not None and index.kind == "str":
@@ -1106,6 +1246,14 @@ class _ModuleContext:
                 return []
             if fname == "ord" and u.bytes_like:
                 return []  # ord() takes a one-byte bytes as well as a one-character str
+            imported = scope.imported.get(fname, "")
+            if imported.startswith("math.") and fname not in scope.constants:
+                # `from math import fabs`; fabs(x)
+                if imported[5:] in rules.MATH_FLOAT_ARGS:
+                    return strong(T.FLOAT, f"{imported}()")
+                if imported[5:] in rules.MATH_INT_ARGS:
+                    return strong(T.INT, f"{imported}()")
+                return []
             if fname in rules.BUILTIN_PARAMS and isinstance(index, int) and index < len(rules.BUILTIN_PARAMS[fname]):
                 return strong(rules.BUILTIN_PARAMS[fname][index], f"{fname}()")
             if fname == "len":

@@ -53,6 +53,43 @@ def not_none_at(
                 found |= {x.value for x in iter_nodes(target) if type(x) is cst.Name} & names
         return found
 
+    def loop_head(st: cst.CSTNode, known: frozenset[str]) -> frozenset[str]:
+        """The names not None at a loop's head: those known before it that the loop rebinds
+        only by plain assignments of values certainly not None there (`hi = mid` in bisect's
+        loop, with `mid = (lo + hi) // 2`), as a fixed point from the optimistic set down;
+        anything else it binds (a loop target, unpacking, `del`, ...) is forgotten."""
+        bound = assigned_in(st)
+        kept = known - bound
+        if not (known & bound):
+            return frozenset(kept)
+        values: dict[str, list[cst.BaseExpression]] = {}
+        other: set[str] = set()
+        for n in iter_nodes(st, _SCOPES):
+            t = type(n)
+            if t is cst.Assign:
+                for a in n.targets:  # type: ignore[attr-defined]
+                    x = a.target
+                    if type(x) is cst.Name:
+                        if x.value in names:
+                            values.setdefault(x.value, []).append(n.value)  # type: ignore[attr-defined]
+                    else:
+                        other |= {y.value for y in iter_nodes(x) if type(y) is cst.Name} & names
+            elif t in (cst.AnnAssign, cst.For, cst.NamedExpr, cst.Del):
+                other |= {y.value for y in iter_nodes(n.target) if type(y) is cst.Name} & names  # type: ignore[attr-defined]
+            elif t is cst.WithItem and n.asname is not None:  # type: ignore[attr-defined]
+                other |= {y.value for y in iter_nodes(n.asname.name) if type(y) is cst.Name} & names  # type: ignore[attr-defined]
+            elif t is cst.ExceptHandler and n.name is not None:  # type: ignore[attr-defined]
+                other |= {y.value for y in iter_nodes(n.name.name) if type(y) is cst.Name} & names  # type: ignore[attr-defined]
+            elif t in (cst.FunctionDef, cst.ClassDef):
+                other.add(n.name.value)  # type: ignore[attr-defined]
+        candidate = set(known & bound) - other
+        while True:
+            head = frozenset(kept | candidate)
+            keep = {n for n in candidate if all(non_none(v, head) for v in values.get(n, []))}
+            if keep == candidate:
+                return head
+            candidate = keep
+
     def block(stmts, known: frozenset[str]) -> frozenset[str] | None:
         """The names not None after the statements; None when they never complete."""
         for st in stmts:
@@ -129,7 +166,7 @@ def not_none_at(
         if t in (cst.For, cst.While):
             header = st.iter if t is cst.For else st.test
             mark(header, known)
-            head = frozenset(known - assigned_in(st))
+            head = loop_head(st, known)
             if t is cst.For:
                 mark(st.target, head)
             block(body_of(st), head)

@@ -24,13 +24,13 @@ from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
-from portalis.analysis.evidence import ModuleAnalysis, FunctionUnit, _ModuleContext
+from portalis.analysis.evidence import ModuleAnalysis, FunctionUnit, _ModuleContext, decide
 from portalis.analysis.facts import TypeEvidence
 from portalis.analysis.values import ITER, Scope, element_type, join_values, type_of
 from portalis.model import PyType
 from portalis.types import pytypes as T
 
-ROUNDS = 3
+ROUNDS = 4
 
 
 @dataclass
@@ -40,6 +40,9 @@ class Completion:
 
     params: dict[str, dict[str, PyType]] = field(default_factory=dict)
     returns: dict[str, PyType] = field(default_factory=dict)
+    # class -> attribute -> type: attributes the evidence left open, typed from what the
+    # methods assign once the parameters are (`self._name = name`, name learnt from a call)
+    fields: dict[str, dict[str, PyType]] = field(default_factory=dict)
     rounds: int = 0
 
 
@@ -64,6 +67,12 @@ def complete_signatures(
     open_returns = {q for q, t in returns.items() if q in units and t.kind == "unknown"}
     open_params = {q: {p for p, t in ps.items() if not T.is_known(t)} for q, ps in params.items() if q in units}
     open_params = {q: ps for q, ps in open_params.items() if ps}
+    # the attributes left open, by class hierarchy (root class -> attribute -> classes)
+    open_fields: dict[str, dict[str, list[str]]] = {}
+    for cls, attrs in fields.items():
+        for attr, t in attrs.items():
+            if not _known(t) or t.kind == "none":
+                open_fields.setdefault(context.root(cls), {}).setdefault(attr, []).append(cls)
     if not open_returns and not open_params:
         return out
     tables: dict[str, dict[str, TypeEvidence]] = {}
@@ -77,6 +86,7 @@ def complete_signatures(
     by_caller: dict[str, dict[str, dict[str, PyType | None]]] = {}
     learnt_params: set[str] = set()
     learnt_returns: set[str] = set()
+    learnt_fields: set[str] = set()
     for _ in range(ROUNDS):
         out.rounds += 1
         decisions = {q: {p: TypeEvidence(type=t) for p, t in ps.items() if _known(t)} for q, ps in params.items()}
@@ -87,7 +97,7 @@ def complete_signatures(
 
         def dirty(q: str) -> bool:
             u = units[q]
-            return first or q in learnt_params or any(
+            return first or q in learnt_params or (u.cls is not None and context.root(u.cls) in learnt_fields) or any(
                 (c := context.callee(u, call.callee)) is not None and c.qualname in learnt_returns for call in u.body.calls)
 
         new_params: set[str] = set()
@@ -111,10 +121,91 @@ def complete_signatures(
                 if new != old and T.is_known(new):
                     params[q][p] = out.params.setdefault(q, {})[p] = new
                     new_params.add(q)
-        if not new_params and not new_returns:
+        if not first:
+            # The body's uses again, now that what they read is typed (`self.m(other)` where
+            # m's parameter was completed, `key == self.name` where the attribute was): the
+            # evidence pass's rules, with the completed signatures
+            for q, ps in open_params.items():
+                u = units[q]
+                if not (q in learnt_params or (u.cls is not None and context.root(u.cls) in learnt_fields) or learnt_params & _callees(context, u)):
+                    continue
+                scope = scopes.get(q) or scopes.setdefault(q, _tolerant_scope(context, u))
+                for p in sorted(ps):
+                    if T.is_known(params[q].get(p, T.UNKNOWN)) or p in u.variadic:
+                        continue
+                    ev = decide(u.static.get(p, []) + context._use_observations(u, p, scope), u.floats)
+                    if ev.type is not None and not ev.weak and _known(ev.type):
+                        params[q][p] = out.params.setdefault(q, {})[p] = ev.type
+                        new_params.add(q)
+        new_fields = _complete_fields(context, units, open_fields, tables, scopes, out) if open_fields else set()
+        if not new_params and not new_returns and not new_fields:
             break
-        learnt_params, learnt_returns = new_params, new_returns
+        learnt_params, learnt_returns, learnt_fields = new_params, new_returns, new_fields
     return out
+
+
+def _complete_fields(
+    context: _ModuleContext,
+    units: dict[str, FunctionUnit],
+    open_fields: dict[str, dict[str, list[str]]],
+    tables: dict[str, dict[str, TypeEvidence]],
+    scopes: dict[str, Scope],
+    out: Completion,
+) -> set[str]:
+    """The open attributes every assignment of which now types (strict, as the evidence pass
+    decides them), with the parameters and returns learnt so far; the roots of the class
+    hierarchies that learnt one (their methods are evaluated again)."""
+    if not any(u.cls is not None and context.root(u.cls) in open_fields for u in units.values()):
+        return set()
+    methods = {q: u for q, u in units.items() if u.cls is not None and u.body.self_stores}
+    # tolerant, as the returns: the typed assignments joined (untyped ones skipped, as the
+    # older inference by lowering skipped what it could not lower)
+    found = context.field_types({q: scopes.get(q) or _tolerant_scope(context, u) for q, u in methods.items()}, strict=False)
+    learnt: set[str] = set()
+    for root, attrs in open_fields.items():
+        for attr, classes in list(attrs.items()):
+            ev = found.get(root, {}).get(attr)
+            if ev is not None and ev.type is not None and ev.type.kind in ("list", "set") and ev.type.args and ev.type.args[0].kind == "unknown":
+                # `self.tokens = []`, appends of untyped values, `"".join(self.tokens)`: the
+                # elements from what the methods do with them
+                elem = _element_from_uses(context, units, root, attr, scopes)
+                if elem is not None:
+                    ev = TypeEvidence(type=PyType(kind=ev.type.kind, args=(elem,)), provenance=ev.provenance)
+            if ev is None or not _known(ev.type) or ev.type.kind == "none":  # type: ignore[union-attr]
+                continue
+            tables.setdefault(root, {})[attr] = TypeEvidence(type=ev.type, provenance=ev.provenance)
+            for cls in classes:
+                out.fields.setdefault(cls, {})[attr] = ev.type  # type: ignore[assignment]
+            del attrs[attr]
+            learnt.add(root)
+    return learnt
+
+
+def _element_from_uses(
+    context: _ModuleContext, units: dict[str, FunctionUnit], root: str, attr: str, scopes: dict[str, Scope]
+) -> PyType | None:
+    """The one element type the uses of `self.attr` in the hierarchy's methods show (None when
+    none does, or two disagree)."""
+    elem: PyType | None = None
+    for q, u in units.items():
+        if u.cls is None or context.root(u.cls) != root:
+            continue
+        uses = u.body.uses.get(f"self.{attr}", [])
+        if not uses:
+            continue
+        scope = scopes.get(q) or scopes.setdefault(q, _tolerant_scope(context, u))
+        for use in uses:
+            for o in context._observe(u, use, scope):
+                if o.shape == "elements" and o.elem is not None and _known(o.elem):
+                    if elem is not None and elem != o.elem:
+                        return None
+                    elem = o.elem
+    return elem
+
+
+def _callees(context: _ModuleContext, u: FunctionUnit) -> set[str]:
+    """The qualnames of the module's functions and methods `u` calls."""
+    return {c.qualname for call in u.body.calls if (c := context.callee(u, call.callee)) is not None}
 
 
 def _joined(by_caller: dict[str, dict[str, dict[str, PyType | None]]]) -> dict[str, dict[str, PyType]]:
@@ -159,7 +250,39 @@ def _tolerant(context: _ModuleContext, u: FunctionUnit, scope: Scope) -> Scope:
             names[n] = t
     if u.cls is not None and names.get("self") is None and u.name not in ("__new__",) and not _is_static(u):
         names["self"] = T.class_type(context.parsed.module, u.cls)
+    names.update(_retyped_first(u, scope))
     return replace(scope, names=names)
+
+
+def _retyped_first(u: FunctionUnit, scope: Scope) -> dict[str, PyType]:
+    """Parameters a top-level `n *= ' '` turns into a str (or a list) before any return
+    (calendar's `spacing *= ' '`): what the returns read is the new value, as the translation
+    rebinds it."""
+    out: dict[str, PyType] = {}
+    for st in u.node.body.body if isinstance(u.node.body, cst.IndentedBlock) else []:
+        if type(st) is cst.SimpleStatementLine:
+            for small in st.body:
+                if type(small) is cst.AugAssign and type(small.target) is cst.Name and type(small.operator) is cst.MultiplyAssign:
+                    n = small.target.value
+                    t = type_of(small.value, scope)
+                    old = scope.names.get(n)
+                    if (n in u.params and n not in u.body.assigned and t is not None and t.kind in ("str", "list")
+                            and old is not None and old.kind in ("int", "bool")):
+                        out[n] = t
+                elif type(small) is cst.Return:
+                    return out
+        elif _returns_in(st):
+            return out
+    return out
+
+
+def _returns_in(node: cst.CSTNode) -> bool:
+    """Whether a statement holds a return (of this function: nested definitions aside)."""
+    if type(node) is cst.Return:
+        return True
+    if type(node) in (cst.FunctionDef, cst.ClassDef, cst.Lambda):
+        return False
+    return any(_returns_in(c) for c in node.children)
 
 
 def _is_static(u: FunctionUnit) -> bool:
@@ -180,6 +303,18 @@ def _tolerant_return(context: _ModuleContext, u: FunctionUnit, scope: Scope) -> 
     values = [v for v, _line in body.returns]
     if not any(v is not None for v in values):
         return None
+    # `if r is None: r = ...` then `return r`: each value evaluated with the names the flow
+    # shows are not None there narrowed (narrowing.py), as lowering follows it
+    scope, _nonnull, table = context.narrowed_scope(u, scope)
+    saved = context.narrowing
+    context.narrowing = table
+    try:
+        return _joined_returns(context, body, values, scope)
+    finally:
+        context.narrowing = saved
+
+
+def _joined_returns(context: _ModuleContext, body, values: list, scope: Scope) -> PyType | None:
     joined: PyType | None = None
     partial: list[PyType] = []
     skipped = False
@@ -193,8 +328,11 @@ def _tolerant_return(context: _ModuleContext, u: FunctionUnit, scope: Scope) -> 
         if not T.is_known(t):
             partial.append(t)  # `return []`: completed by the other returns
             continue
-        if t.kind == "optional" and value is not None and not _none_branch(value):
+        if t.kind == "optional" and value is not None and not _none_branch(value) and not _read(value):
             return None  # whether it is still None there is narrowing's question
+        # (a name or attribute read: evaluated with the narrowing where the flow shows it is
+        # not None, so Optional here is what the function returns: `return failobj`; a call:
+        # its callee returns an Optional, `return self.get(name)`)
         j = t if joined is None else join_values(joined, t)
         if j is None:
             return None
@@ -213,6 +351,11 @@ def _tolerant_return(context: _ModuleContext, u: FunctionUnit, scope: Scope) -> 
     if body.end_reachable:
         joined = T.optional(joined)
     return joined if T.is_known(joined) else None
+
+
+def _read(value: cst.BaseExpression) -> bool:
+    """A name, `self.x`, or a call (whose Optional is its callee's return type)."""
+    return type(value) in (cst.Name, cst.Call) or (type(value) is cst.Attribute and type(value.value) is cst.Name and value.value.value == "self")
 
 
 def _none_branch(value: cst.BaseExpression) -> bool:

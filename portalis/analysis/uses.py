@@ -71,6 +71,8 @@ class Body:
     floats: bool = False  # a float literal or a true division somewhere
     # the loops around each whole-name assignment: name -> [(line, loop ids)]
     assign_loops: dict[str, list[tuple[int | None, tuple[int, ...]]]] = field(default_factory=dict)
+    # the same for the names an unpacking binds (`user, delim, host = host.rpartition('@')`)
+    unpack_loops: dict[str, list[tuple[int | None, tuple[int, ...]]]] = field(default_factory=dict)
     current_loops: tuple[int, ...] = ()
     end_reachable: bool | None = None  # None: not known (try, match, while True with break...)
 
@@ -239,6 +241,8 @@ def _assign(target: cst.BaseExpression, value: cst.BaseExpression, line: int | N
     elif t in (cst.Tuple, cst.List):
         body.unpacked.append((target, value))
         names = bound_names(target)
+        for n in names:
+            body.unpack_loops.setdefault(n, []).append((line, body.current_loops))
         if any(type(el) is cst.StarredElement for el in target.elements):  # type: ignore[attr-defined]
             body.opaque |= names
     elif t is cst.Attribute and _name(target.value) == "self":  # type: ignore[attr-defined]
@@ -335,6 +339,10 @@ def _call(node: cst.Call, line: int | None, body: Body) -> None:
             body.use(Use(f"self.{a}", "method", line, op=method, other=node, node=node))
             if method in ("append", "add", "insert", "extend") and node.args:
                 body.self_stores.append((a, method, tuple(x.value for x in node.args), line))
+        elif (type(receiver) is cst.Subscript and (n := _name(receiver.value)) is not None and len(receiver.slice) == 1
+              and type(receiver.slice[0].slice) is cst.Index):
+            # `chunks[-1].strip()`: a method of an element
+            body.use(Use(n, "element_method", line, op=method, other=node, node=node))
         elif (n := _sliced(receiver)) is not None and method not in ("append", "add", "insert", "extend"):
             # `s[:i].splitlines()`: a slice is of the sliced value's type (str or list)
             body.use(Use(n, "method", line, op=method, other=node, node=node))
@@ -348,6 +356,8 @@ def _call(node: cst.Call, line: int | None, body: Body) -> None:
             position += 1
         if (n := _name(arg.value)) is not None:
             body.use(Use(n, "passed", line, other=node, index=key, node=node))
+        elif (a := _self_attr(arg.value)) is not None:
+            body.use(Use(f"self.{a}", "passed", line, other=node, index=key, node=node))  # `"".join(self.tokens)`
 
 
 def end_reachable(stmts) -> bool | None:
@@ -385,11 +395,25 @@ def end_reachable(stmts) -> bool | None:
     if t is cst.While:
         test = last.test
         if type(test) is cst.Name and test.value == "True":
-            return None  # ends only through a break (or not at all)
+            # ends only through a break (or not at all: returns and raises leave it)
+            return None if _breaks(last.body) else False
         return True
     if t is cst.With:
         return end_reachable(_stmts(last.body))
-    return None  # try, match, nested definitions...
+    if t is cst.Try:
+        # the end of the body (through its else) or of any handler; a finally that cannot
+        # complete ends nothing
+        if last.finalbody is not None and end_reachable(_stmts(last.finalbody.body)) is False:
+            return False
+        body = end_reachable(_stmts(last.body))
+        if body is not False and last.orelse is not None:
+            orelse = end_reachable(_stmts(last.orelse.body))
+            body = orelse if body is True else (None if orelse is not False else False)
+        results = [body] + [end_reachable(_stmts(h.body)) for h in last.handlers]
+        if any(r is True for r in results):
+            return True
+        return False if all(r is False for r in results) else None
+    return None  # match, try*, nested definitions...
 
 
 def _breaks(block: cst.CSTNode) -> bool:

@@ -148,6 +148,8 @@ def type_of(node: cst.BaseExpression, scope: Scope, depth: int = 0) -> PyType | 
     if type(node) is cst.Name:
         if node.value in scope.names:
             return scope.names[node.value]
+        if node.value not in scope.constants and scope.imported.get(node.value, "").startswith("math."):
+            return rules.MATH_CONSTANTS.get(scope.imported[node.value][5:])  # `from math import tau`
         return scope.constants.get(node.value)
     if type(node) in (cst.List, cst.Set, cst.Tuple):
         items: list[PyType] = []
@@ -200,7 +202,12 @@ def type_of(node: cst.BaseExpression, scope: Scope, depth: int = 0) -> PyType | 
             return T.INT  # an int to a literal (so non-negative) power stays an int: `x ** 2`
         return arithmetic(op, left, type_of(node.right, scope, d))
     if type(node) is cst.BooleanOperation:
-        return join_values(type_of(node.left, scope, d), type_of(node.right, scope, d))
+        left, right = type_of(node.left, scope, d), type_of(node.right, scope, d)
+        if (type(node.operator) is cst.Or and left is not None and left.kind == "optional" and right is not None
+                and right.kind not in ("optional", "none") and T.is_known(right)):
+            # `self.output_charset or self.input_charset`: a None on the left gives the right
+            return join_values(left.args[0], right)
+        return join_values(left, right)
     if type(node) is cst.Comparison:
         return T.BOOL
     if type(node) is cst.IfExp:
@@ -385,6 +392,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
         if name in ("bytes", "bytearray"):
             return T.BYTEARRAY if name == "bytearray" else T.BYTES
         imported = scope.imported.get(name, "")
+        if imported.startswith("math.") and name not in scope.constants:
+            return rules.MATH_RESULTS.get(imported[5:])  # `from math import exp`; exp(x)
         if imported.partition(".")[0] in rules.BYTES_MODULES and imported.partition(".")[2] in rules.BYTES_MODULES[imported.partition(".")[0]]:
             return T.BYTES
         if scope.imported.get(name) == "itertools.repeat" and len(args) == 2 and len(node.args) == 2:

@@ -44,7 +44,6 @@ from portalis.parse import SourceTree, code_of
 from portalis.rust import ir
 from portalis.types import pytypes as T
 from portalis.types.annotations import AnnotationError, TypeScope, resolve_annotation
-from portalis.analysis.comparisons import COMPARISONS, comparison_other
 from portalis.types.pytypes import is_copy, unify
 from portalis.types.rust_types import TypeMappingError, binding, declared_param_type, owned_type, param_type, rust_ident, unused_ident
 
@@ -441,16 +440,15 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
 
     def _own_class_guard(self, stmt: cst.CSTNode) -> bool:
         """Whether `stmt` is the guard of a comparison method whose `other` the type map typed
-        as the class itself (portalis/analysis/comparisons.py): the Rust trait compares objects of
-        the class only, so the guard could never fire."""
-        if self.sig.kind != "method" or self.sig.name not in COMPARISONS or len(self.sig.params) != 1:
+        as the class itself (the type map's fact `comparison_guard`: the first statement after a
+        docstring): the Rust trait compares objects of the class only, so the guard could never
+        fire."""
+        if not self.sig.facts.comparison_guard or not isinstance(self.node.body, cst.IndentedBlock):
             return False
-        owner = self.sig.qualname.rsplit(".", 2)[-2] if "." in self.sig.qualname else None
-        other = self.sig.params[0].py_type
-        if owner is None or other.kind != "class" or other.name != owner:
-            return False
-        fact = comparison_other(self.node, owner)
-        return fact is not None and fact.guard is stmt
+        body = list(self.node.body.body)
+        if body and _is_docstring(body[0]):
+            body = body[1:]
+        return bool(body) and body[0] is stmt
 
     def _needs_mut(self, name: str) -> bool:
         return (
