@@ -125,6 +125,17 @@ CASES = {
     "nt_make": ["'a', 0.1", "'', -2.0"],
     "nt_dict": ["1, 2", "0, -7"],
     "re_escape": ["'a.b*c (x)[y] {1,2} ^$|?+-#&~ \\t\\n\\\\ _\\u00e9!@%=<>:/\"'", "''"],
+    # re.Match parameters, library values as arguments, results and container items
+    "match_parts": ["re.match(r'(\\w+)=(\\d+)?', 'ab= x')", "re.search(r'(\\d)(x)', '\\u00e9\\u00e9 1x')",
+                    "re.fullmatch(r'(a)(b)', 'ab')"],
+    "match_named": ["re.match(r'(?P<key>\\w+)\\s*=\\s*(?P<value>\\w+)', 'k = v')", "re.match(r'(?P<k>a)', 'a')"],
+    "lexer_callback": ["7, re.compile(r'(\\w+)').match('if x', 0)", "1, re.compile(r'\\s*(\\w+)').match('ab  else', 2)"],
+    "days_apart": ["datetime.date(2024, 1, 1), datetime.date(2024, 3, 1)", "datetime.date(9999, 12, 31), datetime.date(1, 1, 1)"],
+    "shifted": ["[datetime.date(2024, 2, 28), datetime.date(1, 1, 1)], timedelta(days=1)", "[], timedelta(0)",
+                "[datetime.date(9999, 12, 31)], timedelta(days=1)"],
+    "lib_containers": ["datetime.date(2024, 1, 2), 5", "datetime.date(1, 1, 1), 0"],
+    "halved": ["Fraction(3, 4)", "Fraction(-7, 9223372036854775807)", "Fraction(0)"],
+    "next_hour": ["datetime.datetime(2024, 12, 31, 23, 30)", "datetime.datetime(9999, 12, 31, 23, 0)"],
 }
 CALLS = [f"{f}({a})" for f, args in CASES.items() for a in args]
 

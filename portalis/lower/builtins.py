@@ -362,7 +362,10 @@ def repr_of(lw: "FunctionLowerer", v: Val) -> ir.Expr:
         lw.use_runtime("str_repr")
         return ir.Call(ir.Path("crate::pyrt::str_repr"), (str_view(v),))
     if v.ty.kind == "union":  # the member's repr (a str member quoted), not str()'s
+        from portalis.lower.stdlib_datetime import use_container_reprs
+
         lw.use_runtime("PyRepr")
+        use_container_reprs(lw, v.ty)
         return ir.Call(ir.Path("crate::pyrt::PyRepr::py_repr"), (v.expr if v.mode is Mode.REF else ir.Ref(v.expr),))
     if v.ty.kind in ("date", "timedelta", "datetime", "fraction"):
         from portalis.lower.stdlib_datetime import library_repr

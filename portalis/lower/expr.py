@@ -195,7 +195,10 @@ class ExprLowering:
                 ir.MatchArm(ir.PVariant("Some", (ir.PBind(got),)), inner),
                 ir.MatchArm(ir.PVariant("None"), ir.MethodCall(ir.StrLit("None"), "to_string"))))
         if k in ("list", "tuple", "dict", "set", "none"):
+            from portalis.lower.stdlib_datetime import use_container_reprs
+
             self.use_runtime("PyRepr")
+            use_container_reprs(self, v.ty)
             # Fully qualified: the trait need not be imported where it is used.
             return ir.Call(ir.Path("crate::pyrt::PyRepr::py_repr"), (borrow(replace(v, expr=_ints_typed(v.expr))),))
         raise Unsupported("PTL113", f"str() of {v.ty}")
@@ -452,6 +455,10 @@ class ExprLowering:
             from portalis.lower.stdlib_datetime import datetime_field
 
             return datetime_field(recv, node.attr.value)
+        if recv.ty.kind == "re_match":
+            from portalis.lower.stdlib_re import match_field
+
+            return match_field(recv, node.attr.value)
         if recv.ty.kind == "fraction":
             from portalis.lower.stdlib_fractions import field as fraction_field
 

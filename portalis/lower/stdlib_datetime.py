@@ -230,6 +230,20 @@ def date_field(recv: Val, name: str) -> Val:
     return Val(ir.Field(recv.expr, name), T.INT, Mode.PLACE)
 
 
+_REPR_HELPERS = {"date": "repr_date", "timedelta": "repr_timedelta", "datetime": "repr_datetime", "fraction": "repr_fraction"}
+
+
+def use_container_reprs(lw: "FunctionLowerer", t: PyType) -> None:
+    """A container printed through `pyrt::PyRepr` holding dates, timedeltas, datetimes or
+    Fractions needs their `PyRepr` impls (separate helpers: a crate without such values in
+    containers carries none of them, nor their crates)."""
+    helper = _REPR_HELPERS.get(t.kind)
+    if helper is not None:
+        lw.use_runtime(helper)
+    for a in t.args:
+        use_container_reprs(lw, a)
+
+
 def library_repr(lw: "FunctionLowerer", v: Val) -> ir.Expr | None:
     """`repr(x)` (and `!r`, `%r`) of a date, timedelta, datetime or Fraction: Python's
     (`datetime.date(2024, 1, 2)`, `Fraction(3, 4)`), not their str(); None for other types."""

@@ -225,6 +225,9 @@ def lower_pattern_method(lw: "FunctionLowerer", recv: Val, name: str, args: list
 
 def lower_match_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val]) -> Val:
     """`m.group(n)`, `m.groups()`, `m.start()`, `m.end()`, `m.span()` on a match (pyrt::ReMatch)."""
+    # a match whose pattern is not known here (a `re.Match` parameter): its group count and names
+    # are the value's, read at run time
+    known = recv.ty.name is not None
     groups = int(recv.ty.name or "0")
     names = dict(names_of(recv.ty.module))
     if kwargs:
@@ -235,6 +238,8 @@ def lower_match_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[V
         e = v.expr
         while isinstance(e, ir.MethodCall) and e.method in ("to_string", "as_str") and not e.args:
             e = e.receiver
+        if isinstance(e, ir.StrLit) and not known:  # a group name: its number, from the match
+            return ir.MethodCall(m, "index_of", (ir.StrLit(e.value),))
         if isinstance(e, ir.StrLit):  # a group name: its number, known from the pattern
             if e.value not in names:
                 raise Unsupported("PTL134", f"Match.{name}({e.value!r}): no such group (IndexError in Python)")
@@ -243,6 +248,14 @@ def lower_match_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[V
             raise Unsupported("PTL134", f"Match.{name}() of a computed group name is not supported")
         return read(v)
 
+    if name == "groupdict" and not args and not known:
+        lw.use_runtime("PyDict")
+        pairs = ir.MethodCall(ir.MethodCall(m, "groupdict_pairs"), "into_iter")
+        return Val(ir.MethodCall(pairs, "collect", turbofish=(ir.TPath("crate::pyrt::PyDict", (ir.STRING, ir.STRING)),)),
+                   T.dict_of(T.STR, T.STR))
+    if name == "groups" and not known:
+        raise Unsupported("PTL134", "Match.groups() of a match whose pattern is not known when translating "
+                          "(a tuple of as many strs as the pattern has groups)")
     if name == "groupdict" and not args:
         lw.use_runtime("PyDict")
         d = lw.temp("d")
@@ -267,5 +280,12 @@ def lower_match_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[V
     raise Unsupported("PTL134", f"method `Match.{name}()` is not supported yet")
 
 
+def match_field(recv: Val, name: str) -> Val:
+    """`m.string`: the subject searched."""
+    if name == "string":
+        return Val(ir.Field(recv.expr, "text"), T.STR, Mode.PLACE)
+    raise Unsupported("PTL134", f"Match.{name} is not supported yet")
+
+
 __all__ = ["FLAGS", "Pattern", "RE_RULES", "translate", "translate_repl", "lower_re", "lower_pattern_method",
-           "lower_match_method", "match_type", "pattern_type"]
+           "lower_match_method", "match_field", "match_type", "pattern_type"]

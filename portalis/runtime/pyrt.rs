@@ -2126,20 +2126,60 @@ pub struct Opaque;
 // @end
 
 // @helper ReMatch crates: regex
-/// A `re.Match`: the subject and each group's byte span (None where the group took no part).
-/// Python's positions count code points; `start`/`end`/`span` convert.
+/// A `re.Match`: the subject, each group's byte span (None where the group took no part) and
+/// the pattern's named groups (for a match whose pattern the translation does not know: a
+/// `re.Match` parameter). Python's positions count code points; `start`/`end`/`span` convert.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReMatch {
     pub text: String,
     pub spans: Vec<Option<(usize, usize)>>,
+    pub names: Vec<(String, i64)>,
 }
 
 impl ReMatch {
-    pub fn from_captures(text: &str, caps: &regex::Captures) -> ReMatch {
+    pub fn from_captures(re: &regex::Regex, text: &str, caps: &regex::Captures) -> ReMatch {
         ReMatch {
             text: text.to_string(),
             spans: caps.iter().map(|g| g.map(|m| (m.start(), m.end()))).collect(),
+            names: re
+                .capture_names()
+                .enumerate()
+                .filter_map(|(i, n)| n.map(|n| (n.to_string(), i as i64)))
+                .collect(),
         }
+    }
+
+    /// A match made by Python (a case's argument): spans in code points, -1 where a group took
+    /// no part, as Python's `m.span(n)`.
+    pub fn from_parts(text: &str, spans: &[(i64, i64)], names: &[(&str, i64)]) -> ReMatch {
+        let bytes: Vec<usize> = text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len())).collect();
+        ReMatch {
+            text: text.to_string(),
+            spans: spans
+                .iter()
+                .map(|&(a, b)| if a < 0 { None } else { Some((bytes[a as usize], bytes[b as usize])) })
+                .collect(),
+            names: names.iter().map(|&(n, i)| (n.to_string(), i)).collect(),
+        }
+    }
+
+    /// The number of the group `name` (`m.group("key")` where the pattern is not known when
+    /// translating): IndexError "no such group" as Python.
+    pub fn index_of(&self, name: &str) -> i64 {
+        match self.names.iter().find(|(n, _)| n == name) {
+            Some(&(_, i)) => i,
+            None => panic!("IndexError: no such group"),
+        }
+    }
+
+    /// `m.groupdict()`: the named groups in the pattern's order.
+    pub fn groupdict_pairs(&self) -> Vec<(String, String)> {
+        self.names.iter().map(|(n, i)| (n.clone(), self.group(*i))).collect()
+    }
+
+    /// The number of groups of the pattern (`len(m.groups())`).
+    pub fn group_count(&self) -> i64 {
+        self.spans.len() as i64 - 1
     }
 
     fn span_of(&self, n: i64) -> Option<(usize, usize)> {
@@ -2180,12 +2220,12 @@ impl ReMatch {
 /// subject ending in "\n" is tried again without it (same positions: it is a prefix).
 pub fn re_find(re: &regex::Regex, s: &str, dollar_retry: bool) -> Option<ReMatch> {
     if let Some(c) = re.captures(s) {
-        return Some(ReMatch::from_captures(s, &c));
+        return Some(ReMatch::from_captures(re, s, &c));
     }
     if dollar_retry && s.ends_with('\n') {
         let head = &s[..s.len() - 1];
         return re.captures(head).map(|c| {
-            let mut m = ReMatch::from_captures(head, &c);
+            let mut m = ReMatch::from_captures(re, head, &c);
             m.text = s.to_string();
             m
         });
@@ -2686,7 +2726,7 @@ pub fn sha256_hex(data: &[u8]) -> String {
 // @helper re_finditer deps: ReMatch crates: regex
 /// `re.finditer(p, s)`: every match, as `ReMatch` values (read in order, as Python's iterator).
 pub fn re_finditer(re: &regex::Regex, s: &str) -> Vec<ReMatch> {
-    re.captures_iter(s).map(|c| ReMatch::from_captures(s, &c)).collect()
+    re.captures_iter(s).map(|c| ReMatch::from_captures(re, s, &c)).collect()
 }
 // @end
 
@@ -4605,6 +4645,39 @@ impl std::fmt::Display for PyDateTime {
     /// `str(dt)`: `isoformat(" ")`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.isoformat(" "))
+    }
+}
+// @end
+
+// @helper repr_date deps: PyRepr, PyDate
+/// A date inside a list, tuple or dict prints its repr, as Python's containers do.
+impl PyRepr for PyDate {
+    fn py_repr(&self) -> String {
+        self.repr()
+    }
+}
+// @end
+
+// @helper repr_timedelta deps: PyRepr, PyTimedelta
+impl PyRepr for PyTimedelta {
+    fn py_repr(&self) -> String {
+        self.repr()
+    }
+}
+// @end
+
+// @helper repr_datetime deps: PyRepr, PyDateTime
+impl PyRepr for PyDateTime {
+    fn py_repr(&self) -> String {
+        self.repr()
+    }
+}
+// @end
+
+// @helper repr_fraction deps: PyRepr, PyFraction
+impl PyRepr for PyFraction {
+    fn py_repr(&self) -> String {
+        fraction_repr(self)
     }
 }
 // @end

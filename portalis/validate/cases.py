@@ -238,6 +238,18 @@ def strategy_for(t: PyType, type_maps: dict[str, ModuleTypeMap], depth: int = 0)
         return data.map(bytearray) if t.name == "bytearray" else data
     if k == "none":
         return st.none()
+    if k == "date":
+        return st.dates()
+    if k == "datetime":
+        return st.datetimes()  # naive, as the runtime's PyDateTime
+    if k == "timedelta":
+        return st.timedeltas()
+    if k == "fraction":
+        return st.fractions()
+    if k == "re_match":
+        # a match is made by a pattern: only the cases that pass one (the repository's tests,
+        # the observed calls) can test the function
+        return "no generator for re.Match values (a match is made by its pattern; tested through its callers' cases)"
     if k == "optional" and t.args and t.args[0].kind == "callable":
         # Functions are not generated: an optional callable (`key=None`) is tried with None only.
         return st.none()

@@ -529,3 +529,45 @@ def nt_make(name: str, w: float) -> Tag:
 def nt_dict(x: int, y: int) -> dict[str, int]:
     p = Pt(x, y)
     return p._asdict()
+
+
+# re.Match as a parameter (pygments' lexer callbacks): the pattern is the caller's
+def match_parts(m: re.Match) -> list[str]:
+    return [m.group(), m.group(1), str(m.start(1)), str(m.end()), str(m.span(1)), m.string, str(m.start(2))]
+
+
+def match_named(m: "re.Match[str]") -> dict[str, str]:
+    d = m.groupdict()
+    d["again"] = m.group("key")
+    return d
+
+
+def lexer_callback(lexer: int, match: re.Match) -> list[tuple[int, str]]:
+    out = [(match.start(), match.group(0))]
+    if match.group(1) in ("if", "else"):
+        out.append((lexer, "keyword"))
+    return out
+
+
+# library values as parameters, results and inside containers
+def days_apart(a: datetime.date, b: datetime.date) -> int:
+    return (b - a).days
+
+
+def shifted(ds: list[datetime.date], by: datetime.timedelta) -> list[datetime.date]:
+    return [d + by for d in ds]
+
+
+def lib_containers(d: datetime.date, n: int) -> str:
+    spans = {"a": timedelta(days=n), "b": timedelta(seconds=-n)}
+    pair = (d, Fraction(n, 3))
+    moments = [datetime.datetime(d.year, d.month, d.day, 1, 2, 3, n)]
+    return f"{[d, d]} {spans} {pair} {moments}"
+
+
+def halved(f: Fraction) -> Fraction:
+    return f / 2
+
+
+def next_hour(t: datetime.datetime) -> datetime.datetime:
+    return t + timedelta(hours=1)
