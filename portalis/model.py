@@ -371,6 +371,8 @@ class ClassSignature(BaseModel):
     metaclass_wraps: dict[str, str] = Field(default_factory=dict)
     metaclass_module: str | None = None
     flavour: str | None = None  # "namedtuple" (a record that is also a tuple), "enum"; None: a class
+    # The name its repr shows where it is not the class's (`_Base = namedtuple('Result', ...)`).
+    typename: str | None = None
     members: list["TypedConstant"] = Field(default_factory=list)  # an enum's members, in order
 
     def method(self, name: str) -> FunctionSignature | None:

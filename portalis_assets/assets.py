@@ -88,7 +88,7 @@ def module_stage(**kwargs: Any) -> Any:
 
 # Bump a stage's version when its logic changes: its partitions become stale.
 PARSE_VERSION = "parse-2"  # 2: collections.namedtuple rewritten to a NamedTuple class (portalis/namedtuples.py)
-TYPE_MAP_VERSION = "typemap-8"  # 2: types from evidence (portalis/analysis) with provenance; TypedParam.passing; 3: FunctionSignature.facts (local types), TypedConstant.lazy_static; 4: computed constants and more signatures typed by the analysis; 5: ClassSignature.metaclass_names; 6: union types, placeholder fields of plain classes; 7: comparison dunders with an object other behind an isinstance guard; 8: metaclass-wrapped methods (metaclass_wraps, FunctionSignature.unbound/wrapped)
+TYPE_MAP_VERSION = "typemap-9"  # 2: types from evidence (portalis/analysis) with provenance; TypedParam.passing; 3: FunctionSignature.facts (local types), TypedConstant.lazy_static; 4: computed constants and more signatures typed by the analysis; 5: ClassSignature.metaclass_names; 6: union types, placeholder fields of plain classes; 7: comparison dunders with an object other behind an isinstance guard; 8: metaclass-wrapped methods (metaclass_wraps, FunctionSignature.unbound/wrapped); 9: library types in annotations and traces (re.Match, datetime, Fraction), ClassSignature.typename
 TRANSLATE_VERSION = RULES_VERSION
 # rust_translation's code version also carries a digest of the translator's sources (portalis/cache.py):
 # editing the rules makes every module stale, and the function cache keys change with it.

@@ -124,6 +124,8 @@ CASES = {
     "nt_base": ["3", "-1"],
     "nt_make": ["'a', 0.1", "'', -2.0"],
     "nt_dict": ["1, 2", "0, -7"],
+    "nt_typename": ["1, 'a'", "-2, \"it's\""],
+    "nt_from": ["(1, 2), [3, 4]", "(0, 0), [5]", "(-1, 9), [1, 2, 3]"],
     "re_escape": ["'a.b*c (x)[y] {1,2} ^$|?+-#&~ \\t\\n\\\\ _\\u00e9!@%=<>:/\"'", "''"],
     # re.Match parameters, library values as arguments, results and container items
     "match_parts": ["re.match(r'(\\w+)=(\\d+)?', 'ab= x')", "re.search(r'(\\d)(x)', '\\u00e9\\u00e9 1x')",
@@ -336,7 +338,7 @@ def test_namedtuple_rewritten_on_its_own_lines() -> None:
         "from collections import namedtuple as _nt\n"
         "M = _nt('M', 'a b size')\n"
         "Q = _nt('Q',\n    ['u', 'v'], defaults=(0.5,))\n"
-        "R = _nt('Other', 'x')\n"  # typename differs from the name: left alone
+        "R = _nt('Other', 'x', defaults=[1])\n"  # typename differs from the name: kept for the repr
         "S = _nt('S', 'x', rename=True)\n"  # rename=: left alone
         "def f(xs):\n    '''>>> f([])\n    M(a=0, b=0, size=0)'''\n    n = len(xs)\n    return Q(n)\n"
     )
@@ -344,7 +346,8 @@ def test_namedtuple_rewritten_on_its_own_lines() -> None:
     assert len(out) == len(source.splitlines())
     assert out[1] == "class M(NamedTuple): a: int; b: int; size: int"  # from the docstring's example
     assert out[2:4] == ["class Q(NamedTuple): u: int; v: float = 0.5", ""]
-    assert out[4:6] == source.splitlines()[4:6]
+    assert out[4] == "class R(NamedTuple): __portalis_typename__ = 'Other'; x: int = 1"
+    assert out[5] == source.splitlines()[5]
     based = desugar_namedtuples("from collections import namedtuple\nclass B(namedtuple('B', 'x')):\n    \"doc\"\n"
                                 "    def f(self) -> int:\n        return self.x\nb = B(x=1)\n")
     assert based.splitlines()[1:3] == ["class B(NamedTuple):", '    x: int; "doc"']

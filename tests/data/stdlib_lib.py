@@ -20,6 +20,7 @@ WORD = re.compile(r"[a-z]+(\d*)", re.IGNORECASE)
 Pt = namedtuple("Pt", ["x", "y"])
 Span = namedtuple("Span", "a b size")
 Tag = namedtuple("Tag", "name, weight", defaults=(1.5,))
+_Entry = namedtuple("Entry", "size label")
 
 
 class Pair(namedtuple("Pair", "a b")):
@@ -571,3 +572,15 @@ def halved(f: Fraction) -> Fraction:
 
 def next_hour(t: datetime.datetime) -> datetime.datetime:
     return t + timedelta(hours=1)
+
+
+# a namedtuple bound to another name than its typename (urllib.parse, functools' CacheInfo), _make, _fields
+def nt_typename(n: int, s: str) -> list[str]:
+    e = _Entry(n, s)
+    return [repr(e), str(e), f"{e!r}", str(_Entry._fields), str(e.size + 1)]
+
+
+def nt_from(t: tuple[int, int], xs: list[int]) -> list[str]:
+    a = Pt._make(t)
+    b = Pt._make(xs)
+    return [repr(a), repr(b), str(Pt._fields), str(a == b)]
