@@ -175,7 +175,7 @@ class ExprLowering:
             return ir.Call(ir.Path("crate::pyrt::bool_str"), (read(v),))
         if k == "exc":
             return ir.MethodCall(v.expr, "message")
-        if k in ("date", "timedelta", "datetime"):  # Display is Python's str()
+        if k in ("date", "timedelta", "datetime", "time"):  # Display is Python's str()
             return ir.MethodCall(read(v), "to_string")
         if k == "fraction":
             from portalis.lower.stdlib_fractions import to_str as fraction_str
@@ -460,6 +460,10 @@ class ExprLowering:
             from portalis.lower.stdlib_datetime import datetime_field
 
             return datetime_field(recv, node.attr.value)
+        if recv.ty.kind == "time":
+            from portalis.lower.stdlib_datetime import time_field
+
+            return time_field(recv, node.attr.value)
         if recv.ty.kind == "re_match":
             from portalis.lower.stdlib_re import match_field
 
@@ -1366,6 +1370,10 @@ class ExprLowering:
                 from portalis.lower.builtins import dict_fromkeys
 
                 return dict_fromkeys(self, *self.call_args(node))
+            if func.attr.value == "combine" and _library_name(self, func.value) == "datetime.datetime":
+                from portalis.lower.stdlib_datetime import lower_datetime
+
+                return lower_datetime(self, "datetime.combine", self.call_args(node))
             if func.attr.value == "fromisoformat" and _library_name(self, func.value) == "datetime.date":
                 from portalis.lower.stdlib_datetime import lower_datetime
 

@@ -4321,6 +4321,58 @@ impl PyTimedelta {
         Self::from_micros(secs * 1_000_000 + i128::from(milliseconds) * 1_000 + i128::from(microseconds))
     }
 
+    /// `timedelta(...)` where some parts are floats (`hours=1.5`): CPython's `delta_new`
+    /// step for step. `parts` are in the keyword order (days, seconds, microseconds,
+    /// milliseconds, minutes, hours, weeks), each an int or `Some(float)`; they are added
+    /// in CPython's order (microseconds first), each float's whole part exactly, its fraction
+    /// times the factor in floats with the sub-microsecond leftovers summed, and the leftover
+    /// rounded half to even at the end. NaN: ValueError; inf and magnitudes no timedelta
+    /// holds: OverflowError.
+    pub fn new_float(parts: [(i64, Option<f64>); 7]) -> Result<PyTimedelta, PyErr> {
+        const FACTORS: [i128; 7] = [86_400_000_000, 1_000_000, 1, 1_000, 60_000_000, 3_600_000_000, 604_800_000_000];
+        const ORDER: [usize; 7] = [2, 3, 1, 4, 5, 0, 6];
+        let mut x: i128 = 0;
+        let mut leftover = 0.0f64;
+        for &i in ORDER.iter() {
+            let (n, f) = parts[i];
+            let factor = FACTORS[i];
+            match f {
+                None => x += i128::from(n) * factor,
+                Some(d) => {
+                    if d.is_nan() {
+                        return Err(PyErr::new("ValueError", "cannot convert float NaN to integer"));
+                    }
+                    if d.is_infinite() {
+                        return Err(PyErr::new("OverflowError", "cannot convert float infinity to integer"));
+                    }
+                    let whole = d.trunc();
+                    if whole.abs() >= 1e25 {
+                        // more than 10**25 of any unit is past every timedelta
+                        return Err(PyErr::new("OverflowError", "Python int too large to convert to C int"));
+                    }
+                    x += (whole as i128) * factor;
+                    let frac = d - whole;
+                    if frac != 0.0 {
+                        let scaled = factor as f64 * frac;
+                        let us = scaled.trunc();
+                        x += us as i128;
+                        leftover += scaled - us;
+                    }
+                }
+            }
+        }
+        if leftover != 0.0 {
+            let mut whole = leftover.round();
+            if (whole - leftover).abs() == 0.5 {
+                // exactly halfway: round half to even, on the parity of the sum so far
+                let odd = (x & 1) as f64;
+                whole = 2.0 * ((leftover + odd) * 0.5).round() - odd;
+            }
+            x += whole as i128;
+        }
+        Self::from_micros(x)
+    }
+
     /// The whole duration in microseconds.
     pub fn micros(&self) -> i128 {
         i128::from(self.days) * US_PER_DAY + i128::from(self.seconds) * 1_000_000 + i128::from(self.microseconds)
@@ -4678,6 +4730,86 @@ impl PyRepr for PyDateTime {
 impl PyRepr for PyFraction {
     fn py_repr(&self) -> String {
         fraction_repr(self)
+    }
+}
+// @end
+
+// @helper PyTime deps: PyErr
+/// A naive `datetime.time` (no tzinfo): hour, minute, second, microsecond in Python's order
+/// (derive(Ord) is Python's order of naive times).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct PyTime {
+    pub hour: i64,
+    pub minute: i64,
+    pub second: i64,
+    pub microsecond: i64,
+}
+
+impl PyTime {
+    /// `time(hour, minute, second, microsecond)` with Python's ValueErrors.
+    pub fn new(hour: i64, minute: i64, second: i64, microsecond: i64) -> Result<PyTime, PyErr> {
+        for (v, hi, name) in [(hour, 23, "hour"), (minute, 59, "minute"), (second, 59, "second"), (microsecond, 999_999, "microsecond")] {
+            if !(0..=hi).contains(&v) {
+                return Err(PyErr::new("ValueError", format!("{} must be in 0..{}", name, hi)));
+            }
+        }
+        Ok(PyTime { hour, minute, second, microsecond })
+    }
+
+    /// `t.isoformat()`: `HH:MM:SS`, `.ffffff` when there are microseconds.
+    pub fn isoformat(&self) -> String {
+        let mut out = format!("{:02}:{:02}:{:02}", self.hour, self.minute, self.second);
+        if self.microsecond != 0 {
+            out.push_str(&format!(".{:06}", self.microsecond));
+        }
+        out
+    }
+
+    /// `repr(t)`: `datetime.time(3, 4, 5, 6)`, a zero microsecond left out, then a zero second.
+    pub fn repr(&self) -> String {
+        let mut parts = vec![self.hour, self.minute, self.second, self.microsecond];
+        for _ in 0..2 {
+            if parts.last() == Some(&0) {
+                parts.pop();
+            }
+        }
+        let text: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
+        format!("datetime.time({})", text.join(", "))
+    }
+}
+
+impl std::fmt::Display for PyTime {
+    /// `str(t)`: `isoformat()`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.isoformat())
+    }
+}
+// @end
+
+// @helper datetime_time deps: PyDateTime, PyTime
+/// `dt.time()`.
+pub fn datetime_time(dt: PyDateTime) -> PyTime {
+    PyTime { hour: dt.hour, minute: dt.minute, second: dt.second, microsecond: dt.microsecond }
+}
+
+/// `datetime.combine(d, t)`.
+pub fn datetime_combine(d: PyDate, t: PyTime) -> PyDateTime {
+    PyDateTime {
+        year: d.year,
+        month: d.month,
+        day: d.day,
+        hour: t.hour,
+        minute: t.minute,
+        second: t.second,
+        microsecond: t.microsecond,
+    }
+}
+// @end
+
+// @helper repr_time deps: PyRepr, PyTime
+impl PyRepr for PyTime {
+    fn py_repr(&self) -> String {
+        self.repr()
     }
 }
 // @end

@@ -162,7 +162,7 @@ class _Render:
             assert isinstance(path, ir.TPath)
             return ir.StructLit(path.name, tuple(
                 (rust_ident(f.name), self.expr(values.get(f.name), f.py_type)) for f in fields))
-        if k in ("date", "timedelta", "datetime", "fraction", "re_match"):
+        if k in ("date", "timedelta", "datetime", "time", "fraction", "re_match"):
             return self.library(value, t)
         if k == "opaque":
             path = self.type(t)
@@ -188,6 +188,9 @@ class _Render:
             _expect(type(value) is _dt.datetime and getattr(value, "tzinfo", None) is None, value, t, "a naive datetime")
             return ir.StructLit(f"{pyrt}::PyDateTime", ints(
                 ("year", "month", "day", "hour", "minute", "second", "microsecond"), value))
+        if k == "time":
+            _expect(type(value) is _dt.time and getattr(value, "tzinfo", None) is None, value, t, "a naive time")
+            return ir.StructLit(f"{pyrt}::PyTime", ints(("hour", "minute", "second", "microsecond"), value))
         if k == "timedelta":
             _expect(type(value) is _dt.timedelta, value, t)
             return ir.StructLit(f"{pyrt}::PyTimedelta", ints(("days", "seconds", "microseconds"), value))

@@ -85,6 +85,7 @@ LIBRARY_TYPES: dict[tuple[str, str], PyType] = {
     ("datetime", "date"): PyType(kind="date"),
     ("datetime", "timedelta"): PyType(kind="timedelta"),
     ("datetime", "datetime"): PyType(kind="datetime"),
+    ("datetime", "time"): PyType(kind="time"),
     ("fractions", "Fraction"): PyType(kind="fraction"),
     ("re", "Match"): PyType(kind="re_match"),
 }
@@ -101,7 +102,7 @@ def is_numeric(t: PyType) -> bool:
 
 def is_copy(t: PyType) -> bool:
     """Types whose Rust form is Copy: passing them never needs a borrow or a clone."""
-    if t.kind in ("int", "float", "bool", "none", "num", "callable", "date", "timedelta", "datetime"):
+    if t.kind in ("int", "float", "bool", "none", "num", "callable", "date", "timedelta", "datetime", "time"):
         return True
     if t.kind == "tuple":
         return all(is_copy(a) for a in t.args)

@@ -244,6 +244,8 @@ def strategy_for(t: PyType, type_maps: dict[str, ModuleTypeMap], depth: int = 0)
         return st.datetimes()  # naive, as the runtime's PyDateTime
     if k == "timedelta":
         return st.timedeltas()
+    if k == "time":
+        return st.times()  # naive, as the runtime's PyTime
     if k == "fraction":
         return st.fractions()
     if k == "re_match":

@@ -81,7 +81,8 @@ def canonical(value: object) -> object:
     raise TypeError(f"no canonical form for {type(value).__name__} {value!r:.80}")
 
 
-_LIBRARY_NAMES = {_dt.date: "date", _dt.timedelta: "timedelta", _dt.datetime: "datetime", _fractions.Fraction: "Fraction"}
+_LIBRARY_NAMES = {_dt.date: "date", _dt.timedelta: "timedelta", _dt.datetime: "datetime", _dt.time: "time",
+                  _fractions.Fraction: "Fraction"}
 
 
 def library_canonical(value: object) -> dict | None:
@@ -101,6 +102,9 @@ def encode_library(value: object) -> dict | None:
     if t is _dt.datetime and value.tzinfo is None:  # type: ignore[attr-defined]
         v = value
         return {"datetime": [v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond]}  # type: ignore[attr-defined]
+    if t is _dt.time and value.tzinfo is None:  # type: ignore[attr-defined]
+        v = value
+        return {"time": [v.hour, v.minute, v.second, v.microsecond]}  # type: ignore[attr-defined]
     if t is _dt.timedelta:
         return {"timedelta": [value.days, value.seconds, value.microseconds]}  # type: ignore[attr-defined]
     if t is _fractions.Fraction:
@@ -118,6 +122,8 @@ def decode_library(data: dict) -> object:
         return _dt.date(*data["date"])
     if "datetime" in data:
         return _dt.datetime(*data["datetime"])
+    if "time" in data:
+        return _dt.time(*data["time"])
     if "timedelta" in data:
         d, sec, us = data["timedelta"]
         return _dt.timedelta(days=d, seconds=sec, microseconds=us)
@@ -132,7 +138,7 @@ def decode_library(data: dict) -> object:
     raise ValueError(f"the match of {pattern!r} cannot be made again")
 
 
-LIBRARY_KEYS = ("date", "datetime", "timedelta", "fraction", "re_match")
+LIBRARY_KEYS = ("date", "datetime", "time", "timedelta", "fraction", "re_match")
 
 
 def same(a: object, b: object, rel_tol: float = 0.0) -> bool:

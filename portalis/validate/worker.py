@@ -86,7 +86,8 @@ def _on_alarm(signum, frame):  # noqa: ANN001 - signal handler signature
 MAX_ITEMS = 100_000  # a bigger value costs more to print and compare than it can tell
 
 
-_LIBRARY = {datetime.date: "date", datetime.timedelta: "timedelta", datetime.datetime: "datetime", fractions.Fraction: "Fraction"}
+_LIBRARY = {datetime.date: "date", datetime.timedelta: "timedelta", datetime.datetime: "datetime", datetime.time: "time",
+            fractions.Fraction: "Fraction"}
 
 
 def _encode_library(value):
@@ -96,6 +97,8 @@ def _encode_library(value):
         return {"date": [value.year, value.month, value.day]}
     if t is datetime.datetime and value.tzinfo is None:
         return {"datetime": [value.year, value.month, value.day, value.hour, value.minute, value.second, value.microsecond]}
+    if t is datetime.time and value.tzinfo is None:
+        return {"time": [value.hour, value.minute, value.second, value.microsecond]}
     if t is datetime.timedelta:
         return {"timedelta": [value.days, value.seconds, value.microseconds]}
     if t is fractions.Fraction:
@@ -112,6 +115,8 @@ def _decode_library(data):
         return datetime.date(*data["date"])
     if "datetime" in data:
         return datetime.datetime(*data["datetime"])
+    if "time" in data:
+        return datetime.time(*data["time"])
     if "timedelta" in data:
         d, sec, us = data["timedelta"]
         return datetime.timedelta(days=d, seconds=sec, microseconds=us)
@@ -126,7 +131,7 @@ def _decode_library(data):
     raise ValueError("the match cannot be made again")
 
 
-_LIBRARY_KEYS = ("date", "datetime", "timedelta", "fraction", "re_match")
+_LIBRARY_KEYS = ("date", "datetime", "time", "timedelta", "fraction", "re_match")
 
 
 def canonical(value, budget=None):

@@ -584,3 +584,24 @@ def nt_from(t: tuple[int, int], xs: list[int]) -> list[str]:
     a = Pt._make(t)
     b = Pt._make(xs)
     return [repr(a), repr(b), str(Pt._fields), str(a == b)]
+
+
+# timedelta of float parts: CPython's accumulation and round-half-even of the leftover
+def td_float(h: float, us: float) -> list[str]:
+    out = [str(timedelta(hours=h)), repr(timedelta(microseconds=us)), str(timedelta(days=1, microseconds=us))]
+    out.append(str(timedelta(weeks=h / 1000, seconds=3, milliseconds=us)))
+    out.append(str(timedelta(0, h, us, 0.25, 1.0 / 3)))
+    return out
+
+
+# datetime.time: construction, fields, str/repr/isoformat, order, dt.time(), datetime.combine
+def clock(h: int, m: int, s: int, us: int) -> list[str]:
+    t = datetime.time(h, m, s, us)
+    noon = datetime.time(12)
+    dt = datetime.datetime.combine(datetime.date(2024, 2, 29), t)
+    return [str(t), repr(t), t.isoformat(), str(t < noon), str(t.hour + t.minute + t.second + t.microsecond),
+            str(dt), str(dt.time() == t), repr([t, noon]), str(datetime.time())]
+
+
+def later_of(a: datetime.time, b: datetime.time) -> datetime.time:
+    return max(a, b) if a != b else a
