@@ -73,6 +73,18 @@ def _subject(v: Val) -> ir.Expr:
     return str_view(v)
 
 
+def _find_at(lw: "FunctionLowerer", kind: str, p: Pattern, s: Val, pos: Val, compiled: ir.Expr) -> Val:
+    """`p.search(s, pos)`, `p.match(s, pos)`, `p.fullmatch(s, pos)` (pygments' `rexmatch(text,
+    pos)`): the module's unanchored pattern searched from `pos` (`pyrt::re_find_at`), a match
+    kept only where it starts at `pos`; a fullmatch's pattern ends with `\z`."""
+    if pos.ty.kind not in ("int", "bool"):
+        raise Unsupported("PTL113", f"Pattern.{kind}(s, pos) of a {pos.ty} pos (TypeError in Python)")
+    regex = compiled if kind != "fullmatch" else _static(lw, rf"(?:{p.rust})\z")
+    retry = p.dollar and kind != "fullmatch"
+    return _helper(lw, "re_find_at", (regex, _subject(s), read(coerce(pos, T.INT)), ir.BoolLit(kind != "search"), ir.BoolLit(retry)),
+                   T.optional(match_type(p.groups, p.names)))
+
+
 def _find(kind: str) -> Callable[["FunctionLowerer", Pattern, list[Val]], Val]:
     def lower(lw: "FunctionLowerer", p: Pattern, rest: list[Val], compiled: ir.Expr | None = None) -> Val:
         rust = {"search": p.rust, "match": rf"\A(?:{p.rust})", "fullmatch": rf"\A(?:{p.rust})\z"}[kind]
@@ -218,6 +230,8 @@ def lower_pattern_method(lw: "FunctionLowerer", recv: Val, name: str, args: list
         return _sub(lw, p, args, kwargs.get("count"), compiled, subn=name == "subn")
     if name == "split":
         return _split(lw, p, args, kwargs.get("maxsplit"), compiled)
+    if len(args) == 2 and name in ("search", "match", "fullmatch"):
+        return _find_at(lw, name, p, args[0], args[1], compiled)
     if len(args) != 1:
         raise Unsupported("PTL134", f"Pattern.{name}() with pos/endpos is not supported yet")
     return RE_RULES[name].lower(lw, p, args, compiled)

@@ -2234,6 +2234,36 @@ pub fn re_find(re: &regex::Regex, s: &str, dollar_retry: bool) -> Option<ReMatch
 }
 // @end
 
+// @helper re_find_at deps: ReMatch crates: regex
+/// `p.search(s, pos)`, `p.match(s, pos)`, `p.fullmatch(s, pos)` on the unanchored pattern (a
+/// fullmatch's ends with `\z`): the search starts at code point `pos` (clamped to 0..=len, as
+/// Python), `^` and `\A` still mean the start of the string (as Python's); `anchored` keeps only
+/// a match starting at `pos` (the leftmost match starts there when one does, and among those the
+/// regex crate's leftmost-first choice is Python's). `dollar_retry` as `re_find`.
+pub fn re_find_at(re: &regex::Regex, s: &str, pos: i64, anchored: bool, dollar_retry: bool) -> Option<ReMatch> {
+    let p = pos.max(0) as usize;
+    let start = s.char_indices().nth(p).map_or(s.len(), |(b, _)| b);
+    fn find<'h>(re: &regex::Regex, hay: &'h str, start: usize, anchored: bool) -> Option<regex::Captures<'h>> {
+        if start > hay.len() {
+            return None;
+        }
+        re.captures_at(hay, start).filter(|c| !anchored || c.get(0).map_or(false, |m| m.start() == start))
+    }
+    if let Some(c) = find(re, s, start, anchored) {
+        return Some(ReMatch::from_captures(re, s, &c));
+    }
+    if dollar_retry && s.ends_with('\n') {
+        let head = &s[..s.len() - 1];
+        return find(re, head, start, anchored).map(|c| {
+            let mut m = ReMatch::from_captures(re, head, &c);
+            m.text = s.to_string();
+            m
+        });
+    }
+    None
+}
+// @end
+
 // @helper re_findall crates: regex
 /// `re.findall` of a pattern with no group (the whole match) or one group (that group, "" where
 /// it took no part), as Python.

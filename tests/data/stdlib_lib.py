@@ -605,3 +605,25 @@ def clock(h: int, m: int, s: int, us: int) -> list[str]:
 
 def later_of(a: datetime.time, b: datetime.time) -> datetime.time:
     return max(a, b) if a != b else a
+
+
+# Pattern.match/search/fullmatch(s, pos) (pygments' rexmatch(text, pos)): a lexer loop
+TOKEN = re.compile(r"(\w+)|(\s+)|([^\w\s])")
+
+
+def lex_words(text: str) -> list[str]:
+    out = []
+    pos = 0
+    while True:
+        m = TOKEN.match(text, pos)
+        if m is None:
+            break
+        out.append(f"{m.start()}:{m.group()}")
+        pos = m.end()
+    tail = WORD.search(text, 3)
+    out.append("none" if tail is None else str(tail.span()))
+    anchored = re.compile(r"^a").match(text, 1)
+    out.append(str(anchored is None))
+    whole = re.compile(r"\d+").fullmatch(text, 2)
+    out.append("none" if whole is None else whole.group())
+    return out
