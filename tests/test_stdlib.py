@@ -491,3 +491,11 @@ def test_datetime_is_nondeterministic_only_by_its_clock() -> None:
     parsed = parse_source(source_module_from_text("m", source), source)
     assert nondeterministic_uses(parsed, "days") == []
     assert nondeterministic_uses(parsed, "age") == ["date.today"]
+
+
+def test_a_parameter_read_as_a_match_is_one() -> None:
+    # pygments' `def callback(lexer, match)`: `.group()`/`.groupdict()` only a match has
+    rust = _lowered("def cb(lexer: int, match):\n    word = match.group(1)\n    return [(match.start(1), word)]\n\n\n"
+                    "def named(m):\n    return m.groupdict()\n")
+    assert "pub fn cb(_lexer: i64, r#match: &crate::pyrt::ReMatch) -> Vec<(i64, String)>" in rust
+    assert "pub fn named(m: &crate::pyrt::ReMatch) -> crate::pyrt::PyDict<String, String>" in rust
