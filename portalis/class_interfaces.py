@@ -33,7 +33,7 @@ import libcst as cst
 from portalis.cst_scan import scan_function
 from portalis.memo import memo_table
 from portalis.model import ClassInfo, ClassSignature, Diagnostic, FunctionInfo, FunctionSignature, ParsedModule, PyType, TypedField
-from portalis.namedtuples import UNTYPED_FIELD
+from portalis.namedtuples import TYPENAME, UNTYPED_FIELD
 from portalis.parse import _bindings, code_of, method_key
 from portalis.rust.printer import print_type
 from portalis.types import pytypes as T
@@ -324,6 +324,8 @@ def _class_interface(
                 fields = [x for x in fields if x.name != f.name]
                 fields.append(TypedField(name=f.name, py_type=T.UNKNOWN, rust_type="", why=f"field `{info.name}.{f.name}`: {exc}"))
     constants = _class_constants(node, scope) if not enum else []
+    typename = _typename(node) if namedtuple else None
+    constants = [c for c in constants if c.name != TYPENAME]
     if base_sig is not None:
         constants = [c for c in base_sig.constants if c.name not in {k.name for k in constants}] + constants
     own_methods = method_nodes(node)
@@ -387,6 +389,7 @@ def _class_interface(
         # A NamedTuple is built like a dataclass: positional/keyword fields, defaults.
         is_dataclass=info.is_dataclass or namedtuple,
         flavour="namedtuple" if namedtuple else "enum" if enum else None,
+        typename=typename,
         members=members,
         line=info.line,
         diagnostics=diags,
@@ -471,6 +474,18 @@ def _enum_members(node: cst.ClassDef, info: ClassInfo, scope: TypeScope) -> tupl
     if not out:
         problems.append("no members")
     return out, problems
+
+
+def _typename(node: cst.ClassDef) -> str | None:
+    """The typename portalis/namedtuples.py kept (`__portalis_typename__ = 'Result'`), if any."""
+    body = node.body.body
+    for stmt in body:
+        for small in (stmt.body if isinstance(stmt, cst.SimpleStatementLine) else [stmt]):
+            if (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)
+                    and small.targets[0].target.value == TYPENAME and isinstance(small.value, cst.SimpleString)):
+                value = small.value.evaluated_value
+                return value if isinstance(value, str) else None
+    return None
 
 
 def _class_constants(node: cst.ClassDef, scope: TypeScope) -> list:

@@ -376,6 +376,8 @@ class ClassSignature(BaseModel):
     metaclass_wraps: dict[str, str] = Field(default_factory=dict)
     metaclass_module: str | None = None
     flavour: str | None = None  # "namedtuple" (a record that is also a tuple), "enum"; None: a class
+    # The name its repr shows where it is not the class's (`_Base = namedtuple('Result', ...)`).
+    typename: str | None = None
     members: list["TypedConstant"] = Field(default_factory=list)  # an enum's members, in order
     # The class's text as written (a plain class): a subclass in another module of the repository
     # lowers the methods it inherits from it (portalis/inheritance.py). Part of the interface on

@@ -15,8 +15,9 @@ diagnostic still points at the user's line). A field nothing types gets the anno
 `UNTYPED_FIELD`; class_interfaces turns it into a diagnostic naming the field (PTL111), so the
 functions using the class stay untranslated with that reason, not a crash or a dropped class.
 
-Only what the rewrite reproduces exactly is rewritten: a typename equal to the bound name,
-field names that are identifiers, `defaults=` of literals; `rename=`, `module=` or computed
+Only what the rewrite reproduces exactly is rewritten: a typename equal to the bound name (or,
+at module level, another identifier: `_Base = namedtuple('Result', ...)` is the class `_Base`
+whose repr says `Result(...)`, the typename kept as the attribute `TYPENAME`), field names that are identifiers, `defaults=` of literals; `rename=`, `module=` or computed
 field lists leave the statement alone (as before: untranslated). Pure: text in, text out.
 """
 
@@ -28,6 +29,9 @@ import re
 
 # The annotation of a field no evidence types (class_interfaces reports it).
 UNTYPED_FIELD = "__portalis_untyped_namedtuple_field__"
+# The class attribute holding namedtuple()'s typename where it differs from the bound name
+# (class_interfaces moves it to ClassSignature.typename: the repr's name).
+TYPENAME = "__portalis_typename__"
 
 _LITERAL_TYPES = {bool: "bool", int: "int", float: "float", str: "str", bytes: "bytes"}
 _CALL_TYPES = {"len": "int", "int": "int", "float": "float", "str": "str", "repr": "str", "abs": None, "bool": "bool", "ord": "int", "chr": "str"}
@@ -36,8 +40,9 @@ _CALL_TYPES = {"len": "int", "int": "int", "float": "float", "str": "str", "repr
 class _Spec:
     """One namedtuple found in the module: its name, fields and where it is written."""
 
-    def __init__(self, name: str, fields: list[str], defaults: list[ast.expr], node: ast.stmt) -> None:
+    def __init__(self, name: str, fields: list[str], defaults: list[ast.expr], node: ast.stmt, typename: str | None = None) -> None:
         self.name = name
+        self.typename = typename  # the name given to namedtuple() where it is not the bound name
         self.fields = fields
         self.defaults = defaults
         self.node = node
@@ -64,8 +69,11 @@ def _field_names(node: ast.expr) -> list[str] | None:
     return names if ok else None
 
 
-def _spec_of(call: ast.Call, name: str, node: ast.stmt) -> _Spec | None:
-    if len(call.args) != 2 or not isinstance(call.args[0], ast.Constant) or call.args[0].value != name:
+def _spec_of(call: ast.Call, name: str, node: ast.stmt, other_name: bool = False) -> _Spec | None:
+    if len(call.args) != 2 or not isinstance(call.args[0], ast.Constant) or not isinstance(call.args[0].value, str):
+        return None
+    typename = call.args[0].value
+    if typename != name and not (other_name and typename.isidentifier() and not keyword.iskeyword(typename)):
         return None
     fields = _field_names(call.args[1])
     if fields is None:
@@ -76,7 +84,7 @@ def _spec_of(call: ast.Call, name: str, node: ast.stmt) -> _Spec | None:
             defaults = list(kw.value.elts)
         else:
             return None  # rename=, module=, computed defaults: not reproduced
-    return _Spec(name, fields, defaults, node)
+    return _Spec(name, fields, defaults, node, typename if typename != name else None)
 
 
 def _literal_type(node: ast.expr) -> str | None:
@@ -275,7 +283,8 @@ def find_namedtuples(tree: ast.Module) -> list[_Spec]:
     for stmt in tree.body:
         if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
                 and _is_namedtuple_call(stmt.value, imported)):
-            spec = _spec_of(stmt.value, stmt.targets[0].id, stmt)  # type: ignore[arg-type]
+            # `_Base = namedtuple('Result', ...)`: the class is the bound name, its repr the typename
+            spec = _spec_of(stmt.value, stmt.targets[0].id, stmt, other_name=True)  # type: ignore[arg-type]
         elif (isinstance(stmt, ast.ClassDef) and len(stmt.bases) == 1 and not stmt.keywords and not stmt.decorator_list
                 and _is_namedtuple_call(stmt.bases[0], imported) and stmt.bases[0].lineno == stmt.bases[0].end_lineno
                 and not isinstance(stmt.body[0], _COMPOUND) and stmt.body[0].lineno > (stmt.bases[0].end_lineno or 0)):
@@ -341,9 +350,11 @@ def _rewrite(source: str, tree: ast.Module) -> str:
         if node.col_offset != 0 or rest and not rest.startswith("#"):
             continue  # shares its line with another statement: left alone
         newline = lines[end][len(lines[end].rstrip("\r\n")):]
+        if spec.typename is not None:
+            parts.insert(0, f"{TYPENAME} = {spec.typename!r}")
         text = f"class {spec.name}(NamedTuple): {'; '.join(parts)}{newline}"
         lines[start:end + 1] = [text] + ["\n"] * (end - start)
     return "".join(lines)
 
 
-__all__ = ["UNTYPED_FIELD", "desugar_namedtuples", "find_namedtuples"]
+__all__ = ["TYPENAME", "UNTYPED_FIELD", "desugar_namedtuples", "find_namedtuples"]

@@ -124,7 +124,26 @@ CASES = {
     "nt_base": ["3", "-1"],
     "nt_make": ["'a', 0.1", "'', -2.0"],
     "nt_dict": ["1, 2", "0, -7"],
+    "nt_typename": ["1, 'a'", "-2, \"it's\""],
+    "lex_words": ["'if x1 else: y'", "''", "'aa123'", "'\u00e9\u00e9 a\u00e9-b'", "'ab12'", "'a'"],
+    "clock": ["1, 2, 3, 4", "0, 0, 0, 0", "23, 59, 59, 999999", "12, 0, 5, 0", "24, 0, 0, 0", "1, 60, 0, 0", "1, 2, 3, 1000000",
+              "-1, 0, 0, 0"],
+    "later_of": ["datetime.time(1, 2), datetime.time(0, 59, 59, 999999)", "datetime.time(), datetime.time()"],
+    "td_float": ["1.5, 0.5", "-0.1, 1.5", "1.0 / 3, 2.5", "1e-07, -0.5", "-1e-07, -1.5", "0.0, 0.0", "float('nan'), 1.0",
+                 "float('inf'), 0.0", "1e20, 0.0", "23.999999999, 999999.5", "-2.5e-10, 3.4999999999", "24e6, 0.0"],
+    "nt_from": ["(1, 2), [3, 4]", "(0, 0), [5]", "(-1, 9), [1, 2, 3]"],
     "re_escape": ["'a.b*c (x)[y] {1,2} ^$|?+-#&~ \\t\\n\\\\ _\\u00e9!@%=<>:/\"'", "''"],
+    # re.Match parameters, library values as arguments, results and container items
+    "match_parts": ["re.match(r'(\\w+)=(\\d+)?', 'ab= x')", "re.search(r'(\\d)(x)', '\\u00e9\\u00e9 1x')",
+                    "re.fullmatch(r'(a)(b)', 'ab')"],
+    "match_named": ["re.match(r'(?P<key>\\w+)\\s*=\\s*(?P<value>\\w+)', 'k = v')", "re.match(r'(?P<k>a)', 'a')"],
+    "lexer_callback": ["7, re.compile(r'(\\w+)').match('if x', 0)", "1, re.compile(r'\\s*(\\w+)').match('ab  else', 2)"],
+    "days_apart": ["datetime.date(2024, 1, 1), datetime.date(2024, 3, 1)", "datetime.date(9999, 12, 31), datetime.date(1, 1, 1)"],
+    "shifted": ["[datetime.date(2024, 2, 28), datetime.date(1, 1, 1)], timedelta(days=1)", "[], timedelta(0)",
+                "[datetime.date(9999, 12, 31)], timedelta(days=1)"],
+    "lib_containers": ["datetime.date(2024, 1, 2), 5", "datetime.date(1, 1, 1), 0"],
+    "halved": ["Fraction(3, 4)", "Fraction(-7, 9223372036854775807)", "Fraction(0)"],
+    "next_hour": ["datetime.datetime(2024, 12, 31, 23, 30)", "datetime.datetime(9999, 12, 31, 23, 0)"],
 }
 CALLS = [f"{f}({a})" for f, args in CASES.items() for a in args]
 
@@ -325,7 +344,7 @@ def test_namedtuple_rewritten_on_its_own_lines() -> None:
         "from collections import namedtuple as _nt\n"
         "M = _nt('M', 'a b size')\n"
         "Q = _nt('Q',\n    ['u', 'v'], defaults=(0.5,))\n"
-        "R = _nt('Other', 'x')\n"  # typename differs from the name: left alone
+        "R = _nt('Other', 'x', defaults=[1])\n"  # typename differs from the name: kept for the repr
         "S = _nt('S', 'x', rename=True)\n"  # rename=: left alone
         "def f(xs):\n    '''>>> f([])\n    M(a=0, b=0, size=0)'''\n    n = len(xs)\n    return Q(n)\n"
     )
@@ -333,7 +352,8 @@ def test_namedtuple_rewritten_on_its_own_lines() -> None:
     assert len(out) == len(source.splitlines())
     assert out[1] == "class M(NamedTuple): a: int; b: int; size: int"  # from the docstring's example
     assert out[2:4] == ["class Q(NamedTuple): u: int; v: float = 0.5", ""]
-    assert out[4:6] == source.splitlines()[4:6]
+    assert out[4] == "class R(NamedTuple): __portalis_typename__ = 'Other'; x: int = 1"
+    assert out[5] == source.splitlines()[5]
     based = desugar_namedtuples("from collections import namedtuple\nclass B(namedtuple('B', 'x')):\n    \"doc\"\n"
                                 "    def f(self) -> int:\n        return self.x\nb = B(x=1)\n")
     assert based.splitlines()[1:3] == ["class B(NamedTuple):", '    x: int; "doc"']
@@ -363,3 +383,119 @@ def test_namedtuple_lowering() -> None:
     assert "2 + {" in rust and "vec![__t2.x, __t2.y]" in rust
     # Python raises ValueError for a name that is no field: no translation pretends otherwise
     assert "todo!(\"portalis PTL113: `_replace` takes field names only (ValueError: unexpected field 'z')" in rust
+
+
+# ---------------------------------------------------------------- library types as types and values, no build
+
+
+def test_library_annotations_resolve() -> None:
+    from portalis.model import ImportInfo, PyType
+    from portalis.types.annotations import TypeScope, resolve_annotation
+
+    scope = TypeScope.build("m", [], [ImportInfo(module="re", line=1), ImportInfo(module="datetime", line=1),
+                                      ImportInfo(module="datetime", name="time", line=2),
+                                      ImportInfo(module="fractions", name="Fraction", line=3),
+                                      ImportInfo(module="typing", name="Match", line=4)])
+    assert resolve_annotation("re.Match", scope) == PyType(kind="re_match")  # groups known at run time
+    assert resolve_annotation("re.Match[str]", scope) == PyType(kind="re_match")
+    assert resolve_annotation("Match[str]", scope) == PyType(kind="re_match")
+    assert resolve_annotation("list[datetime.date]", scope) == PyType(kind="list", args=(PyType(kind="date"),))
+    assert resolve_annotation("dict[str, datetime.timedelta]", scope).args[1] == PyType(kind="timedelta")
+    assert resolve_annotation("Optional[time]", scope) == PyType(kind="optional", args=(PyType(kind="time"),))
+    assert resolve_annotation("Fraction", scope) == PyType(kind="fraction")
+
+
+def test_traced_library_values() -> None:
+    import datetime
+    import re
+    from fractions import Fraction
+
+    from portalis.analysis.observed import described_type
+    from portalis.model import PyType
+    from portalis.regex_syntax import match_type
+    from portalis.types import pytypes as T
+    from portalis.validate.trace_worker import describe
+
+    m = re.match(r"(?P<k>\w+)=(\d)?", "a=")
+    assert describe(m, {}) == ["re_match", r"(?P<k>\w+)=(\d)?", 32]
+    assert described_type(describe(m, {})) == match_type(2, (("k", 1),))
+    assert described_type(describe([datetime.date(2024, 1, 1)], {})) == T.list_of(PyType(kind="date"))
+    assert described_type(describe((datetime.time(1), Fraction(1, 3), datetime.timedelta(1)), {})) == T.tuple_of(
+        PyType(kind="time"), PyType(kind="fraction"), PyType(kind="timedelta"))
+    aware = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
+    assert described_type(describe(aware, {})) == PyType(kind="datetime")  # typed; its cases are not renderable
+    # two patterns' matches for one parameter: a match whose groups are read at run time
+    assert T.unify(match_type(1), match_type(2, (("k", 1),))) == PyType(kind="re_match")
+
+
+def test_library_values_cross_processes() -> None:
+    import datetime
+    import re
+    from fractions import Fraction
+
+    from portalis.model import PyType
+    from portalis.validate import worker
+    from portalis.validate.literals import canonical, decode_value, encode_value
+
+    values = [datetime.date(1, 2, 3), datetime.datetime(9999, 12, 31, 23, 59, 59, 999999), datetime.time(0, 0, 0, 1),
+              datetime.timedelta(days=-1, microseconds=5), Fraction(-7, 2**70)]
+    for v in values:
+        assert decode_value(encode_value(v)) == v and worker.decode(worker.encode(v)) == v
+        assert canonical(v) == worker.canonical(v) == {"__class__": type(v).__name__, "repr": repr(v)}
+    m = re.compile(r"\s*(\w+)").match("ab  else x", 2)
+    again = decode_value(encode_value(m))
+    assert (again.span(), again.span(1), again.string, again.pos) == (m.span(), m.span(1), m.string, 2)
+    assert worker.decode(worker.encode(m)).group(1) == "else"
+    searched = re.search(r"(\d)(x)?", "ab 1")
+    assert decode_value(encode_value(searched)).span(2) == (-1, -1)
+    from portalis.validate.literals import RustLiterals
+
+    rust = RustLiterals("c", {})
+    assert rust.owned(m, PyType(kind="re_match")) == (
+        'c::pyrt::ReMatch::from_parts("ab  else x", &[(2i64, 8i64), (4i64, 8i64)], &[])')
+    assert rust.owned(datetime.time(1, 2), PyType(kind="time")) == (
+        "c::pyrt::PyTime { hour: 1i64, minute: 2i64, second: 0i64, microsecond: 0i64 }")
+    assert rust.owned(Fraction(1, 3), PyType(kind="fraction")) == (
+        "c::pyrt::PyFraction::new(num_bigint::BigInt::from(1i64), num_bigint::BigInt::from(3i64))")
+
+
+def test_match_cases_are_generated() -> None:
+    from portalis.model import FunctionSignature, PyType, TypedParam
+    from portalis.regex_syntax import match_type
+    from portalis.validate.cases import strategy_for
+    from portalis.validate.literals import decode_value, encode_value
+
+    pytest.importorskip("hypothesis")
+    from hypothesis import HealthCheck, given, settings
+
+    # no deadline or speed checks: the shared machine's load is not what is tested
+    @settings(max_examples=30, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(strategy_for(match_type(2, (("key", 1),)), {}))
+    def check(m) -> None:
+        assert m.re.groups == 2 and m.groupdict().keys() == {"key"}
+        assert all(m.span(g) != (-1, -1) for g in (1, 2))  # every group takes part
+        again = decode_value(encode_value(m))
+        assert [again.span(g) for g in range(3)] == [m.span(g) for g in range(3)]
+
+    check()
+    assert not isinstance(strategy_for(PyType(kind="re_match"), {}), str)
+
+
+def test_datetime_is_nondeterministic_only_by_its_clock() -> None:
+    from portalis.parse import parse_source, source_module_from_text
+    from portalis.validate.behaviour import nondeterministic_uses
+
+    source = ("import datetime\nfrom datetime import date\n\n"
+              "def days(y: int) -> int:\n    return (datetime.date(y, 3, 1) - date(y, 1, 1)).days\n\n"
+              "def age(y: int) -> int:\n    return date.today().year - y\n")
+    parsed = parse_source(source_module_from_text("m", source), source)
+    assert nondeterministic_uses(parsed, "days") == []
+    assert nondeterministic_uses(parsed, "age") == ["date.today"]
+
+
+def test_a_parameter_read_as_a_match_is_one() -> None:
+    # pygments' `def callback(lexer, match)`: `.group()`/`.groupdict()` only a match has
+    rust = _lowered("def cb(lexer: int, match):\n    word = match.group(1)\n    return [(match.start(1), word)]\n\n\n"
+                    "def named(m):\n    return m.groupdict()\n")
+    assert "pub fn cb(_lexer: i64, r#match: &crate::pyrt::ReMatch) -> Vec<(i64, String)>" in rust
+    assert "pub fn named(m: &crate::pyrt::ReMatch) -> crate::pyrt::PyDict<String, String>" in rust

@@ -329,19 +329,22 @@ def test_exception_hierarchy_across_modules() -> None:
 
 def test_missing_types_become_the_placeholder_and_are_named() -> None:
     source = (
-        "import argparse\nimport re\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from .other import Hidden\n\n"
+        "import argparse\nimport decimal\nimport re\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from .other import Hidden\n\n"
         "def main(ns: argparse.Namespace) -> int:\n    return 0\n\n"
-        "def first(m: re.Match) -> str:\n    return ''\n\n"
+        "def first(m: decimal.Decimal) -> str:\n    return ''\n\n"
+        "def matched(m: re.Match) -> str:\n    return m.group(1)\n\n"
         "def hidden(h: 'Hidden') -> int:\n    return 0\n"
     )
     tm = Names({"m": _map("m", source)}).resolved("m")
     sigs = {f.name: f for f in tm.functions}
     assert sigs["main"].params[0].rust_type == "&crate::pyrt::Opaque"
     assert any(d.code == "PTL141" and "`argparse.Namespace`" in d.message for d in sigs["main"].diagnostics)
-    assert any(d.code == "PTL141" and "`re.Match`" in d.message for d in sigs["first"].diagnostics)
+    assert any(d.code == "PTL141" and "`decimal.Decimal`" in d.message for d in sigs["first"].diagnostics)
+    # a standard-library class with a runtime type is that type (issue 12), not the placeholder
+    assert sigs["matched"].params[0].rust_type == "&crate::pyrt::ReMatch" and not sigs["matched"].diagnostics
     # a name under TYPE_CHECKING is not an import the crate knows: no type (a stub), never a path
     assert [d.code for d in sigs["hidden"].diagnostics] == ["PTL111"] and "Hidden" in sigs["hidden"].diagnostics[0].message
-    assert not any("crate::" in p.rust_type and "Opaque" not in p.rust_type for f in tm.functions for p in f.params)
+    assert not any("crate::" in p.rust_type and "crate::pyrt::" not in p.rust_type for f in tm.functions for p in f.params)
 
 
 def test_export_closure_follows_reexports_not_every_import() -> None:

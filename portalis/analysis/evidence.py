@@ -1200,6 +1200,8 @@ class _ModuleContext:
             return [] if u.bytes_like else strong(T.STR, detail)
         if receiver == "bytes":
             return strong(T.BYTES, detail)
+        if receiver == "re_match":
+            return strong(rules.RE_MATCH, detail)
         if receiver == "list":
             elem: PyType | None = None
             if method == "append" and len(args) == 1:

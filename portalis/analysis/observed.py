@@ -10,9 +10,11 @@ element types as Python would type the container (`[1, 2.5]`: list[float]) and g
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from portalis.model import ObservedFunction, ObservedType, PyType, TypeOrigin
+from portalis.regex_syntax import match_type
 from portalis.types import pytypes as T
 
 SCALARS = {"int": T.INT, "float": T.FLOAT, "bool": T.BOOL, "str": T.STR, "none": T.NONE}
@@ -40,8 +42,22 @@ def described_type(desc: object, merge: Merge | None = None) -> PyType | None:
         items = [described_type(d, join) for d in desc[1:]]
         return None if any(i is None for i in items) or not items else T.tuple_of(*items)  # type: ignore[arg-type]
     if kind == "class" and len(desc) == 3 and all(isinstance(x, str) for x in desc[1:]):
-        return T.class_type(desc[1], desc[2])
+        library = T.library_type(desc[1], desc[2])
+        return library if library is not None else T.class_type(desc[1], desc[2])
+    if kind == "re_match" and len(desc) == 3 and isinstance(desc[1], str) and isinstance(desc[2], int):
+        return _match_of(desc[1], desc[2])
     return None
+
+
+def _match_of(pattern: str, flags: int) -> PyType:
+    """A traced `re.Match`: its pattern's groups and names (Python's own count, whatever Rust can
+    express of the pattern: the match itself is a value)."""
+    try:
+        compiled = re.compile(pattern, flags & ~re.DEBUG)
+    except (re.error, ValueError, TypeError):
+        return PyType(kind="re_match")
+    names = tuple(sorted(compiled.groupindex.items(), key=lambda kv: kv[1]))
+    return match_type(compiled.groups, names)
 
 
 def _joined(items: object, join: Merge) -> PyType | None:

@@ -28,10 +28,18 @@ SET_ONLY = frozenset(
 
 # `.decode()` exists on bytes and bytearray only (`.hex()` floats have too; the others str has).
 BYTES_ONLY = frozenset(("decode",))
+# `.group()`/`.groupdict()`: a `re.Match` (pygments' `def callback(lexer, match)`); a class of the
+# module defining one is excluded by the evidence pass, as for every name here.
+MATCH_ONLY = frozenset(("group", "groupdict"))
+RE_MATCH = PyType(kind="re_match")  # a match whose pattern is the caller's (groups read at run time)
+# Results of a match's methods (`m.group(1)`: a str, as the lowering types groups).
+MATCH_RESULTS: dict[str, PyType] = {"start": T.INT, "end": T.INT, "span": T.tuple_of(T.INT, T.INT),
+                                    "groupdict": T.dict_of(T.STR, T.STR)}
 
 RECEIVER_KIND: dict[str, str] = {
     **{m: "str" for m in STR_ONLY}, **{m: "list" for m in LIST_ONLY},
     **{m: "dict" for m in DICT_ONLY}, **{m: "set" for m in SET_ONLY}, **{m: "bytes" for m in BYTES_ONLY},
+    **{m: "re_match" for m in MATCH_ONLY},
 }
 
 # Results of str methods (the receiver a str).

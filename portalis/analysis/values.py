@@ -439,6 +439,11 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             return None
         if receiver.kind == "date":
             return rules.LIBRARY_METHOD_RESULTS[("datetime", "date")].get(method)
+        if receiver.kind == "re_match":
+            if method == "group":  # one group: a str; several: a tuple of them
+                n = len(node.args) if isinstance(node, cst.Call) else 1
+                return T.STR if n <= 1 else T.tuple_of(*([T.STR] * n))
+            return rules.MATCH_RESULTS.get(method)
         if receiver.kind == "re_pattern":
             # a compiled pattern's methods (`_whitespace_only_re.sub('', text)`); findall's rows
             # depend on the groups (the pattern's type carries their count)

@@ -369,9 +369,12 @@ def repr_of(lw: "FunctionLowerer", v: Val) -> ir.Expr:
         lw.use_runtime("str_repr")
         return ir.Call(ir.Path("crate::pyrt::str_repr"), (str_view(v),))
     if v.ty.kind == "union":  # the member's repr (a str member quoted), not str()'s
+        from portalis.lower.stdlib_datetime import use_container_reprs
+
         lw.use_runtime("PyRepr")
+        use_container_reprs(lw, v.ty)
         return ir.Call(ir.Path("crate::pyrt::PyRepr::py_repr"), (v.expr if v.mode is Mode.REF else ir.Ref(v.expr),))
-    if v.ty.kind in ("date", "timedelta", "datetime", "fraction"):
+    if v.ty.kind in ("date", "timedelta", "datetime", "time", "fraction"):
         from portalis.lower.stdlib_datetime import library_repr
 
         return library_repr(lw, v)
@@ -1271,7 +1274,7 @@ MODULE_MEMBERS: dict[str, set[str]] = {
     "json": {"dumps", "loads", "dump", "load"},
     "base64": set(BASE64_MEMBERS),
     "binascii": set(BINASCII_MEMBERS),
-    "datetime": {"date", "timedelta", "datetime", "MINYEAR", "MAXYEAR"},
+    "datetime": {"date", "timedelta", "datetime", "time", "MINYEAR", "MAXYEAR"},
     "fractions": {"Fraction"},
     # named so that their use gets a diagnostic of its own (lower_module_member), not a generic one
     "decimal": {"Decimal", "getcontext", "setcontext", "localcontext", "Context", "InvalidOperation",

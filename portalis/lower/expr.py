@@ -175,7 +175,7 @@ class ExprLowering:
             return ir.Call(ir.Path("crate::pyrt::bool_str"), (read(v),))
         if k == "exc":
             return ir.MethodCall(v.expr, "message")
-        if k in ("date", "timedelta", "datetime"):  # Display is Python's str()
+        if k in ("date", "timedelta", "datetime", "time"):  # Display is Python's str()
             return ir.MethodCall(read(v), "to_string")
         if k == "fraction":
             from portalis.lower.stdlib_fractions import to_str as fraction_str
@@ -195,7 +195,10 @@ class ExprLowering:
                 ir.MatchArm(ir.PVariant("Some", (ir.PBind(got),)), inner),
                 ir.MatchArm(ir.PVariant("None"), ir.MethodCall(ir.StrLit("None"), "to_string"))))
         if k in ("list", "tuple", "dict", "set", "none"):
+            from portalis.lower.stdlib_datetime import use_container_reprs
+
             self.use_runtime("PyRepr")
+            use_container_reprs(self, v.ty)
             # Fully qualified: the trait need not be imported where it is used.
             return ir.Call(ir.Path("crate::pyrt::PyRepr::py_repr"), (borrow(replace(v, expr=_ints_typed(v.expr))),))
         raise Unsupported("PTL113", f"str() of {v.ty}")
@@ -213,7 +216,7 @@ class ExprLowering:
             else:
                 args.append(self.to_str(field))
             pieces.append(f"{f.name}={{}}")
-        text = ir.Macro("format", tuple(args), fmt=f"{cls.name}(" + ", ".join(pieces) + ")")
+        text = ir.Macro("format", tuple(args), fmt=f"{cls.typename or cls.name}(" + ", ".join(pieces) + ")")
         return ir.BlockExpr(ir.Block((ir.Let(ir.PBind(tmp), None, borrow(v)),), text))
 
     def condition(self: "FunctionLowerer", node: cst.BaseExpression) -> ir.Expr:
@@ -425,6 +428,11 @@ class ExprLowering:
                 if const is not None:
                     path = class_static_path(target.path, const.name) if const.lazy_static else f"{target.path}::{rust_ident(const.name)}"
                     return self.const(ConstRef(path=path, const=const))
+                if node.attr.value == "_fields" and target.sig.flavour == "namedtuple":
+                    # a NamedTuple's field names: a tuple of str literals, known when translating
+                    names = tuple(f.name for f in target.sig.fields)
+                    return Val(ir.TupleExpr(tuple(ir.MethodCall(ir.StrLit(n), "to_string") for n in names)),
+                               T.tuple_of(*([T.STR] * len(names))))
                 raise Unsupported("PTL135", f"`{node.value.value}.{node.attr.value}` is not a translated class attribute", node)
             if isinstance(target, str):
                 if target in MODULE_MEMBERS:
@@ -452,6 +460,14 @@ class ExprLowering:
             from portalis.lower.stdlib_datetime import datetime_field
 
             return datetime_field(recv, node.attr.value)
+        if recv.ty.kind == "time":
+            from portalis.lower.stdlib_datetime import time_field
+
+            return time_field(recv, node.attr.value)
+        if recv.ty.kind == "re_match":
+            from portalis.lower.stdlib_re import match_field
+
+            return match_field(recv, node.attr.value)
         if recv.ty.kind == "fraction":
             from portalis.lower.stdlib_fractions import field as fraction_field
 
@@ -1355,6 +1371,10 @@ class ExprLowering:
                 from portalis.lower.builtins import dict_fromkeys
 
                 return dict_fromkeys(self, *self.call_args(node))
+            if func.attr.value == "combine" and _library_name(self, func.value) == "datetime.datetime":
+                from portalis.lower.stdlib_datetime import lower_datetime
+
+                return lower_datetime(self, "datetime.combine", self.call_args(node))
             if func.attr.value == "fromisoformat" and _library_name(self, func.value) == "datetime.date":
                 from portalis.lower.stdlib_datetime import lower_datetime
 
@@ -1593,6 +1613,35 @@ class ExprLowering:
                      for f in fields if f.name not in kwargs)
         lit = ir.StructLit(self.env.class_path(recv.ty), given + rest)
         return Val(ir.BlockExpr(ir.Block((ir.Let(ir.PBind(tmp), None, borrow(recv)),), lit)), recv.ty)
+
+    def namedtuple_make(self: "FunctionLowerer", target: ClassRef, node: cst.Call) -> Val:
+        """`P._make(t)`: the NamedTuple from a tuple of as many items (each converted as a
+        constructor argument is), or from a list when the fields share its item type (its
+        length checked: Python's TypeError "Expected 2 arguments, got 3")."""
+        args, kwargs = self.call_args(node)
+        fields = list(target.sig.fields)
+        ty = T.class_type(target.module, target.sig.name)
+        if len(args) != 1 or kwargs:
+            raise Unsupported("PTL113", f"`{target.sig.name}._make` takes one iterable", node)
+        src = args[0]
+        tmp = self.temp("made")
+        if src.ty.kind == "tuple":
+            if len(src.ty.args) != len(fields):
+                raise Unsupported("PTL113", f"`{target.sig.name}._make` of a {len(src.ty.args)}-tuple: TypeError (Expected "
+                                  f"{len(fields)} arguments, got {len(src.ty.args)})", node)
+            items = [owned_as(Val(ir.Field(ir.Path(tmp), str(i)), t, Mode.PLACE), f.py_type)
+                     for i, (t, f) in enumerate(zip(src.ty.args, fields))]
+            lit = ir.StructLit(self.env.class_path(ty), tuple((rust_ident(f.name), e) for f, e in zip(fields, items)))
+            return Val(ir.BlockExpr(ir.Block((ir.Let(ir.PBind(tmp), None, borrow(src)),), lit)), ty)
+        if src.ty.kind == "list" and all(f.py_type == src.ty.args[0] for f in fields):
+            n = len(fields)
+            check = ir.ExprStmt(ir.IfExpr(ir.Binary("!=", ir.MethodCall(ir.Path(tmp), "len"), ir.IntLit(n, "usize")), ir.Block((ir.ExprStmt(ir.Macro(
+                "panic", (ir.MethodCall(ir.Path(tmp), "len"),), fmt=f"TypeError: Expected {n} arguments, got {{}}")),))))
+            items = [owned(Val(ir.Index(ir.Path(tmp), ir.IntLit(i, "usize")), f.py_type, Mode.PLACE)) for i, f in enumerate(fields)]
+            lit = ir.StructLit(self.env.class_path(ty), tuple((rust_ident(f.name), e) for f, e in zip(fields, items)))
+            return Val(ir.BlockExpr(ir.Block((ir.Let(ir.PBind(tmp), None, borrow(src)), check), lit)), ty)
+        raise Unsupported("PTL113", f"`{target.sig.name}._make` of a {src.ty} (a tuple of the fields' types, or a list "
+                          "when they share one type)", node)
 
     def method_call(self: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val], node: cst.CSTNode) -> Val:
         if recv.ty.kind == "class" and name == "_replace" and self.namedtuple_fields(recv.ty) is not None:
@@ -1900,6 +1949,8 @@ class ExprLowering:
     def static_call(self: "FunctionLowerer", target: ClassRef, name: str, node: cst.Call) -> Val:
         """`C.m(...)`: a static or class method (or a method called with its receiver first)."""
         cls = target.sig
+        if name == "_make" and cls.flavour == "namedtuple":
+            return self.namedtuple_make(target, node)
         m = cls.method(name)
         if m is None:
             raise Unsupported("PTL135", f"`{cls.name}.{name}` is not a translated method", node)

@@ -36,8 +36,10 @@ if TYPE_CHECKING:
 DATE = PyType(kind="date")
 TIMEDELTA = PyType(kind="timedelta")
 DATETIME = PyType(kind="datetime")
+TIME = PyType(kind="time")
 CONSTANTS = {"MINYEAR": 1, "MAXYEAR": 9999}
-NAMES = frozenset({"date", "timedelta", "datetime", *CONSTANTS})
+NAMES = frozenset({"date", "timedelta", "datetime", "time", *CONSTANTS})
+TIME_FIELDS = ("hour", "minute", "second", "microsecond")
 DATETIME_FIELDS = ("year", "month", "day", "hour", "minute", "second", "microsecond")
 TIMEDELTA_ARGS = ("days", "seconds", "microseconds", "milliseconds", "minutes", "hours", "weeks")
 TIMEDELTA_FIELDS = ("days", "seconds", "microseconds")
@@ -62,6 +64,13 @@ def lower_datetime(lw: "FunctionLowerer", name: str, call: tuple[list[Val], dict
         return _timedelta(lw, args, kwargs)
     if name == "datetime":
         return _datetime(lw, args, kwargs)
+    if name == "time":
+        return _time(lw, args, kwargs)
+    if name == "datetime.combine":
+        if len(args) != 2 or kwargs or (args[0].ty.kind, args[1].ty.kind) != ("date", "time"):
+            raise Unsupported("PTL133", "datetime.combine(date, time) (no tzinfo)")
+        lw.use_runtime("datetime_time")
+        return Val(ir.Call(ir.Path("crate::pyrt::datetime_combine"), (read(args[0]), read(args[1]))), DATETIME)
     if name != "date":
         raise Unsupported("PTL133", f"`datetime.{name}()` is not supported yet")
     order = list(DATE_FIELDS)
@@ -96,8 +105,23 @@ def _timedelta(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -
     if len(args) > len(TIMEDELTA_ARGS) or set(kwargs) - set(TIMEDELTA_ARGS[len(args):]):
         raise Unsupported("PTL133", "datetime.timedelta(days, seconds, microseconds, milliseconds, minutes, hours, weeks)")
     given = dict(zip(TIMEDELTA_ARGS, args)) | kwargs
+    if any(v.ty.kind == "float" for v in given.values()):
+        # float parts (`hours=1.5`): CPython's accumulation and rounding (PyTimedelta::new_float)
+        parts: list[ir.Expr] = []
+        for name in TIMEDELTA_ARGS:
+            v = given.get(name)
+            if v is None:
+                parts.append(ir.TupleExpr((ir.IntLit(0, "i64"), ir.Path("None"))))
+            elif v.ty.kind in ("int", "bool"):
+                parts.append(ir.TupleExpr((read(coerce(v, T.INT)), ir.Path("None"))))
+            elif v.ty.kind == "float":
+                parts.append(ir.TupleExpr((ir.IntLit(0, "i64"), ir.Call(ir.Path("Some"), (read(v),)))))
+            else:
+                raise Unsupported("PTL113", f"timedelta({name}=...) of a {v.ty} (TypeError in Python)")
+        lw.use_runtime("PyTimedelta")
+        return Val(lw.propagate(ir.Call(ir.Path("crate::pyrt::PyTimedelta::new_float"), (ir.ArrayLit(tuple(parts)),))), TIMEDELTA)
     values = _int_parts(given, TIMEDELTA_ARGS, lambda name, ty: Unsupported(
-        "PTL133", f"timedelta({name}=...) of a {ty}: only ints are translated (Python rounds float parts to microseconds)"))
+        "PTL113", f"timedelta({name}=...) of a {ty} (TypeError in Python)"))
     lw.use_runtime("PyTimedelta")
     return Val(lw.propagate(ir.Call(ir.Path("crate::pyrt::PyTimedelta::new"), tuple(values))), TIMEDELTA)
 
@@ -117,6 +141,32 @@ def _datetime(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) ->
     return Val(lw.propagate(ir.Call(ir.Path("crate::pyrt::PyDateTime::new"), tuple(values))), DATETIME)
 
 
+def _time(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`time(hour=0, minute=0, second=0, microsecond=0)`, naive."""
+    if "tzinfo" in kwargs or "fold" in kwargs or len(args) > len(TIME_FIELDS) or set(kwargs) - set(TIME_FIELDS[len(args):]):
+        raise Unsupported("PTL133", "datetime.time(hour, minute, second, microsecond) (tzinfo and fold are not translated)")
+    given = dict(zip(TIME_FIELDS, args)) | kwargs
+    values = _int_parts(given, TIME_FIELDS, lambda name, ty: Unsupported(
+        "PTL113", f"datetime.time({name}=...) of a {ty} (TypeError in Python)"))
+    lw.use_runtime("PyTime")
+    return Val(lw.propagate(ir.Call(ir.Path("crate::pyrt::PyTime::new"), tuple(values))), TIME)
+
+
+def time_field(recv: Val, name: str) -> Val:
+    """`t.hour`, `t.minute`, `t.second`, `t.microsecond`."""
+    if name not in TIME_FIELDS:
+        raise Unsupported("PTL134", f"time.{name} is not supported yet")
+    return Val(ir.Field(recv.expr, name), T.INT, Mode.PLACE)
+
+
+def lower_time_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`t.isoformat()`."""
+    lw.use_runtime("PyTime")
+    if name == "isoformat" and not args and not kwargs:
+        return Val(ir.MethodCall(read(recv), "isoformat"), T.STR)
+    raise Unsupported("PTL134", f"time.{name}() is not supported yet")
+
+
 def lower_datetime_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val]) -> Val:
     """`dt.date()`, `dt.weekday()`, `dt.isoformat(sep)`, `dt.strftime(fmt)`..."""
     lw.use_runtime("PyDateTime")
@@ -124,6 +174,9 @@ def lower_datetime_method(lw: "FunctionLowerer", recv: Val, name: str, args: lis
         return Val(ir.MethodCall(read(recv), name), T.INT)
     if name == "date" and not args and not kwargs:
         return Val(ir.MethodCall(read(recv), "date"), DATE)
+    if name == "time" and not args and not kwargs:
+        lw.use_runtime("datetime_time")
+        return Val(ir.Call(ir.Path("crate::pyrt::datetime_time"), (read(recv),)), TIME)
     if name == "isoformat" and not set(kwargs) - {"sep"} and len(args) + len(kwargs) <= 1:
         given = [*args, *kwargs.values()]
         sep = given[0] if given else None
@@ -230,10 +283,25 @@ def date_field(recv: Val, name: str) -> Val:
     return Val(ir.Field(recv.expr, name), T.INT, Mode.PLACE)
 
 
+_REPR_HELPERS = {"date": "repr_date", "timedelta": "repr_timedelta", "datetime": "repr_datetime", "time": "repr_time",
+                 "fraction": "repr_fraction"}
+
+
+def use_container_reprs(lw: "FunctionLowerer", t: PyType) -> None:
+    """A container printed through `pyrt::PyRepr` holding dates, timedeltas, datetimes or
+    Fractions needs their `PyRepr` impls (separate helpers: a crate without such values in
+    containers carries none of them, nor their crates)."""
+    helper = _REPR_HELPERS.get(t.kind)
+    if helper is not None:
+        lw.use_runtime(helper)
+    for a in t.args:
+        use_container_reprs(lw, a)
+
+
 def library_repr(lw: "FunctionLowerer", v: Val) -> ir.Expr | None:
     """`repr(x)` (and `!r`, `%r`) of a date, timedelta, datetime or Fraction: Python's
     (`datetime.date(2024, 1, 2)`, `Fraction(3, 4)`), not their str(); None for other types."""
-    helper = {"date": "PyDate", "timedelta": "PyTimedelta", "datetime": "PyDateTime"}.get(v.ty.kind)
+    helper = {"date": "PyDate", "timedelta": "PyTimedelta", "datetime": "PyDateTime", "time": "PyTime"}.get(v.ty.kind)
     if helper is not None:
         lw.use_runtime(helper)
         return ir.MethodCall(read(v), "repr")

@@ -73,6 +73,18 @@ def _subject(v: Val) -> ir.Expr:
     return str_view(v)
 
 
+def _find_at(lw: "FunctionLowerer", kind: str, p: Pattern, s: Val, pos: Val, compiled: ir.Expr) -> Val:
+    """`p.search(s, pos)`, `p.match(s, pos)`, `p.fullmatch(s, pos)` (pygments' `rexmatch(text,
+    pos)`): the module's unanchored pattern searched from `pos` (`pyrt::re_find_at`), a match
+    kept only where it starts at `pos`; a fullmatch's pattern ends with `\z`."""
+    if pos.ty.kind not in ("int", "bool"):
+        raise Unsupported("PTL113", f"Pattern.{kind}(s, pos) of a {pos.ty} pos (TypeError in Python)")
+    regex = compiled if kind != "fullmatch" else _static(lw, rf"(?:{p.rust})\z")
+    retry = p.dollar and kind != "fullmatch"
+    return _helper(lw, "re_find_at", (regex, _subject(s), read(coerce(pos, T.INT)), ir.BoolLit(kind != "search"), ir.BoolLit(retry)),
+                   T.optional(match_type(p.groups, p.names)))
+
+
 def _find(kind: str) -> Callable[["FunctionLowerer", Pattern, list[Val]], Val]:
     def lower(lw: "FunctionLowerer", p: Pattern, rest: list[Val], compiled: ir.Expr | None = None) -> Val:
         rust = {"search": p.rust, "match": rf"\A(?:{p.rust})", "fullmatch": rf"\A(?:{p.rust})\z"}[kind]
@@ -218,6 +230,8 @@ def lower_pattern_method(lw: "FunctionLowerer", recv: Val, name: str, args: list
         return _sub(lw, p, args, kwargs.get("count"), compiled, subn=name == "subn")
     if name == "split":
         return _split(lw, p, args, kwargs.get("maxsplit"), compiled)
+    if len(args) == 2 and name in ("search", "match", "fullmatch"):
+        return _find_at(lw, name, p, args[0], args[1], compiled)
     if len(args) != 1:
         raise Unsupported("PTL134", f"Pattern.{name}() with pos/endpos is not supported yet")
     return RE_RULES[name].lower(lw, p, args, compiled)
@@ -225,6 +239,9 @@ def lower_pattern_method(lw: "FunctionLowerer", recv: Val, name: str, args: list
 
 def lower_match_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val]) -> Val:
     """`m.group(n)`, `m.groups()`, `m.start()`, `m.end()`, `m.span()` on a match (pyrt::ReMatch)."""
+    # a match whose pattern is not known here (a `re.Match` parameter): its group count and names
+    # are the value's, read at run time
+    known = recv.ty.name is not None
     groups = int(recv.ty.name or "0")
     names = dict(names_of(recv.ty.module))
     if kwargs:
@@ -235,6 +252,8 @@ def lower_match_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[V
         e = v.expr
         while isinstance(e, ir.MethodCall) and e.method in ("to_string", "as_str") and not e.args:
             e = e.receiver
+        if isinstance(e, ir.StrLit) and not known:  # a group name: its number, from the match
+            return ir.MethodCall(m, "index_of", (ir.StrLit(e.value),))
         if isinstance(e, ir.StrLit):  # a group name: its number, known from the pattern
             if e.value not in names:
                 raise Unsupported("PTL134", f"Match.{name}({e.value!r}): no such group (IndexError in Python)")
@@ -243,6 +262,14 @@ def lower_match_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[V
             raise Unsupported("PTL134", f"Match.{name}() of a computed group name is not supported")
         return read(v)
 
+    if name == "groupdict" and not args and not known:
+        lw.use_runtime("PyDict")
+        pairs = ir.MethodCall(ir.MethodCall(m, "groupdict_pairs"), "into_iter")
+        return Val(ir.MethodCall(pairs, "collect", turbofish=(ir.TPath("crate::pyrt::PyDict", (ir.STRING, ir.STRING)),)),
+                   T.dict_of(T.STR, T.STR))
+    if name == "groups" and not known:
+        raise Unsupported("PTL134", "Match.groups() of a match whose pattern is not known when translating "
+                          "(a tuple of as many strs as the pattern has groups)")
     if name == "groupdict" and not args:
         lw.use_runtime("PyDict")
         d = lw.temp("d")
@@ -267,5 +294,12 @@ def lower_match_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[V
     raise Unsupported("PTL134", f"method `Match.{name}()` is not supported yet")
 
 
+def match_field(recv: Val, name: str) -> Val:
+    """`m.string`: the subject searched."""
+    if name == "string":
+        return Val(ir.Field(recv.expr, "text"), T.STR, Mode.PLACE)
+    raise Unsupported("PTL134", f"Match.{name} is not supported yet")
+
+
 __all__ = ["FLAGS", "Pattern", "RE_RULES", "translate", "translate_repl", "lower_re", "lower_pattern_method",
-           "lower_match_method", "match_type", "pattern_type"]
+           "lower_match_method", "match_field", "match_type", "pattern_type"]

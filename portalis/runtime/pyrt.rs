@@ -2147,20 +2147,60 @@ pub struct Opaque;
 // @end
 
 // @helper ReMatch crates: regex
-/// A `re.Match`: the subject and each group's byte span (None where the group took no part).
-/// Python's positions count code points; `start`/`end`/`span` convert.
+/// A `re.Match`: the subject, each group's byte span (None where the group took no part) and
+/// the pattern's named groups (for a match whose pattern the translation does not know: a
+/// `re.Match` parameter). Python's positions count code points; `start`/`end`/`span` convert.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReMatch {
     pub text: String,
     pub spans: Vec<Option<(usize, usize)>>,
+    pub names: Vec<(String, i64)>,
 }
 
 impl ReMatch {
-    pub fn from_captures(text: &str, caps: &regex::Captures) -> ReMatch {
+    pub fn from_captures(re: &regex::Regex, text: &str, caps: &regex::Captures) -> ReMatch {
         ReMatch {
             text: text.to_string(),
             spans: caps.iter().map(|g| g.map(|m| (m.start(), m.end()))).collect(),
+            names: re
+                .capture_names()
+                .enumerate()
+                .filter_map(|(i, n)| n.map(|n| (n.to_string(), i as i64)))
+                .collect(),
         }
+    }
+
+    /// A match made by Python (a case's argument): spans in code points, -1 where a group took
+    /// no part, as Python's `m.span(n)`.
+    pub fn from_parts(text: &str, spans: &[(i64, i64)], names: &[(&str, i64)]) -> ReMatch {
+        let bytes: Vec<usize> = text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len())).collect();
+        ReMatch {
+            text: text.to_string(),
+            spans: spans
+                .iter()
+                .map(|&(a, b)| if a < 0 { None } else { Some((bytes[a as usize], bytes[b as usize])) })
+                .collect(),
+            names: names.iter().map(|&(n, i)| (n.to_string(), i)).collect(),
+        }
+    }
+
+    /// The number of the group `name` (`m.group("key")` where the pattern is not known when
+    /// translating): IndexError "no such group" as Python.
+    pub fn index_of(&self, name: &str) -> i64 {
+        match self.names.iter().find(|(n, _)| n == name) {
+            Some(&(_, i)) => i,
+            None => panic!("IndexError: no such group"),
+        }
+    }
+
+    /// `m.groupdict()`: the named groups in the pattern's order.
+    pub fn groupdict_pairs(&self) -> Vec<(String, String)> {
+        self.names.iter().map(|(n, i)| (n.clone(), self.group(*i))).collect()
+    }
+
+    /// The number of groups of the pattern (`len(m.groups())`).
+    pub fn group_count(&self) -> i64 {
+        self.spans.len() as i64 - 1
     }
 
     fn span_of(&self, n: i64) -> Option<(usize, usize)> {
@@ -2201,12 +2241,42 @@ impl ReMatch {
 /// subject ending in "\n" is tried again without it (same positions: it is a prefix).
 pub fn re_find(re: &regex::Regex, s: &str, dollar_retry: bool) -> Option<ReMatch> {
     if let Some(c) = re.captures(s) {
-        return Some(ReMatch::from_captures(s, &c));
+        return Some(ReMatch::from_captures(re, s, &c));
     }
     if dollar_retry && s.ends_with('\n') {
         let head = &s[..s.len() - 1];
         return re.captures(head).map(|c| {
-            let mut m = ReMatch::from_captures(head, &c);
+            let mut m = ReMatch::from_captures(re, head, &c);
+            m.text = s.to_string();
+            m
+        });
+    }
+    None
+}
+// @end
+
+// @helper re_find_at deps: ReMatch crates: regex
+/// `p.search(s, pos)`, `p.match(s, pos)`, `p.fullmatch(s, pos)` on the unanchored pattern (a
+/// fullmatch's ends with `\z`): the search starts at code point `pos` (clamped to 0..=len, as
+/// Python), `^` and `\A` still mean the start of the string (as Python's); `anchored` keeps only
+/// a match starting at `pos` (the leftmost match starts there when one does, and among those the
+/// regex crate's leftmost-first choice is Python's). `dollar_retry` as `re_find`.
+pub fn re_find_at(re: &regex::Regex, s: &str, pos: i64, anchored: bool, dollar_retry: bool) -> Option<ReMatch> {
+    let p = pos.max(0) as usize;
+    let start = s.char_indices().nth(p).map_or(s.len(), |(b, _)| b);
+    fn find<'h>(re: &regex::Regex, hay: &'h str, start: usize, anchored: bool) -> Option<regex::Captures<'h>> {
+        if start > hay.len() {
+            return None;
+        }
+        re.captures_at(hay, start).filter(|c| !anchored || c.get(0).map_or(false, |m| m.start() == start))
+    }
+    if let Some(c) = find(re, s, start, anchored) {
+        return Some(ReMatch::from_captures(re, s, &c));
+    }
+    if dollar_retry && s.ends_with('\n') {
+        let head = &s[..s.len() - 1];
+        return find(re, head, start, anchored).map(|c| {
+            let mut m = ReMatch::from_captures(re, head, &c);
             m.text = s.to_string();
             m
         });
@@ -2707,7 +2777,7 @@ pub fn sha256_hex(data: &[u8]) -> String {
 // @helper re_finditer deps: ReMatch crates: regex
 /// `re.finditer(p, s)`: every match, as `ReMatch` values (read in order, as Python's iterator).
 pub fn re_finditer(re: &regex::Regex, s: &str) -> Vec<ReMatch> {
-    re.captures_iter(s).map(|c| ReMatch::from_captures(s, &c)).collect()
+    re.captures_iter(s).map(|c| ReMatch::from_captures(re, s, &c)).collect()
 }
 // @end
 
@@ -4302,6 +4372,58 @@ impl PyTimedelta {
         Self::from_micros(secs * 1_000_000 + i128::from(milliseconds) * 1_000 + i128::from(microseconds))
     }
 
+    /// `timedelta(...)` where some parts are floats (`hours=1.5`): CPython's `delta_new`
+    /// step for step. `parts` are in the keyword order (days, seconds, microseconds,
+    /// milliseconds, minutes, hours, weeks), each an int or `Some(float)`; they are added
+    /// in CPython's order (microseconds first), each float's whole part exactly, its fraction
+    /// times the factor in floats with the sub-microsecond leftovers summed, and the leftover
+    /// rounded half to even at the end. NaN: ValueError; inf and magnitudes no timedelta
+    /// holds: OverflowError.
+    pub fn new_float(parts: [(i64, Option<f64>); 7]) -> Result<PyTimedelta, PyErr> {
+        const FACTORS: [i128; 7] = [86_400_000_000, 1_000_000, 1, 1_000, 60_000_000, 3_600_000_000, 604_800_000_000];
+        const ORDER: [usize; 7] = [2, 3, 1, 4, 5, 0, 6];
+        let mut x: i128 = 0;
+        let mut leftover = 0.0f64;
+        for &i in ORDER.iter() {
+            let (n, f) = parts[i];
+            let factor = FACTORS[i];
+            match f {
+                None => x += i128::from(n) * factor,
+                Some(d) => {
+                    if d.is_nan() {
+                        return Err(PyErr::new("ValueError", "cannot convert float NaN to integer"));
+                    }
+                    if d.is_infinite() {
+                        return Err(PyErr::new("OverflowError", "cannot convert float infinity to integer"));
+                    }
+                    let whole = d.trunc();
+                    if whole.abs() >= 1e25 {
+                        // more than 10**25 of any unit is past every timedelta
+                        return Err(PyErr::new("OverflowError", "Python int too large to convert to C int"));
+                    }
+                    x += (whole as i128) * factor;
+                    let frac = d - whole;
+                    if frac != 0.0 {
+                        let scaled = factor as f64 * frac;
+                        let us = scaled.trunc();
+                        x += us as i128;
+                        leftover += scaled - us;
+                    }
+                }
+            }
+        }
+        if leftover != 0.0 {
+            let mut whole = leftover.round();
+            if (whole - leftover).abs() == 0.5 {
+                // exactly halfway: round half to even, on the parity of the sum so far
+                let odd = (x & 1) as f64;
+                whole = 2.0 * ((leftover + odd) * 0.5).round() - odd;
+            }
+            x += whole as i128;
+        }
+        Self::from_micros(x)
+    }
+
     /// The whole duration in microseconds.
     pub fn micros(&self) -> i128 {
         i128::from(self.days) * US_PER_DAY + i128::from(self.seconds) * 1_000_000 + i128::from(self.microseconds)
@@ -4733,5 +4855,118 @@ pub fn hash_tuple(items: &[i64]) -> i64 {
         return 1546275796;
     }
     acc as i64
+}
+// @end
+
+// @helper repr_date deps: PyRepr, PyDate
+/// A date inside a list, tuple or dict prints its repr, as Python's containers do.
+impl PyRepr for PyDate {
+    fn py_repr(&self) -> String {
+        self.repr()
+    }
+}
+// @end
+
+// @helper repr_timedelta deps: PyRepr, PyTimedelta
+impl PyRepr for PyTimedelta {
+    fn py_repr(&self) -> String {
+        self.repr()
+    }
+}
+// @end
+
+// @helper repr_datetime deps: PyRepr, PyDateTime
+impl PyRepr for PyDateTime {
+    fn py_repr(&self) -> String {
+        self.repr()
+    }
+}
+// @end
+
+// @helper repr_fraction deps: PyRepr, PyFraction
+impl PyRepr for PyFraction {
+    fn py_repr(&self) -> String {
+        fraction_repr(self)
+    }
+}
+// @end
+
+// @helper PyTime deps: PyErr
+/// A naive `datetime.time` (no tzinfo): hour, minute, second, microsecond in Python's order
+/// (derive(Ord) is Python's order of naive times).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct PyTime {
+    pub hour: i64,
+    pub minute: i64,
+    pub second: i64,
+    pub microsecond: i64,
+}
+
+impl PyTime {
+    /// `time(hour, minute, second, microsecond)` with Python's ValueErrors.
+    pub fn new(hour: i64, minute: i64, second: i64, microsecond: i64) -> Result<PyTime, PyErr> {
+        for (v, hi, name) in [(hour, 23, "hour"), (minute, 59, "minute"), (second, 59, "second"), (microsecond, 999_999, "microsecond")] {
+            if !(0..=hi).contains(&v) {
+                return Err(PyErr::new("ValueError", format!("{} must be in 0..{}", name, hi)));
+            }
+        }
+        Ok(PyTime { hour, minute, second, microsecond })
+    }
+
+    /// `t.isoformat()`: `HH:MM:SS`, `.ffffff` when there are microseconds.
+    pub fn isoformat(&self) -> String {
+        let mut out = format!("{:02}:{:02}:{:02}", self.hour, self.minute, self.second);
+        if self.microsecond != 0 {
+            out.push_str(&format!(".{:06}", self.microsecond));
+        }
+        out
+    }
+
+    /// `repr(t)`: `datetime.time(3, 4, 5, 6)`, a zero microsecond left out, then a zero second.
+    pub fn repr(&self) -> String {
+        let mut parts = vec![self.hour, self.minute, self.second, self.microsecond];
+        for _ in 0..2 {
+            if parts.last() == Some(&0) {
+                parts.pop();
+            }
+        }
+        let text: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
+        format!("datetime.time({})", text.join(", "))
+    }
+}
+
+impl std::fmt::Display for PyTime {
+    /// `str(t)`: `isoformat()`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.isoformat())
+    }
+}
+// @end
+
+// @helper datetime_time deps: PyDateTime, PyTime
+/// `dt.time()`.
+pub fn datetime_time(dt: PyDateTime) -> PyTime {
+    PyTime { hour: dt.hour, minute: dt.minute, second: dt.second, microsecond: dt.microsecond }
+}
+
+/// `datetime.combine(d, t)`.
+pub fn datetime_combine(d: PyDate, t: PyTime) -> PyDateTime {
+    PyDateTime {
+        year: d.year,
+        month: d.month,
+        day: d.day,
+        hour: t.hour,
+        minute: t.minute,
+        second: t.second,
+        microsecond: t.microsecond,
+    }
+}
+// @end
+
+// @helper repr_time deps: PyRepr, PyTime
+impl PyRepr for PyTime {
+    fn py_repr(&self) -> String {
+        self.repr()
+    }
 }
 // @end

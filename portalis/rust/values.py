@@ -11,7 +11,10 @@ printer.
 from __future__ import annotations
 
 import dataclasses
+import datetime as _dt
+import fractions as _fractions
 import math
+import re as _re
 from typing import Callable
 
 from portalis.model import PyType, TypedField
@@ -159,11 +162,51 @@ class _Render:
             assert isinstance(path, ir.TPath)
             return ir.StructLit(path.name, tuple(
                 (rust_ident(f.name), self.expr(values.get(f.name), f.py_type)) for f in fields))
+        if k in ("date", "timedelta", "datetime", "time", "fraction", "re_match"):
+            return self.library(value, t)
         if k == "opaque":
             path = self.type(t)
             assert isinstance(path, ir.TPath)
             return ir.Path(path.name)  # the unit struct `crate::pyrt::Opaque`: it holds nothing
         raise NoRustValue(f"no Rust value of type {t}")
+
+
+    def library(self, value: object, t: PyType) -> ir.Expr:
+        """A standard-library value as its runtime type: the structs' fields (the value is
+        valid: Python made it), a Fraction from its numerator and denominator, a match from its
+        subject, spans and group names."""
+        k = t.kind
+        pyrt = f"{self.root}::pyrt"
+
+        def ints(names: tuple[str, ...], of: object) -> tuple[tuple[str, ir.Expr], ...]:
+            return tuple((n, ir.IntLit(int(getattr(of, n)), "i64" if self.suffixed else "")) for n in names)
+
+        if k == "date":
+            _expect(type(value) is _dt.date, value, t)
+            return ir.StructLit(f"{pyrt}::PyDate", ints(("year", "month", "day"), value))
+        if k == "datetime":
+            _expect(type(value) is _dt.datetime and getattr(value, "tzinfo", None) is None, value, t, "a naive datetime")
+            return ir.StructLit(f"{pyrt}::PyDateTime", ints(
+                ("year", "month", "day", "hour", "minute", "second", "microsecond"), value))
+        if k == "time":
+            _expect(type(value) is _dt.time and getattr(value, "tzinfo", None) is None, value, t, "a naive time")
+            return ir.StructLit(f"{pyrt}::PyTime", ints(("hour", "minute", "second", "microsecond"), value))
+        if k == "timedelta":
+            _expect(type(value) is _dt.timedelta, value, t)
+            return ir.StructLit(f"{pyrt}::PyTimedelta", ints(("days", "seconds", "microseconds"), value))
+        if k == "fraction":
+            _expect(type(value) is _fractions.Fraction, value, t)
+            assert isinstance(value, _fractions.Fraction)
+            return ir.Call(ir.Path(f"{pyrt}::PyFraction::new"), (big_literal(value.numerator), big_literal(value.denominator)))
+        _expect(isinstance(value, _re.Match) and isinstance(getattr(value, "string", None), str), value, t)
+        assert isinstance(value, _re.Match)
+        groups = value.re.groups
+        if t.name is not None and int(t.name) != groups:
+            raise NoRustValue(f"a match of {groups} groups is not a match of the pattern's {t.name}")
+        spans = tuple(ir.TupleExpr(tuple(ir.IntLit(x, "i64") for x in value.span(g))) for g in range(groups + 1))
+        names = tuple(ir.TupleExpr((ir.StrLit(n), ir.IntLit(i, "i64"))) for n, i in sorted(value.re.groupindex.items(), key=lambda kv: kv[1]))
+        return ir.Call(ir.Path(f"{pyrt}::ReMatch::from_parts"), (
+            ir.StrLit(value.string), ir.Ref(ir.ArrayLit(spans)), ir.Ref(ir.ArrayLit(names))))
 
 
 def _field_values(value: object, t: PyType, fields: list[TypedField]) -> dict[str, object]:

@@ -219,6 +219,8 @@ def _resolve(node: cst.BaseExpression, scope: TypeScope) -> PyType:
             return T.optional(args[0])
         if module is None and name == "Union":
             return _union(args)
+        if (module, name) in (("re", "Match"), (None, "Match")) and len(args) == 1 and args[0].kind == "str":
+            return T.LIBRARY_TYPES[("re", "Match")]  # `re.Match[str]`, typing's `Match[str]`
         raise AnnotationError(f"unsupported generic type `{name}`")
     if isinstance(node, (cst.Name, cst.Attribute)):
         name, module = _name_of(node, scope)
@@ -232,8 +234,11 @@ def _resolve(node: cst.BaseExpression, scope: TypeScope) -> PyType:
                 return T.typevar("T")
             if name in _GENERIC:
                 raise AnnotationError(f"bare `{name}` needs type arguments (e.g. {name}[int])")
+            if name == "Match":
+                return T.LIBRARY_TYPES[("re", "Match")]  # typing's alias of re.Match
             raise AnnotationError(f"unsupported type `{name}`")
-        return T.class_type(module, name)
+        library = T.library_type(module, name)
+        return library if library is not None else T.class_type(module, name)
     raise AnnotationError(f"unsupported annotation `{cst.Module(body=[]).code_for_node(node)}`")
 
 

@@ -78,13 +78,31 @@ def class_type(module: str, name: str) -> PyType:
     return PyType(kind="class", module=module, name=name)
 
 
+# Standard-library classes with a Rust type of the runtime: what an annotation naming one
+# (`d: datetime.date`, `m: re.Match`) or a value the tracer saw means. A match's group count and
+# names are unknown from an annotation (`name` None); a traced match carries its pattern's.
+LIBRARY_TYPES: dict[tuple[str, str], PyType] = {
+    ("datetime", "date"): PyType(kind="date"),
+    ("datetime", "timedelta"): PyType(kind="timedelta"),
+    ("datetime", "datetime"): PyType(kind="datetime"),
+    ("datetime", "time"): PyType(kind="time"),
+    ("fractions", "Fraction"): PyType(kind="fraction"),
+    ("re", "Match"): PyType(kind="re_match"),
+}
+
+
+def library_type(module: str | None, name: str | None) -> PyType | None:
+    """The runtime type of a standard-library class (LIBRARY_TYPES), None for any other class."""
+    return LIBRARY_TYPES.get((module or "", name or ""))
+
+
 def is_numeric(t: PyType) -> bool:
     return t.kind in ("int", "float", "bool", "num")
 
 
 def is_copy(t: PyType) -> bool:
     """Types whose Rust form is Copy: passing them never needs a borrow or a clone."""
-    if t.kind in ("int", "float", "bool", "none", "num", "callable", "date", "timedelta", "datetime"):
+    if t.kind in ("int", "float", "bool", "none", "num", "callable", "date", "timedelta", "datetime", "time"):
         return True
     if t.kind == "tuple":
         return all(is_copy(a) for a in t.args)
@@ -119,6 +137,8 @@ def unify(a: PyType, b: PyType) -> PyType | None:
         return a
     if b.kind == "optional" and unify(b.args[0], a) == b.args[0]:
         return b
+    if a.kind == b.kind == "re_match":
+        return PyType(kind="re_match")  # matches of different patterns: groups known at run time only
     if a.kind == b.kind and len(a.args) == len(b.args) and a.kind != "class":
         args = [unify(x, y) for x, y in zip(a.args, b.args)]
         if all(x is not None for x in args):

@@ -142,6 +142,8 @@ def owned_type(t: PyType, holes: bool = False) -> ir.Type:
         return ir.TPath("crate::pyrt::PyTimedelta")
     if k == "datetime":
         return ir.TPath("crate::pyrt::PyDateTime")
+    if k == "time":
+        return ir.TPath("crate::pyrt::PyTime")
     if k == "fraction":
         return ir.TPath("crate::pyrt::PyFraction")
     if k == "re_match":

@@ -51,8 +51,8 @@ from portalis.validate.methods import case_signature, plain_class_fields
 # Modules whose use makes a function's result depend on something other than its arguments.
 NONDETERMINISTIC = {"random": "randomness", "secrets": "randomness", "uuid": "randomness",
                     "time": "the clock", "datetime": "the clock"}
-# What of `datetime` reads the clock; the rest computes from its arguments.
-DATETIME_CLOCK = frozenset({"now", "today", "utcnow"})
+# What of `datetime` reads the clock (or the local time zone); the rest computes from its arguments.
+DATETIME_CLOCK = frozenset({"now", "today", "utcnow", "fromtimestamp", "utcfromtimestamp", "astimezone", "timestamp"})
 I64 = (-(2**63), 2**63 - 1)
 ORIGIN_ORDER = {"doctest": 0, "test": 1, "hypothesis": 2}
 
@@ -255,6 +255,10 @@ def nondeterministic_uses(parsed: ParsedModule, function: str) -> list[str]:
         if (isinstance(node, ast.Name) and node.id in imported and isinstance(node.ctx, ast.Load) and id(node) not in qualified
                 and imported[node.id] != "datetime"):
             uses.append(node.id)
+    # datetime's dates, times and arithmetic are functions of their arguments: only its
+    # clock readings (and local-time conversions) are not
+    if not any(isinstance(n, ast.Attribute) and n.attr in DATETIME_CLOCK for n in ast.walk(fn)):
+        uses = [u for u in uses if imported.get(u.split(".")[0]) != "datetime"]
     return sorted(set(uses))
 
 

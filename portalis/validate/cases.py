@@ -241,6 +241,18 @@ def strategy_for(t: PyType, type_maps: dict[str, ModuleTypeMap], depth: int = 0)
     if k == "iter" and len(t.args) == 1:
         # a parameter taking any iterable (drawn once): lists of its items
         return strategy_for(PyType(kind="list", args=t.args), type_maps, depth)
+    if k == "date":
+        return st.dates()
+    if k == "datetime":
+        return st.datetimes()  # naive, as the runtime's PyDateTime
+    if k == "timedelta":
+        return st.timedeltas()
+    if k == "time":
+        return st.times()  # naive, as the runtime's PyTime
+    if k == "fraction":
+        return st.fractions()
+    if k == "re_match":
+        return _matches(t)
     if k == "optional" and t.args and t.args[0].kind == "callable":
         # Functions are not generated: an optional callable (`key=None`) is tried with None only.
         return st.none()
@@ -278,6 +290,33 @@ def strategy_for(t: PyType, type_maps: dict[str, ModuleTypeMap], depth: int = 0)
         module, name = t.module or "", cls.name
         return st.tuples(*fields).map(lambda vals: ClassValue(module=module, name=name, fields=tuple(zip(names, vals))))
     return f"no generator for values of type {t}"
+
+
+def _matches(t: PyType):
+    """Matches with the groups of a `re.Match` type: a pattern of one group per drawn piece of
+    text (`(?P<key>ab)(c)`), matched from the piece before them on. What a function does with a
+    match depends only on its subject, spans and group names, which these vary; every group takes
+    part (Python's None for a group that did not is a known difference: the translation's groups
+    are strs). A match of a type whose groups are unknown (an annotation) has 0 to 3 groups."""
+    import re
+
+    from hypothesis import strategies as st
+
+    from portalis.regex_syntax import names_of
+
+    names = {i: n for n, i in names_of(t.module)}
+    piece = st.text(st.characters(min_codepoint=32, max_codepoint=126) | st.sampled_from("é\n"), max_size=5)
+    counts = st.just(int(t.name)) if t.name is not None else st.integers(min_value=0, max_value=3)
+
+    def made(parts: tuple[str, list[str], str]) -> re.Match:
+        before, groups, after = parts
+        pattern = "".join(f"(?P<{names[i]}>{re.escape(g)})" if i in names else f"({re.escape(g)})"
+                          for i, g in enumerate(groups, 1)) or re.escape("")
+        m = re.compile(pattern).match(before + "".join(groups) + after, len(before))
+        assert m is not None
+        return m
+
+    return counts.flatmap(lambda n: st.tuples(piece, st.lists(piece, min_size=n, max_size=n), piece)).map(made)
 
 
 @contextmanager

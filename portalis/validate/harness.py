@@ -231,6 +231,22 @@ impl Canon for {crate}::pyrt::PyNum {
 }
 """
 
+# Standard-library values (portalis/validate/literals.py library_canonical): their class and
+# repr, by the runtime type's marker in pyrt.rs.
+LIBRARY_CANON_RS = {
+    "pub struct PyDate ": "impl Canon for {crate}::pyrt::PyDate {\n"
+                          "    fn canon(&self) -> String { format!(\"{{'__class__': 'date', 'repr': {}}}\", self.repr().canon()) }\n}",
+    "pub struct PyTimedelta ": "impl Canon for {crate}::pyrt::PyTimedelta {\n"
+                               "    fn canon(&self) -> String { format!(\"{{'__class__': 'timedelta', 'repr': {}}}\", self.repr().canon()) }\n}",
+    "pub struct PyDateTime ": "impl Canon for {crate}::pyrt::PyDateTime {\n"
+                              "    fn canon(&self) -> String { format!(\"{{'__class__': 'datetime', 'repr': {}}}\", self.repr().canon()) }\n}",
+    "pub struct PyTime ": "impl Canon for {crate}::pyrt::PyTime {\n"
+                          "    fn canon(&self) -> String { format!(\"{{'__class__': 'time', 'repr': {}}}\", self.repr().canon()) }\n}",
+    "pub type PyFraction ": "impl Canon for {crate}::pyrt::PyFraction {\n"
+                            "    fn canon(&self) -> String { format!(\"{{'__class__': 'Fraction', 'repr': {}}}\", "
+                            "{crate}::pyrt::fraction_repr(self).canon()) }\n}",
+}
+
 # argv: RESULT_FILE START_INDEX TIMEOUT_MS. One line per case in the result file, written and
 # flushed as soon as the case ends, so a crash loses only the case that crashed.
 MAIN_RS = """
@@ -484,6 +500,10 @@ def render_program(
         lines += PYDICT_CANON_RS.replace("{crate}", crate).split("\n")
     if pyrt is not None and pyrt.exists() and "pub enum PyNum" in pyrt.read_text(encoding="utf-8"):
         lines += PYNUM_CANON_RS.replace("{crate}", crate).split("\n")
+    runtime_text = pyrt.read_text(encoding="utf-8") if pyrt is not None and pyrt.exists() else ""
+    for marker, impl in LIBRARY_CANON_RS.items():
+        if marker in runtime_text:
+            lines += impl.replace("{crate}", crate).split("\n")
     manifest = crate_dir / "Cargo.toml" if crate_dir else None
     if manifest is not None and manifest.exists() and "\nnum-bigint = " in manifest.read_text(encoding="utf-8"):
         lines += BIGINT_CANON_RS.split("\n")

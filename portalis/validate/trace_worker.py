@@ -87,7 +87,25 @@ def describe(value: Any, classes: dict[type, list], depth: int = 0) -> object | 
         items = [describe(v, classes, depth + 1) for v in value]
         return None if any(i is None for i in items) else ["tuple", *items]
     cls = classes.get(t)
-    return cls if cls is not None else None
+    if cls is None:
+        return _library(value, t)
+    return cls
+
+
+# Standard-library classes the translation has a runtime type for (portalis/types/pytypes.py
+# LIBRARY_TYPES), by module and name: exact types only (a subclass may behave otherwise).
+LIBRARY = {("datetime", "date"), ("datetime", "timedelta"), ("datetime", "datetime"), ("datetime", "time"), ("fractions", "Fraction")}
+
+
+def _library(value: Any, t: type) -> object | None:
+    """A standard-library value: `["class", module, name]`, and a match as `["re_match",
+    pattern, flags]` (its pattern tells its groups); None for any other."""
+    key = (t.__module__, t.__qualname__)
+    if key in LIBRARY:
+        return ["class", *key]
+    if key == ("re", "Match") and isinstance(value.re.pattern, str):
+        return ["re_match", value.re.pattern, int(value.re.flags)]
+    return None
 
 
 def _distinct(values: list, classes: dict[type, list], depth: int) -> list | None:

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import datetime
+import fractions
 import importlib
 import importlib.util
 import inspect
@@ -39,6 +41,7 @@ import json
 import math
 import os
 import random
+import re
 import signal
 import sys
 import tempfile
@@ -83,6 +86,54 @@ def _on_alarm(signum, frame):  # noqa: ANN001 - signal handler signature
 MAX_ITEMS = 100_000  # a bigger value costs more to print and compare than it can tell
 
 
+_LIBRARY = {datetime.date: "date", datetime.timedelta: "timedelta", datetime.datetime: "datetime", datetime.time: "time",
+            fractions.Fraction: "Fraction"}
+
+
+def _encode_library(value):
+    """See portalis.validate.literals.encode_library."""
+    t = type(value)
+    if t is datetime.date:
+        return {"date": [value.year, value.month, value.day]}
+    if t is datetime.datetime and value.tzinfo is None:
+        return {"datetime": [value.year, value.month, value.day, value.hour, value.minute, value.second, value.microsecond]}
+    if t is datetime.time and value.tzinfo is None:
+        return {"time": [value.hour, value.minute, value.second, value.microsecond]}
+    if t is datetime.timedelta:
+        return {"timedelta": [value.days, value.seconds, value.microseconds]}
+    if t is fractions.Fraction:
+        return {"fraction": [str(value.numerator), str(value.denominator)]}
+    if isinstance(value, re.Match) and isinstance(value.string, str):
+        return {"re_match": [value.re.pattern, int(value.re.flags), value.string, value.pos, value.endpos,
+                             [list(value.span(g)) for g in range(value.re.groups + 1)]]}
+    return None
+
+
+def _decode_library(data):
+    """See portalis.validate.literals.decode_library."""
+    if "date" in data:
+        return datetime.date(*data["date"])
+    if "datetime" in data:
+        return datetime.datetime(*data["datetime"])
+    if "time" in data:
+        return datetime.time(*data["time"])
+    if "timedelta" in data:
+        d, sec, us = data["timedelta"]
+        return datetime.timedelta(days=d, seconds=sec, microseconds=us)
+    if "fraction" in data:
+        return fractions.Fraction(int(data["fraction"][0]), int(data["fraction"][1]))
+    pattern, flags, string, pos, endpos, spans = data["re_match"]
+    compiled = re.compile(pattern, flags)
+    for how in (compiled.match, compiled.search, compiled.fullmatch):
+        m = how(string, pos, endpos)
+        if m is not None and [list(m.span(g)) for g in range(compiled.groups + 1)] == spans:
+            return m
+    raise ValueError("the match cannot be made again")
+
+
+_LIBRARY_KEYS = ("date", "datetime", "time", "timedelta", "fraction", "re_match")
+
+
 def canonical(value, budget=None):
     """The comparable form (see portalis.validate.literals.canonical). TypeError for a value
     with no such form, or one of more than MAX_ITEMS items in all."""
@@ -107,6 +158,9 @@ def canonical(value, budget=None):
         return {canonical(k, budget): canonical(v, budget) for k, v in value.items()}
     if isinstance(value, (set, frozenset)):
         return {canonical(v, budget) for v in value}
+    library = _LIBRARY.get(type(value))
+    if library is not None and getattr(value, "tzinfo", None) is None:
+        return {"__class__": library, "repr": repr(value)}  # as portalis.validate.literals.library_canonical
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out = {"__class__": type(value).__name__}
         for f in dataclasses.fields(value):
@@ -190,6 +244,9 @@ def encode(value):
         return {"dict": [[encode(k), encode(v)] for k, v in value.items()]}
     if isinstance(value, (set, frozenset)):
         return {"set": [encode(v) for v in value]}
+    library = _encode_library(value)
+    if library is not None:
+        return library
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         cls = type(value)
         return {
@@ -225,6 +282,8 @@ def decode(data):
         return {decode(k): decode(v) for k, v in data["dict"]}
     if "set" in data:
         return {decode(v) for v in data["set"]}
+    if any(key in data for key in _LIBRARY_KEYS):
+        return _decode_library(data)
     if "class" in data:
         module, name = data["class"].split(":", 1)
         cls = getattr(importlib.import_module(module), name)

@@ -20,6 +20,7 @@ WORD = re.compile(r"[a-z]+(\d*)", re.IGNORECASE)
 Pt = namedtuple("Pt", ["x", "y"])
 Span = namedtuple("Span", "a b size")
 Tag = namedtuple("Tag", "name, weight", defaults=(1.5,))
+_Entry = namedtuple("Entry", "size label")
 
 
 class Pair(namedtuple("Pair", "a b")):
@@ -529,3 +530,100 @@ def nt_make(name: str, w: float) -> Tag:
 def nt_dict(x: int, y: int) -> dict[str, int]:
     p = Pt(x, y)
     return p._asdict()
+
+
+# re.Match as a parameter (pygments' lexer callbacks): the pattern is the caller's
+def match_parts(m: re.Match) -> list[str]:
+    return [m.group(), m.group(1), str(m.start(1)), str(m.end()), str(m.span(1)), m.string, str(m.start(2))]
+
+
+def match_named(m: "re.Match[str]") -> dict[str, str]:
+    d = m.groupdict()
+    d["again"] = m.group("key")
+    return d
+
+
+def lexer_callback(lexer: int, match: re.Match) -> list[tuple[int, str]]:
+    out = [(match.start(), match.group(0))]
+    if match.group(1) in ("if", "else"):
+        out.append((lexer, "keyword"))
+    return out
+
+
+# library values as parameters, results and inside containers
+def days_apart(a: datetime.date, b: datetime.date) -> int:
+    return (b - a).days
+
+
+def shifted(ds: list[datetime.date], by: datetime.timedelta) -> list[datetime.date]:
+    return [d + by for d in ds]
+
+
+def lib_containers(d: datetime.date, n: int) -> str:
+    spans = {"a": timedelta(days=n), "b": timedelta(seconds=-n)}
+    pair = (d, Fraction(n, 3))
+    moments = [datetime.datetime(d.year, d.month, d.day, 1, 2, 3, n)]
+    return f"{[d, d]} {spans} {pair} {moments}"
+
+
+def halved(f: Fraction) -> Fraction:
+    return f / 2
+
+
+def next_hour(t: datetime.datetime) -> datetime.datetime:
+    return t + timedelta(hours=1)
+
+
+# a namedtuple bound to another name than its typename (urllib.parse, functools' CacheInfo), _make, _fields
+def nt_typename(n: int, s: str) -> list[str]:
+    e = _Entry(n, s)
+    return [repr(e), str(e), f"{e!r}", str(_Entry._fields), str(e.size + 1)]
+
+
+def nt_from(t: tuple[int, int], xs: list[int]) -> list[str]:
+    a = Pt._make(t)
+    b = Pt._make(xs)
+    return [repr(a), repr(b), str(Pt._fields), str(a == b)]
+
+
+# timedelta of float parts: CPython's accumulation and round-half-even of the leftover
+def td_float(h: float, us: float) -> list[str]:
+    out = [str(timedelta(hours=h)), repr(timedelta(microseconds=us)), str(timedelta(days=1, microseconds=us))]
+    out.append(str(timedelta(weeks=h / 1000, seconds=3, milliseconds=us)))
+    out.append(str(timedelta(0, h, us, 0.25, 1.0 / 3)))
+    return out
+
+
+# datetime.time: construction, fields, str/repr/isoformat, order, dt.time(), datetime.combine
+def clock(h: int, m: int, s: int, us: int) -> list[str]:
+    t = datetime.time(h, m, s, us)
+    noon = datetime.time(12)
+    dt = datetime.datetime.combine(datetime.date(2024, 2, 29), t)
+    return [str(t), repr(t), t.isoformat(), str(t < noon), str(t.hour + t.minute + t.second + t.microsecond),
+            str(dt), str(dt.time() == t), repr([t, noon]), str(datetime.time())]
+
+
+def later_of(a: datetime.time, b: datetime.time) -> datetime.time:
+    return max(a, b) if a != b else a
+
+
+# Pattern.match/search/fullmatch(s, pos) (pygments' rexmatch(text, pos)): a lexer loop
+TOKEN = re.compile(r"(\w+)|(\s+)|([^\w\s])")
+
+
+def lex_words(text: str) -> list[str]:
+    out = []
+    pos = 0
+    while True:
+        m = TOKEN.match(text, pos)
+        if m is None:
+            break
+        out.append(f"{m.start()}:{m.group()}")
+        pos = m.end()
+    tail = WORD.search(text, 3)
+    out.append("none" if tail is None else str(tail.span()))
+    anchored = re.compile(r"^a").match(text, 1)
+    out.append(str(anchored is None))
+    whole = re.compile(r"\d+").fullmatch(text, 2)
+    out.append("none" if whole is None else whole.group())
+    return out
