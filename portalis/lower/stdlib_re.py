@@ -74,7 +74,7 @@ def _subject(v: Val) -> ir.Expr:
 
 
 def _find_at(lw: "FunctionLowerer", kind: str, p: Pattern, s: Val, pos: Val, compiled: ir.Expr) -> Val:
-    """`p.search(s, pos)`, `p.match(s, pos)`, `p.fullmatch(s, pos)` (pygments' `rexmatch(text,
+    r"""`p.search(s, pos)`, `p.match(s, pos)`, `p.fullmatch(s, pos)` (pygments' `rexmatch(text,
     pos)`): the module's unanchored pattern searched from `pos` (`pyrt::re_find_at`), a match
     kept only where it starts at `pos`; a fullmatch's pattern ends with `\z`."""
     if pos.ty.kind not in ("int", "bool"):
