@@ -367,3 +367,29 @@ def test_keyword_only_parameters_are_passed_by_name() -> None:
     assert worker._once(f, [5, 6, 7, 8], [], 0, 1.0)["value"] == (5, 6, 7, 8)
     assert worker._once(f, [5], [], 0, 1.0)["value"] == (5, 1, 2, 3)
     assert worker._arguments({"args": [5, 6, 7, 8]}, f) == [5, 6, 7, 8]
+
+
+def test_classes_referring_to_each_other_through_containers_get_cases() -> None:
+    """A parser holding proxies that hold the parser (configparser) nests without end: the
+    generator stops with empty containers and None below its depth cut-off instead of giving up."""
+    from portalis.model import PyType
+    from portalis.validate.cases import strategy_for
+
+    tm = type_map_of(
+        "from typing import Optional\n\n\nclass Parser:\n    def __init__(self, name: str) -> None:\n"
+        "        self.name = name\n        self.proxies: dict[str, Proxy] = {}\n        self.parent: Optional[Parser] = None\n\n\n"
+        "class Proxy:\n    def __init__(self, parser: Parser, key: str) -> None:\n"
+        "        self.parser = parser\n        self.key = key\n\n\n"
+        "def size(p: Parser) -> int:\n    return len(p.proxies)\n",
+        "cyc",
+    )
+    strategy = strategy_for(PyType(kind="class", module="cyc", name="Parser"), {"cyc": tm})
+    assert not isinstance(strategy, str), strategy
+    sig = tm.function("size")
+    cases = generated_cases("cyc", sig, {"cyc": tm}, 10, seed=1)
+    assert isinstance(cases, list) and cases
+    # tuples nested past the cut-off (no container to stop in) still say why they have no values
+    deep = PyType(kind="int")
+    for _ in range(8):
+        deep = PyType(kind="tuple", args=(deep,))
+    assert strategy_for(deep, {}) == "a type nested too deeply"

@@ -115,7 +115,7 @@ class BehaviourReport(BaseModel):
         return out
 
 
-CASES_VERSION = "cases-2"  # bump when what is cached per function (or how cases are made) changes
+CASES_VERSION = "cases-3"  # bump when what is cached per function (or how cases are made) changes
 
 
 class CaseCache(Protocol):
