@@ -15,10 +15,7 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as _dt
-import fractions as _fractions
 import math
-import re as _re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +23,7 @@ from portalis.model import ModuleTypeMap, PyType, TypedField
 from portalis.rust.printer import print_expr, print_type
 from portalis.rust.values import NoRustValue, reroot, value_expr
 from portalis.types.rust_types import owned_type
+from portalis.validate.worker import LIBRARY_NAMES, decode_library, encode_library
 
 
 @dataclass(frozen=True)
@@ -81,61 +79,13 @@ def canonical(value: object) -> object:
     raise TypeError(f"no canonical form for {type(value).__name__} {value!r:.80}")
 
 
-_LIBRARY_NAMES = {_dt.date: "date", _dt.timedelta: "timedelta", _dt.datetime: "datetime", _dt.time: "time",
-                  _fractions.Fraction: "Fraction"}
-
-
 def library_canonical(value: object) -> dict | None:
     """A date, timedelta, naive datetime or Fraction: its class and repr (the Rust harness
     prints the runtime type's repr, which is Python's); None for other values."""
-    name = _LIBRARY_NAMES.get(type(value))
+    name = LIBRARY_NAMES.get(type(value))
     if name is None or getattr(value, "tzinfo", None) is not None:
         return None
     return {"__class__": name, "repr": repr(value)}
-
-
-def encode_library(value: object) -> dict | None:
-    """The transport form of a library value (see decode_library), None for other values."""
-    t = type(value)
-    if t is _dt.date:
-        return {"date": [value.year, value.month, value.day]}  # type: ignore[attr-defined]
-    if t is _dt.datetime and value.tzinfo is None:  # type: ignore[attr-defined]
-        v = value
-        return {"datetime": [v.year, v.month, v.day, v.hour, v.minute, v.second, v.microsecond]}  # type: ignore[attr-defined]
-    if t is _dt.time and value.tzinfo is None:  # type: ignore[attr-defined]
-        v = value
-        return {"time": [v.hour, v.minute, v.second, v.microsecond]}  # type: ignore[attr-defined]
-    if t is _dt.timedelta:
-        return {"timedelta": [value.days, value.seconds, value.microseconds]}  # type: ignore[attr-defined]
-    if t is _fractions.Fraction:
-        return {"fraction": [str(value.numerator), str(value.denominator)]}  # type: ignore[attr-defined]
-    if isinstance(value, _re.Match) and isinstance(value.string, str):
-        return {"re_match": [value.re.pattern, int(value.re.flags), value.string, value.pos, value.endpos,
-                             [list(value.span(g)) for g in range(value.re.groups + 1)]]}
-    return None
-
-
-def decode_library(data: dict) -> object:
-    """The value encode_library encoded; a match is made again by its pattern on its subject
-    (match, then search, then fullmatch from its pos to its endpos: the one giving its spans)."""
-    if "date" in data:
-        return _dt.date(*data["date"])
-    if "datetime" in data:
-        return _dt.datetime(*data["datetime"])
-    if "time" in data:
-        return _dt.time(*data["time"])
-    if "timedelta" in data:
-        d, sec, us = data["timedelta"]
-        return _dt.timedelta(days=d, seconds=sec, microseconds=us)
-    if "fraction" in data:
-        return _fractions.Fraction(int(data["fraction"][0]), int(data["fraction"][1]))
-    pattern, flags, string, pos, endpos, spans = data["re_match"]
-    compiled = _re.compile(pattern, flags)
-    for how in (compiled.match, compiled.search, compiled.fullmatch):
-        m = how(string, pos, endpos)
-        if m is not None and [list(m.span(g)) for g in range(compiled.groups + 1)] == spans:
-            return m
-    raise ValueError(f"the match of {pattern!r} cannot be made again")
 
 
 LIBRARY_KEYS = ("date", "datetime", "time", "timedelta", "fraction", "re_match")

@@ -2,7 +2,8 @@
 
 Standard library only, and not imported as part of portalis: it runs inside the interpreter that
 imports the repository under test, so it must not bring anything of ours into that process
-(which is also why it has its own small copies of the value encoding of `literals.py`).
+(which is also why it has its own small copies of the value encoding of `literals.py`; the
+library values' transport is defined here only, and `literals.py` imports it).
 
 JOB is a JSON file: {"paths": [...], "timeout_s": float, "import_timeout_s": float, "repeat": int,
 "skip_functions": [...], "rust": {"module:function": [extension module, module, function]},
@@ -86,12 +87,13 @@ def _on_alarm(signum, frame):  # noqa: ANN001 - signal handler signature
 MAX_ITEMS = 100_000  # a bigger value costs more to print and compare than it can tell
 
 
-_LIBRARY = {datetime.date: "date", datetime.timedelta: "timedelta", datetime.datetime: "datetime", datetime.time: "time",
-            fractions.Fraction: "Fraction"}
+LIBRARY_NAMES = {datetime.date: "date", datetime.timedelta: "timedelta", datetime.datetime: "datetime", datetime.time: "time",
+                 fractions.Fraction: "Fraction"}
 
 
-def _encode_library(value):
-    """See portalis.validate.literals.encode_library."""
+def encode_library(value):
+    """The transport form of a library value (see decode_library), None for other values.
+    portalis.validate.literals uses this one too: one codec on both sides of the process."""
     t = type(value)
     if t is datetime.date:
         return {"date": [value.year, value.month, value.day]}
@@ -109,8 +111,9 @@ def _encode_library(value):
     return None
 
 
-def _decode_library(data):
-    """See portalis.validate.literals.decode_library."""
+def decode_library(data):
+    """The value encode_library encoded; a match is made again by its pattern on its subject
+    (match, then search, then fullmatch from its pos to its endpos: the one giving its spans)."""
     if "date" in data:
         return datetime.date(*data["date"])
     if "datetime" in data:
@@ -128,7 +131,7 @@ def _decode_library(data):
         m = how(string, pos, endpos)
         if m is not None and [list(m.span(g)) for g in range(compiled.groups + 1)] == spans:
             return m
-    raise ValueError("the match cannot be made again")
+    raise ValueError(f"the match of {pattern!r} cannot be made again")
 
 
 _LIBRARY_KEYS = ("date", "datetime", "time", "timedelta", "fraction", "re_match")
@@ -158,7 +161,7 @@ def canonical(value, budget=None):
         return {canonical(k, budget): canonical(v, budget) for k, v in value.items()}
     if isinstance(value, (set, frozenset)):
         return {canonical(v, budget) for v in value}
-    library = _LIBRARY.get(type(value))
+    library = LIBRARY_NAMES.get(type(value))
     if library is not None and getattr(value, "tzinfo", None) is None:
         return {"__class__": library, "repr": repr(value)}  # as portalis.validate.literals.library_canonical
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -244,7 +247,7 @@ def encode(value):
         return {"dict": [[encode(k), encode(v)] for k, v in value.items()]}
     if isinstance(value, (set, frozenset)):
         return {"set": [encode(v) for v in value]}
-    library = _encode_library(value)
+    library = encode_library(value)
     if library is not None:
         return library
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -283,7 +286,7 @@ def decode(data):
     if "set" in data:
         return {decode(v) for v in data["set"]}
     if any(key in data for key in _LIBRARY_KEYS):
-        return _decode_library(data)
+        return decode_library(data)
     if "class" in data:
         module, name = data["class"].split(":", 1)
         cls = getattr(importlib.import_module(module), name)
