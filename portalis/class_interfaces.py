@@ -241,18 +241,13 @@ def names_in(node: cst.CSTNode) -> set[str]:
 def metaclass_names(metaclass: str, nodes: dict[str, cst.ClassDef]) -> list[str] | None:
     """Every name and string the metaclass's code mentions (its body and its bases' bodies in the
     module, down to `type`): the methods it may rewrite. None when part of it is not in the module."""
+    from portalis.analysis.metaclass_wraps import metaclass_chain
+
     out: set[str] = set()
-    todo, seen = [_base_name(metaclass)], set()
-    while todo:
-        name = todo.pop()
-        if name in seen or name == "type":
-            continue
-        seen.add(name)
-        node = nodes.get(name)
+    for _, node in metaclass_chain(metaclass, nodes):
         if node is None:
             return None
         out |= names_in(node)
-        todo += [_base_name(code_of(a.value)) for a in node.bases]
     return sorted(out)
 
 

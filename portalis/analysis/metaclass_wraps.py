@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import ast
 import copy
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 import libcst as cst
 
@@ -139,13 +139,7 @@ def metaclass_wraps(metaclass: str, nodes: dict[str, cst.ClassDef]) -> dict[str,
     from portalis.parse import code_of
 
     out: dict[str, str] = {}
-    todo, seen = [metaclass.split("[", 1)[0].strip().split(".")[-1]], set()
-    while todo:
-        name = todo.pop()
-        if name in seen or name == "type":
-            continue
-        seen.add(name)
-        node = nodes.get(name)
+    for _, node in metaclass_chain(metaclass, nodes):
         if node is None:
             continue
         try:
@@ -159,8 +153,30 @@ def metaclass_wraps(metaclass: str, nodes: dict[str, cst.ClassDef]) -> dict[str,
                 ns = stmt.args.args[3].arg
                 for key, wrapper in _wrapping_assignments(stmt.body, ns):
                     out.setdefault(key, wrapper)
-        todo += [ast.unparse(b) for b in cls.bases]
     return out
+
+
+def metaclass_chain(metaclass: str, nodes: dict[str, cst.ClassDef]) -> Iterator[tuple[str, cst.ClassDef | None]]:
+    """The metaclass and its bases, down to `type`, each once: its name and its class in the
+    module, or None where it is not in the module (its bases are then unknown). The walk that
+    both this module's wrappers and class_interfaces' `metaclass_names` read."""
+    from portalis.parse import code_of
+
+    todo, seen = [_last_name(metaclass)], set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name == "type":
+            continue
+        seen.add(name)
+        node = nodes.get(name)
+        yield name, node
+        if node is not None:
+            todo += [_last_name(code_of(a.value)) for a in node.bases]
+
+
+def _last_name(text: str) -> str:
+    """`abc.ABCMeta` -> `ABCMeta`, `Meta[T]` -> `Meta`."""
+    return text.split("[", 1)[0].strip().split(".")[-1]
 
 
 def _wrapping_assignments(body: list[ast.stmt], ns: str) -> list[tuple[str, str]]:
