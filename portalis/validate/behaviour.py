@@ -244,7 +244,8 @@ def nondeterministic_uses(parsed: ParsedModule, function: str) -> list[str]:
                 uses.append(f"os.{node.attr}")
         if isinstance(node, ast.Attribute) and node.attr in DATETIME_CLOCK:
             # `datetime` builds dates from its arguments (`datetime.date(y, m, d)`, `timedelta`);
-            # only `now`/`today`/`utcnow` read the clock (`datetime.date.today()`, `date.today()`)
+            # only DATETIME_CLOCK reads the clock or the local time zone (`datetime.date.today()`,
+            # `date.today()`, `dt.timestamp()` on a name imported from datetime)
             chain, base = [node.attr], node.value
             while isinstance(base, ast.Attribute):
                 chain.append(base.attr)
@@ -255,10 +256,6 @@ def nondeterministic_uses(parsed: ParsedModule, function: str) -> list[str]:
         if (isinstance(node, ast.Name) and node.id in imported and isinstance(node.ctx, ast.Load) and id(node) not in qualified
                 and imported[node.id] != "datetime"):
             uses.append(node.id)
-    # datetime's dates, times and arithmetic are functions of their arguments: only its
-    # clock readings (and local-time conversions) are not
-    if not any(isinstance(n, ast.Attribute) and n.attr in DATETIME_CLOCK for n in ast.walk(fn)):
-        uses = [u for u in uses if imported.get(u.split(".")[0]) != "datetime"]
     return sorted(set(uses))
 
 
