@@ -11,7 +11,9 @@ Python defines is a few lines. `MINYEAR`/`MAXYEAR` are the constants.
 999999999 days): `+ -` of two, unary `-`, `abs()`, `* int`, `// int`, `/ int` (microseconds
 rounded half to even), `/ // %` of two, comparisons, `.days .seconds .microseconds`,
 `total_seconds()`, `str()`; `date ± timedelta` (OverflowError outside years 1..9999) and
-`date - date`. Float arguments (`timedelta(hours=1.5)`): PTL133.
+`date - date`. Float arguments (`timedelta(hours=1.5)`): CPython's `delta_new`. `td * float`,
+`float * td`, `td / float`: the float's exact `as_integer_ratio()` times the microseconds,
+rounded half to even (CPython's `multiply_truedivide_timedelta_float`); `divmod(td, td)`.
 
 A naive `datetime.datetime(y, m, d, hour, minute, second, microsecond)` is `pyrt::PyDateTime`:
 Python's ValueErrors, fields, comparisons, `± timedelta`, `datetime - datetime`, `date()`,
@@ -230,6 +232,12 @@ def binary(lw: "FunctionLowerer", op: cst.BaseBinaryOp, a: Val, b: Val) -> Val |
     if isinstance(op, cst.Multiply) and set(kinds) == {"timedelta", "int"} or kinds in (("timedelta", "bool"), ("bool", "timedelta")):
         td, n = (a, b) if ka == "timedelta" else (b, a)
         return _td_call(lw, "PyTimedelta::times", read(td), read(coerce(n, T.INT)))
+    if isinstance(op, cst.Multiply) and set(kinds) == {"timedelta", "float"}:
+        # the float's exact ratio times the microseconds, rounded half to even (CPython's)
+        td, f = (a, b) if ka == "timedelta" else (b, a)
+        return _td_call(lw, "PyTimedelta::times_float", read(td), read(f))
+    if kinds == ("timedelta", "float") and isinstance(op, cst.Divide):
+        return _td_call(lw, "PyTimedelta::div_float", x, y)
     if kinds == ("timedelta", "int") and isinstance(op, (cst.FloorDivide, cst.Divide)):
         return _td_call(lw, "PyTimedelta::floordiv_int" if isinstance(op, cst.FloorDivide) else "PyTimedelta::div_int", x, y)
     if kinds == ("timedelta", "timedelta"):
@@ -240,6 +248,13 @@ def binary(lw: "FunctionLowerer", op: cst.BaseBinaryOp, a: Val, b: Val) -> Val |
         if isinstance(op, cst.Modulo):
             return _td_call(lw, "PyTimedelta::modulo", x, y)
     raise Unsupported("PTL113", f"operator {type(op).__name__} on {a.ty} and {b.ty} (TypeError in Python, or not translated yet)")
+
+
+def divmod_timedelta(lw: "FunctionLowerer", a: Val, b: Val) -> Val:
+    """`divmod(td, td)`: `(td // td, td % td)`; any other timedelta operands are a TypeError."""
+    if (a.ty.kind, b.ty.kind) != ("timedelta", "timedelta"):
+        raise Unsupported("PTL113", f"divmod() of {a.ty} and {b.ty} (TypeError in Python)")
+    return _td_call(lw, "PyTimedelta::divmod", read(a), read(b), ty=T.tuple_of(T.INT, TIMEDELTA))
 
 
 def negate(lw: "FunctionLowerer", v: Val) -> Val:

@@ -4536,7 +4536,7 @@ impl PyTimedelta {
     /// `divmod(a, b)`: `(a // b, a % b)`.
     pub fn divmod(self, other: PyTimedelta) -> Result<(i64, PyTimedelta), PyErr> {
         let q = self.floordiv(other)?;
-        Ok((q, Self::from_micros(self.micros() - i128::from(q) * other.micros())?))
+        Ok((q, self.modulo(other)?))
     }
 
     /// `a // b`: an int.
@@ -4544,7 +4544,15 @@ impl PyTimedelta {
         if other.micros() == 0 {
             return Err(PyErr::new("ZeroDivisionError", "integer division or modulo by zero"));
         }
-        Ok(self.micros().div_euclid(other.micros()) as i64 - i64::from(self.micros().rem_euclid(other.micros()) != 0 && other.micros() < 0))
+        // past i64 Python's int keeps growing: the translation's int raises rather than wrap
+        i64::try_from(self.floor_micros(other))
+            .map_err(|_| PyErr::new("OverflowError", "timedelta // timedelta does not fit in a 64-bit int"))
+    }
+
+    /// floor(a / b) of the microseconds (b != 0).
+    fn floor_micros(self, other: PyTimedelta) -> i128 {
+        let (a, b) = (self.micros(), other.micros());
+        a.div_euclid(b) - i128::from(a.rem_euclid(b) != 0 && b < 0)
     }
 
     /// `a % b`: a timedelta with b's sign.
@@ -4552,8 +4560,7 @@ impl PyTimedelta {
         if other.micros() == 0 {
             return Err(PyErr::new("ZeroDivisionError", "integer modulo by zero"));
         }
-        let q = self.floordiv(other)?;
-        Self::from_micros(self.micros() - i128::from(q) * other.micros())
+        Self::from_micros(self.micros() - self.floor_micros(other) * other.micros())
     }
 
     /// `repr(td)`: `datetime.timedelta(days=1, seconds=5)`, `datetime.timedelta(0)`.

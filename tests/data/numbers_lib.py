@@ -1,0 +1,29 @@
+"""Differential functions of tests/test_numbers_stdlib.py (issue 12): timedelta times and over
+floats with CPython's exact rounding, divmod of timedeltas, correctly rounded ratios."""
+
+import datetime
+from datetime import timedelta
+
+
+# td * float, float * td, td / float: the float's as_integer_ratio() times the microseconds,
+# rounded half to even (0.5 us rounds to 0, 1.5 us to 2)
+def td_scaled(days: int, us: int, f: float) -> list[str]:
+    td = timedelta(days=days, microseconds=us)
+    return [repr(td * f), repr(f * td), repr(td / f)]
+
+
+# td / td (a float), td // td (an int), td % td and divmod(td, td); total_seconds
+def td_divided(a_days: int, a_us: int, b_days: int, b_us: int) -> list[str]:
+    a = timedelta(days=a_days, microseconds=a_us)
+    b = timedelta(days=b_days, microseconds=b_us)
+    q, r = divmod(a, b)
+    return [repr(a / b), str(a // b), repr(a % b), str(q), repr(r), repr(a.total_seconds())]
+
+
+# the types flow through locals the evaluator types (no annotations on them)
+def td_average(xs: list[datetime.timedelta], weight: float) -> datetime.timedelta:
+    total = timedelta(0)
+    for x in xs:
+        total = total + x * weight
+    half = total / 2.0
+    return half
