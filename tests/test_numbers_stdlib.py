@@ -28,6 +28,9 @@ CASES = {
         "[timedelta(days=1), timedelta(microseconds=3)], 0.5", "[], 2.0", "[timedelta(days=-5, microseconds=1)], 1.5",
         "[timedelta(days=999999999)], 4.0",
     ],
+    "match_pair": ["re.match(r'(\\w+)=(\\w*)', 'ab=cd x')", "re.search(r'(\\d)(x)', '\\u00e9\\u00e9 1x')",
+                   "re.match(r'(a)', 'a')", "re.match(r'(a)(b)(c)', 'abc')"],
+    "match_named_item": ["re.match(r'(?P<key>\\w+)', 'k v')", "re.match(r'(?P<k>a)', 'a')"],
 }
 CALLS = [f"{f}({a})" for f, args in CASES.items() for a in args]
 
@@ -44,6 +47,7 @@ def test_every_function_translates(lib: DiffRun) -> None:
     assert all(f["status"] == "translated" for f in functions), [f for f in functions if f["status"] != "translated"]
     rust = (lib.crate_dir / "src" / "sample.rs").read_text(encoding="utf-8")
     assert "times_float" in rust and "div_float" in rust and "PyTimedelta::divmod" in rust
+    assert "group_count() != 2" in rust and 'index_of("key")' in rust
 
 
 @needs_cargo

@@ -2,6 +2,7 @@
 floats with CPython's exact rounding, divmod of timedeltas, correctly rounded ratios."""
 
 import datetime
+import re
 from datetime import timedelta
 
 
@@ -27,3 +28,14 @@ def td_average(xs: list[datetime.timedelta], weight: float) -> datetime.timedelt
         total = total + x * weight
     half = total / 2.0
     return half
+
+
+# a match whose pattern the translation does not know (a re.Match parameter): m[n], m["name"],
+# and its groups unpacked (the count checked at run time)
+def match_pair(m: re.Match) -> str:
+    key, value = m.groups()
+    return f"{key}={value} {m[0]!r} {m[1]}"
+
+
+def match_named_item(m: re.Match[str]) -> str:
+    return m["key"] + m[0]
