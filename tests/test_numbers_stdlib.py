@@ -31,6 +31,8 @@ CASES = {
     "match_pair": ["re.match(r'(\\w+)=(\\w*)', 'ab=cd x')", "re.search(r'(\\d)(x)', '\\u00e9\\u00e9 1x')",
                    "re.match(r'(a)', 'a')", "re.match(r'(a)(b)(c)', 'abc')"],
     "match_named_item": ["re.match(r'(?P<key>\\w+)', 'k v')", "re.match(r'(?P<k>a)', 'a')"],
+    "iso_week": ["2024, 1, 1", "2020, 12, 31", "2021, 1, 3", "1, 1, 1", "9999, 12, 31", "2026, 12, 7", "2008, 12, 29",
+                 "2010, 1, 3", "2004, 12, 31", "2005, 1, 1", "1, 1, 3"],
 }
 CALLS = [f"{f}({a})" for f, args in CASES.items() for a in args]
 

@@ -46,7 +46,9 @@ DATETIME_FIELDS = ("year", "month", "day", "hour", "minute", "second", "microsec
 TIMEDELTA_ARGS = ("days", "seconds", "microseconds", "milliseconds", "minutes", "hours", "weeks")
 TIMEDELTA_FIELDS = ("days", "seconds", "microseconds")
 # method -> result type; each is PyDate's method of the same name
-DATE_METHODS: dict[str, PyType] = {"weekday": T.INT, "isoweekday": T.INT, "toordinal": T.INT, "isoformat": T.STR}
+DATE_METHODS: dict[str, PyType] = {"weekday": T.INT, "isoweekday": T.INT, "toordinal": T.INT, "isoformat": T.STR,
+                                    # an IsoCalendarDate: a named tuple, read as a tuple of ints
+                                    "isocalendar": T.tuple_of(T.INT, T.INT, T.INT)}
 DATE_FIELDS = ("year", "month", "day")
 
 
@@ -176,6 +178,8 @@ def lower_datetime_method(lw: "FunctionLowerer", recv: Val, name: str, args: lis
         return Val(ir.MethodCall(read(recv), name), T.INT)
     if name == "date" and not args and not kwargs:
         return Val(ir.MethodCall(read(recv), "date"), DATE)
+    if name == "isocalendar" and not args and not kwargs:
+        return Val(ir.MethodCall(ir.MethodCall(read(recv), "date"), "isocalendar"), DATE_METHODS["isocalendar"])
     if name == "time" and not args and not kwargs:
         lw.use_runtime("datetime_time")
         return Val(ir.Call(ir.Path("crate::pyrt::datetime_time"), (read(recv),)), TIME)

@@ -4213,6 +4213,28 @@ impl PyDate {
         self.weekday() + 1
     }
 
+    /// `d.isocalendar()`: (ISO year, week, weekday), Python's `IsoCalendarDate` as a tuple
+    /// (its algorithm: the Monday of week 1 is the one of the week holding January 4th).
+    pub fn isocalendar(&self) -> (i64, i64, i64) {
+        fn week1monday(year: i64) -> i64 {
+            let y = year - 1; // year 0 (before 0001-01-01) too: floored divisions
+            let first = y * 365 + y.div_euclid(4) - y.div_euclid(100) + y.div_euclid(400) + 1;
+            let first_weekday = (first + 6).rem_euclid(7);
+            first - first_weekday + if first_weekday > 3 { 7 } else { 0 }
+        }
+        let today = self.toordinal();
+        let mut year = self.year;
+        let mut days = today - week1monday(year);
+        if days < 0 {
+            year -= 1;
+            days = today - week1monday(year);
+        } else if days >= 52 * 7 && today >= week1monday(year + 1) {
+            year += 1;
+            days = today - week1monday(year);
+        }
+        (year, days.div_euclid(7) + 1, days.rem_euclid(7) + 1)
+    }
+
     /// `date.fromordinal(n)` for n >= 1 (CPython's ord_to_ymd), with Python's year check.
     fn fromordinal(n: i64) -> Result<PyDate, PyErr> {
         let n = n - 1;

@@ -39,3 +39,13 @@ def match_pair(m: re.Match) -> str:
 
 def match_named_item(m: re.Match[str]) -> str:
     return m["key"] + m[0]
+
+
+# date.isocalendar() (an IsoCalendarDate, read as a tuple of ints); dateutil's isoparser
+# computes the Monday of an ISO week so
+def iso_week(y: int, m: int, d: int) -> tuple[int, int, int, int]:
+    day = datetime.date(y, m, d)
+    year, week, weekday = day.isocalendar()
+    jan_4 = datetime.date(y, 1, 4)
+    week_1 = jan_4 - timedelta(days=jan_4.isocalendar()[2] - 1)
+    return year, week, weekday, (day - week_1).days
