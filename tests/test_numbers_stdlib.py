@@ -33,6 +33,8 @@ CASES = {
     "match_named_item": ["re.match(r'(?P<key>\\w+)', 'k v')", "re.match(r'(?P<k>a)', 'a')"],
     "iso_week": ["2024, 1, 1", "2020, 12, 31", "2021, 1, 3", "1, 1, 1", "9999, 12, 31", "2026, 12, 7", "2008, 12, 29",
                  "2010, 1, 3", "2004, 12, 31", "2005, 1, 1", "1, 1, 3"],
+    "replaced": ["datetime.date(2024, 1, 31), 29, 23", "datetime.date(2023, 3, 1), 29, 0", "datetime.date(2024, 2, 29), 31, 5",
+                 "datetime.date(1, 1, 1), 0, 1", "datetime.date(2024, 5, 5), 1, 24", "datetime.date(2024, 5, 5), 2, 59"],
 }
 CALLS = [f"{f}({a})" for f, args in CASES.items() for a in args]
 

@@ -156,6 +156,35 @@ def _time(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val
     return Val(lw.propagate(ir.Call(ir.Path("crate::pyrt::PyTime::new"), tuple(values))), TIME)
 
 
+def _replace(lw: "FunctionLowerer", recv: Val, fields: tuple[str, ...], args: list[Val], kwargs: dict[str, Val],
+             runtime: str, ty: PyType) -> Val:
+    """`d.replace(day=1)`, `dt.replace(hour=0, microsecond=0)`, `t.replace(minute=5)`: a new value
+    of the same type with the fields given replaced, checked as the constructor checks them
+    (ValueError). `tzinfo=None` keeps a naive value naive; any other tzinfo, and fold, are not
+    translated (aware values are not)."""
+    kwargs = dict(kwargs)
+    tz = kwargs.pop("tzinfo", None)
+    if tz is not None and tz.ty.kind != "none":
+        raise Unsupported("PTL133", f"{ty.kind}.replace(tzinfo=...) of a time zone (aware values are not translated yet)")
+    if len(args) > len(fields) or set(kwargs) - set(fields[len(args):]):
+        raise Unsupported("PTL133", f"{ty.kind}.replace({', '.join(fields)}) (fold is not translated)")
+    given = dict(zip(fields, args)) | kwargs
+    base = lw.temp("base")
+    parts: list[ir.Expr] = []
+    for name in fields:
+        v = given.get(name)
+        if v is None:
+            parts.append(ir.Field(ir.Path(base), name))
+        elif v.ty.kind in ("int", "bool"):
+            parts.append(read(coerce(v, T.INT)))
+        else:
+            raise Unsupported("PTL113", f"{ty.kind}.replace({name}=...) of a {v.ty} (TypeError in Python)")
+    lw.use_runtime(runtime)
+    made = lw.propagate(ir.Call(ir.Path(f"crate::pyrt::{runtime}::new"), tuple(parts)))
+    # the receiver is read once, before the new fields (Python evaluates it first)
+    return Val(ir.BlockExpr(ir.Block((ir.Let(ir.PBind(base), None, read(recv)),), made)), ty)
+
+
 def time_field(recv: Val, name: str) -> Val:
     """`t.hour`, `t.minute`, `t.second`, `t.microsecond`."""
     if name not in TIME_FIELDS:
@@ -168,6 +197,8 @@ def lower_time_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Va
     lw.use_runtime("PyTime")
     if name == "isoformat" and not args and not kwargs:
         return Val(ir.MethodCall(read(recv), "isoformat"), T.STR)
+    if name == "replace":
+        return _replace(lw, recv, TIME_FIELDS, args, kwargs, "PyTime", TIME)
     raise Unsupported("PTL134", f"time.{name}() is not supported yet")
 
 
@@ -180,6 +211,8 @@ def lower_datetime_method(lw: "FunctionLowerer", recv: Val, name: str, args: lis
         return Val(ir.MethodCall(read(recv), "date"), DATE)
     if name == "isocalendar" and not args and not kwargs:
         return Val(ir.MethodCall(ir.MethodCall(read(recv), "date"), "isocalendar"), DATE_METHODS["isocalendar"])
+    if name == "replace":
+        return _replace(lw, recv, DATETIME_FIELDS, args, kwargs, "PyDateTime", DATETIME)
     if name == "time" and not args and not kwargs:
         lw.use_runtime("datetime_time")
         return Val(ir.Call(ir.Path("crate::pyrt::datetime_time"), (read(recv),)), TIME)
@@ -287,7 +320,9 @@ def timedelta_field(recv: Val, name: str) -> Val:
 
 
 def lower_date_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val]) -> Val:
-    """`d.weekday()`, `d.isoformat()`..."""
+    """`d.weekday()`, `d.isoformat()`, `d.replace(...)`..."""
+    if name == "replace":
+        return _replace(lw, recv, DATE_FIELDS, args, kwargs, "PyDate", DATE)
     result = DATE_METHODS.get(name)
     if result is None or args or kwargs:
         raise Unsupported("PTL134", f"date.{name}() is not supported yet")

@@ -49,3 +49,10 @@ def iso_week(y: int, m: int, d: int) -> tuple[int, int, int, int]:
     jan_4 = datetime.date(y, 1, 4)
     week_1 = jan_4 - timedelta(days=jan_4.isocalendar()[2] - 1)
     return year, week, weekday, (day - week_1).days
+
+
+# replace() of a date, a naive datetime and a time: the fields given, checked as the constructor
+def replaced(d: datetime.date, day: int, hour: int) -> list[str]:
+    moment = datetime.datetime(d.year, d.month, d.day, 12, 30)
+    return [repr(d.replace(day=day)), repr(d.replace(d.year, 2)), repr(moment.replace(hour=hour, microsecond=5)),
+            str(moment.replace(tzinfo=None, day=day)), repr(datetime.time(1, 2).replace(minute=hour))]
