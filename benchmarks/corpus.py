@@ -24,6 +24,7 @@ Prints figures; asserts nothing.
 --reasons N prints, after each corpus's row, its N biggest groups of reasons a function is not
 verified (the report's `reason`: code plus the message up to its first quote or colon, so
 `PTL112 attribute `x`...` of many classes is one group), with a count and one example function.
+--keep-reports DIR keeps each corpus's report (DIR/CORPUS.json: every function's status and reason).
 --only NAME keeps the corpora whose name starts with NAME (`idna`, `python-dateutil`, `stdlib`).
 """
 
@@ -146,6 +147,8 @@ def main() -> None:
     parser.add_argument("--only", default=None, help="only the corpora whose name starts with this")
     parser.add_argument("--no-trace", action="store_true", help="without observed calls (with --verify the tracer runs "
                         "the package's doctests and tests)")
+    parser.add_argument("--keep-reports", type=Path, default=None, metavar="DIR",
+                        help="copy each corpus's portalis-report.json into DIR (as CORPUS.json), to list functions")
     parser.add_argument("--no-sdist-tests", action="store_true", help="without the tests/ of the sdists of SDIST_TESTS "
                         "(wheels without tests: pygments)")
     args = parser.parse_args()
@@ -185,6 +188,9 @@ def main() -> None:
                                       ("--no-trace",) if args.no_trace else ())
             print(row(name, whole, args.verify), flush=True)
             report = read_report(work / "out")
+            if report is not None and args.keep_reports is not None:
+                args.keep_reports.mkdir(parents=True, exist_ok=True)
+                (args.keep_reports / f"{name.split(' ')[0]}.json").write_text(json.dumps(report), encoding="utf-8")
             if report is not None and report.get("observed"):
                 print(f"  observed calls: {json.dumps(report['observed'])}", flush=True)
             if args.reasons and report is not None:

@@ -199,9 +199,11 @@ def test_yield_from_gives_the_elements_of_what_it_delegates_to() -> None:
 def test_methods_of_standard_library_objects() -> None:
     # calendar.weekday's shape: the result of a method of an object datetime makes
     ev = evidence("import datetime\n\n\ndef weekday(y, m, d):\n    return datetime.date(y, m, d).weekday()\n\n\n"
-                  "def other(d):\n    return datetime.date(2000, 1, 1).replace(day=d)\n")
+                  "def other(d):\n    return datetime.date(2000, 1, 1).timetuple()\n\n\n"
+                  "def moved(d):\n    return datetime.date(2000, 1, 1).replace(day=d)\n")
     assert str(ev.function("weekday").returns.type) == "int"
     assert ev.function("other").returns.type is None  # a method the table does not know
+    assert str(ev.function("moved").returns.type) == "date"  # replace() gives the same type
 
 
 def test_passed_to_an_inherited_method() -> None:

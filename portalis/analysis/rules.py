@@ -103,8 +103,10 @@ MATH_RESULTS: dict[str, PyType] = {
 DATE = PyType(kind="date")  # a `datetime.date` (what lowering maps to pyrt::PyDate)
 DATE_FIELDS = frozenset(("year", "month", "day"))
 LIBRARY_METHOD_RESULTS: dict[tuple[str, str], dict[str, PyType]] = {
-    ("datetime", "date"): {"weekday": T.INT, "isoweekday": T.INT, "toordinal": T.INT, "isoformat": T.STR},
-    ("datetime", "datetime"): {"weekday": T.INT, "isoweekday": T.INT, "toordinal": T.INT, "isoformat": T.STR},
+    ("datetime", "date"): {"weekday": T.INT, "isoweekday": T.INT, "toordinal": T.INT, "isoformat": T.STR,
+                           "isocalendar": T.tuple_of(T.INT, T.INT, T.INT), "replace": DATE},
+    ("datetime", "datetime"): {"weekday": T.INT, "isoweekday": T.INT, "toordinal": T.INT, "isoformat": T.STR,
+                               "isocalendar": T.tuple_of(T.INT, T.INT, T.INT), "replace": PyType(kind="datetime")},
     # hash objects (`hashlib.md5(data).hexdigest()`)
     **{("hashlib", h): {"hexdigest": T.STR, "digest": T.BYTES}
        for h in ("md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b", "blake2s")},

@@ -83,6 +83,8 @@ def arithmetic(op: str, a: PyType | None, b: PyType | None) -> PyType | None:
     """The result type of `a op b` (None when not pinned or an error)."""
     if a is None or b is None:
         return None
+    if "timedelta" in (a.kind, b.kind) or a.kind == b.kind and a.kind in ("date", "datetime"):
+        return _time_arithmetic(op, a, b)
     if is_number(a) and is_number(b):
         kinds = {a.kind, b.kind}
         if op == "/":
@@ -112,6 +114,29 @@ def arithmetic(op: str, a: PyType | None, b: PyType | None) -> PyType | None:
         return T.STR
     if op in ("|", "&", "-", "^") and a.kind == b.kind == "set":
         return T.unify(a, b)
+    return None
+
+
+_TIMEDELTA = PyType(kind="timedelta")
+
+
+def _time_arithmetic(op: str, a: PyType, b: PyType) -> PyType | None:
+    """`td + td`, `td * 1.5`, `td / td`, `date - date`, `dt + td`...: what Python's datetime
+    types give (portalis/lower/stdlib_datetime.py translates each); None for a TypeError."""
+    kinds = (a.kind, b.kind)
+    number = ("int", "bool", "float")
+    if kinds == ("timedelta", "timedelta"):
+        return {"+": a, "-": a, "%": a, "//": T.INT, "/": T.FLOAT}.get(op)
+    if op == "*" and (kinds[0] == "timedelta" and kinds[1] in number or kinds[1] == "timedelta" and kinds[0] in number):
+        return _TIMEDELTA
+    if kinds[0] == "timedelta" and kinds[1] in number and (op == "/" or op == "//" and kinds[1] != "float"):
+        return _TIMEDELTA
+    if op == "+" and set(kinds) in ({"date", "timedelta"}, {"datetime", "timedelta"}):
+        return a if a.kind != "timedelta" else b
+    if op == "-" and kinds in (("date", "timedelta"), ("datetime", "timedelta")):
+        return a
+    if op == "-" and kinds in (("date", "date"), ("datetime", "datetime")):
+        return _TIMEDELTA
     return None
 
 
@@ -402,6 +427,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             return rules.DATE  # `from datetime import date`; date(y, m, d)
         if name == "divmod" and len(args) == 2:
             b = type_of(args[1].value, scope, depth)
+            if first is not None and b is not None and first.kind == b.kind == "timedelta":
+                return T.tuple_of(T.INT, first)
             q = arithmetic("//", first, b)
             return T.tuple_of(q, q) if q is not None else None
         return scope.function_returns(name)

@@ -275,6 +275,10 @@ def _round(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Va
 def _divmod(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
     _arity("divmod", args, 2)
     a, b = args
+    if "timedelta" in (a.ty.kind, b.ty.kind):
+        from portalis.lower.stdlib_datetime import divmod_timedelta
+
+        return divmod_timedelta(lw, a, b)
     if a.ty.kind == "float" or b.ty.kind == "float":
         x, y = to_float(a), to_float(b)
         lw.use_runtime("ffloordiv")

@@ -1234,6 +1234,11 @@ class ExprLowering:
         if recv.ty.kind == "unknown":
             if key.ty.kind == "int":
                 raise Unsupported("PTL112", "indexing a value of unknown type", node)
+        if recv.ty.kind == "re_match":
+            # `m[1]`, `m["key"]`: Match.__getitem__ is m.group(...)
+            from portalis.lower.stdlib_re import lower_match_method
+
+            return lower_match_method(self, recv, "group", [key], {})
         if recv.ty.kind == "bytes":
             return bytes_index(self, recv, key)
         if recv.ty.kind == "list":

@@ -66,6 +66,12 @@ class _Loop:
         self.broke_flag = broke_flag
 
 
+def _is_groups_call(node: cst.BaseExpression) -> bool:
+    """`x.groups()` with no arguments (a match's groups, when x is a match)."""
+    return (isinstance(node, cst.Call) and not node.args and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "groups")
+
+
 class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
     """Lowers one function. Raises Unsupported at the first construct it cannot translate
     (inference passes skip that statement instead)."""
@@ -1337,7 +1343,29 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                     assert isinstance(n, cst.Name)
                     out.extend(self.bind_name(n.value, self.expr(e.value), None, node))
                 return out
-        return self.unpack(target, self.expr(value), node)
+        groups = None
+        if _is_groups_call(value) and not any(isinstance(el, cst.StarredElement) for el in target.elements):
+            groups = self.match_groups(value, len(target.elements))
+        return self.unpack(target, groups if groups is not None else self.expr(value), node)
+
+    def match_groups(self, call: cst.Call, n: int) -> Val | None:
+        """`a, b = m.groups()`: of a match whose pattern is not known when translating (a
+        `re.Match` parameter), the n groups the unpacking takes, after checking at run time
+        that the pattern has n (Python's ValueError otherwise). None for any other receiver."""
+        assert isinstance(call.func, cst.Attribute)
+        if not isinstance(call.func.value, cst.Name):
+            return None  # a name is read without effects: lowering it here and again below is safe
+        recv = self.expr(call.func.value)
+        if recv.ty.kind != "re_match" or recv.ty.name is not None:
+            return None
+        self.use_runtime("ReMatch")
+        m = recv.expr if recv.mode is not Mode.OWNED else ir.Ref(recv.expr)
+        tmp = self.temp("m")
+        fail = ir.Block(tail=ir.Macro("panic", fmt=f"ValueError: the match's groups are not {n} values to unpack"))
+        check = ir.IfExpr(ir.Binary("!=", ir.MethodCall(ir.Path(tmp), "group_count"), ir.IntLit(n)), fail)
+        items = ir.TupleExpr(tuple(ir.MethodCall(ir.Path(tmp), "group", (ir.IntLit(k),)) for k in range(1, n + 1)))
+        block = ir.BlockExpr(ir.Block((ir.Let(ir.PBind(tmp), None, m), ir.ExprStmt(check)), items))
+        return Val(block, T.tuple_of(*([T.STR] * n)))
 
     def unpack(self, target: cst.Tuple | cst.List, v: Val, node: cst.CSTNode) -> list[ir.Stmt]:
         elements = list(target.elements)

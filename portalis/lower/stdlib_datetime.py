@@ -11,7 +11,9 @@ Python defines is a few lines. `MINYEAR`/`MAXYEAR` are the constants.
 999999999 days): `+ -` of two, unary `-`, `abs()`, `* int`, `// int`, `/ int` (microseconds
 rounded half to even), `/ // %` of two, comparisons, `.days .seconds .microseconds`,
 `total_seconds()`, `str()`; `date ± timedelta` (OverflowError outside years 1..9999) and
-`date - date`. Float arguments (`timedelta(hours=1.5)`): PTL133.
+`date - date`. Float arguments (`timedelta(hours=1.5)`): CPython's `delta_new`. `td * float`,
+`float * td`, `td / float`: the float's exact `as_integer_ratio()` times the microseconds,
+rounded half to even (CPython's `multiply_truedivide_timedelta_float`); `divmod(td, td)`.
 
 A naive `datetime.datetime(y, m, d, hour, minute, second, microsecond)` is `pyrt::PyDateTime`:
 Python's ValueErrors, fields, comparisons, `± timedelta`, `datetime - datetime`, `date()`,
@@ -44,7 +46,9 @@ DATETIME_FIELDS = ("year", "month", "day", "hour", "minute", "second", "microsec
 TIMEDELTA_ARGS = ("days", "seconds", "microseconds", "milliseconds", "minutes", "hours", "weeks")
 TIMEDELTA_FIELDS = ("days", "seconds", "microseconds")
 # method -> result type; each is PyDate's method of the same name
-DATE_METHODS: dict[str, PyType] = {"weekday": T.INT, "isoweekday": T.INT, "toordinal": T.INT, "isoformat": T.STR}
+DATE_METHODS: dict[str, PyType] = {"weekday": T.INT, "isoweekday": T.INT, "toordinal": T.INT, "isoformat": T.STR,
+                                    # an IsoCalendarDate: a named tuple, read as a tuple of ints
+                                    "isocalendar": T.tuple_of(T.INT, T.INT, T.INT)}
 DATE_FIELDS = ("year", "month", "day")
 
 
@@ -152,6 +156,35 @@ def _time(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val
     return Val(lw.propagate(ir.Call(ir.Path("crate::pyrt::PyTime::new"), tuple(values))), TIME)
 
 
+def _replace(lw: "FunctionLowerer", recv: Val, fields: tuple[str, ...], args: list[Val], kwargs: dict[str, Val],
+             runtime: str, ty: PyType) -> Val:
+    """`d.replace(day=1)`, `dt.replace(hour=0, microsecond=0)`, `t.replace(minute=5)`: a new value
+    of the same type with the fields given replaced, checked as the constructor checks them
+    (ValueError). `tzinfo=None` keeps a naive value naive; any other tzinfo, and fold, are not
+    translated (aware values are not)."""
+    kwargs = dict(kwargs)
+    tz = kwargs.pop("tzinfo", None)
+    if tz is not None and tz.ty.kind != "none":
+        raise Unsupported("PTL133", f"{ty.kind}.replace(tzinfo=...) of a time zone (aware values are not translated yet)")
+    if len(args) > len(fields) or set(kwargs) - set(fields[len(args):]):
+        raise Unsupported("PTL133", f"{ty.kind}.replace({', '.join(fields)}) (fold is not translated)")
+    given = dict(zip(fields, args)) | kwargs
+    base = lw.temp("base")
+    parts: list[ir.Expr] = []
+    for name in fields:
+        v = given.get(name)
+        if v is None:
+            parts.append(ir.Field(ir.Path(base), name))
+        elif v.ty.kind in ("int", "bool"):
+            parts.append(read(coerce(v, T.INT)))
+        else:
+            raise Unsupported("PTL113", f"{ty.kind}.replace({name}=...) of a {v.ty} (TypeError in Python)")
+    lw.use_runtime(runtime)
+    made = lw.propagate(ir.Call(ir.Path(f"crate::pyrt::{runtime}::new"), tuple(parts)))
+    # the receiver is read once, before the new fields (Python evaluates it first)
+    return Val(ir.BlockExpr(ir.Block((ir.Let(ir.PBind(base), None, read(recv)),), made)), ty)
+
+
 def time_field(recv: Val, name: str) -> Val:
     """`t.hour`, `t.minute`, `t.second`, `t.microsecond`."""
     if name not in TIME_FIELDS:
@@ -164,6 +197,8 @@ def lower_time_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Va
     lw.use_runtime("PyTime")
     if name == "isoformat" and not args and not kwargs:
         return Val(ir.MethodCall(read(recv), "isoformat"), T.STR)
+    if name == "replace":
+        return _replace(lw, recv, TIME_FIELDS, args, kwargs, "PyTime", TIME)
     raise Unsupported("PTL134", f"time.{name}() is not supported yet")
 
 
@@ -174,6 +209,10 @@ def lower_datetime_method(lw: "FunctionLowerer", recv: Val, name: str, args: lis
         return Val(ir.MethodCall(read(recv), name), T.INT)
     if name == "date" and not args and not kwargs:
         return Val(ir.MethodCall(read(recv), "date"), DATE)
+    if name == "isocalendar" and not args and not kwargs:
+        return Val(ir.MethodCall(ir.MethodCall(read(recv), "date"), "isocalendar"), DATE_METHODS["isocalendar"])
+    if name == "replace":
+        return _replace(lw, recv, DATETIME_FIELDS, args, kwargs, "PyDateTime", DATETIME)
     if name == "time" and not args and not kwargs:
         lw.use_runtime("datetime_time")
         return Val(ir.Call(ir.Path("crate::pyrt::datetime_time"), (read(recv),)), TIME)
@@ -230,6 +269,12 @@ def binary(lw: "FunctionLowerer", op: cst.BaseBinaryOp, a: Val, b: Val) -> Val |
     if isinstance(op, cst.Multiply) and set(kinds) == {"timedelta", "int"} or kinds in (("timedelta", "bool"), ("bool", "timedelta")):
         td, n = (a, b) if ka == "timedelta" else (b, a)
         return _td_call(lw, "PyTimedelta::times", read(td), read(coerce(n, T.INT)))
+    if isinstance(op, cst.Multiply) and set(kinds) == {"timedelta", "float"}:
+        # the float's exact ratio times the microseconds, rounded half to even (CPython's)
+        td, f = (a, b) if ka == "timedelta" else (b, a)
+        return _td_call(lw, "PyTimedelta::times_float", read(td), read(f))
+    if kinds == ("timedelta", "float") and isinstance(op, cst.Divide):
+        return _td_call(lw, "PyTimedelta::div_float", x, y)
     if kinds == ("timedelta", "int") and isinstance(op, (cst.FloorDivide, cst.Divide)):
         return _td_call(lw, "PyTimedelta::floordiv_int" if isinstance(op, cst.FloorDivide) else "PyTimedelta::div_int", x, y)
     if kinds == ("timedelta", "timedelta"):
@@ -240,6 +285,13 @@ def binary(lw: "FunctionLowerer", op: cst.BaseBinaryOp, a: Val, b: Val) -> Val |
         if isinstance(op, cst.Modulo):
             return _td_call(lw, "PyTimedelta::modulo", x, y)
     raise Unsupported("PTL113", f"operator {type(op).__name__} on {a.ty} and {b.ty} (TypeError in Python, or not translated yet)")
+
+
+def divmod_timedelta(lw: "FunctionLowerer", a: Val, b: Val) -> Val:
+    """`divmod(td, td)`: `(td // td, td % td)`; any other timedelta operands are a TypeError."""
+    if (a.ty.kind, b.ty.kind) != ("timedelta", "timedelta"):
+        raise Unsupported("PTL113", f"divmod() of {a.ty} and {b.ty} (TypeError in Python)")
+    return _td_call(lw, "PyTimedelta::divmod", read(a), read(b), ty=T.tuple_of(T.INT, TIMEDELTA))
 
 
 def negate(lw: "FunctionLowerer", v: Val) -> Val:
@@ -268,7 +320,9 @@ def timedelta_field(recv: Val, name: str) -> Val:
 
 
 def lower_date_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val]) -> Val:
-    """`d.weekday()`, `d.isoformat()`..."""
+    """`d.weekday()`, `d.isoformat()`, `d.replace(...)`..."""
+    if name == "replace":
+        return _replace(lw, recv, DATE_FIELDS, args, kwargs, "PyDate", DATE)
     result = DATE_METHODS.get(name)
     if result is None or args or kwargs:
         raise Unsupported("PTL134", f"date.{name}() is not supported yet")

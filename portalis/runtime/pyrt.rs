@@ -4213,6 +4213,28 @@ impl PyDate {
         self.weekday() + 1
     }
 
+    /// `d.isocalendar()`: (ISO year, week, weekday), Python's `IsoCalendarDate` as a tuple
+    /// (its algorithm: the Monday of week 1 is the one of the week holding January 4th).
+    pub fn isocalendar(&self) -> (i64, i64, i64) {
+        fn week1monday(year: i64) -> i64 {
+            let y = year - 1; // year 0 (before 0001-01-01) too: floored divisions
+            let first = y * 365 + y.div_euclid(4) - y.div_euclid(100) + y.div_euclid(400) + 1;
+            let first_weekday = (first + 6).rem_euclid(7);
+            first - first_weekday + if first_weekday > 3 { 7 } else { 0 }
+        }
+        let today = self.toordinal();
+        let mut year = self.year;
+        let mut days = today - week1monday(year);
+        if days < 0 {
+            year -= 1;
+            days = today - week1monday(year);
+        } else if days >= 52 * 7 && today >= week1monday(year + 1) {
+            year += 1;
+            days = today - week1monday(year);
+        }
+        (year, days.div_euclid(7) + 1, days.rem_euclid(7) + 1)
+    }
+
     /// `date.fromordinal(n)` for n >= 1 (CPython's ord_to_ymd), with Python's year check.
     fn fromordinal(n: i64) -> Result<PyDate, PyErr> {
         let n = n - 1;
@@ -4346,6 +4368,10 @@ impl PyTimedelta {
     pub fn from_micros(us: i128) -> Result<PyTimedelta, PyErr> {
         let days = us.div_euclid(US_PER_DAY);
         let rest = us.rem_euclid(US_PER_DAY);
+        if days.abs() > i128::from(i32::MAX) {
+            // CPython converts the days to a C int first
+            return Err(PyErr::new("OverflowError", "Python int too large to convert to C int"));
+        }
         if days.abs() > 999_999_999 {
             return Err(PyErr::new(
                 "OverflowError",
@@ -4429,9 +4455,9 @@ impl PyTimedelta {
         i128::from(self.days) * US_PER_DAY + i128::from(self.seconds) * 1_000_000 + i128::from(self.microseconds)
     }
 
-    /// `td.total_seconds()`.
+    /// `td.total_seconds()`: the microseconds over 10**6, correctly rounded as Python's.
     pub fn total_seconds(&self) -> f64 {
-        self.micros() as f64 / 1e6
+        td_true_div(self.micros(), 1_000_000)
     }
 
     /// `a + b`.
@@ -4483,12 +4509,56 @@ impl PyTimedelta {
         Self::from_micros(q + i128::from(up))
     }
 
-    /// `a / b`: a float.
+    /// `a / b`: a float, Python's int true division of the microseconds (correctly rounded,
+    /// also past 2**53 microseconds where `as f64` would round twice).
     pub fn ratio(self, other: PyTimedelta) -> Result<f64, PyErr> {
         if other.micros() == 0 {
             return Err(PyErr::new("ZeroDivisionError", "division by zero"));
         }
-        Ok(self.micros() as f64 / other.micros() as f64)
+        Ok(td_true_div(self.micros(), other.micros()))
+    }
+
+    /// `a * f` (and `f * a`) for a float f: CPython's `multiply_truedivide_timedelta_float`,
+    /// the microseconds times `f.as_integer_ratio()` exactly, rounded half to even.
+    pub fn times_float(self, f: f64) -> Result<PyTimedelta, PyErr> {
+        let (neg, m, e) = td_float_ratio(f)?;
+        let u = self.micros().unsigned_abs();
+        let mag = if m == 0 || u == 0 {
+            Some(0)
+        } else if e >= 0 {
+            u.checked_mul(u128::from(m)).and_then(|p| td_shl(p, e as u32))
+        } else {
+            td_mul_shr_round(u, m, (-e) as u32)
+        };
+        td_signed(mag, (self.micros() < 0) != neg)
+    }
+
+    /// `a / f` for a float f: the microseconds times the inverse of `f.as_integer_ratio()`
+    /// exactly, rounded half to even (ZeroDivisionError for 0.0, as CPython's integer division).
+    pub fn div_float(self, f: f64) -> Result<PyTimedelta, PyErr> {
+        let (neg, m, e) = td_float_ratio(f)?;
+        if m == 0 {
+            return Err(PyErr::new("ZeroDivisionError", "integer division or modulo by zero"));
+        }
+        let u = self.micros().unsigned_abs();
+        let mag = if u == 0 {
+            Some(0)
+        } else if e >= 0 {
+            // u / (m * 2**e): a quotient under one half is 0 (u < 2**77)
+            match td_shl(u128::from(m), e as u32) {
+                Some(d) if d >> 126 == 0 => Some(td_div_round(u, d)),
+                _ => Some(0),
+            }
+        } else {
+            td_shl_div_round(u, (-e) as u32, m)
+        };
+        td_signed(mag, (self.micros() < 0) != neg)
+    }
+
+    /// `divmod(a, b)`: `(a // b, a % b)`.
+    pub fn divmod(self, other: PyTimedelta) -> Result<(i64, PyTimedelta), PyErr> {
+        let q = self.floordiv(other)?;
+        Ok((q, self.modulo(other)?))
     }
 
     /// `a // b`: an int.
@@ -4496,13 +4566,23 @@ impl PyTimedelta {
         if other.micros() == 0 {
             return Err(PyErr::new("ZeroDivisionError", "integer division or modulo by zero"));
         }
-        Ok(self.micros().div_euclid(other.micros()) as i64 - i64::from(self.micros().rem_euclid(other.micros()) != 0 && other.micros() < 0))
+        // past i64 Python's int keeps growing: the translation's int raises rather than wrap
+        i64::try_from(self.floor_micros(other))
+            .map_err(|_| PyErr::new("OverflowError", "timedelta // timedelta does not fit in a 64-bit int"))
+    }
+
+    /// floor(a / b) of the microseconds (b != 0).
+    fn floor_micros(self, other: PyTimedelta) -> i128 {
+        let (a, b) = (self.micros(), other.micros());
+        a.div_euclid(b) - i128::from(a.rem_euclid(b) != 0 && b < 0)
     }
 
     /// `a % b`: a timedelta with b's sign.
     pub fn modulo(self, other: PyTimedelta) -> Result<PyTimedelta, PyErr> {
-        let q = self.floordiv(other)?;
-        Self::from_micros(self.micros() - i128::from(q) * other.micros())
+        if other.micros() == 0 {
+            return Err(PyErr::new("ZeroDivisionError", "integer modulo by zero"));
+        }
+        Self::from_micros(self.micros() - self.floor_micros(other) * other.micros())
     }
 
     /// `repr(td)`: `datetime.timedelta(days=1, seconds=5)`, `datetime.timedelta(0)`.
@@ -4534,6 +4614,177 @@ impl std::fmt::Display for PyTimedelta {
         }
         Ok(())
     }
+}
+
+/// `f.as_integer_ratio()` of a float as (negative, m, e): |f| = m * 2**e, m odd (or 0);
+/// Python's ValueError for NaN and OverflowError for an infinity.
+fn td_float_ratio(f: f64) -> Result<(bool, u64, i32), PyErr> {
+    if f.is_nan() {
+        return Err(PyErr::new("ValueError", "cannot convert NaN to integer ratio"));
+    }
+    if f.is_infinite() {
+        return Err(PyErr::new("OverflowError", "cannot convert Infinity to integer ratio"));
+    }
+    let bits = f.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    let frac = bits & ((1u64 << 52) - 1);
+    let (mut m, mut e) = if exp == 0 { (frac, -1074) } else { (frac | (1u64 << 52), exp - 1075) };
+    if m == 0 {
+        return Ok((f.is_sign_negative(), 0, 0));
+    }
+    let z = m.trailing_zeros();
+    m >>= z;
+    e += z as i32;
+    Ok((f.is_sign_negative(), m, e))
+}
+
+/// `v << k`, None when bits would be lost.
+fn td_shl(v: u128, k: u32) -> Option<u128> {
+    if v == 0 {
+        return Some(0);
+    }
+    if k >= 128 || v.leading_zeros() < k {
+        return None;
+    }
+    Some(v << k)
+}
+
+/// `q` rounded half to even up by one when the dropped part is over a half (`cmp` > 0) or
+/// exactly a half (`cmp` == 0) with q odd.
+fn td_round(q: u128, cmp: std::cmp::Ordering) -> u128 {
+    match cmp {
+        std::cmp::Ordering::Greater => q + 1,
+        std::cmp::Ordering::Equal if q & 1 == 1 => q + 1,
+        _ => q,
+    }
+}
+
+/// `u / d` rounded half to even (d > 0, d < 2**127).
+fn td_div_round(u: u128, d: u128) -> u128 {
+    let (q, r) = (u / d, u % d);
+    td_round(q, (2 * r).cmp(&d))
+}
+
+/// `u * m / 2**k` rounded half to even, exactly (the product may pass u128: it is kept as
+/// a high and a low half); None when the result passes 2**126.
+fn td_mul_shr_round(u: u128, m: u64, k: u32) -> Option<u128> {
+    const LO: u128 = (1u128 << 64) - 1;
+    // u * m = hi * 2**64 + lo (checked: a timedelta's u < 2**77 and m < 2**53 keep hi < 2**67)
+    let p0 = (u & LO) * u128::from(m);
+    let p1 = (u >> 64).checked_mul(u128::from(m))?;
+    let hi = p1.checked_add(p0 >> 64)?;
+    let lo = p0 & LO;
+    let bit = |i: u32| -> bool {
+        if i < 64 {
+            (lo >> i) & 1 == 1
+        } else {
+            (hi >> (i - 64)) & 1 == 1
+        }
+    };
+    let below = |i: u32| -> bool {
+        // any bit under position i
+        if i <= 64 {
+            i > 0 && lo & ((1u128 << i) - 1) != 0
+        } else {
+            lo != 0 || hi & ((1u128 << (i - 64)) - 1) != 0
+        }
+    };
+    if k > 192 {
+        return Some(0); // the product is under 2**192: under half of 2**k
+    }
+    let q = if k == 192 {
+        0
+    } else if k >= 64 {
+        hi >> (k - 64)
+    } else {
+        if hi >> (64 + k) != 0 {
+            return None;
+        }
+        (hi << (64 - k)) | (lo >> k)
+    };
+    if k == 0 {
+        return if q >> 126 == 0 { Some(q) } else { None };
+    }
+    let cmp = if !bit(k - 1) {
+        std::cmp::Ordering::Less
+    } else if below(k - 1) {
+        std::cmp::Ordering::Greater
+    } else {
+        std::cmp::Ordering::Equal
+    };
+    let r = td_round(q, cmp);
+    if r >> 126 == 0 { Some(r) } else { None }
+}
+
+/// `u * 2**k / m` rounded half to even, exactly (long division, 64 bits at a time); None when
+/// the result passes 2**126.
+fn td_shl_div_round(u: u128, k: u32, m: u64) -> Option<u128> {
+    let m = u128::from(m);
+    let (mut q, mut r) = (u / m, u % m);
+    let mut left = k;
+    while left > 0 {
+        let s = left.min(64);
+        q = td_shl(q, s)?;
+        let t = r << s; // r < m < 2**64: no bits lost
+        q += t / m;
+        r = t % m;
+        left -= s;
+        if q >> 126 != 0 {
+            return None;
+        }
+    }
+    let out = td_round(q, (2 * r).cmp(&m));
+    if out >> 126 == 0 { Some(out) } else { None }
+}
+
+/// A magnitude of microseconds and its sign as a timedelta (OverflowError as CPython's C int).
+fn td_signed(mag: Option<u128>, negative: bool) -> Result<PyTimedelta, PyErr> {
+    match mag {
+        Some(v) => PyTimedelta::from_micros(if negative { -(v as i128) } else { v as i128 }),
+        None => Err(PyErr::new("OverflowError", "Python int too large to convert to C int")),
+    }
+}
+
+/// `a / b` of two ints as Python's true division: the nearest float (ties to even), with no
+/// double rounding (b != 0).
+pub fn td_true_div(a: i128, b: i128) -> f64 {
+    let negative = (a < 0) != (b < 0);
+    let (a, b) = (a.unsigned_abs(), b.unsigned_abs());
+    if a == 0 {
+        return if negative { -0.0 } else { 0.0 };
+    }
+    if a >> 53 == 0 && b >> 53 == 0 {
+        let v = a as f64 / b as f64; // both exact: one IEEE rounding
+        return if negative { -v } else { v };
+    }
+    // q = floor(a * 2**s / b) with 55..=56 significant bits, then the rest as a sticky bit
+    let (mut q, mut r) = (a / b, a % b);
+    let mut exp: i32 = 0;
+    let mut sticky = false;
+    while q >> 55 == 0 {
+        let top = r >> 127 != 0;
+        r <<= 1;
+        q = (q << 1) | u128::from(top || r >= b);
+        if top || r >= b {
+            r = r.wrapping_sub(b);
+        }
+        exp -= 1;
+    }
+    sticky |= r != 0;
+    while q >> 56 != 0 {
+        sticky |= q & 1 == 1;
+        q >>= 1;
+        exp += 1;
+    }
+    // q has 56 bits: keep 53, round half to even on the 3 dropped bits and the sticky bit
+    let dropped = q & 0b111;
+    let mut m = q >> 3;
+    exp += 3;
+    if dropped > 0b100 || dropped == 0b100 && (sticky || m & 1 == 1) {
+        m += 1;
+    }
+    let v = (m as f64) * 2f64.powi(exp);
+    if negative { -v } else { v }
 }
 
 /// `d + td` (and `td + d`): the date td.days later; OverflowError outside years 1..=9999.

@@ -149,6 +149,8 @@ def canonical(value, budget=None):
         return value
     if isinstance(value, (bytes, bytearray)):
         return bytes(value)  # both are Vec<u8> in the Rust, printed as a bytes literal
+    if _translated_container_subclass(value):
+        return _canonical_attributes(value, budget)
     if isinstance(value, list):
         return [canonical(v, budget) for v in value]
     if isinstance(value, _LAZY):
@@ -170,19 +172,23 @@ def canonical(value, budget=None):
             out[f.name] = canonical(getattr(value, f.name), budget)
         return out
     if _plain_instance(value):
-        # a plain class's instance: its attributes by name (the Rust Canon impl sorts them too);
-        # an object reachable from itself (a parent link) has no such form
-        if id(value) in _OPEN:
-            raise TypeError(f"a {type(value).__name__} that refers to itself")
-        _OPEN.add(id(value))
-        try:
-            out = {"__class__": type(value).__name__}
-            for name, v in sorted(_attributes(value)):
-                out[name] = canonical(v, budget)
-        finally:
-            _OPEN.discard(id(value))
-        return out
+        return _canonical_attributes(value, budget)
     raise TypeError(f"no canonical form for {type(value).__name__}")
+
+
+def _canonical_attributes(value, budget) -> dict:
+    """A plain class's instance: its attributes by name (the Rust Canon impl sorts them too);
+    an object reachable from itself (a parent link) has no such form."""
+    if id(value) in _OPEN:
+        raise TypeError(f"a {type(value).__name__} that refers to itself")
+    _OPEN.add(id(value))
+    try:
+        out = {"__class__": type(value).__name__}
+        for name, v in sorted(_attributes(value)):
+            out[name] = canonical(v, budget)
+    finally:
+        _OPEN.discard(id(value))
+    return out
 
 
 _LAZY = (types.GeneratorType, map, filter, zip, enumerate, reversed)
@@ -204,6 +210,25 @@ def _attributes(value) -> list[tuple[str, object]]:
         except AttributeError as exc:  # a field this object lacks: no comparable form
             raise TypeError(f"{cls.__name__} has no attribute {name}") from exc
     return out
+
+
+# Builtin containers a repository class may derive from (`class TokenList(list)`).
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+
+
+def _translated_container_subclass(value) -> bool:
+    """An instance of a repository class deriving from a builtin container that the translation
+    made a struct of its attributes (the email header parser's `TokenList(list)` subclasses): it
+    crosses as that class, not as the container its isinstance() also says. The struct has no
+    place for the container's items: an instance holding some has no Rust form (TypeError), an
+    empty one is its attributes exactly."""
+    cls = type(value)
+    if cls in _CONTAINERS or not isinstance(value, _CONTAINERS) or f"{cls.__module__}:{cls.__name__}" not in _FIELDS:
+        return False
+    if len(value):
+        raise TypeError(f"a {cls.__name__} holding {len(value)} {cls.__mro__[1].__name__} items (its translation keeps "
+                        f"only its attributes)")
+    return _plain_instance(value)
 
 
 def _plain_instance(value) -> bool:
@@ -239,6 +264,8 @@ def encode(value):
         return {"bytes": value.hex(), "mutable": isinstance(value, bytearray)}
     if isinstance(value, float):
         return value if math.isfinite(value) else {"float": repr(value)}
+    if _translated_container_subclass(value):
+        return _encode_attributes(value)
     if isinstance(value, list):
         return [encode(v) for v in value]
     if isinstance(value, tuple):
@@ -257,15 +284,20 @@ def encode(value):
             "fields": [[f.name, encode(getattr(value, f.name))] for f in dataclasses.fields(value)],
         }
     if _plain_instance(value):
-        cls = type(value)
-        if id(value) in _OPEN:
-            raise TypeError(f"a {cls.__name__} that refers to itself")
-        _OPEN.add(id(value))
-        try:
-            return {"class": f"{cls.__module__}:{cls.__name__}", "fields": [[k, encode(v)] for k, v in _attributes(value)]}
-        finally:
-            _OPEN.discard(id(value))
+        return _encode_attributes(value)
     raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def _encode_attributes(value) -> dict:
+    """A plain class's instance as its class and attributes."""
+    cls = type(value)
+    if id(value) in _OPEN:
+        raise TypeError(f"a {cls.__name__} that refers to itself")
+    _OPEN.add(id(value))
+    try:
+        return {"class": f"{cls.__module__}:{cls.__name__}", "fields": [[k, encode(v)] for k, v in _attributes(value)]}
+    finally:
+        _OPEN.discard(id(value))
 
 
 def decode(data):
