@@ -370,16 +370,16 @@ class Store:
         try:
             self._write(lambda con: _apply_rows(con, writes), weight=len(writes))
             return
-        except StoreError:
+        except StoreError:  # the file itself (damaged, locked): nobody's write in particular
             raise
-        except duckdb.Error:
-            pass  # one of them (at least) fails: find which, one by one
+        except Exception:  # noqa: BLE001 - one of them (at least) fails: find which, one by one
+            pass
         for w in writes:
             try:
                 self._write(lambda con, w=w: _apply_rows(con, [w]))
             except StoreError:
                 raise
-            except duckdb.Error as exc:
+            except Exception as exc:  # noqa: BLE001 - that write's module fails, as any error of its stage would
                 failed.setdefault(w.label, exc)
 
     def _put_rows(self, write: RowWrite) -> None:
