@@ -4,7 +4,9 @@ Per-module assets run over every partition key of the run (`BackfillPolicy.singl
 one run cover many modules, so stage N of all modules finishes before stage N+1 starts: a module's
 translation sees the type maps of the modules it imports). Each module is handled on its own: a
 broken one gets diagnostics, never an exception that would stop the others. Rows go to DuckDB
-through the store (one transaction per module); metadata goes to the partition it describes.
+through the store (one transaction per step, each table's rows written in bulk; a module whose
+write fails is that module's failure: portalis/store.py); metadata goes to the partition it
+describes, added once its rows are written.
 
 When a stage raises for one module, the module is recorded as failed (portalis_assets/faults.py),
 the later stages of the run leave it alone, and the others go on to the crate. `module_status`
