@@ -341,10 +341,11 @@ class Store:
         put_failure, ...) are kept and written together, each table with one DELETE and one
         multi-row INSERT, when the block ends, before any read or other write, and every
         BATCH_WRITES writes; all inside the session's transaction (a session is opened when there
-        is none). A write inside never raises for DuckDB: when a bulk write fails, its writes are
-        made again one by one (`_write`'s rule: the failing one is not made, every other is kept),
-        and the dict yielded gets, by the block's end, each failing write's label (its module)
-        with the error. A module's rows of several tables are one write: all or none."""
+        is none). A write inside does not raise when it fails (a StoreError, the file itself, does):
+        when a bulk write fails, its writes are made again one by one (`_write`'s rule: the failing
+        one is not made, every other is kept), and the dict yielded gets, by the block's end, each
+        failing write's label (its module) with the error. A module's rows of several tables are
+        one write: all or none."""
         if self._deferred is not None:
             raise RuntimeError("Store.deferred() blocks do not nest")
         failed: dict[str, BaseException] = {}
