@@ -315,6 +315,7 @@ def _sync(
 
     base_config = _merge(_run_config(repo, database, tool_cfg, log_level, wait_s), run_config or {})
     covered: list[str] = []
+    done: set[str] = set()  # modules module_status materialized (found not failed) in the one run
     job = defs.resolve_job_def("translate_repo")
     for request in requests:
         config = _merge(base_config, dict(request.run_config or {}))
@@ -343,6 +344,7 @@ def _sync(
         if request.asset_selection:
             continue
         covered += _run_modules(instance, tags, request.partition_key)
+        done |= {str(m.partition) for m in result.asset_materializations_for_node("module_status")}
         for mat in result.asset_materializations_for_node("rust_translation"):
             meta = {k: v.value for k, v in mat.metadata.items()}
             if meta.get("retranslated"):
@@ -350,7 +352,11 @@ def _sync(
             outcome.functions_translated += _count(meta.get("functions_translated"))
             outcome.cache_hits += _count(meta.get("cache_hits"))
     outcome.retranslated.sort()
-    outcome.failures = failed_modules(store.store(), sorted(set(covered)), run_ids=outcome.run_ids)
+    # module_status applied this same rule to its run's modules and materialized those that did
+    # not fail: with one run, only the others are looked at again (each look parses the module's
+    # stored rows: ~7 ms a module).
+    again = sorted(set(covered) - done) if len(outcome.run_ids) == 1 else sorted(set(covered))
+    outcome.failures = failed_modules(store.store(), again, run_ids=outcome.run_ids)
     return outcome
 
 

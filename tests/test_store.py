@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from portalis.model import ParsedModule
+from portalis.model import ImportInfo, ParsedModule
 from portalis.store import Store, StoreLockedError
 
 
@@ -67,6 +67,60 @@ def test_a_session_commits_its_writes_when_its_body_raises(tmp_path: Path) -> No
         store.put_parsed(_parsed("a", "1"))
         raise RuntimeError("the step failed after writing a")
     assert Store(tmp_path / "p.duckdb").get_parsed(["a"])["a"].source_sha256 == "1"
+
+
+def test_deferred_writes_are_written_together_and_seen_by_reads(tmp_path: Path) -> None:
+    """Inside `deferred()` the rows of a table are written with one DELETE and one INSERT (issue
+    15): rows with different shapes (an empty list, NULLs) go in the same statement, a later
+    write of a key replaces an earlier one, and a read inside sees what was written before it."""
+    store = Store(tmp_path / "p.duckdb")
+    store.put_parsed(_parsed("a", "old"))
+    with store.deferred() as failed:
+        store.put_parsed(_parsed("a", "new"))
+        store.put_parsed(_parsed("b", "1"))
+        store.put_parsed(_parsed("b", "2").model_copy(update={"imports": [ImportInfo(module="a", line=1)]}))
+        assert store.get_parsed(["a", "b"])["b"].source_sha256 == "2"
+        store.replace_row("parsed_ast", "c", {"path": "c.py"})  # the other columns NULL
+        store.put_failure("c", "parsed_ast", "run", "failed")
+    assert failed == {}
+    rows = Store(tmp_path / "p.duckdb").rows("parsed_ast")
+    assert {k: r["source_sha256"] for k, r in rows.items()} == {"a": "new", "b": "2", "c": None}
+    assert rows["a"]["imports"] == [] and rows["b"]["imports"] == ["a"]
+    assert set(Store(tmp_path / "p.duckdb").failures()) == {"c"}
+
+
+def test_a_bulk_write_that_fails_costs_only_the_failing_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A deferred bulk write that fails is made again write by write: only the write that fails
+    on its own is lost (its module keeps its previous rows, in every table of that write), the
+    others are kept, and the block names the failing module with its error. No cargo."""
+    from portalis.interface import ModuleState
+    from portalis.model import ModuleTranslation
+    from portalis.store import WRITE_FAULT_ENV
+
+    store = Store(tmp_path / "p.duckdb")
+    for m in ("a", "c"):
+        store.put_parsed(_parsed(m, "old"))
+    old = ModuleTranslation(module="t2")
+    store.put_translation_result(old, ModuleState(module="t2", source_sha256="old", interface_sha256=""), {}, 0, 0)
+    monkeypatch.setenv(WRITE_FAULT_ENV, "rust_translation:t2")  # DuckDB itself raises inside t2's write
+    with store.deferred() as failed:
+        store.put_parsed(_parsed("a", "new"))
+        store.put_parsed(_parsed("b", "new"))
+        # The DELETE would run, the INSERT fails: a string in an INTEGER column.
+        store.replace_row("parsed_ast", "c", {"path": "c.py", "source_sha256": "bad", "line_count": "not a number"})
+        store.put_parsed(_parsed("d", "new"))
+        for m in ("t1", "t2", "t3"):
+            cache = {f"{m}-key": {"module": m, "function": "f", "item": "{}", "diagnostics": "[]"}}
+            store.put_translation_result(ModuleTranslation(module=m), ModuleState(module=m, source_sha256="new", interface_sha256=""),
+                                         cache, 1, 0)
+    assert set(failed) == {"c", "t2"}
+    assert isinstance(failed["c"], duckdb.Error) and "write fault injected" in str(failed["t2"])
+    fresh = Store(tmp_path / "p.duckdb")
+    rows = fresh.rows("parsed_ast")
+    assert {k: r["source_sha256"] for k, r in rows.items()} == {"a": "new", "b": "new", "c": "old", "d": "new"}
+    pending = fresh.rows("translation_pending")
+    assert {k: r["source_sha256"] for k, r in pending.items()} == {"t1": "new", "t2": "old", "t3": "new"}
+    assert set(fresh.rows("function_cache", key_column="key")) == {"t1-key", "t3-key"}  # t2's write: all or none
 
 
 def test_unknown_column_is_refused_before_touching_rows(tmp_path: Path) -> None:
