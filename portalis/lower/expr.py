@@ -1954,6 +1954,9 @@ class ExprLowering:
         kw = next((p for p in sig.params if p.keywords), None)
         spread = kwargs.get(SPREAD)
         if kw is None:
+            if not getattr(sig, "typed", True) and (spread is not None or any(k not in {p.name for p in sig.params} for k in kwargs)):
+                # its `**kwargs` (or another parameter) could not be typed: the callee says why
+                raise Unsupported("PTL136", f"`{shown}` has no typed signature", node)
             if spread is not None:
                 raise Unsupported("PTL174", f"`**d` into `{shown}`, which has no `**kwargs` parameter", node)
             return kwargs
