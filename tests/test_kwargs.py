@@ -61,6 +61,9 @@ def test_calls_gather_extra_keywords_in_order_and_forward_dicts() -> None:
     assert "take(&mut kw.clone())" in code["relay"]
     # a constructor's **options
     assert 'Settings::new(&vec![("name".to_string(), "a".to_string()), ("colour".to_string(), "red".to_string())]' in code["make_settings"]
+    # `Base.__init__(self, **options)` in a subclass: the base's initialiser (before: the
+    # subclass's own, a call of itself)
+    assert "self.__init_Base__(&options);" in code["Child.__init__"]
     assert not [d for d in out.diagnostics if d.code.startswith("PTL1")], out.diagnostics
 
 
@@ -92,6 +95,19 @@ def several() -> int:
 
 def nothing(**kw):
     return len(kw)
+
+
+class A:
+    def __init__(self, x: int) -> None:
+        self.x = x
+
+    def size(self) -> int:
+        return self.x
+
+
+class B(A):
+    def size(self) -> int:
+        return A.size(self) + 1
 '''
 
 
@@ -108,6 +124,8 @@ def test_what_cannot_be_gathered_gets_a_precise_diagnostic() -> None:
     assert "no call passes it keyword arguments" in by_fn[("nothing", "PTL110")]
     assert not any(code in ("PTL150", "PTL201") for _, code in by_fn)
     assert "todo!" in code["spread_open"]
+    # `A.size(self)` where self's class overrides size: A's is not B's (calling B's would recurse)
+    assert "has its own `size`" in by_fn[("size", "PTL140")]
 
 
 def _f(a, b=2, *args, c, **kw):
@@ -144,7 +162,7 @@ def test_every_kwargs_function_is_verified_against_cpython(verified) -> None:
     assert verified.crate.compiles, verified.report
     fns = {f["qualname"]: f for m in verified.report["modules"] for f in m["functions"]}
     expected = {"total", "use_total", "take", "relay", "use_relay", "keys_of", "ordered", "mixed", "call_mixed",
-                "spread_named", "lookup", "use_lookup", "shown", "use_shown", "make_settings", "Settings.describe", "Settings.merged"}
+                "spread_named", "lookup", "use_lookup", "shown", "use_shown", "make_settings", "make_child", "Settings.describe", "Settings.merged"}
     assert expected <= set(fns)
     bad = {q: (fns[q]["status"], fns[q].get("reason")) for q in expected if fns[q]["status"] != "verified"}
     assert not bad, bad

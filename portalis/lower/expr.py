@@ -2026,6 +2026,7 @@ class ExprLowering:
         if m.kind not in ("staticmethod", "classmethod"):
             if not args:
                 raise Unsupported("PTL113", f"`{cls.name}.{name}()` needs its receiver", node)
+            name = self.base_method_name(cls, args[0], name, node)
             v = self.class_method(args[0], name, args[1:], kwargs, node)
             if v is None:
                 raise Unsupported("PTL113", f"`{cls.name}.{name}()` called with a receiver of type {args[0].ty}", node)
@@ -2035,6 +2036,25 @@ class ExprLowering:
         if m.raises:
             call = self.propagate(call)
         return Val(call, m.returns)
+
+    def base_method_name(self: "FunctionLowerer", cls, recv: Val, name: str, node: cst.CSTNode) -> str:
+        """`Base.m(self, ...)` on an object of a subclass runs Base's m, not the subclass's:
+        the method of the receiver's class that is Base's. `Base.__init__(self, **options)` in
+        a subclass's __init__ (pygments' lexers) is the base's initialiser that the subclass
+        keeps as `__init_<Base>__` (as for `super().__init__`); a method the subclass inherits
+        from Base is the same method. One the subclass overrides: not supported yet (calling
+        the subclass's own would recurse)."""
+        own = self.env.class_sig(recv.ty) if recv.ty.kind == "class" else None
+        if own is None or own.name == cls.name:
+            return name
+        if name == "__init__":
+            if own.method(f"__init_{cls.name}__") is not None:
+                return f"__init_{cls.name}__"
+            raise Unsupported("PTL140", f"`{cls.name}.__init__(self, ...)` in `{own.name}`, whose translated base is not `{cls.name}`", node)
+        owner = own.method_owners.get(name) or own.inherited.get(name, "").rpartition(":")[2]
+        if owner != cls.name:
+            raise Unsupported("PTL140", f"`{cls.name}.{name}(self, ...)` on a `{own.name}`, which has its own `{name}`: not supported yet", node)
+        return name
 
     def field_default(self: "FunctionLowerer", default: str, ty: PyType, node: cst.CSTNode) -> Val:
         """A dataclass field's default: a value, or `field(default=...)` /

@@ -89,3 +89,22 @@ def make_settings() -> list[str]:
     s = Settings(name="a", colour="red")
     t = Settings()
     return [s.describe(), t.describe(), str(s.merged(colour="blue", size="2"))]
+
+
+class Base:
+    def __init__(self, **options: int) -> None:
+        self.options = options
+        self.size = options.get("size", 1)
+
+
+class Child(Base):
+    def __init__(self, **options: int) -> None:
+        self.extra = options.pop("extra", 0)
+        Base.__init__(self, **options)  # the base's initialiser, not Child's (pygments' lexers)
+
+    def area(self) -> int:
+        return self.size * 10 + self.extra + len(self.options)
+
+
+def make_child() -> list[int]:
+    return [Child(size=3, extra=2, other=5).area(), Child().area(), Base(size=4).size]
