@@ -422,7 +422,7 @@ def _generate(
             s = strategy_for(T.substitute(p.py_type, binding), type_maps)
             if isinstance(s, str):
                 return f"parameter `{p.name}`: {s}"
-            if p.keywords and not isinstance(s, str):
+            if p.keywords:
                 # `**kwargs`: keys naming another parameter would bind to it in Python (or be a
                 # TypeError), never land in the dict: drawn apart from them
                 s = s.map(lambda d, named=frozenset(named): {k: v for k, v in d.items() if k not in named})
