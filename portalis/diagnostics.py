@@ -57,7 +57,9 @@ CODES: dict[str, str] = {
     "PTL166": "the item's Rust nests brackets deeper than rustfmt handles in reasonable time (64): it is quarantined as todo!()",
     "PTL171": "the evidence pass could not walk the module (nested too deep): types come from annotations and defaults only",
     "PTL169": "rustfmt did not run (missing or failed to start): the Rust is left as printed",
-    "PTL201": "variadic parameter",
+    "PTL201": "variadic parameter (no longer emitted: `**kwargs` is a dict parameter, `*args` a list)",
+    "PTL173": "a `**kwargs` parameter whose keyword arguments have several types (bools, strs, ints: no one value type for its dict): not translated",
+    "PTL174": "keyword arguments a `**kwargs` parameter cannot take as written (`**d` of a value that is not a dict of str keys, `**d` beside other extra keywords, `**d` into named parameters)",
     "PTL202": "star import",
     # validation
     "PTL301": "rustc rejected the translation: the function was quarantined as todo!()",

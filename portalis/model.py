@@ -54,6 +54,8 @@ class ParamInfo(BaseModel):
     annotation: str | None = None  # source text of the annotation
     default: str | None = None  # source text of the default value
     variadic: bool = False  # `*args` (the annotation types each extra positional argument)
+    # `**kwargs` (the annotation types each extra keyword argument); always the last parameter
+    keywords: bool = False
 
 
 class FunctionInfo(BaseModel):
@@ -246,6 +248,9 @@ class TypedParam(BaseModel):
     mutated: bool = False  # mutated in place: passed as &mut
     default: str | None = None  # source text of the default value (callers may omit it)
     variadic: bool = False  # `*args`: a list of the extra positional arguments (`&[T]`)
+    # `**kwargs`: a dict (str -> T, insertion-ordered as Python's) of the keyword arguments no
+    # other parameter takes; always the last parameter
+    keywords: bool = False
     # Where py_type came from (empty in rows stored before provenance was recorded).
     provenance: list[TypeOrigin] = Field(default_factory=list)
 

@@ -266,17 +266,10 @@ class _Outline:
             # `*args` comes after the positional parameters, before the keyword-only ones.
             at = len(node.params.posonly_params) + len(node.params.params)
             params.insert(at, ParamInfo(name=star.name.value, annotation=code_of(star.annotation.annotation) if star.annotation else None, variadic=True))
-        for star in (node.params.star_kwarg,):
-            if isinstance(star, cst.Param):
-                self.diagnostics.append(
-                    Diagnostic(
-                        code="PTL201",
-                        message=f"variadic parameter **{star.name.value} is not supported yet",
-                        module=self.src.module,
-                        function=node.name.value,
-                        line=self.line(node),
-                    )
-                )
+        star = node.params.star_kwarg
+        if isinstance(star, cst.Param):
+            # `**kwargs` is the last parameter: a dict of the keyword arguments no other takes.
+            params.append(ParamInfo(name=star.name.value, annotation=code_of(star.annotation.annotation) if star.annotation else None, keywords=True))
         return FunctionInfo(
             name=node.name.value,
             qualname=f"{owner}.{node.name.value}" if owner else node.name.value,

@@ -161,7 +161,7 @@ def _signature(
                 py = _annotation(owner, scope)
                 origins = [TypeOrigin(source="annotation", line=fn.line,
                                       detail=f"{p.annotation}, narrowed to {owner} by its isinstance() guard")]
-                params.append(_typed(p.name, py, p.name in mutated, p.default, variadic=p.variadic, provenance=origins))
+                params.append(_typed(p.name, py, p.name in mutated, p.default, variadic=p.variadic, keywords=p.keywords, provenance=origins))
                 continue
         if p.annotation is not None:
             try:
@@ -180,6 +180,15 @@ def _signature(
                     and T.is_known(pinned.type) and not T.is_known(py)):
                 py, origins = pinned.type, list(pinned.provenance)
             py = T.list_of(py)
+        elif p.keywords:
+            # `**kwargs: T`: a dict of the keyword arguments no other parameter takes, each a T
+            # (str keys, in the order the call wrote them). Unannotated, each argument's type
+            # as the evidence gives it: call sites' extra keywords, `f(**d)`, observed calls.
+            pinned = found.params.get(p.name) if found is not None and p.annotation is None else None
+            if (pinned is not None and pinned.type is not None and not pinned.weak
+                    and T.is_known(pinned.type) and not T.is_known(py)):
+                py, origins = pinned.type, list(pinned.provenance)
+            py = T.dict_of(T.STR, py)  # still open: _finish says why (PTL173 or PTL110)
         elif not T.is_known(py):
             pinned = found.params.get(p.name) if found is not None and p.annotation is None else None
             if pinned is not None and pinned.type is not None and not pinned.weak:  # weak ones: see _finish
@@ -199,7 +208,7 @@ def _signature(
                 # a float (the examples show one or both), so it keeps its kind (PyNum).
                 py = T.NUM
                 origins.append(TypeOrigin(source="use", line=fn.line, detail="isinstance(): an int or a float"))
-        params.append(_typed(p.name, py, p.name in mutated, p.default, variadic=p.variadic, provenance=origins))
+        params.append(_typed(p.name, py, p.name in mutated, p.default, variadic=p.variadic, keywords=p.keywords, provenance=origins))
     returns: PyType = T.NONE
     returns_origins: list[TypeOrigin] = []
     if fn.returns is None:
@@ -248,7 +257,7 @@ def _rust_owned(t: PyType) -> str:
 
 def _typed(
     name: str, py: PyType, mutated: bool, default: str | None, resized: bool = True, variadic: bool = False,
-    provenance: list[TypeOrigin] | None = None,
+    provenance: list[TypeOrigin] | None = None, keywords: bool = False,
 ) -> TypedParam:
     try:
         rust = print_type(param_type(py, mutated, resized))
@@ -257,7 +266,7 @@ def _typed(
         rust, passing = "_", Passing.VALUE
     return TypedParam(
         name=name, py_type=py, rust_type=rust, passing=passing, mutated=mutated, default=default, variadic=variadic,
-        provenance=provenance or [],
+        keywords=keywords, provenance=provenance or [],
     )
 
 
@@ -268,7 +277,7 @@ _PASSED_BY_CALLER = TypeOrigin(source="call", detail="an argument a function of 
 
 def _learnt(p: TypedParam, new: PyType, origin: TypeOrigin) -> TypedParam:
     """`p` with the type inference completed, its provenance extended."""
-    return _typed(p.name, new, p.mutated, p.default, variadic=p.variadic, provenance=[*p.provenance, origin])
+    return _typed(p.name, new, p.mutated, p.default, variadic=p.variadic, keywords=p.keywords, provenance=[*p.provenance, origin])
 
 
 def _infer(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], scope: TypeScope, parsed: ParsedModule) -> None:
@@ -572,7 +581,7 @@ def _propagate_mutation(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], re
                         resized.setdefault(sig.name, set()).add(p.name)
                         if not p.mutated:
                             new_params = list(sig.params)
-                            new_params[j] = _typed(p.name, p.py_type, True, p.default, variadic=p.variadic, provenance=p.provenance)
+                            new_params[j] = _typed(p.name, p.py_type, True, p.default, variadic=p.variadic, keywords=p.keywords, provenance=p.provenance)
                             sig = sig.model_copy(update={"params": new_params})
                             tm.functions[i] = sig
                             changed = True
@@ -610,6 +619,14 @@ def _finish(
         if p.py_type.kind == "unknown" and seen is not None and seen.weak and seen.type is not None:
             # Weak evidence (a number used with floats) decides only what inference left open.
             p = p.model_copy(update={"py_type": seen.type, "provenance": [*p.provenance, *seen.provenance]})
+        if not T.is_known(p.py_type) and p.keywords:
+            if seen is not None and seen.conflict:
+                # pygments' `**options`: bools, strs, ints and lists, one value type for none
+                diagnostics.append(_diag(parsed, "PTL173", f"`**{p.name}`: its keyword arguments have several types ({seen.conflict})", sig.line, sig.name))
+            else:
+                tried = f" ({seen.tried})" if seen is not None and seen.tried else ""
+                diagnostics.append(_diag(parsed, "PTL110", f"`**{p.name}`: no call passes it keyword arguments of a known type (the value type of its dict){tried}", sig.line, sig.name))
+            continue
         if not T.is_known(p.py_type):
             if seen is not None and seen.conflict and p.py_type.kind == "unknown":
                 continue  # PTL170 (the signature says which observations disagree)
@@ -621,7 +638,7 @@ def _finish(
             rust = print_type(param_type(p.py_type, p.mutated, p.name in resized))
             passing = param_passing(p.py_type, p.mutated, p.name in resized)
             params.append(TypedParam(
-                name=p.name, py_type=p.py_type, rust_type=rust, passing=passing, mutated=p.mutated, default=p.default, variadic=p.variadic,
+                name=p.name, py_type=p.py_type, rust_type=rust, passing=passing, mutated=p.mutated, default=p.default, variadic=p.variadic, keywords=p.keywords,
                 provenance=p.provenance,
             ))
         except TypeMappingError as exc:
@@ -1111,7 +1128,7 @@ def _mutating_method_calls(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef],
         params = list(sig.params)
         for j, p in enumerate(params):
             if p.name in called and p.py_type.kind == "class" and not p.mutated:
-                params[j] = _typed(p.name, p.py_type, True, p.default, variadic=p.variadic, provenance=p.provenance)
+                params[j] = _typed(p.name, p.py_type, True, p.default, variadic=p.variadic, keywords=p.keywords, provenance=p.provenance)
         if params != sig.params:
             tm.functions[i] = sig.model_copy(update={"params": params})
 

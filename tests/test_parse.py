@@ -104,13 +104,13 @@ def test_outline_imports_and_constants() -> None:
     assert consts == {"LIMIT": ("int", "10"), "NAME": (None, '"portalis"')}
 
 
-def test_variadic_parameters_get_a_diagnostic() -> None:
+def test_variadic_parameters_are_parameters() -> None:
     parsed = parse(OUTLINE_SRC)
-    codes = [(d.code, d.function) for d in parsed.diagnostics]
-    assert ("PTL201", "variadic") in codes
-    assert sum(code == "PTL201" for code, _ in codes) == 1  # **kwargs; *args is a parameter
+    assert not [d for d in parsed.diagnostics if d.code == "PTL201"]
     fn = next(f for f in parsed.functions if f.name == "variadic")
     assert [p.name for p in fn.params if p.variadic] == ["args"]
+    # `**kwargs` is the last parameter, its annotation the type of each extra keyword
+    assert [(p.name, p.annotation, p.keywords) for p in fn.params] == [("args", "int", False), ("kwargs", "str", True)]
 
 
 @pytest.mark.parametrize(

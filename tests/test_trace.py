@@ -50,13 +50,17 @@ class Box:
 
     def grow(self, by):
         return Box(self.w + by)
+
+
+def opts(*args, **kw):
+    return len(args) + len(kw)
 '''
 
 TESTS = f'''\
 import signal
 import subprocess
 
-from shapes import Box, label, scale
+from shapes import Box, label, opts, scale
 
 
 def test_scale():
@@ -72,6 +76,10 @@ def test_scale_rejects_none():
         scale(None, 2)
     except TypeError:
         pass
+
+
+def test_opts():
+    assert opts("x", a=1, b=2) == 3
 
 
 def test_hang():
@@ -123,6 +131,9 @@ def test_recorder_types_of_arguments_and_returns(traced: Observations) -> None:
     assert {t.type for t in seen["Box.__init__"].params["w"]} == {T.INT, T.FLOAT}
     assert [t.type for t in seen["Box.grow"].returns] == [T.class_type("shapes", "Box")]
     assert "Box" not in seen  # the class body is not a call
+    # `*args`: its elements; `**kw`: its values (each is one argument)
+    assert {t.type for t in seen["opts"].params["args"]} == {T.STR}
+    assert {t.type for t in seen["opts"].params["kw"]} == {T.INT}
     assert traced.doctests == 1
 
 
@@ -162,6 +173,14 @@ def test_observed_calls_pin_an_otherwise_untyped_parameter(traced: Observations)
 def _observed(**params: list) -> ObservedFunction:
     return ObservedFunction(qualname="f", calls=3, params={p: [ObservedType(type=t, calls=1, first=f"test_{i}") for i, t in enumerate(ts)]
                                                                  for p, ts in params.items()})
+
+
+def test_observed_keyword_arguments_type_a_kwargs_dict() -> None:
+    source = "def f(**kw):\n    return len(kw)\n"
+    parsed = parse_source(source_module_from_text("m", source), source)
+    tm = build_type_map(parsed, {"f": _observed(kw=[T.INT])})
+    sig = find_signature(tm, "f")
+    assert sig is not None and [(str(p.py_type), p.keywords) for p in sig.params] == [("dict[str, int]", True)]
 
 
 def test_observed_conflicting_with_the_body_is_ptl170() -> None:

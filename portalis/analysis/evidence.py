@@ -83,6 +83,8 @@ class FunctionUnit:
     line: int
     cls: str | None = None
     variadic: set[str] = field(default_factory=set)
+    # `**kwargs`: its evidence types each extra keyword argument (the value type of the dict)
+    keywords: set[str] = field(default_factory=set)
     positional: list[str] = field(default_factory=list)  # the parameters positional arguments fill
     body: Body = field(default_factory=Body)
     bytes_like: bool = False  # mentions bytes: str-only methods may be bytes methods here
@@ -379,6 +381,10 @@ def _add_unit(units, infos, node: cst.FunctionDef, cls: str | None, line_of, res
     if isinstance(node.params.star_arg, cst.Param):
         params.append(node.params.star_arg)
         variadic.add(node.params.star_arg.name.value)
+    keywords = set()
+    if isinstance(node.params.star_kwarg, cst.Param):
+        params.append(node.params.star_kwarg)
+        keywords.add(node.params.star_kwarg.name.value)
     declared: dict[str, PyType] = {}
     defaults: dict[str, cst.BaseExpression] = {}
     for p in params:
@@ -393,7 +399,7 @@ def _add_unit(units, infos, node: cst.FunctionDef, cls: str | None, line_of, res
     doc = info.docstring if info is not None else None
     unit = FunctionUnit(
         qualname=qualname, name=node.name.value, node=node, params=[p.name.value for p in params], defaults=defaults,
-        declared=declared, declared_returns=returns, doc=doc, line=line, cls=cls, variadic=variadic,
+        declared=declared, declared_returns=returns, doc=doc, line=line, cls=cls, variadic=variadic, keywords=keywords,
         positional=[p.name.value for p in positional],
     )
     unit.body = collect(node, line_of)
@@ -443,7 +449,7 @@ def _static_observations(u: FunctionUnit, names: set[str]) -> dict[str, list[Obs
             out[p].append(Observation(None, origin, shape="none"))
         else:
             out[p].append(Observation(t, origin))
-    doc = docstring_evidence(u.doc, u.name, [p for p in u.params if p not in u.variadic], names)
+    doc = docstring_evidence(u.doc, u.name, [p for p in u.params if p not in u.variadic and p not in u.keywords], names)
     for p, t in doc.params.items():
         out[p].append(Observation(t, TypeOrigin(source="docstring", line=u.line, detail="example call")))
     for p, t, line in _asserted_kinds(u):
@@ -466,7 +472,7 @@ def _asserted_kinds(u: FunctionUnit) -> list[tuple[str, PyType, int | None]]:
         if (type(test) is cst.Call and type(test.func) is cst.Name and test.func.value == "isinstance" and len(test.args) == 2
                 and type(test.args[0].value) is cst.Name and type(test.args[1].value) is cst.Name):
             p, kind = test.args[0].value.value, test.args[1].value.value
-            if p in u.params and p not in u.variadic and kind in _ASSERTED:
+            if p in u.params and p not in u.variadic and p not in u.keywords and kind in _ASSERTED:
                 out.append((p, _ASSERTED[kind], u.line))
 
     block = u.node.body
@@ -646,6 +652,8 @@ class _ModuleContext:
         for p in u.params:
             t = self.param_type(u, p)
             names[p] = T.list_of(t) if t is not None and p in u.variadic else t
+            if t is not None and p in u.keywords:
+                names[p] = T.dict_of(T.STR, t)  # `**options`: a dict of str to the arguments' type
         fields: dict[str, PyType | None] = {}
         if u.cls is not None:
             names["self"] = None
@@ -699,7 +707,7 @@ class _ModuleContext:
         for p in u.params:
             values = u.body.assigned.get(p)
             t = scope.names.get(p)
-            if not values or t is None or p in u.variadic or p in u.body.kind_tested:
+            if not values or t is None or p in u.variadic or p in u.keywords or p in u.body.kind_tested:
                 continue  # (a kind-tested parameter is rebound in narrowed branches: `x = [x]`)
             for value, _line in values:
                 v = type_of(value, scope)
@@ -724,7 +732,7 @@ class _ModuleContext:
             # len(a)`, then `hi = mid` in a loop) is untyped in the scope until narrowing types
             # the values read from it: it is narrowed from its own type
             t = self.param_type(u, p)
-            if names.get(p) is None and t is not None and t.kind == "optional" and p not in u.variadic:
+            if names.get(p) is None and t is not None and t.kind == "optional" and p not in u.variadic and p not in u.keywords:
                 names[p] = t
         optional = {n for n, t in names.items() if t is not None and t.kind == "optional"}
         if not optional:
@@ -939,13 +947,23 @@ class _ModuleContext:
                         out.setdefault(setter.qualname, {p: [] for p in setter.params}).setdefault(setter.positional[0], []).append(Observation(t, origin))
             for call in u.body.calls:
                 target = self.callee(u, call.callee)
-                if target is None or any(a.star for a in call.args):
+                if target is None or any(a.star == "*" or (a.star == "**" and not target.keywords) for a in call.args):
                     continue
                 targets = out.setdefault(target.qualname, {p: [] for p in target.params})
                 position = 0
                 for arg in call.args:
+                    if arg.star == "**":
+                        # `f(**d)` into f's `**kwargs`: each value is one of d's
+                        t = type_of(arg.value, scope)
+                        p = next(iter(target.keywords))
+                        if p not in target.declared and t is not None and t.kind == "dict" and len(t.args) == 2 and T.is_known(t.args[1]):
+                            origin = TypeOrigin(source="call", line=call.line, detail=f"{self.code(call.node)} in {u.qualname}")
+                            targets[p].append(Observation(t.args[1], origin))
+                        continue
                     if arg.keyword is not None:
                         p = arg.keyword.value
+                        if p not in target.params or p in target.keywords:
+                            p = next(iter(target.keywords), p)  # an extra keyword: `**kwargs` takes it
                     elif position < len(target.positional):
                         p = target.positional[position]
                         position += 1
@@ -980,7 +998,7 @@ class _ModuleContext:
                     continue
                 p = value.value  # type: ignore[attr-defined]
                 body = u.body
-                if (p not in u.params or p in u.declared or p in u.variadic or p in body.assigned or p in body.opaque
+                if (p not in u.params or p in u.declared or p in u.variadic or p in u.keywords or p in body.assigned or p in body.opaque
                         or p in body.kind_tested or p in body.shadowed or p in _bound(body)):
                     continue  # rebound or narrowed: the attribute may hold something else
                 if self.property_of(u.cls, attr) is not None:
@@ -997,6 +1015,12 @@ class _ModuleContext:
             # type of each argument
             return [Observation(o.elem, o.origin) for use in body.uses.get(p, []) for o in self._observe(u, use, scope)
                     if o.shape == "elements" and o.elem is not None and T.is_known(o.elem)]
+        if p in u.keywords:
+            # `options.get('x', True)`, `options['x']`: the uses show a dict, not the type of
+            # each keyword argument (those come from the call sites and the traced calls);
+            # `g(**options)` passes them on: each is what g's `**kwargs` takes
+            return [Observation(o.type.args[1], o.origin) for use in body.uses.get(p, []) if use.kind == "passed" and use.index == "**"
+                    for o in self._observe(u, use, scope) if o.type is not None and o.type.kind == "dict" and len(o.type.args) == 2]
         if p in body.kind_tested or p in body.opaque or p in body.shadowed or p in u.variadic:
             return []  # narrowed by kind, rebound by a with/except/import, shadowed
         out: list[Observation] = []
@@ -1243,6 +1267,10 @@ class _ModuleContext:
                 t = self.param_type(callee, p) if p is not None else None
                 if t is not None and p in callee.variadic and t.kind == "list":
                     t = t.args[0]
+                if t is not None and index == "**":
+                    if p not in callee.keywords:
+                        return []  # `f(**d)` into named parameters: not followed
+                    t = T.dict_of(T.STR, t)  # the dict of what `**kwargs` takes
                 return strong(t, f"passed to {fname}() as `{p}`") if t is not None else []
             if fname in self.top or fname in self.classes:
                 return []
@@ -1284,6 +1312,10 @@ class _ModuleContext:
                 callee = self.callee(u, f"self.{method}")
                 p = _param_at(callee, index) if callee is not None else None
                 t = self.param_type(callee, p) if callee is not None and p is not None else None
+                if t is not None and index == "**":
+                    if callee is None or p not in callee.keywords:
+                        return []
+                    t = T.dict_of(T.STR, t)
                 return strong(t, f"passed to self.{method}() as `{p}`") if t is not None else []
             if type(receiver_node) is cst.Name and receiver_node.value in ("bytes", "bytearray") \
                     and receiver_node.value not in scope.names and receiver_node.value not in self.modules:
@@ -1519,7 +1551,9 @@ def _bound(body: Body) -> set[str]:
 def _param_at(u: FunctionUnit, index: int | str | None) -> str | None:
     """The parameter an argument fills: a keyword's, or the positional one (past them, *args)."""
     if isinstance(index, str):
-        return index if index in u.params else None
+        if index in u.params and index not in u.keywords:
+            return index
+        return next(iter(u.keywords), None)  # a keyword no parameter names: `**kwargs` takes it
     if isinstance(index, int) and index >= 0:
         if index < len(u.positional):
             return u.positional[index]

@@ -131,7 +131,7 @@ def complete_signatures(
                     continue
                 scope = scopes.get(q) or scopes.setdefault(q, _tolerant_scope(context, u))
                 for p in sorted(ps):
-                    if T.is_known(params[q].get(p, T.UNKNOWN)) or p in u.variadic:
+                    if T.is_known(params[q].get(p, T.UNKNOWN)) or p in u.variadic or p in u.keywords:
                         continue
                     ev = decide(u.static.get(p, []) + context._use_observations(u, p, scope), u.floats)
                     if ev.type is not None and not ev.weak and _known(ev.type):
@@ -418,7 +418,7 @@ def _call_arguments(
                     break
                 p = positional[at]
                 at += 1
-            if p not in wanted or p in callee.variadic:
+            if p not in wanted or p in callee.variadic or p in callee.keywords:
                 continue
             t = type_of(arg.value, context.at(arg.value, scope))
             if not _known(t) or t.kind in ("none", "optional"):

@@ -348,6 +348,11 @@ def _call(node: cst.Call, line: int | None, body: Body) -> None:
             body.use(Use(n, "method", line, op=method, other=node, node=node))
     position = 0
     for arg in node.args:
+        if arg.star == "**":
+            # `f(**options)`: the dict fills the callee's `**kwargs` (its values are its values)
+            if (n := _name(arg.value)) is not None:
+                body.use(Use(n, "passed", line, other=node, index="**", node=node))
+            continue
         if arg.star:
             position = -1_000_000  # positions after a *args are not known
             continue

@@ -506,7 +506,7 @@ class ExprLowering:
         self_local = next((loc for loc in self.locals.values() if loc.name == "self"), None)
         if self_local is None:
             raise Unsupported("PTL140", "`super()` outside a method", node)
-        args, kwargs = self.call_args(node)
+        args, kwargs = self.call_args(node, keywords=True)
         v = self.class_method(Val(ir.Path("self"), self_local.ty, Mode.PLACE), f"__init_{cls.base}__", args, kwargs, node)
         if v is None:
             raise Unsupported("PTL140", f"`{cls.base}` has no __init__ to call", node)
@@ -1407,7 +1407,7 @@ class ExprLowering:
                         raise Unsupported("PTL134", f"`{func.value.value}.{func.attr.value}()` without a receiver", node)
                     return self.method_call(args[0], func.attr.value, args[1:], kwargs, node)
             recv = self.place(func.value) if func.attr.value in _MUTATING else self.expr(func.value)
-            args, kwargs = self.call_args(node)
+            args, kwargs = self.call_args(node, keywords=recv.ty.kind == "class")
             return self.method_call(recv, func.attr.value, args, kwargs, node)
         if isinstance(func, cst.Name):
             if func.value == self.cls_param and self.self_type is not None:
@@ -1427,7 +1427,7 @@ class ExprLowering:
                     return self.call_callable(self.expr(func), fn_type, node)
                 if local.ty.kind == "class":
                     # `obj(x)`: the class's own __call__
-                    args, kwargs = self.call_args(node)
+                    args, kwargs = self.call_args(node, keywords=True)
                     found = self.class_method(self.expr(func), "__call__", args, kwargs, node)
                     if found is not None:
                         return found
@@ -1649,6 +1649,8 @@ class ExprLowering:
                           "when they share one type)", node)
 
     def method_call(self: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val], node: cst.CSTNode) -> Val:
+        if SPREAD in kwargs and (self.env.class_sig(recv.ty) is None or self.env.class_sig(recv.ty).method(name) is None):
+            raise Unsupported("PTL150", f"`**d` in a call of `{name}`, which is not a translated method", node)
         if recv.ty.kind == "class" and name == "_replace" and self.namedtuple_fields(recv.ty) is not None:
             return self.namedtuple_replace(recv, args, kwargs, node)
         fields = self.namedtuple_fields(recv.ty) if recv.ty.kind == "class" and name == "_asdict" else None
@@ -1675,9 +1677,10 @@ class ExprLowering:
                 recv = self.refine(recv, guess)
         return lower_method(self, recv, name, args, kwargs)
 
-    def call_args(self: "FunctionLowerer", node: cst.Call, star: bool = False) -> tuple[list[Val], dict[str, Val]]:
+    def call_args(self: "FunctionLowerer", node: cst.Call, star: bool = False, keywords: bool = False) -> tuple[list[Val], dict[str, Val]]:
         """The lowered arguments of a call; with `star`, `*xs` arguments come as StarredArg
-        (only a callee with a `*args` parameter takes them)."""
+        (only a callee with a `*args` parameter takes them); with `keywords`, `**d` comes as
+        the keyword SPREAD (a call of a translated function or method: gather_keywords)."""
         args: list[Val] = []
         kwargs: dict[str, Val] = {}
         if (
@@ -1699,6 +1702,11 @@ class ExprLowering:
                 v = self.expr(a.value)
                 args.append(StarredArg(v.expr, v.ty, v.mode))
                 continue
+            if a.star == "**" and keywords:
+                if SPREAD in kwargs:
+                    raise Unsupported("PTL174", "two `**d` in one call", node)
+                kwargs[SPREAD] = self.expr(a.value)
+                continue
             if a.star:
                 raise Unsupported("PTL150", "*args/**kwargs in a call are not supported yet", node)
             v = self.expr(a.value)
@@ -1710,7 +1718,7 @@ class ExprLowering:
 
     def call_target(self: "FunctionLowerer", target: object, shown: str, node: cst.Call) -> Val:
         if isinstance(target, Callable):
-            args, kwargs = self.call_args(node, star=any(p.variadic for p in target.sig.params))
+            args, kwargs = self.call_args(node, star=any(p.variadic for p in target.sig.params), keywords=True)
             return self.call_function(target, shown, args, kwargs, node)
         if isinstance(target, ClassRef):
             return self.construct(target, node)
@@ -1775,6 +1783,7 @@ class ExprLowering:
         """The arguments of a call of a translated function or method, as its parameters take
         them (converted, borrowed, or `&mut` for parameters it changes in place)."""
         args = self.gather_variadic(sig, args, node)
+        kwargs = self.gather_keywords(sig, shown, len(args), kwargs, node)
         defaults: dict[str, Val] = {}
         given = len(args)
         for i, p in enumerate(sig.params):
@@ -1820,6 +1829,14 @@ class ExprLowering:
                 raise Unsupported("PTL111", f"parameter `{p.name}` of `{shown}` takes a function value")
             self.expect_local(v, p.py_type)
             v = coerce(self._reread(v), p.py_type)
+            if p.keywords:
+                # the callee's own dict (gather_keywords): a new one in Python, so a `**d`
+                # passed on is copied when the callee changes it (`options.pop(...)`)
+                if p.mutated:
+                    out.append(ir.Ref(owned(v), mutable=True))
+                else:
+                    out.append(borrow(v))
+                continue
             if p.mutated:
                 if v.mode is not Mode.PLACE:
                     raise Unsupported("PTL113", f"`{shown}` changes its argument `{p.name}` in place: pass a variable", node)
@@ -1933,6 +1950,55 @@ class ExprLowering:
         items = tuple(owned_as(a, elem) for a in rest)
         return head + [Val(ir.Macro("vec", items, brackets="[]"), T.list_of(elem))]
 
+    def gather_keywords(self: "FunctionLowerer", sig, shown: str, given: int, kwargs: dict[str, Val], node: cst.CSTNode | None) -> dict[str, Val]:
+        """Keyword arguments with those a `**kwargs` parameter takes gathered into its dict,
+        in the order the call writes them (Python's dict keeps it): `f(1, x=2, y=3)` ->
+        `f(1, &[("x", 2), ("y", 3)].collect())`; `f(**d)` passes d itself (borrowed; copied
+        when the callee changes its dict, which is a new one in Python). `given`: how many
+        parameters the positional arguments fill."""
+        kw = next((p for p in sig.params if p.keywords), None)
+        spread = kwargs.get(SPREAD)
+        if kw is None:
+            if not getattr(sig, "typed", True) and (spread is not None or any(k not in {p.name for p in sig.params} for k in kwargs)):
+                # its `**kwargs` (or another parameter) could not be typed: the callee says why
+                raise Unsupported("PTL136", f"`{shown}` has no typed signature", node)
+            if spread is not None:
+                raise Unsupported("PTL174", f"`**d` into `{shown}`, which has no `**kwargs` parameter", node)
+            return kwargs
+        named = [p.name for p in sig.params if not p.keywords and not p.variadic]
+        kept = {k: v for k, v in kwargs.items() if k in named}
+        extra = {k: v for k, v in kwargs.items() if k != SPREAD and k not in named}
+        vt = kw.py_type.args[1] if kw.py_type.kind == "dict" and len(kw.py_type.args) == 2 else T.UNKNOWN
+        dict_ty = T.dict_of(T.STR, vt)
+        if spread is not None:
+            if extra:
+                raise Unsupported("PTL174", f"`**d` beside other keywords that `**{kw.name}` of `{shown}` takes", node)
+            # Python binds d's keys to the named parameters first: only where every one is
+            # given already (positionally or by keyword) does all of d land in `**kwargs`.
+            positional = [p.name for p in sig.params if not p.keywords and not p.variadic][:given]
+            open_ = [n for n in named if n not in kept and n not in positional]
+            if open_:
+                raise Unsupported("PTL174", f"`**d` may fill parameter `{open_[0]}` of `{shown}` (its keys are not known here)", node)
+            if spread.ty.kind != "dict" or len(spread.ty.args) != 2 or spread.ty.args[0].kind != "str":
+                raise Unsupported("PTL174", f"`**d` of a {spread.ty} (a dict of str keys is what `**{kw.name}` takes)", node)
+            if T.is_known(vt) and spread.ty.args[1] != vt:
+                raise Unsupported("PTL174", f"`**d` of a {spread.ty} into `**{kw.name}: {vt}` of `{shown}`", node)
+            return {**kept, kw.name: spread}
+        self.use_runtime("PyDict")
+        if not extra:
+            return {**kept, kw.name: Val(ir.Call(ir.Path("crate::pyrt::PyDict::new")), dict_ty, Mode.OWNED)}
+        if not T.is_known(vt):
+            types = [v.ty for v in extra.values()]
+            for t in types[1:]:
+                if unify(types[0], t) is None:
+                    raise Unsupported("PTL173", f"keyword arguments of `**{kw.name}` of `{shown}` of several types ({types[0]} and {t})", node)
+            vt = _unify_all(types, node)
+            dict_ty = T.dict_of(T.STR, vt)
+        pairs = tuple(ir.TupleExpr((ir.MethodCall(ir.StrLit(k), "to_string"), owned_as(self._reread(v), vt))) for k, v in extra.items())
+        built = ir.MethodCall(ir.MethodCall(ir.Macro("vec", pairs, brackets="[]"), "into_iter"), "collect",
+                              turbofish=(self.rust_type(dict_ty, holes=True),))
+        return {**kept, kw.name: Val(built, dict_ty, Mode.OWNED)}
+
     def class_method(self: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val], node: cst.CSTNode | None) -> Val | None:
         """`obj.m(...)` on an instance of a translated class (None: no such method)."""
         cls = self.env.class_sig(recv.ty)
@@ -1959,12 +2025,13 @@ class ExprLowering:
         m = cls.method(name)
         if m is None:
             raise Unsupported("PTL135", f"`{cls.name}.{name}` is not a translated method", node)
-        args, kwargs = self.call_args(node)
+        args, kwargs = self.call_args(node, keywords=True)
         ty = T.class_type(target.module, cls.name)
         self.env.check_available(ty, name, node)
         if m.kind not in ("staticmethod", "classmethod"):
             if not args:
                 raise Unsupported("PTL113", f"`{cls.name}.{name}()` needs its receiver", node)
+            name = self.base_method_name(cls, args[0], name, node)
             v = self.class_method(args[0], name, args[1:], kwargs, node)
             if v is None:
                 raise Unsupported("PTL113", f"`{cls.name}.{name}()` called with a receiver of type {args[0].ty}", node)
@@ -1974,6 +2041,25 @@ class ExprLowering:
         if m.raises:
             call = self.propagate(call)
         return Val(call, m.returns)
+
+    def base_method_name(self: "FunctionLowerer", cls, recv: Val, name: str, node: cst.CSTNode) -> str:
+        """`Base.m(self, ...)` on an object of a subclass runs Base's m, not the subclass's:
+        the method of the receiver's class that is Base's. `Base.__init__(self, **options)` in
+        a subclass's __init__ (pygments' lexers) is the base's initialiser that the subclass
+        keeps as `__init_<Base>__` (as for `super().__init__`); a method the subclass inherits
+        from Base is the same method. One the subclass overrides: not supported yet (calling
+        the subclass's own would recurse)."""
+        own = self.env.class_sig(recv.ty) if recv.ty.kind == "class" else None
+        if own is None or own.name == cls.name:
+            return name
+        if name == "__init__":
+            if own.method(f"__init_{cls.name}__") is not None:
+                return f"__init_{cls.name}__"
+            raise Unsupported("PTL140", f"`{cls.name}.__init__(self, ...)` in `{own.name}`, whose translated base is not `{cls.name}`", node)
+        owner = own.method_owners.get(name) or own.inherited.get(name, "").rpartition(":")[2]
+        if owner != cls.name:
+            raise Unsupported("PTL140", f"`{cls.name}.{name}(self, ...)` on a `{own.name}`, which has its own `{name}`: not supported yet", node)
+        return name
 
     def field_default(self: "FunctionLowerer", default: str, ty: PyType, node: cst.CSTNode) -> Val:
         """A dataclass field's default: a value, or `field(default=...)` /
@@ -2010,7 +2096,7 @@ class ExprLowering:
         if cls.foreign_bases and (cls.is_dataclass or cls.method("__init__") is None):
             raise Unsupported("PTL190", f"`{cls.name}(...)` runs the __init__ of base {_bases_text(cls)}, not translated with it", node)
         if not cls.is_dataclass:
-            args, kwargs = self.call_args(node)
+            args, kwargs = self.call_args(node, keywords=True)
             init = cls.method("__init__")
             if init is None:
                 if args or kwargs:
@@ -2034,6 +2120,10 @@ class ExprLowering:
 
 class StarredArg(Val):
     """`*xs` in a call's arguments (see call_args and gather_variadic)."""
+
+
+# The key call_args files a `**d` argument under (no keyword can be spelt so).
+SPREAD = "**"
 
 
 def _string_value(node: cst.SimpleString | cst.ConcatenatedString) -> object:

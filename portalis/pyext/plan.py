@@ -210,7 +210,7 @@ def plan_extension(crate_name: str, type_maps: dict[str, ModuleTypeMap], report:
             if status != "verified" and not include_all:
                 skipped.append(Skipped(module=module, name=sig.name, code="PTL802", reason=f"not verified ({status}); --python-all exposes it"))
                 continue
-            why = next((f"parameter `{p.name}`: {w}" for p in sig.params if (w := _param_problem(types, p.py_type, p.variadic))), None)
+            why = next((f"parameter `{p.name}`: {w}" for p in sig.params if (w := _param_problem(types, p.py_type, p.variadic, p.keywords))), None)
             why = why or (f"return: {w}" if (w := types.problem(sig.returns)) else None)
             if why:
                 skipped.append(Skipped(module=module, name=sig.name, code="PTL801", reason=why))
@@ -298,7 +298,7 @@ def _swap_class(types: _Types, module: str, cls: ClassSignature, statuses: dict[
             return None, f"{where} is not translated ({status})"
         if status != "verified" and not include_all:
             return None, f"{where} is not verified ({status}); --python-all swaps it"
-        why = next((f"parameter `{p.name}`: {w}" for p in m.params if (w := _param_problem(types, p.py_type, p.variadic))), None)
+        why = next((f"parameter `{p.name}`: {w}" for p in m.params if (w := _param_problem(types, p.py_type, p.variadic, p.keywords))), None)
         why = why or (f"return: {w}" if m.kind != "init" and (w := types.problem(m.returns)) else None)
         if why:
             return None, f"{where}: {why}"
@@ -310,9 +310,11 @@ def _swap_class(types: _Types, module: str, cls: ClassSignature, statuses: dict[
                                    "pyclass": "C_" + "_".join([*module.split("."), cls.name]).lower()}), ""
 
 
-def _param_problem(types: _Types, t: PyType, variadic: bool) -> str | None:
+def _param_problem(types: _Types, t: PyType, variadic: bool, keywords: bool = False) -> str | None:
     if variadic:
         return "*args is not exposed"
+    if keywords:
+        return "**kwargs is not exposed"
     return types.problem(t)
 
 

@@ -115,7 +115,7 @@ class BehaviourReport(BaseModel):
         return out
 
 
-CASES_VERSION = "cases-4"  # 4: an empty instance of a translated list/dict/tuple/set subclass crosses as its class; bump when what is cached per function (or how cases are made) changes
+CASES_VERSION = "cases-5"  # 4: an empty instance of a translated list/dict/tuple/set subclass crosses as its class; 5: *args spread and **kwargs as keywords in the Python call; bump when what is cached per function (or how cases are made) changes
 
 
 class CaseCache(Protocol):
@@ -407,7 +407,8 @@ def _run_cases(
     fields = plain_class_fields(type_maps)
     for c in py_cases:
         sig = targets[c.module][c.function]
-        c.mutated = [i for i, p in enumerate(sig.params) if p.mutated]
+        # (a `**kwargs` dict is the callee's own in Python: changing it changes no argument)
+        c.mutated = [i for i, p in enumerate(sig.params) if p.mutated and not p.keywords]
         c.prefix = LAZY_PREFIX if sig.returns.kind == "iter" else None
         c.fields = fields
 

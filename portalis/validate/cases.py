@@ -417,10 +417,15 @@ def _generate(
     alternatives = []
     for binding in instances:
         strategies = []
+        named = {q.name for q in sig.params if not q.keywords} | {"self", "cls"}
         for p in sig.params:
             s = strategy_for(T.substitute(p.py_type, binding), type_maps)
             if isinstance(s, str):
                 return f"parameter `{p.name}`: {s}"
+            if p.keywords:
+                # `**kwargs`: keys naming another parameter would bind to it in Python (or be a
+                # TypeError), never land in the dict: drawn apart from them
+                s = s.map(lambda d, named=frozenset(named): {k: v for k, v in d.items() if k not in named})
             strategies.append(s)
         alternatives.append(st.tuples(*strategies))
     drawn: list[tuple] = []

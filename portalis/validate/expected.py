@@ -151,10 +151,20 @@ def _run_all(
             before = len(remaining)
             remaining = [c for c in remaining if c.id not in results]
             if len(remaining) == before:  # the worker died before its first case: give up on all
+                why = _last_line(err)
                 for c in remaining:
-                    results[c.id] = PyResult(id=c.id, status="crashed", message=f"the Python worker failed ({finished})")
+                    results[c.id] = PyResult(id=c.id, status="crashed", message=f"the Python worker failed ({finished}){why}")
                 break
     return results
+
+
+def _last_line(err: Path) -> str:
+    """`: <the last line the worker wrote to stderr>` (its exception), or nothing."""
+    try:
+        lines = [ln for ln in err.read_text(encoding="utf-8", errors="replace").splitlines() if ln.strip()]
+    except OSError:
+        return ""
+    return f": {lines[-1][:300]}" if lines else ""
 
 
 def _private_case(box: Sandbox, case: PyCase) -> dict:

@@ -417,7 +417,8 @@ def _case_body(case: Case, sig: FunctionSignature, render: RustLiterals, module_
         if p.mutated:
             lines.append(f"let mut {var}: {render.rust_type(p.py_type)} = {owned};")
             passed.append(f"&mut {var}")
-            mutated.append(var)
+            if not p.keywords:  # `**kwargs` is the callee's own dict in Python: not the caller's to see
+                mutated.append(var)
         elif p.passing is Passing.SHARED:
             lines.append(f"let {var}: {render.rust_type(p.py_type)} = {owned};")
             passed.append(f"&{var}")

@@ -43,6 +43,7 @@ CO_GENERATOR = 0x20
 CO_COROUTINE = 0x80
 CO_ASYNC_GENERATOR = 0x200
 CO_VARARGS = 0x04
+CO_VARKEYWORDS = 0x08
 RETURN_VALUE = 83  # the opcode a normal return ends on (3.11); an exception leaves f_lasti elsewhere
 SAMPLE = 8  # elements of a container looked at
 MAX_DEPTH = 3
@@ -154,7 +155,8 @@ class Recorder:
         if module is None or "<" in qualname or not code.co_flags & CO_OPTIMIZED:
             info = None  # not the repository's; a lambda, comprehension, nested function or class body
         else:
-            n = code.co_argcount + code.co_kwonlyargcount + (1 if code.co_flags & CO_VARARGS else 0)
+            n = code.co_argcount + code.co_kwonlyargcount + (1 if code.co_flags & CO_VARARGS else 0) \
+                + (1 if code.co_flags & CO_VARKEYWORDS else 0)
             gen = bool(code.co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR))
             info = [f"{module}:{qualname}", 0, 0, code.co_varnames[:n], gen]
         self.codes[code] = info
@@ -170,14 +172,19 @@ class Recorder:
             f_locals = frame.f_locals
             record = self._function(info[0])
             record["calls"] += 1
-            varargs = frame.f_code.co_flags & CO_VARARGS
+            flags = frame.f_code.co_flags
+            # `*args` then `**kwargs` are the last of the parameters, in that order
+            varkw = len(info[3]) - 1 if flags & CO_VARKEYWORDS else -1
+            varargs = len(info[3]) - 1 - (1 if varkw >= 0 else 0) if flags & CO_VARARGS else -1
             seen: list[tuple[str, object | None]] = []
             for i, name in enumerate(info[3]):
                 if name not in f_locals:
                     continue
                 value = f_locals[name]
-                if varargs and i == len(info[3]) - 1:
-                    d = _distinct(list(value)[:SAMPLE], self.classes, 0) if value else None  # *args: its elements
+                if i == varargs or i == varkw:
+                    # *args: its elements; **kwargs: its values (each types one argument)
+                    items = list(value)[:SAMPLE] if i == varargs else list(value.values())[:SAMPLE]
+                    d = _distinct(items, self.classes, 0) if items else None
                     seen.extend((name, item) for item in d or [])
                     continue
                 seen.append((name, describe(value, self.classes)))

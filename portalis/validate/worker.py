@@ -426,7 +426,8 @@ def _namespace(case: dict) -> dict:
 
 
 def _arguments(case: dict, func) -> list:
-    """The positional argument list of the case, defaults applied."""
+    """The argument list of the case, one value per parameter in order (as the translation
+    takes them: `*args` a list, `**kwargs` a dict), defaults applied."""
     if case.get("args") is not None:
         args, kwargs = _in_order(func, [decode(a) for a in case["args"]])
     else:
@@ -435,22 +436,40 @@ def _arguments(case: dict, func) -> list:
             exec(compile(stmt, "<setup>", "exec"), ns)  # noqa: S102 - the repository's own code
         args = [eval(compile(src, "<argument>", "eval"), ns) for src in case.get("args_src") or []]  # noqa: S307
         kwargs = {k: eval(compile(src, "<argument>", "eval"), ns) for k, src in (case.get("kwargs_src") or {}).items()}  # noqa: S307
-    bound = inspect.signature(func).bind(*args, **kwargs)
+    sig = inspect.signature(func)
+    bound = sig.bind(*args, **kwargs)
     bound.apply_defaults()
-    return list(bound.arguments.values())
+    out = []
+    for name, value in bound.arguments.items():
+        kind = sig.parameters[name].kind
+        # `*args` binds a tuple: the translation takes a list (and compares it as one)
+        out.append(list(value) if kind is inspect.Parameter.VAR_POSITIONAL else value)
+    return out
 
 
 def _in_order(func, args: list) -> tuple[list, dict]:
     """Split arguments given for every parameter in order (as the translation takes them) into
-    positional ones and keyword-only ones (after `*`, textwrap.TextWrapper's `max_lines`)."""
+    positional ones and keywords: keyword-only ones (after `*`, textwrap.TextWrapper's
+    `max_lines`) by name, a `*args` list spread among the positional ones and a `**kwargs`
+    dict among the keywords (`f(1, [2, 3], {"a": 4})` calls `f(1, 2, 3, a=4)`)."""
     try:
-        params = [p for p in inspect.signature(func).parameters.values() if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+        params = list(inspect.signature(func).parameters.values())
     except (TypeError, ValueError):  # a built-in or extension function: positional only
         return args, {}
-    if not any(p.kind is p.KEYWORD_ONLY for p in params[: len(args)]):
+    if not any(p.kind in (p.KEYWORD_ONLY, p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in params[: len(args)]):
         return args, {}
-    positional = [a for p, a in zip(params, args) if p.kind is not p.KEYWORD_ONLY]
-    return positional, {p.name: a for p, a in zip(params, args) if p.kind is p.KEYWORD_ONLY}
+    positional: list = []
+    named: dict = {}
+    for p, a in zip(params, args):
+        if p.kind is p.VAR_POSITIONAL:
+            positional.extend(a)
+        elif p.kind is p.VAR_KEYWORD:
+            named.update(a)
+        elif p.kind is p.KEYWORD_ONLY:
+            named[p.name] = a
+        else:
+            positional.append(a)
+    return positional, named
 
 
 def _call_in_order(func, args: list):
