@@ -30,6 +30,7 @@ verified (the report's `reason`: code plus the message up to its first quote or 
 `src/`, how many of them are `todo!()` stubs) and the seconds of one `cargo check` of the crate's
 own code (`cargo clean -p` first, so its dependencies are already built and only the crate is
 checked): what the crate costs a user to build, whatever the run's quarantine rounds took.
+--keep-reports DIR copies each corpus's report to DIR/<corpus>.json.
 """
 
 from __future__ import annotations
@@ -172,6 +173,8 @@ def main() -> None:
     parser.add_argument("--only", default=None, help="only the corpora whose name starts with this")
     parser.add_argument("--no-trace", action="store_true", help="without observed calls (with --verify the tracer runs "
                         "the package's doctests and tests)")
+    parser.add_argument("--keep-reports", type=Path, default=None, metavar="DIR",
+                        help="copy each corpus's portalis-report.json to DIR/<corpus>.json (to compare runs function by function)")
     parser.add_argument("--crate-stats", action="store_true", help="print the crate's size and one cargo check's seconds")
     parser.add_argument("--no-sdist-tests", action="store_true", help="without the tests/ of the sdists of SDIST_TESTS "
                         "(wheels without tests: pygments)")
@@ -218,6 +221,9 @@ def main() -> None:
                 print("\n".join(reason_groups(report, args.reasons)), flush=True)
             if args.crate_stats:
                 print(crate_stats(work / "out"), flush=True)
+            if args.keep_reports is not None and report is not None:
+                args.keep_reports.mkdir(parents=True, exist_ok=True)
+                (args.keep_reports / f"{name.split()[0]}.json").write_text(json.dumps(report), encoding="utf-8")
             if alone is not None:
                 print(row("  per module", alone, args.verify), flush=True)
                 notes += [f"{name}: whole run: {h}" for h in whole.crash_heads]
