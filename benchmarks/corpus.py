@@ -24,8 +24,13 @@ Prints figures; asserts nothing.
 --reasons N prints, after each corpus's row, its N biggest groups of reasons a function is not
 verified (the report's `reason`: code plus the message up to its first quote or colon, so
 `PTL112 attribute `x`...` of many classes is one group), with a count and one example function.
---keep-reports DIR keeps each corpus's report (DIR/CORPUS.json: every function's status and reason).
 --only NAME keeps the corpora whose name starts with NAME (`idna`, `python-dateutil`, `stdlib`).
+
+--crate-stats prints, after each corpus's row, the size of the crate it wrote (lines of Rust under
+`src/`, how many of them are `todo!()` stubs) and the seconds of one `cargo check` of the crate's
+own code (`cargo clean -p` first, so its dependencies are already built and only the crate is
+checked): what the crate costs a user to build, whatever the run's quarantine rounds took.
+--keep-reports DIR copies each corpus's report to DIR/<corpus>.json.
 """
 
 from __future__ import annotations
@@ -129,6 +134,27 @@ def reason_groups(report: dict, top: int) -> list[str]:
     return [f"  {n:>5}  {k}\n         e.g. {example[k]}" for k, n in counts.most_common(top)]
 
 
+def crate_stats(out: Path) -> str:
+    """`crate: N lines of Rust (S todo!() stubs), cargo check of the crate K s` for the crate in `out`."""
+    files = sorted((out / "src").rglob("*.rs")) if (out / "src").is_dir() else []
+    lines = stubs = 0
+    for f in files:
+        text = f.read_text(encoding="utf-8", errors="replace")
+        lines += text.count("\n")
+        stubs += text.count("todo!(")
+    seconds = "-"
+    manifest = out / "Cargo.toml"
+    if manifest.is_file():
+        name = re.search(r'^name\s*=\s*"([^"]+)"', manifest.read_text(encoding="utf-8"), re.M)
+        env = dict(os.environ, CARGO_TARGET_DIR=str(out / "target"))
+        if name is not None:
+            subprocess.run(["cargo", "clean", "-p", name.group(1)], cwd=out, capture_output=True, env=env)
+        t0 = time.perf_counter()
+        done = subprocess.run(["cargo", "check", "--offline"], cwd=out, capture_output=True, text=True, env=env)
+        seconds = f"{time.perf_counter() - t0:.1f} s" + ("" if done.returncode == 0 else " (failed)")
+    return f"  crate: {lines:,} lines of Rust in {len(files)} files ({stubs:,} todo!() stubs), cargo check of the crate {seconds}"
+
+
 def row(name: str, f: RunFigures, verify: bool) -> str:
     compiles = "-" if f.compiles is None else ("yes" if f.compiles else "NO")
     return (f"{name:<28} {f.modules:>7} {f.functions:>9} {f.translated:>10} {(str(f.verified) if verify else '-'):>8} "
@@ -148,7 +174,8 @@ def main() -> None:
     parser.add_argument("--no-trace", action="store_true", help="without observed calls (with --verify the tracer runs "
                         "the package's doctests and tests)")
     parser.add_argument("--keep-reports", type=Path, default=None, metavar="DIR",
-                        help="copy each corpus's portalis-report.json into DIR (as CORPUS.json), to list functions")
+                        help="copy each corpus's portalis-report.json to DIR/<corpus>.json (to compare runs function by function)")
+    parser.add_argument("--crate-stats", action="store_true", help="print the crate's size and one cargo check's seconds")
     parser.add_argument("--no-sdist-tests", action="store_true", help="without the tests/ of the sdists of SDIST_TESTS "
                         "(wheels without tests: pygments)")
     args = parser.parse_args()
@@ -195,6 +222,8 @@ def main() -> None:
                 print(f"  observed calls: {json.dumps(report['observed'])}", flush=True)
             if args.reasons and report is not None:
                 print("\n".join(reason_groups(report, args.reasons)), flush=True)
+            if args.crate_stats:
+                print(crate_stats(work / "out"), flush=True)
             if alone is not None:
                 print(row("  per module", alone, args.verify), flush=True)
                 notes += [f"{name}: whole run: {h}" for h in whole.crash_heads]

@@ -39,6 +39,7 @@ CODES: dict[str, str] = {
     "PTL134": "method not supported yet",
     "PTL135": "name cannot be resolved",
     "PTL136": "call to a function without a typed signature",
+    "PTL137": "calls a function or method that is not translated (a todo!() stub, or an inherited method not lowered for the class): the caller is not translated either, its Rust is its stub; the message names the callee and the reason of the first stub of the chain",
     "PTL140": "class form not supported yet (a builtin value, enum or exception base, a metaclass deriving from `type`, super() beyond __init__)",
     "PTL190": "the method reads an attribute or calls a method the class inherits from a base not translated with it (in another module, outside the repository): the class's own methods are translated, this one is not",
     "PTL191": "the class's metaclass (or a base's) may rewrite this method or the class's behaviour: not translated",

@@ -526,6 +526,13 @@ class RustItem(BaseModel):
     # The enums of the unions its code or stub names (`crate::pyrt::IntOrStr`), printed: the
     # crate's pyrt module gets each distinct one once (portalis/types/unions.py).
     unions: list[str] = Field(default_factory=list)
+    # The crate's functions and methods its code calls, as "module:name" (`f`, `C.m`, `C.new`):
+    # a translated item calling one that is a todo!() stub is made a stub too, with the
+    # callee's reason, before the crate is checked (portalis/stub_callers.py).
+    calls: list[str] = Field(default_factory=list)
+    # Why the item is not translated when no diagnostic of its module says it: an inherited
+    # method that is not lowered for the class, kept as a record without code (no Rust at all).
+    stub_reason: str | None = None
 
 
 class ModuleTranslation(BaseModel):

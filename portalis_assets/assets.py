@@ -95,7 +95,7 @@ TRANSLATE_VERSION = RULES_VERSION
 # rust_translation's code version also carries a digest of the translator's sources (portalis/cache.py):
 # editing the rules makes every module stale, and the function cache keys change with it.
 RUST_TRANSLATION_VERSION = translator_version(TRANSLATE_VERSION)
-VALIDATE_VERSION = "validate-2"  # 2: behaviour validation, clippy, safety gate
+VALIDATE_VERSION = "validate-3"  # 2: behaviour validation, clippy, safety gate; 3: callers of stubs refused (PTL137, portalis/stub_callers.py)
 CRATE_VERSION = "crate-1"
 STATUS_VERSION = "status-1"
 

@@ -315,14 +315,18 @@ def test_an_attribute_nothing_types_costs_only_the_methods_using_it(bank) -> Non
 
 def test_an_inherited_method_left_untranslated_keeps_its_stub(bank) -> None:
     """`Base.top` is untranslated (a starred call); `Derived` inherits it and `Derived.plus`
-    calls it: the stub is in `Derived`'s impl too, so `plus` compiles (before: rustc E0599, the
-    caller quarantined) and fails honestly on the stub. The `def` is `Base`'s, reported there."""
+    calls it: the stub is in `Derived`'s impl too, so the crate compiles (before: rustc E0599,
+    the caller quarantined). `plus` reached the stub and failed; now it is refused before
+    (PTL137 naming the callee and its reason, portalis/stub_callers.py), its Rust its stub. The
+    `def` is `Base`'s, reported there."""
     fns = _functions(bank)
     assert "Derived.top" not in fns and fns["Base.top"]["reason"]["code"] == "PTL150"
     rust = (bank.out_dir / "src" / "bank" / "accounts.rs").read_text(encoding="utf-8")
     assert "inherited, not translated for `Derived`" in rust
-    assert fns["Derived.plus"]["status"] == "failed", fns["Derived.plus"]
-    assert "not yet implemented" in fns["Derived.plus"]["reason"]["message"]
+    plus = fns["Derived.plus"]
+    assert plus["status"] == "untranslated" and plus["reason"]["code"] == "PTL137", plus
+    assert "calls `Derived.top`, which is not translated (PTL150: inherited, not translated for `Derived`" in plus["reason"]["message"]
+    assert "`Derived.plus` calls `Derived.top`, which is not translated (PTL137)" in rust
 
 
 def test_a_call_of_a_method_with_no_translation_is_refused(bank) -> None:

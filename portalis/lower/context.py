@@ -154,6 +154,13 @@ class Callable:
 
     path: str
     sig: FunctionSignature
+    key: str = ""  # "module:name": the item a call of it reaches (RustItem.calls)
+
+
+def item_key(module: str, name: str) -> str:
+    """`module:name` (`name` a function, `Class.method` or `Class.new`): how RustItem.calls
+    names an item of the crate (portalis/stub_callers.py reads them)."""
+    return f"{module}:{name}"
 
 
 @dataclass
@@ -254,7 +261,7 @@ class ModuleEnv:
         prefix = "" if local and not self.absolute else f"{module_path(module)}::"
         fn = tm.function(name)
         if fn is not None:
-            return Callable(path=prefix + rust_ident(name), sig=fn)
+            return Callable(path=prefix + rust_ident(name), sig=fn, key=item_key(module, name))
         cls = tm.cls(name)
         if cls is not None:
             return ClassRef(path=prefix + name, module=module, sig=cls)

@@ -490,6 +490,7 @@ class ExprLowering:
             prop = cls.method(node.attr.value)
             if prop is not None and prop.kind == "property":
                 self.env.check_available(recv.ty, node.attr.value, node)
+                self.calls_item(recv.ty.module, f"{cls.name}.{node.attr.value}")
                 call: ir.Expr = ir.MethodCall(recv.expr, rust_ident(node.attr.value))
                 return Val(self.propagate(call) if prop.raises else call, prop.returns)
         field_t = self.field_type(recv, node.attr.value)
@@ -938,6 +939,11 @@ class ExprLowering:
                     # NamedTuple): an inherited or untyped one leaves `<` nothing to call
                     raise Unsupported("PTL133", f"ordering `{cls.name}` objects: the class has no typed `__lt__(self, other: "
                                       f"{cls.name}) -> bool` of its own", node)
+                if cls is not None:
+                    # `==` and `<` reach the class's own `__eq__`/`__lt__` through its impls
+                    for dunder in ("__eq__",) if rust in ("==", "!=") else ("__eq__", "__lt__"):
+                        if operator_method(cls, dunder) is not None:
+                            self.calls_item(side.ty.module, f"{cls.name}.{dunder}")
             return ir.Binary(rust, _compare_ref(a), _compare_ref(b))
         return ir.Binary(rust, comparable(a), comparable(b), total=a.ty.kind == "str")
 
@@ -1763,6 +1769,8 @@ class ExprLowering:
                     t = self.temp("a")
                     lets.append(ir.Let(ir.PBind(t), None, e))
                     simple.append(ir.Path(t))
+            if target.key:
+                self.calls.add(target.key)
             fast = bigint_call(target.path, simple)
             return Val(ir.BlockExpr(ir.Block(tuple(lets), fast)) if lets else fast, sig.returns)
         if big is not None:
@@ -1770,6 +1778,8 @@ class ExprLowering:
             self.use_runtime("big_to_i64")
             out = [bigint_arg(e) for e in out]
         lets, out = self.hoisted_after_mut_borrow(out)
+        if target.key:
+            self.calls.add(target.key)
         call: ir.Expr = ir.Call(ir.Path(target.path), tuple(out))
         if lets:
             call = ir.BlockExpr(ir.Block(tuple(lets), call))
@@ -2007,6 +2017,7 @@ class ExprLowering:
             return None
         self.env.check_available(recv.ty, name, node)
         out = self.lower_call_args(m, f"{cls.name}.{name}", args, kwargs, node)
+        self.calls_item(recv.ty.module, f"{cls.name}.{name}")
         if m.kind in ("staticmethod", "classmethod"):
             call: ir.Expr = ir.Call(ir.Path(f"{self.env.class_path(recv.ty)}::{rust_ident(name)}"), tuple(out))
         elif m.mut_self:
@@ -2037,6 +2048,7 @@ class ExprLowering:
                 raise Unsupported("PTL113", f"`{cls.name}.{name}()` called with a receiver of type {args[0].ty}", node)
             return v
         out = self.lower_call_args(m, f"{cls.name}.{name}", args, kwargs, node)
+        self.calls_item(target.module, f"{cls.name}.{name}")
         call: ir.Expr = ir.Call(ir.Path(f"{self.env.class_path(ty)}::{rust_ident(name)}"), tuple(out))
         if m.raises:
             call = self.propagate(call)
@@ -2103,6 +2115,7 @@ class ExprLowering:
                     raise Unsupported("PTL113", f"`{cls.name}()` takes no arguments", node)
                 return Val(ir.Call(ir.Path(f"{self.env.class_path(ty)}::default")), ty)
             out = self.lower_call_args(init, cls.name, args, kwargs, node)
+            self.calls_item(target.module, f"{cls.name}.new")
             call: ir.Expr = ir.Call(ir.Path(f"{self.env.class_path(ty)}::new"), tuple(out))
             if init.raises:
                 call = self.propagate(call)

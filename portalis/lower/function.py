@@ -20,6 +20,7 @@ import libcst as cst
 from portalis.lower.context import (
     Callable,
     Facts,
+    item_key,
     Local,
     Mode,
     ModuleEnv,
@@ -103,6 +104,9 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         self.locals: dict[str, Local] = {}
         self.runtime: set[str] = set()
         self.crates: set[str] = set()  # crates of portalis/deps.py's table the code names
+        # The crate's functions and methods the code calls ("module:name", context.item_key):
+        # a caller of one left a todo!() stub is refused across modules (portalis/stub_callers.py).
+        self.calls: set[str] = set()
         self.notes: list[tuple[str, str, int | None]] = []  # (code, message, line): INFO for the report
         self.depth = 0
         self.blocks: list[int] = []
@@ -182,6 +186,11 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
     # -------------------------------------------------------- helpers used by the tables
     def use_runtime(self, name: str) -> None:
         self.runtime.add(name)
+
+    def calls_item(self, module: str | None, name: str) -> None:
+        """The code calls `name` (`f`, `C.m`, `C.new`) of `module` (RustItem.calls)."""
+        if module:
+            self.calls.add(item_key(module, name))
 
     def note(self, code: str, message: str, node: cst.CSTNode | None = None) -> None:
         """An INFO diagnostic for the function's report (a representation chosen, not a problem)."""

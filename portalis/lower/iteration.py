@@ -811,6 +811,7 @@ class NestedFunction:
             self.sig = self.sig.model_copy(update={"returns": final})
         owner.runtime |= inner.runtime
         owner.crates |= inner.crates
+        owner.calls |= inner.calls
         owner.notes += [n for n in inner.notes if n not in owner.notes]
         self.item = ir.Fn(name=fn.name, params=fn.params, ret=fn.ret, body=fn.body, public=False)
         owner.nested_items.append(self.item)

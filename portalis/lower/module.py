@@ -18,7 +18,7 @@ from portalis.lower.constants import is_computed, lower_computed
 from portalis.lower.bigint import CRATES as BIGINT_CRATES
 from portalis.lower.bigint import lower_bigint_function, small_stub
 from portalis.class_interfaces import names_in
-from portalis.lower.context import ClassRef, ModuleEnv, Unsupported, class_static_path
+from portalis.lower.context import ClassRef, ModuleEnv, Unsupported, class_static_path, item_key
 from portalis.lower.function import generic_params, lower_function
 from portalis.lower.stdlib_functools import MEMO_HELPERS, check_method_decorators, function_decorators, hashable, memoised
 from portalis.names import Names, ResolvedMaps
@@ -211,6 +211,18 @@ def _class_methods(
     # The methods inherited from another module first: the class's own methods must not call
     # one that could not be lowered for it (env.unavailable: PTL190 instead of its stub).
     ordered = sorted(cls.methods, key=lambda m: m.name not in cls.inherited)
+    # Inherited copies that are not lowered for the class: records without code (no Rust, no
+    # diagnostic: the `def` is reported where it is written). A call of one is refused where it
+    # stands: in this class by env.unavailable (PTL190), elsewhere in the crate by its caller's
+    # `calls` (PTL137, portalis/stub_callers.py), so no stub is needed for calls to compile.
+    dropped: dict[str, RustItem] = {}
+
+    def drop(record: RustItem, reason: str) -> None:
+        record.status = FunctionStatus.UNTRANSLATED
+        record.stub_reason = reason
+        dropped[record.name] = record
+        out.items.append(record)
+
     for m in ordered:
         across = m.name in cls.inherited  # a `def` of a base in another module (portalis/inheritance.py)
         m_env, m_scope, m_tree = env, scope, tree
@@ -223,15 +235,12 @@ def _class_methods(
         record = RustItem(name=m.qualname, kind="struct" if across else "fn", code="", python_line=m.line)
         receiver = None if m.kind in ("staticmethod", "classmethod") else ir.SelfParam(mutable=m.mut_self or m.kind == "init")
         if across and (node is None or not m.typed):
-            # no text or namespace to lower it from, or no typed signature: a stub, so calls
-            # of it still compile, and the class's own methods do not call it
+            # no text or namespace to lower it from, or no typed signature: not emitted, and
+            # the class's own methods do not call it
             env.unavailable[f"{parsed.module}:{m.qualname}"] = (f"`{cls.inherited[m.name]}`'s code is not available here"
                                                                  if node is None else "no typed signature")
-            stub = stub_fn(m, f"portalis PTL190: `{m.name}` is inherited from `{cls.inherited[m.name].replace(':', '.')}`: "
-                           f"{env.unavailable[f'{parsed.module}:{m.qualname}']}", receiver)
-            record.status = FunctionStatus.UNTRANSLATED
-            if stub is not None:
-                items.append((record, ir.Impl(rust_ident(cls.name), (stub,)), None))
+            drop(record, f"PTL190: `{m.name}` is inherited from `{cls.inherited[m.name].replace(':', '.')}`: "
+                 f"{env.unavailable[f'{parsed.module}:{m.qualname}']}")
             continue
         if not m.typed or node is None:
             record.status = FunctionStatus.UNTRANSLATED
@@ -266,6 +275,7 @@ def _class_methods(
                 raise _function_failure(bug, node) from bug
             record.runtime = sorted(lowerer.runtime)
             record.crates = sorted(lowerer.crates)
+            record.calls = sorted(lowerer.calls)
             stub = stub_fn(m, f"portalis: `{m.qualname}` was quarantined: {RUSTC_REASON}", receiver)
             items.append((record, ir.Impl(rust_ident(cls.name), fn_items), ir.Impl(rust_ident(cls.name), (stub,)) if stub is not None else None))
         except Unsupported as exc:
@@ -273,6 +283,11 @@ def _class_methods(
             inherited = across or node is not None and node not in _own_method_nodes(cls.name, nodes)
             if across:
                 env.unavailable[f"{parsed.module}:{m.qualname}"] = f"{exc.code}: {exc.message}"
+                # A base's method that does not lower for this class (its own reason, or one of
+                # the class's: `self.x` of another type): not emitted (see `drop`).
+                drop(record, f"{exc.code}: inherited from `{cls.inherited[m.name].replace(':', '.')}`, not translated for "
+                     f"`{cls.name}`: {exc.message}")
+                continue
             if inherited:
                 # A base's method that does not fit the derived class (`cls(owner)` where the
                 # derived __init__ takes more): Python would fail calling it there too. Its
@@ -281,12 +296,12 @@ def _class_methods(
                                                   module=parsed.module, function=m.qualname, line=line, severity=Severity.INFO))
                 # Its stub still (an item of the class, not a function of the report): the
                 # derived class's other methods may call it (`self.m()` on a derived
-                # instance), which rustc rejects (E0599) when the method is absent.
+                # instance), which rustc rejects (E0599) when the method is absent. Untranslated:
+                # a caller of it is refused (portalis/stub_callers.py), `new` is not built on it.
                 stub = stub_fn(m, f"portalis {exc.code}: inherited, not translated for `{cls.name}` (line {line})", receiver)
                 if stub is not None:
-                    # (untranslated when its `def` is in another module: `new` is then not built on it)
                     items.append((RustItem(name=m.qualname, kind="struct", code="", python_line=m.line,
-                                           status=FunctionStatus.UNTRANSLATED if across else FunctionStatus.TRANSLATED),
+                                           status=FunctionStatus.UNTRANSLATED),
                                   ir.Impl(rust_ident(cls.name), (stub,)), None))
                 continue
             out.diagnostics.append(Diagnostic(code=exc.code, message=exc.message, module=parsed.module, function=m.qualname, line=line))
@@ -302,7 +317,8 @@ def _class_methods(
     new_kind = "struct" if "__init__" in cls.inherited else "fn"
     has_init = any(record.name == f"{cls.name}.__init__" for record, _, _ in items)
     # `new` calls `__init__`: only where that method is emitted (translated or its stub).
-    init_record = next((record for record, _, _ in items if record.name == f"{cls.name}.__init__"), None)
+    init_record = next((record for record, _, _ in items if record.name == f"{cls.name}.__init__"), None) \
+        or dropped.get(f"{cls.name}.__init__")
     if init is not None and init_record is not None and init_record.status == FunctionStatus.UNTRANSLATED:
         # `super().__init__(...)` of an untranslated base (PTL190), or any initialiser that is
         # not translated: `new` would only reach the stub (a `todo!()` panic where Python builds
@@ -316,6 +332,11 @@ def _class_methods(
         elif why is not None and not cls.foreign_bases:
             message += f" ({why.code}: {why.message})"
         record = RustItem(name=f"{cls.name}.new", kind=new_kind, code="", python_line=init.line, status=FunctionStatus.UNTRANSLATED)
+        if init_record.name in dropped:
+            # the inherited `__init__` is not emitted for the class: neither is `new` (a
+            # `C(...)` of it elsewhere is refused by its caller's `calls`)
+            drop(record, f"{code}: {message} ({init_record.stub_reason})")
+            return items
         out.diagnostics.append(Diagnostic(code=code, module=parsed.module, function=f"{cls.name}.new", line=init.line, message=message))
         if init.typed:
             stub = dataclasses.replace(_constructor(init), body=ir.Block(tail=ir.Macro("todo", fmt=f"portalis {code}: {message}".replace("{", "{{").replace("}", "}}"))),
@@ -324,7 +345,10 @@ def _class_methods(
         else:
             out.items.append(record)
     elif init is not None and init.typed and not cls.is_dataclass and has_init:
-        items.append((RustItem(name=f"{cls.name}.new", kind=new_kind, code="", python_line=init.line), ir.Impl(rust_ident(cls.name), (_constructor(init),)), None))
+        # `new` runs `__init__`: refused with it when rustc quarantines it (portalis/stub_callers.py)
+        items.append((RustItem(name=f"{cls.name}.new", kind=new_kind, code="", python_line=init.line,
+                               calls=[item_key(parsed.module, f"{cls.name}.__init__")]),
+                      ir.Impl(rust_ident(cls.name), (_constructor(init),)), None))
     return items
 
 
@@ -771,6 +795,7 @@ def _lower_module(
                                  "for a pure function, without Python's memory bound", node)
             record.runtime = sorted(lowerer.runtime)
             record.crates = sorted(lowerer.crates)
+            record.calls = sorted(lowerer.calls)
             for code, message, line in lowerer.notes:  # representation choices (num_bigint...)
                 note = Diagnostic(code=code, message=message, module=parsed.module, function=sig.name, line=line or sig.line,
                                   severity=Severity.INFO)

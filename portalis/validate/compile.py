@@ -16,6 +16,7 @@ from portalis.model import (
     Severity,
 )
 from portalis.validate.cargo import CargoRun, RustcMessage, Toolchain, clippy_available, run_cargo
+from portalis.stub_callers import refuse_stub_callers
 from portalis.validate.safety import PythonFunction, check_crate_dir, gate_translations
 
 # Rounds of cargo check: quarantine to stubs, then the safety net's removals and what they cascade to.
@@ -38,7 +39,9 @@ def check_modules(
     final_build: bool = False,
 ) -> tuple[dict[str, ModuleValidation], CargoRun, CrateLayout]:
     """Check all modules together (they call each other); functions rustc rejects are replaced
-    by their todo!() stubs, up to MAX_ROUNDS times, and reported as compile_error.
+    by their todo!() stubs, up to MAX_ROUNDS times, and reported as compile_error. A translated
+    function that calls a stub (transitively) is a stub too, untranslated with PTL137 naming the
+    callee and its reason (portalis/stub_callers.py).
 
     With `python_functions` (module -> item name -> its Python function, from
     `safety.function_sources`) the safety gate runs first: rejected items become stubs
@@ -53,6 +56,14 @@ def check_modules(
         translations, gate_diags = gate_translations(translations, python_functions)
     items = {m: [it.model_copy() for it in t.items] for m, t in translations.items()}
     diags: dict[str, list[Diagnostic]] = {m: list(gate_diags.get(m, [])) for m in translations}
+
+    def refuse_callers() -> None:
+        # A translated function calling a stub is a stub too, with the callee's reason
+        # (portalis/stub_callers.py): after the gate, and after each round of quarantine.
+        known = {m: [*translations[m].diagnostics, *diags[m]] for m in translations}
+        refuse_stub_callers(items, known, diags, toolchain.rustfmt)
+
+    refuse_callers()
     warnings: dict[str, int] = {m: 0 for m in translations}
     lints: dict[str, dict[str, int]] = {m: {} for m in translations}
     command = "clippy" if lint and clippy_available(toolchain) else "check"
@@ -138,6 +149,7 @@ def check_modules(
                 )
         if not quarantined:
             break
+        refuse_callers()
     results: dict[str, ModuleValidation] = {}
     for m, t in translations.items():
         module_errors = [
