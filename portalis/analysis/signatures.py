@@ -161,7 +161,8 @@ def _complete_fields(
     methods = {q: u for q, u in units.items() if u.cls is not None and u.body.self_stores}
     # tolerant, as the returns: the typed assignments joined (untyped ones skipped, as the
     # older inference by lowering skipped what it could not lower)
-    found = context.field_types({q: scopes.get(q) or _tolerant_scope(context, u) for q, u in methods.items()}, strict=False)
+    # (kept in `scopes`: the round's other steps read the same scopes)
+    found = context.field_types({q: scopes.get(q) or scopes.setdefault(q, _tolerant_scope(context, u)) for q, u in methods.items()}, strict=False)
     learnt: set[str] = set()
     for root, attrs in open_fields.items():
         for attr, classes in list(attrs.items()):
