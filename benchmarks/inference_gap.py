@@ -62,6 +62,8 @@ def main() -> None:
     parser.add_argument("--diff", type=Path, nargs=2)
     parser.add_argument("--corpus", nargs="*", default=["stdlib", "unannotated"])
     parser.add_argument("--only", nargs="*", default=None, help="only these modules (and their submodules)")
+    parser.add_argument("--wheel", type=Path, nargs="*", default=[],
+                        help="also these wheels (a corpus each, named by the package: ~/.cache/portalis-corpus/pygments-*.whl)")
     args = parser.parse_args()
     if args.diff:
         diff(*(json.loads(p.read_text()) for p in args.diff))
@@ -75,6 +77,17 @@ def main() -> None:
             if args.only:
                 parsed = [p for p in parsed if any(p.module == m or p.module.startswith(m + ".") for m in args.only)]
             out[name] = statuses(parsed)
+        for wheel in args.wheel:
+            import zipfile
+
+            from portalis.parse import parse_file
+            from portalis.source import discover
+
+            name = wheel.name.split("-")[0]
+            root = Path(tmp) / f"wheel-{name}"
+            with zipfile.ZipFile(wheel) as z:
+                z.extractall(root)
+            out[name] = statuses([parse_file(root, m) for m in discover(root) if m.module.split(".")[0] == name])
     args.save.write_text(json.dumps(out, indent=0, sort_keys=True))
 
 
