@@ -569,3 +569,20 @@ def test_a_local_is_not_none_before_it_is_bound_and_pairs_narrow() -> None:
     call = next(n for n in iter_nodes(fn) if type(n) is cst.Call and type(n.func) is cst.Name and n.func.value == "use")
     assert "best_i" in found[id(call.args[0].value)]
     assert "p" not in found[id(call.args[0].value)]
+
+
+def test_a_method_a_metaclass_rewrites_keeps_its_first_parameter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pygments' `def analyse_text(text):` in a lexer (a base from another module): called
+    through the class with every parameter, so `text` is a parameter the uses type, not the
+    instance (the older inference typed it; 46 of pygments' lexers)."""
+    tm = _type_map("""
+        import re
+        from pygments.lexer import RegexLexer
+        class IniLexer(RegexLexer):
+            def analyse_text(text):
+                npos = text.find('\\n')
+                if npos < 3:
+                    return False
+                return re.search(r'^\\[', text) is not None
+        """, monkeypatch)
+    assert _types(_sig(tm, "IniLexer.analyse_text")) == {"text": "str", "return": "bool"}

@@ -356,23 +356,57 @@ def _units(parsed: ParsedModule, module: cst.Module, line_of, resolve: Annotatio
         for m in c.methods:
             infos[m.qualname] = m
     units: dict[str, FunctionUnit] = {}
+    rewritten = _rewritable_classes(module)
     for stmt in module.body:
         if type(stmt) is cst.FunctionDef:
             _add_unit(units, infos, stmt, None, line_of, resolve, names)
         elif type(stmt) is cst.ClassDef and type(stmt.body) is cst.IndentedBlock:
             for inner in stmt.body.body:
                 if type(inner) is cst.FunctionDef:
-                    _add_unit(units, infos, inner, stmt.name.value, line_of, resolve, names)
+                    _add_unit(units, infos, inner, stmt.name.value, line_of, resolve, names, stmt.name.value in rewritten)
     return units
 
 
-def _add_unit(units, infos, node: cst.FunctionDef, cls: str | None, line_of, resolve: AnnotationResolver, names: set[str]) -> None:
+def _rewritable_classes(module: cst.Module) -> set[str]:
+    """Classes a metaclass may rewrite: with a `metaclass=` (not ABCMeta), a base from another
+    module, or such a local base. Their undecorated methods whose first parameter is not
+    `self`/`cls` (pygments' `def analyse_text(text):`) are called through the class with every
+    parameter, as class_interfaces signs them (`unbound`): no parameter is the instance."""
+    bases: dict[str, list[str]] = {}
+    out: set[str] = set()
+    for stmt in module.body:
+        if type(stmt) is not cst.ClassDef:
+            continue
+        names = []
+        for a in stmt.bases:
+            e = a.value
+            names.append(e.value if type(e) is cst.Name else e.attr.value if type(e) is cst.Attribute else "?")
+        bases[stmt.name.value] = names
+        if any(k.keyword is not None and k.keyword.value == "metaclass" and not (type(k.value) in (cst.Name, cst.Attribute) and code(k.value).endswith("ABCMeta"))
+               for k in stmt.keywords):
+            out.add(stmt.name.value)
+    for cls, bs in bases.items():
+        if any(b not in bases and b != "object" for b in bs):
+            out.add(cls)
+    changed = True
+    while changed:
+        changed = False
+        for cls, bs in bases.items():
+            if cls not in out and any(b in out for b in bs):
+                out.add(cls)
+                changed = True
+    return out
+
+
+def _add_unit(units, infos, node: cst.FunctionDef, cls: str | None, line_of, resolve: AnnotationResolver, names: set[str],
+              rewritten: bool = False) -> None:
     qualname = f"{cls}.{node.name.value}" if cls else node.name.value
     info = infos.get(qualname)
     line = line_of(node) or (info.line if info else 0)
     decorators = {_decorator_name(d.decorator) for d in node.decorators}
     positional = list(node.params.posonly_params) + list(node.params.params)
-    if cls is not None and "staticmethod" not in decorators and positional:
+    unbound = rewritten and not node.decorators and bool(positional) and positional[0].name.value not in ("self", "cls")
+    if cls is not None and "staticmethod" not in decorators and positional and not unbound:
         positional = positional[1:]  # self / cls
     params = positional + list(node.params.kwonly_params)
     variadic = set()
