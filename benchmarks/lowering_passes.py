@@ -23,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from typemap_compare import _corpus  # noqa: E402
+from type_corpora import _corpus  # noqa: E402
 
 from portalis.lower import function as lowering  # noqa: E402
 from portalis.lower.module import lower_module  # noqa: E402

@@ -46,13 +46,7 @@ def main() -> None:
     parser.add_argument("--corpus", choices=["examples", "stdlib"], default="examples")
     parser.add_argument("--copies", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=0, help="also time the same stages in N worker processes")
-    parser.add_argument("--inference", choices=["analysis+lowering", "analysis", "lowering"], default=None,
-                        help="how the type map infers what evidence leaves open (portalis.typemap.INFERENCE)")
     args = parser.parse_args()
-    if args.inference is not None:
-        import portalis.typemap
-
-        portalis.typemap.INFERENCE = args.inference
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         if args.corpus == "stdlib":

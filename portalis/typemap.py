@@ -6,15 +6,15 @@ Signatures come from annotations; where they are missing they are inferred:
 - first from evidence (portalis/analysis: defaults, the body's uses of each parameter, the
   module's call sites, docstring examples, the returned expressions), which records where each
   type came from (TypedParam.provenance, FunctionSignature.returns_provenance);
-- what the evidence leaves unknown: from the docstring and defaults alone, then by lowering
-  the body in inference mode (which types every expression with the same rules as the
-  translation), else the return from the docstring.
+- what the evidence leaves unknown: from the docstring and defaults alone, then by the
+  analysis' signature completion (portalis/analysis/signatures.py: the bodies evaluated with the
+  settled types, the module's calls), else the return from the docstring. Nothing here lowers a
+  body: the type map imports nothing from portalis/lower/.
 """
 
 from __future__ import annotations
 
 import ast
-import os
 
 import libcst as cst
 
@@ -57,15 +57,6 @@ _BARE_GENERICS = {
     "dict": T.dict_of(T.UNKNOWN, T.UNKNOWN), "Dict": T.dict_of(T.UNKNOWN, T.UNKNOWN),
     "set": T.set_of(T.UNKNOWN), "Set": T.set_of(T.UNKNOWN),
 }
-INFERENCE_ROUNDS = 3
-# Which pass infers what annotations and evidence leave open: "analysis" (the signature
-# completion of portalis/analysis/signatures.py alone), "analysis+lowering" (the default: then
-# the older inference by lowering bodies, `_lowering_fallback`, for what is still open) or
-# "lowering" (the older inference alone). benchmarks/typemap_compare.py compares them;
-# $PORTALIS_INFERENCE sets it for a whole run (benchmarks that translate in a subprocess).
-INFERENCE = os.environ.get("PORTALIS_INFERENCE", "analysis+lowering")
-if INFERENCE not in ("analysis+lowering", "analysis", "lowering"):
-    raise ValueError(f"PORTALIS_INFERENCE={INFERENCE!r}: expected analysis+lowering, analysis or lowering")
 
 
 def mutated_names(fn: cst.FunctionDef) -> set[str]:
@@ -270,93 +261,9 @@ def _typed(
     )
 
 
-# Provenance of what lowering the body in inference mode learnt (the older inference).
-_LEARNT_BY_BODY = TypeOrigin(source="body", detail="learnt by lowering the body in inference mode")
-_PASSED_BY_CALLER = TypeOrigin(source="call", detail="an argument a function of the module passes (lowering)")
-
-
 def _learnt(p: TypedParam, new: PyType, origin: TypeOrigin) -> TypedParam:
     """`p` with the type inference completed, its provenance extended."""
     return _typed(p.name, new, p.mutated, p.default, variadic=p.variadic, keywords=p.keywords, provenance=[*p.provenance, origin])
-
-
-def _infer(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], scope: TypeScope, parsed: ParsedModule) -> None:
-    """Fill unknown parameter and return types by lowering bodies in inference mode."""
-    from portalis.lower.context import Facts, ModuleEnv
-    from portalis.lower.function import infer_function
-
-    def needs(sig: FunctionSignature) -> bool:
-        return not sig.diagnostics and (sig.returns.kind == "unknown" or any(not T.is_known(p.py_type) for p in sig.params))
-
-    if not any(needs(s) for s in tm.functions):
-        return
-    env = ModuleEnv(module=parsed.module, own=tm, interfaces={}, imports=dict(scope.imports))
-    callers_of_needy = {s.name for s in tm.functions}
-    defaulted: set[tuple[str, str]] = set()
-    for _ in range(INFERENCE_ROUNDS):
-        needy = {s.name for s in tm.functions if needs(s)}
-        if not needy:
-            break
-        changed = False
-        call_args: dict[str, dict[str, PyType]] = {}
-        for i, sig in enumerate(list(tm.functions)):
-            node = nodes.get(sig.name)
-            if node is None or sig.diagnostics:
-                continue
-            if sig.name not in needy and not (callers_of_needy and _calls_any(node, needy)):
-                continue
-            facts = _safely_inferred(env, sig, node, scope)
-            for callee, seen in facts.call_args.items():
-                merged = call_args.setdefault(callee, {})
-                for p, t in seen.items():
-                    merged[p] = t if p not in merged else (T.unify(merged[p], t) or merged[p])
-            if sig.name not in needy:
-                continue
-            params = list(sig.params)
-            for j, p in enumerate(params):
-                if not T.is_known(p.py_type) and p.name in facts.params:
-                    new = T.unify(p.py_type, facts.params[p.name]) or p.py_type
-                    if p.default == "None" and T.is_known(new) and new.kind not in ("none", "optional"):
-                        new = T.optional(new)  # `altchars=None` used as bytes: Optional[bytes]
-                    if new != p.py_type:
-                        params[j] = _learnt(p, new, _LEARNT_BY_BODY)
-                        changed = True
-            returns = sig.returns
-            returns_origins = sig.returns_provenance
-            if returns.kind == "unknown" and facts.returns is not None and T.is_known(facts.returns):
-                returns = facts.returns
-                returns_origins = [_LEARNT_BY_BODY]
-                changed = True
-            if params != sig.params or returns != sig.returns:
-                tm.functions[i] = sig.model_copy(update={
-                    "params": params, "returns": returns, "rust_returns": _rust_owned(returns), "returns_provenance": returns_origins,
-                })
-        for i, sig in enumerate(list(tm.functions)):
-            seen = call_args.get(sig.name)
-            if not seen or sig.diagnostics:
-                continue
-            params = list(sig.params)
-            for j, p in enumerate(params):
-                t = seen.get(p.name)
-                if t is not None and t.kind == "none" and p.default == "None":
-                    # a caller leaving `altchars=None` to its default says nothing of its type:
-                    # the body may still tell (Optional[bytes]); None only if nothing else does
-                    defaulted.add((sig.name, p.name))
-                    continue
-                if t is not None and not T.is_known(p.py_type) and T.is_known(t):
-                    new = T.unify(p.py_type, t) or p.py_type
-                    if new != p.py_type:
-                        params[j] = _learnt(p, new, _PASSED_BY_CALLER)
-                        changed = True
-            if params != sig.params:
-                tm.functions[i] = sig.model_copy(update={"params": params})
-        if not changed:
-            break
-    for i, sig in enumerate(list(tm.functions)):
-        params = [_learnt(p, T.NONE, _PASSED_BY_CALLER) if (sig.name, p.name) in defaulted and not T.is_known(p.py_type) else p
-                  for p in sig.params]
-        if params != sig.params:
-            tm.functions[i] = sig.model_copy(update={"params": params})
 
 
 GENERIC_PARAM = "T"
@@ -536,21 +443,6 @@ def _names_class(t: PyType, cls: str) -> bool:
     return (t.kind == "class" and t.name == cls) or any(_names_class(a, cls) for a in t.args)
 
 
-def _lowering_fallback(
-    tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], scope: TypeScope, parsed: ParsedModule, method_sources: dict
-) -> None:
-    """The older inference, for what the analysis leaves open: lowering function bodies in
-    inference mode (portalis/lower/function.py `infer_function`). The only place the type map
-    still reaches into lowering; it goes when the analysis decides all of it
-    (benchmarks/typemap_compare.py --mode analysis --against analysis+lowering counts what is
-    left). Computed constants are the analysis' in every mode (`_analysed_constants`)."""
-    if any(c.methods for c in tm.classes):
-        _infer_methods(tm, method_sources, scope, parsed)
-    _infer(tm, nodes, scope, parsed)
-    if any(c.methods for c in tm.classes):
-        _infer_methods(tm, method_sources, scope, parsed)
-
-
 def _propagate_mutation(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], resized: dict[str, set[str]]) -> None:
     """A parameter passed on to a parameter that a function of this module changes in place is
     changed in place too (`def f(xs): g(xs)` where g appends to its argument; it is passed on
@@ -585,25 +477,6 @@ def _propagate_mutation(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], re
                             sig = sig.model_copy(update={"params": new_params})
                             tm.functions[i] = sig
                             changed = True
-
-
-def _safely_inferred(env, sig: FunctionSignature, node: cst.FunctionDef, scope: TypeScope, self_type: PyType | None = None):
-    """Inference of one function; a translator bug there costs that function's inferred types,
-    never the module's type map (what is still unknown is reported as PTL110)."""
-    from portalis.lower.context import Facts
-    from portalis.lower.function import infer_function
-
-    try:
-        return infer_function(env, sig, node, scope, Facts(), self_type=self_type)
-    except Exception:  # noqa: BLE001 - isolate one function's failure
-        return Facts()
-
-
-def _calls_any(node: cst.FunctionDef, names: set[str]) -> bool:
-    for call in scan_function(node).calls:
-        if isinstance(call.func, cst.Name) and call.func.value in names:
-            return True
-    return False
 
 
 def _finish(
@@ -913,16 +786,10 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
     _mutating_method_calls(tm, nodes, resized)
     if analysis is not None:
         _analysed_constants(tm, parsed, scope, analysis)
-    if INFERENCE != "lowering" and analysis is not None:
+    if analysis is not None:
         _complete(tm, analysis, method_sources)
-    if INFERENCE != "analysis":
-        _lowering_fallback(tm, nodes, scope, parsed, method_sources)
-    if _generalise(tm, evidence, nodes):
-        # the returns of the generic functions (`return heap[0]`: a T)
-        if INFERENCE != "lowering" and analysis is not None:
-            _complete(tm, analysis, method_sources)
-        if INFERENCE != "analysis":
-            _infer(tm, nodes, scope, parsed)
+    if _generalise(tm, evidence, nodes) and analysis is not None:
+        _complete(tm, analysis, method_sources)  # the returns of the generic functions (`return heap[0]`: a T)
     tm.functions = [
         _finish(sig, parsed, doc_returns.get(sig.name), resized.get(sig.name, set()), evidence.function(sig.qualname))
         for sig in tm.functions
@@ -1131,58 +998,6 @@ def _mutating_method_calls(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef],
                 params[j] = _typed(p.name, p.py_type, True, p.default, variadic=p.variadic, keywords=p.keywords, provenance=p.provenance)
         if params != sig.params:
             tm.functions[i] = sig.model_copy(update={"params": params})
-
-
-def _infer_methods(tm: ModuleTypeMap, sources: dict, scope: TypeScope, parsed: ParsedModule) -> None:
-    """Methods typed like functions, with `self` bound to their class; attribute types a
-    method shows (`self.items.append(1)`) complete the class's fields."""
-    from portalis.lower.context import Facts, ModuleEnv
-    from portalis.lower.function import infer_function
-
-    env = ModuleEnv(module=parsed.module, own=tm, interfaces={}, imports=dict(scope.imports))
-    for _ in range(INFERENCE_ROUNDS):
-        changed = False
-        for ci, cls in enumerate(list(tm.classes)):
-            if not cls.methods:
-                continue
-            self_type = T.class_type(parsed.module, cls.name)
-            learnt_fields: dict[str, PyType] = {}
-            methods = list(cls.methods)
-            for mi, m in enumerate(methods):
-                needs = m.returns.kind == "unknown" or any(not T.is_known(p.py_type) for p in m.params) or any(
-                    not T.is_known(f.py_type) for f in cls.fields
-                )
-                if not needs or m.diagnostics:
-                    continue
-                _owner, node, _c = sources[f"{cls.name}.{m.name}"]
-                facts = _safely_inferred(env, m, node, scope, self_type)
-                for name, t in facts.fields.items():
-                    learnt_fields[name] = T.unify(learnt_fields.get(name, T.UNKNOWN), t) or t
-                params = [
-                    _learnt(p, T.unify(p.py_type, facts.params[p.name]) or p.py_type, _LEARNT_BY_BODY)
-                    if not T.is_known(p.py_type) and p.name in facts.params and (T.unify(p.py_type, facts.params[p.name]) or p.py_type) != p.py_type
-                    else p
-                    for p in m.params
-                ]
-                learnt_returns = m.returns.kind == "unknown" and facts.returns is not None and T.is_known(facts.returns)
-                returns = facts.returns if learnt_returns else m.returns
-                if params != m.params or returns != m.returns:
-                    methods[mi] = m.model_copy(update={
-                        "params": params, "returns": returns, "rust_returns": _rust_owned(returns),
-                        "returns_provenance": [_LEARNT_BY_BODY] if learnt_returns else m.returns_provenance,
-                    })
-                    changed = True
-            fields = list(cls.fields)
-            for fi, f in enumerate(fields):
-                t = learnt_fields.get(f.name)
-                if t is not None and not T.is_known(f.py_type):
-                    new = T.unify(f.py_type, t) or t
-                    if new != f.py_type:
-                        fields[fi] = f.model_copy(update={"py_type": new})
-                        changed = True
-            tm.classes[ci] = cls.model_copy(update={"methods": methods, "fields": fields})
-        if not changed:
-            break
 
 
 def _finish_classes(tm: ModuleTypeMap, sources: dict, parsed: ParsedModule, evidence: ModuleEvidence | None = None) -> None:

@@ -1,8 +1,8 @@
-"""What the analysis alone (`typemap.INFERENCE = "analysis"`, no lowering to learn types) types in
-unannotated code that only the older inference by lowering typed before: one test per cause
-found by `benchmarks/typemap_compare.py --mode analysis --against analysis+lowering` on the
-stdlib and unannotated corpora (docs/inference.md, "Towards removing the fallback"). Type maps
-only: no lowering, no cargo, milliseconds each."""
+"""What the analysis (the type map's only inference since the older inference by lowering was
+removed) types in unannotated code that only the older inference typed before: one test per
+cause found by comparing the functions translated with and without that fallback on the stdlib
+and unannotated corpora (benchmarks/inference_gap.py; docs/inference.md, "Closing the gap").
+Type maps only: no lowering, no cargo, milliseconds each."""
 
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ import pytest
 
 from portalis import typemap
 from portalis.analysis.narrowing import not_none_at
+from portalis.cst_walk import iter_nodes
 from portalis.analysis.uses import end_reachable
 from portalis.model import FunctionSignature, ModuleTypeMap
+from portalis.types import pytypes as T
 from portalis.parse import parse_source, source_module_from_text
 
 
 def _type_map(source: str, monkeypatch: pytest.MonkeyPatch) -> ModuleTypeMap:
-    monkeypatch.setattr(typemap, "INFERENCE", "analysis")
     source = textwrap.dedent(source)
     parsed = parse_source(source_module_from_text("sample", source), source)
     assert parsed.ok, parsed.diagnostics
@@ -442,3 +443,146 @@ def test_parameter_rebound_by_unpacking_says_nothing_through_its_attribute(monke
     for name in ("_check_date_fields", "_days_in_month", "_ymd2ord", "_build_struct_time", "date.__new__"):
         assert all(p.py_type.kind != "optional" for p in _sig(tm, name).params[:3]), name
     assert _types(_sig(tm, "_days_in_month")) == {"year": "int", "month": "int", "return": "int"}
+
+
+# ---------------------------------------------------------------- closing the gap (issue 10): the
+# causes left when the older inference by lowering was removed from the type map
+
+
+def test_a_read_only_property_is_read_as_what_it_returns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """timedelta.total_seconds: `self.days` reads the `@property def days`, an int."""
+    tm = _type_map("""
+        class Delta:
+            def __init__(self, d, s):
+                self._days = d
+                self._seconds = s
+            @property
+            def days(self):
+                return self._days
+            @property
+            def seconds(self):
+                return self._seconds
+            def total_seconds(self):
+                return (self.days * 86400 + self.seconds) / 10**6
+        def make():
+            return Delta(1, 2)
+        """, monkeypatch)
+    assert _sig(tm, "Delta.total_seconds").returns == T.FLOAT
+
+
+def test_formatting_hashing_and_concatenating_give_their_types(monkeypatch: pytest.MonkeyPatch) -> None:
+    """plistlib's UID: `'%s(%s)' % (...)` is a str whatever it formats, `hash(...)` an int;
+    locale's `langname + '.' + encoding` a str whatever `encoding` is (str + x is a str or raises)."""
+    tm = _type_map("""
+        class UID:
+            def __init__(self, data):
+                if not isinstance(data, int):
+                    raise TypeError("data must be an int")
+                self.data = data
+            def __repr__(self):
+                return "%s(%s)" % (self.__class__.__name__, repr(self.data))
+            def __hash__(self):
+                return hash(self.data)
+        def replace_encoding(code, encoding):
+            encoding = lookup(encoding)
+            return code + '.' + encoding
+        """, monkeypatch)
+    assert _sig(tm, "UID.__repr__").returns == T.STR
+    assert _sig(tm, "UID.__hash__").returns == T.INT
+    assert _sig(tm, "replace_encoding").returns == T.STR
+
+
+def test_a_classmethod_called_through_cls_gets_its_arguments(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ipaddress: `cls._report_invalid_netmask(prefixlen_str)` types the classmethod's parameter."""
+    tm = _type_map("""
+        class Net:
+            @classmethod
+            def _report(cls, netmask_str):
+                msg = '%r is not a valid netmask' % netmask_str
+                raise ValueError(msg)
+            @classmethod
+            def _prefix(cls, prefixlen_str: str) -> int:
+                if not prefixlen_str.isdigit():
+                    cls._report(prefixlen_str)
+                return int(prefixlen_str)
+        """, monkeypatch)
+    assert _types(_sig(tm, "Net._report"))["netmask_str"] == "str"
+
+
+def test_a_method_of_a_class_held_in_an_attribute(monkeypatch: pytest.MonkeyPatch) -> None:
+    """configparser's SectionProxy: `self._parser.has_option(self._name, key)` passes `key` where
+    the parser's method takes a str; what that method returns types the call."""
+    tm = _type_map("""
+        class Parser:
+            def __init__(self):
+                self._sections = {}
+            def has_option(self, section: str, option: str) -> bool:
+                return option in self._sections
+            def proxy(self, name: str):
+                return Proxy(self, name)
+        class Proxy:
+            def __init__(self, parser, name):
+                self._parser = parser
+                self._name = name
+            def __contains__(self, key):
+                return self._parser.has_option(self._name, key)
+        """, monkeypatch)
+    sig = _sig(tm, "Proxy.__contains__")
+    assert _types(sig) == {"key": "str", "return": "bool"}, sig.diagnostics
+
+
+def test_an_argument_narrowed_where_it_is_passed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """plistlib: `if value is not None: value = _escape(value)` passes a str, not an Optional."""
+    tm = _type_map("""
+        def _escape(text):
+            text = text.replace("&", "&amp;")
+            return text
+        class Writer:
+            def simple_element(self, element: str, value: str | None = None) -> None:
+                if value is not None:
+                    value = _escape(value)
+                    print(element, value)
+        """, monkeypatch)
+    assert _types(_sig(tm, "_escape")) == {"text": "str", "return": "str"}
+
+
+def test_a_local_is_not_none_before_it_is_bound_and_pairs_narrow() -> None:
+    """difflib's `_fancy_replace`: `best_i` bound only to ints in a loop, and `best_i, best_j =
+    eqi, eqj` after `if eqi is None: return`: not None where it is passed on. An unbound local
+    cannot be read as None; a parameter can."""
+    fn = cst.parse_module(textwrap.dedent("""
+        def f(a, p=None):
+            eqi = None
+            for i in a:
+                if i:
+                    eqi = i
+                best_i = i
+            if a:
+                if eqi is None:
+                    return
+                best_i, best_j = eqi, 0
+            use(best_i, p)
+        """)).body[0]
+    assert isinstance(fn, cst.FunctionDef)
+    not_none = lambda v, known: not (type(v) is cst.Name and v.value == "None") and not (type(v) is cst.Name and v.value not in known | {"i"})  # noqa: E731
+    found = not_none_at(fn, {"eqi", "best_i", "p"}, not_none)
+    call = next(n for n in iter_nodes(fn) if type(n) is cst.Call and type(n.func) is cst.Name and n.func.value == "use")
+    assert "best_i" in found[id(call.args[0].value)]
+    assert "p" not in found[id(call.args[0].value)]
+
+
+def test_a_method_a_metaclass_rewrites_keeps_its_first_parameter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pygments' `def analyse_text(text):` in a lexer (a base from another module): called
+    through the class with every parameter, so `text` is a parameter the uses type, not the
+    instance (the older inference typed it; 46 of pygments' lexers)."""
+    tm = _type_map("""
+        import re
+        from pygments.lexer import RegexLexer
+        class IniLexer(RegexLexer):
+            def analyse_text(text):
+                npos = text.find('\\n')
+                if npos < 3:
+                    return False
+                return re.search(r'^\\[', text) is not None
+        """, monkeypatch)
+    assert _types(_sig(tm, "IniLexer.analyse_text")) == {"text": "str", "return": "bool"}

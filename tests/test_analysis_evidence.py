@@ -307,14 +307,11 @@ def test_analysis_never_imports_lowering() -> None:
         assert not imports.findall((REPO / "portalis" / f"{name}.py").read_text(encoding="utf-8")), name
 
 
-def test_the_type_map_imports_lowering_only_for_the_older_inference() -> None:
-    """What is left of typemap.py's use of portalis.lower: inference by lowering bodies
-    (`infer_function` and its `Facts`/`ModuleEnv`; computed constants are the analysis' now);
-    nothing at import time."""
+def test_the_type_map_never_imports_lowering() -> None:
+    """typemap.py does not use portalis.lower at all (the older inference by lowering bodies,
+    its last use, is gone), at import time or inside a function."""
     text = (REPO / "portalis" / "typemap.py").read_text(encoding="utf-8")
-    found = set(re.findall(r"^\s*from portalis\.lower\.(\w+) import", text, re.M))
-    assert found == {"context", "function"}
-    assert not re.findall(r"^from portalis\.lower", text, re.M)  # only inside the inference functions
+    assert not re.findall(r"^\s*(from|import) portalis\.lower", text, re.M)
     code = "import sys, portalis.typemap; print(sorted(m for m in sys.modules if m.startswith('portalis.lower')))"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True,
                          env={**os.environ, "PYTHONPATH": str(REPO)})

@@ -105,21 +105,13 @@ def test_calls_that_pass_different_types_pin_nothing() -> None:
     assert "v" not in done.params.get("show", {})
 
 
-def test_type_map_modes_agree_on_a_simple_module() -> None:
-    """The analysis alone and the older inference give the same signatures here."""
+def test_the_type_map_completes_a_simple_module() -> None:
+    """The signatures the older inference by lowering gave here, from the analysis alone."""
     source = "def area(w, h=2):\n    return w * h\n\ndef main():\n    return area(3)\n"
     parsed = parse_source(source_module_from_text("sample", source), source)
-    default = typemap.INFERENCE
-    try:
-        out = {}
-        for mode in ("analysis", "lowering"):
-            typemap.INFERENCE = mode
-            tm = typemap.build_type_map(parsed)
-            out[mode] = [(s.name, [p.py_type for p in s.params], s.returns) for s in tm.functions]
-    finally:
-        typemap.INFERENCE = default
-    assert out["analysis"] == out["lowering"]
-    assert out["analysis"][0] == ("area", [T.INT, T.INT], T.INT)
+    tm = typemap.build_type_map(parsed)
+    out = [(s.name, [p.py_type for p in s.params], s.returns) for s in tm.functions]
+    assert out == [("area", [T.INT, T.INT], T.INT), ("main", [], T.INT)]
 
 
 def test_a_bare_none_inside_a_tuple_is_not_a_return_type() -> None:
@@ -143,10 +135,10 @@ def test_a_generator_is_the_list_of_its_typed_yields() -> None:
     assert done.returns["words"] == T.list_of(T.STR)
 
 
-def test_the_analysis_mode_never_loads_lowering() -> None:
-    """With `INFERENCE = "analysis"` the type map of a module with unannotated functions, a class
-    and a computed constant is built without importing anything from portalis/lower/ (the older
-    inference is reachable only from `typemap._lowering_fallback`)."""
+def test_the_type_map_never_loads_lowering() -> None:
+    """The type map of a module with unannotated functions, a class and a computed constant is
+    built without importing anything from portalis/lower/ (the older inference by lowering, the
+    type map's fallback until 2026-12-07, is gone)."""
     import os
     import subprocess
     import sys
@@ -156,7 +148,6 @@ def test_the_analysis_mode_never_loads_lowering() -> None:
     code = (
         "import sys, portalis.typemap as t\n"
         "from portalis.parse import parse_source, source_module_from_text\n"
-        "t.INFERENCE = 'analysis'\n"
         "src = 'W = [w.upper() for w in [\"a\"]]\\nclass C:\\n    def __init__(self):\\n        self.n = 0\\n"
         "    def get(self):\\n        return self\\n\\ndef f(x, y=2):\\n    return g(x) * y\\n\\ndef g(a):\\n    return a + 1\\n'\n"
         "tm = t.build_type_map(parse_source(source_module_from_text('m', src), src))\n"
@@ -204,9 +195,9 @@ def test_a_hash_objects_hexdigest_is_a_str() -> None:
 
 
 def test_computed_constants_are_typed_by_the_analysis() -> None:
-    """`INFERENCE = "analysis"` types constants computed by an expression as the older
-    inference did (a str concatenation, a set, a compiled pattern whose translation travels in
-    its type), and leaves out what a static cannot hold or the rules cannot translate."""
+    """The analysis types constants computed by an expression as the older inference did (a
+    str concatenation, a set, a compiled pattern whose translation travels in its type), and
+    leaves out what a static cannot hold or the rules cannot translate."""
     source = textwrap.dedent("""
         import re
         lower = 'abc'
@@ -216,15 +207,7 @@ def test_computed_constants_are_typed_by_the_analysis() -> None:
         BACKREF = re.compile(r'(a)\\1')
         """)
     parsed = parse_source(source_module_from_text("sample", source), source)
-    default = typemap.INFERENCE
-    try:
-        out = {}
-        for mode in ("analysis", "lowering"):
-            typemap.INFERENCE = mode
-            out[mode] = {c.name: (c.py_type, c.rust_type) for c in typemap.build_type_map(parsed).constants}
-    finally:
-        typemap.INFERENCE = default
-    assert out["analysis"] == out["lowering"]
+    out = {"analysis": {c.name: (c.py_type, c.rust_type) for c in typemap.build_type_map(parsed).constants}}
     assert out["analysis"]["letters"] == (T.STR, "std::sync::LazyLock<String>")
     assert out["analysis"]["codes"][0] == T.set_of(T.INT)
     assert out["analysis"]["WS"][0].kind == "re_pattern" and out["analysis"]["WS"][0].name == "(?m)^[ \t]+$"
@@ -248,12 +231,7 @@ def test_a_compiled_pattern_constant_types_its_subject_and_its_results() -> None
             return text.translate(table)
         """)
     parsed = parse_source(source_module_from_text("sample", source), source)
-    default = typemap.INFERENCE
-    try:
-        typemap.INFERENCE = "analysis"
-        tm = typemap.build_type_map(parsed)
-    finally:
-        typemap.INFERENCE = default
+    tm = typemap.build_type_map(parsed)
     sigs = {s.name: s for s in tm.functions}
     assert [p.py_type for p in sigs["dedent"].params] == [T.STR] and sigs["dedent"].returns == T.STR
     assert "compiled pattern" in sigs["dedent"].params[0].provenance[0].detail

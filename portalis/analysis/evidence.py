@@ -358,23 +358,57 @@ def _units(parsed: ParsedModule, module: cst.Module, line_of, resolve: Annotatio
         for m in c.methods:
             infos[m.qualname] = m
     units: dict[str, FunctionUnit] = {}
+    rewritten = _rewritable_classes(module)
     for stmt in module.body:
         if type(stmt) is cst.FunctionDef:
             _add_unit(units, infos, stmt, None, line_of, resolve, names)
         elif type(stmt) is cst.ClassDef and type(stmt.body) is cst.IndentedBlock:
             for inner in stmt.body.body:
                 if type(inner) is cst.FunctionDef:
-                    _add_unit(units, infos, inner, stmt.name.value, line_of, resolve, names)
+                    _add_unit(units, infos, inner, stmt.name.value, line_of, resolve, names, stmt.name.value in rewritten)
     return units
 
 
-def _add_unit(units, infos, node: cst.FunctionDef, cls: str | None, line_of, resolve: AnnotationResolver, names: set[str]) -> None:
+def _rewritable_classes(module: cst.Module) -> set[str]:
+    """Classes a metaclass may rewrite: with a `metaclass=` (not ABCMeta), a base from another
+    module, or such a local base. Their undecorated methods whose first parameter is not
+    `self`/`cls` (pygments' `def analyse_text(text):`) are called through the class with every
+    parameter, as class_interfaces signs them (`unbound`): no parameter is the instance."""
+    bases: dict[str, list[str]] = {}
+    out: set[str] = set()
+    for stmt in module.body:
+        if type(stmt) is not cst.ClassDef:
+            continue
+        names = []
+        for a in stmt.bases:
+            e = a.value
+            names.append(e.value if type(e) is cst.Name else e.attr.value if type(e) is cst.Attribute else "?")
+        bases[stmt.name.value] = names
+        if any(k.keyword is not None and k.keyword.value == "metaclass" and not (type(k.value) in (cst.Name, cst.Attribute) and code(k.value).endswith("ABCMeta"))
+               for k in stmt.keywords):
+            out.add(stmt.name.value)
+    for cls, bs in bases.items():
+        if any(b not in bases and b != "object" for b in bs):
+            out.add(cls)
+    changed = True
+    while changed:
+        changed = False
+        for cls, bs in bases.items():
+            if cls not in out and any(b in out for b in bs):
+                out.add(cls)
+                changed = True
+    return out
+
+
+def _add_unit(units, infos, node: cst.FunctionDef, cls: str | None, line_of, resolve: AnnotationResolver, names: set[str],
+              rewritten: bool = False) -> None:
     qualname = f"{cls}.{node.name.value}" if cls else node.name.value
     info = infos.get(qualname)
     line = line_of(node) or (info.line if info else 0)
     decorators = {_decorator_name(d.decorator) for d in node.decorators}
     positional = list(node.params.posonly_params) + list(node.params.params)
-    if cls is not None and "staticmethod" not in decorators and positional:
+    unbound = rewritten and not node.decorators and bool(positional) and positional[0].name.value not in ("self", "cls")
+    if cls is not None and "staticmethod" not in decorators and positional and not unbound:
         positional = positional[1:]  # self / cls
     params = positional + list(node.params.kwonly_params)
     variadic = set()
@@ -636,12 +670,27 @@ class _ModuleContext:
 
     def function_returns(self, caller: FunctionUnit) -> Callable[[str], PyType | None]:
         def returns(name: str) -> PyType | None:
+            if ":" in name:  # `module:Class.method`, a method of a value of that class
+                m = self.method_of(name)
+                return self.return_type(m) if m is not None else None
             if name in self.classes and not name.startswith("self."):
                 return T.class_type(self.parsed.module, name)
             u = self.callee(caller, name)
             return self.return_type(u) if u is not None else None
 
         return returns
+
+    def method_of(self, name: str) -> FunctionUnit | None:
+        """The unit of `module:Class.method` (the class or its nearest module-local base
+        defining it), None unless the class is one of this module's."""
+        module, _, rest = name.partition(":")
+        cls, _, method = rest.partition(".")
+        if module != self.parsed.module or cls not in self.classes:
+            return None
+        for c in self.lineage(cls):
+            if (m := self.units.get(f"{c}.{method}")) is not None:
+                return m
+        return None
 
     # ------------------------------------------------------------ one function's names
 
@@ -765,6 +814,21 @@ class _ModuleContext:
             if confirmed:
                 return narrowed, nonnull, table
         return scope, {}, {}
+
+    def narrowed_value(self, u: FunctionUnit, value: cst.BaseExpression, scope: Scope) -> PyType | None:
+        """The type of `value` (an argument of `u`) evaluated with `u`'s Optional names
+        narrowed where the flow shows they are not None (`if value is not None: value =
+        _escape(value)` passes a str); None where narrowing says nothing of it. Computed only
+        for an argument that is Optional otherwise (narrowing evaluates the scope again)."""
+        narrowed, _nonnull, table = self.narrowed_scope(u, scope)
+        if not table or id(value) not in table:
+            return None
+        saved = self.narrowing
+        self.narrowing = table
+        try:
+            return type_of(value, self.at(value, narrowed))
+        finally:
+            self.narrowing = saved
 
     def at(self, node: cst.CSTNode, scope: Scope) -> Scope:
         """The scope a value is evaluated in: `scope`, with the Optional names that are not
@@ -974,6 +1038,8 @@ class _ModuleContext:
                     t = type_of(arg.value, scope)
                     if t is None:
                         continue
+                    if t.kind == "optional" and not self.narrowing:
+                        t = self.narrowed_value(u, arg.value, scope) or t
                     origin = TypeOrigin(source="call", line=call.line, detail=f"{self.code(call.node)} in {u.qualname}")
                     if t.kind == "none":
                         targets[p].append(Observation(None, origin, shape="none"))
@@ -1307,7 +1373,8 @@ class _ModuleContext:
         if type(func) is cst.Attribute:
             method = func.attr.value
             receiver_node = func.value
-            if type(receiver_node) is cst.Name and receiver_node.value == "self" and u.cls is not None:
+            if type(receiver_node) is cst.Name and u.cls is not None and (
+                    receiver_node.value == "self" or (receiver_node.value == "cls" and "cls" not in scope.names)):
                 # `self.m(x)`: the type of m's parameter (m of the class or a base class)
                 callee = self.callee(u, f"self.{method}")
                 p = _param_at(callee, index) if callee is not None else None
@@ -1342,6 +1409,12 @@ class _ModuleContext:
             receiver = type_of(receiver_node, scope)
             if receiver is None:
                 return []
+            if receiver.kind == "class" and receiver.name:
+                # `self._parser.has_option(self._name, key)`: the parameter of that class's method
+                callee = self.method_of(f"{receiver.module}:{receiver.name}.{method}")
+                p = _param_at(callee, index) if callee is not None else None
+                t = self.param_type(callee, p) if callee is not None and p is not None else None
+                return strong(t, f"passed to .{method}() of a {receiver.name} as `{p}`") if t is not None else []
             detail = f".{method}() of a {receiver}"
             if receiver.kind == "re_pattern":
                 # a compiled str pattern (`_whitespace_only_re.sub('', text)`): what it searches is a str
@@ -1498,10 +1571,24 @@ def t_ok(t: PyType | None) -> bool:
 
 
 def _properties(node: cst.ClassDef) -> dict[str, tuple[str | None, str | None]]:
-    """`x = property(getx, setx)` in a class body."""
+    """`x = property(getx, setx)` in a class body, and a read-only `@property def x(self)`
+    (its getter is the method of that name: `self.days` reads what `days` returns). A
+    decorated property with a setter is left out: both methods share the one name."""
     out: dict[str, tuple[str | None, str | None]] = {}
     if type(node.body) is not cst.IndentedBlock:
         return out
+    getters: set[str] = set()
+    with_setter: set[str] = set()
+    for stmt in node.body.body:
+        if type(stmt) is cst.FunctionDef:
+            for d in stmt.decorators:
+                e = d.decorator
+                if type(e) is cst.Name and e.value == "property":
+                    getters.add(stmt.name.value)
+                elif type(e) is cst.Attribute and type(e.value) is cst.Name and e.attr.value in ("setter", "deleter"):
+                    with_setter.add(e.value.value)
+    for name in sorted(getters - with_setter):
+        out[name] = (name, None)
     for stmt in node.body.body:
         if type(stmt) is not cst.SimpleStatementLine:
             continue

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 import libcst as cst
+from portalis.cst_walk import children
 from portalis.model import IntGrowth, PyType
 
 SAFE = 2**53  # beyond it an int in the evidence says the values are large
@@ -47,7 +48,7 @@ def _statements(node: cst.CSTNode, stmt: cst.CSTNode | None = None, out: dict[in
         stmt = node
     if stmt is not None:
         out[id(node)] = stmt
-    for child in node.children:
+    for child in children(node):
         _statements(child, stmt, out)
     return out
 
@@ -61,9 +62,13 @@ def _mentions_name(node: cst.CSTNode, name: str) -> bool:
 
 
 def _walk(node: cst.CSTNode):
-    yield node
-    for child in node.children:
-        yield from _walk(child)
+    """Every node under `node`, in source order (the fast walker's children: libcst's own
+    `children` rebuilds each node it visits)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed(children(n)))
 
 
 def _calls_self(node: cst.CSTNode, fname: str) -> bool:

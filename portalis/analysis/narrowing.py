@@ -72,6 +72,10 @@ def not_none_at(
                     if type(x) is cst.Name:
                         if x.value in names:
                             values.setdefault(x.value, []).append(n.value)  # type: ignore[attr-defined]
+                    elif (pairs := _pairs(x, n.value)) is not None:  # type: ignore[attr-defined]
+                        for name, value in pairs:
+                            if name in names:
+                                values.setdefault(name, []).append(value)
                     else:
                         other |= {y.value for y in iter_nodes(x) if type(y) is cst.Name} & names
             elif t in (cst.AnnAssign, cst.For, cst.NamedExpr, cst.Del):
@@ -111,10 +115,15 @@ def not_none_at(
         if t is cst.Assign:
             targets = [a.target for a in st.targets]  # type: ignore[attr-defined]
             plain = [x.value for x in targets if type(x) is cst.Name and x.value in names]
+            paired = [p for x in targets if type(x) is not cst.Name and (p := _pairs(x, st.value)) is not None]  # type: ignore[attr-defined]
             others = set().union(*(assigned_in(x) for x in targets if type(x) is not cst.Name)) if targets else set()
+            before = known
             known = known - others
             if plain:
-                known = known | set(plain) if non_none(st.value, known) else known - set(plain)  # type: ignore[attr-defined]
+                known = known | set(plain) if non_none(st.value, before) else known - set(plain)  # type: ignore[attr-defined]
+            for pairs in paired:
+                # `best_i, best_j = eqi, eqj`: each name gets its own value, evaluated before
+                known = known | {n for n, v in pairs if n in names and non_none(v, before)}
             return frozenset(known)
         if t is cst.AnnAssign:
             target = st.target  # type: ignore[attr-defined]
@@ -180,5 +189,30 @@ def not_none_at(
         mark(st, rest)
         return rest
 
-    block(body_of(fn), frozenset())
+    # A local not yet bound is not None: reading it raises. So the function starts with its
+    # locals (not its parameters, nor names it declares global or nonlocal) known not None, and
+    # an assignment of a value that may be None is what takes one out (`best_i` bound only to
+    # ints in a loop, then `best_i = eqi` after `if eqi is None: return`, is an int after both).
+    params = {p.name.value for p in (*fn.params.posonly_params, *fn.params.params, *fn.params.kwonly_params)}
+    for star in (fn.params.star_arg, fn.params.star_kwarg):
+        if isinstance(star, cst.Param):
+            params.add(star.name.value)
+    declared = {nm.name.value for n in iter_nodes(fn.body, _SCOPES) if type(n) in (cst.Global, cst.Nonlocal) for nm in n.names}  # type: ignore[attr-defined]
+    block(body_of(fn), frozenset(names - params - declared))
+    return out
+
+
+def _pairs(target: cst.BaseExpression, value: cst.BaseExpression) -> list[tuple[str, cst.BaseExpression]] | None:
+    """`a, b = x, y`: each plain name of the target with its value; None unless the target and
+    the value are tuples (or lists) of the same length without a starred element."""
+    if type(target) not in (cst.Tuple, cst.List) or type(value) not in (cst.Tuple, cst.List):
+        return None
+    ts, vs = target.elements, value.elements  # type: ignore[attr-defined]
+    if len(ts) != len(vs) or any(type(e) is cst.StarredElement for e in (*ts, *vs)):
+        return None
+    out = []
+    for t, v in zip(ts, vs):
+        if type(t.value) is not cst.Name:
+            return None
+        out.append((t.value.value, v.value))
     return out

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
+from portalis.cst_walk import SCOPES, iter_nodes
 from portalis.analysis.evidence import ModuleAnalysis, FunctionUnit, _ModuleContext, decide
 from portalis.analysis.facts import TypeEvidence
 from portalis.analysis.values import ITER, Scope, element_type, join_values, type_of
@@ -160,7 +161,8 @@ def _complete_fields(
     methods = {q: u for q, u in units.items() if u.cls is not None and u.body.self_stores}
     # tolerant, as the returns: the typed assignments joined (untyped ones skipped, as the
     # older inference by lowering skipped what it could not lower)
-    found = context.field_types({q: scopes.get(q) or _tolerant_scope(context, u) for q, u in methods.items()}, strict=False)
+    # (kept in `scopes`: the round's other steps read the same scopes)
+    found = context.field_types({q: scopes.get(q) or scopes.setdefault(q, _tolerant_scope(context, u)) for q, u in methods.items()}, strict=False)
     learnt: set[str] = set()
     for root, attrs in open_fields.items():
         for attr, classes in list(attrs.items()):
@@ -277,12 +279,12 @@ def _retyped_first(u: FunctionUnit, scope: Scope) -> dict[str, PyType]:
 
 
 def _returns_in(node: cst.CSTNode) -> bool:
-    """Whether a statement holds a return (of this function: nested definitions aside)."""
-    if type(node) is cst.Return:
-        return True
-    if type(node) in (cst.FunctionDef, cst.ClassDef, cst.Lambda):
+    """Whether a statement holds a return (of this function: nested definitions aside). The
+    fast walker: libcst's `children` rebuilds every node it visits, which made this walk, run
+    for every method's first statements, a fifth of the type map's time."""
+    if type(node) in SCOPES:
         return False
-    return any(_returns_in(c) for c in node.children)
+    return any(type(n) is cst.Return for n in iter_nodes(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)))
 
 
 def _is_static(u: FunctionUnit) -> bool:
@@ -421,6 +423,8 @@ def _call_arguments(
             if p not in wanted or p in callee.variadic or p in callee.keywords:
                 continue
             t = type_of(arg.value, context.at(arg.value, scope))
+            if t is not None and t.kind == "optional" and not context.narrowing:
+                t = context.narrowed_value(u, arg.value, scope) or t  # `if v is not None: f(v)`
             if not _known(t) or t.kind in ("none", "optional"):
                 continue
             table = seen.setdefault(callee.qualname, {})

@@ -330,7 +330,8 @@ def _call(node: cst.Call, line: int | None, body: Body) -> None:
         receiver = func.value  # type: ignore[attr-defined]
         method = func.attr.value  # type: ignore[attr-defined]
         if (n := _name(receiver)) is not None:
-            if n == "self":
+            if n in ("self", "cls"):
+                # `cls.m(x)` in a classmethod calls the class's m as `self.m(x)` does
                 body.calls.append(CallSite(f"self.{method}", list(node.args), line, node))
             body.use(Use(n, "method", line, op=method, other=node, node=node))
             if method in ("append", "add", "insert", "extend") and node.args:

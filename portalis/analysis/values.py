@@ -223,6 +223,12 @@ def type_of(node: cst.BaseExpression, scope: Scope, depth: int = 0) -> PyType | 
         if op is None:
             return None
         left = type_of(node.left, scope, d)
+        if op == "%" and left is not None and left.kind == "str":
+            return T.STR  # %-formatting gives a str whatever it formats (or raises)
+        if op == "+" and left is not None and left.kind == "str":
+            # str + anything is a str or a TypeError (only a class of the right operand with an
+            # __radd__ taking a str could give something else; none of the stdlib does)
+            return T.STR
         if op == "**" and type(node.right) is cst.Integer and left is not None and left.kind in ("int", "bool"):
             return T.INT  # an int to a literal (so non-negative) power stays an int: `x ** 2`
         return arithmetic(op, left, type_of(node.right, scope, d))
@@ -434,7 +440,7 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
         return scope.function_returns(name)
     if type(func) is cst.Attribute:
         method = func.attr.value
-        if type(func.value) is cst.Name and func.value.value == "self":
+        if type(func.value) is cst.Name and (func.value.value == "self" or (func.value.value == "cls" and "cls" not in scope.names)):
             return scope.function_returns(f"self.{method}")
         if type(func.value) is cst.Name and func.value.value in ("bytes", "bytearray") and method in ("fromhex", "maketrans") \
                 and func.value.value not in scope.names and func.value.value not in scope.modules:
@@ -464,6 +470,10 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
         receiver = type_of(func.value, scope, depth)
         if receiver is None:
             return None
+        if receiver.kind == "class" and receiver.name:
+            # a method of a class of the module (`self._parser.has_option(...)`): what it
+            # returns (None when the class is not the module's)
+            return scope.function_returns(f"{receiver.module}:{receiver.name}.{method}")
         if receiver.kind == "date":
             return rules.LIBRARY_METHOD_RESULTS[("datetime", "date")].get(method)
         if receiver.kind == "re_match":
@@ -555,5 +565,5 @@ def _compiled_pattern(node: cst.Call, scope: Scope) -> PyType | None:
 _SIMPLE_RESULTS: dict[str, PyType] = {
     "len": T.INT, "str": T.STR, "repr": T.STR, "int": T.INT, "float": T.FLOAT, "bool": T.BOOL, "ord": T.INT,
     "chr": T.STR, "hex": T.STR, "oct": T.STR, "bin": T.STR, "ascii": T.STR, "isinstance": T.BOOL,
-    "any": T.BOOL, "all": T.BOOL, "callable": T.BOOL, "hasattr": T.BOOL, "format": T.STR,
+    "any": T.BOOL, "all": T.BOOL, "callable": T.BOOL, "hasattr": T.BOOL, "format": T.STR, "hash": T.INT,
 }
