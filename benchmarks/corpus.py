@@ -146,6 +146,8 @@ def main() -> None:
     parser.add_argument("--only", default=None, help="only the corpora whose name starts with this")
     parser.add_argument("--no-trace", action="store_true", help="without observed calls (with --verify the tracer runs "
                         "the package's doctests and tests)")
+    parser.add_argument("--keep-report", type=Path, default=None, metavar="DIR",
+                        help="copy each corpus's portalis-report.json into DIR (NAME.json)")
     parser.add_argument("--no-sdist-tests", action="store_true", help="without the tests/ of the sdists of SDIST_TESTS "
                         "(wheels without tests: pygments)")
     args = parser.parse_args()
@@ -185,6 +187,9 @@ def main() -> None:
                                       ("--no-trace",) if args.no_trace else ())
             print(row(name, whole, args.verify), flush=True)
             report = read_report(work / "out")
+            if report is not None and args.keep_report is not None:
+                args.keep_report.mkdir(parents=True, exist_ok=True)
+                (args.keep_report / f"{name.split()[0]}.json").write_text(json.dumps(report), encoding="utf-8")
             if report is not None and report.get("observed"):
                 print(f"  observed calls: {json.dumps(report['observed'])}", flush=True)
             if args.reasons and report is not None:

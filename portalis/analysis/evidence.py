@@ -34,7 +34,7 @@ from typing import Callable
 
 import libcst as cst
 
-from portalis.analysis import rules
+from portalis.analysis import rules, structural
 from portalis.analysis.docstrings import docstring_evidence, value_type
 from portalis.analysis.facts import FunctionEvidence, ModuleEvidence, TypeEvidence
 from portalis.analysis.generics import body_bounds, ordered, settle
@@ -567,6 +567,11 @@ class _ModuleContext:
         }
         # `x = property(getx, setx)`: class -> attribute -> (getter, setter) method names
         self.properties = {stmt.name.value: _properties(stmt) for stmt in module.body if type(stmt) is cst.ClassDef}
+        self_attrs: dict[str, set[str]] = {}
+        for u in units.values():
+            if u.cls is not None:
+                self_attrs.setdefault(u.cls, set()).update(attr for attr, _how, _nodes, _line in u.body.self_stores)
+        self.structure = structural.Classes(parsed, module, self_attrs)
 
     def property_of(self, cls: str, attr: str) -> tuple[str | None, str | None] | None:
         for c in self.lineage(cls):
@@ -627,6 +632,16 @@ class _ModuleContext:
         if name in self.classes:
             return self.units.get(f"{name}.__init__")
         return self.top.get(name)
+
+    def method_of(self, cls: str, method: str) -> FunctionUnit | None:
+        """The unit of `cls.method`, found in the class or a module-local base; None for a
+        static or class method (its parameters are not shifted by the receiver the same way)."""
+        for c in self.lineage(cls):
+            if (u := self.units.get(f"{c}.{method}")) is not None:
+                if any(_decorator_name(d.decorator) in ("staticmethod", "classmethod") for d in u.node.decorators):
+                    return None
+                return u
+        return None
 
     def function_returns(self, caller: FunctionUnit) -> Callable[[str], PyType | None]:
         def returns(name: str) -> PyType | None:
@@ -922,6 +937,7 @@ class _ModuleContext:
                     if t is not None and T.is_known(t) and t.kind not in ("none", ITER):
                         obs[p].append(Observation(t, TypeOrigin(source="default", line=u.line, detail=f"= {default.value}")))
                 obs[p].extend(self._use_observations(u, p, scopes[q]))
+                obs[p].extend(self._structural_observations(u, p))
         self._attribute_observations(out, scopes)
         # Call sites: the arguments other functions pass (`self.x = v` with x a property calls
         # its setter with v).
@@ -961,7 +977,64 @@ class _ModuleContext:
                         targets[p].append(Observation(None, origin, shape="none"))
                     elif t.kind != ITER:
                         targets[p].append(Observation(t, origin))
+            self._method_call_sites(u, scope, out)
         return out
+
+    def _method_call_sites(self, u: FunctionUnit, scope: Scope, out: dict[str, dict[str, list[Observation]]]) -> None:
+        """`w.feed("text")` with `w` a local or parameter holding an instance of a module class
+        (`w = Writer()`): the arguments are evidence of `Writer.feed`'s parameters, as a call of
+        a module function's are."""
+        for n, uses in u.body.uses.items():
+            if n == "self" or "." in n:
+                continue
+            for use in uses:
+                if use.kind != "method" or type(use.other) is not cst.Call:
+                    continue
+                receiver = scope.names.get(n)
+                if receiver is None or receiver.kind != "class" or receiver.module != self.parsed.module:
+                    continue
+                target = self.method_of(receiver.name, use.op) if receiver.name in self.classes else None
+                call: cst.Call = use.other  # type: ignore[assignment]
+                if target is None or any(a.star for a in call.args):
+                    continue
+                targets = out.setdefault(target.qualname, {p: [] for p in target.params})
+                position = 0
+                for arg in call.args:
+                    if arg.keyword is not None:
+                        p = arg.keyword.value
+                    elif position < len(target.positional):
+                        p = target.positional[position]
+                        position += 1
+                    else:
+                        break  # into *args
+                    if p not in targets or p in target.declared:
+                        continue
+                    t = type_of(arg.value, scope)
+                    if t is None:
+                        continue
+                    origin = TypeOrigin(source="call", line=use.line, detail=f"{self.code(call)} in {u.qualname}")
+                    if t.kind == "none":
+                        targets[p].append(Observation(None, origin, shape="none"))
+                    elif t.kind != ITER:
+                        targets[p].append(Observation(t, origin))
+
+    def _structural_observations(self, u: FunctionUnit, p: str) -> list[Observation]:
+        """`tok.kind` and `tok.render()` where only the module's class `Token` has both: `tok`
+        is a `Token` (portalis/analysis/structural.py says when the names tell one class)."""
+        body = u.body
+        if (p in u.variadic or p in body.kind_tested or p in body.opaque or p in body.shadowed or p in body.assigned
+                or p in _bound(body)):
+            return []
+        uses = [use for use in body.uses.get(p, []) if use.kind in ("attribute", "method")]
+        if not uses:
+            return []
+        used = {use.op for use in uses if use.op}
+        cls = self.structure.only_class(used)
+        if cls is None:
+            return []
+        shown = ", ".join(f".{n}" for n in sorted(used)[:3]) + (", ..." if len(used) > 3 else "")
+        origin = TypeOrigin(source="use", line=uses[0].line, detail=f"{shown}: of the module's classes only {cls} has them")
+        return [Observation(T.class_type(self.parsed.module, cls), origin)]
 
     def _attribute_observations(self, out: dict[str, dict[str, list[Observation]]], scopes: dict[str, Scope]) -> None:
         """`self.limit = limit` in a method: the class's uses of `self.limit` (comparisons,
@@ -1311,6 +1384,14 @@ class _ModuleContext:
             if receiver is None:
                 return []
             detail = f".{method}() of a {receiver}"
+            if receiver.kind == "class" and receiver.module == self.parsed.module and receiver.name in self.classes:
+                # `parser.feed(line)` with `parser` a Parser of the module: feed's parameter type
+                callee = self.method_of(receiver.name, method)
+                p = _param_at(callee, index) if callee is not None else None
+                t = self.param_type(callee, p) if callee is not None and p is not None else None
+                if t is not None and p in callee.variadic and t.kind == "list":
+                    t = t.args[0]
+                return strong(t, f"passed to {receiver.name}.{method}() as `{p}`") if t is not None else []
             if receiver.kind == "re_pattern":
                 # a compiled str pattern (`_whitespace_only_re.sub('', text)`): what it searches is a str
                 subject = 1 if method in ("sub", "subn") else 0 if method in rules.RE_SUBJECT_ARG else None
