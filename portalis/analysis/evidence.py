@@ -567,6 +567,7 @@ class _ModuleContext:
         }
         # `x = property(getx, setx)`: class -> attribute -> (getter, setter) method names
         self.properties = {stmt.name.value: _properties(stmt) for stmt in module.body if type(stmt) is cst.ClassDef}
+        self.class_nodes = {stmt.name.value: stmt for stmt in module.body if type(stmt) is cst.ClassDef}
         self_attrs: dict[str, set[str]] = {}
         for u in units.values():
             if u.cls is not None:
@@ -632,6 +633,27 @@ class _ModuleContext:
         if name in self.classes:
             return self.units.get(f"{name}.__init__")
         return self.top.get(name)
+
+    def class_constant_before(self, u: FunctionUnit, name: str) -> PyType | None:
+        """The type of `name`, a literal constant of `u`'s class body assigned before `u`'s
+        def (so a default naming it, evaluated when the class body runs, is that constant)."""
+        node = self.class_nodes.get(u.cls or "")
+        if node is None or type(node.body) is not cst.IndentedBlock:
+            return None
+        found: PyType | None = None
+        for stmt in node.body.body:
+            if stmt is u.node:
+                return found
+            if type(stmt) is cst.SimpleStatementLine:
+                for small in stmt.body:
+                    if type(small) is cst.Assign and any(type(t.target) is cst.Name and t.target.value == name for t in small.targets):
+                        t = _default_type(small.value) if len(small.targets) == 1 else None
+                        found = t if t is not None and T.is_known(t) and t.kind not in ("none", ITER) else None
+                    elif type(small) in (cst.AugAssign, cst.AnnAssign) and type(small.target) is cst.Name and small.target.value == name:
+                        found = None  # changed or annotated: not a plain literal any more
+            elif name in _bound_by(stmt) or (type(stmt) in (cst.FunctionDef, cst.ClassDef) and stmt.name.value == name):
+                found = None
+        return None  # u is not a statement of the class body (nested deeper)
 
     def method_of(self, cls: str, method: str) -> FunctionUnit | None:
         """The unit of `cls.method`, found in the class or a module-local base; None for a
@@ -936,6 +958,13 @@ class _ModuleContext:
                     t = self.constants[default.value]
                     if t is not None and T.is_known(t) and t.kind not in ("none", ITER):
                         obs[p].append(Observation(t, TypeOrigin(source="default", line=u.line, detail=f"= {default.value}")))
+                if (type(default) is cst.Name and u.cls is not None
+                        and default.value not in ("None", "True", "False") and not obs[p]):
+                    # `def _make_state(compound, _nl=_nl)` in a class body whose `_nl = r'\n'`
+                    # comes first: the default is the class-level constant
+                    t = self.class_constant_before(u, default.value)
+                    if t is not None:
+                        obs[p].append(Observation(t, TypeOrigin(source="default", line=u.line, detail=f"= {default.value} (a class constant)")))
                 obs[p].extend(self._use_observations(u, p, scopes[q]))
                 obs[p].extend(self._structural_observations(u, p))
         self._attribute_observations(out, scopes)
