@@ -82,10 +82,11 @@ def base_only(sh):
 class Batch:
     _nl = r'\n\x1a'
     _punct = r'&<>|'
+    _label = rf'(?:[^{_nl}{_punct}]+)'  # an f-string: a str
 
-    def _make_state(compound, _nl=_nl, _punct=_punct, _late=None):
+    def _make_state(compound, _nl=_nl, _punct=_punct, _label=_label, _late=None):
         # a default naming a class-level literal assigned before the def: its type
-        return [compound, "[%s%s]" % (_nl, _punct)]
+        return [compound, "[%s%s]%s" % (_nl, _punct, _label)]
 
     def _after(compound, _later=None):
         return compound
