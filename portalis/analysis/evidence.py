@@ -388,7 +388,9 @@ def _rewritable_classes(parsed: ParsedModule) -> set[str]:
         bases = [_base_name(b) for b in c.bases]
         if bases and bases[0] in infos and all(b in STATELESS_BASES for b in bases[1:]):
             return rewritable(bases[0], depth + 1)
-        return any(b not in STATELESS_BASES and b not in infos for b in bases)
+        # as class_interfaces: any other base that is not a stateless ABC makes the class's
+        # bases "foreign" there, the module's own included
+        return any(b not in STATELESS_BASES for b in bases)
 
     for c in parsed.classes:
         if rewritable(c.name):
