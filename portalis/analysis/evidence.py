@@ -708,6 +708,9 @@ class _ModuleContext:
             if (u := self.units.get(f"{c}.{method}")) is not None:
                 if any(_decorator_name(d.decorator) in ("staticmethod", "classmethod") for d in u.node.decorators):
                     return None
+                first = u.node.params.posonly_params or u.node.params.params
+                if first and u.positional and first[0].name.value == u.positional[0]:
+                    return None  # signed unbound (no `self`): what an instance's call passes is not known
                 return u
         return None
 
