@@ -1056,42 +1056,7 @@ class _ModuleContext:
                     elif t.kind != ITER:
                         targets[p].append(Observation(t, origin))
             self._method_call_sites(u, scope, out)
-        self._override_observations(out)
         return out
-
-    def _override_observations(self, out: dict[str, dict[str, list[Observation]]]) -> None:
-        """A method parameter nothing else types takes the type the same parameter (same name,
-        same position) has in the other definitions of the method in its class hierarchy (the
-        method it overrides, its overrides, a sibling's): a call through the base reaches any
-        of them with the same arguments. Only when those that are typed agree on one type."""
-        by_name: dict[tuple[str, str], list[FunctionUnit]] = {}
-        for u in self.units.values():
-            if u.cls is not None and u.cls in self.classes:
-                by_name.setdefault((self.root(u.cls), u.name), []).append(u)
-        for group in by_name.values():
-            if len(group) < 2:
-                continue
-            for u in group:
-                for i, p in enumerate(u.positional):
-                    if p in u.declared or p in u.variadic:
-                        continue
-                    found = out.get(u.qualname, {}).get(p, [])
-                    if any(o.type is not None and not o.shape for o in found):
-                        continue  # something of its own types it: that decides
-                    types: dict[PyType, FunctionUnit] = {}
-                    for other in group:
-                        if other is u or i >= len(other.positional) or other.positional[i] != p or p in other.variadic:
-                            continue
-                        t = self.param_type(other, p)
-                        if t is not None and T.is_known(t):
-                            types.setdefault(t, other)
-                    if len(types) != 1:
-                        continue  # none typed, or they disagree: nothing said
-                    t, other = next(iter(types.items()))
-                    if t.kind == "optional":
-                        t = t.args[0]  # whether this one may get None is its own evidence's business
-                    origin = TypeOrigin(source="override", line=u.line, detail=f"`{p}` of {other.qualname}")
-                    out.setdefault(u.qualname, {}).setdefault(p, []).append(Observation(t, origin))
 
     def _method_call_sites(self, u: FunctionUnit, scope: Scope, out: dict[str, dict[str, list[Observation]]]) -> None:
         """`w.feed("text")` with `w` a local or parameter holding an instance of a module class
