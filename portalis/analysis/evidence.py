@@ -34,7 +34,7 @@ from typing import Callable
 
 import libcst as cst
 
-from portalis.analysis import rules
+from portalis.analysis import rules, structural
 from portalis.analysis.docstrings import docstring_evidence, value_type
 from portalis.analysis.facts import FunctionEvidence, ModuleEvidence, TypeEvidence
 from portalis.analysis.generics import body_bounds, ordered, settle
@@ -358,56 +358,55 @@ def _units(parsed: ParsedModule, module: cst.Module, line_of, resolve: Annotatio
         for m in c.methods:
             infos[m.qualname] = m
     units: dict[str, FunctionUnit] = {}
-    rewritten = _rewritable_classes(module)
+    rewritable = _rewritable_classes(parsed)
     for stmt in module.body:
         if type(stmt) is cst.FunctionDef:
             _add_unit(units, infos, stmt, None, line_of, resolve, names)
         elif type(stmt) is cst.ClassDef and type(stmt.body) is cst.IndentedBlock:
             for inner in stmt.body.body:
                 if type(inner) is cst.FunctionDef:
-                    _add_unit(units, infos, inner, stmt.name.value, line_of, resolve, names, stmt.name.value in rewritten)
+                    unbound = (stmt.name.value in rewritable and not inner.decorators and bool(inner.params.params)
+                               and not inner.params.posonly_params and inner.params.params[0].name.value not in ("self", "cls"))
+                    _add_unit(units, infos, inner, stmt.name.value, line_of, resolve, names, unbound)
     return units
 
 
-def _rewritable_classes(module: cst.Module) -> set[str]:
-    """Classes a metaclass may rewrite: with a `metaclass=` (not ABCMeta), a base from another
-    module, or such a local base. Their undecorated methods whose first parameter is not
-    `self`/`cls` (pygments' `def analyse_text(text):`) are called through the class with every
-    parameter, as class_interfaces signs them (`unbound`): no parameter is the instance."""
-    bases: dict[str, list[str]] = {}
+def _rewritable_classes(parsed: ParsedModule) -> set[str]:
+    """The classes whose plain methods without `self` the type map signs as called through the
+    class (`def analyse_text(text):` under a metaclass that may rewrite it; the rule of
+    `portalis/class_interfaces.py`, `unbound`): a metaclass other than ABCMeta, or a base from
+    elsewhere that is not a stateless ABC, directly or through the first base of the module."""
+    from portalis.class_interfaces import STATELESS_BASES, _base_name
+
+    infos = {c.name: c for c in parsed.classes}
     out: set[str] = set()
-    for stmt in module.body:
-        if type(stmt) is not cst.ClassDef:
-            continue
-        names = []
-        for a in stmt.bases:
-            e = a.value
-            names.append(e.value if type(e) is cst.Name else e.attr.value if type(e) is cst.Attribute else "?")
-        bases[stmt.name.value] = names
-        if any(k.keyword is not None and k.keyword.value == "metaclass" and not (type(k.value) in (cst.Name, cst.Attribute) and code(k.value).endswith("ABCMeta"))
-               for k in stmt.keywords):
-            out.add(stmt.name.value)
-    for cls, bs in bases.items():
-        if any(b not in bases and b != "object" for b in bs):
-            out.add(cls)
-    changed = True
-    while changed:
-        changed = False
-        for cls, bs in bases.items():
-            if cls not in out and any(b in out for b in bs):
-                out.add(cls)
-                changed = True
+
+    def rewritable(name: str, depth: int = 0) -> bool:
+        c = infos.get(name)
+        if c is None or depth > 24:
+            return False
+        if c.metaclass is not None and _base_name(c.metaclass) != "ABCMeta":
+            return True
+        bases = [_base_name(b) for b in c.bases]
+        if bases and bases[0] in infos and all(b in STATELESS_BASES for b in bases[1:]):
+            return rewritable(bases[0], depth + 1)
+        # as class_interfaces: any other base that is not a stateless ABC makes the class's
+        # bases "foreign" there, the module's own included
+        return any(b not in STATELESS_BASES for b in bases)
+
+    for c in parsed.classes:
+        if rewritable(c.name):
+            out.add(c.name)
     return out
 
 
 def _add_unit(units, infos, node: cst.FunctionDef, cls: str | None, line_of, resolve: AnnotationResolver, names: set[str],
-              rewritten: bool = False) -> None:
+              unbound: bool = False) -> None:
     qualname = f"{cls}.{node.name.value}" if cls else node.name.value
     info = infos.get(qualname)
     line = line_of(node) or (info.line if info else 0)
     decorators = {_decorator_name(d.decorator) for d in node.decorators}
     positional = list(node.params.posonly_params) + list(node.params.params)
-    unbound = rewritten and not node.decorators and bool(positional) and positional[0].name.value not in ("self", "cls")
     if cls is not None and "staticmethod" not in decorators and positional and not unbound:
         positional = positional[1:]  # self / cls
     params = positional + list(node.params.kwonly_params)
@@ -567,6 +566,19 @@ def _one_type(seen: list) -> bool:
     return True
 
 
+def _class_literal_type(node: cst.BaseExpression) -> PyType | None:
+    """A class-level constant's type: a literal's, or str for an f-string or a concatenation
+    of string literals and f-strings (`_label = rf'(?:[^{_nlws}]...)'`, always a str)."""
+    def stringy(n: cst.BaseExpression) -> bool:
+        if type(n) in (cst.SimpleString, cst.FormattedString):
+            return "b" not in (n.prefix.lower() if type(n) is cst.SimpleString else n.start.lower())  # type: ignore[attr-defined]
+        return type(n) is cst.ConcatenatedString and stringy(n.left) and stringy(n.right)  # type: ignore[attr-defined]
+
+    if stringy(node):
+        return T.STR
+    return _default_type(node)
+
+
 def _default_type(node: cst.BaseExpression) -> PyType | None:
     t = literal_type(node)
     if t is not None:
@@ -607,6 +619,12 @@ class _ModuleContext:
         }
         # `x = property(getx, setx)`: class -> attribute -> (getter, setter) method names
         self.properties = {stmt.name.value: _properties(stmt) for stmt in module.body if type(stmt) is cst.ClassDef}
+        self.class_nodes = {stmt.name.value: stmt for stmt in module.body if type(stmt) is cst.ClassDef}
+        self_attrs: dict[str, set[str]] = {}
+        for u in units.values():
+            if u.cls is not None:
+                self_attrs.setdefault(u.cls, set()).update(attr for attr, _how, _nodes, _line in u.body.self_stores)
+        self.structure = structural.Classes(parsed, module, self_attrs)
 
     def property_of(self, cls: str, attr: str) -> tuple[str | None, str | None] | None:
         for c in self.lineage(cls):
@@ -668,10 +686,44 @@ class _ModuleContext:
             return self.units.get(f"{name}.__init__")
         return self.top.get(name)
 
+    def class_constant_before(self, u: FunctionUnit, name: str) -> PyType | None:
+        """The type of `name`, a literal constant of `u`'s class body assigned before `u`'s
+        def (so a default naming it, evaluated when the class body runs, is that constant)."""
+        node = self.class_nodes.get(u.cls or "")
+        if node is None or type(node.body) is not cst.IndentedBlock:
+            return None
+        found: PyType | None = None
+        for stmt in node.body.body:
+            if stmt is u.node:
+                return found
+            if type(stmt) is cst.SimpleStatementLine:
+                for small in stmt.body:
+                    if type(small) is cst.Assign and any(type(t.target) is cst.Name and t.target.value == name for t in small.targets):
+                        t = _class_literal_type(small.value) if len(small.targets) == 1 else None
+                        found = t if t is not None and T.is_known(t) and t.kind not in ("none", ITER) else None
+                    elif type(small) in (cst.AugAssign, cst.AnnAssign) and type(small.target) is cst.Name and small.target.value == name:
+                        found = None  # changed or annotated: not a plain literal any more
+            elif name in _bound_by(stmt) or (type(stmt) in (cst.FunctionDef, cst.ClassDef) and stmt.name.value == name):
+                found = None
+        return None  # u is not a statement of the class body (nested deeper)
+
+    def method_of(self, cls: str, method: str) -> FunctionUnit | None:
+        """The unit of `cls.method`, found in the class or a module-local base; None for a
+        static or class method (its parameters are not shifted by the receiver the same way)."""
+        for c in self.lineage(cls):
+            if (u := self.units.get(f"{c}.{method}")) is not None:
+                if any(_decorator_name(d.decorator) in ("staticmethod", "classmethod") for d in u.node.decorators):
+                    return None
+                first = u.node.params.posonly_params or u.node.params.params
+                if first and u.positional and first[0].name.value == u.positional[0]:
+                    return None  # signed unbound (no `self`): what an instance's call passes is not known
+                return u
+        return None
+
     def function_returns(self, caller: FunctionUnit) -> Callable[[str], PyType | None]:
         def returns(name: str) -> PyType | None:
             if ":" in name:  # `module:Class.method`, a method of a value of that class
-                m = self.method_of(name)
+                m = self.method_named(name)
                 return self.return_type(m) if m is not None else None
             if name in self.classes and not name.startswith("self."):
                 return T.class_type(self.parsed.module, name)
@@ -680,7 +732,7 @@ class _ModuleContext:
 
         return returns
 
-    def method_of(self, name: str) -> FunctionUnit | None:
+    def method_named(self, name: str) -> FunctionUnit | None:
         """The unit of `module:Class.method` (the class or its nearest module-local base
         defining it), None unless the class is one of this module's."""
         module, _, rest = name.partition(":")
@@ -993,7 +1045,15 @@ class _ModuleContext:
                     t = self.constants[default.value]
                     if t is not None and T.is_known(t) and t.kind not in ("none", ITER):
                         obs[p].append(Observation(t, TypeOrigin(source="default", line=u.line, detail=f"= {default.value}")))
+                if (type(default) is cst.Name and u.cls is not None
+                        and default.value not in ("None", "True", "False") and not obs[p]):
+                    # `def _make_state(compound, _nl=_nl)` in a class body whose `_nl = r'\n'`
+                    # comes first: the default is the class-level constant
+                    t = self.class_constant_before(u, default.value)
+                    if t is not None:
+                        obs[p].append(Observation(t, TypeOrigin(source="default", line=u.line, detail=f"= {default.value} (a class constant)")))
                 obs[p].extend(self._use_observations(u, p, scopes[q]))
+                obs[p].extend(self._structural_observations(u, p))
         self._attribute_observations(out, scopes)
         # Call sites: the arguments other functions pass (`self.x = v` with x a property calls
         # its setter with v).
@@ -1045,7 +1105,64 @@ class _ModuleContext:
                         targets[p].append(Observation(None, origin, shape="none"))
                     elif t.kind != ITER:
                         targets[p].append(Observation(t, origin))
+            self._method_call_sites(u, scope, out)
         return out
+
+    def _method_call_sites(self, u: FunctionUnit, scope: Scope, out: dict[str, dict[str, list[Observation]]]) -> None:
+        """`w.feed("text")` with `w` a local or parameter holding an instance of a module class
+        (`w = Writer()`): the arguments are evidence of `Writer.feed`'s parameters, as a call of
+        a module function's are."""
+        for n, uses in u.body.uses.items():
+            if n == "self" or "." in n:
+                continue
+            for use in uses:
+                if use.kind != "method" or type(use.other) is not cst.Call:
+                    continue
+                receiver = scope.names.get(n)
+                if receiver is None or receiver.kind != "class" or receiver.module != self.parsed.module:
+                    continue
+                target = self.method_of(receiver.name, use.op) if receiver.name in self.classes else None
+                call: cst.Call = use.other  # type: ignore[assignment]
+                if target is None or any(a.star for a in call.args):
+                    continue
+                targets = out.setdefault(target.qualname, {p: [] for p in target.params})
+                position = 0
+                for arg in call.args:
+                    if arg.keyword is not None:
+                        p = arg.keyword.value
+                    elif position < len(target.positional):
+                        p = target.positional[position]
+                        position += 1
+                    else:
+                        break  # into *args
+                    if p not in targets or p in target.declared:
+                        continue
+                    t = type_of(arg.value, scope)
+                    if t is None:
+                        continue
+                    origin = TypeOrigin(source="call", line=use.line, detail=f"{self.code(call)} in {u.qualname}")
+                    if t.kind == "none":
+                        targets[p].append(Observation(None, origin, shape="none"))
+                    elif t.kind != ITER:
+                        targets[p].append(Observation(t, origin))
+
+    def _structural_observations(self, u: FunctionUnit, p: str) -> list[Observation]:
+        """`tok.kind` and `tok.render()` where only the module's class `Token` has both: `tok`
+        is a `Token` (portalis/analysis/structural.py says when the names tell one class)."""
+        body = u.body
+        if (p in u.variadic or p in body.kind_tested or p in body.opaque or p in body.shadowed or p in body.assigned
+                or p in _bound(body)):
+            return []
+        uses = [use for use in body.uses.get(p, []) if use.kind in ("attribute", "method")]
+        if not uses:
+            return []
+        used = {use.op for use in uses if use.op}
+        cls = self.structure.only_class(used)
+        if cls is None:
+            return []
+        shown = ", ".join(f".{n}" for n in sorted(used)[:3]) + (", ..." if len(used) > 3 else "")
+        origin = TypeOrigin(source="use", line=uses[0].line, detail=f"{shown}: of the module's classes only {cls} has them")
+        return [Observation(T.class_type(self.parsed.module, cls), origin)]
 
     def _attribute_observations(self, out: dict[str, dict[str, list[Observation]]], scopes: dict[str, Scope]) -> None:
         """`self.limit = limit` in a method: the class's uses of `self.limit` (comparisons,
@@ -1409,13 +1526,15 @@ class _ModuleContext:
             receiver = type_of(receiver_node, scope)
             if receiver is None:
                 return []
-            if receiver.kind == "class" and receiver.name:
-                # `self._parser.has_option(self._name, key)`: the parameter of that class's method
-                callee = self.method_of(f"{receiver.module}:{receiver.name}.{method}")
+            detail = f".{method}() of a {receiver}"
+            if receiver.kind == "class" and receiver.module == self.parsed.module and receiver.name in self.classes:
+                # `parser.feed(line)` with `parser` a Parser of the module: feed's parameter type
+                callee = self.method_of(receiver.name, method)
                 p = _param_at(callee, index) if callee is not None else None
                 t = self.param_type(callee, p) if callee is not None and p is not None else None
-                return strong(t, f"passed to .{method}() of a {receiver.name} as `{p}`") if t is not None else []
-            detail = f".{method}() of a {receiver}"
+                if t is not None and p in callee.variadic and t.kind == "list":
+                    t = t.args[0]
+                return strong(t, f"passed to {receiver.name}.{method}() as `{p}`") if t is not None else []
             if receiver.kind == "re_pattern":
                 # a compiled str pattern (`_whitespace_only_re.sub('', text)`): what it searches is a str
                 subject = 1 if method in ("sub", "subn") else 0 if method in rules.RE_SUBJECT_ARG else None
