@@ -1272,9 +1272,11 @@ def test_bad_input_other_modules_still_translate(bad_input) -> None:
         ("unsupported", "remember"): "untranslated",
         ("unsupported", "fine"): "translated",
         ("good", "twice"): "translated",
-        ("good", "careful"): "translated",  # calls the todo!() stub of `safe`, which has its signature
+        ("good", "careful"): "untranslated",  # calls the todo!() stub of `safe`: refused with safe's reason
     }
-    assert _module(run, "good")["status"] == "ok" and _module(run, "good")["diagnostics"] == []
+    good = _module(run, "good")
+    assert [d["code"] for d in good["diagnostics"]] == ["PTL137"], good["diagnostics"]
+    assert "`unsupported.safe`" in good["diagnostics"][0]["message"] and "PTL121" in good["diagnostics"][0]["message"]
 
 
 def test_bad_input_crate_compiles_and_builds(bad_input) -> None:

@@ -1091,8 +1091,10 @@ class _ModuleContext:
                     elif position < len(target.positional):
                         p = target.positional[position]
                         position += 1
+                    elif target.variadic:
+                        p = next(iter(target.variadic))  # into *args: each argument is one element's type
                     else:
-                        break  # into *args
+                        break  # too many arguments: lowering says so
                     if p not in targets or p in target.declared:
                         continue
                     t = type_of(arg.value, scope)
@@ -1133,8 +1135,10 @@ class _ModuleContext:
                     elif position < len(target.positional):
                         p = target.positional[position]
                         position += 1
+                    elif target.variadic:
+                        p = next(iter(target.variadic))  # into *args: each argument is one element's type
                     else:
-                        break  # into *args
+                        break  # too many arguments: lowering says so
                     if p not in targets or p in target.declared:
                         continue
                     t = type_of(arg.value, scope)
