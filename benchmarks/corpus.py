@@ -148,6 +148,8 @@ def main() -> None:
                         "the package's doctests and tests)")
     parser.add_argument("--no-sdist-tests", action="store_true", help="without the tests/ of the sdists of SDIST_TESTS "
                         "(wheels without tests: pygments)")
+    parser.add_argument("--save-reports", type=Path, default=None, metavar="DIR",
+                        help="copy each corpus's portalis-report.json to DIR/<corpus>.json (to query it afterwards)")
     args = parser.parse_args()
 
     corpora: list[tuple[str, Path, list[str]]] = []
@@ -185,6 +187,9 @@ def main() -> None:
                                       ("--no-trace",) if args.no_trace else ())
             print(row(name, whole, args.verify), flush=True)
             report = read_report(work / "out")
+            if args.save_reports is not None and report is not None:
+                args.save_reports.mkdir(parents=True, exist_ok=True)
+                (args.save_reports / f"{name.split(' ')[0]}.json").write_text(json.dumps(report))
             if report is not None and report.get("observed"):
                 print(f"  observed calls: {json.dumps(report['observed'])}", flush=True)
             if args.reasons and report is not None:
