@@ -40,6 +40,9 @@ MUTATORS = frozenset({
     "difference_update", "intersection_update", "symmetric_difference_update", "sort", "reverse",
     "appendleft", "extendleft", "popleft", "rotate", "__setitem__", "__delitem__",
 })
+# Builtins that only read their arguments: a dropped call of one (`print(x)`) changes nothing.
+READERS = frozenset({"print", "len", "repr", "str", "sorted", "isinstance", "issubclass", "hash", "id", "type", "bool",
+                     "int", "float", "list", "tuple", "set", "frozenset", "dict", "min", "max", "sum", "any", "all"})
 INIT_PREFIX = "__portalis_init_"
 
 
@@ -258,7 +261,7 @@ def _writes(stmt: cst.CSTNode) -> tuple[set[str], set[str]]:
                 w |= _base_name(f.value)
             if type(f) is cst.Name:
                 called.add(f.value)
-        elif t is cst.Expr and type(n.value) is cst.Call:
+        elif t is cst.Expr and type(n.value) is cst.Call and not (type(n.value.func) is cst.Name and n.value.func.value in READERS):
             # A call whose result is dropped runs for its effects: the names handed to it change.
             for a in n.value.args:
                 if type(a.value) is cst.Name:
