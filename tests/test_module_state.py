@@ -144,6 +144,11 @@ def test_a_value_that_cannot_be_captured_is_unbuildable(source: str, name: str, 
     assert why in state.unbuildable[name]
 
 
+def test_the_main_guard_does_not_run_at_import() -> None:
+    state = _state("T = {}\n\ndef fill():\n    T['a'] = 1\n\nif __name__ == '__main__':\n    fill()\n    T['b'] = 2\n")
+    assert state.excluded("T") is None
+
+
 def test_a_constant_nothing_changes_is_its_first_value() -> None:
     state = _state("A = {'a': 1}\nB = len(A)\nprint(B)\nC = [1]\nregister(C)\n\ndef f() -> int:\n    return A['a']\n")
     assert state.excluded("A") is None and state.excluded("B") is None  # print() only reads it

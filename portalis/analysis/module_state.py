@@ -108,6 +108,11 @@ def module_state(module: cst.Module, line_of, constants: set[str]) -> ModuleStat
     calls: list[set[str]] = []
     functions: dict[str, cst.FunctionDef] = {}
     for i, stmt in enumerate(body):
+        if _main_guard(stmt):
+            # `if __name__ == "__main__":` does not run when the module is imported
+            writes.append(set())
+            calls.append(set())
+            continue
         if type(stmt) is cst.FunctionDef:
             functions[stmt.name.value] = stmt
             writes.append(set())
@@ -171,6 +176,16 @@ def module_state(module: cst.Module, line_of, constants: set[str]) -> ModuleStat
         texts = tuple(module.code_for_node(s.visit(_Rename(renames))) for s in stmts)
         state.built[n] = BuiltConstant(name=n, line=lines[defined[n]], statements=texts, last_line=lines[order[-1]], local=renames[n])
     return state
+
+
+def _main_guard(stmt: cst.CSTNode) -> bool:
+    """`if __name__ == "__main__":` (either order of the comparison)."""
+    if type(stmt) is not cst.If or type(stmt.test) is not cst.Comparison or len(stmt.test.comparisons) != 1:
+        return False
+    sides = [stmt.test.left, stmt.test.comparisons[0].comparator]
+    names = [s.value for s in sides if type(s) is cst.Name]
+    texts = [s.evaluated_value for s in sides if type(s) is cst.SimpleString]
+    return names == ["__name__"] and texts == ["__main__"] and type(stmt.test.comparisons[0].operator) is cst.Equal
 
 
 def _fresh(name: str, taken: set[str]) -> str:
