@@ -144,6 +144,15 @@ def test_a_value_that_cannot_be_captured_is_unbuildable(source: str, name: str, 
     assert why in state.unbuildable[name]
 
 
+def test_a_del_of_names_in_a_block_changes_no_value() -> None:
+    # datetime.py: `try: from _datetime import * ... else: del (_DAYS_IN_MONTH, ...)`
+    source = ("A = [1, 2]\nB = [0]\nfor v in A:\n    B.append(v)\ntry:\n    import x\nexcept ImportError:\n    pass\n"
+              "else:\n    del (A, B)\n")
+    state = _state(source)
+    assert state.excluded("A") is None and set(state.built) == {"B"}
+    assert "import" not in init_function_source(state.built["B"])
+
+
 def test_the_main_guard_does_not_run_at_import() -> None:
     state = _state("T = {}\n\ndef fill():\n    T['a'] = 1\n\nif __name__ == '__main__':\n    fill()\n    T['b'] = 2\n")
     assert state.excluded("T") is None

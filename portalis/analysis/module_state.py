@@ -265,7 +265,11 @@ def _writes(stmt: cst.CSTNode) -> tuple[set[str], set[str]]:
         elif t in (cst.For, cst.CompFor):
             w |= _target_names(n.target)
         elif t is cst.Del:
-            w |= {x for x in _target_names(n.target)} if type(n.target) is not cst.Name else set()
+            # `del x[k]` changes x; `del x` (alone or in a tuple) removes the name, no value
+            targets = [e.value for e in n.target.elements] if type(n.target) in (cst.Tuple, cst.List) else [n.target]
+            for target in targets:
+                if type(target) is not cst.Name:
+                    w |= _target_names(target)
         elif t is cst.NamedExpr:
             w |= _target_names(n.target)
         elif t is cst.AsName:
