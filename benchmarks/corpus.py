@@ -127,6 +127,7 @@ def reason_groups(report: dict, top: int) -> list[str]:
             msg = r.get("message") or ""
             # the message up to its first name, quote or colon: one group per kind of failure
             body = re.sub(r"^(\w+: )?((class|enum) `[^`]*`: )*", "", msg)  # "untranslated: class `C`: ..."
+            body = re.sub(r"^`[^`]*`\s*", "", body)  # "`argparse.ArgumentParser` has no Rust translation": by what follows
             head = re.split(r"[`'\":(]", body, maxsplit=1)[0].strip()[:70]
             key = f"{f['status']:<13} {r.get('code', '-')} {head}"
             counts[key] += 1

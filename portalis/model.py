@@ -411,6 +411,10 @@ class TypedConstant(BaseModel):
     # A `static` built at first use (a `LazyLock`: containers, computed values), read through its
     # Deref; else a `pub const` (scalars, `&str`).
     lazy_static: bool = False
+    # A constant later module-level statements build (portalis/analysis/module_state.py): the
+    # signature of the synthetic function whose body (`value`, a `def`) runs those statements
+    # once and returns the constant, typed like any function (its facts: the locals' types).
+    init: FunctionSignature | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -47,6 +47,7 @@ from portalis.types.annotations import AnnotationError, TypeScope, resolve_annot
 from portalis.analysis.comparisons import COMPARISONS, comparison_other
 from portalis.analysis.docstrings import docstring_evidence, value_type
 from portalis.analysis.int_growth import int_growth
+from portalis.analysis.module_state import INIT_PREFIX, ModuleState, init_function_name, init_function_source, module_state
 from portalis.analysis.signatures import complete_signatures
 from portalis.types.rust_types import BIGINT, TypeMappingError, owned_type, param_passing, param_type
 
@@ -741,6 +742,13 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
     if not parsed.ok:
         return ModuleTypeMap(module=parsed.module)
     tree = source_tree(parsed.source)
+    original = parsed
+    state = module_state(tree.module, tree.line, {c.name for c in parsed.constants})
+    if state.built:
+        # Each constant later module code builds is typed as a function running that code
+        # (`def __portalis_init_codes__(): codes = {} ... return codes`) appended to the
+        # module for this pass only; the result is the constant's initialiser (`_built_constants`).
+        parsed, tree = _with_init_functions(parsed, state)
     nodes = function_nodes(tree.module)
     scope = TypeScope.build(parsed.module, [c.name for c in parsed.classes], parsed.imports)
     scope.exceptions = _own_exceptions(parsed)
@@ -748,12 +756,15 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
     tm = ModuleTypeMap(module=parsed.module)
     from portalis.names import module_names  # what other modules resolve names through
 
-    tm.names = module_names(parsed, scope.aliases)
+    tm.names = module_names(original, scope.aliases)
     doc_returns: dict[str, PyType | None] = {}
     names = _module_names(parsed)
     analysis: ModuleAnalysis | None = None
     try:
         analysis = ModuleAnalysis(parsed, tree.module, tree.line, _resolver(scope), names, observed)
+        for gone in [*state.deleted, *state.unbuildable]:
+            analysis.context.constants.pop(gone, None)
+        analysis.context.constant_inits = {n: init_function_name(n) for n in state.built}
         evidence = analysis.evidence()
     except RecursionError:
         analysis = None
@@ -774,6 +785,8 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
 
     tm.analysators = module_analysators(nodes)
     for c in parsed.constants:
+        if state.excluded(c.name) is not None:
+            continue  # its first value is not the one functions see (module_state.py)
         problem = constant_problem(c.value)
         if problem is not None:  # 0xfff...f (4,000 digits), "\ud800": no Rust literal
             tm.diagnostics.append(_diag(parsed, "PTL163", f"constant `{c.name}`: {problem}", c.line, c.name))
@@ -785,9 +798,11 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
     _propagate_mutation(tm, nodes, resized)
     _mutating_method_calls(tm, nodes, resized)
     if analysis is not None:
-        _analysed_constants(tm, parsed, scope, analysis)
+        _analysed_constants(tm, parsed, scope, analysis, state)
     if analysis is not None:
         _complete(tm, analysis, method_sources)
+    if state.built:
+        _built_constants(tm, state, scope, original)  # typed as statics for what reads tm.constants before the final pass
     if _generalise(tm, evidence, nodes) and analysis is not None:
         _complete(tm, analysis, method_sources)  # the returns of the generic functions (`return heap[0]`: a T)
     tm.functions = [
@@ -802,6 +817,8 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
         _local_facts(tm, analysis, parsed)
     _comparison_guards(tm, method_sources)
     _int_facts(tm, nodes, tree.line)
+    if state.built or state.unbuildable:
+        _built_constants(tm, state, scope, original, final=True)
     for sig in tm.functions:
         tm.diagnostics.extend(sig.diagnostics)
     for cs in tm.classes:
@@ -910,7 +927,8 @@ class _Lines(dict):
             return default
 
 
-def _analysed_constants(tm: ModuleTypeMap, parsed: ParsedModule, scope: TypeScope, analysis: ModuleAnalysis) -> None:
+def _analysed_constants(tm: ModuleTypeMap, parsed: ParsedModule, scope: TypeScope, analysis: ModuleAnalysis,
+                        state: ModuleState) -> None:
     """Constants whose value is an expression, typed by the analysis' evaluator (the module's
     constants are evaluated in source order, each seeing the earlier ones: ModuleAnalysis's
     context), kept where a `LazyLock` static can hold them (portalis/constant_facts.py)."""
@@ -920,7 +938,12 @@ def _analysed_constants(tm: ModuleTypeMap, parsed: ParsedModule, scope: TypeScop
     for c in parsed.constants:
         if c.name in typed or c.name in scope.aliases or c.name == "__all__" or c.name not in found:
             continue
+        if state.excluded(c.name) is not None:
+            continue
         if len(c.value) > MAX_COMPUTED_SOURCE or _is_literal(c.value):
+            continue
+        # Computed from a constant later statements change: the static would see its final value.
+        if any(not state.complete_before(n, c.line) for n in _names_in(c.value)):
             continue
         # A value reading a module constant that is no static (`_width = len(...)`, an int the
         # evaluator types but a LazyLock does not hold) could not be lowered (PTL145): leave it.
@@ -930,6 +953,63 @@ def _analysed_constants(tm: ModuleTypeMap, parsed: ParsedModule, scope: TypeScop
         if typed_constant is not None:
             tm.constants.append(typed_constant)
             typed.add(c.name)
+
+
+def _with_init_functions(parsed: ParsedModule, state: ModuleState) -> tuple[ParsedModule, object]:
+    """The module with one synthetic function per built constant appended (its body: the
+    statements computing the constant), and its tree. A module the appended text does not
+    parse with (it cannot happen for a module that parsed; kept safe) gets none: its built
+    constants are then unbuildable."""
+    sep = "" if parsed.source.endswith("\n") else "\n"
+    text = parsed.source + sep + "\n\n"
+    infos = []
+    for b in state.built.values():
+        line = text.count("\n") + 1
+        fn = init_function_source(b)
+        text += fn + "\n\n"
+        name = init_function_name(b.name)
+        infos.append(FunctionInfo(name=name, qualname=name, params=[], line=line, end_line=line + fn.count("\n") - 1))
+    try:
+        tree = source_tree(text)
+    except Exception:  # noqa: BLE001 - the original tree stays; the constants are not translated
+        for n in list(state.built):
+            state.unbuildable[n] = "the code computing it could not be gathered into one function"
+        state.built.clear()
+        return parsed, source_tree(parsed.source)
+    return parsed.model_copy(update={"source": text, "functions": [*parsed.functions, *infos]}), tree
+
+
+def _built_constants(tm: ModuleTypeMap, state: ModuleState, scope: TypeScope, parsed: ParsedModule,
+                     final: bool = False) -> None:
+    """The constants later module code builds, as statics whose initialiser is their synthetic
+    function (typed like any function). `final`: the synthetic functions leave the map (they
+    are no function of the module) and each constant keeps its function's signature; one whose
+    value has no static type, or that cannot be captured, is PTL145 (its readers: PTL135)."""
+    inits = {init_function_name(n): n for n in state.built}
+    sigs = {s.name: s for s in tm.functions if s.name in inits}
+    tm.constants = [c for c in tm.constants if c.name not in state.built]
+    for fname, name in inits.items():
+        sig = sigs.get(fname)
+        b = state.built[name]
+        info = next(c for c in parsed.constants if c.name == name)
+        typed = None
+        if sig is not None and sig.typed and T.is_known(sig.returns):
+            typed = typed_computed(ConstantInfo(name=name, annotation=info.annotation, value=init_function_source(b), line=b.line),
+                                   sig.returns, scope)
+        if typed is not None:
+            tm.constants.append(typed.model_copy(update={"init": sig}) if final else typed)
+        elif final:
+            why = "its value's type is not inferred" if sig is None or not T.is_known(sig.returns) else f"a static cannot hold a {sig.returns}"
+            tm.diagnostics.append(_diag(parsed, "PTL145", f"constant `{name}` is built by module-level code (lines {b.line}-{b.last_line}) and is not translated: {why}", b.line, name)
+                                  .model_copy(update={"severity": Severity.WARNING}))
+    if not final:
+        return
+    for name, why in state.unbuildable.items():
+        line = next((c.line for c in parsed.constants if c.name == name), None)
+        tm.diagnostics.append(_diag(parsed, "PTL145", f"constant `{name}` is not translated: {why}", line or 1, name)
+                              .model_copy(update={"severity": Severity.WARNING}))
+    tm.functions = [s for s in tm.functions if s.name not in inits]
+    tm.diagnostics = [d for d in tm.diagnostics if not (d.function or "").startswith(INIT_PREFIX)]
 
 
 def _names_in(code: str) -> set[str]:

@@ -604,6 +604,8 @@ class _ModuleContext:
         self.method_names = {u.name for u in units.values() if u.cls is not None}
         self.modules = {(i.alias or i.module.split(".")[0]): i.module for i in parsed.imports if i.name is None}
         self.constants = _constant_types(module, self.modules)
+        # constant -> the synthetic function computing it (set by the type map, module_state.py)
+        self.constant_inits: dict[str, str] = {}
         self.imported = {(i.alias or i.name): f"{i.module}.{i.name}" for i in parsed.imports if i.name is not None}
         self.decisions: dict[str, dict[str, TypeEvidence]] = {}
         self.returns: dict[str, TypeEvidence] = {}
@@ -641,6 +643,15 @@ class _ModuleContext:
 
     def set_state(self, decisions, returns, fields, optimistic: bool) -> None:
         self.decisions, self.returns, self.fields, self.optimistic = decisions, returns, fields, optimistic
+        # A constant later module code builds (portalis/analysis/module_state.py) has the type
+        # its initialiser function returns, known as far as this round knows it.
+        for name, q in self.constant_inits.items():
+            r = returns.get(q)
+            t = getattr(r, "type", r)
+            if t is not None and T.is_known(t) and t.kind not in ("none", ITER):
+                self.constants[name] = t
+            else:
+                self.constants.pop(name, None)
 
     def lineage(self, cls: str) -> list[str]:
         """The class and its module-local bases, nearest first."""

@@ -10,7 +10,10 @@ compiled pattern). This stage lowers the expression and emits
 
     pub static NAME: std::sync::LazyLock<T> = std::sync::LazyLock::new(|| { ... });
 
-so it is computed once, at first use, as Python computes it once at import. A value the rules
+so it is computed once, at first use, as Python computes it once at import. A constant later module-level
+code builds (`codes = {}` then `codes[k] = ...` in a loop: portalis/analysis/module_state.py)
+has as initialiser the body of the synthetic function the type map typed (`TypedConstant.init`),
+the same statements run once. A value the rules
 cannot lower is PTL145 and the constant is left out (its uses are then PTL135, never a path that
 does not exist).
 """
@@ -40,6 +43,17 @@ def initialiser(value: str) -> cst.FunctionDef | None:
     return node if isinstance(node, cst.FunctionDef) else None
 
 
+def init_function(source: str) -> cst.FunctionDef | None:
+    """The synthetic function (`def __portalis_init_NAME__(): ...`) of a constant module code
+    builds (portalis/analysis/module_state.py), parsed."""
+    try:
+        module = cst.parse_module(source)
+    except (cst.ParserSyntaxError, RecursionError, ValueError):
+        return None
+    node = module.body[0] if module.body else None
+    return node if isinstance(node, cst.FunctionDef) else None
+
+
 def _signature(c: ConstantInfo | TypedConstant, returns: PyType) -> FunctionSignature:
     from portalis.rust.printer import print_type
 
@@ -55,10 +69,18 @@ def lower_computed(c: TypedConstant, env: ModuleEnv, scope: TypeScope) -> tuple[
     Unsupported when the rules cannot lower its value."""
     from portalis.lower.function import lower_function
 
-    node = initialiser(c.value)
+    if c.init is not None:
+        # Built by later module code: its synthetic function's body, typed by the type map.
+        node = init_function(c.value)
+        sig = c.init
+        if sig.raises:
+            raise Unsupported("PTL145", f"the code computing `{c.name}` can raise (a static's initialiser cannot)")
+    else:
+        node = initialiser(c.value)
+        sig = _signature(c, c.py_type)
     if node is None:
         raise Unsupported("PTL145", f"the value of `{c.name}` cannot be lowered")
-    fn, lowerer = lower_function(env, _signature(c, c.py_type), node, scope)
+    fn, lowerer = lower_function(env, sig, node, scope)
     ty = owned_type(c.py_type)
     init = ir.Call(ir.Path(f"{LAZY}::new"), (ir.Closure((), ir.BlockExpr(fn.body)),))
     attrs = () if c.name == c.name.upper() else ("allow(non_upper_case_globals)",)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -212,6 +214,27 @@ class ModuleEnv:
         if why is not None:
             raise Unsupported("PTL190", f"`{t.name}.{name}` is inherited and not translated for `{t.name}` ({why})", node)
 
+    def why_unresolved(self, name: str, attr: str | None = None) -> str | None:
+        """Why `name` (or `name.attr`, name an imported module) has no Rust item, where that is
+        known: a module constant left out (PTL145's reason), a name of a module outside the
+        repository (the standard library's `argparse.ArgumentParser`), a name another module
+        of the repository does not translate. None: nothing more than "cannot be resolved"."""
+        if attr is None and name not in self.imports:
+            why = _left_out(self.own, name)
+            return f"module constant `{name}` is not translated: {why}" if why else None
+        if name not in self.imports:
+            return None
+        module, member = self.imports[name]
+        shown = ".".join(p for p in (module, member, attr) if p)
+        if member is not None and attr is not None:
+            return None  # an attribute of an imported value: its type decides
+        if self.interface(module) is None:
+            top = module.split(".")[0]
+            where = "a standard-library name" if top in sys.stdlib_module_names else f"`{module}` is outside the repository"
+            return f"`{shown}` has no Rust translation ({where})"
+        why = _left_out(self.interface(module), member or attr or "")
+        return f"`{shown}` is not translated in its module" + (f": {why}" if why else "")
+
     def interface(self, module: str) -> ModuleTypeMap | None:
         if module == self.module:
             return self.own
@@ -279,6 +302,14 @@ class ModuleEnv:
     def class_path(self, t: PyType) -> str:
         assert t.module and t.name
         return rust_ident(t.name) if t.module == self.module and not self.absolute else f"{module_path(t.module)}::{rust_ident(t.name)}"
+
+
+def _left_out(tm: ModuleTypeMap | None, name: str) -> str | None:
+    """Why the type map left module constant `name` out (its PTL145 or PTL163), or None."""
+    for d in (tm.diagnostics if tm is not None else []):
+        if d.function == name and d.code in ("PTL145", "PTL163"):
+            return d.message.split(": ", 1)[-1] if d.message.startswith("constant `") else d.message
+    return None
 
 
 def elem_type(t: PyType) -> PyType:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import fields, is_dataclass, replace
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable as CallableType, Iterator
 
 import libcst as cst
 
@@ -24,7 +24,7 @@ from portalis.lower.bytes_ops import (
     bytes_repr,
     bytes_slice,
 )
-from portalis.lower.builtins import TYPE_NAMES, MODULE_MEMBERS, isinstance_of, lower_builtin, lower_module_member
+from portalis.lower.builtins import BUILTINS, TYPE_NAMES, MODULE_MEMBERS, isinstance_of, lower_builtin, lower_module_member
 from portalis.lower.context import (
     Callable,
     ClassRef,
@@ -374,7 +374,7 @@ class ExprLowering:
             return Val(ir.MethodCall(ir.Path(f"{found.path}::MEMBERS"), "to_vec"), ty)
         if found is None and self.builtin_func(n) is not None:
             return self.func_value_of(n)
-        raise Unsupported("PTL135", f"name `{n}` cannot be resolved here", node)
+        raise Unsupported("PTL135", self.env.why_unresolved(n) or f"name `{n}` cannot be resolved here", node)
 
     def local_val(self: "FunctionLowerer", local: Local) -> Val:
         if local.func is not None:
@@ -442,7 +442,8 @@ class ExprLowering:
                     return self.const(member)
                 if isinstance(member, Callable):
                     return self.func_value_of(member)
-                raise Unsupported("PTL135", f"`{node.value.value}.{node.attr.value}` is not a translated constant", node)
+                raise Unsupported("PTL135", self.env.why_unresolved(node.value.value, node.attr.value)
+                                  or f"`{node.value.value}.{node.attr.value}` is not a translated constant", node)
         if isinstance(node.value, cst.Name) and node.value.value in ("str", "list", "dict", "set") and node.value.value not in self.locals and self.env.lookup(node.value.value) is None:
             from portalis.lower.iteration import MethodFunc
 
@@ -1401,7 +1402,8 @@ class ExprLowering:
                         args, kwargs = self.call_args(node)
                         return lower_module_member(self, target, func.attr.value, (args, kwargs))
                     member = self.env.lookup_attr(target, func.attr.value)
-                    return self.call_target(member, f"{func.value.value}.{func.attr.value}", node)
+                    return self.call_target(member, f"{func.value.value}.{func.attr.value}", node,
+                                            lambda: self.env.why_unresolved(func.value.value, func.attr.value))
                 if func.value.value in ("bytes", "bytearray") and func.attr.value == "fromhex" and target is None:
                     return bytes_fromhex(self, func.value.value, *self.call_args(node))
                 if func.value.value in ("bytes", "bytearray") and func.attr.value == "maketrans" and target is None:
@@ -1459,11 +1461,14 @@ class ExprLowering:
                     n = _static_len(node.args[0].value)
                     if n is not None:
                         return self.tuple_of_len(self.expr(node.args[0].value), n)
+                if member is not None and func.value not in BUILTINS:
+                    # an imported name no rule knows (`from argparse import ArgumentParser`)
+                    raise Unsupported("PTL135", self.env.why_unresolved(func.value) or f"`{func.value}` is not a translated function", node)
                 args, kwargs = self.call_args(node)
                 return lower_builtin(self, func.value, args, kwargs)
             if isinstance(target, str) and target in MODULE_MEMBERS:
                 raise Unsupported("PTL135", f"calling module `{func.value}`", node)
-            return self.call_target(target, func.value, node)
+            return self.call_target(target, func.value, node, lambda: self.env.why_unresolved(func.value))
         if isinstance(func, cst.Lambda):
             args, kwargs = self.call_args(node)
             fv = self.lambda_value(func)
@@ -1722,13 +1727,14 @@ class ExprLowering:
                 args.append(v)
         return args, kwargs
 
-    def call_target(self: "FunctionLowerer", target: object, shown: str, node: cst.Call) -> Val:
+    def call_target(self: "FunctionLowerer", target: object, shown: str, node: cst.Call,
+                    why: "CallableType[[], str | None] | None" = None) -> Val:
         if isinstance(target, Callable):
             args, kwargs = self.call_args(node, star=any(p.variadic for p in target.sig.params), keywords=True)
             return self.call_function(target, shown, args, kwargs, node)
         if isinstance(target, ClassRef):
             return self.construct(target, node)
-        raise Unsupported("PTL135", f"`{shown}` is not a translated function", node)
+        raise Unsupported("PTL135", (why() if why is not None and target is None else None) or f"`{shown}` is not a translated function", node)
 
     def bind_arguments(self: "FunctionLowerer", names: list[str], args: list[Val], kwargs: dict[str, Val], shown: str, defaults: dict[str, Val] | None = None) -> dict[str, Val]:
         bound: dict[str, Val] = {}
