@@ -164,6 +164,14 @@ def test_a_constant_nothing_changes_is_its_first_value() -> None:
     assert state.excluded("C") is not None  # handed to a call whose result is dropped: it may change
 
 
+def test_a_plain_rebinding_starts_the_constant_afresh() -> None:
+    # parse.py keeps the last definition (PTL017); what changed the first object does not matter
+    state = _state("LIMIT = 1\nLIMIT = 2\nT = {}\nT['a'] = 1\nT = {'b': 2}\nU = [1]\nU = U + [2]\n")
+    assert state.excluded("LIMIT") is None and state.excluded("T") is None
+    assert "LIMIT" not in state.built and "T" not in state.built
+    assert "U" in state.built  # the rebinding reads the old value: built by that code
+
+
 # ---------------------------------------------------------------- the type map and the Rust, no build
 
 

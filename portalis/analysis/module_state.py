@@ -134,6 +134,13 @@ def module_state(module: cst.Module, line_of, constants: set[str]) -> ModuleStat
         for name in _deletes(stmt):
             state.deleted.add(name)
     lines = [line_of(s) or 0 for s in body]
+    # `LIMIT = 1` ... `LIMIT = 2`: a plain rebinding that does not read the old value starts the
+    # constant afresh (parse.py keeps the last definition, PTL017): what came before it changed
+    # an object the module no longer holds.
+    for i, stmt in enumerate(body):
+        n = _plain_rebinding(stmt)
+        if n is not None and n in defined and i > defined[n]:
+            defined[n] = i
     # A top-level call of a module function that changes a constant (`global`, items, methods).
     for i, called in enumerate(calls):
         for fname in called & set(functions):
@@ -176,6 +183,17 @@ def module_state(module: cst.Module, line_of, constants: set[str]) -> ModuleStat
         texts = tuple(module.code_for_node(s.visit(_Rename(renames))) for s in stmts)
         state.built[n] = BuiltConstant(name=n, line=lines[defined[n]], statements=texts, last_line=lines[order[-1]], local=renames[n])
     return state
+
+
+def _plain_rebinding(stmt: cst.CSTNode) -> str | None:
+    """The name a top-level `N = value` binds, when value does not read N (a fresh value)."""
+    if type(stmt) is not cst.SimpleStatementLine or len(stmt.body) != 1:
+        return None
+    small = stmt.body[0]
+    if type(small) is not cst.Assign or len(small.targets) != 1 or type(small.targets[0].target) is not cst.Name:
+        return None
+    name = small.targets[0].target.value
+    return None if name in _names_read(small.value) else name
 
 
 def _main_guard(stmt: cst.CSTNode) -> bool:
