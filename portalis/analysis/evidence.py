@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from typing import Any, Callable, Sequence
 
 import libcst as cst
 
@@ -1082,44 +1082,52 @@ class _ModuleContext:
                         out.setdefault(setter.qualname, {p: [] for p in setter.params}).setdefault(setter.positional[0], []).append(Observation(t, origin))
             for call in u.body.calls:
                 target = self.callee(u, call.callee)
-                if target is None or any(a.star == "*" or (a.star == "**" and not target.keywords) for a in call.args):
-                    continue
-                targets = out.setdefault(target.qualname, {p: [] for p in target.params})
-                position = 0
-                for arg in call.args:
-                    if arg.star == "**":
-                        # `f(**d)` into f's `**kwargs`: each value is one of d's
-                        t = type_of(arg.value, scope)
-                        p = next(iter(target.keywords))
-                        if p not in target.declared and t is not None and t.kind == "dict" and len(t.args) == 2 and T.is_known(t.args[1]):
-                            origin = TypeOrigin(source="call", line=call.line, detail=f"{self.code(call.node)} in {u.qualname}")
-                            targets[p].append(Observation(t.args[1], origin))
-                        continue
-                    if arg.keyword is not None:
-                        p = arg.keyword.value
-                        if p not in target.params or p in target.keywords:
-                            p = next(iter(target.keywords), p)  # an extra keyword: `**kwargs` takes it
-                    elif position < len(target.positional):
-                        p = target.positional[position]
-                        position += 1
-                    elif target.variadic:
-                        p = next(iter(target.variadic))  # into *args: each argument is one element's type
-                    else:
-                        break  # too many arguments: lowering says so
-                    if p not in targets or p in target.declared:
-                        continue
-                    t = type_of(arg.value, scope)
-                    if t is None:
-                        continue
-                    if t.kind == "optional" and not self.narrowing:
-                        t = self.narrowed_value(u, arg.value, scope) or t
-                    origin = TypeOrigin(source="call", line=call.line, detail=f"{self.code(call.node)} in {u.qualname}")
-                    if t.kind == "none":
-                        targets[p].append(Observation(None, origin, shape="none"))
-                    elif t.kind != ITER:
-                        targets[p].append(Observation(t, origin))
+                if target is not None:
+                    self._argument_observations(u, target, call.args, call.node, call.line, scope, out)
             self._method_call_sites(u, scope, out)
         return out
+
+    def _argument_observations(self, u: FunctionUnit, target: FunctionUnit, args: Sequence[Any], node: cst.CSTNode, line: int | None,
+                               scope: Scope, out: dict[str, dict[str, list[Observation]]]) -> None:
+        """The types of one call's arguments (in `u`, of `target`) as evidence of the parameters
+        they fill: positional, keyword, extra keywords into `**kwargs`, `f(**d)`, past the named
+        ones into `*args` (each an element); a call spreading `*xs` says nothing."""
+        if any(a.star == "*" or (a.star == "**" and not target.keywords) for a in args):
+            return
+        targets = out.setdefault(target.qualname, {p: [] for p in target.params})
+        position = 0
+        for arg in args:
+            if arg.star == "**":
+                # `f(**d)` into f's `**kwargs`: each value is one of d's
+                t = type_of(arg.value, scope)
+                p = next(iter(target.keywords))
+                if p not in target.declared and t is not None and t.kind == "dict" and len(t.args) == 2 and T.is_known(t.args[1]):
+                    origin = TypeOrigin(source="call", line=line, detail=f"{self.code(node)} in {u.qualname}")
+                    targets[p].append(Observation(t.args[1], origin))
+                continue
+            if arg.keyword is not None:
+                p = arg.keyword.value
+                if p not in target.params or p in target.keywords:
+                    p = next(iter(target.keywords), p)  # an extra keyword: `**kwargs` takes it
+            elif position < len(target.positional):
+                p = target.positional[position]
+                position += 1
+            elif target.variadic:
+                p = next(iter(target.variadic))  # into *args: each argument is one element's type
+            else:
+                break  # too many arguments: lowering says so
+            if p not in targets or p in target.declared:
+                continue
+            t = type_of(arg.value, scope)
+            if t is None:
+                continue
+            if t.kind == "optional" and not self.narrowing:
+                t = self.narrowed_value(u, arg.value, scope) or t
+            origin = TypeOrigin(source="call", line=line, detail=f"{self.code(node)} in {u.qualname}")
+            if t.kind == "none":
+                targets[p].append(Observation(None, origin, shape="none"))
+            elif t.kind != ITER:
+                targets[p].append(Observation(t, origin))
 
     def _method_call_sites(self, u: FunctionUnit, scope: Scope, out: dict[str, dict[str, list[Observation]]]) -> None:
         """`w.feed("text")` with `w` a local or parameter holding an instance of a module class
@@ -1135,31 +1143,8 @@ class _ModuleContext:
                 if receiver is None or receiver.kind != "class" or receiver.module != self.parsed.module:
                     continue
                 target = self.method_of(receiver.name, use.op) if receiver.name in self.classes else None
-                call: cst.Call = use.other  # type: ignore[assignment]
-                if target is None or any(a.star for a in call.args):
-                    continue
-                targets = out.setdefault(target.qualname, {p: [] for p in target.params})
-                position = 0
-                for arg in call.args:
-                    if arg.keyword is not None:
-                        p = arg.keyword.value
-                    elif position < len(target.positional):
-                        p = target.positional[position]
-                        position += 1
-                    elif target.variadic:
-                        p = next(iter(target.variadic))  # into *args: each argument is one element's type
-                    else:
-                        break  # too many arguments: lowering says so
-                    if p not in targets or p in target.declared:
-                        continue
-                    t = type_of(arg.value, scope)
-                    if t is None:
-                        continue
-                    origin = TypeOrigin(source="call", line=use.line, detail=f"{self.code(call)} in {u.qualname}")
-                    if t.kind == "none":
-                        targets[p].append(Observation(None, origin, shape="none"))
-                    elif t.kind != ITER:
-                        targets[p].append(Observation(t, origin))
+                if target is not None:
+                    self._argument_observations(u, target, use.other.args, use.other, use.line, scope, out)  # type: ignore[attr-defined]
 
     def _structural_observations(self, u: FunctionUnit, p: str) -> list[Observation]:
         """`tok.kind` and `tok.render()` where only the module's class `Token` has both: `tok`
