@@ -586,3 +586,33 @@ def test_a_method_a_metaclass_rewrites_keeps_its_first_parameter(monkeypatch: py
                 return re.search(r'^\\[', text) is not None
         """, monkeypatch)
     assert _types(_sig(tm, "IniLexer.analyse_text")) == {"text": "str", "return": "bool"}
+
+
+def test_iterators_drawn_by_iter_next_and_islice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """more-itertools' `it = iter(iterable)` then `list(it)`, `next(it, default)`,
+    `list(islice(it, n))`: the element type flows through the iterator (the older inference by
+    lowering typed these; without it the generators' yields were untyped)."""
+    tm = _type_map("""
+        from itertools import islice
+
+        def split_into(iterable: list[int], sizes: list[int]):
+            it = iter(iterable)
+            for size in sizes:
+                yield list(islice(it, size))
+
+        def rest(iterable: list[str]):
+            it = iter(iterable)
+            return list(it)
+
+        def first_or(iterable: list[int], default: int):
+            return next(iter(iterable), default)
+
+        def head(words: list[str]):
+            it = iter(words)
+            return next(it)
+        """, monkeypatch)
+    assert _types(_sig(tm, "rest"))["return"] == "list[str]"
+    assert _types(_sig(tm, "first_or"))["return"] == "int"
+    assert _types(_sig(tm, "head"))["return"] == "str"
+    split = _sig(tm, "split_into")
+    assert not split.diagnostics and "list[int]" in str(split.returns), split.returns

@@ -416,6 +416,17 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             return iter_of(T.tuple_of(*elems)) if all(e is not None for e in elems) else None  # type: ignore[misc]
         if name == "range":
             return iter_of(T.INT)
+        if name == "iter" and len(args) == 1 and len(node.args) == 1:
+            elem = element_type(first)  # `it = iter(iterable)`: an iterator over its elements
+            return iter_of(elem) if elem is not None and elem.kind != "unknown" else None
+        if name == "next" and args and len(args) == len(node.args) <= 2 and first is not None and first.kind == ITER:
+            elem = element_type(first)  # `next(it)`, `next(it, default)`: an element, or the default
+            if elem is None or elem.kind == "unknown":
+                return None
+            return elem if len(args) == 1 else join_values(elem, type_of(args[1].value, scope, depth))
+        if scope.imported.get(name) == "itertools.islice" and 2 <= len(args) <= 4 and len(node.args) == len(args):
+            elem = element_type(first)  # `islice(it, n)`: some of its elements, in order
+            return iter_of(elem) if elem is not None and elem.kind != "unknown" else None
         if name == "filter" and len(args) == 2 and len(node.args) == 2:
             # `filter(pred, xs)` / `filter(None, xs)`: xs's elements, those the test keeps
             elem = element_type(type_of(args[1].value, scope, depth))
