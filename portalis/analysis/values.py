@@ -523,19 +523,14 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
                 return iter_of(v)
             if method == "items":
                 return iter_of(T.tuple_of(k, v))
-            if method == "get" and v.kind != "unknown":
-                if len(node.args) == 1:
-                    return T.optional(v)
-                if len(node.args) == 2:
-                    return join_values(v, type_of(node.args[1].value, scope, depth))
             if method in ("get", "pop", "setdefault") and len(node.args) == 2:
                 # `counts.get(w, 0) + 1` into a dict still being filled (value type unknown so
                 # far): the default is what the first read gives; the stores that fill the dict
                 # are unified afterwards, so a default of another type than they store fails there
                 default = type_of(node.args[1].value, scope, depth)
                 return default if v.kind == "unknown" else join_values(v, default)
-            if method == "pop" and len(node.args) == 1 and v.kind != "unknown":
-                return v
+            if method in ("get", "pop") and len(node.args) == 1 and v.kind != "unknown":
+                return T.optional(v) if method == "get" else v
             if method == "copy":
                 return receiver
         if receiver.kind == "set" and method == "copy":
