@@ -616,3 +616,16 @@ def test_dagster_validation_refuses_without_isolation_unless_allowed(
         assert record.asset_materialization.metadata["sandbox"].value == "rlimits"
     finally:
         sandbox_policy.detect.cache_clear()
+
+
+def test_a_worker_slow_to_start_is_waited_for(repo: Path, tmp_path: Path) -> None:
+    # an interpreter that takes 2 s to start (a loaded machine): the per-case limit here is
+    # 0.2 * 2 + 0.3 s, which used to kill it before its first case and fail every case
+    import sys
+
+    slow = tmp_path / "slow-python"
+    slow.write_text(f"#!/bin/sh\nsleep 2\nexec {sys.executable} \"$@\"\n", encoding="utf-8")
+    slow.chmod(0o755)
+    r = run_python([call(0, "double", 2)], [repo], timeout_s=0.2, repeat=1, stall_slack_s=0.3, python=str(slow),
+                   policy=policy("rlimits"), startup_s=10.0)
+    assert (r[0].status, r[0].value) == ("ok", 4), r[0]

@@ -26,6 +26,10 @@ from portalis.validate.literals import decode_value
 
 WORKER = Path(__file__).with_name("worker.py")
 IMPORT_TIMEOUT_S = 10.0  # importing a module or a test file (not the function's own time)
+# Silence allowed before the worker's first record: an interpreter starting in a sandbox on a
+# loaded machine (load 30 on 2 cores) took longer than the per-case limit, and every case of the
+# run was reported as "the Python worker failed (stalled)".
+STARTUP_TIMEOUT_S = 60.0
 
 
 class PyCase(BaseModel):
@@ -81,9 +85,12 @@ def run_python(
     policy: SandboxPolicy | None = None,
     rust: dict[str, list[str]] | None = None,
     extension: list[Path] | None = None,
+    startup_s: float = STARTUP_TIMEOUT_S,
 ) -> dict[int, PyResult]:
     """Run every case (each `repeat` times) in worker subprocesses; results by case id.
-    A worker silent for longer than its own limits plus `stall_slack_s` is killed.
+    A worker silent for longer than its own limits plus `stall_slack_s` is killed; before its
+    first record it may be silent for `startup_s` (starting an interpreter under load), and a
+    worker that stalls before its first case is started once more before its cases are given up.
 
     The workers run in `sandbox` (one is made from `policy` and closed here when not given;
     SandboxRefused when this machine has no isolation the policy accepts). `paths` (the
@@ -95,7 +102,8 @@ def run_python(
     own = sandbox is None
     box = sandbox if sandbox is not None else Sandbox(policy, python=python)
     try:
-        return _run_all(box, cases, paths, timeout_s, repeat, python or box.python, stall_slack_s, rust or {}, extension or [])
+        return _run_all(box, cases, paths, timeout_s, repeat, python or box.python, stall_slack_s, rust or {}, extension or [],
+                        startup_s)
     finally:
         if own:
             box.close()
@@ -103,7 +111,7 @@ def run_python(
 
 def _run_all(
     box: Sandbox, cases: list[PyCase], paths: list[Path], timeout_s: float, repeat: int, python: str, stall_slack_s: float,
-    rust: dict[str, list[str]] | None = None, extension: list[Path] | None = None,
+    rust: dict[str, list[str]] | None = None, extension: list[Path] | None = None, startup_s: float = STARTUP_TIMEOUT_S,
 ) -> dict[int, PyResult]:
     private = [box.ensure_repo(Path(p)) for p in paths]
     worker = box.stage(WORKER, "portalis_worker.py")
@@ -114,7 +122,9 @@ def _run_all(
     # the worker's own limits: import_timeout_s for importing a module or test file, timeout_s
     # per evaluation and per run; this is the backstop
     import_timeout_s = max(IMPORT_TIMEOUT_S, timeout_s)
-    stall_s = (timeout_s * (repeat + 2 if rust else repeat + 1) + stall_slack_s, import_timeout_s + stall_slack_s)
+    stall_s = (timeout_s * (repeat + 2 if rust else repeat + 1) + stall_slack_s, import_timeout_s + stall_slack_s,
+               max(startup_s, import_timeout_s + stall_slack_s))
+    restarted = False
     with tempfile.TemporaryDirectory(prefix="portalis-python-") as tmp:
         attempt = 0
         while remaining:
@@ -151,6 +161,9 @@ def _run_all(
             before = len(remaining)
             remaining = [c for c in remaining if c.id not in results]
             if len(remaining) == before:  # the worker died before its first case: give up on all
+                if finished == "stalled" and running is None and not restarted:
+                    restarted = True  # a machine busy for a while: one more start, not a lost run
+                    continue
                 why = _last_line(err)
                 for c in remaining:
                     results[c.id] = PyResult(id=c.id, status="crashed", message=f"the Python worker failed ({finished}){why}")
@@ -176,11 +189,11 @@ def _private_case(box: Sandbox, case: PyCase) -> dict:
 
 
 def _watch(
-    box: Sandbox, argv: list[str], out: Path, err_path: Path, stall_s: tuple[float, float], results: dict[int, PyResult],
+    box: Sandbox, argv: list[str], out: Path, err_path: Path, stall_s: tuple[float, float, float], results: dict[int, PyResult],
     in_rust: set[int] | None = None,
 ) -> tuple[int | None, str]:
-    """Run one worker until it is done, dies, or stalls (silent for longer than stall_s[0], or
-    stall_s[1] while importing a case's module). Returns (the case running at the end, how it
+    """Run one worker until it is done, dies, or stalls (silent for longer than stall_s[0],
+    stall_s[1] while importing a case's module, stall_s[2] before its first record). Returns (the case running at the end, how it
     ended: done | stalled | exit status)."""
     # stderr to a file: a pipe nobody reads would block a worker that writes a lot to it
     with err_path.open("wb") as err:
@@ -191,6 +204,7 @@ def _watch(
     ended = ""
     pending = ""
     importing = False
+    heard = False
     try:
         while True:
             exited = proc.poll() is not None
@@ -200,6 +214,7 @@ def _watch(
                 offset = f.tell()
             if chunk:
                 last = time.monotonic()
+                heard = True
                 pending += chunk
                 *lines, pending = pending.split("\n")
                 for line in lines:
@@ -229,7 +244,7 @@ def _watch(
             if exited:
                 err_lines = err_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
                 return running, box.describe_exit(proc.returncode) + (f": {err_lines[-1][:200]}" if err_lines else "")
-            if time.monotonic() - last > stall_s[1 if importing else 0]:
+            if time.monotonic() - last > stall_s[2 if not heard else 1 if importing else 0]:
                 box.kill(proc)
                 return running, "stalled"
             time.sleep(0.01)
