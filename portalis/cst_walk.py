@@ -112,3 +112,14 @@ def target_leaves(target: cst.CSTNode) -> Iterator[cst.CSTNode]:
 def bound_names(target: cst.CSTNode) -> set[str]:
     """The local names an assignment target binds (not those of subscripts or attributes)."""
     return {n.value for n in target_leaves(target) if type(n) is cst.Name}  # type: ignore[attr-defined]
+
+
+def static_length(node: cst.BaseExpression) -> int | None:
+    """The length of a sequence the code spells out: a display, or sorted/reversed/list of one
+    (`tuple(sorted([a, b]))` is a 2-tuple: the analysis types it so, and lowering builds it so)."""
+    if type(node) in (cst.List, cst.Tuple) and not any(type(e) is cst.StarredElement for e in node.elements):  # type: ignore[attr-defined]
+        return len(node.elements)  # type: ignore[attr-defined]
+    if (type(node) is cst.Call and type(node.func) is cst.Name and node.func.value in ("sorted", "reversed", "list")
+            and node.args and not node.args[0].keyword and not node.args[0].star):
+        return static_length(node.args[0].value)
+    return None

@@ -288,6 +288,14 @@ class FunctionFacts(BaseModel):
     model_config = {"frozen": True}
 
     locals: dict[str, PyType] = Field(default_factory=dict)
+    # Parameters the body rebinds to values of a wider type (`n = n / 2` for an int n): the
+    # type of the local copy the body works on (lowering declares it, initialised from the
+    # parameter; the signature keeps the parameter's own type).
+    widened: dict[str, PyType] = Field(default_factory=dict)
+    # Locals rebound to a value of an unrelated type (`s = []` ... `s = "".join(s)`): the type of
+    # each Rust binding in source order, the first being `locals`' entry; lowering declares the
+    # later ones as new bindings (a shadowing `let`).
+    rebound: dict[str, tuple[PyType, ...]] = Field(default_factory=dict)
     # Functions defined in the body (`def is_prime(k)` inside it) whose every call from the body
     # passes the same argument types: those types (its own parameters) and the type it returns
     # with them (and with the enclosing function's names it reads, as typed in `locals`).

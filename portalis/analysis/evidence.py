@@ -231,12 +231,63 @@ class ModuleAnalysis:
                 for n, values in _bound_values(u.body).items():
                     if n in found and any(_reads(v, optional - {n} - nonnull.get(id(v), frozenset())) for v in values):
                         del found[n]
-            out[q] = FunctionFacts(locals=dict(sorted(found.items())), nested=self._nested(u, scope))
+            widened = _widened_params(u, params.get(q, {}), scope)
+            rebound = self._rebound(u, scope, found, hidden)
+            for n, versions in rebound.items():
+                found[n] = versions[0]
+            out[q] = FunctionFacts(locals=dict(sorted(found.items())), widened=widened, rebound=dict(sorted(rebound.items())),
+                                   nested=self._nested(u, scope))
             typevars = set().union(*(T.typevars_in(t) for t in params.get(q, {}).values() if t is not None)) if params.get(q) else set()
             if typevars and u.cls is None:
                 generic_scopes[q] = (u, scope, typevars)
         if generic_scopes:
             self._generic_facts(generic_scopes, out)
+        return out
+
+    def _rebound(self, u: FunctionUnit, scope: Scope, found: dict[str, PyType], hidden: set[str]) -> dict[str, tuple[PyType, ...]]:
+        """Locals rebound to a value of an unrelated type (`s = []`, `s.append(c)`, then `s =
+        "".join(s)`): the values bound to them do not join into one type, so each run of
+        values that do (in source order, elements put into it counted in the run they follow)
+        is one Rust binding, the next one a shadowing `let`. Only locals bound by whole-name
+        assignments, every one typed; a local `found` types, or bound otherwise, is left out."""
+        body = u.body
+        others = {n for n, _, _ in body.augmented} | _bound(body) | body.opaque | hidden | set(found)
+        out: dict[str, tuple[PyType, ...]] = {}
+        for n, values in body.assigned.items():
+            if n in others or len(values) < 2 or any(line is None for _, line in values):
+                continue
+            ordered_values = sorted(values, key=lambda vl: vl[1] or 0)
+            runs: list[tuple[int, PyType]] = []  # (first line, type)
+            for value, line in ordered_values:
+                t = type_of(value, self.context.at(value, scope))
+                if t is None:
+                    break
+                joined = _join_local(runs[-1][1], t) if runs else None
+                if joined is None:
+                    runs.append((line or 0, t))  # the first value, or one of an unrelated type
+                else:
+                    runs[-1] = (runs[-1][0], joined)
+            else:
+                if len(runs) < 2:
+                    continue
+                starts = [start for start, _ in runs]
+                types = [t for _, t in runs]
+                ok = True
+                for (name, method, nodes), line in zip(body.stores, body.store_lines):
+                    if name != n:
+                        continue
+                    if line is None:
+                        ok = False
+                        break
+                    i = max((k for k, start in enumerate(starts) if start <= line), default=0)
+                    filled = _filled(types[i], method, nodes, lambda x: type_of(x, self.context.at(x, scope)))
+                    joined = T.unify(types[i], filled) if filled is not None else None
+                    if joined is None:
+                        ok = False
+                        break
+                    types[i] = joined
+                if ok and all(T.is_known(t) and _plain(t) for t in types):
+                    out[n] = tuple(types)
         return out
 
     def _generic_facts(self, found: dict[str, tuple[FunctionUnit, Scope, set[str]]], out: dict[str, FunctionFacts]) -> None:
@@ -304,6 +355,40 @@ class ModuleAnalysis:
             if ret.type is not None and T.is_known(ret.type) and _plain(ret.type):
                 out[name] = NestedFacts(params=args, returns=ret.type)  # type: ignore[arg-type]
         return out
+
+
+def _filled(t: PyType, method: str, nodes: tuple[cst.BaseExpression, ...], type_of_node: Callable[[cst.BaseExpression], PyType | None]) -> PyType | None:
+    """The container type `t` becomes when `nodes` are put into it by `method` (`.append(x)`,
+    `.add(x)`, `.extend(xs)`, `[k] = v`); None when one is untyped or the method is another."""
+    if t.kind == "list" and method in ("append", "insert") and len(nodes) == (1 if method == "append" else 2):
+        elem = type_of_node(nodes[-1])
+        return T.list_of(elem) if elem is not None else None
+    if t.kind == "set" and method == "add" and len(nodes) == 1:
+        elem = type_of_node(nodes[0])
+        return T.set_of(elem) if elem is not None else None
+    if t.kind == "list" and method == "extend" and len(nodes) == 1:
+        elem = element_type(type_of_node(nodes[0]))
+        return T.list_of(elem) if elem is not None else None
+    if t.kind == "dict" and method == "setitem":
+        k, v = type_of_node(nodes[0]), type_of_node(nodes[1])
+        return T.dict_of(k, v) if k is not None and v is not None else None
+    if t.kind == "list" and method == "setitem":
+        v = type_of_node(nodes[1])
+        return T.list_of(v) if v is not None else None
+    return None
+
+
+def _widened_params(u: FunctionUnit, declared: dict[str, PyType | None], scope: Scope) -> dict[str, PyType]:
+    """The parameters `u`'s body rebinds to values of a wider type (`n = n / 2`: an int n read
+    as a float), with the type of the copy the body works on; the scope says it once the
+    assigned values are typed (`_widen_params`)."""
+    out: dict[str, PyType] = {}
+    for p in u.params:
+        own, now = declared.get(p), scope.names.get(p)
+        if (p in u.body.assigned and own is not None and now is not None and T.is_known(own) and T.is_known(now)
+                and now != own and T.unify(own, now) == now and _plain(now)):
+            out[p] = now
+    return dict(sorted(out.items()))
 
 
 def _narrowed(scope: Scope, names: frozenset[str]) -> Scope:

@@ -53,6 +53,7 @@ class Body:
     augmented: list[tuple[str, str, cst.BaseExpression]] = field(default_factory=list)  # (name, op, value)
     # Elements put into a local container: (name, method, nodes) for `.append(x)`, `.add(x)`, `[k] = v`
     stores: list[tuple[str, str, tuple[cst.BaseExpression, ...]]] = field(default_factory=list)
+    store_lines: list[int | None] = field(default_factory=list)  # the line of each of `stores`
     opaque: set[str] = field(default_factory=set)  # bound by with/except/import/walrus/def...: type unknown
     # `import math` inside the body: local name -> module (the name is opaque too, as a value)
     modules: dict[str, str] = field(default_factory=dict)
@@ -256,6 +257,7 @@ def _assign(target: cst.BaseExpression, value: cst.BaseExpression, line: int | N
         if key is not None:
             body.use(Use(n, "setitem", line, other=key, index=None, node=value))
             body.stores.append((n, "setitem", (key, value)))
+            body.store_lines.append(line)
 
 
 def _index_node(sub: cst.Subscript) -> cst.BaseExpression | None:
@@ -336,6 +338,7 @@ def _call(node: cst.Call, line: int | None, body: Body) -> None:
             body.use(Use(n, "method", line, op=method, other=node, node=node))
             if method in ("append", "add", "insert", "extend") and node.args:
                 body.stores.append((n, method, tuple(a.value for a in node.args)))
+                body.store_lines.append(line)
         elif (a := _self_attr(receiver)) is not None:
             body.use(Use(f"self.{a}", "method", line, op=method, other=node, node=node))
             if method in ("append", "add", "insert", "extend") and node.args:

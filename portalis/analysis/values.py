@@ -15,6 +15,7 @@ from typing import Callable
 import libcst as cst
 
 from portalis.analysis import rules
+from portalis.cst_walk import static_length
 from portalis.model import PyType
 from portalis.types import pytypes as T
 from portalis.types.unions import union_or_none
@@ -385,6 +386,12 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             if len(node.args) == 1:
                 return T.INT if is_number(first) else None
             return first if first is not None and first.kind in ("int", "float") else None
+        if name == "tuple" and len(node.args) == 1 and args:
+            # a sequence the code spells out (`tuple(sorted([a, b]))`): a tuple of that length,
+            # as lowering builds it (cst_walk.static_length)
+            n = static_length(args[0].value)
+            elem = element_type(first)
+            return T.tuple_of(*([elem] * n)) if n is not None and elem is not None else None
         if name in ("sorted", "list") and len(args) == 1 and len(node.args) <= 2:
             elem = element_type(first)
             if elem is None and first is not None and first.kind == "dict":

@@ -48,6 +48,7 @@ from portalis.lower.values import (
     to_float,
 )
 from portalis.class_interfaces import operator_method, orders
+from portalis.cst_walk import static_length
 from portalis.memo import memo_table
 from portalis.model import ClassSignature, PyType
 from portalis.parse import code_of
@@ -1458,7 +1459,7 @@ class ExprLowering:
                 if func.value == "isinstance" and len(node.args) == 2:
                     return isinstance_of(self.expr(node.args[0].value), _type_names(node.args[1].value))
                 if func.value == "tuple" and len(node.args) == 1 and not node.args[0].keyword:
-                    n = _static_len(node.args[0].value)
+                    n = static_length(node.args[0].value)
                     if n is not None:
                         return self.tuple_of_len(self.expr(node.args[0].value), n)
                 if member is not None and func.value not in BUILTINS:
@@ -2201,15 +2202,6 @@ def _narrow(local: Local) -> Local:
         param=local.param,
         block=local.block,
     )
-
-
-def _static_len(node: cst.BaseExpression) -> int | None:
-    """The length of a sequence the code spells out: a display, or sorted/reversed/list of one."""
-    if isinstance(node, (cst.List, cst.Tuple)) and not any(isinstance(e, cst.StarredElement) for e in node.elements):
-        return len(node.elements)
-    if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value in ("sorted", "reversed", "list") and node.args:
-        return _static_len(node.args[0].value)
-    return None
 
 
 def _type_names(node: cst.BaseExpression) -> set[str]:

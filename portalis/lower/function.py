@@ -122,6 +122,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         self.nested_items: list[ir.Fn] = []  # nested functions, emitted at the top of the body
         self.extra_hoists: dict[int, list[Local]] = {}  # retyped locals, by declaring block
         self.retyped: dict[str, Local] = {}  # the first Rust variable of each retyped local
+        self.rebindings: dict[str, int] = {}  # shadowing `let`s of each rebound local so far
         self.default_init: set[str] = set()  # retyped variables declared with a default value
         self.used_try = False  # some try body sends errors to its handlers
         self.allowed: list[str] = []  # lints the emitted shapes trip on purpose (`allow(...)`)
@@ -1263,7 +1264,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                     local.ty = wider
                     return [ir.Assign(ir.Path(local.name), owned_as(v, wider))]
                 if self.can_shadow(local):
-                    return self.let_local(pyname, v, v.ty, shadow=True)
+                    return self.let_local(pyname, v, self.next_binding_type(pyname, v), shadow=True)
                 if not local.param and not local.narrowed and T.is_known(v.ty) and local.block in self.blocks:
                     return self.retype(pyname, local, v)
                 raise Unsupported("PTL113", f"`{pyname}` is {ty} but is assigned {v.ty}", node)
@@ -1311,6 +1312,17 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         self.extra_hoists.setdefault(local.block, []).append(new)
         self.locals[pyname] = new
         return [ir.Assign(ir.Path(new.name), owned(v))]
+
+    def next_binding_type(self, pyname: str, v: Val) -> PyType:
+        """The type of the next Rust binding of a local rebound to a value of an unrelated type
+        (a shadowing `let`): the analysis' type for that binding (`FunctionFacts.rebound`:
+        `s = []` ... `s = "".join(s)`) when the value fits it, else the value's own type."""
+        versions = self.sig.facts.rebound.get(pyname, ()) if self.outer is None else ()
+        k = self.rebindings.get(pyname, 0) + 1
+        self.rebindings[pyname] = k
+        if k < len(versions) and _fits(v, versions[k]):
+            return versions[k]
+        return v.ty
 
     def sig_param_known(self, pyname: str) -> bool:
         p = next((p for p in self.sig.params if p.name == pyname), None)
@@ -2026,7 +2038,8 @@ def lower_function(
     result or the first Unsupported."""
     if facts is None:
         # The analysis' local types (computed with the type map) are where lowering starts.
-        facts = Facts(locals=dict(sig.facts.locals))
+        # (and the copies of the parameters the body widens: `n = n / 2`).
+        facts = Facts(locals={**sig.facts.locals, **sig.facts.widened})
     scan = scan_function(node)
     clash = name_clash([p.name for p in sig.params] + sorted(set(scan.names_read) | set(scan.assign_count)))
     if clash is not None:
