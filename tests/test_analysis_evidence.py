@@ -350,6 +350,26 @@ def test_golden_facts(name: str) -> None:
     assert got == json.loads(expected_path.read_text(encoding="utf-8")), f"regenerate with PORTALIS_REGEN_GOLDEN=1 if intended"
 
 
+def _compact_local_facts(tm: ModuleTypeMap) -> dict:
+    sigs = list(tm.functions) + [m for c in tm.classes for m in c.methods]
+    return {s.qualname: {"locals": {n: str(t) for n, t in s.facts.locals.items()},
+                         "widened": {n: str(t) for n, t in s.facts.widened.items()},
+                         "rebound": {n: [str(t) for t in ts] for n, ts in s.facts.rebound.items()}} for s in sigs}
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in (GOLDEN / "facts").glob("*.py")))
+def test_golden_local_facts(name: str) -> None:
+    """The local-types pass' facts (type map, no lowering, no cargo) against facts/NAME.json."""
+    source = (GOLDEN / "facts" / f"{name}.py").read_text(encoding="utf-8")
+    got = _compact_local_facts(type_map_of(source, name))
+    expected_path = GOLDEN / "facts" / f"{name}.json"
+    if REGEN or not expected_path.exists():
+        expected_path.write_text(json.dumps(got, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        if not REGEN:
+            pytest.fail(f"{expected_path.name} was missing: written, check it and commit it")
+    assert got == json.loads(expected_path.read_text(encoding="utf-8")), "regenerate with PORTALIS_REGEN_GOLDEN=1 if intended"
+
+
 # ---------------------------------------------------------------- differential (cargo)
 
 # Every function here was PTL110 (or wrongly typed) before the evidence pass.
@@ -554,6 +574,39 @@ def test_lowering_starts_from_the_analysis_locals(monkeypatch) -> None:
     assert len(passes) > 1
     assert [i.code for i in with_facts.items] == [i.code for i in without.items]
     assert "let mut total = 0.0;" in with_facts.items[0].code
+
+
+def test_bindings_facts_make_lowering_single_pass(monkeypatch) -> None:
+    """The golden bindings module (a local rebound to another type, a widened parameter,
+    `tuple(sorted([a, b]))`, `add = out.append`): with the analysis' facts every function is
+    lowered once; without them lowering learns the same types by lowering again, and the Rust is
+    the same."""
+    from portalis.lower import function as lowering
+    from portalis.lower.module import lower_module
+
+    source = (GOLDEN / "facts" / "bindings.py").read_text(encoding="utf-8")
+    parsed = parse_source(source_module_from_text("bindings", source), source)
+    tm = type_map_of(source, "bindings")
+    bare = tm.model_copy(update={"functions": [s.model_copy(update={"facts": type(s.facts)()}) for s in tm.functions]})
+    passes: list[str] = []
+    original = lowering.FunctionLowerer.lower
+
+    def counted(self):
+        passes.append(self.node.name.value)
+        return original(self)
+
+    monkeypatch.setattr(lowering.FunctionLowerer, "lower", counted)
+    with_facts = lower_module(parsed, tm, {"bindings": tm}, None)
+    assert sorted(passes) == sorted(s.name for s in tm.functions)  # each lowered once
+    assert not [d for d in with_facts.diagnostics if d.severity != "info"]
+    passes.clear()
+    without = lower_module(parsed, bare, {"bindings": bare}, None)
+    assert len(passes) > len(tm.functions)  # lowering learnt (words_string, collatz, closest, banner)
+    assert [i.code for i in with_facts.items] == [i.code for i in without.items]
+    code = {i.name: i.code for i in with_facts.items if i.kind == "fn"}
+    assert "let mut s_list: Vec<String> = Vec::new();" in code["words_string"]
+    assert "let s_list: String = s_list.join(\"\");" in code["words_string"]  # the second binding shadows
+    assert "let mut n: f64 = n as f64;" in code["collatz"]
 
 
 def test_nested_functions_return_types_are_facts_lowering_starts_from(monkeypatch) -> None:

@@ -141,7 +141,25 @@ def collect(fn: cst.FunctionDef, line_of) -> Body:
         inner = loops + (id(node),) if t in (cst.For, cst.While) else loops
         for c in reversed(children(node)):
             stack.append((c, line, inner))
+    _aliased_stores(body)
     return body
+
+
+def _aliased_stores(body: Body) -> None:
+    """`add = res.append` (bound once), then `add(x)`: elements put into `res`, as
+    `res.append(x)` puts them (the stdlib's idiom for a hot loop)."""
+    for alias, values in body.assigned.items():
+        if len(values) != 1 or alias in body.opaque:
+            continue
+        value = values[0][0]
+        if not (type(value) is cst.Attribute and (n := _name(value.value)) is not None and n != alias  # type: ignore[attr-defined]
+                and value.attr.value in ("append", "add", "extend")):  # type: ignore[attr-defined]
+            continue
+        method = value.attr.value  # type: ignore[attr-defined]
+        for call in body.calls:
+            if call.callee == alias and len(call.args) == 1 and call.args[0].keyword is None and not call.args[0].star:
+                body.stores.append((n, method, (call.args[0].value,)))
+                body.store_lines.append(call.line)
 
 
 def _examine(node: cst.CSTNode, t: type, line: int | None, body: Body) -> None:
