@@ -4,10 +4,9 @@ portalis/lower/function.py `lower_function`, at most 24 passes): the figure issu
 
     .venv/bin/python benchmarks/lowering_passes.py [--corpus humaneval unannotated stdlib] [--show 20]
 
-Builds every module's type map (not counted: the older inference lowers bodies in inference
-mode there), then lowers every module and counts the lowering rounds per function (tolerant
-`FunctionLowerer.lower` calls outside inference mode, nested functions included: a second one
-means lowering learnt a type and started again; the strict pass after a tolerant one that
+Builds every module's type map, then lowers every module and counts the lowering rounds per
+function (tolerant `FunctionLowerer.lower` calls, nested functions included: a second one means
+lowering learnt a type and started again; the strict pass after a tolerant one that
 skipped statements is not counted), and lists the functions lowered more than once with what
 lowering learnt each time (`local x: int -> float`, `param n`, `return`, `field`: the fact
 whose change started the next round). Prints figures; asserts nothing.
@@ -40,7 +39,7 @@ def count_passes(parsed: list, why: dict[str, list[str]] | None = None) -> colle
     passes: collections.Counter[str] = collections.Counter()
     original = lowering.FunctionLowerer.lower
     learners = {k: getattr(Facts, k) for k in ("learn_local", "learn_param", "learn_return", "learn_field")}
-    current: list[str] = []  # the function being lowered (outside inference mode), innermost last
+    current: list[str] = []  # the functions being lowered, innermost last
 
     def recording(kind: str, fn):  # type: ignore[no-untyped-def]
         def learn(self, *args):  # type: ignore[no-untyped-def]
@@ -60,8 +59,6 @@ def count_passes(parsed: list, why: dict[str, list[str]] | None = None) -> colle
         # a tolerant pass starts each round; the strict pass that may follow a tolerant one with
         # skipped statements is the same round (it gives the function's diagnostic)
         key = f"{self.env.module}.{self.sig.qualname}"
-        if getattr(self, "infer_only", False):
-            return original(self)
         if self.tolerant:
             passes[key] += 1
         current.append(key)

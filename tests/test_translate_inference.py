@@ -21,7 +21,7 @@ from conftest import DiffRun, needs_cargo, run_differential
 pytestmark = needs_cargo
 
 INFERENCE_SRC = '''
-from typing import List, Optional, Union
+from typing import List, Optional, Tuple, Union
 
 
 def doctest_form(n):
@@ -218,6 +218,49 @@ def half(x: Union[int, float]) -> Union[int, float]:
 def uses_mixed(xs: List[float]) -> str:
     m = mean_or_zero(xs)
     return str(m) + " " + str(m > 1) + " " + str(m * 2) + " " + str(-m + 1) + " " + str(m / 2)
+
+
+# Facts per binding decided by the analysis (lowered once: tests/golden/analysis/facts/):
+# a local rebound to another type, an unannotated parameter widened by `n = n / 2`,
+# `tuple(sorted([a, b]))` joined with None, elements stored through `add = out.append`.
+def comma_words(s: str) -> List[str]:
+    letters = []
+    for c in s:
+        letters.append(" " if c == "," else c)
+    letters = "".join(letters)
+    return letters.split()
+
+
+def odd_collatz(n):
+    """odd_collatz(5) -> [1]"""
+    out = []
+    while n > 1:
+        if n % 2 == 0:
+            n = n / 2
+        else:
+            n = n * 3 + 1
+        if n % 2 == 1:
+            out.append(int(n))
+    return sorted(out)
+
+
+def closest_pair(numbers: List[float]) -> Optional[Tuple[float, float]]:
+    best = None
+    pair = None
+    for i, a in enumerate(numbers):
+        for j, b in enumerate(numbers):
+            if i != j and (best is None or abs(a - b) < best):
+                best = abs(a - b)
+                pair = tuple(sorted([a, b]))
+    return pair
+
+
+def shouted(names: List[str]) -> str:
+    out = []
+    add = out.append
+    for name in names:
+        add(name.upper())
+    return "-".join(out)
 '''
 
 CALLS = [
@@ -234,6 +277,9 @@ CALLS = [
     "uses_mixed([])", "uses_mixed([3.0, 4.0])",
     # numbers whose kind the body tests (isinstance) or that are annotated int | float
     "all_ints(5, 2, 7)", "all_ints(5, 2.0, 7)", "all_ints(1.5, 5, 3.5)", "half(7)", "half(-7)", "half(7.5)",
+    # facts per binding (the analysis decides them; lowering no longer lowers these twice)
+    "comma_words('Hi, my name,is John')", "comma_words('')", "odd_collatz(14)", "odd_collatz(5)", "odd_collatz(1)",
+    "closest_pair([1.0, 2.0, 3.9, 4.0, 5.0, 2.2])", "closest_pair([1.5])", "shouted(['ab', 'c'])", "shouted([])",
 ]
 
 

@@ -215,7 +215,7 @@ class ModuleAnalysis:
                 reusable = {q: sc for q, sc in scopes.items() if now_params.get(q) == last_params.get(q)}
         out: dict[str, FunctionFacts] = {}
         generic_scopes: dict[str, tuple[FunctionUnit, Scope, set[str]]] = {}
-        for q, u in self.units.items():
+        for q, u in [*self.units.items(), *self._inherited_copies(params)]:
             scope = reusable.get(q) or context.scope(u)
             # Names that may be None: where the flow says one is not (`if best is None: best =
             # n`, then `result.append(best)`), values are evaluated with it narrowed
@@ -242,6 +242,23 @@ class ModuleAnalysis:
                 generic_scopes[q] = (u, scope, typevars)
         if generic_scopes:
             self._generic_facts(generic_scopes, out)
+        return out
+
+    def _inherited_copies(self, params: dict[str, dict[str, PyType]]) -> list[tuple[str, FunctionUnit]]:
+        """The methods a subclass inherits from a module-local base (`LocaleTextCalendar.formatyear`,
+        a copy of `TextCalendar.formatyear` in the type map): the base's body as a method of the
+        subclass (its `self.m()` calls reach the subclass's overrides), so that each copy gets
+        its own local facts."""
+        out: list[tuple[str, FunctionUnit]] = []
+        for q in params:
+            if q in self.units or "." not in q:
+                continue
+            cls, method = q.rsplit(".", 1)
+            if cls not in self.context.classes:
+                continue
+            base = self.context.method_of(cls, method)
+            if base is not None and base.cls is not None and base.cls != cls:
+                out.append((q, replace(base, cls=cls, qualname=q)))
         return out
 
     def _rebound(self, u: FunctionUnit, scope: Scope, found: dict[str, PyType], hidden: set[str]) -> dict[str, tuple[PyType, ...]]:

@@ -4,11 +4,15 @@ Types flow forward through the body: each expression is lowered to a `Val` carry
 type and ownership mode (expressions: lower/expr.py; loops, comprehensions and function values:
 lower/iteration.py), and every conversion goes through `portalis.lower.values`.
 
-Local types are inferred by lowering itself: a local gets the type of its first value, and
-when a later statement needs a wider type (an int local assigned a float, `[]` appended ints,
-None joined with a value) the fact is recorded and the function is lowered again (`lower_function`
-drives the passes). Inference passes are tolerant: a statement they cannot lower yet is
-skipped so that facts from later statements are still learnt.
+Local types are the analysis' facts (`FunctionSignature.facts`, portalis/analysis/evidence.py
+`local_facts`): each local's type, the widened copy of a parameter the body rebinds to wider
+values (`n = n / 2`), and the type of each binding of a local rebound to an unrelated type (a
+shadowing `let`). What the facts leave open (a local filled with values the analysis' evaluator
+does not type, narrowing it does not follow, a nested function's return) lowering still learns:
+when a later statement needs a wider type the fact is recorded and the function is lowered
+again (`Retry`; `lower_function` drives the passes; `benchmarks/lowering_passes.py` counts them
+and says why). Those passes are tolerant: a statement they cannot lower yet is skipped so that
+facts from later statements are still learnt.
 """
 
 from __future__ import annotations
@@ -127,7 +131,6 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         self.used_try = False  # some try body sends errors to its handlers
         self.allowed: list[str] = []  # lints the emitted shapes trip on purpose (`allow(...)`)
         self.cls_param: str | None = None  # a classmethod's `cls`
-        self.infer_only = False  # the type map's inference: only the facts matter, not the IR
         params = {p.name for p in sig.params}
         self.decls: Declarations = declarations(node, params)
         self.mutated_locals = set(self.scan.mutated) | self._passed_mutably() | self._mutating_method_receivers()
@@ -446,7 +449,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             receiver=receiver,
             generics=generic_params(self.sig),
         )
-        return fn if self.infer_only else fix_mutability(fn)
+        return fix_mutability(fn)
 
     def ok(self, value: ir.Expr) -> ir.Expr:
         """A returned value: wrapped in Ok when the function returns Result."""
@@ -2061,34 +2064,6 @@ def lower_function(
         except Retry:
             continue
     raise Unsupported("PTL112", "local types did not settle: annotate the function's locals", node)
-
-
-def infer_function(
-    env: ModuleEnv,
-    sig: FunctionSignature,
-    node: cst.FunctionDef,
-    scope: TypeScope,
-    facts: Facts | None = None,
-    passes: int = 6,
-    self_type: PyType | None = None,
-) -> Facts:
-    """Inference only: the facts (parameter, local and return types) that lowering learns
-    from the body, for signatures that lack annotations. Never raises Unsupported."""
-    facts = facts or Facts()
-    scan = scan_function(node)
-    for _ in range(passes):
-        facts.changed = False
-        lw = FunctionLowerer(env, sig, node, scope, None, scan, facts, tolerant=True, self_type=self_type)
-        lw.infer_only = True
-        try:
-            lw.lower()
-        except Retry:
-            continue
-        except Unsupported:
-            break
-        if not facts.changed:
-            break
-    return facts
 
 
 def _mentions_name(node: cst.CSTNode, name: str) -> bool:
