@@ -280,6 +280,8 @@ class ModuleAnalysis:
                 if t is None:
                     break
                 joined = _join_local(runs[-1][1], t) if runs else None
+                if joined is None and runs and T.unify(runs[-1][1], t) is not None:
+                    break  # a bool then an int: lowering widens it, no new binding
                 if joined is None:
                     runs.append((line or 0, t))  # the first value, or one of an unrelated type
                 else:
