@@ -354,7 +354,8 @@ def _compact_local_facts(tm: ModuleTypeMap) -> dict:
     sigs = list(tm.functions) + [m for c in tm.classes for m in c.methods]
     return {s.qualname: {"locals": {n: str(t) for n, t in s.facts.locals.items()},
                          "widened": {n: str(t) for n, t in s.facts.widened.items()},
-                         "rebound": {n: [str(t) for t in ts] for n, ts in s.facts.rebound.items()}} for s in sigs}
+                         "rebound": {n: [str(t) for t in ts] for n, ts in s.facts.rebound.items()},
+                         "nested": {n: [[str(t) for t in f.params], str(f.returns)] for n, f in s.facts.nested.items()}} for s in sigs}
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in (GOLDEN / "facts").glob("*.py")))
@@ -578,7 +579,8 @@ def test_lowering_starts_from_the_analysis_locals(monkeypatch) -> None:
 
 def test_bindings_facts_make_lowering_single_pass(monkeypatch) -> None:
     """The golden bindings module (a local rebound to another type, a widened parameter,
-    `tuple(sorted([a, b]))`, `add = out.append`): with the analysis' facts every function is
+    `tuple(sorted([a, b]))`, `add = out.append`, a nested function called from a comprehension
+    and passed as `key=`): with the analysis' facts every function is
     lowered once; without them lowering learns the same types by lowering again, and the Rust is
     the same."""
     from portalis.lower import function as lowering
@@ -597,11 +599,11 @@ def test_bindings_facts_make_lowering_single_pass(monkeypatch) -> None:
 
     monkeypatch.setattr(lowering.FunctionLowerer, "lower", counted)
     with_facts = lower_module(parsed, tm, {"bindings": tm}, None)
-    assert sorted(passes) == sorted(s.name for s in tm.functions)  # each lowered once
+    assert sorted(passes) == sorted([s.name for s in tm.functions] + ["digits_sum"])  # each lowered once (nested too)
     assert not [d for d in with_facts.diagnostics if d.severity != "info"]
     passes.clear()
     without = lower_module(parsed, bare, {"bindings": bare}, None)
-    assert len(passes) > len(tm.functions)  # lowering learnt (words_string, collatz, closest, banner)
+    assert len(passes) > len(tm.functions) + 1  # lowering learnt (words_string, collatz, closest, banner, digits_sum)
     assert [i.code for i in with_facts.items] == [i.code for i in without.items]
     code = {i.name: i.code for i in with_facts.items if i.kind == "fn"}
     assert "let mut s_list: Vec<String> = Vec::new();" in code["words_string"]

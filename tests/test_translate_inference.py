@@ -222,7 +222,8 @@ def uses_mixed(xs: List[float]) -> str:
 
 # Facts per binding decided by the analysis (lowered once: tests/golden/analysis/facts/):
 # a local rebound to another type, an unannotated parameter widened by `n = n / 2`,
-# `tuple(sorted([a, b]))` joined with None, elements stored through `add = out.append`.
+# `tuple(sorted([a, b]))` joined with None, elements stored through `add = out.append`, a
+# nested function's return read at the binding in effect (called in a comprehension, `key=`).
 def comma_words(s: str) -> List[str]:
     letters = []
     for c in s:
@@ -255,6 +256,19 @@ def closest_pair(numbers: List[float]) -> Optional[Tuple[float, float]]:
     return pair
 
 
+def by_digit_sum(nums: List[int]) -> List[int]:
+    def digits_sum(n):
+        neg = 1
+        if n < 0:
+            n, neg = -1 * n, -1
+        n = [int(i) for i in str(n)]
+        n[0] = n[0] * neg
+        return sum(n)
+
+    positive = [x for x in nums if digits_sum(x) > 0]
+    return sorted(positive, key=digits_sum)
+
+
 def shouted(names: List[str]) -> str:
     out = []
     add = out.append
@@ -280,6 +294,7 @@ CALLS = [
     # facts per binding (the analysis decides them; lowering no longer lowers these twice)
     "comma_words('Hi, my name,is John')", "comma_words('')", "odd_collatz(14)", "odd_collatz(5)", "odd_collatz(1)",
     "closest_pair([1.0, 2.0, 3.9, 4.0, 5.0, 2.2])", "closest_pair([1.5])", "shouted(['ab', 'c'])", "shouted([])",
+    "by_digit_sum([1, 11, -11, -12, 93, 0, -1])", "by_digit_sum([])",
 ]
 
 

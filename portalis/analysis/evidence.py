@@ -44,7 +44,7 @@ from portalis.analysis.uses import Body, Use, collect
 from portalis.types.unions import union_or_none
 from portalis.analysis.values import ITER, Scope, arithmetic, bind_target, element_type, join_values, literal_type, type_of
 from portalis.cst_scan import free_names
-from portalis.cst_walk import bound_names, children, code
+from portalis.cst_walk import bound_names, children, code, iter_nodes
 from portalis.model import FunctionFacts, NestedFacts, ObservedFunction, ParsedModule, PyType, TypeOrigin
 from portalis.types import pytypes as T
 
@@ -333,6 +333,7 @@ class ModuleAnalysis:
         # names the body binds opaquely (a local `import`, `with ... as`) that would read as a
         # module function or class in the nested function's scope
         shadowing = u.body.opaque & (set(self.context.top) | self.context.classes)
+        comprehension_scopes: dict[int, Scope] | None = None
         for node in u.body.nested:
             name = node.name.value
             ps = node.params
@@ -342,17 +343,26 @@ class ModuleAnalysis:
                 continue
             own = [p.name.value for p in ps.params]
             calls = [c for c in u.body.calls if c.callee == name]
+            if comprehension_scopes is None:
+                comprehension_scopes = _comprehension_scopes(u.node, scope)
             args: tuple[PyType, ...] | None = None
+            uses: list[tuple[PyType | None, ...]] = []
             for c in calls:
                 if len(c.args) != len(own) or any(a.keyword is not None or a.star for a in c.args):
-                    args = None
+                    uses = []
                     break
-                types = tuple(type_of(a.value, scope) for a in c.args)
+                # a call in a comprehension (`[f(i) for i in xs]`) sees its targets
+                at = comprehension_scopes.get(id(c.node), scope)
+                uses.append(tuple(type_of(a.value, at) for a in c.args))
+            else:
+                # `sorted(xs, key=f)`: f is called with xs's elements
+                uses += [(t,) for t in _key_uses(u.node, name, scope)] if len(own) == 1 else []
+            for types in uses:
                 if any(t is None or not T.is_known(t) or not _plain(t) for t in types) or (args is not None and types != args):
                     args = None
                     break
                 args = types  # type: ignore[assignment]
-            if not calls or args is None:
+            if not uses or args is None:
                 continue
             read = free_names(node.body)
             if read & (siblings | shadowing):
@@ -370,10 +380,98 @@ class ModuleAnalysis:
             inner.params = own + captured
             inner.positional = list(inner.params)
             inner.declared = dict(zip(inner.params, args + captured_types))  # type: ignore[operator]
-            ret = self.context.returned(inner, self.context.scope(inner), optimistic=False)
+            inner_scope = self.context.scope(inner)
+            for p, t in _rebound_before_returns(inner, node, inner_scope, line_of).items():
+                inner_scope.names[p] = t
+            ret = self.context.returned(inner, inner_scope, optimistic=False)
             if ret.type is not None and T.is_known(ret.type) and _plain(ret.type):
                 out[name] = NestedFacts(params=args, returns=ret.type)  # type: ignore[arg-type]
         return out
+
+
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)
+
+
+def _comprehension_scopes(fn: cst.FunctionDef, scope: Scope) -> dict[int, Scope]:
+    """The scope each call inside a comprehension of `fn`'s body is evaluated in (by id of the
+    call): `scope` with the targets of the comprehensions around it typed from what they
+    iterate (`[f(i) for i in xs]`: i is an element of xs)."""
+    out: dict[int, Scope] = {}
+    stack: list[tuple[cst.CSTNode, Scope]] = [(fn.body, scope)]
+    while stack:
+        node, sc = stack.pop()
+        t = type(node)
+        if t in (cst.FunctionDef, cst.ClassDef, cst.Lambda):
+            continue
+        if t in _COMPREHENSIONS:
+            clause = node.for_in  # type: ignore[attr-defined]
+            while clause is not None:
+                bound: dict[str, PyType | None] = {}
+                bind_target(clause.target, element_type(type_of(clause.iter, sc)), bound)
+                sc = replace(sc, names={**sc.names, **bound})
+                clause = clause.inner_for_in
+        elif t is cst.Call and sc is not scope:
+            out[id(node)] = sc
+        stack.extend((c, sc) for c in children(node))
+    return out
+
+
+def _key_uses(fn: cst.FunctionDef, name: str, scope: Scope) -> list[PyType | None]:
+    """The element types `name` is called with as the `key=` of sorted()/min()/max() or of a
+    list's `.sort()` in `fn`'s body (`sorted(nums, key=digits_sum)`)."""
+    out: list[PyType | None] = []
+    for call in iter_nodes(fn.body, prune=(cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+        if type(call) is not cst.Call:
+            continue
+        key = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "key"), None)  # type: ignore[attr-defined]
+        if type(key) is not cst.Name or key.value != name:  # type: ignore[union-attr]
+            continue
+        func = call.func  # type: ignore[attr-defined]
+        positional = [a.value for a in call.args if a.keyword is None and not a.star]  # type: ignore[attr-defined]
+        if type(func) is cst.Name and func.value in ("sorted", "min", "max") and len(positional) == 1:
+            out.append(element_type(type_of(positional[0], scope)))
+        elif type(func) is cst.Attribute and func.attr.value == "sort" and not positional:
+            out.append(element_type(type_of(func.value, scope)))
+        else:
+            out.append(None)  # another function's key: not known what it passes
+    return out
+
+
+def _rebound_before_returns(u: FunctionUnit, fn: cst.FunctionDef, scope: Scope, line_of) -> dict[str, PyType]:
+    """Parameters the scope cannot type because the body rebinds them to an unrelated type
+    (`n = [int(c) for c in str(n)]` for an int n) where the binding in effect at every return is
+    known: the last binding is a statement of the function's own block (not in a branch or a
+    loop), every return comes after it, and nothing else binds the name after it. Its value's
+    type is the parameter's at the returns."""
+    out: dict[str, PyType] = {}
+    if not isinstance(fn.body, cst.IndentedBlock):
+        return out
+    body = u.body
+    for p in u.params:
+        if scope.names.get(p) is not None or p not in body.assigned or any(n == p for n, _, _ in body.augmented):
+            continue
+        if any(p in bound_names(target) for target, _ in body.loops):
+            continue
+        last: tuple[cst.BaseExpression, int] | None = None
+        for stmt in fn.body.body:
+            if type(stmt) is cst.SimpleStatementLine and len(stmt.body) == 1 and type(stmt.body[0]) is cst.Assign:
+                assign = stmt.body[0]
+                if len(assign.targets) == 1 and type(assign.targets[0].target) is cst.Name and assign.targets[0].target.value == p:
+                    line = line_of(stmt)
+                    if line is not None:
+                        last = (assign.value, line)
+        if last is None:
+            continue
+        value, line = last
+        later = [ln for _, ln in body.assigned.get(p, []) if ln is None or ln > line]
+        later += [ln for ln, _ in body.unpack_loops.get(p, []) if ln is None or ln > line]
+        if later or any(ln is None or ln <= line for _, ln in body.returns):
+            continue
+        declared = u.declared.get(p)
+        t = type_of(value, replace(scope, names={**scope.names, p: declared}))
+        if t is not None and T.is_known(t) and _plain(t):
+            out[p] = t
+    return out
 
 
 def _filled(t: PyType, method: str, nodes: tuple[cst.BaseExpression, ...], type_of_node: Callable[[cst.BaseExpression], PyType | None]) -> PyType | None:

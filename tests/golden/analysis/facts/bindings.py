@@ -52,3 +52,18 @@ def changes_back(flag: bool) -> int:
     x = len(x) + 1
     x = str(x) * 2
     return len(x)
+
+
+def by_digit_sum(nums: List[int]) -> List[int]:
+    # a nested function whose parameter is rebound to a list, called from a comprehension and
+    # passed as `key=`: its return (int) is a fact, from the binding in effect at the return
+    def digits_sum(n):
+        neg = 1
+        if n < 0:
+            n, neg = -1 * n, -1
+        n = [int(i) for i in str(n)]
+        n[0] = n[0] * neg
+        return sum(n)
+
+    positive = [x for x in nums if digits_sum(x) > 0]
+    return sorted(positive, key=digits_sum)
