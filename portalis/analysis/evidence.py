@@ -232,8 +232,9 @@ class ModuleAnalysis:
                     if n in found and any(_reads(v, optional - {n} - nonnull.get(id(v), frozenset())) for v in values):
                         del found[n]
             widened = _widened_params(u, params.get(q, {}), scope)
-            rebound = self._rebound(u, scope, found, hidden)
-            for n, versions in rebound.items():
+            bindings = self._rebound(u, scope, found, hidden)
+            rebound = {n: versions for n, (versions, complete) in bindings.items() if complete}
+            for n, (versions, _complete) in bindings.items():
                 found[n] = versions[0]
             out[q] = FunctionFacts(locals=dict(sorted(found.items())), widened=widened, rebound=dict(sorted(rebound.items())),
                                    nested=self._nested(u, scope))
@@ -261,52 +262,60 @@ class ModuleAnalysis:
                 out.append((q, replace(base, cls=cls, qualname=q)))
         return out
 
-    def _rebound(self, u: FunctionUnit, scope: Scope, found: dict[str, PyType], hidden: set[str]) -> dict[str, tuple[PyType, ...]]:
+    def _rebound(self, u: FunctionUnit, scope: Scope, found: dict[str, PyType], hidden: set[str]) -> dict[str, tuple[tuple[PyType, ...], bool]]:
         """Locals rebound to a value of an unrelated type (`s = []`, `s.append(c)`, then `s =
         "".join(s)`): the values bound to them do not join into one type, so each run of
         values that do (in source order, elements put into it counted in the run they follow)
         is one Rust binding, the next one a shadowing `let`. Only locals bound by whole-name
-        assignments, every one typed; a local `found` types, or bound otherwise, is left out."""
+        assignments; a local `found` types, or bound otherwise, is left out. Each entry says
+        whether every value was typed: when one is not (`result = _nlargest(n, result)`), the
+        bindings before it are still known (the first is the local's type where lowering
+        declares it; what follows is lowering's to learn)."""
         body = u.body
         others = {n for n, _, _ in body.augmented} | _bound(body) | body.opaque | hidden | set(found)
-        out: dict[str, tuple[PyType, ...]] = {}
+        out: dict[str, tuple[tuple[PyType, ...], bool]] = {}
         for n, values in body.assigned.items():
             if n in others or len(values) < 2 or any(line is None for _, line in values):
                 continue
             ordered_values = sorted(values, key=lambda vl: vl[1] or 0)
             runs: list[tuple[int, PyType]] = []  # (first line, type)
+            end: int | None = None  # the line of the first value not typed
+            usable = True
             for value, line in ordered_values:
                 t = type_of(value, self.context.at(value, scope))
                 if t is None:
+                    end = line or 0
                     break
                 joined = _join_local(runs[-1][1], t) if runs else None
                 if joined is None and runs and T.unify(runs[-1][1], t) is not None:
-                    break  # a bool then an int: lowering widens it, no new binding
+                    usable = False  # a bool then an int: lowering widens it, no new binding
+                    break
                 if joined is None:
                     runs.append((line or 0, t))  # the first value, or one of an unrelated type
                 else:
                     runs[-1] = (runs[-1][0], joined)
-            else:
-                if len(runs) < 2:
+            if not usable or not runs or (end is None and len(runs) < 2) or (end is not None and runs[0][1].kind == "none"):
+                continue  # (`x = None` then an untyped value: narrowing's question, lowering's to answer)
+            starts = [start for start, _ in runs]
+            types = [t for _, t in runs]
+            ok = True
+            for (name, method, nodes), line in zip(body.stores, body.store_lines):
+                if name != n:
                     continue
-                starts = [start for start, _ in runs]
-                types = [t for _, t in runs]
-                ok = True
-                for (name, method, nodes), line in zip(body.stores, body.store_lines):
-                    if name != n:
-                        continue
-                    if line is None:
-                        ok = False
-                        break
-                    i = max((k for k, start in enumerate(starts) if start <= line), default=0)
-                    filled = _filled(types[i], method, nodes, lambda x: type_of(x, self.context.at(x, scope)))
-                    joined = T.unify(types[i], filled) if filled is not None else None
-                    if joined is None:
-                        ok = False
-                        break
-                    types[i] = joined
-                if ok and all(T.is_known(t) and _plain(t) for t in types):
-                    out[n] = tuple(types)
+                if line is None:
+                    ok = False
+                    break
+                if end is not None and line >= end:
+                    continue  # put into a binding the analysis does not know
+                i = max((k for k, start in enumerate(starts) if start <= line), default=0)
+                filled = _filled(types[i], method, nodes, lambda x: type_of(x, self.context.at(x, scope)))
+                joined = T.unify(types[i], filled) if filled is not None else None
+                if joined is None:
+                    ok = False
+                    break
+                types[i] = joined
+            if ok and all(T.is_known(t) and _plain(t) for t in types):
+                out[n] = (tuple(types), end is None)
         return out
 
     def _generic_facts(self, found: dict[str, tuple[FunctionUnit, Scope, set[str]]], out: dict[str, FunctionFacts]) -> None:
