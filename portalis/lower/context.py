@@ -22,7 +22,11 @@ if TYPE_CHECKING:
 
 class Retry(Exception):
     """Lowering learnt a wider type for a local (or the return value) after code using the
-    narrower one was emitted: the function is lowered again with the new fact."""
+    narrower one was emitted: the function is lowered again with the new fact. What is left of
+    it once the analysis' facts (FunctionFacts: locals, widened, rebound, nested) are read:
+    containers filled with values the analysis' evaluator does not type and Optionals decided
+    by narrowing it does not follow (docs/inference.md, "Facts per binding";
+    benchmarks/lowering_passes.py counts them and says why)."""
 
 
 @dataclass
