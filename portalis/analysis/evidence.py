@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import libcst as cst
 
@@ -262,7 +262,7 @@ class ModuleAnalysis:
                 out.append((q, replace(base, cls=cls, qualname=q)))
         return out
 
-    def _rebound(self, u: FunctionUnit, scope: Scope, found: dict[str, PyType], hidden: set[str]) -> dict[str, tuple[tuple[PyType, ...], bool]]:
+    def _rebound(self, u: FunctionUnit, scope: Scope, found: Mapping[str, PyType | None], hidden: set[str]) -> dict[str, tuple[tuple[PyType, ...], bool]]:
         """Locals rebound to a value of an unrelated type (`s = []`, `s.append(c)`, then `s =
         "".join(s)`): the values bound to them do not join into one type, so each run of
         values that do (in source order, elements put into it counted in the run they follow)
@@ -504,7 +504,7 @@ def _filled(t: PyType, method: str, nodes: tuple[cst.BaseExpression, ...], type_
     return None
 
 
-def _widened_params(u: FunctionUnit, declared: dict[str, PyType | None], scope: Scope) -> dict[str, PyType]:
+def _widened_params(u: FunctionUnit, declared: Mapping[str, PyType | None], scope: Scope) -> dict[str, PyType]:
     """The parameters `u`'s body rebinds to values of a wider type (`n = n / 2`: an int n read
     as a float), with the type of the copy the body works on; the scope says it once the
     assigned values are typed (`_widen_params`)."""
