@@ -130,6 +130,38 @@ def test_call_sites_to_a_fixed_point() -> None:
     assert ev.rounds >= 3
 
 
+def test_rounds_reuse_only_scopes_whose_inputs_did_not_change(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A round computes again only the scopes whose inputs (parameter types, returns, attribute
+    types) changed; the evidence is the same as with every scope computed every round."""
+    from portalis.analysis.evidence import ModuleAnalysis, _ModuleContext
+
+    source = (
+        "def inner(c):\n    total = c\n    return total\n\n\n"
+        "def middle(b):\n    x = inner(b)\n    return x\n\n\n"
+        "def outer():\n    return middle(2.5) + middle(1)\n\n\n"
+        "class Box:\n    def __init__(self, v):\n        self.v = v\n\n    def get(self):\n        y = self.v\n        return y\n\n\n"
+        "def make():\n    return Box(3).get()\n\n\n"
+        "def alone(n=0):\n    k = n + 1\n    return k\n"
+    )
+    computed: list[str] = []
+    real_scope = _ModuleContext.scope
+
+    def counting(self, u):  # noqa: ANN001
+        computed.append(u.qualname)
+        return real_scope(self, u)
+
+    monkeypatch.setattr(_ModuleContext, "scope", counting)
+    reused = evidence(source)
+    with_reuse = len(computed)
+    computed.clear()
+    monkeypatch.setattr(ModuleAnalysis, "_reusable_scopes", lambda self, inputs: {})
+    fresh = evidence(source)
+    assert reused.model_dump() == fresh.model_dump()
+    assert reused.rounds >= 3
+    # `alone` has the same inputs from the first round on: computed once, not once a round
+    assert computed.count("alone") == fresh.rounds and with_reuse < len(computed)
+
+
 def test_docstring_examples() -> None:
     ev = evidence('def f(xs):\n    """\n    >>> f([1, 2])\n    3\n    """\n    return sum(xs)\n')
     xs = ev.function("f").params["xs"]

@@ -205,3 +205,19 @@ def test_discover_names_modules_and_skips_tests(tmp_path: Path) -> None:
         ("pkg.sub.b", "pkg/sub/b.py", False),
         ("top", "top.py", False),
     ]
+
+
+def test_parsed_trees_are_kept_out_of_the_collectors_scans() -> None:
+    """A new tree is frozen (gc.freeze: full collections do not scan the cached trees) and
+    handed back to the collector when the cache is cleared; the tree is the same either way."""
+    import gc
+
+    from portalis.parse import clear_tree_cache, source_tree
+
+    clear_tree_cache()
+    assert gc.get_freeze_count() == 0
+    tree = source_tree("def f(x):\n    return x + 1  # frozen\n")
+    assert gc.get_freeze_count() > 0
+    assert tree.module.code.endswith("# frozen\n") and tree.line(tree.module.body[0]) == 1
+    clear_tree_cache()
+    assert gc.get_freeze_count() == 0

@@ -146,6 +146,21 @@ class ModuleAnalysis:
         fields = {root: {a: ev.type for a, ev in table.items()} for root, table in c.fields.items()}
         return params, returns, fields
 
+    def _reusable_scopes(self, inputs: tuple[dict, dict, dict]) -> dict[str, Scope]:
+        """The scopes the last round computed that are still right: those of functions whose
+        parameter types are the same, when every return type (which also decides the built
+        constants) and the attribute types are too. A scope reads nothing else of the round's
+        state (`_inputs` is what it is computed from), so computing it again gives the same
+        scope. Most rounds change a few functions' types; the last round of each phase
+        changes none. (`local_facts` reuses the last round's scopes by the same rule.)"""
+        if self._last is None:
+            return {}
+        (last_params, last_returns, last_fields), scopes = self._last
+        params, returns, fields = inputs
+        if returns != last_returns or fields != last_fields:
+            return {}
+        return {q: sc for q, sc in scopes.items() if params.get(q) == last_params.get(q)}
+
     def evidence(self) -> ModuleEvidence:
         """The evidence for every function and method (the module-wide fixed point)."""
         units, context, parsed = self.units, self.context, self.parsed
@@ -160,8 +175,10 @@ class ModuleAnalysis:
             for _ in range(MAX_ROUNDS):
                 rounds += 1
                 context.set_state(decisions, returns, fields, optimistic)
-                scopes = {q: context.scope(u) for q, u in units.items()}
-                self._last = (self._inputs(), scopes)
+                inputs = self._inputs()
+                reusable = self._reusable_scopes(inputs)
+                scopes = {q: reusable.get(q) or context.scope(u) for q, u in units.items()}
+                self._last = (inputs, scopes)
                 observations = context.observations(scopes)
                 new_decisions = {
                     q: {p: decide(observations[q].get(p, []), u.floats) for p in u.params if p not in u.declared} for q, u in units.items()
