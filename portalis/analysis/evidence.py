@@ -358,46 +358,23 @@ def _units(parsed: ParsedModule, module: cst.Module, line_of, resolve: Annotatio
         for m in c.methods:
             infos[m.qualname] = m
     units: dict[str, FunctionUnit] = {}
-    rewritable = _rewritable_classes(parsed)
+    # the classes' bases as the type map reads them (class_interfaces.py): a method it signs
+    # unbound (`def analyse_text(text):` under a metaclass) has every parameter read here
+    from portalis.class_interfaces import Bases, class_nodes, module_bases, own_exceptions, signed_unbound
+
+    nodes = class_nodes(module)
+    bases = module_bases(parsed, own_exceptions(parsed) | {c.name for c in parsed.classes if c.name not in nodes})
     for stmt in module.body:
         if type(stmt) is cst.FunctionDef:
             _add_unit(units, infos, stmt, None, line_of, resolve, names)
         elif type(stmt) is cst.ClassDef and type(stmt.body) is cst.IndentedBlock:
             for inner in stmt.body.body:
                 if type(inner) is cst.FunctionDef:
-                    unbound = (stmt.name.value in rewritable and not inner.decorators and bool(inner.params.params)
-                               and not inner.params.posonly_params and inner.params.params[0].name.value not in ("self", "cls"))
+                    first = (list(inner.params.posonly_params) + list(inner.params.params))[:1]
+                    unbound = signed_unbound(bases.get(stmt.name.value, Bases()), bool(inner.decorators),
+                                             first[0].name.value if first else None)
                     _add_unit(units, infos, inner, stmt.name.value, line_of, resolve, names, unbound)
     return units
-
-
-def _rewritable_classes(parsed: ParsedModule) -> set[str]:
-    """The classes whose plain methods without `self` the type map signs as called through the
-    class (`def analyse_text(text):` under a metaclass that may rewrite it; the rule of
-    `portalis/class_interfaces.py`, `unbound`): a metaclass other than ABCMeta, or a base from
-    elsewhere that is not a stateless ABC, directly or through the first base of the module."""
-    from portalis.class_interfaces import STATELESS_BASES, _base_name
-
-    infos = {c.name: c for c in parsed.classes}
-    out: set[str] = set()
-
-    def rewritable(name: str, depth: int = 0) -> bool:
-        c = infos.get(name)
-        if c is None or depth > 24:
-            return False
-        if c.metaclass is not None and _base_name(c.metaclass) != "ABCMeta":
-            return True
-        bases = [_base_name(b) for b in c.bases]
-        if bases and bases[0] in infos and all(b in STATELESS_BASES for b in bases[1:]):
-            return rewritable(bases[0], depth + 1)
-        # as class_interfaces: any other base that is not a stateless ABC makes the class's
-        # bases "foreign" there, the module's own included
-        return any(b not in STATELESS_BASES for b in bases)
-
-    for c in parsed.classes:
-        if rewritable(c.name):
-            out.add(c.name)
-    return out
 
 
 def _add_unit(units, infos, node: cst.FunctionDef, cls: str | None, line_of, resolve: AnnotationResolver, names: set[str],
