@@ -86,6 +86,8 @@ def init_fields(init: cst.FunctionDef, param_types: dict[str, PyType], scope: Ty
     (None when it does not say); and the problems found, as (attribute, message)."""
     fields: dict[str, PyType | None] = {}
     problems: list[tuple[str, str]] = []
+    kind_tested = {c.args[0].value.value for c in scan_function(init).calls  # type: ignore[attr-defined]
+                   if type(c.func) is cst.Name and c.func.value == "isinstance" and c.args and type(c.args[0].value) is cst.Name}
     for n in _in_order(init.body):
         target: cst.BaseExpression | None = None
         value: cst.BaseExpression | None = None
@@ -105,6 +107,8 @@ def init_fields(init: cst.FunctionDef, param_types: dict[str, PyType], scope: Ty
                 problems.append((name, f"attribute `{name}`: {exc}"))
         elif type(value) is cst.Name and value.value in param_types:
             ty = param_types[value.value]
+            if ty.kind == "union" and value.value in kind_tested:
+                ty = None  # a union narrowed by isinstance: the branch's member (the evidence pass types it)
         elif value is not None:
             try:
                 ty = value_type(ast.literal_eval(code_of(value)))

@@ -41,7 +41,8 @@ from portalis.analysis.generics import body_bounds, ordered, settle
 from portalis.analysis.narrowing import not_none_at
 from portalis.analysis.observed import observed_return, origin as observed_origin, ranked
 from portalis.analysis.uses import Body, Use, collect
-from portalis.types.unions import union_or_none
+from portalis.analysis.kinds import MEMBER_KINDS, MEMBER_NAMES, KindTests, arm_members, kind_tests, rebinds
+from portalis.types.unions import member_for_type, union_or_none
 from portalis.analysis.values import ITER, Scope, arithmetic, bind_target, element_type, join_values, literal_type, type_of
 from portalis.cst_scan import free_names
 from portalis.cst_walk import bound_names, children, code
@@ -66,6 +67,7 @@ class Observation:
     shape: str = ""
     elem: PyType | None = None
     weak: bool = False  # drawn from weak evidence itself (a loop variable only used with floats)
+    kinds: bool = False  # a union from the body's isinstance tests: a member passed by a caller fits it
 
 
 @dataclass
@@ -599,6 +601,7 @@ class _ModuleContext:
         # `x = property(getx, setx)`: class -> attribute -> (getter, setter) method names
         self.properties = {stmt.name.value: _properties(stmt) for stmt in module.body if type(stmt) is cst.ClassDef}
         self.class_nodes = {stmt.name.value: stmt for stmt in module.body if type(stmt) is cst.ClassDef}
+        self._kinds: dict[tuple[str, str], KindTests] = {}  # (qualname, parameter) -> its kind tests
         self_attrs: dict[str, set[str]] = {}
         for u in units.values():
             if u.cls is not None:
@@ -765,6 +768,8 @@ class _ModuleContext:
             if n not in local_modules:
                 names[n] = None
         local_names -= body.opaque
+        if u.body.kind_tested:
+            self._kind_reads(u, scope)
         if not local_names:
             scope.names.update(declared_types)
             self._widen_params(u, scope)
@@ -1181,6 +1186,8 @@ class _ModuleContext:
             # `g(**options)` passes them on: each is what g's `**kwargs` takes
             return [Observation(o.type.args[1], o.origin) for use in body.uses.get(p, []) if use.kind == "passed" and use.index == "**"
                     for o in self._observe(u, use, scope) if o.type is not None and o.type.kind == "dict" and len(o.type.args) == 2]
+        if p in body.kind_tested and not (p in body.opaque or p in body.shadowed or p in u.variadic):
+            return self._kind_observations(u, p, scope)  # narrowed by kind: a union of the kinds
         if p in body.kind_tested or p in body.opaque or p in body.shadowed or p in u.variadic:
             return []  # narrowed by kind, rebound by a with/except/import, shadowed
         out: list[Observation] = []
@@ -1231,6 +1238,88 @@ class _ModuleContext:
             # `if hi is None: hi = len(a)`: what replaces the None is what it holds otherwise
             out = out + [o for o in assigned if o.shape != "none"]
         return out
+
+    def kinds(self, u: FunctionUnit, p: str) -> KindTests:
+        """The kind tests of `u`'s parameter `p` (read once per pass)."""
+        key = (u.qualname, p)
+        found = self._kinds.get(key)
+        if found is None:
+            found = self._kinds[key] = kind_tests(u.node, p)
+        return found
+
+    def _kind_reads(self, u: FunctionUnit, scope: Scope) -> None:
+        """Each reading of a union parameter inside a branch of its isinstance tests that selects
+        one member, typed as that member in `scope.at` (what lowering's `match` binds there)."""
+        for p in u.body.kind_tested:
+            t = scope.names.get(p)
+            union = t.args[0] if t is not None and t.kind == "optional" else t
+            if union is None or union.kind != "union" or p not in u.params:
+                continue
+            found = self.kinds(u, p)
+            if found.problem is not None:
+                continue
+            for _how, around, node in found.reads:
+                held = arm_members(union, around[-1]) if around else []
+                if len(held) == 1:
+                    scope.at[node] = held[0]
+
+    def _kind_observations(self, u: FunctionUnit, p: str, scope: Scope) -> list[Observation]:
+        """A parameter the body asks the kind of (`if isinstance(s, str): ... else: s.decode()`):
+        the union of the types its tests name and the type the fall-through branch uses it as
+        (`bytes | str`), when lowering narrows it as Python does (portalis/analysis/kinds.py);
+        else one observation saying why not (the parameter's PTL110 shows it)."""
+        found = self.kinds(u, p)
+        line = u.line
+
+        def refused(why: str) -> list[Observation]:
+            return [Observation(None, TypeOrigin(source="use", line=line, detail=f"kind-tested: {why}"), shape="kinds")]
+
+        if found.problem is not None:
+            return refused(found.problem)
+        if not found.names:
+            return []  # `type(x)` read only, no test
+        if rebinds(u.node, p):
+            return refused("rebound in the body (an arm would assign the union, not its member)")
+        other = sorted(n for n in found.names if n not in MEMBER_NAMES)
+        if other:
+            shown = other[0] if other[0] != "?" else "a type that is not a name"
+            return refused(f"isinstance() with {shown} (a union's members are int, float, str, bytes, bool)")
+        members = [MEMBER_NAMES[n] for n in sorted(found.names)]
+        # What the fall-through (the branch no test selects) does with it: one more member.
+        rest: set[int] = set()
+        for arm in found.arms:
+            if arm.names is None:
+                rest |= arm.nodes
+        seen = [o for use in u.body.uses.get(p, []) if use.node is not None and id(use.node) in rest
+                for o in self._observe(u, use, scope)]
+        extra: PyType | None = None
+        if seen:
+            ev = decide(seen, u.floats)
+            if ev.conflict is not None:
+                return refused(f"the branch no test selects: {ev.conflict}")
+            if ev.type is not None and ev.type.kind in MEMBER_KINDS:
+                extra = ev.type
+            elif ev.type is not None:
+                return refused(f"the branch no test selects uses it as {ev.type} (a union's members are int, float, str, bytes, bool)")
+        union = union_or_none(members + ([extra] if extra is not None else []))
+        if union is None or union.kind == "num":
+            return []  # int or float: the number rule (typemap) keeps its kind
+        # Every other reading is in an arm that selects one member (lowering's `match` binds it
+        # there). An arm selecting none is dropped by the `match` (Python never runs it either),
+        # but only for a union: a single type keeps its `if` and lowers the branch.
+        members_of = union if union.kind == "union" else PyType(kind="union", args=(union,))
+        for how, around, _node in found.reads:
+            if how == "shared":
+                continue
+            if how == "bound":
+                return refused("rebound in the body (an arm would assign the union, not its member)")
+            held = arm_members(members_of, around[-1]) if around else None
+            if held is None or len(held) > 1 or (not held and union.kind != "union"):
+                what = f"any of {union}" if held is None or held else f"what no test names (not {union})"
+                return refused(f"`{how}` reads it where it may be {what}")
+        tests = found.first if len(found.first) <= 40 else found.first[:37] + "..."
+        detail = f"isinstance tests ({tests}" + (f"; {extra} in the other branch" if extra is not None else "") + ")"
+        return [Observation(union, TypeOrigin(source="use", line=line, detail=detail), kinds=True)]
 
     def _supposed_rebinding(
         self, u: FunctionUnit, p: str, rebound: list[tuple[cst.BaseExpression, int | None]], typed: list[PyType | None]
@@ -1872,6 +1961,15 @@ def decide(observations: list[Observation], floats: bool = False) -> TypeEvidenc
     """One type from the observations, with the ones that pinned it; a conflict when two
     cannot be one type; what was tried when nothing pinned it. `floats`: the function computes
     with floats (a float literal, a true division), so a value used only as a number is one."""
+    refused = [o for o in observations if o.shape == "kinds"]
+    if refused:
+        # kind tests that make no union (kinds.py) decide nothing: the rest does, as if they
+        # were not there (a generic, callers' union); they are shown when nothing pinned a type
+        rest = [o for o in observations if o.shape != "kinds"]
+        ev = decide(rest, floats)
+        if ev.type is None and ev.conflict is None:
+            return ev.model_copy(update={"tried": _tried(refused + rest)})
+        return ev
     t: PyType = T.UNKNOWN
     used: list[Observation] = []
     weak = False
@@ -1879,6 +1977,8 @@ def decide(observations: list[Observation], floats: bool = False) -> TypeEvidenc
         if o.shape or o.type is None:
             continue
         u = merge_param(t, o.type)
+        if u is None:
+            u = _fitted(t, o, used)
         if u is None:
             several = _values_of_several_types(observations)
             if several is not None:
@@ -1958,6 +2058,30 @@ def decide(observations: list[Observation], floats: bool = False) -> TypeEvidenc
 _CALLER_SOURCES = frozenset({"docstring", "observed", "call", "default"})
 
 
+def _fitted(t: PyType, o: Observation, used: list[Observation]) -> PyType | None:
+    """The union the body's isinstance tests make, when the other observation is one of its
+    members (a caller passing a str to a `str | bytes` parameter); None otherwise."""
+    union_side = o.kinds or any(x.kinds for x in used)
+    if not union_side:
+        return None
+    union, member = (o.type, t) if o.kinds else (t, o.type)
+    if union is None or member is None:
+        return None
+    inner = union.args[0] if union.kind == "optional" else union
+    if inner.kind != "union":
+        return None
+    if member.kind == "optional":
+        member = member.args[0]
+    if member_for_type(inner, member) is not None or member == inner:
+        return union
+    if member.kind in MEMBER_KINDS:
+        # a kind no test names (`IPv4Address('1.2.3.4')` where the tests name int and bytes):
+        # the fall-through takes it, as in Python; lowering checks what that branch does with it
+        wider = union_or_none([*inner.args, member])
+        return (T.optional(wider) if union.kind == "optional" else wider) if wider is not None else None
+    return None
+
+
 def _values_of_several_types(observations: list[Observation]) -> TypeEvidence | None:
     """Callers that pass values of several types (`identity(3)` in the docstring, a str in the
     tests) to a parameter the body uses in no way that says a type: a union of them (an enum;
@@ -1986,7 +2110,7 @@ def _tried(observations: list[Observation]) -> str:
     for o in observations[:4]:
         what = str(o.type) if o.type is not None else {"none": "may be None", "number": "a number", "division": "divided", "floaty": "used with floats",
                                                         "sequence": "indexed", "iterable": "iterated", "sized": "sized",
-                                                        "elements": f"elements {o.elem}"}.get(o.shape, o.shape)
+                                                        "elements": f"elements {o.elem}", "kinds": "no union"}.get(o.shape, o.shape)
         seen.append(f"{what} ({o.origin})")
     more = f" and {len(observations) - 4} more" if len(observations) > 4 else ""
     return "seen: " + "; ".join(seen) + more + ": no Python type pinned"
