@@ -1290,8 +1290,11 @@ class _ModuleContext:
         for arm in found.arms:
             if arm.names is None:
                 rest |= arm.nodes
+        # where the tests name bytes, the fall-through holds no bytes: a str method there is a
+        # str's (elsewhere a bytes-handling function's `.upper()` may be either's)
+        reader = replace(u, bytes_like=False) if u.bytes_like and found.names & {"bytes", "bytearray"} else u
         seen = [o for use in u.body.uses.get(p, []) if use.node is not None and id(use.node) in rest
-                for o in self._observe(u, use, scope)]
+                for o in self._observe(reader, use, scope)]
         extra: PyType | None = None
         if seen:
             ev = decide(seen, u.floats)

@@ -123,14 +123,14 @@ def kind_tests(fn: cst.FunctionDef, p: str) -> KindTests:
                 i += 1
                 continue
             arms, took_rest = found
+            if not out.first:
+                out.first = code(st.test)  # type: ignore[attr-defined]
             for arm, inner in arms:
                 out.arms.append(arm)
                 for n in inner:
                     _ids(n, arm.nodes)
                 inside = list(getattr(inner[0], "body", ())) if len(inner) == 1 and isinstance(inner[0], cst.BaseSuite) else inner
                 block(inside, around + [arm])  # type: ignore[arg-type]
-            if isinstance(st, cst.If) and not out.first:
-                out.first = code(st.test)
             i = len(stmts) if took_rest else i + 1
 
     def node(n: cst.CSTNode, around: list[Arm], parent: cst.CSTNode | None = None) -> None:
