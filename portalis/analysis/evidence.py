@@ -1570,6 +1570,14 @@ class _ModuleContext:
                         return []
                     t = T.dict_of(T.STR, t)
                 return strong(t, f"passed to self.{method}() as `{p}`") if t is not None else []
+            if (type(receiver_node) is cst.Call and type(receiver_node.func) is cst.Name and receiver_node.func.value == "super"
+                    and not receiver_node.args and u.cls is not None and "super" not in scope.names):
+                # `super().m(x)`: the type of m's parameter in the nearest module base defining it
+                above = self.lineage(u.cls)[1:]
+                base = self.method_of(above[0], method) if above else None  # (a plain method: self first)
+                p = _param_at(base, index) if base is not None else None
+                t = self.param_type(base, p) if base is not None and p is not None and index != "**" else None
+                return strong(t, f"passed to super().{method}() as `{p}`") if t is not None else []
             if type(receiver_node) is cst.Name and receiver_node.value in ("bytes", "bytearray") \
                     and receiver_node.value not in scope.names and receiver_node.value not in self.modules:
                 if method == "maketrans":
