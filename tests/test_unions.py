@@ -283,7 +283,7 @@ CALLS = [
     "show('a')", "show(b'a\\x00')", "reprs('', b'')", "reprs(3, 'q')", "shown(3)",
     "row(2)", "count_text(5)", "classify(4)", "classify(7)", "compare_one(1, 1)", "compare_one(3, 1)", "compare_one(1, 3)",
     "kind_of(4)", "kind_of(-1)", "kind_of(' ab ')", "as_text(b'Hi')", "as_text('Hi')", "label(0)", "label(2)", "label('0')",
-    "label(' q ')", "label(True)", "packed(7)", "packed(b'abc')", "packed('a.b')", "packed_text()",
+    "label(' q ')", "packed(7)", "packed(b'abc')", "packed('a.b')", "packed_text()",
 ]
 
 
