@@ -141,9 +141,8 @@ def kind_tests(fn: cst.FunctionDef, p: str) -> KindTests:
         if t in (cst.FunctionDef, cst.Lambda, cst.ClassDef) and p in _names(n):
             problem("read by a nested function")
             return
-        if t is cst.Call and n.func is not None and type(n.func) is cst.Name and n.func.value in ("isinstance", "type", "issubclass") \
-                and n.args and type(n.args[0].value) is cst.Name and n.args[0].value.value == p:  # type: ignore[attr-defined]
-            named = _tested(n)
+        if t is cst.Call and _kind_call(n, p):  # type: ignore[arg-type]
+            named = _tested(n)  # type: ignore[arg-type]
             if id(n) not in tests:
                 other = sorted(named - set(MEMBER_NAMES) - {"?"})
                 if n.func.value == "type":  # type: ignore[attr-defined]
@@ -163,7 +162,7 @@ def kind_tests(fn: cst.FunctionDef, p: str) -> KindTests:
                     node(a, around, n)
             return
         if t is cst.If:
-            found = chain(n, [])
+            found = chain(n, [])  # type: ignore[arg-type]
             if found is not None:
                 block([n], around)  # type: ignore[list-item]
                 return
@@ -184,6 +183,13 @@ def arm_members(union: PyType, arm: Arm) -> list[PyType]:
         return members_matching(union, set(arm.names))
     excluded = members_matching(union, set(arm.excluded))
     return [m for m in union.args if m not in excluded]
+
+
+def _kind_call(call: cst.Call, p: str) -> bool:
+    """`isinstance(p, ...)`, `type(p)` or `issubclass(p, ...)`."""
+    f = call.func
+    return (type(f) is cst.Name and f.value in ("isinstance", "type", "issubclass") and bool(call.args)
+            and type(call.args[0].value) is cst.Name and call.args[0].value.value == p)  # type: ignore[attr-defined]
 
 
 def _tested(call: cst.Call) -> set[str]:
