@@ -1244,7 +1244,11 @@ class _ModuleContext:
         key = (u.qualname, p)
         found = self._kinds.get(key)
         if found is None:
-            found = self._kinds[key] = kind_tests(u.node, p)
+            try:
+                found = kind_tests(u.node, p)
+            except RecursionError:  # an expression nested past Python's limit: no union, said so
+                found = KindTests(problem="an expression nested too deeply to read")
+            self._kinds[key] = found
         return found
 
     def _kind_reads(self, u: FunctionUnit, scope: Scope) -> None:
