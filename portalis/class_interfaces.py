@@ -27,6 +27,7 @@ the attribute is read. `super().__init__(...)` runs the base's initialiser on th
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 
 import libcst as cst
 
@@ -85,6 +86,8 @@ def init_fields(init: cst.FunctionDef, param_types: dict[str, PyType], scope: Ty
     (None when it does not say); and the problems found, as (attribute, message)."""
     fields: dict[str, PyType | None] = {}
     problems: list[tuple[str, str]] = []
+    kind_tested = {c.args[0].value.value for c in scan_function(init).calls  # type: ignore[attr-defined]
+                   if type(c.func) is cst.Name and c.func.value == "isinstance" and c.args and type(c.args[0].value) is cst.Name}
     for n in _in_order(init.body):
         target: cst.BaseExpression | None = None
         value: cst.BaseExpression | None = None
@@ -104,6 +107,8 @@ def init_fields(init: cst.FunctionDef, param_types: dict[str, PyType], scope: Ty
                 problems.append((name, f"attribute `{name}`: {exc}"))
         elif type(value) is cst.Name and value.value in param_types:
             ty = param_types[value.value]
+            if ty.kind == "union" and value.value in kind_tested:
+                ty = None  # a union narrowed by isinstance: the branch's member (the evidence pass types it)
         elif value is not None:
             try:
                 ty = value_type(ast.literal_eval(code_of(value)))
@@ -185,9 +190,86 @@ STATELESS_BASES: frozenset[str] = frozenset({
 })
 
 
-def _base_name(text: str) -> str:
+def base_name(text: str) -> str:
     """`collections.abc.Sequence` -> `Sequence`, `Generic[T]` -> `Generic`."""
     return text.split("[", 1)[0].strip().split(".")[-1]
+
+
+_base_name = base_name
+
+
+@dataclass(frozen=True)
+class Bases:
+    """How a class's bases are translated: the module base it is translated with (its first
+    base, a class of the module before it), the bases from elsewhere (its own and that base's),
+    a value base that leaves the class out (PTL140), and a metaclass other than ABCMeta (its
+    own or the inherited one)."""
+
+    inherited: str | None = None
+    foreign: tuple[str, ...] = ()
+    value_base: str | None = None
+    metaclass: str | None = None
+
+    @property
+    def rewrites(self) -> bool:
+        """Whether something the module does not show may rewrite or call the class's methods
+        (a metaclass, a base from elsewhere): a `def` without `self` is then signed unbound."""
+        return bool(self.foreign) or self.metaclass is not None
+
+
+def class_bases(info: ClassInfo, done: dict[str, Bases]) -> Bases:
+    """The `Bases` of a class, given those of the module's classes before it (`done`, by name;
+    the module's exception classes and classes without a def left out)."""
+    inherited: str | None = None
+    foreign: list[str] = []
+    value: str | None = None
+    if info.bases and not is_namedtuple(info) and not is_enum(info):
+        names = [base_name(b) for b in info.bases]
+        first, rest = names[0], names[1:]
+        # A base of the module translated with it, even one left out itself (`class
+        # ValueTerminal(Terminal)` where `Terminal(str)` is PTL140: email's parser keeps ~100
+        # methods that way).
+        if first in done and all(b in STATELESS_BASES for b in rest):
+            inherited = first
+        elif not all(b in STATELESS_BASES for b in names):
+            value = next((b for b, n in zip(info.bases, names) if _value_base(n)), None)
+            if value is None:
+                # A base in another module or outside the repository: the class keeps its
+                # struct and its own methods; what it takes from the base is PTL190 per method.
+                foreign = [b for b, n in zip(info.bases, names) if n not in STATELESS_BASES]
+    parent = done.get(inherited) if inherited is not None else None
+    if parent is not None:
+        foreign = [*parent.foreign, *foreign]
+    metaclass = info.metaclass if info.metaclass is not None and base_name(info.metaclass) != "ABCMeta" else None
+    if metaclass is None and parent is not None:
+        metaclass = parent.metaclass
+    return Bases(inherited=inherited, foreign=tuple(foreign), value_base=value, metaclass=metaclass)
+
+
+def module_bases(parsed: ParsedModule, skipped: set[str]) -> dict[str, Bases]:
+    """The `Bases` of every class of the module but the `skipped` ones (its exception classes,
+    classes with no def at module level), in the module's order."""
+    done: dict[str, Bases] = {}
+    for info in parsed.classes:
+        if info.name not in skipped:
+            done[info.name] = class_bases(info, done)
+    return done
+
+
+def own_exceptions(parsed: ParsedModule) -> set[str]:
+    """The module's classes that derive from an exception class (signed apart: not in `done`)."""
+    from portalis.exception_facts import BUILTIN_EXCEPTIONS, exception_classes
+
+    return set(exception_classes([(c.name, c.bases) for c in parsed.classes])) - set(BUILTIN_EXCEPTIONS)
+
+
+def signed_unbound(bases: Bases, decorated: bool, first_param: str | None) -> bool:
+    """Whether a method is signed as called through its class (`C.f(text)`, every parameter
+    visible): a plain method (no decorator) whose first parameter is not `self`/`cls`, in a class
+    whose methods something the module does not show may rewrite (`def analyse_text(text):`
+    under pygments' metaclass). The type map signs it so and the evidence pass reads each of
+    its parameters (none is taken for `self`)."""
+    return bases.rewrites and not decorated and first_param is not None and first_param not in ("self", "cls")
 
 
 def build_class_interfaces(
@@ -270,31 +352,16 @@ def _class_interface(
         members, problems = _enum_members(node, info, scope)
         for problem in problems:
             diags.append(_diag(parsed, "PTL140", f"enum `{info.name}`: {problem}", info.line, info.name))
-    foreign: list[str] = []
-    if info.bases and not namedtuple and not enum:
-        names = [_base_name(b) for b in info.bases]
-        first, rest = names[0], names[1:]
-        # A base of the module translated with it, even one left out itself (`class
-        # ValueTerminal(Terminal)` where `Terminal(str)` is PTL140: email's parser keeps ~100
-        # methods that way), as before.
-        if first in done and all(b in STATELESS_BASES for b in rest):
-            base_sig = done[first]
-        elif not all(b in STATELESS_BASES for b in names):
-            # Any base that is a value type (`class X(Mixin, str)`).
-            bad = next((b for b, n in zip(info.bases, names) if _value_base(n)), None)
-            if bad is not None:
-                what = "a metaclass" if _base_name(bad) == "type" else "a builtin value type, an enum or an exception"
-                diags.append(_diag(parsed, "PTL140", f"class `{info.name}`: base class `{bad}` is not translated with it "
-                                   f"({what}: instances are not a plain struct)", info.line, info.name))
-            else:
-                # A base in another module or outside the repository: the class keeps its
-                # struct and its own methods; what it takes from the base is PTL190 per method.
-                foreign = [b for b, n in zip(info.bases, names) if n not in STATELESS_BASES]
-    if base_sig is not None:
-        foreign = [*base_sig.foreign_bases, *foreign]
-    metaclass = info.metaclass if info.metaclass is not None and _base_name(info.metaclass) != "ABCMeta" else None
-    if metaclass is None and base_sig is not None:
-        metaclass = base_sig.metaclass
+    bases = class_bases(info, {n: _bases_of(sig) for n, sig in done.items()})
+    if bases.inherited is not None:
+        base_sig = done[bases.inherited]
+    if bases.value_base is not None:
+        bad = bases.value_base
+        what = "a metaclass" if base_name(bad) == "type" else "a builtin value type, an enum or an exception"
+        diags.append(_diag(parsed, "PTL140", f"class `{info.name}`: base class `{bad}` is not translated with it "
+                           f"({what}: instances are not a plain struct)", info.line, info.name))
+    foreign = list(bases.foreign)
+    metaclass = bases.metaclass
     if base_sig is not None:
         fields.extend(base_sig.fields)
     for f in info.fields:
@@ -331,8 +398,7 @@ def _class_interface(
         kind = method_kind(minfo)
         # `def analyse_text(text):` in a class a metaclass may rewrite: signed as `C.f(text)`
         # calls it (every parameter); lowering refuses it unless the metaclass's wrapper is known.
-        unbound = (kind == "method" and (foreign or metaclass is not None) and not minfo.decorators
-                   and bool(minfo.params) and minfo.params[0].name not in ("self", "cls"))
+        unbound = kind == "method" and signed_unbound(bases, bool(minfo.decorators), minfo.params[0].name if minfo.params else None)
         if unbound:
             kind = "staticmethod"
         shown = minfo if kind == "staticmethod" else minfo.model_copy(update={"params": minfo.params[1:]})
@@ -409,6 +475,11 @@ _VALUE_BASES = frozenset({
     "type", "TypedDict", "NamedTuple", "namedtuple", "defaultdict", "OrderedDict", "Counter", "deque", "UserDict",
     "UserList", "UserString", "BaseException",
 })
+
+
+def _bases_of(sig: ClassSignature) -> Bases:
+    """The `Bases` a class signature records (what a subclass inherits of them)."""
+    return Bases(inherited=sig.base, foreign=tuple(sig.foreign_bases), metaclass=sig.metaclass)
 
 
 def _value_base(name: str) -> bool:

@@ -543,3 +543,39 @@ def _binds_on_all_paths(stmt: cst.CSTNode, name: str) -> bool:
     # A try body is a labelled block that an error leaves early: rustc cannot see that the
     # handlers cover that path, so a local first bound in a try statement gets a default.
     return False
+
+
+# Builtin type names an `isinstance` test may name for a union's members (lowering matches on
+# them, portalis/lower/unions.py; the evidence pass reads the same tests, portalis/analysis/kinds.py).
+ISINSTANCE_NAMES = frozenset("int float str bool list dict set tuple bytes bytearray".split())
+
+
+def isinstance_test(test: cst.BaseExpression) -> tuple[str, set[str], bool] | None:
+    """`isinstance(x, int)` / `isinstance(x, (int, float))` / `not isinstance(...)`:
+    (name, type names, negated); None for any other test."""
+    negated = False
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        negated, test = True, test.expression
+    if not (isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and test.func.value == "isinstance"):
+        return None
+    if len(test.args) != 2 or any(a.keyword is not None or a.star for a in test.args):
+        return None
+    subject, types = test.args[0].value, test.args[1].value
+    if not isinstance(subject, cst.Name):
+        return None
+    elements = [e.value for e in types.elements] if isinstance(types, cst.Tuple) else [types]
+    names = {e.value for e in elements if isinstance(e, cst.Name) and e.value in ISINSTANCE_NAMES}
+    if len(names) != len(elements):
+        return None
+    return subject.value, names, negated
+
+
+def diverges(suite: cst.BaseSuite) -> bool:
+    """Whether a suite's last statement leaves it (return, raise, continue, break)."""
+    body = getattr(suite, "body", ())
+    if not body:
+        return False
+    last = body[-1]
+    if isinstance(last, cst.SimpleStatementLine):
+        return bool(last.body) and isinstance(last.body[-1], (cst.Return, cst.Raise, cst.Continue, cst.Break))
+    return False

@@ -751,7 +751,9 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
         parsed, tree = _with_init_functions(parsed, state)
     nodes = function_nodes(tree.module)
     scope = TypeScope.build(parsed.module, [c.name for c in parsed.classes], parsed.imports)
-    scope.exceptions = _own_exceptions(parsed)
+    from portalis.class_interfaces import own_exceptions
+
+    scope.exceptions = own_exceptions(parsed)
     scope.add_aliases([(c.name, c.value) for c in parsed.constants if c.annotation is None])
     tm = ModuleTypeMap(module=parsed.module)
     from portalis.names import module_names  # what other modules resolve names through
@@ -1135,8 +1137,3 @@ def _finish_classes(tm: ModuleTypeMap, sources: dict, parsed: ParsedModule, evid
         tm.classes[ci] = cls.model_copy(update={"fields": fields, "methods": methods, "diagnostics": diags})
 
 
-def _own_exceptions(parsed: ParsedModule) -> set[str]:
-    """The module's classes that derive from an exception class."""
-    from portalis.exception_facts import BUILTIN_EXCEPTIONS, exception_classes
-
-    return set(exception_classes([(c.name, c.bases) for c in parsed.classes])) - set(BUILTIN_EXCEPTIONS)

@@ -234,7 +234,43 @@ def compare_one(a: int, b: int):
     if a == b:
         return None
     return a if a > b else "b"
+
+
+def kind_of(x):
+    if isinstance(x, int):
+        return x * 2
+    return len(x.strip())
+
+
+def as_text(s):
+    if isinstance(s, bytes):
+        return s.decode("ascii")
+    return s.lower()
+
+
+def label(v):
+    if v == 0:
+        return "zero"
+    if not isinstance(v, str):
+        return "n" + str(v + 1)
+    return v.strip()
+
+
+def packed(w):
+    if isinstance(w, int):
+        return w
+    if isinstance(w, bytes):
+        return len(w)
+    return len(str(w))
+
+
+def packed_text():
+    return packed("a.b")
 '''
+
+# Unannotated parameters typed by their isinstance tests (portalis/analysis/kinds.py).
+KIND_TESTED = {"kind_of": ("x", "int | str"), "as_text": ("s", "bytes | str"), "label": ("v", "int | str"),
+               "packed": ("w", "bytes | int | str")}
 
 CALLS = [
     "describe(41)", "describe('ab')", "width('héllo')", "width(-3)",
@@ -246,7 +282,24 @@ CALLS = [
     "falsy(0)", "falsy(2)", "falsy('')", "falsy('a')", "falsy([])", "falsy([0])",
     "show('a')", "show(b'a\\x00')", "reprs('', b'')", "reprs(3, 'q')", "shown(3)",
     "row(2)", "count_text(5)", "classify(4)", "classify(7)", "compare_one(1, 1)", "compare_one(3, 1)", "compare_one(1, 3)",
+    "kind_of(4)", "kind_of(-1)", "kind_of(' ab ')", "as_text(b'Hi')", "as_text('Hi')", "label(0)", "label(2)", "label('0')",
+    "label(' q ')", "packed(7)", "packed(b'abc')", "packed('a.b')", "packed_text()",
 ]
+
+
+def test_isinstance_tests_make_union_parameters() -> None:
+    """No annotation: the types the isinstance tests name, what the fall-through uses (`x.strip()`:
+    a str) and what callers pass into the fall-through (`packed("a.b")`) make the union; a body
+    lowering cannot narrow that way stays PTL110 saying why."""
+    tm = type_map_of(UNION_SRC)
+    for name, (param, union) in KIND_TESTED.items():
+        sig = tm.function(name)
+        assert sig is not None and not sig.diagnostics, (name, sig and sig.diagnostics)
+        assert str(sig.params[0].py_type) == union and sig.params[0].name == param
+        assert any("isinstance tests" in o.detail for o in sig.params[0].provenance)
+    src = "def norm(s):\n    if isinstance(s, str):\n        s = s.encode('ascii')\n    return s\n"
+    norm = type_map_of(src).function("norm")
+    assert norm is not None and any(d.code == "PTL110" and "rebound in the body" in d.message for d in norm.diagnostics)
 
 
 @pytest.fixture(scope="module")

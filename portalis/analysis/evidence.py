@@ -41,7 +41,8 @@ from portalis.analysis.generics import body_bounds, ordered, settle
 from portalis.analysis.narrowing import not_none_at
 from portalis.analysis.observed import observed_return, origin as observed_origin, ranked
 from portalis.analysis.uses import Body, Use, collect
-from portalis.types.unions import union_or_none
+from portalis.analysis.kinds import MEMBER_KINDS, MEMBER_NAMES, KindTests, arm_members, kind_tests, rebinds
+from portalis.types.unions import member_for_type, union_or_none
 from portalis.analysis.values import ITER, Scope, arithmetic, bind_target, element_type, join_values, literal_type, type_of
 from portalis.cst_scan import free_names
 from portalis.cst_walk import bound_names, children, code, iter_nodes
@@ -66,6 +67,7 @@ class Observation:
     shape: str = ""
     elem: PyType | None = None
     weak: bool = False  # drawn from weak evidence itself (a loop variable only used with floats)
+    kinds: bool = False  # a union from the body's isinstance tests: a member passed by a caller fits it
 
 
 @dataclass
@@ -586,46 +588,23 @@ def _units(parsed: ParsedModule, module: cst.Module, line_of, resolve: Annotatio
         for m in c.methods:
             infos[m.qualname] = m
     units: dict[str, FunctionUnit] = {}
-    rewritable = _rewritable_classes(parsed)
+    # the classes' bases as the type map reads them (class_interfaces.py): a method it signs
+    # unbound (`def analyse_text(text):` under a metaclass) has every parameter read here
+    from portalis.class_interfaces import Bases, class_nodes, module_bases, own_exceptions, signed_unbound
+
+    nodes = class_nodes(module)
+    bases = module_bases(parsed, own_exceptions(parsed) | {c.name for c in parsed.classes if c.name not in nodes})
     for stmt in module.body:
         if type(stmt) is cst.FunctionDef:
             _add_unit(units, infos, stmt, None, line_of, resolve, names)
         elif type(stmt) is cst.ClassDef and type(stmt.body) is cst.IndentedBlock:
             for inner in stmt.body.body:
                 if type(inner) is cst.FunctionDef:
-                    unbound = (stmt.name.value in rewritable and not inner.decorators and bool(inner.params.params)
-                               and not inner.params.posonly_params and inner.params.params[0].name.value not in ("self", "cls"))
+                    first = (list(inner.params.posonly_params) + list(inner.params.params))[:1]
+                    unbound = signed_unbound(bases.get(stmt.name.value, Bases()), bool(inner.decorators),
+                                             first[0].name.value if first else None)
                     _add_unit(units, infos, inner, stmt.name.value, line_of, resolve, names, unbound)
     return units
-
-
-def _rewritable_classes(parsed: ParsedModule) -> set[str]:
-    """The classes whose plain methods without `self` the type map signs as called through the
-    class (`def analyse_text(text):` under a metaclass that may rewrite it; the rule of
-    `portalis/class_interfaces.py`, `unbound`): a metaclass other than ABCMeta, or a base from
-    elsewhere that is not a stateless ABC, directly or through the first base of the module."""
-    from portalis.class_interfaces import STATELESS_BASES, _base_name
-
-    infos = {c.name: c for c in parsed.classes}
-    out: set[str] = set()
-
-    def rewritable(name: str, depth: int = 0) -> bool:
-        c = infos.get(name)
-        if c is None or depth > 24:
-            return False
-        if c.metaclass is not None and _base_name(c.metaclass) != "ABCMeta":
-            return True
-        bases = [_base_name(b) for b in c.bases]
-        if bases and bases[0] in infos and all(b in STATELESS_BASES for b in bases[1:]):
-            return rewritable(bases[0], depth + 1)
-        # as class_interfaces: any other base that is not a stateless ABC makes the class's
-        # bases "foreign" there, the module's own included
-        return any(b not in STATELESS_BASES for b in bases)
-
-    for c in parsed.classes:
-        if rewritable(c.name):
-            out.add(c.name)
-    return out
 
 
 def _add_unit(units, infos, node: cst.FunctionDef, cls: str | None, line_of, resolve: AnnotationResolver, names: set[str],
@@ -850,6 +829,7 @@ class _ModuleContext:
         # `x = property(getx, setx)`: class -> attribute -> (getter, setter) method names
         self.properties = {stmt.name.value: _properties(stmt) for stmt in module.body if type(stmt) is cst.ClassDef}
         self.class_nodes = {stmt.name.value: stmt for stmt in module.body if type(stmt) is cst.ClassDef}
+        self._kinds: dict[tuple[str, str], KindTests] = {}  # (qualname, parameter) -> its kind tests
         self_attrs: dict[str, set[str]] = {}
         for u in units.values():
             if u.cls is not None:
@@ -1016,6 +996,8 @@ class _ModuleContext:
             if n not in local_modules:
                 names[n] = None
         local_names -= body.opaque
+        if u.body.kind_tested:
+            self._kind_reads(u, scope)
         if not local_names:
             scope.names.update(declared_types)
             self._widen_params(u, scope)
@@ -1432,6 +1414,8 @@ class _ModuleContext:
             # `g(**options)` passes them on: each is what g's `**kwargs` takes
             return [Observation(o.type.args[1], o.origin) for use in body.uses.get(p, []) if use.kind == "passed" and use.index == "**"
                     for o in self._observe(u, use, scope) if o.type is not None and o.type.kind == "dict" and len(o.type.args) == 2]
+        if p in body.kind_tested and not (p in body.opaque or p in body.shadowed or p in u.variadic):
+            return self._kind_observations(u, p, scope)  # narrowed by kind: a union of the kinds
         if p in body.kind_tested or p in body.opaque or p in body.shadowed or p in u.variadic:
             return []  # narrowed by kind, rebound by a with/except/import, shadowed
         out: list[Observation] = []
@@ -1482,6 +1466,95 @@ class _ModuleContext:
             # `if hi is None: hi = len(a)`: what replaces the None is what it holds otherwise
             out = out + [o for o in assigned if o.shape != "none"]
         return out
+
+    def kinds(self, u: FunctionUnit, p: str) -> KindTests:
+        """The kind tests of `u`'s parameter `p` (read once per pass)."""
+        key = (u.qualname, p)
+        found = self._kinds.get(key)
+        if found is None:
+            try:
+                found = kind_tests(u.node, p)
+            except RecursionError:  # an expression nested past Python's limit: no union, said so
+                found = KindTests(problem="an expression nested too deeply to read")
+            self._kinds[key] = found
+        return found
+
+    def _kind_reads(self, u: FunctionUnit, scope: Scope) -> None:
+        """Each reading of a union parameter inside a branch of its isinstance tests that selects
+        one member, typed as that member in `scope.at` (what lowering's `match` binds there)."""
+        for p in u.body.kind_tested:
+            t = scope.names.get(p)
+            union = t.args[0] if t is not None and t.kind == "optional" else t
+            if union is None or union.kind != "union" or p not in u.params:
+                continue
+            found = self.kinds(u, p)
+            if found.problem is not None:
+                continue
+            for _how, around, node in found.reads:
+                held = arm_members(union, around[-1]) if around else []
+                if len(held) == 1:
+                    scope.at[node] = held[0]
+
+    def _kind_observations(self, u: FunctionUnit, p: str, scope: Scope) -> list[Observation]:
+        """A parameter the body asks the kind of (`if isinstance(s, str): ... else: s.decode()`):
+        the union of the types its tests name and the type the fall-through branch uses it as
+        (`bytes | str`), when lowering narrows it as Python does (portalis/analysis/kinds.py);
+        else one observation saying why not (the parameter's PTL110 shows it)."""
+        found = self.kinds(u, p)
+        line = u.line
+
+        def refused(why: str) -> list[Observation]:
+            return [Observation(None, TypeOrigin(source="use", line=line, detail=f"kind-tested: {why}"), shape="kinds")]
+
+        if found.problem is not None:
+            return refused(found.problem)
+        if not found.names:
+            return []  # `type(x)` read only, no test
+        if rebinds(u.node, p):
+            return refused("rebound in the body (an arm would assign the union, not its member)")
+        other = sorted(n for n in found.names if n not in MEMBER_NAMES)
+        if other:
+            shown = other[0] if other[0] != "?" else "a type that is not a name"
+            return refused(f"isinstance() with {shown} (a union's members are int, float, str, bytes, bool)")
+        members = [MEMBER_NAMES[n] for n in sorted(found.names)]
+        # What the fall-through (the branch no test selects) does with it: one more member.
+        rest: set[int] = set()
+        for arm in found.arms:
+            if arm.names is None:
+                rest |= arm.nodes
+        # where the tests name bytes, the fall-through holds no bytes: a str method there is a
+        # str's (elsewhere a bytes-handling function's `.upper()` may be either's)
+        reader = replace(u, bytes_like=False) if u.bytes_like and found.names & {"bytes", "bytearray"} else u
+        seen = [o for use in u.body.uses.get(p, []) if use.node is not None and id(use.node) in rest
+                for o in self._observe(reader, use, scope)]
+        extra: PyType | None = None
+        if seen:
+            ev = decide(seen, u.floats)
+            if ev.conflict is not None:
+                return refused(f"the branch no test selects: {ev.conflict}")
+            if ev.type is not None and ev.type.kind in MEMBER_KINDS:
+                extra = ev.type
+            elif ev.type is not None:
+                return refused(f"the branch no test selects uses it as {ev.type} (a union's members are int, float, str, bytes, bool)")
+        union = union_or_none(members + ([extra] if extra is not None else []))
+        if union is None or union.kind == "num":
+            return []  # int or float: the number rule (typemap) keeps its kind
+        # Every other reading is in an arm that selects one member (lowering's `match` binds it
+        # there). An arm selecting none is dropped by the `match` (Python never runs it either),
+        # but only for a union: a single type keeps its `if` and lowers the branch.
+        members_of = union if union.kind == "union" else PyType(kind="union", args=(union,))
+        for how, around, _node in found.reads:
+            if how == "shared":
+                continue
+            if how == "bound":
+                return refused("rebound in the body (an arm would assign the union, not its member)")
+            held = arm_members(members_of, around[-1]) if around else None
+            if held is None or len(held) > 1 or (not held and union.kind != "union"):
+                what = f"any of {union}" if held is None or held else f"what no test names (not {union})"
+                return refused(f"`{how}` reads it where it may be {what}")
+        tests = found.first if len(found.first) <= 40 else found.first[:37] + "..."
+        detail = f"isinstance tests ({tests}" + (f"; {extra} in the other branch" if extra is not None else "") + ")"
+        return [Observation(union, TypeOrigin(source="use", line=line, detail=detail), kinds=True)]
 
     def _supposed_rebinding(
         self, u: FunctionUnit, p: str, rebound: list[tuple[cst.BaseExpression, int | None]], typed: list[PyType | None]
@@ -1729,6 +1802,14 @@ class _ModuleContext:
                         return []
                     t = T.dict_of(T.STR, t)
                 return strong(t, f"passed to self.{method}() as `{p}`") if t is not None else []
+            if (type(receiver_node) is cst.Call and type(receiver_node.func) is cst.Name and receiver_node.func.value == "super"
+                    and not receiver_node.args and u.cls is not None and "super" not in scope.names):
+                # `super().m(x)`: the type of m's parameter in the nearest module base defining it
+                above = self.lineage(u.cls)[1:]
+                base = self.method_of(above[0], method) if above else None  # (a plain method: self first)
+                p = _param_at(base, index) if base is not None else None
+                t = self.param_type(base, p) if base is not None and p is not None and index != "**" else None
+                return strong(t, f"passed to super().{method}() as `{p}`") if t is not None else []
             if type(receiver_node) is cst.Name and receiver_node.value in ("bytes", "bytearray") \
                     and receiver_node.value not in scope.names and receiver_node.value not in self.modules:
                 if method == "maketrans":
@@ -2123,6 +2204,15 @@ def decide(observations: list[Observation], floats: bool = False) -> TypeEvidenc
     """One type from the observations, with the ones that pinned it; a conflict when two
     cannot be one type; what was tried when nothing pinned it. `floats`: the function computes
     with floats (a float literal, a true division), so a value used only as a number is one."""
+    refused = [o for o in observations if o.shape == "kinds"]
+    if refused:
+        # kind tests that make no union (kinds.py) decide nothing: the rest does, as if they
+        # were not there (a generic, callers' union); they are shown when nothing pinned a type
+        rest = [o for o in observations if o.shape != "kinds"]
+        ev = decide(rest, floats)
+        if ev.type is None and ev.conflict is None:
+            return ev.model_copy(update={"tried": _tried(refused + rest)})
+        return ev
     t: PyType = T.UNKNOWN
     used: list[Observation] = []
     weak = False
@@ -2130,6 +2220,8 @@ def decide(observations: list[Observation], floats: bool = False) -> TypeEvidenc
         if o.shape or o.type is None:
             continue
         u = merge_param(t, o.type)
+        if u is None:
+            u = _fitted(t, o, used)
         if u is None:
             several = _values_of_several_types(observations)
             if several is not None:
@@ -2209,6 +2301,30 @@ def decide(observations: list[Observation], floats: bool = False) -> TypeEvidenc
 _CALLER_SOURCES = frozenset({"docstring", "observed", "call", "default"})
 
 
+def _fitted(t: PyType, o: Observation, used: list[Observation]) -> PyType | None:
+    """The union the body's isinstance tests make, when the other observation is one of its
+    members (a caller passing a str to a `str | bytes` parameter); None otherwise."""
+    union_side = o.kinds or any(x.kinds for x in used)
+    if not union_side:
+        return None
+    union, member = (o.type, t) if o.kinds else (t, o.type)
+    if union is None or member is None:
+        return None
+    inner = union.args[0] if union.kind == "optional" else union
+    if inner.kind != "union":
+        return None
+    if member.kind == "optional":
+        member = member.args[0]
+    if member_for_type(inner, member) is not None or member == inner:
+        return union
+    if member.kind in MEMBER_KINDS:
+        # a kind no test names (`IPv4Address('1.2.3.4')` where the tests name int and bytes):
+        # the fall-through takes it, as in Python; lowering checks what that branch does with it
+        wider = union_or_none([*inner.args, member])
+        return (T.optional(wider) if union.kind == "optional" else wider) if wider is not None else None
+    return None
+
+
 def _values_of_several_types(observations: list[Observation]) -> TypeEvidence | None:
     """Callers that pass values of several types (`identity(3)` in the docstring, a str in the
     tests) to a parameter the body uses in no way that says a type: a union of them (an enum;
@@ -2237,7 +2353,7 @@ def _tried(observations: list[Observation]) -> str:
     for o in observations[:4]:
         what = str(o.type) if o.type is not None else {"none": "may be None", "number": "a number", "division": "divided", "floaty": "used with floats",
                                                         "sequence": "indexed", "iterable": "iterated", "sized": "sized",
-                                                        "elements": f"elements {o.elem}"}.get(o.shape, o.shape)
+                                                        "elements": f"elements {o.elem}", "kinds": "no union"}.get(o.shape, o.shape)
         seen.append(f"{what} ({o.origin})")
     more = f" and {len(observations) - 4} more" if len(observations) > 4 else ""
     return "seen: " + "; ".join(seen) + more + ": no Python type pinned"

@@ -43,6 +43,9 @@ class Scope:
     # Locals' types from their typed assignments only (`total = 0.0` then `total = total + x`):
     # weaker, used for what a name's use says, never for a type the map records.
     tentative: dict[str, PyType | None] = field(default_factory=dict)
+    # Types of single readings of a name (by node id): a union parameter read in a branch of its
+    # isinstance tests that selects one member is that member (portalis/analysis/kinds.py).
+    at: dict[int, PyType] = field(default_factory=dict)
 
 
 def join_values(a: PyType | None, b: PyType | None) -> PyType | None:
@@ -172,6 +175,8 @@ def type_of(node: cst.BaseExpression, scope: Scope, depth: int = 0) -> PyType | 
         return lit
     d = depth + 1
     if type(node) is cst.Name:
+        if scope.at and id(node) in scope.at:
+            return scope.at[id(node)]
         if node.value in scope.names:
             return scope.names[node.value]
         if node.value not in scope.constants and scope.imported.get(node.value, "").startswith("math."):

@@ -16,44 +16,11 @@ import libcst as cst
 from portalis.lower.context import Local, Mode
 from portalis.model import PyType
 from portalis.rust import ir
+from portalis.cst_scan import diverges, isinstance_test  # noqa: F401  (shared with the analysis)
 from portalis.types.unions import enum_name, members_matching, tag
 
 if TYPE_CHECKING:
     from portalis.lower.function import FunctionLowerer
-
-_TYPE_NAMES = frozenset("int float str bool list dict set tuple bytes bytearray".split())
-
-
-def isinstance_test(test: cst.BaseExpression) -> tuple[str, set[str], bool] | None:
-    """`isinstance(x, int)` / `isinstance(x, (int, float))` / `not isinstance(...)`:
-    (name, type names, negated); None for any other test."""
-    negated = False
-    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        negated, test = True, test.expression
-    if not (isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and test.func.value == "isinstance"):
-        return None
-    if len(test.args) != 2 or any(a.keyword is not None or a.star for a in test.args):
-        return None
-    subject, types = test.args[0].value, test.args[1].value
-    if not isinstance(subject, cst.Name):
-        return None
-    elements = [e.value for e in types.elements] if isinstance(types, cst.Tuple) else [types]
-    names = {e.value for e in elements if isinstance(e, cst.Name) and e.value in _TYPE_NAMES}
-    if len(names) != len(elements):
-        return None
-    return subject.value, names, negated
-
-
-def diverges(suite: cst.BaseSuite) -> bool:
-    """Whether a suite's last statement leaves it (return, raise, continue, break)."""
-    body = getattr(suite, "body", ())
-    if not body:
-        return False
-    last = body[-1]
-    if isinstance(last, cst.SimpleStatementLine):
-        return bool(last.body) and isinstance(last.body[-1], (cst.Return, cst.Raise, cst.Continue, cst.Break))
-    return False
-
 
 def union_local(lw: "FunctionLowerer", name: str) -> Local | None:
     local = lw.locals.get(name)
