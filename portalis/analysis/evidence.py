@@ -42,7 +42,9 @@ from portalis.analysis.narrowing import not_none_at
 from portalis.analysis.observed import observed_return, origin as observed_origin, ranked
 from portalis.analysis.uses import Body, Use, collect
 from portalis.types.unions import union_or_none
-from portalis.analysis.values import ITER, Scope, arithmetic, bind_target, element_type, join_values, literal_type, type_of
+from portalis.analysis.values import (
+    ITER, Scope, arithmetic, as_list, bind_target, element_type, join_values, literal_type, passes_as_list, type_of,
+)
 from portalis.cst_scan import free_names
 from portalis.cst_walk import bound_names, children, code
 from portalis.model import FunctionFacts, NestedFacts, ObservedFunction, ParsedModule, PyType, TypeOrigin
@@ -954,7 +956,9 @@ class _ModuleContext:
                 continue
             filled: PyType | None = None
             known = True
-            if t.kind == "list" and method in ("append", "insert") and len(nodes) == (1 if method == "append" else 2):
+            if method.startswith("insort:"):
+                method = "append" if self._bisect_function(method[len("insort:"):]) else "?"
+            if t.kind == "list" and method in ("append", "insert", "appendleft") and len(nodes) == (2 if method == "insert" else 1):
                 elem = type_of(nodes[-1], at(nodes[-1], scope))
                 filled = T.list_of(elem) if elem is not None else None
             elif t.kind == "set" and method == "add" and len(nodes) == 1:
@@ -977,6 +981,13 @@ class _ModuleContext:
                 continue
             out[n] = T.unify(t, filled)
         return out
+
+    def _bisect_function(self, spelled: str) -> bool:
+        """`insort` (imported from bisect) or `bisect.insort` (`m.insort` with m the module)."""
+        alias, dot, name = spelled.rpartition(".")
+        if dot:
+            return self.modules.get(alias) == "bisect"
+        return self.imported.get(name, "").startswith("bisect.")
 
     def field_types(self, scopes: dict[str, Scope], strict: bool) -> dict[str, dict[str, TypeEvidence]]:
         """Attribute types of each class hierarchy from what its methods assign to `self.x`
@@ -1124,6 +1135,11 @@ class _ModuleContext:
             if t.kind == "optional" and not self.narrowing:
                 t = self.narrowed_value(u, arg.value, scope) or t
             origin = TypeOrigin(source="call", line=line, detail=f"{self.code(node)} in {u.qualname}")
+            if t.kind == ITER and passes_as_list(arg.value) or t.kind == ITER and type(arg.value) is cst.Name:
+                # an iterator passed on (`iter(xs)`, a generator expression): the callee gets a
+                # list of its items, as an `Iterator[T]` annotation maps (the older inference
+                # by lowering learnt the same); `d.items()` passed stays open
+                t = as_list(t) or t
             if t.kind == "none":
                 targets[p].append(Observation(None, origin, shape="none"))
             elif t.kind != ITER:
@@ -1639,6 +1655,8 @@ class _ModuleContext:
         first_of_kind: dict[str, TypeOrigin] = {}
         for value, line in values:
             t = T.NONE if value is None else type_of(value, scope)
+            if t is not None and t.kind == ITER and value is not None and passes_as_list(value):
+                t = as_list(t)  # a generator expression returned: the list of its items
             detail = f"return {self.code(value)}" if value is not None else "return"
             origin = TypeOrigin(source="return", line=line, detail=detail)
             if t is None or t.kind == ITER or not T.is_known(t):

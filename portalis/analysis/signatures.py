@@ -27,7 +27,7 @@ import libcst as cst
 from portalis.cst_walk import SCOPES, iter_nodes
 from portalis.analysis.evidence import ModuleAnalysis, FunctionUnit, _ModuleContext, decide
 from portalis.analysis.facts import TypeEvidence
-from portalis.analysis.values import ITER, Scope, element_type, join_values, type_of
+from portalis.analysis.values import ITER, Scope, as_list, element_type, join_values, passes_as_list, type_of
 from portalis.model import PyType
 from portalis.types import pytypes as T
 
@@ -324,6 +324,8 @@ def _joined_returns(context: _ModuleContext, body, values: list, scope: Scope) -
         if value is not None and isinstance(value, cst.Name) and value.value == "NotImplemented":
             continue  # an operator method declining: the translation raises instead
         t = T.NONE if value is None else type_of(value, context.at(value, scope))
+        if t is not None and t.kind == ITER and value is not None and passes_as_list(value):
+            t = as_list(t)  # a generator expression returned: the list of its items
         if t is None or t.kind == ITER:
             skipped = True
             continue
@@ -423,6 +425,8 @@ def _call_arguments(
             if p not in wanted or p in callee.variadic or p in callee.keywords:
                 continue
             t = type_of(arg.value, context.at(arg.value, scope))
+            if t is not None and t.kind == ITER and (passes_as_list(arg.value) or type(arg.value) is cst.Name):
+                t = as_list(t)  # an iterator passed on: a list of its items (evidence.py says why)
             if t is not None and t.kind == "optional" and not context.narrowing:
                 t = context.narrowed_value(u, arg.value, scope) or t  # `if v is not None: f(v)`
             if not _known(t) or t.kind in ("none", "optional"):

@@ -28,6 +28,30 @@ def iter_of(t: PyType) -> PyType:
     return PyType(kind=ITER, args=(t,))
 
 
+# Calls whose result is a lazy iterator the translation can collect into a list where it is
+# passed or returned (`deque()`'s and `range()`'s are not: a range prints as `range(0, 3)`).
+LAZY_CALLS = frozenset({"reversed", "zip", "enumerate", "filter", "map", "iter", "islice"})
+
+
+def as_list(t: PyType | None) -> PyType | None:
+    """An iterator's type as a value that is passed on (an argument) or returned: the list of
+    its items, as an `Iterator[T]` or `Generator[T, ...]` annotation maps (the translation
+    collects it); any other type unchanged. None when its items are not typed."""
+    if t is None or t.kind != ITER:
+        return t
+    elem = t.args[0] if t.args else None
+    return T.list_of(elem) if elem is not None and T.is_known(elem) and elem.kind != ITER else None
+
+
+def passes_as_list(node: cst.BaseExpression) -> bool:
+    """A value whose iterator type becomes a list when passed or returned: a generator
+    expression or a call of a lazy builtin (`(f(x) for x in xs)`, `reversed(r)`); not a dict
+    view or a range, which Python shows as themselves."""
+    if type(node) is cst.GeneratorExp:
+        return True
+    return type(node) is cst.Call and type(node.func) is cst.Name and node.func.value in LAZY_CALLS
+
+
 @dataclass
 class Scope:
     """What names mean while evaluating: locals and parameters with known types, the module's
@@ -431,6 +455,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             # `filter(pred, xs)` / `filter(None, xs)`: xs's elements, those the test keeps
             elem = element_type(type_of(args[1].value, scope, depth))
             return iter_of(elem) if elem is not None and elem.kind != "unknown" else None
+        if scope.imported.get(name) == "collections.deque" and len(node.args) == len(args) <= 1:
+            return _deque(first if args else None, bool(args))
         if name in ("bytes", "bytearray"):
             return T.BYTEARRAY if name == "bytearray" else T.BYTES
         imported = scope.imported.get(name, "")
@@ -470,6 +496,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
                 return rules.DATE  # datetime.date(y, m, d)
             if module in rules.BYTES_MODULES and method in rules.BYTES_MODULES[module]:
                 return T.BYTES
+            if module == "collections" and method == "deque" and len(node.args) == len(args) <= 1:
+                return _deque(type_of(args[0].value, scope, depth) if args else None, bool(args))
             return None
         made = func.value
         if type(made) is cst.Call and type(made.func) is cst.Attribute and type(made.func.value) is cst.Name \
@@ -509,8 +537,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             return out
         if receiver.kind == "list" and receiver.args:
             elem = receiver.args[0]
-            if method == "pop" and elem.kind != "unknown":
-                return elem
+            if method in ("pop", "popleft") and elem.kind != "unknown":
+                return elem  # (a deque is a list here: lower/methods.py)
             if method in ("index", "count"):
                 return T.INT
             if method == "copy":
@@ -536,6 +564,15 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
         if receiver.kind == "set" and method == "copy":
             return receiver
     return None
+
+
+def _deque(items: PyType | None, given: bool) -> PyType | None:
+    """`deque()` / `deque(xs)`: a list (the translation's deque: lower/builtins.py `_deque`),
+    of xs's elements; `deque(xs, n)` (bounded) is not one."""
+    if not given:
+        return T.list_of(T.UNKNOWN)
+    elem = element_type(items)
+    return T.list_of(elem) if elem is not None else None
 
 
 def _compiled_pattern(node: cst.Call, scope: Scope) -> PyType | None:
