@@ -56,10 +56,14 @@ def complete_signatures(
     params: dict[str, dict[str, PyType]],
     returns: dict[str, PyType],
     fields: dict[str, dict[str, PyType]],
+    known_returns: dict[str, PyType] | None = None,
 ) -> Completion:
     """Complete the open parameter and return types of the module's functions and methods
     (`params`/`returns` by qualname, as the type map has them; `fields` the classes' attribute
-    types). Never lowers anything."""
+    types). `known_returns`: return types known otherwise (a function left out of `returns`
+    for its diagnostics, the traced calls' result of one whose body says nothing), read
+    where a call's value is evaluated (`self._jump = self._convert(self.JUMP)`) but never
+    completed nor reported. Never lowers anything."""
     context = analysis.context
     units = analysis.units
     params = {q: dict(ps) for q, ps in params.items()}
@@ -74,7 +78,7 @@ def complete_signatures(
         for attr, t in attrs.items():
             if not _known(t) or t.kind == "none":
                 open_fields.setdefault(context.root(cls), {}).setdefault(attr, []).append(cls)
-    if not open_returns and not open_params:
+    if not open_returns and not open_params and not open_fields:
         return out
     tables: dict[str, dict[str, TypeEvidence]] = {}
     for cls, attrs in fields.items():
@@ -92,6 +96,9 @@ def complete_signatures(
         out.rounds += 1
         decisions = {q: {p: TypeEvidence(type=t) for p, t in ps.items() if _known(t)} for q, ps in params.items()}
         typed_returns = {q: TypeEvidence(type=t) for q, t in returns.items() if _known(t)}
+        for q, t in (known_returns or {}).items():
+            if _known(t):
+                typed_returns.setdefault(q, TypeEvidence(type=t))
         context.set_state(decisions, typed_returns, tables, optimistic=True)
         first = out.rounds == 1
         scopes = {q: _tolerant(context, units[q], sc) for q, sc in _reusable(analysis).items()} if first else {}
