@@ -46,6 +46,7 @@ from portalis.analysis.values import (
     ITER, Scope, arithmetic, as_list, bind_target, element_type, join_values, literal_type, passes_as_list, type_of,
 )
 from portalis.cst_scan import free_names
+from portalis.parse import _attr_name, method_key
 from portalis.cst_walk import bound_names, children, code
 from portalis.model import FunctionFacts, NestedFacts, ObservedFunction, ParsedModule, PyType, TypeOrigin
 from portalis.types import pytypes as T
@@ -404,7 +405,10 @@ def _rewritable_classes(parsed: ParsedModule) -> set[str]:
 
 def _add_unit(units, infos, node: cst.FunctionDef, cls: str | None, line_of, resolve: AnnotationResolver, names: set[str],
               unbound: bool = False) -> None:
-    qualname = f"{cls}.{node.name.value}" if cls else node.name.value
+    # a property's setter shares its getter's name: it is `__set_x__`, as the outline and
+    # lowering name it (it replaced the getter's unit before)
+    key = method_key(node.name.value, [_attr_name(d.decorator) for d in node.decorators]) if cls else node.name.value
+    qualname = f"{cls}.{key}" if cls else key
     info = infos.get(qualname)
     line = line_of(node) or (info.line if info else 0)
     decorators = {_decorator_name(d.decorator) for d in node.decorators}
@@ -554,6 +558,19 @@ def _add_observed(u: FunctionUnit, fn: ObservedFunction) -> None:
         t, origins = observed_return(fn, merge_param)
         if t is not None:
             u.observed_returns = TypeEvidence(type=t, provenance=origins[:PROVENANCE_SHOWN])
+
+
+def _own_class_over_traced(observations: list[Observation], module: str) -> list[Observation]:
+    """The policy where the tracer and the body disagree on a class: the body's uses name one
+    of this module's classes (only `weekday` has `.weekday` and `.n`) and the traced calls
+    passed instances of a class of another module (dateutil's `rrule.weekday`, a subclass of
+    `_common.weekday` defined elsewhere; or an unrelated class with the same attributes). The
+    translation of this module can take only its own class, and the cases that verify it are
+    built from that class, so the traced classes of other modules are dropped instead of
+    reporting PTL170. Any other disagreement between traced and static evidence (an int seen,
+    a str used) stays a conflict."""
+    return [o for o in observations
+            if not (o.origin.source == "observed" and o.type is not None and o.type.kind == "class" and o.type.module != module)]
 
 
 def _one_type(seen: list) -> bool:
@@ -1075,7 +1092,10 @@ class _ModuleContext:
                     if t is not None:
                         obs[p].append(Observation(t, TypeOrigin(source="default", line=u.line, detail=f"= {default.value} (a class constant)")))
                 obs[p].extend(self._use_observations(u, p, scopes[q]))
-                obs[p].extend(self._structural_observations(u, p))
+                structural = self._structural_observations(u, p)
+                if structural:
+                    obs[p] = _own_class_over_traced(obs[p], self.parsed.module)
+                obs[p].extend(structural)
         self._attribute_observations(out, scopes)
         # Call sites: the arguments other functions pass (`self.x = v` with x a property calls
         # its setter with v).
@@ -1708,24 +1728,28 @@ def t_ok(t: PyType | None) -> bool:
 
 
 def _properties(node: cst.ClassDef) -> dict[str, tuple[str | None, str | None]]:
-    """`x = property(getx, setx)` in a class body, and a read-only `@property def x(self)`
-    (its getter is the method of that name: `self.days` reads what `days` returns). A
-    decorated property with a setter is left out: both methods share the one name."""
+    """`x = property(getx, setx)` in a class body, and a decorated `@property def x(self)`
+    (its getter is the method of that name: `self.days` reads what `days` returns; its
+    `@x.setter` is the method `__set_x__`, as the units name it). A property with a deleter
+    is left out."""
     out: dict[str, tuple[str | None, str | None]] = {}
     if type(node.body) is not cst.IndentedBlock:
         return out
     getters: set[str] = set()
-    with_setter: set[str] = set()
+    setters: set[str] = set()
+    deleters: set[str] = set()
     for stmt in node.body.body:
         if type(stmt) is cst.FunctionDef:
             for d in stmt.decorators:
                 e = d.decorator
                 if type(e) is cst.Name and e.value == "property":
                     getters.add(stmt.name.value)
+                elif type(e) is cst.Attribute and type(e.value) is cst.Name and e.attr.value == "setter" and e.value.value == stmt.name.value:
+                    setters.add(e.value.value)
                 elif type(e) is cst.Attribute and type(e.value) is cst.Name and e.attr.value in ("setter", "deleter"):
-                    with_setter.add(e.value.value)
-    for name in sorted(getters - with_setter):
-        out[name] = (name, None)
+                    deleters.add(e.value.value)  # a deleter, or a setter under another name: left out
+    for name in sorted(getters - deleters):
+        out[name] = (name, f"__set_{name}__" if name in setters else None)
     for stmt in node.body.body:
         if type(stmt) is not cst.SimpleStatementLine:
             continue
