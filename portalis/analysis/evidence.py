@@ -95,6 +95,10 @@ class FunctionUnit:
     static: dict[str, list[Observation]] = field(default_factory=dict)  # defaults, docstring, observed calls
     doc_returns: PyType | None = None
     observed_returns: TypeEvidence | None = None  # what traced calls returned
+    # functions defined in the body, as callables returning what they return (`_nested_returns`):
+    # a call of one is typed where the body reads it (`yield from filter(p, helper(L, k))`)
+    assumed: dict[str, PyType] = field(default_factory=dict)
+    itself: dict[str, PyType] = field(default_factory=dict)  # a nested function's own name, calling itself
 
 
 AnnotationResolver = Callable[[str], PyType | None]
@@ -137,6 +141,7 @@ class ModuleAnalysis:
             if q in self.units:
                 _add_observed(self.units[q], fn)
         self.context = _ModuleContext(parsed, module, self.units)
+        self.context.unit_inputs = self._unit_inputs
         # The scopes of the evidence pass's last round and the types they were computed from.
         self._last: tuple[tuple[dict, dict, dict], dict[str, Scope]] | None = None
 
@@ -560,6 +565,22 @@ def _add_observed(u: FunctionUnit, fn: ObservedFunction) -> None:
             u.observed_returns = TypeEvidence(type=t, provenance=origins[:PROVENANCE_SHOWN])
 
 
+def _some_yields(u: FunctionUnit, scope: Scope) -> PyType | None:
+    """A generator's list from the yields that are typed (the others skipped: a recursive
+    generator's own values, not known before its first answer)."""
+    elem: PyType | None = None
+    for value, each in [(v, False) for v, _ in u.body.yields] + [(v, True) for v, _ in u.body.yielded_from]:
+        t = T.NONE if value is None else type_of(value, scope)
+        if each:
+            t = element_type(t)
+        if t is None or t.kind == ITER or not T.is_known(t):
+            continue
+        elem = t if elem is None else join_values(elem, t)
+        if elem is None:
+            return None
+    return T.list_of(elem) if elem is not None and elem.kind != "none" else None
+
+
 def _own_class_over_traced(observations: list[Observation], module: str) -> list[Observation]:
     """The policy where the tracer and the body disagree on a class: the body's uses name one
     of this module's classes (only `weekday` has `.weekday` and `.n`) and the traced calls
@@ -619,6 +640,9 @@ class _ModuleContext:
         # (portalis/analysis/narrowing.py; set by the local-types pass for one function at a time)
         self.narrowing: dict[int, dict[str, PyType]] = {}
         self.top = {u.name: u for u in units.values() if u.cls is None}
+        # nested functions' returns by (function, name, argument types, captured names' types)
+        self.nested_cache: dict[tuple, PyType | None] = {}
+        self.unit_inputs: tuple = (lambda node: None, lambda text: None, set())  # (line_of, resolve, names), set by ModuleAnalysis
         self.classes = {c.name for c in parsed.classes}
         self.method_names = {u.name for u in units.values() if u.cls is not None}
         self.modules = {(i.alias or i.module.split(".")[0]): i.module for i in parsed.imports if i.name is None}
@@ -778,7 +802,90 @@ class _ModuleContext:
 
     def scope(self, u: FunctionUnit) -> Scope:
         """The types of a function's parameters and locals (a local is typed only when every
-        value assigned to it is, and they join)."""
+        value assigned to it is, and they join); a function defined in the body and called
+        there is a callable of what it returns (`_nested_returns`)."""
+        scope = self._scope(u)
+        if u.body.nested:
+            found = self._nested_returns(u, scope)
+            if found != u.assumed:
+                u.assumed = found
+                scope = self._scope(u)
+        return scope
+
+    def _nested_returns(self, u: FunctionUnit, scope: Scope) -> dict[str, PyType]:
+        """What the functions defined in `u`'s body return, evaluated with the argument types
+        `u`'s calls pass them (joined: `helper(L, k)` with k an int in one call and Optional in
+        another) and the names they read from `u`: a generator its yields' list, a function
+        calling itself found by a fixed point (its own calls supposed to return what its other
+        returns show, then checked: every return or yield must be typed and agree). Plain
+        positional parameters only. Only for reading `u` (lowering learns the nested function
+        itself; NestedFacts say what it may start from)."""
+        out: dict[str, PyType] = {}
+        siblings = {n.name.value for n in u.body.nested}
+        shadowing = u.body.opaque & (set(self.top) | self.classes)
+        for node in u.body.nested:
+            name = node.name.value
+            ps = node.params
+            if (node.returns is not None or node.decorators or node.asynchronous is not None or name in u.body.assigned
+                    or ps.posonly_params or ps.kwonly_params or isinstance(ps.star_arg, cst.Param) or ps.star_kwarg is not None
+                    or any(p.annotation is not None or p.default is not None for p in ps.params)):
+                continue
+            own = [p.name.value for p in ps.params]
+            calls = [c for c in u.body.calls if c.callee == name]
+            args: list[PyType | None] | None = None
+            for c in calls:
+                if len(c.args) != len(own) or any(a.keyword is not None or a.star for a in c.args):
+                    args = None
+                    break
+                types = [type_of(a.value, self.at(a.value, scope)) for a in c.args]
+                args = types if args is None else [join_values(x, y) for x, y in zip(args, types)]
+                if any(t is None or not T.is_known(t) or not _plain(t) for t in args):
+                    args = None
+                    break
+            if args is None:
+                continue
+            read = free_names(node.body)
+            if read & ((siblings - {name}) | shadowing):
+                continue
+            captured = sorted(n for n in read - set(own) - u.body.opaque - {name} if n in scope.names)
+            captured_types = [scope.names[n] for n in captured]
+            if any(t is None or not T.is_known(t) or not _plain(t) for t in captured_types):
+                continue
+            key = (u.qualname, name, tuple(args), tuple(zip(captured, captured_types)))  # type: ignore[arg-type]
+            if key in self.nested_cache:
+                found = self.nested_cache[key]
+            else:
+                self.nested_cache[key] = None  # (a call of `u` from inside: not known yet)
+                found = self.nested_cache[key] = self._nested_return(node, own + captured, [*args, *captured_types], name in read)  # type: ignore[list-item]
+            if found is not None:
+                out[name] = T.callable_of(tuple(args), found)  # type: ignore[arg-type]
+        return out
+
+    def _nested_return(self, node: cst.FunctionDef, params: list[str], types: list[PyType], recursive: bool) -> PyType | None:
+        """The return type of one nested function given its parameters' types (see
+        `_nested_returns`); None when not every return or yield is typed."""
+        line_of, resolve, names = self.unit_inputs
+        made: dict[str, FunctionUnit] = {}
+        _add_unit(made, {}, node, None, line_of, resolve, names)
+        inner = made[node.name.value]
+        inner.params = list(params)
+        inner.positional = list(params)
+        inner.declared = dict(zip(params, types))
+        supposed: PyType | None = None
+        for _ in range(LOCAL_PASSES if recursive else 1):
+            inner.itself = {inner.name: T.callable_of(tuple(types), supposed)} if recursive and supposed is not None else {}
+            sc = self.scope(inner)
+            t = _some_yields(inner, sc) if inner.body.generator else self.returned(inner, sc, optimistic=True).type
+            if t is None or t == supposed:
+                break
+            supposed = t
+        if supposed is None:
+            return None
+        inner.itself = {inner.name: T.callable_of(tuple(types), supposed)} if recursive else {}
+        checked = self.returned(inner, self.scope(inner), optimistic=False).type
+        return supposed if checked == supposed and _plain(supposed) else None
+
+    def _scope(self, u: FunctionUnit) -> Scope:
         names: dict[str, PyType | None] = {}
         for p in u.params:
             t = self.param_type(u, p)
@@ -805,7 +912,8 @@ class _ModuleContext:
         local_names = (set(body.assigned) | {n for n, _, _ in body.augmented} | _bound(body)) - set(u.params)
         for n in body.opaque:
             if n not in local_modules:
-                names[n] = None
+                names[n] = u.assumed.get(n)  # (a function defined in the body: what it returns)
+        names.update(u.itself)  # a nested function calling itself: its own name
         local_names -= body.opaque
         if not local_names:
             scope.names.update(declared_types)

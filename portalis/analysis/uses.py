@@ -243,8 +243,7 @@ def _assign(target: cst.BaseExpression, value: cst.BaseExpression, line: int | N
         names = bound_names(target)
         for n in names:
             body.unpack_loops.setdefault(n, []).append((line, body.current_loops))
-        if any(type(el) is cst.StarredElement for el in target.elements):  # type: ignore[attr-defined]
-            body.opaque |= names
+        # (`e, *rest = xs`: values.bind_target types the starred name as a list)
     elif t is cst.Attribute and _name(target.value) == "self":  # type: ignore[attr-defined]
         body.self_stores.append((target.attr.value, "=", (value,), line))  # type: ignore[attr-defined]
     elif t is cst.Subscript and _self_attr(target.value) is not None:  # type: ignore[attr-defined]

@@ -204,7 +204,14 @@ def type_of(node: cst.BaseExpression, scope: Scope, depth: int = 0) -> PyType | 
         items: list[PyType] = []
         for el in node.elements:
             if type(el) is cst.StarredElement:
-                return None
+                if type(node) is cst.Tuple:
+                    return None  # a tuple's length is part of its type
+                # `[[e], *p]`: p's elements among the others
+                t = element_type(type_of(el.value, scope, d))
+                if t is None or t.kind == "unknown":
+                    return None
+                items.append(t)
+                continue
             t = type_of(el.value, scope, d)
             if t is None:
                 return None
@@ -329,11 +336,22 @@ def bind_target(target: cst.BaseExpression, t: PyType | None, names: dict[str, P
             for e, a in zip(elems, t.args):
                 bind_target(e, a, names)
             return
-        if t is not None and t.kind != "tuple" and not any(type(e) is cst.StarredElement for e in elems):
+        if t is not None and t.kind != "tuple" and not any(type(e) is cst.StarredElement for e in target.elements):
             each = element_type(t)  # `a, b = range(2)`, `x, y = [1, 2]`: every item the same type
             for e in elems:
                 bind_target(e, each, names)
             return
+        starred = [e for e in target.elements if type(e) is cst.StarredElement]
+        if t is not None and len(starred) == 1 and (t.kind in ("list", "str", ITER) or t.kind == "tuple" and _same_tuple(t)):
+            # `e, *rest = xs`: e one element, rest a list of the others (a str's are strs)
+            each = element_type(t)
+            if each is not None and each.kind != "unknown":
+                for el in target.elements:
+                    if type(el) is cst.StarredElement:
+                        bind_target(el.value, T.list_of(each), names)
+                    else:
+                        bind_target(el.value, each, names)
+                return
         for e in elems:
             bind_target(e, None, names)
 
