@@ -616,3 +616,82 @@ def test_iterators_drawn_by_iter_next_and_islice(monkeypatch: pytest.MonkeyPatch
     assert _types(_sig(tm, "head"))["return"] == "str"
     split = _sig(tm, "split_into")
     assert not split.diagnostics and "list[int]" in str(split.returns), split.returns
+
+
+# ---------------------------------------------------------------- issue 10, branch `regress`
+# What the fallback's removal lost on the PyPI corpora (docs/inference.md, "Regressions closed").
+
+
+def test_an_attribute_built_by_a_method_whose_result_was_traced(monkeypatch: pytest.MonkeyPatch) -> None:
+    """dateutil's parserinfo: `self._jump = self._convert(self.JUMP)`, `_convert` typed only by
+    its traced calls (its `lst` is a list of strs in one call and of tuples in another: PTL170).
+    The traced result types the attribute, as a declared return would: the completion reads
+    returns known beyond the signatures it completes."""
+    from portalis.model import ObservedFunction, ObservedType, PyType
+
+    source = textwrap.dedent("""
+        class parserinfo(object):
+            JUMP = [" ", ".", ",", "at", "on"]
+            HMS = [("h", "hour", "hours"), ("m", "minute", "minutes")]
+
+            def __init__(self, dayfirst=False):
+                self._jump = self._convert(self.JUMP)
+                self._hms = self._convert(self.HMS)
+                self.dayfirst = dayfirst
+
+            def _convert(self, lst):
+                dct = {}
+                for i, v in enumerate(lst):
+                    if isinstance(v, tuple):
+                        for v in v:
+                            dct[v.lower()] = i
+                    else:
+                        dct[v.lower()] = i
+                return dct
+
+            def jump(self, name):
+                return name.lower() in self._jump
+        """)
+    parsed = parse_source(source_module_from_text("sample", source), source)
+    traced = {"parserinfo._convert": ObservedFunction(qualname="parserinfo._convert", calls=2,
+                                                      returns=[ObservedType(type=T.dict_of(T.STR, T.INT), calls=2, first="t")])}
+    tm = typemap.build_type_map(parsed, traced)
+    fields = {f.name: str(f.py_type) for c in tm.classes for f in c.fields}
+    assert fields["_jump"] == fields["_hms"] == "dict[str, int]"
+    assert str(_sig(tm, "parserinfo._convert").returns) == "dict[str, int]"
+    without = typemap.build_type_map(parsed)
+    assert {f.name: str(f.py_type) for c in without.classes for f in c.fields}["_jump"] != "dict[str, int]"
+
+
+def test_traced_instances_of_another_modules_class_yield_to_the_own_class_the_body_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """dateutil's `weekday.__eq__(self, other)`: the body reads `other.weekday` and `other.n`,
+    which only the module's `weekday` has; the tests passed `dateutil.rrule.weekday`, a
+    subclass defined in another module. The policy: the module's own class wins (its
+    translation can take only its own class, and its cases are built from it), no PTL170; any
+    other disagreement between traced and static evidence stays a conflict."""
+    from portalis.model import ObservedFunction, ObservedType, PyType
+
+    source = textwrap.dedent("""
+        class weekday:
+            def __init__(self, weekday: int, n: int):
+                self.weekday = weekday
+                self.n = n
+
+            def __eq__(self, other):
+                try:
+                    if self.weekday != other.weekday or self.n != other.n:
+                        return False
+                except AttributeError:
+                    return False
+                return True
+        """)
+    parsed = parse_source(source_module_from_text("dateutil._common", source), source)
+
+    def traced(t: PyType) -> dict[str, ObservedFunction]:
+        return {"weekday.__eq__": ObservedFunction(qualname="weekday.__eq__", calls=3, params={"other": [ObservedType(type=t, calls=3, first="t")]})}
+
+    sig = _sig(typemap.build_type_map(parsed, traced(T.class_type("dateutil.rrule", "weekday"))), "weekday.__eq__")
+    assert not sig.diagnostics, sig.diagnostics
+    assert sig.params[0].py_type == T.class_type("dateutil._common", "weekday")
+    conflict = _sig(typemap.build_type_map(parsed, traced(T.INT)), "weekday.__eq__")
+    assert [d.code for d in conflict.diagnostics] == ["PTL170"]
