@@ -30,7 +30,8 @@ def iter_of(t: PyType) -> PyType:
 
 # Calls whose result is a lazy iterator the translation can collect into a list where it is
 # passed or returned (`deque()`'s and `range()`'s are not: a range prints as `range(0, 3)`).
-LAZY_CALLS = frozenset({"reversed", "zip", "enumerate", "filter", "map", "iter", "islice"})
+LAZY_CALLS = frozenset({"reversed", "zip", "enumerate", "filter", "map", "iter", "islice", "chain", "accumulate", "combinations",
+                        "permutations", "product"})
 
 
 def as_list(t: PyType | None) -> PyType | None:
@@ -49,7 +50,11 @@ def passes_as_list(node: cst.BaseExpression) -> bool:
     view or a range, which Python shows as themselves."""
     if type(node) is cst.GeneratorExp:
         return True
-    return type(node) is cst.Call and type(node.func) is cst.Name and node.func.value in LAZY_CALLS
+    if type(node) is not cst.Call:
+        return False
+    func = node.func
+    return (type(func) is cst.Name and func.value in LAZY_CALLS
+            or type(func) is cst.Attribute and type(func.value) is cst.Name and func.value.value == "itertools" and func.attr.value in LAZY_CALLS)
 
 
 @dataclass
@@ -482,6 +487,10 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             return rules.MATH_RESULTS.get(imported[5:])  # `from math import exp`; exp(x)
         if imported.partition(".")[0] in rules.BYTES_MODULES and imported.partition(".")[2] in rules.BYTES_MODULES[imported.partition(".")[0]]:
             return T.BYTES
+        if scope.imported.get(name, "").startswith("itertools.") and len(node.args) == len(args):
+            made = _itertools(scope.imported[name][len("itertools."):], [type_of(a.value, scope, depth) for a in args], args)
+            if made is not None:
+                return made
         if scope.imported.get(name) == "itertools.repeat" and len(args) == 2 and len(node.args) == 2:
             return iter_of(first) if first is not None and first.kind not in (ITER, "unknown") else None
         if scope.imported.get(name) == "datetime.date" and len(node.args) == 3:
@@ -514,6 +523,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
                 return rules.DATE  # datetime.date(y, m, d)
             if module in rules.BYTES_MODULES and method in rules.BYTES_MODULES[module]:
                 return T.BYTES
+            if module == "itertools" and len(node.args) == len(args):
+                return _itertools(method, [type_of(a.value, scope, depth) for a in args], args)
             if module == "collections" and method == "deque" and len(node.args) == len(args) <= 1:
                 return _deque(type_of(args[0].value, scope, depth) if args else None, bool(args))
             return None
@@ -581,6 +592,33 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
                 return receiver
         if receiver.kind == "set" and method == "copy":
             return receiver
+    return None
+
+
+def _itertools(name: str, types: list[PyType | None], args: list[cst.Arg]) -> PyType | None:
+    """The itertools functions lowering translates (lower/builtins.py ITERTOOLS), positional
+    arguments only: chain of one element type, accumulate of numbers (running sums), two-way
+    product, combinations/permutations (tuples of a literal r, else lists). Not groupby: its
+    runs are lists in the translation but iterators in Python (`len(run)` raises there)."""
+    if name in ("combinations", "permutations") and 1 <= len(args) <= 2:
+        elem = element_type(types[0])
+        if elem is None or elem.kind in ("unknown", ITER):
+            return None
+        r = args[1].value if len(args) == 2 else None
+        if type(r) is cst.Integer and 0 < int(r.value, 0) <= 6:
+            return iter_of(T.tuple_of(*([elem] * int(r.value, 0))))  # what lowering makes of a literal r
+        if r is None and name == "permutations" or len(types) == 2 and types[1] is not None and types[1].kind == "int":
+            return iter_of(T.list_of(elem))
+        return None
+    elems = [element_type(t) for t in types]
+    if any(e is None or e.kind in ("unknown", ITER) for e in elems):
+        return None
+    if name == "chain" and elems and all(e == elems[0] for e in elems):
+        return iter_of(elems[0])  # type: ignore[arg-type]
+    if name == "accumulate" and len(elems) == 1 and elems[0].kind in ("int", "float"):  # type: ignore[union-attr]
+        return iter_of(elems[0])  # type: ignore[arg-type]
+    if name == "product" and len(elems) == 2:
+        return iter_of(T.tuple_of(*elems))  # type: ignore[arg-type]
     return None
 
 

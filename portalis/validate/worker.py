@@ -196,7 +196,8 @@ def _canonical_attributes(value, budget) -> dict:
 # of the repository that iterates is compared by its attributes.
 _LAZY = (types.GeneratorType, map, filter, zip, enumerate, reversed, type(reversed([])), type(iter([])), type(iter(())),
          type(iter("")), type(iter(range(0))), type(reversed(range(0))), itertools.islice, itertools.chain,
-         itertools.accumulate, itertools.takewhile, itertools.dropwhile, itertools.compress, itertools.starmap)
+         itertools.accumulate, itertools.takewhile, itertools.dropwhile, itertools.compress, itertools.starmap,
+         itertools.combinations, itertools.permutations, itertools.product)
 _OPEN: set[int] = set()  # plain objects being made canonical (cycle detection)
 _FIELDS: dict[str, list[str]] = {}  # the running case's plain classes: "module:Class" -> field names
 

@@ -4,7 +4,8 @@
 # evidence.py `_nested_returns`, the `insort` store.
 from bisect import insort
 from collections import deque
-from itertools import islice
+import itertools
+from itertools import combinations, islice
 
 
 def running_max(iterator, maxlen):
@@ -86,3 +87,15 @@ def use(words: list[str], values: list[int]):
     substrings("abc")
     partitions("abcd", 2)
     return callers(values), head_and_rest(words)
+
+
+def joined(a: list[int], b: list[int]):
+    return itertools.chain(a, b)
+
+
+def pairs_of(xs: list[str]):
+    return [c for c in combinations(xs, 2)]
+
+
+def reversed_copy(xs: list[int]):
+    return reversed(xs)
