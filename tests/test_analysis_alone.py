@@ -695,3 +695,32 @@ def test_traced_instances_of_another_modules_class_yield_to_the_own_class_the_bo
     assert sig.params[0].py_type == T.class_type("dateutil._common", "weekday")
     conflict = _sig(typemap.build_type_map(parsed, traced(T.INT)), "weekday.__eq__")
     assert [d.code for d in conflict.diagnostics] == ["PTL170"]
+
+
+def test_a_property_setter_is_signed_from_its_own_evidence(monkeypatch: pytest.MonkeyPatch) -> None:
+    """dateutil's `relativedelta.weeks` setter: signed as `__set_weeks__` from its own evidence
+    (its traced `value`), not the getter's (which has no `value`: PTL110 before); the getter's
+    `self.weeks` is an int where the setter reads it."""
+    from portalis.model import ObservedFunction, ObservedType
+
+    source = textwrap.dedent("""
+        class relativedelta(object):
+            def __init__(self, days=0, weeks=0):
+                self.days = days + weeks * 7
+
+            @property
+            def weeks(self):
+                return int(self.days / 7.0)
+
+            @weeks.setter
+            def weeks(self, value):
+                self.days = self.days - (self.weeks * 7) + value * 7
+        """)
+    parsed = parse_source(source_module_from_text("sample", source), source)
+    traced = {"relativedelta.__set_weeks__": ObservedFunction(qualname="relativedelta.__set_weeks__", calls=2,
+                                                              params={"value": [ObservedType(type=T.INT, calls=2, first="t")]})}
+    tm = typemap.build_type_map(parsed, traced)
+    setter = _sig(tm, "relativedelta.__set_weeks__")
+    assert not setter.diagnostics, setter.diagnostics
+    assert _types(setter) == {"value": "int", "return": "None"}
+    assert str(_sig(tm, "relativedelta.weeks").returns) == "int"

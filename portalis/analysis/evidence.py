@@ -364,7 +364,7 @@ def _units(parsed: ParsedModule, module: cst.Module, line_of, resolve: Annotatio
     infos = {f.qualname: f for f in parsed.functions}
     for c in parsed.classes:
         for m in c.methods:
-            infos[m.qualname] = m
+            infos[f"{m.qualname.rpartition('.')[0]}.{method_key(m.name, m.decorators)}"] = m  # (a property's setter: `C.__set_x__`)
     units: dict[str, FunctionUnit] = {}
     rewritable = _rewritable_classes(parsed)
     for stmt in module.body:
