@@ -724,3 +724,35 @@ def test_a_property_setter_is_signed_from_its_own_evidence(monkeypatch: pytest.M
     assert not setter.diagnostics, setter.diagnostics
     assert _types(setter) == {"value": "int", "return": "None"}
     assert str(_sig(tm, "relativedelta.weeks").returns) == "int"
+
+
+def test_replace_with_a_keyword_or_on_a_traced_datetime_is_not_a_str_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    """dateutil's tz functions: `dt.replace(tzinfo=None)` was read as `str.replace` and
+    conflicted with the traced datetimes (PTL170). A keyword str.replace does not take, or a
+    parameter traced as a date/datetime/time (which have `.replace` too), says nothing of str."""
+    import datetime
+
+    from portalis.model import ObservedFunction, ObservedType
+    from portalis.types.pytypes import LIBRARY_TYPES
+
+    source = textwrap.dedent("""
+        def naive(dt):
+            return dt.replace(tzinfo=None)
+
+        def shifted(dt, year):
+            return dt.replace(year)
+
+        def swapped(s):
+            return s.replace("a", "b")
+        """)
+    parsed = parse_source(source_module_from_text("sample", source), source)
+    dt = LIBRARY_TYPES[("datetime", "datetime")]
+    traced = {"shifted": ObservedFunction(qualname="shifted", calls=2, params={"dt": [ObservedType(type=dt, calls=2, first="t")],
+                                                                               "year": [ObservedType(type=T.INT, calls=2, first="t")]})}
+    tm = typemap.build_type_map(parsed, traced)
+    assert not any(d.code == "PTL170" for d in _sig(tm, "naive").diagnostics)
+    shifted = _sig(tm, "shifted")
+    assert not shifted.diagnostics, shifted.diagnostics
+    assert str(shifted.params[0].py_type) == str(dt)
+    assert _types(_sig(tm, "swapped"))["s"] == "str"  # a str's replace still says str
+    assert datetime  # (the library type the tracer names)

@@ -1547,6 +1547,13 @@ class _ModuleContext:
         call: cst.Call = use.other  # type: ignore[assignment]
         args = [a.value for a in call.args if a.keyword is None and not a.star]
         detail = f".{method}()"
+        if receiver == "str" and method in rules.DATE_METHODS_TOO and (
+                any(a.keyword is not None and a.keyword.value != "count" or a.star == "**" for a in call.args)
+                or any(o.type is not None and o.type.kind in ("date", "datetime", "time") for o in u.static.get(use.name, []))):
+            # `dt.replace(tzinfo=None)`: a keyword str.replace does not take, or a parameter the
+            # traced calls showed a date/datetime/time, which has the method too (dateutil's tz
+            # functions: PTL170 "datetime (observed) and str (use: .replace())" before)
+            return []
         if receiver == "str":
             return [] if u.bytes_like else strong(T.STR, detail)
         if receiver == "bytes":

@@ -542,6 +542,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             # a method of a class of the module (`self._parser.has_option(...)`): what it
             # returns (None when the class is not the module's)
             return scope.function_returns(f"{receiver.module}:{receiver.name}.{method}")
+        if receiver.kind in ("date", "datetime", "time") and method == "replace":
+            return receiver  # `dt.replace(tzinfo=None)`: another of its kind (lower/stdlib_datetime.py)
         if receiver.kind == "date":
             return rules.LIBRARY_METHOD_RESULTS[("datetime", "date")].get(method)
         if receiver.kind == "re_match":
