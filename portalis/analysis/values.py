@@ -600,7 +600,7 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
 def _itertools(name: str, types: list[PyType | None], args: list[cst.Arg]) -> PyType | None:
     """The itertools functions lowering translates (lower/builtins.py ITERTOOLS), positional
     arguments only: chain of one element type, accumulate of numbers (running sums), two-way
-    product, combinations/permutations (tuples of a literal r, else lists). Not groupby: its
+    product, combinations/permutations of a literal r (tuples). Not groupby: its
     runs are lists in the translation but iterators in Python (`len(run)` raises there)."""
     if name in ("combinations", "permutations") and 1 <= len(args) <= 2:
         elem = element_type(types[0])
@@ -609,9 +609,7 @@ def _itertools(name: str, types: list[PyType | None], args: list[cst.Arg]) -> Py
         r = args[1].value if len(args) == 2 else None
         if type(r) is cst.Integer and 0 < int(r.value, 0) <= 6:
             return iter_of(T.tuple_of(*([elem] * int(r.value, 0))))  # what lowering makes of a literal r
-        if r is None and name == "permutations" or len(types) == 2 and types[1] is not None and types[1].kind == "int":
-            return iter_of(T.list_of(elem))
-        return None
+        return None  # (lowering makes lists of other rs, where Python gives tuples: left open)
     elems = [element_type(t) for t in types]
     if any(e is None or e.kind in ("unknown", ITER) for e in elems):
         return None
