@@ -273,12 +273,9 @@ class ModuleAnalysis:
         shadowing = u.body.opaque & (set(self.context.top) | self.context.classes)
         for node in u.body.nested:
             name = node.name.value
-            ps = node.params
-            if (node.returns is not None or node.decorators or node.asynchronous is not None or name in u.body.assigned
-                    or ps.posonly_params or ps.kwonly_params or isinstance(ps.star_arg, cst.Param) or ps.star_kwarg is not None
-                    or any(p.annotation is not None or p.default is not None for p in ps.params)):
+            if not _plain_nested(node, u):
                 continue
-            own = [p.name.value for p in ps.params]
+            own = [p.name.value for p in node.params.params]
             calls = [c for c in u.body.calls if c.callee == name]
             args: tuple[PyType, ...] | None = None
             for c in calls:
@@ -565,6 +562,16 @@ def _add_observed(u: FunctionUnit, fn: ObservedFunction) -> None:
             u.observed_returns = TypeEvidence(type=t, provenance=origins[:PROVENANCE_SHOWN])
 
 
+def _plain_nested(node: cst.FunctionDef, u: FunctionUnit) -> bool:
+    """A function defined in `u`'s body that the nested passes evaluate: plain positional
+    parameters (no annotation, default, `*`, `**` or position-only), no decorator, not async,
+    no return annotation, and its name not rebound in `u`."""
+    ps = node.params
+    return not (node.returns is not None or node.decorators or node.asynchronous is not None or node.name.value in u.body.assigned
+                or ps.posonly_params or ps.kwonly_params or isinstance(ps.star_arg, cst.Param) or ps.star_kwarg is not None
+                or any(p.annotation is not None or p.default is not None for p in ps.params))
+
+
 def _some_yields(u: FunctionUnit, scope: Scope) -> PyType | None:
     """A generator's list from the yields that are typed (the others skipped: a recursive
     generator's own values, not known before its first answer)."""
@@ -825,12 +832,9 @@ class _ModuleContext:
         shadowing = u.body.opaque & (set(self.top) | self.classes)
         for node in u.body.nested:
             name = node.name.value
-            ps = node.params
-            if (node.returns is not None or node.decorators or node.asynchronous is not None or name in u.body.assigned
-                    or ps.posonly_params or ps.kwonly_params or isinstance(ps.star_arg, cst.Param) or ps.star_kwarg is not None
-                    or any(p.annotation is not None or p.default is not None for p in ps.params)):
+            if not _plain_nested(node, u):
                 continue
-            own = [p.name.value for p in ps.params]
+            own = [p.name.value for p in node.params.params]
             calls = [c for c in u.body.calls if c.callee == name]
             args: list[PyType | None] | None = None
             for c in calls:
