@@ -402,6 +402,9 @@ def _class_interface(
         if unbound:
             kind = "staticmethod"
         shown = minfo if kind == "staticmethod" else minfo.model_copy(update={"params": minfo.params[1:]})
+        if name != minfo.name:
+            # a property's setter (`__set_x__`): its evidence is under that name, not the getter's
+            shown = shown.model_copy(update={"qualname": f"{info.name}.{name}"})
         msig = signature(shown, mnode, scope, parsed)
         msig = msig.model_copy(update={"name": name, "qualname": f"{info.name}.{name}", "kind": kind, "unbound": unbound})
         methods.append(msig)

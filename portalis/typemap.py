@@ -396,7 +396,8 @@ _PASSED = TypeOrigin(source="call", detail="the arguments the module's own calls
 _ASSIGNED = TypeOrigin(source="assignment", detail="what the methods assign, with the completed signatures")
 
 
-def _complete(tm: ModuleTypeMap, analysis: ModuleAnalysis, method_sources: dict | None = None) -> None:
+def _complete(tm: ModuleTypeMap, analysis: ModuleAnalysis, method_sources: dict | None = None,
+              evidence: ModuleEvidence | None = None) -> None:
     """Fill the parameter and return types annotations and evidence left open, from the
     function bodies with the settled types (portalis/analysis/signatures.py). A method a class
     inherits (its copy under the class's name, `method_sources`) gets what its defining
@@ -406,8 +407,20 @@ def _complete(tm: ModuleTypeMap, analysis: ModuleAnalysis, method_sources: dict 
     params = {s.qualname: {p.name: p.py_type for p in s.params} for s in sigs}
     returns = {s.qualname: s.returns for s in sigs}
     fields = {c.name: {f.name: f.py_type for f in c.fields} for c in tm.classes}
+    # Returns known beyond the signatures completed here: a function with a diagnostic (a
+    # parameter in conflict) may still have a known return, and a traced call's result
+    # (`_finish` applies it only after the completion) types the values built from it, e.g.
+    # an attribute `self._jump = self._convert(self.JUMP)` (dateutil's parserinfo)
+    known: dict[str, PyType] = {}
+    for s in tm.functions + [m for c in tm.classes for m in c.methods]:
+        found = evidence.function(s.qualname) if evidence is not None else None
+        seen = found.observed_returns if found is not None else None
+        if T.is_known(s.returns) and s.returns.kind != "unknown":
+            known[s.qualname] = s.returns
+        elif seen is not None and seen.type is not None and T.is_known(seen.type) and not found.returns.conflict:  # type: ignore[union-attr]
+            known[s.qualname] = seen.type
     try:
-        done = complete_signatures(analysis, params, returns, fields)
+        done = complete_signatures(analysis, params, returns, fields, known)
     except RecursionError:
         return  # too deep for the walk: what is open is reported (PTL110)
 
@@ -802,11 +815,11 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
     if analysis is not None:
         _analysed_constants(tm, parsed, scope, analysis, state)
     if analysis is not None:
-        _complete(tm, analysis, method_sources)
+        _complete(tm, analysis, method_sources, evidence)
     if state.built:
         _built_constants(tm, state, scope, original)  # typed as statics for what reads tm.constants before the final pass
     if _generalise(tm, evidence, nodes) and analysis is not None:
-        _complete(tm, analysis, method_sources)  # the returns of the generic functions (`return heap[0]`: a T)
+        _complete(tm, analysis, method_sources, evidence)  # the returns of the generic functions (`return heap[0]`: a T)
     tm.functions = [
         _finish(sig, parsed, doc_returns.get(sig.name), resized.get(sig.name, set()), evidence.function(sig.qualname))
         for sig in tm.functions

@@ -616,3 +616,143 @@ def test_iterators_drawn_by_iter_next_and_islice(monkeypatch: pytest.MonkeyPatch
     assert _types(_sig(tm, "head"))["return"] == "str"
     split = _sig(tm, "split_into")
     assert not split.diagnostics and "list[int]" in str(split.returns), split.returns
+
+
+# ---------------------------------------------------------------- issue 10, branch `regress`
+# What the fallback's removal lost on the PyPI corpora (docs/inference.md, "Regressions closed").
+
+
+def test_an_attribute_built_by_a_method_whose_result_was_traced(monkeypatch: pytest.MonkeyPatch) -> None:
+    """dateutil's parserinfo: `self._jump = self._convert(self.JUMP)`, `_convert` typed only by
+    its traced calls (its `lst` is a list of strs in one call and of tuples in another: PTL170).
+    The traced result types the attribute, as a declared return would: the completion reads
+    returns known beyond the signatures it completes."""
+    from portalis.model import ObservedFunction, ObservedType, PyType
+
+    source = textwrap.dedent("""
+        class parserinfo(object):
+            JUMP = [" ", ".", ",", "at", "on"]
+            HMS = [("h", "hour", "hours"), ("m", "minute", "minutes")]
+
+            def __init__(self, dayfirst=False):
+                self._jump = self._convert(self.JUMP)
+                self._hms = self._convert(self.HMS)
+                self.dayfirst = dayfirst
+
+            def _convert(self, lst):
+                dct = {}
+                for i, v in enumerate(lst):
+                    if isinstance(v, tuple):
+                        for v in v:
+                            dct[v.lower()] = i
+                    else:
+                        dct[v.lower()] = i
+                return dct
+
+            def jump(self, name):
+                return name.lower() in self._jump
+        """)
+    parsed = parse_source(source_module_from_text("sample", source), source)
+    traced = {"parserinfo._convert": ObservedFunction(qualname="parserinfo._convert", calls=2,
+                                                      returns=[ObservedType(type=T.dict_of(T.STR, T.INT), calls=2, first="t")])}
+    tm = typemap.build_type_map(parsed, traced)
+    fields = {f.name: str(f.py_type) for c in tm.classes for f in c.fields}
+    assert fields["_jump"] == fields["_hms"] == "dict[str, int]"
+    assert str(_sig(tm, "parserinfo._convert").returns) == "dict[str, int]"
+    without = typemap.build_type_map(parsed)
+    assert {f.name: str(f.py_type) for c in without.classes for f in c.fields}["_jump"] != "dict[str, int]"
+
+
+def test_traced_instances_of_another_modules_class_yield_to_the_own_class_the_body_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """dateutil's `weekday.__eq__(self, other)`: the body reads `other.weekday` and `other.n`,
+    which only the module's `weekday` has; the tests passed `dateutil.rrule.weekday`, a
+    subclass defined in another module. The policy: the module's own class wins (its
+    translation can take only its own class, and its cases are built from it), no PTL170; any
+    other disagreement between traced and static evidence stays a conflict."""
+    from portalis.model import ObservedFunction, ObservedType, PyType
+
+    source = textwrap.dedent("""
+        class weekday:
+            def __init__(self, weekday: int, n: int):
+                self.weekday = weekday
+                self.n = n
+
+            def __eq__(self, other):
+                try:
+                    if self.weekday != other.weekday or self.n != other.n:
+                        return False
+                except AttributeError:
+                    return False
+                return True
+        """)
+    parsed = parse_source(source_module_from_text("dateutil._common", source), source)
+
+    def traced(t: PyType) -> dict[str, ObservedFunction]:
+        return {"weekday.__eq__": ObservedFunction(qualname="weekday.__eq__", calls=3, params={"other": [ObservedType(type=t, calls=3, first="t")]})}
+
+    sig = _sig(typemap.build_type_map(parsed, traced(T.class_type("dateutil.rrule", "weekday"))), "weekday.__eq__")
+    assert not sig.diagnostics, sig.diagnostics
+    assert sig.params[0].py_type == T.class_type("dateutil._common", "weekday")
+    conflict = _sig(typemap.build_type_map(parsed, traced(T.INT)), "weekday.__eq__")
+    assert [d.code for d in conflict.diagnostics] == ["PTL170"]
+
+
+def test_a_property_setter_is_signed_from_its_own_evidence(monkeypatch: pytest.MonkeyPatch) -> None:
+    """dateutil's `relativedelta.weeks` setter: signed as `__set_weeks__` from its own evidence
+    (its traced `value`), not the getter's (which has no `value`: PTL110 before); the getter's
+    `self.weeks` is an int where the setter reads it."""
+    from portalis.model import ObservedFunction, ObservedType
+
+    source = textwrap.dedent("""
+        class relativedelta(object):
+            def __init__(self, days=0, weeks=0):
+                self.days = days + weeks * 7
+
+            @property
+            def weeks(self):
+                return int(self.days / 7.0)
+
+            @weeks.setter
+            def weeks(self, value):
+                self.days = self.days - (self.weeks * 7) + value * 7
+        """)
+    parsed = parse_source(source_module_from_text("sample", source), source)
+    traced = {"relativedelta.__set_weeks__": ObservedFunction(qualname="relativedelta.__set_weeks__", calls=2,
+                                                              params={"value": [ObservedType(type=T.INT, calls=2, first="t")]})}
+    tm = typemap.build_type_map(parsed, traced)
+    setter = _sig(tm, "relativedelta.__set_weeks__")
+    assert not setter.diagnostics, setter.diagnostics
+    assert _types(setter) == {"value": "int", "return": "None"}
+    assert str(_sig(tm, "relativedelta.weeks").returns) == "int"
+
+
+def test_replace_with_a_keyword_or_on_a_traced_datetime_is_not_a_str_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    """dateutil's tz functions: `dt.replace(tzinfo=None)` was read as `str.replace` and
+    conflicted with the traced datetimes (PTL170). A keyword str.replace does not take, or a
+    parameter traced as a date/datetime/time (which have `.replace` too), says nothing of str."""
+    import datetime
+
+    from portalis.model import ObservedFunction, ObservedType
+    from portalis.types.pytypes import LIBRARY_TYPES
+
+    source = textwrap.dedent("""
+        def naive(dt):
+            return dt.replace(tzinfo=None)
+
+        def shifted(dt, year):
+            return dt.replace(year)
+
+        def swapped(s):
+            return s.replace("a", "b")
+        """)
+    parsed = parse_source(source_module_from_text("sample", source), source)
+    dt = LIBRARY_TYPES[("datetime", "datetime")]
+    traced = {"shifted": ObservedFunction(qualname="shifted", calls=2, params={"dt": [ObservedType(type=dt, calls=2, first="t")],
+                                                                               "year": [ObservedType(type=T.INT, calls=2, first="t")]})}
+    tm = typemap.build_type_map(parsed, traced)
+    assert not any(d.code == "PTL170" for d in _sig(tm, "naive").diagnostics)
+    shifted = _sig(tm, "shifted")
+    assert not shifted.diagnostics, shifted.diagnostics
+    assert str(shifted.params[0].py_type) == str(dt)
+    assert _types(_sig(tm, "swapped"))["s"] == "str"  # a str's replace still says str
+    assert datetime  # (the library type the tracer names)

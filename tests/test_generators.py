@@ -186,6 +186,7 @@ def test_an_endless_generator_of_another_shape_is_ptl122_naming_why(lowered) -> 
 
 DIFF_SRC = '''
 import itertools
+from collections import deque
 from typing import Iterator, List, Tuple
 
 
@@ -360,6 +361,52 @@ def rest_after(xs: List[int]) -> Tuple[int, int]:
     it = iter(xs)
     first = next(it, 0)
     return first, first_over(it, first)
+
+
+# Unannotated (issue 10, branch `regress`): what the analysis types now that only the older
+# inference by lowering typed (more-itertools' `_windowed_running_max`, `substrings_indexes`,
+# `set_partitions`): an iterator passed (a list of its items), a deque of tuples, a generator
+# expression returned, a nested generator calling itself.
+def _windowed_max(iterator, maxlen):
+    s = deque()
+    for index, value in enumerate(iterator):
+        if s and s[0][0] == index - maxlen:
+            s.popleft()
+        while s and value > s[-1][1]:
+            s.pop()
+        s.append((index, value))
+        yield s[0][1]
+
+
+def running_max(xs: List[int], maxlen: int) -> List[int]:
+    return list(_windowed_max(iter(xs), maxlen))
+
+
+def substrings(seq: str):
+    return ((seq[i:i + n], i, i + n) for n in range(1, len(seq) + 1) for i in range(len(seq) - n + 1))
+
+
+def partitions(word: str, k: int):
+    items = list(word)
+
+    def helper(xs, k):
+        if k == 1:
+            yield [xs]
+        elif len(xs) == k:
+            yield [[x] for x in xs]
+        else:
+            e, *more = xs
+            for p in helper(more, k - 1):
+                yield [[e], *p]
+            for p in helper(more, k):
+                for i in range(len(p)):
+                    yield p[:i] + [[e] + p[i]] + p[i + 1:]
+
+    yield from filter(lambda z: all(len(b) > 0 for b in z), helper(items, k))
+
+
+def use_unannotated() -> int:
+    return len(list(substrings("ab"))) + len(list(partitions("abc", 2)))
 '''
 
 CALLS = [
@@ -370,6 +417,8 @@ CALLS = [
     "take(3, 4)", "take(3, 0)", "fibs_below(100)", "numbered(['x', 'y'])", "squares_from(2)", "third(10)",
     "first_over([1, 5, 2], 4)", "over(3, [-7, 1])", "over(9, [])", "halves([1, 2, 3])", "rest_after([3, 1, 4, 5])", "rest_after([])",
     "split_into([1, 2, 3, 4, 5, 6], [1, 2, 4])", "mark_ends('ABC')", "mark_ends('')",
+    "running_max([4, 3, 7, 0, 8, 1, 6], 3)", "running_max([], 2)", "substrings('more')", "partitions('abcd', 2)",
+    "partitions('ab', 3)", "use_unannotated()",
 ]
 
 

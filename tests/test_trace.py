@@ -320,6 +320,35 @@ def test_sampling_bounds_in_process(tmp_path: Path) -> None:
     assert list(rec.functions["sampled_mod:f"]["returns"]) == ['"int"']
 
 
+def test_a_property_setter_is_recorded_apart_from_its_getter(tmp_path: Path) -> None:
+    """dateutil's `relativedelta.weeks`: getter and setter share one qualname; the setter's
+    calls (returning None) were recorded as the getter's, whose return became Optional[int]
+    (and `self.weeks * 7` in the setter then failed). The setter is `Class.__set_x__`, as the
+    type map names it."""
+    w = _worker()
+    path = tmp_path / "prop_mod.py"
+    path.write_text("class R:\n    def __init__(self):\n        self.days = 14\n\n"
+                    "    @property\n    def weeks(self):\n        return self.days // 7\n\n"
+                    "    @weeks.setter\n    def weeks(self, value):\n        self.days = value * 7\n", encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("prop_mod", path)
+    mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules["prop_mod"] = mod
+    try:
+        spec.loader.exec_module(mod)  # type: ignore[union-attr]
+        rec = w.Recorder({os.path.realpath(path): "prop_mod"}, per_function=10, max_calls=100)
+        rec.start()
+        try:
+            r = mod.R()
+            r.weeks = 3
+            assert r.weeks == 3
+        finally:
+            sys.setprofile(None)
+    finally:
+        del sys.modules["prop_mod"]
+    assert list(rec.functions["prop_mod:R.weeks"]["returns"]) == ['"int"']
+    assert rec.functions["prop_mod:R.__set_weeks__"]["params"]["value"] == {'"int"': [rec.test, 1]}
+
+
 def test_dagster_type_map_reads_observed_calls(tmp_path: Path, instance) -> None:
     """The translator resource's `trace`: the type_map asset runs the tests once (cached in the
     store) and its signatures carry the `observed` provenance."""

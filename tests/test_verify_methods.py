@@ -410,6 +410,11 @@ def test_a_generator_compares_as_the_list_it_yields_within_the_budget() -> None:
 
     assert worker.canonical(i * i for i in range(4)) == [0, 1, 4, 9]
     assert worker.canonical(map(str, [1, 2])) == ["1", "2"]
+    # builtin iterators a function returns (`return reversed(xs)`, more-itertools' `tail`):
+    # the translation returns their items as a Vec too
+    assert worker.canonical(reversed([1, 2])) == [2, 1]
+    assert worker.canonical(itertools.islice("abc", 1, None)) == ["b", "c"]
+    assert worker.canonical(iter((1, 2))) == [1, 2]
     with pytest.raises(TypeError, match="more than"):
         worker.canonical(x for x in itertools.count())
 

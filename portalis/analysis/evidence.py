@@ -43,8 +43,11 @@ from portalis.analysis.observed import observed_return, origin as observed_origi
 from portalis.analysis.uses import Body, Use, collect
 from portalis.analysis.kinds import MEMBER_KINDS, MEMBER_NAMES, KindTests, arm_members, kind_tests, rebinds
 from portalis.types.unions import member_for_type, union_or_none
-from portalis.analysis.values import ITER, Scope, arithmetic, bind_target, element_type, join_values, literal_type, type_of
+from portalis.analysis.values import (
+    ITER, Scope, arithmetic, as_list, bind_target, element_type, join_values, literal_type, passes_as_list, type_of,
+)
 from portalis.cst_scan import free_names
+from portalis.parse import _attr_name, method_key
 from portalis.cst_walk import bound_names, children, code, iter_nodes
 from portalis.model import FunctionFacts, NestedFacts, ObservedFunction, ParsedModule, PyType, TypeOrigin
 from portalis.types import pytypes as T
@@ -94,6 +97,10 @@ class FunctionUnit:
     static: dict[str, list[Observation]] = field(default_factory=dict)  # defaults, docstring, observed calls
     doc_returns: PyType | None = None
     observed_returns: TypeEvidence | None = None  # what traced calls returned
+    # functions defined in the body, as callables returning what they return (`_nested_returns`):
+    # a call of one is typed where the body reads it (`yield from filter(p, helper(L, k))`)
+    assumed: dict[str, PyType] = field(default_factory=dict)
+    itself: dict[str, PyType] = field(default_factory=dict)  # a nested function's own name, calling itself
 
 
 AnnotationResolver = Callable[[str], PyType | None]
@@ -136,6 +143,7 @@ class ModuleAnalysis:
             if q in self.units:
                 _add_observed(self.units[q], fn)
         self.context = _ModuleContext(parsed, module, self.units)
+        self.context.unit_inputs = self._unit_inputs
         # The scopes of the evidence pass's last round and the types they were computed from.
         self._last: tuple[tuple[dict, dict, dict], dict[str, Scope]] | None = None
 
@@ -364,12 +372,9 @@ class ModuleAnalysis:
         comprehension_scopes: dict[int, Scope] | None = None
         for node in u.body.nested:
             name = node.name.value
-            ps = node.params
-            if (node.returns is not None or node.decorators or node.asynchronous is not None or name in u.body.assigned
-                    or ps.posonly_params or ps.kwonly_params or isinstance(ps.star_arg, cst.Param) or ps.star_kwarg is not None
-                    or any(p.annotation is not None or p.default is not None for p in ps.params)):
+            if not _plain_nested(node, u):
                 continue
-            own = [p.name.value for p in ps.params]
+            own = [p.name.value for p in node.params.params]
             calls = [c for c in u.body.calls if c.callee == name]
             if comprehension_scopes is None:
                 comprehension_scopes = _comprehension_scopes(u.node, scope)
@@ -586,7 +591,7 @@ def _units(parsed: ParsedModule, module: cst.Module, line_of, resolve: Annotatio
     infos = {f.qualname: f for f in parsed.functions}
     for c in parsed.classes:
         for m in c.methods:
-            infos[m.qualname] = m
+            infos[f"{m.qualname.rpartition('.')[0]}.{method_key(m.name, m.decorators)}"] = m  # (a property's setter: `C.__set_x__`)
     units: dict[str, FunctionUnit] = {}
     # the classes' bases as the type map reads them (class_interfaces.py): a method it signs
     # unbound (`def analyse_text(text):` under a metaclass) has every parameter read here
@@ -609,7 +614,10 @@ def _units(parsed: ParsedModule, module: cst.Module, line_of, resolve: Annotatio
 
 def _add_unit(units, infos, node: cst.FunctionDef, cls: str | None, line_of, resolve: AnnotationResolver, names: set[str],
               unbound: bool = False) -> None:
-    qualname = f"{cls}.{node.name.value}" if cls else node.name.value
+    # a property's setter shares its getter's name: it is `__set_x__`, as the outline and
+    # lowering name it (it replaced the getter's unit before)
+    key = method_key(node.name.value, [_attr_name(d.decorator) for d in node.decorators]) if cls else node.name.value
+    qualname = f"{cls}.{key}" if cls else key
     info = infos.get(qualname)
     line = line_of(node) or (info.line if info else 0)
     decorators = {_decorator_name(d.decorator) for d in node.decorators}
@@ -761,6 +769,45 @@ def _add_observed(u: FunctionUnit, fn: ObservedFunction) -> None:
             u.observed_returns = TypeEvidence(type=t, provenance=origins[:PROVENANCE_SHOWN])
 
 
+def _plain_nested(node: cst.FunctionDef, u: FunctionUnit) -> bool:
+    """A function defined in `u`'s body that the nested passes evaluate: plain positional
+    parameters (no annotation, default, `*`, `**` or position-only), no decorator, not async,
+    no return annotation, and its name not rebound in `u`."""
+    ps = node.params
+    return not (node.returns is not None or node.decorators or node.asynchronous is not None or node.name.value in u.body.assigned
+                or ps.posonly_params or ps.kwonly_params or isinstance(ps.star_arg, cst.Param) or ps.star_kwarg is not None
+                or any(p.annotation is not None or p.default is not None for p in ps.params))
+
+
+def _some_yields(u: FunctionUnit, scope: Scope) -> PyType | None:
+    """A generator's list from the yields that are typed (the others skipped: a recursive
+    generator's own values, not known before its first answer)."""
+    elem: PyType | None = None
+    for value, each in [(v, False) for v, _ in u.body.yields] + [(v, True) for v, _ in u.body.yielded_from]:
+        t = T.NONE if value is None else type_of(value, scope)
+        if each:
+            t = element_type(t)
+        if t is None or t.kind == ITER or not T.is_known(t):
+            continue
+        elem = t if elem is None else join_values(elem, t)
+        if elem is None:
+            return None
+    return T.list_of(elem) if elem is not None and elem.kind != "none" else None
+
+
+def _own_class_over_traced(observations: list[Observation], module: str) -> list[Observation]:
+    """The policy where the tracer and the body disagree on a class: the body's uses name one
+    of this module's classes (only `weekday` has `.weekday` and `.n`) and the traced calls
+    passed instances of a class of another module (dateutil's `rrule.weekday`, a subclass of
+    `_common.weekday` defined elsewhere; or an unrelated class with the same attributes). The
+    translation of this module can take only its own class, and the cases that verify it are
+    built from that class, so the traced classes of other modules are dropped instead of
+    reporting PTL170. Any other disagreement between traced and static evidence (an int seen,
+    a str used) stays a conflict."""
+    return [o for o in observations
+            if not (o.origin.source == "observed" and o.type is not None and o.type.kind == "class" and o.type.module != module)]
+
+
 def _one_type(seen: list) -> bool:
     """Whether the observed types (None aside) join into one parameter type."""
     t: PyType | None = None
@@ -807,6 +854,9 @@ class _ModuleContext:
         # (portalis/analysis/narrowing.py; set by the local-types pass for one function at a time)
         self.narrowing: dict[int, dict[str, PyType]] = {}
         self.top = {u.name: u for u in units.values() if u.cls is None}
+        # nested functions' returns by (function, name, argument types, captured names' types)
+        self.nested_cache: dict[tuple, PyType | None] = {}
+        self.unit_inputs: tuple = (lambda node: None, lambda text: None, set())  # (line_of, resolve, names), set by ModuleAnalysis
         self.classes = {c.name for c in parsed.classes}
         self.method_names = {u.name for u in units.values() if u.cls is not None}
         self.modules = {(i.alias or i.module.split(".")[0]): i.module for i in parsed.imports if i.name is None}
@@ -967,7 +1017,87 @@ class _ModuleContext:
 
     def scope(self, u: FunctionUnit) -> Scope:
         """The types of a function's parameters and locals (a local is typed only when every
-        value assigned to it is, and they join)."""
+        value assigned to it is, and they join); a function defined in the body and called
+        there is a callable of what it returns (`_nested_returns`)."""
+        scope = self._scope(u)
+        if u.body.nested:
+            found = self._nested_returns(u, scope)
+            if found != u.assumed:
+                u.assumed = found
+                scope = self._scope(u)
+        return scope
+
+    def _nested_returns(self, u: FunctionUnit, scope: Scope) -> dict[str, PyType]:
+        """What the functions defined in `u`'s body return, evaluated with the argument types
+        `u`'s calls pass them (joined: `helper(L, k)` with k an int in one call and Optional in
+        another) and the names they read from `u`: a generator its yields' list, a function
+        calling itself found by a fixed point (its own calls supposed to return what its other
+        returns show, then checked: every return or yield must be typed and agree). Plain
+        positional parameters only. Only for reading `u` (lowering learns the nested function
+        itself; NestedFacts say what it may start from)."""
+        out: dict[str, PyType] = {}
+        siblings = {n.name.value for n in u.body.nested}
+        shadowing = u.body.opaque & (set(self.top) | self.classes)
+        for node in u.body.nested:
+            name = node.name.value
+            if not _plain_nested(node, u):
+                continue
+            own = [p.name.value for p in node.params.params]
+            calls = [c for c in u.body.calls if c.callee == name]
+            args: list[PyType | None] | None = None
+            for c in calls:
+                if len(c.args) != len(own) or any(a.keyword is not None or a.star for a in c.args):
+                    args = None
+                    break
+                types = [type_of(a.value, self.at(a.value, scope)) for a in c.args]
+                args = types if args is None else [join_values(x, y) for x, y in zip(args, types)]
+                if any(t is None or not T.is_known(t) or not _plain(t) for t in args):
+                    args = None
+                    break
+            if args is None:
+                continue
+            read = free_names(node.body)
+            if read & ((siblings - {name}) | shadowing):
+                continue
+            captured = sorted(n for n in read - set(own) - u.body.opaque - {name} if n in scope.names)
+            captured_types = [scope.names[n] for n in captured]
+            if any(t is None or not T.is_known(t) or not _plain(t) for t in captured_types):
+                continue
+            key = (u.qualname, name, tuple(args), tuple(zip(captured, captured_types)))  # type: ignore[arg-type]
+            if key in self.nested_cache:
+                found = self.nested_cache[key]
+            else:
+                self.nested_cache[key] = None  # (a call of `u` from inside: not known yet)
+                found = self.nested_cache[key] = self._nested_return(node, own + captured, [*args, *captured_types], name in read)  # type: ignore[list-item]
+            if found is not None:
+                out[name] = T.callable_of(tuple(args), found)  # type: ignore[arg-type]
+        return out
+
+    def _nested_return(self, node: cst.FunctionDef, params: list[str], types: list[PyType], recursive: bool) -> PyType | None:
+        """The return type of one nested function given its parameters' types (see
+        `_nested_returns`); None when not every return or yield is typed."""
+        line_of, resolve, names = self.unit_inputs
+        made: dict[str, FunctionUnit] = {}
+        _add_unit(made, {}, node, None, line_of, resolve, names)
+        inner = made[node.name.value]
+        inner.params = list(params)
+        inner.positional = list(params)
+        inner.declared = dict(zip(params, types))
+        supposed: PyType | None = None
+        for _ in range(LOCAL_PASSES if recursive else 1):
+            inner.itself = {inner.name: T.callable_of(tuple(types), supposed)} if recursive and supposed is not None else {}
+            sc = self.scope(inner)
+            t = _some_yields(inner, sc) if inner.body.generator else self.returned(inner, sc, optimistic=True).type
+            if t is None or t == supposed:
+                break
+            supposed = t
+        if supposed is None:
+            return None
+        inner.itself = {inner.name: T.callable_of(tuple(types), supposed)} if recursive else {}
+        checked = self.returned(inner, self.scope(inner), optimistic=False).type
+        return supposed if checked == supposed and _plain(supposed) else None
+
+    def _scope(self, u: FunctionUnit) -> Scope:
         names: dict[str, PyType | None] = {}
         for p in u.params:
             t = self.param_type(u, p)
@@ -994,7 +1124,8 @@ class _ModuleContext:
         local_names = (set(body.assigned) | {n for n, _, _ in body.augmented} | _bound(body)) - set(u.params)
         for n in body.opaque:
             if n not in local_modules:
-                names[n] = None
+                names[n] = u.assumed.get(n)  # (a function defined in the body: what it returns)
+        names.update(u.itself)  # a nested function calling itself: its own name
         local_names -= body.opaque
         if u.body.kind_tested:
             self._kind_reads(u, scope)
@@ -1164,7 +1295,9 @@ class _ModuleContext:
                 continue
             filled: PyType | None = None
             known = True
-            if t.kind == "list" and method in ("append", "insert") and len(nodes) == (1 if method == "append" else 2):
+            if method.startswith("insort:"):
+                method = "append" if self._bisect_function(method[len("insort:"):]) else "?"
+            if t.kind == "list" and method in ("append", "insert", "appendleft") and len(nodes) == (2 if method == "insert" else 1):
                 elem = type_of(nodes[-1], at(nodes[-1], scope))
                 filled = T.list_of(elem) if elem is not None else None
             elif t.kind == "set" and method == "add" and len(nodes) == 1:
@@ -1187,6 +1320,13 @@ class _ModuleContext:
                 continue
             out[n] = T.unify(t, filled)
         return out
+
+    def _bisect_function(self, spelled: str) -> bool:
+        """`insort` (imported from bisect) or `bisect.insort` (`m.insort` with m the module)."""
+        alias, dot, name = spelled.rpartition(".")
+        if dot:
+            return self.modules.get(alias) == "bisect"
+        return self.imported.get(name, "").startswith("bisect.")
 
     def field_types(self, scopes: dict[str, Scope], strict: bool) -> dict[str, dict[str, TypeEvidence]]:
         """Attribute types of each class hierarchy from what its methods assign to `self.x`
@@ -1274,7 +1414,10 @@ class _ModuleContext:
                     if t is not None:
                         obs[p].append(Observation(t, TypeOrigin(source="default", line=u.line, detail=f"= {default.value} (a class constant)")))
                 obs[p].extend(self._use_observations(u, p, scopes[q]))
-                obs[p].extend(self._structural_observations(u, p))
+                structural = self._structural_observations(u, p)
+                if structural:
+                    obs[p] = _own_class_over_traced(obs[p], self.parsed.module)
+                obs[p].extend(structural)
         self._attribute_observations(out, scopes)
         # Call sites: the arguments other functions pass (`self.x = v` with x a property calls
         # its setter with v).
@@ -1334,6 +1477,11 @@ class _ModuleContext:
             if t.kind == "optional" and not self.narrowing:
                 t = self.narrowed_value(u, arg.value, scope) or t
             origin = TypeOrigin(source="call", line=line, detail=f"{self.code(node)} in {u.qualname}")
+            if t.kind == ITER and passes_as_list(arg.value) or t.kind == ITER and type(arg.value) is cst.Name:
+                # an iterator passed on (`iter(xs)`, a generator expression): the callee gets a
+                # list of its items, as an `Iterator[T]` annotation maps (the older inference
+                # by lowering learnt the same); `d.items()` passed stays open
+                t = as_list(t) or t
             if t.kind == "none":
                 targets[p].append(Observation(None, origin, shape="none"))
             elif t.kind != ITER:
@@ -1704,6 +1852,13 @@ class _ModuleContext:
         call: cst.Call = use.other  # type: ignore[assignment]
         args = [a.value for a in call.args if a.keyword is None and not a.star]
         detail = f".{method}()"
+        if receiver == "str" and method in rules.DATE_METHODS_TOO and (
+                any(a.keyword is not None and a.keyword.value != "count" or a.star == "**" for a in call.args)
+                or any(o.type is not None and o.type.kind in ("date", "datetime", "time") for o in u.static.get(use.name, []))):
+            # `dt.replace(tzinfo=None)`: a keyword str.replace does not take, or a parameter the
+            # traced calls showed a date/datetime/time, which has the method too (dateutil's tz
+            # functions: PTL170 "datetime (observed) and str (use: .replace())" before)
+            return []
         if receiver == "str":
             return [] if u.bytes_like else strong(T.STR, detail)
         if receiver == "bytes":
@@ -1948,6 +2103,8 @@ class _ModuleContext:
         first_of_kind: dict[str, TypeOrigin] = {}
         for value, line in values:
             t = T.NONE if value is None else type_of(value, scope)
+            if t is not None and t.kind == ITER and value is not None and passes_as_list(value):
+                t = as_list(t)  # a generator expression returned: the list of its items
             detail = f"return {self.code(value)}" if value is not None else "return"
             origin = TypeOrigin(source="return", line=line, detail=detail)
             if t is None or t.kind == ITER or not T.is_known(t):
@@ -1999,24 +2156,28 @@ def t_ok(t: PyType | None) -> bool:
 
 
 def _properties(node: cst.ClassDef) -> dict[str, tuple[str | None, str | None]]:
-    """`x = property(getx, setx)` in a class body, and a read-only `@property def x(self)`
-    (its getter is the method of that name: `self.days` reads what `days` returns). A
-    decorated property with a setter is left out: both methods share the one name."""
+    """`x = property(getx, setx)` in a class body, and a decorated `@property def x(self)`
+    (its getter is the method of that name: `self.days` reads what `days` returns; its
+    `@x.setter` is the method `__set_x__`, as the units name it). A property with a deleter
+    is left out."""
     out: dict[str, tuple[str | None, str | None]] = {}
     if type(node.body) is not cst.IndentedBlock:
         return out
     getters: set[str] = set()
-    with_setter: set[str] = set()
+    setters: set[str] = set()
+    deleters: set[str] = set()
     for stmt in node.body.body:
         if type(stmt) is cst.FunctionDef:
             for d in stmt.decorators:
                 e = d.decorator
                 if type(e) is cst.Name and e.value == "property":
                     getters.add(stmt.name.value)
+                elif type(e) is cst.Attribute and type(e.value) is cst.Name and e.attr.value == "setter" and e.value.value == stmt.name.value:
+                    setters.add(e.value.value)
                 elif type(e) is cst.Attribute and type(e.value) is cst.Name and e.attr.value in ("setter", "deleter"):
-                    with_setter.add(e.value.value)
-    for name in sorted(getters - with_setter):
-        out[name] = (name, None)
+                    deleters.add(e.value.value)  # a deleter, or a setter under another name: left out
+    for name in sorted(getters - deleters):
+        out[name] = (name, f"__set_{name}__" if name in setters else None)
     for stmt in node.body.body:
         if type(stmt) is not cst.SimpleStatementLine:
             continue

@@ -19,6 +19,8 @@ STR_ONLY = frozenset(
     "rfind rindex title capitalize casefold swapcase center ljust rjust zfill partition rpartition expandtabs "
     "format format_map encode removeprefix removesuffix".split()
 )
+# str methods that date, datetime and time have too (a `.replace()` is not a str's alone)
+DATE_METHODS_TOO = frozenset({"replace"})
 LIST_ONLY = frozenset("append extend insert sort reverse".split())
 DICT_ONLY = frozenset("items keys values get setdefault popitem fromkeys".split())
 SET_ONLY = frozenset(

@@ -27,7 +27,7 @@ import libcst as cst
 from portalis.cst_walk import SCOPES, iter_nodes
 from portalis.analysis.evidence import ModuleAnalysis, FunctionUnit, _ModuleContext, decide
 from portalis.analysis.facts import TypeEvidence
-from portalis.analysis.values import ITER, Scope, element_type, join_values, type_of
+from portalis.analysis.values import ITER, Scope, as_list, element_type, join_values, passes_as_list, type_of
 from portalis.model import PyType
 from portalis.types import pytypes as T
 
@@ -56,10 +56,14 @@ def complete_signatures(
     params: dict[str, dict[str, PyType]],
     returns: dict[str, PyType],
     fields: dict[str, dict[str, PyType]],
+    known_returns: dict[str, PyType] | None = None,
 ) -> Completion:
     """Complete the open parameter and return types of the module's functions and methods
     (`params`/`returns` by qualname, as the type map has them; `fields` the classes' attribute
-    types). Never lowers anything."""
+    types). `known_returns`: return types known otherwise (a function left out of `returns`
+    for its diagnostics, the traced calls' result of one whose body says nothing), read
+    where a call's value is evaluated (`self._jump = self._convert(self.JUMP)`) but never
+    completed nor reported. Never lowers anything."""
     context = analysis.context
     units = analysis.units
     params = {q: dict(ps) for q, ps in params.items()}
@@ -74,7 +78,7 @@ def complete_signatures(
         for attr, t in attrs.items():
             if not _known(t) or t.kind == "none":
                 open_fields.setdefault(context.root(cls), {}).setdefault(attr, []).append(cls)
-    if not open_returns and not open_params:
+    if not open_returns and not open_params and not open_fields:
         return out
     tables: dict[str, dict[str, TypeEvidence]] = {}
     for cls, attrs in fields.items():
@@ -92,6 +96,9 @@ def complete_signatures(
         out.rounds += 1
         decisions = {q: {p: TypeEvidence(type=t) for p, t in ps.items() if _known(t)} for q, ps in params.items()}
         typed_returns = {q: TypeEvidence(type=t) for q, t in returns.items() if _known(t)}
+        for q, t in (known_returns or {}).items():
+            if _known(t):
+                typed_returns.setdefault(q, TypeEvidence(type=t))
         context.set_state(decisions, typed_returns, tables, optimistic=True)
         first = out.rounds == 1
         scopes = {q: _tolerant(context, units[q], sc) for q, sc in _reusable(analysis).items()} if first else {}
@@ -324,6 +331,8 @@ def _joined_returns(context: _ModuleContext, body, values: list, scope: Scope) -
         if value is not None and isinstance(value, cst.Name) and value.value == "NotImplemented":
             continue  # an operator method declining: the translation raises instead
         t = T.NONE if value is None else type_of(value, context.at(value, scope))
+        if t is not None and t.kind == ITER and value is not None and passes_as_list(value):
+            t = as_list(t)  # a generator expression returned: the list of its items
         if t is None or t.kind == ITER:
             skipped = True
             continue
@@ -423,6 +432,8 @@ def _call_arguments(
             if p not in wanted or p in callee.variadic or p in callee.keywords:
                 continue
             t = type_of(arg.value, context.at(arg.value, scope))
+            if t is not None and t.kind == ITER and (passes_as_list(arg.value) or type(arg.value) is cst.Name):
+                t = as_list(t)  # an iterator passed on: a list of its items (evidence.py says why)
             if t is not None and t.kind == "optional" and not context.narrowing:
                 t = context.narrowed_value(u, arg.value, scope) or t  # `if v is not None: f(v)`
             if not _known(t) or t.kind in ("none", "optional"):

@@ -262,8 +262,7 @@ def _assign(target: cst.BaseExpression, value: cst.BaseExpression, line: int | N
         names = bound_names(target)
         for n in names:
             body.unpack_loops.setdefault(n, []).append((line, body.current_loops))
-        if any(type(el) is cst.StarredElement for el in target.elements):  # type: ignore[attr-defined]
-            body.opaque |= names
+        # (`e, *rest = xs`: values.bind_target types the starred name as a list)
     elif t is cst.Attribute and _name(target.value) == "self":  # type: ignore[attr-defined]
         body.self_stores.append((target.attr.value, "=", (value,), line))  # type: ignore[attr-defined]
     elif t is cst.Subscript and _self_attr(target.value) is not None:  # type: ignore[attr-defined]
@@ -339,11 +338,20 @@ def _loop(target: cst.BaseExpression, iterable: cst.BaseExpression, line: int | 
             body.use(Use(n, "iterated", line, op=how or "", other=target, node=iterable))
 
 
+_INSORT = frozenset({"insort", "insort_left", "insort_right"})
+
+
 def _call(node: cst.Call, line: int | None, body: Body) -> None:
     func = node.func
     fname = _name(func)
     if fname is not None:
         body.calls.append(CallSite(fname, list(node.args), line, node))
+        if fname in _INSORT and len(node.args) == 2 and not any(a.star or a.keyword for a in node.args):
+            if (n := _name(node.args[0].value)) is not None:
+                # `insort(ordered, x)`: x put into the list (an insort of the bisect module:
+                # the evidence pass checks where the name comes from)
+                body.stores.append((n, f"insort:{fname}", (node.args[1].value,)))
+                body.store_lines.append(line)
         if fname in ("isinstance", "type", "issubclass") and node.args and (n := _name(node.args[0].value)) is not None:
             body.kind_tested.add(n)
     elif type(func) is cst.Attribute:
@@ -354,8 +362,11 @@ def _call(node: cst.Call, line: int | None, body: Body) -> None:
                 # `cls.m(x)` in a classmethod calls the class's m as `self.m(x)` does
                 body.calls.append(CallSite(f"self.{method}", list(node.args), line, node))
             body.use(Use(n, "method", line, op=method, other=node, node=node))
-            if method in ("append", "add", "insert", "extend") and node.args:
+            if method in ("append", "add", "insert", "extend", "appendleft") and node.args:
                 body.stores.append((n, method, tuple(a.value for a in node.args)))
+                body.store_lines.append(line)
+            elif method in _INSORT and len(node.args) == 2 and (m := _name(node.args[0].value)) is not None:
+                body.stores.append((m, f"insort:{n}.{method}", (node.args[1].value,)))  # `bisect.insort(xs, x)`
                 body.store_lines.append(line)
         elif (a := _self_attr(receiver)) is not None:
             body.use(Use(f"self.{a}", "method", line, op=method, other=node, node=node))

@@ -29,6 +29,35 @@ def iter_of(t: PyType) -> PyType:
     return PyType(kind=ITER, args=(t,))
 
 
+# Calls whose result is a lazy iterator the translation can collect into a list where it is
+# passed or returned (`deque()`'s and `range()`'s are not: a range prints as `range(0, 3)`).
+LAZY_CALLS = frozenset({"reversed", "zip", "enumerate", "filter", "map", "iter", "islice", "chain", "accumulate", "combinations",
+                        "permutations", "product"})
+
+
+def as_list(t: PyType | None) -> PyType | None:
+    """An iterator's type as a value that is passed on (an argument) or returned: the list of
+    its items, as an `Iterator[T]` or `Generator[T, ...]` annotation maps (the translation
+    collects it); any other type unchanged. None when its items are not typed."""
+    if t is None or t.kind != ITER:
+        return t
+    elem = t.args[0] if t.args else None
+    return T.list_of(elem) if elem is not None and T.is_known(elem) and elem.kind != ITER else None
+
+
+def passes_as_list(node: cst.BaseExpression) -> bool:
+    """A value whose iterator type becomes a list when passed or returned: a generator
+    expression or a call of a lazy builtin (`(f(x) for x in xs)`, `reversed(r)`); not a dict
+    view or a range, which Python shows as themselves."""
+    if type(node) is cst.GeneratorExp:
+        return True
+    if type(node) is not cst.Call:
+        return False
+    func = node.func
+    return (type(func) is cst.Name and func.value in LAZY_CALLS
+            or type(func) is cst.Attribute and type(func.value) is cst.Name and func.value.value == "itertools" and func.attr.value in LAZY_CALLS)
+
+
 @dataclass
 class Scope:
     """What names mean while evaluating: locals and parameters with known types, the module's
@@ -186,7 +215,14 @@ def type_of(node: cst.BaseExpression, scope: Scope, depth: int = 0) -> PyType | 
         items: list[PyType] = []
         for el in node.elements:
             if type(el) is cst.StarredElement:
-                return None
+                if type(node) is cst.Tuple:
+                    return None  # a tuple's length is part of its type
+                # `[[e], *p]`: p's elements among the others
+                t = element_type(type_of(el.value, scope, d))
+                if t is None or t.kind == "unknown":
+                    return None
+                items.append(t)
+                continue
             t = type_of(el.value, scope, d)
             if t is None:
                 return None
@@ -311,11 +347,22 @@ def bind_target(target: cst.BaseExpression, t: PyType | None, names: dict[str, P
             for e, a in zip(elems, t.args):
                 bind_target(e, a, names)
             return
-        if t is not None and t.kind != "tuple" and not any(type(e) is cst.StarredElement for e in elems):
+        if t is not None and t.kind != "tuple" and not any(type(e) is cst.StarredElement for e in target.elements):
             each = element_type(t)  # `a, b = range(2)`, `x, y = [1, 2]`: every item the same type
             for e in elems:
                 bind_target(e, each, names)
             return
+        starred = [e for e in target.elements if type(e) is cst.StarredElement]
+        if t is not None and len(starred) == 1 and (t.kind in ("list", "str", ITER) or t.kind == "tuple" and _same_tuple(t)):
+            # `e, *rest = xs`: e one element, rest a list of the others (a str's are strs)
+            each = element_type(t)
+            if each is not None and each.kind != "unknown":
+                for el in target.elements:
+                    if type(el) is cst.StarredElement:
+                        bind_target(el.value, T.list_of(each), names)
+                    else:
+                        bind_target(el.value, each, names)
+                return
         for e in elems:
             bind_target(e, None, names)
 
@@ -443,6 +490,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             # `filter(pred, xs)` / `filter(None, xs)`: xs's elements, those the test keeps
             elem = element_type(type_of(args[1].value, scope, depth))
             return iter_of(elem) if elem is not None and elem.kind != "unknown" else None
+        if scope.imported.get(name) == "collections.deque" and len(node.args) == len(args) <= 1:
+            return _deque(first if args else None, bool(args))
         if name in ("bytes", "bytearray"):
             return T.BYTEARRAY if name == "bytearray" else T.BYTES
         imported = scope.imported.get(name, "")
@@ -450,6 +499,10 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             return rules.MATH_RESULTS.get(imported[5:])  # `from math import exp`; exp(x)
         if imported.partition(".")[0] in rules.BYTES_MODULES and imported.partition(".")[2] in rules.BYTES_MODULES[imported.partition(".")[0]]:
             return T.BYTES
+        if scope.imported.get(name, "").startswith("itertools.") and len(node.args) == len(args):
+            made = _itertools(scope.imported[name][len("itertools."):], [type_of(a.value, scope, depth) for a in args], args)
+            if made is not None:
+                return made
         if scope.imported.get(name) == "itertools.repeat" and len(args) == 2 and len(node.args) == 2:
             return iter_of(first) if first is not None and first.kind not in (ITER, "unknown") else None
         if scope.imported.get(name) == "datetime.date" and len(node.args) == 3:
@@ -482,6 +535,10 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
                 return rules.DATE  # datetime.date(y, m, d)
             if module in rules.BYTES_MODULES and method in rules.BYTES_MODULES[module]:
                 return T.BYTES
+            if module == "itertools" and len(node.args) == len(args):
+                return _itertools(method, [type_of(a.value, scope, depth) for a in args], args)
+            if module == "collections" and method == "deque" and len(node.args) == len(args) <= 1:
+                return _deque(type_of(args[0].value, scope, depth) if args else None, bool(args))
             return None
         made = func.value
         if type(made) is cst.Call and type(made.func) is cst.Attribute and type(made.func.value) is cst.Name \
@@ -497,6 +554,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             # a method of a class of the module (`self._parser.has_option(...)`): what it
             # returns (None when the class is not the module's)
             return scope.function_returns(f"{receiver.module}:{receiver.name}.{method}")
+        if receiver.kind in ("date", "datetime", "time") and method == "replace":
+            return receiver  # `dt.replace(tzinfo=None)`: another of its kind (lower/stdlib_datetime.py)
         if receiver.kind == "date":
             return rules.LIBRARY_METHOD_RESULTS[("datetime", "date")].get(method)
         if receiver.kind == "re_match":
@@ -521,8 +580,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             return out
         if receiver.kind == "list" and receiver.args:
             elem = receiver.args[0]
-            if method == "pop" and elem.kind != "unknown":
-                return elem
+            if method in ("pop", "popleft") and elem.kind != "unknown":
+                return elem  # (a deque is a list here: lower/methods.py)
             if method in ("index", "count"):
                 return T.INT
             if method == "copy":
@@ -548,6 +607,40 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
         if receiver.kind == "set" and method == "copy":
             return receiver
     return None
+
+
+def _itertools(name: str, types: list[PyType | None], args: list[cst.Arg]) -> PyType | None:
+    """The itertools functions lowering translates (lower/builtins.py ITERTOOLS), positional
+    arguments only: chain of one element type, accumulate of numbers (running sums), two-way
+    product, combinations/permutations of a literal r (tuples). Not groupby: its
+    runs are lists in the translation but iterators in Python (`len(run)` raises there)."""
+    if name in ("combinations", "permutations") and 1 <= len(args) <= 2:
+        elem = element_type(types[0])
+        if elem is None or elem.kind in ("unknown", ITER):
+            return None
+        r = args[1].value if len(args) == 2 else None
+        if type(r) is cst.Integer and 0 < int(r.value, 0) <= 6:
+            return iter_of(T.tuple_of(*([elem] * int(r.value, 0))))  # what lowering makes of a literal r
+        return None  # (lowering makes lists of other rs, where Python gives tuples: left open)
+    elems = [element_type(t) for t in types]
+    if any(e is None or e.kind in ("unknown", ITER) for e in elems):
+        return None
+    if name == "chain" and elems and all(e == elems[0] for e in elems):
+        return iter_of(elems[0])  # type: ignore[arg-type]
+    if name == "accumulate" and len(elems) == 1 and elems[0].kind in ("int", "float"):  # type: ignore[union-attr]
+        return iter_of(elems[0])  # type: ignore[arg-type]
+    if name == "product" and len(elems) == 2:
+        return iter_of(T.tuple_of(*elems))  # type: ignore[arg-type]
+    return None
+
+
+def _deque(items: PyType | None, given: bool) -> PyType | None:
+    """`deque()` / `deque(xs)`: a list (the translation's deque: lower/builtins.py `_deque`),
+    of xs's elements; `deque(xs, n)` (bounded) is not one."""
+    if not given:
+        return T.list_of(T.UNKNOWN)
+    elem = element_type(items)
+    return T.list_of(elem) if elem is not None else None
 
 
 def _compiled_pattern(node: cst.Call, scope: Scope) -> PyType | None:

@@ -1844,6 +1844,14 @@ class ExprLowering:
                 continue
             if p.py_type.kind == "func":
                 raise Unsupported("PTL111", f"parameter `{p.name}` of `{shown}` takes a function value")
+            if v.ty.kind == "iter" and p.py_type.kind == "list" and not p.mutated:
+                # an iterator passed where the callee takes a list (its `Iterator[T]`, or what the
+                # analysis typed from this call: portalis/analysis/values.py `as_list`): the
+                # items collected, as an iterator bound to a name is
+                from portalis.lower.builtins import collect_vec
+
+                expr, elem = collect_vec(self, v)
+                v = Val(expr, T.list_of(elem), Mode.OWNED)
             self.expect_local(v, p.py_type)
             v = coerce(self._reread(v), p.py_type)
             if p.keywords:

@@ -717,6 +717,13 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             raise Unsupported("PTL113", "returns a value but is annotated -> None", node)
         if want.kind == "unknown":
             return self.make_return(owned(v))
+        if v.ty.kind == "iter" and want.kind == "list":
+            # `return reversed(xs)`: an iterator returned where the signature says a list (the
+            # analysis types a returned iterator as the list of its items): collected
+            from portalis.lower.builtins import collect_vec
+
+            expr, elem = collect_vec(self, v)
+            v = Val(expr, T.list_of(elem), Mode.OWNED)
         self.expect_local(v, want)
         v = self._reread(v)
         if v.ty.kind == "optional" and want.kind != "optional" and unify(v.ty.args[0], want) == want:

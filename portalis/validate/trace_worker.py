@@ -120,6 +120,30 @@ def _distinct(values: list, classes: dict[type, list], depth: int) -> list | Non
     return out
 
 
+def _property_accessor(module: str, qualname: str, code: types.CodeType) -> str | None:
+    """A property's setter shares its getter's qualname (`relativedelta.weeks`, both defs):
+    its calls are recorded as the type map names it, `Class.__set_x__` (portalis/parse.py),
+    not mixed into the getter's (whose returns would gain the setter's None). "" for a
+    deleter; None when the code is not a property's setter or deleter."""
+    owner, dot, name = qualname.rpartition(".")
+    if not dot or "<" in owner:
+        return None
+    try:
+        target: object = sys.modules[module]
+        for part in owner.split("."):
+            target = vars(target)[part]
+        prop = vars(target).get(name)
+    except (KeyError, TypeError):
+        return None
+    if not isinstance(prop, property):
+        return None
+    if prop.fset is not None and getattr(prop.fset, "__code__", None) is code and getattr(prop.fget, "__code__", None) is not code:
+        return f"{owner}.__set_{name}__"
+    if prop.fdel is not None and getattr(prop.fdel, "__code__", None) is code:
+        return ""
+    return None
+
+
 class Recorder:
     """The profile function and what it saw, per `module:qualname`."""
 
@@ -158,7 +182,11 @@ class Recorder:
             n = code.co_argcount + code.co_kwonlyargcount + (1 if code.co_flags & CO_VARARGS else 0) \
                 + (1 if code.co_flags & CO_VARKEYWORDS else 0)
             gen = bool(code.co_flags & (CO_GENERATOR | CO_COROUTINE | CO_ASYNC_GENERATOR))
-            info = [f"{module}:{qualname}", 0, 0, code.co_varnames[:n], gen]
+            accessor = _property_accessor(module, qualname, code)
+            if accessor == "":
+                info = None  # a property's deleter: not a function the type map signs
+            else:
+                info = [f"{module}:{accessor or qualname}", 0, 0, code.co_varnames[:n], gen]
         self.codes[code] = info
         return info
 

@@ -191,7 +191,13 @@ def _canonical_attributes(value, budget) -> dict:
     return out
 
 
-_LAZY = (types.GeneratorType, map, filter, zip, enumerate, reversed)
+# The builtin iterators a function may return (`return reversed(xs)`, `return islice(it, n)`,
+# `return iter(xs)`): their translation returns the items as a Vec. Not any Iterator: a class
+# of the repository that iterates is compared by its attributes.
+_LAZY = (types.GeneratorType, map, filter, zip, enumerate, reversed, type(reversed([])), type(iter([])), type(iter(())),
+         type(iter("")), type(iter(range(0))), type(reversed(range(0))), itertools.islice, itertools.chain,
+         itertools.accumulate, itertools.takewhile, itertools.dropwhile, itertools.compress, itertools.starmap,
+         itertools.combinations, itertools.permutations, itertools.product)
 _OPEN: set[int] = set()  # plain objects being made canonical (cycle detection)
 _FIELDS: dict[str, list[str]] = {}  # the running case's plain classes: "module:Class" -> field names
 
