@@ -385,6 +385,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             if len(node.args) == 1:
                 return T.INT if is_number(first) else None
             return first if first is not None and first.kind in ("int", "float") else None
+        if name == "list" and len(node.args) == 1 and first is not None and first.kind == "dyn":
+            return T.list_of(T.DYN)  # the items of a list or tuple held as a dynamic value
         if name in ("sorted", "list") and len(args) == 1 and len(node.args) <= 2:
             elem = element_type(first)
             if elem is None and first is not None and first.kind == "dict":
@@ -529,6 +531,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
                 # are unified afterwards, so a default of another type than they store fails there
                 default = type_of(node.args[1].value, scope, depth)
                 return default if v.kind == "unknown" else join_values(v, default)
+            if method == "get" and len(node.args) == 1 and v.kind == "dyn":
+                return v  # a missing key: the value None, which a dynamic value holds
             if method in ("get", "pop") and len(node.args) == 1 and v.kind != "unknown":
                 return T.optional(v) if method == "get" else v
             if method == "copy":

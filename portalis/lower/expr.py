@@ -111,6 +111,8 @@ class ExprLowering:
             return ir.BoolLit(True)  # objects are true unless they say otherwise
         if k == "bool":
             return read(v)
+        if k == "dyn":  # a value of any builtin type: its own truth value
+            return ir.MethodCall(v.expr, "truthy")
         if k == "num":
             return ir.Binary("!=", ir.MethodCall(read(v), "to_f64"), ir.FloatLit(0.0))
         if k == "int":
@@ -184,7 +186,7 @@ class ExprLowering:
         if k == "num":
             self.use_runtime("PyNum")
             return ir.MethodCall(read(v), "to_string")
-        if k == "union":  # the enum's Display: a str member as it is, the others as their repr
+        if k in ("union", "dyn"):  # the enum's Display: a str member as it is, the others as their repr
             return ir.MethodCall(v.expr, "to_string")
         if k == "optional":
             # str(x) of Some(x) is str(x), not its repr (`'a'` for a str): the inner value's own
@@ -324,6 +326,17 @@ class ExprLowering:
         value = _string_value(node)
         if isinstance(value, bytes):
             return bytes_literal(value)
+        if value is None and isinstance(node, cst.ConcatenatedString):
+            # `f'... {x!r} ...' 'more text'`: the parts' values, one after the other
+            parts: list[cst.BaseExpression] = []
+            cur: cst.BaseExpression = node
+            while isinstance(cur, cst.ConcatenatedString):
+                parts.append(cur.left)
+                cur = cur.right
+            parts.append(cur)
+            vals = [self.expr(p) for p in parts]
+            if all(v.ty.kind == "str" for v in vals):
+                return Val(ir.Macro("format", tuple(str_view(v) for v in vals), fmt="{}" * len(vals)), T.STR)
         if not isinstance(value, str):
             raise Unsupported("PTL130", "this string literal is not supported yet", node)
         return Val(ir.StrLit(value), T.STR, Mode.REF)
