@@ -74,6 +74,13 @@ def test_isinstance_chains_match_on_the_variants() -> None:
     # list() of a list or tuple: its items; str.split()'s strs become PyObj values
     assert "val.to_list()" in code["get_list_opt"]
     assert ".map(|__x| crate::pyrt::PyObj::from(__x))" in code["get_list_opt"]
+    # a str method of a value not narrowed: the str's, Python's AttributeError for the others;
+    # `in` a list of strs compares with Python's `==`
+    choice = code["get_choice_opt"]
+    assert "crate::pyrt::PyObj::Str(__s1) => Ok(__s1.to_lowercase())" in choice
+    assert "object has no attribute 'lower'" in choice
+    assert "if !allowed.iter().any(|__x3| *__x3 == string) {" in choice
+    assert "string = crate::pyrt::PyObj::from(" in choice  # the str stored back as a PyObj
     # stored or passed on: no conversion at all
     assert "self.options = options.clone();" in code["Lexer.__init__"]
     # callers build the dict of PyObj values (None, a list of a union's values)
@@ -102,7 +109,7 @@ def verified(tmp_path_factory, toolchain):
 def test_every_dynamic_value_function_is_verified_against_cpython(verified) -> None:
     assert verified.crate.compiles, verified.report
     fns = {f["qualname"]: f for m in verified.report["modules"] for f in m["functions"]}
-    expected = {"get_bool_opt", "get_int_opt", "get_list_opt", "describe", "make_lexer", "bad_tabsize", "Lexer.summary"}
+    expected = {"get_bool_opt", "get_int_opt", "get_list_opt", "get_choice_opt", "choose", "describe", "make_lexer", "bad_tabsize", "Lexer.summary"}
     assert expected <= set(fns)
     bad = {q: (fns[q]["status"], fns[q].get("reason")) for q in expected if fns[q]["status"] != "verified"}
     assert not bad, bad

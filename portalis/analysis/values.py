@@ -500,6 +500,14 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             if method == "findall" and (receiver.module or "0").split(":")[0] == "0":
                 return T.list_of(T.STR)
             return rules.RE_RESULTS.get(method)
+        if receiver.kind == "dyn":
+            # `s.lower()` of a value of any builtin type: a str method is a str's (lowering
+            # raises Python's AttributeError for the other values)
+            from portalis.lower.methods import method_receiver_kinds
+
+            if method_receiver_kinds(method) != ["str"]:
+                return None
+            receiver = T.STR
         if receiver.kind == "str":
             return rules.STR_RESULTS.get(method)
         if receiver.kind == "bytes":

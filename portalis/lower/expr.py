@@ -969,10 +969,19 @@ class ExprLowering:
         if k == "unknown" and item.ty.kind == "str":
             container = self.refine(container, T.STR)
             k = "str"
-        if k == "str":
+        if k == "str" and item.ty.kind != "dyn":
             return ir.MethodCall(container.expr, "contains", (str_view(item),))
         if k == "bytes":
             return bytes_contains(self, container, item)
+        if k in ("list", "set") and container.ty.args and "dyn" in (item.ty.kind, container.ty.args[0].kind) and (
+                item.ty.kind == container.ty.args[0].kind or container.ty.args[0].kind in ("str", "int", "bool", "dyn")
+                and item.ty.kind in ("str", "int", "bool", "dyn")):
+            # a value of any builtin type among strs (or the other way round): Python's `==`
+            # on each (crate::pyrt::PyObj's PartialEq with a String, an i64, a bool, a PyObj)
+            x = self.temp("x")
+            probe = ir.Unary("*", item.expr) if item.mode is Mode.REF else item.expr
+            test = ir.Binary("==", ir.Unary("*", ir.Path(x)), probe)
+            return ir.MethodCall(ir.MethodCall(container.expr, "iter"), "any", (ir.Closure((ir.PBind(x),), test),))
         if k == "dict":
             return ir.MethodCall(container.expr, "contains_key", (self.key_ref(item, container.ty.args[0]),))
         if k == "list" and isinstance(container.expr, ir.Macro) and container.expr.name == "vec" and container.expr.args:
@@ -1693,6 +1702,19 @@ class ExprLowering:
                                       f"from base {_bases_text(cls)}, not translated with it", node)
                 raise Unsupported("PTL134", f"`{recv.ty.name}` has no translated method `{name}`", node)
             return v
+        if recv.ty.kind == "dyn" and method_receiver_kinds(name) == ["str"]:
+            # `s.lower()` of a value of any builtin type: the str method on a str, Python's
+            # AttributeError on anything else
+            s = self.temp("s")
+            got = self.method_call(Val(ir.Path(s), T.STR, Mode.REF), name, args, kwargs, node)
+            self.use_runtime("PyErr")
+            o = self.temp("o")
+            err = ir.Call(ir.Path("crate::pyrt::PyErr::new"), (ir.StrLit("AttributeError"), ir.Macro(
+                "format", (ir.MethodCall(ir.Path(o), "type_name"),), fmt=f"'{{}}' object has no attribute '{name}'")))
+            result = ir.Match(borrow(recv), (
+                ir.MatchArm(ir.PVariant("crate::pyrt::PyObj::Str", (ir.PBind(s),)), ir.Call(ir.Path("Ok"), (owned(got),))),
+                ir.MatchArm(ir.PBind(o), ir.Call(ir.Path("Err"), (err,)))))
+            return Val(self.propagate(result), got.ty)
         if recv.ty.kind == "unknown" or (recv.ty.kind in ("list", "dict", "set") and not T.is_known(recv.ty)):
             kinds = method_receiver_kinds(name)
             if recv.ty.kind == "unknown" and len(kinds) == 1:

@@ -50,6 +50,19 @@ def get_list_opt(options, optname, default=None):
                           'must give a list value')
 
 
+def get_choice_opt(options, optname, allowed, default=None, normcase=False):
+    string = options.get(optname, default)
+    if normcase:
+        string = string.lower()
+    if string not in allowed:
+        raise OptionError('Value for option {} must be one of {}'.format(optname, ', '.join(map(str, allowed))))
+    return string
+
+
+def choose(**options):
+    return get_choice_opt(options, 'style', ['light', 'dark'], 'light', True)
+
+
 def describe(**options):
     out = []
     for key in options:
