@@ -219,6 +219,29 @@ def _pairs(target: cst.BaseExpression, value: cst.BaseExpression) -> list[tuple[
     return out
 
 
+_TYPE_NAMES = frozenset("int float str bool list dict set tuple bytes bytearray".split())
+
+
+def isinstance_test(test: cst.BaseExpression) -> tuple[str, set[str], bool] | None:
+    """`isinstance(x, int)` / `isinstance(x, (int, float))` / `not isinstance(...)`:
+    (name, type names, negated); None for any other test."""
+    negated = False
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        negated, test = True, test.expression
+    if not (isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and test.func.value == "isinstance"):
+        return None
+    if len(test.args) != 2 or any(a.keyword is not None or a.star for a in test.args):
+        return None
+    subject, types = test.args[0].value, test.args[1].value
+    if not isinstance(subject, cst.Name):
+        return None
+    elements = [e.value for e in types.elements] if isinstance(types, cst.Tuple) else [types]
+    names = {e.value for e in elements if isinstance(e, cst.Name) and e.value in _TYPE_NAMES}
+    if len(names) != len(elements):
+        return None
+    return subject.value, names, negated
+
+
 def isinstance_kinds_at(fn: cst.FunctionDef) -> dict[int, dict[str, "PyType"]]:
     """id(node) -> {name: the type a dynamic value (`object`, crate::pyrt::PyObj) holds there},
     for the nodes of the branches of `if isinstance(x, str): ... elif not isinstance(x, int):
@@ -226,7 +249,6 @@ def isinstance_kinds_at(fn: cst.FunctionDef) -> dict[int, dict[str, "PyType"]]:
     its test leaves, when they are one type. The evidence applies an entry only to a name whose
     type is dynamic (a union's narrowing is lowering's: portalis/lower/unions.py); a branch that
     rebinds the name is not narrowed."""
-    from portalis.lower.unions import isinstance_test
     from portalis.types import pytypes as T
     from portalis.types.unions import members_matching
 

@@ -503,9 +503,7 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
         if receiver.kind == "dyn":
             # `s.lower()` of a value of any builtin type: a str method is a str's (lowering
             # raises Python's AttributeError for the other values)
-            from portalis.lower.methods import method_receiver_kinds
-
-            if method_receiver_kinds(method) != ["str"]:
+            if method not in rules.STR_ONLY:
                 return None
             receiver = T.STR
         if receiver.kind == "str":

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from portalis.analysis.narrowing import isinstance_test  # noqa: F401 - lowering's name for it too
 from portalis.lower.context import Local, Mode
 from portalis.model import PyType
 from portalis.rust import ir
@@ -22,27 +23,6 @@ from portalis.types.unions import enum_name, members_matching, tag
 if TYPE_CHECKING:
     from portalis.lower.function import FunctionLowerer
 
-_TYPE_NAMES = frozenset("int float str bool list dict set tuple bytes bytearray".split())
-
-
-def isinstance_test(test: cst.BaseExpression) -> tuple[str, set[str], bool] | None:
-    """`isinstance(x, int)` / `isinstance(x, (int, float))` / `not isinstance(...)`:
-    (name, type names, negated); None for any other test."""
-    negated = False
-    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
-        negated, test = True, test.expression
-    if not (isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and test.func.value == "isinstance"):
-        return None
-    if len(test.args) != 2 or any(a.keyword is not None or a.star for a in test.args):
-        return None
-    subject, types = test.args[0].value, test.args[1].value
-    if not isinstance(subject, cst.Name):
-        return None
-    elements = [e.value for e in types.elements] if isinstance(types, cst.Tuple) else [types]
-    names = {e.value for e in elements if isinstance(e, cst.Name) and e.value in _TYPE_NAMES}
-    if len(names) != len(elements):
-        return None
-    return subject.value, names, negated
 
 
 def diverges(suite: cst.BaseSuite) -> bool:
