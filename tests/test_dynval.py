@@ -87,6 +87,8 @@ def test_isinstance_chains_match_on_the_variants() -> None:
     assert '("encoding".to_string(), crate::pyrt::PyObj::None)' in code["make_lexer"]
     assert "let __u: crate::pyrt::IntOrStr = __x;" in code["make_lexer"]
     assert "crate::pyrt::IntOrStr::Str(__m) => crate::pyrt::PyObj::from(__m)" in code["make_lexer"]
+    # `f(**d)` of a dict of strs into `**options` of dynamic values: a new dict of PyObj values
+    assert "describe(&crate::pyrt::PyObj::dict_from(d))" in code["spread"]
     assert not [d for d in out.diagnostics if d.code.startswith("PTL1")], out.diagnostics
 
 
@@ -109,7 +111,7 @@ def verified(tmp_path_factory, toolchain):
 def test_every_dynamic_value_function_is_verified_against_cpython(verified) -> None:
     assert verified.crate.compiles, verified.report
     fns = {f["qualname"]: f for m in verified.report["modules"] for f in m["functions"]}
-    expected = {"get_bool_opt", "get_int_opt", "get_list_opt", "get_choice_opt", "choose", "describe", "make_lexer", "bad_tabsize", "Lexer.summary"}
+    expected = {"get_bool_opt", "get_int_opt", "get_list_opt", "get_choice_opt", "choose", "describe", "spread", "make_lexer", "bad_tabsize", "Lexer.summary"}
     assert expected <= set(fns)
     bad = {q: (fns[q]["status"], fns[q].get("reason")) for q in expected if fns[q]["status"] != "verified"}
     assert not bad, bad

@@ -38,6 +38,7 @@ from portalis.lower.context import (
 from portalis.lower.methods import METHODS as _TABLE_METHODS
 from portalis.lower.methods import lower_method, method_receiver_kinds
 from portalis.lower.values import (
+    _has_tuple,
     borrow,
     coerce,
     comparable,
@@ -2032,6 +2033,12 @@ class ExprLowering:
                 raise Unsupported("PTL174", f"`**d` may fill parameter `{open_[0]}` of `{shown}` (its keys are not known here)", node)
             if spread.ty.kind != "dict" or len(spread.ty.args) != 2 or spread.ty.args[0].kind != "str":
                 raise Unsupported("PTL174", f"`**d` of a {spread.ty} (a dict of str keys is what `**{kw.name}` takes)", node)
+            if vt.kind == "dyn" and spread.ty.args[1].kind != "dyn" and T.fits_dyn(spread.ty.args[1]) and not _has_tuple(spread.ty.args[1]):
+                # `f(**d)` of typed values into a `**kwargs` of dynamic ones: a new dict of
+                # them as PyObj values (Python's callee gets a new dict too)
+                self.use_runtime("PyObj")
+                converted = ir.Call(ir.Path("crate::pyrt::PyObj::dict_from"), (borrow(spread),))
+                return {**kept, kw.name: Val(converted, T.dict_of(T.STR, T.DYN), Mode.OWNED)}
             if T.is_known(vt) and spread.ty.args[1] != vt:
                 raise Unsupported("PTL174", f"`**d` of a {spread.ty} into `**{kw.name}: {vt}` of `{shown}`", node)
             return {**kept, kw.name: spread}

@@ -78,6 +78,10 @@ def describe(**options):
     return ", ".join(out)
 
 
+def spread(d: dict[str, str]) -> str:
+    return describe(**d) + "; " + describe(n=len(d))
+
+
 class Lexer:
     def __init__(self, **options):
         self.options = options
