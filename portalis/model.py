@@ -148,6 +148,8 @@ class PyType(BaseModel):
             return self.name or "?"
         if self.kind == "typevar":
             return self.name or "T"
+        if self.kind == "dyn":
+            return "object"
         if self.kind == "callable" and self.args:
             return f"Callable[[{', '.join(str(a) for a in self.args[:-1])}], {self.args[-1]}]"
         if self.kind == "optional":

@@ -38,7 +38,7 @@ from portalis.analysis import rules, structural
 from portalis.analysis.docstrings import docstring_evidence, value_type
 from portalis.analysis.facts import FunctionEvidence, ModuleEvidence, TypeEvidence
 from portalis.analysis.generics import body_bounds, ordered, settle
-from portalis.analysis.narrowing import not_none_at
+from portalis.analysis.narrowing import isinstance_kinds_at, not_none_at
 from portalis.analysis.observed import observed_return, origin as observed_origin, ranked
 from portalis.analysis.uses import Body, Use, collect
 from portalis.analysis.kinds import MEMBER_KINDS, MEMBER_NAMES, KindTests, arm_members, kind_tests, rebinds
@@ -191,7 +191,8 @@ class ModuleAnalysis:
                 self._last = (inputs, scopes)
                 observations = context.observations(scopes)
                 new_decisions = {
-                    q: {p: decide(observations[q].get(p, []), u.floats) for p in u.params if p not in u.declared} for q, u in units.items()
+                    q: {p: (keywords_decision if p in u.keywords else decide)(observations[q].get(p, []), u.floats)
+                        for p in u.params if p not in u.declared} for q, u in units.items()
                 }
                 new_returns = {q: context.returned(u, scopes[q], optimistic) for q, u in units.items()}
                 new_fields = context.field_types(scopes, strict=not optimistic)
@@ -853,6 +854,10 @@ class _ModuleContext:
         # id(value node) -> names not None where it is evaluated, with their non-None types
         # (portalis/analysis/narrowing.py; set by the local-types pass for one function at a time)
         self.narrowing: dict[int, dict[str, PyType]] = {}
+        # id(node) -> the type a dynamic name holds there, by its isinstance tests (narrowing.py)
+        self.kinds: dict[int, dict[str, PyType]] = {}
+        for unit in units.values():
+            self.kinds.update(isinstance_kinds_at(unit.node))
         self.top = {u.name: u for u in units.values() if u.cls is None}
         # nested functions' returns by (function, name, argument types, captured names' types)
         self.nested_cache: dict[tuple, PyType | None] = {}
@@ -1238,6 +1243,12 @@ class _ModuleContext:
         """The scope a value is evaluated in: `scope`, with the Optional names that are not
         None there narrowed (only while the local-types pass has narrowing for the function)."""
         narrowed = self.narrowing.get(id(node)) if self.narrowing else None
+        kinds = self.kinds.get(id(node)) if self.kinds else None
+        if kinds:
+            # a dynamic value tested by isinstance holds that type in the branch
+            kinds = {x: t for x, t in kinds.items() if (s := scope.names.get(x)) is not None and s.kind == "dyn"}
+            if kinds:
+                narrowed = {**(narrowed or {}), **kinds}
         if not narrowed:
             return scope
         return replace(scope, names={**scope.names, **narrowed})
@@ -2102,7 +2113,7 @@ class _ModuleContext:
         untyped: list[str] = []
         first_of_kind: dict[str, TypeOrigin] = {}
         for value, line in values:
-            t = T.NONE if value is None else type_of(value, scope)
+            t = T.NONE if value is None else type_of(value, self.at(value, scope))
             if t is not None and t.kind == ITER and value is not None and passes_as_list(value):
                 t = as_list(t)  # a generator expression returned: the list of its items
             detail = f"return {self.code(value)}" if value is not None else "return"
@@ -2359,6 +2370,27 @@ def _merge_elem(a: PyType, b: PyType) -> PyType | None:
 
 _NUMBER_KINDS = ("int", "float", "num", "bool")
 _CONTAINER_KINDS = ("list", "str", "dict", "set", "tuple")
+
+
+def keywords_decision(observations: list[Observation], floats: bool = False) -> TypeEvidence:
+    """The value type of an unannotated `**name` dict: the one type its keyword arguments all
+    have; when they have several (pygments' `**options`: bools, strs, ints, lists, None) or
+    nothing says (a lexer built by name), a dynamic value (`object`, crate::pyrt::PyObj), which
+    the body reads through isinstance tests and `get_bool_opt`-like helpers."""
+    ev = decide(observations, floats)
+    if ev.type is not None and T.is_known(ev.type) and not _has_union(ev.type):
+        return ev
+    origins: list[TypeOrigin] = []
+    for o in observations:
+        if o.type is not None and o.origin not in origins:
+            origins.append(o.origin)
+    detail = ev.conflict or ("values of several types" if ev.type is not None else "no call passes it typed keyword arguments")
+    origins.append(TypeOrigin(source="keywords", line=None, detail=f"{detail}: values of any type (object)"))
+    return TypeEvidence(type=T.DYN, provenance=origins[:PROVENANCE_SHOWN])
+
+
+def _has_union(t: PyType) -> bool:
+    return t.kind == "union" or any(_has_union(a) for a in t.args)
 
 
 def decide(observations: list[Observation], floats: bool = False) -> TypeEvidence:

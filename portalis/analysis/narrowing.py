@@ -16,7 +16,9 @@ from typing import Callable
 
 import libcst as cst
 
+from portalis.cst_scan import isinstance_test
 from portalis.cst_walk import iter_nodes
+from portalis.model import PyType
 
 _SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
@@ -216,3 +218,62 @@ def _pairs(target: cst.BaseExpression, value: cst.BaseExpression) -> list[tuple[
             return None
         out.append((t.value.value, v.value))
     return out
+
+
+def isinstance_kinds_at(fn: cst.FunctionDef) -> dict[int, dict[str, "PyType"]]:
+    """id(node) -> {name: the type a dynamic value (`object`, crate::pyrt::PyObj) holds there},
+    for the nodes of the branches of `if isinstance(x, str): ... elif not isinstance(x, int):
+    ... else: ...` chains (and the later tests of the chain): in each branch the PyObj variants
+    its test leaves, when they are one type. The evidence applies an entry only to a name whose
+    type is dynamic (a union's narrowing is lowering's: portalis/lower/unions.py); a branch that
+    rebinds the name is not narrowed."""
+    from portalis.types import pytypes as T
+    from portalis.types.unions import members_matching
+
+    out: dict[int, dict[str, PyType]] = {}
+    dyn = PyType(kind="union", args=T.DYN_MEMBERS)  # members_matching reads the members only
+
+    def mark(node: cst.CSTNode, name: str, members: list[PyType], outer: dict[str, PyType]) -> None:
+        if len(members) != 1 or name in _names_bound(node):
+            return
+        table = {**outer, name: members[0]}
+        for n in iter_nodes(node, _SCOPES):
+            out[id(n)] = {**out.get(id(n), {}), **table}
+
+    ifs = [n for n in iter_nodes(fn, _SCOPES) if type(n) is cst.If]
+    elifs = {id(n.orelse) for n in ifs if type(n.orelse) is cst.If}  # type: ignore[attr-defined]
+    for node in ifs:
+        if id(node) in elifs:
+            continue  # a link of a chain walked from its head
+        first = isinstance_test(node.test)  # type: ignore[arg-type]
+        if first is None:
+            continue
+        name = first[0]
+        remaining = list(T.DYN_MEMBERS)
+        cur: cst.CSTNode | None = node
+        while type(cur) is cst.If:
+            test = isinstance_test(cur.test)  # type: ignore[attr-defined]
+            mark(cur.test, name, remaining, {})  # type: ignore[attr-defined]
+            if test is None or test[0] != name:
+                mark(cur.body, name, remaining, {})  # type: ignore[attr-defined]
+            else:
+                hits = members_matching(dyn, test[1])
+                if test[2]:
+                    mark(cur.body, name, [m for m in remaining if m not in hits], {})  # type: ignore[attr-defined]
+                    remaining = [m for m in remaining if m in hits]
+                else:
+                    mark(cur.body, name, [m for m in remaining if m in hits], {})  # type: ignore[attr-defined]
+                    remaining = [m for m in remaining if m not in hits]
+            cur = cur.orelse  # type: ignore[attr-defined]
+        if type(cur) is cst.Else:
+            mark(cur.body, name, remaining, {})  # type: ignore[attr-defined]
+    return out
+
+
+def _names_bound(node: cst.CSTNode) -> set[str]:
+    found: set[str] = set()
+    for n in iter_nodes(node, _SCOPES):
+        t = type(n)
+        if t is cst.AssignTarget or t is cst.AugAssign or t is cst.AnnAssign or t is cst.For or t is cst.NamedExpr:
+            found |= {x.value for x in iter_nodes(n.target) if type(x) is cst.Name}  # type: ignore[attr-defined]
+    return found

@@ -444,6 +444,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             n = static_length(args[0].value)
             elem = element_type(first)
             return T.tuple_of(*([elem] * n)) if n is not None and elem is not None else None
+        if name == "list" and len(node.args) == 1 and first is not None and first.kind == "dyn":
+            return T.list_of(T.DYN)  # the items of a list or tuple held as a dynamic value
         if name in ("sorted", "list") and len(args) == 1 and len(node.args) <= 2:
             elem = element_type(first)
             if elem is None and first is not None and first.kind == "dict":
@@ -569,6 +571,12 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             if method == "findall" and (receiver.module or "0").split(":")[0] == "0":
                 return T.list_of(T.STR)
             return rules.RE_RESULTS.get(method)
+        if receiver.kind == "dyn":
+            # `s.lower()` of a value of any builtin type: a str method is a str's (lowering
+            # raises Python's AttributeError for the other values)
+            if method not in rules.STR_ONLY:
+                return None
+            receiver = T.STR
         if receiver.kind == "str":
             return rules.STR_RESULTS.get(method)
         if receiver.kind == "bytes":
@@ -600,6 +608,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
                 # are unified afterwards, so a default of another type than they store fails there
                 default = type_of(node.args[1].value, scope, depth)
                 return default if v.kind == "unknown" else join_values(v, default)
+            if method == "get" and len(node.args) == 1 and v.kind == "dyn":
+                return v  # a missing key: the value None, which a dynamic value holds
             if method in ("get", "pop") and len(node.args) == 1 and v.kind != "unknown":
                 return T.optional(v) if method == "get" else v
             if method == "copy":

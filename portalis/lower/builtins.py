@@ -335,6 +335,10 @@ def _int(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
         return Val(ir.Cast(read(v), ir.I64), T.INT)
     if v.ty.kind == "str":
         return Val(lw.checked("parse_int", (str_view(v),)), T.INT)
+    if v.ty.kind == "dyn":
+        # a value of any builtin type: Python's int() of what it holds (TypeError for None, a
+        # list...; ValueError for a str that is no int)
+        return Val(lw.propagate(ir.MethodCall(v.expr, "to_int")), T.INT)
     raise Unsupported("PTL113", f"int() of {v.ty}")
 
 
@@ -372,6 +376,9 @@ def repr_of(lw: "FunctionLowerer", v: Val) -> ir.Expr:
     if v.ty.kind == "str":
         lw.use_runtime("str_repr")
         return ir.Call(ir.Path("crate::pyrt::str_repr"), (str_view(v),))
+    if v.ty.kind == "dyn":  # the held value's repr (crate::pyrt::PyObj's PyRepr)
+        lw.use_runtime("PyRepr")
+        return ir.Call(ir.Path("crate::pyrt::PyRepr::py_repr"), (v.expr if v.mode is Mode.REF else ir.Ref(v.expr),))
     if v.ty.kind == "union":  # the member's repr (a str member quoted), not str()'s
         from portalis.lower.stdlib_datetime import use_container_reprs
 
@@ -449,6 +456,8 @@ def _list(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val
     _arity("list", args, 0, 1)
     if not args:
         return Val(ir.Call(ir.Path("Vec::new")), T.list_of(T.UNKNOWN))
+    if args[0].ty.kind == "dyn":  # list() of a value of any builtin type: its items (TypeError when it has none)
+        return Val(lw.propagate(ir.MethodCall(args[0].expr, "to_list")), T.list_of(T.DYN))
     expr, elem = collect_vec(lw, args[0])
     return Val(expr, T.list_of(elem))
 

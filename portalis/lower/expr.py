@@ -38,6 +38,7 @@ from portalis.lower.context import (
 from portalis.lower.methods import METHODS as _TABLE_METHODS
 from portalis.lower.methods import lower_method, method_receiver_kinds
 from portalis.lower.values import (
+    _has_tuple,
     borrow,
     coerce,
     comparable,
@@ -112,6 +113,8 @@ class ExprLowering:
             return ir.BoolLit(True)  # objects are true unless they say otherwise
         if k == "bool":
             return read(v)
+        if k == "dyn":  # a value of any builtin type: its own truth value
+            return ir.MethodCall(v.expr, "truthy")
         if k == "num":
             return ir.Binary("!=", ir.MethodCall(read(v), "to_f64"), ir.FloatLit(0.0))
         if k == "int":
@@ -185,7 +188,7 @@ class ExprLowering:
         if k == "num":
             self.use_runtime("PyNum")
             return ir.MethodCall(read(v), "to_string")
-        if k == "union":  # the enum's Display: a str member as it is, the others as their repr
+        if k in ("union", "dyn"):  # the enum's Display: a str member as it is, the others as their repr
             return ir.MethodCall(v.expr, "to_string")
         if k == "optional":
             # str(x) of Some(x) is str(x), not its repr (`'a'` for a str): the inner value's own
@@ -325,6 +328,17 @@ class ExprLowering:
         value = _string_value(node)
         if isinstance(value, bytes):
             return bytes_literal(value)
+        if value is None and isinstance(node, cst.ConcatenatedString):
+            # `f'... {x!r} ...' 'more text'`: the parts' values, one after the other
+            parts: list[cst.BaseExpression] = []
+            cur: cst.BaseExpression = node
+            while isinstance(cur, cst.ConcatenatedString):
+                parts.append(cur.left)
+                cur = cur.right
+            parts.append(cur)
+            vals = [self.expr(p) for p in parts]
+            if all(v.ty.kind == "str" for v in vals):
+                return Val(ir.Macro("format", tuple(str_view(v) for v in vals), fmt="{}" * len(vals)), T.STR)
         if not isinstance(value, str):
             raise Unsupported("PTL130", "this string literal is not supported yet", node)
         return Val(ir.StrLit(value), T.STR, Mode.REF)
@@ -957,10 +971,19 @@ class ExprLowering:
         if k == "unknown" and item.ty.kind == "str":
             container = self.refine(container, T.STR)
             k = "str"
-        if k == "str":
+        if k == "str" and item.ty.kind != "dyn":
             return ir.MethodCall(container.expr, "contains", (str_view(item),))
         if k == "bytes":
             return bytes_contains(self, container, item)
+        if k in ("list", "set") and container.ty.args and "dyn" in (item.ty.kind, container.ty.args[0].kind) and (
+                item.ty.kind == container.ty.args[0].kind or container.ty.args[0].kind in ("str", "int", "bool", "dyn")
+                and item.ty.kind in ("str", "int", "bool", "dyn")):
+            # a value of any builtin type among strs (or the other way round): Python's `==`
+            # on each (crate::pyrt::PyObj's PartialEq with a String, an i64, a bool, a PyObj)
+            x = self.temp("x")
+            probe = ir.Unary("*", item.expr) if item.mode is Mode.REF else item.expr
+            test = ir.Binary("==", ir.Unary("*", ir.Path(x)), probe)
+            return ir.MethodCall(ir.MethodCall(container.expr, "iter"), "any", (ir.Closure((ir.PBind(x),), test),))
         if k == "dict":
             return ir.MethodCall(container.expr, "contains_key", (self.key_ref(item, container.ty.args[0]),))
         if k == "list" and isinstance(container.expr, ir.Macro) and container.expr.name == "vec" and container.expr.args:
@@ -1681,6 +1704,19 @@ class ExprLowering:
                                       f"from base {_bases_text(cls)}, not translated with it", node)
                 raise Unsupported("PTL134", f"`{recv.ty.name}` has no translated method `{name}`", node)
             return v
+        if recv.ty.kind == "dyn" and method_receiver_kinds(name) == ["str"]:
+            # `s.lower()` of a value of any builtin type: the str method on a str, Python's
+            # AttributeError on anything else
+            s = self.temp("s")
+            got = self.method_call(Val(ir.Path(s), T.STR, Mode.REF), name, args, kwargs, node)
+            self.use_runtime("PyErr")
+            o = self.temp("o")
+            err = ir.Call(ir.Path("crate::pyrt::PyErr::new"), (ir.StrLit("AttributeError"), ir.Macro(
+                "format", (ir.MethodCall(ir.Path(o), "type_name"),), fmt=f"'{{}}' object has no attribute '{name}'")))
+            result = ir.Match(borrow(recv), (
+                ir.MatchArm(ir.PVariant("crate::pyrt::PyObj::Str", (ir.PBind(s),)), ir.Call(ir.Path("Ok"), (owned(got),))),
+                ir.MatchArm(ir.PBind(o), ir.Call(ir.Path("Err"), (err,)))))
+            return Val(self.propagate(result), got.ty)
         if recv.ty.kind == "unknown" or (recv.ty.kind in ("list", "dict", "set") and not T.is_known(recv.ty)):
             kinds = method_receiver_kinds(name)
             if recv.ty.kind == "unknown" and len(kinds) == 1:
@@ -2006,6 +2042,12 @@ class ExprLowering:
                 raise Unsupported("PTL174", f"`**d` may fill parameter `{open_[0]}` of `{shown}` (its keys are not known here)", node)
             if spread.ty.kind != "dict" or len(spread.ty.args) != 2 or spread.ty.args[0].kind != "str":
                 raise Unsupported("PTL174", f"`**d` of a {spread.ty} (a dict of str keys is what `**{kw.name}` takes)", node)
+            if vt.kind == "dyn" and spread.ty.args[1].kind != "dyn" and T.fits_dyn(spread.ty.args[1]) and not _has_tuple(spread.ty.args[1]):
+                # `f(**d)` of typed values into a `**kwargs` of dynamic ones: a new dict of
+                # them as PyObj values (Python's callee gets a new dict too)
+                self.use_runtime("PyObj")
+                converted = ir.Call(ir.Path("crate::pyrt::PyObj::dict_from"), (borrow(spread),))
+                return {**kept, kw.name: Val(converted, T.dict_of(T.STR, T.DYN), Mode.OWNED)}
             if T.is_known(vt) and spread.ty.args[1] != vt:
                 raise Unsupported("PTL174", f"`**d` of a {spread.ty} into `**{kw.name}: {vt}` of `{shown}`", node)
             return {**kept, kw.name: spread}

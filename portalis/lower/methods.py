@@ -458,6 +458,13 @@ def _dict_get(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[st
         recv = lw.refine(recv, T.dict_of(k if T.is_known(k) else args[0].ty, v if T.is_known(v) else args[1].ty))
     key_t, val_t = _dict_types(lw, recv)
     got = ir.MethodCall(recv.expr, "get", (lw.key_ref(args[0], key_t),))
+    if val_t.kind == "dyn":
+        # a dict of values of any type: a missing key gives the default as one (PyObj::None
+        # without one, the PyObj's Default), not an Optional
+        if len(args) == 1 or args[1].ty.kind == "none":
+            return Val(ir.MethodCall(ir.MethodCall(got, "cloned"), "unwrap_or_default"), val_t)
+        fallback = owned_as(args[1], val_t)
+        return Val(ir.MethodCall(ir.MethodCall(got, "cloned"), "unwrap_or_else", (ir.Closure((), fallback),)), val_t)
     if len(args) == 1:
         return Val(ir.MethodCall(got, "cloned"), T.optional(val_t))
     default = args[1]

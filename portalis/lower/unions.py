@@ -17,14 +17,29 @@ from portalis.lower.context import Local, Mode
 from portalis.model import PyType
 from portalis.rust import ir
 from portalis.cst_scan import diverges, isinstance_test  # noqa: F401  (shared with the analysis)
+from portalis.types import pytypes as T
 from portalis.types.unions import enum_name, members_matching, tag
 
 if TYPE_CHECKING:
     from portalis.lower.function import FunctionLowerer
 
+
+def _members(t: PyType) -> PyType:
+    """The union a local's isinstance tests select among: a union itself; a dynamic value
+    (crate::pyrt::PyObj) as the union of the builtin types its variants hold."""
+    return PyType(kind="union", args=T.DYN_MEMBERS) if t.kind == "dyn" else t
+
+
+def _variant(t: PyType, member: PyType) -> str:
+    """The enum variant's path of a member: `crate::pyrt::IntOrStr::Int`, `crate::pyrt::PyObj::Str`."""
+    if t.kind == "dyn":
+        return f"crate::pyrt::PyObj::{T.dyn_variant(member)}"
+    return f"crate::pyrt::{enum_name(t)}::{tag(member)}"
+
+
 def union_local(lw: "FunctionLowerer", name: str) -> Local | None:
     local = lw.locals.get(name)
-    if local is None or local.ty.kind != "union" or local.narrowed or local.mutable_ref or local.func is not None:
+    if local is None or local.ty.kind not in ("union", "dyn") or local.narrowed or local.mutable_ref or local.func is not None:
         return None
     return local
 
@@ -39,30 +54,33 @@ def match_isinstance(lw: "FunctionLowerer", node: cst.If, assigned) -> list[ir.S
     local = union_local(lw, name)
     if local is None:
         return None
-    union = local.ty
+    union = _members(local.ty)
     remaining = list(union.args)
     arms: list[tuple[list[PyType], cst.BaseSuite | None]] = []
-    if first[2]:  # `if not isinstance(x, T): A else: B`: B gets T's members, A the others
-        if isinstance(node.orelse, cst.If):
-            return None
-        hits = members_matching(union, first[1])
-        arms.append((hits, node.orelse.body if isinstance(node.orelse, cst.Else) else None))
-        arms.append(([m for m in remaining if m not in hits], node.body))
-        remaining = []
-    else:
-        cur: cst.If | cst.Else | None = node
-        while isinstance(cur, cst.If):
-            test = isinstance_test(cur.test)
-            if test is None or test[0] != name or test[2]:
+    cur: cst.If | cst.Else | None = node
+    while isinstance(cur, cst.If):
+        test = isinstance_test(cur.test)
+        if test is None or test[0] != name:
+            if not arms:
                 return None
-            hits = [m for m in members_matching(union, test[1]) if m in remaining]
+            # `elif s.lower() in ...` after the isinstance tests: the rest of the chain runs,
+            # as an `if` of its own, in the arm of the members still possible
+            arms.append((remaining, cst.IndentedBlock(body=[cur])))
+            remaining, cur = [], None
+            break
+        matching = members_matching(union, test[1])
+        if test[2]:  # `not isinstance(x, T)`: the others here, T's members after it
+            arms.append(([m for m in remaining if m not in matching], cur.body))
+            remaining = [m for m in remaining if m in matching]
+        else:
+            hits = [m for m in matching if m in remaining]
             remaining = [m for m in remaining if m not in hits]
             arms.append((hits, cur.body))
-            cur = cur.orelse
+        cur = cur.orelse
+    if remaining or cur is not None:
         arms.append((remaining, cur.body if isinstance(cur, cst.Else) else None))
     if any(suite is not None and name in assigned(suite) for _m, suite in arms):
         return None
-    enum = f"crate::pyrt::{enum_name(union)}"
     scrutinee = ir.Path(local.name) if local.mode is Mode.REF else ir.Ref(ir.Path(local.name))
     before = lw.narrow_state()
     falls: list[frozenset[str]] = []
@@ -70,11 +88,13 @@ def match_isinstance(lw: "FunctionLowerer", node: cst.If, assigned) -> list[ir.S
     for members, suite in arms:
         if not members:
             continue  # the test is never true here: Python never runs the branch either
-        if len(members) == 1:
-            pattern: ir.Pat = ir.PVariant(f"{enum}::{tag(members[0])}", (ir.PBind(local.name),))
+        if len(members) == 1 and members[0].kind == "none":
+            pattern: ir.Pat = ir.PVariant(_variant(local.ty, members[0]))  # PyObj::None holds nothing
+        elif len(members) == 1:
+            pattern = ir.PVariant(_variant(local.ty, members[0]), (ir.PBind(local.name),))
             lw.locals[name] = Local(local.name, members[0], Mode.REF, param=local.param, block=local.block)
         else:
-            pattern = ir.POr(tuple(ir.PVariant(f"{enum}::{tag(m)}", (ir.PWild(),)) for m in members))
+            pattern = ir.POr(tuple(ir.PVariant(_variant(local.ty, m), None if m.kind == "none" else (ir.PWild(),)) for m in members))
         try:
             block = lw.block(suite) if suite is not None else ir.Block()
         finally:

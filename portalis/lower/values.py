@@ -142,6 +142,9 @@ def coerce(v: Val, target: PyType) -> Val:
         if member is not None:
             inner = coerce(v, member)
             return Val(ir.Call(ir.Path(f"crate::pyrt::{enum_name(target)}::{tag(member)}"), (owned(inner),)), target)
+    if target.kind == "dyn" and v.ty.kind != "unknown":
+        # a value of a known type where a dynamic one goes: the PyObj variant holding it
+        return Val(to_dyn(v), target)
     if target.kind == "optional":
         if v.ty.kind == "none":
             return Val(ir.Path("None"), target)
@@ -159,6 +162,55 @@ def coerce(v: Val, target: PyType) -> Val:
         if target.kind in ("list", "tuple") and len(target.args) == len(v.ty.args) and T.is_known(target) and T.is_known(v.ty):
             return _convert_items(v, target)
     raise Unsupported("PTL113", f"a value of type {v.ty} where {target} is expected")
+
+
+PYOBJ = "crate::pyrt::PyObj"
+
+
+def _has_tuple(t: PyType) -> bool:
+    """Whether t holds a tuple or a union: parts PyObj's From impls do not cover."""
+    return t.kind in ("tuple", "union") or any(_has_tuple(a) for a in t.args)
+
+
+def to_dyn(v: Val) -> ir.Expr:
+    """A value as a PyObj (crate::pyrt::PyObj): `PyObj::from(x)` for what the runtime's From
+    impls cover (None, bool, int, float, str, lists, Optionals, str-keyed dicts of those); a
+    tuple item by item (a Rust `()` is Python's None to From, not an empty tuple)."""
+    t = v.ty
+    if t.kind == "dyn":
+        return owned(v)
+    if t.kind == "union":
+        arms = tuple(ir.MatchArm(ir.PVariant(f"crate::pyrt::{enum_name(t)}::{tag(m)}", (ir.PBind("__m"),)),
+                                 to_dyn(Val(ir.Path("__m"), m, Mode.OWNED))) for m in t.args)
+        # the value typed in a `let`, so the crate emits the union's enum even where no
+        # signature names it (a list literal of ints and strs passed as one keyword argument)
+        from portalis.types.rust_types import owned_type
+
+        return ir.BlockExpr(ir.Block((ir.Let(ir.PBind("__u"), owned_type(t), owned(v)),), ir.Match(ir.Path("__u"), arms)))
+    if not T.fits_dyn(t) and not _has_tuple(t):
+        raise Unsupported("PTL113", f"a value of type {t} where a value of any builtin type (object) is expected: "
+                          "it is no None, bool, int, float, str, list, tuple or dict of str keys")
+    if t.kind == "none":
+        return ir.Path(f"{PYOBJ}::None")
+    if not _has_tuple(t):
+        return ir.Call(ir.Path(f"{PYOBJ}::from"), (owned(v),))
+    if t.kind == "tuple":
+        items = tuple(to_dyn(Val(ir.Field(ir.Path("__t"), str(i)), a, Mode.OWNED)) for i, a in enumerate(t.args))
+        vec = ir.Macro("vec", items, brackets="[]") if items else ir.Call(ir.Path("Vec::new"))
+        made = ir.Call(ir.Path(f"{PYOBJ}::Tuple"), (vec,))
+        if not t.args:
+            return made
+        return ir.BlockExpr(ir.Block((ir.Let(ir.PBind("__t"), None, owned(v)),), made))
+    if t.kind == "optional":
+        inner = to_dyn(Val(ir.Path("__v"), t.args[0], Mode.OWNED))
+        some = ir.PWild() if t.args[0].kind == "tuple" and not t.args[0].args else ir.PBind("__v")  # `()`: nothing to read
+        return ir.Match(owned(v), (ir.MatchArm(ir.PVariant("Some", (some,)), inner),
+                                   ir.MatchArm(ir.PVariant("None"), ir.Path(f"{PYOBJ}::None"))))
+    if t.kind == "list":
+        conv = to_dyn(Val(ir.Path("__x"), t.args[0], Mode.OWNED))
+        items = ir.MethodCall(ir.MethodCall(owned(v), "into_iter"), "map", (ir.Closure((ir.PBind("__x"),), conv),))
+        return ir.Call(ir.Path(f"{PYOBJ}::List"), (ir.MethodCall(items, "collect"),))
+    raise Unsupported("PTL113", f"a value of type {t} where a value of any builtin type (object) is expected")
 
 
 def _holes_fit(have: PyType, want: PyType) -> bool:

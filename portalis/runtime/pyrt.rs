@@ -5221,3 +5221,261 @@ impl PyRepr for PyTime {
     }
 }
 // @end
+
+// @helper PyObj deps: PyRepr, PyDict, PyErr, str_repr, float_repr, int_from_str
+/// A value whose type the Python code leaves open: the values of a `**options` dict of mixed
+/// keyword arguments (bools, strs, ints, lists, None), read through `isinstance` tests. One
+/// variant per builtin type it may hold; `==` is Python's (`1 == 1.0 == True`), `str()` and
+/// `repr()` are the held value's.
+#[derive(Clone, Debug, Default)]
+pub enum PyObj {
+    #[default]
+    None,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    List(Vec<PyObj>),
+    Tuple(Vec<PyObj>),
+    Dict(PyDict<String, PyObj>),
+}
+
+impl PyObj {
+    /// Python's type name of the held value (what an error message says).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            PyObj::None => "NoneType",
+            PyObj::Bool(_) => "bool",
+            PyObj::Int(_) => "int",
+            PyObj::Float(_) => "float",
+            PyObj::Str(_) => "str",
+            PyObj::List(_) => "list",
+            PyObj::Tuple(_) => "tuple",
+            PyObj::Dict(_) => "dict",
+        }
+    }
+
+    /// `bool(x)`: Python's truth value.
+    pub fn truthy(&self) -> bool {
+        match self {
+            PyObj::None => false,
+            PyObj::Bool(b) => *b,
+            PyObj::Int(i) => *i != 0,
+            PyObj::Float(x) => *x != 0.0,
+            PyObj::Str(s) => !s.is_empty(),
+            PyObj::List(v) | PyObj::Tuple(v) => !v.is_empty(),
+            PyObj::Dict(d) => !d.is_empty(),
+        }
+    }
+
+    /// `int(x)`: a bool or int as it is, a float truncated, a str parsed (ValueError when it
+    /// is no int); TypeError for the other types, as Python raises.
+    pub fn to_int(&self) -> Result<i64, PyErr> {
+        match self {
+            PyObj::Bool(b) => Ok(*b as i64),
+            PyObj::Int(i) => Ok(*i),
+            PyObj::Float(x) => {
+                if x.is_nan() {
+                    Err(PyErr::new("ValueError", "cannot convert float NaN to integer"))
+                } else if x.is_infinite() {
+                    Err(PyErr::new("OverflowError", "cannot convert float infinity to integer"))
+                } else if x.trunc().abs() >= 9.223372036854776e18 {
+                    Err(PyErr::new("OverflowError", "int too large to convert to i64"))
+                } else {
+                    Ok(x.trunc() as i64)
+                }
+            }
+            PyObj::Str(s) => int_from_str(s, 10).map_err(|(kind, msg)| PyErr::new(kind, msg)),
+            other => Err(PyErr::new(
+                "TypeError",
+                format!(
+                    "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+                    other.type_name()
+                ),
+            )),
+        }
+    }
+
+    /// `list(x)` of a list or tuple: its items (TypeError for a value that is not iterable
+    /// here; a str or dict gives its chars or keys, as Python's list() does).
+    pub fn to_list(&self) -> Result<Vec<PyObj>, PyErr> {
+        match self {
+            PyObj::List(v) | PyObj::Tuple(v) => Ok(v.clone()),
+            PyObj::Str(s) => Ok(s.chars().map(|c| PyObj::Str(c.to_string())).collect()),
+            PyObj::Dict(d) => Ok(d.keys().map(|k| PyObj::Str(k.clone())).collect()),
+            other => Err(PyErr::new(
+                "TypeError",
+                format!("'{}' object is not iterable", other.type_name()),
+            )),
+        }
+    }
+}
+
+impl PartialEq for PyObj {
+    /// Python's `==`: numbers compare by value across bool, int and float; a list never equals
+    /// a tuple; other types only equal their own.
+    fn eq(&self, other: &Self) -> bool {
+        fn num(x: &PyObj) -> Option<f64> {
+            match x {
+                PyObj::Bool(b) => Some(*b as i64 as f64),
+                PyObj::Int(i) => Some(*i as f64),
+                PyObj::Float(f) => Some(*f),
+                _ => None,
+            }
+        }
+        match (self, other) {
+            (PyObj::None, PyObj::None) => true,
+            (PyObj::Int(a), PyObj::Int(b)) => a == b,
+            (PyObj::Bool(a), PyObj::Bool(b)) => a == b,
+            (PyObj::Int(a), PyObj::Bool(b)) | (PyObj::Bool(b), PyObj::Int(a)) => *a == *b as i64,
+            (PyObj::Str(a), PyObj::Str(b)) => a == b,
+            (PyObj::List(a), PyObj::List(b)) | (PyObj::Tuple(a), PyObj::Tuple(b)) => a == b,
+            (PyObj::Dict(a), PyObj::Dict(b)) => a == b,
+            (a, b) => match (num(a), num(b)) {
+                (Some(x), Some(y)) => x == y,
+                _ => false,
+            },
+        }
+    }
+}
+
+impl PartialEq<String> for PyObj {
+    fn eq(&self, other: &String) -> bool {
+        matches!(self, PyObj::Str(s) if s == other)
+    }
+}
+
+impl PartialEq<PyObj> for String {
+    fn eq(&self, other: &PyObj) -> bool {
+        other == self
+    }
+}
+
+impl PartialEq<str> for PyObj {
+    fn eq(&self, other: &str) -> bool {
+        matches!(self, PyObj::Str(s) if s == other)
+    }
+}
+
+impl PartialEq<&str> for PyObj {
+    fn eq(&self, other: &&str) -> bool {
+        matches!(self, PyObj::Str(s) if s == other)
+    }
+}
+
+impl PartialEq<i64> for PyObj {
+    fn eq(&self, other: &i64) -> bool {
+        *self == PyObj::Int(*other)
+    }
+}
+
+impl PartialEq<bool> for PyObj {
+    fn eq(&self, other: &bool) -> bool {
+        *self == PyObj::Bool(*other)
+    }
+}
+
+impl PyRepr for PyObj {
+    fn py_repr(&self) -> String {
+        match self {
+            PyObj::None => "None".to_string(),
+            PyObj::Bool(b) => b.py_repr(),
+            PyObj::Int(i) => i.py_repr(),
+            PyObj::Float(x) => x.py_repr(),
+            PyObj::Str(s) => s.py_repr(),
+            PyObj::List(v) => v.py_repr(),
+            PyObj::Tuple(v) => {
+                let items: Vec<String> = v.iter().map(|x| x.py_repr()).collect();
+                if items.len() == 1 {
+                    format!("({},)", items[0])
+                } else {
+                    format!("({})", items.join(", "))
+                }
+            }
+            PyObj::Dict(d) => d.py_repr(),
+        }
+    }
+}
+
+impl std::fmt::Display for PyObj {
+    /// `str(x)`: a str as it is, any other value as its repr.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PyObj::Str(s) => write!(f, "{}", s),
+            other => write!(f, "{}", other.py_repr()),
+        }
+    }
+}
+
+impl From<()> for PyObj {
+    fn from(_: ()) -> Self {
+        PyObj::None
+    }
+}
+
+impl From<bool> for PyObj {
+    fn from(b: bool) -> Self {
+        PyObj::Bool(b)
+    }
+}
+
+impl From<i64> for PyObj {
+    fn from(i: i64) -> Self {
+        PyObj::Int(i)
+    }
+}
+
+/// An integer literal whose type nothing else fixes (`PyObj::from(vec![1])`) is an i32 to rustc.
+impl From<i32> for PyObj {
+    fn from(i: i32) -> Self {
+        PyObj::Int(i as i64)
+    }
+}
+
+impl From<f64> for PyObj {
+    fn from(x: f64) -> Self {
+        PyObj::Float(x)
+    }
+}
+
+impl From<String> for PyObj {
+    fn from(s: String) -> Self {
+        PyObj::Str(s)
+    }
+}
+
+impl From<&str> for PyObj {
+    fn from(s: &str) -> Self {
+        PyObj::Str(s.to_string())
+    }
+}
+
+impl<T: Into<PyObj>> From<Vec<T>> for PyObj {
+    fn from(v: Vec<T>) -> Self {
+        PyObj::List(v.into_iter().map(Into::into).collect())
+    }
+}
+
+impl<T: Into<PyObj>> From<Option<T>> for PyObj {
+    fn from(v: Option<T>) -> Self {
+        match v {
+            Some(x) => x.into(),
+            None => PyObj::None,
+        }
+    }
+}
+
+impl<V: Clone + Into<PyObj>> From<PyDict<String, V>> for PyObj {
+    fn from(d: PyDict<String, V>) -> Self {
+        PyObj::Dict(PyObj::dict_from(&d))
+    }
+}
+
+impl PyObj {
+    /// A dict of typed values as a dict of PyObj values (a `**options` dict of one value type
+    /// passed where the callee takes mixed ones).
+    pub fn dict_from<V: Clone + Into<PyObj>>(d: &PyDict<String, V>) -> PyDict<String, PyObj> {
+        d.items().map(|(k, v)| (k.clone(), v.clone().into())).collect()
+    }
+}
+// @end

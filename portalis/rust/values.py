@@ -115,6 +115,8 @@ class _Render:
             _expect(member is not None, value, t)
             assert member is not None
             return ir.Call(ir.Path(f"{self.root}::pyrt::{enum_name(t)}::{tag(member)}"), (self.expr(value, member),))
+        if k == "dyn":
+            return self.dynamic(value)
         if k == "bool":
             _expect(isinstance(value, bool), value, t)
             return ir.BoolLit(bool(value))
@@ -170,6 +172,24 @@ class _Render:
             return ir.Path(path.name)  # the unit struct `crate::pyrt::Opaque`: it holds nothing
         raise NoRustValue(f"no Rust value of type {t}")
 
+
+    def dynamic(self, value: object) -> ir.Expr:
+        """A value of any builtin type as the runtime's PyObj (`PyObj::Int(3)`)."""
+        obj = f"{self.root}::pyrt::PyObj"
+        if value is None:
+            return ir.Path(f"{obj}::None")
+        for py, kind in ((bool, "bool"), (int, "int"), (float, "float"), (str, "str")):
+            if type(value) is py:
+                return ir.Call(ir.Path(f"{obj}::{kind.capitalize()}"), (self.expr(value, PyType(kind=kind)),))
+        if type(value) in (list, tuple):
+            items = tuple(self.dynamic(v) for v in value)  # type: ignore[attr-defined]
+            vec = ir.Macro("vec", items, brackets="[]") if items else ir.Call(ir.Path("Vec::new"))
+            return ir.Call(ir.Path(f"{obj}::{'List' if type(value) is list else 'Tuple'}"), (vec,))
+        if type(value) is dict and all(type(k) is str for k in value):  # type: ignore[attr-defined]
+            pairs = tuple(ir.TupleExpr((self.expr(k, PyType(kind="str")), self.dynamic(v))) for k, v in value.items())  # type: ignore[attr-defined]
+            d = ir.MethodCall(ir.MethodCall(ir.ArrayLit(pairs), "into_iter"), "collect", turbofish=(ir.TPath(f"{self.root}::pyrt::PyDict", (ir.STRING, ir.TPath(obj))),))
+            return ir.Call(ir.Path(f"{obj}::Dict"), (d,))
+        raise NoRustValue(f"{value!r:.60} is no value of a builtin type a PyObj holds")
 
     def library(self, value: object, t: PyType) -> ir.Expr:
         """A standard-library value as its runtime type: the structs' fields (the value is

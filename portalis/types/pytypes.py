@@ -20,6 +20,34 @@ BYTEARRAY = PyType(kind="bytes", name="bytearray")
 EXC = PyType(kind="exc")  # an exception object (caught, or passed around)
 # An int on some paths, a float on others (`return 0` ... `return total / n`): crate::pyrt::PyNum.
 NUM = PyType(kind="num")
+# A value whose type the code leaves open (`object`): a mixed `**options` dict's values, read
+# through isinstance tests. crate::pyrt::PyObj, an enum of the builtin types it may hold
+# (DYN_MEMBERS); Python spells it `object`.
+DYN = PyType(kind="dyn")
+# The member types a dynamic value may hold, one PyObj variant each (dyn_variant).
+DYN_MEMBERS: tuple[PyType, ...] = (
+    NONE, BOOL, INT, FLOAT, STR, PyType(kind="list", args=(DYN,)), PyType(kind="tuple", args=(DYN,)),
+    PyType(kind="dict", args=(STR, DYN)),
+)
+
+
+def dyn_variant(t: PyType) -> str:
+    """The PyObj variant holding a member of DYN_MEMBERS (`Int`, `List`, `None`)."""
+    return t.kind.capitalize()
+
+
+def fits_dyn(t: PyType) -> bool:
+    """Whether a value of type t converts into a PyObj (`From`): None, bool, int, float, str,
+    lists, Optionals and str-keyed dicts of those, a PyObj itself."""
+    if t.kind in ("dyn", "none", "bool", "int", "float", "str"):
+        return True
+    if t.kind in ("list", "optional"):
+        return len(t.args) == 1 and fits_dyn(t.args[0])
+    if t.kind in ("tuple", "union"):
+        return all(fits_dyn(a) for a in t.args)
+    if t.kind == "dict":
+        return len(t.args) == 2 and t.args[0].kind == "str" and fits_dyn(t.args[1])
+    return False
 
 
 def typevar(name: str = "T") -> PyType:
@@ -125,6 +153,10 @@ def unify(a: PyType, b: PyType) -> PyType | None:
         return b
     if b.kind == "unknown":
         return a
+    if "dyn" in (a.kind, b.kind):
+        # a dynamic value takes any value it can hold (a str assigned where a PyObj was)
+        other = b if a.kind == "dyn" else a
+        return DYN if fits_dyn(other) else None
     if {a.kind, b.kind} == {"int", "float"}:
         return FLOAT
     if "num" in (a.kind, b.kind) and {a.kind, b.kind} <= {"num", "int", "float", "bool"}:

@@ -125,6 +125,8 @@ def owned_type(t: PyType, holes: bool = False) -> ir.Type:
         return ir.TPath("Option", (owned_type(t.args[0]),))
     if k == "num":
         return ir.TPath("crate::pyrt::PyNum")
+    if k == "dyn":
+        return ir.TPath("crate::pyrt::PyObj")  # a value of mixed type (portalis/runtime/pyrt.rs)
     if k == "union":
         # One enum per distinct union in the crate, in its pyrt module (portalis/types/unions.py).
         from portalis.types.unions import enum_name, is_hashable, tag

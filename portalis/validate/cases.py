@@ -236,6 +236,11 @@ def strategy_for(t: PyType, type_maps: dict[str, ModuleTypeMap], depth: int = 0)
         return data.map(bytearray) if t.name == "bytearray" else data
     if k == "none":
         return st.none()
+    if k == "dyn":
+        # a value of any builtin type (crate::pyrt::PyObj): what `**options` gets from callers
+        scalars = st.none() | st.booleans() | st.integers(-1000, 1000) | st.text(max_size=8) | st.sampled_from(
+            ["1", "0", "yes", "no", "true", "False", "on", "off", "12", "-3", "x"])
+        return scalars | st.lists(scalars, max_size=4) | st.lists(scalars, max_size=3).map(tuple)
     if k == "iter" and len(t.args) == 1:
         # a parameter taking any iterable (drawn once): lists of its items
         return strategy_for(PyType(kind="list", args=t.args), type_maps, depth)

@@ -234,6 +234,15 @@ impl Canon for {crate}::pyrt::PyNum {
 # Standard-library values (portalis/validate/literals.py library_canonical): their class and
 # repr, by the runtime type's marker in pyrt.rs.
 LIBRARY_CANON_RS = {
+    # a value of any builtin type: the canonical form of the value it holds
+    "pub enum PyObj ": "impl Canon for {crate}::pyrt::PyObj {\n"
+                       "    fn canon(&self) -> String {\n"
+                       "        use {crate}::pyrt::PyObj as O;\n"
+                       "        match self { O::None => \"None\".to_string(), O::Bool(b) => b.canon(), O::Int(i) => i.canon(), "
+                       "O::Float(x) => x.canon(), O::Str(s) => s.canon(), O::List(v) => v.canon(), "
+                       "O::Tuple(v) => if v.len() == 1 { format!(\"({},)\", v[0].canon()) } else { "
+                       "format!(\"({})\", v.iter().map(|x| x.canon()).collect::<Vec<_>>().join(\", \")) }, "
+                       "O::Dict(d) => d.canon() }\n    }\n}",
     "pub struct PyDate ": "impl Canon for {crate}::pyrt::PyDate {\n"
                           "    fn canon(&self) -> String { format!(\"{{'__class__': 'date', 'repr': {}}}\", self.repr().canon()) }\n}",
     "pub struct PyTimedelta ": "impl Canon for {crate}::pyrt::PyTimedelta {\n"
