@@ -855,9 +855,9 @@ class _ModuleContext:
         # (portalis/analysis/narrowing.py; set by the local-types pass for one function at a time)
         self.narrowing: dict[int, dict[str, PyType]] = {}
         # id(node) -> the type a dynamic name holds there, by its isinstance tests (narrowing.py)
-        self.kinds: dict[int, dict[str, PyType]] = {}
+        self.dyn_kinds: dict[int, dict[str, PyType]] = {}
         for unit in units.values():
-            self.kinds.update(isinstance_kinds_at(unit.node))
+            self.dyn_kinds.update(isinstance_kinds_at(unit.node))
         self.top = {u.name: u for u in units.values() if u.cls is None}
         # nested functions' returns by (function, name, argument types, captured names' types)
         self.nested_cache: dict[tuple, PyType | None] = {}
@@ -1243,7 +1243,7 @@ class _ModuleContext:
         """The scope a value is evaluated in: `scope`, with the Optional names that are not
         None there narrowed (only while the local-types pass has narrowing for the function)."""
         narrowed = self.narrowing.get(id(node)) if self.narrowing else None
-        kinds = self.kinds.get(id(node)) if self.kinds else None
+        kinds = self.dyn_kinds.get(id(node)) if self.dyn_kinds else None
         if kinds:
             # a dynamic value tested by isinstance holds that type in the branch
             kinds = {x: t for x, t in kinds.items() if (s := scope.names.get(x)) is not None and s.kind == "dyn"}
