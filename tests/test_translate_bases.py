@@ -392,15 +392,24 @@ def test_the_crate_compiles_and_nothing_is_left_behind(parsers) -> None:
 
 def test_own_methods_of_a_class_with_a_base_in_another_module_are_verified(parsers) -> None:
     """Own fields (`width`, `hits`), own class constants (`priority`, `name` shadowing the base's),
-    static methods, and an object of a class whose own `__init__` does not call the base's."""
+    static methods; the base's initialiser with a dynamic `**options` (`CLexer`'s `super().__init__()`)."""
     fns = _functions(parsers)
-    for name in ("PyLexer.__init__", "PyLexer.new", "PyLexer.score", "PyLexer.label", "PyLexer.clamp", "PyLexer.known", "PyLexer.weight",
+    for name in ("PyLexer.__init__", "CLexer.__init__", "CLexer.new", "PyLexer.score", "PyLexer.label", "PyLexer.clamp", "PyLexer.known", "PyLexer.weight",
                  "CLexer.twice", "HtmlFormatter.wrap", "scored"):
         assert fns[name]["status"] == "verified", fns[name]
     rust = (parsers.out_dir / "src" / "parsers" / "python.rs").read_text(encoding="utf-8")
     assert "pub struct PyLexer {" in rust and "pub width: i64," in rust
     # container class attributes: statics next to the struct (Rust has no associated statics)
     assert "pub static PyLexer__aliases: std::sync::LazyLock<Vec<String>>" in rust
+
+
+def test_an_object_lacking_a_field_of_its_base_is_not_compared(parsers) -> None:
+    """Known gap: `PyLexer`'s own `__init__` never runs `Lexer.__init__`, so a Python PyLexer has
+    no `options`, while the struct has the (now typed, `dict[str, object]`) field: objects of it
+    are not compared and say why (before dynamic values the field was the untyped placeholder,
+    which is never compared)."""
+    f = _functions(parsers)["PyLexer.new"]
+    assert f["status"] == "untested" and "has no attribute options" in str(f), f
 
 
 @pytest.mark.parametrize("name", [
@@ -423,17 +432,12 @@ def test_inherited_members_are_the_subclass_s_in_rust(parsers) -> None:
 
 
 @pytest.mark.parametrize("name, member", [
-    ("CLexer.__init__", "`CLexer.__init_Lexer__` is inherited and not translated"),  # Lexer.__init__(**options)
-    ("CLexer.new", "`CLexer.__init__`"),           # ... so no constructor either
     ("Help.wide", "`Help._width`"),                 # an attribute of a base outside the repository
 ])
 def test_what_the_base_cannot_provide_is_a_per_method_diagnostic(parsers, name, member) -> None:
     f = _functions(parsers)[name]
     assert f["status"] == "untranslated", f
     assert f["reason"]["code"] == "PTL190" and member in f["reason"]["message"], f
-    if name == "CLexer.new":  # a stub keeps `CLexer(n)` callers compiling
-        rust = (parsers.out_dir / "src" / "parsers" / "python.rs").read_text(encoding="utf-8")
-        assert "todo!(\"portalis PTL190: `CLexer(...)` runs `CLexer.__init__`" in rust
 
 
 def test_a_method_a_metaclass_may_rewrite_is_not_translated(parsers) -> None:
