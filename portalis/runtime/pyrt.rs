@@ -5518,6 +5518,14 @@ impl PyRepr for PyDateTime {
 }
 // @end
 
+// @helper repr_timezone deps: PyRepr, PyTimezone
+impl PyRepr for PyTimezone {
+    fn py_repr(&self) -> String {
+        self.repr()
+    }
+}
+// @end
+
 // @helper repr_fraction deps: PyRepr, PyFraction
 impl PyRepr for PyFraction {
     fn py_repr(&self) -> String {
