@@ -1,6 +1,7 @@
 """Timezone-aware datetimes (issue 12): `datetime.timezone` (fixed offsets) held by the runtime's
 PyDateTime, each operation run in Python and in Rust in one small crate build
-(tests/data/aware_lib.py), error cases included; the case transport of aware values (no build)."""
+(tests/data/aware_lib.py), error cases included; the case transport of aware values (no build).
+The same build runs `re` groups that may take no part (None in Python, typed Optional[str])."""
 
 from __future__ import annotations
 
@@ -36,6 +37,9 @@ CASES = {
     "zone_of": ["datetime.datetime(2024, 1, 1)", "datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone(datetime.timedelta(0), 'UTC'))",
                 "datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone(datetime.timedelta(minutes=-1)))"],
     "now_zone": [""],
+    "opt_groups": ["'ab=12,'", "'ab'", "'ab,'", "'=1'", "'é=3'"],
+    "opt_named": ["'key:5 x'", "'key x'", "'12'"],
+    "alt_group": ["'aa'", "'bb'", "'ab'"],
 }
 CALLS = [f"{f}({a})" for f, args in CASES.items() for a in args]
 
@@ -126,3 +130,17 @@ def test_aware_lowering(body: str, needle: str) -> None:
     rust = _lowered("from datetime import datetime, timedelta, timezone\n\n\n"
                     f"def f(dt: datetime, s: str) -> None:\n    x = {body}\n    print(x)\n")
     assert needle in rust, rust
+
+
+@pytest.mark.parametrize("pattern, optional", [
+    (r"(a)(b)?(c|(d))*(?P<x>e)+", (2, 3, 4)), (r"(a)|(b)", (1, 2)), (r"((a)b)?c", (1, 2)), (r"(a){0,3}(b){1,2}", (1,)),
+    (r"(?:(a)|b)(c)", (1,)), (r"(?=(a))a", (1,)), (r"x", ()), (r"(", ()),
+])
+def test_optional_groups(pattern: str, optional: tuple[int, ...]) -> None:
+    """Which groups may take no part: under a `|`, a repeat that may run zero times, a look-around."""
+    from portalis.regex_syntax import group_type, match_type, optional_groups
+
+    assert optional_groups(pattern) == optional
+    t = match_type(5, (("x", 5),), optional)
+    assert group_type(t, 1).kind == ("optional" if 1 in optional else "str")
+    assert group_type(t, "x").kind == "str" and group_type(t, None).kind == "str"

@@ -488,9 +488,17 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
         if receiver.kind == "date":
             return rules.LIBRARY_METHOD_RESULTS[("datetime", "date")].get(method)
         if receiver.kind == "re_match":
-            if method == "group":  # one group: a str; several: a tuple of them
-                n = len(node.args) if isinstance(node, cst.Call) else 1
-                return T.STR if n <= 1 else T.tuple_of(*([T.STR] * n))
+            if method == "group":  # one group: a str (Optional where it may take no part); several: a tuple
+                from portalis.regex_syntax import group_type
+
+                args = [a.value for a in node.args] if isinstance(node, cst.Call) else []
+                keys = [_group_key(a) for a in args] or [0]
+                types = [group_type(receiver, k) for k in keys]
+                return types[0] if len(types) == 1 else T.tuple_of(*types)
+            if method == "groups" and receiver.name is not None:
+                from portalis.regex_syntax import group_type
+
+                return T.tuple_of(*(group_type(receiver, k) for k in range(1, int(receiver.name) + 1)))
             return rules.MATCH_RESULTS.get(method)
         if receiver.kind == "re_pattern":
             # a compiled pattern's methods (`_whitespace_only_re.sub('', text)`); findall's rows
@@ -581,3 +589,13 @@ _SIMPLE_RESULTS: dict[str, PyType] = {
     "chr": T.STR, "hex": T.STR, "oct": T.STR, "bin": T.STR, "ascii": T.STR, "isinstance": T.BOOL,
     "any": T.BOOL, "all": T.BOOL, "callable": T.BOOL, "hasattr": T.BOOL, "format": T.STR, "hash": T.INT,
 }
+
+
+def _group_key(arg: cst.BaseExpression) -> int | str | None:
+    """The group a literal argument of `m.group()` names; None when computed."""
+    if isinstance(arg, cst.Integer):
+        return int(arg.evaluated_value)
+    if isinstance(arg, cst.SimpleString):
+        value = arg.evaluated_value
+        return value if isinstance(value, str) else None
+    return None

@@ -2214,13 +2214,19 @@ impl ReMatch {
         self.text[..byte].chars().count() as i64
     }
 
-    /// `m.group(n)`. Python returns None for a group that took no part in the match; the
-    /// translation types groups as str, so that case raises instead of returning a wrong str.
+    /// `m.group(n)` of a group that always takes part (the pattern says so), or of a match whose
+    /// pattern is not known when translating: a group that took no part (None in Python) raises
+    /// rather than give a wrong str (`group_opt` is the Optional one).
     pub fn group(&self, n: i64) -> String {
         match self.span_of(n) {
             Some((a, b)) => self.text[a..b].to_string(),
             None => panic!("TypeError: group {} did not take part in the match (Python returns None)", n),
         }
+    }
+
+    /// `m.group(n)` of a group that may take no part: None where it did not, as Python.
+    pub fn group_opt(&self, n: i64) -> Option<String> {
+        self.span_of(n).map(|(a, b)| self.text[a..b].to_string())
     }
 
     /// `m.start(n)`, -1 for a group that took no part (as Python).

@@ -2,6 +2,7 @@
 with datetime.timezone (fixed offsets), as Python computes them."""
 
 import datetime
+import re
 from datetime import timedelta, timezone
 from typing import Optional
 
@@ -94,3 +95,27 @@ def zone_of(dt: datetime.datetime) -> Optional[timezone]:
 def now_zone() -> str:
     now = datetime.datetime.now(timezone.utc)
     return repr(now.tzinfo) + str(now.year >= 2024)
+
+
+# re: a group that took no part is None (typed Optional[str] where the pattern makes it optional:
+# under `?`, `*`, `|`), a str where it always takes part
+def opt_groups(s: str) -> list[str]:
+    m = re.match(r"(\w+)(?:=(\d+))?(,)?", s)
+    if m is None:
+        return ["no match"]
+    value = m.group(2)
+    first, second, comma = m.groups()
+    return [m.group(1), repr(value), str(value is None), first, repr(second), repr(comma), repr(m.group(1, 3))]
+
+
+def opt_named(s: str) -> str:
+    m = re.search(r"(?P<key>[a-z]+)(?::(?P<val>\d+))?", s)
+    if m is None:
+        return ""
+    val = m.group("val")
+    return f"{m.group('key')}={val if val is not None else '-'} {m.groupdict()!r}"
+
+
+def alt_group(s: str) -> Optional[str]:
+    m = re.fullmatch(r"(a+)|(b+)", s)
+    return m.group(2) if m else None
