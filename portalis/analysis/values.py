@@ -487,6 +487,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             return scope.function_returns(f"{receiver.module}:{receiver.name}.{method}")
         if receiver.kind == "date":
             return rules.LIBRARY_METHOD_RESULTS[("datetime", "date")].get(method)
+        if receiver.kind in ("datetime", "timezone"):
+            return rules.LIBRARY_METHOD_RESULTS[("datetime", receiver.kind)].get(method)
         if receiver.kind == "re_match":
             if method == "group":  # one group: a str (Optional where it may take no part); several: a tuple
                 from portalis.regex_syntax import group_type
