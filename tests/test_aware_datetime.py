@@ -144,3 +144,21 @@ def test_optional_groups(pattern: str, optional: tuple[int, ...]) -> None:
     t = match_type(5, (("x", 5),), optional)
     assert group_type(t, 1).kind == ("optional" if 1 in optional else "str")
     assert group_type(t, "x").kind == "str" and group_type(t, None).kind == "str"
+
+
+def test_generated_datetimes_are_aware_too() -> None:
+    """Generated cases draw aware datetimes (fixed offsets, named or not) besides naive ones,
+    and timezones; each has a Rust literal."""
+    from hypothesis import find
+
+    from portalis.model import PyType
+    from portalis.rust.printer import print_expr
+    from portalis.rust.values import value_expr
+    from portalis.validate.cases import strategy_for
+
+    dts = strategy_for(PyType(kind="datetime"), {})
+    named = find(dts, lambda d: d.tzinfo is not None and d.tzinfo.tzname(None) == "CET")
+    assert "Some(\"CET\")" in print_expr(value_expr(named, PyType(kind="datetime")))
+    assert find(dts, lambda d: d.tzinfo is None).tzinfo is None
+    zone = find(strategy_for(PyType(kind="timezone"), {}), lambda z: z.utcoffset(None).seconds % 60 != 0)
+    assert -86_400 < zone.utcoffset(None).total_seconds() < 86_400
