@@ -44,12 +44,8 @@ def optional_groups(pattern: str, flags: int = 0) -> tuple[int, ...]:
     `|` alternative, a repeat that may run zero times (`?`, `*`, `{0,n}`) or a conditional or
     look-around. A group reached on every path always takes part (a repeat of at least one
     keeps its last repetition), so its `m.group(n)` is a str; the others' may be None."""
-    try:  # Python 3.11+; sre_parse before (deprecated names since)
-        import re._constants as c
-        import re._parser as sre
-    except ImportError:  # pragma: no cover
-        import sre_constants as c  # type: ignore[no-redef]
-        import sre_parse as sre  # type: ignore[no-redef]
+    import re._constants as c  # Python's own parser (3.11+: requires-python)
+    import re._parser as sre
 
     try:
         parsed = sre.parse(pattern, flags)
