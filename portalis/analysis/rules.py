@@ -109,6 +109,7 @@ LIBRARY_METHOD_RESULTS: dict[tuple[str, str], dict[str, PyType]] = {
                                "isocalendar": T.tuple_of(T.INT, T.INT, T.INT), "replace": PyType(kind="datetime"),
                                # aware datetimes: a naive one has no offset (None)
                                "utcoffset": T.optional(PyType(kind="timedelta")), "tzname": T.optional(T.STR),
+                               "dst": T.optional(PyType(kind="timedelta")),
                                "astimezone": PyType(kind="datetime"), "timestamp": T.FLOAT, "strftime": T.STR,
                                "date": DATE},
     ("datetime", "timezone"): {"utcoffset": PyType(kind="timedelta"), "tzname": T.STR},

@@ -304,6 +304,13 @@ def lower_datetime_method(lw: "FunctionLowerer", recv: Val, name: str, args: lis
         return Val(ir.MethodCall(read(recv), "utcoffset"), T.optional(TIMEDELTA))
     if name == "tzname" and not args and not kwargs:
         return Val(ir.MethodCall(read(recv), "tzname"), T.optional(T.STR))
+    if name == "dst" and not args and not kwargs:
+        # a naive datetime and a datetime.timezone (a fixed offset) have no DST: None, always
+        none = ir.Path("None::<crate::pyrt::PyTimedelta>")
+        value = read(recv)
+        if isinstance(value, ir.Path):
+            return Val(none, T.optional(TIMEDELTA))
+        return Val(ir.BlockExpr(ir.Block((ir.Let(ir.PBind("_"), None, value),), none)), T.optional(TIMEDELTA))
     if name == "timestamp" and not args and not kwargs:
         return Val(lw.propagate(ir.MethodCall(read(recv), "timestamp")), T.FLOAT)
     if name == "astimezone" and len(args) + len(kwargs) == 1 and set(kwargs) <= {"tz"}:

@@ -25,7 +25,9 @@ def aware_text(y: int, mo: int, d: int, h: int, minutes: int, us: int) -> list[s
 # a naive datetime has no offset
 def naive_offset(y: int) -> list[str]:
     dt = datetime.datetime(y, 1, 2, 3)
-    return [repr(dt.utcoffset()), repr(dt.tzname()), str(dt.tzinfo is None), dt.strftime("[%z][%Z]")]
+    aware = dt.replace(tzinfo=timezone.utc)
+    return [repr(dt.utcoffset()), repr(dt.tzname()), str(dt.tzinfo is None), dt.strftime("[%z][%Z]"), repr(dt.dst()),
+            repr(aware.dst())]
 
 
 # astimezone(tz): the same instant elsewhere; OverflowError past the years 1..9999
