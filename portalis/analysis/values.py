@@ -493,8 +493,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             if method == "group":  # one group: a str (Optional where it may take no part); several: a tuple
                 from portalis.regex_syntax import group_type
 
-                args = [a.value for a in node.args] if isinstance(node, cst.Call) else []
-                keys = [_group_key(a) for a in args] or [0]
+                given = [a.value for a in node.args] if isinstance(node, cst.Call) else []
+                keys = [_group_key(a) for a in given] or [0]
                 types = [group_type(receiver, k) for k in keys]
                 return types[0] if len(types) == 1 else T.tuple_of(*types)
             if method == "groups" and receiver.name is not None:

@@ -299,9 +299,9 @@ def lower_match_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[V
         stmts: list[ir.Stmt] = [ir.Let(ir.PBind(d, True), None, ir.Call(ir.Path("crate::pyrt::PyDict::new")))]
         # a named group that may take no part makes every value Optional (None in Python)
         maybe = any(k in optional_of(recv.ty.module) for k in names.values())
-        for key, k in names.items():
-            value: ir.Expr = ir.MethodCall(m, "group_opt" if k in optional_of(recv.ty.module) else "group", (ir.IntLit(k),))
-            if maybe and k not in optional_of(recv.ty.module):
+        for key, number in names.items():
+            value: ir.Expr = ir.MethodCall(m, "group_opt" if number in optional_of(recv.ty.module) else "group", (ir.IntLit(number),))
+            if maybe and number not in optional_of(recv.ty.module):
                 value = ir.Call(ir.Path("Some"), (value,))
             stmts.append(ir.ExprStmt(ir.MethodCall(ir.Path(d), "insert", (ir.MethodCall(ir.StrLit(key), "to_string"), value))))
         return Val(ir.BlockExpr(ir.Block(tuple(stmts), ir.Path(d))), T.dict_of(T.STR, T.optional(T.STR) if maybe else T.STR))
@@ -312,7 +312,7 @@ def lower_match_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[V
         parts = [group(a) for a in args]
         return Val(ir.TupleExpr(tuple(p.expr for p in parts)), T.tuple_of(*(p.ty for p in parts)))
     if name == "groups" and not args:
-        parts = [group(Val(ir.IntLit(k), T.INT)) for k in range(1, groups + 1)]
+        parts = [group(Val(ir.IntLit(g), T.INT)) for g in range(1, groups + 1)]
         return Val(ir.TupleExpr(tuple(p.expr for p in parts)), T.tuple_of(*(p.ty for p in parts)))
     if name in ("start", "end") and len(args) <= 1:
         return Val(ir.MethodCall(m, name, (num(args[0]) if args else ir.IntLit(0),)), T.INT)
