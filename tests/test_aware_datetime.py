@@ -40,6 +40,8 @@ CASES = {
     "opt_groups": ["'ab=12,'", "'ab'", "'ab,'", "'=1'", "'é=3'"],
     "opt_named": ["'key:5 x'", "'key x'", "'12'"],
     "alt_group": ["'aa'", "'bb'", "'ab'"],
+    "to_zones": ["datetime.datetime(2024, 3, 1, 12, tzinfo=datetime.timezone(datetime.timedelta(hours=9)))",
+                 "datetime.datetime(9999, 12, 31, 23, tzinfo=datetime.timezone(datetime.timedelta(hours=-9)))"],
 }
 CALLS = [f"{f}({a})" for f, args in CASES.items() for a in args]
 

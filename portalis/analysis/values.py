@@ -258,6 +258,8 @@ def type_of(node: cst.BaseExpression, scope: Scope, depth: int = 0) -> PyType | 
             return rules.MATH_CONSTANTS.get(node.attr.value)
         if scope.modules.get(node.value.value) == "string" and node.value.value not in scope.names:
             return T.STR if node.attr.value in rules.STRING_CONSTANTS else None
+    if type(node) is cst.Attribute and node.attr.value == "utc" and _is_timezone_class(node.value, scope):
+        return PyType(kind="timezone")  # `timezone.utc`, `datetime.timezone.utc`
     if type(node) is cst.Attribute and node.attr.value in rules.DATE_FIELDS:
         receiver = type_of(node.value, scope, d)
         return T.INT if receiver is not None and receiver.kind == "date" else None
@@ -442,6 +444,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             return iter_of(first) if first is not None and first.kind not in (ITER, "unknown") else None
         if scope.imported.get(name) == "datetime.date" and len(node.args) == 3:
             return rules.DATE  # `from datetime import date`; date(y, m, d)
+        if _is_timezone_class(func, scope) and 1 <= len(node.args) <= 2:
+            return PyType(kind="timezone")  # `timezone(timedelta(hours=1)[, name])`
         if name == "divmod" and len(args) == 2:
             b = type_of(args[1].value, scope, depth)
             if first is not None and b is not None and first.kind == b.kind == "timedelta":
@@ -468,6 +472,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
                 return T.STR
             if module == "datetime" and method == "date" and len(node.args) == 3:
                 return rules.DATE  # datetime.date(y, m, d)
+            if module == "datetime" and method == "timezone" and 1 <= len(node.args) <= 2:
+                return PyType(kind="timezone")
             if module in rules.BYTES_MODULES and method in rules.BYTES_MODULES[module]:
                 return T.BYTES
             return None
@@ -601,3 +607,11 @@ def _group_key(arg: cst.BaseExpression) -> int | str | None:
         value = arg.evaluated_value
         return value if isinstance(value, str) else None
     return None
+
+
+def _is_timezone_class(node: cst.BaseExpression, scope: Scope) -> bool:
+    """`timezone` imported from datetime, or `datetime.timezone` (the module), not rebound."""
+    if type(node) is cst.Name:
+        return scope.imported.get(node.value) == "datetime.timezone" and node.value not in scope.names
+    return (type(node) is cst.Attribute and node.attr.value == "timezone" and type(node.value) is cst.Name
+            and scope.modules.get(node.value.value) == "datetime" and node.value.value not in scope.names)

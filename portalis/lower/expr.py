@@ -397,6 +397,8 @@ class ExprLowering:
                 self.use_runtime("PyDict")
             if c.const.py_type.kind == "str":  # a computed string: read as `&str`, like a literal's
                 return Val(ir.MethodCall(ir.Path(c.path), "as_str"), c.const.py_type, Mode.REF)
+            if c.const.py_type.kind == "timezone":  # Copy: the value itself, out of the LazyLock
+                return Val(ir.Unary("*", ir.Path(c.path)), c.const.py_type, Mode.OWNED)
             # Method calls and borrows reach the value through LazyLock's Deref.
             return Val(ir.Path(c.path), c.const.py_type, Mode.PLACE)
         mode = Mode.REF if c.const.py_type.kind == "str" else Mode.OWNED

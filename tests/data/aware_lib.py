@@ -6,6 +6,9 @@ import re
 from datetime import timedelta, timezone
 from typing import Optional
 
+UTC = timezone.utc
+EST = timezone(timedelta(hours=-5), "EST")
+
 
 # timezone(offset[, name]): str, repr, tzname, utcoffset; ValueError past 24 hours
 def zone_text(minutes: int, seconds: int, us: int, name: Optional[str]) -> list[str]:
@@ -121,3 +124,8 @@ def opt_named(s: str) -> str:
 def alt_group(s: str) -> Optional[str]:
     m = re.fullmatch(r"(a+)|(b+)", s)
     return m.group(2) if m else None
+
+
+# module constants holding timezones (statics), typed by the evaluator
+def to_zones(dt: datetime.datetime) -> list[str]:
+    return [str(dt.astimezone(UTC)), str(dt.astimezone(EST)), repr(EST), str(UTC == EST)]
