@@ -14,6 +14,9 @@ from portalis.types.rust_types import TypeMappingError, owned_type
 
 LAZY = "std::sync::LazyLock"
 _DATA = frozenset({"str", "list", "dict", "set", "tuple", "bytes"})
+# a compiled pattern (its translation travels in its type) and a `datetime.timezone` (`UTC =
+# timezone.utc`, `EST = timezone(timedelta(hours=-5), "EST")`)
+_LIBRARY = frozenset({"re_pattern", "timezone"})
 MAX_COMPUTED_SOURCE = 20_000  # characters of a value worth computing (bigger ones are data files in disguise)
 
 
@@ -27,10 +30,11 @@ def is_data(t: PyType) -> bool:
 def typed_computed(c: ConstantInfo, ty: PyType | None, scope: TypeScope) -> TypedConstant | None:
     """The typed constant whose value's type is `ty` (a `LazyLock` static), or None when a
     static cannot hold it: not data (a str, a container of plain values) nor a compiled
-    pattern (whose translation travels in its type), or it disagrees with the annotation."""
+    pattern (whose translation travels in its type) or a timezone, or it disagrees with the
+    annotation."""
     from portalis.rust.printer import print_type
 
-    if ty is None or not (ty.kind == "re_pattern" or (ty.kind in _DATA and is_data(ty))):
+    if ty is None or not (ty.kind in _LIBRARY or (ty.kind in _DATA and is_data(ty))):
         return None
     if c.annotation:
         try:

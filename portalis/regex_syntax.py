@@ -36,6 +36,48 @@ class Pattern:
     groups: int  # capturing groups
     dollar: bool  # a non-multiline `$` became `\z` (Python's also matches before a final "\n")
     names: tuple[tuple[str, int], ...] = ()  # named groups and their numbers (Python's groupindex)
+    optional: tuple[int, ...] = ()  # groups that may take no part in a match (`m.group(n)` is None)
+
+
+def optional_groups(pattern: str, flags: int = 0) -> tuple[int, ...]:
+    """The groups of a Python pattern that may take no part in a successful match: those under a
+    `|` alternative, a repeat that may run zero times (`?`, `*`, `{0,n}`) or a conditional or
+    look-around. A group reached on every path always takes part (a repeat of at least one
+    keeps its last repetition), so its `m.group(n)` is a str; the others' may be None."""
+    import re._constants as c  # Python's own parser (3.11+: requires-python)
+    import re._parser as sre
+
+    try:
+        parsed = sre.parse(pattern, flags)
+    except (_pyre.error, ValueError, TypeError, RecursionError):
+        return ()
+    found: set[int] = set()
+
+    def walk(items, optional: bool) -> None:
+        for op, av in items:
+            if op is c.SUBPATTERN:
+                group, _add, _del, body = av
+                if group is not None and optional:
+                    found.add(group)
+                walk(body, optional)
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+                low, _high, body = av
+                walk(body, optional or low == 0)
+            elif op is c.BRANCH:
+                for alternative in av[1]:
+                    walk(alternative, True)
+            elif op is c.GROUPREF_EXISTS:
+                _group, yes, no = av
+                walk(yes, True)
+                if no is not None:
+                    walk(no, True)
+            elif op in (c.ASSERT, c.ASSERT_NOT):
+                walk(av[1], True)
+            elif op is getattr(c, "ATOMIC_GROUP", None):
+                walk(av, optional)
+
+    walk(parsed, False)
+    return tuple(sorted(found))
 
 
 def _bad(what: str) -> Unsupported:
@@ -51,6 +93,7 @@ def translate(pattern: str, flags: int = 0) -> Pattern:
         raise Unsupported("PTL246", "re.ASCII with re.IGNORECASE has no translation yet (Rust folds Unicode case)")
     try:
         names = tuple(sorted(_pyre.compile(pattern, flags).groupindex.items(), key=lambda kv: kv[1]))
+        optional = optional_groups(pattern, flags)
     except _pyre.error as e:  # Python rejects it too: say so rather than emit a Rust error
         raise Unsupported("PTL243", f"the pattern {pattern!r} is invalid in Python: {e}") from None
     multiline = bool(flags & 8)
@@ -188,7 +231,7 @@ def translate(pattern: str, flags: int = 0) -> Pattern:
         i += 1
     inline = "".join(v for k, v in _INLINE.items() if flags & k)
     rust = (f"(?{inline})" if inline else "") + "".join(out)
-    return Pattern(rust=rust, groups=groups, dollar=dollar, names=names)
+    return Pattern(rust=rust, groups=groups, dollar=dollar, names=names, optional=optional)
 
 
 def translate_repl(repl: str) -> str:
@@ -234,22 +277,50 @@ def _names_text(names: tuple[tuple[str, int], ...]) -> str:
 
 
 def names_of(text: str | None) -> tuple[tuple[str, int], ...]:
+    """The named groups of a match type's text (`key=1,value=2;2`: names, then the optional groups)."""
+    text = (text or "").split(";")[0]
     return tuple((n, int(i)) for n, i in (kv.split("=") for kv in text.split(","))) if text else ()
 
 
-def match_type(groups: int, names: tuple[tuple[str, int], ...] = ()) -> PyType:
-    """A match: its group count, and its named groups (`key=1,value=2`) for `m.group("key")`."""
-    return PyType(kind="re_match", name=str(groups), module=_names_text(names) or None)
+def optional_of(text: str | None) -> tuple[int, ...]:
+    """The groups that may take no part, from a match type's text (after its `;`)."""
+    parts = (text or "").split(";")
+    return tuple(int(g) for g in parts[1].split(",") if g) if len(parts) > 1 else ()
+
+
+def _match_text(names: tuple[tuple[str, int], ...], optional: tuple[int, ...]) -> str:
+    text = _names_text(names)
+    return f"{text};{','.join(map(str, optional))}" if optional else text
+
+
+def match_type(groups: int, names: tuple[tuple[str, int], ...] = (), optional: tuple[int, ...] = ()) -> PyType:
+    """A match: its group count, its named groups (`key=1,value=2`) for `m.group("key")`, and the
+    groups that may take no part (`;2`: `m.group(2)` is Optional[str])."""
+    return PyType(kind="re_match", name=str(groups), module=_match_text(names, optional) or None)
+
+
+def group_type(t: PyType, key: int | str | None) -> PyType:
+    """What `m.group(key)` gives on a match of type `t`: Optional[str] for a group of the pattern
+    that may take no part, str otherwise (a group number or name not known when translating
+    included: such a group that took no part raises)."""
+    if isinstance(key, str):
+        key = dict(names_of(t.module)).get(key)
+    if key is not None and key in optional_of(t.module):
+        return PyType(kind="optional", args=(PyType(kind="str"),))
+    return PyType(kind="str")
 
 
 def pattern_type(p: Pattern) -> PyType:
     """A compiled pattern: the translated pattern travels in the type (its value is not needed)."""
-    return PyType(kind="re_pattern", name=p.rust, module=f"{p.groups}:{int(p.dollar)}:{_names_text(p.names)}")
+    return PyType(kind="re_pattern", name=p.rust,
+                  module=f"{p.groups}:{int(p.dollar)}:{_names_text(p.names)}:{','.join(map(str, p.optional))}")
 
 
 def pattern_of(t: PyType) -> Pattern:
-    groups, dollar, names = ((t.module or "0:0") + ":").split(":")[:3]
-    return Pattern(rust=t.name or "", groups=int(groups), dollar=dollar == "1", names=names_of(names))
+    groups, dollar, names, optional = ((t.module or "0:0") + ":::").split(":")[:4]
+    return Pattern(rust=t.name or "", groups=int(groups), dollar=dollar == "1", names=names_of(names),
+                   optional=tuple(int(g) for g in optional.split(",") if g))
 
 
-__all__ = ["FLAGS", "Pattern", "match_type", "names_of", "pattern_of", "pattern_type", "translate", "translate_repl"]
+__all__ = ["FLAGS", "Pattern", "group_type", "match_type", "names_of", "optional_groups", "optional_of", "pattern_of",
+           "pattern_type", "translate", "translate_repl"]

@@ -951,7 +951,9 @@ def _analysed_constants(tm: ModuleTypeMap, parsed: ParsedModule, scope: TypeScop
     found = analysis.context.constants
     module_level = {c.name for c in parsed.constants} | set(found)
     for c in parsed.constants:
-        if c.name in typed or c.name in scope.aliases or c.name == "__all__" or c.name not in found:
+        if c.name in typed or c.name == "__all__" or c.name not in found:
+            continue
+        if c.name in scope.aliases and found[c.name].kind != "timezone":  # `UTC = timezone.utc`: a value
             continue
         if state.excluded(c.name) is not None:
             continue

@@ -865,10 +865,10 @@ class _ModuleContext:
         self.classes = {c.name for c in parsed.classes}
         self.method_names = {u.name for u in units.values() if u.cls is not None}
         self.modules = {(i.alias or i.module.split(".")[0]): i.module for i in parsed.imports if i.name is None}
-        self.constants = _constant_types(module, self.modules)
+        self.imported = {(i.alias or i.name): f"{i.module}.{i.name}" for i in parsed.imports if i.name is not None}
+        self.constants = _constant_types(module, self.modules, self.imported)
         # constant -> the synthetic function computing it (set by the type map, module_state.py)
         self.constant_inits: dict[str, str] = {}
-        self.imported = {(i.alias or i.name): f"{i.module}.{i.name}" for i in parsed.imports if i.name is not None}
         self.decisions: dict[str, dict[str, TypeEvidence]] = {}
         self.returns: dict[str, TypeEvidence] = {}
         self.fields: dict[str, dict[str, TypeEvidence]] = {}
@@ -2248,9 +2248,10 @@ def _param_at(u: FunctionUnit, index: int | str | None) -> str | None:
     return None
 
 
-def _constant_types(module: cst.Module, modules: dict[str, str]) -> dict[str, PyType]:
+def _constant_types(module: cst.Module, modules: dict[str, str], imported: dict[str, str] | None = None) -> dict[str, PyType]:
     """Module constants whose values the evaluator types (`ONE_THIRD = 1.0/3.0`, `c6_set =
-    set(range(65529, 65534))`), in order; a name bound twice at module level is left out."""
+    set(range(65529, 65534))`, `UTC = timezone.utc` with `from datetime import timezone`), in
+    order; a name bound twice at module level is left out."""
     counts: dict[str, int] = {}
     assigned: list[tuple[cst.BaseExpression, cst.BaseExpression]] = []
     for stmt in module.body:
@@ -2270,7 +2271,7 @@ def _constant_types(module: cst.Module, modules: dict[str, str]) -> dict[str, Py
             for n in _bound_by(stmt):
                 counts[n] = counts.get(n, 0) + 2
     out: dict[str, PyType] = {}
-    scope = Scope(constants=out, modules=modules)
+    scope = Scope(constants=out, modules=modules, imported=dict(imported or {}))
     for target, value in assigned:
         bound: dict[str, PyType | None] = {}
         bind_target(target, type_of(value, scope), bound)

@@ -14,7 +14,7 @@ import re
 from typing import Callable
 
 from portalis.model import ObservedFunction, ObservedType, PyType, TypeOrigin
-from portalis.regex_syntax import match_type
+from portalis.regex_syntax import match_type, optional_groups
 from portalis.types import pytypes as T
 
 SCALARS = {"int": T.INT, "float": T.FLOAT, "bool": T.BOOL, "str": T.STR, "none": T.NONE}
@@ -57,7 +57,7 @@ def _match_of(pattern: str, flags: int) -> PyType:
     except (re.error, ValueError, TypeError):
         return PyType(kind="re_match")
     names = tuple(sorted(compiled.groupindex.items(), key=lambda kv: kv[1]))
-    return match_type(compiled.groups, names)
+    return match_type(compiled.groups, names, optional_groups(pattern, flags & ~re.DEBUG))
 
 
 def _joined(items: object, join: Merge) -> PyType | None:

@@ -108,7 +108,13 @@ LIBRARY_METHOD_RESULTS: dict[tuple[str, str], dict[str, PyType]] = {
     ("datetime", "date"): {"weekday": T.INT, "isoweekday": T.INT, "toordinal": T.INT, "isoformat": T.STR,
                            "isocalendar": T.tuple_of(T.INT, T.INT, T.INT), "replace": DATE},
     ("datetime", "datetime"): {"weekday": T.INT, "isoweekday": T.INT, "toordinal": T.INT, "isoformat": T.STR,
-                               "isocalendar": T.tuple_of(T.INT, T.INT, T.INT), "replace": PyType(kind="datetime")},
+                               "isocalendar": T.tuple_of(T.INT, T.INT, T.INT), "replace": PyType(kind="datetime"),
+                               # aware datetimes: a naive one has no offset (None)
+                               "utcoffset": T.optional(PyType(kind="timedelta")), "tzname": T.optional(T.STR),
+                               "dst": T.optional(PyType(kind="timedelta")),
+                               "astimezone": PyType(kind="datetime"), "timestamp": T.FLOAT, "strftime": T.STR,
+                               "date": DATE},
+    ("datetime", "timezone"): {"utcoffset": PyType(kind="timedelta"), "tzname": T.STR},
     # hash objects (`hashlib.md5(data).hexdigest()`)
     **{("hashlib", h): {"hexdigest": T.STR, "digest": T.BYTES}
        for h in ("md5", "sha1", "sha224", "sha256", "sha384", "sha512", "blake2b", "blake2s")},

@@ -300,6 +300,8 @@ def type_of(node: cst.BaseExpression, scope: Scope, depth: int = 0) -> PyType | 
             return rules.MATH_CONSTANTS.get(node.attr.value)
         if scope.modules.get(node.value.value) == "string" and node.value.value not in scope.names:
             return T.STR if node.attr.value in rules.STRING_CONSTANTS else None
+    if type(node) is cst.Attribute and node.attr.value == "utc" and _is_timezone_class(node.value, scope):
+        return PyType(kind="timezone")  # `timezone.utc`, `datetime.timezone.utc`
     if type(node) is cst.Attribute and node.attr.value in rules.DATE_FIELDS:
         receiver = type_of(node.value, scope, d)
         return T.INT if receiver is not None and receiver.kind == "date" else None
@@ -509,6 +511,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             return iter_of(first) if first is not None and first.kind not in (ITER, "unknown") else None
         if scope.imported.get(name) == "datetime.date" and len(node.args) == 3:
             return rules.DATE  # `from datetime import date`; date(y, m, d)
+        if _is_timezone_class(func, scope) and 1 <= len(node.args) <= 2:
+            return PyType(kind="timezone")  # `timezone(timedelta(hours=1)[, name])`
         if name == "divmod" and len(args) == 2:
             b = type_of(args[1].value, scope, depth)
             if first is not None and b is not None and first.kind == b.kind == "timedelta":
@@ -535,6 +539,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
                 return T.STR
             if module == "datetime" and method == "date" and len(node.args) == 3:
                 return rules.DATE  # datetime.date(y, m, d)
+            if module == "datetime" and method == "timezone" and 1 <= len(node.args) <= 2:
+                return PyType(kind="timezone")
             if module in rules.BYTES_MODULES and method in rules.BYTES_MODULES[module]:
                 return T.BYTES
             if module == "itertools" and len(node.args) == len(args):
@@ -560,10 +566,20 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             return receiver  # `dt.replace(tzinfo=None)`: another of its kind (lower/stdlib_datetime.py)
         if receiver.kind == "date":
             return rules.LIBRARY_METHOD_RESULTS[("datetime", "date")].get(method)
+        if receiver.kind in ("datetime", "timezone"):
+            return rules.LIBRARY_METHOD_RESULTS[("datetime", receiver.kind)].get(method)
         if receiver.kind == "re_match":
-            if method == "group":  # one group: a str; several: a tuple of them
-                n = len(node.args) if isinstance(node, cst.Call) else 1
-                return T.STR if n <= 1 else T.tuple_of(*([T.STR] * n))
+            if method == "group":  # one group: a str (Optional where it may take no part); several: a tuple
+                from portalis.regex_syntax import group_type
+
+                given = [a.value for a in node.args] if isinstance(node, cst.Call) else []
+                keys = [_group_key(a) for a in given] or [0]
+                types = [group_type(receiver, k) for k in keys]
+                return types[0] if len(types) == 1 else T.tuple_of(*types)
+            if method == "groups" and receiver.name is not None:
+                from portalis.regex_syntax import group_type
+
+                return T.tuple_of(*(group_type(receiver, k) for k in range(1, int(receiver.name) + 1)))
             return rules.MATCH_RESULTS.get(method)
         if receiver.kind == "re_pattern":
             # a compiled pattern's methods (`_whitespace_only_re.sub('', text)`); findall's rows
@@ -696,3 +712,21 @@ _SIMPLE_RESULTS: dict[str, PyType] = {
     "chr": T.STR, "hex": T.STR, "oct": T.STR, "bin": T.STR, "ascii": T.STR, "isinstance": T.BOOL,
     "any": T.BOOL, "all": T.BOOL, "callable": T.BOOL, "hasattr": T.BOOL, "format": T.STR, "hash": T.INT,
 }
+
+
+def _group_key(arg: cst.BaseExpression) -> int | str | None:
+    """The group a literal argument of `m.group()` names; None when computed."""
+    if isinstance(arg, cst.Integer):
+        return int(arg.evaluated_value)
+    if isinstance(arg, cst.SimpleString):
+        value = arg.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _is_timezone_class(node: cst.BaseExpression, scope: Scope) -> bool:
+    """`timezone` imported from datetime, or `datetime.timezone` (the module), not rebound."""
+    if type(node) is cst.Name:
+        return scope.imported.get(node.value) == "datetime.timezone" and node.value not in scope.names
+    return (type(node) is cst.Attribute and node.attr.value == "timezone" and type(node.value) is cst.Name
+            and scope.modules.get(node.value.value) == "datetime" and node.value.value not in scope.names)

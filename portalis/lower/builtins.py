@@ -385,7 +385,7 @@ def repr_of(lw: "FunctionLowerer", v: Val) -> ir.Expr:
         lw.use_runtime("PyRepr")
         use_container_reprs(lw, v.ty)
         return ir.Call(ir.Path("crate::pyrt::PyRepr::py_repr"), (v.expr if v.mode is Mode.REF else ir.Ref(v.expr),))
-    if v.ty.kind in ("date", "timedelta", "datetime", "time", "fraction"):
+    if v.ty.kind in ("date", "timedelta", "datetime", "time", "timezone", "fraction"):
         from portalis.lower.stdlib_datetime import library_repr
 
         return library_repr(lw, v)
@@ -1287,7 +1287,7 @@ MODULE_MEMBERS: dict[str, set[str]] = {
     "json": {"dumps", "loads", "dump", "load"},
     "base64": set(BASE64_MEMBERS),
     "binascii": set(BINASCII_MEMBERS),
-    "datetime": {"date", "timedelta", "datetime", "time", "MINYEAR", "MAXYEAR"},
+    "datetime": {"date", "timedelta", "datetime", "time", "timezone", "MINYEAR", "MAXYEAR"},
     "fractions": {"Fraction"},
     # named so that their use gets a diagnostic of its own (lower_module_member), not a generic one
     "decimal": {"Decimal", "getcontext", "setcontext", "localcontext", "Context", "InvalidOperation",

@@ -179,7 +179,7 @@ class ExprLowering:
             return ir.Call(ir.Path("crate::pyrt::bool_str"), (read(v),))
         if k == "exc":
             return ir.MethodCall(v.expr, "message")
-        if k in ("date", "timedelta", "datetime", "time"):  # Display is Python's str()
+        if k in ("date", "timedelta", "datetime", "time", "timezone"):  # Display is Python's str()
             return ir.MethodCall(read(v), "to_string")
         if k == "fraction":
             from portalis.lower.stdlib_fractions import to_str as fraction_str
@@ -412,6 +412,8 @@ class ExprLowering:
                 self.use_runtime("PyDict")
             if c.const.py_type.kind == "str":  # a computed string: read as `&str`, like a literal's
                 return Val(ir.MethodCall(ir.Path(c.path), "as_str"), c.const.py_type, Mode.REF)
+            if c.const.py_type.kind == "timezone":  # Copy: the value itself, out of the LazyLock
+                return Val(ir.Unary("*", ir.Path(c.path)), c.const.py_type, Mode.OWNED)
             # Method calls and borrows reach the value through LazyLock's Deref.
             return Val(ir.Path(c.path), c.const.py_type, Mode.PLACE)
         mode = Mode.REF if c.const.py_type.kind == "str" else Mode.OWNED
@@ -433,6 +435,10 @@ class ExprLowering:
             class_path = self.env.class_path(self.self_type)
             path = class_static_path(class_path, const.name) if const.lazy_static else f"{class_path}::{rust_ident(const.name)}"
             return self.const(ConstRef(path=path, const=const))
+        if node.attr.value == "utc" and _library_name(self, node) == "datetime.timezone.utc":
+            from portalis.lower.stdlib_datetime import timezone_utc
+
+            return timezone_utc(self)
         if isinstance(node.value, cst.Name) and node.value.value not in self.locals:
             target = self.env.lookup(node.value.value)
             if isinstance(target, ClassRef):
@@ -475,7 +481,7 @@ class ExprLowering:
         if recv.ty.kind == "datetime":
             from portalis.lower.stdlib_datetime import datetime_field
 
-            return datetime_field(recv, node.attr.value)
+            return datetime_field(self, recv, node.attr.value)
         if recv.ty.kind == "time":
             from portalis.lower.stdlib_datetime import time_field
 
@@ -961,6 +967,11 @@ class ExprLowering:
                         if operator_method(cls, dunder) is not None:
                             self.calls_item(side.ty.module, f"{cls.name}.{dunder}")
             return ir.Binary(rust, _compare_ref(a), _compare_ref(b))
+        if a.ty.kind == b.ty.kind == "datetime" and rust not in ("==", "!="):
+            # a naive against an aware datetime: Python's TypeError (`==` is False: PartialEq)
+            self.use_runtime("PyDateTime")
+            order = self.propagate(ir.Call(ir.Path("crate::pyrt::PyDateTime::cmp_py"), (read(a), read(b))))
+            return ir.Binary(rust, order, ir.Path("std::cmp::Ordering::Equal"))
         return ir.Binary(rust, comparable(a), comparable(b), total=a.ty.kind == "str")
 
     def contains(self: "FunctionLowerer", container: Val, item: Val, node: cst.CSTNode) -> ir.Expr:
@@ -1415,6 +1426,10 @@ class ExprLowering:
                 from portalis.lower.stdlib_datetime import lower_datetime
 
                 return lower_datetime(self, "date.fromisoformat", self.call_args(node))
+            if func.attr.value in ("fromisoformat", "now", "utcnow", "today") and _library_name(self, func.value) == "datetime.datetime":
+                from portalis.lower.stdlib_datetime import lower_datetime
+
+                return lower_datetime(self, f"datetime.{func.attr.value}", self.call_args(node))
             if isinstance(func.value, cst.Name) and func.value.value not in self.locals:
                 target = self.env.lookup(func.value.value)
                 if isinstance(target, ClassRef):

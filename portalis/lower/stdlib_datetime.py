@@ -17,8 +17,15 @@ rounded half to even (CPython's `multiply_truedivide_timedelta_float`); `divmod(
 
 A naive `datetime.datetime(y, m, d, hour, minute, second, microsecond)` is `pyrt::PyDateTime`:
 Python's ValueErrors, fields, comparisons, `± timedelta`, `datetime - datetime`, `date()`,
-`weekday()`, `isoformat(sep)`, `str()`, `strftime` (glibc's C-locale directives). tzinfo,
-`now()`/`today()` (not deterministic), `fromisoformat`, `replace`, `time`: PTL133/PTL134."""
+`weekday()`, `isoformat(sep)`, `str()`, `strftime` (glibc's C-locale directives).
+
+Aware datetimes (issue 12): `datetime.timezone(offset[, name])`, `timezone.utc` are
+`pyrt::PyTimezone` (a fixed offset), held by PyDateTime's `tz`; `tzinfo=` (constructor,
+`replace`), `astimezone(tz)`, `utcoffset()`, `tzname()`, `timestamp()`, `.tzinfo`, offsets in
+`isoformat`/`strftime`/`str`/`repr`, `datetime.fromisoformat` (CPython 3.11's parser),
+`datetime.now(tz)`/`utcnow()`; aware values compare and subtract by their UTC instant, a naive
+against an aware one raises Python's TypeError. Other tzinfo classes, `now()`/`today()` in
+local time, `astimezone()` without a zone: PTL133."""
 
 from __future__ import annotations
 
@@ -39,8 +46,9 @@ DATE = PyType(kind="date")
 TIMEDELTA = PyType(kind="timedelta")
 DATETIME = PyType(kind="datetime")
 TIME = PyType(kind="time")
+TIMEZONE = PyType(kind="timezone")
 CONSTANTS = {"MINYEAR": 1, "MAXYEAR": 9999}
-NAMES = frozenset({"date", "timedelta", "datetime", "time", *CONSTANTS})
+NAMES = frozenset({"date", "timedelta", "datetime", "time", "timezone", *CONSTANTS})
 TIME_FIELDS = ("hour", "minute", "second", "microsecond")
 DATETIME_FIELDS = ("year", "month", "day", "hour", "minute", "second", "microsecond")
 TIMEDELTA_ARGS = ("days", "seconds", "microseconds", "milliseconds", "minutes", "hours", "weeks")
@@ -59,6 +67,10 @@ def lower_datetime(lw: "FunctionLowerer", name: str, call: tuple[list[Val], dict
             return Val(ir.IntLit(CONSTANTS[name]), T.INT)
         raise Unsupported("PTL135", f"`datetime.{name}` as a value is not supported yet")
     args, kwargs = call
+    if name == "timezone":
+        return _timezone(lw, args, kwargs)
+    if name in ("datetime.fromisoformat", "datetime.now", "datetime.utcnow", "datetime.today"):
+        return _datetime_static(lw, name.split(".")[1], args, kwargs)
     if name == "date.fromisoformat":
         if len(args) != 1 or kwargs or args[0].ty.kind != "str":
             raise Unsupported("PTL133", "date.fromisoformat(s) of one str")
@@ -87,6 +99,58 @@ def lower_datetime(lw: "FunctionLowerer", name: str, call: tuple[list[Val], dict
     lw.use_runtime("PyDate")
     made = ir.Call(ir.Path("crate::pyrt::PyDate::new"), tuple(read(v) for v in values))
     return Val(lw.propagate(made), DATE)
+
+
+def timezone_utc(lw: "FunctionLowerer") -> Val:
+    """`timezone.utc`: the zero offset without a name."""
+    lw.use_runtime("PyTimezone")
+    return Val(ir.Path("crate::pyrt::PyTimezone::UTC"), TIMEZONE, Mode.OWNED)
+
+
+def _timezone(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`timezone(offset[, name])`: Python's ValueError for an offset of 24 hours or more."""
+    given = dict(zip(("offset", "name"), args)) | kwargs
+    if len(args) > 2 or set(kwargs) - {"offset", "name"} or "offset" not in given:
+        raise Unsupported("PTL133", "datetime.timezone(offset, name)")
+    offset, name = given["offset"], given.get("name")
+    if offset.ty.kind != "timedelta":
+        raise Unsupported("PTL113", f"timezone() of a {offset.ty} (TypeError in Python: it takes a timedelta)")
+    if name is None:
+        name_expr: ir.Expr = ir.Path("None")
+    elif name.ty.kind == "str":
+        name_expr = ir.Call(ir.Path("Some"), (str_view(name),))
+    else:
+        raise Unsupported("PTL113", f"timezone() name of a {name.ty} (TypeError in Python: it must be a str)")
+    lw.use_runtime("PyTimezone")
+    return Val(lw.propagate(ir.Call(ir.Path("crate::pyrt::PyTimezone::new"), (read(offset), name_expr))), TIMEZONE)
+
+
+def _tz_option(v: Val, what: str) -> ir.Expr:
+    """A `tzinfo=` argument as the runtime's `Option<PyTimezone>`: None, a timezone, or an
+    optional one; any other tzinfo is not translated."""
+    if v.ty.kind == "none":
+        return ir.Path("None")
+    if v.ty.kind == "timezone":
+        return ir.Call(ir.Path("Some"), (read(v),))
+    if v.ty.kind == "optional" and v.ty.args[0].kind == "timezone":
+        return read(v)
+    raise Unsupported("PTL133", f"{what} of a {v.ty}: only datetime.timezone values (fixed offsets) are translated")
+
+
+def _datetime_static(lw: "FunctionLowerer", name: str, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`datetime.fromisoformat(s)`, `datetime.now(tz)`, `datetime.utcnow()`. `now()` without a
+    time zone and `today()` give the machine's local time, which the translation does not read."""
+    lw.use_runtime("PyDateTime")
+    if name == "fromisoformat":
+        if len(args) != 1 or kwargs or args[0].ty.kind != "str":
+            raise Unsupported("PTL133", "datetime.fromisoformat(s) of one str")
+        return Val(lw.propagate(ir.Call(ir.Path("crate::pyrt::PyDateTime::fromisoformat"), (str_view(args[0]),))), DATETIME)
+    if name == "utcnow" and not args and not kwargs:
+        return Val(lw.propagate(ir.Call(ir.Path("crate::pyrt::PyDateTime::utcnow"), ())), DATETIME)
+    given = [*args, *kwargs.values()]
+    if name == "now" and len(given) == 1 and set(kwargs) <= {"tz"} and given[0].ty.kind == "timezone":
+        return Val(lw.propagate(ir.Call(ir.Path("crate::pyrt::PyDateTime::now"), (read(given[0]),))), DATETIME)
+    raise Unsupported("PTL133", f"datetime.{name}() without a datetime.timezone reads the local time zone (not translated)")
 
 
 def _int_parts(given: dict[str, Val], names: tuple[str, ...] | list[str], refuse) -> list[ir.Expr]:
@@ -131,9 +195,14 @@ def _timedelta(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -
 
 
 def _datetime(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
-    """`datetime(year, month, day, hour=0, minute=0, second=0, microsecond=0)`, naive."""
-    if "tzinfo" in kwargs or "fold" in kwargs or len(args) > 7:
-        raise Unsupported("PTL133", "datetime.datetime with tzinfo or fold is not translated (naive datetimes are)")
+    """`datetime(year, month, day, hour=0, minute=0, second=0, microsecond=0, tzinfo=None)`:
+    naive, or aware with a `datetime.timezone`."""
+    args, kwargs = list(args), dict(kwargs)
+    tz = kwargs.pop("tzinfo", None)
+    if len(args) == 8 and tz is None:
+        tz = args.pop()
+    if "fold" in kwargs or len(args) > 7:
+        raise Unsupported("PTL133", "datetime.datetime with fold is not translated")
     if len(args) > len(DATETIME_FIELDS) or set(kwargs) - set(DATETIME_FIELDS[len(args):]):
         raise Unsupported("PTL133", "datetime.datetime(year, month, day, hour, minute, second, microsecond)")
     given = dict(zip(DATETIME_FIELDS, args)) | kwargs
@@ -142,7 +211,10 @@ def _datetime(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) ->
     values = _int_parts(given, DATETIME_FIELDS, lambda name, ty: Unsupported(
         "PTL113", f"datetime.datetime({name}=...) of a {ty} (TypeError in Python)"))
     lw.use_runtime("PyDateTime")
-    return Val(lw.propagate(ir.Call(ir.Path("crate::pyrt::PyDateTime::new"), tuple(values))), DATETIME)
+    made = lw.propagate(ir.Call(ir.Path("crate::pyrt::PyDateTime::new"), tuple(values)))
+    if tz is not None and tz.ty.kind != "none":
+        made = ir.MethodCall(made, "with_tz", (_tz_option(tz, "datetime(tzinfo=...)"),))
+    return Val(made, DATETIME)
 
 
 def _time(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
@@ -164,8 +236,8 @@ def _replace(lw: "FunctionLowerer", recv: Val, fields: tuple[str, ...], args: li
     translated (aware values are not)."""
     kwargs = dict(kwargs)
     tz = kwargs.pop("tzinfo", None)
-    if tz is not None and tz.ty.kind != "none":
-        raise Unsupported("PTL133", f"{ty.kind}.replace(tzinfo=...) of a time zone (aware values are not translated yet)")
+    if tz is not None and tz.ty.kind != "none" and ty.kind != "datetime":
+        raise Unsupported("PTL133", f"{ty.kind}.replace(tzinfo=...) of a time zone (aware times are not translated yet)")
     if len(args) > len(fields) or set(kwargs) - set(fields[len(args):]):
         raise Unsupported("PTL133", f"{ty.kind}.replace({', '.join(fields)}) (fold is not translated)")
     given = dict(zip(fields, args)) | kwargs
@@ -181,6 +253,10 @@ def _replace(lw: "FunctionLowerer", recv: Val, fields: tuple[str, ...], args: li
             raise Unsupported("PTL113", f"{ty.kind}.replace({name}=...) of a {v.ty} (TypeError in Python)")
     lw.use_runtime(runtime)
     made = lw.propagate(ir.Call(ir.Path(f"crate::pyrt::{runtime}::new"), tuple(parts)))
+    if ty.kind == "datetime":
+        # the time zone is kept unless `tzinfo=` replaces it (None makes the value naive)
+        zone = ir.Field(ir.Path(base), "tz") if tz is None else _tz_option(tz, "replace(tzinfo=...)")
+        made = ir.MethodCall(made, "with_tz", (zone,))
     # the receiver is read once, before the new fields (Python evaluates it first)
     return Val(ir.BlockExpr(ir.Block((ir.Let(ir.PBind(base), None, read(recv)),), made)), ty)
 
@@ -224,11 +300,34 @@ def lower_datetime_method(lw: "FunctionLowerer", recv: Val, name: str, args: lis
         return Val(ir.MethodCall(read(recv), "isoformat", (ir.StrLit("T") if sep is None else str_view(sep),)), T.STR)
     if name == "strftime" and len(args) == 1 and not kwargs and args[0].ty.kind == "str":
         return Val(ir.MethodCall(read(recv), "strftime", (str_view(args[0]),)), T.STR)
+    if name == "utcoffset" and not args and not kwargs:
+        return Val(ir.MethodCall(read(recv), "utcoffset"), T.optional(TIMEDELTA))
+    if name == "tzname" and not args and not kwargs:
+        return Val(ir.MethodCall(read(recv), "tzname"), T.optional(T.STR))
+    if name == "dst" and not args and not kwargs:
+        # a naive datetime and a datetime.timezone (a fixed offset) have no DST: None, always
+        none = ir.Path("None::<crate::pyrt::PyTimedelta>")
+        value = read(recv)
+        if isinstance(value, ir.Path):
+            return Val(none, T.optional(TIMEDELTA))
+        return Val(ir.BlockExpr(ir.Block((ir.Let(ir.PBind("_"), None, value),), none)), T.optional(TIMEDELTA))
+    if name == "timestamp" and not args and not kwargs:
+        return Val(lw.propagate(ir.MethodCall(read(recv), "timestamp")), T.FLOAT)
+    if name == "astimezone" and len(args) + len(kwargs) == 1 and set(kwargs) <= {"tz"}:
+        tz = [*args, *kwargs.values()][0]
+        if tz.ty.kind != "timezone":
+            raise Unsupported("PTL133", f"astimezone() of a {tz.ty}: only a datetime.timezone is translated")
+        return Val(lw.propagate(ir.MethodCall(read(recv), "astimezone", (read(tz),))), DATETIME)
+    if name == "astimezone":
+        raise Unsupported("PTL133", "astimezone() without a datetime.timezone converts to the local time zone (not translated)")
     raise Unsupported("PTL134", f"datetime.{name}() is not supported yet")
 
 
-def datetime_field(recv: Val, name: str) -> Val:
-    """`dt.year` ... `dt.microsecond`."""
+def datetime_field(lw: "FunctionLowerer", recv: Val, name: str) -> Val:
+    """`dt.year` ... `dt.microsecond`, `dt.tzinfo` (None or a timezone)."""
+    if name == "tzinfo":
+        lw.use_runtime("PyDateTime")
+        return Val(ir.MethodCall(read(recv), "tzinfo"), T.optional(TIMEZONE))
     if name not in DATETIME_FIELDS:
         raise Unsupported("PTL134", f"datetime.{name} is not supported yet")
     return Val(ir.Field(recv.expr, name), T.INT, Mode.PLACE)
@@ -338,7 +437,17 @@ def date_field(recv: Val, name: str) -> Val:
 
 
 _REPR_HELPERS = {"date": "repr_date", "timedelta": "repr_timedelta", "datetime": "repr_datetime", "time": "repr_time",
-                 "fraction": "repr_fraction"}
+                 "timezone": "repr_timezone", "fraction": "repr_fraction"}
+
+
+def lower_timezone_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`tz.utcoffset(dt)`, `tz.tzname(dt)` (a fixed offset: the argument, None or a datetime,
+    does not change the result)."""
+    if name in ("utcoffset", "tzname") and len(args) == 1 and not kwargs and args[0].ty.kind in ("none", "datetime"):
+        lw.use_runtime("PyTimezone")
+        call = ir.MethodCall(read(recv), name)
+        return Val(call, TIMEDELTA if name == "utcoffset" else T.STR)
+    raise Unsupported("PTL134", f"timezone.{name}() is not supported yet")
 
 
 def use_container_reprs(lw: "FunctionLowerer", t: PyType) -> None:
@@ -355,7 +464,8 @@ def use_container_reprs(lw: "FunctionLowerer", t: PyType) -> None:
 def library_repr(lw: "FunctionLowerer", v: Val) -> ir.Expr | None:
     """`repr(x)` (and `!r`, `%r`) of a date, timedelta, datetime or Fraction: Python's
     (`datetime.date(2024, 1, 2)`, `Fraction(3, 4)`), not their str(); None for other types."""
-    helper = {"date": "PyDate", "timedelta": "PyTimedelta", "datetime": "PyDateTime", "time": "PyTime"}.get(v.ty.kind)
+    helper = {"date": "PyDate", "timedelta": "PyTimedelta", "datetime": "PyDateTime", "time": "PyTime",
+              "timezone": "PyTimezone"}.get(v.ty.kind)
     if helper is not None:
         lw.use_runtime(helper)
         return ir.MethodCall(read(v), "repr")

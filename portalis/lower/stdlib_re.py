@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Callable
 from portalis.lower.context import Mode, Unsupported, Val
 from portalis.lower.values import borrow, coerce, helper_call, read, str_view
 from portalis.model import PyType
-from portalis.regex_syntax import FLAGS, Pattern, match_type, names_of, pattern_of, pattern_type, translate, translate_repl
+from portalis.regex_syntax import (FLAGS, Pattern, group_type, match_type, names_of, optional_of, pattern_of, pattern_type, translate,
+                                   translate_repl)
 from portalis.rust import ir
 from portalis.types import pytypes as T
 
@@ -82,7 +83,7 @@ def _find_at(lw: "FunctionLowerer", kind: str, p: Pattern, s: Val, pos: Val, com
     regex = compiled if kind != "fullmatch" else _static(lw, rf"(?:{p.rust})\z")
     retry = p.dollar and kind != "fullmatch"
     return _helper(lw, "re_find_at", (regex, _subject(s), read(coerce(pos, T.INT)), ir.BoolLit(kind != "search"), ir.BoolLit(retry)),
-                   T.optional(match_type(p.groups, p.names)))
+                   T.optional(match_type(p.groups, p.names, p.optional)))
 
 
 def _find(kind: str) -> Callable[["FunctionLowerer", Pattern, list[Val]], Val]:
@@ -91,7 +92,7 @@ def _find(kind: str) -> Callable[["FunctionLowerer", Pattern, list[Val]], Val]:
         retry = p.dollar and kind != "fullmatch"
         regex = compiled if compiled is not None and kind == "search" else _static(lw, rust)
         return _helper(lw, "re_find", (regex, _subject(rest[0]), ir.BoolLit(retry)),
-                       T.optional(match_type(p.groups, p.names)))
+                       T.optional(match_type(p.groups, p.names, p.optional)))
 
     return lower
 
@@ -119,7 +120,7 @@ def _finditer(lw: "FunctionLowerer", p: Pattern, rest: list[Val], compiled: ir.E
     _no_dollar(p, "finditer")
     regex = compiled if compiled is not None else _static(lw, p.rust)
     lw.use_runtime("ReMatch")
-    return _helper(lw, "re_finditer", (regex, _subject(rest[0])), T.list_of(match_type(p.groups, p.names)))
+    return _helper(lw, "re_finditer", (regex, _subject(rest[0])), T.list_of(match_type(p.groups, p.names, p.optional)))
 
 
 def _int_arg(v: Val | None, default: int) -> ir.Expr:
@@ -262,6 +263,28 @@ def lower_match_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[V
             raise Unsupported("PTL134", f"Match.{name}() of a computed group name is not supported")
         return read(v)
 
+    def key_of(v: Val | None) -> int | str | None:
+        """The group a literal argument names (0 when there is none), None when computed."""
+        if v is None:
+            return 0
+        e = v.expr
+        while isinstance(e, ir.MethodCall) and e.method in ("to_string", "as_str") and not e.args:
+            e = e.receiver
+        if isinstance(e, ir.IntLit):
+            return int(e.value)
+        if isinstance(e, ir.StrLit):
+            return e.value
+        return None
+
+    def group(v: Val | None) -> Val:
+        """`m.group(k)`: Optional[str] where the pattern's group k may take no part (None in
+        Python), str where it always does (or is not known when translating)."""
+        k = num(v) if v is not None else ir.IntLit(0)
+        ty = group_type(recv.ty, key_of(v))
+        if ty.kind == "optional":
+            return Val(ir.MethodCall(m, "group_opt", (k,)), ty)
+        return Val(ir.MethodCall(m, "group", (k,)), ty)
+
     if name == "groupdict" and not args and not known:
         lw.use_runtime("PyDict")
         pairs = ir.MethodCall(ir.MethodCall(m, "groupdict_pairs"), "into_iter")
@@ -274,18 +297,23 @@ def lower_match_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[V
         lw.use_runtime("PyDict")
         d = lw.temp("d")
         stmts: list[ir.Stmt] = [ir.Let(ir.PBind(d, True), None, ir.Call(ir.Path("crate::pyrt::PyDict::new")))]
-        for key, k in names.items():
-            stmts.append(ir.ExprStmt(ir.MethodCall(ir.Path(d), "insert", (ir.MethodCall(ir.StrLit(key), "to_string"),
-                                                                          ir.MethodCall(m, "group", (ir.IntLit(k),))))))
-        return Val(ir.BlockExpr(ir.Block(tuple(stmts), ir.Path(d))), T.dict_of(T.STR, T.STR))
+        # a named group that may take no part makes every value Optional (None in Python)
+        maybe = any(k in optional_of(recv.ty.module) for k in names.values())
+        for key, number in names.items():
+            value: ir.Expr = ir.MethodCall(m, "group_opt" if number in optional_of(recv.ty.module) else "group", (ir.IntLit(number),))
+            if maybe and number not in optional_of(recv.ty.module):
+                value = ir.Call(ir.Path("Some"), (value,))
+            stmts.append(ir.ExprStmt(ir.MethodCall(ir.Path(d), "insert", (ir.MethodCall(ir.StrLit(key), "to_string"), value))))
+        return Val(ir.BlockExpr(ir.Block(tuple(stmts), ir.Path(d))), T.dict_of(T.STR, T.optional(T.STR) if maybe else T.STR))
 
     if name == "group" and len(args) <= 1:
-        return Val(ir.MethodCall(m, "group", (num(args[0]) if args else ir.IntLit(0),)), T.STR)
+        return group(args[0] if args else None)
     if name == "group":
-        return Val(ir.TupleExpr(tuple(ir.MethodCall(m, "group", (num(a),)) for a in args)), T.tuple_of(*([T.STR] * len(args))))
+        parts = [group(a) for a in args]
+        return Val(ir.TupleExpr(tuple(p.expr for p in parts)), T.tuple_of(*(p.ty for p in parts)))
     if name == "groups" and not args:
-        return Val(ir.TupleExpr(tuple(ir.MethodCall(m, "group", (ir.IntLit(k),)) for k in range(1, groups + 1))),
-                   T.tuple_of(*([T.STR] * groups)))
+        parts = [group(Val(ir.IntLit(g), T.INT)) for g in range(1, groups + 1)]
+        return Val(ir.TupleExpr(tuple(p.expr for p in parts)), T.tuple_of(*(p.ty for p in parts)))
     if name in ("start", "end") and len(args) <= 1:
         return Val(ir.MethodCall(m, name, (num(args[0]) if args else ir.IntLit(0),)), T.INT)
     if name == "span" and len(args) <= 1:

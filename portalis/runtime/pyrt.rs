@@ -2214,13 +2214,19 @@ impl ReMatch {
         self.text[..byte].chars().count() as i64
     }
 
-    /// `m.group(n)`. Python returns None for a group that took no part in the match; the
-    /// translation types groups as str, so that case raises instead of returning a wrong str.
+    /// `m.group(n)` of a group that always takes part (the pattern says so), or of a match whose
+    /// pattern is not known when translating: a group that took no part (None in Python) raises
+    /// rather than give a wrong str (`group_opt` is the Optional one).
     pub fn group(&self, n: i64) -> String {
         match self.span_of(n) {
             Some((a, b)) => self.text[a..b].to_string(),
             None => panic!("TypeError: group {} did not take part in the match (Python returns None)", n),
         }
+    }
+
+    /// `m.group(n)` of a group that may take no part: None where it did not, as Python.
+    pub fn group_opt(&self, n: i64) -> Option<String> {
+        self.span_of(n).map(|(a, b)| self.text[a..b].to_string())
     }
 
     /// `m.start(n)`, -1 for a group that took no part (as Python).
@@ -4258,11 +4264,22 @@ impl PyDate {
     /// YYYY-Www-D, YYYYWwwD, YYYY-Www, YYYYWww; ASCII digits only; its errors and messages).
     pub fn fromisoformat(s: &str) -> Result<PyDate, PyErr> {
         let invalid = || PyErr::new("ValueError", format!("Invalid isoformat string: {}", str_repr(s)));
-        let b = s.as_bytes();
-        let len = b.len();
+        let len = s.len();
         if !(len == 7 || len == 8 || len == 10) {
             return Err(invalid());
         }
+        match Self::fromisoformat_parts(s.as_bytes()) {
+            None => Err(invalid()),
+            Some(Err(e)) => Err(e),
+            Some(Ok((year, month, day))) => PyDate::new(year, month, day),
+        }
+    }
+
+    /// The date part of an ISO string (`date.fromisoformat`, `datetime.fromisoformat`): None
+    /// when the text is malformed, else the fields, not yet checked (CPython checks them when
+    /// it builds the value), or the error a week date raises.
+    pub fn fromisoformat_parts(b: &[u8]) -> Option<Result<(i64, i64, i64), PyErr>> {
+        let len = b.len();
         // C reads up to the string's NUL: past the end is "not a digit", "not a separator".
         let digits = |at: usize, n: usize| -> Option<i64> {
             let mut v = 0i64;
@@ -4275,24 +4292,24 @@ impl PyDate {
             }
             Some(v)
         };
-        let year = digits(0, 4).ok_or_else(invalid)?;
+        let year = digits(0, 4)?;
         let mut p = 4;
         let sep = b.get(p) == Some(&b'-');
         if sep {
             p += 1;
         }
         if b.get(p) == Some(&b'W') {
-            let week = digits(p + 1, 2).ok_or_else(invalid)?;
+            let week = digits(p + 1, 2)?;
             p += 3;
             let mut day = 1;
             if p < len {
                 if sep {
                     if b.get(p) != Some(&b'-') {
-                        return Err(invalid());
+                        return None;
                     }
                     p += 1;
                 }
-                day = digits(p, 1).ok_or_else(invalid)?;
+                day = digits(p, 1)?;
             }
             if !(1..=52).contains(&week) {
                 // 53 weeks: ISO years starting on a Thursday, or leap years starting on a Wednesday
@@ -4301,31 +4318,31 @@ impl PyDate {
                     first == 3 || (first == 2 && Self::is_leap(year))
                 };
                 if week != 53 || !long {
-                    return Err(invalid());
+                    return None;
                 }
             }
             if !(1..=7).contains(&day) {
-                return Err(invalid());
+                return None;
             }
             if year == 0 {
                 // CPython computes a month out of range for year 0
-                return Err(PyErr::new("ValueError", "month must be in 1..12"));
+                return Some(Err(PyErr::new("ValueError", "month must be in 1..12")));
             }
             let first_day = PyDate { year, month: 1, day: 1 }.toordinal();
             let first_weekday = (first_day + 6) % 7;
             let monday = first_day - first_weekday + if first_weekday > 3 { 7 } else { 0 };
-            return Self::fromordinal(monday + (week - 1) * 7 + day - 1);
+            return Some(Self::fromordinal(monday + (week - 1) * 7 + day - 1).map(|d| (d.year, d.month, d.day)));
         }
-        let month = digits(p, 2).ok_or_else(invalid)?;
+        let month = digits(p, 2)?;
         p += 2;
         if sep {
             if b.get(p) != Some(&b'-') {
-                return Err(invalid());
+                return None;
             }
             p += 1;
         }
-        let day = digits(p, 2).ok_or_else(invalid)?;
-        PyDate::new(year, month, day)
+        let day = digits(p, 2)?;
+        Some(Ok((year, month, day)))
     }
 
     /// `d.isoformat()` and `str(d)`: YYYY-MM-DD.
@@ -4807,10 +4824,122 @@ pub fn date_diff(a: PyDate, b: PyDate) -> PyTimedelta {
 }
 // @end
 
-// @helper PyDateTime deps: PyErr, PyDate, PyTimedelta
-/// A naive `datetime.datetime` (no tzinfo): the date's fields, then hour, minute, second,
-/// microsecond, in Python's order (derive(Ord) is Python's order of naive datetimes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+// @helper PyTimezone deps: PyErr, PyTimedelta, str_repr
+/// `datetime.timezone`: a fixed offset from UTC in microseconds (strictly inside +-24 hours, as
+/// Python checks) and an optional name. It is Copy, as the datetimes holding it: a name is
+/// interned once per distinct text (a program makes few). Equal and hashed by the offset alone,
+/// as Python's (`timezone(timedelta(0), "X") == timezone.utc`).
+#[derive(Debug, Clone, Copy)]
+pub struct PyTimezone {
+    pub offset: i64,
+    pub name: Option<&'static str>,
+}
+
+static TZ_NAMES: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+
+/// The one `&'static str` of a time zone name (leaked once per distinct text).
+fn intern_tz_name(name: &str) -> &'static str {
+    let mut names = TZ_NAMES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(found) = names.iter().find(|n| **n == name) {
+        return found;
+    }
+    let leaked: &'static str = Box::leak(name.to_string().into_boxed_str());
+    names.push(leaked);
+    leaked
+}
+
+impl PartialEq for PyTimezone {
+    fn eq(&self, other: &PyTimezone) -> bool {
+        self.offset == other.offset
+    }
+}
+
+impl Eq for PyTimezone {}
+
+impl std::hash::Hash for PyTimezone {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.offset.hash(state)
+    }
+}
+
+impl PyTimezone {
+    /// `timezone.utc`.
+    pub const UTC: PyTimezone = PyTimezone { offset: 0, name: None };
+
+    /// `timezone(offset[, name])` with Python's ValueError for an offset of 24 hours or more.
+    pub fn new(offset: PyTimedelta, name: Option<&str>) -> Result<PyTimezone, PyErr> {
+        let us = offset.micros();
+        if us <= -86_400_000_000 || us >= 86_400_000_000 {
+            return Err(PyErr::new(
+                "ValueError",
+                format!(
+                    "offset must be a timedelta strictly between -timedelta(hours=24) and timedelta(hours=24), not {}.",
+                    offset.repr()
+                ),
+            ));
+        }
+        Ok(PyTimezone { offset: us as i64, name: name.map(intern_tz_name) })
+    }
+
+    /// `tz.utcoffset(dt)`.
+    pub fn utcoffset(&self) -> PyTimedelta {
+        let us = i128::from(self.offset);
+        PyTimedelta {
+            days: us.div_euclid(86_400_000_000) as i64,
+            seconds: (us.rem_euclid(86_400_000_000) / 1_000_000) as i64,
+            microseconds: us.rem_euclid(1_000_000) as i64,
+        }
+    }
+
+    /// `+HH:MM`, then `:SS` and `.ffffff` when not zero, with `sep` between the parts (":" in
+    /// isoformat and the default name, "" in `%z`), as Python's format_utcoffset.
+    pub fn offset_text(&self, sep: &str) -> String {
+        let sign = if self.offset < 0 { '-' } else { '+' };
+        let a = self.offset.unsigned_abs();
+        let (hours, minutes, seconds, micros) = (a / 3_600_000_000, a / 60_000_000 % 60, a / 1_000_000 % 60, a % 1_000_000);
+        let mut out = format!("{}{:02}{}{:02}", sign, hours, sep, minutes);
+        if seconds != 0 || micros != 0 {
+            out.push_str(&format!("{}{:02}", sep, seconds));
+            if micros != 0 {
+                out.push_str(&format!(".{:06}", micros));
+            }
+        }
+        out
+    }
+
+    /// `tz.tzname(dt)`, `str(tz)`: its name, else `UTC` for a zero offset, else `UTC+HH:MM`.
+    pub fn tzname(&self) -> String {
+        match self.name {
+            Some(n) => n.to_string(),
+            None if self.offset == 0 => "UTC".to_string(),
+            None => format!("UTC{}", self.offset_text(":")),
+        }
+    }
+
+    /// `repr(tz)`: `datetime.timezone.utc` (a zero offset without a name is the singleton),
+    /// `datetime.timezone(datetime.timedelta(seconds=3600), 'CET')`.
+    pub fn repr(&self) -> String {
+        match self.name {
+            None if self.offset == 0 => "datetime.timezone.utc".to_string(),
+            None => format!("datetime.timezone({})", self.utcoffset().repr()),
+            Some(n) => format!("datetime.timezone({}, {})", self.utcoffset().repr(), str_repr(n)),
+        }
+    }
+}
+
+impl std::fmt::Display for PyTimezone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.tzname())
+    }
+}
+// @end
+
+// @helper PyDateTime deps: PyErr, PyDate, PyTimedelta, PyTimezone, str_repr
+/// A `datetime.datetime`: the date's fields, then hour, minute, second, microsecond, and its
+/// time zone (None: naive). Naive datetimes compare by their fields, aware ones by their UTC
+/// instant; a naive and an aware one are never equal, and ordering them is Python's TypeError
+/// (`cmp_py`; the `Ord` impl, for sorting, puts naive ones first).
+#[derive(Debug, Clone, Copy)]
 pub struct PyDateTime {
     pub year: i64,
     pub month: i64,
@@ -4819,6 +4948,38 @@ pub struct PyDateTime {
     pub minute: i64,
     pub second: i64,
     pub microsecond: i64,
+    pub tz: Option<PyTimezone>,
+}
+
+impl PartialEq for PyDateTime {
+    fn eq(&self, other: &PyDateTime) -> bool {
+        match (self.tz, other.tz) {
+            (None, None) => self.micros() == other.micros(),
+            (Some(_), Some(_)) => self.utc_micros() == other.utc_micros(),
+            _ => false,
+        }
+    }
+}
+
+impl Eq for PyDateTime {}
+
+impl std::hash::Hash for PyDateTime {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        // equal values hash alike: aware ones by their instant
+        (self.tz.is_some(), self.utc_micros()).hash(state)
+    }
+}
+
+impl PartialOrd for PyDateTime {
+    fn partial_cmp(&self, other: &PyDateTime) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for PyDateTime {
+    fn cmp(&self, other: &PyDateTime) -> std::cmp::Ordering {
+        (self.tz.is_some(), self.utc_micros()).cmp(&(other.tz.is_some(), other.utc_micros()))
+    }
 }
 
 impl PyDateTime {
@@ -4838,7 +4999,27 @@ impl PyDateTime {
                 return Err(PyErr::new("ValueError", format!("{} must be in 0..{}", name, hi)));
             }
         }
-        Ok(PyDateTime { year, month, day, hour, minute, second, microsecond })
+        Ok(PyDateTime { year, month, day, hour, minute, second, microsecond, tz: None })
+    }
+
+    /// The same wall time with time zone `tz` (`datetime(..., tzinfo=tz)`, `dt.replace(tzinfo=tz)`).
+    pub fn with_tz(self, tz: Option<PyTimezone>) -> PyDateTime {
+        PyDateTime { tz, ..self }
+    }
+
+    /// `dt.tzinfo`.
+    pub fn tzinfo(&self) -> Option<PyTimezone> {
+        self.tz
+    }
+
+    /// `dt.utcoffset()`: None for a naive datetime.
+    pub fn utcoffset(&self) -> Option<PyTimedelta> {
+        self.tz.map(|tz| tz.utcoffset())
+    }
+
+    /// `dt.tzname()`: None for a naive datetime.
+    pub fn tzname(&self) -> Option<String> {
+        self.tz.map(|tz| tz.tzname())
     }
 
     /// `dt.date()`.
@@ -4858,12 +5039,18 @@ impl PyDateTime {
         self.date().isoweekday()
     }
 
+    /// The wall time in microseconds since 0001-01-01 (day 1).
     fn micros(&self) -> i128 {
         let secs = i128::from(self.toordinal()) * 86_400 + i128::from(self.hour * 3_600 + self.minute * 60 + self.second);
         secs * 1_000_000 + i128::from(self.microsecond)
     }
 
-    fn from_micros(us: i128) -> Result<PyDateTime, PyErr> {
+    /// The UTC instant of an aware datetime (the wall time of a naive one).
+    fn utc_micros(&self) -> i128 {
+        self.micros() - i128::from(self.tz.map_or(0, |tz| tz.offset))
+    }
+
+    fn from_micros(us: i128, tz: Option<PyTimezone>) -> Result<PyDateTime, PyErr> {
         let days = us.div_euclid(86_400_000_000);
         let rest = us.rem_euclid(86_400_000_000) as i64;
         if !(1..=3_652_059).contains(&days) {
@@ -4879,25 +5066,222 @@ impl PyDateTime {
             minute: secs / 60 % 60,
             second: secs % 60,
             microsecond: rest % 1_000_000,
+            tz,
         })
     }
 
-    /// `dt + td` (and `td + dt`).
+    /// `dt + td` (and `td + dt`): wall-time arithmetic, the time zone kept (Python's).
     pub fn plus(self, td: PyTimedelta) -> Result<PyDateTime, PyErr> {
-        Self::from_micros(self.micros() + td.micros())
+        Self::from_micros(self.micros() + td.micros(), self.tz)
     }
 
     /// `dt - td`.
     pub fn minus(self, td: PyTimedelta) -> Result<PyDateTime, PyErr> {
-        Self::from_micros(self.micros() - td.micros())
+        Self::from_micros(self.micros() - td.micros(), self.tz)
     }
 
-    /// `a - b` of two datetimes.
+    /// `a - b` of two datetimes: of their wall times when both are naive, of their instants
+    /// when both are aware, Python's TypeError otherwise.
     pub fn diff(self, other: PyDateTime) -> Result<PyTimedelta, PyErr> {
-        PyTimedelta::from_micros(self.micros() - other.micros())
+        if self.tz.is_some() != other.tz.is_some() {
+            return Err(PyErr::new("TypeError", "can't subtract offset-naive and offset-aware datetimes"));
+        }
+        PyTimedelta::from_micros(self.utc_micros() - other.utc_micros())
     }
 
-    /// `dt.isoformat(sep)`: `YYYY-MM-DDTHH:MM:SS`, `.ffffff` when there are microseconds.
+    /// `a < b` and the other orderings: Python's TypeError between a naive and an aware one.
+    pub fn cmp_py(self, other: PyDateTime) -> Result<std::cmp::Ordering, PyErr> {
+        if self.tz.is_some() != other.tz.is_some() {
+            return Err(PyErr::new("TypeError", "can't compare offset-naive and offset-aware datetimes"));
+        }
+        Ok(self.utc_micros().cmp(&other.utc_micros()))
+    }
+
+    /// `dt.astimezone(tz)` of an aware datetime: the same instant in `tz`. A naive one stands
+    /// for the machine's local time, which the translation does not read: an error.
+    pub fn astimezone(self, tz: PyTimezone) -> Result<PyDateTime, PyErr> {
+        if self.tz.is_none() {
+            return Err(PyErr::new(
+                "NotImplementedError",
+                "astimezone() of a naive datetime reads the local time zone (not translated)",
+            ));
+        }
+        Self::from_micros(self.utc_micros() + i128::from(tz.offset), Some(tz))
+    }
+
+    /// `dt.timestamp()` of an aware datetime: seconds since 1970-01-01 UTC, correctly rounded
+    /// as Python's `(dt - EPOCH) / timedelta(seconds=1)`. A naive one is local time: an error.
+    pub fn timestamp(self) -> Result<f64, PyErr> {
+        if self.tz.is_none() {
+            return Err(PyErr::new(
+                "NotImplementedError",
+                "timestamp() of a naive datetime reads the local time zone (not translated)",
+            ));
+        }
+        const EPOCH: i128 = 719_163 * 86_400_000_000; // 1970-01-01 as micros since day 1 (ordinal 719163)
+        Ok(td_true_div(self.utc_micros() - EPOCH, 1_000_000))
+    }
+
+    /// `datetime.now(tz)`: the system clock (microseconds since the epoch) in `tz`.
+    pub fn now(tz: PyTimezone) -> Result<PyDateTime, PyErr> {
+        let since = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|_| PyErr::new("OSError", "the system clock is before 1970"))?;
+        const EPOCH: i128 = 719_163 * 86_400_000_000;
+        Self::from_micros(EPOCH + since.as_micros() as i128 + i128::from(tz.offset), Some(tz))
+    }
+
+    /// `datetime.utcnow()`: the naive UTC wall time.
+    pub fn utcnow() -> Result<PyDateTime, PyErr> {
+        Ok(Self::now(PyTimezone::UTC)?.with_tz(None))
+    }
+
+    /// `datetime.fromisoformat(s)`: CPython 3.11's parser (`_find_isoformat_datetime_separator`,
+    /// the date as `date.fromisoformat`, any one character as the separator, then
+    /// `HH[:MM[:SS[.f...]]]` and `Z`/`+HH[:MM[:SS[.ffffff]]]`); its checks in its order:
+    /// the text, then the offset's range, then the fields' ValueErrors.
+    pub fn fromisoformat(s: &str) -> Result<PyDateTime, PyErr> {
+        let invalid = || PyErr::new("ValueError", format!("Invalid isoformat string: {}", str_repr(s)));
+        if s.chars().count() < 7 {
+            return Err(invalid());
+        }
+        let b = s.as_bytes();
+        let len = b.len();
+        let at = |i: usize| -> u8 { b.get(i).copied().unwrap_or(0) };
+        let sep: usize = if len == 7 {
+            7
+        } else if at(4) == b'-' {
+            if at(5) == b'W' {
+                if len > 8 && at(8) == b'-' {
+                    if len == 9 {
+                        return Err(invalid());
+                    }
+                    if len > 10 && at(10).is_ascii_digit() {
+                        8
+                    } else {
+                        10
+                    }
+                } else {
+                    8
+                }
+            } else {
+                10
+            }
+        } else if at(4) == b'W' {
+            let mut idx = 7;
+            while idx < len && at(idx).is_ascii_digit() {
+                idx += 1;
+            }
+            if idx < 9 {
+                idx
+            } else if idx % 2 == 0 {
+                7
+            } else {
+                8
+            }
+        } else {
+            8
+        };
+        if sep > len || !s.is_char_boundary(sep) {
+            return Err(invalid());
+        }
+        // the date: its text errors are this string's; a field out of range is raised after
+        // the time is read, as CPython builds the datetime last
+        let date = PyDate::fromisoformat_parts(&b[..sep]).ok_or_else(invalid)?;
+        let (mut hour, mut minute, mut second, mut micro) = (0, 0, 0, 0);
+        let mut tz = None;
+        if len > sep {
+            let width = s[sep..].chars().next().map_or(1, |c| c.len_utf8());
+            let t = &b[sep + width..];
+            // the offset starts at the first 'Z', '+' or '-' (C's do-while looks at one byte
+            // even of an empty time)
+            let tzpos = t.iter().position(|&c| c == b'Z' || c == b'+' || c == b'-').unwrap_or(t.len().max(1));
+            let rv = Self::hh_mm_ss_ff(t, 0, tzpos).ok_or_else(invalid)?;
+            (hour, minute, second, micro) = (rv.0, rv.1, rv.2, rv.3);
+            if tzpos >= t.len() {
+                if rv.4 {
+                    return Err(invalid());
+                }
+            } else if t[tzpos] == b'Z' {
+                if tzpos + 1 != t.len() {
+                    return Err(invalid());
+                }
+                tz = Some(PyTimezone::UTC);
+            } else {
+                let sign: i64 = if t[tzpos] == b'-' { -1 } else { 1 };
+                let z = Self::hh_mm_ss_ff(t, tzpos + 1, t.len()).ok_or_else(invalid)?;
+                if z.4 {
+                    return Err(invalid());
+                }
+                let offset = sign * (z.0 * 3600 + z.1 * 60 + z.2);
+                if offset == 0 {
+                    tz = Some(PyTimezone::UTC); // CPython: a zero offset in seconds is timezone.utc
+                } else {
+                    let td = PyTimedelta::from_micros(i128::from(offset) * 1_000_000 + i128::from(sign * z.3))?;
+                    tz = Some(PyTimezone::new(td, None)?);
+                }
+            }
+        }
+        let (y, m, d) = date?;
+        let made = Self::new(y, m, d, hour, minute, second, micro)?;
+        Ok(made.with_tz(tz))
+    }
+
+    /// CPython's parse_hh_mm_ss_ff over `buf[start..end]` (`buf` runs to the string's end,
+    /// where C reads its NUL: 0 here): (hour, minute, second, microsecond, whether text
+    /// follows), None for a malformed time.
+    fn hh_mm_ss_ff(buf: &[u8], start: usize, end: usize) -> Option<(i64, i64, i64, i64, bool)> {
+        let at = |i: usize| -> u8 { buf.get(i).copied().unwrap_or(0) };
+        let mut vals = [0i64; 3];
+        let mut p = start;
+        let mut has_sep = true;
+        for i in 0..3 {
+            for _ in 0..2 {
+                let c = at(p);
+                if !c.is_ascii_digit() {
+                    return None;
+                }
+                vals[i] = vals[i] * 10 + i64::from(c - b'0');
+                p += 1;
+            }
+            let c = at(p);
+            p += 1;
+            if i == 0 {
+                has_sep = c == b':';
+            }
+            if p >= end {
+                return Some((vals[0], vals[1], vals[2], 0, c != 0));
+            } else if has_sep && c == b':' {
+                continue;
+            } else if c == b'.' || c == b',' {
+                break;
+            } else if !has_sep {
+                p -= 1;
+            } else {
+                return None;
+            }
+        }
+        let to_parse = end.saturating_sub(p).min(6);
+        let mut micro = 0i64;
+        for _ in 0..to_parse {
+            let c = at(p);
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            micro = micro * 10 + i64::from(c - b'0');
+            p += 1;
+        }
+        if to_parse < 6 {
+            micro *= [1_000_000, 100_000, 10_000, 1_000, 100, 10][to_parse];
+        }
+        while at(p).is_ascii_digit() {
+            p += 1; // digits past the sixth are dropped (C reads on past `end` too)
+        }
+        Some((vals[0], vals[1], vals[2], micro, at(p) != 0))
+    }
+
+    /// `dt.isoformat(sep)`: `YYYY-MM-DDTHH:MM:SS`, `.ffffff` when there are microseconds, then
+    /// the offset of an aware one (`+01:00`).
     pub fn isoformat(&self, sep: &str) -> String {
         let mut out = format!(
             "{}{}{:02}:{:02}:{:02}",
@@ -4910,12 +5294,14 @@ impl PyDateTime {
         if self.microsecond != 0 {
             out.push_str(&format!(".{:06}", self.microsecond));
         }
+        if let Some(tz) = self.tz {
+            out.push_str(&tz.offset_text(":"));
+        }
         out
     }
-
     /// `dt.strftime(fmt)` as CPython on glibc in the C locale: `%a %A %w %d %e %b %B %m %y %Y
     /// %H %I %p %M %S %f %j %U %W %c %x %X %z %Z %%` (`%Y` unpadded below year 1000, as glibc;
-    /// `%z`/`%Z` empty for a naive datetime); any other directive is written as is, as glibc.
+    /// `%z` `+0100`, `%Z` the zone's name, both empty for a naive datetime); any other directive is written as is, as glibc.
     pub fn strftime(&self, fmt: &str) -> String {
         const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
         const MONTHS: [&str; 12] = [
@@ -4970,7 +5356,8 @@ impl PyDateTime {
                 ),
                 'x' => format!("{:02}/{:02}/{:02}", self.month, self.day, self.year % 100),
                 'X' => format!("{:02}:{:02}:{:02}", self.hour, self.minute, self.second),
-                'z' | 'Z' => String::new(),
+                'z' => self.tz.map_or(String::new(), |tz| tz.offset_text("")),
+                'Z' => self.tz.map_or(String::new(), |tz| tz.tzname()),
                 '%' => "%".to_string(),
                 other => format!("%{}", other),
             };
@@ -4990,7 +5377,10 @@ impl PyDateTime {
                 parts.pop();
             }
         }
-        let text: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
+        let mut text: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
+        if let Some(tz) = self.tz {
+            text.push(format!("tzinfo={}", tz.repr()));
+        }
         format!("datetime.datetime({})", text.join(", "))
     }
 }
@@ -5134,6 +5524,14 @@ impl PyRepr for PyDateTime {
 }
 // @end
 
+// @helper repr_timezone deps: PyRepr, PyTimezone
+impl PyRepr for PyTimezone {
+    fn py_repr(&self) -> String {
+        self.repr()
+    }
+}
+// @end
+
 // @helper repr_fraction deps: PyRepr, PyFraction
 impl PyRepr for PyFraction {
     fn py_repr(&self) -> String {
@@ -5210,6 +5608,7 @@ pub fn datetime_combine(d: PyDate, t: PyTime) -> PyDateTime {
         minute: t.minute,
         second: t.second,
         microsecond: t.microsecond,
+        tz: None,
     }
 }
 // @end

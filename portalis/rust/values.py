@@ -164,7 +164,7 @@ class _Render:
             assert isinstance(path, ir.TPath)
             return ir.StructLit(path.name, tuple(
                 (rust_ident(f.name), self.expr(values.get(f.name), f.py_type)) for f in fields))
-        if k in ("date", "timedelta", "datetime", "time", "fraction", "re_match"):
+        if k in ("date", "timedelta", "datetime", "time", "timezone", "fraction", "re_match"):
             return self.library(value, t)
         if k == "opaque":
             path = self.type(t)
@@ -204,10 +204,28 @@ class _Render:
         if k == "date":
             _expect(type(value) is _dt.date, value, t)
             return ir.StructLit(f"{pyrt}::PyDate", ints(("year", "month", "day"), value))
+        def zone(tz: _dt.timezone) -> ir.Expr:
+            # the offset in microseconds and the name it was made with (None: the default name)
+            offset = tz.utcoffset(None)
+            assert offset is not None
+            us = (offset.days * 86_400 + offset.seconds) * 1_000_000 + offset.microseconds
+            name = tz.tzname(None) if repr(tz) != repr(_dt.timezone(offset)) else None
+            return ir.StructLit(f"{pyrt}::PyTimezone", (
+                ("offset", ir.IntLit(us, "i64" if self.suffixed else "")),
+                ("name", ir.Path("None") if name is None else ir.Call(ir.Path("Some"), (ir.StrLit(name),)))))
+
         if k == "datetime":
-            _expect(type(value) is _dt.datetime and getattr(value, "tzinfo", None) is None, value, t, "a naive datetime")
-            return ir.StructLit(f"{pyrt}::PyDateTime", ints(
-                ("year", "month", "day", "hour", "minute", "second", "microsecond"), value))
+            tz = getattr(value, "tzinfo", None)
+            _expect(type(value) is _dt.datetime and (tz is None or type(tz) is _dt.timezone), value, t,
+                    "a naive datetime or one with a datetime.timezone")
+            assert isinstance(value, _dt.datetime)
+            return ir.StructLit(f"{pyrt}::PyDateTime", (*ints(
+                ("year", "month", "day", "hour", "minute", "second", "microsecond"), value),
+                ("tz", ir.Path("None") if tz is None else ir.Call(ir.Path("Some"), (zone(tz),)))))
+        if k == "timezone":
+            _expect(type(value) is _dt.timezone, value, t)
+            assert isinstance(value, _dt.timezone)
+            return zone(value)
         if k == "time":
             _expect(type(value) is _dt.time and getattr(value, "tzinfo", None) is None, value, t, "a naive time")
             return ir.StructLit(f"{pyrt}::PyTime", ints(("hour", "minute", "second", "microsecond"), value))

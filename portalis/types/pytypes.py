@@ -114,6 +114,7 @@ LIBRARY_TYPES: dict[tuple[str, str], PyType] = {
     ("datetime", "timedelta"): PyType(kind="timedelta"),
     ("datetime", "datetime"): PyType(kind="datetime"),
     ("datetime", "time"): PyType(kind="time"),
+    ("datetime", "timezone"): PyType(kind="timezone"),
     ("fractions", "Fraction"): PyType(kind="fraction"),
     ("re", "Match"): PyType(kind="re_match"),
 }
@@ -130,7 +131,8 @@ def is_numeric(t: PyType) -> bool:
 
 def is_copy(t: PyType) -> bool:
     """Types whose Rust form is Copy: passing them never needs a borrow or a clone."""
-    if t.kind in ("int", "float", "bool", "none", "num", "callable", "date", "timedelta", "datetime", "time"):
+    if t.kind in ("int", "float", "bool", "none", "num", "callable", "date", "timedelta", "datetime", "time",
+                  "timezone"):
         return True
     if t.kind == "tuple":
         return all(is_copy(a) for a in t.args)

@@ -146,6 +146,8 @@ def owned_type(t: PyType, holes: bool = False) -> ir.Type:
         return ir.TPath("crate::pyrt::PyDateTime")
     if k == "time":
         return ir.TPath("crate::pyrt::PyTime")
+    if k == "timezone":
+        return ir.TPath("crate::pyrt::PyTimezone")
     if k == "fraction":
         return ir.TPath("crate::pyrt::PyFraction")
     if k == "re_match":

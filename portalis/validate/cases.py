@@ -211,6 +211,20 @@ def repo_test_cases(test_file: Path, targets: dict[str, set[str]]) -> list[PyCas
 # ---------------------------------------------------------------- generated from annotations
 
 
+def _fixed_zones():
+    """`datetime.timezone` values: offsets strictly inside +-24 hours (whole minutes mostly, as
+    real zones, some with seconds), with or without a name; timezone.utc among them."""
+    import datetime as _dt
+
+    from hypothesis import strategies as st
+
+    minutes = st.integers(-24 * 60 + 1, 24 * 60 - 1).map(lambda m: _dt.timedelta(minutes=m))
+    odd = st.integers(-86_399, 86_399).map(lambda s: _dt.timedelta(seconds=s))
+    offsets = st.one_of(minutes, odd)
+    named = st.builds(_dt.timezone, offsets, st.sampled_from(["CET", "EST", "UTC", "zone"]))
+    return st.one_of(st.just(_dt.timezone.utc), st.builds(_dt.timezone, offsets), named)
+
+
 def strategy_for(t: PyType, type_maps: dict[str, ModuleTypeMap], depth: int = 0):
     """A hypothesis strategy for values of a Python type, or a string saying why there is none."""
     from hypothesis import strategies as st
@@ -247,7 +261,10 @@ def strategy_for(t: PyType, type_maps: dict[str, ModuleTypeMap], depth: int = 0)
     if k == "date":
         return st.dates()
     if k == "datetime":
-        return st.datetimes()  # naive, as the runtime's PyDateTime
+        # naive, or aware with a fixed offset (the runtime's PyDateTime holds a PyTimezone)
+        return st.datetimes(timezones=st.none() | _fixed_zones())
+    if k == "timezone":
+        return _fixed_zones()
     if k == "timedelta":
         return st.timedeltas()
     if k == "time":

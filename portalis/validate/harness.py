@@ -249,6 +249,8 @@ LIBRARY_CANON_RS = {
                                "    fn canon(&self) -> String { format!(\"{{'__class__': 'timedelta', 'repr': {}}}\", self.repr().canon()) }\n}",
     "pub struct PyDateTime ": "impl Canon for {crate}::pyrt::PyDateTime {\n"
                               "    fn canon(&self) -> String { format!(\"{{'__class__': 'datetime', 'repr': {}}}\", self.repr().canon()) }\n}",
+    "pub struct PyTimezone ": "impl Canon for {crate}::pyrt::PyTimezone {\n"
+                              "    fn canon(&self) -> String { format!(\"{{'__class__': 'timezone', 'repr': {}}}\", self.repr().canon()) }\n}",
     "pub struct PyTime ": "impl Canon for {crate}::pyrt::PyTime {\n"
                           "    fn canon(&self) -> String { format!(\"{{'__class__': 'time', 'repr': {}}}\", self.repr().canon()) }\n}",
     "pub type PyFraction ": "impl Canon for {crate}::pyrt::PyFraction {\n"

@@ -23,7 +23,7 @@ from portalis.model import ModuleTypeMap, PyType, TypedField
 from portalis.rust.printer import print_expr, print_type
 from portalis.rust.values import NoRustValue, reroot, value_expr
 from portalis.types.rust_types import owned_type
-from portalis.validate.worker import LIBRARY_NAMES, decode_library, encode_library
+from portalis.validate.worker import LIBRARY_NAMES, _fixed_zone, decode_library, encode_library
 
 
 @dataclass(frozen=True)
@@ -83,12 +83,12 @@ def library_canonical(value: object) -> dict | None:
     """A date, timedelta, naive datetime or Fraction: its class and repr (the Rust harness
     prints the runtime type's repr, which is Python's); None for other values."""
     name = LIBRARY_NAMES.get(type(value))
-    if name is None or getattr(value, "tzinfo", None) is not None:
+    if name is None or not _fixed_zone(value) or (name == "time" and getattr(value, "tzinfo", None) is not None):
         return None
     return {"__class__": name, "repr": repr(value)}
 
 
-LIBRARY_KEYS = ("date", "datetime", "time", "timedelta", "fraction", "re_match")
+LIBRARY_KEYS = ("date", "datetime", "time", "timedelta", "timezone", "fraction", "re_match")
 
 
 def same(a: object, b: object, rel_tol: float = 0.0) -> bool:

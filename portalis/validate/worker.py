@@ -88,7 +88,23 @@ MAX_ITEMS = 100_000  # a bigger value costs more to print and compare than it ca
 
 
 LIBRARY_NAMES = {datetime.date: "date", datetime.timedelta: "timedelta", datetime.datetime: "datetime", datetime.time: "time",
+                 datetime.timezone: "timezone",
                  fractions.Fraction: "Fraction"}
+
+
+def _fixed_zone(value) -> bool:
+    """Naive, or aware with a `datetime.timezone` (a fixed offset: the runtime's PyTimezone);
+    another tzinfo class has no Rust form."""
+    tz = getattr(value, "tzinfo", None)
+    return tz is None or type(tz) is datetime.timezone
+
+
+def _zone(tz):
+    """A timezone as [days, seconds, microseconds of its offset, name or None]: None when it was
+    made without a name (its repr then is the default one's), so it prints as it did."""
+    offset = tz.utcoffset(None)
+    named = repr(tz) != repr(datetime.timezone(offset))
+    return [offset.days, offset.seconds, offset.microseconds, tz.tzname(None) if named else None]
 
 
 def encode_library(value):
@@ -99,6 +115,11 @@ def encode_library(value):
         return {"date": [value.year, value.month, value.day]}
     if t is datetime.datetime and value.tzinfo is None:
         return {"datetime": [value.year, value.month, value.day, value.hour, value.minute, value.second, value.microsecond]}
+    if t is datetime.datetime and type(value.tzinfo) is datetime.timezone:
+        return {"datetime": [value.year, value.month, value.day, value.hour, value.minute, value.second, value.microsecond,
+                             _zone(value.tzinfo)]}
+    if t is datetime.timezone:
+        return {"timezone": _zone(value)}
     if t is datetime.time and value.tzinfo is None:
         return {"time": [value.hour, value.minute, value.second, value.microsecond]}
     if t is datetime.timedelta:
@@ -117,7 +138,12 @@ def decode_library(data):
     if "date" in data:
         return datetime.date(*data["date"])
     if "datetime" in data:
-        return datetime.datetime(*data["datetime"])
+        fields = data["datetime"]
+        if len(fields) == 8:
+            return datetime.datetime(*fields[:7], tzinfo=_unzone(fields[7]))
+        return datetime.datetime(*fields)
+    if "timezone" in data:
+        return _unzone(data["timezone"])
     if "time" in data:
         return datetime.time(*data["time"])
     if "timedelta" in data:
@@ -134,7 +160,14 @@ def decode_library(data):
     raise ValueError(f"the match of {pattern!r} cannot be made again")
 
 
-_LIBRARY_KEYS = ("date", "datetime", "time", "timedelta", "fraction", "re_match")
+def _unzone(data):
+    """The timezone _zone encoded (timezone.utc itself for a zero offset without a name)."""
+    days, seconds, micros, name = data
+    offset = datetime.timedelta(days=days, seconds=seconds, microseconds=micros)
+    return datetime.timezone(offset) if name is None else datetime.timezone(offset, name)
+
+
+_LIBRARY_KEYS = ("date", "datetime", "time", "timedelta", "timezone", "fraction", "re_match")
 
 
 def canonical(value, budget=None):
@@ -164,7 +197,7 @@ def canonical(value, budget=None):
     if isinstance(value, (set, frozenset)):
         return {canonical(v, budget) for v in value}
     library = LIBRARY_NAMES.get(type(value))
-    if library is not None and getattr(value, "tzinfo", None) is None:
+    if library is not None and _fixed_zone(value) and (library != "time" or value.tzinfo is None):
         return {"__class__": library, "repr": repr(value)}  # as portalis.validate.literals.library_canonical
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out = {"__class__": type(value).__name__}
