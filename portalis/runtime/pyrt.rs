@@ -5236,6 +5236,22 @@ pub struct PyRegex {
     pub dollar: bool,
 }
 
+/// Python's patterns are equal when their pattern and flags are (both are in the search
+/// pattern's text), so a struct holding one derives PartialEq.
+impl PartialEq for PyRegex {
+    fn eq(&self, other: &PyRegex) -> bool {
+        self.search.as_str() == other.search.as_str()
+    }
+}
+
+/// The empty pattern: a struct holding one starts from Default before its `__init__` runs.
+impl Default for PyRegex {
+    fn default() -> PyRegex {
+        let empty = regex::Regex::new("").expect("the empty pattern compiles");
+        PyRegex { search: empty.clone(), anchored: empty.clone(), full: empty, dollar: false }
+    }
+}
+
 impl PyRegex {
     /// `p.search(s)`, `p.match(s)`, `p.fullmatch(s)` (`kind` 0, 1, 2).
     pub fn find(&self, kind: i64, s: &str) -> Option<ReMatch> {
