@@ -32,6 +32,7 @@ CASES = {
     "padded": ["3, 2", "0, 0", "-2, 1"],
     "month_row": ["0, 31", "3, 28", "6, 30"],
     "dashes": ["0", "3", "-1"],
+    "matcher_hits": ["'a', 'baa'", "'a', 'bcd'", "'(', 'x'"],
 }
 CALLS = [f"{f}({a})" for f, args in CASES.items() for a in args]
 # Python accepts it, Rust's regex cannot express it: the compiled-at-run-time pattern raises
@@ -47,7 +48,7 @@ def lib(tmp_path_factory, toolchain) -> DiffRun:
 @needs_cargo
 def test_every_function_translates(lib: DiffRun) -> None:
     functions = lib.module_report()["functions"]
-    wanted = set(CASES) | {"month_days"}
+    wanted = set(CASES) | {"month_days", "Matcher.__init__", "Matcher.hits", "Matcher.new"}
     assert {f["name"] for f in functions} == wanted
     assert all(f["status"] == "translated" for f in functions), [f for f in functions if f["status"] != "translated"]
     rust = (lib.crate_dir / "src" / "sample.rs").read_text(encoding="utf-8")
@@ -126,3 +127,5 @@ def test_runtime_port_follows_translate() -> None:
                       "look-around", "an atomic group", "a conditional group", "a named back-reference", '"?#"'):
         assert construct in body, construct
     assert "re_compile_dyn" in helpers() and "PYREGEX_CACHE" in helpers()["re_compile_dyn"][0]
+    # a struct holding one derives PartialEq and Default (configparser's `_optcre` field)
+    assert "impl PartialEq for PyRegex" in body and "impl Default for PyRegex" in body

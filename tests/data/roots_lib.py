@@ -70,3 +70,17 @@ def month_row(before: int, ndays: int) -> list[int]:
 
 def dashes(n: int) -> str:
     return "".join(repeat("-=", n))
+
+
+class Matcher:
+    """A field holding a pattern compiled at run time (configparser's `_optcre`)."""
+
+    def __init__(self, word: str) -> None:
+        self.rx = re.compile(word + "+")
+
+    def hits(self, s: str) -> bool:
+        return self.rx.search(s) is not None
+
+
+def matcher_hits(word: str, s: str) -> bool:
+    return Matcher(word).hits(s)
