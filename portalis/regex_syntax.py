@@ -316,11 +316,22 @@ def pattern_type(p: Pattern) -> PyType:
                   module=f"{p.groups}:{int(p.dollar)}:{_names_text(p.names)}:{','.join(map(str, p.optional))}")
 
 
+# A pattern compiled at run time (`re.compile(regex)` of a str that is not a literal): its
+# translation happens then (`pyrt::re_compile_dyn`, the port of `translate`), so its group count
+# and names are the match's, read at run time. Rust: `pyrt::PyRegex`.
+DYNAMIC_PATTERN = PyType(kind="re_pattern", name=None, module="dynamic")
+
+
+def is_dynamic(t: PyType) -> bool:
+    """Whether a compiled pattern's type is one compiled at run time (its translation unknown here)."""
+    return t.kind == "re_pattern" and t.module == "dynamic"
+
+
 def pattern_of(t: PyType) -> Pattern:
     groups, dollar, names, optional = ((t.module or "0:0") + ":::").split(":")[:4]
     return Pattern(rust=t.name or "", groups=int(groups), dollar=dollar == "1", names=names_of(names),
                    optional=tuple(int(g) for g in optional.split(",") if g))
 
 
-__all__ = ["FLAGS", "Pattern", "group_type", "match_type", "names_of", "optional_groups", "optional_of", "pattern_of",
-           "pattern_type", "translate", "translate_repl"]
+__all__ = ["DYNAMIC_PATTERN", "FLAGS", "Pattern", "group_type", "is_dynamic", "match_type", "names_of", "optional_groups", "optional_of",
+           "pattern_of", "pattern_type", "translate", "translate_repl"]

@@ -49,6 +49,39 @@ def movable_copies(fn: cst.FunctionDef) -> frozenset[int]:
     return frozenset(out)
 
 
+def dead_after_branch(fn: cst.FunctionDef, assign: cst.CSTNode, name: str) -> bool:
+    """Whether `name`, rebound by the assignment `assign` (a statement of an `if`/`elif`/`else`
+    body, not nested deeper), is never read once that branch is done: every way on from the `if`
+    rebinds it before a mention or leaves the function. Then a rebinding with another type may
+    be a Rust `let` that shadows the name in the branch's block alone (pygments'
+    `regex = re.compile(rf'^{regex}...')` in an `if` of `shebang_matches`): no later code can
+    read the old binding Rust keeps outside it. A name a nested function mentions, or declared
+    global or nonlocal, is never dead here."""
+    parents: dict[int, cst.CSTNode] = {}
+    captured: set[str] = set()
+
+    def walk(node: cst.CSTNode, nested: bool) -> None:
+        for child in children(node):
+            parents[id(child)] = node
+            if nested and type(child) is cst.Name:
+                captured.add(child.value)
+            if type(child) in (cst.Global, cst.Nonlocal):
+                captured.update(n.name.value for n in child.names)
+            walk(child, nested or type(child) in (cst.FunctionDef, cst.Lambda, cst.ClassDef))
+
+    walk(fn, False)
+    if name in captured or id(assign) not in parents:
+        return False
+    line = parents.get(id(assign))
+    if type(line) is not cst.SimpleStatementLine:
+        return False
+    suite = parents.get(id(line))
+    owner = parents.get(id(suite)) if type(suite) is cst.IndentedBlock else None
+    if type(owner) not in (cst.If, cst.Else) or owner.body is not suite:
+        return False
+    return _dead_after(owner, name, parents, fn)
+
+
 # Methods that change a list, dict or set in place.
 MUTATING_METHODS = frozenset(
     "append extend insert pop remove clear sort reverse update setdefault popitem add discard "

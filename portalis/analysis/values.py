@@ -490,6 +490,9 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
         if scope.imported.get(name) == "itertools.islice" and 2 <= len(args) <= 4 and len(node.args) == len(args):
             elem = element_type(first)  # `islice(it, n)`: some of its elements, in order
             return iter_of(elem) if elem is not None and elem.kind != "unknown" else None
+        if scope.imported.get(name) == "itertools.repeat" and 1 <= len(args) <= 2 and len(node.args) == len(args) \
+                and first is not None and first.kind in REPEATABLE:
+            return iter_of(first)  # `repeat(0, n)`: the value, n times (forever without n)
         if name == "filter" and len(args) == 2 and len(node.args) == 2:
             # `filter(pred, xs)` / `filter(None, xs)`: xs's elements, those the test keeps
             elem = element_type(type_of(args[1].value, scope, depth))
@@ -669,10 +672,16 @@ def _deque(items: PyType | None, given: bool) -> PyType | None:
     return T.list_of(elem) if elem is not None else None
 
 
+# Values `itertools.repeat` may hand out as copies: Python yields the same object each time,
+# which only a value that cannot change in place makes equal to a copy.
+REPEATABLE = frozenset({"int", "float", "bool", "str", "bytes", "none"})
+
+
 def _compiled_pattern(node: cst.Call, scope: Scope) -> PyType | None:
     """`re.compile("literal"[, re.I | re.M])`: the compiled pattern's type, which carries its
-    translation (portalis/regex_syntax.py); None when the pattern or flags are not literals or
-    the pattern has no translation (lowering then says why, where it is used)."""
+    translation (portalis/regex_syntax.py); a str pattern that is not a literal is one compiled
+    at run time (DYNAMIC_PATTERN); None when the flags are not literals or the pattern has no
+    translation (lowering then says why, where it is used)."""
     from portalis.regex_syntax import FLAGS, pattern_type, translate
     from portalis.unsupported import Unsupported
 
@@ -683,7 +692,12 @@ def _compiled_pattern(node: cst.Call, scope: Scope) -> PyType | None:
         return None
     pattern = args[0].value
     if not isinstance(pattern, (cst.SimpleString, cst.ConcatenatedString)):
-        return None
+        # a str known at run time only (pygments' `re.compile(regex, re.I)`, an f-string): a
+        # pattern compiled then (lowering says why where it is not a str)
+        from portalis.regex_syntax import DYNAMIC_PATTERN
+
+        known = type_of(pattern, scope)
+        return DYNAMIC_PATTERN if known is None or known.kind == "str" else None
     text = pattern.evaluated_value
     if not isinstance(text, str):
         return None  # a bytes pattern: no translation

@@ -1265,7 +1265,31 @@ def _groupby(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> 
     return Val(ir.MethodCall(call, "into_iter"), iter_of(T.tuple_of(k.ty, T.list_of(elem))))
 
 
+def _repeat(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """itertools.repeat(obj[, times]): `std::iter::repeat(obj)`, taken `times` times (none for a
+    negative count, as Python), endless without one. Python yields the same object each time:
+    only values that cannot change in place (analysis/values.py REPEATABLE) are repeated as
+    copies."""
+    from portalis.analysis.values import REPEATABLE
+
+    _no_kwargs("repeat", kwargs, ("times",))
+    if not args or len(args) > 2 or (len(args) == 2 and kwargs):
+        raise Unsupported("PTL133", "itertools.repeat(obj[, times])")
+    obj = args[0]
+    times = args[1] if len(args) == 2 else kwargs.get("times")
+    if obj.ty.kind not in REPEATABLE:
+        raise Unsupported("PTL133", f"itertools.repeat() of a {obj.ty} (Python yields the same object each time)")
+    it: ir.Expr = ir.Call(ir.Path("std::iter::repeat"), (owned(obj),))
+    if times is not None:
+        if times.ty.kind not in ("int", "bool"):
+            raise Unsupported("PTL113", f"itertools.repeat() count of {times.ty}")
+        count = ir.MethodCall(ir.Call(ir.Path("usize::try_from"), (read(coerce(times, T.INT)),)), "unwrap_or", (ir.IntLit(0),))
+        it = ir.MethodCall(it, "take", (count,))
+    return Val(it, iter_of(obj.ty))
+
+
 ITERTOOLS: dict[str, Rule] = {
+    "repeat": _repeat,
     "groupby": _groupby,
     "combinations": _combinatoric("combinations"),
     "permutations": _combinatoric("permutations"),

@@ -40,7 +40,7 @@ from portalis.lower.mutability import fix_mutability
 from portalis.cst_scan import Declarations, FunctionScan, declarations, iter_nodes, scan_function
 from portalis.analysis.indexing import indexed_in_loop
 from portalis.analysis.builders import Builder, string_builders
-from portalis.analysis.liveness import movable_copies, shared_then_changed
+from portalis.analysis.liveness import dead_after_branch, movable_copies, shared_then_changed
 from portalis.lower.unions import early_exit_rest, match_as_tail, match_isinstance
 from portalis.lower.values import coerce, owned, owned_as, read, str_view
 from portalis.memo import memo_table
@@ -1275,6 +1275,10 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                     return [ir.Assign(ir.Path(local.name), owned_as(v, wider))]
                 if self.can_shadow(local):
                     return self.let_local(pyname, v, self.next_binding_type(pyname, v), shadow=True)
+                if local.param and dead_after_branch(self.node, node, pyname):
+                    # a parameter rebound with another type in an `if` branch, never read
+                    # once the branch is done: the branch's own `let` (analysis/liveness.py)
+                    return self.let_local(pyname, v, v.ty, shadow=True)
                 if not local.param and not local.narrowed and T.is_known(v.ty) and local.block in self.blocks:
                     return self.retype(pyname, local, v)
                 raise Unsupported("PTL113", f"`{pyname}` is {ty} but is assigned {v.ty}", node)

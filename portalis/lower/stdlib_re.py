@@ -18,8 +18,10 @@ from typing import TYPE_CHECKING, Callable
 from portalis.lower.context import Mode, Unsupported, Val
 from portalis.lower.values import borrow, coerce, helper_call, read, str_view
 from portalis.model import PyType
-from portalis.regex_syntax import (FLAGS, Pattern, group_type, match_type, names_of, optional_of, pattern_of, pattern_type, translate,
-                                   translate_repl)
+from portalis.regex_syntax import (
+    DYNAMIC_PATTERN, FLAGS, Pattern, group_type, is_dynamic, match_type, names_of, optional_of, pattern_of, pattern_type, translate,
+    translate_repl,
+)
 from portalis.rust import ir
 from portalis.types import pytypes as T
 
@@ -61,6 +63,37 @@ def _static(lw: "FunctionLowerer", rust_pattern: str) -> ir.Expr:
     item = ir.Const("RE", ir.TPath("std::sync::LazyLock", (ir.TPath("regex::Regex"),)),
                     ir.Call(ir.Path("std::sync::LazyLock::new"), (init,)), static=True)
     return ir.BlockExpr(ir.Block((ir.ItemStmt(item),), ir.Ref(ir.Unary("*", ir.Path("RE")))))
+
+
+def _is_literal(v: Val) -> bool:
+    e = v.expr
+    while isinstance(e, ir.MethodCall) and e.method in ("to_string", "as_str") and not e.args:
+        e = e.receiver
+    return isinstance(e, ir.StrLit)
+
+
+def _compile_dynamic(lw: "FunctionLowerer", pattern: Val, flags: Val | None) -> Val:
+    """`re.compile(regex, flags)` of a str that is not a literal: translated and compiled at run
+    time (`pyrt::re_compile_dyn`, cached as Python's `re` caches), flags constant or an int."""
+    if pattern.ty.kind != "str":
+        raise Unsupported("PTL244", f"re: a pattern that is a {pattern.ty}, not a str literal or str")
+    if flags is not None and flags.ty.kind not in ("int", "bool"):
+        raise Unsupported("PTL244", f"re: flags of type {flags.ty}")
+    try:
+        flag_expr: ir.Expr = ir.IntLit(_flags(flags))
+    except Unsupported:
+        flag_expr = read(coerce(flags, T.INT)) if flags is not None else ir.IntLit(0)
+    return _helper(lw, "re_compile_dyn", (str_view(pattern), flag_expr), DYNAMIC_PATTERN)
+
+
+_DYNAMIC_KINDS = {"search": 0, "match": 1, "fullmatch": 2}
+
+
+def _find_dynamic(compiled: ir.Expr, kind: str, subject: Val) -> Val:
+    """`p.search(s)` / `p.match(s)` / `p.fullmatch(s)` of a pattern compiled at run time: a match
+    whose groups are known at run time only (`re.Match`'s type, as a parameter's)."""
+    return Val(ir.MethodCall(compiled, "find", (ir.IntLit(_DYNAMIC_KINDS[kind]), _subject(subject))),
+               T.optional(PyType(kind="re_match")))
 
 
 def _helper(lw: "FunctionLowerer", name: str, args: tuple[ir.Expr, ...], ty: PyType, mode: Mode = Mode.OWNED) -> Val:
@@ -191,7 +224,10 @@ def lower_re(lw: "FunctionLowerer", name: str, call: tuple[list[Val], dict[str, 
     if name == "compile":
         if not 1 <= len(args) <= 2 or set(kwargs) - {"flags"}:
             raise Unsupported("PTL133", "re.compile(pattern[, flags])")
-        p = translate(_literal(args[0], "pattern"), _flags(args[1] if len(args) > 1 else kwargs.get("flags")))
+        flags_arg = args[1] if len(args) > 1 else kwargs.get("flags")
+        if not _is_literal(args[0]):
+            return _compile_dynamic(lw, args[0], flags_arg)
+        p = translate(_literal(args[0], "pattern"), _flags(flags_arg))
         lw.use_crate("regex")
         return Val(ir.Call(ir.Path("Clone::clone"), (_static(lw, p.rust),)), pattern_type(p))
     rule = RE_RULES.get(name)
@@ -208,6 +244,10 @@ def lower_re(lw: "FunctionLowerer", name: str, call: tuple[list[Val], dict[str, 
     flags_val = kwargs.get("flags")
     if len(rest) == max_pos:
         flags_val, rest = rest[-1], rest[:-1]
+    if not _is_literal(args[0]) and name in _DYNAMIC_KINDS and len(rest) == 1:
+        # `re.match(regex, s)` of a pattern known at run time only: compiled then (cached)
+        compiled = _compile_dynamic(lw, args[0], flags_val)
+        return _find_dynamic(ir.Ref(compiled.expr), name, rest[0])
     p = translate(_literal(args[0], "pattern"), _flags(flags_val))
     extra = {k: v for k, v in kwargs.items() if k != "flags"}
     if name in ("sub", "subn"):
@@ -221,6 +261,11 @@ def lower_pattern_method(lw: "FunctionLowerer", recv: Val, name: str, args: list
     """`p.search(s)` on a compiled pattern (its translation is in its type)."""
     if name not in PATTERN_METHODS:
         raise Unsupported("PTL134", f"method `Pattern.{name}()` is not supported yet")
+    if is_dynamic(recv.ty):
+        if name not in _DYNAMIC_KINDS or len(args) != 1 or kwargs:
+            raise Unsupported("PTL134", f"Pattern.{name}() of a pattern compiled at run time (only search, match and "
+                              "fullmatch of one string are translated)")
+        return _find_dynamic(borrow(recv), name, args[0])
     p = pattern_of(recv.ty)
     if set(kwargs) - {"count", "maxsplit"}:
         raise Unsupported("PTL134", f"keyword arguments to Pattern.{name}() are not supported")

@@ -5878,3 +5878,294 @@ impl PyObj {
     }
 }
 // @end
+
+// @helper PyRegex deps: ReMatch, re_find crates: regex
+/// A pattern compiled at run time (`re.compile(pattern)` where `pattern` is not a literal:
+/// pygments' `shebang_matches(text, regex)`): Python's syntax translated to the regex crate's by
+/// the rules of portalis/regex_syntax.py (`translate`, kept in step with it), compiled three
+/// ways: for search, anchored at the start (`match`), anchored at both ends (`fullmatch`).
+/// `dollar`: a non-multiline `$` became `\z` (Python's also matches before a final newline).
+#[derive(Debug, Clone)]
+pub struct PyRegex {
+    pub search: regex::Regex,
+    pub anchored: regex::Regex,
+    pub full: regex::Regex,
+    pub dollar: bool,
+}
+
+/// Python's patterns are equal when their pattern and flags are (both are in the search
+/// pattern's text), so a struct holding one derives PartialEq.
+impl PartialEq for PyRegex {
+    fn eq(&self, other: &PyRegex) -> bool {
+        self.search.as_str() == other.search.as_str()
+    }
+}
+
+/// The empty pattern: a struct holding one starts from Default before its `__init__` runs.
+impl Default for PyRegex {
+    fn default() -> PyRegex {
+        let empty = regex::Regex::new("").expect("the empty pattern compiles");
+        PyRegex { search: empty.clone(), anchored: empty.clone(), full: empty, dollar: false }
+    }
+}
+
+impl PyRegex {
+    /// `p.search(s)`, `p.match(s)`, `p.fullmatch(s)` (`kind` 0, 1, 2).
+    pub fn find(&self, kind: i64, s: &str) -> Option<ReMatch> {
+        match kind {
+            0 => re_find(&self.search, s, self.dollar),
+            1 => re_find(&self.anchored, s, self.dollar),
+            _ => re_find(&self.full, s, false),
+        }
+    }
+}
+
+/// Python's pattern syntax -> the regex crate's (the port of regex_syntax.translate): the
+/// pattern and whether a `$` became `\z`, or why it has no translation (a construct Rust's regex
+/// cannot express: Python accepts it, so the caller raises, never matches differently).
+pub fn re_translate(pattern: &str, flags: i64) -> Result<(String, bool), String> {
+    fn bad(what: &str) -> String {
+        format!("regular expression: {} cannot be expressed with Rust's regex crate", what)
+    }
+    if flags & 4 != 0 {
+        return Err("re.LOCALE has no translation".to_string());
+    }
+    let ascii_only = flags & 256 != 0;
+    if ascii_only && flags & 2 != 0 {
+        return Err("re.ASCII with re.IGNORECASE has no translation yet".to_string());
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let n = p.len();
+    let mut multiline = flags & 8 != 0;
+    let mut out = String::new();
+    let mut dollar = false;
+    let mut in_class = false;
+    let mut class_start = 0usize;
+    let mut i = 0usize;
+    let digits_at = |from: usize| -> usize { (from..n).take_while(|&k| p[k].is_ascii_digit()).count() };
+    while i < n {
+        let c = p[i];
+        if c == '\\' {
+            let e = if i + 1 < n { Some(p[i + 1]) } else { None };
+            i += 2;
+            let e = match e {
+                Some(e) => e,
+                None => return Err("bad escape (end of pattern)".to_string()),
+            };
+            if e.is_ascii_digit() && e != '0' && !in_class {
+                return Err(bad(&format!("a back-reference (\\{})", e)));
+            }
+            if e == '0' || (in_class && e.is_ascii_digit()) {
+                let octal: String = p[i - 1..].iter().take(3).take_while(|d| ('0'..='7').contains(d)).collect();
+                let octal = if octal.is_empty() { "0".to_string() } else { octal };
+                i += octal.len() - 1;
+                out.push_str(&format!("\\x{{{:x}}}", u32::from_str_radix(&octal, 8).unwrap_or(0)));
+            } else if ascii_only && "wWdDsSbB".contains(e) && !(in_class && "bB".contains(e)) {
+                let (inner, negated) = match e {
+                    'w' => ("0-9A-Za-z_", false),
+                    'W' => ("0-9A-Za-z_", true),
+                    'd' => ("0-9", false),
+                    'D' => ("0-9", true),
+                    's' => (" \\t\\n\\r\\x0b\\x0c", false),
+                    'S' => (" \\t\\n\\r\\x0b\\x0c", true),
+                    _ => ("", false),
+                };
+                if in_class && negated {
+                    return Err(format!("re.ASCII: \\{} inside a class has no translation yet", e));
+                }
+                if e == 'b' || e == 'B' {
+                    out.push_str(&format!("(?-u:\\{})", e));
+                } else if in_class {
+                    out.push_str(inner);
+                } else {
+                    out.push_str(&format!("[{}{}]", if negated { "^" } else { "" }, inner));
+                }
+            } else if e == 'Z' {
+                out.push_str("\\z");
+            } else if e == 'b' && in_class {
+                out.push_str("\\x08");
+            } else if e == 's' {
+                out.push_str(if in_class { "\\s\\x1c-\\x1f" } else { "[\\s\\x1c-\\x1f]" });
+            } else if e == 'S' && !in_class {
+                out.push_str("[^\\s\\x1c-\\x1f]");
+            } else if e == 'N' {
+                return Err(bad("a named character (\\N{...})"));
+            } else if e == '<' || e == '>' {
+                out.push(e);
+            } else if e.is_alphanumeric() || e == '_' || e.is_ascii() {
+                out.push('\\');
+                out.push(e);
+            } else {
+                out.push(e);
+            }
+            continue;
+        }
+        if in_class {
+            if c == ']' && i > class_start {
+                in_class = false;
+                out.push(c);
+            } else if c == '[' || c == '&' || c == '~' {
+                out.push('\\');
+                out.push(c);
+            } else if c == '-' && i + 1 < n && p[i + 1] == '-' {
+                out.push_str("\\-");
+            } else {
+                out.push(c);
+            }
+            i += 1;
+            continue;
+        }
+        let rest: String = p[i + 1..].iter().collect();
+        match c {
+            '[' => {
+                in_class = true;
+                out.push(c);
+                i += 1;
+                if i < n && p[i] == '^' {
+                    out.push('^');
+                    i += 1;
+                }
+                class_start = i;
+                if i < n && p[i] == ']' {
+                    out.push_str("\\]");
+                    i += 1;
+                    class_start = i;
+                }
+            }
+            '(' if rest.starts_with('?') => {
+                for (prefix, what) in [("?=", "look-around"), ("?!", "look-around"), ("?<=", "look-around"),
+                    ("?<!", "look-around"), ("?P=", "a named back-reference"), ("?>", "an atomic group"),
+                    ("?(", "a conditional group")] {
+                    if rest.starts_with(prefix) {
+                        return Err(bad(what));
+                    }
+                }
+                if rest.starts_with("?#") {
+                    match p[i..].iter().position(|&x| x == ')') {
+                        Some(k) => i += k + 1,
+                        None => return Err("missing ), unterminated comment".to_string()),
+                    }
+                    continue;
+                }
+                if rest.starts_with("?P<") || rest.starts_with("?<") || rest.starts_with("?P") {
+                    out.push(c);
+                    i += 1;
+                    continue;
+                }
+                // inline flags: `(?imsx-imsx:` or `(?imsx)`
+                let r: Vec<char> = rest.chars().collect();
+                let on_len = r[1..].iter().take_while(|x| x.is_ascii_alphabetic()).count();
+                let on: String = r[1..1 + on_len].iter().collect();
+                let mut k = 1 + on_len;
+                let mut off = String::new();
+                if k < r.len() && r[k] == '-' {
+                    let off_len = r[k + 1..].iter().take_while(|x| x.is_ascii_alphabetic()).count();
+                    off = r[k + 1..k + 1 + off_len].iter().collect();
+                    k += 1 + off_len;
+                }
+                if k < r.len() && (r[k] == ':' || r[k] == ')') {
+                    if (on.clone() + &off).chars().any(|x| x == 'a' || x == 'L') {
+                        return Err("an inline ASCII/LOCALE flag has no translation yet".to_string());
+                    }
+                    if on.contains('m') {
+                        multiline = true;
+                    }
+                    let on = on.replace('u', "");
+                    let spec = if off.is_empty() { on } else { format!("{}-{}", on, off) };
+                    if !spec.is_empty() {
+                        out.push_str(&format!("(?{}{}", spec, r[k]));
+                    } else if r[k] == ':' {
+                        out.push_str("(?:");
+                    }
+                    i += 1 + k + 1;
+                    continue;
+                }
+                out.push(c);
+                i += 1;
+            }
+            '$' if !multiline => {
+                let next = p.get(i + 1);
+                if !matches!(next, None | Some(')') | Some('|')) {
+                    return Err("`$` followed by more pattern has no translation (Python's `$` also matches before a final newline)".to_string());
+                }
+                out.push_str("\\z");
+                dollar = true;
+                i += 1;
+            }
+            '{' => {
+                // a repeat `{m}`, `{m,}`, `{,n}`, `{m,n}`; anything else is a literal in Python
+                let lo = digits_at(i + 1);
+                let mut k = i + 1 + lo;
+                let comma = k < n && p[k] == ',';
+                if comma {
+                    k += 1;
+                }
+                let hi = digits_at(k);
+                let closed = k + hi < n && p[k + hi] == '}';
+                if closed && (lo > 0 || hi > 0) {
+                    let lo_text: String = if lo > 0 { p[i + 1..i + 1 + lo].iter().collect() } else { "0".to_string() };
+                    let hi_text: String = p[k..k + hi].iter().collect();
+                    out.push_str(&format!("{{{}{}{}}}", lo_text, if comma { "," } else { "" }, hi_text));
+                    i = k + hi + 1;
+                    if i < n && p[i] == '+' {
+                        return Err(bad("a possessive quantifier"));
+                    }
+                } else {
+                    out.push_str("\\{");
+                    i += 1;
+                }
+            }
+            '}' => {
+                out.push_str("\\}");
+                i += 1;
+            }
+            '*' | '+' | '?' if i + 1 < n && p[i + 1] == '+' => return Err(bad("a possessive quantifier")),
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    let inline: String = [(2, 'i'), (8, 'm'), (16, 's'), (64, 'x')]
+        .iter()
+        .filter(|(k, _)| flags & k != 0)
+        .map(|(_, v)| *v)
+        .collect();
+    let prefix = if inline.is_empty() { String::new() } else { format!("(?{})", inline) };
+    Ok((prefix + &out, dollar))
+}
+// @end
+
+// @helper re_compile_dyn deps: PyRegex crates: regex
+thread_local! {
+    static PYREGEX_CACHE: std::cell::RefCell<std::collections::HashMap<(String, i64), PyRegex>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// `re.compile(pattern, flags)` at run time, cached by pattern and flags as Python's `re` caches
+/// them. A pattern the regex crate rejects raises `re.error` (Python's name for it: `error`); one
+/// Python accepts but Rust's regex cannot express raises NotImplementedError (never a match that
+/// differs).
+pub fn re_compile_dyn(pattern: &str, flags: i64) -> PyRegex {
+    let key = (pattern.to_string(), flags);
+    if let Some(r) = PYREGEX_CACHE.with(|c| c.borrow().get(&key).cloned()) {
+        return r;
+    }
+    let (rust, dollar) = match re_translate(pattern, flags) {
+        Ok(t) => t,
+        Err(why) => panic!("NotImplementedError: {}", why),
+    };
+    let build = |text: String| match regex::Regex::new(&text) {
+        Ok(r) => r,
+        Err(e) => panic!("error: {}", e),
+    };
+    let compiled = PyRegex {
+        search: build(rust.clone()),
+        anchored: build(format!("\\A(?:{})", rust)),
+        full: build(format!("\\A(?:{})\\z", rust)),
+        dollar,
+    };
+    PYREGEX_CACHE.with(|c| c.borrow_mut().insert(key, compiled.clone()));
+    compiled
+}
+// @end

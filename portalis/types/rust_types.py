@@ -137,7 +137,8 @@ def owned_type(t: PyType, holes: bool = False) -> ir.Type:
     if k == "class" and t.module and t.name:
         return ir.TPath(f"{module_path(t.module)}::{rust_ident(t.name)}")
     if k == "re_pattern":
-        return ir.TPath("regex::Regex")
+        # a pattern compiled at run time (portalis/regex_syntax.py DYNAMIC_PATTERN) is pyrt's
+        return ir.TPath("crate::pyrt::PyRegex" if t.module == "dynamic" else "regex::Regex")
     if k == "date":
         return ir.TPath("crate::pyrt::PyDate")
     if k == "timedelta":
