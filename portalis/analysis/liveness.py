@@ -12,6 +12,8 @@ nested function or lambda mentions.
 
 from __future__ import annotations
 
+from typing import Callable
+
 import libcst as cst
 
 from portalis.cst_walk import children
@@ -24,24 +26,15 @@ def movable_copies(fn: cst.FunctionDef) -> frozenset[int]:
     """The ids of the Name nodes y in `x = y`, `x: T = y` (x another name), `xs.append(y)` and
     `d[y] = v` statements of fn's body after which y is dead: the value may be moved, not
     copied (a str key goes into the dict without a copy)."""
-    parents: dict[int, cst.CSTNode] = {}
     candidates: list[tuple[cst.CSTNode, cst.Name]] = []
-    captured: set[str] = set()
 
-    def walk(node: cst.CSTNode, nested: bool) -> None:
-        for child in children(node):
-            parents[id(child)] = node
-            if nested and type(child) is cst.Name:
-                captured.add(child.value)
-            if type(child) in (cst.Global, cst.Nonlocal):
-                captured.update(n.name.value for n in child.names)
-            if not nested:
-                value = _copied_name(child, keys=True)
-                if value is not None:
-                    candidates.append((child, value))
-            walk(child, nested or type(child) in (cst.FunctionDef, cst.Lambda, cst.ClassDef))
+    def seen(child: cst.CSTNode, nested: bool) -> None:
+        if not nested:
+            value = _copied_name(child, keys=True)
+            if value is not None:
+                candidates.append((child, value))
 
-    walk(fn, False)
+    parents, captured = _parents_and_captured(fn, seen)
     out = set()
     for stmt, value in candidates:
         if value.value not in captured and _dead_after(stmt, value.value, parents, fn):
@@ -57,19 +50,7 @@ def dead_after_branch(fn: cst.FunctionDef, assign: cst.CSTNode, name: str) -> bo
     `regex = re.compile(rf'^{regex}...')` in an `if` of `shebang_matches`): no later code can
     read the old binding Rust keeps outside it. A name a nested function mentions, or declared
     global or nonlocal, is never dead here."""
-    parents: dict[int, cst.CSTNode] = {}
-    captured: set[str] = set()
-
-    def walk(node: cst.CSTNode, nested: bool) -> None:
-        for child in children(node):
-            parents[id(child)] = node
-            if nested and type(child) is cst.Name:
-                captured.add(child.value)
-            if type(child) in (cst.Global, cst.Nonlocal):
-                captured.update(n.name.value for n in child.names)
-            walk(child, nested or type(child) in (cst.FunctionDef, cst.Lambda, cst.ClassDef))
-
-    walk(fn, False)
+    parents, captured = _parents_and_captured(fn)
     if name in captured or id(assign) not in parents:
         return False
     line = parents.get(id(assign))
@@ -282,3 +263,27 @@ def _dead_after(stmt: cst.CSTNode, name: str, parents: dict[int, cst.CSTNode], f
             node = parent  # the other branch does not run; what follows the statement does
             continue
         return False  # try, match, comprehensions...: not modelled
+
+
+def _parents_and_captured(
+    fn: cst.FunctionDef, seen: Callable[[cst.CSTNode, bool], None] | None = None,
+) -> tuple[dict[int, cst.CSTNode], set[str]]:
+    """Each node's parent (by id) in fn, and the names a nested function, lambda or class
+    mentions or a global/nonlocal declares (never dead: something else may read them);
+    `seen(node, nested)` is called on every node on the way."""
+    parents: dict[int, cst.CSTNode] = {}
+    captured: set[str] = set()
+
+    def walk(node: cst.CSTNode, nested: bool) -> None:
+        for child in children(node):
+            parents[id(child)] = node
+            if nested and type(child) is cst.Name:
+                captured.add(child.value)
+            if type(child) in (cst.Global, cst.Nonlocal):
+                captured.update(n.name.value for n in child.names)
+            if seen is not None:
+                seen(child, nested)
+            walk(child, nested or type(child) in (cst.FunctionDef, cst.Lambda, cst.ClassDef))
+
+    walk(fn, False)
+    return parents, captured
