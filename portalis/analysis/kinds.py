@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from portalis.cst_scan import bound_names, children, diverges, isinstance_test
-from portalis.cst_walk import code
+from portalis.cst_walk import code, iter_nodes
 from portalis.model import PyType
 from portalis.types import pytypes as T
 from portalis.types.unions import members_matching
@@ -202,22 +202,11 @@ def _tested(call: cst.Call) -> set[str]:
 
 
 def _ids(n: cst.CSTNode, into: set[int]) -> None:
-    stack = [n]
-    while stack:
-        x = stack.pop()
-        into.add(id(x))
-        stack.extend(children(x))
+    into.update(id(x) for x in iter_nodes(n))
 
 
 def _names(n: cst.CSTNode) -> set[str]:
-    out: set[str] = set()
-    stack = [n]
-    while stack:
-        x = stack.pop()
-        if type(x) is cst.Name:
-            out.add(x.value)  # type: ignore[attr-defined]
-        stack.extend(children(x))
-    return out
+    return {x.value for x in iter_nodes(n) if type(x) is cst.Name}  # type: ignore[attr-defined]
 
 
 def _how(parent: cst.CSTNode | None, n: cst.CSTNode) -> str:
