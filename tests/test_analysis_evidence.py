@@ -576,8 +576,9 @@ def test_local_types_of_methods_use_the_fields_and_are_not_interface() -> None:
 
 def test_lowering_starts_from_the_analysis_locals(monkeypatch) -> None:
     """Lowering reads the facts stored on the signature (no cache keyed by node ids): with them
-    the function is lowered once; a type map that says nothing about the locals gives the same
-    Rust, learnt by lowering again when `total` widens."""
+    the function is lowered once; a type map that says nothing about the locals does not make
+    lowering learn `total`'s type and lower again: the function is refused (PTL112 naming
+    `total`, int where a later assignment needs float)."""
     from portalis.lower import function as lowering
     from portalis.lower.module import lower_module
 
@@ -604,17 +605,19 @@ def test_lowering_starts_from_the_analysis_locals(monkeypatch) -> None:
     assert passes == ["f"]
     passes.clear()
     without = lower_module(parsed, bare, {"sample": bare}, None)
-    assert len(passes) > 1
-    assert [i.code for i in with_facts.items] == [i.code for i in without.items]
+    assert passes == ["f"]  # one pass, no Retry
     assert "let mut total = 0.0;" in with_facts.items[0].code
+    refused = [d for d in without.diagnostics if d.code == "PTL112"]
+    assert len(refused) == 1 and refused[0].function == "f" and refused[0].line == 4
+    assert "`total`" in refused[0].message and "int" in refused[0].message and "float" in refused[0].message
 
 
 def test_bindings_facts_make_lowering_single_pass(monkeypatch) -> None:
     """The golden bindings module (a local rebound to another type, a widened parameter,
     `tuple(sorted([a, b]))`, `add = out.append`, a nested function called from a comprehension
-    and passed as `key=`): with the analysis' facts every function is
-    lowered once; without them lowering learns the same types by lowering again, and the Rust is
-    the same."""
+    and passed as `key=`): with the analysis' facts every function is lowered once; without
+    them they are lowered once too, and the functions whose locals lowering used to learn by
+    lowering again (`Retry`, deleted) are refused, naming the local."""
     from portalis.lower import function as lowering
     from portalis.lower.module import lower_module
 
@@ -635,8 +638,10 @@ def test_bindings_facts_make_lowering_single_pass(monkeypatch) -> None:
     assert not [d for d in with_facts.diagnostics if d.severity != "info"]
     passes.clear()
     without = lower_module(parsed, bare, {"bindings": bare}, None)
-    assert len(passes) > len(tm.functions) + 1  # lowering learnt (words_string, collatz, closest, banner, digits_sum)
-    assert [i.code for i in with_facts.items] == [i.code for i in without.items]
+    assert len([p for p in passes if p != "digits_sum"]) == len(tm.functions)  # no function lowered twice
+    refused = {d.function: d.message for d in without.diagnostics if d.code == "PTL112"}
+    for fn, local in [("words_string", "s_list"), ("collatz", "n"), ("closest", "pair"), ("banner", "out")]:
+        assert f"`{local}`" in refused[fn], (fn, refused)
     code = {i.name: i.code for i in with_facts.items if i.kind == "fn"}
     assert "let mut s_list: Vec<String> = Vec::new();" in code["words_string"]
     assert "let s_list: String = s_list.join(\"\");" in code["words_string"]  # the second binding shadows
@@ -645,9 +650,9 @@ def test_bindings_facts_make_lowering_single_pass(monkeypatch) -> None:
 
 def test_nested_functions_return_types_are_facts_lowering_starts_from(monkeypatch) -> None:
     """`def is_prime(k)` inside a function, called with an int: the analysis says it returns a
-    bool for an int (FunctionFacts.nested), so it is lowered once; without the fact lowering
-    learns it by lowering again, to the same Rust. A nested function called with two different
-    argument types gets no fact."""
+    bool for an int (FunctionFacts.nested), so it is lowered once; without the fact its first
+    return sets it (nothing read it before), still one pass and the same Rust. A nested
+    function called with two different argument types gets no fact."""
     from portalis.lower import function as lowering
     from portalis.lower.module import lower_module
 
@@ -697,6 +702,6 @@ def test_nested_functions_return_types_are_facts_lowering_starts_from(monkeypatc
     assert passes.count("is_prime") == 1
     passes.clear()
     without = lower_module(parsed, bare, {"sample": bare}, None)
-    assert passes.count("is_prime") > 1
+    assert passes.count("is_prime") == 1
     assert [i.code for i in with_facts.items] == [i.code for i in without.items]
     assert "fn is_prime(k: i64) -> bool" in with_facts.items[0].code

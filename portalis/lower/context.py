@@ -20,71 +20,26 @@ if TYPE_CHECKING:
     from portalis.names import Names
 
 
-class Retry(Exception):
-    """Lowering learnt a wider type for a local (or the return value) after code using the
-    narrower one was emitted: the function is lowered again with the new fact. What is left of
-    it once the analysis' facts (FunctionFacts: locals, widened, rebound, nested) are read:
-    containers filled with values the analysis' evaluator does not type and Optionals decided
-    by narrowing it does not follow (docs/inference.md, "Facts per binding";
-    benchmarks/lowering_passes.py counts them and says why)."""
-
-
 @dataclass
 class Facts:
-    """What inference learnt about one function, kept between lowering passes.
+    """What lowering reads about one function's types besides its signature.
 
-    Python locals have one type per function in our translation (the join of everything
-    assigned to them, e.g. int widened to float, [] narrowed by later appends, None joined into
-    Optional); returns are joined the same way when the signature does not say."""
+    `locals`: the analysis' type of each local (FunctionFacts.locals, and the widened copies
+    of parameters), plus the annotated declarations lowering meets. `returns`: the return of a
+    function whose signature does not say it (a nested function: the analysis' when it types
+    it, FunctionFacts.nested; else set by its first return). Lowering never widens either and
+    lowers again: a use needing another type is refused (FunctionLowerer.learn)."""
 
     locals: dict[str, PyType] = field(default_factory=dict)
-    params: dict[str, PyType] = field(default_factory=dict)  # for parameters of unknown type
-    returns: PyType | None = None  # joined type of returned values (signatures without one)
-    changed: bool = False
-    # Argument types seen at calls of same-module functions with unknown parameter types.
-    call_args: dict[str, dict[str, PyType]] = field(default_factory=dict)
-    # Types of `self`'s attributes learnt from a method (`self.items.append(x)`).
-    fields: dict[str, PyType] = field(default_factory=dict)
+    returns: PyType | None = None
 
-    def learn_field(self, name: str, ty: PyType) -> bool:
-        old = self.fields.get(name, T.UNKNOWN)
-        new = T.unify(old, ty) or old
-        if new != old:
-            self.fields[name] = new
-            self.changed = True
-            return True
-        return False
 
-    def learn_local(self, name: str, ty: PyType) -> bool:
-        old = self.locals.get(name)
-        new = ty if old is None else (T.unify(old, ty) or old)
-        if new != old:
-            self.locals[name] = new
-            self.changed = True
-            return True
-        return False
-
-    def learn_param(self, name: str, ty: PyType) -> bool:
-        old = self.params.get(name, T.UNKNOWN)
-        new = T.unify(old, ty) or old
-        if new != old:
-            self.params[name] = new
-            self.changed = True
-            return True
-        return False
-
-    def learn_return(self, ty: PyType) -> bool:
-        old = self.returns
-        if old is not None and {old.kind, ty.kind} in ({"int", "float"}, {"num", "int"}, {"num", "float"}):
-            # Returns an int on some paths and a float on others: Python keeps which.
-            new = T.NUM
-        else:
-            new = ty if old is None else (T.unify(old, ty) or old)
-        if new != old:
-            self.returns = new
-            self.changed = True
-            return True
-        return False
+def joined_return(old: PyType | None, ty: PyType) -> PyType:
+    """The return type once a function also returns `ty` (None: nothing returned yet)."""
+    if old is not None and {old.kind, ty.kind} in ({"int", "float"}, {"num", "int"}, {"num", "float"}):
+        # Returns an int on some paths and a float on others: Python keeps which.
+        return T.NUM
+    return ty if old is None else (T.unify(old, ty) or old)
 
 
 class Mode(Enum):

@@ -551,10 +551,6 @@ class ExprLowering:
             if f.why:
                 raise Unsupported("PTL111", f"{f.why} (the field holds a placeholder)")
             raise Unsupported("PTL112", f"the type of attribute `{cls.name}.{attr}` cannot be inferred: annotate it")
-        if not T.is_known(f.py_type) and isinstance(recv.expr, ir.Path) and recv.expr.name == "self":
-            learnt = self.facts.fields.get(attr)
-            if learnt is not None:
-                return unify(f.py_type, learnt) or learnt
         return f.py_type
 
     def place(self: "FunctionLowerer", node: cst.BaseExpression) -> Val:
@@ -1861,27 +1857,10 @@ class ExprLowering:
                 defaults[p.name] = self.expr(cst.parse_expression(p.default))
         bound = self.bind_arguments([p.name for p in sig.params], args, kwargs, shown, defaults)
         out: list[ir.Expr] = []
-        inferring = not sig.typed or any(not T.is_known(p.py_type) for p in sig.params) or sig.returns.kind == "unknown"
-        if inferring and not self.tolerant:
-            raise Unsupported("PTL136", f"`{shown}` has no typed signature", node)
-        if not sig.typed and self.tolerant:
-            # an inference pass may go on (to learn from the rest), but it is not a clean
-            # result: the strict pass refuses the call (a callee with no translation may have
-            # no stub either, and rustc would reject the call, E0599)
-            self.skipped += 1
-        if not sig.typed and not inferring:
+        if not sig.typed or any(not T.is_known(p.py_type) for p in sig.params) or sig.returns.kind == "unknown":
             raise Unsupported("PTL136", f"`{shown}` has no typed signature", node)
         for p in sig.params:
             v = bound[p.name]
-            if not T.is_known(p.py_type):
-                # Inference: the callee learns its parameter types from this call.
-                learnt = T.list_of(v.ty.args[0]) if v.ty.kind == "iter" and v.ty.args else v.ty  # an iterable of its items
-                if v.ty.kind != "func" and T.is_known(learnt):
-                    seen = self.facts.call_args.setdefault(sig.name, {})
-                    old = seen.get(p.name)
-                    seen[p.name] = learnt if old is None else (unify(old, learnt) or old)
-                out.append(owned(v))
-                continue
             fn_type = p.py_type if p.py_type.kind == "callable" else (
                 p.py_type.args[0] if p.py_type.kind == "optional" and p.py_type.args[0].kind == "callable" else None)
             if fn_type is not None:

@@ -7,12 +7,13 @@ lower/iteration.py), and every conversion goes through `portalis.lower.values`.
 Local types are the analysis' facts (`FunctionSignature.facts`, portalis/analysis/evidence.py
 `local_facts`): each local's type, the widened copy of a parameter the body rebinds to wider
 values (`n = n / 2`), and the type of each binding of a local rebound to an unrelated type (a
-shadowing `let`). What the facts leave open (a local filled with values the analysis' evaluator
-does not type, narrowing it does not follow, a nested function's return) lowering still learns:
-when a later statement needs a wider type the fact is recorded and the function is lowered
-again (`Retry`; `lower_function` drives the passes; `benchmarks/lowering_passes.py` counts them
-and says why). Those passes are tolerant: a statement they cannot lower yet is skipped so that
-facts from later statements are still learnt.
+shadowing `let`). Lowering is one pass: it never learns a local's type and lowers again. What
+the facts leave open (a local filled with values the analysis' evaluator does not type,
+narrowing it does not follow) is refused where a statement needs a type other than the one
+code was already lowered with (PTL112 naming the local: `FunctionLowerer.learn`;
+`benchmarks/lowering_passes.py` lists them). The one type still taken from the body as it is
+lowered is the return of a nested function the analysis does not type (`FunctionFacts.nested`):
+its first return sets it, a later one needing another is refused the same way.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ from portalis.lower.context import (
     Callable,
     Facts,
     item_key,
+    joined_return,
     Local,
     Mode,
     ModuleEnv,
-    Retry,
     Unsupported,
     Val,
 )
@@ -60,7 +61,6 @@ _AUG = {
 }
 _RUST_AUG = {cst.AddAssign: "+=", cst.SubtractAssign: "-=", cst.MultiplyAssign: "*="}
 
-MAX_PASSES = 24
 YIELDED = "__yielded"  # the list a generator function collects
 
 
@@ -90,7 +90,6 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         tree: SourceTree | None = None,
         scan: FunctionScan | None = None,
         facts: Facts | None = None,
-        tolerant: bool = False,
         outer: "FunctionLowerer | None" = None,
         self_type: PyType | None = None,
     ) -> None:
@@ -102,9 +101,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         self.tree = tree
         self.scan = scan or scan_function(node)
         self.facts = facts or Facts()
-        self.tolerant = tolerant
         self.outer = outer
-        self.skipped = 0
         self.locals: dict[str, Local] = {}
         self.runtime: set[str] = set()
         self.crates: set[str] = set()  # crates of portalis/deps.py's table the code names
@@ -274,11 +271,27 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             return self.sig.returns
         return self.facts.returns or T.UNKNOWN
 
-    def learn(self, changed: bool) -> None:
-        """After recording a fact the pass restarts: what it lowered so far, and what it would
-        learn next, used the narrower type."""
-        if changed:
-            raise Retry()
+    def learn(self, what: str, old: PyType | None, new: PyType | None) -> None:
+        """A statement needs `what` (a local, `self.x`, the return) to be `new` where code was
+        already lowered with `old`: the analysis' facts did not say its type (every value bound
+        to it typed, or narrowing it does not follow). Lowering does not learn it and start
+        again: the function is refused, naming it."""
+        if new == old:
+            return
+        shown = "not typed" if old is None or old.kind == "unknown" else f"{old}"
+        raise Unsupported("PTL112", f"cannot infer the type of {what}: the analysis leaves it {shown} and a later use needs {new} "
+                          f"(a value bound to it that the analysis does not type): annotate it")
+
+    def learn_return(self, ty: PyType) -> None:
+        """A return of a function whose signature does not say its return type: the first
+        sets it (no code read it before: a recursive call before it is refused, NestedFunction),
+        a later one needing a wider type is refused."""
+        old = self.facts.returns
+        new = joined_return(old, ty)
+        if old is None:
+            self.facts.returns = new
+            return
+        self.learn("the return value", old, new)
 
     # -------------------------------------------------------- function
     def lower(self) -> ir.Fn:
@@ -304,8 +317,6 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 self.locals[p.name] = Local(f"*{name}", ty, Mode.PLACE, param=True)
                 params.append(ir.Param(name, ir.TRef(owned_type(ty), mutable=True)))
                 continue
-            if ty.kind == "unknown" or not T.is_known(ty):
-                ty = T.unify(ty, self.facts.params.get(p.name, T.UNKNOWN)) or ty
             # A lazy generator's closure outlives the call: it holds owned copies of borrowed
             # parameters, as for a parameter the body rebinds.
             rebound = self.assign_count.get(p.name, 0) > 0 or self.lazy
@@ -321,10 +332,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 prologue.append(ir.Let(binding(name_, True), self.rust_type(widened), owned_as(start, widened)))
                 continue
             if not T.is_known(ty):
-                if not self.tolerant:
-                    raise Unsupported("PTL110", f"the type of parameter `{p.name}` cannot be inferred: annotate it")
-                self.locals[p.name] = Local(name, ty, Mode.PLACE, param=True)
-                continue
+                raise Unsupported("PTL110", f"the type of parameter `{p.name}` cannot be inferred: annotate it")
             if ty.kind == "iter" and ty == p.py_type:
                 # any iterable, drawn once (`impl IntoIterator<Item = T>`): its iterator, held
                 # as a variable `next()` could read (lower/generators.py)
@@ -395,7 +403,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 stmts.append(self.make_return(ir.Path(YIELDED)))
                 falls_off = False
         elif self.sig.returns.kind == "unknown" and _py_falls_off(self.node.body):
-            self.learn(self.facts.learn_return(T.NONE))  # Python returns None at the end
+            self.learn_return(T.NONE)  # Python returns None at the end
         ret = self.returns
         if stmts and isinstance(stmts[-1], ir.Return) and stmts[-1].value is not None:
             tail = stmts.pop().value  # a final `return x;` reads better as the tail `x`
@@ -502,9 +510,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 except Unsupported as exc:
                     if exc.line is None:
                         exc.line = self.line(stmt) if not isinstance(stmt, cst.BaseSmallStatement) else self.current_line
-                    if not self.tolerant:
-                        raise
-                    self.skipped += 1
+                    raise
             out = self.hoisted_decls(id(suite)) + out
         finally:
             self.blocks.pop()
@@ -677,7 +683,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             if item is None or not T.is_known(item):
                 raise Unsupported("PTL113", f"`yield from` {xs.ty}", node)
             if self.sig.returns.kind == "unknown":
-                self.learn(self.facts.learn_return(T.list_of(item)))
+                self.learn_return(T.list_of(item))
             want = self.returns
             elem = want.args[0] if want.kind == "list" else item
             return [ir.ExprStmt(ir.MethodCall(ir.Path(YIELDED), "extend", (self.iterate_owned_expr(xs, elem),)))]
@@ -687,7 +693,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         else:
             v = self.expr(node.value)
         if self.sig.returns.kind == "unknown":
-            self.learn(self.facts.learn_return(T.list_of(v.ty)))
+            self.learn_return(T.list_of(v.ty))
         want = self.returns
         elem = want.args[0] if want.kind == "list" else v.ty
         return [ir.ExprStmt(ir.MethodCall(ir.Path(YIELDED), "push", (owned_as(v, elem),)))]
@@ -700,7 +706,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         inferring = self.sig.returns.kind == "unknown"
         if node.value is None:
             if inferring:
-                self.learn(self.facts.learn_return(T.NONE))
+                self.learn_return(T.NONE)
             want = self.returns
             if want.kind in ("none", "unknown"):
                 return self.make_return(None)
@@ -709,7 +715,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             raise Unsupported("PTL113", f"bare return in a function returning {want}", node)
         v = self.expr(node.value)
         if inferring:
-            self.learn(self.facts.learn_return(v.ty))
+            self.learn_return(v.ty)
         want = self.returns
         if want.kind == "none":
             if v.ty.kind == "none":
@@ -917,15 +923,8 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         return state
 
     def header_condition(self, test: cst.BaseExpression) -> ir.Expr:
-        """The test of an if/while. An inference pass that cannot lower it yet still lowers the
-        branches (what they assign is what inference needs)."""
-        try:
-            return self.condition(test)
-        except Unsupported:
-            if not self.tolerant:
-                raise
-            self.skipped += 1
-            return ir.BoolLit(True)
+        """The test of an if/while."""
+        return self.condition(test)
 
     def with_else(self, loop: ir.Stmt, flag: str | None, orelse: cst.Else | None) -> list[ir.Stmt]:
         """`for/while ... else`: the else block runs when no break left the loop."""
@@ -1205,8 +1204,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             if not T.is_known(field_t) and isinstance(recv.expr, ir.Path) and recv.expr.name == "self":
                 # An attribute whose type the class does not say: learnt from what is stored.
                 wider = unify(field_t, v.ty) or v.ty
-                if wider != field_t:
-                    self.learn(self.facts.learn_field(target.attr.value, wider))
+                self.learn(f"`self.{target.attr.value}`", field_t, wider)
                 field_t = wider
             place = ir.Field(self.mutable(recv), rust_ident(target.attr.value))
             return [ir.Assign(place, owned_as(v, field_t))]
@@ -1252,10 +1250,6 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             if local.mode is Mode.REF or local.mutable_ref:
                 raise Unsupported("PTL120", f"rebinding `{pyname}` is not supported here", node)
             ty = local.ty
-            if ty.kind == "unknown" and local.param:
-                self.learn(self.facts.learn_param(pyname, v.ty))
-                local.ty = v.ty
-                ty = v.ty
             if declared is not None and declared != ty:
                 raise Unsupported("PTL113", f"`{pyname}` changes type from {ty} to {declared}", node)
             target_ty = ty
@@ -1264,15 +1258,9 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             if not _fits(v, target_ty):
                 wider = unify(ty, v.ty)
                 if wider is not None and wider != ty and not local.narrowed:
-                    # The local needs a wider type (int -> float, [] -> list[int], None -> Optional).
-                    # A typed parameter keeps its type; the body works on a wider copy.
-                    if local.param and not self.sig_param_known(pyname):
-                        changed = self.facts.learn_param(pyname, wider)
-                    else:
-                        changed = self.facts.learn_local(pyname, wider)
-                    self.learn(changed)
-                    local.ty = wider
-                    return [ir.Assign(ir.Path(local.name), owned_as(v, wider))]
+                    # The local needs a wider type (int -> float, [] -> list[int], None -> Optional)
+                    # than the facts gave it: code lowered so far used the narrower one.
+                    self.learn(f"`{pyname}`", ty, wider)
                 if self.can_shadow(local):
                     return self.let_local(pyname, v, self.next_binding_type(pyname, v), shadow=True)
                 if local.param and dead_after_branch(self.node, node, pyname):
@@ -1302,7 +1290,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             ty = fact
         if ty.kind == "func":
             raise Unsupported("PTL131", "function values in variables are not supported here", node)
-        if not T.is_known(ty) and not self.tolerant and not _holes_ok(ty):
+        if not T.is_known(ty) and not _holes_ok(ty):
             raise Unsupported("PTL112", f"cannot infer the type of `{pyname}`: annotate it (x: list[int] = [])", node)
         if pyname in self.decls.hoisted_names:
             loc = self.declare(pyname, ty)
@@ -1337,10 +1325,6 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         if k < len(versions) and _fits(v, versions[k]):
             return versions[k]
         return v.ty
-
-    def sig_param_known(self, pyname: str) -> bool:
-        p = next((p for p in self.sig.params if p.name == pyname), None)
-        return p is not None and T.is_known(p.py_type)
 
     def can_shadow(self, local: Local) -> bool:
         """A rebinding with an unrelated type becomes a new `let` (Rust shadowing) when it is a
@@ -1597,8 +1581,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             wider = unify(v.ty, ty)
             if wider is None:
                 raise Unsupported("PTL113", f"`self.{v.expr.name}` is {v.ty}, used as {ty}")
-            if wider != v.ty:
-                self.learn(self.facts.learn_field(v.expr.name, wider))
+            self.learn(f"`self.{v.expr.name}`", v.ty, wider)
             return Val(v.expr, wider, v.mode)
         if (
             isinstance(v.expr, ir.MethodCall)
@@ -1627,12 +1610,10 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             raise Unsupported("PTL113", f"`{name}` is {local.ty}, used as {ty}")
         if wider == local.ty:
             return v
-        changed = self.facts.learn_param(name, wider) if local.param else self.facts.learn_local(name, wider)
-        if local.param and self.sig_param_known(name):
+        if local.param:
             raise Unsupported("PTL113", f"`{name}` is {local.ty}, used as {ty}")
-        self.learn(changed)
-        local.ty = wider
-        return Val(v.expr, wider, v.mode)
+        self.learn(f"`{name}`", local.ty, wider)
+        return v
 
     def expect_local(self, v: Val, ty: PyType) -> None:
         """A value of partly unknown type used where `ty` is needed: a local learns its type."""
@@ -2045,11 +2026,9 @@ def lower_function(
     outer: FunctionLowerer | None = None,
     self_type: PyType | None = None,
 ) -> tuple[ir.Fn, FunctionLowerer]:
-    """Lower a function, re-lowering while inference learns wider local types.
-
-    Inference passes are tolerant (a statement they cannot lower is skipped); once a pass
-    learns nothing new, a clean tolerant pass is the result, else a strict pass gives the
-    result or the first Unsupported."""
+    """Lower a function in one pass, from the analysis' facts (`sig.facts`: its locals' types, the
+    widened copies of parameters, the bindings of rebound locals), or the given `facts` (a
+    nested function's). A local the facts leave open is refused (PTL112, `FunctionLowerer.learn`)."""
     if facts is None:
         # The analysis' local types (computed with the type map) are where lowering starts.
         # (and the copies of the parameters the body widens: `n = n / 2`).
@@ -2058,23 +2037,8 @@ def lower_function(
     clash = name_clash([p.name for p in sig.params] + sorted(set(scan.names_read) | set(scan.assign_count)))
     if clash is not None:
         raise Unsupported("PTL165", clash, node)
-    for _ in range(MAX_PASSES):
-        facts.changed = False
-        lw = FunctionLowerer(env, sig, node, scope, tree, scan, facts, tolerant=True, outer=outer, self_type=self_type)
-        try:
-            fn = lw.lower()
-        except Retry:
-            continue
-        if facts.changed:
-            continue
-        if lw.skipped == 0:
-            return fn, lw
-        strict = FunctionLowerer(env, sig, node, scope, tree, scan, facts, tolerant=False, outer=outer, self_type=self_type)
-        try:
-            return strict.lower(), strict
-        except Retry:
-            continue
-    raise Unsupported("PTL112", "local types did not settle: annotate the function's locals", node)
+    lw = FunctionLowerer(env, sig, node, scope, tree, scan, facts, outer=outer, self_type=self_type)
+    return lw.lower(), lw
 
 
 def _mentions_name(node: cst.CSTNode, name: str) -> bool:

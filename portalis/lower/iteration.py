@@ -687,7 +687,7 @@ class NestedFunction:
         assert self.sig is not None
         if self.building and self.sig.returns.kind == "unknown":
             ret = self.facts.returns if self.facts is not None and self.facts.returns is not None else T.UNKNOWN
-            if ret.kind == "unknown" or ret.kind == "none" and not lw.tolerant:
+            if ret.kind in ("unknown", "none"):
                 raise Unsupported("PTL112", f"the return type of recursive `{name}` is not known yet", node)
         else:
             ret = self.sig.returns
