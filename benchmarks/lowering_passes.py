@@ -1,15 +1,14 @@
-"""How often lowering still learns a local's type and lowers a function again (`Retry`,
-portalis/lower/function.py `lower_function`, at most 24 passes): the figure issue 10's "no
-`Retry` in lower/" is measured by.
+"""What lowering would still have to learn: the functions refused because the analysis' facts
+leave a local's type open (issue 10's "no `Retry` in lower/": lowering is one pass since, and
+`FunctionLowerer.learn` refuses what it used to learn by lowering the function again).
 
     .venv/bin/python benchmarks/lowering_passes.py [--corpus humaneval unannotated stdlib] [--show 20]
 
-Builds every module's type map, then lowers every module and counts the lowering rounds per
-function (tolerant `FunctionLowerer.lower` calls, nested functions included: a second one means
-lowering learnt a type and started again; the strict pass after a tolerant one that
-skipped statements is not counted), and lists the functions lowered more than once with what
-lowering learnt each time (`local x: int -> float`, `param n`, `return`, `field`: the fact
-whose change started the next round). Prints figures; asserts nothing.
+Builds every module's type map, then lowers every module, counting the `FunctionLowerer.lower`
+calls per function (nested functions included: more than one is a function lowered twice, by
+two callers, not a re-learning loop) and listing the functions refused by `learn` (PTL112) with
+what a statement needed (`local x: not typed -> list[str]`, `self.x`, `the return value`).
+Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -26,57 +25,45 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from type_corpora import _corpus  # noqa: E402
 
 from portalis.lower import function as lowering  # noqa: E402
-from portalis.lower.context import Facts  # noqa: E402
 from portalis.lower.module import lower_module  # noqa: E402
 from portalis.names import resolve_all  # noqa: E402
 from portalis.typemap import build_type_map  # noqa: E402
 
 
 def count_passes(parsed: list, why: dict[str, list[str]] | None = None) -> collections.Counter[str]:
-    """Lowering rounds per function (module.qualname) while lowering every module; `why`
-    (when given) collects, per function, the facts lowering learnt (what made it lower again)."""
+    """Lowering calls per function (module.qualname) while lowering every module; `why` (when
+    given) collects, per function, what `learn` refused (the local and the types)."""
     maps = resolve_all({p.module: build_type_map(p) for p in parsed})
     passes: collections.Counter[str] = collections.Counter()
-    original = lowering.FunctionLowerer.lower
-    learners = {k: getattr(Facts, k) for k in ("learn_local", "learn_param", "learn_return", "learn_field")}
+    original, original_learn = lowering.FunctionLowerer.lower, lowering.FunctionLowerer.learn
     current: list[str] = []  # the functions being lowered, innermost last
 
-    def recording(kind: str, fn):  # type: ignore[no-untyped-def]
-        def learn(self, *args):  # type: ignore[no-untyped-def]
-            before = {"learn_local": lambda: self.locals.get(args[0]), "learn_param": lambda: self.params.get(args[0]),
-                      "learn_return": lambda: self.returns, "learn_field": lambda: self.fields.get(args[0])}[kind]()
-            changed = fn(self, *args)
-            if changed and why is not None and current:
-                after = {"learn_local": lambda: self.locals.get(args[0]), "learn_param": lambda: self.params.get(args[0]),
-                         "learn_return": lambda: self.returns, "learn_field": lambda: self.fields.get(args[0])}[kind]()
-                name = "" if kind == "learn_return" else f" {args[0]}"
-                show = lambda t: "-" if t is None else str(t)  # noqa: E731
-                why.setdefault(current[-1], []).append(f"{kind.removeprefix('learn_')}{name}: {show(before)} -> {show(after)}")
-            return changed
-        return learn
-
     def counted(self):  # type: ignore[no-untyped-def]
-        # a tolerant pass starts each round; the strict pass that may follow a tolerant one with
-        # skipped statements is the same round (it gives the function's diagnostic)
         key = f"{self.env.module}.{self.sig.qualname}"
-        if self.tolerant:
-            passes[key] += 1
+        passes[key] += 1
         current.append(key)
         try:
             return original(self)
         finally:
             current.pop()
 
+    def learn(self, what, old, new):  # type: ignore[no-untyped-def]
+        try:
+            original_learn(self, what, old, new)
+        except Exception:
+            if why is not None and current:
+                shown = "not typed" if old is None or old.kind == "unknown" else str(old)
+                why.setdefault(current[-1], []).append(f"{what}: {shown} -> {new}")
+            raise
+
     lowering.FunctionLowerer.lower = counted  # type: ignore[method-assign]
-    for k, fn in learners.items():
-        setattr(Facts, k, recording(k, fn))
+    lowering.FunctionLowerer.learn = learn  # type: ignore[method-assign]
     try:
         for p in parsed:
             lower_module(p, maps[p.module], maps, None)
     finally:
         lowering.FunctionLowerer.lower = original  # type: ignore[method-assign]
-        for k, fn in learners.items():
-            setattr(Facts, k, fn)
+        lowering.FunctionLowerer.learn = original_learn  # type: ignore[method-assign]
     return passes
 
 
@@ -89,11 +76,12 @@ def main() -> None:
         for name in args.corpus:
             why: dict[str, list[str]] = {}
             passes = count_passes(_corpus(name, Path(tmp)), why)
-            again = {k: n for k, n in passes.items() if n > 1}
-            print(f"== {name}: {len(passes)} functions lowered, {sum(passes.values())} lowering rounds, "
-                  f"{len(again)} lowered more than once ({sum(again.values()) - len(again)} extra rounds)")
-            for k, n in sorted(again.items(), key=lambda kv: -kv[1])[: args.show]:
-                print(f"    {n} rounds: {k}: {'; '.join(dict.fromkeys(why.get(k, [])))}")
+            twice = {k: n for k, n in passes.items() if n > 1}
+            print(f"== {name}: {len(passes)} functions lowered, {sum(passes.values())} lowerings "
+                  f"({len(twice)} lowered more than once: {', '.join(sorted(twice)) or '-'}); "
+                  f"{len(why)} refused, their facts leaving a local open (PTL112)")
+            for k in sorted(why)[: args.show]:
+                print(f"    {k}: {'; '.join(dict.fromkeys(why[k]))}")
 
 
 if __name__ == "__main__":

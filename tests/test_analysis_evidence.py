@@ -648,6 +648,87 @@ def test_bindings_facts_make_lowering_single_pass(monkeypatch) -> None:
     assert "let mut n: f64 = n as f64;" in code["collatz"]
 
 
+def test_formerly_retry_shapes_are_typed_by_the_analysis(monkeypatch) -> None:
+    """The standard-library shapes lowering used to learn a local's type in by lowering the
+    function again (`Retry`, deleted), written small in facts/retry_shapes.py (its golden facts
+    say each local's type): a list filled through `self`, `(name, val)` bound in a `try` and
+    its handler, an Optional str copied then narrowed (`disp`), an Optional[bool] starting as
+    None, appends through a bound method, an Optional decided by narrowing. Every function is
+    lowered once and translated."""
+    from portalis.lower import function as lowering
+    from portalis.lower.module import lower_module
+
+    source = (GOLDEN / "facts" / "retry_shapes.py").read_text(encoding="utf-8")
+    parsed = parse_source(source_module_from_text("retry_shapes", source), source)
+    tm = type_map_of(source, "retry_shapes")
+    facts = {s.qualname: s.facts.locals for s in list(tm.functions) + [m for c in tm.classes for m in c.methods]}
+    assert str(facts["Lexer.gotonext"]["wslist"]) == "list[str]"
+    assert str(facts["params_of"]["params"]) == "list[tuple[str, str]]"
+    assert str(facts["group_str"]["disp"]) == "Optional[str]"  # `disp = display_name` (Group.__str__)
+    assert str(facts["encode"]["hasspace"]) == "Optional[bool]"
+    assert str(facts["translate"]["res"]) == "list[str]"
+    assert str(facts["shortest_margin"]["margin"]) == "Optional[str]"
+    passes: list[str] = []
+    original = lowering.FunctionLowerer.lower
+
+    def counted(self):
+        passes.append(self.sig.qualname)
+        return original(self)
+
+    monkeypatch.setattr(lowering.FunctionLowerer, "lower", counted)
+    out = lower_module(parsed, tm, {"retry_shapes": tm}, None)
+    assert len(passes) == len(set(passes)) and set(facts) <= set(passes)
+    assert not [d for d in out.diagnostics if d.severity != "info"]
+    assert all(i.status.value == "translated" for i in out.items if i.kind == "fn"), [(i.name, i.status) for i in out.items]
+
+
+def test_a_local_the_facts_leave_open_is_refused_naming_it(monkeypatch) -> None:
+    """calendar.LocaleHTMLCalendar.formatmonth's shape: a method inherited by a subclass whose
+    override of a method it calls has no typed return, so the analysis cannot type what the
+    copy appends to `v`. Lowering does not learn `v` from the append and lower again: the copy
+    is refused (PTL112 naming `v`, what it was and what the append needs), in one pass; the
+    base's own method is translated."""
+    from portalis.lower import function as lowering
+    from portalis.lower.module import lower_module
+
+    source = (
+        "class Base:\n"
+        "    def name(self, n: int) -> str:\n"
+        "        return str(n)\n"
+        "\n"
+        "    def render(self, n: int) -> str:\n"
+        "        v = []\n"
+        "        a = v.append\n"
+        "        a('<')\n"
+        "        a(self.name(n))\n"
+        "        return ''.join(v)\n"
+        "\n"
+        "\n"
+        "class Sub(Base):\n"
+        "    def name(self, n):\n"
+        "        return super().name(n) + '!'\n"
+    )
+    parsed = parse_source(source_module_from_text("sample", source), source)
+    tm = type_map_of(source)
+    render = next(m for c in tm.classes if c.name == "Sub" for m in c.methods if m.name == "render")
+    assert "v" not in render.facts.locals
+    passes: list[str] = []
+    original = lowering.FunctionLowerer.lower
+
+    def counted(self):
+        passes.append(self.sig.qualname)
+        return original(self)
+
+    monkeypatch.setattr(lowering.FunctionLowerer, "lower", counted)
+    out = lower_module(parsed, tm, {"sample": tm}, None)
+    assert passes.count("Sub.render") == 1
+    refused = [d for d in out.diagnostics if d.code == "PTL112" and d.function == "Sub.render"]
+    assert len(refused) == 1, out.diagnostics
+    assert "cannot infer the type of `v`" in refused[0].message and "list[str]" in refused[0].message
+    status = {i.name: i.status.value for i in out.items}
+    assert status["Base.render"] == "translated" and status["Sub.render"] != "translated"
+
+
 def test_nested_functions_return_types_are_facts_lowering_starts_from(monkeypatch) -> None:
     """`def is_prime(k)` inside a function, called with an int: the analysis says it returns a
     bool for an int (FunctionFacts.nested), so it is lowered once; without the fact its first

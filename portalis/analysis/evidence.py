@@ -253,11 +253,13 @@ class ModuleAnalysis:
             found = {n: t for n, t in scope.names.items() if n not in hidden and known(t) and _plain(t)}
             # A value read from an Optional name where the flow above does not show it is not
             # None is left to lowering, which follows the narrowing. (A local reading itself is
-            # Optional either way: `best = max(best, n)` joins with its own None.)
+            # Optional either way: `best = max(best, n)` joins with its own None; so is a local
+            # assigned the Optional name itself, `disp = display_name`: Group.__str__.)
             optional = {n for n, t in scope.names.items() if t is not None and _has_optional(t)}
             if optional:
+                copies = {id(v) for values in u.body.assigned.values() for v, _line in values if type(v) is cst.Name}
                 for n, values in _bound_values(u.body).items():
-                    if n in found and any(_reads(v, optional - {n} - nonnull.get(id(v), frozenset())) for v in values):
+                    if n in found and any(id(v) not in copies and _reads(v, optional - {n} - nonnull.get(id(v), frozenset())) for v in values):
                         del found[n]
             widened = _widened_params(u, params.get(q, {}), scope)
             bindings = self._rebound(u, scope, found, hidden)
@@ -1192,6 +1194,19 @@ class _ModuleContext:
             t = self.param_type(u, p)
             if names.get(p) is None and t is not None and t.kind == "optional" and p not in u.variadic and p not in u.keywords:
                 names[p] = t
+        for n, values in u.body.assigned.items():
+            # likewise a local some of whose values may be None and others are computed from
+            # itself (`code = name.lower()`, `code = code.replace(...)`, later `code =
+            # aliases.get(k, None)`: locale.normalize): untyped in the strict scope, since a
+            # value read from an Optional is not typed until narrowing says it is not None
+            # there; narrowed from the join of the values typed without it
+            if names.get(n) is None and n not in u.params and n not in u.body.opaque:
+                joined: PyType | None = T.UNKNOWN
+                for v, _line in values:
+                    t = type_of(v, self.at(v, scope))
+                    joined = joined if t is None else _join_local(joined, t) if joined is not None else None
+                if joined is not None and joined.kind == "optional" and T.is_known(joined):
+                    names[n] = joined
         optional = {n for n, t in names.items() if t is not None and t.kind == "optional"}
         if not optional:
             return scope, {}, {}

@@ -586,9 +586,14 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             return rules.MATCH_RESULTS.get(method)
         if receiver.kind == "re_pattern":
             # a compiled pattern's methods (`_whitespace_only_re.sub('', text)`); findall's rows
-            # depend on the groups (the pattern's type carries their count)
-            if method == "findall" and (receiver.module or "0").split(":")[0] == "0":
+            # depend on the groups (the pattern's type carries their count): a str with none or
+            # one (textwrap.dedent's `_leading_whitespace_re.findall(text)`), else a tuple of
+            # one str per group, as lowering's `_findall` (lower/stdlib_re.py) gives them
+            groups = (receiver.module or "0").split(":")[0]
+            if method == "findall" and groups in ("0", "1"):
                 return T.list_of(T.STR)
+            if method == "findall" and groups.isdigit():
+                return T.list_of(T.tuple_of(*([T.STR] * int(groups))))
             return rules.RE_RESULTS.get(method)
         if receiver.kind == "dyn":
             # `s.lower()` of a value of any builtin type: a str method is a str's (lowering
