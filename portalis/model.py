@@ -284,7 +284,8 @@ class IntGrowth(BaseModel):
 class FunctionFacts(BaseModel):
     """What the analysis (portalis/analysis) knows about one function's body before lowering:
     each local's type (the one type the translation gives a Python local: the join of every
-    value bound to it; a local missing here is left to lowering). Computed once per module by
+    value bound to it; a local missing here lowering declares with its first value's type, and
+    refuses, PTL112, where a later value or use needs another). Computed once per module by
     the type map, stored with it, and the start of lowering's view of the locals."""
 
     model_config = {"frozen": True}

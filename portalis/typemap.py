@@ -857,7 +857,7 @@ def _local_facts(tm: ModuleTypeMap, analysis: ModuleAnalysis, parsed: ParsedModu
     try:
         found = analysis.local_facts(params, returns, fields)
     except RecursionError:
-        return  # too deep for the walk: lowering learns the locals itself
+        return  # too deep for the walk: no facts (lowering types each local by its first value, PTL112 past that)
     tm.functions = [_with_facts(s, found[s.qualname], parsed) if s.qualname in found else s for s in tm.functions]
     for c in tm.classes:
         c.methods = [m.model_copy(update={"facts": found[m.qualname]}) if m.qualname in found else m for m in c.methods]

@@ -364,9 +364,9 @@ class ModuleAnalysis:
         """The return types of functions defined in `u`'s body, evaluated with the argument
         types every call in the body passes (and the enclosing function's names they read);
         lowering lowers a nested function where it is called, with those types, and starts from
-        this return instead of re-lowering to learn it. Plain positional parameters only; a
-        function called with differing types, never called from the body, calling a sibling or
-        itself, or whose returns are not all typed, is left to lowering."""
+        this return. Plain positional parameters only; a function called with differing types,
+        never called from the body, calling a sibling or itself, or whose returns are not all
+        typed, is left to lowering (its first return sets the type, a later wider one is PTL112)."""
         out: dict[str, NestedFacts] = {}
         siblings = {n.name.value for n in u.body.nested}
         # names the body binds opaquely (a local `import`, `with ... as`) that would read as a
