@@ -517,8 +517,9 @@ def test_local_types_use_a_completed_annotation_and_int_powers() -> None:
 
 def test_local_types_follow_none_checks_and_leave_the_rest_to_lowering() -> None:
     """Flow-sensitive where an Optional local is narrowed (narrowing.py): after `if best is None:
-    best = n` it holds an int, so `result` is a list of ints; read before the check in a loop
-    (where it may still be None) the local is left to lowering rather than given a wrong type."""
+    best = n` it holds an int, so `result` is a list of ints; appended as it is before the check
+    in a loop (where it may still be None), the list's elements are Optional (lowering no longer
+    learns it: no `Retry`)."""
     source = (
         "def g(numbers: list[int]) -> list[int]:\n"
         "    best = None\n"
@@ -552,7 +553,7 @@ def test_local_types_follow_none_checks_and_leave_the_rest_to_lowering() -> None
     assert facts["result"] == "list[int]" and facts["n"] == "int"
     assert facts["best"] == "Optional[int]"  # its own None joined with what replaces it
     assert "numbers" not in facts  # parameters are the signature's
-    assert "pairs" not in _facts(source, "h")  # `prev` may be None where it is appended
+    assert _facts(source, "h")["pairs"] == "list[Optional[int]]"  # `prev` may be None where it is appended: so may its elements
     assert _facts(source, "k")["out"] == "list[int]"  # `is not None` narrows its branch
 
 

@@ -254,12 +254,15 @@ class ModuleAnalysis:
             # A value read from an Optional name where the flow above does not show it is not
             # None is left to lowering, which follows the narrowing. (A local reading itself is
             # Optional either way: `best = max(best, n)` joins with its own None; so is a local
-            # assigned the Optional name itself, `disp = display_name`: Group.__str__.)
+            # assigned the Optional name itself, `disp = display_name` (Group.__str__), or a list
+            # it is appended to as it is, `pairs.append(prev)`: its elements are Optional.)
             optional = {n for n, t in scope.names.items() if t is not None and _has_optional(t)}
             if optional:
                 copies = {id(v) for values in u.body.assigned.values() for v, _line in values if type(v) is cst.Name}
+                copies |= {id(v) for _n, method, nodes in u.body.stores if method in ("append", "add", "insert", "appendleft")
+                           for v in nodes[-1:] if type(v) is cst.Name}
                 for n, values in _bound_values(u.body).items():
-                    if n in found and any(id(v) not in copies and _reads(v, optional - {n} - nonnull.get(id(v), frozenset())) for v in values):
+                    if n in found and any(id(v) not in copies and _reads(v, optional - {n}, nonnull) for v in values):
                         del found[n]
             widened = _widened_params(u, params.get(q, {}), scope)
             bindings = self._rebound(u, scope, found, hidden)
@@ -573,13 +576,20 @@ def _bound_values(body: Body) -> dict[str, list[cst.CSTNode]]:
     return out
 
 
-def _reads(node: cst.CSTNode, names: set[str]) -> bool:
-    """Whether an expression reads one of the names."""
+def _reads(node: cst.CSTNode, names: set[str], nonnull: Mapping[int, frozenset[str]]) -> bool:
+    """Whether an expression reads one of the names' values where the flow does not show it
+    is not None (`nonnull`, by node: narrowing.py; the arm of `a if x is None else f(x)` has
+    its own). A name only tested against None, `x is None`, is not read as a value: that test
+    is the same whatever the narrowing."""
     stack = [node]
     while stack:
         n = stack.pop()
-        if type(n) is cst.Name and n.value in names:
+        if type(n) is cst.Name and n.value in names and n.value not in nonnull.get(id(n), frozenset()):
             return True
+        if type(n) is cst.Comparison and type(n.left) is cst.Name and len(n.comparisons) == 1 \
+                and type(n.comparisons[0].operator) in (cst.Is, cst.IsNot) \
+                and type(n.comparisons[0].comparator) is cst.Name and n.comparisons[0].comparator.value == "None":
+            continue
         stack.extend(children(n))
     return False
 
@@ -1202,7 +1212,10 @@ class _ModuleContext:
             # there; narrowed from the join of the values typed without it
             if names.get(n) is None and n not in u.params and n not in u.body.opaque:
                 joined: PyType | None = T.UNKNOWN
-                for v, _line in values:
+                # (an `a if c else b` the scope does not type counts with the arms it types:
+                # `best = x if best is None else max(best, x)` says int)
+                parts = [x for v, _line in values for x in ((v.body, v.orelse) if type(v) is cst.IfExp else (v,))]
+                for v in parts:
                     t = type_of(v, self.at(v, scope))
                     joined = joined if t is None else _join_local(joined, t) if joined is not None else None
                 if joined is not None and joined.kind == "optional" and T.is_known(joined):
@@ -1338,6 +1351,18 @@ class _ModuleContext:
             elif t.kind == "list" and method == "setitem":
                 v = type_of(nodes[1], at(nodes[1], scope))
                 filled = T.list_of(v) if v is not None else None
+            elif t.kind == "dict" and t.name == "defaultdict" and len(t.args) == 2 and method.startswith("item:"):
+                # a defaultdict filled through its keys: `counts[w] += 1` says the key,
+                # `groups[k].append(x)` the key and the element of its list (set) values
+                k = type_of(nodes[0], at(nodes[0], scope))
+                value_t = t.args[1]
+                if method == "item:aug":
+                    v = value_t
+                else:
+                    elem = type_of(nodes[1], at(nodes[1], scope))
+                    kind = "list" if method == "item:append" else "set"
+                    v = PyType(kind=kind, args=(elem,)) if elem is not None and value_t.kind == kind else None
+                filled = PyType(kind="dict", args=(k, v), name=t.name) if k is not None and v is not None else None
             else:
                 known = False
             if filled is None:

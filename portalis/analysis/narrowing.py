@@ -35,6 +35,18 @@ def not_none_at(
         if known:
             for n in iter_nodes(node, _SCOPES):
                 out[id(n)] = known
+        # `a if x is None else f(x)`: each arm with what its test says (outer arms first: a
+        # node is visited before what it holds)
+        for n in iter_nodes(node, _SCOPES):
+            if type(n) is cst.IfExp:
+                here = out.get(id(n), frozenset())
+                yes, no = test_split(n.test, here)  # type: ignore[attr-defined]
+                for arm, arm_known in ((n.body, yes), (n.orelse, no)):  # type: ignore[attr-defined]
+                    for m in iter_nodes(arm, _SCOPES):
+                        if arm_known:
+                            out[id(m)] = arm_known
+                        else:
+                            out.pop(id(m), None)
 
     def assigned_in(node: cst.CSTNode) -> set[str]:
         found: set[str] = set()

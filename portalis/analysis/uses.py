@@ -207,6 +207,10 @@ def _examine(node: cst.CSTNode, t: type, line: int | None, body: Body) -> None:
             body.augmented.append((n, op, value))
         elif (a := _self_attr(target)) is not None:
             body.self_stores.append((a, op, (value,), line))
+        elif type(target) is cst.Subscript and (n := _name(target.value)) is not None and (key := _index_node(target)) is not None:  # type: ignore[attr-defined]
+            # `counts[w] += 1` (a defaultdict(int)): the key is put into the dict
+            body.stores.append((n, "item:aug", (key,)))
+            body.store_lines.append(line)
         if (n := _name(value)) is not None:  # `total += n`: n is used with the target
             body.use(Use(n, "arith", line, op=op, other=target, index="right", node=node))
     elif t is cst.Return:
@@ -368,6 +372,11 @@ def _call(node: cst.Call, line: int | None, body: Body) -> None:
             elif method in _INSORT and len(node.args) == 2 and (m := _name(node.args[0].value)) is not None:
                 body.stores.append((m, f"insort:{n}.{method}", (node.args[1].value,)))  # `bisect.insort(xs, x)`
                 body.store_lines.append(line)
+        elif (type(receiver) is cst.Subscript and (n := _name(receiver.value)) is not None  # type: ignore[attr-defined]
+              and method in ("append", "add") and len(node.args) == 1 and (key := _index_node(receiver)) is not None):  # type: ignore[arg-type]
+            # `groups[k].append(x)` (a defaultdict(list)): the key and the element put into it
+            body.stores.append((n, f"item:{method}", (key, node.args[0].value)))
+            body.store_lines.append(line)
         elif (a := _self_attr(receiver)) is not None:
             body.use(Use(f"self.{a}", "method", line, op=method, other=node, node=node))
             if method in ("append", "add", "insert", "extend") and node.args:

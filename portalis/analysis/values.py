@@ -9,7 +9,7 @@ the other operand of an operation on a parameter, and locals.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import libcst as cst
@@ -284,7 +284,8 @@ def type_of(node: cst.BaseExpression, scope: Scope, depth: int = 0) -> PyType | 
     if type(node) is cst.Comparison:
         return T.BOOL
     if type(node) is cst.IfExp:
-        a, b = type_of(node.body, scope, d), type_of(node.orelse, scope, d)
+        yes, no = _if_exp_scopes(node.test, scope)
+        a, b = type_of(node.body, yes, d), type_of(node.orelse, no, d)
         joined = join_values(a, b)
         if joined is None and a is not None and b is not None and T.is_known(a) and T.is_known(b):
             joined = union_or_none([a, b])  # `n if c else "odd"`: an int or a str
@@ -456,6 +457,11 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
         if name in ("set", "frozenset") and len(args) == 1:
             elem = element_type(first)
             return T.set_of(elem) if elem is not None else None
+        if name == "dict" and len(args) == 1 and len(node.args) == 1 and node.args[0].keyword is None:
+            # `dict(zip(keys, values))`: a dict of the pairs' two types
+            elem = element_type(first)
+            if elem is not None and elem.kind == "tuple" and len(elem.args) == 2 and all(T.is_known(a) for a in elem.args):
+                return T.dict_of(elem.args[0], elem.args[1])
         if name in ("list", "set", "dict") and not node.args:
             return {"list": T.list_of(T.UNKNOWN), "set": T.set_of(T.UNKNOWN), "dict": T.dict_of(T.UNKNOWN, T.UNKNOWN)}[name]
         if name in ("min", "max") and args and len(node.args) == len(args):
@@ -499,6 +505,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             return iter_of(elem) if elem is not None and elem.kind != "unknown" else None
         if scope.imported.get(name) == "collections.deque" and len(node.args) == len(args) <= 1:
             return _deque(first if args else None, bool(args))
+        if scope.imported.get(name) == "collections.defaultdict":
+            return _defaultdict(node, scope)
         if name in ("bytes", "bytearray"):
             return T.BYTEARRAY if name == "bytearray" else T.BYTES
         imported = scope.imported.get(name, "")
@@ -550,6 +558,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
                 return _itertools(method, [type_of(a.value, scope, depth) for a in args], args)
             if module == "collections" and method == "deque" and len(node.args) == len(args) <= 1:
                 return _deque(type_of(args[0].value, scope, depth) if args else None, bool(args))
+            if module == "collections" and method == "defaultdict":
+                return _defaultdict(node, scope)
             return None
         made = func.value
         if type(made) is cst.Call and type(made.func) is cst.Attribute and type(made.func.value) is cst.Name \
@@ -590,6 +600,13 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             # one (textwrap.dedent's `_leading_whitespace_re.findall(text)`), else a tuple of
             # one str per group, as lowering's `_findall` (lower/stdlib_re.py) gives them
             groups = (receiver.module or "0").split(":")[0]
+            if method in ("match", "search", "fullmatch") and groups.isdigit():
+                # `WORD.search(text, 3)`: a match that may be None, of the pattern's groups (as
+                # lowering's `_find` / `_find_at` in lower/stdlib_re.py type it)
+                from portalis.regex_syntax import match_type, pattern_of
+
+                found = pattern_of(receiver)
+                return T.optional(match_type(found.groups, found.names, found.optional))
             if method == "findall" and groups in ("0", "1"):
                 return T.list_of(T.STR)
             if method == "findall" and groups.isdigit():
@@ -648,6 +665,9 @@ def _itertools(name: str, types: list[PyType | None], args: list[cst.Arg]) -> Py
     arguments only: chain of one element type, accumulate of numbers (running sums), two-way
     product, combinations/permutations of a literal r (tuples). Not groupby: its
     runs are lists in the translation but iterators in Python (`len(run)` raises there)."""
+    if name == "islice" and 2 <= len(args) <= 4:
+        elem = element_type(types[0])  # `itertools.islice(it, n)`: some of its elements, in order
+        return iter_of(elem) if elem is not None and elem.kind not in ("unknown", ITER) else None
     if name in ("combinations", "permutations") and 1 <= len(args) <= 2:
         elem = element_type(types[0])
         if elem is None or elem.kind in ("unknown", ITER):
@@ -675,6 +695,37 @@ def _deque(items: PyType | None, given: bool) -> PyType | None:
         return T.list_of(T.UNKNOWN)
     elem = element_type(items)
     return T.list_of(elem) if elem is not None else None
+
+
+def _if_exp_scopes(test: cst.BaseExpression, scope: Scope) -> tuple[Scope, Scope]:
+    """The scopes of an `a if test else b`'s arms: an Optional name tested against None
+    (`x if best is None else max(best, x)`) holds its value in the arm where it is not None."""
+    if type(test) is cst.Comparison and len(test.comparisons) == 1 and type(test.left) is cst.Name \
+            and type(test.comparisons[0].comparator) is cst.Name and test.comparisons[0].comparator.value == "None":
+        name, op = test.left.value, type(test.comparisons[0].operator)
+        t = scope.names.get(name)
+        if t is not None and t.kind == "optional" and op in (cst.Is, cst.IsNot):
+            narrowed = replace(scope, names={**scope.names, name: t.args[0]})
+            return (scope, narrowed) if op is cst.Is else (narrowed, scope)
+    return scope, scope
+
+
+# `defaultdict(f)`'s values for a builtin type as the factory (lower/builtins.py `_defaultdict`:
+# the same table; its key is what the code puts into it)
+_DEFAULT_VALUES: dict[str, PyType] = {"int": T.INT, "float": T.FLOAT, "str": T.STR, "bool": T.BOOL, "list": T.list_of(T.UNKNOWN),
+                                      "set": T.set_of(T.UNKNOWN), "dict": T.dict_of(T.UNKNOWN, T.UNKNOWN)}
+
+
+def _defaultdict(node: cst.Call, scope: Scope) -> PyType | None:
+    """`defaultdict(list)`, `defaultdict(int)`...: a dict of keys not known yet to the factory's
+    values (filled through `d[k].append(x)`, `d[k] += 1`: the local-types pass), as lowering
+    types it; another factory (a lambda, a class) is left untyped."""
+    if len(node.args) != 1 or node.args[0].keyword is not None or node.args[0].star:
+        return None
+    factory = node.args[0].value
+    if type(factory) is not cst.Name or factory.value in scope.names or factory.value not in _DEFAULT_VALUES:
+        return None
+    return PyType(kind="dict", args=(T.UNKNOWN, _DEFAULT_VALUES[factory.value]), name="defaultdict")
 
 
 # Values `itertools.repeat` may hand out as copies: Python yields the same object each time,

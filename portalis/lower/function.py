@@ -393,8 +393,14 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 raise exc
             ret = self.returns
             elem_t = self.rust_type(ret, holes=True) if ret.kind == "list" else ir.TPath("Vec", (ir.TPath("_"),))
+            yielded_at = len(prologue)
             prologue.append(ir.Let(ir.PBind(YIELDED, True), elem_t, ir.Call(ir.Path("Vec::new"))))
         body = self.block(self.node.body, top=True)
+        if self.scan.yields and self.sig.returns.kind == "unknown" and self.returns.kind == "list" and T.is_known(self.returns):
+            # a nested generator the analysis does not type: its first yield set the list's
+            # type (learn_return), which the collecting list's declaration, written before it
+            # with holes, now says in full
+            prologue[yielded_at] = ir.Let(ir.PBind(YIELDED, True), self.rust_type(self.returns), ir.Call(ir.Path("Vec::new")))
         stmts = list(body.stmts)
         tail: ir.Expr | None = None
         falls_off = not _ends_in_return(stmts)
