@@ -1370,7 +1370,40 @@ class _ModuleContext:
                     out[n] = None  # something of unknown type is put into it
                 continue
             out[n] = T.unify(t, filled)
+        self._nested_appends(u, out, strict)
         return out
+
+    def _nested_appends(self, u: FunctionUnit, out: dict[str, PyType | None], strict: bool) -> None:
+        """Lists of `u` that a nested function appends to (`result = []`, `def dfs(node: str):
+        ... result.append(node)`): the elements, typed in the nested function with its
+        annotated parameters, fill the list as `u`'s own appends do. Only for a list still
+        missing its element type; a value the nested function does not type leaves it untyped
+        (strict) or as it is."""
+        open_lists = {n for n, t in out.items() if t is not None and t.kind == "list" and not T.is_known(t)}
+        if not open_lists or not u.body.nested or self.unit_inputs is None:
+            return
+        line_of, resolve, names = self.unit_inputs
+        for node in u.body.nested:
+            made: dict[str, FunctionUnit] = {}
+            _add_unit(made, {}, node, None, line_of, resolve, names)
+            inner = made.get(node.name.value)
+            if inner is None:
+                continue
+            captured = [(n, m, nodes) for n, m, nodes in inner.body.stores
+                        if n in open_lists and n not in inner.params and n not in inner.body.assigned and m in ("append", "insert")]
+            if not captured:
+                continue
+            scope = self.scope(inner)
+            for n, method, nodes in captured:
+                t = out.get(n)
+                if t is None or len(nodes) != (2 if method == "insert" else 1):
+                    continue
+                elem = type_of(nodes[-1], self.at(nodes[-1], scope))
+                if elem is None:
+                    if strict:
+                        out[n] = None
+                    continue
+                out[n] = T.unify(t, T.list_of(elem))
 
     def _bisect_function(self, spelled: str) -> bool:
         """`insort` (imported from bisect) or `bisect.insort` (`m.insort` with m the module)."""

@@ -507,6 +507,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             return _deque(first if args else None, bool(args))
         if scope.imported.get(name) == "collections.defaultdict":
             return _defaultdict(node, scope)
+        if scope.imported.get(name) == "itertools.groupby":
+            return _groupby(node, scope, depth)
         if name in ("bytes", "bytearray"):
             return T.BYTEARRAY if name == "bytearray" else T.BYTES
         imported = scope.imported.get(name, "")
@@ -560,6 +562,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
                 return _deque(type_of(args[0].value, scope, depth) if args else None, bool(args))
             if module == "collections" and method == "defaultdict":
                 return _defaultdict(node, scope)
+            if module == "itertools" and method == "groupby":
+                return _groupby(node, scope, depth)
             return None
         made = func.value
         if type(made) is cst.Call and type(made.func) is cst.Attribute and type(made.func.value) is cst.Name \
@@ -695,6 +699,33 @@ def _deque(items: PyType | None, given: bool) -> PyType | None:
         return T.list_of(T.UNKNOWN)
     elem = element_type(items)
     return T.list_of(elem) if elem is not None else None
+
+
+def _groupby(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
+    """`groupby(xs)`, `groupby(xs, key=lambda w: w[0])`: pairs of a key (the element, or what
+    the one-parameter lambda gives for it) and a run of elements. The run is an iterator here,
+    as in Python (`list(run)` is a list of the elements; lowering holds it as a list, read once:
+    lower/builtins.py `_groupby`)."""
+    positional = [a for a in node.args if a.keyword is None and not a.star]
+    keyword = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+    if not 1 <= len(positional) <= 2 or set(keyword) - {"key"} or (len(positional) == 2 and keyword):
+        return None
+    elem = element_type(type_of(positional[0].value, scope, depth))
+    if elem is None or elem.kind in ("unknown", ITER):
+        return None
+    key = positional[1].value if len(positional) == 2 else keyword.get("key")
+    if key is None or (type(key) is cst.Name and key.value == "None"):
+        key_t: PyType | None = elem
+    elif type(key) is cst.Lambda and len(key.params.params) == 1 and not isinstance(key.params.star_arg, (cst.Param, cst.ParamStar)) \
+            and not key.params.kwonly_params and key.params.star_kwarg is None and not key.params.posonly_params \
+            and key.params.params[0].default is None:
+        param = key.params.params[0].name.value
+        key_t = type_of(key.body, replace(scope, names={**scope.names, param: elem}), depth)
+    else:
+        return None
+    if key_t is None or not T.is_known(key_t):
+        return None
+    return iter_of(T.tuple_of(key_t, iter_of(elem)))
 
 
 def _if_exp_scopes(test: cst.BaseExpression, scope: Scope) -> tuple[Scope, Scope]:
