@@ -654,8 +654,10 @@ def test_formerly_retry_shapes_are_typed_by_the_analysis(monkeypatch) -> None:
     function again (`Retry`, deleted), written small in facts/retry_shapes.py (its golden facts
     say each local's type): a list filled through `self`, `(name, val)` bound in a `try` and
     its handler, an Optional str copied then narrowed (`disp`), an Optional[bool] starting as
-    None, appends through a bound method, an Optional decided by narrowing. Every function is
-    lowered once and translated."""
+    None, appends through a bound method, an Optional decided by narrowing; and the shapes of
+    the tests' own functions only `Retry` typed (a conditional expression narrowing, an
+    Optional appended, defaultdict fills, islice, dict(zip()), groupby, a nested function's
+    appends, a pattern's matches). Every function is lowered once and translated."""
     from portalis.lower import function as lowering
     from portalis.lower.module import lower_module
 
@@ -669,6 +671,16 @@ def test_formerly_retry_shapes_are_typed_by_the_analysis(monkeypatch) -> None:
     assert str(facts["encode"]["hasspace"]) == "Optional[bool]"
     assert str(facts["translate"]["res"]) == "list[str]"
     assert str(facts["shortest_margin"]["margin"]) == "Optional[str]"
+    # and the tests' own functions whose locals only `Retry` typed
+    assert str(facts["running_max"]["out"]) == "list[int]"  # `x if best is None else max(best, x)`
+    assert str(facts["pairs_with_previous"]["pairs"]) == "list[Optional[int]]"
+    groups, counts = facts["group_by_initial"]["groups"], facts["tally"]["counts"]
+    assert (str(groups), groups.name, str(counts), counts.name) == ("dict[str, list[str]]", "defaultdict", "dict[str, int]", "defaultdict")
+    assert str(facts["split_into"]["out"]) == "list[list[int]]"
+    assert str(facts["rows_of"]["rows"]) == "list[dict[str, str]]"
+    assert str(facts["runs"]["out"]) == "list[tuple[str, list[str]]]"
+    assert str(facts["leaves"]["result"]) == "list[str]"  # appended to by the nested `dfs`
+    assert str(facts["tokens"]["out"]) == "list[str]"
     passes: list[str] = []
     original = lowering.FunctionLowerer.lower
 

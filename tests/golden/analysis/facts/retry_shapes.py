@@ -1,7 +1,13 @@
 """The shapes of the standard-library functions lowering used to learn a local's type in by
 lowering them again (`Retry`, deleted: docs/inference.md "Facts per binding"), written small:
 the analysis types each local, so lowering is one pass and refuses nothing here."""
-from typing import List, Optional, Tuple
+import itertools
+import re
+from collections import defaultdict
+from itertools import groupby
+from typing import Dict, List, Optional, Tuple
+
+TOKEN = re.compile(r"(\w+)|(\s+)")
 
 
 class Lexer:
@@ -95,3 +101,97 @@ def shortest_margin(indents: List[str]) -> str:
     if margin is None:
         return ""
     return margin
+
+
+# The shapes of the tests' own functions whose locals only lowering's `Retry` typed:
+
+
+def running_max(xs: List[int]) -> List[int]:
+    # an Optional narrowed by a conditional expression's None test
+    out = []
+    best = None
+    for x in xs:
+        best = x if best is None else max(best, x)
+        out.append(best)
+    return out
+
+
+def pairs_with_previous(numbers: List[int]) -> List[Optional[int]]:
+    # an Optional name appended as it is: the list's elements are Optional
+    prev = None
+    pairs = []
+    for n in numbers:
+        pairs.append(prev)
+        prev = n
+    return pairs
+
+
+def group_by_initial(words: List[str]) -> Dict[str, List[str]]:
+    # a defaultdict(list) filled through `d[k].append(x)`
+    groups = defaultdict(list)
+    for w in words:
+        groups[w[0]].append(w)
+    return groups
+
+
+def tally(words: List[str]) -> Dict[str, int]:
+    # a defaultdict(int) filled through `d[k] += 1`
+    counts = defaultdict(int)
+    for w in words:
+        counts[w] += 1
+    return counts
+
+
+def split_into(xs: List[int], sizes: List[int]) -> List[List[int]]:
+    # `list(itertools.islice(it, n))` of an iterator
+    it = iter(xs)
+    out = []
+    for size in sizes:
+        out.append(list(itertools.islice(it, size)))
+    return out
+
+
+def rows_of(header: List[str], lines: List[str]) -> List[Dict[str, str]]:
+    # `dict(zip(keys, values))`
+    rows = []
+    for line in lines:
+        rows.append(dict(zip(header, line.split(","))))
+    return rows
+
+
+def runs(words: List[str]) -> List[Tuple[str, List[str]]]:
+    # `itertools.groupby` with a lambda key
+    out = []
+    for key, group in groupby(sorted(words), key=lambda w: w[0]):
+        out.append((key, list(group)))
+    return out
+
+
+def leaves(tree: Dict[str, List[str]], root: str) -> List[str]:
+    # a list a nested function appends to
+    result = []
+
+    def dfs(node: str) -> None:
+        children = tree.get(node, [])
+        if not children:
+            result.append(node)
+        for c in children:
+            dfs(c)
+
+    dfs(root)
+    return result
+
+
+def tokens(text: str) -> List[str]:
+    # a pattern's match, narrowed by `if m is None: break` and by a conditional expression
+    out = []
+    pos = 0
+    while True:
+        m = TOKEN.match(text, pos)
+        if m is None:
+            break
+        out.append(f"{m.start()}:{m.group()}")
+        pos = m.end()
+    tail = TOKEN.search(text, 1)
+    out.append("none" if tail is None else tail.group())
+    return out
