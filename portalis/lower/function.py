@@ -280,7 +280,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             return
         shown = "not typed" if old is None or old.kind == "unknown" else f"{old}"
         raise Unsupported("PTL112", f"cannot infer the type of {what}: the analysis leaves it {shown} and a later use needs {new} "
-                          f"(a value bound to it that the analysis does not type): annotate it")
+                          f"(a value bound to it that the analysis does not type, or narrowing it does not follow): annotate it")
 
     def learn_return(self, ty: PyType) -> None:
         """A return of a function whose signature does not say its return type: the first
