@@ -233,6 +233,9 @@ _LAZY = (types.GeneratorType, map, filter, zip, enumerate, reversed, type(revers
          itertools.combinations, itertools.permutations, itertools.product)
 _OPEN: set[int] = set()  # plain objects being made canonical (cycle detection)
 _FIELDS: dict[str, list[str]] = {}  # the running case's plain classes: "module:Class" -> field names
+# The field of a translated `class Stack(list)` holding its items: portalis.builtin_bases.LIST_FIELD
+# (restated: this process imports nothing of the translator's).
+LIST_FIELD = "__list__"
 
 
 def _attributes(value) -> list[tuple[str, object]]:
@@ -244,6 +247,11 @@ def _attributes(value) -> list[tuple[str, object]]:
         return list(vars(value).items())
     out = []
     for name in names:
+        if name == LIST_FIELD and isinstance(value, list):
+            # `class Stack(list)`: the struct's field for the items the instance holds
+            # (portalis/builtin_bases.py)
+            out.append((name, list(value)))
+            continue
         try:
             out.append((name, getattr(value, name)))
         except AttributeError as exc:  # a field this object lacks: no comparable form
@@ -264,7 +272,7 @@ def _translated_container_subclass(value) -> bool:
     cls = type(value)
     if cls in _CONTAINERS or not isinstance(value, _CONTAINERS) or f"{cls.__module__}:{cls.__name__}" not in _FIELDS:
         return False
-    if len(value):
+    if len(value) and not (isinstance(value, list) and LIST_FIELD in _FIELDS[f"{cls.__module__}:{cls.__name__}"]):
         raise TypeError(f"a {cls.__name__} holding {len(value)} {cls.__mro__[1].__name__} items (its translation keeps "
                         f"only its attributes)")
     return _plain_instance(value)
@@ -368,6 +376,9 @@ def decode(data):
         # Rust side builds the same struct literal)
         obj = cls.__new__(cls)
         for k, v in fields.items():
+            if k == LIST_FIELD and isinstance(obj, list):
+                list.extend(obj, v)  # a list subclass's items (portalis/builtin_bases.py)
+                continue
             setattr(obj, k, v)
         return obj
     raise ValueError("not an encoded value")

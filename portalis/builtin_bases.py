@@ -1,0 +1,268 @@
+"""A class deriving from `list` as a plain class holding its list (issue 11, "a class deriving
+from a stdlib base").
+
+`class Stack(list)` has no attributes of its own for its items: the instance *is* the list. The
+rest of the translator handles plain classes (a struct of the attributes `__init__` assigns, item
+types from what the methods append), so the module's text is rewritten, line for line, into that
+form before the outline is made (as portalis/namedtuples.py does for `namedtuple()`):
+
+- the base `list` (`List[int]`, `list[str]`) becomes `object`;
+- the items are the attribute `LIST_FIELD` (`self.__list__`): `super().__init__(xs)` and
+  `list.__init__(self, xs)` become `self.__list__ = list(xs)`; an `__init__` that does not call
+  it starts with `self.__list__ = []`; a class with no `__init__` gets `def __init__(self):
+  self.__list__ = []` on a blank line of its body (or the blank line after it), so that
+  `Stack()` builds an empty one as Python's does;
+- in the methods, `self` used as the list is `self.__list__`: `self.append(x)` (a list method
+  the class does not define itself), `self[i]`, `len(self)`, `list(self)`, `for x in self`,
+  `x in self`, `if self:` / `not self`, `super().append(x)`.
+
+Subclasses in the module (`class Phrase(TokenList)`) are rewritten the same way (their
+`super().__init__` is the base's, kept); they inherit the field through the ordinary base
+machinery (portalis/class_interfaces.py). `self` passed on whole (`return self`, `f(self)`) stays
+the object: a Stack where a `list` is expected is a type the translation refuses, not a silent
+copy. What the rewrite cannot reproduce exactly leaves the class as it was (PTL140): an
+`__init__` whose first statement is compound, no blank line to hold the synthesized `__init__`,
+`super().__init__(*args, **kw)`, another base beside `list`. The differential harness reads
+the field of a Python instance as `list(obj)` and sets it with `list.extend`
+(portalis/validate/worker.py). Pure: text in, text out; line numbers kept.
+"""
+
+from __future__ import annotations
+
+import ast
+
+# The attribute standing for the instance's list items (a dunder name: Python does not mangle
+# it, and no class of a repository uses it).
+LIST_FIELD = "__list__"
+
+# list's methods: `self.m(...)` in a class deriving from list calls the list's unless the class
+# (or a base of the module) defines `m`.
+_LIST_METHODS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "index", "count", "sort",
+                           "reverse", "copy"})
+# builtins taking an iterable (or sized) argument: `len(self)` is the list's length
+_ITERABLE_CALLS = frozenset({"len", "list", "iter", "reversed", "sorted", "enumerate", "tuple", "set", "frozenset",
+                             "sum", "min", "max", "any", "all", "bool", "zip", "map", "filter"})
+
+
+def _is_list_base(node: ast.expr) -> bool:
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    return (isinstance(node, ast.Name) and node.id in ("list", "List")) or \
+        (isinstance(node, ast.Attribute) and node.attr == "List" and isinstance(node.value, ast.Name) and node.value.id == "typing")
+
+
+class _Edits:
+    """Replacements of (line, start byte, end byte) spans of single lines, applied right to left."""
+
+    def __init__(self, lines: list[bytes]) -> None:
+        self.lines = lines
+        self.items: list[tuple[int, int, int, bytes]] = []
+
+    def replace(self, node: ast.AST, text: str, end: ast.AST | None = None) -> bool:
+        last = end if end is not None else node
+        if node.lineno != getattr(last, "end_lineno", None):
+            return False
+        self.items.append((node.lineno, node.col_offset, last.end_col_offset, text.encode()))  # type: ignore[attr-defined]
+        return True
+
+    def insert(self, line: int, col: int, text: str) -> None:
+        self.items.append((line, col, col, text.encode()))
+
+    def apply(self) -> None:
+        # a replacement before an insertion at its start (the insertion then goes before it)
+        spans = sorted(self.items, key=lambda e: (e[0], e[1], e[2]), reverse=True)
+        for line, start, end, text in spans:
+            raw = self.lines[line - 1]
+            self.lines[line - 1] = raw[:start] + text + raw[end:]
+
+
+def _self_name(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+    if any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in fn.decorator_list):
+        return None
+    params = [*fn.args.posonlyargs, *fn.args.args]
+    return params[0].arg if params else None
+
+
+def _defined(cls: ast.ClassDef) -> set[str]:
+    return {s.name for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+
+def _super_init(stmt: ast.stmt, self_name: str) -> ast.Call | None:
+    """`super().__init__(xs)` / `list.__init__(self, xs)` as a statement of its own, at most one
+    item argument and no keywords, or None."""
+    if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
+        return None
+    call = stmt.value
+    f = call.func
+    if not (isinstance(f, ast.Attribute) and f.attr == "__init__") or call.keywords:
+        return None
+    if isinstance(f.value, ast.Call) and isinstance(f.value.func, ast.Name) and f.value.func.id == "super" \
+            and not f.value.args and len(call.args) <= 1:
+        return call
+    if isinstance(f.value, ast.Name) and f.value.id == "list" and 1 <= len(call.args) <= 2 \
+            and isinstance(call.args[0], ast.Name) and call.args[0].id == self_name:
+        return call
+    return None
+
+
+def _rewrite_init_call(call: ast.Call, self_name: str, edits: _Edits) -> bool:
+    """`super().__init__(xs)` -> `self.__list__ = list(xs)` (the receiver argument of
+    `list.__init__(self, xs)` dropped)."""
+    target = f"{self_name}.{LIST_FIELD} = list"
+    if isinstance(call.func.value, ast.Name):  # type: ignore[attr-defined]
+        if len(call.args) == 1:
+            return edits.replace(call, f"{self_name}.{LIST_FIELD} = []")
+        return edits.replace(call.func, f"{target}(", end=call.args[0]) and _drop_comma(call, edits)
+    return edits.replace(call.func, target)
+
+
+def _drop_comma(call: ast.Call, edits: _Edits) -> bool:
+    """The `, ` between `self` and the argument of `list.__init__(self, xs)` (same line only)."""
+    first, second = call.args
+    if first.end_lineno != second.lineno:
+        return False
+    edits.items.append((first.end_lineno, first.end_col_offset, second.col_offset, b""))  # type: ignore[arg-type]
+    return True
+
+
+def _uses_as_list(fn: ast.AST, self_name: str, own: set[str], direct: bool) -> list[ast.AST]:
+    """The nodes of a method where `self` stands for its list: the `self` Name nodes (and the
+    `super()` calls of `super().append(x)` in a class deriving from list directly)."""
+    out: list[ast.AST] = []
+
+    def bare(node: ast.AST | None) -> bool:
+        return isinstance(node, ast.Name) and node.id == self_name and isinstance(node.ctx, ast.Load)
+
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Subscript) and bare(node.value):
+            out.append(node.value)
+        elif isinstance(node, ast.Attribute) and node.attr in _LIST_METHODS and node.attr not in own:
+            if bare(node.value):
+                out.append(node.value)
+            elif direct and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name) \
+                    and node.value.func.id == "super" and not node.value.args:
+                out.append(node.value)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _ITERABLE_CALLS:
+            out.extend(a for a in node.args if bare(a))
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and bare(node.iter):
+            out.append(node.iter)
+        elif isinstance(node, ast.Compare):
+            out.extend(c for op, c in zip(node.ops, node.comparators) if isinstance(op, (ast.In, ast.NotIn)) and bare(c))
+        elif isinstance(node, (ast.If, ast.While, ast.IfExp, ast.Assert)) and bare(node.test):
+            out.append(node.test)
+        elif isinstance(node, ast.BoolOp):
+            out.extend(v for v in node.values if bare(v))
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not) and bare(node.operand):
+            out.append(node.operand)
+    return out
+
+
+def _blank_line(cls: ast.ClassDef, following: ast.stmt | None, text: list[bytes]) -> int | None:
+    """A line (1-based) between two statements of the class body, or after its last one and
+    before the module's next statement, holding nothing but blanks or a comment: where a
+    synthesized method can go without moving any other line."""
+    starts = [min([s.lineno, *(d.lineno for d in getattr(s, "decorator_list", ()))]) for s in cls.body]
+    ends = [s.end_lineno or s.lineno for s in cls.body]
+    after = following.lineno if following is not None else len(text) + 1
+    if following is not None:
+        after = min([after, *(d.lineno for d in getattr(following, "decorator_list", ()))])
+    gaps = [(ends[i] + 1, starts[i + 1]) for i in range(len(starts) - 1)] + [(ends[-1] + 1, after)]
+    for lo, hi in gaps:
+        for line in range(lo, hi):
+            content = text[line - 1].strip() if line - 1 < len(text) else None
+            if content is not None and (not content or content.startswith(b"#")):
+                return line
+    return None
+
+
+def desugar_list_bases(source: str) -> str:
+    """The module's text with each class deriving from `list` (and its subclasses in the
+    module) as a plain class holding `self.__list__` (see the module docstring); the text
+    unchanged when no class derives from list or the module does not parse."""
+    if "list" not in source and "List" not in source:
+        return source
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return source
+    classes = {s.name: s for s in tree.body if isinstance(s, ast.ClassDef)}
+    direct = {n for n, c in classes.items() if len(c.bases) == 1 and not c.keywords and _is_list_base(c.bases[0])}
+    if not direct:
+        return source
+    # ast's columns are UTF-8 byte offsets
+    lines = source.encode("utf-8", "surrogatepass").split(b"\n")
+    edits = _Edits(lines)
+    order = [s for s in tree.body if isinstance(s, ast.ClassDef)]
+    # A subclass of the module joins its base's family when that base is one (module order).
+    family: dict[str, str] = {}
+    for cls in order:
+        if cls.name in direct:
+            family[cls.name] = cls.name
+        elif cls.bases and isinstance(cls.bases[0], ast.Name) and cls.bases[0].id in family:
+            family[cls.name] = family[cls.bases[0].id]
+    defined: dict[str, set[str]] = {}
+    failed: set[str] = set()
+    plans: dict[str, _Edits] = {}
+    for index, cls in enumerate(tree.body):
+        if not isinstance(cls, ast.ClassDef) or cls.name not in family:
+            continue
+        root = family[cls.name]
+        if root in failed:
+            continue
+        base = cls.bases[0]
+        own = _defined(cls) | (defined.get(base.id, set()) if isinstance(base, ast.Name) else set())
+        defined[cls.name] = own
+        plan = _Edits(lines)
+        ok = _plan_class(cls, cls.name in direct, own, plan, tree.body[index + 1] if index + 1 < len(tree.body) else None, lines)
+        if not ok:
+            failed.add(root)
+            continue
+        plans[cls.name] = plan
+    for name, plan in plans.items():
+        if family[name] not in failed:
+            edits.items.extend(plan.items)
+    if not edits.items:
+        return source
+    edits.apply()
+    return b"\n".join(edits.lines).decode("utf-8", "surrogatepass")
+
+
+def _plan_class(cls: ast.ClassDef, direct: bool, own: set[str], edits: _Edits, following: ast.stmt | None,
+                lines: list[bytes]) -> bool:
+    """The edits of one class; False when the class cannot be rewritten exactly."""
+    if direct and not edits.replace(cls.bases[0], "object"):
+        return False
+    init = next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None)
+    if direct and init is None:
+        line = _blank_line(cls, following, lines)
+        if line is None:
+            return False
+        indent = cls.body[0].col_offset
+        edits.items.append((line, 0, len(lines[line - 1]), f"{' ' * indent}def __init__(self): self.{LIST_FIELD} = []".encode()))
+    for fn in cls.body:
+        if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        self_name = _self_name(fn)
+        if self_name is None:
+            continue
+        if direct and fn is init:
+            calls = [c for c in (_super_init(s, self_name) for s in fn.body) if c is not None]
+            for call in calls:
+                if not _rewrite_init_call(call, self_name, edits):
+                    return False
+            if not calls:
+                first = fn.body[0]
+                if isinstance(first, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.While,
+                                      ast.With, ast.Try, ast.AsyncFor, ast.AsyncWith)) or type(first).__name__ in ("Match", "TryStar"):
+                    return False
+                edits.insert(first.lineno, first.col_offset, f"{self_name}.{LIST_FIELD} = []; ")
+            elif any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "__init__"
+                     and n not in calls for n in ast.walk(fn)):
+                return False  # another `__init__` call (under an `if`, with `*args`): not reproduced
+        for node in _uses_as_list(fn, self_name, own, direct):
+            if not edits.replace(node, f"{self_name}.{LIST_FIELD}"):
+                return False
+    return True
+
+
+__all__ = ["LIST_FIELD", "desugar_list_bases"]
