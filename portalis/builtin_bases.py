@@ -125,35 +125,49 @@ def _drop_comma(call: ast.Call, edits: _Edits) -> bool:
     return True
 
 
-def _uses_as_list(fn: ast.AST, self_name: str, own: set[str], direct: bool) -> list[ast.AST]:
-    """The nodes of a method where `self` stands for its list: the `self` Name nodes (and the
-    `super()` calls of `super().append(x)` in a class deriving from list directly)."""
-    out: list[ast.AST] = []
+def _uses_as_list(fn: ast.AST, self_name: str, own: set[str], direct: bool) -> list[tuple[ast.AST, str]]:
+    """Where in a method `self` stands for its list, and the text standing for it there: the
+    `self` Name nodes (`self.__list__`), `super().append` in a class deriving from list
+    directly, `super().__len__()`. A use the class gives its own meaning (`len(self)` with a
+    `__len__` of its own, `for x in self` with an `__iter__`) is the class's, left alone."""
+    out: list[tuple[ast.AST, str]] = []
+    items = f"{self_name}.{LIST_FIELD}"
 
-    def bare(node: ast.AST | None) -> bool:
-        return isinstance(node, ast.Name) and node.id == self_name and isinstance(node.ctx, ast.Load)
+    def bare(node: ast.AST | None, *dunders: str) -> bool:
+        return isinstance(node, ast.Name) and node.id == self_name and isinstance(node.ctx, ast.Load) \
+            and not any(d in own for d in dunders)
 
+    def is_super(node: ast.AST) -> bool:
+        return direct and isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super" \
+            and not node.args
+
+    truth = ("__bool__", "__len__")
+    iterated = ("__iter__",)
     for node in ast.walk(fn):
-        if isinstance(node, ast.Subscript) and bare(node.value):
-            out.append(node.value)
-        elif isinstance(node, ast.Attribute) and node.attr in _LIST_METHODS and node.attr not in own:
-            if bare(node.value):
-                out.append(node.value)
-            elif direct and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name) \
-                    and node.value.func.id == "super" and not node.value.args:
-                out.append(node.value)
+        if isinstance(node, ast.Subscript) and bare(node.value, "__getitem__", "__setitem__", "__delitem__"):
+            out.append((node.value, items))
+        elif isinstance(node, ast.Attribute) and node.attr in _LIST_METHODS:
+            if bare(node.value) and node.attr not in own:
+                out.append((node.value, items))
+            elif is_super(node.value):  # `super().append(x)` skips the class's own `append`
+                out.append((node.value, items))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and is_super(node.func.value) \
+                and node.func.attr in ("__len__", "__iter__") and not node.args and not node.keywords:
+            out.append((node, f"{node.func.attr[2:-2]}({items})"))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _ITERABLE_CALLS:
-            out.extend(a for a in node.args if bare(a))
-        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and bare(node.iter):
-            out.append(node.iter)
+            dunders = ("__len__",) if node.func.id == "len" else truth if node.func.id == "bool" else iterated
+            out.extend((a, items) for a in node.args if bare(a, *dunders))
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and bare(node.iter, *iterated):
+            out.append((node.iter, items))
         elif isinstance(node, ast.Compare):
-            out.extend(c for op, c in zip(node.ops, node.comparators) if isinstance(op, (ast.In, ast.NotIn)) and bare(c))
-        elif isinstance(node, (ast.If, ast.While, ast.IfExp, ast.Assert)) and bare(node.test):
-            out.append(node.test)
+            out.extend((c, items) for op, c in zip(node.ops, node.comparators)
+                       if isinstance(op, (ast.In, ast.NotIn)) and bare(c, "__contains__", "__iter__"))
+        elif isinstance(node, (ast.If, ast.While, ast.IfExp, ast.Assert)) and bare(node.test, *truth):
+            out.append((node.test, items))
         elif isinstance(node, ast.BoolOp):
-            out.extend(v for v in node.values if bare(v))
-        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not) and bare(node.operand):
-            out.append(node.operand)
+            out.extend((v, items) for v in node.values if bare(v, *truth))
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not) and bare(node.operand, *truth):
+            out.append((node.operand, items))
     return out
 
 
@@ -227,6 +241,10 @@ def desugar_list_bases(source: str) -> str:
     return b"\n".join(edits.lines).decode("utf-8", "surrogatepass")
 
 
+def _docstring(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+
+
 def _plan_class(cls: ast.ClassDef, direct: bool, own: set[str], edits: _Edits, following: ast.stmt | None,
                 lines: list[bytes]) -> bool:
     """The edits of one class; False when the class cannot be rewritten exactly."""
@@ -247,6 +265,9 @@ def _plan_class(cls: ast.ClassDef, direct: bool, own: set[str], edits: _Edits, f
             continue
         if direct and fn is init:
             calls = [c for c in (_super_init(s, self_name) for s in fn.body) if c is not None]
+            if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "__init__"
+                   and n not in calls for n in ast.walk(fn)):
+                return False  # another `__init__` call (under an `if`, with `*args`): not reproduced
             for call in calls:
                 if not _rewrite_init_call(call, self_name, edits):
                     return False
@@ -255,12 +276,13 @@ def _plan_class(cls: ast.ClassDef, direct: bool, own: set[str], edits: _Edits, f
                 if isinstance(first, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.While,
                                       ast.With, ast.Try, ast.AsyncFor, ast.AsyncWith)) or type(first).__name__ in ("Match", "TryStar"):
                     return False
-                edits.insert(first.lineno, first.col_offset, f"{self_name}.{LIST_FIELD} = []; ")
-            elif any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "__init__"
-                     and n not in calls for n in ast.walk(fn)):
-                return False  # another `__init__` call (under an `if`, with `*args`): not reproduced
-        for node in _uses_as_list(fn, self_name, own, direct):
-            if not edits.replace(node, f"{self_name}.{LIST_FIELD}"):
+                if _docstring(first):
+                    # after the docstring, which stays the method's (its examples are evidence)
+                    edits.insert(first.end_lineno or first.lineno, first.end_col_offset or 0, f"; {self_name}.{LIST_FIELD} = []")
+                else:
+                    edits.insert(first.lineno, first.col_offset, f"{self_name}.{LIST_FIELD} = []; ")
+        for node, text in _uses_as_list(fn, self_name, own, direct):
+            if not edits.replace(node, text):
                 return False
     return True
 

@@ -118,3 +118,4 @@ def test_the_crate_compiles_and_the_struct_holds_the_list(stacks) -> None:
 def test_methods_of_a_list_subclass_are_verified(stacks, name) -> None:
     f = _functions(stacks)[name]
     assert f["status"] == "verified", f
+
