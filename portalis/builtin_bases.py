@@ -30,25 +30,57 @@ the field of a Python instance as `list(obj)` and sets it with `list.extend`
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 
 # The attribute standing for the instance's list items (a dunder name: Python does not mangle
-# it, and no class of a repository uses it).
+# it, and no class of a repository uses it); a dict subclass's entries likewise (`__dict__`
+# is the instance's namespace).
 LIST_FIELD = "__list__"
+DICT_FIELD = "__mapping__"
+# what each field holds and of which base, for diagnostics
+HELD_FIELDS = {LIST_FIELD: ("items", "list"), DICT_FIELD: ("entries", "dict")}
 
-# list's methods: `self.m(...)` in a class deriving from list calls the list's unless the class
-# (or a base of the module) defines `m`.
-_LIST_METHODS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "index", "count", "sort",
-                           "reverse", "copy"})
+
+def held_field_text(cls: str, field: str) -> str | None:
+    """How a diagnostic names a field nothing types when it holds a list or dict subclass's
+    own items (`self.__list__`), or None for any other field."""
+    if field not in HELD_FIELDS:
+        return None
+    what, base = HELD_FIELDS[field]
+    return (f"the {what} of `{cls}` (a class deriving from `{base}`, held as `self.{field}`) cannot be typed: "
+            "nothing the class adds or is built from says their type")
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """A builtin base the rewrite handles: the field holding the value, the base's methods
+    (`self.m(...)` calls the base's unless the class defines `m`), the empty value, the
+    constructor, the dunders a subscript of `self` goes through."""
+
+    field: str
+    methods: frozenset[str]
+    empty: str
+    ctor: str
+    subscript: tuple[str, ...]
+
+
+_LIST = _Kind(LIST_FIELD, frozenset({"append", "extend", "insert", "pop", "remove", "clear", "index", "count", "sort",
+                                     "reverse", "copy"}), "[]", "list", ("__getitem__", "__setitem__", "__delitem__"))
+# `__missing__`: `self[k]` of a missing key runs it, which `self.__mapping__[k]` would not
+_DICT = _Kind(DICT_FIELD, frozenset({"get", "keys", "values", "items", "pop", "popitem", "setdefault", "update", "clear",
+                                     "copy"}), "{}", "dict", ("__getitem__", "__setitem__", "__delitem__", "__missing__"))
 # builtins taking an iterable (or sized) argument: `len(self)` is the list's length
 _ITERABLE_CALLS = frozenset({"len", "list", "iter", "reversed", "sorted", "enumerate", "tuple", "set", "frozenset",
-                             "sum", "min", "max", "any", "all", "bool", "zip", "map", "filter"})
+                             "sum", "min", "max", "any", "all", "bool", "zip", "map", "filter", "dict"})
 
 
-def _is_list_base(node: ast.expr) -> bool:
+def _kind_of(node: ast.expr) -> _Kind | None:
+    """The kind of a base (`list`, `List[int]`, `typing.List`, `dict`, `Dict[str, int]`), or None."""
     if isinstance(node, ast.Subscript):
         node = node.value
-    return (isinstance(node, ast.Name) and node.id in ("list", "List")) or \
-        (isinstance(node, ast.Attribute) and node.attr == "List" and isinstance(node.value, ast.Name) and node.value.id == "typing")
+    name = node.id if isinstance(node, ast.Name) else \
+        node.attr if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "typing" else None
+    return _LIST if name in ("list", "List") else _DICT if name in ("dict", "Dict") else None
 
 
 class _Edits:
@@ -87,7 +119,7 @@ def _defined(cls: ast.ClassDef) -> set[str]:
     return {s.name for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
 
 
-def _super_init(stmt: ast.stmt, self_name: str) -> ast.Call | None:
+def _super_init(stmt: ast.stmt, self_name: str, kind: _Kind) -> ast.Call | None:
     """`super().__init__(xs)` / `list.__init__(self, xs)` as a statement of its own, at most one
     item argument and no keywords, or None."""
     if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
@@ -99,19 +131,19 @@ def _super_init(stmt: ast.stmt, self_name: str) -> ast.Call | None:
     if isinstance(f.value, ast.Call) and isinstance(f.value.func, ast.Name) and f.value.func.id == "super" \
             and not f.value.args and len(call.args) <= 1:
         return call
-    if isinstance(f.value, ast.Name) and f.value.id == "list" and 1 <= len(call.args) <= 2 \
+    if isinstance(f.value, ast.Name) and f.value.id == kind.ctor and 1 <= len(call.args) <= 2 \
             and isinstance(call.args[0], ast.Name) and call.args[0].id == self_name:
         return call
     return None
 
 
-def _rewrite_init_call(call: ast.Call, self_name: str, edits: _Edits) -> bool:
+def _rewrite_init_call(call: ast.Call, self_name: str, kind: _Kind, edits: _Edits) -> bool:
     """`super().__init__(xs)` -> `self.__list__ = list(xs)` (the receiver argument of
     `list.__init__(self, xs)` dropped)."""
-    target = f"{self_name}.{LIST_FIELD} = list"
+    target = f"{self_name}.{kind.field} = {kind.ctor}"
     if isinstance(call.func.value, ast.Name):  # type: ignore[attr-defined]
         if len(call.args) == 1:
-            return edits.replace(call, f"{self_name}.{LIST_FIELD} = []")
+            return edits.replace(call, f"{self_name}.{kind.field} = {kind.empty}")
         return edits.replace(call.func, f"{target}(", end=call.args[0]) and _drop_comma(call, edits)
     return edits.replace(call.func, target)
 
@@ -125,13 +157,13 @@ def _drop_comma(call: ast.Call, edits: _Edits) -> bool:
     return True
 
 
-def _uses_as_list(fn: ast.AST, self_name: str, own: set[str], direct: bool) -> list[tuple[ast.AST, str]]:
+def _uses_as_list(fn: ast.AST, self_name: str, own: set[str], direct: bool, kind: _Kind) -> list[tuple[ast.AST, str]]:
     """Where in a method `self` stands for its list, and the text standing for it there: the
     `self` Name nodes (`self.__list__`), `super().append` in a class deriving from list
     directly, `super().__len__()`. A use the class gives its own meaning (`len(self)` with a
     `__len__` of its own, `for x in self` with an `__iter__`) is the class's, left alone."""
     out: list[tuple[ast.AST, str]] = []
-    items = f"{self_name}.{LIST_FIELD}"
+    items = f"{self_name}.{kind.field}"
 
     def bare(node: ast.AST | None, *dunders: str) -> bool:
         return isinstance(node, ast.Name) and node.id == self_name and isinstance(node.ctx, ast.Load) \
@@ -144,9 +176,9 @@ def _uses_as_list(fn: ast.AST, self_name: str, own: set[str], direct: bool) -> l
     truth = ("__bool__", "__len__")
     iterated = ("__iter__",)
     for node in ast.walk(fn):
-        if isinstance(node, ast.Subscript) and bare(node.value, "__getitem__", "__setitem__", "__delitem__"):
+        if isinstance(node, ast.Subscript) and bare(node.value, *kind.subscript):
             out.append((node.value, items))
-        elif isinstance(node, ast.Attribute) and node.attr in _LIST_METHODS:
+        elif isinstance(node, ast.Attribute) and node.attr in kind.methods:
             if bare(node.value) and node.attr not in own:
                 out.append((node.value, items))
             elif is_super(node.value):  # `super().append(x)` skips the class's own `append`
@@ -193,14 +225,14 @@ def desugar_list_bases(source: str) -> str:
     """The module's text with each class deriving from `list` (and its subclasses in the
     module) as a plain class holding `self.__list__` (see the module docstring); the text
     unchanged when no class derives from list or the module does not parse."""
-    if "list" not in source and "List" not in source:
+    if not any(word in source for word in ("list", "List", "dict", "Dict")):
         return source
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return source
     classes = {s.name: s for s in tree.body if isinstance(s, ast.ClassDef)}
-    direct = {n for n, c in classes.items() if len(c.bases) == 1 and not c.keywords and _is_list_base(c.bases[0])}
+    direct = {n: k for n, c in classes.items() if len(c.bases) == 1 and not c.keywords and (k := _kind_of(c.bases[0])) is not None}
     if not direct:
         return source
     # ast's columns are UTF-8 byte offsets
@@ -227,7 +259,7 @@ def desugar_list_bases(source: str) -> str:
         own = _defined(cls) | (defined.get(base.id, set()) if isinstance(base, ast.Name) else set())
         defined[cls.name] = own
         plan = _Edits(lines)
-        ok = _plan_class(cls, cls.name in direct, own, plan, tree.body[index + 1] if index + 1 < len(tree.body) else None, lines)
+        ok = _plan_class(cls, cls.name in direct, direct[root], own, plan, tree.body[index + 1] if index + 1 < len(tree.body) else None, lines)
         if not ok:
             failed.add(root)
             continue
@@ -245,7 +277,7 @@ def _docstring(stmt: ast.stmt) -> bool:
     return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
 
 
-def _plan_class(cls: ast.ClassDef, direct: bool, own: set[str], edits: _Edits, following: ast.stmt | None,
+def _plan_class(cls: ast.ClassDef, direct: bool, kind: _Kind, own: set[str], edits: _Edits, following: ast.stmt | None,
                 lines: list[bytes]) -> bool:
     """The edits of one class; False when the class cannot be rewritten exactly."""
     if direct and not edits.replace(cls.bases[0], "object"):
@@ -256,7 +288,7 @@ def _plan_class(cls: ast.ClassDef, direct: bool, own: set[str], edits: _Edits, f
         if line is None:
             return False
         indent = cls.body[0].col_offset
-        edits.items.append((line, 0, len(lines[line - 1]), f"{' ' * indent}def __init__(self): self.{LIST_FIELD} = []".encode()))
+        edits.items.append((line, 0, len(lines[line - 1]), f"{' ' * indent}def __init__(self): self.{kind.field} = {kind.empty}".encode()))
     for fn in cls.body:
         if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
@@ -264,12 +296,12 @@ def _plan_class(cls: ast.ClassDef, direct: bool, own: set[str], edits: _Edits, f
         if self_name is None:
             continue
         if direct and fn is init:
-            calls = [c for c in (_super_init(s, self_name) for s in fn.body) if c is not None]
+            calls = [c for c in (_super_init(s, self_name, kind) for s in fn.body) if c is not None]
             if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "__init__"
                    and n not in calls for n in ast.walk(fn)):
                 return False  # another `__init__` call (under an `if`, with `*args`): not reproduced
             for call in calls:
-                if not _rewrite_init_call(call, self_name, edits):
+                if not _rewrite_init_call(call, self_name, kind, edits):
                     return False
             if not calls:
                 first = fn.body[0]
@@ -278,13 +310,13 @@ def _plan_class(cls: ast.ClassDef, direct: bool, own: set[str], edits: _Edits, f
                     return False
                 if _docstring(first):
                     # after the docstring, which stays the method's (its examples are evidence)
-                    edits.insert(first.end_lineno or first.lineno, first.end_col_offset or 0, f"; {self_name}.{LIST_FIELD} = []")
+                    edits.insert(first.end_lineno or first.lineno, first.end_col_offset or 0, f"; {self_name}.{kind.field} = {kind.empty}")
                 else:
-                    edits.insert(first.lineno, first.col_offset, f"{self_name}.{LIST_FIELD} = []; ")
-        for node, text in _uses_as_list(fn, self_name, own, direct):
+                    edits.insert(first.lineno, first.col_offset, f"{self_name}.{kind.field} = {kind.empty}; ")
+        for node, text in _uses_as_list(fn, self_name, own, direct, kind):
             if not edits.replace(node, text):
                 return False
     return True
 
 
-__all__ = ["LIST_FIELD", "desugar_list_bases"]
+__all__ = ["DICT_FIELD", "HELD_FIELDS", "LIST_FIELD", "held_field_text", "desugar_list_bases"]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conftest import type_map_of
 
-from portalis.builtin_bases import LIST_FIELD, desugar_list_bases
+from portalis.builtin_bases import DICT_FIELD, LIST_FIELD, desugar_list_bases
 
 SOURCE = '''class Stack(list):
     """A stack."""
@@ -122,3 +122,47 @@ def test_the_harness_encodes_the_items_as_the_field(monkeypatch, tmp_path) -> No
     back = worker.decode(encoded)
     assert type(back) is mod.Own and list(back) == [0, 1, 10] and back.n == 2
     assert worker.canonical(own) == {"__class__": "Own", LIST_FIELD: [0, 1, 10], "n": 2}
+
+
+REGISTRY = '''class Registry(dict):
+    def __init__(self, name: str):
+        super().__init__()
+        self.name = name
+
+    def register(self, key: str, n: int) -> None:
+        self[key] = n
+
+    def lookup(self, key: str) -> int:
+        return self.get(key, 0)
+
+    def names(self) -> list[str]:
+        return sorted(self)
+
+
+class Defaulting(dict):
+    def __missing__(self, key: str) -> int:
+        return 0
+
+    def twice(self, key: str) -> int:
+        return self[key] * 2
+
+
+class Untyped(list):
+    def size(self) -> int:
+        return len(self)
+'''
+
+
+def test_a_dict_subclass_holds_its_entries() -> None:
+    out = desugar_list_bases(REGISTRY).splitlines()
+    assert out[2] == "        self.__mapping__ = dict()"
+    assert out[6] == "        self.__mapping__[key] = n"
+    assert out[9] == "        return self.__mapping__.get(key, 0)"
+    assert out[12] == "        return sorted(self.__mapping__)"
+    assert out[20] == "        return self[key] * 2"  # `__missing__` runs on a missing key: the class's own
+    classes = {c.name: c for c in type_map_of(REGISTRY).classes}
+    assert {f.name: f.rust_type for f in classes["Registry"].fields} == {DICT_FIELD: "crate::pyrt::PyDict<String, i64>", "name": "String"}
+    # nothing types a list's items: the placeholder, and the diagnostics say what the field is
+    tm = type_map_of(REGISTRY)
+    (diag,) = [d for d in tm.diagnostics if d.function == "Untyped"]
+    assert diag.code == "PTL112" and "the items of `Untyped` (a class deriving from `list`" in diag.message, diag

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Callable as CallableType, Iterator
 
 import libcst as cst
 
+from portalis.builtin_bases import held_field_text
 from portalis.lower.bigint import bigint_arg, bigint_call, bigint_result, on_bigint
 from portalis.lower.bytes_ops import (
     bytes_concat,
@@ -550,7 +551,7 @@ class ExprLowering:
             # the placeholder; what uses it waits for a type
             if f.why:
                 raise Unsupported("PTL111", f"{f.why} (the field holds a placeholder)")
-            raise Unsupported("PTL112", f"the type of attribute `{cls.name}.{attr}` cannot be inferred: annotate it")
+            raise Unsupported("PTL112", held_field_text(cls.name, attr) or f"the type of attribute `{cls.name}.{attr}` cannot be inferred: annotate it")
         if not T.is_known(f.py_type) and isinstance(recv.expr, ir.Path) and recv.expr.name == "self":
             learnt = self.facts.fields.get(attr)
             if learnt is not None:

@@ -233,9 +233,13 @@ _LAZY = (types.GeneratorType, map, filter, zip, enumerate, reversed, type(revers
          itertools.combinations, itertools.permutations, itertools.product)
 _OPEN: set[int] = set()  # plain objects being made canonical (cycle detection)
 _FIELDS: dict[str, list[str]] = {}  # the running case's plain classes: "module:Class" -> field names
-# The field of a translated `class Stack(list)` holding its items: portalis.builtin_bases.LIST_FIELD
-# (restated: this process imports nothing of the translator's).
+# The field of a translated `class Stack(list)` holding its items, of a `class Registry(dict)`
+# its entries: portalis.builtin_bases.LIST_FIELD / DICT_FIELD (restated: this process imports
+# nothing of the translator's). Field -> (the builtin, how an instance's value is read, how a
+# decoded instance is given it).
 LIST_FIELD = "__list__"
+DICT_FIELD = "__mapping__"
+_HELD = {LIST_FIELD: (list, list, list.extend), DICT_FIELD: (dict, dict, dict.update)}
 
 
 def _attributes(value) -> list[tuple[str, object]]:
@@ -247,10 +251,11 @@ def _attributes(value) -> list[tuple[str, object]]:
         return list(vars(value).items())
     out = []
     for name in names:
-        if name == LIST_FIELD and isinstance(value, list):
+        held = _HELD.get(name)
+        if held is not None and isinstance(value, held[0]):
             # `class Stack(list)`: the struct's field for the items the instance holds
             # (portalis/builtin_bases.py)
-            out.append((name, list(value)))
+            out.append((name, held[1](value)))
             continue
         try:
             out.append((name, getattr(value, name)))
@@ -272,7 +277,7 @@ def _translated_container_subclass(value) -> bool:
     cls = type(value)
     if cls in _CONTAINERS or not isinstance(value, _CONTAINERS) or f"{cls.__module__}:{cls.__name__}" not in _FIELDS:
         return False
-    if len(value) and not (isinstance(value, list) and LIST_FIELD in _FIELDS[f"{cls.__module__}:{cls.__name__}"]):
+    if len(value) and not any(isinstance(value, _HELD[f][0]) for f in _FIELDS[f"{cls.__module__}:{cls.__name__}"] if f in _HELD):
         raise TypeError(f"a {cls.__name__} holding {len(value)} {cls.__mro__[1].__name__} items (its translation keeps "
                         f"only its attributes)")
     return _plain_instance(value)
@@ -376,8 +381,9 @@ def decode(data):
         # Rust side builds the same struct literal)
         obj = cls.__new__(cls)
         for k, v in fields.items():
-            if k == LIST_FIELD and isinstance(obj, list):
-                list.extend(obj, v)  # a list subclass's items (portalis/builtin_bases.py)
+            held = _HELD.get(k)
+            if held is not None and isinstance(obj, held[0]):
+                held[2](obj, v)  # a list subclass's items (portalis/builtin_bases.py)
                 continue
             setattr(obj, k, v)
         return obj
