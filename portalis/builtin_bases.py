@@ -54,21 +54,31 @@ def held_field_text(cls: str, field: str) -> str | None:
 @dataclass(frozen=True)
 class _Kind:
     """A builtin base the rewrite handles: the field holding the value, the base's methods
-    (`self.m(...)` calls the base's unless the class defines `m`), the empty value, the
+    (`self.m(...)` calls the base's unless the class defines `m`), the
     constructor, the dunders a subscript of `self` goes through."""
 
     field: str
     methods: frozenset[str]
-    empty: str
     ctor: str
     subscript: tuple[str, ...]
 
+    def reinit(self, held: str, arg: str | None) -> str:
+        """The value `Base.__init__(self[, arg])` leaves (`held` the field's text)."""
+        if self.ctor == "list":
+            return f"list({arg})" if arg is not None else "[]"
+        return f"{{**{held}, **dict({arg})}}" if arg is not None else f"dict({held})"
+
+    def kept(self, held: str) -> str:
+        """The field's first value in an `__init__` that does not call the base's: what the
+        instance holds (nothing when built; its items when the harness runs `__init__` again)."""
+        return f"{self.ctor}({held})"
+
 
 _LIST = _Kind(LIST_FIELD, frozenset({"append", "extend", "insert", "pop", "remove", "clear", "index", "count", "sort",
-                                     "reverse", "copy"}), "[]", "list", ("__getitem__", "__setitem__", "__delitem__"))
+                                     "reverse", "copy"}), "list", ("__getitem__", "__setitem__", "__delitem__"))
 # `__missing__`: `self[k]` of a missing key runs it, which `self.__mapping__[k]` would not
 _DICT = _Kind(DICT_FIELD, frozenset({"get", "keys", "values", "items", "pop", "popitem", "setdefault", "update", "clear",
-                                     "copy"}), "{}", "dict", ("__getitem__", "__setitem__", "__delitem__", "__missing__"))
+                                     "copy"}), "dict", ("__getitem__", "__setitem__", "__delitem__", "__missing__"))
 # builtins taking an iterable (or sized) argument: `len(self)` is the list's length
 _ITERABLE_CALLS = frozenset({"len", "list", "iter", "reversed", "sorted", "enumerate", "tuple", "set", "frozenset",
                              "sum", "min", "max", "any", "all", "bool", "zip", "map", "filter", "dict"})
@@ -138,23 +148,18 @@ def _super_init(stmt: ast.stmt, self_name: str, kind: _Kind) -> ast.Call | None:
 
 
 def _rewrite_init_call(call: ast.Call, self_name: str, kind: _Kind, edits: _Edits) -> bool:
-    """`super().__init__(xs)` -> `self.__list__ = list(xs)` (the receiver argument of
-    `list.__init__(self, xs)` dropped)."""
-    target = f"{self_name}.{kind.field} = {kind.ctor}"
-    if isinstance(call.func.value, ast.Name):  # type: ignore[attr-defined]
-        if len(call.args) == 1:
-            return edits.replace(call, f"{self_name}.{kind.field} = {kind.empty}")
-        return edits.replace(call.func, f"{target}(", end=call.args[0]) and _drop_comma(call, edits)
-    return edits.replace(call.func, target)
-
-
-def _drop_comma(call: ast.Call, edits: _Edits) -> bool:
-    """The `, ` between `self` and the argument of `list.__init__(self, xs)` (same line only)."""
-    first, second = call.args
-    if first.end_lineno != second.lineno:
+    """`super().__init__(xs)` / `list.__init__(self, xs)` as what it does to the held value:
+    `list.__init__` replaces the items (`self.__list__ = list(xs)`), `dict.__init__` adds to
+    the entries it has (an `__init__` run again keeps them)."""
+    args = [a for a in call.args if not (isinstance(a, ast.Name) and a.id == self_name and a is call.args[0]
+                                         and isinstance(call.func.value, ast.Name))]  # type: ignore[attr-defined]
+    if call.lineno != call.end_lineno:
         return False
-    edits.items.append((first.end_lineno, first.end_col_offset, second.col_offset, b""))  # type: ignore[arg-type]
-    return True
+    line = edits.lines[call.lineno - 1]
+    arg = line[args[0].col_offset:args[0].end_col_offset].decode() if args else None  # type: ignore[attr-defined]
+    held = f"{self_name}.{kind.field}"
+    text = f"{held} = {kind.reinit(held, arg)}"
+    return edits.replace(call, text)
 
 
 def _uses_as_list(fn: ast.AST, self_name: str, own: set[str], direct: bool, kind: _Kind) -> list[tuple[ast.AST, str]]:
@@ -288,7 +293,7 @@ def _plan_class(cls: ast.ClassDef, direct: bool, kind: _Kind, own: set[str], edi
         if line is None:
             return False
         indent = cls.body[0].col_offset
-        edits.items.append((line, 0, len(lines[line - 1]), f"{' ' * indent}def __init__(self): self.{kind.field} = {kind.empty}".encode()))
+        edits.items.append((line, 0, len(lines[line - 1]), f"{' ' * indent}def __init__(self): self.{kind.field} = {kind.reinit('self.' + kind.field, None)}".encode()))
     for fn in cls.body:
         if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
@@ -310,9 +315,9 @@ def _plan_class(cls: ast.ClassDef, direct: bool, kind: _Kind, own: set[str], edi
                     return False
                 if _docstring(first):
                     # after the docstring, which stays the method's (its examples are evidence)
-                    edits.insert(first.end_lineno or first.lineno, first.end_col_offset or 0, f"; {self_name}.{kind.field} = {kind.empty}")
+                    edits.insert(first.end_lineno or first.lineno, first.end_col_offset or 0, f"; {self_name}.{kind.field} = {kind.kept(self_name + '.' + kind.field)}")
                 else:
-                    edits.insert(first.lineno, first.col_offset, f"{self_name}.{kind.field} = {kind.empty}; ")
+                    edits.insert(first.lineno, first.col_offset, f"{self_name}.{kind.field} = {kind.kept(self_name + '.' + kind.field)}; ")
         for node, text in _uses_as_list(fn, self_name, own, direct, kind):
             if not edits.replace(node, text):
                 return False

@@ -155,7 +155,7 @@ class Untyped(list):
 
 def test_a_dict_subclass_holds_its_entries() -> None:
     out = desugar_list_bases(REGISTRY).splitlines()
-    assert out[2] == "        self.__mapping__ = dict()"
+    assert out[2] == "        self.__mapping__ = dict(self.__mapping__)"  # dict.__init__ keeps the entries it has
     assert out[6] == "        self.__mapping__[key] = n"
     assert out[9] == "        return self.__mapping__.get(key, 0)"
     assert out[12] == "        return sorted(self.__mapping__)"

@@ -5,7 +5,10 @@ what the methods append or the initialiser is given; `self.append(x)`, `self[i]`
 `for x in self`, `not self`, `super().__init__(xs)`, a subclass in the module. The differential
 harness encodes a Python instance's items as that field (`list(obj)`) and builds one with
 `list.extend`, so the methods are verified on the object's state, not only translated.
-One crate, verified, for the file."""
+A class deriving from `dict` likewise (`self.__mapping__`). Outside the class, a value of
+it is used as its list where the class gives the use no meaning of its own (`s.append(x)`,
+`for x in s`, `s[0]`, `len(s)`, `x in s`, `if s:`): the lowering reads the field. One crate,
+verified, for the file."""
 
 from __future__ import annotations
 
@@ -74,6 +77,47 @@ class Shouted(Words):
         return len(self)
 
 
+class Registry(dict):
+    def __init__(self, name: str):
+        super().__init__()
+        self.name = name
+
+    def register(self, key: str, n: int) -> None:
+        self[key] = n
+
+    def lookup(self, key: str) -> int:
+        return self.get(key, 0)
+
+    def names(self) -> list[str]:
+        return sorted(self)
+
+    def size(self) -> int:
+        return len(self)
+
+
+def outside(xs: list[int]) -> int:
+    s = Stack()
+    for x in xs:
+        s.append(x)
+    t = 0
+    for x in s:
+        t += x
+    if s:
+        t += s[0]
+    return t + len(s)
+
+
+def registered(keys: list[str]) -> list[str]:
+    r = Registry("r")
+    for i, k in enumerate(keys):
+        r.register(k, i)
+    return r.names()
+
+
+def has_word(text: str, w: str) -> bool:
+    return w in Words(text)
+
+
 def stack_total(xs: list[int]) -> int:
     s = Stack()
     for x in xs:
@@ -107,6 +151,7 @@ def test_the_crate_compiles_and_the_struct_holds_the_list(stacks) -> None:
     rust = (stacks.out_dir / "src" / "lists" / "stacks.rs").read_text(encoding="utf-8")
     assert "pub struct Stack {" in rust and "pub __list__: Vec<i64>," in rust
     assert "pub __list__: Vec<String>," in rust  # Words: the items of `text.split()`
+    assert "pub __mapping__: crate::pyrt::PyDict<String, i64>," in rust  # Registry
 
 
 @pytest.mark.parametrize("name", [
@@ -114,8 +159,11 @@ def test_the_crate_compiles_and_the_struct_holds_the_list(stacks) -> None:
     "Words.__init__", "Words.longest", "Words.has", "Words.joined",
     "Shouted.shout", "Shouted.add",  # a subclass in the module: the field and `super().__init__` inherited
     "stack_total", "longest_word",
+    "Registry.__init__", "Registry.register", "Registry.lookup", "Registry.names", "Registry.size",  # a dict base
+    "outside", "registered", "has_word",  # used as the list from outside the class: append, iteration, [i], len, `in`, truth
 ])
 def test_methods_of_a_list_subclass_are_verified(stacks, name) -> None:
     f = _functions(stacks)[name]
     assert f["status"] == "verified", f
+
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Callable as CallableType, Iterator
 
 import libcst as cst
 
-from portalis.builtin_bases import held_field_text
+from portalis.builtin_bases import HELD_FIELDS, held_field_text
 from portalis.lower.bigint import bigint_arg, bigint_call, bigint_result, on_bigint
 from portalis.lower.bytes_ops import (
     bytes_concat,
@@ -111,6 +111,9 @@ class ExprLowering:
                     return self.truthy(self.dunder(v, name, "bool"))
             if cls is not None and cls.foreign_bases:
                 raise Unsupported("PTL190", f"the truth value of a `{cls.name}`: base {_bases_text(cls)} (not translated with it) may define __bool__ or __len__")
+            items = self.held(v)
+            if items is not None:  # a list subclass: true when it holds items
+                return self.truthy(items)
             return ir.BoolLit(True)  # objects are true unless they say otherwise
         if k == "bool":
             return read(v)
@@ -536,6 +539,20 @@ class ExprLowering:
             raise Unsupported("PTL140", f"`{cls.base}` has no __init__ to call", node)
         return v
 
+    def held(self: "FunctionLowerer", v: Val, *dunders: str) -> Val | None:
+        """A value of a class deriving from list or dict (portalis/builtin_bases.py) used as that
+        builtin (`len(s)`, `s[0]`, `for x in s`, `s.append(x)`) where the class gives the use no
+        meaning of its own (none of `dunders`): the field holding its items; else None."""
+        if v.ty.kind != "class":
+            return None
+        cls = self.env.class_sig(v.ty)
+        if cls is None or any(cls.method(d) is not None for d in dunders):
+            return None
+        f = next((f for f in cls.fields if f.name in HELD_FIELDS), None)
+        if f is None:
+            return None
+        return Val(ir.Field(v.expr, rust_ident(f.name)), self.field_type(v, f.name), Mode.PLACE if v.mode is not Mode.OWNED else Mode.OWNED)
+
     def field_type(self: "FunctionLowerer", recv: Val, attr: str) -> PyType:
         cls = self.env.class_sig(recv.ty)
         if cls is None:
@@ -562,6 +579,7 @@ class ExprLowering:
         """An expression used as the target of an in-place change (`d[k].append(x)`)."""
         if isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
             recv = self.place(node.value)
+            recv = self.held(recv, "__getitem__", "__setitem__") or recv
             if recv.ty.kind == "dict":
                 key = self.expr(node.slice[0].slice.value)
                 k_t, v_t = recv.ty.args
@@ -1050,6 +1068,9 @@ class ExprLowering:
             found = self.class_method(container, "__contains__", [item], {}, node)
             if found is not None and found.ty.kind == "bool":
                 return found.expr
+            items = self.held(container, "__contains__", "__iter__")
+            if items is not None:
+                return self.contains(items, item, node)
         raise Unsupported("PTL113", f"`in` on {container.ty}", node)
 
     def if_exp(self: "FunctionLowerer", node: cst.IfExp) -> Val:
@@ -1241,6 +1262,7 @@ class ExprLowering:
     # -------------------------------------------------------- subscripts
     def subscript(self: "FunctionLowerer", node: cst.Subscript) -> Val:
         recv = self.expr(node.value)
+        recv = self.held(recv, "__getitem__") or recv
         if len(node.slice) != 1:
             raise Unsupported("PTL130", "multi-dimensional subscripts are not supported", node)
         sl = node.slice[0].slice
@@ -1713,6 +1735,10 @@ class ExprLowering:
             return self.expr(display)
         if recv.ty.kind == "class":
             v = self.class_method(recv, name, args, kwargs, node)
+            items = self.held(recv) if v is None else None
+            if items is not None:
+                # `s.append(x)` of a list subclass that does not define `append`: the list's
+                return self.method_call(items, name, args, kwargs, node)
             if v is None:
                 cls = self.env.class_sig(recv.ty)
                 if cls is not None and cls.foreign_bases:
