@@ -118,6 +118,22 @@ def has_word(text: str, w: str) -> bool:
     return w in Words(text)
 
 
+def total(xs: list[int]) -> int:
+    return sum(xs)
+
+
+def grow(xs: list[int]) -> None:
+    xs.append(len(xs))
+
+
+def passed_as_list(xs: list[int]) -> int:
+    s = Stack()
+    for x in xs:
+        s.push(x)
+    grow(s)
+    return total(s) + s.peek()
+
+
 def stack_total(xs: list[int]) -> int:
     s = Stack()
     for x in xs:
@@ -160,6 +176,7 @@ def test_the_crate_compiles_and_the_struct_holds_the_list(stacks) -> None:
     "Shouted.shout", "Shouted.add",  # a subclass in the module: the field and `super().__init__` inherited
     "stack_total", "longest_word",
     "Registry.__init__", "Registry.register", "Registry.lookup", "Registry.names", "Registry.size",  # a dict base
+    "passed_as_list",  # where a `list` is taken: its items (`grow` changes the Stack's)
     "outside", "registered", "has_word",  # used as the list from outside the class: append, iteration, [i], len, `in`, truth
 ])
 def test_methods_of_a_list_subclass_are_verified(stacks, name) -> None:

@@ -1930,6 +1930,11 @@ class ExprLowering:
 
                 expr, elem = collect_vec(self, v)
                 v = Val(expr, T.list_of(elem), Mode.OWNED)
+            if v.ty.kind == "class" and p.py_type.kind in ("list", "dict"):
+                # a list subclass where a list is taken: its items, the object's own (a
+                # change in place by the callee is the object's, as in Python)
+                items = self.held(v)
+                v = items if items is not None and items.ty.kind == p.py_type.kind else v
             self.expect_local(v, p.py_type)
             v = coerce(self._reread(v), p.py_type)
             if p.keywords:
