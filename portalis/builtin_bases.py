@@ -275,7 +275,12 @@ def desugar_list_bases(source: str) -> str:
     if not edits.items:
         return source
     edits.apply()
-    return b"\n".join(edits.lines).decode("utf-8", "surrogatepass")
+    out = b"\n".join(edits.lines).decode("utf-8", "surrogatepass")
+    try:
+        ast.parse(out)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return source  # a form the edits do not foresee: the classes stay as written (PTL140)
+    return out
 
 
 def _docstring(stmt: ast.stmt) -> bool:
@@ -292,8 +297,11 @@ def _plan_class(cls: ast.ClassDef, direct: bool, kind: _Kind, own: set[str], edi
         line = _blank_line(cls, following, lines)
         if line is None:
             return False
-        indent = cls.body[0].col_offset
-        edits.items.append((line, 0, len(lines[line - 1]), f"{' ' * indent}def __init__(self): self.{kind.field} = {kind.reinit('self.' + kind.field, None)}".encode()))
+        first = cls.body[0]
+        if first.lineno == cls.lineno:
+            return False  # `class A(list): pass`: no block to add a method to
+        indent = lines[first.lineno - 1][:first.col_offset].decode()  # tabs kept
+        edits.items.append((line, 0, len(lines[line - 1]), f"{indent}def __init__(self): self.{kind.field} = {kind.reinit('self.' + kind.field, None)}".encode()))
     for fn in cls.body:
         if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
