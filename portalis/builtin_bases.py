@@ -1,30 +1,37 @@
-"""A class deriving from `list` as a plain class holding its list (issue 11, "a class deriving
-from a stdlib base").
+"""A class deriving from `list` or `dict` as a plain class holding its value (issue 11, "a
+class deriving from a stdlib base").
 
 `class Stack(list)` has no attributes of its own for its items: the instance *is* the list. The
 rest of the translator handles plain classes (a struct of the attributes `__init__` assigns, item
 types from what the methods append), so the module's text is rewritten, line for line, into that
 form before the outline is made (as portalis/namedtuples.py does for `namedtuple()`):
 
-- the base `list` (`List[int]`, `list[str]`) becomes `object`;
-- the items are the attribute `LIST_FIELD` (`self.__list__`): `super().__init__(xs)` and
-  `list.__init__(self, xs)` become `self.__list__ = list(xs)`; an `__init__` that does not call
-  it starts with `self.__list__ = []`; a class with no `__init__` gets `def __init__(self):
-  self.__list__ = []` on a blank line of its body (or the blank line after it), so that
-  `Stack()` builds an empty one as Python's does;
-- in the methods, `self` used as the list is `self.__list__`: `self.append(x)` (a list method
-  the class does not define itself), `self[i]`, `len(self)`, `list(self)`, `for x in self`,
-  `x in self`, `if self:` / `not self`, `super().append(x)`.
+- the base `list` (`List[int]`, `list[str]`; `dict`, `Dict[str, int]`) becomes `object`;
+- the items are the attribute `LIST_FIELD` (`self.__list__`; a dict's entries `DICT_FIELD`,
+  `self.__mapping__`): `super().__init__(xs)` and `list.__init__(self, xs)` become
+  `self.__list__ = list(xs)` (list's `__init__` replaces the items; dict's adds to the entries
+  there are: `self.__mapping__ = {**self.__mapping__, **dict(xs)}`); an `__init__` that does not
+  call it starts with `self.__list__ = list(self.__list__)` (the items are untouched: none when
+  the object is built, the object's own when the harness runs `__init__` again); a class with
+  no `__init__` gets `def __init__(self): self.__list__ = []` on a blank line of its body (or
+  the blank line after it), so that `Stack()` builds an empty one as Python's does;
+- in the methods, `self` used as the list is `self.__list__`: `self.append(x)` (a method of the
+  base the class does not define itself), `self[i]`, `len(self)`, `list(self)`, `for x in self`,
+  `x in self`, `if self:` / `not self`, `super().append(x)`, `super().__len__()`; a use the class
+  gives its own meaning stays the class's (`len(self)` with its own `__len__`, `self[k]` in a
+  dict subclass with `__missing__`).
 
 Subclasses in the module (`class Phrase(TokenList)`) are rewritten the same way (their
 `super().__init__` is the base's, kept); they inherit the field through the ordinary base
-machinery (portalis/class_interfaces.py). `self` passed on whole (`return self`, `f(self)`) stays
-the object: a Stack where a `list` is expected is a type the translation refuses, not a silent
-copy. What the rewrite cannot reproduce exactly leaves the class as it was (PTL140): an
-`__init__` whose first statement is compound, no blank line to hold the synthesized `__init__`,
-`super().__init__(*args, **kw)`, another base beside `list`. The differential harness reads
-the field of a Python instance as `list(obj)` and sets it with `list.extend`
-(portalis/validate/worker.py). Pure: text in, text out; line numbers kept.
+machinery (portalis/class_interfaces.py, portalis/inheritance.py across modules). Outside the
+class (and in a subclass of another module) the lowering reads the field where a value of the
+class is used as its builtin (`FunctionLowerer.held`: `s.append(x)`, `for x in s`, `s[0]`,
+`len(s)`, `x in s`, `if s:`, `f(s)` where f takes a list). What the rewrite cannot reproduce
+exactly leaves the class as it was (PTL140): `super().__init__(*args, **kw)`, an `__init__`
+whose first statement is compound, no blank line to hold the synthesized `__init__`, another
+base beside `list`, a text that would not parse. The differential harness reads the field of a
+Python instance as `list(obj)` / `dict(obj)` and gives it to a decoded one with `list.extend` /
+`dict.update` (portalis/validate/worker.py). Pure: text in, text out; line numbers kept.
 """
 
 from __future__ import annotations
@@ -227,9 +234,9 @@ def _blank_line(cls: ast.ClassDef, following: ast.stmt | None, text: list[bytes]
 
 
 def desugar_list_bases(source: str) -> str:
-    """The module's text with each class deriving from `list` (and its subclasses in the
-    module) as a plain class holding `self.__list__` (see the module docstring); the text
-    unchanged when no class derives from list or the module does not parse."""
+    """The module's text with each class deriving from `list` or `dict` (and its subclasses in
+    the module) as a plain class holding `self.__list__` / `self.__mapping__` (see the module
+    docstring); the text unchanged when no class derives from them or the module does not parse."""
     if not any(word in source for word in ("list", "List", "dict", "Dict")):
         return source
     try:

@@ -145,6 +145,28 @@ def longest_word(text: str) -> str:
     return Words(text).longest()
 '''
 
+MORE = '''"""A subclass in another module: its own methods use the list through the lowering."""
+
+from .stacks import Stack
+
+
+class Counted(Stack):
+    def push_twice(self, x: int) -> int:
+        self.append(x)
+        self.push(x)
+        return len(self)
+
+    def first(self) -> int:
+        return self[0] if self else -1
+
+
+def counted(xs: list[int]) -> int:
+    c = Counted()
+    for x in xs:
+        c.push_twice(x)
+    return c.first() + c.total()
+'''
+
 CONFIG = VerifyConfig(generated_per_function=10, python_timeout_s=0.5, rust_timeout_s=2.0)
 
 
@@ -155,6 +177,7 @@ def stacks(tmp_path_factory, toolchain):
     pkg.mkdir(parents=True)
     (pkg / "__init__.py").write_text("", encoding="utf-8")
     (pkg / "stacks.py").write_text(STACKS, encoding="utf-8")
+    (pkg / "more.py").write_text(MORE, encoding="utf-8")
     return translate_path(pkg, root / "crate", toolchain, build=False, verify=True, verify_config=CONFIG)
 
 
@@ -178,6 +201,7 @@ def test_the_crate_compiles_and_the_struct_holds_the_list(stacks) -> None:
     "Registry.__init__", "Registry.register", "Registry.lookup", "Registry.names", "Registry.size",  # a dict base
     "passed_as_list",  # where a `list` is taken: its items (`grow` changes the Stack's)
     "outside", "registered", "has_word",  # used as the list from outside the class: append, iteration, [i], len, `in`, truth
+    "Counted.push_twice", "Counted.first", "counted",  # a subclass in another module (portalis/inheritance.py; `counted` calls the inherited `total`)
 ])
 def test_methods_of_a_list_subclass_are_verified(stacks, name) -> None:
     f = _functions(stacks)[name]
