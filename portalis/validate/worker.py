@@ -271,9 +271,11 @@ _CONTAINERS = (list, tuple, dict, set, frozenset)
 def _translated_container_subclass(value) -> bool:
     """An instance of a repository class deriving from a builtin container that the translation
     made a struct of its attributes (the email header parser's `TokenList(list)` subclasses): it
-    crosses as that class, not as the container its isinstance() also says. The struct has no
-    place for the container's items: an instance holding some has no Rust form (TypeError), an
-    empty one is its attributes exactly."""
+    crosses as that class, not as the container its isinstance() also says. A struct holding the
+    items (`__list__`/`__mapping__`, portalis/builtin_bases.py) takes them as that field; one
+    without (the class inherits from a list subclass the rewrite left alone) has no place for
+    them: an instance holding some has no Rust form (TypeError), an empty one is its attributes
+    exactly."""
     cls = type(value)
     if cls in _CONTAINERS or not isinstance(value, _CONTAINERS) or f"{cls.__module__}:{cls.__name__}" not in _FIELDS:
         return False
