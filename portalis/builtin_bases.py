@@ -290,6 +290,42 @@ def desugar_list_bases(source: str) -> str:
     return out
 
 
+def _forwarding(fn: ast.FunctionDef, self_name: str) -> tuple[ast.Call, ast.arg] | None:
+    """`def __init__(self, *args, **kw)` whose only use of `args`/`kw` is one statement
+    `super().__init__(*args, **kw)` (either may be absent): that call and `self`'s ast.arg."""
+    a = fn.args
+    if a.posonlyargs or len(a.args) != 1 or a.kwonlyargs or a.defaults or not (a.vararg or a.kwarg):
+        return None
+    names = {x.arg for x in (a.vararg, a.kwarg) if x is not None}
+    for stmt in fn.body:
+        if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
+            continue
+        call = stmt.value
+        f = call.func
+        if not (isinstance(f, ast.Attribute) and f.attr == "__init__" and isinstance(f.value, ast.Call)
+                and isinstance(f.value.func, ast.Name) and f.value.func.id == "super" and not f.value.args):
+            continue
+        star = [x.value.id for x in call.args if isinstance(x, ast.Starred) and isinstance(x.value, ast.Name)]
+        double = [k.value.id for k in call.keywords if k.arg is None and isinstance(k.value, ast.Name)]
+        if len(star) != len(call.args) or len(double) != len(call.keywords) or set(star + double) != names:
+            return None
+        uses = [n for n in ast.walk(fn) if isinstance(n, ast.Name) and n.id in names]
+        if len(uses) != len(star) + len(double):
+            return None  # `args` read elsewhere: the parameters are the function's own
+        return call, a.args[0]
+    return None
+
+
+def _drop_parameters(fn: ast.FunctionDef, first: ast.arg, edits: _Edits) -> bool:
+    """`def __init__(self, *args, **kw):` -> `def __init__(self):` (one line only)."""
+    last = fn.args.kwarg or fn.args.vararg
+    assert last is not None
+    if first.end_lineno != last.end_lineno:
+        return False
+    edits.items.append((first.end_lineno, first.end_col_offset, last.end_col_offset, b""))  # type: ignore[arg-type]
+    return True
+
+
 def _docstring(stmt: ast.stmt) -> bool:
     return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
 
@@ -316,6 +352,19 @@ def _plan_class(cls: ast.ClassDef, direct: bool, kind: _Kind, own: set[str], edi
         if self_name is None:
             continue
         if direct and fn is init:
+            forwarded = _forwarding(fn, self_name)
+            if forwarded is not None:
+                # `def __init__(self, *args, **kw): super().__init__(*args, **kw)` (email's
+                # TokenList, dateutil's _ymd): the form built with no arguments, the only one the
+                # module's evidence can type; a call passing items is refused where it is made
+                call, first_arg = forwarded
+                if not (edits.replace(call, f"{self_name}.{kind.field} = {kind.reinit(self_name + '.' + kind.field, None)}")
+                        and _drop_parameters(fn, first_arg, edits)):
+                    return False
+                for node, text in _uses_as_list(fn, self_name, own, direct, kind):
+                    if not edits.replace(node, text):
+                        return False
+                continue
             calls = [c for c in (_super_init(s, self_name, kind) for s in fn.body) if c is not None]
             if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "__init__"
                    and n not in calls for n in ast.walk(fn)):

@@ -76,13 +76,26 @@ def test_the_struct_holds_the_items_typed_by_the_evidence() -> None:
     assert all(not c.diagnostics for c in classes.values())
 
 
-def test_what_the_rewrite_cannot_reproduce_stays_ptl140() -> None:
-    """`super().__init__(*args, **kw)` (email's TokenList) leaves the class, and its family in
-    the module, as they were: a builtin value base, PTL140."""
+def test_forwarded_arguments_are_the_form_built_with_none() -> None:
+    """`def __init__(self, *args, **kw): super().__init__(*args, **kw)` (email's TokenList,
+    dateutil's _ymd): the parameters go, the items start empty; a call passing items is refused
+    where it is made."""
     source = '''class TokenList(list):
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)
         self.defects = []
+'''
+    out = desugar_list_bases(source).splitlines()
+    assert out[1:3] == ["    def __init__(self):", "        self.__list__ = []"]
+
+
+def test_what_the_rewrite_cannot_reproduce_stays_ptl140() -> None:
+    """`*args` read beside the forwarding call leaves the class, and its family in the module,
+    as they were: a builtin value base, PTL140."""
+    source = '''class TokenList(list):
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.defects = [len(args)]
 
     def first(self) -> int:
         return self[0]
