@@ -741,12 +741,12 @@ def _type_map_failed(exc: Exception, parsed: ParsedModule) -> ModuleTypeMap:
     return ModuleTypeMap(module=parsed.module, diagnostics=[internal_error(parsed.module, "building the type map", exc)])
 
 
-@contained("building the type map", _type_map_failed)
 def _untyped_field(cls: str, field: str) -> str:
     """PTL112's message for a field nothing types (the items of a list subclass named so)."""
     return held_field_text(cls, field) or f"the type of attribute `{cls}.{field}` cannot be inferred: annotate it"
 
 
+@contained("building the type map", _type_map_failed)
 def build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] | None = None) -> ModuleTypeMap:
     """The interface of a parsed module. Broken modules give an empty map with their diagnostics;
     a failure of the pass itself gives an empty map with an internal-error diagnostic (PTL009,
