@@ -107,11 +107,12 @@ class _Edits:
         self.lines = lines
         self.items: list[tuple[int, int, int, bytes]] = []
 
-    def replace(self, node: ast.AST, text: str, end: ast.AST | None = None) -> bool:
-        last = end if end is not None else node
-        if node.lineno != getattr(last, "end_lineno", None):
+    def replace(self, node: ast.AST, text: str) -> bool:
+        """The node's text (one line only, else False) becomes `text`."""
+        line, start = getattr(node, "lineno"), getattr(node, "col_offset")
+        if line != getattr(node, "end_lineno", None):
             return False
-        self.items.append((node.lineno, node.col_offset, last.end_col_offset, text.encode()))  # type: ignore[attr-defined]
+        self.items.append((line, start, getattr(node, "end_col_offset"), text.encode()))
         return True
 
     def insert(self, line: int, col: int, text: str) -> None:
@@ -261,9 +262,10 @@ def desugar_list_bases(source: str) -> str:
     defined: dict[str, set[str]] = {}
     failed: set[str] = set()
     plans: dict[str, _Edits] = {}
-    for index, cls in enumerate(tree.body):
-        if not isinstance(cls, ast.ClassDef) or cls.name not in family:
+    for index, stmt in enumerate(tree.body):
+        if not isinstance(stmt, ast.ClassDef) or stmt.name not in family:
             continue
+        cls = stmt
         root = family[cls.name]
         if root in failed:
             continue
@@ -283,6 +285,8 @@ def desugar_list_bases(source: str) -> str:
         return source
     edits.apply()
     out = b"\n".join(edits.lines).decode("utf-8", "surrogatepass")
+    if source.endswith("\n") and not out.endswith("\n"):
+        out += "\n"  # the synthesized `__init__` took the empty line after the last newline
     try:
         ast.parse(out)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
