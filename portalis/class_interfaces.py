@@ -472,7 +472,8 @@ def _class_interface(
 # Bases whose instances are not a plain object with attributes: a builtin value (`class
 # include(str)`: the instance is the string), a typed dict, an enum (class attributes become
 # members), an exception (raised, not built as a struct). A class deriving from one is not
-# translated (PTL140).
+# translated (PTL140). `list` and `dict` reach here only where portalis/builtin_bases.py could
+# not rewrite the class into one holding its items (`super().__init__(*args, **kw)`).
 _VALUE_BASES = frozenset({
     "str", "int", "float", "complex", "bool", "bytes", "bytearray", "tuple", "list", "dict", "set", "frozenset",
     "type", "TypedDict", "NamedTuple", "namedtuple", "defaultdict", "OrderedDict", "Counter", "deque", "UserDict",

@@ -31,6 +31,7 @@ from portalis.model import (
     SourceModule,
 )
 from portalis.contain import contained, deep_stack_bytes, describe_exception, internal_error, run_deep, too_deep
+from portalis.builtin_bases import desugar_list_bases
 from portalis.namedtuples import desugar_namedtuples
 from portalis.nesting import MAX_DEPTH, measure, probe
 from portalis.source import hash_bytes, read_source
@@ -498,6 +499,9 @@ def parse_source(src: SourceModule, source: str) -> ParsedModule:
     # `X = namedtuple('X', ...)` read as the NamedTuple class it is (same lines): every later
     # pass reads `parsed.source`, so they all see the class (portalis/namedtuples.py).
     source = desugar_namedtuples(source)
+    # `class Stack(list)` read as a plain class holding `self.__list__` (same lines,
+    # portalis/builtin_bases.py).
+    source = desugar_list_bases(source)
     base = dict(module=src.module, path=src.path, source_sha256=src.sha256, source=source)
     try:
         tree = source_tree(source)

@@ -19,6 +19,7 @@ import ast
 import libcst as cst
 
 from portalis.analysis import FunctionEvidence, ModuleAnalysis, ModuleEvidence
+from portalis.builtin_bases import held_field_text
 from portalis.constant_facts import MAX_COMPUTED_SOURCE, typed_computed
 from portalis.contain import contained, internal_error
 from portalis.cst_scan import MUTATING_METHODS, scan_function
@@ -740,6 +741,11 @@ def _type_map_failed(exc: Exception, parsed: ParsedModule) -> ModuleTypeMap:
     return ModuleTypeMap(module=parsed.module, diagnostics=[internal_error(parsed.module, "building the type map", exc)])
 
 
+def _untyped_field(cls: str, field: str) -> str:
+    """PTL112's message for a field nothing types (the items of a list subclass named so)."""
+    return held_field_text(cls, field) or f"the type of attribute `{cls}.{field}` cannot be inferred: annotate it"
+
+
 @contained("building the type map", _type_map_failed)
 def build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] | None = None) -> ModuleTypeMap:
     """The interface of a parsed module. Broken modules give an empty map with their diagnostics;
@@ -1124,8 +1130,8 @@ def _finish_classes(tm: ModuleTypeMap, sources: dict, parsed: ParsedModule, evid
                 # field holds the placeholder, the methods that touch it say so (PTL112/PTL111
                 # from lowering) and the others translate.
                 what = (f"{why}: the field holds the placeholder `crate::pyrt::Opaque`" if why else
-                        f"the type of attribute `{cls.name}.{f.name}` cannot be inferred: the field holds the placeholder "
-                        "`crate::pyrt::Opaque`")
+                        f"{held_field_text(cls.name, f.name) or f'the type of attribute `{cls.name}.{f.name}` cannot be inferred'}: "
+                        "the field holds the placeholder `crate::pyrt::Opaque`")
                 tm.diagnostics.append(Diagnostic(
                     code="PTL111" if why else "PTL112", module=parsed.module, function=cls.name, line=cls.line,
                     severity=Severity.WARNING, message=f"{what} and the methods that use it are not translated"))
@@ -1134,7 +1140,7 @@ def _finish_classes(tm: ModuleTypeMap, sources: dict, parsed: ParsedModule, evid
             elif why is not None:
                 diags.append(_diag(parsed, "PTL111", why, cls.line, cls.name))
             else:
-                diags.append(_diag(parsed, "PTL112", f"the type of attribute `{cls.name}.{f.name}` cannot be inferred: annotate it", cls.line, cls.name))
+                diags.append(_diag(parsed, "PTL112", _untyped_field(cls.name, f.name), cls.line, cls.name))
         if cls.foreign_bases:
             # Not the class's own diagnostic (that would leave it out): a warning on the class.
             tm.diagnostics.append(Diagnostic(

@@ -122,7 +122,10 @@ def _len(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
         n = ir.IntLit(len(fields))  # a NamedTuple's length is its number of fields
         return Val(n if isinstance(v.expr, ir.Path) else ir.BlockExpr(ir.Block((ir.Let(ir.PBind("_"), None, v.expr),), n)), T.INT)
     if v.ty.kind == "class":
-        return lw.dunder(v, "__len__", "len")
+        items = lw.held(v, "__len__")
+        if items is None:
+            return lw.dunder(v, "__len__", "len")
+        v = items  # a list subclass without a `__len__` of its own: its items'
     if v.ty.kind == "unknown":
         raise Unsupported("PTL112", "len() of a value of unknown type")
     if v.ty.kind == "str" and v.view is not None:

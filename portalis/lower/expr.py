@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Callable as CallableType, Iterator
 
 import libcst as cst
 
+from portalis.builtin_bases import HELD_FIELDS, held_field_text
 from portalis.lower.bigint import bigint_arg, bigint_call, bigint_result, on_bigint
 from portalis.lower.bytes_ops import (
     bytes_concat,
@@ -110,6 +111,9 @@ class ExprLowering:
                     return self.truthy(self.dunder(v, name, "bool"))
             if cls is not None and cls.foreign_bases:
                 raise Unsupported("PTL190", f"the truth value of a `{cls.name}`: base {_bases_text(cls)} (not translated with it) may define __bool__ or __len__")
+            items = self.held(v)
+            if items is not None:  # a list subclass: true when it holds items
+                return self.truthy(items)
             return ir.BoolLit(True)  # objects are true unless they say otherwise
         if k == "bool":
             return read(v)
@@ -535,6 +539,20 @@ class ExprLowering:
             raise Unsupported("PTL140", f"`{cls.base}` has no __init__ to call", node)
         return v
 
+    def held(self: "FunctionLowerer", v: Val, *dunders: str) -> Val | None:
+        """A value of a class deriving from list or dict (portalis/builtin_bases.py) used as that
+        builtin (`len(s)`, `s[0]`, `for x in s`, `s.append(x)`) where the class gives the use no
+        meaning of its own (none of `dunders`): the field holding its items; else None."""
+        if v.ty.kind != "class":
+            return None
+        cls = self.env.class_sig(v.ty)
+        if cls is None or any(cls.method(d) is not None for d in dunders):
+            return None
+        f = next((f for f in cls.fields if f.name in HELD_FIELDS), None)
+        if f is None:
+            return None
+        return Val(ir.Field(v.expr, rust_ident(f.name)), self.field_type(v, f.name), Mode.PLACE if v.mode is not Mode.OWNED else Mode.OWNED)
+
     def field_type(self: "FunctionLowerer", recv: Val, attr: str) -> PyType:
         cls = self.env.class_sig(recv.ty)
         if cls is None:
@@ -550,13 +568,14 @@ class ExprLowering:
             # the placeholder; what uses it waits for a type
             if f.why:
                 raise Unsupported("PTL111", f"{f.why} (the field holds a placeholder)")
-            raise Unsupported("PTL112", f"the type of attribute `{cls.name}.{attr}` cannot be inferred: annotate it")
+            raise Unsupported("PTL112", held_field_text(cls.name, attr) or f"the type of attribute `{cls.name}.{attr}` cannot be inferred: annotate it")
         return f.py_type
 
     def place(self: "FunctionLowerer", node: cst.BaseExpression) -> Val:
         """An expression used as the target of an in-place change (`d[k].append(x)`)."""
         if isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
             recv = self.place(node.value)
+            recv = self.held(recv, "__getitem__", "__setitem__") or recv
             if recv.ty.kind == "dict":
                 key = self.expr(node.slice[0].slice.value)
                 k_t, v_t = recv.ty.args
@@ -1045,6 +1064,9 @@ class ExprLowering:
             found = self.class_method(container, "__contains__", [item], {}, node)
             if found is not None and found.ty.kind == "bool":
                 return found.expr
+            items = self.held(container, "__contains__", "__iter__")
+            if items is not None:
+                return self.contains(items, item, node)
         raise Unsupported("PTL113", f"`in` on {container.ty}", node)
 
     def if_exp(self: "FunctionLowerer", node: cst.IfExp) -> Val:
@@ -1236,6 +1258,7 @@ class ExprLowering:
     # -------------------------------------------------------- subscripts
     def subscript(self: "FunctionLowerer", node: cst.Subscript) -> Val:
         recv = self.expr(node.value)
+        recv = self.held(recv, "__getitem__") or recv
         if len(node.slice) != 1:
             raise Unsupported("PTL130", "multi-dimensional subscripts are not supported", node)
         sl = node.slice[0].slice
@@ -1708,6 +1731,10 @@ class ExprLowering:
             return self.expr(display)
         if recv.ty.kind == "class":
             v = self.class_method(recv, name, args, kwargs, node)
+            items = self.held(recv) if v is None else None
+            if items is not None:
+                # `s.append(x)` of a list subclass that does not define `append`: the list's
+                return self.method_call(items, name, args, kwargs, node)
             if v is None:
                 cls = self.env.class_sig(recv.ty)
                 if cls is not None and cls.foreign_bases:
@@ -1882,6 +1909,11 @@ class ExprLowering:
 
                 expr, elem = collect_vec(self, v)
                 v = Val(expr, T.list_of(elem), Mode.OWNED)
+            if v.ty.kind == "class" and p.py_type.kind in ("list", "dict"):
+                # a list subclass where a list is taken: its items, the object's own (a
+                # change in place by the callee is the object's, as in Python)
+                items = self.held(v)
+                v = items if items is not None and items.ty.kind == p.py_type.kind else v
             self.expect_local(v, p.py_type)
             v = coerce(self._reread(v), p.py_type)
             if p.keywords:

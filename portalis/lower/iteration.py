@@ -328,6 +328,9 @@ class IterLowering:
             found = self.class_method(v, "__iter__", [], {}, None)
             if found is not None and found.ty.kind in ("list", "iter"):
                 return self.iterate_val(found)
+            items = self.held(v, "__iter__")
+            if items is not None:  # a list subclass: its items
+                return self.iterate_val(items)
         raise Unsupported("PTL113", f"cannot iterate over {v.ty}")
 
     def owned_items(self: "FunctionLowerer", it: Iteration) -> Iteration:

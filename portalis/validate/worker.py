@@ -233,6 +233,13 @@ _LAZY = (types.GeneratorType, map, filter, zip, enumerate, reversed, type(revers
          itertools.combinations, itertools.permutations, itertools.product)
 _OPEN: set[int] = set()  # plain objects being made canonical (cycle detection)
 _FIELDS: dict[str, list[str]] = {}  # the running case's plain classes: "module:Class" -> field names
+# The field of a translated `class Stack(list)` holding its items, of a `class Registry(dict)`
+# its entries: portalis.builtin_bases.LIST_FIELD / DICT_FIELD (restated: this process imports
+# nothing of the translator's). Field -> (the builtin, how an instance's value is read, how a
+# decoded instance is given it).
+LIST_FIELD = "__list__"
+DICT_FIELD = "__mapping__"
+_HELD = {LIST_FIELD: (list, list, list.extend), DICT_FIELD: (dict, dict, dict.update)}
 
 
 def _attributes(value) -> list[tuple[str, object]]:
@@ -244,6 +251,12 @@ def _attributes(value) -> list[tuple[str, object]]:
         return list(vars(value).items())
     out = []
     for name in names:
+        held = _HELD.get(name)
+        if held is not None and isinstance(value, held[0]):
+            # `class Stack(list)`: the struct's field for the items the instance holds
+            # (portalis/builtin_bases.py)
+            out.append((name, held[1](value)))
+            continue
         try:
             out.append((name, getattr(value, name)))
         except AttributeError as exc:  # a field this object lacks: no comparable form
@@ -258,13 +271,15 @@ _CONTAINERS = (list, tuple, dict, set, frozenset)
 def _translated_container_subclass(value) -> bool:
     """An instance of a repository class deriving from a builtin container that the translation
     made a struct of its attributes (the email header parser's `TokenList(list)` subclasses): it
-    crosses as that class, not as the container its isinstance() also says. The struct has no
-    place for the container's items: an instance holding some has no Rust form (TypeError), an
-    empty one is its attributes exactly."""
+    crosses as that class, not as the container its isinstance() also says. A struct holding the
+    items (`__list__`/`__mapping__`, portalis/builtin_bases.py) takes them as that field; one
+    without (the class inherits from a list subclass the rewrite left alone) has no place for
+    them: an instance holding some has no Rust form (TypeError), an empty one is its attributes
+    exactly."""
     cls = type(value)
     if cls in _CONTAINERS or not isinstance(value, _CONTAINERS) or f"{cls.__module__}:{cls.__name__}" not in _FIELDS:
         return False
-    if len(value):
+    if len(value) and not any(isinstance(value, _HELD[f][0]) for f in _FIELDS[f"{cls.__module__}:{cls.__name__}"] if f in _HELD):
         raise TypeError(f"a {cls.__name__} holding {len(value)} {cls.__mro__[1].__name__} items (its translation keeps "
                         f"only its attributes)")
     return _plain_instance(value)
@@ -368,6 +383,10 @@ def decode(data):
         # Rust side builds the same struct literal)
         obj = cls.__new__(cls)
         for k, v in fields.items():
+            held = _HELD.get(k)
+            if held is not None and isinstance(obj, held[0]):
+                held[2](obj, v)  # a list subclass's items (portalis/builtin_bases.py)
+                continue
             setattr(obj, k, v)
         return obj
     raise ValueError("not an encoded value")
