@@ -14,7 +14,7 @@ import pytest
 from conftest import DiffRun, run_differential, type_map_of
 from portalis.analysis.builders import string_builders
 from portalis.analysis.indexing import indexed_in_loop
-from portalis.analysis.liveness import movable_copies
+from portalis.analysis.liveness import consumed_params, movable_copies
 from portalis.lower.module import lower_module
 from portalis.parse import parse_source, source_module_from_text
 
@@ -205,6 +205,27 @@ def last_key(words: list[str]) -> str:
 
 def spaced(s: str) -> list[str]:
     return [w for w in s.split()]
+
+
+def kept(words: list[str]) -> list[str]:
+    out: list[str] = []
+    for w in words:
+        if w:
+            out.append(w)
+    return out
+
+
+def total_len(words: list[str]) -> int:
+    n = 0
+    for w in words:
+        n += len(w)
+    return n
+
+
+def twice(words: list[str]) -> int:
+    a = kept(words)
+    b = kept(words)
+    return len(a) + len(b) + total_len(words) + len(kept([w + "!" for w in words]))
 '''
 
 CALLS = [
@@ -227,6 +248,7 @@ CALLS = [
     # words of 8 bytes and more (scanned eight at a time), control characters that are not whitespace
     "spaced('abcdefgh abcdefghijklmnopq\\x01x\\x1fy a\\x00b\\x0b  zzzzzzzzzzzzzzzzz!')", "spaced('        ')",
     "spaced(' abcdefg\\thijklmnopqrstu\\x7f ')",
+    "kept(['a', '', 'é😀'])", "kept([])", "twice(['ab', '', 'c'])", "twice([])",
 ]
 
 
@@ -294,12 +316,46 @@ def test_a_list_that_only_builds_a_string_is_that_string(rust: dict[str, str]) -
 
 def test_grouping_in_a_dict_looks_the_key_up_once(rust: dict[str, str]) -> None:
     code = rust["group_by_len"]
-    assert "match groups.get_mut(&n) {" in code and "__slot" in code and ".push(w.to_string());" in code
+    assert "match groups.get_mut(&n) {" in code and "__slot" in code and ".push(w);" in code
     assert "contains_key" not in code
     assert "match seen.get_mut(key.as_str()) {" in rust["first_letters"]
     # a key dead after `d[key] = v` goes into the dict without a copy; one read later is copied
-    assert "groups.insert(key, vec![w.to_string()]);" in rust["anagram_groups"]
+    assert "groups.insert(key, vec![w.clone()]);" in rust["anagram_groups"]
     assert "seen.set_item(key.as_str()," in rust["last_key"]
+
+
+def test_a_list_iterated_once_to_keep_its_items_is_passed_by_value(rust: dict[str, str]) -> None:
+    # its items are moved where they are kept, not copied out of a borrowed list
+    assert "pub fn kept(words: Vec<String>) -> Vec<String> {" in rust["kept"]
+    assert "for w in words.into_iter() {" in rust["kept"] and "out.push(w);" in rust["kept"]
+    assert "pub fn anagram_groups(words: Vec<String>)" in rust["anagram_groups"]
+    # only read: still borrowed
+    assert "pub fn total_len(words: &[String]) -> i64 {" in rust["total_len"]
+    # a caller that reads its list again passes a copy; a temporary is moved
+    code = rust["twice"]
+    assert "pub fn twice(words: &[String]) -> i64 {" in code
+    assert code.count("kept(words.to_vec())") == 2 and "total_len(words)" in code
+    assert "kept({" in code and "kept(&{" not in code
+
+
+@pytest.mark.parametrize(
+    "source, consumed",
+    [
+        ("def f(xs, out):\n    for x in xs:\n        out.append(x)\n", {"xs"}),
+        ("def f(xs, d):\n    for x in xs:\n        d[len(x)] = x\n", {"xs"}),
+        ("def f(xs, d):\n    for x in xs:\n        d[x] = [x]\n", {"xs"}),
+        # read only, read twice, read after the loop, iterated in a loop, with a default, captured
+        ("def f(xs):\n    n = 0\n    for x in xs:\n        n += len(x)\n    return n\n", set()),
+        ("def f(xs, out):\n    for x in xs:\n        out.append(x)\n    for x in xs:\n        out.append(x)\n", set()),
+        ("def f(xs, out):\n    for x in xs:\n        out.append(x)\n    return len(xs)\n", set()),
+        ("def f(xs, out):\n    while out:\n        for x in xs:\n            out.append(x)\n", set()),
+        ("def f(xs=(), out=None):\n    for x in xs:\n        out.append(x)\n", set()),
+        ("def f(xs, out):\n    for x in xs:\n        out.append(lambda: xs)\n", set()),
+        ("def f(xs, out):\n    for x in xs:\n        out.append(x)\n    else:\n        pass\n", set()),
+    ],
+)
+def test_consumed_params(source: str, consumed: set[str]) -> None:
+    assert consumed_params(_fn(source)) == consumed
 
 
 def test_bounds_proven_by_the_loop_are_not_checked_again(rust: dict[str, str]) -> None:
