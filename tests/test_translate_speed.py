@@ -222,6 +222,28 @@ def total_len(words: list[str]) -> int:
     return n
 
 
+def labels(n: int) -> str:
+    out = ""
+    for i in range(-n, n):
+        out += "x" + str(i) + "é" + str(i * 1000000007)
+    out += out + str(n)
+    return out
+
+
+def pairs_text(n: int) -> str:
+    parts: list[str] = []
+    for i in range(n):
+        parts.append(str(i) + ":" + str(-i))
+    return ",".join(parts)
+
+
+def big_text(n: int) -> str:
+    s = "<"
+    s += str(n) + str(True) + str(2.5)
+    s += f"{n}-{n}"
+    return s
+
+
 def twice(words: list[str]) -> int:
     a = kept(words)
     b = kept(words)
@@ -248,6 +270,7 @@ CALLS = [
     # words of 8 bytes and more (scanned eight at a time), control characters that are not whitespace
     "spaced('abcdefgh abcdefghijklmnopq\\x01x\\x1fy a\\x00b\\x0b  zzzzzzzzzzzzzzzzz!')", "spaced('        ')",
     "spaced(' abcdefg\\thijklmnopqrstu\\x7f ')",
+    "labels(3)", "labels(0)", "pairs_text(12)", "pairs_text(0)", "big_text(-9223372036854775807)", "big_text(0)",
     "kept(['a', '', 'é😀'])", "kept([])", "twice(['ab', '', 'c'])", "twice([])",
 ]
 
@@ -281,7 +304,7 @@ def test_a_dead_local_is_moved_not_cloned(rust: dict[str, str]) -> None:
 def test_split_pieces_are_borrowed_and_counted_in_one_lookup(rust: dict[str, str]) -> None:
     code = rust["word_counts"]
     assert "for word in crate::pyrt::split_ws(text) {" in code
-    assert "*counts.slot(word, 0) += 1;" in code
+    assert "*counts.slot_str(word, 0) += 1;" in code
     assert "collect" not in code and "to_string" not in code
     code = rust["first_seen"]
     assert '.split(",")' in code and "collect" not in code and "seen.set_item(word, i);" in code
@@ -338,6 +361,19 @@ def test_a_list_iterated_once_to_keep_its_items_is_passed_by_value(rust: dict[st
     assert "kept({" in code and "kept(&{" not in code
 
 
+def test_concatenations_are_pushed_piece_by_piece(rust: dict[str, str]) -> None:
+    # `s += a + str(n)`: each operand pushed in turn, an int's digits by pyrt::push_int
+    code = rust["labels"]
+    assert "out.push('x');" in code and "crate::pyrt::push_int(&mut out, i);" in code
+    assert "out.push('é');" in code and "crate::pyrt::push_int(&mut out, i * 1000000007);" in code
+    # an operand reading s itself: formatted first, as before
+    assert "format!(" in code
+    assert "crate::pyrt::push_int(&mut parts, i);" in rust["pairs_text"]
+    assert "crate::pyrt::push_int(&mut parts, -i);" in rust["pairs_text"]
+    # only an int's str() is pushed as digits
+    assert "crate::pyrt::push_int(&mut s, n);" in rust["big_text"]
+
+
 @pytest.mark.parametrize(
     "source, consumed",
     [
@@ -369,7 +405,8 @@ def test_bounds_proven_by_the_loop_are_not_checked_again(rust: dict[str, str]) -
 
 def test_formatted_text_is_appended_in_place(rust: dict[str, str]) -> None:
     code = rust["numbered"]
-    assert 'std::fmt::Write::write_fmt(&mut out, format_args!("{}{}", i, s))' in code
+    assert "crate::pyrt::push_int(&mut out, i);\n        out.push_str(s);" in code  # push_concat
+    assert 'std::fmt::Write::write_fmt(&mut s, format_args!("{}-{}", n, n))' in rust["big_text"]
     assert 'out.push_str(&format!("{}!", out));' in code  # reads out itself: formatted first
 
 

@@ -1007,7 +1007,8 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         if unify(right.ty, v_t) != v_t or right.ty.kind not in ("int", "float"):
             return None  # an int slot and a float operand: the value changes type
         self.use_runtime("PyDict")
-        get = ir.MethodCall(self.mutable(recv), "slot", (self.key_ref(key, k_t), owned_as(default, v_t)))
+        # str keys compared inline (pyrt's PyDict::slot_str), any other key through Eq
+        get = ir.MethodCall(self.mutable(recv), "slot_str" if k_t.kind == "str" else "slot", (self.key_ref(key, k_t), owned_as(default, v_t)))
         op = {cst.Add: "+=", cst.Subtract: "-=", cst.Multiply: "*="}[type(value.operator)]
         return [ir.Assign(ir.Unary("*", get), read(coerce(right, v_t)), op)]
 
@@ -1122,9 +1123,51 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push", (value.char,)))]
         return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push_str", (str_view(value) if value.mode is not Mode.OWNED else ir.Ref(value.expr),)))]
 
+    def push_concat(self, local: Local, node: cst.BaseExpression) -> list[ir.Stmt] | None:
+        """`s += a + str(n) + ...` (or the same appended to a string builder): each operand of
+        the chain of `+` pushed onto s in turn, an int's `str()` written as digits
+        (`pyrt::push_int`), instead of the formatting machinery over the whole text. None
+        where an operand is not a str, reads s itself, or a try body could see s half-done
+        when an operand raises."""
+        operands: list[cst.BaseExpression] = []
+        todo = node
+        while isinstance(todo, cst.BinaryOperation) and isinstance(todo.operator, cst.Add):
+            operands.append(todo.right)
+            todo = todo.left
+        operands.append(todo)
+        operands.reverse()
+        if len(operands) < 2 or self.tries or self.closure_depth:
+            return None
+        if any(isinstance(n, cst.Name) and self.locals.get(n.value) is local for op in operands for n in iter_nodes(op)):
+            return None
+        vals: list[Val | None] = []
+        for op in operands:
+            if (isinstance(op, cst.Call) and isinstance(op.func, cst.Name) and op.func.value == "str"
+                    and self.locals.get("str") is None and len(op.args) == 1 and not op.args[0].keyword and not op.args[0].star):
+                inner = self.expr(op.args[0].value)
+                if inner.ty.kind == "int":
+                    vals.append(Val(read(inner), T.INT))
+                    continue
+            vals.append(None)
+        pieces = [v if v is not None else self.expr(op) for v, op in zip(vals, operands)]
+        if any(v is None and p.ty.kind != "str" for v, p in zip(vals, pieces)):
+            return None
+        out: list[ir.Stmt] = []
+        for v, piece in zip(vals, pieces):
+            if v is not None:
+                self.use_runtime("push_int")
+                out.append(ir.ExprStmt(ir.Call(ir.Path("crate::pyrt::push_int"), (ir.Ref(ir.Path(local.name), mutable=True), v.expr))))
+            else:
+                out += self.push_str_val(local, piece)
+        return out
+
     def push_str_node(self, local: Local, node: cst.BaseExpression) -> list[ir.Stmt]:
         """A piece appended to a string builder: `a * k` (a str, k an int) repeats a into the
-        String without making the repeated String first; anything else as `s += x`."""
+        String without making the repeated String first; a chain of `+` piece by piece
+        (`push_concat`); anything else as `s += x`."""
+        pieces = self.push_concat(local, node)
+        if pieces is not None:
+            return pieces
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply):
             left, right = self.expr(node.left), self.expr(node.right)
             pair = (left, right) if left.ty.kind == "str" else (right, left)
@@ -1654,6 +1697,10 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             if local is None or local.mode is Mode.REF or local.func is not None:
                 raise Unsupported("PTL135", f"augmented assignment to `{node.target.value}`", node)
             target = self.expr(node.target)
+            if target.ty.kind == "str" and isinstance(op, cst.Add) and not local.narrowed and isinstance(node.value, cst.BinaryOperation):
+                pieces = self.push_concat(local, node.value)
+                if pieces is not None:
+                    return pieces
             value = self.expr(node.value)
             if target.ty.kind == "list" and isinstance(op, cst.Add) and value.ty.kind in ("list",):
                 # xs += ys extends xs in place.
