@@ -194,6 +194,18 @@ def anagram_groups(words: list[str]) -> dict[str, list[str]]:
     return groups
 
 
+def groups_and_last(words: list[str]) -> str:
+    groups: dict[str, list[str]] = {}
+    key = ""
+    for w in words:
+        key = "".join(sorted(w))
+        if key in groups:
+            groups[key].append(w)
+        else:
+            groups[key] = [w]
+    return key + str(len(groups))
+
+
 def last_key(words: list[str]) -> str:
     seen: dict[str, int] = {}
     key = ""
@@ -266,7 +278,9 @@ CALLS = [
     "letter(1)", "letter(-1)", "letter(4)", "letter(-5)",
     "pairs([3, 1, 2], 'aabéé')", "pairs([], '')", "grow([1, 0, 2])", "numbered('é', 3)", "numbered('', 0)",
     "mods(-7)", "mods(7)", "mods(0)", "mods(-9223372036854775807)",
-    "anagram_groups(['ab', 'ba', 'é', 'cab', 'abc', '', 'bca'])", "anagram_groups([])", "last_key(['a', 'b', 'a'])",
+    "anagram_groups(['ab', 'ba', 'é', 'cab', 'abc', '', 'bca'])", "anagram_groups([])",
+    "anagram_groups(['zyxwvutsrqponmlkjihgfedcbazyxwvuts', 'stuvwxyzabcdefghijklmnopqrstuvwxyz', 'ba😀', '😀ab', 'ab'])",
+    "groups_and_last(['ba', 'ab', 'c'])", "groups_and_last([])", "last_key(['a', 'b', 'a'])",
     # words of 8 bytes and more (scanned eight at a time), control characters that are not whitespace
     "spaced('abcdefgh abcdefghijklmnopq\\x01x\\x1fy a\\x00b\\x0b  zzzzzzzzzzzzzzzzz!')", "spaced('        ')",
     "spaced(' abcdefg\\thijklmnopqrstu\\x7f ')",
@@ -343,7 +357,14 @@ def test_grouping_in_a_dict_looks_the_key_up_once(rust: dict[str, str]) -> None:
     assert "contains_key" not in code
     assert "match seen.get_mut(key.as_str()) {" in rust["first_letters"]
     # a key dead after `d[key] = v` goes into the dict without a copy; one read later is copied
-    assert "groups.insert(key, vec![w.clone()]);" in rust["anagram_groups"]
+    # a sorted key read only as the key: sorted on the stack, a String only when new
+    code = rust["anagram_groups"]
+    assert "let __key2 = crate::pyrt::SortedKey::new(w.as_str());" in code
+    assert "match groups.get_mut(__key2.as_str()) {" in code
+    assert "groups.insert(__key2.into_string(), vec![w.clone()]);" in code
+    # read after the loop: the String as before
+    assert "key = crate::pyrt::sorted_str(w.as_str());" in rust["groups_and_last"]
+    assert "SortedKey" not in rust["groups_and_last"]
     assert "seen.set_item(key.as_str()," in rust["last_key"]
 
 

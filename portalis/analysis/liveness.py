@@ -42,6 +42,14 @@ def movable_copies(fn: cst.FunctionDef) -> frozenset[int]:
     return frozenset(out)
 
 
+def dead_after(fn: cst.FunctionDef, stmt: cst.CSTNode, name: str) -> bool:
+    """Whether `name` is never read once the statement `stmt` of fn's body is done: every way
+    on rebinds it before a mention or leaves the function (as for `movable_copies`; a name a
+    nested function mentions, or declared global or nonlocal, is never dead here)."""
+    parents, captured = _parents_and_captured(fn)
+    return name not in captured and id(stmt) in parents and _dead_after(stmt, name, parents, fn)
+
+
 def dead_after_branch(fn: cst.FunctionDef, assign: cst.CSTNode, name: str) -> bool:
     """Whether `name`, rebound by the assignment `assign` (a statement of an `if`/`elif`/`else`
     body, not nested deeper), is never read once that branch is done: every way on from the `if`

@@ -40,7 +40,7 @@ from portalis.lower.mutability import fix_mutability
 from portalis.cst_scan import Declarations, FunctionScan, declarations, iter_nodes, scan_function
 from portalis.analysis.indexing import indexed_in_loop
 from portalis.analysis.builders import Builder, string_builders
-from portalis.analysis.liveness import dead_after_branch, movable_copies, shared_then_changed
+from portalis.analysis.liveness import dead_after, dead_after_branch, movable_copies, shared_then_changed
 from portalis.lower.unions import early_exit_rest, match_as_tail, match_isinstance
 from portalis.lower.values import coerce, owned, owned_as, read, str_view
 from portalis.memo import memo_table
@@ -485,7 +485,10 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         out: list[ir.Stmt] = list(prelude or [])
         try:
             body = list(suite.body)
+            paired = -1  # a statement lowered together with the one before it
             for i, stmt in enumerate(body):
+                if i == paired:
+                    continue
                 if i == 0 and top and _is_docstring(stmt):
                     continue
                 if top and self._own_class_guard(stmt):
@@ -498,6 +501,11 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                         # `if isinstance(x, int): return ...`: the rest is the other members' arm
                         out.extend(self.if_stmt(narrowing))
                         break
+                    keyed = self.keyed_group(stmt, body[i + 1]) if i + 1 < len(body) else None
+                    if keyed is not None:
+                        out.extend(keyed)
+                        paired = i + 1
+                        continue
                     out.extend(self.stmt(stmt))
                 except Unsupported as exc:
                     if exc.line is None:
@@ -1012,11 +1020,51 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         op = {cst.Add: "+=", cst.Subtract: "-=", cst.Multiply: "*="}[type(value.operator)]
         return [ir.Assign(ir.Unary("*", get), read(coerce(right, v_t)), op)]
 
-    def dict_group(self, node: cst.If) -> list[ir.Stmt] | None:
+    def keyed_group(self, stmt: cst.BaseStatement, nxt: cst.BaseStatement) -> list[ir.Stmt] | None:
+        """`k = "".join(sorted(s))` followed by the grouping idiom on k (`dict_group`), k read
+        nowhere else (dead after the `if`, not in the arguments or the value stored): the key
+        is sorted into a buffer on the stack (`pyrt::SortedKey`: a short ASCII str), looked up
+        from there, and made a String only when it is new. Python makes the key str every time;
+        an allocation per lookup is most of what the idiom costs in Rust."""
+        if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(nxt, cst.If)):
+            return None
+        a = stmt.body[0]
+        if isinstance(a, cst.Assign) and len(a.targets) == 1 and isinstance(a.targets[0].target, cst.Name):
+            name, value = a.targets[0].target.value, a.value
+        elif isinstance(a, cst.AnnAssign) and isinstance(a.target, cst.Name) and a.value is not None:
+            name, value = a.target.value, a.value
+        else:
+            return None
+        if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "join"):
+            return None
+        test = nxt.test
+        if not (isinstance(test, cst.Comparison) and isinstance(test.left, cst.Name) and test.left.value == name):
+            return None
+        if name in self.locals or self.tries or self.closure_depth or self.outer is not None:
+            return None
+        if any(name in names for names in self.decls.hoisted.values()) or name in self.decls.loop_escaping:
+            return None
+        # the test, `d[k].m(...)` and `d[k] = v`: the key and nothing else
+        if sum(1 for n in iter_nodes(nxt) if isinstance(n, cst.Name) and n.value == name) != 3:
+            return None
+        if not dead_after(self.node, nxt, name):
+            return None
+        v = self.expr(value)
+        if not (isinstance(v.expr, ir.Call) and isinstance(v.expr.func, ir.Path) and v.expr.func.name == "crate::pyrt::sorted_str"):
+            return None
+        tmp = self.temp(name)
+        grouped = self.dict_group(nxt, (ir.MethodCall(ir.Path(tmp), "as_str"), ir.MethodCall(ir.Path(tmp), "into_string")))
+        if grouped is None:
+            return None
+        self.use_runtime("SortedKey")
+        return [ir.Let(ir.PBind(tmp), None, ir.Call(ir.Path("crate::pyrt::SortedKey::new"), v.expr.args)), *grouped]
+
+    def dict_group(self, node: cst.If, key_exprs: tuple[ir.Expr, ir.Expr] | None = None) -> list[ir.Stmt] | None:
         """`if k in d: d[k].m(args) else: d[k] = v` (the grouping idiom) in one lookup when k
         is present: `match d.get_mut(k) { Some(slot) => slot.m(args), None => d[k] = v }`.
         Only for a plain dict of lists, sets or dicts held here, k a name or a literal, and
-        args and v not mentioning d."""
+        args and v not mentioning d. `key_exprs` (`keyed_group`): a str key held elsewhere, as
+        the `&str` to look up and the String to insert."""
         simple = (cst.Name, cst.Integer, cst.SimpleString)
         test = node.test
         if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.comparisons[0].operator, cst.In)
@@ -1049,15 +1097,25 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         if recv.ty.kind != "dict" or recv.ty.name or not T.is_known(recv.ty) or recv.ty.args[1].kind not in ("list", "set", "dict"):
             return None
         k_t, v_t = recv.ty.args
-        key = self.expr(key_node)
-        if unify(key.ty, k_t) != k_t:
-            return None
+        if key_exprs is not None:
+            if k_t.kind != "str":
+                return None
+            key_ref = key_exprs[0]
+        else:
+            key = self.expr(key_node)
+            if unify(key.ty, k_t) != k_t:
+                return None
+            key_ref = self.key_ref(key, k_t)
         slot = self.temp("slot")
         self.use_runtime("PyDict")
         args = [self.expr(a.value) for a in call.args]
         then = self.method_call(Val(ir.Path(slot), v_t, Mode.PLACE), call.func.attr.value, args, {}, call)
-        other = self.stmt(else_line)
-        lookup = ir.MethodCall(self.mutable(recv), "get_mut", (self.key_ref(key, k_t),))
+        if key_exprs is not None:
+            stored = owned_as(self.expr(store.value), v_t)
+            other = [ir.ExprStmt(ir.MethodCall(self.mutable(recv), "insert", (key_exprs[1], stored)))]
+        else:
+            other = self.stmt(else_line)
+        lookup = ir.MethodCall(self.mutable(recv), "get_mut", (key_ref,))
         arms = (ir.MatchArm(ir.PVariant("Some", (ir.PBind(slot),)), ir.BlockExpr(ir.Block((ir.ExprStmt(then.expr),)))),
                 ir.MatchArm(ir.PVariant("None"), ir.BlockExpr(ir.Block(tuple(other)))))
         return [ir.ExprStmt(ir.Match(lookup, arms))]

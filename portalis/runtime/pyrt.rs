@@ -3377,6 +3377,52 @@ pub fn sorted_str(s: &str) -> String {
 }
 // @end
 
+// @helper SortedKey deps: sorted_str
+/// `k = "".join(sorted(s))` read only as a dict key just after (the grouping idiom): a short
+/// ASCII s is sorted into a buffer on the stack and looked up from there; `into_string` makes
+/// the String only for a key that is new. Longer or non-ASCII text is sorted_str's String.
+pub struct SortedKey {
+    buf: [u8; 32],
+    len: usize,
+    long: Option<String>,
+}
+
+impl SortedKey {
+    pub fn new(s: &str) -> SortedKey {
+        let mut buf = [0u8; 32];
+        if s.is_ascii() && s.len() <= buf.len() {
+            buf[..s.len()].copy_from_slice(s.as_bytes());
+            buf[..s.len()].sort_unstable();
+            return SortedKey {
+                buf,
+                len: s.len(),
+                long: None,
+            };
+        }
+        SortedKey {
+            buf,
+            len: 0,
+            long: Some(sorted_str(s)),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match &self.long {
+            Some(s) => s,
+            None => std::str::from_utf8(&self.buf[..self.len])
+                .expect("ASCII bytes in any order are UTF-8"),
+        }
+    }
+
+    pub fn into_string(self) -> String {
+        match self.long {
+            Some(s) => s,
+            None => self.as_str().to_string(),
+        }
+    }
+}
+// @end
+
 // @helper str_chars
 /// `for c in s`: each character of s as a one-character `&str` slice of it (Python's
 /// one-character strs, without a String per character).
