@@ -353,14 +353,14 @@ def test_a_list_that_only_builds_a_string_is_that_string(rust: dict[str, str]) -
 
 def test_grouping_in_a_dict_looks_the_key_up_once(rust: dict[str, str]) -> None:
     code = rust["group_by_len"]
-    assert "match groups.get_mut(&n) {" in code and "__slot" in code and ".push(w);" in code
+    assert "match groups.get_mut(&n) {" in code and "__slot" in code and ".push(w);" in code  # an int key: through Eq
     assert "contains_key" not in code
-    assert "match seen.get_mut(key.as_str()) {" in rust["first_letters"]
+    assert "match seen.get_mut_str(key.as_str()) {" in rust["first_letters"]
     # a key dead after `d[key] = v` goes into the dict without a copy; one read later is copied
     # a sorted key read only as the key: sorted on the stack, a String only when new
     code = rust["anagram_groups"]
     assert "let __key2 = crate::pyrt::SortedKey::new(w.as_str());" in code
-    assert "match groups.get_mut(__key2.as_str()) {" in code
+    assert "match groups.get_mut_str(__key2.as_str()) {" in code
     assert "groups.insert(__key2.into_string(), vec![w.clone()]);" in code
     # read after the loop: the String as before
     assert "key = crate::pyrt::sorted_str(w.as_str());" in rust["groups_and_last"]

@@ -1115,7 +1115,8 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             other = [ir.ExprStmt(ir.MethodCall(self.mutable(recv), "insert", (key_exprs[1], stored)))]
         else:
             other = self.stmt(else_line)
-        lookup = ir.MethodCall(self.mutable(recv), "get_mut", (key_ref,))
+        # a str key compared inline (pyrt's PyDict::get_mut_str), any other key through Eq
+        lookup = ir.MethodCall(self.mutable(recv), "get_mut_str" if k_t.kind == "str" else "get_mut", (key_ref,))
         arms = (ir.MatchArm(ir.PVariant("Some", (ir.PBind(slot),)), ir.BlockExpr(ir.Block((ir.ExprStmt(then.expr),)))),
                 ir.MatchArm(ir.PVariant("None"), ir.BlockExpr(ir.Block(tuple(other)))))
         return [ir.ExprStmt(ir.Match(lookup, arms))]

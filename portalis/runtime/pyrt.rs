@@ -734,6 +734,21 @@ impl<V> PyDict<String, V> {
             RawEntryMut::Vacant(e) => e.insert_hashed_nocheck(hash, key.to_string(), default).1,
         }
     }
+
+    /// `get_mut` for a str key (the grouping idiom's lookup), comparing as `slot_str` does.
+    pub fn get_mut_str(&mut self, key: &str) -> Option<&mut V> {
+        use indexmap::map::raw_entry_v1::{RawEntryApiV1, RawEntryMut};
+        use std::hash::BuildHasher;
+        let hash = self.map.hasher().hash_one(key);
+        match self
+            .map
+            .raw_entry_mut_v1()
+            .from_hash(hash, |k| short_str_eq(k.as_bytes(), key.as_bytes()))
+        {
+            RawEntryMut::Occupied(e) => Some(e.into_mut()),
+            RawEntryMut::Vacant(_) => None,
+        }
+    }
 }
 
 /// Two byte strings equal: keys of 4 to 16 bytes as two overlapping words each (the first and
