@@ -399,8 +399,12 @@ def test_concatenations_are_pushed_piece_by_piece(rust: dict[str, str]) -> None:
     "source, consumed",
     [
         ("def f(xs, out):\n    for x in xs:\n        out.append(x)\n", {"xs"}),
-        ("def f(xs, d):\n    for x in xs:\n        d[len(x)] = x\n", {"xs"}),
-        ("def f(xs, d):\n    for x in xs:\n        d[x] = [x]\n", {"xs"}),
+        ("def f(xs, d, k):\n    for x in xs:\n        d[k].append(x)\n", {"xs"}),
+        # kept as a copy anyway (a tuple, a display, a value stored, read after the append)
+        ("def f(xs, out):\n    for x in xs:\n        out.append((1, x))\n", set()),
+        ("def f(xs, d):\n    for x in xs:\n        d[x] = [x]\n", set()),
+        ("def f(xs, d):\n    for x in xs:\n        d[len(x)] = x\n", set()),
+        ("def f(xs, out):\n    for x in xs:\n        out.append(x)\n        print(x)\n", set()),
         # read only, read twice, read after the loop, iterated in a loop, with a default, captured
         ("def f(xs):\n    n = 0\n    for x in xs:\n        n += len(x)\n    return n\n", set()),
         ("def f(xs, out):\n    for x in xs:\n        out.append(x)\n    for x in xs:\n        out.append(x)\n", set()),

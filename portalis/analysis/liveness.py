@@ -297,20 +297,17 @@ def _parents_and_captured(
     return parents, captured
 
 
-# Calls that store their argument in a container (`xs.append(x)`, `s.add(x)`, `q.appendleft(x)`,
-# `xs.insert(i, x)`): the item outlives the loop iteration, so Rust must own it.
-_STORING_CALLS = frozenset({"append", "add", "appendleft", "insert"})
-
-
 def consumed_params(fn: cst.FunctionDef) -> frozenset[str]:
     """The parameters fn consumes: read only as the iterable of one `for` loop that is a
     statement of fn's body itself (so it runs once, and nothing reads the parameter after it),
-    whose loop variable is stored (`acc.append(w)`, `d[k] = w`, `[w]`, `{w}`, `(k, w)`) somewhere
-    in the loop. A parameter like that can be passed by value and its items moved into what
-    stores them: Python keeps references to the caller's items, Rust would copy each one out of
-    a borrowed list. Not a parameter with a default, `*args`/`**kwargs`, one the loop body or a
-    nested function mentions, or one declared global or nonlocal; the type decides the rest
-    (`types/rust_types.py: param_type`: a list whose items are not Copy)."""
+    whose loop variable is appended somewhere in the loop (`acc.append(w)`, `d[k].append(w)`)
+    where it is dead after (`movable_copies`: the append moves it). A parameter like that can be
+    passed by value and its items moved into what keeps them: Python keeps references to the
+    caller's items, Rust would copy each one out of a borrowed list. Only where the item is
+    moved: a kept copy (`(k, w)`, `[w]`, `d[k] = w`, a read after the append) would be made
+    anyway, and a caller reading its list again would copy it once more. Not a parameter with a
+    default, `*args`/`**kwargs`, one read anywhere else, or one a nested function mentions; the
+    type decides the rest (`types/rust_types.py: param_type`: a list whose items are not Copy)."""
     plain = [p for p in (*fn.params.posonly_params, *fn.params.params, *fn.params.kwonly_params) if p.default is None]
     names = {p.name.value for p in plain}
     if not names:
@@ -323,11 +320,14 @@ def consumed_params(fn: cst.FunctionDef) -> frozenset[str]:
                 and type(stmt.target) is cst.Name and stmt.orelse is None):
             loops.setdefault(stmt.iter.value, stmt)
     out = set()
+    movable: frozenset[int] | None = None
     for name in names:
         loop = loops.get(name)
         if loop is None or name in captured or mentions.get(name) != 2:
             continue  # read elsewhere too (its declaration and the loop's iterable are the two allowed)
-        if _stores(loop.body, loop.target.value):
+        if movable is None:
+            movable = movable_copies(fn)
+        if _appends_moved(loop.body, loop.target.value, movable):
             out.add(name)
     return frozenset(out)
 
@@ -337,21 +337,15 @@ def _count_name(node: cst.CSTNode, counts: dict[str, int]) -> None:
         counts[node.value] = counts.get(node.value, 0) + 1
 
 
-def _stores(body: cst.CSTNode, name: str) -> bool:
-    """Whether `name` is stored somewhere in body: a storing call's argument, an assigned
-    subscript's value, or an item of a list, set or tuple display."""
+def _appends_moved(body: cst.CSTNode, name: str, movable: frozenset[int]) -> bool:
+    """Whether body has an `xs.append(name)` that moves name (its id in `movable`)."""
     todo = [body]
     while todo:
         node = todo.pop()
         t = type(node)
-        if t is cst.Call and type(node.func) is cst.Attribute and node.func.attr.value in _STORING_CALLS:
-            if any(type(a.value) is cst.Name and a.value.value == name for a in node.args):
-                return True
-        elif t is cst.Assign and type(node.value) is cst.Name and node.value.value == name:
-            if any(type(tg.target) is cst.Subscript for tg in node.targets):
-                return True
-        elif t in (cst.List, cst.Set, cst.Tuple):
-            if any(type(e.value) is cst.Name and e.value.value == name for e in node.elements):
+        if t is cst.Call and type(node.func) is cst.Attribute and node.func.attr.value == "append" and len(node.args) == 1:
+            arg = node.args[0].value
+            if type(arg) is cst.Name and arg.value == name and id(arg) in movable:
                 return True
         elif t in (cst.FunctionDef, cst.Lambda, cst.ClassDef):
             continue
