@@ -313,21 +313,21 @@ def consumed_params(fn: cst.FunctionDef) -> frozenset[str]:
     if not names:
         return frozenset()
     mentions: dict[str, int] = {}
-    loops: dict[str, cst.For] = {}
+    loops: dict[str, tuple[cst.For, str]] = {}  # parameter -> its loop, the loop variable
     _, captured = _parents_and_captured(fn, lambda node, nested: _count_name(node, mentions))
     for stmt in fn.body.body if isinstance(fn.body, cst.IndentedBlock) else ():
-        if (type(stmt) is cst.For and stmt.asynchronous is None and type(stmt.iter) is cst.Name
-                and type(stmt.target) is cst.Name and stmt.orelse is None):
-            loops.setdefault(stmt.iter.value, stmt)
+        if (isinstance(stmt, cst.For) and stmt.asynchronous is None and isinstance(stmt.iter, cst.Name)
+                and isinstance(stmt.target, cst.Name) and stmt.orelse is None):
+            loops.setdefault(stmt.iter.value, (stmt, stmt.target.value))
     out = set()
     movable: frozenset[int] | None = None
     for name in names:
-        loop = loops.get(name)
-        if loop is None or name in captured or mentions.get(name) != 2:
+        found = loops.get(name)
+        if found is None or name in captured or mentions.get(name) != 2:
             continue  # read elsewhere too (its declaration and the loop's iterable are the two allowed)
         if movable is None:
             movable = movable_copies(fn)
-        if _appends_moved(loop.body, loop.target.value, movable):
+        if _appends_moved(found[0].body, found[1], movable):
             out.add(name)
     return frozenset(out)
 
@@ -342,12 +342,11 @@ def _appends_moved(body: cst.CSTNode, name: str, movable: frozenset[int]) -> boo
     todo = [body]
     while todo:
         node = todo.pop()
-        t = type(node)
-        if t is cst.Call and type(node.func) is cst.Attribute and node.func.attr.value == "append" and len(node.args) == 1:
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "append" and len(node.args) == 1:
             arg = node.args[0].value
-            if type(arg) is cst.Name and arg.value == name and id(arg) in movable:
+            if isinstance(arg, cst.Name) and arg.value == name and id(arg) in movable:
                 return True
-        elif t in (cst.FunctionDef, cst.Lambda, cst.ClassDef):
+        elif isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
             continue
         todo.extend(children(node))
     return False

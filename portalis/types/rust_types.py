@@ -169,7 +169,7 @@ def param_type(t: PyType, mutated: bool = False, resized: bool = True, consumed:
     (&str, &[T], &PyDict), containers mutated in place by &mut (the caller sees the change,
     as in Python): `&mut [T]` for a list whose length the function never changes (it only
     sorts, reverses or assigns items), `&mut Vec<T>` otherwise. A list the function consumes
-    (`analysis/liveness.py: consumed_params`: iterated once, its items stored) whose items are
+    (`analysis/liveness.py: consumed_params`: iterated once, its items appended and moved) whose items are
     not Copy is passed by value (`Vec<T>`): its items are moved, not copied one by one; a
     caller that reads its list again passes a copy, a temporary is moved."""
     if is_copy(t) or t.kind in ("optional", "tuple", "bigint", "typevar"):
