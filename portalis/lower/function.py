@@ -1112,7 +1112,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         then = self.method_call(Val(ir.Path(slot), v_t, Mode.PLACE), call.func.attr.value, args, {}, call)
         if key_exprs is not None:
             stored = owned_as(self.expr(store.value), v_t)
-            other = [ir.ExprStmt(ir.MethodCall(self.mutable(recv), "insert", (key_exprs[1], stored)))]
+            other: list[ir.Stmt] = [ir.ExprStmt(ir.MethodCall(self.mutable(recv), "insert", (key_exprs[1], stored)))]
         else:
             other = self.stmt(else_line)
         # a str key compared inline (pyrt's PyDict::get_mut_str), any other key through Eq
