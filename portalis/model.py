@@ -248,6 +248,9 @@ class TypedParam(BaseModel):
     rust_type: str  # for people (UI, report, prompts); code reads `passing`, never this text
     passing: Passing = Passing.VALUE
     mutated: bool = False  # mutated in place: passed as &mut
+    # iterated once and its items moved by appends (analysis/liveness.py: consumed_params): a list of
+    # non-Copy items is passed by value and its items moved (types/rust_types.py: param_type)
+    consumed: bool = False
     default: str | None = None  # source text of the default value (callers may omit it)
     variadic: bool = False  # `*args`: a list of the extra positional arguments (`&[T]`)
     # `**kwargs`: a dict (str -> T, insertion-ordered as Python's) of the keyword arguments no

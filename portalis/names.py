@@ -454,8 +454,8 @@ class Names:
                 continue
             resized = p.passing is not Passing.MUT_ITEMS
             try:
-                rust = print_type(param_type(py, p.mutated, resized))
-                passing = param_passing(py, p.mutated, resized)
+                rust = print_type(param_type(py, p.mutated, resized, p.consumed))
+                passing = param_passing(py, p.mutated, resized, p.consumed)
             except TypeMappingError:
                 rust, passing = "_", Passing.VALUE
             params.append(p.model_copy(update={"py_type": py, "rust_type": rust, "passing": passing}))

@@ -48,6 +48,7 @@ from portalis.types.annotations import AnnotationError, TypeScope, resolve_annot
 from portalis.analysis.comparisons import COMPARISONS, comparison_other
 from portalis.analysis.docstrings import docstring_evidence, value_type
 from portalis.analysis.int_growth import int_growth
+from portalis.analysis.liveness import consumed_params
 from portalis.analysis.module_state import INIT_PREFIX, ModuleState, init_function_name, init_function_source, module_state
 from portalis.analysis.signatures import complete_signatures
 from portalis.types.rust_types import BIGINT, TypeMappingError, owned_type, param_passing, param_type
@@ -134,6 +135,7 @@ def _signature(
     diagnostics: list[Diagnostic] = []
     found = evidence.function(fn.qualname) if evidence is not None else None
     mutated = mutated_names(node) if node is not None else set()
+    consumed = consumed_params(node) if node is not None else frozenset()
     if module_names is None:
         module_names = _module_names(parsed)
     doc = fn.docstring if fn.docstring is not None or node is None else _leading_string(node)
@@ -154,7 +156,8 @@ def _signature(
                 py = _annotation(owner, scope)
                 origins = [TypeOrigin(source="annotation", line=fn.line,
                                       detail=f"{p.annotation}, narrowed to {owner} by its isinstance() guard")]
-                params.append(_typed(p.name, py, p.name in mutated, p.default, variadic=p.variadic, keywords=p.keywords, provenance=origins))
+                params.append(_typed(p.name, py, p.name in mutated, p.default, variadic=p.variadic, keywords=p.keywords, provenance=origins,
+                                     consumed=p.name in consumed))
                 continue
         if p.annotation is not None:
             try:
@@ -201,7 +204,8 @@ def _signature(
                 # a float (the examples show one or both), so it keeps its kind (PyNum).
                 py = T.NUM
                 origins.append(TypeOrigin(source="use", line=fn.line, detail="isinstance(): an int or a float"))
-        params.append(_typed(p.name, py, p.name in mutated, p.default, variadic=p.variadic, keywords=p.keywords, provenance=origins))
+        params.append(_typed(p.name, py, p.name in mutated, p.default, variadic=p.variadic, keywords=p.keywords, provenance=origins,
+                                     consumed=p.name in consumed))
     returns: PyType = T.NONE
     returns_origins: list[TypeOrigin] = []
     if fn.returns is None:
@@ -250,22 +254,23 @@ def _rust_owned(t: PyType) -> str:
 
 def _typed(
     name: str, py: PyType, mutated: bool, default: str | None, resized: bool = True, variadic: bool = False,
-    provenance: list[TypeOrigin] | None = None, keywords: bool = False,
+    provenance: list[TypeOrigin] | None = None, keywords: bool = False, consumed: bool = False,
 ) -> TypedParam:
+    consumed = consumed and not variadic and not keywords and default is None
     try:
-        rust = print_type(param_type(py, mutated, resized))
-        passing = param_passing(py, mutated, resized)
+        rust = print_type(param_type(py, mutated, resized, consumed))
+        passing = param_passing(py, mutated, resized, consumed)
     except TypeMappingError:
         rust, passing = "_", Passing.VALUE
     return TypedParam(
         name=name, py_type=py, rust_type=rust, passing=passing, mutated=mutated, default=default, variadic=variadic,
-        keywords=keywords, provenance=provenance or [],
+        keywords=keywords, provenance=provenance or [], consumed=consumed,
     )
 
 
 def _learnt(p: TypedParam, new: PyType, origin: TypeOrigin) -> TypedParam:
     """`p` with the type inference completed, its provenance extended."""
-    return _typed(p.name, new, p.mutated, p.default, variadic=p.variadic, keywords=p.keywords, provenance=[*p.provenance, origin])
+    return _typed(p.name, new, p.mutated, p.default, variadic=p.variadic, keywords=p.keywords, provenance=[*p.provenance, origin], consumed=p.consumed)
 
 
 GENERIC_PARAM = "T"
@@ -523,11 +528,11 @@ def _finish(
             diagnostics.append(_diag(parsed, "PTL110", f"parameter `{p.name}` {what} and none could be inferred{tried}", sig.line, sig.name))
             continue
         try:
-            rust = print_type(param_type(p.py_type, p.mutated, p.name in resized))
-            passing = param_passing(p.py_type, p.mutated, p.name in resized)
+            rust = print_type(param_type(p.py_type, p.mutated, p.name in resized, p.consumed))
+            passing = param_passing(p.py_type, p.mutated, p.name in resized, p.consumed)
             params.append(TypedParam(
                 name=p.name, py_type=p.py_type, rust_type=rust, passing=passing, mutated=p.mutated, default=p.default, variadic=p.variadic, keywords=p.keywords,
-                provenance=p.provenance,
+                provenance=p.provenance, consumed=p.consumed,
             ))
         except TypeMappingError as exc:
             diagnostics.append(_diag(parsed, "PTL111", f"parameter `{p.name}`: {exc}", sig.line, sig.name))

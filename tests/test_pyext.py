@@ -60,6 +60,14 @@ def tally(words: list[str]) -> dict[str, int]:
     return counts
 
 
+def kept(words: list[str]) -> list[str]:
+    out: list[str] = []
+    for w in words:
+        if w:
+            out.append(w)
+    return out
+
+
 def relabel(d: dict[str, int]) -> dict[str, int]:
     out: dict[str, int] = {}
     for k in d:
@@ -263,6 +271,9 @@ out["lookup"] = outcome(core.lookup, {{}}, "k")
 out["take_ok"] = [type(core.take(Item("a", 5), 2)) is Item, core.take(Item("a", 5), 2) == Item("a", 3)]
 out["relabel"] = list(core.relabel({{"z": 1, "a": 2, "m": 3}}).items())
 out["tally"] = list(core.tally(["b", "a", "b"]).items())
+# a list the Rust takes by value (consumed: its items moved): the caller's list is untouched
+words = ["b", "", "a"]
+out["kept"] = [core.kept(words), words]
 xs = [1]
 core.push(xs, 2)
 out["push"] = xs
@@ -316,6 +327,10 @@ def test_plan_exposes_verified_functions(shop):
     for s in plan.skipped:
         assert s.code.startswith("PTL8") and s.reason
     assert check_extension_dir(Path(shop["ext"].dir), plan.crate_name) == []
+
+
+def test_a_consumed_list_is_converted_and_left_to_the_caller(direct):
+    assert direct["kept"] == [["b", "a"], ["b", "", "a"]]
 
 
 def test_exceptions_keep_their_classes(direct):

@@ -14,7 +14,7 @@ import pytest
 from conftest import DiffRun, run_differential, type_map_of
 from portalis.analysis.builders import string_builders
 from portalis.analysis.indexing import indexed_in_loop
-from portalis.analysis.liveness import movable_copies
+from portalis.analysis.liveness import consumed_params, movable_copies
 from portalis.lower.module import lower_module
 from portalis.parse import parse_source, source_module_from_text
 
@@ -194,6 +194,18 @@ def anagram_groups(words: list[str]) -> dict[str, list[str]]:
     return groups
 
 
+def groups_and_last(words: list[str]) -> str:
+    groups: dict[str, list[str]] = {}
+    key = ""
+    for w in words:
+        key = "".join(sorted(w))
+        if key in groups:
+            groups[key].append(w)
+        else:
+            groups[key] = [w]
+    return key + str(len(groups))
+
+
 def last_key(words: list[str]) -> str:
     seen: dict[str, int] = {}
     key = ""
@@ -205,6 +217,49 @@ def last_key(words: list[str]) -> str:
 
 def spaced(s: str) -> list[str]:
     return [w for w in s.split()]
+
+
+def kept(words: list[str]) -> list[str]:
+    out: list[str] = []
+    for w in words:
+        if w:
+            out.append(w)
+    return out
+
+
+def total_len(words: list[str]) -> int:
+    n = 0
+    for w in words:
+        n += len(w)
+    return n
+
+
+def labels(n: int) -> str:
+    out = ""
+    for i in range(-n, n):
+        out += "x" + str(i) + "é" + str(i * 1000000007)
+    out += out + str(n)
+    return out
+
+
+def pairs_text(n: int) -> str:
+    parts: list[str] = []
+    for i in range(n):
+        parts.append(str(i) + ":" + str(-i))
+    return ",".join(parts)
+
+
+def big_text(n: int) -> str:
+    s = "<"
+    s += str(n) + str(True) + str(2.5)
+    s += f"{n}-{n}"
+    return s
+
+
+def twice(words: list[str]) -> int:
+    a = kept(words)
+    b = kept(words)
+    return len(a) + len(b) + total_len(words) + len(kept([w + "!" for w in words]))
 '''
 
 CALLS = [
@@ -223,10 +278,14 @@ CALLS = [
     "letter(1)", "letter(-1)", "letter(4)", "letter(-5)",
     "pairs([3, 1, 2], 'aabéé')", "pairs([], '')", "grow([1, 0, 2])", "numbered('é', 3)", "numbered('', 0)",
     "mods(-7)", "mods(7)", "mods(0)", "mods(-9223372036854775807)",
-    "anagram_groups(['ab', 'ba', 'é', 'cab', 'abc', '', 'bca'])", "anagram_groups([])", "last_key(['a', 'b', 'a'])",
+    "anagram_groups(['ab', 'ba', 'é', 'cab', 'abc', '', 'bca'])", "anagram_groups([])",
+    "anagram_groups(['zyxwvutsrqponmlkjihgfedcbazyxwvuts', 'stuvwxyzabcdefghijklmnopqrstuvwxyz', 'ba😀', '😀ab', 'ab'])",
+    "groups_and_last(['ba', 'ab', 'c'])", "groups_and_last([])", "last_key(['a', 'b', 'a'])",
     # words of 8 bytes and more (scanned eight at a time), control characters that are not whitespace
     "spaced('abcdefgh abcdefghijklmnopq\\x01x\\x1fy a\\x00b\\x0b  zzzzzzzzzzzzzzzzz!')", "spaced('        ')",
     "spaced(' abcdefg\\thijklmnopqrstu\\x7f ')",
+    "labels(3)", "labels(0)", "pairs_text(12)", "pairs_text(0)", "big_text(-9223372036854775807)", "big_text(0)",
+    "kept(['a', '', 'é😀'])", "kept([])", "twice(['ab', '', 'c'])", "twice([])",
 ]
 
 
@@ -259,7 +318,7 @@ def test_a_dead_local_is_moved_not_cloned(rust: dict[str, str]) -> None:
 def test_split_pieces_are_borrowed_and_counted_in_one_lookup(rust: dict[str, str]) -> None:
     code = rust["word_counts"]
     assert "for word in crate::pyrt::split_ws(text) {" in code
-    assert "*counts.slot(word, 0) += 1;" in code
+    assert "*counts.slot_str(word, 0) += 1;" in code
     assert "collect" not in code and "to_string" not in code
     code = rust["first_seen"]
     assert '.split(",")' in code and "collect" not in code and "seen.set_item(word, i);" in code
@@ -294,12 +353,70 @@ def test_a_list_that_only_builds_a_string_is_that_string(rust: dict[str, str]) -
 
 def test_grouping_in_a_dict_looks_the_key_up_once(rust: dict[str, str]) -> None:
     code = rust["group_by_len"]
-    assert "match groups.get_mut(&n) {" in code and "__slot" in code and ".push(w.to_string());" in code
+    assert "match groups.get_mut(&n) {" in code and "__slot" in code and ".push(w);" in code  # an int key: through Eq
     assert "contains_key" not in code
-    assert "match seen.get_mut(key.as_str()) {" in rust["first_letters"]
+    assert "match seen.get_mut_str(key.as_str()) {" in rust["first_letters"]
     # a key dead after `d[key] = v` goes into the dict without a copy; one read later is copied
-    assert "groups.insert(key, vec![w.to_string()]);" in rust["anagram_groups"]
+    # a sorted key read only as the key: sorted on the stack, a String only when new
+    code = rust["anagram_groups"]
+    assert "let __key2 = crate::pyrt::SortedKey::new(w.as_str());" in code
+    assert "match groups.get_mut_str(__key2.as_str()) {" in code
+    assert "groups.insert(__key2.into_string(), vec![w.clone()]);" in code
+    # read after the loop: the String as before
+    assert "key = crate::pyrt::sorted_str(w.as_str());" in rust["groups_and_last"]
+    assert "SortedKey" not in rust["groups_and_last"]
     assert "seen.set_item(key.as_str()," in rust["last_key"]
+
+
+def test_a_list_iterated_once_to_keep_its_items_is_passed_by_value(rust: dict[str, str]) -> None:
+    # its items are moved where they are kept, not copied out of a borrowed list
+    assert "pub fn kept(words: Vec<String>) -> Vec<String> {" in rust["kept"]
+    assert "for w in words.into_iter() {" in rust["kept"] and "out.push(w);" in rust["kept"]
+    assert "pub fn anagram_groups(words: Vec<String>)" in rust["anagram_groups"]
+    # only read: still borrowed
+    assert "pub fn total_len(words: &[String]) -> i64 {" in rust["total_len"]
+    # a caller that reads its list again passes a copy; a temporary is moved
+    code = rust["twice"]
+    assert "pub fn twice(words: &[String]) -> i64 {" in code
+    assert code.count("kept(words.to_vec())") == 2 and "total_len(words)" in code
+    assert "kept({" in code and "kept(&{" not in code
+
+
+def test_concatenations_are_pushed_piece_by_piece(rust: dict[str, str]) -> None:
+    # `s += a + str(n)`: each operand pushed in turn, an int's digits by pyrt::push_int
+    code = rust["labels"]
+    assert "out.push('x');" in code and "crate::pyrt::push_int(&mut out, i);" in code
+    assert "out.push('é');" in code and "crate::pyrt::push_int(&mut out, i * 1000000007);" in code
+    # an operand reading s itself: formatted first, as before
+    assert "format!(" in code
+    assert "crate::pyrt::push_int(&mut parts, i);" in rust["pairs_text"]
+    assert "crate::pyrt::push_int(&mut parts, -i);" in rust["pairs_text"]
+    # only an int's str() is pushed as digits
+    assert "crate::pyrt::push_int(&mut s, n);" in rust["big_text"]
+
+
+@pytest.mark.parametrize(
+    "source, consumed",
+    [
+        ("def f(xs, out):\n    for x in xs:\n        out.append(x)\n", {"xs"}),
+        ("def f(xs, d, k):\n    for x in xs:\n        d[k].append(x)\n", {"xs"}),
+        # kept as a copy anyway (a tuple, a display, a value stored, read after the append)
+        ("def f(xs, out):\n    for x in xs:\n        out.append((1, x))\n", set()),
+        ("def f(xs, d):\n    for x in xs:\n        d[x] = [x]\n", set()),
+        ("def f(xs, d):\n    for x in xs:\n        d[len(x)] = x\n", set()),
+        ("def f(xs, out):\n    for x in xs:\n        out.append(x)\n        print(x)\n", set()),
+        # read only, read twice, read after the loop, iterated in a loop, with a default, captured
+        ("def f(xs):\n    n = 0\n    for x in xs:\n        n += len(x)\n    return n\n", set()),
+        ("def f(xs, out):\n    for x in xs:\n        out.append(x)\n    for x in xs:\n        out.append(x)\n", set()),
+        ("def f(xs, out):\n    for x in xs:\n        out.append(x)\n    return len(xs)\n", set()),
+        ("def f(xs, out):\n    while out:\n        for x in xs:\n            out.append(x)\n", set()),
+        ("def f(xs=(), out=None):\n    for x in xs:\n        out.append(x)\n", set()),
+        ("def f(xs, out):\n    for x in xs:\n        out.append(lambda: xs)\n", set()),
+        ("def f(xs, out):\n    for x in xs:\n        out.append(x)\n    else:\n        pass\n", set()),
+    ],
+)
+def test_consumed_params(source: str, consumed: set[str]) -> None:
+    assert consumed_params(_fn(source)) == consumed
 
 
 def test_bounds_proven_by_the_loop_are_not_checked_again(rust: dict[str, str]) -> None:
@@ -313,7 +430,8 @@ def test_bounds_proven_by_the_loop_are_not_checked_again(rust: dict[str, str]) -
 
 def test_formatted_text_is_appended_in_place(rust: dict[str, str]) -> None:
     code = rust["numbered"]
-    assert 'std::fmt::Write::write_fmt(&mut out, format_args!("{}{}", i, s))' in code
+    assert "crate::pyrt::push_int(&mut out, i);\n        out.push_str(s);" in code  # push_concat
+    assert 'std::fmt::Write::write_fmt(&mut s, format_args!("{}-{}", n, n))' in rust["big_text"]
     assert 'out.push_str(&format!("{}!", out));' in code  # reads out itself: formatted first
 
 

@@ -42,6 +42,14 @@ def movable_copies(fn: cst.FunctionDef) -> frozenset[int]:
     return frozenset(out)
 
 
+def dead_after(fn: cst.FunctionDef, stmt: cst.CSTNode, name: str) -> bool:
+    """Whether `name` is never read once the statement `stmt` of fn's body is done: every way
+    on rebinds it before a mention or leaves the function (as for `movable_copies`; a name a
+    nested function mentions, or declared global or nonlocal, is never dead here)."""
+    parents, captured = _parents_and_captured(fn)
+    return name not in captured and id(stmt) in parents and _dead_after(stmt, name, parents, fn)
+
+
 def dead_after_branch(fn: cst.FunctionDef, assign: cst.CSTNode, name: str) -> bool:
     """Whether `name`, rebound by the assignment `assign` (a statement of an `if`/`elif`/`else`
     body, not nested deeper), is never read once that branch is done: every way on from the `if`
@@ -287,3 +295,58 @@ def _parents_and_captured(
 
     walk(fn, False)
     return parents, captured
+
+
+def consumed_params(fn: cst.FunctionDef) -> frozenset[str]:
+    """The parameters fn consumes: read only as the iterable of one `for` loop that is a
+    statement of fn's body itself (so it runs once, and nothing reads the parameter after it),
+    whose loop variable is appended somewhere in the loop (`acc.append(w)`, `d[k].append(w)`)
+    where it is dead after (`movable_copies`: the append moves it). A parameter like that can be
+    passed by value and its items moved into what keeps them: Python keeps references to the
+    caller's items, Rust would copy each one out of a borrowed list. Only where the item is
+    moved: a kept copy (`(k, w)`, `[w]`, `d[k] = w`, a read after the append) would be made
+    anyway, and a caller reading its list again would copy it once more. Not a parameter with a
+    default, `*args`/`**kwargs`, one read anywhere else, or one a nested function mentions; the
+    type decides the rest (`types/rust_types.py: param_type`: a list whose items are not Copy)."""
+    plain = [p for p in (*fn.params.posonly_params, *fn.params.params, *fn.params.kwonly_params) if p.default is None]
+    names = {p.name.value for p in plain}
+    if not names:
+        return frozenset()
+    mentions: dict[str, int] = {}
+    loops: dict[str, tuple[cst.For, str]] = {}  # parameter -> its loop, the loop variable
+    _, captured = _parents_and_captured(fn, lambda node, nested: _count_name(node, mentions))
+    for stmt in fn.body.body if isinstance(fn.body, cst.IndentedBlock) else ():
+        if (isinstance(stmt, cst.For) and stmt.asynchronous is None and isinstance(stmt.iter, cst.Name)
+                and isinstance(stmt.target, cst.Name) and stmt.orelse is None):
+            loops.setdefault(stmt.iter.value, (stmt, stmt.target.value))
+    out = set()
+    movable: frozenset[int] | None = None
+    for name in names:
+        found = loops.get(name)
+        if found is None or name in captured or mentions.get(name) != 2:
+            continue  # read elsewhere too (its declaration and the loop's iterable are the two allowed)
+        if movable is None:
+            movable = movable_copies(fn)
+        if _appends_moved(found[0].body, found[1], movable):
+            out.add(name)
+    return frozenset(out)
+
+
+def _count_name(node: cst.CSTNode, counts: dict[str, int]) -> None:
+    if type(node) is cst.Name:
+        counts[node.value] = counts.get(node.value, 0) + 1
+
+
+def _appends_moved(body: cst.CSTNode, name: str, movable: frozenset[int]) -> bool:
+    """Whether body has an `xs.append(name)` that moves name (its id in `movable`)."""
+    todo = [body]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "append" and len(node.args) == 1:
+            arg = node.args[0].value
+            if isinstance(arg, cst.Name) and arg.value == name and id(arg) in movable:
+                return True
+        elif isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            continue
+        todo.extend(children(node))
+    return False

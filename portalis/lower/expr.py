@@ -58,7 +58,7 @@ from portalis.rust import ir
 from portalis.types import pytypes as T
 from portalis.types.unions import enum_name as union_enum_name, member_for_type, tag as union_tag, union_or_none
 from portalis.types.pytypes import is_copy, unify
-from portalis.types.rust_types import param_type, rust_ident
+from portalis.types.rust_types import declared_param_type, param_type, rust_ident
 
 if TYPE_CHECKING:
     from portalis.lower.function import FunctionLowerer
@@ -1929,7 +1929,7 @@ class ExprLowering:
                     raise Unsupported("PTL113", f"`{shown}` changes its argument `{p.name}` in place: pass a variable", node)
                 local = next((loc for loc in self.locals.values() if isinstance(v.expr, ir.Path) and loc.name == v.expr.name), None)
                 out.append(ir.Path(local.name) if local is not None and local.mutable_ref else ir.Ref(v.expr, mutable=True))
-            elif isinstance(param_type(p.py_type), ir.TRef):
+            elif isinstance(param_type(p.py_type), ir.TRef) and isinstance(declared_param_type(p), ir.TRef):
                 if p.py_type.kind == "list" and isinstance(v.expr, ir.Macro) and v.expr.name == "vec" and v.expr.args:
                     out.append(ir.Ref(ir.ArrayLit(v.expr.args)))  # `&[1, 2]` for a slice parameter
                 else:

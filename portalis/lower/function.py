@@ -41,7 +41,7 @@ from portalis.lower.mutability import fix_mutability
 from portalis.cst_scan import Declarations, FunctionScan, declarations, iter_nodes, scan_function
 from portalis.analysis.indexing import indexed_in_loop
 from portalis.analysis.builders import Builder, string_builders
-from portalis.analysis.liveness import dead_after_branch, movable_copies, shared_then_changed
+from portalis.analysis.liveness import dead_after, dead_after_branch, movable_copies, shared_then_changed
 from portalis.lower.unions import early_exit_rest, match_as_tail, match_isinstance
 from portalis.lower.values import coerce, owned, owned_as, read, str_view
 from portalis.memo import memo_table
@@ -499,7 +499,10 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         out: list[ir.Stmt] = list(prelude or [])
         try:
             body = list(suite.body)
+            paired = -1  # a statement lowered together with the one before it
             for i, stmt in enumerate(body):
+                if i == paired:
+                    continue
                 if i == 0 and top and _is_docstring(stmt):
                     continue
                 if top and self._own_class_guard(stmt):
@@ -512,6 +515,11 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                         # `if isinstance(x, int): return ...`: the rest is the other members' arm
                         out.extend(self.if_stmt(narrowing))
                         break
+                    keyed = self.keyed_group(stmt, body[i + 1]) if i + 1 < len(body) else None
+                    if keyed is not None:
+                        out.extend(keyed)
+                        paired = i + 1
+                        continue
                     out.extend(self.stmt(stmt))
                 except Unsupported as exc:
                     if exc.line is None:
@@ -1012,15 +1020,56 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         if unify(right.ty, v_t) != v_t or right.ty.kind not in ("int", "float"):
             return None  # an int slot and a float operand: the value changes type
         self.use_runtime("PyDict")
-        get = ir.MethodCall(self.mutable(recv), "slot", (self.key_ref(key, k_t), owned_as(default, v_t)))
+        # str keys compared inline (pyrt's PyDict::slot_str), any other key through Eq
+        get = ir.MethodCall(self.mutable(recv), "slot_str" if k_t.kind == "str" else "slot", (self.key_ref(key, k_t), owned_as(default, v_t)))
         op = {cst.Add: "+=", cst.Subtract: "-=", cst.Multiply: "*="}[type(value.operator)]
         return [ir.Assign(ir.Unary("*", get), read(coerce(right, v_t)), op)]
 
-    def dict_group(self, node: cst.If) -> list[ir.Stmt] | None:
+    def keyed_group(self, stmt: cst.BaseStatement, nxt: cst.BaseStatement) -> list[ir.Stmt] | None:
+        """`k = "".join(sorted(s))` followed by the grouping idiom on k (`dict_group`), k read
+        nowhere else (dead after the `if`, not in the arguments or the value stored): the key
+        is sorted into a buffer on the stack (`pyrt::SortedKey`: a short ASCII str), looked up
+        from there, and made a String only when it is new. Python makes the key str every time;
+        an allocation per lookup is most of what the idiom costs in Rust."""
+        if not (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and isinstance(nxt, cst.If)):
+            return None
+        a = stmt.body[0]
+        if isinstance(a, cst.Assign) and len(a.targets) == 1 and isinstance(a.targets[0].target, cst.Name):
+            name, value = a.targets[0].target.value, a.value
+        elif isinstance(a, cst.AnnAssign) and isinstance(a.target, cst.Name) and a.value is not None:
+            name, value = a.target.value, a.value
+        else:
+            return None
+        if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "join"):
+            return None
+        test = nxt.test
+        if not (isinstance(test, cst.Comparison) and isinstance(test.left, cst.Name) and test.left.value == name):
+            return None
+        if name in self.locals or self.tries or self.closure_depth or self.outer is not None:
+            return None
+        if any(name in names for names in self.decls.hoisted.values()) or name in self.decls.loop_escaping:
+            return None
+        # the test, `d[k].m(...)` and `d[k] = v`: the key and nothing else
+        if sum(1 for n in iter_nodes(nxt) if isinstance(n, cst.Name) and n.value == name) != 3:
+            return None
+        if not dead_after(self.node, nxt, name):
+            return None
+        v = self.expr(value)
+        if not (isinstance(v.expr, ir.Call) and isinstance(v.expr.func, ir.Path) and v.expr.func.name == "crate::pyrt::sorted_str"):
+            return None
+        tmp = self.temp(name)
+        grouped = self.dict_group(nxt, (ir.MethodCall(ir.Path(tmp), "as_str"), ir.MethodCall(ir.Path(tmp), "into_string")))
+        if grouped is None:
+            return None
+        self.use_runtime("SortedKey")
+        return [ir.Let(ir.PBind(tmp), None, ir.Call(ir.Path("crate::pyrt::SortedKey::new"), v.expr.args)), *grouped]
+
+    def dict_group(self, node: cst.If, key_exprs: tuple[ir.Expr, ir.Expr] | None = None) -> list[ir.Stmt] | None:
         """`if k in d: d[k].m(args) else: d[k] = v` (the grouping idiom) in one lookup when k
         is present: `match d.get_mut(k) { Some(slot) => slot.m(args), None => d[k] = v }`.
         Only for a plain dict of lists, sets or dicts held here, k a name or a literal, and
-        args and v not mentioning d."""
+        args and v not mentioning d. `key_exprs` (`keyed_group`): a str key held elsewhere, as
+        the `&str` to look up and the String to insert."""
         simple = (cst.Name, cst.Integer, cst.SimpleString)
         test = node.test
         if not (isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.comparisons[0].operator, cst.In)
@@ -1053,15 +1102,26 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         if recv.ty.kind != "dict" or recv.ty.name or not T.is_known(recv.ty) or recv.ty.args[1].kind not in ("list", "set", "dict"):
             return None
         k_t, v_t = recv.ty.args
-        key = self.expr(key_node)
-        if unify(key.ty, k_t) != k_t:
-            return None
+        if key_exprs is not None:
+            if k_t.kind != "str":
+                return None
+            key_ref = key_exprs[0]
+        else:
+            key = self.expr(key_node)
+            if unify(key.ty, k_t) != k_t:
+                return None
+            key_ref = self.key_ref(key, k_t)
         slot = self.temp("slot")
         self.use_runtime("PyDict")
         args = [self.expr(a.value) for a in call.args]
         then = self.method_call(Val(ir.Path(slot), v_t, Mode.PLACE), call.func.attr.value, args, {}, call)
-        other = self.stmt(else_line)
-        lookup = ir.MethodCall(self.mutable(recv), "get_mut", (self.key_ref(key, k_t),))
+        if key_exprs is not None:
+            stored = owned_as(self.expr(store.value), v_t)
+            other: list[ir.Stmt] = [ir.ExprStmt(ir.MethodCall(self.mutable(recv), "insert", (key_exprs[1], stored)))]
+        else:
+            other = self.stmt(else_line)
+        # a str key compared inline (pyrt's PyDict::get_mut_str), any other key through Eq
+        lookup = ir.MethodCall(self.mutable(recv), "get_mut_str" if k_t.kind == "str" else "get_mut", (key_ref,))
         arms = (ir.MatchArm(ir.PVariant("Some", (ir.PBind(slot),)), ir.BlockExpr(ir.Block((ir.ExprStmt(then.expr),)))),
                 ir.MatchArm(ir.PVariant("None"), ir.BlockExpr(ir.Block(tuple(other)))))
         return [ir.ExprStmt(ir.Match(lookup, arms))]
@@ -1127,9 +1187,51 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push", (value.char,)))]
         return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push_str", (str_view(value) if value.mode is not Mode.OWNED else ir.Ref(value.expr),)))]
 
+    def push_concat(self, local: Local, node: cst.BaseExpression) -> list[ir.Stmt] | None:
+        """`s += a + str(n) + ...` (or the same appended to a string builder): each operand of
+        the chain of `+` pushed onto s in turn, an int's `str()` written as digits
+        (`pyrt::push_int`), instead of the formatting machinery over the whole text. None
+        where an operand is not a str, reads s itself, or a try body could see s half-done
+        when an operand raises."""
+        operands: list[cst.BaseExpression] = []
+        todo = node
+        while isinstance(todo, cst.BinaryOperation) and isinstance(todo.operator, cst.Add):
+            operands.append(todo.right)
+            todo = todo.left
+        operands.append(todo)
+        operands.reverse()
+        if len(operands) < 2 or self.tries or self.closure_depth:
+            return None
+        if any(isinstance(n, cst.Name) and self.locals.get(n.value) is local for op in operands for n in iter_nodes(op)):
+            return None
+        vals: list[Val | None] = []
+        for op in operands:
+            if (isinstance(op, cst.Call) and isinstance(op.func, cst.Name) and op.func.value == "str"
+                    and self.locals.get("str") is None and len(op.args) == 1 and not op.args[0].keyword and not op.args[0].star):
+                inner = self.expr(op.args[0].value)
+                if inner.ty.kind == "int":
+                    vals.append(Val(read(inner), T.INT))
+                    continue
+            vals.append(None)
+        pieces = [v if v is not None else self.expr(op) for v, op in zip(vals, operands)]
+        if any(v is None and p.ty.kind != "str" for v, p in zip(vals, pieces)):
+            return None
+        out: list[ir.Stmt] = []
+        for v, piece in zip(vals, pieces):
+            if v is not None:
+                self.use_runtime("push_int")
+                out.append(ir.ExprStmt(ir.Call(ir.Path("crate::pyrt::push_int"), (ir.Ref(ir.Path(local.name), mutable=True), v.expr))))
+            else:
+                out += self.push_str_val(local, piece)
+        return out
+
     def push_str_node(self, local: Local, node: cst.BaseExpression) -> list[ir.Stmt]:
         """A piece appended to a string builder: `a * k` (a str, k an int) repeats a into the
-        String without making the repeated String first; anything else as `s += x`."""
+        String without making the repeated String first; a chain of `+` piece by piece
+        (`push_concat`); anything else as `s += x`."""
+        pieces = self.push_concat(local, node)
+        if pieces is not None:
+            return pieces
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply):
             left, right = self.expr(node.left), self.expr(node.right)
             pair = (left, right) if left.ty.kind == "str" else (right, left)
@@ -1641,6 +1743,10 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             if local is None or local.mode is Mode.REF or local.func is not None:
                 raise Unsupported("PTL135", f"augmented assignment to `{node.target.value}`", node)
             target = self.expr(node.target)
+            if target.ty.kind == "str" and isinstance(op, cst.Add) and not local.narrowed and isinstance(node.value, cst.BinaryOperation):
+                pieces = self.push_concat(local, node.value)
+                if pieces is not None:
+                    return pieces
             value = self.expr(node.value)
             if target.ty.kind == "list" and isinstance(op, cst.Add) and value.ty.kind in ("list",):
                 # xs += ys extends xs in place.

@@ -36,7 +36,7 @@ from portalis.lower.context import (
 )
 from portalis.cst_scan import iter_nodes, scan_function
 from portalis.lower.values import coerce, owned, owned_as, read, str_view
-from portalis.model import FunctionSignature, PyType, TypedParam
+from portalis.model import FunctionSignature, Passing, PyType, TypedParam
 from portalis.parse import code_of
 from portalis.rust import ir
 from portalis.types import pytypes as T
@@ -54,6 +54,14 @@ class IterLowering:
     """Iteration, comprehensions and function values (mixed into FunctionLowerer)."""
 
     # -------------------------------------------------------- for loops
+    def consumed_param(self: "FunctionLowerer", name: str) -> bool:
+        """Whether `name` is a parameter passed by value to be consumed (`Vec<T>`, not `&[T]`)."""
+        local = self.locals.get(name)
+        if local is None or not local.param or local.mode is not Mode.PLACE:
+            return False
+        p = next((p for p in self.sig.params if p.name == name), None)
+        return p is not None and p.consumed and p.passing is Passing.VALUE and p.py_type.kind == "list"
+
     def for_stmt(self: "FunctionLowerer", node: cst.For) -> list[ir.Stmt]:
         if node.asynchronous is not None:
             raise Unsupported("PTL120", "async for is not supported", node)
@@ -233,6 +241,10 @@ class IterLowering:
                         return Iteration(ir.MethodCall(it, "copied"), Elem(ty))
                     return Iteration(it, Elem(ty, Mode.REF))
         v = self.expr(node)
+        if isinstance(node, cst.Name) and v.ty.kind == "list" and isinstance(v.expr, ir.Path) and self.consumed_param(node.value):
+            # a list parameter passed by value to be consumed (analysis/liveness.py:
+            # consumed_params): its items moved out, not copied
+            return self.iterate_val(Val(v.expr, v.ty, Mode.OWNED))
         if v.ty.kind == "str" and v.mode is not Mode.OWNED:
             # `for c in s` over a str held elsewhere: each character as a borrowed one-character
             # `&str` slice of it (no String per character; copied only where stored)

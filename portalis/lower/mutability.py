@@ -20,7 +20,7 @@ from portalis.types.rust_types import unused_ident
 MUTATING = frozenset(
     "push push_str insert remove pop sort sort_by sort_unstable reverse clear extend extend_from_slice "
     "truncate splice get_mut setdefault retain dedup swap drain append as_mut iter_mut entry "
-    "insert_str remove_entry next nth by_ref get_or_insert_default set_item slot".split()
+    "insert_str remove_entry next nth by_ref get_or_insert_default set_item slot slot_str get_mut_str".split()
 )
 
 

@@ -717,6 +717,59 @@ impl<K: std::hash::Hash + Eq + Clone, V: PartialEq> PartialEq for PyDict<K, V> {
     }
 }
 
+impl<V> PyDict<String, V> {
+    /// `slot` for a str key: the same single lookup, comparing the stored keys with
+    /// `short_str_eq` instead of a `memcmp` call (a dict lookup that hits ends with one compare
+    /// of equal keys; memcmp's branches on the length mispredict when the lengths vary).
+    pub fn slot_str(&mut self, key: &str, default: V) -> &mut V {
+        use indexmap::map::raw_entry_v1::{RawEntryApiV1, RawEntryMut};
+        use std::hash::BuildHasher;
+        let hash = self.map.hasher().hash_one(key);
+        match self
+            .map
+            .raw_entry_mut_v1()
+            .from_hash(hash, |k| short_str_eq(k.as_bytes(), key.as_bytes()))
+        {
+            RawEntryMut::Occupied(e) => e.into_mut(),
+            RawEntryMut::Vacant(e) => e.insert_hashed_nocheck(hash, key.to_string(), default).1,
+        }
+    }
+
+    /// `get_mut` for a str key (the grouping idiom's lookup), comparing as `slot_str` does.
+    pub fn get_mut_str(&mut self, key: &str) -> Option<&mut V> {
+        use indexmap::map::raw_entry_v1::{RawEntryApiV1, RawEntryMut};
+        use std::hash::BuildHasher;
+        let hash = self.map.hasher().hash_one(key);
+        match self
+            .map
+            .raw_entry_mut_v1()
+            .from_hash(hash, |k| short_str_eq(k.as_bytes(), key.as_bytes()))
+        {
+            RawEntryMut::Occupied(e) => Some(e.into_mut()),
+            RawEntryMut::Vacant(_) => None,
+        }
+    }
+}
+
+/// Two byte strings equal: keys of 4 to 16 bytes as two overlapping words each (the first and
+/// the last 4 or 8 bytes), no loop and no call; any other length as slices.
+#[inline]
+fn short_str_eq(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if (8..=16).contains(&n) {
+        let w = |x: &[u8], i: usize| u64::from_le_bytes(x[i..i + 8].try_into().expect("8 bytes"));
+        return (w(a, 0) ^ w(b, 0)) | (w(a, n - 8) ^ w(b, n - 8)) == 0;
+    }
+    if (4..8).contains(&n) {
+        let w = |x: &[u8], i: usize| u32::from_le_bytes(x[i..i + 4].try_into().expect("4 bytes"));
+        return (w(a, 0) ^ w(b, 0)) | (w(a, n - 4) ^ w(b, n - 4)) == 0;
+    }
+    a == b
+}
+
 impl<K: std::hash::Hash + Eq + Clone, V> FromIterator<(K, V)> for PyDict<K, V> {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         let mut d = PyDict::new();
@@ -3273,6 +3326,27 @@ pub fn big_to_i64(x: &num_bigint::BigInt) -> i64 {
 }
 // @end
 
+// @helper push_int
+/// `s += str(n)` for an int n: its decimal digits pushed onto s (no formatting machinery).
+pub fn push_int(s: &mut String, n: i64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut v = n.unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        s.push('-');
+    }
+    s.extend(buf[i..].iter().map(|&b| b as char));
+}
+// @end
+
 // @helper sorted_chars
 /// `sorted(s)` of a str as chars (code point order: Python's order of one-character strs).
 pub fn sorted_chars(s: &str) -> Vec<char> {
@@ -3287,14 +3361,18 @@ pub fn sorted_chars(s: &str) -> Vec<char> {
 /// below 128 in any order are still UTF-8).
 pub fn sorted_str(s: &str) -> String {
     if s.is_ascii() {
-        let bytes = if s.len() <= 32 {
-            // a short word is sorted in a stack buffer and copied once
+        if s.len() <= 32 {
+            // a short word is sorted in a stack buffer and copied once, as chars: ASCII bytes
+            // are chars already (no UTF-8 check of the copy)
             let mut buf = [0u8; 32];
             let bytes = &mut buf[..s.len()];
             bytes.copy_from_slice(s.as_bytes());
             bytes.sort_unstable();
-            bytes.to_vec()
-        } else {
+            let mut out = String::with_capacity(s.len());
+            out.extend(bytes.iter().map(|&b| b as char));
+            return out;
+        }
+        let bytes = {
             // longer text: a count per byte value
             let mut counts = [0usize; 128];
             for &b in s.as_bytes() {
@@ -3311,6 +3389,52 @@ pub fn sorted_str(s: &str) -> String {
     let mut chars: Vec<char> = s.chars().collect();
     chars.sort_unstable();
     chars.into_iter().collect()
+}
+// @end
+
+// @helper SortedKey deps: sorted_str
+/// `k = "".join(sorted(s))` read only as a dict key just after (the grouping idiom): a short
+/// ASCII s is sorted into a buffer on the stack and looked up from there; `into_string` makes
+/// the String only for a key that is new. Longer or non-ASCII text is sorted_str's String.
+pub struct SortedKey {
+    buf: [u8; 32],
+    len: usize,
+    long: Option<String>,
+}
+
+impl SortedKey {
+    pub fn new(s: &str) -> SortedKey {
+        let mut buf = [0u8; 32];
+        if s.is_ascii() && s.len() <= buf.len() {
+            buf[..s.len()].copy_from_slice(s.as_bytes());
+            buf[..s.len()].sort_unstable();
+            return SortedKey {
+                buf,
+                len: s.len(),
+                long: None,
+            };
+        }
+        SortedKey {
+            buf,
+            len: 0,
+            long: Some(sorted_str(s)),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match &self.long {
+            Some(s) => s,
+            None => std::str::from_utf8(&self.buf[..self.len])
+                .expect("ASCII bytes in any order are UTF-8"),
+        }
+    }
+
+    pub fn into_string(self) -> String {
+        match self.long {
+            Some(s) => s,
+            None => self.as_str().to_string(),
+        }
+    }
 }
 // @end
 

@@ -164,12 +164,17 @@ def owned_type(t: PyType, holes: bool = False) -> ir.Type:
     raise TypeMappingError(f"no Rust type for Python type {t}")
 
 
-def param_type(t: PyType, mutated: bool = False, resized: bool = True) -> ir.Type:
+def param_type(t: PyType, mutated: bool = False, resized: bool = True, consumed: bool = False) -> ir.Type:
     """How a parameter is passed: Copy types by value, read-only containers borrowed
     (&str, &[T], &PyDict), containers mutated in place by &mut (the caller sees the change,
     as in Python): `&mut [T]` for a list whose length the function never changes (it only
-    sorts, reverses or assigns items), `&mut Vec<T>` otherwise."""
+    sorts, reverses or assigns items), `&mut Vec<T>` otherwise. A list the function consumes
+    (`analysis/liveness.py: consumed_params`: iterated once, its items appended and moved) whose items are
+    not Copy is passed by value (`Vec<T>`): its items are moved, not copied one by one; a
+    caller that reads its list again passes a copy, a temporary is moved."""
     if is_copy(t) or t.kind in ("optional", "tuple", "bigint", "typevar"):
+        return owned_type(t)
+    if consumed and not mutated and t.kind == "list" and t.args and not is_copy(t.args[0]):
         return owned_type(t)
     if t.kind == "iter" and t.args and not mutated:
         # any iterable, drawn once (portalis/analysis/generators.py: iterated_once)
@@ -187,9 +192,9 @@ def param_type(t: PyType, mutated: bool = False, resized: bool = True) -> ir.Typ
     return ir.TRef(owned_type(t))
 
 
-def param_passing(t: PyType, mutated: bool = False, resized: bool = True) -> Passing:
+def param_passing(t: PyType, mutated: bool = False, resized: bool = True, consumed: bool = False) -> Passing:
     """How `param_type` passes a parameter, as data."""
-    pt = param_type(t, mutated, resized)
+    pt = param_type(t, mutated, resized, consumed)
     if t.kind == "callable":
         return Passing.VALUE  # `&dyn Fn(..)` is itself the (Copy) value passed
     if not isinstance(pt, ir.TRef):
@@ -201,7 +206,7 @@ def param_passing(t: PyType, mutated: bool = False, resized: bool = True) -> Pas
 
 def declared_param_type(p: "TypedParam") -> ir.Type:  # noqa: F821 - model import would cycle
     """The Rust type of a typed parameter, as its signature spells it."""
-    return param_type(p.py_type, p.mutated, resized=p.passing is not Passing.MUT_ITEMS)
+    return param_type(p.py_type, p.mutated, resized=p.passing is not Passing.MUT_ITEMS, consumed=p.consumed)
 
 
 def is_borrowed_param(t: PyType, mutated: bool = False) -> bool:
