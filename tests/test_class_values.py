@@ -58,3 +58,30 @@ def test_a_class_named_as_a_value_is_said_to_be_one() -> None:
         assert why[name].code == "PTL131", why[name]
         assert "class `pkg.lexers.HtmlLexer` used as a value" in why[name].message
         assert "not translated in its module" not in why[name].message
+
+
+ERRORS = '''
+class ErrorToken(Exception):
+    pass
+
+
+def own(options: dict[str, int]) -> bool:
+    exc = ErrorToken
+    return exc is None
+
+
+def builtin(options: dict[str, int]) -> bool:
+    exc = ValueError
+    return exc is None
+'''
+
+
+def test_an_exception_class_named_as_a_value_is_said_to_be_one() -> None:
+    parsed = parse_source(source_module_from_text("pkg.errs", ERRORS), ERRORS)
+    maps = resolve_all({"pkg.errs": build_type_map(parsed)})
+    out = lower_module(parsed, maps["pkg.errs"], maps, None)
+    why = {d.function: d for d in out.diagnostics}
+    assert why["own"].code == "PTL131", why["own"]
+    assert "class `pkg.errs.ErrorToken` used as a value" in why["own"].message
+    assert why["builtin"].code == "PTL131", why["builtin"]
+    assert "exception class `ValueError` used as a value" in why["builtin"].message

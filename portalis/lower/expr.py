@@ -391,6 +391,11 @@ class ExprLowering:
             return self.func_value_of(n)
         if isinstance(found, ClassRef):
             raise Unsupported("PTL131", class_value_reason(found), node)
+        if found is None and n in self.exceptions:
+            # `options.get('excclass', ErrorToken)`: the class is raised and caught by name
+            # (crate::pyrt::PyErr), its object is no value
+            raise Unsupported("PTL131", f"exception class `{n}` used as a value (not raised or caught): "
+                              "a class object is not a Rust value yet", node)
         raise Unsupported("PTL135", self.env.why_unresolved(n) or f"name `{n}` cannot be resolved here", node)
 
     def local_val(self: "FunctionLowerer", local: Local) -> Val:
