@@ -33,7 +33,7 @@ CODES: dict[str, str] = {
     "PTL124": "global/nonlocal state not supported yet",
     "PTL125": "two names share one list, dict, set or object in Python (`x = y`, `xs.append(y)`) and one of them is changed in place afterwards: the Rust would change a copy, so the function is not translated",
     "PTL130": "expression not supported yet",
-    "PTL131": "this use of a function value (lambda, function name) is not supported yet",
+    "PTL131": "this use of a function value (lambda, function name) or of a class object as a value is not supported yet",
     "PTL132": "this comprehension is not supported yet",
     "PTL133": "builtin function not supported yet",
     "PTL134": "method not supported yet",

@@ -32,6 +32,7 @@ from portalis.model import (
 )
 from portalis.contain import contained, deep_stack_bytes, describe_exception, internal_error, run_deep, too_deep
 from portalis.builtin_bases import desugar_list_bases
+from portalis.memo_caches import desugar_memo_caches
 from portalis.namedtuples import desugar_namedtuples
 from portalis.nesting import MAX_DEPTH, measure, probe
 from portalis.source import hash_bytes, read_source
@@ -497,8 +498,9 @@ def parse_source(src: SourceModule, source: str) -> ParsedModule:
     parser decides what is valid), as do modules libcst is not handed (PTL004, PTL005) and any
     other failure (PTL009). Never raises."""
     # `X = namedtuple('X', ...)` read as the NamedTuple class it is (same lines): every later
-    # pass reads `parsed.source`, so they all see the class (portalis/namedtuples.py).
-    source = desugar_namedtuples(source)
+    # pass reads `parsed.source`, so they all see the class (portalis/namedtuples.py); a
+    # module-level memo cache's use read as the computation it remembers (portalis/memo_caches.py).
+    source = desugar_memo_caches(desugar_namedtuples(source))
     # `class Stack(list)` read as a plain class holding `self.__list__` (same lines,
     # portalis/builtin_bases.py).
     source = desugar_list_bases(source)

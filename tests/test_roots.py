@@ -33,6 +33,9 @@ CASES = {
     "month_row": ["0, 31", "3, 28", "6, 30"],
     "dashes": ["0", "3", "-1"],
     "matcher_hits": ["'a', 'baa'", "'a', 'bcd'", "'(', 'x'"],
+    "looks_like_xml": ["'<a>b</a>'", "'plain'", "'plain'", "'<?xml version=\"1.0\"?>'", "'<!DOCTYPE html>'",
+                       "'<p class=\"x\">t</p>'", "'<a>'", "''"],
+    "xml_score": ["'<b>x</b>'", "'text'", "'<b>x</b>'"],
 }
 CALLS = [f"{f}({a})" for f, args in CASES.items() for a in args]
 # Python accepts it, Rust's regex cannot express it: the compiled-at-run-time pattern raises

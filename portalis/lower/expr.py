@@ -393,6 +393,13 @@ class ExprLowering:
             return Val(ir.MethodCall(ir.Path(f"{found.path}::MEMBERS"), "to_vec"), ty)
         if found is None and self.builtin_func(n) is not None:
             return self.func_value_of(n)
+        if isinstance(found, ClassRef):
+            raise Unsupported("PTL131", class_value_reason(found), node)
+        if found is None and n in self.exceptions:
+            # `options.get('excclass', ErrorToken)`: the class is raised and caught by name
+            # (crate::pyrt::PyErr), its object is no value
+            raise Unsupported("PTL131", f"exception class `{n}` used as a value (not raised or caught): "
+                              "a class object is not a Rust value yet", node)
         raise Unsupported("PTL135", self.env.why_unresolved(n) or f"name `{n}` cannot be resolved here", node)
 
     def local_val(self: "FunctionLowerer", local: Local) -> Val:
@@ -467,6 +474,8 @@ class ExprLowering:
                     return self.const(member)
                 if isinstance(member, Callable):
                     return self.func_value_of(member)
+                if isinstance(member, ClassRef):
+                    raise Unsupported("PTL131", class_value_reason(member), node)
                 raise Unsupported("PTL135", self.env.why_unresolved(node.value.value, node.attr.value)
                                   or f"`{node.value.value}.{node.attr.value}` is not a translated constant", node)
         if isinstance(node.value, cst.Name) and node.value.value in ("str", "list", "dict", "set") and node.value.value not in self.locals and self.env.lookup(node.value.value) is None:
@@ -2572,3 +2581,13 @@ def _ints_typed(e: ir.Expr) -> ir.Expr:
     if isinstance(e, ir.Macro) and e.name == "vec":
         return replace(e, args=tuple(_ints_typed(x) for x in e.args))
     return e
+
+
+def class_value_reason(found: ClassRef) -> str:
+    """Why a class of the repository named as a value (passed, stored, compared: not called,
+    not read through) stops the function: the class is translated, but a class object has no
+    Rust value (pygments' `super().__init__(HtmlLexer, PhpLexer, **options)`: the callee would
+    have to build an instance of whichever class it is handed). Said apart from "not translated
+    in its module", which it is not."""
+    where = f"{found.module}.{found.sig.name}"
+    return f"class `{where}` used as a value (passed or stored, not called): a class object is not a Rust value yet"

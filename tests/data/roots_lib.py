@@ -84,3 +84,31 @@ class Matcher:
 
 def matcher_hits(word: str, s: str) -> bool:
     return Matcher(word).hits(s)
+
+
+xml_decl_re = re.compile(r'\s*<\?xml[^>]*\?>', re.I)
+tag_re = re.compile(r'<(.+?)(\s.*?)?>.*?</.+?>', re.I | re.S)
+doctype_lookup_re = re.compile(r'<!DOCTYPE\s+([a-zA-Z_][a-zA-Z0-9]*)(?: \s+ [^>]*)? >', re.DOTALL | re.MULTILINE | re.VERBOSE)
+_looks_like_xml_cache = {}
+
+
+def looks_like_xml(text: str) -> bool:
+    """pygments.util's: a memo cache of a module-level dict (portalis/memo_caches.py)."""
+    if xml_decl_re.match(text):
+        return True
+    key = hash(text)
+    try:
+        return _looks_like_xml_cache[key]
+    except KeyError:
+        m = doctype_lookup_re.search(text)
+        if m is not None:
+            return True
+        rv = tag_re.search(text[:1000]) is not None
+        _looks_like_xml_cache[key] = rv
+        return rv
+
+
+def xml_score(text: str) -> float:
+    if looks_like_xml(text):
+        return 0.45
+    return 0.0
