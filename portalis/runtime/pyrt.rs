@@ -1187,6 +1187,82 @@ pub fn str_rfind(s: &str, sub: &str, start: i64) -> i64 {
 }
 // @end
 
+// @helper str_find_in deps: char_pos, byte_pos
+/// `s.find(sub, start, end)` (`last`: rfind): the character index of the first (last) match
+/// inside `s[start:end]`, or -1. Indices as Python adjusts them: negative ones count from the
+/// end, `end` is clamped to the length, a `start` past the end finds nothing (not even "").
+pub fn str_find_in(s: &str, sub: &str, start: i64, end: i64, last: bool) -> i64 {
+    let n = s.chars().count() as i64;
+    let a = if start < 0 { (start + n).max(0) } else { start };
+    let b = if end < 0 { (end + n).max(0) } else { end.min(n) };
+    if a > n || b < a {
+        return -1;
+    }
+    let (ba, bb) = (byte_pos(s, a), byte_pos(s, b));
+    let hay = &s[ba..bb];
+    let found = if last { hay.rfind(sub) } else { hay.find(sub) };
+    found.map_or(-1, |x| char_pos(s, ba + x))
+}
+// @end
+
+// @helper str_index_in deps: str_find_in
+/// `s.index(sub, start, end)` (`last`: rindex): as find, but a missing substring raises ValueError.
+pub fn str_index_in(s: &str, sub: &str, start: i64, end: i64, last: bool) -> i64 {
+    let i = str_find_in(s, sub, start, end, last);
+    if i < 0 {
+        panic!("ValueError: substring not found");
+    }
+    i
+}
+// @end
+
+// @helper str_affix_in deps: byte_pos
+/// `s.startswith(p, start, end)` (`ends`: endswith): whether `s[start:end]` starts (ends) with
+/// `p`, the indices adjusted as Python does (a start past the end: false, even for "").
+pub fn str_affix_in(s: &str, p: &str, start: i64, end: i64, ends: bool) -> bool {
+    let n = s.chars().count() as i64;
+    let a = if start < 0 { (start + n).max(0) } else { start };
+    let b = if end < 0 { (end + n).max(0) } else { end.min(n) };
+    if b - (p.chars().count() as i64) < a {
+        return false;
+    }
+    let hay = &s[byte_pos(s, a)..byte_pos(s, b)];
+    match ends {
+        true => hay.ends_with(p),
+        false => hay.starts_with(p),
+    }
+}
+// @end
+
+// @helper str_expandtabs
+/// `s.expandtabs(tabsize)`: each tab replaced by spaces up to the next multiple of `tabsize`
+/// columns (none when tabsize <= 0); a newline or carriage return starts column 0 again.
+pub fn str_expandtabs(s: &str, tabsize: i64) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut col: i64 = 0;
+    for c in s.chars() {
+        match c {
+            '\t' => {
+                if tabsize > 0 {
+                    let pad = tabsize - col % tabsize;
+                    out.extend(std::iter::repeat(' ').take(pad as usize));
+                    col += pad;
+                }
+            }
+            '\n' | '\r' => {
+                out.push(c);
+                col = 0;
+            }
+            _ => {
+                out.push(c);
+                col += 1;
+            }
+        }
+    }
+    out
+}
+// @end
+
 // @helper str_index_of deps: str_find
 /// `s.index(sub, start)`: as find, but a missing substring raises ValueError.
 pub fn str_index_of(s: &str, sub: &str, start: i64) -> i64 {
