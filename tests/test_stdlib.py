@@ -515,3 +515,13 @@ def test_str_methods_with_start_and_end_and_expandtabs() -> None:
             'crate::pyrt::str_index_in(s, "c", i, -1, true)') in rust
     assert 'crate::pyrt::str_affix_in(s, ":", i, i64::MAX, false) || crate::pyrt::str_affix_in(s, "x", 1, j, true)' in rust
     assert "todo!" not in rust
+
+
+def test_builtins_module_names_the_builtins() -> None:
+    """reprlib's `s = builtins.repr(x)` (its class has a method named `repr`): the builtin, typed
+    by the analysis (the return of `r` below is inferred a str from it) and lowered as `repr(x)`;
+    was PTL135 ("`builtins.repr` has no Rust translation")."""
+    rust = _lowered('import builtins\n\n'
+                    'def r(x: int, s: str):\n    out = builtins.repr(x) + builtins.repr(s)\n    return out[:builtins.len(s)]\n')
+    assert "pub fn r(x: i64, s: &str) -> String {" in rust, rust
+    assert "todo!" not in rust and "crate::pyrt::str_repr(s)" in rust

@@ -1443,6 +1443,10 @@ class ExprLowering:
                 if target in ("typing", "typing_extensions") and func.attr.value == "cast":
                     return self.typing_cast(node)
                 if isinstance(target, str):
+                    if target == "builtins" and func.attr.value in BUILTINS:
+                        # `builtins.repr(x)` (reprlib, where a method is named `repr`): the builtin
+                        args, kwargs = self.call_args(node)
+                        return lower_builtin(self, func.attr.value, args, kwargs)
                     if target in MODULE_MEMBERS:
                         args, kwargs = self.call_args(node)
                         return lower_module_member(self, target, func.attr.value, (args, kwargs))
