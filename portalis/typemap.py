@@ -634,9 +634,10 @@ def _mark_raising(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], parsed: 
             tm.functions[i] = sig.model_copy(update={"raises": True, "rust_returns": f"Result<{rust}, crate::pyrt::PyErr>"})
 
 
-def constant_value(code: str) -> object:
-    """The value of a module-level constant: a literal, or arithmetic on literals (`10 ** 9 + 7`).
-    Raises ValueError for anything else (nothing is executed)."""
+def constant_value(code: str, names: dict[str, object] | None = None) -> object:
+    """The value of a module-level constant: a literal, or arithmetic on literals (`10 ** 9 + 7`)
+    and on the numbers in `names` (earlier constants: `(MAXLINESIZE//4)*3`). Raises ValueError
+    for anything else (nothing is executed)."""
     try:
         return ast.literal_eval(code)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
@@ -649,6 +650,8 @@ def constant_value(code: str) -> object:
     def fold(n: ast.expr) -> object:
         if isinstance(n, ast.Constant) and isinstance(n.value, (int, float)) and not isinstance(n.value, bool):
             return n.value
+        if isinstance(n, ast.Name) and names is not None and type(names.get(n.id)) in (int, float):
+            return names[n.id]
         if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.USub):
             return -fold(n.operand)  # type: ignore[operator]
         if isinstance(n, ast.BinOp) and type(n.op) in ops:
@@ -722,6 +725,20 @@ def _constant(c: ConstantInfo, scope: TypeScope) -> TypedConstant | None:
     else:
         rust = f"std::sync::LazyLock<{owned}>"
     return TypedConstant(name=c.name, py_type=py, rust_type=rust, value=c.value, line=c.line, lazy_static=lazy)
+
+
+def _folded_constant(c: ConstantInfo, numbers: dict[str, object], scope: TypeScope) -> TypedConstant | None:
+    """A number computed from earlier numeric constants (base64's `MAXBINSIZE =
+    (MAXLINESIZE//4)*3`): folded here, and kept as its value's literal (`57`), a plain `const`."""
+    if not numbers:
+        return None
+    try:
+        value = constant_value(c.value, numbers)
+    except (ValueError, SyntaxError, ZeroDivisionError, OverflowError, TypeError, MemoryError, RecursionError):
+        return None
+    if type(value) not in (int, float):
+        return None
+    return _constant(c.model_copy(update={"value": repr(value)}), scope)
 
 
 def _resolver(scope: TypeScope):
@@ -799,6 +816,7 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
     from portalis.analysis.metaclass_wraps import module_analysators
 
     tm.analysators = module_analysators(nodes)
+    numbers: dict[str, object] = {}  # the numeric constants typed so far, for those computed from them
     for c in parsed.constants:
         if state.excluded(c.name) is not None:
             continue  # its first value is not the one functions see (module_state.py)
@@ -806,9 +824,11 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
         if problem is not None:  # 0xfff...f (4,000 digits), "\ud800": no Rust literal
             tm.diagnostics.append(_diag(parsed, "PTL163", f"constant `{c.name}`: {problem}", c.line, c.name))
             continue
-        typed = _constant(c, scope)
+        typed = _constant(c, scope) or _folded_constant(c, numbers, scope)
         if typed is not None:
             tm.constants.append(typed)
+            if typed.py_type.kind in ("int", "float") and not typed.lazy_static:
+                numbers[c.name] = constant_value(typed.value)
     resized = {name: set(scan_function(node).resized) for name, node in nodes.items()}
     _propagate_mutation(tm, nodes, resized)
     _mutating_method_calls(tm, nodes, resized)

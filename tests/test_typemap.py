@@ -331,3 +331,18 @@ class Tag(str):
     assert all(c.lazy_static for c in lexer.constants)
     assert lexer.foreign_bases == ["Lexer"] and not lexer.diagnostics
     assert [d.code for d in tm.cls("Tag").diagnostics] == ["PTL140"]
+
+
+def test_numeric_constants_computed_from_earlier_ones_are_folded() -> None:
+    """base64's `MAXBINSIZE = (MAXLINESIZE//4)*3`: a plain const of its folded value (was left
+    out: `encodebytes` stopped at PTL135); a constant rebound later, or computed from a value
+    that is no numeric constant, is not folded."""
+    from conftest import type_map_of
+
+    tm = type_map_of("MAXLINESIZE = 76\nMAXBINSIZE = (MAXLINESIZE//4)*3\nHALF = MAXBINSIZE / 2 - -1\n"
+                     "LATER = 1\nMOVED = LATER + 1\nLATER = 2\nNAME = 'x'\nTWICE = NAME * 2\n")
+    got = {c.name: (str(c.py_type), c.value, c.lazy_static) for c in tm.constants}
+    assert got["MAXBINSIZE"] == ("int", "57", False)
+    assert got["HALF"] == ("float", "29.5", False)
+    assert "MOVED" not in got  # LATER changes after it: the value functions see is not known here
+    assert got["TWICE"] == ("str", "NAME * 2", True)  # a str: a computed static, as before
