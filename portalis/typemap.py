@@ -452,6 +452,54 @@ def _complete(tm: ModuleTypeMap, analysis: ModuleAnalysis, method_sources: dict 
         tm.classes[ci] = cls.model_copy(update={"methods": [update(m) for m in cls.methods], "fields": new_fields})
 
 
+def _method_mutation(cls: ClassSignature, sources: dict, tm: ModuleTypeMap) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Per method of the class: the parameters it changes in place only by passing them on
+    (to `self.m(...)` or a function of the module that changes its argument: textwrap's
+    `_wrap_chunks` passes `chunks` to `_handle_long_word`, which pops it), and those whose length
+    may change (`cur_line.append(...)` in the method, or passed on to a parameter changed in
+    place, as for module functions): a `&mut Vec<T>`, not a `&mut [T]` with no `push` (rustc
+    E0599 before). Found round after round to a fixed point."""
+    params = {m.name: {p.name for p in m.params} for m in cls.methods}
+    scans = {}
+    for m in cls.methods:
+        found = sources.get(f"{cls.name}.{m.name}")
+        if found is not None:
+            scans[m.name] = scan_function(found[1])
+    mutated = {m.name: {p.name for p in m.params if p.mutated} for m in cls.methods}
+    resized = {name: set(scan.resized) & params[name] for name, scan in scans.items()}
+    before = {name: set(ps) for name, ps in mutated.items()}
+    changed = True
+    while changed:
+        changed = False
+        for name, scan in scans.items():
+            for call in scan.calls:
+                func = call.func
+                if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self":
+                    callee = cls.method(func.attr.value)
+                    if callee is None or callee.kind in ("staticmethod", "classmethod"):
+                        continue
+                    callee_mutated, callee_resized = mutated.get(callee.name, set()), resized.get(callee.name, set())
+                elif isinstance(func, cst.Name) and tm.function(func.value) is not None:
+                    callee = tm.function(func.value)
+                    callee_mutated = {p.name for p in callee.params if p.mutated}
+                    callee_resized = callee_mutated  # as _propagate_mutation: passed on whole
+                else:
+                    continue
+                pairs = list(zip(callee.params, [a for a in call.args if not a.keyword and not a.star]))
+                pairs += [(q, a) for a in call.args if a.keyword is not None for q in callee.params if q.name == a.keyword.value]
+                for q, arg in pairs:
+                    if q.name not in callee_mutated or not isinstance(arg.value, cst.Name) or arg.value.value not in params[name]:
+                        continue
+                    local = arg.value.value
+                    if local not in mutated[name]:
+                        mutated[name].add(local)
+                        changed = True
+                    if (q.name in callee_resized or q.name in callee_mutated) and local not in resized.setdefault(name, set()):
+                        resized[name].add(local)
+                        changed = True
+    return {name: mutated[name] - before[name] for name in mutated}, resized
+
+
 def _names_class(t: PyType, cls: str) -> bool:
     """Whether the type is, or holds, the class `cls` of this module."""
     return (t.kind == "class" and t.name == cls) or any(_names_class(a, cls) for a in t.args)
@@ -1162,8 +1210,11 @@ def _finish_classes(tm: ModuleTypeMap, sources: dict, parsed: ParsedModule, evid
                 message=f"class `{cls.name}`: base {', '.join(f'`{b}`' for b in cls.foreign_bases)} is not translated with it: "
                 "the struct has the class's own fields; the methods using what the base provides are not translated"))
         methods = []
+        changed, resized = _method_mutation(cls, sources, tm)
         for m in cls.methods:
-            done = _finish(m, parsed, None, set(), evidence.function(m.qualname) if evidence is not None else None)
+            if changed.get(m.name):
+                m = m.model_copy(update={"params": [p.model_copy(update={"mutated": True}) if p.name in changed[m.name] else p for p in m.params]})
+            done = _finish(m, parsed, None, resized.get(m.name, set()), evidence.function(m.qualname) if evidence is not None else None)
             _owner, node, _c = sources[f"{cls.name}.{m.name}"]
             if escaping_raises(node, known):
                 rust = done.rust_returns if done.rust_returns != "_" else "()"

@@ -346,3 +346,25 @@ def test_numeric_constants_computed_from_earlier_ones_are_folded() -> None:
     assert got["HALF"] == ("float", "29.5", False)
     assert "MOVED" not in got  # LATER changes after it: the value functions see is not known here
     assert got["TWICE"] == ("str", "NAME * 2", True)  # a str: a computed static, as before
+
+
+def test_method_list_parameters_resized_or_passed_on_are_vecs() -> None:
+    """textwrap's `_handle_long_word(reversed_chunks, cur_line, ...)` appends to `cur_line` and
+    pops `reversed_chunks`: a method's resized list parameter was `&mut [String]` (no `push`,
+    rustc E0599, two textwrap methods quarantined); and `_wrap_chunks`, which only passes
+    `chunks` on to it, took it by `&[String]`."""
+    from conftest import type_map_of
+
+    tm = type_map_of(
+        "class W:\n"
+        "    def handle(self, chunks: list[str], cur_line: list[str], seen: list[str]) -> None:\n"
+        "        cur_line.append(chunks.pop())\n"
+        "        seen[0] = 'x'\n"
+        "    def wrap(self, chunks: list[str], other: list[str]) -> None:\n"
+        "        while chunks:\n"
+        "            self.handle(chunks, [], other)\n"
+    )
+    (cls,) = tm.classes
+    rust = {m.name: {p.name: p.rust_type for p in m.params} for m in cls.methods}
+    assert rust["handle"] == {"chunks": "&mut Vec<String>", "cur_line": "&mut Vec<String>", "seen": "&mut [String]"}
+    assert rust["wrap"] == {"chunks": "&mut Vec<String>", "other": "&mut Vec<String>"}
