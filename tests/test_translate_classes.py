@@ -423,3 +423,21 @@ def test_property_call_in_a_class_body_runs_its_getter_and_setter() -> None:
     assert "pub fn first(&self) -> i64 {\nself.getfirstweekday()\n}" in rust
     assert "self.setfirstweekday(self.getfirstweekday() + 1);" in rust
     assert "todo!" not in rust
+
+
+def test_none_into_a_field_only_none_types_is_unit() -> None:
+    """calendar's `different_locale.__init__`: `self.oldlocale = None`, where the only other
+    assignment (`_locale.setlocale(...)` in `__enter__`) is untyped: the field is None, `()` in
+    Rust, and the literal was written `None` (rustc E0308, the method quarantined)."""
+    from conftest import type_map_of
+    from portalis.lower.module import lower_module
+    from portalis.parse import parse_source, source_module_from_text
+
+    src = ("import locale as _locale\n\nclass different_locale:\n    def __init__(self, locale: str):\n"
+           "        self.locale = locale\n        self.oldlocale = None\n\n    def __enter__(self):\n"
+           "        self.oldlocale = _locale.setlocale(_locale.LC_TIME, None)\n")
+    parsed = parse_source(source_module_from_text("sample", src), src)
+    tm = type_map_of(src)
+    rust = "\n".join(i.code for i in lower_module(parsed, tm, {"sample": tm}, None).items)
+    assert "pub oldlocale: (),\n" in rust
+    assert "self.locale = locale.to_string();\nself.oldlocale = ();\n}" in rust
