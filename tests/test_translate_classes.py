@@ -441,3 +441,22 @@ def test_none_into_a_field_only_none_types_is_unit() -> None:
     rust = "\n".join(i.code for i in lower_module(parsed, tm, {"sample": tm}, None).items)
     assert "pub oldlocale: (),\n" in rust
     assert "self.locale = locale.to_string();\nself.oldlocale = ();\n}" in rust
+
+
+def test_base_initialiser_inherited_by_the_base_is_lowered() -> None:
+    """`B.__init__(self, first)` in C(B) where B inherits A's `__init__` (calendar's
+    LocaleTextCalendar calls TextCalendar's, which is Calendar's): `C.__init_B__` was a
+    `todo!()` stub with no diagnostic, and the translated `C.__init__` called it."""
+    from conftest import type_map_of
+    from portalis.lower.module import lower_module
+    from portalis.parse import parse_source, source_module_from_text
+
+    src = ("class A:\n    def __init__(self, first: int = 0):\n        self.first = first\n\n"
+           "class B(A):\n    def width(self) -> int:\n        return self.first * 2\n\n"
+           "class C(B):\n    def __init__(self, first: int = 0, loc: str = ''):\n"
+           "        B.__init__(self, first)\n        self.loc = loc\n")
+    parsed = parse_source(source_module_from_text("sample", src), src)
+    tm = type_map_of(src)
+    rust = "\n".join(i.code for i in lower_module(parsed, tm, {"sample": tm}, None).items)
+    assert "pub fn __init_B__(&mut self, first: i64) {\nself.first = first;\n}" in rust
+    assert "self.__init_B__(first);" in rust and "todo!" not in rust
