@@ -166,6 +166,10 @@ def test_helpers_match_python(tmp_path: Path, crate_externs: list[str]) -> None:
         shown = s.expandtabs(size).replace("\t", "<T>").replace("\n", "<N>").replace("\r", "<R>")
         case(f"str_expandtabs({rust_string_literal(s)}, {size}).replace('\\t', \"<T>\").replace('\\n', \"<N>\").replace('\\r', \"<R>\")", shown)
     raises('str_index_in("abc", "d", 0, 3, false)')
+    for s, sep in [(" a  b\tc ", None), ("a,,b", ","), ("", None), ("", ","), ("x", "xx")]:
+        shown = "None" if sep is None else f"Some({rust_string_literal(sep)})"
+        case(f"str_split_opt({rust_string_literal(s)}, {shown}).join(\"|\")", "|".join(s.split(sep)))
+    raises('str_split_opt("a", Some(""))')
     for xs in LISTS:
         vec = f"vec![{', '.join(map(str, xs))}]" if xs else "Vec::<i64>::new()"
         body.append(

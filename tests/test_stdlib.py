@@ -525,3 +525,12 @@ def test_builtins_module_names_the_builtins() -> None:
                     'def r(x: int, s: str):\n    out = builtins.repr(x) + builtins.repr(s)\n    return out[:builtins.len(s)]\n')
     assert "pub fn r(x: i64, s: &str) -> String {" in rust, rust
     assert "todo!" not in rust and "crate::pyrt::str_repr(s)" in rust
+
+
+def test_split_with_a_separator_that_may_be_none() -> None:
+    """string.capwords(s, sep=None) passes its `sep` on to `s.split(sep)`: decided at run time
+    by a helper (was PTL113 ".split() with a Optional[str] argument")."""
+    rust = _lowered('def capwords(s, sep=None):\n    return (sep or " ").join(map(str.capitalize, s.split(sep)))\n\n'
+                    'def use():\n    return capwords("a b", None) + capwords("a-b", "-")\n')
+    assert "pub fn capwords(s: &str, sep: Option<String>) -> String {\ncrate::pyrt::str_split_opt(s, sep.as_deref())" in rust
+    assert "todo!" not in rust

@@ -118,6 +118,9 @@ def _split(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, 
     maxsplit = args[1] if len(args) == 2 else kwargs.get("maxsplit")
     p = lw.temp("p")
     to_string = ir.Closure((ir.PBind(p),), ir.MethodCall(ir.Path(p), "to_string"))
+    if sep is not None and sep.ty.kind == "optional" and sep.ty.args[0].kind == "str" and maxsplit is None:
+        # a separator that may be None (a `sep=None` parameter passed on): decided at run time
+        return _helper(lw, "str_split_opt", (str_view(recv), ir.MethodCall(sep.expr, "as_deref")), T.list_of(T.STR))
     if sep is None or sep.ty.kind == "none":
         if maxsplit is not None:
             return _helper(lw, "split_whitespace_n", (str_view(recv), read(coerce(maxsplit, T.INT))), T.list_of(T.STR))

@@ -3324,6 +3324,18 @@ pub fn ascii_escape(text: &str) -> String {
 }
 // @end
 
+// @helper str_split_opt deps: split_ws
+/// `s.split(sep)` where `sep` may be None (string's `capwords(s, sep=None)` passes its own on):
+/// None splits on runs of whitespace, a str on itself (an empty one raises ValueError).
+pub fn str_split_opt(s: &str, sep: Option<&str>) -> Vec<String> {
+    match sep {
+        None => split_ws(s).map(|p| p.to_string()).collect(),
+        Some("") => panic!("ValueError: empty separator"),
+        Some(sep) => s.split(sep).map(|p| p.to_string()).collect(),
+    }
+}
+// @end
+
 // @helper string_capwords deps: str_capitalize
 /// `string.capwords(s, sep)`: each word capitalized; with no `sep`, words are split on Python's
 /// whitespace (`str.isspace`: Rust's White_Space plus U+001C-U+001F) and joined with one space.
