@@ -170,6 +170,10 @@ def test_helpers_match_python(tmp_path: Path, crate_externs: list[str]) -> None:
         shown = "None" if sep is None else f"Some({rust_string_literal(sep)})"
         case(f"str_split_opt({rust_string_literal(s)}, {shown}).join(\"|\")", "|".join(s.split(sep)))
     raises('str_split_opt("a", Some(""))')
+    # titlecase, not uppercase, for a word's first letter; "cased" letters only continue a word;
+    # a final sigma (string.capwords's `'ßi'` failed verification: Python 'Ssi', Rust 'SSi')
+    for w in ["ßi", "ΑΣ", "ΑΣ Σ", "a中b", "ǆemal ǅ", "ﬁne day", "hello WORLD", "ΣΑΣ.", "o'neil x1y", "İi", "ᾳb"]:
+        case(f"format!(\"{{}}|{{}}\", str_title({rust_string_literal(w)}), str_capitalize({rust_string_literal(w)}))", f"{w.title()}|{w.capitalize()}")
     for xs in LISTS:
         vec = f"vec![{', '.join(map(str, xs))}]" if xs else "Vec::<i64>::new()"
         body.append(

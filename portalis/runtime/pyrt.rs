@@ -1003,18 +1003,122 @@ pub fn str_islower(s: &str) -> bool {
 }
 // @end
 
-// @helper str_title
-/// `s.title()`: each run of letters starts uppercase, the rest lowercase.
+// @helper char_title
+/// Python's titlecase of a character, pushed onto `out` (what `str.title()` and `capitalize()`
+/// give a word's first letter): its uppercase, except for the characters whose titlecase
+/// differs (Unicode 14, as Python 3.11): `ß` is `Ss`, `ǆ` is `ǅ`, ligatures, Georgian letters
+/// stay themselves.
+pub fn char_title(c: char, out: &mut String) {
+    let special = match c {
+        '\u{df}' => "Ss",
+        '\u{1c4}' => "\u{1c5}",
+        '\u{1c6}' => "\u{1c5}",
+        '\u{1c7}' => "\u{1c8}",
+        '\u{1c9}' => "\u{1c8}",
+        '\u{1ca}' => "\u{1cb}",
+        '\u{1cc}' => "\u{1cb}",
+        '\u{1f1}' => "\u{1f2}",
+        '\u{1f3}' => "\u{1f2}",
+        '\u{587}' => "\u{535}\u{582}",
+        '\u{1f80}' => "\u{1f88}",
+        '\u{1f81}' => "\u{1f89}",
+        '\u{1f82}' => "\u{1f8a}",
+        '\u{1f83}' => "\u{1f8b}",
+        '\u{1f84}' => "\u{1f8c}",
+        '\u{1f85}' => "\u{1f8d}",
+        '\u{1f86}' => "\u{1f8e}",
+        '\u{1f87}' => "\u{1f8f}",
+        '\u{1f90}' => "\u{1f98}",
+        '\u{1f91}' => "\u{1f99}",
+        '\u{1f92}' => "\u{1f9a}",
+        '\u{1f93}' => "\u{1f9b}",
+        '\u{1f94}' => "\u{1f9c}",
+        '\u{1f95}' => "\u{1f9d}",
+        '\u{1f96}' => "\u{1f9e}",
+        '\u{1f97}' => "\u{1f9f}",
+        '\u{1fa0}' => "\u{1fa8}",
+        '\u{1fa1}' => "\u{1fa9}",
+        '\u{1fa2}' => "\u{1faa}",
+        '\u{1fa3}' => "\u{1fab}",
+        '\u{1fa4}' => "\u{1fac}",
+        '\u{1fa5}' => "\u{1fad}",
+        '\u{1fa6}' => "\u{1fae}",
+        '\u{1fa7}' => "\u{1faf}",
+        '\u{1fb2}' => "\u{1fba}\u{345}",
+        '\u{1fb3}' => "\u{1fbc}",
+        '\u{1fb4}' => "\u{386}\u{345}",
+        '\u{1fb7}' => "\u{391}\u{342}\u{345}",
+        '\u{1fc2}' => "\u{1fca}\u{345}",
+        '\u{1fc3}' => "\u{1fcc}",
+        '\u{1fc4}' => "\u{389}\u{345}",
+        '\u{1fc7}' => "\u{397}\u{342}\u{345}",
+        '\u{1ff2}' => "\u{1ffa}\u{345}",
+        '\u{1ff3}' => "\u{1ffc}",
+        '\u{1ff4}' => "\u{38f}\u{345}",
+        '\u{1ff7}' => "\u{3a9}\u{342}\u{345}",
+        '\u{fb00}' => "Ff",
+        '\u{fb01}' => "Fi",
+        '\u{fb02}' => "Fl",
+        '\u{fb03}' => "Ffi",
+        '\u{fb04}' => "Ffl",
+        '\u{fb05}' => "St",
+        '\u{fb06}' => "St",
+        '\u{fb13}' => "\u{544}\u{576}",
+        '\u{fb14}' => "\u{544}\u{565}",
+        '\u{fb15}' => "\u{544}\u{56b}",
+        '\u{fb16}' => "\u{54e}\u{576}",
+        '\u{fb17}' => "\u{544}\u{56d}",
+        '\u{1c5}'
+        | '\u{1c8}'
+        | '\u{1cb}'
+        | '\u{1f2}'
+        | '\u{10d0}'..='\u{10fa}'
+        | '\u{10fd}'..='\u{10ff}'
+        | '\u{1f88}'..='\u{1f8f}'
+        | '\u{1f98}'..='\u{1f9f}'
+        | '\u{1fa8}'..='\u{1faf}'
+        | '\u{1fbc}'
+        | '\u{1fcc}'
+        | '\u{1ffc}' => {
+            out.push(c);
+            return;
+        }
+        _ => {
+            out.extend(c.to_uppercase());
+            return;
+        }
+    };
+    out.push_str(special);
+}
+// @end
+
+// @helper char_cased
+/// Python's "cased" character (Lowercase, Uppercase or a titlecase letter): what `str.title()`
+/// and `istitle()` count as part of a word (a digit or an uncased letter such as `中` is not).
+pub fn char_cased(c: char) -> bool {
+    c.is_lowercase()
+        || c.is_uppercase()
+        || matches!(c, '\u{1c5}' | '\u{1c8}' | '\u{1cb}' | '\u{1f2}' | '\u{1f88}'..='\u{1f8f}' | '\u{1f98}'..='\u{1f9f}' | '\u{1fa8}'..='\u{1faf}' | '\u{1fbc}' | '\u{1fcc}' | '\u{1ffc}')
+}
+// @end
+
+// @helper str_title deps: char_title, char_cased
+/// `s.title()`: the first cased character of each run of cased ones titlecased, the others
+/// lowercased (a final sigma as `ς`, as the whole string's lowercase has it).
 pub fn str_title(s: &str) -> String {
-    let mut out = String::new();
+    let lower = s.to_lowercase();
+    let mut low = lower.chars();
+    let mut out = String::with_capacity(s.len());
     let mut prev_cased = false;
     for c in s.chars() {
+        let n = c.to_lowercase().count();
         if prev_cased {
-            out.extend(c.to_lowercase());
+            out.extend(low.by_ref().take(n));
         } else {
-            out.extend(c.to_uppercase());
+            low.by_ref().take(n).for_each(drop);
+            char_title(c, &mut out);
         }
-        prev_cased = c.is_alphabetic();
+        prev_cased = char_cased(c);
     }
     out
 }
@@ -1046,14 +1150,20 @@ pub fn str_istitle(s: &str) -> bool {
 }
 // @end
 
-// @helper str_capitalize
-/// `s.capitalize()`: the first character uppercase, the rest lowercase.
+// @helper str_capitalize deps: char_title
+/// `s.capitalize()`: the first character titlecased, the rest lowercased (a final sigma as `ς`:
+/// the lowercase is the whole string's, which sees the first letter).
 pub fn str_capitalize(s: &str) -> String {
     let mut chars = s.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars.flat_map(|c| c.to_lowercase())).collect(),
-        None => String::new(),
-    }
+    let first = match chars.next() {
+        Some(first) => first,
+        None => return String::new(),
+    };
+    let mut out = String::with_capacity(s.len());
+    char_title(first, &mut out);
+    let lower = s.to_lowercase();
+    out.extend(lower.chars().skip(first.to_lowercase().count()));
+    out
 }
 // @end
 
