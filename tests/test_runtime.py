@@ -174,6 +174,8 @@ def test_helpers_match_python(tmp_path: Path, crate_externs: list[str]) -> None:
     # a final sigma (string.capwords's `'ßi'` failed verification: Python 'Ssi', Rust 'SSi')
     for w in ["ßi", "ΑΣ", "ΑΣ Σ", "a中b", "ǆemal ǅ", "ﬁne day", "hello WORLD", "ΣΑΣ.", "o'neil x1y", "İi", "ᾳb"]:
         case(f"format!(\"{{}}|{{}}\", str_title({rust_string_literal(w)}), str_capitalize({rust_string_literal(w)}))", f"{w.title()}|{w.capitalize()}")
+    for w in ["ǅemal", "Ǆemal", "ǅǅ", "A ǅ", "ᾈb", "Hello", "hello", "A1b"]:
+        case(f"str_istitle({rust_string_literal(w)})", str(w.istitle()).lower())
     for xs in LISTS:
         vec = f"vec![{', '.join(map(str, xs))}]" if xs else "Vec::<i64>::new()"
         body.append(

@@ -1124,13 +1124,13 @@ pub fn str_title(s: &str) -> String {
 }
 // @end
 
-// @helper str_istitle
-/// `s.istitle()`.
+// @helper str_istitle deps: char_cased
+/// `s.istitle()`: a titlecase letter (`ǅ`) starts a word as an uppercase one does.
 pub fn str_istitle(s: &str) -> bool {
     let mut prev_cased = false;
     let mut any = false;
     for c in s.chars() {
-        if c.is_uppercase() {
+        if c.is_uppercase() || (char_cased(c) && !c.is_lowercase()) {
             if prev_cased {
                 return false;
             }
