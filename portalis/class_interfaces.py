@@ -391,7 +391,7 @@ def _class_interface(
     if base_sig is not None:
         constants = [c for c in base_sig.constants if c.name not in {k.name for k in constants}] + constants
     own_methods = method_nodes(node)
-    properties = {**(base_sig.properties if base_sig is not None else {}), **_property_calls(node)}
+    properties = {**(base_sig.properties if base_sig is not None else {}), **property_calls(node)}
     method_infos = {method_key(m.name, m.decorators): m for m in info.methods}
     methods: list[FunctionSignature] = []
     for name, mnode in own_methods.items():
@@ -474,11 +474,10 @@ def _class_interface(
     )
 
 
-def _property_calls(node: cst.ClassDef) -> dict[str, list[str | None]]:
-    """`x = property(getx)` / `property(getx, setx)` in the class body, with the getter and
-    setter named by their methods (positional arguments only): x -> [getter, setter]. A property
-    with a deleter or a docstring argument is still one (they are not translated); a getter given
-    by a lambda or an expression is left out (`x` then is nothing the class knows)."""
+def property_calls(node: cst.ClassDef) -> dict[str, list[str | None]]:
+    """`x = property(getx)` / `property(getx, setx)` in the class body: x -> [getter, setter],
+    each the method its positional argument names (None: none given, or an expression such as a
+    lambda, which is not translated). The analysis reads the same table (evidence._properties)."""
     out: dict[str, list[str | None]] = {}
     body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
     for stmt in body:
@@ -490,11 +489,9 @@ def _property_calls(node: cst.ClassDef) -> dict[str, list[str | None]]:
             value = small.value
             if type(value) is not cst.Call or type(value.func) is not cst.Name or value.func.value != "property":
                 continue
-            args = [a for a in value.args if a.keyword is None and not a.star]
-            names = [a.value.value if type(a.value) is cst.Name else "" for a in args[:2]]
-            if not names or not names[0] or (len(names) > 1 and not names[1]):
-                continue
-            out[small.targets[0].target.value] = [names[0], names[1] if len(names) > 1 else None]
+            names: list[str | None] = [a.value.value if type(a.value) is cst.Name else None
+                                       for a in value.args[:2] if a.keyword is None and not a.star]
+            out[small.targets[0].target.value] = (names + [None, None])[:2]
     return out
 
 

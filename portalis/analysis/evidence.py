@@ -2217,16 +2217,10 @@ def _properties(node: cst.ClassDef) -> dict[str, tuple[str | None, str | None]]:
                     deleters.add(e.value.value)  # a deleter, or a setter under another name: left out
     for name in sorted(getters - deleters):
         out[name] = (name, f"__set_{name}__" if name in setters else None)
-    for stmt in node.body.body:
-        if type(stmt) is not cst.SimpleStatementLine:
-            continue
-        for small in stmt.body:
-            if type(small) is cst.Assign and len(small.targets) == 1 and type(small.targets[0].target) is cst.Name:
-                value = small.value
-                if type(value) is cst.Call and type(value.func) is cst.Name and value.func.value == "property":
-                    names = [a.value.value if type(a.value) is cst.Name else None for a in value.args[:2] if a.keyword is None]
-                    names += [None, None]
-                    out[small.targets[0].target.value] = (names[0], names[1])
+    from portalis.class_interfaces import property_calls
+
+    for name, (getter, setter) in property_calls(node).items():
+        out[name] = (getter, setter)
     return out
 
 
