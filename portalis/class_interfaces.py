@@ -391,6 +391,7 @@ def _class_interface(
     if base_sig is not None:
         constants = [c for c in base_sig.constants if c.name not in {k.name for k in constants}] + constants
     own_methods = method_nodes(node)
+    properties = {**(base_sig.properties if base_sig is not None else {}), **property_calls(node)}
     method_infos = {method_key(m.name, m.decorators): m for m in info.methods}
     methods: list[FunctionSignature] = []
     for name, mnode in own_methods.items():
@@ -433,14 +434,17 @@ def _class_interface(
             unsupported = dict(problems)  # attribute -> why its annotation has no Rust type
             # A property with a setter is no field: `self.first = x` in __init__ runs the setter,
             # and what the setter stores (`self._first = value`) is the field.
-            setters = {name[len("__set_"):-2]: m for name, m in own_methods.items() if name.startswith("__set_") and name.endswith("__")}
-            for setter_name, snode in setters.items():
-                ssig = next((m for m in methods if m.name == f"__set_{setter_name}__"), None)
+            setters = {name[len("__set_"):-2]: (name, m) for name, m in own_methods.items() if name.startswith("__set_") and name.endswith("__")}
+            # `x = property(getx, setx)`: the same, with the setter under its own name
+            setters.update({prop: (setter, own_methods[setter]) for prop, (_, setter) in properties.items()
+                            if setter is not None and setter in own_methods})
+            for _setter_name, (method_name, snode) in setters.items():
+                ssig = next((m for m in methods if m.name == method_name), None)
                 stored, _ = init_fields(snode, {p.name: p.py_type for p in ssig.params if T.is_known(p.py_type)} if ssig else {}, scope)
                 found = [*found, *stored]
             known = {f.name for f in fields}
             for name, ty in found:
-                if name in known or name in setters:
+                if name in known or name in setters or name in properties:
                     continue
                 known.add(name)
                 why = f"class `{info.name}`: {unsupported[name]}" if name in unsupported else None
@@ -466,7 +470,29 @@ def _class_interface(
         # and NamedTuples: no class derives from them as a plain struct).
         source=code_of(node) if not (enum or namedtuple) and own_methods else None,
         method_owners=owners,
+        properties=properties,
     )
+
+
+def property_calls(node: cst.ClassDef) -> dict[str, list[str | None]]:
+    """`x = property(getx)` / `property(getx, setx)` in the class body: x -> [getter, setter],
+    each the method its positional argument names (None: none given, or an expression such as a
+    lambda, which is not translated). The analysis reads the same table (evidence._properties)."""
+    out: dict[str, list[str | None]] = {}
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    for stmt in body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if type(small) is not cst.Assign or len(small.targets) != 1 or type(small.targets[0].target) is not cst.Name:
+                continue
+            value = small.value
+            if type(value) is not cst.Call or type(value.func) is not cst.Name or value.func.value != "property":
+                continue
+            names: list[str | None] = [a.value.value if type(a.value) is cst.Name else None
+                                       for a in value.args[:2] if a.keyword is None and not a.star]
+            out[small.targets[0].target.value] = (names + [None, None])[:2]
+    return out
 
 
 # Bases whose instances are not a plain object with attributes: a builtin value (`class

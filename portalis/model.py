@@ -411,6 +411,10 @@ class ClassSignature(BaseModel):
     repo_bases: list[str] = Field(default_factory=list)
     inherited: dict[str, str] = Field(default_factory=dict)
     base_sources: dict[str, str] = Field(default_factory=dict)
+    # `x = property(getx, setx)` in the class body (or a base's in the same module): x ->
+    # [getter method, setter method or None]. `obj.x` calls the getter, `obj.x = v` the setter,
+    # and x is no field (what the setter stores is).
+    properties: dict[str, list[str | None]] = Field(default_factory=dict)
 
     def method(self, name: str) -> FunctionSignature | None:
         return next((m for m in self.methods if m.name == name), None)

@@ -458,6 +458,54 @@ def _complete(tm: ModuleTypeMap, analysis: ModuleAnalysis, method_sources: dict 
         tm.classes[ci] = cls.model_copy(update={"methods": [update(m) for m in cls.methods], "fields": new_fields})
 
 
+def _method_mutation(cls: ClassSignature, sources: dict, tm: ModuleTypeMap) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Per method of the class: the parameters it changes in place only by passing them on
+    (to `self.m(...)` or a function of the module that changes its argument: textwrap's
+    `_wrap_chunks` passes `chunks` to `_handle_long_word`, which pops it), and those whose length
+    may change (`cur_line.append(...)` in the method, or passed on to a parameter changed in
+    place, as for module functions): a `&mut Vec<T>`, not a `&mut [T]` with no `push` (rustc
+    E0599 before). Found round after round to a fixed point."""
+    params = {m.name: {p.name for p in m.params} for m in cls.methods}
+    scans = {}
+    for m in cls.methods:
+        found = sources.get(f"{cls.name}.{m.name}")
+        if found is not None:
+            scans[m.name] = scan_function(found[1])
+    mutated = {m.name: {p.name for p in m.params if p.mutated} for m in cls.methods}
+    resized = {name: set(scan.resized) & params[name] for name, scan in scans.items()}
+    before = {name: set(ps) for name, ps in mutated.items()}
+    changed = True
+    while changed:
+        changed = False
+        for name, scan in scans.items():
+            for call in scan.calls:
+                func = call.func
+                if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == "self":
+                    callee = cls.method(func.attr.value)
+                    if callee is None or callee.kind in ("staticmethod", "classmethod"):
+                        continue
+                    callee_mutated, callee_resized = mutated.get(callee.name, set()), resized.get(callee.name, set())
+                elif isinstance(func, cst.Name) and tm.function(func.value) is not None:
+                    callee = tm.function(func.value)
+                    callee_mutated = {p.name for p in callee.params if p.mutated}
+                    callee_resized = callee_mutated  # as _propagate_mutation: passed on whole
+                else:
+                    continue
+                pairs = list(zip(callee.params, [a for a in call.args if not a.keyword and not a.star]))
+                pairs += [(q, a) for a in call.args if a.keyword is not None for q in callee.params if q.name == a.keyword.value]
+                for q, arg in pairs:
+                    if q.name not in callee_mutated or not isinstance(arg.value, cst.Name) or arg.value.value not in params[name]:
+                        continue
+                    local = arg.value.value
+                    if local not in mutated[name]:
+                        mutated[name].add(local)
+                        changed = True
+                    if (q.name in callee_resized or q.name in callee_mutated) and local not in resized.setdefault(name, set()):
+                        resized[name].add(local)
+                        changed = True
+    return {name: mutated[name] - before[name] for name in mutated}, resized
+
+
 def _names_class(t: PyType, cls: str) -> bool:
     """Whether the type is, or holds, the class `cls` of this module."""
     return (t.kind == "class" and t.name == cls) or any(_names_class(a, cls) for a in t.args)
@@ -640,9 +688,10 @@ def _mark_raising(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], parsed: 
             tm.functions[i] = sig.model_copy(update={"raises": True, "rust_returns": f"Result<{rust}, crate::pyrt::PyErr>"})
 
 
-def constant_value(code: str) -> object:
-    """The value of a module-level constant: a literal, or arithmetic on literals (`10 ** 9 + 7`).
-    Raises ValueError for anything else (nothing is executed)."""
+def constant_value(code: str, names: dict[str, object] | None = None) -> object:
+    """The value of a module-level constant: a literal, or arithmetic on literals (`10 ** 9 + 7`)
+    and on the numbers in `names` (earlier constants: `(MAXLINESIZE//4)*3`). Raises ValueError
+    for anything else (nothing is executed)."""
     try:
         return ast.literal_eval(code)
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
@@ -655,6 +704,8 @@ def constant_value(code: str) -> object:
     def fold(n: ast.expr) -> object:
         if isinstance(n, ast.Constant) and isinstance(n.value, (int, float)) and not isinstance(n.value, bool):
             return n.value
+        if isinstance(n, ast.Name) and names is not None and type(names.get(n.id)) in (int, float):
+            return names[n.id]
         if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.USub):
             return -fold(n.operand)  # type: ignore[operator]
         if isinstance(n, ast.BinOp) and type(n.op) in ops:
@@ -728,6 +779,20 @@ def _constant(c: ConstantInfo, scope: TypeScope) -> TypedConstant | None:
     else:
         rust = f"std::sync::LazyLock<{owned}>"
     return TypedConstant(name=c.name, py_type=py, rust_type=rust, value=c.value, line=c.line, lazy_static=lazy)
+
+
+def _folded_constant(c: ConstantInfo, numbers: dict[str, object], scope: TypeScope) -> TypedConstant | None:
+    """A number computed from earlier numeric constants (base64's `MAXBINSIZE =
+    (MAXLINESIZE//4)*3`): folded here, and kept as its value's literal (`57`), a plain `const`."""
+    if not numbers:
+        return None
+    try:
+        value = constant_value(c.value, numbers)
+    except (ValueError, SyntaxError, ZeroDivisionError, OverflowError, TypeError, MemoryError, RecursionError):
+        return None
+    if type(value) not in (int, float):
+        return None
+    return _constant(c.model_copy(update={"value": repr(value)}), scope)
 
 
 def _resolver(scope: TypeScope):
@@ -810,6 +875,7 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
     from portalis.analysis.metaclass_wraps import module_analysators
 
     tm.analysators = module_analysators(nodes)
+    numbers: dict[str, object] = {}  # the numeric constants typed so far, for those computed from them
     for c in parsed.constants:
         if state.excluded(c.name) is not None:
             continue  # its first value is not the one functions see (module_state.py)
@@ -817,9 +883,11 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
         if problem is not None:  # 0xfff...f (4,000 digits), "\ud800": no Rust literal
             tm.diagnostics.append(_diag(parsed, "PTL163", f"constant `{c.name}`: {problem}", c.line, c.name))
             continue
-        typed = _constant(c, scope)
+        typed = _constant(c, scope) or _folded_constant(c, numbers, scope)
         if typed is not None:
             tm.constants.append(typed)
+            if typed.py_type.kind in ("int", "float") and not typed.lazy_static:
+                numbers[c.name] = constant_value(typed.value)
     resized = {name: set(scan_function(node).resized) for name, node in nodes.items()}
     _propagate_mutation(tm, nodes, resized)
     _mutating_method_calls(tm, nodes, resized)
@@ -1153,8 +1221,11 @@ def _finish_classes(tm: ModuleTypeMap, sources: dict, parsed: ParsedModule, evid
                 message=f"class `{cls.name}`: base {', '.join(f'`{b}`' for b in cls.foreign_bases)} is not translated with it: "
                 "the struct has the class's own fields; the methods using what the base provides are not translated"))
         methods = []
+        changed, resized = _method_mutation(cls, sources, tm)
         for m in cls.methods:
-            done = _finish(m, parsed, None, set(), evidence.function(m.qualname) if evidence is not None else None)
+            if changed.get(m.name):
+                m = m.model_copy(update={"params": [p.model_copy(update={"mutated": True}) if p.name in changed[m.name] else p for p in m.params]})
+            done = _finish(m, parsed, None, resized.get(m.name, set()), evidence.function(m.qualname) if evidence is not None else None)
             _owner, node, _c = sources[f"{cls.name}.{m.name}"]
             if escaping_raises(node, known):
                 rust = done.rust_returns if done.rust_returns != "_" else "()"

@@ -799,3 +799,22 @@ def test_nested_functions_return_types_are_facts_lowering_starts_from(monkeypatc
     assert passes.count("is_prime") == 1
     assert [i.code for i in with_facts.items] == [i.code for i in without.items]
     assert "fn is_prime(k: i64) -> bool" in with_facts.items[0].code
+
+
+def test_a_parameter_stored_into_a_typed_container_takes_its_element_type() -> None:
+    """heapq's `heapreplace(heap, item)`: `heap[0] = item` where `heap` is a list[float] (typed
+    by the callee it is passed to): item is a float (was a type parameter `T`, and the body
+    stopped at PTL113 "a value of type T where float is expected"). Dict values and appends too;
+    a container of unknown elements says nothing."""
+    src = ("def _siftup(heap: list[float], pos: int) -> None:\n    heap[pos] = heap[0]\n\n"
+           "def heapreplace(heap, item):\n    returnitem = heap[0]\n    heap[0] = item\n    _siftup(heap, 0)\n    return returnitem\n\n"
+           "def put(d: dict[str, int], k, v):\n    d[k] = v\n\n"
+           "def push(xs: list[str], x):\n    xs.append(x)\n\n"
+           "def anything(xs, x):\n    xs.append(x)\n")
+    tm = type_map_of(src)
+    types = {f.name: {p.name: str(p.py_type) for p in f.params} for f in tm.functions}
+    assert types["heapreplace"] == {"heap": "list[float]", "item": "float"}
+    assert types["put"]["v"] == "int" and types["push"]["x"] == "str"
+    assert types["anything"].get("x") != "str"
+    prov = next(p for p in tm.function("heapreplace").params if p.name == "item").provenance
+    assert any("stored into heap (list[float])" in str(o) for o in prov), prov

@@ -152,6 +152,30 @@ def test_helpers_match_python(tmp_path: Path, crate_externs: list[str]) -> None:
             f"println!(\"[{{}}]\", str_slice({lit}, a, b, st)); }} }} }}"
         )
         expected += [f"[{s[a:b:st]}]" for a, b, st in itertools.product(SLICE_BOUNDS, SLICE_BOUNDS, SLICE_STEPS)]
+    # find/rfind/startswith/endswith within s[start:end], expandtabs (textwrap, getopt, difflib)
+    ends = [-7, -1, 0, 1, 2, 4, 9]
+    for s, sub in itertools.product(STRINGS + ["a\tb\tcc\n\tx", "abab"], ["", "a", "b", "é", "ab"]):
+        lit, sublit = rust_string_literal(s), rust_string_literal(sub)
+        body.append(
+            f"    for a in {ends} {{ for b in {ends} {{ println!(\"{{}} {{}} {{}} {{}}\", str_find_in({lit}, {sublit}, a, b, false), "
+            f"str_find_in({lit}, {sublit}, a, b, true), str_affix_in({lit}, {sublit}, a, b, false), str_affix_in({lit}, {sublit}, a, b, true)); }} }}"
+        )
+        expected += [f"{s.find(sub, a, b)} {s.rfind(sub, a, b)} {str(s.startswith(sub, a, b)).lower()} {str(s.endswith(sub, a, b)).lower()}"
+                     for a, b in itertools.product(ends, ends)]
+    for s, size in itertools.product(["", "a\tb\tcc\n\tx", "hé\t\r\tllo\t"], [-1, 0, 1, 4, 8]):
+        shown = s.expandtabs(size).replace("\t", "<T>").replace("\n", "<N>").replace("\r", "<R>")
+        case(f"str_expandtabs({rust_string_literal(s)}, {size}).replace('\\t', \"<T>\").replace('\\n', \"<N>\").replace('\\r', \"<R>\")", shown)
+    raises('str_index_in("abc", "d", 0, 3, false)')
+    for s, sep in [(" a  b\tc ", None), ("a,,b", ","), ("", None), ("", ","), ("x", "xx")]:
+        shown = "None" if sep is None else f"Some({rust_string_literal(sep)})"
+        case(f"str_split_opt({rust_string_literal(s)}, {shown}).join(\"|\")", "|".join(s.split(sep)))
+    raises('str_split_opt("a", Some(""))')
+    # titlecase, not uppercase, for a word's first letter; "cased" letters only continue a word;
+    # a final sigma (string.capwords's `'ßi'` failed verification: Python 'Ssi', Rust 'SSi')
+    for w in ["ßi", "ΑΣ", "ΑΣ Σ", "a中b", "ǆemal ǅ", "ﬁne day", "hello WORLD", "ΣΑΣ.", "o'neil x1y", "İi", "ᾳb"]:
+        case(f"format!(\"{{}}|{{}}\", str_title({rust_string_literal(w)}), str_capitalize({rust_string_literal(w)}))", f"{w.title()}|{w.capitalize()}")
+    for w in ["ǅemal", "Ǆemal", "ǅǅ", "A ǅ", "ᾈb", "Hello", "hello", "A1b"]:
+        case(f"str_istitle({rust_string_literal(w)})", str(w.istitle()).lower())
     for xs in LISTS:
         vec = f"vec![{', '.join(map(str, xs))}]" if xs else "Vec::<i64>::new()"
         body.append(

@@ -499,3 +499,38 @@ def test_a_parameter_read_as_a_match_is_one() -> None:
                     "def named(m):\n    return m.groupdict()\n")
     assert "pub fn cb(_lexer: i64, r#match: &crate::pyrt::ReMatch) -> Vec<(i64, String)>" in rust
     assert "pub fn named(m: &crate::pyrt::ReMatch) -> crate::pyrt::PyDict<String, String>" in rust
+
+
+def test_str_methods_with_start_and_end_and_expandtabs() -> None:
+    """textwrap's `chunk.rfind(' ', 0, space_left)`, getopt's `shortopts.startswith(':', i+1)`,
+    `text.expandtabs(self.tabsize)` (textwrap, difflib): were PTL134. Helpers adjust the indices
+    as Python does (checked against Python on 1,225 index/substring combinations when written)."""
+    rust = _lowered(
+        'def f(s: str, i: int, j: int) -> str:\n    return s.expandtabs() + s.expandtabs(4)\n\n'
+        'def g(s: str, i: int, j: int) -> int:\n    return s.find("a", i, j) + s.rfind("b", 0, j) + s.rindex("c", i, -1)\n\n'
+        'def h(s: str, i: int, j: int) -> bool:\n    return s.startswith(":", i) or s.endswith("x", 1, j)\n'
+    )
+    assert "crate::pyrt::str_expandtabs(s, 8), crate::pyrt::str_expandtabs(s, 4)" in rust
+    assert ('crate::pyrt::str_find_in(s, "a", i, j, false) + crate::pyrt::str_find_in(s, "b", 0, j, true) + '
+            'crate::pyrt::str_index_in(s, "c", i, -1, true)') in rust
+    assert 'crate::pyrt::str_affix_in(s, ":", i, i64::MAX, false) || crate::pyrt::str_affix_in(s, "x", 1, j, true)' in rust
+    assert "todo!" not in rust
+
+
+def test_builtins_module_names_the_builtins() -> None:
+    """reprlib's `s = builtins.repr(x)` (its class has a method named `repr`): the builtin, typed
+    by the analysis (the return of `r` below is inferred a str from it) and lowered as `repr(x)`;
+    was PTL135 ("`builtins.repr` has no Rust translation")."""
+    rust = _lowered('import builtins\n\n'
+                    'def r(x: int, s: str):\n    out = builtins.repr(x) + builtins.repr(s)\n    return out[:builtins.len(s)]\n')
+    assert "pub fn r(x: i64, s: &str) -> String {" in rust, rust
+    assert "todo!" not in rust and "crate::pyrt::str_repr(s)" in rust
+
+
+def test_split_with_a_separator_that_may_be_none() -> None:
+    """string.capwords(s, sep=None) passes its `sep` on to `s.split(sep)`: decided at run time
+    by a helper (was PTL113 ".split() with a Optional[str] argument")."""
+    rust = _lowered('def capwords(s, sep=None):\n    return (sep or " ").join(map(str.capitalize, s.split(sep)))\n\n'
+                    'def use():\n    return capwords("a b", None) + capwords("a-b", "-")\n')
+    assert "pub fn capwords(s: &str, sep: Option<String>) -> String {\ncrate::pyrt::str_split_opt(s, sep.as_deref())" in rust
+    assert "todo!" not in rust

@@ -375,3 +375,88 @@ def ops(tmp_path_factory, toolchain) -> DiffRun:
 @pytest.mark.parametrize("call", OPS_CALLS)
 def test_operator_methods(ops: DiffRun, call: str) -> None:
     ops.check(call)
+
+
+# ---------------------------------------------------------------- `x = property(getx, setx)` (no cargo)
+
+PROPERTY_CALL_SRC = '''
+class Cal:
+    def __init__(self, firstweekday=0):
+        self.firstweekday = firstweekday
+
+    def getfirstweekday(self):
+        return self._firstweekday % 7
+
+    def setfirstweekday(self, firstweekday):
+        self._firstweekday = firstweekday
+
+    firstweekday = property(getfirstweekday, setfirstweekday)
+
+    def first(self):
+        return self.firstweekday
+
+
+class Sub(Cal):
+    def shifted(self):
+        self.firstweekday = self.firstweekday + 1
+        return self.firstweekday
+'''
+
+
+def test_property_call_in_a_class_body_runs_its_getter_and_setter() -> None:
+    """calendar.Calendar's `firstweekday = property(getfirstweekday, setfirstweekday)`: the
+    attribute was a field that `__init__` stored into, so `Calendar(-1).firstweekday` was -1
+    where Python's getter gives 6 (10 calendar methods failed verification). It is no field: reading
+    it runs the getter, assigning it the setter, and what the setter stores is the field; a
+    subclass inherits the property."""
+    from conftest import type_map_of
+    from portalis.lower.module import lower_module
+    from portalis.parse import parse_source, source_module_from_text
+
+    parsed = parse_source(source_module_from_text("sample", PROPERTY_CALL_SRC), PROPERTY_CALL_SRC)
+    tm = type_map_of(PROPERTY_CALL_SRC)
+    for cls in tm.classes:
+        assert [f.name for f in cls.fields] == ["_firstweekday"], cls.name
+        assert cls.properties == {"firstweekday": ["getfirstweekday", "setfirstweekday"]}
+    rust = "\n".join(i.code for i in lower_module(parsed, tm, {"sample": tm}, None).items)
+    assert "pub fn __init__(&mut self, firstweekday: i64) {\nself.setfirstweekday(firstweekday);\n}" in rust
+    assert "pub fn first(&self) -> i64 {\nself.getfirstweekday()\n}" in rust
+    assert "self.setfirstweekday(self.getfirstweekday() + 1);" in rust
+    assert "todo!" not in rust
+
+
+def test_none_into_a_field_only_none_types_is_unit() -> None:
+    """calendar's `different_locale.__init__`: `self.oldlocale = None`, where the only other
+    assignment (`_locale.setlocale(...)` in `__enter__`) is untyped: the field is None, `()` in
+    Rust, and the literal was written `None` (rustc E0308, the method quarantined)."""
+    from conftest import type_map_of
+    from portalis.lower.module import lower_module
+    from portalis.parse import parse_source, source_module_from_text
+
+    src = ("import locale as _locale\n\nclass different_locale:\n    def __init__(self, locale: str):\n"
+           "        self.locale = locale\n        self.oldlocale = None\n\n    def __enter__(self):\n"
+           "        self.oldlocale = _locale.setlocale(_locale.LC_TIME, None)\n")
+    parsed = parse_source(source_module_from_text("sample", src), src)
+    tm = type_map_of(src)
+    rust = "\n".join(i.code for i in lower_module(parsed, tm, {"sample": tm}, None).items)
+    assert "pub oldlocale: (),\n" in rust
+    assert "self.locale = locale.to_string();\nself.oldlocale = ();\n}" in rust
+
+
+def test_base_initialiser_inherited_by_the_base_is_lowered() -> None:
+    """`B.__init__(self, first)` in C(B) where B inherits A's `__init__` (calendar's
+    LocaleTextCalendar calls TextCalendar's, which is Calendar's): `C.__init_B__` was a
+    `todo!()` stub with no diagnostic, and the translated `C.__init__` called it."""
+    from conftest import type_map_of
+    from portalis.lower.module import lower_module
+    from portalis.parse import parse_source, source_module_from_text
+
+    src = ("class A:\n    def __init__(self, first: int = 0):\n        self.first = first\n\n"
+           "class B(A):\n    def width(self) -> int:\n        return self.first * 2\n\n"
+           "class C(B):\n    def __init__(self, first: int = 0, loc: str = ''):\n"
+           "        B.__init__(self, first)\n        self.loc = loc\n")
+    parsed = parse_source(source_module_from_text("sample", src), src)
+    tm = type_map_of(src)
+    rust = "\n".join(i.code for i in lower_module(parsed, tm, {"sample": tm}, None).items)
+    assert "pub fn __init_B__(&mut self, first: i64) {\nself.first = first;\n}" in rust
+    assert "self.__init_B__(first);" in rust and "todo!" not in rust

@@ -331,3 +331,40 @@ class Tag(str):
     assert all(c.lazy_static for c in lexer.constants)
     assert lexer.foreign_bases == ["Lexer"] and not lexer.diagnostics
     assert [d.code for d in tm.cls("Tag").diagnostics] == ["PTL140"]
+
+
+def test_numeric_constants_computed_from_earlier_ones_are_folded() -> None:
+    """base64's `MAXBINSIZE = (MAXLINESIZE//4)*3`: a plain const of its folded value (was left
+    out: `encodebytes` stopped at PTL135); a constant rebound later, or computed from a value
+    that is no numeric constant, is not folded."""
+    from conftest import type_map_of
+
+    tm = type_map_of("MAXLINESIZE = 76\nMAXBINSIZE = (MAXLINESIZE//4)*3\nHALF = MAXBINSIZE / 2 - -1\n"
+                     "LATER = 1\nMOVED = LATER + 1\nLATER = 2\nNAME = 'x'\nTWICE = NAME * 2\n")
+    got = {c.name: (str(c.py_type), c.value, c.lazy_static) for c in tm.constants}
+    assert got["MAXBINSIZE"] == ("int", "57", False)
+    assert got["HALF"] == ("float", "29.5", False)
+    assert "MOVED" not in got  # LATER changes after it: the value functions see is not known here
+    assert got["TWICE"] == ("str", "NAME * 2", True)  # a str: a computed static, as before
+
+
+def test_method_list_parameters_resized_or_passed_on_are_vecs() -> None:
+    """textwrap's `_handle_long_word(reversed_chunks, cur_line, ...)` appends to `cur_line` and
+    pops `reversed_chunks`: a method's resized list parameter was `&mut [String]` (no `push`,
+    rustc E0599, two textwrap methods quarantined); and `_wrap_chunks`, which only passes
+    `chunks` on to it, took it by `&[String]`."""
+    from conftest import type_map_of
+
+    tm = type_map_of(
+        "class W:\n"
+        "    def handle(self, chunks: list[str], cur_line: list[str], seen: list[str]) -> None:\n"
+        "        cur_line.append(chunks.pop())\n"
+        "        seen[0] = 'x'\n"
+        "    def wrap(self, chunks: list[str], other: list[str]) -> None:\n"
+        "        while chunks:\n"
+        "            self.handle(chunks, [], other)\n"
+    )
+    (cls,) = tm.classes
+    rust = {m.name: {p.name: p.rust_type for p in m.params} for m in cls.methods}
+    assert rust["handle"] == {"chunks": "&mut Vec<String>", "cur_line": "&mut Vec<String>", "seen": "&mut [String]"}
+    assert rust["wrap"] == {"chunks": "&mut Vec<String>", "other": "&mut Vec<String>"}

@@ -1503,6 +1503,7 @@ class _ModuleContext:
                     obs[p] = _own_class_over_traced(obs[p], self.parsed.module)
                 obs[p].extend(structural)
         self._attribute_observations(out, scopes)
+        self._stored_item_observations(out, scopes)
         # Call sites: the arguments other functions pass (`self.x = v` with x a property calls
         # its setter with v).
         for q, u in self.units.items():
@@ -1523,6 +1524,33 @@ class _ModuleContext:
                     self._argument_observations(u, target, call.args, call.node, call.line, scope, out)
             self._method_call_sites(u, scope, out)
         return out
+
+    def _stored_item_observations(self, out: dict[str, dict[str, list[Observation]]], scopes: dict[str, Scope]) -> None:
+        """A parameter stored as an item of a container whose element type is known (heapq's
+        `heapreplace(heap, item)`: `heap[0] = item` with `heap` a list[float], typed by the
+        callee it is passed to): the element type, the only one Rust's container holds. Also
+        `xs.append(p)`, `xs.insert(i, p)`, `s.add(p)`, `d[k] = p` (the value type)."""
+        for q, u in self.units.items():
+            scope = scopes[q]
+            for (container, how, values), line in zip(u.body.stores, u.body.store_lines):
+                if how not in ("setitem", "append", "insert", "add", "appendleft") or not values:
+                    continue
+                value = values[-1]
+                if type(value) is not cst.Name or value.value not in u.params or value.value in u.declared or value.value == container:
+                    continue
+                held = scope.names.get(container)
+                if held is None or not T.is_known(held) or T.typevars_in(held):
+                    continue
+                if how == "setitem" and held.kind == "dict" and len(held.args) == 2:
+                    elem = held.args[1]
+                elif how == "add" and held.kind == "set" and held.args:
+                    elem = held.args[0]
+                elif how != "add" and held.kind == "list" and held.args:
+                    elem = held.args[0]
+                else:
+                    continue
+                origin = TypeOrigin(source="use", line=line, detail=f"stored into {container} ({held})")
+                out.setdefault(q, {p: [] for p in u.params}).setdefault(value.value, []).append(Observation(elem, origin))
 
     def _argument_observations(self, u: FunctionUnit, target: FunctionUnit, args: Sequence[Any], node: cst.CSTNode, line: int | None,
                                scope: Scope, out: dict[str, dict[str, list[Observation]]]) -> None:
@@ -2262,16 +2290,10 @@ def _properties(node: cst.ClassDef) -> dict[str, tuple[str | None, str | None]]:
                     deleters.add(e.value.value)  # a deleter, or a setter under another name: left out
     for name in sorted(getters - deleters):
         out[name] = (name, f"__set_{name}__" if name in setters else None)
-    for stmt in node.body.body:
-        if type(stmt) is not cst.SimpleStatementLine:
-            continue
-        for small in stmt.body:
-            if type(small) is cst.Assign and len(small.targets) == 1 and type(small.targets[0].target) is cst.Name:
-                value = small.value
-                if type(value) is cst.Call and type(value.func) is cst.Name and value.func.value == "property":
-                    names = [a.value.value if type(a.value) is cst.Name else None for a in value.args[:2] if a.keyword is None]
-                    names += [None, None]
-                    out[small.targets[0].target.value] = (names[0], names[1])
+    from portalis.class_interfaces import property_calls
+
+    for name, (getter, setter) in property_calls(node).items():
+        out[name] = (getter, setter)
     return out
 
 

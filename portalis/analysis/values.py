@@ -542,6 +542,9 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             return T.BYTEARRAY if func.value.value == "bytearray" else T.BYTES
         if type(func.value) is cst.Name and func.value.value not in scope.names and func.value.value not in scope.constants:
             module = scope.modules.get(func.value.value)
+            if module == "builtins" and method not in scope.names:
+                # `builtins.repr(x)`: the builtin, also where the module's own code names a `repr`
+                return _call(node.with_changes(func=cst.Name(method)), scope, depth)
             if module == "math":
                 return rules.MATH_RESULTS.get(method)
             if module == "re":

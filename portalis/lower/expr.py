@@ -522,6 +522,12 @@ class ExprLowering:
                 class_path = self.env.class_path(recv.ty)
                 path = class_static_path(class_path, const.name) if const.lazy_static else f"{class_path}::{rust_ident(const.name)}"
                 return self.const(ConstRef(path=path, const=const))
+            named = cls.properties.get(node.attr.value)
+            if named is not None and named[0] is not None:
+                # `x = property(getx, ...)` in the class body: reading `obj.x` runs `getx`
+                got = self.class_method(recv, named[0], [], {}, node)
+                if got is not None:
+                    return got
             prop = cls.method(node.attr.value)
             if prop is not None and prop.kind == "property":
                 self.env.check_available(recv.ty, node.attr.value, node)
@@ -1465,6 +1471,10 @@ class ExprLowering:
                 if target in ("typing", "typing_extensions") and func.attr.value == "cast":
                     return self.typing_cast(node)
                 if isinstance(target, str):
+                    if target == "builtins" and func.attr.value in BUILTINS:
+                        # `builtins.repr(x)` (reprlib, where a method is named `repr`): the builtin
+                        args, kwargs = self.call_args(node)
+                        return lower_builtin(self, func.attr.value, args, kwargs)
                     if target in MODULE_MEMBERS:
                         args, kwargs = self.call_args(node)
                         return lower_module_member(self, target, func.attr.value, (args, kwargs))

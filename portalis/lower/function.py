@@ -1302,7 +1302,9 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         if isinstance(target, cst.Attribute):
             recv = self.expr(target.value)
             cls = self.env.class_sig(recv.ty)
-            setter = f"__set_{target.attr.value}__"
+            named = cls.properties.get(target.attr.value) if cls is not None else None
+            # `x = property(getx, setx)`: the setter has its own name; `@x.setter` is `__set_x__`
+            setter = named[1] if named is not None and named[1] is not None else f"__set_{target.attr.value}__"
             if cls is not None and cls.method(setter) is not None:
                 # `obj.x = v` where x is a property with a setter: the setter runs.
                 called = self.class_method(recv, setter, [v], {}, node)

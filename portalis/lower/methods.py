@@ -85,7 +85,14 @@ def _affix(rust: str) -> Rule:
     """startswith/endswith, with one prefix or a tuple of them."""
 
     def rule(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
-        _arity(rust, args, 1)
+        _arity(rust, args, 1, 2, 3)
+        if len(args) > 1:
+            # `s.startswith(p, start[, end])`: the test on `s[start:end]`, one prefix
+            if args[0].ty.kind != "str":
+                raise Unsupported("PTL134", f".{rust}() of {args[0].ty} with start/end is not supported yet")
+            end: ir.Expr = read(coerce(args[2], T.INT)) if len(args) == 3 else ir.Path("i64::MAX")
+            flag = ir.BoolLit(rust == "ends_with")
+            return _helper(lw, "str_affix_in", (str_view(recv), _str_arg(rust, args[0]), read(coerce(args[1], T.INT)), end, flag), T.BOOL)
         (arg,) = args
         if arg.ty.kind == "tuple" and all(a.kind == "str" for a in arg.ty.args) and isinstance(arg.expr, ir.TupleExpr):
             tests = [ir.MethodCall(recv.expr, rust, (_plain_str(e),)) for e in arg.expr.items]
@@ -111,6 +118,9 @@ def _split(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, 
     maxsplit = args[1] if len(args) == 2 else kwargs.get("maxsplit")
     p = lw.temp("p")
     to_string = ir.Closure((ir.PBind(p),), ir.MethodCall(ir.Path(p), "to_string"))
+    if sep is not None and sep.ty.kind == "optional" and sep.ty.args[0].kind == "str" and maxsplit is None:
+        # a separator that may be None (a `sep=None` parameter passed on): decided at run time
+        return _helper(lw, "str_split_opt", (str_view(recv), ir.MethodCall(sep.expr, "as_deref")), T.list_of(T.STR))
     if sep is None or sep.ty.kind == "none":
         if maxsplit is not None:
             return _helper(lw, "split_whitespace_n", (str_view(recv), read(coerce(maxsplit, T.INT))), T.list_of(T.STR))
@@ -193,7 +203,12 @@ def _replace(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str
 
 def _find(name: str) -> Rule:
     def rule(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
-        _arity(name, args, 1, 2)
+        _arity(name, args, 1, 2, 3)
+        if len(args) == 3:
+            # `s.find(sub, start, end)`: within `s[start:end]`
+            helper = "str_index_in" if name in ("index", "rindex") else "str_find_in"
+            bounds = (read(coerce(args[1], T.INT)), read(coerce(args[2], T.INT)))
+            return _helper(lw, helper, (str_view(recv), _str_arg(name, args[0]), *bounds, ir.BoolLit(name.startswith("r"))), T.INT)
         helper = {"find": "str_find", "rfind": "str_rfind", "index": "str_index_of", "rindex": "str_rindex_of"}[name]
         start: ir.Expr = ir.IntLit(0)
         if len(args) == 2:
@@ -609,6 +624,15 @@ def _set_op(method: str) -> Rule:
     return rule
 
 
+def _expandtabs(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`s.expandtabs(tabsize=8)`."""
+    _arity("expandtabs", args, 0, 1)
+    _no_kwargs("expandtabs", kwargs, ("tabsize",))
+    size = args[0] if args else kwargs.get("tabsize")
+    width: ir.Expr = read(coerce(size, T.INT)) if size is not None else ir.IntLit(8)
+    return _helper(lw, "str_expandtabs", (str_view(recv), width), T.STR)
+
+
 STR_METHODS: dict[str, Rule] = {
     "lower": _str_to_string("to_lowercase"),
     "upper": _str_to_string("to_uppercase"),
@@ -646,6 +670,7 @@ STR_METHODS: dict[str, Rule] = {
     "ljust": _pad("ljust"),
     "rjust": _pad("rjust"),
     "zfill": _zfill,
+    "expandtabs": _expandtabs,
     "format": _format,
 }
 

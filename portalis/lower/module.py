@@ -179,14 +179,14 @@ def _enum(cls: ClassSignature) -> tuple[ir.Enum, ir.Impl]:
 
 def _method_node(cls: ClassSignature, name: str, classes: dict[str, ClassSignature], nodes: dict[str, cst.ClassDef]) -> cst.FunctionDef | None:
     """Where a method of `cls` is defined: the class itself or a base (`__init_B__` is B's
-    `__init__`)."""
+    `__init__`, B's own or the one B inherits: calendar's LocaleTextCalendar runs
+    `TextCalendar.__init__`, which is Calendar's; it was left a stub its caller ran)."""
     from portalis.class_interfaces import method_nodes
 
     target = name
     if name.startswith("__init_") and name.endswith("__") and name != "__init__":
-        base = name[len("__init_"):-2]
-        node = nodes.get(base)
-        return method_nodes(node).get("__init__") if node is not None else None
+        base = classes.get(name[len("__init_"):-2])
+        return _method_node(base, "__init__", classes, nodes) if base is not None else None
     current: ClassSignature | None = cls
     while current is not None:
         node = nodes.get(current.name)

@@ -118,6 +118,10 @@ def to_float(v: Val) -> Val:
 
 def coerce(v: Val, target: PyType) -> Val:
     """Fit a value into a slot of Python type `target` (int -> float, T -> Optional[T])."""
+    if target.kind == v.ty.kind == "none" and v.expr == ir.Path("None"):
+        # the literal None where only None goes (`self.oldlocale = None` into a field nothing
+        # else types): the slot is `()`, and `None` would be an Option (rustc E0308)
+        return Val(ir.TupleExpr(()), target)
     if v.ty == target:
         return v
     if v.ty.kind == "json":  # a json.loads value where a type is declared

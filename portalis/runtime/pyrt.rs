@@ -1056,30 +1056,134 @@ pub fn str_islower(s: &str) -> bool {
 }
 // @end
 
-// @helper str_title
-/// `s.title()`: each run of letters starts uppercase, the rest lowercase.
+// @helper char_title
+/// Python's titlecase of a character, pushed onto `out` (what `str.title()` and `capitalize()`
+/// give a word's first letter): its uppercase, except for the characters whose titlecase
+/// differs (Unicode 14, as Python 3.11): `ß` is `Ss`, `ǆ` is `ǅ`, ligatures, Georgian letters
+/// stay themselves.
+pub fn char_title(c: char, out: &mut String) {
+    let special = match c {
+        '\u{df}' => "Ss",
+        '\u{1c4}' => "\u{1c5}",
+        '\u{1c6}' => "\u{1c5}",
+        '\u{1c7}' => "\u{1c8}",
+        '\u{1c9}' => "\u{1c8}",
+        '\u{1ca}' => "\u{1cb}",
+        '\u{1cc}' => "\u{1cb}",
+        '\u{1f1}' => "\u{1f2}",
+        '\u{1f3}' => "\u{1f2}",
+        '\u{587}' => "\u{535}\u{582}",
+        '\u{1f80}' => "\u{1f88}",
+        '\u{1f81}' => "\u{1f89}",
+        '\u{1f82}' => "\u{1f8a}",
+        '\u{1f83}' => "\u{1f8b}",
+        '\u{1f84}' => "\u{1f8c}",
+        '\u{1f85}' => "\u{1f8d}",
+        '\u{1f86}' => "\u{1f8e}",
+        '\u{1f87}' => "\u{1f8f}",
+        '\u{1f90}' => "\u{1f98}",
+        '\u{1f91}' => "\u{1f99}",
+        '\u{1f92}' => "\u{1f9a}",
+        '\u{1f93}' => "\u{1f9b}",
+        '\u{1f94}' => "\u{1f9c}",
+        '\u{1f95}' => "\u{1f9d}",
+        '\u{1f96}' => "\u{1f9e}",
+        '\u{1f97}' => "\u{1f9f}",
+        '\u{1fa0}' => "\u{1fa8}",
+        '\u{1fa1}' => "\u{1fa9}",
+        '\u{1fa2}' => "\u{1faa}",
+        '\u{1fa3}' => "\u{1fab}",
+        '\u{1fa4}' => "\u{1fac}",
+        '\u{1fa5}' => "\u{1fad}",
+        '\u{1fa6}' => "\u{1fae}",
+        '\u{1fa7}' => "\u{1faf}",
+        '\u{1fb2}' => "\u{1fba}\u{345}",
+        '\u{1fb3}' => "\u{1fbc}",
+        '\u{1fb4}' => "\u{386}\u{345}",
+        '\u{1fb7}' => "\u{391}\u{342}\u{345}",
+        '\u{1fc2}' => "\u{1fca}\u{345}",
+        '\u{1fc3}' => "\u{1fcc}",
+        '\u{1fc4}' => "\u{389}\u{345}",
+        '\u{1fc7}' => "\u{397}\u{342}\u{345}",
+        '\u{1ff2}' => "\u{1ffa}\u{345}",
+        '\u{1ff3}' => "\u{1ffc}",
+        '\u{1ff4}' => "\u{38f}\u{345}",
+        '\u{1ff7}' => "\u{3a9}\u{342}\u{345}",
+        '\u{fb00}' => "Ff",
+        '\u{fb01}' => "Fi",
+        '\u{fb02}' => "Fl",
+        '\u{fb03}' => "Ffi",
+        '\u{fb04}' => "Ffl",
+        '\u{fb05}' => "St",
+        '\u{fb06}' => "St",
+        '\u{fb13}' => "\u{544}\u{576}",
+        '\u{fb14}' => "\u{544}\u{565}",
+        '\u{fb15}' => "\u{544}\u{56b}",
+        '\u{fb16}' => "\u{54e}\u{576}",
+        '\u{fb17}' => "\u{544}\u{56d}",
+        '\u{1c5}'
+        | '\u{1c8}'
+        | '\u{1cb}'
+        | '\u{1f2}'
+        | '\u{10d0}'..='\u{10fa}'
+        | '\u{10fd}'..='\u{10ff}'
+        | '\u{1f88}'..='\u{1f8f}'
+        | '\u{1f98}'..='\u{1f9f}'
+        | '\u{1fa8}'..='\u{1faf}'
+        | '\u{1fbc}'
+        | '\u{1fcc}'
+        | '\u{1ffc}' => {
+            out.push(c);
+            return;
+        }
+        _ => {
+            out.extend(c.to_uppercase());
+            return;
+        }
+    };
+    out.push_str(special);
+}
+// @end
+
+// @helper char_cased
+/// Python's "cased" character (Lowercase, Uppercase or a titlecase letter): what `str.title()`
+/// and `istitle()` count as part of a word (a digit or an uncased letter such as `中` is not).
+pub fn char_cased(c: char) -> bool {
+    c.is_lowercase()
+        || c.is_uppercase()
+        || matches!(c, '\u{1c5}' | '\u{1c8}' | '\u{1cb}' | '\u{1f2}' | '\u{1f88}'..='\u{1f8f}' | '\u{1f98}'..='\u{1f9f}' | '\u{1fa8}'..='\u{1faf}' | '\u{1fbc}' | '\u{1fcc}' | '\u{1ffc}')
+}
+// @end
+
+// @helper str_title deps: char_title, char_cased
+/// `s.title()`: the first cased character of each run of cased ones titlecased, the others
+/// lowercased (a final sigma as `ς`, as the whole string's lowercase has it).
 pub fn str_title(s: &str) -> String {
-    let mut out = String::new();
+    let lower = s.to_lowercase();
+    let mut low = lower.chars();
+    let mut out = String::with_capacity(s.len());
     let mut prev_cased = false;
     for c in s.chars() {
+        let n = c.to_lowercase().count();
         if prev_cased {
-            out.extend(c.to_lowercase());
+            out.extend(low.by_ref().take(n));
         } else {
-            out.extend(c.to_uppercase());
+            low.by_ref().take(n).for_each(drop);
+            char_title(c, &mut out);
         }
-        prev_cased = c.is_alphabetic();
+        prev_cased = char_cased(c);
     }
     out
 }
 // @end
 
-// @helper str_istitle
-/// `s.istitle()`.
+// @helper str_istitle deps: char_cased
+/// `s.istitle()`: a titlecase letter (`ǅ`) starts a word as an uppercase one does.
 pub fn str_istitle(s: &str) -> bool {
     let mut prev_cased = false;
     let mut any = false;
     for c in s.chars() {
-        if c.is_uppercase() {
+        if c.is_uppercase() || (char_cased(c) && !c.is_lowercase()) {
             if prev_cased {
                 return false;
             }
@@ -1099,14 +1203,20 @@ pub fn str_istitle(s: &str) -> bool {
 }
 // @end
 
-// @helper str_capitalize
-/// `s.capitalize()`: the first character uppercase, the rest lowercase.
+// @helper str_capitalize deps: char_title
+/// `s.capitalize()`: the first character titlecased, the rest lowercased (a final sigma as `ς`:
+/// the lowercase is the whole string's, which sees the first letter).
 pub fn str_capitalize(s: &str) -> String {
     let mut chars = s.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars.flat_map(|c| c.to_lowercase())).collect(),
-        None => String::new(),
-    }
+    let first = match chars.next() {
+        Some(first) => first,
+        None => return String::new(),
+    };
+    let mut out = String::with_capacity(s.len());
+    char_title(first, &mut out);
+    let lower = s.to_lowercase();
+    out.extend(lower.chars().skip(first.to_lowercase().count()));
+    out
 }
 // @end
 
@@ -1237,6 +1347,82 @@ pub fn str_find(s: &str, sub: &str, start: i64) -> i64 {
 pub fn str_rfind(s: &str, sub: &str, start: i64) -> i64 {
     let from = byte_pos(s, start);
     s[from..].rfind(sub).map_or(-1, |b| char_pos(s, from + b))
+}
+// @end
+
+// @helper str_find_in deps: char_pos, byte_pos
+/// `s.find(sub, start, end)` (`last`: rfind): the character index of the first (last) match
+/// inside `s[start:end]`, or -1. Indices as Python adjusts them: negative ones count from the
+/// end, `end` is clamped to the length, a `start` past the end finds nothing (not even "").
+pub fn str_find_in(s: &str, sub: &str, start: i64, end: i64, last: bool) -> i64 {
+    let n = s.chars().count() as i64;
+    let a = if start < 0 { (start + n).max(0) } else { start };
+    let b = if end < 0 { (end + n).max(0) } else { end.min(n) };
+    if a > n || b < a {
+        return -1;
+    }
+    let (ba, bb) = (byte_pos(s, a), byte_pos(s, b));
+    let hay = &s[ba..bb];
+    let found = if last { hay.rfind(sub) } else { hay.find(sub) };
+    found.map_or(-1, |x| char_pos(s, ba + x))
+}
+// @end
+
+// @helper str_index_in deps: str_find_in
+/// `s.index(sub, start, end)` (`last`: rindex): as find, but a missing substring raises ValueError.
+pub fn str_index_in(s: &str, sub: &str, start: i64, end: i64, last: bool) -> i64 {
+    let i = str_find_in(s, sub, start, end, last);
+    if i < 0 {
+        panic!("ValueError: substring not found");
+    }
+    i
+}
+// @end
+
+// @helper str_affix_in deps: byte_pos
+/// `s.startswith(p, start, end)` (`ends`: endswith): whether `s[start:end]` starts (ends) with
+/// `p`, the indices adjusted as Python does (a start past the end: false, even for "").
+pub fn str_affix_in(s: &str, p: &str, start: i64, end: i64, ends: bool) -> bool {
+    let n = s.chars().count() as i64;
+    let a = if start < 0 { (start + n).max(0) } else { start };
+    let b = if end < 0 { (end + n).max(0) } else { end.min(n) };
+    if b - (p.chars().count() as i64) < a {
+        return false;
+    }
+    let hay = &s[byte_pos(s, a)..byte_pos(s, b)];
+    match ends {
+        true => hay.ends_with(p),
+        false => hay.starts_with(p),
+    }
+}
+// @end
+
+// @helper str_expandtabs
+/// `s.expandtabs(tabsize)`: each tab replaced by spaces up to the next multiple of `tabsize`
+/// columns (none when tabsize <= 0); a newline or carriage return starts column 0 again.
+pub fn str_expandtabs(s: &str, tabsize: i64) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut col: i64 = 0;
+    for c in s.chars() {
+        match c {
+            '\t' => {
+                if tabsize > 0 {
+                    let pad = tabsize - col % tabsize;
+                    out.extend(std::iter::repeat(' ').take(pad as usize));
+                    col += pad;
+                }
+            }
+            '\n' | '\r' => {
+                out.push(c);
+                col = 0;
+            }
+            _ => {
+                out.push(c);
+                col += 1;
+            }
+        }
+    }
+    out
 }
 // @end
 
@@ -3298,6 +3484,18 @@ pub fn ascii_escape(text: &str) -> String {
         }
     }
     out
+}
+// @end
+
+// @helper str_split_opt deps: split_ws
+/// `s.split(sep)` where `sep` may be None (string's `capwords(s, sep=None)` passes its own on):
+/// None splits on runs of whitespace, a str on itself (an empty one raises ValueError).
+pub fn str_split_opt(s: &str, sep: Option<&str>) -> Vec<String> {
+    match sep {
+        None => split_ws(s).map(|p| p.to_string()).collect(),
+        Some("") => panic!("ValueError: empty separator"),
+        Some(sep) => s.split(sep).map(|p| p.to_string()).collect(),
+    }
 }
 // @end
 
