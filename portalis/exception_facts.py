@@ -60,7 +60,14 @@ BUILTIN_EXCEPTIONS: dict[str, str | None] = {
     # raised by the runtime's base64/binascii helpers (their PyErr kind), caught as `binascii.Error`
     "binascii.Error": "ValueError",
     "json.JSONDecodeError": "ValueError",
+    # decimal's signals as the runtime's PyDecimal raises them (their PyErr kind)
+    "DecimalException": "ArithmeticError",
+    "InvalidOperation": "DecimalException",
+    "DivisionByZero": "DecimalException",
+    "Overflow": "DecimalException",
 }
+# A second base where Python's class has two (`decimal.DivisionByZero` is also a ZeroDivisionError).
+SECOND_BASES = {"DivisionByZero": "ZeroDivisionError"}
 CATCH_ALL = frozenset({"Exception", "BaseException"})
 
 
@@ -84,7 +91,7 @@ def exception_classes(classes: list[tuple[str, list[str]]]) -> dict[str, str | N
 def is_subclass(name: str, base: str, known: dict[str, str | None]) -> bool:
     seen = name
     while seen is not None:
-        if seen == base:
+        if seen == base or SECOND_BASES.get(seen) == base:
             return True
         seen = known.get(seen)
     return False

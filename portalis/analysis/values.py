@@ -118,6 +118,10 @@ def arithmetic(op: str, a: PyType | None, b: PyType | None) -> PyType | None:
         return None
     if "timedelta" in (a.kind, b.kind) or a.kind == b.kind and a.kind in ("date", "datetime"):
         return _time_arithmetic(op, a, b)
+    if "decimal" in (a.kind, b.kind):
+        # Decimal with a Decimal or an int (a float is a TypeError; `**` is not translated)
+        other = b if a.kind == "decimal" else a
+        return _DECIMAL if other.kind in ("decimal", "int", "bool") and op in ("+", "-", "*", "/", "//", "%") else None
     if is_number(a) and is_number(b):
         kinds = {a.kind, b.kind}
         if op == "/":
@@ -151,6 +155,7 @@ def arithmetic(op: str, a: PyType | None, b: PyType | None) -> PyType | None:
 
 
 _TIMEDELTA = PyType(kind="timedelta")
+_DECIMAL = PyType(kind="decimal")
 
 
 def _time_arithmetic(op: str, a: PyType, b: PyType) -> PyType | None:
