@@ -106,7 +106,8 @@ def compare(lw: "FunctionLowerer", rust_op: str, a: Val, b: Val) -> ir.Expr | No
         raise Unsupported("PTL133", "comparing a Decimal with a float is not translated yet (Python compares exact values)")
     x, y = to_decimal(lw, a), to_decimal(lw, b)
     if rust_op in ("==", "!="):
-        return ir.Binary(rust_op, borrow(x), borrow(y))
+        same = ir.MethodCall(x.expr, "eq_py", (borrow(y),))
+        return same if rust_op == "==" else ir.Unary("!", same)
     order = lw.propagate(ir.MethodCall(x.expr, "cmp_py", (borrow(y),)))
     return ir.Binary(rust_op, order, ir.Path("std::cmp::Ordering::Equal"))
 

@@ -2956,7 +2956,7 @@ fn dec_round_dir(mode: DecRound, neg: bool, d: &[u8], keep: usize) -> i32 {
         DecRound::HalfUp => half_up,
         DecRound::HalfDown => if exact_half { -1 } else { half_up },
         DecRound::HalfEven => {
-            if exact_half && (keep == 0 || (d[keep - 1] - b'0') % 2 == 0) {
+            if exact_half && (keep == 0 || d[keep - 1] & 1 == 0) {
                 -1
             } else {
                 half_up
@@ -3554,6 +3554,11 @@ impl PyDecimal {
         let a = &self.coef * dec_pow10(self.exp - e);
         let b = &other.coef * dec_pow10(other.exp - e);
         signed(self.neg, a.cmp(&b))
+    }
+
+    /// `self == other` (PartialEq's, callable on a value or a reference alike).
+    pub fn eq_py(&self, other: &PyDecimal) -> bool {
+        self == other
     }
 
     /// `repr(self)`: `Decimal('1.10')`.
