@@ -60,6 +60,7 @@ BUILTIN_EXCEPTIONS: dict[str, str | None] = {
     # raised by the runtime's base64/binascii helpers (their PyErr kind), caught as `binascii.Error`
     "binascii.Error": "ValueError",
     "json.JSONDecodeError": "ValueError",
+    "StatisticsError": "ValueError",
     # decimal's signals as the runtime's PyDecimal raises them (their PyErr kind)
     "DecimalException": "ArithmeticError",
     "InvalidOperation": "DecimalException",

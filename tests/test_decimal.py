@@ -1,6 +1,7 @@
-"""decimal.Decimal (issue 12, item 3): tests/data/decimal_lib.py run in Python and in its Rust
-translation (pyrt::PyDecimal, Python's default context), one crate build for the module; plus
-golden tests of the diagnostics (no build)."""
+"""decimal.Decimal and statistics basics (issue 12, item 3): tests/data/decimal_lib.py run in
+Python and in its Rust translation (pyrt::PyDecimal under Python's default context; the
+statistics helpers), one crate build for the module; plus golden tests of the diagnostics (no
+build)."""
 
 from __future__ import annotations
 
@@ -59,15 +60,29 @@ CALLS = [
     "average([Decimal('1'), Decimal('2')])", "average([Decimal('10'), Decimal('0.5'), Decimal('3')])", "average([])",
     "safe_div('1', '0')", "safe_div('0', '0')", "safe_div('1', '8')", "safe_div('x', '1')",
     "parsed_or_none('1.5e3')", "parsed_or_none('1,5')",
+    # statistics and math.fsum
+    *(f"stats({xs})" for xs in ("[1.0, 2.0, 3.0, 4.0]", "[2.5]", "[0.1] * 10", "[1e308, 1e308]", "[1.0, float('inf')]",
+                                "[float('inf'), float('-inf')]", "[]", "[3.0, -0.0, 0.0, 1e-300]")),
+    *(f"spread({xs})" for xs in ("[1.5, 2.5, 2.5, 2.75, 3.25, 4.75]", "[1e308, -1e308]", "[2.0]", "[1.0, 1.0]",
+                                 "[0.1, 0.2, 0.3]", "[1.0, float('nan')]", "[float('inf'), 1.0]")),
+    *(f"int_stats({xs})" for xs in ("[1, 2, 3, 4]", "[7]", "[]", "[9007199254740993, 1]", "[-5, 5, 0]")),
+    *(f"summed({xs})" for xs in ("[0.1] * 10", "[1e308, 1e308, -1e308]", "[1e100, 1.0, -1e100]", "[float('inf'), 1.0]",
+                                 "[float('inf'), float('-inf')]", "[float('nan'), float('inf')]", "[]", "[5e-324, -5e-324, 1e-320]")),
+    f"summed({[random.Random(3).uniform(-1e6, 1e6) * 10.0 ** random.Random(4).randint(-20, 20) for _ in range(200)]})",
+    *(f"spread({[random.Random(s).uniform(-1e3, 1e3) for _ in range(40)]})" for s in range(5, 9)),
+    "safe_mean([])", "safe_mean([1.0, 2.0])",
 ]
 
 # Python's int() of these grows past i64: the Rust raises OverflowError (as every int does).
 GROWS = ["converted('1E+19')", "rounded('1E+30', -29)"]
+# Where a NaN lands in Python's sort depends on the input's order: the median raises
+# NotImplementedError rather than guess.
+REFUSED = ["stats([1.0, float('nan')])"]
 
 
 @pytest.fixture(scope="module")
 def lib(tmp_path_factory, toolchain) -> DiffRun:
-    return run_differential(SRC, CALLS + GROWS, tmp_path_factory.mktemp("decimal"), toolchain)
+    return run_differential(SRC, CALLS + GROWS + REFUSED, tmp_path_factory.mktemp("decimal"), toolchain)
 
 
 @needs_cargo
@@ -90,6 +105,12 @@ def test_ints_beyond_i64_raise_overflow_error(lib: DiffRun, call: str) -> None:
     result = lib.results[call]
     assert not isinstance(result.expected, Raised)
     assert result.actual == Raised("OverflowError"), result.explain()
+
+
+@needs_cargo
+def test_median_of_nan_is_refused(lib: DiffRun) -> None:
+    result = lib.results[REFUSED[0]]
+    assert not isinstance(result.expected, Raised) and result.actual == Raised("NotImplementedError"), result.explain()
 
 
 def _module(source: str):
@@ -138,3 +159,14 @@ def test_decimal_types_and_transport() -> None:
         value = decimal.Decimal(s)
         assert str(decode_library(encode_library(value))) == s
     assert RustLiterals("c", {}).owned(decimal.Decimal("1.10"), dec) == 'c::pyrt::decimal_lit("1.10")'
+
+
+@pytest.mark.parametrize("source, words", [
+    ("import statistics\n\n\ndef f(xs: list[int]) -> float:\n    return statistics.mean(xs)\n", "int or a float"),
+    ("import statistics\n\n\ndef f(xs: list[float]) -> float:\n    return statistics.stdev(xs, 1.0)\n", "xbar"),
+    ("import statistics\n\n\ndef f(xs: list[float]) -> float:\n    return statistics.geometric_mean(xs)\n", "geometric_mean"),
+])
+def test_statistics_not_translated_is_a_diagnostic(source: str, words: str) -> None:
+    out = _module(source)
+    found = [d for d in out.diagnostics if d.function == "f"]
+    assert found and found[0].code == "PTL133" and words in found[0].message, found

@@ -937,7 +937,14 @@ def _math_const(value: ir.Expr) -> Rule:
     return rule
 
 
+def _math_fsum(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    from portalis.lower.stdlib_statistics import lower_fsum
+
+    return lower_fsum(lw, args, kwargs)
+
+
 MATH: dict[str, Rule] = {
+    "fsum": _math_fsum,
     "sqrt": _math_checked("sqrt"),
     "exp": _math_checked("exp", True),
     "sin": _math_checked("sin"),
@@ -1329,6 +1336,7 @@ MODULE_MEMBERS: dict[str, set[str]] = {
     "binascii": set(BINASCII_MEMBERS),
     "datetime": {"date", "timedelta", "datetime", "time", "timezone", "MINYEAR", "MAXYEAR"},
     "fractions": {"Fraction"},
+    "statistics": {"mean", "fmean", "median", "median_low", "median_high", "variance", "pvariance", "stdev", "pstdev"},
     # named so that their use gets a diagnostic of its own (lower_module_member), not a generic one
     "decimal": {"Decimal", "getcontext", "setcontext", "localcontext", "Context", "DefaultContext", "InvalidOperation",
                 "ROUND_HALF_UP", "ROUND_HALF_EVEN", "ROUND_DOWN", "ROUND_UP", "ROUND_CEILING", "ROUND_FLOOR",
@@ -1348,6 +1356,10 @@ def lower_module_member(
         from portalis.lower.stdlib_fractions import lower_fractions
 
         return lower_fractions(lw, name, call)
+    if module == "statistics":
+        from portalis.lower.stdlib_statistics import lower_statistics
+
+        return lower_statistics(lw, name, call)
     if module == "decimal":
         from portalis.lower.stdlib_decimal import lower_decimal
 

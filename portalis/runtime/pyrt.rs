@@ -3627,6 +3627,252 @@ pub fn decimal_repr(d: &PyDecimal) -> String {
 }
 // @end
 
+// @helper fsum deps: PyErr
+/// `math.fsum(xs)`: CPython's `math_fsum` step for step (Shewchuk's partials, the half-even
+/// fix across partials, OverflowError "intermediate overflow in fsum", ValueError for -inf + inf).
+pub fn fsum(xs: &[f64]) -> Result<f64, PyErr> {
+    let mut p: Vec<f64> = Vec::new();
+    let (mut special_sum, mut inf_sum) = (0.0f64, 0.0f64);
+    let mut lo = 0.0f64;
+    for &item in xs {
+        let mut x = item;
+        let xsave = x;
+        let mut i = 0;
+        for j in 0..p.len() {
+            let mut y = p[j];
+            if x.abs() < y.abs() {
+                std::mem::swap(&mut x, &mut y);
+            }
+            let hi = x + y;
+            let yr = hi - x;
+            lo = y - yr;
+            if lo != 0.0 {
+                p[i] = lo;
+                i += 1;
+            }
+            x = hi;
+        }
+        p.truncate(i);
+        if x != 0.0 {
+            if !x.is_finite() {
+                if xsave.is_finite() {
+                    return Err(PyErr::new("OverflowError", "intermediate overflow in fsum"));
+                }
+                if xsave.is_infinite() {
+                    inf_sum += xsave;
+                }
+                special_sum += xsave;
+                p.clear();
+            } else {
+                p.push(x);
+            }
+        }
+    }
+    if special_sum != 0.0 || special_sum.is_nan() {
+        if inf_sum.is_nan() {
+            return Err(PyErr::new("ValueError", "-inf + inf in fsum"));
+        }
+        return Ok(special_sum);
+    }
+    let mut hi = 0.0f64;
+    let mut n = p.len();
+    if n > 0 {
+        n -= 1;
+        hi = p[n];
+        while n > 0 {
+            let x = hi;
+            n -= 1;
+            let y = p[n];
+            hi = x + y;
+            let yr = hi - x;
+            lo = y - yr;
+            if lo != 0.0 {
+                break;
+            }
+        }
+        if n > 0 && ((lo < 0.0 && p[n - 1] < 0.0) || (lo > 0.0 && p[n - 1] > 0.0)) {
+            let y = lo * 2.0;
+            let x = hi + y;
+            let yr = x - hi;
+            if y == yr {
+                hi = x;
+            }
+        }
+    }
+    Ok(hi)
+}
+// @end
+
+// @helper statistics deps: PyErr, fsum crates: num-rational, num-bigint, num-traits, num-integer
+/// `statistics` on floats (ints convert exactly): Python 3.11's exact algorithms, the sums as
+/// `num_rational::BigRational` (`_sum`, `_ss`), the result correctly rounded; a non-finite
+/// value makes the result the float sum of the non-finite values, as `_sum` does.
+fn stat_error(msg: &str) -> PyErr {
+    PyErr::new("StatisticsError", msg)
+}
+
+fn stat_exact(x: f64) -> num_rational::BigRational {
+    num_rational::BigRational::from_float(x).unwrap_or_default()
+}
+
+/// A fraction as Python's `float(Fraction)` (int true division): correctly rounded,
+/// OverflowError past the float range.
+fn stat_float(q: &num_rational::BigRational) -> Result<f64, PyErr> {
+    let x = num_traits::ToPrimitive::to_f64(q).unwrap_or(f64::INFINITY);
+    if x.is_infinite() {
+        return Err(PyErr::new("OverflowError", "integer division result too large for a float"));
+    }
+    Ok(x)
+}
+
+/// The sum of the non-finite values in order (`_sum`'s `partials[None]`), None when all are finite.
+fn stat_special(xs: &[f64]) -> Option<f64> {
+    let mut special: Option<f64> = None;
+    for &x in xs {
+        if !x.is_finite() {
+            special = Some(special.unwrap_or(0.0) + x);
+        }
+    }
+    special
+}
+
+/// `statistics.mean(xs)` of floats.
+pub fn stat_mean(xs: &[f64]) -> Result<f64, PyErr> {
+    if xs.is_empty() {
+        return Err(stat_error("mean requires at least one data point"));
+    }
+    if let Some(s) = stat_special(xs) {
+        return Ok(s / xs.len() as f64);
+    }
+    let total: num_rational::BigRational = xs.iter().map(|&x| stat_exact(x)).sum();
+    stat_float(&(total / num_rational::BigRational::from_integer(num_bigint::BigInt::from(xs.len()))))
+}
+
+/// `statistics.fmean(xs)`: `fsum(xs) / n`.
+pub fn stat_fmean(xs: &[f64]) -> Result<f64, PyErr> {
+    let total = fsum(xs)?;
+    if xs.is_empty() {
+        return Err(stat_error("fmean requires at least one data point"));
+    }
+    Ok(total / xs.len() as f64)
+}
+
+fn stat_sorted(xs: &[f64]) -> Result<Vec<f64>, PyErr> {
+    if xs.iter().any(|x| x.is_nan()) {
+        // Python's sort compares with `<` only, and where a NaN lands depends on the input's
+        // order: not reproduced, so not guessed either
+        return Err(PyErr::new("NotImplementedError", "the median of data holding a NaN is not translated"));
+    }
+    let mut v = xs.to_vec();
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    Ok(v)
+}
+
+/// `statistics.median(xs)` of floats.
+pub fn stat_median(xs: &[f64]) -> Result<f64, PyErr> {
+    let v = stat_sorted(xs)?;
+    let n = v.len();
+    if n == 0 {
+        return Err(stat_error("no median for empty data"));
+    }
+    if n % 2 == 1 {
+        Ok(v[n / 2])
+    } else {
+        Ok((v[n / 2 - 1] + v[n / 2]) / 2.0)
+    }
+}
+
+/// `statistics.median_low(xs)` / `median_high(xs)` of floats (ints: `stat_median_side_int`).
+pub fn stat_median_side(xs: &[f64], high: bool) -> Result<f64, PyErr> {
+    let v = stat_sorted(xs)?;
+    let n = v.len();
+    if n == 0 {
+        return Err(stat_error("no median for empty data"));
+    }
+    Ok(if n % 2 == 1 || high { v[n / 2] } else { v[n / 2 - 1] })
+}
+
+/// `median_low`/`median_high` of ints.
+pub fn stat_median_side_int(xs: &[i64], high: bool) -> Result<i64, PyErr> {
+    let mut v = xs.to_vec();
+    v.sort_unstable();
+    let n = v.len();
+    if n == 0 {
+        return Err(stat_error("no median for empty data"));
+    }
+    Ok(if n % 2 == 1 || high { v[n / 2] } else { v[n / 2 - 1] })
+}
+
+/// `_ss`: the exact sum of square deviations, or the float sum of the non-finite values.
+fn stat_ss(xs: &[f64]) -> Result<num_rational::BigRational, f64> {
+    if let Some(s) = stat_special(xs) {
+        return Err(s);
+    }
+    let n = num_rational::BigRational::from_integer(num_bigint::BigInt::from(xs.len()));
+    if xs.is_empty() {
+        return Ok(num_rational::BigRational::default());
+    }
+    let mut sx = num_rational::BigRational::default();
+    let mut sxx = num_rational::BigRational::default();
+    for &x in xs {
+        let q = stat_exact(x);
+        sxx += &q * &q;
+        sx += q;
+    }
+    Ok((&n * sxx - &sx * &sx) / n)
+}
+
+/// `variance` (sample) and `pvariance` (population) of floats.
+pub fn stat_variance(xs: &[f64], population: bool) -> Result<f64, PyErr> {
+    let n = xs.len();
+    let (min, name) = if population { (1, "pvariance requires at least one data point") } else { (2, "variance requires at least two data points") };
+    let ss = stat_ss(xs);
+    if n < min {
+        return Err(stat_error(name));
+    }
+    let d = if population { n } else { n - 1 };
+    match ss {
+        Err(special) => Ok(special / d as f64),
+        Ok(ss) => stat_float(&(ss / num_rational::BigRational::from_integer(num_bigint::BigInt::from(d)))),
+    }
+}
+
+/// `_float_sqrt_of_frac(n, m)`: the square root of n/m correctly rounded (round-to-odd on 109 bits).
+fn stat_sqrt_of_frac(n: &num_bigint::BigInt, m: &num_bigint::BigInt) -> Result<f64, PyErr> {
+    let rto = |n: &num_bigint::BigInt, m: &num_bigint::BigInt| -> num_bigint::BigInt {
+        let a: num_bigint::BigInt = num_integer::Integer::div_floor(n, m).sqrt();
+        let exact = &a * &a * m == *n;
+        if exact { a } else { a | num_bigint::BigInt::from(1) }
+    };
+    let q = num_integer::Integer::div_floor(&(n.bits() as i64 - m.bits() as i64 - 109), &2);
+    let (num, den) = if q >= 0 {
+        (rto(n, &(m << (2 * q) as usize)) << q as usize, num_bigint::BigInt::from(1))
+    } else {
+        (rto(&(n << (-2 * q) as usize), m), num_bigint::BigInt::from(1) << (-q) as usize)
+    };
+    stat_float(&num_rational::BigRational::new(num, den))
+}
+
+/// `stdev` (sample) and `pstdev` (population) of floats: Python raises AttributeError when a
+/// value is not finite (its `_float_sqrt_of_frac` gets a float).
+pub fn stat_stdev(xs: &[f64], population: bool) -> Result<f64, PyErr> {
+    let n = xs.len();
+    let (min, name) = if population { (1, "pstdev requires at least one data point") } else { (2, "stdev requires at least two data points") };
+    let ss = stat_ss(xs);
+    if n < min {
+        return Err(stat_error(name));
+    }
+    let d = if population { n } else { n - 1 };
+    match ss {
+        Err(_) => Err(PyErr::new("AttributeError", "'float' object has no attribute 'numerator'")),
+        Ok(ss) => {
+            let mss = ss / num_rational::BigRational::from_integer(num_bigint::BigInt::from(d));
+            stat_sqrt_of_frac(mss.numer(), mss.denom())
+        }
+    }
+}
+// @end
+
 // @helper try_json_loads deps: PyErr crates: serde_json
 /// `json.loads(s)` on serde_json (features preserve_order: objects keep their keys' order, a
 /// repeated key keeps its first place and its last value, as Python's dict; arbitrary_precision:

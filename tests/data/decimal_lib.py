@@ -1,8 +1,11 @@
-"""decimal.Decimal under Python's default context: each function is run in Python and in its
+"""decimal.Decimal under Python's default context, and statistics basics: each function is run in Python and in its
 Rust translation (tests/test_decimal.py)."""
 
 import decimal
+import math
+import statistics
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, getcontext
+from statistics import stdev
 
 
 def made(s: str) -> str:
@@ -116,3 +119,28 @@ def parsed_or_none(s: str) -> str:
         return str(Decimal(s))
     except decimal.InvalidOperation:
         return "bad"
+
+
+# statistics basics and math.fsum (Python 3.11's exact algorithms)
+def stats(xs: list[float]) -> list[float]:
+    return [statistics.mean(xs), statistics.fmean(xs), statistics.median(xs), statistics.median_low(xs),
+            statistics.median_high(xs)]
+
+
+def spread(xs: list[float]) -> list[float]:
+    return [statistics.variance(xs), statistics.pvariance(xs), stdev(xs), statistics.pstdev(xs)]
+
+
+def int_stats(xs: list[int]) -> tuple[float, int, int, float]:
+    return statistics.fmean(xs), statistics.median_low(xs), statistics.median_high(xs), math.fsum(xs)
+
+
+def summed(xs: list[float]) -> float:
+    return math.fsum(xs)
+
+
+def safe_mean(xs: list[float]) -> float:
+    try:
+        return statistics.mean(xs)
+    except statistics.StatisticsError:
+        return -1.0
