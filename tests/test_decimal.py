@@ -1,4 +1,4 @@
-"""decimal.Decimal and statistics basics (issue 12, item 3): tests/data/decimal_lib.py run in
+"""decimal.Decimal, statistics basics and seeded random (issue 12, item 3): tests/data/decimal_lib.py run in
 Python and in its Rust translation (pyrt::PyDecimal under Python's default context; the
 statistics helpers), one crate build for the module; plus golden tests of the diagnostics (no
 build)."""
@@ -71,6 +71,13 @@ CALLS = [
     f"summed({[random.Random(3).uniform(-1e6, 1e6) * 10.0 ** random.Random(4).randint(-20, 20) for _ in range(200)]})",
     *(f"spread({[random.Random(s).uniform(-1e3, 1e3) for _ in range(40)]})" for s in range(5, 9)),
     "safe_mean([])", "safe_mean([1.0, 2.0])",
+    # random after random.seed(n): Python's Mersenne Twister
+    *(f"dice({s}, 10)" for s in (0, 1, 42, -42, 2**32, 2**63 - 1)),
+    *(f"draws({s})" for s in (0, 7, 123456789012, -(2**63) + 1)),
+    *(f"ranges({s}, {a}, {b}, {st})" for s, a, b, st in [(1, 0, 10, 1), (2, 10, -10, -3), (3, -5, 2**40, 7), (4, 0, 0, 1),
+                                                        (5, 3, 9, 0), (6, -9223372036854775807, 9223372036854775806, 1)]),
+    "deal(3, ['a', 'b', 'c', 'd', 'e'])", "deal(3, [])", "deal(99, ['x'])",
+    *(f"shuffled({s}, {n})" for s, n in [(0, 0), (1, 1), (2, 20), (12345, 52)]),
 ]
 
 # Python's int() of these grows past i64: the Rust raises OverflowError (as every int does).
@@ -165,8 +172,10 @@ def test_decimal_types_and_transport() -> None:
     ("import statistics\n\n\ndef f(xs: list[int]) -> float:\n    return statistics.mean(xs)\n", "int or a float"),
     ("import statistics\n\n\ndef f(xs: list[float]) -> float:\n    return statistics.stdev(xs, 1.0)\n", "xbar"),
     ("import statistics\n\n\ndef f(xs: list[float]) -> float:\n    return statistics.geometric_mean(xs)\n", "geometric_mean"),
+    ("import random\n\n\ndef f(xs: list[float]) -> list[float]:\n    return random.sample(xs, 2)\n", "sample"),
+    ("import random\n\n\ndef f(xs: list[float]) -> float:\n    random.seed('abc')\n    return xs[0]\n", "str/bytes seed"),
 ])
-def test_statistics_not_translated_is_a_diagnostic(source: str, words: str) -> None:
+def test_statistics_and_random_not_translated_are_diagnostics(source: str, words: str) -> None:
     out = _module(source)
     found = [d for d in out.diagnostics if d.function == "f"]
     assert found and found[0].code == "PTL133" and words in found[0].message, found

@@ -511,6 +511,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             return rules.MATH_RESULTS.get(imported[5:])  # `from math import exp`; exp(x)
         if imported.startswith("statistics.") and name not in scope.constants:
             return rules.STATISTICS_RESULTS.get(imported[len("statistics."):])
+        if imported.startswith("random.") and name not in scope.constants:
+            return rules.RANDOM_RESULTS.get(imported[len("random."):])
         if imported.partition(".")[0] in rules.BYTES_MODULES and imported.partition(".")[2] in rules.BYTES_MODULES[imported.partition(".")[0]]:
             return T.BYTES
         if scope.imported.get(name, "").startswith("itertools.") and len(node.args) == len(args):
@@ -543,6 +545,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
                 return rules.MATH_RESULTS.get(method)
             if module == "statistics":
                 return rules.STATISTICS_RESULTS.get(method)
+            if module == "random":
+                return rules.RANDOM_RESULTS.get(method)
             if module == "re":
                 if method == "compile":
                     return _compiled_pattern(node, scope)

@@ -1336,6 +1336,7 @@ MODULE_MEMBERS: dict[str, set[str]] = {
     "binascii": set(BINASCII_MEMBERS),
     "datetime": {"date", "timedelta", "datetime", "time", "timezone", "MINYEAR", "MAXYEAR"},
     "fractions": {"Fraction"},
+    "random": {"seed", "random", "randint", "randrange", "uniform", "choice", "shuffle"},
     "statistics": {"mean", "fmean", "median", "median_low", "median_high", "variance", "pvariance", "stdev", "pstdev"},
     # named so that their use gets a diagnostic of its own (lower_module_member), not a generic one
     "decimal": {"Decimal", "getcontext", "setcontext", "localcontext", "Context", "DefaultContext", "InvalidOperation",
@@ -1356,6 +1357,10 @@ def lower_module_member(
         from portalis.lower.stdlib_fractions import lower_fractions
 
         return lower_fractions(lw, name, call)
+    if module == "random":
+        from portalis.lower.stdlib_random import lower_random
+
+        return lower_random(lw, name, call)
     if module == "statistics":
         from portalis.lower.stdlib_statistics import lower_statistics
 

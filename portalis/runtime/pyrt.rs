@@ -3873,6 +3873,244 @@ pub fn stat_stdev(xs: &[f64], population: bool) -> Result<f64, PyErr> {
 }
 // @end
 
+// @helper PyRandom deps: PyErr
+/// `random` as CPython's `_random.Random` and `random.py` (3.11): MT19937 seeded by
+/// `init_by_array` of the seed's 32-bit words (`random.seed(n)` uses abs(n)), `random()` of
+/// 53 bits, `_randbelow` by `getrandbits` with rejection, and the module functions over it, so a
+/// seeded program draws Python's numbers. The module's shared generator is `PY_RANDOM`; unseeded,
+/// it starts from the clock (Python's from os.urandom: random either way).
+#[derive(Clone, Debug)]
+pub struct PyRandom {
+    mt: Vec<u32>,
+    index: usize,
+}
+
+impl PyRandom {
+    fn init_genrand(s: u32) -> PyRandom {
+        let mut mt = vec![0u32; 624];
+        mt[0] = s;
+        for i in 1..624 {
+            mt[i] = 1_812_433_253u32.wrapping_mul(mt[i - 1] ^ (mt[i - 1] >> 30)).wrapping_add(i as u32);
+        }
+        PyRandom { mt, index: 624 }
+    }
+
+    fn init_by_array(key: &[u32]) -> PyRandom {
+        let mut r = PyRandom::init_genrand(19_650_218);
+        let mt = &mut r.mt;
+        let (mut i, mut j) = (1usize, 0usize);
+        let n = 624usize;
+        let mut k = n.max(key.len());
+        while k > 0 {
+            mt[i] = (mt[i] ^ (mt[i - 1] ^ (mt[i - 1] >> 30)).wrapping_mul(1_664_525)).wrapping_add(key[j]).wrapping_add(j as u32);
+            i += 1;
+            j += 1;
+            if i >= n {
+                mt[0] = mt[n - 1];
+                i = 1;
+            }
+            if j >= key.len() {
+                j = 0;
+            }
+            k -= 1;
+        }
+        k = n - 1;
+        while k > 0 {
+            mt[i] = (mt[i] ^ (mt[i - 1] ^ (mt[i - 1] >> 30)).wrapping_mul(1_566_083_941)).wrapping_sub(i as u32);
+            i += 1;
+            if i >= n {
+                mt[0] = mt[n - 1];
+                i = 1;
+            }
+            k -= 1;
+        }
+        mt[0] = 0x8000_0000;
+        r
+    }
+
+    /// `random.seed(n)` / `random.Random(n)` of an int.
+    pub fn seeded(n: i64) -> PyRandom {
+        let mut m = n.unsigned_abs();
+        let mut key = Vec::new();
+        while m > 0 {
+            key.push(m as u32);
+            m >>= 32;
+        }
+        if key.is_empty() {
+            key.push(0);
+        }
+        PyRandom::init_by_array(&key)
+    }
+
+    fn from_clock() -> PyRandom {
+        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+        PyRandom::init_by_array(&[t as u32, (t >> 32) as u32, (t >> 64) as u32, std::process::id()])
+    }
+
+    fn genrand_u32(&mut self) -> u32 {
+        const UPPER: u32 = 0x8000_0000;
+        const LOWER: u32 = 0x7fff_ffff;
+        if self.index >= 624 {
+            for kk in 0..624 {
+                let y = (self.mt[kk] & UPPER) | (self.mt[(kk + 1) % 624] & LOWER);
+                let mag = if y & 1 == 1 { 0x9908_b0df } else { 0 };
+                self.mt[kk] = self.mt[(kk + 397) % 624] ^ (y >> 1) ^ mag;
+            }
+            self.index = 0;
+        }
+        let mut y = self.mt[self.index];
+        self.index += 1;
+        y ^= y >> 11;
+        y ^= (y << 7) & 0x9d2c_5680;
+        y ^= (y << 15) & 0xefc6_0000;
+        y ^ (y >> 18)
+    }
+
+    /// `random()`: 53 random bits in [0, 1).
+    pub fn random(&mut self) -> f64 {
+        let a = (self.genrand_u32() >> 5) as f64;
+        let b = (self.genrand_u32() >> 6) as f64;
+        (a * 67_108_864.0 + b) * (1.0 / 9_007_199_254_740_992.0)
+    }
+
+    /// `getrandbits(k)` for k <= 64, as CPython builds it from 32-bit words (low word first).
+    fn getrandbits(&mut self, k: u32) -> u64 {
+        if k == 0 {
+            return 0;
+        }
+        if k <= 32 {
+            return (self.genrand_u32() >> (32 - k)) as u64;
+        }
+        let low = self.genrand_u32() as u64;
+        let high = (self.genrand_u32() >> (64 - k)) as u64;
+        low | (high << 32)
+    }
+
+    /// `_randbelow(n)`, n > 0: rejection sampling on n.bit_length() bits.
+    fn randbelow(&mut self, n: u64) -> u64 {
+        let k = 64 - n.leading_zeros();
+        let mut r = self.getrandbits(k);
+        while r >= n {
+            r = self.getrandbits(k);
+        }
+        r
+    }
+
+    /// `randrange(start, stop, step)` (`stop` None: `randrange(start)`).
+    pub fn randrange(&mut self, start: i64, stop: Option<i64>, step: i64) -> Result<i64, PyErr> {
+        let Some(stop) = stop else {
+            if start > 0 {
+                return Ok(self.randbelow(start as u64) as i64);
+            }
+            return Err(PyErr::new("ValueError", "empty range for randrange()"));
+        };
+        let width = stop as i128 - start as i128;
+        let n: i128 = if step == 1 {
+            if width <= 0 {
+                return Err(PyErr::new("ValueError", format!("empty range for randrange() ({}, {}, {})", start, stop, width)));
+            }
+            width
+        } else if step > 0 {
+            floor_div(width + step as i128 - 1, step as i128)
+        } else if step < 0 {
+            floor_div(width + step as i128 + 1, step as i128)
+        } else {
+            return Err(PyErr::new("ValueError", "zero step for randrange()"));
+        };
+        if n <= 0 {
+            return Err(PyErr::new("ValueError", "empty range for randrange()"));
+        }
+        let r = self.randbelow(n as u64) as i128;
+        i64::try_from(start as i128 + step as i128 * r).map_err(|_| PyErr::new("OverflowError", "int too large for i64"))
+    }
+
+    /// `randint(a, b)`: `randrange(a, b + 1)`.
+    pub fn randint(&mut self, a: i64, b: i64) -> Result<i64, PyErr> {
+        let stop = b.checked_add(1).ok_or_else(|| PyErr::new("OverflowError", "int too large for i64"))?;
+        self.randrange(a, Some(stop), 1)
+    }
+
+    /// `uniform(a, b)`.
+    pub fn uniform(&mut self, a: f64, b: f64) -> f64 {
+        a + (b - a) * self.random()
+    }
+
+    /// The index `choice(seq)` takes: IndexError for an empty sequence.
+    pub fn choice_index(&mut self, len: usize) -> Result<usize, PyErr> {
+        if len == 0 {
+            return Err(PyErr::new("IndexError", "Cannot choose from an empty sequence"));
+        }
+        Ok(self.randbelow(len as u64) as usize)
+    }
+
+    /// `shuffle(x)` in place, as random.py's loop.
+    pub fn shuffle<T>(&mut self, x: &mut [T]) {
+        for i in (1..x.len()).rev() {
+            let j = self.randbelow(i as u64 + 1) as usize;
+            x.swap(i, j);
+        }
+    }
+}
+
+/// Python's `//` on i128.
+fn floor_div(a: i128, b: i128) -> i128 {
+    let q = a / b;
+    if (a % b != 0) && ((a < 0) != (b < 0)) {
+        q - 1
+    } else {
+        q
+    }
+}
+
+/// The module's shared generator (`random.seed`, `random.random()`...).
+pub static PY_RANDOM: std::sync::LazyLock<std::sync::Mutex<PyRandom>> =
+    std::sync::LazyLock::new(|| std::sync::Mutex::new(PyRandom::from_clock()));
+
+/// The shared generator, locked (a panic elsewhere while it was held does not poison it for
+/// Python's purposes: the state is still a valid generator).
+pub fn py_random() -> std::sync::MutexGuard<'static, PyRandom> {
+    PY_RANDOM.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+// Each module function locks the shared generator inside the call, so two in one expression
+// (`[random.random(), random.random()]`) never hold the lock together.
+
+/// `random.seed(n)`.
+pub fn random_seed(n: i64) {
+    *py_random() = PyRandom::seeded(n);
+}
+
+/// `random.random()`.
+pub fn random_random() -> f64 {
+    py_random().random()
+}
+
+/// `random.randint(a, b)`.
+pub fn random_randint(a: i64, b: i64) -> Result<i64, PyErr> {
+    py_random().randint(a, b)
+}
+
+/// `random.randrange(start[, stop[, step]])`.
+pub fn random_randrange(start: i64, stop: Option<i64>, step: i64) -> Result<i64, PyErr> {
+    py_random().randrange(start, stop, step)
+}
+
+/// `random.uniform(a, b)`.
+pub fn random_uniform(a: f64, b: f64) -> f64 {
+    py_random().uniform(a, b)
+}
+
+/// The index `random.choice(seq)` takes.
+pub fn random_choice_index(len: usize) -> Result<usize, PyErr> {
+    py_random().choice_index(len)
+}
+
+/// `random.shuffle(x)`.
+pub fn random_shuffle<T>(x: &mut [T]) {
+    py_random().shuffle(x)
+}
+// @end
+
 // @helper try_json_loads deps: PyErr crates: serde_json
 /// `json.loads(s)` on serde_json (features preserve_order: objects keep their keys' order, a
 /// repeated key keeps its first place and its last value, as Python's dict; arbitrary_precision:

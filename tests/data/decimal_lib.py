@@ -1,8 +1,9 @@
-"""decimal.Decimal under Python's default context, and statistics basics: each function is run in Python and in its
+"""decimal.Decimal under Python's default context, statistics basics and seeded random: each function is run in Python and in its
 Rust translation (tests/test_decimal.py)."""
 
 import decimal
 import math
+import random
 import statistics
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, getcontext
 from statistics import stdev
@@ -144,3 +145,34 @@ def safe_mean(xs: list[float]) -> float:
         return statistics.mean(xs)
     except statistics.StatisticsError:
         return -1.0
+
+
+# random with a seed: Python's Mersenne Twister
+def dice(seed: int, n: int) -> list[int]:
+    random.seed(seed)
+    return [random.randint(1, 6) for _ in range(n)]
+
+
+def draws(seed: int) -> list[float]:
+    random.seed(seed)
+    x = random.random()
+    return [x, random.uniform(-1.0, 1.0), random.random()]
+
+
+def ranges(seed: int, a: int, b: int, step: int) -> list[int]:
+    random.seed(seed)
+    return [random.randrange(a, b, step), random.randrange(a, b), random.randrange(b)]
+
+
+def deal(seed: int, cards: list[str]) -> list[str]:
+    random.seed(seed)
+    hand = [random.choice(cards), random.choice(cards)]
+    random.shuffle(cards)
+    return hand + cards
+
+
+def shuffled(seed: int, n: int) -> list[int]:
+    xs = list(range(n))
+    random.seed(seed)
+    random.shuffle(xs)
+    return xs
