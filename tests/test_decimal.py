@@ -179,3 +179,21 @@ def test_statistics_and_random_not_translated_are_diagnostics(source: str, words
     out = _module(source)
     found = [d for d in out.diagnostics if d.function == "f"]
     assert found and found[0].code == "PTL133" and words in found[0].message, found
+
+
+def test_library_exceptions_are_qualified() -> None:
+    """decimal's and statistics' exceptions are known by their qualified names (a module's own
+    `class Overflow(Exception)` stays its own); `except InvalidOperation:` after a from-import
+    catches decimal's, and `except ZeroDivisionError:` catches DivisionByZero (two bases)."""
+    import libcst as cst
+
+    from portalis.exception_facts import caught_names, exception_classes, is_subclass
+
+    own = exception_classes([("Overflow", ["Exception"])])
+    assert own["Overflow"] == "Exception" and not is_subclass("Overflow", "ArithmeticError", own)
+    known = exception_classes([])
+    assert "decimal.InvalidOperation" in caught_names(cst.parse_expression("InvalidOperation"), known)
+    assert "decimal.DivisionByZero" in caught_names(cst.parse_expression("ZeroDivisionError"), known)
+    assert "decimal.Overflow" in caught_names(cst.parse_expression("ArithmeticError"), known)
+    assert caught_names(cst.parse_expression("Overflow"), own) == frozenset({"Overflow"})
+    assert "statistics.StatisticsError" in caught_names(cst.parse_expression("ValueError"), known)

@@ -3010,7 +3010,7 @@ impl PyDecimal {
     /// [e [sign] digits]`, `Inf`, `Infinity`, `NaN[payload]`, `sNaN[payload]` in any case.
     pub fn parse(s: &str) -> Result<PyDecimal, PyErr> {
         const ND_ZEROS: [u32; 66] = [0x30, 0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xDE6, 0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10, 0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650, 0x116C0, 0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0];
-        let syntax = || dec_signal("InvalidOperation", "ConversionSyntax");
+        let syntax = || dec_signal("decimal.InvalidOperation", "ConversionSyntax");
         let space = |c: char| c.is_whitespace() || ('\x1c'..='\x1f').contains(&c);
         let mut ascii: Vec<u8> = Vec::with_capacity(s.len());
         for c in s.trim_matches(space).chars() {
@@ -3143,7 +3143,7 @@ impl PyDecimal {
     fn check_nans(&self, other: Option<&PyDecimal>) -> Option<Result<PyDecimal, PyErr>> {
         let other_kind = other.map(|o| o.kind);
         if self.kind == DecKind::SNaN || other_kind == Some(DecKind::SNaN) {
-            return Some(Err(dec_signal("InvalidOperation", "InvalidOperation")));
+            return Some(Err(dec_signal("decimal.InvalidOperation", "InvalidOperation")));
         }
         if self.kind == DecKind::NaN {
             return Some(Ok(self.fix_nan()));
@@ -3171,7 +3171,7 @@ impl PyDecimal {
         let d = self.digits();
         let mut exp_min = d.len() as i64 + self.exp - DEC_PREC;
         if exp_min > DEC_ETOP {
-            return Err(dec_signal("Overflow", "Overflow"));
+            return Err(dec_signal("decimal.Overflow", "Overflow"));
         }
         if exp_min < DEC_ETINY {
             exp_min = DEC_ETINY;
@@ -3189,7 +3189,7 @@ impl PyDecimal {
                 }
             }
             if exp_min > DEC_ETOP {
-                return Err(dec_signal("Overflow", "Overflow"));
+                return Err(dec_signal("decimal.Overflow", "Overflow"));
             }
             return Ok(PyDecimal::finite(self.neg, coef, exp_min));
         }
@@ -3232,7 +3232,7 @@ impl PyDecimal {
             }
             if self.kind == DecKind::Inf {
                 if self.neg != other.neg && other.kind == DecKind::Inf {
-                    return Err(dec_signal("InvalidOperation", "InvalidOperation"));
+                    return Err(dec_signal("decimal.InvalidOperation", "InvalidOperation"));
                 }
                 return Ok(self.clone());
             }
@@ -3291,7 +3291,7 @@ impl PyDecimal {
                 return ans;
             }
             if self.is_zero() || other.is_zero() {
-                return Err(dec_signal("InvalidOperation", "InvalidOperation")); // (+-)INF * 0
+                return Err(dec_signal("decimal.InvalidOperation", "InvalidOperation")); // (+-)INF * 0
             }
             return Ok(PyDecimal::infinity(neg));
         }
@@ -3306,7 +3306,7 @@ impl PyDecimal {
                 return ans;
             }
             if self.kind == DecKind::Inf && other.kind == DecKind::Inf {
-                return Err(dec_signal("InvalidOperation", "InvalidOperation"));
+                return Err(dec_signal("decimal.InvalidOperation", "InvalidOperation"));
             }
             if self.kind == DecKind::Inf {
                 return Ok(PyDecimal::infinity(neg));
@@ -3315,9 +3315,9 @@ impl PyDecimal {
         }
         if other.is_zero() {
             if self.is_zero() {
-                return Err(dec_signal("InvalidOperation", "DivisionUndefined"));
+                return Err(dec_signal("decimal.InvalidOperation", "DivisionUndefined"));
             }
-            return Err(dec_signal("DivisionByZero", "DivisionByZero"));
+            return Err(dec_signal("decimal.DivisionByZero", "DivisionByZero"));
         }
         let (coef, exp) = if self.is_zero() {
             (num_bigint::BigUint::default(), self.exp - other.exp)
@@ -3365,7 +3365,7 @@ impl PyDecimal {
                 return Ok((PyDecimal::finite(neg, q, 0), PyDecimal::finite(self.neg, r, ideal)));
             }
         }
-        Err(dec_signal("InvalidOperation", "DivisionImpossible"))
+        Err(dec_signal("decimal.InvalidOperation", "DivisionImpossible"))
     }
 
     /// `self // other`: the quotient truncated toward zero (not floored, unlike ints).
@@ -3375,15 +3375,15 @@ impl PyDecimal {
         }
         if self.kind == DecKind::Inf {
             if other.kind == DecKind::Inf {
-                return Err(dec_signal("InvalidOperation", "InvalidOperation"));
+                return Err(dec_signal("decimal.InvalidOperation", "InvalidOperation"));
             }
             return Ok(PyDecimal::infinity(self.neg != other.neg));
         }
         if other.is_zero() {
             if self.is_zero() {
-                return Err(dec_signal("InvalidOperation", "DivisionUndefined"));
+                return Err(dec_signal("decimal.InvalidOperation", "DivisionUndefined"));
             }
-            return Err(dec_signal("DivisionByZero", "DivisionByZero"));
+            return Err(dec_signal("decimal.DivisionByZero", "DivisionByZero"));
         }
         Ok(self.divide(other)?.0)
     }
@@ -3394,10 +3394,10 @@ impl PyDecimal {
             return ans;
         }
         if self.kind == DecKind::Inf {
-            return Err(dec_signal("InvalidOperation", "InvalidOperation"));
+            return Err(dec_signal("decimal.InvalidOperation", "InvalidOperation"));
         }
         if other.is_zero() {
-            return Err(dec_signal("InvalidOperation", if self.is_zero() { "DivisionUndefined" } else { "InvalidOperation" }));
+            return Err(dec_signal("decimal.InvalidOperation", if self.is_zero() { "DivisionUndefined" } else { "InvalidOperation" }));
         }
         self.divide(other)?.1.fix()
     }
@@ -3440,7 +3440,7 @@ impl PyDecimal {
     /// digits or the exponent is outside the context.
     pub fn quantize(&self, exp: &PyDecimal, rounding: &str) -> Result<PyDecimal, PyErr> {
         let mode = dec_rounding(rounding)?;
-        let invalid = || dec_signal("InvalidOperation", "InvalidOperation");
+        let invalid = || dec_signal("decimal.InvalidOperation", "InvalidOperation");
         if self.kind != DecKind::Finite || exp.kind != DecKind::Finite {
             if let Some(ans) = self.check_nans(Some(exp)) {
                 return ans;
@@ -3524,7 +3524,7 @@ impl PyDecimal {
     /// `<`, `>`, `<=`, `>=`: InvalidOperation when either is a NaN.
     pub fn cmp_py(&self, other: &PyDecimal) -> Result<std::cmp::Ordering, PyErr> {
         if self.is_nan() || other.is_nan() {
-            return Err(dec_signal("InvalidOperation", "InvalidOperation"));
+            return Err(dec_signal("decimal.InvalidOperation", "InvalidOperation"));
         }
         Ok(self.cmp_numbers(other))
     }
@@ -3572,7 +3572,7 @@ impl PyDecimal {
 impl PartialEq for PyDecimal {
     fn eq(&self, other: &PyDecimal) -> bool {
         if self.kind == DecKind::SNaN || other.kind == DecKind::SNaN {
-            panic!("InvalidOperation: [<class 'decimal.InvalidOperation'>]");
+            panic!("decimal.InvalidOperation: [<class 'decimal.InvalidOperation'>]");
         }
         !self.is_nan() && !other.is_nan() && self.cmp_numbers(other) == std::cmp::Ordering::Equal
     }
@@ -3708,7 +3708,7 @@ pub fn fsum(xs: &[f64]) -> Result<f64, PyErr> {
 /// `num_rational::BigRational` (`_sum`, `_ss`), the result correctly rounded; a non-finite
 /// value makes the result the float sum of the non-finite values, as `_sum` does.
 fn stat_error(msg: &str) -> PyErr {
-    PyErr::new("StatisticsError", msg)
+    PyErr::new("statistics.StatisticsError", msg)
 }
 
 fn stat_exact(x: f64) -> num_rational::BigRational {
