@@ -78,6 +78,9 @@ CALLS = [
                                                         (5, 3, 9, 0), (6, -9223372036854775807, 9223372036854775806, 1)]),
     "deal(3, ['a', 'b', 'c', 'd', 'e'])", "deal(3, [])", "deal(99, ['x'])",
     *(f"shuffled({s}, {n})" for s, n in [(0, 0), (1, 1), (2, 20), (12345, 52)]),
+    # Decimals hashed (numerically equal values alike) and ordered (a NaN raises)
+    *(f"{f}([Decimal(s) for s in {xs!r}])" for f in ("distinct", "ordered", "biggest", "tally")
+      for xs in (["1.0", "1", "1E+0", "-0", "0.00", "2.50", "2.5", "-Infinity"], ["NaN", "NaN", "1"], [], ["3", "-1E+2", "0.5"])),
 ]
 
 # Python's int() of these grows past i64: the Rust raises OverflowError (as every int does).
@@ -97,7 +100,7 @@ def test_every_function_translates(lib: DiffRun) -> None:
     functions = lib.module_report()["functions"]
     assert all(f["status"] == "translated" for f in functions), [f for f in functions if f["status"] != "translated"]
     manifest = (lib.crate_dir / "Cargo.toml").read_text(encoding="utf-8")
-    assert 'num-bigint = "=' in manifest and "indexmap" not in manifest and "rust_decimal" not in manifest
+    assert 'num-bigint = "=' in manifest and "rust_decimal" not in manifest  # indexmap: the dict of `tally`
 
 
 @needs_cargo

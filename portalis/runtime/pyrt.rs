@@ -3578,6 +3578,44 @@ impl PartialEq for PyDecimal {
     }
 }
 
+/// `Eq` for sets and dict keys: `==` above; a NaN equals nothing, so each NaN is its own key,
+/// as each NaN object is in Python's sets and dicts.
+impl Eq for PyDecimal {}
+
+/// Consistent with `==`: numerically equal values (`1.0`, `1`, `1E+0`) hash alike (the
+/// coefficient without its trailing zeros, the exponent moved to match; every zero alike).
+impl std::hash::Hash for PyDecimal {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        match self.kind {
+            DecKind::Finite if self.is_zero() => 0u8.hash(state),
+            DecKind::Finite => {
+                let (mut coef, mut exp) = (self.coef.clone(), self.exp);
+                while num_traits::Zero::is_zero(&(&coef % 10u32)) {
+                    coef /= 10u32;
+                    exp += 1;
+                }
+                (1u8, self.neg, coef, exp).hash(state)
+            }
+            DecKind::Inf => (2u8, self.neg).hash(state),
+            DecKind::NaN | DecKind::SNaN => 3u8.hash(state),
+        }
+    }
+}
+
+/// `<` as `sorted()`, `min()`, `max()` use it: by value; a NaN raises InvalidOperation, as
+/// Python's ordering of one does.
+impl PartialOrd for PyDecimal {
+    fn partial_cmp(&self, other: &PyDecimal) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for PyDecimal {
+    fn cmp(&self, other: &PyDecimal) -> std::cmp::Ordering {
+        self.cmp_py(other).unwrap_or_else(|e| panic!("{}", e))
+    }
+}
+
 /// `str(d)`: the spec's to-sci-string (`1E+2`, `0.000001`, `1E-7`, `-0`, `Infinity`, `NaN123`).
 impl std::fmt::Display for PyDecimal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

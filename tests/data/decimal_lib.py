@@ -176,3 +176,23 @@ def shuffled(seed: int, n: int) -> list[int]:
     random.seed(seed)
     random.shuffle(xs)
     return xs
+
+
+# Decimals as set items, dict keys and sorted values
+def distinct(xs: list[Decimal]) -> int:
+    return len(set(xs))
+
+
+def ordered(xs: list[Decimal]) -> list[Decimal]:
+    return sorted(xs)
+
+
+def biggest(xs: list[Decimal]) -> Decimal:
+    return max(xs)
+
+
+def tally(xs: list[Decimal]) -> list[tuple[Decimal, int]]:
+    d: dict[Decimal, int] = {}
+    for x in xs:
+        d[x] = d.get(x, 0) + 1
+    return list(d.items())
