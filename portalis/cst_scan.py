@@ -194,6 +194,10 @@ def _scan(fn: cst.FunctionDef | cst.Lambda) -> FunctionScan:
             elif isinstance(f, cst.Attribute) and f.attr.value in MUTATING_METHODS:
                 changed(f.value)
             heap_fn = f.value if type(f) is cst.Name else f.attr.value if type(f) is cst.Attribute else None
+            if heap_fn == "shuffle" and node.args and type(node.args[0].value) is cst.Name:
+                # random.shuffle changes its list in place (its length stays)
+                out.mutated.add(node.args[0].value.value)
+                first_event.setdefault(node.args[0].value.value, "mutate")
             if heap_fn in HEAP_FUNCTIONS and node.args and type(node.args[0].value) is cst.Name:
                 # heapq functions change their first argument in place.
                 name = node.args[0].value.value

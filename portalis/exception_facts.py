@@ -60,7 +60,19 @@ BUILTIN_EXCEPTIONS: dict[str, str | None] = {
     # raised by the runtime's base64/binascii helpers (their PyErr kind), caught as `binascii.Error`
     "binascii.Error": "ValueError",
     "json.JSONDecodeError": "ValueError",
+    # raised by the runtime's statistics helpers and PyDecimal (qualified, as binascii.Error: a
+    # module's own class of the same short name stays its own)
+    "statistics.StatisticsError": "ValueError",
+    "decimal.DecimalException": "ArithmeticError",
+    "decimal.InvalidOperation": "decimal.DecimalException",
+    "decimal.DivisionByZero": "decimal.DecimalException",
+    "decimal.Overflow": "decimal.DecimalException",
 }
+# A second base where Python's class has two (`decimal.DivisionByZero` is also a ZeroDivisionError).
+SECOND_BASES = {"decimal.DivisionByZero": "ZeroDivisionError"}
+# `from decimal import InvalidOperation` then `except InvalidOperation:`: the short name of a
+# qualified library class, where the module has no class of that name
+_QUALIFIED_BY_SHORT = {k.rsplit(".", 1)[1]: k for k in BUILTIN_EXCEPTIONS if "." in k}
 CATCH_ALL = frozenset({"Exception", "BaseException"})
 
 
@@ -84,7 +96,7 @@ def exception_classes(classes: list[tuple[str, list[str]]]) -> dict[str, str | N
 def is_subclass(name: str, base: str, known: dict[str, str | None]) -> bool:
     seen = name
     while seen is not None:
-        if seen == base:
+        if seen == base or SECOND_BASES.get(seen) == base:
             return True
         seen = known.get(seen)
     return False
@@ -100,6 +112,7 @@ def caught_names(clause: cst.BaseExpression | None, known: dict[str, str | None]
             names.append(_name_of(el.value))
     else:
         names.append(_name_of(clause))
+    names = [n if n in known else _QUALIFIED_BY_SHORT.get(n, n) for n in names]
     if any(n in CATCH_ALL for n in names):
         return None
     out = set(names)

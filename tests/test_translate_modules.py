@@ -73,7 +73,7 @@ class Point:
     y: int
 ''',
     "core.py": '''
-import decimal
+import uuid
 
 from .errors import *
 from .limits import *
@@ -102,8 +102,8 @@ def manhattan(p: Point) -> int:
     return abs(p.x) + abs(p.y)
 
 
-def halve(d: decimal.Decimal) -> decimal.Decimal:
-    return d / 2
+def halve(d: uuid.UUID) -> uuid.UUID:
+    return d
 ''',
     "user.py": '''
 from os.path import *
@@ -234,7 +234,7 @@ def _diagnostics(run: DiffRun, module: str) -> list[dict]:
 def test_the_package_translates_and_compiles(package: DiffRun) -> None:
     statuses = _statuses(package)
     untranslated = {k for k, s in statuses.items() if s != "translated"}
-    # what cannot be: a Decimal parameter, and a name `__all__` keeps out of the star import
+    # what cannot be: a uuid.UUID parameter, and a name `__all__` keeps out of the star import
     assert untranslated == {("xmods.core", "halve"), ("xmods.user", "private_is_hidden")}, untranslated
     assert package.translation.crate.compiles
 
@@ -248,10 +248,10 @@ def test_behaviour_matches_python(package: DiffRun, call: str) -> None:
 @needs_cargo
 def test_a_missing_stdlib_class_is_a_diagnostic_that_names_it(package: DiffRun) -> None:
     (diag,) = [d for d in _diagnostics(package, "xmods.core") if d["code"] == "PTL141"]
-    assert diag["function"] == "halve" and "`decimal.Decimal`" in diag["message"]
+    assert diag["function"] == "halve" and "`uuid.UUID`" in diag["message"]
     rust = (package.crate_dir / "src" / "xmods" / "core.rs").read_text()
     # a stub over the placeholder: every path the crate names exists
-    assert "crate::pyrt::Opaque" in rust and "decimal" not in rust.replace("decimal.Decimal", "")
+    assert "crate::pyrt::Opaque" in rust and "uuid" not in rust.replace("uuid.UUID", "")
 
 
 @needs_cargo
@@ -329,9 +329,9 @@ def test_exception_hierarchy_across_modules() -> None:
 
 def test_missing_types_become_the_placeholder_and_are_named() -> None:
     source = (
-        "import argparse\nimport decimal\nimport re\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from .other import Hidden\n\n"
+        "import argparse\nimport uuid\nimport re\nfrom typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from .other import Hidden\n\n"
         "def main(ns: argparse.Namespace) -> int:\n    return 0\n\n"
-        "def first(m: decimal.Decimal) -> str:\n    return ''\n\n"
+        "def first(m: uuid.UUID) -> str:\n    return ''\n\n"
         "def matched(m: re.Match) -> str:\n    return m.group(1)\n\n"
         "def hidden(h: 'Hidden') -> int:\n    return 0\n"
     )
@@ -339,7 +339,7 @@ def test_missing_types_become_the_placeholder_and_are_named() -> None:
     sigs = {f.name: f for f in tm.functions}
     assert sigs["main"].params[0].rust_type == "&crate::pyrt::Opaque"
     assert any(d.code == "PTL141" and "`argparse.Namespace`" in d.message for d in sigs["main"].diagnostics)
-    assert any(d.code == "PTL141" and "`decimal.Decimal`" in d.message for d in sigs["first"].diagnostics)
+    assert any(d.code == "PTL141" and "`uuid.UUID`" in d.message for d in sigs["first"].diagnostics)
     # a standard-library class with a runtime type is that type (issue 12), not the placeholder
     assert sigs["matched"].params[0].rust_type == "&crate::pyrt::ReMatch" and not sigs["matched"].diagnostics
     # a name under TYPE_CHECKING is not an import the crate knows: no type (a stub), never a path

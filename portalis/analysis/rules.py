@@ -98,7 +98,12 @@ MATH_RESULTS: dict[str, PyType] = {
        "degrees radians copysign fmod pow".split()},
     **{m: T.INT for m in ("floor", "ceil", "trunc", "gcd", "lcm", "factorial", "isqrt", "comb", "perm")},
     **{m: T.BOOL for m in ("isnan", "isinf", "isfinite", "isclose")},
+    "fsum": T.FLOAT,
 }
+# `statistics` functions whose result is a float whatever the data (median_low/high give an
+# element; mean, median, variance of ints an int or a float by value: not stated)
+STATISTICS_RESULTS: dict[str, PyType] = {m: T.FLOAT for m in ("fmean", "stdev", "pstdev")}
+RANDOM_RESULTS: dict[str, PyType] = {"random": T.FLOAT, "uniform": T.FLOAT, "randint": T.INT, "randrange": T.INT}
 # Methods of objects the standard library makes (`datetime.date(y, m, d).weekday()`): their
 # result types, by the (module, callable) that made the object. Types only: the evaluator reads
 # them; whether lowering translates the call is lowering's business.

@@ -118,6 +118,10 @@ def arithmetic(op: str, a: PyType | None, b: PyType | None) -> PyType | None:
         return None
     if "timedelta" in (a.kind, b.kind) or a.kind == b.kind and a.kind in ("date", "datetime"):
         return _time_arithmetic(op, a, b)
+    if "decimal" in (a.kind, b.kind):
+        # Decimal with a Decimal or an int (a float is a TypeError; `**` is not translated)
+        other = b if a.kind == "decimal" else a
+        return _DECIMAL if other.kind in ("decimal", "int", "bool") and op in ("+", "-", "*", "/", "//", "%") else None
     if is_number(a) and is_number(b):
         kinds = {a.kind, b.kind}
         if op == "/":
@@ -151,6 +155,7 @@ def arithmetic(op: str, a: PyType | None, b: PyType | None) -> PyType | None:
 
 
 _TIMEDELTA = PyType(kind="timedelta")
+_DECIMAL = PyType(kind="decimal")
 
 
 def _time_arithmetic(op: str, a: PyType, b: PyType) -> PyType | None:
@@ -514,6 +519,10 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
         imported = scope.imported.get(name, "")
         if imported.startswith("math.") and name not in scope.constants:
             return rules.MATH_RESULTS.get(imported[5:])  # `from math import exp`; exp(x)
+        if imported.startswith("statistics.") and name not in scope.constants:
+            return rules.STATISTICS_RESULTS.get(imported[len("statistics."):])
+        if imported.startswith("random.") and name not in scope.constants:
+            return rules.RANDOM_RESULTS.get(imported[len("random."):])
         if imported.partition(".")[0] in rules.BYTES_MODULES and imported.partition(".")[2] in rules.BYTES_MODULES[imported.partition(".")[0]]:
             return T.BYTES
         if scope.imported.get(name, "").startswith("itertools.") and len(node.args) == len(args):
@@ -547,6 +556,10 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
                 return _call(node.with_changes(func=cst.Name(method)), scope, depth)
             if module == "math":
                 return rules.MATH_RESULTS.get(method)
+            if module == "statistics":
+                return rules.STATISTICS_RESULTS.get(method)
+            if module == "random":
+                return rules.RANDOM_RESULTS.get(method)
             if module == "re":
                 if method == "compile":
                     return _compiled_pattern(node, scope)

@@ -154,6 +154,10 @@ def _abs(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
         from portalis.lower.stdlib_datetime import absolute
 
         return absolute(lw, v)
+    if v.ty.kind == "decimal":
+        from portalis.lower.stdlib_decimal import unary as decimal_unary
+
+        return decimal_unary(lw, "abs", v)
     if v.ty.kind not in ("int", "float"):
         raise Unsupported("PTL113", f"abs() of {v.ty}")
     return Val(ir.MethodCall(lw.receiver(v), "abs"), v.ty)
@@ -266,6 +270,10 @@ def _round(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Va
             return coerce(v, T.INT)
         lw.use_runtime("round_int")
         return Val(ir.Call(ir.Path("crate::pyrt::round_int"), (read(coerce(v, T.INT)), read(coerce(ndigits, T.INT)))), T.INT)
+    if v.ty.kind == "decimal":
+        from portalis.lower.stdlib_decimal import rounded
+
+        return rounded(lw, v, ndigits)
     if v.ty.kind != "float":
         raise Unsupported("PTL113", f"round() of {v.ty}")
     if ndigits is None or ndigits.ty.kind == "none":
@@ -338,6 +346,10 @@ def _int(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
         return Val(ir.Cast(read(v), ir.I64), T.INT)
     if v.ty.kind == "str":
         return Val(lw.checked("parse_int", (str_view(v),)), T.INT)
+    if v.ty.kind == "decimal":
+        from portalis.lower.stdlib_decimal import to_int as decimal_int
+
+        return decimal_int(lw, v)
     if v.ty.kind == "dyn":
         # a value of any builtin type: Python's int() of what it holds (TypeError for None, a
         # list...; ValueError for a str that is no int)
@@ -358,6 +370,10 @@ def _float(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Va
         from portalis.lower.stdlib_fractions import to_float_expr
 
         return Val(to_float_expr(lw, v), T.FLOAT)
+    if v.ty.kind == "decimal":
+        from portalis.lower.stdlib_decimal import to_float as decimal_float
+
+        return decimal_float(lw, v)
     raise Unsupported("PTL113", f"float() of {v.ty}")
 
 
@@ -388,7 +404,7 @@ def repr_of(lw: "FunctionLowerer", v: Val) -> ir.Expr:
         lw.use_runtime("PyRepr")
         use_container_reprs(lw, v.ty)
         return ir.Call(ir.Path("crate::pyrt::PyRepr::py_repr"), (v.expr if v.mode is Mode.REF else ir.Ref(v.expr),))
-    if v.ty.kind in ("date", "timedelta", "datetime", "time", "timezone", "fraction"):
+    if v.ty.kind in ("date", "timedelta", "datetime", "time", "timezone", "fraction", "decimal"):
         from portalis.lower.stdlib_datetime import library_repr
 
         return library_repr(lw, v)
@@ -924,7 +940,14 @@ def _math_const(value: ir.Expr) -> Rule:
     return rule
 
 
+def _math_fsum(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
+    from portalis.lower.stdlib_statistics import lower_fsum
+
+    return lower_fsum(lw, args, kwargs)
+
+
 MATH: dict[str, Rule] = {
+    "fsum": _math_fsum,
     "sqrt": _math_checked("sqrt"),
     "exp": _math_checked("exp", True),
     "sin": _math_checked("sin"),
@@ -1316,9 +1339,12 @@ MODULE_MEMBERS: dict[str, set[str]] = {
     "binascii": set(BINASCII_MEMBERS),
     "datetime": {"date", "timedelta", "datetime", "time", "timezone", "MINYEAR", "MAXYEAR"},
     "fractions": {"Fraction"},
+    "random": {"seed", "random", "randint", "randrange", "uniform", "choice", "shuffle"},
+    "statistics": {"mean", "fmean", "median", "median_low", "median_high", "variance", "pvariance", "stdev", "pstdev"},
     # named so that their use gets a diagnostic of its own (lower_module_member), not a generic one
-    "decimal": {"Decimal", "getcontext", "setcontext", "localcontext", "Context", "InvalidOperation",
-                "ROUND_HALF_UP", "ROUND_HALF_EVEN", "ROUND_DOWN", "ROUND_UP", "ROUND_CEILING", "ROUND_FLOOR"},
+    "decimal": {"Decimal", "getcontext", "setcontext", "localcontext", "Context", "DefaultContext", "InvalidOperation",
+                "ROUND_HALF_UP", "ROUND_HALF_EVEN", "ROUND_DOWN", "ROUND_UP", "ROUND_CEILING", "ROUND_FLOOR",
+                "ROUND_HALF_DOWN", "ROUND_05UP"},
 }
 
 
@@ -1334,14 +1360,18 @@ def lower_module_member(
         from portalis.lower.stdlib_fractions import lower_fractions
 
         return lower_fractions(lw, name, call)
+    if module == "random":
+        from portalis.lower.stdlib_random import lower_random
+
+        return lower_random(lw, name, call)
+    if module == "statistics":
+        from portalis.lower.stdlib_statistics import lower_statistics
+
+        return lower_statistics(lw, name, call)
     if module == "decimal":
-        # No crate has Python's decimal semantics: a context (28 significant digits by default,
-        # set per thread), eight rounding modes, signals and traps, exponent-preserving
-        # arithmetic (Decimal("1.10") + Decimal("2.2") == Decimal("3.30")). rust_decimal is
-        # fixed 96-bit with 28 digits after the point and other rounding; bigdecimal has no
-        # context. A wrong last digit in money code is worse than no translation.
-        raise Unsupported("PTL133", f"`decimal.{name}` is not translated: no Rust crate follows Python's decimal "
-                          "semantics (context precision, rounding modes, signals, exponent-preserving arithmetic)")
+        from portalis.lower.stdlib_decimal import lower_decimal
+
+        return lower_decimal(lw, name, call)
     if module == "json":
         from portalis.lower.stdlib_json import lower_json
 

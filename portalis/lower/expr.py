@@ -117,6 +117,10 @@ class ExprLowering:
             return ir.BoolLit(True)  # objects are true unless they say otherwise
         if k == "bool":
             return read(v)
+        if k == "decimal":
+            from portalis.lower.stdlib_decimal import truthy as decimal_truthy
+
+            return decimal_truthy(v)
         if k == "dyn":  # a value of any builtin type: its own truth value
             return ir.MethodCall(v.expr, "truthy")
         if k == "num":
@@ -189,6 +193,10 @@ class ExprLowering:
             from portalis.lower.stdlib_fractions import to_str as fraction_str
 
             return fraction_str(self, v)
+        if k == "decimal":
+            from portalis.lower.stdlib_decimal import to_str as decimal_str
+
+            return decimal_str(self, v)
         if k == "num":
             self.use_runtime("PyNum")
             return ir.MethodCall(read(v), "to_string")
@@ -503,6 +511,12 @@ class ExprLowering:
             from portalis.lower.stdlib_re import match_field
 
             return match_field(recv, node.attr.value)
+        if recv.ty.kind == "decimal_context":
+            from portalis.lower.stdlib_decimal import context_field
+
+            return context_field(self, node.attr.value)
+        if recv.ty.kind == "decimal":
+            raise Unsupported("PTL134", f"Decimal.{node.attr.value} is not translated yet", node)
         if recv.ty.kind == "fraction":
             from portalis.lower.stdlib_fractions import field as fraction_field
 
@@ -655,6 +669,14 @@ class ExprLowering:
                 from portalis.lower.stdlib_fractions import negate as fraction_negate
 
                 return fraction_negate(self, v)
+            if v.ty.kind == "decimal":
+                from portalis.lower.stdlib_decimal import unary as decimal_unary
+
+                return decimal_unary(self, "neg", v)
+        if isinstance(node.operator, cst.Plus) and v.ty.kind == "decimal":
+            from portalis.lower.stdlib_decimal import unary as decimal_unary
+
+            return decimal_unary(self, "pos", v)
         if isinstance(node.operator, cst.Plus) and v.ty.kind in ("int", "float", "num"):
             return v
         if isinstance(node.operator, cst.BitInvert) and v.ty.kind in ("int", "bool"):
@@ -669,6 +691,12 @@ class ExprLowering:
             self.expect_local(b, a.ty if a.ty.kind != "bool" else T.INT)
             b = self._reread(b)
         ka, kb = a.ty.kind, b.ty.kind
+        if "decimal" in (ka, kb):
+            from portalis.lower.stdlib_decimal import binary as decimal_binary
+
+            exact = decimal_binary(self, op, a, b)
+            if exact is not None:
+                return exact
         if "fraction" in (ka, kb):
             from portalis.lower.stdlib_fractions import binary as fraction_binary
 
@@ -936,6 +964,12 @@ class ExprLowering:
         elif b.ty.kind == "unknown" and a.ty.kind != "unknown":
             self.expect_local(b, a.ty)
             b = self._reread(b)
+        if "decimal" in (a.ty.kind, b.ty.kind):
+            from portalis.lower.stdlib_decimal import compare as decimal_compare
+
+            decided = decimal_compare(self, rust, a, b)
+            if decided is not None:
+                return decided
         if T.is_numeric(a.ty) and T.is_numeric(b.ty):
             if "float" in (a.ty.kind, b.ty.kind) or "num" in (a.ty.kind, b.ty.kind):
                 return ir.Binary(rust, read(to_float(a)), read(to_float(b)))

@@ -768,6 +768,10 @@ def lower_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Val], k
         from portalis.lower.stdlib_datetime import lower_time_method
 
         return lower_time_method(lw, recv, name, args, kwargs or {})
+    if recv.ty.kind == "decimal":
+        from portalis.lower.stdlib_decimal import method as decimal_method
+
+        return decimal_method(lw, recv, name, args, kwargs or {})
     if recv.ty.kind == "timezone":
         from portalis.lower.stdlib_datetime import lower_timezone_method
 

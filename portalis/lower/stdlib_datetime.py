@@ -437,7 +437,8 @@ def date_field(recv: Val, name: str) -> Val:
 
 
 _REPR_HELPERS = {"date": "repr_date", "timedelta": "repr_timedelta", "datetime": "repr_datetime", "time": "repr_time",
-                 "timezone": "repr_timezone", "fraction": "repr_fraction"}
+                 "timezone": "repr_timezone", "fraction": "repr_fraction",
+                 "decimal": "repr_decimal"}
 
 
 def lower_timezone_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val]) -> Val:
@@ -473,4 +474,8 @@ def library_repr(lw: "FunctionLowerer", v: Val) -> ir.Expr | None:
         from portalis.lower.stdlib_fractions import to_repr
 
         return to_repr(lw, v)
+    if v.ty.kind == "decimal":
+        from portalis.lower.stdlib_decimal import to_repr as decimal_repr
+
+        return decimal_repr(lw, v)
     return None

@@ -3108,6 +3108,1286 @@ pub fn fraction_part(n: &num_bigint::BigInt) -> i64 {
 }
 // @end
 
+// @helper PyDecimal deps: PyErr crates: num-bigint, num-traits, num-integer
+/// `decimal.Decimal` under Python's default context (prec=28, ROUND_HALF_EVEN, Emin=-999999,
+/// Emax=999999, clamp=0, traps InvalidOperation, DivisionByZero and Overflow): a sign, a
+/// num-bigint coefficient and an exponent, so `Decimal("1.10")` keeps its exponent -2 and
+/// `Decimal("-0")` its sign. Each operation is `_pydecimal.py`'s (the General Decimal
+/// Arithmetic spec) step for step, on the coefficient's digits; a trapped signal is Python's
+/// exception (`InvalidOperation`, `DivisionByZero`, `Overflow`) with C `_decimal`'s message.
+/// No crate has these semantics: rust_decimal is 96 bits, bigdecimal has no context.
+#[derive(Clone, Debug)]
+pub struct PyDecimal {
+    pub neg: bool,
+    /// the coefficient; a NaN's diagnostic payload
+    pub coef: num_bigint::BigUint,
+    pub exp: i64,
+    pub kind: DecKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecKind {
+    Finite,
+    Inf,
+    NaN,
+    SNaN,
+}
+
+/// The eight rounding modes (Python's `decimal.ROUND_*` are these names as strs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecRound {
+    Down,
+    HalfUp,
+    HalfEven,
+    Ceiling,
+    Floor,
+    Up,
+    HalfDown,
+    Up05,
+}
+
+/// `getcontext().prec` of the default context.
+pub const DEC_PREC: i64 = 28;
+const DEC_EMAX: i64 = 999_999;
+const DEC_EMIN: i64 = -999_999;
+const DEC_ETINY: i64 = DEC_EMIN - DEC_PREC + 1;
+const DEC_ETOP: i64 = DEC_EMAX - DEC_PREC + 1;
+
+/// A trapped signal as C `_decimal` raises it: the exception class and `[<class 'decimal.X'>]`.
+fn dec_signal(kind: &'static str, condition: &str) -> PyErr {
+    PyErr::new(kind, format!("[<class 'decimal.{}'>]", condition))
+}
+
+fn dec_pow10(n: i64) -> num_bigint::BigUint {
+    num_traits::pow(num_bigint::BigUint::from(10u32), n as usize)
+}
+
+/// `rounding=` given as a str (`decimal.ROUND_HALF_UP` is `'ROUND_HALF_UP'`).
+pub fn dec_rounding(name: &str) -> Result<DecRound, PyErr> {
+    Ok(match name {
+        "ROUND_DOWN" => DecRound::Down,
+        "ROUND_HALF_UP" => DecRound::HalfUp,
+        "ROUND_HALF_EVEN" => DecRound::HalfEven,
+        "ROUND_CEILING" => DecRound::Ceiling,
+        "ROUND_FLOOR" => DecRound::Floor,
+        "ROUND_UP" => DecRound::Up,
+        "ROUND_HALF_DOWN" => DecRound::HalfDown,
+        "ROUND_05UP" => DecRound::Up05,
+        _ => {
+            return Err(PyErr::new(
+                "TypeError",
+                "valid values for rounding are:\n  [ROUND_CEILING, ROUND_FLOOR, ROUND_UP, ROUND_DOWN,\n   ROUND_HALF_UP, ROUND_HALF_DOWN, ROUND_HALF_EVEN,\n   ROUND_05UP]",
+            ))
+        }
+    })
+}
+
+/// Which way dropping the digits of `d` after the first `keep` goes: 1 away from zero, 0 exact,
+/// -1 truncated (`_pydecimal`'s `_round_*` functions; `keep < d.len()`).
+fn dec_round_dir(mode: DecRound, neg: bool, d: &[u8], keep: usize) -> i32 {
+    let all_zeros = d[keep..].iter().all(|&c| c == b'0');
+    let exact_half = d[keep] == b'5' && d[keep + 1..].iter().all(|&c| c == b'0');
+    let down = if all_zeros { 0 } else { -1 };
+    let half_up = if d[keep] >= b'5' { 1 } else { down };
+    match mode {
+        DecRound::Down => down,
+        DecRound::Up => -down,
+        DecRound::HalfUp => half_up,
+        DecRound::HalfDown => if exact_half { -1 } else { half_up },
+        DecRound::HalfEven => {
+            if exact_half && (keep == 0 || d[keep - 1] & 1 == 0) {
+                -1
+            } else {
+                half_up
+            }
+        }
+        DecRound::Ceiling => if neg { down } else { -down },
+        DecRound::Floor => if !neg { down } else { -down },
+        DecRound::Up05 => {
+            if keep > 0 && d[keep - 1] != b'0' && d[keep - 1] != b'5' {
+                down
+            } else {
+                -down
+            }
+        }
+    }
+}
+
+impl PyDecimal {
+    fn finite(neg: bool, coef: num_bigint::BigUint, exp: i64) -> PyDecimal {
+        PyDecimal { neg, coef, exp, kind: DecKind::Finite }
+    }
+
+    fn from_digits(neg: bool, digits: &[u8], exp: i64) -> PyDecimal {
+        let coef = num_bigint::BigUint::parse_bytes(if digits.is_empty() { b"0" } else { digits }, 10).unwrap_or_default();
+        PyDecimal::finite(neg, coef, exp)
+    }
+
+    fn infinity(neg: bool) -> PyDecimal {
+        PyDecimal { neg, coef: num_bigint::BigUint::default(), exp: 0, kind: DecKind::Inf }
+    }
+
+    fn digits(&self) -> Vec<u8> {
+        self.coef.to_str_radix(10).into_bytes()
+    }
+
+    fn is_zero(&self) -> bool {
+        self.kind == DecKind::Finite && num_traits::Zero::is_zero(&self.coef)
+    }
+
+    fn is_nan(&self) -> bool {
+        matches!(self.kind, DecKind::NaN | DecKind::SNaN)
+    }
+
+    /// The exponent of the most significant digit.
+    fn adjusted(&self) -> i64 {
+        self.exp + self.digits().len() as i64 - 1
+    }
+
+    /// `Decimal(s)`: exact, no context applied. Python strips Unicode whitespace, ignores
+    /// underscores anywhere, reads Unicode decimal digits; then `[sign] digits [. digits]
+    /// [e [sign] digits]`, `Inf`, `Infinity`, `NaN[payload]`, `sNaN[payload]` in any case.
+    pub fn parse(s: &str) -> Result<PyDecimal, PyErr> {
+        const ND_ZEROS: [u32; 66] = [0x30, 0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xDE6, 0xE50, 0xED0, 0xF20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10, 0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650, 0x116C0, 0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x16A60, 0x16AC0, 0x16B50, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E950, 0x1FBF0];
+        let syntax = || dec_signal("decimal.InvalidOperation", "ConversionSyntax");
+        let space = |c: char| c.is_whitespace() || ('\x1c'..='\x1f').contains(&c);
+        let mut ascii: Vec<u8> = Vec::with_capacity(s.len());
+        for c in s.trim_matches(space).chars() {
+            let u = c as u32;
+            if c == '_' {
+                continue;
+            } else if (1..=127).contains(&u) {
+                ascii.push(u as u8);
+            } else if space(c) {
+                ascii.push(b' ');
+            } else {
+                let i = ND_ZEROS.partition_point(|&z| z <= u);
+                if i > 0 && u - ND_ZEROS[i - 1] < 10 {
+                    ascii.push(b'0' + (u - ND_ZEROS[i - 1]) as u8);
+                } else {
+                    return Err(syntax());
+                }
+            }
+        }
+        let mut t: &[u8] = &ascii;
+        let neg = t.first() == Some(&b'-');
+        if matches!(t.first(), Some(b'-') | Some(b'+')) {
+            t = &t[1..];
+        }
+        let lower: Vec<u8> = t.to_ascii_lowercase();
+        if lower == b"inf" || lower == b"infinity" {
+            return Ok(PyDecimal::infinity(neg));
+        }
+        for (prefix, kind) in [(&b"snan"[..], DecKind::SNaN), (&b"nan"[..], DecKind::NaN)] {
+            if let Some(payload) = lower.strip_prefix(prefix) {
+                if !payload.iter().all(u8::is_ascii_digit) {
+                    return Err(syntax());
+                }
+                let digits: Vec<u8> = payload.iter().copied().skip_while(|&c| c == b'0').collect();
+                let mut d = PyDecimal::from_digits(neg, &digits, 0);
+                d.kind = kind;
+                return Ok(d);
+            }
+        }
+        let (mantissa, exponent) = match lower.iter().position(|&c| c == b'e') {
+            Some(i) => (&lower[..i], Some(&lower[i + 1..])),
+            None => (&lower[..], None),
+        };
+        let (int_part, frac) = match mantissa.iter().position(|&c| c == b'.') {
+            Some(i) => (&mantissa[..i], &mantissa[i + 1..]),
+            None => (mantissa, &b""[..]),
+        };
+        if int_part.len() + frac.len() == 0 || !int_part.iter().chain(frac).all(u8::is_ascii_digit) {
+            return Err(syntax());
+        }
+        let mut exp: i128 = 0;
+        if let Some(e) = exponent {
+            let (eneg, edigits) = match e.first() {
+                Some(b'-') => (true, &e[1..]),
+                Some(b'+') => (false, &e[1..]),
+                _ => (false, e),
+            };
+            if edigits.is_empty() || !edigits.iter().all(u8::is_ascii_digit) {
+                return Err(syntax());
+            }
+            let text = std::str::from_utf8(edigits).unwrap_or("0").trim_start_matches('0');
+            if text.len() > 30 {
+                return Err(syntax());
+            }
+            exp = if text.is_empty() { 0 } else { text.parse::<i128>().map_err(|_| syntax())? };
+            if eneg {
+                exp = -exp;
+            }
+        }
+        let digits: Vec<u8> = int_part.iter().chain(frac).copied().skip_while(|&c| c == b'0').collect();
+        let exp = exp - frac.len() as i128;
+        // libmpdec's limits on a value (MAX_EMAX, MIN_ETINY of 64-bit builds)
+        if exp + (digits.len().max(1) as i128) - 1 > 999_999_999_999_999_999 || exp < -1_999_999_999_999_999_997 {
+            return Err(syntax());
+        }
+        Ok(PyDecimal::from_digits(neg, &digits, exp as i64))
+    }
+
+    /// `Decimal(n)` of an int: exact.
+    pub fn from_i64(n: i64) -> PyDecimal {
+        PyDecimal::finite(n < 0, num_bigint::BigUint::from(n.unsigned_abs()), 0)
+    }
+
+    /// `Decimal(x)` of a float: its exact binary value (`Decimal(0.1)` has 55 digits); `-0.0` is
+    /// `Decimal('-0')`, nan and inf are `NaN` and `Infinity` with the float's sign.
+    pub fn from_f64(x: f64) -> PyDecimal {
+        let neg = x.is_sign_negative();
+        if x.is_nan() {
+            let mut d = PyDecimal::from_i64(0);
+            d.neg = neg;
+            d.kind = DecKind::NaN;
+            return d;
+        }
+        if x.is_infinite() {
+            return PyDecimal::infinity(neg);
+        }
+        let bits = x.abs().to_bits();
+        let biased = ((bits >> 52) & 0x7ff) as i64;
+        let frac = bits & ((1u64 << 52) - 1);
+        let (mut m, mut e) = if biased == 0 { (frac, -1074) } else { (frac | (1u64 << 52), biased - 1075) };
+        if m == 0 {
+            e = 0;
+        }
+        while m != 0 && m % 2 == 0 && e < 0 {
+            m /= 2;
+            e += 1;
+        }
+        if e >= 0 {
+            PyDecimal::finite(neg, num_bigint::BigUint::from(m) << (e as usize), 0)
+        } else {
+            // m / 2**k == m * 5**k / 10**k
+            let k = -e;
+            PyDecimal::finite(neg, num_bigint::BigUint::from(m) * num_traits::pow(num_bigint::BigUint::from(5u32), k as usize), -k)
+        }
+    }
+
+    /// A NaN's payload cut to the context's `prec - clamp` digits (`_fix_nan`).
+    fn fix_nan(&self) -> PyDecimal {
+        let d = self.digits();
+        if d.len() as i64 > DEC_PREC {
+            let tail: Vec<u8> = d[d.len() - DEC_PREC as usize..].iter().copied().skip_while(|&c| c == b'0').collect();
+            let mut out = PyDecimal::from_digits(self.neg, &tail, self.exp);
+            out.kind = self.kind;
+            return out;
+        }
+        self.clone()
+    }
+
+    /// `_check_nans`: an sNaN operand raises, a quiet NaN is the result.
+    fn check_nans(&self, other: Option<&PyDecimal>) -> Option<Result<PyDecimal, PyErr>> {
+        let other_kind = other.map(|o| o.kind);
+        if self.kind == DecKind::SNaN || other_kind == Some(DecKind::SNaN) {
+            return Some(Err(dec_signal("decimal.InvalidOperation", "InvalidOperation")));
+        }
+        if self.kind == DecKind::NaN {
+            return Some(Ok(self.fix_nan()));
+        }
+        if let Some(o) = other {
+            if o.kind == DecKind::NaN {
+                return Some(Ok(o.fix_nan()));
+            }
+        }
+        None
+    }
+
+    /// `_fix`: rounded to the context's precision (half even), the exponent kept within
+    /// Etiny..Emax; Overflow past Emax.
+    fn fix(self) -> Result<PyDecimal, PyErr> {
+        match self.kind {
+            DecKind::NaN | DecKind::SNaN => return Ok(self.fix_nan()),
+            DecKind::Inf => return Ok(self),
+            DecKind::Finite => {}
+        }
+        if self.is_zero() {
+            let exp = self.exp.clamp(DEC_ETINY, DEC_EMAX);
+            return Ok(PyDecimal::finite(self.neg, self.coef, exp));
+        }
+        let d = self.digits();
+        let mut exp_min = d.len() as i64 + self.exp - DEC_PREC;
+        if exp_min > DEC_ETOP {
+            return Err(dec_signal("decimal.Overflow", "Overflow"));
+        }
+        if exp_min < DEC_ETINY {
+            exp_min = DEC_ETINY;
+        }
+        if self.exp < exp_min {
+            let kept = d.len() as i64 + self.exp - exp_min;
+            let (d, kept) = if kept < 0 { (b"1".to_vec(), 0usize) } else { (d, kept as usize) };
+            let changed = dec_round_dir(DecRound::HalfEven, self.neg, &d, kept);
+            let mut coef = num_bigint::BigUint::parse_bytes(&d[..kept], 10).unwrap_or_default();
+            if changed > 0 {
+                coef += 1u32;
+                if coef.to_str_radix(10).len() as i64 > DEC_PREC {
+                    coef /= 10u32;
+                    exp_min += 1;
+                }
+            }
+            if exp_min > DEC_ETOP {
+                return Err(dec_signal("decimal.Overflow", "Overflow"));
+            }
+            return Ok(PyDecimal::finite(self.neg, coef, exp_min));
+        }
+        Ok(self)
+    }
+
+    /// `_rescale`: to exponent `exp` with `mode`, no context (specials unchanged).
+    fn rescale(&self, exp: i64, mode: DecRound) -> PyDecimal {
+        if self.kind != DecKind::Finite {
+            return self.clone();
+        }
+        if self.is_zero() {
+            return PyDecimal::finite(self.neg, num_bigint::BigUint::default(), exp);
+        }
+        if self.exp >= exp {
+            return PyDecimal::finite(self.neg, &self.coef * dec_pow10(self.exp - exp), exp);
+        }
+        let d = self.digits();
+        let kept = d.len() as i64 + self.exp - exp;
+        let (d, kept) = if kept < 0 { (b"1".to_vec(), 0usize) } else { (d, kept as usize) };
+        let changed = dec_round_dir(mode, self.neg, &d, kept);
+        let mut coef = num_bigint::BigUint::parse_bytes(&d[..kept], 10).unwrap_or_default();
+        if changed == 1 {
+            coef += 1u32;
+        }
+        PyDecimal::finite(self.neg, coef, exp)
+    }
+
+    fn negated(&self) -> PyDecimal {
+        let mut out = self.clone();
+        out.neg = !out.neg;
+        out
+    }
+
+    /// `self + other`.
+    pub fn add(&self, other: &PyDecimal) -> Result<PyDecimal, PyErr> {
+        if self.kind != DecKind::Finite || other.kind != DecKind::Finite {
+            if let Some(ans) = self.check_nans(Some(other)) {
+                return ans;
+            }
+            if self.kind == DecKind::Inf {
+                if self.neg != other.neg && other.kind == DecKind::Inf {
+                    return Err(dec_signal("decimal.InvalidOperation", "InvalidOperation"));
+                }
+                return Ok(self.clone());
+            }
+            return Ok(other.clone());
+        }
+        let exp = self.exp.min(other.exp);
+        if self.is_zero() && other.is_zero() {
+            return PyDecimal::finite(self.neg && other.neg, num_bigint::BigUint::default(), exp).fix();
+        }
+        if self.is_zero() {
+            return other.rescale(exp.max(other.exp - DEC_PREC - 1), DecRound::HalfEven).fix();
+        }
+        if other.is_zero() {
+            return self.rescale(exp.max(self.exp - DEC_PREC - 1), DecRound::HalfEven).fix();
+        }
+        // `_normalize`: an operand far below the other's last kept digit only matters as a
+        // sticky digit, so its exponent does not blow the sum up to millions of digits
+        let (mut a, mut b) = (self.clone(), other.clone());
+        {
+            let (tmp, small) = if a.exp < b.exp { (&mut b, &mut a) } else { (&mut a, &mut b) };
+            let tmp_len = tmp.digits().len() as i64;
+            let small_len = small.digits().len() as i64;
+            let e = tmp.exp + (-1i64).min(tmp_len - DEC_PREC - 2);
+            if small_len + small.exp - 1 < e {
+                small.coef = num_bigint::BigUint::from(1u32);
+                small.exp = e;
+            }
+            tmp.coef = &tmp.coef * dec_pow10(tmp.exp - small.exp);
+            tmp.exp = small.exp;
+        }
+        let (coef, neg) = if a.neg == b.neg {
+            (&a.coef + &b.coef, a.neg)
+        } else if a.coef == b.coef {
+            return PyDecimal::finite(false, num_bigint::BigUint::default(), exp).fix();
+        } else if a.coef > b.coef {
+            (&a.coef - &b.coef, a.neg)
+        } else {
+            (&b.coef - &a.coef, b.neg)
+        };
+        PyDecimal::finite(neg, coef, a.exp).fix()
+    }
+
+    /// `self - other`.
+    pub fn sub(&self, other: &PyDecimal) -> Result<PyDecimal, PyErr> {
+        if let Some(ans) = self.check_nans(Some(other)) {
+            return ans;
+        }
+        self.add(&other.negated())
+    }
+
+    /// `self * other`.
+    pub fn mul(&self, other: &PyDecimal) -> Result<PyDecimal, PyErr> {
+        let neg = self.neg != other.neg;
+        if self.kind != DecKind::Finite || other.kind != DecKind::Finite {
+            if let Some(ans) = self.check_nans(Some(other)) {
+                return ans;
+            }
+            if self.is_zero() || other.is_zero() {
+                return Err(dec_signal("decimal.InvalidOperation", "InvalidOperation")); // (+-)INF * 0
+            }
+            return Ok(PyDecimal::infinity(neg));
+        }
+        PyDecimal::finite(neg, &self.coef * &other.coef, self.exp + other.exp).fix()
+    }
+
+    /// `self / other`: to 28 significant digits, exact results at the ideal exponent.
+    pub fn div(&self, other: &PyDecimal) -> Result<PyDecimal, PyErr> {
+        let neg = self.neg != other.neg;
+        if self.kind != DecKind::Finite || other.kind != DecKind::Finite {
+            if let Some(ans) = self.check_nans(Some(other)) {
+                return ans;
+            }
+            if self.kind == DecKind::Inf && other.kind == DecKind::Inf {
+                return Err(dec_signal("decimal.InvalidOperation", "InvalidOperation"));
+            }
+            if self.kind == DecKind::Inf {
+                return Ok(PyDecimal::infinity(neg));
+            }
+            return Ok(PyDecimal::finite(neg, num_bigint::BigUint::default(), DEC_ETINY));
+        }
+        if other.is_zero() {
+            if self.is_zero() {
+                return Err(dec_signal("decimal.InvalidOperation", "DivisionUndefined"));
+            }
+            return Err(dec_signal("decimal.DivisionByZero", "DivisionByZero"));
+        }
+        let (coef, exp) = if self.is_zero() {
+            (num_bigint::BigUint::default(), self.exp - other.exp)
+        } else {
+            let shift = other.digits().len() as i64 - self.digits().len() as i64 + DEC_PREC + 1;
+            let mut exp = self.exp - other.exp - shift;
+            let (q, r) = if shift >= 0 {
+                num_integer::Integer::div_rem(&(&self.coef * dec_pow10(shift)), &other.coef)
+            } else {
+                num_integer::Integer::div_rem(&self.coef, &(&other.coef * dec_pow10(-shift)))
+            };
+            let mut coef = q;
+            if !num_traits::Zero::is_zero(&r) {
+                if num_traits::Zero::is_zero(&(&coef % 5u32)) {
+                    coef += 1u32;
+                }
+            } else {
+                let ideal = self.exp - other.exp;
+                while exp < ideal && num_traits::Zero::is_zero(&(&coef % 10u32)) {
+                    coef /= 10u32;
+                    exp += 1;
+                }
+            }
+            (coef, exp)
+        };
+        PyDecimal::finite(neg, coef, exp).fix()
+    }
+
+    /// `_divide`: the truncated quotient and the remainder (finite operands, other nonzero).
+    fn divide(&self, other: &PyDecimal) -> Result<(PyDecimal, PyDecimal), PyErr> {
+        let neg = self.neg != other.neg;
+        let ideal = if other.kind == DecKind::Inf { self.exp } else { self.exp.min(other.exp) };
+        let zero = |neg| PyDecimal::finite(neg, num_bigint::BigUint::default(), 0);
+        if self.is_zero() || other.kind == DecKind::Inf || self.adjusted() - other.adjusted() <= -2 {
+            return Ok((zero(neg), self.rescale(ideal, DecRound::HalfEven)));
+        }
+        if self.adjusted() - other.adjusted() <= DEC_PREC {
+            let (a, b) = if self.exp >= other.exp {
+                (&self.coef * dec_pow10(self.exp - other.exp), other.coef.clone())
+            } else {
+                (self.coef.clone(), &other.coef * dec_pow10(other.exp - self.exp))
+            };
+            let (q, r) = num_integer::Integer::div_rem(&a, &b);
+            if q < dec_pow10(DEC_PREC) {
+                return Ok((PyDecimal::finite(neg, q, 0), PyDecimal::finite(self.neg, r, ideal)));
+            }
+        }
+        Err(dec_signal("decimal.InvalidOperation", "DivisionImpossible"))
+    }
+
+    /// `self // other`: the quotient truncated toward zero (not floored, unlike ints).
+    pub fn floordiv(&self, other: &PyDecimal) -> Result<PyDecimal, PyErr> {
+        if let Some(ans) = self.check_nans(Some(other)) {
+            return ans;
+        }
+        if self.kind == DecKind::Inf {
+            if other.kind == DecKind::Inf {
+                return Err(dec_signal("decimal.InvalidOperation", "InvalidOperation"));
+            }
+            return Ok(PyDecimal::infinity(self.neg != other.neg));
+        }
+        if other.is_zero() {
+            if self.is_zero() {
+                return Err(dec_signal("decimal.InvalidOperation", "DivisionUndefined"));
+            }
+            return Err(dec_signal("decimal.DivisionByZero", "DivisionByZero"));
+        }
+        Ok(self.divide(other)?.0)
+    }
+
+    /// `self % other`: the remainder has the dividend's sign.
+    pub fn rem(&self, other: &PyDecimal) -> Result<PyDecimal, PyErr> {
+        if let Some(ans) = self.check_nans(Some(other)) {
+            return ans;
+        }
+        if self.kind == DecKind::Inf {
+            return Err(dec_signal("decimal.InvalidOperation", "InvalidOperation"));
+        }
+        if other.is_zero() {
+            return Err(dec_signal("decimal.InvalidOperation", if self.is_zero() { "DivisionUndefined" } else { "InvalidOperation" }));
+        }
+        self.divide(other)?.1.fix()
+    }
+
+    /// `-self` (rounded to the context; `-Decimal('0')` is `Decimal('0')`).
+    pub fn neg(&self) -> Result<PyDecimal, PyErr> {
+        if let Some(ans) = self.check_nans(None) {
+            return ans;
+        }
+        let mut out = self.clone();
+        out.neg = !self.is_zero() && !self.neg;
+        out.fix()
+    }
+
+    /// `+self`: rounded to the context; `+Decimal('-0')` is `Decimal('0')`.
+    pub fn pos(&self) -> Result<PyDecimal, PyErr> {
+        if let Some(ans) = self.check_nans(None) {
+            return ans;
+        }
+        let mut out = self.clone();
+        if out.is_zero() {
+            out.neg = false;
+        }
+        out.fix()
+    }
+
+    /// `abs(self)`.
+    pub fn abs(&self) -> Result<PyDecimal, PyErr> {
+        if let Some(ans) = self.check_nans(None) {
+            return ans;
+        }
+        if self.neg {
+            self.neg()
+        } else {
+            self.pos()
+        }
+    }
+
+    /// `self.quantize(exp, rounding)`: InvalidOperation when the result needs more than 28
+    /// digits or the exponent is outside the context.
+    pub fn quantize(&self, exp: &PyDecimal, rounding: &str) -> Result<PyDecimal, PyErr> {
+        let mode = dec_rounding(rounding)?;
+        let invalid = || dec_signal("decimal.InvalidOperation", "InvalidOperation");
+        if self.kind != DecKind::Finite || exp.kind != DecKind::Finite {
+            if let Some(ans) = self.check_nans(Some(exp)) {
+                return ans;
+            }
+            if exp.kind == DecKind::Inf && self.kind == DecKind::Inf {
+                return Ok(self.clone());
+            }
+            return Err(invalid());
+        }
+        if !(DEC_ETINY..=DEC_EMAX).contains(&exp.exp) {
+            return Err(invalid());
+        }
+        if self.is_zero() {
+            return PyDecimal::finite(self.neg, num_bigint::BigUint::default(), exp.exp).fix();
+        }
+        let adjusted = self.adjusted();
+        if adjusted > DEC_EMAX || adjusted - exp.exp + 1 > DEC_PREC {
+            return Err(invalid());
+        }
+        let ans = self.rescale(exp.exp, mode);
+        if ans.adjusted() > DEC_EMAX || ans.digits().len() as i64 > DEC_PREC {
+            return Err(invalid());
+        }
+        ans.fix()
+    }
+
+    /// `round(self, n)`: `quantize(Decimal('1E-n'))` with the context's rounding.
+    pub fn round_to(&self, n: i64) -> Result<PyDecimal, PyErr> {
+        self.quantize(&PyDecimal::finite(false, num_bigint::BigUint::from(1u32), -n), "ROUND_HALF_EVEN")
+    }
+
+    /// `round(self)`: the nearest int, halves to even.
+    pub fn round_int(&self) -> Result<i64, PyErr> {
+        match self.kind {
+            DecKind::NaN | DecKind::SNaN => Err(PyErr::new("ValueError", "cannot round a NaN")),
+            DecKind::Inf => Err(PyErr::new("OverflowError", "cannot round an infinity")),
+            DecKind::Finite => self.rescale(0, DecRound::HalfEven).to_i64(),
+        }
+    }
+
+    /// `int(self)`: truncated toward zero; OverflowError past i64 (Python's int would grow).
+    pub fn to_i64(&self) -> Result<i64, PyErr> {
+        match self.kind {
+            DecKind::NaN | DecKind::SNaN => return Err(PyErr::new("ValueError", "cannot convert NaN to integer")),
+            DecKind::Inf => return Err(PyErr::new("OverflowError", "cannot convert Infinity to integer")),
+            DecKind::Finite => {}
+        }
+        let too_big = || PyErr::new("OverflowError", "Python int too large to convert to C long");
+        let magnitude = if self.exp >= 0 {
+            if self.is_zero() {
+                num_bigint::BigUint::default()
+            } else if self.adjusted() > 19 {
+                return Err(too_big());
+            } else {
+                &self.coef * dec_pow10(self.exp)
+            }
+        } else if -self.exp > self.digits().len() as i64 {
+            num_bigint::BigUint::default()
+        } else {
+            &self.coef / dec_pow10(-self.exp)
+        };
+        let big = num_bigint::BigInt::from_biguint(if self.neg { num_bigint::Sign::Minus } else { num_bigint::Sign::Plus }, magnitude);
+        num_traits::ToPrimitive::to_i64(&big).ok_or_else(too_big)
+    }
+
+    /// `float(self)`: the nearest float to its value (`float(str(self))`).
+    pub fn to_f64(&self) -> Result<f64, PyErr> {
+        match self.kind {
+            DecKind::SNaN => Err(PyErr::new("ValueError", "cannot convert signaling NaN to float")),
+            DecKind::NaN => Ok(if self.neg { -f64::NAN } else { f64::NAN }),
+            DecKind::Inf => Ok(if self.neg { f64::NEG_INFINITY } else { f64::INFINITY }),
+            DecKind::Finite => self.to_string().parse::<f64>().map_err(|e| PyErr::new("ValueError", e.to_string())),
+        }
+    }
+
+    /// `bool(self)`: NaNs and infinities are true.
+    pub fn is_true(&self) -> bool {
+        !self.is_zero()
+    }
+
+    /// `<`, `>`, `<=`, `>=`: InvalidOperation when either is a NaN.
+    pub fn cmp_py(&self, other: &PyDecimal) -> Result<std::cmp::Ordering, PyErr> {
+        if self.is_nan() || other.is_nan() {
+            return Err(dec_signal("decimal.InvalidOperation", "InvalidOperation"));
+        }
+        Ok(self.cmp_numbers(other))
+    }
+
+    /// `_cmp` of two non-NaN values.
+    fn cmp_numbers(&self, other: &PyDecimal) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        let signed = |neg: bool, o: Ordering| if neg { o.reverse() } else { o };
+        if self.kind == DecKind::Inf || other.kind == DecKind::Inf {
+            let rank = |d: &PyDecimal| if d.kind != DecKind::Inf { 0 } else if d.neg { -1 } else { 1 };
+            return rank(self).cmp(&rank(other));
+        }
+        match (self.is_zero(), other.is_zero()) {
+            (true, true) => return Ordering::Equal,
+            (true, false) => return signed(other.neg, Ordering::Less),
+            (false, true) => return signed(self.neg, Ordering::Greater),
+            _ => {}
+        }
+        if self.neg != other.neg {
+            return if self.neg { Ordering::Less } else { Ordering::Greater };
+        }
+        let (sa, oa) = (self.adjusted(), other.adjusted());
+        if sa != oa {
+            return signed(self.neg, sa.cmp(&oa));
+        }
+        let e = self.exp.min(other.exp);
+        let a = &self.coef * dec_pow10(self.exp - e);
+        let b = &other.coef * dec_pow10(other.exp - e);
+        signed(self.neg, a.cmp(&b))
+    }
+
+    /// `self == other` (PartialEq's, callable on a value or a reference alike).
+    pub fn eq_py(&self, other: &PyDecimal) -> bool {
+        self == other
+    }
+
+    /// `repr(self)`: `Decimal('1.10')`.
+    pub fn repr(&self) -> String {
+        format!("Decimal('{}')", self)
+    }
+}
+
+/// `==`: by value (`Decimal('1.0') == Decimal('1')`); a NaN equals nothing; an sNaN raises
+/// InvalidOperation as Python's `==` does.
+impl PartialEq for PyDecimal {
+    fn eq(&self, other: &PyDecimal) -> bool {
+        if self.kind == DecKind::SNaN || other.kind == DecKind::SNaN {
+            panic!("decimal.InvalidOperation: [<class 'decimal.InvalidOperation'>]");
+        }
+        !self.is_nan() && !other.is_nan() && self.cmp_numbers(other) == std::cmp::Ordering::Equal
+    }
+}
+
+/// `Eq` for sets and dict keys: `==` above; a NaN equals nothing, so each NaN is its own key,
+/// as each NaN object is in Python's sets and dicts.
+impl Eq for PyDecimal {}
+
+/// Consistent with `==`: numerically equal values (`1.0`, `1`, `1E+0`) hash alike (the
+/// coefficient without its trailing zeros, the exponent moved to match; every zero alike).
+impl std::hash::Hash for PyDecimal {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        match self.kind {
+            DecKind::Finite if self.is_zero() => 0u8.hash(state),
+            DecKind::Finite => {
+                let (mut coef, mut exp) = (self.coef.clone(), self.exp);
+                while num_traits::Zero::is_zero(&(&coef % 10u32)) {
+                    coef /= 10u32;
+                    exp += 1;
+                }
+                (1u8, self.neg, coef, exp).hash(state)
+            }
+            DecKind::Inf => (2u8, self.neg).hash(state),
+            DecKind::NaN | DecKind::SNaN => 3u8.hash(state),
+        }
+    }
+}
+
+/// `<` as `sorted()`, `min()`, `max()` use it: by value; a NaN raises InvalidOperation, as
+/// Python's ordering of one does.
+impl PartialOrd for PyDecimal {
+    fn partial_cmp(&self, other: &PyDecimal) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for PyDecimal {
+    fn cmp(&self, other: &PyDecimal) -> std::cmp::Ordering {
+        self.cmp_py(other).unwrap_or_else(|e| panic!("{}", e))
+    }
+}
+
+/// `str(d)`: the spec's to-sci-string (`1E+2`, `0.000001`, `1E-7`, `-0`, `Infinity`, `NaN123`).
+impl std::fmt::Display for PyDecimal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sign = if self.neg { "-" } else { "" };
+        match self.kind {
+            DecKind::Inf => return write!(f, "{}Infinity", sign),
+            DecKind::NaN | DecKind::SNaN => {
+                let payload = if num_traits::Zero::is_zero(&self.coef) { String::new() } else { self.coef.to_string() };
+                return write!(f, "{}{}NaN{}", sign, if self.kind == DecKind::SNaN { "s" } else { "" }, payload);
+            }
+            DecKind::Finite => {}
+        }
+        let d = self.coef.to_str_radix(10);
+        let n = d.len() as i64;
+        let left = self.exp + n;
+        let dot = if self.exp <= 0 && left > -6 { left } else { 1 };
+        let (int_part, frac_part) = if dot <= 0 {
+            ("0".to_string(), format!(".{}{}", "0".repeat((-dot) as usize), d))
+        } else if dot >= n {
+            (format!("{}{}", d, "0".repeat((dot - n) as usize)), String::new())
+        } else {
+            (d[..dot as usize].to_string(), format!(".{}", &d[dot as usize..]))
+        };
+        let exp = if left == dot { String::new() } else { format!("E{:+}", left - dot) };
+        write!(f, "{}{}{}{}", sign, int_part, frac_part, exp)
+    }
+}
+
+/// `Decimal(s)` of a str.
+pub fn decimal_from_str(s: &str) -> Result<PyDecimal, PyErr> {
+    PyDecimal::parse(s)
+}
+
+/// A Decimal written as a literal by the translation (a case's argument, always valid).
+pub fn decimal_lit(s: &str) -> PyDecimal {
+    PyDecimal::parse(s).unwrap_or_else(|e| panic!("{}", e))
+}
+
+/// `str(d)`.
+pub fn decimal_str(d: &PyDecimal) -> String {
+    d.to_string()
+}
+
+/// `repr(d)`.
+pub fn decimal_repr(d: &PyDecimal) -> String {
+    d.repr()
+}
+// @end
+
+// @helper fsum deps: PyErr
+/// `math.fsum(xs)`: CPython's `math_fsum` step for step (Shewchuk's partials, the half-even
+/// fix across partials, OverflowError "intermediate overflow in fsum", ValueError for -inf + inf).
+pub fn fsum(xs: &[f64]) -> Result<f64, PyErr> {
+    let mut p: Vec<f64> = Vec::new();
+    let (mut special_sum, mut inf_sum) = (0.0f64, 0.0f64);
+    let mut lo = 0.0f64;
+    for &item in xs {
+        let mut x = item;
+        let xsave = x;
+        let mut i = 0;
+        for j in 0..p.len() {
+            let mut y = p[j];
+            if x.abs() < y.abs() {
+                std::mem::swap(&mut x, &mut y);
+            }
+            let hi = x + y;
+            let yr = hi - x;
+            lo = y - yr;
+            if lo != 0.0 {
+                p[i] = lo;
+                i += 1;
+            }
+            x = hi;
+        }
+        p.truncate(i);
+        if x != 0.0 {
+            if !x.is_finite() {
+                if xsave.is_finite() {
+                    return Err(PyErr::new("OverflowError", "intermediate overflow in fsum"));
+                }
+                if xsave.is_infinite() {
+                    inf_sum += xsave;
+                }
+                special_sum += xsave;
+                p.clear();
+            } else {
+                p.push(x);
+            }
+        }
+    }
+    if special_sum != 0.0 || special_sum.is_nan() {
+        if inf_sum.is_nan() {
+            return Err(PyErr::new("ValueError", "-inf + inf in fsum"));
+        }
+        return Ok(special_sum);
+    }
+    let mut hi = 0.0f64;
+    let mut n = p.len();
+    if n > 0 {
+        n -= 1;
+        hi = p[n];
+        while n > 0 {
+            let x = hi;
+            n -= 1;
+            let y = p[n];
+            hi = x + y;
+            let yr = hi - x;
+            lo = y - yr;
+            if lo != 0.0 {
+                break;
+            }
+        }
+        if n > 0 && ((lo < 0.0 && p[n - 1] < 0.0) || (lo > 0.0 && p[n - 1] > 0.0)) {
+            let y = lo * 2.0;
+            let x = hi + y;
+            let yr = x - hi;
+            if y == yr {
+                hi = x;
+            }
+        }
+    }
+    Ok(hi)
+}
+// @end
+
+// @helper statistics deps: PyErr, fsum crates: num-rational, num-bigint, num-traits, num-integer
+/// `statistics` on floats (ints convert exactly): Python 3.11's exact algorithms, the sums as
+/// `num_rational::BigRational` (`_sum`, `_ss`), the result correctly rounded; a non-finite
+/// value makes the result the float sum of the non-finite values, as `_sum` does.
+fn stat_error(msg: &str) -> PyErr {
+    PyErr::new("statistics.StatisticsError", msg)
+}
+
+fn stat_exact(x: f64) -> num_rational::BigRational {
+    num_rational::BigRational::from_float(x).unwrap_or_default()
+}
+
+/// A fraction as Python's `float(Fraction)` (int true division): correctly rounded,
+/// OverflowError past the float range.
+fn stat_float(q: &num_rational::BigRational) -> Result<f64, PyErr> {
+    let x = num_traits::ToPrimitive::to_f64(q).unwrap_or(f64::INFINITY);
+    if x.is_infinite() {
+        return Err(PyErr::new("OverflowError", "integer division result too large for a float"));
+    }
+    Ok(x)
+}
+
+/// The sum of the non-finite values in order (`_sum`'s `partials[None]`), None when all are finite.
+fn stat_special(xs: &[f64]) -> Option<f64> {
+    let mut special: Option<f64> = None;
+    for &x in xs {
+        if !x.is_finite() {
+            special = Some(special.unwrap_or(0.0) + x);
+        }
+    }
+    special
+}
+
+/// `statistics.mean(xs)` of floats.
+pub fn stat_mean(xs: &[f64]) -> Result<f64, PyErr> {
+    if xs.is_empty() {
+        return Err(stat_error("mean requires at least one data point"));
+    }
+    if let Some(s) = stat_special(xs) {
+        return Ok(s / xs.len() as f64);
+    }
+    let total: num_rational::BigRational = xs.iter().map(|&x| stat_exact(x)).sum();
+    stat_float(&(total / num_rational::BigRational::from_integer(num_bigint::BigInt::from(xs.len()))))
+}
+
+/// `statistics.fmean(xs)`: `fsum(xs) / n`.
+pub fn stat_fmean(xs: &[f64]) -> Result<f64, PyErr> {
+    let total = fsum(xs)?;
+    if xs.is_empty() {
+        return Err(stat_error("fmean requires at least one data point"));
+    }
+    Ok(total / xs.len() as f64)
+}
+
+fn stat_sorted(xs: &[f64]) -> Result<Vec<f64>, PyErr> {
+    if xs.iter().any(|x| x.is_nan()) {
+        // Python's sort compares with `<` only, and where a NaN lands depends on the input's
+        // order: not reproduced, so not guessed either
+        return Err(PyErr::new("NotImplementedError", "the median of data holding a NaN is not translated"));
+    }
+    let mut v = xs.to_vec();
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    Ok(v)
+}
+
+/// `statistics.median(xs)` of floats.
+pub fn stat_median(xs: &[f64]) -> Result<f64, PyErr> {
+    let v = stat_sorted(xs)?;
+    let n = v.len();
+    if n == 0 {
+        return Err(stat_error("no median for empty data"));
+    }
+    if n % 2 == 1 {
+        Ok(v[n / 2])
+    } else {
+        Ok((v[n / 2 - 1] + v[n / 2]) / 2.0)
+    }
+}
+
+/// `statistics.median_low(xs)` / `median_high(xs)` of floats (ints: `stat_median_side_int`).
+pub fn stat_median_side(xs: &[f64], high: bool) -> Result<f64, PyErr> {
+    let v = stat_sorted(xs)?;
+    let n = v.len();
+    if n == 0 {
+        return Err(stat_error("no median for empty data"));
+    }
+    Ok(if n % 2 == 1 || high { v[n / 2] } else { v[n / 2 - 1] })
+}
+
+/// `median_low`/`median_high` of ints.
+pub fn stat_median_side_int(xs: &[i64], high: bool) -> Result<i64, PyErr> {
+    let mut v = xs.to_vec();
+    v.sort_unstable();
+    let n = v.len();
+    if n == 0 {
+        return Err(stat_error("no median for empty data"));
+    }
+    Ok(if n % 2 == 1 || high { v[n / 2] } else { v[n / 2 - 1] })
+}
+
+/// `_ss`: the exact sum of square deviations, or the float sum of the non-finite values.
+fn stat_ss(xs: &[f64]) -> Result<num_rational::BigRational, f64> {
+    if let Some(s) = stat_special(xs) {
+        return Err(s);
+    }
+    let n = num_rational::BigRational::from_integer(num_bigint::BigInt::from(xs.len()));
+    if xs.is_empty() {
+        return Ok(num_rational::BigRational::default());
+    }
+    let mut sx = num_rational::BigRational::default();
+    let mut sxx = num_rational::BigRational::default();
+    for &x in xs {
+        let q = stat_exact(x);
+        sxx += &q * &q;
+        sx += q;
+    }
+    Ok((&n * sxx - &sx * &sx) / n)
+}
+
+/// `variance` (sample) and `pvariance` (population) of floats.
+pub fn stat_variance(xs: &[f64], population: bool) -> Result<f64, PyErr> {
+    let n = xs.len();
+    let (min, name) = if population { (1, "pvariance requires at least one data point") } else { (2, "variance requires at least two data points") };
+    let ss = stat_ss(xs);
+    if n < min {
+        return Err(stat_error(name));
+    }
+    let d = if population { n } else { n - 1 };
+    match ss {
+        Err(special) => Ok(special / d as f64),
+        Ok(ss) => stat_float(&(ss / num_rational::BigRational::from_integer(num_bigint::BigInt::from(d)))),
+    }
+}
+
+/// `_float_sqrt_of_frac(n, m)`: the square root of n/m correctly rounded (round-to-odd on 109 bits).
+fn stat_sqrt_of_frac(n: &num_bigint::BigInt, m: &num_bigint::BigInt) -> Result<f64, PyErr> {
+    let rto = |n: &num_bigint::BigInt, m: &num_bigint::BigInt| -> num_bigint::BigInt {
+        let a: num_bigint::BigInt = num_integer::Integer::div_floor(n, m).sqrt();
+        let exact = &a * &a * m == *n;
+        if exact { a } else { a | num_bigint::BigInt::from(1) }
+    };
+    let q = num_integer::Integer::div_floor(&(n.bits() as i64 - m.bits() as i64 - 109), &2);
+    let (num, den) = if q >= 0 {
+        (rto(n, &(m << (2 * q) as usize)) << q as usize, num_bigint::BigInt::from(1))
+    } else {
+        (rto(&(n << (-2 * q) as usize), m), num_bigint::BigInt::from(1) << (-q) as usize)
+    };
+    stat_float(&num_rational::BigRational::new(num, den))
+}
+
+/// `stdev` (sample) and `pstdev` (population) of floats: Python raises AttributeError when a
+/// value is not finite (its `_float_sqrt_of_frac` gets a float).
+pub fn stat_stdev(xs: &[f64], population: bool) -> Result<f64, PyErr> {
+    let n = xs.len();
+    let (min, name) = if population { (1, "pstdev requires at least one data point") } else { (2, "stdev requires at least two data points") };
+    let ss = stat_ss(xs);
+    if n < min {
+        return Err(stat_error(name));
+    }
+    let d = if population { n } else { n - 1 };
+    match ss {
+        Err(_) => Err(PyErr::new("AttributeError", "'float' object has no attribute 'numerator'")),
+        Ok(ss) => {
+            let mss = ss / num_rational::BigRational::from_integer(num_bigint::BigInt::from(d));
+            stat_sqrt_of_frac(mss.numer(), mss.denom())
+        }
+    }
+}
+// @end
+
+// @helper PyRandom deps: PyErr
+/// `random` as CPython's `_random.Random` and `random.py` (3.11): MT19937 seeded by
+/// `init_by_array` of the seed's 32-bit words (`random.seed(n)` uses abs(n)), `random()` of
+/// 53 bits, `_randbelow` by `getrandbits` with rejection, and the module functions over it, so a
+/// seeded program draws Python's numbers. The module's shared generator is `PY_RANDOM`; unseeded,
+/// it starts from the clock (Python's from os.urandom: random either way).
+#[derive(Clone, Debug)]
+pub struct PyRandom {
+    mt: Vec<u32>,
+    index: usize,
+}
+
+impl PyRandom {
+    fn init_genrand(s: u32) -> PyRandom {
+        let mut mt = vec![0u32; 624];
+        mt[0] = s;
+        for i in 1..624 {
+            mt[i] = 1_812_433_253u32.wrapping_mul(mt[i - 1] ^ (mt[i - 1] >> 30)).wrapping_add(i as u32);
+        }
+        PyRandom { mt, index: 624 }
+    }
+
+    fn init_by_array(key: &[u32]) -> PyRandom {
+        let mut r = PyRandom::init_genrand(19_650_218);
+        let mt = &mut r.mt;
+        let (mut i, mut j) = (1usize, 0usize);
+        let n = 624usize;
+        let mut k = n.max(key.len());
+        while k > 0 {
+            mt[i] = (mt[i] ^ (mt[i - 1] ^ (mt[i - 1] >> 30)).wrapping_mul(1_664_525)).wrapping_add(key[j]).wrapping_add(j as u32);
+            i += 1;
+            j += 1;
+            if i >= n {
+                mt[0] = mt[n - 1];
+                i = 1;
+            }
+            if j >= key.len() {
+                j = 0;
+            }
+            k -= 1;
+        }
+        k = n - 1;
+        while k > 0 {
+            mt[i] = (mt[i] ^ (mt[i - 1] ^ (mt[i - 1] >> 30)).wrapping_mul(1_566_083_941)).wrapping_sub(i as u32);
+            i += 1;
+            if i >= n {
+                mt[0] = mt[n - 1];
+                i = 1;
+            }
+            k -= 1;
+        }
+        mt[0] = 0x8000_0000;
+        r
+    }
+
+    /// `random.seed(n)` / `random.Random(n)` of an int.
+    pub fn seeded(n: i64) -> PyRandom {
+        let mut m = n.unsigned_abs();
+        let mut key = Vec::new();
+        while m > 0 {
+            key.push(m as u32);
+            m >>= 32;
+        }
+        if key.is_empty() {
+            key.push(0);
+        }
+        PyRandom::init_by_array(&key)
+    }
+
+    fn from_clock() -> PyRandom {
+        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+        PyRandom::init_by_array(&[t as u32, (t >> 32) as u32, (t >> 64) as u32, std::process::id()])
+    }
+
+    fn genrand_u32(&mut self) -> u32 {
+        const UPPER: u32 = 0x8000_0000;
+        const LOWER: u32 = 0x7fff_ffff;
+        if self.index >= 624 {
+            for kk in 0..624 {
+                let y = (self.mt[kk] & UPPER) | (self.mt[(kk + 1) % 624] & LOWER);
+                let mag = if y & 1 == 1 { 0x9908_b0df } else { 0 };
+                self.mt[kk] = self.mt[(kk + 397) % 624] ^ (y >> 1) ^ mag;
+            }
+            self.index = 0;
+        }
+        let mut y = self.mt[self.index];
+        self.index += 1;
+        y ^= y >> 11;
+        y ^= (y << 7) & 0x9d2c_5680;
+        y ^= (y << 15) & 0xefc6_0000;
+        y ^ (y >> 18)
+    }
+
+    /// `random()`: 53 random bits in [0, 1).
+    pub fn random(&mut self) -> f64 {
+        let a = (self.genrand_u32() >> 5) as f64;
+        let b = (self.genrand_u32() >> 6) as f64;
+        (a * 67_108_864.0 + b) * (1.0 / 9_007_199_254_740_992.0)
+    }
+
+    /// `getrandbits(k)` for k <= 64, as CPython builds it from 32-bit words (low word first).
+    fn getrandbits(&mut self, k: u32) -> u64 {
+        if k == 0 {
+            return 0;
+        }
+        if k <= 32 {
+            return (self.genrand_u32() >> (32 - k)) as u64;
+        }
+        let low = self.genrand_u32() as u64;
+        let high = (self.genrand_u32() >> (64 - k)) as u64;
+        low | (high << 32)
+    }
+
+    /// `_randbelow(n)`, n > 0: rejection sampling on n.bit_length() bits.
+    fn randbelow(&mut self, n: u64) -> u64 {
+        let k = 64 - n.leading_zeros();
+        let mut r = self.getrandbits(k);
+        while r >= n {
+            r = self.getrandbits(k);
+        }
+        r
+    }
+
+    /// `randrange(start, stop, step)` (`stop` None: `randrange(start)`).
+    pub fn randrange(&mut self, start: i64, stop: Option<i64>, step: i64) -> Result<i64, PyErr> {
+        let Some(stop) = stop else {
+            if start > 0 {
+                return Ok(self.randbelow(start as u64) as i64);
+            }
+            return Err(PyErr::new("ValueError", "empty range for randrange()"));
+        };
+        let width = stop as i128 - start as i128;
+        let n: i128 = if step == 1 {
+            if width <= 0 {
+                return Err(PyErr::new("ValueError", format!("empty range for randrange() ({}, {}, {})", start, stop, width)));
+            }
+            width
+        } else if step > 0 {
+            floor_div(width + step as i128 - 1, step as i128)
+        } else if step < 0 {
+            floor_div(width + step as i128 + 1, step as i128)
+        } else {
+            return Err(PyErr::new("ValueError", "zero step for randrange()"));
+        };
+        if n <= 0 {
+            return Err(PyErr::new("ValueError", "empty range for randrange()"));
+        }
+        let r = self.randbelow(n as u64) as i128;
+        i64::try_from(start as i128 + step as i128 * r).map_err(|_| PyErr::new("OverflowError", "int too large for i64"))
+    }
+
+    /// `randint(a, b)`: `randrange(a, b + 1)`.
+    pub fn randint(&mut self, a: i64, b: i64) -> Result<i64, PyErr> {
+        let stop = b.checked_add(1).ok_or_else(|| PyErr::new("OverflowError", "int too large for i64"))?;
+        self.randrange(a, Some(stop), 1)
+    }
+
+    /// `uniform(a, b)`.
+    pub fn uniform(&mut self, a: f64, b: f64) -> f64 {
+        a + (b - a) * self.random()
+    }
+
+    /// The index `choice(seq)` takes: IndexError for an empty sequence.
+    pub fn choice_index(&mut self, len: usize) -> Result<usize, PyErr> {
+        if len == 0 {
+            return Err(PyErr::new("IndexError", "Cannot choose from an empty sequence"));
+        }
+        Ok(self.randbelow(len as u64) as usize)
+    }
+
+    /// `shuffle(x)` in place, as random.py's loop.
+    pub fn shuffle<T>(&mut self, x: &mut [T]) {
+        for i in (1..x.len()).rev() {
+            let j = self.randbelow(i as u64 + 1) as usize;
+            x.swap(i, j);
+        }
+    }
+}
+
+/// Python's `//` on i128.
+fn floor_div(a: i128, b: i128) -> i128 {
+    let q = a / b;
+    if (a % b != 0) && ((a < 0) != (b < 0)) {
+        q - 1
+    } else {
+        q
+    }
+}
+
+/// The module's shared generator (`random.seed`, `random.random()`...).
+pub static PY_RANDOM: std::sync::LazyLock<std::sync::Mutex<PyRandom>> =
+    std::sync::LazyLock::new(|| std::sync::Mutex::new(PyRandom::from_clock()));
+
+/// The shared generator, locked (a panic elsewhere while it was held does not poison it for
+/// Python's purposes: the state is still a valid generator).
+pub fn py_random() -> std::sync::MutexGuard<'static, PyRandom> {
+    PY_RANDOM.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+// Each module function locks the shared generator inside the call, so two in one expression
+// (`[random.random(), random.random()]`) never hold the lock together.
+
+/// `random.seed(n)`.
+pub fn random_seed(n: i64) {
+    *py_random() = PyRandom::seeded(n);
+}
+
+/// `random.random()`.
+pub fn random_random() -> f64 {
+    py_random().random()
+}
+
+/// `random.randint(a, b)`.
+pub fn random_randint(a: i64, b: i64) -> Result<i64, PyErr> {
+    py_random().randint(a, b)
+}
+
+/// `random.randrange(start[, stop[, step]])`.
+pub fn random_randrange(start: i64, stop: Option<i64>, step: i64) -> Result<i64, PyErr> {
+    py_random().randrange(start, stop, step)
+}
+
+/// `random.uniform(a, b)`.
+pub fn random_uniform(a: f64, b: f64) -> f64 {
+    py_random().uniform(a, b)
+}
+
+/// The index `random.choice(seq)` takes.
+pub fn random_choice_index(len: usize) -> Result<usize, PyErr> {
+    py_random().choice_index(len)
+}
+
+/// `random.shuffle(x)`.
+pub fn random_shuffle<T>(x: &mut [T]) {
+    py_random().shuffle(x)
+}
+// @end
+
 // @helper try_json_loads deps: PyErr crates: serde_json
 /// `json.loads(s)` on serde_json (features preserve_order: objects keep their keys' order, a
 /// repeated key keeps its first place and its last value, as Python's dict; arbitrary_precision:
@@ -5858,6 +7138,14 @@ impl PyRepr for PyTimezone {
 impl PyRepr for PyFraction {
     fn py_repr(&self) -> String {
         fraction_repr(self)
+    }
+}
+// @end
+
+// @helper repr_decimal deps: PyRepr, PyDecimal
+impl PyRepr for PyDecimal {
+    fn py_repr(&self) -> String {
+        self.repr()
     }
 }
 // @end

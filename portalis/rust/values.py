@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import decimal as _decimal
 import fractions as _fractions
 import math
 import re as _re
@@ -164,7 +165,7 @@ class _Render:
             assert isinstance(path, ir.TPath)
             return ir.StructLit(path.name, tuple(
                 (rust_ident(f.name), self.expr(values.get(f.name), f.py_type)) for f in fields))
-        if k in ("date", "timedelta", "datetime", "time", "timezone", "fraction", "re_match"):
+        if k in ("date", "timedelta", "datetime", "time", "timezone", "fraction", "decimal", "re_match"):
             return self.library(value, t)
         if k == "opaque":
             path = self.type(t)
@@ -236,6 +237,9 @@ class _Render:
             _expect(type(value) is _fractions.Fraction, value, t)
             assert isinstance(value, _fractions.Fraction)
             return ir.Call(ir.Path(f"{pyrt}::PyFraction::new"), (big_literal(value.numerator), big_literal(value.denominator)))
+        if k == "decimal":
+            _expect(type(value) is _decimal.Decimal, value, t)
+            return ir.Call(ir.Path(f"{pyrt}::decimal_lit"), (ir.StrLit(str(value)),))  # str() is exact
         _expect(isinstance(value, _re.Match) and isinstance(getattr(value, "string", None), str), value, t)
         assert isinstance(value, _re.Match)
         groups = value.re.groups

@@ -116,6 +116,7 @@ LIBRARY_TYPES: dict[tuple[str, str], PyType] = {
     ("datetime", "time"): PyType(kind="time"),
     ("datetime", "timezone"): PyType(kind="timezone"),
     ("fractions", "Fraction"): PyType(kind="fraction"),
+    ("decimal", "Decimal"): PyType(kind="decimal"),
     ("re", "Match"): PyType(kind="re_match"),
 }
 

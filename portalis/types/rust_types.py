@@ -151,6 +151,8 @@ def owned_type(t: PyType, holes: bool = False) -> ir.Type:
         return ir.TPath("crate::pyrt::PyTimezone")
     if k == "fraction":
         return ir.TPath("crate::pyrt::PyFraction")
+    if k == "decimal":
+        return ir.TPath("crate::pyrt::PyDecimal")
     if k == "re_match":
         return ir.TPath("crate::pyrt::ReMatch")
     if k == "callable" and t.args:

@@ -271,6 +271,8 @@ def strategy_for(t: PyType, type_maps: dict[str, ModuleTypeMap], depth: int = 0)
         return st.times()  # naive, as the runtime's PyTime
     if k == "fraction":
         return st.fractions()
+    if k == "decimal":
+        return st.decimals()  # NaNs and infinities too: the runtime's PyDecimal has them
     if k == "re_match":
         return _matches(t)
     if k == "optional" and t.args and t.args[0].kind == "callable":

@@ -253,6 +253,8 @@ LIBRARY_CANON_RS = {
                               "    fn canon(&self) -> String { format!(\"{{'__class__': 'timezone', 'repr': {}}}\", self.repr().canon()) }\n}",
     "pub struct PyTime ": "impl Canon for {crate}::pyrt::PyTime {\n"
                           "    fn canon(&self) -> String { format!(\"{{'__class__': 'time', 'repr': {}}}\", self.repr().canon()) }\n}",
+    "pub struct PyDecimal ": "impl Canon for {crate}::pyrt::PyDecimal {\n"
+                             "    fn canon(&self) -> String { format!(\"{{'__class__': 'Decimal', 'repr': {}}}\", self.repr().canon()) }\n}",
     "pub type PyFraction ": "impl Canon for {crate}::pyrt::PyFraction {\n"
                             "    fn canon(&self) -> String { format!(\"{{'__class__': 'Fraction', 'repr': {}}}\", "
                             "{crate}::pyrt::fraction_repr(self).canon()) }\n}",

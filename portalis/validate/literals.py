@@ -88,7 +88,7 @@ def library_canonical(value: object) -> dict | None:
     return {"__class__": name, "repr": repr(value)}
 
 
-LIBRARY_KEYS = ("date", "datetime", "time", "timedelta", "timezone", "fraction", "re_match")
+LIBRARY_KEYS = ("date", "datetime", "time", "timedelta", "timezone", "fraction", "decimal", "re_match")
 
 
 def same(a: object, b: object, rel_tol: float = 0.0) -> bool:

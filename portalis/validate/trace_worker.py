@@ -96,7 +96,7 @@ def describe(value: Any, classes: dict[type, list], depth: int = 0) -> object | 
 # Standard-library classes the translation has a runtime type for (portalis/types/pytypes.py
 # LIBRARY_TYPES), by module and name: exact types only (a subclass may behave otherwise).
 LIBRARY = {("datetime", "date"), ("datetime", "timedelta"), ("datetime", "datetime"), ("datetime", "time"), ("datetime", "timezone"),
-           ("fractions", "Fraction")}
+           ("fractions", "Fraction"), ("decimal", "Decimal")}
 
 
 def _library(value: Any, t: type) -> object | None:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime
+import decimal
 import fractions
 import importlib
 import importlib.util
@@ -89,7 +90,7 @@ MAX_ITEMS = 100_000  # a bigger value costs more to print and compare than it ca
 
 LIBRARY_NAMES = {datetime.date: "date", datetime.timedelta: "timedelta", datetime.datetime: "datetime", datetime.time: "time",
                  datetime.timezone: "timezone",
-                 fractions.Fraction: "Fraction"}
+                 fractions.Fraction: "Fraction", decimal.Decimal: "Decimal"}
 
 
 def _fixed_zone(value) -> bool:
@@ -126,6 +127,8 @@ def encode_library(value):
         return {"timedelta": [value.days, value.seconds, value.microseconds]}
     if t is fractions.Fraction:
         return {"fraction": [str(value.numerator), str(value.denominator)]}
+    if t is decimal.Decimal:
+        return {"decimal": str(value)}  # exact: str() keeps the exponent and a NaN's payload
     if isinstance(value, re.Match) and isinstance(value.string, str):
         return {"re_match": [value.re.pattern, int(value.re.flags), value.string, value.pos, value.endpos,
                              [list(value.span(g)) for g in range(value.re.groups + 1)]]}
@@ -151,6 +154,8 @@ def decode_library(data):
         return datetime.timedelta(days=d, seconds=sec, microseconds=us)
     if "fraction" in data:
         return fractions.Fraction(int(data["fraction"][0]), int(data["fraction"][1]))
+    if "decimal" in data:
+        return decimal.Decimal(data["decimal"])
     pattern, flags, string, pos, endpos, spans = data["re_match"]
     compiled = re.compile(pattern, flags)
     for how in (compiled.match, compiled.search, compiled.fullmatch):
@@ -167,7 +172,7 @@ def _unzone(data):
     return datetime.timezone(offset) if name is None else datetime.timezone(offset, name)
 
 
-_LIBRARY_KEYS = ("date", "datetime", "time", "timedelta", "timezone", "fraction", "re_match")
+_LIBRARY_KEYS = ("date", "datetime", "time", "timedelta", "timezone", "fraction", "decimal", "re_match")
 
 
 def canonical(value, budget=None):
