@@ -381,6 +381,10 @@ def repr_of(lw: "FunctionLowerer", v: Val) -> ir.Expr:
         return ir.Call(ir.Path("crate::pyrt::PyRepr::py_repr"), (v.expr if v.mode is Mode.REF else ir.Ref(v.expr),))
     if v.ty.kind == "union":  # the member's repr (a str member quoted), not str()'s
         from portalis.lower.stdlib_datetime import use_container_reprs
+        from portalis.types.unions import has_class
+
+        if has_class(v.ty):
+            raise Unsupported("PTL113", f"repr() of {v.ty}: a class member has no repr() of its own in the crate")
 
         lw.use_runtime("PyRepr")
         use_container_reprs(lw, v.ty)

@@ -106,6 +106,9 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         self.outer = outer
         self.skipped = 0
         self.locals: dict[str, Local] = {}
+        # union local -> the members it may still hold inside an arm of an isinstance `match`
+        # that selects several (a chain nested there matches among those only: unions.py)
+        self.union_held: dict[str, list[PyType]] = {}
         self.runtime: set[str] = set()
         self.crates: set[str] = set()  # crates of portalis/deps.py's table the code names
         # The crate's functions and methods the code calls ("module:name", context.item_key):

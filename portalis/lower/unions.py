@@ -3,8 +3,10 @@ else: C` on a local of a union type is a `match` on its enum, each arm binding x
 its test selects (`crate::pyrt::IntOrStr::Int(x) => { A }`), so A reads an int, B a str.
 
 Only when the branches do not assign x (they would assign the union, not the member), every test
-of the chain is an `isinstance` of the same name, and the types tested are builtin names; other
-shapes are left to the plain `if` (where `isinstance` is a `matches!`).
+of the chain is an `isinstance` (or an exact `type(x) is T`) of the same name, and the types
+tested are builtin names or the names of the union's class members (`isinstance(x, Circle)`: the
+arm binds `&Circle`, the variant's struct, and reads its fields and methods as a class
+parameter's); other shapes are left to the plain `if` (where `isinstance` is a `matches!`).
 """
 
 from __future__ import annotations
@@ -37,6 +39,33 @@ def _variant(t: PyType, member: PyType) -> str:
     return f"crate::pyrt::{enum_name(t)}::{tag(member)}"
 
 
+def _classes(t: PyType) -> frozenset[str]:
+    """The names of a union's class members (what its isinstance tests may name besides builtins)."""
+    return frozenset(m.name for m in t.args if m.kind == "class" and m.name) if t.kind == "union" else frozenset()
+
+
+def kind_test(lw: "FunctionLowerer", test: cst.BaseExpression) -> tuple[Local, tuple[str, set[str], bool, bool]] | None:
+    """A kind test (cst_scan.isinstance_test) of a union local, with the local; None otherwise."""
+    subject = _subject(test)
+    local = union_local(lw, subject) if subject is not None else None
+    if local is None:
+        return None
+    found = isinstance_test(test, _classes(local.ty))
+    return (local, found) if found is not None and found[0] == subject else None
+
+
+def _subject(test: cst.BaseExpression) -> str | None:
+    """The name an `isinstance(x, ...)` / `type(x) is ...` test reads, whatever it names."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        test = test.expression
+    if isinstance(test, cst.Comparison):
+        test = test.left
+    if isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and test.func.value in ("isinstance", "type") and test.args:
+        v = test.args[0].value
+        return v.value if isinstance(v, cst.Name) else None
+    return None
+
+
 def union_local(lw: "FunctionLowerer", name: str) -> Local | None:
     local = lw.locals.get(name)
     if local is None or local.ty.kind not in ("union", "dyn") or local.narrowed or local.mutable_ref or local.func is not None:
@@ -47,19 +76,18 @@ def union_local(lw: "FunctionLowerer", name: str) -> Local | None:
 def match_isinstance(lw: "FunctionLowerer", node: cst.If, assigned) -> list[ir.Stmt] | None:
     """The `match` form of an isinstance chain on a union local (module docstring), or None.
     `assigned(suite)` gives the names a suite binds."""
-    first = isinstance_test(node.test)
-    if first is None:
+    found = kind_test(lw, node.test)
+    if found is None:
         return None
+    local, first = found
     name = first[0]
-    local = union_local(lw, name)
-    if local is None:
-        return None
+    classes = _classes(local.ty)
     union = _members(local.ty)
-    remaining = list(union.args)
+    remaining = list(lw.union_held.get(name, union.args))
     arms: list[tuple[list[PyType], cst.BaseSuite | None]] = []
     cur: cst.If | cst.Else | None = node
     while isinstance(cur, cst.If):
-        test = isinstance_test(cur.test)
+        test = isinstance_test(cur.test, classes)
         if test is None or test[0] != name:
             if not arms:
                 return None
@@ -68,7 +96,7 @@ def match_isinstance(lw: "FunctionLowerer", node: cst.If, assigned) -> list[ir.S
             arms.append((remaining, cst.IndentedBlock(body=[cur])))
             remaining, cur = [], None
             break
-        matching = members_matching(union, test[1])
+        matching = members_matching(union, test[1], exact=test[3])
         if test[2]:  # `not isinstance(x, T)`: the others here, T's members after it
             arms.append(([m for m in remaining if m not in matching], cur.body))
             remaining = [m for m in remaining if m in matching]
@@ -95,16 +123,26 @@ def match_isinstance(lw: "FunctionLowerer", node: cst.If, assigned) -> list[ir.S
             lw.locals[name] = Local(local.name, members[0], Mode.REF, param=local.param, block=local.block)
         else:
             pattern = ir.POr(tuple(ir.PVariant(_variant(local.ty, m), None if m.kind == "none" else (ir.PWild(),)) for m in members))
+        held = lw.union_held.get(name)
+        if len(members) > 1:
+            lw.union_held[name] = list(members)
         try:
             block = lw.block(suite) if suite is not None else ir.Block()
         finally:
             lw.locals[name] = local
+            if held is None:
+                lw.union_held.pop(name, None)
+            else:
+                lw.union_held[name] = held
         from portalis.lower.function import _block_diverges
 
         if not _block_diverges(block):
             falls.append(lw.narrow_state())
         lw.set_narrow_state(before)
         out.append(ir.MatchArm(pattern, ir.BlockExpr(block)))
+    if name in lw.union_held and len(lw.union_held[name]) < len(union.args):
+        # a chain nested in an arm that selected some members: the others cannot be here
+        out.append(ir.MatchArm(ir.PWild(), ir.Macro("unreachable", ())))
     if falls:
         after = falls[0]
         for state in falls[1:]:
@@ -119,8 +157,7 @@ def early_exit_rest(lw: "FunctionLowerer", stmt: cst.BaseStatement, rest: list[c
     the statement is not such a test on a union local."""
     if not rest or not isinstance(stmt, cst.If) or stmt.orelse is not None or not diverges(stmt.body):
         return None
-    test = isinstance_test(stmt.test)
-    if test is None or union_local(lw, test[0]) is None:
+    if kind_test(lw, stmt.test) is None:
         return None
     return stmt.with_changes(orelse=cst.Else(body=cst.IndentedBlock(body=rest)))
 

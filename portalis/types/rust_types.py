@@ -129,9 +129,12 @@ def owned_type(t: PyType, holes: bool = False) -> ir.Type:
         return ir.TPath("crate::pyrt::PyObj")  # a value of mixed type (portalis/runtime/pyrt.rs)
     if k == "union":
         # One enum per distinct union in the crate, in its pyrt module (portalis/types/unions.py).
-        from portalis.types.unions import enum_name, is_hashable, tag
+        from portalis.types.unions import enum_name, has_class, is_hashable, tag
 
-        return ir.TUnion(f"crate::pyrt::{enum_name(t)}", tuple((tag(m), owned_type(m)) for m in t.args), is_hashable(t))
+        # a class member is held by value (its struct; the union is passed borrowed, so an arm
+        # of a `match` binds `&Circle`, as a class parameter is)
+        return ir.TUnion(f"crate::pyrt::{enum_name(t)}", tuple((tag(m), owned_type(m)) for m in t.args), is_hashable(t),
+                         not has_class(t))
     if k == "exc":
         return ir.TPath(f"{PYDICT.rsplit('::', 1)[0]}::PyErr")
     if k == "class" and t.module and t.name:
