@@ -252,6 +252,12 @@ def _field_values(value: object, t: PyType, fields: list[TypedField]) -> dict[st
     (the harness's ClassValue, for instances that crossed a process boundary as data)."""
     if dataclasses.is_dataclass(value) and type(value).__name__ == t.name:
         return {f.name: getattr(value, f.name) for f in fields}
+    if type(value).__name__ == t.name and hasattr(value, "__dict__") and type(value).__name__ != "ClassValue":
+        # an instance of a plain class (a call's argument in a differential test): its
+        # attributes, each field's; one its __init__ left unset has no value to write
+        missing = [f.name for f in fields if not hasattr(value, f.name)]
+        _expect(not missing, value, t, f"no attribute {missing[0]}" if missing else "")
+        return {f.name: getattr(value, f.name) for f in fields}
     get = getattr(value, "get", None)
     _expect(callable(get) and getattr(value, "name", None) == t.name, value, t)
     assert callable(get)
