@@ -708,6 +708,8 @@ def isinstance_of(v: Val, wanted: set[str]) -> Val:
             return Val(ir.BoolLit(bool(hits)), T.BOOL)
         pats = " | ".join(f"crate::pyrt::{enum_name(v.ty)}::{tag(m)}(_)" for m in hits)
         return Val(ir.Macro("matches", (v.expr, ir.Path(pats))), T.BOOL)
+    if kind == "class" and v.ty.name in wanted:
+        return Val(ir.BoolLit(True), T.BOOL)  # its struct is exactly the class (Rust has no subclass)
     if kind == "num" and len(wanted & {"int", "float"}) == 1:
         # An int-or-float: which one it holds is known at run time.
         variant = "Int" if "int" in wanted else "Float"

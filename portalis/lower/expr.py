@@ -1502,6 +1502,10 @@ class ExprLowering:
                     subject = self.expr(node.args[0].value)
                     # a union's class members are tested by their names (`isinstance(x, Circle)`)
                     members = {m.name for m in subject.ty.args if m.kind == "class"} if subject.ty.kind == "union" else set()
+                    if subject.ty.kind == "class" and subject.ty.name:
+                        # a value of the class itself (the kind tests left one member: `if
+                        # isinstance(other, timedelta): ... else: return NotImplemented`)
+                        members = {subject.ty.name}
                     return isinstance_of(subject, _type_names(node.args[1].value, members))
                 if func.value == "tuple" and len(node.args) == 1 and not node.args[0].keyword:
                     n = static_length(node.args[0].value)

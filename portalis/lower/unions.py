@@ -28,7 +28,10 @@ if TYPE_CHECKING:
 
 def _members(t: PyType) -> PyType:
     """The union a local's isinstance tests select among: a union itself; a dynamic value
-    (crate::pyrt::PyObj) as the union of the builtin types its variants hold."""
+    (crate::pyrt::PyObj) as the union of the builtin types its variants hold; a class value as
+    the union of that class alone."""
+    if t.kind == "class":
+        return PyType(kind="union", args=(t,))
     return PyType(kind="union", args=T.DYN_MEMBERS) if t.kind == "dyn" else t
 
 
@@ -41,17 +44,32 @@ def _variant(t: PyType, member: PyType) -> str:
 
 def _classes(t: PyType) -> frozenset[str]:
     """The names of a union's class members (what its isinstance tests may name besides builtins)."""
+    if t.kind == "class" and t.name:
+        return frozenset({t.name})
     return frozenset(m.name for m in t.args if m.kind == "class" and m.name) if t.kind == "union" else frozenset()
 
 
 def kind_test(lw: "FunctionLowerer", test: cst.BaseExpression) -> tuple[Local, tuple[str, set[str], bool, bool]] | None:
-    """A kind test (cst_scan.isinstance_test) of a union local, with the local; None otherwise."""
+    """A kind test (cst_scan.isinstance_test) of a union local, or of a local of a class the
+    test names (its struct is exactly that class), with the local; None otherwise."""
     subject = _subject(test)
-    local = union_local(lw, subject) if subject is not None else None
+    local = union_local(lw, subject, classes=True) if subject is not None else None
     if local is None:
         return None
     found = isinstance_test(test, _classes(local.ty))
     return (local, found) if found is not None and found[0] == subject else None
+
+
+def _named(node: cst.If, classes: frozenset[str]) -> set[str]:
+    """The names of `classes` the tests of an if/elif chain name."""
+    out: set[str] = set()
+    cur: cst.BaseSuite | cst.If | cst.Else | None = node
+    while isinstance(cur, cst.If):
+        test = isinstance_test(cur.test, classes)
+        if test is not None:
+            out |= test[1] & classes
+        cur = cur.orelse
+    return out
 
 
 def _subject(test: cst.BaseExpression) -> str | None:
@@ -66,9 +84,14 @@ def _subject(test: cst.BaseExpression) -> str | None:
     return None
 
 
-def union_local(lw: "FunctionLowerer", name: str) -> Local | None:
+def union_local(lw: "FunctionLowerer", name: str, classes: bool = False) -> Local | None:
+    """The local `name` when isinstance tests of it select among members: a union, a dynamic
+    value, and with `classes` a value of a class (one member: the tests decide statically)."""
     local = lw.locals.get(name)
-    if local is None or local.ty.kind not in ("union", "dyn") or local.narrowed or local.mutable_ref or local.func is not None:
+    kinds = ("union", "dyn", "class") if classes else ("union", "dyn")
+    if local is None or local.ty.kind not in kinds or local.narrowed or local.func is not None:
+        return None
+    if local.mutable_ref and local.ty.kind != "class":
         return None
     return local
 
@@ -109,6 +132,18 @@ def match_isinstance(lw: "FunctionLowerer", node: cst.If, assigned) -> list[ir.S
         arms.append((remaining, cur.body if isinstance(cur, cst.Else) else None))
     if any(suite is not None and name in assigned(suite) for _m, suite in arms):
         return None
+    if local.ty.kind == "class":
+        if not _named(node, classes):
+            return None  # no test names its class: the plain `if` decides (and says why not)
+        # a class value: the tests are decided statically, only the arm of its class runs
+        # (`if isinstance(other, timedelta): ... else: return NotImplemented`)
+        for members, suite in arms:
+            if members:
+                block = lw.block(suite) if suite is not None else ir.Block()
+                # Python's branch has no scope of its own: its statements run in the function's
+                # (a `return` last stays the function's last statement, no unreachable!() after)
+                return list(block.stmts) if block.tail is None else [ir.ExprStmt(ir.BlockExpr(block))]
+        return []
     scrutinee = ir.Path(local.name) if local.mode is Mode.REF else ir.Ref(ir.Path(local.name))
     before = lw.narrow_state()
     falls: list[frozenset[str]] = []

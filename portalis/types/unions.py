@@ -47,8 +47,9 @@ def _camel(name: str) -> str:
 
 def has_class(t: PyType) -> bool:
     """Whether a class is a member of `t` (or of a member): its enum has no Display or PyRepr
-    (a class has neither unless it defines them) and no Eq or Hash."""
-    return t.kind == "class" or any(has_class(a) for a in t.args)
+    (a class has neither unless it defines them) and no Eq or Hash. A class with no Rust item
+    (names.py made it the placeholder `Opaque`) counts as one."""
+    return t.kind in ("class", "opaque") or any(has_class(a) for a in t.args)
 
 
 def union_of(members: list[PyType]) -> PyType:
@@ -128,7 +129,7 @@ def _class_module(t: PyType) -> str | None:
 
 def is_hashable(t: PyType) -> bool:
     """Eq + Hash in Rust: no float, dict or set inside."""
-    if t.kind in ("float", "dict", "set", "num", "class"):
+    if t.kind in ("float", "dict", "set", "num", "class", "opaque"):
         return False
     return all(is_hashable(a) for a in t.args)
 
