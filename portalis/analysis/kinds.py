@@ -160,7 +160,7 @@ def kind_tests(fn: cst.FunctionDef, p: str, classes: frozenset[str] = frozenset(
         if t is cst.Call and _kind_call(n, p):  # type: ignore[arg-type]
             named = _tested(n)  # type: ignore[arg-type]
             if id(n) not in tests:
-                other = sorted(named - set(MEMBER_NAMES) - {"?"})
+                other = sorted(named - set(MEMBER_NAMES) - classes - {"?"})
                 if n.func.value == "type":  # type: ignore[attr-defined]
                     problem(f"`{code(n)}`: type() is narrowed only as the test of an if/elif chain on it (`type(x) is T`)")
                 elif other:

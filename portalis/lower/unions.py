@@ -30,7 +30,7 @@ def _members(t: PyType) -> PyType:
     """The union a local's isinstance tests select among: a union itself; a dynamic value
     (crate::pyrt::PyObj) as the union of the builtin types its variants hold; a class value as
     the union of that class alone."""
-    if t.kind == "class":
+    if t.kind not in ("union", "dyn"):
         return PyType(kind="union", args=(t,))
     return PyType(kind="union", args=T.DYN_MEMBERS) if t.kind == "dyn" else t
 
@@ -57,7 +57,14 @@ def kind_test(lw: "FunctionLowerer", test: cst.BaseExpression) -> tuple[Local, t
     if local is None:
         return None
     found = isinstance_test(test, _classes(local.ty))
+    if found is not None and local.ty.kind in _SINGLE and not found[3]:
+        return None  # isinstance() of a builtin value: the plain `if` (a constant test) as before
     return (local, found) if found is not None and found[0] == subject else None
+
+
+# Builtin kinds an exact `type(x) is T` test of a value decides statically (`type(x)` itself has
+# no translation: the test is dropped with the branch that cannot run).
+_SINGLE = frozenset({"int", "float", "str", "bytes", "bool"})
 
 
 def _named(node: cst.If, classes: frozenset[str]) -> set[str]:
@@ -88,10 +95,10 @@ def union_local(lw: "FunctionLowerer", name: str, classes: bool = False) -> Loca
     """The local `name` when isinstance tests of it select among members: a union, a dynamic
     value, and with `classes` a value of a class (one member: the tests decide statically)."""
     local = lw.locals.get(name)
-    kinds = ("union", "dyn", "class") if classes else ("union", "dyn")
+    kinds = ("union", "dyn", "class", *_SINGLE) if classes else ("union", "dyn")
     if local is None or local.ty.kind not in kinds or local.narrowed or local.func is not None:
         return None
-    if local.mutable_ref and local.ty.kind != "class":
+    if local.mutable_ref and local.ty.kind in ("union", "dyn"):
         return None
     return local
 
@@ -132,11 +139,12 @@ def match_isinstance(lw: "FunctionLowerer", node: cst.If, assigned) -> list[ir.S
         arms.append((remaining, cur.body if isinstance(cur, cst.Else) else None))
     if any(suite is not None and name in assigned(suite) for _m, suite in arms):
         return None
-    if local.ty.kind == "class":
-        if not _named(node, classes):
+    if local.ty.kind not in ("union", "dyn"):
+        if local.ty.kind == "class" and not _named(node, classes):
             return None  # no test names its class: the plain `if` decides (and says why not)
-        # a class value: the tests are decided statically, only the arm of its class runs
-        # (`if isinstance(other, timedelta): ... else: return NotImplemented`)
+        # a class value (or a builtin one tested by `type(x) is T`): the tests are decided
+        # statically, only the arm of its class runs (`if isinstance(other, timedelta): ...
+        # else: return NotImplemented`)
         for members, suite in arms:
             if members:
                 block = lw.block(suite) if suite is not None else ir.Block()
