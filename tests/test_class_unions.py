@@ -16,7 +16,10 @@ from portalis.rust.printer import print_item
 from portalis.types import pytypes as T
 from portalis.types.rust_types import owned_type
 from portalis.types.unions import enum_items, enum_name, member_for_value, members_matching, union_of
-from portalis.validate.literals import ClassValue
+from portalis.rust.printer import print_expr
+from portalis.rust.values import value_expr
+from portalis.validate.cases import generated_cases
+from portalis.validate.literals import ClassValue, RustLiterals, decode_value
 
 SHAPES = '''class Circle:
     def __init__(self, r: float):
@@ -60,6 +63,22 @@ def exact(v):
 
 def total(a: float, b: float) -> float:
     return area(Circle(a)) + area(Square(b))
+
+
+class Node:
+    def __init__(self, left, right):
+        self.left = left
+        self.right = right
+
+
+def tree_sum(t):
+    if isinstance(t, Node):
+        return tree_sum(t.left) + tree_sum(t.right)
+    return t + 0
+
+
+def tree(n: int) -> int:
+    return tree_sum(Node(Node(n, 2), 3))
 '''
 
 
@@ -99,9 +118,11 @@ def test_the_enum_holds_the_struct_by_value_and_prints_no_display() -> None:
     assert enum_name(u) == "CircleOrIntOrSquareInShapes"  # the module: two modules may each have a Circle
     t = owned_type(u)
     assert isinstance(t, ir.TUnion) and not t.hashable and not t.printable
-    assert ("Circle", ir.TPath("crate::shapes::Circle")) in t.variants
+    assert ("Circle", ir.TPath("Box", (ir.TPath("crate::shapes::Circle"),))) in t.variants
     printed = print_item(ir.Items(tuple(enum_items(t))))
     assert "pub enum CircleOrIntOrSquareInShapes {" in printed and "Display" not in printed
+    # a class's Default (its new() starts from it) takes the builtin member's, not a class's own
+    assert "impl Default for CircleOrIntOrSquareInShapes {\nfn default() -> Self {\nSelf::Int(Default::default())" in printed
     assert [m.name for m in members_matching(u, {"Circle"})] == ["Circle"]
     assert members_matching(union_of([T.BOOL, T.STR]), {"int"}, exact=True) == []  # type(True) is not int
     assert member_for_value(u, ClassValue(module="shapes", name="Square", fields=(("side", 2.0),))) == square
@@ -112,13 +133,29 @@ def test_the_chain_lowers_to_a_match_binding_the_struct() -> None:
     out = lower_module(parse_source(source_module_from_text("sample", SHAPES), SHAPES), type_map_of(SHAPES), {}, None)
     code = {i.name: i.code for i in out.items if i.kind == "fn"}
     rust = "".join(code.values())
-    print(rust)
     assert "pub fn area(shape: &crate::pyrt::CircleOrSquareInSample) -> f64" in rust
-    assert "crate::pyrt::CircleOrSquareInSample::Circle(shape) =>" in rust
+    assert "crate::pyrt::CircleOrSquareInSample::Circle(shape) => {\nlet shape: &crate::sample::Circle = shape;" in rust
+    # a class holding the union in a field: boxed, so the type is of finite size
+    assert "Box::new(Node::new(&crate::pyrt::IntOrNodeInSample::Int(n), 2))" in code["tree"]
+
+
+def test_the_harness_generates_and_writes_each_class_member() -> None:
+    """Generated cases draw each member, a class's as the harness's stand-in (ClassValue), and
+    each is written as its variant holding the struct literal."""
+    tm = type_map_of(SHAPES)
+    sig = tm.function("area")
+    cases = generated_cases("sample", sig, {"sample": tm}, 20)
+    assert not isinstance(cases, str)
+    drawn = [decode_value(c.args[0]) for c in cases]
+    assert {d.name for d in drawn} == {"Circle", "Square"}
+    square = next(d for d in drawn if d.name == "Square")
+    text = print_expr(value_expr(square, sig.params[0].py_type, classes=RustLiterals("crate", {"sample": tm})._fields))
+    assert text.startswith("crate::pyrt::CircleOrSquareInSample::Square(Box::new(crate::sample::Square {")
 
 
 CALLS = ["area(Circle(2.0))", "area(Square(1.5))", "describe(Label('hi'))", "describe(4)", "describe('ab')",
-         "exact(Square(0.5))", "exact('abc')", "total(1.0, 2.0)"]
+         "exact(Square(0.5))", "exact('abc')", "total(1.0, 2.0)", "tree(5)", "tree_sum(Node(Node(Node(1, 2), 3), 4))",
+         "tree_sum(7)"]
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +167,7 @@ def shapes_run(tmp_path_factory, toolchain) -> DiffRun:
 def test_class_union_functions_translate(shapes_run: DiffRun) -> None:
     module = shapes_run.module_report()
     status = {f["name"]: f["status"] for f in module["functions"]}
-    assert status["area"] == status["describe"] == status["exact"] == status["total"] == "translated", module["diagnostics"]
+    assert {status[f] for f in ("area", "describe", "exact", "total", "tree_sum", "tree")} == {"translated"}, module["diagnostics"]
 
 
 @needs_cargo

@@ -20,6 +20,7 @@ from portalis.model import PyType
 from portalis.rust import ir
 from portalis.cst_scan import diverges, isinstance_test  # noqa: F401  (shared with the analysis)
 from portalis.types import pytypes as T
+from portalis.types.rust_types import owned_type
 from portalis.types.unions import enum_name, members_matching, tag
 
 if TYPE_CHECKING:
@@ -173,6 +174,11 @@ def match_isinstance(lw: "FunctionLowerer", node: cst.If, assigned) -> list[ir.S
             block = lw.block(suite) if suite is not None else ir.Block()
         finally:
             lw.locals[name] = local
+        if len(members) == 1 and members[0].kind == "class":
+            # the variant holds the struct boxed (rust_types.member_type): the arm reads it as
+            # `&Circle`, as a class parameter (`let x: &Circle = x;`, a deref coercion)
+            rebind = ir.Let(ir.PBind(local.name), ir.TRef(owned_type(members[0])), ir.Path(local.name))
+            block = ir.Block((rebind, *block.stmts), block.tail)
             if held is None:
                 lw.union_held.pop(name, None)
             else:

@@ -114,7 +114,10 @@ class _Render:
             member = member_for_value(t, value)
             _expect(member is not None, value, t)
             assert member is not None
-            return ir.Call(ir.Path(f"{self.root}::pyrt::{enum_name(t)}::{tag(member)}"), (self.expr(value, member),))
+            inner = self.expr(value, member)
+            if member.kind == "class":
+                inner = ir.Call(ir.Path("Box::new"), (inner,))  # held boxed (rust_types.member_type)
+            return ir.Call(ir.Path(f"{self.root}::pyrt::{enum_name(t)}::{tag(member)}"), (inner,))
         if k == "dyn":
             return self.dynamic(value)
         if k == "bool":

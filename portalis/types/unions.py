@@ -212,7 +212,13 @@ def enum_items(u: ir.TUnion, repr_path: str = "crate::pyrt::PyRepr") -> list[ir.
     repr_fn = ir.Fn(name="py_repr", params=(), ret=ir.STRING, receiver=ir.SelfParam(), public=False,
                     body=ir.Block(tail=arms(lambda v, t: ir.MethodCall(ir.Path("v"), "py_repr"))))
     if not u.printable:
-        return [enum]  # a class member has no repr of its own (kinds.py keeps str() etc. off it)
+        # A class member has no repr of its own (kinds.py keeps str() etc. off it). A class
+        # holding the union in a field derives Default: the enum's is a builtin member's
+        # (a class's own default could hold the union again, without end), else the first's.
+        first = next((v for v, t in u.variants if not (isinstance(t, ir.TPath) and t.name == "Box")), variants[0])
+        default = ir.Fn(name="default", params=(), ret=ir.TPath("Self"), public=False,
+                        body=ir.Block(tail=ir.Call(ir.Path(f"Self::{first}"), (ir.Call(ir.Path("Default::default")),))))
+        return [enum, ir.Impl(f"Default for {short}", (default,))]
     return [enum, ir.Impl(f"std::fmt::Display for {short}", (display,)), ir.Impl(f"{repr_path} for {short}", (repr_fn,))]
 
 

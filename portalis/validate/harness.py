@@ -520,7 +520,8 @@ def render_program(
     if manifest is not None and manifest.exists() and "\nnum-bigint = " in manifest.read_text(encoding="utf-8"):
         lines += BIGINT_CANON_RS.split("\n")
     for name, union in sorted(unions.items()):
-        arms = ", ".join(f"{crate}::pyrt::{name}::{tag(m)}(v) => v.canon()" for m in union.args)
+        # a class member is boxed: its own Canon, through the box
+        arms = ", ".join(f"{crate}::pyrt::{name}::{tag(m)}(v) => {'(**v)' if m.kind == 'class' else 'v'}.canon()" for m in union.args)
         lines += [f"impl Canon for {crate}::pyrt::{name} {{", f"    fn canon(&self) -> String {{ match self {{ {arms} }} }}", "}"]
     class_spans: dict[str, tuple[int, int]] = {}
     for module, name in sorted(classes):
