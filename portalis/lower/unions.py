@@ -174,15 +174,15 @@ def match_isinstance(lw: "FunctionLowerer", node: cst.If, assigned) -> list[ir.S
             block = lw.block(suite) if suite is not None else ir.Block()
         finally:
             lw.locals[name] = local
+            if held is None:
+                lw.union_held.pop(name, None)
+            else:
+                lw.union_held[name] = held
         if len(members) == 1 and members[0].kind == "class":
             # the variant holds the struct boxed (rust_types.member_type): the arm reads it as
             # `&Circle`, as a class parameter (`let x: &Circle = x;`, a deref coercion)
             rebind = ir.Let(ir.PBind(local.name), ir.TRef(owned_type(members[0])), ir.Path(local.name))
             block = ir.Block((rebind, *block.stmts), block.tail)
-            if held is None:
-                lw.union_held.pop(name, None)
-            else:
-                lw.union_held[name] = held
         from portalis.lower.function import _block_diverges
 
         if not _block_diverges(block):
@@ -218,10 +218,17 @@ def match_as_tail(stmt: ir.Stmt) -> ir.Match | None:
         return None
     arms: list[ir.MatchArm] = []
     for arm in stmt.expr.arms:
+        if isinstance(arm.body, ir.Macro) and arm.body.name == "unreachable":
+            arms.append(arm)  # a nested chain's members its arm cannot hold
+            continue
         if not isinstance(arm.body, ir.BlockExpr) or arm.body.label is not None:
             return None
         block = arm.body.block
         last = block.stmts[-1] if block.stmts else None
+        inner = match_as_tail(last) if last is not None else None  # a chain nested in the arm
+        if block.tail is None and inner is not None:
+            arms.append(ir.MatchArm(arm.pattern, ir.BlockExpr(ir.Block(block.stmts[:-1], inner))))
+            continue
         if block.tail is not None or not isinstance(last, ir.Return) or last.value is None:
             return None
         arms.append(ir.MatchArm(arm.pattern, ir.BlockExpr(ir.Block(block.stmts[:-1], last.value))))

@@ -286,6 +286,11 @@ def strategy_for(t: PyType, type_maps: dict[str, ModuleTypeMap], depth: int = 0)
             return st.builds({"list": list, "set": set, "dict": dict}[k])
         if k == "optional":
             return st.none()
+        if k == "union" and any(a.kind not in ("class", "list", "set", "dict", "tuple", "optional", "union") for a in t.args):
+            # a tree (`Node | int`, Node holding the union): from the cut-off on, the members
+            # that hold nothing further end it
+            return st.one_of(*[strategy_for(a, type_maps, depth + 1) for a in t.args
+                               if a.kind not in ("class", "list", "set", "dict", "tuple", "optional", "union")])
     if depth > 6:
         return "a type nested too deeply"
     inner = [strategy_for(a, type_maps, depth + 1) for a in t.args]
