@@ -407,6 +407,10 @@ class ClassSignature(BaseModel):
     repo_bases: list[str] = Field(default_factory=list)
     inherited: dict[str, str] = Field(default_factory=dict)
     base_sources: dict[str, str] = Field(default_factory=dict)
+    # Fields merged from such a base that the class's own `__init__` never sets (it does not run
+    # the base's): a Python instance has no such attribute, the struct has the typed field; the
+    # harness compares instances by the other fields (portalis/validate/methods.py).
+    unset_fields: list[str] = Field(default_factory=list)
 
     def method(self, name: str) -> FunctionSignature | None:
         return next((m for m in self.methods if m.name == name), None)

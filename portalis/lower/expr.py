@@ -549,6 +549,11 @@ class ExprLowering:
                               f"base {_bases_text(cls)}, not translated with it")
         if f is None:
             raise Unsupported("PTL135", f"{cls.name} has no field `{attr}`")
+        if attr in cls.unset_fields:
+            # a base's field its own __init__ never sets (inheritance.py): a Python instance
+            # has no such attribute, the struct's default would stand in for an AttributeError
+            raise Unsupported("PTL190", f"`{cls.name}.{attr}` is never set: `{cls.name}.__init__` does not run its base's "
+                              f"(Python raises AttributeError)")
         if f.py_type.kind == "opaque":
             # typemap: an attribute nothing types, or typed with what has no Rust mapping, holds
             # the placeholder; what uses it waits for a type

@@ -166,7 +166,8 @@ class _Render:
             path = self.type(t)
             assert isinstance(path, ir.TPath)
             return ir.StructLit(path.name, tuple(
-                (rust_ident(f.name), self.expr(values.get(f.name), f.py_type)) for f in fields))
+                (rust_ident(f.name), ir.Call(ir.Path("Default::default")) if values.get(f.name) is _UNSET
+                 else self.expr(values.get(f.name), f.py_type)) for f in fields))
         if k in ("date", "timedelta", "datetime", "time", "timezone", "fraction", "re_match"):
             return self.library(value, t)
         if k == "opaque":
@@ -250,6 +251,12 @@ class _Render:
             ir.StrLit(value.string), ir.Ref(ir.ArrayLit(spans)), ir.Ref(ir.ArrayLit(names))))
 
 
+# A field the Python instance has no attribute for (its class's own __init__ never sets it:
+# ClassSignature.unset_fields, which the worker does not list): the struct's field takes its
+# type's default, as the translated constructor leaves it.
+_UNSET = object()
+
+
 def _field_values(value: object, t: PyType, fields: list[TypedField]) -> dict[str, object]:
     """The field values of a dataclass instance, or of a stand-in with `name` and `get(field)`
     (the harness's ClassValue, for instances that crossed a process boundary as data)."""
@@ -257,11 +264,10 @@ def _field_values(value: object, t: PyType, fields: list[TypedField]) -> dict[st
         return {f.name: getattr(value, f.name) for f in fields}
     if type(value).__name__ == t.name and hasattr(value, "__dict__") and type(value).__name__ != "ClassValue":
         # an instance of a plain class (a call's argument in a differential test): its
-        # attributes, each field's; one its __init__ left unset has no value to write
-        missing = [f.name for f in fields if not hasattr(value, f.name)]
-        _expect(not missing, value, t, f"no attribute {missing[0]}" if missing else "")
-        return {f.name: getattr(value, f.name) for f in fields}
+        # attributes, each field's; one its __init__ left unset takes the field's default
+        return {f.name: getattr(value, f.name, _UNSET) for f in fields}
     get = getattr(value, "get", None)
     _expect(callable(get) and getattr(value, "name", None) == t.name, value, t)
     assert callable(get)
-    return {f.name: get(f.name) for f in fields}
+    names = {k for k, _v in getattr(value, "fields", ())} if hasattr(value, "fields") else None
+    return {f.name: get(f.name) if names is None or f.name in names else _UNSET for f in fields}

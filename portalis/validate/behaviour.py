@@ -115,7 +115,7 @@ class BehaviourReport(BaseModel):
         return out
 
 
-CASES_VERSION = "cases-6"  # 4: an empty instance of a translated list/dict/tuple/set subclass crosses as its class; 5: *args spread and **kwargs as keywords in the Python call; 6: aware datetimes (datetime.timezone) and timezones cross, datetimes are drawn aware too; bump when what is cached per function (or how cases are made) changes
+CASES_VERSION = "cases-7"  # 4: an empty instance of a translated list/dict/tuple/set subclass crosses as its class; 5: *args spread and **kwargs as keywords in the Python call; 6: aware datetimes (datetime.timezone) and timezones cross, datetimes are drawn aware too; 7: unions with class members (boxed variants, trees drawn to a builtin leaf), fields a class's own __init__ never sets neither drawn nor compared; bump when what is cached per function (or how cases are made) changes
 
 
 class CaseCache(Protocol):

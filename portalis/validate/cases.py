@@ -316,7 +316,9 @@ def strategy_for(t: PyType, type_maps: dict[str, ModuleTypeMap], depth: int = 0)
             return f"class {t.name} is not a translated dataclass (nor a plain class with typed attributes)"
         # a field holding the placeholder (an attribute nothing types) is left unset in Python
         # and is the unit `Opaque` in Rust: the methods translated never read it
-        typed = [f for f in cls.fields if f.py_type.kind != "opaque"]
+        # and a field of a base the class's own __init__ never sets (unset_fields) is left unset
+        # too, as on every instance Python makes; the struct's holds its default
+        typed = [f for f in cls.fields if f.py_type.kind != "opaque" and f.name not in cls.unset_fields]
         fields = [strategy_for(f.py_type, type_maps, depth + 1) for f in typed]
         bad = next((s for s in fields if isinstance(s, str)), None)
         if bad is not None:
