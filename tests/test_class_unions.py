@@ -74,11 +74,27 @@ class Node:
 def tree_sum(t):
     if isinstance(t, Node):
         return tree_sum(t.left) + tree_sum(t.right)
-    return t * 2
+    return t - 1
 
 
 def tree(n: int) -> int:
     return tree_sum(Node(Node(n, 2), 3))
+
+
+class Money:
+    def __init__(self, cents: int):
+        self.cents = cents
+
+    def plus(self, other):
+        if isinstance(other, Money):
+            return Money(self.cents + other.cents)
+        if isinstance(other, int):
+            return Money(self.cents + other)
+        return NotImplemented
+
+
+def pay(a: int, b: int) -> int:
+    return Money(a).plus(Money(b)).plus(b).cents
 '''
 
 
@@ -137,6 +153,8 @@ def test_the_chain_lowers_to_a_match_binding_the_struct() -> None:
     assert "crate::pyrt::CircleOrSquareInSample::Circle(shape) => {\nlet shape: &crate::sample::Circle = shape;" in rust
     # a class holding the union in a field: boxed, so the type is of finite size
     assert "Box::new(Node::new(&crate::pyrt::IntOrNodeInSample::Int(n), 2))" in code["tree"]
+    # the dunder shape: `return NotImplemented` is in no member's arm (not typed, not lowered)
+    assert "NotImplemented" not in code["Money.plus"] and "crate::pyrt::IntOrMoneyInSample::Int(other) =>" in code["Money.plus"]
 
 
 def test_the_harness_generates_and_writes_each_class_member() -> None:
@@ -155,7 +173,7 @@ def test_the_harness_generates_and_writes_each_class_member() -> None:
 
 CALLS = ["area(Circle(2.0))", "area(Square(1.5))", "describe(Label('hi'))", "describe(4)", "describe('ab')",
          "exact(Square(0.5))", "exact('abc')", "total(1.0, 2.0)", "tree(5)", "tree_sum(Node(Node(Node(1, 2), 3), 4))",
-         "tree_sum(7)"]
+         "tree_sum(7)", "pay(3, 4)", "pay(-2, 10)"]
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +185,7 @@ def shapes_run(tmp_path_factory, toolchain) -> DiffRun:
 def test_class_union_functions_translate(shapes_run: DiffRun) -> None:
     module = shapes_run.module_report()
     status = {f["name"]: f["status"] for f in module["functions"]}
-    assert {status[f] for f in ("area", "describe", "exact", "total", "tree_sum", "tree")} == {"translated"}, module["diagnostics"]
+    assert {status[f] for f in ("area", "describe", "exact", "total", "tree_sum", "tree", "pay", "Money.plus")} == {"translated"}, module["diagnostics"]
 
 
 @needs_cargo

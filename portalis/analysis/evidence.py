@@ -2147,6 +2147,11 @@ class _ModuleContext:
         untyped: list[str] = []
         first_of_kind: dict[str, TypeOrigin] = {}
         for value, line in values:
+            if type(value) is cst.Name and value.value == "NotImplemented":
+                # the operator protocol's "not for this type": in the arm of an isinstance test
+                # no member reaches (the `match` drops it, portalis/lower/unions.py) it never
+                # runs in Rust; anywhere else lowering refuses the name (PTL135)
+                continue
             t = T.NONE if value is None else type_of(value, self.at(value, scope))
             if t is not None and t.kind == ITER and value is not None and passes_as_list(value):
                 t = as_list(t)  # a generator expression returned: the list of its items

@@ -58,8 +58,10 @@ def kind_test(lw: "FunctionLowerer", test: cst.BaseExpression) -> tuple[Local, t
     if local is None:
         return None
     found = isinstance_test(test, _classes(local.ty))
-    if found is not None and local.ty.kind in _SINGLE and not found[3]:
-        return None  # isinstance() of a builtin value: the plain `if` (a constant test) as before
+    if found is not None and local.ty.kind in _SINGLE and not found[3] and subject not in lw.union_held:
+        # isinstance() of a builtin value: the plain `if` (a constant test) as before, unless
+        # it is a union's member bound by an arm (a nested chain: decided, its dead arm dropped)
+        return None
     return (local, found) if found is not None and found[0] == subject else None
 
 
@@ -168,8 +170,9 @@ def match_isinstance(lw: "FunctionLowerer", node: cst.If, assigned) -> list[ir.S
         else:
             pattern = ir.POr(tuple(ir.PVariant(_variant(local.ty, m), None if m.kind == "none" else (ir.PWild(),)) for m in members))
         held = lw.union_held.get(name)
-        if len(members) > 1:
-            lw.union_held[name] = list(members)
+        # the members the arm holds: a chain nested in it matches among those (one member:
+        # its tests are decided, `if isinstance(x, int): ... return NotImplemented` in the int arm)
+        lw.union_held[name] = list(members)
         try:
             block = lw.block(suite) if suite is not None else ir.Block()
         finally:
