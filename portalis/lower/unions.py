@@ -58,16 +58,20 @@ def kind_test(lw: "FunctionLowerer", test: cst.BaseExpression) -> tuple[Local, t
     if local is None:
         return None
     found = isinstance_test(test, _classes(local.ty))
-    if found is not None and local.ty.kind in _SINGLE and not found[3] and subject not in lw.union_held:
+    if found is not None and local.ty.kind in _SINGLE and subject not in lw.union_held and not (found[3] and local.ty.kind in _EXACT):
         # isinstance() of a builtin value: the plain `if` (a constant test) as before, unless
         # it is a union's member bound by an arm (a nested chain: decided, its dead arm dropped)
+        # or an exact test of a str or bytes (an int parameter may be passed a bool, a float
+        # one an int: `type(x) is int` is no constant there)
         return None
     return (local, found) if found is not None and found[0] == subject else None
 
 
-# Builtin kinds an exact `type(x) is T` test of a value decides statically (`type(x)` itself has
-# no translation: the test is dropped with the branch that cannot run).
+# Builtin kinds a test of a member an arm bound decides statically; `_EXACT`: those an exact
+# `type(x) is T` test of any such value decides (`type(x)` itself has no translation: the test
+# is dropped with the branch that cannot run).
 _SINGLE = frozenset({"int", "float", "str", "bytes", "bool"})
+_EXACT = frozenset({"str", "bytes"})
 
 
 def _named(node: cst.If, classes: frozenset[str]) -> set[str]:
