@@ -312,7 +312,7 @@ def strategy_for(t: PyType, type_maps: dict[str, ModuleTypeMap], depth: int = 0)
     if k == "class":
         tm = type_maps.get(t.module or "")
         cls = tm.cls(t.name or "") if tm else None
-        if not instance_class(cls):
+        if cls is None or not instance_class(cls):
             return f"class {t.name} is not a translated dataclass (nor a plain class with typed attributes)"
         # a field holding the placeholder (an attribute nothing types) is left unset in Python
         # and is the unit `Opaque` in Rust: the methods translated never read it

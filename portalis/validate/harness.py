@@ -531,7 +531,7 @@ def render_program(
             shape = ", ".join(["{}"] * len(cls.fields)) + ("," if len(cls.fields) == 1 else "")
             _canon_impl(lines, class_spans, crate, module, name, cls, f"({shape})", cls.fields)
             continue
-        if not instance_class(cls):
+        if cls is None or not instance_class(cls):
             continue
         # a plain class is compared by its attributes sorted by name (as the worker lists them)
         # the placeholder holds nothing to compare; a field the class's own __init__ never sets
