@@ -3,6 +3,7 @@ is portalis/cst_walk.py, shared with the analysis)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -554,24 +555,38 @@ def _binds_on_all_paths(stmt: cst.CSTNode, name: str) -> bool:
 ISINSTANCE_NAMES = frozenset("int float str bool list dict set tuple bytes bytearray".split())
 
 
-def isinstance_test(test: cst.BaseExpression) -> tuple[str, set[str], bool] | None:
-    """`isinstance(x, int)` / `isinstance(x, (int, float))` / `not isinstance(...)`:
-    (name, type names, negated); None for any other test."""
+def isinstance_test(test: cst.BaseExpression, classes: Collection[str] = ()) -> tuple[str, set[str], bool, bool] | None:
+    """`isinstance(x, int)` / `isinstance(x, (int, float))` / `not isinstance(...)`, and the exact
+    tests `type(x) is T` / `type(x) == T` (`is not` / `!=` negated): (name, type names, negated,
+    exact); None for any other test. The names are builtin types, or names in `classes` (the
+    classes a union of the caller's holds: `isinstance(x, Circle)`). An exact test excludes
+    subclasses (`type(True) is int` is False); the caller decides where that differs."""
     negated = False
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
         negated, test = True, test.expression
-    if not (isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and test.func.value == "isinstance"):
+    exact = False
+    if (isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.left, cst.Call)
+            and isinstance(test.left.func, cst.Name) and test.left.func.value == "type" and len(test.left.args) == 1):
+        op = test.comparisons[0].operator
+        if not isinstance(op, (cst.Is, cst.IsNot, cst.Equal, cst.NotEqual)) or test.left.args[0].keyword is not None or test.left.args[0].star:
+            return None
+        subject, types = test.left.args[0].value, test.comparisons[0].comparator
+        exact, negated = True, negated != isinstance(op, (cst.IsNot, cst.NotEqual))
+        if isinstance(types, cst.Tuple):
+            return None  # `type(x) == (int, str)` compares with a tuple: never true
+    elif isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and test.func.value == "isinstance":
+        if len(test.args) != 2 or any(a.keyword is not None or a.star for a in test.args):
+            return None
+        subject, types = test.args[0].value, test.args[1].value
+    else:
         return None
-    if len(test.args) != 2 or any(a.keyword is not None or a.star for a in test.args):
-        return None
-    subject, types = test.args[0].value, test.args[1].value
     if not isinstance(subject, cst.Name):
         return None
     elements = [e.value for e in types.elements] if isinstance(types, cst.Tuple) else [types]
-    names = {e.value for e in elements if isinstance(e, cst.Name) and e.value in ISINSTANCE_NAMES}
+    names = {e.value for e in elements if isinstance(e, cst.Name) and (e.value in ISINSTANCE_NAMES or e.value in classes)}
     if len(names) != len(elements):
         return None
-    return subject.value, names, negated
+    return subject.value, names, negated, exact
 
 
 def diverges(suite: cst.BaseSuite) -> bool:

@@ -58,6 +58,9 @@ def inherit_across(names: "Names", module: str, cls: ClassSignature) -> ClassSig
         return cls
     own_fields = {f.name for f in cls.fields}
     fields = [f for f in base.fields if f.name not in own_fields] + list(cls.fields)
+    own_init = cls.method("__init__")
+    runs_base = own_init is None or cls.source is None or _runs_base_init(cls.source, cls.name, written.split(".")[-1])
+    unset = [] if runs_base else [f.name for f in base.fields if f.name not in own_fields]
     own_consts = {c.name for c in cls.constants}
     constants = [c for c in base.constants if c.name not in own_consts] + list(cls.constants)
     own_methods = {m.name for m in cls.methods}
@@ -102,7 +105,34 @@ def inherit_across(names: "Names", module: str, cls: ClassSignature) -> ClassSig
         "repo_bases": [cls.foreign_bases[0]],
         "inherited": inherited,
         "base_sources": sources,
+        "unset_fields": unset,
     })
+
+
+def _runs_base_init(source: str, name: str, base: str) -> bool:
+    """Whether the `__init__` of class `name` (its text, `source`) calls the base's initialiser:
+    `super().__init__(...)`, `super(C, self).__init__(...)` or `Base.__init__(self, ...)`. True
+    when the text cannot be read (the fields then count as set, as before)."""
+    import libcst as cst
+
+    from portalis.cst_walk import iter_nodes
+
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError:
+        return True
+    cls = next((s for s in module.body if isinstance(s, cst.ClassDef) and s.name.value == name), None)
+    init = next((s for s in (cls.body.body if cls is not None else ()) if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"), None)
+    if init is None:
+        return True
+    for node in iter_nodes(init):
+        if type(node) is cst.Call and type(node.func) is cst.Attribute and node.func.attr.value == "__init__":
+            owner = node.func.value
+            if type(owner) is cst.Call and type(owner.func) is cst.Name and owner.func.value == "super":
+                return True
+            if type(owner) is cst.Name and owner.value == base:
+                return True
+    return False
 
 
 def _mut_self_closure(cls: ClassSignature, methods: list[FunctionSignature], inherited: set[str]) -> list[FunctionSignature]:

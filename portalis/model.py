@@ -415,6 +415,10 @@ class ClassSignature(BaseModel):
     # [getter method, setter method or None]. `obj.x` calls the getter, `obj.x = v` the setter,
     # and x is no field (what the setter stores is).
     properties: dict[str, list[str | None]] = Field(default_factory=dict)
+    # Fields merged from such a base that the class's own `__init__` never sets (it does not run
+    # the base's): a Python instance has no such attribute, the struct has the typed field; the
+    # harness compares instances by the other fields (portalis/validate/methods.py).
+    unset_fields: list[str] = Field(default_factory=list)
 
     def method(self, name: str) -> FunctionSignature | None:
         return next((m for m in self.methods if m.name == name), None)

@@ -41,7 +41,7 @@ from portalis.analysis.generics import body_bounds, ordered, settle
 from portalis.analysis.narrowing import isinstance_kinds_at, not_none_at
 from portalis.analysis.observed import observed_return, origin as observed_origin, ranked
 from portalis.analysis.uses import Body, Use, collect
-from portalis.analysis.kinds import MEMBER_KINDS, MEMBER_NAMES, KindTests, arm_members, kind_tests, rebinds
+from portalis.analysis.kinds import MEMBER_KINDS, MEMBER_NAMES, KindTests, held_in, kind_tests, rebinds
 from portalis.types.unions import member_for_type, union_or_none
 from portalis.analysis.values import (
     ITER, Scope, arithmetic, as_list, bind_target, element_type, join_values, literal_type, passes_as_list, type_of,
@@ -1733,7 +1733,7 @@ class _ModuleContext:
         found = self._kinds.get(key)
         if found is None:
             try:
-                found = kind_tests(u.node, p)
+                found = kind_tests(u.node, p, frozenset(self.classes))
             except RecursionError:  # an expression nested past Python's limit: no union, said so
                 found = KindTests(problem="an expression nested too deeply to read")
             self._kinds[key] = found
@@ -1751,9 +1751,24 @@ class _ModuleContext:
             if found.problem is not None:
                 continue
             for _how, around, node in found.reads:
-                held = arm_members(union, around[-1]) if around else []
+                held = held_in(union, around) if around else []
                 if len(held) == 1:
                     scope.at[node] = held[0]
+
+    def member_class_problem(self, name: str) -> str | None:
+        """Why the module's class `name` cannot be a union member, or None. A variant holds
+        instances of exactly its class: a class the module derives others from would need
+        `isinstance(x, C)` to select the subclasses' variants too (and a caller passing a
+        subclass would add one); a base from outside the module (an exception, an Enum, a
+        builtin value) makes it another kind of value than a plain struct."""
+        derived = sorted(c.name for c in self.parsed.classes if any(b.split(".")[-1] == name for b in c.bases))
+        if derived:
+            return f"the module derives {derived[0]} from it (a variant holds exactly its class)"
+        cls = next((c for c in self.parsed.classes if c.name == name), None)
+        outside = [b for b in (cls.bases if cls is not None else []) if b not in self.classes and b not in ("object", "ABC", "abc.ABC")]
+        if outside:
+            return f"its base {outside[0]} is not a class of the module"
+        return None
 
     def _kind_observations(self, u: FunctionUnit, p: str, scope: Scope) -> list[Observation]:
         """A parameter the body asks the kind of (`if isinstance(s, str): ... else: s.decode()`):
@@ -1772,16 +1787,25 @@ class _ModuleContext:
             return []  # `type(x)` read only, no test
         if rebinds(u.node, p):
             return refused("rebound in the body (an arm would assign the union, not its member)")
-        other = sorted(n for n in found.names if n not in MEMBER_NAMES)
+        other = sorted(n for n in found.names if n not in MEMBER_NAMES and n not in self.classes)
         if other:
             shown = other[0] if other[0] != "?" else "a type that is not a name"
-            return refused(f"isinstance() with {shown} (a union's members are int, float, str, bytes, bool)")
-        members = [MEMBER_NAMES[n] for n in sorted(found.names)]
+            return refused(f"isinstance() with {shown} (a union's members are int, float, str, bytes, bool and the module's classes)")
+        for n in sorted(found.names & self.classes):
+            why = self.member_class_problem(n)
+            if why is not None:
+                return refused(f"isinstance() with {n}: {why}")
+        members = [MEMBER_NAMES[n] if n in MEMBER_NAMES else T.class_type(self.parsed.module, n) for n in sorted(found.names)]
         # What the fall-through (the branch no test selects) does with it: one more member.
+        # (less the arms of a later chain inside it: `if isinstance(x, A): return ...` then
+        # `if isinstance(x, B): return ...` then the rest: B's arm is not the fall-through)
         rest: set[int] = set()
         for arm in found.arms:
             if arm.names is None:
                 rest |= arm.nodes
+        for arm in found.arms:
+            if arm.names is not None:
+                rest -= arm.nodes
         # where the tests name bytes, the fall-through holds no bytes: a str method there is a
         # str's (elsewhere a bytes-handling function's `.upper()` may be either's)
         reader = replace(u, bytes_like=False) if u.bytes_like and found.names & {"bytes", "bytearray"} else u
@@ -1794,6 +1818,9 @@ class _ModuleContext:
                 return refused(f"the branch no test selects: {ev.conflict}")
             if ev.type is not None and ev.type.kind in MEMBER_KINDS:
                 extra = ev.type
+            elif (ev.type is not None and ev.type.kind == "class" and ev.type.module == self.parsed.module
+                  and ev.type.name in self.classes and self.member_class_problem(ev.type.name) is None):
+                extra = ev.type  # `else: x.area()`: the class whose method it calls
             elif ev.type is not None:
                 return refused(f"the branch no test selects uses it as {ev.type} (a union's members are int, float, str, bytes, bool)")
         union = union_or_none(members + ([extra] if extra is not None else []))
@@ -1803,12 +1830,19 @@ class _ModuleContext:
         # there). An arm selecting none is dropped by the `match` (Python never runs it either),
         # but only for a union: a single type keeps its `if` and lowers the branch.
         members_of = union if union.kind == "union" else PyType(kind="union", args=(union,))
+        if "int" in found.exact and any(m.kind == "bool" for m in members_of.args):
+            return refused("`type(x) is int` where a bool is a member (isinstance would select it, type() does not)")
+        classy = any(m.kind == "class" for m in members_of.args)
         for how, around, _node in found.reads:
             if how == "shared":
                 continue
+            if how == "common" and classy and (not around or len(held_in(members_of, around)) != 1):
+                return refused(f"`==`, str(), repr(), print() or truthiness of it where it may be any of {union} (a class member has no such common form)")
+            if how == "common":
+                continue
             if how == "bound":
                 return refused("rebound in the body (an arm would assign the union, not its member)")
-            held = arm_members(members_of, around[-1]) if around else None
+            held = held_in(members_of, around) if around else None
             if held is None or len(held) > 1 or (not held and union.kind != "union"):
                 what = f"any of {union}" if held is None or held else f"what no test names (not {union})"
                 return refused(f"`{how}` reads it where it may be {what}")
@@ -2214,6 +2248,11 @@ class _ModuleContext:
         untyped: list[str] = []
         first_of_kind: dict[str, TypeOrigin] = {}
         for value, line in values:
+            if type(value) is cst.Name and value.value == "NotImplemented":
+                # the operator protocol's "not for this type": in the arm of an isinstance test
+                # no member reaches (the `match` drops it, portalis/lower/unions.py) it never
+                # runs in Rust; anywhere else lowering refuses the name (PTL135)
+                continue
             t = T.NONE if value is None else type_of(value, self.at(value, scope))
             if t is not None and t.kind == ITER and value is not None and passes_as_list(value):
                 t = as_list(t)  # a generator expression returned: the list of its items

@@ -8,10 +8,14 @@ narrow it as Python does (portalis/lower/unions.py: an `if isinstance(x, A): ...
 isinstance(x, B): ... else: ...` chain is a `match` whose arms bind x to the member):
 
 - every test of it is the test of an `if`/`elif` chain on it (or `if not isinstance(...)`, or an
-  `if isinstance(...): return ...` whose rest of the block is the other arm), naming builtin types;
+  `if isinstance(...): return ...` whose rest of the block is the other arm), naming builtin types
+  or classes of the module (`isinstance(x, Circle)`: the evidence pass checks which classes can
+  be members), or the exact `type(x) is T` / `type(x) == T` (the same narrowing where no
+  member is a subclass of another: the evidence pass refuses an int test where bool is a member);
 - no statement rebinds it (an arm would assign the union, not its member);
 - a use outside an arm that selects one member is one every member has (`==`, `is None`,
-  `str()`, `repr()`, `print()`, truthiness, `return x`).
+  `str()`, `repr()`, `print()`, truthiness: "common", which a class member has not; `return x`:
+  "shared").
 
 Otherwise `KindTests.problem` says which test or use stops it (the parameter stays PTL110 with
 that reason). This module reads syntax only; the evidence pass decides the types.
@@ -47,6 +51,7 @@ class Arm:
     names: frozenset[str] | None
     excluded: frozenset[str] = frozenset()
     nodes: set[int] = field(default_factory=set)
+    exact: bool = False  # selected (or excluded) by `type(x) is T` tests: no subclass matches
 
 
 @dataclass
@@ -60,10 +65,12 @@ class KindTests:
     reads: list[tuple[str, list[Arm], int]] = field(default_factory=list)  # (how, arms around, id of the Name)
     first: str = ""
     problem: str | None = None
+    exact: set[str] = field(default_factory=set)  # the names an exact `type(x) is T` tests
 
 
-def kind_tests(fn: cst.FunctionDef, p: str) -> KindTests:
-    """The kind tests of parameter `p` of `fn` (module docstring)."""
+def kind_tests(fn: cst.FunctionDef, p: str, classes: frozenset[str] = frozenset()) -> KindTests:
+    """The kind tests of parameter `p` of `fn` (module docstring); `classes`: the names of the
+    module's classes a test may name."""
     out = KindTests()
     tests: set[int] = set()  # ids of the isinstance calls the chains read
 
@@ -74,11 +81,14 @@ def kind_tests(fn: cst.FunctionDef, p: str) -> KindTests:
     def chain(node: cst.If, rest: list[cst.BaseStatement]) -> tuple[list[tuple[Arm, list[cst.CSTNode]]], bool] | None:
         """The arms of an isinstance chain on p (with the nodes inside each), and whether it
         takes the rest of the block as its last arm; None when `node` is not one."""
-        first = isinstance_test(node.test)
+        first = isinstance_test(node.test, classes)
         if first is None or first[0] != p:
             return None
         arms: list[tuple[Arm, list[cst.CSTNode]]] = []
         seen: set[str] = set()
+        exact = False  # whether a test of the chain is exact: its fall-through arm is, too
+        if first[3]:
+            out.exact |= first[1]
         if first[2]:  # `if not isinstance(p, T): A else: B`
             if isinstance(node.orelse, cst.If):
                 problem(f"`{code(node.test)}` followed by an elif")
@@ -86,30 +96,36 @@ def kind_tests(fn: cst.FunctionDef, p: str) -> KindTests:
             tests.add(id(node.test.expression))  # type: ignore[attr-defined]
             out.names |= first[1]
             names = frozenset(first[1])
-            arms.append((Arm(None, excluded=names), [node.body]))
+            arms.append((Arm(None, excluded=names, exact=first[3]), [node.body]))
             if isinstance(node.orelse, cst.Else):
-                arms.append((Arm(names), [node.orelse.body]))
+                arms.append((Arm(names, exact=first[3]), [node.orelse.body]))
                 return arms, False
             if diverges(node.body) and rest:
-                arms.append((Arm(names), list(rest)))
+                arms.append((Arm(names, exact=first[3]), list(rest)))
                 return arms, True
             return arms, False
         cur: cst.If | cst.Else | None = node
         while isinstance(cur, cst.If):
-            test = isinstance_test(cur.test)
+            test = isinstance_test(cur.test, classes)
             if test is None or test[0] != p or test[2]:
                 problem(f"`{code(cur.test)}`: an elif of a kind test that tests something else")
                 return None
+            if arms and test[3] != exact:
+                problem(f"`{code(cur.test)}`: a chain mixing isinstance() and type() tests")
+                return None
+            exact = test[3]
+            if exact:
+                out.exact |= test[1]
             tests.add(id(cur.test))
             out.names |= test[1]
-            arms.append((Arm(frozenset(test[1]) - seen), [cur.body]))
+            arms.append((Arm(frozenset(test[1]) - seen, exact=exact), [cur.body]))
             seen |= test[1]
             cur = cur.orelse  # type: ignore[assignment]
         if isinstance(cur, cst.Else):
-            arms.append((Arm(None, excluded=frozenset(seen)), [cur.body]))
+            arms.append((Arm(None, excluded=frozenset(seen), exact=exact), [cur.body]))
             return arms, False
         if len(arms) == 1 and diverges(node.body) and rest:
-            arms.append((Arm(None, excluded=frozenset(seen)), list(rest)))
+            arms.append((Arm(None, excluded=frozenset(seen), exact=exact), list(rest)))
             return arms, True
         return arms, False
 
@@ -144,11 +160,11 @@ def kind_tests(fn: cst.FunctionDef, p: str) -> KindTests:
         if t is cst.Call and _kind_call(n, p):  # type: ignore[arg-type]
             named = _tested(n)  # type: ignore[arg-type]
             if id(n) not in tests:
-                other = sorted(named - set(MEMBER_NAMES) - {"?"})
+                other = sorted(named - set(MEMBER_NAMES) - classes - {"?"})
                 if n.func.value == "type":  # type: ignore[attr-defined]
-                    problem(f"`{code(n)}`: type() is not narrowed (isinstance is)")
+                    problem(f"`{code(n)}`: type() is narrowed only as the test of an if/elif chain on it (`type(x) is T`)")
                 elif other:
-                    problem(f"`{code(n)}`: {other[0]} is not a builtin type (a union's members are int, float, str, bytes, bool)")
+                    problem(f"`{code(n)}`: {other[0]} is not a builtin type nor a class of the module")
                 else:
                     problem(f"`{code(n)}`: a kind test that is not an if/elif chain on it")
             out.names |= named
@@ -157,7 +173,7 @@ def kind_tests(fn: cst.FunctionDef, p: str) -> KindTests:
             node(n.func, around, n)  # type: ignore[attr-defined]
             for a in n.args:  # type: ignore[attr-defined]
                 if type(a.value) is cst.Name and a.value.value == p and a.keyword is None and not a.star:
-                    out.reads.append(("shared", around, id(a.value)))  # str(x), repr(x), print(x): each member's own
+                    out.reads.append(("common", around, id(a.value)))  # str(x), repr(x), print(x): each member's own
                 else:
                     node(a, around, n)
             return
@@ -180,9 +196,19 @@ def kind_tests(fn: cst.FunctionDef, p: str) -> KindTests:
 def arm_members(union: PyType, arm: Arm) -> list[PyType]:
     """The members of `union` a value holds in `arm` (as lowering's `match` binds them)."""
     if arm.names is not None:
-        return members_matching(union, set(arm.names))
-    excluded = members_matching(union, set(arm.excluded))
+        return members_matching(union, set(arm.names), arm.exact)
+    excluded = members_matching(union, set(arm.excluded), arm.exact)
     return [m for m in union.args if m not in excluded]
+
+
+def held_in(union: PyType, around: list[Arm]) -> list[PyType]:
+    """The members of `union` a value holds inside all the arms `around` (outermost first): a
+    chain nested in another's arm narrows what the outer one left."""
+    held = list(union.args)
+    for arm in around:
+        inner = arm_members(union, arm)
+        held = [m for m in held if m in inner]
+    return held
 
 
 def _kind_call(call: cst.Call, p: str) -> bool:
@@ -210,20 +236,21 @@ def _names(n: cst.CSTNode) -> set[str]:
 
 
 def _how(parent: cst.CSTNode | None, n: cst.CSTNode) -> str:
-    """What a reading of the parameter is: "shared" (a use every member of a union has: `==`,
-    `is None`, `str()`, truthiness, `return x`, the subject of a kind test), "bound" (a
-    rebinding), or the source text of the expression around it (a use of one kind)."""
+    """What a reading of the parameter is: "shared" (the union itself: `return x`),
+    "common" (a use every builtin member of a union has: `==`, `is None`, `str()`,
+    truthiness; a class member has none), "bound" (a rebinding), or the source text of the
+    expression around it (a use of one kind)."""
     t = type(parent)
     if t is cst.Return:
         return "shared"
     if t is cst.Comparison and all(type(c.operator) in (cst.Equal, cst.NotEqual, cst.Is, cst.IsNot) for c in parent.comparisons):  # type: ignore[union-attr]
-        return "shared"
+        return "common"
     if t in (cst.If, cst.While) and parent.test is n:  # type: ignore[union-attr]
-        return "shared"
+        return "common"
     if t is cst.UnaryOperation and type(parent.operator) is cst.Not:  # type: ignore[union-attr]
-        return "shared"
+        return "common"
     if t is cst.FormattedStringExpression and parent.format_spec is None:  # type: ignore[union-attr]
-        return "shared"
+        return "common"
     if t in (cst.AssignTarget, cst.AugAssign) or (t is cst.AnnAssign and parent.target is n):  # type: ignore[union-attr]
         return "bound"
     return code(parent) if parent is not None else "?"

@@ -269,7 +269,7 @@ def isinstance_kinds_at(fn: cst.FunctionDef) -> dict[int, dict[str, "PyType"]]:
             if test is None or test[0] != name:
                 mark(cur.body, name, remaining, {})  # type: ignore[attr-defined]
             else:
-                hits = members_matching(dyn, test[1])
+                hits = members_matching(dyn, test[1], exact=test[3])
                 if test[2]:
                     mark(cur.body, name, [m for m in remaining if m not in hits], {})  # type: ignore[attr-defined]
                     remaining = [m for m in remaining if m in hits]

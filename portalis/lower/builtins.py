@@ -400,6 +400,10 @@ def repr_of(lw: "FunctionLowerer", v: Val) -> ir.Expr:
         return ir.Call(ir.Path("crate::pyrt::PyRepr::py_repr"), (v.expr if v.mode is Mode.REF else ir.Ref(v.expr),))
     if v.ty.kind == "union":  # the member's repr (a str member quoted), not str()'s
         from portalis.lower.stdlib_datetime import use_container_reprs
+        from portalis.types.unions import has_class
+
+        if has_class(v.ty):
+            raise Unsupported("PTL113", f"repr() of {v.ty}: a class member has no repr() of its own in the crate")
 
         lw.use_runtime("PyRepr")
         use_container_reprs(lw, v.ty)
@@ -723,6 +727,8 @@ def isinstance_of(v: Val, wanted: set[str]) -> Val:
             return Val(ir.BoolLit(bool(hits)), T.BOOL)
         pats = " | ".join(f"crate::pyrt::{enum_name(v.ty)}::{tag(m)}(_)" for m in hits)
         return Val(ir.Macro("matches", (v.expr, ir.Path(pats))), T.BOOL)
+    if kind == "class" and v.ty.name in wanted:
+        return Val(ir.BoolLit(True), T.BOOL)  # its struct is exactly the class (Rust has no subclass)
     if kind == "num" and len(wanted & {"int", "float"}) == 1:
         # An int-or-float: which one it holds is known at run time.
         variant = "Int" if "int" in wanted else "Float"

@@ -56,7 +56,7 @@ from portalis.model import ClassSignature, PyType
 from portalis.parse import code_of
 from portalis.rust import ir
 from portalis.types import pytypes as T
-from portalis.types.unions import enum_name as union_enum_name, member_for_type, tag as union_tag, union_or_none
+from portalis.types.unions import enum_name as union_enum_name, has_class as union_has_class, member_for_type, tag as union_tag, union_or_none
 from portalis.types.pytypes import is_copy, unify
 from portalis.types.rust_types import declared_param_type, param_type, rust_ident
 
@@ -141,6 +141,8 @@ class ExprLowering:
         if k == "tuple":
             return ir.BoolLit(bool(v.ty.args))
         if k == "union":
+            if union_has_class(v.ty):
+                raise Unsupported("PTL113", f"the truth value of {v.ty}: a class member's is its own (__bool__, __len__)")
             # each member's own truth value (`0`, `''`, `[]` are false), by the variant it holds
             enum = f"crate::pyrt::{union_enum_name(v.ty)}"
             value = v.expr if v.mode is Mode.REF else ir.Ref(v.expr)
@@ -201,6 +203,8 @@ class ExprLowering:
             self.use_runtime("PyNum")
             return ir.MethodCall(read(v), "to_string")
         if k in ("union", "dyn"):  # the enum's Display: a str member as it is, the others as their repr
+            if union_has_class(v.ty):
+                raise Unsupported("PTL113", f"str() of {v.ty}: a class member has no str() of its own in the crate")
             return ir.MethodCall(v.expr, "to_string")
         if k == "optional":
             # str(x) of Some(x) is str(x), not its repr (`'a'` for a str): the inner value's own
@@ -592,6 +596,11 @@ class ExprLowering:
                               f"base {_bases_text(cls)}, not translated with it")
         if f is None:
             raise Unsupported("PTL135", f"{cls.name} has no field `{attr}`")
+        if attr in cls.unset_fields:
+            # a base's field its own __init__ never sets (inheritance.py): a Python instance
+            # has no such attribute, the struct's default would stand in for an AttributeError
+            raise Unsupported("PTL190", f"`{cls.name}.{attr}` is never set: `{cls.name}.__init__` does not run its base's "
+                              f"(Python raises AttributeError)")
         if f.py_type.kind == "opaque":
             # typemap: an attribute nothing types, or typed with what has no Rust mapping, holds
             # the placeholder; what uses it waits for a type
@@ -1567,7 +1576,14 @@ class ExprLowering:
                     # any/all of a generator: a loop that stops at the deciding item.
                     return self.comprehension(node.args[0].value, consume=func.value)
                 if func.value == "isinstance" and len(node.args) == 2:
-                    return isinstance_of(self.expr(node.args[0].value), _type_names(node.args[1].value))
+                    subject = self.expr(node.args[0].value)
+                    # a union's class members are tested by their names (`isinstance(x, Circle)`)
+                    members = {m.name for m in subject.ty.args if m.kind == "class"} if subject.ty.kind == "union" else set()
+                    if subject.ty.kind == "class" and subject.ty.name:
+                        # a value of the class itself (the kind tests left one member: `if
+                        # isinstance(other, timedelta): ... else: return NotImplemented`)
+                        members = {subject.ty.name}
+                    return isinstance_of(subject, _type_names(node.args[1].value, members))
                 if func.value == "tuple" and len(node.args) == 1 and not node.args[0].keyword:
                     n = static_length(node.args[0].value)
                     if n is not None:
@@ -2333,14 +2349,15 @@ def _narrow(local: Local) -> Local:
     )
 
 
-def _type_names(node: cst.BaseExpression) -> set[str]:
-    """The builtin types named by isinstance's second argument (a name or a tuple of names)."""
-    if isinstance(node, cst.Name) and node.value in TYPE_NAMES:
+def _type_names(node: cst.BaseExpression, classes: set[str] | frozenset[str] = frozenset()) -> set[str]:
+    """The builtin types (and the names in `classes`) named by isinstance's second argument (a
+    name or a tuple of names)."""
+    if isinstance(node, cst.Name) and (node.value in TYPE_NAMES or node.value in classes):
         return {node.value}
     if isinstance(node, cst.Tuple):
         out: set[str] = set()
         for el in node.elements:
-            out |= _type_names(el.value)
+            out |= _type_names(el.value, classes)
         return out
     raise Unsupported("PTL133", "isinstance() with this type argument is not supported", node)
 
@@ -2561,6 +2578,8 @@ def _union_equality(rust: str, a: Val, b: Val, node: cst.CSTNode) -> ir.Expr:
     """`x == "a"` with x a union: the other side as the union's variant of its member, compared
     as enums (another variant is unequal, as Python's values of different types are)."""
     u, other = (a, b) if a.ty.kind == "union" else (b, a)
+    if union_has_class(u.ty):
+        raise Unsupported("PTL113", f"comparing {u.ty} with {other.ty}: a class member compares by identity", node)
     member = member_for_type(u.ty, other.ty) if other.ty.kind not in ("union", "optional") else None
     if member is None:
         if other.ty.kind in ("union", "optional") or (T.is_numeric(other.ty) and any(T.is_numeric(m) for m in u.ty.args)):

@@ -103,6 +103,9 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         self.facts = facts or Facts()
         self.outer = outer
         self.locals: dict[str, Local] = {}
+        # union local -> the members it may still hold inside an arm of an isinstance `match`
+        # that selects several (a chain nested there matches among those only: unions.py)
+        self.union_held: dict[str, list[PyType]] = {}
         self.runtime: set[str] = set()
         self.crates: set[str] = set()  # crates of portalis/deps.py's table the code names
         # The crate's functions and methods the code calls ("module:name", context.item_key):
@@ -509,6 +512,10 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                     continue  # `if not isinstance(other, C): return NotImplemented`: `other` is a C here
                 if out and isinstance(out[-1], (ir.Return, ir.Break, ir.Continue)):
                     break  # the rest of the block is dead code (Python never runs it either)
+                if out and isinstance(out[-1], ir.ExprStmt) and isinstance(out[-1].expr, ir.Match) and _ends_in_return(out[-1:]):
+                    # an isinstance `match` whose every arm returns: the union holds no other
+                    # member, so what follows runs for no value the signature admits
+                    break
                 try:
                     narrowing = early_exit_rest(self, stmt, body[i + 1:])
                     if narrowing is not None:
@@ -2075,7 +2082,8 @@ def _ends_in_return(stmts: list[ir.Stmt]) -> bool:
     if isinstance(last, ir.ExprStmt) and isinstance(last.expr, ir.IfExpr):
         return _if_returns(last.expr)
     if isinstance(last, ir.ExprStmt) and isinstance(last.expr, ir.Match):  # a union's isinstance arms
-        return all(isinstance(a.body, ir.BlockExpr) and _ends_in_return(list(a.body.block.stmts)) for a in last.expr.arms)
+        return all((isinstance(a.body, ir.BlockExpr) and _ends_in_return(list(a.body.block.stmts)))
+                   or (isinstance(a.body, ir.Macro) and a.body.name == "unreachable") for a in last.expr.arms)
     if isinstance(last, ir.ExprStmt) and isinstance(last.expr, ir.Macro) and last.expr.name in ("panic", "unreachable"):
         return True
     if isinstance(last, ir.Loop):

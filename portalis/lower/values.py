@@ -14,6 +14,7 @@ from portalis.rust import ir
 from portalis.types.unions import enum_name, member_for_type, tag
 from portalis.types import pytypes as T
 from portalis.types.pytypes import is_copy
+from portalis.types.rust_types import owned_type
 
 if TYPE_CHECKING:
     from portalis.lower.function import FunctionLowerer
@@ -145,7 +146,16 @@ def coerce(v: Val, target: PyType) -> Val:
         member = member_for_type(target, v.ty)
         if member is not None:
             inner = coerce(v, member)
-            return Val(ir.Call(ir.Path(f"crate::pyrt::{enum_name(target)}::{tag(member)}"), (owned(inner),)), target)
+            payload = owned(inner)
+            if member.kind == "class":
+                # boxed (rust_types.member_type); a borrowed struct is cloned through its type's
+                # Clone, which takes `&Circle` and, coerced, an arm's `&Box<Circle>` alike
+                if inner.mode is Mode.REF:
+                    path = owned_type(member)
+                    assert isinstance(path, ir.TPath)
+                    payload = ir.Call(ir.Path(f"{path.name}::clone"), (inner.expr,))
+                payload = ir.Call(ir.Path("Box::new"), (payload,))
+            return Val(ir.Call(ir.Path(f"crate::pyrt::{enum_name(target)}::{tag(member)}"), (payload,)), target)
     if target.kind == "dyn" and v.ty.kind != "unknown":
         # a value of a known type where a dynamic one goes: the PyObj variant holding it
         return Val(to_dyn(v), target)

@@ -59,6 +59,7 @@ class TUnion(Type):
     name: str
     variants: tuple[tuple[str, Type], ...]
     hashable: bool = False  # every member is Eq + Hash (no float inside): the enum derives them
+    printable: bool = True  # every member has PyRepr (no class inside): the enum gets Display and PyRepr
 
 
 @dataclass(frozen=True, slots=True)

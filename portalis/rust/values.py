@@ -65,7 +65,7 @@ def reroot(t: ir.Type, root: str) -> ir.Type:
     if isinstance(t, ir.TTuple):
         return ir.TTuple(tuple(reroot(i, root) for i in t.items))
     if isinstance(t, ir.TUnion):
-        return ir.TUnion(f"{root}::{t.name[len('crate::'):]}", tuple((v, reroot(i, root)) for v, i in t.variants), t.hashable)
+        return ir.TUnion(f"{root}::{t.name[len('crate::'):]}", tuple((v, reroot(i, root)) for v, i in t.variants), t.hashable, t.printable)
     return t
 
 
@@ -115,7 +115,10 @@ class _Render:
             member = member_for_value(t, value)
             _expect(member is not None, value, t)
             assert member is not None
-            return ir.Call(ir.Path(f"{self.root}::pyrt::{enum_name(t)}::{tag(member)}"), (self.expr(value, member),))
+            inner = self.expr(value, member)
+            if member.kind == "class":
+                inner = ir.Call(ir.Path("Box::new"), (inner,))  # held boxed (rust_types.member_type)
+            return ir.Call(ir.Path(f"{self.root}::pyrt::{enum_name(t)}::{tag(member)}"), (inner,))
         if k == "dyn":
             return self.dynamic(value)
         if k == "bool":
@@ -164,7 +167,8 @@ class _Render:
             path = self.type(t)
             assert isinstance(path, ir.TPath)
             return ir.StructLit(path.name, tuple(
-                (rust_ident(f.name), self.expr(values.get(f.name), f.py_type)) for f in fields))
+                (rust_ident(f.name), ir.Call(ir.Path("Default::default")) if values.get(f.name) is _UNSET
+                 else self.expr(values.get(f.name), f.py_type)) for f in fields))
         if k in ("date", "timedelta", "datetime", "time", "timezone", "fraction", "decimal", "re_match"):
             return self.library(value, t)
         if k == "opaque":
@@ -251,12 +255,23 @@ class _Render:
             ir.StrLit(value.string), ir.Ref(ir.ArrayLit(spans)), ir.Ref(ir.ArrayLit(names))))
 
 
+# A field the Python instance has no attribute for (its class's own __init__ never sets it:
+# ClassSignature.unset_fields, which the worker does not list): the struct's field takes its
+# type's default, as the translated constructor leaves it.
+_UNSET = object()
+
+
 def _field_values(value: object, t: PyType, fields: list[TypedField]) -> dict[str, object]:
     """The field values of a dataclass instance, or of a stand-in with `name` and `get(field)`
     (the harness's ClassValue, for instances that crossed a process boundary as data)."""
     if dataclasses.is_dataclass(value) and type(value).__name__ == t.name:
         return {f.name: getattr(value, f.name) for f in fields}
+    if type(value).__name__ == t.name and hasattr(value, "__dict__") and type(value).__name__ != "ClassValue":
+        # an instance of a plain class (a call's argument in a differential test): its
+        # attributes, each field's; one its __init__ left unset takes the field's default
+        return {f.name: getattr(value, f.name, _UNSET) for f in fields}
     get = getattr(value, "get", None)
     _expect(callable(get) and getattr(value, "name", None) == t.name, value, t)
     assert callable(get)
-    return {f.name: get(f.name) for f in fields}
+    names = {k for k, _v in getattr(value, "fields", ())} if hasattr(value, "fields") else None
+    return {f.name: get(f.name) if names is None or f.name in names else _UNSET for f in fields}

@@ -129,9 +129,12 @@ def owned_type(t: PyType, holes: bool = False) -> ir.Type:
         return ir.TPath("crate::pyrt::PyObj")  # a value of mixed type (portalis/runtime/pyrt.rs)
     if k == "union":
         # One enum per distinct union in the crate, in its pyrt module (portalis/types/unions.py).
-        from portalis.types.unions import enum_name, is_hashable, tag
+        from portalis.types.unions import enum_name, has_class, is_hashable, tag
 
-        return ir.TUnion(f"crate::pyrt::{enum_name(t)}", tuple((tag(m), owned_type(m)) for m in t.args), is_hashable(t))
+        # a class member is held boxed: the class may hold the union in a field (a tree's
+        # `Node | int`), which by value would be a type of infinite size (unions.py)
+        return ir.TUnion(f"crate::pyrt::{enum_name(t)}", tuple((tag(m), member_type(m)) for m in t.args), is_hashable(t),
+                         not has_class(t))
     if k == "exc":
         return ir.TPath(f"{PYDICT.rsplit('::', 1)[0]}::PyErr")
     if k == "class" and t.module and t.name:
@@ -164,6 +167,11 @@ def owned_type(t: PyType, holes: bool = False) -> ir.Type:
         # A Python type with no Rust item in the crate (portalis/names.py): its placeholder.
         return ir.TPath("crate::pyrt::Opaque")
     raise TypeMappingError(f"no Rust type for Python type {t}")
+
+
+def member_type(m: PyType) -> ir.Type:
+    """A union member's payload in its enum variant: the value, a class's struct boxed."""
+    return ir.TPath("Box", (owned_type(m),)) if m.kind == "class" else owned_type(m)
 
 
 def param_type(t: PyType, mutated: bool = False, resized: bool = True, consumed: bool = False) -> ir.Type:

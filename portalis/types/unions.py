@@ -16,7 +16,7 @@ from portalis.types import pytypes as T
 
 # Member kinds a union may hold: each has a Rust form with Debug, Clone, PartialEq and the
 # runtime's PyRepr (how a union value prints).
-_MEMBER_KINDS = frozenset({"int", "float", "bool", "str", "bytes", "list", "tuple", "dict", "set"})
+_MEMBER_KINDS = frozenset({"int", "float", "bool", "str", "bytes", "list", "tuple", "dict", "set", "class"})
 # Python's type names that `isinstance(x, name)` accepts for a member of each kind.
 _ISINSTANCE_NAMES = {"int": {"int"}, "bool": {"bool", "int"}, "float": {"float"}, "str": {"str"},
                      "list": {"list"}, "tuple": {"tuple"}, "dict": {"dict"}, "set": {"set"}}
@@ -34,7 +34,22 @@ def tag(t: PyType) -> str:
         return "Opt" + tag(t.args[0])
     if t.kind == "none":
         return "None_"
+    if t.kind == "class":
+        return _camel(t.name or "")
     return t.kind.capitalize() + "".join(tag(a) for a in t.args)
+
+
+def _camel(name: str) -> str:
+    """`Circle` for `Circle`, `LeafNode` for `_leaf_node`: a class's (or module's) name as part of
+    an enum's CamelCase name."""
+    return "".join(part[:1].upper() + part[1:] for part in name.replace(".", "_").split("_"))
+
+
+def has_class(t: PyType) -> bool:
+    """Whether a class is a member of `t` (or of a member): its enum has no Display or PyRepr
+    (a class has neither unless it defines them) and no Eq or Hash. A class with no Rust item
+    (names.py made it the placeholder `Opaque`) counts as one."""
+    return t.kind in ("class", "opaque") or any(has_class(a) for a in t.args)
 
 
 def union_of(members: list[PyType]) -> PyType:
@@ -67,6 +82,9 @@ def union_of(members: list[PyType]) -> PyType:
         for m in kept:
             if not _member_ok(m):
                 raise UnionError(f"a union of {' | '.join(str(k) for k in kept)}: {m} cannot be a variant yet")
+        named = [m for m in flat if m.kind == "class"]
+        if len({(m.module, m.name) for m in named}) != len({tag(m) for m in named}):
+            raise UnionError(f"a union of {' | '.join(str(k) for k in kept)}: two classes of one name")
         one = PyType(kind="union", args=tuple(kept))
     return T.optional(one) if has_none else one
 
@@ -85,6 +103,8 @@ _MAX_TUPLE = 6
 
 
 def _member_ok(t: PyType) -> bool:
+    if t.kind == "class":
+        return bool(t.module and t.name)
     if t.kind not in _MEMBER_KINDS or (t.kind == "tuple" and len(t.args) > _MAX_TUPLE):
         return False
     if t.kind in ("dict", "set") and not is_hashable(t.args[0]):
@@ -93,13 +113,23 @@ def _member_ok(t: PyType) -> bool:
 
 
 def enum_name(t: PyType) -> str:
-    """`IntOrStr` for `int | str`."""
-    return "Or".join(tag(m) for m in t.args)
+    """`IntOrStr` for `int | str`. A union holding a class names the class's module after `In`
+    (`CircleOrSquareInShapes`): the enums live in the crate's one `pyrt` module, and two
+    modules may each have a class `Node`."""
+    name = "Or".join(tag(m) for m in t.args)
+    module = _class_module(t)
+    return name if module is None else f"{name}In{_camel(module)}"
+
+
+def _class_module(t: PyType) -> str | None:
+    if t.kind == "class":
+        return t.module
+    return next((m for a in t.args if (m := _class_module(a)) is not None), None)
 
 
 def is_hashable(t: PyType) -> bool:
     """Eq + Hash in Rust: no float, dict or set inside."""
-    if t.kind in ("float", "dict", "set", "num"):
+    if t.kind in ("float", "dict", "set", "num", "class", "opaque"):
         return False
     return all(is_hashable(a) for a in t.args)
 
@@ -121,6 +151,12 @@ def member_for_value(union: PyType, value: object) -> PyType | None:
     kinds = {bool: "bool", int: "int", float: "float", str: "str", bytes: "bytes", bytearray: "bytes",
              list: "list", tuple: "tuple", dict: "dict", set: "set", frozenset: "set"}
     kind = kinds.get(type(value))
+    # an instance of a class member, or the harness's stand-in for one (ClassValue: `name`,
+    # `fields`): the member of its class, exactly (a variant holds its class, not a subclass)
+    cls = getattr(value, "name", None) if type(value).__name__ == "ClassValue" else type(value).__name__
+    for m in union.args:
+        if m.kind == "class" and kind is None and m.name == cls:
+            return m
     for m in union.args:
         if m.kind == kind:
             return m
@@ -131,10 +167,21 @@ def member_for_value(union: PyType, value: object) -> PyType | None:
     return None
 
 
-def members_matching(union: PyType, names: set[str]) -> list[PyType]:
-    """The members `isinstance(x, names)` is true for (`names`: builtin type names)."""
+def members_matching(union: PyType, names: set[str], exact: bool = False) -> list[PyType]:
+    """The members `isinstance(x, names)` is true for (`names`: builtin type names and the names
+    of class members), or `type(x) is T` when `exact` (a bool is no int then). A class member
+    is selected by its own name only: its variant holds instances of that class, not of a
+    subclass (the evidence pass makes no union of a class that has subclasses)."""
     out = []
     for m in union.args:
+        if m.kind == "class":
+            if m.name in names:
+                out.append(m)
+            continue
+        if exact and m.kind == "bool":
+            if "bool" in names:
+                out.append(m)
+            continue
         accepted = {"bytearray"} if m.kind == "bytes" and m.name == "bytearray" else {"bytes"} if m.kind == "bytes" else _ISINSTANCE_NAMES.get(m.kind, set())
         if accepted & names:
             out.append(m)
@@ -164,6 +211,14 @@ def enum_items(u: ir.TUnion, repr_path: str = "crate::pyrt::PyRepr") -> list[ir.
                     body=ir.Block(tail=arms(shown)))
     repr_fn = ir.Fn(name="py_repr", params=(), ret=ir.STRING, receiver=ir.SelfParam(), public=False,
                     body=ir.Block(tail=arms(lambda v, t: ir.MethodCall(ir.Path("v"), "py_repr"))))
+    if not u.printable:
+        # A class member has no repr of its own (kinds.py keeps str() etc. off it). A class
+        # holding the union in a field derives Default: the enum's is a builtin member's
+        # (a class's own default could hold the union again, without end), else the first's.
+        first = next((v for v, t in u.variants if not (isinstance(t, ir.TPath) and t.name == "Box")), variants[0])
+        default = ir.Fn(name="default", params=(), ret=ir.TPath("Self"), public=False,
+                        body=ir.Block(tail=ir.Call(ir.Path(f"Self::{first}"), (ir.Call(ir.Path("Default::default")),))))
+        return [enum, ir.Impl(f"Default for {short}", (default,))]
     return [enum, ir.Impl(f"std::fmt::Display for {short}", (display,)), ir.Impl(f"{repr_path} for {short}", (repr_fn,))]
 
 

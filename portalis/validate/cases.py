@@ -288,6 +288,11 @@ def strategy_for(t: PyType, type_maps: dict[str, ModuleTypeMap], depth: int = 0)
             return st.builds({"list": list, "set": set, "dict": dict}[k])
         if k == "optional":
             return st.none()
+        if k == "union" and any(a.kind not in ("class", "list", "set", "dict", "tuple", "optional", "union") for a in t.args):
+            # a tree (`Node | int`, Node holding the union): from the cut-off on, the members
+            # that hold nothing further end it
+            return st.one_of(*[strategy_for(a, type_maps, depth + 1) for a in t.args
+                               if a.kind not in ("class", "list", "set", "dict", "tuple", "optional", "union")])
     if depth > 6:
         return "a type nested too deeply"
     inner = [strategy_for(a, type_maps, depth + 1) for a in t.args]
@@ -309,11 +314,13 @@ def strategy_for(t: PyType, type_maps: dict[str, ModuleTypeMap], depth: int = 0)
     if k == "class":
         tm = type_maps.get(t.module or "")
         cls = tm.cls(t.name or "") if tm else None
-        if not instance_class(cls):
+        if cls is None or not instance_class(cls):
             return f"class {t.name} is not a translated dataclass (nor a plain class with typed attributes)"
         # a field holding the placeholder (an attribute nothing types) is left unset in Python
         # and is the unit `Opaque` in Rust: the methods translated never read it
-        typed = [f for f in cls.fields if f.py_type.kind != "opaque"]
+        # and a field of a base the class's own __init__ never sets (unset_fields) is left unset
+        # too, as on every instance Python makes; the struct's holds its default
+        typed = [f for f in cls.fields if f.py_type.kind != "opaque" and f.name not in cls.unset_fields]
         fields = [strategy_for(f.py_type, type_maps, depth + 1) for f in typed]
         bad = next((s for s in fields if isinstance(s, str)), None)
         if bad is not None:

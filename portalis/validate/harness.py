@@ -59,7 +59,7 @@ from portalis.types.rust_types import rust_ident
 from portalis.types.unions import enum_name, tag
 from portalis.validate.cargo import CargoRun, Toolchain, run_cargo
 from portalis.validate.literals import Raised, RenderError, RustLiterals, same
-from portalis.validate.methods import case_signature, instance_class, instantiated, rust_callee
+from portalis.validate.methods import case_signature, compared_fields, instance_class, instantiated, rust_callee
 
 PROGRAM_NAME = "portalis_cases"
 FLOAT_REL_TOL = 1e-9  # f64 results: equal, or within this relative distance (summation order)
@@ -522,7 +522,8 @@ def render_program(
     if manifest is not None and manifest.exists() and "\nnum-bigint = " in manifest.read_text(encoding="utf-8"):
         lines += BIGINT_CANON_RS.split("\n")
     for name, union in sorted(unions.items()):
-        arms = ", ".join(f"{crate}::pyrt::{name}::{tag(m)}(v) => v.canon()" for m in union.args)
+        # a class member is boxed: its own Canon, through the box
+        arms = ", ".join(f"{crate}::pyrt::{name}::{tag(m)}(v) => {'(**v)' if m.kind == 'class' else 'v'}.canon()" for m in union.args)
         lines += [f"impl Canon for {crate}::pyrt::{name} {{", f"    fn canon(&self) -> String {{ match self {{ {arms} }} }}", "}"]
     class_spans: dict[str, tuple[int, int]] = {}
     for module, name in sorted(classes):
@@ -532,10 +533,13 @@ def render_program(
             shape = ", ".join(["{}"] * len(cls.fields)) + ("," if len(cls.fields) == 1 else "")
             _canon_impl(lines, class_spans, crate, module, name, cls, f"({shape})", cls.fields)
             continue
-        if not instance_class(cls):
+        if cls is None or not instance_class(cls):
             continue
         # a plain class is compared by its attributes sorted by name (as the worker lists them)
-        kept = [f for f in cls.fields if f.py_type.kind != "opaque"]  # the placeholder holds nothing to compare
+        # the placeholder holds nothing to compare; a field the class's own __init__ never sets
+        # (unset_fields) is no attribute of the Python instance
+        compared = set(compared_fields(cls))
+        kept = [f for f in cls.fields if f.name in compared]
         shown = kept if cls.is_dataclass else sorted(kept, key=lambda f: f.name)
         fmt = "".join(f", '{f.name}': {{}}" for f in shown)
         _canon_impl(lines, class_spans, crate, module, name, cls, f"{{{{'__class__': '{cls.name}'{fmt}}}}}", shown)

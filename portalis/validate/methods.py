@@ -34,8 +34,11 @@ def instance_class(cls: ClassSignature | None) -> bool:
 
 def compared_fields(cls: ClassSignature) -> list[str]:
     """The fields an instance is compared by: all but those holding the placeholder `Opaque`
-    (an attribute nothing types; Python leaves it unset on a generated instance)."""
-    return [f.name for f in cls.fields if f.py_type.kind != "opaque"]
+    (an attribute nothing types; Python leaves it unset on a generated instance) and those of a
+    base of another module the class's own `__init__` never sets (`unset_fields`: a Python
+    instance lacks the attribute, the struct's field holds its default)."""
+    unset = set(cls.unset_fields)
+    return [f.name for f in cls.fields if f.py_type.kind != "opaque" and f.name not in unset]
 
 
 def case_signature(tm: ModuleTypeMap | None, name: str) -> FunctionSignature | None:
