@@ -5,6 +5,7 @@ themselves."""
 from __future__ import annotations
 
 import math
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -214,6 +215,11 @@ def test_outcomes_of_every_kind_of_case(crate: Path, toolchain) -> None:
     assert o[19].skipped and "printing Broken" in o[19].skipped
     # the generated program is in the crate: `cargo run --example portalis_cases` reproduces it
     assert (crate / "examples" / "portalis_cases.rs").read_text() == run.program
+    # ... and, being in the user's crate, rustfmt-clean: the spans that dropped cases 13 and 19
+    # above were read from the formatted text
+    check = subprocess.run(["rustfmt", "--check", "--edition", "2021", str(crate / "examples" / "portalis_cases.rs")],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout[:2000]
 
 
 @needs_cargo

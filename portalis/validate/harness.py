@@ -45,6 +45,7 @@ import hashlib
 import json
 import os
 import re
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from portalis.files import write_if_changed
 from portalis.model import FunctionSignature, ModuleTypeMap, Passing, PyType
 from portalis.naming import crate_relative_path
+from portalis.rust.fmt import RustfmtError, format_source, run_timeout
 from portalis.sandbox import Sandbox, SandboxPolicy
 from portalis.types.rust_types import rust_ident
 from portalis.types.unions import enum_name, tag
@@ -554,7 +556,53 @@ def render_program(
         indices.append(index)
     lines.append(f"\nstatic CASES: [fn() -> String; {len(bodies)}] = [{', '.join(f'case_{n}' for n in range(len(bodies)))}];")
     source = "\n".join(lines) + MAIN_RS
-    return Program(source=source, indices=indices, skipped=skipped, spans=spans, class_spans=class_spans)
+    return formatted(Program(source=source, indices=indices, skipped=skipped, spans=spans, class_spans=class_spans))
+
+
+_CASE_FN = re.compile(r"^fn case_(\d+)\(\) -> String \{$")
+
+
+def formatted(program: Program) -> Program:
+    """The program as rustfmt prints it, its spans read again from the formatted text.
+
+    The program is written into the user's crate (examples/), so `cargo fmt --check` there must
+    pass. Spans map rustc's errors to the case or class to drop, so they are found again by the
+    items' headers (every case and Canon impl is a top-level item, closed by a `}` in column 0).
+    When rustfmt cannot run or a header is not found again, the program stays as rendered: it
+    builds the same, only the crate is not rustfmt-clean."""
+    try:
+        text = format_source(program.source, timeout=run_timeout(program.source))
+    except (OSError, RustfmtError, subprocess.TimeoutExpired):
+        return program
+    lines = text.split("\n")
+
+    def span_from(start: int) -> tuple[int, int] | None:
+        end = next((i for i in range(start, len(lines)) if lines[i] == "}"), None)
+        return None if end is None else (start + 1, end + 1)
+
+    order = {f"case_{n}": index for n, index in enumerate(program.indices)}
+    spans: dict[int, tuple[int, int]] = {}
+    headers: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        m = _CASE_FN.match(line)
+        if m is not None and f"case_{m.group(1)}" in order:
+            found = span_from(i)
+            if found is None:
+                return program
+            spans[order[f"case_{m.group(1)}"]] = found
+        elif line.startswith("impl Canon for "):
+            headers.setdefault(line, i)
+    original = program.source.split("\n")
+    class_spans: dict[str, tuple[int, int]] = {}
+    for key, (start, _end) in program.class_spans.items():
+        at = headers.get(original[start - 1])
+        found = span_from(at) if at is not None else None
+        if found is None:
+            return program
+        class_spans[key] = found
+    if len(spans) != len(program.spans):
+        return program
+    return program.model_copy(update={"source": text, "spans": spans, "class_spans": class_spans})
 
 
 def _unions_in(t: PyType, found: dict[str, PyType]) -> None:
