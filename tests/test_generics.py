@@ -228,7 +228,8 @@ def test_generic_functions_translate(generic_run: DiffRun) -> None:
         assert status[name] == "translated", (name, status[name], module["diagnostics"])
     rust = (generic_run.crate_dir / "src" / "sample.rs").read_text(encoding="utf-8")
     assert "pub fn heappush<T: PartialOrd + Clone>(heap: &mut Vec<T>, item: T)" in rust
-    assert "pub fn dedupe<T: Eq + std::hash::Hash + Clone>(xs: &[T]) -> Vec<T>" in rust
+    # iterated once, each kept item moved into `out`: the list is taken by value (consumed_params)
+    assert "pub fn dedupe<T: Eq + std::hash::Hash + Clone>(xs: Vec<T>) -> Vec<T>" in rust
 
 
 @needs_cargo
