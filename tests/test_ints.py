@@ -45,6 +45,8 @@ SAME = [
     f"leapdays_seen({I64_MIN}, 0)", f"leapdays_seen({I64_MIN}, {I64_MAX})", "leapdays_seen(1, 2025)",
     "is_automorphic_number(0)", "is_automorphic_number(76)", "is_automorphic_number(77)", "is_automorphic_number(-5)",
     "is_automorphic_number(1787109376)", "maclaurin_sin(1.0, 10)", "maclaurin_sin(-7.5, 8)", "maclaurin_sin(10.0, 1)",
+    "partitions(100)", "partitions(500)", "partitions(0)", "partitions(-1)", "fib_list(150)", "fib_list(90)",
+    "fib_list(-1)", "fib_list(-3)", "sylvester_list(8)", "sylvester_list(0)",
     "leapdays(1, 2025)", "leapdays(-400, 400)", "factorial_series(20)",
     "shift_left(1, 62)", "shift_left(-1, 63)", "shift_left(0, 100)", "shift_left(3, -1)",
     "shift_right(-1, 70)", "shift_right(5, 64)", "shift_right(-9, 2)", "shift_right(5, -1)",
@@ -99,10 +101,11 @@ def test_int_representation_per_function(ints: DiffRun) -> None:
     functions = {f["name"]: f for f in ints.module_report()["functions"]}
     reprs = {name: f["signature"]["ints"]["repr"] for name, f in functions.items()}
     big = {"factorial_series", "factorial_rec", "falling", "sylvester", "big_ops", "power_sum", "collatz_steps",
-           "leapdays_seen"}
+           "leapdays_seen", "partitions", "fib_list", "sylvester_list"}
     assert {n for n, r in reprs.items() if r == "bigint"} == big
     assert "accumulated in a loop" in functions["factorial_series"]["signature"]["ints"]["grows"]
     assert "recursive call" in functions["factorial_rec"]["signature"]["ints"]["grows"]
+    assert "items of `p` accumulated from its own items" in functions["partitions"]["signature"]["ints"]["grows"]
     assert "docstring shows -9223372036854775808" in functions["leapdays_seen"]["signature"]["ints"]["grows"]
     kept = functions["factorial_digits"]["signature"]["ints"]
     assert kept["repr"] == "i64" and "str(f)" in kept["kept_i64"]
@@ -113,6 +116,8 @@ def test_int_representation_per_function(ints: DiffRun) -> None:
     rust = (ints.crate_dir / "src" / "sample.rs").read_text(encoding="utf-8")
     assert "pub fn factorial_series(n: num_bigint::BigInt) -> num_bigint::BigInt" in rust
     assert "pub fn factorial_digits(n: i64) -> i64" in rust
+    # a list whose items grow: Vec<BigInt>, and Vec<i64> on the fast path
+    assert "let mut p: Vec<num_bigint::BigInt>;" in rust and "let mut p: Vec<i64>;" in rust
     # each function on BigInt has an i64 fast path (checked: None past i64), tried first
     assert "pub fn __collatz_steps_i64(mut n: i64) -> Option<i64>" in rust
     assert "n = 3i64.checked_mul(n)?.checked_add(1i64)?;" in rust

@@ -190,3 +190,27 @@ def maclaurin_sin(theta: float, accuracy: int = 30) -> float:
     div = theta // (2 * math.pi)
     theta -= 2 * div * math.pi
     return sum((-1) ** r * theta ** (2 * r + 1) / math.factorial(2 * r + 1) for r in range(accuracy))
+
+
+# Lists of big ints (Vec<BigInt>): items accumulated from items of the same list in a loop.
+# Partition numbers (Euler's recurrence as a coin-change count): p(500) has 22 digits.
+def partitions(n: int) -> int:
+    p = [1] + [0] * n
+    for k in range(1, n + 1):
+        for i in range(k, n + 1):
+            p[i] += p[i - k]
+    return p[n]
+
+
+def fib_list(n: int) -> int:
+    fibs = [0, 1]
+    for i in range(2, n + 1):
+        fibs.append(fibs[i - 1] + fibs[i - 2])
+    return fibs[n]
+
+
+def sylvester_list(n: int) -> int:
+    seq = [2]
+    for i in range(n):
+        seq.append(seq[-1] * seq[-1] - seq[-1] + 1)
+    return seq[len(seq) - 1]
