@@ -4,8 +4,10 @@ grow past i64 and whose body is in the subset it checked (portalis/analysis/int_
 Every int parameter, local, literal and the return are BigInt; `range` counters stay i64 (the
 bounds are converted, OverflowError past i64) and are converted where read. Operators take
 their operands by reference (`&a * &b`); `//`, `%`, `**` are the runtime's `big_floordiv`,
-`big_mod`, `big_pow` (Python's rounding, signs and errors). A construct outside the subset is
-Unsupported here, but the analysis has already kept such functions on i64.
+`big_mod`, `big_pow` (Python's rounding, signs and errors). A local list of ints is a
+`Vec<BigInt>` (`Vec<i64>` on the fast path), indexed with Python's rules (`pyrt::index`). A
+construct outside the subset is Unsupported here, but the analysis has already kept such
+functions on i64.
 """
 
 from __future__ import annotations
