@@ -63,7 +63,10 @@ def test_no_growth_no_fact(src: str) -> None:
     ("def f(n):\n    xs = [1]\n    for i in range(n):\n        xs.append(xs[-1] * 2)\n    return sum(xs)\n", 1, "`sum(xs)`"),
     ("def f(n):\n    xs = [1]\n    for i in range(n):\n        xs.append(xs[-1] * 2)\n    return xs[1:][0]\n", 1, "xs[1:]"),
     ("def f(n):\n    xs = [1]\n    for i in range(n):\n        xs.append(xs[-1] * 2)\n    xs = 3\n    return xs\n", 1,
-     "both a list and an int"),
+     "both a list and something else"),
+    # `b = a` shares one list between two names in Python: no Vec copy may stand for it
+    ("def f(n):\n    a = [1]\n    b = a\n    for i in range(n):\n        a.append(a[-1] * 2)\n    return b[-1]\n", 1,
+     "the list `a` used as a value"),
 ])
 def test_what_keeps_i64(src: str, params: int, why: str) -> None:
     found = fact(src, params)

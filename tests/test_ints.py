@@ -46,7 +46,8 @@ SAME = [
     "is_automorphic_number(0)", "is_automorphic_number(76)", "is_automorphic_number(77)", "is_automorphic_number(-5)",
     "is_automorphic_number(1787109376)", "maclaurin_sin(1.0, 10)", "maclaurin_sin(-7.5, 8)", "maclaurin_sin(10.0, 1)",
     "partitions(100)", "partitions(500)", "partitions(0)", "partitions(-1)", "fib_list(150)", "fib_list(90)",
-    "fib_list(-1)", "fib_list(-3)", "sylvester_list(8)", "sylvester_list(0)",
+    "fib_list(-1)", "fib_list(-3)", "sylvester_list(8)", "sylvester_list(0)", "catalan(10)", "catalan(60)", "catalan(-2)",
+    "fib_past(100)", f"fib_past({10**30})", "fib_past(0)", "squares(3)", "squares(9)", "squares(21)", "squares(0)", "squares(-1)",
     "leapdays(1, 2025)", "leapdays(-400, 400)", "factorial_series(20)",
     "shift_left(1, 62)", "shift_left(-1, 63)", "shift_left(0, 100)", "shift_left(3, -1)",
     "shift_right(-1, 70)", "shift_right(5, 64)", "shift_right(-9, 2)", "shift_right(5, -1)",
@@ -101,7 +102,8 @@ def test_int_representation_per_function(ints: DiffRun) -> None:
     functions = {f["name"]: f for f in ints.module_report()["functions"]}
     reprs = {name: f["signature"]["ints"]["repr"] for name, f in functions.items()}
     big = {"factorial_series", "factorial_rec", "falling", "sylvester", "big_ops", "power_sum", "collatz_steps",
-           "leapdays_seen", "partitions", "fib_list", "sylvester_list"}
+           "leapdays_seen", "partitions", "fib_list", "sylvester_list",
+           "catalan", "fib_past", "squares"}
     assert {n for n, r in reprs.items() if r == "bigint"} == big
     assert "accumulated in a loop" in functions["factorial_series"]["signature"]["ints"]["grows"]
     assert "recursive call" in functions["factorial_rec"]["signature"]["ints"]["grows"]

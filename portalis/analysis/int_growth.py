@@ -149,22 +149,32 @@ def _list_item_growth(n: cst.CSTNode, lists: set[str]) -> str | None:
     return None
 
 
-def is_list_value(e: cst.BaseExpression) -> bool:
-    """`[a, b]`, `[a] * n`, `[a] + [b] * n`: the list values the BigInt subset builds."""
+def is_list_value(e: cst.BaseExpression, lists: set[str] = frozenset(), top: bool = True) -> bool:  # type: ignore[assignment]
+    """`[a, b]`, `[a] * n`, `[a] + [b] * n`, `xs + [x]` of a list local (in `lists`): the new
+    lists the BigInt subset builds. A list local alone (`row = nxt`) is not one: Python shares
+    that list between the names, a Vec cannot."""
     if isinstance(e, cst.List):
         return all(isinstance(el, cst.Element) for el in e.elements)
+    if isinstance(e, cst.Name):
+        return not top and e.value in lists
     if isinstance(e, cst.BinaryOperation) and isinstance(e.operator, cst.Multiply):
-        return is_list_value(e.left) and not is_list_value(e.right)
+        return is_list_value(e.left, lists, False) and not is_list_value(e.right, lists, False)
     if isinstance(e, cst.BinaryOperation) and isinstance(e.operator, cst.Add):
-        return is_list_value(e.left) and is_list_value(e.right)
+        return is_list_value(e.left, lists, False) and is_list_value(e.right, lists, False)
     return False
 
 
 def list_locals(fn: cst.FunctionDef) -> set[str]:
-    """Locals bound to a list value (`p = [1] + [0] * n`): lists of ints in the BigInt subset."""
-    return {n.targets[0].target.value for n in _walk(fn.body)
-            if isinstance(n, cst.Assign) and len(n.targets) == 1 and isinstance(n.targets[0].target, cst.Name)
-            and is_list_value(n.value)}
+    """Locals bound to a new list (`p = [1] + [0] * n`, `xs = xs + [x]`): lists of ints in the
+    BigInt subset."""
+    assigns = [n for n in _walk(fn.body)
+               if isinstance(n, cst.Assign) and len(n.targets) == 1 and isinstance(n.targets[0].target, cst.Name)]
+    lists: set[str] = set()
+    while True:  # a list local copied into another: to the fixed point
+        found = {n.targets[0].target.value for n in assigns if is_list_value(n.value, lists)}
+        if found == lists:
+            return lists
+        lists = found
 
 
 _CACHES = frozenset({"cache", "lru_cache"})
@@ -311,8 +321,8 @@ class _Subset:
                 raise _Unsupported("a chained assignment")
             t = s.targets[0].target
             if isinstance(t, cst.Name) and t.value in self.lists:
-                if not is_list_value(s.value):
-                    raise _Unsupported(f"`{t.value}` is both a list and an int")
+                if not is_list_value(s.value, self.lists):
+                    raise _Unsupported(f"`{t.value}` is both a list and something else")
                 self.assigned.add(t.value)
                 self.list_value(s.value)
             elif isinstance(t, cst.Subscript):
@@ -340,6 +350,8 @@ class _Subset:
         if isinstance(e, cst.List):
             for el in e.elements:
                 self.expr(el.value)
+        elif isinstance(e, cst.Name) and e.value in self.lists:  # an operand of `+`/`*`: copied
+            return
         elif isinstance(e, cst.BinaryOperation) and isinstance(e.operator, cst.Multiply):
             self.list_value(e.left)
             self.expr(e.right)

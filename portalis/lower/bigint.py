@@ -174,6 +174,8 @@ class BigIntLowerer:
         """A Vec of the list value: `vec![a, b]`, `[a] * n` (pyrt::list_repeat), `l + r` (concat)."""
         if isinstance(e, cst.List):
             return ir.Macro("vec", tuple(self.owned(el.value) for el in e.elements), brackets="[]")
+        if isinstance(e, cst.Name):  # an operand of `xs + [x]`: Python builds a new list
+            return ir.MethodCall(ir.Path(rust_ident(e.value)), "clone")
         assert isinstance(e, cst.BinaryOperation)
         if isinstance(e.operator, cst.Multiply):
             # Python repeats a list a negative number of times as zero times

@@ -214,3 +214,35 @@ def sylvester_list(n: int) -> int:
     for i in range(n):
         seq.append(seq[-1] * seq[-1] - seq[-1] + 1)
     return seq[len(seq) - 1]
+
+
+# Catalan numbers: `c[i] += c[j] * c[i - j - 1]`.
+def catalan(n: int) -> int:
+    c = [0] * (n + 1)
+    c[0] = 1
+    for i in range(1, n + 1):
+        for j in range(i):
+            c[i] += c[j] * c[i - j - 1]
+    return c[n]
+
+
+# Items compared, read in a tuple assignment, `len`, negative indices, a `while` loop.
+def fib_past(n: int) -> int:
+    xs = [1, 1]
+    k = 2
+    while xs[len(xs) - 1] < n:
+        xs.append(xs[k - 1] + xs[k - 2])
+        k += 1
+    a, b = xs[0], xs[-1]
+    if xs[0] > xs[1] or not xs[-1]:
+        return -1
+    return a + b + len(xs)
+
+
+# A new list from a list local (`xs + [x]`: a copy in Python too), squares past i64.
+def squares(n: int) -> int:
+    xs = [2] * 3
+    for i in range(n):
+        xs[i % 3] = xs[i % 3] * xs[i % 3]
+        xs = xs + [xs[0]]
+    return xs[-1] + 1
