@@ -26,6 +26,13 @@ def fact(src: str, params: int = 1, returns=T.INT):
     ("@functools.lru_cache(maxsize=None)\ndef f(n):\n    if n < 2:\n        return n\n    return f(n - 1) + f(n - 2)\n",
      "a sum of recursive calls of a cached function"),
     ("@cache\ndef f(n):\n    if n < 2:\n        return n\n    return f(n - 1) + f(n - 2)\n", "cached function"),
+    # a list's items from its own items: partition numbers, Fibonacci, Sylvester in a list
+    ("def f(n):\n    p = [1] + [0] * n\n    for k in range(1, n + 1):\n        for i in range(k, n + 1):\n"
+     "            p[i] += p[i - k]\n    return p[n]\n", "items of `p` accumulated from its own items"),
+    ("def f(n):\n    xs = [0, 1]\n    for i in range(n):\n        xs.append(xs[-1] + xs[-2])\n    return xs[n]\n",
+     "items of `xs`"),
+    ("def f(n):\n    xs = [0] * n\n    for i in range(2, n):\n        xs[i] = xs[i - 1] * 2\n    return xs[len(xs) - 1]\n",
+     "items of `xs`"),
 ])
 def test_what_makes_ints_grow(src: str, why: str) -> None:
     found = fact(src)
@@ -38,6 +45,8 @@ def test_what_makes_ints_grow(src: str, why: str) -> None:
     # uncached, a sum of recursive calls is exponential time: it never reaches 2**63
     "def f(n):\n    if n < 2:\n        return n\n    return f(n - 1) + f(n - 2)\n",
     "@other\ndef f(n):\n    if n < 2:\n        return n\n    return f(n - 1) + f(n - 2)\n",
+    # items set from something else than the list's own items: a counter, not a recurrence
+    "def f(n):\n    c = [0] * 10\n    for i in range(n):\n        c[i % 10] += 1\n    return c[0]\n",
 ])
 def test_no_growth_no_fact(src: str) -> None:
     assert fact(src) is None
@@ -50,6 +59,14 @@ def test_no_growth_no_fact(src: str) -> None:
     ("def f(n):\n    r = 1\n    for c in [1, 2]:\n        r *= c\n    return r\n", 1, "range"),
     ("def f(n):\n    r = 1\n    for i in range(n):\n        r *= i\n", 1, "without `return`"),
     ("def f(n):\n    r = 1\n    for i in range(n):\n        r *= i\n        i = 2\n    return r\n", 1, "range counter and assigned"),
+    # a list of the subset used otherwise than by one index, `append` or `len`
+    ("def f(n):\n    xs = [1]\n    for i in range(n):\n        xs.append(xs[-1] * 2)\n    return sum(xs)\n", 1, "`sum(xs)`"),
+    ("def f(n):\n    xs = [1]\n    for i in range(n):\n        xs.append(xs[-1] * 2)\n    return xs[1:][0]\n", 1, "xs[1:]"),
+    ("def f(n):\n    xs = [1]\n    for i in range(n):\n        xs.append(xs[-1] * 2)\n    xs = 3\n    return xs\n", 1,
+     "both a list and something else"),
+    # `b = a` shares one list between two names in Python: no Vec copy may stand for it
+    ("def f(n):\n    a = [1]\n    b = a\n    for i in range(n):\n        a.append(a[-1] * 2)\n    return b[-1]\n", 1,
+     "the list `a` used as a value"),
 ])
 def test_what_keeps_i64(src: str, params: int, why: str) -> None:
     found = fact(src, params)

@@ -38,7 +38,17 @@ SAME = [
     # int(float) truncates exactly; nan and inf raise Python's errors
     "truncate(2.9)", "truncate(-2.9)", "truncate(1e18)", "truncate(-9.223372036854775e18)",
     "truncate(float('nan'))", "truncate(float('inf'))", "truncate(float('-inf'))",
-    "hue_sector(0.75)", "leapdays(1, 2025)", "leapdays(-400, 400)", "factorial_series(20)",
+    "hue_sector(0.75)", "hue_sector(1e19)", "hue_sector(-1e19)", "float_mod(1e19, 7)", "float_mod(-1e19, 7)",
+    "float_mod(1e19, -7)", "float_mod(-9.3e18, -1000)", "float_mod(1.7976931348623157e308, 97)",
+    f"float_mod({float(I64_MIN)}, -1)", "float_mod(1e19, 0)", "float_mod(2.5, 0)", "float_mod(float('nan'), 3)",
+    "float_mod(float('-inf'), 3)", "float_mod(-7.9, 3)", f"float_mod(1e19, {I64_MIN})",
+    f"leapdays_seen({I64_MIN}, 0)", f"leapdays_seen({I64_MIN}, {I64_MAX})", "leapdays_seen(1, 2025)",
+    "is_automorphic_number(0)", "is_automorphic_number(76)", "is_automorphic_number(77)", "is_automorphic_number(-5)",
+    "is_automorphic_number(1787109376)", "maclaurin_sin(1.0, 10)", "maclaurin_sin(-7.5, 8)", "maclaurin_sin(10.0, 1)",
+    "partitions(100)", "partitions(500)", "partitions(0)", "partitions(-1)", "fib_list(150)", "fib_list(90)",
+    "fib_list(-1)", "fib_list(-3)", "sylvester_list(8)", "sylvester_list(0)", "catalan(10)", "catalan(60)", "catalan(-2)",
+    "fib_past(100)", f"fib_past({10**30})", "fib_past(0)", "squares(3)", "squares(9)", "squares(21)", "squares(0)", "squares(-1)",
+    "leapdays(1, 2025)", "leapdays(-400, 400)", "factorial_series(20)",
     "shift_left(1, 62)", "shift_left(-1, 63)", "shift_left(0, 100)", "shift_left(3, -1)",
     "shift_right(-1, 70)", "shift_right(5, 64)", "shift_right(-9, 2)", "shift_right(5, -1)",
     "round_to(15, -1)", "round_to(25, -1)", "round_to(-25, -1)", f"round_to({I64_MAX}, -40)", "round_to(7, 2)",
@@ -59,7 +69,12 @@ SAME = [
 GROWS = [
     "parse('9223372036854775808')",
     "parse_base('1' * 64, 2)", f"div_mod({I64_MIN}, -1)", "truncate(1e19)",
-    "truncate(-9.3e18)", "hue_sector(1e19)", f"leapdays({I64_MIN}, 0)", "factorial_digits(25)", "factorial_mod(25, 1000)",
+    "truncate(-9.3e18)", f"leapdays({I64_MIN}, 0)",
+    # automorphic numbers: `number * number` past i64 (Python: True, False)
+    "is_automorphic_number(8212890625)", f"is_automorphic_number({10**10})",
+    # a Maclaurin series: `math.factorial(59)` past i64 (Python divides a float by it)
+    "maclaurin_sin(1.0, 30)",
+ "factorial_digits(25)", "factorial_mod(25, 1000)",
     "shift_left(1, 63)", "shift_left(1, 64)", f"round_to({I64_MAX}, -19)", "choose(70, 35)", f"negate({I64_MIN})",
 ]
 
@@ -86,19 +101,25 @@ def test_int_representation_per_function(ints: DiffRun) -> None:
     whose ints grow on i64."""
     functions = {f["name"]: f for f in ints.module_report()["functions"]}
     reprs = {name: f["signature"]["ints"]["repr"] for name, f in functions.items()}
-    big = {"factorial_series", "factorial_rec", "falling", "sylvester", "big_ops", "power_sum", "collatz_steps"}
+    big = {"factorial_series", "factorial_rec", "falling", "sylvester", "big_ops", "power_sum", "collatz_steps",
+           "leapdays_seen", "partitions", "fib_list", "sylvester_list",
+           "catalan", "fib_past", "squares"}
     assert {n for n, r in reprs.items() if r == "bigint"} == big
     assert "accumulated in a loop" in functions["factorial_series"]["signature"]["ints"]["grows"]
     assert "recursive call" in functions["factorial_rec"]["signature"]["ints"]["grows"]
+    assert "items of `p` accumulated from its own items" in functions["partitions"]["signature"]["ints"]["grows"]
+    assert "docstring shows -9223372036854775808" in functions["leapdays_seen"]["signature"]["ints"]["grows"]
     kept = functions["factorial_digits"]["signature"]["ints"]
     assert kept["repr"] == "i64" and "str(f)" in kept["kept_i64"]
     codes = {(d["code"], d["function"]) for d in ints.module_report()["diagnostics"] if d["code"] in ("PTL232", "PTL233")}
     # `a ** b` as a float where b < 0 (`power`, `geometric_sum`): grows, not a function of ints
-    kept_i64 = {"factorial_digits", "power", "geometric_sum"}
+    kept_i64 = {"factorial_digits", "power", "geometric_sum", "maclaurin_sin"}
     assert codes == {("PTL232", n) for n in big} | {("PTL233", n) for n in kept_i64}
     rust = (ints.crate_dir / "src" / "sample.rs").read_text(encoding="utf-8")
     assert "pub fn factorial_series(n: num_bigint::BigInt) -> num_bigint::BigInt" in rust
     assert "pub fn factorial_digits(n: i64) -> i64" in rust
+    # a list whose items grow: Vec<BigInt>, and Vec<i64> on the fast path
+    assert "let mut p: Vec<num_bigint::BigInt>;" in rust and "let mut p: Vec<i64>;" in rust
     # each function on BigInt has an i64 fast path (checked: None past i64), tried first
     assert "pub fn __collatz_steps_i64(mut n: i64) -> Option<i64>" in rust
     assert "n = 3i64.checked_mul(n)?.checked_add(1i64)?;" in rust

@@ -8,7 +8,8 @@ A fact per function, computed on the syntax before lowering:
 - `unsupported`: where the body steps outside what the BigInt lowering covers (then the
   function keeps i64 and its overflow checks: an overflow raises, never a wrong number).
 
-The subset: int parameters and return; locals bound to ints; int literals; `+ - * // % **`,
+The subset: int parameters and return; locals bound to ints or to lists of ints (`[a] * n`,
+`[a] + [b]`; items read and set by one index, `append`, `len`); int literals; `+ - * // % **`,
 unary minus, comparisons, `and`/`or`/`not` of comparisons and of ints' truth; `if`/`elif`/`else`, `while`,
 `for NAME in range(...)` (literal step), `break`, `continue`, `pass`, `return EXPR`; tuple
 assignments of names; calls to the function itself. Nothing here imports portalis.lower.
@@ -97,6 +98,12 @@ def growth_reason(fn: cst.FunctionDef, lines: dict[cst.CSTNode, int] | None = No
                 for b in _walk(n.value):
                     if isinstance(b, cst.BinaryOperation) and isinstance(b.operator, _BIG_OPS) and _mentions_name(b, target):
                         return f"`{_code(n)}` accumulated in a loop{_line(n, lines, owner)}"
+    lists = list_locals(fn)
+    for loop in loops:
+        for n in _walk(loop.body):
+            grown = _list_item_growth(n, lists)
+            if grown:
+                return f"`{_code(n)}`: items of `{grown}` accumulated from its own items in a loop{_line(n, lines, owner)}"
     for n in _walk(fn.body):
         if isinstance(n, cst.BinaryOperation) and isinstance(n.operator, _BIG_OPS):
             if _calls_self(n.left, fname) or _calls_self(n.right, fname):
@@ -114,6 +121,60 @@ def growth_reason(fn: cst.FunctionDef, lines: dict[cst.CSTNode, int] | None = No
     if big is not None:
         return f"its docstring shows {big}, above 2**53"
     return None
+
+
+def _list_item_growth(n: cst.CSTNode, lists: set[str]) -> str | None:
+    """The list whose item `n` sets from a sum or product of the list's own items
+    (`p[i] += p[i - k]`, `seq.append(seq[-1] * seq[-2])`), None otherwise: in a loop such items
+    grow like Fibonacci's or faster (partition numbers, lattice paths, Sylvester's sequence)."""
+    def grows_from(value: cst.BaseExpression, name: str, aug: bool) -> bool:
+        reads = any(isinstance(x, cst.Subscript) and isinstance(x.value, cst.Name) and x.value.value == name
+                    for x in _walk(value))
+        combined = aug or any(isinstance(x, cst.BinaryOperation) and isinstance(x.operator, (cst.Add, cst.Multiply, cst.Power))
+                              for x in _walk(value))
+        return reads and combined
+
+    if isinstance(n, cst.AugAssign) and isinstance(n.operator, (cst.AddAssign, cst.MultiplyAssign, cst.PowerAssign)):
+        t = n.target
+        if isinstance(t, cst.Subscript) and isinstance(t.value, cst.Name) and t.value.value in lists:
+            return t.value.value if grows_from(n.value, t.value.value, True) else None
+    if isinstance(n, cst.Assign) and len(n.targets) == 1:
+        t = n.targets[0].target
+        if isinstance(t, cst.Subscript) and isinstance(t.value, cst.Name) and t.value.value in lists:
+            return t.value.value if grows_from(n.value, t.value.value, False) else None
+    if (isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == "append"
+            and isinstance(n.func.value, cst.Name) and n.func.value.value in lists and len(n.args) == 1):
+        name = n.func.value.value
+        return name if grows_from(n.args[0].value, name, False) else None
+    return None
+
+
+def is_list_value(e: cst.BaseExpression, lists: set[str] = frozenset(), top: bool = True) -> bool:  # type: ignore[assignment]
+    """`[a, b]`, `[a] * n`, `[a] + [b] * n`, `xs + [x]` of a list local (in `lists`): the new
+    lists the BigInt subset builds. A list local alone (`row = nxt`) is not one: Python shares
+    that list between the names, a Vec cannot."""
+    if isinstance(e, cst.List):
+        return all(isinstance(el, cst.Element) for el in e.elements)
+    if isinstance(e, cst.Name):
+        return not top and e.value in lists
+    if isinstance(e, cst.BinaryOperation) and isinstance(e.operator, cst.Multiply):
+        return is_list_value(e.left, lists, False) and not is_list_value(e.right, lists, False)
+    if isinstance(e, cst.BinaryOperation) and isinstance(e.operator, cst.Add):
+        return is_list_value(e.left, lists, False) and is_list_value(e.right, lists, False)
+    return False
+
+
+def list_locals(fn: cst.FunctionDef) -> set[str]:
+    """Locals bound to a new list (`p = [1] + [0] * n`, `xs = xs + [x]`): lists of ints in the
+    BigInt subset."""
+    assigns = [n for n in _walk(fn.body)
+               if isinstance(n, cst.Assign) and len(n.targets) == 1 and isinstance(n.targets[0].target, cst.Name)]
+    lists: set[str] = set()
+    while True:  # a list local copied into another: to the fixed point
+        found = {n.targets[0].target.value for n in assigns if is_list_value(n.value, lists)}
+        if found == lists:
+            return lists
+        lists = found
 
 
 _CACHES = frozenset({"cache", "lru_cache"})
@@ -145,7 +206,7 @@ def subset_problem(fn: cst.FunctionDef, params: list[tuple[str, PyType]], return
     p = fn.params
     if p.star_arg not in (None, cst.MaybeSentinel.DEFAULT) or p.star_kwarg or p.kwonly_params or p.posonly_params:
         return "*args, **kwargs or keyword-only parameters"
-    checker = _Subset(fn.name.value, {n for n, _ in params})
+    checker = _Subset(fn.name.value, {n for n, _ in params}, list_locals(fn))
     try:
         body = list(fn.body.body) if isinstance(fn.body, cst.IndentedBlock) else []
         if body and _is_docstring(body[0]):
@@ -156,6 +217,9 @@ def subset_problem(fn: cst.FunctionDef, params: list[tuple[str, PyType]], return
         loop_vars = checker.loop_vars & checker.assigned
         if loop_vars:
             raise _Unsupported(f"`{sorted(loop_vars)[0]}` is both a range counter and assigned")
+        both = checker.lists & (checker.int_names | checker.loop_vars | checker.params)
+        if both:
+            raise _Unsupported(f"`{sorted(both)[0]}` is both a list and an int")
     except _Unsupported as exc:
         return str(exc)
     return None
@@ -171,11 +235,13 @@ def _ends_in_return(stmt: cst.CSTNode) -> bool:
 
 
 class _Subset:
-    def __init__(self, fname: str, params: set[str]) -> None:
+    def __init__(self, fname: str, params: set[str], lists: set[str]) -> None:
         self.fname = fname
         self.params = params
+        self.lists = lists  # locals bound to a list of ints
         self.arity = len(params)
         self.assigned: set[str] = set()
+        self.int_names: set[str] = set()  # locals bound to an int
         self.loop_vars: set[str] = set()
 
     def suite(self, stmts) -> None:
@@ -233,20 +299,43 @@ class _Subset:
                 raise _Unsupported("a bare `return`")
             self.expr(s.value)
         elif isinstance(s, cst.AugAssign):
-            if type(s.operator) not in AUG_OPS or not isinstance(s.target, cst.Name):
+            if type(s.operator) not in AUG_OPS:
                 raise _Unsupported(f"`{_code(s)}`")
-            self.assigned.add(s.target.value)
+            if isinstance(s.target, cst.Subscript):
+                self.item(s.target)
+            elif isinstance(s.target, cst.Name):
+                self.assigned.add(s.target.value)
+                self.int_names.add(s.target.value)
+            else:
+                raise _Unsupported(f"`{_code(s)}`")
             self.expr(s.value)
+        elif isinstance(s, cst.Expr) and isinstance(s.value, cst.Call) and isinstance(s.value.func, cst.Attribute):
+            call = s.value
+            if not (call.func.attr.value == "append" and isinstance(call.func.value, cst.Name)
+                    and call.func.value.value in self.lists and len(call.args) == 1 and call.args[0].keyword is None
+                    and not call.args[0].star):
+                raise _Unsupported(f"`{_code(s)}`")
+            self.expr(call.args[0].value)
         elif isinstance(s, cst.Assign):
             if len(s.targets) != 1:
                 raise _Unsupported("a chained assignment")
             t = s.targets[0].target
-            if isinstance(t, cst.Name):
+            if isinstance(t, cst.Name) and t.value in self.lists:
+                if not is_list_value(s.value, self.lists):
+                    raise _Unsupported(f"`{t.value}` is both a list and something else")
                 self.assigned.add(t.value)
+                self.list_value(s.value)
+            elif isinstance(t, cst.Subscript):
+                self.item(t)
+                self.expr(s.value)
+            elif isinstance(t, cst.Name):
+                self.assigned.add(t.value)
+                self.int_names.add(t.value)
                 self.expr(s.value)
             elif (isinstance(t, cst.Tuple) and isinstance(s.value, cst.Tuple) and len(t.elements) == len(s.value.elements)
                   and all(isinstance(el.value, cst.Name) and not isinstance(el, cst.StarredElement) for el in t.elements)):
                 self.assigned.update(el.value.value for el in t.elements if isinstance(el.value, cst.Name))
+                self.int_names.update(el.value.value for el in t.elements if isinstance(el.value, cst.Name))
                 for el in s.value.elements:
                     if isinstance(el, cst.StarredElement):
                         raise _Unsupported("a starred value")
@@ -255,6 +344,29 @@ class _Subset:
                 raise _Unsupported(f"the assignment `{_code(s)}`")
         else:
             raise _Unsupported(f"`{_code(s)}`")
+
+    def list_value(self, e: cst.BaseExpression) -> None:
+        """A list value (`is_list_value`): its items and counts are ints of the subset."""
+        if isinstance(e, cst.List):
+            for el in e.elements:
+                self.expr(el.value)
+        elif isinstance(e, cst.Name) and e.value in self.lists:  # an operand of `+`/`*`: copied
+            return
+        elif isinstance(e, cst.BinaryOperation) and isinstance(e.operator, cst.Multiply):
+            self.list_value(e.left)
+            self.expr(e.right)
+        elif isinstance(e, cst.BinaryOperation) and isinstance(e.operator, cst.Add):
+            self.list_value(e.left)
+            self.list_value(e.right)
+        else:
+            raise _Unsupported(f"`{_code(e)}`")
+
+    def item(self, e: cst.Subscript) -> None:
+        """`xs[i]` of a list local, one index (no slice)."""
+        if not (isinstance(e.value, cst.Name) and e.value.value in self.lists and len(e.slice) == 1
+                and isinstance(e.slice[0].slice, cst.Index)):
+            raise _Unsupported(f"`{_code(e)}`")
+        self.expr(e.slice[0].slice.value)
 
     def cond(self, e: cst.BaseExpression) -> None:
         if isinstance(e, cst.Comparison):
@@ -279,6 +391,14 @@ class _Subset:
         if isinstance(e, cst.Name):
             if e.value in ("True", "False", "None"):
                 raise _Unsupported(f"`{e.value}` used as a value")
+            if e.value in self.lists:
+                raise _Unsupported(f"the list `{e.value}` used as a value")
+            return
+        if isinstance(e, cst.Subscript):
+            self.item(e)
+            return
+        if (isinstance(e, cst.Call) and isinstance(e.func, cst.Name) and e.func.value == "len" and len(e.args) == 1
+                and isinstance(e.args[0].value, cst.Name) and e.args[0].value.value in self.lists):
             return
         if isinstance(e, cst.BinaryOperation):
             if type(e.operator) not in OPS:

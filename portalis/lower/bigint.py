@@ -4,8 +4,10 @@ grow past i64 and whose body is in the subset it checked (portalis/analysis/int_
 Every int parameter, local, literal and the return are BigInt; `range` counters stay i64 (the
 bounds are converted, OverflowError past i64) and are converted where read. Operators take
 their operands by reference (`&a * &b`); `//`, `%`, `**` are the runtime's `big_floordiv`,
-`big_mod`, `big_pow` (Python's rounding, signs and errors). A construct outside the subset is
-Unsupported here, but the analysis has already kept such functions on i64.
+`big_mod`, `big_pow` (Python's rounding, signs and errors). A local list of ints is a
+`Vec<BigInt>` (`Vec<i64>` on the fast path), indexed with Python's rules (`pyrt::index`). A
+construct outside the subset is Unsupported here, but the analysis has already kept such
+functions on i64.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import dataclasses
 
 import libcst as cst
 
-from portalis.analysis.int_growth import AUG_OPS, CMP_OPS, OPS
+from portalis.analysis.int_growth import AUG_OPS, CMP_OPS, OPS, list_locals
 from portalis.lower.context import Unsupported
 from portalis.lower.mutability import fix_mutability
 from portalis.lower.stdlib_functools import MEMO_HELPERS, Memo, memoised
@@ -37,6 +39,7 @@ class BigIntLowerer:
         self.node = node
         self.params = {p.name for p in sig.params}
         self.counters: set[str] = set()  # range counters (i64) in scope
+        self.lists = list_locals(node)  # locals holding a list of ints (Vec<BigInt>)
         self.runtime: set[str] = set()
 
     def helper(self, name: str) -> ir.Path:
@@ -48,7 +51,7 @@ class BigIntLowerer:
         if body and _is_docstring(body[0]):
             body = body[1:]
         locals_ = sorted(_assigned(self.node) - self.params)
-        decls: list[ir.Stmt] = [ir.Let(ir.PBind(rust_ident(n), mutable=True), BIG, None) for n in locals_]
+        decls: list[ir.Stmt] = [ir.Let(ir.PBind(rust_ident(n), mutable=True), self.local_type(n), None) for n in locals_]
         stmts = decls + self.suite(body)
         tail = None
         if stmts and isinstance(stmts[-1], ir.Return):  # the final `return x` is the block's value
@@ -57,6 +60,9 @@ class BigIntLowerer:
         fn = ir.Fn(name=rust_ident(self.sig.name), params=params, ret=BIG, body=ir.Block(tuple(stmts), tail),
                    attrs=("allow(non_snake_case)",) if not self.sig.name.islower() else ())
         return fix_mutability(fn)
+
+    def local_type(self, name: str) -> ir.Type:
+        return ir.TPath("Vec", (BIG,)) if name in self.lists else BIG
 
     # ---------------------------------------------------------------- statements
     def suite(self, stmts) -> list[ir.Stmt]:
@@ -118,11 +124,20 @@ class BigIntLowerer:
             if isinstance(s.value, cst.Name) and s.value.value not in self.counters:
                 return [ir.Return(self.result(ir.Path(rust_ident(s.value.value))))]  # moved out: nothing reads it after
             return [ir.Return(self.result(self.owned(s.value)))]
-        if isinstance(s, cst.AugAssign) and isinstance(s.target, cst.Name):
+        if isinstance(s, cst.AugAssign) and isinstance(s.target, (cst.Name, cst.Subscript)):
+            # `p[i] += p[j]`: the new value is computed from borrows first, then stored
             op = AUG_OPS[type(s.operator)]
-            return [ir.Assign(ir.Path(rust_ident(s.target.value)), self.binary(op, s.target, s.value))]
+            return self.store(s.target, self.binary(op, s.target, s.value))
+        if (isinstance(s, cst.Expr) and isinstance(s.value, cst.Call) and isinstance(s.value.func, cst.Attribute)
+                and isinstance(s.value.func.value, cst.Name)):  # `xs.append(x)`
+            return [ir.ExprStmt(ir.MethodCall(ir.Path(rust_ident(s.value.func.value.value)), "push",
+                                              (self.owned(s.value.args[0].value),)))]
         if isinstance(s, cst.Assign):
             t = s.targets[0].target
+            if isinstance(t, cst.Name) and t.value in self.lists:
+                return [ir.Assign(ir.Path(rust_ident(t.value)), self.list_value(s.value))]
+            if isinstance(t, cst.Subscript):
+                return self.store(t, self.owned(s.value))
             if isinstance(t, cst.Name):
                 return [ir.Assign(ir.Path(rust_ident(t.value)), self.owned(s.value))]
             if isinstance(t, cst.Tuple) and isinstance(s.value, cst.Tuple):
@@ -135,6 +150,42 @@ class BigIntLowerer:
                     out.append(ir.Assign(ir.Path(rust_ident(el.value.value)), ir.Path(temp)))
                 return out
         raise Unsupported("PTL233", "a statement outside the BigInt subset", s)
+
+    def store(self, t: cst.BaseExpression, value: ir.Expr) -> list[ir.Stmt]:
+        """`t = value` for a local or one item of a list local. An item's position is computed
+        first (`xs[index(i, xs.len())] = v` borrows xs mutably while `len` reads it), after the
+        value; both are pure here, so only which error wins could tell the order apart."""
+        if isinstance(t, cst.Subscript):
+            item = self.item(t)
+            assert isinstance(item, ir.Index)
+            return [ir.Let(ir.PBind("__v"), None, value), ir.Let(ir.PBind("__at"), None, item.index),
+                    ir.Assign(ir.Index(item.receiver, ir.Path("__at")), ir.Path("__v"))]
+        assert isinstance(t, cst.Name)
+        return [ir.Assign(ir.Path(rust_ident(t.value)), value)]
+
+    def item(self, e: cst.Subscript) -> ir.Expr:
+        """`xs[i]` as a place: Python's index (negative from the end, IndexError outside)."""
+        assert isinstance(e.value, cst.Name) and isinstance(e.slice[0].slice, cst.Index)
+        xs = ir.Path(rust_ident(e.value.value))
+        position = ir.Call(self.helper("index"), (self.to_i64(e.slice[0].slice.value), ir.MethodCall(xs, "len")))
+        return ir.Index(xs, position)
+
+    def list_value(self, e: cst.BaseExpression) -> ir.Expr:
+        """A Vec of the list value: `vec![a, b]`, `[a] * n` (pyrt::list_repeat), `l + r` (concat)."""
+        if isinstance(e, cst.List):
+            return ir.Macro("vec", tuple(self.owned(el.value) for el in e.elements), brackets="[]")
+        if isinstance(e, cst.Name):  # an operand of `xs + [x]`: Python builds a new list
+            return ir.MethodCall(ir.Path(rust_ident(e.value)), "clone")
+        assert isinstance(e, cst.BinaryOperation)
+        if isinstance(e.operator, cst.Multiply):
+            # Python repeats a list a negative number of times as zero times
+            count = ir.Cast(ir.MethodCall(self.to_i64(e.right), "max", (ir.IntLit(0, "i64"),)), ir.USIZE)
+            return ir.Call(self.helper("list_repeat"), (ir.Ref(self.list_value(e.left)), count))
+        return ir.MethodCall(ir.ArrayLit((self.list_value(e.left), self.list_value(e.right))), "concat")
+
+    def length(self, xs: ir.Expr) -> ir.Expr:
+        """`len(xs)` as an int."""
+        return ir.Call(ir.Path(f"{BIGINT}::from"), (ir.MethodCall(xs, "len"),))
 
     # ---------------------------------------------------------------- expressions
     def cond(self, e: cst.BaseExpression) -> ir.Expr:
@@ -165,12 +216,16 @@ class BigIntLowerer:
         """The expression's value where Rust only borrows it (a comparison operand)."""
         if isinstance(e, cst.Name) and e.value not in self.counters:
             return ir.Path(rust_ident(e.value))
+        if isinstance(e, cst.Subscript):
+            return self.item(e)
         return self.owned(e)
 
     def ref(self, e: cst.BaseExpression) -> ir.Expr:
-        """A `&BigInt` of the expression's value (a variable is borrowed, not cloned)."""
+        """A `&BigInt` of the expression's value (a variable or an item is borrowed, not cloned)."""
         if isinstance(e, cst.Name) and e.value not in self.counters:
             return ir.Ref(ir.Path(rust_ident(e.value)))
+        if isinstance(e, cst.Subscript):
+            return ir.Ref(self.item(e))
         return ir.Ref(self.owned(e))
 
     def owned(self, e: cst.BaseExpression) -> ir.Expr:
@@ -185,6 +240,11 @@ class BigIntLowerer:
             return ir.MethodCall(ir.Path(rust_ident(e.value)), "clone")
         if isinstance(e, cst.BinaryOperation):
             return self.binary(OPS[type(e.operator)], e.left, e.right)
+        if isinstance(e, cst.Subscript):
+            return ir.MethodCall(self.item(e), "clone")
+        if isinstance(e, cst.Call) and isinstance(e.func, cst.Name) and e.func.value == "len":
+            assert isinstance(e.args[0].value, cst.Name)
+            return self.length(ir.Path(rust_ident(e.args[0].value.value)))
         if isinstance(e, cst.UnaryOperation):
             if isinstance(e.operator, cst.Plus):
                 return self.owned(e.expression)
@@ -236,7 +296,7 @@ class SmallLowerer(BigIntLowerer):
         fn = super().lower()
         option = ir.TPath("Option", (I64,))
         params = tuple(ir.Param(p.name, I64, p.mutable) for p in fn.params)
-        stmts = tuple(ir.Let(s.pattern, I64, None) if isinstance(s, ir.Let) and s.type == BIG else s for s in fn.body.stmts)
+        stmts = fn.body.stmts  # the locals' declarations already have i64 types (`local_type`)
         tail = fn.body.tail  # a final `return x` already gave Some(x)
         attrs = fn.attrs + ("doc(hidden)",)
         return fix_mutability(ir.Fn(name=small_name(fn.name), params=params, ret=option, body=ir.Block(stmts, tail),
@@ -244,6 +304,12 @@ class SmallLowerer(BigIntLowerer):
 
     def result(self, value: ir.Expr) -> ir.Expr:
         return ir.Call(ir.Path("Some"), (value,))
+
+    def local_type(self, name: str) -> ir.Type:
+        return ir.TPath("Vec", (I64,)) if name in self.lists else I64
+
+    def length(self, xs: ir.Expr) -> ir.Expr:
+        return ir.Try(ir.MethodCall(ir.Call(ir.Path("i64::try_from"), (ir.MethodCall(xs, "len"),)), "ok"))
 
     def zero(self) -> ir.Expr:
         return ir.IntLit(0, "i64")
@@ -263,6 +329,8 @@ class SmallLowerer(BigIntLowerer):
             return ir.Try(ir.MethodCall(self.owned(e.expression), "checked_neg"))
         if isinstance(e, cst.Call) and isinstance(e.func, cst.Name) and e.func.value == self.sig.name:
             return ir.Try(ir.Call(ir.Path(small_name(rust_ident(self.sig.name))), tuple(self.owned(a.value) for a in e.args)))
+        if isinstance(e, cst.Subscript):
+            return self.item(e)  # an i64 item is copied
         return super().owned(e)
 
     def literal(self, value: int) -> ir.Expr:

@@ -848,8 +848,14 @@ class ExprLowering:
     def _big_str_mod(self: "FunctionLowerer", x: Val, y: Val, node: cst.CSTNode) -> Val | None:
         """`int(s) % m`: the string may hold more digits than i64 (an IBAN, a card number), and
         the remainder is what the code keeps; parsed as a num_bigint::BigInt, reduced, and the
-        remainder (which fits) comes back as i64. Noted in the report (PTL242)."""
+        remainder (which fits) comes back as i64. Noted in the report (PTL242). Likewise
+        `int(x) % m` of a float (`pyrt::float_int_mod`)."""
         e = x.expr
+        if isinstance(e, ir.Call) and isinstance(e.func, ir.Path) and e.func.name == "crate::pyrt::float_to_int":
+            # `int(h * 6.0) % 6`: Python's int of a float past i64 is exact and only the
+            # remainder is kept; computed from the float's bits (no big integer, no note)
+            self.use_runtime("float_int_mod")
+            return Val(ir.Call(ir.Path("crate::pyrt::float_int_mod"), (e.args[0], read(y))), T.INT)
         if not (isinstance(e, ir.Call) and isinstance(e.func, ir.Path)
                 and e.func.name in ("crate::pyrt::parse_int", "crate::pyrt::parse_int_base")):
             return None

@@ -879,6 +879,38 @@ pub fn float_to_int(x: f64) -> i64 {
 }
 // @end
 
+// @helper float_int_mod deps: float_to_int, pymod
+/// `int(x) % m` of a float: Python's int of a float past i64 (`int(6e19)`) is exact, and the
+/// remainder is what the code keeps (colorsys' `int(h * 6.0) % 6`). Past i64 the float is an
+/// integer `mant * 2**exp` (exp >= 11): its remainder is reduced one doubling at a time in
+/// i128, so no big integer is needed; nan and inf raise as `int(x)` does.
+pub fn float_int_mod(x: f64, m: i64) -> i64 {
+    if x.is_finite() && x.trunc().abs() >= 9223372036854775808.0 {
+        if m == 0 {
+            panic!("ZeroDivisionError: integer division or modulo by zero");
+        }
+        let bits = x.abs().to_bits();
+        let mant = ((bits & ((1u64 << 52) - 1)) | (1u64 << 52)) as i128;
+        let exp = ((bits >> 52) & 0x7ff) as i64 - 1075;
+        let modulus = (m as i128).abs();
+        let mut r = mant % modulus;
+        for _ in 0..exp {
+            r = (r * 2) % modulus;
+        }
+        // r = |x| mod |m|; Python's remainder has the sign of m
+        if x < 0.0 && r != 0 {
+            r = modulus - r;
+        }
+        if m < 0 && r != 0 {
+            r -= modulus;
+        }
+        // |r| < |m|: the cast is exact
+        return r as i64;
+    }
+    pymod(float_to_int(x), m)
+}
+// @end
+
 // @helper modpow
 /// `pow(base, exp, m)`.
 pub fn modpow(base: i64, exp: i64, m: i64) -> i64 {

@@ -39,6 +39,11 @@ def hue_sector(h: float) -> int:
     return int(h * 6.0) % 6
 
 
+# `int(x) % m` of a float past i64: Python's int is exact, the remainder fits (pyrt::float_int_mod).
+def float_mod(x: float, m: int) -> int:
+    return int(x) % m
+
+
 def leapdays(y1: int, y2: int) -> int:
     y1 -= 1
     y2 -= 1
@@ -151,3 +156,93 @@ def longest_collatz(limit: int) -> int:
     for start in range(1, limit):
         best = max(best, collatz_steps(start))
     return best + collatz_steps(limit * 2 + 1)
+
+
+# calendar.leapdays with evidence that its ints leave i64 (the docstring's example): on BigInt,
+# Python's count at the boundary (`y1 -= 1` of -2**63). Without it (`leapdays`) OverflowError.
+def leapdays_seen(y1: int, y2: int) -> int:
+    """Leap years in [y1, y2).
+
+    >>> leapdays_seen(-9223372036854775808, 0)
+    2236667718937283133
+    """
+    y1 -= 1
+    y2 -= 1
+    return (y2 // 4 - y1 // 4) - (y2 // 100 - y1 // 100) + (y2 // 400 - y1 // 400)
+
+
+# TheAlgorithms' maths/automorphic_number.py: `number * number` leaves i64 past 3037000499.
+def is_automorphic_number(number: int) -> bool:
+    if number < 0:
+        return False
+    number_square = number * number
+    while number > 0:
+        if number % 10 != number_square % 10:
+            return False
+        number //= 10
+        number_square //= 10
+    return True
+
+
+# TheAlgorithms' maths/maclaurin_series.py: `factorial(2 * r + 1)` leaves i64 from r = 10.
+def maclaurin_sin(theta: float, accuracy: int = 30) -> float:
+    theta = float(theta)
+    div = theta // (2 * math.pi)
+    theta -= 2 * div * math.pi
+    return sum((-1) ** r * theta ** (2 * r + 1) / math.factorial(2 * r + 1) for r in range(accuracy))
+
+
+# Lists of big ints (Vec<BigInt>): items accumulated from items of the same list in a loop.
+# Partition numbers (Euler's recurrence as a coin-change count): p(500) has 22 digits.
+def partitions(n: int) -> int:
+    p = [1] + [0] * n
+    for k in range(1, n + 1):
+        for i in range(k, n + 1):
+            p[i] += p[i - k]
+    return p[n]
+
+
+def fib_list(n: int) -> int:
+    fibs = [0, 1]
+    for i in range(2, n + 1):
+        fibs.append(fibs[i - 1] + fibs[i - 2])
+    return fibs[n]
+
+
+def sylvester_list(n: int) -> int:
+    seq = [2]
+    for i in range(n):
+        seq.append(seq[-1] * seq[-1] - seq[-1] + 1)
+    return seq[len(seq) - 1]
+
+
+# Catalan numbers: `c[i] += c[j] * c[i - j - 1]`.
+def catalan(n: int) -> int:
+    c = [0] * (n + 1)
+    c[0] = 1
+    for i in range(1, n + 1):
+        for j in range(i):
+            c[i] += c[j] * c[i - j - 1]
+    return c[n]
+
+
+# Items compared, read in a tuple assignment, `len`, negative indices, a `while` loop.
+def fib_past(n: int) -> int:
+    xs = [1, 1]
+    k = 2
+    while xs[len(xs) - 1] < n:
+        xs.append(xs[k - 1] + xs[k - 2])
+        k += 1
+    a, b = xs[0], xs[-1]
+    if xs[0] > xs[1] or not xs[-1]:
+        return -1
+    return a + b + len(xs)
+
+
+# A new list from a list local (`xs + [x]`: a copy in Python too), squares past i64.
+def squares(n: int) -> int:
+    xs = [2] * 3
+    for i in range(n):
+        xs[i % 3] = xs[i % 3] * xs[i % 3]
+        xs = xs + [xs[0]]
+    return xs[-1] + 1
