@@ -148,6 +148,7 @@ CASES = {
     "re_prices": ["'tea $3.50, cake $12 and $4.5.1 or 7'", "'$ none'"],
     "re_sub_backref": ["'it is is \\'said\\' the the end'", "'a,b, c'", "''"],
     "re_dynamic_fancy": ["'(\\w)\\1', 'abccd'", "'(?<=a)b+', 'cbabb'", "'x(?!y)', 'xyxz'", "'a(?=b)', 'ac'"],
+    "re_fancy_more": ["'1a22b334cc'", "''", "'aa11bb'"],
     "next_hour": ["datetime.datetime(2024, 12, 31, 23, 30)", "datetime.datetime(9999, 12, 31, 23, 0)"],
 }
 CALLS = [f"{f}({a})" for f, args in CASES.items() for a in args]
@@ -563,3 +564,31 @@ def test_split_with_a_separator_that_may_be_none() -> None:
                     'def use():\n    return capwords("a b", None) + capwords("a-b", "-")\n')
     assert "pub fn capwords(s: &str, sep: Option<String>) -> String {\ncrate::pyrt::str_split_opt(s, sep.as_deref())" in rust
     assert "todo!" not in rust
+
+
+def _crates_of(source: str) -> set[str]:
+    """The crates a module's Cargo.toml would list: as portalis/crate.py gathers them (the
+    lowering's, those the code names, and the runtime helpers')."""
+    from conftest import type_map_of
+    from portalis import deps, runtime
+    from portalis.lower.module import lower_module
+    from portalis.parse import parse_source, source_module_from_text
+
+    parsed = parse_source(source_module_from_text("sample", source), source)
+    tm = type_map_of(source)
+    items = [i for i in lower_module(parsed, tm, {"sample": tm}, None).items if i.code]
+    used = set().union(*(set(i.crates) | deps.crates_named(i.code) for i in items))
+    return used | runtime.crates([n for i in items for n in i.runtime])
+
+
+def test_only_fancy_patterns_depend_on_fancy_regex() -> None:
+    """A module whose patterns the regex crate expresses gets no fancy-regex dependency; one with
+    look-around gets it, for the fancy static and its helper only."""
+    plain = "import re\n\ndef f(s: str) -> list[str]:\n    return re.findall(r'[a-z]+(\\d*)', s)\n"
+    assert "regex" in _crates_of(plain) and "fancy-regex" not in _crates_of(plain)
+    fancy = "import re\n\ndef f(s: str) -> list[str]:\n    return re.findall(r'\\w+(?=!)', s)\n"
+    assert "fancy-regex" in _crates_of(fancy)
+    rust = _lowered(fancy)
+    assert "LazyLock<fancy_regex::Regex>" in rust and "crate::pyrt::re_findall_fancy(" in rust
+    from portalis import runtime
+    assert "fancy-regex" not in runtime.crates(["re_find", "re_sub", "re_split", "re_finditer", "ReMatch"])

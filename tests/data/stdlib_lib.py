@@ -654,3 +654,14 @@ def re_sub_backref(s: str) -> tuple[str, int, int]:
 def re_dynamic_fancy(pattern: str, s: str) -> str:
     m = re.compile(pattern).search(s)
     return m.group(0) if m is not None else "-"
+
+
+DOUBLE = re.compile(r"(\w)\1")
+
+
+def re_fancy_more(s: str) -> tuple[list[str], tuple[str, int], list[tuple[str, str]], int]:
+    parts = re.split(r"(?<=\d)(?=[a-z])", s)
+    counted = re.subn(r"(?<![a-z])(\d)\1", r"<\1>", s)
+    pairs = re.findall(r"(\w)(\w)(?=\2)", s)
+    m = DOUBLE.search(s, 2)
+    return parts, counted, pairs, m.start() if m is not None else -1
