@@ -74,7 +74,7 @@ CODES: dict[str, str] = {
     "PTL232": "info: a function whose ints may grow past i64 (a product or power accumulated, a large int in its examples) is lowered on num_bigint::BigInt",
     "PTL233": "info: a function whose ints may grow past i64 keeps i64 (a construct outside the BigInt subset): an overflow raises OverflowError",
     "PTL241": "the crate's manifest was rejected by the crate-level safety gate (a dependency outside the table, a build script...)",
-    "PTL243": "a regular expression Rust's regex crate cannot express (back-reference, look-around, atomic group, possessive quantifier, conditional), or one Python rejects",
+    "PTL243": "a regular expression the translation maps to neither the regex nor the fancy-regex crate (atomic group, possessive quantifier, conditional), or one Python rejects",
     "PTL244": "a re pattern, flags or replacement that is not a literal (patterns are translated at translation time), or a callable replacement",
     "PTL245": "a `$` whose Python meaning (end, or before a final newline) the translation cannot keep in this position or function",
     "PTL246": "a re flag with no translation yet (re.LOCALE, re.ASCII with re.IGNORECASE or inline)",

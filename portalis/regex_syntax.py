@@ -1,9 +1,10 @@
-"""Python's `re` pattern syntax translated to the `regex` crate's, and the types that carry a
-translated pattern (`re_pattern`) or a match (`re_match`).
+"""Python's `re` pattern syntax translated to the `regex` crate's (or, for a pattern with
+look-around or back-references, to the `fancy-regex` crate's: `Pattern.fancy`), and the types
+that carry a translated pattern (`re_pattern`) or a match (`re_match`).
 
 Neutral: imported by the analysis (a constant `WORD = re.compile(...)` is typed by its
 translated pattern) and by lowering (portalis/lower/stdlib_re.py, which lowers the calls);
-imports neither. What Rust's regex cannot express is Unsupported (PTL243/PTL245/PTL246), never
+imports neither. What neither crate can express is Unsupported (PTL243/PTL245/PTL246), never
 a silently different pattern.
 """
 
@@ -37,6 +38,9 @@ class Pattern:
     dollar: bool  # a non-multiline `$` became `\z` (Python's also matches before a final "\n")
     names: tuple[tuple[str, int], ...] = ()  # named groups and their numbers (Python's groupindex)
     optional: tuple[int, ...] = ()  # groups that may take no part in a match (`m.group(n)` is None)
+    # look-around or a back-reference: compiled by fancy-regex (a backtracking engine over the
+    # regex crate), never by `regex`, which rejects them
+    fancy: bool = False
 
 
 def optional_groups(pattern: str, flags: int = 0) -> tuple[int, ...]:
@@ -85,7 +89,11 @@ def _bad(what: str) -> Unsupported:
 
 
 def translate(pattern: str, flags: int = 0) -> Pattern:
-    """Python `re` syntax -> regex crate syntax, or Unsupported (PTL243/PTL245/PTL246)."""
+    """Python `re` syntax -> regex crate syntax, or Unsupported (PTL243/PTL245/PTL246).
+
+    Look-around (`(?=` `(?!` `(?<=` `(?<!`) and back-references (`\\1`, `(?P=name)`) make the
+    pattern fancy-regex's (`fancy=True`): it has both, with Python's leftmost-first backtracking.
+    A numbered reference becomes `(?:\\N)` so a digit after it stays a literal, as in Python."""
     if flags & 4:
         raise Unsupported("PTL246", "re.LOCALE has no translation")
     ascii_only = bool(flags & 256)
@@ -100,6 +108,8 @@ def translate(pattern: str, flags: int = 0) -> Pattern:
     out: list[str] = []
     groups = 0
     dollar = False
+    fancy = False
+    ascii_boundary = False  # `(?-u:\b)`: the regex crate's; fancy-regex rejects inline `u`
     i, n = 0, len(pattern)
     in_class = False
     class_start = 0
@@ -109,7 +119,16 @@ def translate(pattern: str, flags: int = 0) -> Pattern:
             e = pattern[i + 1] if i + 1 < n else ""
             i += 2
             if e.isdigit() and e != "0" and not in_class:
-                raise _bad("a back-reference (\\" + e + ")")
+                if _pyre.match(r"[0-7]{3}", pattern[i - 1:]):  # `\123`: an octal escape in Python
+                    out.append(f"\\x{{{int(pattern[i - 1:i + 2], 8):x}}}")
+                    i += 2
+                    continue
+                ref = _pyre.match(r"\d{1,2}", pattern[i - 1:])
+                assert ref
+                out.append(f"(?:\\{ref.group(0)})")
+                i += len(ref.group(0)) - 1
+                fancy = True
+                continue
             if e == "0" or (in_class and e.isdigit()):
                 m = _pyre.match(r"[0-7]{1,3}", pattern[i - 1:])
                 digits = m.group(0) if m else "0"
@@ -120,6 +139,7 @@ def translate(pattern: str, flags: int = 0) -> Pattern:
                 if in_class and negated:
                     raise Unsupported("PTL246", f"re.ASCII: \\{e} inside a class has no translation yet")
                 if e in "bB":
+                    ascii_boundary = True
                     out.append(f"(?-u:\\{e})")
                 else:
                     out.append(inner if in_class else f"[{'^' if negated else ''}{inner}]")
@@ -171,10 +191,18 @@ def translate(pattern: str, flags: int = 0) -> Pattern:
         if c == "(":
             rest = pattern[i + 1:]
             if rest.startswith("?"):
-                if rest.startswith(("?=", "?!", "?<=", "?<!")):
-                    raise _bad("look-around")
+                look = next((a for a in ("?=", "?!", "?<=", "?<!") if rest.startswith(a)), None)
+                if look is not None:
+                    out.append("(" + look)
+                    i += 1 + len(look)
+                    fancy = True
+                    continue
                 if rest.startswith("?P="):
-                    raise _bad("a named back-reference")
+                    end = pattern.index(")", i)
+                    out.append(f"\\k<{pattern[i + 4:end]}>")
+                    i = end + 1
+                    fancy = True
+                    continue
                 if rest.startswith("?>"):
                     raise _bad("an atomic group")
                 if rest.startswith("?("):
@@ -229,9 +257,12 @@ def translate(pattern: str, flags: int = 0) -> Pattern:
             raise _bad("a possessive quantifier")
         out.append(c)
         i += 1
+    if fancy and ascii_boundary:
+        raise Unsupported("PTL246", "re.ASCII's \\b with look-around or a back-reference has no translation yet "
+                          "(fancy-regex has no inline ASCII mode)")
     inline = "".join(v for k, v in _INLINE.items() if flags & k)
     rust = (f"(?{inline})" if inline else "") + "".join(out)
-    return Pattern(rust=rust, groups=groups, dollar=dollar, names=names, optional=optional)
+    return Pattern(rust=rust, groups=groups, dollar=dollar, names=names, optional=optional, fancy=fancy)
 
 
 def translate_repl(repl: str) -> str:
@@ -313,7 +344,7 @@ def group_type(t: PyType, key: int | str | None) -> PyType:
 def pattern_type(p: Pattern) -> PyType:
     """A compiled pattern: the translated pattern travels in the type (its value is not needed)."""
     return PyType(kind="re_pattern", name=p.rust,
-                  module=f"{p.groups}:{int(p.dollar)}:{_names_text(p.names)}:{','.join(map(str, p.optional))}")
+                  module=f"{p.groups}:{int(p.dollar)}:{_names_text(p.names)}:{','.join(map(str, p.optional))}:{int(p.fancy)}")
 
 
 # A pattern compiled at run time (`re.compile(regex)` of a str that is not a literal): its
@@ -328,9 +359,9 @@ def is_dynamic(t: PyType) -> bool:
 
 
 def pattern_of(t: PyType) -> Pattern:
-    groups, dollar, names, optional = ((t.module or "0:0") + ":::").split(":")[:4]
+    groups, dollar, names, optional, fancy = ((t.module or "0:0") + "::::").split(":")[:5]
     return Pattern(rust=t.name or "", groups=int(groups), dollar=dollar == "1", names=names_of(names),
-                   optional=tuple(int(g) for g in optional.split(",") if g))
+                   optional=tuple(int(g) for g in optional.split(",") if g), fancy=fancy == "1")
 
 
 __all__ = ["DYNAMIC_PATTERN", "FLAGS", "Pattern", "group_type", "is_dynamic", "match_type", "names_of", "optional_groups", "optional_of",

@@ -143,6 +143,12 @@ CASES = {
                 "[datetime.date(9999, 12, 31)], timedelta(days=1)"],
     "lib_containers": ["datetime.date(2024, 1, 2), 5", "datetime.date(1, 1, 1), 0"],
     "halved": ["Fraction(3, 4)", "Fraction(-7, 9223372036854775807)", "Fraction(0)"],
+    "re_strong_password": ["'Passw0rdX'", "'password1'", "'Sh0rt'", "'\u00c9t\u00e90000aa'"],
+    "re_doubled": ["'bookkeeper'", "''", "'\u00e9\u00e9 aa1 11'"],
+    "re_prices": ["'tea $3.50, cake $12 and $4.5.1 or 7'", "'$ none'"],
+    "re_sub_backref": ["'it is is \\'said\\' the the end'", "'a,b, c'", "''"],
+    "re_dynamic_fancy": ["'(\\w)\\1', 'abccd'", "'(?<=a)b+', 'cbabb'", "'x(?!y)', 'xyxz'", "'a(?=b)', 'ac'"],
+    "re_fancy_more": ["'1a22b334cc'", "''", "'aa11bb'"],
     "next_hour": ["datetime.datetime(2024, 12, 31, 23, 30)", "datetime.datetime(9999, 12, 31, 23, 0)"],
 }
 CALLS = [f"{f}({a})" for f, args in CASES.items() for a in args]
@@ -159,7 +165,7 @@ def test_every_mapping_translates(lib: DiffRun) -> None:
     assert {f["name"] for f in functions} == set(CASES) | {"Pair.total"}  # the namedtuple base's method
     assert all(f["status"] == "translated" for f in functions), [f for f in functions if f["status"] != "translated"]
     manifest = (lib.crate_dir / "Cargo.toml").read_text(encoding="utf-8")
-    assert 'regex = "=1.13.2"' in manifest
+    assert 'regex = "=1.13.2"' in manifest and 'fancy-regex = "=0.20.2"' in manifest
     assert 'md-5 = "=0.10.6"' in manifest and 'sha1 = "=0.10.7"' in manifest and 'sha2 = "=0.10.9"' in manifest
     assert 'serde_json = { version = "=1.0.154", features = ["preserve_order", "arbitrary_precision"] }' in manifest
     assert 'num-rational = "=0.4.2"' in manifest
@@ -167,6 +173,9 @@ def test_every_mapping_translates(lib: DiffRun) -> None:
     assert "static RE: std::sync::LazyLock<regex::Regex>" in rust
     # the module's compiled pattern is one static, used by the calls that need no anchoring
     assert "pub static WORD: std::sync::LazyLock<regex::Regex>" in rust and "re_findall(&WORD, s)" in rust
+    # look-around and back-references: fancy-regex statics and helpers
+    assert "pub static STRONG: std::sync::LazyLock<fancy_regex::Regex>" in rust
+    assert "re_finditer_fancy(" in rust and "re_findall_fancy(" in rust and "re_sub_fancy(" in rust
 
 
 @needs_cargo
@@ -176,7 +185,6 @@ def test_mapping_matches_python(lib: DiffRun, call: str) -> None:
 
 
 @pytest.mark.parametrize("pattern, code", [
-    (r"(a)\1", "PTL243"), (r"a(?=b)", "PTL243"), (r"(?<!x)y", "PTL243"), (r"(?P<n>a)(?P=n)", "PTL243"),
     (r"(?>ab)", "PTL243"), (r"a*+", "PTL243"), (r"(a)?(?(1)b|c)", "PTL243"), (r"a$\n", "PTL245"),
     (r"(", "PTL243"), (r"(?a)\w", "PTL246"),
 ])
@@ -192,6 +200,28 @@ def test_patterns_rust_cannot_express_are_diagnostics(pattern: str, code: str) -
 ])
 def test_python_syntax_translated(python: str, rust: str) -> None:
     assert translate(python).rust == rust
+
+
+@pytest.mark.parametrize("python, rust", [
+    (r"(a)\1", r"(a)(?:\1)"), (r"a(?=b)", "a(?=b)"), (r"(?<!x)y", "(?<!x)y"), (r"(?<=\$)\d", r"(?<=\$)\d"),
+    (r"(?P<n>a)(?P=n)", r"(?P<n>a)\k<n>"), (r"(a)\1\1", r"(a)(?:\1)(?:\1)"), (r"(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)\10",
+                                                                      r"(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(?:\10)"),
+])
+def test_look_around_and_back_references_are_fancy(python: str, rust: str) -> None:
+    """Look-around and back-references translate to fancy-regex's syntax (its own crate); a
+    numbered reference keeps a following digit a literal; the pattern type says fancy."""
+    p = translate(python)
+    assert p.rust == rust and p.fancy
+    assert not translate(r"(a)\123").fancy and translate(r"a\123").rust == r"a\x{53}"  # octal, not a reference
+    assert not translate(r"a(?:b)").fancy
+    from portalis.regex_syntax import pattern_of, pattern_type
+    from portalis.types.rust_types import owned_type
+    assert pattern_of(pattern_type(p)).fancy
+    assert owned_type(pattern_type(p)).name == "fancy_regex::Regex"
+    assert owned_type(pattern_type(translate("a"))).name == "regex::Regex"
+    with pytest.raises(Unsupported) as e:  # fancy-regex has no inline `(?-u:...)`
+        translate(r"\b(a)\1", 256)
+    assert e.value.code == "PTL246"
 
 
 def test_flags_and_multiline_dollar() -> None:
@@ -534,3 +564,31 @@ def test_split_with_a_separator_that_may_be_none() -> None:
                     'def use():\n    return capwords("a b", None) + capwords("a-b", "-")\n')
     assert "pub fn capwords(s: &str, sep: Option<String>) -> String {\ncrate::pyrt::str_split_opt(s, sep.as_deref())" in rust
     assert "todo!" not in rust
+
+
+def _crates_of(source: str) -> set[str]:
+    """The crates a module's Cargo.toml would list: as portalis/crate.py gathers them (the
+    lowering's, those the code names, and the runtime helpers')."""
+    from conftest import type_map_of
+    from portalis import deps, runtime
+    from portalis.lower.module import lower_module
+    from portalis.parse import parse_source, source_module_from_text
+
+    parsed = parse_source(source_module_from_text("sample", source), source)
+    tm = type_map_of(source)
+    items = [i for i in lower_module(parsed, tm, {"sample": tm}, None).items if i.code]
+    used = set().union(*(set(i.crates) | deps.crates_named(i.code) for i in items))
+    return used | runtime.crates([n for i in items for n in i.runtime])
+
+
+def test_only_fancy_patterns_depend_on_fancy_regex() -> None:
+    """A module whose patterns the regex crate expresses gets no fancy-regex dependency; one with
+    look-around gets it, for the fancy static and its helper only."""
+    plain = "import re\n\ndef f(s: str) -> list[str]:\n    return re.findall(r'[a-z]+(\\d*)', s)\n"
+    assert "regex" in _crates_of(plain) and "fancy-regex" not in _crates_of(plain)
+    fancy = "import re\n\ndef f(s: str) -> list[str]:\n    return re.findall(r'\\w+(?=!)', s)\n"
+    assert "fancy-regex" in _crates_of(fancy)
+    rust = _lowered(fancy)
+    assert "LazyLock<fancy_regex::Regex>" in rust and "crate::pyrt::re_findall_fancy(" in rust
+    from portalis import runtime
+    assert "fancy-regex" not in runtime.crates(["re_find", "re_sub", "re_split", "re_finditer", "ReMatch"])

@@ -1,9 +1,11 @@
 """`re` on the `regex` crate: Python's pattern syntax translated, one rule record per name.
 
 A pattern must be a string literal: it is translated here, at translation time, to the regex
-crate's syntax and compiled once, at first use, into a `static` LazyLock next to the call. What
-Rust's regex cannot express (back-references, look-around, atomic groups, possessive
-quantifiers, conditionals) is a diagnostic (PTL243), never a silently different pattern.
+crate's syntax and compiled once, at first use, into a `static` LazyLock next to the call. A
+pattern with look-around or back-references is compiled by `fancy_regex::Regex` instead (the
+`*_fancy` helpers of the runtime; only such a crate depends on fancy-regex); what neither
+expresses (atomic groups, possessive quantifiers, conditionals) is a diagnostic (PTL243), never
+a silently different pattern.
 
 Diagnostics: PTL243 a pattern construct Rust's regex cannot express; PTL244 a pattern or
 replacement that is not a literal (or a callable replacement); PTL245 `$` where Python's "end or
@@ -54,13 +56,15 @@ def _flags(v: Val | None) -> int:
     return ev(v.expr)
 
 
-def _static(lw: "FunctionLowerer", rust_pattern: str) -> ir.Expr:
-    """`{ static RE: LazyLock<Regex> = ...; &*RE }`: compiled once, at first use."""
-    lw.use_crate("regex")
+def _static(lw: "FunctionLowerer", rust_pattern: str, fancy: bool = False) -> ir.Expr:
+    """`{ static RE: LazyLock<Regex> = ...; &*RE }`: compiled once, at first use (a
+    `fancy_regex::Regex` for a pattern with look-around or back-references)."""
+    crate = "fancy_regex" if fancy else "regex"
+    lw.use_crate("fancy-regex" if fancy else "regex")
     init = ir.Closure((), ir.MethodCall(
-        ir.Call(ir.Path("regex::Regex::new"), (ir.StrLit(rust_pattern),)), "expect",
+        ir.Call(ir.Path(f"{crate}::Regex::new"), (ir.StrLit(rust_pattern),)), "expect",
         (ir.StrLit("pattern translated by Portalis"),)))
-    item = ir.Const("RE", ir.TPath("std::sync::LazyLock", (ir.TPath("regex::Regex"),)),
+    item = ir.Const("RE", ir.TPath("std::sync::LazyLock", (ir.TPath(f"{crate}::Regex"),)),
                     ir.Call(ir.Path("std::sync::LazyLock::new"), (init,)), static=True)
     return ir.BlockExpr(ir.Block((ir.ItemStmt(item),), ir.Ref(ir.Unary("*", ir.Path("RE")))))
 
@@ -96,7 +100,12 @@ def _find_dynamic(compiled: ir.Expr, kind: str, subject: Val) -> Val:
                T.optional(PyType(kind="re_match")))
 
 
-def _helper(lw: "FunctionLowerer", name: str, args: tuple[ir.Expr, ...], ty: PyType, mode: Mode = Mode.OWNED) -> Val:
+def _helper(lw: "FunctionLowerer", name: str, args: tuple[ir.Expr, ...], ty: PyType, mode: Mode = Mode.OWNED,
+            fancy: bool = False) -> Val:
+    """A runtime helper on the compiled pattern: `NAME_fancy` on a fancy_regex::Regex."""
+    if fancy:
+        lw.use_crate("fancy-regex")
+        return helper_call(lw, name + "_fancy", args, ty, mode)
     lw.use_crate("regex")
     return helper_call(lw, name, args, ty, mode)
 
@@ -113,19 +122,19 @@ def _find_at(lw: "FunctionLowerer", kind: str, p: Pattern, s: Val, pos: Val, com
     kept only where it starts at `pos`; a fullmatch's pattern ends with `\z`."""
     if pos.ty.kind not in ("int", "bool"):
         raise Unsupported("PTL113", f"Pattern.{kind}(s, pos) of a {pos.ty} pos (TypeError in Python)")
-    regex = compiled if kind != "fullmatch" else _static(lw, rf"(?:{p.rust})\z")
+    regex = compiled if kind != "fullmatch" else _static(lw, rf"(?:{p.rust})\z", p.fancy)
     retry = p.dollar and kind != "fullmatch"
     return _helper(lw, "re_find_at", (regex, _subject(s), read(coerce(pos, T.INT)), ir.BoolLit(kind != "search"), ir.BoolLit(retry)),
-                   T.optional(match_type(p.groups, p.names, p.optional)))
+                   T.optional(match_type(p.groups, p.names, p.optional)), fancy=p.fancy)
 
 
 def _find(kind: str) -> Callable[["FunctionLowerer", Pattern, list[Val]], Val]:
     def lower(lw: "FunctionLowerer", p: Pattern, rest: list[Val], compiled: ir.Expr | None = None) -> Val:
         rust = {"search": p.rust, "match": rf"\A(?:{p.rust})", "fullmatch": rf"\A(?:{p.rust})\z"}[kind]
         retry = p.dollar and kind != "fullmatch"
-        regex = compiled if compiled is not None and kind == "search" else _static(lw, rust)
+        regex = compiled if compiled is not None and kind == "search" else _static(lw, rust, p.fancy)
         return _helper(lw, "re_find", (regex, _subject(rest[0]), ir.BoolLit(retry)),
-                       T.optional(match_type(p.groups, p.names, p.optional)))
+                       T.optional(match_type(p.groups, p.names, p.optional)), fancy=p.fancy)
 
     return lower
 
@@ -138,10 +147,10 @@ def _no_dollar(p: Pattern, name: str) -> None:
 def _findall(lw: "FunctionLowerer", p: Pattern, rest: list[Val], compiled: ir.Expr | None = None) -> Val:
     _no_dollar(p, "findall")
     s = _subject(rest[0])
-    regex = compiled if compiled is not None else _static(lw, p.rust)
+    regex = compiled if compiled is not None else _static(lw, p.rust, p.fancy)
     if p.groups <= 1:
-        return _helper(lw, "re_findall", (regex, s), T.list_of(T.STR))
-    rows = _helper(lw, "re_findall_groups", (regex, s), T.UNKNOWN).expr
+        return _helper(lw, "re_findall", (regex, s), T.list_of(T.STR), fancy=p.fancy)
+    rows = _helper(lw, "re_findall_groups", (regex, s), T.UNKNOWN, fancy=p.fancy).expr
     g = lw.temp("g")
     tup = ir.TupleExpr(tuple(ir.MethodCall(ir.Index(ir.Path(g), ir.IntLit(k)), "clone") for k in range(p.groups)))
     mapped = ir.MethodCall(ir.MethodCall(ir.MethodCall(rows, "into_iter"), "map", (ir.Closure((ir.PBind(g, False),), tup),)),
@@ -151,9 +160,10 @@ def _findall(lw: "FunctionLowerer", p: Pattern, rest: list[Val], compiled: ir.Ex
 
 def _finditer(lw: "FunctionLowerer", p: Pattern, rest: list[Val], compiled: ir.Expr | None = None) -> Val:
     _no_dollar(p, "finditer")
-    regex = compiled if compiled is not None else _static(lw, p.rust)
+    regex = compiled if compiled is not None else _static(lw, p.rust, p.fancy)
     lw.use_runtime("ReMatch")
-    return _helper(lw, "re_finditer", (regex, _subject(rest[0])), T.list_of(match_type(p.groups, p.names, p.optional)))
+    return _helper(lw, "re_finditer", (regex, _subject(rest[0])), T.list_of(match_type(p.groups, p.names, p.optional)),
+                   fancy=p.fancy)
 
 
 def _int_arg(v: Val | None, default: int) -> ir.Expr:
@@ -169,17 +179,18 @@ def _sub(lw: "FunctionLowerer", p: Pattern, rest: list[Val], count: Val | None =
         raise Unsupported("PTL244", "re.sub() with a function as the replacement is not supported yet")
     repl = translate_repl(_literal(rest[0], "replacement"))
     cnt = count if count is not None else (rest[2] if len(rest) > 2 else None)
-    regex = compiled if compiled is not None else _static(lw, p.rust)
+    regex = compiled if compiled is not None else _static(lw, p.rust, p.fancy)
     if subn:
-        return _helper(lw, "re_subn", (regex, ir.StrLit(repl), _subject(rest[1]), _int_arg(cnt, 0)), T.tuple_of(T.STR, T.INT))
-    return _helper(lw, "re_sub", (regex, ir.StrLit(repl), _subject(rest[1]), _int_arg(cnt, 0)), T.STR)
+        return _helper(lw, "re_subn", (regex, ir.StrLit(repl), _subject(rest[1]), _int_arg(cnt, 0)), T.tuple_of(T.STR, T.INT),
+                       fancy=p.fancy)
+    return _helper(lw, "re_sub", (regex, ir.StrLit(repl), _subject(rest[1]), _int_arg(cnt, 0)), T.STR, fancy=p.fancy)
 
 
 def _split(lw: "FunctionLowerer", p: Pattern, rest: list[Val], maxsplit: Val | None = None, compiled: ir.Expr | None = None) -> Val:
     _no_dollar(p, "split")
     ms = maxsplit if maxsplit is not None else (rest[1] if len(rest) > 1 else None)
-    regex = compiled if compiled is not None else _static(lw, p.rust)
-    return _helper(lw, "re_split", (regex, _subject(rest[0]), _int_arg(ms, 0)), T.list_of(T.STR))
+    regex = compiled if compiled is not None else _static(lw, p.rust, p.fancy)
+    return _helper(lw, "re_split", (regex, _subject(rest[0]), _int_arg(ms, 0)), T.list_of(T.STR), fancy=p.fancy)
 
 
 @dataclass(frozen=True)
@@ -228,8 +239,7 @@ def lower_re(lw: "FunctionLowerer", name: str, call: tuple[list[Val], dict[str, 
         if not _is_literal(args[0]):
             return _compile_dynamic(lw, args[0], flags_arg)
         p = translate(_literal(args[0], "pattern"), _flags(flags_arg))
-        lw.use_crate("regex")
-        return Val(ir.Call(ir.Path("Clone::clone"), (_static(lw, p.rust),)), pattern_type(p))
+        return Val(ir.Call(ir.Path("Clone::clone"), (_static(lw, p.rust, p.fancy),)), pattern_type(p))
     rule = RE_RULES.get(name)
     if rule is None:
         raise Unsupported("PTL133", f"`re.{name}()` is not supported yet")

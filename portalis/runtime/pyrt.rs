@@ -2628,6 +2628,162 @@ pub fn re_split(re: &regex::Regex, s: &str, maxsplit: i64) -> Vec<String> {
 }
 // @end
 
+// @helper fancy_ok crates: fancy-regex
+/// A fancy-regex result: its error at match time (the backtracking limit, on a pattern that
+/// backtracks too much for its input) raises a Python RuntimeError with fancy-regex's reason,
+/// rather than an unwrap's message (CPython would keep backtracking).
+pub fn fancy_ok<T>(r: Result<T, fancy_regex::Error>) -> T {
+    match r {
+        Ok(v) => v,
+        Err(e) => panic!("RuntimeError: regular expression: {}", e),
+    }
+}
+// @end
+
+// @helper re_match_fancy deps: ReMatch crates: fancy-regex
+/// A `ReMatch` from fancy-regex's captures (a pattern with look-around or back-references).
+pub fn re_match_fancy(re: &fancy_regex::Regex, text: &str, caps: &fancy_regex::Captures<'_, str>) -> ReMatch {
+    ReMatch {
+        text: text.to_string(),
+        spans: caps.iter().map(|g| g.map(|m| (m.start(), m.end()))).collect(),
+        names: re
+            .capture_names()
+            .enumerate()
+            .filter_map(|(i, n)| n.map(|n| (n.to_string(), i as i64)))
+            .collect(),
+    }
+}
+// @end
+
+// @helper re_find_fancy deps: re_match_fancy, fancy_ok crates: fancy-regex
+/// `re_find` on a fancy_regex::Regex (look-around, back-references).
+pub fn re_find_fancy(re: &fancy_regex::Regex, s: &str, dollar_retry: bool) -> Option<ReMatch> {
+    if let Some(c) = fancy_ok(re.captures(s)) {
+        return Some(re_match_fancy(re, s, &c));
+    }
+    if dollar_retry && s.ends_with('\n') {
+        let head = &s[..s.len() - 1];
+        return fancy_ok(re.captures(head)).map(|c| {
+            let mut m = re_match_fancy(re, head, &c);
+            m.text = s.to_string();
+            m
+        });
+    }
+    None
+}
+// @end
+
+// @helper re_find_at_fancy deps: re_match_fancy, fancy_ok crates: fancy-regex
+/// `re_find_at` on a fancy_regex::Regex: `captures_from_pos` sees the text before `pos`, so a
+/// look-behind reads it as Python's does.
+pub fn re_find_at_fancy(re: &fancy_regex::Regex, s: &str, pos: i64, anchored: bool, dollar_retry: bool) -> Option<ReMatch> {
+    let p = pos.max(0) as usize;
+    let start = s.char_indices().nth(p).map_or(s.len(), |(b, _)| b);
+    fn find<'h>(re: &fancy_regex::Regex, hay: &'h str, start: usize, anchored: bool) -> Option<fancy_regex::Captures<'h, str>> {
+        if start > hay.len() {
+            return None;
+        }
+        fancy_ok(re.captures_from_pos(hay, start)).filter(|c| !anchored || c.get(0).map_or(false, |m| m.start() == start))
+    }
+    if let Some(c) = find(re, s, start, anchored) {
+        return Some(re_match_fancy(re, s, &c));
+    }
+    if dollar_retry && s.ends_with('\n') {
+        let head = &s[..s.len() - 1];
+        return find(re, head, start, anchored).map(|c| {
+            let mut m = re_match_fancy(re, head, &c);
+            m.text = s.to_string();
+            m
+        });
+    }
+    None
+}
+// @end
+
+// @helper re_findall_fancy deps: fancy_ok crates: fancy-regex
+/// `re_findall` on a fancy_regex::Regex.
+pub fn re_findall_fancy(re: &fancy_regex::Regex, s: &str) -> Vec<String> {
+    re.captures_iter(s)
+        .map(|c| {
+            let c = fancy_ok(c);
+            let k = if c.len() == 1 { 0 } else { 1 };
+            c.get(k).map_or(String::new(), |m| m.as_str().to_string())
+        })
+        .collect()
+}
+// @end
+
+// @helper re_findall_groups_fancy deps: fancy_ok crates: fancy-regex
+/// `re_findall_groups` on a fancy_regex::Regex.
+pub fn re_findall_groups_fancy(re: &fancy_regex::Regex, s: &str) -> Vec<Vec<String>> {
+    re.captures_iter(s)
+        .map(|c| {
+            let c = fancy_ok(c);
+            (1..c.len())
+                .map(|i| c.get(i).map_or(String::new(), |m| m.as_str().to_string()))
+                .collect()
+        })
+        .collect()
+}
+// @end
+
+// @helper re_finditer_fancy deps: re_match_fancy, fancy_ok crates: fancy-regex
+/// `re_finditer` on a fancy_regex::Regex.
+pub fn re_finditer_fancy(re: &fancy_regex::Regex, s: &str) -> Vec<ReMatch> {
+    re.captures_iter(s).map(|c| re_match_fancy(re, s, &fancy_ok(c))).collect()
+}
+// @end
+
+// @helper re_sub_fancy deps: fancy_ok crates: fancy-regex
+/// `re_sub` on a fancy_regex::Regex (its templates are the regex crate's: `${1}`, `$$`).
+pub fn re_sub_fancy(re: &fancy_regex::Regex, repl: &str, s: &str, count: i64) -> String {
+    if count < 0 {
+        return s.to_string();
+    }
+    fancy_ok(re.try_replacen(s, count as usize, repl)).into_owned()
+}
+// @end
+
+// @helper re_subn_fancy deps: fancy_ok crates: fancy-regex
+/// `re_subn` on a fancy_regex::Regex.
+pub fn re_subn_fancy(re: &fancy_regex::Regex, repl: &str, s: &str, count: i64) -> (String, i64) {
+    if count < 0 {
+        return (s.to_string(), 0);
+    }
+    let found = re.find_iter(s).map(fancy_ok).count();
+    let n = if count == 0 { found } else { found.min(count as usize) };
+    (fancy_ok(re.try_replacen(s, count as usize, repl)).into_owned(), n as i64)
+}
+// @end
+
+// @helper re_split_fancy deps: fancy_ok crates: fancy-regex
+/// `re_split` on a fancy_regex::Regex.
+pub fn re_split_fancy(re: &fancy_regex::Regex, s: &str, maxsplit: i64) -> Vec<String> {
+    if maxsplit < 0 {
+        return vec![s.to_string()];
+    }
+    let mut out = Vec::new();
+    let mut last = 0;
+    for (n, c) in re.captures_iter(s).enumerate() {
+        if maxsplit > 0 && n as i64 >= maxsplit {
+            break;
+        }
+        let c = fancy_ok(c);
+        let m = c.get(0).expect("group 0 is the match");
+        out.push(s[last..m.start()].to_string());
+        for i in 1..c.len() {
+            match c.get(i) {
+                Some(g) => out.push(g.as_str().to_string()),
+                None => panic!("TypeError: group {} did not take part in the split (Python gives None)", i),
+            }
+        }
+        last = m.end();
+    }
+    out.push(s[last..].to_string());
+    out
+}
+// @end
+
 // @helper math_1
 /// A one-argument `math` function with CPython's errors (math_1 in mathmodule.c): a NaN from a
 /// non-NaN argument is ValueError ("math domain error"); an infinity from a finite argument is
@@ -7521,25 +7677,29 @@ impl PyObj {
 }
 // @end
 
-// @helper PyRegex deps: ReMatch, re_find crates: regex
+// @helper PyRegex deps: ReMatch, re_find, re_find_fancy crates: regex, fancy-regex
 /// A pattern compiled at run time (`re.compile(pattern)` where `pattern` is not a literal:
 /// pygments' `shebang_matches(text, regex)`): Python's syntax translated to the regex crate's by
 /// the rules of portalis/regex_syntax.py (`translate`, kept in step with it), compiled three
 /// ways: for search, anchored at the start (`match`), anchored at both ends (`fullmatch`).
 /// `dollar`: a non-multiline `$` became `\z` (Python's also matches before a final newline).
+/// `fancy`: the same three compiled by fancy-regex, for a pattern with look-around or
+/// back-references (the regex fields then hold the empty pattern, unused).
 #[derive(Debug, Clone)]
 pub struct PyRegex {
     pub search: regex::Regex,
     pub anchored: regex::Regex,
     pub full: regex::Regex,
     pub dollar: bool,
+    pub fancy: Option<Box<[fancy_regex::Regex; 3]>>,
 }
 
 /// Python's patterns are equal when their pattern and flags are (both are in the search
 /// pattern's text), so a struct holding one derives PartialEq.
 impl PartialEq for PyRegex {
     fn eq(&self, other: &PyRegex) -> bool {
-        self.search.as_str() == other.search.as_str()
+        let text = |r: &PyRegex| r.fancy.as_ref().map_or(r.search.as_str().to_string(), |f| f[0].as_str().to_string());
+        text(self) == text(other)
     }
 }
 
@@ -7547,13 +7707,20 @@ impl PartialEq for PyRegex {
 impl Default for PyRegex {
     fn default() -> PyRegex {
         let empty = regex::Regex::new("").expect("the empty pattern compiles");
-        PyRegex { search: empty.clone(), anchored: empty.clone(), full: empty, dollar: false }
+        PyRegex { search: empty.clone(), anchored: empty.clone(), full: empty, dollar: false, fancy: None }
     }
 }
 
 impl PyRegex {
     /// `p.search(s)`, `p.match(s)`, `p.fullmatch(s)` (`kind` 0, 1, 2).
     pub fn find(&self, kind: i64, s: &str) -> Option<ReMatch> {
+        if let Some(f) = &self.fancy {
+            return match kind {
+                0 => re_find_fancy(&f[0], s, self.dollar),
+                1 => re_find_fancy(&f[1], s, self.dollar),
+                _ => re_find_fancy(&f[2], s, false),
+            };
+        }
         match kind {
             0 => re_find(&self.search, s, self.dollar),
             1 => re_find(&self.anchored, s, self.dollar),
@@ -7563,9 +7730,10 @@ impl PyRegex {
 }
 
 /// Python's pattern syntax -> the regex crate's (the port of regex_syntax.translate): the
-/// pattern and whether a `$` became `\z`, or why it has no translation (a construct Rust's regex
-/// cannot express: Python accepts it, so the caller raises, never matches differently).
-pub fn re_translate(pattern: &str, flags: i64) -> Result<(String, bool), String> {
+/// pattern, whether a `$` became `\z` and whether it needs fancy-regex (look-around,
+/// back-references), or why it has no translation (a construct neither crate expresses: Python
+/// accepts it, so the caller raises, never matches differently).
+pub fn re_translate(pattern: &str, flags: i64) -> Result<(String, bool, bool), String> {
     fn bad(what: &str) -> String {
         format!("regular expression: {} cannot be expressed with Rust's regex crate", what)
     }
@@ -7581,6 +7749,8 @@ pub fn re_translate(pattern: &str, flags: i64) -> Result<(String, bool), String>
     let mut multiline = flags & 8 != 0;
     let mut out = String::new();
     let mut dollar = false;
+    let mut fancy = false;
+    let mut ascii_boundary = false;
     let mut in_class = false;
     let mut class_start = 0usize;
     let mut i = 0usize;
@@ -7595,7 +7765,21 @@ pub fn re_translate(pattern: &str, flags: i64) -> Result<(String, bool), String>
                 None => return Err("bad escape (end of pattern)".to_string()),
             };
             if e.is_ascii_digit() && e != '0' && !in_class {
-                return Err(bad(&format!("a back-reference (\\{})", e)));
+                let octal = p[i - 1..].iter().take(3).take_while(|d| ('0'..='7').contains(d)).count() == 3;
+                if octal {
+                    // `\123`: an octal escape in Python
+                    let text: String = p[i - 1..i + 2].iter().collect();
+                    out.push_str(&format!("\\x{{{:x}}}", u32::from_str_radix(&text, 8).unwrap_or(0)));
+                    i += 2;
+                } else {
+                    // a back-reference (one or two digits, as Python reads them): fancy-regex's
+                    let len = 1 + usize::from(i < n && p[i].is_ascii_digit());
+                    let digits: String = p[i - 1..i - 1 + len].iter().collect();
+                    out.push_str(&format!("(?:\\{})", digits));
+                    i += len - 1;
+                    fancy = true;
+                }
+                continue;
             }
             if e == '0' || (in_class && e.is_ascii_digit()) {
                 let octal: String = p[i - 1..].iter().take(3).take_while(|d| ('0'..='7').contains(d)).collect();
@@ -7616,6 +7800,7 @@ pub fn re_translate(pattern: &str, flags: i64) -> Result<(String, bool), String>
                     return Err(format!("re.ASCII: \\{} inside a class has no translation yet", e));
                 }
                 if e == 'b' || e == 'B' {
+                    ascii_boundary = true;
                     out.push_str(&format!("(?-u:\\{})", e));
                 } else if in_class {
                     out.push_str(inner);
@@ -7675,9 +7860,26 @@ pub fn re_translate(pattern: &str, flags: i64) -> Result<(String, bool), String>
                 }
             }
             '(' if rest.starts_with('?') => {
-                for (prefix, what) in [("?=", "look-around"), ("?!", "look-around"), ("?<=", "look-around"),
-                    ("?<!", "look-around"), ("?P=", "a named back-reference"), ("?>", "an atomic group"),
-                    ("?(", "a conditional group")] {
+                if let Some(look) = ["?=", "?!", "?<=", "?<!"].iter().find(|a| rest.starts_with(**a)) {
+                    out.push('(');
+                    out.push_str(look);
+                    i += 1 + look.len();
+                    fancy = true;
+                    continue;
+                }
+                if rest.starts_with("?P=") {
+                    match p[i..].iter().position(|&x| x == ')') {
+                        Some(k) => {
+                            let name: String = p[i + 4..i + k].iter().collect();
+                            out.push_str(&format!("\\k<{}>", name));
+                            i += k + 1;
+                        }
+                        None => return Err("missing ), unterminated name".to_string()),
+                    }
+                    fancy = true;
+                    continue;
+                }
+                for (prefix, what) in [("?>", "an atomic group"), ("?(", "a conditional group")] {
                     if rest.starts_with(prefix) {
                         return Err(bad(what));
                     }
@@ -7773,12 +7975,15 @@ pub fn re_translate(pattern: &str, flags: i64) -> Result<(String, bool), String>
         .filter(|(k, _)| flags & k != 0)
         .map(|(_, v)| *v)
         .collect();
+    if fancy && ascii_boundary {
+        return Err("re.ASCII's \\b with look-around or a back-reference has no translation yet".to_string());
+    }
     let prefix = if inline.is_empty() { String::new() } else { format!("(?{})", inline) };
-    Ok((prefix + &out, dollar))
+    Ok((prefix + &out, dollar, fancy))
 }
 // @end
 
-// @helper re_compile_dyn deps: PyRegex crates: regex
+// @helper re_compile_dyn deps: PyRegex crates: regex, fancy-regex
 thread_local! {
     static PYREGEX_CACHE: std::cell::RefCell<std::collections::HashMap<(String, i64), PyRegex>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
@@ -7786,14 +7991,14 @@ thread_local! {
 
 /// `re.compile(pattern, flags)` at run time, cached by pattern and flags as Python's `re` caches
 /// them. A pattern the regex crate rejects raises `re.error` (Python's name for it: `error`); one
-/// Python accepts but Rust's regex cannot express raises NotImplementedError (never a match that
-/// differs).
+/// with look-around or back-references is compiled by fancy-regex; one Python accepts but
+/// neither crate can express raises NotImplementedError (never a match that differs).
 pub fn re_compile_dyn(pattern: &str, flags: i64) -> PyRegex {
     let key = (pattern.to_string(), flags);
     if let Some(r) = PYREGEX_CACHE.with(|c| c.borrow().get(&key).cloned()) {
         return r;
     }
-    let (rust, dollar) = match re_translate(pattern, flags) {
+    let (rust, dollar, fancy) = match re_translate(pattern, flags) {
         Ok(t) => t,
         Err(why) => panic!("NotImplementedError: {}", why),
     };
@@ -7801,11 +8006,22 @@ pub fn re_compile_dyn(pattern: &str, flags: i64) -> PyRegex {
         Ok(r) => r,
         Err(e) => panic!("error: {}", e),
     };
-    let compiled = PyRegex {
-        search: build(rust.clone()),
-        anchored: build(format!("\\A(?:{})", rust)),
-        full: build(format!("\\A(?:{})\\z", rust)),
-        dollar,
+    let compiled = if fancy {
+        let build_fancy = |text: String| match fancy_regex::Regex::new(&text) {
+            Ok(r) => r,
+            Err(e) => panic!("error: {}", e),
+        };
+        let empty = build(String::new());
+        let three = [build_fancy(rust.clone()), build_fancy(format!("\\A(?:{})", rust)), build_fancy(format!("\\A(?:{})\\z", rust))];
+        PyRegex { search: empty.clone(), anchored: empty.clone(), full: empty, dollar, fancy: Some(Box::new(three)) }
+    } else {
+        PyRegex {
+            search: build(rust.clone()),
+            anchored: build(format!("\\A(?:{})", rust)),
+            full: build(format!("\\A(?:{})\\z", rust)),
+            dollar,
+            fancy: None,
+        }
     };
     PYREGEX_CACHE.with(|c| c.borrow_mut().insert(key, compiled.clone()));
     compiled

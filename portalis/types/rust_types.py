@@ -141,7 +141,12 @@ def owned_type(t: PyType, holes: bool = False) -> ir.Type:
         return ir.TPath(f"{module_path(t.module)}::{rust_ident(t.name)}")
     if k == "re_pattern":
         # a pattern compiled at run time (portalis/regex_syntax.py DYNAMIC_PATTERN) is pyrt's
-        return ir.TPath("crate::pyrt::PyRegex" if t.module == "dynamic" else "regex::Regex")
+        if t.module == "dynamic":
+            return ir.TPath("crate::pyrt::PyRegex")
+        # a literal pattern with look-around or back-references is fancy-regex's (the type's
+        # fifth field, regex_syntax.pattern_type)
+        fancy = (t.module or "").split(":")[4:5] == ["1"]
+        return ir.TPath("fancy_regex::Regex" if fancy else "regex::Regex")
     if k == "date":
         return ir.TPath("crate::pyrt::PyDate")
     if k == "timedelta":

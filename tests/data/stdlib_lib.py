@@ -627,3 +627,41 @@ def lex_words(text: str) -> list[str]:
     whole = re.compile(r"\d+").fullmatch(text, 2)
     out.append("none" if whole is None else whole.group())
     return out
+
+
+# re with look-around and back-references (fancy-regex)
+STRONG = re.compile(r"^(?=.*\d)(?=.*[a-z])(?=.*[A-Z]).{8,}\Z")
+
+
+def re_strong_password(s: str) -> bool:
+    return STRONG.match(s) is not None
+
+
+def re_doubled(s: str) -> list[str]:
+    return [m.group(0) for m in re.finditer(r"(\w)\1", s)]
+
+
+def re_prices(s: str) -> list[str]:
+    return re.findall(r"(?<=\$)\d+(?:\.\d\d)?(?![\d.])", s)
+
+
+def re_sub_backref(s: str) -> tuple[str, int, int]:
+    m = re.search(r"(?P<q>['\"])(.*?)(?P=q)", s)
+    where = m.start(2) if m is not None else -1
+    return re.sub(r"\b(\w+) \1\b", r"\1", s), where, len(re.split(r"(?<=,)(?! )", s))
+
+
+def re_dynamic_fancy(pattern: str, s: str) -> str:
+    m = re.compile(pattern).search(s)
+    return m.group(0) if m is not None else "-"
+
+
+DOUBLE = re.compile(r"(\w)\1")
+
+
+def re_fancy_more(s: str) -> tuple[list[str], tuple[str, int], list[tuple[str, str]], int]:
+    parts = re.split(r"(?<=\d)(?=[a-z])", s)
+    counted = re.subn(r"(?<![a-z])(\d)\1", r"<\1>", s)
+    pairs = re.findall(r"(\w)(\w)(?=\2)", s)
+    m = DOUBLE.search(s, 2)
+    return parts, counted, pairs, m.start() if m is not None else -1
