@@ -307,7 +307,10 @@ def build_class_interfaces(
     for info in parsed.classes:
         node = nodes.get(info.name)
         if info.name in exceptions or node is None:
-            sig = ClassSignature(name=info.name, fields=[], is_dataclass=info.is_dataclass, line=info.line)
+            from portalis.exception_facts import message_parameter
+
+            message = message_parameter(node) if node is not None and info.name in exceptions else None
+            sig = ClassSignature(name=info.name, fields=[], is_dataclass=info.is_dataclass, line=info.line, message_arg=message)
             out.append(sig)
             continue
         sig = _class_interface(parsed, info, node, scope, signature, done, sources)
