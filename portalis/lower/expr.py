@@ -1893,7 +1893,7 @@ class ExprLowering:
             return None
         if len(node.args) != 1 or node.args[0].keyword is not None or node.args[0].star:
             return None
-        fn = next((s for s in self.tree.module.body if isinstance(s, cst.FunctionDef) and s.name.value == name), None)
+        fn = next((s for s in reversed(self.tree.module.body) if isinstance(s, cst.FunctionDef) and s.name.value == name), None)  # the last def binds
         if fn is None or fn.decorators or fn.asynchronous is not None:
             return None
         ps = fn.params
