@@ -78,3 +78,18 @@ def test_several_arguments_without_a_message_attribute_stay_refused() -> None:
     tm, t = _lowered(src)
     assert [c.message_arg for c in tm.classes] == [None]
     assert any(d.code == "PTL121" and d.function == "f" for d in t.diagnostics)
+
+
+def test_str_index_inside_try_keeps_its_value_error_handler() -> None:
+    """getopt's `do_longs`: `try: i = opt.index('=') except ValueError: optarg = None else: ...`
+    lowered the panicking `str_index_of` and dropped the handler as dead code (nothing in the
+    body raised), so `do_longs([], 'x', ['x'], [])` panicked with ValueError (verification
+    failed); inside a try, `index`/`rindex` report the ValueError the handler catches."""
+    src = ("def split(opt: str) -> str:\n    try:\n        i = opt.index('=')\n    except ValueError:\n"
+           "        return ''\n    else:\n        return opt[i+1:]\n\n"
+           "def last(opt: str) -> int:\n    try:\n        return opt.rindex('=', 0, 3)\n    except ValueError:\n        return -1\n")
+    _, t = _lowered(src)
+    rust = "\n".join(i.code for i in t.items)
+    assert "crate::pyrt::try_str_index_of(opt, \"=\", 0)" in rust, rust
+    assert "crate::pyrt::try_str_index_in(opt, \"=\", 0, 3, true)" in rust, rust
+    assert rust.count('== "ValueError"') == 2 and "todo!" not in rust
