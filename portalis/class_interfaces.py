@@ -88,14 +88,14 @@ def init_fields(init: cst.FunctionDef, param_types: dict[str, PyType], scope: Ty
     problems: list[tuple[str, str]] = []
     kind_tested = {c.args[0].value.value for c in scan_function(init).calls  # type: ignore[attr-defined]
                    if type(c.func) is cst.Name and c.func.value == "isinstance" and c.args and type(c.args[0].value) is cst.Name}
+    assigned: list[tuple[cst.BaseExpression, cst.BaseExpression | None, str | None]] = []
     for n in _in_order(init.body):
-        target: cst.BaseExpression | None = None
-        value: cst.BaseExpression | None = None
-        annotation: str | None = None
-        if type(n) is cst.Assign and len(n.targets) == 1:
-            target, value = n.targets[0].target, n.value
+        if type(n) is cst.Assign:
+            # `self.a = self.b = None`: every target of a chained assignment is stored
+            assigned.extend((t.target, n.value, None) for t in n.targets)
         elif type(n) is cst.AnnAssign:
-            target, value, annotation = n.target, n.value, code_of(n.annotation.annotation)
+            assigned.append((n.target, n.value, code_of(n.annotation.annotation)))
+    for target, value, annotation in assigned:
         if not (type(target) is cst.Attribute and type(target.value) is cst.Name and target.value.value == "self"):
             continue
         name = target.attr.value
@@ -120,6 +120,25 @@ def init_fields(init: cst.FunctionDef, param_types: dict[str, PyType], scope: Ty
         elif ty is not None:
             fields[name] = T.unify(old, ty) or old
     return list(fields.items()), problems
+
+
+def init_callees(init: cst.FunctionDef, own: dict[str, cst.FunctionDef]) -> list[str]:
+    """The class's own methods `__init__` runs through `self.m(...)`, transitively, in the order
+    first called (`__init__` -> `set_seqs` -> `set_seq1`, `set_seq2` -> `__chain_b`): the
+    attributes they assign are the object's fields as much as those `__init__` assigns."""
+    out: list[str] = []
+    todo = [init]
+    while todo:
+        fn = todo.pop(0)
+        for n in _in_order(fn.body):
+            if not (type(n) is cst.Call and type(n.func) is cst.Attribute and type(n.func.value) is cst.Name
+                    and n.func.value.value == "self"):
+                continue
+            name = n.func.attr.value
+            if name in own and name != "__init__" and name not in out:
+                out.append(name)
+                todo.append(own[name])
+    return out
 
 
 def _in_order(node: cst.CSTNode):
@@ -288,7 +307,10 @@ def build_class_interfaces(
     for info in parsed.classes:
         node = nodes.get(info.name)
         if info.name in exceptions or node is None:
-            sig = ClassSignature(name=info.name, fields=[], is_dataclass=info.is_dataclass, line=info.line)
+            from portalis.exception_facts import message_parameter
+
+            message = message_parameter(node) if node is not None and info.name in exceptions else None
+            sig = ClassSignature(name=info.name, fields=[], is_dataclass=info.is_dataclass, line=info.line, message_arg=message)
             out.append(sig)
             continue
         sig = _class_interface(parsed, info, node, scope, signature, done, sources)
@@ -431,6 +453,17 @@ def _class_interface(
         init_sig = next((m for m in methods if m.name == "__init__"), None)
         if init is not None and init_sig is not None:
             found, problems = init_fields(init, {p.name: p.py_type for p in init_sig.params if T.is_known(p.py_type)}, scope)
+            for callee in init_callees(init, own_methods):
+                csig = next((m for m in methods if m.name == callee), None)
+                more, more_problems = init_fields(own_methods[callee], {p.name: p.py_type for p in csig.params if T.is_known(p.py_type)} if csig else {}, scope)
+                problems = [*problems, *more_problems]
+                # `self.a = None` in __init__, `self.a = a` (a str) in the method it calls: one
+                # field, the two types unified (Optional[str]); what does not unify stays open
+                merged = dict(found)
+                for name, ty in more:
+                    old = merged.get(name, ty)
+                    merged[name] = ty if old is None else old if ty is None else T.unify(old, ty)
+                found = list(merged.items())
             unsupported = dict(problems)  # attribute -> why its annotation has no Rust type
             # A property with a setter is no field: `self.first = x` in __init__ runs the setter,
             # and what the setter stores (`self._first = value`) is the field.
@@ -690,4 +723,4 @@ def class_type_of(module: str, name: str) -> PyType:
     return T.class_type(module, name)
 
 
-__all__ = ["build_class_interfaces", "operator_method", "orders", "hash_method", "hashes", "is_namedtuple", "is_enum", "class_nodes", "method_nodes", "method_kind", "init_fields", "class_type_of"]
+__all__ = ["build_class_interfaces", "operator_method", "orders", "hash_method", "hashes", "is_namedtuple", "is_enum", "class_nodes", "method_nodes", "method_kind", "init_fields", "init_callees", "class_type_of"]

@@ -132,6 +132,67 @@ def _name_of(node: cst.BaseExpression) -> str:
     raise UnsupportedClause(node)
 
 
+def message_parameter(node: cst.ClassDef) -> int | None:
+    """The position (self not counted) of the `__init__` parameter an exception class's
+    `__str__` returns (`self.msg = msg` ... `def __str__(self): return self.msg`), or None: what
+    `str(e)` gives for `raise C(msg, opt)`, where the builtin `Exception.__str__` would give the
+    tuple of the arguments. Only the plain form: `__init__` stores the parameter unchanged at its
+    top level and nothing else in the class assigns that attribute."""
+    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+    defs = {s.name.value: s for s in body if isinstance(s, cst.FunctionDef)}
+    init, text = defs.get("__init__"), defs.get("__str__")
+    if init is None or text is None or init.decorators or text.decorators:
+        return None
+    statements = [s for s in _statements(text) if not _is_docstring(s)]
+    if len(statements) != 1 or not isinstance(statements[0], cst.Return):
+        return None
+    returned = statements[0].value
+    if not (isinstance(returned, cst.Attribute) and isinstance(returned.value, cst.Name) and returned.value.value == "self"):
+        return None
+    attr = returned.attr.value
+    params = [p.name.value for p in [*init.params.posonly_params, *init.params.params]][1:]
+    stored: list[str] = []
+    for s in _statements(init):
+        if isinstance(s, cst.Assign):
+            for t in s.targets:
+                if isinstance(t.target, cst.Attribute) and isinstance(t.target.value, cst.Name) \
+                        and t.target.value.value == "self" and t.target.attr.value == attr:
+                    stored.append(s.value.value if isinstance(s.value, cst.Name) else "")
+    if len(stored) != 1 or stored[0] not in params:
+        return None
+    for other in defs.values():
+        if other is not init and any(isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == "self"
+                                     and n.attr.value == attr and _assigned(n, other) for n in iter_nodes(other)):
+            return None
+    return params.index(stored[0])
+
+
+def _statements(fn: cst.FunctionDef) -> list[cst.BaseSmallStatement | cst.BaseCompoundStatement]:
+    """The top-level statements of a function body (small statements of a line split out)."""
+    out: list = []
+    lines = fn.body.body if isinstance(fn.body, cst.IndentedBlock) else [fn.body]
+    for line in lines:
+        if isinstance(line, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+            out.extend(line.body)
+        else:
+            out.append(line)
+    return out
+
+
+def _is_docstring(s: cst.CSTNode) -> bool:
+    return isinstance(s, cst.Expr) and isinstance(s.value, (cst.SimpleString, cst.ConcatenatedString))
+
+
+def _assigned(attr: cst.Attribute, fn: cst.FunctionDef) -> bool:
+    """Whether `attr` (a node of fn) is the target of an assignment in fn."""
+    for n in iter_nodes(fn):
+        if isinstance(n, cst.Assign) and any(t.target is attr for t in n.targets):
+            return True
+        if isinstance(n, (cst.AugAssign, cst.AnnAssign)) and n.target is attr:
+            return True
+    return False
+
+
 def raised_name(node: cst.Raise) -> str | None:
     """The class a `raise` statement raises (None: a bare re-raise or an unknown expression)."""
     exc = node.exc

@@ -404,6 +404,10 @@ class ClassSignature(BaseModel):
     source: str | None = None
     # A method inherited from a base of the same module: method name -> the class whose `def` it is.
     method_owners: dict[str, str] = Field(default_factory=dict)
+    # An exception class whose `__str__` returns what `__init__` stored from one parameter
+    # (getopt's `GetoptError(msg, opt)`: `self.msg = msg`, `__str__` returns `self.msg`): that
+    # parameter's position (self not counted), the raised error's message; None otherwise.
+    message_arg: int | None = None
     # Set by the cross-module resolution (portalis/inheritance.py): bases as written that are
     # classes of another module of the repository, merged into this class (their fields, constants
     # and the methods it does not override); `inherited`: method name -> "module:Class" where its

@@ -460,3 +460,30 @@ def test_base_initialiser_inherited_by_the_base_is_lowered() -> None:
     rust = "\n".join(i.code for i in lower_module(parsed, tm, {"sample": tm}, None).items)
     assert "pub fn __init_B__(&mut self, first: i64) {\nself.first = first;\n}" in rust
     assert "self.__init_B__(first);" in rust and "todo!" not in rust
+
+
+def test_fields_from_chained_assignment_and_methods_init_calls() -> None:
+    """difflib's SequenceMatcher: `self.a = self.b = None` (a chained assignment: only
+    single-target assignments made fields) and then `self.set_seqs(a, b)`, whose callees
+    `set_seq1`/`set_seq2` store the sequences and `__chain_b` the index: none of `a`, `b`,
+    `b2j` was a field, and every method reading one was PTL135 ("has no field")."""
+    from conftest import type_map_of
+    from portalis.lower.module import lower_module
+    from portalis.parse import parse_source, source_module_from_text
+
+    src = ("class Matcher:\n    def __init__(self, a='', b=''):\n        self.a = self.b = None\n"
+           "        self.set_seqs(a, b)\n\n    def set_seqs(self, a, b):\n        self.set_seq1(a)\n"
+           "        self.set_seq2(b)\n\n    def set_seq1(self, a):\n        self.a = a\n\n"
+           "    def set_seq2(self, b):\n        self.b = b\n        self.__index()\n\n"
+           "    def __index(self):\n        self.n = len(self.b)\n\n"
+           "    def total(self):\n        return self.n + 1\n")
+    parsed = parse_source(source_module_from_text("sample", src), src)
+    tm = type_map_of(src)
+    (cls,) = tm.classes
+    fields = {f.name: f.py_type for f in cls.fields}
+    assert list(fields) == ["a", "b", "n"]
+    assert fields["n"].kind == "int"
+    # None in __init__, a str in the method it calls: Optional[str], one field
+    assert fields["a"].kind == "optional" and fields["a"].args[0].kind == "str", fields["a"]
+    rust = "\n".join(i.code for i in lower_module(parsed, tm, {"sample": tm}, None).items)
+    assert "pub fn total(&self) -> i64 {" in rust and "has no field" not in rust

@@ -122,7 +122,7 @@ _COMPARE = {
 def collect(fn: cst.FunctionDef, line_of) -> Body:
     """The records of one function body; `line_of(statement)` gives a statement's line."""
     body = Body()
-    body.end_reachable = end_reachable(fn.body.body if isinstance(fn.body, cst.IndentedBlock) else ())
+    body.end_reachable = end_reachable(_stmts(fn.body))  # `def f(s): return s` on one line too
     first = line_of(fn)
     stack: list[tuple[cst.CSTNode, int | None, tuple[int, ...]]] = [(c, first, ()) for c in reversed(children(fn.body))]
     while stack:

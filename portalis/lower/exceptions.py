@@ -127,13 +127,33 @@ class ExceptionLowering:
             raise Unsupported("PTL121", f"raising `{name or 'this value'}` is not supported (not an exception class)", node)
         message: ir.Expr = ir.Call(ir.Path("String::new"))
         if isinstance(exc, cst.Call):
-            if len(exc.args) > 1 or any(a.keyword or a.star for a in exc.args):
+            if any(a.keyword or a.star for a in exc.args):
                 raise Unsupported("PTL121", "exceptions with several arguments are not supported yet", node)
+            shown = 0
+            if len(exc.args) > 1:
+                shown = self._message_arg(name, exc)
+                if shown is None:
+                    raise Unsupported("PTL121", "exceptions with several arguments are not supported yet", node)
             if exc.args:
-                v = self.expr(exc.args[0].value)
+                v = self.expr(exc.args[shown].value)
                 message = self.to_str(v) if v.ty.kind != "str" else owned(v)
         err = ir.Call(ir.Path(f"{PYERR}::new"), (ir.StrLit(name), message))
         return self.raise_err(err)
+
+    def _message_arg(self: "FunctionLowerer", name: str, exc: cst.Call) -> int | None:
+        """Which argument of `raise C(a, b)` is the error's message: the one C's `__str__`
+        returns (ClassSignature.message_arg), where the others have no effect to keep (names,
+        literals); None otherwise (Python's message is the tuple of the arguments)."""
+        from portalis.lower.context import ClassRef
+
+        found = self.env.lookup(name)
+        at = found.sig.message_arg if isinstance(found, ClassRef) else None
+        if at is None or at >= len(exc.args):
+            return None
+        pure = (cst.Name, cst.SimpleString, cst.Integer, cst.Float)
+        if not all(isinstance(a.value, pure) for i, a in enumerate(exc.args) if i != at):
+            return None
+        return at
 
     def try_stmt(self: "FunctionLowerer", node: cst.Try) -> list[ir.Stmt]:
         self.use_runtime("PyErr")

@@ -1880,11 +1880,42 @@ class ExprLowering:
     def call_target(self: "FunctionLowerer", target: object, shown: str, node: cst.Call,
                     why: "CallableType[[], str | None] | None" = None) -> Val:
         if isinstance(target, Callable):
+            same = self.identity_call(target, node)
+            if same is not None:
+                return same
             args, kwargs = self.call_args(node, star=any(p.variadic for p in target.sig.params), keywords=True)
             return self.call_function(target, shown, args, kwargs, node)
         if isinstance(target, ClassRef):
             return self.construct(target, node)
         raise Unsupported("PTL135", (why() if why is not None and target is None else None) or f"`{shown}` is not a translated function", node)
+
+    def identity_call(self: "FunctionLowerer", target: Callable, node: cst.Call) -> Val | None:
+        """`_('option -%s not recognized') % opt` where the module defines `def _(s): return s`
+        (gettext's stand-in, portalis/import_fallbacks.py): a call of a function of this module
+        whose body only returns its one parameter is its argument, unchanged, as Python's is
+        (the same object); the template stays a literal `%` can format. None: not such a call."""
+        module, _, name = target.key.partition(":")
+        if module != self.env.module or self.env.absolute or self.tree is None:
+            return None
+        if len(node.args) != 1 or node.args[0].keyword is not None or node.args[0].star:
+            return None
+        fn = next((s for s in reversed(self.tree.module.body) if isinstance(s, cst.FunctionDef) and s.name.value == name), None)  # the last def binds
+        if fn is None or fn.decorators or fn.asynchronous is not None:
+            return None
+        ps = fn.params
+        if ps.posonly_params or ps.kwonly_params or isinstance(ps.star_arg, cst.Param) or ps.star_kwarg or len(ps.params) != 1 or ps.params[0].default:
+            return None
+        lines = fn.body.body if isinstance(fn.body, cst.IndentedBlock) else [fn.body]
+        smalls = [small for line in lines if isinstance(line, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) for small in line.body]
+        if len(smalls) != len(lines) and not all(isinstance(line, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) for line in lines):
+            return None
+        smalls = [small for small in smalls if not (isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString))]
+        if len(smalls) != 1 or not isinstance(smalls[0], cst.Return):
+            return None
+        value = smalls[0].value
+        if not (isinstance(value, cst.Name) and value.value == ps.params[0].name.value):
+            return None
+        return self.expr(node.args[0].value)
 
     def bind_arguments(self: "FunctionLowerer", names: list[str], args: list[Val], kwargs: dict[str, Val], shown: str, defaults: dict[str, Val] | None = None) -> dict[str, Val]:
         bound: dict[str, Val] = {}

@@ -208,12 +208,18 @@ def _find(name: str) -> Rule:
             # `s.find(sub, start, end)`: within `s[start:end]`
             helper = "str_index_in" if name in ("index", "rindex") else "str_find_in"
             bounds = (read(coerce(args[1], T.INT)), read(coerce(args[2], T.INT)))
-            return _helper(lw, helper, (str_view(recv), _str_arg(name, args[0]), *bounds, ir.BoolLit(name.startswith("r"))), T.INT)
-        helper = {"find": "str_find", "rfind": "str_rfind", "index": "str_index_of", "rindex": "str_rindex_of"}[name]
-        start: ir.Expr = ir.IntLit(0)
-        if len(args) == 2:
-            start = read(coerce(args[1], T.INT))
-        return _helper(lw, helper, (str_view(recv), _str_arg(name, args[0]), start), T.INT)
+            call = (str_view(recv), _str_arg(name, args[0]), *bounds, ir.BoolLit(name.startswith("r")))
+        else:
+            helper = {"find": "str_find", "rfind": "str_rfind", "index": "str_index_of", "rindex": "str_rindex_of"}[name]
+            start: ir.Expr = ir.IntLit(0)
+            if len(args) == 2:
+                start = read(coerce(args[1], T.INT))
+            call = (str_view(recv), _str_arg(name, args[0]), start)
+        if name in ("index", "rindex"):
+            # a ValueError an enclosing `except ValueError:` catches (getopt's `do_longs`: the
+            # handler was dropped as dead code and the missing `=` panicked)
+            return Val(lw.checked(helper, call), T.INT, Mode.OWNED)
+        return _helper(lw, helper, call, T.INT)
 
     return rule
 

@@ -1469,6 +1469,39 @@ pub fn str_index_of(s: &str, sub: &str, start: i64) -> i64 {
 }
 // @end
 
+// @helper try_str_index_of deps: PyErr, str_find
+/// `s.index(sub, start)` inside try/except: a missing substring is a ValueError to catch.
+pub fn try_str_index_of(s: &str, sub: &str, start: i64) -> Result<i64, PyErr> {
+    let i = str_find(s, sub, start);
+    if i < 0 {
+        return Err(PyErr::new("ValueError", "substring not found"));
+    }
+    Ok(i)
+}
+// @end
+
+// @helper try_str_rindex_of deps: PyErr, str_rfind
+/// `s.rindex(sub, start)` inside try/except.
+pub fn try_str_rindex_of(s: &str, sub: &str, start: i64) -> Result<i64, PyErr> {
+    let i = str_rfind(s, sub, start);
+    if i < 0 {
+        return Err(PyErr::new("ValueError", "substring not found"));
+    }
+    Ok(i)
+}
+// @end
+
+// @helper try_str_index_in deps: PyErr, str_find_in
+/// `s.index(sub, start, end)` / `rindex` inside try/except.
+pub fn try_str_index_in(s: &str, sub: &str, start: i64, end: i64, last: bool) -> Result<i64, PyErr> {
+    let i = str_find_in(s, sub, start, end, last);
+    if i < 0 {
+        return Err(PyErr::new("ValueError", "substring not found"));
+    }
+    Ok(i)
+}
+// @end
+
 // @helper str_rindex_of deps: str_rfind
 /// `s.rindex(sub, start)`.
 pub fn str_rindex_of(s: &str, sub: &str, start: i64) -> i64 {

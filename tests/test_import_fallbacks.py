@@ -1,0 +1,95 @@
+"""getopt's shape (issue 10, the unannotated corpus), no cargo: a pure-Python fallback of an
+optional import (`try: from gettext import gettext as _ except ImportError: def _(s): return s`)
+taken as the module's function, a call of an identity function lowered as its argument (the
+`%` template stays a literal), a one-line `def` returning its parameter typed without None, and
+`raise GetoptError(msg, opt)` whose `__str__` returns the stored `msg`."""
+
+from __future__ import annotations
+
+from portalis.import_fallbacks import take_import_fallbacks
+
+GETOPT_SRC = '''import os
+try:
+    from gettext import gettext as _
+except ImportError:
+    # Bootstrapping Python: gettext's dependencies not built yet
+    def _(s): return s
+
+class GetoptError(Exception):
+    opt = ''
+    msg = ''
+    def __init__(self, msg, opt=''):
+        self.msg = msg
+        self.opt = opt
+        Exception.__init__(self, msg, opt)
+
+    def __str__(self):
+        return self.msg
+
+def short_has_arg(opt, shortopts):
+    for i in range(len(shortopts)):
+        if opt == shortopts[i] != ':':
+            return shortopts.startswith(':', i+1)
+    raise GetoptError(_('option -%s not recognized') % opt, opt)
+
+def main():
+    return short_has_arg('a', 'a:b')
+'''
+
+
+def _lowered(src: str):
+    from conftest import type_map_of
+    from portalis.lower.module import lower_module
+    from portalis.parse import parse_source, source_module_from_text
+
+    parsed = parse_source(source_module_from_text("sample", src), src)
+    tm = type_map_of(src)
+    return tm, lower_module(parsed, tm, {"sample": tm}, None)
+
+
+def test_fallback_functions_stand_at_module_level_on_their_lines() -> None:
+    out = take_import_fallbacks(GETOPT_SRC)
+    assert out.split("\n")[:6] == ["import os", "", "", "", "", "def _(s): return s"]
+    assert len(out.split("\n")) == len(GETOPT_SRC.split("\n"))
+    # a handler that binds something else than functions (`re = None`) is Python's choice at
+    # run time: left as written
+    kept = "try:\n    import re\nexcept ImportError:\n    re = None\n"
+    assert take_import_fallbacks(kept) == kept
+    # the functions must bind every imported name
+    partial = "try:\n    from m import a, b\nexcept ImportError:\n    def a(x):\n        return x\n"
+    assert take_import_fallbacks(partial) == partial
+
+
+def test_getopt_error_with_its_option_and_gettext_template_translate() -> None:
+    tm, t = _lowered(GETOPT_SRC)
+    underscore = tm.function("_")
+    assert underscore is not None and str(underscore.returns) == "str"  # one-line body: no None
+    (exc,) = [c for c in tm.classes if c.name == "GetoptError"]
+    assert exc.message_arg == 0
+    rust = "\n".join(i.code for i in t.items)
+    assert 'crate::pyrt::PyErr::new("GetoptError", format!("option -{} not recognized", opt))' in rust, rust
+    assert "todo!" not in rust.split("pub fn short_has_arg", 1)[1]
+    assert not [d for d in t.diagnostics if d.severity.value == "error"], t.diagnostics
+
+
+def test_several_arguments_without_a_message_attribute_stay_refused() -> None:
+    src = ("class E(Exception):\n    def __str__(self):\n        return 'e ' + self.args[0]\n\n"
+           "def f(x: str) -> str:\n    if x:\n        raise E(x, x)\n    return x\n")
+    tm, t = _lowered(src)
+    assert [c.message_arg for c in tm.classes] == [None]
+    assert any(d.code == "PTL121" and d.function == "f" for d in t.diagnostics)
+
+
+def test_str_index_inside_try_keeps_its_value_error_handler() -> None:
+    """getopt's `do_longs`: `try: i = opt.index('=') except ValueError: optarg = None else: ...`
+    lowered the panicking `str_index_of` and dropped the handler as dead code (nothing in the
+    body raised), so `do_longs([], 'x', ['x'], [])` panicked with ValueError (verification
+    failed); inside a try, `index`/`rindex` report the ValueError the handler catches."""
+    src = ("def split(opt: str) -> str:\n    try:\n        i = opt.index('=')\n    except ValueError:\n"
+           "        return ''\n    else:\n        return opt[i+1:]\n\n"
+           "def last(opt: str) -> int:\n    try:\n        return opt.rindex('=', 0, 3)\n    except ValueError:\n        return -1\n")
+    _, t = _lowered(src)
+    rust = "\n".join(i.code for i in t.items)
+    assert "crate::pyrt::try_str_index_of(opt, \"=\", 0)" in rust, rust
+    assert "crate::pyrt::try_str_index_in(opt, \"=\", 0, 3, true)" in rust, rust
+    assert rust.count('== "ValueError"') == 2 and "todo!" not in rust
