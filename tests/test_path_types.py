@@ -1,0 +1,117 @@
+"""Path types (issue 11, pygments' token types; portalis/path_types.py and pyrt's `PyPath`): the
+class shape recognised, the module constants and aliases computed without running the module,
+and the Rust value's semantics compared with the Python class's (one rustc build, no cargo)."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from portalis import runtime
+from portalis.path_types import PathType, recognise, render
+from portalis.rust.printer import rust_string_literal
+
+SRC = (Path(__file__).parent / "data" / "path_lib.py").read_text(encoding="utf-8")
+
+
+def _module() -> dict:
+    namespace: dict = {"__name__": "path_lib"}
+    exec(compile(SRC, "path_lib.py", "exec"), namespace)
+    return namespace
+
+
+def test_token_type_is_recognised_with_its_root_name() -> None:
+    [path] = recognise(ast.parse(SRC))
+    assert (path.cls, path.root) == ("_TokenType", "Token")
+
+
+def test_constants_and_aliases_are_what_python_builds() -> None:
+    [path] = recognise(ast.parse(SRC))
+    ns = _module()
+    assert path.constants["Token"] == ()
+    assert path.constants["Whitespace"] == ("Text", "Whitespace")
+    assert path.constants["String"] == ("Literal", "String")
+    # every constant computed is the tuple Python made, and prints as Python's repr does
+    for name, parts in path.constants.items():
+        assert tuple(ns[name]) == parts, name
+        assert render(parts, path.root) == repr(ns[name])
+    assert set(path.constants) == {k for k, v in ns.items() if type(v) is ns["_TokenType"]}
+    # `Token.String = String`: the child of that name below Token is Literal.String, no constant
+    assert path.aliases == {((), "Token"): (), ((), "String"): ("Literal", "String"), ((), "Number"): ("Literal", "Number")}
+    assert ns["Token"].String is ns["String"] and ns["Token"].Token is ns["Token"]
+
+
+@pytest.mark.parametrize("change", [
+    ("class _TokenType(tuple):", "class _TokenType(list):"),  # not a tuple
+    ("new = _TokenType(self + (val,))", "new = _TokenType((val,))"),  # children not below their parent
+    ("setattr(self, val, new)", "pass"),  # children not interned
+    ("val[:len(self)] == self", "val == self"),  # `in` is no prefix test
+])
+def test_other_shapes_are_not_path_types(change: tuple[str, str]) -> None:
+    old, new = change
+    assert old in SRC
+    assert recognise(ast.parse(SRC.replace(old, new))) == []
+
+
+def test_a_repr_without_a_literal_names_the_root_by_the_class() -> None:
+    src = SRC.replace("return 'Token' + (self and '.' or '') + '.'.join(self)", "return '.'.join(self)")
+    [path] = recognise(ast.parse(src))
+    assert path.root == "_TokenType" and isinstance(path, PathType)
+
+
+# ---------------------------------------------------------------- the Rust value, against Python
+
+PATHS = ["Token", "Text", "Whitespace", "Name", "String", "Literal", "Keyword"]
+CHILDREN = [("Name", "Builtin"), ("Token", "String"), ("Token", "Token"), ("String", "Double"), ("Token", "Name")]
+
+
+def _rust_path(parts: tuple[str, ...]) -> str:
+    names = ", ".join(rust_string_literal(p) for p in parts)
+    return f"PyPath::new(\"Token\", &[{names}])"
+
+
+@pytest.mark.skipif(shutil.which("rustc") is None, reason="rustc is needed")
+def test_rust_path_matches_python(tmp_path: Path) -> None:
+    [path] = recognise(ast.parse(SRC))
+    ns = _module()
+    aliases = ", ".join(
+        f"(&[{', '.join(rust_string_literal(p) for p in owner)}][..], {rust_string_literal(name)}, "
+        f"&[{', '.join(rust_string_literal(p) for p in target)}][..])"
+        for (owner, name), target in path.aliases.items())
+    body: list[str] = [f"    let aliases: &[(&[&str], &str, &[&str])] = &[{aliases}];"]
+    expected: list[str] = []
+    for a in PATHS:
+        va, ra = ns[a], _rust_path(path.constants[a])
+        parent = "None" if va.parent is None else repr(va.parent)
+        body.append(f"    println!(\"{{}} {{}} {{}} {{}}\", {ra}, {ra}.len(), "
+                    f"{ra}.parent().map(|p| p.to_string()).unwrap_or(\"None\".to_string()), "
+                    f"{ra}.split().iter().map(|p| p.to_string()).collect::<Vec<_>>().join(\",\"));")
+        expected.append(f"{va!r} {len(va)} {parent} {','.join(repr(p) for p in va.split())}")
+        if len(va):
+            body.append(f"    println!(\"{{}}\", {ra}.get(-1));")
+            expected.append(va[-1])
+        for b in PATHS:
+            vb, rb = ns[b], _rust_path(path.constants[b])
+            body.append(f"    println!(\"{{}} {{}} {{}}\", {ra}.contains(&{rb}), {ra} == {rb}, {ra} < {rb});")
+            expected.append(f"{str(vb in va).lower()} {str(va == vb).lower()} {str(va < vb).lower()}")
+    for owner, name in CHILDREN:
+        child = getattr(ns[owner], name)
+        body.append(f"    println!(\"{{}}\", {_rust_path(path.constants[owner])}.child_in({rust_string_literal(name)}, aliases));")
+        expected.append(repr(child))
+    # hashing is a tuple's: a set of the constants has as many items as Python's
+    items = ", ".join(_rust_path(path.constants[n]) for n in path.constants)
+    body.append(f"    println!(\"{{}}\", [{items}].into_iter().collect::<std::collections::HashSet<_>>().len());")
+    expected.append(str(len({ns[n] for n in path.constants})))
+    src = tmp_path / "paths.rs"
+    src.write_text(runtime.render({"PyPath"}).replace("//!", "//") + "\nfn main() {\n" + "\n".join(body) + "\n}\n",
+                   encoding="utf-8")
+    exe = tmp_path / "paths"
+    build = subprocess.run(["rustc", "--edition", "2021", "-o", str(exe), str(src)], capture_output=True, text=True, timeout=120)
+    assert build.returncode == 0, build.stderr[-4000:]
+    out = subprocess.run([str(exe)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.splitlines() == expected
