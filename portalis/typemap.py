@@ -25,6 +25,7 @@ from portalis.contain import contained, internal_error
 from portalis.cst_scan import MUTATING_METHODS, scan_function
 from portalis.memo import node_memo
 from portalis.model import (
+    PathFacts,
     ClassSignature,
     ConstantInfo,
     Diagnostic,
@@ -42,6 +43,7 @@ from portalis.model import (
     TypeOrigin,
 )
 from portalis.parse import source_tree
+from portalis.path_types import PathType, recognise as recognise_paths
 from portalis.rust.printer import int_literal_problem, print_type, str_literal_problem
 from portalis.types import pytypes as T
 from portalis.types.annotations import AnnotationError, TypeScope, resolve_annotation
@@ -827,6 +829,18 @@ def build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] |
         return _build_type_map(parsed, observed)
 
 
+def _path_types(parsed: ParsedModule) -> dict[str, PathType]:
+    """The module's path classes by name (portalis/path_types.py); the text is read only when it
+    could hold one (a `tuple` base and a `__getattr__`)."""
+    if "__getattr__" not in parsed.source or "tuple" not in parsed.source:
+        return {}
+    try:
+        tree = ast.parse(parsed.source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return {}
+    return {p.cls: p for p in recognise_paths(tree)}
+
+
 def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] | None = None) -> ModuleTypeMap:
     if not parsed.ok:
         return ModuleTypeMap(module=parsed.module)
@@ -843,11 +857,18 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
     from portalis.class_interfaces import own_exceptions
 
     scope.exceptions = own_exceptions(parsed)
+    paths = _path_types(original)
+    for cls in paths:
+        # an annotation naming the class means its values: paths (portalis/path_types.py)
+        scope.aliases[cls] = T.path_type(parsed.module, cls)
     scope.add_aliases([(c.name, c.value) for c in parsed.constants if c.annotation is None])
     tm = ModuleTypeMap(module=parsed.module)
     from portalis.names import module_names  # what other modules resolve names through
 
     tm.names = module_names(original, scope.aliases)
+    tm.names.paths = {cls: PathFacts(root=p.root, constants={n: list(v) for n, v in p.constants.items()},
+                                     aliases=[(list(o), n, list(v)) for (o, n), v in p.aliases.items()])
+                      for cls, p in paths.items()}
     doc_returns: dict[str, PyType | None] = {}
     names = _module_names(parsed)
     analysis: ModuleAnalysis | None = None

@@ -78,11 +78,9 @@ def _rust_path(parts: tuple[str, ...]) -> str:
 def test_rust_path_matches_python(tmp_path: Path) -> None:
     [path] = recognise(ast.parse(SRC))
     ns = _module()
-    aliases = ", ".join(
-        f"(&[{', '.join(rust_string_literal(p) for p in owner)}][..], {rust_string_literal(name)}, "
-        f"&[{', '.join(rust_string_literal(p) for p in target)}][..])"
-        for (owner, name), target in path.aliases.items())
-    body: list[str] = [f"    let aliases: &[(&[&str], &str, &[&str])] = &[{aliases}];"]
+    aliases = ", ".join(f"({rust_string_literal('.'.join(owner))}, {rust_string_literal(name)}, "
+                        f"{rust_string_literal('.'.join(target))})" for (owner, name), target in path.aliases.items())
+    body: list[str] = [f"    let aliases: &[(&str, &str, &str)] = &[{aliases}];"]
     expected: list[str] = []
     for a in PATHS:
         va, ra = ns[a], _rust_path(path.constants[a])

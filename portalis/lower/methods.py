@@ -752,6 +752,10 @@ def method_receiver_kinds(name: str) -> list[str]:
 
 
 def lower_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val] | None = None) -> Val:
+    if recv.ty.kind == "path":
+        from portalis.lower.paths import method as path_method
+
+        return path_method(lw, recv, name, args, kwargs or {})
     if recv.ty.kind == "re_pattern":
         return lower_pattern_method(lw, recv, name, args, kwargs or {})
     if recv.ty.kind == "re_match":

@@ -7798,11 +7798,15 @@ impl PyPath {
         PyPath { root, parts: parts.iter().map(|p| p.to_string()).collect() }
     }
     /// `self.Name`: the child of that name, or where the module's alias table sends it
-    /// (`Token.String` is `Token.Literal.String`): (owner's names, name, target's names).
-    pub fn child_in(&self, name: &str, aliases: &[(&[&str], &str, &[&str])]) -> PyPath {
+    /// (`Token.String` is `Token.Literal.String`): (owner's names, name, target's names), the
+    /// names joined by dots ("" the root).
+    pub fn child_in(&self, name: &str, aliases: &[(&str, &str, &str)]) -> PyPath {
+        fn names(dotted: &str) -> Vec<&str> {
+            if dotted.is_empty() { Vec::new() } else { dotted.split('.').collect() }
+        }
         for (owner, alias, target) in aliases {
-            if *alias == name && owner.len() == self.parts.len() && owner.iter().zip(self.parts.iter()).all(|(a, b)| *a == b) {
-                return PyPath::new(self.root, target);
+            if *alias == name && names(owner).iter().eq(self.parts.iter()) {
+                return PyPath::new(self.root, &names(target));
             }
         }
         let mut parts: Vec<String> = self.parts.to_vec();
