@@ -531,9 +531,11 @@ class ExprLowering:
             return context_field(self, node.attr.value)
         if recv.ty.kind == "decimal":
             raise Unsupported("PTL134", f"Decimal.{node.attr.value} is not translated yet", node)
-        if recv.ty.kind == "path":
-            from portalis.lower.paths import field as path_field
+        if recv.ty.kind == "path" or recv.ty.kind == "optional" and recv.ty.args[0].kind == "path":
+            from portalis.lower.paths import field as path_field, unwrap
 
+            if recv.ty.kind == "optional":
+                recv = unwrap(self, recv, "AttributeError", f"'NoneType' object has no attribute '{node.attr.value}'")
             return path_field(self, recv, node.attr.value)
         if recv.ty.kind == "fraction":
             from portalis.lower.stdlib_fractions import field as fraction_field
@@ -1373,9 +1375,11 @@ class ExprLowering:
             return lower_match_method(self, recv, "group", [key], {})
         if recv.ty.kind == "bytes":
             return bytes_index(self, recv, key)
-        if recv.ty.kind == "path":
-            from portalis.lower.paths import index as path_index
+        if recv.ty.kind == "path" or recv.ty.kind == "optional" and recv.ty.args[0].kind == "path":
+            from portalis.lower.paths import index as path_index, unwrap
 
+            if recv.ty.kind == "optional":
+                recv = unwrap(self, recv, "TypeError", "'NoneType' object is not subscriptable")
             return path_index(self, recv, key)
         if recv.ty.kind == "list":
             if recv.mode is Mode.OWNED or (recv.mode is Mode.REF and not _is_place_path(recv.expr)):

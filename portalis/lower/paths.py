@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from portalis.lower.context import Unsupported, Val
+from portalis.lower.context import Mode, Unsupported, Val
 from portalis.lower.values import borrow, coerce, read
 from portalis.model import PathFacts, PyType
 from portalis.rust import ir
@@ -68,6 +68,18 @@ def to_str(lw: "FunctionLowerer", v: Val) -> ir.Expr:
     """`str(t)` and `repr(t)`: the class's `__repr__`, PyPath's Display."""
     lw.use_runtime("PyPath")
     return ir.MethodCall(v.expr, "to_string")
+
+
+def is_optional_path(t: PyType) -> bool:
+    """Optional[path]: a variable walking up (`ttype = ttype.parent`) holds one."""
+    return t.kind == "optional" and t.args[0].kind == "path"
+
+
+def unwrap(lw: "FunctionLowerer", recv: Val, kind: str, message: str) -> Val:
+    """The path an Optional[path] holds; Python's `kind` error (AttributeError, TypeError) on
+    None, as reading it there raises."""
+    got = lw.expect_some(ir.MethodCall(recv.expr, "as_ref"), kind, message)
+    return Val(got, recv.ty.args[0], Mode.REF)
 
 
 def field(lw: "FunctionLowerer", recv: Val, name: str) -> Val:

@@ -7795,14 +7795,21 @@ impl PyPath {
     /// The path of these names below the root `root` (the module constants, computed when
     /// translating).
     pub fn new(root: &'static str, parts: &[&str]) -> PyPath {
-        PyPath { root, parts: parts.iter().map(|p| p.to_string()).collect() }
+        PyPath {
+            root,
+            parts: parts.iter().map(|p| p.to_string()).collect(),
+        }
     }
     /// `self.Name`: the child of that name, or where the module's alias table sends it
     /// (`Token.String` is `Token.Literal.String`): (owner's names, name, target's names), the
     /// names joined by dots ("" the root).
     pub fn child_in(&self, name: &str, aliases: &[(&str, &str, &str)]) -> PyPath {
         fn names(dotted: &str) -> Vec<&str> {
-            if dotted.is_empty() { Vec::new() } else { dotted.split('.').collect() }
+            if dotted.is_empty() {
+                Vec::new()
+            } else {
+                dotted.split('.').collect()
+            }
         }
         for (owner, alias, target) in aliases {
             if *alias == name && names(owner).iter().eq(self.parts.iter()) {
@@ -7811,18 +7818,26 @@ impl PyPath {
         }
         let mut parts: Vec<String> = self.parts.to_vec();
         parts.push(name.to_string());
-        PyPath { root: self.root, parts: parts.into() }
+        PyPath {
+            root: self.root,
+            parts: parts.into(),
+        }
     }
     /// `self.parent`: the path less its last name; None at the root.
     pub fn parent(&self) -> Option<PyPath> {
         if self.parts.is_empty() {
             return None;
         }
-        Some(PyPath { root: self.root, parts: self.parts[..self.parts.len() - 1].to_vec().into() })
+        Some(PyPath {
+            root: self.root,
+            parts: self.parts[..self.parts.len() - 1].to_vec().into(),
+        })
     }
     /// `val in self`: whether `val` is `self` or below it.
     pub fn contains(&self, val: &PyPath) -> bool {
-        self.root == val.root && val.parts.len() >= self.parts.len() && val.parts[..self.parts.len()] == self.parts[..]
+        self.root == val.root
+            && val.parts.len() >= self.parts.len()
+            && val.parts[..self.parts.len()] == self.parts[..]
     }
     /// `len(self)`: how many names below the root.
     pub fn len(&self) -> usize {
@@ -7838,7 +7853,12 @@ impl PyPath {
     }
     /// `self.split()`: the paths from the root down to `self`, both included.
     pub fn split(&self) -> Vec<PyPath> {
-        (0..=self.parts.len()).map(|n| PyPath { root: self.root, parts: self.parts[..n].to_vec().into() }).collect()
+        (0..=self.parts.len())
+            .map(|n| PyPath {
+                root: self.root,
+                parts: self.parts[..n].to_vec().into(),
+            })
+            .collect()
     }
 }
 

@@ -120,3 +120,38 @@ STANDARD_TYPES = {
     String: 's',
     String.Double: 's2',
 }
+
+
+# What pygments' formatters and filters do with token types, annotated (the tracer types
+# pygments' own): tests/test_path_types.py runs each in Python and in Rust.
+def is_sub(ttype: _TokenType, other: _TokenType) -> bool:
+    return ttype in other
+
+
+def shown(ttype: _TokenType) -> str:
+    return str(ttype) + '|' + repr(ttype)
+
+
+def ttype_name(ttype: _TokenType) -> str:
+    # latex's _get_ttype_name without the table: the names up to the root
+    aname = ''
+    while ttype.parent is not None:
+        aname = ttype[-1] + aname
+        ttype = ttype.parent
+    return aname + str(len(ttype))
+
+
+def depth(ttype: _TokenType) -> int:
+    return len(ttype.split())
+
+
+def builtin_or_name(ttype: _TokenType) -> _TokenType:
+    if ttype in Name.Builtin:
+        return Name.Builtin
+    if ttype and ttype[0] == 'Literal':
+        return Token.String.Double
+    return Name
+
+
+def names_in(ttype: _TokenType) -> list[str]:
+    return [str(t) for t in ttype.split()]
