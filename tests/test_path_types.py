@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import DiffRun, needs_cargo, run_differential
 from portalis import runtime
 from portalis.path_types import PathType, recognise, render
 from portalis.rust.printer import rust_string_literal
@@ -113,3 +114,33 @@ def test_rust_path_matches_python(tmp_path: Path) -> None:
     out = subprocess.run([str(exe)], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.splitlines() == expected
+
+
+# ---------------------------------------------------------------- translated and run, both sides
+
+CALLS = [f"{f}({a})" for f, args in {
+    "is_sub": ["Name.Builtin, Name", "Name, Name.Builtin", "Token.String, Literal", "Token, Token", "Text, Token", "Keyword, Name"],
+    "shown": ["Token", "Name.Builtin.Pseudo", "Token.String", "Token.Token"],
+    "ttype_name": ["Token", "Name.Builtin", "String.Double"],
+    "depth": ["Token", "Whitespace"],
+    "builtin_or_name": ["Name.Builtin.Pseudo", "Literal.Number", "Keyword", "Token"],
+    "names_in": ["Token.Number.Hex", "Token"],
+}.items() for a in args]
+
+
+@pytest.fixture(scope="module")
+def lib(tmp_path_factory, toolchain) -> DiffRun:
+    return run_differential(SRC, CALLS, tmp_path_factory.mktemp("paths"), toolchain)
+
+
+@needs_cargo
+def test_path_functions_translate(lib: DiffRun) -> None:
+    functions = {f["name"]: f for f in lib.module_report()["functions"]}
+    for name in ("is_sub", "shown", "ttype_name", "depth", "builtin_or_name", "names_in"):
+        assert functions[name]["status"] == "translated", functions[name]
+
+
+@needs_cargo
+@pytest.mark.parametrize("call", CALLS)
+def test_path_functions_match_python(lib: DiffRun, call: str) -> None:
+    lib.check(call)
