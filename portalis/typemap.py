@@ -847,6 +847,13 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
     tree = source_tree(parsed.source)
     original = parsed
     state = module_state(tree.module, tree.line, {c.name for c in parsed.constants})
+    paths = _path_types(original)
+    for p in paths.values():
+        for name in p.constants:
+            # `Token.String = String` is an alias of the path class (its alias table), not code
+            # building `Token`: a path constant is known when translating, never a static
+            state.built.pop(name, None)
+            state.changed_at.pop(name, None)
     if state.built:
         # Each constant later module code builds is typed as a function running that code
         # (`def __portalis_init_codes__(): codes = {} ... return codes`) appended to the
@@ -857,7 +864,6 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
     from portalis.class_interfaces import own_exceptions
 
     scope.exceptions = own_exceptions(parsed)
-    paths = _path_types(original)
     for cls in paths:
         # an annotation naming the class means its values: paths (portalis/path_types.py)
         scope.aliases[cls] = T.path_type(parsed.module, cls)
@@ -1048,10 +1054,12 @@ def _analysed_constants(tm: ModuleTypeMap, parsed: ParsedModule, scope: TypeScop
     constants are evaluated in source order, each seeing the earlier ones: ModuleAnalysis's
     context), kept where a `LazyLock` static can hold them (portalis/constant_facts.py)."""
     typed = {c.name for c in tm.constants}
+    # path constants (portalis/path_types.py) are no statics: each use is the path itself
+    paths = {n for facts in tm.names.paths.values() for n in facts.constants}
     found = analysis.context.constants
     module_level = {c.name for c in parsed.constants} | set(found)
     for c in parsed.constants:
-        if c.name in typed or c.name == "__all__" or c.name not in found:
+        if c.name in typed or c.name in paths or c.name == "__all__" or c.name not in found:
             continue
         if c.name in scope.aliases and found[c.name].kind != "timezone":  # `UTC = timezone.utc`: a value
             continue
@@ -1064,7 +1072,7 @@ def _analysed_constants(tm: ModuleTypeMap, parsed: ParsedModule, scope: TypeScop
             continue
         # A value reading a module constant that is no static (`_width = len(...)`, an int the
         # evaluator types but a LazyLock does not hold) could not be lowered (PTL145): leave it.
-        if (_names_in(c.value) & module_level) - typed:
+        if (_names_in(c.value) & module_level) - typed - paths:
             continue
         typed_constant = typed_computed(c, found[c.name], scope)
         if typed_constant is not None:

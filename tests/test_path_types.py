@@ -125,6 +125,7 @@ CALLS = [f"{f}({a})" for f, args in {
     "depth": ["Token", "Whitespace"],
     "builtin_or_name": ["Name.Builtin.Pseudo", "Literal.Number", "Keyword", "Token"],
     "names_in": ["Token.Number.Hex", "Token"],
+    "_get_ttype_class": ["Name.Builtin", "Name.Builtin.Pseudo", "String.Double.Zz", "Token.Text", "Comment.Single", "Token"],
 }.items() for a in args]
 
 
@@ -136,8 +137,12 @@ def lib(tmp_path_factory, toolchain) -> DiffRun:
 @needs_cargo
 def test_path_functions_translate(lib: DiffRun) -> None:
     functions = {f["name"]: f for f in lib.module_report()["functions"]}
-    for name in ("is_sub", "shown", "ttype_name", "depth", "builtin_or_name", "names_in"):
+    for name in ("is_sub", "shown", "ttype_name", "depth", "builtin_or_name", "names_in", "_get_ttype_class"):
         assert functions[name]["status"] == "translated", functions[name]
+    rust = (lib.crate_dir / "src" / "sample.rs").read_text(encoding="utf-8")
+    # the table keyed by token types is a static of paths; the constants are no statics
+    assert "pub static STANDARD_TYPES: std::sync::LazyLock<crate::pyrt::PyDict<crate::pyrt::PyPath, String>>" in rust
+    assert "static Token" not in rust and "static TOKEN" not in rust
 
 
 @needs_cargo

@@ -155,3 +155,16 @@ def builtin_or_name(ttype: _TokenType) -> _TokenType:
 
 def names_in(ttype: _TokenType) -> list[str]:
     return [str(t) for t in ttype.split()]
+
+
+def _get_ttype_class(ttype: _TokenType) -> str:
+    # pygments.formatters.html, as written there
+    fname = STANDARD_TYPES.get(ttype)
+    if fname:
+        return fname
+    aname = ''
+    while fname is None:
+        aname = ttype[-1] + aname
+        ttype = ttype.parent
+        fname = STANDARD_TYPES.get(ttype)
+    return fname + aname
