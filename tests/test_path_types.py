@@ -149,3 +149,74 @@ def test_path_functions_translate(lib: DiffRun) -> None:
 @pytest.mark.parametrize("call", CALLS)
 def test_path_functions_match_python(lib: DiffRun, call: str) -> None:
     lib.check(call)
+
+
+# ---------------------------------------------------------------- the harness's codec and cases (no cargo)
+
+
+def test_values_cross_the_worker_and_render_as_rust(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    from portalis.rust.printer import print_expr
+    from portalis.rust.values import value_expr
+    from portalis.types import pytypes as T
+    from portalis.validate import worker
+    from portalis.validate.literals import PathValue, canonical, decode_value, encode_value
+
+    (tmp_path / "path_codec.py").write_text(SRC, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    mod = importlib.import_module("path_codec")
+    value = mod.Token.String.Double  # through the alias: Literal.String.Double
+    data = worker.encode(value)
+    assert data == {"path": ["path_codec:_TokenType", "Token", ["Literal", "String", "Double"]]}
+    assert worker.decode(data) is value  # the interned object the module hands out
+    assert worker.decode(worker.encode(mod.Token)) is mod.Token
+    assert worker.canonical(value) == ("Literal", "String", "Double")
+    # the translator's side: a PathValue, compared as Python compares the value, written as Rust
+    decoded = decode_value(data)
+    assert decoded == PathValue("path_codec:_TokenType", "Token", ("Literal", "String", "Double"))
+    assert encode_value(decoded) == data and canonical(decoded) == worker.canonical(value)
+    t = T.path_type("path_codec", "_TokenType")
+    want = 'crate::pyrt::PyPath::new("Token", &["Literal", "String", "Double"])'
+    assert print_expr(value_expr(decoded, t)) == want and print_expr(value_expr(value, t)) == want
+
+
+def test_cases_are_drawn_from_the_constants_and_a_child_below() -> None:
+    from hypothesis import HealthCheck, given, settings
+
+    from conftest import type_map_of
+    from portalis.types import pytypes as T
+    from portalis.validate.cases import strategy_for
+    from portalis.validate.literals import PathValue
+
+    tm = type_map_of(SRC, "sample")
+    assert tm.names.paths["_TokenType"].root == "Token"
+    strategy = strategy_for(T.path_type("sample", "_TokenType"), {"sample": tm})
+    known = {tuple(p) for p in tm.names.paths["_TokenType"].constants.values()}
+    seen: list[PathValue] = []
+
+    @settings(max_examples=60, database=None, suppress_health_check=list(HealthCheck))
+    @given(strategy)
+    def draw(v: PathValue) -> None:
+        seen.append(v)
+
+    draw()
+    assert all(v.root == "Token" and (v.parts in known or (v.parts[:-1] in known and v.parts[-1] == "Zz")) for v in seen)
+    assert any(v.parts in known for v in seen) and any(v.parts[-1:] == ("Zz",) for v in seen)
+
+
+def test_the_tracer_describes_token_types_as_paths() -> None:
+    import types
+
+    from portalis.analysis.observed import described_type
+    from portalis.types import pytypes as T
+    from portalis.validate.trace_worker import Recorder, describe
+
+    mod = types.ModuleType("sample")
+    exec(compile(SRC, "sample.py", "exec"), mod.__dict__)
+    rec = Recorder({}, 10, 100)
+    rec.add_classes(mod, "sample")
+    desc = describe(mod.Name.Builtin, rec.classes)
+    assert desc == ["path", "sample", "_TokenType"]
+    assert described_type(desc) == T.path_type("sample", "_TokenType")
+    assert describe(("Name",), rec.classes) == ["tuple", "str"]  # a plain tuple stays one
