@@ -7862,6 +7862,17 @@ impl PyPath {
     }
 }
 
+impl Default for PyPath {
+    /// The value a struct's field holds before its `__init__` assigns it (structs derive
+    /// Default): a root of no name.
+    fn default() -> PyPath {
+        PyPath {
+            root: "",
+            parts: Vec::new().into(),
+        }
+    }
+}
+
 impl PartialEq for PyPath {
     fn eq(&self, other: &PyPath) -> bool {
         self.parts == other.parts
