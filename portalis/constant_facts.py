@@ -22,7 +22,7 @@ MAX_COMPUTED_SOURCE = 20_000  # characters of a value worth computing (bigger on
 
 def is_data(t: PyType) -> bool:
     """A type a computed static may hold: strings and containers of plain values."""
-    if t.kind not in _DATA and t.kind not in ("int", "float", "bool", "optional"):
+    if t.kind not in _DATA and t.kind not in ("int", "float", "bool", "optional", "path"):
         return False
     return T.is_known(t) and all(is_data(a) for a in t.args)
 

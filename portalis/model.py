@@ -144,7 +144,7 @@ class PyType(BaseModel):
     name: str | None = None
 
     def __str__(self) -> str:
-        if self.kind == "class":
+        if self.kind in ("class", "path"):
             return self.name or "?"
         if self.kind == "typevar":
             return self.name or "T"
@@ -451,6 +451,16 @@ class TypedConstant(BaseModel):
         return data
 
 
+class PathFacts(BaseModel):
+    """A path class (portalis/path_types.py): the name its root prints as, the module's
+    constants of it (name -> parts) and its aliases ([owner's parts, name, target's parts]:
+    `Token.String = String`)."""
+
+    root: str
+    constants: dict[str, list[str]] = Field(default_factory=dict)
+    aliases: list[tuple[list[str], str, list[str]]] = Field(default_factory=list)
+
+
 class ModuleNames(BaseModel):
     """What a module's namespace binds besides its typed definitions, for names across modules
     (portalis/names.py): its imports (star imports have name `*`), its type aliases, the first
@@ -460,6 +470,9 @@ class ModuleNames(BaseModel):
     aliases: dict[str, PyType] = Field(default_factory=dict)
     bases: dict[str, str] = Field(default_factory=dict)
     exported: list[str] | None = None
+    # The module's path classes (portalis/path_types.py: pygments' `_TokenType`): a value of
+    # one is crate::pyrt::PyPath wherever it is named.
+    paths: dict[str, "PathFacts"] = Field(default_factory=dict)
 
 
 class ModuleTypeMap(BaseModel):

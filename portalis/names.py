@@ -362,6 +362,9 @@ class Names:
                     return T.EXC
                 if self.class_item(target):
                     return t if (target.module, target.name) == (t.module, t.name) else T.class_type(target.module, target.name)
+                owner = self.maps.get(target.module)
+                if owner is not None and target.name in owner.names.paths:
+                    return T.path_type(target.module, target.name)  # portalis/path_types.py
                 what = f"{target.module}.{target.name}"
                 missing.append(f"{what} (not translated)")
                 return opaque(what)

@@ -25,6 +25,7 @@ from portalis.contain import contained, internal_error
 from portalis.cst_scan import MUTATING_METHODS, scan_function
 from portalis.memo import node_memo
 from portalis.model import (
+    PathFacts,
     ClassSignature,
     ConstantInfo,
     Diagnostic,
@@ -42,6 +43,7 @@ from portalis.model import (
     TypeOrigin,
 )
 from portalis.parse import source_tree
+from portalis.path_types import PathType, recognise as recognise_paths
 from portalis.rust.printer import int_literal_problem, print_type, str_literal_problem
 from portalis.types import pytypes as T
 from portalis.types.annotations import AnnotationError, TypeScope, resolve_annotation
@@ -827,12 +829,31 @@ def build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] |
         return _build_type_map(parsed, observed)
 
 
+def _path_types(parsed: ParsedModule) -> dict[str, PathType]:
+    """The module's path classes by name (portalis/path_types.py); the text is read only when it
+    could hold one (a `tuple` base and a `__getattr__`)."""
+    if "__getattr__" not in parsed.source or "tuple" not in parsed.source:
+        return {}
+    try:
+        tree = ast.parse(parsed.source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return {}
+    return {p.cls: p for p in recognise_paths(tree)}
+
+
 def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] | None = None) -> ModuleTypeMap:
     if not parsed.ok:
         return ModuleTypeMap(module=parsed.module)
     tree = source_tree(parsed.source)
     original = parsed
     state = module_state(tree.module, tree.line, {c.name for c in parsed.constants})
+    paths = _path_types(original)
+    for p in paths.values():
+        for name in p.constants:
+            # `Token.String = String` is an alias of the path class (its alias table), not code
+            # building `Token`: a path constant is known when translating, never a static
+            state.built.pop(name, None)
+            state.changed_at.pop(name, None)
     if state.built:
         # Each constant later module code builds is typed as a function running that code
         # (`def __portalis_init_codes__(): codes = {} ... return codes`) appended to the
@@ -843,11 +864,17 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
     from portalis.class_interfaces import own_exceptions
 
     scope.exceptions = own_exceptions(parsed)
+    for cls in paths:
+        # an annotation naming the class means its values: paths (portalis/path_types.py)
+        scope.aliases[cls] = T.path_type(parsed.module, cls)
     scope.add_aliases([(c.name, c.value) for c in parsed.constants if c.annotation is None])
     tm = ModuleTypeMap(module=parsed.module)
     from portalis.names import module_names  # what other modules resolve names through
 
     tm.names = module_names(original, scope.aliases)
+    tm.names.paths = {cls: PathFacts(root=p.root, constants={n: list(v) for n, v in p.constants.items()},
+                                     aliases=[(list(o), n, list(v)) for (o, n), v in p.aliases.items()])
+                      for cls, p in paths.items()}
     doc_returns: dict[str, PyType | None] = {}
     names = _module_names(parsed)
     analysis: ModuleAnalysis | None = None
@@ -1027,10 +1054,12 @@ def _analysed_constants(tm: ModuleTypeMap, parsed: ParsedModule, scope: TypeScop
     constants are evaluated in source order, each seeing the earlier ones: ModuleAnalysis's
     context), kept where a `LazyLock` static can hold them (portalis/constant_facts.py)."""
     typed = {c.name for c in tm.constants}
+    # path constants (portalis/path_types.py) are no statics: each use is the path itself
+    paths = {n for facts in tm.names.paths.values() for n in facts.constants}
     found = analysis.context.constants
     module_level = {c.name for c in parsed.constants} | set(found)
     for c in parsed.constants:
-        if c.name in typed or c.name == "__all__" or c.name not in found:
+        if c.name in typed or c.name in paths or c.name == "__all__" or c.name not in found:
             continue
         if c.name in scope.aliases and found[c.name].kind != "timezone":  # `UTC = timezone.utc`: a value
             continue
@@ -1043,7 +1072,7 @@ def _analysed_constants(tm: ModuleTypeMap, parsed: ParsedModule, scope: TypeScop
             continue
         # A value reading a module constant that is no static (`_width = len(...)`, an int the
         # evaluator types but a LazyLock does not hold) could not be lowered (PTL145): leave it.
-        if (_names_in(c.value) & module_level) - typed:
+        if (_names_in(c.value) & module_level) - typed - paths:
             continue
         typed_constant = typed_computed(c, found[c.name], scope)
         if typed_constant is not None:

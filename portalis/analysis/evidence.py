@@ -878,7 +878,7 @@ class _ModuleContext:
         self.method_names = {u.name for u in units.values() if u.cls is not None}
         self.modules = {(i.alias or i.module.split(".")[0]): i.module for i in parsed.imports if i.name is None}
         self.imported = {(i.alias or i.name): f"{i.module}.{i.name}" for i in parsed.imports if i.name is not None}
-        self.constants = _constant_types(module, self.modules, self.imported)
+        self.constants = _constant_types(module, self.modules, self.imported, _path_constants(parsed))
         # constant -> the synthetic function computing it (set by the type map, module_state.py)
         self.constant_inits: dict[str, str] = {}
         self.decisions: dict[str, dict[str, TypeEvidence]] = {}
@@ -2382,10 +2382,26 @@ def _param_at(u: FunctionUnit, index: int | str | None) -> str | None:
     return None
 
 
-def _constant_types(module: cst.Module, modules: dict[str, str], imported: dict[str, str] | None = None) -> dict[str, PyType]:
+def _path_constants(parsed: ParsedModule) -> dict[str, PyType]:
+    """The module's constants of its path classes (portalis/path_types.py: `Token`, `Name`),
+    known from the text, whatever later statements (`Token.String = String`) do to them."""
+    if "__getattr__" not in parsed.source or "tuple" not in parsed.source:
+        return {}
+    try:
+        tree = ast.parse(parsed.source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return {}
+    from portalis.path_types import recognise
+
+    return {name: T.path_type(parsed.module, p.cls) for p in recognise(tree) for name in p.constants}
+
+
+def _constant_types(module: cst.Module, modules: dict[str, str], imported: dict[str, str] | None = None,
+                    paths: dict[str, PyType] | None = None) -> dict[str, PyType]:
     """Module constants whose values the evaluator types (`ONE_THIRD = 1.0/3.0`, `c6_set =
     set(range(65529, 65534))`, `UTC = timezone.utc` with `from datetime import timezone`), in
-    order; a name bound twice at module level is left out."""
+    order; a name bound twice at module level is left out. `paths` are the module's path
+    constants, typed first (their values are known when translating)."""
     counts: dict[str, int] = {}
     assigned: list[tuple[cst.BaseExpression, cst.BaseExpression]] = []
     for stmt in module.body:
@@ -2404,12 +2420,14 @@ def _constant_types(module: cst.Module, modules: dict[str, str], imported: dict[
         else:
             for n in _bound_by(stmt):
                 counts[n] = counts.get(n, 0) + 2
-    out: dict[str, PyType] = {}
+    out: dict[str, PyType] = dict(paths or {})
     scope = Scope(constants=out, modules=modules, imported=dict(imported or {}))
     for target, value in assigned:
         bound: dict[str, PyType | None] = {}
         bind_target(target, type_of(value, scope), bound)
         for name, t in bound.items():
+            if name in (paths or {}):
+                continue
             if counts.get(name) == 1 and t is not None and T.is_known(t) and t.kind not in ("none", ITER):
                 out[name] = t
     return out

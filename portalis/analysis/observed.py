@@ -44,6 +44,8 @@ def described_type(desc: object, merge: Merge | None = None) -> PyType | None:
     if kind == "class" and len(desc) == 3 and all(isinstance(x, str) for x in desc[1:]):
         library = T.library_type(desc[1], desc[2])
         return library if library is not None else T.class_type(desc[1], desc[2])
+    if kind == "path" and len(desc) == 3 and all(isinstance(x, str) for x in desc[1:]):
+        return T.path_type(desc[1], desc[2])  # a path class's value (portalis/path_types.py)
     if kind == "re_match" and len(desc) == 3 and isinstance(desc[1], str) and isinstance(desc[2], int):
         return _match_of(desc[1], desc[2])
     return None

@@ -312,6 +312,12 @@ def type_of(node: cst.BaseExpression, scope: Scope, depth: int = 0) -> PyType | 
         receiver = type_of(node.value, scope, d)
         return T.INT if receiver is not None and receiver.kind == "date" else None
     if type(node) is cst.Attribute:
+        receiver = type_of(node.value, scope, d)
+        if receiver is not None and receiver.kind == "path":
+            # a path's parent (None at the root) and its children (portalis/path_types.py)
+            if node.attr.value == "parent":
+                return T.optional(receiver)
+            return receiver if node.attr.value[:1].isupper() else None
         return None
     if type(node) in (cst.ListComp, cst.SetComp, cst.GeneratorExp):
         inner_scope = _comprehension_scope(node.for_in, scope, d)
@@ -400,8 +406,8 @@ def _subscript(node: cst.Subscript, scope: Scope, depth: int) -> PyType | None:
     index = sl.value if type(sl) is cst.Index else None
     if index is None:
         return None
-    if base.kind == "str":
-        return T.STR
+    if base.kind in ("str", "path"):
+        return T.STR  # a path's names are strs (portalis/path_types.py)
     if base.kind == "bytes":
         return T.INT
     if base.kind == "list" and base.args:
@@ -601,6 +607,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             return rules.LIBRARY_METHOD_RESULTS[("datetime", "date")].get(method)
         if receiver.kind in ("datetime", "timezone"):
             return rules.LIBRARY_METHOD_RESULTS[("datetime", receiver.kind)].get(method)
+        if receiver.kind == "path":
+            return T.list_of(receiver) if method == "split" else None  # portalis/lower/paths.py
         if receiver.kind == "re_match":
             if method == "group":  # one group: a str (Optional where it may take no part); several: a tuple
                 from portalis.regex_syntax import group_type

@@ -128,6 +128,12 @@ def _len(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
         v = items  # a list subclass without a `__len__` of its own: its items'
     if v.ty.kind == "unknown":
         raise Unsupported("PTL112", "len() of a value of unknown type")
+    if v.ty.kind == "path" or v.ty.kind == "optional" and v.ty.args[0].kind == "path":
+        from portalis.lower.paths import length as path_length, unwrap
+
+        if v.ty.kind == "optional":
+            v = unwrap(lw, v, "TypeError", "object of type 'NoneType' has no len()")
+        return path_length(lw, v)
     if v.ty.kind == "str" and v.view is not None:
         return Val(ir.Cast(ir.MethodCall(v.view, "len"), ir.I64), T.INT)
     if v.ty.kind == "str":

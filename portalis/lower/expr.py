@@ -104,6 +104,10 @@ class ExprLowering:
 
     def truthy(self: "FunctionLowerer", v: Val) -> ir.Expr:
         k = v.ty.kind
+        if k == "path":
+            from portalis.lower.paths import truthy as path_truthy
+
+            return path_truthy(self, v)
         if k == "class":
             cls = self.env.class_sig(v.ty)
             for name in ("__bool__", "__len__"):
@@ -191,6 +195,10 @@ class ExprLowering:
             return ir.MethodCall(v.expr, "message")
         if k in ("date", "timedelta", "datetime", "time", "timezone"):  # Display is Python's str()
             return ir.MethodCall(read(v), "to_string")
+        if k == "path":
+            from portalis.lower.paths import to_str as path_str
+
+            return path_str(self, v)
         if k == "fraction":
             from portalis.lower.stdlib_fractions import to_str as fraction_str
 
@@ -392,6 +400,12 @@ class ExprLowering:
                 return self.func_value_of(outer.nested[n])
             outer = outer.outer
         found = self.env.lookup(n)
+        if not isinstance(found, (ConstRef, Callable)):
+            from portalis.lower.paths import constant as path_constant
+
+            path = path_constant(self, n)  # `Name`, `Token`: a path known when translating
+            if path is not None:
+                return path
         member = self.env.imports.get(n) if found is None else None
         if member is not None and member[0] in MODULE_MEMBERS and member[1] is not None:
             return lower_module_member(self, member[0], member[1], None)
@@ -521,6 +535,12 @@ class ExprLowering:
             return context_field(self, node.attr.value)
         if recv.ty.kind == "decimal":
             raise Unsupported("PTL134", f"Decimal.{node.attr.value} is not translated yet", node)
+        if recv.ty.kind == "path" or recv.ty.kind == "optional" and recv.ty.args[0].kind == "path":
+            from portalis.lower.paths import field as path_field, unwrap
+
+            if recv.ty.kind == "optional":
+                recv = unwrap(self, recv, "AttributeError", f"'NoneType' object has no attribute '{node.attr.value}'")
+            return path_field(self, recv, node.attr.value)
         if recv.ty.kind == "fraction":
             from portalis.lower.stdlib_fractions import field as fraction_field
 
@@ -1055,6 +1075,10 @@ class ExprLowering:
 
     def contains(self: "FunctionLowerer", container: Val, item: Val, node: cst.CSTNode) -> ir.Expr:
         k = container.ty.kind
+        if k == "path":
+            from portalis.lower.paths import contains as path_contains
+
+            return path_contains(self, container, item)
         if item.ty.kind == "unknown" and k in ("list", "set", "dict") and T.is_known(container.ty.args[0]):
             self.expect_local(item, container.ty.args[0])
             item = self._reread(item)
@@ -1366,6 +1390,12 @@ class ExprLowering:
             return lower_match_method(self, recv, "group", [key], {})
         if recv.ty.kind == "bytes":
             return bytes_index(self, recv, key)
+        if recv.ty.kind == "path" or recv.ty.kind == "optional" and recv.ty.args[0].kind == "path":
+            from portalis.lower.paths import index as path_index, unwrap
+
+            if recv.ty.kind == "optional":
+                recv = unwrap(self, recv, "TypeError", "'NoneType' object is not subscriptable")
+            return path_index(self, recv, key)
         if recv.ty.kind == "list":
             if recv.mode is Mode.OWNED or (recv.mode is Mode.REF and not _is_place_path(recv.expr)):
                 # A computed list is evaluated once: `recv[index(i, recv.len())]` would print (and

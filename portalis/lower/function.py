@@ -877,7 +877,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         flag = self.temp("broke") if stmt.orelse is not None else None
         before = self.loop_entry_state(stmt)
         cond = self.header_condition(stmt.test)
-        then_n, _ = self.narrowings(stmt.test)
+        then_n, else_n = self.narrowings(stmt.test)
         self.loops.append(_Loop(flag))
         try:
             with self.narrowed(then_n):
@@ -885,6 +885,14 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         finally:
             self.loops.pop()
             self.set_narrow_state(before)
+        from portalis.cst_scan import iter_nodes
+
+        if stmt.orelse is None and not any(isinstance(n, cst.Break) for n in iter_nodes(stmt.body, prune=(cst.For, cst.While, cst.FunctionDef))):
+            # a loop without a break ends only when its test is false: `while x is None: ...`
+            # leaves x holding a value (pygments' `_get_ttype_class`)
+            with self.narrowed(else_n):
+                after = self.narrow_state()
+            self.set_narrow_state(after)
         loop: ir.Stmt
         if isinstance(cond, ir.BoolLit) and cond.value:
             # `while True:` is Rust's `loop`: rustc knows it only ends by break or return.

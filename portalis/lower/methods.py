@@ -478,7 +478,15 @@ def _dict_get(lw: "FunctionLowerer", recv: Val, args: list[Val], kwargs: dict[st
         k, v = recv.ty.args
         recv = lw.refine(recv, T.dict_of(k if T.is_known(k) else args[0].ty, v if T.is_known(v) else args[1].ty))
     key_t, val_t = _dict_types(lw, recv)
-    got = ir.MethodCall(recv.expr, "get", (lw.key_ref(args[0], key_t),))
+    key = args[0]
+    if key.ty.kind == "optional" and key_t.kind != "optional" and unify(key.ty.args[0], key_t) == key_t:
+        # `d.get(k)` with k Optional (`ttype = ttype.parent` walking up to the root's None):
+        # None is no key of the dict, so no value
+        k = lw.temp("k")
+        inner = ir.MethodCall(recv.expr, "get", (lw.key_ref(Val(ir.Path(k), key.ty.args[0], Mode.REF), key_t),))
+        got: ir.Expr = ir.MethodCall(ir.MethodCall(key.expr, "as_ref"), "and_then", (ir.Closure((ir.PBind(k),), inner),))
+    else:
+        got = ir.MethodCall(recv.expr, "get", (lw.key_ref(key, key_t),))
     if val_t.kind == "dyn":
         # a dict of values of any type: a missing key gives the default as one (PyObj::None
         # without one, the PyObj's Default), not an Optional
@@ -758,6 +766,10 @@ def method_receiver_kinds(name: str) -> list[str]:
 
 
 def lower_method(lw: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val] | None = None) -> Val:
+    if recv.ty.kind == "path":
+        from portalis.lower.paths import method as path_method
+
+        return path_method(lw, recv, name, args, kwargs or {})
     if recv.ty.kind == "re_pattern":
         return lower_pattern_method(lw, recv, name, args, kwargs or {})
     if recv.ty.kind == "re_match":

@@ -8060,3 +8060,135 @@ pub fn re_compile_dyn(pattern: &str, flags: i64) -> PyRegex {
     compiled
 }
 // @end
+
+// @helper PyPath deps: index
+/// A value of a path type (portalis/path_types.py: pygments' `_TokenType`, a tuple subclass
+/// whose capitalised attributes are its children): the names from the root down, and the name
+/// the root prints as. Equality, hashing and order are a tuple's, of the names only (Python
+/// compares the values as tuples); `contains` is the class's `__contains__`, a prefix test.
+#[derive(Clone, Debug)]
+pub struct PyPath {
+    pub root: &'static str,
+    pub parts: std::sync::Arc<[String]>,
+}
+
+impl PyPath {
+    /// The path of these names below the root `root` (the module constants, computed when
+    /// translating).
+    pub fn new(root: &'static str, parts: &[&str]) -> PyPath {
+        PyPath {
+            root,
+            parts: parts.iter().map(|p| p.to_string()).collect(),
+        }
+    }
+    /// `self.Name`: the child of that name, or where the module's alias table sends it
+    /// (`Token.String` is `Token.Literal.String`): (owner's names, name, target's names), the
+    /// names joined by dots ("" the root).
+    pub fn child_in(&self, name: &str, aliases: &[(&str, &str, &str)]) -> PyPath {
+        fn names(dotted: &str) -> Vec<&str> {
+            if dotted.is_empty() {
+                Vec::new()
+            } else {
+                dotted.split('.').collect()
+            }
+        }
+        for (owner, alias, target) in aliases {
+            if *alias == name && names(owner).iter().eq(self.parts.iter()) {
+                return PyPath::new(self.root, &names(target));
+            }
+        }
+        let mut parts: Vec<String> = self.parts.to_vec();
+        parts.push(name.to_string());
+        PyPath {
+            root: self.root,
+            parts: parts.into(),
+        }
+    }
+    /// `self.parent`: the path less its last name; None at the root.
+    pub fn parent(&self) -> Option<PyPath> {
+        if self.parts.is_empty() {
+            return None;
+        }
+        Some(PyPath {
+            root: self.root,
+            parts: self.parts[..self.parts.len() - 1].to_vec().into(),
+        })
+    }
+    /// `val in self`: whether `val` is `self` or below it.
+    pub fn contains(&self, val: &PyPath) -> bool {
+        self.root == val.root
+            && val.parts.len() >= self.parts.len()
+            && val.parts[..self.parts.len()] == self.parts[..]
+    }
+    /// `len(self)`: how many names below the root.
+    pub fn len(&self) -> usize {
+        self.parts.len()
+    }
+    /// `not self`: only the root is empty.
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+    /// `self[i]` (a negative index counts from the end; IndexError past either end).
+    pub fn get(&self, i: i64) -> String {
+        self.parts[index(i, self.parts.len())].clone()
+    }
+    /// `self.split()`: the paths from the root down to `self`, both included.
+    pub fn split(&self) -> Vec<PyPath> {
+        (0..=self.parts.len())
+            .map(|n| PyPath {
+                root: self.root,
+                parts: self.parts[..n].to_vec().into(),
+            })
+            .collect()
+    }
+}
+
+impl Default for PyPath {
+    /// The value a struct's field holds before its `__init__` assigns it (structs derive
+    /// Default): a root of no name.
+    fn default() -> PyPath {
+        PyPath {
+            root: "",
+            parts: Vec::new().into(),
+        }
+    }
+}
+
+impl PartialEq for PyPath {
+    fn eq(&self, other: &PyPath) -> bool {
+        self.parts == other.parts
+    }
+}
+
+impl Eq for PyPath {}
+
+impl std::hash::Hash for PyPath {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.parts.hash(state)
+    }
+}
+
+impl PartialOrd for PyPath {
+    fn partial_cmp(&self, other: &PyPath) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for PyPath {
+    fn cmp(&self, other: &PyPath) -> std::cmp::Ordering {
+        self.parts.cmp(&other.parts)
+    }
+}
+
+impl std::fmt::Display for PyPath {
+    /// `str()` and `repr()`: `Token`, `Token.Name.Builtin`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.root)?;
+        for p in self.parts.iter() {
+            f.write_str(".")?;
+            f.write_str(p)?;
+        }
+        Ok(())
+    }
+}
+// @end

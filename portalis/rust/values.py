@@ -171,6 +171,17 @@ class _Render:
                  else self.expr(values.get(f.name), f.py_type)) for f in fields))
         if k in ("date", "timedelta", "datetime", "time", "timezone", "fraction", "decimal", "re_match"):
             return self.library(value, t)
+        if k == "path":
+            # a path (portalis/path_types.py): a PathValue, or the Python value itself
+            parts = tuple(getattr(value, "parts", value)) if isinstance(value, tuple) or hasattr(value, "parts") else None
+            root = getattr(value, "root", None)
+            if root is None and parts is not None:
+                shown = repr(value)
+                root = shown[: len(shown) - len("".join("." + p for p in parts))]
+            if parts is None or not all(isinstance(p, str) for p in parts) or not isinstance(root, str):
+                raise NoRustValue(f"{value!r:.60} is no value of the path class {t}")
+            names = ir.Ref(ir.ArrayLit(tuple(ir.StrLit(p) for p in parts)))
+            return ir.Call(ir.Path(f"{self.root}::pyrt::PyPath::new"), (ir.StrLit(root), names))
         if k == "opaque":
             path = self.type(t)
             assert isinstance(path, ir.TPath)

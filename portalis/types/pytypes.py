@@ -102,6 +102,12 @@ def optional(t: PyType) -> PyType:
     return PyType(kind="optional", args=(t,))
 
 
+def path_type(module: str, cls: str) -> PyType:
+    """A value of a path class (portalis/path_types.py: pygments' `_TokenType`): interned tuples
+    of names, `in` a prefix test. Rust: crate::pyrt::PyPath; `module`/`name` say which class."""
+    return PyType(kind="path", module=module, name=cls)
+
+
 def class_type(module: str, name: str) -> PyType:
     return PyType(kind="class", module=module, name=name)
 

@@ -163,6 +163,8 @@ def owned_type(t: PyType, holes: bool = False) -> ir.Type:
         return ir.TPath("crate::pyrt::PyDecimal")
     if k == "re_match":
         return ir.TPath("crate::pyrt::ReMatch")
+    if k == "path":
+        return ir.TPath("crate::pyrt::PyPath")  # a path class's value (portalis/path_types.py)
     if k == "callable" and t.args:
         # A borrowed closure or function: `&dyn Fn(A) -> B`, Copy, fits in an Option (`key=None`).
         return ir.TRef(ir.TDynFn(tuple(owned_type(a) for a in t.args[:-1]), owned_type(t.args[-1])))

@@ -31,7 +31,7 @@ from typing import Iterator
 
 from portalis.model import FunctionSignature, ModuleTypeMap, ParsedModule, PyType
 from portalis.validate.expected import PyCase
-from portalis.validate.literals import ClassValue, encode_value
+from portalis.validate.literals import ClassValue, PathValue, encode_value
 from portalis.validate.methods import instance_class
 from portalis.types import pytypes as T
 
@@ -271,6 +271,8 @@ def strategy_for(t: PyType, type_maps: dict[str, ModuleTypeMap], depth: int = 0)
         return st.times()  # naive, as the runtime's PyTime
     if k == "fraction":
         return st.fractions()
+    if k == "path":
+        return _paths(t, type_maps)
     if k == "decimal":
         return st.decimals()  # NaNs and infinities too: the runtime's PyDecimal has them
     if k == "re_match":
@@ -329,6 +331,22 @@ def strategy_for(t: PyType, type_maps: dict[str, ModuleTypeMap], depth: int = 0)
         module, name = t.module or "", cls.name
         return st.tuples(*fields).map(lambda vals: ClassValue(module=module, name=name, fields=tuple(zip(names, vals))))
     return f"no generator for values of type {t}"
+
+
+def _paths(t: PyType, type_maps: dict[str, ModuleTypeMap]):
+    """Values of a path class (portalis/path_types.py): the module's constants of it (the
+    paths its code names: `Token`, `Name`, `String`) and a child below each (`Name.Zz`, made on
+    demand as any other), or why there are none."""
+    from hypothesis import strategies as st
+
+    tm = type_maps.get(t.module or "")
+    facts = tm.names.paths.get(t.name or "") if tm is not None else None
+    if facts is None or not facts.constants:
+        return f"no constants of the path class {t}"
+    cls = f"{t.module}:{t.name}"
+    known = sorted({tuple(p) for p in facts.constants.values()})
+    values = [PathValue(cls, facts.root, p) for p in known] + [PathValue(cls, facts.root, (*p, "Zz")) for p in known]
+    return st.sampled_from(values)
 
 
 def _matches(t: PyType):

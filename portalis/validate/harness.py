@@ -257,6 +257,10 @@ LIBRARY_CANON_RS = {
                           "    fn canon(&self) -> String { format!(\"{{'__class__': 'time', 'repr': {}}}\", self.repr().canon()) }\n}",
     "pub struct PyDecimal ": "impl Canon for {crate}::pyrt::PyDecimal {\n"
                              "    fn canon(&self) -> String { format!(\"{{'__class__': 'Decimal', 'repr': {}}}\", self.repr().canon()) }\n}",
+    # a path (portalis/path_types.py) compares as the tuple of its names, as Python's does
+    "pub struct PyPath ": "impl Canon for {crate}::pyrt::PyPath {\n"
+                          "    fn canon(&self) -> String { if self.parts.len() == 1 { format!(\"({},)\", self.parts[0].canon()) } "
+                          "else { format!(\"({})\", self.parts.iter().map(|x| x.canon()).collect::<Vec<_>>().join(\", \")) } }\n}",
     "pub type PyFraction ": "impl Canon for {crate}::pyrt::PyFraction {\n"
                             "    fn canon(&self) -> String { format!(\"{{'__class__': 'Fraction', 'repr': {}}}\", "
                             "{crate}::pyrt::fraction_repr(self).canon()) }\n}",

@@ -33,6 +33,20 @@ class Raised:
     kind: str
 
 
+@dataclass(frozen=True)
+class PathValue:
+    """A value of a path class (portalis/path_types.py) without the class itself: `cls` is
+    "module:qualname", `root` the name the root prints as, `parts` its names. It compares as
+    the tuple of its names (as the Python value does), and is PyPath::new(root, parts) in Rust."""
+
+    cls: str
+    root: str
+    parts: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        return self.root + "".join("." + p for p in self.parts)
+
+
 @dataclass(frozen=True, repr=False)
 class ClassValue:
     """An instance of a translated dataclass without the class itself: what `decode_value` gives
@@ -60,6 +74,8 @@ def canonical(value: object) -> object:
         return bytes(value)  # both are Vec<u8> in the Rust, printed as a bytes literal
     if isinstance(value, list):
         return [canonical(v) for v in value]
+    if isinstance(value, PathValue):
+        return value.parts
     if isinstance(value, tuple):
         return tuple(canonical(v) for v in value)
     if isinstance(value, dict):
@@ -170,6 +186,8 @@ def encode_value(value: object) -> Any:
         return {"float": repr(value)}
     if isinstance(value, list):
         return [encode_value(v) for v in value]
+    if isinstance(value, PathValue):
+        return {"path": [value.cls, value.root, list(value.parts)]}
     if isinstance(value, tuple):
         return {"tuple": [encode_value(v) for v in value]}
     if isinstance(value, dict):
@@ -206,6 +224,9 @@ def decode_value(data: Any, make_class: Any = None) -> object:
         return int(data["bigint"])
     if "tuple" in data:
         return tuple(decode_value(v, make_class) for v in data["tuple"])
+    if "path" in data:
+        cls, root, parts = data["path"]
+        return PathValue(cls, root, tuple(parts))
     if "dict" in data:
         return {decode_value(k, make_class): decode_value(v, make_class) for k, v in data["dict"]}
     if "set" in data:

@@ -93,6 +93,13 @@ def describe(value: Any, classes: dict[type, list], depth: int = 0) -> object | 
     return cls
 
 
+def is_path_class(t: type) -> bool:
+    """A tuple subclass whose `__getattr__` makes children and whose `__contains__` is its own
+    (pygments' `_TokenType`): the shape portalis/path_types.py recognises in the text, which
+    decides; its instances are described as `["path", module, qualname]`."""
+    return t.__bases__ == (tuple,) and "__getattr__" in vars(t) and "__contains__" in vars(t)
+
+
 # Standard-library classes the translation has a runtime type for (portalis/types/pytypes.py
 # LIBRARY_TYPES), by module and name: exact types only (a subclass may behave otherwise).
 LIBRARY = {("datetime", "date"), ("datetime", "timedelta"), ("datetime", "datetime"), ("datetime", "time"), ("datetime", "timezone"),
@@ -170,6 +177,8 @@ class Recorder:
             if isinstance(value, type) and getattr(value, "__module__", None) == module.__name__ and "<locals>" not in value.__qualname__:
                 if not any(b in VALUE_BASES for b in value.__mro__[1:]):
                     self.classes[value] = ["class", name, value.__qualname__]
+                elif is_path_class(value):
+                    self.classes[value] = ["path", name, value.__qualname__]
 
     def _code(self, code: types.CodeType) -> list | None:
         info = self.codes.get(code, False)

@@ -175,6 +175,38 @@ def _unzone(data):
 _LIBRARY_KEYS = ("date", "datetime", "time", "timedelta", "timezone", "fraction", "decimal", "re_match")
 
 
+def is_path(value) -> bool:
+    """A value of a path class (portalis/path_types.py: pygments' token types): a tuple
+    subclass whose `__getattr__` makes children and whose `__contains__` is its own."""
+    t = type(value)
+    return t is not tuple and t.__bases__ == (tuple,) and "__getattr__" in vars(t) and "__contains__" in vars(t)
+
+
+def encode_path(value) -> dict:
+    """A path as its class, the name its root prints as, and its names: `{"path": ["m:C",
+    "Token", ["Name", "Builtin"]]}`; the value compares as the tuple of its names."""
+    t = type(value)
+    shown, suffix = repr(value), ("." + ".".join(value)) if value else ""
+    if not all(isinstance(p, str) for p in value) or not shown.endswith(suffix):
+        raise TypeError(f"a {t.__name__} whose repr is not its root and names")
+    return {"path": [f"{t.__module__}:{t.__qualname__}", shown[: len(shown) - len(suffix)], list(value)]}
+
+
+def decode_path(data):
+    """The path encode_path encoded: the module's root (the class's value without names) and
+    its children by name, the interned objects the module itself hands out."""
+    where, _root, parts = data["path"]
+    module_name, qualname = where.split(":", 1)
+    module = importlib.import_module(module_name)
+    cls = getattr(module, qualname)
+    node = next((v for v in vars(module).values() if type(v) is cls and len(v) == 0), None)
+    if node is None:
+        raise ValueError(f"{where} has no root constant")
+    for p in parts:
+        node = getattr(node, p)
+    return node
+
+
 def canonical(value, budget=None):
     """The comparable form (see portalis.validate.literals.canonical). TypeError for a value
     with no such form, or one of more than MAX_ITEMS items in all."""
@@ -325,6 +357,8 @@ def encode(value):
         return value if math.isfinite(value) else {"float": repr(value)}
     if _translated_container_subclass(value):
         return _encode_attributes(value)
+    if is_path(value):
+        return encode_path(value)
     if isinstance(value, list):
         return [encode(v) for v in value]
     if isinstance(value, tuple):
@@ -372,6 +406,8 @@ def decode(data):
         return bytearray(value) if data.get("mutable") else value
     if "tuple" in data:
         return tuple(decode(v) for v in data["tuple"])
+    if "path" in data:
+        return decode_path(data)
     if "dict" in data:
         return {decode(k): decode(v) for k, v in data["dict"]}
     if "set" in data:
