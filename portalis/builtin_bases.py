@@ -37,7 +37,10 @@ Python instance as `list(obj)` / `dict(obj)` and gives it to a decoded one with 
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
+
+from portalis.source_rewrite import parse_if
 
 # The attribute standing for the instance's list items (a dunder name: Python does not mangle
 # it, and no class of a repository uses it); a dict subclass's entries likewise (`__dict__`
@@ -89,6 +92,12 @@ _DICT = _Kind(DICT_FIELD, frozenset({"get", "keys", "values", "items", "pop", "p
 # builtins taking an iterable (or sized) argument: `len(self)` is the list's length
 _ITERABLE_CALLS = frozenset({"len", "list", "iter", "reversed", "sorted", "enumerate", "tuple", "set", "frozenset",
                              "sum", "min", "max", "any", "all", "bool", "zip", "map", "filter", "dict"})
+
+
+# A base as `_kind_of` reads it, found in the text: `(list)`, `(List[int])`, `(typing.Dict)`.
+# Nearly every module says "list" or "dict" somewhere; few derive a class from them, and only
+# those are parsed again.
+_BUILTIN_BASE = re.compile(r"\(\s*(?:typing\s*\.\s*)?(?:list|List|dict|Dict)\s*[\[)]")
 
 
 def _kind_of(node: ast.expr) -> _Kind | None:
@@ -238,11 +247,8 @@ def desugar_list_bases(source: str) -> str:
     """The module's text with each class deriving from `list` or `dict` (and its subclasses in
     the module) as a plain class holding `self.__list__` / `self.__mapping__` (see the module
     docstring); the text unchanged when no class derives from them or the module does not parse."""
-    if not any(word in source for word in ("list", "List", "dict", "Dict")):
-        return source
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = parse_if(source, lambda text: _BUILTIN_BASE.search(text) is not None)
+    if tree is None:
         return source
     classes = {s.name: s for s in tree.body if isinstance(s, ast.ClassDef)}
     direct = {n: k for n, c in classes.items() if len(c.bases) == 1 and not c.keywords and (k := _kind_of(c.bases[0])) is not None}

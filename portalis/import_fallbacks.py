@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import ast
 
+from portalis.source_rewrite import parse_if
+
 _CAUGHT = frozenset({"ImportError", "ModuleNotFoundError"})
 
 
@@ -58,11 +60,8 @@ def take_import_fallbacks(source: str) -> str:
     """The module's text with each fallback handler's functions at the module level (see the
     module docstring), on their own lines; the text unchanged when there is none, when the module
     does not parse, or when the moved text would not parse to the same functions."""
-    if "ImportError" not in source and "ModuleNotFoundError" not in source:
-        return source
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = parse_if(source, lambda text: "ImportError" in text or "ModuleNotFoundError" in text)
+    if tree is None:
         return source
     lines = source.split("\n")
     changed = False

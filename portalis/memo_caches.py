@@ -36,17 +36,15 @@ indented less than its body, no multi-line string in it).
 from __future__ import annotations
 
 import ast
-import re
+
+from portalis.source_rewrite import parse_if, python_lines
 
 
 def desugar_memo_caches(source: str) -> str:
     """The source with each recognised memo cache's use read as its computation, on the same
     lines (unchanged when there is none, or the source does not parse)."""
-    if "except KeyError" not in source:
-        return source
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = parse_if(source, lambda text: "except KeyError" in text)
+    if tree is None:
         return source
     try:
         return _rewrite(source, tree)
@@ -58,8 +56,7 @@ def _rewrite(source: str, tree: ast.Module) -> str:
     caches = _empty_dict_constants(tree)
     if not caches:
         return source
-    # Lines as Python's parser counts them (str.splitlines also breaks at \x0c, \x1c, ...).
-    lines = re.split(r"(?<=\n)|(?<=\r)(?!\n)", source)
+    lines = python_lines(source)
     edits: list[tuple[int, int, int, list[int]]] = []
     for fn in tree.body:
         if not isinstance(fn, ast.FunctionDef):

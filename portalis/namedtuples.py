@@ -27,6 +27,8 @@ import ast
 import keyword
 import re
 
+from portalis.source_rewrite import parse_if, python_lines
+
 # The annotation of a field no evidence types (class_interfaces reports it).
 UNTYPED_FIELD = "__portalis_untyped_namedtuple_field__"
 # The class attribute holding namedtuple()'s typename where it differs from the bound name
@@ -309,11 +311,8 @@ def _cut(line: str, col: int) -> int:
 def desugar_namedtuples(source: str) -> str:
     """The source with each reproducible module-level namedtuple written as a NamedTuple class,
     on the same lines (unchanged when there is none, or the source does not parse)."""
-    if "namedtuple" not in source:
-        return source
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = parse_if(source, lambda text: "namedtuple" in text)
+    if tree is None:
         return source
     try:
         return _rewrite(source, tree)
@@ -326,8 +325,7 @@ def _rewrite(source: str, tree: ast.Module) -> str:
     specs = find_namedtuples(tree)
     if not specs:
         return source
-    # Lines as Python's parser counts them (str.splitlines also breaks at \x0c, \x1c, ...).
-    lines = re.split(r"(?<=\n)|(?<=\r)(?!\n)", source)
+    lines = python_lines(source)
     for spec in reversed(specs):
         node = spec.node
         first_default = len(spec.fields) - len(spec.defaults)

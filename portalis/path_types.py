@@ -29,6 +29,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from portalis.source_rewrite import parse_if
+
 Parts = tuple[str, ...]
 
 
@@ -101,6 +103,13 @@ def _root_name(cls: ast.ClassDef) -> str:
                 if isinstance(left, ast.Constant) and isinstance(left.value, str) and left.value.isidentifier():
                     return left.value
     return cls.name
+
+
+def paths_in_source(source: str) -> list[PathType]:
+    """The path classes of a module's text; the text is parsed again only when it could hold one
+    (a `tuple` base and a `__getattr__`)."""
+    tree = parse_if(source, lambda text: "__getattr__" in text and "tuple" in text)
+    return [] if tree is None else recognise(tree)
 
 
 def recognise(tree: ast.Module) -> list[PathType]:

@@ -43,7 +43,7 @@ from portalis.model import (
     TypeOrigin,
 )
 from portalis.parse import source_tree
-from portalis.path_types import PathType, recognise as recognise_paths
+from portalis.path_types import PathType, paths_in_source
 from portalis.rust.printer import int_literal_problem, print_type, str_literal_problem
 from portalis.types import pytypes as T
 from portalis.types.annotations import AnnotationError, TypeScope, resolve_annotation
@@ -832,13 +832,7 @@ def build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] |
 def _path_types(parsed: ParsedModule) -> dict[str, PathType]:
     """The module's path classes by name (portalis/path_types.py); the text is read only when it
     could hold one (a `tuple` base and a `__getattr__`)."""
-    if "__getattr__" not in parsed.source or "tuple" not in parsed.source:
-        return {}
-    try:
-        tree = ast.parse(parsed.source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return {}
-    return {p.cls: p for p in recognise_paths(tree)}
+    return {p.cls: p for p in paths_in_source(parsed.source)}
 
 
 def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] | None = None) -> ModuleTypeMap:

@@ -2385,15 +2385,9 @@ def _param_at(u: FunctionUnit, index: int | str | None) -> str | None:
 def _path_constants(parsed: ParsedModule) -> dict[str, PyType]:
     """The module's constants of its path classes (portalis/path_types.py: `Token`, `Name`),
     known from the text, whatever later statements (`Token.String = String`) do to them."""
-    if "__getattr__" not in parsed.source or "tuple" not in parsed.source:
-        return {}
-    try:
-        tree = ast.parse(parsed.source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return {}
-    from portalis.path_types import recognise
+    from portalis.path_types import paths_in_source
 
-    return {name: T.path_type(parsed.module, p.cls) for p in recognise(tree) for name in p.constants}
+    return {name: T.path_type(parsed.module, p.cls) for p in paths_in_source(parsed.source) for name in p.constants}
 
 
 def _constant_types(module: cst.Module, modules: dict[str, str], imported: dict[str, str] | None = None,

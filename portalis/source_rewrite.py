@@ -1,0 +1,34 @@
+"""What the text rewrites made before analysis share.
+
+Some shapes are read as another, equivalent text on the same lines before libcst parses the
+module (portalis/namedtuples.py, builtin_bases.py, memo_caches.py, import_fallbacks.py; and
+path_types.py reads path classes from the text). Each needs Python's own tree of the module,
+a second parse: `parse_if` asks a cheap question of the text first, so a module that cannot
+hold the shape (nearly all of them) is not parsed again, and a module that does not parse, or
+nests past the interpreter's limits, is left as written.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+
+# Line ends as Python's parser counts them (str.splitlines also breaks at \x0c, \x1c, ...).
+_LINE_ENDS = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
+
+
+def parse_if(source: str, may_hold: Callable[[str], bool]) -> ast.Module | None:
+    """The module's ast when `may_hold(source)` says the text may hold what a rewrite looks
+    for; None when it cannot, or when the text does not parse (the rewrite leaves it alone)."""
+    if not may_hold(source):
+        return None
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def python_lines(source: str) -> list[str]:
+    """The source's lines, their ends kept, as Python's parser numbers them."""
+    return _LINE_ENDS.split(source)
