@@ -37,19 +37,13 @@ from __future__ import annotations
 
 import ast
 
-from portalis.source_rewrite import parse_if, python_lines
+from portalis.source_rewrite import python_lines, rewritten
 
 
 def desugar_memo_caches(source: str) -> str:
     """The source with each recognised memo cache's use read as its computation, on the same
     lines (unchanged when there is none, or the source does not parse)."""
-    tree = parse_if(source, lambda text: "except KeyError" in text)
-    if tree is None:
-        return source
-    try:
-        return _rewrite(source, tree)
-    except (RecursionError, MemoryError):
-        return source
+    return rewritten(source, lambda text: "except KeyError" in text, _rewrite)
 
 
 def _rewrite(source: str, tree: ast.Module) -> str:

@@ -27,7 +27,7 @@ import ast
 import keyword
 import re
 
-from portalis.source_rewrite import parse_if, python_lines
+from portalis.source_rewrite import python_lines, rewritten
 
 # The annotation of a field no evidence types (class_interfaces reports it).
 UNTYPED_FIELD = "__portalis_untyped_namedtuple_field__"
@@ -311,14 +311,7 @@ def _cut(line: str, col: int) -> int:
 def desugar_namedtuples(source: str) -> str:
     """The source with each reproducible module-level namedtuple written as a NamedTuple class,
     on the same lines (unchanged when there is none, or the source does not parse)."""
-    tree = parse_if(source, lambda text: "namedtuple" in text)
-    if tree is None:
-        return source
-    try:
-        return _rewrite(source, tree)
-    except (RecursionError, MemoryError):
-        # nesting near the interpreter's limits: the statement stays as written (untranslated)
-        return source
+    return rewritten(source, lambda text: "namedtuple" in text, _rewrite)
 
 
 def _rewrite(source: str, tree: ast.Module) -> str:

@@ -29,6 +29,19 @@ def parse_if(source: str, may_hold: Callable[[str], bool]) -> ast.Module | None:
         return None
 
 
+def rewritten(source: str, may_hold: Callable[[str], bool], rewrite: Callable[[str, ast.Module], str]) -> str:
+    """`rewrite(source, tree)` when the text may hold the shape and parses; the text as written
+    when it cannot, or when the rewrite meets nesting past the interpreter's limits (the
+    statement then stays untranslated, as written)."""
+    tree = parse_if(source, may_hold)
+    if tree is None:
+        return source
+    try:
+        return rewrite(source, tree)
+    except (RecursionError, MemoryError):
+        return source
+
+
 def python_lines(source: str) -> list[str]:
     """The source's lines, their ends kept, as Python's parser numbers them."""
     return _LINE_ENDS.split(source)
