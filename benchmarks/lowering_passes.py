@@ -1,12 +1,12 @@
 """What lowering would still have to learn: the functions refused because the analysis' facts
 leave a local's type open (issue 10's "no `Retry` in lower/": lowering is one pass since, and
-`FunctionLowerer.learn` refuses what it used to learn by lowering the function again).
+`FunctionLowerer.refuse_wider` refuses what it used to learn by lowering the function again).
 
     .venv/bin/python benchmarks/lowering_passes.py [--corpus humaneval unannotated stdlib] [--show 20]
 
 Builds every module's type map, then lowers every module, counting the `FunctionLowerer.lower`
 calls per function (nested functions included: more than one is a function lowered twice, by
-two callers, not a re-learning loop) and listing the functions refused by `learn` (PTL112) with
+two callers, not a re-learning loop) and listing the functions refused by `refuse_wider` (PTL112) with
 what a statement needed (`local x: not typed -> list[str]`, `self.x`, `the return value`).
 Prints figures; asserts nothing.
 """
@@ -32,10 +32,10 @@ from portalis.typemap import build_type_map  # noqa: E402
 
 def count_passes(parsed: list, why: dict[str, list[str]] | None = None) -> collections.Counter[str]:
     """Lowering calls per function (module.qualname) while lowering every module; `why` (when
-    given) collects, per function, what `learn` refused (the local and the types)."""
+    given) collects, per function, what `refuse_wider` refused (the local and the types)."""
     maps = resolve_all({p.module: build_type_map(p) for p in parsed})
     passes: collections.Counter[str] = collections.Counter()
-    original, original_learn = lowering.FunctionLowerer.lower, lowering.FunctionLowerer.learn
+    original, original_refuse = lowering.FunctionLowerer.lower, lowering.FunctionLowerer.refuse_wider
     current: list[str] = []  # the functions being lowered, innermost last
 
     def counted(self):  # type: ignore[no-untyped-def]
@@ -47,9 +47,9 @@ def count_passes(parsed: list, why: dict[str, list[str]] | None = None) -> colle
         finally:
             current.pop()
 
-    def learn(self, what, old, new):  # type: ignore[no-untyped-def]
+    def refuse_wider(self, what, old, new):  # type: ignore[no-untyped-def]
         try:
-            original_learn(self, what, old, new)
+            original_refuse(self, what, old, new)
         except Exception:
             if why is not None and current:
                 shown = "not typed" if old is None or old.kind == "unknown" else str(old)
@@ -57,13 +57,13 @@ def count_passes(parsed: list, why: dict[str, list[str]] | None = None) -> colle
             raise
 
     lowering.FunctionLowerer.lower = counted  # type: ignore[method-assign]
-    lowering.FunctionLowerer.learn = learn  # type: ignore[method-assign]
+    lowering.FunctionLowerer.refuse_wider = refuse_wider  # type: ignore[method-assign]
     try:
         for p in parsed:
             lower_module(p, maps[p.module], maps, None)
     finally:
         lowering.FunctionLowerer.lower = original  # type: ignore[method-assign]
-        lowering.FunctionLowerer.learn = original_learn  # type: ignore[method-assign]
+        lowering.FunctionLowerer.refuse_wider = original_refuse  # type: ignore[method-assign]
     return passes
 
 

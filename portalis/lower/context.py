@@ -28,7 +28,7 @@ class Facts:
     of parameters), plus the annotated declarations lowering meets. `returns`: the return of a
     function whose signature does not say it (a nested function: the analysis' when it types
     it, FunctionFacts.nested; else set by its first return). Lowering never widens either and
-    lowers again: a use needing another type is refused (FunctionLowerer.learn)."""
+    lowers again: a use needing another type is refused (FunctionLowerer.refuse_wider)."""
 
     locals: dict[str, PyType] = field(default_factory=dict)
     returns: PyType | None = None

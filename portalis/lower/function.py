@@ -10,7 +10,7 @@ values (`n = n / 2`), and the type of each binding of a local rebound to an unre
 shadowing `let`). Lowering is one pass: it never learns a local's type and lowers again. What
 the facts leave open (a local filled with values the analysis' evaluator does not type,
 narrowing it does not follow) is refused where a statement needs a type other than the one
-code was already lowered with (PTL112 naming the local: `FunctionLowerer.learn`;
+code was already lowered with (PTL112 naming the local: `FunctionLowerer.refuse_wider`;
 `benchmarks/lowering_passes.py` lists them). The one type still taken from the body as it is
 lowered is the return of a nested function the analysis does not type (`FunctionFacts.nested`):
 its first return sets it, a later one needing another is refused the same way.
@@ -274,7 +274,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             return self.sig.returns
         return self.facts.returns or T.UNKNOWN
 
-    def learn(self, what: str, old: PyType | None, new: PyType | None) -> None:
+    def refuse_wider(self, what: str, old: PyType | None, new: PyType | None) -> None:
         """A statement needs `what` (a local, `self.x`, the return) to be `new` where code was
         already lowered with `old`: the analysis' facts did not say its type (every value bound
         to it typed, or narrowing it does not follow). Lowering does not learn it and start
@@ -285,7 +285,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         raise Unsupported("PTL112", f"cannot infer the type of {what}: the analysis leaves it {shown} and a later use needs {new} "
                           f"(a value bound to it that the analysis does not type, or narrowing it does not follow): annotate it")
 
-    def learn_return(self, ty: PyType) -> None:
+    def set_return(self, ty: PyType) -> None:
         """A return of a function whose signature does not say its return type: the first
         sets it (no code read it before: a recursive call before it is refused, NestedFunction),
         a later one needing a wider type is refused."""
@@ -294,7 +294,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         if old is None:
             self.facts.returns = new
             return
-        self.learn("the return value", old, new)
+        self.refuse_wider("the return value", old, new)
 
     # -------------------------------------------------------- function
     def lower(self) -> ir.Fn:
@@ -401,7 +401,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         body = self.block(self.node.body, top=True)
         if self.scan.yields and self.sig.returns.kind == "unknown" and self.returns.kind == "list" and T.is_known(self.returns):
             # a nested generator the analysis does not type: its first yield set the list's
-            # type (learn_return), which the collecting list's declaration, written before it
+            # type (set_return), which the collecting list's declaration, written before it
             # with holes, now says in full
             prologue[yielded_at] = ir.Let(ir.PBind(YIELDED, True), self.rust_type(self.returns), ir.Call(ir.Path("Vec::new")))
         stmts = list(body.stmts)
@@ -412,7 +412,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 stmts.append(self.make_return(ir.Path(YIELDED)))
                 falls_off = False
         elif self.sig.returns.kind == "unknown" and _py_falls_off(self.node.body):
-            self.learn_return(T.NONE)  # Python returns None at the end
+            self.set_return(T.NONE)  # Python returns None at the end
         ret = self.returns
         if stmts and isinstance(stmts[-1], ir.Return) and stmts[-1].value is not None:
             tail = stmts.pop().value  # a final `return x;` reads better as the tail `x`
@@ -704,7 +704,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             if item is None or not T.is_known(item):
                 raise Unsupported("PTL113", f"`yield from` {xs.ty}", node)
             if self.sig.returns.kind == "unknown":
-                self.learn_return(T.list_of(item))
+                self.set_return(T.list_of(item))
             want = self.returns
             elem = want.args[0] if want.kind == "list" else item
             return [ir.ExprStmt(ir.MethodCall(ir.Path(YIELDED), "extend", (self.iterate_owned_expr(xs, elem),)))]
@@ -714,7 +714,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         else:
             v = self.expr(node.value)
         if self.sig.returns.kind == "unknown":
-            self.learn_return(T.list_of(v.ty))
+            self.set_return(T.list_of(v.ty))
         want = self.returns
         elem = want.args[0] if want.kind == "list" else v.ty
         return [ir.ExprStmt(ir.MethodCall(ir.Path(YIELDED), "push", (owned_as(v, elem),)))]
@@ -727,7 +727,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         inferring = self.sig.returns.kind == "unknown"
         if node.value is None:
             if inferring:
-                self.learn_return(T.NONE)
+                self.set_return(T.NONE)
             want = self.returns
             if want.kind in ("none", "unknown"):
                 return self.make_return(None)
@@ -736,7 +736,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             raise Unsupported("PTL113", f"bare return in a function returning {want}", node)
         v = self.expr(node.value)
         if inferring:
-            self.learn_return(v.ty)
+            self.set_return(v.ty)
         want = self.returns
         if want.kind == "none":
             if v.ty.kind == "none":
@@ -1329,7 +1329,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             if not T.is_known(field_t) and isinstance(recv.expr, ir.Path) and recv.expr.name == "self":
                 # An attribute whose type the class does not say: learnt from what is stored.
                 wider = unify(field_t, v.ty) or v.ty
-                self.learn(f"`self.{target.attr.value}`", field_t, wider)
+                self.refuse_wider(f"`self.{target.attr.value}`", field_t, wider)
                 field_t = wider
             place = ir.Field(self.mutable(recv), rust_ident(target.attr.value))
             return [ir.Assign(place, owned_as(v, field_t))]
@@ -1385,7 +1385,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 if wider is not None and wider != ty and not local.narrowed:
                     # The local needs a wider type (int -> float, [] -> list[int], None -> Optional)
                     # than the facts gave it: code lowered so far used the narrower one.
-                    self.learn(f"`{pyname}`", ty, wider)
+                    self.refuse_wider(f"`{pyname}`", ty, wider)
                 if self.can_shadow(local):
                     return self.let_local(pyname, v, self.next_binding_type(pyname, v), shadow=True)
                 if local.param and dead_after_branch(self.node, node, pyname):
@@ -1706,7 +1706,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             wider = unify(v.ty, ty)
             if wider is None:
                 raise Unsupported("PTL113", f"`self.{v.expr.name}` is {v.ty}, used as {ty}")
-            self.learn(f"`self.{v.expr.name}`", v.ty, wider)
+            self.refuse_wider(f"`self.{v.expr.name}`", v.ty, wider)
             return Val(v.expr, wider, v.mode)
         if (
             isinstance(v.expr, ir.MethodCall)
@@ -1737,7 +1737,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             return v
         if local.param:
             raise Unsupported("PTL113", f"`{name}` is {local.ty}, used as {ty}")
-        self.learn(f"`{name}`", local.ty, wider)
+        self.refuse_wider(f"`{name}`", local.ty, wider)
         return v
 
     def expect_local(self, v: Val, ty: PyType) -> None:
@@ -2158,7 +2158,7 @@ def lower_function(
 ) -> tuple[ir.Fn, FunctionLowerer]:
     """Lower a function in one pass, from the analysis' facts (`sig.facts`: its locals' types, the
     widened copies of parameters, the bindings of rebound locals), or the given `facts` (a
-    nested function's). A local the facts leave open is refused (PTL112, `FunctionLowerer.learn`)."""
+    nested function's). A local the facts leave open is refused (PTL112, `FunctionLowerer.refuse_wider`)."""
     if facts is None:
         # The analysis' local types (computed with the type map) are where lowering starts.
         # (and the copies of the parameters the body widens: `n = n / 2`).
