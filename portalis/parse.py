@@ -35,6 +35,7 @@ from portalis.builtin_bases import desugar_list_bases
 from portalis.import_fallbacks import take_import_fallbacks
 from portalis.memo_caches import desugar_memo_caches
 from portalis.namedtuples import desugar_namedtuples
+from portalis.whole_floats import desugar_whole_floats
 from portalis.nesting import MAX_DEPTH, measure, probe
 from portalis.source import hash_bytes, read_source
 
@@ -505,6 +506,9 @@ def parse_source(src: SourceModule, source: str) -> ParsedModule:
     # `class Stack(list)` read as a plain class holding `self.__list__` (same lines,
     # portalis/builtin_bases.py).
     source = desugar_list_bases(take_import_fallbacks(source))
+    # colorsys' `i = int(h*6.0)` used as a float until `i = i%6`, read as that float (same
+    # lines, portalis/whole_floats.py): no int past i64 is ever made.
+    source = desugar_whole_floats(source)
     base = dict(module=src.module, path=src.path, source_sha256=src.sha256, source=source)
     try:
         tree = source_tree(source)

@@ -28,7 +28,7 @@ SAME = [
     "parse_base('1', 1)", "parse_base('12', 37)", "parse_base('19', 8)", "parse_base('0x', 16)",
     "parse_base('\u0665\u0660', 7)",
     # int ** negative int is a float
-    "geometric_sum(1, 2, -10)", "geometric_sum(3, 2, 10)", "geometric_sum(1, -3, 5)",
+    "sum_of_geometric_progression(1, 2, -10)", "sum_of_geometric_progression(3, 2, 10)", "sum_of_geometric_progression(1, -3, 5)",
     "power(2, -2)", "power(10, 3)", "power(-2, -3)", "power(0, -1)", "power(10, 19)", "power(10, 30)",
     # pow(a, b, m): modular inverse for negative b, the sign of m
     "modpow(3, -1, 7)", "modpow(2, -1, 4)", "modpow(2, 10, -7)", "modpow(5, 0, 1)", "modpow(-3, 3, 5)",
@@ -38,6 +38,9 @@ SAME = [
     # int(float) truncates exactly; nan and inf raise Python's errors
     "truncate(2.9)", "truncate(-2.9)", "truncate(1e18)", "truncate(-9.223372036854775e18)",
     "truncate(float('nan'))", "truncate(float('inf'))", "truncate(float('-inf'))",
+    "hsv_to_rgb(1e19, .5, .5)", "hsv_to_rgb(-1e19, .5, .5)", "hsv_to_rgb(0.3, .5, .5)", "hsv_to_rgb(1e300, .2, .9)",
+    "hsv_to_rgb(-0.4, 1.0, 1.0)", "hsv_to_rgb(float('nan'), .5, .5)", "hsv_to_rgb(float('inf'), .5, .5)",
+    "hsv_to_rgb(0.5, 0.0, 0.25)", f"hsv_to_rgb({2.0**63 / 6}, .5, .5)",
     "hue_sector(0.75)", "hue_sector(1e19)", "hue_sector(-1e19)", "float_mod(1e19, 7)", "float_mod(-1e19, 7)",
     "float_mod(1e19, -7)", "float_mod(-9.3e18, -1000)", "float_mod(1.7976931348623157e308, 97)",
     f"float_mod({float(I64_MIN)}, -1)", "float_mod(1e19, 0)", "float_mod(2.5, 0)", "float_mod(float('nan'), 3)",
@@ -112,8 +115,8 @@ def test_int_representation_per_function(ints: DiffRun) -> None:
     kept = functions["factorial_digits"]["signature"]["ints"]
     assert kept["repr"] == "i64" and "str(f)" in kept["kept_i64"]
     codes = {(d["code"], d["function"]) for d in ints.module_report()["diagnostics"] if d["code"] in ("PTL232", "PTL233")}
-    # `a ** b` as a float where b < 0 (`power`, `geometric_sum`): grows, not a function of ints
-    kept_i64 = {"factorial_digits", "power", "geometric_sum", "maclaurin_sin"}
+    # `a ** b` as a float where b < 0 (`power`, `sum_of_geometric_progression`): grows, not a function of ints
+    kept_i64 = {"factorial_digits", "power", "sum_of_geometric_progression", "maclaurin_sin"}
     assert codes == {("PTL232", n) for n in big} | {("PTL233", n) for n in kept_i64}
     rust = (ints.crate_dir / "src" / "sample.rs").read_text(encoding="utf-8")
     assert "pub fn factorial_series(n: num_bigint::BigInt) -> num_bigint::BigInt" in rust
@@ -140,3 +143,22 @@ def test_ints_beyond_i64_raise_overflow_error(ints: DiffRun, call: str) -> None:
     result = ints.results[call]
     assert not isinstance(result.expected, Raised)  # Python has a value: an int past i64
     assert result.actual == Raised("OverflowError"), result.explain()
+
+
+def test_an_int_of_a_float_used_as_that_float_is_read_as_the_float() -> None:
+    """colorsys' shape is read as the float on the same lines (portalis/whole_floats.py); shapes
+    where the int itself is observable are left as written (no cargo)."""
+    from portalis.whole_floats import desugar_whole_floats
+
+    src = "def f(h):\n    i = int(h * 6.0)\n    f = (h * 6.0) - i\n    i = i % 6\n    return i, f\n"
+    assert desugar_whole_floats(src) == (
+        "def f(h):\n    i_whole = float(int(h * 6.0))\n    f = (h * 6.0) - i_whole\n    i = int(i_whole) % 6\n    return i, f\n")
+    left_alone = [
+        "def f(h):\n    i = int(h * 6.0)\n    g = i + 1\n    i = i % 6\n    return g\n",  # int arithmetic
+        "def f(h):\n    i = int(h * 6)\n    f = h - i\n    i = i % 6\n    return f\n",  # no float literal: h may be an int
+        "def f(h):\n    i = int(h * 6.0)\n    f = (h * 6.0) - i\n    return i\n",  # the int itself is returned
+        "def f(h):\n    i = int(h * 6.0)\n    g = lambda: i * 2.0\n    i = i % 6\n    return g\n",  # a nested scope reads it
+        "def f(h):\n    i = int(h * 6.0)\n    i += 1\n    i = i % 6\n    return i\n",  # another binding
+    ]
+    for text in left_alone:
+        assert desugar_whole_floats(text) == text, text

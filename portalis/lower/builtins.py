@@ -368,6 +368,11 @@ def _float(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Va
     if not args:
         return Val(ir.FloatLit(0.0), T.FLOAT)
     (v,) = args
+    e = v.expr
+    if isinstance(e, ir.Call) and isinstance(e.func, ir.Path) and e.func.name == "crate::pyrt::float_to_int":
+        # `float(int(x))` of a float: the integer part, exact even past i64 (no OverflowError)
+        lw.use_runtime("float_trunc")
+        return Val(ir.Call(ir.Path("crate::pyrt::float_trunc"), e.args), T.FLOAT)
     if v.ty.kind in ("int", "float", "bool"):
         return to_float(v)
     if v.ty.kind == "str":

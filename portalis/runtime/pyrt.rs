@@ -879,6 +879,22 @@ pub fn float_to_int(x: f64) -> i64 {
 }
 // @end
 
+// @helper float_trunc
+/// `float(int(x))` of a float: Python's int is exact past i64, and the float of it is the
+/// float's integer part, exactly (colorsys' `i = int(h * 6.0)` used as `(h * 6.0) - i`, read
+/// so by portalis/whole_floats.py); nan and inf raise as `int(x)` does.
+pub fn float_trunc(x: f64) -> f64 {
+    if x.is_nan() {
+        panic!("ValueError: cannot convert float NaN to integer");
+    }
+    if x.is_infinite() {
+        panic!("OverflowError: cannot convert float infinity to integer");
+    }
+    // -0.0 and (-1, 0) truncate to Python's int 0, whose float is 0.0
+    x.trunc() + 0.0
+}
+// @end
+
 // @helper float_int_mod deps: float_to_int, pymod
 /// `int(x) % m` of a float: Python's int of a float past i64 (`int(6e19)`) is exact, and the
 /// remainder is what the code keeps (colorsys' `int(h * 6.0) % 6`). Past i64 the float is an

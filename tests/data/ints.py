@@ -15,7 +15,7 @@ def iban_mod97(digits: str) -> int:
     return int(digits) % 97
 
 
-def geometric_sum(first_term: int, common_ratio: int, num_of_terms: int) -> float:
+def sum_of_geometric_progression(first_term: int, common_ratio: int, num_of_terms: int) -> float:
     return (first_term / (1 - common_ratio)) * (1 - common_ratio**num_of_terms)
 
 
@@ -246,3 +246,30 @@ def squares(n: int) -> int:
         xs[i % 3] = xs[i % 3] * xs[i % 3]
         xs = xs + [xs[0]]
     return xs[-1] + 1
+
+
+# colorsys.hsv_to_rgb as CPython writes it: `i = int(h*6.0)` is used as a float until `i%6`
+# (read as that float by portalis/whole_floats.py), so h = 1e19 gives Python's colour.
+def hsv_to_rgb(h: float, s: float, v: float) -> tuple[float, float, float]:
+    if s == 0.0:
+        return v, v, v
+    i = int(h*6.0) # XXX assume int() truncates!
+    f = (h*6.0) - i
+    p = v*(1.0 - s)
+    q = v*(1.0 - s*f)
+    t = v*(1.0 - s*(1.0-f))
+    i = i%6
+    if i == 0:
+        return v, t, p
+    if i == 1:
+        return q, v, p
+    if i == 2:
+        return p, v, t
+    if i == 3:
+        return p, q, v
+    if i == 4:
+        return t, p, v
+    if i == 5:
+        return v, p, q
+    # Cannot get here
+    raise ValueError("unreachable")
