@@ -76,6 +76,21 @@ CALLS = [
     *(f"draws({s})" for s in (0, 7, 123456789012, -(2**63) + 1)),
     *(f"ranges({s}, {a}, {b}, {st})" for s, a, b, st in [(1, 0, 10, 1), (2, 10, -10, -3), (3, -5, 2**40, 7), (4, 0, 0, 1),
                                                         (5, 3, 9, 0), (6, -9223372036854775807, 9223372036854775806, 1)]),
+    # sum() of Decimals (an empty sum(ds) is Python's int 0: see docs, not compared here)
+    *(f"sum_prices([Decimal(s) for s in {xs!r}])" for xs in (["0.1", "0.2", "-0.30"], ["-0"], ["1E+999999", "9E+999999"],
+                                                              ["Infinity", "-Infinity"], ["NaN", "1"], ["1." + "1" * 30, "1"])),
+    *(f"sum_from([Decimal(s) for s in {xs!r}], Decimal({st!r}))" for xs, st in [([], "1.50"), (["2.25"], "-0"), (["sNaN"], "1")]),
+    "order_total([Decimal('19.99'), Decimal('0.05')], [3, 7])", "order_total([], [])",
+    # random.sample / random.choices after a seed
+    *(f"picked({s}, ['a', 'b', 'c', 'd', 'e', 'f', 'g'], {k})" for s, k in [(0, 3), (1, 7), (42, 0), (5, 8), (6, -1)]),
+    *(f"sampled_ints({s}, {n}, {k})" for s, n, k in [(7, 1000, 10), (3, 50, 10), (5, 100, 100), (9, 85, 20), (11, 86, 20),
+                                                    (2, 10**5, 6)]),
+    *(f"chosen({s}, {xs!r}, {k})" for s, xs, k in [(0, ["a", "b", "c"], 5), (4, ["x"], 3), (8, [], 0), (8, [], 2),
+                                                   (1, ["a", "b"], -3)]),
+    *(f"weighted({s}, ['a', 'b', 'c'], {ws}, {k})" for s, ws, k in [(0, "[0.1, 0.7, 0.2]", 8), (3, "[1.0, 0.0, 0.0]", 4),
+                                                                      (1, "[0.0, 0.0, 0.0]", 1), (1, "[1.0, float('inf'), 1.0]", 1),
+                                                                      (1, "[1.0, 2.0]", 1), (2, "[float('nan'), 1.0, 1.0]", 2)]),
+    "weighted(5, [], [], 1)", "weighted_int(0, ['a', 'b', 'c'], [5, 0, 1], 10)", "weighted_int(1, ['a', 'b'], [-1, 1], 1)",
     "deal(3, ['a', 'b', 'c', 'd', 'e'])", "deal(3, [])", "deal(99, ['x'])",
     *(f"shuffled({s}, {n})" for s, n in [(0, 0), (1, 1), (2, 20), (12345, 52)]),
     # Decimals hashed (numerically equal values alike) and ordered (a NaN raises)
@@ -175,7 +190,8 @@ def test_decimal_types_and_transport() -> None:
     ("import statistics\n\n\ndef f(xs: list[int]) -> float:\n    return statistics.mean(xs)\n", "int or a float"),
     ("import statistics\n\n\ndef f(xs: list[float]) -> float:\n    return statistics.stdev(xs, 1.0)\n", "xbar"),
     ("import statistics\n\n\ndef f(xs: list[float]) -> float:\n    return statistics.geometric_mean(xs)\n", "geometric_mean"),
-    ("import random\n\n\ndef f(xs: list[float]) -> list[float]:\n    return random.sample(xs, 2)\n", "sample"),
+    ("import random\n\n\ndef f(xs: list[int]) -> list[int]:\n    return random.sample(set(xs), 2)\n", "sample"),
+        ("import random\n\n\ndef f(xs: list[float]) -> list[float]:\n    return random.choices(xs, cum_weights=xs)\n", "cum_weights"),
     ("import random\n\n\ndef f(xs: list[float]) -> float:\n    random.seed('abc')\n    return xs[0]\n", "str/bytes seed"),
 ])
 def test_statistics_and_random_not_translated_are_diagnostics(source: str, words: str) -> None:

@@ -91,6 +91,13 @@ def join_values(a: PyType | None, b: PyType | None) -> PyType | None:
     return u
 
 
+def _random_result(name: str, first: PyType | None) -> PyType | None:
+    """`random.NAME(...)`'s result: `sample`/`choices` of a list are a list of its items."""
+    if name in ("sample", "choices"):
+        return first if first is not None and first.kind == "list" and first.args and T.is_known(first.args[0]) else None
+    return rules.RANDOM_RESULTS.get(name)
+
+
 def element_type(t: PyType | None) -> PyType | None:
     """The type of what iterating a value of type t gives."""
     if t is None:
@@ -484,7 +491,14 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             return out
         if name == "sum" and len(args) == 1 and len(node.args) == 1:
             elem = element_type(first)
-            return elem if elem is not None and elem.kind in ("int", "float") else None
+            return elem if elem is not None and elem.kind in ("int", "float", "decimal") else None
+        if name == "sum" and len(args) == 2 and len(node.args) == 2:
+            # sum(ds, Decimal(0)): Decimals from an int or Decimal start
+            elem = element_type(first)
+            start = type_of(args[1].value, scope, depth)
+            if elem is not None and elem.kind == "decimal" and start is not None and start.kind in ("int", "decimal"):
+                return elem
+            return None
         if name == "reversed" and len(args) == 1:
             elem = element_type(first)
             return iter_of(elem) if elem is not None else None
@@ -528,7 +542,7 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
         if imported.startswith("statistics.") and name not in scope.constants:
             return rules.STATISTICS_RESULTS.get(imported[len("statistics."):])
         if imported.startswith("random.") and name not in scope.constants:
-            return rules.RANDOM_RESULTS.get(imported[len("random."):])
+            return _random_result(imported[len("random."):], first)
         if imported.partition(".")[0] in rules.BYTES_MODULES and imported.partition(".")[2] in rules.BYTES_MODULES[imported.partition(".")[0]]:
             return T.BYTES
         if scope.imported.get(name, "").startswith("itertools.") and len(node.args) == len(args):
@@ -565,7 +579,7 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             if module == "statistics":
                 return rules.STATISTICS_RESULTS.get(method)
             if module == "random":
-                return rules.RANDOM_RESULTS.get(method)
+                return _random_result(method, type_of(node.args[0].value, scope, depth) if node.args else None)
             if module == "re":
                 if method == "compile":
                     return _compiled_pattern(node, scope)

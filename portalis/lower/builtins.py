@@ -236,6 +236,14 @@ def _sum(lw: "FunctionLowerer", args: list[Val], kwargs: dict[str, Val]) -> Val:
         flat = ir.MethodCall(ir.MethodCall(it.expr, "flatten"), "collect", turbofish=(lw.rust_type(elem, holes=True),))
         del x
         return Val(flat, elem)
+    if elem.kind == "decimal" and (start is None or start.ty.kind in ("int", "bool", "decimal")):
+        # left to right from the start (the int 0), each `+` in Decimal's context: InvalidOperation
+        # or Overflow raised as Python's
+        from portalis.lower.stdlib_decimal import to_decimal
+
+        first = to_decimal(lw, start if start is not None else Val(ir.IntLit(0, "i64"), T.INT))
+        lw.use_runtime("decimal_sum")
+        return Val(lw.propagate(ir.Call(ir.Path("crate::pyrt::decimal_sum"), (it.expr, owned(first)))), elem)
     if elem.kind not in ("int", "float"):
         raise Unsupported("PTL113", f"sum() of {elem} items")
     ty = elem

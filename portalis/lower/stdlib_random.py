@@ -1,14 +1,15 @@
 """`random` where a seed makes it deterministic (issue 12, item 3): the runtime's `PyRandom` is
 CPython's Mersenne Twister and `random.py`'s algorithms (3.11), so after `random.seed(n)` the
 Rust draws Python's numbers: `seed(int)`, `random()`, `randint`, `randrange` (1-3 arguments),
-`uniform`, `choice` of a list, `shuffle` of a list. The module's shared generator is one
+`uniform`, `choice` of a list, `shuffle` of a list, `sample(xs, k)` and `choices(xs[, weights],
+k=n)` of a list (weights of floats or ints). The module's shared generator is one
 `static` (a Mutex; each helper locks it only inside its call). Unseeded, the generator starts
 from the clock, as Python's starts from os.urandom: random in both, and validation leaves
 functions using `random` untested (validate/behaviour.py NONDETERMINISTIC).
 
 Not translated (PTL133): a seed of another type than int (a str or bytes seed goes through
-SHA-512), `random.Random` instances, `sample`, `choices`, `gauss` and the other distributions,
-`getstate`/`setstate`.
+SHA-512), `random.Random` instances, `sample` of a set or range, `sample(counts=)`,
+`choices(cum_weights=)`, `gauss` and the other distributions, `getstate`/`setstate`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from portalis.types import pytypes as T
 if TYPE_CHECKING:
     from portalis.lower.function import FunctionLowerer
 
-NAMES = frozenset({"seed", "random", "randint", "randrange", "uniform", "choice", "shuffle"})
+NAMES = frozenset({"seed", "random", "randint", "randrange", "uniform", "choice", "shuffle", "sample", "choices"})
 
 
 def _call(lw: "FunctionLowerer", helper: str, *args: ir.Expr) -> ir.Expr:
@@ -43,6 +44,8 @@ def lower_random(lw: "FunctionLowerer", name: str, call: tuple[list[Val], dict[s
     if name not in NAMES or call is None:
         raise Unsupported("PTL133", f"`random.{name}` is not translated yet ({', '.join(sorted(NAMES))} are)")
     args, kwargs = call
+    if name in ("sample", "choices"):
+        return _sample_or_choices(lw, name, args, kwargs)
     if kwargs:
         raise Unsupported("PTL133", f"random.{name}() with keywords is not translated yet")
     if name == "seed":
@@ -71,3 +74,33 @@ def lower_random(lw: "FunctionLowerer", name: str, call: tuple[list[Val], dict[s
 
         return Val(_call(lw, "random_shuffle", _heap_target(lw, args[0], "shuffle")), T.NONE)
     raise Unsupported("PTL133", f"random.{name}() with these arguments is not translated yet")
+
+
+def _sample_or_choices(lw: "FunctionLowerer", name: str, args: list[Val], kwargs: dict[str, Val]) -> Val:
+    """`random.sample(xs, k)` and `random.choices(xs[, weights], k=n)` of a list: random.py's
+    draws (`pyrt::PyRandom::sample_indices`, `choices_indices`, `choices_weighted_indices`),
+    the items cloned into a new list."""
+    allowed = ("k",) if name == "sample" else ("weights", "k")
+    extra = sorted(set(kwargs) - set(allowed))
+    if extra:
+        raise Unsupported("PTL133", f"random.{name}() with {extra[0]}= is not translated yet")
+    if not args or args[0].ty.kind != "list" or not args[0].ty.args or not T.is_known(args[0].ty.args[0]):
+        raise Unsupported("PTL133", f"random.{name}() of a list is translated (a set, range or str population is not yet)")
+    seq, rest = args[0], args[1:]
+    view = list_view(seq)
+    if name == "sample":
+        if len(rest) + ("k" in kwargs) != 1:
+            raise Unsupported("PTL113", "random.sample() takes a population and k (TypeError in Python)")
+        (k,) = _ints(rest or [kwargs["k"]])
+        return Val(lw.propagate(_call(lw, "random_sample", view, k)), seq.ty)
+    if len(rest) > 1 or (rest and "weights" in kwargs):
+        raise Unsupported("PTL113", "random.choices() takes k as a keyword (TypeError in Python)")
+    (k,) = _ints([kwargs["k"]]) if "k" in kwargs else [ir.IntLit(1, "i64")]
+    weights = rest[0] if rest else kwargs.get("weights")
+    if weights is None or weights.ty.kind == "none":
+        return Val(lw.propagate(_call(lw, "random_choices", view, k)), seq.ty)
+    kind = weights.ty.args[0].kind if weights.ty.kind == "list" and weights.ty.args else ""
+    if kind not in ("int", "float"):
+        raise Unsupported("PTL133", f"random.choices() weights of {weights.ty} are not translated yet (a list of ints or floats is)")
+    helper = "random_choices_weighted" if kind == "float" else "random_choices_weighted_int"
+    return Val(lw.propagate(_call(lw, helper, view, list_view(weights), k)), seq.ty)

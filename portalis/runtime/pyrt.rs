@@ -895,6 +895,18 @@ pub fn float_trunc(x: f64) -> f64 {
 }
 // @end
 
+// @helper decimal_sum deps: PyDecimal
+/// `sum(ds)`, `sum(ds, start)` of Decimals: Python's `sum` adds left to right from its start
+/// (the int 0, converted exactly), each `+` rounded in the default context as Decimal's own.
+pub fn decimal_sum(items: impl IntoIterator<Item = PyDecimal>, start: PyDecimal) -> Result<PyDecimal, PyErr> {
+    let mut acc = start;
+    for x in items {
+        acc = acc.add(&x)?;
+    }
+    Ok(acc)
+}
+// @end
+
 // @helper float_int_mod deps: float_to_int, pymod
 /// `int(x) % m` of a float: Python's int of a float past i64 (`int(6e19)`) is exact, and the
 /// remainder is what the code keeps (colorsys' `int(h * 6.0) % 6`). Past i64 the float is an
@@ -4564,6 +4576,94 @@ impl PyRandom {
             x.swap(i, j);
         }
     }
+
+    /// The indices `sample(population, k)` takes, in order (random.py 3.11: a pool for a small
+    /// population, a set of taken indices past `setsize`).
+    pub fn sample_indices(&mut self, n: usize, k: i64) -> Result<Vec<usize>, PyErr> {
+        if k < 0 || k as u64 > n as u64 {
+            return Err(PyErr::new("ValueError", "Sample larger than population or is negative"));
+        }
+        let k = k as usize;
+        let mut setsize: u64 = 21;
+        if k > 5 {
+            // 4 ** ceil(log(k * 3, 4)), math.log(x, base) being log(x) / log(base)
+            let e = ((k as f64) * 3.0).ln() / 4f64.ln();
+            setsize = setsize.saturating_add(4u64.checked_pow(e.ceil() as u32).unwrap_or(u64::MAX));
+        }
+        let mut out = Vec::with_capacity(k);
+        if n as u64 <= setsize {
+            let mut pool: Vec<usize> = (0..n).collect();
+            for i in 0..k {
+                let j = self.randbelow((n - i) as u64) as usize;
+                out.push(pool[j]);
+                pool[j] = pool[n - i - 1];
+            }
+        } else {
+            let mut selected = std::collections::HashSet::new();
+            for _ in 0..k {
+                let mut j = self.randbelow(n as u64) as usize;
+                while selected.contains(&j) {
+                    j = self.randbelow(n as u64) as usize;
+                }
+                selected.insert(j);
+                out.push(j);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The indices `choices(population, k=k)` takes: `floor(random() * n)` each; IndexError
+    /// for an empty population (Python indexes it); none for k <= 0.
+    pub fn choices_indices(&mut self, n: usize, k: i64) -> Result<Vec<usize>, PyErr> {
+        let mut out = Vec::new();
+        for _ in 0..k.max(0) {
+            let i = (self.random() * n as f64).floor() as usize;
+            if i >= n {
+                return Err(PyErr::new("IndexError", "list index out of range"));
+            }
+            out.push(i);
+        }
+        Ok(out)
+    }
+
+    /// The indices `choices(population, weights, k=k)` takes: the weights accumulated left to
+    /// right, then `bisect_right(cum, random() * total, 0, n - 1)`, with random.py's errors.
+    pub fn choices_weighted_indices(&mut self, n: usize, weights: &[f64], k: i64) -> Result<Vec<usize>, PyErr> {
+        let mut cum = Vec::with_capacity(weights.len());
+        let mut acc = 0.0f64;
+        for (i, w) in weights.iter().enumerate() {
+            acc = if i == 0 { *w } else { acc + w };
+            cum.push(acc);
+        }
+        if cum.len() != n {
+            return Err(PyErr::new("ValueError", "The number of weights does not match the population"));
+        }
+        let Some(&last) = cum.last() else {
+            return Err(PyErr::new("IndexError", "list index out of range"));
+        };
+        let total = last + 0.0;
+        if total <= 0.0 {
+            return Err(PyErr::new("ValueError", "Total of weights must be greater than zero"));
+        }
+        if !total.is_finite() {
+            return Err(PyErr::new("ValueError", "Total of weights must be finite"));
+        }
+        let mut out = Vec::new();
+        for _ in 0..k.max(0) {
+            let x = self.random() * total;
+            let (mut lo, mut hi) = (0usize, n - 1);
+            while lo < hi {
+                let mid = (lo + hi) / 2;
+                if x < cum[mid] {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            out.push(lo);
+        }
+        Ok(out)
+    }
 }
 
 /// Python's `//` on i128.
@@ -4622,6 +4722,31 @@ pub fn random_choice_index(len: usize) -> Result<usize, PyErr> {
 /// `random.shuffle(x)`.
 pub fn random_shuffle<T>(x: &mut [T]) {
     py_random().shuffle(x)
+}
+
+/// `random.sample(population, k)` of a list: the items taken, cloned.
+pub fn random_sample<T: Clone>(xs: &[T], k: i64) -> Result<Vec<T>, PyErr> {
+    let taken = py_random().sample_indices(xs.len(), k)?;
+    Ok(taken.into_iter().map(|i| xs[i].clone()).collect())
+}
+
+/// `random.choices(population, k=k)` of a list.
+pub fn random_choices<T: Clone>(xs: &[T], k: i64) -> Result<Vec<T>, PyErr> {
+    let taken = py_random().choices_indices(xs.len(), k)?;
+    Ok(taken.into_iter().map(|i| xs[i].clone()).collect())
+}
+
+/// `random.choices(population, weights, k=k)` with int weights (as floats: exact below 2**53).
+pub fn random_choices_weighted_int<T: Clone>(xs: &[T], weights: &[i64], k: i64) -> Result<Vec<T>, PyErr> {
+    let floats: Vec<f64> = weights.iter().map(|&w| w as f64).collect();
+    random_choices_weighted(xs, &floats, k)
+}
+
+/// `random.choices(population, weights, k=k)` of a list, the weights as floats (int weights
+/// are exact below 2**53, where Python's accumulated ints and their floats agree).
+pub fn random_choices_weighted<T: Clone>(xs: &[T], weights: &[f64], k: i64) -> Result<Vec<T>, PyErr> {
+    let taken = py_random().choices_weighted_indices(xs.len(), weights, k)?;
+    Ok(taken.into_iter().map(|i| xs[i].clone()).collect())
 }
 // @end
 

@@ -196,3 +196,42 @@ def tally(xs: list[Decimal]) -> list[tuple[Decimal, int]]:
     for x in xs:
         d[x] = d.get(x, 0) + 1
     return list(d.items())
+
+
+# sum() of Decimals: left to right from the int 0 (or the start), each `+` in the context
+def sum_prices(prices: list[Decimal]) -> Decimal:
+    return sum(prices)
+
+
+def sum_from(prices: list[Decimal], start: Decimal) -> Decimal:
+    return sum(prices, start)
+
+
+def order_total(prices: list[Decimal], qty: list[int]) -> Decimal:
+    return sum((p * q for p, q in zip(prices, qty)), Decimal("0.00"))
+
+
+# random.sample and random.choices after a seed (random.py 3.11's algorithms)
+def picked(seed: int, xs: list[str], k: int) -> list[str]:
+    random.seed(seed)
+    return random.sample(xs, k)
+
+
+def sampled_ints(seed: int, n: int, k: int) -> list[int]:
+    random.seed(seed)
+    return random.sample(list(range(n)), k=k)
+
+
+def chosen(seed: int, xs: list[str], k: int) -> list[str]:
+    random.seed(seed)
+    return random.choices(xs, k=k)
+
+
+def weighted(seed: int, xs: list[str], ws: list[float], k: int) -> list[str]:
+    random.seed(seed)
+    return random.choices(xs, ws, k=k)
+
+
+def weighted_int(seed: int, xs: list[str], ws: list[int], k: int) -> list[str]:
+    random.seed(seed)
+    return random.choices(xs, weights=ws, k=k)
