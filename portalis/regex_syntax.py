@@ -204,7 +204,11 @@ def translate(pattern: str, flags: int = 0) -> Pattern:
                     fancy = True
                     continue
                 if rest.startswith("?>"):
-                    raise _bad("an atomic group")
+                    # an atomic group (Python 3.11): fancy-regex's own syntax
+                    out.append("(?>")
+                    i += 3
+                    fancy = True
+                    continue
                 if rest.startswith("?("):
                     raise _bad("a conditional group")
                 if rest.startswith("?#"):
@@ -247,14 +251,19 @@ def translate(pattern: str, flags: int = 0) -> Pattern:
                 out.append("\\{")  # not a repeat: a literal in Python
                 i += 1
             if i < n and pattern[i] == "+" and m and (m.group(1) or m.group(3)):
-                raise _bad("a possessive quantifier")
+                out.append("+")  # possessive (Python 3.11): fancy-regex's `x{m,n}+`
+                i += 1
+                fancy = True
             continue
         if c == "}":
             out.append("\\}")
             i += 1
             continue
         if c in "*+?" and i + 1 < n and pattern[i + 1] == "+":
-            raise _bad("a possessive quantifier")
+            out.append(c + "+")  # possessive (Python 3.11): fancy-regex's `x*+`, `x++`, `x?+`
+            i += 2
+            fancy = True
+            continue
         out.append(c)
         i += 1
     if fancy and ascii_boundary:

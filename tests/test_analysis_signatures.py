@@ -206,15 +206,18 @@ def test_computed_constants_are_typed_by_the_analysis() -> None:
         WS = re.compile('^[ \\t]+$', re.MULTILINE)
         BACKREF = re.compile(r'(a)\\1')
         ATOMIC = re.compile(r'(?>a)')
+        COND = re.compile(r'(a)?(?(1)b|c)')
         """)
     parsed = parse_source(source_module_from_text("sample", source), source)
     out = {"analysis": {c.name: (c.py_type, c.rust_type) for c in typemap.build_type_map(parsed).constants}}
     assert out["analysis"]["letters"] == (T.STR, "std::sync::LazyLock<String>")
     assert out["analysis"]["codes"][0] == T.set_of(T.INT)
     assert out["analysis"]["WS"][0].kind == "re_pattern" and out["analysis"]["WS"][0].name == "(?m)^[ \t]+$"
-    # a back-reference is fancy-regex's; an atomic group has no translation (PTL243 where used)
+    # a back-reference and an atomic group are fancy-regex's; a conditional has no translation
+    # (PTL243 where used)
     assert out["analysis"]["BACKREF"][1] == "std::sync::LazyLock<fancy_regex::Regex>"
-    assert "ATOMIC" not in out["analysis"]
+    assert out["analysis"]["ATOMIC"][1] == "std::sync::LazyLock<fancy_regex::Regex>"
+    assert "COND" not in out["analysis"]
 
 
 def test_a_compiled_pattern_constant_types_its_subject_and_its_results() -> None:

@@ -8053,10 +8053,15 @@ pub fn re_translate(pattern: &str, flags: i64) -> Result<(String, bool, bool), S
                     fancy = true;
                     continue;
                 }
-                for (prefix, what) in [("?>", "an atomic group"), ("?(", "a conditional group")] {
-                    if rest.starts_with(prefix) {
-                        return Err(bad(what));
-                    }
+                if rest.starts_with("?>") {
+                    // an atomic group (Python 3.11): fancy-regex's own syntax
+                    out.push_str("(?>");
+                    i += 3;
+                    fancy = true;
+                    continue;
+                }
+                if rest.starts_with("?(") {
+                    return Err(bad("a conditional group"));
                 }
                 if rest.starts_with("?#") {
                     match p[i..].iter().position(|&x| x == ')') {
@@ -8126,7 +8131,10 @@ pub fn re_translate(pattern: &str, flags: i64) -> Result<(String, bool, bool), S
                     out.push_str(&format!("{{{}{}{}}}", lo_text, if comma { "," } else { "" }, hi_text));
                     i = k + hi + 1;
                     if i < n && p[i] == '+' {
-                        return Err(bad("a possessive quantifier"));
+                        // possessive (Python 3.11): fancy-regex's `x{m,n}+`
+                        out.push('+');
+                        i += 1;
+                        fancy = true;
                     }
                 } else {
                     out.push_str("\\{");
@@ -8137,7 +8145,13 @@ pub fn re_translate(pattern: &str, flags: i64) -> Result<(String, bool, bool), S
                 out.push_str("\\}");
                 i += 1;
             }
-            '*' | '+' | '?' if i + 1 < n && p[i + 1] == '+' => return Err(bad("a possessive quantifier")),
+            '*' | '+' | '?' if i + 1 < n && p[i + 1] == '+' => {
+                // possessive (Python 3.11): fancy-regex's `x*+`, `x++`, `x?+`
+                out.push(c);
+                out.push('+');
+                i += 2;
+                fancy = true;
+            }
             _ => {
                 out.push(c);
                 i += 1;

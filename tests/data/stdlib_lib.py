@@ -665,3 +665,11 @@ def re_fancy_more(s: str) -> tuple[list[str], tuple[str, int], list[tuple[str, s
     pairs = re.findall(r"(\w)(\w)(?=\2)", s)
     m = DOUBLE.search(s, 2)
     return parts, counted, pairs, m.start() if m is not None else -1
+
+
+# atomic groups and possessive quantifiers (Python 3.11): fancy-regex's own syntax
+def re_atomic(s: str) -> tuple[list[str], list[str], int, bool, str]:
+    numbers = re.findall(r"(?>0*)\d{3,}", s)
+    possessive = re.findall(r"0*+\d{3,}", s)
+    m = re.search(r"(?>::.*?::)apple", s)
+    return numbers, possessive, m.start() if m is not None else -1, re.fullmatch(r"a*+a", s) is not None, re.sub(r"a++b", "-", s)
