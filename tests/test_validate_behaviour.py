@@ -185,6 +185,16 @@ def test_static_detection_of_randomness_and_the_clock() -> None:
     src = "from random import choice as pick\nfrom os import urandom\n\ndef f(xs: list[int]) -> int:\n    return pick(xs) + len(urandom(2))\n"
     parsed = parse_source(source_module_from_text("r", src), src)
     assert nondeterministic_uses(parsed, "f") == ["pick", "urandom"]
+    # seeded first: Python's and the Rust's draws are the seed's, so the function is tested
+    src = ("import random\nfrom random import seed, randint\nimport time\n\n"
+           "def roll(s: int) -> int:\n    \"\"\"Doc.\"\"\"\n    random.seed(s)\n    return random.randint(1, 6)\n\n"
+           "def roll2(s: int) -> int:\n    seed(s)\n    return randint(1, 6)\n\n"
+           "def late(s: int) -> int:\n    x = random.randint(1, 6)\n    random.seed(s)\n    return x\n\n"
+           "def timed(s: int) -> float:\n    random.seed(s)\n    return time.time() + random.random()\n")
+    parsed = parse_source(source_module_from_text("r", src), src)
+    assert nondeterministic_uses(parsed, "roll") == [] and nondeterministic_uses(parsed, "roll2") == []
+    assert nondeterministic_uses(parsed, "late") == ["random.randint", "random.seed"]
+    assert nondeterministic_uses(parsed, "timed") == ["time.time"]
 
 
 def test_building_a_date_is_not_reading_the_clock() -> None:

@@ -115,7 +115,7 @@ class BehaviourReport(BaseModel):
         return out
 
 
-CASES_VERSION = "cases-10"  # 4: an empty instance of a translated list/dict/tuple/set subclass crosses as its class; 5: *args spread and **kwargs as keywords in the Python call; 6: aware datetimes (datetime.timezone) and timezones cross, datetimes are drawn aware too; 7: a list/dict subclass's items cross as its `__list__`/`__mapping__` field; 8: decimal.Decimal values cross (as their str) and are drawn; 9: class members of unions drawn (Box::new(struct)), plain instances written from their attributes, base fields a class's own __init__ never sets neither drawn nor compared; 10: values of path classes (pygments' token types) cross as {"path": ...} and are drawn from the module's constants; bump when what is cached per function (or how cases are made) changes
+CASES_VERSION = "cases-11"  # 4: an empty instance of a translated list/dict/tuple/set subclass crosses as its class; 5: *args spread and **kwargs as keywords in the Python call; 6: aware datetimes (datetime.timezone) and timezones cross, datetimes are drawn aware too; 7: a list/dict subclass's items cross as its `__list__`/`__mapping__` field; 8: decimal.Decimal values cross (as their str) and are drawn; 9: class members of unions drawn (Box::new(struct)), plain instances written from their attributes, base fields a class's own __init__ never sets neither drawn nor compared; 10: values of path classes (pygments' token types) cross as {"path": ...} and are drawn from the module's constants; bump when what is cached per function (or how cases are made) changes; 11: a function whose first statement is random.seed(x) is tested (its draws are the seed's)
 
 
 class CaseCache(Protocol):
@@ -211,15 +211,20 @@ def nondeterministic_uses(parsed: ParsedModule, function: str) -> list[str]:
     except SyntaxError:
         return []
     imported: dict[str, str] = {}  # local name -> nondeterministic module it comes from
+    from_random: dict[str, str] = {}  # local name -> its name in the random module ("" for the module)
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for a in node.names:
                 top = a.name.split(".")[0]
                 if top in NONDETERMINISTIC:
                     imported[a.asname or top] = top
+                if a.name == "random":
+                    from_random[a.asname or "random"] = ""
         elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] in NONDETERMINISTIC:
             for a in node.names:
                 imported[a.asname or a.name] = node.module.split(".")[0]
+                if node.module == "random":
+                    from_random[a.asname or a.name] = a.name
         elif isinstance(node, ast.ImportFrom) and node.module == "os":
             for a in node.names:
                 if a.name in ("urandom", "getrandom"):
@@ -256,7 +261,27 @@ def nondeterministic_uses(parsed: ParsedModule, function: str) -> list[str]:
         if (isinstance(node, ast.Name) and node.id in imported and isinstance(node.ctx, ast.Load) and id(node) not in qualified
                 and imported[node.id] != "datetime"):
             uses.append(node.id)
+    if _seeded_first(fn, from_random):
+        # `random.seed(n)` before anything else: every draw after it is the seed's, in Python
+        # and in the Rust (pyrt::PyRandom is CPython's generator), so the cases are comparable
+        uses = [u for u in uses if u.split(".")[0] not in from_random]
     return sorted(set(uses))
+
+
+def _seeded_first(fn: ast.FunctionDef | ast.AsyncFunctionDef, from_random: dict[str, str]) -> bool:
+    """Whether the function's first statement (after its docstring) is `random.seed(x)` (or a
+    `seed` imported from random) with one argument."""
+    body = fn.body[1:] if fn.body and isinstance(fn.body[0], ast.Expr) and isinstance(fn.body[0].value, ast.Constant) \
+        and isinstance(fn.body[0].value.value, str) else fn.body
+    if not body or not isinstance(body[0], ast.Expr) or not isinstance(body[0].value, ast.Call):
+        return False
+    call = body[0].value
+    if len(call.args) != 1 or call.keywords:
+        return False
+    f = call.func
+    if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name):
+        return f.attr == "seed" and from_random.get(f.value.id) == ""
+    return isinstance(f, ast.Name) and from_random.get(f.id) == "seed"
 
 
 def _on_bigint(sig) -> bool:
