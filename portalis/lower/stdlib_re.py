@@ -2,10 +2,10 @@
 
 A pattern must be a string literal: it is translated here, at translation time, to the regex
 crate's syntax and compiled once, at first use, into a `static` LazyLock next to the call. A
-pattern with look-around or back-references is compiled by `fancy_regex::Regex` instead (the
-`*_fancy` helpers of the runtime; only such a crate depends on fancy-regex); what neither
-expresses (atomic groups, possessive quantifiers, conditionals) is a diagnostic (PTL243), never
-a silently different pattern.
+pattern with look-around, back-references, atomic groups or possessive quantifiers is compiled
+by `fancy_regex::Regex` instead (the `*_fancy` helpers of the runtime; only such a crate depends
+on fancy-regex); what neither expresses (conditionals, `\N{...}`) is a diagnostic (PTL243),
+never a silently different pattern.
 
 Diagnostics: PTL243 a pattern construct Rust's regex cannot express; PTL244 a pattern or
 replacement that is not a literal (or a callable replacement); PTL245 `$` where Python's "end or
