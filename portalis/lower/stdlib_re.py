@@ -4,7 +4,7 @@ A pattern must be a string literal: it is translated here, at translation time, 
 crate's syntax and compiled once, at first use, into a `static` LazyLock next to the call. A
 pattern with look-around, back-references, atomic groups or possessive quantifiers is compiled
 by `fancy_regex::Regex` instead (the `*_fancy` helpers of the runtime; only such a crate depends
-on fancy-regex); what neither expresses (conditionals, `\N{...}`) is a diagnostic (PTL243),
+on fancy-regex); what neither expresses (conditionals, named characters) is a diagnostic (PTL243),
 never a silently different pattern.
 
 Diagnostics: PTL243 a pattern construct Rust's regex cannot express; PTL244 a pattern or
