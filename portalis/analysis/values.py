@@ -93,6 +93,8 @@ def join_values(a: PyType | None, b: PyType | None) -> PyType | None:
 
 def _random_result(name: str, first: PyType | None) -> PyType | None:
     """`random.NAME(...)`'s result: `sample`/`choices` of a list are a list of its items."""
+    if name == "sample" and first is not None and first.kind == ITER and first.args and first.args[0] == T.INT:
+        return T.list_of(T.INT)  # random.sample(range(n), k)
     if name in ("sample", "choices"):
         return first if first is not None and first.kind == "list" and first.args and T.is_known(first.args[0]) else None
     return rules.RANDOM_RESULTS.get(name)

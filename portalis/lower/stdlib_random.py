@@ -1,14 +1,14 @@
 """`random` where a seed makes it deterministic (issue 12, item 3): the runtime's `PyRandom` is
 CPython's Mersenne Twister and `random.py`'s algorithms (3.11), so after `random.seed(n)` the
 Rust draws Python's numbers: `seed(int)`, `random()`, `randint`, `randrange` (1-3 arguments),
-`uniform`, `choice` of a list, `shuffle` of a list, `sample(xs, k)` and `choices(xs[, weights],
+`uniform`, `choice` of a list, `shuffle` of a list, `sample(xs, k)` of a list or a range and `choices(xs[, weights],
 k=n)` of a list (weights of floats or ints). The module's shared generator is one
 `static` (a Mutex; each helper locks it only inside its call). Unseeded, the generator starts
 from the clock, as Python's starts from os.urandom: random in both, and validation leaves
 functions using `random` untested (validate/behaviour.py NONDETERMINISTIC).
 
 Not translated (PTL133): a seed of another type than int (a str or bytes seed goes through
-SHA-512), `random.Random` instances, `sample` of a set or range, `sample(counts=)`,
+SHA-512), `random.Random` instances, `sample` of a set or str, `sample(counts=)`,
 `choices(cum_weights=)`, `gauss` and the other distributions, `getstate`/`setstate`.
 """
 
@@ -84,8 +84,19 @@ def _sample_or_choices(lw: "FunctionLowerer", name: str, args: list[Val], kwargs
     extra = sorted(set(kwargs) - set(allowed))
     if extra:
         raise Unsupported("PTL133", f"random.{name}() with {extra[0]}= is not translated yet")
+    if name == "sample" and args and len(args) + ("k" in kwargs) == 2:
+        e = args[0].expr
+        bounds = None
+        if isinstance(e, ir.RangeExpr):
+            bounds = (e.start, e.end, ir.IntLit(1, "i64"))
+        elif isinstance(e, ir.Call) and isinstance(e.func, ir.Path) and e.func.name == "crate::pyrt::range_step":
+            bounds = tuple(e.args)
+        if bounds is not None:
+            # `random.sample(range(n), k)`: indexed as Python does, the range never built
+            (k,) = _ints(args[1:] or [kwargs["k"]])
+            return Val(lw.propagate(_call(lw, "random_sample_range", *bounds, k)), T.list_of(T.INT))
     if not args or args[0].ty.kind != "list" or not args[0].ty.args or not T.is_known(args[0].ty.args[0]):
-        raise Unsupported("PTL133", f"random.{name}() of a list is translated (a set, range or str population is not yet)")
+        raise Unsupported("PTL133", f"random.{name}() of a list is translated (a set or str population is not yet)")
     seq, rest = args[0], args[1:]
     view = list_view(seq)
     if name == "sample":

@@ -4730,6 +4730,26 @@ pub fn random_sample<T: Clone>(xs: &[T], k: i64) -> Result<Vec<T>, PyErr> {
     Ok(taken.into_iter().map(|i| xs[i].clone()).collect())
 }
 
+/// `random.sample(range(start, stop, step), k)`: the range's items at the indices taken (the
+/// range itself is never built, as Python indexes it).
+pub fn random_sample_range(start: i64, stop: i64, step: i64, k: i64) -> Result<Vec<i64>, PyErr> {
+    if step == 0 {
+        panic!("ValueError: range() arg 3 must not be zero");
+    }
+    let (a, b, st) = (start as i128, stop as i128, step as i128);
+    // len(range(...)) as Python computes it
+    let n = if st > 0 && b > a {
+        (b - a + st - 1) / st
+    } else if st < 0 && a > b {
+        (a - b - st - 1) / -st
+    } else {
+        0
+    };
+    let taken = py_random().sample_indices(n as usize, k)?;
+    // every index is below the range's length: the item lies between start and stop
+    Ok(taken.into_iter().map(|i| (a + i as i128 * st) as i64).collect())
+}
+
 /// `random.choices(population, k=k)` of a list.
 pub fn random_choices<T: Clone>(xs: &[T], k: i64) -> Result<Vec<T>, PyErr> {
     let taken = py_random().choices_indices(xs.len(), k)?;

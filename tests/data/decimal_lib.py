@@ -235,3 +235,13 @@ def weighted(seed: int, xs: list[str], ws: list[float], k: int) -> list[str]:
 def weighted_int(seed: int, xs: list[str], ws: list[int], k: int) -> list[str]:
     random.seed(seed)
     return random.choices(xs, weights=ws, k=k)
+
+
+def sample_range(seed: int, n: int, k: int) -> list[int]:
+    random.seed(seed)
+    return random.sample(range(n), k)
+
+
+def sample_stepped(seed: int, a: int, b: int, step: int, k: int) -> list[int]:
+    random.seed(seed)
+    return random.sample(range(a, b, step), k)
