@@ -115,13 +115,20 @@ def _edits_for(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[int, in
             continue  # another binding, or a read before `n = int(E)` (or in a nested scope)
         if not all(_float_operand(r, parents) for r in reads):
             continue
-        t = first.targets[0]
-        edits.append((t.lineno, t.col_offset, t.end_lineno, t.end_col_offset, whole))
-        edits.append((call.lineno, call.col_offset, call.lineno, call.col_offset, "float("))
-        edits.append((call.end_lineno, call.end_col_offset, call.end_lineno, call.end_col_offset, ")"))
-        edits.extend((r.lineno, r.col_offset, r.end_lineno, r.end_col_offset, whole) for r in reads)
-        edits.append((left.lineno, left.col_offset, left.end_lineno, left.end_col_offset, f"int({whole})"))
+        start, end = _span(call)
+        edits.append((*_span(first.targets[0])[0], *_span(first.targets[0])[1], whole))
+        edits.append((*start, *start, "float("))
+        edits.append((*end, *end, ")"))
+        edits.extend((*_span(r)[0], *_span(r)[1], whole) for r in reads)
+        edits.append((*_span(left)[0], *_span(left)[1], f"int({whole})"))
     return edits
+
+
+def _span(node: ast.expr) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(line, column) of the node's start and end (ast gives both for every parsed expression)."""
+    end_line = node.end_lineno if node.end_lineno is not None else node.lineno
+    end_col = node.end_col_offset if node.end_col_offset is not None else node.col_offset
+    return (node.lineno, node.col_offset), (end_line, end_col)
 
 
 def _reduction(body: list[ast.stmt], i: int, name: str) -> tuple[int, ast.Name] | None:
