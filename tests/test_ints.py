@@ -65,6 +65,7 @@ SAME = [
     "falling(5, 0)", "sylvester(7)", "big_ops(-7, 3)", "big_ops(12345, -97)", "big_ops(3, 0)", f"big_ops({10**30}, 7)",
     f"big_ops({I64_MIN}, -1)", "power_sum(7, 30)", "power_sum(-2, 0)", "power_sum(0, 5)", "power_sum(0, 0)", "factorial_mod(10, 1000)",
     # the i64 fast path of a function on BigInt: stays in i64, leaves it midway, i64 callers
+    "fib_matrix(0)", "fib_matrix(1)", "fib_matrix(10)", "fib_matrix(60)",
     "collatz_steps(27)", f"collatz_steps({2**62 + 1})", f"collatz_steps({2**64 + 1})", "longest_collatz(30)",
 ]
 # Python's int grows past i64 here: the Rust raises OverflowError (it used to wrap, saturate or
@@ -77,6 +78,8 @@ GROWS = [
     "is_automorphic_number(8212890625)", f"is_automorphic_number({10**10})",
     # a Maclaurin series: `math.factorial(59)` past i64 (Python divides a float by it)
     "maclaurin_sin(1.0, 30)",
+    # Fibonacci by matrix power: nested lists of big ints are not on BigInt yet
+    "fib_matrix(90)", "fib_matrix(100)", "fib_matrix(150)",
  "factorial_digits(25)", "factorial_mod(25, 1000)",
     "shift_left(1, 63)", "shift_left(1, 64)", f"round_to({I64_MAX}, -19)", "choose(70, 35)", f"negate({I64_MIN})",
 ]

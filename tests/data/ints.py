@@ -273,3 +273,21 @@ def hsv_to_rgb(h: float, s: float, v: float) -> tuple[float, float, float]:
         return v, p, q
     # Cannot get here
     raise ValueError("unreachable")
+
+
+# Fibonacci by matrix power (the 30-digit sequences): nested lists of ints stay on i64,
+# so past i64 (and where the last squaring of `base` leaves it, fib_matrix(90)) OverflowError.
+def matrix_mul(a: list[list[int]], b: list[list[int]]) -> list[list[int]]:
+    return [[a[0][0] * b[0][0] + a[0][1] * b[1][0], a[0][0] * b[0][1] + a[0][1] * b[1][1]],
+            [a[1][0] * b[0][0] + a[1][1] * b[1][0], a[1][0] * b[0][1] + a[1][1] * b[1][1]]]
+
+
+def fib_matrix(n: int) -> int:
+    result = [[1, 0], [0, 1]]
+    base = [[1, 1], [1, 0]]
+    while n > 0:
+        if n % 2 == 1:
+            result = matrix_mul(result, base)
+        base = matrix_mul(base, base)
+        n //= 2
+    return result[0][1]
