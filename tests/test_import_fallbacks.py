@@ -138,3 +138,19 @@ def test_class_constant_named_by_another() -> None:
     tm, t = _lowered(src)
     assert [c.name for c in tm.classes[0].constants] == ["cssclasses", "cssclasses_weekday_head"]
     assert all(i.status.value == "translated" for i in t.items if i.name == "HTMLCalendar.head"), t.diagnostics
+
+
+def test_bound_pattern_method_is_read_as_its_pattern() -> None:
+    """shlex's `_find_unsafe = re.compile(...).search`: the name holds the pattern and each
+    call of it calls the method (same lines); a name used otherwise than called is left alone."""
+    from portalis.pattern_methods import take_pattern_methods
+
+    src = ("import re\n_find_unsafe = re.compile(r'[^\\w@%+=:,./-]', re.ASCII).search\n\n"
+           "def quote(s: str) -> str:\n    if _find_unsafe(s) is None:\n        return s\n    return \"'\" + s + \"'\"\n")
+    out = take_pattern_methods(src)
+    assert out.split("\n")[1] == "_find_unsafe = re.compile(r'[^\\w@%+=:,./-]', re.ASCII)"
+    assert "if _find_unsafe.search(s) is None:" in out and out.count("\n") == src.count("\n")
+    _, t = _lowered(src)
+    assert all(i.status.value == "translated" for i in t.items), t.diagnostics
+    kept = src + "\ncheck = _find_unsafe\n"
+    assert take_pattern_methods(kept) == kept
