@@ -154,3 +154,14 @@ def test_bound_pattern_method_is_read_as_its_pattern() -> None:
     assert all(i.status.value == "translated" for i in t.items), t.diagnostics
     kept = src + "\ncheck = _find_unsafe\n"
     assert take_pattern_methods(kept) == kept
+
+
+def test_narrowing_kept_through_a_loop_slicing_the_value_itself() -> None:
+    """textwrap.dedent's `margin = margin[:i]` in a loop: a slice of the value narrowed from
+    Optional keeps it narrowed (the loop's other assignments are not None either)."""
+    src = ("def common(indents: list[str]) -> str:\n    margin = None\n    for indent in indents:\n"
+           "        if margin is None:\n            margin = indent\n        else:\n"
+           "            for i, (x, y) in enumerate(zip(margin, indent)):\n                if x != y:\n"
+           "                    margin = margin[:i]\n                    break\n    return margin or ''\n")
+    _, t = _lowered(src)
+    assert [i.status.value for i in t.items] == ["translated"], t.diagnostics

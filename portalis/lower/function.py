@@ -964,8 +964,14 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 return local is not None and T.is_known(local.ty) and local.ty.kind not in ("optional", "none")
             return False
 
+        def own_slice(e: cst.BaseExpression | None, name: str) -> bool:
+            # `margin = margin[:i]` (textwrap.dedent): a slice of the narrowed value itself is
+            # not None when every other assignment in the loop keeps it so (by induction)
+            return type(e) is cst.Subscript and type(e.value) is cst.Name and e.value.value == name \
+                and all(type(el.slice) is cst.Slice for el in e.slice)
+
         for name, assigned in values.items():
-            if name in current and not all(not_none(v, frozenset({name})) for v in assigned):
+            if name in current and not all(not_none(v, frozenset({name})) or own_slice(v, name) for v in assigned):
                 bound.add(name)
         state = frozenset(n for n in current if n not in bound)
         self.set_narrow_state(state)
