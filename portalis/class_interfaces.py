@@ -307,10 +307,15 @@ def build_class_interfaces(
     for info in parsed.classes:
         node = nodes.get(info.name)
         if info.name in exceptions or node is None:
-            from portalis.exception_facts import message_parameter
+            from portalis.exception_facts import message_parameter, message_template
+            from portalis.model import ExceptionMessage
 
-            message = message_parameter(node) if node is not None and info.name in exceptions else None
-            sig = ClassSignature(name=info.name, fields=[], is_dataclass=info.is_dataclass, line=info.line, message_arg=message)
+            is_exc = node is not None and info.name in exceptions
+            message = message_parameter(node) if is_exc else None
+            found = message_template(node) if is_exc else None
+            template = ExceptionMessage(expr=found[0], attrs=found[1], params=found[2], defaults=found[3]) if found else None
+            sig = ClassSignature(name=info.name, fields=[], is_dataclass=info.is_dataclass, line=info.line, message_arg=message,
+                                 message=template)
             out.append(sig)
             continue
         sig = _class_interface(parsed, info, node, scope, signature, done, sources)
@@ -628,13 +633,22 @@ def _class_constants(node: cst.ClassDef, scope: TypeScope) -> list:
     # Only a name's last binding in the class body counts (Python's; parse reports the others).
     last = {name: n for name, _kind, _line, n in _bindings(body, True, lambda _n: 0)}
     changed = _changed_in_place(node)
+    earlier: dict[str, cst.BaseExpression] = {}  # class-body names bound so far -> their values
     for stmt in body:
         if not isinstance(stmt, cst.SimpleStatementLine):
             continue
         for small in stmt.body:
-            if type(small) is cst.Assign and len(small.targets) == 1 and type(small.targets[0].target) is cst.Name \
-                    and last.get(small.targets[0].target.value) is small:
-                info = ConstantInfo(name=small.targets[0].target.value, value=code_of(small.value), line=0)
+            if type(small) is cst.Assign and len(small.targets) == 1 and type(small.targets[0].target) is cst.Name:
+                name, value = small.targets[0].target.value, small.value
+                if type(value) is cst.Name and value.value in earlier and not {name, value.value} & changed:
+                    # `cssclasses_weekday_head = cssclasses` (calendar.HTMLCalendar): another name
+                    # for an earlier class constant; neither is changed in place, so a copy of
+                    # its value reads the same
+                    value = earlier[value.value]
+                earlier[name] = value
+                if last.get(name) is not small:
+                    continue
+                info = ConstantInfo(name=name, value=code_of(value), line=0)
                 typed = _constant(info, scope)
                 if typed is None:
                     continue

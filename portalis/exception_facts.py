@@ -136,35 +136,82 @@ def message_parameter(node: cst.ClassDef) -> int | None:
     """The position (self not counted) of the `__init__` parameter an exception class's
     `__str__` returns (`self.msg = msg` ... `def __str__(self): return self.msg`), or None: what
     `str(e)` gives for `raise C(msg, opt)`, where the builtin `Exception.__str__` would give the
-    tuple of the arguments. Only the plain form: `__init__` stores the parameter unchanged at its
-    top level and nothing else in the class assigns that attribute."""
+    tuple of the arguments. The plain case of message_template."""
+    found = message_template(node)
+    if found is None:
+        return None
+    expr, attrs = found[0], found[1]
+    for attr, at in attrs.items():
+        if expr == f"self.{attr}":
+            return at
+    return None
+
+
+def message_template(node: cst.ClassDef) -> tuple[str, dict[str, int], list[str], dict[int, str]] | None:
+    """`str(e)` of an exception class as a template of its constructor's arguments (see
+    model.ExceptionMessage): (the expression `__str__` returns, attr -> parameter position,
+    `__init__`'s parameters, position -> default source), or None. Only the plain form:
+    `__str__` is one `return` whose `self` appears only as `self.<attr>`; each such attr is
+    stored unchanged from a parameter at `__init__`'s top level and assigned nowhere else in the
+    class; `__init__` does nothing but store attributes and call its base's `__init__` (no
+    effect is lost by not running it)."""
     body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
     defs = {s.name.value: s for s in body if isinstance(s, cst.FunctionDef)}
     init, text = defs.get("__init__"), defs.get("__str__")
     if init is None or text is None or init.decorators or text.decorators:
         return None
+    if init.params.star_arg not in (None, cst.MaybeSentinel.DEFAULT) or init.params.star_kwarg is not None \
+            or init.params.kwonly_params:
+        return None
     statements = [s for s in _statements(text) if not _is_docstring(s)]
-    if len(statements) != 1 or not isinstance(statements[0], cst.Return):
+    if len(statements) != 1 or not isinstance(statements[0], cst.Return) or statements[0].value is None:
         return None
     returned = statements[0].value
-    if not (isinstance(returned, cst.Attribute) and isinstance(returned.value, cst.Name) and returned.value.value == "self"):
-        return None
-    attr = returned.attr.value
-    params = [p.name.value for p in [*init.params.posonly_params, *init.params.params]][1:]
-    stored: list[str] = []
+    selfs = [n for n in iter_nodes(returned) if isinstance(n, cst.Name) and n.value == "self"]
+    reads = [n for n in iter_nodes(returned) if isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name)
+             and n.value.value == "self"]
+    if len(selfs) != len(reads):
+        return None  # `self` alone or `self.args[0]`-like uses not in the plain form
+    all_params = [*init.params.posonly_params, *init.params.params]
+    params = [p.name.value for p in all_params][1:]
+    defaults = {i - 1: cst.Module([]).code_for_node(p.default) for i, p in enumerate(all_params)
+                if i > 0 and p.default is not None}
+    stored: dict[str, list[str]] = {}
     for s in _statements(init):
-        if isinstance(s, cst.Assign):
-            for t in s.targets:
-                if isinstance(t.target, cst.Attribute) and isinstance(t.target.value, cst.Name) \
-                        and t.target.value.value == "self" and t.target.attr.value == attr:
-                    stored.append(s.value.value if isinstance(s.value, cst.Name) else "")
-    if len(stored) != 1 or stored[0] not in params:
-        return None
-    for other in defs.values():
-        if other is not init and any(isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == "self"
-                                     and n.attr.value == attr and _assigned(n, other) for n in iter_nodes(other)):
+        if _is_docstring(s) or isinstance(s, cst.Pass) or _base_init_call(s):
+            continue
+        if not isinstance(s, cst.Assign):
             return None
-    return params.index(stored[0])
+        for t in s.targets:
+            if not (isinstance(t.target, cst.Attribute) and isinstance(t.target.value, cst.Name) and t.target.value.value == "self"):
+                return None
+            stored.setdefault(t.target.attr.value, []).append(s.value.value if isinstance(s.value, cst.Name) else "")
+    attrs: dict[str, int] = {}
+    for n in reads:
+        attr = n.attr.value
+        values = stored.get(attr, [])
+        if len(values) != 1 or values[0] not in params:
+            return None
+        attrs[attr] = params.index(values[0])
+    for attr in attrs:
+        for other in defs.values():
+            if other is not init and any(isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == "self"
+                                         and n.attr.value == attr and _assigned(n, other) for n in iter_nodes(other)):
+                return None
+    return cst.Module([]).code_for_node(returned), attrs, params, defaults
+
+
+def _base_init_call(s: cst.CSTNode) -> bool:
+    """`Exception.__init__(self, ...)` or `super().__init__(...)`: sets only `args`."""
+    if not (isinstance(s, cst.Expr) and isinstance(s.value, cst.Call) and isinstance(s.value.func, cst.Attribute)):
+        return False
+    func = s.value.func
+    if func.attr.value != "__init__":
+        return False
+    if isinstance(func.value, cst.Call) and isinstance(func.value.func, cst.Name) and func.value.func.value == "super":
+        return True
+    return isinstance(func.value, cst.Name) and bool(s.value.args) and isinstance(s.value.args[0].value, cst.Name) \
+        and s.value.args[0].value.value == "self"
 
 
 def _statements(fn: cst.FunctionDef) -> list[cst.BaseSmallStatement | cst.BaseCompoundStatement]:

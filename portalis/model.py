@@ -368,6 +368,20 @@ class TypedField(BaseModel):
     why: str | None = None
 
 
+class ExceptionMessage(BaseModel):
+    """What `str(e)` gives for an exception class with its own `__init__` and `__str__`, as a
+    template of the raise's arguments: `__str__` returns `expr` (Python source), in which each
+    `self.<attr>` of `attrs` is what `__init__` stored unchanged from the parameter at that
+    position (self not counted). `params`: `__init__`'s parameters; `defaults`: position -> the
+    default's source. calendar's `IllegalMonthError(month)`: expr `"bad month number %r; must be
+    1-12" % self.month`, attrs {"month": 0}."""
+
+    expr: str
+    attrs: dict[str, int] = Field(default_factory=dict)
+    params: list[str] = Field(default_factory=list)
+    defaults: dict[int, str] = Field(default_factory=dict)
+
+
 class ClassSignature(BaseModel):
     name: str
     fields: list[TypedField]
@@ -408,6 +422,9 @@ class ClassSignature(BaseModel):
     # (getopt's `GetoptError(msg, opt)`: `self.msg = msg`, `__str__` returns `self.msg`): that
     # parameter's position (self not counted), the raised error's message; None otherwise.
     message_arg: int | None = None
+    # The general form of the same (message_arg is its `return self.msg` case): `str(e)` as a
+    # template of the raise's arguments, lowered at each `raise C(...)`.
+    message: ExceptionMessage | None = None
     # Set by the cross-module resolution (portalis/inheritance.py): bases as written that are
     # classes of another module of the repository, merged into this class (their fields, constants
     # and the methods it does not override); `inherited`: method name -> "module:Class" where its

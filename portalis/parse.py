@@ -33,6 +33,7 @@ from portalis.model import (
 from portalis.contain import contained, deep_stack_bytes, describe_exception, internal_error, run_deep, too_deep
 from portalis.builtin_bases import desugar_list_bases
 from portalis.import_fallbacks import take_import_fallbacks
+from portalis.pattern_methods import take_pattern_methods
 from portalis.memo_caches import desugar_memo_caches
 from portalis.namedtuples import desugar_namedtuples
 from portalis.whole_floats import desugar_whole_floats
@@ -509,6 +510,9 @@ def parse_source(src: SourceModule, source: str) -> ParsedModule:
     # colorsys' `i = int(h*6.0)` used as a float until `i = i%6`, read as that float (same
     # lines, portalis/whole_floats.py): no int past i64 is ever made.
     source = desugar_whole_floats(source)
+    # `f = re.compile(p).search` read as the pattern, `f(s)` as `f.search(s)` (same lines,
+    # portalis/pattern_methods.py).
+    source = take_pattern_methods(source)
     base = dict(module=src.module, path=src.path, source_sha256=src.sha256, source=source)
     try:
         tree = source_tree(source)

@@ -1,8 +1,9 @@
 """What the text rewrites made before analysis share.
 
 Some shapes are read as another, equivalent text on the same lines before libcst parses the
-module (portalis/namedtuples.py, builtin_bases.py, memo_caches.py, import_fallbacks.py; and
-path_types.py reads path classes from the text). Each needs Python's own tree of the module,
+module (portalis/namedtuples.py, builtin_bases.py, memo_caches.py, import_fallbacks.py,
+pattern_methods.py; and path_types.py reads path classes from the text). Each needs Python's
+own tree of the module,
 a second parse: `parse_if` asks a cheap question of the text first, so a module that cannot
 hold the shape (nearly all of them) is not parsed again, and a module that does not parse, or
 nests past the interpreter's limits, is left as written.

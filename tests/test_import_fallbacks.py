@@ -93,3 +93,75 @@ def test_str_index_inside_try_keeps_its_value_error_handler() -> None:
     assert "crate::pyrt::try_str_index_of(opt, \"=\", 0)" in rust, rust
     assert "crate::pyrt::try_str_index_in(opt, \"=\", 0, 3, true)" in rust, rust
     assert rust.count('== "ValueError"') == 2 and "todo!" not in rust
+
+
+def test_exception_str_template_is_the_raised_message() -> None:
+    """calendar's `IllegalMonthError(month)`: `__str__` formats what `__init__` stored, so
+    `str(e)` is that text, not the argument (ClassSignature.message, lowered at the raise)."""
+    src = ('class IllegalMonthError(ValueError):\n    def __init__(self, month):\n        self.month = month\n'
+           '    def __str__(self):\n        return "bad month number %r; must be 1-12" % self.month\n\n'
+           'def check(month: int) -> int:\n    if not 1 <= month <= 12:\n        raise IllegalMonthError(month)\n    return month\n')
+    tm, t = _lowered(src)
+    (exc,) = tm.classes
+    assert exc.message is not None and exc.message.attrs == {"month": 0} and exc.message_arg is None
+    rust = "\n".join(i.code for i in t.items)
+    assert 'PyErr::new("IllegalMonthError", format!("bad month number {}; must be 1-12", month))' in rust, rust
+    # an argument with effects that the message does not show keeps the old refusal
+    src2 = src.replace("raise IllegalMonthError(month)", "raise IllegalMonthError(month, print(1))")
+    assert "format!" not in "\n".join(i.code for i in _lowered(src2)[1].items)
+
+
+def test_branches_the_types_decide_are_the_only_ones_lowered() -> None:
+    """getopt's `if type(longopts) == type(""): longopts = [longopts]` and gnu_getopt's
+    isinstance form of a list[str] parameter: the branch Python cannot run would not type
+    (list[list[str]]), so only the other is lowered; after a decided branch that returns, the
+    rest of the block is dead code (never lowered: `memoryview` below needs no translation)."""
+    src = ('def g(args: list[str], longopts: list[str] = []) -> list[str]:\n'
+           '    if isinstance(longopts, str):\n        longopts = [longopts]\n    else:\n        longopts = list(longopts)\n'
+           '    return longopts + args\n\n'
+           'def h(args: list[str], longopts: list[str] = []) -> list[str]:\n'
+           '    if type(longopts) == type(""):\n        longopts = [longopts]\n    else:\n        longopts = list(longopts)\n'
+           '    return longopts + args\n\n'
+           'def k(s: str) -> bytes:\n    if isinstance(s, str):\n        return s.encode("ascii")\n'
+           '    return memoryview(s).tobytes()\n')
+    _, t = _lowered(src)
+    assert [i.status.value for i in t.items] == ["translated"] * 3, t.diagnostics
+    rust = "\n".join(i.code for i in t.items)
+    assert "vec![longopts" not in rust and "memoryview" not in rust and "unreachable!" not in rust, rust
+
+
+def test_class_constant_named_by_another() -> None:
+    """calendar.HTMLCalendar's `cssclasses_weekday_head = cssclasses`: a second name for an
+    earlier class constant is a constant with its value."""
+    src = ('class HTMLCalendar:\n    cssclasses = ["mon", "tue"]\n    cssclasses_weekday_head = cssclasses\n'
+           '    def head(self, day: int) -> str:\n        return self.cssclasses_weekday_head[day]\n')
+    tm, t = _lowered(src)
+    assert [c.name for c in tm.classes[0].constants] == ["cssclasses", "cssclasses_weekday_head"]
+    assert all(i.status.value == "translated" for i in t.items if i.name == "HTMLCalendar.head"), t.diagnostics
+
+
+def test_bound_pattern_method_is_read_as_its_pattern() -> None:
+    """shlex's `_find_unsafe = re.compile(...).search`: the name holds the pattern and each
+    call of it calls the method (same lines); a name used otherwise than called is left alone."""
+    from portalis.pattern_methods import take_pattern_methods
+
+    src = ("import re\n_find_unsafe = re.compile(r'[^\\w@%+=:,./-]', re.ASCII).search\n\n"
+           "def quote(s: str) -> str:\n    if _find_unsafe(s) is None:\n        return s\n    return \"'\" + s + \"'\"\n")
+    out = take_pattern_methods(src)
+    assert out.split("\n")[1] == "_find_unsafe = re.compile(r'[^\\w@%+=:,./-]', re.ASCII)"
+    assert "if _find_unsafe.search(s) is None:" in out and out.count("\n") == src.count("\n")
+    _, t = _lowered(src)
+    assert all(i.status.value == "translated" for i in t.items), t.diagnostics
+    kept = src + "\ncheck = _find_unsafe\n"
+    assert take_pattern_methods(kept) == kept
+
+
+def test_narrowing_kept_through_a_loop_slicing_the_value_itself() -> None:
+    """textwrap.dedent's `margin = margin[:i]` in a loop: a slice of the value narrowed from
+    Optional keeps it narrowed (the loop's other assignments are not None either)."""
+    src = ("def common(indents: list[str]) -> str:\n    margin = None\n    for indent in indents:\n"
+           "        if margin is None:\n            margin = indent\n        else:\n"
+           "            for i, (x, y) in enumerate(zip(margin, indent)):\n                if x != y:\n"
+           "                    margin = margin[:i]\n                    break\n    return margin or ''\n")
+    _, t = _lowered(src)
+    assert [i.status.value for i in t.items] == ["translated"], t.diagnostics

@@ -79,6 +79,9 @@ def B(op: str, left: ir.Expr, right: ir.Expr) -> ir.Binary:
         (ir.MethodCall(a, "collect", turbofish=(ir.TPath("Vec", (ir.STRING,)),)), "a.collect::<Vec<String>>()"),
         (ir.Closure((ir.PBind("x"),), B("==", ir.Unary("*", ir.Path("x")), b)), "|x| *x == b"),
         (ir.StructLit("P", (("x", ir.Path("x")), ("y", ir.IntLit(2)))), "P { x, y: 2 }"),
+        (ir.Path("None", (ir.I64,)), "None::<i64>"),
+        (ir.Matches(a, ir.POr((ir.PVariant("E::X", (ir.PWild(),)), ir.PVariant("E::Y", (ir.PWild(),))))),
+         "matches!(a, E::X(_) | E::Y(_))"),
     ],
 )
 def test_precedence_and_forms(expr: ir.Expr, text: str) -> None:

@@ -336,7 +336,7 @@ class SmallLowerer(BigIntLowerer):
     def literal(self, value: int) -> ir.Expr:
         if -(2**63) <= value < 2**63:
             return ir.IntLit(value, "i64")
-        return ir.Try(ir.Path("None::<i64>"))  # a literal past i64: the BigInt path from the start
+        return ir.Try(ir.Path("None", (ir.I64,)))  # a literal past i64: the BigInt path from the start
 
     def place(self, e: cst.BaseExpression) -> ir.Expr:
         return self.owned(e)

@@ -744,14 +744,14 @@ def isinstance_of(v: Val, wanted: set[str]) -> Val:
         hits = members_matching(v.ty, wanted)
         if not hits or len(hits) == len(v.ty.args):
             return Val(ir.BoolLit(bool(hits)), T.BOOL)
-        pats = " | ".join(f"crate::pyrt::{enum_name(v.ty)}::{tag(m)}(_)" for m in hits)
-        return Val(ir.Macro("matches", (v.expr, ir.Path(pats))), T.BOOL)
+        pats = tuple(ir.PVariant(f"crate::pyrt::{enum_name(v.ty)}::{tag(m)}", (ir.PWild(),)) for m in hits)
+        return Val(ir.Matches(v.expr, pats[0] if len(pats) == 1 else ir.POr(pats)), T.BOOL)
     if kind == "class" and v.ty.name in wanted:
         return Val(ir.BoolLit(True), T.BOOL)  # its struct is exactly the class (Rust has no subclass)
     if kind == "num" and len(wanted & {"int", "float"}) == 1:
         # An int-or-float: which one it holds is known at run time.
         variant = "Int" if "int" in wanted else "Float"
-        return Val(ir.Macro("matches", (read(v), ir.Path(f"crate::pyrt::PyNum::{variant}(_)"))), T.BOOL)
+        return Val(ir.Matches(read(v), ir.PVariant(f"crate::pyrt::PyNum::{variant}", (ir.PWild(),))), T.BOOL)
     # bool is a subclass of int in Python.
     kinds = {kind, "int"} if kind == "bool" else {"int", "float"} if kind == "num" else {kind}
     if kind == "bytes":

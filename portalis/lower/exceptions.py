@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from portalis.lower.function import FunctionLowerer
 
 PYERR = "crate::pyrt::PyErr"
+# Arguments that may be left out of, or repeated in, an exception's message (no effects).
+_PURE = (cst.Name, cst.SimpleString, cst.Integer, cst.Float)
 EXC = T.EXC  # a caught exception bound by `except E as e`
 
 
@@ -126,7 +128,11 @@ class ExceptionLowering:
         if name is None or name not in self.exceptions:
             raise Unsupported("PTL121", f"raising `{name or 'this value'}` is not supported (not an exception class)", node)
         message: ir.Expr = ir.Call(ir.Path("String::new"))
-        if isinstance(exc, cst.Call):
+        template = self._message_template(name, exc)
+        if template is not None:
+            v = self.expr(template)
+            message = self.to_str(v) if v.ty.kind != "str" else owned(v)
+        elif isinstance(exc, cst.Call):
             if any(a.keyword or a.star for a in exc.args):
                 raise Unsupported("PTL121", "exceptions with several arguments are not supported yet", node)
             shown = 0
@@ -139,6 +145,56 @@ class ExceptionLowering:
                 message = self.to_str(v) if v.ty.kind != "str" else owned(v)
         err = ir.Call(ir.Path(f"{PYERR}::new"), (ir.StrLit(name), message))
         return self.raise_err(err)
+
+    def _message_template(self: "FunctionLowerer", name: str, exc: cst.BaseExpression) -> cst.BaseExpression | None:
+        """`str(e)` of `raise C(a, b)` for a class whose `__str__` is a template of its
+        constructor's arguments (ClassSignature.message): the template with each `self.<attr>`
+        replaced by the argument stored there, lowered in the raising function. None where the
+        class has none, or where the arguments do not fit it plainly: a starred argument, one
+        `str(e)` does not show or shows twice that has effects (only names and literals may be
+        dropped or repeated), two with effects (their order would change), a name of the
+        template that is a local here."""
+        from portalis.lower.context import ClassRef
+
+        found = self.env.lookup(name)
+        t = found.sig.message if isinstance(found, ClassRef) else None
+        if t is None:
+            return None
+        args = exc.args if isinstance(exc, cst.Call) else ()
+        values: dict[int, cst.BaseExpression] = {}
+        for i, a in enumerate(args):
+            if a.star:
+                return None
+            at = i if a.keyword is None else (t.params.index(a.keyword.value) if a.keyword.value in t.params else -1)
+            if at < 0 or at >= len(t.params) or at in values:
+                return None
+            values[at] = a.value
+        template = cst.parse_expression(t.expr)
+        uses: dict[int, int] = {}
+        attr_names = {id(n.attr) for n in iter_nodes(template) if isinstance(n, cst.Attribute)}
+        for n in iter_nodes(template):
+            if isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == "self":
+                uses[t.attrs[n.attr.value]] = uses.get(t.attrs[n.attr.value], 0) + 1
+            elif isinstance(n, cst.Name) and id(n) not in attr_names and n.value != "self" and n.value in self.locals:
+                return None
+        for at in uses:
+            if at not in values:
+                default = cst.parse_expression(t.defaults[at]) if at in t.defaults else None
+                if not isinstance(default, _PURE):
+                    return None
+                values[at] = default
+        effects = [at for at, v in values.items() if not isinstance(v, _PURE)]
+        if len(effects) > 1 or any(uses.get(at, 0) != 1 for at in effects):
+            return None
+
+        class _Fill(cst.CSTTransformer):
+            def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
+                if isinstance(original.value, cst.Name) and original.value.value == "self":
+                    value = values[t.attrs[original.attr.value]]
+                    return value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]) if hasattr(value, "lpar") else value
+                return updated
+
+        return template.visit(_Fill())
 
     def _message_arg(self: "FunctionLowerer", name: str, exc: cst.Call) -> int | None:
         """Which argument of `raise C(a, b)` is the error's message: the one C's `__str__`

@@ -960,6 +960,9 @@ class ExprLowering:
 
     # -------------------------------------------------------- comparisons
     def comparison(self: "FunctionLowerer", node: cst.Comparison) -> Val:
+        decided = self.type_comparison(node)
+        if decided is not None:
+            return decided
         left = self.expr(node.left)
         parts: list[ir.Expr] = []
         for target in node.comparisons:
@@ -970,6 +973,35 @@ class ExprLowering:
         for p in parts[1:]:
             out = logical("&&", out, p)
         return Val(out, T.BOOL)
+
+    def type_comparison(self: "FunctionLowerer", node: cst.Comparison) -> Val | None:
+        """`type(x) == type("")`, `type(x) is str` (and `!=`, `is not`) of values whose builtin
+        type the signature fixes (no union, no class: a subclass's instance is not its base's
+        type): decided here, a literal (getopt's `if type(longopts) == type(""):` of a list).
+        None where it is not of that form; the operands are names and literals (nothing to run)."""
+        if len(node.comparisons) != 1 or not isinstance(node.comparisons[0].operator, (cst.Equal, cst.NotEqual, cst.Is, cst.IsNot)):
+            return None
+        sides = [self._builtin_type_of(e) for e in (node.left, node.comparisons[0].comparator)]
+        if None in sides or not any(isinstance(e, cst.Call) for e in (node.left, node.comparisons[0].comparator)):
+            return None
+        same = sides[0] == sides[1]
+        return Val(ir.BoolLit(same if isinstance(node.comparisons[0].operator, (cst.Equal, cst.Is)) else not same), T.BOOL)
+
+    def _builtin_type_of(self: "FunctionLowerer", e: cst.BaseExpression) -> str | None:
+        """The builtin type `type(arg)` (arg a name or literal) or a builtin type's name stands for."""
+        plain = {"int", "float", "str", "bool", "bytes", "bytearray", "list", "dict", "set", "tuple"}
+        if isinstance(e, cst.Name):
+            free = e.value not in self.locals and self.env.lookup(e.value) is None
+            return e.value if free and e.value in plain else None
+        if not (isinstance(e, cst.Call) and isinstance(e.func, cst.Name) and e.func.value == "type" and len(e.args) == 1
+                and e.args[0].keyword is None and not e.args[0].star and "type" not in self.locals and self.env.lookup("type") is None):
+            return None
+        arg = e.args[0].value
+        if not isinstance(arg, (cst.Name, cst.SimpleString, cst.Integer, cst.Float)):
+            return None
+        ty = self.expr(arg).ty
+        kind = "bytearray" if ty.kind == "bytes" and ty.name == "bytearray" else ty.kind
+        return kind if kind in plain else None
 
     def compare(self: "FunctionLowerer", op: cst.BaseCompOp, a: Val, b: Val, node: cst.CSTNode) -> ir.Expr:
         if isinstance(op, (cst.Is, cst.IsNot)):

@@ -512,6 +512,9 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                     continue  # `if not isinstance(other, C): return NotImplemented`: `other` is a C here
                 if out and isinstance(out[-1], (ir.Return, ir.Break, ir.Continue)):
                     break  # the rest of the block is dead code (Python never runs it either)
+                if out and isinstance(out[-1], ir.ExprStmt) and isinstance(out[-1].expr, ir.BlockExpr) \
+                        and out[-1].expr.label is None and _block_diverges(out[-1].expr.block):
+                    break  # the same after a branch the types decide (static_if) that returns
                 if out and isinstance(out[-1], ir.ExprStmt) and isinstance(out[-1].expr, ir.Match) and _ends_in_return(out[-1:]):
                     # an isinstance `match` whose every arm returns: the union holds no other
                     # member, so what follows runs for no value the signature admits
@@ -782,6 +785,8 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         if matched is not None:
             return matched
         cond = self.header_condition(node.test)
+        if isinstance(cond, ir.BoolLit):
+            return self.static_if(node, cond.value)
         then_n, else_n = self.narrowings(node.test)
         before = self.narrow_state()
         with self.narrowed(then_n):
@@ -821,6 +826,21 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 # `if a: if b: ...` is `if a && b { ... }`.
                 return [ir.ExprStmt(ir.IfExpr(ir.Binary("&&", cond, inner.expr.cond), inner.expr.then))]
         return [ir.ExprStmt(ir.IfExpr(cond, then, orelse))]
+
+    def static_if(self, node: cst.If, taken: bool) -> list[ir.Stmt]:
+        """An if statement whose test the types decide (`isinstance(s, str)` of a str, `type(x)
+        == type("")` of a list): only the branch Python can run is lowered, as a plain block
+        (getopt's `if isinstance(longopts, str): longopts = [longopts]` of a list[str]: the
+        other branch would not type). The test has no effects to keep: it lowered to a literal.
+        The branch is a plain block (its locals hoisted as for the if); one that never falls
+        through makes the rest of the enclosing block dead code (`block` stops there)."""
+        if taken:
+            return [ir.ExprStmt(ir.BlockExpr(self.block(node.body)))]
+        if isinstance(node.orelse, cst.If):
+            return self.if_stmt(node.orelse)
+        if isinstance(node.orelse, cst.Else):
+            return [ir.ExprStmt(ir.BlockExpr(self.block(node.orelse.body)))]
+        return []
 
     def if_let(self, node: cst.If) -> list[ir.Stmt] | None:
         """`if x is not None: A else: B` (or `if x is None: B else: A`) as
@@ -944,8 +964,14 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 return local is not None and T.is_known(local.ty) and local.ty.kind not in ("optional", "none")
             return False
 
+        def own_slice(e: cst.BaseExpression | None, name: str) -> bool:
+            # `margin = margin[:i]` (textwrap.dedent): a slice of the narrowed value itself is
+            # not None when every other assignment in the loop keeps it so (by induction)
+            return type(e) is cst.Subscript and type(e.value) is cst.Name and e.value.value == name \
+                and all(type(el.slice) is cst.Slice for el in e.slice)
+
         for name, assigned in values.items():
-            if name in current and not all(not_none(v, frozenset({name})) for v in assigned):
+            if name in current and not all(not_none(v, frozenset({name})) or own_slice(v, name) for v in assigned):
                 bound.add(name)
         state = frozenset(n for n in current if n not in bound)
         self.set_narrow_state(state)
@@ -2049,6 +2075,8 @@ def _block_diverges(block: ir.Block) -> bool:
             return True
         if isinstance(last.expr, ir.IfExpr):
             return _if_diverges(last.expr)
+        if isinstance(last.expr, ir.BlockExpr) and last.expr.label is None:
+            return _block_diverges(last.expr.block)
     return _ends_in_return(list(block.stmts))
 
 
@@ -2094,6 +2122,8 @@ def _ends_in_return(stmts: list[ir.Stmt]) -> bool:
                    or (isinstance(a.body, ir.Macro) and a.body.name == "unreachable") for a in last.expr.arms)
     if isinstance(last, ir.ExprStmt) and isinstance(last.expr, ir.Macro) and last.expr.name in ("panic", "unreachable"):
         return True
+    if isinstance(last, ir.ExprStmt) and isinstance(last.expr, ir.BlockExpr) and last.expr.label is None:
+        return _ends_in_return(list(last.expr.block.stmts))  # a branch the types decide (static_if)
     if isinstance(last, ir.Loop):
         return not _breaks(last.body)  # a `loop` without a break only ends by returning
     return False

@@ -315,7 +315,7 @@ def _expr(e: ir.Expr, scope: dict[str, _Binding], decisions: dict[int, _Binding]
     elif isinstance(e, ir.Match):
         _expr(e.scrutinee, scope, decisions)
         _branches([(lambda arm=arm: _expr(arm.body, scope, decisions)) for arm in e.arms], scope)
-    elif isinstance(e, ir.LetPattern):
+    elif isinstance(e, (ir.LetPattern, ir.Matches)):
         _expr(e.value, scope, decisions)
 
 
@@ -420,6 +420,8 @@ def _rewrite_expr(e: ir.Expr, d: dict[int, _Binding], taken: set[str]) -> ir.Exp
         return ir.Closure(e.params, _rewrite_expr(e.body, d, taken), e.move)
     if isinstance(e, ir.LetPattern):
         return ir.LetPattern(e.pattern, _rewrite_expr(e.value, d, taken))
+    if isinstance(e, ir.Matches):
+        return ir.Matches(_rewrite_expr(e.value, d, taken), e.pattern)
     if isinstance(e, ir.StructLit):
         return ir.StructLit(e.path, tuple((n, _rewrite_expr(v, d, taken)) for n, v in e.fields))
     return e

@@ -306,7 +306,7 @@ def lower_datetime_method(lw: "FunctionLowerer", recv: Val, name: str, args: lis
         return Val(ir.MethodCall(read(recv), "tzname"), T.optional(T.STR))
     if name == "dst" and not args and not kwargs:
         # a naive datetime and a datetime.timezone (a fixed offset) have no DST: None, always
-        none = ir.Path("None::<crate::pyrt::PyTimedelta>")
+        none = ir.Path("None", (ir.TPath("crate::pyrt::PyTimedelta"),))
         value = read(recv)
         if isinstance(value, ir.Path):
             return Val(none, T.optional(TIMEDELTA))

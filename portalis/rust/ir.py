@@ -132,9 +132,11 @@ class BoolLit(Expr):
 
 @dataclass(frozen=True, slots=True)
 class Path(Expr):
-    """A variable, function, constant or enum variant: `x`, `crate::m::f`, `None`."""
+    """A variable, function, constant or enum variant: `x`, `crate::m::f`, `None`; with
+    `turbofish`, its generic arguments written out (`None::<i64>`)."""
 
     name: str
+    turbofish: tuple[Type, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +266,14 @@ class LetPattern(Expr):
 
     pattern: Pat
     value: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class Matches(Expr):
+    """`matches!(value, PATTERN)`: whether a value has the pattern's shape (an enum's variant)."""
+
+    value: Expr
+    pattern: Pat
 
 
 @dataclass(frozen=True, slots=True)

@@ -249,6 +249,8 @@ class Printer:
         if isinstance(e, ir.BoolLit):
             return "true" if e.value else "false"
         if isinstance(e, ir.Path):
+            if e.turbofish:
+                return f"{e.name}::<{', '.join(print_type(t) for t in e.turbofish)}>"
             return e.name
         if isinstance(e, ir.Call):
             return f"{self.expr(e.func, _POSTFIX)}({self.args(e.args)})"
@@ -312,6 +314,8 @@ class Printer:
             return f"{self.expr(e.operand, _POSTFIX)}?"
         if isinstance(e, ir.LetPattern):
             return f"let {print_pat(e.pattern)} = {self.expr(e.value)}"
+        if isinstance(e, ir.Matches):
+            return f"matches!({self.expr(e.value)}, {print_pat(e.pattern)})"
         if isinstance(e, ir.Match):
             arms = " ".join(f"{print_pat(a.pattern)} => {self.expr(a.body)}," for a in e.arms)
             return f"match {self.expr(e.scrutinee)} {{ {arms} }}"
