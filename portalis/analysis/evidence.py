@@ -956,6 +956,23 @@ class _ModuleContext:
         ev = self.returns.get(u.qualname)
         return ev.type if ev is not None else None
 
+    def function_default(self, u: FunctionUnit, default: cst.BaseExpression | None) -> PyType | None:
+        """`charjunk=IS_CHARACTER_JUNK` (difflib's `ndiff`): a default naming a module function
+        whose parameters are positional and whose parameter and return types are settled is a
+        callable of those types, its parameters with defaults left out (`IS_CHARACTER_JUNK(ch,
+        ws=" \\t")`: `Callable[[str], bool]`; a call of it fills them), as an argument naming it
+        would be."""
+        if type(default) is not cst.Name or default.value in u.params:
+            return None
+        f = self.top.get(default.value)  # type: ignore[attr-defined]
+        if f is None or f is u or f.variadic or f.keywords or len(f.positional) != len(f.params) or f.body.generator:
+            return None
+        args = [self.param_type(f, q) for q in f.params if q not in f.defaults]
+        ret = self.return_type(f)
+        if ret is None or any(a is None for a in args) or not all(T.is_known(a) and a.kind not in ("none", ITER, "typevar") for a in [*args, ret]):  # type: ignore[arg-type]
+            return None
+        return T.callable_of(tuple(args), ret)  # type: ignore[arg-type]
+
     def callee(self, caller: FunctionUnit, name: str) -> FunctionUnit | None:
         """The unit a call names: a module function, `self.m` (a method of the caller's
         class), or a class (its __init__)."""
@@ -1497,6 +1514,9 @@ class _ModuleContext:
                     t = self.class_constant_before(u, default.value)
                     if t is not None:
                         obs[p].append(Observation(t, TypeOrigin(source="default", line=u.line, detail=f"= {default.value} (a class constant)")))
+                fn = self.function_default(u, default)
+                if fn is not None:
+                    obs[p].append(Observation(fn, TypeOrigin(source="default", line=u.line, detail=f"= {default.value} (a module function)")))  # type: ignore[union-attr]
                 obs[p].extend(self._use_observations(u, p, scopes[q]))
                 structural = self._structural_observations(u, p)
                 if structural:
