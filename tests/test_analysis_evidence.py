@@ -862,3 +862,22 @@ def test_a_field_holding_a_callable_is_the_placeholder_and_the_class_stays() -> 
     assert any(d.code == "PTL111" and "a callable" in d.message and d.function == "Differ" for d in tm.diagnostics)
     width = next(m for m in differ.methods if m.name == "width")
     assert not width.diagnostics
+
+
+def test_callers_passing_lists_of_several_element_types_leave_a_list_of_t() -> None:
+    """heapq's `_siftup_max(heap, pos)`, called from `_heappop_max` (traced with a `list[int]`)
+    and `_heapreplace_max` (traced with nsmallest's `list[tuple[...]]`): the body only indexes
+    and measures `heap`, so callers disagreeing on the element type leave a `list[T]` candidate
+    rather than a conflict (which refused it and its three callers, depending on which calls the
+    tracer sampled first). A body use that says a type still makes it a conflict."""
+    sift = ("def sift(heap, pos):\n    n = len(heap)\n    if pos < n and heap[pos] < heap[0]:\n"
+            "        heap[0], heap[pos] = heap[pos], heap[0]\n\n"
+            "def a(heap):\n    sift(heap, 0)\n\ndef b(heap):\n    sift(heap, 0)\n\n"
+            "def use():\n    a([1, 2])\n    b([(1, 2)])\n")
+    heap = evidence(sift).function("sift").params["heap"]
+    assert heap.type is None and heap.conflict is None and heap.generic == "container"
+    tm = type_map_of(sift)
+    assert str(next(p for p in tm.function("sift").params if p.name == "heap").py_type) == "list[T]"
+    assert str(next(p for p in tm.function("b").params if p.name == "heap").py_type) == "list[tuple[int, int]]"
+    told = evidence(sift.replace("n = len(heap)", "n = len(heap)\n    heap.append(1)"))
+    assert told.function("sift").params["heap"].conflict is not None

@@ -2583,7 +2583,7 @@ def decide(observations: list[Observation], floats: bool = False) -> TypeEvidenc
         if u is None:
             u = _fitted(t, o, used)
         if u is None:
-            several = _values_of_several_types(observations)
+            several = _values_of_several_types(observations) or _lists_of_several_types(observations)
             if several is not None:
                 return several
             first = next((x for x in used if x.type is not None and x.type.kind == t.kind), used[0] if used else o)
@@ -2704,6 +2704,23 @@ def _values_of_several_types(observations: list[Observation]) -> TypeEvidence | 
         if o.origin not in origins:
             origins.append(o.origin)
     return TypeEvidence(type=joined, provenance=origins[:PROVENANCE_SHOWN])
+
+
+def _lists_of_several_types(observations: list[Observation]) -> TypeEvidence | None:
+    """Callers that pass lists of several element types (heapq's `_siftup_max(heap, 0)` from
+    `_heappop_max`, traced with a `list[int]`, and from `_heapreplace_max`, traced with the
+    `list[tuple[...]]` nsmallest builds) to a parameter the body only indexes, iterates and
+    measures: not a conflict but a `list[T]` candidate (`generic="container"`), as with no
+    caller at all; the generics pass then decides the bounds or refuses. Which calls the tracer
+    samples first varied from run to run, and with them whether heapq's `_max` helpers
+    translated (12 or 8 of 15). None when the body's uses or a non-caller source say a type."""
+    typed = [o for o in observations if not o.shape and o.type is not None]
+    if len(typed) < 2 or any(o.origin.source not in _CALLER_SOURCES or o.type.kind != "list" for o in typed):  # type: ignore[union-attr]
+        return None
+    if not all(o.shape in ("", "sequence", "iterable", "sized") or (o.shape == "elements" and (o.elem is None or not T.is_known(o.elem)))
+               for o in observations):
+        return None
+    return TypeEvidence(tried=_tried(observations), generic="container")
 
 
 def _tried(observations: list[Observation]) -> str:
