@@ -848,6 +848,12 @@ def test_a_default_naming_a_module_function_is_a_callable_of_its_types() -> None
     # a default naming a function whose types are not settled, or a parameter, says nothing
     loose = evidence("def g(x):\n    return x\n\ndef f(k=g):\n    return k\n\ndef h(a, b=a):\n    return b\n")
     assert loose.function("f").params["k"].type is None
+    # in a class body, a name the class binds is what the default names (evaluated there)
+    shadow = evidence("def pick(s):\n    return s.upper()\n\nclass C:\n    def pick(self):\n        return 1\n\n"
+                      "    def m(self, f=pick):\n        return f\n\n    def n(self, g=len):\n        return g\n\n"
+                      "def outer(h=pick):\n    return h\n")
+    assert shadow.function("C.m").params["f"].type is None
+    assert str(shadow.function("outer").params["h"].type) == "Callable[[str], str]"
 
 
 def test_a_field_holding_a_callable_is_the_placeholder_and_the_class_stays() -> None:

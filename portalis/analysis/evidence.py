@@ -964,6 +964,8 @@ class _ModuleContext:
         would be."""
         if type(default) is not cst.Name or default.value in u.params:
             return None
+        if u.cls is not None and self._class_binds(u.cls, default.value):  # type: ignore[attr-defined]
+            return None  # a default in a class body naming one of its own names (evaluated there)
         f = self.top.get(default.value)  # type: ignore[attr-defined]
         if f is None or f is u or f.variadic or f.keywords or len(f.positional) != len(f.params) or f.body.generator:
             return None
@@ -1009,6 +1011,14 @@ class _ModuleContext:
             elif name in _bound_by(stmt) or (type(stmt) in (cst.FunctionDef, cst.ClassDef) and stmt.name.value == name):
                 found = None
         return None  # u is not a statement of the class body (nested deeper)
+
+    def _class_binds(self, cls: str, name: str) -> bool:
+        """Whether the class body of `cls` binds `name` anywhere (a def, an assignment...)."""
+        node = self.class_nodes.get(cls)
+        if node is None or type(node.body) is not cst.IndentedBlock:
+            return True  # not known: suppose it does
+        return any(name in _bound_by(stmt) or (type(stmt) in (cst.FunctionDef, cst.ClassDef) and stmt.name.value == name)
+                   for stmt in node.body.body)
 
     def method_of(self, cls: str, method: str) -> FunctionUnit | None:
         """The unit of `cls.method`, found in the class or a module-local base; None for a
