@@ -971,7 +971,7 @@ class _ModuleContext:
             return None
         args = [self.param_type(f, q) for q in f.params if q not in f.defaults]
         ret = self.return_type(f)
-        if ret is None or any(a is None for a in args) or not all(T.is_known(a) and a.kind not in ("none", ITER, "typevar") for a in [*args, ret]):  # type: ignore[arg-type]
+        if ret is None or any(a is None for a in args) or not all(T.is_known(a) and a.kind not in ("none", ITER, "typevar") for a in [*args, ret]):  # type: ignore[arg-type,union-attr]
             return None
         return T.callable_of(tuple(args), ret)  # type: ignore[arg-type]
 
@@ -1017,7 +1017,7 @@ class _ModuleContext:
         node = self.class_nodes.get(cls)
         if node is None or type(node.body) is not cst.IndentedBlock:
             return True  # not known: suppose it does
-        return any(name in _bound_by(stmt) or (type(stmt) in (cst.FunctionDef, cst.ClassDef) and stmt.name.value == name)
+        return any(name in _bound_by(stmt) or (type(stmt) in (cst.FunctionDef, cst.ClassDef) and stmt.name.value == name)  # type: ignore[attr-defined]
                    for stmt in node.body.body)
 
     def method_of(self, cls: str, method: str) -> FunctionUnit | None:
