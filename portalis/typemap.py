@@ -1199,6 +1199,11 @@ def _mutating_method_calls(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef],
             tm.functions[i] = sig.model_copy(update={"params": params})
 
 
+def _holds_callable(t: PyType) -> bool:
+    """Whether a type is or contains a callable (`Optional[Callable[[str], bool]]`)."""
+    return t.kind == "callable" or any(_holds_callable(a) for a in t.args)
+
+
 def _finish_classes(tm: ModuleTypeMap, sources: dict, parsed: ParsedModule, evidence: ModuleEvidence | None = None) -> None:
     """Settle field and method types; what is still unknown is reported (PTL112/PTL110)."""
     from portalis.exception_facts import escaping_raises, exception_classes
@@ -1214,6 +1219,11 @@ def _finish_classes(tm: ModuleTypeMap, sources: dict, parsed: ParsedModule, evid
                 # `normalize(v: Any) -> Any`) is not the struct's: a field has no type parameter.
                 f = f.model_copy(update={"py_type": T.UNKNOWN})
             why = f.why
+            if why is None and _holds_callable(f.py_type):
+                # A callable is a borrowed `&dyn Fn` (parameters, lowering's closures); a struct
+                # field would need its lifetime (rustc E0106 left the whole class out): the
+                # placeholder keeps the class and its other methods (difflib's `Differ.linejunk`).
+                why = f"field `{cls.name}.{f.name}`: a callable ({f.py_type}) is not stored in a struct field yet"
             if why is None and T.is_known(f.py_type):
                 try:
                     fields.append(f.model_copy(update={"rust_type": print_type(owned_type(f.py_type))}))

@@ -818,3 +818,72 @@ def test_a_parameter_stored_into_a_typed_container_takes_its_element_type() -> N
     assert types["anything"].get("x") != "str"
     prov = next(p for p in tm.function("heapreplace").params if p.name == "item").provenance
     assert any("stored into heap (list[float])" in str(o) for o in prov), prov
+
+
+JUNK_SOURCE = (
+    "def is_junk(ch, ws=' \\t'):\n    return ch in ws\n\n"
+    "def ndiff(a, linejunk=None, charjunk=is_junk):\n    return Differ(linejunk, charjunk).compare(a)\n\n"
+    "class Differ:\n    def __init__(self, linejunk=None, charjunk=None):\n"
+    "        self.linejunk = linejunk\n        self.charjunk = charjunk\n\n"
+    "    def compare(self, a):\n        return Matcher(self.charjunk, a).junk() + Matcher(self.linejunk, a).junk()\n\n"
+    "    def width(self, n=0):\n        return n + 1\n\n"
+    "class Matcher:\n    def __init__(self, isjunk=None, b=''):\n        self.isjunk = isjunk\n        self.b = b\n\n"
+    "    def junk(self):\n        out = []\n        isjunk = self.isjunk\n        if isjunk:\n"
+    "            for elt in self.b:\n                if isjunk(elt):\n                    out.append(elt)\n        return out\n"
+)
+
+
+def test_a_default_naming_a_module_function_is_a_callable_of_its_types() -> None:
+    """difflib's `ndiff(a, b, linejunk=None, charjunk=IS_CHARACTER_JUNK)`: the default is a
+    `Callable[[str], bool]` (the function's parameters with defaults left out), and it reaches
+    the parameters it is passed to, through fields and call sites (`Differ(linejunk, charjunk)`
+    -> `SequenceMatcher(self.charjunk, ...)` -> its `isjunk`, then back to `linejunk` passed as
+    the same `isjunk`). Before: PTL110 "no default, docstring example, typed call site"."""
+    ev = evidence(JUNK_SOURCE)
+    charjunk = ev.function("ndiff").params["charjunk"]
+    assert "Callable[[str], bool]" in str(charjunk.type)
+    assert any("= is_junk (a module function)" in (o.detail or "") for o in charjunk.provenance)
+    assert str(ev.function("Matcher.__init__").params["isjunk"].type) == "Optional[Callable[[str], bool]]"
+    assert str(ev.function("Differ.__init__").params["linejunk"].type) == "Optional[Callable[[str], bool]]"
+    # a default naming a function whose types are not settled, or a parameter, says nothing
+    loose = evidence("def g(x):\n    return x\n\ndef f(k=g):\n    return k\n\ndef h(a, b=a):\n    return b\n")
+    assert loose.function("f").params["k"].type is None
+    # in a class body, a name the class binds is what the default names (evaluated there)
+    shadow = evidence("def pick(s):\n    return s.upper()\n\nclass C:\n    def pick(self):\n        return 1\n\n"
+                      "    def m(self, f=pick):\n        return f\n\n    def n(self, g=len):\n        return g\n\n"
+                      "def outer(h=pick):\n    return h\n")
+    assert shadow.function("C.m").params["f"].type is None
+    assert str(shadow.function("outer").params["h"].type) == "Callable[[str], str]"
+
+
+def test_a_field_holding_a_callable_is_the_placeholder_and_the_class_stays() -> None:
+    """A callable is a borrowed `&dyn Fn`; as a struct field it needs a lifetime (rustc E0106
+    left the whole class out of the crate, with its verified methods). The field is the
+    placeholder (PTL111 warning) and only the methods that touch it are refused."""
+    tm = type_map_of(JUNK_SOURCE)
+    differ = next(c for c in tm.classes if c.name == "Differ")
+    charjunk = next(f for f in differ.fields if f.name == "charjunk")
+    assert charjunk.rust_type == "crate::pyrt::Opaque"
+    assert not differ.diagnostics
+    assert any(d.code == "PTL111" and "a callable" in d.message and d.function == "Differ" for d in tm.diagnostics)
+    width = next(m for m in differ.methods if m.name == "width")
+    assert not width.diagnostics
+
+
+def test_callers_passing_lists_of_several_element_types_leave_a_list_of_t() -> None:
+    """heapq's `_siftup_max(heap, pos)`, called from `_heappop_max` (traced with a `list[int]`)
+    and `_heapreplace_max` (traced with nsmallest's `list[tuple[...]]`): the body only indexes
+    and measures `heap`, so callers disagreeing on the element type leave a `list[T]` candidate
+    rather than a conflict (which refused it and its three callers, depending on which calls the
+    tracer sampled first). A body use that says a type still makes it a conflict."""
+    sift = ("def sift(heap, pos):\n    n = len(heap)\n    if pos < n and heap[pos] < heap[0]:\n"
+            "        heap[0], heap[pos] = heap[pos], heap[0]\n\n"
+            "def a(heap):\n    sift(heap, 0)\n\ndef b(heap):\n    sift(heap, 0)\n\n"
+            "def use():\n    a([1, 2])\n    b([(1, 2)])\n")
+    heap = evidence(sift).function("sift").params["heap"]
+    assert heap.type is None and heap.conflict is None and heap.generic == "container"
+    tm = type_map_of(sift)
+    assert str(next(p for p in tm.function("sift").params if p.name == "heap").py_type) == "list[T]"
+    assert str(next(p for p in tm.function("b").params if p.name == "heap").py_type) == "list[tuple[int, int]]"
+    told = evidence(sift.replace("n = len(heap)", "n = len(heap)\n    heap.append(1)"))
+    assert told.function("sift").params["heap"].conflict is not None

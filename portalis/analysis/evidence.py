@@ -956,6 +956,25 @@ class _ModuleContext:
         ev = self.returns.get(u.qualname)
         return ev.type if ev is not None else None
 
+    def function_default(self, u: FunctionUnit, default: cst.BaseExpression | None) -> PyType | None:
+        """`charjunk=IS_CHARACTER_JUNK` (difflib's `ndiff`): a default naming a module function
+        whose parameters are positional and whose parameter and return types are settled is a
+        callable of those types, its parameters with defaults left out (`IS_CHARACTER_JUNK(ch,
+        ws=" \\t")`: `Callable[[str], bool]`; a call of it fills them), as an argument naming it
+        would be."""
+        if type(default) is not cst.Name or default.value in u.params:
+            return None
+        if u.cls is not None and self._class_binds(u.cls, default.value):  # type: ignore[attr-defined]
+            return None  # a default in a class body naming one of its own names (evaluated there)
+        f = self.top.get(default.value)  # type: ignore[attr-defined]
+        if f is None or f is u or f.variadic or f.keywords or len(f.positional) != len(f.params) or f.body.generator:
+            return None
+        args = [self.param_type(f, q) for q in f.params if q not in f.defaults]
+        ret = self.return_type(f)
+        if ret is None or any(a is None for a in args) or not all(T.is_known(a) and a.kind not in ("none", ITER, "typevar") for a in [*args, ret]):  # type: ignore[arg-type,union-attr]
+            return None
+        return T.callable_of(tuple(args), ret)  # type: ignore[arg-type]
+
     def callee(self, caller: FunctionUnit, name: str) -> FunctionUnit | None:
         """The unit a call names: a module function, `self.m` (a method of the caller's
         class), or a class (its __init__)."""
@@ -992,6 +1011,14 @@ class _ModuleContext:
             elif name in _bound_by(stmt) or (type(stmt) in (cst.FunctionDef, cst.ClassDef) and stmt.name.value == name):
                 found = None
         return None  # u is not a statement of the class body (nested deeper)
+
+    def _class_binds(self, cls: str, name: str) -> bool:
+        """Whether the class body of `cls` binds `name` anywhere (a def, an assignment...)."""
+        node = self.class_nodes.get(cls)
+        if node is None or type(node.body) is not cst.IndentedBlock:
+            return True  # not known: suppose it does
+        return any(name in _bound_by(stmt) or (type(stmt) in (cst.FunctionDef, cst.ClassDef) and stmt.name.value == name)  # type: ignore[attr-defined]
+                   for stmt in node.body.body)
 
     def method_of(self, cls: str, method: str) -> FunctionUnit | None:
         """The unit of `cls.method`, found in the class or a module-local base; None for a
@@ -1497,6 +1524,9 @@ class _ModuleContext:
                     t = self.class_constant_before(u, default.value)
                     if t is not None:
                         obs[p].append(Observation(t, TypeOrigin(source="default", line=u.line, detail=f"= {default.value} (a class constant)")))
+                fn = self.function_default(u, default)
+                if fn is not None:
+                    obs[p].append(Observation(fn, TypeOrigin(source="default", line=u.line, detail=f"= {default.value} (a module function)")))  # type: ignore[union-attr]
                 obs[p].extend(self._use_observations(u, p, scopes[q]))
                 structural = self._structural_observations(u, p)
                 if structural:
@@ -2563,7 +2593,7 @@ def decide(observations: list[Observation], floats: bool = False) -> TypeEvidenc
         if u is None:
             u = _fitted(t, o, used)
         if u is None:
-            several = _values_of_several_types(observations)
+            several = _values_of_several_types(observations) or _lists_of_several_types(observations)
             if several is not None:
                 return several
             first = next((x for x in used if x.type is not None and x.type.kind == t.kind), used[0] if used else o)
@@ -2684,6 +2714,23 @@ def _values_of_several_types(observations: list[Observation]) -> TypeEvidence | 
         if o.origin not in origins:
             origins.append(o.origin)
     return TypeEvidence(type=joined, provenance=origins[:PROVENANCE_SHOWN])
+
+
+def _lists_of_several_types(observations: list[Observation]) -> TypeEvidence | None:
+    """Callers that pass lists of several element types (heapq's `_siftup_max(heap, 0)` from
+    `_heappop_max`, traced with a `list[int]`, and from `_heapreplace_max`, traced with the
+    `list[tuple[...]]` nsmallest builds) to a parameter the body only indexes, iterates and
+    measures: not a conflict but a `list[T]` candidate (`generic="container"`), as with no
+    caller at all; the generics pass then decides the bounds or refuses. Which calls the tracer
+    samples first varied from run to run, and with them whether heapq's `_max` helpers
+    translated (12 or 8 of 15). None when the body's uses or a non-caller source say a type."""
+    typed = [o for o in observations if not o.shape and o.type is not None]
+    if len(typed) < 2 or any(o.origin.source not in _CALLER_SOURCES or o.type.kind != "list" for o in typed):  # type: ignore[union-attr]
+        return None
+    if not all(o.shape in ("", "sequence", "iterable", "sized") or (o.shape == "elements" and (o.elem is None or not T.is_known(o.elem)))
+               for o in observations):
+        return None
+    return TypeEvidence(tried=_tried(observations), generic="container")
 
 
 def _tried(observations: list[Observation]) -> str:
