@@ -442,6 +442,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
                 called = called.args[0]  # `key(x)` where key may be None: its result when it is not
             if called is not None and called.kind == "callable" and called.args:
                 return called.args[-1]
+            if called is not None and called.kind == T.CLASS_OBJECT:
+                return called.args[0]  # `cls(x)`: an instance of the class (or of one of them)
             return None
         if name in _SIMPLE_RESULTS:
             return _SIMPLE_RESULTS[name]

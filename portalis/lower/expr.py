@@ -420,7 +420,9 @@ class ExprLowering:
         if found is None and self.builtin_func(n) is not None:
             return self.func_value_of(n)
         if isinstance(found, ClassRef):
-            raise Unsupported("PTL131", class_value_reason(found), node)
+            from portalis.lower.class_objects import class_value
+
+            return class_value(self, found, node)  # `make(HtmlLexer, x)`: a class object, `type[HtmlLexer]`
         if found is None and n in self.exceptions:
             # `options.get('excclass', ErrorToken)`: the class is raised and caught by name
             # (crate::pyrt::PyErr), its object is no value
@@ -501,7 +503,9 @@ class ExprLowering:
                 if isinstance(member, Callable):
                     return self.func_value_of(member)
                 if isinstance(member, ClassRef):
-                    raise Unsupported("PTL131", class_value_reason(member), node)
+                    from portalis.lower.class_objects import class_value
+
+                    return class_value(self, member, node)  # `lexers.HtmlLexer` as a value
                 raise Unsupported("PTL135", self.env.why_unresolved(node.value.value, node.attr.value)
                                   or f"`{node.value.value}.{node.attr.value}` is not a translated constant", node)
         if isinstance(node.value, cst.Name) and node.value.value in ("str", "list", "dict", "set") and node.value.value not in self.locals and self.env.lookup(node.value.value) is None:
@@ -1589,6 +1593,10 @@ class ExprLowering:
                     local.ty.args[0] if local.ty.kind == "optional" and local.narrowed and local.ty.args[0].kind == "callable" else None)
                 if fn_type is not None:
                     return self.call_callable(self.expr(func), fn_type, node)
+                if local.ty.kind == T.CLASS_OBJECT:
+                    from portalis.lower.class_objects import call_class_object
+
+                    return call_class_object(self, self.expr(func), node)  # `cls(x)`: the chosen class's constructor
                 if local.ty.kind == "class":
                     # `obj(x)`: the class's own __call__
                     args, kwargs = self.call_args(node, keywords=True)

@@ -65,7 +65,8 @@ def reroot(t: ir.Type, root: str) -> ir.Type:
     if isinstance(t, ir.TTuple):
         return ir.TTuple(tuple(reroot(i, root) for i in t.items))
     if isinstance(t, ir.TUnion):
-        return ir.TUnion(f"{root}::{t.name[len('crate::'):]}", tuple((v, reroot(i, root)) for v, i in t.variants), t.hashable, t.printable)
+        return ir.TUnion(f"{root}::{t.name[len('crate::'):]}", tuple((v, reroot(i, root)) for v, i in t.variants), t.hashable, t.printable,
+                         t.class_objects)
     return t
 
 

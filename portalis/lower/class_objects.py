@@ -1,0 +1,74 @@
+"""Classes as values (issue 11; pygments' `super().__init__(HtmlLexer, PhpLexer, **options)`):
+a class of the repository named, not called, is a value of type `type[C]`; a parameter that
+callers hand several classes is `type[A | B]` (the analysis joins the call sites' classes,
+evidence.py `class_object_value`). Rust: a fieldless Copy enum with a variant per class
+(`crate::pyrt::ClassOfAOrBInShapes`, unions.py), and calling the value is a `match` that runs
+the chosen class's constructor, its instance put in the variant of the instances' union
+(`AOrBInShapes::A(Box::new(A::new(x)))`), or the class itself when there is one.
+
+The set of classes is closed: what the module's call sites pass. A caller passing another class
+is refused where its value meets the slot (PTL113, values.coerce).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from portalis.lower.context import ClassRef, Mode, Unsupported, Val
+from portalis.lower.values import coerce
+from portalis.model import PyType
+from portalis.rust import ir
+from portalis.types import pytypes as T
+from portalis.types.unions import class_object_enum_name, tag
+
+if TYPE_CHECKING:
+    from portalis.lower.function import FunctionLowerer
+
+
+def variant_path(t: PyType, cls: PyType) -> ir.Path:
+    """`crate::pyrt::ClassOfAOrBInShapes::A`: the variant of class `cls` in class-object type `t`."""
+    return ir.Path(f"crate::pyrt::{class_object_enum_name(t)}::{tag(cls)}")
+
+
+def class_value(lw: "FunctionLowerer", found: ClassRef, node: cst.CSTNode) -> Val:
+    """The class `found` named as a value: `type[C]`'s one variant. Refused (PTL131) for a class
+    no constructor call can make here (an enum's object is its members, lowered before)."""
+    if found.sig.flavour is not None and found.sig.flavour != "namedtuple":
+        raise Unsupported("PTL131", f"class `{found.module}.{found.sig.name}` ({found.sig.flavour}) used as a value", node)
+    cls = T.class_type(found.module, found.sig.name)
+    t = T.class_object(cls)
+    return Val(variant_path(t, cls), t, Mode.OWNED)
+
+
+def coerce_class_object(v: Val, target: PyType) -> Val:
+    """A class object of fewer classes where one of more goes (`type[A]` into `type[A | B]`):
+    the same class's variant in the wider enum (a `match` unless the value is a variant path)."""
+    have = T.object_classes(v.ty)
+    want = {(c.module, c.name) for c in T.object_classes(target)}
+    missing = [c for c in have if (c.module, c.name) not in want]
+    if missing:
+        raise Unsupported("PTL113", f"class `{missing[0]}` passed where {target} is expected (the classes its callers pass)")
+    if len(have) == 1:
+        return Val(variant_path(target, have[0]), target, Mode.OWNED)
+    arms = tuple(ir.MatchArm(ir.PVariant(variant_path(v.ty, c).name), variant_path(target, c)) for c in have)
+    return Val(ir.Match(v.expr, arms), target, Mode.OWNED)
+
+
+def call_class_object(lw: "FunctionLowerer", callee: Val, node: cst.Call) -> Val:
+    """`cls(x)` with `cls: type[A | B]`: a `match` on which class, each arm its constructor's
+    call (the arguments lowered for that class's `__init__`), its instance in the variant of
+    the instances' union; `type[A]` alone is A's constructor call."""
+    classes = T.object_classes(callee.ty)
+    made = callee.ty.args[0]
+    arms: list[ir.MatchArm] = []
+    for c in classes:
+        sig = lw.env.class_sig(c)
+        if sig is None:
+            raise Unsupported("PTL135", f"class `{c.module}.{c.name}` has no Rust item", node)
+        built = lw.construct(ClassRef(path=lw.env.class_path(c), module=c.module or "", sig=sig), node)
+        if len(classes) == 1:
+            return built
+        arms.append(ir.MatchArm(ir.PVariant(variant_path(callee.ty, c).name), coerce(built, made).expr))
+    return Val(ir.Match(callee.expr, tuple(arms)), made, Mode.OWNED)
