@@ -970,6 +970,14 @@ class _ModuleContext:
                 if (u := self.units.get(f"{cls}.{name[5:]}")) is not None:
                     return u
             return None
+        if name.startswith("super."):
+            # `super().m(...)`: m of the nearest module-local base defining it
+            if caller.cls is None:
+                return None
+            for cls in self.lineage(caller.cls)[1:]:
+                if (u := self.units.get(f"{cls}.{name[6:]}")) is not None:
+                    return u
+            return None
         if name in caller.params or name in caller.body.assigned or name in caller.body.opaque:
             return None  # a local of that name
         if name in self.classes:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from portalis.lower.context import ClassRef, Mode, Unsupported, Val
-from portalis.lower.values import coerce
+from portalis.lower.values import borrow, coerce
 from portalis.model import PyType
 from portalis.rust import ir
 from portalis.types import pytypes as T
@@ -72,3 +72,38 @@ def call_class_object(lw: "FunctionLowerer", callee: Val, node: cst.Call) -> Val
             return built
         arms.append(ir.MatchArm(ir.PVariant(variant_path(callee.ty, c).name), coerce(built, made).expr))
     return Val(ir.Match(callee.expr, tuple(arms)), made, Mode.OWNED)
+
+
+def union_method_call(lw: "FunctionLowerer", recv: Val, name: str, args: list[Val], kwargs: dict[str, Val],
+                      node: cst.CSTNode) -> Val | None:
+    """`obj.m(x)` where obj is one of several classes (`self.root_lexer.size()`, made by a
+    class object): a `match` calling each class's own m. Every class must have m, returning
+    one type (None: a union with a builtin member, not this dispatch)."""
+    classes = recv.ty.args
+    if not classes or any(c.kind != "class" for c in classes):
+        return None
+    sigs = [lw.env.class_sig(c) for c in classes]
+    methods = [s.method(name) if s is not None else None for s in sigs]
+    missing = [c.name for c, m in zip(classes, methods) if m is None]
+    if missing:
+        raise Unsupported("PTL134", f"`{missing[0]}` has no translated method `{name}` (a member of {recv.ty})", node)
+    returns = {m.returns for m in methods if m is not None}
+    if len(returns) != 1:
+        raise Unsupported("PTL134", f"`.{name}()` of {recv.ty}: its classes' methods return different types "
+                          f"({', '.join(sorted(str(r) for r in returns))})", node)
+    changes = any(m is not None and m.mut_self for m in methods)
+    scrutinee = lw.mutable(recv) if changes else borrow(recv)
+    if changes and recv.mode is not Mode.REF and not isinstance(scrutinee, ir.Ref):
+        scrutinee = ir.Ref(scrutinee, mutable=True)
+    from portalis.types.unions import enum_name
+
+    arms: list[ir.MatchArm] = []
+    ret: PyType | None = None
+    for c in classes:
+        bound = lw.temp("obj")
+        got = lw.class_method(Val(ir.Path(bound), c, Mode.REF if not changes else Mode.OWNED), name, args, kwargs, node)
+        assert got is not None
+        ret = got.ty
+        arms.append(ir.MatchArm(ir.PVariant(f"crate::pyrt::{enum_name(recv.ty)}::{tag(c)}", (ir.PBind(bound),)), got.expr))
+    assert ret is not None
+    return Val(ir.Match(scrutinee, tuple(arms)), ret, Mode.OWNED)

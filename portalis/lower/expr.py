@@ -1855,6 +1855,12 @@ class ExprLowering:
                                       f"from base {_bases_text(cls)}, not translated with it", node)
                 raise Unsupported("PTL134", f"`{recv.ty.name}` has no translated method `{name}`", node)
             return v
+        if recv.ty.kind == "union" and all(m.kind == "class" for m in recv.ty.args):
+            from portalis.lower.class_objects import union_method_call
+
+            dispatched = union_method_call(self, recv, name, args, kwargs, node)  # a match over the classes
+            if dispatched is not None:
+                return dispatched
         if recv.ty.kind == "dyn" and method_receiver_kinds(name) == ["str"]:
             # `s.lower()` of a value of any builtin type: the str method on a str, Python's
             # AttributeError on anything else
