@@ -35,8 +35,12 @@ def variant_path(t: PyType, cls: PyType) -> ir.Path:
 def class_value(lw: "FunctionLowerer", found: ClassRef, node: cst.CSTNode) -> Val:
     """The class `found` named as a value: `type[C]`'s one variant. Refused (PTL131) for a class
     no constructor call can make here (an enum's object is its members, lowered before)."""
-    if found.sig.flavour is not None and found.sig.flavour != "namedtuple":
-        raise Unsupported("PTL131", f"class `{found.module}.{found.sig.name}` ({found.sig.flavour}) used as a value", node)
+    if (found.sig.flavour is not None and found.sig.flavour != "namedtuple") or found.sig.name in lw.exceptions:
+        # an exception class is raised and caught by name (crate::pyrt::PyErr): no constructor
+        # makes a value of it
+        from portalis.lower.expr import class_value_reason
+
+        raise Unsupported("PTL131", class_value_reason(found), node)
     cls = T.class_type(found.module, found.sig.name)
     t = T.class_object(cls)
     return Val(variant_path(t, cls), t, Mode.OWNED)

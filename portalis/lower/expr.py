@@ -2728,10 +2728,9 @@ def _ints_typed(e: ir.Expr) -> ir.Expr:
 
 
 def class_value_reason(found: ClassRef) -> str:
-    """Why a class of the repository named as a value (passed, stored, compared: not called,
-    not read through) stops the function: the class is translated, but a class object has no
-    Rust value (pygments' `super().__init__(HtmlLexer, PhpLexer, **options)`: the callee would
-    have to build an instance of whichever class it is handed). Said apart from "not translated
-    in its module", which it is not."""
+    """Why a class of the repository named as a value stops the function: an exception class
+    or an enum's object has no Rust value (other classes' objects do: portalis/lower/class_objects.py).
+    Said apart from "not translated in its module", which it is not."""
     where = f"{found.module}.{found.sig.name}"
-    return f"class `{where}` used as a value (passed or stored, not called): a class object is not a Rust value yet"
+    what = "an exception class's" if found.sig.flavour is None else f"an {found.sig.flavour} class's"
+    return f"class `{where}` used as a value (passed or stored, not called): {what} object is not a Rust value yet"

@@ -115,7 +115,7 @@ class BehaviourReport(BaseModel):
         return out
 
 
-CASES_VERSION = "cases-10"  # 4: an empty instance of a translated list/dict/tuple/set subclass crosses as its class; 5: *args spread and **kwargs as keywords in the Python call; 6: aware datetimes (datetime.timezone) and timezones cross, datetimes are drawn aware too; 7: a list/dict subclass's items cross as its `__list__`/`__mapping__` field; 8: decimal.Decimal values cross (as their str) and are drawn; 9: class members of unions drawn (Box::new(struct)), plain instances written from their attributes, base fields a class's own __init__ never sets neither drawn nor compared; 10: values of path classes (pygments' token types) cross as {"path": ...} and are drawn from the module's constants; bump when what is cached per function (or how cases are made) changes
+CASES_VERSION = "cases-11"  # 4: an empty instance of a translated list/dict/tuple/set subclass crosses as its class; 5: *args spread and **kwargs as keywords in the Python call; 6: aware datetimes (datetime.timezone) and timezones cross, datetimes are drawn aware too; 7: a list/dict subclass's items cross as its `__list__`/`__mapping__` field; 8: decimal.Decimal values cross (as their str) and are drawn; 9: class members of unions drawn (Box::new(struct)), plain instances written from their attributes, base fields a class's own __init__ never sets neither drawn nor compared; 10: values of path classes (pygments' token types) cross as {"path": ...} and are drawn from the module's constants; 11: class objects (`type[A | B]`) drawn from their classes and crossed as {"classobj": "m:C"}; bump when what is cached per function (or how cases are made) changes
 
 
 class CaseCache(Protocol):
