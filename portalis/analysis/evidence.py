@@ -2599,6 +2599,12 @@ def decide(observations: list[Observation], floats: bool = False) -> TypeEvidenc
         if u is None:
             u = _fitted(t, o, used)
         if u is None:
+            objects = [x for x in observations if x.type is not None and x.type.kind == T.CLASS_OBJECT]
+            if objects and len(objects) < len(observations):
+                # a class object where other callers pass other values (a str or a class,
+                # pygments' `style`): the rest decide, as before classes were values; the
+                # callers passing a class are refused where it meets the slot (PTL113)
+                return decide([x for x in observations if x not in objects], floats)
             several = _values_of_several_types(observations)
             if several is not None:
                 return several
