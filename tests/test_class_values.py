@@ -165,3 +165,35 @@ def test_the_harness_draws_each_class_and_writes_its_variant() -> None:
     assert drawn == {ClassObjectValue("sample", "A"), ClassObjectValue("sample", "B")}
     assert encode_value(ClassObjectValue("sample", "B")) == {"classobj": "sample:B"}
     assert print_expr(value_expr(ClassObjectValue("sample", "B"), sig.params[0].py_type)) == "crate::pyrt::ClassOfAOrBInSample::B"
+
+
+MIXED = '''
+class A:
+    def __init__(self, x: int):
+        self.x = x
+
+
+def pick(c):
+    return c
+
+
+def one() -> str:
+    return pick("a")
+
+
+def two():
+    return pick(A)
+'''
+
+
+def test_a_class_among_other_values_decides_nothing() -> None:
+    """`pick("a")` and `pick(A)`: the str types `pick` as before classes were values; the
+    caller passing the class is refused where it meets the str slot (PTL113)."""
+    parsed = parse_source(source_module_from_text("mixed", MIXED), MIXED)
+    maps = resolve_all({"mixed": build_type_map(parsed)})
+    assert str(maps["mixed"].function("pick").params[0].py_type) == "str"
+    out = lower_module(parsed, maps["mixed"], maps, None)
+    status = {f.name: f.status for f in out.functions}
+    assert status["pick"] == status["one"] == FunctionStatus.TRANSLATED
+    why = {d.function: d for d in out.diagnostics}
+    assert why["two"].code == "PTL113" and "type[A]" in why["two"].message
