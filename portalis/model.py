@@ -156,6 +156,8 @@ class PyType(BaseModel):
             return f"Optional[{self.args[0]}]"
         if self.kind == "union":
             return " | ".join(str(a) for a in self.args)
+        if self.kind == "classobj" and self.args:
+            return f"type[{self.args[0]}]"
         if self.kind == "bytes" and self.name:
             return self.name  # bytearray
         if self.args:

@@ -95,6 +95,57 @@ class Money:
 
 def pay(a: int, b: int) -> int:
     return Money(a).plus(Money(b)).plus(b).cents
+
+
+class Inc:
+    def __init__(self, x):
+        self.x = x
+
+    def size(self):
+        return self.x + 1
+
+
+class Dbl:
+    def __init__(self, x):
+        self.x = x
+
+    def size(self):
+        return self.x * 2
+
+
+def make(cls, x):
+    return cls(x)
+
+
+def sized(cls, x: int) -> int:
+    return cls(x).size()
+
+
+def sizes(x: int) -> int:
+    return sized(Inc, x) + sized(Dbl, x) + make(Inc, x).x
+
+
+class Delegating:
+    def __init__(self, root_cls, lang_cls, n):
+        self.root = root_cls(n)
+        self.lang = lang_cls(n)
+
+    def total(self):
+        return self.root.size() * 10 + self.lang.size()
+
+
+class IncDbl(Delegating):
+    def __init__(self, n):
+        super().__init__(Inc, Dbl, n)
+
+
+class DblInc(Delegating):
+    def __init__(self, n):
+        super().__init__(Dbl, Inc, n)
+
+
+def both(n: int) -> int:
+    return IncDbl(n).total() - DblInc(n).total()
 '''
 
 
@@ -173,7 +224,9 @@ def test_the_harness_generates_and_writes_each_class_member() -> None:
 
 CALLS = ["area(Circle(2.0))", "area(Square(1.5))", "describe(Label('hi'))", "describe(4)", "describe('ab')",
          "exact(Square(0.5))", "exact('abc')", "total(1.0, 2.0)", "tree(5)", "tree_sum(Node(Node(Node(1, 2), 3), 4))",
-         "tree_sum(7)", "pay(3, 4)", "pay(-2, 10)"]
+         "tree_sum(7)", "pay(3, 4)", "pay(-2, 10)",
+         # classes as values (tests/test_class_objects.py): a class passed, called, its instance's method
+         "sized(Inc, -2)", "sized(Dbl, 5)", "sizes(7)", "both(3)", "both(-5)"]
 
 
 @pytest.fixture(scope="module")
@@ -185,7 +238,8 @@ def shapes_run(tmp_path_factory, toolchain) -> DiffRun:
 def test_class_union_functions_translate(shapes_run: DiffRun) -> None:
     module = shapes_run.module_report()
     status = {f["name"]: f["status"] for f in module["functions"]}
-    assert {status[f] for f in ("area", "describe", "exact", "total", "tree_sum", "tree", "pay", "Money.plus")} == {"translated"}, module["diagnostics"]
+    assert {status[f] for f in ("area", "describe", "exact", "total", "tree_sum", "tree", "pay", "Money.plus", "make", "sized", "sizes",
+                                "Delegating.__init__", "Delegating.total", "IncDbl.__init__", "DblInc.new", "both")} == {"translated"}, module["diagnostics"]
 
 
 @needs_cargo

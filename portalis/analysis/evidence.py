@@ -875,6 +875,10 @@ class _ModuleContext:
         self.nested_cache: dict[tuple, PyType | None] = {}
         self.unit_inputs: tuple = (lambda node: None, lambda text: None, set())  # (line_of, resolve, names), set by ModuleAnalysis
         self.classes = {c.name for c in parsed.classes}
+        # classes whose object is no value of the crate: enums (their object is the members),
+        # exceptions and classes of builtin or foreign bases (no constructor of their own)
+        self.class_object_refused = {c.name for c in parsed.classes if any(b.split(".")[-1] not in self.classes | {"object"} for b in c.bases)
+                                     or any("enum" in b.lower() for b in c.bases)}
         self.method_names = {u.name for u in units.values() if u.cls is not None}
         self.modules = {(i.alias or i.module.split(".")[0]): i.module for i in parsed.imports if i.name is None}
         self.imported = {(i.alias or i.name): f"{i.module}.{i.name}" for i in parsed.imports if i.name is not None}
@@ -983,6 +987,14 @@ class _ModuleContext:
                 return None
             for cls in self.lineage(caller.cls):
                 if (u := self.units.get(f"{cls}.{name[5:]}")) is not None:
+                    return u
+            return None
+        if name.startswith("super."):
+            # `super().m(...)`: m of the nearest module-local base defining it
+            if caller.cls is None:
+                return None
+            for cls in self.lineage(caller.cls)[1:]:
+                if (u := self.units.get(f"{cls}.{name[6:]}")) is not None:
                     return u
             return None
         if name in caller.params or name in caller.body.assigned or name in caller.body.opaque:
@@ -1552,6 +1564,9 @@ class _ModuleContext:
                 target = self.callee(u, call.callee)
                 if target is not None:
                     self._argument_observations(u, target, call.args, call.node, call.line, scope, out)
+                for init in self.class_object_inits(u, call.callee, scope):
+                    # `cls(x)` with `cls: type[A | B]`: the arguments of each class's __init__
+                    self._argument_observations(u, init, call.args, call.node, call.line, scope, out)
             self._method_call_sites(u, scope, out)
         return out
 
@@ -1615,6 +1630,8 @@ class _ModuleContext:
                 continue
             t = type_of(arg.value, scope)
             if t is None:
+                t = self.class_object_value(arg.value, scope)
+            if t is None:
                 continue
             if t.kind == "optional" and not self.narrowing:
                 t = self.narrowed_value(u, arg.value, scope) or t
@@ -1628,6 +1645,25 @@ class _ModuleContext:
                 targets[p].append(Observation(None, origin, shape="none"))
             elif t.kind != ITER:
                 targets[p].append(Observation(t, origin))
+
+    def class_object_value(self, node: cst.BaseExpression, scope: Scope) -> PyType | None:
+        """`make(A, x)`: a class of this module named as a value (not shadowed by a local or a
+        constant) is a class object, `type[A]` (calls passing `B` too join to `type[A | B]`)."""
+        if type(node) is not cst.Name or node.value in scope.names or node.value in scope.constants:
+            return None
+        if node.value not in self.classes or node.value in self.class_object_refused:
+            return None
+        return T.class_object(T.class_type(self.parsed.module, node.value))
+
+    def class_object_inits(self, u: FunctionUnit, callee: str, scope: Scope) -> list[FunctionUnit]:
+        """The `__init__`s a call of a class-object parameter or local runs (`cls(x)`)."""
+        if "." in callee:
+            return []
+        held = scope.names.get(callee)
+        if held is None or held.kind != T.CLASS_OBJECT:
+            return []
+        return [init for c in T.object_classes(held)
+                if c.module == self.parsed.module and (init := self.units.get(f"{c.name}.__init__")) is not None]
 
     def _method_call_sites(self, u: FunctionUnit, scope: Scope, out: dict[str, dict[str, list[Observation]]]) -> None:
         """`w.feed("text")` with `w` a local or parameter holding an instance of a module class
@@ -2593,6 +2629,12 @@ def decide(observations: list[Observation], floats: bool = False) -> TypeEvidenc
         if u is None:
             u = _fitted(t, o, used)
         if u is None:
+            objects = [x for x in observations if x.type is not None and x.type.kind == T.CLASS_OBJECT]
+            if objects and len(objects) < len(observations):
+                # a class object where other callers pass other values (a str or a class,
+                # pygments' `style`): the rest decide, as before classes were values; the
+                # callers passing a class are refused where it meets the slot (PTL113)
+                return decide([x for x in observations if x not in objects], floats)
             several = _values_of_several_types(observations) or _lists_of_several_types(observations)
             if several is not None:
                 return several

@@ -361,6 +361,9 @@ def _call(node: cst.Call, line: int | None, body: Body) -> None:
     elif type(func) is cst.Attribute:
         receiver = func.value  # type: ignore[attr-defined]
         method = func.attr.value  # type: ignore[attr-defined]
+        if type(receiver) is cst.Call and not receiver.args and _name(receiver.func) == "super":
+            # `super().__init__(HtmlLexer, PhpLexer, **options)`: a call of the base's method
+            body.calls.append(CallSite(f"super.{method}", list(node.args), line, node))
         if (n := _name(receiver)) is not None:
             if n in ("self", "cls"):
                 # `cls.m(x)` in a classmethod calls the class's m as `self.m(x)` does

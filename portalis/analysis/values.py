@@ -451,6 +451,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
                 called = called.args[0]  # `key(x)` where key may be None: its result when it is not
             if called is not None and called.kind == "callable" and called.args:
                 return called.args[-1]
+            if called is not None and called.kind == T.CLASS_OBJECT:
+                return called.args[0]  # `cls(x)`: an instance of the class (or of one of them)
             return None
         if name in _SIMPLE_RESULTS:
             return _SIMPLE_RESULTS[name]
@@ -617,6 +619,11 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
             # a method of a class of the module (`self._parser.has_option(...)`): what it
             # returns (None when the class is not the module's)
             return scope.function_returns(f"{receiver.module}:{receiver.name}.{method}")
+        if receiver.kind == "union" and receiver.args and all(m.kind == "class" and m.name for m in receiver.args):
+            # a method every class of the union has (`self.root_lexer.get_tokens(text)`, the
+            # instance a class object made): what they return, when it is one type
+            results = {scope.function_returns(f"{m.module}:{m.name}.{method}") for m in receiver.args}
+            return results.pop() if len(results) == 1 else None
         if receiver.kind in ("date", "datetime", "time") and method == "replace":
             return receiver  # `dt.replace(tzinfo=None)`: another of its kind (lower/stdlib_datetime.py)
         if receiver.kind == "date":

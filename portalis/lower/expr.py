@@ -420,7 +420,9 @@ class ExprLowering:
         if found is None and self.builtin_func(n) is not None:
             return self.func_value_of(n)
         if isinstance(found, ClassRef):
-            raise Unsupported("PTL131", class_value_reason(found), node)
+            from portalis.lower.class_objects import class_value
+
+            return class_value(self, found, node)  # `make(HtmlLexer, x)`: a class object, `type[HtmlLexer]`
         if found is None and n in self.exceptions:
             # `options.get('excclass', ErrorToken)`: the class is raised and caught by name
             # (crate::pyrt::PyErr), its object is no value
@@ -501,7 +503,9 @@ class ExprLowering:
                 if isinstance(member, Callable):
                     return self.func_value_of(member)
                 if isinstance(member, ClassRef):
-                    raise Unsupported("PTL131", class_value_reason(member), node)
+                    from portalis.lower.class_objects import class_value
+
+                    return class_value(self, member, node)  # `lexers.HtmlLexer` as a value
                 raise Unsupported("PTL135", self.env.why_unresolved(node.value.value, node.attr.value)
                                   or f"`{node.value.value}.{node.attr.value}` is not a translated constant", node)
         if isinstance(node.value, cst.Name) and node.value.value in ("str", "list", "dict", "set") and node.value.value not in self.locals and self.env.lookup(node.value.value) is None:
@@ -1621,6 +1625,10 @@ class ExprLowering:
                     local.ty.args[0] if local.ty.kind == "optional" and local.narrowed and local.ty.args[0].kind == "callable" else None)
                 if fn_type is not None:
                     return self.call_callable(self.expr(func), fn_type, node)
+                if local.ty.kind == T.CLASS_OBJECT:
+                    from portalis.lower.class_objects import call_class_object
+
+                    return call_class_object(self, self.expr(func), node)  # `cls(x)`: the chosen class's constructor
                 if local.ty.kind == "class":
                     # `obj(x)`: the class's own __call__
                     args, kwargs = self.call_args(node, keywords=True)
@@ -1879,6 +1887,12 @@ class ExprLowering:
                                       f"from base {_bases_text(cls)}, not translated with it", node)
                 raise Unsupported("PTL134", f"`{recv.ty.name}` has no translated method `{name}`", node)
             return v
+        if recv.ty.kind == "union" and all(m.kind == "class" for m in recv.ty.args):
+            from portalis.lower.class_objects import union_method_call
+
+            dispatched = union_method_call(self, recv, name, args, kwargs, node)  # a match over the classes
+            if dispatched is not None:
+                return dispatched
         if recv.ty.kind == "dyn" and method_receiver_kinds(name) == ["str"]:
             # `s.lower()` of a value of any builtin type: the str method on a str, Python's
             # AttributeError on anything else
@@ -2746,10 +2760,9 @@ def _ints_typed(e: ir.Expr) -> ir.Expr:
 
 
 def class_value_reason(found: ClassRef) -> str:
-    """Why a class of the repository named as a value (passed, stored, compared: not called,
-    not read through) stops the function: the class is translated, but a class object has no
-    Rust value (pygments' `super().__init__(HtmlLexer, PhpLexer, **options)`: the callee would
-    have to build an instance of whichever class it is handed). Said apart from "not translated
-    in its module", which it is not."""
+    """Why a class of the repository named as a value stops the function: an exception class
+    or an enum's object has no Rust value (other classes' objects do: portalis/lower/class_objects.py).
+    Said apart from "not translated in its module", which it is not."""
     where = f"{found.module}.{found.sig.name}"
-    return f"class `{where}` used as a value (passed or stored, not called): a class object is not a Rust value yet"
+    what = "an exception class's" if found.sig.flavour is None else f"an {found.sig.flavour} class's"
+    return f"class `{where}` used as a value (passed or stored, not called): {what} object is not a Rust value yet"

@@ -141,6 +141,10 @@ def coerce(v: Val, target: PyType) -> Val:
         return Val(ir.Call(ir.Path(f"crate::pyrt::PyNum::{variant}"), (read(inner),)), target)
     if target.kind == "int" and v.ty.kind == "bool":
         return Val(ir.Cast(read(v), ir.I64), T.INT)
+    if target.kind == v.ty.kind == T.CLASS_OBJECT:
+        from portalis.lower.class_objects import coerce_class_object
+
+        return coerce_class_object(v, target)  # `type[A]` into `type[A | B]`
     if target.kind == "union" and v.ty.kind not in ("union", "unknown"):
         # A member's value in a union's slot: the enum's variant of that member.
         member = member_for_type(target, v.ty)

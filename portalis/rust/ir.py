@@ -60,6 +60,9 @@ class TUnion(Type):
     variants: tuple[tuple[str, Type], ...]
     hashable: bool = False  # every member is Eq + Hash (no float inside): the enum derives them
     printable: bool = True  # every member has PyRepr (no class inside): the enum gets Display and PyRepr
+    # A class object's enum (`type[A | B]`): fieldless, Copy, a variant per class; each
+    # variant's type is the class's struct (what calling it makes), not a payload.
+    class_objects: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,7 +65,8 @@ def reroot(t: ir.Type, root: str) -> ir.Type:
     if isinstance(t, ir.TTuple):
         return ir.TTuple(tuple(reroot(i, root) for i in t.items))
     if isinstance(t, ir.TUnion):
-        return ir.TUnion(f"{root}::{t.name[len('crate::'):]}", tuple((v, reroot(i, root)) for v, i in t.variants), t.hashable, t.printable)
+        return ir.TUnion(f"{root}::{t.name[len('crate::'):]}", tuple((v, reroot(i, root)) for v, i in t.variants), t.hashable, t.printable,
+                         t.class_objects)
     return t
 
 
@@ -182,6 +183,16 @@ class _Render:
                 raise NoRustValue(f"{value!r:.60} is no value of the path class {t}")
             names = ir.Ref(ir.ArrayLit(tuple(ir.StrLit(p) for p in parts)))
             return ir.Call(ir.Path(f"{self.root}::pyrt::PyPath::new"), (ir.StrLit(root), names))
+        if k == "classobj":
+            # a class object (ClassObjectValue, or the class itself): its variant
+            from portalis.types.pytypes import object_classes
+            from portalis.types.unions import class_object_enum_name, tag
+
+            name = getattr(value, "name", None) if not isinstance(value, type) else value.__name__
+            cls = next((c for c in object_classes(t) if c.name == name), None)
+            if cls is None:
+                raise NoRustValue(f"{value!r:.60} is none of the classes of {t}")
+            return ir.Path(f"{self.root}::pyrt::{class_object_enum_name(t)}::{tag(cls)}")
         if k == "opaque":
             path = self.type(t)
             assert isinstance(path, ir.TPath)

@@ -112,6 +112,24 @@ def class_type(module: str, name: str) -> PyType:
     return PyType(kind="class", module=module, name=name)
 
 
+# A class object passed as a value (`make(HtmlLexer, x)`, `cls(x)`): Python's `type[C]`, or
+# `type[A | B]` for one of a closed set of the repository's classes. `args[0]` is the type of
+# what calling it makes (a class, or a union of classes). Rust: a fieldless Copy enum with a
+# variant per class (portalis/types/unions.py `class_object_enum_name`).
+CLASS_OBJECT = "classobj"
+
+
+def class_object(instance: PyType) -> PyType:
+    """`type[C]` for a class type, `type[A | B]` for a union of classes."""
+    return PyType(kind=CLASS_OBJECT, args=(instance,))
+
+
+def object_classes(t: PyType) -> tuple[PyType, ...]:
+    """The classes a class-object type holds (each a `class` type)."""
+    inst = t.args[0]
+    return inst.args if inst.kind == "union" else (inst,)
+
+
 # Standard-library classes with a Rust type of the runtime: what an annotation naming one
 # (`d: datetime.date`, `m: re.Match`) or a value the tracer saw means. A match's group count and
 # names are unknown from an annotation (`name` None); a traced match carries its pattern's.
@@ -139,7 +157,7 @@ def is_numeric(t: PyType) -> bool:
 def is_copy(t: PyType) -> bool:
     """Types whose Rust form is Copy: passing them never needs a borrow or a clone."""
     if t.kind in ("int", "float", "bool", "none", "num", "callable", "date", "timedelta", "datetime", "time",
-                  "timezone"):
+                  "timezone", CLASS_OBJECT):
         return True
     if t.kind == "tuple":
         return all(is_copy(a) for a in t.args)
@@ -178,6 +196,12 @@ def unify(a: PyType, b: PyType) -> PyType | None:
         return a
     if b.kind == "optional" and unify(b.args[0], a) == b.args[0]:
         return b
+    if a.kind == b.kind == CLASS_OBJECT:
+        # `make(A, x)` and `make(B, x)`: one of the two classes (a union of their instances)
+        from portalis.types.unions import union_or_none
+
+        inst = union_or_none([a.args[0], b.args[0]])
+        return class_object(inst) if inst is not None and inst.kind in ("class", "union") else None
     if a.kind == b.kind == "re_match":
         return PyType(kind="re_match")  # matches of different patterns: groups known at run time only
     if a.kind == b.kind and len(a.args) == len(b.args) and a.kind != "class":

@@ -135,6 +135,13 @@ def owned_type(t: PyType, holes: bool = False) -> ir.Type:
         # `Node | int`), which by value would be a type of infinite size (unions.py)
         return ir.TUnion(f"crate::pyrt::{enum_name(t)}", tuple((tag(m), member_type(m)) for m in t.args), is_hashable(t),
                          not has_class(t))
+    if k == "classobj":
+        # a class object of a closed set of classes: a fieldless enum naming the class
+        from portalis.types.unions import class_object_enum_name, tag
+        from portalis.types.pytypes import object_classes
+
+        return ir.TUnion(f"crate::pyrt::{class_object_enum_name(t)}", tuple((tag(m), owned_type(m)) for m in object_classes(t)),
+                         True, False, class_objects=True)
     if k == "exc":
         return ir.TPath(f"{PYDICT.rsplit('::', 1)[0]}::PyErr")
     if k == "class" and t.module and t.name:

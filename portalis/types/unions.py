@@ -121,6 +121,13 @@ def enum_name(t: PyType) -> str:
     return name if module is None else f"{name}In{_camel(module)}"
 
 
+def class_object_enum_name(t: PyType) -> str:
+    """`ClassOfAOrBInShapes` for `type[A | B]` (classes of shapes.py): the enum of the class
+    objects, beside the instances' union `AOrBInShapes`."""
+    inst = t.args[0]
+    return "ClassOf" + enum_name(inst if inst.kind == "union" else PyType(kind="union", args=(inst,)))
+
+
 def _class_module(t: PyType) -> str | None:
     if t.kind == "class":
         return t.module
@@ -195,6 +202,10 @@ def enum_items(u: ir.TUnion, repr_path: str = "crate::pyrt::PyRepr") -> list[ir.
     variants), and Eq + Hash when every member has them (a set member, a dict key)."""
     short = u.name.rsplit("::", 1)[-1]
     variants = tuple(v for v, _t in u.variants)
+    if u.class_objects:
+        # `type[A | B]`: which class, nothing else (Copy; calling it is a `match` in lowering)
+        return [ir.Enum(short, variants, derives=("Debug", "Clone", "Copy", "PartialEq", "Eq", "Hash", "Default"),
+                        doc=f"A Python class object: one variant per class ({', '.join(variants)}).")]
     derives = ("Debug", "Clone", "PartialEq") + (("Eq", "Hash") if u.hashable else ())
     enum = ir.Enum(short, variants, derives=derives, payloads=tuple(t for _v, t in u.variants),
                    doc=f"A Python union: one variant per member type ({', '.join(variants)}).")
@@ -226,6 +237,8 @@ def unions_in_type(t: ir.Type, found: dict[str, ir.TUnion]) -> None:
     """Collect the union enums a Rust type names (nested ones included)."""
     if isinstance(t, ir.TUnion):
         found.setdefault(t.name, t)
+        if t.class_objects:
+            return  # the classes' structs are their modules' items
         for _v, inner in t.variants:
             unions_in_type(inner, found)
     elif isinstance(t, ir.TPath):

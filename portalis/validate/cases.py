@@ -31,7 +31,7 @@ from typing import Iterator
 
 from portalis.model import FunctionSignature, ModuleTypeMap, ParsedModule, PyType
 from portalis.validate.expected import PyCase
-from portalis.validate.literals import ClassValue, PathValue, encode_value
+from portalis.validate.literals import ClassObjectValue, ClassValue, PathValue, encode_value
 from portalis.validate.methods import instance_class
 from portalis.types import pytypes as T
 
@@ -273,6 +273,9 @@ def strategy_for(t: PyType, type_maps: dict[str, ModuleTypeMap], depth: int = 0)
         return st.fractions()
     if k == "path":
         return _paths(t, type_maps)
+    if k == "classobj":
+        # a class object: each class the callers pass (the enum's variants)
+        return st.sampled_from([ClassObjectValue(c.module or "", c.name or "") for c in T.object_classes(t)])
     if k == "decimal":
         return st.decimals()  # NaNs and infinities too: the runtime's PyDecimal has them
     if k == "re_match":

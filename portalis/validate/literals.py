@@ -47,6 +47,19 @@ class PathValue:
         return self.root + "".join("." + p for p in self.parts)
 
 
+@dataclass(frozen=True)
+class ClassObjectValue:
+    """A class object of the repository (`type[A | B]`'s values, portalis/lower/class_objects.py)
+    without the class itself: "module" and "name". The worker passes the class; Rust, its
+    variant of the class-object enum."""
+
+    module: str
+    name: str
+
+    def __repr__(self) -> str:
+        return self.name
+
+
 @dataclass(frozen=True, repr=False)
 class ClassValue:
     """An instance of a translated dataclass without the class itself: what `decode_value` gives
@@ -76,6 +89,8 @@ def canonical(value: object) -> object:
         return [canonical(v) for v in value]
     if isinstance(value, PathValue):
         return value.parts
+    if isinstance(value, ClassObjectValue):
+        return f"<class '{value.module}.{value.name}'>"
     if isinstance(value, tuple):
         return tuple(canonical(v) for v in value)
     if isinstance(value, dict):
@@ -188,6 +203,8 @@ def encode_value(value: object) -> Any:
         return [encode_value(v) for v in value]
     if isinstance(value, PathValue):
         return {"path": [value.cls, value.root, list(value.parts)]}
+    if isinstance(value, ClassObjectValue):
+        return {"classobj": f"{value.module}:{value.name}"}
     if isinstance(value, tuple):
         return {"tuple": [encode_value(v) for v in value]}
     if isinstance(value, dict):
@@ -227,6 +244,9 @@ def decode_value(data: Any, make_class: Any = None) -> object:
     if "path" in data:
         cls, root, parts = data["path"]
         return PathValue(cls, root, tuple(parts))
+    if "classobj" in data:
+        module, name = data["classobj"].split(":", 1)
+        return ClassObjectValue(module, name)
     if "dict" in data:
         return {decode_value(k, make_class): decode_value(v, make_class) for k, v in data["dict"]}
     if "set" in data:

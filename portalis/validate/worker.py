@@ -359,6 +359,9 @@ def encode(value):
         return _encode_attributes(value)
     if is_path(value):
         return encode_path(value)
+    if isinstance(value, type) and not issubclass(value, BaseException) and value.__module__ not in ("builtins",):
+        # a class of the repository passed as a value (decode's "classobj")
+        return {"classobj": f"{value.__module__}:{value.__qualname__}"}
     if isinstance(value, list):
         return [encode(v) for v in value]
     if isinstance(value, tuple):
@@ -408,6 +411,10 @@ def decode(data):
         return tuple(decode(v) for v in data["tuple"])
     if "path" in data:
         return decode_path(data)
+    if "classobj" in data:
+        # a class of the repository passed as a value (`make(HtmlLexer, x)`): the class itself
+        module, name = data["classobj"].split(":", 1)
+        return getattr(importlib.import_module(module), name)
     if "dict" in data:
         return {decode(k): decode(v) for k, v in data["dict"]}
     if "set" in data:
