@@ -586,3 +586,38 @@ def test_observed_arguments_type_an_unannotated_star_args() -> None:
     # observed types that disagree say nothing, as for any parameter
     tm = build_type_map(parsed, {"multinomial": _observed(counts=[T.INT, T.STR])})
     assert find_signature(tm, "multinomial") is None or any(d.code == "PTL110" for d in tm.diagnostics)
+
+
+def test_worker_describes_classes_of_modules_imported_before_their_turn(tmp_path: Path) -> None:
+    """pygments: the lexer modules (imported first, in name order) import pygments.token and
+    call functions with its token values in their class bodies. The module an earlier import
+    loaded was imported a second time at its own turn (a second copy of each class, and only the
+    second described: every token opaque), and a class met before its module's turn was not
+    described at all."""
+    w = _worker()
+    (tmp_path / "alpha_use.py").write_text(
+        "from zeta_kinds import Kind, mark\n\nAT_IMPORT = mark(Kind())\n\n\ndef made():\n    return Kind()\n", encoding="utf-8")
+    (tmp_path / "zeta_kinds.py").write_text(
+        "class Kind:\n    pass\n\n\ndef mark(k):\n    return 1\n\n\ndef take(k):\n    return 2\n", encoding="utf-8")
+    suite = tmp_path / "suite_kinds"
+    suite.mkdir()
+    (suite / "test_kinds.py").write_text(
+        "from alpha_use import made\nfrom zeta_kinds import take\n\n\ndef test_take():\n    assert take(made()) == 2\n", encoding="utf-8")
+    out = tmp_path / "observed.json"
+    job = {"root": str(tmp_path), "modules": {str(tmp_path / "alpha_use.py"): "alpha_use", str(tmp_path / "zeta_kinds.py"): "zeta_kinds"},
+           "tests": [str(suite / "test_kinds.py")], "doctests": False, "per_test_s": 5.0, "max_s": 60.0}
+    cwd, path, before = os.getcwd(), list(sys.path), set(sys.modules)
+    try:
+        w.Run(job, str(out)).main()
+    finally:
+        os.chdir(cwd)
+        sys.path[:] = path
+        for name in set(sys.modules) - before:
+            sys.modules.pop(name, None)
+        sys.settrace(None)
+    import json
+
+    found = trace.convert(json.loads(out.read_text(encoding="utf-8"))["functions"])["zeta_kinds"]
+    kind = T.class_type("zeta_kinds", "Kind")
+    assert [t.type for t in found["mark"].params["k"]] == [kind]  # called while alpha_use was imported
+    assert [t.type for t in found["take"].params["k"]] == [kind]  # an instance of the one `Kind` there is
