@@ -314,6 +314,35 @@ class Recorder:
             self.dirty = True
             _ALARM["news"] = time.monotonic()
 
+    def inherit(self) -> None:
+        """Each method of a repository class that no traced call reached, overriding a method
+        of a base class (the nearest definition in its MRO, a repository function) that was
+        reached: the base's parameter types for the parameters both have by the same name at
+        the same place (`inherited`, from `inherited_from`). What callers pass through the base
+        class (`self.get_tokens_unprocessed(text)` in pygments' `Lexer.get_tokens`) goes to the
+        override on a subclass's instance; the evidence pass uses it only where nothing else
+        types the parameter (portalis/analysis/evidence.py)."""
+        for cls in list(self.classes):
+            for name, fn in list(vars(cls).items()):
+                if not isinstance(fn, types.FunctionType):
+                    continue  # static and class methods, properties: not called as the base's
+                info = self._code(fn.__code__)
+                if info is None or info[0] in self.functions:
+                    continue
+                for base in cls.__mro__[1:]:
+                    if name not in vars(base):
+                        continue
+                    found = vars(base)[name]
+                    binfo = self._code(found.__code__) if isinstance(found, types.FunctionType) else None
+                    record = self.functions.get(binfo[0]) if binfo is not None else None
+                    if record is not None and record["calls"]:
+                        params = {p: dict(record["params"][p]) for i, p in enumerate(info[3])
+                                  if i > 0 and i < len(binfo[3]) and binfo[3][i] == p and p in record["params"]}
+                        if params:
+                            self.functions[info[0]] = {"calls": 0, "params": {}, "returns": {}, "inherited": params,
+                                                       "inherited_from": binfo[0]}
+                    break  # the nearest definition only: never a sibling's
+
     def trace(self, frame: types.FrameType, event: str, arg: object):
         """The global trace function (`sys.settrace`, called on each Python call, not on C
         calls as a profile function is): records the call, and asks for the frame's return
@@ -612,6 +641,7 @@ class Run:
                 self.recorder.pause()
                 self.errors.append(f"{os.path.relpath(path, root)}: the runner failed: {type(exc).__name__}: {str(exc)[:200]}")
         self.over()
+        self.recorder.inherit()
         self.write(done=True)
 
 
