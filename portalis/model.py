@@ -211,6 +211,10 @@ class ObservedFunction(BaseModel):
     calls: int = 0
     params: dict[str, list[ObservedType]] = Field(default_factory=dict)
     returns: list[ObservedType] = Field(default_factory=list)
+    # A method no traced call reached that overrides a reached one (`inherited_from`, its
+    # `module:qualname`): the base's types of the parameters both have (weaker than evidence).
+    inherited: dict[str, list[ObservedType]] = Field(default_factory=dict)
+    inherited_from: str = ""
 
 
 class Observations(BaseModel):
@@ -239,7 +243,7 @@ class Observations(BaseModel):
         """For the report and the Dagster metadata."""
         return {
             "tests": self.tests, "doctests": self.doctests, "failed": self.failed, "calls": self.calls,
-            "functions": sum(len(m) for m in self.modules.values()), "seconds": round(self.seconds, 2),
+            "functions": sum(1 for m in self.modules.values() for f in m.values() if f.calls), "seconds": round(self.seconds, 2),
             "stopped": self.stopped, "reason": self.reason, "sandbox": self.sandbox, "cached": self.cached,
         }
 

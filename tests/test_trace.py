@@ -586,3 +586,96 @@ def test_observed_arguments_type_an_unannotated_star_args() -> None:
     # observed types that disagree say nothing, as for any parameter
     tm = build_type_map(parsed, {"multinomial": _observed(counts=[T.INT, T.STR])})
     assert find_signature(tm, "multinomial") is None or any(d.code == "PTL110" for d in tm.diagnostics)
+
+
+def test_worker_describes_classes_of_modules_imported_before_their_turn(tmp_path: Path) -> None:
+    """pygments: the lexer modules (imported first, in name order) import pygments.token and
+    call functions with its token values in their class bodies. The module an earlier import
+    loaded was imported a second time at its own turn (a second copy of each class, and only the
+    second described: every token opaque), and a class met before its module's turn was not
+    described at all."""
+    w = _worker()
+    (tmp_path / "alpha_use.py").write_text(
+        "from zeta_kinds import Kind, mark\n\nAT_IMPORT = mark(Kind())\n\n\ndef made():\n    return Kind()\n", encoding="utf-8")
+    (tmp_path / "zeta_kinds.py").write_text(
+        "class Kind:\n    pass\n\n\ndef mark(k):\n    return 1\n\n\ndef take(k):\n    return 2\n", encoding="utf-8")
+    suite = tmp_path / "suite_kinds"
+    suite.mkdir()
+    (suite / "test_kinds.py").write_text(
+        "from alpha_use import made\nfrom zeta_kinds import take\n\n\ndef test_take():\n    assert take(made()) == 2\n", encoding="utf-8")
+    out = tmp_path / "observed.json"
+    job = {"root": str(tmp_path), "modules": {str(tmp_path / "alpha_use.py"): "alpha_use", str(tmp_path / "zeta_kinds.py"): "zeta_kinds"},
+           "tests": [str(suite / "test_kinds.py")], "doctests": False, "per_test_s": 5.0, "max_s": 60.0}
+    cwd, path, before = os.getcwd(), list(sys.path), set(sys.modules)
+    try:
+        w.Run(job, str(out)).main()
+    finally:
+        os.chdir(cwd)
+        sys.path[:] = path
+        for name in set(sys.modules) - before:
+            sys.modules.pop(name, None)
+        sys.settrace(None)
+    import json
+
+    found = trace.convert(json.loads(out.read_text(encoding="utf-8"))["functions"])["zeta_kinds"]
+    kind = T.class_type("zeta_kinds", "Kind")
+    assert [t.type for t in found["mark"].params["k"]] == [kind]  # called while alpha_use was imported
+    assert [t.type for t in found["take"].params["k"]] == [kind]  # an instance of the one `Kind` there is
+
+
+def _inherited(**params: list) -> ObservedFunction:
+    return ObservedFunction(qualname="f", calls=0, inherited_from="base:Base.run",
+                            inherited={p: [ObservedType(type=t, calls=2, first="test_x") for t in ts] for p, ts in params.items()})
+
+
+def test_an_override_no_call_reached_takes_its_traced_base_methods_types() -> None:
+    # pygments: `SourcePawnLexer.get_tokens_unprocessed(self, text)` overrides
+    # `RegexLexer.get_tokens_unprocessed`, which the tests called with strs (was: PTL110)
+    source = ("from base import Base\n\n\nclass Sub(Base):\n    def run(self, text, n):\n        return text[1:]\n\n"
+              "    def count(self, text):\n        return text - 1\n")
+    parsed = parse_source(source_module_from_text("m", source), source)
+    tm = build_type_map(parsed, {"Sub.run": _inherited(text=[T.STR], n=[T.STR, T.INT]),
+                                 "Sub.count": _inherited(text=[T.STR])})
+    sig = find_signature(tm, "Sub.run")
+    assert sig is not None and sig.params[0].py_type == T.STR
+    assert "overrides `base.Base.run`" in str(sig.params[0].provenance[0])
+    n = [p.py_type for p in sig.params if p.name == "n"]
+    assert not n or n[0] in (None, T.UNKNOWN) or n[0].kind not in ("str", "int", "union")  # the base took several types: nothing
+    # the body's use wins over what the base was passed (a subclass may take more): a number here
+    sig = find_signature(tm, "Sub.count")
+    assert sig is None or sig.params[0].py_type != T.STR
+
+
+def test_worker_records_what_an_unreached_override_inherits(tmp_path: Path) -> None:
+    w = _worker()
+    (tmp_path / "lexers_base.py").write_text(
+        "class Base:\n    def run(self, text, n=0):\n        return self.go(text)\n\n    def go(self, text):\n        return text\n\n\n"
+        "class Mid(Base):\n    pass\n", encoding="utf-8")
+    (tmp_path / "lexers_sub.py").write_text(
+        "from lexers_base import Base, Mid\n\n\nclass Sub(Mid):\n    def go(self, text):\n        return text.upper()\n\n\n"
+        "class Other(Base):\n    def go(self, text):\n        return text\n\n    def alone(self, x):\n        return x\n\n\n"
+        "class Sibling(Sub):\n    pass\n", encoding="utf-8")
+    suite = tmp_path / "suite_lex"
+    suite.mkdir()
+    (suite / "test_lex.py").write_text(
+        "from lexers_base import Base\nfrom lexers_sub import Other\n\n\ndef test_run():\n    assert Base().run('a') == 'a'\n"
+        "    assert Other().go(3) == 3\n", encoding="utf-8")
+    out = tmp_path / "observed.json"
+    job = {"root": str(tmp_path), "modules": {str(tmp_path / "lexers_base.py"): "lexers_base", str(tmp_path / "lexers_sub.py"): "lexers_sub"},
+           "tests": [str(suite / "test_lex.py")], "doctests": False, "per_test_s": 5.0, "max_s": 60.0}
+    cwd, path, before = os.getcwd(), list(sys.path), set(sys.modules)
+    try:
+        w.Run(job, str(out)).main()
+    finally:
+        os.chdir(cwd)
+        sys.path[:] = path
+        for name in set(sys.modules) - before:
+            sys.modules.pop(name, None)
+        sys.settrace(None)
+    import json
+
+    found = trace.convert(json.loads(out.read_text(encoding="utf-8"))["functions"])["lexers_sub"]
+    sub = found["Sub.go"]  # not reached; its nearest base definition (Base.go, through Mid) was
+    assert sub.calls == 0 and sub.inherited_from == "lexers_base:Base.go" and [t.type for t in sub.inherited["text"]] == [T.STR]
+    assert found["Other.go"].calls == 1 and not found["Other.go"].inherited  # reached itself: its own calls only
+    assert "Other.alone" not in found  # overrides nothing

@@ -95,6 +95,9 @@ class FunctionUnit:
     bytes_like: bool = False  # mentions bytes: str-only methods may be bytes methods here
     floats: bool = False  # computes with floats: a float literal or a true division
     static: dict[str, list[Observation]] = field(default_factory=dict)  # defaults, docstring, observed calls
+    # what traced calls passed to the base method this one overrides (no call reached it): used
+    # only where the other evidence pins nothing and sees no conflict (`_decision`)
+    inherited: dict[str, list[Observation]] = field(default_factory=dict)
     doc_returns: PyType | None = None
     observed_returns: TypeEvidence | None = None  # what traced calls returned
     # functions defined in the body, as callables returning what they return (`_nested_returns`):
@@ -191,8 +194,8 @@ class ModuleAnalysis:
                 self._last = (inputs, scopes)
                 observations = context.observations(scopes)
                 new_decisions = {
-                    q: {p: (keywords_decision if p in u.keywords else decide)(observations[q].get(p, []), u.floats)
-                        for p in u.params if p not in u.declared} for q, u in units.items()
+                    q: {p: _decision(u, p, observations[q].get(p, [])) for p in u.params if p not in u.declared}
+                    for q, u in units.items()
                 }
                 new_returns = {q: context.returned(u, scopes[q], optimistic) for q, u in units.items()}
                 new_fields = context.field_types(scopes, strict=not optimistic)
@@ -752,10 +755,45 @@ def _asserted_kinds(u: FunctionUnit) -> list[tuple[str, PyType, int | None]]:
     return out
 
 
+def _decision(u: FunctionUnit, p: str, observations: list[Observation]) -> TypeEvidence:
+    """A parameter's type from its observations; for a method overriding a traced base method,
+    the base's traced types when nothing else pins one (a subclass may take more than its base,
+    so what the body shows wins, and a conflict stays one)."""
+    if p in u.keywords:
+        return keywords_decision(observations, u.floats)
+    ev = decide(observations, u.floats)
+    if ev.type is None and ev.conflict is None and u.inherited.get(p):
+        found = decide(u.inherited[p] + observations, u.floats)  # the body's shapes still check it
+        if found.type is not None and found.conflict is None:
+            return found
+    return ev
+
+
+def _add_inherited(u: FunctionUnit, fn: ObservedFunction) -> None:
+    """The types traced calls passed to the base method `u` overrides (`fn.inherited`, recorded
+    when no call reached `u` itself): `RegexLexer.get_tokens_unprocessed(self, text)` was called
+    with strs, through `self.get_tokens_unprocessed(text)` in `Lexer.get_tokens`, which calls a
+    subclass's override on the subclass's instances."""
+    base = fn.inherited_from.replace(":", ".")
+    for p in u.params:
+        seen = fn.inherited.get(p)
+        if p in u.declared or p in u.variadic or p in u.keywords or not seen or not _one_type(ranked(seen)):
+            continue
+        if any(c.callee == p for c in u.body.calls):
+            continue  # a callable (see `_add_observed`)
+        total = sum(s.calls for s in seen)
+        for s in ranked(seen):
+            first = f", first in {s.first}" if s.first else ""
+            o = TypeOrigin(source="observed", detail=f"overrides `{base}`, which {s.calls} of {total} traced calls passed it{first}")
+            u.inherited.setdefault(p, []).append(Observation(None, o, shape="none") if s.type.kind == "none" else Observation(s.type, o))
+
+
 def _add_observed(u: FunctionUnit, fn: ObservedFunction) -> None:
     """The traced calls' types as evidence: each parameter's observed types are observations
     like a call site's (None: it may be None); the return, when the calls agree, is kept for
     the type map to use where nothing else types it."""
+    if fn.inherited:
+        _add_inherited(u, fn)
     for p in u.params:
         if p in u.declared:
             continue

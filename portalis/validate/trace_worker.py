@@ -88,9 +88,54 @@ def describe(value: Any, classes: dict[type, list], depth: int = 0) -> object | 
         items = [describe(v, classes, depth + 1) for v in value]
         return None if any(i is None for i in items) else ["tuple", *items]
     cls = classes.get(t)
+    if cls is None and isinstance(classes, ClassTable):
+        cls = classes.learn(t)
     if cls is None:
         return _library(value, t)
     return cls
+
+
+def class_description(value: type, name: str) -> list | None:
+    """How instances of a repository class are described: `["class", module, qualname]`, or
+    `["path", ...]` for a path class; None for a class whose instances are builtin values,
+    exceptions or classes (`class _TokenType(tuple)`, pygments' `StyleMeta(type)`): the
+    translation leaves them out (PTL140), so naming one would turn a parameter the body types
+    (a generic `ttype in other`) into a placeholder."""
+    if not any(b in VALUE_BASES for b in value.__mro__[1:]):
+        return ["class", name, value.__qualname__]
+    if is_path_class(value):
+        return ["path", name, value.__qualname__]
+    return None
+
+
+class ClassTable(dict):
+    """The repository's classes (type -> description), filled module by module after each
+    import (`Recorder.add_classes`) and, for a class met before its module's turn, when its
+    first instance is described (`learn`): pygments' lexer modules, imported before
+    pygments.token in name order, call `something(Name.Variable)` in their class bodies, and
+    those token values were opaque."""
+
+    def __init__(self, modules: set[str]) -> None:
+        super().__init__()
+        self.modules = modules  # the repository's module names
+        self.unknown: set[type] = set()  # types looked at that are not the repository's
+
+    def learn(self, t: type) -> list | None:
+        if t in self.unknown:
+            return None
+        module = sys.modules.get(getattr(t, "__module__", None) or "")
+        name = getattr(module, "__name__", None)
+        # a top-level class of a repository module, as that module binds it (a module still
+        # being imported binds the classes defined so far)
+        if name not in self.modules or "<locals>" in t.__qualname__ or vars(module).get(t.__name__) is not t:
+            self.unknown.add(t)
+            return None
+        d = class_description(t, name)
+        if d is None:
+            self.unknown.add(t)
+            return None
+        self[t] = d
+        return d
 
 
 def is_path_class(t: type) -> bool:
@@ -164,21 +209,18 @@ class Recorder:
         self.test = ""  # the test running: named in each type's first sighting
         self.functions: dict[str, dict] = {}
         self.codes: dict[types.CodeType, list | None] = {}  # code -> [key, calls, returns, names, generator]
-        self.classes: dict[type, list] = {}
+        self.classes: ClassTable = ClassTable(set(files.values()))
         self.stopped = ""
         self.pending: dict[int, list[tuple[str, object | None]]] = {}  # frame id -> its call's argument types
 
     def add_classes(self, module: types.ModuleType, name: str) -> None:
-        """The module's own classes: their instances are described by name. Not those whose
-        instances are builtin values, exceptions or classes (`class _TokenType(tuple)`,
-        pygments' `StyleMeta(type)`): the translation leaves them out (PTL140), so naming one
-        would turn a parameter the body types (a generic `ttype in other`) into a placeholder."""
+        """The module's own classes: their instances are described by name (see
+        `class_description` for those that are not)."""
         for value in list(vars(module).values()):
             if isinstance(value, type) and getattr(value, "__module__", None) == module.__name__ and "<locals>" not in value.__qualname__:
-                if not any(b in VALUE_BASES for b in value.__mro__[1:]):
-                    self.classes[value] = ["class", name, value.__qualname__]
-                elif is_path_class(value):
-                    self.classes[value] = ["path", name, value.__qualname__]
+                d = class_description(value, name)
+                if d is not None:
+                    self.classes[value] = d
 
     def _code(self, code: types.CodeType) -> list | None:
         info = self.codes.get(code, False)
@@ -271,6 +313,35 @@ class Recorder:
             seen[key] = [self.test, 1]
             self.dirty = True
             _ALARM["news"] = time.monotonic()
+
+    def inherit(self) -> None:
+        """Each method of a repository class that no traced call reached, overriding a method
+        of a base class (the nearest definition in its MRO, a repository function) that was
+        reached: the base's parameter types for the parameters both have by the same name at
+        the same place (`inherited`, from `inherited_from`). What callers pass through the base
+        class (`self.get_tokens_unprocessed(text)` in pygments' `Lexer.get_tokens`) goes to the
+        override on a subclass's instance; the evidence pass uses it only where nothing else
+        types the parameter (portalis/analysis/evidence.py)."""
+        for cls in list(self.classes):
+            for name, fn in list(vars(cls).items()):
+                if not isinstance(fn, types.FunctionType):
+                    continue  # static and class methods, properties: not called as the base's
+                info = self._code(fn.__code__)
+                if info is None or info[0] in self.functions:
+                    continue
+                for base in cls.__mro__[1:]:
+                    if name not in vars(base):
+                        continue
+                    found = vars(base)[name]
+                    binfo = self._code(found.__code__) if isinstance(found, types.FunctionType) else None
+                    record = self.functions.get(binfo[0]) if binfo is not None else None
+                    if record is not None and record["calls"]:
+                        params = {p: dict(record["params"][p]) for i, p in enumerate(info[3])
+                                  if i > 0 and i < len(binfo[3]) and binfo[3][i] == p and p in record["params"]}
+                        if params:
+                            self.functions[info[0]] = {"calls": 0, "params": {}, "returns": {}, "inherited": params,
+                                                       "inherited_from": binfo[0]}
+                    break  # the nearest definition only: never a sibling's
 
     def trace(self, frame: types.FrameType, event: str, arg: object):
         """The global trace function (`sys.settrace`, called on each Python call, not on C
@@ -377,8 +448,13 @@ class Run:
         mods = []
         for path, name in sorted(self.job["modules"].items(), key=lambda kv: kv[1]):
             # a repository module shadowing one this process already imported (a copy of a
-            # standard-library module): imported again from the repository
-            sys.modules.pop(name, None)
+            # standard-library module): imported again from the repository. Not one an earlier
+            # module's import already loaded from the repository: importing it again made a
+            # second copy of each of its classes, and only the new copies were described (every
+            # pygments token was an instance of the first `_TokenType`, so opaque)
+            loaded = sys.modules.get(name)
+            if loaded is not None and os.path.realpath(getattr(loaded, "__file__", "") or "") != os.path.realpath(path):
+                sys.modules.pop(name, None)
             self.recorder.test = f"import {name}"
             _arm(self.per_test_s)
             self.recorder.start()
@@ -565,6 +641,7 @@ class Run:
                 self.recorder.pause()
                 self.errors.append(f"{os.path.relpath(path, root)}: the runner failed: {type(exc).__name__}: {str(exc)[:200]}")
         self.over()
+        self.recorder.inherit()
         self.write(done=True)
 
 
