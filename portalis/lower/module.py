@@ -430,9 +430,9 @@ def _conditional_definitions(tree, parsed: ParsedModule, out: ModuleTranslation)
 
 def _script_definitions(stmt: cst.CSTNode, iter_nodes) -> list[int]:
     """The ids of the function nodes in the body of `stmt` when it is `if __name__ ==
-    '__main__':` (either operand order, no `elif`/`else`: a branch that runs on import is a
-    conditional definition as any other); empty otherwise."""
-    if not isinstance(stmt, cst.If) or stmt.orelse is not None or not _is_main_guard(stmt.test):
+    '__main__':` (either operand order); empty otherwise. Its body only: an `elif`/`else`
+    branch runs on import, its functions are conditional definitions as any other (PTL144)."""
+    if not isinstance(stmt, cst.If) or not _is_main_guard(stmt.test):
         return []
     prune = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
     return [id(n) for n in iter_nodes(stmt.body, prune=prune) if isinstance(n, cst.FunctionDef)]
