@@ -108,6 +108,7 @@ def run_corpus(repo: Path, files: list[str], work: Path, verify: bool, build: bo
         f = figures_from_report(r, [module_of(rel)])
         alone.modules += f.modules
         alone.functions += f.functions
+        alone.excluded += f.excluded
         alone.translated += f.translated
         alone.verified += f.verified
         alone.modules_failed += f.modules_failed
@@ -121,8 +122,8 @@ def reason_groups(report: dict, top: int) -> list[str]:
     example: dict[str, str] = {}
     for m in report["modules"]:
         for f in m["functions"]:
-            if f["status"] == "verified":
-                continue
+            if f["status"] in ("verified", "excluded"):
+                continue  # the excluded are script code (PTL146), not failures
             r = f.get("reason") or {}
             msg = r.get("message") or ""
             # the message up to its first name, quote or colon: one group per kind of failure
@@ -215,6 +216,9 @@ def main() -> None:
             whole, alone = run_corpus(repo, files, work, args.verify, args.build, not args.no_per_module, args.timeout,
                                       ("--no-trace",) if args.no_trace else ())
             print(row(name, whole, args.verify), flush=True)
+            if whole.excluded:
+                print(f"  excluded (script code under `if __name__ == '__main__':`, PTL146): {whole.excluded} more functions",
+                      flush=True)
             report = read_report(work / "out")
             if report is not None and args.keep_reports is not None:
                 args.keep_reports.mkdir(parents=True, exist_ok=True)

@@ -47,6 +47,7 @@ CODES: dict[str, str] = {
     "PTL142": "an exception class's methods are not translated (exceptions are `crate::pyrt::PyErr` values raised and caught by class name)",
     "PTL143": "a star import of a module outside the repository: the names it brings are not resolved",
     "PTL144": "a function defined inside a module-level if/try/with/loop block (a conditional definition): not translated, listed in the report",
+    "PTL146": "a function defined under `if __name__ == '__main__':` (the module's script block, which an import never runs): status `excluded`, not part of the library crate, listed in the report and counted apart",
     "PTL145": "a module constant computed by an expression that the rules cannot lower: it is left out (its uses are PTL135)",
     "PTL150": "variadic parameters or *args/**kwargs in calls not supported yet",
     "PTL160": "the function nests too deeply for the translator's passes (recursion limit): it is a todo!() stub",

@@ -575,6 +575,10 @@ class FunctionStatus(str, Enum):
     VERIFIED = "verified"
     FAILED = "failed"
     UNTESTED = "untested"
+    # not part of the library the crate is: a function of the module's script block (`if
+    # __name__ == '__main__':`), which an import never binds; listed with its reason (PTL146),
+    # counted apart from the functions (neither translated nor a failure)
+    EXCLUDED = "excluded"
 
 
 class RustItem(BaseModel):

@@ -62,6 +62,10 @@ def function_reason(function: FunctionReport, diagnostics: list[Diagnostic], lin
     label = status.value.replace("_", " ")
     if status is FunctionStatus.FAILED:
         return Reason(code=FAILED_CODE, message=f"failed: {_one_line(function.detail or 'differs from the Python on a case')}", line=line)
+    if status is FunctionStatus.EXCLUDED:
+        d = _own_diagnostic(function.qualname, diagnostics, ("PTL146",), severities=(Severity.INFO,))
+        said = _one_line(d.message) if d is not None else "not part of the library"
+        return Reason(code="PTL146", message=f"excluded: {said}", line=(d.line if d else None) or line)
     if status is FunctionStatus.UNTESTED:
         return Reason(code=UNTESTED_CODE, message=f"untested: {_one_line(function.detail or 'no case ran')}", line=line)
     codes = _QUARANTINE_CODES if status is FunctionStatus.COMPILE_ERROR else None

@@ -79,7 +79,7 @@ def print_function_lines(report: dict, root: Path | None = None, verbosity: int 
 def _summary_table(modules: list[dict]) -> str:
     rows = [("module", "functions", "translated", "untranslated", "status")]
     for m in modules:
-        fns = m["functions"]
+        fns = [f for f in m["functions"] if f["status"] != "excluded"]
         ok = sum(f["status"] in TRANSLATED for f in fns)
         rows.append((m["module"], str(len(fns)), str(ok), str(len(fns) - ok), m["status"]))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
@@ -95,11 +95,15 @@ def _summary_table(modules: list[dict]) -> str:
 def totals_line(report: dict) -> str:
     """`6 modules, 42 functions: 42 translated, 0 untranslated; crate compiles`."""
     modules = report["modules"]
-    fns = [f for m in modules for f in m["functions"]]
+    every = [f for m in modules for f in m["functions"]]
+    # script code (`if __name__ == '__main__':`, status `excluded`) is counted apart: not a function of the library
+    fns = [f for f in every if f["status"] != "excluded"]
     ok = sum(f["status"] in TRANSLATED for f in fns)
     crate = report["crate"]
+    script = len(every) - len(fns)
     return (
-        f"{plural(len(modules), 'module')}, {plural(len(fns), 'function')}: {ok} translated, {len(fns) - ok} untranslated; "
+        f"{plural(len(modules), 'module')}, {plural(len(fns), 'function')}: {ok} translated, {len(fns) - ok} untranslated"
+        + (f" ({script} more excluded: script code under `if __name__ == '__main__':`)" if script else "") + "; "
         f"crate {'compiles' if crate['compiles'] else 'DOES NOT COMPILE'}"
     )
 

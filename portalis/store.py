@@ -616,7 +616,7 @@ class Store:
         return {k: ModuleTypeMap.model_validate_json(r["payload"]) for k, r in self.rows("type_map", modules).items()}
 
     def put_translation(self, t: ModuleTranslation) -> None:
-        fns = t.functions
+        fns = [f for f in t.functions if f.status.value != "excluded"]  # script code: not a function of the library
         translated = sum(f.status.value == "translated" for f in fns)
         self.replace_row("rust_translation", t.module, {
             "functions": len(fns), "translated": translated, "untranslated": len(fns) - translated,

@@ -394,25 +394,60 @@ def _inherited_method(cls: ClassSignature, name: str, env: ModuleEnv):
 def _conditional_definitions(tree, parsed: ParsedModule, out: ModuleTranslation) -> None:
     """Functions defined inside a module-level `if`/`try`/`with`/loop (`try: from x import f
     except ImportError: def f(...)`): which one Python binds is decided when the module runs,
-    so none is translated; each is in the report as untranslated with PTL144."""
+    so none is translated; each is in the report as untranslated with PTL144. Those in the body
+    of `if __name__ == '__main__':` are the module's script, not its library: an import never
+    binds them (no caller of the module can reach them, and the differential check, which
+    imports the module, could never call one), so they are `excluded` with PTL146 rather than
+    counted as functions the translator failed."""
     from portalis.cst_scan import iter_nodes
 
     defined = {f.name for f in parsed.functions}
     for stmt in tree.module.body:
         if isinstance(stmt, (cst.FunctionDef, cst.ClassDef, cst.SimpleStatementLine)):
             continue
+        script = set(_script_definitions(stmt, iter_nodes))
         for node in iter_nodes(stmt, prune=(cst.FunctionDef, cst.ClassDef, cst.Lambda)):
             if not isinstance(node, cst.FunctionDef) or node is stmt or node.name.value in defined:
                 continue
             defined.add(node.name.value)
             line = tree.line(node) or 1
             name = node.name.value
+            if id(node) in script:
+                out.items.append(RustItem(name=name, kind="fn", code="", python_line=line, status=FunctionStatus.EXCLUDED))
+                out.diagnostics.append(Diagnostic(
+                    code="PTL146", module=parsed.module, function=name, line=line, severity=Severity.INFO,
+                    message=f"`{name}` is defined under `if __name__ == '__main__':`: script code that runs when the "
+                    "file is executed, never when the module is imported, so it is not part of the library crate",
+                ))
+                continue
             out.items.append(RustItem(name=name, kind="fn", code="", python_line=line, status=FunctionStatus.UNTRANSLATED))
             out.diagnostics.append(Diagnostic(
                 code="PTL144", module=parsed.module, function=name, line=line, severity=Severity.WARNING,
                 message=f"`{name}` is defined inside a module-level `{_statement_kind(stmt)}` block: which definition "
                 "Python binds is decided at import time, so it is not translated",
             ))
+
+
+def _script_definitions(stmt: cst.CSTNode, iter_nodes) -> list[int]:
+    """The ids of the function nodes in the body of `stmt` when it is `if __name__ ==
+    '__main__':` (either operand order); empty otherwise. Its body only: an `elif`/`else`
+    branch runs on import, its functions are conditional definitions as any other (PTL144)."""
+    if not isinstance(stmt, cst.If) or not _is_main_guard(stmt.test):
+        return []
+    prune = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+    return [id(n) for n in iter_nodes(stmt.body, prune=prune) if isinstance(n, cst.FunctionDef)]
+
+
+def _is_main_guard(test: cst.BaseExpression) -> bool:
+    """`__name__ == '__main__'` or `'__main__' == __name__`."""
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    if not isinstance(test.comparisons[0].operator, cst.Equal):
+        return False
+    sides = [test.left, test.comparisons[0].comparator]
+    names = [s for s in sides if isinstance(s, cst.Name) and s.value == "__name__"]
+    texts = [s for s in sides if isinstance(s, cst.SimpleString) and s.evaluated_value == "__main__"]
+    return len(names) == 1 and len(texts) == 1
 
 
 def _statement_kind(stmt: cst.CSTNode) -> str:
