@@ -722,8 +722,7 @@ impl<V> PyDict<String, V> {
     /// `short_str_eq` instead of a `memcmp` call (a dict lookup that hits ends with one compare
     /// of equal keys; memcmp's branches on the length mispredict when the lengths vary).
     /// Inlined into the caller's loop, and a hit asks indexmap for the position only (a plain
-    /// `usize`, not an entry built in memory); a new key is inserted out of line (callgrind, the
-    /// words kernel: 71.5 M -> 65.8 M instructions a bench).
+    /// `usize`, not an entry built in memory); a new key is inserted out of line.
     #[inline(always)]
     pub fn slot_str(&mut self, key: &str, default: V) -> &mut V {
         use indexmap::map::raw_entry_v1::RawEntryApiV1;
@@ -1592,7 +1591,7 @@ impl<'a> Iterator for SplitWs<'a> {
 
     // Always inlined, with the non-ASCII path out of line: inlined into the caller's loop, `pos`
     // stays in a register instead of a store and a load through `self` per word, and the call's
-    // register saves go (callgrind, the words kernel: 80.5 M -> 71.5 M instructions a bench).
+    // register saves go (docs/speed.md, sixth pass).
     #[inline(always)]
     fn next(&mut self) -> Option<&'a str> {
         if !self.ascii {
