@@ -40,7 +40,7 @@ import ast
 import re
 from dataclasses import dataclass
 
-from portalis.source_rewrite import parse_if
+from portalis.source_rewrite import parse_if, python_tree
 
 # The attribute standing for the instance's list items (a dunder name: Python does not mangle
 # it, and no class of a repository uses it); a dict subclass's entries likewise (`__dict__`
@@ -294,7 +294,7 @@ def desugar_list_bases(source: str) -> str:
     if source.endswith("\n") and not out.endswith("\n"):
         out += "\n"  # the synthesized `__init__` took the empty line after the last newline
     try:
-        ast.parse(out)
+        python_tree(out)  # kept: the parse that follows (libcst's, portalis/parse.py) reads it
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return source  # a form the edits do not foresee: the classes stay as written (PTL140)
     return out

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import ast
 
-from portalis.source_rewrite import parse_if
+from portalis.source_rewrite import parse_if, python_tree
 
 _CAUGHT = frozenset({"ImportError", "ModuleNotFoundError"})
 
@@ -84,7 +84,7 @@ def take_import_fallbacks(source: str) -> str:
                 new[i] = new[i][indent:]
         else:
             try:
-                moved = ast.parse("\n".join(new))
+                moved = python_tree("\n".join(new))  # the result's tree when it is the last move
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 continue
             want = [ast.dump(s) for s in handler.body if isinstance(s, ast.FunctionDef)]

@@ -38,6 +38,7 @@ from portalis.memo_caches import desugar_memo_caches
 from portalis.namedtuples import desugar_namedtuples
 from portalis.whole_floats import desugar_whole_floats
 from portalis.nesting import MAX_DEPTH, measure, probe
+from portalis.source_rewrite import python_tree
 from portalis.source import hash_bytes, read_source
 
 _EMPTY = cst.Module(body=[])
@@ -128,7 +129,7 @@ def source_tree(source: str) -> SourceTree:
     # bounds what libcst's native parser needs (portalis/nesting.py), so libcst never sees a
     # module that could crash it.
     try:
-        module_ast = ast.parse(source)
+        module_ast = python_tree(source)  # the rewrites' tree when they left the text as it was
     except (RecursionError, MemoryError) as exc:  # CPython's parser gives up: too deeply nested
         raise ParseRefused("PTL004", f"CPython's parser rejects the module as too deeply nested ({describe_exception(exc)})") from exc
     module = run_deep(_libcst_parse, source, module_ast)

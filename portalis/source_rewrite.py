@@ -7,16 +7,47 @@ own tree of the module,
 a second parse: `parse_if` asks a cheap question of the text first, so a module that cannot
 hold the shape (nearly all of them) is not parsed again, and a module that does not parse, or
 nests past the interpreter's limits, is left as written.
+
+A text is parsed once (`python_tree`): the rewrites that look at the same text, and the parse
+that hands it to libcst (portalis/parse.py: `source_tree`), share one tree, and a text is parsed
+again only after a rewrite changed it.
 """
 
 from __future__ import annotations
 
 import ast
 import re
+from collections import OrderedDict
 from collections.abc import Callable
 
 # Line ends as Python's parser counts them (str.splitlines also breaks at \x0c, \x1c, ...).
 _LINE_ENDS = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
+
+
+# The last few texts parsed, each with its tree or the error it raised: a module's rewrites run
+# one after the other and then libcst's parse, so a handful covers one module's whole chain.
+# RecursionError and MemoryError are not kept: they depend on the caller's stack and memory.
+_TREES: OrderedDict[str, ast.Module | SyntaxError | ValueError] = OrderedDict()
+_TREE_CACHE_SIZE = 4
+
+
+def python_tree(source: str) -> ast.Module:
+    """`ast.parse(source)`, parsed once for the last few texts of this process (raises what
+    ast.parse raises). The tree is shared: callers read it and never change it."""
+    found = _TREES.get(source)
+    if found is None:
+        try:
+            found = ast.parse(source)
+        except (SyntaxError, ValueError) as exc:
+            found = exc
+        _TREES[source] = found
+        if len(_TREES) > _TREE_CACHE_SIZE:
+            _TREES.popitem(last=False)
+    else:
+        _TREES.move_to_end(source)
+    if isinstance(found, ast.Module):
+        return found
+    raise found.with_traceback(None)
 
 
 def parse_if(source: str, may_hold: Callable[[str], bool]) -> ast.Module | None:
@@ -25,7 +56,7 @@ def parse_if(source: str, may_hold: Callable[[str], bool]) -> ast.Module | None:
     if not may_hold(source):
         return None
     try:
-        return ast.parse(source)
+        return python_tree(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 

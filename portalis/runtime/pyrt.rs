@@ -721,33 +721,46 @@ impl<V> PyDict<String, V> {
     /// `slot` for a str key: the same single lookup, comparing the stored keys with
     /// `short_str_eq` instead of a `memcmp` call (a dict lookup that hits ends with one compare
     /// of equal keys; memcmp's branches on the length mispredict when the lengths vary).
+    /// Inlined into the caller's loop, and a hit asks indexmap for the position only (a plain
+    /// `usize`, not an entry built in memory); a new key is inserted out of line.
+    #[inline(always)]
     pub fn slot_str(&mut self, key: &str, default: V) -> &mut V {
-        use indexmap::map::raw_entry_v1::{RawEntryApiV1, RawEntryMut};
+        use indexmap::map::raw_entry_v1::RawEntryApiV1;
         use std::hash::BuildHasher;
         let hash = self.map.hasher().hash_one(key);
         match self
             .map
-            .raw_entry_mut_v1()
-            .from_hash(hash, |k| short_str_eq(k.as_bytes(), key.as_bytes()))
+            .raw_entry_v1()
+            .index_from_hash(hash, |k| short_str_eq(k.as_bytes(), key.as_bytes()))
         {
-            RawEntryMut::Occupied(e) => e.into_mut(),
-            RawEntryMut::Vacant(e) => e.insert_hashed_nocheck(hash, key.to_string(), default).1,
+            Some(i) => &mut self.map[i],
+            None => self.insert_new_str(hash, key, default),
         }
     }
 
-    /// `get_mut` for a str key (the grouping idiom's lookup), comparing as `slot_str` does.
-    pub fn get_mut_str(&mut self, key: &str) -> Option<&mut V> {
+    /// `slot_str`'s miss: key (absent, with its hash) copied in last with `default`.
+    #[inline(never)]
+    fn insert_new_str(&mut self, hash: u64, key: &str, default: V) -> &mut V {
         use indexmap::map::raw_entry_v1::{RawEntryApiV1, RawEntryMut};
+        // the key is absent: the probe stops at the first free slot, never calling this
+        match self.map.raw_entry_mut_v1().from_hash(hash, |_| false) {
+            RawEntryMut::Vacant(e) => e.insert_hashed_nocheck(hash, key.to_string(), default).1,
+            RawEntryMut::Occupied(e) => e.into_mut(),
+        }
+    }
+
+    /// `get_mut` for a str key (the grouping idiom's lookup), comparing and inlined as
+    /// `slot_str` is.
+    #[inline(always)]
+    pub fn get_mut_str(&mut self, key: &str) -> Option<&mut V> {
+        use indexmap::map::raw_entry_v1::RawEntryApiV1;
         use std::hash::BuildHasher;
         let hash = self.map.hasher().hash_one(key);
-        match self
+        let i = self
             .map
-            .raw_entry_mut_v1()
-            .from_hash(hash, |k| short_str_eq(k.as_bytes(), key.as_bytes()))
-        {
-            RawEntryMut::Occupied(e) => Some(e.into_mut()),
-            RawEntryMut::Vacant(_) => None,
-        }
+            .raw_entry_v1()
+            .index_from_hash(hash, |k| short_str_eq(k.as_bytes(), key.as_bytes()))?;
+        self.map.get_index_mut(i).map(|(_, v)| v)
     }
 }
 
@@ -1604,25 +1617,37 @@ fn py_space_boundary(s: &str, space: bool) -> Option<usize> {
 impl<'a> Iterator for SplitWs<'a> {
     type Item = &'a str;
 
-    #[inline]
+    // Always inlined, with the non-ASCII path out of line: inlined into the caller's loop, `pos`
+    // stays in a register instead of a store and a load through `self` per word, and the call's
+    // register saves go (docs/speed.md, sixth pass).
+    #[inline(always)]
     fn next(&mut self) -> Option<&'a str> {
-        let b = self.s.as_bytes();
-        if self.ascii {
-            let mut i = self.pos;
-            while i < b.len() && py_space_ascii(b[i]) {
-                i += 1;
-            }
-            if i >= b.len() {
-                self.pos = b.len();
-                return None;
-            }
-            let j = ascii_word_end(b, i + 1);
-            self.pos = j;
-            return self.s.get(i..j);
+        if !self.ascii {
+            return self.next_unicode();
         }
+        let b = self.s.as_bytes();
+        let mut i = self.pos;
+        while i < b.len() && py_space_ascii(b[i]) {
+            i += 1;
+        }
+        if i >= b.len() {
+            self.pos = b.len();
+            return None;
+        }
+        let j = ascii_word_end(b, i + 1);
+        // b[j], if any, is whitespace: the next word starts after it at the earliest
+        self.pos = if j < b.len() { j + 1 } else { j };
+        self.s.get(i..j)
+    }
+}
+
+impl<'a> SplitWs<'a> {
+    /// `next` for text that is not all ASCII (Python's whitespace has non-ASCII characters too).
+    #[inline(never)]
+    fn next_unicode(&mut self) -> Option<&'a str> {
         let rest = &self.s[self.pos..];
         let Some(start) = py_space_boundary(rest, false) else {
-            self.pos = b.len();
+            self.pos = self.s.len();
             return None;
         };
         let piece = &rest[start..];
