@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import ast
 
-from portalis.source_rewrite import parse_if, python_lines
+from portalis.source_rewrite import parse_if, python_lines, python_tree
 
 _METHODS = frozenset({"search", "match", "fullmatch", "sub", "subn", "findall", "finditer", "split"})
 
@@ -95,7 +95,7 @@ def take_pattern_methods(source: str) -> str:
         lines[line - 1] = text.decode("utf-8")
     out = "".join(lines)
     try:
-        ast.parse(out)
+        python_tree(out)  # shared: the parse that follows reads this tree
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return source
     return out
