@@ -257,6 +257,27 @@ def _worker():
     return mod
 
 
+def _run_in_process(w, root: Path, modules: dict[str, str], tests: list[str], per_test_s: float) -> dict:
+    """Run the trace worker in this process over `tests` and return what it wrote; the process's
+    cwd, sys.path, modules and profile/trace hooks are restored whatever the run did."""
+    import json
+
+    out = root / "observed.json"
+    job = {"root": str(root), "modules": modules, "tests": tests, "doctests": False,
+           "per_test_s": per_test_s, "max_s": 60.0}
+    cwd, path, before = os.getcwd(), list(sys.path), set(sys.modules)
+    try:
+        w.Run(job, str(out)).main()
+    finally:
+        os.chdir(cwd)
+        sys.path[:] = path
+        for name in set(sys.modules) - before:
+            sys.modules.pop(name, None)
+        sys.setprofile(None)
+        sys.settrace(None)
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
 def test_descriptions_and_their_types() -> None:
     w = _worker()
 
@@ -456,20 +477,8 @@ def test_worker_runs_pytest_fixtures_parametrize_and_survives_skip(tmp_path: Pat
     w = _worker()
     (tmp_path / "lexmod.py").write_text(LEXMOD, encoding="utf-8")
     (tmp_path / "test_lexmod.py").write_text(PYTEST_STYLE, encoding="utf-8")
-    out = tmp_path / "observed.json"
-    job = {"root": str(tmp_path), "modules": {str(tmp_path / "lexmod.py"): "lexmod"},
-           "tests": [str(tmp_path / "test_lexmod.py")], "doctests": False, "per_test_s": 10.0, "max_s": 60.0}
-    cwd, path = os.getcwd(), list(sys.path)
-    try:
-        w.Run(job, str(out)).main()
-    finally:
-        os.chdir(cwd)
-        sys.path[:] = path
-        sys.modules.pop("lexmod", None)
-        sys.setprofile(None)
-    import json
-
-    raw = json.loads(out.read_text(encoding="utf-8"))
+    raw = _run_in_process(w, tmp_path, {str(tmp_path / "lexmod.py"): "lexmod"},
+                          [str(tmp_path / "test_lexmod.py")], per_test_s=10.0)
     assert raw["done"] and raw["tests"] == 6 and raw["failed"] == 1  # 2 + 2 parametrized, the skip, the last
     found = trace.convert(raw["functions"])["lexmod"]
     assert [t.type for t in found["Lexer.lex"].params["text"]] == [T.STR]
@@ -548,21 +557,8 @@ def test_worker_runs_a_package_suite_with_conftest_missing_dependency_and_classe
     (suite / "_common.py").write_text("def double(x):\n    return x * 2\n", encoding="utf-8")
     (suite / "conftest.py").write_text(SUITE_CONFTEST, encoding="utf-8")
     (suite / "test_suite.py").write_text(SUITE_TESTS, encoding="utf-8")
-    out = tmp_path / "observed.json"
-    job = {"root": str(tmp_path), "modules": {str(tmp_path / "lexmod.py"): "lexmod"},
-           "tests": [str(suite / "test_suite.py")], "doctests": False, "per_test_s": 0.5, "max_s": 60.0}
-    cwd, path, before = os.getcwd(), list(sys.path), set(sys.modules)
-    try:
-        w.Run(job, str(out)).main()
-    finally:
-        os.chdir(cwd)
-        sys.path[:] = path
-        for name in set(sys.modules) - before:
-            sys.modules.pop(name, None)
-        sys.setprofile(None)
-    import json
-
-    raw = json.loads(out.read_text(encoding="utf-8"))
+    raw = _run_in_process(w, tmp_path, {str(tmp_path / "lexmod.py"): "lexmod"},
+                          [str(suite / "test_suite.py")], per_test_s=0.5)
     # amount x2, frozen, tmp, the class's 2 x 2, the loop; the skipped one not run
     assert raw["done"] and raw["tests"] == 9, raw
     assert raw["failed"] == 2  # the frozen test and the stopped loop
@@ -603,21 +599,9 @@ def test_worker_describes_classes_of_modules_imported_before_their_turn(tmp_path
     suite.mkdir()
     (suite / "test_kinds.py").write_text(
         "from alpha_use import made\nfrom zeta_kinds import take\n\n\ndef test_take():\n    assert take(made()) == 2\n", encoding="utf-8")
-    out = tmp_path / "observed.json"
-    job = {"root": str(tmp_path), "modules": {str(tmp_path / "alpha_use.py"): "alpha_use", str(tmp_path / "zeta_kinds.py"): "zeta_kinds"},
-           "tests": [str(suite / "test_kinds.py")], "doctests": False, "per_test_s": 5.0, "max_s": 60.0}
-    cwd, path, before = os.getcwd(), list(sys.path), set(sys.modules)
-    try:
-        w.Run(job, str(out)).main()
-    finally:
-        os.chdir(cwd)
-        sys.path[:] = path
-        for name in set(sys.modules) - before:
-            sys.modules.pop(name, None)
-        sys.settrace(None)
-    import json
-
-    found = trace.convert(json.loads(out.read_text(encoding="utf-8"))["functions"])["zeta_kinds"]
+    raw = _run_in_process(w, tmp_path, {str(tmp_path / "alpha_use.py"): "alpha_use", str(tmp_path / "zeta_kinds.py"): "zeta_kinds"},
+                          [str(suite / "test_kinds.py")], per_test_s=5.0)
+    found = trace.convert(raw["functions"])["zeta_kinds"]
     kind = T.class_type("zeta_kinds", "Kind")
     assert [t.type for t in found["mark"].params["k"]] == [kind]  # called while alpha_use was imported
     assert [t.type for t in found["take"].params["k"]] == [kind]  # an instance of the one `Kind` there is
@@ -660,21 +644,9 @@ def test_worker_records_what_an_unreached_override_inherits(tmp_path: Path) -> N
     (suite / "test_lex.py").write_text(
         "from lexers_base import Base\nfrom lexers_sub import Other\n\n\ndef test_run():\n    assert Base().run('a') == 'a'\n"
         "    assert Other().go(3) == 3\n", encoding="utf-8")
-    out = tmp_path / "observed.json"
-    job = {"root": str(tmp_path), "modules": {str(tmp_path / "lexers_base.py"): "lexers_base", str(tmp_path / "lexers_sub.py"): "lexers_sub"},
-           "tests": [str(suite / "test_lex.py")], "doctests": False, "per_test_s": 5.0, "max_s": 60.0}
-    cwd, path, before = os.getcwd(), list(sys.path), set(sys.modules)
-    try:
-        w.Run(job, str(out)).main()
-    finally:
-        os.chdir(cwd)
-        sys.path[:] = path
-        for name in set(sys.modules) - before:
-            sys.modules.pop(name, None)
-        sys.settrace(None)
-    import json
-
-    found = trace.convert(json.loads(out.read_text(encoding="utf-8"))["functions"])["lexers_sub"]
+    raw = _run_in_process(w, tmp_path, {str(tmp_path / "lexers_base.py"): "lexers_base", str(tmp_path / "lexers_sub.py"): "lexers_sub"},
+                          [str(suite / "test_lex.py")], per_test_s=5.0)
+    found = trace.convert(raw["functions"])["lexers_sub"]
     sub = found["Sub.go"]  # not reached; its nearest base definition (Base.go, through Mid) was
     assert sub.calls == 0 and sub.inherited_from == "lexers_base:Base.go" and [t.type for t in sub.inherited["text"]] == [T.STR]
     assert found["Other.go"].calls == 1 and not found["Other.go"].inherited  # reached itself: its own calls only
