@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import ast
 
-from portalis.source_rewrite import parse_if, python_lines, python_tree
+from portalis.source_rewrite import parse_if, python_tree, with_edits
 
 _METHODS = frozenset({"search", "match", "fullmatch", "sub", "subn", "findall", "finditer", "split"})
 
@@ -70,8 +70,7 @@ def take_pattern_methods(source: str) -> str:
     tree = parse_if(source, lambda text: "re.compile(" in text)
     if tree is None:
         return source
-    # line (1-based) -> [(byte column, bytes to delete, text to insert)]
-    edits: dict[int, list[tuple[int, int, bytes]]] = {}
+    edits: list[tuple[int, int, int, str]] = []  # (line, byte column, end byte column, text)
     for stmt in tree.body:
         found = _bound_pattern_method(stmt)
         if found is None:
@@ -82,18 +81,13 @@ def take_pattern_methods(source: str) -> str:
             continue
         call = value.value
         line = value.end_lineno or value.lineno
-        edits.setdefault(line, []).append((call.end_col_offset or 0, (value.end_col_offset or 0) - (call.end_col_offset or 0), b""))
-        for n in calls:
-            edits.setdefault(n.lineno, []).append((n.end_col_offset or 0, 0, f".{value.attr}".encode()))
+        edits.append((line, call.end_col_offset or 0, value.end_col_offset or 0, ""))
+        edits.extend((n.lineno, n.end_col_offset or 0, n.end_col_offset or 0, f".{value.attr}") for n in calls)
     if not edits:
         return source
-    lines = python_lines(source)
-    for line, changes in edits.items():
-        text = lines[line - 1].encode("utf-8")
-        for col, drop, insert in sorted(changes, reverse=True):
-            text = text[:col] + insert + text[col + drop:]
-        lines[line - 1] = text.decode("utf-8")
-    out = "".join(lines)
+    out = with_edits(source, edits)
+    if out is None:
+        return source
     try:
         python_tree(out)  # shared: the parse that follows reads this tree
     except (SyntaxError, ValueError, RecursionError, MemoryError):

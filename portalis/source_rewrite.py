@@ -74,6 +74,19 @@ def rewritten(source: str, may_hold: Callable[[str], bool], rewrite: Callable[[s
         return source
 
 
+def with_edits(source: str, edits: list[tuple[int, int, int, str]]) -> str | None:
+    """The source with each `(line, column, end column, text)` replaced, columns being ast's UTF-8
+    byte offsets on that one line (later edits of a line first, so earlier columns stay right);
+    None when an edit's span reaches past its line's end."""
+    lines = [line.encode("utf-8") for line in python_lines(source)]
+    for line, col, end_col, text in sorted(edits, reverse=True):
+        raw = lines[line - 1]
+        if end_col > len(raw.rstrip(b"\r\n")):
+            return None
+        lines[line - 1] = raw[:col] + text.encode("utf-8") + raw[end_col:]
+    return b"".join(lines).decode("utf-8")
+
+
 def python_lines(source: str) -> list[str]:
     """The source's lines, their ends kept, as Python's parser numbers them."""
     return _LINE_ENDS.split(source)

@@ -33,7 +33,7 @@ from __future__ import annotations
 import ast
 import re
 
-from portalis.source_rewrite import python_lines, rewritten
+from portalis.source_rewrite import rewritten, with_edits
 
 _BOUND_BY_INT = re.compile(r"^[ \t]*(\w+)[ \t]*=[ \t]*int\(", re.M)
 _ARITH = (ast.Add, ast.Sub, ast.Mult, ast.Div)
@@ -158,11 +158,7 @@ def _rewrite(source: str, tree: ast.Module) -> str:
     edits = [e for fn in ast.walk(tree) if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) for e in _edits_for(fn)]
     if not edits:
         return source
-    # ast columns are UTF-8 byte offsets: edit each line's bytes, last edit first
-    lines = [line.encode("utf-8") for line in python_lines(source)]
-    for line, col, end_line, end_col, text in sorted(edits, reverse=True):
-        if line != end_line:
-            return source  # a name or call spread over lines: leave it as written
-        raw = lines[line - 1]
-        lines[line - 1] = raw[:col] + text.encode("utf-8") + raw[end_col:]
-    return b"".join(lines).decode("utf-8")
+    if any(line != end_line for line, _, end_line, _, _ in edits):
+        return source  # a name or call spread over lines: leave it as written
+    out = with_edits(source, [(line, col, end_col, text) for line, col, _, end_col, text in edits])
+    return source if out is None else out
