@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -29,22 +30,26 @@ _LINE_ENDS = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
 # RecursionError and MemoryError are not kept: they depend on the caller's stack and memory.
 _TREES: OrderedDict[str, ast.Module | SyntaxError | ValueError] = OrderedDict()
 _TREE_CACHE_SIZE = 4
+# The CLI parses on a worker thread beside the main one: the table's reordering is not atomic.
+_TREES_LOCK = threading.Lock()
 
 
 def python_tree(source: str) -> ast.Module:
     """`ast.parse(source)`, parsed once for the last few texts of this process (raises what
     ast.parse raises). The tree is shared: callers read it and never change it."""
-    found = _TREES.get(source)
+    with _TREES_LOCK:
+        found = _TREES.get(source)
+        if found is not None:
+            _TREES.move_to_end(source)
     if found is None:
         try:
             found = ast.parse(source)
         except (SyntaxError, ValueError) as exc:
             found = exc
-        _TREES[source] = found
-        if len(_TREES) > _TREE_CACHE_SIZE:
-            _TREES.popitem(last=False)
-    else:
-        _TREES.move_to_end(source)
+        with _TREES_LOCK:
+            _TREES[source] = found
+            if len(_TREES) > _TREE_CACHE_SIZE:
+                _TREES.popitem(last=False)
     if isinstance(found, ast.Module):
         return found
     raise found.with_traceback(None)
