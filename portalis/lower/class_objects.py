@@ -21,7 +21,7 @@ from portalis.lower.values import borrow, coerce
 from portalis.model import PyType
 from portalis.rust import ir
 from portalis.types import pytypes as T
-from portalis.types.unions import class_object_enum_name, tag
+from portalis.types.unions import class_object_enum_name, enum_name, tag
 
 if TYPE_CHECKING:
     from portalis.lower.function import FunctionLowerer
@@ -99,8 +99,6 @@ def union_method_call(lw: "FunctionLowerer", recv: Val, name: str, args: list[Va
     scrutinee = lw.mutable(recv) if changes else borrow(recv)
     if changes and recv.mode is not Mode.REF and not isinstance(scrutinee, ir.Ref):
         scrutinee = ir.Ref(scrutinee, mutable=True)
-    from portalis.types.unions import enum_name
-
     arms: list[ir.MatchArm] = []
     ret: PyType | None = None
     for c in classes:
