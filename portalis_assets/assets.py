@@ -324,11 +324,13 @@ def rust_translation(
                     continue
                 pause_point("rust_translation:module")
                 t = r.translation
-                fns = t.functions
+                # script code (`if __name__ == '__main__':`, PTL146) is counted apart, as the report does
+                fns = [f for f in t.functions if f.status.value != "excluded"]
                 translated = sum(f.status.value == "translated" for f in fns)
                 code = "\n".join(i.code for i in t.items if i.code)
                 shown[key] = {
                     "functions": len(fns),
+                    "excluded": len(t.functions) - len(fns),
                     "translated": translated,
                     "untranslated": len(fns) - translated,
                     "translation_seconds": round(seconds, 4),
@@ -705,7 +707,8 @@ def rust_crate(
                                      "line": None, "function": None, "severity": "error"})
     report_path = write_report(out, reports, crate, verification_summary(validations))
     db.put_crate_build(uuid.uuid4().hex, str(out), built.ok, len(validations), seconds, {"modules": reports})
-    fns = [f for r in reports for f in r["functions"]]
+    every = [f for r in reports for f in r["functions"]]
+    fns = [f for f in every if f["status"] != "excluded"]  # script code is counted apart (PTL146)
     translated = sum(f["status"] in ("translated", "verified", "failed", "untested") for f in fns)
     if not built.ok:
         context.log.error(f"cargo build failed: {built.failure or [m.message for m in built.errors][:3]}")
@@ -717,6 +720,7 @@ def rust_crate(
             "rustfmt_clean": bool(crate.rustfmt_clean),
             "modules": len(reports),
             "functions": len(fns),
+            "excluded": len(every) - len(fns),
             "translated": translated,
             "untranslated": len(fns) - translated,
             "build_seconds": round(seconds, 2),

@@ -82,6 +82,10 @@ def test_bad_modules_get_diagnostics_and_others_translate(tmp_path: Path, instan
     (repo / "broken.py").write_text("def f(:\n    pass\n")
     (repo / "latin.py").write_bytes("s = 'caf\xe9'\n".encode("latin-1"))
     (repo / "empty.py").write_text("")
+    (repo / "script.py").write_text(
+        "def half(x: int) -> int:\n    return x // 2\n\n"
+        "if __name__ == '__main__':\n    def main() -> None:\n        print(half(4))\n"
+    )
     (repo / "gen.py").write_text(
         "def count(n: int) -> int:\n    for i in range(n):\n        yield i\n    return 0\n\n"
         "def double(x: int) -> int:\n    return 2 * x\n"
@@ -105,6 +109,15 @@ def test_bad_modules_get_diagnostics_and_others_translate(tmp_path: Path, instan
     assert report["gen"]["status"] == "partial"
     assert outcome.report["crate"]["compiles"] is True
     assert "todo!(" in (outcome.crate_dir / "src" / "gen.rs").read_text()
+    # Script code (`if __name__ == '__main__':`, PTL146) is counted apart in the UI as in the report.
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=dg.AssetKey("rust_translation"), asset_partitions=["script"]), limit=1
+    ).records
+    shown = records[0].asset_materialization.metadata
+    assert (shown["functions"].value, shown["excluded"].value, shown["untranslated"].value) == (1, 1, 0)
+    crate = instance.fetch_materializations(dg.AssetKey("rust_crate"), limit=1).records[0].asset_materialization.metadata
+    every = [f for m in outcome.report["modules"] for f in m["functions"]]
+    assert crate["excluded"].value == 1 and crate["functions"].value == len(every) - 1
 
 
 def test_removed_module_loses_partition_rows_and_crate_file(tmp_path: Path, instance: dg.DagsterInstance) -> None:
