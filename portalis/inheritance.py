@@ -83,7 +83,7 @@ def inherit_across(names: "Names", module: str, cls: ClassSignature) -> ClassSig
     if init is not None and alias not in own_methods and alias not in inherited:
         methods.append(init.model_copy(update={"name": alias, "qualname": f"{cls.name}.{alias}"}))
         inherited[alias] = owner_of("__init__")
-    for key in set(inherited.values()):
+    for key in dict.fromkeys(inherited.values()):  # in order: a set's order changes per process (hash seed)
         if key in sources:
             continue
         where, _, name = key.partition(":")
