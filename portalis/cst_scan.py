@@ -12,7 +12,8 @@ import libcst as cst
 from portalis.cst_walk import NODE_TYPES, bound_names, children, iter_nodes, types_of, walk  # noqa: F401
 from portalis.memo import memo_table
 
-# Methods that change their receiver in place: a parameter they are called on is passed &mut.
+# Python methods that change their receiver in place (a parameter they are called on is passed &mut);
+# the one list: the analysis (liveness, typemap) and lowering (receiver as a place) read it from here.
 MUTATING_METHODS = frozenset(
     "append extend insert pop remove clear sort reverse update setdefault add discard popitem popleft appendleft "
     "difference_update intersection_update symmetric_difference_update".split()

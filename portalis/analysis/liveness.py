@@ -17,6 +17,7 @@ from typing import Callable
 import libcst as cst
 
 from portalis.cst_walk import children
+from portalis.cst_scan import MUTATING_METHODS  # the one list of Python methods that change their receiver
 
 _LOOPS = (cst.For, cst.While)
 _SUITES = (cst.IndentedBlock, cst.SimpleStatementSuite, cst.SimpleStatementLine)
@@ -71,11 +72,6 @@ def dead_after_branch(fn: cst.FunctionDef, assign: cst.CSTNode, name: str) -> bo
     return _dead_after(owner, name, parents, fn)
 
 
-# Methods that change a list, dict or set in place.
-MUTATING_METHODS = frozenset(
-    "append extend insert pop remove clear sort reverse update setdefault popitem add discard "
-    "difference_update intersection_update symmetric_difference_update".split()
-)
 
 
 def shared_then_changed(fn: cst.FunctionDef) -> dict[int, str]:

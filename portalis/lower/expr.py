@@ -52,6 +52,7 @@ from portalis.lower.values import (
 from portalis.class_interfaces import operator_method, orders
 from portalis.cst_walk import static_length
 from portalis.memo import memo_table
+from portalis.cst_scan import MUTATING_METHODS  # the one list of Python methods that change their receiver
 from portalis.model import ClassSignature, PyType
 from portalis.parse import code_of
 from portalis.rust import ir
@@ -1606,7 +1607,7 @@ class ExprLowering:
                     if not args:
                         raise Unsupported("PTL134", f"`{func.value.value}.{func.attr.value}()` without a receiver", node)
                     return self.method_call(args[0], func.attr.value, args[1:], kwargs, node)
-            recv = self.place(func.value) if func.attr.value in _MUTATING else self.expr(func.value)
+            recv = self.place(func.value) if func.attr.value in MUTATING_METHODS else self.expr(func.value)
             args, kwargs = self.call_args(node, keywords=recv.ty.kind == "class")
             return self.method_call(recv, func.attr.value, args, kwargs, node)
         if isinstance(func, cst.Name):
@@ -2445,9 +2446,6 @@ _EXPR_RULES = {
     cst.GeneratorExp: lambda lw, n: lw.comprehension(n),
 }
 
-_MUTATING = frozenset(
-    "append extend insert pop remove clear sort reverse update setdefault add discard popitem".split()
-)
 
 
 def _narrow(local: Local) -> Local:
