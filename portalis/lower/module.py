@@ -114,15 +114,15 @@ def _struct(cls: ClassSignature) -> ir.Struct:
     return ir.Struct(name=rust_ident(cls.name), fields=fields, derives=derives)
 
 
-def _operator_impls(cls: ClassSignature) -> list[ir.Item]:
+def _operator_impls(cls: ClassSignature) -> list[ir.Impl]:
     """`impl PartialEq` from __eq__ and `impl PartialOrd` from __lt__, so `==`, `<`, `sorted`,
     `min`, `max` on objects use the class's own comparisons, as Python does."""
-    out: list[ir.Item] = []
+    out: list[ir.Impl] = []
     other = ir.Param("other", ir.TRef(ir.TPath("Self")))
     if operator_method(cls, "__eq__") is not None:
         eq = ir.Fn(name="eq", params=(other,), ret=ir.BOOL, receiver=ir.SelfParam(), public=False,
                    body=ir.Block(tail=ir.MethodCall(ir.Path("self"), "__eq__", (ir.Path("other"),))))
-        out.append(ir.Impl(f"PartialEq for {rust_ident(cls.name)}", (eq,)))
+        out.append(ir.Impl(rust_ident(cls.name), (eq,), trait="PartialEq"))
     if operator_method(cls, "__lt__") is not None:
         less = ir.MethodCall(ir.Path("self"), "__lt__", (ir.Path("other"),))
         more = ir.MethodCall(ir.Path("other"), "__lt__", (ir.Path("self"),))
@@ -130,7 +130,7 @@ def _operator_impls(cls: ClassSignature) -> list[ir.Item]:
             more, ir.Block(tail=ir.Path("std::cmp::Ordering::Greater")), ir.Block(tail=ir.Path("std::cmp::Ordering::Equal"))))
         cmp = ir.Fn(name="partial_cmp", params=(other,), ret=ir.TPath("Option", (ir.TPath("std::cmp::Ordering"),)),
                     receiver=ir.SelfParam(), public=False, body=ir.Block(tail=ir.Call(ir.Path("Some"), (order,))))
-        out.append(ir.Impl(f"PartialOrd for {rust_ident(cls.name)}", (cmp,)))
+        out.append(ir.Impl(rust_ident(cls.name), (cmp,), trait="PartialOrd"))
     if hashes(cls):
         # `__hash__` and `__eq__` of its own: objects are set items and dict keys by them, as in
         # Python (`Eq`: `==` is the class's `__eq__`, an equivalence as Python's hashing assumes).
@@ -138,8 +138,8 @@ def _operator_impls(cls: ClassSignature) -> list[ir.Item]:
         body = ir.Block(tail=ir.Call(ir.Path("std::hash::Hash::hash"), (ir.Ref(ir.MethodCall(ir.Path("self"), "__hash__")), ir.Path("state"))))
         hash_fn = ir.Fn(name="hash", params=(state,), ret=ir.UNIT, receiver=ir.SelfParam(), public=False, body=body,
                         generics=(ir.GenericParam("H", ("std::hash::Hasher",)),))
-        out.append(ir.Impl(f"std::hash::Hash for {rust_ident(cls.name)}", (hash_fn,)))
-        out.append(ir.Impl(f"Eq for {rust_ident(cls.name)}", ()))
+        out.append(ir.Impl(rust_ident(cls.name), (hash_fn,), trait="std::hash::Hash"))
+        out.append(ir.Impl(rust_ident(cls.name), (), trait="Eq"))
     return out
 
 
@@ -754,7 +754,7 @@ def _lower_module(
         else:
             pending.append((RustItem(name=cls.name, kind="struct", code="", python_line=cls.line), _struct(cls), None))
             for impl in _operator_impls(cls):
-                pending.append((RustItem(name=f"{cls.name}.{impl.type_name.split()[0]}", kind="struct", code="", python_line=cls.line), impl, None))
+                pending.append((RustItem(name=f"{cls.name}.{impl.trait}", kind="struct", code="", python_line=cls.line), impl, None))
         pending.extend(_class_methods(cls, info, env, scope, tree, parsed, out))
         built = [(c, _const(c)) for c in cls.constants]
         consts = tuple(item for _c, item in built if item is not None and not item.static)
@@ -926,7 +926,7 @@ def _restubbed(stub: ir.Item, message: str) -> ir.Item:
     if isinstance(stub, ir.Fn):
         return dataclasses.replace(stub, body=ir.Block(tail=ir.Macro("todo", fmt=message)))
     if isinstance(stub, ir.Impl):
-        return ir.Impl(stub.type_name, tuple(_restubbed(i, message) for i in stub.items))
+        return ir.Impl(stub.type_name, tuple(_restubbed(i, message) for i in stub.items), stub.trait)
     return stub
 
 

@@ -66,6 +66,14 @@ class TUnion(Type):
 
 
 @dataclass(frozen=True, slots=True)
+class TLifetime(Type):
+    """A lifetime as a generic argument: `'_` in `Formatter<'_>` (the name without the quote,
+    as in TRef.lifetime)."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class TSlice(Type):
     inner: Type
 
@@ -146,6 +154,13 @@ class Path(Expr):
 class SlicePath(Path):
     """A variable holding a `&mut [T]` (a parameter whose length never changes): already a
     slice, so it is passed as is where `&[T]` is wanted."""
+
+
+@dataclass(frozen=True, slots=True)
+class DerefPath(Path):
+    """A variable reached through the `&mut` parameter `name` (a nested function's capture
+    of a variable it rebinds, `nonlocal n`): printed `*n`. A Path, being a place like the
+    variable itself (assigned, borrowed, called on); `name` has no `*`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -532,8 +547,11 @@ class Const(Item):
 
 @dataclass(frozen=True, slots=True)
 class Impl(Item):
+    """`impl Type { .. }`, or with `trait`, `impl Trait for Type { .. }`."""
+
     type_name: str
     items: tuple[Item, ...] = field(default_factory=tuple)
+    trait: str | None = None  # a path: `PartialEq`, `std::fmt::Display`
 
 
 @dataclass(frozen=True, slots=True)
