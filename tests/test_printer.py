@@ -196,6 +196,9 @@ def test_syntax_is_in_nodes_not_names() -> None:
     impl = ir.Impl("P", (ir.Fn("eq", (ir.Param("other", ir.TRef(ir.TPath("Self"))),), ir.BOOL, ir.Block(tail=ir.BoolLit(True)),
                                public=False, receiver=ir.SelfParam()),), trait="PartialEq")
     assert print_item(impl).startswith("impl PartialEq for P {\nfn eq(&self, other: &Self) -> bool")
+    attrs = (ir.Allow(("unused_variables", "non_snake_case")), ir.DocHidden())
+    assert print_item(ir.Fn("F", (), ir.UNIT, ir.Block(), attrs=attrs)) == (
+        "#[allow(unused_variables, non_snake_case)]\n#[doc(hidden)]\npub fn F() {}")
 
 
 def test_items_and_doc_comments() -> None:

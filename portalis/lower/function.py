@@ -451,12 +451,12 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             self.use_runtime("PyErr")
             rust_ret = ir.TPath("Result", (rust_ret, ir.TPath(PYERR)))
         names = [self.sig.name, *(p.name for p in self.sig.params), *self.assign_count, *self.nested]
-        attrs: tuple[str, ...] = ("allow(non_snake_case)",) if any(not _snake(n) for n in names) else ()
+        attrs: tuple[ir.Attr, ...] = (ir.Allow(("non_snake_case",)),) if any(not _snake(n) for n in names) else ()
         if self.used_try:
             # A try body sends an error to its handlers with `break 'try Err(e)` from inside
             # the expression that failed: intended, not a mistake.
-            attrs += ("allow(clippy::diverging_sub_expression)",)
-        attrs += tuple(f"allow({lint})" for lint in self.allowed)
+            attrs += (ir.Allow(("clippy::diverging_sub_expression",)),)
+        attrs += tuple(ir.Allow((lint,)) for lint in self.allowed)
         fn = ir.Fn(
             name=rust_ident(self.sig.name),
             params=tuple(params),

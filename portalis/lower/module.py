@@ -77,8 +77,8 @@ def stub_fn(sig: FunctionSignature, message: str, receiver: ir.SelfParam | None 
         receiver=receiver,
         generics=generic_params(sig),
         body=ir.Block(tail=ir.Macro("todo", fmt=message)),
-        attrs=("allow(unused_variables)",) if all(p.name == p.name.lower() for p in sig.params) and sig.name == sig.name.lower()
-        else ("allow(unused_variables, non_snake_case)",),
+        attrs=(ir.Allow(("unused_variables",)),) if all(p.name == p.name.lower() for p in sig.params) and sig.name == sig.name.lower()
+        else (ir.Allow(("unused_variables", "non_snake_case")),),
     )
 
 
@@ -150,7 +150,7 @@ def _enum(cls: ClassSignature) -> tuple[ir.Enum, ir.Impl]:
     from portalis.typemap import constant_value
 
     variants = tuple(rust_ident(m.name) for m in cls.members)
-    enum = ir.Enum(rust_ident(cls.name), variants, attrs=("allow(non_camel_case_types, clippy::upper_case_acronyms)",))
+    enum = ir.Enum(rust_ident(cls.name), variants, attrs=(ir.Allow(("non_camel_case_types", "clippy::upper_case_acronyms")),))
     vt = cls.members[0].py_type
     values = [_literal(constant_value(m.value), vt, owned=False) for m in cls.members]
     this = ir.TPath("Self")
@@ -340,7 +340,7 @@ def _class_methods(
         out.diagnostics.append(Diagnostic(code=code, module=parsed.module, function=f"{cls.name}.new", line=init.line, message=message))
         if init.typed:
             stub = dataclasses.replace(_constructor(init), body=ir.Block(tail=ir.Macro("todo", fmt=f"portalis {code}: {message}".replace("{", "{{").replace("}", "}}"))),
-                                       attrs=("allow(unused_variables, non_snake_case)",))
+                                       attrs=(ir.Allow(("unused_variables", "non_snake_case")),))
             items.append((record, ir.Impl(rust_ident(cls.name), (stub,)), None))
         else:
             out.items.append(record)
@@ -618,7 +618,7 @@ def _const(c: TypedConstant) -> ir.Const | None:
         value = constant_value(c.value)
     except (ValueError, SyntaxError, ZeroDivisionError, OverflowError, TypeError):
         return None
-    attrs = () if c.name == c.name.upper() else ("allow(non_upper_case_globals)",)
+    attrs = () if c.name == c.name.upper() else (ir.Allow(("non_upper_case_globals",)),)
     if c.py_type.kind in ("int", "float", "bool", "str"):
         ty = ir.TRef(ir.STR) if c.py_type.kind == "str" else owned_type(c.py_type)
         expr = _literal(value, c.py_type, owned=False)
@@ -763,7 +763,7 @@ def _lower_module(
         for c, item in built:
             if item is not None and item.static:
                 # A container class attribute (`aliases = ['py']`): a static next to the struct.
-                static = dataclasses.replace(item, name=class_static_path(rust_ident(cls.name), c.name), attrs=("allow(non_upper_case_globals)",))
+                static = dataclasses.replace(item, name=class_static_path(rust_ident(cls.name), c.name), attrs=(ir.Allow(("non_upper_case_globals",)),))
                 pending.append((RustItem(name=f"{cls.name}.{c.name}", kind="const", code="", python_line=cls.line), static, None))
     fresh: list[FunctionResult] = []
     for sig in type_map.functions:

@@ -466,6 +466,22 @@ class Block:
 # ---------------------------------------------------------------- items
 
 
+class Attr:
+    """Base of an item's attributes (`#[...]`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Allow(Attr):
+    """`#[allow(lint, ..)]`: lints the item trips on purpose (`non_snake_case` for a Python name)."""
+
+    lints: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DocHidden(Attr):
+    """`#[doc(hidden)]`: an item of the crate's plumbing, not of its documented API."""
+
+
 class Item:
     """Base of Rust items."""
 
@@ -502,7 +518,7 @@ class Fn(Item):
     body: Block
     doc: str | None = None
     public: bool = True
-    attrs: tuple[str, ...] = ()
+    attrs: tuple[Attr, ...] = ()
     receiver: SelfParam | None = None  # methods
     generics: tuple[GenericParam, ...] = ()  # `fn f<T: PartialOrd + Clone>(...)`
 
@@ -529,7 +545,7 @@ class Enum(Item):
     name: str
     variants: tuple[str, ...]
     derives: tuple[str, ...] = ("Debug", "Clone", "PartialEq", "Eq", "Hash", "Default")
-    attrs: tuple[str, ...] = ()
+    attrs: tuple[Attr, ...] = ()
     # One payload type per variant (`Int(i64)`): a union's enum; then no variant is `#[default]`.
     payloads: tuple[Type, ...] = ()
     doc: str | None = None
@@ -542,7 +558,7 @@ class Const(Item):
     value: Expr
     doc: str | None = None
     static: bool = False  # `pub static` (a LazyLock for values built at first use)
-    attrs: tuple[str, ...] = ()
+    attrs: tuple[Attr, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

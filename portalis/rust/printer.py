@@ -78,6 +78,15 @@ def print_pat(p: ir.Pat) -> str:
     raise TypeError(f"not a Rust pattern: {p!r}")
 
 
+def print_attr(a: ir.Attr) -> str:
+    """An attribute's text inside `#[...]`."""
+    if isinstance(a, ir.Allow):
+        return f"allow({', '.join(a.lints)})"
+    if isinstance(a, ir.DocHidden):
+        return "doc(hidden)"
+    raise TypeError(f"not a Rust attribute: {a!r}")
+
+
 def print_param(p: ir.Param) -> str:
     """`name: T`, `mut name: T`: a function's parameter."""
     return f"{'mut ' if p.mutable else ''}{p.name}: {print_type(p.type)}"
@@ -416,7 +425,7 @@ class Printer:
                 + [print_param(p) for p in it.params]
             )
             ret = "" if it.ret == ir.UNIT else f" -> {print_type(it.ret)}"
-            attrs = "".join(f"#[{a}]\n" for a in it.attrs)
+            attrs = "".join(f"#[{print_attr(a)}]\n" for a in it.attrs)
             vis = "pub " if it.public else ""
             generics = print_generics(it.generics)
             return f"{doc_comment(it.doc)}{attrs}{vis}fn {it.name}{generics}({params}){ret} {self.block(it.body)}"
@@ -426,14 +435,14 @@ class Printer:
             return f"{doc_comment(it.doc)}{derives}pub struct {it.name} {{\n{fields}}}"
         if isinstance(it, ir.Enum):
             derives = f"#[derive({', '.join(it.derives)})]\n" if it.derives else ""
-            attrs = "".join(f"#[{a}]\n" for a in it.attrs)
+            attrs = "".join(f"#[{print_attr(a)}]\n" for a in it.attrs)
             if it.payloads:
                 variants = "".join(f"{v}({print_type(t)}),\n" for v, t in zip(it.variants, it.payloads))
             else:
                 variants = "".join(f"{'#[default]' + chr(10) if i == 0 else ''}{v},\n" for i, v in enumerate(it.variants))
             return f"{doc_comment(it.doc)}{derives}{attrs}pub enum {it.name} {{\n{variants}}}"
         if isinstance(it, ir.Const):
-            attrs = "".join(f"#[{a}]\n" for a in it.attrs)
+            attrs = "".join(f"#[{print_attr(a)}]\n" for a in it.attrs)
             kw = "static" if it.static else "const"
             return f"{doc_comment(it.doc)}{attrs}pub {kw} {it.name}: {print_type(it.type)} = {self.expr(it.value)};"
         if isinstance(it, ir.Items):
