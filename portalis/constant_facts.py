@@ -32,6 +32,7 @@ def typed_computed(c: ConstantInfo, ty: PyType | None, scope: TypeScope) -> Type
     static cannot hold it: not data (a str, a container of plain values) nor a compiled
     pattern (whose translation travels in its type) or a timezone, or it disagrees with the
     annotation."""
+    from portalis.rust import ir
     from portalis.rust.printer import print_type
 
     if ty is None or not (ty.kind in _LIBRARY or (ty.kind in _DATA and is_data(ty))):
@@ -45,10 +46,10 @@ def typed_computed(c: ConstantInfo, ty: PyType | None, scope: TypeScope) -> Type
             return None
         ty = declared
     try:
-        owned = print_type(owned_type(ty))
+        owned = owned_type(ty)
     except TypeMappingError:
         return None
-    return TypedConstant(name=c.name, py_type=ty, rust_type=f"{LAZY}<{owned}>", value=c.value, line=c.line, lazy_static=True)
+    return TypedConstant(name=c.name, py_type=ty, rust_type=print_type(ir.TPath(LAZY, (owned,))), value=c.value, line=c.line, lazy_static=True)
 
 
 __all__ = ["LAZY", "MAX_COMPUTED_SOURCE", "is_data", "typed_computed"]

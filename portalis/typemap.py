@@ -20,7 +20,7 @@ import libcst as cst
 
 from portalis.analysis import FunctionEvidence, ModuleAnalysis, ModuleEvidence
 from portalis.builtin_bases import held_field_text
-from portalis.constant_facts import MAX_COMPUTED_SOURCE, typed_computed
+from portalis.constant_facts import LAZY, MAX_COMPUTED_SOURCE, typed_computed
 from portalis.contain import contained, internal_error
 from portalis.cst_scan import MUTATING_METHODS, scan_function
 from portalis.memo import node_memo
@@ -44,6 +44,7 @@ from portalis.model import (
 )
 from portalis.parse import source_tree
 from portalis.path_types import PathType, paths_in_source
+from portalis.rust import ir
 from portalis.rust.printer import int_literal_problem, print_type, str_literal_problem
 from portalis.types import pytypes as T
 from portalis.types.annotations import AnnotationError, TypeScope, resolve_annotation
@@ -599,7 +600,7 @@ def _finish(
         else:
             tried = f" ({evidence.returns.tried})" if evidence is not None and evidence.returns.tried else ""
             diagnostics.append(_diag(parsed, "PTL110", f"return type is not annotated and could not be inferred{tried}", sig.line, sig.name))
-    rust_returns = "()"
+    rust_returns = print_type(ir.UNIT)
     if returns.kind != "none" and T.is_known(returns):
         try:
             rust_returns = print_type(owned_type(returns))
@@ -625,7 +626,7 @@ def _lazy_generators(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef]) -> No
             continue  # eager, or refused by lowering with the plan's problem (PTL122)
         returns = PyType(kind="iter", args=sig.returns.args)
         try:
-            rust = f"impl Iterator<Item = {print_type(owned_type(returns.args[0]))}>"
+            rust = print_type(ir.TImplIter(owned_type(returns.args[0])))
         except TypeMappingError:
             continue
         tm.functions[i] = sig.model_copy(update={"returns": returns, "rust_returns": rust})
@@ -772,14 +773,14 @@ def _constant(c: ConstantInfo, scope: TypeScope) -> TypedConstant | None:
     if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
         return None
     try:
-        owned = print_type(owned_type(py))
+        owned = owned_type(py)
     except TypeMappingError:
         return None
     lazy = py.kind not in ("int", "float", "bool", "str")
     if not lazy:
-        rust = "&str" if py.kind == "str" else owned
+        rust = print_type(ir.TRef(ir.STR) if py.kind == "str" else owned)
     else:
-        rust = f"std::sync::LazyLock<{owned}>"
+        rust = print_type(ir.TPath(LAZY, (owned,)))
     return TypedConstant(name=c.name, py_type=py, rust_type=rust, value=c.value, line=c.line, lazy_static=lazy)
 
 

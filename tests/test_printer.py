@@ -182,6 +182,23 @@ def test_types() -> None:
     assert print_type(ir.TPath("Option", (ir.TTuple((ir.I64, ir.F64)),))) == "Option<(i64, f64)>"
     assert print_type(ir.TRef(ir.STR, lifetime="static")) == "&'static str"
     assert print_type(ir.TArray(ir.TPath("Self"), 3)) == "[Self; 3]"
+    assert print_type(ir.TRef(ir.TPath("std::fmt::Formatter", (ir.TLifetime("_"),)), mutable=True)) == "&mut std::fmt::Formatter<'_>"
+
+
+def test_syntax_is_in_nodes_not_names() -> None:
+    """A variable reached through its `&mut` (a `nonlocal` capture) is a DerefPath, not a name
+    with a `*` in it: it binds like a unary `*`; a trait impl names its trait in a field."""
+    n = ir.DerefPath("n")
+    assert print_expr(ir.MethodCall(n, "push", (a,))) == "(*n).push(a)"
+    assert Printer().stmt(ir.Assign(n, ir.IntLit(1), "+=")) == "*n += 1;"
+    assert print_expr(ir.Ref(n, mutable=True)) == "&mut *n"
+    assert n.name == "n" and n != ir.Path("n")
+    impl = ir.Impl("P", (ir.Fn("eq", (ir.Param("other", ir.TRef(ir.TPath("Self"))),), ir.BOOL, ir.Block(tail=ir.BoolLit(True)),
+                               public=False, receiver=ir.SelfParam()),), trait="PartialEq")
+    assert print_item(impl).startswith("impl PartialEq for P {\nfn eq(&self, other: &Self) -> bool")
+    attrs = (ir.Allow(("unused_variables", "non_snake_case")), ir.DocHidden())
+    assert print_item(ir.Fn("F", (), ir.UNIT, ir.Block(), attrs=attrs)) == (
+        "#[allow(unused_variables, non_snake_case)]\n#[doc(hidden)]\npub fn F() {}")
 
 
 def test_items_and_doc_comments() -> None:

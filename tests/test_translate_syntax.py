@@ -3,7 +3,8 @@ arguments, none, or `*xs`; keyword-only parameters after them), assignment expre
 in conditions and comprehensions), `{**a, **b}` merges, a loop variable rebound in its body,
 loop variables the body never reads, `[x] * n` of non-Copy items, starred unpacking
 (`first, *rest = xs`), nested functions that rebind (`nonlocal`) or change in place a variable
-of the enclosing function (passed as `&mut`, recursion included).
+of the enclosing function (passed as `&mut`, recursion included; a captured Optional tested
+for None).
 
 The harness calls functions with fixed parameters, which call the variadic ones.
 """
@@ -17,7 +18,7 @@ from conftest import DiffRun, needs_cargo, run_differential
 pytestmark = needs_cargo
 
 SYNTAX_SRC = '''
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
 
 def total(*nums: int) -> int:
@@ -139,6 +140,23 @@ def running_label(words: List[str]) -> str:
     return f"{label}:{best}"
 
 
+def pair_sums(xs: List[int]) -> int:
+    # `if last is not None` on a captured Optional: `if let Some(last) = *last` (the pattern
+    # binds a new name; it was `Some(*last)`, which rustfmt rejects)
+    last: Optional[int] = None
+    total = 0
+
+    def see(x: int) -> None:
+        nonlocal last, total
+        if last is not None:
+            total += last * x
+        last = x
+
+    for x in xs:
+        see(x)
+    return total
+
+
 def short_circuit(xs: List[int]) -> List[bool]:
     # any()/all() stop at the deciding item: 10 // 0 is never computed for [1, 0].
     return [any(10 // x > 2 for x in xs), all(10 // x > 20 for x in xs), all(a <= b for a, b in zip(xs, xs[1:]))]
@@ -158,6 +176,7 @@ CALLS = [
     "ends([1, 2, 3, 4])", "ends([1, 2])", "chars('xyz')", "safe_ends([1, 2, 3])", "safe_ends([1])",
     "counter_closure([1, 2, 3])", "collect_leaves({'r': ['a', 'b'], 'a': ['c', 'd']}, 'r')",
     "collect_leaves({}, 'x')", "running_label(['hi', 'hello', 'yo'])", "running_label([])",
+    "pair_sums([2, 3, 4])", "pair_sums([])",
     "short_circuit([1, 0])", "short_circuit([5, 6])",
 ]
 

@@ -58,7 +58,7 @@ class BigIntLowerer:
             tail = stmts.pop().value
         params = tuple(ir.Param(rust_ident(p.name), BIG, mutable=p.name in _assigned(self.node)) for p in self.sig.params)
         fn = ir.Fn(name=rust_ident(self.sig.name), params=params, ret=BIG, body=ir.Block(tuple(stmts), tail),
-                   attrs=("allow(non_snake_case)",) if not self.sig.name.islower() else ())
+                   attrs=(ir.Allow(("non_snake_case",)),) if not self.sig.name.islower() else ())
         return fix_mutability(fn)
 
     def local_type(self, name: str) -> ir.Type:
@@ -298,7 +298,7 @@ class SmallLowerer(BigIntLowerer):
         params = tuple(ir.Param(p.name, I64, p.mutable) for p in fn.params)
         stmts = fn.body.stmts  # the locals' declarations already have i64 types (`local_type`)
         tail = fn.body.tail  # a final `return x` already gave Some(x)
-        attrs = fn.attrs + ("doc(hidden)",)
+        attrs = fn.attrs + (ir.DocHidden(),)
         return fix_mutability(ir.Fn(name=small_name(fn.name), params=params, ret=option, body=ir.Block(stmts, tail),
                                     attrs=attrs))
 
@@ -391,7 +391,7 @@ def small_stub(sig: FunctionSignature) -> ir.Fn:
     callers fall through to the BigInt function's own stub."""
     params = tuple(ir.Param(f"_{p.name}", I64) for p in sig.params)
     return ir.Fn(name=small_name(rust_ident(sig.name)), params=params, ret=ir.TPath("Option", (I64,)),
-                 body=ir.Block((), ir.Path("None")), attrs=("doc(hidden)",))
+                 body=ir.Block((), ir.Path("None")), attrs=(ir.DocHidden(),))
 
 
 def _is_docstring(stmt: cst.CSTNode) -> bool:

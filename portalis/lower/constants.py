@@ -83,7 +83,7 @@ def lower_computed(c: TypedConstant, env: ModuleEnv, scope: TypeScope) -> tuple[
     fn, lowerer = lower_function(env, sig, node, scope)
     ty = owned_type(c.py_type)
     init = ir.Call(ir.Path(f"{LAZY}::new"), (ir.Closure((), ir.BlockExpr(fn.body)),))
-    attrs = () if c.name == c.name.upper() else ("allow(non_upper_case_globals)",)
+    attrs = () if c.name == c.name.upper() else (ir.Allow(("non_upper_case_globals",)),)
     return ir.Const(name=rust_ident(c.name), type=ir.TPath(LAZY, (ty,)), value=init, static=True, attrs=attrs), sorted(lowerer.runtime)
 
 

@@ -78,6 +78,13 @@ class Local:
     # A str parameter indexed in a loop and never rebound: the Rust name of its characters,
     # collected once into a `Vec<char>` (O(1) `s[i]` and `len(s)` instead of a UTF-8 walk).
     view: str | None = None
+    # A captured variable a nested function rebinds (`nonlocal n`): its parameter is a `&mut`
+    # to the enclosing function's variable, read and written through it (`*n`).
+    deref: bool = False
+
+    def path(self) -> ir.Path:
+        """The local as an expression: its name, or `*name` (ir.DerefPath) through a `&mut`."""
+        return ir.DerefPath(self.name) if self.deref else ir.Path(self.name)
 
 
 @dataclass(frozen=True)

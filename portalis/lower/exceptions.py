@@ -123,7 +123,7 @@ class ExceptionLowering:
             return self.raise_err(ir.MethodCall(ir.Path(current), "clone"))
         exc = node.exc
         if isinstance(exc, cst.Name) and exc.value in self.locals and self.locals[exc.value].ty.kind == "exc":
-            return self.raise_err(ir.MethodCall(ir.Path(self.locals[exc.value].name), "clone"))
+            return self.raise_err(ir.MethodCall(self.locals[exc.value].path(), "clone"))
         name = raised_name(node)
         if name is None or name not in self.exceptions:
             raise Unsupported("PTL121", f"raising `{name or 'this value'}` is not supported (not an exception class)", node)

@@ -433,17 +433,17 @@ class ExprLowering:
 
     def local_val(self: "FunctionLowerer", local: Local) -> Val:
         if local.func is not None:
-            return Val(ir.Path(local.name), PyType(kind="func"), Mode.OWNED, func=local.func)
+            return Val(local.path(), PyType(kind="func"), Mode.OWNED, func=local.func)
         if local.narrowed:
             inner = local.ty
             if is_copy(inner):
-                return Val(ir.MethodCall(ir.Path(local.name), "unwrap"), inner, Mode.OWNED)
-            return Val(ir.MethodCall(ir.MethodCall(ir.Path(local.name), "as_ref"), "unwrap"), inner, Mode.REF)
+                return Val(ir.MethodCall(local.path(), "unwrap"), inner, Mode.OWNED)
+            return Val(ir.MethodCall(ir.MethodCall(local.path(), "as_ref"), "unwrap"), inner, Mode.REF)
         if local.mutable_ref and local.slice:
             return Val(ir.SlicePath(local.name), local.ty, local.mode)
         if local.view is not None:
-            return Val(ir.Path(local.name), local.ty, local.mode, view=ir.Path(local.view))
-        return Val(ir.Path(local.name), local.ty, local.mode)
+            return Val(local.path(), local.ty, local.mode, view=ir.Path(local.view))
+        return Val(local.path(), local.ty, local.mode)
 
     def const(self: "FunctionLowerer", c: ConstRef) -> Val:
         if c.const.lazy_static:
@@ -676,7 +676,7 @@ class ExprLowering:
         if isinstance(node, cst.Name):
             local = self.locals.get(node.value)
             if local is not None and local.narrowed and not is_copy(local.ty):
-                return Val(ir.MethodCall(ir.MethodCall(ir.Path(local.name), "as_mut"), "unwrap"), local.ty, Mode.PLACE)
+                return Val(ir.MethodCall(ir.MethodCall(local.path(), "as_mut"), "unwrap"), local.ty, Mode.PLACE)
         return v
 
     def unary(self: "FunctionLowerer", node: cst.UnaryOperation) -> Val:
@@ -1240,7 +1240,7 @@ class ExprLowering:
         ty = unify(some.ty, none.ty)
         if ty is None:
             raise Unsupported("PTL113", f"conditional expression mixes {some.ty} and {none.ty}", node)
-        scrutinee = ir.Path(local.name) if copy else ir.Ref(ir.Path(local.name))
+        scrutinee = local.path() if copy else ir.Ref(local.path())
         cond = ir.LetPattern(ir.PVariant("Some", (ir.PBind(local.name),)), scrutinee)
         return Val(ir.IfExpr(cond, ir.Block(tail=owned_as(some, ty)), ir.Block(tail=owned_as(none, ty))), ty)
 
@@ -1490,9 +1490,9 @@ class ExprLowering:
         usize` (Rust's own bounds check stays, and the optimiser can drop it)."""
         for i, xs in reversed(self.in_bounds):
             li, lxs = self.locals.get(i), self.locals.get(xs)
-            if li is None or lxs is None or key.expr != ir.Path(li.name):
+            if li is None or lxs is None or key.expr != li.path():
                 continue
-            if seq == ir.Path(lxs.name) or (lxs.view is not None and seq == ir.Path(lxs.view)):
+            if seq == lxs.path() or (lxs.view is not None and seq == ir.Path(lxs.view)):
                 return True
         return False
 
@@ -2111,7 +2111,7 @@ class ExprLowering:
                 if v.mode is not Mode.PLACE:
                     raise Unsupported("PTL113", f"`{shown}` changes its argument `{p.name}` in place: pass a variable", node)
                 local = next((loc for loc in self.locals.values() if isinstance(v.expr, ir.Path) and loc.name == v.expr.name), None)
-                out.append(ir.Path(local.name) if local is not None and local.mutable_ref else ir.Ref(v.expr, mutable=True))
+                out.append(local.path() if local is not None and local.mutable_ref else ir.Ref(v.expr, mutable=True))
             elif isinstance(param_type(p.py_type), ir.TRef) and isinstance(declared_param_type(p), ir.TRef):
                 if p.py_type.kind == "list" and isinstance(v.expr, ir.Macro) and v.expr.name == "vec" and v.expr.args:
                     out.append(ir.Ref(ir.ArrayLit(v.expr.args)))  # `&[1, 2]` for a slice parameter
@@ -2185,7 +2185,7 @@ class ExprLowering:
             if (isinstance(e, ir.Ref) and e.mutable) or (isinstance(e, ir.Path) and any(
                     loc.mutable_ref and loc.name == e.name for loc in self.locals.values())):
                 if isinstance(root, ir.Path):
-                    borrowed.add(root.name.lstrip("*"))
+                    borrowed.add(root.name)
             result.append(e)
         return lets, (result if lets else out)
 
@@ -2457,6 +2457,7 @@ def _narrow(local: Local) -> Local:
         narrowed=True,
         param=local.param,
         block=local.block,
+        deref=local.deref,
     )
 
 
@@ -2614,6 +2615,7 @@ def _widen(local: Local) -> Local:
         narrowed=False,
         param=local.param,
         block=local.block,
+        deref=local.deref,
     )
 
 
@@ -2677,7 +2679,7 @@ def _mentions_name(node: object, name: str) -> bool:
     import dataclasses
 
     if isinstance(node, ir.Path):
-        return node.name.lstrip("*") == name
+        return node.name == name
     if isinstance(node, (tuple, list)):
         return any(_mentions_name(x, name) for x in node)
     if dataclasses.is_dataclass(node):

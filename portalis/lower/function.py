@@ -317,7 +317,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             if p.name in nonlocals and T.is_known(ty):
                 # A captured variable the nested function rebinds (`nonlocal n`): a `&mut T` to
                 # the enclosing function's variable, read and written as `*n`.
-                self.locals[p.name] = Local(f"*{name}", ty, Mode.PLACE, param=True)
+                self.locals[p.name] = Local(name, ty, Mode.PLACE, param=True, deref=True)
                 params.append(ir.Param(name, ir.TRef(owned_type(ty), mutable=True)))
                 continue
             # A lazy generator's closure outlives the call: it holds owned copies of borrowed
@@ -451,12 +451,12 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             self.use_runtime("PyErr")
             rust_ret = ir.TPath("Result", (rust_ret, ir.TPath(PYERR)))
         names = [self.sig.name, *(p.name for p in self.sig.params), *self.assign_count, *self.nested]
-        attrs: tuple[str, ...] = ("allow(non_snake_case)",) if any(not _snake(n) for n in names) else ()
+        attrs: tuple[ir.Attr, ...] = (ir.Allow(("non_snake_case",)),) if any(not _snake(n) for n in names) else ()
         if self.used_try:
             # A try body sends an error to its handlers with `break 'try Err(e)` from inside
             # the expression that failed: intended, not a mistake.
-            attrs += ("allow(clippy::diverging_sub_expression)",)
-        attrs += tuple(f"allow({lint})" for lint in self.allowed)
+            attrs += (ir.Allow(("clippy::diverging_sub_expression",)),)
+        attrs += tuple(ir.Allow((lint,)) for lint in self.allowed)
         fn = ir.Fn(
             name=rust_ident(self.sig.name),
             params=tuple(params),
@@ -634,7 +634,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         if isinstance(small, cst.Raise):
             return self.raise_stmt(small)
         if isinstance(small, cst.Nonlocal) and all(
-            (loc := self.locals.get(n.name.value)) is not None and loc.name.startswith("*") for n in small.names
+            (loc := self.locals.get(n.name.value)) is not None and loc.deref for n in small.names
         ):
             return []  # the captured variables are already `&mut` parameters
         if isinstance(small, (cst.Global, cst.Nonlocal)):
@@ -887,7 +887,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             for state in falls[1:]:
                 after = after & state
             self.set_narrow_state(after)
-        scrutinee = ir.Path(local.name) if copy else ir.Ref(ir.Path(local.name))
+        scrutinee = local.path() if copy else ir.Ref(local.path())
         cond = ir.LetPattern(ir.PVariant("Some", (ir.PBind(local.name),)), scrutinee)
         if none_block is not None and not none_block.stmts and none_block.tail is None:
             none_block = None
@@ -1206,8 +1206,8 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         local = self.locals[f.value.value]
         flag = self.building[f.value.value]
         if flag:
-            push = (ir.MethodCall(ir.Path(local.name), "push", (ir.CharLit(b.sep),)) if len(b.sep) == 1
-                    else ir.MethodCall(ir.Path(local.name), "push_str", (ir.StrLit(b.sep),)))
+            push = (ir.MethodCall(local.path(), "push", (ir.CharLit(b.sep),)) if len(b.sep) == 1
+                    else ir.MethodCall(local.path(), "push_str", (ir.StrLit(b.sep),)))
             out.append(ir.ExprStmt(ir.IfExpr(ir.Path(flag), ir.Block((ir.ExprStmt(push),)))))
             out.append(ir.Assign(ir.Path(flag), ir.BoolLit(True)))
         return out + self.push_str_node(local, call.args[0].value)
@@ -1216,17 +1216,17 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         """`s += value` on a str local s: pushed in place (a char, formatted text written
         straight into s, or the str's text)."""
         if isinstance(value.expr, ir.StrLit) and len(value.expr.value) == 1:
-            return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push", (ir.CharLit(value.expr.value),)))]
+            return [ir.ExprStmt(ir.MethodCall(local.path(), "push", (ir.CharLit(value.expr.value),)))]
         if (isinstance(value.expr, ir.Macro) and value.expr.name == "format"
-                and not any(_mentions(a, ir.Path(local.name)) for a in value.expr.args)):
+                and not any(_mentions(a, local.path()) for a in value.expr.args)):
             # `s += a + str(n)`: formatted straight into s, no intermediate String (formatted
             # first where it reads s itself).
             args = ir.Macro("format_args", value.expr.args, fmt=value.expr.fmt)
-            write = ir.Call(ir.Path("std::fmt::Write::write_fmt"), (ir.Ref(ir.Path(local.name), mutable=True), args))
+            write = ir.Call(ir.Path("std::fmt::Write::write_fmt"), (ir.Ref(local.path(), mutable=True), args))
             return [ir.ExprStmt(ir.MethodCall(write, "expect", (ir.StrLit("a String takes any text"),)))]
         if value.char is not None:
-            return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push", (value.char,)))]
-        return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "push_str", (str_view(value) if value.mode is not Mode.OWNED else ir.Ref(value.expr),)))]
+            return [ir.ExprStmt(ir.MethodCall(local.path(), "push", (value.char,)))]
+        return [ir.ExprStmt(ir.MethodCall(local.path(), "push_str", (str_view(value) if value.mode is not Mode.OWNED else ir.Ref(value.expr),)))]
 
     def push_concat(self, local: Local, node: cst.BaseExpression) -> list[ir.Stmt] | None:
         """`s += a + str(n) + ...` (or the same appended to a string builder): each operand of
@@ -1261,7 +1261,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         for v, piece in zip(vals, pieces):
             if v is not None:
                 self.use_runtime("push_int")
-                out.append(ir.ExprStmt(ir.Call(ir.Path("crate::pyrt::push_int"), (ir.Ref(ir.Path(local.name), mutable=True), v.expr))))
+                out.append(ir.ExprStmt(ir.Call(ir.Path("crate::pyrt::push_int"), (ir.Ref(local.path(), mutable=True), v.expr))))
             else:
                 out += self.push_str_val(local, piece)
         return out
@@ -1280,7 +1280,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 text, n = pair
                 piece = text.char if text.char is not None else str_view(text)
                 count = ir.Cast(ir.MethodCall(self.receiver(coerce(n, T.INT)), "max", (ir.IntLit(0),)), ir.USIZE)
-                return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "extend",
+                return [ir.ExprStmt(ir.MethodCall(local.path(), "extend",
                                                   (ir.Call(ir.Path("std::iter::repeat_n"), (piece, count)),)))]
             value = self.binary(node.operator, left, right, node)
         else:
@@ -1331,7 +1331,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         local = self.locals.get(value.value)
         if local is None or local.func is not None or local.mutable_ref or local.narrowed or local.mode is not Mode.PLACE:
             return v
-        if v.expr != ir.Path(local.name) or local.name.startswith("*"):
+        if v.expr != local.path() or local.deref:
             return v
         return Val(v.expr, v.ty, Mode.OWNED)
 
@@ -1421,7 +1421,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 if not local.param and not local.narrowed and T.is_known(v.ty) and local.block in self.blocks:
                     return self.retype(pyname, local, v)
                 raise Unsupported("PTL113", f"`{pyname}` is {ty} but is assigned {v.ty}", node)
-            out = [_assign(ir.Path(local.name), owned_as(v, target_ty))]
+            out = [_assign(local.path(), owned_as(v, target_ty))]
             if target_ty.kind == "optional":
                 # After `x = value`, x holds a value (until it is assigned None).
                 holds = v.ty.kind not in ("none", "optional")
@@ -1445,7 +1445,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
             raise Unsupported("PTL112", f"cannot infer the type of `{pyname}`: annotate it (x: list[int] = [])", node)
         if pyname in self.decls.hoisted_names:
             loc = self.declare(pyname, ty)
-            return [ir.Assign(ir.Path(loc.name), owned_as(v, ty))]
+            return [ir.Assign(loc.path(), owned_as(v, ty))]
         return self.let_local(pyname, v, ty)
 
     def retype(self, pyname: str, local: Local, v: Val) -> list[ir.Stmt]:
@@ -1795,7 +1795,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 # xs += ys extends xs in place.
                 if not T.is_known(target.ty):
                     target = self.refine(target, value.ty)
-                return [ir.ExprStmt(ir.MethodCall(ir.Path(local.name), "extend", (self.iterate_owned_expr(value, target.ty.args[0]),)))]
+                return [ir.ExprStmt(ir.MethodCall(local.path(), "extend", (self.iterate_owned_expr(value, target.ty.args[0]),)))]
             if target.ty.kind == "str" and isinstance(op, cst.Add) and value.ty.kind == "str" and not local.narrowed:
                 return self.push_str_val(local, value)
             result = self.binary(op, target, value, node)
@@ -1805,7 +1805,7 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 and type(node.operator) in _RUST_AUG
                 and not local.narrowed
             ):
-                return [ir.Assign(ir.Path(local.name), read(coerce(value, target.ty)), _RUST_AUG[type(node.operator)])]
+                return [ir.Assign(local.path(), read(coerce(value, target.ty)), _RUST_AUG[type(node.operator)])]
             return self.bind_name(node.target.value, result, None, node)
         target = self.expr(node.target)
         value = self.expr(node.value)

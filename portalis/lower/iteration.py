@@ -140,7 +140,7 @@ class IterLowering:
                 if local is None:
                     local = self.declare(py, elem.ty)
                 v = Val(ir.Path(tmp), elem.ty, elem.mode if elem.mode is not Mode.OWNED else Mode.PLACE)
-                return ir.PBind(tmp), [], [ir.Assign(ir.Path(local.name), owned_as(v, local.ty))]
+                return ir.PBind(tmp), [], [ir.Assign(local.path(), owned_as(v, local.ty))]
             if elem.mode is Mode.REF and reassigned:
                 # Python rebinds the loop variable: iterate by reference, work on an owned copy.
                 local = Local(name, elem.ty, Mode.PLACE)
@@ -615,7 +615,7 @@ def bind_param(lw: "FunctionLowerer", name: str, v: Val, lets: list[ir.Stmt]) ->
     if v.func is not None:
         return Local(rust_ident(name), FUNC, Mode.OWNED, func=v.func)
     if isinstance(v.expr, ir.Path) and v.func is None:
-        return Local(v.expr.name, v.ty, v.mode)
+        return Local(v.expr.name, v.ty, v.mode, deref=isinstance(v.expr, ir.DerefPath))
     tmp = lw.temp(name.strip("_") or "a")
     if v.mode is Mode.PLACE and not is_copy(v.ty):
         lets.append(ir.Let(ir.PBind(tmp), None, ir.Ref(v.expr)))
@@ -714,10 +714,10 @@ class NestedFunction:
         for (cap, local), p in zip(self.captures, self.sig.params[len(own_params):]):
             current = lw.locals.get(cap)
             if cap in self.by_ref:
-                if current is not None and (current.mutable_ref or current.name.startswith("*")):
-                    out.append(ir.Path(current.name.lstrip("*")))  # a `&mut` already: passed on
+                if current is not None and (current.mutable_ref or current.deref):
+                    out.append(ir.Path(current.name))  # a `&mut` already: passed on
                 elif current is not None and current.mode is not Mode.REF:
-                    out.append(ir.Ref(ir.Path(current.name), mutable=True))
+                    out.append(ir.Ref(current.path(), mutable=True))
                 else:
                     raise Unsupported("PTL124", f"`{name}` changes `{cap}`, which this function only borrows", node)
                 continue

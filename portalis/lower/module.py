@@ -77,8 +77,8 @@ def stub_fn(sig: FunctionSignature, message: str, receiver: ir.SelfParam | None 
         receiver=receiver,
         generics=generic_params(sig),
         body=ir.Block(tail=ir.Macro("todo", fmt=message)),
-        attrs=("allow(unused_variables)",) if all(p.name == p.name.lower() for p in sig.params) and sig.name == sig.name.lower()
-        else ("allow(unused_variables, non_snake_case)",),
+        attrs=(ir.Allow(("unused_variables",)),) if all(p.name == p.name.lower() for p in sig.params) and sig.name == sig.name.lower()
+        else (ir.Allow(("unused_variables", "non_snake_case")),),
     )
 
 
@@ -114,15 +114,15 @@ def _struct(cls: ClassSignature) -> ir.Struct:
     return ir.Struct(name=rust_ident(cls.name), fields=fields, derives=derives)
 
 
-def _operator_impls(cls: ClassSignature) -> list[ir.Item]:
+def _operator_impls(cls: ClassSignature) -> list[ir.Impl]:
     """`impl PartialEq` from __eq__ and `impl PartialOrd` from __lt__, so `==`, `<`, `sorted`,
     `min`, `max` on objects use the class's own comparisons, as Python does."""
-    out: list[ir.Item] = []
+    out: list[ir.Impl] = []
     other = ir.Param("other", ir.TRef(ir.TPath("Self")))
     if operator_method(cls, "__eq__") is not None:
         eq = ir.Fn(name="eq", params=(other,), ret=ir.BOOL, receiver=ir.SelfParam(), public=False,
                    body=ir.Block(tail=ir.MethodCall(ir.Path("self"), "__eq__", (ir.Path("other"),))))
-        out.append(ir.Impl(f"PartialEq for {rust_ident(cls.name)}", (eq,)))
+        out.append(ir.Impl(rust_ident(cls.name), (eq,), trait="PartialEq"))
     if operator_method(cls, "__lt__") is not None:
         less = ir.MethodCall(ir.Path("self"), "__lt__", (ir.Path("other"),))
         more = ir.MethodCall(ir.Path("other"), "__lt__", (ir.Path("self"),))
@@ -130,7 +130,7 @@ def _operator_impls(cls: ClassSignature) -> list[ir.Item]:
             more, ir.Block(tail=ir.Path("std::cmp::Ordering::Greater")), ir.Block(tail=ir.Path("std::cmp::Ordering::Equal"))))
         cmp = ir.Fn(name="partial_cmp", params=(other,), ret=ir.TPath("Option", (ir.TPath("std::cmp::Ordering"),)),
                     receiver=ir.SelfParam(), public=False, body=ir.Block(tail=ir.Call(ir.Path("Some"), (order,))))
-        out.append(ir.Impl(f"PartialOrd for {rust_ident(cls.name)}", (cmp,)))
+        out.append(ir.Impl(rust_ident(cls.name), (cmp,), trait="PartialOrd"))
     if hashes(cls):
         # `__hash__` and `__eq__` of its own: objects are set items and dict keys by them, as in
         # Python (`Eq`: `==` is the class's `__eq__`, an equivalence as Python's hashing assumes).
@@ -138,8 +138,8 @@ def _operator_impls(cls: ClassSignature) -> list[ir.Item]:
         body = ir.Block(tail=ir.Call(ir.Path("std::hash::Hash::hash"), (ir.Ref(ir.MethodCall(ir.Path("self"), "__hash__")), ir.Path("state"))))
         hash_fn = ir.Fn(name="hash", params=(state,), ret=ir.UNIT, receiver=ir.SelfParam(), public=False, body=body,
                         generics=(ir.GenericParam("H", ("std::hash::Hasher",)),))
-        out.append(ir.Impl(f"std::hash::Hash for {rust_ident(cls.name)}", (hash_fn,)))
-        out.append(ir.Impl(f"Eq for {rust_ident(cls.name)}", ()))
+        out.append(ir.Impl(rust_ident(cls.name), (hash_fn,), trait="std::hash::Hash"))
+        out.append(ir.Impl(rust_ident(cls.name), (), trait="Eq"))
     return out
 
 
@@ -150,7 +150,7 @@ def _enum(cls: ClassSignature) -> tuple[ir.Enum, ir.Impl]:
     from portalis.typemap import constant_value
 
     variants = tuple(rust_ident(m.name) for m in cls.members)
-    enum = ir.Enum(rust_ident(cls.name), variants, attrs=("allow(non_camel_case_types, clippy::upper_case_acronyms)",))
+    enum = ir.Enum(rust_ident(cls.name), variants, attrs=(ir.Allow(("non_camel_case_types", "clippy::upper_case_acronyms")),))
     vt = cls.members[0].py_type
     values = [_literal(constant_value(m.value), vt, owned=False) for m in cls.members]
     this = ir.TPath("Self")
@@ -340,7 +340,7 @@ def _class_methods(
         out.diagnostics.append(Diagnostic(code=code, module=parsed.module, function=f"{cls.name}.new", line=init.line, message=message))
         if init.typed:
             stub = dataclasses.replace(_constructor(init), body=ir.Block(tail=ir.Macro("todo", fmt=f"portalis {code}: {message}".replace("{", "{{").replace("}", "}}"))),
-                                       attrs=("allow(unused_variables, non_snake_case)",))
+                                       attrs=(ir.Allow(("unused_variables", "non_snake_case")),))
             items.append((record, ir.Impl(rust_ident(cls.name), (stub,)), None))
         else:
             out.items.append(record)
@@ -618,7 +618,7 @@ def _const(c: TypedConstant) -> ir.Const | None:
         value = constant_value(c.value)
     except (ValueError, SyntaxError, ZeroDivisionError, OverflowError, TypeError):
         return None
-    attrs = () if c.name == c.name.upper() else ("allow(non_upper_case_globals)",)
+    attrs = () if c.name == c.name.upper() else (ir.Allow(("non_upper_case_globals",)),)
     if c.py_type.kind in ("int", "float", "bool", "str"):
         ty = ir.TRef(ir.STR) if c.py_type.kind == "str" else owned_type(c.py_type)
         expr = _literal(value, c.py_type, owned=False)
@@ -754,7 +754,7 @@ def _lower_module(
         else:
             pending.append((RustItem(name=cls.name, kind="struct", code="", python_line=cls.line), _struct(cls), None))
             for impl in _operator_impls(cls):
-                pending.append((RustItem(name=f"{cls.name}.{impl.type_name.split()[0]}", kind="struct", code="", python_line=cls.line), impl, None))
+                pending.append((RustItem(name=f"{cls.name}.{impl.trait}", kind="struct", code="", python_line=cls.line), impl, None))
         pending.extend(_class_methods(cls, info, env, scope, tree, parsed, out))
         built = [(c, _const(c)) for c in cls.constants]
         consts = tuple(item for _c, item in built if item is not None and not item.static)
@@ -763,7 +763,7 @@ def _lower_module(
         for c, item in built:
             if item is not None and item.static:
                 # A container class attribute (`aliases = ['py']`): a static next to the struct.
-                static = dataclasses.replace(item, name=class_static_path(rust_ident(cls.name), c.name), attrs=("allow(non_upper_case_globals)",))
+                static = dataclasses.replace(item, name=class_static_path(rust_ident(cls.name), c.name), attrs=(ir.Allow(("non_upper_case_globals",)),))
                 pending.append((RustItem(name=f"{cls.name}.{c.name}", kind="const", code="", python_line=cls.line), static, None))
     fresh: list[FunctionResult] = []
     for sig in type_map.functions:
@@ -926,7 +926,7 @@ def _restubbed(stub: ir.Item, message: str) -> ir.Item:
     if isinstance(stub, ir.Fn):
         return dataclasses.replace(stub, body=ir.Block(tail=ir.Macro("todo", fmt=message)))
     if isinstance(stub, ir.Impl):
-        return ir.Impl(stub.type_name, tuple(_restubbed(i, message) for i in stub.items))
+        return ir.Impl(stub.type_name, tuple(_restubbed(i, message) for i in stub.items), stub.trait)
     return stub
 
 

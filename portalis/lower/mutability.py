@@ -69,7 +69,7 @@ def _names_in(fn: ir.Fn) -> set[str]:
     while todo:
         node = todo.pop()
         if isinstance(node, ir.Path):
-            out.add(node.name.lstrip("*&").split("::")[0])
+            out.add(node.name.split("::")[0])
         elif isinstance(node, (ir.Let, ir.For, ir.LetPattern, ir.MatchArm)):
             out.update(ir.pattern_names(node.pattern))
         elif isinstance(node, ir.Closure):
@@ -138,7 +138,7 @@ def _nested_blocks(s: ir.Stmt) -> ir.Stmt:
 def _mentions(node: object, name: str) -> bool:
     """Whether an IR node uses the variable `name` anywhere (read or written)."""
     if isinstance(node, ir.Path):
-        return node.name.lstrip("*") == name
+        return node.name == name
     if isinstance(node, (ir.Let, ir.For)):
         # A name the pattern binds shadows, but the value/iterable is evaluated first.
         if isinstance(node, ir.Let):
@@ -154,7 +154,7 @@ def _mentions(node: object, name: str) -> bool:
 def _root(e: ir.Expr) -> str | None:
     while True:
         if isinstance(e, ir.Path):
-            return e.name.lstrip("*")
+            return e.name
         if isinstance(e, (ir.Field, ir.Index)):
             e = e.receiver
         elif isinstance(e, ir.MethodCall) and e.method in ("as_mut", "unwrap", "expect", "get_mut", "iter_mut", "get_or_insert_default", "setdefault"):
@@ -261,7 +261,7 @@ def _branches(parts, scope: dict[str, _Binding]) -> None:
 
 def _expr(e: ir.Expr, scope: dict[str, _Binding], decisions: dict[int, _Binding]) -> None:
     if isinstance(e, ir.Path):
-        name = e.name.lstrip("*")  # `*n`: through a `&mut` parameter
+        name = e.name  # a DerefPath (`*n`) names the `&mut` parameter
         if name in scope:
             scope[name].read = True
     elif isinstance(e, ir.Ref):

@@ -159,7 +159,7 @@ def match_isinstance(lw: "FunctionLowerer", node: cst.If, assigned) -> list[ir.S
                 # (a `return` last stays the function's last statement, no unreachable!() after)
                 return list(block.stmts) if block.tail is None else [ir.ExprStmt(ir.BlockExpr(block))]
         return []
-    scrutinee = ir.Path(local.name) if local.mode is Mode.REF else ir.Ref(ir.Path(local.name))
+    scrutinee = local.path() if local.mode is Mode.REF else ir.Ref(local.path())
     before = lw.narrow_state()
     falls: list[frozenset[str]] = []
     out: list[ir.MatchArm] = []
@@ -188,7 +188,7 @@ def match_isinstance(lw: "FunctionLowerer", node: cst.If, assigned) -> list[ir.S
         if len(members) == 1 and members[0].kind == "class":
             # the variant holds the struct boxed (rust_types.member_type): the arm reads it as
             # `&Circle`, as a class parameter (`let x: &Circle = x;`, a deref coercion)
-            rebind = ir.Let(ir.PBind(local.name), ir.TRef(owned_type(members[0])), ir.Path(local.name))
+            rebind = ir.Let(ir.PBind(local.name), ir.TRef(owned_type(members[0])), local.path())
             block = ir.Block((rebind, *block.stmts), block.tail)
         from portalis.lower.function import _block_diverges
 

@@ -18,8 +18,10 @@ from pathlib import Path
 from portalis.deps import dependency_lines
 from portalis.files import write_if_changed
 from portalis.model import Passing, PyType
-from portalis.pyext.plan import DUNDERS, ExtensionPlan, PlanClass, PlanFunction, PlanParam
+from portalis.pyext.plan import DUNDERS, ExtensionPlan, PlanClass, PlanFunction, PlanMethod, PlanParam
+from portalis.rust import ir
 from portalis.rust.fmt import format_source
+from portalis.rust.printer import print_param, print_self
 
 EXT_DIR = "python"  # inside the translated crate's directory
 PYO3_VERSION = "=0.27.2"  # pinned; Cargo.lock pins its dependencies
@@ -497,8 +499,9 @@ def _pyclass(c: PlanClass, plan: ExtensionPlan) -> str:
             call = f"{c.rust_type}::new({_call_args(m.params)})"
             tail = "        Ok(Self { inner: result })\n"
         else:
-            receiver = {"staticmethod": "", "classmethod": "_cls: &Bound<'_, pyo3::types::PyType>, ",
-                        "property": "&self, "}.get(m.kind, "&mut self, " if m.mut_self else "&self, ")
+            first = _receiver(m)
+            shown = "" if first is None else print_self(first) if isinstance(first, ir.SelfParam) else print_param(first)
+            receiver = f"{shown}, " if shown else ""
             attrs = {"staticmethod": "    #[staticmethod]\n", "classmethod": "    #[classmethod]\n",
                      "property": f"    #[getter({m.name})]\n"}.get(m.kind, "")
             if m.kind != "property" and m.name not in DUNDERS:
@@ -506,7 +509,7 @@ def _pyclass(c: PlanClass, plan: ExtensionPlan) -> str:
             fn_name = m.name if m.name in DUNDERS else f"m_{ident}"
             ret = {"__len__": "usize", "__hash__": "isize", "__bool__": "bool", "__contains__": "bool"}.get(m.name, "Py<PyAny>")
             head = f"{attrs}    fn {fn_name}({receiver}py: Python<'_>{_arg_list(m.params)}) -> PyResult<{ret}> {{\n"
-            owner = "self.inner." if receiver.startswith("&") else f"{c.rust_type}::"
+            owner = "self.inner." if isinstance(first, ir.SelfParam) else f"{c.rust_type}::"
             call = f"{owner}{m.rust_fn}({_call_args(m.params)})"
             if m.name == "__len__":
                 tail = "        usize::try_from(result).map_err(|_| pyo3::exceptions::PyValueError::new_err(\"__len__() should return >= 0\"))\n"
@@ -523,6 +526,16 @@ def _pyclass(c: PlanClass, plan: ExtensionPlan) -> str:
             f'#[pyclass(name = "{c.name}", module = "{c.module}", subclass)]\n'
             f"struct {c.pyclass} {{\n    inner: {c.rust_type},\n}}\n\n"
             f"#[pymethods]\nimpl {c.pyclass} {{\n" + "\n".join(items) + "}\n")
+
+
+def _receiver(m: PlanMethod) -> ir.SelfParam | ir.Param | None:
+    """A #[pymethods] method's first parameter: the object (`&mut self` when the method changes
+    it), the class object of a classmethod, nothing for a staticmethod."""
+    if m.kind == "staticmethod":
+        return None
+    if m.kind == "classmethod":
+        return ir.Param("_cls", ir.TRef(ir.TPath("Bound", (ir.TLifetime("_"), ir.TPath("pyo3::types::PyType")))))
+    return ir.SelfParam(mutable=m.mut_self and m.kind != "property")
 
 
 def _indent(text: str) -> str:

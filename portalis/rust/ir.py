@@ -66,6 +66,14 @@ class TUnion(Type):
 
 
 @dataclass(frozen=True, slots=True)
+class TLifetime(Type):
+    """A lifetime as a generic argument: `'_` in `Formatter<'_>` (the name without the quote,
+    as in TRef.lifetime)."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class TSlice(Type):
     inner: Type
 
@@ -146,6 +154,13 @@ class Path(Expr):
 class SlicePath(Path):
     """A variable holding a `&mut [T]` (a parameter whose length never changes): already a
     slice, so it is passed as is where `&[T]` is wanted."""
+
+
+@dataclass(frozen=True, slots=True)
+class DerefPath(Path):
+    """A variable reached through the `&mut` parameter `name` (a nested function's capture
+    of a variable it rebinds, `nonlocal n`): printed `*n`. A Path, being a place like the
+    variable itself (assigned, borrowed, called on); `name` has no `*`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,6 +466,22 @@ class Block:
 # ---------------------------------------------------------------- items
 
 
+class Attr:
+    """Base of an item's attributes (`#[...]`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Allow(Attr):
+    """`#[allow(lint, ..)]`: lints the item trips on purpose (`non_snake_case` for a Python name)."""
+
+    lints: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DocHidden(Attr):
+    """`#[doc(hidden)]`: an item of the crate's plumbing, not of its documented API."""
+
+
 class Item:
     """Base of Rust items."""
 
@@ -487,7 +518,7 @@ class Fn(Item):
     body: Block
     doc: str | None = None
     public: bool = True
-    attrs: tuple[str, ...] = ()
+    attrs: tuple[Attr, ...] = ()
     receiver: SelfParam | None = None  # methods
     generics: tuple[GenericParam, ...] = ()  # `fn f<T: PartialOrd + Clone>(...)`
 
@@ -514,7 +545,7 @@ class Enum(Item):
     name: str
     variants: tuple[str, ...]
     derives: tuple[str, ...] = ("Debug", "Clone", "PartialEq", "Eq", "Hash", "Default")
-    attrs: tuple[str, ...] = ()
+    attrs: tuple[Attr, ...] = ()
     # One payload type per variant (`Int(i64)`): a union's enum; then no variant is `#[default]`.
     payloads: tuple[Type, ...] = ()
     doc: str | None = None
@@ -527,13 +558,16 @@ class Const(Item):
     value: Expr
     doc: str | None = None
     static: bool = False  # `pub static` (a LazyLock for values built at first use)
-    attrs: tuple[str, ...] = ()
+    attrs: tuple[Attr, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Impl(Item):
+    """`impl Type { .. }`, or with `trait`, `impl Trait for Type { .. }`."""
+
     type_name: str
     items: tuple[Item, ...] = field(default_factory=tuple)
+    trait: str | None = None  # a path: `PartialEq`, `std::fmt::Display`
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,8 @@ def print_type(t: ir.Type) -> str:
         return t.name
     if isinstance(t, ir.TSlice):
         return f"[{print_type(t.inner)}]"
+    if isinstance(t, ir.TLifetime):
+        return f"'{t.name}"
     if isinstance(t, ir.TImplIter):
         return f"impl {'IntoIterator' if t.into else 'Iterator'}<Item = {print_type(t.item)}>"
     if isinstance(t, ir.TDynFn):
@@ -74,6 +76,20 @@ def print_pat(p: ir.Pat) -> str:
     if isinstance(p, ir.POr):
         return " | ".join(print_pat(a) for a in p.alternatives)
     raise TypeError(f"not a Rust pattern: {p!r}")
+
+
+def print_attr(a: ir.Attr) -> str:
+    """An attribute's text inside `#[...]`."""
+    if isinstance(a, ir.Allow):
+        return f"allow({', '.join(a.lints)})"
+    if isinstance(a, ir.DocHidden):
+        return "doc(hidden)"
+    raise TypeError(f"not a Rust attribute: {a!r}")
+
+
+def print_param(p: ir.Param) -> str:
+    """`name: T`, `mut name: T`: a function's parameter."""
+    return f"{'mut ' if p.mutable else ''}{p.name}: {print_type(p.type)}"
 
 
 def print_self(r: ir.SelfParam) -> str:
@@ -172,7 +188,7 @@ def _prec(e: ir.Expr) -> int:
         return _BINARY[e.op]
     if isinstance(e, (ir.Unary, ir.Ref)):
         return _UNARY
-    if isinstance(e, ir.Path) and e.name.startswith("*"):
+    if isinstance(e, ir.DerefPath):
         return _UNARY  # `*n`: a variable reached through a `&mut` (a nonlocal capture)
     if isinstance(e, ir.IntLit) and e.value < 0:
         return _UNARY
@@ -248,6 +264,8 @@ class Printer:
             return rust_bytes_literal(e.value)
         if isinstance(e, ir.BoolLit):
             return "true" if e.value else "false"
+        if isinstance(e, ir.DerefPath):
+            return f"*{e.name}"
         if isinstance(e, ir.Path):
             if e.turbofish:
                 return f"{e.name}::<{', '.join(print_type(t) for t in e.turbofish)}>"
@@ -404,10 +422,10 @@ class Printer:
         if isinstance(it, ir.Fn):
             params = ", ".join(
                 ([print_self(it.receiver)] if it.receiver else [])
-                + [f"{'mut ' if p.mutable else ''}{p.name}: {print_type(p.type)}" for p in it.params]
+                + [print_param(p) for p in it.params]
             )
             ret = "" if it.ret == ir.UNIT else f" -> {print_type(it.ret)}"
-            attrs = "".join(f"#[{a}]\n" for a in it.attrs)
+            attrs = "".join(f"#[{print_attr(a)}]\n" for a in it.attrs)
             vis = "pub " if it.public else ""
             generics = print_generics(it.generics)
             return f"{doc_comment(it.doc)}{attrs}{vis}fn {it.name}{generics}({params}){ret} {self.block(it.body)}"
@@ -417,20 +435,21 @@ class Printer:
             return f"{doc_comment(it.doc)}{derives}pub struct {it.name} {{\n{fields}}}"
         if isinstance(it, ir.Enum):
             derives = f"#[derive({', '.join(it.derives)})]\n" if it.derives else ""
-            attrs = "".join(f"#[{a}]\n" for a in it.attrs)
+            attrs = "".join(f"#[{print_attr(a)}]\n" for a in it.attrs)
             if it.payloads:
                 variants = "".join(f"{v}({print_type(t)}),\n" for v, t in zip(it.variants, it.payloads))
             else:
                 variants = "".join(f"{'#[default]' + chr(10) if i == 0 else ''}{v},\n" for i, v in enumerate(it.variants))
             return f"{doc_comment(it.doc)}{derives}{attrs}pub enum {it.name} {{\n{variants}}}"
         if isinstance(it, ir.Const):
-            attrs = "".join(f"#[{a}]\n" for a in it.attrs)
+            attrs = "".join(f"#[{print_attr(a)}]\n" for a in it.attrs)
             kw = "static" if it.static else "const"
             return f"{doc_comment(it.doc)}{attrs}pub {kw} {it.name}: {print_type(it.type)} = {self.expr(it.value)};"
         if isinstance(it, ir.Items):
             return "\n\n".join(self.item(i) for i in it.items)
         if isinstance(it, ir.Impl):
-            return f"impl {it.type_name} {{\n" + "\n\n".join(self.item(i) for i in it.items) + "\n}"
+            head = f"{it.trait} for {it.type_name}" if it.trait is not None else it.type_name
+            return f"impl {head} {{\n" + "\n\n".join(self.item(i) for i in it.items) + "\n}"
         if isinstance(it, ir.Use):
             return f"use {it.path};"
         raise TypeError(f"not a Rust item: {it!r}")

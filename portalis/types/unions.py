@@ -209,7 +209,7 @@ def enum_items(u: ir.TUnion, repr_path: str = "crate::pyrt::PyRepr") -> list[ir.
     derives = ("Debug", "Clone", "PartialEq") + (("Eq", "Hash") if u.hashable else ())
     enum = ir.Enum(short, variants, derives=derives, payloads=tuple(t for _v, t in u.variants),
                    doc=f"A Python union: one variant per member type ({', '.join(variants)}).")
-    f = ir.Param("f", ir.TRef(ir.TPath("std::fmt::Formatter<'_>"), mutable=True))
+    f = ir.Param("f", ir.TRef(ir.TPath("std::fmt::Formatter", (ir.TLifetime("_"),)), mutable=True))
 
     def arms(body) -> ir.Match:
         return ir.Match(ir.Path("self"), tuple(ir.MatchArm(ir.PVariant(f"Self::{v}", (ir.PBind("v"),)), body(v, t)) for v, t in u.variants))
@@ -229,8 +229,8 @@ def enum_items(u: ir.TUnion, repr_path: str = "crate::pyrt::PyRepr") -> list[ir.
         first = next((v for v, t in u.variants if not (isinstance(t, ir.TPath) and t.name == "Box")), variants[0])
         default = ir.Fn(name="default", params=(), ret=ir.TPath("Self"), public=False,
                         body=ir.Block(tail=ir.Call(ir.Path(f"Self::{first}"), (ir.Call(ir.Path("Default::default")),))))
-        return [enum, ir.Impl(f"Default for {short}", (default,))]
-    return [enum, ir.Impl(f"std::fmt::Display for {short}", (display,)), ir.Impl(f"{repr_path} for {short}", (repr_fn,))]
+        return [enum, ir.Impl(short, (default,), trait="Default")]
+    return [enum, ir.Impl(short, (display,), trait="std::fmt::Display"), ir.Impl(short, (repr_fn,), trait=repr_path)]
 
 
 def unions_in_type(t: ir.Type, found: dict[str, ir.TUnion]) -> None:
