@@ -408,6 +408,7 @@ def test_grants_without_a_parse_where_no_name_can_grant(monkeypatch) -> None:  #
     assert function_grants(fns["pure"]) == {} and function_grants(fns["logged"]) == {}
     assert parses == []
     assert set(function_grants(fns["Child.new"])) == {"environment"} and len(parses) == 1
+    assert set(python_grants("def f(p):\n    return \uff4f\uff50\uff45\uff4e(p)\n")) == {"filesystem"}  # NFKC: open
 
 
 def test_gate_translations_grants_per_function_and_quarantines_the_rest() -> None:

@@ -682,7 +682,10 @@ def _may_grant(source: str, imports: Mapping[str, str]) -> bool:
     with a name the text mentions, either a grant's first name itself (a builtin, a module the
     text imports: `import os`, `from os import environ as e` both mention `os`) or a module
     import bound to one (`sp` for `subprocess`). A mention in a string or a comment counts too:
-    this only rules out, python_grants decides."""
+    this only rules out, python_grants decides. A text that is not ASCII is always parsed:
+    Python reads identifiers NFKC-normalised (`ｏｐｅｎ` is `open`)."""
+    if not source.isascii():
+        return True
     roots = _grant_roots()
     names = set(_IDENTIFIER.findall(source))
     return not roots.isdisjoint(names) or any(imports[n].split(".")[0] in roots for n in names & imports.keys())
