@@ -336,6 +336,81 @@ def test_grants_come_from_each_functions_own_body() -> None:
     assert set(python_grants("from urllib.request import urlopen\nurlopen('http://x')\n")) == {"network"}
 
 
+GRANTS_MODULE = '''import functools
+import os
+import subprocess as sp
+from os import environ as env_map
+
+
+def logged(fn):
+    return fn
+
+
+@functools.lru_cache(maxsize=open("n").read())
+def decorated(x):
+    import shutil
+    def inner(open):
+        return open
+    return shutil.which(x) or os.environ["X"]
+
+
+def aliased(cmd):
+    return sp.run(cmd), env_map["Y"]
+
+
+def local_alias(p):
+    from pathlib import Path as P
+    import sys as s
+    return P(p), s.argv
+
+
+def pure(xs):
+    return [x * 2 for x in xs]
+
+
+class Base:
+    async def fetch(self, cmd):
+        """Runs it.
+A docstring line further left than the method: its text alone does not parse."""
+        return sp.run(cmd)
+
+    @logged
+    def nested(self, p):
+        class Local:
+            pass
+        return Local, os.listdir(p)
+
+
+class Child(Base):
+    def __init__(self):
+        self.env = os.getenv("HOME")
+'''
+
+
+def test_grants_without_a_parse_where_no_name_can_grant(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # python_grants parses a function's text only when it mentions a name a grant can start
+    # from (`_may_grant`); the grants are the same as with every text parsed.
+    import ast
+
+    import portalis.validate.safety as safety
+
+    fns = function_sources(_parsed(GRANTS_MODULE))
+    found = {n: function_grants(f) for n, f in fns.items()}
+    monkeypatch.setattr(safety, "_may_grant", lambda source, imports: True)
+    assert found == {n: function_grants(f) for n, f in fns.items()}
+    assert set(found["aliased"]) == {"process", "environment"}  # through the module's aliases
+    assert set(found["local_alias"]) == {"filesystem", "environment"}  # through its own
+    assert found["decorated"] == {"filesystem": "`shutil.which` on line 16", "environment": "`os.environ` on line 16"}
+    monkeypatch.undo()
+    parses: list[str] = []
+    real_parse = ast.parse
+    monkeypatch.setattr(safety.ast, "parse", lambda text, *a, **k: parses.append(text) or real_parse(text, *a, **k))
+    assert function_grants(fns["pure"]) == {} and function_grants(fns["logged"]) == {}
+    assert parses == []
+    assert set(function_grants(fns["Child.new"])) == {"environment"} and len(parses) == 1
+    assert set(python_grants("def f(p):\n    return \uff4f\uff50\uff45\uff4e(p)\n")) == {"filesystem"}  # NFKC: open
+
+
 def test_gate_translations_grants_per_function_and_quarantines_the_rest() -> None:
     parsed = _parsed(MODULE)
     read = 'pub fn {n}(path: &str) -> String {{\n    std::fs::read_to_string(path).unwrap()\n}}\n'

@@ -368,3 +368,29 @@ def test_method_list_parameters_resized_or_passed_on_are_vecs() -> None:
     rust = {m.name: {p.name: p.rust_type for p in m.params} for m in cls.methods}
     assert rust["handle"] == {"chunks": "&mut Vec<String>", "cur_line": "&mut Vec<String>", "seen": "&mut [String]"}
     assert rust["wrap"] == {"chunks": "&mut Vec<String>", "other": "&mut Vec<String>"}
+
+
+def test_alias_values_told_apart_by_cpythons_parser_give_the_same_aliases(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # add_aliases hands libcst only the values that may be types (`_may_be_type`, CPython's
+    # parser): the aliases are those of every value parsed by libcst.
+    import portalis.types.annotations as annotations
+
+    values = [
+        ("Vector", "List[float]"), ("Num", "int | float"), ("Maybe", "Optional[Vector]"), ("Nothing", "None"),
+        ("Flag", "True"), ("Dots", "..."), ("Joined", '"a" + "b"'), ("UserId", 'NewType("UserId", int)'),
+        ("T", 'typing.TypeVar("T")'), ("Table", "{1: 2}"), ("Made", "make()"), ("Path", "os.path"),
+        ("Neg", "-1"), ("Text", "'x'"), ("Items", "[int, str]"), ("Pair", "(int, str)"), ("Broken", "(("),
+        ("Same", "int"), ("Other", "Vector"), ("Fn", "lambda x: x"), ("Cond", "int if X else str"),
+    ]
+
+    def aliases() -> dict:
+        scope = TypeScope.build("m", [], [ImportInfo(module="typing", name="List", line=1),
+                                          ImportInfo(module="typing", name="Optional", line=1),
+                                          ImportInfo(module="typing", name=None, line=1)])
+        scope.add_aliases(values)
+        return scope.aliases
+
+    filtered = aliases()
+    assert {"Vector", "Num", "Maybe", "UserId", "T", "Same", "Other"} <= set(filtered)
+    monkeypatch.setattr(annotations, "_may_be_type", lambda value: True)
+    assert aliases() == filtered

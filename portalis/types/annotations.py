@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -61,6 +62,8 @@ class TypeScope:
         """Module-level `Name = <type expression>` assignments become type aliases (in order:
         an alias may use earlier ones). Values that are not types are left alone."""
         for name, value in assignments:
+            if not _may_be_type(value):
+                continue
             try:
                 node = cst.parse_expression(value)
             except cst.ParserSyntaxError:
@@ -102,6 +105,24 @@ class TypeScope:
             else:
                 scope.imports[imp.alias or imp.name] = (imp.module, imp.name)
         return scope
+
+
+def _may_be_type(value: str) -> bool:
+    """Whether `add_aliases` could take the module-level value `value` for a type, told by
+    CPython's parser (in C, many times libcst's speed): most values are numbers, strings, dicts
+    or calls, which libcst would parse only to be left alone. True where a type is possible
+    (a subscript, a name -- `None`, `True` and `False` are names to libcst --, an attribute, a
+    `|` union, a `NewType`/`TypeVar` call) and where CPython's parser refuses the text (libcst
+    decides, as before)."""
+    try:
+        node = ast.parse(value, mode="eval").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return True
+    if isinstance(node, ast.Call):
+        return "NewType" in value or "TypeVar" in value
+    if isinstance(node, ast.Constant):
+        return node.value is None or isinstance(node.value, bool)
+    return isinstance(node, (ast.Subscript, ast.Name, ast.Attribute, ast.BinOp))
 
 
 def _is_typevar_call(node: cst.BaseExpression, name: str) -> bool:

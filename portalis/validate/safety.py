@@ -27,6 +27,7 @@ outright, so that nothing one function was granted leaks to another through an i
 from __future__ import annotations
 
 import ast
+import re
 import textwrap
 import tomllib
 from collections.abc import Collection, Iterable, Mapping
@@ -667,10 +668,35 @@ def function_sources(parsed: ParsedModule) -> dict[str, PythonFunction]:
     return out
 
 
+_IDENTIFIER = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=1)
+def _grant_roots() -> frozenset[str]:
+    """The first names of the table's [grants] (`os` of `os.environ`, `open`, `subprocess`)."""
+    return frozenset(g.split(".")[0] for names in table().grants.values() for g in names)
+
+
+def _may_grant(source: str, imports: Mapping[str, str]) -> bool:
+    """Whether `python_grants` could find anything in `source`: every name it matches starts
+    with a name the text mentions, either a grant's first name itself (a builtin, a module the
+    text imports: `import os`, `from os import environ as e` both mention `os`) or a module
+    import bound to one (`sp` for `subprocess`). A mention in a string or a comment counts too:
+    this only rules out, python_grants decides. A text that is not ASCII is always parsed:
+    Python reads identifiers NFKC-normalised (`ｏｐｅｎ` is `open`)."""
+    if not source.isascii():
+        return True
+    roots = _grant_roots()
+    names = set(_IDENTIFIER.findall(source))
+    return not roots.isdisjoint(names) or any(imports[n].split(".")[0] in roots for n in names & imports.keys())
+
+
 def python_grants(source: str, imports: Mapping[str, str] | None = None, first_line: int = 1) -> dict[str, str]:
     """Capability -> what in this Python code grants it (`open() on line 3`): the names it
     uses, resolved through its own imports and the module's (`imports`), matched against the
     table's [grants]. Only what the code itself uses counts; an import alone grants nothing."""
+    if not _may_grant(source, imports or {}):
+        return {}  # most functions: no parse (the gate reads every translated function's Python)
     try:
         tree = ast.parse(textwrap.dedent(source))
     except (SyntaxError, ValueError):
