@@ -41,6 +41,7 @@ from portalis.analysis.generics import body_bounds, ordered, settle
 from portalis.analysis.narrowing import isinstance_kinds_at, not_none_at
 from portalis.analysis.observed import observed_return, origin as observed_origin, ranked
 from portalis.analysis.uses import Body, Use, collect
+from portalis.analysis.keyword_dicts import escapes, several_value_types
 from portalis.analysis.kinds import MEMBER_KINDS, MEMBER_NAMES, KindTests, held_in, kind_tests, rebinds
 from portalis.types.unions import member_for_type, union_or_none
 from portalis.analysis.values import (
@@ -760,7 +761,7 @@ def _decision(u: FunctionUnit, p: str, observations: list[Observation]) -> TypeE
     the base's traced types when nothing else pins one (a subclass may take more than its base,
     so what the body shows wins, and a conflict stays one)."""
     if p in u.keywords:
-        return keywords_decision(observations, u.floats)
+        return keywords_decision(observations, u.floats, escapes(u.node, p))
     ev = decide(observations, u.floats)
     if ev.type is None and ev.conflict is None and u.inherited.get(p):
         found = decide(u.inherited[p] + observations, u.floats)  # the body's shapes still check it
@@ -801,6 +802,15 @@ def _add_observed(u: FunctionUnit, fn: ObservedFunction) -> None:
         if not seen:
             continue
         total = sum(s.calls for s in seen)
+        mixed = several_value_types([s.type for s in seen if s.type.kind != "none"])
+        if mixed is not None and not _one_type(ranked(seen)) and p not in u.keywords:
+            # dicts of strs in one call, of bools in another (pygments.util's `options`): one
+            # dict of dynamic values, the type the `**options` dicts handed to it have
+            first = ranked(seen)[0]
+            o = TypeOrigin(source="observed", detail=f"{total} traced calls passed dicts whose values have several types "
+                           f"({', '.join(str(s.type) for s in ranked(seen)[:3])}), first in {first.first}")
+            u.static.setdefault(p, []).append(Observation(mixed, o))
+            continue
         if not _one_type(ranked(seen)) or any(c.callee == p for c in u.body.calls):
             # an int in one test and a str in another: the function takes several types (a
             # generic one, or a union), which no single observed type describes; what the body
@@ -2623,19 +2633,24 @@ _NUMBER_KINDS = ("int", "float", "num", "bool")
 _CONTAINER_KINDS = ("list", "str", "dict", "set", "tuple")
 
 
-def keywords_decision(observations: list[Observation], floats: bool = False) -> TypeEvidence:
+def keywords_decision(observations: list[Observation], floats: bool = False, escaped: str | None = None) -> TypeEvidence:
     """The value type of an unannotated `**name` dict: the one type its keyword arguments all
     have; when they have several (pygments' `**options`: bools, strs, ints, lists, None) or
     nothing says (a lexer built by name), a dynamic value (`object`, crate::pyrt::PyObj), which
-    the body reads through isinstance tests and `get_bool_opt`-like helpers."""
+    the body reads through isinstance tests and `get_bool_opt`-like helpers. `escaped`: how the
+    dict leaves the function (analysis/keyword_dicts.py `escapes`): then always dynamic values,
+    the one representation every `**` dict it meets agrees on."""
     ev = decide(observations, floats)
-    if ev.type is not None and T.is_known(ev.type) and not _has_union(ev.type):
+    if ev.type is not None and T.is_known(ev.type) and not _has_union(ev.type) and escaped is None:
         return ev
     origins: list[TypeOrigin] = []
     for o in observations:
         if o.type is not None and o.origin not in origins:
             origins.append(o.origin)
-    detail = ev.conflict or ("values of several types" if ev.type is not None else "no call passes it typed keyword arguments")
+    if escaped is not None and ev.type is not None and T.is_known(ev.type) and not _has_union(ev.type):
+        detail = f"{escaped}: the dicts it meets hold values of any type"
+    else:
+        detail = ev.conflict or ("values of several types" if ev.type is not None else "no call passes it typed keyword arguments")
     origins.append(TypeOrigin(source="keywords", line=None, detail=f"{detail}: values of any type (object)"))
     return TypeEvidence(type=T.DYN, provenance=origins[:PROVENANCE_SHOWN])
 
@@ -2673,6 +2688,11 @@ def decide(observations: list[Observation], floats: bool = False) -> TypeEvidenc
                 # pygments' `style`): the rest decide, as before classes were values; the
                 # callers passing a class are refused where it meets the slot (PTL113)
                 return decide([x for x in observations if x not in objects], floats)
+            mixed = several_value_types([x.type for x in observations if not x.shape and x.type is not None])
+            if mixed is not None:
+                # dicts whose values differ from call to call (pygments.util's `options`): one
+                # dict of dynamic values (analysis/keyword_dicts.py)
+                return TypeEvidence(type=mixed, provenance=[x.origin for x in used[:1]] + [o.origin])
             several = _values_of_several_types(observations) or _lists_of_several_types(observations)
             if several is not None:
                 return several

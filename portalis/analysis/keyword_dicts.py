@@ -1,0 +1,88 @@
+"""One representation for `**kwargs` dicts that meet other code: pygments' `**options`.
+
+A module's evidence pass sees one module, and the tracer samples calls: a subclass's `**options`
+may be traced with strs only (`RubyLexer(style='x')`) while the base initialiser it hands the dict
+to (`Lexer.__init__(self, **options)`, in another module) was traced with bools, ints and lists
+too, and pygments.util's `get_bool_opt(options, ...)` with dicts of each. Typed each from its own
+samples, the dicts disagree (`dict[str, str]` here, `dict[str, object]` there) and every hand-over
+is PTL113 ("a value of type dict[str, object] where dict[str, str] is expected"), then PTL190 for
+the subclasses whose inherited initialiser it stops.
+
+So a `**name` dict that leaves its function, passed on (`f(**name)`, `get_bool_opt(name, ..)`),
+stored (`self.options = name`) or returned, holds dynamic values (`object`, crate::pyrt::PyObj),
+whatever its own samples say: the one value type every such dict of the crate agrees on without
+seeing the other modules. A dict only read where it is (`for k, v in kw.items()`) keeps the one
+type its keyword arguments have (`**extra` of ints: `dict[str, int]`).
+
+`several_value_types` is the same fact for a plain parameter: traced dicts whose values have
+several types (`get_bool_opt`'s `options`: a `dict[str, str]` in one call, `dict[str, bool]` in
+another) are one `dict[str, object]`.
+"""
+
+from __future__ import annotations
+
+import builtins
+
+import libcst as cst
+
+from portalis.model import PyType
+from portalis.types import pytypes as T
+
+_CODE = cst.Module(body=[])
+# a builtin reads the dict where it is (`len(kw)`, `sorted(kw)`, `dict(kw)`: a copy of the same
+# type): no other code sees it
+_BUILTINS = frozenset(n for n in dir(builtins) if not n.startswith("_"))
+
+
+def _shown(node: cst.CSTNode, limit: int = 60) -> str:
+    text = " ".join(_CODE.code_for_node(node).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class _Escapes(cst.CSTVisitor):
+    """The first place the dict named `name` leaves the function (a nested function's use
+    included: it may run anywhere)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.found: str | None = None
+
+    def _is_it(self, e: cst.BaseExpression | None) -> bool:
+        return type(e) is cst.Name and e.value == self.name
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if type(node.func) is cst.Name and node.func.value in _BUILTINS:
+            return
+        if self.found is None and any(self._is_it(a.value) for a in node.args):
+            self.found = f"passed on (`{_shown(node)}`)"
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if self.found is None and self._is_it(node.value) and any(type(t.target) in (cst.Attribute, cst.Subscript) for t in node.targets):
+            self.found = f"stored (`{_shown(node.targets[0].target)} = {self.name}`)"
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if self.found is None and self._is_it(node.value):
+            self.found = "returned"
+
+
+def escapes(node: cst.FunctionDef, name: str) -> str | None:
+    """How the `**name` dict of `node` leaves the function (a short description), or None
+    when it is only read where it is."""
+    v = _Escapes(name)
+    node.body.visit(v)
+    return v.found
+
+
+def several_value_types(types: list[PyType]) -> PyType | None:
+    """`dict[K, object]` for dicts of one key type whose value types differ and all fit a PyObj
+    (traced `options` dicts of strs in one call, of bools in another); None otherwise."""
+    dicts = [t for t in types if t.kind == "dict" and len(t.args) == 2]
+    if len(dicts) < 2 or len(dicts) != len(types):
+        return None
+    keys = {t.args[0] for t in dicts if t.args[0].kind != "unknown"}
+    if len(keys) != 1 or next(iter(keys)).kind != "str":
+        return None
+    values = [t.args[1] for t in dicts if t.args[1].kind != "unknown"]
+    if len(set(values)) < 2 or not all(T.fits_dyn(v) for v in values):
+        return None
+    return T.dict_of(T.STR, T.DYN)
