@@ -35,6 +35,10 @@ def test_how_a_keywords_dict_leaves_its_function() -> None:
     # read where it is, builtins included: its own keyword arguments' type stays
     assert escapes(_fn("def f(**o):\n    if 'x' in o:\n        return o['x'] + len(o)\n    return o.get('y', -1)\n"), "o") is None
     assert escapes(_fn("def f(**o):\n    return sorted(o)\n"), "o") is None
+    # handed to the module's own functions, classes or instance methods: their evidence comes
+    # from this call (no other module's dict to agree with)
+    assert escapes(_fn("def f(self, **o):\n    helper(**o)\n    Base.__init__(self, **o)\n    self.m(o)\n"), "o", {"helper", "Base"}) is None
+    assert escapes(_fn("def f(self, **o):\n    super().__init__(**o)\n"), "o", {"Base"}) == "passed on (`super().__init__(**o)`)"
 
 
 def test_dicts_of_several_value_types_hold_dynamic_values() -> None:

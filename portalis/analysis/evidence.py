@@ -91,6 +91,8 @@ class FunctionUnit:
     variadic: set[str] = field(default_factory=set)
     # `**kwargs`: its evidence types each extra keyword argument (the value type of the dict)
     keywords: set[str] = field(default_factory=set)
+    # how each `**kwargs` dict leaves the function for code of other modules (keyword_dicts.py)
+    escaped: dict[str, str | None] = field(default_factory=dict)
     positional: list[str] = field(default_factory=list)  # the parameters positional arguments fill
     body: Body = field(default_factory=Body)
     bytes_like: bool = False  # mentions bytes: str-only methods may be bytes methods here
@@ -671,6 +673,7 @@ def _add_unit(units, infos, node: cst.FunctionDef, cls: str | None, line_of, res
     unit.bytes_like = _mentions_bytes(node)
     unit.floats = unit.body.floats
     unit.static = _static_observations(unit, names)
+    unit.escaped = {p: escapes(node, p, names) for p in keywords}
     units[qualname] = unit
 
 
@@ -761,7 +764,7 @@ def _decision(u: FunctionUnit, p: str, observations: list[Observation]) -> TypeE
     the base's traced types when nothing else pins one (a subclass may take more than its base,
     so what the body shows wins, and a conflict stays one)."""
     if p in u.keywords:
-        return keywords_decision(observations, u.floats, escapes(u.node, p))
+        return keywords_decision(observations, u.floats, u.escaped.get(p))
     ev = decide(observations, u.floats)
     if ev.type is None and ev.conflict is None and u.inherited.get(p):
         found = decide(u.inherited[p] + observations, u.floats)  # the body's shapes still check it

@@ -8,8 +8,9 @@ samples, the dicts disagree (`dict[str, str]` here, `dict[str, object]` there) a
 is PTL113 ("a value of type dict[str, object] where dict[str, str] is expected"), then PTL190 for
 the subclasses whose inherited initialiser it stops.
 
-So a `**name` dict that leaves its function, passed on (`f(**name)`, `get_bool_opt(name, ..)`),
-stored (`self.options = name`) or returned, holds dynamic values (`object`, crate::pyrt::PyObj),
+So a `**name` dict that leaves its function, passed on to code of another module (`f(**name)`,
+`get_bool_opt(name, ..)` imported, `super().__init__(**name)`), stored (`self.options = name`,
+read by subclasses anywhere) or returned, holds dynamic values (`object`, crate::pyrt::PyObj),
 whatever its own samples say: the one value type every such dict of the crate agrees on without
 seeing the other modules. A dict only read where it is (`for k, v in kw.items()`) keeps the one
 type its keyword arguments have (`**extra` of ints: `dict[str, int]`).
@@ -41,19 +42,29 @@ def _shown(node: cst.CSTNode, limit: int = 60) -> str:
 
 class _Escapes(cst.CSTVisitor):
     """The first place the dict named `name` leaves the function (a nested function's use
-    included: it may run anywhere)."""
+    included: it may run anywhere). `local`: the module's own functions and classes, whose
+    parameters the module's evidence types from this very call (no disagreement to fear)."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, local: frozenset[str]) -> None:
         self.name = name
+        self.local = local
         self.found: str | None = None
 
     def _is_it(self, e: cst.BaseExpression | None) -> bool:
         return type(e) is cst.Name and e.value == self.name
 
+    def _seen_here(self, func: cst.BaseExpression) -> bool:
+        """A callee this module's evidence pass sees: a builtin (`len(kw)`, `dict(**kw)`: read
+        or copied where it is), a function or class of the module (`Base.__init__` included),
+        a method of the instance (`self.m(kw)`)."""
+        if type(func) is cst.Name:
+            return func.value in _BUILTINS or func.value in self.local
+        if type(func) is cst.Attribute and type(func.value) is cst.Name:
+            return func.value.value in ("self", "cls") or func.value.value in self.local
+        return False  # `super().__init__(**kw)`, a call's result: a base that may be elsewhere
+
     def visit_Call(self, node: cst.Call) -> None:
-        if type(node.func) is cst.Name and node.func.value in _BUILTINS:
-            return
-        if self.found is None and any(self._is_it(a.value) for a in node.args):
+        if self.found is None and any(self._is_it(a.value) for a in node.args) and not self._seen_here(node.func):
             self.found = f"passed on (`{_shown(node)}`)"
 
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -65,10 +76,10 @@ class _Escapes(cst.CSTVisitor):
             self.found = "returned"
 
 
-def escapes(node: cst.FunctionDef, name: str) -> str | None:
-    """How the `**name` dict of `node` leaves the function (a short description), or None
-    when it is only read where it is."""
-    v = _Escapes(name)
+def escapes(node: cst.FunctionDef, name: str, local: frozenset[str] | set[str] = frozenset()) -> str | None:
+    """How the `**name` dict of `node` leaves the function for code the module's evidence does
+    not see (a short description), or None when it stays where its own evidence types it."""
+    v = _Escapes(name, frozenset(local))
     node.body.visit(v)
     return v.found
 
