@@ -113,3 +113,16 @@ def test_options_handed_to_another_modules_readers_lower_without_ptl113() -> Non
     assert "get_bool_opt(options, \"flag\"" in code["strict"].replace("&options", "options")
     # a dict of strs where the readers take options of any type: a new dict of PyObj values
     assert "crate::pyrt::PyObj::dict_from(&" in code["flag_of"]
+
+
+def test_a_traced_dict_of_mixed_values_is_a_dict_of_dynamic_values() -> None:
+    """pygments' `get_bool_opt` was traced with `{'stripnl': False, 'style': 'x'}` too: such a
+    dict was dropped (no one type), and the dicts of strs alone made `options` a `dict[str, str]`."""
+    from portalis.analysis.evidence import merge_param
+    from portalis.analysis.observed import described_type
+
+    assert str(described_type(["dict", ["str", "str"], ["bool", "str"]], merge_param)) == "dict[str, object]"
+    assert str(described_type(["dict", ["str", "str"], ["str", "str"]], merge_param)) == "dict[str, str]"
+    assert described_type(["dict", ["int", "int"], ["bool", "str"]], merge_param) is None  # not options
+    assert described_type(["dict", ["str", "str"], ["bool", ["class", "m", "C"]]], merge_param) is None  # a class: no PyObj
+    assert str(merge_param(T.dict_of(T.STR, T.STR), T.dict_of(T.STR, T.DYN))) == "dict[str, object]"
