@@ -67,9 +67,16 @@ def lookup(**options):
 
 def get_int_opt(options, optname, default=None):
     string = options.get(optname, default)
-    if isinstance(string, bool):
-        return int(string)
     return int(string)
+
+
+def get_bool_opt(options, optname, default=None):
+    string = options.get(optname, default)
+    if isinstance(string, bool):
+        return string
+    elif isinstance(string, str):
+        return string.lower() in ('1', 'yes')
+    return False
 '''
 
 
@@ -85,16 +92,23 @@ def test_traced_samples_of_one_type_do_not_split_the_options_dicts() -> None:
         "RubyLexer.__init__": _observed("RubyLexer.__init__", options=[T.STR]),
         "lookup": _observed("lookup", options=[T.INT]),
         "get_int_opt": _observed("get_int_opt", options=[T.dict_of(T.STR, T.STR), T.dict_of(T.STR, T.BOOL)], optname=[T.STR]),
+        # the 50 sampled calls passed dicts of strs only; the body's isinstance tests of the
+        # values read from it say they are of several types
+        "get_bool_opt": _observed("get_bool_opt", options=[T.dict_of(T.STR, T.STR)], optname=[T.STR]),
     }
     tm = build_type_map(parsed, observed)
     init = tm.cls("RubyLexer").method("__init__")
     assert [(p.name, str(p.py_type)) for p in init.params] == [("options", "dict[str, object]")]
-    assert "passed on (`get_bool_opt(options, 'flag', False)`): the dicts it meets hold values of any type" in str(init.params[0].provenance)
+    assert "passed on (`Lexer.__init__(self, **options)`), like every dict it meets: values of any type (object)" in str(init.params[0].provenance)
     assert [str(p.py_type) for p in tm.function("lookup").params] == ["dict[str, int]"]
     reader = tm.function("get_int_opt")
     assert [(p.name, str(p.py_type)) for p in reader.params][:2] == [("options", "dict[str, object]"), ("optname", "str")]
     assert "dicts whose values have several types" in str(reader.params[0].provenance)
     assert str(reader.returns) == "int"
+    tested = tm.function("get_bool_opt")
+    assert [(p.name, str(p.py_type)) for p in tested.params][:2] == [("options", "dict[str, object]"), ("optname", "str")]
+    assert "`string` read from it, tested with `isinstance(string, bool)`: values of any type" in str(tested.params[0].provenance)
+    assert str(tested.returns) == "bool"
 
 
 def test_options_handed_to_another_modules_readers_lower_without_ptl113() -> None:

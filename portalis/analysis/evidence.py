@@ -41,7 +41,7 @@ from portalis.analysis.generics import body_bounds, ordered, settle
 from portalis.analysis.narrowing import isinstance_kinds_at, not_none_at
 from portalis.analysis.observed import observed_return, origin as observed_origin, ranked
 from portalis.analysis.uses import Body, Use, collect
-from portalis.analysis.keyword_dicts import escapes, several_value_types
+from portalis.analysis.keyword_dicts import escapes, kind_tested_values, several_value_types
 from portalis.analysis.kinds import MEMBER_KINDS, MEMBER_NAMES, KindTests, held_in, kind_tests, rebinds
 from portalis.types.unions import member_for_type, union_or_none
 from portalis.analysis.values import (
@@ -722,6 +722,10 @@ def _static_observations(u: FunctionUnit, names: set[str]) -> dict[str, list[Obs
         out[p].append(Observation(t, TypeOrigin(source="docstring", line=u.line, detail="example call")))
     for p, t, line in _asserted_kinds(u):
         out[p].append(Observation(t, TypeOrigin(source="use", line=line, detail=f"guard: isinstance({p}, {t}) first")))
+    plain = [p for p in u.params if p not in u.declared and p not in u.variadic and p not in u.keywords]
+    for p, shown in kind_tested_values(u.node, plain).items():
+        # the values are of several types (analysis/keyword_dicts.py): options of any type
+        out[p].append(Observation(T.dict_of(T.STR, T.DYN), TypeOrigin(source="use", line=u.line, detail=f"{shown}: values of any type")))
     u.doc_returns = doc.returns
     return out
 
@@ -2651,7 +2655,7 @@ def keywords_decision(observations: list[Observation], floats: bool = False, esc
         if o.type is not None and o.origin not in origins:
             origins.append(o.origin)
     if escaped is not None and ev.type is not None and T.is_known(ev.type) and not _has_union(ev.type):
-        detail = f"{escaped}: the dicts it meets hold values of any type"
+        detail = f"{escaped}, like every dict it meets"
     else:
         detail = ev.conflict or ("values of several types" if ev.type is not None else "no call passes it typed keyword arguments")
     origins.append(TypeOrigin(source="keywords", line=None, detail=f"{detail}: values of any type (object)"))
