@@ -21,6 +21,7 @@ from portalis.validate.behaviour import VerifyConfig
 
 DATA = Path(__file__).parent / "data" / "dynval_lib.py"
 SRC = DATA.read_text(encoding="utf-8")
+SUB = Path(__file__).parent / "data" / "dynval_sub.py"  # `**options` handed to dynval_lib's readers
 
 
 def _lowered(source: str):
@@ -104,6 +105,7 @@ def verified(tmp_path_factory, toolchain):
     pkg.mkdir(parents=True)
     (pkg / "__init__.py").write_text("", encoding="utf-8")
     (pkg / "dynval_lib.py").write_text(SRC, encoding="utf-8")
+    (pkg / "dynval_sub.py").write_text(SUB.read_text(encoding="utf-8"), encoding="utf-8")
     return translate_path(pkg, root / "crate", toolchain, build=False, verify=True, verify_config=CONFIG)
 
 
@@ -111,7 +113,8 @@ def verified(tmp_path_factory, toolchain):
 def test_every_dynamic_value_function_is_verified_against_cpython(verified) -> None:
     assert verified.crate.compiles, verified.report
     fns = {f["qualname"]: f for m in verified.report["modules"] for f in m["functions"]}
-    expected = {"get_bool_opt", "get_int_opt", "get_list_opt", "get_choice_opt", "choose", "describe", "spread", "make_lexer", "bad_tabsize", "Lexer.summary"}
+    expected = {"get_bool_opt", "get_int_opt", "get_list_opt", "get_choice_opt", "choose", "describe", "spread", "make_lexer", "bad_tabsize", "Lexer.summary",
+                "strict", "make_strict", "flag_of"}
     assert expected <= set(fns)
     bad = {q: (fns[q]["status"], fns[q].get("reason")) for q in expected if fns[q]["status"] != "verified"}
     assert not bad, bad

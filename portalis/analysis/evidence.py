@@ -41,6 +41,7 @@ from portalis.analysis.generics import body_bounds, ordered, settle
 from portalis.analysis.narrowing import isinstance_kinds_at, not_none_at
 from portalis.analysis.observed import observed_return, origin as observed_origin, ranked
 from portalis.analysis.uses import Body, Use, collect
+from portalis.analysis.keyword_dicts import escapes, kind_tested_values, several_value_types
 from portalis.analysis.kinds import MEMBER_KINDS, MEMBER_NAMES, KindTests, held_in, kind_tests, rebinds
 from portalis.types.unions import member_for_type, union_or_none
 from portalis.analysis.values import (
@@ -90,6 +91,8 @@ class FunctionUnit:
     variadic: set[str] = field(default_factory=set)
     # `**kwargs`: its evidence types each extra keyword argument (the value type of the dict)
     keywords: set[str] = field(default_factory=set)
+    # how each `**kwargs` dict leaves the function for code of other modules (keyword_dicts.py)
+    escaped: dict[str, str | None] = field(default_factory=dict)
     positional: list[str] = field(default_factory=list)  # the parameters positional arguments fill
     body: Body = field(default_factory=Body)
     bytes_like: bool = False  # mentions bytes: str-only methods may be bytes methods here
@@ -670,6 +673,7 @@ def _add_unit(units, infos, node: cst.FunctionDef, cls: str | None, line_of, res
     unit.bytes_like = _mentions_bytes(node)
     unit.floats = unit.body.floats
     unit.static = _static_observations(unit, names)
+    unit.escaped = {p: escapes(node, p, names) for p in keywords}
     units[qualname] = unit
 
 
@@ -718,6 +722,10 @@ def _static_observations(u: FunctionUnit, names: set[str]) -> dict[str, list[Obs
         out[p].append(Observation(t, TypeOrigin(source="docstring", line=u.line, detail="example call")))
     for p, t, line in _asserted_kinds(u):
         out[p].append(Observation(t, TypeOrigin(source="use", line=line, detail=f"guard: isinstance({p}, {t}) first")))
+    plain = [p for p in u.params if p not in u.declared and p not in u.variadic and p not in u.keywords]
+    for p, shown in kind_tested_values(u.node, plain).items():
+        # the values are of several types (analysis/keyword_dicts.py): options of any type
+        out[p].append(Observation(T.dict_of(T.STR, T.DYN), TypeOrigin(source="use", line=u.line, detail=f"{shown}: values of any type")))
     u.doc_returns = doc.returns
     return out
 
@@ -760,7 +768,7 @@ def _decision(u: FunctionUnit, p: str, observations: list[Observation]) -> TypeE
     the base's traced types when nothing else pins one (a subclass may take more than its base,
     so what the body shows wins, and a conflict stays one)."""
     if p in u.keywords:
-        return keywords_decision(observations, u.floats)
+        return keywords_decision(observations, u.floats, u.escaped.get(p))
     ev = decide(observations, u.floats)
     if ev.type is None and ev.conflict is None and u.inherited.get(p):
         found = decide(u.inherited[p] + observations, u.floats)  # the body's shapes still check it
@@ -801,6 +809,15 @@ def _add_observed(u: FunctionUnit, fn: ObservedFunction) -> None:
         if not seen:
             continue
         total = sum(s.calls for s in seen)
+        mixed = several_value_types([s.type for s in seen if s.type.kind != "none"])
+        if mixed is not None and not _one_type(ranked(seen)) and p not in u.keywords:
+            # dicts of strs in one call, of bools in another (pygments.util's `options`): one
+            # dict of dynamic values, the type the `**options` dicts handed to it have
+            first = ranked(seen)[0]
+            o = TypeOrigin(source="observed", detail=f"{total} traced calls passed dicts whose values have several types "
+                           f"({', '.join(str(s.type) for s in ranked(seen)[:3])}), first in {first.first}")
+            u.static.setdefault(p, []).append(Observation(mixed, o))
+            continue
         if not _one_type(ranked(seen)) or any(c.callee == p for c in u.body.calls):
             # an int in one test and a str in another: the function takes several types (a
             # generic one, or a union), which no single observed type describes; what the body
@@ -2623,19 +2640,24 @@ _NUMBER_KINDS = ("int", "float", "num", "bool")
 _CONTAINER_KINDS = ("list", "str", "dict", "set", "tuple")
 
 
-def keywords_decision(observations: list[Observation], floats: bool = False) -> TypeEvidence:
+def keywords_decision(observations: list[Observation], floats: bool = False, escaped: str | None = None) -> TypeEvidence:
     """The value type of an unannotated `**name` dict: the one type its keyword arguments all
     have; when they have several (pygments' `**options`: bools, strs, ints, lists, None) or
     nothing says (a lexer built by name), a dynamic value (`object`, crate::pyrt::PyObj), which
-    the body reads through isinstance tests and `get_bool_opt`-like helpers."""
+    the body reads through isinstance tests and `get_bool_opt`-like helpers. `escaped`: how the
+    dict leaves the function (analysis/keyword_dicts.py `escapes`): then always dynamic values,
+    the one representation every `**` dict it meets agrees on."""
     ev = decide(observations, floats)
-    if ev.type is not None and T.is_known(ev.type) and not _has_union(ev.type):
+    if ev.type is not None and T.is_known(ev.type) and not _has_union(ev.type) and escaped is None:
         return ev
     origins: list[TypeOrigin] = []
     for o in observations:
         if o.type is not None and o.origin not in origins:
             origins.append(o.origin)
-    detail = ev.conflict or ("values of several types" if ev.type is not None else "no call passes it typed keyword arguments")
+    if escaped is not None and ev.type is not None and T.is_known(ev.type) and not _has_union(ev.type):
+        detail = f"{escaped}, like every dict it meets"
+    else:
+        detail = ev.conflict or ("values of several types" if ev.type is not None else "no call passes it typed keyword arguments")
     origins.append(TypeOrigin(source="keywords", line=None, detail=f"{detail}: values of any type (object)"))
     return TypeEvidence(type=T.DYN, provenance=origins[:PROVENANCE_SHOWN])
 
@@ -2673,6 +2695,11 @@ def decide(observations: list[Observation], floats: bool = False) -> TypeEvidenc
                 # pygments' `style`): the rest decide, as before classes were values; the
                 # callers passing a class are refused where it meets the slot (PTL113)
                 return decide([x for x in observations if x not in objects], floats)
+            mixed = several_value_types([x.type for x in observations if not x.shape and x.type is not None])
+            if mixed is not None:
+                # dicts whose values differ from call to call (pygments.util's `options`): one
+                # dict of dynamic values (analysis/keyword_dicts.py)
+                return TypeEvidence(type=mixed, provenance=[x.origin for x in used[:1]] + [o.origin])
             several = _values_of_several_types(observations) or _lists_of_several_types(observations)
             if several is not None:
                 return several

@@ -37,6 +37,8 @@ def described_type(desc: object, merge: Merge | None = None) -> PyType | None:
         return None if e is None else PyType(kind=kind, args=(e,))
     if kind == "dict" and len(desc) == 3:
         k, v = _joined(desc[1], join), _joined(desc[2], join)
+        if v is None and k is not None and k.kind == "str":
+            v = _dynamic(desc[2], join)  # `{'stripnl': False, 'style': 'x'}`: options of any type
         return None if k is None or v is None else T.dict_of(k, v)
     if kind == "tuple":
         items = [described_type(d, join) for d in desc[1:]]
@@ -82,6 +84,16 @@ def _joined(items: object, join: Merge) -> PyType | None:
             return None
         out = j
     return out
+
+
+def _dynamic(items: object, join: Merge) -> PyType | None:
+    """A str-keyed dict's values of several types, each one a PyObj holds (pygments' options:
+    bools, strs, ints, lists, None): the dynamic value `object` (analysis/keyword_dicts.py), so
+    the dict is the `dict[str, object]` its readers take; None when one has no such type."""
+    if not isinstance(items, list):
+        return None
+    types = [described_type(d, join) for d in items]
+    return T.DYN if types and all(t is not None and T.fits_dyn(t) for t in types) else None
 
 
 def origin(seen: ObservedType, total: int) -> TypeOrigin:

@@ -179,6 +179,11 @@ def coerce(v: Val, target: PyType) -> Val:
             return Val(v.expr, target, v.mode)
         if target.kind in ("list", "tuple") and len(target.args) == len(v.ty.args) and T.is_known(target) and T.is_known(v.ty):
             return _convert_items(v, target)
+        if (target.kind == "dict" and len(target.args) == len(v.ty.args) == 2 and target.args[0].kind == v.ty.args[0].kind == "str"
+                and target.args[1].kind == "dyn" and T.fits_dyn(v.ty.args[1]) and not _has_tuple(v.ty.args[1])):
+            # a dict of typed values where options of any type go (`get_bool_opt({'a': 'yes'},
+            # 'a')`): a new dict of PyObj values, as `f(**d)` makes one (analysis/keyword_dicts.py)
+            return Val(ir.Call(ir.Path(f"{PYOBJ}::dict_from"), (borrow(v),)), target, Mode.OWNED)
     raise Unsupported("PTL113", f"a value of type {v.ty} where {target} is expected")
 
 

@@ -28,7 +28,7 @@ from portalis.validate.cases import find_test_files
 
 WORKER = Path(__file__).with_name("trace_worker.py")
 # Part of the cache key: a change of what the worker records invalidates the stored observations.
-TRACE_VERSION = "6"  # 3: a property setter's calls under `Class.__set_x__`, not its getter's name; 4: path classes (pygments' token types) described as ["path", module, qualname]; 5: a module an earlier import loaded is not imported again (one copy of its classes), a class met before its module's turn is described; 6: an override no call reached inherits its base method's parameter types
+TRACE_VERSION = "7"  # 3: a property setter's calls under `Class.__set_x__`, not its getter's name; 4: path classes (pygments' token types) described as ["path", module, qualname]; 5: a module an earlier import loaded is not imported again (one copy of its classes), a class met before its module's turn is described; 6: an override no call reached inherits its base method's parameter types; 7: a str-keyed dict whose values have several types is dict[str, object] (was dropped)
 # The parent's margin past the worker's own time limit before it kills the process (a test
 # that the worker's timer cannot interrupt: a C loop, a wait with signals blocked).
 SLACK_S = 10.0
