@@ -211,6 +211,9 @@ class ObservedFunction(BaseModel):
     calls: int = 0
     params: dict[str, list[ObservedType]] = Field(default_factory=dict)
     returns: list[ObservedType] = Field(default_factory=list)
+    # A generator's yielded values' types (its calls' results are generator objects, which
+    # say nothing): the items of the list its eager translation returns.
+    yields: list[ObservedType] = Field(default_factory=list)
     # A method no traced call reached that overrides a reached one (`inherited_from`, its
     # `module:qualname`): the base's types of the parameters both have (weaker than evidence).
     inherited: dict[str, list[ObservedType]] = Field(default_factory=dict)

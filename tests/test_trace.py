@@ -651,3 +651,46 @@ def test_worker_records_what_an_unreached_override_inherits(tmp_path: Path) -> N
     assert sub.calls == 0 and sub.inherited_from == "lexers_base:Base.go" and [t.type for t in sub.inherited["text"]] == [T.STR]
     assert found["Other.go"].calls == 1 and not found["Other.go"].inherited  # reached itself: its own calls only
     assert "Other.alone" not in found  # overrides nothing
+
+
+def test_worker_records_a_generators_yields_not_its_resumes(tmp_path: Path) -> None:
+    """pygments' `get_tokens_unprocessed(self, text)` yields `(index, token, value)`: its calls
+    return generator objects (nothing), its yields type it. A resume is not a call (it used to
+    spend the function's samples and the run's call budget), a `yield from` passes on the inner
+    generator's values (recorded there), and a `close()` is no yield of None."""
+    w = _worker()
+    (tmp_path / "gen_lex.py").write_text(
+        "def tokens(text):\n    for i, c in enumerate(text):\n        yield i, c\n\n\n"
+        "def both(text):\n    yield from tokens(text)\n\n\n"
+        "def counted(n):\n    try:\n        for i in range(n):\n            yield i\n    finally:\n        pass\n", encoding="utf-8")
+    suite = tmp_path / "suite_gen"
+    suite.mkdir()
+    (suite / "test_gen.py").write_text(
+        "from gen_lex import both, counted, tokens\n\n\ndef test_run():\n    assert len(list(tokens('abcdef'))) == 6\n"
+        "    assert list(both('ab')) == [(0, 'a'), (1, 'b')]\n    it = counted(5)\n    assert next(it) == 0\n    it.close()\n",
+        encoding="utf-8")
+    raw = _run_in_process(w, tmp_path, {str(tmp_path / "gen_lex.py"): "gen_lex"}, [str(suite / "test_gen.py")], per_test_s=5.0)
+    found = trace.convert(raw["functions"])["gen_lex"]
+    assert found["tokens"].calls == 2  # called twice, resumed 8 times
+    assert [t.type for t in found["tokens"].yields] == [T.tuple_of(T.INT, T.STR)] and found["tokens"].yields[0].calls == 8
+    assert found["both"].calls == 1 and not found["both"].yields  # `yield from`: the inner generator's
+    assert [t.type for t in found["counted"].yields] == [T.INT]  # not None: `close()` threw GeneratorExit
+    assert not found["tokens"].returns
+
+
+def test_observed_yields_type_a_generator_its_body_cannot() -> None:
+    # pygments' RegexLexer: `yield pos, action, m.group()` with `action` from the metaclass's
+    # table, which nothing static types; the tests' runs yielded (int, token path, str)
+    source = ("def lex(table, text):\n    for i, c in enumerate(text):\n        action = table.lookup_action(c)\n"
+              "        yield i, action, c\n\n\ndef plain(text):\n    for c in text:\n        yield c\n")
+    parsed = parse_source(source_module_from_text("m", source), source)
+    seen = ObservedFunction(qualname="lex", calls=3, yields=[ObservedType(type=T.tuple_of(T.INT, T.STR, T.STR), calls=9, first="test_a")],
+                            params={"text": [ObservedType(type=T.STR, calls=3)]})
+    other = ObservedFunction(qualname="plain", calls=1, params={"text": [ObservedType(type=T.STR, calls=1)]},
+                             yields=[ObservedType(type=T.INT, calls=2)])  # the body's own yields win
+    tm = build_type_map(parsed, {"lex": seen, "plain": other})
+    sig = find_signature(tm, "lex")
+    assert sig is not None and sig.returns == T.list_of(T.tuple_of(T.INT, T.STR, T.STR))
+    assert "9 of 9 traced yields" in str(sig.returns_provenance[0])
+    sig = find_signature(tm, "plain")
+    assert sig is not None and sig.returns == T.list_of(T.STR)

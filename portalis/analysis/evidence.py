@@ -39,7 +39,7 @@ from portalis.analysis.docstrings import docstring_evidence, value_type
 from portalis.analysis.facts import FunctionEvidence, ModuleEvidence, TypeEvidence
 from portalis.analysis.generics import body_bounds, ordered, settle
 from portalis.analysis.narrowing import isinstance_kinds_at, not_none_at
-from portalis.analysis.observed import observed_return, origin as observed_origin, ranked
+from portalis.analysis.observed import observed_return, observed_yields, origin as observed_origin, ranked
 from portalis.analysis.uses import Body, Use, collect
 from portalis.analysis.kinds import MEMBER_KINDS, MEMBER_NAMES, KindTests, held_in, kind_tests, rebinds
 from portalis.types.unions import member_for_type, union_or_none
@@ -814,8 +814,9 @@ def _add_observed(u: FunctionUnit, fn: ObservedFunction) -> None:
                 u.static.setdefault(p, []).append(Observation(None, o, shape="none"))
             else:
                 u.static.setdefault(p, []).append(Observation(s.type, o))
-    if u.declared_returns is None and not u.body.generator:
-        t, origins = observed_return(fn, merge_param)
+    if u.declared_returns is None:
+        # a generator's calls return generator objects (not described); what it yielded types it
+        t, origins = observed_yields(fn, merge_param) if u.body.generator else observed_return(fn, merge_param)
         if t is not None:
             u.observed_returns = TypeEvidence(type=t, provenance=origins[:PROVENANCE_SHOWN])
 

@@ -24,6 +24,7 @@ in both cases what the earlier tests showed is already in OUT.
 
 from __future__ import annotations
 
+import dis
 import doctest
 import importlib
 import importlib.util
@@ -45,6 +46,8 @@ CO_ASYNC_GENERATOR = 0x200
 CO_VARARGS = 0x04
 CO_VARKEYWORDS = 0x08
 RETURN_VALUE = 83  # the opcode a normal return ends on (3.11); an exception leaves f_lasti elsewhere
+YIELD_VALUE = dis.opmap["YIELD_VALUE"]  # where a generator's frame stands when it yields
+RESUME = dis.opmap.get("RESUME", -1)  # a frame's first instruction (3.11+); its oparg 0: a fresh start, not a resume
 SAMPLE = 8  # elements of a container looked at
 MAX_DEPTH = 3
 MAX_TYPES = 8  # distinct types kept per parameter
@@ -197,6 +200,26 @@ def _property_accessor(module: str, qualname: str, code: types.CodeType) -> str 
     return None
 
 
+def resumed(frame: types.FrameType) -> bool:
+    """A generator's frame entered again (after a yield, or by `throw`/`close`), not started:
+    its first instruction is `RESUME 0` (3.11+; before, a fresh frame has run nothing)."""
+    code = frame.f_code.co_code
+    i = frame.f_lasti
+    if RESUME < 0:
+        return i >= 0
+    return not (0 <= i < len(code) - 1 and code[i] == RESUME and code[i + 1] & 3 == 0)
+
+
+def yields_from(code: bytes, lasti: int) -> bool:
+    """The YIELD_VALUE at `lasti` is a `yield from`'s (or an await's): the instruction before
+    it (skipping caches) is SEND, which passes on the inner iterator's values."""
+    send = dis.opmap.get("SEND", -1)
+    i = lasti - 2
+    while i >= 0 and code[i] == dis.opmap.get("CACHE", -1):
+        i -= 2
+    return i >= 0 and code[i] == send
+
+
 class Recorder:
     """The profile function and what it saw, per `module:qualname`."""
 
@@ -212,6 +235,7 @@ class Recorder:
         self.classes: ClassTable = ClassTable(set(files.values()))
         self.stopped = ""
         self.pending: dict[int, list[tuple[str, object | None]]] = {}  # frame id -> its call's argument types
+        self.thrown: dict[int, bool] = {}  # frame id -> an exception was raised in it since its last event
 
     def add_classes(self, module: types.ModuleType, name: str) -> None:
         """The module's own classes: their instances are described by name (see
@@ -247,6 +271,8 @@ class Recorder:
             info = self._code(frame.f_code)
             if info is None or info[1] >= self.per_function:
                 return
+            if info[4] and resumed(frame):
+                return  # a generator going on after a yield (or thrown into): the same call
             info[1] += 1
             self.calls += 1
             f_locals = frame.f_locals
@@ -279,7 +305,10 @@ class Recorder:
         elif event == "return":
             seen = self.pending.pop(id(frame), None)
             info = self.codes.get(frame.f_code)
-            if not info or info[4]:
+            if not info:
+                return
+            if info[4]:
+                self._yielded(frame, info, arg)
                 return
             code = frame.f_code.co_code
             lasti = frame.f_lasti
@@ -291,6 +320,22 @@ class Recorder:
                 return
             info[2] += 1
             self._add(self._function(info[0])["returns"], describe(arg, self.classes))
+
+    def _yielded(self, frame: types.FrameType, info: list, arg: object) -> None:
+        """A generator's "return" event: at a `yield` (not `yield from`, whose values are the
+        inner iterator's), what it yields, sampled as a function's results are (its end, a
+        `return`, says nothing of its items). One an exception passed through (a `close()`,
+        a `throw()`: the frame stands at its yield too, `arg` None) is no yield."""
+        if self.thrown.pop(id(frame), False) or not frame.f_code.co_flags & CO_GENERATOR:
+            return  # an exception left it, or a coroutine's await
+        code = frame.f_code.co_code
+        lasti = frame.f_lasti
+        if not (0 <= lasti < len(code) and code[lasti] == YIELD_VALUE) or info[2] >= self.per_function:
+            return
+        if yields_from(code, lasti):
+            return
+        info[2] += 1
+        self._add(self._function(info[0]).setdefault("yields", {}), describe(arg, self.classes))
 
     def _add_params(self, record: dict, seen: list[tuple[str, object | None]]) -> None:
         for name, d in seen:
@@ -352,7 +397,12 @@ class Recorder:
         if info is None:
             return None
         self.profile(frame, "call", arg)
-        if info[4] or (id(frame) not in self.pending and info[2] >= self.per_function):
+        if info[4]:
+            # a generator's yields are sampled like returns: its frame keeps the local trace
+            # function between resumes until enough were seen (`_local` then drops it)
+            if info[2] >= self.per_function or not frame.f_code.co_flags & CO_GENERATOR:
+                return None
+        elif id(frame) not in self.pending and info[2] >= self.per_function:
             return None
         frame.f_trace_lines = False
         return self._local
@@ -360,6 +410,11 @@ class Recorder:
     def _local(self, frame: types.FrameType, event: str, arg: object):
         if event == "return":
             self.profile(frame, "return", arg)
+            info = self.codes.get(frame.f_code)
+            if info and info[4] and info[2] >= self.per_function:
+                return None  # a generator sampled enough: no more events from this frame
+        elif event == "exception":
+            self.thrown[id(frame)] = True  # its next "return" is the exception leaving, not a result
         return self._local
 
     def start(self) -> None:
@@ -368,6 +423,7 @@ class Recorder:
 
     def pause(self) -> None:
         sys.settrace(None)
+        self.thrown.clear()
         self.pending.clear()  # calls still running when a test ends never report their return
 
     def stop(self, why: str) -> None:
