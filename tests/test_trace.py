@@ -662,17 +662,25 @@ def test_worker_records_a_generators_yields_not_its_resumes(tmp_path: Path) -> N
     (tmp_path / "gen_lex.py").write_text(
         "def tokens(text):\n    for i, c in enumerate(text):\n        yield i, c\n\n\n"
         "def both(text):\n    yield from tokens(text)\n\n\n"
-        "def counted(n):\n    try:\n        for i in range(n):\n            yield i\n    finally:\n        pass\n", encoding="utf-8")
+        "def counted(n):\n    try:\n        for i in range(n):\n            yield i\n    finally:\n        pass\n\n\n"
+        "def stream(text):\n    def streamer():\n        for _, c in tokens(text):\n            yield c\n    return streamer()\n\n\n"
+        "def joined(source):\n    return ''.join(source)\n", encoding="utf-8")
     suite = tmp_path / "suite_gen"
     suite.mkdir()
     (suite / "test_gen.py").write_text(
-        "from gen_lex import both, counted, tokens\n\n\ndef test_run():\n    assert len(list(tokens('abcdef'))) == 6\n"
-        "    assert list(both('ab')) == [(0, 'a'), (1, 'b')]\n    it = counted(5)\n    assert next(it) == 0\n    it.close()\n",
+        "from gen_lex import both, counted, joined, stream, tokens\n\n\ndef test_run():\n    assert len(list(tokens('abcdef'))) == 6\n"
+        "    assert list(both('ab')) == [(0, 'a'), (1, 'b')]\n    it = counted(5)\n    assert next(it) == 0\n    it.close()\n"
+        "    assert joined(stream('xy')) == 'xy'\n",
         encoding="utf-8")
     raw = _run_in_process(w, tmp_path, {str(tmp_path / "gen_lex.py"): "gen_lex"}, [str(suite / "test_gen.py")], per_test_s=5.0)
-    found = trace.convert(raw["functions"])["gen_lex"]
-    assert found["tokens"].calls == 2  # called twice, resumed 8 times
-    assert [t.type for t in found["tokens"].yields] == [T.tuple_of(T.INT, T.STR)] and found["tokens"].yields[0].calls == 8
+    assert not raw["failed"], raw["errors"]
+    found = trace.convert(raw["functions"], raw["generators"])["gen_lex"]
+    assert found["tokens"].calls == 3  # called three times, resumed 10 times
+    assert [t.type for t in found["tokens"].yields] == [T.tuple_of(T.INT, T.STR)] and found["tokens"].yields[0].calls == 10
+    # a generator object returned or passed (pygments' `get_tokens()`, a `tokensource`): the list
+    # of what its code yielded, a nested generator's too
+    assert [t.type for t in found["stream"].returns] == [T.list_of(T.STR)]
+    assert [t.type for t in found["joined"].params["source"]] == [T.list_of(T.STR)]
     assert found["both"].calls == 1 and not found["both"].yields  # `yield from`: the inner generator's
     assert [t.type for t in found["counted"].yields] == [T.INT]  # not None: `close()` threw GeneratorExit
     assert not found["tokens"].returns

@@ -90,6 +90,11 @@ def describe(value: Any, classes: dict[type, list], depth: int = 0) -> object | 
             return None
         items = [describe(v, classes, depth + 1) for v in value]
         return None if any(i is None for i in items) else ["tuple", *items]
+    if t is types.GeneratorType:
+        # a repository generator's object (`lexer.get_tokens(code)`, a `tokensource`): named by
+        # its code; trace.convert puts the list of what that code was seen to yield in its place
+        key = classes.generator_key(value.gi_code) if isinstance(classes, ClassTable) else None
+        return None if key is None else ["generator", key]
     cls = classes.get(t)
     if cls is None and isinstance(classes, ClassTable):
         cls = classes.learn(t)
@@ -122,6 +127,19 @@ class ClassTable(dict):
         super().__init__()
         self.modules = modules  # the repository's module names
         self.unknown: set[type] = set()  # types looked at that are not the repository's
+        self.generator_codes: dict[types.CodeType, str | None] = {}  # filled by the Recorder (`generator_key`)
+        self.files: dict[str, str] = {}  # real path of a repository module -> its module name
+
+    def generator_key(self, code: types.CodeType) -> str | None:
+        """`module:qualname` of a repository generator's code (a nested one too:
+        `Lexer.get_tokens.<locals>.streamer`); None for another's."""
+        key = self.generator_codes.get(code, False)
+        if key is False:
+            module = self.files.get(code.co_filename)
+            qualname = getattr(code, "co_qualname", code.co_name)
+            key = f"{module}:{qualname}" if module is not None and code.co_flags & CO_GENERATOR else None
+            self.generator_codes[code] = key
+        return key  # type: ignore[return-value]
 
     def learn(self, t: type) -> list | None:
         if t in self.unknown:
@@ -233,6 +251,11 @@ class Recorder:
         self.functions: dict[str, dict] = {}
         self.codes: dict[types.CodeType, list | None] = {}  # code -> [key, calls, returns, names, generator]
         self.classes: ClassTable = ClassTable(set(files.values()))
+        self.classes.files = files
+        # generator code's key -> description -> [first test, times]: what it yielded (a function's
+        # record shares its own; a nested generator's is only here)
+        self.generators: dict[str, dict] = {}
+        self.nested_yields: dict[str, int] = {}  # a nested generator's yields looked at (the opaque ones too)
         self.stopped = ""
         self.pending: dict[int, list[tuple[str, object | None]]] = {}  # frame id -> its call's argument types
         self.thrown: dict[int, bool] = {}  # frame id -> an exception was raised in it since its last event
@@ -335,7 +358,10 @@ class Recorder:
         if yields_from(code, lasti):
             return
         info[2] += 1
-        self._add(self._function(info[0]).setdefault("yields", {}), describe(arg, self.classes))
+        record = self._function(info[0])
+        if "yields" not in record:
+            record["yields"] = self.generators.setdefault(info[0], {})
+        self._add(record["yields"], describe(arg, self.classes))
 
     def _add_params(self, record: dict, seen: list[tuple[str, object | None]]) -> None:
         for name, d in seen:
@@ -395,7 +421,7 @@ class Recorder:
         frame runs untraced (a profile function is also called on every builtin call)."""
         info = self._code(frame.f_code)
         if info is None:
-            return None
+            return self._nested_generator(frame)
         self.profile(frame, "call", arg)
         if info[4]:
             # a generator's yields are sampled like returns: its frame keeps the local trace
@@ -406,6 +432,31 @@ class Recorder:
             return None
         frame.f_trace_lines = False
         return self._local
+
+    def _nested_generator(self, frame: types.FrameType):
+        """A generator the type map signs no function for (nested: `streamer` in pygments'
+        `Lexer.get_tokens`): only its yields are sampled, for the generator objects it makes."""
+        key = self.classes.generator_key(frame.f_code)
+        if key is None or self.nested_yields.get(key, 0) >= self.per_function:
+            return None
+        frame.f_trace_lines = False
+        return self._local_nested
+
+    def _local_nested(self, frame: types.FrameType, event: str, arg: object):
+        if event == "exception":
+            self.thrown[id(frame)] = True
+        elif event == "return":
+            code = frame.f_code.co_code
+            lasti = frame.f_lasti
+            if self.thrown.pop(id(frame), False) or not (0 <= lasti < len(code) and code[lasti] == YIELD_VALUE) or yields_from(code, lasti):
+                return self._local_nested
+            key = self.classes.generator_key(frame.f_code)
+            assert key is not None
+            self.nested_yields[key] = self.nested_yields.get(key, 0) + 1
+            self._add(self.generators.setdefault(key, {}), describe(arg, self.classes))
+            if self.nested_yields[key] >= self.per_function:
+                return None
+        return self._local_nested
 
     def _local(self, frame: types.FrameType, event: str, arg: object):
         if event == "return":
@@ -457,7 +508,7 @@ class Run:
         if self.unprovided:
             errors.insert(0, "tests not run, a fixture not provided: " + ", ".join(
                 f"`{n}` ({k})" for n, k in sorted(self.unprovided.items(), key=lambda kv: -kv[1])[:8]))
-        data = {"functions": r.functions, "tests": self.tests, "doctests": self.doctests, "failed": self.failed,
+        data = {"functions": r.functions, "generators": r.generators, "tests": self.tests, "doctests": self.doctests, "failed": self.failed,
                 "calls": r.calls, "errors": errors[:20], "slowest": self.slowest, "stopped": r.stopped, "done": done,
                 "seconds": round(time.monotonic() - self.started, 3)}
         tmp = self.out + ".tmp"
