@@ -217,6 +217,9 @@ class ObservedFunction(BaseModel):
     # A method no traced call reached that overrides a reached one (`inherited_from`, its
     # `module:qualname`): the base's types of the parameters both have (weaker than evidence).
     inherited: dict[str, list[ObservedType]] = Field(default_factory=dict)
+    # ... and what the base gave its callers (its returns; a generator base: the list of its
+    # yields): the override's result where its own body does not type it
+    inherited_returns: list[ObservedType] = Field(default_factory=list)
     inherited_from: str = ""
 
 

@@ -702,3 +702,34 @@ def test_observed_yields_type_a_generator_its_body_cannot() -> None:
     assert "9 of 9 traced yields" in str(sig.returns_provenance[0])
     sig = find_signature(tm, "plain")
     assert sig is not None and sig.returns == T.list_of(T.STR)
+
+
+def test_an_unreached_override_takes_what_its_base_yielded(tmp_path: Path) -> None:
+    """pygments' tests run only some lexers: `SchemeLexer.get_tokens_unprocessed` (reached by no
+    traced call) overrides `RegexLexer.get_tokens_unprocessed`, whose yields were seen; callers
+    through the base get the override's results, so its result is the base's list (PTL110
+    "return type" before), where its own body does not type it."""
+    w = _worker()
+    (tmp_path / "lex_base.py").write_text(
+        "class Base:\n    def run(self, text):\n        for i, c in enumerate(text):\n            yield i, c\n\n"
+        "    def size(self, text):\n        return len(text)\n", encoding="utf-8")
+    (tmp_path / "lex_sub.py").write_text(
+        "from lex_base import Base\n\n\nclass Sub(Base):\n    def run(self, text):\n"
+        "        for i, c in Base.run(self, text):\n            yield i, c.upper()\n\n"
+        "    def size(self, text):\n        return Base.size(self, text) + 1\n", encoding="utf-8")
+    suite = tmp_path / "suite_sub"
+    suite.mkdir()
+    (suite / "test_sub.py").write_text(
+        "from lex_base import Base\n\n\ndef test_run():\n    assert list(Base().run('ab')) == [(0, 'a'), (1, 'b')]\n"
+        "    assert Base().size('ab') == 2\n", encoding="utf-8")
+    raw = _run_in_process(w, tmp_path, {str(tmp_path / "lex_base.py"): "lex_base", str(tmp_path / "lex_sub.py"): "lex_sub"},
+                          [str(suite / "test_sub.py")], per_test_s=5.0)
+    found = trace.convert(raw["functions"], raw["generators"])["lex_sub"]
+    assert [t.type for t in found["Sub.run"].inherited_returns] == [T.list_of(T.tuple_of(T.INT, T.STR))]
+    assert [t.type for t in found["Sub.size"].inherited_returns] == [T.INT]
+    source = (tmp_path / "lex_sub.py").read_text(encoding="utf-8")
+    parsed = parse_source(source_module_from_text("lex_sub", source), source)
+    tm = build_type_map(parsed, found)
+    sig = find_signature(tm, "Sub.run")
+    assert sig is not None and sig.returns == T.list_of(T.tuple_of(T.INT, T.STR))
+    assert "overrides `lex_base.Base.run`, whose" in str(sig.returns_provenance[0])

@@ -817,6 +817,12 @@ def _add_observed(u: FunctionUnit, fn: ObservedFunction) -> None:
     if u.declared_returns is None:
         # a generator's calls return generator objects (not described); what it yielded types it
         t, origins = observed_yields(fn, merge_param) if u.body.generator else observed_return(fn, merge_param)
+        if t is None and fn.inherited_returns and (not u.body.generator or all(s.type.kind == "list" for s in fn.inherited_returns)):
+            # an override no traced call reached: what its base gave the same callers (pygments'
+            # `get_tokens_unprocessed` overrides, a generator over a generator's list)
+            t, origins = observed_return(fn.model_copy(update={"returns": fn.inherited_returns}), merge_param)
+            base = fn.inherited_from.replace(":", ".")
+            origins = [o.model_copy(update={"detail": f"overrides `{base}`, whose {o.detail}"}) for o in origins]
         if t is not None:
             u.observed_returns = TypeEvidence(type=t, provenance=origins[:PROVENANCE_SHOWN])
 

@@ -28,7 +28,7 @@ from portalis.validate.cases import find_test_files
 
 WORKER = Path(__file__).with_name("trace_worker.py")
 # Part of the cache key: a change of what the worker records invalidates the stored observations.
-TRACE_VERSION = "7"  # 3: a property setter's calls under `Class.__set_x__`, not its getter's name; 4: path classes (pygments' token types) described as ["path", module, qualname]; 5: a module an earlier import loaded is not imported again (one copy of its classes), a class met before its module's turn is described; 6: an override no call reached inherits its base method's parameter types; 7: a generator's yielded values recorded (`yields`), its resumes no longer counted as calls
+TRACE_VERSION = "7"  # 3: a property setter's calls under `Class.__set_x__`, not its getter's name; 4: path classes (pygments' token types) described as ["path", module, qualname]; 5: a module an earlier import loaded is not imported again (one copy of its classes), a class met before its module's turn is described; 6: an override no call reached inherits its base method's parameter types; 7: a generator's yielded values recorded (`yields`), its resumes no longer counted as calls, generator objects described by their code, an unreached override inherits its base's results (`inherited_returns`)
 # The parent's margin past the worker's own time limit before it kills the process (a test
 # that the worker's timer cannot interrupt: a C loop, a wait with signals blocked).
 SLACK_S = 10.0
@@ -174,8 +174,9 @@ def convert(functions: dict, generators: dict | None = None) -> dict[str, dict[s
         fn = ObservedFunction(qualname=qualname, calls=int(record.get("calls", 0)),
                               params={p: ts for p, ts in params.items() if ts}, returns=_types(record.get("returns") or {}, gens),
                               yields=_types(record.get("yields") or {}, gens),
-                              inherited={p: ts for p, ts in inherited.items() if ts}, inherited_from=str(record.get("inherited_from") or ""))
-        if not fn.calls and not fn.inherited:
+                              inherited={p: ts for p, ts in inherited.items() if ts}, inherited_from=str(record.get("inherited_from") or ""),
+                              inherited_returns=_types(record.get("inherited_returns") or {}, gens))
+        if not fn.calls and not fn.inherited and not fn.inherited_returns:
             continue
         out.setdefault(module, {})[qualname] = fn
     return out

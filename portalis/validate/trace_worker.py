@@ -409,9 +409,13 @@ class Recorder:
                     if record is not None and record["calls"]:
                         params = {p: dict(record["params"][p]) for i, p in enumerate(info[3])
                                   if i > 0 and i < len(binfo[3]) and binfo[3][i] == p and p in record["params"]}
-                        if params:
+                        # what the base gave its callers: its results, or for a generator the
+                        # object of its code (trace.convert: the list of its yields)
+                        result = ({json.dumps(["generator", binfo[0]]): ["", sum(n for _, n in record["yields"].values())]}
+                                  if binfo[4] and record.get("yields") else dict(record["returns"]))
+                        if params or result:
                             self.functions[info[0]] = {"calls": 0, "params": {}, "returns": {}, "inherited": params,
-                                                       "inherited_from": binfo[0]}
+                                                       "inherited_returns": result, "inherited_from": binfo[0]}
                     break  # the nearest definition only: never a sibling's
 
     def trace(self, frame: types.FrameType, event: str, arg: object):
