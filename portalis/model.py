@@ -221,6 +221,9 @@ class ObservedFunction(BaseModel):
     # yields): the override's result where its own body does not type it
     inherited_returns: list[ObservedType] = Field(default_factory=list)
     inherited_from: str = ""
+    # the base was never reached itself (an abstract method): `inherited_returns` are what its
+    # reached overrides returned (yielded), not the base's
+    inherited_by_overrides: bool = False
 
 
 class Observations(BaseModel):

@@ -712,16 +712,20 @@ def test_an_unreached_override_takes_what_its_base_yielded(tmp_path: Path) -> No
     w = _worker()
     (tmp_path / "lex_base.py").write_text(
         "class Base:\n    def run(self, text):\n        for i, c in enumerate(text):\n            yield i, c\n\n"
-        "    def size(self, text):\n        return len(text)\n", encoding="utf-8")
+        "    def size(self, text):\n        return len(text)\n\n    def lines(self, text):\n        raise NotImplementedError\n", encoding="utf-8")
     (tmp_path / "lex_sub.py").write_text(
         "from lex_base import Base\n\n\nclass Sub(Base):\n    def run(self, text):\n"
         "        for i, c in Base.run(self, text):\n            yield i, c.upper()\n\n"
-        "    def size(self, text):\n        return Base.size(self, text) + 1\n", encoding="utf-8")
+        "    def size(self, text):\n        return Base.size(self, text) + 1\n\n"
+        "    def lines(self, text):\n        for n, line in enumerate(text.split()):\n            yield n, line\n\n\n"
+        "class Other(Base):\n    def lines(self, text):\n        for n, line in Base.run(self, text):\n            yield n, line\n",
+        encoding="utf-8")
     suite = tmp_path / "suite_sub"
     suite.mkdir()
     (suite / "test_sub.py").write_text(
         "from lex_base import Base\n\n\ndef test_run():\n    assert list(Base().run('ab')) == [(0, 'a'), (1, 'b')]\n"
-        "    assert Base().size('ab') == 2\n", encoding="utf-8")
+        "    assert Base().size('ab') == 2\n\n\ndef test_lines():\n    from lex_sub import Sub\n    assert list(Sub().lines('a b')) == [(0, 'a'), (1, 'b')]\n",
+        encoding="utf-8")
     raw = _run_in_process(w, tmp_path, {str(tmp_path / "lex_base.py"): "lex_base", str(tmp_path / "lex_sub.py"): "lex_sub"},
                           [str(suite / "test_sub.py")], per_test_s=5.0)
     found = trace.convert(raw["functions"], raw["generators"])["lex_sub"]
@@ -733,3 +737,10 @@ def test_an_unreached_override_takes_what_its_base_yielded(tmp_path: Path) -> No
     sig = find_signature(tm, "Sub.run")
     assert sig is not None and sig.returns == T.list_of(T.tuple_of(T.INT, T.STR))
     assert "overrides `lex_base.Base.run`, whose" in str(sig.returns_provenance[0])
+    # `Base.lines` never ran (it raises): `Other.lines`, reached by no call, takes what the reached
+    # override `Sub.lines` yielded (pygments' `GAPConsoleLexer.get_tokens_unprocessed` over the
+    # abstract `Lexer.get_tokens_unprocessed`)
+    assert found["Other.lines"].inherited_by_overrides
+    sig = find_signature(tm, "Other.lines")
+    assert sig is not None and sig.returns == T.list_of(T.tuple_of(T.INT, T.STR))
+    assert "its other overrides" not in str(sig.returns_provenance[0]) and "other overrides'" in str(sig.returns_provenance[0])

@@ -822,7 +822,8 @@ def _add_observed(u: FunctionUnit, fn: ObservedFunction) -> None:
             # `get_tokens_unprocessed` overrides, a generator over a generator's list)
             t, origins = observed_return(fn.model_copy(update={"returns": fn.inherited_returns}), merge_param)
             base = fn.inherited_from.replace(":", ".")
-            origins = [o.model_copy(update={"detail": f"overrides `{base}`, whose {o.detail}"}) for o in origins]
+            whose = "whose other overrides' (it never ran itself)" if fn.inherited_by_overrides else "whose"
+            origins = [o.model_copy(update={"detail": f"overrides `{base}`, {whose} {o.detail}"}) for o in origins]
         if t is not None:
             u.observed_returns = TypeEvidence(type=t, provenance=origins[:PROVENANCE_SHOWN])
 

@@ -175,7 +175,8 @@ def convert(functions: dict, generators: dict | None = None) -> dict[str, dict[s
                               params={p: ts for p, ts in params.items() if ts}, returns=_types(record.get("returns") or {}, gens),
                               yields=_types(record.get("yields") or {}, gens),
                               inherited={p: ts for p, ts in inherited.items() if ts}, inherited_from=str(record.get("inherited_from") or ""),
-                              inherited_returns=_types(record.get("inherited_returns") or {}, gens))
+                              inherited_returns=_types(record.get("inherited_returns") or {}, gens),
+                              inherited_by_overrides=bool(record.get("inherited_by_overrides")))
         if not fn.calls and not fn.inherited and not fn.inherited_returns:
             continue
         out.setdefault(module, {})[qualname] = fn

@@ -393,12 +393,21 @@ class Recorder:
         class (`self.get_tokens_unprocessed(text)` in pygments' `Lexer.get_tokens`) goes to the
         override on a subclass's instance; the evidence pass uses it only where nothing else
         types the parameter (portalis/analysis/evidence.py)."""
+        abstract = self._unreached_bases_results()
         for cls in list(self.classes):
             for name, fn in list(vars(cls).items()):
                 if not isinstance(fn, types.FunctionType):
                     continue  # static and class methods, properties: not called as the base's
                 info = self._code(fn.__code__)
                 if info is None or info[0] in self.functions:
+                    continue
+                nearest = self._nearest_base(cls, name)
+                if nearest is not None and nearest[0] in abstract:
+                    # the base was never run itself (pygments' `Lexer.get_tokens_unprocessed`
+                    # raises NotImplementedError): what its reached overrides gave its callers
+                    self.functions[info[0]] = {"calls": 0, "params": {}, "returns": {}, "inherited": {},
+                                               "inherited_returns": dict(abstract[nearest[0]]), "inherited_from": nearest[0],
+                                               "inherited_by_overrides": True}
                     continue
                 for base in cls.__mro__[1:]:
                     if name not in vars(base):
@@ -417,6 +426,45 @@ class Recorder:
                             self.functions[info[0]] = {"calls": 0, "params": {}, "returns": {}, "inherited": params,
                                                        "inherited_returns": result, "inherited_from": binfo[0]}
                     break  # the nearest definition only: never a sibling's
+
+    def _nearest_base(self, cls: type, name: str) -> list | None:
+        """The code info of the nearest definition of method `name` above `cls` (a repository
+        function), or None."""
+        for base in cls.__mro__[1:]:
+            if name in vars(base):
+                found = vars(base)[name]
+                return self._code(found.__code__) if isinstance(found, types.FunctionType) else None
+        return None
+
+    def _result(self, info: list) -> dict:
+        """What a reached function gave its callers: its returns' descriptions, or for a
+        generator the object of its code (trace.convert: the list of its yields)."""
+        record = self.functions.get(info[0]) or {}
+        if info[4]:
+            yields = record.get("yields") or {}
+            return {json.dumps(["generator", info[0]]): ["", sum(n for _, n in yields.values())]} if yields else {}
+        return dict(record.get("returns") or {})
+
+    def _unreached_bases_results(self) -> dict[str, dict]:
+        """Base methods no traced call reached -> the results of their reached overrides (each
+        override's nearest base), joined later by the evidence pass (disagreeing ones type
+        nothing)."""
+        out: dict[str, dict] = {}
+        for cls in list(self.classes):
+            for name, fn in list(vars(cls).items()):
+                if not isinstance(fn, types.FunctionType):
+                    continue
+                info = self._code(fn.__code__)
+                record = self.functions.get(info[0]) if info is not None else None
+                if record is None or not record["calls"]:
+                    continue
+                base = self._nearest_base(cls, name)
+                if base is None or (self.functions.get(base[0]) or {}).get("calls"):
+                    continue
+                result = self._result(info)
+                if result:
+                    out.setdefault(base[0], {}).update(result)
+        return out
 
     def trace(self, frame: types.FrameType, event: str, arg: object):
         """The global trace function (`sys.settrace`, called on each Python call, not on C
