@@ -349,19 +349,23 @@ class Recorder:
         inner iterator's), what it yields, sampled as a function's results are (its end, a
         `return`, says nothing of its items). One an exception passed through (a `close()`,
         a `throw()`: the frame stands at its yield too, `arg` None) is no yield."""
-        if self.thrown.pop(id(frame), False) or not frame.f_code.co_flags & CO_GENERATOR:
-            return  # an exception left it, or a coroutine's await
-        code = frame.f_code.co_code
-        lasti = frame.f_lasti
-        if not (0 <= lasti < len(code) and code[lasti] == YIELD_VALUE) or info[2] >= self.per_function:
-            return
-        if yields_from(code, lasti):
+        if not self._yields(frame) or info[2] >= self.per_function:
             return
         info[2] += 1
         record = self._function(info[0])
         if "yields" not in record:
             record["yields"] = self.generators.setdefault(info[0], {})
         self._add(record["yields"], describe(arg, self.classes))
+
+    def _yields(self, frame: types.FrameType) -> bool:
+        """The frame's "return" event is a generator's own `yield`: not an exception leaving it
+        (a `close()`/`throw()` stands at the yield too, with `None`), not a `yield from`
+        passing the inner iterator's values on, not a coroutine's await."""
+        if self.thrown.pop(id(frame), False) or not frame.f_code.co_flags & CO_GENERATOR:
+            return False
+        code = frame.f_code.co_code
+        lasti = frame.f_lasti
+        return 0 <= lasti < len(code) and code[lasti] == YIELD_VALUE and not yields_from(code, lasti)
 
     def _add_params(self, record: dict, seen: list[tuple[str, object | None]]) -> None:
         for name, d in seen:
@@ -498,9 +502,7 @@ class Recorder:
         if event == "exception":
             self.thrown[id(frame)] = True
         elif event == "return":
-            code = frame.f_code.co_code
-            lasti = frame.f_lasti
-            if self.thrown.pop(id(frame), False) or not (0 <= lasti < len(code) and code[lasti] == YIELD_VALUE) or yields_from(code, lasti):
+            if not self._yields(frame):
                 return self._local_nested
             key = self.classes.generator_key(frame.f_code)
             assert key is not None
