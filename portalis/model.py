@@ -211,10 +211,19 @@ class ObservedFunction(BaseModel):
     calls: int = 0
     params: dict[str, list[ObservedType]] = Field(default_factory=dict)
     returns: list[ObservedType] = Field(default_factory=list)
+    # A generator's yielded values' types (its calls' results are generator objects, which
+    # say nothing): the items of the list its eager translation returns.
+    yields: list[ObservedType] = Field(default_factory=list)
     # A method no traced call reached that overrides a reached one (`inherited_from`, its
     # `module:qualname`): the base's types of the parameters both have (weaker than evidence).
     inherited: dict[str, list[ObservedType]] = Field(default_factory=dict)
+    # ... and what the base gave its callers (its returns; a generator base: the list of its
+    # yields): the override's result where its own body does not type it
+    inherited_returns: list[ObservedType] = Field(default_factory=list)
     inherited_from: str = ""
+    # the base was never reached itself (an abstract method): `inherited_returns` are what its
+    # reached overrides returned (yielded), not the base's
+    inherited_by_overrides: bool = False
 
 
 class Observations(BaseModel):

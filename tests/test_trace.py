@@ -651,3 +651,96 @@ def test_worker_records_what_an_unreached_override_inherits(tmp_path: Path) -> N
     assert sub.calls == 0 and sub.inherited_from == "lexers_base:Base.go" and [t.type for t in sub.inherited["text"]] == [T.STR]
     assert found["Other.go"].calls == 1 and not found["Other.go"].inherited  # reached itself: its own calls only
     assert "Other.alone" not in found  # overrides nothing
+
+
+def test_worker_records_a_generators_yields_not_its_resumes(tmp_path: Path) -> None:
+    """pygments' `get_tokens_unprocessed(self, text)` yields `(index, token, value)`: its calls
+    return generator objects (nothing), its yields type it. A resume is not a call (it used to
+    spend the function's samples and the run's call budget), a `yield from` passes on the inner
+    generator's values (recorded there), and a `close()` is no yield of None."""
+    w = _worker()
+    (tmp_path / "gen_lex.py").write_text(
+        "def tokens(text):\n    for i, c in enumerate(text):\n        yield i, c\n\n\n"
+        "def both(text):\n    yield from tokens(text)\n\n\n"
+        "def counted(n):\n    try:\n        for i in range(n):\n            yield i\n    finally:\n        pass\n\n\n"
+        "def stream(text):\n    def streamer():\n        for _, c in tokens(text):\n            yield c\n    return streamer()\n\n\n"
+        "def joined(source):\n    return ''.join(source)\n", encoding="utf-8")
+    suite = tmp_path / "suite_gen"
+    suite.mkdir()
+    (suite / "test_gen.py").write_text(
+        "from gen_lex import both, counted, joined, stream, tokens\n\n\ndef test_run():\n    assert len(list(tokens('abcdef'))) == 6\n"
+        "    assert list(both('ab')) == [(0, 'a'), (1, 'b')]\n    it = counted(5)\n    assert next(it) == 0\n    it.close()\n"
+        "    assert joined(stream('xy')) == 'xy'\n",
+        encoding="utf-8")
+    raw = _run_in_process(w, tmp_path, {str(tmp_path / "gen_lex.py"): "gen_lex"}, [str(suite / "test_gen.py")], per_test_s=5.0)
+    assert not raw["failed"], raw["errors"]
+    found = trace.convert(raw["functions"], raw["generators"])["gen_lex"]
+    assert found["tokens"].calls == 3  # called three times, resumed 10 times
+    assert [t.type for t in found["tokens"].yields] == [T.tuple_of(T.INT, T.STR)] and found["tokens"].yields[0].calls == 10
+    # a generator object returned or passed (pygments' `get_tokens()`, a `tokensource`): the list
+    # of what its code yielded, a nested generator's too
+    assert [t.type for t in found["stream"].returns] == [T.list_of(T.STR)]
+    assert [t.type for t in found["joined"].params["source"]] == [T.list_of(T.STR)]
+    assert found["both"].calls == 1 and not found["both"].yields  # `yield from`: the inner generator's
+    assert [t.type for t in found["counted"].yields] == [T.INT]  # not None: `close()` threw GeneratorExit
+    assert not found["tokens"].returns
+
+
+def test_observed_yields_type_a_generator_its_body_cannot() -> None:
+    # pygments' RegexLexer: `yield pos, action, m.group()` with `action` from the metaclass's
+    # table, which nothing static types; the tests' runs yielded (int, token path, str)
+    source = ("def lex(table, text):\n    for i, c in enumerate(text):\n        action = table.lookup_action(c)\n"
+              "        yield i, action, c\n\n\ndef plain(text):\n    for c in text:\n        yield c\n")
+    parsed = parse_source(source_module_from_text("m", source), source)
+    seen = ObservedFunction(qualname="lex", calls=3, yields=[ObservedType(type=T.tuple_of(T.INT, T.STR, T.STR), calls=9, first="test_a")],
+                            params={"text": [ObservedType(type=T.STR, calls=3)]})
+    other = ObservedFunction(qualname="plain", calls=1, params={"text": [ObservedType(type=T.STR, calls=1)]},
+                             yields=[ObservedType(type=T.INT, calls=2)])  # the body's own yields win
+    tm = build_type_map(parsed, {"lex": seen, "plain": other})
+    sig = find_signature(tm, "lex")
+    assert sig is not None and sig.returns == T.list_of(T.tuple_of(T.INT, T.STR, T.STR))
+    assert "9 of 9 traced yields" in str(sig.returns_provenance[0])
+    sig = find_signature(tm, "plain")
+    assert sig is not None and sig.returns == T.list_of(T.STR)
+
+
+def test_an_unreached_override_takes_what_its_base_yielded(tmp_path: Path) -> None:
+    """pygments' tests run only some lexers: `SchemeLexer.get_tokens_unprocessed` (reached by no
+    traced call) overrides `RegexLexer.get_tokens_unprocessed`, whose yields were seen; callers
+    through the base get the override's results, so its result is the base's list (PTL110
+    "return type" before), where its own body does not type it."""
+    w = _worker()
+    (tmp_path / "lex_base.py").write_text(
+        "class Base:\n    def run(self, text):\n        for i, c in enumerate(text):\n            yield i, c\n\n"
+        "    def size(self, text):\n        return len(text)\n\n    def lines(self, text):\n        raise NotImplementedError\n", encoding="utf-8")
+    (tmp_path / "lex_sub.py").write_text(
+        "from lex_base import Base\n\n\nclass Sub(Base):\n    def run(self, text):\n"
+        "        for i, c in Base.run(self, text):\n            yield i, c.upper()\n\n"
+        "    def size(self, text):\n        return Base.size(self, text) + 1\n\n"
+        "    def lines(self, text):\n        for n, line in enumerate(text.split()):\n            yield n, line\n\n\n"
+        "class Other(Base):\n    def lines(self, text):\n        for n, line in Base.run(self, text):\n            yield n, line\n",
+        encoding="utf-8")
+    suite = tmp_path / "suite_sub"
+    suite.mkdir()
+    (suite / "test_sub.py").write_text(
+        "from lex_base import Base\n\n\ndef test_run():\n    assert list(Base().run('ab')) == [(0, 'a'), (1, 'b')]\n"
+        "    assert Base().size('ab') == 2\n\n\ndef test_lines():\n    from lex_sub import Sub\n    assert list(Sub().lines('a b')) == [(0, 'a'), (1, 'b')]\n",
+        encoding="utf-8")
+    raw = _run_in_process(w, tmp_path, {str(tmp_path / "lex_base.py"): "lex_base", str(tmp_path / "lex_sub.py"): "lex_sub"},
+                          [str(suite / "test_sub.py")], per_test_s=5.0)
+    found = trace.convert(raw["functions"], raw["generators"])["lex_sub"]
+    assert [t.type for t in found["Sub.run"].inherited_returns] == [T.list_of(T.tuple_of(T.INT, T.STR))]
+    assert [t.type for t in found["Sub.size"].inherited_returns] == [T.INT]
+    source = (tmp_path / "lex_sub.py").read_text(encoding="utf-8")
+    parsed = parse_source(source_module_from_text("lex_sub", source), source)
+    tm = build_type_map(parsed, found)
+    sig = find_signature(tm, "Sub.run")
+    assert sig is not None and sig.returns == T.list_of(T.tuple_of(T.INT, T.STR))
+    assert "overrides `lex_base.Base.run`, whose" in str(sig.returns_provenance[0])
+    # `Base.lines` never ran (it raises): `Other.lines`, reached by no call, takes what the reached
+    # override `Sub.lines` yielded (pygments' `GAPConsoleLexer.get_tokens_unprocessed` over the
+    # abstract `Lexer.get_tokens_unprocessed`)
+    assert found["Other.lines"].inherited_by_overrides
+    sig = find_signature(tm, "Other.lines")
+    assert sig is not None and sig.returns == T.list_of(T.tuple_of(T.INT, T.STR))
+    assert "its other overrides" not in str(sig.returns_provenance[0]) and "other overrides'" in str(sig.returns_provenance[0])

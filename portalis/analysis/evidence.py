@@ -39,7 +39,7 @@ from portalis.analysis.docstrings import docstring_evidence, value_type
 from portalis.analysis.facts import FunctionEvidence, ModuleEvidence, TypeEvidence
 from portalis.analysis.generics import body_bounds, ordered, settle
 from portalis.analysis.narrowing import isinstance_kinds_at, not_none_at
-from portalis.analysis.observed import observed_return, origin as observed_origin, ranked
+from portalis.analysis.observed import observed_return, observed_yields, origin as observed_origin, ranked
 from portalis.analysis.uses import Body, Use, collect
 from portalis.analysis.keyword_dicts import escapes, kind_tested_values, several_value_types
 from portalis.analysis.kinds import MEMBER_KINDS, MEMBER_NAMES, KindTests, held_in, kind_tests, rebinds
@@ -831,8 +831,16 @@ def _add_observed(u: FunctionUnit, fn: ObservedFunction) -> None:
                 u.static.setdefault(p, []).append(Observation(None, o, shape="none"))
             else:
                 u.static.setdefault(p, []).append(Observation(s.type, o))
-    if u.declared_returns is None and not u.body.generator:
-        t, origins = observed_return(fn, merge_param)
+    if u.declared_returns is None:
+        # a generator's calls return generator objects (not described); what it yielded types it
+        t, origins = observed_yields(fn, merge_param) if u.body.generator else observed_return(fn, merge_param)
+        if t is None and fn.inherited_returns and (not u.body.generator or all(s.type.kind == "list" for s in fn.inherited_returns)):
+            # an override no traced call reached: what its base gave the same callers (pygments'
+            # `get_tokens_unprocessed` overrides, a generator over a generator's list)
+            t, origins = observed_return(fn.model_copy(update={"returns": fn.inherited_returns}), merge_param)
+            base = fn.inherited_from.replace(":", ".")
+            whose = "whose other overrides' (it never ran itself)" if fn.inherited_by_overrides else "whose"
+            origins = [o.model_copy(update={"detail": f"overrides `{base}`, {whose} {o.detail}"}) for o in origins]
         if t is not None:
             u.observed_returns = TypeEvidence(type=t, provenance=origins[:PROVENANCE_SHOWN])
 

@@ -96,10 +96,10 @@ def _dynamic(items: object, join: Merge) -> PyType | None:
     return T.DYN if types and all(t is not None and T.fits_dyn(t) for t in types) else None
 
 
-def origin(seen: ObservedType, total: int) -> TypeOrigin:
+def origin(seen: ObservedType, total: int, what: str = "traced calls") -> TypeOrigin:
     """How an observed type is shown: `observed: 3 of 5 calls, first in tests/test_m.py::test_x`."""
     first = f", first in {seen.first}" if seen.first else ""
-    return TypeOrigin(source="observed", detail=f"{seen.calls} of {total} traced calls{first}")
+    return TypeOrigin(source="observed", detail=f"{seen.calls} of {total} {what}{first}")
 
 
 def ranked(seen: list[ObservedType]) -> list[ObservedType]:
@@ -112,10 +112,24 @@ def observed_return(fn: ObservedFunction | None, merge: Merge) -> tuple[PyType |
     None when they disagree or none was recorded."""
     if fn is None or not fn.returns:
         return None, []
-    total = sum(s.calls for s in fn.returns)
+    return _one_of(fn.returns, merge, "traced calls")
+
+
+def observed_yields(fn: ObservedFunction | None, merge: Merge) -> tuple[PyType | None, list[TypeOrigin]]:
+    """A generator's type from what its traced runs yielded: the list of their types joined
+    (the eager translation collects the items, as `_yielded` types a generator from its
+    `yield` expressions); None when they disagree or nothing was recorded."""
+    if fn is None or not fn.yields:
+        return None, []
+    t, origins = _one_of(fn.yields, merge, "traced yields")
+    return (None, []) if t is None else (T.list_of(t), origins)
+
+
+def _one_of(seen: list[ObservedType], merge: Merge, what: str) -> tuple[PyType | None, list[TypeOrigin]]:
+    total = sum(s.calls for s in seen)
     t: PyType = T.UNKNOWN
     origins: list[TypeOrigin] = []
-    for s in ranked(fn.returns):
+    for s in ranked(seen):
         if s.type.kind == "none":
             t = T.optional(t) if t.kind not in ("optional",) else t
         elif t.kind == "unknown":
@@ -127,7 +141,7 @@ def observed_return(fn: ObservedFunction | None, merge: Merge) -> tuple[PyType |
             if j is None:
                 return None, []
             t = j
-        origins.append(origin(s, total))
+        origins.append(origin(s, total, what))
     if t.kind == "unknown" or (t.kind == "optional" and t.args[0].kind == "unknown"):
         return None, []
     return t, origins

@@ -28,7 +28,7 @@ from portalis.validate.cases import find_test_files
 
 WORKER = Path(__file__).with_name("trace_worker.py")
 # Part of the cache key: a change of what the worker records invalidates the stored observations.
-TRACE_VERSION = "7"  # 3: a property setter's calls under `Class.__set_x__`, not its getter's name; 4: path classes (pygments' token types) described as ["path", module, qualname]; 5: a module an earlier import loaded is not imported again (one copy of its classes), a class met before its module's turn is described; 6: an override no call reached inherits its base method's parameter types; 7: a str-keyed dict whose values have several types is dict[str, object] (was dropped)
+TRACE_VERSION = "8"  # 3: a property setter's calls under `Class.__set_x__`, not its getter's name; 4: path classes (pygments' token types) described as ["path", module, qualname]; 5: a module an earlier import loaded is not imported again (one copy of its classes), a class met before its module's turn is described; 6: an override no call reached inherits its base method's parameter types; 7: a str-keyed dict whose values have several types is dict[str, object] (was dropped); 8: a generator's yielded values recorded (`yields`), its resumes no longer counted as calls, generator objects described by their code, an unreached override inherits its base's results (`inherited_returns`)
 # The parent's margin past the worker's own time limit before it kills the process (a test
 # that the worker's timer cannot interrupt: a C loop, a wait with signals blocked).
 SLACK_S = 10.0
@@ -152,36 +152,78 @@ def run_tracer(root: Path, files: dict[str, str], tests: list[str], config: Trac
     if done.timed_out or not raw.get("done"):
         stopped = f"killed after {kill_after(config.max_s):g} s" if done.timed_out else f"the process ended ({box.describe_exit(done.returncode)})"
     return Observations(
-        modules=convert(raw.get("functions", {})), tests=int(raw.get("tests", 0)), doctests=int(raw.get("doctests", 0)),
+        modules=convert(raw.get("functions", {}), raw.get("generators") or {}), tests=int(raw.get("tests", 0)), doctests=int(raw.get("doctests", 0)),
         failed=int(raw.get("failed", 0)), calls=int(raw.get("calls", 0)), seconds=seconds, stopped=stopped,
         errors=[str(e) for e in raw.get("errors", [])][:20], sandbox=level,
     )
 
 
-def convert(functions: dict) -> dict[str, dict[str, ObservedFunction]]:
+def convert(functions: dict, generators: dict | None = None) -> dict[str, dict[str, ObservedFunction]]:
     """The worker's records (`module:qualname` -> calls, parameter -> description -> [first
-    test, calls], returns) as ObservedFunctions; descriptions with no PyType are dropped."""
+    test, calls], returns) as ObservedFunctions; descriptions with no PyType are dropped. A
+    generator object (`["generator", key]`) is described by what its code was seen to yield
+    (`generators`: key -> descriptions): the list the eager translation collects."""
+    gens = generators or {}
     out: dict[str, dict[str, ObservedFunction]] = {}
     for key, record in functions.items():
         module, _, qualname = key.partition(":")
         if not qualname or not isinstance(record, dict):
             continue
-        params = {p: _types(seen) for p, seen in (record.get("params") or {}).items()}
-        inherited = {p: _types(seen) for p, seen in (record.get("inherited") or {}).items()}
+        params = {p: _types(seen, gens) for p, seen in (record.get("params") or {}).items()}
+        inherited = {p: _types(seen, gens) for p, seen in (record.get("inherited") or {}).items()}
         fn = ObservedFunction(qualname=qualname, calls=int(record.get("calls", 0)),
-                              params={p: ts for p, ts in params.items() if ts}, returns=_types(record.get("returns") or {}),
-                              inherited={p: ts for p, ts in inherited.items() if ts}, inherited_from=str(record.get("inherited_from") or ""))
-        if not fn.calls and not fn.inherited:
+                              params={p: ts for p, ts in params.items() if ts}, returns=_types(record.get("returns") or {}, gens),
+                              yields=_types(record.get("yields") or {}, gens),
+                              inherited={p: ts for p, ts in inherited.items() if ts}, inherited_from=str(record.get("inherited_from") or ""),
+                              inherited_returns=_types(record.get("inherited_returns") or {}, gens),
+                              inherited_by_overrides=bool(record.get("inherited_by_overrides")))
+        if not fn.calls and not fn.inherited and not fn.inherited_returns:
             continue
         out.setdefault(module, {})[qualname] = fn
     return out
 
 
-def _types(seen: dict) -> list[ObservedType]:
+def expand_generators(desc: object, generators: dict, depth: int = 0) -> object | None:
+    """`desc` with each `["generator", key]` in it replaced by `["list", [what key yielded]]`;
+    None where a generator's yields were not recorded (or nest too deep)."""
+    if not isinstance(desc, list) or not desc:
+        return desc
+    if desc[0] == "generator":
+        seen = generators.get(desc[1]) if len(desc) == 2 and isinstance(desc[1], str) else None
+        if not seen or depth >= 3:
+            return None
+        items = []
+        for d in seen:
+            try:
+                item = expand_generators(json.loads(d), generators, depth + 1)
+            except ValueError:
+                return None
+            if item is None:
+                return None
+            items.append(item)
+        return ["list", items]
+    out: list = [desc[0]]
+    for part in desc[1:]:
+        if isinstance(part, list) and desc[0] in ("list", "set", "dict"):
+            inner = [expand_generators(d, generators, depth) for d in part]
+            if any(i is None for i in inner):
+                return None
+            out.append(inner)
+        elif desc[0] == "tuple":
+            item = expand_generators(part, generators, depth)
+            if item is None:
+                return None
+            out.append(item)
+        else:
+            out.append(part)
+    return out
+
+
+def _types(seen: dict, generators: dict) -> list[ObservedType]:
     out: dict = {}
     for desc, (first, calls) in seen.items():
         try:
-            t = described_type(json.loads(desc), merge_param)
+            t = described_type(expand_generators(json.loads(desc), generators), merge_param)
         except ValueError:
             continue
         if t is None:

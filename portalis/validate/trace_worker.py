@@ -24,6 +24,7 @@ in both cases what the earlier tests showed is already in OUT.
 
 from __future__ import annotations
 
+import dis
 import doctest
 import importlib
 import importlib.util
@@ -45,6 +46,8 @@ CO_ASYNC_GENERATOR = 0x200
 CO_VARARGS = 0x04
 CO_VARKEYWORDS = 0x08
 RETURN_VALUE = 83  # the opcode a normal return ends on (3.11); an exception leaves f_lasti elsewhere
+YIELD_VALUE = dis.opmap["YIELD_VALUE"]  # where a generator's frame stands when it yields
+RESUME = dis.opmap.get("RESUME", -1)  # a frame's first instruction (3.11+); its oparg 0: a fresh start, not a resume
 SAMPLE = 8  # elements of a container looked at
 MAX_DEPTH = 3
 MAX_TYPES = 8  # distinct types kept per parameter
@@ -87,6 +90,11 @@ def describe(value: Any, classes: dict[type, list], depth: int = 0) -> object | 
             return None
         items = [describe(v, classes, depth + 1) for v in value]
         return None if any(i is None for i in items) else ["tuple", *items]
+    if t is types.GeneratorType:
+        # a repository generator's object (`lexer.get_tokens(code)`, a `tokensource`): named by
+        # its code; trace.convert puts the list of what that code was seen to yield in its place
+        key = classes.generator_key(value.gi_code) if isinstance(classes, ClassTable) else None
+        return None if key is None else ["generator", key]
     cls = classes.get(t)
     if cls is None and isinstance(classes, ClassTable):
         cls = classes.learn(t)
@@ -119,6 +127,19 @@ class ClassTable(dict):
         super().__init__()
         self.modules = modules  # the repository's module names
         self.unknown: set[type] = set()  # types looked at that are not the repository's
+        self.generator_codes: dict[types.CodeType, str | None] = {}  # filled by the Recorder (`generator_key`)
+        self.files: dict[str, str] = {}  # real path of a repository module -> its module name
+
+    def generator_key(self, code: types.CodeType) -> str | None:
+        """`module:qualname` of a repository generator's code (a nested one too:
+        `Lexer.get_tokens.<locals>.streamer`); None for another's."""
+        key = self.generator_codes.get(code, False)
+        if key is False:
+            module = self.files.get(code.co_filename)
+            qualname = getattr(code, "co_qualname", code.co_name)
+            key = f"{module}:{qualname}" if module is not None and code.co_flags & CO_GENERATOR else None
+            self.generator_codes[code] = key
+        return key  # type: ignore[return-value]
 
     def learn(self, t: type) -> list | None:
         if t in self.unknown:
@@ -197,6 +218,26 @@ def _property_accessor(module: str, qualname: str, code: types.CodeType) -> str 
     return None
 
 
+def resumed(frame: types.FrameType) -> bool:
+    """A generator's frame entered again (after a yield, or by `throw`/`close`), not started:
+    its first instruction is `RESUME 0` (3.11+; before, a fresh frame has run nothing)."""
+    code = frame.f_code.co_code
+    i = frame.f_lasti
+    if RESUME < 0:
+        return i >= 0
+    return not (0 <= i < len(code) - 1 and code[i] == RESUME and code[i + 1] & 3 == 0)
+
+
+def yields_from(code: bytes, lasti: int) -> bool:
+    """The YIELD_VALUE at `lasti` is a `yield from`'s (or an await's): the instruction before
+    it (skipping caches) is SEND, which passes on the inner iterator's values."""
+    send = dis.opmap.get("SEND", -1)
+    i = lasti - 2
+    while i >= 0 and code[i] == dis.opmap.get("CACHE", -1):
+        i -= 2
+    return i >= 0 and code[i] == send
+
+
 class Recorder:
     """The profile function and what it saw, per `module:qualname`."""
 
@@ -210,8 +251,14 @@ class Recorder:
         self.functions: dict[str, dict] = {}
         self.codes: dict[types.CodeType, list | None] = {}  # code -> [key, calls, returns, names, generator]
         self.classes: ClassTable = ClassTable(set(files.values()))
+        self.classes.files = files
+        # generator code's key -> description -> [first test, times]: what it yielded (a function's
+        # record shares its own; a nested generator's is only here)
+        self.generators: dict[str, dict] = {}
+        self.nested_yields: dict[str, int] = {}  # a nested generator's yields looked at (the opaque ones too)
         self.stopped = ""
         self.pending: dict[int, list[tuple[str, object | None]]] = {}  # frame id -> its call's argument types
+        self.thrown: dict[int, bool] = {}  # frame id -> an exception was raised in it since its last event
 
     def add_classes(self, module: types.ModuleType, name: str) -> None:
         """The module's own classes: their instances are described by name (see
@@ -247,6 +294,8 @@ class Recorder:
             info = self._code(frame.f_code)
             if info is None or info[1] >= self.per_function:
                 return
+            if info[4] and resumed(frame):
+                return  # a generator going on after a yield (or thrown into): the same call
             info[1] += 1
             self.calls += 1
             f_locals = frame.f_locals
@@ -279,7 +328,10 @@ class Recorder:
         elif event == "return":
             seen = self.pending.pop(id(frame), None)
             info = self.codes.get(frame.f_code)
-            if not info or info[4]:
+            if not info:
+                return
+            if info[4]:
+                self._yielded(frame, info, arg)
                 return
             code = frame.f_code.co_code
             lasti = frame.f_lasti
@@ -291,6 +343,29 @@ class Recorder:
                 return
             info[2] += 1
             self._add(self._function(info[0])["returns"], describe(arg, self.classes))
+
+    def _yielded(self, frame: types.FrameType, info: list, arg: object) -> None:
+        """A generator's "return" event: at a `yield` (not `yield from`, whose values are the
+        inner iterator's), what it yields, sampled as a function's results are (its end, a
+        `return`, says nothing of its items). One an exception passed through (a `close()`,
+        a `throw()`: the frame stands at its yield too, `arg` None) is no yield."""
+        if not self._yields(frame) or info[2] >= self.per_function:
+            return
+        info[2] += 1
+        record = self._function(info[0])
+        if "yields" not in record:
+            record["yields"] = self.generators.setdefault(info[0], {})
+        self._add(record["yields"], describe(arg, self.classes))
+
+    def _yields(self, frame: types.FrameType) -> bool:
+        """The frame's "return" event is a generator's own `yield`: not an exception leaving it
+        (a `close()`/`throw()` stands at the yield too, with `None`), not a `yield from`
+        passing the inner iterator's values on, not a coroutine's await."""
+        if self.thrown.pop(id(frame), False) or not frame.f_code.co_flags & CO_GENERATOR:
+            return False
+        code = frame.f_code.co_code
+        lasti = frame.f_lasti
+        return 0 <= lasti < len(code) and code[lasti] == YIELD_VALUE and not yields_from(code, lasti)
 
     def _add_params(self, record: dict, seen: list[tuple[str, object | None]]) -> None:
         for name, d in seen:
@@ -322,12 +397,21 @@ class Recorder:
         class (`self.get_tokens_unprocessed(text)` in pygments' `Lexer.get_tokens`) goes to the
         override on a subclass's instance; the evidence pass uses it only where nothing else
         types the parameter (portalis/analysis/evidence.py)."""
+        abstract = self._unreached_bases_results()
         for cls in list(self.classes):
             for name, fn in list(vars(cls).items()):
                 if not isinstance(fn, types.FunctionType):
                     continue  # static and class methods, properties: not called as the base's
                 info = self._code(fn.__code__)
                 if info is None or info[0] in self.functions:
+                    continue
+                nearest = self._nearest_base(cls, name)
+                if nearest is not None and nearest[0] in abstract:
+                    # the base was never run itself (pygments' `Lexer.get_tokens_unprocessed`
+                    # raises NotImplementedError): what its reached overrides gave its callers
+                    self.functions[info[0]] = {"calls": 0, "params": {}, "returns": {}, "inherited": {},
+                                               "inherited_returns": dict(abstract[nearest[0]]), "inherited_from": nearest[0],
+                                               "inherited_by_overrides": True}
                     continue
                 for base in cls.__mro__[1:]:
                     if name not in vars(base):
@@ -338,10 +422,53 @@ class Recorder:
                     if record is not None and record["calls"]:
                         params = {p: dict(record["params"][p]) for i, p in enumerate(info[3])
                                   if i > 0 and i < len(binfo[3]) and binfo[3][i] == p and p in record["params"]}
-                        if params:
+                        # what the base gave its callers: its results, or for a generator the
+                        # object of its code (trace.convert: the list of its yields)
+                        result = ({json.dumps(["generator", binfo[0]]): ["", sum(n for _, n in record["yields"].values())]}
+                                  if binfo[4] and record.get("yields") else dict(record["returns"]))
+                        if params or result:
                             self.functions[info[0]] = {"calls": 0, "params": {}, "returns": {}, "inherited": params,
-                                                       "inherited_from": binfo[0]}
+                                                       "inherited_returns": result, "inherited_from": binfo[0]}
                     break  # the nearest definition only: never a sibling's
+
+    def _nearest_base(self, cls: type, name: str) -> list | None:
+        """The code info of the nearest definition of method `name` above `cls` (a repository
+        function), or None."""
+        for base in cls.__mro__[1:]:
+            if name in vars(base):
+                found = vars(base)[name]
+                return self._code(found.__code__) if isinstance(found, types.FunctionType) else None
+        return None
+
+    def _result(self, info: list) -> dict:
+        """What a reached function gave its callers: its returns' descriptions, or for a
+        generator the object of its code (trace.convert: the list of its yields)."""
+        record = self.functions.get(info[0]) or {}
+        if info[4]:
+            yields = record.get("yields") or {}
+            return {json.dumps(["generator", info[0]]): ["", sum(n for _, n in yields.values())]} if yields else {}
+        return dict(record.get("returns") or {})
+
+    def _unreached_bases_results(self) -> dict[str, dict]:
+        """Base methods no traced call reached -> the results of their reached overrides (each
+        override's nearest base), joined later by the evidence pass (disagreeing ones type
+        nothing)."""
+        out: dict[str, dict] = {}
+        for cls in list(self.classes):
+            for name, fn in list(vars(cls).items()):
+                if not isinstance(fn, types.FunctionType):
+                    continue
+                info = self._code(fn.__code__)
+                record = self.functions.get(info[0]) if info is not None else None
+                if record is None or not record["calls"]:
+                    continue
+                base = self._nearest_base(cls, name)
+                if base is None or (self.functions.get(base[0]) or {}).get("calls"):
+                    continue
+                result = self._result(info)
+                if result:
+                    out.setdefault(base[0], {}).update(result)
+        return out
 
     def trace(self, frame: types.FrameType, event: str, arg: object):
         """The global trace function (`sys.settrace`, called on each Python call, not on C
@@ -350,16 +477,49 @@ class Recorder:
         frame runs untraced (a profile function is also called on every builtin call)."""
         info = self._code(frame.f_code)
         if info is None:
-            return None
+            return self._nested_generator(frame)
         self.profile(frame, "call", arg)
-        if info[4] or (id(frame) not in self.pending and info[2] >= self.per_function):
+        if info[4]:
+            # a generator's yields are sampled like returns: its frame keeps the local trace
+            # function between resumes until enough were seen (`_local` then drops it)
+            if info[2] >= self.per_function or not frame.f_code.co_flags & CO_GENERATOR:
+                return None
+        elif id(frame) not in self.pending and info[2] >= self.per_function:
             return None
         frame.f_trace_lines = False
         return self._local
 
+    def _nested_generator(self, frame: types.FrameType):
+        """A generator the type map signs no function for (nested: `streamer` in pygments'
+        `Lexer.get_tokens`): only its yields are sampled, for the generator objects it makes."""
+        key = self.classes.generator_key(frame.f_code)
+        if key is None or self.nested_yields.get(key, 0) >= self.per_function:
+            return None
+        frame.f_trace_lines = False
+        return self._local_nested
+
+    def _local_nested(self, frame: types.FrameType, event: str, arg: object):
+        if event == "exception":
+            self.thrown[id(frame)] = True
+        elif event == "return":
+            if not self._yields(frame):
+                return self._local_nested
+            key = self.classes.generator_key(frame.f_code)
+            assert key is not None
+            self.nested_yields[key] = self.nested_yields.get(key, 0) + 1
+            self._add(self.generators.setdefault(key, {}), describe(arg, self.classes))
+            if self.nested_yields[key] >= self.per_function:
+                return None
+        return self._local_nested
+
     def _local(self, frame: types.FrameType, event: str, arg: object):
         if event == "return":
             self.profile(frame, "return", arg)
+            info = self.codes.get(frame.f_code)
+            if info and info[4] and info[2] >= self.per_function:
+                return None  # a generator sampled enough: no more events from this frame
+        elif event == "exception":
+            self.thrown[id(frame)] = True  # its next "return" is the exception leaving, not a result
         return self._local
 
     def start(self) -> None:
@@ -368,6 +528,7 @@ class Recorder:
 
     def pause(self) -> None:
         sys.settrace(None)
+        self.thrown.clear()
         self.pending.clear()  # calls still running when a test ends never report their return
 
     def stop(self, why: str) -> None:
@@ -401,7 +562,7 @@ class Run:
         if self.unprovided:
             errors.insert(0, "tests not run, a fixture not provided: " + ", ".join(
                 f"`{n}` ({k})" for n, k in sorted(self.unprovided.items(), key=lambda kv: -kv[1])[:8]))
-        data = {"functions": r.functions, "tests": self.tests, "doctests": self.doctests, "failed": self.failed,
+        data = {"functions": r.functions, "generators": r.generators, "tests": self.tests, "doctests": self.doctests, "failed": self.failed,
                 "calls": r.calls, "errors": errors[:20], "slowest": self.slowest, "stopped": r.stopped, "done": done,
                 "seconds": round(time.monotonic() - self.started, 3)}
         tmp = self.out + ".tmp"
