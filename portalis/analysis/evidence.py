@@ -2236,6 +2236,8 @@ class _ModuleContext:
                     return strong(T.STR, f"searched by re.{method}()")
                 if module in rules.BYTES_MODULES and method in rules.BYTES_MODULES[module] and index in (0, "s"):
                     return strong(T.BYTES, f"{module}.{method}()")
+                if module == rules.UCD_3_2 and method in rules.UCD_STR_FUNCTIONS and index in (0, "chr"):
+                    return strong(T.STR, f"{module}.{method}()")
                 return []
             receiver = type_of(receiver_node, scope)
             if receiver is None:
