@@ -18,6 +18,9 @@ def in_table_a1(code):
 def in_table_c3(code):
     return unicodedata.category(code) == "Co"
 
+def in_table_d1(code):
+    return unicodedata.bidirectional(code) in ("R","AL")
+
 def in_table_d2(code):
     return unicodedata.bidirectional(code) == "L"
 '''
@@ -43,6 +46,8 @@ def test_ucd_3_2_0_is_imported_as_a_namespace_and_types_its_argument() -> None:
     rust = "\n".join(i.code for i in t.items)
     assert 'crate::pyrt::ucd32_category(code) != "Cn"' in rust, rust
     assert 'crate::pyrt::ucd32_bidirectional(code) == "L"' in rust, rust
+    # `in` a tuple display of str literals: an array of &str (before: a tuple of Strings per test)
+    assert '["R", "AL"].contains(&crate::pyrt::ucd32_bidirectional(code))' in rust, rust
     status = {i.name: i.status.value for i in t.items}
     assert status["in_table_a1"] == status["in_table_c3"] == status["in_table_d2"] == "translated", t.diagnostics
 
