@@ -42,6 +42,10 @@ from portalis.source_rewrite import python_tree
 from portalis.source import hash_bytes, read_source
 
 _EMPTY = cst.Module(body=[])
+# Objects of the standard library whose functions code calls as a module's: `from M import N`
+# of one is read as an import of the namespace `M.N` (lowering maps its functions like a
+# module's). `unicodedata.ucd_3_2_0`: the Unicode 3.2 database (stringprep, idna).
+NAMESPACE_OBJECTS = frozenset({("unicodedata", "ucd_3_2_0")})
 
 
 def code_of(node: cst.CSTNode) -> str:
@@ -370,10 +374,20 @@ class _Outline:
             self.imports.append(ImportInfo(module=base, name="*", line=line))
             return
         for alias in node.names:
+            name = _attr_name(alias.name)
+            if (base, name) in NAMESPACE_OBJECTS:
+                # `from unicodedata import ucd_3_2_0 as unicodedata` (stringprep): an object whose
+                # functions are called like a module's, read as an import of that namespace
+                self.imports.append(ImportInfo(
+                    module=f"{base}.{name}",
+                    alias=alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name,
+                    line=line,
+                ))
+                continue
             self.imports.append(
                 ImportInfo(
                     module=base,
-                    name=_attr_name(alias.name),
+                    name=name,
                     alias=alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else None,
                     line=line,
                 )

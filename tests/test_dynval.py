@@ -67,7 +67,8 @@ def test_isinstance_chains_match_on_the_variants() -> None:
     assert "crate::pyrt::PyObj::Int(string) => {\nreturn Ok(*string != 0);" in bool_opt
     assert ("crate::pyrt::PyObj::None | crate::pyrt::PyObj::Float(_) | crate::pyrt::PyObj::List(_) | "
             "crate::pyrt::PyObj::Tuple(_) | crate::pyrt::PyObj::Dict(_) => {") in bool_opt
-    assert "crate::pyrt::PyObj::Str(string) => {\nif string.to_lowercase()" in bool_opt
+    # `string.lower() in ('1', 'yes', ...)`: an array of &str (branch unanno5; before, a tuple of Strings)
+    assert 'crate::pyrt::PyObj::Str(string) => {\nif ["1", "yes", "true", "on"].contains(&string.to_lowercase().as_str())' in bool_opt
     assert "crate::pyrt::PyRepr::py_repr(&string)" in bool_opt  # {string!r}: the held value's repr
     # int() of a dynamic value raises what Python raises (caught by the except clauses)
     assert "match string.to_int() {" in code["get_int_opt"]

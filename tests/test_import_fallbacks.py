@@ -165,3 +165,28 @@ def test_narrowing_kept_through_a_loop_slicing_the_value_itself() -> None:
            "                    margin = margin[:i]\n                    break\n    return margin or ''\n")
     _, t = _lowered(src)
     assert [i.status.value for i in t.items] == ["translated"], t.diagnostics
+
+
+def test_a_decided_branch_ending_in_a_try_ends_the_function() -> None:
+    """base64's `_bytes_from_decode_data` of a str (its traced type): `if isinstance(s, str):`
+    is always taken and its try returns or raises on every path, so the rest (`return s`, a str;
+    `memoryview(s).tobytes()`) is dead code: the analysis types the return from the live
+    return alone (bytes, not PTL110 nor a str | bytes union) and lowering lowers none of it."""
+    src = ('bytes_types = (bytes, bytearray)\n\n'
+           'def k(s: str):\n    if isinstance(s, str):\n        try:\n            return s.encode("ascii")\n'
+           '        except UnicodeEncodeError:\n            raise ValueError("ascii only")\n'
+           '    if isinstance(s, bytes_types):\n        return s\n'
+           '    try:\n        return memoryview(s).tobytes()\n    except TypeError:\n        raise TypeError("bytes-like") from None\n\n'
+           'def g(s: str) -> bytes:\n    return k(s)\n\n'
+           'def rebound(s: str, n: int):\n    s = s * n\n    if isinstance(s, str):\n        try:\n'
+           '            return s.encode("ascii")\n        except UnicodeEncodeError:\n            raise ValueError("x")\n'
+           '    return memoryview(s).tobytes()\n')
+    tm, t = _lowered(src)
+    assert str(tm.function("k").returns) == "bytes", tm.function("k")
+    status = {i.name: i.status.value for i in t.items}
+    assert status["k"] == status["g"] == "translated", t.diagnostics
+    rust = "\n".join(i.code for i in t.items if i.name in ("k", "g", "rebound"))
+    assert "memoryview" not in rust and 'unreachable!("function ended without a return value")' in rust, rust
+    # a parameter the body rebinds (still a str, per binding): lowering decides the test from
+    # the binding's type; the evidence pass leaves it, and signature completion types the rest
+    assert status["rebound"] == "translated" and str(tm.function("rebound").returns) == "bytes"

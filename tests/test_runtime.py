@@ -7,6 +7,7 @@ import itertools
 import random
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -196,6 +197,15 @@ def test_helpers_match_python(tmp_path: Path, crate_externs: list[str]) -> None:
         case(f"ord({rust_string_literal(ch)})", ord(ch))
         case(f"chr({ord(ch)})", ch)
     raises('ord("ab")')
+    # unicodedata.ucd_3_2_0 (stringprep): characters of each kind, some unassigned in 3.2 ("Cn":
+    # U+20B9, U+1F600 came later), private use, planes 1, 14 and 16
+    ucd = unicodedata.ucd_3_2_0
+    for ch in ["A", "a", " ", "\xa0", "\x85", "\u0378", "\u05d0", "\u0627", "\u0660", "\u200b", "\u20b9",
+               "\ue000", "\U0001d7ce", "\U0001f600", "\U000e0001", "\U0010ffff"]:
+        lit = rust_string_literal(ch)
+        case(f'format!("{{}} {{}}", ucd32_category({lit}), ucd32_bidirectional({lit}))', f"{ucd.category(ch)} {ucd.bidirectional(ch)}")
+    raises('ucd32_category("ab")')
+    raises('ucd32_bidirectional("")')
 
     # split_ws: Python's str.split() (its whitespace includes \x1c-\x1f, \x85, \xa0, \u3000), borrowed.
     for text in ["", "  ", "a b", "  a\t\tb\n", "a\x1cb\x1fc\x0bd", "é  ü\u3000x\xa0y\x85z", "x\u200by"]:

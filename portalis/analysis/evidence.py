@@ -40,7 +40,7 @@ from portalis.analysis.facts import FunctionEvidence, ModuleEvidence, TypeEviden
 from portalis.analysis.generics import body_bounds, ordered, settle
 from portalis.analysis.narrowing import isinstance_kinds_at, not_none_at
 from portalis.analysis.observed import observed_return, observed_yields, origin as observed_origin, ranked
-from portalis.analysis.uses import Body, Use, collect
+from portalis.analysis.uses import Body, Use, collect, dead_after_decided_test
 from portalis.analysis.keyword_dicts import escapes, kind_tested_values, several_value_types
 from portalis.analysis.kinds import MEMBER_KINDS, MEMBER_NAMES, KindTests, held_in, kind_tests, rebinds
 from portalis.types.unions import member_for_type, union_or_none
@@ -2261,6 +2261,8 @@ class _ModuleContext:
                     return strong(T.STR, f"searched by re.{method}()")
                 if module in rules.BYTES_MODULES and method in rules.BYTES_MODULES[module] and index in (0, "s"):
                     return strong(T.BYTES, f"{module}.{method}()")
+                if module == rules.UCD_3_2 and method in rules.UCD_STR_FUNCTIONS and index in (0, "chr"):
+                    return strong(T.STR, f"{module}.{method}()")
                 return []
             receiver = type_of(receiver_node, scope)
             if receiver is None:
@@ -2370,6 +2372,10 @@ class _ModuleContext:
         if body.generator:
             return self._yielded(u, scope)
         values = [(v, line) for v, line in body.returns]
+        # returns after a test the parameter types decide, in a branch that never falls through
+        # (`if isinstance(s, str): try: return ... except ...: raise ...` of a str): dead code
+        dead = dead_after_decided_test(u.node, scope.names, body.assigned) if len(values) > 1 else set()
+        values = [(v, line) for v, line in values if v is None or id(v) not in dead]
         if not any(v is not None for v, _ in values):
             return TypeEvidence()  # returns nothing: None (the type map's own rule)
         joined: PyType | None = None

@@ -74,6 +74,11 @@ BYTES_MODULES: dict[str, frozenset[str]] = {
     "binascii": frozenset("hexlify unhexlify b2a_hex a2b_hex b2a_base64 a2b_base64".split()),
 }
 
+# `unicodedata.ucd_3_2_0` (the Unicode 3.2 database, imported as a namespace: parse.py's
+# NAMESPACE_OBJECTS): character properties taking one character (a str) and giving a str.
+UCD_3_2 = "unicodedata.ucd_3_2_0"
+UCD_STR_FUNCTIONS = frozenset(("category", "bidirectional"))
+
 # str methods whose arguments are strs (all of them), or ints (the first one).
 STR_ARG_METHODS = frozenset(
     "split rsplit replace find rfind index rindex count partition rpartition removeprefix removesuffix "

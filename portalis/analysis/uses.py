@@ -8,12 +8,14 @@ round, as the module's other functions get theirs (portalis/analysis/evidence.py
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import libcst as cst
 
 from portalis.analysis import rules
-from portalis.cst_walk import SCOPES, STATEMENTS, bound_names, children
+from portalis.cst_walk import SCOPES, STATEMENTS, bound_names, children, iter_nodes
+from portalis.model import PyType
 
 
 @dataclass
@@ -464,6 +466,36 @@ def end_reachable(stmts) -> bool | None:
             return True
         return False if all(r is False for r in results) else None
     return None  # match, try*, nested definitions...
+
+
+def suite_falls_through(suite: cst.BaseSuite) -> bool | None:
+    """`end_reachable` of a suite (an if's body, an else): False when it never falls through
+    (every path returns or raises, through a try's handlers too)."""
+    return end_reachable(_stmts(suite))
+
+
+def dead_after_decided_test(fn: cst.FunctionDef, types: dict[str, PyType | None], assigned: Collection[str]) -> set[int]:
+    """ids of the returned values Python never reaches: those after a top-level `if
+    isinstance(x, T):` of a parameter x whose type is T (never rebound in the body, so the test
+    is always true), whose branch never falls through (`_bytes_from_decode_data`'s `if
+    isinstance(s, str): try: return s.encode('ascii') except ...: raise ...` of a str). Lowering
+    decides the same test the same way (`FunctionLowerer.static_if`) and lowers none of it."""
+    from portalis.cst_scan import isinstance_test
+
+    body = _stmts(fn.body)
+    for i, stmt in enumerate(body):
+        if type(stmt) is not cst.If:
+            continue
+        test = isinstance_test(stmt.test)
+        if test is None:
+            continue
+        name, names, negated, _exact = test
+        t = types.get(name)
+        if negated or name in assigned or t is None or t.kind not in names or suite_falls_through(stmt.body) is not False:
+            continue
+        return {id(n.value) for rest in body[i + 1:] for n in iter_nodes(rest)
+                if type(n) is cst.Return and n.value is not None}
+    return set()
 
 
 def _breaks(block: cst.CSTNode) -> bool:

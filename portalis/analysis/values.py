@@ -596,6 +596,8 @@ def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
                 return PyType(kind="timezone")
             if module in rules.BYTES_MODULES and method in rules.BYTES_MODULES[module]:
                 return T.BYTES
+            if module == rules.UCD_3_2 and method in rules.UCD_STR_FUNCTIONS:
+                return T.STR
             if module == "itertools" and len(node.args) == len(args):
                 return _itertools(method, [type_of(a.value, scope, depth) for a in args], args)
             if module == "collections" and method == "deque" and len(node.args) == len(args) <= 1:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
+from portalis.analysis.rules import UCD_3_2, UCD_STR_FUNCTIONS
 from portalis.lower.context import Elem, FuncValue, Iteration, Mode, Unsupported, Val
 from portalis.lower.values import borrow, coerce, owned, owned_as, read, str_view, to_float
 from portalis.lower.stdlib_re import FLAGS as RE_FLAGS, RE_RULES, lower_re
@@ -1364,6 +1365,7 @@ MODULE_MEMBERS: dict[str, set[str]] = {
     "binascii": set(BINASCII_MEMBERS),
     "datetime": {"date", "timedelta", "datetime", "time", "timezone", "MINYEAR", "MAXYEAR"},
     "fractions": {"Fraction"},
+    UCD_3_2: set(UCD_STR_FUNCTIONS),
     "random": {"seed", "random", "randint", "randrange", "uniform", "choice", "shuffle"},
     "statistics": {"mean", "fmean", "median", "median_low", "median_high", "variance", "pvariance", "stdev", "pstdev"},
     # named so that their use gets a diagnostic of its own (lower_module_member), not a generic one
@@ -1381,6 +1383,10 @@ def lower_module_member(
         return lower_re(lw, name, call)
     if module in ("base64", "binascii"):
         return lower_base64(lw, module, name, call)
+    if module == UCD_3_2:
+        from portalis.lower.stdlib_unicodedata import lower_ucd32
+
+        return lower_ucd32(lw, name, call)
     if module == "fractions":
         from portalis.lower.stdlib_fractions import lower_fractions
 

@@ -1176,6 +1176,11 @@ class ExprLowering:
                 return ir.MethodCall(container.expr, "contains", (ir.Ref(read(probe)),))
             return ir.MethodCall(container.expr, "contains", (borrow(probe),))
         if k == "tuple":
+            if isinstance(container.expr, ir.TupleExpr) and container.expr.items and item.ty.kind == "str":
+                lits = tuple(_plain_str_lit(a) for a in container.expr.items)
+                if all(lit is not None for lit in lits):
+                    # `x in ("R", "AL")`: an array of &str, not a tuple of Strings built per element
+                    return ir.MethodCall(ir.ArrayLit(lits), "contains", (ir.Ref(str_view(item)),))
             items = [Val(ir.Field(container.expr, str(i)), t, Mode.PLACE) for i, t in enumerate(container.ty.args)]
             tests = [self.compare(cst.Equal(), item, it, node) for it in items]
             if not tests:

@@ -41,6 +41,7 @@ from portalis.lower.mutability import fix_mutability
 from portalis.cst_scan import Declarations, FunctionScan, declarations, iter_nodes, scan_function
 from portalis.analysis.indexing import indexed_in_loop
 from portalis.analysis.builders import Builder, string_builders
+from portalis.analysis.uses import suite_falls_through
 from portalis.analysis.liveness import dead_after, dead_after_branch, movable_copies, shared_then_changed
 from portalis.lower.unions import early_exit_rest, match_as_tail, match_isinstance
 from portalis.lower.values import coerce, owned, owned_as, read, str_view
@@ -114,6 +115,8 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         self.notes: list[tuple[str, str, int | None]] = []  # (code, message, line): INFO for the report
         self.depth = 0
         self.blocks: list[int] = []
+        # ifs whose branch the types decide and that never fall through (static_if): ids of nodes
+        self.decided_exits: set[int] = set()
         self.loops: list[_Loop] = []
         self.temp_counter = 0
         self._rust_names: set[str] | None = None
@@ -515,6 +518,8 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
                 if out and isinstance(out[-1], ir.ExprStmt) and isinstance(out[-1].expr, ir.BlockExpr) \
                         and out[-1].expr.label is None and _block_diverges(out[-1].expr.block):
                     break  # the same after a branch the types decide (static_if) that returns
+                if out and i > 0 and id(body[i - 1]) in self.decided_exits:
+                    break  # after a branch the types decide that never falls through (a try's too)
                 if out and isinstance(out[-1], ir.ExprStmt) and isinstance(out[-1].expr, ir.Match) and _ends_in_return(out[-1:]):
                     # an isinstance `match` whose every arm returns: the union holds no other
                     # member, so what follows runs for no value the signature admits
@@ -835,12 +840,26 @@ class FunctionLowerer(ExprLowering, IterLowering, ExceptionLowering):
         The branch is a plain block (its locals hoisted as for the if); one that never falls
         through makes the rest of the enclosing block dead code (`block` stops there)."""
         if taken:
+            self._decided_exit(node, node.body)
             return [ir.ExprStmt(ir.BlockExpr(self.block(node.body)))]
         if isinstance(node.orelse, cst.If):
-            return self.if_stmt(node.orelse)
+            lowered = self.if_stmt(node.orelse)
+            if id(node.orelse) in self.decided_exits:
+                self.decided_exits.add(id(node))
+            return lowered
         if isinstance(node.orelse, cst.Else):
+            self._decided_exit(node, node.orelse.body)
             return [ir.ExprStmt(ir.BlockExpr(self.block(node.orelse.body)))]
         return []
+
+    def _decided_exit(self, node: cst.If, suite: cst.BaseSuite) -> None:
+        """Note an if whose decided branch never falls through in Python (its last statement
+        returns or raises, through a try's handlers too: the analysis' `end_reachable`), so
+        `block` lowers nothing after it, as the analysis reads nothing after it
+        (`dead_after_decided_test`). The Rust of a try does not show rustc that it diverges:
+        the function's closing `unreachable!` covers what rustc cannot see."""
+        if suite_falls_through(suite) is False:
+            self.decided_exits.add(id(node))
 
     def if_let(self, node: cst.If) -> list[ir.Stmt] | None:
         """`if x is not None: A else: B` (or `if x is None: B else: A`) as
