@@ -283,6 +283,10 @@ class IntGrowth(BaseModel):
 
     grows: str | None = None
     unsupported: str | None = None
+    # Ints that do not grow but can pass i64 midway (`y1 -= 1` of -2**63) while every value
+    # stays inside i128 (portalis/analysis/int_ranges.py): computed in checked i128, the
+    # signature stays i64 (the result converted back: OverflowError past i64). Why, or None.
+    wide: str | None = None
 
     @property
     def bigint(self) -> bool:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 import libcst as cst
+from portalis.analysis.int_ranges import leaves_i64
 from portalis.cst_walk import children
 from portalis.model import IntGrowth, PyType
 
@@ -195,18 +196,21 @@ def cached(fn: cst.FunctionDef) -> bool:
     return isinstance(expr, cst.Name) and expr.value in _CACHES
 
 
-def subset_problem(fn: cst.FunctionDef, params: list[tuple[str, PyType]], returns: PyType) -> str | None:
-    """What in the function the BigInt lowering does not cover (None: all of it)."""
+def subset_problem(fn: cst.FunctionDef, params: list[tuple[str, PyType]], returns: PyType,
+                   returns_bool: bool = False) -> str | None:
+    """What in the function the BigInt lowering does not cover (None: all of it). With
+    `returns_bool` a function returning a bool (`return n % 10 == m`, `return False`) is in the
+    subset too: the i128 lowering (`wide_reason`) takes those, the BigInt one does not."""
     if any(t.kind != "int" for _, t in params):
         return "a parameter is not an int"
-    if returns.kind != "int":
+    if returns.kind != "int" and not (returns.kind == "bool" and returns_bool):
         return "it does not return an int"
     if fn.asynchronous or fn.decorators and not cached(fn):
         return "decorated or async"
     p = fn.params
     if p.star_arg not in (None, cst.MaybeSentinel.DEFAULT) or p.star_kwarg or p.kwonly_params or p.posonly_params:
         return "*args, **kwargs or keyword-only parameters"
-    checker = _Subset(fn.name.value, {n for n, _ in params}, list_locals(fn))
+    checker = _Subset(fn.name.value, {n for n, _ in params}, list_locals(fn), returns.kind == "bool")
     try:
         body = list(fn.body.body) if isinstance(fn.body, cst.IndentedBlock) else []
         if body and _is_docstring(body[0]):
@@ -235,8 +239,9 @@ def _ends_in_return(stmt: cst.CSTNode) -> bool:
 
 
 class _Subset:
-    def __init__(self, fname: str, params: set[str], lists: set[str]) -> None:
+    def __init__(self, fname: str, params: set[str], lists: set[str], returns_bool: bool = False) -> None:
         self.fname = fname
+        self.returns_bool = returns_bool  # `return` takes a truth value (comparisons, not, True/False)
         self.params = params
         self.lists = lists  # locals bound to a list of ints
         self.arity = len(params)
@@ -297,7 +302,10 @@ class _Subset:
         if isinstance(s, cst.Return):
             if s.value is None:
                 raise _Unsupported("a bare `return`")
-            self.expr(s.value)
+            if self.returns_bool:
+                self.truth(s.value)
+            else:
+                self.expr(s.value)
         elif isinstance(s, cst.AugAssign):
             if type(s.operator) not in AUG_OPS:
                 raise _Unsupported(f"`{_code(s)}`")
@@ -385,6 +393,20 @@ class _Subset:
         else:
             self.expr(e)  # an int's truth: `while n:` is `n != 0`
 
+    def truth(self, e: cst.BaseExpression) -> None:
+        """A bool function's returned value: a comparison, `not`, `True`/`False`, and `and`/`or`
+        of those (Python's `and` returns an operand: of bools, a bool)."""
+        if isinstance(e, cst.BooleanOperation):
+            self.truth(e.left)
+            self.truth(e.right)
+        elif isinstance(e, (cst.Comparison, cst.UnaryOperation)) and not (
+                isinstance(e, cst.UnaryOperation) and not isinstance(e.operator, cst.Not)):
+            self.cond(e)
+        elif isinstance(e, cst.Name) and e.value in ("True", "False"):
+            return
+        else:
+            raise _Unsupported(f"`{_code(e)}` returned as a bool")
+
     def expr(self, e: cst.BaseExpression) -> None:
         if isinstance(e, cst.Integer):
             return
@@ -426,10 +448,32 @@ def _int_literal(e: cst.BaseExpression) -> bool:
     return isinstance(e, cst.Integer)
 
 
+def wide_reason(fn: cst.FunctionDef, params: list[tuple[str, PyType]], returns: PyType,
+                lines: dict[cst.CSTNode, int] | None = None) -> str | None:
+    """Why a function whose ints do not grow is computed in checked i128 (None: it is not): a
+    value can pass i64 midway for i64 arguments (the boundary cases, -2**63 and 2**63-1)
+    while every value stays inside i128 (portalis/analysis/int_ranges.py). Only functions of
+    the subset without lists or calls (ints in, an int or a bool out)."""
+    if fn.decorators or returns.kind not in ("int", "bool") or subset_problem(fn, params, returns, returns_bool=True) is not None:
+        return None
+    if list_locals(fn) or any(isinstance(n, cst.Call) and not (isinstance(n.func, cst.Name) and n.func.value == "range")
+                              for n in _walk(fn.body)):
+        return None
+    if any(isinstance(n, cst.Call) and len(n.args) == 3 for n in _walk(fn.body)):
+        return None  # a range step: the runtime's range_step is i64
+    leaves = leaves_i64(fn, [n for n, _ in params], returns.kind == "int")
+    if not leaves:
+        return None
+    owner = _statements(fn.body)
+    first = leaves[0]
+    return f"`{_code(first)}` can pass i64 for i64 arguments{_line(first, lines, owner)}; every value fits i128"
+
+
 def int_growth(fn: cst.FunctionDef, params: list[tuple[str, PyType]], returns: PyType,
                lines: dict[cst.CSTNode, int] | None = None) -> IntGrowth | None:
-    """The fact for one function; None when nothing says its ints grow."""
+    """The fact for one function; None when nothing says its ints grow or pass i64 midway."""
     grows = growth_reason(fn, lines)
     if grows is None:
-        return None
+        wide = wide_reason(fn, params, returns, lines)
+        return IntGrowth(wide=wide) if wide else None
     return IntGrowth(grows=grows, unsupported=subset_problem(fn, params, returns))

@@ -31,11 +31,14 @@ def signature_summary(sig: FunctionSignature) -> dict:
 
 def int_representation(sig: FunctionSignature) -> dict:
     """How the function's ints are represented (portalis/analysis/int_growth.py): `bigint`
-    (num_bigint::BigInt) or `i64` (overflow raises OverflowError), why they may grow, and what
-    kept a growing function on i64."""
+    (num_bigint::BigInt), `i128` (checked i128 inside, i64 at the boundary: values pass i64
+    midway) or `i64` (overflow raises OverflowError), why they may grow, and what kept a
+    growing function on i64."""
     fact = sig.facts.ints
     if fact is None:
         return {"repr": "i64"}
+    if fact.wide:  # checked i128 inside, the signature on i64 (portalis/lower/wide.py)
+        return {"repr": "i128", "wide": fact.wide}
     return {"repr": "bigint" if fact.bigint else "i64", "grows": fact.grows, "kept_i64": fact.unsupported}
 
 

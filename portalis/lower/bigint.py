@@ -87,7 +87,7 @@ class BigIntLowerer:
             assert isinstance(s.target, cst.Name) and isinstance(s.iter, cst.Call)
             args = [self.to_i64(a.value) for a in s.iter.args]
             if len(args) == 1:
-                iterable: ir.Expr = ir.RangeExpr(ir.IntLit(0, "i64"), args[0])
+                iterable: ir.Expr = ir.RangeExpr(self.range_start(), args[0])
             elif len(args) == 2:
                 iterable = ir.RangeExpr(args[0], args[1])
             else:
@@ -100,6 +100,10 @@ class BigIntLowerer:
                 self.counters.discard(name)
             return [ir.For(ir.PBind(rust_ident(name)), iterable, body)]
         raise Unsupported("PTL233", "a statement outside the BigInt subset", s)
+
+    def range_start(self) -> ir.Expr:
+        """The start of `range(n)` (the counters' type: i64 here)."""
+        return ir.IntLit(0, "i64")
 
     def result(self, value: ir.Expr) -> ir.Expr:
         """What `return value` returns (the value itself here; Some(value) on the i64 path)."""

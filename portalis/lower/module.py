@@ -17,6 +17,7 @@ from portalis.contain import contained, describe_exception, has_internal_error, 
 from portalis.lower.constants import is_computed, lower_computed
 from portalis.lower.bigint import CRATES as BIGINT_CRATES
 from portalis.lower.bigint import lower_bigint_function, small_stub
+from portalis.lower.wide import lower_wide_function
 from portalis.class_interfaces import names_in
 from portalis.lower.context import ClassRef, ModuleEnv, Unsupported, class_static_path, item_key
 from portalis.lower.function import generic_params, lower_function
@@ -785,32 +786,37 @@ def _lower_module(
             continue
         ints = sig.facts.ints
         if ints is not None:  # the analysis' int representation, in the report (PTL232/PTL233)
-            code, message = (("PTL232", f"ints on num_bigint::BigInt: {ints.grows}") if ints.bigint else
+            code, message = (("PTL234", f"ints in checked i128: {ints.wide}") if ints.wide else
+                             ("PTL232", f"ints on num_bigint::BigInt: {ints.grows}") if ints.bigint else
                              ("PTL233", f"ints may grow past i64 ({ints.grows}) but stay i64: {ints.unsupported}"))
             note = Diagnostic(code=code, message=message, module=parsed.module, function=sig.name, line=sig.line,
                               severity=Severity.INFO)
             out.diagnostics.append(note)
             fresh[-1].diagnostics.append(note)
-        if ints is not None and ints.bigint:
+        if ints is not None and (ints.bigint or ints.wide):
             try:
                 memo = function_decorators(env, node)  # a cached function on BigInt: fib(93)
                 if memo is not None:
                     _check_memo_key(env, sig, node)
-                big_fn, helpers = lower_bigint_function(sig, node, memo)
+                if ints.wide:  # checked i128 inside, i64 at the boundary (portalis/lower/wide.py)
+                    big_fn, helpers = lower_wide_function(sig, node)
+                else:
+                    big_fn, helpers = lower_bigint_function(sig, node, memo)
             except Exception as bug:  # noqa: BLE001 - a translator bug costs one function, not the module
                 failure = bug if isinstance(bug, Unsupported) else _function_failure(bug, node)
                 diag = Diagnostic(code=failure.code, message=failure.message, module=parsed.module, function=sig.name, line=sig.line)
                 out.diagnostics.append(diag)
                 fresh[-1].diagnostics.append(diag)
                 record.status = FunctionStatus.UNTRANSLATED
-                stub = _with_small_stub(sig, stub_fn(sig, f"portalis {failure.code}: {failure.message}"))
+                stub = stub_fn(sig, f"portalis {failure.code}: {failure.message}")
+                stub = stub if ints.wide else _with_small_stub(sig, stub)
                 if stub is not None:
                     pending.append((record, stub, None))
                 continue
             record.runtime = sorted(helpers)
-            record.crates = sorted(BIGINT_CRATES)
+            record.crates = [] if ints.wide else sorted(BIGINT_CRATES)  # i128 is Rust's own
             quarantined = stub_fn(sig, f"portalis: `{sig.name}` was quarantined: {RUSTC_REASON}")
-            pending.append((record, big_fn, _with_small_stub(sig, quarantined)))
+            pending.append((record, big_fn, quarantined if ints.wide else _with_small_stub(sig, quarantined)))
             continue
         try:
             memo = function_decorators(env, node)  # before lowering: an unknown decorator stops it
