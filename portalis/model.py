@@ -287,6 +287,10 @@ class IntGrowth(BaseModel):
     # stays inside i128 (portalis/analysis/int_ranges.py): computed in checked i128, the
     # signature stays i64 (the result converted back: OverflowError past i64). Why, or None.
     wide: str | None = None
+    # Functions this one (on BigInt) calls through their BigInt twins (`__g_big`, `__g_small`:
+    # a matrix product of lists of lists), and, on such a callee, the BigInt callers that need them.
+    twins: list[str] = Field(default_factory=list)
+    twin_of: list[str] = Field(default_factory=list)
 
     @property
     def bigint(self) -> bool:
