@@ -81,9 +81,12 @@ class _Ranges:
         self.breaks: list[list[Env]] = []
 
     # ------------------------------------------------------------- expressions
-    def expr(self, e: cst.BaseExpression, env: Env, top: bool = False) -> Range:
+    def expr(self, e: cst.BaseExpression, env: Env, top: bool = False, back: bool = True) -> Range:
+        """The value's range. `back`: whether a value past i64 here can come back inside it
+        (an operand of `//`, `%`, `-`, a comparison, a local's value); an operand of `+`, `*`,
+        `**` only grows further, so i128 would change nothing there."""
         r = self._expr(e, env)
-        if not top and (r[0] < I64[0] or r[1] > I64[1]):
+        if back and not top and (r[0] < I64[0] or r[1] > I64[1]):
             self.leaves[id(e)] = e
         return r
 
@@ -98,7 +101,8 @@ class _Ranges:
             r = self.expr(e.expression, env)
             return r if isinstance(e.operator, cst.Plus) else _fit(-r[1], -r[0])
         if isinstance(e, cst.BinaryOperation):
-            a, b = self.expr(e.left, env), self.expr(e.right, env)
+            back = isinstance(e.operator, (cst.FloorDivide, cst.Modulo, cst.Subtract))
+            a, b = self.expr(e.left, env, back=back), self.expr(e.right, env, back=back)
             return self._binary(e.operator, a, b, e.right)
         raise Unbounded  # calls, items, len: outside what is bounded here
 
