@@ -58,8 +58,8 @@ def _mod(b: Range) -> Range:
         return 0, b[0] - 1
     if b[0] == b[1] and b[0] < 0:
         return b[0] + 1, 0
-    m = max(abs(b[0]), abs(b[1]))
-    return -m, m
+    m = max(abs(b[0]), abs(b[1])) - 1  # |a % b| < |b|
+    return -max(m, 0), max(m, 0)
 
 
 def _pow(a: Range, k: int) -> Range:
