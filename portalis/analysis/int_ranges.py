@@ -167,9 +167,12 @@ class _Ranges:
             head: Env = dict(env)
             if isinstance(s, cst.For):
                 assert isinstance(s.target, cst.Name) and isinstance(s.iter, cst.Call)
-                bounds = [self.expr(a.value, env) for a in s.iter.args[:2]]
+                # a range bound past i64 only at the boundary (`range(2, n - 1)` of -2**63)
+                # does not choose i128: the counter would pay for it in every loop (is_prime's
+                # `n % k`); on i64 such a bound stays an OverflowError, and the counter is i64
+                bounds = [self.expr(a.value, env, back=False) for a in s.iter.args[:2]]
                 lo, hi = (min(b[0] for b in bounds), max(b[1] for b in bounds)) if len(bounds) > 1 else (0, bounds[0][1])
-                head[s.target.value] = (min(lo, 0), max(hi, 0))
+                head[s.target.value] = (max(min(lo, 0), I64[0]), min(max(hi, 0), I64[1]))
             for _ in range(_ROUNDS):
                 if isinstance(s, cst.While):
                     self.cond(s.test, head)
