@@ -5408,6 +5408,13 @@ pub fn wide_floordiv(a: i128, b: i128) -> i128 {
     if b == 0 {
         panic!("ZeroDivisionError: integer division or modulo by zero");
     }
+    // i128 division is a library call: operands inside i64 (most calls) divide as i64
+    // (i64::MIN / -1 is left to the i128 path)
+    if let (Ok(x), Ok(y)) = (i64::try_from(a), i64::try_from(b)) {
+        if let Some(q) = x.checked_div(y) {
+            return i128::from(if x % y != 0 && (x < 0) != (y < 0) { q - 1 } else { q });
+        }
+    }
     let q = a / b;
     if a % b != 0 && (a < 0) != (b < 0) {
         q - 1
@@ -5422,6 +5429,10 @@ pub fn wide_floordiv(a: i128, b: i128) -> i128 {
 pub fn wide_mod(a: i128, b: i128) -> i128 {
     if b == 0 {
         panic!("ZeroDivisionError: integer division or modulo by zero");
+    }
+    if let (Ok(x), Ok(y)) = (i64::try_from(a), i64::try_from(b)) {
+        let r = x.checked_rem(y).unwrap_or(0); // i64::MIN % -1 is 0
+        return i128::from(if r != 0 && (r < 0) != (y < 0) { r + y } else { r });
     }
     let r = a % b;
     if r != 0 && (r < 0) != (b < 0) {
