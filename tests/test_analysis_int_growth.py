@@ -91,6 +91,7 @@ def test_values_passing_i64_midway_are_computed_in_i128(src: str, params: int, r
     ("def f(n):\n    t = n\n    while t > 0:\n        t = t + n\n    return t % 7\n", 1),  # unbounded in a loop
     ("def f(n):\n    return g(n - 1) // 2\n", 1),  # a call: outside the ranged subset
     ("def f(n):\n    return n * n * n // n\n", 1),  # past i128 (2**189)
+    ("def f(n):\n    return (n * n) % MOD\n", 1),  # a module constant: its type is not known here
     # a range bound past i64 only at -2**63 (HumanEval 31's is_prime): the loop's `n % k` stays i64
     ("def f(n):\n    for k in range(2, n - 1):\n        if n % k == 0:\n            return 0\n    return 1\n", 1),
 ])

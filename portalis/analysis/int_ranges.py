@@ -96,7 +96,9 @@ class _Ranges:
             assert isinstance(v, int)
             return _fit(v, v)
         if isinstance(e, cst.Name):
-            return env.get(e.value, I64)
+            if e.value not in env:  # a module constant (its type and value are not known here)
+                raise Unbounded
+            return env[e.value]
         if isinstance(e, cst.UnaryOperation):
             r = self.expr(e.expression, env)
             return r if isinstance(e.operator, cst.Plus) else _fit(-r[1], -r[0])
