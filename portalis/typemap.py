@@ -1013,7 +1013,7 @@ def _int_facts(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], line) -> No
     for sig in tm.functions:
         node = nodes.get(sig.name)
         if node is not None and sig.typed and twin_problem(node, [(p.name, p.py_type) for p in sig.params], sig.returns) is None:
-            twins[sig.name] = (node, [type_depth(p.py_type) for p in sig.params], type_depth(sig.returns))
+            twins[sig.name] = (node, [type_depth(p.py_type) or 0 for p in sig.params], type_depth(sig.returns) or 0)
     out = []
     for sig in tm.functions:
         node = nodes.get(sig.name)

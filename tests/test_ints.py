@@ -148,6 +148,8 @@ def test_int_representation_per_function(ints: DiffRun) -> None:
     assert "pub fn __matrix_mul_small(a: &[Vec<i64>], b: &[Vec<i64>]) -> Option<Vec<Vec<i64>>>" in rust
     assert "pub fn matrix_mul(a: &[Vec<i64>], b: &[Vec<i64>]) -> Vec<Vec<i64>>" in rust
     assert "`matrix_mul`'s products applied to its own result" in functions["fib_matrix"]["signature"]["ints"]["grows"]
+    assert functions["matrix_mul"]["signature"]["ints"] == {"repr": "i64", "grows": None, "kept_i64": None,
+                                                            "bigint_twin_for": ["fib_matrix"]}
     assert "pub fn factorial_series(n: num_bigint::BigInt) -> num_bigint::BigInt" in rust
     assert "pub fn factorial_digits(n: i64) -> i64" in rust
     # a list whose items grow: Vec<BigInt>, and Vec<i64> on the fast path

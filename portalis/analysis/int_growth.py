@@ -92,6 +92,7 @@ def growth_reason(fn: cst.FunctionDef, lines: dict[cst.CSTNode, int] | None = No
     owner = _statements(fn.body)
     twin = _twin_growth(fn, twins or {})
     if twin is not None:
+        assert isinstance(twin, cst.Assign) and isinstance(twin.value, cst.Call) and isinstance(twin.value.func, cst.Name)
         call = twin.value.func.value
         return f"`{_code(twin)}` in a loop: `{call}`'s products applied to its own result{_line(twin, lines, owner)}"
     loops = [n for n in _walk(fn.body) if isinstance(n, (cst.For, cst.While))]
@@ -146,8 +147,9 @@ def twin_problem(fn: cst.FunctionDef, params: list[tuple[str, PyType]], returns:
     expressions over the parameters' items. None: it can."""
     if fn.decorators or fn.asynchronous or type_depth(returns) not in (1, 2):
         return "not a function of int lists returning a list of ints"
-    depths = {n: type_depth(t) for n, t in params}
-    if any(d is None for d in depths.values()):
+    found = {n: type_depth(t) for n, t in params}
+    depths = {n: d for n, d in found.items() if d is not None}
+    if len(depths) != len(found):
         return "a parameter is not an int or a list of ints"
     p = fn.params
     if p.star_arg not in (None, cst.MaybeSentinel.DEFAULT) or p.star_kwarg or p.kwonly_params or p.posonly_params:
@@ -155,9 +157,12 @@ def twin_problem(fn: cst.FunctionDef, params: list[tuple[str, PyType]], returns:
     body = list(fn.body.body) if isinstance(fn.body, cst.IndentedBlock) else []
     if body and _is_docstring(body[0]):
         body = body[1:]
-    if len(body) != 1 or not _ends_in_return(body[0]) or len(body[0].body) != 1:
+    stmt = body[0] if len(body) == 1 else None
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1 or not _ends_in_return(stmt):
         return "more than one `return` statement"
-    value = body[0].body[0].value
+    ret = stmt.body[0]
+    assert isinstance(ret, cst.Return) and ret.value is not None
+    value = ret.value
     lists = {n for n, d in depths.items() if d}
     checker = _Subset(fn.name.value, {n for n, d in depths.items() if not d}, lists, depths=depths)
     try:
@@ -173,7 +178,9 @@ def list_depth(e: cst.BaseExpression, depths: dict[str, int], twins: dict[str, i
     """How deep a list value nests (1: `[a, b]`, 2: `[[a], [b]]`), None when it is no list."""
     if isinstance(e, cst.List):
         inner = {list_depth(el.value, depths, twins) or 0 for el in e.elements}
-        return 1 + (inner.pop() if len(inner) == 1 else 0 if not inner else -99)
+        if len(inner) > 1:  # items of different nestings (`[1, [2]]`): no list of ints
+            return None
+        return 1 + (inner.pop() if inner else 0)
     if isinstance(e, cst.Name):
         return depths.get(e.value)
     if isinstance(e, cst.Call) and isinstance(e.func, cst.Name) and e.func.value in twins:

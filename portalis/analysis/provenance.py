@@ -39,7 +39,10 @@ def int_representation(sig: FunctionSignature) -> dict:
         return {"repr": "i64"}
     if fact.wide:  # checked i128 inside, the signature on i64 (portalis/lower/wide.py)
         return {"repr": "i128", "wide": fact.wide}
-    return {"repr": "bigint" if fact.bigint else "i64", "grows": fact.grows, "kept_i64": fact.unsupported}
+    out = {"repr": "bigint" if fact.bigint else "i64", "grows": fact.grows, "kept_i64": fact.unsupported}
+    if fact.twin_of:  # BigInt twins beside it for these callers on BigInt (a matrix product)
+        out["bigint_twin_for"] = list(fact.twin_of)
+    return out
 
 
 def find_signature(tm: ModuleTypeMap, qualname: str) -> FunctionSignature | None:
