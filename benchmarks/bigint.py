@@ -8,7 +8,8 @@ table, its Cargo.lock from portalis/deps.py, as a generated crate gets them), bu
 program checks that they agree) on values that stay inside i64, which is where the choice
 between the two representations is made (issue 12, item 1); the last kernel is a function as the
 translator writes it on i64 and, since the analysis puts such a function on BigInt, on BigInt. Prints one row per kernel:
-nanoseconds per iteration with i64, with BigInt, and the ratio. Asserts nothing.
+nanoseconds per iteration with i64, with BigInt, and the ratio; then the same for checked i128
+(`leapdays` as portalis/lower/wide.py writes it). Asserts nothing.
 """
 
 from __future__ import annotations
@@ -93,6 +94,38 @@ fn fact_big(n: BigInt) -> BigInt {
     total
 }
 
+// calendar.leapdays of tests/data/ints.py as the translator writes it: on i64 (checked `-`,
+// Python's `//`), and in checked i128 as portalis/lower/wide.py does (the analysis' value
+// ranges: `y1 -= 1` passes i64 for y1 = -2**63, every value stays inside i128).
+fn floordiv_i64(a: i64, b: i64) -> i64 {
+    let q = a / b;
+    if a % b != 0 && (a < 0) != (b < 0) { q - 1 } else { q }
+}
+fn leap_i64(y1: i64, y2: i64) -> i64 {
+    let y1 = y1.checked_sub(1).expect("OverflowError");
+    let y2 = y2.checked_sub(1).expect("OverflowError");
+    let a = floordiv_i64(y2, 4).checked_sub(floordiv_i64(y1, 4)).expect("OverflowError");
+    let b = floordiv_i64(y2, 100).checked_sub(floordiv_i64(y1, 100)).expect("OverflowError");
+    let c = floordiv_i64(y2, 400).checked_sub(floordiv_i64(y1, 400)).expect("OverflowError");
+    a.checked_sub(b).and_then(|x| x.checked_add(c)).expect("OverflowError")
+}
+fn floordiv_i128(a: i128, b: i128) -> i128 {
+    // pyrt::wide_floordiv: operands inside i64 divide as i64 (i128 division is a library call)
+    if let (Ok(x), Ok(y)) = (i64::try_from(a), i64::try_from(b)) {
+        if let Some(q) = x.checked_div(y) {
+            return i128::from(if x % y != 0 && (x < 0) != (y < 0) { q - 1 } else { q });
+        }
+    }
+    let q = a / b;
+    if a % b != 0 && (a < 0) != (b < 0) { q - 1 } else { q }
+}
+fn leap_i128(y1: i64, y2: i64) -> i64 {
+    let (y1, y2) = (i128::from(y1) - 1, i128::from(y2) - 1);
+    let r = (floordiv_i128(y2, 4) - floordiv_i128(y1, 4)) - (floordiv_i128(y2, 100) - floordiv_i128(y1, 100))
+        + (floordiv_i128(y2, 400) - floordiv_i128(y1, 400));
+    i64::try_from(r).expect("OverflowError")
+}
+
 fn time<T>(reps: u32, mut f: impl FnMut(u32) -> T) -> f64 {
     let start = Instant::now();
     for r in 0..reps { black_box(f(r)); }
@@ -116,6 +149,10 @@ fn main() {
     for (name, a, b) in rows {
         println!("{}\t{:.1}\t{:.1}\t{:.1}", name, a, b, b / a);
     }
+    assert_eq!(leap_i64(1, 2025), leap_i128(1, 2025));
+    let (a, b) = (time(reps, |r| leap_i64(black_box(1 - (r as i64) * 977), black_box(2025))),
+                  time(reps, |r| leap_i128(black_box(1 - (r as i64) * 977), black_box(2025))));
+    println!("i128\tleapdays(y, 2025), translated\t{:.1}\t{:.1}\t{:.1}", a, b, b / a);
 }
 """
 
@@ -146,8 +183,15 @@ def main() -> int:
     spec = deps.crate_table()["num-bigint"]
     print(f"num-bigint {spec.version}, cargo build --release; ns per call (lower is better)")
     print(f"{'kernel':<28} {'i64 (checked)':>14} {'BigInt':>10} {'BigInt / i64':>13}")
+    wide = [line.split("\t")[1:] for line in run.stdout.splitlines() if line.startswith("i128\t")]
     for line in run.stdout.splitlines():
+        if line.startswith("i128\t"):
+            continue
         name, a, b, ratio = line.split("\t")
+        print(f"{name:<28} {float(a):>14.1f} {float(b):>10.1f} {float(ratio):>12.1f}x")
+    # the analysis' third choice: checked i128 where values pass i64 midway (portalis/lower/wide.py)
+    print(f"{'kernel':<28} {'i64 (checked)':>14} {'i128':>10} {'i128 / i64':>13}")
+    for name, a, b, ratio in wide:
         print(f"{name:<28} {float(a):>14.1f} {float(b):>10.1f} {float(ratio):>12.1f}x")
     return 0
 

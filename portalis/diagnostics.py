@@ -74,6 +74,7 @@ CODES: dict[str, str] = {
     "PTL242": "info: an int computed with num_bigint::BigInt where the value may leave i64 (`int(str) % m`)",
     "PTL232": "info: a function whose ints may grow past i64 (a product or power accumulated, a large int in its examples) is lowered on num_bigint::BigInt",
     "PTL233": "info: a function whose ints may grow past i64 keeps i64 (a construct outside the BigInt subset): an overflow raises OverflowError",
+    "PTL234": "info: a function whose ints can pass i64 midway for i64 arguments (every value inside i128) is computed in checked i128, its signature on i64",
     "PTL241": "the crate's manifest was rejected by the crate-level safety gate (a dependency outside the table, a build script...)",
     "PTL243": "a regular expression the translation maps to neither the regex nor the fancy-regex crate (atomic group, possessive quantifier, conditional), or one Python rejects",
     "PTL244": "a re pattern, flags or replacement that is not a literal (patterns are translated at translation time), or a callable replacement",

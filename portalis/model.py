@@ -292,6 +292,14 @@ class IntGrowth(BaseModel):
 
     grows: str | None = None
     unsupported: str | None = None
+    # Ints that do not grow but can pass i64 midway (`y1 -= 1` of -2**63) while every value
+    # stays inside i128 (portalis/analysis/int_ranges.py): computed in checked i128, the
+    # signature stays i64 (the result converted back: OverflowError past i64). Why, or None.
+    wide: str | None = None
+    # Functions this one (on BigInt) calls through their BigInt twins (`__g_big`, `__g_small`:
+    # a matrix product of lists of lists), and, on such a callee, the BigInt callers that need them.
+    twins: list[str] = Field(default_factory=list)
+    twin_of: list[str] = Field(default_factory=list)
 
     @property
     def bigint(self) -> bool:

@@ -26,6 +26,7 @@ from portalis.cst_scan import MUTATING_METHODS, scan_function
 from portalis.memo import node_memo
 from portalis.model import (
     PathFacts,
+    IntGrowth,
     ClassSignature,
     ConstantInfo,
     Diagnostic,
@@ -50,7 +51,7 @@ from portalis.types import pytypes as T
 from portalis.types.annotations import AnnotationError, TypeScope, resolve_annotation
 from portalis.analysis.comparisons import COMPARISONS, comparison_other
 from portalis.analysis.docstrings import docstring_evidence, value_type
-from portalis.analysis.int_growth import int_growth
+from portalis.analysis.int_growth import int_growth, twin_problem, type_depth
 from portalis.analysis.liveness import consumed_params
 from portalis.analysis.module_state import INIT_PREFIX, ModuleState, init_function_name, init_function_source, module_state
 from portalis.analysis.signatures import complete_signatures
@@ -1009,13 +1010,18 @@ def _int_facts(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], line) -> No
     """Whether each function's ints may grow past i64 (portalis/analysis/int_growth.py); one
     whose body the BigInt lowering covers gets `bigint` for its int parameters and return
     (num_bigint::BigInt in the Rust; callers convert at the call)."""
+    twins = {}  # functions of int lists that can have a BigInt twin (a matrix product)
+    for sig in tm.functions:
+        node = nodes.get(sig.name)
+        if node is not None and sig.typed and twin_problem(node, [(p.name, p.py_type) for p in sig.params], sig.returns) is None:
+            twins[sig.name] = (node, [type_depth(p.py_type) or 0 for p in sig.params], type_depth(sig.returns) or 0)
     out = []
     for sig in tm.functions:
         node = nodes.get(sig.name)
         if node is None or not sig.typed:
             out.append(sig)
             continue
-        fact = int_growth(node, [(p.name, p.py_type) for p in sig.params], sig.returns, _Lines(line))
+        fact = int_growth(node, [(p.name, p.py_type) for p in sig.params], sig.returns, _Lines(line), twins)
         if fact is None:
             out.append(sig)
             continue
@@ -1026,6 +1032,16 @@ def _int_facts(tm: ModuleTypeMap, nodes: dict[str, cst.FunctionDef], line) -> No
             update["returns"] = T.BIGINT
             update["rust_returns"] = BIGINT
         out.append(sig.model_copy(update=update))
+    callers: dict[str, list[str]] = {}  # a twin's callers on BigInt: its twins are emitted with it
+    for sig in out:
+        if sig.facts.ints is not None and sig.facts.ints.bigint:
+            for callee in sig.facts.ints.twins:
+                callers.setdefault(callee, []).append(sig.name)
+    for i, sig in enumerate(out):
+        if sig.name in callers:
+            fact = sig.facts.ints or IntGrowth()
+            fact = fact.model_copy(update={"twin_of": callers[sig.name]})
+            out[i] = sig.model_copy(update={"facts": sig.facts.model_copy(update={"ints": fact})})
     tm.functions = out
 
 

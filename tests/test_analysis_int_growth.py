@@ -71,3 +71,29 @@ def test_no_growth_no_fact(src: str) -> None:
 def test_what_keeps_i64(src: str, params: int, why: str) -> None:
     found = fact(src, params)
     assert found is not None and not found.bigint and why in (found.unsupported or ""), found
+
+
+@pytest.mark.parametrize("src,params,returns,why", [
+    # calendar.leapdays: `y1 -= 1` of -2**63, then only divided
+    ("def f(y1, y2):\n    y1 -= 1\n    y2 -= 1\n    return (y2 // 4 - y1 // 4) - (y2 // 100 - y1 // 100)\n", 2, T.INT, "`y1 -= 1`"),
+    # an automorphic number test: `n * n` below 2**126, then only divided (a bool result)
+    ("def f(n):\n    if n < 0:\n        return False\n    s = n * n\n    while n > 0:\n        if n % 10 != s % 10:\n"
+     "            return False\n        n //= 10\n        s //= 10\n    return True\n", 1, T.BOOL, "`n * n`"),
+    ("def f(a, b):\n    return (a + b) // 2\n", 2, T.INT, "`(a + b)`"),
+])
+def test_values_passing_i64_midway_are_computed_in_i128(src: str, params: int, returns, why: str) -> None:
+    found = fact(src, params, returns)
+    assert found is not None and found.wide and why in found.wide and not found.bigint, found
+
+
+@pytest.mark.parametrize("src,params", [
+    ("def f(a, b):\n    return a + b\n", 2),  # only the result leaves i64: converted at the return either way
+    ("def f(n):\n    t = n\n    while t > 0:\n        t = t + n\n    return t % 7\n", 1),  # unbounded in a loop
+    ("def f(n):\n    return g(n - 1) // 2\n", 1),  # a call: outside the ranged subset
+    ("def f(n):\n    return n * n * n // n\n", 1),  # past i128 (2**189)
+    ("def f(n):\n    return (n * n) % MOD\n", 1),  # a module constant: its type is not known here
+    # a range bound past i64 only at -2**63 (HumanEval 31's is_prime): the loop's `n % k` stays i64
+    ("def f(n):\n    for k in range(2, n - 1):\n        if n % k == 0:\n            return 0\n    return 1\n", 1),
+])
+def test_i128_only_where_ranges_prove_it(src: str, params: int) -> None:
+    assert fact(src, params) is None

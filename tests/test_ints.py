@@ -1,6 +1,7 @@
 """Python's ints in the translation (issue 12, item 1): no wrapped and no saturated value in any
-profile. Where Python's result fits i64 the Rust matches it exactly (differential); where
-Python's int grows past i64 the Rust raises OverflowError instead of a wrong number.
+profile. Where Python's result fits i64 the Rust matches it exactly (differential), as it does
+for the functions on BigInt or checked i128; where a function kept on i64 meets an int past
+i64 the Rust raises OverflowError instead of a wrong number.
 One differential build for the module."""
 
 from __future__ import annotations
@@ -66,21 +67,29 @@ SAME = [
     f"big_ops({I64_MIN}, -1)", "power_sum(7, 30)", "power_sum(-2, 0)", "power_sum(0, 5)", "power_sum(0, 0)", "factorial_mod(10, 1000)",
     # the i64 fast path of a function on BigInt: stays in i64, leaves it midway, i64 callers
     "fib_matrix(0)", "fib_matrix(1)", "fib_matrix(10)", "fib_matrix(60)",
+    # Fibonacci by matrix power: `base = matrix_mul(base, base)` in a loop puts fib_matrix on
+    # BigInt, its lists of lists on Vec<Vec<BigInt>>, matrix_mul called through its BigInt twin
+    "fib_matrix(90)", "fib_matrix(92)", "fib_matrix(100)", "fib_matrix(150)", "fib_matrix(-3)",
+    "matrix_mul([[1, 1], [1, 0]], [[1, 1], [1, 0]])",
     "collatz_steps(27)", f"collatz_steps({2**62 + 1})", f"collatz_steps({2**64 + 1})", "longest_collatz(30)",
+    # values that pass i64 midway for i64 arguments, all inside i128: computed in checked i128
+    # (`y1 -= 1` of -2**63; `number * number` below 2**126), the signature on i64
+    f"leapdays({I64_MIN}, 0)", f"leapdays({I64_MIN}, {I64_MAX})", f"leapdays({I64_MAX}, {I64_MIN})",
+    "is_automorphic_number(8212890625)", f"is_automorphic_number({10**10})", f"is_automorphic_number({I64_MAX})",
+    "is_automorphic_number(9376)", "is_automorphic_number(3037000500)",
+    # a float divided by `math.factorial(n)`: the exact factorial rounded once (59! past i64;
+    # 171! past f64: Python's OverflowError too)
+    "maclaurin_sin(1.0, 30)", "maclaurin_sin(-7.5, 40)", "maclaurin_sin(0.5, 85)", "maclaurin_sin(0.5, 86)",
 ]
 # Python's int grows past i64 here: the Rust raises OverflowError (it used to wrap, saturate or
 # crash with a Rust panic message).
 GROWS = [
     "parse('9223372036854775808')",
     "parse_base('1' * 64, 2)", f"div_mod({I64_MIN}, -1)", "truncate(1e19)",
-    "truncate(-9.3e18)", f"leapdays({I64_MIN}, 0)",
-    # automorphic numbers: `number * number` past i64 (Python: True, False)
-    "is_automorphic_number(8212890625)", f"is_automorphic_number({10**10})",
-    # a Maclaurin series: `math.factorial(59)` past i64 (Python divides a float by it)
-    "maclaurin_sin(1.0, 30)",
-    # Fibonacci by matrix power: nested lists of big ints are not on BigInt yet
-    "fib_matrix(90)", "fib_matrix(100)", "fib_matrix(150)",
+    "truncate(-9.3e18)",
  "factorial_digits(25)", "factorial_mod(25, 1000)",
+    # matrix_mul called directly keeps i64 (its BigInt twin serves callers on BigInt)
+    f"matrix_mul([[{I64_MAX}, 0], [0, 1]], [[2, 0], [0, 1]])",
     "shift_left(1, 63)", "shift_left(1, 64)", f"round_to({I64_MAX}, -19)", "choose(70, 35)", f"negate({I64_MIN})",
 ]
 
@@ -109,7 +118,7 @@ def test_int_representation_per_function(ints: DiffRun) -> None:
     reprs = {name: f["signature"]["ints"]["repr"] for name, f in functions.items()}
     big = {"factorial_series", "factorial_rec", "falling", "sylvester", "big_ops", "power_sum", "collatz_steps",
            "leapdays_seen", "partitions", "fib_list", "sylvester_list",
-           "catalan", "fib_past", "squares"}
+           "catalan", "fib_past", "squares", "fib_matrix"}
     assert {n for n, r in reprs.items() if r == "bigint"} == big
     assert "accumulated in a loop" in functions["factorial_series"]["signature"]["ints"]["grows"]
     assert "recursive call" in functions["factorial_rec"]["signature"]["ints"]["grows"]
@@ -121,7 +130,26 @@ def test_int_representation_per_function(ints: DiffRun) -> None:
     # `a ** b` as a float where b < 0 (`power`, `sum_of_geometric_progression`): grows, not a function of ints
     kept_i64 = {"factorial_digits", "power", "sum_of_geometric_progression", "maclaurin_sin"}
     assert codes == {("PTL232", n) for n in big} | {("PTL233", n) for n in kept_i64}
+    # values passing i64 midway, all inside i128 (the ranges from i64 arguments): checked i128
+    # inside, the signature on i64, PTL234
+    wide = {n for n, r in reprs.items() if r == "i128"}
+    assert wide == {"leapdays", "is_automorphic_number"}  # `-a * 1`: only grows further
+    assert "`y1 -= 1` can pass i64" in functions["leapdays"]["signature"]["ints"]["wide"]
+    assert "`number * number` can pass i64" in functions["is_automorphic_number"]["signature"]["ints"]["wide"]
+    notes = {d["function"] for d in ints.module_report()["diagnostics"] if d["code"] == "PTL234"}
+    assert notes == wide
     rust = (ints.crate_dir / "src" / "sample.rs").read_text(encoding="utf-8")
+    assert "pub fn leapdays(y1: i64, y2: i64) -> i64 {\n    let mut y1: i128 = i128::from(y1);" in rust
+    assert "pub fn is_automorphic_number(number: i64) -> bool {" in rust and "number_square = number * number;" in rust
+    # a float divided by math.factorial(n): the exact factorial rounded once
+    assert "crate::pyrt::factorial_f64(2 * r + 1)" in rust
+    # lists of lists of big ints: Vec<Vec<BigInt>>, matrix_mul through its twins
+    assert "let mut base: Vec<Vec<num_bigint::BigInt>>;" in rust and "base = __matrix_mul_big(&base, &base);" in rust
+    assert "pub fn __matrix_mul_small(a: &[Vec<i64>], b: &[Vec<i64>]) -> Option<Vec<Vec<i64>>>" in rust
+    assert "pub fn matrix_mul(a: &[Vec<i64>], b: &[Vec<i64>]) -> Vec<Vec<i64>>" in rust
+    assert "`matrix_mul`'s products applied to its own result" in functions["fib_matrix"]["signature"]["ints"]["grows"]
+    assert functions["matrix_mul"]["signature"]["ints"] == {"repr": "i64", "grows": None, "kept_i64": None,
+                                                            "bigint_twin_for": ["fib_matrix"]}
     assert "pub fn factorial_series(n: num_bigint::BigInt) -> num_bigint::BigInt" in rust
     assert "pub fn factorial_digits(n: i64) -> i64" in rust
     # a list whose items grow: Vec<BigInt>, and Vec<i64> on the fast path

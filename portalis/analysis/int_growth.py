@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 import libcst as cst
+from portalis.analysis.int_ranges import leaves_i64
 from portalis.cst_walk import children
 from portalis.model import IntGrowth, PyType
 
@@ -84,10 +85,16 @@ def _docstring_ints(fn: cst.FunctionDef) -> int | None:
     return big[0] if big else None
 
 
-def growth_reason(fn: cst.FunctionDef, lines: dict[cst.CSTNode, int] | None = None) -> str | None:
+def growth_reason(fn: cst.FunctionDef, lines: dict[cst.CSTNode, int] | None = None,
+                  twins: dict[str, cst.FunctionDef] | None = None) -> str | None:
     """Why the function's ints may leave i64, or None."""
     fname = fn.name.value
     owner = _statements(fn.body)
+    twin = _twin_growth(fn, twins or {})
+    if twin is not None:
+        assert isinstance(twin, cst.Assign) and isinstance(twin.value, cst.Call) and isinstance(twin.value.func, cst.Name)
+        call = twin.value.func.value
+        return f"`{_code(twin)}` in a loop: `{call}`'s products applied to its own result{_line(twin, lines, owner)}"
     loops = [n for n in _walk(fn.body) if isinstance(n, (cst.For, cst.While))]
     for loop in loops:
         for n in _walk(loop.body):
@@ -120,6 +127,84 @@ def growth_reason(fn: cst.FunctionDef, lines: dict[cst.CSTNode, int] | None = No
     big = _docstring_ints(fn)
     if big is not None:
         return f"its docstring shows {big}, above 2**53"
+    return None
+
+
+def type_depth(t: PyType) -> int | None:
+    """0 for an int, 1 for list[int], 2 for list[list[int]]; None for anything else."""
+    if t.kind == "int":
+        return 0
+    if t.kind == "list" and len(t.args) == 1:
+        inner = type_depth(t.args[0])
+        return None if inner is None or inner >= 2 else inner + 1
+    return None
+
+
+def twin_problem(fn: cst.FunctionDef, params: list[tuple[str, PyType]], returns: PyType) -> str | None:
+    """Whether a function can have a BigInt twin (`__f_big`, `__f_small`) for callers on
+    BigInt (a matrix product `matrix_mul(a, b)` of Fibonacci by matrix power): params ints or
+    lists (of lists) of ints, read only; the body one `return` of a list (of lists) of int
+    expressions over the parameters' items. None: it can."""
+    if fn.decorators or fn.asynchronous or type_depth(returns) not in (1, 2):
+        return "not a function of int lists returning a list of ints"
+    found = {n: type_depth(t) for n, t in params}
+    depths = {n: d for n, d in found.items() if d is not None}
+    if len(depths) != len(found):
+        return "a parameter is not an int or a list of ints"
+    p = fn.params
+    if p.star_arg not in (None, cst.MaybeSentinel.DEFAULT) or p.star_kwarg or p.kwonly_params or p.posonly_params:
+        return "*args, **kwargs or keyword-only parameters"
+    body = list(fn.body.body) if isinstance(fn.body, cst.IndentedBlock) else []
+    if body and _is_docstring(body[0]):
+        body = body[1:]
+    stmt = body[0] if len(body) == 1 else None
+    if not isinstance(stmt, cst.SimpleStatementLine) or len(stmt.body) != 1 or not _ends_in_return(stmt):
+        return "more than one `return` statement"
+    ret = stmt.body[0]
+    assert isinstance(ret, cst.Return) and ret.value is not None
+    value = ret.value
+    lists = {n for n, d in depths.items() if d}
+    checker = _Subset(fn.name.value, {n for n, d in depths.items() if not d}, lists, depths=depths)
+    try:
+        if list_depth(value, checker.depths, {}) != type_depth(returns):
+            raise _Unsupported("the returned list's nesting is not its annotation's")
+        checker.list_value(value)
+    except _Unsupported as exc:
+        return str(exc)
+    return None
+
+
+def list_depth(e: cst.BaseExpression, depths: dict[str, int], twins: dict[str, int]) -> int | None:
+    """How deep a list value nests (1: `[a, b]`, 2: `[[a], [b]]`), None when it is no list."""
+    if isinstance(e, cst.List):
+        inner = {list_depth(el.value, depths, twins) or 0 for el in e.elements}
+        if len(inner) > 1:  # items of different nestings (`[1, [2]]`): no list of ints
+            return None
+        return 1 + (inner.pop() if inner else 0)
+    if isinstance(e, cst.Name):
+        return depths.get(e.value)
+    if isinstance(e, cst.Call) and isinstance(e.func, cst.Name) and e.func.value in twins:
+        return twins[e.func.value]
+    if isinstance(e, cst.BinaryOperation) and isinstance(e.operator, cst.Multiply):
+        return list_depth(e.left, depths, twins)
+    if isinstance(e, cst.BinaryOperation) and isinstance(e.operator, cst.Add):
+        return list_depth(e.left, depths, twins)
+    return None
+
+
+def _twin_growth(fn: cst.FunctionDef, twins: dict[str, cst.FunctionDef]) -> cst.CSTNode | None:
+    """`x = g(..., x, ...)` in a loop, g a twin whose returned items hold products: the items
+    grow like powers (a matrix squared in a loop)."""
+    for loop in (n for n in _walk(fn.body) if isinstance(n, (cst.For, cst.While))):
+        for n in _walk(loop.body):
+            if not (isinstance(n, cst.Assign) and len(n.targets) == 1 and isinstance(n.targets[0].target, cst.Name)
+                    and isinstance(n.value, cst.Call) and isinstance(n.value.func, cst.Name) and n.value.func.value in twins):
+                continue
+            target = n.targets[0].target.value
+            callee = twins[n.value.func.value]
+            if (any(_mentions_name(a.value, target) for a in n.value.args)
+                    and any(isinstance(b, cst.BinaryOperation) and isinstance(b.operator, cst.Multiply) for b in _walk(callee.body))):
+                return n
     return None
 
 
@@ -164,17 +249,40 @@ def is_list_value(e: cst.BaseExpression, lists: set[str] = frozenset(), top: boo
     return False
 
 
-def list_locals(fn: cst.FunctionDef) -> set[str]:
-    """Locals bound to a new list (`p = [1] + [0] * n`, `xs = xs + [x]`): lists of ints in the
-    BigInt subset."""
+def list_locals(fn: cst.FunctionDef, twins: dict[str, int] | None = None) -> set[str]:
+    """Locals bound to a new list (`p = [1] + [0] * n`, `xs = xs + [x]`, `m = matrix_mul(m, m)`
+    of a twin, `twins` giving each twin's list depth): lists of ints in the BigInt subset."""
     assigns = [n for n in _walk(fn.body)
                if isinstance(n, cst.Assign) and len(n.targets) == 1 and isinstance(n.targets[0].target, cst.Name)]
     lists: set[str] = set()
+    twins = twins or {}
     while True:  # a list local copied into another: to the fixed point
-        found = {n.targets[0].target.value for n in assigns if is_list_value(n.value, lists)}
+        found = {n.targets[0].target.value for n in assigns if is_list_value(n.value, lists) or _twin_call(n.value, twins)}
         if found == lists:
             return lists
         lists = found
+
+
+def _twin_call(e: cst.BaseExpression, twins: dict[str, int]) -> bool:
+    return isinstance(e, cst.Call) and isinstance(e.func, cst.Name) and e.func.value in twins
+
+
+def list_depths(fn: cst.FunctionDef, lists: set[str], twins: dict[str, int]) -> dict[str, int]:
+    """Each list local's nesting (1 or 2), from the values bound to it; a local bound to lists
+    of two nestings is Unsupported."""
+    out: dict[str, int] = {}
+    for _ in range(3):
+        for n in _walk(fn.body):
+            if isinstance(n, cst.Assign) and len(n.targets) == 1 and isinstance(n.targets[0].target, cst.Name):
+                name = n.targets[0].target.value
+                if name in lists:
+                    d = list_depth(n.value, out, twins)
+                    if d is None:
+                        continue
+                    if d not in (1, 2) or out.get(name, d) != d:
+                        raise _Unsupported(f"`{name}` holds lists of different nestings")
+                    out[name] = d
+    return {n: out.get(n, 1) for n in lists}
 
 
 _CACHES = frozenset({"cache", "lru_cache"})
@@ -195,18 +303,28 @@ def cached(fn: cst.FunctionDef) -> bool:
     return isinstance(expr, cst.Name) and expr.value in _CACHES
 
 
-def subset_problem(fn: cst.FunctionDef, params: list[tuple[str, PyType]], returns: PyType) -> str | None:
-    """What in the function the BigInt lowering does not cover (None: all of it)."""
+def subset_problem(fn: cst.FunctionDef, params: list[tuple[str, PyType]], returns: PyType,
+                   returns_bool: bool = False, twins: dict[str, tuple[list[int], int]] | None = None) -> str | None:
+    """What in the function the BigInt lowering does not cover (None: all of it). With
+    `returns_bool` a function returning a bool (`return n % 10 == m`, `return False`) is in the
+    subset too: the i128 lowering (`wide_reason`) takes those, the BigInt one does not."""
     if any(t.kind != "int" for _, t in params):
         return "a parameter is not an int"
-    if returns.kind != "int":
+    if returns.kind != "int" and not (returns.kind == "bool" and returns_bool):
         return "it does not return an int"
     if fn.asynchronous or fn.decorators and not cached(fn):
         return "decorated or async"
     p = fn.params
     if p.star_arg not in (None, cst.MaybeSentinel.DEFAULT) or p.star_kwarg or p.kwonly_params or p.posonly_params:
         return "*args, **kwargs or keyword-only parameters"
-    checker = _Subset(fn.name.value, {n for n, _ in params}, list_locals(fn))
+    twins = twins or {}
+    twin_depths = {k: v[1] for k, v in twins.items()}
+    try:
+        lists = list_locals(fn, twin_depths)
+        checker = _Subset(fn.name.value, {n for n, _ in params}, lists, returns.kind == "bool",
+                          depths=list_depths(fn, lists, twin_depths), twins=twins)
+    except _Unsupported as exc:
+        return str(exc)
     try:
         body = list(fn.body.body) if isinstance(fn.body, cst.IndentedBlock) else []
         if body and _is_docstring(body[0]):
@@ -235,8 +353,12 @@ def _ends_in_return(stmt: cst.CSTNode) -> bool:
 
 
 class _Subset:
-    def __init__(self, fname: str, params: set[str], lists: set[str]) -> None:
+    def __init__(self, fname: str, params: set[str], lists: set[str], returns_bool: bool = False,
+                 depths: dict[str, int] | None = None, twins: dict[str, tuple[list[int], int]] | None = None) -> None:
         self.fname = fname
+        self.depths = {n: 1 for n in lists} | (depths or {})  # a list local's nesting: 2 for a list of lists
+        self.twins = twins or {}  # functions with a BigInt twin: their parameters' and return's nestings
+        self.returns_bool = returns_bool  # `return` takes a truth value (comparisons, not, True/False)
         self.params = params
         self.lists = lists  # locals bound to a list of ints
         self.arity = len(params)
@@ -297,7 +419,10 @@ class _Subset:
         if isinstance(s, cst.Return):
             if s.value is None:
                 raise _Unsupported("a bare `return`")
-            self.expr(s.value)
+            if self.returns_bool:
+                self.truth(s.value)
+            else:
+                self.expr(s.value)
         elif isinstance(s, cst.AugAssign):
             if type(s.operator) not in AUG_OPS:
                 raise _Unsupported(f"`{_code(s)}`")
@@ -321,7 +446,7 @@ class _Subset:
                 raise _Unsupported("a chained assignment")
             t = s.targets[0].target
             if isinstance(t, cst.Name) and t.value in self.lists:
-                if not is_list_value(s.value, self.lists):
+                if not is_list_value(s.value, self.lists) and not _twin_call(s.value, {k: 0 for k in self.twins}):
                     raise _Unsupported(f"`{t.value}` is both a list and something else")
                 self.assigned.add(t.value)
                 self.list_value(s.value)
@@ -349,9 +474,16 @@ class _Subset:
         """A list value (`is_list_value`): its items and counts are ints of the subset."""
         if isinstance(e, cst.List):
             for el in e.elements:
-                self.expr(el.value)
+                if isinstance(el.value, cst.List):  # a list of lists: `[[1, 0], [0, 1]]`
+                    self.list_value(el.value)
+                else:
+                    self.expr(el.value)
         elif isinstance(e, cst.Name) and e.value in self.lists:  # an operand of `+`/`*`: copied
+            if self.depths.get(e.value, 1) != 1:
+                raise _Unsupported(f"`{_code(e)}`: a list of lists copied")
             return
+        elif isinstance(e, cst.Call) and isinstance(e.func, cst.Name) and e.func.value in self.twins:
+            self.twin_call(e)
         elif isinstance(e, cst.BinaryOperation) and isinstance(e.operator, cst.Multiply):
             self.list_value(e.left)
             self.expr(e.right)
@@ -361,12 +493,27 @@ class _Subset:
         else:
             raise _Unsupported(f"`{_code(e)}`")
 
-    def item(self, e: cst.Subscript) -> None:
-        """`xs[i]` of a list local, one index (no slice)."""
-        if not (isinstance(e.value, cst.Name) and e.value.value in self.lists and len(e.slice) == 1
-                and isinstance(e.slice[0].slice, cst.Index)):
+    def item(self, e: cst.Subscript, depth: int = 1) -> None:
+        """`xs[i]` of a list local, one index (no slice); `m[i][j]` of a list of lists."""
+        if not (len(e.slice) == 1 and isinstance(e.slice[0].slice, cst.Index)):
+            raise _Unsupported(f"`{_code(e)}`")
+        if isinstance(e.value, cst.Subscript):
+            self.item(e.value, depth + 1)
+        elif not (isinstance(e.value, cst.Name) and e.value.value in self.lists and self.depths.get(e.value.value, 1) == depth):
             raise _Unsupported(f"`{_code(e)}`")
         self.expr(e.slice[0].slice.value)
+
+    def twin_call(self, e: cst.Call) -> None:
+        """`g(a, b)` of a function with a BigInt twin: lists passed by name at their nesting."""
+        assert isinstance(e.func, cst.Name)
+        depths, _ = self.twins[e.func.value]
+        if len(e.args) != len(depths) or any(a.keyword is not None or a.star for a in e.args):
+            raise _Unsupported(f"`{_code(e)}`: arguments other than the parameters")
+        for a, d in zip(e.args, depths):
+            if d == 0:
+                self.expr(a.value)
+            elif not (isinstance(a.value, cst.Name) and self.depths.get(a.value.value) == d and a.value.value in self.lists):
+                raise _Unsupported(f"`{_code(e)}`: a list argument that is not a list local of its nesting")
 
     def cond(self, e: cst.BaseExpression) -> None:
         if isinstance(e, cst.Comparison):
@@ -384,6 +531,20 @@ class _Subset:
             return
         else:
             self.expr(e)  # an int's truth: `while n:` is `n != 0`
+
+    def truth(self, e: cst.BaseExpression) -> None:
+        """A bool function's returned value: a comparison, `not`, `True`/`False`, and `and`/`or`
+        of those (Python's `and` returns an operand: of bools, a bool)."""
+        if isinstance(e, cst.BooleanOperation):
+            self.truth(e.left)
+            self.truth(e.right)
+        elif isinstance(e, (cst.Comparison, cst.UnaryOperation)) and not (
+                isinstance(e, cst.UnaryOperation) and not isinstance(e.operator, cst.Not)):
+            self.cond(e)
+        elif isinstance(e, cst.Name) and e.value in ("True", "False"):
+            return
+        else:
+            raise _Unsupported(f"`{_code(e)}` returned as a bool")
 
     def expr(self, e: cst.BaseExpression) -> None:
         if isinstance(e, cst.Integer):
@@ -426,10 +587,39 @@ def _int_literal(e: cst.BaseExpression) -> bool:
     return isinstance(e, cst.Integer)
 
 
-def int_growth(fn: cst.FunctionDef, params: list[tuple[str, PyType]], returns: PyType,
-               lines: dict[cst.CSTNode, int] | None = None) -> IntGrowth | None:
-    """The fact for one function; None when nothing says its ints grow."""
-    grows = growth_reason(fn, lines)
-    if grows is None:
+def wide_reason(fn: cst.FunctionDef, params: list[tuple[str, PyType]], returns: PyType,
+                lines: dict[cst.CSTNode, int] | None = None) -> str | None:
+    """Why a function whose ints do not grow is computed in checked i128 (None: it is not): a
+    value can pass i64 midway for i64 arguments (the boundary cases, -2**63 and 2**63-1)
+    while every value stays inside i128 (portalis/analysis/int_ranges.py). Only functions of
+    the subset without lists or calls (ints in, an int or a bool out)."""
+    if fn.decorators or returns.kind not in ("int", "bool") or subset_problem(fn, params, returns, returns_bool=True) is not None:
         return None
-    return IntGrowth(grows=grows, unsupported=subset_problem(fn, params, returns))
+    if list_locals(fn) or any(isinstance(n, cst.Call) and not (isinstance(n.func, cst.Name) and n.func.value == "range")
+                              for n in _walk(fn.body)):
+        return None
+    if any(isinstance(n, cst.Call) and len(n.args) == 3 for n in _walk(fn.body)):
+        return None  # a range step: the runtime's range_step is i64
+    leaves = leaves_i64(fn, [n for n, _ in params], returns.kind == "int")
+    if not leaves:
+        return None
+    owner = _statements(fn.body)
+    first = leaves[0]
+    return f"`{_code(first)}` can pass i64 for i64 arguments{_line(first, lines, owner)}; every value fits i128"
+
+
+def int_growth(fn: cst.FunctionDef, params: list[tuple[str, PyType]], returns: PyType,
+               lines: dict[cst.CSTNode, int] | None = None,
+               twins: dict[str, tuple[cst.FunctionDef, list[int], int]] | None = None) -> IntGrowth | None:
+    """The fact for one function; None when nothing says its ints grow or pass i64 midway.
+    `twins`: the module's functions that can have a BigInt twin (`twin_problem`), each with
+    its node and its parameters' and return's list nestings."""
+    twins = twins or {}
+    grows = growth_reason(fn, lines, {k: v[0] for k, v in twins.items()})
+    if grows is None:
+        wide = wide_reason(fn, params, returns, lines)
+        return IntGrowth(wide=wide) if wide else None
+    problem = subset_problem(fn, params, returns, twins={k: (v[1], v[2]) for k, v in twins.items()})
+    used = sorted({n.func.value for n in _walk(fn.body) if isinstance(n, cst.Call) and isinstance(n.func, cst.Name)
+                   and n.func.value in twins and n.func.value != fn.name.value})
+    return IntGrowth(grows=grows, unsupported=problem, twins=used if problem is None else [])

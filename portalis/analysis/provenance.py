@@ -31,12 +31,18 @@ def signature_summary(sig: FunctionSignature) -> dict:
 
 def int_representation(sig: FunctionSignature) -> dict:
     """How the function's ints are represented (portalis/analysis/int_growth.py): `bigint`
-    (num_bigint::BigInt) or `i64` (overflow raises OverflowError), why they may grow, and what
-    kept a growing function on i64."""
+    (num_bigint::BigInt), `i128` (checked i128 inside, i64 at the boundary: values pass i64
+    midway) or `i64` (overflow raises OverflowError), why they may grow, and what kept a
+    growing function on i64."""
     fact = sig.facts.ints
     if fact is None:
         return {"repr": "i64"}
-    return {"repr": "bigint" if fact.bigint else "i64", "grows": fact.grows, "kept_i64": fact.unsupported}
+    if fact.wide:  # checked i128 inside, the signature on i64 (portalis/lower/wide.py)
+        return {"repr": "i128", "wide": fact.wide}
+    out = {"repr": "bigint" if fact.bigint else "i64", "grows": fact.grows, "kept_i64": fact.unsupported}
+    if fact.twin_of:  # BigInt twins beside it for these callers on BigInt (a matrix product)
+        out["bigint_twin_for"] = list(fact.twin_of)
+    return out
 
 
 def find_signature(tm: ModuleTypeMap, qualname: str) -> FunctionSignature | None:

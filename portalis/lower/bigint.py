@@ -16,7 +16,7 @@ import dataclasses
 
 import libcst as cst
 
-from portalis.analysis.int_growth import AUG_OPS, CMP_OPS, OPS, list_locals
+from portalis.analysis.int_growth import AUG_OPS, CMP_OPS, OPS, list_depths, list_locals
 from portalis.lower.context import Unsupported
 from portalis.lower.mutability import fix_mutability
 from portalis.lower.stdlib_functools import MEMO_HELPERS, Memo, memoised
@@ -34,12 +34,16 @@ _HELPERS = {"//": "big_floordiv", "%": "big_mod", "**": "big_pow"}
 class BigIntLowerer:
     """Lowers one function of the subset; `runtime` collects the helpers it calls."""
 
-    def __init__(self, sig: FunctionSignature, node: cst.FunctionDef) -> None:
+    def __init__(self, sig: FunctionSignature, node: cst.FunctionDef,
+                 twins: dict[str, tuple[list[int], int]] | None = None) -> None:
         self.sig = sig
         self.node = node
         self.params = {p.name for p in sig.params}
         self.counters: set[str] = set()  # range counters (i64) in scope
-        self.lists = list_locals(node)  # locals holding a list of ints (Vec<BigInt>)
+        self.twins = twins or {}  # callees through their BigInt twins: parameters' and return's nestings
+        depths = {k: v[1] for k, v in self.twins.items()}
+        self.lists = list_locals(node, depths)  # locals holding a list of ints (Vec<BigInt>)
+        self.depths = list_depths(node, self.lists, depths)  # 2: a list of lists (Vec<Vec<BigInt>>)
         self.runtime: set[str] = set()
 
     def helper(self, name: str) -> ir.Path:
@@ -62,7 +66,30 @@ class BigIntLowerer:
         return fix_mutability(fn)
 
     def local_type(self, name: str) -> ir.Type:
-        return ir.TPath("Vec", (BIG,)) if name in self.lists else BIG
+        return self.nested(self.int_type(), self.depths.get(name, 0))
+
+    def int_type(self) -> ir.Type:
+        return BIG
+
+    @staticmethod
+    def nested(t: ir.Type, depth: int) -> ir.Type:
+        for _ in range(depth):
+            t = ir.TPath("Vec", (t,))
+        return t
+
+    def twin_call(self, e: cst.Call) -> ir.Expr:
+        """`g(a, b)` of a function with a BigInt twin: `__g_big(&a, &b)` (lists borrowed)."""
+        assert isinstance(e.func, cst.Name)
+        return ir.Call(ir.Path(twin_name(rust_ident(e.func.value), self.twin_suffix())), self.twin_args(e))
+
+    def twin_suffix(self) -> str:
+        return "big"
+
+    def twin_args(self, e: cst.Call) -> tuple[ir.Expr, ...]:
+        assert isinstance(e.func, cst.Name)
+        depths, _ = self.twins[e.func.value]
+        return tuple(self.owned(a.value) if d == 0 else ir.Ref(ir.Path(rust_ident(a.value.value)))  # type: ignore[attr-defined]
+                     for a, d in zip(e.args, depths))
 
     # ---------------------------------------------------------------- statements
     def suite(self, stmts) -> list[ir.Stmt]:
@@ -87,7 +114,7 @@ class BigIntLowerer:
             assert isinstance(s.target, cst.Name) and isinstance(s.iter, cst.Call)
             args = [self.to_i64(a.value) for a in s.iter.args]
             if len(args) == 1:
-                iterable: ir.Expr = ir.RangeExpr(ir.IntLit(0, "i64"), args[0])
+                iterable: ir.Expr = ir.RangeExpr(self.range_start(), args[0])
             elif len(args) == 2:
                 iterable = ir.RangeExpr(args[0], args[1])
             else:
@@ -100,6 +127,10 @@ class BigIntLowerer:
                 self.counters.discard(name)
             return [ir.For(ir.PBind(rust_ident(name)), iterable, body)]
         raise Unsupported("PTL233", "a statement outside the BigInt subset", s)
+
+    def range_start(self) -> ir.Expr:
+        """The start of `range(n)` (the counters' type: i64 here)."""
+        return ir.IntLit(0, "i64")
 
     def result(self, value: ir.Expr) -> ir.Expr:
         """What `return value` returns (the value itself here; Some(value) on the i64 path)."""
@@ -164,16 +195,20 @@ class BigIntLowerer:
         return [ir.Assign(ir.Path(rust_ident(t.value)), value)]
 
     def item(self, e: cst.Subscript) -> ir.Expr:
-        """`xs[i]` as a place: Python's index (negative from the end, IndexError outside)."""
-        assert isinstance(e.value, cst.Name) and isinstance(e.slice[0].slice, cst.Index)
-        xs = ir.Path(rust_ident(e.value.value))
+        """`xs[i]` as a place: Python's index (negative from the end, IndexError outside);
+        `m[i][j]` of a list of lists indexes the row read first."""
+        assert isinstance(e.value, (cst.Name, cst.Subscript)) and isinstance(e.slice[0].slice, cst.Index)
+        xs = self.item(e.value) if isinstance(e.value, cst.Subscript) else ir.Path(rust_ident(e.value.value))
         position = ir.Call(self.helper("index"), (self.to_i64(e.slice[0].slice.value), ir.MethodCall(xs, "len")))
         return ir.Index(xs, position)
 
     def list_value(self, e: cst.BaseExpression) -> ir.Expr:
         """A Vec of the list value: `vec![a, b]`, `[a] * n` (pyrt::list_repeat), `l + r` (concat)."""
         if isinstance(e, cst.List):
-            return ir.Macro("vec", tuple(self.owned(el.value) for el in e.elements), brackets="[]")
+            return ir.Macro("vec", tuple(self.list_value(el.value) if isinstance(el.value, cst.List) else self.owned(el.value)
+                                         for el in e.elements), brackets="[]")
+        if isinstance(e, cst.Call):  # `m = matrix_mul(m, m)`: the twin's new list
+            return self.twin_call(e)
         if isinstance(e, cst.Name):  # an operand of `xs + [x]`: Python builds a new list
             return ir.MethodCall(ir.Path(rust_ident(e.value)), "clone")
         assert isinstance(e, cst.BinaryOperation)
@@ -305,8 +340,14 @@ class SmallLowerer(BigIntLowerer):
     def result(self, value: ir.Expr) -> ir.Expr:
         return ir.Call(ir.Path("Some"), (value,))
 
-    def local_type(self, name: str) -> ir.Type:
-        return ir.TPath("Vec", (I64,)) if name in self.lists else I64
+    def int_type(self) -> ir.Type:
+        return I64
+
+    def twin_suffix(self) -> str:
+        return "small"
+
+    def twin_call(self, e: cst.Call) -> ir.Expr:
+        return ir.Try(super().twin_call(e))  # the twin gave up: this path gives up too
 
     def length(self, xs: ir.Expr) -> ir.Expr:
         return ir.Try(ir.MethodCall(ir.Call(ir.Path("i64::try_from"), (ir.MethodCall(xs, "len"),)), "ok"))
@@ -353,8 +394,50 @@ class SmallLowerer(BigIntLowerer):
         return ir.Try(ir.MethodCall(self.owned(left), _CHECKED[op], (self.owned(right),)))
 
 
+def twin_name(name: str, suffix: str) -> str:
+    """A twin's name: `__matrix_mul_big`, `__matrix_mul_small` (no Python name reaches it)."""
+    return f"__{name}_{suffix}"
+
+
+class _Twin:
+    """A function's BigInt twin (or its i64 twin, Option on overflow) for callers on BigInt:
+    the parameters' lists borrowed (`&[Vec<BigInt>]`), the one returned list built."""
+
+    def twin_fn(self, depths: list[int], ret_depth: int) -> ir.Fn:
+        lw: BigIntLowerer = self  # type: ignore[assignment]
+        body = list(lw.node.body.body) if isinstance(lw.node.body, cst.IndentedBlock) else []
+        ret = body[-1].body[0]  # type: ignore[attr-defined]
+        params = tuple(ir.Param(rust_ident(p.name), lw.int_type() if d == 0 else ir.TRef(ir.TSlice(lw.nested(lw.int_type(), d - 1))))
+                       for p, d in zip(lw.sig.params, depths))
+        value = lw.result(lw.list_value(ret.value))
+        ret_type = lw.nested(lw.int_type(), ret_depth)
+        if isinstance(lw, SmallLowerer):
+            ret_type = ir.TPath("Option", (ret_type,))
+        return fix_mutability(ir.Fn(name=twin_name(rust_ident(lw.sig.name), lw.twin_suffix()), params=params,
+                                    ret=ret_type, body=ir.Block((), value), attrs=("doc(hidden)",)))
+
+
+class _BigTwin(_Twin, BigIntLowerer):
+    pass
+
+
+class _SmallTwin(_Twin, SmallLowerer):
+    pass
+
+
+def lower_twins(sig: FunctionSignature, node: cst.FunctionDef, depths: list[int], ret_depth: int) -> tuple[ir.Item, set[str]]:
+    """The BigInt and i64 twins of a function of int lists (`twin_problem` said it can have them)."""
+    lists = {p.name: d for p, d in zip(sig.params, depths) if d}
+    big, small = _BigTwin(sig, node), _SmallTwin(sig, node)
+    for lw in (big, small):
+        lw.lists = set(lists)
+        lw.depths = dict(lists)
+    return ir.Items((big.twin_fn(depths, ret_depth), small.twin_fn(depths, ret_depth))), big.runtime | small.runtime
+
+
 def lower_bigint_function(sig: FunctionSignature, node: cst.FunctionDef,
-                          memo: Memo | None = None) -> tuple[ir.Item, set[str]]:
+                          memo: Memo | None = None,
+                          twins: dict[str, tuple[list[int], int]] | None = None) -> tuple[ir.Item, set[str]]:
     """The function on BigInt with its i64 fast path (`small_name`), and the runtime helpers
     they call. The BigInt function tries the fast path first; i64 callers call it directly.
 
@@ -362,11 +445,11 @@ def lower_bigint_function(sig: FunctionSignature, node: cst.FunctionDef,
     the fast path's recursion would bypass the memo (fib(90) in 2**90 calls), so its stand-in
     (`small_stub`) always gives up and every call goes through the memo."""
     if memo is not None:
-        cached = BigIntLowerer(sig, node)
+        cached = BigIntLowerer(sig, node, twins)
         fn = memoised(cached.lower(), False, f"{rust_ident(sig.name)}_uncached")
         return ir.Items((fn, small_stub(sig))), cached.runtime | set(MEMO_HELPERS)
-    big = BigIntLowerer(sig, node)
-    small = SmallLowerer(sig, node)
+    big = BigIntLowerer(sig, node, twins)
+    small = SmallLowerer(sig, node, twins)
     big_fn, small_fn = big.lower(), small.lower()
     args = [ir.Path(p.name) for p in big_fn.params]
     # `if let (Some(a), ...) = (small_arg(&a), ...) { if let Some(r) = __f_i64(a, ...) { return BigInt::from(r) } }`

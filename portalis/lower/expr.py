@@ -42,6 +42,7 @@ from portalis.lower.values import (
     _has_tuple,
     borrow,
     coerce,
+    float_operand,
     comparable,
     owned,
     owned_as,
@@ -809,7 +810,7 @@ class ExprLowering:
             return Val(ir.MethodCall(read(x), method, (read(y),)), T.NUM)
         is_float = "float" in (ka, kb) or "num" in (ka, kb)  # otherwise a PyNum computes as a float
         if isinstance(op, cst.Divide):
-            x, y = to_float(a), to_float(b)
+            x, y = float_operand(a, b), float_operand(b, a)
             return Val(self.checked("fdiv", (read(x), read(y))), T.FLOAT)
         if type(op) in _BITS:
             if is_float:
@@ -826,7 +827,7 @@ class ExprLowering:
                 return Val(ir.Call(ir.Path(f"crate::pyrt::{helper}"), (read(x), read(y))), T.INT)
             return Val(ir.Binary(_BITS[type(op)], read(x), read(y)), T.INT)
         if is_float:
-            x, y = to_float(a), to_float(b)
+            x, y = float_operand(a, b), float_operand(b, a)
         else:
             x, y = coerce(a, T.INT), coerce(b, T.INT)
         if isinstance(op, cst.Modulo) and not is_float:

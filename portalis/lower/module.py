@@ -16,7 +16,9 @@ from portalis.class_interfaces import hashes, operator_method, orders
 from portalis.contain import contained, describe_exception, has_internal_error, internal_error
 from portalis.lower.constants import is_computed, lower_computed
 from portalis.lower.bigint import CRATES as BIGINT_CRATES
-from portalis.lower.bigint import lower_bigint_function, small_stub
+from portalis.lower.bigint import lower_bigint_function, lower_twins, small_stub
+from portalis.lower.wide import lower_wide_function
+from portalis.analysis.int_growth import type_depth
 from portalis.class_interfaces import names_in
 from portalis.lower.context import ClassRef, ModuleEnv, Unsupported, class_static_path, item_key
 from portalis.lower.function import generic_params, lower_function
@@ -766,6 +768,7 @@ def _lower_module(
                 static = dataclasses.replace(item, name=class_static_path(rust_ident(cls.name), c.name), attrs=(ir.Allow(("non_upper_case_globals",)),))
                 pending.append((RustItem(name=f"{cls.name}.{c.name}", kind="const", code="", python_line=cls.line), static, None))
     fresh: list[FunctionResult] = []
+    sigs_by_name = {s.name: s for s in type_map.functions}  # twins' shapes (a matrix product's lists)
     for sig in type_map.functions:
         hit = reuse(sig) if reuse is not None else None
         if hit is not None:
@@ -784,33 +787,38 @@ def _lower_module(
                 out.items.append(record)  # listed in the report, absent from the crate
             continue
         ints = sig.facts.ints
-        if ints is not None:  # the analysis' int representation, in the report (PTL232/PTL233)
-            code, message = (("PTL232", f"ints on num_bigint::BigInt: {ints.grows}") if ints.bigint else
+        if ints is not None and (ints.grows or ints.wide):  # the analysis' int representation, in the report (PTL232/PTL233/PTL234)
+            code, message = (("PTL234", f"ints in checked i128: {ints.wide}") if ints.wide else
+                             ("PTL232", f"ints on num_bigint::BigInt: {ints.grows}") if ints.bigint else
                              ("PTL233", f"ints may grow past i64 ({ints.grows}) but stay i64: {ints.unsupported}"))
             note = Diagnostic(code=code, message=message, module=parsed.module, function=sig.name, line=sig.line,
                               severity=Severity.INFO)
             out.diagnostics.append(note)
             fresh[-1].diagnostics.append(note)
-        if ints is not None and ints.bigint:
+        if ints is not None and (ints.bigint or ints.wide):
             try:
                 memo = function_decorators(env, node)  # a cached function on BigInt: fib(93)
                 if memo is not None:
                     _check_memo_key(env, sig, node)
-                big_fn, helpers = lower_bigint_function(sig, node, memo)
+                if ints.wide:  # checked i128 inside, i64 at the boundary (portalis/lower/wide.py)
+                    big_fn, helpers = lower_wide_function(sig, node)
+                else:
+                    big_fn, helpers = lower_bigint_function(sig, node, memo, _twin_shapes(sigs_by_name, ints.twins))
             except Exception as bug:  # noqa: BLE001 - a translator bug costs one function, not the module
                 failure = bug if isinstance(bug, Unsupported) else _function_failure(bug, node)
                 diag = Diagnostic(code=failure.code, message=failure.message, module=parsed.module, function=sig.name, line=sig.line)
                 out.diagnostics.append(diag)
                 fresh[-1].diagnostics.append(diag)
                 record.status = FunctionStatus.UNTRANSLATED
-                stub = _with_small_stub(sig, stub_fn(sig, f"portalis {failure.code}: {failure.message}"))
+                stub = stub_fn(sig, f"portalis {failure.code}: {failure.message}")
+                stub = stub if ints.wide else _with_small_stub(sig, stub)
                 if stub is not None:
                     pending.append((record, stub, None))
                 continue
             record.runtime = sorted(helpers)
-            record.crates = sorted(BIGINT_CRATES)
+            record.crates = [] if ints.wide else sorted(BIGINT_CRATES)  # i128 is Rust's own
             quarantined = stub_fn(sig, f"portalis: `{sig.name}` was quarantined: {RUSTC_REASON}")
-            pending.append((record, big_fn, _with_small_stub(sig, quarantined)))
+            pending.append((record, big_fn, quarantined if ints.wide else _with_small_stub(sig, quarantined)))
             continue
         try:
             memo = function_decorators(env, node)  # before lowering: an unknown decorator stops it
@@ -828,6 +836,11 @@ def _lower_module(
                 if memo.bounded:
                     lowerer.note("PTL248", "lru_cache(maxsize=N) translated as an unbounded memo: the same results "
                                  "for a pure function, without Python's memory bound", node)
+            if ints is not None and ints.twin_of:  # its BigInt twins, for callers on BigInt (a matrix product)
+                twins, twin_helpers = lower_twins(sig, node, *_twin_shapes(sigs_by_name, [sig.name])[sig.name])
+                fn = ir.Items((fn, twins))
+                lowerer.runtime.update(twin_helpers)
+                lowerer.crates.update(BIGINT_CRATES)
             record.runtime = sorted(lowerer.runtime)
             record.crates = sorted(lowerer.crates)
             record.calls = sorted(lowerer.calls)
@@ -912,6 +925,15 @@ def _print_failure(exc: Exception) -> tuple[str, str]:
     if isinstance(exc, RecursionError):
         return "PTL160", f"it nests too deeply for the printer ({describe_exception(exc)})"
     return "PTL164", f"internal printer error ({describe_exception(exc)}); please report it"
+
+
+def _twin_shapes(sigs: dict[str, FunctionSignature], names: list[str]) -> dict[str, tuple[list[int], int]]:
+    """The named twins' parameters' and return's list nestings (from their signatures)."""
+    out = {}
+    for name in names:
+        sig = sigs[name]
+        out[name] = ([type_depth(p.py_type) or 0 for p in sig.params], type_depth(sig.returns) or 0)
+    return out
 
 
 def _with_small_stub(sig: FunctionSignature, stub: ir.Fn | None) -> ir.Item | None:

@@ -117,6 +117,21 @@ def to_float(v: Val) -> Val:
     raise Unsupported("PTL113", f"expected a number, got {v.ty}")
 
 
+_FACTORIAL = "crate::pyrt::factorial"
+
+
+def float_operand(v: Val, other: Val) -> Val:
+    """An operand of float arithmetic whose other operand is `other`. Python converts an int
+    operand to float when the other is a float: `math.factorial(n)` there is its exact value
+    rounded once (`pyrt::factorial_f64`, where the i64 factorial overflows from 21!). Only
+    next to a float: int / int is Python's correctly rounded quotient of the exact ints,
+    which two rounded floats are not."""
+    if (other.ty.kind == "float" and v.ty.kind == "int" and isinstance(v.expr, ir.Call)
+            and isinstance(v.expr.func, ir.Path) and v.expr.func.name == _FACTORIAL):
+        return Val(ir.Call(ir.Path("crate::pyrt::factorial_f64"), v.expr.args), T.FLOAT)
+    return to_float(v)
+
+
 def coerce(v: Val, target: PyType) -> Val:
     """Fit a value into a slot of Python type `target` (int -> float, T -> Optional[T])."""
     if target.kind == v.ty.kind == "none" and v.expr == ir.Path("None"):

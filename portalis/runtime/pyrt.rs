@@ -1424,6 +1424,26 @@ pub fn factorial(n: i64) -> i64 {
 }
 // @end
 
+// @helper factorial_f64 crates: num-bigint, num-traits
+/// `math.factorial(n)` where Python converts it to a float at once (`x / math.factorial(n)`
+/// with x a float: a Maclaurin series): the exact product, rounded once to the nearest float
+/// (num-bigint rounds correctly, as Python's int -> float), OverflowError where Python's
+/// conversion raises it (170! is the last below f64::MAX).
+pub fn factorial_f64(n: i64) -> f64 {
+    if n < 0 {
+        panic!("ValueError: factorial() not defined for negative values");
+    }
+    if n > 170 {
+        panic!("OverflowError: int too large to convert to float");
+    }
+    let mut p = num_bigint::BigUint::from(1u32);
+    for k in 2..=(n as u64) {
+        p *= k;
+    }
+    num_traits::ToPrimitive::to_f64(&p).expect("a BigUint always has a float")
+}
+// @end
+
 // @helper isqrt
 /// `math.isqrt(n)`: the floor of the square root.
 pub fn isqrt(n: i64) -> i64 {
@@ -5739,6 +5759,65 @@ pub fn small_pow(a: i64, b: i64) -> Option<i64> {
         return None;
     }
     a.checked_pow(u32::try_from(b).ok()?)
+}
+// @end
+
+// @helper wide_floordiv
+/// `a // b` in a function computed in i128 (its values proven inside i128 for i64 arguments):
+/// Python's rounding and ZeroDivisionError.
+pub fn wide_floordiv(a: i128, b: i128) -> i128 {
+    if b == 0 {
+        panic!("ZeroDivisionError: integer division or modulo by zero");
+    }
+    // i128 division is a library call: operands inside i64 (most calls) divide as i64
+    // (i64::MIN / -1 is left to the i128 path)
+    if let (Ok(x), Ok(y)) = (i64::try_from(a), i64::try_from(b)) {
+        if let Some(q) = x.checked_div(y) {
+            return i128::from(if x % y != 0 && (x < 0) != (y < 0) { q - 1 } else { q });
+        }
+    }
+    let q = a / b;
+    if a % b != 0 && (a < 0) != (b < 0) {
+        q - 1
+    } else {
+        q
+    }
+}
+// @end
+
+// @helper wide_mod
+/// `a % b` in i128: the sign of the divisor, as Python; ZeroDivisionError for zero.
+pub fn wide_mod(a: i128, b: i128) -> i128 {
+    if b == 0 {
+        panic!("ZeroDivisionError: integer division or modulo by zero");
+    }
+    if let (Ok(x), Ok(y)) = (i64::try_from(a), i64::try_from(b)) {
+        let r = x.checked_rem(y).unwrap_or(0); // i64::MIN % -1 is 0
+        return i128::from(if r != 0 && (r < 0) != (y < 0) { r + y } else { r });
+    }
+    let r = a % b;
+    if r != 0 && (r < 0) != (b < 0) {
+        r + b
+    } else {
+        r
+    }
+}
+// @end
+
+// @helper wide_pow
+/// `a ** b` in i128 (b a literal the analysis bounded; a negative one cannot reach here).
+pub fn wide_pow(a: i128, b: i128) -> i128 {
+    let e = u32::try_from(b).unwrap_or_else(|_| panic!("OverflowError: exponent out of range"));
+    a.checked_pow(e)
+        .unwrap_or_else(|| panic!("OverflowError: Python int too large to convert to i128"))
+}
+// @end
+
+// @helper wide_to_i64
+/// The int result of a function computed in i128, back to i64: OverflowError past i64, where
+/// Python's int leaves it too.
+pub fn wide_to_i64(x: i128) -> i64 {
+    i64::try_from(x).unwrap_or_else(|_| panic!("OverflowError: Python int too large to convert to i64"))
 }
 // @end
 
