@@ -146,3 +146,17 @@ def test_a_set_of_many_classes_has_an_abbreviated_enum_name() -> None:
     other = class_object_enum_name(T.class_object(union_of(classes[:5] + [T.class_type("pkg.m9", "L9Lexer")])))
     assert other != name and other.startswith("ClassOfL0LexerAnd5More")
     assert class_object_enum_name(T.class_object(union_of(classes[:2]))) == "ClassOfL0LexerOrL1LexerInPkgM0"
+
+
+def test_a_class_object_called_with_extra_keywords_makes_its_instance() -> None:
+    """pygments' `self.root_lexer = _root_lexer(**options)`: the field is the instance whatever
+    the arguments (it was the placeholder, PTL112, while a `**` argument made the call untyped)."""
+    base = ("class Lexer:\n    def __init__(self, **options):\n        self.options = options\n\n\n"
+            "class Delegating(Lexer):\n    def __init__(self, root_cls, **options):\n        self.root = root_cls(**options)\n")
+    user = ("from pkg.base import Delegating, Lexer\n\n\nclass Inc(Lexer):\n    pass\n\n\n"
+            "class Both(Delegating):\n    def __init__(self, **options):\n        super().__init__(Inc, **options)\n")
+    sources = {"pkg.base": (base, False), "pkg.user": (user, False)}
+    passed = passed_classes(sources)
+    parsed = parse_source(source_module_from_text("pkg.base", base), base)
+    tm = build_type_map(parsed, None, passed.get("pkg.base"))
+    assert {f.name: str(f.py_type) for f in tm.cls("Delegating").fields}["root"] == "Inc"
