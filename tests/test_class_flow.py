@@ -160,3 +160,17 @@ def test_a_class_object_called_with_extra_keywords_makes_its_instance() -> None:
     parsed = parse_source(source_module_from_text("pkg.base", base), base)
     tm = build_type_map(parsed, None, passed.get("pkg.base"))
     assert {f.name: str(f.py_type) for f in tm.cls("Delegating").fields}["root"] == "Inc"
+
+
+def test_a_class_with_no_rust_item_is_left_out_of_the_set() -> None:
+    """names.py: `type[A | Gone]` where `Gone` has no item of the crate is `type[A]` (a caller
+    passing `Gone` is refused where it meets the slot); with no class left, the placeholder."""
+    from portalis.names import Names
+
+    text = "class A:\n    pass\n"
+    names = Names({"pkg.a": build_type_map(parse_source(source_module_from_text("pkg.a", text), text))})
+    a, gone = T.class_type("pkg.a", "A"), T.class_type("pkg.a", "Gone")
+    missing: list[str] = []
+    assert names.resolve_type(T.class_object(union_of([a, gone])), missing) == T.class_object(a)
+    assert missing == []
+    assert names.resolve_type(T.class_object(gone), missing).kind == "opaque" and missing
