@@ -378,10 +378,32 @@ class Names:
                 what = f"{t.module}.{t.name}"
                 missing.append(f"{what} (no type mapping)" if target is not None else what)
             return opaque(what)
+        if t.kind == T.CLASS_OBJECT and t.args:
+            return self._resolve_class_object(t, missing, depth)
         if t.args:
             args = tuple(self.resolve_type(a, missing, depth) for a in t.args)
             return t if args == t.args else t.model_copy(update={"args": args})
         return t
+
+    def _resolve_class_object(self, t: PyType, missing: list[str], depth: int) -> PyType:
+        """`type[A | B]` with each class settled. A class with no Rust item (not translated) is
+        left out of the set: no constructor call can make it, and a caller passing it is
+        refused where it meets the slot (PTL113, lower/class_objects.py); the set is what the
+        crate can build. With none left, the placeholder, as any type naming no item."""
+        from portalis.types.unions import union_or_none
+
+        kept: list[PyType] = []
+        lost: list[str] = []
+        for c in T.object_classes(t):
+            got = self.resolve_type(c, lost, depth)
+            if got.kind == "class":
+                kept.append(got)
+        inst = union_or_none(kept) if kept else None
+        if inst is None or inst.kind not in ("class", "union"):
+            missing.extend(lost)
+            return opaque(str(t))
+        out = T.class_object(inst)
+        return t if out == t else out
 
     def resolved(self, module: str) -> ModuleTypeMap | None:
         """The type map of `module` with its types settled (memoized)."""

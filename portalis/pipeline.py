@@ -40,6 +40,7 @@ from portalis.progress import NO_PROGRESS, ProgressSink
 from portalis.reasons import function_lines, function_reason
 from portalis.typemap import build_type_map
 from portalis.workers import ShardPool, job_count, lower_unformatted, parse_and_map, run_sharded
+from portalis.analysis.class_flow import repo_passed_classes
 from portalis.analysis.provenance import find_signature, signature_summary
 from portalis.validate.cargo import Toolchain, run_cargo, rustfmt_clean
 from portalis.validate.behaviour import BehaviourReport, VerifyConfig, apply_verdicts, verify_crate
@@ -253,13 +254,16 @@ def translate_path(
         timings["trace_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
     observed = {m.module: observations.module(m.module) for m in modules} if observations is not None else {}
+    # Classes passed as values across modules (portalis/analysis/class_flow.py): one pass over
+    # every module's text before the per-module type maps, which take it as call-site evidence.
+    passed = repo_passed_classes(src.root, modules)
     with ShardPool(n_jobs) if n_jobs > 1 else nullcontext() as pool:
         parsed: dict[str, ParsedModule] = {}
         type_maps: dict[str, ModuleTypeMap] = {}
         if pool is not None:
             # Each worker parses and maps its shard, and later lowers the same shard from the trees it holds.
             progress.stage(f"parse + type map ({n_jobs} workers)", total=len(modules))
-            both = run_sharded(parse_and_map, {m.module: (m, observed.get(m.module)) for m in modules}, n_jobs, (src.root,), pool, weights)
+            both = run_sharded(parse_and_map, {m.module: (m, observed.get(m.module), passed.get(m.module)) for m in modules}, n_jobs, (src.root,), pool, weights)
             for k, (p, tm) in both.items():
                 parsed[k], type_maps[k] = p, tm
             progress.advance(len(modules))
@@ -274,7 +278,7 @@ def translate_path(
             t0 = time.perf_counter()
             progress.stage("type map", total=len(parsed))
             for k, p in parsed.items():
-                type_maps[k] = build_type_map(p, observed.get(k))
+                type_maps[k] = build_type_map(p, observed.get(k), passed.get(k))
                 progress.advance()
         # Types settled against the whole crate once (portalis/names.py): re-exported classes where
         # they are defined, aliases of other modules, a placeholder for what has no Rust item.

@@ -19,6 +19,7 @@ import ast
 import libcst as cst
 
 from portalis.analysis import FunctionEvidence, ModuleAnalysis, ModuleEvidence
+from portalis.analysis.class_flow import PassedClass
 from portalis.builtin_bases import held_field_text
 from portalis.constant_facts import LAZY, MAX_COMPUTED_SOURCE, typed_computed
 from portalis.contain import contained, internal_error
@@ -821,14 +822,17 @@ def _untyped_field(cls: str, field: str) -> str:
 
 
 @contained("building the type map", _type_map_failed)
-def build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] | None = None) -> ModuleTypeMap:
+def build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] | None = None,
+                   passed: dict[str, dict[str, list[PassedClass]]] | None = None) -> ModuleTypeMap:
     """The interface of a parsed module. Broken modules give an empty map with their diagnostics;
     a failure of the pass itself gives an empty map with an internal-error diagnostic (PTL009,
     or PTL004 when it recursed too deep). Never raises. Its syntactic memo tables live as long
     as this call, or the caller's memo scope (portalis/memo.py). `observed`: what the tracer saw
-    of the module's functions (portalis/validate/trace.py), evidence for unannotated ones."""
+    of the module's functions (portalis/validate/trace.py), evidence for unannotated ones.
+    `passed`: the classes other modules pass to its parameters (portalis/analysis/class_flow.py
+    `passed_classes(..)[module]`), evidence like its own call sites."""
     with node_memo():
-        return _build_type_map(parsed, observed)
+        return _build_type_map(parsed, observed, passed)
 
 
 def _path_types(parsed: ParsedModule) -> dict[str, PathType]:
@@ -837,7 +841,8 @@ def _path_types(parsed: ParsedModule) -> dict[str, PathType]:
     return {p.cls: p for p in paths_in_source(parsed.source)}
 
 
-def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] | None = None) -> ModuleTypeMap:
+def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] | None = None,
+                    passed: dict[str, dict[str, list[PassedClass]]] | None = None) -> ModuleTypeMap:
     if not parsed.ok:
         return ModuleTypeMap(module=parsed.module)
     tree = source_tree(parsed.source)
@@ -875,7 +880,7 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
     names = _module_names(parsed)
     analysis: ModuleAnalysis | None = None
     try:
-        analysis = ModuleAnalysis(parsed, tree.module, tree.line, _resolver(scope), names, observed)
+        analysis = ModuleAnalysis(parsed, tree.module, tree.line, _resolver(scope), names, observed, passed)
         for gone in [*state.deleted, *state.unbuildable]:
             analysis.context.constants.pop(gone, None)
         analysis.context.constant_inits = {n: init_function_name(n) for n in state.built}

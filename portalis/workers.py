@@ -198,9 +198,9 @@ def parse_and_map(item: Any, root: Any) -> tuple[Any, Any]:
     from portalis.parse import parse_file
     from portalis.typemap import build_type_map
 
-    src, observed = item if isinstance(item, tuple) else (item, None)
+    src, observed, passed = (item + (None,) * (3 - len(item))) if isinstance(item, tuple) else (item, None, None)
     parsed = parse_file(root, src)
-    return parsed, build_type_map(parsed, observed)
+    return parsed, build_type_map(parsed, observed, passed)
 
 
 def lower_unformatted(item: tuple[Any, Any], interfaces: Any) -> Any:
@@ -241,12 +241,12 @@ def parse_at(src: Any, root: Any) -> Any:
 
 
 def type_map_of(item: Any) -> Any:
-    """build_type_map(parsed, observed) of `(parsed, observed)` (or a bare parsed module); None
-    for no parsed module."""
+    """build_type_map(parsed, observed, passed) of `(parsed, observed[, passed])` (or a bare
+    parsed module); None for no parsed module."""
     from portalis.typemap import build_type_map
 
-    parsed, observed = item if isinstance(item, tuple) else (item, None)
-    return build_type_map(parsed, observed) if parsed is not None else None
+    parsed, observed, passed = (item + (None,) * (3 - len(item))) if isinstance(item, tuple) else (item, None, None)
+    return build_type_map(parsed, observed, passed) if parsed is not None else None
 
 
 def translate_printed(item: tuple[Any, Any, Any, Any] | None, full: bool) -> Any:

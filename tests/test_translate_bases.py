@@ -355,6 +355,67 @@ def described(w: int) -> str:
     return Square(w, 1).describe() + Plain(w).describe()
 '''
 
+# Classes passed as values across modules (portalis/analysis/class_flow.py): `Delegating`'s
+# parameters get `type[Dbl | Inc]` from the call sites in pairs.py, the classes from sizers.py.
+SIZERS = '''
+class Inc:
+    def __init__(self, n: int):
+        self.n = n
+
+    def size(self) -> int:
+        return self.n + 1
+
+
+class Dbl:
+    def __init__(self, n: int):
+        self.n = n
+
+    def size(self) -> int:
+        return self.n * 2
+'''
+
+DELEGATE = '''
+class Delegating:
+    def __init__(self, root_cls, lang_cls, n: int):
+        self.root = root_cls(n)
+        self.lang = lang_cls(n)
+
+    def total(self) -> int:
+        return self.root.size() * 10 + self.lang.size()
+
+
+def make(cls, n: int) -> int:
+    return cls(n).size()
+'''
+
+PAIRS = '''
+from parsers.delegate import Delegating, make
+from parsers.sizers import Inc
+from parsers import sizers
+
+
+class IncDbl(Delegating):
+    def __init__(self, n: int):
+        super().__init__(Inc, sizers.Dbl, n)
+
+
+class DblInc(Delegating):
+    def __init__(self, n: int):
+        Delegating.__init__(self, sizers.Dbl, Inc, n)
+
+
+def both(n: int) -> int:
+    return IncDbl(n).total() + DblInc(n).total()
+
+
+def relay(k, n: int) -> int:
+    return make(k, n)
+
+
+def sizes(n: int) -> int:
+    return relay(Inc, n) + relay(sizers.Dbl, n)
+'''
+
 CONFIG = VerifyConfig(generated_per_function=10, python_timeout_s=0.5, rust_timeout_s=2.0)
 
 
@@ -372,6 +433,9 @@ def parsers(tmp_path_factory, toolchain):
     (pkg / "guessers.py").write_text(GUESSERS, encoding="utf-8")
     (pkg / "shapes.py").write_text(SHAPES, encoding="utf-8")
     (pkg / "solids.py").write_text(SOLIDS, encoding="utf-8")
+    (pkg / "sizers.py").write_text(SIZERS, encoding="utf-8")
+    (pkg / "delegate.py").write_text(DELEGATE, encoding="utf-8")
+    (pkg / "pairs.py").write_text(PAIRS, encoding="utf-8")
     return translate_path(pkg, root / "crate", toolchain, build=False, verify=True, verify_config=CONFIG)
 
 
@@ -528,3 +592,18 @@ def test_an_inherited_method_dispatches_to_the_override(parsers) -> None:
     assert "impl Square {\n    pub fn area(&self, h: i64) -> i64 {\n        self.width * h + self.bonus()" in rust
     assert "pub struct Square {\n    pub width: i64,\n    pub calls: i64,\n    pub depth: i64,\n}" in rust
     assert "crate::parsers::solids::Square::label" in rust  # the subclass's constant, by its full path
+
+
+@pytest.mark.parametrize("name", [
+    "make",                            # `cls: type[Dbl | Inc]`, its classes passed from pairs.py (drawn by the harness)
+    "Delegating.total",                # fields made by class objects another module passed
+    "IncDbl.__init__", "IncDbl.new",   # `super().__init__(Inc, sizers.Dbl, n)`: classes of sizers.py into delegate.py
+    "DblInc.__init__",                 # `Delegating.__init__(self, sizers.Dbl, Inc, n)`
+    "both",
+    "relay", "sizes",                  # a parameter forwarding the classes to `make` (the fixed point)
+])
+def test_classes_passed_across_modules_are_verified(parsers, name) -> None:
+    f = _functions(parsers)[name]
+    assert f["status"] == "verified", f
+    rust = (parsers.out_dir / "src" / "parsers" / "delegate.rs").read_text(encoding="utf-8")
+    assert "pub fn make(cls: crate::pyrt::ClassOfDblOrIncInParsersSizers, n: i64) -> i64" in rust

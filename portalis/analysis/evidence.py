@@ -35,6 +35,7 @@ from typing import Any, Callable, Mapping, Sequence
 import libcst as cst
 
 from portalis.analysis import rules, structural
+from portalis.analysis.class_flow import PassedClass
 from portalis.analysis.docstrings import docstring_evidence, value_type
 from portalis.analysis.facts import FunctionEvidence, ModuleEvidence, TypeEvidence
 from portalis.analysis.generics import body_bounds, ordered, settle
@@ -140,6 +141,7 @@ class ModuleAnalysis:
         resolve: AnnotationResolver,
         module_names: set[str] | None = None,
         observed: dict[str, ObservedFunction] | None = None,
+        passed: dict[str, dict[str, list[PassedClass]]] | None = None,
     ) -> None:
         names = module_names if module_names is not None else {f.name for f in parsed.functions} | {c.name for c in parsed.classes}
         self.parsed = parsed
@@ -148,6 +150,9 @@ class ModuleAnalysis:
         for q, fn in (observed or {}).items():
             if q in self.units:
                 _add_observed(self.units[q], fn)
+        for q, params in (passed or {}).items():
+            if q in self.units:
+                _add_passed(self.units[q], params, parsed.module)
         self.context = _ModuleContext(parsed, module, self.units)
         self.context.unit_inputs = self._unit_inputs
         # The scopes of the evidence pass's last round and the types they were computed from.
@@ -775,6 +780,18 @@ def _decision(u: FunctionUnit, p: str, observations: list[Observation]) -> TypeE
         if found.type is not None and found.conflict is None:
             return found
     return ev
+
+
+def _add_passed(u: FunctionUnit, params: dict[str, list[PassedClass]], module: str) -> None:
+    """Classes other modules pass to a parameter, or this module passes of other modules
+    (portalis/analysis/class_flow.py): each a call site's `type[C]`, which the decision joins with
+    the module's own call sites into `type[A | B | ...]`."""
+    for p, classes in params.items():
+        if p not in u.params or p in u.declared or p in u.variadic or p in u.keywords:
+            continue
+        for c in classes:
+            o = TypeOrigin(source="call", line=c.line if c.site_module == module else None, detail=f"{c.name} passed from {c.site_module} line {c.line}")
+            u.static.setdefault(p, []).append(Observation(T.class_object(T.class_type(c.module, c.name)), o))
 
 
 def _add_inherited(u: FunctionUnit, fn: ObservedFunction) -> None:

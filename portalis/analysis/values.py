@@ -441,6 +441,10 @@ def _same_tuple(t: PyType) -> bool:
 def _call(node: cst.Call, scope: Scope, depth: int) -> PyType | None:
     func = node.func
     args = [a for a in node.args if not a.star and a.keyword is None]
+    if type(func) is cst.Name and (held := scope.names.get(func.value)) is not None and held.kind == T.CLASS_OBJECT:
+        # `_root_lexer(**options)` with `_root_lexer: type[A | B]`: an instance of one of the
+        # classes, whatever the arguments (`*`/`**` included; lowering matches them to each `__init__`)
+        return held.args[0]
     if any(a.star for a in node.args):
         return None
     if type(func) is cst.Name:

@@ -10,6 +10,8 @@ PyNum. The enum is named after its variants (`IntOrStr`, `ListIntOrStr`) and liv
 
 from __future__ import annotations
 
+import hashlib
+
 from portalis.model import PyType
 from portalis.rust import ir
 from portalis.types import pytypes as T
@@ -112,12 +114,22 @@ def _member_ok(t: PyType) -> bool:
     return all(a.kind in _MEMBER_KINDS and _member_ok(a) for a in t.args)
 
 
+# Classes of a union named one by one in its enum's name (`AOrBOrCInM`); past it, abbreviated.
+_NAMED_CLASSES = 4
+
+
 def enum_name(t: PyType) -> str:
     """`IntOrStr` for `int | str`. A union holding a class names the class's module after `In`
     (`CircleOrSquareInShapes`): the enums live in the crate's one `pyrt` module, and two
     modules may each have a class `Node`."""
-    name = "Or".join(tag(m) for m in t.args)
     module = _class_module(t)
+    if len(t.args) > _NAMED_CLASSES and all(m.kind == "class" for m in t.args):
+        # a set of classes gathered across modules (pygments: ~50 lexers handed to
+        # DelegatingLexer): the first class, how many more, and a digest of the whole set
+        # (two sets with the same first class and size are two enums)
+        digest = hashlib.sha1("|".join(f"{m.module}.{m.name}" for m in t.args).encode()).hexdigest()[:8]
+        return f"{tag(t.args[0])}And{len(t.args) - 1}More{digest}In{_camel(module or '')}"
+    name = "Or".join(tag(m) for m in t.args)
     return name if module is None else f"{name}In{_camel(module)}"
 
 
