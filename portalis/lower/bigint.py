@@ -414,7 +414,7 @@ class _Twin:
         if isinstance(lw, SmallLowerer):
             ret_type = ir.TPath("Option", (ret_type,))
         return fix_mutability(ir.Fn(name=twin_name(rust_ident(lw.sig.name), lw.twin_suffix()), params=params,
-                                    ret=ret_type, body=ir.Block((), value), attrs=("doc(hidden)",)))
+                                    ret=ret_type, body=ir.Block((), value), attrs=(ir.DocHidden(),)))
 
 
 class _BigTwin(_Twin, BigIntLowerer):
