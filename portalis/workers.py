@@ -241,12 +241,12 @@ def parse_at(src: Any, root: Any) -> Any:
 
 
 def type_map_of(item: Any) -> Any:
-    """build_type_map(parsed, observed) of `(parsed, observed)` (or a bare parsed module); None
-    for no parsed module."""
+    """build_type_map(parsed, observed[, imported_returns]) of `(parsed, observed)` or
+    `(parsed, observed, imported_returns)` (or a bare parsed module); None for no parsed module."""
     from portalis.typemap import build_type_map
 
-    parsed, observed = item if isinstance(item, tuple) else (item, None)
-    return build_type_map(parsed, observed) if parsed is not None else None
+    parsed, observed, offered = (*item, None)[:3] if isinstance(item, tuple) else (item, None, None)
+    return build_type_map(parsed, observed, offered) if parsed is not None else None
 
 
 def translate_printed(item: tuple[Any, Any, Any, Any] | None, full: bool) -> Any:
