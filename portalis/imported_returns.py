@@ -29,7 +29,7 @@ from portalis.model import ModuleTypeMap, ParsedModule, PyType
 from portalis.names import OPAQUE, Names
 from portalis.types import pytypes as T
 
-__all__ = ["MAX_ROUNDS", "map_rounds", "offered_returns"]
+__all__ = ["MAX_ROUNDS", "map_rounds", "mapped_in_rounds", "offered_returns"]
 
 MAX_ROUNDS = 3  # rebuilding rounds after the first (a chain a -> b -> c of returns needs two)
 
@@ -101,3 +101,14 @@ def map_rounds(parsed: Mapping[str, ParsedModule], maps: Mapping[str, ModuleType
             last[k] = todo[k]
         rebuilt.append(len(todo))
     return out, rebuilt
+
+
+def mapped_in_rounds(parsed: Mapping[str, ParsedModule], observed: Mapping[str, dict] | None = None) -> dict[str, ModuleTypeMap]:
+    """Every module's type map built here, one after the other, then the rounds (what the
+    pipeline does without workers)."""
+    from portalis.typemap import build_type_map
+
+    seen = observed or {}
+    first = {k: build_type_map(p, seen.get(k)) for k, p in parsed.items()}
+    maps, _ = map_rounds(parsed, first, lambda todo: {k: build_type_map(parsed[k], seen.get(k), o) for k, o in todo.items()})
+    return maps
