@@ -130,3 +130,39 @@ def test_a_run_of_some_partitions_reads_the_others_stored_maps_and_gets_the_same
     part, rebuilt = _rounds({"pkg.cli": parsed["pkg.cli"]}, stored)
     assert rebuilt == [1]
     assert part["pkg.cli"].model_dump() == whole["pkg.cli"].model_dump()
+
+
+def test_the_dagster_type_map_of_one_partition_at_a_time_has_the_clis_facts(tmp_path: Path, instance) -> None:
+    """The `type_map` asset run partition by partition (each run reads the stored maps of the
+    others) stores the maps the CLI's rounds give. No cargo: parse and type map only."""
+    import dagster as dg
+
+    from portalis.imported_returns import mapped_in_rounds
+    from portalis.names import resolve_all
+    from portalis.parse import parse_file
+    from portalis.source import resolve_root, scan_sources
+    from portalis.store import Store
+    from portalis_assets.definitions import defs
+    from portalis_assets.partitions import python_modules
+
+    repo = tmp_path / "repo"
+    for module, text in SOURCES.items():
+        path = repo / (module.replace(".", "/") + ".py")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    (repo / "pkg" / "__init__.py").write_text("")
+    src = resolve_root(repo)
+    parsed = {m.module: parse_file(src.root, m) for m in scan_sources(src).modules}
+    cli = mapped_in_rounds(parsed)
+    assert {f.name: str(f.py_type) for f in cli["pkg.cli"].cls("Settings").fields}["strip"] == "bool"
+
+    instance.add_dynamic_partitions(python_modules.name, sorted(parsed))
+    job = defs.resolve_job_def("translate_repo").get_subset(asset_selection={dg.AssetKey("parsed_ast"), dg.AssetKey("type_map")})
+    config = {"resources": {"store": {"config": {"path": str(tmp_path / "p.duckdb")}},
+                            "source_repo": {"config": {"root": str(repo)}}}}
+    for key in ("pkg", "pkg.util", "pkg.alone", "pkg.lexer", "pkg.cli"):  # each reads those before it
+        assert job.execute_in_process(instance=instance, partition_key=key, run_config=config).success
+    stored = Store(tmp_path / "p.duckdb").get_type_maps()
+    for k in parsed:
+        assert stored[k].model_dump() == cli[k].model_dump(), k
+    assert resolve_all(stored)["pkg.cli"].model_dump() == resolve_all(cli)["pkg.cli"].model_dump()
