@@ -54,7 +54,7 @@ _TRANSLATOR_PATHS = (
     # modules both the analysis and lowering read
     "cst_walk.py", "cst_scan.py", "exception_facts.py", "class_interfaces.py",
     "regex_syntax.py", "constant_facts.py", "unsupported.py", "namedtuples.py", "builtin_bases.py", "import_fallbacks.py", "inheritance.py",
-    "memo_caches.py", "path_types.py", "source_rewrite.py", "whole_floats.py", "pattern_methods.py",
+    "memo_caches.py", "path_types.py", "source_rewrite.py", "whole_floats.py", "pattern_methods.py", "imported_returns.py",
 )
 
 

@@ -30,6 +30,7 @@ from portalis.model import (
     ModuleValidation,
     Observations,
     ParsedModule,
+    PyType,
     Severity,
     SkippedFile,
 )
@@ -38,8 +39,9 @@ from portalis.lower.module import format_translations
 from portalis.parse import parse_file
 from portalis.progress import NO_PROGRESS, ProgressSink
 from portalis.reasons import function_lines, function_reason
+from portalis.imported_returns import map_rounds
 from portalis.typemap import build_type_map
-from portalis.workers import ShardPool, job_count, lower_unformatted, parse_and_map, run_sharded
+from portalis.workers import ShardPool, job_count, lower_unformatted, parse_and_map, run_sharded, type_map_of
 from portalis.analysis.class_flow import repo_passed_classes
 from portalis.analysis.provenance import find_signature, signature_summary
 from portalis.validate.cargo import Toolchain, run_cargo, rustfmt_clean
@@ -186,6 +188,17 @@ def _source_sizes(root: Path, modules: list) -> dict[str, int]:
     return sizes
 
 
+def _rebuild_maps(todo: dict[str, dict[str, PyType]], parsed: dict[str, ParsedModule], observed: dict, passed: dict,
+                  pool: ShardPool | None,
+                  n_jobs: int, weights: dict[str, int]) -> dict[str, ModuleTypeMap]:
+    """The type maps of `todo`'s modules built again with the imported returns offered them
+    (a round of portalis/imported_returns.py), by the workers when there are."""
+    items = {k: (parsed[k], observed.get(k), passed.get(k), offered) for k, offered in todo.items()}
+    if pool is None:
+        return {k: type_map_of(v) for k, v in items.items()}
+    return run_sharded(type_map_of, items, n_jobs, (), pool, {k: weights.get(k, 1) for k in items})
+
+
 def check_out_dir(out_dir: Path) -> None:
     if out_dir.exists() and not out_dir.is_dir():
         raise SourceError(f"output path exists and is not a directory: {out_dir}")
@@ -280,6 +293,9 @@ def translate_path(
             for k, p in parsed.items():
                 type_maps[k] = build_type_map(p, observed.get(k), passed.get(k))
                 progress.advance()
+        # Rounds: modules calling functions they import from the repository are mapped again
+        # with those functions' returns (portalis/imported_returns.py), only those whose offer changed.
+        type_maps, _ = map_rounds(parsed, type_maps, lambda todo: _rebuild_maps(todo, parsed, observed, passed, pool, n_jobs, weights))
         # Types settled against the whole crate once (portalis/names.py): re-exported classes where
         # they are defined, aliases of other modules, a placeholder for what has no Rust item.
         type_maps = resolve_all(type_maps)

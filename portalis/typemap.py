@@ -1,6 +1,8 @@
 """Type-map pass: a module's interface (signatures, dataclass fields, constants) in Python and
-Rust types. Uses only the module itself; names imported from other modules stay references
-(module, name) that the translation pass resolves against those modules' type maps.
+Rust types. Uses only the module itself, and the return types of the functions it imports from
+other modules when a later round passes them (portalis/imported_returns.py); names imported from
+other modules stay references (module, name) that the translation pass resolves against those
+modules' type maps.
 
 Signatures come from annotations; where they are missing they are inferred:
 - first from evidence (portalis/analysis: defaults, the body's uses of each parameter, the
@@ -823,16 +825,19 @@ def _untyped_field(cls: str, field: str) -> str:
 
 @contained("building the type map", _type_map_failed)
 def build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] | None = None,
-                   passed: dict[str, dict[str, list[PassedClass]]] | None = None) -> ModuleTypeMap:
+                   passed: dict[str, dict[str, list[PassedClass]]] | None = None,
+                   imported_returns: dict[str, PyType] | None = None) -> ModuleTypeMap:
     """The interface of a parsed module. Broken modules give an empty map with their diagnostics;
     a failure of the pass itself gives an empty map with an internal-error diagnostic (PTL009,
     or PTL004 when it recursed too deep). Never raises. Its syntactic memo tables live as long
     as this call, or the caller's memo scope (portalis/memo.py). `observed`: what the tracer saw
     of the module's functions (portalis/validate/trace.py), evidence for unannotated ones.
     `passed`: the classes other modules pass to its parameters (portalis/analysis/class_flow.py
-    `passed_classes(..)[module]`), evidence like its own call sites."""
+    `passed_classes(..)[module]`), evidence like its own call sites.
+    `imported_returns`: the return types of functions it imports from other modules of the
+    repository, `module.name` -> type (portalis/imported_returns.py; none in the first round)."""
     with node_memo():
-        return _build_type_map(parsed, observed, passed)
+        return _build_type_map(parsed, observed, passed, imported_returns)
 
 
 def _path_types(parsed: ParsedModule) -> dict[str, PathType]:
@@ -842,7 +847,8 @@ def _path_types(parsed: ParsedModule) -> dict[str, PathType]:
 
 
 def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] | None = None,
-                    passed: dict[str, dict[str, list[PassedClass]]] | None = None) -> ModuleTypeMap:
+                    passed: dict[str, dict[str, list[PassedClass]]] | None = None,
+                    imported_returns: dict[str, PyType] | None = None) -> ModuleTypeMap:
     if not parsed.ok:
         return ModuleTypeMap(module=parsed.module)
     tree = source_tree(parsed.source)
@@ -880,7 +886,8 @@ def _build_type_map(parsed: ParsedModule, observed: dict[str, ObservedFunction] 
     names = _module_names(parsed)
     analysis: ModuleAnalysis | None = None
     try:
-        analysis = ModuleAnalysis(parsed, tree.module, tree.line, _resolver(scope), names, observed, passed)
+        analysis = ModuleAnalysis(parsed, tree.module, tree.line, _resolver(scope), names, observed, passed,
+                                  imported_returns)
         for gone in [*state.deleted, *state.unbuildable]:
             analysis.context.constants.pop(gone, None)
         analysis.context.constant_inits = {n: init_function_name(n) for n in state.built}

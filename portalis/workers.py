@@ -241,12 +241,12 @@ def parse_at(src: Any, root: Any) -> Any:
 
 
 def type_map_of(item: Any) -> Any:
-    """build_type_map(parsed, observed, passed) of `(parsed, observed[, passed])` (or a bare
-    parsed module); None for no parsed module."""
+    """build_type_map(parsed, observed, passed, imported_returns) of a tuple of up to those four
+    (the missing ones None) or a bare parsed module; None for no parsed module."""
     from portalis.typemap import build_type_map
 
-    parsed, observed, passed = (item + (None,) * (3 - len(item))) if isinstance(item, tuple) else (item, None, None)
-    return build_type_map(parsed, observed, passed) if parsed is not None else None
+    parsed, observed, passed, offered = (*item, None, None, None)[:4] if isinstance(item, tuple) else (item, None, None, None)
+    return build_type_map(parsed, observed, passed, offered) if parsed is not None else None
 
 
 def translate_printed(item: tuple[Any, Any, Any, Any] | None, full: bool) -> Any:

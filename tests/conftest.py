@@ -35,6 +35,7 @@ from portalis.parse import parse_source, source_module_from_text
 from portalis.pipeline import TranslationRun, translate_path
 from portalis.analysis.class_flow import passed_classes
 from portalis.typemap import build_type_map
+from portalis.imported_returns import mapped_in_rounds
 from portalis.validate.cargo import Toolchain
 from portalis.validate.harness import CANON_RS, LAZY_PREFIX, PYDICT_CANON_RS, Case, CaseOutcome, run_cases  # noqa: F401
 from portalis.validate.literals import Raised, RustLiterals, canonical, same
@@ -271,14 +272,13 @@ def run_differential_package(
         py_modules = {m: importlib.import_module(m) for m in modules}
     finally:
         sys.path.remove(parent)
-    type_maps: dict[str, ModuleTypeMap] = {}
     texts = {m["module"]: ((package_dir.resolve().parent / m["path"]).read_text(encoding="utf-8"), m["path"].endswith("__init__.py"))
              for m in translation.report["modules"]}
     passed = passed_classes(texts)  # classes passed across modules, as the pipeline gathers them
-    for module, (text, is_package) in texts.items():
-        parsed = parse_source(source_module_from_text(module, text).model_copy(update={"is_package": is_package}), text)
-        type_maps[module] = build_type_map(parsed, None, passed.get(module))
-    type_maps = resolve_all(type_maps)  # as the pipeline does: names across modules settled
+    parsed_all = {module: parse_source(source_module_from_text(module, text).model_copy(update={"is_package": is_package}), text)
+                  for module, (text, is_package) in texts.items()}
+    # as the pipeline does: rounds with imported functions' returns, then names across modules settled
+    type_maps = resolve_all(mapped_in_rounds(parsed_all, None, passed))
     pairs = [(c.split(":", 1)[0], c.split(":", 1)[1]) for c in calls]
     run = _differential(translation, tmp_dir / "crate", type_maps, py_modules, pairs, toolchain)
     run.results = {f"{m}:{c}": r for (m, c), r in zip(pairs, run.results.values())}

@@ -142,6 +142,7 @@ class ModuleAnalysis:
         module_names: set[str] | None = None,
         observed: dict[str, ObservedFunction] | None = None,
         passed: dict[str, dict[str, list[PassedClass]]] | None = None,
+        imported_returns: dict[str, PyType] | None = None,
     ) -> None:
         names = module_names if module_names is not None else {f.name for f in parsed.functions} | {c.name for c in parsed.classes}
         self.parsed = parsed
@@ -155,6 +156,9 @@ class ModuleAnalysis:
                 _add_passed(self.units[q], params, parsed.module)
         self.context = _ModuleContext(parsed, module, self.units)
         self.context.unit_inputs = self._unit_inputs
+        # `module.name` of a function another module of the repository defines -> its return type
+        # there (a round of the type map before: portalis/imported_returns.py)
+        self.context.imported_returns = dict(imported_returns or {})
         # The scopes of the evidence pass's last round and the types they were computed from.
         self._last: tuple[tuple[dict, dict, dict], dict[str, Scope]] | None = None
 
@@ -963,6 +967,7 @@ class _ModuleContext:
         self.modules = {(i.alias or i.module.split(".")[0]): i.module for i in parsed.imports if i.name is None}
         self.imported = {(i.alias or i.name): f"{i.module}.{i.name}" for i in parsed.imports if i.name is not None}
         self.constants = _constant_types(module, self.modules, self.imported, _path_constants(parsed))
+        self.imported_returns: dict[str, PyType] = {}  # set by ModuleAnalysis
         # constant -> the synthetic function computing it (set by the type map, module_state.py)
         self.constant_inits: dict[str, str] = {}
         self.decisions: dict[str, dict[str, TypeEvidence]] = {}
@@ -1133,9 +1138,23 @@ class _ModuleContext:
             if name in self.classes and not name.startswith("self."):
                 return T.class_type(self.parsed.module, name)
             u = self.callee(caller, name)
-            return self.return_type(u) if u is not None else None
+            if u is not None:
+                return self.return_type(u)
+            return self.imported_return(caller, name)
 
         return returns
+
+    def imported_return(self, caller: FunctionUnit, name: str) -> PyType | None:
+        """What a call of `name` returns when the module imports it from another module of the
+        repository whose type map typed its return (`from pygments.util import get_bool_opt`:
+        bool); None for a local, a name the module defines or rebinds, or one not known."""
+        full = self.imported.get(name)
+        if full is None or full not in self.imported_returns:
+            return None
+        if name in caller.params or name in caller.body.assigned or name in caller.body.opaque \
+                or name in self.top or name in self.classes:
+            return None
+        return self.imported_returns[full]
 
     def method_named(self, name: str) -> FunctionUnit | None:
         """The unit of `module:Class.method` (the class or its nearest module-local base

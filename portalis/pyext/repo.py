@@ -12,7 +12,8 @@ from portalis.model import ModuleTypeMap
 from portalis.names import resolve_all
 from portalis.parse import parse_file
 from portalis.source import resolve_root, scan_sources
-from portalis.typemap import build_type_map
+from portalis.analysis.class_flow import repo_passed_classes
+from portalis.imported_returns import mapped_in_rounds
 from portalis.pipeline import REPORT_NAME, translate_path
 from portalis.pyext.extension import ExtensionResult, make_extension
 from portalis.pyext.plan import ExtensionPlan
@@ -75,8 +76,10 @@ def type_maps_of(repo: Path) -> dict[str, ModuleTypeMap]:
     """The modules' interfaces computed from the sources, as the translation computes them
     (parse, type map, names across modules): for a crate written elsewhere (the Dagster run)."""
     src = resolve_root(repo)
-    parsed = {m.module: parse_file(src.root, m) for m in scan_sources(src).modules}
-    return resolve_all({k: build_type_map(p) for k, p in parsed.items()})
+    modules = scan_sources(src).modules
+    parsed = {m.module: parse_file(src.root, m) for m in modules}
+    # with classes passed across modules and imported functions' returns, as the pipeline
+    return resolve_all(mapped_in_rounds(parsed, None, repo_passed_classes(src.root, modules)))
 
 
 def run_tests_on_crate(repo: Path, crate_dir: Path, report: dict, include_all: bool = False, python: str | None = None,

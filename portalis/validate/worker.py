@@ -6,7 +6,7 @@ imports the repository under test, so it must not bring anything of ours into th
 library values' transport is defined here only, and `literals.py` imports it).
 
 JOB is a JSON file: {"paths": [...], "timeout_s": float, "import_timeout_s": float, "repeat": int,
-"skip_functions": [...], "rust": {"module:function": [extension module, module, function]},
+"skip_functions": [...], "fields": the plain classes' field table of every case leaving its own out, "rust": {"module:function": [extension module, module, function]},
 "extension_paths": [...] (both optional: the extension's function is also called on each case
 of those functions and compared here, the record's "rust"),
 "cases": [{"id", "module", "function", "namespace" ("module" or a test file path), "setup":
@@ -885,7 +885,10 @@ def main(job_path: str, results_path: str) -> None:
             results.write(json.dumps(record) + "\n")
             results.flush()
 
+        shared_fields = job.get("fields")  # the field table of the cases that leave theirs out
         for case in job["cases"]:
+            if "fields" not in case:
+                case["fields"] = shared_fields
             key = f"{case['module']}:{case['function']}"
             if key in timed_out:
                 emit({"id": case["id"], "status": "skipped", "message": "an earlier case of this function timed out"})
