@@ -549,24 +549,25 @@ pub fn ord(s: &str) -> i64 {
 }
 // @end
 
-// @helper ucd32_char
-/// The one character of `s` for `unicodedata`'s functions (a TypeError otherwise, as in Python).
-pub fn ucd32_char(s: &str, function: &str) -> u32 {
+// @helper ucd32_lookup
+/// The name `runs` gives the one character of `s` (`runs`: `start << 8 | name index`, sorted),
+/// for `unicodedata`'s functions; a TypeError where `s` is not one character, as in Python.
+pub fn ucd32_lookup(s: &str, function: &str, runs: &[u32], names: &[&'static str]) -> &'static str {
     let mut it = s.chars();
-    match (it.next(), it.next()) {
+    let c = match (it.next(), it.next()) {
         (Some(c), None) => c as u32,
         _ => panic!("TypeError: {}() argument must be a unicode character, not str", function),
-    }
+    };
+    let i = runs.partition_point(|&r| r >> 8 <= c) - 1;
+    names[(runs[i] & 0xff) as usize]
 }
 // @end
 
-// @helper ucd32_category deps: ucd32_char
+// @helper ucd32_category deps: ucd32_lookup
 /// `unicodedata.ucd_3_2_0.category(c)`: the general category of `c` in Unicode 3.2 ("Cn" where
 /// 3.2 assigned nothing), from runs of Python's own table (`start << 8 | name index`).
 pub fn ucd32_category(s: &str) -> &'static str {
-    let c = ucd32_char(s, "category");
-    let i = UCD32_CATEGORY_RUNS.partition_point(|&r| r >> 8 <= c) - 1;
-    UCD32_CATEGORY_NAMES[(UCD32_CATEGORY_RUNS[i] & 0xff) as usize]
+    ucd32_lookup(s, "category", &UCD32_CATEGORY_RUNS, &UCD32_CATEGORY_NAMES)
 }
 // generated: portalis/runtime/ucd32.py category
 const UCD32_CATEGORY_NAMES: [&str; 30] = ["Cc", "Cf", "Cn", "Co", "Cs", "Ll", "Lm", "Lo", "Lt", "Lu", "Mc", "Me", "Mn", "Nd", "Nl", "No", "Pc", "Pd", "Pe", "Pf", "Pi", "Po", "Ps", "Sc", "Sk", "Sm", "So", "Zl", "Zp", "Zs"];
@@ -787,13 +788,11 @@ const UCD32_CATEGORY_RUNS: [u32; 2112] = [
 // end generated
 // @end
 
-// @helper ucd32_bidirectional deps: ucd32_char
+// @helper ucd32_bidirectional deps: ucd32_lookup
 /// `unicodedata.ucd_3_2_0.bidirectional(c)`: the bidirectional class of `c` in Unicode 3.2 (""
 /// where 3.2 gives none), from runs of Python's own table (`start << 8 | name index`).
 pub fn ucd32_bidirectional(s: &str) -> &'static str {
-    let c = ucd32_char(s, "bidirectional");
-    let i = UCD32_BIDIRECTIONAL_RUNS.partition_point(|&r| r >> 8 <= c) - 1;
-    UCD32_BIDIRECTIONAL_NAMES[(UCD32_BIDIRECTIONAL_RUNS[i] & 0xff) as usize]
+    ucd32_lookup(s, "bidirectional", &UCD32_BIDIRECTIONAL_RUNS, &UCD32_BIDIRECTIONAL_NAMES)
 }
 // generated: portalis/runtime/ucd32.py bidirectional
 const UCD32_BIDIRECTIONAL_NAMES: [&str; 20] = ["", "AL", "AN", "B", "BN", "CS", "EN", "ES", "ET", "L", "LRE", "LRO", "NSM", "ON", "PDF", "R", "RLE", "RLO", "S", "WS"];
